@@ -1,0 +1,296 @@
+/*
+ * batch.c — columns and batches (layout in tide_ffi.h). Every buffer lives
+ * in the batch's arena, so freeing the batch frees everything at once.
+ * Builders append row by row and grow buffers geometrically.
+ */
+#include "batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define INITIAL_ROWS 16
+
+int32_t tide_type_width(int32_t type)
+{
+    switch (type) {
+    case TIDE_BOOL: return 1;
+    case TIDE_INT32:
+    case TIDE_FLOAT32:
+    case TIDE_STRING:
+    case TIDE_BINARY: return 4;
+    case TIDE_INT64:
+    case TIDE_FLOAT64:
+    case TIDE_TIMESTAMP: return 8;
+    case TIDE_DECIMAL: return 16;
+    default: return 0;
+    }
+}
+
+static int is_varlen(int32_t type)
+{
+    return type == TIDE_STRING || type == TIDE_BINARY;
+}
+
+tide_batch *tide_batch_new(int32_t num_columns)
+{
+    tide_arena *arena = tide_arena_new(0);
+    if (!arena) return NULL;
+    tide_batch *b = tide_arena_calloc(arena, sizeof *b);
+    if (!b) goto fail;
+    b->arena = arena;
+    b->num_columns = num_columns;
+    if (num_columns > 0) {
+        b->columns = tide_arena_calloc(arena, sizeof(tide_column) * (size_t)num_columns);
+        if (!b->columns) goto fail;
+    }
+    return b;
+fail:
+    tide_arena_free(arena);
+    return NULL;
+}
+
+void tide_batch_free(tide_batch *b)
+{
+    if (b) tide_arena_free(b->arena); /* the batch itself lives in its arena */
+}
+
+int tide_column_init(tide_batch *b, tide_column *col, const char *name, int32_t type,
+                     int64_t capacity)
+{
+    int32_t width = tide_type_width(type);
+    if (width == 0) return -1;
+    if (capacity < INITIAL_ROWS) capacity = INITIAL_ROWS;
+    memset(col, 0, sizeof *col);
+    col->name = tide_arena_strdup(b->arena, name ? name : "");
+    col->type = type;
+    col->capacity = capacity;
+    size_t slots = (size_t)capacity + (is_varlen(type) ? 1 : 0);
+    col->values = tide_arena_calloc(b->arena, slots * (size_t)width);
+    if (!col->name || !col->values) return -1;
+    if (is_varlen(type)) {
+        col->data_capacity = capacity * 16;
+        col->data = tide_arena_alloc(b->arena, (size_t)col->data_capacity);
+        if (!col->data) return -1;
+    }
+    return 0;
+}
+
+int tide_column_init_decimal(tide_batch *b, tide_column *col, const char *name,
+                             int32_t precision, int32_t scale, int64_t capacity)
+{
+    if (precision < 1 || precision > 38 || scale < 0 || scale > precision) return -1;
+    if (tide_column_init(b, col, name, TIDE_DECIMAL, capacity) != 0) return -1;
+    col->precision = (int16_t)precision;
+    col->scale = (int16_t)scale;
+    return 0;
+}
+
+int tide_column_init_struct(tide_batch *b, tide_column *col, const char *name,
+                            int32_t num_children)
+{
+    memset(col, 0, sizeof *col);
+    col->name = tide_arena_strdup(b->arena, name ? name : "");
+    col->type = TIDE_STRUCT;
+    col->num_children = num_children;
+    col->children = tide_arena_calloc(b->arena, sizeof(tide_column) * (size_t)num_children);
+    return col->name && col->children ? 0 : -1;
+}
+
+static size_t bitmap_bytes(int64_t rows)
+{
+    return (size_t)(rows + 7) / 8;
+}
+
+/* Makes room for one more row. */
+static int reserve_row(tide_batch *b, tide_column *col)
+{
+    if (col->type == TIDE_STRUCT || col->length < col->capacity) return 0;
+    int64_t cap = col->capacity * 2;
+    size_t width = (size_t)tide_type_width(col->type);
+    size_t extra = is_varlen(col->type) ? 1 : 0;
+    void *values = tide_arena_realloc(b->arena, col->values, ((size_t)col->capacity + extra) * width,
+                                      ((size_t)cap + extra) * width);
+    if (!values) return -1;
+    col->values = values;
+    if (col->validity) {
+        uint8_t *v = tide_arena_realloc(b->arena, col->validity, bitmap_bytes(col->capacity),
+                                        bitmap_bytes(cap));
+        if (!v) return -1;
+        col->validity = v;
+    }
+    col->capacity = cap;
+    return 0;
+}
+
+static void mark_valid(tide_column *col, int64_t row)
+{
+    if (col->validity) col->validity[row >> 3] |= (uint8_t)(1u << (row & 7));
+}
+
+int tide_column_is_valid(const tide_column *col, int64_t row)
+{
+    return !col->validity || (col->validity[row >> 3] >> (row & 7)) & 1;
+}
+
+void tide_column_set_null(tide_batch *b, tide_column *col, int64_t row)
+{
+    if (!col->validity) {
+        /* First null: every row so far was valid. */
+        size_t cap = col->type == TIDE_STRUCT ? (size_t)col->length + 1 : (size_t)col->capacity;
+        size_t n = bitmap_bytes((int64_t)cap);
+        col->validity = tide_arena_alloc(b->arena, n);
+        if (!col->validity) return;
+        memset(col->validity, 0xff, n);
+    }
+    if (tide_column_is_valid(col, row)) {
+        col->validity[row >> 3] &= (uint8_t) ~(1u << (row & 7));
+        col->null_count++;
+    }
+}
+
+int tide_column_append_fixed(tide_batch *b, tide_column *col, const void *value)
+{
+    if (col->type == TIDE_STRUCT) {
+        /* The caller has appended this row to every child. */
+        if (col->validity) {
+            uint8_t *v = tide_arena_realloc(b->arena, col->validity, bitmap_bytes(col->length),
+                                            bitmap_bytes(col->length + 1));
+            if (!v) return -1;
+            col->validity = v;
+        }
+        mark_valid(col, col->length);
+        col->length++;
+        return 0;
+    }
+    if (is_varlen(col->type) || reserve_row(b, col) != 0) return -1;
+    size_t width = (size_t)tide_type_width(col->type);
+    memcpy((char *)col->values + (size_t)col->length * width, value, width);
+    mark_valid(col, col->length);
+    col->length++;
+    return 0;
+}
+
+int tide_column_append_bytes(tide_batch *b, tide_column *col, const void *bytes, int64_t len)
+{
+    if (!is_varlen(col->type) || len < 0 || reserve_row(b, col) != 0) return -1;
+    int32_t *offsets = col->values;
+    int64_t start = offsets[col->length];
+    if (start + len > INT32_MAX) return -1; /* a batch column holds at most 2 GiB */
+    if (start + len > col->data_capacity) {
+        int64_t cap = col->data_capacity * 2;
+        while (cap < start + len) cap *= 2;
+        uint8_t *d = tide_arena_realloc(b->arena, col->data, (size_t)col->data_capacity, (size_t)cap);
+        if (!d) return -1;
+        col->data = d;
+        col->data_capacity = cap;
+    }
+    if (len) memcpy(col->data + start, bytes, (size_t)len);
+    offsets[col->length + 1] = (int32_t)(start + len);
+    mark_valid(col, col->length);
+    col->length++;
+    return 0;
+}
+
+int tide_column_append_null(tide_batch *b, tide_column *col)
+{
+    if (col->type == TIDE_STRUCT) {
+        for (int32_t i = 0; i < col->num_children; i++)
+            if (tide_column_append_null(b, &col->children[i]) != 0) return -1;
+        if (tide_column_append_fixed(b, col, NULL) != 0) return -1;
+    } else if (is_varlen(col->type)) {
+        if (tide_column_append_bytes(b, col, "", 0) != 0) return -1;
+    } else {
+        static const unsigned char zero[16];
+        if (tide_column_append_fixed(b, col, zero) != 0) return -1;
+    }
+    tide_column_set_null(b, col, col->length - 1);
+    return col->validity ? 0 : -1;
+}
+
+static int64_t check_column(const tide_column *col)
+{
+    if (col->type != TIDE_STRUCT) return col->length;
+    for (int32_t i = 0; i < col->num_children; i++)
+        if (check_column(&col->children[i]) != col->length) return -1;
+    return col->length;
+}
+
+int tide_batch_finish(tide_batch *b)
+{
+    int64_t rows = b->num_columns > 0 ? b->columns[0].length : 0;
+    for (int32_t i = 0; i < b->num_columns; i++)
+        if (check_column(&b->columns[i]) != rows) return -1;
+    b->num_rows = rows;
+    return 0;
+}
+
+/* ---- decimal(38, s) ---------------------------------------------------- */
+
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+static u128 pow10_u128(int n)
+{
+    u128 p = 1;
+    while (n-- > 0) p *= 10;
+    return p;
+}
+
+int tide_decimal_parse(const char *s, size_t len, int32_t scale, void *out)
+{
+    size_t i = 0;
+    int negative = 0;
+    if (i < len && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
+    u128 v = 0;
+    const u128 limit = pow10_u128(38);
+    int digits = 0, frac = 0, seen_point = 0, round_up = 0, dropped = 0;
+    for (; i < len; i++) {
+        char ch = s[i];
+        if (ch == '.' && !seen_point) {
+            seen_point = 1;
+            continue;
+        }
+        if (ch < '0' || ch > '9') return -1;
+        digits++;
+        if (seen_point && frac == scale) {
+            /* Digits beyond the scale round half up, as Spark's cast does. */
+            if (!dropped) round_up = ch >= '5';
+            dropped = 1;
+            continue;
+        }
+        v = v * 10 + (u128)(ch - '0');
+        if (v >= limit) return -1;
+        if (seen_point) frac++;
+    }
+    if (digits == 0) return -1;
+    for (; frac < scale; frac++) {
+        v *= 10;
+        if (v >= limit) return -1;
+    }
+    if (round_up && ++v >= limit) return -1;
+    i128 r = negative ? -(i128)v : (i128)v;
+    memcpy(out, &r, sizeof r);
+    return 0;
+}
+
+int tide_decimal_format(const void *value, int32_t scale, char *buf)
+{
+    i128 v;
+    memcpy(&v, value, sizeof v);
+    u128 u = v < 0 ? (u128)0 - (u128)v : (u128)v;
+    char tmp[48];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    while (n <= scale) tmp[n++] = '0'; /* at least one digit before the point */
+    int len = 0;
+    if (v < 0) buf[len++] = '-';
+    for (int i = n - 1; i >= 0; i--) {
+        buf[len++] = tmp[i];
+        if (i == scale && scale > 0) buf[len++] = '.';
+    }
+    buf[len] = '\0';
+    return len;
+}

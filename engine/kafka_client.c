@@ -1,0 +1,2 @@
+/* kafka_client.c — placeholder. */
+#include "tide_ffi.h"

@@ -1,0 +1,2 @@
+/* pg.c — placeholder. */
+#include "tide_ffi.h"
