@@ -1,0 +1,102 @@
+-- testing.lua — the small harness tide's Lua tests use.
+--
+--   local t = require("testing")
+--   t.test("a batch counts its rows", function() t.eq(b:count(), 3) end)
+--   t.run()   -- prints "N passed, N failed"; exits 1 when any failed
+--
+-- Tests run in the order declared. Helpers reach the test services that
+-- ctest started (tests/services) through the project's scripts.
+local M = {}
+local tests = {}
+
+function M.test(name, fn)
+  tests[#tests + 1] = { name = name, fn = fn }
+end
+
+local function show(v)
+  if type(v) == "string" then return string.format("%q", v) end
+  return tostring(v)
+end
+
+function M.eq(actual, expected, what)
+  if actual ~= expected then
+    error(("%sexpected %s, got %s"):format(what and (what .. ": ") or "", show(expected), show(actual)), 2)
+  end
+end
+
+function M.ok(cond, what)
+  if not cond then error("expected true: " .. (what or "condition"), 2) end
+end
+
+-- Deep equality for plain tables.
+local function same(a, b)
+  if type(a) ~= "table" or type(b) ~= "table" then return a == b end
+  for k, v in pairs(a) do if not same(v, b[k]) then return false end end
+  for k in pairs(b) do if a[k] == nil then return false end end
+  return true
+end
+M.same = same
+
+function M.same_table(actual, expected, what)
+  if not same(actual, expected) then
+    local inspect = require("tide.pretty")
+    error(("%sexpected %s, got %s"):format(what and (what .. ": ") or "",
+      inspect(expected), inspect(actual)), 2)
+  end
+end
+
+-- Calls fn and returns its error message; fails when fn does not raise.
+function M.raises(fn, pattern)
+  local ok, err = pcall(fn)
+  if ok then error("expected an error" .. (pattern and (" matching " .. pattern) or ""), 2) end
+  err = tostring(err)
+  if pattern and not err:find(pattern) then
+    error(("error %q does not match %q"):format(err, pattern), 2)
+  end
+  return err
+end
+
+-- Runs a shell command; returns its stdout (trailing newline removed) and
+-- whether it exited 0.
+function M.sh(cmd)
+  local p = assert(io.popen(cmd .. " 2>/dev/null"))
+  local out = p:read("*a")
+  local ok = p:close()
+  return (out:gsub("\n$", "")), ok == true or ok == 0
+end
+
+local function service(name)
+  local root = os.getenv("TIDE_SOURCE_DIR") or "."
+  local out, ok = M.sh(root .. "/scripts/" .. name .. " status")
+  if not ok or out == "" then
+    error(name .. " is not running; run this test through ctest, which starts it", 3)
+  end
+  return out
+end
+
+function M.kafka_bootstrap() return service("kafka") end
+function M.pg_conninfo() return service("postgres") end
+
+-- A name unique to this run, for topics and tables.
+function M.unique(prefix)
+  return ("%s_%d_%d"):format(prefix, os.time(), math.random(1, 1e9))
+end
+
+function M.run()
+  math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0) % 100000)
+  local passed, failed = 0, 0
+  for _, t in ipairs(tests) do
+    local ok, err = xpcall(t.fn, debug.traceback)
+    if ok then
+      passed = passed + 1
+      print("ok   " .. t.name)
+    else
+      failed = failed + 1
+      print("FAIL " .. t.name .. "\n  " .. tostring(err):gsub("\n", "\n  "))
+    end
+  end
+  print(("%d passed, %d failed"):format(passed, failed))
+  os.exit(failed == 0 and 0 or 1)
+end
+
+return M
