@@ -89,6 +89,8 @@ static int help(const char *command)
     return 0;
 }
 
+/* Runs argv[script_index] ("-" for standard input), or standard input
+   when script_index is argc. */
 static int run_script(int argc, char **argv, int script_index)
 {
     lua_State *L = tide_lua_new();
@@ -98,7 +100,7 @@ static int run_script(int argc, char **argv, int script_index)
     }
     tide_install_stop_signals();
     tide_lua_set_args(L, argc, argv, script_index);
-    int status = tide_lua_dofile(L, argv[script_index]);
+    int status = tide_lua_dofile(L, script_index < argc ? argv[script_index] : "-");
     lua_close(L);
     return status;
 }
@@ -107,7 +109,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         if (isatty(STDIN_FILENO)) return tide_console_main(argc - 1, argv + 1);
-        return run_script(argc, argv, 0) ? 1 : 0;
+        return run_script(argc, argv, argc);
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) return help(NULL);

@@ -102,6 +102,16 @@ int tide_decimal_parse(const char *text, size_t len, int32_t scale, void *out);
    buf needs 42 bytes. */
 int tide_decimal_format(const void *value, int32_t scale, char *buf);
 
+/* ---- timestamps (int64 microseconds since the epoch, UTC) --------------- */
+
+/* Parses "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS[.ffffff]" (or with 'T'), with an
+   optional "Z" or "+HH:MM"/"-HH:MM" offset. Returns 0, or -1 if malformed. */
+int tide_timestamp_parse(const char *text, size_t len, int64_t *out);
+/* Writes "YYYY-MM-DD HH:MM:SS[.ffffff]" with trailing zeros of the fraction
+   dropped, as Spark shows timestamps; returns its length. buf needs 32
+   bytes. */
+int tide_timestamp_format(int64_t micros, char *buf);
+
 /* ---- runtime ----------------------------------------------------------- */
 
 /* Set by SIGINT/SIGTERM in `tide run`: scripts and queries finish the

@@ -1,10 +1,427 @@
--- tide.batch — columnar batches (placeholder while the full module lands).
+-- tide.batch — columnar batches from Lua.
+--
+-- A batch is the C struct tide_batch (tide_ffi.h) with methods attached:
+--   b:count(), b:schema(), b:printSchema(), b:show(n, truncate),
+--   b:showString(n, truncate), b:collect(), b:columnNames(),
+--   b:column(name or index) -> a zero-copy view of one column.
+-- Batches made in C reach Lua through batch.wrap(ptr), which hands the
+-- memory to the garbage collector. batch.fromRows(rows, schema) builds one
+-- from Lua values, for tests and small inputs; data paths build batches in C.
 local ffi = require("ffi")
 local C = require("tide.ffi")
+local T = require("tide.types")
+local Row = require("tide.row")
+
 local M = {}
--- Takes ownership of a tide_batch* returned by C; raises `err` if NULL.
+local ID = T.ID
+
+local Batch = {}   -- methods of tide_batch
+local Column = {}  -- methods of column views
+Column.__index = Column
+
+-- Takes ownership of a tide_batch* made by C; raises `err` if it is NULL.
 function M.wrap(ptr, err)
   if ptr == nil then error(err or "out of memory", 2) end
   return ffi.gc(ptr, C.tide_batch_free)
 end
+
+function M.isBatch(v)
+  return type(v) == "cdata" and ffi.istype("tide_batch*", v)
+end
+
+-- ---- types of columns ------------------------------------------------------
+
+local function column_type(col)
+  local id = col.type
+  if id == ID.decimal then return T.decimal(col.precision, col.scale) end
+  if id == ID.struct then
+    local fields = {}
+    for i = 0, col.num_children - 1 do
+      local child = col.children[i]
+      fields[i + 1] = T.field(ffi.string(child.name), column_type(child), true)
+    end
+    return T.struct(fields)
+  end
+  for name, tid in pairs(ID) do
+    if tid == id then return T[name] end
+  end
+  error("unknown column type id " .. tostring(id))
+end
+
+function Batch:schema()
+  local fields = {}
+  for i = 0, self.num_columns - 1 do
+    local col = self.columns[i]
+    fields[i + 1] = T.field(ffi.string(col.name), column_type(col), true)
+  end
+  return T.struct(fields)
+end
+
+function Batch:columnNames()
+  local names = {}
+  for i = 0, self.num_columns - 1 do names[i + 1] = ffi.string(self.columns[i].name) end
+  return names
+end
+
+function Batch:count() return tonumber(self.num_rows) end
+
+function Batch:printSchema() io.write(self:schema():treeString()) end
+
+-- ---- reading values ----------------------------------------------------------
+
+local POINTER = {
+  [ID.boolean] = "uint8_t*", [ID.int] = "int32_t*", [ID.long] = "int64_t*",
+  [ID.float] = "float*", [ID.double] = "double*", [ID.string] = "int32_t*",
+  [ID.binary] = "int32_t*", [ID.timestamp] = "int64_t*", [ID.decimal] = "uint8_t*",
+}
+local text_buf = ffi.new("char[48]")
+local TWO53 = 2 ^ 53
+
+local function is_valid(col, i)
+  return col.validity == nil or bit.band(col.validity[bit.rshift(i, 3)], bit.lshift(1, bit.band(i, 7))) ~= 0
+end
+
+local function bytes_at(col, i)
+  local offsets = ffi.cast("int32_t*", col.values)
+  return ffi.string(col.data + offsets[i], offsets[i + 1] - offsets[i])
+end
+
+local function decimal_text(col, i)
+  local n = C.tide_decimal_format(ffi.cast("uint8_t*", col.values) + 16 * i, col.scale, text_buf)
+  return ffi.string(text_buf, n)
+end
+
+-- The Lua value of row i (0-based) of a column: numbers for numeric types
+-- (int64 as a number when exact, else an int64 cdata), strings for string,
+-- binary and decimal (exact digits), microseconds for timestamps, Rows for
+-- structs, nil for null.
+local function value_at(col, i)
+  if not is_valid(col, i) then return nil end
+  local id = col.type
+  if id == ID.string or id == ID.binary then return bytes_at(col, i) end
+  if id == ID.decimal then return decimal_text(col, i) end
+  if id == ID.struct then
+    local names, values = {}, {}
+    for k = 0, col.num_children - 1 do
+      local child = col.children[k]
+      names[k + 1] = ffi.string(child.name)
+      values[names[k + 1]] = value_at(child, i)
+    end
+    return setmetatable(values, Row.metatable(names))
+  end
+  local v = ffi.cast(POINTER[id], col.values)[i]
+  if id == ID.boolean then return v ~= 0 end
+  if id == ID.long or id == ID.timestamp then
+    if v < TWO53 and v > -TWO53 then return tonumber(v) end
+    return v
+  end
+  return tonumber(v)
+end
+
+function Batch:collect()
+  local names = self:columnNames()
+  local mt = Row.metatable(names)
+  local rows = {}
+  for r = 0, tonumber(self.num_rows) - 1 do
+    local row = {}
+    for c = 0, self.num_columns - 1 do row[names[c + 1]] = value_at(self.columns[c], r) end
+    rows[r + 1] = setmetatable(row, mt)
+  end
+  return rows
+end
+
+-- ---- column views --------------------------------------------------------------
+
+-- A view of one column; row indices are 0-based, like the FFI arrays it
+-- exposes. The view keeps its batch alive.
+function Batch:column(key)
+  local index = key
+  if type(key) == "string" then
+    index = nil
+    for i = 0, self.num_columns - 1 do
+      if ffi.string(self.columns[i].name) == key then index = i + 1 end
+    end
+    if not index then error(("no column %q in %s"):format(key, self:schema():simpleString()), 2) end
+  end
+  if type(index) ~= "number" or index < 1 or index > self.num_columns then
+    error("column index out of range: " .. tostring(key), 2)
+  end
+  return setmetatable({ batch = self, col = self.columns[index - 1] }, Column)
+end
+
+function Column:name() return ffi.string(self.col.name) end
+function Column:dataType() return column_type(self.col) end
+function Column:length() return tonumber(self.col.length) end
+function Column:nullCount() return tonumber(self.col.null_count) end
+function Column:isNull(i) return not is_valid(self.col, i) end
+function Column:get(i) return value_at(self.col, i) end
+-- The raw value buffer as a typed pointer: int64_t* for long, double* for
+-- double, int32_t* offsets for string and binary (bytes in :data()), and
+-- 16 bytes per value for decimal.
+function Column:values() return ffi.cast(POINTER[self.col.type], self.col.values) end
+function Column:data() return self.col.data end
+function Column:child(k)
+  local col = self.col
+  for i = 0, col.num_children - 1 do
+    if i + 1 == k or ffi.string(col.children[i].name) == k then
+      return setmetatable({ batch = self.batch, col = col.children[i] }, Column)
+    end
+  end
+  error("no field " .. tostring(k) .. " in " .. self:dataType():simpleString(), 2)
+end
+
+-- ---- show ------------------------------------------------------------------------
+
+-- Java's Double.toString, which Spark's show uses: the shortest digits that
+-- read back as the same double, plain between 1e-3 and 1e7, else 1.0E10.
+local function java_double(x, max_digits)
+  if x ~= x then return "NaN" end
+  if x == math.huge then return "Infinity" end
+  if x == -math.huge then return "-Infinity" end
+  if x == 0 then return (1 / x < 0) and "-0.0" or "0.0" end
+  local sci
+  for p = 1, max_digits do
+    sci = ("%." .. (p - 1) .. "e"):format(x)
+    local back = tonumber(sci)
+    if max_digits == 9 then back = tonumber(ffi.new("float", back)) end
+    if back == x then break end
+  end
+  local sign, int, frac, exp = sci:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
+  local digits = (int .. frac):gsub("0+$", "")
+  if digits == "" then digits = "0" end
+  exp = tonumber(exp)
+  local ax = math.abs(x)
+  if ax >= 1e-3 and ax < 1e7 then
+    local s
+    if exp >= 0 then
+      local whole = digits:sub(1, exp + 1)
+      whole = whole .. ("0"):rep(exp + 1 - #whole)
+      s = whole .. "." .. digits:sub(exp + 2)
+    else
+      s = "0." .. ("0"):rep(-exp - 1) .. digits
+    end
+    if s:sub(-1) == "." then s = s .. "0" end
+    return sign .. s
+  end
+  local mant = digits:sub(1, 1) .. "." .. (#digits > 1 and digits:sub(2) or "0")
+  return sign .. mant .. "E" .. exp
+end
+
+local function hex_bytes(s)
+  local parts = {}
+  for i = 1, #s do parts[i] = ("%02X"):format(s:byte(i)) end
+  return "[" .. table.concat(parts, " ") .. "]"
+end
+
+-- The text show prints for row i of a column (Spark's formatting).
+local function cell_text(col, i)
+  if not is_valid(col, i) then return "null" end
+  local id = col.type
+  if id == ID.string then return bytes_at(col, i) end
+  if id == ID.binary then return hex_bytes(bytes_at(col, i)) end
+  if id == ID.decimal then return decimal_text(col, i) end
+  if id == ID.boolean then return ffi.cast("uint8_t*", col.values)[i] ~= 0 and "true" or "false" end
+  if id == ID.int then return tostring(ffi.cast("int32_t*", col.values)[i]) end
+  if id == ID.long then return tostring(ffi.cast("int64_t*", col.values)[i]):gsub("LL$", "") end
+  if id == ID.double then return java_double(ffi.cast("double*", col.values)[i], 17) end
+  if id == ID.float then return java_double(tonumber(ffi.cast("float*", col.values)[i]), 9) end
+  if id == ID.timestamp then
+    local n = C.tide_timestamp_format(ffi.cast("int64_t*", col.values)[i], text_buf)
+    return ffi.string(text_buf, n)
+  end
+  if id == ID.struct then
+    local parts = {}
+    for k = 0, col.num_children - 1 do parts[k + 1] = cell_text(col.children[k], i) end
+    return "{" .. table.concat(parts, ", ") .. "}"
+  end
+  return "?"
+end
+M.cellText = cell_text
+M.javaDouble = java_double
+
+-- Width in characters (UTF-8 code points), as a terminal shows them.
+local function width(s)
+  local _, continuation = s:gsub("[\128-\191]", "")
+  return #s - continuation
+end
+
+local function utf8_prefix(s, chars)
+  local count, i = 0, 1
+  while i <= #s and count < chars do
+    local b = s:byte(i)
+    i = i + (b >= 0xF0 and 4 or b >= 0xE0 and 3 or b >= 0xC0 and 2 or 1)
+    count = count + 1
+  end
+  return s:sub(1, i - 1)
+end
+
+local function truncated(s, limit)
+  if limit > 0 and width(s) > limit then
+    if limit < 4 then return utf8_prefix(s, limit) end
+    return utf8_prefix(s, limit - 3) .. "..."
+  end
+  return s
+end
+
+-- Spark's Dataset.showString: a table of the first n rows; cells longer
+-- than `truncate` characters (20 when true) are cut, right-aligned when
+-- truncating and left-aligned otherwise.
+function Batch:showString(n, truncate)
+  n = n or 20
+  if truncate == nil or truncate == true then truncate = 20 end
+  if truncate == false then truncate = 0 end
+  local names = self:columnNames()
+  local total = self:count()
+  local shown = math.min(n, total)
+  local rows = { names }
+  for r = 0, shown - 1 do
+    local cells = {}
+    for c = 0, self.num_columns - 1 do cells[c + 1] = cell_text(self.columns[c], r) end
+    rows[#rows + 1] = cells
+  end
+  local widths = {}
+  for c = 1, #names do
+    widths[c] = 3
+    for _, cells in ipairs(rows) do
+      cells[c] = truncated(cells[c], truncate)
+      widths[c] = math.max(widths[c], width(cells[c]))
+    end
+  end
+  local sep = { "+" }
+  for c = 1, #names do sep[#sep + 1] = ("-"):rep(widths[c]) .. "+" end
+  sep = table.concat(sep)
+  local out = { sep }
+  for r, cells in ipairs(rows) do
+    local line = { "|" }
+    for c = 1, #names do
+      local pad = (" "):rep(widths[c] - width(cells[c]))
+      line[#line + 1] = (truncate > 0 and pad .. cells[c] or cells[c] .. pad) .. "|"
+    end
+    out[#out + 1] = table.concat(line)
+    if r == 1 then out[#out + 1] = sep end
+  end
+  out[#out + 1] = sep
+  local text = table.concat(out, "\n") .. "\n"
+  if total > shown then
+    text = text .. ("only showing top %d %s\n"):format(shown, shown == 1 and "row" or "rows")
+  end
+  return text
+end
+
+function Batch:show(n, truncate)
+  io.write(self:showString(n, truncate))
+end
+
+-- ---- building from Lua values ------------------------------------------------
+
+local scratch16 = ffi.new("uint8_t[16]")
+local scalar = {
+  [ID.int] = ffi.new("int32_t[1]"), [ID.long] = ffi.new("int64_t[1]"),
+  [ID.float] = ffi.new("float[1]"), [ID.double] = ffi.new("double[1]"),
+  [ID.boolean] = ffi.new("uint8_t[1]"), [ID.timestamp] = ffi.new("int64_t[1]"),
+}
+local ts_scratch = ffi.new("int64_t[1]")
+
+local function init_column(b, col, field)
+  local t = field.dataType
+  local rc
+  if t.id == ID.decimal then
+    rc = C.tide_column_init_decimal(b, col, field.name, t.precision, t.scale, 0)
+  elseif t.id == ID.struct then
+    rc = C.tide_column_init_struct(b, col, field.name, #t.fields)
+    for k, f in ipairs(t.fields) do
+      if rc == 0 then rc = init_column(b, col.children[k - 1], f) end
+    end
+  else
+    rc = C.tide_column_init(b, col, field.name, t.id, 0)
+  end
+  if rc ~= 0 then error("cannot allocate column " .. field.name) end
+  return rc
+end
+
+local function bad(field, row, value, want)
+  error(("row %d, column %q: %s is not %s"):format(row, field.name, type(value) == "string"
+    and ("%q"):format(value) or tostring(value), want), 0)
+end
+
+local function is_integer(v) return type(v) == "number" and v == math.floor(v) end
+
+local function append(b, col, field, value, row)
+  local t = field.dataType
+  local id = t.id
+  local rc
+  if value == nil then
+    rc = C.tide_column_append_null(b, col)
+  elseif id == ID.string or id == ID.binary then
+    if type(value) ~= "string" then bad(field, row, value, "a string") end
+    rc = C.tide_column_append_bytes(b, col, value, #value)
+  elseif id == ID.decimal then
+    local text = type(value) == "string" and value or tostring(value):gsub("ULL$", ""):gsub("LL$", "")
+    if C.tide_decimal_parse(text, #text, t.scale, scratch16) ~= 0 then
+      bad(field, row, value, "a " .. t:simpleString())
+    end
+    rc = C.tide_column_append_fixed(b, col, scratch16)
+  elseif id == ID.struct then
+    if type(value) ~= "table" then bad(field, row, value, "a table") end
+    for k, f in ipairs(t.fields) do
+      local v = value[f.name]
+      if v == nil then v = value[k] end
+      append(b, col.children[k - 1], f, v, row)
+    end
+    rc = C.tide_column_append_fixed(b, col, nil)
+  else
+    local cell = scalar[id]
+    if id == ID.boolean then
+      if type(value) ~= "boolean" then bad(field, row, value, "a boolean") end
+      cell[0] = value and 1 or 0
+    elseif id == ID.timestamp then
+      if type(value) == "string" then
+        if C.tide_timestamp_parse(value, #value, ts_scratch) ~= 0 then bad(field, row, value, "a timestamp") end
+        cell[0] = ts_scratch[0]
+      elseif is_integer(value) or type(value) == "cdata" then
+        cell[0] = value
+      else
+        bad(field, row, value, "a timestamp (microseconds or text)")
+      end
+    elseif id == ID.int then
+      if not is_integer(value) or value < -2 ^ 31 or value >= 2 ^ 31 then bad(field, row, value, "an int") end
+      cell[0] = value
+    elseif id == ID.long then
+      if not (is_integer(value) or (type(value) == "cdata" and ffi.istype("int64_t", value))) then
+        bad(field, row, value, "a long")
+      end
+      cell[0] = value
+    else
+      if type(value) ~= "number" then bad(field, row, value, "a number") end
+      cell[0] = value
+    end
+    rc = C.tide_column_append_fixed(b, col, cell)
+  end
+  if rc ~= 0 then error("out of memory appending to column " .. field.name, 0) end
+end
+
+-- A batch from rows: each row a table keyed by field name or by position.
+-- schema is a DDL string ("id decimal(38,0), site string") or a T.struct.
+function M.fromRows(rows, schema)
+  local ok, st = pcall(T.fromDDL, schema)
+  if not ok then error(st, 2) end
+  local b = M.wrap(C.tide_batch_new(#st.fields))
+  for i, f in ipairs(st.fields) do init_column(b, b.columns[i - 1], f) end
+  for r, row in ipairs(rows) do
+    for i, f in ipairs(st.fields) do
+      local v = row[f.name]
+      if v == nil then v = row[i] end
+      local okay, err = pcall(append, b, b.columns[i - 1], f, v, r)
+      if not okay then error(err, 2) end
+    end
+  end
+  if C.tide_batch_finish(b) ~= 0 then error("columns of different lengths", 2) end
+  return b
+end
+
+Batch.__index = Batch
+Batch.__tostring = function(b) return b:showString() end
+Batch.__len = function(b) return tonumber(b.num_rows) end
+ffi.metatype("tide_batch", Batch)
+
 return M

@@ -1,1 +1,37 @@
-return {}
+-- tide — the module scripts start from:
+--
+--   local tide = require("tide")
+--   local b = tide.batch.fromRows({{1, "a"}}, "id int, name string")
+--   b:show()
+--
+-- Submodules (tide.types, tide.batch, tide.kafka, tide.pg, tide.broker, ...)
+-- load on first use, so a script pays only for what it touches.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+
+local tide = {}
+
+-- The version of tide (the binary's).
+function tide.version() return ffi.string(C.tide_version()) end
+
+-- True once SIGINT or SIGTERM asked the script to stop.
+function tide.stopRequested() return C.tide_stop_requested() ~= 0 end
+
+-- Sleeps; returns false early when a stop is requested, true otherwise.
+function tide.sleep(seconds) return C.tide_sleep(seconds) == 0 end
+
+-- Seconds since the epoch, with microseconds.
+function tide.now() return C.tide_now() end
+
+return setmetatable(tide, {
+  __index = function(t, name)
+    if type(name) ~= "string" or not name:match("^[%a_][%w_]*$") then return nil end
+    local ok, mod = pcall(require, "tide." .. name)
+    if not ok then
+      if tostring(mod):find("module 'tide." .. name .. "' not found", 1, true) then return nil end
+      error(mod, 2)
+    end
+    rawset(t, name, mod)
+    return mod
+  end,
+})

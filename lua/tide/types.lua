@@ -1,0 +1,231 @@
+-- tide.types — Spark SQL's data types, as tide's columns hold them.
+--
+--   local T = tide.types
+--   T.struct{ T.field("id", T.decimal(38, 0)), T.field("hour", T.int) }
+--   T.fromDDL("id decimal(38,0), hour int, site_id string")
+--   T.parse("decimal(38,0)")
+--
+-- Every type knows its column type id (tide_ffi.h), Spark's simpleString
+-- ("int", "bigint", "decimal(38,0)", "struct<a:int>") and typeName as
+-- printSchema shows it ("integer", "long", ...).
+local M = {}
+
+local DataType = {}
+DataType.__index = DataType
+
+function DataType:simpleString() return self.simple end
+function DataType:typeName() return self.name end
+function DataType:__tostring() return self.simple end
+function DataType.__eq(a, b) return a:simpleString() == b:simpleString() end
+
+local function atomic(id, name, simple)
+  return setmetatable({ id = id, name = name, simple = simple }, DataType)
+end
+
+-- Column type ids, as in tide_ffi.h's enum tide_type.
+local ID = { boolean = 1, int = 2, long = 3, float = 4, double = 5, string = 6,
+             binary = 7, timestamp = 8, decimal = 9, struct = 10 }
+M.ID = ID
+
+M.boolean = atomic(ID.boolean, "boolean", "boolean")
+M.int = atomic(ID.int, "integer", "int")
+M.long = atomic(ID.long, "long", "bigint")
+M.float = atomic(ID.float, "float", "float")
+M.double = atomic(ID.double, "double", "double")
+M.string = atomic(ID.string, "string", "string")
+M.binary = atomic(ID.binary, "binary", "binary")
+M.timestamp = atomic(ID.timestamp, "timestamp", "timestamp")
+M.integer = M.int
+
+function M.decimal(precision, scale)
+  precision, scale = precision or 10, scale or 0
+  if precision < 1 or precision > 38 or scale < 0 or scale > precision then
+    error(("decimal(%s,%s): precision must be 1..38 and scale 0..precision"):format(
+      tostring(precision), tostring(scale)), 2)
+  end
+  local name = ("decimal(%d,%d)"):format(precision, scale)
+  local t = atomic(ID.decimal, name, name)
+  t.precision, t.scale = precision, scale
+  return t
+end
+
+-- A field of a struct: name, type and nullability (true unless said).
+function M.field(name, dataType, nullable)
+  if type(name) ~= "string" then error("field name must be a string", 2) end
+  if getmetatable(dataType) ~= DataType then
+    error(("field %q: the type must be a tide.types value"):format(name), 2)
+  end
+  return { name = name, dataType = dataType, nullable = nullable ~= false }
+end
+
+local function struct_simple(fields)
+  local parts = {}
+  for i, f in ipairs(fields) do parts[i] = f.name .. ":" .. f.dataType:simpleString() end
+  return "struct<" .. table.concat(parts, ",") .. ">"
+end
+
+-- T.struct{field, ...}; fields may also be given as {name, type} pairs.
+function M.struct(fields)
+  local t = atomic(ID.struct, "struct", "")
+  t.fields = {}
+  for i, f in ipairs(fields or {}) do
+    if f.name == nil and type(f[1]) == "string" then f = M.field(f[1], f[2], f[3]) end
+    t.fields[i] = f
+  end
+  t.simple = struct_simple(t.fields)
+  return t
+end
+
+function DataType:fieldNames()
+  local names = {}
+  for i, f in ipairs(self.fields or {}) do names[i] = f.name end
+  return names
+end
+
+-- Index of a struct field by name, or nil.
+function DataType:fieldIndex(name)
+  for i, f in ipairs(self.fields or {}) do if f.name == name then return i end end
+end
+
+function DataType:add(name, dataType, nullable)
+  local fields = { unpack(self.fields) }
+  fields[#fields + 1] = M.field(name, type(dataType) == "string" and M.parse(dataType) or dataType, nullable)
+  return M.struct(fields)
+end
+
+-- The tree printSchema prints.
+function DataType:treeString()
+  local out = { "root" }
+  local function walk(fields, prefix)
+    for _, f in ipairs(fields) do
+      out[#out + 1] = ("%s|-- %s: %s (nullable = %s)"):format(prefix, f.name, f.dataType:typeName(),
+        tostring(f.nullable))
+      if f.dataType.fields then walk(f.dataType.fields, prefix .. "|    ") end
+    end
+  end
+  walk(self.fields or {}, " ")
+  return table.concat(out, "\n") .. "\n"
+end
+
+-- ---- parsing type names and DDL ------------------------------------------
+
+local NAMES = {
+  boolean = M.boolean, bool = M.boolean,
+  int = M.int, integer = M.int, smallint = M.int, tinyint = M.int, short = M.int, byte = M.int,
+  bigint = M.long, long = M.long,
+  float = M.float, real = M.float,
+  double = M.double,
+  string = M.string, varchar = M.string, char = M.string, text = M.string,
+  binary = M.binary, bytes = M.binary,
+  timestamp = M.timestamp,
+}
+
+local Parser = {}
+Parser.__index = Parser
+
+function Parser:fail(msg)
+  error(("cannot parse type %q at position %d: %s"):format(self.s, self.pos, msg), 0)
+end
+
+function Parser:skip() self.pos = self.s:find("[^%s]", self.pos) or #self.s + 1 end
+
+function Parser:peek(pattern)
+  self:skip()
+  return self.s:match("^" .. pattern, self.pos)
+end
+
+function Parser:take(pattern, what)
+  local v = self:peek(pattern)
+  if not v then self:fail("expected " .. what) end
+  self.pos = self.pos + #v
+  return v
+end
+
+function Parser:ident()
+  if self:peek("`") then
+    self.pos = self.pos + 1
+    local name = self.s:match("^([^`]*)`", self.pos) or self:fail("unterminated `")
+    self.pos = self.pos + #name + 1
+    return name
+  end
+  return self:take("[%a_][%w_]*", "a name")
+end
+
+function Parser:type()
+  local name = self:take("[%a_][%w_]*", "a type name"):lower()
+  if name == "decimal" or name == "dec" or name == "numeric" then
+    if self:peek("%(") then
+      self:take("%(", "(")
+      local p = tonumber(self:take("%d+", "a precision"))
+      local s = 0
+      if self:peek(",") then
+        self:take(",", ",")
+        s = tonumber(self:take("%d+", "a scale"))
+      end
+      self:take("%)", ")")
+      local ok, t = pcall(M.decimal, p, s)
+      if not ok then self:fail(t) end
+      return t
+    end
+    return M.decimal(10, 0)
+  elseif name == "struct" then
+    self:take("<", "<")
+    local fields = {}
+    if not self:peek(">") then
+      repeat
+        local fname = self:ident()
+        if self:peek(":") then self:take(":", ":") end
+        fields[#fields + 1] = M.field(fname, self:type(), true)
+      until not (self:peek(",") and self:take(",", ","))
+    end
+    self:take(">", ">")
+    return M.struct(fields)
+  elseif name == "varchar" or name == "char" then
+    if self:peek("%(") then
+      self:take("%(", "(")
+      self:take("%d+", "a length")
+      self:take("%)", ")")
+    end
+    return M.string
+  end
+  return NAMES[name] or self:fail("unknown type '" .. name .. "'")
+end
+
+local function parser(s) return setmetatable({ s = s, pos = 1 }, Parser) end
+
+-- A type from its name: "string", "int", "decimal(38,0)", "struct<a:int>".
+function M.parse(s)
+  if getmetatable(s) == DataType then return s end
+  local p = parser(s)
+  local t = p:type()
+  p:skip()
+  if p.pos <= #s then p:fail("unexpected text") end
+  return t
+end
+
+-- A struct from a DDL string: "id decimal(38,0), hour int NOT NULL".
+function M.fromDDL(s)
+  if getmetatable(s) == DataType then return s end
+  local p = parser(s)
+  local fields = {}
+  p:skip()
+  while p.pos <= #s do
+    local name = p:ident()
+    local t = p:type()
+    local nullable = true
+    if p:peek("[Nn][Oo][Tt]%s+[Nn][Uu][Ll][Ll]") then
+      p:take("[Nn][Oo][Tt]%s+[Nn][Uu][Ll][Ll]", "NOT NULL")
+      nullable = false
+    end
+    fields[#fields + 1] = M.field(name, t, nullable)
+    if not p:peek(",") then break end
+    p:take(",", ",")
+  end
+  p:skip()
+  if p.pos <= #s then p:fail("unexpected text") end
+  return M.struct(fields)
+end
+
+function M.isType(v) return getmetatable(v) == DataType end
+
+return M

@@ -1,0 +1,131 @@
+/* Unit tests of columnar batches, decimals and timestamps. */
+#include "batch.h"
+#include "check.h"
+
+static void fixed_width_columns_grow_and_track_nulls(void)
+{
+    tide_batch *b = tide_batch_new(1);
+    tide_column *c = &b->columns[0];
+    CHECK(tide_column_init(b, c, "n", TIDE_INT64, 0) == 0);
+    for (int64_t i = 0; i < 1000; i++) {
+        if (i % 7 == 0) CHECK(tide_column_append_null(b, c) == 0);
+        else CHECK(tide_column_append_fixed(b, c, &i) == 0);
+    }
+    CHECK(tide_batch_finish(b) == 0);
+    CHECK(b->num_rows == 1000);
+    CHECK(c->null_count == 143);
+    const int64_t *v = c->values;
+    CHECK(v[999] == 999 && tide_column_is_valid(c, 999));
+    CHECK(!tide_column_is_valid(c, 994));
+    CHECK(tide_column_is_valid(c, 1));
+    tide_batch_free(b);
+}
+
+static void string_columns_keep_offsets_and_bytes(void)
+{
+    tide_batch *b = tide_batch_new(1);
+    tide_column *c = &b->columns[0];
+    CHECK(tide_column_init(b, c, "s", TIDE_STRING, 0) == 0);
+    char text[64];
+    for (int i = 0; i < 500; i++) {
+        int n = snprintf(text, sizeof text, "value-%d", i);
+        CHECK(tide_column_append_bytes(b, c, text, n) == 0);
+    }
+    CHECK(tide_column_append_null(b, c) == 0);
+    CHECK(tide_batch_finish(b) == 0);
+    int32_t len;
+    const char *s = tide_column_bytes(c, 321, &len);
+    CHECK(len == 9 && memcmp(s, "value-321", 9) == 0);
+    tide_column_bytes(c, 500, &len);
+    CHECK(len == 0 && !tide_column_is_valid(c, 500));
+    tide_batch_free(b);
+}
+
+static void struct_children_stay_aligned(void)
+{
+    tide_batch *b = tide_batch_new(1);
+    tide_column *s = &b->columns[0];
+    CHECK(tide_column_init_struct(b, s, "data", 2) == 0);
+    CHECK(tide_column_init(b, &s->children[0], "x", TIDE_INT32, 0) == 0);
+    CHECK(tide_column_init(b, &s->children[1], "y", TIDE_STRING, 0) == 0);
+    int32_t x = 5;
+    CHECK(tide_column_append_fixed(b, &s->children[0], &x) == 0);
+    CHECK(tide_column_append_bytes(b, &s->children[1], "a", 1) == 0);
+    CHECK(tide_column_append_fixed(b, s, NULL) == 0);
+    CHECK(tide_column_append_null(b, s) == 0);
+    CHECK(tide_batch_finish(b) == 0);
+    CHECK(b->num_rows == 2 && s->null_count == 1);
+    CHECK(tide_column_is_valid(s, 0) && !tide_column_is_valid(s, 1));
+    CHECK(!tide_column_is_valid(&s->children[0], 1));
+    tide_batch_free(b);
+}
+
+static void mismatched_lengths_are_refused(void)
+{
+    tide_batch *b = tide_batch_new(2);
+    CHECK(tide_column_init(b, &b->columns[0], "a", TIDE_INT32, 0) == 0);
+    CHECK(tide_column_init(b, &b->columns[1], "b", TIDE_INT32, 0) == 0);
+    int32_t v = 1;
+    CHECK(tide_column_append_fixed(b, &b->columns[0], &v) == 0);
+    CHECK(tide_batch_finish(b) != 0);
+    CHECK(tide_column_init(b, &b->columns[0], "bad", 999, 0) != 0);
+    tide_batch_free(b);
+}
+
+static void decimal_round_trip(const char *in, int scale, const char *out)
+{
+    unsigned char v[16];
+    char buf[48];
+    CHECK(tide_decimal_parse(in, strlen(in), scale, v) == 0);
+    tide_decimal_format(v, scale, buf);
+    CHECK_STR(buf, out);
+}
+
+static void decimals_are_exact_beyond_64_bits(void)
+{
+    decimal_round_trip("10000169349117863715", 0, "10000169349117863715");
+    decimal_round_trip("18446744073709551615", 0, "18446744073709551615");
+    decimal_round_trip("99999999999999999999999999999999999999", 0,
+                       "99999999999999999999999999999999999999");
+    decimal_round_trip("-12.5", 3, "-12.500");
+    decimal_round_trip("0.0049", 2, "0.00");
+    decimal_round_trip("0.005", 2, "0.01");
+    decimal_round_trip("+7", 0, "7");
+    decimal_round_trip(".5", 1, "0.5");
+    unsigned char v[16];
+    CHECK(tide_decimal_parse("100000000000000000000000000000000000000", 39, 0, v) != 0);
+    CHECK(tide_decimal_parse("1e5", 3, 0, v) != 0);
+    CHECK(tide_decimal_parse("", 0, 0, v) != 0);
+    CHECK(tide_decimal_parse("-", 1, 0, v) != 0);
+    CHECK(tide_decimal_parse("1.2.3", 5, 0, v) != 0);
+}
+
+static void timestamp_round_trip(const char *in, const char *out, int64_t micros)
+{
+    int64_t t;
+    char buf[32];
+    CHECK(tide_timestamp_parse(in, strlen(in), &t) == 0);
+    CHECK(t == micros);
+    tide_timestamp_format(t, buf);
+    CHECK_STR(buf, out);
+}
+
+static void timestamps_parse_and_format_in_utc(void)
+{
+    timestamp_round_trip("1970-01-01", "1970-01-01 00:00:00", 0);
+    timestamp_round_trip("2022-06-29T02:38:24.177Z", "2022-06-29 02:38:24.177", 1656470304177000);
+    timestamp_round_trip("2022-06-29 04:38:24.177+02:00", "2022-06-29 02:38:24.177",
+                         1656470304177000);
+    timestamp_round_trip("1969-12-31 23:59:59.999999", "1969-12-31 23:59:59.999999", -1);
+    timestamp_round_trip("2000-02-29 12:00:00", "2000-02-29 12:00:00", 951825600000000);
+    int64_t t;
+    CHECK(tide_timestamp_parse("2001-02-29", 10, &t) != 0);
+    CHECK(tide_timestamp_parse("2022-13-01", 10, &t) != 0);
+    CHECK(tide_timestamp_parse("2022-06-29 25:00:00", 19, &t) != 0);
+    CHECK(tide_timestamp_parse("yesterday", 9, &t) != 0);
+}
+
+TEST_MAIN(TEST(fixed_width_columns_grow_and_track_nulls),
+          TEST(string_columns_keep_offsets_and_bytes), TEST(struct_children_stay_aligned),
+          TEST(mismatched_lengths_are_refused), TEST(decimals_are_exact_beyond_64_bits),
+          TEST(timestamps_parse_and_format_in_utc))
