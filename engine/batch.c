@@ -38,6 +38,7 @@ tide_batch *tide_batch_new(int32_t num_columns)
     tide_batch *b = tide_arena_calloc(arena, sizeof *b);
     if (!b) goto fail;
     b->arena = arena;
+    b->refs = 1;
     b->num_columns = num_columns;
     if (num_columns > 0) {
         b->columns = tide_arena_calloc(arena, sizeof(tide_column) * (size_t)num_columns);
@@ -49,9 +50,28 @@ fail:
     return NULL;
 }
 
+tide_batch *tide_batch_derive(tide_batch *parent, int32_t num_columns)
+{
+    tide_batch *b = tide_batch_new(num_columns);
+    if (!b) return NULL;
+    tide_batch_retain(parent);
+    b->parent = parent;
+    b->num_rows = parent->num_rows;
+    return b;
+}
+
+void tide_batch_retain(tide_batch *b)
+{
+    b->refs++;
+}
+
 void tide_batch_free(tide_batch *b)
 {
-    if (b) tide_arena_free(b->arena); /* the batch itself lives in its arena */
+    while (b && --b->refs <= 0) {
+        tide_batch *parent = b->parent;
+        tide_arena_free(b->arena); /* the batch itself lives in its arena */
+        b = parent;
+    }
 }
 
 int tide_column_init(tide_batch *b, tide_column *col, const char *name, int32_t type,

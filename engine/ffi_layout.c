@@ -34,6 +34,8 @@ static const struct {
     PROBE_FIELD(tide_batch, num_rows),
     PROBE_FIELD(tide_batch, num_columns),
     PROBE_FIELD(tide_batch, columns),
+    PROBE_FIELD(tide_batch, parent),
+    PROBE_FIELD(tide_batch, refs),
 };
 
 int64_t tide_layout_probe(const char *what)

@@ -71,9 +71,19 @@ typedef struct tide_batch {
     int64_t num_rows;
     int32_t num_columns;
     tide_column *columns;
+    /* A derived batch may point into its parent's buffers (a projection
+       copies column structs, not data); it holds a reference on the parent
+       until it is freed. */
+    struct tide_batch *parent;
+    int32_t refs;
 } tide_batch;
 
 tide_batch *tide_batch_new(int32_t num_columns);
+/* A new batch of num_columns empty column slots that keeps `parent` alive,
+   so its columns may share the parent's buffers. */
+tide_batch *tide_batch_derive(tide_batch *parent, int32_t num_columns);
+void tide_batch_retain(tide_batch *batch);
+/* Drops a reference; the last one frees the arena (and releases the parent). */
 void tide_batch_free(tide_batch *batch);
 /* Names the column and sizes its buffers for `capacity` rows. */
 int tide_column_init(tide_batch *batch, tide_column *col, const char *name, int32_t type,

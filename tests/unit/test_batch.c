@@ -125,7 +125,23 @@ static void timestamps_parse_and_format_in_utc(void)
     CHECK(tide_timestamp_parse("yesterday", 9, &t) != 0);
 }
 
-TEST_MAIN(TEST(fixed_width_columns_grow_and_track_nulls),
+static void derived_batches_keep_their_parent_alive(void)
+{
+    tide_batch *parent = tide_batch_new(1);
+    CHECK(tide_column_init(parent, &parent->columns[0], "s", TIDE_STRING, 0) == 0);
+    CHECK(tide_column_append_bytes(parent, &parent->columns[0], "shared", 6) == 0);
+    CHECK(tide_batch_finish(parent) == 0);
+    tide_batch *child = tide_batch_derive(parent, 1);
+    child->columns[0] = parent->columns[0]; /* shares the parent's buffers */
+    CHECK(child->num_rows == 1 && parent->refs == 2);
+    tide_batch_free(parent); /* the child still holds it */
+    int32_t len;
+    const char *s = tide_column_bytes(&child->columns[0], 0, &len);
+    CHECK(len == 6 && memcmp(s, "shared", 6) == 0);
+    tide_batch_free(child); /* frees both; ASan/valgrind would see a leak otherwise */
+}
+
+TEST_MAIN(TEST(derived_batches_keep_their_parent_alive), TEST(fixed_width_columns_grow_and_track_nulls),
           TEST(string_columns_keep_offsets_and_bytes), TEST(struct_children_stay_aligned),
           TEST(mismatched_lengths_are_refused), TEST(decimals_are_exact_beyond_64_bits),
           TEST(timestamps_parse_and_format_in_utc))
