@@ -3,9 +3,7 @@
 local t = require("testing")
 
 local bin = assert(os.getenv("TIDE_BIN"), "TIDE_BIN is set by ctest")
-local tmp = os.tmpname()
-os.remove(tmp)
-assert(os.execute("mkdir -p " .. tmp) == 0)
+local tmp = t.tempdir()
 
 local function write(name, text)
   local path = tmp .. "/" .. name
@@ -15,14 +13,7 @@ local function write(name, text)
   return path
 end
 
--- Runs a shell command; returns stdout+stderr and the exit status.
-local function run(cmd)
-  local p = assert(io.popen("(" .. cmd .. ") 2>&1; echo \"exit=$?\""))
-  local out = p:read("*a")
-  p:close()
-  local status = tonumber(out:match("exit=(%d+)\n$"))
-  return out:gsub("exit=%d+\n$", ""), status
-end
+local run = t.sh
 
 t.test("a script runs with its arguments in arg", function()
   local script = write("args.lua", "print(arg[0], arg[1], arg[2], #arg)")

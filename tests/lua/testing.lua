@@ -56,19 +56,22 @@ function M.raises(fn, pattern)
   return err
 end
 
--- Runs a shell command; returns its stdout (trailing newline removed) and
--- whether it exited 0.
+-- Runs a shell command; returns its output (stdout and stderr) and its
+-- exit status. (A popen'ed file's close() does not give the status in
+-- LuaJIT, hence the echo.)
 function M.sh(cmd)
-  local p = assert(io.popen(cmd .. " 2>/dev/null"))
+  local p = assert(io.popen("(" .. cmd .. ") 2>&1; echo \"exit=$?\""))
   local out = p:read("*a")
-  local ok = p:close()
-  return (out:gsub("\n$", "")), ok == true or ok == 0
+  p:close()
+  local status = tonumber(out:match("exit=(%d+)\n$"))
+  return (out:gsub("exit=%d+\n$", "")), status
 end
 
 local function service(name)
   local root = os.getenv("TIDE_SOURCE_DIR") or "."
-  local out, ok = M.sh(root .. "/scripts/" .. name .. " status")
-  if not ok or out == "" then
+  local out, status = M.sh(root .. "/scripts/" .. name .. " status 2>/dev/null")
+  out = out:gsub("%s+$", "")
+  if status ~= 0 or out == "" then
     error(name .. " is not running; run this test through ctest, which starts it", 3)
   end
   return out
@@ -76,6 +79,17 @@ end
 
 function M.kafka_bootstrap() return service("kafka") end
 function M.pg_conninfo() return service("postgres") end
+
+local temp_dirs = {}
+
+-- A fresh directory, removed when the run ends.
+function M.tempdir()
+  local dir = os.tmpname()
+  os.remove(dir)
+  assert(os.execute("mkdir -p '" .. dir .. "'") == 0)
+  temp_dirs[#temp_dirs + 1] = dir
+  return dir
+end
 
 -- A name unique to this run, for topics and tables.
 function M.unique(prefix)
@@ -95,6 +109,7 @@ function M.run()
       print("FAIL " .. t.name .. "\n  " .. tostring(err):gsub("\n", "\n  "))
     end
   end
+  for _, dir in ipairs(temp_dirs) do os.execute("rm -rf '" .. dir .. "'") end
   print(("%d passed, %d failed"):format(passed, failed))
   os.exit(failed == 0 and 0 or 1)
 end
