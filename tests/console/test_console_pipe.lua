@@ -1,0 +1,123 @@
+-- `tide console` without a terminal: a script on standard input, -e
+-- chunks, -i reading lines from a pipe, idle calls, usage.
+local t = require("testing")
+
+local bin = assert(os.getenv("TIDE_BIN"), "TIDE_BIN is set by ctest")
+local tmp = t.tempdir()
+
+local function write(name, text)
+  local path = tmp .. "/" .. name
+  local f = assert(io.open(path, "w"))
+  f:write(text)
+  f:close()
+  return path
+end
+
+-- stdout and stderr apart: t.sh merges them in an order not to rely on.
+local function run(cmd)
+  local out, status = t.sh(cmd .. " 2>" .. tmp .. "/stderr")
+  local f = assert(io.open(tmp .. "/stderr"))
+  local err = f:read("*a")
+  f:close()
+  return out, status, err
+end
+
+t.test("a script on standard input runs as a script", function()
+  local out, status, err = run("echo 'print(1+1)' | " .. bin .. " console")
+  t.eq(status, 0)
+  t.eq(out, "2\n")
+  t.eq(err, "")
+end)
+
+t.test("-e runs a chunk and exits; several run in order", function()
+  local out, status = run(bin .. " console -e 'print(6*7)'")
+  t.eq(status, 0)
+  t.eq(out, "42\n")
+  out, status = run(bin .. " console -e 'x = 6' -e 'print(x * 7)' < /dev/null")
+  t.eq(status, 0)
+  t.eq(out, "42\n")
+end)
+
+t.test("the console has tide as a global", function()
+  local out, status = run(bin .. " console -e 'print(type(tide), tide.version())'")
+  t.eq(status, 0)
+  t.ok(out:match("^table\t%d+%.%d+%.%d+\n$"), out)
+end)
+
+t.test("an error in a script on standard input exits 1 with a traceback", function()
+  local out, status, err = run("printf 'print(\"before\")\\nlocal function inner()\\n  error(\"boom\")\\nend\\ninner()\\n' | "
+    .. bin .. " console")
+  t.eq(status, 1)
+  t.eq(out, "before\n")
+  t.ok(err:find("stdin:3: boom", 1, true), err)
+  t.ok(err:find("stack traceback:", 1, true), err)
+  t.ok(err:find("stdin:5: in main chunk", 1, true), err)
+end)
+
+t.test("an error in -e exits 1 and skips the rest", function()
+  local out, status, err = run(bin .. " console -e 'error(\"bad\")' -e 'print(\"not reached\")'")
+  t.eq(status, 1)
+  t.eq(out, "")
+  t.ok(err:find("(command line):1: bad", 1, true), err)
+  t.ok(err:find("stack traceback:", 1, true), err)
+end)
+
+t.test("-i reads lines from a pipe as the prompt would", function()
+  local input = write("session.txt", table.concat({
+    "1+41",
+    "function f(x)",
+    "  return x * 2",
+    "end",
+    "f(50)",
+    "{1, 2, x = 'y'}",
+    "error('oops')",
+    "x = = 1",
+    "'a', nil, 3",
+    "print('after the errors')",
+  }, "\n") .. "\n")
+  local out, status, err = run(bin .. " console -i < " .. input)
+  t.eq(status, 0)
+  t.eq(out, '42\n100\n{ 1, 2, x = "y" }\n"a"\tnil\t3\nafter the errors\n')
+  t.ok(err:find("stdin:1: oops", 1, true), err)
+  t.ok(err:find("stack traceback:", 1, true), err)
+  t.ok(err:find("stdin:1: unexpected symbol near '='", 1, true), err)
+end)
+
+t.test("-e then -i: the chunks run first, then the lines", function()
+  local out, status = run("echo 'print(greeting)' | " .. bin .. " console -e 'greeting = \"hi\"' -i")
+  t.eq(status, 0)
+  t.eq(out, "hi\n")
+end)
+
+t.test("idle() is called while the console waits for input", function()
+  local out, status = run("(echo 'require(\"tide.console\").idle = function() idle_calls = (idle_calls or 0) + 1 end'; "
+    .. "sleep 1; echo 'print(idle_calls >= 3)') | " .. bin .. " console -i")
+  t.eq(status, 0)
+  t.eq(out, "true\n")
+end)
+
+t.test("an idle() that raises is reported once, and the console goes on", function()
+  local out, status, err = run("(echo 'require(\"tide.console\").idle = function() error(\"idle broke\") end'; "
+    .. "sleep 0.8; echo 'print(\"still here\")') | " .. bin .. " console -i")
+  t.eq(status, 0)
+  t.eq(out, "still here\n")
+  local _, reports = err:gsub("idle broke", "")
+  t.eq(reports, 1, "reports of the idle error in " .. err)
+end)
+
+t.test("usage: --help describes the console; unknown arguments exit 2", function()
+  local out, status = run(bin .. " console --help")
+  t.eq(status, 0)
+  for _, what in ipairs({ "usage: tide console", "-e CODE", "-i", "Ctrl-C", "Ctrl-D", "Tab",
+    "TIDE_HISTORY", "JIT" }) do
+    t.ok(out:find(what, 1, true), what .. " in " .. out)
+  end
+  local _, status2, err = run(bin .. " console --frobnicate")
+  t.eq(status2, 2)
+  t.ok(err:find("unknown argument '--frobnicate'", 1, true), err)
+  _, status2, err = run(bin .. " console -e")
+  t.eq(status2, 2)
+  t.ok(err:find("-e needs a Lua chunk", 1, true), err)
+end)
+
+t.run()
