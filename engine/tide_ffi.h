@@ -122,6 +122,56 @@ int tide_timestamp_parse(const char *text, size_t len, int64_t *out);
    bytes. */
 int tide_timestamp_format(int64_t micros, char *buf);
 
+/* ---- checkpoint files: durable writes, listing, the directory lock ------ */
+
+/* Writes data to path durably: a temp file in the same directory, fsync,
+   rename, fsync of the directory. Unless overwrite, fails (-1, errbuf says
+   it exists) when path already exists, so two writers of one batch id
+   cannot both succeed. Creates missing parent directories. */
+int tide_fs_write_atomic(const char *path, const char *data, size_t len, int32_t overwrite,
+                         char *errbuf, size_t errlen);
+/* The names in a directory, each followed by '\n', into buf; returns the
+   length written, 0 for a missing directory, or -1 (errbuf) on error or when
+   buf is too small (then *needed holds the size to retry with). */
+int64_t tide_fs_list(const char *dir, char *buf, size_t buflen, int64_t *needed, char *errbuf,
+                     size_t errlen);
+int tide_fs_mkdirs(const char *path, char *errbuf, size_t errlen);
+int tide_fs_remove(const char *path, char *errbuf, size_t errlen);
+/* An exclusive lock on dir/.lock held until tide_fs_unlock or the process
+   ends; -1 with errbuf naming the directory when another process holds it. */
+int tide_fs_lock(const char *dir, char *errbuf, size_t errlen);
+void tide_fs_unlock(int fd);
+
+/* ---- file sinks ---------------------------------------------------------- */
+
+/* Joins string columns into CSV lines (a string column of n rows written
+   into dst in out's arena): fields separated by sep, quoted with quote only
+   when they hold sep, quote, a line break or edge spaces; NULL fields as
+   null_value. */
+int tide_csv_join(tide_batch *out, const tide_batch *strings, char sep, char quote,
+                  const char *null_value, tide_column *dst, char *errbuf, size_t errlen);
+/* Writes header (when not NULL) and every row of a string column followed by
+   '\n' to path, atomically (tide_fs_write_atomic, replacing the file). */
+int tide_write_lines(const char *path, const char *header, const tide_column *lines,
+                     char *errbuf, size_t errlen);
+
+/* ---- Kafka administration (topics and records) ---------------------------- */
+
+/* Each takes librdkafka properties as key,value pairs and waits for the
+   broker's answer (up to timeout_ms); 0 on success, -1 with errbuf naming
+   the topic. config_kv holds topic configs (retention.ms, ...). */
+int tide_kafka_create_topic(const char **conf_kv, int32_t conf_n, const char *topic,
+                            int32_t partitions, const char **config_kv, int32_t config_n,
+                            int32_t timeout_ms, char *errbuf, size_t errlen);
+int tide_kafka_delete_topic(const char **conf_kv, int32_t conf_n, const char *topic,
+                            int32_t timeout_ms, char *errbuf, size_t errlen);
+int tide_kafka_create_partitions(const char **conf_kv, int32_t conf_n, const char *topic,
+                                 int32_t total, int32_t timeout_ms, char *errbuf, size_t errlen);
+/* Deletes the records of a partition before offset (exclusive). */
+int tide_kafka_delete_records(const char **conf_kv, int32_t conf_n, const char *topic,
+                              int32_t partition, int64_t before, int32_t timeout_ms, char *errbuf,
+                              size_t errlen);
+
 /* ---- runtime ----------------------------------------------------------- */
 
 /* Set by SIGINT/SIGTERM in `tide run`: scripts and queries finish the
@@ -166,5 +216,103 @@ tide_batch *tide_pg_query(const char *conninfo, const char *sql, int32_t nparams
 /* sizeof/offsetof as the C compiler sees them, e.g. "tide_column" or
    "tide_column.validity"; -1 for an unknown name. */
 int64_t tide_layout_probe(const char *what);
+
+/* ---- JSON (json.cc: simdjson; json_write.c) ----------------------------- */
+
+/* A from_json schema, flattened: fields[0] is the struct itself (its name
+   names the output column) and every struct entry is followed by its
+   num_children fields, each with its own subtree (preorder). */
+typedef struct tide_json_field {
+    const char *name;
+    int32_t type;         /* tide_type */
+    int16_t precision;    /* decimal only */
+    int16_t scale;        /* decimal only */
+    int32_t num_children; /* struct only */
+} tide_json_field;
+
+/* Spark's parse modes. PERMISSIVE: a malformed record gives a row of null
+   fields (the struct itself is not null). DROPMALFORMED: the same row, and
+   the caller drops the rows whose status is 1. FAILFAST: the first
+   malformed record stops the call with an error naming its row. */
+typedef enum tide_json_mode {
+    TIDE_JSON_PERMISSIVE = 0,
+    TIDE_JSON_DROPMALFORMED = 1,
+    TIDE_JSON_FAILFAST = 2
+} tide_json_mode;
+
+typedef struct tide_json_options {
+    int32_t mode;              /* tide_json_mode */
+    int32_t corrupt_field;     /* index of a top-level string field that gets the
+                                  raw text of malformed records, or -1 */
+    int32_t allow_non_numeric; /* "NaN", "Infinity", "-INF"... strings in float and
+                                  double fields (Spark's allowNonNumericNumbers) */
+    int32_t reserved;          /* 0 */
+} tide_json_options;
+
+/* Parses every row of input (a string or binary column of JSON objects)
+   into dst, a struct column built in out's arena whose children follow
+   fields. status (NULL, or input->length bytes) gets 0 for a good or null
+   row and 1 for a malformed one: not JSON, not an object, invalid UTF-8, a
+   NUL byte, empty or blank, or a field whose JSON value does not fit its
+   type (that field is null, the others keep their values, as Spark's
+   partial results). A null input row gives a null struct. Returns the
+   number of malformed rows, or -1 with errbuf: in FAILFAST mode naming the
+   row (also stored in *failed_row when not NULL), or for a bad schema or
+   out of memory. */
+int64_t tide_from_json(tide_batch *out, const tide_column *input, const tide_json_field *fields,
+                       int32_t num_fields, const tide_json_options *options, tide_column *dst,
+                       uint8_t *status, int64_t *failed_row, char *errbuf, size_t errlen);
+
+/* Writes every row of input as compact JSON into dst, a string column built
+   in out's arena, as Spark's to_json: a struct as an object with its
+   fields in order (null fields left out unless include_nulls), strings
+   escaped (invalid UTF-8 replaced by U+FFFD), doubles as Java prints them
+   (0.1, 1.0E-5; "NaN" and "Infinity" as strings), decimals exact,
+   timestamps as "2022-06-29T02:38:24.177Z", binary as base64. Another type
+   gives its JSON value. A null row gives null. 0, or -1 with errbuf. */
+int tide_to_json(tide_batch *out, const tide_column *input, int32_t include_nulls,
+                 tide_column *dst, char *errbuf, size_t errlen);
+
+/* Java's Double.toString (is_float: Float.toString) with the shortest
+   digits that read back as the same value: "0.1", "1.0E-5", "NaN".
+   buf needs 32 bytes; returns the length. */
+int tide_format_java_double(double value, int32_t is_float, char *buf);
+
+/* A parsed JSON document for Lua (tide.json.decode), flattened in document
+   order: an array is followed by its count elements, an object by count
+   pairs of a key (kind TIDE_JSON_STRING) and a value, each with its own
+   subtree. Integers up to 2^53 are TIDE_JSON_NUMBER; larger ones that fit
+   64 bits are INT64 or UINT64 (in `integer`); others BIGINT (digits in
+   text). */
+typedef enum tide_json_kind {
+    TIDE_JSON_NULL = 0,
+    TIDE_JSON_FALSE = 1,
+    TIDE_JSON_TRUE = 2,
+    TIDE_JSON_NUMBER = 3,
+    TIDE_JSON_INT64 = 4,
+    TIDE_JSON_UINT64 = 5,
+    TIDE_JSON_BIGINT = 6,
+    TIDE_JSON_STRING = 7,
+    TIDE_JSON_ARRAY = 8,
+    TIDE_JSON_OBJECT = 9
+} tide_json_kind;
+
+typedef struct tide_json_value {
+    int32_t kind;       /* tide_json_kind */
+    int32_t count;      /* array: elements; object: members */
+    int64_t integer;    /* INT64, UINT64 (as its bits) */
+    double number;      /* NUMBER */
+    const char *text;   /* STRING (unescaped), BIGINT digits */
+    int64_t length;     /* bytes of text */
+} tide_json_value;
+
+typedef struct tide_json_doc tide_json_doc;
+
+/* Parses one JSON value (any type at the root; nothing but whitespace may
+   follow it). NULL with errbuf naming the line, column and byte offset of
+   the error. */
+tide_json_doc *tide_json_parse(const char *text, size_t len, char *errbuf, size_t errlen);
+const tide_json_value *tide_json_doc_values(const tide_json_doc *doc, int64_t *count);
+void tide_json_doc_free(tide_json_doc *doc);
 
 #endif

@@ -1,0 +1,1516 @@
+/*
+ * json.cc — JSON in with simdjson: the from_json kernel (JSON documents to
+ * columns, with Spark's semantics), tide.json.decode's parser, and Java's
+ * shortest double formatting (std::to_chars) for json_write.c and Lua.
+ * The project's one C++ file; everything it exports is extern "C" and
+ * declared in tide_ffi.h.
+ *
+ * Contract of tide_from_json (see tide_ffi.h):
+ * - Input rows are copied one at a time into a scratch buffer with
+ *   simdjson's padding, so the parser never reads past a batch's buffer.
+ * - One On-Demand parser per thread is reused across rows and calls; it is
+ *   dropped after a very large document so its buffers do not stay around.
+ * - Every value of the document is read or validated, so a syntax error
+ *   anywhere (even in a field the schema does not name) makes the record
+ *   malformed, as Jackson's streaming parser does in Spark.
+ * - Type rules follow Spark's JacksonParser: ints and longs take integral
+ *   JSON numbers only; float and double take any number, and with
+ *   allow_non_numeric the strings "NaN", "Infinity", "+INF", ...; decimals
+ *   take numbers and numeric strings, parsed exactly from the text (never
+ *   through a double) and rounded half up to the scale; strings take
+ *   strings, and the JSON text of any other value as Jackson writes it
+ *   back (compact, strings re-escaped, doubles as Java prints them); booleans take
+ *   true/false; timestamps take strings (tide_timestamp_parse) and
+ *   integral numbers as seconds; binary takes base64 strings; structs
+ *   take objects. Missing fields are null, unknown fields are skipped,
+ *   duplicate keys: the last wins. A value that does not fit its field
+ *   makes that top-level field null and the record malformed.
+ * - Output buffers come from out's arena; nothing here outlives the call
+ *   but the per-thread parser and scratch buffer.
+ * - No input makes this crash: errors (including allocation failures,
+ *   caught at the C boundary) come back as return codes.
+ */
+#include <simdjson.h>
+
+#include <cstdarg>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+#include <vector>
+
+extern "C" {
+#include "tide_ffi.h"
+}
+
+namespace {
+
+namespace od = simdjson::ondemand;
+using simdjson::error_code;
+
+constexpr size_t PADDING = simdjson::SIMDJSON_PADDING;
+/* Nesting deeper than this is malformed: Jackson's default limit, and
+   below simdjson's own (1024), which its On-Demand API leaves to us. */
+constexpr int MAX_DEPTH = 1000;
+/* A parser or scratch buffer grown past this by a huge document is freed
+   after the call rather than kept for the next one. */
+constexpr size_t KEEP_BYTES = 16u << 20;
+
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+void set_error(char *errbuf, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void set_error(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+    if (!errbuf || errlen == 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(errbuf, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- per-thread parser and scratch ---------------------------------------- */
+
+struct Scratch {
+    std::unique_ptr<od::parser> parser;
+    std::vector<char> buf;
+
+    od::parser &get_parser()
+    {
+        if (!parser) parser.reset(new od::parser());
+        return *parser;
+    }
+    /* Copies text into buf followed by zeroed padding. */
+    char *load(const char *text, size_t len)
+    {
+        if (buf.size() < len + PADDING) buf.resize(len + PADDING);
+        if (len) memcpy(buf.data(), text, len);
+        memset(buf.data() + len, 0, PADDING);
+        return buf.data();
+    }
+    void trim()
+    {
+        if (parser && parser->capacity() > KEEP_BYTES) parser.reset();
+        if (buf.size() > KEEP_BYTES) std::vector<char>().swap(buf);
+    }
+};
+
+thread_local Scratch scratch;
+
+/* ---- lexical helpers ----------------------------------------------------------- */
+
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim_right(std::string_view s)
+{
+    size_t n = s.size();
+    while (n > 0 && is_space(s[n - 1])) n--;
+    return s.substr(0, n);
+}
+
+/* RFC 8259's number grammar; *integral when there is neither a fraction nor
+   an exponent (Jackson's VALUE_NUMBER_INT). */
+bool json_number(std::string_view s, bool *integral)
+{
+    size_t i = 0, n = s.size();
+    if (i < n && s[i] == '-') i++;
+    if (i >= n) return false;
+    if (s[i] == '0') {
+        i++;
+    } else if (s[i] >= '1' && s[i] <= '9') {
+        while (i < n && is_digit(s[i])) i++;
+    } else {
+        return false;
+    }
+    *integral = true;
+    if (i < n && s[i] == '.') {
+        i++;
+        *integral = false;
+        if (i >= n || !is_digit(s[i])) return false;
+        while (i < n && is_digit(s[i])) i++;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        *integral = false;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        if (i >= n || !is_digit(s[i])) return false;
+        while (i < n && is_digit(s[i])) i++;
+    }
+    return i == n;
+}
+
+/* An integral JSON number (already checked by json_number) as magnitude and
+   sign; false when the magnitude exceeds 64 bits. */
+bool integer_magnitude(std::string_view s, uint64_t *mag, bool *negative)
+{
+    size_t i = 0;
+    *negative = s[0] == '-';
+    if (*negative) i++;
+    uint64_t v = 0;
+    for (; i < s.size(); i++) {
+        uint64_t d = (uint64_t)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    *mag = v;
+    return true;
+}
+
+bool integer_in_range(std::string_view s, int64_t lo, int64_t hi, int64_t *out)
+{
+    uint64_t mag;
+    bool neg;
+    if (!integer_magnitude(s, &mag, &neg)) return false;
+    if (neg) {
+        if (mag > (uint64_t)INT64_MAX + 1) return false;
+        int64_t v = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
+        if (v < lo) return false;
+        *out = v;
+    } else {
+        if (mag > (uint64_t)hi) return false;
+        *out = (int64_t)mag;
+    }
+    return true;
+}
+
+/* 10^0 .. 10^38 */
+struct Pow10 {
+    u128 v[39] = {};
+    constexpr Pow10()
+    {
+        v[0] = 1;
+        for (int i = 1; i < 39; i++) v[i] = v[i - 1] * 10;
+    }
+};
+constexpr Pow10 POW10;
+
+/* Java's BigDecimal grammar (sign, digits with an optional point, optional
+   exponent), which covers JSON numbers, to decimal(precision, scale),
+   exactly, rounding half up beyond the scale as Spark's Decimal.set does.
+   Commas are skipped when skip_commas (Spark's parser for numeric strings
+   drops them). False when not a number or when it needs more digits. */
+bool parse_decimal(std::string_view s, int precision, int scale, bool skip_commas, i128 *out)
+{
+    size_t i = 0, n = s.size();
+    bool negative = false;
+    if (i < n && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+    /* Significant digits (leading zeros dropped) and the position of the
+       decimal point relative to them. */
+    char digits[80];
+    size_t nd = 0;          /* digits kept */
+    int64_t point = 0;      /* digits before the point, counting from the first significant one */
+    bool seen_digit = false, seen_point = false;
+    /* Only the first precision + scale + 2 significant digits can matter:
+       the rest are either an overflow (checked through `point`) or beyond
+       the rounding digit. */
+    const size_t keep = (size_t)precision + (size_t)scale + 2;
+    for (; i < n; i++) {
+        char c = s[i];
+        if (c == ',' && skip_commas) continue;
+        if (c == '.') {
+            if (seen_point) return false;
+            seen_point = true;
+            continue;
+        }
+        if (!is_digit(c)) break;
+        seen_digit = true;
+        if (nd == 0 && c == '0') {
+            if (seen_point) point--;
+            continue;
+        }
+        if (nd < keep) digits[nd++] = c;
+        if (!seen_point) point++;
+    }
+    if (!seen_digit) return false;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        bool eneg = false;
+        if (i < n && (s[i] == '+' || s[i] == '-')) eneg = s[i++] == '-';
+        if (i >= n || !is_digit(s[i])) return false;
+        int64_t e = 0;
+        for (; i < n && is_digit(s[i]); i++)
+            if (e < 1000000000) e = e * 10 + (s[i] - '0'); /* saturates: the result is 0 or overflow anyway */
+        point += eneg ? -e : e;
+    }
+    if (i != n) return false;
+    if (nd == 0) { /* zero */
+        *out = 0;
+        return true;
+    }
+    /* value = 0.d1d2d3... * 10^point; integer digits allowed: precision - scale */
+    if (point > precision - scale) return false;
+    const int64_t wanted = point + scale; /* digits of the scaled integer */
+    if (wanted < 0) {
+        *out = 0; /* below half a unit of the last place */
+        return true;
+    }
+    /* 64-bit arithmetic for the first 19 digits, 128-bit for the rest */
+    int64_t k = 0, have = (int64_t)nd;
+    uint64_t lo = 0;
+    for (; k < wanted && k < 19; k++) lo = lo * 10 + (uint64_t)(k < have ? digits[k] - '0' : 0);
+    u128 v = lo;
+    for (; k < wanted; k++) v = v * 10 + (u128)(k < have ? digits[k] - '0' : 0);
+    if (wanted < have && digits[wanted] >= '5') v++;
+    if (v >= POW10.v[precision]) return false;
+    *out = negative ? -(i128)v : (i128)v;
+    return true;
+}
+
+int base64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+/* Standard base64 (padding optional) into out, which has room for
+   3 * len / 4 + 3 bytes; the decoded length, or -1 when not base64. */
+int64_t base64_decode(std::string_view s, unsigned char *out)
+{
+    size_t n = s.size();
+    while (n > 0 && s[n - 1] == '=') n--;
+    if (s.size() - n > 2 || n % 4 == 1) return -1;
+    int64_t o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        int v = base64_value((unsigned char)s[i]);
+        if (v < 0) return -1;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (unsigned char)(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    return o;
+}
+
+/* ---- validation of values the schema does not read -------------------------------- */
+
+/* Reads (and so validates) a whole value, as Jackson tokenizes what Spark
+   skips. */
+error_code validate(od::value v, int depth)
+{
+    if (depth > MAX_DEPTH) return simdjson::DEPTH_ERROR;
+    od::json_type t;
+    if (auto e = v.type().get(t)) return e;
+    switch (t) {
+    case od::json_type::object: {
+        od::object o;
+        if (auto e = v.get_object().get(o)) return e;
+        for (auto fr : o) {
+            od::field f;
+            if (auto e = std::move(fr).get(f)) return e;
+            std::string_view key;
+            if (auto e = f.unescaped_key().get(key)) return e;
+            if (auto e = validate(f.value(), depth + 1)) return e;
+        }
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::array: {
+        od::array a;
+        if (auto e = v.get_array().get(a)) return e;
+        for (auto er : a) {
+            od::value x;
+            if (auto e = std::move(er).get(x)) return e;
+            if (auto e = validate(x, depth + 1)) return e;
+        }
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::string: {
+        std::string_view s;
+        return v.get_string().get(s);
+    }
+    case od::json_type::number: {
+        bool integral;
+        return json_number(trim_right(v.raw_json_token()), &integral) ? simdjson::SUCCESS
+                                                                      : simdjson::NUMBER_ERROR;
+    }
+    case od::json_type::boolean: {
+        bool b;
+        return v.get_bool().get(b);
+    }
+    case od::json_type::null: {
+        bool is_null;
+        if (auto e = v.is_null().get(is_null)) return e;
+        return is_null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
+    }
+    }
+    return simdjson::TAPE_ERROR;
+}
+
+/* Appends a string as Jackson's generator escapes it: \" \\ \b \t \n \f
+   \r, other control characters as \u00XX; everything else as it is (the
+   input was checked to be UTF-8). */
+void escape_into(std::string &o, std::string_view s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    o += '"';
+    size_t run = 0;
+    for (size_t i = 0; i < s.size(); i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        o.append(s.data() + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"': o += "\\\""; break;
+        case '\\': o += "\\\\"; break;
+        case '\b': o += "\\b"; break;
+        case '\t': o += "\\t"; break;
+        case '\n': o += "\\n"; break;
+        case '\f': o += "\\f"; break;
+        case '\r': o += "\\r"; break;
+        default:
+            o += "\\u00";
+            o += hex[c >> 4];
+            o += hex[c & 15];
+        }
+    }
+    o.append(s.data() + run, s.size() - run);
+    o += '"';
+}
+
+/* Reads a whole value (validating it) and writes it as Spark does when a
+   string field gets a value that is not a string: Jackson copies the
+   parsed tokens into a generator, so the text comes out compact, strings
+   re-escaped, integers as they are and other numbers as Java's
+   Double.toString prints them (12.50 -> 12.5, 1e2 -> 100.0). */
+error_code serialize(od::value v, std::string &o, int depth)
+{
+    if (depth > MAX_DEPTH) return simdjson::DEPTH_ERROR;
+    od::json_type t;
+    if (auto e = v.type().get(t)) return e;
+    switch (t) {
+    case od::json_type::object: {
+        od::object obj;
+        if (auto e = v.get_object().get(obj)) return e;
+        o += '{';
+        bool first = true;
+        for (auto fr : obj) {
+            od::field f;
+            if (auto e = std::move(fr).get(f)) return e;
+            std::string_view key;
+            if (auto e = f.unescaped_key().get(key)) return e;
+            if (!first) o += ',';
+            first = false;
+            escape_into(o, key);
+            o += ':';
+            if (auto e = serialize(f.value(), o, depth + 1)) return e;
+        }
+        o += '}';
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::array: {
+        od::array a;
+        if (auto e = v.get_array().get(a)) return e;
+        o += '[';
+        bool first = true;
+        for (auto er : a) {
+            od::value x;
+            if (auto e = std::move(er).get(x)) return e;
+            if (!first) o += ',';
+            first = false;
+            if (auto e = serialize(x, o, depth + 1)) return e;
+        }
+        o += ']';
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::string: {
+        std::string_view str;
+        if (auto e = v.get_string().get(str)) return e;
+        escape_into(o, str);
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::number: {
+        std::string_view tok = trim_right(v.raw_json_token());
+        bool integral;
+        if (!json_number(tok, &integral)) return simdjson::NUMBER_ERROR;
+        if (integral) {
+            o += tok == "-0" ? std::string_view("0") : tok;
+            return simdjson::SUCCESS;
+        }
+        double d;
+        if (v.get_double().get(d)) {
+            size_t e = tok.find_first_of("eE");
+            bool tiny = e != std::string_view::npos && e + 1 < tok.size() && tok[e + 1] == '-';
+            d = tiny ? 0.0 : HUGE_VAL;
+            if (tok[0] == '-') d = -d;
+        }
+        char buf[40];
+        int len = tide_format_java_double(d, 0, buf);
+        bool finite = std::isfinite(d);
+        if (!finite) o += '"'; /* Jackson quotes non-finite numbers */
+        o.append(buf, (size_t)len);
+        if (!finite) o += '"';
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::boolean: {
+        bool b;
+        if (auto e = v.get_bool().get(b)) return e;
+        o += b ? "true" : "false";
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::null: {
+        bool is_null;
+        if (auto e = v.is_null().get(is_null)) return e;
+        if (!is_null) return simdjson::N_ATOM_ERROR;
+        o += "null";
+        return simdjson::SUCCESS;
+    }
+    }
+    return simdjson::TAPE_ERROR;
+}
+
+const char *json_type_name(od::json_type t)
+{
+    switch (t) {
+    case od::json_type::object: return "an object";
+    case od::json_type::array: return "an array";
+    case od::json_type::string: return "a string";
+    case od::json_type::number: return "a number";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+    }
+    return "a value";
+}
+
+const char *type_name(int32_t type)
+{
+    switch (type) {
+    case TIDE_BOOL: return "boolean";
+    case TIDE_INT32: return "int";
+    case TIDE_INT64: return "bigint";
+    case TIDE_FLOAT32: return "float";
+    case TIDE_FLOAT64: return "double";
+    case TIDE_STRING: return "string";
+    case TIDE_BINARY: return "binary";
+    case TIDE_TIMESTAMP: return "timestamp";
+    case TIDE_DECIMAL: return "decimal";
+    case TIDE_STRUCT: return "struct";
+    }
+    return "?";
+}
+
+/* ---- from_json ---------------------------------------------------------------------- */
+
+/* How reading a value went. FIELD: it does not fit its field (that
+   top-level field becomes null, the record is malformed); SYNTAX: the
+   record is not valid JSON (every field null); FATAL: out of memory or a
+   column past 2 GiB (the call fails). */
+enum Outcome { OK = 0, FIELD = 1, SYNTAX = 2, FATAL = 3 };
+
+struct Node {
+    std::string_view name;
+    int32_t type = 0;
+    int32_t precision = 0, scale = 0;
+    tide_column *col = nullptr;
+    std::vector<Node *> children; /* struct */
+    size_t hint = 0;              /* struct: where the next key is looked up first */
+    int64_t seen_row = -1;        /* the last row that set this field (duplicate keys) */
+    bool is_corrupt = false;      /* the corrupt-record field: never read from JSON */
+    int64_t pending = 0;          /* string/binary: bytes written for the current row */
+};
+
+bool is_varlen(int32_t t) { return t == TIDE_STRING || t == TIDE_BINARY; }
+
+struct FromJson {
+    tide_batch *out;
+    int64_t rows;
+    std::vector<Node> nodes;
+    std::vector<Node *> varlen; /* string/binary leaves, whose offsets close each row */
+    bool allow_non_numeric = true;
+    /* Why the current record is malformed, for FAILFAST's message. */
+    const char *why = nullptr;
+    const Node *where = nullptr;
+    od::json_type got = od::json_type::null;
+    error_code syntax = simdjson::SUCCESS;
+    const char *fatal = nullptr;
+    std::string text; /* scratch for values written back as JSON text */
+
+    /* -- building the output -- */
+
+    static size_t bitmap_bytes(int64_t n) { return (size_t)(n + 7) / 8 + 1; }
+
+    bool init_column(Node &n, tide_column *col)
+    {
+        n.col = col;
+        std::string name(n.name);
+        if (n.type == TIDE_STRUCT) {
+            if (tide_column_init_struct(out, col, name.c_str(), (int32_t)n.children.size()) != 0)
+                return false;
+        } else {
+            int rc = n.type == TIDE_DECIMAL
+                         ? tide_column_init_decimal(out, col, name.c_str(), n.precision, n.scale, 0)
+                         : tide_column_init(out, col, name.c_str(), n.type, 0);
+            if (rc != 0) return false;
+            if (rows > col->capacity) {
+                size_t slots = (size_t)rows + (is_varlen(n.type) ? 1 : 0);
+                col->values = tide_arena_calloc(out->arena, slots * (size_t)tide_type_width(n.type));
+                if (!col->values) return false;
+                col->capacity = rows;
+            }
+            if (is_varlen(n.type)) {
+                /* 8 bytes a row fits the hashed ids of Avazu-like data;
+                   grown by doubling. The corrupt-record field is mostly
+                   empty. */
+                int64_t cap = n.is_corrupt || rows * 8 < 256 ? 256 : rows * 8;
+                col->data = (uint8_t *)tide_arena_alloc(out->arena, (size_t)cap);
+                if (!col->data) return false;
+                col->data_capacity = cap;
+                varlen.push_back(&n);
+            }
+        }
+        col->validity = (uint8_t *)tide_arena_calloc(out->arena, bitmap_bytes(rows));
+        if (!col->validity) return false;
+        col->length = rows;
+        for (size_t i = 0; i < n.children.size(); i++)
+            if (!init_column(*n.children[i], &col->children[i])) return false;
+        return true;
+    }
+
+    static void set_valid(tide_column *c, int64_t row)
+    {
+        c->validity[row >> 3] |= (uint8_t)(1u << (row & 7));
+    }
+    static void clear_valid(tide_column *c, int64_t row)
+    {
+        c->validity[row >> 3] &= (uint8_t) ~(1u << (row & 7));
+    }
+
+    /* Makes a field (and everything under it) null again in this row. */
+    void null_subtree(Node &n, int64_t row)
+    {
+        tide_column *c = n.col;
+        clear_valid(c, row);
+        if (n.type == TIDE_STRUCT) {
+            for (Node *k : n.children) null_subtree(*k, row);
+        } else if (is_varlen(n.type)) {
+            n.pending = 0;
+        } else {
+            int w = tide_type_width(n.type);
+            memset((char *)c->values + (size_t)row * (size_t)w, 0, (size_t)w);
+        }
+    }
+
+    template <typename T> void put(Node &n, int64_t row, T v)
+    {
+        ((T *)n.col->values)[row] = v;
+        set_valid(n.col, row);
+    }
+
+    /* Room for len more bytes of the current row in a string column. */
+    char *reserve(Node &n, int64_t row, size_t len)
+    {
+        tide_column *c = n.col;
+        int64_t start = ((int32_t *)c->values)[row];
+        int64_t need = start + (int64_t)len;
+        if (need > INT32_MAX) {
+            fatal = "a string column would pass 2 GiB";
+            return nullptr;
+        }
+        if (need > c->data_capacity) {
+            int64_t cap = c->data_capacity * 2;
+            while (cap < need) cap *= 2;
+            void *d = tide_arena_realloc(out->arena, c->data, (size_t)c->data_capacity, (size_t)cap);
+            if (!d) {
+                fatal = "out of memory";
+                return nullptr;
+            }
+            c->data = (uint8_t *)d;
+            c->data_capacity = cap;
+        }
+        return (char *)c->data + start;
+    }
+
+    Outcome put_bytes(Node &n, int64_t row, const char *p, size_t len)
+    {
+        char *dst = reserve(n, row, len);
+        if (!dst) return FATAL;
+        if (len) memcpy(dst, p, len);
+        n.pending = (int64_t)len;
+        set_valid(n.col, row);
+        return OK;
+    }
+
+    /* Closes the current row of every string column. */
+    void end_row(int64_t row)
+    {
+        for (Node *n : varlen) {
+            int32_t *off = (int32_t *)n->col->values;
+            off[row + 1] = off[row] + (int32_t)n->pending;
+            n->pending = 0;
+        }
+    }
+
+    void finish(Node &n)
+    {
+        tide_column *c = n.col;
+        int64_t valid = 0;
+        size_t full = (size_t)rows / 8;
+        for (size_t i = 0; i < full; i++) valid += __builtin_popcount(c->validity[i]);
+        for (int64_t r = (int64_t)full * 8; r < rows; r++) valid += (c->validity[r >> 3] >> (r & 7)) & 1;
+        c->null_count = rows - valid;
+        if (c->null_count == 0) c->validity = nullptr;
+        for (Node *k : n.children) finish(*k);
+    }
+
+    /* -- reading values -- */
+
+    Outcome mismatch(Node &n, od::value v, od::json_type t, int depth, const char *reason = nullptr)
+    {
+        /* Still read the value through: a syntax error inside it makes the
+           whole record malformed, not just this field. */
+        if ((syntax = validate(v, depth))) return SYNTAX;
+        why = reason;
+        where = &n;
+        got = t;
+        return FIELD;
+    }
+
+    Outcome bad_syntax(error_code e)
+    {
+        syntax = e;
+        return SYNTAX;
+    }
+
+    Outcome read_struct(Node &n, od::object obj, int64_t row, bool root, int depth);
+
+    Outcome read_value(Node &n, od::value v, int64_t row, int depth)
+    {
+        if (depth > MAX_DEPTH) return bad_syntax(simdjson::DEPTH_ERROR);
+        od::json_type t;
+        if (auto e = v.type().get(t)) return bad_syntax(e);
+        if (t == od::json_type::null) {
+            bool is_null;
+            if (auto e = v.is_null().get(is_null)) return bad_syntax(e);
+            return is_null ? OK : bad_syntax(simdjson::N_ATOM_ERROR);
+        }
+        switch (n.type) {
+        case TIDE_STRUCT: {
+            if (t != od::json_type::object) return mismatch(n, v, t, depth);
+            od::object o;
+            if (auto e = v.get_object().get(o)) return bad_syntax(e);
+            set_valid(n.col, row);
+            return read_struct(n, o, row, false, depth + 1);
+        }
+        case TIDE_STRING: {
+            if (t == od::json_type::string) {
+                std::string_view s;
+                if (auto e = v.get_string().get(s)) return bad_syntax(e);
+                return put_bytes(n, row, s.data(), s.size());
+            }
+            /* Any other value: its JSON text, as Spark writes it. */
+            text.clear();
+            if (auto e = serialize(v, text, depth)) return bad_syntax(e);
+            return put_bytes(n, row, text.data(), text.size());
+        }
+        case TIDE_BINARY: {
+            if (t != od::json_type::string) return mismatch(n, v, t, depth);
+            std::string_view s;
+            if (auto e = v.get_string().get(s)) return bad_syntax(e);
+            char *dst = reserve(n, row, s.size() / 4 * 3 + 3);
+            if (!dst) return FATAL;
+            int64_t len = base64_decode(s, (unsigned char *)dst);
+            if (len < 0) return mismatch(n, v, t, depth, "not base64");
+            n.pending = len;
+            set_valid(n.col, row);
+            return OK;
+        }
+        case TIDE_BOOL: {
+            if (t != od::json_type::boolean) return mismatch(n, v, t, depth);
+            bool b;
+            if (auto e = v.get_bool().get(b)) return bad_syntax(e);
+            put<uint8_t>(n, row, b ? 1 : 0);
+            return OK;
+        }
+        case TIDE_INT32:
+        case TIDE_INT64: {
+            if (t != od::json_type::number) return mismatch(n, v, t, depth);
+            std::string_view tok = trim_right(v.raw_json_token());
+            bool wide = n.type == TIDE_INT64;
+            if (!wide && tok.size() <= 9 && tok.size() > 0) {
+                /* Fast path: up to 9 plain digits (and a sign) always fit an
+                   int; anything else takes the general path below. */
+                size_t i = tok[0] == '-';
+                int32_t x = 0;
+                bool plain = i < tok.size() && (tok[i] != '0' || tok.size() == i + 1);
+                for (size_t j = i; plain && j < tok.size(); j++) {
+                    plain = is_digit(tok[j]);
+                    x = x * 10 + (tok[j] - '0');
+                }
+                if (plain) {
+                    put<int32_t>(n, row, i ? -x : x);
+                    return OK;
+                }
+            }
+            bool integral;
+            if (!json_number(tok, &integral)) return bad_syntax(simdjson::NUMBER_ERROR);
+            if (!integral) return mismatch(n, v, t, depth, "not an integer");
+            int64_t x;
+            if (!integer_in_range(tok, wide ? INT64_MIN : INT32_MIN, wide ? INT64_MAX : INT32_MAX, &x))
+                return mismatch(n, v, t, depth, "out of range");
+            if (wide) put<int64_t>(n, row, x);
+            else put<int32_t>(n, row, (int32_t)x);
+            return OK;
+        }
+        case TIDE_FLOAT32:
+        case TIDE_FLOAT64: {
+            double d;
+            if (t == od::json_type::number) {
+                std::string_view tok = trim_right(v.raw_json_token());
+                bool integral;
+                if (!json_number(tok, &integral)) return bad_syntax(simdjson::NUMBER_ERROR);
+                if (v.get_double().get(d)) {
+                    /* simdjson refuses magnitudes past a double; Java reads
+                       them as infinity (or zero for tiny ones). */
+                    size_t e = tok.find_first_of("eE");
+                    bool tiny = e != std::string_view::npos && e + 1 < tok.size() && tok[e + 1] == '-';
+                    d = tiny ? 0.0 : HUGE_VAL;
+                    if (tok[0] == '-') d = -d;
+                }
+            } else if (t == od::json_type::string) {
+                std::string_view s;
+                if (auto e = v.get_string().get(s)) return bad_syntax(e);
+                if (!allow_non_numeric) return mismatch(n, v, t, depth);
+                if (s == "NaN") d = NAN;
+                else if (s == "Infinity" || s == "+Infinity" || s == "+INF") d = HUGE_VAL;
+                else if (s == "-Infinity" || s == "-INF") d = -HUGE_VAL;
+                else return mismatch(n, v, t, depth, "not NaN or Infinity");
+            } else {
+                return mismatch(n, v, t, depth);
+            }
+            if (n.type == TIDE_FLOAT32) put<float>(n, row, (float)d);
+            else put<double>(n, row, d);
+            return OK;
+        }
+        case TIDE_DECIMAL: {
+            i128 x;
+            if (t == od::json_type::number) {
+                std::string_view tok = trim_right(v.raw_json_token());
+                bool integral;
+                if (!json_number(tok, &integral)) return bad_syntax(simdjson::NUMBER_ERROR);
+                if (!parse_decimal(tok, n.precision, n.scale, false, &x))
+                    return mismatch(n, v, t, depth, "out of range");
+            } else if (t == od::json_type::string) {
+                std::string_view s;
+                if (auto e = v.get_string().get(s)) return bad_syntax(e);
+                if (!parse_decimal(s, n.precision, n.scale, true, &x))
+                    return mismatch(n, v, t, depth, "not a number in range");
+            } else {
+                return mismatch(n, v, t, depth);
+            }
+            memcpy((char *)n.col->values + (size_t)row * 16, &x, 16);
+            set_valid(n.col, row);
+            return OK;
+        }
+        case TIDE_TIMESTAMP: {
+            int64_t us;
+            if (t == od::json_type::string) {
+                std::string_view s;
+                if (auto e = v.get_string().get(s)) return bad_syntax(e);
+                if (s.empty() || tide_timestamp_parse(s.data(), s.size(), &us) != 0)
+                    return mismatch(n, v, t, depth, "not a timestamp");
+            } else if (t == od::json_type::number) {
+                /* Spark reads an integral number as seconds since the epoch. */
+                std::string_view tok = trim_right(v.raw_json_token());
+                bool integral;
+                if (!json_number(tok, &integral)) return bad_syntax(simdjson::NUMBER_ERROR);
+                int64_t secs;
+                if (!integral) return mismatch(n, v, t, depth, "not an integer");
+                if (!integer_in_range(tok, INT64_MIN / 1000000, INT64_MAX / 1000000, &secs))
+                    return mismatch(n, v, t, depth, "out of range");
+                us = secs * 1000000;
+            } else {
+                return mismatch(n, v, t, depth);
+            }
+            put<int64_t>(n, row, us);
+            return OK;
+        }
+        }
+        return mismatch(n, v, t, depth);
+    }
+
+    /* Field names are short: compared here rather than through a call to
+       memcmp, which showed in profiles. */
+    static bool same(std::string_view a, std::string_view b)
+    {
+        size_t n = a.size();
+        if (n != b.size()) return false;
+        const char *p = a.data(), *q = b.data();
+        for (; n >= 8; n -= 8, p += 8, q += 8) {
+            uint64_t x, y;
+            memcpy(&x, p, 8);
+            memcpy(&y, q, 8);
+            if (x != y) return false;
+        }
+        for (; n > 0; n--)
+            if (*p++ != *q++) return false;
+        return true;
+    }
+
+    Node *lookup(Node &s, std::string_view key)
+    {
+        size_t k = s.children.size();
+        if (s.hint < k && same(s.children[s.hint]->name, key)) return s.children[s.hint++];
+        for (size_t i = 0; i < k; i++) {
+            if (same(s.children[i]->name, key)) {
+                s.hint = i + 1;
+                return s.children[i];
+            }
+        }
+        return nullptr;
+    }
+};
+
+Outcome FromJson::read_struct(Node &s, od::object obj, int64_t row, bool root, int depth)
+{
+    bool field_failed = false;
+    s.hint = 0;
+    for (auto fr : obj) {
+        od::field f;
+        if (auto e = std::move(fr).get(f)) return bad_syntax(e);
+        /* The raw key, when it has no escapes (nearly always), is compared
+           in place; the closing quote was found by simdjson's stage 1, so
+           the scan stops inside the buffer. */
+        const char *k = f.key().raw();
+        const char *p = k;
+        while (*p != '"' && *p != '\\') p++;
+        std::string_view key(k, (size_t)(p - k));
+        if (*p == '\\') {
+            if (auto e = f.unescaped_key().get(key)) return bad_syntax(e);
+        }
+        Node *child = lookup(s, key);
+        if (!child || child->is_corrupt) {
+            if (auto e = validate(f.value(), depth + 1)) return bad_syntax(e);
+            continue;
+        }
+        if (child->seen_row == row) null_subtree(*child, row); /* duplicate key: the last wins */
+        child->seen_row = row;
+        Outcome r = read_value(*child, f.value(), row, depth + 1);
+        if (r == SYNTAX || r == FATAL) return r;
+        if (r == FIELD) {
+            /* Spark keeps the other fields of the record (partial
+               results) and nulls the top-level field that failed. */
+            field_failed = true;
+            if (root) null_subtree(*child, row);
+        }
+    }
+    return field_failed ? FIELD : OK;
+}
+
+/* Builds the schema tree from the preorder array; false if malformed. */
+bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *errbuf, size_t errlen)
+{
+    if (n < 1 || fields[0].type != TIDE_STRUCT) {
+        set_error(errbuf, errlen, "from_json: the schema must be a struct");
+        return false;
+    }
+    fj.nodes.resize((size_t)n);
+    /* A stack of structs still expecting children. */
+    std::vector<std::pair<Node *, int32_t>> open;
+    for (int32_t i = 0; i < n; i++) {
+        const tide_json_field &f = fields[i];
+        Node &node = fj.nodes[(size_t)i];
+        node.name = f.name ? std::string_view(f.name) : std::string_view();
+        node.type = f.type;
+        node.precision = f.precision;
+        node.scale = f.scale;
+        if (tide_type_width(f.type) == 0 && f.type != TIDE_STRUCT) {
+            set_error(errbuf, errlen, "from_json: field \"%s\" has an unknown type %d", f.name ? f.name : "",
+                      (int)f.type);
+            return false;
+        }
+        if (f.type == TIDE_DECIMAL &&
+            (f.precision < 1 || f.precision > 38 || f.scale < 0 || f.scale > f.precision)) {
+            set_error(errbuf, errlen, "from_json: field \"%s\" has a bad decimal(%d,%d)", f.name ? f.name : "",
+                      (int)f.precision, (int)f.scale);
+            return false;
+        }
+        if (i > 0) {
+            if (open.empty()) {
+                set_error(errbuf, errlen, "from_json: the schema has more fields than its structs hold");
+                return false;
+            }
+            open.back().first->children.push_back(&node);
+            if (--open.back().second == 0) open.pop_back();
+        }
+        if (f.type == TIDE_STRUCT) {
+            if (f.num_children < 0) {
+                set_error(errbuf, errlen, "from_json: bad schema");
+                return false;
+            }
+            if (f.num_children > 0) open.push_back({&node, f.num_children});
+        }
+        while (!open.empty() && open.back().second == 0) open.pop_back();
+    }
+    if (!open.empty()) {
+        set_error(errbuf, errlen, "from_json: the schema has fewer fields than its structs declare");
+        return false;
+    }
+    return true;
+}
+
+/* A printable excerpt of a record for error messages. */
+std::string excerpt(const char *p, size_t len)
+{
+    std::string s;
+    size_t n = len < 120 ? len : 120;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c < 0x20 || c == 0x7f) {
+            char b[8];
+            snprintf(b, sizeof b, "\\x%02x", c);
+            s += b;
+        } else {
+            s += (char)c;
+        }
+    }
+    if (n < len) s += "...";
+    return s;
+}
+
+int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_field *fields,
+                  int32_t num_fields, const tide_json_options *options, tide_column *dst,
+                  uint8_t *status, int64_t *failed_row, char *errbuf, size_t errlen)
+{
+    if (failed_row) *failed_row = -1;
+    if (!out || !input || !fields || !dst) {
+        set_error(errbuf, errlen, "from_json: missing argument");
+        return -1;
+    }
+    if (input->type != TIDE_STRING && input->type != TIDE_BINARY) {
+        set_error(errbuf, errlen, "from_json: the input must be a string or binary column, not %s",
+                  type_name(input->type));
+        return -1;
+    }
+    tide_json_options opts = {TIDE_JSON_PERMISSIVE, -1, 1, 0};
+    if (options) opts = *options;
+    FromJson fj;
+    fj.out = out;
+    fj.rows = input->length;
+    fj.allow_non_numeric = opts.allow_non_numeric != 0;
+    if (!build_nodes(fj, fields, num_fields, errbuf, errlen)) return -1;
+    Node &root = fj.nodes[0];
+    Node *corrupt = nullptr;
+    if (opts.corrupt_field >= 0) {
+        if ((size_t)opts.corrupt_field >= root.children.size() ||
+            root.children[(size_t)opts.corrupt_field]->type != TIDE_STRING) {
+            set_error(errbuf, errlen, "from_json: the corrupt-record field must be a top-level string field");
+            return -1;
+        }
+        corrupt = root.children[(size_t)opts.corrupt_field];
+        corrupt->is_corrupt = true;
+    }
+    if (!fj.init_column(root, dst)) {
+        set_error(errbuf, errlen, "from_json: out of memory");
+        return -1;
+    }
+
+    Scratch &sc = scratch;
+    od::parser &parser = sc.get_parser();
+    const int32_t *offsets = (const int32_t *)input->values;
+    int64_t malformed = 0;
+    for (int64_t row = 0; row < fj.rows; row++) {
+        if (status) status[row] = 0;
+        bool valid_in = !input->validity || ((input->validity[row >> 3] >> (row & 7)) & 1);
+        if (!valid_in) { /* a null input is a null struct, not a malformed record */
+            fj.end_row(row);
+            continue;
+        }
+        const char *text = (const char *)input->data + offsets[row];
+        size_t len = (size_t)(offsets[row + 1] - offsets[row]);
+        fj.why = nullptr;
+        fj.where = nullptr;
+        fj.syntax = simdjson::SUCCESS;
+        Outcome r = OK;
+        const char *record_why = nullptr;
+        if (memchr(text, 0, len)) {
+            r = SYNTAX;
+            record_why = "it holds a NUL byte";
+        } else {
+            char *buf = sc.load(text, len);
+            od::document doc;
+            od::object obj;
+            od::json_type t;
+            if (auto e = parser.iterate(simdjson::padded_string_view(buf, len, len + PADDING)).get(doc)) {
+                r = fj.bad_syntax(e);
+            } else if (auto e2 = doc.type().get(t)) {
+                r = fj.bad_syntax(e2);
+            } else if (t != od::json_type::object) {
+                r = SYNTAX;
+                record_why = "it is not a JSON object";
+            } else if (auto e3 = doc.get_object().get(obj)) {
+                r = fj.bad_syntax(e3);
+            } else {
+                r = fj.read_struct(root, obj, row, true, 1);
+                if (r == OK || r == FIELD) {
+                    const char *loc;
+                    if (doc.current_location().get(loc) != simdjson::OUT_OF_BOUNDS) {
+                        r = SYNTAX;
+                        record_why = "text follows the JSON object";
+                    }
+                }
+            }
+        }
+        if (r == FATAL) {
+            set_error(errbuf, errlen, "from_json: row %lld: %s", (long long)row, fj.fatal ? fj.fatal : "failed");
+            return -1;
+        }
+        fj.set_valid(root.col, row); /* Spark 3: a malformed record is a struct of nulls, not null */
+        if (r != OK) {
+            if (r == SYNTAX) {
+                for (Node *k : root.children) fj.null_subtree(*k, row);
+            }
+            malformed++;
+            if (status) status[row] = 1;
+            if (opts.mode == TIDE_JSON_FAILFAST) {
+                std::string what;
+                if (record_why) {
+                    what = record_why;
+                } else if (r == SYNTAX) {
+                    if (len == 0 || fj.syntax == simdjson::EMPTY) {
+                        what = "it is empty";
+                    } else {
+                        what = std::string("not valid JSON: ") + simdjson::error_message(fj.syntax);
+                        if (what.back() == '.') what.pop_back();
+                    }
+                } else {
+                    what = "field \"" + std::string(fj.where ? fj.where->name : "") + "\": " +
+                           json_type_name(fj.got) + " cannot be read as " +
+                           (fj.where ? type_name(fj.where->type) : "its type");
+                    if (fj.why) what += std::string(" (") + fj.why + ")";
+                }
+                set_error(errbuf, errlen,
+                          "Malformed records are detected in record parsing. Parse Mode: FAILFAST. "
+                          "Row %lld: %s. Record: %s",
+                          (long long)row, what.c_str(), excerpt(text, len).c_str());
+                if (failed_row) *failed_row = row;
+                sc.trim();
+                return -1;
+            }
+            if (corrupt && fj.put_bytes(*corrupt, row, text, len) != OK) {
+                set_error(errbuf, errlen, "from_json: row %lld: %s", (long long)row, fj.fatal);
+                return -1;
+            }
+        }
+        fj.end_row(row);
+    }
+    fj.finish(root);
+    sc.trim();
+    return malformed;
+}
+
+/* ---- decode for Lua ---------------------------------------------------------------------- */
+
+struct Decoder {
+    std::vector<tide_json_value> values;
+    std::string strings; /* text of strings; `text` holds offsets until the end */
+    const char *base = nullptr;
+    const char *err_at = nullptr;
+    const char *err_msg = nullptr;
+
+    error_code fail(od::value &v, error_code e, const char *msg = nullptr)
+    {
+        const char *loc;
+        if (!err_at && !v.current_location().get(loc)) err_at = loc;
+        if (!err_msg) err_msg = msg;
+        return e;
+    }
+
+    size_t add(int32_t kind)
+    {
+        tide_json_value x;
+        memset(&x, 0, sizeof x);
+        x.kind = kind;
+        values.push_back(x);
+        return values.size() - 1;
+    }
+
+    void add_text(size_t i, std::string_view s)
+    {
+        values[i].text = (const char *)(uintptr_t)strings.size();
+        values[i].length = (int64_t)s.size();
+        strings.append(s.data(), s.size());
+    }
+
+    error_code walk(od::value v, int depth)
+    {
+        const char *here = v.raw_json_token().data();
+        if (depth > MAX_DEPTH) {
+            err_at = here;
+            err_msg = "nesting too deep";
+            return simdjson::DEPTH_ERROR;
+        }
+        od::json_type t;
+        if (auto e = v.type().get(t)) return fail(v, e);
+        switch (t) {
+        case od::json_type::object: {
+            od::object o;
+            if (auto e = v.get_object().get(o)) return fail(v, e);
+            size_t me = add(TIDE_JSON_OBJECT);
+            int32_t count = 0;
+            for (auto fr : o) {
+                od::field f;
+                if (auto e = std::move(fr).get(f)) return fail(v, e);
+                std::string_view key;
+                if (auto e = f.unescaped_key().get(key)) return fail(v, e);
+                add_text(add(TIDE_JSON_STRING), key);
+                if (auto e = walk(f.value(), depth + 1)) return e;
+                count++;
+            }
+            values[me].count = count;
+            return simdjson::SUCCESS;
+        }
+        case od::json_type::array: {
+            od::array a;
+            if (auto e = v.get_array().get(a)) return fail(v, e);
+            size_t me = add(TIDE_JSON_ARRAY);
+            int32_t count = 0;
+            for (auto er : a) {
+                od::value x;
+                if (auto e = std::move(er).get(x)) return fail(v, e);
+                if (auto e = walk(x, depth + 1)) return e;
+                count++;
+            }
+            values[me].count = count;
+            return simdjson::SUCCESS;
+        }
+        case od::json_type::string: {
+            std::string_view s;
+            if (auto e = v.get_string().get(s)) {
+                err_at = here;
+                err_msg = "a bad escape in a string";
+                return e;
+            }
+            add_text(add(TIDE_JSON_STRING), s);
+            return simdjson::SUCCESS;
+        }
+        case od::json_type::number: {
+            std::string_view tok = trim_right(v.raw_json_token());
+            bool integral;
+            if (!json_number(tok, &integral)) {
+                err_at = here;
+                err_msg = "not a valid number";
+                return simdjson::NUMBER_ERROR;
+            }
+            uint64_t mag;
+            bool neg;
+            if (integral && integer_magnitude(tok, &mag, &neg)) {
+                if (mag <= (1ull << 53)) {
+                    size_t i = add(TIDE_JSON_NUMBER);
+                    values[i].number = neg ? -(double)mag : (double)mag;
+                } else if (neg && mag <= (uint64_t)INT64_MAX + 1) {
+                    values[add(TIDE_JSON_INT64)].integer = (int64_t)(0 - mag);
+                } else if (!neg && mag <= (uint64_t)INT64_MAX) {
+                    values[add(TIDE_JSON_INT64)].integer = (int64_t)mag;
+                } else if (!neg) {
+                    values[add(TIDE_JSON_UINT64)].integer = (int64_t)mag;
+                } else {
+                    add_text(add(TIDE_JSON_BIGINT), tok);
+                }
+                return simdjson::SUCCESS;
+            }
+            if (integral) {
+                add_text(add(TIDE_JSON_BIGINT), tok);
+                return simdjson::SUCCESS;
+            }
+            double d;
+            if (v.get_double().get(d)) {
+                size_t e = tok.find_first_of("eE");
+                bool tiny = e != std::string_view::npos && e + 1 < tok.size() && tok[e + 1] == '-';
+                d = tiny ? 0.0 : HUGE_VAL;
+                if (tok[0] == '-') d = -d;
+            }
+            values[add(TIDE_JSON_NUMBER)].number = d;
+            return simdjson::SUCCESS;
+        }
+        case od::json_type::boolean: {
+            bool b;
+            if (auto e = v.get_bool().get(b)) {
+                err_at = here;
+                err_msg = "not a JSON value (true, false, null, a number, a string, [ or {)";
+                return e;
+            }
+            add(b ? TIDE_JSON_TRUE : TIDE_JSON_FALSE);
+            return simdjson::SUCCESS;
+        }
+        case od::json_type::null: {
+            bool is_null;
+            if (v.is_null().get(is_null) || !is_null) {
+                err_at = here;
+                err_msg = "not a JSON value (true, false, null, a number, a string, [ or {)";
+                return simdjson::N_ATOM_ERROR;
+            }
+            add(TIDE_JSON_NULL);
+            return simdjson::SUCCESS;
+        }
+        }
+        return fail(v, simdjson::TAPE_ERROR);
+    }
+};
+
+/* Where simdjson's first stage gave up (it does not say): the first byte
+   that is not UTF-8, the first control character inside a string, or the
+   start of a string that never closes. */
+size_t stage1_error_offset(const char *s, size_t len, const char **msg)
+{
+    bool in_string = false, escaped = false;
+    size_t string_start = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            size_t need = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 0;
+            bool ok = need > 0 && c <= 0xF4;
+            for (size_t k = 1; ok && k <= need; k++) ok = i + k < len && ((unsigned char)s[i + k] & 0xC0) == 0x80;
+            if (ok && need == 2) {
+                unsigned char c1 = (unsigned char)s[i + 1];
+                ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 > 0x9F);
+            }
+            if (ok && need == 3) {
+                unsigned char c1 = (unsigned char)s[i + 1];
+                ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 > 0x8F);
+            }
+            if (!ok) {
+                *msg = "invalid UTF-8";
+                return i;
+            }
+            i += need;
+            escaped = false;
+            continue;
+        }
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            else if (c < 0x20) {
+                *msg = "a control character inside a string";
+                return i;
+            }
+        } else if (c == '"') {
+            in_string = true;
+            string_start = i;
+        }
+    }
+    if (in_string) {
+        *msg = "a string that never closes";
+        return string_start;
+    }
+    *msg = nullptr;
+    return len;
+}
+
+} // namespace
+
+struct tide_json_doc {
+    std::vector<tide_json_value> values;
+    std::string strings;
+};
+
+/* ---- exported ------------------------------------------------------------------------------ */
+
+extern "C" int64_t tide_from_json(tide_batch *out, const tide_column *input,
+                                  const tide_json_field *fields, int32_t num_fields,
+                                  const tide_json_options *options, tide_column *dst,
+                                  uint8_t *status, int64_t *failed_row, char *errbuf, size_t errlen)
+{
+    try {
+        return from_json(out, input, fields, num_fields, options, dst, status, failed_row, errbuf, errlen);
+    } catch (const std::exception &e) {
+        set_error(errbuf, errlen, "from_json: %s", e.what());
+    } catch (...) {
+        set_error(errbuf, errlen, "from_json: failed");
+    }
+    return -1;
+}
+
+extern "C" tide_json_doc *tide_json_parse(const char *text, size_t len, char *errbuf, size_t errlen)
+{
+    try {
+        if (!text) len = 0;
+        /* The value is wrapped in [ ] so that any JSON type may stand at the
+           root and anything after it shows up as a second element. */
+        Scratch &sc = scratch;
+        std::vector<char> &buf = sc.buf;
+        if (buf.size() < len + 2 + PADDING) buf.resize(len + 2 + PADDING);
+        buf[0] = '[';
+        if (len) memcpy(buf.data() + 1, text, len);
+        buf[len + 1] = ']';
+        memset(buf.data() + len + 2, 0, PADDING);
+        const char *base = buf.data() + 1;
+
+        auto fail_at = [&](size_t offset, const char *msg) -> tide_json_doc * {
+            if (offset > len) offset = len;
+            size_t line = 1, col = 1;
+            for (size_t i = 0; i < offset; i++) {
+                if (text[i] == '\n') {
+                    line++;
+                    col = 1;
+                } else {
+                    col++;
+                }
+            }
+            set_error(errbuf, errlen, "JSON error at line %zu, column %zu (byte %zu): %s", line, col,
+                      offset, msg);
+            sc.trim();
+            return nullptr;
+        };
+
+        if (text && memchr(text, 0, len)) return fail_at((size_t)((const char *)memchr(text, 0, len) - text), "a NUL byte");
+        od::parser &parser = sc.get_parser();
+        od::document doc;
+        od::array top;
+        error_code e = parser.iterate(simdjson::padded_string_view(buf.data(), len + 2, len + 2 + PADDING)).get(doc);
+        if (!e) e = doc.get_array().get(top);
+        if (e) {
+            const char *msg;
+            size_t off = stage1_error_offset(text ? text : "", len, &msg);
+            if (msg) return fail_at(off, msg);
+            return fail_at(len, simdjson::error_message(e));
+        }
+        Decoder d;
+        d.base = base;
+        int n = 0;
+        const char *after_value = nullptr; /* the token after the value */
+        for (auto er : top) {
+            od::value v;
+            if ((e = std::move(er).get(v))) {
+                const char *loc;
+                size_t off = doc.current_location().get(loc) ? len : (size_t)(loc - base);
+                return fail_at(off, simdjson::error_message(e));
+            }
+            if (n == 1) return fail_at((size_t)(v.raw_json_token().data() - base), "unexpected text after the JSON value");
+            if ((e = d.walk(v, 1)) == simdjson::SUCCESS) {
+                const char *loc;
+                if (!doc.current_location().get(loc)) after_value = loc;
+            } else {
+                const char *at = d.err_at;
+                if (!at) {
+                    const char *loc;
+                    at = doc.current_location().get(loc) ? base + len : loc;
+                }
+                size_t off = at >= base ? (size_t)(at - base) : 0;
+                return fail_at(off, d.err_msg ? d.err_msg : simdjson::error_message(e));
+            }
+            n++;
+        }
+        {
+            /* simdjson stops at the ] that closes the wrapper; a stray
+               closing bracket of the caller's text would stand after it. */
+            const char *loc;
+            if (doc.current_location().get(loc) != simdjson::OUT_OF_BOUNDS) {
+                if (after_value) loc = after_value;
+                size_t off = loc >= base ? (size_t)(loc - base) : 0;
+                return fail_at(off, "unexpected text after the JSON value");
+            }
+        }
+        if (n == 0) {
+            size_t off = 0;
+            while (off < len && is_space(text[off])) off++;
+            return fail_at(off, off < len ? "not a JSON value" : "no JSON value (empty text)");
+        }
+        tide_json_doc *doc_out = new tide_json_doc();
+        doc_out->values = std::move(d.values);
+        doc_out->strings = std::move(d.strings);
+        const char *sbase = doc_out->strings.data();
+        for (auto &v : doc_out->values)
+            if (v.kind == TIDE_JSON_STRING || v.kind == TIDE_JSON_BIGINT) v.text = sbase + (uintptr_t)v.text;
+        sc.trim();
+        return doc_out;
+    } catch (const std::exception &e) {
+        set_error(errbuf, errlen, "JSON: %s", e.what());
+    } catch (...) {
+        set_error(errbuf, errlen, "JSON: failed");
+    }
+    return nullptr;
+}
+
+extern "C" const tide_json_value *tide_json_doc_values(const tide_json_doc *doc, int64_t *count)
+{
+    if (count) *count = doc ? (int64_t)doc->values.size() : 0;
+    return doc && !doc->values.empty() ? doc->values.data() : nullptr;
+}
+
+extern "C" void tide_json_doc_free(tide_json_doc *doc)
+{
+    delete doc;
+}
+
+/* ---- Java's Double.toString ------------------------------------------------------------------ */
+
+extern "C" int tide_format_java_double(double x, int32_t is_float, char *buf)
+{
+    if (std::isnan(x)) return snprintf(buf, 32, "NaN");
+    if (std::isinf(x)) return snprintf(buf, 32, x > 0 ? "Infinity" : "-Infinity");
+    if (x == 0) return snprintf(buf, 32, std::signbit(x) ? "-0.0" : "0.0");
+    /* Shortest round-trip digits, in scientific form: d.ddde[+-]xx */
+    char sci[48];
+    std::to_chars_result r = is_float ? std::to_chars(sci, sci + sizeof sci - 1, (float)x, std::chars_format::scientific)
+                                      : std::to_chars(sci, sci + sizeof sci - 1, x, std::chars_format::scientific);
+    *r.ptr = '\0';
+    const char *p = sci;
+    bool negative = *p == '-';
+    if (negative) p++;
+    char digits[24];
+    int nd = 0;
+    for (; *p && *p != 'e'; p++)
+        if (is_digit(*p) && nd < 23) digits[nd++] = *p;
+    int exp = *p == 'e' ? atoi(p + 1) : 0;
+    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    if (nd == 1) {
+        /* Java prints at least two digits and then picks, among the
+           two-digit decimals that read back as x, the closest one: 4.9E-324
+           rather than 5.0E-324 for the smallest subnormal. */
+        char two[48];
+        std::to_chars_result r2 = is_float ? std::to_chars(two, two + sizeof two - 1, (float)x, std::chars_format::scientific, 1)
+                                           : std::to_chars(two, two + sizeof two - 1, x, std::chars_format::scientific, 1);
+        bool same;
+        if (is_float) {
+            float back;
+            same = std::from_chars(two, r2.ptr, back).ec == std::errc() && back == (float)x;
+        } else {
+            double back;
+            same = std::from_chars(two, r2.ptr, back).ec == std::errc() && back == x;
+        }
+        const char *q = two + (two[0] == '-');
+        if (same && q[2] != '0') {
+            digits[0] = q[0];
+            digits[1] = q[2];
+            nd = 2;
+            exp = atoi(strchr(q, 'e') + 1);
+        }
+    }
+    int o = 0;
+    if (negative) buf[o++] = '-';
+    double ax = std::fabs(x);
+    if (ax >= 1e-3 && ax < 1e7) {
+        if (exp >= 0) {
+            for (int i = 0; i <= exp; i++) buf[o++] = i < nd ? digits[i] : '0';
+            buf[o++] = '.';
+            if (exp + 1 >= nd) buf[o++] = '0';
+            for (int i = exp + 1; i < nd; i++) buf[o++] = digits[i];
+        } else {
+            buf[o++] = '0';
+            buf[o++] = '.';
+            for (int i = 0; i < -exp - 1; i++) buf[o++] = '0';
+            for (int i = 0; i < nd; i++) buf[o++] = digits[i];
+        }
+    } else {
+        buf[o++] = digits[0];
+        buf[o++] = '.';
+        if (nd == 1) buf[o++] = '0';
+        for (int i = 1; i < nd; i++) buf[o++] = digits[i];
+        o += snprintf(buf + o, 8, "E%d", exp);
+    }
+    buf[o] = '\0';
+    return o;
+}

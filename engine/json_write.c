@@ -1,0 +1,504 @@
+/*
+ * json_write.c — the to_json kernel: any column to a string column of
+ * compact JSON, formatted as Spark's to_json (Jackson's generator) writes it.
+ *
+ * Contract (tide_to_json in tide_ffi.h):
+ * - A struct row becomes an object with its fields in schema order; null
+ *   fields are left out (Spark's ignoreNullFields default) unless
+ *   include_nulls; a null row stays null. Other column types give their
+ *   JSON value, so to_json works on any column.
+ * - Strings are escaped as Jackson does: \" \\ \b \t \n \f \r, other
+ *   control characters as \u00XX (uppercase hex), everything else as is.
+ *   Bytes that are not UTF-8 become U+FFFD, one per maximal invalid
+ *   subsequence, as Java's decoder does when Spark turns bytes into a
+ *   String.
+ * - Numbers: ints as digits; float and double as Java's Float/Double
+ *   toString (shortest round-trip digits, 1.0E-5 style outside
+ *   [1e-3, 1e7)), non-finite ones as the strings "NaN", "Infinity",
+ *   "-Infinity" (Jackson's default); decimals as BigDecimal.toString (exact
+ *   digits, scientific only below 1e-6 of the unscaled value's leading
+ *   digit); timestamps as "yyyy-MM-dd'T'HH:mm:ss.SSSXXX" in UTC
+ *   ("2022-06-29T02:38:24.177Z"); binary as base64 with padding.
+ * - The text goes in one pass into one buffer in out's arena, grown by
+ *   doubling (the last allocation of the arena, so it mostly grows in
+ *   place); offsets and validity are allocated before it.
+ */
+#include "batch.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    tide_batch *out;
+    char *data;
+    int64_t len;
+    int64_t cap;
+    const char *error; /* set once something failed */
+} jbuf;
+
+/* A field name, escaped and followed by ':', ready to copy. */
+typedef struct key_tree {
+    char *key;
+    size_t key_len;
+    struct key_tree *children;
+    int32_t num_children;
+} key_tree;
+
+static void set_error(char *errbuf, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_error(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+    if (!errbuf || errlen == 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(errbuf, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static int grow(jbuf *b, int64_t extra)
+{
+    if (b->error) return -1;
+    int64_t need = b->len + extra;
+    if (need > INT32_MAX) { /* offsets are int32 */
+        b->error = "the JSON text of one batch would pass 2 GiB";
+        return -1;
+    }
+    int64_t cap = b->cap * 2;
+    while (cap < need) cap *= 2;
+    if (cap > INT32_MAX) cap = INT32_MAX;
+    char *d = tide_arena_realloc(b->out->arena, b->data, (size_t)b->cap, (size_t)cap);
+    if (!d) {
+        b->error = "out of memory";
+        return -1;
+    }
+    b->data = d;
+    b->cap = cap;
+    return 0;
+}
+
+/* Room for n more bytes; 0 or -1. */
+static inline int reserve(jbuf *b, int64_t n)
+{
+    return b->len + n <= b->cap ? 0 : grow(b, n);
+}
+
+static inline void put_raw(jbuf *b, const char *s, size_t n)
+{
+    if (reserve(b, (int64_t)n) != 0) return;
+    memcpy(b->data + b->len, s, n);
+    b->len += (int64_t)n;
+}
+
+static inline void put_char(jbuf *b, char c)
+{
+    if (reserve(b, 1) != 0) return;
+    b->data[b->len++] = c;
+}
+
+/* ---- strings ---------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid; *bad
+   then holds the length of the maximal invalid subpart (at least 1). */
+static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad)
+{
+    unsigned char c = s[0];
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) need = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        *bad = 1;
+        return 0;
+    }
+    for (size_t k = 1; k <= need; k++) {
+        if (k >= n || s[k] < lo || s[k] > hi) {
+            *bad = k;
+            return 0;
+        }
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    return need + 1;
+}
+
+static const char HEX[] = "0123456789ABCDEF";
+
+static void put_string(jbuf *b, const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    /* Common case: no escapes, so one reservation covers it. */
+    if (reserve(b, (int64_t)n + 2) != 0) return;
+    b->data[b->len++] = '"';
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\') run++;
+        if (run > i) {
+            put_raw(b, (const char *)s + i, run - i);
+            i = run;
+            if (i >= n) break;
+        }
+        unsigned char c = s[i];
+        if (c >= 0x80) {
+            size_t bad = 0;
+            size_t len = utf8_sequence(s + i, n - i, &bad);
+            if (len) {
+                put_raw(b, (const char *)s + i, len);
+                i += len;
+            } else {
+                put_raw(b, "\xEF\xBF\xBD", 3);
+                i += bad;
+            }
+            continue;
+        }
+        char esc[6] = {'\\', 0};
+        size_t elen = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\t': esc[1] = 't'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\r': esc[1] = 'r'; break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = HEX[c >> 4];
+            esc[5] = HEX[c & 15];
+            elen = 6;
+        }
+        put_raw(b, esc, elen);
+        i++;
+    }
+    put_char(b, '"');
+}
+
+/* ---- numbers and other scalars ------------------------------------------------ */
+
+static void put_int(jbuf *b, int64_t v)
+{
+    char tmp[24];
+    int n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (reserve(b, n + 1) != 0) return;
+    if (v < 0) b->data[b->len++] = '-';
+    while (n > 0) b->data[b->len++] = tmp[--n];
+}
+
+static void put_double(jbuf *b, double x, int is_float)
+{
+    char tmp[40];
+    int n = tide_format_java_double(x, is_float, tmp);
+    if (isfinite(x)) {
+        put_raw(b, tmp, (size_t)n);
+    } else {
+        put_char(b, '"');
+        put_raw(b, tmp, (size_t)n);
+        put_char(b, '"');
+    }
+}
+
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+/* Java's BigDecimal.toString of unscaled * 10^-scale. */
+static void put_decimal(jbuf *b, const void *value, int scale)
+{
+    i128 v;
+    memcpy(&v, value, sizeof v);
+    u128 u = v < 0 ? (u128)0 - (u128)v : (u128)v;
+    char digits[48];
+    int nd = 0;
+    /* 128-bit division is slow: peel 19 digits at a time into 64 bits */
+    while (u > (u128)UINT64_MAX) {
+        uint64_t chunk = (uint64_t)(u % 10000000000000000000ULL);
+        u /= 10000000000000000000ULL;
+        for (int k = 0; k < 19; k++, chunk /= 10) digits[nd++] = (char)('0' + (int)(chunk % 10));
+    }
+    uint64_t low = (uint64_t)u;
+    do {
+        digits[nd++] = (char)('0' + (int)(low % 10));
+        low /= 10;
+    } while (low);
+    /* digits are reversed; the adjusted exponent decides the notation */
+    int adjusted = nd - 1 - scale;
+    char out[96];
+    int o = 0;
+    if (v < 0) out[o++] = '-';
+    if (scale == 0 || adjusted >= -6) {
+        if (nd <= scale) {
+            out[o++] = '0';
+            out[o++] = '.';
+            for (int k = 0; k < scale - nd; k++) out[o++] = '0';
+            for (int k = nd - 1; k >= 0; k--) out[o++] = digits[k];
+        } else {
+            for (int k = nd - 1; k >= 0; k--) {
+                out[o++] = digits[k];
+                if (k == scale && scale > 0) out[o++] = '.';
+            }
+        }
+    } else {
+        out[o++] = digits[nd - 1];
+        if (nd > 1) {
+            out[o++] = '.';
+            for (int k = nd - 2; k >= 0; k--) out[o++] = digits[k];
+        }
+        o += snprintf(out + o, sizeof out - (size_t)o, "E%d", adjusted);
+    }
+    put_raw(b, out, (size_t)o);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Proleptic Gregorian date of a day number (H. Hinnant's algorithm). */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* Spark's default JSON timestamp format, yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in
+   UTC (XXX prints Z for a zero offset). */
+static void put_timestamp(jbuf *b, int64_t micros)
+{
+    int64_t secs = floor_div(micros, 1000000);
+    int64_t millis = (micros - secs * 1000000) / 1000;
+    int64_t days = floor_div(secs, 86400);
+    int64_t sod = secs - days * 86400;
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    char tmp[64];
+    /* Java pads years to 4 digits and signs those past 9999. */
+    int n = snprintf(tmp, sizeof tmp, "\"%s%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ\"",
+                     y > 9999 ? "+" : "", (long long)y, m, d, (int)(sod / 3600),
+                     (int)(sod / 60 % 60), (int)(sod % 60), (int)millis);
+    put_raw(b, tmp, (size_t)n);
+}
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void put_base64(jbuf *b, const unsigned char *s, size_t n)
+{
+    if (reserve(b, (int64_t)((n + 2) / 3 * 4 + 2)) != 0) return;
+    char *o = b->data + b->len;
+    *o++ = '"';
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
+        *o++ = B64[v >> 18];
+        *o++ = B64[(v >> 12) & 63];
+        *o++ = B64[(v >> 6) & 63];
+        *o++ = B64[v & 63];
+    }
+    if (i < n) {
+        uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0);
+        *o++ = B64[v >> 18];
+        *o++ = B64[(v >> 12) & 63];
+        *o++ = i + 1 < n ? B64[(v >> 6) & 63] : '=';
+        *o++ = '=';
+    }
+    *o++ = '"';
+    b->len = o - b->data;
+}
+
+/* ---- values ------------------------------------------------------------------- */
+
+static int valid_at(const tide_column *c, int64_t row)
+{
+    return !c->validity || (c->validity[row >> 3] >> (row & 7)) & 1;
+}
+
+static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64_t row,
+                      int include_nulls)
+{
+    switch (c->type) {
+    case TIDE_BOOL:
+        if (((const uint8_t *)c->values)[row]) put_raw(b, "true", 4);
+        else put_raw(b, "false", 5);
+        return;
+    case TIDE_INT32: put_int(b, ((const int32_t *)c->values)[row]); return;
+    case TIDE_INT64: put_int(b, ((const int64_t *)c->values)[row]); return;
+    case TIDE_FLOAT32: put_double(b, ((const float *)c->values)[row], 1); return;
+    case TIDE_FLOAT64: put_double(b, ((const double *)c->values)[row], 0); return;
+    case TIDE_STRING: {
+        int32_t len;
+        const char *s = tide_column_bytes(c, row, &len);
+        put_string(b, s, (size_t)len);
+        return;
+    }
+    case TIDE_BINARY: {
+        int32_t len;
+        const char *s = tide_column_bytes(c, row, &len);
+        put_base64(b, (const unsigned char *)s, (size_t)len);
+        return;
+    }
+    case TIDE_TIMESTAMP: put_timestamp(b, ((const int64_t *)c->values)[row]); return;
+    case TIDE_DECIMAL: put_decimal(b, (const char *)c->values + (size_t)row * 16, c->scale); return;
+    case TIDE_STRUCT: {
+        put_char(b, '{');
+        int first = 1;
+        for (int32_t i = 0; i < c->num_children; i++) {
+            const tide_column *child = &c->children[i];
+            int valid = valid_at(child, row);
+            if (!valid && !include_nulls) continue;
+            if (!first) put_char(b, ',');
+            first = 0;
+            put_raw(b, keys->children[i].key, keys->children[i].key_len);
+            if (valid) put_value(b, child, &keys->children[i], row, include_nulls);
+            else put_raw(b, "null", 4);
+        }
+        put_char(b, '}');
+        return;
+    }
+    default:
+        if (!b->error) b->error = "a column of an unknown type";
+        return;
+    }
+}
+
+/* ---- field names ---------------------------------------------------------------- */
+
+static void free_keys(key_tree *k)
+{
+    for (int32_t i = 0; i < k->num_children; i++) free_keys(&k->children[i]);
+    free(k->children);
+    free(k->key);
+}
+
+/* Escapes every field name once (malloc'd, not in the arena, so the text
+   buffer stays the arena's last allocation). */
+static int build_keys(key_tree *k, const tide_column *c)
+{
+    memset(k, 0, sizeof *k);
+    if (c->type != TIDE_STRUCT) return 0;
+    k->children = calloc((size_t)(c->num_children > 0 ? c->num_children : 1), sizeof *k->children);
+    if (!k->children) return -1;
+    k->num_children = c->num_children;
+    for (int32_t i = 0; i < c->num_children; i++) {
+        const tide_column *child = &c->children[i];
+        if (build_keys(&k->children[i], child) != 0) return -1;
+        /* Escape into a scratch arena-free buffer: a tiny jbuf over malloc. */
+        const char *name = child->name ? child->name : "";
+        size_t n = strlen(name);
+        size_t cap = n * 6 + 4;
+        char *key = malloc(cap);
+        if (!key) return -1;
+        size_t o = 0;
+        key[o++] = '"';
+        for (size_t j = 0; j < n; j++) {
+            unsigned char ch = (unsigned char)name[j];
+            if (ch == '"' || ch == '\\') {
+                key[o++] = '\\';
+                key[o++] = (char)ch;
+            } else if (ch < 0x20) {
+                o += (size_t)snprintf(key + o, cap - o, "\\u%04X", ch);
+            } else {
+                key[o++] = (char)ch;
+            }
+        }
+        key[o++] = '"';
+        key[o++] = ':';
+        k->children[i].key = key;
+        k->children[i].key_len = o;
+    }
+    return 0;
+}
+
+int tide_to_json(tide_batch *out, const tide_column *input, int32_t include_nulls,
+                 tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (!out || !input || !dst) {
+        set_error(errbuf, errlen, "to_json: missing argument");
+        return -1;
+    }
+    key_tree keys;
+    if (build_keys(&keys, input) != 0) {
+        free_keys(&keys);
+        set_error(errbuf, errlen, "to_json: out of memory");
+        return -1;
+    }
+    int64_t n = input->length;
+    char name[256];
+    snprintf(name, sizeof name, "to_json(%s)", input->name ? input->name : "");
+    int rc = -1;
+    if (tide_column_init(out, dst, name, TIDE_STRING, 0) != 0) goto oom;
+    if (n > dst->capacity) {
+        dst->values = tide_arena_calloc(out->arena, ((size_t)n + 1) * sizeof(int32_t));
+        if (!dst->values) goto oom;
+        dst->capacity = n;
+    }
+    if (input->null_count > 0 || input->validity) {
+        dst->validity = tide_arena_alloc(out->arena, (size_t)(n + 7) / 8 + 1);
+        if (!dst->validity) goto oom;
+        memset(dst->validity, 0xff, (size_t)(n + 7) / 8 + 1);
+    }
+    jbuf b = {out, NULL, 0, 0, NULL};
+    b.cap = n * 48 < 256 ? 256 : n * 48;
+    if (b.cap > INT32_MAX) b.cap = INT32_MAX;
+    b.data = tide_arena_alloc(out->arena, (size_t)b.cap);
+    if (!b.data) goto oom;
+    int32_t *offsets = dst->values;
+    offsets[0] = 0;
+    int64_t nulls = 0;
+    for (int64_t row = 0; row < n; row++) {
+        if (!valid_at(input, row)) {
+            dst->validity[row >> 3] &= (uint8_t) ~(1u << (row & 7));
+            nulls++;
+        } else {
+            put_value(&b, input, &keys, row, include_nulls);
+            if (b.error) break;
+        }
+        offsets[row + 1] = (int32_t)b.len;
+        if (row == 31 && n > 64) {
+            /* Size the buffer once from the first rows rather than
+               doubling (and copying) it several times. */
+            int64_t guess = b.len / 32 * n + b.len / 32 * n / 8;
+            if (guess > b.cap) reserve(&b, guess - b.len);
+            b.error = NULL; /* a guess too big for one buffer is not an error yet */
+        }
+    }
+    if (b.error) {
+        set_error(errbuf, errlen, "to_json: %s", b.error);
+        goto done;
+    }
+    dst->data = (uint8_t *)b.data;
+    dst->data_capacity = b.cap;
+    dst->length = n;
+    dst->null_count = nulls;
+    if (nulls == 0) dst->validity = NULL;
+    rc = 0;
+    goto done;
+oom:
+    set_error(errbuf, errlen, "to_json: out of memory");
+done:
+    free_keys(&keys);
+    return rc;
+}

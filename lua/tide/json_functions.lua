@@ -1,0 +1,187 @@
+-- tide.json_functions — from_json and to_json for tide.eval, over whole
+-- columns through the C kernels (tide_from_json in json.cc, tide_to_json in
+-- json_write.c).
+--
+--   F.from_json(F.col("value"), schema, { mode = "PERMISSIVE",
+--                                         columnNameOfCorruptRecord = "_corrupt_record" })
+--   F.to_json(F.struct("id", "probability"))
+--
+-- from_json options (Spark's names):
+--   mode                       PERMISSIVE (default) | DROPMALFORMED | FAILFAST
+--   columnNameOfCorruptRecord  a top-level string field of the schema that gets
+--                              the raw text of malformed records; by default
+--                              "_corrupt_record" when the schema has it
+--   allowNonNumericNumbers     "NaN", "Infinity", ... in float/double fields (true)
+-- Malformed records add to ctx.malformed. In DROPMALFORMED mode their rows
+-- are handed to ctx.dropRows(status, count), so that the projection drops
+-- whole rows (and counts them in ctx.dropped); FAILFAST raises an error
+-- naming the record's origin (ctx.describeRow(row)).
+-- to_json options: ignoreNullFields (true) leaves null fields out.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+
+local M = {}
+
+local MODES = { PERMISSIVE = 0, DROPMALFORMED = 1, FAILFAST = 2 }
+local COLUMN_SIZE = ffi.sizeof("tide_column")
+
+-- A column slot in out's arena, so it lives exactly as long as the batch.
+local function new_column(out)
+  local p = C.tide_arena_calloc(out.arena, COLUMN_SIZE)
+  if p == nil then error("out of memory", 0) end
+  return ffi.cast("tide_column*", p)
+end
+M.newColumn = new_column
+local errbuf = ffi.new("char[1024]")
+local failed = ffi.new("int64_t[1]")
+
+local function truthy(v, default)
+  if v == nil then return default end
+  if type(v) == "string" then return v:lower() == "true" end
+  return v and true or false
+end
+
+-- The schema flattened in preorder for tide_from_json. The Lua strings of
+-- the names stay referenced by the returned table, which keeps the C
+-- pointers to them valid.
+function M.flatten(schema, name)
+  if not (T.isType(schema) and schema.id == T.ID.struct) then
+    error("from_json needs a struct schema, not " .. tostring(schema), 0)
+  end
+  local list = {}
+  local function add(fname, t)
+    list[#list + 1] = { name = fname, t = t }
+    for _, f in ipairs(t.fields or {}) do add(f.name, f.dataType) end
+  end
+  add(name or "from_json", schema)
+  local fields = ffi.new("tide_json_field[?]", #list)
+  local names = {}
+  for i, e in ipairs(list) do
+    local c = fields[i - 1]
+    names[i] = e.name
+    c.name = e.name
+    c.type = e.t.id
+    c.precision = e.t.precision or 0
+    c.scale = e.t.scale or 0
+    c.num_children = e.t.fields and #e.t.fields or 0
+  end
+  return { fields = fields, n = #list, names = names }
+end
+
+-- Everything from_json needs, checked once when the plan is compiled.
+function M.fromJsonPlan(schema, opts, name)
+  opts = opts or {}
+  local mode = MODES[(opts.mode or "PERMISSIVE"):upper()]
+  if not mode then
+    error("from_json mode must be PERMISSIVE, DROPMALFORMED or FAILFAST, not " .. tostring(opts.mode), 0)
+  end
+  local plan = M.flatten(schema, name)
+  local corrupt = -1
+  local cname = opts.columnNameOfCorruptRecord
+  if cname == nil and schema:fieldIndex("_corrupt_record") then cname = "_corrupt_record" end
+  if cname ~= nil then
+    local i = schema:fieldIndex(cname)
+    if i then
+      if schema.fields[i].dataType.id ~= T.ID.string then
+        error(("from_json: the field for corrupt records (%s) must be a string, not %s"):format(
+          cname, schema.fields[i].dataType:simpleString()), 0)
+      end
+      corrupt = i - 1
+    end
+  end
+  plan.options = ffi.new("tide_json_options", mode, corrupt, truthy(opts.allowNonNumericNumbers, true) and 1 or 0, 0)
+  plan.mode = mode
+  plan.type = schema
+  return plan
+end
+
+-- Runs from_json over a string or binary column into dst, a column slot
+-- (M.newColumn(out) or one of out's columns) whose buffers go in out's arena. Returns the number of
+-- malformed rows and, in DROPMALFORMED mode when any, their statuses (a
+-- uint8_t array: 1 = malformed).
+function M.fromJson(plan, out, input, dst, ctx)
+  local n = tonumber(input.length)
+  local status = nil
+  if plan.mode == MODES.DROPMALFORMED then status = ffi.new("uint8_t[?]", math.max(n, 1)) end
+  local k = C.tide_from_json(out, input, plan.fields, plan.n, plan.options, dst, status, failed, errbuf, 1024)
+  if k < 0 then
+    local msg = ffi.string(errbuf)
+    local row = tonumber(failed[0])
+    if row >= 0 and ctx and ctx.describeRow then
+      local ok, where = pcall(ctx.describeRow, row)
+      if ok and where then msg = msg .. " (" .. where .. ")" end
+    end
+    error(msg, 0)
+  end
+  k = tonumber(k)
+  if ctx then ctx.malformed = (ctx.malformed or 0) + k end
+  return k, k > 0 and status or nil
+end
+
+-- Runs to_json over any column into dst.
+function M.toJson(out, input, dst, opts)
+  local include_nulls = not truthy(opts and opts.ignoreNullFields, true)
+  if C.tide_to_json(out, input, include_nulls and 1 or 0, dst, errbuf, 1024) ~= 0 then
+    error(ffi.string(errbuf), 0)
+  end
+  return dst
+end
+
+-- ---- registration with tide.eval ----------------------------------------------------
+
+-- ASSUMED CONTRACT (docs/architecture.md; adjust when eval.lua settles):
+-- eval.register(name, compiler) where compiler(node, schema, compileChild)
+-- returns { type, name, run = function(input_batch, out_batch, ctx) ->
+-- tide_column* }, and compileChild(node) gives the same for an argument.
+-- A DROPMALFORMED from_json asks the projection to drop rows through
+-- ctx.dropRows(status), status being a uint8_t array with 1 for each row
+-- to drop (eval.project applies it after computing every column).
+function M.register(eval)
+  if M.registeredWith == eval then return end
+  M.registeredWith = eval
+  eval.register("from_json", function(node, schema, compileChild)
+    local child = compileChild(node.args[1])
+    local ctype = child.type
+    if ctype.id ~= T.ID.string and ctype.id ~= T.ID.binary then
+      error(("from_json needs a string column, not %s"):format(ctype:simpleString()), 0)
+    end
+    local opts = node.opts or {}
+    local plan = M.fromJsonPlan(opts.schema, opts, "from_json(" .. (child.name or "value") .. ")")
+    return {
+      type = plan.type,
+      name = "from_json(" .. (child.name or "value") .. ")",
+      run = function(input, out, ctx)
+        local col = child.run(input, out, ctx)
+        local dst = new_column(out)
+        local k, status = M.fromJson(plan, out, col, dst, ctx)
+        if status and ctx and ctx.dropRows then ctx.dropRows(status, k) end
+        return dst
+      end,
+    }
+  end)
+  eval.register("to_json", function(node, schema, compileChild)
+    local child = compileChild(node.args[1])
+    local opts = node.opts or {}
+    return {
+      type = T.string,
+      name = "to_json(" .. (child.name or "value") .. ")",
+      run = function(input, out, ctx)
+        local col = child.run(input, out, ctx)
+        local dst = new_column(out)
+        M.toJson(out, col, dst, opts)
+        return dst
+      end,
+    }
+  end)
+end
+
+-- Requiring this module registers the functions when tide.eval is loaded
+-- already; an eval that requires this module while it loads itself calls
+-- M.register(eval) instead (the require below then fails as a loop, and is
+-- ignored).
+package.loaded["tide.json_functions"] = M
+local ok, eval = pcall(require, "tide.eval")
+if ok and type(eval) == "table" and type(eval.register) == "function" then M.register(eval) end
+
+return M
