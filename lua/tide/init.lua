@@ -18,7 +18,15 @@ function tide.version() return ffi.string(C.tide_version()) end
 function tide.stopRequested() return C.tide_stop_requested() ~= 0 end
 
 -- Sleeps; returns false early when a stop is requested, true otherwise.
-function tide.sleep(seconds) return C.tide_sleep(seconds) == 0 end
+-- Active streaming queries run their micro-batches meanwhile.
+function tide.sleep(seconds)
+  local streaming = package.loaded["tide.streaming"]
+  if streaming and #streaming.active() > 0 then return streaming.runFor(seconds) end
+  return C.tide_sleep(seconds) == 0
+end
+
+-- The session, as SparkSession.builder.getOrCreate() (one per script).
+function tide.session(options) return require("tide.session").session(options) end
 
 -- Seconds since the epoch, with microseconds.
 function tide.now() return C.tide_now() end

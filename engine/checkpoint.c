@@ -1,0 +1,173 @@
+/*
+ * checkpoint.c — the file operations a checkpoint relies on: a durable
+ * atomic write (temp file, fsync, rename, fsync of the directory), a
+ * no-overwrite mode that makes a batch id's file writable once, directory
+ * listing, and an exclusive lock so two processes never share one
+ * checkpoint. The formats themselves live in lua/tide/checkpoint.lua.
+ */
+#include "tide_ffi.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int fail(char *errbuf, size_t errlen, const char *what, const char *path)
+{
+    snprintf(errbuf, errlen, "%s %s: %s", what, path, strerror(errno));
+    return -1;
+}
+
+int tide_fs_mkdirs(const char *path, char *errbuf, size_t errlen)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf) {
+        snprintf(errbuf, errlen, "bad directory path '%s'", path);
+        return -1;
+    }
+    memcpy(buf, path, n + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST) return fail(errbuf, errlen, "cannot create", buf);
+        *p = '/';
+    }
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST) return fail(errbuf, errlen, "cannot create", buf);
+    return 0;
+}
+
+static int fsync_dir(const char *dir, char *errbuf, size_t errlen)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return fail(errbuf, errlen, "cannot open directory", dir);
+    int rc = fsync(fd);
+    close(fd);
+    return rc == 0 ? 0 : fail(errbuf, errlen, "cannot sync directory", dir);
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, data, len);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        data += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int tide_fs_write_atomic(const char *path, const char *data, size_t len, int32_t overwrite,
+                         char *errbuf, size_t errlen)
+{
+    char dir[4096], tmp[4200];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof dir) {
+        snprintf(errbuf, errlen, "bad file path '%s'", path);
+        return -1;
+    }
+    memcpy(dir, path, n + 1);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir) slash[1] = '\0';
+    else if (slash) *slash = '\0';
+    else strcpy(dir, ".");
+    if (tide_fs_mkdirs(dir, errbuf, errlen) != 0) return -1;
+    if (!overwrite && access(path, F_OK) == 0) {
+        snprintf(errbuf, errlen, "%s already exists (another writer got there first?)", path);
+        return -1;
+    }
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return fail(errbuf, errlen, "cannot create", tmp);
+    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+        fail(errbuf, errlen, "cannot write", tmp);
+        close(fd);
+        unlink(tmp);
+        return -1;
+    }
+    if (close(fd) != 0) {
+        fail(errbuf, errlen, "cannot write", tmp);
+        unlink(tmp);
+        return -1;
+    }
+    /* link() refuses an existing target, which rename() would replace. */
+    int rc = overwrite ? rename(tmp, path) : link(tmp, path);
+    if (rc != 0) {
+        if (errno == EEXIST)
+            snprintf(errbuf, errlen, "%s already exists (another writer got there first?)", path);
+        else
+            fail(errbuf, errlen, "cannot move a new file into place at", path);
+        unlink(tmp);
+        return -1;
+    }
+    if (!overwrite) unlink(tmp);
+    return fsync_dir(dir, errbuf, errlen);
+}
+
+int64_t tide_fs_list(const char *dir, char *buf, size_t buflen, int64_t *needed, char *errbuf,
+                     size_t errlen)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        if (errno == ENOENT) return 0;
+        return fail(errbuf, errlen, "cannot list", dir);
+    }
+    size_t used = 0, want = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        size_t n = strlen(e->d_name);
+        want += n + 1;
+        if (used + n + 1 <= buflen) {
+            memcpy(buf + used, e->d_name, n);
+            buf[used + n] = '\n';
+            used += n + 1;
+        }
+    }
+    closedir(d);
+    if (want > buflen) {
+        *needed = (int64_t)want;
+        snprintf(errbuf, errlen, "listing of %s needs %zu bytes", dir, want);
+        return -1;
+    }
+    return (int64_t)used;
+}
+
+int tide_fs_remove(const char *path, char *errbuf, size_t errlen)
+{
+    if (unlink(path) != 0 && errno != ENOENT) return fail(errbuf, errlen, "cannot remove", path);
+    return 0;
+}
+
+int tide_fs_lock(const char *dir, char *errbuf, size_t errlen)
+{
+    if (tide_fs_mkdirs(dir, errbuf, errlen) != 0) return -1;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/.lock", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return fail(errbuf, errlen, "cannot open", path);
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EWOULDBLOCK)
+            snprintf(errbuf, errlen,
+                     "checkpoint %s is in use by another running query (lock %s is held)", dir,
+                     path);
+        else
+            fail(errbuf, errlen, "cannot lock", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void tide_fs_unlock(int fd)
+{
+    if (fd >= 0) close(fd); /* closing releases the flock */
+}

@@ -1,0 +1,243 @@
+-- tide.checkpoint — a query's checkpoint directory in Spark's layout
+-- (docs/checkpoint.md):
+--
+--   metadata       {"id":"<query id>"}
+--   offsets/N      v1 \n {"batchWatermarkMs":0,"batchTimestampMs":..,"conf":{..}} \n
+--                  one line of offsets per source ({"topic":{"0":12}} or -)
+--   commits/N      v1 \n {"nextBatchWatermarkMs":0}
+--   sources/I/0    v1 \n the source's initial offsets
+--
+-- offsets/N is written durably before batch N reads data, commits/N after
+-- every sink succeeded; a batch id's file is written once (a second writer
+-- fails). A directory lock keeps a second process out. Anything unreadable
+-- fails with an error naming the file: a checkpoint never silently restarts
+-- from scratch.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local json = require("tide.json")
+
+local M = {}
+local Checkpoint = {}
+Checkpoint.__index = Checkpoint
+
+local VERSION = 1
+local errbuf = ffi.new("char[1024]")
+
+local function cerr() return ffi.string(errbuf) end
+
+local function read_file(path)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+local function write_file(path, text, overwrite)
+  if C.tide_fs_write_atomic(path, text, #text, overwrite and 1 or 0, errbuf, 1024) ~= 0 then
+    error("checkpoint: " .. cerr(), 0)
+  end
+end
+
+local function list(dir)
+  local size = 65536
+  while true do
+    local buf = ffi.new("char[?]", size)
+    local needed = ffi.new("int64_t[1]")
+    local n = C.tide_fs_list(dir, buf, size, needed, errbuf, 1024)
+    if n >= 0 then
+      local names = {}
+      for name in ffi.string(buf, n):gmatch("([^\n]+)\n") do names[#names + 1] = name end
+      return names
+    end
+    if needed[0] <= size then error("checkpoint: " .. cerr(), 0) end
+    size = tonumber(needed[0]) + 1024
+  end
+end
+
+-- Batch ids present in a log directory, ascending. Temp files are skipped.
+local function batch_ids(dir)
+  local ids = {}
+  for _, name in ipairs(list(dir)) do
+    if name:match("^%d+$") then ids[#ids + 1] = tonumber(name) end
+  end
+  table.sort(ids)
+  return ids
+end
+
+local function new_uuid()
+  local s = read_file("/proc/sys/kernel/random/uuid")
+  if s then return (s:gsub("%s+$", "")) end
+  math.randomseed(os.time())
+  return (("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx"):gsub("[xy]", function(ch)
+    local v = ch == "x" and math.random(0, 15) or math.random(8, 11)
+    return ("%x"):format(v)
+  end))
+end
+M.uuid = new_uuid
+
+-- The lines of a log file, after checking its version line.
+local function log_lines(path)
+  local text, err = read_file(path)
+  if not text then error(("checkpoint file %s cannot be read: %s"):format(path, err), 0) end
+  local lines = {}
+  for line in (text .. "\n"):gmatch("(.-)\n") do lines[#lines + 1] = line end
+  local v = lines[1] and lines[1]:match("^v(%d+)$")
+  if not v then
+    error(("checkpoint file %s is corrupt or truncated: it does not start with a version line"):format(path), 0)
+  end
+  if tonumber(v) > VERSION then
+    error(("checkpoint file %s has version v%s; this tide reads up to v%d"):format(path, v, VERSION), 0)
+  end
+  return lines
+end
+
+local function decode(path, text)
+  local ok, value = pcall(json.decode, text)
+  if not ok then
+    error(("checkpoint file %s is corrupt or truncated: %s"):format(path, tostring(value)), 0)
+  end
+  return value
+end
+
+-- Offsets as JSON, topics and partitions in a stable order:
+-- {"to_predict":{"0":1234,"1":1201}}.
+function M.offsetsJson(offsets)
+  if offsets == nil then return "-" end
+  local topics = {}
+  for topic in pairs(offsets) do topics[#topics + 1] = topic end
+  table.sort(topics)
+  local parts = {}
+  for _, topic in ipairs(topics) do
+    local ps = {}
+    for p in pairs(offsets[topic]) do ps[#ps + 1] = tonumber(p) end
+    table.sort(ps)
+    local inner = {}
+    for i, p in ipairs(ps) do
+      inner[i] = ('"%d":%d'):format(p, offsets[topic][tostring(p)] or offsets[topic][p])
+    end
+    parts[#parts + 1] = json.encode(topic) .. ":{" .. table.concat(inner, ",") .. "}"
+  end
+  return "{" .. table.concat(parts, ",") .. "}"
+end
+
+-- Opens (creating when needed) the checkpoint at dir for one query.
+function M.open(dir, options)
+  options = options or {}
+  local fd = C.tide_fs_lock(dir, errbuf, 1024)
+  if fd < 0 then error(cerr(), 0) end
+  local cp = setmetatable({ dir = dir, lockfd = fd, retain = options.minBatchesToRetain or 100 }, Checkpoint)
+  local ok, err = pcall(function()
+    local meta_path = dir .. "/metadata"
+    local text = read_file(meta_path)
+    if text then
+      local meta = decode(meta_path, text)
+      if type(meta) ~= "table" or type(meta.id) ~= "string" then
+        error(("checkpoint file %s is corrupt: no query id"):format(meta_path), 0)
+      end
+      cp.id = meta.id
+    else
+      cp.id = new_uuid()
+      write_file(meta_path, json.encode({ id = cp.id }) .. "\n", false)
+    end
+    cp:checkContiguous("offsets")
+    cp:checkContiguous("commits")
+  end)
+  if not ok then
+    cp:close()
+    error(err, 0)
+  end
+  return cp
+end
+
+function Checkpoint:checkContiguous(log)
+  local ids = batch_ids(self.dir .. "/" .. log)
+  for i = 2, #ids do
+    if ids[i] ~= ids[i - 1] + 1 then
+      error(("checkpoint %s/%s has a gap: batch %d is followed by %d"):format(self.dir, log, ids[i - 1], ids[i]), 0)
+    end
+  end
+  return ids
+end
+
+function Checkpoint:close()
+  if self.lockfd then
+    C.tide_fs_unlock(self.lockfd)
+    self.lockfd = nil
+  end
+end
+
+local function last(ids) return ids[#ids] end
+
+-- The newest batch id with offsets, and the newest committed one (nil when
+-- none).
+function Checkpoint:latestOffsetsId() return last(batch_ids(self.dir .. "/offsets")) end
+function Checkpoint:latestCommitId() return last(batch_ids(self.dir .. "/commits")) end
+
+-- Reads offsets/N: { batchTimestampMs, conf, sources = { offsets or false, ... } }.
+function Checkpoint:readOffsets(n)
+  local path = ("%s/offsets/%d"):format(self.dir, n)
+  local lines = log_lines(path)
+  if #lines < 2 or lines[2] == "" then
+    error(("checkpoint file %s is truncated: no batch metadata"):format(path), 0)
+  end
+  local meta = decode(path, lines[2])
+  local sources = {}
+  for i = 3, #lines do
+    sources[i - 2] = lines[i] == "-" and false or decode(path, lines[i])
+  end
+  return { batchTimestampMs = meta.batchTimestampMs, conf = meta.conf or {}, sources = sources }
+end
+
+-- Writes offsets/N durably; lines holds each source's offsets as JSON
+-- text ("-" for a source with no offsets yet).
+function Checkpoint:writeOffsets(n, batch_ts_ms, conf, lines)
+  local keys = {}
+  for k in pairs(conf or {}) do keys[#keys + 1] = k end
+  table.sort(keys)
+  local conf_parts = {}
+  for i, k in ipairs(keys) do conf_parts[i] = json.encode(k) .. ":" .. json.encode(tostring(conf[k])) end
+  local out = {
+    "v" .. VERSION,
+    ('{"batchWatermarkMs":0,"batchTimestampMs":%d,"conf":{%s}}'):format(batch_ts_ms, table.concat(conf_parts, ",")),
+  }
+  for _, line in ipairs(lines) do out[#out + 1] = line end
+  write_file(("%s/offsets/%d"):format(self.dir, n), table.concat(out, "\n"), false)
+end
+
+function Checkpoint:writeCommit(n)
+  write_file(("%s/commits/%d"):format(self.dir, n), "v1\n{\"nextBatchWatermarkMs\":0}", false)
+  self:prune(n)
+end
+
+function Checkpoint:hasCommit(n)
+  local path = ("%s/commits/%d"):format(self.dir, n)
+  if not read_file(path) then return false end
+  log_lines(path)
+  return true
+end
+
+-- sources/I/0: the offsets a source started from.
+function Checkpoint:readSourceStart(i)
+  local path = ("%s/sources/%d/0"):format(self.dir, i - 1)
+  if not read_file(path) then return nil end
+  local lines = log_lines(path)
+  return decode(path, lines[2] or "")
+end
+
+function Checkpoint:writeSourceStart(i, text)
+  write_file(("%s/sources/%d/0"):format(self.dir, i - 1), "v1\n" .. text, false)
+end
+
+-- Keeps the newest `retain` entries of each log.
+function Checkpoint:prune(latest)
+  local oldest = latest - self.retain + 1
+  if oldest <= 0 then return end
+  for _, log in ipairs({ "offsets", "commits" }) do
+    for _, id in ipairs(batch_ids(self.dir .. "/" .. log)) do
+      if id < oldest then C.tide_fs_remove(("%s/%s/%d"):format(self.dir, log, id), errbuf, 1024) end
+    end
+  end
+end
+
+return M

@@ -1,0 +1,375 @@
+-- tide.dataframe — DataFrame, PySpark's shape over tide's columnar batches.
+--
+-- A DataFrame is a logical plan (a chain of operators over one source) and
+-- the schema it produces. Transformations return new DataFrames and check
+-- their expressions at once (an unknown column fails where it is named, as
+-- Spark's analysis does); nothing reads data until an action (count, show,
+-- collect) on a batch DataFrame, or writeStream:start() on a streaming one.
+--
+-- Every operator is { child = plan, schema = T.struct, apply = function(batch,
+-- ctx) -> batch }; a scan is { source = src, schema = ... } whose source reads
+-- batches. ctx carries the counters of the batch in flight (malformed and
+-- dropped rows) and the operators' state across batches of a stream.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local column = require("tide.column")
+local eval = require("tide.eval")
+local batchlib = require("tide.batch")
+
+local M = {}
+local DataFrame = {}
+local methods = {}
+M.DataFrame = DataFrame
+
+local function new(session, plan, streaming)
+  return setmetatable({ _session = session, _plan = plan, _streaming = streaming or false }, DataFrame)
+end
+M.new = new
+
+-- ---- properties (PySpark's df.schema, df.columns, df.na, df.write, ...) --------
+
+local properties = {
+  schema = function(df) return df._plan.schema end,
+  columns = function(df) return df._plan.schema:fieldNames() end,
+  dtypes = function(df)
+    local out = {}
+    for i, f in ipairs(df._plan.schema.fields) do out[i] = { f.name, f.dataType:simpleString() } end
+    return out
+  end,
+  isStreaming = function(df) return df._streaming end,
+  na = function(df) return setmetatable({ df = df }, M.NaFunctions) end,
+  writeStream = function(df) return require("tide.streaming").DataStreamWriter(df) end,
+  write = function(df) return require("tide.writer").DataFrameWriter(df) end,
+  sparkSession = function(df) return df._session end,
+}
+
+DataFrame.__index = function(df, key)
+  local m = methods[key]
+  if m then return m end
+  local p = properties[key]
+  if p then return p(df) end
+  if type(key) == "string" and df._plan.schema:fieldIndex(key) then
+    return column.wrap { k = "col", name = key }
+  end
+  return nil
+end
+
+DataFrame.__tostring = function(df)
+  local parts = {}
+  for i, f in ipairs(df._plan.schema.fields) do parts[i] = f.name .. ": " .. f.dataType:simpleString() end
+  return "DataFrame[" .. table.concat(parts, ", ") .. "]"
+end
+
+-- ---- building plans ------------------------------------------------------------
+
+local function check(ok, err, level)
+  if not ok then error(err, (level or 1) + 2) end
+  return err
+end
+
+local function derive(df, op)
+  op.child = df._plan
+  return new(df._session, op, df._streaming)
+end
+
+local function projection(df, nodes, level)
+  local compiled = check(pcall(eval.compileSelect, nodes, df._plan.schema), nil, level + 1)
+  local fields = {}
+  for i, c in ipairs(compiled) do fields[i] = T.field(c.name, c.type, true) end
+  return derive(df, {
+    kind = "project",
+    schema = T.struct(fields),
+    apply = function(batch, ctx) return eval.project(batch, compiled, ctx) end,
+  })
+end
+
+-- Arguments as a list: f(a, b) and f({a, b}) alike.
+local function arglist(...)
+  local first = ...
+  if select("#", ...) == 1 and type(first) == "table" and not column.isColumn(first) then return first end
+  return { ... }
+end
+
+function methods:select(...)
+  local nodes = {}
+  for i, c in ipairs(arglist(...)) do nodes[i] = column.colNode(c) end
+  return projection(self, nodes, 1)
+end
+
+function methods:selectExpr(...)
+  local sql = require("tide.sql")
+  local nodes = {}
+  for i, text in ipairs(arglist(...)) do
+    nodes[i] = check(pcall(sql.parseNamedExpression, text))
+  end
+  return projection(self, nodes, 1)
+end
+
+local function condition_node(cond)
+  if type(cond) == "string" then return require("tide.sql").parseExpression(cond) end
+  if column.isColumn(cond) then return cond.node end
+  error("filter needs a Column or a SQL string", 0)
+end
+
+function methods:filter(cond)
+  local node = check(pcall(condition_node, cond))
+  local pred = check(pcall(eval.compile, node, self._plan.schema))
+  if pred.type ~= T.boolean then
+    error(("filter condition %s is %s, not boolean"):format(pred.name, pred.type:simpleString()), 2)
+  end
+  return derive(self, {
+    kind = "filter",
+    schema = self._plan.schema,
+    apply = function(batch, ctx) return eval.filter(batch, pred, ctx) end,
+  })
+end
+methods.where = methods.filter
+
+local function all_columns_except(df, skip)
+  local nodes = {}
+  for _, name in ipairs(df._plan.schema:fieldNames()) do
+    if not skip[name] then nodes[#nodes + 1] = { k = "col", name = name } end
+  end
+  return nodes
+end
+
+function methods:withColumn(name, col)
+  if not column.isColumn(col) then error("withColumn needs a Column", 2) end
+  local nodes, replaced = {}, false
+  for _, field in ipairs(self._plan.schema:fieldNames()) do
+    if field == name then
+      nodes[#nodes + 1] = { k = "alias", expr = col.node, name = name }
+      replaced = true
+    else
+      nodes[#nodes + 1] = { k = "col", name = field }
+    end
+  end
+  if not replaced then nodes[#nodes + 1] = { k = "alias", expr = col.node, name = name } end
+  return projection(self, nodes, 1)
+end
+
+function methods:withColumnRenamed(existing, new_name)
+  if not self._plan.schema:fieldIndex(existing) then return self end -- as Spark: a no-op
+  local nodes = {}
+  for _, field in ipairs(self._plan.schema:fieldNames()) do
+    local node = { k = "col", name = field }
+    if field == existing then node = { k = "alias", expr = node, name = new_name } end
+    nodes[#nodes + 1] = node
+  end
+  return projection(self, nodes, 1)
+end
+
+function methods:drop(...)
+  local skip = {}
+  for _, c in ipairs(arglist(...)) do
+    if column.isColumn(c) then
+      if c.node.k ~= "col" then error("drop takes column names or col() references", 2) end
+      c = c.node.name
+    end
+    skip[c] = true
+  end
+  return projection(self, all_columns_except(self, skip), 1)
+end
+
+function methods:alias(name)
+  local df = new(self._session, self._plan, self._streaming)
+  df._alias = name
+  return df
+end
+
+-- The first n rows; on a stream, the first n rows of the whole stream.
+function methods:limit(n)
+  if type(n) ~= "number" or n < 0 or n ~= math.floor(n) then error("limit needs a whole number >= 0", 2) end
+  return derive(self, {
+    kind = "limit",
+    schema = self._plan.schema,
+    apply = function(batch, ctx)
+      local state = ctx.state
+      local left = n - (state.emitted or 0)
+      local rows = batch:count()
+      if rows <= left then
+        state.emitted = (state.emitted or 0) + rows
+        return batch
+      end
+      state.emitted = n
+      return batchlib.wrap(C.tide_batch_slice(batch, 0, math.max(left, 0)), "out of memory in limit")
+    end,
+  })
+end
+
+-- Rows of both, matched by position (Spark's union); the column types must
+-- agree.
+function methods:union(other)
+  local a, b = self._plan.schema, other._plan.schema
+  if #a.fields ~= #b.fields then
+    error(("union needs the same number of columns: %d and %d"):format(#a.fields, #b.fields), 2)
+  end
+  for i, f in ipairs(a.fields) do
+    if f.dataType ~= b.fields[i].dataType then
+      error(("union: column %d is %s on the left and %s on the right"):format(i,
+        f.dataType:simpleString(), b.fields[i].dataType:simpleString()), 2)
+    end
+  end
+  if self._streaming or other._streaming then
+    error("union of streaming DataFrames is not supported yet", 2)
+  end
+  local plan = { kind = "union", schema = a, left = self._plan, right = other._plan }
+  return new(self._session, plan, false)
+end
+methods.unionAll = methods.union
+
+-- ---- na ----------------------------------------------------------------------
+
+local NaFunctions = {}
+NaFunctions.__index = NaFunctions
+M.NaFunctions = NaFunctions
+
+-- drop(how = "any" | "all", thresh, subset): rows with nulls go away;
+-- thresh keeps rows with at least that many non-null values.
+function NaFunctions:drop(how, thresh, subset)
+  if type(how) == "table" then how, thresh, subset = how.how, how.thresh, how.subset end
+  local df = self.df
+  local names = subset or df.columns
+  if type(names) == "string" then names = { names } end
+  how = how or "any"
+  if how ~= "any" and how ~= "all" then error("na.drop: how must be 'any' or 'all'", 2) end
+  thresh = thresh or (how == "any" and #names or 1)
+  -- Count the non-null columns of a row as a CASE sum: one kernel each.
+  local sum
+  for _, name in ipairs(names) do
+    if not df._plan.schema:fieldIndex(name) then error(("na.drop: no column %q"):format(name), 2) end
+    local one = { k = "case", branches = { { when = { k = "isnotnull", expr = { k = "col", name = name } },
+      value = { k = "lit", value = 1 } } }, otherwise = { k = "lit", value = 0 } }
+    sum = sum and { k = "op", op = "+", left = sum, right = one } or one
+  end
+  if not sum then return df end
+  return df:filter(column.wrap { k = "op", op = ">=", left = sum, right = { k = "lit", value = thresh } })
+end
+
+-- fill(value, subset): nulls of the columns whose type fits the value
+-- (numbers fill numeric columns, strings string columns, booleans boolean
+-- columns) become value; value may be a table {column = value}.
+function NaFunctions:fill(value, subset)
+  local df = self.df
+  local per_column = type(value) == "table" and value or nil
+  if type(subset) == "string" then subset = { subset } end
+  local wanted
+  if subset then
+    wanted = {}
+    for _, n in ipairs(subset) do wanted[n] = true end
+  end
+  local numeric = { [T.ID.int] = true, [T.ID.long] = true, [T.ID.float] = true, [T.ID.double] = true,
+                    [T.ID.decimal] = true }
+  local nodes = {}
+  for _, f in ipairs(df._plan.schema.fields) do
+    local node = { k = "col", name = f.name }
+    local v = value
+    if per_column then v = per_column[f.name] end
+    local fits = v ~= nil and (not wanted or wanted[f.name]) and (
+      (type(v) == "number" and numeric[f.dataType.id]) or
+      (type(v) == "string" and f.dataType.id == T.ID.string) or
+      (type(v) == "boolean" and f.dataType.id == T.ID.boolean))
+    if fits then
+      node = { k = "alias", name = f.name, expr = { k = "call", fn = "coalesce", args = { node,
+        { k = "cast", to = f.dataType, expr = { k = "lit", value = v } } } } }
+    end
+    nodes[#nodes + 1] = node
+  end
+  return projection(df, nodes, 1)
+end
+
+-- ---- running a plan over batches ----------------------------------------------
+
+-- Runs plan over one batch of its source (streaming), or reads the source
+-- whole (batch). ctx.stateOf(op) gives each operator its own state.
+local function execute(plan, ctx, input)
+  if plan.kind == "union" then
+    local left, right = execute(plan.left, ctx, input), execute(plan.right, ctx, input)
+    local list = ffi.new("tide_batch*[2]", left, right)
+    return batchlib.wrap(C.tide_batch_concat(list, 2, ctx.errbuf, ctx.errlen), "union: " .. ffi.string(ctx.errbuf))
+  end
+  if not plan.child then
+    if input then return input end
+    return plan.source:read()
+  end
+  local batch = execute(plan.child, ctx, input)
+  ctx.state = ctx.stateOf(plan)
+  return plan.apply(batch, ctx)
+end
+
+-- A fresh context for one batch. states persists across the batches of one
+-- query (a table keyed by operator).
+function M.context(states)
+  states = states or {}
+  local errbuf = ffi.new("char[512]")
+  return {
+    malformed = 0,
+    dropped = 0,
+    errbuf = errbuf,
+    errlen = 512,
+    stateOf = function(op)
+      local s = states[op]
+      if not s then
+        s = {}
+        states[op] = s
+      end
+      return s
+    end,
+  }
+end
+
+M.execute = execute
+
+-- The leaf (scan) of a linear plan, or nil for unions.
+function M.sourceOf(plan)
+  while plan.child do plan = plan.child end
+  return plan.source
+end
+
+-- ---- actions ---------------------------------------------------------------------
+
+local function batch_only(df, action)
+  if df._streaming then
+    error(("Queries with streaming sources must be executed with writeStream:start() (%s)"):format(action), 3)
+  end
+end
+
+-- The whole result as one batch (tide's own action; collect() for Lua values).
+function methods:toBatch()
+  batch_only(self, "toBatch")
+  local ctx = M.context()
+  return execute(self._plan, ctx)
+end
+
+function methods:count()
+  batch_only(self, "count")
+  return self:toBatch():count()
+end
+
+function methods:collect()
+  batch_only(self, "collect")
+  return self:toBatch():collect()
+end
+
+function methods:take(n) return self:limit(n):collect() end
+function methods:head(n) return n and self:take(n) or self:take(1)[1] end
+function methods:first() return self:take(1)[1] end
+function methods:isEmpty() return #self:take(1) == 0 end
+
+function methods:show(n, truncate)
+  batch_only(self, "show")
+  n = n or 20
+  local batch = self:limit(n + 1):toBatch()
+  -- The extra row only tells show that more rows exist.
+  local text = batch:showString(n, truncate)
+  io.write(text)
+end
+
+function methods:printSchema() io.write(self._plan.schema:treeString()) end
+
+function methods:createOrReplaceTempView(name)
+  self._session:registerTable(name, self)
+end
+
+return M

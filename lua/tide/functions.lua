@@ -1,0 +1,121 @@
+-- tide.functions — pyspark.sql.functions for tide. Where PySpark takes a
+-- column or a column name, so does tide: F.lower("site_id") and
+-- F.lower(F.col("site_id")) are the same.
+--
+--   local F = tide.functions
+--   df:select(F.from_json(F.col("value"), schema):alias("data"))
+--   df:withColumn("processed_at", F.current_timestamp())
+local T = require("tide.types")
+local column = require("tide.column")
+
+local F = {}
+local wrap, colNode, nodeOf = column.wrap, column.colNode, column.nodeOf
+
+local function call(fn, args, opts) return wrap { k = "call", fn = fn, args = args, opts = opts } end
+
+-- A call whose arguments are all columns (or column names).
+local function columns_fn(name)
+  return function(...)
+    local args = {}
+    for i = 1, select("#", ...) do args[i] = colNode((select(i, ...))) end
+    return call(name, args)
+  end
+end
+
+function F.col(name)
+  if type(name) ~= "string" then error("col() needs a column name", 2) end
+  return wrap(colNode(name))
+end
+F.column = F.col
+
+function F.lit(value)
+  if column.isColumn(value) then return value end
+  return wrap { k = "lit", value = value }
+end
+
+-- A SQL expression string, as in selectExpr: F.expr("CAST(hour AS string)").
+function F.expr(text)
+  local ok, node = pcall(require("tide.sql").parseNamedExpression, text)
+  if not ok then error(node, 2) end
+  return wrap(node)
+end
+
+function F.when(cond, value)
+  return wrap { k = "case", branches = { { when = nodeOf(cond), value = nodeOf(value) } } }
+end
+
+F.coalesce = columns_fn("coalesce")
+F.concat = columns_fn("concat")
+F.struct = columns_fn("struct")
+F.lower = columns_fn("lower")
+F.upper = columns_fn("upper")
+F.length = columns_fn("length")
+F.xxhash64 = columns_fn("xxhash64")
+F.isnull = function(c) return wrap { k = "isnull", expr = colNode(c) } end
+F.isnotnull = function(c) return wrap { k = "isnotnull", expr = colNode(c) } end
+F.not_ = function(c) return wrap { k = "not", expr = colNode(c) } end
+
+function F.current_timestamp() return call("current_timestamp", {}) end
+
+-- substring(str, pos, len): pos is 1-based, negative counts from the end.
+function F.substring(c, pos, len)
+  return call("substring", { colNode(c), nodeOf(pos), nodeOf(len) })
+end
+
+function F.regexp_replace(c, pattern, replacement)
+  return call("regexp_replace", { colNode(c), nodeOf(pattern), nodeOf(replacement) })
+end
+
+-- split(str, pattern[, limit]); index the result with :getItem(i).
+function F.split(c, pattern, limit)
+  return call("split", { colNode(c), nodeOf(pattern), nodeOf(limit or -1) })
+end
+
+local function schema_of(schema)
+  if type(schema) == "string" then
+    local ok, st = pcall(T.fromDDL, schema)
+    if not ok then
+      ok, st = pcall(T.parse, schema)
+    end
+    if not ok then error(st, 3) end
+    return st
+  end
+  if not T.isType(schema) then error("from_json needs a schema (a struct type or a DDL string)", 3) end
+  return schema
+end
+
+-- from_json(col, schema[, options]): options.mode is PERMISSIVE (default;
+-- malformed records give nulls), DROPMALFORMED or FAILFAST;
+-- options.columnNameOfCorruptRecord names a string field of the schema
+-- that receives the raw text of malformed records.
+function F.from_json(c, schema, options)
+  local opts = {}
+  for k, v in pairs(options or {}) do opts[k] = v end
+  opts.schema = schema_of(schema)
+  local mode = (opts.mode or "PERMISSIVE"):upper()
+  if mode ~= "PERMISSIVE" and mode ~= "DROPMALFORMED" and mode ~= "FAILFAST" then
+    error("from_json mode must be PERMISSIVE, DROPMALFORMED or FAILFAST, not " .. tostring(opts.mode), 2)
+  end
+  opts.mode = mode
+  return call("from_json", { colNode(c) }, opts)
+end
+
+function F.to_json(c, options) return call("to_json", { colNode(c) }, options or {}) end
+
+-- udf(fn, returnType[, {perRow = true}]): by default fn runs once per batch
+-- as fn(n, out, arg1, arg2, ...) over column views (see docs/streaming.md);
+-- with perRow it runs as fn(v1, v2, ...) per row on Lua values — simpler,
+-- and much slower.
+function F.udf(fn, returnType, options)
+  if type(fn) ~= "function" then error("udf needs a function", 2) end
+  local ok, t = pcall(T.parse, returnType or "string")
+  if not ok then error(t, 2) end
+  local perRow = options and options.perRow or false
+  return function(...)
+    local args = {}
+    for i = 1, select("#", ...) do args[i] = colNode((select(i, ...))) end
+    return call("udf", args, { fn = fn, returnType = t, perRow = perRow })
+  end
+end
+
+return F

@@ -1,0 +1,92 @@
+-- tide.progress — StreamingQueryProgress, one per micro-batch, with Spark's
+-- field names and order (compare ../shared/data/spark_progress_sample.json),
+-- plus tide's own counters numMalformedRows and numDroppedRows.
+--
+-- A progress is a Lua table (progress.numInputRows, progress.sources[1]...)
+-- whose :json() gives the one-line JSON Spark logs and whose tostring is
+-- the indented form PySpark prints.
+local json = require("tide.json")
+
+local M = {}
+local Progress = {}
+Progress.__index = Progress
+
+-- Key order of each object, as Spark writes it. Empty maps and NaN rates
+-- are left out, as Spark does.
+local ORDER = {
+  top = { "id", "runId", "name", "timestamp", "batchId", "batchDuration", "numInputRows",
+          "inputRowsPerSecond", "processedRowsPerSecond", "numMalformedRows", "numDroppedRows",
+          "durationMs", "eventTime", "stateOperators", "sources", "sink" },
+  durationMs = { "addBatch", "commitOffsets", "getBatch", "latestOffset", "queryPlanning",
+                 "triggerExecution", "walCommit" },
+  source = { "description", "startOffset", "endOffset", "latestOffset", "numInputRows",
+             "inputRowsPerSecond", "processedRowsPerSecond", "metrics" },
+  metrics = { "avgOffsetsBehindLatest", "maxOffsetsBehindLatest", "minOffsetsBehindLatest" },
+  sink = { "description", "numOutputRows" },
+}
+local CHILD = { durationMs = "durationMs", sources = "source", sink = "sink", metrics = "metrics" }
+
+local function is_array(t) return type(t) == "table" and (t[1] ~= nil or next(t) == nil) end
+
+local function encode(value, order, indent, depth)
+  local nl, pad, pad_in = "", "", ""
+  if indent then
+    nl = "\n"
+    pad = (" "):rep(indent * depth)
+    pad_in = (" "):rep(indent * (depth + 1))
+  end
+  local colon = indent and " : " or ":"
+  if type(value) ~= "table" then
+    if value == json.null then return "null" end
+    return json.encode(value)
+  end
+  if is_array(value) then
+    if #value == 0 then return "[ ]" end
+    local parts = {}
+    for i, v in ipairs(value) do parts[i] = pad_in .. encode(v, order, indent, depth + 1) end
+    return "[" .. (indent and " " or "") .. nl .. table.concat(parts, "," .. nl) .. nl .. pad .. "]"
+  end
+  local keys = {}
+  local seen = {}
+  for _, k in ipairs(ORDER[order] or {}) do
+    if value[k] ~= nil then keys[#keys + 1] = k; seen[k] = true end
+  end
+  local rest = {}
+  for k in pairs(value) do if not seen[k] and type(k) == "string" then rest[#rest + 1] = k end end
+  table.sort(rest, function(a, b)
+    local na, nb = tonumber(a), tonumber(b)
+    if na and nb then return na < nb end
+    return a < b
+  end)
+  for _, k in ipairs(rest) do keys[#keys + 1] = k end
+  local parts = {}
+  for _, k in ipairs(keys) do
+    local v = value[k]
+    local skip = (type(v) == "number" and v ~= v) or (type(v) == "table" and not is_array(v) and next(v) == nil)
+    if not skip then
+      parts[#parts + 1] = pad_in .. json.encode(k) .. colon .. encode(v, CHILD[k] or order, indent, depth + 1)
+    end
+  end
+  if #parts == 0 then return "{ }" end
+  return "{" .. nl .. table.concat(parts, "," .. nl) .. nl .. pad .. "}"
+end
+
+function Progress:json() return encode(self, "top", nil, 0) end
+function Progress:prettyJson() return encode(self, "top", 2, 0) end
+Progress.__tostring = Progress.prettyJson
+
+function M.new(t) return setmetatable(t, Progress) end
+
+-- Rows per second, or NaN (left out of the JSON) when the time is zero.
+function M.rate(rows, ms)
+  if not ms or ms <= 0 then return 0 / 0 end
+  return rows * 1000 / ms
+end
+
+-- ISO 8601 UTC with milliseconds, as Spark's timestamp field.
+function M.timestamp(ms)
+  local secs = math.floor(ms / 1000)
+  return os.date("!%Y-%m-%dT%H:%M:%S", secs) .. (".%03dZ"):format(ms - secs * 1000)
+end
+
+return M

@@ -1,0 +1,80 @@
+-- tide.session — the SparkSession of a tide script:
+--
+--   local spark = tide.session()
+--   spark.readStream:format("kafka"):option(...):load()   -- streaming
+--   spark.read:format("kafka"):option(...):load()         -- batch
+--   spark:createDataFrame({{1, "a"}}, "id int, name string")
+--   spark.streams:awaitAnyTermination()
+--   spark:table("name")   -- a memory sink's rows, or a temp view
+--
+-- There is one session per Lua state (getOrCreate), as in PySpark.
+local dataframe = require("tide.dataframe")
+local batchlib = require("tide.batch")
+
+local M = {}
+local Session = {}
+local methods = {}
+
+local properties = {
+  readStream = function(s) return require("tide.reader").DataStreamReader(s) end,
+  read = function(s) return require("tide.reader").DataFrameReader(s) end,
+  streams = function(s)
+    s._streams = s._streams or require("tide.streaming").StreamingQueryManager(s)
+    return s._streams
+  end,
+}
+
+Session.__index = function(s, key) return methods[key] or (properties[key] and properties[key](s)) end
+Session.__tostring = function() return "SparkSession(tide)" end
+
+local current
+
+function M.session(options)
+  if not current then
+    current = setmetatable({ options = options or {}, _tables = {}, conf = M.newConf() }, Session)
+  end
+  return current
+end
+
+-- spark.conf:set(key, value) / :get(key, default)
+function M.newConf()
+  local values = {}
+  return {
+    set = function(_, k, v) values[k] = tostring(v) end,
+    get = function(_, k, default) local v = values[k]; if v == nil then return default end; return v end,
+    unset = function(_, k) values[k] = nil end,
+  }
+end
+
+-- A DataFrame over one batch in memory (sources that are not streams).
+function M.localFrame(session, batch)
+  local plan = { kind = "scan", schema = batch:schema(), source = { read = function() return batch end,
+    description = "LocalRelation" } }
+  return dataframe.new(session, plan, false)
+end
+
+function methods:createDataFrame(rows, schema)
+  if batchlib.isBatch(rows) then return M.localFrame(self, rows) end
+  if schema == nil then error("createDataFrame needs a schema (a DDL string or a struct type)", 2) end
+  local ok, b = pcall(batchlib.fromRows, rows, schema)
+  if not ok then error(b, 2) end
+  return M.localFrame(self, b)
+end
+
+-- Tables are memory sinks (by queryName) and temp views.
+function methods:registerTable(name, provider) self._tables[name] = provider end
+
+function methods:table(name)
+  local t = self._tables[name]
+  if not t then error(("table or view not found: %s"):format(name), 2) end
+  if type(t) == "function" then return M.localFrame(self, t()) end
+  return t
+end
+
+function methods:stop()
+  if self._streams then
+    for _, q in ipairs(self._streams:active()) do q:stop() end
+  end
+end
+
+return M

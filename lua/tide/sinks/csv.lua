@@ -1,0 +1,2 @@
+-- The csv file sink (tide.sinks.file).
+return { new = function(writer, schema) return require("tide.sinks.file").new(writer, schema, "csv") end }

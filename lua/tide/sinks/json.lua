@@ -1,0 +1,2 @@
+-- The json file sink (tide.sinks.file).
+return { new = function(writer, schema) return require("tide.sinks.file").new(writer, schema, "json") end }

@@ -1,0 +1,71 @@
+-- The Kafka sink, as Spark's: the DataFrame has a value column (string or
+-- binary), optionally key and topic columns; option topic names the topic
+-- when there is no topic column. The producer is idempotent, and every
+-- delivery is confirmed before the epoch commits, so the sink is at least
+-- once: a replayed epoch may write its records again, never lose them.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+
+local M = {}
+local Sink = {}
+Sink.__index = Sink
+
+local errbuf = ffi.new("char[1024]")
+
+local BYTES = { [T.ID.string] = true, [T.ID.binary] = true }
+
+function M.new(writer, schema)
+  local opts = writer.opts
+  if not opts["kafka.bootstrap.servers"] then error('the kafka sink needs option "kafka.bootstrap.servers"', 0) end
+  local idx = {}
+  for i, f in ipairs(schema.fields) do idx[f.name] = { i, f.dataType } end
+  if not idx.value then error("the kafka sink needs a value column (string or binary)", 0) end
+  for _, name in ipairs({ "value", "key" }) do
+    if idx[name] and not BYTES[idx[name][2].id] then
+      error(("the kafka sink's %s column must be string or binary, not %s"):format(name, idx[name][2]:simpleString()), 0)
+    end
+  end
+  if idx.topic and idx.topic[2].id ~= T.ID.string then error("the kafka sink's topic column must be a string", 0) end
+  if not opts.topic and not idx.topic then
+    error('the kafka sink needs option "topic" or a topic column', 0)
+  end
+  local kv = {}
+  for k, v in pairs(opts) do
+    local key = k:match("^kafka%.(.+)$")
+    if key then kv[#kv + 1] = key; kv[#kv + 1] = v end
+  end
+  local conf = ffi.new("const char*[?]", #kv + 1)
+  for i, s in ipairs(kv) do conf[i - 1] = s end
+  local c = C.tide_kafka_sink_new(conf, #kv / 2, errbuf, 1024)
+  if c == nil then error("kafka sink: " .. ffi.string(errbuf), 0) end
+  return setmetatable({
+    c = ffi.gc(c, C.tide_kafka_sink_free), topic = opts.topic, hasTopicColumn = idx.topic ~= nil,
+    hasKey = idx.key ~= nil, timeout = tonumber(opts.deliverytimeoutms) or 60000,
+    description = "org.apache.spark.sql.kafka010.KafkaSourceProvider$KafkaTable",
+  }, Sink)
+end
+
+local function column_ptr(batch, name)
+  for i = 0, batch.num_columns - 1 do
+    if ffi.string(batch.columns[i].name) == name then return batch.columns + i end
+  end
+  return nil
+end
+
+function Sink:addBatch(_, batch)
+  if batch:count() == 0 then return 0 end
+  local n = C.tide_kafka_sink_write(self.c, self.topic, self.hasTopicColumn and column_ptr(batch, "topic") or nil,
+    self.hasKey and column_ptr(batch, "key") or nil, column_ptr(batch, "value"), self.timeout, errbuf, 1024)
+  if n < 0 then error("kafka sink: " .. ffi.string(errbuf), 0) end
+  return tonumber(n)
+end
+
+function Sink:stop()
+  if self.c then
+    C.tide_kafka_sink_free(ffi.gc(self.c, nil))
+    self.c = nil
+  end
+end
+
+return M

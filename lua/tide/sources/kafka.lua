@@ -1,0 +1,355 @@
+-- The Kafka source, with Spark's options and columns:
+--
+--   spark.readStream:format("kafka")
+--     :option("kafka.bootstrap.servers", "host:9092")
+--     :option("subscribe", "to_predict")          -- or subscribePattern, assign
+--     :option("startingOffsets", "latest")        -- earliest | latest | JSON
+--     :load()
+--
+-- Columns: key binary, value binary, topic string, partition int, offset
+-- long, timestamp timestamp, timestampType int (and headers with
+-- includeHeaders). Offsets are tide's own, kept in the checkpoint as
+-- {"topic":{"0":next_offset}}; the consumer is assigned partitions
+-- explicitly, and after each committed epoch the processed offsets are also
+-- committed to a consumer group named after the query so that lag tools see
+-- it. Every other kafka.* option goes to librdkafka.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local json = require("tide.json")
+local batchlib = require("tide.batch")
+local checkpoint = require("tide.checkpoint")
+
+local M = {}
+local Source = {}
+Source.__index = Source
+
+local EARLIEST, LATEST = -2, -1
+local errbuf = ffi.new("char[1024]")
+local function cerr() return ffi.string(errbuf) end
+
+local function schema(with_headers)
+  local fields = {
+    T.field("key", T.binary), T.field("value", T.binary), T.field("topic", T.string),
+    T.field("partition", T.int), T.field("offset", T.long), T.field("timestamp", T.timestamp),
+    T.field("timestampType", T.int),
+  }
+  if with_headers then fields[#fields + 1] = T.field("headers", T.binary) end
+  return T.struct(fields)
+end
+
+local function is_true(v, default)
+  if v == nil then return default end
+  v = tostring(v):lower()
+  if v ~= "true" and v ~= "false" then error(("option must be true or false, not %q"):format(v), 0) end
+  return v == "true"
+end
+
+-- librdkafka properties: every kafka.* option without its prefix.
+local function client_conf(options, extra)
+  local kv = {}
+  for k, v in pairs(options) do
+    local key = k:match("^kafka%.(.+)$")
+    if key then kv[#kv + 1] = key; kv[#kv + 1] = v end
+  end
+  for k, v in pairs(extra or {}) do kv[#kv + 1] = k; kv[#kv + 1] = v end
+  local arr = ffi.new("const char*[?]", #kv + 1)
+  for i, s in ipairs(kv) do arr[i - 1] = s end
+  return arr, #kv / 2 -- used at once: no collection can free the strings before the call
+end
+
+local function parse_offsets_option(name, text)
+  local ok, value = pcall(json.decode, text)
+  if not ok or type(value) ~= "table" then
+    error(("option %s must be earliest, latest or JSON such as {\"topic\":{\"0\":23,\"1\":-2}}: %s"):format(
+      name, ok and "not an object" or tostring(value)), 0)
+  end
+  for topic, parts in pairs(value) do
+    if type(parts) ~= "table" then error(("option %s: topic %s needs an object of partitions"):format(name, topic), 0) end
+    for p, off in pairs(parts) do
+      if not tonumber(p) or type(tonumber(off)) ~= "number" then
+        error(("option %s: topic %s partition %s: bad offset %s"):format(name, topic, tostring(p), tostring(off)), 0)
+      end
+      parts[p] = tonumber(off)
+    end
+  end
+  return value
+end
+
+local function new_source(options, streaming)
+  local bootstrap = options["kafka.bootstrap.servers"]
+  if not bootstrap then error('the kafka source needs option "kafka.bootstrap.servers"', 0) end
+  local given = {}
+  for _, k in ipairs({ "subscribe", "subscribepattern", "assign" }) do
+    if options[k] then given[#given + 1] = k end
+  end
+  if #given ~= 1 then
+    error("the kafka source needs exactly one of the options subscribe, subscribePattern or assign", 0)
+  end
+  local headers = is_true(options.includeheaders, false)
+  local self = setmetatable({
+    options = options, schema = schema(headers), includeHeaders = headers,
+    failOnDataLoss = is_true(options.failondataloss, true),
+    maxOffsetsPerTrigger = tonumber(options.maxoffsetspertrigger),
+    starting = options.startingoffsets or (streaming and "latest" or "earliest"),
+    ending = options.endingoffsets or "latest",
+  }, Source)
+  if streaming and options.endingoffsets then
+    error("option endingOffsets is for batch reads (spark.read), not streams", 0)
+  end
+  local group = options["kafka.group.id"] or ("tide-" .. checkpoint.uuid())
+  local conf, n = client_conf(options, not options["kafka.group.id"] and { ["group.id"] = group } or nil)
+  self.c = C.tide_kafka_source_new(conf, n, errbuf, 1024)
+  if self.c == nil then error("kafka source: " .. cerr(), 0) end
+  self.c = ffi.gc(self.c, C.tide_kafka_source_free)
+  local rc
+  if options.subscribe then
+    local topics = {}
+    for t in options.subscribe:gmatch("[^,%s]+") do topics[#topics + 1] = t end
+    if #topics == 0 then error("option subscribe names no topic", 0) end
+    rc = C.tide_kafka_source_subscribe(self.c, table.concat(topics, ","), errbuf, 1024)
+    self.description = ("KafkaV2[Subscribe[%s]]"):format(table.concat(topics, ","))
+  elseif options.subscribepattern then
+    rc = C.tide_kafka_source_subscribe_pattern(self.c, options.subscribepattern, errbuf, 1024)
+    self.description = ("KafkaV2[SubscribePattern[%s]]"):format(options.subscribepattern)
+  else
+    local ok, spec = pcall(json.decode, options.assign)
+    if not ok or type(spec) ~= "table" then
+      error('option assign must be JSON such as {"topicA":[0,1],"topicB":[2,4]}', 0)
+    end
+    rc = 0
+    local names = {}
+    for topic, parts in pairs(spec) do
+      if type(parts) ~= "table" then error(("option assign: topic %s needs a list of partitions"):format(topic), 0) end
+      local arr = ffi.new("int32_t[?]", math.max(#parts, 1), parts)
+      rc = C.tide_kafka_source_assign(self.c, topic, arr, #parts, errbuf, 1024)
+      if rc ~= 0 then break end
+      for _, p in ipairs(parts) do names[#names + 1] = topic .. "-" .. p end
+    end
+    table.sort(names)
+    self.description = ("KafkaV2[Assign[%s]]"):format(table.concat(names, ", "))
+  end
+  if rc ~= 0 then error("kafka source: " .. cerr(), 0) end
+  return self
+end
+
+-- ---- offsets -------------------------------------------------------------------
+
+-- Partitions now in the subscription: a list of {topic, partition, low,
+-- high} (watermarks from the broker).
+function Source:partitions(refresh_ms)
+  local max = 4096
+  local out = ffi.new("tide_partition_info[?]", max)
+  local n = C.tide_kafka_source_partitions(self.c, out, max, refresh_ms or 0, errbuf, 1024)
+  if n < 0 then error("kafka source: " .. cerr(), 0) end
+  local list = {}
+  for i = 0, n - 1 do
+    local p = out[i]
+    list[#list + 1] = { topic = ffi.string(C.tide_kafka_source_topic_name(self.c, p.topic)), topicIndex = p.topic,
+      partition = p.partition, low = tonumber(p.low), high = tonumber(p.high) }
+  end
+  self.topicIndex = self.topicIndex or {}
+  for _, p in ipairs(list) do self.topicIndex[p.topic] = p.topicIndex end
+  return list
+end
+
+-- Resolves earliest/latest/JSON against the partitions that exist now.
+function Source:resolve(spec, name)
+  local parts = self:partitions(0)
+  if #parts == 0 then error(("kafka source %s: no partitions found (does the topic exist?)"):format(self.description), 0) end
+  local explicit = (spec ~= "earliest" and spec ~= "latest") and parse_offsets_option(name, spec) or nil
+  local offsets = {}
+  for _, p in ipairs(parts) do
+    local want
+    if explicit then
+      want = explicit[p.topic] and explicit[p.topic][tostring(p.partition)]
+      if want == nil then
+        error(("option %s does not give an offset for topic %s partition %d"):format(name, p.topic, p.partition), 0)
+      end
+    else
+      want = spec == "earliest" and EARLIEST or LATEST
+    end
+    if want == EARLIEST then want = p.low elseif want == LATEST then want = p.high end
+    offsets[p.topic] = offsets[p.topic] or {}
+    offsets[p.topic][tostring(p.partition)] = want
+  end
+  return offsets
+end
+
+function Source:initialOffsets() return self:resolve(self.starting, "startingOffsets") end
+function Source:serialize(offsets) return checkpoint.offsetsJson(offsets) end
+function Source:deserialize(value) return value end
+function Source:toProgress(offsets) return offsets end
+
+local function to_array(self, offsets)
+  local list = {}
+  for topic, parts in pairs(offsets) do
+    local ti = self.topicIndex and self.topicIndex[topic]
+    if ti then
+      for p, off in pairs(parts) do list[#list + 1] = { ti, tonumber(p), off } end
+    end
+  end
+  local arr = ffi.new("tide_partition_offset[?]", math.max(#list, 1))
+  for i, e in ipairs(list) do
+    arr[i - 1].topic, arr[i - 1].partition, arr[i - 1].offset = e[1], e[2], e[3]
+  end
+  return arr, #list
+end
+
+local function from_array(self, arr, n)
+  local offsets = {}
+  for i = 0, n - 1 do
+    local topic = ffi.string(C.tide_kafka_source_topic_name(self.c, arr[i].topic))
+    offsets[topic] = offsets[topic] or {}
+    offsets[topic][tostring(arr[i].partition)] = tonumber(arr[i].offset)
+  end
+  return offsets
+end
+
+function Source:seek(offsets)
+  if not self.topicIndex then self:partitions(0) end
+  local arr, n = to_array(self, offsets)
+  if C.tide_kafka_source_seek(self.c, arr, n, errbuf, 1024) ~= 0 then error("kafka source: " .. cerr(), 0) end
+end
+
+-- Latest available offsets; partitions that appeared since `after` are
+-- included (and read from their earliest offset).
+function Source:latestOffsets(after, wait_ms)
+  local arr, n = to_array(self, after)
+  local max = 4096
+  local out = ffi.new("tide_partition_offset[?]", max)
+  local m = C.tide_kafka_source_latest(self.c, arr, n, out, max, wait_ms or 0, errbuf, 1024)
+  if m < 0 then error("kafka source: " .. cerr(), 0) end
+  return from_array(self, out, m)
+end
+
+function Source:minOffsets(a, b)
+  local out = {}
+  for topic, parts in pairs(a) do
+    out[topic] = {}
+    for p, off in pairs(parts) do
+      local cap = b[topic] and b[topic][p]
+      out[topic][p] = cap and math.min(off, cap) or off
+    end
+  end
+  return out
+end
+
+local function start_of(start, topic, p)
+  return start[topic] and start[topic][p] or 0
+end
+
+-- The end of the next batch: everything available, or at most `limit`
+-- offsets spread over the partitions in proportion to their backlog, as
+-- Spark's maxOffsetsPerTrigger does.
+function Source:planEnd(start, latest, limit)
+  local total = 0
+  for topic, parts in pairs(latest) do
+    for p, off in pairs(parts) do total = total + math.max(0, off - start_of(start, topic, p)) end
+  end
+  local out = {}
+  for topic, parts in pairs(latest) do
+    out[topic] = {}
+    for p, off in pairs(parts) do
+      local begin = start_of(start, topic, p)
+      local finish = off
+      if limit and total > limit and off > begin then
+        local prorate = limit * (off - begin) / total
+        finish = math.min(off, begin + (prorate < 1 and math.ceil(prorate) or math.floor(prorate)))
+      end
+      out[topic][p] = math.max(finish, begin)
+    end
+  end
+  -- Partitions known before keep their positions even if metadata missed them.
+  for topic, parts in pairs(start) do
+    out[topic] = out[topic] or {}
+    for p, off in pairs(parts) do if out[topic][p] == nil then out[topic][p] = off end end
+  end
+  return out
+end
+
+function Source:getBatch(start, finish, ctx)
+  local starts, n = to_array(self, finish)
+  local ends = ffi.new("tide_partition_offset[?]", math.max(n, 1))
+  for i = 0, n - 1 do
+    ends[i] = starts[i]
+    local topic = ffi.string(C.tide_kafka_source_topic_name(self.c, starts[i].topic))
+    starts[i].offset = start_of(start, topic, tostring(starts[i].partition))
+  end
+  local lost = ffi.new("int64_t[1]")
+  local timeout = tonumber(self.options.fetchtimeoutms) or 60000
+  local b = C.tide_kafka_source_fetch(self.c, starts, ends, n, self.includeHeaders and 1 or 0, timeout, lost, errbuf, 1024)
+  if b == nil then error("kafka source: " .. cerr(), 0) end
+  b = batchlib.wrap(b)
+  if lost[0] > 0 then
+    local what = ("%d records of %s are no longer in Kafka (deleted by retention, or the topic was recreated): %s")
+      :format(tonumber(lost[0]), self.description, cerr())
+    if self.failOnDataLoss then
+      error(what .. ". Set failOnDataLoss to false to skip them and go on.", 0)
+    end
+    io.stderr:write("tide: warning: ", what, "; skipped (failOnDataLoss=false)\n")
+    if ctx then ctx.dropped = ctx.dropped + tonumber(lost[0]) end
+  end
+  return b
+end
+
+-- Where row i (0-based) of a fetched batch came from, for error messages.
+function Source:describeRow(batch, i)
+  local topic, partition, offset = batch:column("topic"):get(i), batch:column("partition"):get(i), batch:column("offset"):get(i)
+  return ("topic %s partition %d offset %d"):format(topic, partition, offset)
+end
+
+-- Offsets behind latest, per partition, as Spark's metrics.
+function Source:behindLatest(finish, latest)
+  local sum, n, max, min = 0, 0, 0, math.huge
+  for topic, parts in pairs(latest) do
+    for p, off in pairs(parts) do
+      local behind = off - start_of(finish, topic, p)
+      sum, n = sum + behind, n + 1
+      max, min = math.max(max, behind), math.min(min, behind)
+    end
+  end
+  if n == 0 then return nil end
+  return { avgOffsetsBehindLatest = ("%.1f"):format(sum / n), maxOffsetsBehindLatest = tostring(max),
+           minOffsetsBehindLatest = tostring(min) }
+end
+
+function Source:commit(finish)
+  local arr, n = to_array(self, finish)
+  C.tide_kafka_source_commit(self.c, arr, n, errbuf, 1024) -- best effort: lag tools only
+end
+
+function Source:stop()
+  if self.c ~= nil then
+    C.tide_kafka_source_free(ffi.gc(self.c, nil))
+    self.c = nil
+  end
+end
+
+-- ---- entry points ------------------------------------------------------------------
+
+function M.stream(options)
+  return new_source(options, true)
+end
+
+-- spark.read: the offsets [startingOffsets, endingOffsets) once.
+function M.batch(options)
+  local probe = new_source(options, false)
+  local src = { schema = probe.schema, description = probe.description }
+  probe:stop()
+  function src.read()
+    local s = new_source(options, false)
+    local ok, result = pcall(function()
+      local start = s:resolve(s.starting, "startingOffsets")
+      local finish = s:resolve(s.ending, "endingOffsets")
+      s:seek(start)
+      return s:getBatch(start, finish)
+    end)
+    s:stop()
+    if not ok then error(result, 0) end
+    return result
+  end
+  return src
+end
+
+return M

@@ -1,0 +1,494 @@
+-- tide.streaming — writeStream, StreamingQuery, spark.streams, and the
+-- event loop that runs micro-batches.
+--
+-- start() registers a query and returns at once. Micro-batches run on the
+-- main thread whenever the script waits — query:awaitTermination(),
+-- spark.streams:awaitAnyTermination(), tide.sleep() — and, in the console,
+-- while it waits for input. Several queries interleave batch by batch.
+--
+-- One micro-batch (docs/checkpoint.md):
+--   1. latest offsets of the source (capped by maxOffsetsPerTrigger)
+--   2. offsets/N written durably before any data is read
+--   3. the batch [start, end) fetched, the plan run over it (C kernels)
+--   4. the sink; then commits/N; then progress and listeners
+-- On restart an epoch with offsets but no commit runs again with the same
+-- offsets and the same epoch id, so sinks can make the replay idempotent.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local checkpoint = require("tide.checkpoint")
+local dataframe = require("tide.dataframe")
+local progresslib = require("tide.progress")
+
+local M = {}
+
+local queries = {}    -- active queries, in start order
+local listeners = {}
+local current_epoch   -- {queryId, epochId} while a sink runs (foreachBatch writers read it)
+local in_batch = false -- no nested loop from a tide.sleep inside a foreachBatch function
+local RECENT = 100    -- progress records kept per query, as Spark's default
+
+local function now_ms() return C.tide_now() * 1000 end
+
+-- ---- triggers ------------------------------------------------------------------
+
+local UNITS = { ms = 1, millisecond = 1, milliseconds = 1, s = 1000, sec = 1000, second = 1000,
+                seconds = 1000, m = 60000, min = 60000, minute = 60000, minutes = 60000,
+                h = 3600000, hour = 3600000, hours = 3600000 }
+
+-- "500 milliseconds", "5 seconds", "1 minute" -> milliseconds.
+function M.parseInterval(text)
+  if type(text) == "number" then return text end
+  local n, unit = tostring(text):lower():match("^%s*(%d+%.?%d*)%s*(%a*)%s*$")
+  local scale = UNITS[unit ~= "" and unit or "ms"]
+  if not n or not scale then error(("cannot parse interval %q (try \"5 seconds\")"):format(tostring(text)), 0) end
+  return tonumber(n) * scale
+end
+
+local function parse_trigger(spec)
+  if spec.processingTime then return { kind = "processingTime", interval = M.parseInterval(spec.processingTime) } end
+  if spec.once then return { kind = "once" } end
+  if spec.availableNow then return { kind = "availableNow" } end
+  if spec.continuous then error("continuous triggers are not supported", 0) end
+  error("trigger needs processingTime, once or availableNow", 0)
+end
+
+-- ---- DataStreamWriter ------------------------------------------------------------
+
+local Writer = {}
+Writer.__index = Writer
+
+function M.DataStreamWriter(df)
+  if not df.isStreaming then
+    error("writeStream applies to streaming DataFrames (made with spark.readStream); use write", 3)
+  end
+  return setmetatable({ df = df, fmt = nil, opts = {}, mode = "append", trig = { kind = "default" } }, Writer)
+end
+
+function Writer:format(name) self.fmt = tostring(name):lower(); return self end
+function Writer:option(k, v) self.opts[tostring(k):lower()] = tostring(v); return self end
+function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
+function Writer:queryName(name) self.name = name; return self end
+
+function Writer:outputMode(mode)
+  mode = tostring(mode):lower()
+  if mode == "update" or mode == "complete" then
+    error(("outputMode %q is not supported yet: tide has no streaming aggregations; use \"append\""):format(mode), 2)
+  end
+  if mode ~= "append" then error(("unknown outputMode %q"):format(mode), 2) end
+  self.mode = mode
+  return self
+end
+
+function Writer:trigger(spec)
+  local ok, t = pcall(parse_trigger, spec or {})
+  if not ok then error(t, 2) end
+  self.trig = t
+  return self
+end
+
+function Writer:foreachBatch(fn)
+  if type(fn) ~= "function" then error("foreachBatch needs a function(df, epoch_id)", 2) end
+  self.fmt, self.batchFn = "foreachbatch", fn
+  return self
+end
+
+function Writer:foreach(obj)
+  if type(obj) ~= "table" and type(obj) ~= "function" then
+    error("foreach needs a function(row) or a table {open, process, close}", 2)
+  end
+  self.fmt, self.foreachObj = "foreach", obj
+  return self
+end
+
+function Writer:start(path)
+  if path then self.opts.path = path end
+  local ok, q = pcall(M.startQuery, self)
+  if not ok then error(q, 2) end
+  return q
+end
+
+-- ---- StreamingQuery ----------------------------------------------------------------
+
+local Query = {}
+Query.__index = Query
+
+local function emit(event, payload)
+  for _, l in ipairs(listeners) do
+    local fn = l[event]
+    if fn then
+      local ok, err = pcall(fn, payload)
+      if not ok then io.stderr:write(("tide: listener %s failed: %s\n"):format(event, tostring(err))) end
+    end
+  end
+end
+
+local TEMP_CHECKPOINT_SINKS = { console = true, memory = true }
+
+function M.startQuery(w)
+  local fmt = w.fmt or "console"
+  local df = w.df
+  local source = dataframe.sourceOf(df._plan)
+  if not source then error("a streaming query needs exactly one streaming source", 0) end
+  if w.name then
+    for _, other in ipairs(queries) do
+      if other.name == w.name then error(("a query named %q is already active"):format(w.name), 0) end
+    end
+  end
+  local dir = w.opts.checkpointlocation
+  local temporary = false
+  if not dir then
+    if not TEMP_CHECKPOINT_SINKS[fmt] then
+      error(('checkpointLocation must be given: writeStream:option("checkpointLocation", DIR) (sink %s)'):format(fmt), 0)
+    end
+    dir = os.tmpname()
+    os.remove(dir)
+    temporary = true
+  end
+  local cp = checkpoint.open(dir, { minBatchesToRetain = tonumber(w.opts.minbatchestoretain) })
+  local q = setmetatable({
+    id = cp.id, runId = checkpoint.uuid(), name = w.name, df = df, plan = df._plan,
+    source = source, checkpoint = cp, temporaryCheckpoint = temporary and dir or nil,
+    trigger = w.trig, opts = w.opts, states = {}, recent = {},
+    statusMessage = "Initializing sources", dataAvailable = false, triggerActive = false,
+    nextTrigger = 0, active = true,
+  }, Query)
+  local ok, err = pcall(function()
+    q.sink = require("tide.sinks." .. fmt:gsub("[^%w_]", "")).new(w, df.schema, q)
+    q:recover()
+  end)
+  if not ok then
+    cp:close()
+    if tostring(err):find("module 'tide.sinks.", 1, true) then err = ("unknown sink format %q"):format(fmt) end
+    error(err, 0)
+  end
+  queries[#queries + 1] = q
+  emit("onQueryStarted", { id = q.id, runId = q.runId, name = q.name, timestamp = progresslib.timestamp(now_ms()) })
+  return q
+end
+
+-- Finds where the checkpoint left off: the committed end offsets, and an
+-- epoch to replay when offsets/N has no commits/N.
+function Query:recover()
+  local cp, src = self.checkpoint, self.source
+  local last_offsets, last_commit = cp:latestOffsetsId(), cp:latestCommitId()
+  if not last_offsets then
+    local start = cp:readSourceStart(1)
+    if start == nil then
+      start = src:initialOffsets()
+      cp:writeSourceStart(1, src:serialize(start))
+    else
+      start = src:deserialize(start)
+    end
+    self.committedEnd, self.nextBatchId = start, 0
+    src:seek(start)
+    return
+  end
+  local committed = last_commit and last_commit >= last_offsets
+  if last_commit and last_commit < last_offsets - 1 then
+    error(("checkpoint %s: offsets/%d exists but commits stop at %d"):format(cp.dir, last_offsets, last_commit), 0)
+  end
+  local entry = cp:readOffsets(last_offsets)
+  local end_offsets = src:deserialize(entry.sources[1])
+  if committed then
+    self.committedEnd, self.nextBatchId = end_offsets, last_offsets + 1
+  else
+    -- Replay epoch N with exactly the offsets it had: its start is the end
+    -- of N-1 (or the source's initial offsets).
+    local start
+    if last_offsets > 0 then
+      start = src:deserialize(cp:readOffsets(last_offsets - 1).sources[1])
+    else
+      start = src:deserialize(cp:readSourceStart(1))
+    end
+    self.committedEnd, self.nextBatchId = start, last_offsets
+    self.replay = { id = last_offsets, endOffsets = end_offsets, batchTimestampMs = entry.batchTimestampMs }
+  end
+  src:seek(self.committedEnd)
+end
+
+local function duration(t0) return math.floor(now_ms() - t0 + 0.5) end
+
+-- Runs one micro-batch if there is data. Returns true when it ran one.
+function Query:runBatch(wait_ms)
+  local src, cp = self.source, self.checkpoint
+  local t_trigger = now_ms()
+  local d = {}
+  self.triggerActive = true
+  local id, start, finish, batch_ts, latest
+  local t = now_ms()
+  if self.replay then
+    id, finish, batch_ts = self.replay.id, self.replay.endOffsets, self.replay.batchTimestampMs
+    start, latest = self.committedEnd, self.replay.endOffsets
+    d.latestOffset = duration(t)
+  else
+    latest = src:latestOffsets(self.committedEnd, wait_ms)
+    local limit = self.trigger.kind ~= "once" and tonumber(self.opts.maxoffsetspertrigger or src.maxOffsetsPerTrigger)
+    if self.availableNowEnd then latest = src:minOffsets(latest, self.availableNowEnd) end
+    finish = src:planEnd(self.committedEnd, latest, limit)
+    d.latestOffset = duration(t)
+    if src:serialize(finish) == src:serialize(self.committedEnd) then
+      self.triggerActive, self.dataAvailable = false, false
+      self.statusMessage = "Waiting for data to arrive"
+      if not self.idle then
+        self.idle = true
+        emit("onQueryIdle", { id = self.id, runId = self.runId, timestamp = progresslib.timestamp(now_ms()) })
+      end
+      return false
+    end
+    id, start, batch_ts = self.nextBatchId, self.committedEnd, math.floor(t_trigger)
+    t = now_ms()
+    cp:writeOffsets(id, batch_ts, { ["spark.sql.streaming.maxOffsetsPerTrigger"] = self.opts.maxoffsetspertrigger },
+      { src:serialize(finish) })
+    d.walCommit = duration(t)
+  end
+  self.idle, self.dataAvailable = false, true
+  self.statusMessage = "Processing new data"
+
+  t = now_ms()
+  local ctx = dataframe.context(self.states)
+  ctx.epochId, ctx.queryId = id, self.id
+  local input = src:getBatch(start, finish, ctx)
+  d.getBatch = duration(t)
+  ctx.describeRow = function(row) return src.describeRow and src:describeRow(input, row) or ("row " .. row) end
+  local rows_in = input:count()
+
+  t = now_ms()
+  local output = dataframe.execute(self.plan, ctx, input)
+  d.queryPlanning = 0
+  current_epoch = { queryId = self.id, epochId = id }
+  local ok, written = pcall(self.sink.addBatch, self.sink, id, output, ctx)
+  current_epoch = nil
+  if not ok then error(written, 0) end
+  d.addBatch = duration(t)
+
+  t = now_ms()
+  cp:writeCommit(id)
+  if src.commit then src:commit(finish) end
+  d.commitOffsets = duration(t)
+  self.replay = nil
+  self.committedEnd, self.nextBatchId = finish, id + 1
+  d.triggerExecution = duration(t_trigger)
+
+  local p = self:makeProgress(id, t_trigger, d, rows_in, output:count(), written, ctx, start, finish, latest)
+  self.lastTriggerStart = t_trigger
+  self.recent[#self.recent + 1] = p
+  if #self.recent > RECENT then table.remove(self.recent, 1) end
+  if self.opts.progresslog then
+    local f = io.open(self.opts.progresslog, "a")
+    if f then f:write(p:json(), "\n"); f:close() end
+  end
+  self.triggerActive = false
+  self.statusMessage = "Waiting for next trigger"
+  emit("onQueryProgress", { progress = p })
+  return true
+end
+
+function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, start, finish, latest)
+  local src = self.source
+  local since = self.lastTriggerStart and (t_trigger - self.lastTriggerStart) or 0
+  local input_rate = progresslib.rate(rows_in, since)
+  local processed_rate = progresslib.rate(rows_in, d.triggerExecution)
+  return progresslib.new {
+    id = self.id, runId = self.runId, name = self.name or require("tide.json").null,
+    timestamp = progresslib.timestamp(t_trigger), batchId = id, batchDuration = d.triggerExecution,
+    numInputRows = rows_in, inputRowsPerSecond = input_rate, processedRowsPerSecond = processed_rate,
+    numMalformedRows = ctx.malformed, numDroppedRows = ctx.dropped,
+    durationMs = d, stateOperators = {},
+    sources = { {
+      description = src.description,
+      startOffset = src:toProgress(start), endOffset = src:toProgress(finish),
+      latestOffset = src:toProgress(latest),
+      numInputRows = rows_in, inputRowsPerSecond = input_rate, processedRowsPerSecond = processed_rate,
+      metrics = src.behindLatest and src:behindLatest(finish, latest) or nil,
+    } },
+    sink = { description = self.sink.description, numOutputRows = written or rows_out },
+  }
+end
+
+-- Marks the query terminated (err for a failure) and lets go of its
+-- checkpoint, source and sink.
+function Query:terminate(err)
+  if not self.active then return end
+  self.active = false
+  self.exceptionText = err
+  self.statusMessage = "Stopped"
+  self.triggerActive, self.dataAvailable = false, false
+  for i, q in ipairs(queries) do if q == self then table.remove(queries, i); break end end
+  pcall(function() self.sink:stop() end)
+  pcall(function() self.source:stop() end)
+  self.checkpoint:close()
+  emit("onQueryTerminated", { id = self.id, runId = self.runId, exception = err })
+end
+
+-- One step of the query's trigger: runs a batch if one is due.
+function Query:step(wait_ms)
+  local now = now_ms()
+  if now < self.nextTrigger then return false end
+  local kind = self.trigger.kind
+  if kind == "availableNow" and not self.availableNowEnd then
+    self.availableNowEnd = self.source:latestOffsets(self.committedEnd, 0)
+  end
+  in_batch = true
+  local ok, ran = xpcall(self.runBatch, debug.traceback, self, kind == "default" and wait_ms or 0)
+  in_batch = false
+  if not ok then
+    self:terminate(ran)
+    return true
+  end
+  if kind == "processingTime" then
+    local interval = self.trigger.interval
+    self.nextTrigger = now + interval * math.max(1, math.ceil((now_ms() - now) / interval))
+  elseif kind == "once" then
+    if not self.replay then self:terminate(nil) end
+  elseif kind == "availableNow" then
+    if not ran and not self.replay then self:terminate(nil) end
+  end
+  return ran
+end
+
+function Query:stop()
+  self:terminate(nil)
+  if self.temporaryCheckpoint then os.execute("rm -rf '" .. self.temporaryCheckpoint .. "'") end
+end
+
+function Query:isActive() return self.active end
+function Query:exception() return self.exceptionText end
+function Query:lastProgress() return self.recent[#self.recent] end
+function Query:recentProgress() return { unpack(self.recent) } end
+
+function Query:status()
+  return { message = self.statusMessage, isDataAvailable = self.dataAvailable, isTriggerActive = self.triggerActive }
+end
+
+local function raise_if_failed(q)
+  if q.exceptionText then
+    error(("StreamingQueryException: query %s (id %s) terminated with an error:\n%s"):format(
+      q.name or "", q.id, q.exceptionText), 0)
+  end
+end
+
+-- Runs the loop until the query ends (or timeout seconds pass). Returns
+-- true when it ended; raises its error if it failed.
+function Query:awaitTermination(timeout)
+  local deadline = timeout and (now_ms() + timeout * 1000)
+  M.runUntil(function() return not self.active end, deadline)
+  raise_if_failed(self)
+  return not self.active
+end
+
+function Query:processAllAvailable()
+  M.runUntil(function()
+    if not self.active then return true end
+    local latest = self.source:latestOffsets(self.committedEnd, 0)
+    return not self.replay and self.source:serialize(latest) == self.source:serialize(self.committedEnd)
+  end)
+  raise_if_failed(self)
+end
+
+function Query:explain() print(tostring(self.df)) end
+Query.__tostring = function(q) return ("StreamingQuery(id=%s, runId=%s, name=%s)"):format(q.id, q.runId, tostring(q.name)) end
+
+-- ---- the loop ----------------------------------------------------------------------
+
+-- Gives each active query one chance to run a batch. When none ran, waits
+-- at most max_wait_ms (inside a source's wait for data, or sleeping until the
+-- next trigger).
+function M.step(max_wait_ms)
+  if C.tide_stop_requested() ~= 0 then
+    -- SIGINT/SIGTERM: the batch in flight has finished and committed.
+    for _, q in ipairs({ unpack(queries) }) do q:terminate(nil) end
+    return false
+  end
+  local ran = false
+  local active = { unpack(queries) }
+  local per_query_wait = #active > 0 and math.floor((max_wait_ms or 0) / #active) or 0
+  for _, q in ipairs(active) do
+    if q.active and q:step(ran and 0 or per_query_wait) then ran = true end
+  end
+  if not ran and #queries > 0 and (max_wait_ms or 0) > 0 then
+    local next_due = math.huge
+    for _, q in ipairs(queries) do next_due = math.min(next_due, q.nextTrigger) end
+    local wait = math.min(max_wait_ms, next_due - now_ms())
+    if wait > 1 and next_due > now_ms() then C.tide_sleep(wait / 1000) end
+  end
+  return ran
+end
+
+-- Runs the loop until done() is true, the deadline (ms) passes, or a stop
+-- is requested.
+function M.runUntil(done, deadline)
+  while not done() do
+    local now = now_ms()
+    if deadline and now >= deadline then return end
+    if C.tide_stop_requested() ~= 0 then
+      M.step(0)
+      return
+    end
+    if #queries == 0 then
+      if done() then return end
+      if not deadline then return end
+      C.tide_sleep((deadline - now) / 1000)
+    else
+      M.step(math.min(100, deadline and (deadline - now) or 100))
+    end
+  end
+end
+
+-- Runs queries for `seconds` (tide.sleep while queries are active).
+function M.runFor(seconds)
+  if in_batch then return C.tide_sleep(seconds) == 0 end
+  M.runUntil(function() return false end, now_ms() + seconds * 1000)
+  return C.tide_stop_requested() == 0
+end
+
+function M.active() return { unpack(queries) } end
+
+-- {queryId, epochId} while a sink (or foreachBatch function) runs.
+function M.currentEpoch() return current_epoch end
+
+-- ---- spark.streams ----------------------------------------------------------------
+
+local Manager = {}
+Manager.__index = Manager
+
+function M.StreamingQueryManager(session) return setmetatable({ session = session, ended = {} }, Manager) end
+
+function Manager:active() return M.active() end
+
+function Manager:get(id)
+  for _, q in ipairs(queries) do if q.id == id or q.runId == id then return q end end
+  return nil
+end
+
+-- Waits until any query ends (raising its error if it failed), or timeout.
+function Manager:awaitAnyTermination(timeout)
+  local watched = M.active()
+  if #watched == 0 then return true end
+  local deadline = timeout and (now_ms() + timeout * 1000)
+  local ended
+  M.runUntil(function()
+    for _, q in ipairs(watched) do if not q.active then ended = q; return true end end
+    return false
+  end, deadline)
+  if not ended and C.tide_stop_requested() ~= 0 then
+    for _, q in ipairs(watched) do if not q.active then ended = q end end
+  end
+  if ended then raise_if_failed(ended) end
+  return ended ~= nil
+end
+
+function Manager:resetTerminated() end
+
+-- addListener{onQueryStarted = fn, onQueryProgress = fn, onQueryIdle = fn,
+-- onQueryTerminated = fn}
+function Manager:addListener(l)
+  if type(l) ~= "table" then error("addListener needs a table of callbacks", 2) end
+  listeners[#listeners + 1] = l
+  return l
+end
+
+function Manager:removeListener(l)
+  for i, x in ipairs(listeners) do if x == l then table.remove(listeners, i); return end end
+end
+
+return M

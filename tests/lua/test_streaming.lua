@@ -1,0 +1,221 @@
+-- The query loop without Kafka: the rate source into memory and
+-- foreachBatch sinks; triggers, checkpoints and recovery, progress,
+-- listeners, and a graceful stop on SIGTERM.
+local t = require("testing")
+local tide = require("tide")
+local F = tide.functions
+local spark = tide.session()
+
+local tmp = t.tempdir()
+local function dir(name) return tmp .. "/" .. name end
+
+local function rate(rows_per_second)
+  return spark.readStream:format("rate"):option("rowsPerSecond", rows_per_second or 1000):load()
+end
+
+local function values_of(df)
+  local out = {}
+  for _, row in ipairs(df:collect()) do out[#out + 1] = row.value end
+  table.sort(out)
+  return out
+end
+
+local function contiguous(values, from)
+  for i, v in ipairs(values) do
+    if v ~= from + i - 1 then return false, ("value %d at position %d"):format(v, i) end
+  end
+  return true
+end
+
+t.test("a rate stream lands in a memory table, every value once", function()
+  local q = rate(2000):select("value", (F.col("value") * 2):alias("double"))
+    .writeStream:format("memory"):queryName("rates"):start()
+  tide.sleep(0.3)
+  q:stop()
+  t.ok(not q:isActive(), "stopped")
+  local rows = spark:table("rates"):collect()
+  t.ok(#rows > 100, "rows arrived: " .. #rows)
+  local values = values_of(spark:table("rates"))
+  t.ok(contiguous(values, 0))
+  for _, r in ipairs(rows) do t.eq(r.double, r.value * 2) end
+end)
+
+t.test("foreachBatch gets each batch with increasing epoch ids", function()
+  local epochs, total = {}, 0
+  local q = rate(1000).writeStream
+    :foreachBatch(function(df, epoch)
+      epochs[#epochs + 1] = epoch
+      total = total + df:count()
+    end)
+    :option("checkpointLocation", dir("foreach"))
+    :trigger { processingTime = "50 milliseconds" }
+    :start()
+  tide.sleep(0.4)
+  q:stop()
+  t.ok(#epochs >= 3, "several batches: " .. #epochs)
+  for i, e in ipairs(epochs) do t.eq(e, i - 1, "epoch ids count up from 0") end
+  t.ok(total > 0)
+  local p = q:lastProgress()
+  t.eq(p.batchId, epochs[#epochs])
+end)
+
+t.test("a restart continues after the last committed batch, nothing twice", function()
+  local cp = dir("restart")
+  local seen = {}
+  local function run()
+    local q = rate(1000).writeStream
+      :foreachBatch(function(df) for _, v in ipairs(values_of(df)) do seen[#seen + 1] = v end end)
+      :option("checkpointLocation", cp):start()
+    tide.sleep(0.2)
+    q:stop()
+    return q
+  end
+  local first = run()
+  local second = run()
+  t.eq(first.id, second.id, "the query id survives the restart")
+  t.ok(first.runId ~= second.runId, "a new run id")
+  table.sort(seen)
+  t.ok(contiguous(seen, 0))
+end)
+
+t.test("an epoch with offsets but no commit is replayed with the same id and offsets", function()
+  local cp = dir("replay")
+  local batches = {}
+  local q = rate(1000).writeStream
+    :foreachBatch(function(df, epoch) batches[#batches + 1] = { epoch = epoch, values = values_of(df) } end)
+    :option("checkpointLocation", cp):trigger { once = true }:start()
+  tide.sleep(0.2) -- let rows accumulate before the single batch runs
+  q:awaitTermination()
+  t.eq(#batches, 1)
+  -- Forget the commit, as if the process died after the sink wrote.
+  assert(os.remove(cp .. "/commits/0"))
+  local replayed = {}
+  q = rate(1000).writeStream
+    :foreachBatch(function(df, epoch) replayed[#replayed + 1] = { epoch = epoch, values = values_of(df) } end)
+    :option("checkpointLocation", cp):trigger { once = true }:start()
+  q:awaitTermination()
+  t.eq(replayed[1].epoch, 0, "same epoch id")
+  t.same_table(replayed[1].values, batches[1].values, "same rows")
+end)
+
+t.test("a second query on the same checkpoint fails fast", function()
+  local cp = dir("locked")
+  local q = rate().writeStream:foreachBatch(function() end):option("checkpointLocation", cp):start()
+  t.raises(function()
+    rate().writeStream:foreachBatch(function() end):option("checkpointLocation", cp):start()
+  end, "in use by another running query")
+  q:stop()
+end)
+
+t.test("a corrupt checkpoint entry fails naming the file", function()
+  local cp = dir("corrupt")
+  local q = rate(1000).writeStream:foreachBatch(function() end):option("checkpointLocation", cp)
+    :trigger { once = true }:start()
+  tide.sleep(0.05)
+  q:awaitTermination()
+  local f = assert(io.open(cp .. "/offsets/0", "w"))
+  f:write("v1\n{\"batchWatermarkMs\":0,\"batchTi")
+  f:close()
+  t.raises(function()
+    rate().writeStream:foreachBatch(function() end):option("checkpointLocation", cp):start()
+  end, cp .. "/offsets/0 is corrupt or truncated")
+  f = assert(io.open(cp .. "/offsets/0", "w"))
+  f:write("v9\n{}")
+  f:close()
+  t.raises(function()
+    rate().writeStream:foreachBatch(function() end):option("checkpointLocation", cp):start()
+  end, "has version v9")
+end)
+
+t.test("progress has Spark's fields with sane values, and listeners hear every event", function()
+  local events = {}
+  local listener = spark.streams:addListener {
+    onQueryStarted = function(e) events[#events + 1] = "started " .. e.id end,
+    onQueryProgress = function(e) events[#events + 1] = "progress " .. e.progress.batchId end,
+    onQueryTerminated = function(e) events[#events + 1] = "terminated " .. e.id end,
+  }
+  local q = rate(1000).writeStream:format("memory"):queryName("progress_test")
+    :option("progressLog", dir("progress.jsonl")):start()
+  tide.sleep(0.3)
+  local p = q:lastProgress()
+  q:stop()
+  spark.streams:removeListener(listener)
+  t.ok(p ~= nil, "a progress record")
+  for _, k in ipairs({ "id", "runId", "timestamp", "batchId", "numInputRows", "processedRowsPerSecond",
+                       "durationMs", "sources", "sink", "numMalformedRows", "numDroppedRows" }) do
+    t.ok(p[k] ~= nil, "field " .. k)
+  end
+  t.eq(p.id, q.id)
+  t.ok(p.timestamp:match("^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d%.%d%d%dZ$"), p.timestamp)
+  t.ok(p.durationMs.triggerExecution >= 0)
+  t.eq(p.sources[1].numInputRows, p.numInputRows)
+  t.eq(p.sink.numOutputRows, p.numInputRows)
+  t.eq(p.numMalformedRows, 0)
+  local json = p:json()
+  t.ok(json:find('^{"id":"' .. q.id .. '","runId":'), json)
+  t.eq(events[1], "started " .. q.id)
+  t.eq(events[#events], "terminated " .. q.id)
+  t.ok(#events >= 3, "progress events")
+  local lines = 0
+  for line in io.lines(dir("progress.jsonl")) do
+    lines = lines + 1
+    t.ok(line:find('"batchId":' .. (lines - 1), 1, true), line)
+  end
+  t.eq(lines, #q:recentProgress())
+end)
+
+t.test("status tells what the query is doing", function()
+  local q = rate(10).writeStream:format("memory"):queryName("status_test"):start()
+  local s = q:status()
+  t.eq(s.isTriggerActive, false)
+  t.eq(type(s.message), "string")
+  q:stop()
+  t.eq(q:status().message, "Stopped")
+end)
+
+t.test("update and complete output modes say they are not supported yet", function()
+  t.raises(function() rate().writeStream:outputMode("complete") end, "not supported yet")
+  t.raises(function() rate().writeStream:outputMode("update") end, "not supported yet")
+end)
+
+t.test("a sink error terminates the query and awaitTermination raises it", function()
+  local q = rate(1000).writeStream:foreachBatch(function() error("sink exploded") end)
+    :option("checkpointLocation", dir("failing")):start()
+  t.raises(function() q:awaitTermination(5) end, "sink exploded")
+  t.ok(not q:isActive())
+  t.ok(q:exception():find("sink exploded"), "exception()")
+  -- No commit was written for the failed epoch.
+  local f = io.open(dir("failing") .. "/commits/0")
+  t.eq(f, nil)
+end)
+
+t.test("SIGTERM finishes the batch in flight, commits it and exits 0", function()
+  local bin = os.getenv("TIDE_BIN")
+  local cp, marker = dir("sigterm"), dir("sigterm.started")
+  local script = dir("sigterm.lua")
+  local f = assert(io.open(script, "w"))
+  f:write(([[
+    local tide = require("tide")
+    local spark = tide.session()
+    spark.readStream:format("rate"):option("rowsPerSecond", 1000):load().writeStream
+      :foreachBatch(function(df, epoch)
+        io.open(%q, "w"):close()
+        tide.sleep(0.3) -- a slow sink: the signal arrives mid-batch
+        print("batch " .. epoch .. " done")
+      end)
+      :option("checkpointLocation", %q):start()
+    spark.streams:awaitAnyTermination()
+    print("clean exit")
+  ]]):format(marker, cp))
+  f:close()
+  local out, status = t.sh(("%s run %s & pid=$!; for i in $(seq 100); do [ -e %s ] && break; sleep 0.05; done; " ..
+    "kill -TERM $pid; wait $pid"):format(bin, script, marker))
+  t.eq(status, 0, "exit status: " .. out)
+  t.ok(out:find("batch 0 done"), out)
+  t.ok(out:find("clean exit"), out)
+  local last_commit = io.open(cp .. "/commits/0")
+  t.ok(last_commit ~= nil, "the batch in flight was committed")
+  if last_commit then last_commit:close() end
+end)
+
+t.run()
