@@ -4,7 +4,7 @@
  * Used by tests (retention and repartitioning scenarios), the demo and the
  * producer script; every call is synchronous with a timeout.
  */
-#include "tide_ffi.h"
+#include "ffi/kafka.h"
 
 #include <librdkafka/rdkafka.h>
 

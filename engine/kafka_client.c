@@ -1,2 +1,2 @@
 /* kafka_client.c — placeholder. */
-#include "tide_ffi.h"
+#include "ffi/kafka.h"

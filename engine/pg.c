@@ -1,2 +1,2 @@
 /* pg.c — placeholder. */
-#include "tide_ffi.h"
+#include "ffi/pg.h"

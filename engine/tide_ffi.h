@@ -155,23 +155,6 @@ int tide_csv_join(tide_batch *out, const tide_batch *strings, char sep, char quo
 int tide_write_lines(const char *path, const char *header, const tide_column *lines,
                      char *errbuf, size_t errlen);
 
-/* ---- Kafka administration (topics and records) ---------------------------- */
-
-/* Each takes librdkafka properties as key,value pairs and waits for the
-   broker's answer (up to timeout_ms); 0 on success, -1 with errbuf naming
-   the topic. config_kv holds topic configs (retention.ms, ...). */
-int tide_kafka_create_topic(const char **conf_kv, int32_t conf_n, const char *topic,
-                            int32_t partitions, const char **config_kv, int32_t config_n,
-                            int32_t timeout_ms, char *errbuf, size_t errlen);
-int tide_kafka_delete_topic(const char **conf_kv, int32_t conf_n, const char *topic,
-                            int32_t timeout_ms, char *errbuf, size_t errlen);
-int tide_kafka_create_partitions(const char **conf_kv, int32_t conf_n, const char *topic,
-                                 int32_t total, int32_t timeout_ms, char *errbuf, size_t errlen);
-/* Deletes the records of a partition before offset (exclusive). */
-int tide_kafka_delete_records(const char **conf_kv, int32_t conf_n, const char *topic,
-                              int32_t partition, int64_t before, int32_t timeout_ms, char *errbuf,
-                              size_t errlen);
-
 /* ---- runtime ----------------------------------------------------------- */
 
 /* Set by SIGINT/SIGTERM in `tide run`: scripts and queries finish the
@@ -183,33 +166,6 @@ int tide_sleep(double seconds);
 double tide_now(void);
 int64_t tide_now_us(void);
 const char *tide_version(void);
-
-/* ---- Kafka (minimal client; the streaming source builds on it) --------- */
-
-/* conf_kv holds conf_n pairs: key, value, key, value, ... Errors are written
-   to errbuf with the topic and partition they concern. */
-tide_batch *tide_kafka_read(const char **conf_kv, int32_t conf_n, const char *topic,
-                            int64_t start_offset, int64_t end_offset, int32_t timeout_ms,
-                            char *errbuf, size_t errlen);
-int64_t tide_kafka_produce(const char **conf_kv, int32_t conf_n, const char *topic,
-                           const tide_column *keys, const tide_column *values,
-                           int32_t timeout_ms, char *errbuf, size_t errlen);
-
-/* ---- the embedded demo broker (librdkafka's mock cluster) -------------- */
-
-typedef struct tide_broker tide_broker;
-tide_broker *tide_broker_start(int32_t partitions, char *errbuf, size_t errlen);
-const char *tide_broker_bootstrap(const tide_broker *broker);
-int tide_broker_create_topic(tide_broker *broker, const char *topic, int32_t partitions,
-                             char *errbuf, size_t errlen);
-void tide_broker_stop(tide_broker *broker);
-
-/* ---- PostgreSQL (minimal; the sink builds on it) ----------------------- */
-
-/* Runs one statement with text parameters; returns its rows as a batch
-   (a batch of zero columns for statements without a result). */
-tide_batch *tide_pg_query(const char *conninfo, const char *sql, int32_t nparams,
-                          const char **params, int64_t *affected, char *errbuf, size_t errlen);
 
 /* ---- layout check used by tests ---------------------------------------- */
 

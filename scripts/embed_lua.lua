@@ -34,8 +34,15 @@ local entries = {}
 for i = 3, #arg do
   local name, path = arg[i]:match("^([^=]+)=(.+)$")
   assert(name, "bad module spec " .. arg[i])
-  local src = read(path)
-  if path:match("%.h$") then src = cdef_source(src) end
+  local src
+  if path:match("%.h$") then
+    local headers = {}
+    for header in path:gmatch("[^,]+") do headers[#headers + 1] = read(header) end
+    src = cdef_source(table.concat(headers, "\n"))
+    path = path:match("^[^,]+")
+  else
+    src = read(path)
+  end
   local fn = assert(loadstring(src, "@" .. path))
   local bc = string.dump(fn)
   local bytes = {}
