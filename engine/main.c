@@ -1,5 +1,7 @@
 /*
- * main.c — the tide command line: run, console, broker, version, help.
+ * main.c — the tide command line: run, console, notebook, plot, broker,
+ * version, help. Commands written in Lua (notebook, plot) are a module's
+ * main(args).
  */
 #include "broker.h"
 #include "console.h"
@@ -24,6 +26,11 @@ static const char usage[] =
     "commands:\n"
     "  run SCRIPT [ARGS...]   run a Lua script (\"-\" reads it from standard input)\n"
     "  console [-e CODE] [-i] interactive Lua console (the default on a terminal)\n"
+    "  notebook FILE [--out REPORT]\n"
+    "                         run a Lua notebook cell by cell into an HTML or\n"
+    "                         Markdown report with tables and charts\n"
+    "  plot PROGRESS [--out DIR]\n"
+    "                         SVG charts of a streaming query's progress log\n"
     "  broker [OPTIONS]       an embedded Kafka broker for demos (not for tests)\n"
     "  version                versions of tide and the libraries it uses\n"
     "  help [COMMAND]         this text, or a command's help\n"
@@ -75,8 +82,54 @@ static int wants_help(int argc, char **argv)
     return 0;
 }
 
+/* Commands implemented in Lua: the module's main(args) returns the exit
+   status. */
+static const struct {
+    const char *name, *module;
+} lua_commands[] = {{"notebook", "tide.notebook"}, {"plot", "tide.plot"}};
+
+static const char *lua_command_module(const char *name)
+{
+    for (size_t i = 0; i < sizeof lua_commands / sizeof lua_commands[0]; i++)
+        if (strcmp(lua_commands[i].name, name) == 0) return lua_commands[i].module;
+    return NULL;
+}
+
+/* argv[0] is the command's name, argv[1..] its arguments. */
+static int run_lua_command(const char *module, int argc, char **argv)
+{
+    lua_State *L = tide_lua_new();
+    if (!L) {
+        fputs("tide: cannot create the Lua state (out of memory)\n", stderr);
+        return 1;
+    }
+    tide_install_stop_signals();
+    int status = 1;
+    lua_getglobal(L, "require");
+    lua_pushstring(L, module);
+    if (tide_lua_pcall(L, 1, 1) != 0) {
+        tide_lua_report(L);
+    } else {
+        lua_getfield(L, -1, "main");
+        lua_createtable(L, argc, 0);
+        for (int i = 1; i < argc; i++) {
+            lua_pushstring(L, argv[i]);
+            lua_rawseti(L, -2, i);
+        }
+        if (tide_lua_pcall(L, 1, 1) != 0) tide_lua_report(L);
+        else status = (int)lua_tointeger(L, -1);
+    }
+    lua_close(L);
+    return status;
+}
+
 static int help(const char *command)
 {
+    const char *module = command ? lua_command_module(command) : NULL;
+    if (module) {
+        char *args[] = {(char *)command, "--help", NULL};
+        return run_lua_command(module, 2, args);
+    }
     if (!command) fputs(usage, stdout);
     else if (strcmp(command, "run") == 0) fputs(run_usage, stdout);
     else if (strcmp(command, "console") == 0) fputs(tide_console_usage, stdout);
@@ -131,6 +184,8 @@ int main(int argc, char **argv)
     if (wants_help(argc - 2, argv + 2)) return help(cmd);
     if (strcmp(cmd, "console") == 0) return tide_console_main(argc - 2, argv + 2);
     if (strcmp(cmd, "broker") == 0) return tide_broker_main(argc - 2, argv + 2);
+    const char *module = lua_command_module(cmd);
+    if (module) return run_lua_command(module, argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0) return print_versions();
     fprintf(stderr, "tide: no command '%s'; see tide --help\n", cmd);
     return 2;

@@ -263,53 +263,62 @@ local function truncated(s, limit)
   return s
 end
 
--- Spark's Dataset.showString: a table of the first n rows; cells longer
--- than `truncate` characters (20 when true) are cut, right-aligned when
--- truncating and left-aligned otherwise.
-function Batch:showString(n, truncate)
+-- The cells Spark's show prints: the column names, then up to n rows of
+-- cell texts cut to `truncate` characters (20 when true, none when false
+-- or 0); `more` tells whether rows were left out.
+function Batch:showCells(n, truncate)
   n = n or 20
   if truncate == nil or truncate == true then truncate = 20 end
   if truncate == false then truncate = 0 end
   local names = self:columnNames()
   local total = self:count()
   local shown = math.min(n, total)
-  local rows = { names }
+  local rows = {}
   for r = 0, shown - 1 do
     local cells = {}
-    for c = 0, self.num_columns - 1 do cells[c + 1] = cell_text(self.columns[c], r) end
+    for c = 0, self.num_columns - 1 do cells[c + 1] = truncated(cell_text(self.columns[c], r), truncate) end
     rows[#rows + 1] = cells
   end
+  return { names = names, rows = rows, truncate = truncate, more = total > shown }
+end
+
+-- Spark's Dataset.showString: cells right-aligned when truncating and
+-- left-aligned otherwise, "only showing top n rows" when some were left out.
+function M.formatCells(t)
+  local all = { t.names }
+  for _, cells in ipairs(t.rows) do all[#all + 1] = cells end
   local widths = {}
-  for c = 1, #names do
+  for c = 1, #t.names do
     widths[c] = 3
-    for _, cells in ipairs(rows) do
-      cells[c] = truncated(cells[c], truncate)
-      widths[c] = math.max(widths[c], width(cells[c]))
-    end
+    for _, cells in ipairs(all) do widths[c] = math.max(widths[c], width(cells[c])) end
   end
   local sep = { "+" }
-  for c = 1, #names do sep[#sep + 1] = ("-"):rep(widths[c]) .. "+" end
+  for c = 1, #t.names do sep[#sep + 1] = ("-"):rep(widths[c]) .. "+" end
   sep = table.concat(sep)
   local out = { sep }
-  for r, cells in ipairs(rows) do
+  for r, cells in ipairs(all) do
     local line = { "|" }
-    for c = 1, #names do
+    for c = 1, #t.names do
       local pad = (" "):rep(widths[c] - width(cells[c]))
-      line[#line + 1] = (truncate > 0 and pad .. cells[c] or cells[c] .. pad) .. "|"
+      line[#line + 1] = (t.truncate > 0 and pad .. cells[c] or cells[c] .. pad) .. "|"
     end
     out[#out + 1] = table.concat(line)
     if r == 1 then out[#out + 1] = sep end
   end
   out[#out + 1] = sep
   local text = table.concat(out, "\n") .. "\n"
-  if total > shown then
-    text = text .. ("only showing top %d %s\n"):format(shown, shown == 1 and "row" or "rows")
+  if t.more then
+    text = text .. ("only showing top %d %s\n"):format(#t.rows, #t.rows == 1 and "row" or "rows")
   end
   return text
 end
 
+function Batch:showString(n, truncate) return M.formatCells(self:showCells(n, truncate)) end
+
+-- Prints the table, or hands it to the display (a notebook report).
 function Batch:show(n, truncate)
-  io.write(self:showString(n, truncate))
+  local cells = self:showCells(n, truncate)
+  require("tide.display").table(cells, M.formatCells(cells))
 end
 
 -- ---- building from Lua values ------------------------------------------------

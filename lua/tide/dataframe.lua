@@ -360,10 +360,8 @@ function methods:isEmpty() return #self:take(1) == 0 end
 function methods:show(n, truncate)
   batch_only(self, "show")
   n = n or 20
-  local batch = self:limit(n + 1):toBatch()
   -- The extra row only tells show that more rows exist.
-  local text = batch:showString(n, truncate)
-  io.write(text)
+  self:limit(n + 1):toBatch():show(n, truncate)
 end
 
 function methods:printSchema() io.write(self._plan.schema:treeString()) end

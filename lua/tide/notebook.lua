@@ -1,0 +1,364 @@
+-- tide.notebook — `tide notebook FILE`: runs a Lua notebook (Jupytext's
+-- percent format) cell by cell in one Lua state and writes a report with
+-- each cell's code, its printed output, its tables (df:show) and its charts
+-- (tide.plot, inline SVG). It stops at the first failing cell, puts the
+-- traceback in the report and exits 1.
+--
+--   -- %% [markdown]
+--   -- # A title
+--   -- Text; lines start with "-- ".
+--
+--   -- %%
+--   local df = spark.read:format("csv"):option("header", true):load(path)
+--   df:show(5)
+--
+-- The file runs as one chunk, exactly as `tide run FILE` runs it, so a
+-- `local` of one cell is seen by the cells after it; a call at each cell's
+-- marker tells the runner which cell the output that follows belongs to.
+local M = {}
+
+M.usage = [[
+usage: tide notebook FILE [--out REPORT] [ARGS...]
+
+Runs a Lua notebook (Jupytext percent format: "-- %%" starts a code cell,
+"-- %% [markdown]" a markdown cell whose lines start with "-- ") cell by
+cell and writes a report: each cell's code, printed output, tables
+(df:show) and charts (tide.plot). Stops at the first failing cell, shows
+its traceback and exits 1.
+
+  --out REPORT   report.html (default: FILE's name with .html, in the
+                 current directory) or report.md (charts go to
+                 REPORT_files/ beside it)
+  ARGS           passed to the notebook as arg[1], arg[2], ...
+]]
+
+-- ---- parsing -----------------------------------------------------------------
+
+-- Cells of a percent-format file: { kind = "code"|"markdown", title,
+-- marker (its "-- %%" line; nil for text before the first marker), line
+-- (first line of its body), lines = {...} }.
+function M.parse(text)
+  local cells, current = {}, nil
+  local line_no = 0
+  local function open(kind, title, line, marker)
+    current = { kind = kind, title = title, line = line, marker = marker, lines = {} }
+    cells[#cells + 1] = current
+  end
+  for line in (text .. (text:sub(-1) == "\n" and "" or "\n")):gmatch("(.-)\r?\n") do
+    line_no = line_no + 1
+    local rest = line:match("^%-%-%s*%%%%(.*)$")
+    if rest then
+      local kind = rest:match("%[(%w+)%]")
+      local title = rest:gsub("%[%w+%]", ""):match("^%s*(.-)%s*$")
+      open((kind == "markdown" or kind == "md") and "markdown" or "code", title ~= "" and title or nil, line_no + 1,
+        line_no)
+    else
+      if not current then open("code", nil, line_no) end
+      current.lines[#current.lines + 1] = line
+    end
+  end
+  -- Blank lines at a cell's end belong to no one; a cell left empty is dropped.
+  local kept = {}
+  for _, cell in ipairs(cells) do
+    while #cell.lines > 0 and not cell.lines[#cell.lines]:match("%S") do cell.lines[#cell.lines] = nil end
+    if cell.kind == "markdown" then
+      for i, l in ipairs(cell.lines) do cell.lines[i] = l:gsub("^%-%-%s?", "", 1) end
+    end
+    if #cell.lines > 0 then kept[#kept + 1] = cell end
+  end
+  return kept
+end
+
+-- ---- running -----------------------------------------------------------------
+
+local HOOK = "__tide_notebook_cell"
+
+-- Runs the notebook's source; each code cell gets `outputs` (a list of
+-- { kind = "text" | "table" | "svg" | "error", ... }) and `seconds`.
+-- Returns true, or false and the index of the failing cell.
+function M.run(cells, source, path, echo)
+  local tide = require("tide")
+  local display = require("tide.display")
+  local lines = {}
+  for line in (source .. "\n"):gmatch("(.-)\r?\n") do lines[#lines + 1] = line end
+  for i, cell in ipairs(cells) do
+    if cell.kind == "code" then
+      local at = cell.marker or 1
+      lines[at] = ("%s(%d) "):format(HOOK, i) .. lines[at]
+    end
+  end
+
+  local saved_print, saved_write, saved_handler = print, io.write, display.handler
+  local current, started
+  local outputs = {}
+  local function text(s)
+    local last = outputs[#outputs]
+    if last and last.kind == "text" then
+      last.text = last.text .. s
+    else
+      outputs[#outputs + 1] = { kind = "text", text = s }
+    end
+    if echo then saved_write(s) end
+  end
+  _G[HOOK] = function(i)
+    local now = tide.now()
+    if current then cells[current].seconds = now - started end
+    current, started = i, now
+    outputs = {}
+    cells[i].outputs = outputs
+  end
+  _G.print = function(...)
+    local parts = {}
+    for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+    text(table.concat(parts, "\t") .. "\n")
+  end
+  io.write = function(...)
+    for i = 1, select("#", ...) do text(tostring((select(i, ...)))) end
+    return io.stdout
+  end
+  display.handler = function(kind, s, value)
+    outputs[#outputs + 1] = { kind = kind, text = s, value = value }
+    if echo then saved_write(kind == "svg" and (tostring(value) .. "\n") or s) end
+  end
+
+  local chunk, err = loadstring(table.concat(lines, "\n"), "@" .. path)
+  local ok = chunk ~= nil
+  if chunk then
+    ok, err = xpcall(chunk, function(e) return debug.traceback(tostring(e), 2) end)
+  end
+  if current then cells[current].seconds = tide.now() - started end
+  _G.print, io.write, display.handler, _G[HOOK] = saved_print, saved_write, saved_handler, nil
+  if ok then return true end
+  -- A syntax error stops the whole file before any cell runs: it belongs to
+  -- the cell holding its line.
+  if not current then
+    local line = tonumber(tostring(err):match(":(%d+):")) or 1
+    current = 1
+    for i, cell in ipairs(cells) do
+      if cell.kind == "code" and (cell.marker or 1) <= line then current = i end
+    end
+    cells[current].outputs = cells[current].outputs or {}
+  end
+  local list = cells[current].outputs
+  list[#list + 1] = { kind = "error", text = tostring(err) }
+  return false, current
+end
+
+-- ---- reports -------------------------------------------------------------------
+
+local function html_escape(s)
+  return (tostring(s):gsub("[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;" }))
+end
+
+-- The markdown a notebook's text cells use: headings, lists, paragraphs,
+-- `code`, **bold**, *emphasis*, [links](url).
+local function inline(s)
+  s = html_escape(s)
+  s = s:gsub("`([^`]+)`", "<code>%1</code>")
+  s = s:gsub("%*%*(.-)%*%*", "<strong>%1</strong>")
+  s = s:gsub("%*([^%*]+)%*", "<em>%1</em>")
+  s = s:gsub("%[([^%]]+)%]%(([^%)]+)%)", '<a href="%2">%1</a>')
+  return s
+end
+
+local function markdown_html(lines)
+  local out, para, list = {}, {}, false
+  local function flush()
+    if #para > 0 then out[#out + 1] = "<p>" .. inline(table.concat(para, " ")) .. "</p>" end
+    para = {}
+    if list then out[#out + 1] = "</ul>" end
+    list = false
+  end
+  for _, l in ipairs(lines) do
+    local hashes, heading = l:match("^(#+)%s+(.*)$")
+    local item = l:match("^%s*[-*]%s+(.*)$")
+    if hashes then
+      flush()
+      out[#out + 1] = ("<h%d>%s</h%d>"):format(#hashes, inline(heading), #hashes)
+    elseif item then
+      if #para > 0 then flush() end
+      if not list then out[#out + 1] = "<ul>" end
+      list = true
+      out[#out + 1] = "<li>" .. inline(item) .. "</li>"
+    elseif l:match("%S") then
+      if list then flush() end
+      para[#para + 1] = l
+    else
+      flush()
+    end
+  end
+  flush()
+  return table.concat(out, "\n")
+end
+
+local function table_html(t)
+  local out = { "<table><thead><tr>" }
+  for _, name in ipairs(t.names) do out[#out + 1] = "<th>" .. html_escape(name) .. "</th>" end
+  out[#out + 1] = "</tr></thead><tbody>"
+  for _, row in ipairs(t.rows) do
+    out[#out + 1] = "<tr>"
+    for _, cell in ipairs(row) do out[#out + 1] = "<td>" .. html_escape(cell) .. "</td>" end
+    out[#out + 1] = "</tr>"
+  end
+  out[#out + 1] = "</tbody></table>"
+  if t.more then out[#out + 1] = ('<p class="note">only showing top %d rows</p>'):format(#t.rows) end
+  return table.concat(out)
+end
+
+local CSS = [[
+body { font-family: sans-serif; max-width: 980px; margin: 2em auto; color: #222; }
+.cell { margin: 1.2em 0; }
+pre { background: #f6f8fa; padding: .6em .8em; overflow-x: auto; font-size: 13px; }
+pre.out { background: #fff; border-left: 3px solid #ccc; }
+pre.error { background: #fff0f0; border-left: 3px solid #d62728; color: #a00; }
+.meta { color: #888; font-size: 12px; }
+table { border-collapse: collapse; font-size: 13px; margin: .4em 0; }
+th, td { border: 1px solid #ddd; padding: 2px 8px; text-align: right; }
+th { background: #f0f0f0; }
+.note { color: #666; font-size: 12px; }
+]]
+
+function M.html(cells, info)
+  local out = {
+    "<!DOCTYPE html>", '<html><head><meta charset="utf-8">',
+    "<title>" .. html_escape(info.title) .. "</title>", "<style>" .. CSS .. "</style></head><body>",
+    ('<p class="meta">%s — run with tide %s on %s, %.2f s%s</p>'):format(html_escape(info.title),
+      html_escape(info.version), html_escape(info.date), info.seconds,
+      info.failed and (", failed in cell " .. info.failed) or ""),
+  }
+  for i, cell in ipairs(cells) do
+    out[#out + 1] = '<div class="cell">'
+    if cell.kind == "markdown" then
+      out[#out + 1] = markdown_html(cell.lines)
+    else
+      out[#out + 1] = "<pre><code>" .. html_escape(table.concat(cell.lines, "\n")) .. "</code></pre>"
+      for _, o in ipairs(cell.outputs or {}) do
+        if o.kind == "text" then
+          out[#out + 1] = '<pre class="out">' .. html_escape(o.text) .. "</pre>"
+        elseif o.kind == "table" then
+          out[#out + 1] = table_html(o.value)
+        elseif o.kind == "svg" then
+          out[#out + 1] = "<div>" .. o.text .. "</div>"
+        elseif o.kind == "error" then
+          out[#out + 1] = '<pre class="error">' .. html_escape(o.text) .. "</pre>"
+        end
+      end
+      if cell.seconds then out[#out + 1] = ('<p class="meta">[%d] %.3f s</p>'):format(i, cell.seconds) end
+    end
+    out[#out + 1] = "</div>"
+  end
+  out[#out + 1] = "</body></html>\n"
+  return table.concat(out, "\n")
+end
+
+local function md_table(t)
+  local out = { "| " .. table.concat(t.names, " | ") .. " |", "|" .. ("---|"):rep(#t.names) }
+  for _, row in ipairs(t.rows) do
+    local cells = {}
+    for j, c in ipairs(row) do cells[j] = c:gsub("|", "\\|") end
+    out[#out + 1] = "| " .. table.concat(cells, " | ") .. " |"
+  end
+  if t.more then out[#out + 1] = ("\n_only showing top %d rows_"):format(#t.rows) end
+  return table.concat(out, "\n")
+end
+
+-- Markdown report; charts are written as files under files_dir.
+function M.markdown(cells, info, files_dir, files_link)
+  local out = { ("_%s — run with tide %s on %s, %.2f s%s_"):format(info.title, info.version, info.date,
+    info.seconds, info.failed and (", failed in cell " .. info.failed) or "") }
+  local charts = 0
+  for _, cell in ipairs(cells) do
+    if cell.kind == "markdown" then
+      out[#out + 1] = table.concat(cell.lines, "\n")
+    else
+      out[#out + 1] = "```lua\n" .. table.concat(cell.lines, "\n") .. "\n```"
+      for _, o in ipairs(cell.outputs or {}) do
+        if o.kind == "text" or o.kind == "error" then
+          out[#out + 1] = "```\n" .. o.text:gsub("\n$", "") .. "\n```"
+        elseif o.kind == "table" then
+          out[#out + 1] = md_table(o.value)
+        elseif o.kind == "svg" then
+          charts = charts + 1
+          os.execute(("mkdir -p '%s'"):format(files_dir:gsub("'", "'\\''")))
+          local name = ("chart-%d.svg"):format(charts)
+          local f = assert(io.open(files_dir .. "/" .. name, "wb"))
+          f:write(o.text)
+          f:close()
+          out[#out + 1] = ("![%s](%s/%s)"):format(o.value and o.value.title or "chart", files_link, name)
+        end
+      end
+    end
+  end
+  return table.concat(out, "\n\n") .. "\n"
+end
+
+-- ---- the command ----------------------------------------------------------------
+
+local function read_file(path)
+  local f, err = io.open(path, "rb")
+  if not f then error("tide notebook: cannot read " .. tostring(err), 0) end
+  local text = f:read("*a")
+  f:close()
+  return text
+end
+
+function M.main(args)
+  local path, report, rest = nil, nil, {}
+  local i = 1
+  while i <= #args do
+    local a = args[i]
+    if a == "--help" or a == "-h" then
+      io.write(M.usage)
+      return 0
+    elseif a == "--out" or a == "-o" then
+      report = args[i + 1] or error("tide notebook: --out needs a file name", 0)
+      i = i + 1
+    elseif a == "--" then
+      for j = i + 1, #args do rest[#rest + 1] = args[j] end
+      break
+    elseif not path then
+      path = a
+    else
+      rest[#rest + 1] = a
+    end
+    i = i + 1
+  end
+  if not path then
+    io.stderr:write(M.usage)
+    return 2
+  end
+  report = report or (path:match("([^/]+)$"):gsub("%.lua$", "") .. ".html")
+  local source = read_file(path)
+  local cells = M.parse(source)
+  _G.arg = { [0] = path }
+  for j, a in ipairs(rest) do _G.arg[j] = a end
+
+  local tide = require("tide")
+  local started = tide.now()
+  local ok, failed = M.run(cells, source, path, true)
+  local info = {
+    title = path:match("([^/]+)$"), version = tide.version(), date = os.date("!%Y-%m-%d %H:%M UTC"),
+    seconds = tide.now() - started, failed = failed,
+  }
+  local text
+  if report:match("%.md$") then
+    local files = report:gsub("%.md$", "") .. "_files"
+    text = M.markdown(cells, info, files, files:match("([^/]+)$"))
+  else
+    text = M.html(cells, info)
+  end
+  local f, err = io.open(report, "wb")
+  if not f then error("tide notebook: cannot write the report: " .. tostring(err), 0) end
+  f:write(text)
+  f:close()
+  if not ok then
+    io.stderr:write(("tide notebook: cell %d failed (line %d of %s):\n%s\n"):format(failed, cells[failed].line,
+      path, cells[failed].outputs[#cells[failed].outputs].text))
+    io.stderr:write("report: " .. report .. "\n")
+    return 1
+  end
+  io.stderr:write(("report: %s (%d cells, %.2f s)\n"):format(report, #cells, info.seconds))
+  return 0
+end
+
+return M

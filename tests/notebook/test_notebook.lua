@@ -1,0 +1,77 @@
+-- `tide notebook`: percent-format cells run in one state into an HTML or
+-- Markdown report with output, tables and charts; a failing cell stops the
+-- run with its traceback and exit status 1; `tide run` runs the same file.
+local t = require("testing")
+local notebook = require("tide.notebook")
+
+local tmp = t.tempdir()
+local root = os.getenv("TIDE_SOURCE_DIR") or "."
+local bin = os.getenv("TIDE_BIN") or "build/tide"
+local data = root .. "/tests/notebook/data/"
+
+local function read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+t.test("cells are split at -- %% markers, markdown lines unprefixed", function()
+  local cells = notebook.parse(read(data .. "sample_notebook.lua"))
+  t.eq(#cells, 3)
+  t.eq(cells[1].kind, "markdown")
+  t.eq(cells[1].lines[1], "# A sample notebook")
+  t.eq(cells[2].kind, "code")
+  t.eq(cells[2].line, 8)
+  t.eq(cells[3].title, "a table and a chart")
+  local plain = notebook.parse("print(1)\n-- %%\nprint(2)\n")
+  t.eq(#plain, 2, "text before the first marker is a cell")
+end)
+
+t.test("an HTML report holds code, output, tables and inline SVG", function()
+  local report = tmp .. "/sample.html"
+  local out, status = t.sh(("'%s' notebook '%s' --out '%s' extra-arg"):format(bin, data .. "sample_notebook.lua", report))
+  t.eq(status, 0, out)
+  t.ok(out:find("hello from cell 2", 1, true), "output echoed while running")
+  local html = read(report)
+  t.ok(html:find("<h1>A sample notebook</h1>", 1, true), "markdown heading")
+  t.ok(html:find("<strong>globals</strong>", 1, true), "markdown bold")
+  t.ok(html:find("hello from cell 2", 1, true), "printed output")
+  t.ok(html:find("<th>id</th><th>name</th>", 1, true), "table header")
+  t.ok(html:find("<td>b&lt;&amp;&gt;</td>", 1, true), "cells escaped")
+  t.ok(not html:find("<td>c</td>", 1, true), "show(2) shows two rows")
+  t.ok(html:find("only showing top 2 rows", 1, true))
+  t.ok(html:find("<svg", 1, true) and html:find("a line", 1, true), "inline chart")
+  t.ok(html:find("args: extra-arg", 1, true), "arguments reach the notebook")
+end)
+
+t.test("a Markdown report writes its charts beside it", function()
+  local report = tmp .. "/sample.md"
+  local out, status = t.sh(("'%s' notebook '%s' --out '%s'"):format(bin, data .. "sample_notebook.lua", report))
+  t.eq(status, 0, out)
+  local md = read(report)
+  t.ok(md:find("| id | name |", 1, true), "markdown table")
+  t.ok(md:find("![a line](sample_files/chart-1.svg)", 1, true), "chart link")
+  t.ok(read(tmp .. "/sample_files/chart-1.svg"):find("<svg", 1, true))
+end)
+
+t.test("a failing cell stops the run, exit 1, traceback with file:line", function()
+  local report = tmp .. "/failing.html"
+  local out, status = t.sh(("'%s' notebook '%s' --out '%s'"):format(bin, data .. "failing_notebook.lua", report))
+  t.eq(status, 1)
+  t.ok(out:find("cell 2 failed", 1, true), out)
+  t.ok(out:find("failing_notebook.lua:5: boom in cell two", 1, true), out)
+  local html = read(report)
+  t.ok(html:find("first cell runs", 1, true))
+  t.ok(html:find('class="error"', 1, true) and html:find("stack traceback", 1, true))
+  t.ok(not html:find("never reached\n", 1, true), "later cells do not run")
+end)
+
+t.test("tide run runs the same notebook as a plain script", function()
+  local out, status = t.sh(("'%s' run '%s' x"):format(bin, data .. "sample_notebook.lua"))
+  t.eq(status, 0, out)
+  t.ok(out:find("hello from cell 2", 1, true))
+  t.ok(out:find("| id|name|", 1, true) or out:find("|id |", 1, true) or out:find("+---+", 1, true), out)
+end)
+
+t.run()
