@@ -1,0 +1,141 @@
+/*
+ * kafka_baseline.c — the physical baseline for tide's Kafka benchmarks:
+ * what plain librdkafka does on this machine with the same topic, with no
+ * decoding and no model.
+ *
+ *   kafka_baseline consume BOOTSTRAP TOPIC N           read N messages
+ *   kafka_baseline pipe BOOTSTRAP TOPIC OUT_TOPIC N    read N, produce each to OUT_TOPIC
+ *
+ * All partitions are read from the beginning (explicit assignment, like a
+ * tide query). Prints one JSON line: {"mode":..,"rows":..,"seconds":..,
+ * "rows_per_second":..}. Consumer and producer settings are the ones tide
+ * uses by default, so the ratio measures tide's own overhead.
+ */
+#include <librdkafka/rdkafka.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what, const char *detail)
+{
+    fprintf(stderr, "kafka_baseline: %s: %s\n", what, detail);
+    exit(1);
+}
+
+static void set(rd_kafka_conf_t *conf, const char *key, const char *value)
+{
+    char err[512];
+    if (rd_kafka_conf_set(conf, key, value, err, sizeof err) != RD_KAFKA_CONF_OK) die(key, err);
+}
+
+static rd_kafka_t *consumer(const char *bootstrap, const char *topic)
+{
+    char err[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    set(conf, "bootstrap.servers", bootstrap);
+    set(conf, "group.id", "tide-bench-baseline");
+    set(conf, "enable.auto.commit", "false");
+    set(conf, "enable.partition.eof", "false");
+    set(conf, "fetch.max.bytes", "52428800");
+    set(conf, "max.partition.fetch.bytes", "10485760");
+    set(conf, "queued.min.messages", "1000000");
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    if (!rk) die("consumer", err);
+    rd_kafka_poll_set_consumer(rk);
+
+    const rd_kafka_metadata_t *md;
+    rd_kafka_topic_t *t = rd_kafka_topic_new(rk, topic, NULL);
+    rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, t, &md, 10000);
+    if (e) die("metadata", rd_kafka_err2str(e));
+    if (md->topic_cnt != 1 || md->topics[0].err) die(topic, "no such topic");
+    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
+    for (int i = 0; i < md->topics[0].partition_cnt; i++)
+        rd_kafka_topic_partition_list_add(parts, topic, md->topics[0].partitions[i].id)->offset =
+            RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_metadata_destroy(md);
+    rd_kafka_topic_destroy(t);
+    e = rd_kafka_assign(rk, parts);
+    rd_kafka_topic_partition_list_destroy(parts);
+    if (e) die("assign", rd_kafka_err2str(e));
+    return rk;
+}
+
+static rd_kafka_t *producer(const char *bootstrap)
+{
+    char err[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    set(conf, "bootstrap.servers", bootstrap);
+    set(conf, "linger.ms", "5");
+    set(conf, "batch.size", "1000000");
+    set(conf, "queue.buffering.max.messages", "1000000");
+    set(conf, "enable.idempotence", "true");
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    if (!rk) die("producer", err);
+    return rk;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 5) {
+        fputs("usage: kafka_baseline consume BOOTSTRAP TOPIC N\n"
+              "       kafka_baseline pipe BOOTSTRAP TOPIC OUT_TOPIC N\n",
+              stderr);
+        return 2;
+    }
+    int pipe = strcmp(argv[1], "pipe") == 0;
+    if (pipe && argc < 6) die("pipe", "needs OUT_TOPIC and N");
+    const char *bootstrap = argv[2], *topic = argv[3];
+    long long want = atoll(argv[pipe ? 5 : 4]);
+
+    rd_kafka_t *in = consumer(bootstrap, topic);
+    rd_kafka_t *out = pipe ? producer(bootstrap) : NULL;
+    rd_kafka_topic_t *out_topic = pipe ? rd_kafka_topic_new(out, argv[4], NULL) : NULL;
+
+    long long rows = 0, bytes = 0;
+    double start = 0;
+    while (rows < want) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(in, 1000);
+        if (!m) continue;
+        if (m->err) {
+            fprintf(stderr, "kafka_baseline: %s\n", rd_kafka_message_errstr(m));
+            rd_kafka_message_destroy(m);
+            continue;
+        }
+        /* The clock starts at the first message: connecting is not measured. */
+        if (rows == 0) start = now();
+        rows++;
+        bytes += (long long)m->len;
+        if (out) {
+            while (rd_kafka_produce(out_topic, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, m->payload,
+                                    m->len, m->key, m->key_len, NULL) != 0) {
+                if (rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+                    die("produce", rd_kafka_err2str(rd_kafka_last_error()));
+                rd_kafka_poll(out, 10);
+            }
+            rd_kafka_poll(out, 0);
+        }
+        rd_kafka_message_destroy(m);
+    }
+    if (out && rd_kafka_flush(out, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR) die("flush", "timed out");
+    double seconds = now() - start;
+    printf("{\"mode\":\"%s\",\"rows\":%lld,\"bytes\":%lld,\"seconds\":%.3f,\"rows_per_second\":%.0f}\n",
+           argv[1], rows, bytes, seconds, (double)rows / seconds);
+
+    if (out) {
+        rd_kafka_topic_destroy(out_topic);
+        rd_kafka_destroy(out);
+    }
+    rd_kafka_consumer_close(in);
+    rd_kafka_destroy(in);
+    return 0;
+}
