@@ -14,7 +14,9 @@ local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local column = require("tide.column")
-local eval = require("tide.eval")
+-- The evaluator is loaded when an expression is first compiled, so that
+-- plans of scans alone (and the modules building them) need not load it.
+local function eval() return require("tide.eval") end
 local batchlib = require("tide.batch")
 
 local M = {}
@@ -74,13 +76,13 @@ local function derive(df, op)
 end
 
 local function projection(df, nodes, level)
-  local compiled = check(pcall(eval.compileSelect, nodes, df._plan.schema), nil, level + 1)
+  local compiled = check(pcall(eval().compileSelect, nodes, df._plan.schema), nil, level + 1)
   local fields = {}
   for i, c in ipairs(compiled) do fields[i] = T.field(c.name, c.type, true) end
   return derive(df, {
     kind = "project",
     schema = T.struct(fields),
-    apply = function(batch, ctx) return eval.project(batch, compiled, ctx) end,
+    apply = function(batch, ctx) return eval().project(batch, compiled, ctx) end,
   })
 end
 
@@ -114,14 +116,14 @@ end
 
 function methods:filter(cond)
   local node = check(pcall(condition_node, cond))
-  local pred = check(pcall(eval.compile, node, self._plan.schema))
+  local pred = check(pcall(eval().compile, node, self._plan.schema))
   if pred.type ~= T.boolean then
     error(("filter condition %s is %s, not boolean"):format(pred.name, pred.type:simpleString()), 2)
   end
   return derive(self, {
     kind = "filter",
     schema = self._plan.schema,
-    apply = function(batch, ctx) return eval.filter(batch, pred, ctx) end,
+    apply = function(batch, ctx) return eval().filter(batch, pred, ctx) end,
   })
 end
 methods.where = methods.filter
