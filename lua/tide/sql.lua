@@ -103,7 +103,9 @@ local function number_literal(text, tok, negative)
     local digits = (int .. frac):gsub("^0+", "")
     local p, s = math.max(#digits, #frac, 1), #frac
     if p > 38 then range("decimal(38)") end
-    return { k = "lit", value = sign .. body, type = T.decimal(p, s) }
+    int = int:gsub("^0+", "")
+    local value = sign .. (int == "" and "0" or int) .. (frac ~= "" and "." .. frac or "")
+    return { k = "lit", value = value, type = T.decimal(p, s) }
   end
   local integral = body:find("^%d+$") ~= nil
   if integral and (suffix == "" or suffix == "L" or suffix == "S" or suffix == "Y") then
@@ -325,15 +327,26 @@ function Parser:negation()
   return self:predicated()
 end
 
--- A value optionally followed by one predicate: IS [NOT] NULL,
--- [NOT] BETWEEN a AND b, [NOT] IN (...), [NOT] LIKE/RLIKE p.
+-- A value optionally followed by one predicate: IS [NOT] NULL / TRUE /
+-- FALSE / DISTINCT FROM b, [NOT] BETWEEN a AND b, [NOT] IN (...),
+-- [NOT] LIKE/RLIKE p.
 function Parser:predicated()
   local e = self:value(1)
   if self:accept_kw("IS") then
-    local negated = self:peek()
-    negated = is_not(negated) and self:advance()
-    self:expect_kw("NULL")
-    return { k = negated and "isnotnull" or "isnull", expr = e }
+    local negated = is_not(self:peek()) and self:advance()
+    if self:accept_kw("NULL") then return { k = negated and "isnotnull" or "isnull", expr = e } end
+    local other
+    if self:accept_kw("DISTINCT") then
+      self:expect_kw("FROM")
+      other, negated = self:value(1), not negated
+    elseif is_kw(self:peek(), "TRUE") or is_kw(self:peek(), "FALSE") then
+      other = { k = "lit", value = self:advance().up == "TRUE", type = T.boolean }
+    else
+      self:fail("NULL, TRUE, FALSE or DISTINCT FROM")
+    end
+    -- As Spark's parser: x IS TRUE is x <=> true, IS DISTINCT FROM is NOT <=>.
+    local result = op("<=>", e, other)
+    return negated and { k = "not", expr = result } or result
   end
   local negate = false
   local nxt = self:peek(1)
