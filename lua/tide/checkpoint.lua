@@ -92,13 +92,14 @@ local function log_lines(path)
   return lines
 end
 
--- Every JSON line of a checkpoint file is an object.
-local function decode(path, text)
+-- A JSON line of a checkpoint file. Metadata lines are objects; a
+-- source's offsets may be any JSON value (the rate source's is a number).
+local function decode(path, text, object)
   local ok, value = pcall(json.decode, text)
   if not ok then
     error(("checkpoint file %s is corrupt or truncated: %s"):format(path, tostring(value)), 0)
   end
-  if type(value) ~= "table" then
+  if object and type(value) ~= "table" then
     error(("checkpoint file %s is corrupt: expected a JSON object, found %s"):format(path, text:sub(1, 40)), 0)
   end
   return value
@@ -135,7 +136,7 @@ function M.open(dir, options)
     local meta_path = dir .. "/metadata"
     local text = read_file(meta_path)
     if text then
-      local meta = decode(meta_path, text)
+      local meta = decode(meta_path, text, true)
       if type(meta) ~= "table" or type(meta.id) ~= "string" then
         error(("checkpoint file %s is corrupt: no query id"):format(meta_path), 0)
       end
@@ -185,7 +186,7 @@ function Checkpoint:readOffsets(n)
   if #lines < 2 or lines[2] == "" then
     error(("checkpoint file %s is truncated: no batch metadata"):format(path), 0)
   end
-  local meta = decode(path, lines[2])
+  local meta = decode(path, lines[2], true)
   local sources = {}
   for i = 3, #lines do
     sources[i - 2] = lines[i] == "-" and false or decode(path, lines[i])
