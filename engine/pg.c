@@ -122,7 +122,8 @@ void tide_pg_result_error(tide_pg *pg, const PGresult *res, const char *what, ch
 /* ---- connections ------------------------------------------------------------- */
 
 static const char SESSION_SETTINGS[] =
-    "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET bytea_output = 'hex'";
+    "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET bytea_output = 'hex'; "
+    "SET client_min_messages = 'warning'"; /* no NOTICEs on stderr (CREATE ... IF NOT EXISTS) */
 
 tide_pg *tide_pg_connect(const char *conninfo, char *errbuf, size_t errlen)
 {
