@@ -53,9 +53,10 @@ namespace od = simdjson::ondemand;
 using simdjson::error_code;
 
 constexpr size_t PADDING = simdjson::SIMDJSON_PADDING;
-/* Nesting deeper than this is malformed: Jackson's default limit, and
-   below simdjson's own (1024), which its On-Demand API leaves to us. */
-constexpr int MAX_DEPTH = 1000;
+/* Nesting deeper than this is malformed. Below simdjson's own limit
+   (1024), which its On-Demand API leaves to us, and low enough that the
+   recursive walk fits the stack of a sanitizer build. */
+constexpr int MAX_DEPTH = 512;
 /* A parser or scratch buffer grown past this by a huge document is freed
    after the call rather than kept for the next one. */
 constexpr size_t KEEP_BYTES = 16u << 20;

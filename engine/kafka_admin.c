@@ -166,12 +166,39 @@ static int run_admin(rd_kafka_t *rk, const admin_request *req, int32_t timeout_m
     return rc;
 }
 
+/* A new topic or partition is usable only once it has a leader; the
+   broker answers CreateTopics before that, and a produce or delete-records
+   right after would fail with "not leader". */
+static int wait_for_leaders(rd_kafka_t *rk, const char *topic, int32_t partitions,
+                            int32_t timeout_ms, char *errbuf, size_t errlen)
+{
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+    int64_t deadline = tide_now_us() + (int64_t)timeout_ms * 1000;
+    int ready = 0;
+    while (!ready && tide_now_us() < deadline) {
+        const struct rd_kafka_metadata *md = NULL;
+        if (rd_kafka_metadata(rk, 0, rkt, &md, 2000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            const struct rd_kafka_metadata_topic *t = md->topic_cnt == 1 ? &md->topics[0] : NULL;
+            ready = t && !t->err && t->partition_cnt >= partitions;
+            for (int i = 0; ready && i < t->partition_cnt; i++)
+                ready = !t->partitions[i].err && t->partitions[i].leader >= 0;
+            rd_kafka_metadata_destroy(md);
+        }
+        if (!ready) tide_sleep(0.05);
+    }
+    rd_kafka_topic_destroy(rkt);
+    if (!ready) snprintf(errbuf, errlen, "topic %s: partitions have no leader after %d ms", topic, timeout_ms);
+    return ready ? 0 : -1;
+}
+
 static int admin(const char **conf_kv, int32_t conf_n, const admin_request *req, int32_t timeout_ms,
                  char *errbuf, size_t errlen)
 {
     rd_kafka_t *rk = admin_client(conf_kv, conf_n, errbuf, errlen);
     if (!rk) return -1;
     int rc = run_admin(rk, req, timeout_ms, errbuf, errlen);
+    if (rc == 0 && (req->op == CREATE_TOPIC || req->op == CREATE_PARTITIONS))
+        rc = wait_for_leaders(rk, req->topic, req->partitions, timeout_ms, errbuf, errlen);
     rd_kafka_destroy(rk);
     return rc;
 }
