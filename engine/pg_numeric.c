@@ -177,9 +177,16 @@ int tide_pgnum_encode(const void *value, int scale, unsigned char *out)
     } else {
         u128 p = pow10_u128(scale);
         nint = groups_u128(u / p, int_groups);
-        /* Pad the fraction on the right to whole groups of four digits. */
-        u128 frac = (u % p) * pow10_u128(4 * nfrac - scale);
-        for (int i = 0; i < nfrac; i++) {
+        /* The last group holds scale % 4 digits padded with zeros on the
+           right (multiplying the whole fraction instead could overflow). */
+        u128 frac = u % p;
+        int i = 0, partial = scale % 4;
+        if (partial) {
+            u128 q = pow10_u128(partial);
+            frac_groups[i++] = (int)(frac % q) * (int)pow10_u128(4 - partial);
+            frac /= q;
+        }
+        for (; i < nfrac; i++) {
             frac_groups[i] = (int)(frac % 10000);
             frac /= 10000;
         }
