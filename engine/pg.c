@@ -163,9 +163,13 @@ void tide_pg_close(tide_pg *pg)
     free(pg);
 }
 
-int32_t tide_pg_alive(const tide_pg *pg)
+int32_t tide_pg_alive(tide_pg *pg)
 {
-    return pg && PQstatus(pg->conn) == CONNECTION_OK;
+    if (!pg || PQstatus(pg->conn) != CONNECTION_OK) return 0;
+    /* Reads what the server sent meanwhile (never blocks): a connection
+       the server closed while idle shows up as lost here, before use. */
+    if (!PQisBusy(pg->conn)) PQconsumeInput(pg->conn);
+    return PQstatus(pg->conn) == CONNECTION_OK;
 }
 
 const char *tide_pg_sqlstate(const tide_pg *pg)

@@ -17,8 +17,9 @@ typedef struct tide_pg tide_pg;
    UTC (tide's timestamps are UTC), DateStyle ISO and bytea_output hex. */
 tide_pg *tide_pg_connect(const char *conninfo, char *errbuf, size_t errlen);
 void tide_pg_close(tide_pg *pg);
-/* 1 while the connection is up, 0 once it was lost. */
-int32_t tide_pg_alive(const tide_pg *pg);
+/* 1 while the connection is up, 0 once it was lost (also when the server
+   closed it while idle). */
+int32_t tide_pg_alive(tide_pg *pg);
 /* The SQLSTATE of the last failed call on pg ("" when the server gave
    none, e.g. the connection was lost). */
 const char *tide_pg_sqlstate(const tide_pg *pg);

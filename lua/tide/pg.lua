@@ -196,8 +196,10 @@ function M.open(conninfo)
   return setmetatable({ ptr = ffi.gc(ptr, C.tide_pg_close), conninfo = conninfo }, Connection)
 end
 
--- The pooled connection for conninfo, reconnecting when it was lost.
+-- The pooled connection for conninfo (one per server, database and user,
+-- however the conninfo is spelled), reconnecting when it was lost.
 function M.connect(conninfo)
+  conninfo = normalize(conninfo, nil, nil, false)
   local c = pool[conninfo]
   if c and c:alive() and not c:inTransaction() then return c end
   if c then c:close() end
