@@ -104,7 +104,7 @@ t.test("df.write inside foreachBatch takes the epoch: a replay writes nothing tw
   t.eq(scalar("SELECT count(*) AS v FROM " .. c), 1)
 end)
 
-t.test("the sink refuses columns it cannot write when the query starts", function()
+t.test("the sink checks its options when the query starts", function()
   local df = spark.readStream:format("rate"):load()
   t.raises(function()
     df.writeStream:format("postgres"):option("checkpointLocation", t.tempdir()):start()
