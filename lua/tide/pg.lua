@@ -198,14 +198,19 @@ end
 
 -- The pooled connection for conninfo (one per server, database and user,
 -- however the conninfo is spelled), reconnecting when it was lost.
-function M.connect(conninfo)
+-- Statements share one connection, so a transaction a script opens with
+-- pg.execute(ci, "BEGIN") spans its later calls. Writers (purpose
+-- "write") have a connection of their own and get it outside any
+-- transaction.
+function M.connect(conninfo, purpose)
   conninfo = normalize(conninfo, nil, nil, false)
-  local c = pool[conninfo]
-  if c and c:alive() and not c:inTransaction() then return c end
+  local key = purpose and (conninfo .. "\0" .. purpose) or conninfo
+  local c = pool[key]
+  if c and c:alive() and not (purpose and c:inTransaction()) then return c end
   if c then c:close() end
-  pool[conninfo] = nil
+  pool[key] = nil
   c = M.open(conninfo)
-  pool[conninfo] = c
+  pool[key] = c
   return c
 end
 

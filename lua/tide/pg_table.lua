@@ -258,7 +258,7 @@ function M.save(spec)
   while true do
     local conn
     local ok, rows, status = pcall(function()
-      local okc, c = pcall(pg.connect, spec.conninfo)
+      local okc, c = pcall(pg.connect, spec.conninfo, "write")
       if not okc then error(lost(tostring(c)), 0) end
       conn = c
       return transaction(conn, spec)

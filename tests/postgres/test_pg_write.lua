@@ -192,12 +192,24 @@ t.test("a lost connection is retried with backoff, then the error is raised", fu
   -- a pooled connection killed by the server: the next save reconnects
   local tbl = t.unique("lost")
   writer(df, tbl):save()
-  local pid = pg.query(ci, "SELECT pg_backend_pid() AS p"):collect()[1].p
+  local pid = pg.connect(ci, "write"):exec("SELECT pg_backend_pid() AS p"):collect()[1].p
   local other = pg.open(ci)
   other:exec("SELECT pg_terminate_backend($1)", pid)
   other:close()
   t.same_table({ writer(df, tbl):mode("append"):option("retryDelayMs", 10):save() }, { 1, "written" })
   t.eq(count(tbl), 2)
+end)
+
+t.test("statements share a connection, so a script's transaction spans its calls", function()
+  local tbl = t.unique("txn")
+  pg.execute(ci, ("CREATE TABLE %s (a int)"):format(tbl))
+  pg.execute(ci, "BEGIN")
+  pg.execute(ci, ("INSERT INTO %s VALUES (1)"):format(tbl))
+  -- a writer meanwhile uses its own connection and commits on its own
+  writer(spark:createDataFrame({ { 2 } }, "a int"), tbl):mode("append"):save()
+  pg.execute(ci, "ROLLBACK")
+  t.same_table(pg.query(ci, "SELECT a FROM " .. tbl):collect()[1], { a = 2 })
+  t.eq(count(tbl), 1)
 end)
 
 t.test("a large batch goes through binary COPY intact", function()
