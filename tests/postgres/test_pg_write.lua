@@ -135,6 +135,26 @@ t.test("columns match case-insensitively when unambiguous; the table's extra col
   t.eq(r.id, 7); t.eq(r.name, "x"); t.eq(r.c, true); t.eq(r.small, 3)
 end)
 
+t.test("an existing table's other types take what fits them", function()
+  local tbl = t.unique("wide")
+  pg.execute(ci, ("CREATE TABLE %s (j jsonb, js json, tz timestamptz, f4 real, c char(3), nm name, " ..
+    "i8 bigint, i2 smallint, d8 float8, n numeric, vc varchar(10))"):format(tbl))
+  local df = spark:createDataFrame({ { '{"a": [1, 2]}', '{"b":1}', "2024-01-02 03:04:05.5", 1.5, "ab", "nm",
+    "9223372036854775807", 7, "1.25", 9007199254740993LL, "x" } },
+    "j string, js string, tz timestamp, f4 double, c string, nm string, i8 decimal(20,0), i2 bigint, " ..
+    "d8 decimal(5,2), n bigint, vc string")
+  writer(df, tbl):mode("append"):save()
+  local r = pg.query(ci, ("SELECT j->'a'->>1 AS j, js::text AS js, tz = '2024-01-02 03:04:05.5+00' AS tz, f4, c, nm::text AS nm, " ..
+    "i8, i2, d8, n::text AS n, vc FROM %s"):format(tbl)):collect()[1]
+  t.eq(r.j, "2"); t.eq(r.js, '{"b":1}'); t.eq(r.tz, true); t.eq(r.f4, 1.5); t.eq(r.c, "ab "); t.eq(r.nm, "nm")
+  t.eq(tostring(r.i8), "9223372036854775807LL"); t.eq(r.i2, 7); t.eq(r.d8, 1.25); t.eq(r.n, "9007199254740993")
+  t.eq(r.vc, "x")
+  local err = t.raises(function()
+    writer(spark:createDataFrame({ { "9223372036854775808" } }, "i8 decimal(20,0)"), tbl):mode("append"):save()
+  end, "out of range for bigint")
+  t.ok(err:find('row 1, column "i8"', 1, true), err)
+end)
+
 t.test("hostile table and column names are quoted, never run as SQL", function()
   pg.execute(ci, 'CREATE SCHEMA IF NOT EXISTS "Odd Schema"')
   local name = t.unique("we") .. '"ird; DROP TABLE x --'
