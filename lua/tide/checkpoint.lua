@@ -92,10 +92,14 @@ local function log_lines(path)
   return lines
 end
 
+-- Every JSON line of a checkpoint file is an object.
 local function decode(path, text)
   local ok, value = pcall(json.decode, text)
   if not ok then
     error(("checkpoint file %s is corrupt or truncated: %s"):format(path, tostring(value)), 0)
+  end
+  if type(value) ~= "table" then
+    error(("checkpoint file %s is corrupt: expected a JSON object, found %s"):format(path, text:sub(1, 40)), 0)
   end
   return value
 end

@@ -571,10 +571,11 @@ end
 -- Java's Double.toString (Float.toString for floats): the shortest digits
 -- that read back as the same value, plain between 1e-3 and 1e7, else d.dddE±n.
 local function java_number(x, float)
+  -- First, as a float may overflow to infinity.
+  if float then x = tonumber(ffi.new("float", x)) end
   if x ~= x then return "NaN" end
   if x == math.huge then return "Infinity" elseif x == -math.huge then return "-Infinity" end
   if x == 0 then return 1 / x < 0 and "-0.0" or "0.0" end
-  if float then x = tonumber(ffi.new("float", x)) end
   local s
   for p = 0, 16 do
     s = ("%." .. p .. "e"):format(x)
