@@ -1,17 +1,68 @@
 /* PostgreSQL through libpq.
    Part of the FFI declarations (see tide_ffi.h): plain C, no macros, so
-   that LuaJIT's ffi.cdef reads it as well. */
+   that LuaJIT's ffi.cdef reads it as well.
+
+   A conninfo is anything libpq takes: "host=... dbname=..." or a
+   postgresql:// URI; libpq's environment (PGHOST, PGPASSWORD, PGSERVICE...)
+   and ~/.pgpass fill in what it leaves out. Error messages carry the
+   server's message and SQLSTATE, never the password. */
 #ifndef TIDE_FFI_PG_H
 #define TIDE_FFI_PG_H
 
 #include "tide_ffi.h"
 
-/* ---- PostgreSQL (minimal; the sink builds on it) ----------------------- */
+typedef struct tide_pg tide_pg;
 
-/* Runs one statement with text parameters; returns its rows as a batch
-   (a batch of zero columns for statements without a result). */
+/* Connects; NULL with errbuf on failure. The session runs with TimeZone
+   UTC (tide's timestamps are UTC), DateStyle ISO and bytea_output hex. */
+tide_pg *tide_pg_connect(const char *conninfo, char *errbuf, size_t errlen);
+void tide_pg_close(tide_pg *pg);
+/* 1 while the connection is up, 0 once it was lost (also when the server
+   closed it while idle). */
+int32_t tide_pg_alive(tide_pg *pg);
+/* The SQLSTATE of the last failed call on pg ("" when the server gave
+   none, e.g. the connection was lost). */
+const char *tide_pg_sqlstate(const tide_pg *pg);
+/* 1 when pg is inside a transaction block (or a failed one). */
+int32_t tide_pg_in_transaction(const tide_pg *pg);
+
+/* Runs one statement with text parameters (NULL pointers are SQL NULL)
+   and returns its rows as a batch (a batch of zero columns for statements
+   without rows); *affected gets the rows it returned or changed (-1 when
+   the command tells none). Column types: bool -> boolean, int2/int4 -> int,
+   int8/oid -> bigint, float4/float8 -> double, numeric -> decimal(p,s) when
+   every value fits 38 digits (else string), bytea -> binary,
+   timestamp/timestamptz -> timestamp, everything else -> string
+   (PostgreSQL's text). NULL with errbuf on error. */
+tide_batch *tide_pg_exec(tide_pg *pg, const char *sql, int32_t nparams, const char **params,
+                         int64_t *affected, char *errbuf, size_t errlen);
+/* As tide_pg_exec, over a connection of its own for this one statement. */
 tide_batch *tide_pg_query(const char *conninfo, const char *sql, int32_t nparams,
                           const char **params, int64_t *affected, char *errbuf, size_t errlen);
+/* Runs a command (or, without parameters, several separated by ';') and
+   discards any rows; returns the rows the last one changed (0 when it
+   tells none), or -1 with errbuf. */
+int64_t tide_pg_command(tide_pg *pg, const char *sql, int32_t nparams, const char **params,
+                        char *errbuf, size_t errlen);
 
+/* Writes every row of `batch` with `copy_sql` ("COPY t (a, b) FROM STDIN
+   (FORMAT binary)"): column i of the COPY is batch column columns[i],
+   encoded as PostgreSQL type pg_types[i] (an OID; tide_pg_copy_supported
+   says which pairs work). Returns the rows copied, or -1 with errbuf
+   naming the row and column of a value that does not fit. It does not
+   begin or end a transaction. */
+int64_t tide_pg_copy(tide_pg *pg, const char *copy_sql, const tide_batch *batch,
+                     int32_t ncolumns, const int32_t *columns, const uint32_t *pg_types,
+                     char *errbuf, size_t errlen);
+/* 1 when a column of tide type `type` (scale for decimals) can be written
+   into a PostgreSQL column of type pg_type. */
+int32_t tide_pg_copy_supported(int32_t type, int32_t scale, uint32_t pg_type);
+
+/* The conninfo as "key='value' ..." with user and password (when not
+   NULL or empty) put in place of its own; with redact, the password left
+   out (for messages). Returns the length, or -1 with errbuf (a malformed
+   conninfo) or when out is too small. */
+int32_t tide_pg_conninfo(const char *conninfo, const char *user, const char *password,
+                         int32_t redact, char *out, size_t outlen, char *errbuf, size_t errlen);
 
 #endif

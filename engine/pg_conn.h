@@ -1,0 +1,70 @@
+/*
+ * pg_conn.h — what the PostgreSQL files of the engine share (C only; the
+ * functions Lua calls are in ffi/pg.h): the connection struct, error
+ * messages that never carry the password, and PostgreSQL's binary numeric
+ * next to tide's 128-bit decimals.
+ */
+#ifndef TIDE_PG_CONN_H
+#define TIDE_PG_CONN_H
+#include <libpq-fe.h>
+
+#include "ffi/pg.h"
+
+struct tide_pg {
+    PGconn *conn;
+    char sqlstate[6]; /* of the last error, "" when none (or no server reply) */
+};
+
+/* Type OIDs of the built-in types tide maps (pg_type.dat). */
+enum {
+    PG_BOOL = 16, PG_BYTEA = 17, PG_CHAR = 18, PG_NAME = 19, PG_INT8 = 20, PG_INT2 = 21,
+    PG_INT4 = 23, PG_TEXT = 25, PG_OID = 26, PG_JSON = 114, PG_FLOAT4 = 700, PG_FLOAT8 = 701,
+    PG_UNKNOWN = 705, PG_BPCHAR = 1042, PG_VARCHAR = 1043, PG_DATE = 1082, PG_TIMESTAMP = 1114,
+    PG_TIMESTAMPTZ = 1184, PG_NUMERIC = 1700, PG_UUID = 2950, PG_JSONB = 3802
+};
+
+/* Microseconds between the Unix epoch and PostgreSQL's (2000-01-01). */
+#define PG_EPOCH_OFFSET_US INT64_C(946684800000000)
+
+/* Writes "<what>: <libpq message>" into errbuf, trimmed of its trailing
+   newline, with every occurrence of password replaced by "********". */
+void tide_pg_error(char *errbuf, size_t errlen, const char *what, const char *message,
+                   const char *password);
+/* The error of a failed result: message, detail and SQLSTATE; records the
+   SQLSTATE in pg. */
+void tide_pg_result_error(tide_pg *pg, const PGresult *res, const char *what, char *errbuf,
+                          size_t errlen);
+
+/* The rows of a result as a batch (types as tide_pg_exec says); NULL with
+   errbuf on malformed data or out of memory. */
+tide_batch *tide_pg_result_batch(const PGresult *res, char *errbuf, size_t errlen);
+
+/* ---- binary numeric (base-10000 digits; pg_numeric.c) -------------------- */
+
+typedef struct pg_numeric {
+    int ndigits;
+    int weight; /* of the first digit: value = sum d[i] * 10000^(weight - i) */
+    int sign;   /* 0x0000 positive, 0x4000 negative, 0xC000 NaN, 0xD000 +inf, 0xF000 -inf */
+    int dscale; /* decimal digits after the point */
+    const unsigned char *digits; /* big-endian int16 each */
+} pg_numeric;
+
+#define PG_NUMERIC_MAX_BYTES 40
+
+/* Reads the header of a binary numeric; -1 when malformed. */
+int tide_pgnum_read(const char *buf, int len, pg_numeric *out);
+/* Decimal digits before the point (0 for |value| < 1). */
+int tide_pgnum_int_digits(const pg_numeric *n);
+int tide_pgnum_is_special(const pg_numeric *n);
+/* The value scaled by 10^scale as 16 bytes at out; -1 when it is NaN or
+   infinite, needs more than `scale` fraction digits, or exceeds 38 digits. */
+int tide_pgnum_to_decimal(const pg_numeric *n, int scale, void *out);
+/* PostgreSQL's text of the value; buf needs 8 + 4 * (ndigits + |weight|) +
+   dscale bytes (tide_pgnum_text_size). Returns the length. */
+size_t tide_pgnum_text_size(const pg_numeric *n);
+int tide_pgnum_to_text(const pg_numeric *n, char *buf);
+/* Encodes a 128-bit decimal with `scale` as a binary numeric (at most
+   PG_NUMERIC_MAX_BYTES bytes); returns the length. */
+int tide_pgnum_encode(const void *value, int scale, unsigned char *out);
+
+#endif

@@ -1,0 +1,411 @@
+/*
+ * pg_result.c — a libpq result (binary or text format) as a columnar batch.
+ * Types follow tide_pg_exec's contract (ffi/pg.h). numeric becomes
+ * decimal(p, s) for a numeric(p, s) column with p <= 38; an unconstrained
+ * numeric is decimal(38, s) with s the largest scale among its values when
+ * every value fits 38 digits, else (or for NaN/Infinity) the column is its
+ * text: exact digits either way, never rounded.
+ */
+#include "pg_conn.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+
+typedef struct decode {
+    const PGresult *res;
+    tide_batch *batch;
+    tide_column *col;
+    int field;
+    int binary;
+    int rows;
+    char *errbuf;
+    size_t errlen;
+} decode;
+
+static int bad_value(decode *d, int row, const char *why)
+{
+    snprintf(d->errbuf, d->errlen, "PostgreSQL result: row %d, column \"%s\": %s", row + 1,
+             PQfname(d->res, d->field), why);
+    return -1;
+}
+
+static int out_of_memory(decode *d)
+{
+    snprintf(d->errbuf, d->errlen, "PostgreSQL result: out of memory reading column \"%s\"",
+             PQfname(d->res, d->field));
+    return -1;
+}
+
+static uint64_t get_be(const char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++) v = (v << 8) | (unsigned char)p[i];
+    return v;
+}
+
+static int init_column(decode *d, int32_t type)
+{
+    if (tide_column_init(d->batch, d->col, PQfname(d->res, d->field), type, d->rows) != 0)
+        return out_of_memory(d);
+    return 0;
+}
+
+/* Sizes a string/binary column's bytes for the whole result at once. */
+static int reserve_bytes(decode *d)
+{
+    int64_t total = 0;
+    for (int r = 0; r < d->rows; r++) total += PQgetlength(d->res, r, d->field);
+    if (total > INT32_MAX) return bad_value(d, 0, "the column holds more than 2 GiB");
+    tide_column *col = d->col;
+    if (total > col->data_capacity) {
+        uint8_t *data = tide_arena_realloc(d->batch->arena, col->data, (size_t)col->data_capacity,
+                                           (size_t)total);
+        if (!data) return out_of_memory(d);
+        col->data = data;
+        col->data_capacity = total;
+    }
+    return 0;
+}
+
+static int append_bytes(decode *d, const void *bytes, int64_t len)
+{
+    return tide_column_append_bytes(d->batch, d->col, bytes, len) == 0 ? 0 : out_of_memory(d);
+}
+
+static int append_null(decode *d)
+{
+    return tide_column_append_null(d->batch, d->col) == 0 ? 0 : out_of_memory(d);
+}
+
+/* ---- fixed-width columns ---------------------------------------------------- */
+
+static int parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+/* A PostgreSQL timestamp in tide's microseconds since 1970 (infinities kept
+   as the extremes of int64). */
+static int64_t from_pg_epoch(int64_t v)
+{
+    if (v == INT64_MAX || v == INT64_MIN) return v;
+    int64_t out;
+    if (__builtin_add_overflow(v, PG_EPOCH_OFFSET_US, &out)) return v > 0 ? INT64_MAX : INT64_MIN;
+    return out;
+}
+
+static int parse_timestamp_text(const char *s, int len, int64_t *out)
+{
+    if (strcmp(s, "infinity") == 0) return *out = INT64_MAX, 0;
+    if (strcmp(s, "-infinity") == 0) return *out = INT64_MIN, 0;
+    return tide_timestamp_parse(s, (size_t)len, out);
+}
+
+static int fixed_column(decode *d, Oid type)
+{
+    int32_t tide_type = type == PG_BOOL ? TIDE_BOOL
+                        : type == PG_INT2 || type == PG_INT4 ? TIDE_INT32
+                        : type == PG_INT8 || type == PG_OID ? TIDE_INT64
+                        : type == PG_FLOAT4 || type == PG_FLOAT8 ? TIDE_FLOAT64
+                                                                 : TIDE_TIMESTAMP;
+    if (init_column(d, tide_type) != 0) return -1;
+    tide_column *col = d->col;
+    for (int r = 0; r < d->rows; r++) {
+        if (PQgetisnull(d->res, r, d->field)) {
+            tide_column_set_null(d->batch, col, r);
+            if (!col->validity) return out_of_memory(d);
+            continue;
+        }
+        const char *v = PQgetvalue(d->res, r, d->field);
+        int len = PQgetlength(d->res, r, d->field);
+        int64_t i = 0;
+        double f = 0;
+        if (d->binary) {
+            int want = type == PG_BOOL ? 1 : type == PG_INT2 ? 2
+                       : type == PG_INT4 || type == PG_OID || type == PG_FLOAT4 ? 4 : 8;
+            if (len != want) return bad_value(d, r, "malformed binary value");
+            uint64_t u = get_be(v, len);
+            switch (type) {
+            case PG_BOOL: i = u != 0; break;
+            case PG_INT2: i = (int16_t)u; break;
+            case PG_INT4: i = (int32_t)u; break;
+            case PG_OID: i = (uint32_t)u; break;
+            case PG_INT8: i = (int64_t)u; break;
+            case PG_FLOAT4: {
+                uint32_t bits = (uint32_t)u;
+                float x;
+                memcpy(&x, &bits, 4);
+                f = x;
+                break;
+            }
+            case PG_FLOAT8: memcpy(&f, &u, 8); break;
+            default: i = from_pg_epoch((int64_t)u); break;
+            }
+        } else {
+            int rc = 0;
+            switch (type) {
+            case PG_BOOL:
+                rc = (v[0] == 't' || v[0] == 'f') && len == 1 ? 0 : -1;
+                i = v[0] == 't';
+                break;
+            case PG_INT2: rc = parse_int(v, INT16_MIN, INT16_MAX, &i); break;
+            case PG_INT4: rc = parse_int(v, INT32_MIN, INT32_MAX, &i); break;
+            case PG_OID: rc = parse_int(v, 0, UINT32_MAX, &i); break;
+            case PG_INT8: rc = parse_int(v, INT64_MIN, INT64_MAX, &i); break;
+            case PG_FLOAT4:
+            case PG_FLOAT8: {
+                char *end;
+                f = strtod(v, &end);
+                rc = end == v || *end ? -1 : 0;
+                break;
+            }
+            default: rc = parse_timestamp_text(v, len, &i); break;
+            }
+            if (rc != 0) return bad_value(d, r, "malformed value");
+        }
+        switch (tide_type) {
+        case TIDE_BOOL: ((uint8_t *)col->values)[r] = (uint8_t)i; break;
+        case TIDE_INT32: ((int32_t *)col->values)[r] = (int32_t)i; break;
+        case TIDE_FLOAT64: ((double *)col->values)[r] = f; break;
+        default: ((int64_t *)col->values)[r] = i; break;
+        }
+    }
+    col->length = d->rows;
+    return 0;
+}
+
+/* ---- numeric ----------------------------------------------------------------------- */
+
+/* Digits before the point and after it of a numeric's text, or -1 for
+   NaN/Infinity and anything that is not plain digits. */
+static int text_numeric_shape(const char *s, int *int_digits, int *scale)
+{
+    if (*s == '-' || *s == '+') s++;
+    int n = 0, total = 0, f = 0;
+    for (; *s >= '0' && *s <= '9'; s++, total++)
+        if (n > 0 || *s != '0') n++; /* leading zeros do not count */
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++) f++;
+    if (*s || total + f == 0) return -1;
+    *int_digits = n;
+    *scale = f;
+    return 0;
+}
+
+static int numeric_column(decode *d)
+{
+    int typmod = PQfmod(d->res, d->field);
+    int precision = 38, scale = -1;
+    if (typmod >= 4) {
+        int p = ((typmod - 4) >> 16) & 0xFFFF, s = (typmod - 4) & 0x7FF;
+        if (s <= p && s <= 38) {
+            scale = s;
+            if (p <= 38) precision = p;
+        }
+    }
+    /* Find the scale the values need and whether they fit 38 digits. */
+    int fits = 1, max_int = 0, max_scale = 0;
+    for (int r = 0; r < d->rows && fits; r++) {
+        if (PQgetisnull(d->res, r, d->field)) continue;
+        const char *v = PQgetvalue(d->res, r, d->field);
+        int int_digits, s;
+        if (d->binary) {
+            pg_numeric n;
+            if (tide_pgnum_read(v, PQgetlength(d->res, r, d->field), &n) != 0)
+                return bad_value(d, r, "malformed binary numeric");
+            if (tide_pgnum_is_special(&n)) {
+                fits = 0;
+                break;
+            }
+            int_digits = tide_pgnum_int_digits(&n);
+            s = n.dscale;
+        } else if (text_numeric_shape(v, &int_digits, &s) != 0) {
+            fits = 0;
+            break;
+        }
+        if (int_digits > max_int) max_int = int_digits;
+        if (s > max_scale) max_scale = s;
+    }
+    if (scale < 0) scale = max_scale;
+    if (max_scale > scale || max_int + scale > precision) fits = 0;
+    if (fits) {
+        if (tide_column_init_decimal(d->batch, d->col, PQfname(d->res, d->field), precision, scale,
+                                     d->rows) != 0)
+            return out_of_memory(d);
+        unsigned char *values = d->col->values;
+        for (int r = 0; r < d->rows; r++) {
+            if (PQgetisnull(d->res, r, d->field)) {
+                tide_column_set_null(d->batch, d->col, r);
+                if (!d->col->validity) return out_of_memory(d);
+                continue;
+            }
+            const char *v = PQgetvalue(d->res, r, d->field);
+            int rc;
+            if (d->binary) {
+                pg_numeric n;
+                tide_pgnum_read(v, PQgetlength(d->res, r, d->field), &n);
+                rc = tide_pgnum_to_decimal(&n, scale, values + 16 * (size_t)r);
+            } else {
+                rc = tide_decimal_parse(v, strlen(v), scale, values + 16 * (size_t)r);
+            }
+            if (rc != 0) return bad_value(d, r, "numeric value does not fit decimal(38)");
+        }
+        d->col->length = d->rows;
+        return 0;
+    }
+    if (init_column(d, TIDE_STRING) != 0) return -1;
+    for (int r = 0; r < d->rows; r++) {
+        if (PQgetisnull(d->res, r, d->field)) {
+            if (append_null(d) != 0) return -1;
+            continue;
+        }
+        const char *v = PQgetvalue(d->res, r, d->field);
+        if (!d->binary) {
+            if (append_bytes(d, v, (int64_t)strlen(v)) != 0) return -1;
+            continue;
+        }
+        pg_numeric n;
+        tide_pgnum_read(v, PQgetlength(d->res, r, d->field), &n);
+        char stack[256];
+        size_t need = tide_pgnum_text_size(&n);
+        char *text = need <= sizeof stack ? stack : malloc(need);
+        if (!text) return out_of_memory(d);
+        int len = tide_pgnum_to_text(&n, text);
+        int rc = append_bytes(d, text, len);
+        if (text != stack) free(text);
+        if (rc != 0) return -1;
+    }
+    return 0;
+}
+
+/* ---- strings and bytes ---------------------------------------------------------------- */
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int bytea_text(decode *d, int r, const char *v, int len)
+{
+    if (len < 2 || v[0] != '\\' || v[1] != 'x' || len % 2 != 0)
+        return bad_value(d, r, "bytea text is not in hex format");
+    tide_column *col = d->col;
+    int32_t *offsets = col->values;
+    int64_t n = (len - 2) / 2, start = offsets[col->length];
+    /* Decode in place at the end of the column's bytes. */
+    if (tide_column_append_bytes(d->batch, col, v, 0) != 0) return out_of_memory(d);
+    if (start + n > col->data_capacity) return out_of_memory(d);
+    for (int64_t i = 0; i < n; i++) {
+        int hi = hex_value(v[2 + 2 * i]), lo = hex_value(v[3 + 2 * i]);
+        if (hi < 0 || lo < 0) return bad_value(d, r, "bytea text is not in hex format");
+        col->data[start + i] = (uint8_t)(hi << 4 | lo);
+    }
+    offsets[col->length] = (int32_t)(start + n);
+    return 0;
+}
+
+static int date_text(const char *v, int len, char *out)
+{
+    if (len != 4) return -1;
+    int32_t days = (int32_t)get_be(v, 4);
+    if (days == INT32_MAX) return (int)strlen(strcpy(out, "infinity"));
+    if (days == INT32_MIN) return (int)strlen(strcpy(out, "-infinity"));
+    int n = tide_timestamp_format((int64_t)days * 86400 * 1000000 + PG_EPOCH_OFFSET_US, out);
+    char *space = memchr(out, ' ', (size_t)n);
+    return space ? (int)(space - out) : n;
+}
+
+static int uuid_text(const char *v, int len, char *out)
+{
+    if (len != 16) return -1;
+    static const char hex[] = "0123456789abcdef";
+    int n = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out[n++] = '-';
+        out[n++] = hex[((unsigned char)v[i]) >> 4];
+        out[n++] = hex[((unsigned char)v[i]) & 15];
+    }
+    return n;
+}
+
+static int bytes_column(decode *d, Oid type)
+{
+    if (init_column(d, type == PG_BYTEA ? TIDE_BINARY : TIDE_STRING) != 0) return -1;
+    if (reserve_bytes(d) != 0) return -1;
+    for (int r = 0; r < d->rows; r++) {
+        if (PQgetisnull(d->res, r, d->field)) {
+            if (append_null(d) != 0) return -1;
+            continue;
+        }
+        const char *v = PQgetvalue(d->res, r, d->field);
+        int len = PQgetlength(d->res, r, d->field);
+        if (!d->binary && type == PG_BYTEA) {
+            if (bytea_text(d, r, v, len) != 0) return -1;
+            continue;
+        }
+        if (d->binary && (type == PG_DATE || type == PG_UUID)) {
+            char text[48];
+            int n = type == PG_DATE ? date_text(v, len, text) : uuid_text(v, len, text);
+            if (n < 0) return bad_value(d, r, "malformed binary value");
+            if (append_bytes(d, text, n) != 0) return -1;
+            continue;
+        }
+        if (d->binary && type == PG_JSONB) {
+            if (len < 1 || v[0] != 1) return bad_value(d, r, "unknown jsonb binary version");
+            v++, len--;
+        }
+        if (append_bytes(d, v, len) != 0) return -1;
+    }
+    return 0;
+}
+
+tide_batch *tide_pg_result_batch(const PGresult *res, char *errbuf, size_t errlen)
+{
+    int fields = PQnfields(res);
+    tide_batch *batch = tide_batch_new(fields);
+    if (!batch) {
+        snprintf(errbuf, errlen, "PostgreSQL result: out of memory");
+        return NULL;
+    }
+    decode d = { .res = res, .batch = batch, .rows = PQntuples(res), .errbuf = errbuf,
+                 .errlen = errlen };
+    for (int f = 0; f < fields; f++) {
+        d.field = f;
+        d.col = &batch->columns[f];
+        d.binary = PQfformat(res, f) == 1;
+        Oid type = PQftype(res, f);
+        int rc;
+        switch (type) {
+        case PG_BOOL: case PG_INT2: case PG_INT4: case PG_INT8: case PG_OID: case PG_FLOAT4:
+        case PG_FLOAT8: case PG_TIMESTAMP: case PG_TIMESTAMPTZ:
+            rc = fixed_column(&d, type);
+            break;
+        case PG_NUMERIC: rc = numeric_column(&d); break;
+        default: rc = bytes_column(&d, type); break;
+        }
+        if (rc != 0) {
+            tide_batch_free(batch);
+            return NULL;
+        }
+    }
+    if (tide_batch_finish(batch) != 0) {
+        snprintf(errbuf, errlen, "PostgreSQL result: columns of unequal length");
+        tide_batch_free(batch);
+        return NULL;
+    }
+    batch->num_rows = d.rows;
+    return batch;
+}

@@ -1,0 +1,314 @@
+-- tide.pg — PostgreSQL from Lua.
+--
+--   local pg = require("tide.pg")
+--   local df = pg.query("postgresql://localhost/postgres", "SELECT * FROM t WHERE id > $1", 10)
+--   pg.execute(conninfo, "CREATE TABLE t (id bigint)")      -- rows changed
+--   pg.conninfo{ url = "jdbc:postgresql://host:5432/db?user=u", password = "..." }
+--   pg.quoteIdent('we"ird'), pg.tableName("Sales.Orders")
+--
+-- A conninfo is anything libpq takes (a "key=value" string or a
+-- postgresql:// URI); libpq's environment (PGHOST, PGPASSWORD, PGSERVICE,
+-- ...) and ~/.pgpass fill in what it leaves out. Spark's JDBC options
+-- (url = "jdbc:postgresql://...", user, password) become one. Connections
+-- are kept per conninfo and reused. Statements run in C; their rows come
+-- back as one columnar batch (types in engine/ffi/pg.h). Error messages
+-- name the server (never the password) and carry PostgreSQL's SQLSTATE.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local batchlib = require("tide.batch")
+
+local M = {}
+
+local ERRLEN = 2048
+local errbuf = ffi.new("char[?]", ERRLEN)
+
+-- ---- conninfo ------------------------------------------------------------------
+
+local function kv_quote(v)
+  return "'" .. tostring(v):gsub("[\\']", "\\%0") .. "'"
+end
+
+local function percent_decode(s)
+  return (s:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
+end
+
+-- JDBC URL parameters libpq knows under another name; others (loglevel,
+-- prepareThreshold, ...) concern the Java driver alone and are dropped.
+local JDBC_PARAMS = {
+  user = "user", password = "password", sslmode = "sslmode", sslcert = "sslcert",
+  sslkey = "sslkey", sslrootcert = "sslrootcert", applicationname = "application_name",
+  connecttimeout = "connect_timeout", options = "options", gssencmode = "gssencmode",
+}
+
+-- "jdbc:postgresql://h1:5432,h2/db?user=u&ssl=true" as libpq keywords.
+local function from_jdbc(url)
+  local rest = url:match("^jdbc:postgresql:(.*)$")
+  if not rest then
+    error(("unsupported JDBC URL %q: tide speaks to PostgreSQL (jdbc:postgresql://host:port/database)")
+      :format(url:match("^jdbc:[^:]*:") or url:sub(1, 20)), 0)
+  end
+  local path, query = rest:match("^([^?]*)%??(.*)$")
+  local hosts, ports, dbname = {}, {}, nil
+  local authority, db = path:match("^//([^/]*)/?(.*)$")
+  if authority then
+    for hostport in authority:gmatch("[^,]+") do
+      local h, p = hostport:match("^%[(.-)%]:?(%d*)$")
+      if not h then h, p = hostport:match("^([^:]*):?(%d*)$") end
+      hosts[#hosts + 1] = (h ~= "" and h) or "localhost"
+      ports[#ports + 1] = (p ~= "" and p) or "5432"
+    end
+    dbname = db
+  else
+    dbname = path:gsub("^/", "")
+  end
+  if #hosts == 0 then hosts, ports = { "localhost" }, { "5432" } end
+  local parts = { "host=" .. kv_quote(table.concat(hosts, ",")), "port=" .. kv_quote(table.concat(ports, ",")) }
+  if dbname and dbname ~= "" then parts[#parts + 1] = "dbname=" .. kv_quote(percent_decode(dbname)) end
+  local ssl, sslmode, schema
+  for pair in query:gmatch("[^&]+") do
+    local k, v = pair:match("^([^=]*)=?(.*)$")
+    k, v = percent_decode(k):lower(), percent_decode(v)
+    if k == "ssl" then ssl = v:lower() == "true"
+    elseif k == "currentschema" then schema = v
+    elseif JDBC_PARAMS[k] then
+      if k == "sslmode" then sslmode = v end
+      parts[#parts + 1] = JDBC_PARAMS[k] .. "=" .. kv_quote(v)
+    end
+  end
+  if ssl and not sslmode then parts[#parts + 1] = "sslmode='require'" end
+  if schema then parts[#parts + 1] = "options=" .. kv_quote("-c search_path=" .. schema:gsub("[ \\]", "\\%0")) end
+  return table.concat(parts, " ")
+end
+
+local function normalize(conninfo, user, password, redact)
+  local out = ffi.new("char[?]", 8192)
+  local n = C.tide_pg_conninfo(conninfo, user, password, redact and 1 or 0, out, 8192, errbuf, ERRLEN)
+  if n < 0 then error(ffi.string(errbuf), 0) end
+  return ffi.string(out, n)
+end
+
+-- The libpq conninfo of a string (conninfo, URI or JDBC URL), or of Spark's
+-- options {url = ..., user = ..., password = ...} (keys in any case).
+function M.conninfo(spec, user, password)
+  local url = spec
+  if type(spec) == "table" then
+    local opts = {}
+    for k, v in pairs(spec) do opts[tostring(k):lower()] = v end
+    url, user, password = opts.url, user or opts.user, password or opts.password
+    if url == nil then error("Option 'url' is required (e.g. jdbc:postgresql://localhost:5432/postgres)", 0) end
+  end
+  url = tostring(url or "")
+  if url:match("^jdbc:") then url = from_jdbc(url) end
+  return normalize(url, user and tostring(user), password and tostring(password), false)
+end
+
+-- The conninfo with its password left out, for messages.
+function M.redact(conninfo)
+  local ok, text = pcall(normalize, conninfo, nil, nil, true)
+  return ok and text or "(invalid connection string)"
+end
+
+-- ---- identifiers ---------------------------------------------------------------
+
+function M.quoteIdent(name)
+  name = tostring(name)
+  if name == "" or name:find("\0", 1, true) then error(("invalid identifier %q"):format(name), 2) end
+  return '"' .. name:gsub('"', '""') .. '"'
+end
+
+-- The parts of a table name as PostgreSQL reads it: "Sales.Orders" is
+-- sales.orders (unquoted parts fold to lower case), '"Sales"."Orders"' keeps
+-- its case, and anything inside quotes (dots, spaces, quotes doubled) is
+-- one part. Returns the parts and the quoted, qualified name.
+function M.tableName(text)
+  text = tostring(text or "")
+  local parts, i, n = {}, 1, #text
+  while true do
+    while text:sub(i, i):match("%s") do i = i + 1 end
+    local part
+    if text:sub(i, i) == '"' then
+      local buf = {}
+      i = i + 1
+      while true do
+        if i > n then error(("table name %q: unterminated quoted identifier"):format(text), 0) end
+        local ch = text:sub(i, i)
+        if ch == '"' then
+          if text:sub(i + 1, i + 1) == '"' then buf[#buf + 1] = '"'; i = i + 2 else i = i + 1; break end
+        else
+          buf[#buf + 1] = ch; i = i + 1
+        end
+      end
+      part = table.concat(buf)
+    else
+      local j = i
+      while j <= n and text:sub(j, j) ~= "." do j = j + 1 end
+      part = text:sub(i, j - 1):gsub("%s+$", ""):lower()
+      i = j
+    end
+    if part == "" then error(("table name %q has an empty part"):format(text), 0) end
+    parts[#parts + 1] = part
+    while text:sub(i, i):match("%s") do i = i + 1 end
+    if i > n then break end
+    if text:sub(i, i) ~= "." then error(("table name %q: unexpected text after a quoted identifier"):format(text), 0) end
+    i = i + 1
+  end
+  if #parts > 3 then error(("table name %q has more than three parts"):format(text), 0) end
+  local quoted = {}
+  for k, p in ipairs(parts) do quoted[k] = M.quoteIdent(p) end
+  return parts, table.concat(quoted, ".")
+end
+
+-- ---- connections -----------------------------------------------------------------
+
+local Connection = {}
+Connection.__index = Connection
+
+local pool = {} -- conninfo -> Connection
+
+local function params_of(...)
+  local n = select("#", ...)
+  local args = { ... }
+  if n == 1 and type(args[1]) == "table" then
+    args = args[1]
+    n = args.n or #args
+  end
+  local arr = ffi.new("const char*[?]", math.max(n, 1))
+  local keep = {}
+  for i = 1, n do
+    local v = args[i]
+    if v ~= nil then
+      if type(v) == "boolean" then v = v and "true" or "false"
+      elseif type(v) == "number" then
+        v = (v == math.floor(v) and math.abs(v) < 2 ^ 63) and ("%d"):format(v) or ("%.17g"):format(v)
+      elseif type(v) == "cdata" then v = tostring(v):gsub("U?LL$", "")
+      else v = tostring(v) end
+      keep[i] = v
+      arr[i - 1] = v
+    end
+  end
+  return n, arr, keep
+end
+
+-- A connection of its own (not pooled); raises on failure.
+function M.open(conninfo)
+  local ptr = C.tide_pg_connect(conninfo, errbuf, ERRLEN)
+  if ptr == nil then error(ffi.string(errbuf), 0) end
+  return setmetatable({ ptr = ffi.gc(ptr, C.tide_pg_close), conninfo = conninfo }, Connection)
+end
+
+-- The pooled connection for conninfo (one per server, database and user,
+-- however the conninfo is spelled), reconnecting when it was lost.
+-- Statements share one connection, so a transaction a script opens with
+-- pg.execute(ci, "BEGIN") spans its later calls. Writers (purpose
+-- "write") have a connection of their own and get it outside any
+-- transaction.
+function M.connect(conninfo, purpose)
+  conninfo = normalize(conninfo, nil, nil, false)
+  local key = purpose and (conninfo .. "\0" .. purpose) or conninfo
+  local c = pool[key]
+  if c and c:alive() and not (purpose and c:inTransaction()) then return c end
+  if c then c:close() end
+  pool[key] = nil
+  c = M.open(conninfo)
+  pool[key] = c
+  return c
+end
+
+-- Drops every pooled connection (tests, and after a fork).
+function M.closeAll()
+  for k, c in pairs(pool) do c:close(); pool[k] = nil end
+end
+
+function Connection:alive() return self.ptr ~= nil and C.tide_pg_alive(self.ptr) ~= 0 end
+function Connection:inTransaction() return C.tide_pg_in_transaction(self.ptr) ~= 0 end
+function Connection:sqlstate() return ffi.string(C.tide_pg_sqlstate(self.ptr)) end
+
+function Connection:close()
+  if self.ptr ~= nil then
+    C.tide_pg_close(ffi.gc(self.ptr, nil))
+    self.ptr = nil
+  end
+end
+
+-- A failed call's error: a table {message=, sqlstate=, lost=} raised as
+-- such, so callers can tell a lost connection (retry) from a server error.
+local PgError = {}
+PgError.__index = PgError
+PgError.__tostring = function(e) return e.message end
+M.PgError = PgError
+
+local function raise(conn, message)
+  error(setmetatable({ message = message, sqlstate = conn:sqlstate(), lost = not conn:alive() }, PgError), 0)
+end
+
+function M.isLost(err) return getmetatable(err) == PgError and err.lost end
+
+-- Rows of one statement as a batch, and the rows it returned or changed.
+function Connection:exec(sql, ...)
+  if self.ptr == nil then error("PostgreSQL connection is closed", 2) end
+  local n, arr, keep = params_of(...)
+  local affected = ffi.new("int64_t[1]")
+  local b = C.tide_pg_exec(self.ptr, sql, n, arr, affected, errbuf, ERRLEN)
+  local _ = keep
+  if b == nil then raise(self, ffi.string(errbuf)) end
+  return batchlib.wrap(b), tonumber(affected[0])
+end
+
+-- Runs a command (several, ';'-separated, without parameters); returns
+-- the rows the last one changed.
+function Connection:command(sql, ...)
+  if self.ptr == nil then error("PostgreSQL connection is closed", 2) end
+  local n, arr, keep = params_of(...)
+  local rows = C.tide_pg_command(self.ptr, sql, n, arr, errbuf, ERRLEN)
+  local _ = keep
+  if rows < 0 then raise(self, ffi.string(errbuf)) end
+  return tonumber(rows)
+end
+
+-- COPY ... FROM STDIN (FORMAT binary) of batch columns `columns` (1-based
+-- indices) as PostgreSQL types `oids`. Returns the rows copied.
+function Connection:copy(sql, batch, columns, oids)
+  local k = #columns
+  local cols, types = ffi.new("int32_t[?]", k), ffi.new("uint32_t[?]", k)
+  for i = 1, k do cols[i - 1], types[i - 1] = columns[i] - 1, oids[i] end
+  local rows = C.tide_pg_copy(self.ptr, sql, batch, k, cols, types, errbuf, ERRLEN)
+  if rows < 0 then raise(self, ffi.string(errbuf)) end
+  return tonumber(rows)
+end
+
+-- ---- one-shot statements -----------------------------------------------------------
+
+local function with_context(conninfo, err)
+  return ("%s [%s]"):format(tostring(err), M.redact(conninfo))
+end
+
+-- Runs one statement; raises the error with the server named.
+local function run(conninfo, fn)
+  local ok, conn = pcall(M.connect, conninfo)
+  if not ok then error(with_context(conninfo, conn), 0) end
+  local ok2, a, b = pcall(fn, conn)
+  if not ok2 then error(with_context(conninfo, a), 0) end
+  return a, b
+end
+
+-- The rows of one statement as one batch (its parameters are $1, $2, ...).
+function M.queryBatch(conninfo, sql, ...)
+  local args = { n = select("#", ...), ... }
+  return run(conninfo, function(conn) return conn:exec(sql, args) end)
+end
+
+-- The rows of one statement as a batch DataFrame. The statement runs now,
+-- once; the DataFrame holds its rows. Also returns the rows it changed.
+function M.query(conninfo, sql, ...)
+  local b, affected = M.queryBatch(conninfo, sql, ...)
+  local session = require("tide.session")
+  return session.localFrame(session.session(), b), affected
+end
+
+-- Runs commands for their effect; returns the rows the last one changed.
+function M.execute(conninfo, sql, ...)
+  local args = { n = select("#", ...), ... }
+  return run(conninfo, function(conn) return conn:command(sql, args) end)
+end
+
+return M

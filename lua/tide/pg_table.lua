@@ -1,0 +1,278 @@
+-- tide.pg_table — one batch into a PostgreSQL table, in one transaction:
+--
+--   BEGIN
+--   [marker check: an epoch already committed is skipped]
+--   [CREATE TABLE from the batch's schema | DROP + CREATE | TRUNCATE]
+--   check that every column fits the table (before any row is sent)
+--   COPY ... FROM STDIN (FORMAT binary)          -- engine/pg_copy.c
+--   [INSERT the marker row (query id, target, epoch id, seq)]
+--   COMMIT
+--
+-- With a marker the write is exactly once: rows and marker commit
+-- together, and a replayed epoch finds its marker and writes nothing. A
+-- lost connection is retried (maxRetries, retryDelayMs doubling); any other
+-- error rolls the transaction back and is raised, naming the table.
+local C = require("tide.ffi")
+local T = require("tide.types")
+local pg = require("tide.pg")
+
+local M = {}
+
+M.DEFAULT_COMMIT_TABLE = "tide_commits"
+-- Markers older than this many epochs are deleted (a replay only ever
+-- concerns the newest epoch).
+local KEEP_EPOCHS = 100
+
+-- ---- save modes (Spark's SaveMode) ---------------------------------------------------
+
+local MODES = { append = "append", overwrite = "overwrite", ignore = "ignore",
+                error = "errorifexists", errorifexists = "errorifexists", default = "errorifexists" }
+
+function M.mode(name)
+  local m = MODES[tostring(name):lower()]
+  if not m then
+    error(("unknown save mode %q (append, overwrite, ignore, error, errorifexists)"):format(tostring(name)), 0)
+  end
+  return m
+end
+
+-- ---- types --------------------------------------------------------------------------
+
+-- The column type Spark's PostgreSQL dialect creates for a Spark type.
+function M.pgType(dt)
+  local id = dt.id
+  if id == T.ID.string then return "TEXT" end
+  if id == T.ID.binary then return "BYTEA" end
+  if id == T.ID.boolean then return "BOOLEAN" end
+  if id == T.ID.int then return "INTEGER" end
+  if id == T.ID.long then return "BIGINT" end
+  if id == T.ID.float then return "FLOAT4" end
+  if id == T.ID.double then return "FLOAT8" end
+  if id == T.ID.timestamp then return "TIMESTAMP" end
+  if id == T.ID.decimal then return ("NUMERIC(%d,%d)"):format(dt.precision, dt.scale) end
+  return nil
+end
+
+-- Spark's createTableColumnTypes: "id DECIMAL(38,0), name VARCHAR(64)".
+local function parse_column_types(text, schema)
+  local out = {}
+  if not text or text == "" then return out end
+  local depth, start, items = 0, 1, {}
+  for i = 1, #text + 1 do
+    local ch = text:sub(i, i)
+    if ch == "(" then depth = depth + 1 elseif ch == ")" then depth = depth - 1 end
+    if (ch == "," and depth == 0) or i == #text + 1 then
+      items[#items + 1] = text:sub(start, i - 1)
+      start = i + 1
+    end
+  end
+  for _, item in ipairs(items) do
+    item = item:match("^%s*(.-)%s*$")
+    local name, ty = item:match('^"(.-)"%s+(.+)$')
+    if not name then name, ty = item:match("^`(.-)`%s+(.+)$") end
+    if not name then name, ty = item:match("^(%S+)%s+(.+)$") end
+    if not name or ty:find(";", 1, true) then
+      error(("createTableColumnTypes: cannot read %q (want \"name TYPE, ...\")"):format(item), 0)
+    end
+    local found
+    for _, f in ipairs(schema.fields) do
+      if f.name == name or (not found and f.name:lower() == name:lower()) then found = f.name end
+    end
+    if not found then error(("createTableColumnTypes: column %q is not in the DataFrame"):format(name), 0) end
+    out[found] = ty
+  end
+  return out
+end
+
+function M.createTableSql(qualified, schema, column_types, table_options)
+  local overrides = parse_column_types(column_types, schema)
+  local cols = {}
+  for i, f in ipairs(schema.fields) do
+    local ty = overrides[f.name] or M.pgType(f.dataType)
+    if not ty then
+      error(("cannot create a PostgreSQL column for %q of type %s"):format(f.name, f.dataType:simpleString()), 0)
+    end
+    cols[i] = pg.quoteIdent(f.name) .. " " .. ty .. (f.nullable == false and " NOT NULL" or "")
+  end
+  if #cols == 0 then error("cannot create a table without columns", 0) end
+  local sql = "CREATE TABLE " .. qualified .. " (" .. table.concat(cols, ", ") .. ")"
+  if table_options and table_options ~= "" then sql = sql .. " " .. table_options end
+  return sql
+end
+
+-- The table's columns with their base types (domains resolved).
+local CATALOG = [[
+SELECT a.attname::text AS name,
+       (CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END)::int8 AS oid,
+       (CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END) AS typmod,
+       format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull AS notnull,
+       (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '') AS hasdefault
+FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum]]
+
+local PG_NUMERIC = 1700
+
+-- Matches the batch's columns to the table's: by name (exactly, else
+-- case-insensitively when that is unambiguous), each type writable into
+-- the column's. Returns the batch column indices, the quoted column list
+-- and the target OIDs; raises with every problem listed.
+function M.planColumns(schema, table_columns, display)
+  local exact, lower = {}, {}
+  for _, c in ipairs(table_columns) do
+    exact[c.name] = c
+    local k = c.name:lower()
+    lower[k] = lower[k] == nil and c or false -- false: ambiguous
+  end
+  local problems, used = {}, {}
+  local indices, names, oids = {}, {}, {}
+  for i, f in ipairs(schema.fields) do
+    local c = exact[f.name] or lower[f.name:lower()]
+    local dt = f.dataType
+    if not c then
+      problems[#problems + 1] = ("column %q of the DataFrame is not in the table"):format(f.name)
+    elseif used[c.name] then
+      problems[#problems + 1] = ("columns %q and %q of the DataFrame both name column %q"):format(used[c.name], f.name, c.name)
+    elseif C.tide_pg_copy_supported(dt.id, dt.scale or 0, c.oid) == 0 then
+      problems[#problems + 1] = ("column %q is %s in the DataFrame but %s in the table"):format(f.name, dt:simpleString(), c.type)
+    elseif dt.id == T.ID.decimal and c.oid == PG_NUMERIC and c.typmod >= 4
+        and dt.scale > bit.band(c.typmod - 4, 0xFFFF) then
+      problems[#problems + 1] = ("column %q is %s in the DataFrame but %s in the table, which would round it")
+        :format(f.name, dt:simpleString(), c.type)
+    else
+      used[c.name] = f.name
+      indices[#indices + 1], names[#names + 1], oids[#oids + 1] = i, pg.quoteIdent(c.name), c.oid
+    end
+  end
+  for _, c in ipairs(table_columns) do
+    if c.notnull and not c.hasdefault and not used[c.name] then
+      problems[#problems + 1] = ("column %q of the table is NOT NULL, has no default, and is not in the DataFrame"):format(c.name)
+    end
+  end
+  if #problems > 0 then
+    local have = {}
+    for k, c in ipairs(table_columns) do have[k] = c.name .. " " .. c.type end
+    error(("cannot write to %s: %s (table columns: %s; nothing was written)"):format(display,
+      table.concat(problems, "; "), table.concat(have, ", ")), 0)
+  end
+  return indices, "(" .. table.concat(names, ", ") .. ")", oids
+end
+
+-- ---- the transaction ------------------------------------------------------------------
+
+local function commit_table_sql(name)
+  return "CREATE TABLE IF NOT EXISTS " .. name .. [[ (
+  query_id text NOT NULL,
+  target text NOT NULL,
+  epoch_id bigint NOT NULL,
+  seq integer NOT NULL DEFAULT 0,
+  num_rows bigint,
+  committed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (query_id, target, epoch_id, seq))]]
+end
+
+local function table_columns(conn, qualified)
+  local rows = conn:exec(CATALOG, qualified):collect()
+  for _, r in ipairs(rows) do r.oid = tonumber(r.oid) end
+  return rows
+end
+
+-- Runs the save over one connection; returns rows written and a status:
+-- "written", "skipped" (marker found) or "ignored" (mode ignore, table exists).
+local function transaction(conn, spec)
+  local _, qualified = pg.tableName(spec.dbtable)
+  local schema, marker = spec.batch:schema(), spec.marker
+  local commits
+  if marker then commits = select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE)) end
+  conn:command("BEGIN")
+  local key
+  if marker then
+    conn:command(commit_table_sql(commits))
+    key = { marker.queryId, qualified, marker.epochId, marker.seq or 0 }
+    local found = conn:exec("SELECT 1 FROM " .. commits ..
+      " WHERE query_id = $1 AND target = $2 AND epoch_id = $3 AND seq = $4", key)
+    if found:count() > 0 then
+      conn:command("ROLLBACK")
+      return 0, "skipped"
+    end
+  end
+  local exists = conn:exec("SELECT to_regclass($1) IS NOT NULL AS e", qualified):column(1):get(0)
+  local mode = spec.mode or "errorifexists"
+  if exists and mode == "errorifexists" then
+    error(("Table or view %s already exists. SaveMode: ErrorIfExists."):format(qualified), 0)
+  end
+  if exists and mode == "ignore" then
+    conn:command("ROLLBACK")
+    return 0, "ignored"
+  end
+  local create = M.createTableSql(qualified, schema, spec.createTableColumnTypes, spec.createTableOptions)
+  if exists and mode == "overwrite" and not spec.truncate then
+    conn:command("DROP TABLE " .. qualified)
+    exists = false
+  end
+  if not exists then conn:command(create) end
+  local indices, column_list, oids = M.planColumns(schema, table_columns(conn, qualified), qualified)
+  if exists and mode == "overwrite" then
+    conn:command("TRUNCATE TABLE " .. qualified .. (spec.cascadeTruncate and " CASCADE" or ""))
+  end
+  local rows = 0
+  if spec.batch:count() > 0 then
+    rows = conn:copy("COPY " .. qualified .. " " .. column_list .. " FROM STDIN (FORMAT binary)",
+      spec.batch, indices, oids)
+  end
+  if marker then
+    local ok, err = pcall(conn.command, conn, "INSERT INTO " .. commits ..
+      " (query_id, target, epoch_id, seq, num_rows) VALUES ($1, $2, $3, $4, $5)",
+      { key[1], key[2], key[3], key[4], rows, n = 5 })
+    if not ok then
+      if type(err) == "table" and err.sqlstate == "23505" then
+        -- Another writer committed this epoch meanwhile: its rows stand.
+        conn:command("ROLLBACK")
+        return 0, "skipped"
+      end
+      error(err, 0)
+    end
+    if marker.epochId % KEEP_EPOCHS == 0 and marker.epochId >= KEEP_EPOCHS then
+      conn:command("DELETE FROM " .. commits .. " WHERE query_id = $1 AND target = $2 AND epoch_id < $3",
+        { key[1], key[2], marker.epochId - KEEP_EPOCHS, n = 3 })
+    end
+  end
+  conn:command("COMMIT")
+  return rows, "written"
+end
+
+local function lost(message)
+  return setmetatable({ message = message, lost = true, sqlstate = "" }, pg.PgError)
+end
+
+-- Saves spec.batch into spec.dbtable over spec.conninfo. spec: mode,
+-- truncate, cascadeTruncate, createTableColumnTypes, createTableOptions,
+-- marker {queryId, epochId, seq}, commitTable, maxRetries (3),
+-- retryDelayMs (500). Returns rows written and the status.
+function M.save(spec)
+  local _, qualified = pg.tableName(spec.dbtable)
+  local retries = tonumber(spec.maxRetries or 3)
+  local delay = tonumber(spec.retryDelayMs or 500)
+  local attempt = 0
+  while true do
+    local conn
+    local ok, rows, status = pcall(function()
+      local okc, c = pcall(pg.connect, spec.conninfo, "write")
+      if not okc then error(lost(tostring(c)), 0) end
+      conn = c
+      return transaction(conn, spec)
+    end)
+    if ok then return rows, status end
+    if conn and conn:alive() and conn:inTransaction() then pcall(conn.command, conn, "ROLLBACK") end
+    if pg.isLost(rows) and attempt < retries and C.tide_sleep(delay * 2 ^ attempt / 1000) == 0 then
+      attempt = attempt + 1
+    else
+      local suffix = attempt > 0 and (" (after %d retries)"):format(attempt) or ""
+      error(("writing to PostgreSQL table %s [%s] failed%s: %s"):format(qualified, pg.redact(spec.conninfo),
+        suffix, tostring(rows)), 0)
+    end
+  end
+end
+
+return M

@@ -1,0 +1,2 @@
+-- format("postgres"): the jdbc sink under its database's name.
+return require("tide.sinks.jdbc")

@@ -1,0 +1,117 @@
+-- tide.writer — df.write, Spark's DataFrameWriter for batch DataFrames.
+--
+--   df.write:format("jdbc")
+--     :option("url", "jdbc:postgresql://localhost:5432/postgres")
+--     :option("dbtable", "predictions")
+--     :option("user", "postgres"):option("password", os.getenv("PGPASSWORD"))
+--     :mode("append")          -- append | overwrite | ignore | error (default)
+--     :save()
+--   df.write:jdbc(url, "predictions", "append", { user = "postgres" })
+--
+-- Formats: "jdbc" and its alias "postgres" (PostgreSQL; docs/postgres.md).
+-- A save is one transaction: the table is created from the DataFrame's
+-- schema when missing (Spark's type mapping; createTableColumnTypes,
+-- createTableOptions), an existing table's columns are checked before any
+-- row is sent, the rows go with binary COPY. Inside a streaming query's
+-- foreachBatch the save is tied to the epoch (a marker row in the same
+-- transaction) so a replayed epoch writes nothing twice; outside one,
+-- options epochId and queryId do the same.
+local pg = require("tide.pg")
+local pg_table = require("tide.pg_table")
+
+local M = {}
+
+local Writer = {}
+Writer.__index = Writer
+
+function M.DataFrameWriter(df)
+  if df.isStreaming then
+    error("'write' can not be called on streaming Dataset/DataFrame; use writeStream", 3)
+  end
+  return setmetatable({ df = df, fmt = nil, opts = {}, saveMode = "errorifexists" }, Writer)
+end
+
+function Writer:format(name) self.fmt = tostring(name):lower(); return self end
+function Writer:option(k, v) self.opts[tostring(k):lower()] = tostring(v); return self end
+function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
+
+function Writer:mode(name)
+  local ok, m = pcall(pg_table.mode, name)
+  if not ok then error(m, 2) end
+  self.saveMode = m
+  return self
+end
+
+-- The marker of the write when it belongs to an epoch: the enclosing
+-- streaming epoch (foreachBatch), or options epochId (+ queryId). seq
+-- numbers the saves to one table within one run of an epoch, so a
+-- foreachBatch function that writes a table twice keeps both writes, and
+-- its replay (which makes the same saves in the same order) skips both.
+function M.epochMarker(opts, target)
+  if (opts.exactlyonce or ""):lower() == "false" then return nil end
+  local streaming = package.loaded["tide.streaming"]
+  local current = streaming and streaming.currentEpoch()
+  local epoch = opts.epochid and tonumber(opts.epochid) or (current and current.epochId)
+  if opts.epochid and not epoch then error(("option epochId %q is not a number"):format(opts.epochid), 0) end
+  if epoch == nil then return nil end
+  local query = opts.queryid or (current and current.queryId)
+  if not query then error("option epochId needs option queryId outside a streaming query", 0) end
+  local seq = 0
+  if current then
+    current.pgSaves = current.pgSaves or {}
+    seq = current.pgSaves[target] or 0
+    current.pgSaves[target] = seq + 1
+  end
+  return { queryId = tostring(query), epochId = epoch, seq = seq }
+end
+
+-- The spec tide.pg_table.save takes, from JDBC options.
+function M.jdbcSpec(opts, mode)
+  local conninfo = pg.conninfo(opts)
+  if opts.query then error("option 'query' is for reading; writing needs 'dbtable'", 0) end
+  if not opts.dbtable then error("Option 'dbtable' is required", 0) end
+  local _, qualified = pg.tableName(opts.dbtable)
+  local flag = function(v) return v ~= nil and v:lower() == "true" end
+  return {
+    conninfo = conninfo, dbtable = opts.dbtable, mode = mode,
+    truncate = flag(opts.truncate), cascadeTruncate = flag(opts.cascadetruncate),
+    createTableColumnTypes = opts.createtablecolumntypes, createTableOptions = opts.createtableoptions,
+    commitTable = opts.committable, maxRetries = opts.maxretries, retryDelayMs = opts.retrydelayms,
+  }, qualified
+end
+
+local function save_jdbc(self)
+  local spec, qualified = M.jdbcSpec(self.opts, self.saveMode)
+  spec.marker = M.epochMarker(self.opts, qualified)
+  spec.batch = self.df:toBatch()
+  return pg_table.save(spec)
+end
+
+local FORMATS = { jdbc = save_jdbc, postgres = save_jdbc, postgresql = save_jdbc }
+
+-- Writes the DataFrame; returns the rows written and "written", "skipped"
+-- (its epoch was already committed) or "ignored" (mode ignore, table there).
+function Writer:save(path)
+  if path ~= nil then self.opts.path = tostring(path) end
+  local fmt = self.fmt
+  if not fmt then error('save: no format given (df.write:format("jdbc"))', 2) end
+  local fn = FORMATS[fmt]
+  if not fn then
+    error(("DataFrameWriter: format %q is not supported yet (supported: jdbc, postgres)"):format(fmt), 2)
+  end
+  local ok, rows, status = pcall(fn, self)
+  if not ok then error(rows, 2) end
+  return rows, status
+end
+
+-- PySpark's df.write.jdbc(url, table, mode, properties).
+function Writer:jdbc(url, dbtable, mode, properties)
+  self:format("jdbc"):option("url", url):option("dbtable", dbtable)
+  if mode then self:mode(mode) end
+  if properties then self:options(properties) end
+  local ok, rows, status = pcall(self.save, self)
+  if not ok then error(rows, 2) end
+  return rows, status
+end
+
+return M

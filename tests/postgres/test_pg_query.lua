@@ -1,0 +1,163 @@
+-- tide.pg against the test PostgreSQL: statements into typed batches,
+-- parameters, conninfo from Spark's options, identifier quoting, errors
+-- that name the problem and never the password.
+local t = require("testing")
+local tide = require("tide")
+local pg = require("tide.pg")
+local T = require("tide.types")
+
+local ci = t.pg_conninfo()
+local password = ci:match("password=(%S+)")
+
+local function schema_of(df)
+  local out = {}
+  for _, f in ipairs(df.schema.fields) do out[#out + 1] = f.name .. ":" .. f.dataType:simpleString() end
+  return table.concat(out, ",")
+end
+
+t.test("result columns get tide types, values exact", function()
+  local df = pg.query(ci, [[SELECT true AS b, 1::int2 AS s, 2::int4 AS i, 3::int8 AS l, 1.5::float4 AS f,
+    2.25::float8 AS d, 18446744073709551615::numeric(38,0) AS id, 1.50::numeric(10,2) AS n2,
+    'héllo'::text AS t, 'x'::varchar(3) AS v, '\xdeadbeef'::bytea AS by,
+    '2024-01-02 03:04:05.123456'::timestamp AS ts, '2024-01-02 03:04:05+02'::timestamptz AS tz,
+    '2024-02-29'::date AS dt, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS u, '{"a":1}'::jsonb AS j]])
+  t.eq(schema_of(df), "b:boolean,s:int,i:int,l:bigint,f:double,d:double,id:decimal(38,0),n2:decimal(10,2)," ..
+    "t:string,v:string,by:binary,ts:timestamp,tz:timestamp,dt:string,u:string,j:string")
+  local r = df:collect()[1]
+  t.eq(r.b, true); t.eq(r.s, 1); t.eq(r.i, 2); t.eq(r.l, 3); t.eq(r.f, 1.5); t.eq(r.d, 2.25)
+  t.eq(r.id, "18446744073709551615"); t.eq(r.n2, "1.50"); t.eq(r.t, "héllo"); t.eq(r.v, "x")
+  t.eq(r.by, "\222\173\190\239")
+  t.eq(r.ts, 1704164645123456)              -- µs since 1970, UTC
+  t.eq(r.tz, 1704164645000000 - 2 * 3600e6) -- the instant, in UTC
+  t.eq(r.dt, "2024-02-29"); t.eq(r.u, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"); t.eq(r.j, '{"a": 1}')
+end)
+
+t.test("NULLs of every type are nulls", function()
+  local df = pg.query(ci, [[SELECT NULL::bool a, NULL::int b, NULL::int8 c, NULL::float8 d, NULL::numeric(5,1) e,
+    NULL::text f, NULL::bytea g, NULL::timestamp h UNION ALL SELECT true, 1, 2, 3, 4.5, 'x', '\x00', '2000-01-01']])
+  local rows = df:collect()
+  for _, name in ipairs(df.columns) do t.eq(rows[1][name], nil, name) end
+  t.eq(rows[2].e, "4.5"); t.eq(rows[2].g, "\0"); t.eq(rows[2].h, 946684800000000)
+end)
+
+t.test("unconstrained numeric: decimal(38, s) when every value fits, else its exact text", function()
+  local df = pg.query(ci, "SELECT x FROM (VALUES (1.5::numeric), (-0.001), (123456789012345678901234567890)) v(x)")
+  t.eq(schema_of(df), "x:decimal(38,3)")
+  t.same_table({ df:collect()[1].x, df:collect()[2].x, df:collect()[3].x },
+    { "1.500", "-0.001", "123456789012345678901234567890.000" })
+  local wide = pg.query(ci, "SELECT x FROM (VALUES (1e40::numeric), (1)) v(x)")
+  t.eq(schema_of(wide), "x:string")
+  t.eq(wide:collect()[1].x, "1" .. ("0"):rep(40))
+  local nan = pg.query(ci, "SELECT 'NaN'::numeric AS x")
+  t.eq(schema_of(nan), "x:string"); t.eq(nan:collect()[1].x, "NaN")
+  t.eq(schema_of(pg.query(ci, "SELECT sum(x) AS s FROM (VALUES (1::numeric(38,0))) v(x)")), "s:decimal(38,0)")
+end)
+
+t.test("types without a binary decoder come back as PostgreSQL's text", function()
+  local df = pg.query(ci, "SELECT 7 AS n, ARRAY[1,2] AS arr, interval '1 day' AS iv, '\\x01ff'::bytea AS b, " ..
+    "'2024-01-02 03:04:05.5+00'::timestamptz AS ts, 2.50::numeric(4,2) AS m, 1e3::float8 AS f")
+  t.eq(schema_of(df), "n:int,arr:string,iv:string,b:binary,ts:timestamp,m:decimal(4,2),f:double")
+  local r = df:collect()[1]
+  t.eq(r.arr, "{1,2}"); t.eq(r.iv, "1 day"); t.eq(r.b, "\1\255"); t.eq(r.ts, 1704164645500000)
+  t.eq(r.m, "2.50"); t.eq(r.f, 1000)
+end)
+
+t.test("parameters: numbers, strings, booleans, nil as NULL, big integers", function()
+  local df = pg.query(ci, "SELECT $1::int + 1 AS a, $2::text AS b, $3::bool AS c, $4::text IS NULL AS d, $5::numeric AS e",
+    41, "it's", true, nil, "18446744073709551616")
+  local r = df:collect()[1]
+  t.eq(r.a, 42); t.eq(r.b, "it's"); t.eq(r.c, true); t.eq(r.d, true); t.eq(r.e, "18446744073709551616")
+end)
+
+t.test("tide.sql(conninfo, query) runs through tide.pg", function()
+  t.eq(tide.sql(ci, "SELECT 2 + $1::int AS x", 3):collect()[1].x, 5)
+end)
+
+t.test("commands: several statements, rows changed", function()
+  local name = t.unique("cmd")
+  pg.execute(ci, ("CREATE TABLE %s (a int); INSERT INTO %s VALUES (1), (2), (3)"):format(name, name))
+  t.eq(pg.execute(ci, ("UPDATE %s SET a = a + 1 WHERE a > $1"):format(name), 1), 2)
+  local df, affected = pg.query(ci, ("DELETE FROM %s RETURNING a"):format(name))
+  t.eq(affected, 3); t.eq(df:count(), 3)
+  pg.execute(ci, "DROP TABLE " .. name)
+end)
+
+t.test("server errors carry the message and SQLSTATE", function()
+  local err = t.raises(function() pg.query(ci, "SELECT * FROM no_such_table_here") end)
+  t.ok(err:find('relation "no_such_table_here" does not exist', 1, true), err)
+  t.ok(err:find("SQLSTATE 42P01", 1, true), err)
+  t.ok(err:find("dbname='tide'", 1, true), "names the server: " .. err)
+  t.ok(not err:find(password, 1, true), "no password in " .. err)
+  err = t.raises(function() pg.query(ci, "SELECT 1/0") end, "division by zero")
+  t.raises(function() pg.query(ci, "COPY (SELECT 1) TO STDOUT") end, "COPY")
+  -- the pooled connection is still usable after errors
+  t.eq(pg.query(ci, "SELECT 1 AS one"):collect()[1].one, 1)
+end)
+
+t.test("the password never appears in an error", function()
+  local wrong = ci:gsub("password=%S+", "password=Sw0rdfish-not-the-one")
+  local err = t.raises(function() pg.query(wrong, "SELECT 1") end, "password authentication failed")
+  t.ok(not err:find("Sw0rdfish", 1, true), err)
+  local uri = "postgresql://tide:Sw0rdfish%zz@127.0.0.1:1/tide"
+  err = t.raises(function() pg.query(uri, "SELECT 1") end)
+  t.ok(not err:find("Sw0rdfish", 1, true), err)
+  err = t.raises(function() pg.query("host=127.0.0.1 port=1 password=Sw0rdfish connect_timeout=2", "SELECT 1") end)
+  t.ok(not err:find("Sw0rdfish", 1, true), err)
+  err = t.raises(function() pg.conninfo("host=x password=Sw0rdfish bogus=1") end, "bogus")
+  t.ok(not err:find("Sw0rdfish", 1, true), err)
+  t.ok(not pg.redact(ci):find(password, 1, true))
+end)
+
+t.test("conninfo from Spark's options: JDBC URLs, URIs, user and password", function()
+  local function kv(s)
+    local out = {}
+    for k, v in s:gmatch("([%w_]+)='(.-)'") do out[k] = v end
+    return out
+  end
+  t.same_table(kv(pg.conninfo("jdbc:postgresql://db.example:6543/sales?user=bob&password=p%40ss&ssl=true")),
+    { host = "db.example", port = "6543", dbname = "sales", user = "bob", password = "p@ss", sslmode = "require" })
+  t.same_table(kv(pg.conninfo { url = "jdbc:postgresql://h1,h2:5433/db", user = "u", password = "pw" }),
+    { host = "h1,h2", port = "5432,5433", dbname = "db", user = "u", password = "pw" })
+  t.same_table(kv(pg.conninfo("jdbc:postgresql:mydb")), { host = "localhost", port = "5432", dbname = "mydb" })
+  t.same_table(kv(pg.conninfo("jdbc:postgresql://[::1]:5433/db?currentSchema=sales&ApplicationName=tide")),
+    { host = "::1", port = "5433", dbname = "db", options = "-c search_path=sales", application_name = "tide" })
+  t.same_table(kv(pg.conninfo { URL = "postgresql://a:b@h:1/d", USER = "x" }),
+    { host = "h", port = "1", dbname = "d", user = "x", password = "b" })
+  t.raises(function() pg.conninfo("jdbc:mysql://h/db") end, "PostgreSQL")
+  t.raises(function() pg.conninfo {} end, "'url' is required")
+  -- the test server through a JDBC URL, password as an option
+  local host, port, user = ci:match("host=(%S+)"), ci:match("port=(%S+)"), ci:match("user=(%S+)")
+  local jdbc = pg.conninfo { url = ("jdbc:postgresql://%s:%s/tide?user=%s"):format(host, port, user), password = password }
+  t.eq(pg.query(jdbc, "SELECT current_user AS u"):collect()[1].u, user)
+end)
+
+t.test("libpq's environment fills in what the conninfo leaves out", function()
+  local script = t.tempdir() .. "/env.lua"
+  local f = assert(io.open(script, "w"))
+  f:write(("print(require('tide.pg').query(%q, 'SELECT 40 + 2 AS x'):collect()[1].x)"):format((ci:gsub(" password=%S+", ""))))
+  f:close()
+  local out, status = t.sh(("PGPASSWORD=%s %s run %s"):format(password, os.getenv("TIDE_BIN") or "build/tide", script))
+  t.eq(status, 0, out)
+  t.ok(out:find("42", 1, true), out)
+end)
+
+t.test("table names: unquoted parts fold to lower case, quoted ones are kept, all come out quoted", function()
+  local parts, q = pg.tableName("Sales.Orders")
+  t.same_table(parts, { "sales", "orders" }); t.eq(q, '"sales"."orders"')
+  parts, q = pg.tableName('"My Schema"."We""ird.Name"')
+  t.same_table(parts, { "My Schema", 'We"ird.Name' }); t.eq(q, '"My Schema"."We""ird.Name"')
+  t.eq(select(2, pg.tableName("t; DROP TABLE x")), '"t; drop table x"')
+  t.raises(function() pg.tableName("a..b") end, "empty part")
+  t.raises(function() pg.tableName('"open') end, "unterminated")
+  t.raises(function() pg.tableName("a.b.c.d") end, "three parts")
+  t.eq(pg.quoteIdent('a"b'), '"a""b"')
+end)
+
+t.test("a batch DataFrame from a query works with DataFrame actions", function()
+  local df = pg.query(ci, "SELECT g AS id, g * 0.5 AS half FROM generate_series(1, 1000) g")
+  t.eq(df:count(), 1000)
+  t.eq(df.schema.fields[2].dataType, T.decimal(38, 1))
+  t.eq(df:collect()[2].half, "1.0")
+end)
+
+t.run()

@@ -1,0 +1,141 @@
+-- The exactly-once PostgreSQL sink and foreachBatch writers, against the
+-- test PostgreSQL: an epoch replayed after a crash between the sink and
+-- commits/N writes nothing twice; an epoch whose sink failed leaves no
+-- marker and is written by the restart.
+local t = require("testing")
+local tide = require("tide")
+local pg = require("tide.pg")
+local T = require("tide.types")
+local batchlib = require("tide.batch")
+local dataframe = require("tide.dataframe")
+
+local ci = t.pg_conninfo()
+local spark = tide.session()
+
+local function scalar(sql, ...) return pg.query(ci, sql, ...):collect()[1].v end
+
+-- A deterministic streaming source: rows value = 0, 1, 2, ... in epochs of
+-- PER rows (offsets count rows; checkpointed as {"rows": n}).
+local PER = 500
+local SCHEMA = T.struct { T.field("value", T.long) }
+local Counter = {}
+Counter.__index = Counter
+function Counter:initialOffsets() return 0 end
+function Counter:serialize(o) return ('{"rows":%d}'):format(o) end
+function Counter:deserialize(v) return type(v) == "table" and v.rows or tonumber(v) end
+function Counter:toProgress(o) return o end
+function Counter:seek() end
+function Counter:minOffsets(a, b) return math.min(a, b) end
+function Counter:stop() end
+function Counter:latestOffsets(after) return after + PER end
+function Counter:planEnd(_, latest) return latest end
+function Counter:getBatch(start, finish)
+  local rows = {}
+  for v = start, finish - 1 do rows[#rows + 1] = { v } end
+  return batchlib.fromRows(rows, SCHEMA)
+end
+
+local function counter_stream()
+  local src = setmetatable({ schema = SCHEMA, description = "Counter" }, Counter)
+  return dataframe.new(spark, { kind = "scan", schema = SCHEMA, source = src }, true)
+end
+
+-- One run of a query over the counter that stops after its first
+-- micro-batch (a replayed epoch, when the checkpoint has one); `sink` sets
+-- the format and options on writeStream. Returns the query; raises when it
+-- failed.
+local function run_once(dir, sink)
+  local q = sink(counter_stream().writeStream):option("checkpointLocation", dir):start()
+  local l = spark.streams:addListener { onQueryProgress = function(e)
+    if e.progress.id == q.id then q:stop() end
+  end }
+  local ok, err = pcall(q.awaitTermination, q, 30)
+  spark.streams:removeListener(l)
+  if not ok then error(err, 0) end
+  t.ok(not q:isActive(), "the query stopped after one batch")
+  return q
+end
+
+local function jdbc(url, tbl, extra)
+  return function(ws)
+    ws = ws:format("jdbc"):option("url", url):option("dbtable", tbl)
+    for k, v in pairs(extra or {}) do ws = ws:option(k, v) end
+    return ws
+  end
+end
+
+t.test("the jdbc sink writes each epoch once, also when it is replayed", function()
+  local dir, tbl = t.tempdir(), t.unique("stream")
+  local q = run_once(dir, jdbc(ci, tbl))
+  local n = scalar("SELECT count(*) AS v FROM " .. tbl)
+  t.eq(n, PER, "rows written")
+  t.eq(q:lastProgress().sink.numOutputRows, n)
+  t.eq(scalar("SELECT count(DISTINCT value) AS v FROM " .. tbl), n)
+  -- a crash after the sink committed but before commits/0: the restart replays epoch 0
+  t.eq(q:lastProgress().batchId, 0)
+  t.ok(os.remove(dir .. "/commits/0"))
+  q = run_once(dir, jdbc(ci, tbl))
+  t.eq(q:lastProgress().batchId, 0, "epoch 0 ran again")
+  t.eq(scalar("SELECT count(*) AS v FROM " .. tbl), n, "the replay wrote nothing")
+  -- the next epoch continues where epoch 0 ended
+  run_once(dir, jdbc(ci, tbl))
+  local total = scalar("SELECT count(*) AS v FROM " .. tbl)
+  t.eq(total, 2 * PER, "epoch 1 appended")
+  t.eq(scalar("SELECT count(DISTINCT value) AS v FROM " .. tbl), total)
+  t.eq(scalar("SELECT max(value) + 1 AS v FROM " .. tbl), total, "no gap, no duplicate")
+  local markers = pg.query(ci, "SELECT epoch_id, query_id FROM tide_commits WHERE target = $1 ORDER BY epoch_id",
+    '"' .. tbl .. '"'):collect()
+  t.eq(#markers, 2); t.eq(markers[1].epoch_id, 0); t.eq(markers[2].epoch_id, 1); t.eq(markers[1].query_id, q.id)
+end)
+
+t.test("a failed epoch has no marker; the restart writes it once", function()
+  local dir, tbl = t.tempdir(), t.unique("stream_fail")
+  local dead = ci:gsub("port=%d+", "port=1")
+  local err = t.raises(function() run_once(dir, jdbc(dead, tbl, { maxRetries = 1, retryDelayMs = 10 })) end,
+    "StreamingQueryException")
+  t.ok(err:find("after 1 retries", 1, true), err)
+  t.ok(not err:find(ci:match("password=(%S+)"), 1, true), "no password in " .. err)
+  t.eq(scalar("SELECT count(*) AS v FROM tide_commits WHERE target = $1", '"' .. tbl .. '"'), 0)
+  run_once(dir, jdbc(ci, tbl))
+  local n = scalar("SELECT count(*) AS v FROM " .. tbl)
+  t.ok(n > 0)
+  t.eq(scalar("SELECT count(DISTINCT value) AS v FROM " .. tbl), n)
+  t.eq(scalar("SELECT min(value) AS v FROM " .. tbl), 0, "epoch 0 itself was written")
+end)
+
+t.test("df.write inside foreachBatch takes the epoch: a replay writes nothing twice", function()
+  local dir, a, b = t.tempdir(), t.unique("feb_a"), t.unique("feb_b")
+  local epochs = {}
+  local function sink(ws)
+    return ws:foreachBatch(function(batch, epoch_id)
+      epochs[#epochs + 1] = epoch_id
+      local function save(tbl) return batch.write:format("jdbc"):option("url", ci):option("dbtable", tbl):mode("append"):save() end
+      save(a)
+      save(a) -- a second write of the same table in one epoch is kept
+      save(b)
+    end)
+  end
+  run_once(dir, sink)
+  local n = scalar("SELECT count(*) AS v FROM " .. b)
+  t.ok(n > 0)
+  t.eq(scalar("SELECT count(*) AS v FROM " .. a), 2 * n)
+  t.ok(os.remove(dir .. "/commits/0"))
+  run_once(dir, sink)
+  t.same_table(epochs, { 0, 0 }, "the function ran again for epoch 0")
+  t.eq(scalar("SELECT count(*) AS v FROM " .. b), n)
+  t.eq(scalar("SELECT count(*) AS v FROM " .. a), 2 * n)
+  t.eq(scalar("SELECT count(*) AS v FROM tide_commits WHERE target IN ($1, $2)", '"' .. a .. '"', '"' .. b .. '"'), 3)
+  -- opting out: exactlyOnce=false writes without a marker
+  local c = t.unique("feb_c")
+  local batch = spark:createDataFrame({ { 1 } }, "x int")
+  batch.write:format("jdbc"):option("url", ci):option("dbtable", c):option("exactlyOnce", "false"):save()
+  t.eq(scalar("SELECT count(*) AS v FROM " .. c), 1)
+end)
+
+t.test("the sink checks its options when the query starts", function()
+  t.raises(function()
+    counter_stream().writeStream:format("postgres"):option("checkpointLocation", t.tempdir()):start()
+  end, "'url' is required")
+end)
+
+t.run()

@@ -1,0 +1,274 @@
+-- df.write:format("jdbc") and spark.read:format("jdbc") against the test
+-- PostgreSQL: Spark's save modes, table creation with Spark's types, exact
+-- round trips (decimal ids beyond 2^63, NULLs, timestamps), a mismatch
+-- refused before any row is written, hostile identifiers, exactly-once
+-- markers, retries, and errors without the password.
+local t = require("testing")
+local tide = require("tide")
+local pg = require("tide.pg")
+local T = require("tide.types")
+
+local ci = t.pg_conninfo()
+local password = ci:match("password=(%S+)")
+local spark = tide.session()
+
+local function count(tbl)
+  if not pg.query(ci, "SELECT to_regclass($1) IS NOT NULL AS e", tbl):collect()[1].e then return 0 end
+  return pg.query(ci, "SELECT count(*) AS n FROM " .. tbl):collect()[1].n
+end
+
+local function column_types(tbl)
+  local rows = pg.query(ci, [[SELECT attname::text AS name, format_type(atttypid, atttypmod) AS type
+    FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum]], tbl):collect()
+  local out = {}
+  for _, r in ipairs(rows) do out[#out + 1] = r.name .. " " .. r.type end
+  return table.concat(out, ", ")
+end
+
+local function writer(df, tbl)
+  return df.write:format("jdbc"):option("url", ci):option("dbtable", tbl)
+end
+
+local ALL = "id decimal(38,0), probability double, processed_at timestamp, name string, flag boolean, " ..
+            "n int, l bigint, b binary, price decimal(10,2)"
+local rows = {
+  { "18446744073709551615", 0.25, "2024-01-02 03:04:05.123456", "héllo", true, 1, 2 ^ 53, "\0\1\255", "-12345678.90" },
+  { "9223372036854775808", 1e-300, "1969-12-31 23:59:59.999999", "", false, -2147483648, -9007199254740991, "", "0.01" },
+  { "99999999999999999999999999999999999999", -0.0, "1900-01-01 00:00:00", "a\"b'c;\n", true, 2147483647, 0, "x", "99999999.99" },
+  { "-99999999999999999999999999999999999999", 1 / 0, nil, nil, nil, nil, nil, nil, nil },
+  { "0", -1 / 0, "2262-04-11 23:47:16.854775", "😀", false, 0, 1, "\255", "-0.01" },
+}
+
+t.test("append creates a missing table with Spark's types and the rows round-trip exactly", function()
+  local tbl = t.unique("predictions")
+  local df = spark:createDataFrame(rows, ALL)
+  local n, status = writer(df, tbl):mode("append"):save()
+  t.eq(n, 5); t.eq(status, "written")
+  t.eq(column_types(tbl), "id numeric(38,0), probability double precision, processed_at timestamp without time zone, " ..
+    "name text, flag boolean, n integer, l bigint, b bytea, price numeric(10,2)")
+  local back = spark.read:format("jdbc"):option("url", ci):option("query", "SELECT * FROM " .. tbl .. " ORDER BY id"):load()
+  t.eq(back.schema, df.schema)
+  local want, got = df:collect(), back:collect()
+  -- ORDER BY id: -999.., 0, 9223372036854775808, 18446744073709551615, 999..
+  for i, w in ipairs({ want[4], want[5], want[2], want[1], want[3] }) do
+    for _, name in ipairs(df.columns) do t.eq(got[i][name], w[name], ("row %d column %s"):format(i, name)) end
+  end
+  -- the server sees the same digits and instants
+  local s = pg.query(ci, ("SELECT id::text AS id, processed_at::text AS ts FROM %s WHERE id > 1e19"):format(tbl)):collect()
+  t.eq(s[1].id, "18446744073709551615"); t.eq(s[1].ts, "2024-01-02 03:04:05.123456")
+end)
+
+t.test("mode error (Spark's default) refuses an existing table; ignore leaves it alone", function()
+  local tbl = t.unique("modes")
+  local df = spark:createDataFrame({ { 1 } }, "a int")
+  writer(df, tbl):save()
+  t.raises(function() writer(df, tbl):save() end, "already exists. SaveMode: ErrorIfExists")
+  t.raises(function() writer(df, tbl):mode("errorifexists"):save() end, "already exists")
+  local n, status = writer(df, tbl):mode("ignore"):save()
+  t.eq(n, 0); t.eq(status, "ignored"); t.eq(count(tbl), 1)
+  n, status = writer(spark:createDataFrame({ { 2 }, { 3 } }, "a int"), t.unique("fresh")):mode("ignore"):save()
+  t.eq(n, 2); t.eq(status, "written")
+  t.raises(function() writer(df, tbl):mode("upsert") end, "unknown save mode")
+end)
+
+t.test("overwrite drops and recreates; with truncate it keeps the table's definition", function()
+  local tbl = t.unique("over")
+  pg.execute(ci, ("CREATE TABLE %s (a int, note text DEFAULT 'kept', b text)"):format(tbl))
+  pg.execute(ci, ("INSERT INTO %s (a, b) VALUES (1, 'old'), (2, 'old')"):format(tbl))
+  local df = spark:createDataFrame({ { 10, "new" } }, "a int, b string")
+  t.eq((writer(df, tbl):mode("overwrite"):option("truncate", "true"):save()), 1)
+  t.eq(column_types(tbl), "a integer, note text, b text")
+  local r = pg.query(ci, "SELECT * FROM " .. tbl):collect()
+  t.eq(#r, 1); t.eq(r[1].a, 10); t.eq(r[1].note, "kept"); t.eq(r[1].b, "new")
+  t.eq((writer(spark:createDataFrame({ { 1.5 } }, "x double"), tbl):mode("overwrite"):save()), 1)
+  t.eq(column_types(tbl), "x double precision")
+end)
+
+t.test("createTableColumnTypes and createTableOptions shape the new table", function()
+  local tbl = t.unique("shaped")
+  local df = spark:createDataFrame({ { "1", "abc" } }, "id decimal(38,0), name string")
+  writer(df, tbl):option("createTableColumnTypes", "name VARCHAR(5), id NUMERIC(38, 0)")
+    :option("createTableOptions", "WITH (fillfactor = 70)"):save()
+  t.eq(column_types(tbl), "id numeric(38,0), name character varying(5)")
+  t.eq(pg.query(ci, "SELECT reloptions::text AS o FROM pg_class WHERE oid = $1::regclass", tbl):collect()[1].o, "{fillfactor=70}")
+  t.raises(function() writer(df, t.unique("x")):option("createTableColumnTypes", "nope int"):save() end,
+    'column "nope" is not in the DataFrame')
+end)
+
+t.test("a table that does not fit is refused before any row is written", function()
+  local tbl = t.unique("strict")
+  pg.execute(ci, ("CREATE TABLE %s (id numeric(38,0), amount numeric(10,2), n integer, must text NOT NULL, " ..
+    "opt text NOT NULL DEFAULT 'd')"):format(tbl))
+  local bad = spark:createDataFrame({ { "x", "1.234", 1, 5 } }, "id string, amount decimal(10,3), n int, extra int")
+  local err = t.raises(function() writer(bad, tbl):mode("append"):save() end)
+  for _, want in ipairs({ 'column "id" is string in the DataFrame but numeric(38,0) in the table',
+      'column "amount" is decimal(10,3) in the DataFrame but numeric(10,2) in the table, which would round it',
+      'column "extra" of the DataFrame is not in the table',
+      'column "must" of the table is NOT NULL, has no default',
+      "nothing was written" }) do
+    t.ok(err:find(want, 1, true), want .. " in " .. err)
+  end
+  t.ok(not err:find(password, 1, true), "no password in the error")
+  t.eq(count(tbl), 0)
+end)
+
+t.test("a value that does not fit aborts the COPY and the transaction: no row is written", function()
+  local tbl = t.unique("narrow")
+  pg.execute(ci, ("CREATE TABLE %s (n integer, s varchar(3))"):format(tbl))
+  local many = {}
+  for i = 1, 5000 do many[i] = { i, "ok" } end
+  many[4000] = { 2 ^ 40, "ok" }
+  local err = t.raises(function() writer(spark:createDataFrame(many, "n bigint, s string"), tbl):mode("append"):save() end)
+  t.ok(err:find('row 4000, column "n": the value is out of range for integer', 1, true), err)
+  many[4000] = { 1, "long" }
+  err = t.raises(function() writer(spark:createDataFrame(many, "n bigint, s string"), tbl):mode("append"):save() end)
+  t.ok(err:find("value too long for type character varying(3)", 1, true), err)
+  t.ok(err:find("22001", 1, true), err)
+  t.eq(count(tbl), 0)
+end)
+
+t.test("columns match case-insensitively when unambiguous; the table's extra columns take defaults", function()
+  local tbl = t.unique("cases")
+  pg.execute(ci, ('CREATE TABLE %s ("ID" bigint, "Name" text, created timestamptz DEFAULT now(), small int2)'):format(tbl))
+  writer(spark:createDataFrame({ { 7, "x", 3 } }, "id bigint, name string, small int"), tbl):mode("append"):save()
+  local r = pg.query(ci, ("SELECT \"ID\" AS id, \"Name\" AS name, created IS NOT NULL AS c, small FROM %s"):format(tbl)):collect()[1]
+  t.eq(r.id, 7); t.eq(r.name, "x"); t.eq(r.c, true); t.eq(r.small, 3)
+end)
+
+t.test("an existing table's other types take what fits them", function()
+  local tbl = t.unique("wide")
+  pg.execute(ci, ("CREATE TABLE %s (j jsonb, js json, tz timestamptz, f4 real, c char(3), nm name, " ..
+    "i8 bigint, i2 smallint, d8 float8, n numeric, vc varchar(10))"):format(tbl))
+  local df = spark:createDataFrame({ { '{"a": [1, 2]}', '{"b":1}', "2024-01-02 03:04:05.5", 1.5, "ab", "nm",
+    "9223372036854775807", 7, "1.25", 9007199254740993LL, "x" } },
+    "j string, js string, tz timestamp, f4 double, c string, nm string, i8 decimal(20,0), i2 bigint, " ..
+    "d8 decimal(5,2), n bigint, vc string")
+  writer(df, tbl):mode("append"):save()
+  local r = pg.query(ci, ("SELECT j->'a'->>1 AS j, js::text AS js, tz = '2024-01-02 03:04:05.5+00' AS tz, f4, c, nm::text AS nm, " ..
+    "i8, i2, d8, n::text AS n, vc FROM %s"):format(tbl)):collect()[1]
+  t.eq(r.j, "2"); t.eq(r.js, '{"b":1}'); t.eq(r.tz, true); t.eq(r.f4, 1.5); t.eq(r.c, "ab "); t.eq(r.nm, "nm")
+  t.eq(tostring(r.i8), "9223372036854775807LL"); t.eq(r.i2, 7); t.eq(r.d8, 1.25); t.eq(r.n, "9007199254740993")
+  t.eq(r.vc, "x")
+  local err = t.raises(function()
+    writer(spark:createDataFrame({ { "9223372036854775808" } }, "i8 decimal(20,0)"), tbl):mode("append"):save()
+  end, "out of range for bigint")
+  t.ok(err:find('row 1, column "i8"', 1, true), err)
+end)
+
+t.test("hostile table and column names are quoted, never run as SQL", function()
+  pg.execute(ci, 'CREATE SCHEMA IF NOT EXISTS "Odd Schema"')
+  local name = t.unique("we") .. '"ird; DROP TABLE x --'
+  local dbtable = '"Odd Schema"."' .. name:gsub('"', '""') .. '"'
+  local schema = T.struct { T.field('a"b', T.int), T.field("c; DROP TABLE y --", T.string), T.field("Upper Case", T.long) }
+  local df = spark:createDataFrame({ { 1, "one", 2 } }, schema)
+  t.eq((writer(df, dbtable):save()), 1)
+  t.eq((writer(df, dbtable):mode("append"):save()), 1)
+  local back = spark.read:format("postgres"):option("url", ci):option("dbtable", dbtable):load()
+  t.eq(back:count(), 2)
+  t.same_table(back.columns, { 'a"b', "c; DROP TABLE y --", "Upper Case" })
+  t.eq(back:collect()[1]["c; DROP TABLE y --"], "one")
+end)
+
+t.test("exactly once: a save tied to an epoch writes once, a replay writes nothing", function()
+  local tbl, commits = t.unique("eo"), t.unique("commits")
+  local df = spark:createDataFrame({ { 1 }, { 2 }, { 3 } }, "a int")
+  local function save(epoch)
+    return writer(df, tbl):mode("append"):option("queryId", "q-1"):option("epochId", epoch)
+      :option("commitTable", commits):save()
+  end
+  t.same_table({ save(0) }, { 3, "written" })
+  t.same_table({ save(0) }, { 0, "skipped" })
+  t.same_table({ save(1) }, { 3, "written" })
+  t.eq(count(tbl), 6)
+  local m = pg.query(ci, "SELECT query_id, target, epoch_id, seq, num_rows FROM " .. commits .. " ORDER BY epoch_id"):collect()
+  t.eq(#m, 2); t.eq(m[1].query_id, "q-1"); t.eq(m[1].target, '"' .. tbl .. '"'); t.eq(m[2].epoch_id, 1)
+  t.eq(m[1].num_rows, 3)
+  t.raises(function() writer(df, tbl):mode("append"):option("epochId", 3):save() end, "needs option queryId")
+end)
+
+t.test("a failed epoch leaves no marker, so its retry writes it", function()
+  local tbl, commits = t.unique("eofail"), t.unique("commits")
+  pg.execute(ci, ("CREATE TABLE %s (n integer)"):format(tbl))
+  local function save(df)
+    return writer(df, tbl):mode("append"):option("queryId", "q"):option("epochId", 5):option("commitTable", commits):save()
+  end
+  t.raises(function() save(spark:createDataFrame({ { 1 }, { 2 ^ 40 } }, "n bigint")) end, "out of range")
+  t.eq(count(commits), 0); t.eq(count(tbl), 0)
+  t.same_table({ save(spark:createDataFrame({ { 1 }, { 2 } }, "n bigint")) }, { 2, "written" })
+  t.eq(count(commits), 1); t.eq(count(tbl), 2)
+end)
+
+t.test("a lost connection is retried with backoff, then the error is raised", function()
+  local dead = "host=127.0.0.1 port=1 dbname=tide user=tide password=" .. password .. " connect_timeout=2"
+  local df = spark:createDataFrame({ { 1 } }, "a int")
+  local t0 = tide.now()
+  local err = t.raises(function()
+    df.write:format("jdbc"):option("url", dead):option("dbtable", "x"):option("maxRetries", 2)
+      :option("retryDelayMs", 50):mode("append"):save()
+  end, "after 2 retries")
+  t.ok(tide.now() - t0 >= 0.15, "waited 50 + 100 ms")
+  t.ok(err:find("Connection refused", 1, true), err)
+  t.ok(not err:find(password, 1, true), err)
+  -- a pooled connection killed by the server: the next save reconnects
+  local tbl = t.unique("lost")
+  writer(df, tbl):save()
+  local pid = pg.connect(ci, "write"):exec("SELECT pg_backend_pid() AS p"):collect()[1].p
+  local other = pg.open(ci)
+  other:exec("SELECT pg_terminate_backend($1)", pid)
+  other:close()
+  t.same_table({ writer(df, tbl):mode("append"):option("retryDelayMs", 10):save() }, { 1, "written" })
+  t.eq(count(tbl), 2)
+end)
+
+t.test("statements share a connection, so a script's transaction spans its calls", function()
+  local tbl = t.unique("txn")
+  pg.execute(ci, ("CREATE TABLE %s (a int)"):format(tbl))
+  pg.execute(ci, "BEGIN")
+  pg.execute(ci, ("INSERT INTO %s VALUES (1)"):format(tbl))
+  -- a writer meanwhile uses its own connection and commits on its own
+  writer(spark:createDataFrame({ { 2 } }, "a int"), tbl):mode("append"):save()
+  pg.execute(ci, "ROLLBACK")
+  t.same_table(pg.query(ci, "SELECT a FROM " .. tbl):collect()[1], { a = 2 })
+  t.eq(count(tbl), 1)
+end)
+
+t.test("a large batch goes through binary COPY intact", function()
+  local src, dst = t.unique("big_src"), t.unique("big_dst")
+  pg.execute(ci, ([[CREATE TABLE %s AS SELECT (g::numeric(38,0) + 18446744073709551615)::numeric(38,0) AS id,
+    g / 7.0::float8 AS probability, timestamp '2024-01-01' + g * interval '1 microsecond' AS processed_at,
+    CASE WHEN g %% 10 = 0 THEN NULL ELSE 'row ' || g END AS label FROM generate_series(1, 300000) g]]):format(src))
+  local df = spark.read:format("jdbc"):option("url", ci):option("dbtable", src):load()
+  t.eq(df:count(), 300000)
+  writer(df, dst):mode("append"):save()
+  local diff = pg.query(ci, ("SELECT count(*) AS n FROM (SELECT * FROM %s EXCEPT ALL SELECT * FROM %s) d"):format(src, dst))
+  t.eq(diff:collect()[1].n, 0)
+  t.eq(count(dst), 300000)
+end)
+
+t.test("the jdbc source: dbtable, query, subqueries; each action reads afresh", function()
+  local tbl = t.unique("src")
+  pg.execute(ci, ("CREATE TABLE %s AS SELECT g AS a FROM generate_series(1, 3) g"):format(tbl))
+  local df = spark.read:format("jdbc"):option("url", ci):option("dbtable", tbl):load()
+  t.eq(df:count(), 3)
+  pg.execute(ci, ("INSERT INTO %s VALUES (4)"):format(tbl))
+  t.eq(df:count(), 4)
+  local sub = spark.read:format("jdbc"):option("url", ci):option("dbtable", ("(SELECT a * 2 AS b FROM %s) AS t"):format(tbl)):load()
+  t.eq(sub.columns[1], "b"); t.eq(sub:count(), 4)
+  t.raises(function() spark.read:format("jdbc"):option("url", ci):option("dbtable", tbl):option("query", "SELECT 1"):load() end,
+    "can not be specified at the same time")
+  t.raises(function() spark.read:format("jdbc"):option("url", ci):load() end, "'dbtable' or 'query' is required")
+  t.raises(function() spark.read:format("jdbc"):schema("a int"):option("url", ci):option("dbtable", tbl):load() end,
+    "does not allow user%-specified schemas")
+end)
+
+t.test("df.write:jdbc(url, table, mode, properties) and unsupported formats", function()
+  local tbl = t.unique("short")
+  local host, port, user = ci:match("host=(%S+)"), ci:match("port=(%S+)"), ci:match("user=(%S+)")
+  local df = spark:createDataFrame({ { 1 } }, "a int")
+  local n = df.write:jdbc(("jdbc:postgresql://%s:%s/tide"):format(host, port), tbl, "append", { user = user, password = password })
+  t.eq(n, 1)
+  t.raises(function() df.write:format("parquet"):save("/tmp/x") end, 'format "parquet" is not supported')
+  t.raises(function() df.write:format("jdbc"):option("url", ci):save() end, "'dbtable' is required")
+end)
+
+t.run()
