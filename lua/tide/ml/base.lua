@@ -249,9 +249,12 @@ function M.materialize(df)
   return df:toBatch()
 end
 
--- A DataFrame over a batch in memory.
-function M.frame(session, batch)
-  return require("tide.session").localFrame(session or require("tide.session").session(), batch)
+-- A DataFrame over a batch in memory; schema (df.schema) keeps the ML
+-- metadata of its fields (category counts, vector sizes).
+function M.frame(session, batch, schema)
+  local df = require("tide.session").localFrame(session or require("tide.session").session(), batch)
+  if schema then df._plan.schema = schema end
+  return df
 end
 
 return M

@@ -39,7 +39,7 @@ function Pipeline:fit(df)
   -- The input is read once; each estimator then fits on the output of the
   -- stages before it, computed once (held in memory as one batch).
   local cur = df
-  if last > 0 and not df._streaming then cur = base.frame(df._session, base.materialize(df)) end
+  if last > 0 and not df._streaming then cur = base.frame(df._session, base.materialize(df), df.schema) end
   local models = {}
   for i, s in ipairs(stages) do
     local model = s
@@ -51,7 +51,7 @@ function Pipeline:fit(df)
     models[i] = model
     if i < last then
       cur = model:transform(cur)
-      if is_estimator(s) then cur = base.frame(df._session, base.materialize(cur)) end
+      if is_estimator(s) then cur = base.frame(df._session, base.materialize(cur), cur.schema) end
     end
   end
   return PipelineModel.fromStages(models, self.uid)
