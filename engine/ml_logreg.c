@@ -8,8 +8,11 @@
 #include "ffi/ml.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static int check_features(const tide_column *f, int32_t num_coef, char *errbuf, size_t errlen)
 {
@@ -126,6 +129,84 @@ double tide_ml_lr_loss_grad(const tide_column *features, const double *labels,
         wsum += w;
     }
     if (fit_intercept) grad[num_coef] += gb;
+    *weight_sum += wsum;
+    return loss;
+}
+
+typedef struct {
+    const tide_column *features;
+    const double *labels, *weights, *coef;
+    int64_t begin, end;
+    int32_t num_coef, fit_intercept;
+    double *grad;
+    double loss, weight_sum;
+} loss_chunk;
+
+static void *loss_chunk_run(void *arg)
+{
+    loss_chunk *c = arg;
+    c->loss = tide_ml_lr_loss_grad(c->features, c->labels, c->weights, c->begin, c->end, c->coef,
+                                   NULL, c->num_coef, c->fit_intercept, c->grad, &c->weight_sum);
+    return NULL;
+}
+
+int32_t tide_ml_cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int32_t)n;
+}
+
+double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *labels,
+                                     const double *weights, int64_t rows, const double *coef,
+                                     int32_t num_coef, int32_t fit_intercept, int32_t threads,
+                                     double *grad, double *weight_sum)
+{
+    /* Threads pay off only when each has enough rows to amortise its own
+       gradient buffer. */
+    if (threads > 1 && rows < (int64_t)threads * 20000) threads = (int32_t)(rows / 20000);
+    if (threads < 2)
+        return tide_ml_lr_loss_grad(features, labels, weights, 0, rows, coef, NULL, num_coef,
+                                    fit_intercept, grad, weight_sum);
+    if (threads > 16) threads = 16;
+    size_t dim = (size_t)num_coef + (fit_intercept ? 1 : 0);
+    loss_chunk chunks[16];
+    pthread_t ids[16];
+    int started[16] = {0};
+    for (int32_t t = 0; t < threads; t++) {
+        loss_chunk *c = &chunks[t];
+        memset(c, 0, sizeof *c);
+        c->features = features;
+        c->labels = labels;
+        c->weights = weights;
+        c->coef = coef;
+        c->num_coef = num_coef;
+        c->fit_intercept = fit_intercept;
+        c->begin = rows * t / threads;
+        c->end = rows * (t + 1) / threads;
+        /* Chunk 0 adds into the caller's gradient; the others into their own. */
+        c->grad = t == 0 ? grad : calloc(dim + 1, sizeof(double));
+        if (t > 0 && c->grad && pthread_create(&ids[t], NULL, loss_chunk_run, c) == 0)
+            started[t] = 1;
+    }
+    loss_chunk_run(&chunks[0]);
+    double loss = chunks[0].loss, wsum = chunks[0].weight_sum;
+    for (int32_t t = 1; t < threads; t++) {
+        loss_chunk *c = &chunks[t];
+        if (started[t]) pthread_join(ids[t], NULL);
+        else if (c->grad) loss_chunk_run(c); /* no thread: do the chunk here */
+        else {
+            /* No memory for a private gradient: add straight into grad. */
+            c->grad = grad;
+            loss_chunk_run(c);
+            c->grad = NULL;
+        }
+        if (c->grad) {
+            for (size_t j = 0; j < dim; j++) grad[j] += c->grad[j];
+            free(c->grad);
+        }
+        loss += c->loss;
+        wsum += c->weight_sum;
+    }
     *weight_sum += wsum;
     return loss;
 }

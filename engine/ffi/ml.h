@@ -121,6 +121,14 @@ double tide_ml_lr_loss_grad(const tide_column *features, const double *labels,
                             const double *weights, int64_t begin, int64_t end, const double *coef,
                             const double *scale, int32_t num_coef, int32_t fit_intercept,
                             double *grad, double *weight_sum);
+/* tide_ml_lr_loss_grad over rows [0, rows) split among `threads` threads
+   (each with its own gradient, summed at the end); scale NULL. */
+double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *labels,
+                                     const double *weights, int64_t rows, const double *coef,
+                                     int32_t num_coef, int32_t fit_intercept, int32_t threads,
+                                     double *grad, double *weight_sum);
+/* The processors online, for sizing thread counts. */
+int32_t tide_ml_cpu_count(void);
 /* FTRL-Proximal (McMahan et al., 2013) over rows [begin, end) one by one:
    z and n hold num_features + 1 slots (the last is the bias). Each row is
    scored before it updates the state; returns the sum of those weighted

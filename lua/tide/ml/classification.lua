@@ -172,13 +172,21 @@ function LogisticRegression:fit(df)
   else
     if fit_intercept then x[nf] = math.log(pos / (total - pos)) end
     local wsum = ffi.new("double[1]")
+    local threads = C.tide_ml_cpu_count()
+    -- The kernel works on the original scale: w_j = beta_j * scale_j, and
+    -- the gradient with respect to beta_j is scale_j times w_j's.
+    local orig = new(dim)
     local function fg(coef, grad)
       ffi.fill(grad, dim * 8)
+      for j = 0, nf - 1 do orig[j] = coef[j] * scale[j] end
+      if fit_intercept then orig[nf] = coef[nf] end
       wsum[0] = 0
-      local loss = C.tide_ml_lr_loss_grad(fcol, y, w, 0, rows, coef, scale, nf, fit_intercept and 1 or 0, grad, wsum)
+      local loss = C.tide_ml_lr_loss_grad_parallel(fcol, y, w, rows, orig, nf, fit_intercept and 1 or 0, threads,
+        grad, wsum)
       local W = wsum[0]
       local f = loss / W
-      for j = 0, dim - 1 do grad[j] = grad[j] / W end
+      for j = 0, nf - 1 do grad[j] = grad[j] * scale[j] / W end
+      if fit_intercept then grad[nf] = grad[nf] / W end
       if l2 > 0 then
         for j = 0, nf - 1 do
           local c = coef[j]
