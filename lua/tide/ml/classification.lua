@@ -113,18 +113,11 @@ local LogisticRegressionModel = base.class {
 }
 M.LogisticRegressionModel = LogisticRegressionModel
 
--- A model from coefficients (a double array or Lua list) and an intercept.
+-- A model from coefficients (a Lua list) and an intercept.
 function LogisticRegressionModel.fromCoefficients(coefficients, intercept, params_table)
+  if type(coefficients) ~= "table" then error("fromCoefficients needs a list of numbers", 2) end
   local model = LogisticRegressionModel.new(params_table)
-  local n
-  if type(coefficients) == "table" then
-    n = #coefficients
-    model._coef = feature.fromList(coefficients)
-  else
-    n = params_table and params_table.numFeatures
-    error("fromCoefficients needs a Lua list", 2)
-  end
-  model:_setCoefficients(model._coef, n, intercept or 0)
+  model:_setCoefficients(feature.fromList(coefficients), #coefficients, intercept or 0)
   return model
 end
 
