@@ -20,7 +20,8 @@ int32_t tide_type_width(int32_t type)
     case TIDE_BINARY: return 4;
     case TIDE_INT64:
     case TIDE_FLOAT64:
-    case TIDE_TIMESTAMP: return 8;
+    case TIDE_TIMESTAMP:
+    case TIDE_VECTOR: return 8; /* int64 offsets */
     case TIDE_DECIMAL: return 16;
     default: return 0;
     }
@@ -29,6 +30,12 @@ int32_t tide_type_width(int32_t type)
 static int is_varlen(int32_t type)
 {
     return type == TIDE_STRING || type == TIDE_BINARY;
+}
+
+/* Types whose values buffer holds length + 1 offsets. */
+static int has_offsets(int32_t type)
+{
+    return is_varlen(type) || type == TIDE_VECTOR;
 }
 
 tide_batch *tide_batch_new(int32_t num_columns)
@@ -77,6 +84,7 @@ void tide_batch_free(tide_batch *b)
 int tide_column_init(tide_batch *b, tide_column *col, const char *name, int32_t type,
                      int64_t capacity)
 {
+    if (type == TIDE_VECTOR) return tide_column_init_vector(b, col, name, 0, 0, capacity, capacity);
     int32_t width = tide_type_width(type);
     if (width == 0) return -1;
     if (capacity < INITIAL_ROWS) capacity = INITIAL_ROWS;
@@ -116,6 +124,25 @@ int tide_column_init_struct(tide_batch *b, tide_column *col, const char *name,
     return col->name && col->children ? 0 : -1;
 }
 
+int tide_column_init_vector(tide_batch *b, tide_column *col, const char *name, int32_t size,
+                            int32_t dense_mode, int64_t capacity, int64_t entries)
+{
+    if (size < 0 || dense_mode < 0 || dense_mode > 2) return -1;
+    if (capacity < INITIAL_ROWS) capacity = INITIAL_ROWS;
+    memset(col, 0, sizeof *col);
+    col->name = tide_arena_strdup(b->arena, name ? name : "");
+    col->type = TIDE_VECTOR;
+    col->scale = (int16_t)dense_mode;
+    col->vector_size = size;
+    col->capacity = capacity;
+    col->values = tide_arena_calloc(b->arena, ((size_t)capacity + 1) * sizeof(int64_t));
+    col->num_children = 2;
+    col->children = tide_arena_calloc(b->arena, 2 * sizeof(tide_column));
+    if (!col->name || !col->values || !col->children) return -1;
+    if (tide_column_init(b, &col->children[0], "indices", TIDE_INT32, entries) != 0) return -1;
+    return tide_column_init(b, &col->children[1], "values", TIDE_FLOAT64, entries);
+}
+
 static size_t bitmap_bytes(int64_t rows)
 {
     return (size_t)(rows + 7) / 8;
@@ -127,7 +154,7 @@ static int reserve_row(tide_batch *b, tide_column *col)
     if (col->type == TIDE_STRUCT || col->length < col->capacity) return 0;
     int64_t cap = col->capacity * 2;
     size_t width = (size_t)tide_type_width(col->type);
-    size_t extra = is_varlen(col->type) ? 1 : 0;
+    size_t extra = has_offsets(col->type) ? 1 : 0;
     void *values = tide_arena_realloc(b->arena, col->values, ((size_t)col->capacity + extra) * width,
                                       ((size_t)cap + extra) * width);
     if (!values) return -1;
@@ -182,7 +209,7 @@ int tide_column_append_fixed(tide_batch *b, tide_column *col, const void *value)
         col->length++;
         return 0;
     }
-    if (is_varlen(col->type) || reserve_row(b, col) != 0) return -1;
+    if (has_offsets(col->type) || reserve_row(b, col) != 0) return -1;
     size_t width = (size_t)tide_type_width(col->type);
     memcpy((char *)col->values + (size_t)col->length * width, value, width);
     mark_valid(col, col->length);
@@ -211,9 +238,29 @@ int tide_column_append_bytes(tide_batch *b, tide_column *col, const void *bytes,
     return 0;
 }
 
+int tide_column_append_vector(tide_batch *b, tide_column *col, int32_t nnz,
+                              const int32_t *indices, const double *values)
+{
+    if (col->type != TIDE_VECTOR || nnz < 0 || reserve_row(b, col) != 0) return -1;
+    for (int32_t k = 0; k < nnz; k++) {
+        if (indices[k] < 0 || indices[k] >= col->vector_size) return -1;
+        if (k > 0 && indices[k] <= indices[k - 1]) return -1;
+        if (tide_column_append_fixed(b, &col->children[0], &indices[k]) != 0 ||
+            tide_column_append_fixed(b, &col->children[1], &values[k]) != 0)
+            return -1;
+    }
+    int64_t *offsets = col->values;
+    offsets[col->length + 1] = col->children[0].length;
+    mark_valid(col, col->length);
+    col->length++;
+    return 0;
+}
+
 int tide_column_append_null(tide_batch *b, tide_column *col)
 {
-    if (col->type == TIDE_STRUCT) {
+    if (col->type == TIDE_VECTOR) {
+        if (tide_column_append_vector(b, col, 0, NULL, NULL) != 0) return -1;
+    } else if (col->type == TIDE_STRUCT) {
         for (int32_t i = 0; i < col->num_children; i++)
             if (tide_column_append_null(b, &col->children[i]) != 0) return -1;
         if (tide_column_append_fixed(b, col, NULL) != 0) return -1;

@@ -28,6 +28,7 @@ static const struct {
     PROBE_FIELD(tide_column, capacity),
     PROBE_FIELD(tide_column, data_capacity),
     PROBE_FIELD(tide_column, num_children),
+    PROBE_FIELD(tide_column, vector_size),
     PROBE_FIELD(tide_column, children),
     PROBE_SIZE(tide_batch),
     PROBE_FIELD(tide_batch, arena),

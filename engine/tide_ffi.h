@@ -36,6 +36,11 @@ size_t tide_arena_bytes(const tide_arena *arena);
  * two's complement integer scaled by 10^scale; struct has child columns
  * of the same length. validity is a bitmap (bit i of byte i/8 set = row i
  * is valid) or NULL when every row is valid.
+ * vector (Spark ML's VectorUDT) is int64 offsets (length + 1 of them) into
+ * two child columns of equal length, children[0] "indices" (int32,
+ * ascending within a row) and children[1] "values" (double); vector_size is
+ * every row's size; scale says how rows print: 0 sparse, 1 dense (a row
+ * holds all vector_size entries), 2 per row (dense when it holds them all).
  */
 typedef enum tide_type {
     TIDE_BOOL = 1,
@@ -47,7 +52,8 @@ typedef enum tide_type {
     TIDE_BINARY = 7,
     TIDE_TIMESTAMP = 8,
     TIDE_DECIMAL = 9,
-    TIDE_STRUCT = 10
+    TIDE_STRUCT = 10,
+    TIDE_VECTOR = 11
 } tide_type;
 
 typedef struct tide_column {
@@ -63,6 +69,7 @@ typedef struct tide_column {
     int64_t capacity;      /* rows the buffers can hold */
     int64_t data_capacity; /* bytes `data` can hold */
     int32_t num_children;
+    int32_t vector_size;   /* vector only */
     struct tide_column *children;
 } tide_column;
 
@@ -92,6 +99,13 @@ int tide_column_init_decimal(tide_batch *batch, tide_column *col, const char *na
                              int32_t precision, int32_t scale, int64_t capacity);
 int tide_column_init_struct(tide_batch *batch, tide_column *col, const char *name,
                             int32_t num_children);
+/* A vector column of vectors of `size`, room for `capacity` rows holding
+   `entries` index/value pairs in all; dense_mode as tide_column.scale. */
+int tide_column_init_vector(tide_batch *batch, tide_column *col, const char *name, int32_t size,
+                            int32_t dense_mode, int64_t capacity, int64_t entries);
+/* Appends one vector row of nnz entries (indices ascending, < size). */
+int tide_column_append_vector(tide_batch *batch, tide_column *col, int32_t nnz,
+                              const int32_t *indices, const double *values);
 /* Appends one row; these grow the buffers as needed. 0 on success. */
 int tide_column_append_null(tide_batch *batch, tide_column *col);
 int tide_column_append_bytes(tide_batch *batch, tide_column *col, const void *bytes,

@@ -73,6 +73,7 @@ local POINTER = {
   [ID.boolean] = "uint8_t*", [ID.int] = "int32_t*", [ID.long] = "int64_t*",
   [ID.float] = "float*", [ID.double] = "double*", [ID.string] = "int32_t*",
   [ID.binary] = "int32_t*", [ID.timestamp] = "int64_t*", [ID.decimal] = "uint8_t*",
+  [ID.vector] = "int64_t*",
 }
 local text_buf = ffi.new("char[48]")
 local TWO53 = 2 ^ 53
@@ -91,6 +92,22 @@ local function decimal_text(col, i)
   return ffi.string(text_buf, n)
 end
 
+-- Row i of a vector column as a tide.ml.linalg vector.
+local function vector_at(col, i)
+  local offsets = ffi.cast("int64_t*", col.values)
+  local first, last = tonumber(offsets[i]), tonumber(offsets[i + 1])
+  local idx = ffi.cast("int32_t*", col.children[0].values)
+  local vals = ffi.cast("double*", col.children[1].values)
+  local size = col.vector_size
+  local linalg = require("tide.ml.linalg")
+  local values = {}
+  for k = first, last - 1 do values[#values + 1] = vals[k] end
+  if col.scale == 1 or (col.scale == 2 and last - first == size and size > 0) then return linalg.dense(values) end
+  local indices = {}
+  for k = first, last - 1 do indices[#indices + 1] = idx[k] end
+  return linalg.sparse(size, indices, values)
+end
+
 -- The Lua value of row i (0-based) of a column: numbers for numeric types
 -- (int64 as a number when exact, else an int64 cdata), strings for string,
 -- binary and decimal (exact digits), microseconds for timestamps, Rows for
@@ -100,6 +117,7 @@ local function value_at(col, i)
   local id = col.type
   if id == ID.string or id == ID.binary then return bytes_at(col, i) end
   if id == ID.decimal then return decimal_text(col, i) end
+  if id == ID.vector then return vector_at(col, i) end
   if id == ID.struct then
     local names, values = {}, {}
     for k = 0, col.num_children - 1 do
@@ -229,6 +247,7 @@ local function cell_text(col, i)
     local n = C.tide_timestamp_format(ffi.cast("int64_t*", col.values)[i], text_buf)
     return ffi.string(text_buf, n)
   end
+  if id == ID.vector then return tostring(vector_at(col, i)) end
   if id == ID.struct then
     local parts = {}
     for k = 0, col.num_children - 1 do parts[k + 1] = cell_text(col.children[k], i) end
@@ -364,6 +383,27 @@ local function append(b, col, field, value, row)
   elseif id == ID.string or id == ID.binary then
     if type(value) ~= "string" then bad(field, row, value, "a string") end
     rc = C.tide_column_append_bytes(b, col, value, #value)
+  elseif id == ID.vector then
+    local linalg = require("tide.ml.linalg")
+    if not linalg.isVector(value) then
+      if type(value) ~= "table" then bad(field, row, value, "a vector") end
+      value = linalg.dense(value)
+    end
+    local mode = value.dense and 1 or 0
+    if col.length == col.null_count then -- the first vector sets the column's size
+      col.vector_size, col.scale = value.size, mode
+    elseif value.size ~= col.vector_size then
+      bad(field, row, value, ("a vector of size %d"):format(col.vector_size))
+    elseif mode ~= col.scale then
+      col.scale = 2
+    end
+    local n = value.dense and value.size or #value.indices
+    local idx, vals = ffi.new("int32_t[?]", n + 1), ffi.new("double[?]", n + 1)
+    for k = 1, n do
+      idx[k - 1] = value.dense and k - 1 or value.indices[k]
+      vals[k - 1] = value.values[k]
+    end
+    rc = C.tide_column_append_vector(b, col, n, idx, vals)
   elseif id == ID.decimal then
     local text = type(value) == "string" and value or tostring(value):gsub("ULL$", ""):gsub("LL$", "")
     if C.tide_decimal_parse(text, #text, t.scale, scratch16) ~= 0 then

@@ -24,7 +24,7 @@ end
 
 -- Column type ids, as in tide_ffi.h's enum tide_type.
 local ID = { boolean = 1, int = 2, long = 3, float = 4, double = 5, string = 6,
-             binary = 7, timestamp = 8, decimal = 9, struct = 10 }
+             binary = 7, timestamp = 8, decimal = 9, struct = 10, vector = 11 }
 M.ID = ID
 
 M.boolean = atomic(ID.boolean, "boolean", "boolean")
@@ -35,6 +35,8 @@ M.double = atomic(ID.double, "double", "double")
 M.string = atomic(ID.string, "string", "string")
 M.binary = atomic(ID.binary, "binary", "binary")
 M.timestamp = atomic(ID.timestamp, "timestamp", "timestamp")
+-- Spark ML's VectorUDT: feature vectors (tide.ml.linalg values in Lua).
+M.vector = atomic(ID.vector, "vector", "vector")
 M.integer = M.int
 
 function M.decimal(precision, scale)
@@ -118,6 +120,7 @@ local NAMES = {
   string = M.string, varchar = M.string, char = M.string, text = M.string,
   binary = M.binary, bytes = M.binary,
   timestamp = M.timestamp,
+  vector = M.vector,
 }
 
 local Parser = {}

@@ -5,7 +5,7 @@ local C = require("tide.ffi")
 
 local layout = {
   tide_column = { "name", "type", "precision", "scale", "length", "null_count", "validity", "values",
-                  "data", "capacity", "data_capacity", "num_children", "children" },
+                  "data", "capacity", "data_capacity", "num_children", "vector_size", "children" },
   tide_batch = { "arena", "num_rows", "num_columns", "columns", "parent", "refs" },
 }
 

@@ -1,0 +1,167 @@
+/*
+ * ffi/ml.h — the kernels of tide.ml (engine/ml_*.c): feature encoding into
+ * vector columns, scaling, hashing, logistic regression scoring, loss and
+ * gradient, FTRL updates and metrics. Each call covers a whole column or a
+ * range of rows. Errors return -1 (or NULL) with errbuf naming the row;
+ * callers add the column and the place.
+ * Part of the FFI declarations (see tide_ffi.h): plain C, no macros.
+ */
+#ifndef TIDE_FFI_ML_H
+#define TIDE_FFI_ML_H
+
+#include "tide_ffi.h"
+
+/* Spark's handleInvalid. */
+typedef enum tide_ml_invalid {
+    TIDE_ML_ERROR = 0,
+    TIDE_ML_SKIP = 1,
+    TIDE_ML_KEEP = 2
+} tide_ml_invalid;
+
+/* ---- ml_dict.c: StringIndexer ------------------------------------------ */
+
+/* Labels to indices (0, 1, ... in insertion order), with a count each. */
+typedef struct tide_ml_dict tide_ml_dict;
+
+tide_ml_dict *tide_ml_dict_new(void);
+void tide_ml_dict_free(tide_ml_dict *dict);
+int32_t tide_ml_dict_size(const tide_ml_dict *dict);
+/* The index of label, added with count 0 when new; -1 out of memory. */
+int32_t tide_ml_dict_add(tide_ml_dict *dict, const char *label, int32_t len);
+/* The index of label, or -1. */
+int32_t tide_ml_dict_find(const tide_ml_dict *dict, const char *label, int32_t len);
+const char *tide_ml_dict_label(const tide_ml_dict *dict, int32_t index, int32_t *len);
+int64_t tide_ml_dict_count(const tide_ml_dict *dict, int32_t index);
+/* Counts every non-null value of col (string, binary, boolean, int, long,
+   float, double; numbers as Spark casts them to string: "1", "1.0").
+   Returns the number of nulls, or -1 for an unsupported type. */
+int64_t tide_ml_dict_count_column(tide_ml_dict *dict, const tide_column *col, char *errbuf,
+                                  size_t errlen);
+/* A new dictionary of dict's labels and counts in StringIndexer's order:
+   0 frequencyDesc, 1 frequencyAsc (ties alphabetical), 2 alphabetDesc,
+   3 alphabetAsc. */
+tide_ml_dict *tide_ml_dict_sorted(const tide_ml_dict *dict, int32_t order);
+/* StringIndexerModel.transform: dst (a double column built in out's arena)
+   gets each row's label index. A null or unseen label is invalid: ERROR
+   fails naming the row and label, SKIP sets drop[row] = 1 (drop must then
+   hold input->length bytes), KEEP gives dict size. Returns the number of
+   invalid rows, or -1. */
+int64_t tide_ml_string_index(tide_batch *out, const tide_column *input, const tide_ml_dict *dict,
+                             int32_t handle_invalid, tide_column *dst, uint8_t *drop,
+                             char *errbuf, size_t errlen);
+
+/* ---- ml_vector.c: vector columns ---------------------------------------- */
+
+/* OneHotEncoderModel.transform of one column of category indices (double or
+   int): vectors of size num_categories + (KEEP ? 1 : 0) - (drop_last ? 1 : 0)
+   with a 1.0 at the category; the last category (when dropped) gives an
+   empty vector. A null, negative or out-of-range index is invalid: ERROR
+   fails, KEEP maps it to category num_categories. Returns the invalid
+   count, or -1. */
+int64_t tide_ml_one_hot(tide_batch *out, const tide_column *input, int32_t num_categories,
+                        int32_t drop_last, int32_t handle_invalid, tide_column *dst,
+                        char *errbuf, size_t errlen);
+/* VectorAssembler: numeric (boolean, int, long, float, double) and vector
+   columns concatenated into dst, zeros left out, each row stored dense or
+   sparse as Spark's Vector.compressed chooses. A null (or, for SKIP, NaN)
+   input is invalid: ERROR fails on nulls, SKIP sets drop[row], KEEP writes
+   NaN (a vector's whole width). Returns the invalid count, or -1. */
+int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int32_t num_inputs,
+                         int32_t handle_invalid, tide_column *dst, uint8_t *drop, char *errbuf,
+                         size_t errlen);
+/* Adds per-feature statistics of a vector column (nulls skipped) into
+   arrays of col->vector_size slots the caller initialised: nonzero counts,
+   sums, sums of squares (all weighted by weights[row] when not NULL), and
+   min/max of the non-zero values; *weight_sum and *weight_sq_sum get the
+   rows' total weight and squared weight. -1 on NaN-free misuse (bad
+   column). */
+int tide_ml_vector_stats(const tide_column *col, const double *weights, double *weight_sum,
+                         double *weight_sq_sum, double *nnz, double *sum, double *sumsq,
+                         double *min, double *max, char *errbuf, size_t errlen);
+/* out_j = (x_j - shift[j]) * mult[j] + add[j] for every feature as a dense
+   vector (MinMaxScaler, StandardScaler withMean); or, when dense_output is
+   0, x_j * mult[j] for the stored entries alone, keeping sparsity. */
+int tide_ml_scale_vectors(tide_batch *out, const tide_column *input, const double *shift,
+                          const double *mult, const double *add, int32_t dense_output,
+                          tide_column *dst, char *errbuf, size_t errlen);
+/* Spark's FeatureHasher: for a numeric input not categorical, index
+   murmur3("name") with the value; otherwise murmur3("name=value") with
+   1.0 (value as Spark's toString); index = nonNegativeMod(hash, n);
+   collisions add up; nulls are left out. */
+int tide_ml_feature_hash(tide_batch *out, const tide_column *const *inputs,
+                         const int32_t *categorical, int32_t num_inputs, int32_t num_features,
+                         tide_column *dst, char *errbuf, size_t errlen);
+/* MurmurHash3_x86_32 of bytes (Spark's hashUnsafeBytes2). */
+int32_t tide_ml_murmur3_32(const void *data, int32_t len, uint32_t seed);
+/* Every row of a numeric column as a double (NaN for nulls); -1 for other
+   types. */
+int tide_ml_column_doubles(const tide_column *col, double *out, char *errbuf, size_t errlen);
+/* Element `index` of every row of a vector column (NaN for nulls). */
+int tide_ml_vector_element(const tide_column *col, int32_t index, double *out, char *errbuf,
+                           size_t errlen);
+/* A new batch of in's rows whose drop[row] is 0, every column copied. */
+tide_batch *tide_ml_drop_rows(const tide_batch *in, const uint8_t *drop, char *errbuf,
+                              size_t errlen);
+
+/* ---- ml_logreg.c: logistic regression ------------------------------------ */
+
+/* Scores a vector column of vector_size == num_coef: margin m = intercept +
+   coef . x; raw (a vector column [-m, m]), prob (double, P(label = 1)) and
+   pred (double, 1 when prob > threshold) are filled when not NULL; a null
+   row gives nulls. */
+int tide_ml_lr_score(tide_batch *out, const tide_column *features, const double *coef,
+                     int32_t num_coef, double intercept, double threshold, tide_column *raw,
+                     tide_column *prob, tide_column *pred, char *errbuf, size_t errlen);
+/* Binary logistic loss of rows [begin, end): the sum of w * (log(1 + e^m)
+   - y m) with m = coef[num_coef] (when fit_intercept) + sum_j coef_j *
+   scale_j * x_j (scale NULL: 1); adds its gradient with respect to coef
+   (num_coef + fit_intercept slots) into grad and the rows' weight into
+   *weight_sum. Null feature rows are skipped. */
+double tide_ml_lr_loss_grad(const tide_column *features, const double *labels,
+                            const double *weights, int64_t begin, int64_t end, const double *coef,
+                            const double *scale, int32_t num_coef, int32_t fit_intercept,
+                            double *grad, double *weight_sum);
+/* tide_ml_lr_loss_grad over rows [0, rows) split among `threads` threads
+   (each with its own gradient, summed at the end); scale NULL. */
+double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *labels,
+                                     const double *weights, int64_t rows, const double *coef,
+                                     int32_t num_coef, int32_t fit_intercept, int32_t threads,
+                                     double *grad, double *weight_sum);
+/* The processors online, for sizing thread counts. */
+int32_t tide_ml_cpu_count(void);
+/* FTRL-Proximal (McMahan et al., 2013) over rows [begin, end) one by one:
+   z and n hold num_features + 1 slots (the last is the bias). Each row is
+   scored before it updates the state; returns the sum of those weighted
+   log losses (progressive validation) and adds the rows used to *rows. */
+double tide_ml_ftrl_update(const tide_column *features, const double *labels,
+                           const double *weights, int64_t begin, int64_t end, double *z,
+                           double *n, int32_t num_features, double alpha, double beta, double l1,
+                           double l2, int64_t *rows);
+/* The weights FTRL's state gives (count slots). */
+void tide_ml_ftrl_weights(const double *z, const double *n, int32_t count, double alpha,
+                          double beta, double l1, double l2, double *w);
+/* Areas under the ROC and precision-recall curves of scores against labels
+   (positive when > 0.5), weighted when weights is not NULL; equal scores
+   form one point, as Spark's BinaryClassificationMetrics without binning.
+   NaN scores are an error. */
+int tide_ml_binary_auc(const double *scores, const double *labels, const double *weights,
+                       int64_t n, double *roc, double *pr, char *errbuf, size_t errlen);
+
+/* ---- ml_io.c: model files ------------------------------------------------- */
+
+/* The labels of dict as bytes: per label a little-endian uint32 length and
+   its bytes. Returns the size; writes into buf only when cap suffices. */
+int64_t tide_ml_dict_encode(const tide_ml_dict *dict, uint8_t *buf, int64_t cap);
+/* A dictionary of tide_ml_dict_encode's bytes holding `expected` labels;
+   NULL with errbuf when the bytes are truncated, corrupt or repeat a
+   label. */
+tide_ml_dict *tide_ml_dict_decode(const uint8_t *buf, int64_t len, int32_t expected,
+                                  char *errbuf, size_t errlen);
+/* FNV-1a 64 of bytes, as 16 hex digits into hex (17 bytes). */
+void tide_ml_checksum(const void *data, int64_t len, char *hex);
+/* Removes path and everything under it (a missing path is fine). */
+int tide_ml_remove_tree(const char *path, char *errbuf, size_t errlen);
+/* Renames a file or directory. */
+int tide_ml_rename(const char *from, const char *to, char *errbuf, size_t errlen);
+
+#endif

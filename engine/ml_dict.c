@@ -1,0 +1,329 @@
+/*
+ * ml_dict.c — StringIndexer's dictionary: an open-addressing hash map from
+ * label bytes to a dense index (insertion order) with a count per label,
+ * the frequency count of a column for fit, Spark's label orders, and the
+ * index lookup of a whole column for transform. Numbers are indexed by
+ * their Spark string form, as StringIndexer casts them to string.
+ */
+#include "batch.h"
+#include "ffi/ml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tide_ml_dict {
+    char *bytes; /* labels back to back */
+    size_t bytes_len, bytes_cap;
+    int64_t *offsets; /* count + 1 */
+    int64_t *counts;
+    uint64_t *hashes;
+    int32_t count, capacity;
+    int32_t *slots; /* label index or -1; a power of two of them */
+    uint32_t mask;
+};
+
+static uint64_t hash_bytes(const char *s, int32_t len)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
+    for (int32_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 1099511628211ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+tide_ml_dict *tide_ml_dict_new(void)
+{
+    tide_ml_dict *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->mask = 63;
+    d->slots = malloc(64 * sizeof(int32_t));
+    d->offsets = calloc(1, sizeof(int64_t));
+    if (!d->slots || !d->offsets) {
+        tide_ml_dict_free(d);
+        return NULL;
+    }
+    memset(d->slots, 0xff, 64 * sizeof(int32_t));
+    return d;
+}
+
+void tide_ml_dict_free(tide_ml_dict *d)
+{
+    if (!d) return;
+    free(d->bytes);
+    free(d->offsets);
+    free(d->counts);
+    free(d->hashes);
+    free(d->slots);
+    free(d);
+}
+
+int32_t tide_ml_dict_size(const tide_ml_dict *d) { return d->count; }
+
+static int32_t lookup(const tide_ml_dict *d, const char *s, int32_t len, uint64_t h,
+                      uint32_t *slot_out)
+{
+    uint32_t slot = (uint32_t)h & d->mask;
+    for (;;) {
+        int32_t idx = d->slots[slot];
+        if (idx < 0) break;
+        if (d->hashes[idx] == h && d->offsets[idx + 1] - d->offsets[idx] == len &&
+            memcmp(d->bytes + d->offsets[idx], s, (size_t)len) == 0)
+            return idx;
+        slot = (slot + 1) & d->mask;
+    }
+    if (slot_out) *slot_out = slot;
+    return -1;
+}
+
+int32_t tide_ml_dict_find(const tide_ml_dict *d, const char *s, int32_t len)
+{
+    if (d->count == 0) return -1;
+    return lookup(d, s, len, hash_bytes(s, len), NULL);
+}
+
+static int grow_slots(tide_ml_dict *d)
+{
+    uint32_t n = (d->mask + 1) * 2;
+    int32_t *slots = malloc(n * sizeof(int32_t));
+    if (!slots) return -1;
+    memset(slots, 0xff, n * sizeof(int32_t));
+    for (int32_t i = 0; i < d->count; i++) {
+        uint32_t slot = (uint32_t)d->hashes[i] & (n - 1);
+        while (slots[slot] >= 0) slot = (slot + 1) & (n - 1);
+        slots[slot] = i;
+    }
+    free(d->slots);
+    d->slots = slots;
+    d->mask = n - 1;
+    return 0;
+}
+
+static int32_t add_hashed(tide_ml_dict *d, const char *s, int32_t len, uint64_t h)
+{
+    uint32_t slot = 0;
+    int32_t idx = d->count ? lookup(d, s, len, h, &slot) : -1;
+    if (idx >= 0) return idx;
+    if (d->count == 0) slot = (uint32_t)h & d->mask;
+    if (d->count == INT32_MAX - 1) return -1;
+    if (d->count == d->capacity) {
+        int32_t cap = d->capacity ? d->capacity * 2 : 64;
+        int64_t *offsets = realloc(d->offsets, ((size_t)cap + 1) * sizeof(int64_t));
+        if (!offsets) return -1;
+        d->offsets = offsets;
+        int64_t *counts = realloc(d->counts, (size_t)cap * sizeof(int64_t));
+        if (!counts) return -1;
+        d->counts = counts;
+        uint64_t *hashes = realloc(d->hashes, (size_t)cap * sizeof(uint64_t));
+        if (!hashes) return -1;
+        d->hashes = hashes;
+        d->capacity = cap;
+    }
+    if (d->bytes_len + (size_t)len > d->bytes_cap) {
+        size_t cap = d->bytes_cap ? d->bytes_cap * 2 : 1024;
+        while (cap < d->bytes_len + (size_t)len) cap *= 2;
+        char *bytes = realloc(d->bytes, cap);
+        if (!bytes) return -1;
+        d->bytes = bytes;
+        d->bytes_cap = cap;
+    }
+    if (len) memcpy(d->bytes + d->bytes_len, s, (size_t)len);
+    d->bytes_len += (size_t)len;
+    idx = d->count++;
+    d->offsets[idx + 1] = (int64_t)d->bytes_len;
+    d->counts[idx] = 0;
+    d->hashes[idx] = h;
+    d->slots[slot] = idx;
+    /* Keep the table at most half full, so probes stay short. */
+    if ((uint32_t)d->count * 2 > d->mask && grow_slots(d) != 0) return -1;
+    return idx;
+}
+
+int32_t tide_ml_dict_add(tide_ml_dict *d, const char *s, int32_t len)
+{
+    return add_hashed(d, s, len, hash_bytes(s, len));
+}
+
+const char *tide_ml_dict_label(const tide_ml_dict *d, int32_t index, int32_t *len)
+{
+    if (index < 0 || index >= d->count) return NULL;
+    *len = (int32_t)(d->offsets[index + 1] - d->offsets[index]);
+    return d->bytes ? d->bytes + d->offsets[index] : "";
+}
+
+int64_t tide_ml_dict_count(const tide_ml_dict *d, int32_t index)
+{
+    return index >= 0 && index < d->count ? d->counts[index] : 0;
+}
+
+/* The text StringIndexer indexes for row i of a non-string column (Spark's
+   cast to string); returns its length, or -1 for an unsupported type. */
+static int value_text(const tide_column *col, int64_t i, char *buf)
+{
+    switch (col->type) {
+    case TIDE_BOOL: return sprintf(buf, "%s", ((const uint8_t *)col->values)[i] ? "true" : "false");
+    case TIDE_INT32: return sprintf(buf, "%d", ((const int32_t *)col->values)[i]);
+    case TIDE_INT64: return sprintf(buf, "%lld", (long long)((const int64_t *)col->values)[i]);
+    case TIDE_FLOAT32: return tide_format_java_double(((const float *)col->values)[i], 1, buf);
+    case TIDE_FLOAT64: return tide_format_java_double(((const double *)col->values)[i], 0, buf);
+    default: return -1;
+    }
+}
+
+static int is_text(const tide_column *col)
+{
+    return col->type == TIDE_STRING || col->type == TIDE_BINARY;
+}
+
+static int check_indexable(const tide_column *col, char *errbuf, size_t errlen)
+{
+    switch (col->type) {
+    case TIDE_STRING:
+    case TIDE_BINARY:
+    case TIDE_BOOL:
+    case TIDE_INT32:
+    case TIDE_INT64:
+    case TIDE_FLOAT32:
+    case TIDE_FLOAT64: return 0;
+    default:
+        snprintf(errbuf, errlen,
+                 "StringIndexer takes string, boolean or numeric columns, not type %d",
+                 (int)col->type);
+        return -1;
+    }
+}
+
+/* Row i's label bytes: into buf for numbers. */
+static const char *label_of(const tide_column *col, int64_t i, char *buf, int32_t *len)
+{
+    if (is_text(col)) return tide_column_bytes(col, i, len);
+    *len = value_text(col, i, buf);
+    return buf;
+}
+
+int64_t tide_ml_dict_count_column(tide_ml_dict *d, const tide_column *col, char *errbuf,
+                                  size_t errlen)
+{
+    if (check_indexable(col, errbuf, errlen) != 0) return -1;
+    int64_t nulls = 0;
+    char buf[48];
+    for (int64_t i = 0; i < col->length; i++) {
+        if (!tide_column_is_valid(col, i)) {
+            nulls++;
+            continue;
+        }
+        int32_t len;
+        const char *s = label_of(col, i, buf, &len);
+        int32_t idx = tide_ml_dict_add(d, s, len);
+        if (idx < 0) {
+            snprintf(errbuf, errlen, "out of memory counting labels");
+            return -1;
+        }
+        d->counts[idx]++;
+    }
+    return nulls;
+}
+
+static int compare_labels(const tide_ml_dict *d, int32_t a, int32_t b)
+{
+    int64_t la = d->offsets[a + 1] - d->offsets[a], lb = d->offsets[b + 1] - d->offsets[b];
+    int c = memcmp(d->bytes + d->offsets[a], d->bytes + d->offsets[b],
+                   (size_t)(la < lb ? la : lb));
+    if (c) return c;
+    return la < lb ? -1 : la > lb;
+}
+
+/* qsort has no context argument: the dictionary and order of the sort in
+   progress. Sorting runs on one thread (fit). */
+static const tide_ml_dict *sort_dict;
+static int32_t sort_order;
+
+static int compare_order(const void *pa, const void *pb)
+{
+    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+    const tide_ml_dict *d = sort_dict;
+    switch (sort_order) {
+    case 0:
+        if (d->counts[a] != d->counts[b]) return d->counts[a] > d->counts[b] ? -1 : 1;
+        return compare_labels(d, a, b);
+    case 1:
+        if (d->counts[a] != d->counts[b]) return d->counts[a] < d->counts[b] ? -1 : 1;
+        return compare_labels(d, a, b);
+    case 2: return compare_labels(d, b, a);
+    default: return compare_labels(d, a, b);
+    }
+}
+
+tide_ml_dict *tide_ml_dict_sorted(const tide_ml_dict *d, int32_t order)
+{
+    if (order < 0 || order > 3) return NULL;
+    int32_t *perm = malloc(((size_t)d->count + 1) * sizeof(int32_t));
+    tide_ml_dict *out = tide_ml_dict_new();
+    if (!perm || !out) goto fail;
+    for (int32_t i = 0; i < d->count; i++) perm[i] = i;
+    sort_dict = d;
+    sort_order = order;
+    qsort(perm, (size_t)d->count, sizeof(int32_t), compare_order);
+    for (int32_t k = 0; k < d->count; k++) {
+        int32_t i = perm[k];
+        int32_t idx = add_hashed(out, d->bytes + d->offsets[i],
+                                 (int32_t)(d->offsets[i + 1] - d->offsets[i]), d->hashes[i]);
+        if (idx < 0) goto fail;
+        out->counts[idx] = d->counts[i];
+    }
+    free(perm);
+    return out;
+fail:
+    free(perm);
+    tide_ml_dict_free(out);
+    return NULL;
+}
+
+int64_t tide_ml_string_index(tide_batch *out, const tide_column *input, const tide_ml_dict *d,
+                             int32_t handle_invalid, tide_column *dst, uint8_t *drop,
+                             char *errbuf, size_t errlen)
+{
+    if (check_indexable(input, errbuf, errlen) != 0) return -1;
+    if (handle_invalid == TIDE_ML_SKIP && !drop) {
+        snprintf(errbuf, errlen, "handleInvalid=skip needs a drop mask");
+        return -1;
+    }
+    int64_t n = input->length;
+    if (tide_column_init(out, dst, dst->name, TIDE_FLOAT64, n) != 0) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    double *values = dst->values;
+    int64_t invalid = 0;
+    char buf[48];
+    for (int64_t i = 0; i < n; i++) {
+        int32_t idx = -1, len = 0;
+        const char *s = NULL;
+        if (tide_column_is_valid(input, i)) {
+            s = label_of(input, i, buf, &len);
+            idx = tide_ml_dict_find(d, s, len);
+        }
+        if (idx < 0) {
+            invalid++;
+            if (handle_invalid == TIDE_ML_ERROR) {
+                if (s)
+                    snprintf(errbuf, errlen,
+                             "row %lld: Unseen label: %.*s. To handle unseen labels, set Param "
+                             "handleInvalid to keep.",
+                             (long long)i, len > 200 ? 200 : len, s);
+                else
+                    snprintf(errbuf, errlen,
+                             "row %lld: StringIndexer encountered NULL value. To handle or skip "
+                             "NULLS, try setting StringIndexer.handleInvalid.",
+                             (long long)i);
+                return -1;
+            }
+            if (handle_invalid == TIDE_ML_SKIP) drop[i] = 1;
+            idx = d->count; /* keep: the extra "__unknown" index */
+        }
+        values[i] = (double)idx;
+    }
+    dst->length = n;
+    return invalid;
+}

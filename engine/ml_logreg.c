@@ -1,0 +1,332 @@
+/*
+ * ml_logreg.c — binary logistic regression over vector columns: scoring
+ * (margin, probability, prediction), the loss and gradient L-BFGS needs
+ * (over a range of rows, so callers may split the work), FTRL-Proximal
+ * updates for online learning, and the areas under the ROC and PR curves.
+ */
+#include "batch.h"
+#include "ffi/ml.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int check_features(const tide_column *f, int32_t num_coef, char *errbuf, size_t errlen)
+{
+    if (f->type != TIDE_VECTOR) {
+        snprintf(errbuf, errlen, "features column %s has type %d, not vector", f->name,
+                 (int)f->type);
+        return -1;
+    }
+    if (f->vector_size != num_coef) {
+        snprintf(errbuf, errlen, "features column %s holds vectors of size %d; the model has %d "
+                 "features", f->name, f->vector_size, num_coef);
+        return -1;
+    }
+    return 0;
+}
+
+static inline double row_dot(const tide_column *f, int64_t i, const double *coef,
+                             const double *scale)
+{
+    const int64_t *off = f->values;
+    const int32_t *ci = f->children[0].values;
+    const double *cv = f->children[1].values;
+    double m = 0.0;
+    if (scale)
+        for (int64_t e = off[i]; e < off[i + 1]; e++) m += coef[ci[e]] * scale[ci[e]] * cv[e];
+    else
+        for (int64_t e = off[i]; e < off[i + 1]; e++) m += coef[ci[e]] * cv[e];
+    return m;
+}
+
+static inline double sigmoid(double m)
+{
+    if (m >= 0) return 1.0 / (1.0 + exp(-m));
+    double e = exp(m);
+    return e / (1.0 + e);
+}
+
+/* log(1 + e^m), without overflow. */
+static inline double log1pexp(double m)
+{
+    return m > 0 ? m + log1p(exp(-m)) : log1p(exp(m));
+}
+
+int tide_ml_lr_score(tide_batch *out, const tide_column *features, const double *coef,
+                     int32_t num_coef, double intercept, double threshold, tide_column *raw,
+                     tide_column *prob, tide_column *pred, char *errbuf, size_t errlen)
+{
+    if (check_features(features, num_coef, errbuf, errlen) != 0) return -1;
+    int64_t n = features->length;
+    if ((raw && tide_column_init_vector(out, raw, raw->name, 2, 1, n, 2 * n) != 0) ||
+        (prob && tide_column_init(out, prob, prob->name, TIDE_FLOAT64, n) != 0) ||
+        (pred && tide_column_init(out, pred, pred->name, TIDE_FLOAT64, n) != 0)) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    double *pv = prob ? prob->values : NULL, *dv = pred ? pred->values : NULL;
+    int32_t *ri = raw ? raw->children[0].values : NULL;
+    double *rv = raw ? raw->children[1].values : NULL;
+    int64_t *ro = raw ? raw->values : NULL;
+    int64_t entries = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int valid = tide_column_is_valid(features, i);
+        double m = valid ? intercept + row_dot(features, i, coef, NULL) : 0.0;
+        double p = sigmoid(m);
+        if (pv) pv[i] = valid ? p : 0.0;
+        if (dv) dv[i] = p > threshold ? 1.0 : 0.0;
+        if (raw) {
+            if (valid) {
+                ri[entries] = 0;
+                rv[entries++] = -m;
+                ri[entries] = 1;
+                rv[entries++] = m;
+            }
+            ro[i + 1] = entries;
+        }
+        if (!valid) {
+            if (prob) tide_column_set_null(out, prob, i);
+            if (pred) tide_column_set_null(out, pred, i);
+            if (raw) tide_column_set_null(out, raw, i);
+        }
+    }
+    if (prob) prob->length = n;
+    if (pred) pred->length = n;
+    if (raw) {
+        raw->length = n;
+        raw->children[0].length = raw->children[1].length = entries;
+    }
+    return 0;
+}
+
+double tide_ml_lr_loss_grad(const tide_column *features, const double *labels,
+                            const double *weights, int64_t begin, int64_t end, const double *coef,
+                            const double *scale, int32_t num_coef, int32_t fit_intercept,
+                            double *grad, double *weight_sum)
+{
+    const int64_t *off = features->values;
+    const int32_t *ci = features->children[0].values;
+    const double *cv = features->children[1].values;
+    double intercept = fit_intercept ? coef[num_coef] : 0.0;
+    double loss = 0.0, wsum = 0.0, gb = 0.0;
+    for (int64_t i = begin; i < end; i++) {
+        if (!tide_column_is_valid(features, i)) continue;
+        double w = weights ? weights[i] : 1.0;
+        if (w == 0.0) continue;
+        double y = labels[i];
+        double m = intercept + row_dot(features, i, coef, scale);
+        loss += w * (log1pexp(m) - y * m);
+        double g = w * (sigmoid(m) - y);
+        if (scale)
+            for (int64_t e = off[i]; e < off[i + 1]; e++) grad[ci[e]] += g * cv[e] * scale[ci[e]];
+        else
+            for (int64_t e = off[i]; e < off[i + 1]; e++) grad[ci[e]] += g * cv[e];
+        gb += g;
+        wsum += w;
+    }
+    if (fit_intercept) grad[num_coef] += gb;
+    *weight_sum += wsum;
+    return loss;
+}
+
+typedef struct {
+    const tide_column *features;
+    const double *labels, *weights, *coef;
+    int64_t begin, end;
+    int32_t num_coef, fit_intercept;
+    double *grad;
+    double loss, weight_sum;
+} loss_chunk;
+
+static void *loss_chunk_run(void *arg)
+{
+    loss_chunk *c = arg;
+    c->loss = tide_ml_lr_loss_grad(c->features, c->labels, c->weights, c->begin, c->end, c->coef,
+                                   NULL, c->num_coef, c->fit_intercept, c->grad, &c->weight_sum);
+    return NULL;
+}
+
+int32_t tide_ml_cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int32_t)n;
+}
+
+double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *labels,
+                                     const double *weights, int64_t rows, const double *coef,
+                                     int32_t num_coef, int32_t fit_intercept, int32_t threads,
+                                     double *grad, double *weight_sum)
+{
+    /* Threads pay off only when each has enough rows to amortise its own
+       gradient buffer. */
+    if (threads > 1 && rows < (int64_t)threads * 20000) threads = (int32_t)(rows / 20000);
+    if (threads < 2)
+        return tide_ml_lr_loss_grad(features, labels, weights, 0, rows, coef, NULL, num_coef,
+                                    fit_intercept, grad, weight_sum);
+    if (threads > 16) threads = 16;
+    size_t dim = (size_t)num_coef + (fit_intercept ? 1 : 0);
+    loss_chunk chunks[16];
+    pthread_t ids[16];
+    int started[16] = {0};
+    for (int32_t t = 0; t < threads; t++) {
+        loss_chunk *c = &chunks[t];
+        memset(c, 0, sizeof *c);
+        c->features = features;
+        c->labels = labels;
+        c->weights = weights;
+        c->coef = coef;
+        c->num_coef = num_coef;
+        c->fit_intercept = fit_intercept;
+        c->begin = rows * t / threads;
+        c->end = rows * (t + 1) / threads;
+        /* Chunk 0 adds into the caller's gradient; the others into their own. */
+        c->grad = t == 0 ? grad : calloc(dim + 1, sizeof(double));
+        if (t > 0 && c->grad && pthread_create(&ids[t], NULL, loss_chunk_run, c) == 0)
+            started[t] = 1;
+    }
+    loss_chunk_run(&chunks[0]);
+    double loss = chunks[0].loss, wsum = chunks[0].weight_sum;
+    for (int32_t t = 1; t < threads; t++) {
+        loss_chunk *c = &chunks[t];
+        if (started[t]) pthread_join(ids[t], NULL);
+        else if (c->grad) loss_chunk_run(c); /* no thread: do the chunk here */
+        else {
+            /* No memory for a private gradient: add straight into grad. */
+            c->grad = grad;
+            loss_chunk_run(c);
+            c->grad = NULL;
+        }
+        if (c->grad) {
+            for (size_t j = 0; j < dim; j++) grad[j] += c->grad[j];
+            free(c->grad);
+        }
+        loss += c->loss;
+        wsum += c->weight_sum;
+    }
+    *weight_sum += wsum;
+    return loss;
+}
+
+/* FTRL's weight of one coordinate from its state. */
+static inline double ftrl_weight(double z, double n, double alpha, double beta, double l1,
+                                 double l2)
+{
+    if (fabs(z) <= l1) return 0.0;
+    double sign = z < 0 ? -1.0 : 1.0;
+    return -(z - sign * l1) / ((beta + sqrt(n)) / alpha + l2);
+}
+
+void tide_ml_ftrl_weights(const double *z, const double *n, int32_t count, double alpha,
+                          double beta, double l1, double l2, double *w)
+{
+    for (int32_t j = 0; j < count; j++) w[j] = ftrl_weight(z[j], n[j], alpha, beta, l1, l2);
+}
+
+static inline void ftrl_step(double *z, double *n, int32_t j, double g, double w, double alpha)
+{
+    double sigma = (sqrt(n[j] + g * g) - sqrt(n[j])) / alpha;
+    z[j] += g - sigma * w;
+    n[j] += g * g;
+}
+
+double tide_ml_ftrl_update(const tide_column *features, const double *labels,
+                           const double *weights, int64_t begin, int64_t end, double *z,
+                           double *n, int32_t num_features, double alpha, double beta, double l1,
+                           double l2, int64_t *rows)
+{
+    const int64_t *off = features->values;
+    const int32_t *ci = features->children[0].values;
+    const double *cv = features->children[1].values;
+    double loss = 0.0;
+    int32_t bias = num_features;
+    for (int64_t i = begin; i < end; i++) {
+        if (!tide_column_is_valid(features, i) || isnan(labels[i])) continue;
+        double sw = weights ? weights[i] : 1.0;
+        if (sw == 0.0) continue;
+        double wb = ftrl_weight(z[bias], n[bias], alpha, beta, l1, l2);
+        double m = wb;
+        for (int64_t e = off[i]; e < off[i + 1]; e++) {
+            int32_t j = ci[e];
+            m += ftrl_weight(z[j], n[j], alpha, beta, l1, l2) * cv[e];
+        }
+        double y = labels[i];
+        loss += sw * (log1pexp(m) - y * m);
+        double g = sw * (sigmoid(m) - y);
+        for (int64_t e = off[i]; e < off[i + 1]; e++) {
+            int32_t j = ci[e];
+            double w = ftrl_weight(z[j], n[j], alpha, beta, l1, l2);
+            ftrl_step(z, n, j, g * cv[e], w, alpha);
+        }
+        ftrl_step(z, n, bias, g, wb, alpha);
+        (*rows)++;
+    }
+    return loss;
+}
+
+/* ---- areas under curves ---------------------------------------------------------- */
+
+typedef struct {
+    double score, label, weight;
+} scored;
+
+static int by_score_desc(const void *pa, const void *pb)
+{
+    double a = ((const scored *)pa)->score, b = ((const scored *)pb)->score;
+    return a > b ? -1 : a < b;
+}
+
+int tide_ml_binary_auc(const double *scores, const double *labels, const double *weights,
+                       int64_t n, double *roc, double *pr, char *errbuf, size_t errlen)
+{
+    scored *rows = malloc(((size_t)n + 1) * sizeof *rows);
+    if (!rows) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    double pos = 0, neg = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (isnan(scores[i])) {
+            free(rows);
+            snprintf(errbuf, errlen, "row %lld: the score is NaN", (long long)i);
+            return -1;
+        }
+        rows[i].score = scores[i];
+        rows[i].label = labels[i] > 0.5 ? 1.0 : 0.0;
+        rows[i].weight = weights ? weights[i] : 1.0;
+        pos += rows[i].label * rows[i].weight;
+        neg += (1 - rows[i].label) * rows[i].weight;
+    }
+    qsort(rows, (size_t)n, sizeof *rows, by_score_desc);
+    /* Walk the thresholds from the highest score down; equal scores are
+       one point. ROC starts at (0,0); PR starts at (0, first precision),
+       as Spark's BinaryClassificationMetrics. */
+    double tp = 0, fp = 0, auc = 0, aupr = 0;
+    double prev_fpr = 0, prev_tpr = 0, prev_recall = 0, prev_precision = -1;
+    for (int64_t i = 0; i < n;) {
+        int64_t j = i;
+        while (j < n && rows[j].score == rows[i].score) {
+            tp += rows[j].label * rows[j].weight;
+            fp += (1 - rows[j].label) * rows[j].weight;
+            j++;
+        }
+        double tpr = pos > 0 ? tp / pos : 0, fpr = neg > 0 ? fp / neg : 0;
+        double precision = tp + fp > 0 ? tp / (tp + fp) : 1.0, recall = tpr;
+        auc += (fpr - prev_fpr) * (tpr + prev_tpr) / 2;
+        if (prev_precision < 0) prev_precision = precision;
+        aupr += (recall - prev_recall) * (precision + prev_precision) / 2;
+        prev_fpr = fpr;
+        prev_tpr = tpr;
+        prev_recall = recall;
+        prev_precision = precision;
+        i = j;
+    }
+    auc += (1 - prev_fpr) * (1 + prev_tpr) / 2;
+    free(rows);
+    *roc = auc;
+    *pr = aupr;
+    return 0;
+}

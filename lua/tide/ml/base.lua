@@ -1,0 +1,260 @@
+-- tide.ml.base — what every ML stage shares: Spark's Params (defaults,
+-- constructor tables, setX/getX), uids, and the plan operator that adds
+-- columns to a DataFrame (batch or streaming alike), with handleInvalid
+-- "skip" rows dropped, counted in ctx.dropped and warned about once per
+-- query.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local batchlib = require("tide.batch")
+local dataframe = require("tide.dataframe")
+
+local M = {}
+
+M.errbuf = ffi.new("char[1024]")
+M.errlen = 1024
+function M.lastError() return ffi.string(M.errbuf) end
+
+-- ---- uids ------------------------------------------------------------------------
+
+local uid_state = ffi.new("uint64_t[1]", 0x2545F4914F6CDD1DULL + math.floor(C.tide_now() * 1e6) % 1000003)
+function M.uid(prefix)
+  local x = uid_state[0]
+  x = bit.bxor(x, bit.rshift(x, 12)); x = bit.bxor(x, bit.lshift(x, 25)); x = bit.bxor(x, bit.rshift(x, 27))
+  uid_state[0] = x
+  return prefix .. "_" .. bit.tohex(tonumber(bit.rshift(x, 32) % 4294967296)) .. bit.tohex(tonumber(x % 65536), 4)
+end
+
+-- ---- Params ------------------------------------------------------------------------
+
+local REQUIRED = setmetatable({}, { __tostring = function() return "<required>" end })
+M.REQUIRED = REQUIRED
+local NONE = setmetatable({}, { __tostring = function() return "<none>" end })
+M.NONE = NONE
+
+local Params = {}
+M.Params = Params
+
+local function setter_name(p) return "set" .. p:sub(1, 1):upper() .. p:sub(2) end
+local function getter_name(p) return "get" .. p:sub(1, 1):upper() .. p:sub(2) end
+
+-- A stage class: name (Spark's simple name), sparkClass (the class its
+-- metadata names), params (name -> default; NONE for no default) and
+-- choices (name -> list of allowed values).
+function M.class(spec)
+  local cls = { _name = spec.name, _sparkClass = spec.sparkClass, _defaults = spec.params or {},
+                _choices = spec.choices or {}, _order = {} }
+  for k in pairs(cls._defaults) do cls._order[#cls._order + 1] = k end
+  table.sort(cls._order)
+  cls.__index = cls
+  cls.__tostring = function(self) return self.uid end
+  for name in pairs(cls._defaults) do
+    cls[setter_name(name)] = function(self, v) self:set(name, v); return self end
+    cls[getter_name(name)] = function(self) return self:getOrDefault(name) end
+  end
+  setmetatable(cls, { __index = Params, __call = function(c, args) return c.new(args) end })
+  cls.new = function(args)
+    local self = setmetatable({ uid = M.uid(spec.name), _set = {} }, cls)
+    if args ~= nil and type(args) ~= "table" then
+      error(("%s takes a table of parameters, e.g. %s{...}"):format(spec.name, spec.name), 3)
+    end
+    for k, v in pairs(args or {}) do
+      if k == "uid" then self.uid = v else self:set(k, v, 4) end
+    end
+    if cls._init then cls._init(self) end
+    return self
+  end
+  return cls
+end
+
+function Params:hasParam(name) return self._defaults[name] ~= nil end
+
+function Params:set(name, value, level)
+  level = level or 2
+  if self._defaults[name] == nil then
+    local known = table.concat(self._order, ", ")
+    error(("%s has no parameter %q (parameters: %s)"):format(self._name, tostring(name), known), level + 1)
+  end
+  local allowed = self._choices[name]
+  if allowed and value ~= nil then
+    local ok = false
+    for _, a in ipairs(allowed) do if a == value then ok = true end end
+    if not ok then
+      error(("%s: %s must be one of %s, not %q"):format(self._name, name,
+        table.concat(allowed, ", "), tostring(value)), level + 1)
+    end
+  end
+  self._set[name] = value
+  return self
+end
+
+function Params:isSet(name) return self._set[name] ~= nil end
+function Params:isDefined(name)
+  return self._set[name] ~= nil or (self._defaults[name] ~= NONE and self._defaults[name] ~= REQUIRED)
+end
+
+function Params:getOrDefault(name)
+  local v = self._set[name]
+  if v ~= nil then return v end
+  v = self._defaults[name]
+  if v == NONE or v == REQUIRED then return nil end
+  return v
+end
+
+-- The value of a parameter the stage cannot do without.
+function Params:need(name)
+  local v = self:getOrDefault(name)
+  if v == nil then error(("%s: parameter %s is not set"):format(self._name, name), 3) end
+  return v
+end
+
+-- Params set explicitly, and the defaults: Spark's paramMap/defaultParamMap.
+function Params:paramMaps()
+  local set, defaults = {}, {}
+  for _, k in ipairs(self._order) do
+    if self._set[k] ~= nil then set[k] = self._set[k] end
+    local d = self._defaults[k]
+    if d ~= NONE and d ~= REQUIRED then defaults[k] = d end
+  end
+  return set, defaults
+end
+
+function Params:explainParams()
+  local lines = {}
+  for _, k in ipairs(self._order) do
+    local d = self._defaults[k]
+    lines[#lines + 1] = ("%s: (default: %s, current: %s)"):format(k, tostring(d),
+      tostring(self._set[k] == nil and "unset" or self._set[k]))
+  end
+  return table.concat(lines, "\n")
+end
+
+-- A copy with the same uid and params, plus extra ones.
+function Params:copy(extra)
+  local c = setmetatable({}, getmetatable(self))
+  for k, v in pairs(self) do c[k] = v end
+  c._set = {}
+  for k, v in pairs(self._set) do c._set[k] = v end
+  for k, v in pairs(extra or {}) do c:set(k, v) end
+  return c
+end
+
+-- Copies the params both classes know from an estimator to its model.
+function M.inherit(model, estimator)
+  for k, v in pairs(estimator._set) do
+    if model._defaults[k] ~= nil then model._set[k] = v end
+  end
+  model.uid = estimator.uid
+  return model
+end
+
+-- ---- input and output columns ----------------------------------------------------------
+
+-- inputCol/outputCol or inputCols/outputCols as two lists.
+function M.columnPairs(stage)
+  local ins, outs = stage:getOrDefault("inputCols"), stage:getOrDefault("outputCols")
+  if ins then
+    outs = outs or {}
+    if #outs ~= #ins then
+      error(("%s: inputCols has %d columns and outputCols %d"):format(stage._name, #ins, #outs), 3)
+    end
+    return ins, outs
+  end
+  local i = stage:getOrDefault("inputCol")
+  if not i then error(stage._name .. ": set inputCol (or inputCols)", 3) end
+  return { i }, { stage:getOrDefault("outputCol") or (stage.uid .. "__output") }
+end
+
+function M.fieldOf(schema, name, who, level)
+  local idx = schema:fieldIndex(name)
+  if not idx then
+    error(("%s: no column %q among %s"):format(who, name, table.concat(schema:fieldNames(), ", ")), (level or 1) + 1)
+  end
+  return schema.fields[idx], idx
+end
+
+-- The index (0-based) of a column in a batch by name.
+function M.columnIndex(batch, name)
+  for i = 0, batch.num_columns - 1 do
+    if ffi.string(batch.columns[i].name) == name then return i end
+  end
+  error(("no column %q in the batch"):format(name), 2)
+end
+
+function M.column(batch, name) return batch.columns[M.columnIndex(batch, name)] end
+
+-- ---- the operator that adds columns -----------------------------------------------------
+
+-- df plus new columns. fields: T.field list of the new columns (names must
+-- be new, as in Spark). compute(input, out, first, ctx) fills out.columns
+-- [first ...] (their names are set) and may return a uint8_t drop mask of
+-- input:count() bytes (handleInvalid = "skip"); what tells the warning
+-- what was dropped.
+function M.addColumns(df, stage, fields, compute, what)
+  local T = require("tide.types")
+  local schema = df._plan.schema
+  local all = {}
+  for i, f in ipairs(schema.fields) do all[i] = f end
+  for _, f in ipairs(fields) do
+    if schema:fieldIndex(f.name) then
+      error(("%s: Output column %s already exists."):format(stage._name, f.name), 3)
+    end
+    all[#all + 1] = f
+  end
+  local out_schema = T.struct(all)
+  local names = {}
+  for i, f in ipairs(fields) do names[i] = f.name end
+  local op = {
+    kind = "ml",
+    stage = stage,
+    schema = out_schema,
+    apply = function(batch, ctx)
+      local n_in = batch.num_columns
+      local out = batchlib.wrap(C.tide_batch_derive(batch, n_in + #names))
+      for i = 0, n_in - 1 do out.columns[i] = batch.columns[i] end
+      for k, name in ipairs(names) do
+        out.columns[n_in + k - 1].name = C.tide_arena_strdup(out.arena, name)
+      end
+      local ok, drop = pcall(compute, batch, out, n_in, ctx)
+      if not ok then error(("%s: %s"):format(stage.uid, tostring(drop)), 0) end
+      out.num_rows = batch.num_rows
+      if drop then
+        local rows = batch:count()
+        local dropped = 0
+        for i = 0, rows - 1 do dropped = dropped + drop[i] end
+        if dropped > 0 then
+          out = batchlib.wrap(C.tide_ml_drop_rows(out, drop, M.errbuf, M.errlen), M.lastError())
+          if ctx then
+            ctx.dropped = (ctx.dropped or 0) + dropped
+            local state = ctx.state or {}
+            if not state.mlWarned then
+              state.mlWarned = true
+              io.stderr:write(("tide: warning: %s (handleInvalid=\"skip\") dropped %d of %d rows with %s; "
+                .. "dropped rows count in numDroppedRows (warned once per query)\n"):format(
+                stage.uid, dropped, rows, what or "invalid values"))
+            end
+          end
+        end
+      end
+      return out
+    end,
+  }
+  op.child = df._plan
+  return dataframe.new(df._session, op, df._streaming)
+end
+
+-- The whole DataFrame as one batch (fit needs all rows).
+function M.materialize(df)
+  if batchlib.isBatch(df) then return df end
+  if df._streaming then error("fit needs a batch DataFrame, not a streaming one", 3) end
+  return df:toBatch()
+end
+
+-- A DataFrame over a batch in memory; schema (df.schema) keeps the ML
+-- metadata of its fields (category counts, vector sizes).
+function M.frame(session, batch, schema)
+  local df = require("tide.session").localFrame(session or require("tide.session").session(), batch)
+  if schema then df._plan.schema = schema end
+  return df
+end
+
+return M

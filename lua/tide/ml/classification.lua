@@ -1,0 +1,342 @@
+-- tide.ml.classification — binary logistic regression, as Spark ML's:
+-- LogisticRegression (L-BFGS, OWL-QN with an L1 share) fit over a vector
+-- column with the loss and gradient computed in C, its model's scoring as
+-- one kernel per batch, and OnlineLogisticRegression, an FTRL-Proximal
+-- learner that learns batch by batch (partialFit inside foreachBatch).
+--
+-- Output columns: rawPrediction (vector [-m, m], Spark's), probability (a
+-- double: P(label = 1), where Spark gives a vector), prediction (double).
+-- Setting an output column to "" leaves it out, as in Spark.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local base = require("tide.ml.base")
+local feature = require("tide.ml.feature")
+local optim = require("tide.ml.optim")
+local linalg = require("tide.ml.linalg")
+
+local M = {}
+local NONE = base.NONE
+local errbuf, errlen = base.errbuf, base.errlen
+
+local function new(n) return ffi.new("double[?]", math.max(n, 1)) end
+
+local function check(rc, who)
+  if rc < 0 then error(who .. ": " .. base.lastError(), 0) end
+  return rc
+end
+
+local OUTPUT_PARAMS = { featuresCol = "features", labelCol = "label", predictionCol = "prediction",
+  probabilityCol = "probability", rawPredictionCol = "rawPrediction", threshold = 0.5, weightCol = NONE }
+
+local function params(extra)
+  local p = {}
+  for k, v in pairs(OUTPUT_PARAMS) do p[k] = v end
+  for k, v in pairs(extra) do p[k] = v end
+  return p
+end
+
+-- The label column of a batch as doubles, checked to be 0 or 1.
+local function labels_of(batch, name, who)
+  local col = base.column(batch, name)
+  local n = tonumber(col.length)
+  local y = new(n)
+  check(C.tide_ml_column_doubles(col, y, errbuf, errlen), who .. ": label column " .. name)
+  for i = 0, n - 1 do
+    local v = y[i]
+    if v ~= 0 and v ~= 1 then
+      if v ~= v then error(("%s: label column %s, row %d: Labels MUST NOT be Null or NaN"):format(who, name, i), 0) end
+      error(("%s: label column %s, row %d: label %s; binary logistic regression needs labels 0 and 1"):format(
+        who, name, i, tostring(v)), 0)
+    end
+  end
+  return y, n
+end
+
+local function weights_of(batch, name, who)
+  if not name or name == "" then return nil end
+  local col = base.column(batch, name)
+  local w = new(tonumber(col.length))
+  check(C.tide_ml_column_doubles(col, w, errbuf, errlen), who .. ": weight column " .. name)
+  for i = 0, tonumber(col.length) - 1 do
+    if not (w[i] >= 0) then error(("%s: weight column %s, row %d: weights must be >= 0, not %s"):format(
+      who, name, i, tostring(w[i])), 0) end
+  end
+  return w
+end
+
+local function features_of(batch, name, who)
+  local col = base.column(batch, name)
+  if col.type ~= T.ID.vector then
+    error(("%s: features column %s must be a vector column"):format(who, name), 0)
+  end
+  return col
+end
+
+-- Adds the score columns to a DataFrame; coef() gives (double array,
+-- number of features, intercept) when a batch is scored, so an online
+-- model scores with its latest weights.
+local function score_transform(stage, df, coef)
+  local fc = stage:getOrDefault("featuresCol")
+  base.fieldOf(df.schema, fc, stage._name, 3)
+  local names = { raw = stage:getOrDefault("rawPredictionCol"), prob = stage:getOrDefault("probabilityCol"),
+                  pred = stage:getOrDefault("predictionCol") }
+  local fields, slots = {}, {}
+  for _, key in ipairs({ "raw", "prob", "pred" }) do
+    if names[key] and names[key] ~= "" then
+      fields[#fields + 1] = T.field(names[key], key == "raw" and T.vector or T.double, true)
+      slots[key] = #fields
+    end
+  end
+  local threshold = stage:getOrDefault("threshold")
+  return base.addColumns(df, stage, fields, function(input, out, first)
+    local w, n, b = coef()
+    local function slot(key) return slots[key] and out.columns[first + slots[key] - 1] or nil end
+    check(C.tide_ml_lr_score(out, base.column(input, fc), w, n, b, threshold, slot("raw"), slot("prob"),
+      slot("pred"), errbuf, errlen), "features column " .. fc)
+  end)
+end
+
+-- ---- LogisticRegression -------------------------------------------------------------------
+
+local LogisticRegression = base.class {
+  name = "LogisticRegression", sparkClass = "org.apache.spark.ml.classification.LogisticRegression",
+  params = params { maxIter = 100, regParam = 0.0, elasticNetParam = 0.0, tol = 1e-6, fitIntercept = true,
+                    standardization = true, family = "auto", aggregationDepth = 2 },
+  choices = { family = { "auto", "binomial" } },
+}
+M.LogisticRegression = LogisticRegression
+
+local LogisticRegressionModel = base.class {
+  name = "LogisticRegressionModel", sparkClass = "org.apache.spark.ml.classification.LogisticRegressionModel",
+  params = LogisticRegression._defaults, choices = LogisticRegression._choices,
+}
+M.LogisticRegressionModel = LogisticRegressionModel
+
+-- A model from coefficients (a Lua list) and an intercept.
+function LogisticRegressionModel.fromCoefficients(coefficients, intercept, params_table)
+  if type(coefficients) ~= "table" then error("fromCoefficients needs a list of numbers", 2) end
+  local model = LogisticRegressionModel.new(params_table)
+  model:_setCoefficients(feature.fromList(coefficients), #coefficients, intercept or 0)
+  return model
+end
+
+function LogisticRegressionModel:_setCoefficients(coef, n, intercept)
+  self._coef, self.numFeatures, self.intercept = coef, n, intercept
+  self.coefficients = linalg.dense(feature.toList(coef, n))
+  self.numClasses = 2
+end
+
+function LogisticRegression:fit(df)
+  local who = "LogisticRegression"
+  local batch = base.materialize(df)
+  local fcol = features_of(batch, self:getOrDefault("featuresCol"), who)
+  local y, rows = labels_of(batch, self:getOrDefault("labelCol"), who)
+  local w = weights_of(batch, self:getOrDefault("weightCol"), who)
+  local nf = fcol.vector_size
+  local fit_intercept = self:getOrDefault("fitIntercept")
+  local standardize = self:getOrDefault("standardization")
+  local reg, alpha = self:getOrDefault("regParam"), self:getOrDefault("elasticNetParam")
+  local l2, l1 = (1 - alpha) * reg, alpha * reg
+
+  local stats = feature.vectorStats(fcol, w)
+  local scale = new(nf)
+  for j = 0, nf - 1 do
+    local sd = math.sqrt(stats.variance[j])
+    scale[j] = sd > 0 and 1 / sd or 0
+  end
+  local pos, total = 0, 0
+  for i = 0, rows - 1 do
+    local wi = w and w[i] or 1
+    pos, total = pos + wi * y[i], total + wi
+  end
+  if total == 0 then error(who .. ": the training data has no rows (of weight > 0)", 2) end
+
+  local model = base.inherit(LogisticRegressionModel.new(), self)
+  local dim = nf + (fit_intercept and 1 or 0)
+  local x = new(dim)
+  local history, iterations
+  if fit_intercept and (pos == 0 or pos == total) then
+    -- One class only: Spark's answer, zero coefficients and an infinite intercept.
+    io.stderr:write(("tide: warning: LogisticRegression: all labels are %d; the intercept is %s\n"):format(
+      pos == 0 and 0 or 1, pos == 0 and "-Infinity" or "Infinity"))
+    x[nf] = pos == 0 and -math.huge or math.huge
+    history, iterations = { 0 }, 0
+  else
+    if fit_intercept then x[nf] = math.log(pos / (total - pos)) end
+    local wsum = ffi.new("double[1]")
+    local threads = C.tide_ml_cpu_count()
+    -- The kernel works on the original scale: w_j = beta_j * scale_j, and
+    -- the gradient with respect to beta_j is scale_j times w_j's.
+    local orig = new(dim)
+    local function fg(coef, grad)
+      ffi.fill(grad, dim * 8)
+      for j = 0, nf - 1 do orig[j] = coef[j] * scale[j] end
+      if fit_intercept then orig[nf] = coef[nf] end
+      wsum[0] = 0
+      local loss = C.tide_ml_lr_loss_grad_parallel(fcol, y, w, rows, orig, nf, fit_intercept and 1 or 0, threads,
+        grad, wsum)
+      local W = wsum[0]
+      local f = loss / W
+      for j = 0, nf - 1 do grad[j] = grad[j] * scale[j] / W end
+      if fit_intercept then grad[nf] = grad[nf] / W end
+      if l2 > 0 then
+        for j = 0, nf - 1 do
+          local c = coef[j]
+          local pen = standardize and 1 or scale[j] * scale[j]
+          f = f + 0.5 * l2 * c * c * pen
+          grad[j] = grad[j] + l2 * c * pen
+        end
+      end
+      return f
+    end
+    local l1w
+    if l1 > 0 then
+      l1w = new(dim)
+      for j = 0, nf - 1 do l1w[j] = standardize and l1 or l1 * scale[j] end
+    end
+    x, history, iterations = optim.minimize(fg, x, dim, { maxIter = self:getOrDefault("maxIter"),
+      tol = self:getOrDefault("tol"), l1 = l1w })
+  end
+  local coef = new(nf)
+  for j = 0, nf - 1 do coef[j] = x[j] * scale[j] end
+  model:_setCoefficients(coef, nf, fit_intercept and x[nf] or 0)
+  model.summary = { objectiveHistory = history, totalIterations = iterations }
+  model.hasSummary = true
+  return model
+end
+
+function LogisticRegressionModel:transform(df)
+  return score_transform(self, df, function() return self._coef, self.numFeatures, self.intercept end)
+end
+
+function LogisticRegressionModel:setThreshold(t) self:set("threshold", t); return self end
+
+local function number_json(x)
+  if x == math.huge then return "Infinity" elseif x == -math.huge then return "-Infinity" end
+  return x
+end
+local function json_number(x)
+  if x == "Infinity" then return math.huge elseif x == "-Infinity" then return -math.huge end
+  return x
+end
+
+function LogisticRegressionModel:_writeData(w)
+  w:bytes("coefficients.f64", ffi.string(self._coef, self.numFeatures * 8))
+  w:json("data.json", { numClasses = 2, numFeatures = self.numFeatures, intercept = number_json(self.intercept),
+    objectiveHistory = self.summary and self.summary.objectiveHistory or nil })
+end
+
+function LogisticRegressionModel:_readData(r)
+  local d = r:json("data.json")
+  local n = d.numFeatures
+  if type(n) ~= "number" or n < 0 then r:fail("data.json", "numFeatures is missing or not a count") end
+  local bytes = r:bytes("coefficients.f64")
+  if #bytes ~= n * 8 then
+    r:fail("coefficients.f64", ("holds %d bytes; %d features need %d"):format(#bytes, n, n * 8))
+  end
+  local coef = new(n)
+  ffi.copy(coef, bytes, n * 8)
+  local intercept = json_number(d.intercept)
+  if type(intercept) ~= "number" then r:fail("data.json", "intercept is not a number") end
+  self:_setCoefficients(coef, n, intercept)
+end
+
+-- ---- OnlineLogisticRegression (FTRL-Proximal) -----------------------------------------------
+
+local Online = base.class {
+  name = "OnlineLogisticRegression", sparkClass = "tide.ml.OnlineLogisticRegression",
+  params = params { numFeatures = 262144, alpha = 0.1, beta = 1.0, l1 = 1.0, l2 = 1.0 },
+}
+M.OnlineLogisticRegression = Online
+M.FTRL = Online
+
+function Online:_init()
+  self.lossHistory = {}
+  self.rowsSeen = 0
+end
+
+function Online:_state()
+  if not self._z then
+    local n = self:getOrDefault("numFeatures")
+    self._z, self._n, self._w = new(n + 1), new(n + 1), new(n + 1)
+    self._size = n
+  end
+  return self._z, self._n
+end
+
+-- Learns from every row of df (a batch DataFrame, e.g. foreachBatch's, or
+-- a batch); each row is scored before it updates the weights, and the
+-- mean of those log losses is appended to lossHistory (progressive
+-- validation). Returns self.
+function Online:partialFit(df)
+  local who = "OnlineLogisticRegression"
+  local batch = base.materialize(df)
+  local z, n = self:_state()
+  local fcol = features_of(batch, self:getOrDefault("featuresCol"), who)
+  if fcol.vector_size ~= self._size then
+    error(("%s: features hold vectors of size %d; numFeatures is %d"):format(who, fcol.vector_size, self._size), 2)
+  end
+  local y, rows = labels_of(batch, self:getOrDefault("labelCol"), who)
+  local w = weights_of(batch, self:getOrDefault("weightCol"), who)
+  local used = ffi.new("int64_t[1]")
+  local loss = C.tide_ml_ftrl_update(fcol, y, w, 0, rows, z, n, self._size, self:getOrDefault("alpha"),
+    self:getOrDefault("beta"), self:getOrDefault("l1"), self:getOrDefault("l2"), used)
+  local k = tonumber(used[0])
+  if k > 0 then self.lossHistory[#self.lossHistory + 1] = loss / k end
+  self.rowsSeen = self.rowsSeen + k
+  self._dirty = true
+  return self
+end
+
+function Online:_weights()
+  self:_state()
+  if self._dirty ~= false then
+    C.tide_ml_ftrl_weights(self._z, self._n, self._size + 1, self:getOrDefault("alpha"), self:getOrDefault("beta"),
+      self:getOrDefault("l1"), self:getOrDefault("l2"), self._w)
+    self._dirty = false
+  end
+  return self._w, self._size, self._w[self._size]
+end
+
+-- Scores with the weights learnt so far when each batch runs.
+function Online:transform(df)
+  return score_transform(self, df, function() return self:_weights() end)
+end
+
+-- The current weights as a LogisticRegressionModel.
+function Online:model()
+  local w, n, b = self:_weights()
+  local coef = new(n)
+  ffi.copy(coef, w, n * 8)
+  local model = LogisticRegressionModel.new()
+  for k, v in pairs(self._set) do if model._defaults[k] ~= nil then model._set[k] = v end end
+  model:_setCoefficients(coef, n, b)
+  return model
+end
+
+function Online:_writeData(wr)
+  self:_state()
+  wr:bytes("z.f64", ffi.string(self._z, (self._size + 1) * 8))
+  wr:bytes("n.f64", ffi.string(self._n, (self._size + 1) * 8))
+  wr:json("data.json", { numFeatures = self._size, rowsSeen = self.rowsSeen, lossHistory = self.lossHistory })
+end
+
+function Online:_readData(r)
+  local d = r:json("data.json")
+  self:set("numFeatures", d.numFeatures)
+  self._z = nil
+  local z, n = self:_state()
+  for _, pair in ipairs({ { "z.f64", z }, { "n.f64", n } }) do
+    local bytes = r:bytes(pair[1])
+    if #bytes ~= (self._size + 1) * 8 then
+      r:fail(pair[1], ("holds %d bytes, not %d"):format(#bytes, (self._size + 1) * 8))
+    end
+    ffi.copy(pair[2], bytes, #bytes)
+  end
+  self.rowsSeen = d.rowsSeen or 0
+  self.lossHistory = { unpack(d.lossHistory or {}) }
+  self._dirty = true
+end
+
+return M

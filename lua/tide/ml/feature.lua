@@ -1,0 +1,447 @@
+-- tide.ml.feature — Spark ML's feature stages over vector columns:
+-- StringIndexer, OneHotEncoder, VectorAssembler, MinMaxScaler,
+-- StandardScaler, FeatureHasher. Fit reads the whole DataFrame; transform
+-- adds one plan operator (one C kernel per column per batch), so a model
+-- applies to batch and streaming DataFrames alike.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local base = require("tide.ml.base")
+
+local M = {}
+local NONE = base.NONE
+local INVALID = { error = 0, skip = 1, keep = 2 }
+local errbuf, errlen = base.errbuf, base.errlen
+
+local function check(rc, who)
+  if rc < 0 then error(who .. ": " .. base.lastError(), 0) end
+  return rc
+end
+
+local function double_array(n) return ffi.new("double[?]", math.max(n, 1)) end
+
+-- ---- StringIndexer ---------------------------------------------------------------
+
+local ORDERS = { frequencyDesc = 0, frequencyAsc = 1, alphabetDesc = 2, alphabetAsc = 3 }
+
+local StringIndexer = base.class {
+  name = "StringIndexer", sparkClass = "org.apache.spark.ml.feature.StringIndexer",
+  params = { inputCol = NONE, outputCol = NONE, inputCols = NONE, outputCols = NONE,
+             handleInvalid = "error", stringOrderType = "frequencyDesc" },
+  choices = { handleInvalid = { "error", "skip", "keep" },
+              stringOrderType = { "frequencyDesc", "frequencyAsc", "alphabetDesc", "alphabetAsc" } },
+}
+M.StringIndexer = StringIndexer
+
+local StringIndexerModel = base.class {
+  name = "StringIndexerModel", sparkClass = "org.apache.spark.ml.feature.StringIndexerModel",
+  params = { inputCol = NONE, outputCol = NONE, inputCols = NONE, outputCols = NONE,
+             handleInvalid = "error", stringOrderType = "frequencyDesc" },
+  choices = StringIndexer._choices,
+}
+M.StringIndexerModel = StringIndexerModel
+
+local function new_dict(ptr)
+  if ptr == nil then error("out of memory building a label dictionary", 2) end
+  return ffi.gc(ptr, C.tide_ml_dict_free)
+end
+
+function StringIndexer:fit(df)
+  local ins = base.columnPairs(self)
+  local batch = base.materialize(df)
+  local order = ORDERS[self:getOrDefault("stringOrderType")]
+  local dicts = {}
+  for k, name in ipairs(ins) do
+    local counts = new_dict(C.tide_ml_dict_new())
+    check(tonumber(C.tide_ml_dict_count_column(counts, base.column(batch, name), errbuf, errlen)),
+      "StringIndexer: column " .. name)
+    dicts[k] = new_dict(C.tide_ml_dict_sorted(counts, order))
+  end
+  local model = base.inherit(StringIndexerModel.new(), self)
+  model.dicts = dicts
+  return model
+end
+
+-- A model from label lists: StringIndexerModel.from_labels({"a", "b"}, {inputCol=...}).
+function StringIndexerModel.from_labels(labels, params)
+  return StringIndexerModel.from_arrays_of_labels({ labels }, params)
+end
+
+function StringIndexerModel.from_arrays_of_labels(arrays, params)
+  local model = StringIndexerModel.new(params)
+  model.dicts = {}
+  for k, labels in ipairs(arrays) do
+    local d = new_dict(C.tide_ml_dict_new())
+    for i, s in ipairs(labels) do
+      if C.tide_ml_dict_add(d, s, #s) ~= i - 1 then error("labels must be distinct: " .. s, 2) end
+    end
+    model.dicts[k] = d
+  end
+  return model
+end
+
+local function dict_labels(d)
+  local out, len = {}, ffi.new("int32_t[1]")
+  for i = 0, C.tide_ml_dict_size(d) - 1 do
+    local p = C.tide_ml_dict_label(d, i, len)
+    out[i + 1] = ffi.string(p, len[0])
+  end
+  return out
+end
+
+function StringIndexerModel:labelsArray()
+  local out = {}
+  for k, d in ipairs(self.dicts) do out[k] = dict_labels(d) end
+  return out
+end
+
+function StringIndexerModel:labels() return dict_labels(self.dicts[1]) end
+
+function StringIndexerModel:transform(df)
+  local ins, outs = base.columnPairs(self)
+  local mode = INVALID[self:getOrDefault("handleInvalid")]
+  local fields = {}
+  for k, name in ipairs(ins) do
+    base.fieldOf(df.schema, name, self._name, 2)
+    local n = tonumber(C.tide_ml_dict_size(self.dicts[k])) + (mode == INVALID.keep and 1 or 0)
+    local f = T.field(outs[k], T.double, false)
+    f.ml = { nominal = true, numValues = n } -- Spark's NominalAttribute (with "__unknown" under keep)
+    fields[k] = f
+  end
+  local dicts = self.dicts
+  return base.addColumns(df, self, fields, function(input, out, first)
+    local drop
+    if mode == INVALID.skip then drop = ffi.new("uint8_t[?]", math.max(input:count(), 1)) end
+    for k, name in ipairs(ins) do
+      local rc = C.tide_ml_string_index(out, base.column(input, name), dicts[k], mode,
+        out.columns[first + k - 1], drop, errbuf, errlen)
+      check(tonumber(rc), "column " .. name)
+    end
+    return drop
+  end, "unseen or null labels in " .. table.concat(ins, ", "))
+end
+
+function StringIndexerModel:_writeData(w)
+  for k, d in ipairs(self.dicts) do
+    local size = tonumber(C.tide_ml_dict_encode(d, nil, 0))
+    local buf = ffi.new("uint8_t[?]", math.max(size, 1))
+    C.tide_ml_dict_encode(d, buf, size)
+    w:bytes(("labels_%d.bin"):format(k - 1), ffi.string(buf, size), { count = tonumber(C.tide_ml_dict_size(d)) })
+  end
+end
+
+function StringIndexerModel:_readData(r)
+  self.dicts = {}
+  local k = 0
+  while r:has(("labels_%d.bin"):format(k)) do
+    local name = ("labels_%d.bin"):format(k)
+    local bytes, info = r:bytes(name)
+    local d = C.tide_ml_dict_decode(bytes, #bytes, info.count, errbuf, errlen)
+    if d == nil then r:fail(name, base.lastError()) end
+    self.dicts[k + 1] = new_dict(d)
+    k = k + 1
+  end
+  if k == 0 then r:fail("labels_0.bin", "missing") end
+end
+
+-- ---- OneHotEncoder ------------------------------------------------------------------
+
+local OneHotEncoder = base.class {
+  name = "OneHotEncoder", sparkClass = "org.apache.spark.ml.feature.OneHotEncoder",
+  params = { inputCol = NONE, outputCol = NONE, inputCols = NONE, outputCols = NONE,
+             dropLast = true, handleInvalid = "error" },
+  choices = { handleInvalid = { "error", "keep" } },
+}
+M.OneHotEncoder = OneHotEncoder
+
+local OneHotEncoderModel = base.class {
+  name = "OneHotEncoderModel", sparkClass = "org.apache.spark.ml.feature.OneHotEncoderModel",
+  params = OneHotEncoder._defaults, choices = OneHotEncoder._choices,
+}
+M.OneHotEncoderModel = OneHotEncoderModel
+
+-- The number of categories of each input: the column's nominal metadata
+-- (what StringIndexer attaches) or else the largest value + 1, as Spark.
+function OneHotEncoder:fit(df)
+  local ins = base.columnPairs(self)
+  local sizes, missing = {}, false
+  local schema = df.schema or df:schema()
+  for k, name in ipairs(ins) do
+    local f = base.fieldOf(schema, name, self._name, 2)
+    if f.ml and f.ml.numValues then sizes[k] = f.ml.numValues else missing = true end
+  end
+  if missing then
+    local batch = base.materialize(df)
+    for k, name in ipairs(ins) do
+      if not sizes[k] then
+        local col = base.column(batch, name)
+        local n = tonumber(col.length)
+        local values = double_array(n)
+        check(C.tide_ml_column_doubles(col, values, errbuf, errlen), "OneHotEncoder: column " .. name)
+        local max = -1
+        for i = 0, n - 1 do
+          local v = values[i]
+          if v == v then
+            if v < 0 or v ~= math.floor(v) then
+              error(("OneHotEncoder: column %s, row %d: %s is not a category index (a whole number >= 0)"):format(
+                name, i, tostring(v)), 2)
+            end
+            if v > max then max = v end
+          end
+        end
+        sizes[k] = max + 1
+      end
+    end
+  end
+  local model = base.inherit(OneHotEncoderModel.new(), self)
+  model.categorySizes = sizes
+  return model
+end
+
+function OneHotEncoderModel:transform(df)
+  local ins, outs = base.columnPairs(self)
+  local mode = INVALID[self:getOrDefault("handleInvalid")]
+  local drop_last = self:getOrDefault("dropLast") and 1 or 0
+  local fields = {}
+  for k, name in ipairs(ins) do
+    base.fieldOf(df.schema, name, self._name, 2)
+    local f = T.field(outs[k], T.vector, false)
+    f.ml = { size = self.categorySizes[k] + (mode == INVALID.keep and 1 or 0) - drop_last }
+    fields[k] = f
+  end
+  local sizes = self.categorySizes
+  return base.addColumns(df, self, fields, function(input, out, first)
+    for k, name in ipairs(ins) do
+      check(tonumber(C.tide_ml_one_hot(out, base.column(input, name), sizes[k], drop_last, mode,
+        out.columns[first + k - 1], errbuf, errlen)), "column " .. name)
+    end
+  end)
+end
+
+function OneHotEncoderModel:_writeData(w) w:json("data.json", { categorySizes = self.categorySizes }) end
+function OneHotEncoderModel:_readData(r)
+  local d = r:json("data.json")
+  self.categorySizes = {}
+  for i, v in ipairs(d.categorySizes or {}) do self.categorySizes[i] = v end
+end
+
+-- ---- VectorAssembler ------------------------------------------------------------------
+
+local VectorAssembler = base.class {
+  name = "VectorAssembler", sparkClass = "org.apache.spark.ml.feature.VectorAssembler",
+  params = { inputCols = base.REQUIRED, outputCol = NONE, handleInvalid = "error" },
+  choices = { handleInvalid = { "error", "skip", "keep" } },
+}
+M.VectorAssembler = VectorAssembler
+
+function VectorAssembler:transform(df)
+  local ins = self:need("inputCols")
+  local out_name = self:getOrDefault("outputCol") or (self.uid .. "__output")
+  local mode = INVALID[self:getOrDefault("handleInvalid")]
+  local size = 0
+  for _, name in ipairs(ins) do
+    local f = base.fieldOf(df.schema, name, self._name, 2)
+    local id = f.dataType.id
+    if id == T.ID.vector then
+      size = size and f.ml and f.ml.size and size + f.ml.size or nil
+    elseif id == T.ID.boolean or id == T.ID.int or id == T.ID.long or id == T.ID.float or id == T.ID.double then
+      size = size and size + 1
+    else
+      error(("VectorAssembler: Data type %s of column %s is not supported."):format(
+        f.dataType:simpleString(), name), 2)
+    end
+  end
+  local field = T.field(out_name, T.vector, true)
+  field.ml = { size = size }
+  return base.addColumns(df, self, { field }, function(input, out, first)
+    local cols = ffi.new("const tide_column*[?]", #ins)
+    for k, name in ipairs(ins) do cols[k - 1] = base.column(input, name) end
+    local drop
+    if mode == INVALID.skip then drop = ffi.new("uint8_t[?]", math.max(input:count(), 1)) end
+    check(tonumber(C.tide_ml_assemble(out, cols, #ins, mode, out.columns[first], drop, errbuf, errlen)),
+      "VectorAssembler")
+    return drop
+  end, "null or NaN values in " .. table.concat(ins, ", "))
+end
+
+-- ---- statistics of a vector column ------------------------------------------------------
+
+-- Per-feature statistics over a vector column of a batch: size, count
+-- (weight sum), mean, unbiased variance, min and max (implicit zeros of
+-- sparse rows included), as Spark's Summarizer.
+function M.vectorStats(col, weights)
+  if col.type ~= T.ID.vector then error("statistics need a vector column", 2) end
+  local n = col.vector_size
+  local nnz, sum, sumsq = double_array(n), double_array(n), double_array(n)
+  local min, max = double_array(n), double_array(n)
+  for j = 0, n - 1 do min[j], max[j] = math.huge, -math.huge end
+  local ws, wsq = ffi.new("double[1]"), ffi.new("double[1]")
+  check(C.tide_ml_vector_stats(col, weights, ws, wsq, nnz, sum, sumsq, min, max, errbuf, errlen), "statistics")
+  local W, W2 = ws[0], wsq[0]
+  local st = { size = n, count = W, mean = double_array(n), variance = double_array(n),
+               min = double_array(n), max = double_array(n), numNonzeros = nnz }
+  for j = 0, n - 1 do
+    local mean = W > 0 and sum[j] / W or 0
+    st.mean[j] = mean
+    local denom = W - W2 / W
+    local var = W > 0 and denom > 0 and (sumsq[j] - mean * sum[j]) / denom or 0
+    st.variance[j] = var > 0 and var or 0
+    local lo, hi = min[j], max[j]
+    if nnz[j] < W then lo, hi = math.min(lo, 0), math.max(hi, 0) end
+    if W == 0 then lo, hi = 0, 0 end
+    st.min[j], st.max[j] = lo, hi
+  end
+  return st
+end
+
+local function to_list(arr, n)
+  local out = {}
+  for j = 0, n - 1 do out[j + 1] = arr[j] end
+  return out
+end
+
+local function from_list(list)
+  local arr = double_array(#list)
+  for j, v in ipairs(list) do arr[j - 1] = v end
+  return arr
+end
+
+local function scaled(stage, df, size_fn, kernel_args)
+  local in_name, out_name = stage:need("inputCol"), stage:getOrDefault("outputCol") or (stage.uid .. "__output")
+  base.fieldOf(df.schema, in_name, stage._name, 3)
+  local field = T.field(out_name, T.vector, true)
+  field.ml = { size = size_fn() }
+  return base.addColumns(df, stage, { field }, function(input, out, first)
+    local col = base.column(input, in_name)
+    local n = kernel_args.size
+    if col.type ~= T.ID.vector or col.vector_size ~= n then
+      error(("%s: column %s must hold vectors of size %d"):format(stage._name, in_name, n), 0)
+    end
+    check(C.tide_ml_scale_vectors(out, col, kernel_args.shift, kernel_args.mult, kernel_args.add,
+      kernel_args.dense, out.columns[first], errbuf, errlen), stage._name)
+  end)
+end
+
+-- ---- MinMaxScaler -----------------------------------------------------------------------
+
+local MinMaxScaler = base.class {
+  name = "MinMaxScaler", sparkClass = "org.apache.spark.ml.feature.MinMaxScaler",
+  params = { inputCol = base.REQUIRED, outputCol = NONE, min = 0.0, max = 1.0 },
+}
+M.MinMaxScaler = MinMaxScaler
+
+local MinMaxScalerModel = base.class {
+  name = "MinMaxScalerModel", sparkClass = "org.apache.spark.ml.feature.MinMaxScalerModel",
+  params = MinMaxScaler._defaults,
+}
+M.MinMaxScalerModel = MinMaxScalerModel
+
+function MinMaxScaler:fit(df)
+  local batch = base.materialize(df)
+  local st = M.vectorStats(base.column(batch, self:need("inputCol")))
+  if self:getOrDefault("min") >= self:getOrDefault("max") then
+    error("MinMaxScaler: min must be below max", 2)
+  end
+  local model = base.inherit(MinMaxScalerModel.new(), self)
+  model.originalMin, model.originalMax = to_list(st.min, st.size), to_list(st.max, st.size)
+  return model
+end
+
+function MinMaxScalerModel:transform(df)
+  local n = #self.originalMin
+  local lo, hi = self:getOrDefault("min"), self:getOrDefault("max")
+  local shift, mult, add = double_array(n), double_array(n), double_array(n)
+  for j = 0, n - 1 do
+    local range = self.originalMax[j + 1] - self.originalMin[j + 1]
+    shift[j] = self.originalMin[j + 1]
+    if range ~= 0 then
+      mult[j], add[j] = (hi - lo) / range, lo
+    else
+      mult[j], add[j] = 0, 0.5 * (hi - lo) + lo -- a constant feature maps to the middle, as Spark
+    end
+  end
+  return scaled(self, df, function() return n end, { size = n, shift = shift, mult = mult, add = add, dense = 1 })
+end
+
+function MinMaxScalerModel:_writeData(w)
+  w:json("data.json", { originalMin = self.originalMin, originalMax = self.originalMax })
+end
+function MinMaxScalerModel:_readData(r)
+  local d = r:json("data.json")
+  self.originalMin, self.originalMax = { unpack(d.originalMin) }, { unpack(d.originalMax) }
+  if #self.originalMin ~= #self.originalMax then r:fail("data.json", "originalMin and originalMax differ in length") end
+end
+
+-- ---- StandardScaler -----------------------------------------------------------------------
+
+local StandardScaler = base.class {
+  name = "StandardScaler", sparkClass = "org.apache.spark.ml.feature.StandardScaler",
+  params = { inputCol = base.REQUIRED, outputCol = NONE, withMean = false, withStd = true },
+}
+M.StandardScaler = StandardScaler
+
+local StandardScalerModel = base.class {
+  name = "StandardScalerModel", sparkClass = "org.apache.spark.ml.feature.StandardScalerModel",
+  params = StandardScaler._defaults,
+}
+M.StandardScalerModel = StandardScalerModel
+
+function StandardScaler:fit(df)
+  local batch = base.materialize(df)
+  local st = M.vectorStats(base.column(batch, self:need("inputCol")))
+  local model = base.inherit(StandardScalerModel.new(), self)
+  model.mean = to_list(st.mean, st.size)
+  model.std = {}
+  for j = 0, st.size - 1 do model.std[j + 1] = math.sqrt(st.variance[j]) end
+  return model
+end
+
+function StandardScalerModel:transform(df)
+  local n = #self.std
+  local with_mean, with_std = self:getOrDefault("withMean"), self:getOrDefault("withStd")
+  local shift, mult, add = double_array(n), double_array(n), double_array(n)
+  for j = 0, n - 1 do
+    local sd = self.std[j + 1]
+    shift[j] = with_mean and self.mean[j + 1] or 0
+    mult[j] = with_std and (sd ~= 0 and 1 / sd or 0) or 1
+  end
+  return scaled(self, df, function() return n end,
+    { size = n, shift = shift, mult = mult, add = add, dense = with_mean and 1 or 0 })
+end
+
+function StandardScalerModel:_writeData(w) w:json("data.json", { mean = self.mean, std = self.std }) end
+function StandardScalerModel:_readData(r)
+  local d = r:json("data.json")
+  self.mean, self.std = { unpack(d.mean) }, { unpack(d.std) }
+end
+
+-- ---- FeatureHasher ----------------------------------------------------------------------------
+
+local FeatureHasher = base.class {
+  name = "FeatureHasher", sparkClass = "org.apache.spark.ml.feature.FeatureHasher",
+  params = { inputCols = base.REQUIRED, outputCol = NONE, numFeatures = 262144, categoricalCols = NONE },
+}
+M.FeatureHasher = FeatureHasher
+
+function FeatureHasher:transform(df)
+  local ins = self:need("inputCols")
+  local n = self:getOrDefault("numFeatures")
+  local out_name = self:getOrDefault("outputCol") or (self.uid .. "__output")
+  local cat = {}
+  for _, c in ipairs(self:getOrDefault("categoricalCols") or {}) do cat[c] = true end
+  local flags = ffi.new("int32_t[?]", #ins)
+  for k, name in ipairs(ins) do
+    base.fieldOf(df.schema, name, self._name, 2)
+    flags[k - 1] = cat[name] and 1 or 0
+  end
+  local field = T.field(out_name, T.vector, true)
+  field.ml = { size = n }
+  return base.addColumns(df, self, { field }, function(input, out, first)
+    local cols = ffi.new("const tide_column*[?]", #ins)
+    for k, name in ipairs(ins) do cols[k - 1] = base.column(input, name) end
+    check(C.tide_ml_feature_hash(out, cols, flags, #ins, n, out.columns[first], errbuf, errlen), "FeatureHasher")
+  end)
+end
+
+M.fromList, M.toList = from_list, to_list
+return M

@@ -1,0 +1,43 @@
+-- tide.ml — Spark ML's pipeline API over tide's columnar batches:
+--
+--   local ml = tide.ml
+--   local stages = { ml.StringIndexer{inputCol = "site_id", outputCol = "site_idx", handleInvalid = "keep"},
+--                    ml.OneHotEncoder{inputCol = "site_idx", outputCol = "site_vec"},
+--                    ml.VectorAssembler{inputCols = {"site_vec", "hour"}, outputCol = "features"},
+--                    ml.LogisticRegression{maxIter = 10, regParam = 0.01} }
+--   local model = ml.Pipeline{stages = stages}:fit(train)
+--   model:transform(test)            -- a plan: batch or streaming alike
+--   model:write():overwrite():save("model/ctr")
+--   ml.PipelineModel.load("model/ctr")
+--
+-- Names follow pyspark.ml; submodules as Spark's packages (tide.ml.feature,
+-- tide.ml.classification, tide.ml.evaluation, tide.ml.linalg). See docs/ml.md.
+local feature = require("tide.ml.feature")
+local classification = require("tide.ml.classification")
+local evaluation = require("tide.ml.evaluation")
+local pipeline = require("tide.ml.pipeline")
+local persist = require("tide.ml.persist")
+local linalg = require("tide.ml.linalg")
+
+local M = {
+  feature = feature, classification = classification, evaluation = evaluation, linalg = linalg,
+  Vectors = linalg.Vectors,
+  Pipeline = pipeline.Pipeline, PipelineModel = pipeline.PipelineModel,
+}
+
+for _, mod in ipairs({ feature, classification, evaluation }) do
+  for name, v in pairs(mod) do
+    if type(v) == "table" and v._sparkClass then M[name] = v end
+  end
+end
+M.confusionMatrix = evaluation.confusionMatrix
+M.logLoss = evaluation.logLoss
+
+for _, cls in pairs(M) do
+  if type(cls) == "table" and cls._sparkClass then persist.register(cls) end
+end
+
+-- Loads any saved stage or model, whatever its class.
+function M.load(path) return persist.load(path) end
+
+return M

@@ -1,0 +1,200 @@
+-- Feature stages against hand-computed values and Spark's documented
+-- examples: StringIndexer, OneHotEncoder, VectorAssembler, MinMaxScaler,
+-- StandardScaler, FeatureHasher.
+local t = require("testing")
+local tide = require("tide")
+local ml = tide.ml
+local V = ml.Vectors
+local spark = tide.session()
+
+local function col(df, name)
+  local out = {}
+  for i, r in ipairs(df:collect()) do out[i] = r[name] end
+  return out
+end
+local function texts(list)
+  local out = {}
+  for i, v in ipairs(list) do out[i] = tostring(v) end
+  return out
+end
+
+local letters = spark:createDataFrame({ { "a" }, { "b" }, { "b" }, { "c" }, { "c" }, { "d" } }, "s string")
+
+t.test("StringIndexer orders by frequency, ties alphabetically (Spark's frequencyDesc)", function()
+  local model = ml.StringIndexer { inputCol = "s", outputCol = "i" }:fit(letters)
+  t.same_table(model:labels(), { "b", "c", "a", "d" })
+  t.same_table(col(model:transform(letters), "i"), { 2, 0, 0, 1, 1, 3 })
+  t.eq(model:transform(letters).schema:simpleString(), "struct<s:string,i:double>")
+end)
+
+t.test("StringIndexer's other orders", function()
+  local function labels(order)
+    return ml.StringIndexer { inputCol = "s", outputCol = "i", stringOrderType = order }:fit(letters):labels()
+  end
+  t.same_table(labels("frequencyAsc"), { "a", "d", "b", "c" })
+  t.same_table(labels("alphabetDesc"), { "d", "c", "b", "a" })
+  t.same_table(labels("alphabetAsc"), { "a", "b", "c", "d" })
+  t.raises(function() ml.StringIndexer { stringOrderType = "random" } end, "must be one of")
+end)
+
+t.test("StringIndexer indexes numbers by their string form", function()
+  local df = spark:createDataFrame({ { 10, 1.5 }, { 2, 1.5 }, { 10, 2.0 } }, "n int, x double")
+  local m = ml.StringIndexer { inputCols = { "n", "x" }, outputCols = { "ni", "xi" } }:fit(df)
+  t.same_table(m:labelsArray(), { { "10", "2" }, { "1.5", "2.0" } })
+  t.same_table(col(m:transform(df), "xi"), { 0, 0, 1 })
+end)
+
+local unseen = spark:createDataFrame({ { "a" }, { "z" }, { nil }, { "b" } }, "s string")
+
+t.test("handleInvalid: error names the unseen label", function()
+  local model = ml.StringIndexer { inputCol = "s", outputCol = "i" }:fit(letters)
+  local err = t.raises(function() model:transform(unseen):collect() end, "Unseen label: z")
+  t.ok(err:find("row 1", 1, true), "names the row: " .. err)
+end)
+
+t.test("handleInvalid: keep gives the unseen and null rows index numLabels", function()
+  local model = ml.StringIndexer { inputCol = "s", outputCol = "i", handleInvalid = "keep" }:fit(letters)
+  t.same_table(col(model:transform(unseen), "i"), { 2, 4, 4, 0 })
+  t.eq(model:transform(unseen).schema.fields[2].ml.numValues, 5)
+end)
+
+t.test("handleInvalid: skip drops the rows, counts them and warns", function()
+  local model = ml.StringIndexer { inputCol = "s", outputCol = "i", handleInvalid = "skip" }:fit(letters)
+  local warned = {}
+  local stderr = io.stderr
+  io.stderr = { write = function(_, ...) warned[#warned + 1] = table.concat({ ... }) end }
+  local ok, rows = pcall(function() return model:transform(unseen):collect() end)
+  io.stderr = stderr
+  t.ok(ok, tostring(rows))
+  t.eq(#rows, 2)
+  t.eq(rows[2].s, "b")
+  t.eq(#warned, 1)
+  t.ok(warned[1]:find("dropped 2 of 4 rows", 1, true), warned[1])
+end)
+
+t.test("OneHotEncoder: dropLast, sizes from the indexer's metadata", function()
+  local idx = ml.StringIndexer { inputCol = "s", outputCol = "i" }:fit(letters):transform(letters)
+  local enc = ml.OneHotEncoder { inputCol = "i", outputCol = "v" }:fit(idx)
+  t.same_table(enc.categorySizes, { 4 })
+  t.same_table(texts(col(enc:transform(idx), "v")),
+    { "(3,[2],[1.0])", "(3,[0],[1.0])", "(3,[0],[1.0])", "(3,[1],[1.0])", "(3,[1],[1.0])", "(3,[],[])" })
+  local full = ml.OneHotEncoder { inputCol = "i", outputCol = "v", dropLast = false }:fit(idx)
+  t.eq(tostring(col(full:transform(idx), "v")[6]), "(4,[3],[1.0])")
+end)
+
+t.test("OneHotEncoder after a keep indexer: unknown is the dropped last category", function()
+  local si = ml.StringIndexer { inputCol = "s", outputCol = "i", handleInvalid = "keep" }:fit(letters)
+  local enc = ml.OneHotEncoder { inputCol = "i", outputCol = "v" }:fit(si:transform(letters))
+  t.same_table(texts(col(enc:transform(si:transform(unseen)), "v")),
+    { "(4,[2],[1.0])", "(4,[],[])", "(4,[],[])", "(4,[0],[1.0])" })
+end)
+
+t.test("OneHotEncoder without metadata: max + 1 categories; invalid values", function()
+  local df = spark:createDataFrame({ { 0 }, { 2 }, { 1 } }, "c double")
+  local enc = ml.OneHotEncoder { inputCol = "c", outputCol = "v" }:fit(df)
+  t.same_table(enc.categorySizes, { 3 })
+  local bad = spark:createDataFrame({ { 5 } }, "c double")
+  t.raises(function() enc:transform(bad):collect() end, "Unseen value: 5")
+  t.raises(function() enc:transform(spark:createDataFrame({ { -1 } }, "c double")):collect() end, "Negative value")
+  enc:setHandleInvalid("keep")
+  t.eq(tostring(enc:transform(bad):collect()[1].v), "(3,[],[])") -- size 3 + 1 - 1; the invalid category is dropped
+  enc:setDropLast(false)
+  t.eq(tostring(enc:transform(bad):collect()[1].v), "(4,[3],[1.0])")
+end)
+
+t.test("VectorAssembler: Spark's example, and the sparse/dense choice", function()
+  local df = spark:createDataFrame({ { 0, 18, 1.0, V.dense { 0.0, 10.0, 0.5 }, 1.0 } },
+    "id int, hour int, mobile double, userFeatures vector, clicked double")
+  local out = ml.VectorAssembler { inputCols = { "hour", "mobile", "userFeatures" }, outputCol = "features" }
+    :transform(df)
+  t.eq(tostring(out:collect()[1].features), "[18.0,1.0,0.0,10.0,0.5]")
+  t.eq(out:collect()[1].features.size, 5)
+  local sparse = spark:createDataFrame({ { V.sparse(10, { 3 }, { 1 }), 0.0 }, { V.sparse(10, { 1, 2, 4, 5, 6, 7 }, { 1, 2, 3, 4, 5, 6 }), 7 } },
+    "v vector, x double")
+  local rows = ml.VectorAssembler { inputCols = { "v", "x" }, outputCol = "f" }:transform(sparse):collect()
+  t.eq(tostring(rows[1].f), "(11,[3],[1.0])") -- 1.5 * (nnz + 1) < size: sparse, as Vector.compressed
+  t.eq(tostring(rows[2].f), "[0.0,1.0,2.0,0.0,3.0,4.0,5.0,6.0,0.0,0.0,7.0]")
+end)
+
+t.test("VectorAssembler handleInvalid", function()
+  local df = spark:createDataFrame({ { 1.0, V.dense { 1, 2 } }, { nil, V.dense { 3, 4 } }, { 0 / 0, nil } },
+    "x double, v vector")
+  local asm = ml.VectorAssembler { inputCols = { "x", "v" }, outputCol = "f" }
+  t.raises(function() asm:transform(df):collect() end, "Encountered null")
+  asm:setHandleInvalid("keep")
+  t.same_table(texts(col(asm:transform(df), "f")), { "[1.0,1.0,2.0]", "[NaN,3.0,4.0]", "[NaN,NaN,NaN]" })
+  asm:setHandleInvalid("skip")
+  local stderr = io.stderr
+  io.stderr = { write = function() end }
+  local rows = asm:transform(df):collect()
+  io.stderr = stderr
+  t.eq(#rows, 1)
+end)
+
+t.test("MinMaxScaler: Spark's example; a constant feature maps to the middle", function()
+  local df = spark:createDataFrame({ { V.dense { 1.0, 0.1, -1.0, 5 } }, { V.dense { 2.0, 1.1, 1.0, 5 } },
+    { V.dense { 3.0, 10.1, 3.0, 5 } } }, "features vector")
+  local model = ml.MinMaxScaler { inputCol = "features", outputCol = "scaled" }:fit(df)
+  t.same_table(model.originalMin, { 1.0, 0.1, -1.0, 5 })
+  t.same_table(model.originalMax, { 3.0, 10.1, 3.0, 5 })
+  local want = { { 0, 0, 0, 0.5 }, { 0.5, 0.1, 0.5, 0.5 }, { 1, 1, 1, 0.5 } }
+  for i, v in ipairs(col(model:transform(df), "scaled")) do
+    for j, x in ipairs(v:toArray()) do
+      t.ok(math.abs(x - want[i][j]) < 1e-12, ("row %d feature %d: %s"):format(i, j, x))
+    end
+  end
+  local ranged = ml.MinMaxScaler { inputCol = "features", outputCol = "s", min = -1, max = 1 }:fit(df)
+  t.same_table(col(ranged:transform(df), "s")[3]:toArray(), { 1, 1, 1, 0 })
+end)
+
+t.test("MinMaxScaler counts a sparse vector's implicit zeros", function()
+  local df = spark:createDataFrame({ { V.sparse(2, { 0 }, { 4 }) }, { V.sparse(2, { 0, 1 }, { 2, 6 }) } }, "f vector")
+  local m = ml.MinMaxScaler { inputCol = "f", outputCol = "s" }:fit(df)
+  t.same_table(m.originalMin, { 2, 0 })
+  t.same_table(m.originalMax, { 4, 6 })
+end)
+
+t.test("StandardScaler: unit std by default (sparse stays sparse), withMean centres", function()
+  local df = spark:createDataFrame({ { V.sparse(2, { 1 }, { 3 }) }, { V.sparse(2, { 0 }, { 2 }) }, { V.dense { 4, 0 } } },
+    "f vector")
+  local m = ml.StandardScaler { inputCol = "f", outputCol = "s" }:fit(df)
+  t.same_table(m.mean, { 2, 1 })
+  t.eq(m.std[1], 2)
+  t.eq(m.std[2], math.sqrt(3))
+  local rows = col(m:transform(df), "s")
+  t.eq(tostring(rows[2]), "(2,[0],[1.0])")
+  local centred = ml.StandardScaler { inputCol = "f", outputCol = "s", withMean = true }:fit(df)
+  t.same_table(col(centred:transform(df), "s")[3]:toArray(), { 1, -1 / math.sqrt(3) })
+end)
+
+t.test("FeatureHasher matches Spark's documented indices", function()
+  local df = spark:createDataFrame({ { 2.0, true, "1", "foo" }, { 3.0, false, "2", "bar" } },
+    "real double, bool boolean, stringNum string, string string")
+  local h = ml.FeatureHasher { inputCols = { "real", "bool", "stringNum", "string" }, outputCol = "features" }
+  t.eq(tostring(h:transform(df):collect()[1].features),
+    "(262144,[174475,247670,257907,262126],[2.0,1.0,1.0,1.0])")
+  h:setCategoricalCols({ "real" })
+  t.eq(tostring(h:transform(df):collect()[1].features),
+    "(262144,[171257,247670,257907,262126],[1.0,1.0,1.0,1.0])")
+end)
+
+t.test("FeatureHasher: collisions add up, nulls are left out", function()
+  local df = spark:createDataFrame({ { 1.0, 2.0, nil } }, "a double, b double, s string")
+  local v = ml.FeatureHasher { inputCols = { "a", "b", "s" }, outputCol = "f", numFeatures = 1 }:transform(df)
+    :collect()[1].f
+  t.eq(tostring(v), "(1,[0],[3.0])")
+end)
+
+t.test("params: constructor tables, setters, getters and unknown names", function()
+  local si = ml.StringIndexer { inputCol = "a" }
+  t.eq(si:getHandleInvalid(), "error")
+  t.eq(si:setHandleInvalid("keep"):getHandleInvalid(), "keep")
+  t.raises(function() ml.StringIndexer { inputColumn = "a" } end, "no parameter \"inputColumn\"")
+  t.ok(si.uid:match("^StringIndexer_%x+$"), si.uid)
+  t.raises(function() ml.VectorAssembler { inputCols = { "nope" }, outputCol = "f" }:transform(letters) end,
+    "no column \"nope\"")
+  t.raises(function() ml.StringIndexer { inputCol = "s", outputCol = "s" }:fit(letters):transform(letters) end,
+    "Output column s already exists")
+end)
+
+t.run()

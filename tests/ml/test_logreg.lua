@@ -1,0 +1,243 @@
+-- Logistic regression: the L-BFGS/OWL-QN optimum against plain (proximal)
+-- gradient descent on the same objective, Spark's parameter semantics,
+-- scoring, evaluators, the seed's pipeline on generated click data, and
+-- the FTRL learner.
+local t = require("testing")
+local tide = require("tide")
+local ml = tide.ml
+local V = ml.Vectors
+local spark = tide.session()
+local data = dofile("tests/ml/ctr_data.lua")
+
+-- A small problem: three features of different scales, labels drawn from a
+-- known logistic model with a fixed generator.
+local state = 12345
+local function rand()
+  state = (1103515245 * state + 12345) % 2147483648
+  return state / 2147483648
+end
+local X, Y = {}, {}
+local rows = {}
+for i = 1, 300 do
+  local x = { rand() * 2 - 1, (rand() - 0.5) * 10, rand() < 0.3 and 1 or 0 }
+  local m = 0.5 + 1.5 * x[1] - 0.3 * x[2] + 1.0 * x[3]
+  local y = rand() < 1 / (1 + math.exp(-m)) and 1 or 0
+  X[i], Y[i] = x, y
+  rows[i] = { V.dense(x), y }
+end
+local small = spark:createDataFrame(rows, "features vector, label double")
+
+local function std_of(j)
+  local s, s2, n = 0, 0, #X
+  for i = 1, n do s, s2 = s + X[i][j], s2 + X[i][j] ^ 2 end
+  local mean = s / n
+  return math.sqrt((s2 - n * mean * mean) / (n - 1))
+end
+
+-- The objective Spark minimises, in original coordinates: mean log loss +
+-- regParam * ((1 - a)/2 * sum (w_j p_j)^2 + a * sum |w_j p_j|), where
+-- p_j = std_j under standardization, 1 otherwise.
+local function objective(w, b, reg, a, standardize)
+  local loss = 0
+  for i = 1, #X do
+    local m = b
+    for j = 1, 3 do m = m + w[j] * X[i][j] end
+    loss = loss + math.log(1 + math.exp(m)) - Y[i] * m
+  end
+  local pen = 0
+  for j = 1, 3 do
+    local p = standardize and std_of(j) or 1
+    pen = pen + (1 - a) / 2 * (w[j] * p) ^ 2 + a * math.abs(w[j] * p)
+  end
+  return loss / #X + reg * pen
+end
+
+-- Proximal gradient descent (ISTA) on the same objective: the reference.
+local function reference(reg, a, standardize)
+  local w, b = { 0, 0, 0 }, 0
+  local step = 0.02
+  for _ = 1, 60000 do
+    local g, gb = { 0, 0, 0 }, 0
+    for i = 1, #X do
+      local m = b
+      for j = 1, 3 do m = m + w[j] * X[i][j] end
+      local r = 1 / (1 + math.exp(-m)) - Y[i]
+      for j = 1, 3 do g[j] = g[j] + r * X[i][j] / #X end
+      gb = gb + r / #X
+    end
+    b = b - step * gb
+    for j = 1, 3 do
+      local p = standardize and std_of(j) or 1
+      local v = w[j] - step * (g[j] + reg * (1 - a) * p * p * w[j])
+      local thr = step * reg * a * p
+      w[j] = v > thr and v - thr or (v < -thr and v + thr or 0)
+    end
+  end
+  return w, b
+end
+
+local cases = {
+  { reg = 0, a = 0, standardize = true },
+  { reg = 0.05, a = 0, standardize = true },
+  { reg = 0.05, a = 0, standardize = false },
+  { reg = 0.02, a = 1, standardize = false },
+  { reg = 0.02, a = 0.5, standardize = true },
+}
+for _, c in ipairs(cases) do
+  t.test(("the optimum matches gradient descent: regParam %g, elasticNet %g, standardization %s"):format(
+    c.reg, c.a, tostring(c.standardize)), function()
+    local model = ml.LogisticRegression { regParam = c.reg, elasticNetParam = c.a, standardization = c.standardize,
+      tol = 1e-12, maxIter = 500 }:fit(small)
+    local w = model.coefficients.values
+    local rw, rb = reference(c.reg, c.a, c.standardize)
+    local f = objective(w, model.intercept, c.reg, c.a, c.standardize)
+    local rf = objective(rw, rb, c.reg, c.a, c.standardize)
+    t.ok(f <= rf + 1e-9, ("L-BFGS objective %.12f is not below gradient descent's %.12f"):format(f, rf))
+    t.ok(rf - f < 1e-6, ("objectives %.12f and %.12f differ"):format(f, rf))
+    for j = 1, 3 do
+      t.ok(math.abs(w[j] - rw[j]) < 2e-3, ("coefficient %d: %.6f vs %.6f"):format(j, w[j], rw[j]))
+    end
+    t.ok(math.abs(model.intercept - rb) < 2e-3, ("intercept %.6f vs %.6f"):format(model.intercept, rb))
+    local h = model.summary.objectiveHistory
+    for k = 2, #h do t.ok(h[k] <= h[k - 1] + 1e-12, "the objective never rises") end
+    t.ok(math.abs(h[#h] - f) < 1e-9, "the last objective is the model's")
+    if c.a == 1 then t.ok(w[2] ~= 0 or w[1] ~= 0, "L1 keeps the strong features") end
+  end)
+end
+
+t.test("L1 zeroes coefficients; maxIter bounds the iterations", function()
+  local model = ml.LogisticRegression { regParam = 0.5, elasticNetParam = 1 }:fit(small)
+  t.same_table(model.coefficients.values, { 0, 0, 0 })
+  local m10 = ml.LogisticRegression { maxIter = 3 }:fit(small)
+  t.eq(m10.summary.totalIterations, 3)
+  t.eq(#m10.summary.objectiveHistory, 4)
+  -- Spark starts from the log-odds intercept: the first objective is the
+  -- loss of the base rate.
+  local pos = 0
+  for _, y in ipairs(Y) do pos = pos + y end
+  local p = pos / #Y
+  t.ok(math.abs(m10.summary.objectiveHistory[1] + (p * math.log(p) + (1 - p) * math.log(1 - p))) < 1e-12)
+end)
+
+-- (Without standardization: the weighted std's unbiased denominator differs
+-- from repeated rows', as in Spark.)
+t.test("weights act as repeated rows", function()
+  local doubled = {}
+  for i, r in ipairs(rows) do
+    doubled[#doubled + 1] = { r[1], r[2], 1.0 }
+    if i % 3 == 0 then doubled[#doubled + 1] = { r[1], r[2], 1.0 } end
+  end
+  local weighted = {}
+  for i, r in ipairs(rows) do weighted[i] = { r[1], r[2], i % 3 == 0 and 2.0 or 1.0 } end
+  local a = ml.LogisticRegression { regParam = 0.01, tol = 1e-12, standardization = false }:fit(
+    spark:createDataFrame(doubled, "features vector, label double, w double"))
+  local b = ml.LogisticRegression { regParam = 0.01, tol = 1e-12, weightCol = "w", standardization = false }:fit(
+    spark:createDataFrame(weighted, "features vector, label double, w double"))
+  for j = 1, 3 do
+    t.ok(math.abs(a.coefficients.values[j] - b.coefficients.values[j]) < 1e-6,
+      ("coefficient %d: %.8f vs %.8f"):format(j, a.coefficients.values[j], b.coefficients.values[j]))
+  end
+end)
+
+t.test("scoring: rawPrediction, probability, prediction and the threshold", function()
+  local model = ml.LogisticRegressionModel.fromCoefficients({ 1, -2 }, 0.5)
+  local df = spark:createDataFrame({ { V.dense { 1, 1 } }, { V.sparse(2, { 0 }, { 2 }) }, { nil } }, "features vector")
+  local out = model:transform(df)
+  t.eq(out.schema:simpleString(),
+    "struct<features:vector,rawPrediction:vector,probability:double,prediction:double>")
+  local r = out:collect()
+  t.eq(tostring(r[1].rawPrediction), "[0.5,-0.5]")
+  t.ok(math.abs(r[1].probability - 1 / (1 + math.exp(0.5))) < 1e-15)
+  t.eq(r[1].prediction, 0)
+  t.eq(r[2].prediction, 1)
+  t.eq(r[3].probability, nil)
+  model:setThreshold(0.9)
+  t.eq(model:transform(df):collect()[2].prediction, 1) -- sigmoid(2.5) = 0.924
+  model:setThreshold(0.95)
+  t.eq(model:transform(df):collect()[2].prediction, 0)
+  model:setRawPredictionCol("")
+  t.eq(model:transform(df).schema:simpleString(), "struct<features:vector,probability:double,prediction:double>")
+  t.raises(function() model:transform(spark:createDataFrame({ { V.dense { 1 } } }, "features vector")):collect() end,
+    "the model has 2 features")
+end)
+
+t.test("labels other than 0/1 are refused, naming the row", function()
+  local df = spark:createDataFrame({ { V.dense { 1 }, 0 }, { V.dense { 2 }, 2 } }, "features vector, label double")
+  t.raises(function() ml.LogisticRegression {}:fit(df) end, "row 1: label 2")
+end)
+
+t.test("one class only: zero coefficients and an infinite intercept, as Spark", function()
+  local df = spark:createDataFrame({ { V.dense { 1 }, 1 }, { V.dense { 2 }, 1 } }, "features vector, label double")
+  local stderr = io.stderr
+  io.stderr = { write = function() end }
+  local m = ml.LogisticRegression {}:fit(df)
+  io.stderr = stderr
+  t.eq(m.intercept, math.huge)
+  t.same_table(m.coefficients.values, { 0 })
+end)
+
+t.test("evaluators: AUC, PR, accuracy, f1, log loss and the confusion matrix by hand", function()
+  local df = spark:createDataFrame({ { 0.9, 1, 1 }, { 0.8, 0, 1 }, { 0.7, 1, 1 }, { 0.2, 0, 0 }, { 0.2, 1, 0 } },
+    "probability double, label double, prediction double")
+  local roc = ml.BinaryClassificationEvaluator { rawPredictionCol = "probability" }
+  -- Of the 6 (positive, negative) pairs, (0.9,0.8) (0.9,0.2) (0.7,0.2) rank right and the tie
+  -- (0.2,0.2) counts half: 3.5 of 6.
+  t.ok(math.abs(roc:evaluate(df) - 3.5 / 6) < 1e-12, tostring(roc:evaluate(df)))
+  -- PR points: (0,1) (1/3,1) (1/3,1/2) (2/3,2/3) (1,3/5), trapezoids.
+  local pr = 1 / 3 * 1 + 0 + 1 / 3 * (0.5 + 2 / 3) / 2 + 1 / 3 * (2 / 3 + 0.6) / 2
+  t.ok(math.abs(roc:evaluate(df, { metricName = "areaUnderPR" }) - pr) < 1e-12)
+  local acc = ml.MulticlassClassificationEvaluator { metricName = "accuracy" }:evaluate(df)
+  t.eq(acc, 3 / 5)
+  local cm = ml.confusionMatrix(df)
+  t.same_table(cm.labels, { 0, 1 })
+  t.same_table(cm.matrix, { { 1, 1 }, { 1, 2 } })
+  -- f1: class 0: p 1/2 r 1/2; class 1: p 2/3 r 2/3; weighted by 2/5 and 3/5.
+  t.ok(math.abs(ml.MulticlassClassificationEvaluator {}:evaluate(df) - (0.4 * 0.5 + 0.6 * 2 / 3)) < 1e-12)
+  local ll = -(math.log(0.9) + math.log(0.2) + math.log(0.7) + math.log(0.8) + math.log(0.2)) / 5
+  t.ok(math.abs(ml.MulticlassClassificationEvaluator { metricName = "logLoss" }:evaluate(df) - ll) < 1e-12)
+end)
+
+t.test("the seed's pipeline on generated click data beats chance clearly", function()
+  local train, test = data.frames(24000, 7, { 0.7, 0.3 })
+  local stages = data.seedStages("keep", ml.LogisticRegression { maxIter = 10, regParam = 0.01, standardization = false })
+  local model = ml.Pipeline { stages = stages }:fit(train)
+  local scored = model:transform(test)
+  t.eq(scored:count(), test:count(), "keep scores every row")
+  local auc = ml.BinaryClassificationEvaluator {}:evaluate(scored)
+  t.ok(auc > 0.62, "AUC " .. auc)
+  local base_rate = 0
+  for _, r in ipairs(test:collect()) do base_rate = base_rate + r.label end
+  base_rate = base_rate / test:count()
+  local acc = ml.MulticlassClassificationEvaluator { metricName = "accuracy" }:evaluate(scored)
+  t.ok(acc >= 1 - base_rate - 0.005, ("accuracy %.4f vs majority %.4f"):format(acc, 1 - base_rate))
+  local ll = ml.logLoss(scored)
+  local prior = -(base_rate * math.log(base_rate) + (1 - base_rate) * math.log(1 - base_rate))
+  t.ok(ll < prior, ("log loss %.4f is below the base rate's %.4f"):format(ll, prior))
+  -- The seed's settings (standardization on) overfit the nearly unique ids, as Spark does, yet still rank.
+  local seed = ml.Pipeline { stages = data.seedStages("keep") }:fit(train)
+  t.ok(ml.BinaryClassificationEvaluator {}:evaluate(seed:transform(test)) > 0.55)
+end)
+
+t.test("FTRL over hashed features: the progressive log loss falls batch after batch", function()
+  local frames = { data.frames(30000, 11, { 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1 }) }
+  local cols = {}
+  for _, c in ipairs(data.STRING_COLS) do cols[#cols + 1] = c end
+  for _, c in ipairs(data.NUMERIC_COLS) do cols[#cols + 1] = c end
+  local hasher = ml.FeatureHasher { inputCols = cols, categoricalCols = data.NUMERIC_COLS, outputCol = "features",
+    numFeatures = 2 ^ 18 }
+  local learner = ml.OnlineLogisticRegression { alpha = 0.05, l1 = 1, l2 = 1 }
+  for i = 1, 9 do learner:partialFit(hasher:transform(frames[i])) end
+  local h = learner.lossHistory
+  t.eq(#h, 9)
+  t.eq(learner.rowsSeen, 27000)
+  local first, last = h[1], (h[7] + h[8] + h[9]) / 3
+  t.ok(last < first - 0.01, ("log loss %.4f then %.4f"):format(first, last))
+  local scored = learner:transform(hasher:transform(frames[10]))
+  local auc = ml.BinaryClassificationEvaluator { rawPredictionCol = "probability" }:evaluate(scored)
+  t.ok(auc > 0.6, "held-out AUC " .. auc)
+  -- The snapshot model scores the same.
+  local snap = learner:model():transform(hasher:transform(frames[10])):collect()
+  t.eq(snap[5].probability, scored:collect()[5].probability)
+end)
+
+t.run()

@@ -1,0 +1,138 @@
+-- Model directories: save/load round trips give identical predictions;
+-- overwrite rules; truncated or corrupt files fail naming the file.
+local t = require("testing")
+local tide = require("tide")
+local ml = tide.ml
+local V = ml.Vectors
+local spark = tide.session()
+
+local rows = {}
+for i = 1, 60 do
+  rows[i] = { ({ "a", "b", "c", "d" })[i % 4 + 1], ({ "x", "y", "z" })[i % 3 + 1], i % 7, (i * 37 % 11) / 11,
+    (i % 4 == 0 or i % 5 == 0) and 1 or 0 }
+end
+local df = spark:createDataFrame(rows, "s string, u string, n int, x double, label int")
+
+local function fitted()
+  return ml.Pipeline { stages = {
+    ml.StringIndexer { inputCols = { "s", "u" }, outputCols = { "si", "ui" }, handleInvalid = "keep" },
+    ml.OneHotEncoder { inputCols = { "si", "ui" }, outputCols = { "sv", "uv" } },
+    ml.VectorAssembler { inputCols = { "n", "x" }, outputCol = "num" },
+    ml.MinMaxScaler { inputCol = "num", outputCol = "numScaled" },
+    ml.StandardScaler { inputCol = "num", outputCol = "numStd" },
+    ml.VectorAssembler { inputCols = { "numScaled", "numStd", "sv", "uv" }, outputCol = "features" },
+    ml.LogisticRegression { maxIter = 20, regParam = 0.01 },
+  } }:fit(df)
+end
+
+local function put(path, data, mode)
+  local f = assert(io.open(path, mode or "wb"))
+  f:write(data)
+  f:close()
+end
+
+local function probabilities(model, input)
+  local out = {}
+  for i, r in ipairs(model:transform(input):collect()) do out[i] = r.probability end
+  return out
+end
+
+t.test("a PipelineModel round-trips with identical predictions", function()
+  local dir = t.tempdir()
+  local model = fitted()
+  model:save(dir .. "/m")
+  local loaded = ml.PipelineModel.load(dir .. "/m")
+  t.eq(#loaded.stages, 7)
+  t.eq(loaded.stages[1].uid, model.stages[1].uid)
+  t.same_table(loaded.stages[1]:labelsArray(), model.stages[1]:labelsArray())
+  t.eq(loaded.stages[7]:getRegParam(), 0.01)
+  local unseen = spark:createDataFrame({ { "q", "x", 3, 0.5, 1 } }, "s string, u string, n int, x double, label int")
+  t.same_table(probabilities(loaded, df), probabilities(model, df))
+  t.same_table(probabilities(loaded, unseen), probabilities(model, unseen))
+  local lr = loaded.stages[7]
+  t.same_table(lr.coefficients.values, model.stages[7].coefficients.values)
+  t.eq(lr.intercept, model.stages[7].intercept)
+  t.eq(ml.load(dir .. "/m/stages/6_" .. lr.uid).intercept, lr.intercept)
+end)
+
+t.test("the directory has Spark's layout", function()
+  local dir = t.tempdir()
+  local model = fitted()
+  model:save(dir .. "/m")
+  local meta = tide.json.decode(io.open(dir .. "/m/metadata/part-00000"):read("*a"))
+  t.eq(meta.class, "org.apache.spark.ml.PipelineModel")
+  t.eq(#meta.paramMap.stageUids, 7)
+  local lr_dir = ("%s/m/stages/6_%s"):format(dir, model.stages[7].uid)
+  local lr_meta = tide.json.decode(io.open(lr_dir .. "/metadata/part-00000"):read("*a"))
+  t.eq(lr_meta.class, "org.apache.spark.ml.classification.LogisticRegressionModel")
+  t.eq(lr_meta.paramMap.maxIter, 20)
+  t.eq(lr_meta.defaultParamMap.threshold, 0.5)
+  local f = io.open(lr_dir .. "/data/coefficients.f64", "rb")
+  t.eq(#f:read("*a"), 8 * model.stages[7].numFeatures)
+  f:close()
+end)
+
+t.test("save refuses an existing path unless overwritten", function()
+  local dir = t.tempdir()
+  local model = fitted()
+  model:save(dir .. "/m")
+  t.raises(function() model:save(dir .. "/m") end, "already exists")
+  model:write():overwrite():save(dir .. "/m")
+  t.eq(#ml.PipelineModel.load(dir .. "/m").stages, 7)
+end)
+
+t.test("truncated, corrupt or missing files fail naming the file", function()
+  local dir = t.tempdir()
+  local model = fitted()
+  model:save(dir .. "/m")
+  local lr_dir = ("%s/m/stages/6_%s"):format(dir, model.stages[7].uid)
+  local coef = lr_dir .. "/data/coefficients.f64"
+  local bytes = io.open(coef, "rb"):read("*a")
+  put(coef, bytes:sub(1, 12))
+  t.raises(function() ml.PipelineModel.load(dir .. "/m") end, "coefficients.f64: truncated or corrupt")
+  put(coef, bytes:sub(1, -2) .. "\1")
+  t.raises(function() ml.PipelineModel.load(dir .. "/m") end, "coefficients.f64: corrupt: checksum")
+  put(coef, bytes)
+  local labels = ("%s/m/stages/0_%s/data/labels_0.bin"):format(dir, model.stages[1].uid)
+  os.remove(labels)
+  t.raises(function() ml.PipelineModel.load(dir .. "/m") end, "cannot read model file .*labels_0.bin")
+  local meta = lr_dir .. "/metadata/part-00000"
+  local text = io.open(meta):read("*a")
+  put(meta, text:sub(1, 40))
+  t.raises(function() ml.LogisticRegressionModel.load(lr_dir) end, "model metadata .*part%-00000")
+  t.raises(function() ml.LogisticRegressionModel.load(dir .. "/nope") end, "cannot read model file")
+  t.raises(function() ml.LogisticRegressionModel.load(dir .. "/m") end, "holds a org.apache.spark.ml.PipelineModel")
+end)
+
+t.test("a corrupt label file is caught by its checksum, and by the decoder", function()
+  local C = require("tide.ffi")
+  local ffi = require("ffi")
+  local errbuf = ffi.new("char[256]")
+  local bytes = "\2\0\0\0ab\5\0\0\0c"
+  t.ok(C.tide_ml_dict_decode(bytes, #bytes, 2, errbuf, 256) == nil)
+  t.ok(ffi.string(errbuf):find("truncated: label 1 of 2 needs 5 bytes"), ffi.string(errbuf))
+  local dup = "\1\0\0\0a\1\0\0\0a"
+  t.ok(C.tide_ml_dict_decode(dup, #dup, 2, errbuf, 256) == nil)
+  t.ok(ffi.string(errbuf):find("repeats"), ffi.string(errbuf))
+end)
+
+t.test("estimators and the FTRL learner save and load too", function()
+  local dir = t.tempdir()
+  local lr = ml.LogisticRegression { maxIter = 7, regParam = 0.3 }
+  lr:save(dir .. "/lr")
+  local back = ml.LogisticRegression.load(dir .. "/lr")
+  t.eq(back:getMaxIter(), 7)
+  t.eq(back.uid, lr.uid)
+  local learner = ml.OnlineLogisticRegression { numFeatures = 4 }
+  learner:partialFit(spark:createDataFrame({ { V.sparse(4, { 1 }, { 1 }), 1 }, { V.sparse(4, { 2 }, { 1 }), 0 } },
+    "features vector, label double"))
+  learner:save(dir .. "/ftrl")
+  local again = ml.OnlineLogisticRegression.load(dir .. "/ftrl")
+  t.eq(again.rowsSeen, 2)
+  t.same_table(again:model().coefficients.values, learner:model().coefficients.values)
+  local p = ml.Pipeline { stages = { ml.StringIndexer { inputCol = "s", outputCol = "i" } } }
+  p:save(dir .. "/p")
+  t.eq(ml.Pipeline.load(dir .. "/p"):getStages()[1]:getInputCol(), "s")
+end)
+
+t.run()
