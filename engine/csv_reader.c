@@ -448,10 +448,10 @@ static void describe_malformed(tide_csv_reader *r, char *buf, size_t len)
     if (r->bad_field >= 0) {
         const tide_column *c = r->targets[r->bad_field];
         if (c->type == TIDE_DECIMAL)
-            snprintf(buf, len, "field %d (%s): '%s' is not a decimal(%d,%d)", r->bad_field + 1,
+            snprintf(buf, len, "field %d (%s): '%s' is not a valid decimal(%d,%d)", r->bad_field + 1,
                      c->name, r->bad_text, c->precision, c->scale);
         else
-            snprintf(buf, len, "field %d (%s): '%s' is not a %s", r->bad_field + 1, c->name,
+            snprintf(buf, len, "field %d (%s): '%s' is not a valid %s", r->bad_field + 1, c->name,
                      r->bad_text, type_name(c));
     } else {
         snprintf(buf, len, "expected %d fields, found %s%d", r->num_targets,

@@ -320,7 +320,7 @@ end
 
 function M.batch(options, schema, path)
   local o = parse_options(options)
-  local paths = files.resolve(path, true)
+  local paths = files.resolve(path)
   schema = resolve_schema(schema, paths, o)
   local corrupt = check_schema(schema, o)
   return {
@@ -329,7 +329,7 @@ function M.batch(options, schema, path)
     paths = paths,
     -- Files are listed again at each read, as Spark does for a new query.
     read = function(_, ctx)
-      return read_files(files.resolve(path, true), schema, o, corrupt, ctx)
+      return read_files(files.resolve(path), schema, o, corrupt, ctx)
     end,
   }
 end
