@@ -373,4 +373,6 @@ function methods:createOrReplaceTempView(name)
   self._session:registerTable(name, self)
 end
 
+require("tide.dataframe_ops").install(M)
+
 return M
