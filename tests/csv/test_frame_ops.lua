@@ -163,4 +163,20 @@ t.test("orderBy sorts by several keys, stable, with Spark's null placement", fun
   t.eq(ids[100], "100156980486870304")
 end)
 
+t.test("orderBy orders every type by value: decimals past 2^63, negatives, long shared prefixes", function()
+  local df = spark:createDataFrame({
+    { "18446744073709551615", -5, -0.0, "prefix__b", 1 },
+    { "-18446744073709551616", 7, 3.5, "prefix__a", 2 },
+    { "9223372036854775808", -2147483648, -1e300, "prefix__", 3 },
+    { "9223372036854775807", 2147483647, 0.0, "prefix__ab", 4 },
+    { "-1", 0, 1e-300, "", 5 },
+    { "18446744073709551614", 1, -1e-300, "Prefix__a", 6 },
+  }, "d decimal(38,0), i int, x double, s string, id int")
+  t.same_table(column_values(df:orderBy("d"), "id"), { 2, 5, 4, 3, 6, 1 })
+  t.same_table(column_values(df:orderBy(F.desc("d")), "id"), { 1, 6, 3, 4, 5, 2 })
+  t.same_table(column_values(df:orderBy("i"), "id"), { 3, 1, 5, 6, 2, 4 })
+  t.same_table(column_values(df:orderBy("x"), "id"), { 3, 6, 1, 4, 5, 2 })
+  t.same_table(column_values(df:orderBy("s"), "id"), { 5, 6, 3, 2, 4, 1 })
+end)
+
 t.run()
