@@ -13,7 +13,7 @@
  * separators, doubled or escaped quotes, and line breaks. Line numbers are
  * counted so that errors name the file and the line a record starts on.
  */
-#include "batch.h"
+#include "csv_columns.h"
 #include "csv_convert.h"
 
 #include <csv.h>
@@ -192,158 +192,28 @@ const char *tide_csv_header_name(const tide_csv_reader *r, int32_t i)
     return i >= 0 && i < r->num_names ? r->names[i] : NULL;
 }
 
-/* ---- columns: growing, nulls, values ------------------------------------------- */
-
-static size_t bitmap_bytes(int64_t rows)
-{
-    return (size_t)(rows + 7) / 8;
-}
-
-static int is_varlen(int32_t type)
-{
-    return type == TIDE_STRING || type == TIDE_BINARY;
-}
-
-static int grow_rows(tide_batch *b, tide_column *c, int64_t rows)
-{
-    if (rows <= c->capacity) return 0;
-    size_t width = (size_t)tide_type_width(c->type);
-    size_t extra = is_varlen(c->type) ? 1 : 0;
-    void *values = tide_arena_realloc(b->arena, c->values, ((size_t)c->capacity + extra) * width,
-                                      ((size_t)rows + extra) * width);
-    if (!values) return -1;
-    c->values = values;
-    if (c->validity) {
-        size_t old = bitmap_bytes(c->capacity), now = bitmap_bytes(rows);
-        uint8_t *v = tide_arena_realloc(b->arena, c->validity, old, now);
-        if (!v) return -1;
-        memset(v + old, 0xff, now - old);
-        c->validity = v;
-    }
-    c->capacity = rows;
-    return 0;
-}
-
-/* Room for `bytes` string bytes: exactly that when exact, else doubling. */
-static int grow_data(tide_batch *b, tide_column *c, int64_t bytes, int exact)
-{
-    if (bytes <= c->data_capacity) return 0;
-    if (bytes > INT32_MAX) return -1; /* string offsets are int32 */
-    int64_t cap = c->data_capacity ? c->data_capacity : 256;
-    if (exact) cap = bytes;
-    while (cap < bytes) cap *= 2;
-    if (cap > INT32_MAX) cap = INT32_MAX;
-    uint8_t *d = tide_arena_realloc(b->arena, c->data, (size_t)c->data_capacity, (size_t)cap);
-    if (!d) return -1;
-    c->data = d;
-    c->data_capacity = cap;
-    return 0;
-}
-
-int tide_csv_reserve(tide_batch *b, int64_t rows)
-{
-    for (int32_t i = 0; i < b->num_columns; i++) {
-        tide_column *c = &b->columns[i];
-        if (grow_rows(b, c, rows) != 0) return -1;
-        if (is_varlen(c->type) && c->length > 0) {
-            int64_t used = ((int32_t *)c->values)[c->length];
-            int64_t want = used / c->length * rows + used / c->length + 64;
-            if (want > INT32_MAX) want = INT32_MAX;
-            if (grow_data(b, c, want, 1) != 0) return -1;
-        }
-    }
-    return 0;
-}
-
-tide_batch *tide_csv_batch_new(const tide_csv_field *fields, int32_t n, int64_t capacity)
-{
-    tide_batch *b = tide_batch_new(n);
-    if (!b) return NULL;
-    for (int32_t i = 0; i < n; i++) {
-        const tide_csv_field *f = &fields[i];
-        int rc;
-        if (f->type == TIDE_DECIMAL)
-            rc = tide_column_init_decimal(b, &b->columns[i], f->name, f->precision, f->scale,
-                                          capacity);
-        else if (f->type == TIDE_BINARY || f->type == TIDE_STRUCT)
-            rc = -1;
-        else
-            rc = tide_column_init(b, &b->columns[i], f->name, f->type, capacity);
-        if (rc != 0) {
-            tide_batch_free(b);
-            return NULL;
-        }
-    }
-    return b;
-}
-
-static void mark_valid(tide_column *c, int64_t row)
-{
-    if (!c->validity) return;
-    uint8_t bit = (uint8_t)(1u << (row & 7));
-    if (!(c->validity[row >> 3] & bit)) {
-        c->validity[row >> 3] |= bit;
-        c->null_count--; /* the row was rolled back after being null */
-    }
-}
+/* ---- writing fields into columns (csv_columns.c) -------------------------------------- */
 
 static void put_null(tide_csv_reader *r, tide_column *c)
 {
-    int64_t row = r->row;
-    if (is_varlen(c->type)) {
-        int32_t *off = c->values;
-        off[row + 1] = off[row];
-    } else {
-        size_t w = (size_t)tide_type_width(c->type);
-        memset((char *)c->values + (size_t)row * w, 0, w);
-    }
-    tide_column_set_null(r->batch, c, row);
-    if (!c->validity) set_error(r, "out of memory reading %s", r->path);
+    if (csv_put_null(r->batch, c, r->row) != 0) set_error(r, "out of memory reading %s", r->path);
 }
 
-static int put_bytes(tide_csv_reader *r, tide_column *c, const char *s, size_t n)
+static void put_bytes(tide_csv_reader *r, tide_column *c, const char *s, size_t n)
 {
-    int32_t *off = c->values;
-    int64_t start = off[r->row];
-    if (grow_data(r->batch, c, start + (int64_t)n, 0) != 0) {
+    if (csv_put_bytes(r->batch, c, r->row, s, n) != 0)
         set_error(r, "%s:%lld: column %s holds more than 2 GiB in one batch, or out of memory",
                   r->path, (long long)r->record_line, c->name);
-        return -1;
-    }
-    memcpy(c->data + start, s, n);
-    off[r->row + 1] = (int32_t)(start + (int64_t)n);
-    mark_valid(c, r->row);
-    return 0;
 }
 
 /* Converts one field into its column; -1 when it is not of the type. */
 static int put_value(tide_csv_reader *r, tide_column *c, const char *s, size_t n)
 {
-    int64_t row = r->row;
-    int rc;
-    switch (c->type) {
-    case TIDE_STRING:
-        put_bytes(r, c, s, n); /* fails only for lack of memory: r->failed says so */
+    if (c->type == TIDE_STRING) {
+        put_bytes(r, c, s, n);
         return 0;
-    case TIDE_INT32: rc = csv_parse_int32(s, n, (int32_t *)c->values + row); break;
-    case TIDE_INT64: rc = csv_parse_int64(s, n, (int64_t *)c->values + row); break;
-    case TIDE_FLOAT64: rc = csv_parse_double(s, n, (double *)c->values + row); break;
-    case TIDE_FLOAT32: {
-        double d;
-        rc = csv_parse_double(s, n, &d);
-        ((float *)c->values)[row] = (float)d;
-        break;
     }
-    case TIDE_BOOL: rc = csv_parse_bool(s, n, (uint8_t *)c->values + row); break;
-    case TIDE_TIMESTAMP: rc = tide_timestamp_parse(s, n, (int64_t *)c->values + row); break;
-    case TIDE_DECIMAL:
-        rc = csv_parse_decimal(s, n, c->precision, c->scale, (char *)c->values + 16 * row);
-        break;
-    default: rc = -1;
-    }
-    if (rc != 0) return -1;
-    mark_valid(c, row);
-    return 0;
+    return csv_put_value(c, r->row, s, n);
 }
 
 /* ---- libcsv callbacks -------------------------------------------------------------- */
@@ -378,16 +248,9 @@ static int is_null_text(const tide_csv_reader *r, const char *s, size_t n)
 
 static int ensure_row(tide_csv_reader *r)
 {
-    tide_batch *b = r->batch;
-    for (int32_t i = 0; i < b->num_columns; i++) {
-        tide_column *c = &b->columns[i];
-        if (r->row < c->capacity) continue;
-        if (grow_rows(b, c, c->capacity * 2) != 0) {
-            set_error(r, "out of memory reading %s", r->path);
-            return -1;
-        }
-    }
-    return 0;
+    if (csv_ensure_row(r->batch, r->row) == 0) return 0;
+    set_error(r, "out of memory reading %s", r->path);
+    return -1;
 }
 
 static void on_field(void *data, size_t n, void *arg)
@@ -743,7 +606,7 @@ int64_t tide_csv_read(tide_csv_reader *r, tide_batch *b, int64_t max_rows, char 
        not kept: its nulls must not count. */
     for (int32_t i = 0; i < b->num_columns; i++) {
         tide_column *c = &b->columns[i];
-        if (r->row < c->capacity) mark_valid(c, r->row);
+        if (r->row < c->capacity) csv_mark_valid(c, r->row);
         c->length = r->row;
         if (c->validity && c->null_count == 0) c->validity = NULL;
     }
