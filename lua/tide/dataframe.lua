@@ -23,6 +23,7 @@ local M = {}
 local DataFrame = {}
 local methods = {}
 M.DataFrame = DataFrame
+M.methods = methods
 
 local function new(session, plan, streaming)
   return setmetatable({ _session = session, _plan = plan, _streaming = streaming or false }, DataFrame)
@@ -293,7 +294,7 @@ local function execute(plan, ctx, input)
   end
   if not plan.child then
     if input then return input end
-    return plan.source:read()
+    return plan.source:read(ctx)
   end
   local batch = execute(plan.child, ctx, input)
   ctx.state = ctx.stateOf(plan)
@@ -371,5 +372,7 @@ function methods:printSchema() io.write(self._plan.schema:treeString()) end
 function methods:createOrReplaceTempView(name)
   self._session:registerTable(name, self)
 end
+
+require("tide.dataframe_ops").install(M)
 
 return M

@@ -170,10 +170,17 @@ end
 -- epoch to replay when offsets/N has no commits/N.
 function Query:recover()
   local cp, src = self.checkpoint, self.source
+  -- A source that keeps its own log under sources/0/ (the file source's
+  -- files per batch, as Spark's) starts from its initial offsets, not from
+  -- a sources/0/0 written here.
+  local own_log = src.attachCheckpoint ~= nil
+  if own_log then src:attachCheckpoint(cp.dir .. "/sources/0") end
   local last_offsets, last_commit = cp:latestOffsetsId(), cp:latestCommitId()
   if not last_offsets then
-    local start = cp:readSourceStart(1)
-    if start == nil then
+    local start = not own_log and cp:readSourceStart(1) or nil
+    if own_log then
+      start = src:initialOffsets()
+    elseif start == nil then
       start = src:initialOffsets()
       cp:writeSourceStart(1, src:serialize(start))
     else
@@ -197,6 +204,8 @@ function Query:recover()
     local start
     if last_offsets > 0 then
       start = src:deserialize(cp:readOffsets(last_offsets - 1).sources[1])
+    elseif own_log then
+      start = src:initialOffsets()
     else
       start = src:deserialize(cp:readSourceStart(1))
     end

@@ -1,0 +1,345 @@
+/*
+ * aggregate.c — groupBy and its aggregates over a whole batch. Grouping
+ * hashes the key columns of each row into an open-addressing table of
+ * group ids (nulls group together, NaN with NaN, -0.0 with 0.0, as Spark
+ * groups); each aggregate is then one pass over its input column with the
+ * row -> group map. Results follow Spark's types (tide_agg_result_type).
+ */
+#include "ffi/frame_ops.h"
+#include "row_compare.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef __int128 i128;
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    return x ^ (x >> 33);
+}
+
+static uint64_t hash_bytes(const char *s, int32_t n)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a, then mixed */
+    for (int32_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return mix(h);
+}
+
+static uint64_t hash_value(const tide_column *c, int64_t r)
+{
+    if (!tide_row_valid(c, r)) return 0x9E3779B97F4A7C15ULL;
+    switch (c->type) {
+    case TIDE_BOOL: return mix(((const uint8_t *)c->values)[r] + 1);
+    case TIDE_INT32: return mix((uint64_t)(int64_t)((const int32_t *)c->values)[r]);
+    case TIDE_INT64:
+    case TIDE_TIMESTAMP: return mix((uint64_t)((const int64_t *)c->values)[r]);
+    case TIDE_FLOAT32:
+    case TIDE_FLOAT64: {
+        double d = c->type == TIDE_FLOAT32 ? ((const float *)c->values)[r] : ((const double *)c->values)[r];
+        if (d != d) return 0x7FF8000000000000ULL; /* every NaN alike */
+        if (d == 0) d = 0;                         /* -0.0 as 0.0 */
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        return mix(bits);
+    }
+    case TIDE_DECIMAL: {
+        uint64_t w[2];
+        memcpy(w, (const char *)c->values + 16 * r, 16);
+        return mix(w[0] ^ mix(w[1]));
+    }
+    case TIDE_STRING:
+    case TIDE_BINARY: {
+        int32_t n;
+        const char *s = tide_column_bytes(c, r, &n);
+        return hash_bytes(s, n);
+    }
+    default: return 0;
+    }
+}
+
+static int same_key(const tide_column *const *keys, int32_t nk, int64_t a, int64_t b)
+{
+    for (int32_t k = 0; k < nk; k++) {
+        const tide_column *c = keys[k];
+        int va = tide_row_valid(c, a), vb = tide_row_valid(c, b);
+        if (va != vb) return 0;
+        if (va && tide_compare_values(c, a, b) != 0) return 0;
+    }
+    return 1;
+}
+
+int64_t tide_group_rows(const tide_batch *b, const int32_t *cols, int32_t num_keys,
+                        int32_t *group_of_row, int64_t *first_row, char *errbuf, size_t errlen)
+{
+    int64_t n = b->num_rows;
+    if (n > INT32_MAX) {
+        snprintf(errbuf, errlen, "groupBy: a batch of %lld rows is too large", (long long)n);
+        return -1;
+    }
+    const tide_column **keys = calloc((size_t)num_keys + 1, sizeof *keys);
+    uint64_t *hashes = malloc(((size_t)n + 1) * sizeof *hashes);
+    size_t slots = 64;
+    while (slots < (size_t)n * 2) slots *= 2;
+    int32_t *table = malloc(slots * sizeof *table);
+    int64_t groups = -1;
+    if (!keys || !hashes || !table) {
+        snprintf(errbuf, errlen, "out of memory grouping %lld rows", (long long)n);
+        goto done;
+    }
+    for (int32_t k = 0; k < num_keys; k++) {
+        if (cols[k] < 0 || cols[k] >= b->num_columns || b->columns[cols[k]].type == TIDE_STRUCT) {
+            snprintf(errbuf, errlen, "groupBy: column %d cannot be a grouping key", cols[k]);
+            goto done;
+        }
+        keys[k] = &b->columns[cols[k]];
+    }
+    memset(hashes, 0, (size_t)n * sizeof *hashes);
+    for (int32_t k = 0; k < num_keys; k++)
+        for (int64_t r = 0; r < n; r++) hashes[r] = mix(hashes[r] * 31 + hash_value(keys[k], r));
+    memset(table, 0xff, slots * sizeof *table);
+    groups = 0;
+    size_t mask = slots - 1;
+    for (int64_t r = 0; r < n; r++) {
+        size_t s = (size_t)hashes[r] & mask;
+        for (;;) {
+            int32_t g = table[s];
+            if (g < 0) {
+                table[s] = (int32_t)groups;
+                first_row[groups] = r;
+                group_of_row[r] = (int32_t)groups++;
+                break;
+            }
+            int64_t other = first_row[g];
+            if (hashes[other] == hashes[r] && same_key(keys, num_keys, other, r)) {
+                group_of_row[r] = g;
+                break;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+done:
+    free(keys);
+    free(hashes);
+    free(table);
+    return groups;
+}
+
+/* ---- aggregates ---------------------------------------------------------------- */
+
+static int is_numeric(int32_t t)
+{
+    return t == TIDE_INT32 || t == TIDE_INT64 || t == TIDE_FLOAT32 || t == TIDE_FLOAT64 ||
+           t == TIDE_DECIMAL;
+}
+
+int32_t tide_agg_result_type(int32_t fn, int32_t in_type, int32_t *precision, int32_t *scale)
+{
+    switch (fn) {
+    case TIDE_AGG_COUNT: return TIDE_INT64;
+    case TIDE_AGG_MIN:
+    case TIDE_AGG_MAX: return in_type == TIDE_STRUCT ? 0 : in_type;
+    case TIDE_AGG_SUM:
+        if (in_type == TIDE_INT32 || in_type == TIDE_INT64) return TIDE_INT64;
+        if (in_type == TIDE_FLOAT32 || in_type == TIDE_FLOAT64) return TIDE_FLOAT64;
+        if (in_type == TIDE_DECIMAL) {
+            *precision = *precision + 10 > 38 ? 38 : *precision + 10;
+            return TIDE_DECIMAL;
+        }
+        return 0;
+    case TIDE_AGG_AVG:
+        if (in_type == TIDE_DECIMAL) {
+            *precision = *precision + 4 > 38 ? 38 : *precision + 4;
+            *scale = *scale + 4 > 38 ? 38 : *scale + 4;
+            return TIDE_DECIMAL;
+        }
+        return is_numeric(in_type) ? TIDE_FLOAT64 : 0;
+    case TIDE_AGG_STDDEV:
+    case TIDE_AGG_VARIANCE:
+    case TIDE_AGG_STDDEV_POP:
+    case TIDE_AGG_VAR_POP: return is_numeric(in_type) ? TIDE_FLOAT64 : 0;
+    default: return 0;
+    }
+}
+
+static double pow10d(int n)
+{
+    double p = 1;
+    while (n-- > 0) p *= 10;
+    return p;
+}
+
+static double as_double(const tide_column *c, int64_t r)
+{
+    switch (c->type) {
+    case TIDE_INT32: return ((const int32_t *)c->values)[r];
+    case TIDE_INT64: return (double)((const int64_t *)c->values)[r];
+    case TIDE_FLOAT32: return ((const float *)c->values)[r];
+    case TIDE_FLOAT64: return ((const double *)c->values)[r];
+    case TIDE_DECIMAL: {
+        i128 v;
+        memcpy(&v, (const char *)c->values + 16 * r, 16);
+        return (double)v / pow10d(c->scale);
+    }
+    default: return 0;
+    }
+}
+
+static i128 as_i128(const tide_column *c, int64_t r)
+{
+    i128 v;
+    memcpy(&v, (const char *)c->values + 16 * r, 16);
+    return v;
+}
+
+static void set_null(tide_column *c, int64_t row)
+{
+    c->validity[row >> 3] &= (uint8_t) ~(1u << (row & 7));
+    c->null_count++;
+}
+
+/* min/max: the best row of each group, then its value. */
+static int pick_rows(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
+                     const tide_column *in, int64_t n, const int32_t *group_of_row, int64_t ng)
+{
+    int64_t *best = malloc(((size_t)ng + 1) * sizeof *best);
+    if (!best) return -1;
+    for (int64_t g = 0; g < ng; g++) best[g] = -1;
+    int sign = fn == TIDE_AGG_MIN ? -1 : 1;
+    for (int64_t r = 0; r < n; r++) {
+        if (!tide_row_valid(in, r)) continue;
+        int32_t g = group_of_row[r];
+        if (best[g] < 0 || tide_compare_values(in, r, best[g]) * sign > 0) best[g] = r;
+    }
+    int rc;
+    if (in->type == TIDE_DECIMAL)
+        rc = tide_column_init_decimal(out, dst, name, in->precision, in->scale, ng);
+    else
+        rc = tide_column_init(out, dst, name, in->type, ng);
+    for (int64_t g = 0; rc == 0 && g < ng; g++) {
+        if (best[g] < 0) {
+            rc = tide_column_append_null(out, dst);
+        } else if (in->type == TIDE_STRING || in->type == TIDE_BINARY) {
+            int32_t len;
+            const char *s = tide_column_bytes(in, best[g], &len);
+            rc = tide_column_append_bytes(out, dst, s, len);
+        } else {
+            size_t w = (size_t)tide_type_width(in->type);
+            rc = tide_column_append_fixed(out, dst, (const char *)in->values + (size_t)best[g] * w);
+        }
+    }
+    free(best);
+    return rc;
+}
+
+int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
+                   const tide_column *in, int64_t n, const int32_t *group_of_row, int64_t ng,
+                   char *errbuf, size_t errlen)
+{
+    int32_t in_type = in ? in->type : TIDE_INT64;
+    int32_t precision = in ? in->precision : 0, scale = in ? in->scale : 0;
+    int32_t type = tide_agg_result_type(fn, in_type, &precision, &scale);
+    if (type == 0) {
+        snprintf(errbuf, errlen, "aggregate %d does not apply to column %s of type %d", fn,
+                 in ? in->name : "*", in_type);
+        return -1;
+    }
+    if (fn == TIDE_AGG_MIN || fn == TIDE_AGG_MAX) {
+        if (pick_rows(out, dst, name, fn, in, n, group_of_row, ng) != 0) goto oom;
+        return 0;
+    }
+    int rc = type == TIDE_DECIMAL ? tide_column_init_decimal(out, dst, name, precision, scale, ng)
+                                  : tide_column_init(out, dst, name, type, ng);
+    if (rc != 0) goto oom;
+    /* Per group: count, and sums (double, int64 wrapping as Spark's
+       non-ANSI mode, or 128-bit), or Welford's mean and m2. */
+    int64_t *count = calloc((size_t)ng + 1, sizeof *count);
+    double *sum = calloc((size_t)ng + 1, sizeof *sum);
+    double *m2 = calloc((size_t)ng + 1, sizeof *m2);
+    i128 *wide = calloc((size_t)ng + 1, sizeof *wide);
+    if (!count || !sum || !m2 || !wide) {
+        free(count), free(sum), free(m2), free(wide);
+        goto oom;
+    }
+    int integral = in_type == TIDE_INT32 || in_type == TIDE_INT64;
+    for (int64_t r = 0; r < n; r++) {
+        if (in && !tide_row_valid(in, r)) continue;
+        int32_t g = group_of_row[r];
+        count[g]++;
+        if (fn == TIDE_AGG_COUNT) continue;
+        if (in_type == TIDE_DECIMAL && (fn == TIDE_AGG_SUM || fn == TIDE_AGG_AVG)) {
+            wide[g] += as_i128(in, r);
+        } else if (integral && fn == TIDE_AGG_SUM) {
+            int64_t v = in_type == TIDE_INT32 ? ((const int32_t *)in->values)[r]
+                                              : ((const int64_t *)in->values)[r];
+            wide[g] = (i128)(int64_t)((uint64_t)(int64_t)wide[g] + (uint64_t)v);
+        } else if (fn == TIDE_AGG_SUM || fn == TIDE_AGG_AVG) {
+            sum[g] += as_double(in, r);
+        } else {
+            double x = as_double(in, r), delta = x - sum[g]; /* sum holds the mean */
+            sum[g] += delta / (double)count[g];
+            m2[g] += delta * (x - sum[g]);
+        }
+    }
+    dst->length = ng;
+    dst->validity = tide_arena_alloc(out->arena, (size_t)(dst->capacity + 7) / 8);
+    if (!dst->validity) {
+        free(count), free(sum), free(m2), free(wide);
+        goto oom;
+    }
+    memset(dst->validity, 0xff, (size_t)(dst->capacity + 7) / 8);
+    for (int64_t g = 0; g < ng; g++) {
+        int64_t c = count[g];
+        switch (fn) {
+        case TIDE_AGG_COUNT: ((int64_t *)dst->values)[g] = c; break;
+        case TIDE_AGG_SUM:
+            if (c == 0) set_null(dst, g);
+            else if (type == TIDE_INT64) ((int64_t *)dst->values)[g] = (int64_t)wide[g];
+            else if (type == TIDE_DECIMAL) memcpy((char *)dst->values + 16 * g, &wide[g], 16);
+            else ((double *)dst->values)[g] = sum[g];
+            break;
+        case TIDE_AGG_AVG:
+            if (c == 0) {
+                set_null(dst, g);
+            } else if (type == TIDE_DECIMAL) {
+                /* The sum scaled up by the 4 extra digits, divided half up. */
+                i128 v = wide[g];
+                for (int k = in->scale; k < scale; k++) v *= 10;
+                int neg = v < 0;
+                if (neg) v = -v;
+                i128 q = v / c, rem = v % c;
+                if (rem * 2 >= c) q++;
+                if (neg) q = -q;
+                memcpy((char *)dst->values + 16 * g, &q, 16);
+            } else {
+                ((double *)dst->values)[g] = sum[g] / (double)c;
+            }
+            break;
+        case TIDE_AGG_STDDEV:
+        case TIDE_AGG_VARIANCE:
+        case TIDE_AGG_STDDEV_POP:
+        case TIDE_AGG_VAR_POP: {
+            int sample = fn == TIDE_AGG_STDDEV || fn == TIDE_AGG_VARIANCE;
+            if (c == 0 || (sample && c < 2)) {
+                set_null(dst, g);
+                break;
+            }
+            double var = m2[g] / (double)(sample ? c - 1 : c);
+            ((double *)dst->values)[g] = fn == TIDE_AGG_STDDEV || fn == TIDE_AGG_STDDEV_POP ? sqrt(var) : var;
+            break;
+        }
+        default: break;
+        }
+    }
+    if (dst->null_count == 0) dst->validity = NULL;
+    free(count), free(sum), free(m2), free(wide);
+    return 0;
+oom:
+    snprintf(errbuf, errlen, "out of memory aggregating %lld groups", (long long)ng);
+    return -1;
+}

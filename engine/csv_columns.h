@@ -1,0 +1,21 @@
+/*
+ * csv_columns.h — writing CSV fields into a batch's typed columns
+ * (csv_columns.c); the reader (csv_reader.c) calls these from libcsv's
+ * callbacks. Each returns 0, or -1 (out of memory; for csv_put_value, also
+ * a field that is not of the column's type).
+ */
+#ifndef TIDE_CSV_COLUMNS_H
+#define TIDE_CSV_COLUMNS_H
+#include "batch.h"
+#include "ffi/csv.h"
+
+/* Room for row `row` in every column of b. */
+int csv_ensure_row(tide_batch *b, int64_t row);
+/* Marks row valid (undoing a null written there before). */
+void csv_mark_valid(tide_column *c, int64_t row);
+int csv_put_null(tide_batch *b, tide_column *c, int64_t row);
+int csv_put_bytes(tide_batch *b, tide_column *c, int64_t row, const char *s, size_t n);
+/* Parses a field of a fixed-width column (not strings). */
+int csv_put_value(tide_column *c, int64_t row, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,237 @@
+/*
+ * csv_convert.c — CSV field text to typed values, and Spark's CSV type
+ * inference. The rules follow Spark's UnivocityParser (Java's number
+ * parsing) and CSVInferSchema: a column's type only widens, int -> bigint
+ * -> decimal(p,0) -> double -> timestamp -> boolean -> string.
+ */
+#include "csv_convert.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+int csv_parse_int64(const char *s, size_t n, int64_t *out)
+{
+    size_t i = 0;
+    int negative = 0;
+    if (n > 0 && (s[0] == '-' || s[0] == '+')) negative = s[i++] == '-';
+    if (i == n) return -1;
+    /* Accumulate negatively so that INT64_MIN parses. */
+    int64_t v = 0;
+    for (; i < n; i++) {
+        if (!is_digit(s[i])) return -1;
+        int d = s[i] - '0';
+        if (v < (INT64_MIN + d) / 10) return -1;
+        v = v * 10 - d;
+    }
+    if (!negative) {
+        if (v == INT64_MIN) return -1;
+        v = -v;
+    }
+    *out = v;
+    return 0;
+}
+
+int csv_parse_int32(const char *s, size_t n, int32_t *out)
+{
+    int64_t v;
+    if (n > 12 || csv_parse_int64(s, n, &v) != 0 || v < INT32_MIN || v > INT32_MAX) return -1;
+    *out = (int32_t)v;
+    return 0;
+}
+
+static int equals(const char *s, size_t n, const char *word)
+{
+    return strlen(word) == n && memcmp(s, word, n) == 0;
+}
+
+static int equals_nocase(const char *s, size_t n, const char *word)
+{
+    if (strlen(word) != n) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if (c != word[i]) return 0;
+    }
+    return 1;
+}
+
+int csv_parse_double(const char *s, size_t n, double *out)
+{
+    /* Spark's nanValue, positiveInf and negativeInf defaults first. */
+    if (equals(s, n, "NaN")) { *out = __builtin_nan(""); return 0; }
+    if (equals(s, n, "Inf")) { *out = __builtin_inf(); return 0; }
+    if (equals(s, n, "-Inf")) { *out = -__builtin_inf(); return 0; }
+    /* Java trims characters <= ' ' on both ends. */
+    while (n > 0 && (unsigned char)s[0] <= ' ') { s++; n--; }
+    while (n > 0 && (unsigned char)s[n - 1] <= ' ') n--;
+    if (n == 0 || n > 400) return -1;
+    char buf[402];
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    const char *body = buf;
+    int negative = 0;
+    if (*body == '+' || *body == '-') negative = *body++ == '-';
+    if (strcmp(body, "Infinity") == 0) { *out = negative ? -__builtin_inf() : __builtin_inf(); return 0; }
+    if (strcmp(body, "NaN") == 0) { *out = __builtin_nan(""); return 0; }
+    /* Java's type suffixes. */
+    size_t len = n;
+    if (len > 1 && strchr("dDfF", buf[len - 1])) buf[--len] = '\0';
+    /* Only what Java's decimal syntax allows: strtod would also take hex,
+       "inf" and "nan". */
+    int digits = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
+        if (is_digit(c)) digits++;
+        else if (c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-') return -1;
+    }
+    if (!digits) return -1;
+    char *end;
+    double v = strtod(buf, &end);
+    if (end != buf + len) return -1;
+    *out = v;
+    return 0;
+}
+
+int csv_parse_bool(const char *s, size_t n, uint8_t *out)
+{
+    if (equals_nocase(s, n, "true")) { *out = 1; return 0; }
+    if (equals_nocase(s, n, "false")) { *out = 0; return 0; }
+    return -1;
+}
+
+typedef __int128 i128;
+
+int csv_parse_decimal(const char *s, size_t n, int32_t precision, int32_t scale, void *out)
+{
+    i128 v;
+    if (tide_decimal_parse(s, n, scale, &v) != 0) return -1;
+    if (precision < 38) {
+        i128 limit = 1;
+        for (int i = 0; i < precision; i++) limit *= 10;
+        if (v >= limit || v <= -limit) return -1;
+    }
+    memcpy(out, &v, sizeof v);
+    return 0;
+}
+
+/* ---- inference ---------------------------------------------------------------- */
+
+/* Digits of an integer as Java's BigDecimal counts its precision (leading
+   zeros do not count; 0 has one), or -1 when the text is not an integer.
+   Spark infers decimals only for numbers without a fraction. */
+static int integer_precision(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (n > 0 && (s[0] == '-' || s[0] == '+')) i++;
+    if (i == n) return -1;
+    while (i < n - 1 && s[i] == '0') i++;
+    int digits = 0;
+    for (; i < n; i++) {
+        if (!is_digit(s[i])) return -1;
+        digits++;
+    }
+    return digits;
+}
+
+static int32_t try_kind(int32_t from, const char *s, size_t n, int32_t *precision)
+{
+    union {
+        int32_t i;
+        int64_t l;
+        double d;
+        uint8_t b;
+    } v;
+    switch (from) {
+    case CSV_INFER_NULL:
+    case CSV_INFER_INT:
+        if (csv_parse_int32(s, n, &v.i) == 0) return CSV_INFER_INT;
+        /* fall through */
+    case CSV_INFER_LONG:
+        if (csv_parse_int64(s, n, &v.l) == 0) return CSV_INFER_LONG;
+        /* fall through */
+    case CSV_INFER_DECIMAL: {
+        int p = integer_precision(s, n);
+        if (p > 0 && p <= 38) {
+            *precision = p;
+            return CSV_INFER_DECIMAL;
+        }
+    }
+        /* fall through */
+    case CSV_INFER_DOUBLE:
+        if (csv_parse_double(s, n, &v.d) == 0) return CSV_INFER_DOUBLE;
+        /* fall through */
+    case CSV_INFER_TIMESTAMP:
+        if (tide_timestamp_parse(s, n, &v.l) == 0) return CSV_INFER_TIMESTAMP;
+        /* fall through */
+    case CSV_INFER_BOOLEAN:
+        if (csv_parse_bool(s, n, &v.b) == 0) return CSV_INFER_BOOLEAN;
+        /* fall through */
+    default: return CSV_INFER_STRING;
+    }
+}
+
+static int is_numeric(int32_t k)
+{
+    return k == CSV_INFER_INT || k == CSV_INFER_LONG || k == CSV_INFER_DECIMAL ||
+           k == CSV_INFER_DOUBLE;
+}
+
+/* Spark's CSVInferSchema.compatibleType for the kinds inference yields. */
+static void merge(csv_infer_state *state, int32_t kind, int32_t precision)
+{
+    int32_t a = state->kind;
+    if (a == kind) {
+        if (kind == CSV_INFER_DECIMAL && precision > state->precision) state->precision = precision;
+        return;
+    }
+    if (a == CSV_INFER_NULL) {
+        state->kind = kind;
+        state->precision = precision;
+        return;
+    }
+    if (is_numeric(a) && is_numeric(kind)) {
+        int32_t hi = a > kind ? a : kind;
+        if (hi == CSV_INFER_DECIMAL) {
+            /* An int widens to decimal(10,0), a bigint to decimal(20,0). */
+            int32_t pa = a == CSV_INFER_DECIMAL ? state->precision : a == CSV_INFER_LONG ? 20 : 10;
+            int32_t pk = kind == CSV_INFER_DECIMAL ? precision : kind == CSV_INFER_LONG ? 20 : 10;
+            state->precision = pa > pk ? pa : pk;
+        }
+        state->kind = hi;
+        return;
+    }
+    state->kind = CSV_INFER_STRING;
+}
+
+void csv_infer_field(csv_infer_state *state, const char *s, size_t n)
+{
+    if (state->kind == CSV_INFER_STRING) return;
+    int32_t precision = 0;
+    int32_t kind = try_kind(state->kind, s, n, &precision);
+    merge(state, kind, precision);
+}
+
+void csv_infer_result(const csv_infer_state *state, tide_csv_field *out)
+{
+    out->name = NULL;
+    out->precision = 0;
+    out->scale = 0;
+    switch (state->kind) {
+    case CSV_INFER_INT: out->type = TIDE_INT32; break;
+    case CSV_INFER_LONG: out->type = TIDE_INT64; break;
+    case CSV_INFER_DECIMAL:
+        out->type = TIDE_DECIMAL;
+        out->precision = (int16_t)state->precision;
+        break;
+    case CSV_INFER_DOUBLE: out->type = TIDE_FLOAT64; break;
+    case CSV_INFER_TIMESTAMP: out->type = TIDE_TIMESTAMP; break;
+    case CSV_INFER_BOOLEAN: out->type = TIDE_BOOL; break;
+    case CSV_INFER_NULL: out->type = 0; break; /* no value seen: the caller decides */
+    default: out->type = TIDE_STRING; break;
+    }
+}

@@ -1,0 +1,104 @@
+/* CSV: the reader (csv_reader.c on libcsv + zlib, csv_convert.c) and the
+   file helpers its sources use (file_info.c).
+   Part of the FFI declarations (see tide_ffi.h): plain C, no macros, so
+   that LuaJIT's ffi.cdef reads it as well. */
+#ifndef TIDE_FFI_CSV_H
+#define TIDE_FFI_CSV_H
+
+#include "tide_ffi.h"
+
+/* Spark's parse modes for CSV. PERMISSIVE: a malformed record (a field that
+   does not parse as its column's type, or too few or too many fields)
+   keeps what parsed, the rest null, and the corrupt-record column (if any)
+   gets its text. DROPMALFORMED: it is dropped. FAILFAST: the read stops
+   with an error naming the file and line. All modes count them. */
+typedef enum tide_csv_mode {
+    TIDE_CSV_PERMISSIVE = 0,
+    TIDE_CSV_DROPMALFORMED = 1,
+    TIDE_CSV_FAILFAST = 2
+} tide_csv_mode;
+
+typedef struct tide_csv_options {
+    int32_t sep;           /* field separator byte (',') */
+    int32_t quote;         /* quote byte ('"'); 0 for none */
+    int32_t escape;        /* inside quotes, escape+quote is a literal quote ('\\');
+                              a doubled quote always is */
+    int32_t header;        /* 1: the first record of the file names the columns */
+    int32_t mode;          /* tide_csv_mode */
+    int32_t corrupt_field; /* index of a string column of the batch that gets the
+                              text of malformed records (Spark's
+                              columnNameOfCorruptRecord), or -1 */
+    const char *null_value; /* a field with exactly this text is null ("");
+                              an unquoted empty field always is */
+    int64_t reserved;      /* 0 */
+} tide_csv_options;
+
+/* One column of a schema: name and type (tide_type), with precision and
+   scale for decimals. */
+typedef struct tide_csv_field {
+    const char *name;
+    int32_t type;
+    int16_t precision;
+    int16_t scale;
+} tide_csv_field;
+
+typedef struct tide_csv_reader tide_csv_reader;
+
+/* Opens a CSV file, plain or gzip (detected from its bytes), to be read as
+   a stream. NULL with errbuf naming the file on failure. */
+tide_csv_reader *tide_csv_open(const char *path, const tide_csv_options *options,
+                               char *errbuf, size_t errlen);
+void tide_csv_close(tide_csv_reader *reader);
+
+/* An empty batch whose columns follow the schema, with room for
+   `capacity` rows. NULL when out of memory or a type is not readable from
+   CSV (binary, struct). */
+tide_batch *tide_csv_batch_new(const tide_csv_field *fields, int32_t num_fields,
+                               int64_t capacity);
+/* Grows every column of a batch made by tide_csv_batch_new to hold `rows`
+   rows (strings: bytes in proportion to what they hold so far), so a
+   large read does not grow by doubling. 0, or -1 when out of memory. */
+int tide_csv_reserve(tide_batch *batch, int64_t rows);
+
+/* Reads records and appends at most about max_rows rows (it stops at the
+   first line end after that many) to batch, whose columns are the schema:
+   the file's fields fill the columns in order, skipping the corrupt-record
+   column. Returns the rows appended (0 at the end of the file), or -1 with
+   errbuf (FAILFAST: "path:line: ..."; I/O errors name the file). */
+int64_t tide_csv_read(tide_csv_reader *reader, tide_batch *batch, int64_t max_rows,
+                      char *errbuf, size_t errlen);
+
+/* Counters since open: records read (header excluded), malformed records,
+   and records dropped (DROPMALFORMED). */
+int64_t tide_csv_records(const tide_csv_reader *reader);
+int64_t tide_csv_malformed(const tide_csv_reader *reader);
+int64_t tide_csv_dropped(const tide_csv_reader *reader);
+/* Bytes of the file consumed so far (compressed bytes for gzip) and the
+   file's size, for progress. */
+int64_t tide_csv_bytes_read(const tide_csv_reader *reader);
+int64_t tide_csv_file_size(const tide_csv_reader *reader);
+
+/* Reads up to max_records records (-1: all; 0: just the header) and of
+   them a share sampling_ratio (1 for all), and infers each column's type with Spark's rules: int, then bigint, then
+   decimal(p,0) for wider integers (p <= 38), double, timestamp, boolean,
+   string; nulls do not vote, and a column of nulls gets type 0 (Spark
+   makes it a string unless other files have values). The width is
+   the first record's (the header's when header = 1). Fills out[0..n) with
+   types (names NULL; use tide_csv_header_name) and returns n, or -1 with
+   errbuf. */
+int32_t tide_csv_infer(tide_csv_reader *reader, int64_t max_records, double sampling_ratio,
+                       tide_csv_field *out, int32_t max_fields, char *errbuf, size_t errlen);
+
+/* The header's fields once the first record was read (header = 1), in
+   order; NULL past the end. */
+int32_t tide_csv_header_count(const tide_csv_reader *reader);
+const char *tide_csv_header_name(const tide_csv_reader *reader, int32_t i);
+
+/* A file's size and kind: 0 and *is_dir set, or -1 with errbuf (a missing
+   path too). */
+int tide_fs_stat(const char *path, int64_t *size, int32_t *is_dir, double *mtime,
+                 char *errbuf, size_t errlen);
+/* 1 when stderr is a terminal (progress bars go there). */
+int tide_stderr_is_tty(void);
+
+#endif

@@ -1,0 +1,70 @@
+/* Batch DataFrame operations: row gathering, sampling, sorting and grouped
+   aggregation (gather.c, sample.c, sort.c, aggregate.c).
+   Part of the FFI declarations (see tide_ffi.h): plain C, no macros, so
+   that LuaJIT's ffi.cdef reads it as well. */
+#ifndef TIDE_FFI_FRAME_OPS_H
+#define TIDE_FFI_FRAME_OPS_H
+
+#include "tide_ffi.h"
+
+/* A new batch holding rows[0..num_rows) of src (any order, repeats
+   allowed), copied, for the columns cols[0..num_cols) (cols NULL: every
+   column), followed by extra_columns empty slots the caller fills and then
+   finishes with tide_batch_finish. NULL with errbuf on a bad column index
+   or out of memory. */
+tide_batch *tide_batch_gather(const tide_batch *src, const int32_t *cols, int32_t num_cols,
+                              const int64_t *rows, int64_t num_rows, int32_t extra_columns,
+                              char *errbuf, size_t errlen);
+
+/* The rows whose uniform draw u (a hash of seed and first_index + row,
+   in [0, 1)) falls in [lo, hi): their indices go to out (room for
+   num_rows); returns how many. The same seed gives the same draws, so
+   splits by adjacent ranges are disjoint and together complete. */
+int64_t tide_sample_rows(int64_t num_rows, int64_t first_index, uint64_t seed, double lo,
+                         double hi, int64_t *out);
+
+/* Fills order[0..num_rows) with the row indices of b sorted by the key
+   columns (stable): descending[k] != 0 sorts key k descending;
+   nulls_first[k] != 0 puts its nulls first (Spark: first when ascending,
+   last when descending). NaN sorts above every double, as in Spark. 0, or
+   -1 with errbuf. */
+int tide_sort_rows(const tide_batch *b, const int32_t *cols, const int32_t *descending,
+                   const int32_t *nulls_first, int32_t num_keys, int64_t *order, char *errbuf,
+                   size_t errlen);
+
+/* Groups the rows of b by the key columns (nulls form a group of their
+   own, as in Spark): group_of_row[r] gets the group of row r, and
+   first_row[g] the first row of group g (groups numbered in order of first
+   appearance; first_row needs room for num_rows). Returns the number of
+   groups, or -1 with errbuf. */
+int64_t tide_group_rows(const tide_batch *b, const int32_t *cols, int32_t num_keys,
+                        int32_t *group_of_row, int64_t *first_row, char *errbuf, size_t errlen);
+
+/* Aggregate functions, as Spark's. */
+typedef enum tide_agg_fn {
+    TIDE_AGG_COUNT = 1,     /* non-null values (count(*) when input is NULL): bigint */
+    TIDE_AGG_SUM = 2,       /* int/bigint -> bigint; float/double -> double;
+                               decimal(p,s) -> decimal(min(38,p+10),s) */
+    TIDE_AGG_AVG = 3,       /* double; decimal(p,s) -> decimal(min(38,p+4),min(38,s+4)) */
+    TIDE_AGG_MIN = 4,       /* the input's type */
+    TIDE_AGG_MAX = 5,
+    TIDE_AGG_STDDEV = 6,    /* sample standard deviation: double, null below 2 values */
+    TIDE_AGG_VARIANCE = 7,  /* sample variance: double */
+    TIDE_AGG_STDDEV_POP = 8,
+    TIDE_AGG_VAR_POP = 9
+} tide_agg_fn;
+
+/* The result type of fn over a column of type in_type (decimal precision
+   and scale in *precision, *scale, updated for decimal results); 0 when fn
+   does not apply to the type. */
+int32_t tide_agg_result_type(int32_t fn, int32_t in_type, int32_t *precision, int32_t *scale);
+
+/* Computes fn over input (NULL for count(*), then num_rows counts) per
+   group and writes num_groups rows into dst, a slot of out that this
+   initializes under `name`. Nulls are skipped; a group without values gives
+   null (0 for count). 0, or -1 with errbuf. */
+int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
+                   const tide_column *input, int64_t num_rows, const int32_t *group_of_row,
+                   int64_t num_groups, char *errbuf, size_t errlen);
+
+#endif

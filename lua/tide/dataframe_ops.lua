@@ -1,0 +1,491 @@
+-- tide.dataframe_ops — the DataFrame operations model training needs, on
+-- batch DataFrames, each one C kernel over whole columns (engine/gather.c,
+-- sample.c, sort.c, aggregate.c):
+--
+--   df:randomSplit({0.3, 0.7}, 42)     -> { df1, df2 }, disjoint and complete
+--   df:sample(0.1, 7)                  df:sample(false, 0.1, 7)
+--   df:cache() / df:persist() / df:unpersist()
+--   df:describe("click", "hour")       df:summary()   (Spark's tables of strings)
+--   df:groupBy("site_id"):count()      df:groupBy("a", "b"):agg({ C14 = "avg" })
+--   df:groupBy("a"):agg(F.avg("x"), F.count("*"):alias("n"))   df:agg(F.max("hour"))
+--   df:orderBy("a", F.desc("b"))       df:orderBy({"a", "b"}, { ascending = false })
+--
+-- Columns are named (or F.col(name)); no expression evaluation is needed.
+-- dataframe.lua installs these into its methods table.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local column = require("tide.column")
+local batchlib = require("tide.batch")
+
+local M = {}
+local ID = T.ID
+local ERRLEN = 512
+local errbuf = ffi.new("char[?]", ERRLEN)
+local function cerr() return ffi.string(errbuf) end
+
+-- ---- functions: aggregates and sort orders -------------------------------------------
+
+local AGG = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, stddev = 6, stddev_samp = 6,
+              std = 6, variance = 7, var_samp = 7, stddev_pop = 8, var_pop = 9 }
+-- Spark's name of the result column: avg(x); mean is shown as avg.
+local AGG_LABEL = { mean = "avg", std = "stddev" }
+
+local function install_functions(F)
+  local wrap, colNode = column.wrap, column.colNode
+  for name in pairs(AGG) do
+    if F[name] == nil then
+      F[name] = function(c)
+        if c == nil then error(name .. "() needs a column", 2) end
+        return wrap { k = "call", fn = name, args = { colNode(c) } }
+      end
+    end
+  end
+  local function order(descending, nulls_first)
+    return function(c)
+      local node = colNode(c)
+      if node.k == "sortorder" then node = node.expr end
+      if nulls_first == nil then nulls_first = not descending end
+      return wrap { k = "sortorder", expr = node, descending = descending, nullsFirst = nulls_first }
+    end
+  end
+  F.asc = F.asc or order(false)
+  F.desc = F.desc or order(true)
+  F.asc_nulls_first = F.asc_nulls_first or order(false, true)
+  F.asc_nulls_last = F.asc_nulls_last or order(false, false)
+  F.desc_nulls_first = F.desc_nulls_first or order(true, true)
+  F.desc_nulls_last = F.desc_nulls_last or order(true, false)
+  local Col = column.Column
+  for _, name in ipairs({ "asc", "desc", "asc_nulls_first", "asc_nulls_last", "desc_nulls_first", "desc_nulls_last" }) do
+    if Col[name] == nil then Col[name] = F[name] end
+  end
+end
+install_functions(require("tide.functions"))
+
+-- ---- helpers -------------------------------------------------------------------------------
+
+local function arglist(...)
+  local first = ...
+  if select("#", ...) == 1 and type(first) == "table" and not column.isColumn(first) then return first end
+  return { ... }
+end
+
+local function name_of(c, what)
+  if type(c) == "string" then return c end
+  if column.isColumn(c) and c.node.k == "col" then return c.node.name end
+  error(("%s takes column names (or F.col(name)), not %s"):format(what, tostring(c)), 3)
+end
+
+-- The 0-based index of a named column, or an error listing the columns.
+local function index_of(schema, name, what)
+  local i = schema:fieldIndex(name)
+  if not i then
+    error(("%s: cannot resolve column %q (columns: %s)"):format(what, name,
+      table.concat(schema:fieldNames(), ", ")), 4)
+  end
+  return i - 1
+end
+
+local function int32s(list)
+  local a = ffi.new("int32_t[?]", math.max(#list, 1))
+  for i, v in ipairs(list) do a[i - 1] = v end
+  return a
+end
+
+local function batch_only(df, what)
+  if df._streaming then
+    error(("%s is not supported on streaming DataFrames"):format(what), 3)
+  end
+end
+
+local function type_from(id, precision, scale)
+  if id == ID.decimal then return T.decimal(precision, scale) end
+  for name, tid in pairs(ID) do if tid == id then return T[name] end end
+end
+
+local function gather(batch, rows, n)
+  return batchlib.wrap(C.tide_batch_gather(batch, nil, 0, rows, n, 0, errbuf, ERRLEN), cerr())
+end
+
+-- ---- install -----------------------------------------------------------------------------------
+
+function M.install(dataframe)
+  local methods = dataframe.methods
+
+  local function derive(df, op)
+    op.child = df._plan
+    return dataframe.new(df._session, op, df._streaming)
+  end
+
+  -- Rows whose draw falls in [lo, hi) (see tide_sample_rows); row indices
+  -- continue across the batches of a stream.
+  local function sample_range(df, lo, hi, seed, kind)
+    local seed64 = ffi.cast("uint64_t", ffi.cast("int64_t", seed))
+    return derive(df, {
+      kind = kind,
+      schema = df._plan.schema,
+      apply = function(batch, ctx)
+        local n = batch:count()
+        local first = ctx.state.rowsSeen or 0
+        ctx.state.rowsSeen = first + n
+        local rows = ffi.new("int64_t[?]", math.max(n, 1))
+        local k = tonumber(C.tide_sample_rows(n, first, seed64, lo, hi, rows))
+        if k == n then return batch end
+        return gather(batch, rows, k)
+      end,
+    })
+  end
+
+  local function random_seed() return math.random(0, 2 ^ 31 - 1) end
+
+  -- randomSplit(weights, seed): weights are normalized; each row lands in
+  -- exactly one split, the same one for the same seed.
+  function methods:randomSplit(weights, seed)
+    if type(weights) ~= "table" or #weights == 0 then error("randomSplit needs a list of weights", 2) end
+    local total = 0
+    for i, w in ipairs(weights) do
+      if type(w) ~= "number" or w < 0 then error(("randomSplit: weight %d must be a number >= 0"):format(i), 2) end
+      total = total + w
+    end
+    if total <= 0 then error("randomSplit: the weights must add up to more than 0", 2) end
+    seed = seed or random_seed()
+    local out, acc = {}, 0
+    for i, w in ipairs(weights) do
+      local lo = acc / total
+      acc = acc + w
+      local hi = i == #weights and 1 or acc / total
+      out[i] = sample_range(self, lo, hi, seed, "randomSplit")
+    end
+    return out
+  end
+
+  -- sample(fraction, seed), sample(withReplacement, fraction, seed) or
+  -- sample{fraction=, seed=}: each row kept with probability fraction.
+  function methods:sample(a, b, c)
+    local with_replacement, fraction, seed
+    if type(a) == "table" then
+      with_replacement, fraction, seed = a.withReplacement, a.fraction, a.seed
+    elseif type(a) == "boolean" then
+      with_replacement, fraction, seed = a, b, c
+    else
+      fraction, seed = a, b
+    end
+    if with_replacement then error("sample: withReplacement = true is not supported", 2) end
+    if type(fraction) ~= "number" or fraction < 0 or fraction > 1 then
+      error("sample: fraction must be a number in [0, 1]", 2)
+    end
+    return sample_range(self, 0, fraction, seed or random_seed(), "sample")
+  end
+
+  -- cache()/persist(): the first action computes the rows once and keeps
+  -- them; later actions (and DataFrames derived afterwards) reuse them.
+  function methods:cache()
+    batch_only(self, "cache")
+    if self._uncached then return self end
+    local plan, execute, context = self._plan, dataframe.execute, dataframe.context
+    local kept
+    self._uncached = plan
+    self._plan = { kind = "scan", schema = plan.schema, cached = true, source = {
+      description = "InMemoryRelation",
+      read = function()
+        if not kept then kept = execute(plan, context()) end
+        return kept
+      end,
+    } }
+    return self
+  end
+  methods.persist = methods.cache
+
+  function methods:unpersist()
+    if self._uncached then
+      self._plan, self._uncached = self._uncached, nil
+    end
+    return self
+  end
+
+  -- ---- sorting ------------------------------------------------------------------------------
+
+  -- orderBy(cols..., {ascending = bool or list}) with names, F.col, F.desc(...),
+  -- col:desc(). Stable; nulls first ascending and last descending.
+  function methods:orderBy(...)
+    batch_only(self, "orderBy")
+    local args = { ... }
+    local opts = {}
+    if #args > 1 and type(args[#args]) == "table" and not column.isColumn(args[#args]) then
+      opts = table.remove(args)
+    end
+    if #args == 1 and type(args[1]) == "table" and not column.isColumn(args[1]) then args = args[1] end
+    if #args == 0 then error("orderBy needs at least one column", 2) end
+    local schema = self._plan.schema
+    local cols, desc, nulls = {}, {}, {}
+    for i, a in ipairs(args) do
+      local node = type(a) == "string" and { k = "col", name = a } or (column.isColumn(a) and a.node)
+      local descending, nulls_first = false, nil
+      if node and node.k == "sortorder" then
+        descending, nulls_first, node = node.descending, node.nullsFirst, node.expr
+      else
+        local asc = opts.ascending
+        if type(asc) == "table" then asc = asc[i] end
+        if asc ~= nil then descending = not asc end
+      end
+      if not node or node.k ~= "col" then error("orderBy takes column names, F.col(name) or F.desc(name)", 2) end
+      cols[i] = index_of(schema, node.name, "orderBy")
+      desc[i] = descending and 1 or 0
+      if nulls_first == nil then nulls_first = not descending end
+      nulls[i] = nulls_first and 1 or 0
+    end
+    local c_cols, c_desc, c_nulls = int32s(cols), int32s(desc), int32s(nulls)
+    return derive(self, {
+      kind = "sort",
+      schema = schema,
+      apply = function(batch)
+        local n = batch:count()
+        local order = ffi.new("int64_t[?]", math.max(n, 1))
+        if C.tide_sort_rows(batch, c_cols, c_desc, c_nulls, #cols, order, errbuf, ERRLEN) ~= 0 then
+          error(cerr(), 0)
+        end
+        return gather(batch, order, n)
+      end,
+    })
+  end
+  methods.sort = methods.orderBy
+
+  -- ---- grouping and aggregation ----------------------------------------------------------
+
+  local GroupedData = {}
+  GroupedData.__index = GroupedData
+  M.GroupedData = GroupedData
+
+  function methods:groupBy(...)
+    local keys = {}
+    for i, c in ipairs(arglist(...)) do
+      keys[i] = name_of(c, "groupBy")
+      index_of(self._plan.schema, keys[i], "groupBy")
+    end
+    return setmetatable({ df = self, keys = keys }, GroupedData)
+  end
+  methods.groupby = methods.groupBy
+
+  -- One aggregate: {fn = "avg", column = name or nil (count(*)), name = output}.
+  local function agg_spec(schema, fn, colname, alias)
+    local code = AGG[fn]
+    if not code then error(("unknown aggregate function %q"):format(tostring(fn)), 4) end
+    local label = AGG_LABEL[fn] or fn
+    if colname == "*" or colname == nil then
+      if code ~= AGG.count then error(fn .. "(*) is not an aggregate; only count(*) is", 4) end
+      return { code = code, column = nil, name = alias or "count(1)", type = T.long }
+    end
+    local idx = index_of(schema, colname, fn)
+    local t = schema.fields[idx + 1].dataType
+    local p, s = ffi.new("int32_t[1]", t.precision or 0), ffi.new("int32_t[1]", t.scale or 0)
+    local rid = C.tide_agg_result_type(code, t.id, p, s)
+    if rid == 0 then
+      error(("%s(%s): the column is %s, which %s cannot take"):format(label, colname, t:simpleString(), label), 4)
+    end
+    return { code = code, column = idx, name = alias or ("%s(%s)"):format(label, colname),
+             type = type_from(rid, p[0], s[0]) }
+  end
+
+  local function spec_from_column(schema, c)
+    local node, alias = c.node, nil
+    if node.k == "alias" then node, alias = node.expr, node.name end
+    if node.k ~= "call" or not AGG[node.fn] then
+      error("agg takes aggregate functions such as F.avg(\"x\") or a table {x = \"avg\"}", 4)
+    end
+    local arg = node.args[1]
+    local name
+    if arg.k == "star" and not arg.prefix then
+      name = "*"
+    elseif arg.k == "lit" and node.fn == "count" then
+      name = "*" -- count(1)
+    elseif arg.k == "col" then
+      name = arg.name
+    else
+      error(("%s() takes a column name"):format(node.fn), 4)
+    end
+    return agg_spec(schema, node.fn, name, alias)
+  end
+
+  -- The plan node of a grouped aggregation: key columns, then aggregates.
+  local function aggregate(df, keys, specs)
+    batch_only(df, "groupBy/agg")
+    local schema = df._plan.schema
+    local key_idx, fields = {}, {}
+    for i, k in ipairs(keys) do
+      key_idx[i] = index_of(schema, k, "groupBy")
+      fields[i] = schema.fields[key_idx[i] + 1]
+    end
+    for _, s in ipairs(specs) do fields[#fields + 1] = T.field(s.name, s.type, true) end
+    local c_keys, nk = int32s(key_idx), #keys
+    return derive(df, {
+      kind = "aggregate",
+      schema = T.struct(fields),
+      apply = function(batch)
+        local n = batch:count()
+        local gids = ffi.new("int32_t[?]", math.max(n, 1))
+        local first = ffi.new("int64_t[?]", math.max(n, 1))
+        local out, ng
+        if nk == 0 then
+          ng = 1 -- a global aggregate has one row, even over no rows
+          out = batchlib.wrap(C.tide_batch_new(#specs))
+        else
+          ng = tonumber(C.tide_group_rows(batch, c_keys, nk, gids, first, errbuf, ERRLEN))
+          if ng < 0 then error(cerr(), 0) end
+          out = batchlib.wrap(C.tide_batch_gather(batch, c_keys, nk, first, ng, #specs, errbuf, ERRLEN), cerr())
+        end
+        for j, s in ipairs(specs) do
+          local input = s.column and batch.columns[s.column] or nil
+          if C.tide_aggregate(out, out.columns[nk + j - 1], s.name, s.code, input, n, gids, ng, errbuf, ERRLEN) ~= 0 then
+            error(cerr(), 0)
+          end
+        end
+        if C.tide_batch_finish(out) ~= 0 then error("aggregate: columns of different lengths", 0) end
+        return out
+      end,
+    })
+  end
+
+  -- agg({x = "avg", y = "max"}) (in the order of the columns) or
+  -- agg(F.avg("x"), F.count("*"):alias("n"), ...).
+  function GroupedData:agg(...)
+    local schema = self.df._plan.schema
+    local specs = {}
+    local first = ...
+    if select("#", ...) == 1 and type(first) == "table" and not column.isColumn(first) and first[1] == nil then
+      for _, name in ipairs(schema:fieldNames()) do
+        local fn = first[name]
+        if fn then specs[#specs + 1] = agg_spec(schema, tostring(fn):lower(), name) end
+      end
+      for name in pairs(first) do
+        if not schema:fieldIndex(name) and name ~= "*" then index_of(schema, name, "agg") end
+      end
+      if first["*"] then specs[#specs + 1] = agg_spec(schema, tostring(first["*"]):lower(), "*") end
+    else
+      for _, c in ipairs(arglist(...)) do
+        if not column.isColumn(c) then error("agg takes Columns such as F.avg(\"x\"), or one table {x = \"avg\"}", 2) end
+        specs[#specs + 1] = spec_from_column(schema, c)
+      end
+    end
+    if #specs == 0 then error("agg needs at least one aggregate", 2) end
+    return aggregate(self.df, self.keys, specs)
+  end
+
+  function GroupedData:count()
+    return aggregate(self.df, self.keys, { { code = AGG.count, name = "count", type = T.long } })
+  end
+
+  -- sum/avg/mean/min/max of the named columns, or of every numeric column
+  -- that is not a key.
+  local NUMERIC = { [ID.int] = true, [ID.long] = true, [ID.float] = true, [ID.double] = true, [ID.decimal] = true }
+  for _, fn in ipairs({ "sum", "avg", "mean", "min", "max" }) do
+    GroupedData[fn] = function(self, ...)
+      local schema = self.df._plan.schema
+      local names = arglist(...)
+      if #names == 0 then
+        local is_key = {}
+        for _, k in ipairs(self.keys) do is_key[k] = true end
+        for _, f in ipairs(schema.fields) do
+          if NUMERIC[f.dataType.id] and not is_key[f.name] then names[#names + 1] = f.name end
+        end
+      end
+      local specs = {}
+      for i, c in ipairs(names) do specs[i] = agg_spec(schema, fn, name_of(c, fn)) end
+      return aggregate(self.df, self.keys, specs)
+    end
+  end
+
+  -- df:agg(...) aggregates the whole DataFrame, as groupBy():agg(...).
+  function methods:agg(...) return self:groupBy():agg(...) end
+
+  -- ---- describe / summary --------------------------------------------------------------------
+
+  -- One statistic of one column over a whole batch, as show prints it.
+  local function statistic(batch, col_index, code, gids)
+    local out = batchlib.wrap(C.tide_batch_new(1))
+    local n = batch:count()
+    if C.tide_aggregate(out, out.columns[0], "s", code, batch.columns[col_index], n, gids, 1, errbuf, ERRLEN) ~= 0 then
+      error(cerr(), 0)
+    end
+    C.tide_batch_finish(out)
+    if out.columns[0].validity ~= nil and not (bit.band(out.columns[0].validity[0], 1) ~= 0) then return nil end
+    return batchlib.cellText(out.columns[0], 0)
+  end
+
+  -- An exact percentile as Spark's percentile_approx reports it: the
+  -- smallest value with at least p of the non-null values at or below it.
+  local function percentile(sorted_col, order, nulls, n, p)
+    local count = n - nulls
+    if count == 0 then return nil end
+    local rank = math.max(math.ceil(p * count), 1)
+    return batchlib.cellText(sorted_col, order[nulls + rank - 1])
+  end
+
+  local function stats_frame(df, cols, stats, what)
+    batch_only(df, what)
+    local schema = df._plan.schema
+    local names = {}
+    if #cols == 0 then
+      for _, f in ipairs(schema.fields) do
+        if NUMERIC[f.dataType.id] or f.dataType.id == ID.string then names[#names + 1] = f.name end
+      end
+    else
+      for i, c in ipairs(cols) do names[i] = name_of(c, what) end
+    end
+    local batch = df:toBatch()
+    local n = batch:count()
+    local gids = ffi.new("int32_t[?]", math.max(n, 1))
+    local rows = {}
+    for r, stat in ipairs(stats) do rows[r] = { stat } end
+    for ci, name in ipairs(names) do
+      local idx = index_of(schema, name, what)
+      local col = batch.columns[idx]
+      local numeric = NUMERIC[col.type]
+      local order, nulls
+      for r, stat in ipairs(stats) do
+        local v
+        if stat == "count" then
+          v = statistic(batch, idx, AGG.count, gids)
+        elseif stat == "mean" then
+          v = numeric and statistic(batch, idx, AGG.avg, gids) or nil
+        elseif stat == "stddev" then
+          v = numeric and statistic(batch, idx, AGG.stddev, gids) or nil
+        elseif stat == "min" or stat == "max" then
+          v = statistic(batch, idx, AGG[stat], gids)
+        else
+          local pct = tonumber(stat:match("^(%d+%.?%d*)%%$"))
+          if not pct or pct > 100 then error(("%s: unknown statistic %q"):format(what, stat), 3) end
+          if numeric then
+            if not order then
+              order = ffi.new("int64_t[?]", math.max(n, 1))
+              local c1, zero, one = int32s({ idx }), int32s({ 0 }), int32s({ 1 })
+              if C.tide_sort_rows(batch, c1, zero, one, 1, order, errbuf, ERRLEN) ~= 0 then error(cerr(), 0) end
+              nulls = tonumber(col.null_count)
+            end
+            v = percentile(col, order, nulls, n, pct / 100)
+          end
+        end
+        rows[r][ci + 1] = v
+      end
+    end
+    local fields = { T.field("summary", T.string) }
+    for i, name in ipairs(names) do fields[i + 1] = T.field(name, T.string) end
+    local result = batchlib.fromRows(rows, T.struct(fields))
+    return require("tide.session").localFrame(df._session, result)
+  end
+
+  -- describe(cols...): count, mean, stddev, min, max of numeric and string
+  -- columns (all of them when none are named), as strings.
+  function methods:describe(...)
+    return stats_frame(self, arglist(...), { "count", "mean", "stddev", "min", "max" }, "describe")
+  end
+
+  -- summary(stats...): count, mean, stddev, min, 25%, 50%, 75%, max by
+  -- default, or the ones named (any "NN%").
+  function methods:summary(...)
+    local stats = arglist(...)
+    if #stats == 0 then stats = { "count", "mean", "stddev", "min", "25%", "50%", "75%", "max" } end
+    return stats_frame(self, {}, stats, "summary")
+  end
+end
+
+return M

@@ -1,0 +1,157 @@
+-- tide.files — the files a file source reads, as Spark resolves a path:
+-- a file; a directory (the files directly in it, without hidden ones whose
+-- names start with "." or "_"); or a glob (*, ?, [abc], [!abc], {a,b}) in
+-- any part of the path. Files come sorted by path, so reads are repeatable.
+--
+--   files.resolve("data/train.gz")          -> { {path=, size=, mtime=}, ... }
+--   files.resolve("data/*.csv.gz")
+local ffi = require("ffi")
+local C = require("tide.ffi")
+
+local M = {}
+
+local errbuf = ffi.new("char[1024]")
+local size_p, isdir_p, mtime_p = ffi.new("int64_t[1]"), ffi.new("int32_t[1]"), ffi.new("double[1]")
+
+-- {size, isDir, mtime} of a path, or nil and the reason.
+function M.stat(path)
+  if C.tide_fs_stat(path, size_p, isdir_p, mtime_p, errbuf, 1024) ~= 0 then
+    return nil, ffi.string(errbuf)
+  end
+  return { size = tonumber(size_p[0]), isDir = isdir_p[0] ~= 0, mtime = mtime_p[0] }
+end
+
+-- The names in a directory (unsorted).
+function M.list(dir)
+  local size = 65536
+  while true do
+    local buf = ffi.new("char[?]", size)
+    local needed = ffi.new("int64_t[1]")
+    local n = C.tide_fs_list(dir, buf, size, needed, errbuf, 1024)
+    if n >= 0 then
+      local names = {}
+      for name in ffi.string(buf, n):gmatch("([^\n]+)\n") do names[#names + 1] = name end
+      return names
+    end
+    if needed[0] <= size then error(ffi.string(errbuf), 0) end
+    size = tonumber(needed[0]) + 1024
+  end
+end
+
+local function hidden(name) return name:sub(1, 1) == "." or name:sub(1, 1) == "_" end
+
+local function is_glob(s) return s:find("[%*%?%[{]") ~= nil end
+
+-- A glob component as Lua patterns (one per {a,b} alternative).
+local function glob_patterns(glob)
+  local alt_start, alt_end = glob:find("{[^}]*}")
+  if alt_start then
+    local out = {}
+    for choice in (glob:sub(alt_start + 1, alt_end - 1) .. ","):gmatch("([^,]*),") do
+      for _, p in ipairs(glob_patterns(glob:sub(1, alt_start - 1) .. choice .. glob:sub(alt_end + 1))) do
+        out[#out + 1] = p
+      end
+    end
+    return out
+  end
+  local out, i = { "^" }, 1
+  while i <= #glob do
+    local ch = glob:sub(i, i)
+    if ch == "*" then
+      out[#out + 1] = ".*"
+    elseif ch == "?" then
+      out[#out + 1] = "."
+    elseif ch == "[" then
+      local close = glob:find("]", i + 2, true)
+      if not close then error(("bad glob %q: unclosed ["):format(glob), 0) end
+      local set = glob:sub(i + 1, close - 1):gsub("^!", "^"):gsub("%%", "%%%%")
+      out[#out + 1] = "[" .. set .. "]"
+      i = close
+    else
+      out[#out + 1] = ch:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")
+    end
+    i = i + 1
+  end
+  out[#out + 1] = "$"
+  return { table.concat(out) }
+end
+
+local function matches(name, patterns)
+  for _, p in ipairs(patterns) do if name:match(p) then return true end end
+  return false
+end
+
+-- Paths matching a glob, expanded one path component at a time.
+local function expand(path)
+  local absolute = path:sub(1, 1) == "/"
+  local parts = {}
+  for part in path:gmatch("[^/]+") do parts[#parts + 1] = part end
+  local found = { absolute and "" or "." }
+  for i, part in ipairs(parts) do
+    local next_found = {}
+    for _, base in ipairs(found) do
+      local prefix = (base == "." and not absolute) and "" or (base .. "/")
+      if is_glob(part) then
+        local patterns = glob_patterns(part)
+        local ok, names = pcall(M.list, base == "" and "/" or base)
+        if ok then
+          for _, name in ipairs(names) do
+            if not hidden(name) and matches(name, patterns) then next_found[#next_found + 1] = prefix .. name end
+          end
+        end
+      elseif i == #parts or M.stat(prefix .. part) then
+        next_found[#next_found + 1] = prefix .. part
+      end
+    end
+    found = next_found
+  end
+  return found
+end
+
+-- The files of a path (see the top); raises "Path does not exist" as
+-- Spark does when nothing matches. allow_empty: an empty directory or glob
+-- gives {} (streams start from nothing).
+function M.resolve(path, allow_empty)
+  if type(path) ~= "string" or path == "" then error("a file source needs a path", 0) end
+  local candidates = is_glob(path) and expand(path) or { path }
+  local out = {}
+  for _, p in ipairs(candidates) do
+    local st, err = M.stat(p)
+    if not st then
+      if not is_glob(path) then error(("Path does not exist: %s"):format(err), 0) end
+    elseif st.isDir then
+      local dir = p:gsub("/+$", "")
+      for _, name in ipairs(M.list(p)) do
+        if not hidden(name) then
+          local f = dir .. "/" .. name
+          local fst = M.stat(f)
+          if fst and not fst.isDir then
+            out[#out + 1] = { path = f, size = fst.size, mtime = fst.mtime }
+          end
+        end
+      end
+    else
+      out[#out + 1] = { path = p, size = st.size, mtime = st.mtime }
+    end
+  end
+  if #out == 0 and is_glob(path) and not allow_empty then
+    error(("Path does not exist: %s (no file matches)"):format(path), 0)
+  end
+  table.sort(out, function(a, b) return a.path < b.path end)
+  return out
+end
+
+-- An absolute path, for logs that must name a file the same way whatever
+-- the working directory.
+function M.absolute(path)
+  if path:sub(1, 1) == "/" then return path end
+  local cwd = os.getenv("PWD")
+  if not cwd then
+    local p = io.popen("pwd")
+    cwd = p and p:read("*l") or "."
+    if p then p:close() end
+  end
+  return (cwd .. "/" .. path):gsub("/%./", "/")
+end
+
+return M

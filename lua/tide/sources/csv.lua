@@ -1,0 +1,349 @@
+-- The CSV source, with Spark's options (docs/csv.md):
+--
+--   spark.read:format("csv"):option("header", "true"):schema(ddl):load("train.gz")
+--   spark.read:format("csv"):option("header", "true"):option("inferSchema", "true"):load("dir/")
+--   spark.readStream:format("csv"):schema(ddl):option("maxFilesPerTrigger", 1):load("incoming/")
+--
+-- A path is a file, a directory or a glob (tide.files). Files may be plain
+-- or gzip. The C reader (engine/csv_reader.c) converts fields straight into
+-- typed columns, a chunk of rows per call; a batch read appends every
+-- file's chunks to one batch and shows a progress bar on stderr when it is
+-- a terminal and the load takes a while.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local files = require("tide.files")
+local batchlib = require("tide.batch")
+
+local M = {}
+
+local CHUNK_ROWS = 65536
+local ERRLEN = 1024
+local ID = T.ID
+
+-- ---- options ---------------------------------------------------------------------
+
+local function flag(options, key, default)
+  local v = options[key]
+  if v == nil then return default end
+  v = v:lower()
+  if v ~= "true" and v ~= "false" then
+    error(("CSV option %s must be true or false, not %q"):format(key, options[key]), 0)
+  end
+  return v == "true"
+end
+
+-- A one-character option; Spark also takes "\t"-style escapes and "" for
+-- none (the NUL character).
+local function char_option(options, key, default)
+  local v = options[key]
+  if v == nil then v = default end
+  if v == "" then return 0 end
+  local escapes = { ["\\t"] = "\t", ["\\n"] = "\n", ["\\r"] = "\r", ["\\\\"] = "\\", ["\\0"] = "\0",
+                    ["\\\""] = '"', ["\\'"] = "'" }
+  v = escapes[v] or v
+  if #v ~= 1 then error(("CSV option %s must be a single character, not %q"):format(key, v), 0) end
+  return v:byte()
+end
+
+local MODES = { permissive = 0, dropmalformed = 1, failfast = 2 }
+
+local function parse_options(options)
+  local o = {
+    sep = char_option(options, "sep", options.delimiter or ","),
+    quote = char_option(options, "quote", '"'),
+    escape = char_option(options, "escape", "\\"),
+    header = flag(options, "header", false),
+    inferSchema = flag(options, "inferschema", false),
+    nullValue = options.nullvalue or "",
+    corruptColumn = options.columnnameofcorruptrecord or "_corrupt_record",
+    samplingRatio = tonumber(options.samplingratio or 1),
+  }
+  local mode = (options.mode or "PERMISSIVE"):lower()
+  o.mode = MODES[mode]
+  if not o.mode then
+    error(("CSV option mode must be PERMISSIVE, DROPMALFORMED or FAILFAST, not %q"):format(options.mode), 0)
+  end
+  local enc = (options.encoding or options.charset or "utf-8"):lower():gsub("[-_]", "")
+  if enc ~= "utf8" and enc ~= "ascii" and enc ~= "usascii" then
+    error(("CSV encoding %s is not supported (tide reads UTF-8)"):format(options.encoding or options.charset), 0)
+  end
+  if o.sep == 0 then error("CSV option sep must not be empty", 0) end
+  if not o.samplingRatio or o.samplingRatio <= 0 or o.samplingRatio > 1 then
+    error("CSV option samplingRatio must be in (0, 1]", 0)
+  end
+  return o
+end
+
+-- The C options for one file; `corrupt` is the corrupt-record column's
+-- 0-based index or -1. The strings live as long as o.
+local function c_options(o, corrupt)
+  return ffi.new("tide_csv_options", {
+    sep = o.sep, quote = o.quote, escape = o.escape, header = o.header and 1 or 0,
+    mode = o.mode, corrupt_field = corrupt or -1, null_value = o.nullValue,
+  })
+end
+
+local errbuf = ffi.new("char[?]", ERRLEN)
+local function cerr() return ffi.string(errbuf) end
+
+local function open(path, copts)
+  local r = C.tide_csv_open(path, copts, errbuf, ERRLEN)
+  if r == nil then error(cerr(), 0) end
+  return ffi.gc(r, C.tide_csv_close)
+end
+
+local function close(r)
+  C.tide_csv_close(ffi.gc(r, nil))
+end
+
+-- ---- schemas -------------------------------------------------------------------------
+
+local function type_of(field)
+  if field.type == ID.decimal then return T.decimal(field.precision, field.scale) end
+  for name, id in pairs(ID) do
+    if id == field.type then return T[name] end
+  end
+end
+
+-- Spark's rules for header names: an empty name is _c<i>; repeated names
+-- (compared without case) get their index appended.
+local function safe_names(raw, width)
+  local names, seen = {}, {}
+  for i = 1, width do
+    local n = raw[i]
+    if n == nil or n == "" then n = "_c" .. (i - 1) end
+    names[i] = n
+    seen[n:lower()] = (seen[n:lower()] or 0) + 1
+  end
+  for i = 1, width do
+    if raw[i] and raw[i] ~= "" and seen[names[i]:lower()] > 1 then names[i] = names[i] .. (i - 1) end
+  end
+  return names
+end
+
+local function header_names(r)
+  local raw = {}
+  for i = 0, C.tide_csv_header_count(r) - 1 do raw[i + 1] = ffi.string(C.tide_csv_header_name(r, i)) end
+  return raw
+end
+
+local NUMERIC_RANK = { [ID.int] = 1, [ID.long] = 2, [ID.decimal] = 3, [ID.double] = 4 }
+
+-- Spark's CSVInferSchema.compatibleType, for the types inference yields.
+local function widen(a, b)
+  if a == nil then return b end
+  if b == nil or a == b then return a end
+  local ra, rb = NUMERIC_RANK[a.id], NUMERIC_RANK[b.id]
+  if ra and rb then
+    local hi = ra > rb and a or b
+    if hi.id == ID.decimal then
+      local function digits(t)
+        return t.id == ID.decimal and t.precision or t.id == ID.long and 20 or 10
+      end
+      return T.decimal(math.max(digits(a), digits(b)), 0)
+    end
+    return hi
+  end
+  return T.string
+end
+
+-- Infers the schema over every file (Spark reads all of the data for it).
+local function infer(paths, o)
+  local copts = c_options(o, -1)
+  local types, names, width = {}, nil, nil
+  local out = ffi.new("tide_csv_field[4096]")
+  local progress = M.progress(paths, "inferring the schema of")
+  for _, f in ipairs(paths) do
+    local r = open(f.path, copts)
+    local n = C.tide_csv_infer(r, -1, o.samplingRatio, out, 4096, errbuf, ERRLEN)
+    if n < 0 then error(cerr(), 0) end
+    if not width then
+      width = n
+      names = o.header and header_names(r) or {}
+    end
+    -- Columns null everywhere in this file (type 0) do not vote against
+    -- what other files found.
+    for i = 1, math.min(width, n) do
+      if out[i - 1].type ~= 0 then types[i] = widen(types[i], type_of(out[i - 1])) end
+    end
+    progress:advance(f.size)
+    close(r)
+  end
+  progress:done()
+  if not width then error("Unable to infer schema for CSV. It must be specified manually.", 0) end
+  names = safe_names(names, width)
+  local fields = {}
+  for i = 1, width do fields[i] = T.field(names[i], types[i] or T.string, true) end
+  return T.struct(fields)
+end
+
+-- Without a schema or inference: every column a string, named by the
+-- first file's header (or _c0, _c1, ...) and as wide as its first record.
+local function string_schema(paths, o)
+  if #paths == 0 then error("Unable to infer schema for CSV. It must be specified manually.", 0) end
+  local out = ffi.new("tide_csv_field[4096]")
+  local r = open(paths[1].path, c_options(o, -1))
+  local n = C.tide_csv_infer(r, o.header and 0 or 1, 1, out, 4096, errbuf, ERRLEN)
+  if n < 0 then error(cerr(), 0) end
+  local names = safe_names(o.header and header_names(r) or {}, n)
+  close(r)
+  local fields = {}
+  for i = 1, n do fields[i] = T.field(names[i], T.string, true) end
+  return T.struct(fields)
+end
+
+local function check_schema(schema, o)
+  local corrupt = -1
+  for i, f in ipairs(schema.fields) do
+    local id = f.dataType.id
+    if id == ID.binary or id == ID.struct then
+      error(("CSV data source does not support %s data type (column %s)"):format(f.dataType:simpleString(), f.name), 0)
+    end
+    if f.name == o.corruptColumn then
+      if id ~= ID.string then
+        error(("The field for corrupt records must be string type and nullable: %s is %s"):format(
+          f.name, f.dataType:simpleString()), 0)
+      end
+      corrupt = i - 1
+    end
+  end
+  return corrupt
+end
+
+-- The C schema (the names kept alive by the returned table).
+local function c_fields(schema)
+  local n = #schema.fields
+  local arr = ffi.new("tide_csv_field[?]", math.max(n, 1))
+  local keep = {}
+  for i, f in ipairs(schema.fields) do
+    keep[i] = f.name
+    local t = f.dataType
+    arr[i - 1].name = f.name
+    arr[i - 1].type = t.id
+    arr[i - 1].precision = t.precision or 0
+    arr[i - 1].scale = t.scale or 0
+  end
+  return arr, n, keep
+end
+
+-- ---- progress on stderr ---------------------------------------------------------------
+
+local Progress = {}
+Progress.__index = Progress
+
+local function megabytes(n) return ("%.1f MB"):format(n / 1e6) end
+
+-- A bar for reading `paths`, drawn only when stderr is a terminal and the
+-- work has taken more than a second.
+function M.progress(paths, verb)
+  local total = 0
+  for _, f in ipairs(paths) do total = total + f.size end
+  local name = #paths == 1 and paths[1].path:match("[^/]*$") or (#paths .. " files")
+  return setmetatable({ total = total, base = 0, verb = verb, name = name, started = C.tide_now(),
+    tty = C.tide_stderr_is_tty() ~= 0, drawn = false, last = 0 }, Progress)
+end
+
+function Progress:update(bytes_in_file, rows)
+  if not self.tty then return end
+  local now = C.tide_now()
+  if now - self.started < 1 or now - self.last < 0.1 then return end
+  self.last = now
+  local done = self.base + bytes_in_file
+  local pct = self.total > 0 and math.min(100, math.floor(done * 100 / self.total)) or 100
+  local width = 30
+  local filled = math.floor(width * pct / 100)
+  io.stderr:write(("\r%s %s [%s%s] %3d%% %s / %s%s\27[K"):format(self.verb, self.name,
+    ("="):rep(filled), (" "):rep(width - filled), pct, megabytes(done), megabytes(self.total),
+    rows and ("  %d rows"):format(rows) or ""))
+  io.stderr:flush()
+  self.drawn = true
+end
+
+function Progress:advance(file_size) self.base = self.base + file_size end
+
+function Progress:done()
+  if self.drawn then
+    io.stderr:write("\r\27[K")
+    io.stderr:flush()
+  end
+end
+
+-- ---- reading -------------------------------------------------------------------------
+
+-- Reads files into one batch of `schema`; adds the malformed and dropped
+-- counts to ctx when given.
+local function read_files(list, schema, o, corrupt, ctx)
+  local fields, n, keep = c_fields(schema)
+  local b = batchlib.wrap(C.tide_csv_batch_new(fields, n, CHUNK_ROWS), "out of memory creating a CSV batch")
+  local copts = c_options(o, corrupt)
+  local progress = M.progress(list, "reading")
+  local reserved = false
+  local total_bytes = progress.total
+  for _, f in ipairs(list) do
+    local r = open(f.path, copts)
+    while true do
+      local got = C.tide_csv_read(r, b, CHUNK_ROWS, errbuf, ERRLEN)
+      if got < 0 then error(cerr(), 0) end
+      if got == 0 then break end
+      local rows = tonumber(b.num_rows)
+      local done = progress.base + tonumber(C.tide_csv_bytes_read(r))
+      if not reserved and done > 0 and rows >= 2 * CHUNK_ROWS then
+        -- Size the columns once for the whole read, from the rows per byte
+        -- seen so far, instead of doubling them (and the memory) as they fill.
+        reserved = true
+        local estimate = math.floor(rows * total_bytes / done * 1.03) + CHUNK_ROWS
+        if estimate > rows * 2 and C.tide_csv_reserve(b, estimate) ~= 0 then
+          error("out of memory reading " .. f.path, 0)
+        end
+      end
+      progress:update(tonumber(C.tide_csv_bytes_read(r)), rows)
+    end
+    if ctx then
+      ctx.malformed = (ctx.malformed or 0) + tonumber(C.tide_csv_malformed(r))
+      ctx.dropped = (ctx.dropped or 0) + tonumber(C.tide_csv_dropped(r))
+    end
+    progress:advance(f.size)
+    close(r)
+  end
+  progress:done()
+  local _ = keep
+  return b
+end
+M.readFiles = read_files
+
+local function resolve_schema(schema, paths, o)
+  if schema then return schema end
+  if o.inferSchema then return infer(paths, o) end
+  return string_schema(paths, o)
+end
+
+function M.batch(options, schema, path)
+  local o = parse_options(options)
+  local paths = files.resolve(path)
+  schema = resolve_schema(schema, paths, o)
+  local corrupt = check_schema(schema, o)
+  return {
+    schema = schema,
+    description = ("FileScan csv [%s]"):format(tostring(path)),
+    paths = paths,
+    -- Files are listed again at each read, as Spark does for a new query.
+    read = function(_, ctx)
+      return read_files(files.resolve(path), schema, o, corrupt, ctx)
+    end,
+  }
+end
+
+function M.stream(options, schema, path)
+  if not schema then
+    error("Schema must be specified when creating a streaming source DataFrame: readStream:format(\"csv\"):schema(...)", 0)
+  end
+  local o = parse_options(options)
+  local corrupt = check_schema(schema, o)
+  return require("tide.sources.file_stream").new {
+    format = "csv", path = path, schema = schema, options = options,
+    read = function(list, ctx) return read_files(list, schema, o, corrupt, ctx) end,
+  }
+end
+
+return M

@@ -1,0 +1,273 @@
+-- The CSV source: Avazu's real rows (tests/csv/data, from
+-- /work/shared/data), gzip, line ends, quoting, the parse modes, schema
+-- inference, paths that are directories or globs.
+local t = require("testing")
+local tide = require("tide")
+local T = tide.types
+local spark = tide.session()
+
+local DATA = (os.getenv("TIDE_SOURCE_DIR") or ".") .. "/tests/csv/data/"
+local AVAZU = "id decimal(38,0), click int, hour int, C1 int, banner_pos int, site_id string, " ..
+  "site_domain string, site_category string, app_id string, app_domain string, app_category string, " ..
+  "device_id string, device_ip string, device_model string, device_type int, device_conn_type int, " ..
+  "C14 int, C15 int, C16 int, C17 int, C18 int, C19 int, C20 int, C21 int"
+
+local function write(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+  return path
+end
+
+local function csv(path, opts, schema)
+  local r = spark.read:format("csv")
+  for k, v in pairs(opts or {}) do r = r:option(k, v) end
+  if schema then r = r:schema(schema) end
+  return r:load(path)
+end
+
+-- Rows as lists of cell texts (as show prints them), for comparisons.
+local function cells(df)
+  local b = df:toBatch()
+  local out = {}
+  for r = 0, b:count() - 1 do
+    local row = {}
+    for c = 0, b.num_columns - 1 do row[c + 1] = tide.batch.cellText(b.columns[c], r) end
+    out[#out + 1] = table.concat(row, "|")
+  end
+  return out
+end
+
+t.test("Avazu rows read with the training schema; ids above 2^63 are exact", function()
+  local df = csv(DATA .. "avazu_sample.csv", { header = "true" }, AVAZU)
+  local rows = df:collect()
+  t.eq(#rows, 100)
+  t.eq(rows[1].id, "1000009418151094273")
+  t.eq(rows[2].id, "10000169349117863715")
+  t.eq(rows[2].click, 0)
+  t.eq(rows[2].hour, 14102100)
+  t.eq(rows[2].site_id, "1fbe01fe")
+  t.eq(rows[2].C20, 100084)
+  t.eq(rows[1].C20, -1)
+  -- Every id round-trips digit for digit.
+  local f = assert(io.open(DATA .. "avazu_sample.csv"))
+  f:read("*l")
+  local i = 0
+  for line in f:lines() do
+    i = i + 1
+    t.eq(rows[i].id, line:match("^([^,]*)"), "id of row " .. i)
+  end
+  f:close()
+end)
+
+t.test("gzip and plain files read the same", function()
+  local plain = cells(csv(DATA .. "avazu_sample.csv", { header = "true" }, AVAZU))
+  local gz = cells(csv(DATA .. "avazu_sample.csv.gz", { header = "true" }, AVAZU))
+  t.eq(#gz, 100)
+  t.same_table(gz, plain)
+end)
+
+t.test("inferSchema follows Spark: Avazu's id is decimal(20,0), hour int, ids strings", function()
+  local df = csv(DATA .. "avazu_sample.csv", { header = "true", inferSchema = "true" })
+  local types = {}
+  for _, d in ipairs(df.dtypes) do types[d[1]] = d[2] end
+  t.eq(types.id, "decimal(20,0)")
+  t.eq(types.click, "int")
+  t.eq(types.hour, "int")
+  t.eq(types.site_id, "string")
+  t.eq(types.C20, "int")
+  t.eq(df:count(), 100)
+  t.eq(df:collect()[2].id, "10000169349117863715")
+end)
+
+t.test("inferSchema widens per column: bigint, double, timestamp, boolean, string, null", function()
+  local dir = t.tempdir()
+  local path = write(dir .. "/types.csv", table.concat({
+    "i,l,d,n,ts,b,s,e,mix,big",
+    "1,1,1,1,2024-01-02 03:04:05,true,x,,1,5",
+    "2,3000000000,2.5,,2024-01-03,FALSE,1,,true,123456789012345678901234",
+    "-3,4,1e3,7,2024-01-04T00:00:00Z,false,2.0,,2024-01-01,-1",
+  }, "\n") .. "\n")
+  local df = csv(path, { header = "true", inferSchema = "true" })
+  t.same_table(df.dtypes, {
+    { "i", "int" }, { "l", "bigint" }, { "d", "double" }, { "n", "int" }, { "ts", "timestamp" },
+    { "b", "boolean" }, { "s", "string" }, { "e", "string" }, { "mix", "string" }, { "big", "decimal(24,0)" },
+  })
+  local rows = df:collect()
+  t.eq(rows[2].l, 3000000000)
+  t.eq(rows[3].d, 1000)
+  t.eq(rows[2].n, nil)
+  t.eq(rows[2].b, false)
+  t.eq(rows[1].e, nil)
+  t.eq(rows[2].big, "123456789012345678901234")
+  t.eq(rows[3].big, "-1")
+end)
+
+t.test("without a header columns are _c0, _c1, ... and strings unless inferred", function()
+  local dir = t.tempdir()
+  local path = write(dir .. "/nohead.csv", "1,a\n2,b\n")
+  local df = csv(path)
+  t.same_table(df.dtypes, { { "_c0", "string" }, { "_c1", "string" } })
+  t.eq(df:collect()[2]._c0, "2")
+  t.same_table(csv(path, { inferSchema = "true" }).dtypes, { { "_c0", "int" }, { "_c1", "string" } })
+end)
+
+t.test("CRLF line ends read as LF; blank lines are skipped; the last line may lack its end", function()
+  local dir = t.tempdir()
+  local lf = write(dir .. "/lf.csv", "a,b\n1,x\n2,y\n\n3,z\n")
+  local crlf = write(dir .. "/crlf.csv", "a,b\r\n1,x\r\n2,y\r\n\r\n3,z")
+  local s = "a int, b string"
+  t.same_table(cells(csv(crlf, { header = "true" }, s)), { "1|x", "2|y", "3|z" })
+  t.same_table(cells(csv(crlf, { header = "true" }, s)), cells(csv(lf, { header = "true" }, s)))
+end)
+
+t.test("quoted fields hold separators, quotes, escapes and line breaks", function()
+  local dir = t.tempdir()
+  local path = write(dir .. "/q.csv", table.concat({
+    'id,text,n',
+    '1,"a,b",10',
+    '2,"say ""hi""",20',
+    '3,"two\nlines",30',
+    '4,"esc \\" quote",40',
+    '5,"crlf\r\ninside",50',
+    '6, spaced ,60',
+  }, "\r\n") .. "\r\n")
+  local rows = csv(path, { header = "true" }, "id int, text string, n int"):collect()
+  t.eq(#rows, 6)
+  t.eq(rows[1].text, "a,b")
+  t.eq(rows[2].text, 'say "hi"')
+  t.eq(rows[3].text, "two\nlines")
+  t.eq(rows[3].n, 30)
+  t.eq(rows[4].text, 'esc " quote')
+  t.eq(rows[5].text, "crlf\r\ninside")
+  t.eq(rows[6].text, " spaced ")
+  -- With the escape set to the quote, a backslash is an ordinary character.
+  local path2 = write(dir .. "/q2.csv", 'a\n"x\\y"\n')
+  t.eq(csv(path2, { header = "true", escape = '"' }, "a string"):collect()[1].a, "x\\y")
+end)
+
+t.test("empty unquoted fields and nullValue are null", function()
+  local dir = t.tempdir()
+  local path = write(dir .. "/n.csv", 'a,b,c\n,"",x\nNA,y,NA\n')
+  local rows = csv(path, { header = "true" }, "a int, b string, c string"):collect()
+  t.eq(rows[1].a, nil)
+  t.eq(rows[1].b, nil) -- "" equals the default nullValue, as in Spark
+  t.eq(rows[1].c, "x")
+  t.eq(rows[2].c, "NA")
+  rows = csv(path, { header = "true", nullValue = "NA" }, "a int, b string, c string"):collect()
+  t.eq(rows[1].b, "")
+  t.eq(rows[2].a, nil)
+  t.eq(rows[2].c, nil)
+  t.eq(rows[1].a, nil) -- an unquoted empty field is always null
+end)
+
+-- A file with a bad int at line 4 and a short record at line 6 (line 3
+-- holds a record spanning two lines).
+local function bad_file()
+  local dir = t.tempdir()
+  return write(dir .. "/bad.csv", table.concat({
+    "id,name,n",
+    '1,"multi',
+    'line",10',
+    "2,b,notanumber",
+    "3,c,30",
+    "4,d",
+    "5,e,50,extra",
+    "6,f,60",
+  }, "\n") .. "\n")
+end
+
+t.test("PERMISSIVE keeps malformed records with nulls and their text in _corrupt_record", function()
+  local path = bad_file()
+  local df = csv(path, { header = "true" }, "id int, name string, n int, _corrupt_record string")
+  local ctx = require("tide.dataframe").context()
+  local b = require("tide.dataframe").execute(df._plan, ctx)
+  local rows = b:collect()
+  t.eq(#rows, 6)
+  t.eq(rows[1].name, "multi\nline")
+  t.eq(rows[1]._corrupt_record, nil)
+  t.eq(rows[2].id, 2)
+  t.eq(rows[2].n, nil)
+  t.eq(rows[2]._corrupt_record, "2,b,notanumber")
+  t.eq(rows[4].name, "d")
+  t.eq(rows[4].n, nil)
+  t.eq(rows[4]._corrupt_record, "4,d")
+  t.eq(rows[5].n, 50)
+  t.eq(rows[5]._corrupt_record, "5,e,50,extra")
+  t.eq(rows[6]._corrupt_record, nil)
+  t.eq(ctx.malformed, 3)
+  t.eq(ctx.dropped, 0)
+  -- Without the column the rows are the same, minus the text.
+  t.eq(csv(path, { header = "true" }, "id int, name string, n int"):count(), 6)
+end)
+
+t.test("DROPMALFORMED drops and counts malformed records", function()
+  local df = csv(bad_file(), { header = "true", mode = "DROPMALFORMED" }, "id int, name string, n int")
+  local ctx = require("tide.dataframe").context()
+  local b = require("tide.dataframe").execute(df._plan, ctx)
+  local ids = {}
+  for _, r in ipairs(b:collect()) do ids[#ids + 1] = r.id end
+  t.same_table(ids, { 1, 3, 6 })
+  t.eq(b:column("n"):nullCount(), 0)
+  t.eq(ctx.malformed, 3)
+  t.eq(ctx.dropped, 3)
+end)
+
+t.test("FAILFAST stops at the first malformed record, naming the file and its line", function()
+  local path = bad_file()
+  local err = t.raises(function()
+    csv(path, { header = "true", mode = "failfast" }, "id int, name string, n int"):count()
+  end)
+  t.ok(err:find(path .. ":4:", 1, true), err)
+  t.ok(err:find("field 3 (n): 'notanumber' is not a valid int", 1, true), err)
+  t.ok(err:find("FAILFAST", 1, true), err)
+  local dir = t.tempdir()
+  local short = write(dir .. "/short.csv", "a,b\n1,2\n3\n")
+  err = t.raises(function() csv(short, { header = "true", mode = "FAILFAST" }, "a int, b int"):count() end)
+  t.ok(err:find(short .. ":3:", 1, true) and err:find("expected 2 fields, found 1", 1, true), err)
+  local open = write(dir .. "/open.csv", 'a,b\n1,"never closed\n2,3\n')
+  err = t.raises(function() csv(open, { header = "true", mode = "FAILFAST" }, "a int, b string"):count() end)
+  t.ok(err:find(open .. ":2:", 1, true) and err:find("not closed", 1, true), err)
+  t.raises(function() csv(path, { mode = "sloppy" }) end, "PERMISSIVE, DROPMALFORMED or FAILFAST")
+end)
+
+t.test("a directory reads its visible files in name order; globs match files", function()
+  local dir = t.tempdir()
+  write(dir .. "/b.csv", "a\n3\n4\n")
+  write(dir .. "/a.csv", "a\n1\n2\n")
+  write(dir .. "/_SUCCESS", "")
+  write(dir .. "/.hidden.csv", "a\n99\n")
+  os.execute(("gzip -c '%s/a.csv' > '%s/c.csv.gz'"):format(dir, dir))
+  local function ids(df)
+    local out = {}
+    for _, r in ipairs(df:collect()) do out[#out + 1] = r.a end
+    return out
+  end
+  t.same_table(ids(csv(dir, { header = "true" }, "a int")), { 1, 2, 3, 4, 1, 2 })
+  t.same_table(ids(csv(dir .. "/*.csv", { header = "true" }, "a int")), { 1, 2, 3, 4 })
+  t.same_table(ids(csv(dir .. "/{b,c}.csv*", { header = "true" }, "a int")), { 3, 4, 1, 2 })
+  t.same_table(ids(csv(dir .. "/[a-b].csv", { header = "true" }, "a int")), { 1, 2, 3, 4 })
+  t.raises(function() csv(dir .. "/nothing*.csv", { header = "true" }, "a int") end, "Path does not exist")
+  t.raises(function() csv(dir .. "/missing.csv", { header = "true" }, "a int") end, "Path does not exist")
+  local inferred = csv(dir .. "/*.csv*", { header = "true", inferSchema = "true" })
+  t.same_table(inferred.dtypes, { { "a", "int" } })
+end)
+
+t.test("a batch larger than one chunk reads every row", function()
+  local dir = t.tempdir()
+  local parts = { "k,v" }
+  for i = 1, 150000 do parts[#parts + 1] = i .. "," .. (i % 7 == 0 and "" or tostring(i * 0.5)) end
+  local path = write(dir .. "/big.csv", table.concat(parts, "\n") .. "\n")
+  local b = csv(path, { header = "true" }, "k long, v double"):toBatch()
+  t.eq(b:count(), 150000)
+  t.eq(b:column("v"):nullCount(), math.floor(150000 / 7))
+  t.eq(b:column("k"):get(149999), 150000)
+  t.eq(b:column("v"):get(149998), 149999 * 0.5)
+end)
+
+t.test("schema types CSV cannot hold are refused", function()
+  t.raises(function() csv(DATA .. "avazu_sample.csv", {}, "a binary") end, "does not support binary")
+  t.raises(function() csv(DATA .. "avazu_sample.csv", {}, "a int, _corrupt_record int") end, "must be string")
+end)
+
+t.run()
