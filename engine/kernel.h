@@ -10,6 +10,8 @@
 #ifndef TIDE_KERNEL_H
 #define TIDE_KERNEL_H
 #include "batch.h"
+#include "ffi/batch_ops.h"
+#include "ffi/eval.h"
 
 #include <stdarg.h>
 #include <stddef.h>
