@@ -28,7 +28,7 @@ local function name(node)
   local k = node.k
   if k == "col" then return node.name end
   if k == "lit" then return literal(node) end
-  if k == "alias" then return name(node.expr) end
+  if k == "alias" then return name(node.expr) .. " AS " .. node.name end
   if k == "star" then return node.prefix and (node.prefix .. ".*") or "*" end
   if k == "cast" then return ("CAST(%s AS %s)"):format(name(node.expr), node.to:simpleString():upper()) end
   if k == "field" then return name(node.expr) .. "." .. node.name end
