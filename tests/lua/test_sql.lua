@@ -1,0 +1,367 @@
+-- tide.sql: SQL expression strings become the nodes Column builds, with
+-- Spark's precedence, names and literal types; bad text gives one clean
+-- "syntax error at position N" message, never a Lua runtime error.
+local t = require("testing")
+local tide = require("tide")
+local sql = require("tide.sql")
+local T, F = tide.types, tide.functions
+
+local parse, named, str = sql.parseExpression, sql.parseNamedExpression, sql.toString
+
+local function col(name) return { k = "col", name = name } end
+local function lit(value, ty) return { k = "lit", value = value, type = ty } end
+local function op(o, l, r) return { k = "op", op = o, left = l, right = r } end
+
+-- The pretty SQL of a parsed expression.
+local function name_of(text) return str(parse(text)) end
+
+t.test("column references, struct fields and quoted names", function()
+  t.same_table(parse("hour"), col("hour"))
+  t.same_table(parse("data.x"), { k = "field", expr = col("data"), name = "x" })
+  t.same_table(parse("a.b.c"), { k = "field", expr = { k = "field", expr = col("a"), name = "b" }, name = "c" })
+  t.same_table(parse("`site id`"), col("site id"))
+  t.same_table(parse("`a``b`"), col("a`b"))
+  t.same_table(parse("`a.b`"), col("a.b"))
+  t.same_table(parse("`data`.`x y`"), { k = "field", expr = col("data"), name = "x y" })
+  t.same_table(parse("C14"), col("C14"))
+  t.same_table(parse("timestamp"), col("timestamp"))
+  t.same_table(parse("cast"), col("cast"))
+  t.same_table(parse("data.end"), { k = "field", expr = col("data"), name = "end" })
+  t.same_table(parse("arr[0]"), { k = "item", expr = col("arr"), index = 0 })
+  t.same_table(parse("m['k'].v"), { k = "field", expr = { k = "item", expr = col("m"), index = "k" }, name = "v" })
+end)
+
+t.test("integer literals are int, then bigint, then decimal, as Spark types them", function()
+  t.same_table(parse("42"), lit(42, T.int))
+  t.same_table(parse("2147483647"), lit(2147483647, T.int))
+  t.same_table(parse("-2147483648"), lit(-2147483648, T.int))
+  t.same_table(parse("2147483648"), lit(2147483648, T.long))
+  t.same_table(parse("42L"), lit(42, T.long))
+  t.same_table(parse("7l"), lit(7, T.long))
+  t.same_table(parse("12S"), lit(12, T.int))
+  t.same_table(parse("12Y"), lit(12, T.int))
+  -- Beyond 2^53 a bigint is an exact int64.
+  local big = parse("9007199254740993L")
+  t.eq(type(big.value), "cdata")
+  t.eq(tostring(big.value), "9007199254740993LL")
+  t.eq(tostring(parse("-9223372036854775808").value), "-9223372036854775808LL")
+  t.eq(parse("9223372036854775807").type, T.long)
+  -- Avazu ids exceed 2^63: a decimal literal, exact as a string.
+  t.same_table(parse("10000554139829213984"), lit("10000554139829213984", T.decimal(20, 0)))
+  t.raises(function() parse("9223372036854775808L") end, "in the range of bigint")
+  t.raises(function() parse("128Y") end, "in the range of tinyint")
+  t.raises(function() parse(("9"):rep(39)) end, "decimal%(38%)")
+end)
+
+t.test("fractional literals are double (F float, BD decimal)", function()
+  t.same_table(parse("1.5"), lit(1.5, T.double))
+  t.same_table(parse(".5"), lit(0.5, T.double))
+  t.same_table(parse("1."), lit(1, T.double))
+  t.same_table(parse("1e3"), lit(1000, T.double))
+  t.same_table(parse("2.5E-3"), lit(0.0025, T.double))
+  t.same_table(parse("-1.5"), lit(-1.5, T.double))
+  t.same_table(parse("3D"), lit(3, T.double))
+  t.same_table(parse("1.25f"), lit(1.25, T.float))
+  t.same_table(parse("1.50BD"), lit("1.50", T.decimal(3, 2)))
+  t.same_table(parse("0.05bd"), lit("0.05", T.decimal(2, 2)))
+  t.same_table(parse("-.5BD"), lit("-0.5", T.decimal(1, 1)))
+  t.same_table(parse("007BD"), lit("7", T.decimal(1, 0)))
+  t.raises(function() parse("1e999") end, "in the range of double")
+  t.raises(function() parse("1.5L") end, "expected an integer before the L suffix")
+end)
+
+t.test("a name that starts with digits is a name, as in Spark's lexer", function()
+  t.same_table(parse("1a"), col("1a"))
+  t.same_table(parse("1LL"), col("1LL"))
+  t.same_table(parse("1e5"), lit(100000, T.double))
+end)
+
+t.test("strings: both quotes, Spark's escapes, doubled quotes, adjacent strings", function()
+  t.same_table(parse("'abc'"), lit("abc", T.string))
+  t.same_table(parse('"abc"'), lit("abc", T.string))
+  t.eq(parse([['it''s']]).value, "it's")
+  t.eq(parse([["say ""hi"""]]).value, 'say "hi"')
+  t.eq(parse([['a\'b']]).value, "a'b")
+  t.eq(parse([['a\nb\tc\\d']]).value, "a\nb\tc\\d")
+  t.eq(parse([['\101\u00e9\Z']]).value, "A\195\169\26")
+  t.eq(parse([['100\%' 'x\_y']]).value, "100\\%x\\_y")
+  t.eq(parse([['\q']]).value, "q")
+  t.eq(parse([['a' "b" 'c']]).value, "abc")
+  t.eq(parse([[r'C:\dir\n']]).value, [[C:\dir\n]])
+  t.eq(parse("''").value, "")
+end)
+
+t.test("TRUE, FALSE and NULL in any case", function()
+  t.same_table(parse("TRUE"), lit(true, T.boolean))
+  t.same_table(parse("false"), lit(false, T.boolean))
+  t.same_table(parse("Null"), { k = "lit" })
+end)
+
+t.test("CAST takes any type T.parse knows", function()
+  t.same_table(parse("CAST(value AS STRING)"), { k = "cast", expr = col("value"), to = T.string })
+  t.eq(parse("cast(id as decimal(38, 0))").to, T.decimal(38, 0))
+  t.eq(parse("CAST(x AS bigint)").to, T.long)
+  t.eq(parse("CAST(x AS struct<a:int, b:decimal(10,2)>)").to:simpleString(), "struct<a:int,b:decimal(10,2)>")
+  t.eq(parse("CAST(CAST(x AS int) AS string)").expr.k, "cast")
+  t.raises(function() parse("CAST(x AS foo)") end, "position 11 .*expected a data type %(unknown type 'foo'%), found 'foo'")
+  t.raises(function() parse("CAST(x AS)") end, "position 10 .*expected a data type, found '%)'")
+  t.raises(function() parse("CAST(x)") end, "position 7 .*expected AS, found '%)'")
+  t.raises(function() parse("CAST(x AS int") end, "position 14 .*expected '%)', found the end of the text")
+end)
+
+t.test("arithmetic: * / % DIV bind tighter than + - ||, left to right", function()
+  local a, b, c = col("a"), col("b"), col("c")
+  t.same_table(parse("a + b * c"), op("+", a, op("*", b, c)))
+  t.same_table(parse("a - b - c"), op("-", op("-", a, b), c))
+  t.same_table(parse("(a + b) * c"), op("*", op("+", a, b), c))
+  t.same_table(parse("a / b % c"), op("%", op("/", a, b), c))
+  t.same_table(parse("a DIV b"), op("div", a, b))
+  t.same_table(parse("a || b"), { k = "call", fn = "concat", args = { a, b } })
+  t.same_table(parse("a || b + c"), op("+", { k = "call", fn = "concat", args = { a, b } }, c))
+  t.same_table(parse("a-1"), op("-", a, lit(1, T.int)))
+  t.same_table(parse("a - -1"), op("-", a, lit(-1, T.int)))
+end)
+
+t.test("unary minus and plus bind tightest; -literal is a literal", function()
+  local a, b = col("a"), col("b")
+  t.same_table(parse("-a * b"), op("*", { k = "neg", expr = a }, b))
+  t.same_table(parse("- - a"), { k = "neg", expr = { k = "neg", expr = a } })
+  t.same_table(parse("-(1)"), { k = "neg", expr = lit(1, T.int) })
+  t.same_table(parse("+a"), a)
+  t.same_table(parse("+1"), lit(1, T.int))
+  t.same_table(parse("-a.b"), { k = "neg", expr = { k = "field", expr = a, name = "b" } })
+end)
+
+t.test("comparisons, with every spelling", function()
+  local a, one = col("a"), lit(1, T.int)
+  for text, o in pairs { ["="] = "=", ["=="] = "=", ["!="] = "!=", ["<>"] = "!=", ["<"] = "<",
+                         ["<="] = "<=", [">"] = ">", [">="] = ">=", ["<=>"] = "<=>" } do
+    t.same_table(parse("a " .. text .. " 1"), op(o, a, one), text)
+  end
+  t.same_table(parse("a + 1 > b * 2"), op(">", op("+", a, one), op("*", col("b"), lit(2, T.int))))
+end)
+
+t.test("logic: OR < AND < NOT < comparison", function()
+  local a, b, c = col("a"), col("b"), col("c")
+  t.same_table(parse("a OR b AND c"), op("or", a, op("and", b, c)))
+  t.same_table(parse("a AND b OR c"), op("or", op("and", a, b), c))
+  t.same_table(parse("NOT a AND b"), op("and", { k = "not", expr = a }, b))
+  t.same_table(parse("not a = b"), { k = "not", expr = op("=", a, b) })
+  t.same_table(parse("!a"), { k = "not", expr = a })
+  t.same_table(parse("NOT NOT a"), { k = "not", expr = { k = "not", expr = a } })
+  t.same_table(parse("a and (b or c)"), op("and", a, op("or", b, c)))
+end)
+
+t.test("predicates: IS [NOT] NULL, [NOT] IN, [NOT] BETWEEN, [NOT] LIKE", function()
+  local a = col("a")
+  t.same_table(parse("a IS NULL"), { k = "isnull", expr = a })
+  t.same_table(parse("a is not null"), { k = "isnotnull", expr = a })
+  t.same_table(parse("a + 1 IS NULL"), { k = "isnull", expr = op("+", a, lit(1, T.int)) })
+  t.same_table(parse("a IS NULL AND b IS NOT NULL"),
+    op("and", { k = "isnull", expr = a }, { k = "isnotnull", expr = col("b") }))
+  t.same_table(parse("a IN (1, 'x', NULL)"),
+    { k = "in", expr = a, list = { lit(1, T.int), lit("x", T.string), { k = "lit" } } })
+  t.same_table(parse("a NOT IN (1)"), { k = "not", expr = { k = "in", expr = a, list = { lit(1, T.int) } } })
+  local between = op("and", op(">=", a, lit(1, T.int)), op("<=", a, lit(9, T.int)))
+  t.same_table(parse("a BETWEEN 1 AND 9"), between)
+  t.same_table(parse("a NOT BETWEEN 1 AND 9"), { k = "not", expr = between })
+  t.same_table(parse("a BETWEEN 1 AND 9 AND b"), op("and", between, col("b")))
+  local n = parse("a BETWEEN 1 AND 9")
+  t.ok(n.left.left ~= n.right.left, "the operand is two nodes, not one shared table")
+  t.same_table(parse("a LIKE 'x%'"), { k = "call", fn = "like", args = { a, lit("x%", T.string) } })
+  t.same_table(parse("a NOT LIKE 'x%'"),
+    { k = "not", expr = { k = "call", fn = "like", args = { a, lit("x%", T.string) } } })
+  t.same_table(parse("a RLIKE '^x'"), { k = "call", fn = "rlike", args = { a, lit("^x", T.string) } })
+  local yes = lit(true, T.boolean)
+  t.same_table(parse("a IS TRUE"), op("<=>", a, yes))
+  t.same_table(parse("a IS NOT FALSE"), { k = "not", expr = op("<=>", a, lit(false, T.boolean)) })
+  t.same_table(parse("a IS DISTINCT FROM b"), { k = "not", expr = op("<=>", a, col("b")) })
+  t.same_table(parse("a IS NOT DISTINCT FROM b + 1"), op("<=>", a, op("+", col("b"), lit(1, T.int))))
+  t.same_table(parse("isnull(a)"), { k = "isnull", expr = a })
+  t.same_table(parse("isnotnull(a)"), { k = "isnotnull", expr = a })
+end)
+
+t.test("CASE, searched and simple", function()
+  local a = col("a")
+  t.same_table(parse("CASE WHEN a > 1 THEN 'big' WHEN a > 0 THEN 'small' ELSE 'none' END"), {
+    k = "case",
+    branches = { { when = op(">", a, lit(1, T.int)), value = lit("big", T.string) },
+                 { when = op(">", a, lit(0, T.int)), value = lit("small", T.string) } },
+    otherwise = lit("none", T.string) })
+  t.same_table(parse("case a when 1 then 'one' when 2 then 'two' end"), {
+    k = "case",
+    branches = { { when = op("=", a, lit(1, T.int)), value = lit("one", T.string) },
+                 { when = op("=", a, lit(2, T.int)), value = lit("two", T.string) } } })
+  t.raises(function() parse("CASE END") end, "position 6 .*expected WHEN, found 'END'")
+  t.raises(function() parse("CASE WHEN a THEN 1") end, "expected END, found the end of the text")
+  t.raises(function() parse("CASE WHEN a 1 END") end, "position 13 .*expected THEN, found '1'")
+end)
+
+t.test("function calls: lower-cased names, any arguments, count(*)", function()
+  t.same_table(parse("LOWER(site_id)"), { k = "call", fn = "lower", args = { col("site_id") } })
+  t.same_table(parse("current_timestamp()"), { k = "call", fn = "current_timestamp", args = {} })
+  t.same_table(parse("substring(a, 1, 3)"),
+    { k = "call", fn = "substring", args = { col("a"), lit(1, T.int), lit(3, T.int) } })
+  t.same_table(parse("count(*)"), { k = "call", fn = "count", args = { { k = "star" } } })
+  t.same_table(parse("no_such_fn(a)"), { k = "call", fn = "no_such_fn", args = { col("a") } })
+  t.same_table(parse("coalesce(f(a), 0) + 1"),
+    op("+", { k = "call", fn = "coalesce", args = { { k = "call", fn = "f", args = { col("a") } }, lit(0, T.int) } },
+      lit(1, T.int)))
+  t.same_table(parse("from_json(value).id"),
+    { k = "field", expr = { k = "call", fn = "from_json", args = { col("value") } }, name = "id" })
+end)
+
+t.test("comments are skipped", function()
+  t.same_table(parse("a -- the rest\n+ 1"), op("+", col("a"), lit(1, T.int)))
+  t.same_table(parse("a /* one /* nested */ */ + 1"), op("+", col("a"), lit(1, T.int)))
+  t.raises(function() parse("a /* open") end, "position 3 .*expected %*/")
+end)
+
+t.test("named expressions: AS, bare aliases, stars", function()
+  t.same_table(named("CAST(value AS STRING)"), { k = "cast", expr = col("value"), to = T.string })
+  t.same_table(named("a + 1 AS b"), { k = "alias", expr = op("+", col("a"), lit(1, T.int)), name = "b" })
+  t.same_table(named("a b"), { k = "alias", expr = col("a"), name = "b" })
+  t.same_table(named("a AS `my name`"), { k = "alias", expr = col("a"), name = "my name" })
+  t.same_table(named("a `x`"), { k = "alias", expr = col("a"), name = "x" })
+  t.same_table(named("*"), { k = "star" })
+  t.same_table(named("data.*"), { k = "star", prefix = "data" })
+  t.same_table(named("`da ta`.inner.*"), { k = "star", prefix = "da ta.inner" })
+  t.raises(function() named("a AS") end, "position 5 .*expected a name after AS, found the end of the text")
+  t.raises(function() named("a b c") end, "position 5 .*expected the end of the expression, found 'c'")
+  t.raises(function() named("data.* x") end, "position 6 .*expected a field name, found '%*'")
+  t.raises(function() parse("*") end, "position 1 .*expected an expression, found '%*'")
+  t.raises(function() parse("a b") end, "position 3 .*expected an operator or the end of the expression, found 'b'")
+end)
+
+t.test("errors name the position and what was expected", function()
+  local err = t.raises(function() parse("a + * b") end)
+  t.eq(err, [[syntax error at position 5 in "a + * b": expected an expression, found '*']])
+  t.raises(function() parse("") end, "position 1 .*expected an expression, found the end of the text")
+  t.raises(function() parse("   ") end, "position 4 .*found the end of the text")
+  t.raises(function() parse("(a + 1") end, "position 7 .*expected '%)', found the end of the text")
+  t.raises(function() parse("a IN ()") end, "position 7 .*expected an expression, found '%)'")
+  t.raises(function() parse("a IN 1") end, "position 6 .*expected '%(', found '1'")
+  t.raises(function() parse("a BETWEEN 1 OR 2") end, "position 13 .*expected AND, found 'OR'")
+  t.raises(function() parse("a IS 1") end, "position 6 .*expected NULL, TRUE, FALSE or DISTINCT FROM, found '1'")
+  t.raises(function() parse("a IS DISTINCT b") end, "position 15 .*expected FROM, found 'b'")
+  t.raises(function() parse("a IS NULL IS NULL") end, "position 11 .*found 'IS'")
+  t.raises(function() parse("a # b") end, "position 3 .*found '#'")
+  t.raises(function() parse("f(a,)") end, "position 5 .*expected an expression, found '%)'")
+  t.raises(function() parse("'abc") end, "position 1 .*expected a closing ' for the string")
+  t.raises(function() parse("x = 'a\\") end, "position 5 .*expected a closing '")
+  t.raises(function() parse("`abc") end, "position 1 .*expected a closing `")
+  t.raises(function() parse("a.") end, "position 3 .*expected a field name")
+  t.raises(function() parse("arr[b]") end, "position 5 .*expected a literal index, found 'b'")
+  t.raises(function() parse("SELECT a") end, "position 1 .*expected an expression, found 'SELECT'")
+  t.raises(function() parse(("("):rep(1000) .. "a" .. (")"):rep(1000)) end, "nested too deeply")
+  t.raises(function() parse(("- "):rep(1000) .. "a") end, "nested too deeply")
+  t.raises(function() parse(42) end, "must be a string")
+  -- A long text is shown around the position only.
+  local long = ("a + "):rep(100) .. "* b" .. (" + c"):rep(100)
+  err = t.raises(function() parse(long) end, "position 401 in \"%.%.%.a %+ a")
+  t.ok(#err < 200, "the message stays short: " .. err)
+end)
+
+t.test("toString gives Spark's pretty SQL", function()
+  local cases = {
+    { "hour", "hour" }, { "data.x", "data.x" }, { "`a b`", "a b" },
+    { "1", "1" }, { "-7", "-7" }, { "5000000000", "5000000000" }, { "3L", "3" },
+    { "1.5", "1.5" }, { "2.0", "2.0" }, { "1e10", "1.0E10" }, { "1e-4", "1.0E-4" }, { "0.001", "0.001" },
+    { "1234567.5", "1234567.5" }, { "12345678.5", "1.23456785E7" }, { "0.1", "0.1" }, { "1.1F", "1.1" },
+    { "1.50BD", "1.50" }, { "10000554139829213984", "10000554139829213984" },
+    { "9223372036854775807", "9223372036854775807" },
+    { "'demo'", "demo" }, { "NULL", "NULL" }, { "true", "true" },
+    { "a + 1", "(a + 1)" }, { "a = 1", "(a = 1)" }, { "a == 'x'", "(a = x)" },
+    { "a != 1", "(NOT (a = 1))" }, { "a <> 1", "(NOT (a = 1))" }, { "a <=> b", "(a <=> b)" },
+    { "a and b or c", "((a AND b) OR c)" }, { "a % 2", "(a % 2)" }, { "a div 2", "(a div 2)" },
+    { "NOT a", "(NOT a)" }, { "-a", "(- a)" }, { "a IS NULL", "(a IS NULL)" },
+    { "a IS NOT NULL", "(a IS NOT NULL)" }, { "a IN (1, 2)", "(a IN (1, 2))" },
+    { "a NOT IN (1, 2)", "(NOT (a IN (1, 2)))" },
+    { "a BETWEEN 1 AND 2", "((a >= 1) AND (a <= 2))" },
+    { "CAST(a AS string)", "CAST(a AS STRING)" }, { "CAST(a AS int)", "CAST(a AS INT)" },
+    { "CAST(a AS bigint)", "CAST(a AS BIGINT)" }, { "CAST(a AS double)", "CAST(a AS DOUBLE)" },
+    { "CAST(a AS decimal(38,0))", "CAST(a AS DECIMAL(38,0))" }, { "CAST(a AS timestamp)", "CAST(a AS TIMESTAMP)" },
+    { "CAST(a AS boolean)", "CAST(a AS BOOLEAN)" }, { "CAST(a AS binary)", "CAST(a AS BINARY)" },
+    { "CAST(a AS struct<x:int,`y z`:string>)", "CAST(a AS STRUCT<x: INT, `y z`: STRING>)" },
+    { "CASE WHEN a = 1 THEN 'x' ELSE 'y' END", "CASE WHEN (a = 1) THEN x ELSE y END" },
+    { "CASE a WHEN 1 THEN 2 END", "CASE WHEN (a = 1) THEN 2 END" },
+    { "lower(site_id)", "lower(site_id)" }, { "SUBSTRING(a, 1, 2)", "substring(a, 1, 2)" },
+    { "current_timestamp()", "current_timestamp()" }, { "count(*)", "count(1)" },
+    { "a || 'x'", "concat(a, x)" }, { "a LIKE 'x%'", "a LIKE x%" }, { "a NOT LIKE 'x%'", "(NOT a LIKE x%)" },
+    { "arr[0]", "arr[0]" }, { "(a + 1) * 2", "((a + 1) * 2)" },
+  }
+  for _, c in ipairs(cases) do t.eq(name_of(c[1]), c[2], c[1]) end
+  t.eq(str(named("a + 1 AS b")), "b")
+  t.eq(str(named("data.*")), "data.*")
+  t.eq(str(named("*")), "*")
+end)
+
+t.test("outputName is the column name a select gives", function()
+  local cases = {
+    { "CAST(value AS STRING)", "value" }, { "CAST(key AS STRING) AS k", "k" }, { "data.x", "x" },
+    { "hour", "hour" }, { "a + 1", "(a + 1)" }, { "CAST(a + 1 AS STRING)", "CAST((a + 1) AS STRING)" },
+    { "CAST(data.x AS STRING)", "CAST(data.x AS STRING)" }, { "'demo'", "demo" }, { "lower(a) l", "l" },
+  }
+  for _, c in ipairs(cases) do t.eq(sql.outputName(named(c[1])), c[2], c[1]) end
+end)
+
+t.test("Column and F.expr share the parser and the names", function()
+  t.eq(tostring(F.col("a"):cast("string")), "Column<'CAST(a AS STRING)'>")
+  t.eq(tostring((F.col("a") + 1) * 2), "Column<'((a + 1) * 2)'>")
+  t.eq(tostring(F.col("topic"):eq("demo"):and_(F.col("partition"):lt(3))), "Column<'((topic = demo) AND (partition < 3))'>")
+  t.eq(tostring(F.lit(2.5)), "Column<'2.5'>")
+  t.eq(tostring(F.lit(nil)), "Column<'NULL'>")
+  t.eq(tostring(F.when(F.col("a"):isNull(), 0):otherwise(F.col("a"))), "Column<'CASE WHEN (a IS NULL) THEN 0 ELSE a END'>")
+  t.eq(tostring(F.col("a"):isin(1, 2)), "Column<'(a IN (1, 2))'>")
+  t.eq(tostring(-F.col("a")), "Column<'(- a)'>")
+  t.eq(tostring(F.expr("a + 1 AS b")), "Column<'b'>")
+  t.same_table(F.expr("data.x > 1").node, parse("data.x > 1"))
+  t.raises(function() F.expr("a +") end, "syntax error at position 4")
+end)
+
+t.test("calling the module runs a query through tide.pg", function()
+  local saved = package.loaded["tide.pg"]
+  local seen
+  package.loaded["tide.pg"] = { query = function(...) seen = { ... }; return "rows" end }
+  local ok, result = pcall(sql, "dbname=x", "SELECT 1", { 7 })
+  package.loaded["tide.pg"] = saved
+  t.ok(ok, tostring(result))
+  t.eq(result, "rows")
+  t.same_table(seen, { "dbname=x", "SELECT 1", { 7 } })
+end)
+
+-- Random text from pieces of the grammar: every input gives a node (whose
+-- name can be printed) or a syntax error, nothing else.
+t.test("fuzz: random text parses or fails with a syntax error", function()
+  local pieces = { "a", "b.c", "`q`", "`x``y`", "1", "2.5", "1e3", "7L", "1BD", "'s'", '"t"', "'it''s'", "'\\n'",
+    "NULL", "TRUE", "+", "-", "*", "/", "%", "||", "=", "==", "!=", "<>", "<", "<=", ">", ">=", "<=>", "(", ")",
+    ",", ".", "!", "[", "]", "AND", "OR", "NOT", "IS", "IN", "BETWEEN", "LIKE", "CASE", "WHEN", "THEN", "ELSE",
+    "END", "CAST", "AS", "int", "decimal(38,0)", "struct<", ">", "lower", "count", "DIV", "*", "--", "/*", "*/",
+    "#", "'", "`", "\\", "9999999999999999999999", "-", "r'", ":", " ", " ", "\n", "\0", "\255" }
+  local stats = { nodes = 0, errors = 0 }
+  for i = 1, 4000 do
+    local parts = {}
+    for j = 1, math.random(1, 12) do
+      local p = pieces[math.random(#pieces)]
+      if math.random() < 0.5 then p = p .. " " end
+      parts[j] = p
+    end
+    local text = table.concat(parts)
+    local fn = i % 2 == 0 and parse or named
+    local ok, res = pcall(fn, text)
+    if ok then
+      t.eq(type(res), "table", text)
+      t.eq(type(str(res)), "string", text)
+      t.eq(type(sql.outputName(res)), "string", text)
+      stats.nodes = stats.nodes + 1
+    else
+      if type(res) ~= "string" or not res:find("^syntax error at position %d+ in ") then
+        error(("input %q raised %s"):format(text, tostring(res)))
+      end
+      stats.errors = stats.errors + 1
+    end
+  end
+  t.ok(stats.nodes > 100 and stats.errors > 100, ("both outcomes seen: %d nodes, %d errors"):format(stats.nodes, stats.errors))
+end)
+
+t.run()
