@@ -36,14 +36,17 @@ static int int_arith(tide_batch *out, int32_t op, const tide_column *a, const ti
         case TIDE_ADD: INT_LOOP(int32_t, uint32_t, (uint32_t)x[i] + (uint32_t)y[i]); return 0;
         case TIDE_SUB: INT_LOOP(int32_t, uint32_t, (uint32_t)x[i] - (uint32_t)y[i]); return 0;
         case TIDE_MUL: INT_LOOP(int32_t, uint32_t, (uint32_t)x[i] * (uint32_t)y[i]); return 0;
+        case TIDE_DIV: /* integral division (SQL's div), truncating */
         case TIDE_MOD: {
             const int32_t *x = a->values, *y = b->values;
             int32_t *r = dst->values;
             for (int64_t i = 0; i < n; i++) {
                 if (y[i] == 0) {
                     if (mark_null(out, dst, i) != 0) return -1;
+                } else if (y[i] == -1) {
+                    r[i] = op == TIDE_DIV ? (int32_t)(0u - (uint32_t)x[i]) : 0; /* MIN / -1 wraps */
                 } else {
-                    r[i] = y[i] == -1 ? 0 : x[i] % y[i];
+                    r[i] = op == TIDE_DIV ? x[i] / y[i] : x[i] % y[i];
                 }
             }
             return 0;
@@ -54,14 +57,17 @@ static int int_arith(tide_batch *out, int32_t op, const tide_column *a, const ti
         case TIDE_ADD: INT_LOOP(int64_t, uint64_t, (uint64_t)x[i] + (uint64_t)y[i]); return 0;
         case TIDE_SUB: INT_LOOP(int64_t, uint64_t, (uint64_t)x[i] - (uint64_t)y[i]); return 0;
         case TIDE_MUL: INT_LOOP(int64_t, uint64_t, (uint64_t)x[i] * (uint64_t)y[i]); return 0;
+        case TIDE_DIV: /* integral division (SQL's div), truncating */
         case TIDE_MOD: {
             const int64_t *x = a->values, *y = b->values;
             int64_t *r = dst->values;
             for (int64_t i = 0; i < n; i++) {
                 if (y[i] == 0) {
                     if (mark_null(out, dst, i) != 0) return -1;
+                } else if (y[i] == -1) {
+                    r[i] = op == TIDE_DIV ? (int64_t)(0u - (uint64_t)x[i]) : 0; /* MIN / -1 wraps */
                 } else {
-                    r[i] = y[i] == -1 ? 0 : x[i] % y[i];
+                    r[i] = op == TIDE_DIV ? x[i] / y[i] : x[i] % y[i];
                 }
             }
             return 0;

@@ -66,7 +66,8 @@ typedef enum tide_arith_op {
 } tide_arith_op;
 
 /* a op b, a and b of one type among int, bigint, float, double (result of
-   that type; int and bigint wrap, and have no DIV), or both decimal (any
+   that type; int and bigint wrap, and their DIV truncates: SQL's div), or
+   both decimal (any
    precision and scale; the result is decimal(precision, scale), NULL when
    it does not fit). Division and remainder by zero give NULL. */
 int tide_eval_arith(tide_batch *out, int32_t op, const tide_column *a, const tide_column *b,

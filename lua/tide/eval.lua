@@ -238,7 +238,8 @@ end
 function compilers.lit(node)
   local v = node.value
   local t = literal_type(v)
-  local name = sql_name(node)
+  -- Named with its type known: 2^40 is the bigint 1099511627776.
+  local name = sql_name(node.type and node or { k = "lit", value = v, type = not coerce.isVoid(t) and t or nil })
   if coerce.isVoid(t) then
     if node.type then return null_of(node.type, name) end
     local as_string = null_of(T.string, name)
@@ -340,6 +341,18 @@ function compilers.op(node, scope)
     local p, s = result.precision or 0, result.scale or 0
     return binary(name, result, l, r, function(out, a, b, dst)
       return C.tide_eval_arith(out, code, a, b, p, s, dst, errbuf, ERRLEN)
+    end)
+  elseif op == "div" then
+    -- Spark's integral division: bigint operands, a bigint result.
+    for _, c in ipairs({ l, r }) do
+      local ty = c.type
+      if not (coerce.isVoid(ty) or ty.id == ID.string or (coerce.isNumeric(ty) and ty.id ~= ID.decimal)) then
+        type_error(node, ("div needs integers or doubles, not %s and %s"):format(simple(l.type), simple(r.type)))
+      end
+    end
+    l, r = cast_to(l, T.long), cast_to(r, T.long)
+    return binary(name, T.long, l, r, function(out, a, b, dst)
+      return C.tide_eval_arith(out, 4, a, b, 0, 0, dst, errbuf, ERRLEN)
     end)
   elseif COMPARE[op] then
     local code = COMPARE[op]

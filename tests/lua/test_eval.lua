@@ -250,8 +250,10 @@ t.test("struct fields: zero-copy children, NULL when the struct is NULL, data.* 
 end)
 
 t.test("struct(...) builds a struct column named after its fields", function()
-  local cols, schema = run({ { 1, "a" }, { nil, "b" } }, "id int, s string", F.struct("id", F.col("s"):alias("name"), F.lit(2)))
-  t.eq(schema:simpleString(), "struct<struct(id, s AS name, 2):struct<id:int,name:string,col3:int>>")
+  local cols, schema = run({ { 1, "a" }, { nil, "b" } }, "id int, s string", F.struct("id", F.col("s"):alias("name"), F.lit(2)),
+    F.struct("id", "s"))
+  t.eq(schema.fields[1].dataType:simpleString(), "struct<id:int,name:string,col3:int>")
+  t.eq(schema.fields[2].name, "struct(id, s)")
   t.eq(cols[1][1].id, 1)
   t.eq(cols[1][2].id, nil)
   t.eq(cols[1][2].name, "b")
@@ -420,6 +422,41 @@ t.test("DataFrames: select, selectExpr-free chains, withColumn, filter, na, limi
   t.eq(df:union(df):collect()[6].site_id, "85f751fd")
   t.eq(df:select("*"):count(), 3)
   t.same_table(df:select("*", F.lit(1)).columns, { "id", "hour", "site_id", "p", "1" })
+end)
+
+t.test("SQL strings: selectExpr and where run through the same evaluator", function()
+  local df = spark:createDataFrame({
+    { "{\"x\":1}", 7, 2.5, "Hello" },
+    { "{\"x\":2}", -7, nil, "world" },
+    { "oops", 0, 1.0, nil },
+  }, "value binary, n int, d double, s string")
+  local out = df:selectExpr("CAST(value AS STRING)", "n div 2 AS h", "n % 3", "n BETWEEN 0 AND 7 AS inr",
+    "s || '!' AS bang", "s LIKE 'H%' AS h_like", "d IS DISTINCT FROM 1.0 AS dd", "upper(s)",
+    "CASE WHEN n > 0 THEN 'pos' WHEN n < 0 THEN 'neg' ELSE 'zero' END AS sign", "CAST(n AS DECIMAL(10,2)) AS m")
+  t.eq(out.schema:simpleString(), "struct<value:string,h:bigint,(n % 3):int,inr:boolean,bang:string," ..
+    "h_like:boolean,dd:boolean,upper(s):string,sign:string,m:decimal(10,2)>")
+  local rows = out:collect()
+  t.eq(rows[1].value, '{"x":1}')
+  t.eq(rows[1].h, 3)
+  t.eq(rows[2].h, -3)
+  t.eq(rows[2]["(n % 3)"], -1)
+  t.eq(rows[2].inr, false)
+  t.eq(rows[1].bang, "Hello!")
+  t.eq(rows[3].bang, nil)
+  t.eq(rows[1].h_like, true)
+  t.eq(rows[3].dd, false)
+  t.eq(rows[2].dd, true)
+  t.eq(rows[3].sign, "zero")
+  t.eq(rows[2].m, "-7.00")
+  local parsed = df:selectExpr("CAST(value AS STRING) AS value")
+    :select(F.from_json("value", "x int"):alias("data")):selectExpr("data.x", "data.x + 1 AS y")
+  t.eq(parsed.schema:simpleString(), "struct<x:int,y:int>")
+  local p = parsed:collect()
+  t.eq(p[2].y, 3)
+  t.eq(p[3].x, nil)
+  t.eq(df:where("n > 0 AND d >= 2.5"):count(), 1)
+  t.eq(df:filter("s IS NULL OR n < 0"):count(), 2)
+  t.raises(function() df:selectExpr("nope + 1") end, "cannot resolve 'nope' given input columns")
 end)
 
 t.test("projections of many batches do not leak: results own their memory", function()
