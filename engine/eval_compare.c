@@ -133,6 +133,12 @@ int tide_eval_compare(tide_batch *out, int32_t op, const tide_column *a, const t
     case TIDE_INT64:
     case TIDE_TIMESTAMP: COMPARE_LOOP(int64_t); break;
     case TIDE_BOOL: COMPARE_LOOP(uint8_t); break;
+    case TIDE_FLOAT64: {
+        /* NaN needs Spark's ordering; everything else compares natively. */
+        const double *x = a->values, *y = b->values;
+        for (int64_t i = 0; i < n; i++) r[i] = (uint8_t)apply(op, cmp_double(x[i], y[i]));
+        break;
+    }
     default:
         for (int64_t i = 0; i < n; i++)
             if (kernel_valid(dst, i)) r[i] = (uint8_t)apply(op, cmp_rows(a, i, b, i));

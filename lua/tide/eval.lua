@@ -55,15 +55,8 @@ local function check(rc, what)
 end
 M.check = check
 
-local sql_module
-local function sql_name(node)
-  if sql_module == nil then
-    local ok, sql = pcall(require, "tide.sql")
-    sql_module = ok and type(sql) == "table" and type(sql.toString) == "function" and sql or false
-  end
-  if sql_module then return sql_module.toString(node) end
-  return require("tide.eval_names").toString(node)
-end
+-- Spark's text of an expression (tide.sql, loaded when first needed).
+local function sql_name(node) return require("tide.sql").toString(node) end
 M.sqlName = sql_name
 
 local function type_error(node, msg)
