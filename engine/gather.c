@@ -1,122 +1,99 @@
 /*
- * gather.c — a new batch made of chosen rows of another, in any order,
- * copied column by column (sort, sample, randomSplit and groupBy keys build
- * their results with it). Struct columns are gathered field by field.
+ * gather.c — kernel_gather (kernel.h): a new column whose rows are copied
+ * from chosen rows of one or more source columns of the same layout. Take,
+ * filter, concat, CASE WHEN and coalesce are all gathers; doing them in one
+ * place keeps strings, decimals, structs and validity right everywhere.
  */
-#include "batch.h"
-#include "ffi/frame_ops.h"
+#include "kernel.h"
 
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static int is_valid(const tide_column *c, int64_t row)
+static int is_varlen(int32_t type)
 {
-    return !c->validity || (c->validity[row >> 3] >> (row & 7)) & 1;
+    return type == TIDE_STRING || type == TIDE_BINARY;
 }
 
-static int gather_column(tide_batch *out, tide_column *dst, const tide_column *src,
-                         const int64_t *rows, int64_t n)
+int kernel_gather(tide_batch *out, tide_column *dst, const char *name,
+                  const tide_column *const *srcs, int32_t num_srcs, const int32_t *which,
+                  const int64_t *rows, int64_t n, char *errbuf, size_t errlen)
 {
-    int rc;
-    if (src->type == TIDE_STRUCT) {
-        rc = tide_column_init_struct(out, dst, src->name, src->num_children);
-        for (int32_t k = 0; rc == 0 && k < src->num_children; k++)
-            rc = gather_column(out, &dst->children[k], &src->children[k], rows, n);
-        if (rc != 0) return -1;
-    } else if (src->type == TIDE_DECIMAL) {
-        rc = tide_column_init_decimal(out, dst, src->name, src->precision, src->scale, n);
-    } else {
-        rc = tide_column_init(out, dst, src->name, src->type, n);
+    const tide_column *layout = srcs[0];
+    int32_t type = layout->type;
+    int64_t data_bytes = 0;
+    if (is_varlen(type)) {
+        for (int64_t i = 0; i < n; i++) {
+            int32_t w = which ? which[i] : 0;
+            if (w < 0 || w >= num_srcs) continue;
+            int64_t r = rows ? rows[i] : i;
+            const int32_t *off = srcs[w]->values;
+            data_bytes += off[r + 1] - off[r];
+        }
+        if (data_bytes > INT32_MAX)
+            return kernel_error(errbuf, errlen, "column %s: the strings of one batch pass 2 GiB",
+                                name);
     }
-    if (rc != 0) return -1;
+    if (kernel_alloc(out, dst, name, type, layout->precision, layout->scale, n, data_bytes) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
 
-    if (src->type == TIDE_STRING || src->type == TIDE_BINARY) {
-        const int32_t *so = src->values;
-        int64_t total = 0;
-        for (int64_t i = 0; i < n; i++) total += so[rows[i] + 1] - so[rows[i]];
-        if (total > INT32_MAX) return -1;
-        if (total > dst->data_capacity) {
-            dst->data = tide_arena_alloc(out->arena, (size_t)total);
-            if (!dst->data) return -1;
-            dst->data_capacity = total;
-        }
-        int32_t *d = dst->values;
-        int32_t pos = 0;
-        d[0] = 0;
-        for (int64_t i = 0; i < n; i++) {
-            int32_t len = so[rows[i] + 1] - so[rows[i]];
-            memcpy(dst->data + pos, src->data + so[rows[i]], (size_t)len);
-            pos += len;
-            d[i + 1] = pos;
-        }
-    } else if (src->type != TIDE_STRUCT) {
-        size_t w = (size_t)tide_type_width(src->type);
-        const char *sv = src->values;
-        char *dv = dst->values;
-        switch (w) {
-        case 1:
-            for (int64_t i = 0; i < n; i++) dv[i] = sv[rows[i]];
-            break;
-        case 4:
-            for (int64_t i = 0; i < n; i++) ((int32_t *)dv)[i] = ((const int32_t *)sv)[rows[i]];
-            break;
-        case 8:
-            for (int64_t i = 0; i < n; i++) ((int64_t *)dv)[i] = ((const int64_t *)sv)[rows[i]];
-            break;
-        default:
-            for (int64_t i = 0; i < n; i++) memcpy(dv + (size_t)i * w, sv + (size_t)rows[i] * w, w);
+    /* Validity first: a row is null when no source is chosen or the chosen
+       row is null. */
+    for (int64_t i = 0; i < n; i++) {
+        int32_t w = which ? which[i] : 0;
+        int valid = w >= 0 && w < num_srcs && kernel_valid(srcs[w], rows ? rows[i] : i);
+        if (!valid) {
+            if (!dst->validity && kernel_validity(out, dst) != 0)
+                return kernel_error(errbuf, errlen, "out of memory");
+            kernel_set_null(dst, i);
         }
     }
-    dst->length = n;
-    if (src->validity && src->null_count > 0) {
-        /* Sized for the capacity, as tide_column_set_null expects. */
-        int64_t bits = src->type == TIDE_STRUCT ? n : dst->capacity;
-        size_t bytes = (size_t)(bits + 7) / 8;
-        dst->validity = tide_arena_alloc(out->arena, bytes ? bytes : 1);
-        if (!dst->validity) return -1;
-        memset(dst->validity, 0xff, bytes);
-        int64_t nulls = 0;
+
+    if (type == TIDE_STRUCT) {
+        int32_t k = layout->num_children;
+        dst->num_children = k;
+        dst->children = tide_arena_calloc(out->arena, sizeof(tide_column) * (size_t)(k ? k : 1));
+        const tide_column **child_srcs = malloc(sizeof *child_srcs * (size_t)num_srcs);
+        if (!dst->children || !child_srcs) {
+            free(child_srcs);
+            return kernel_error(errbuf, errlen, "out of memory");
+        }
+        int rc = 0;
+        for (int32_t c = 0; c < k && rc == 0; c++) {
+            for (int32_t s = 0; s < num_srcs; s++) child_srcs[s] = &srcs[s]->children[c];
+            rc = kernel_gather(out, &dst->children[c], layout->children[c].name, child_srcs,
+                               num_srcs, which, rows, n, errbuf, errlen);
+        }
+        free(child_srcs);
+        if (rc != 0) return rc;
+    } else if (is_varlen(type)) {
+        int32_t *offsets = dst->values;
+        int64_t used = 0;
         for (int64_t i = 0; i < n; i++) {
-            if (!is_valid(src, rows[i])) {
-                dst->validity[i >> 3] &= (uint8_t) ~(1u << (i & 7));
-                nulls++;
+            if (kernel_valid(dst, i)) {
+                const tide_column *src = srcs[which ? which[i] : 0];
+                int64_t r = rows ? rows[i] : i;
+                const int32_t *off = src->values;
+                int32_t len = off[r + 1] - off[r];
+                memcpy(dst->data + used, src->data + off[r], (size_t)len);
+                used += len;
+            }
+            offsets[i + 1] = (int32_t)used;
+        }
+    } else {
+        size_t width = (size_t)tide_type_width(type);
+        char *values = dst->values;
+        if (!which && !rows) {
+            memcpy(values, layout->values, (size_t)n * width);
+        } else {
+            for (int64_t i = 0; i < n; i++) {
+                if (!kernel_valid(dst, i)) continue;
+                const tide_column *src = srcs[which ? which[i] : 0];
+                int64_t r = rows ? rows[i] : i;
+                memcpy(values + (size_t)i * width, (const char *)src->values + (size_t)r * width,
+                       width);
             }
         }
-        dst->null_count = nulls;
-        if (nulls == 0) dst->validity = NULL;
     }
+    kernel_finish(dst);
     return 0;
-}
-
-tide_batch *tide_batch_gather(const tide_batch *src, const int32_t *cols, int32_t num_cols,
-                              const int64_t *rows, int64_t num_rows, int32_t extra_columns,
-                              char *errbuf, size_t errlen)
-{
-    if (!cols) num_cols = src->num_columns;
-    for (int32_t i = 0; cols && i < num_cols; i++) {
-        if (cols[i] < 0 || cols[i] >= src->num_columns) {
-            snprintf(errbuf, errlen, "gather: no column %d in a batch of %d", cols[i],
-                     src->num_columns);
-            return NULL;
-        }
-    }
-    for (int64_t i = 0; i < num_rows; i++) {
-        if (rows[i] < 0 || rows[i] >= src->num_rows) {
-            snprintf(errbuf, errlen, "gather: row %lld is outside a batch of %lld rows",
-                     (long long)rows[i], (long long)src->num_rows);
-            return NULL;
-        }
-    }
-    tide_batch *out = tide_batch_new(num_cols + extra_columns);
-    if (!out) goto oom;
-    for (int32_t i = 0; i < num_cols; i++) {
-        const tide_column *s = &src->columns[cols ? cols[i] : i];
-        if (gather_column(out, &out->columns[i], s, rows, num_rows) != 0) goto oom;
-    }
-    out->num_rows = num_rows;
-    return out;
-oom:
-    snprintf(errbuf, errlen, "out of memory gathering %lld rows", (long long)num_rows);
-    tide_batch_free(out);
-    return NULL;
 }

@@ -167,6 +167,10 @@ function Batch:column(key)
   return setmetatable({ batch = self, col = self.columns[index - 1] }, Column)
 end
 
+-- A view of a column that is not found by name in a batch (a kernel's
+-- result, a UDF's argument); owner (anything) is kept alive with it.
+function M.columnView(col, owner) return setmetatable({ batch = owner, col = col }, Column) end
+
 function Column:name() return ffi.string(self.col.name) end
 function Column:dataType() return column_type(self.col) end
 function Column:length() return tonumber(self.col.length) end

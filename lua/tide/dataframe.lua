@@ -77,7 +77,8 @@ local function derive(df, op)
 end
 
 local function projection(df, nodes, level)
-  local compiled = check(pcall(eval().compileSelect, nodes, df._plan.schema), nil, level + 1)
+  local ok, compiled = pcall(eval().compileSelect, nodes, df._plan.schema)
+  check(ok, compiled, level + 1)
   local fields = {}
   for i, c in ipairs(compiled) do fields[i] = T.field(c.name, c.type, true) end
   return derive(df, {

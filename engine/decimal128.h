@@ -1,0 +1,126 @@
+/*
+ * decimal128.h — arithmetic on decimal(38, s) values (128-bit two's
+ * complement integers scaled by 10^s) for the kernels: rescaling with
+ * Spark's rounding (half up, away from zero), precision checks, and the
+ * 256-bit intermediates that exact multiplication and division need.
+ */
+#ifndef TIDE_DECIMAL128_H
+#define TIDE_DECIMAL128_H
+#include <stdint.h>
+#include <string.h>
+
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+static inline i128 dec_load(const void *p)
+{
+    i128 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void dec_store(void *p, i128 v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+/* 10^n for 0 <= n <= 38. */
+static inline u128 dec_pow10(int n)
+{
+    u128 p = 1;
+    while (n-- > 0) p *= 10;
+    return p;
+}
+
+static inline u128 dec_abs(i128 v)
+{
+    return v < 0 ? (u128)0 - (u128)v : (u128)v;
+}
+
+/* Whether v has at most `precision` digits. */
+static inline int dec_fits(i128 v, int precision)
+{
+    return dec_abs(v) < dec_pow10(precision);
+}
+
+/* Divides by 10^k (k <= 38), rounding half away from zero. */
+static inline i128 dec_div_pow10_round(i128 v, int k)
+{
+    if (k <= 0) return v;
+    u128 p = dec_pow10(k), a = dec_abs(v);
+    u128 q = a / p, r = a % p;
+    if (r >= p - r) q++; /* r >= p/2 without overflow */
+    return v < 0 ? -(i128)q : (i128)q;
+}
+
+/* v from scale `from` to scale `to`: more digits multiply, fewer divide
+   and round half up. -1 when the result does not fit 128 bits. */
+static inline int dec_rescale(i128 v, int from, int to, i128 *out)
+{
+    if (to >= from) {
+        if (to - from > 38) return v == 0 ? (*out = 0, 0) : -1;
+        i128 r;
+        if (__builtin_mul_overflow(v, (i128)dec_pow10(to - from), &r)) return -1;
+        *out = r;
+        return 0;
+    }
+    if (from - to > 38) {
+        *out = 0;
+        return 0;
+    }
+    *out = dec_div_pow10_round(v, from - to);
+    return 0;
+}
+
+/* ---- 256-bit intermediates -------------------------------------------- */
+
+typedef struct {
+    u128 hi, lo;
+} dec_u256;
+
+static inline dec_u256 dec_mul_wide(u128 a, u128 b)
+{
+    uint64_t a0 = (uint64_t)a, a1 = (uint64_t)(a >> 64);
+    uint64_t b0 = (uint64_t)b, b1 = (uint64_t)(b >> 64);
+    u128 p00 = (u128)a0 * b0, p01 = (u128)a0 * b1, p10 = (u128)a1 * b0, p11 = (u128)a1 * b1;
+    u128 mid = (p00 >> 64) + (uint64_t)p01 + (uint64_t)p10;
+    dec_u256 r;
+    r.lo = (mid << 64) | (uint64_t)p00;
+    r.hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+    return r;
+}
+
+/* n / d rounded half up into *q; -1 when d is 0 or the quotient passes
+   128 bits. Long division bit by bit: only the rare wide cases come here. */
+static inline int dec_div_wide_round(dec_u256 n, u128 d, u128 *q)
+{
+    if (d == 0) return -1;
+    if (n.hi == 0) {
+        u128 quo = n.lo / d, rem = n.lo % d;
+        if (rem >= d - rem) {
+            if (quo == ~(u128)0) return -1;
+            quo++;
+        }
+        *q = quo;
+        return 0;
+    }
+    if (n.hi >= d) return -1; /* the quotient needs more than 128 bits */
+    u128 r = 0, quo = 0;
+    for (int i = 255; i >= 0; i--) {
+        int carry = (int)(r >> 127);
+        u128 bit = i >= 128 ? (n.hi >> (i - 128)) & 1 : (n.lo >> i) & 1;
+        r = (r << 1) | bit;
+        if (carry || r >= d) {
+            r -= d;
+            if (i < 128) quo |= (u128)1 << i;
+        }
+    }
+    if (r >= d - r) {
+        if (quo == ~(u128)0) return -1;
+        quo++;
+    }
+    *q = quo;
+    return 0;
+}
+
+#endif

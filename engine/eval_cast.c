@@ -1,0 +1,579 @@
+/*
+ * eval_cast.c — CAST between tide's types with Spark's non-ANSI semantics
+ * (contract in ffi/eval.h):
+ * - string -> int/bigint: trimmed, optional sign, digits, and an optional
+ *   fraction that is dropped ("1.9" -> 1); anything else or overflow NULL
+ *   (UTF8String.toLong). -> double/float: Java's number syntax plus
+ *   "inf"/"nan" spellings. -> boolean: t/true/y/yes/1 and f/false/n/no/0.
+ *   -> decimal: exact, exponents allowed, rounded half up to the scale,
+ *   NULL past the precision. -> timestamp: tide_timestamp_parse.
+ * - to string: integers as digits, float/double as Java prints them,
+ *   decimals exact and plain, timestamps "2022-06-29 02:38:24.177",
+ *   booleans true/false, structs "{1, a, null}", binary as its bytes.
+ * - between numbers: integers wrap (long -> int keeps the low 32 bits),
+ *   float/double -> integer truncates and saturates (NaN -> 0), decimals
+ *   truncate toward zero; number -> decimal NULL when it does not fit.
+ * - timestamps are seconds when cast to or from numbers (micros / 1e6,
+ *   integers floored).
+ */
+#include "decimal128.h"
+#include "kernel.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MICROS 1000000LL
+
+static const char *type_name(int32_t t)
+{
+    static const char *names[] = {"?",      "boolean", "int",       "bigint",  "float", "double",
+                                  "string", "binary",  "timestamp", "decimal", "struct"};
+    return t >= 1 && t <= 10 ? names[t] : "?";
+}
+
+/* ---- parsing strings ------------------------------------------------------ */
+
+static int is_space(unsigned char c)
+{
+    return c <= ' ' || c == 0x7f;
+}
+
+static void trim(const char **s, int32_t *len)
+{
+    while (*len > 0 && is_space((unsigned char)**s)) (*s)++, (*len)--;
+    while (*len > 0 && is_space((unsigned char)(*s)[*len - 1])) (*len)--;
+}
+
+/* UTF8String.toLong(allowDecimal = true) on trimmed text. */
+static int parse_long(const char *s, int32_t len, int64_t *out)
+{
+    trim(&s, &len);
+    if (len == 0) return -1;
+    int32_t i = 0;
+    int negative = s[0] == '-';
+    if (negative || s[0] == '+') {
+        if (len == 1) return -1;
+        i++;
+    }
+    /* Accumulate negatively: |INT64_MIN| > INT64_MAX. */
+    int64_t result = 0;
+    const int64_t stop = INT64_MIN / 10;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '.') {
+            i++;
+            break;
+        }
+        if (c < '0' || c > '9') return -1;
+        if (result < stop) return -1;
+        int digit = c - '0';
+        if (result * 10 < INT64_MIN + digit) return -1;
+        result = result * 10 - digit;
+    }
+    for (; i < len; i++)
+        if (s[i] < '0' || s[i] > '9') return -1;
+    if (!negative) {
+        if (result == INT64_MIN) return -1;
+        result = -result;
+    }
+    *out = result;
+    return 0;
+}
+
+static int lower_equals(const char *s, int32_t len, const char *word)
+{
+    size_t n = strlen(word);
+    if ((size_t)len != n) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if (c != word[i]) return 0;
+    }
+    return 1;
+}
+
+/* Java's Double.parseDouble (decimal forms, optional f/d suffix, NaN,
+   Infinity) and Spark's extra spellings inf/infinity/nan in any case. */
+static int parse_double(const char *s, int32_t len, double *out)
+{
+    trim(&s, &len);
+    if (len == 0 || len > 400) return -1;
+    const char *body = s;
+    int32_t blen = len;
+    int negative = 0;
+    if (body[0] == '+' || body[0] == '-') {
+        negative = body[0] == '-';
+        body++, blen--;
+    }
+    if (lower_equals(body, blen, "nan")) {
+        *out = NAN;
+        return 0;
+    }
+    if (lower_equals(body, blen, "inf") || lower_equals(body, blen, "infinity")) {
+        *out = negative ? -INFINITY : INFINITY;
+        return 0;
+    }
+    int32_t i = 0, digits = 0;
+    while (i < blen && body[i] >= '0' && body[i] <= '9') i++, digits++;
+    if (i < blen && body[i] == '.') {
+        i++;
+        while (i < blen && body[i] >= '0' && body[i] <= '9') i++, digits++;
+    }
+    if (digits == 0) return -1;
+    if (i < blen && (body[i] == 'e' || body[i] == 'E')) {
+        i++;
+        if (i < blen && (body[i] == '+' || body[i] == '-')) i++;
+        int32_t exp_digits = 0;
+        while (i < blen && body[i] >= '0' && body[i] <= '9') i++, exp_digits++;
+        if (exp_digits == 0) return -1;
+    }
+    int32_t end = i;
+    if (i < blen && strchr("fFdD", body[i])) i++;
+    if (i != blen) return -1;
+    char buf[416];
+    int32_t n = (int32_t)(body - s) + end;
+    memcpy(buf, s, (size_t)n);
+    buf[n] = '\0';
+    *out = strtod(buf, NULL);
+    return 0;
+}
+
+static int parse_bool(const char *s, int32_t len, uint8_t *out)
+{
+    trim(&s, &len);
+    static const char *yes[] = {"t", "true", "y", "yes", "1"};
+    static const char *no[] = {"f", "false", "n", "no", "0"};
+    for (int i = 0; i < 5; i++) {
+        if (lower_equals(s, len, yes[i])) return *out = 1, 0;
+        if (lower_equals(s, len, no[i])) return *out = 0, 0;
+    }
+    return -1;
+}
+
+/* Exact decimal text (digits, optional point, optional exponent) to a
+   value of scale `scale`, rounded half up; -1 if malformed or it does not
+   fit `precision` digits. */
+static int parse_decimal(const char *s, int32_t len, int32_t precision, int32_t scale, i128 *out)
+{
+    trim(&s, &len);
+    int32_t i = 0;
+    int negative = 0;
+    if (i < len && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+    /* The significant digits, and the exponent of the last one. */
+    char digits[128];
+    int32_t nd = 0, frac = 0, seen = 0;
+    int seen_point = 0;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '.' && !seen_point) {
+            seen_point = 1;
+            continue;
+        }
+        if (c < '0' || c > '9') break;
+        seen++;
+        if (seen_point) frac++;
+        if (nd == 0 && c == '0') continue; /* leading zeros */
+        if (nd < (int32_t)sizeof digits) digits[nd++] = c;
+        else if (!seen_point) return -1; /* far more integer digits than 38 */
+        else frac--; /* too far right to change the rounding: ignored */
+    }
+    if (seen == 0) return -1;
+    int64_t exponent = 0;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        int exp_negative = 0;
+        if (i < len && (s[i] == '+' || s[i] == '-')) exp_negative = s[i++] == '-';
+        int32_t ed = 0;
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, ed++)
+            if (exponent < 100000) exponent = exponent * 10 + (s[i] - '0');
+        if (ed == 0) return -1;
+        if (exp_negative) exponent = -exponent;
+    }
+    if (i != len) return -1;
+    /* value = digits * 10^(exponent - frac); we want value * 10^scale. */
+    int64_t shift = exponent - frac + scale;
+    int64_t keep = nd + (shift < 0 ? shift : 0); /* digits that survive */
+    if (keep > 38) return -1;
+    u128 v = 0;
+    for (int32_t k = 0; k < keep; k++) v = v * 10 + (u128)(digits[k] - '0');
+    if (shift > 0) {
+        if (nd + shift > 38) return nd == 0 ? (*out = 0, 0) : -1;
+        v *= dec_pow10((int)shift);
+    } else if (keep < nd) {
+        /* Round half up on the first dropped digit. */
+        int64_t first_dropped = keep < 0 ? -1 : keep;
+        if (first_dropped >= 0 && digits[first_dropped] >= '5') v++;
+    }
+    if (v >= dec_pow10(precision)) return -1;
+    *out = negative ? -(i128)v : (i128)v;
+    return 0;
+}
+
+/* ---- writing text ------------------------------------------------------------ */
+
+static int format_long(int64_t v, char *buf)
+{
+    char tmp[24];
+    int n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    int len = 0;
+    if (v < 0) buf[len++] = '-';
+    while (n > 0) buf[len++] = tmp[--n];
+    return len;
+}
+
+/* Appends the text of row `row` of col (valid) as CAST(... AS STRING). */
+static int append_text(tide_batch *out, tide_column *dst, int64_t *used, const tide_column *col,
+                       int64_t row, char *errbuf, size_t errlen)
+{
+    char buf[64];
+    int n = 0;
+    switch (col->type) {
+    case TIDE_BOOL:
+        return ((const uint8_t *)col->values)[row]
+                   ? kernel_str_append(out, dst, used, "true", 4, errbuf, errlen)
+                   : kernel_str_append(out, dst, used, "false", 5, errbuf, errlen);
+    case TIDE_INT32: n = format_long(((const int32_t *)col->values)[row], buf); break;
+    case TIDE_INT64: n = format_long(((const int64_t *)col->values)[row], buf); break;
+    case TIDE_FLOAT32:
+        n = tide_format_java_double(((const float *)col->values)[row], 1, buf);
+        break;
+    case TIDE_FLOAT64:
+        n = tide_format_java_double(((const double *)col->values)[row], 0, buf);
+        break;
+    case TIDE_TIMESTAMP:
+        n = tide_timestamp_format(((const int64_t *)col->values)[row], buf);
+        break;
+    case TIDE_DECIMAL:
+        n = tide_decimal_format((const char *)col->values + 16 * row, col->scale, buf);
+        break;
+    case TIDE_STRING:
+    case TIDE_BINARY: {
+        int32_t len;
+        const char *p = tide_column_bytes(col, row, &len);
+        return kernel_str_append(out, dst, used, p, len, errbuf, errlen);
+    }
+    case TIDE_STRUCT: {
+        if (kernel_str_append(out, dst, used, "{", 1, errbuf, errlen) != 0) return -1;
+        for (int32_t c = 0; c < col->num_children; c++) {
+            const tide_column *child = &col->children[c];
+            if (c > 0 && kernel_str_append(out, dst, used, ", ", 2, errbuf, errlen) != 0)
+                return -1;
+            int rc = kernel_valid(child, row)
+                         ? append_text(out, dst, used, child, row, errbuf, errlen)
+                         : kernel_str_append(out, dst, used, "null", 4, errbuf, errlen);
+            if (rc != 0) return -1;
+        }
+        return kernel_str_append(out, dst, used, "}", 1, errbuf, errlen);
+    }
+    default: return kernel_error(errbuf, errlen, "cannot cast %s to string", type_name(col->type));
+    }
+    return kernel_str_append(out, dst, used, buf, n, errbuf, errlen);
+}
+
+static int cast_to_string(tide_batch *out, const tide_column *src, int32_t type, tide_column *dst,
+                          char *errbuf, size_t errlen)
+{
+    int64_t n = src->length;
+    if (kernel_alloc(out, dst, src->name, type, 0, 0, n, n * 8) != 0 ||
+        kernel_validity_and(out, dst, src, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int64_t used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (kernel_valid(src, i) && append_text(out, dst, &used, src, i, errbuf, errlen) != 0)
+            return -1;
+        kernel_str_end(dst, i, used);
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- numbers ------------------------------------------------------------------ */
+
+/* Java's (long) of a double: truncation, saturating, NaN -> 0. */
+static int64_t d2l(double d)
+{
+    if (d != d) return 0;
+    if (d >= 9223372036854775807.0) return INT64_MAX;
+    if (d <= -9223372036854775808.0) return INT64_MIN;
+    return (int64_t)d;
+}
+
+static int32_t d2i(double d)
+{
+    if (d != d) return 0;
+    if (d >= 2147483647.0) return INT32_MAX;
+    if (d <= -2147483648.0) return INT32_MIN;
+    return (int32_t)d;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
+    return q;
+}
+
+static double decimal_to_double(const tide_column *c, int64_t row)
+{
+    char buf[48];
+    tide_decimal_format((const char *)c->values + 16 * row, c->scale, buf);
+    return strtod(buf, NULL);
+}
+
+/* The integral part of a decimal, truncated toward zero, wrapped to 64
+   bits (BigDecimal.longValue). */
+static int64_t decimal_to_long(const tide_column *c, int64_t row)
+{
+    i128 v = dec_load((const char *)c->values + 16 * row);
+    i128 q = v / (i128)dec_pow10(c->scale);
+    return (int64_t)(uint64_t)(u128)q;
+}
+
+/* Row `row` of a numeric, boolean or timestamp column as a double (for
+   timestamps, seconds). */
+static double number_as_double(const tide_column *c, int64_t row)
+{
+    switch (c->type) {
+    case TIDE_BOOL: return ((const uint8_t *)c->values)[row] ? 1.0 : 0.0;
+    case TIDE_INT32: return ((const int32_t *)c->values)[row];
+    case TIDE_INT64: return (double)((const int64_t *)c->values)[row];
+    case TIDE_FLOAT32: return ((const float *)c->values)[row];
+    case TIDE_FLOAT64: return ((const double *)c->values)[row];
+    case TIDE_TIMESTAMP: return (double)((const int64_t *)c->values)[row] / 1e6;
+    case TIDE_DECIMAL: return decimal_to_double(c, row);
+    default: return 0;
+    }
+}
+
+/* Row `row` as a long (doubles saturate, timestamps in whole seconds). */
+static int64_t number_as_long(const tide_column *c, int64_t row)
+{
+    switch (c->type) {
+    case TIDE_BOOL: return ((const uint8_t *)c->values)[row] ? 1 : 0;
+    case TIDE_INT32: return ((const int32_t *)c->values)[row];
+    case TIDE_INT64: return ((const int64_t *)c->values)[row];
+    case TIDE_FLOAT32: return d2l(((const float *)c->values)[row]);
+    case TIDE_FLOAT64: return d2l(((const double *)c->values)[row]);
+    case TIDE_TIMESTAMP: return floor_div(((const int64_t *)c->values)[row], MICROS);
+    case TIDE_DECIMAL: return decimal_to_long(c, row);
+    default: return 0;
+    }
+}
+
+static int is_numeric_source(int32_t t)
+{
+    return t == TIDE_BOOL || t == TIDE_INT32 || t == TIDE_INT64 || t == TIDE_FLOAT32 ||
+           t == TIDE_FLOAT64 || t == TIDE_TIMESTAMP || t == TIDE_DECIMAL;
+}
+
+/* Row `row` of src as decimal(p, s); -1 when it cannot be (NULL). */
+static int to_decimal(const tide_column *src, int64_t row, int32_t p, int32_t s, i128 *out)
+{
+    char buf[48];
+    switch (src->type) {
+    case TIDE_BOOL:
+    case TIDE_INT32:
+    case TIDE_INT64: {
+        i128 v = number_as_long(src, row), r;
+        if (dec_rescale(v, 0, s, &r) != 0 || !dec_fits(r, p)) return -1;
+        *out = r;
+        return 0;
+    }
+    case TIDE_TIMESTAMP: {
+        i128 v = ((const int64_t *)src->values)[row], r;
+        if (dec_rescale(v, 6, s, &r) != 0 || !dec_fits(r, p)) return -1;
+        *out = r;
+        return 0;
+    }
+    case TIDE_FLOAT32:
+    case TIDE_FLOAT64: {
+        double d = number_as_double(src, row);
+        if (!isfinite(d)) return -1;
+        int n = tide_format_java_double(d, 0, buf);
+        return parse_decimal(buf, n, p, s, out);
+    }
+    case TIDE_DECIMAL: {
+        i128 v = dec_load((const char *)src->values + 16 * row), r;
+        if (dec_rescale(v, src->scale, s, &r) != 0 || !dec_fits(r, p)) return -1;
+        *out = r;
+        return 0;
+    }
+    case TIDE_STRING: {
+        int32_t len;
+        const char *text = tide_column_bytes(src, row, &len);
+        return parse_decimal(text, len, p, s, out);
+    }
+    default: return -1;
+    }
+}
+
+/* Row `row` of src as the fixed-width target type, written to slot; -1
+   for NULL. */
+static int convert_row(const tide_column *src, int64_t row, int32_t type, int32_t p, int32_t s,
+                       void *slot)
+{
+    if (type == TIDE_DECIMAL) {
+        i128 v;
+        if (to_decimal(src, row, p, s, &v) != 0) return -1;
+        dec_store(slot, v);
+        return 0;
+    }
+    if (src->type == TIDE_STRING) {
+        int32_t len;
+        const char *text = tide_column_bytes(src, row, &len);
+        switch (type) {
+        case TIDE_BOOL: return parse_bool(text, len, slot);
+        case TIDE_INT32:
+        case TIDE_INT64: {
+            int64_t v;
+            if (parse_long(text, len, &v) != 0) return -1;
+            if (type == TIDE_INT64) return *(int64_t *)slot = v, 0;
+            if (v < INT32_MIN || v > INT32_MAX) return -1;
+            return *(int32_t *)slot = (int32_t)v, 0;
+        }
+        case TIDE_FLOAT32:
+        case TIDE_FLOAT64: {
+            double d;
+            if (parse_double(text, len, &d) != 0) return -1;
+            if (type == TIDE_FLOAT32) return *(float *)slot = (float)d, 0;
+            return *(double *)slot = d, 0;
+        }
+        case TIDE_TIMESTAMP: {
+            trim(&text, &len);
+            return tide_timestamp_parse(text, (size_t)len, slot) == 0 ? 0 : -1;
+        }
+        default: return -1;
+        }
+    }
+    switch (type) {
+    case TIDE_BOOL: {
+        uint8_t b;
+        if (src->type == TIDE_FLOAT32 || src->type == TIDE_FLOAT64) b = number_as_double(src, row) != 0;
+        else if (src->type == TIDE_DECIMAL) b = dec_load((const char *)src->values + 16 * row) != 0;
+        else if (src->type == TIDE_TIMESTAMP) b = ((const int64_t *)src->values)[row] != 0;
+        else b = number_as_long(src, row) != 0;
+        *(uint8_t *)slot = b;
+        return 0;
+    }
+    case TIDE_INT32:
+        if (src->type == TIDE_FLOAT32 || src->type == TIDE_FLOAT64)
+            *(int32_t *)slot = d2i(number_as_double(src, row));
+        else
+            *(int32_t *)slot = (int32_t)(uint32_t)(uint64_t)number_as_long(src, row);
+        return 0;
+    case TIDE_INT64: *(int64_t *)slot = number_as_long(src, row); return 0;
+    case TIDE_FLOAT32: *(float *)slot = (float)number_as_double(src, row); return 0;
+    case TIDE_FLOAT64: *(double *)slot = number_as_double(src, row); return 0;
+    case TIDE_TIMESTAMP: {
+        int64_t micros;
+        if (src->type == TIDE_FLOAT32 || src->type == TIDE_FLOAT64) {
+            double d = number_as_double(src, row);
+            if (!isfinite(d)) return -1;
+            micros = d2l(d * 1e6);
+        } else if (src->type == TIDE_DECIMAL) {
+            i128 v = dec_load((const char *)src->values + 16 * row);
+            if (src->scale <= 6) v *= (i128)dec_pow10(6 - src->scale);
+            else v /= (i128)dec_pow10(src->scale - 6);
+            micros = (int64_t)(uint64_t)(u128)v;
+        } else if (src->type == TIDE_BOOL) {
+            micros = number_as_long(src, row);
+        } else {
+            int64_t secs = number_as_long(src, row);
+            if (secs > INT64_MAX / MICROS) micros = INT64_MAX;
+            else if (secs < INT64_MIN / MICROS) micros = INT64_MIN;
+            else micros = secs * MICROS;
+        }
+        *(int64_t *)slot = micros;
+        return 0;
+    }
+    default: return -1;
+    }
+}
+
+static int cast_to_binary(tide_batch *out, const tide_column *src, tide_column *dst, char *errbuf,
+                          size_t errlen)
+{
+    int64_t n = src->length;
+    if (kernel_alloc(out, dst, src->name, TIDE_BINARY, 0, 0, n, n * 8) != 0 ||
+        kernel_validity_and(out, dst, src, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int64_t used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (kernel_valid(src, i)) {
+            /* Integers as big-endian bytes, as Spark does. */
+            uint64_t v = src->type == TIDE_INT32 ? (uint32_t)((const int32_t *)src->values)[i]
+                                                 : (uint64_t)((const int64_t *)src->values)[i];
+            int width = src->type == TIDE_INT32 ? 4 : 8;
+            unsigned char bytes[8];
+            for (int k = 0; k < width; k++) bytes[k] = (unsigned char)(v >> (8 * (width - 1 - k)));
+            if (kernel_str_append(out, dst, &used, bytes, width, errbuf, errlen) != 0) return -1;
+        }
+        kernel_str_end(dst, i, used);
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_t precision,
+                   int32_t scale, tide_column *dst, char *errbuf, size_t errlen)
+{
+    int32_t from = src->type;
+    int same = from == type &&
+               (type != TIDE_DECIMAL || (src->precision == precision && src->scale == scale));
+    if (same || (from == TIDE_BINARY && type == TIDE_STRING) ||
+        (from == TIDE_STRING && type == TIDE_BINARY)) {
+        *dst = *src; /* the same bytes: share them */
+        dst->type = type;
+        return 0;
+    }
+    if (type == TIDE_STRING) return cast_to_string(out, src, type, dst, errbuf, errlen);
+    if (type == TIDE_BINARY) {
+        if (from == TIDE_INT32 || from == TIDE_INT64)
+            return cast_to_binary(out, src, dst, errbuf, errlen);
+        return kernel_error(errbuf, errlen, "cannot cast %s to binary", type_name(from));
+    }
+    if (type == TIDE_STRUCT || from == TIDE_STRUCT || from == TIDE_BINARY ||
+        (from != TIDE_STRING && !is_numeric_source(from)))
+        return kernel_error(errbuf, errlen, "cannot cast %s to %s", type_name(from),
+                            type_name(type));
+    if (type == TIDE_DECIMAL && (precision < 1 || precision > 38 || scale < 0 || scale > precision))
+        return kernel_error(errbuf, errlen, "decimal(%d,%d) is not a valid type", precision,
+                            scale);
+    int64_t n = src->length;
+    if (kernel_alloc(out, dst, src->name, type, precision, scale, n, 0) != 0 ||
+        kernel_validity_and(out, dst, src, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    size_t width = (size_t)tide_type_width(type);
+    char *values = dst->values;
+
+    /* The common widening casts, without a switch per row. */
+    if (from == TIDE_INT32 && type == TIDE_INT64) {
+        const int32_t *a = src->values;
+        for (int64_t i = 0; i < n; i++) ((int64_t *)values)[i] = a[i];
+    } else if (from == TIDE_INT32 && type == TIDE_FLOAT64) {
+        const int32_t *a = src->values;
+        for (int64_t i = 0; i < n; i++) ((double *)values)[i] = a[i];
+    } else if (from == TIDE_INT64 && type == TIDE_FLOAT64) {
+        const int64_t *a = src->values;
+        for (int64_t i = 0; i < n; i++) ((double *)values)[i] = (double)a[i];
+    } else if (from == TIDE_FLOAT32 && type == TIDE_FLOAT64) {
+        const float *a = src->values;
+        for (int64_t i = 0; i < n; i++) ((double *)values)[i] = a[i];
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            if (!kernel_valid(src, i)) continue;
+            if (convert_row(src, i, type, precision, scale, values + (size_t)i * width) != 0) {
+                if (kernel_validity(out, dst) != 0) return kernel_error(errbuf, errlen, "out of memory");
+                kernel_set_null(dst, i);
+            }
+        }
+    }
+    kernel_finish(dst);
+    return 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * eval_logic.c — AND, OR, NOT and IS [NOT] NULL (contracts in
+ * ffi/eval.h) with SQL's three-valued logic: false AND NULL is false,
+ * true OR NULL is true, otherwise NULL in gives NULL out.
+ */
+#include "kernel.h"
+
+#include <string.h>
+
+int tide_eval_and_or(tide_batch *out, int32_t is_or, const tide_column *a, const tide_column *b,
+                     tide_column *dst, char *errbuf, size_t errlen)
+{
+    int64_t n = a->length;
+    if (a->type != TIDE_BOOL || b->type != TIDE_BOOL || b->length != n)
+        return kernel_error(errbuf, errlen, "%s needs two boolean columns of one length",
+                            is_or ? "OR" : "AND");
+    if (kernel_alloc(out, dst, "", TIDE_BOOL, 0, 0, n, 0) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const uint8_t *x = a->values, *y = b->values;
+    uint8_t *r = dst->values;
+    if (!a->validity && !b->validity) {
+        if (is_or) for (int64_t i = 0; i < n; i++) r[i] = x[i] | y[i];
+        else for (int64_t i = 0; i < n; i++) r[i] = x[i] & y[i];
+        return 0;
+    }
+    /* The value that decides alone: false for AND, true for OR. */
+    uint8_t decisive = is_or ? 1 : 0;
+    for (int64_t i = 0; i < n; i++) {
+        int va = kernel_valid(a, i), vb = kernel_valid(b, i);
+        uint8_t xa = x[i] != 0, yb = y[i] != 0;
+        if ((va && xa == decisive) || (vb && yb == decisive)) {
+            r[i] = decisive;
+        } else if (va && vb) {
+            r[i] = (uint8_t)!decisive;
+        } else {
+            if (kernel_validity(out, dst) != 0) return kernel_error(errbuf, errlen, "out of memory");
+            kernel_set_null(dst, i);
+        }
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+int tide_eval_not(tide_batch *out, const tide_column *a, tide_column *dst, char *errbuf,
+                  size_t errlen)
+{
+    int64_t n = a->length;
+    if (a->type != TIDE_BOOL) return kernel_error(errbuf, errlen, "NOT needs a boolean column");
+    if (kernel_alloc(out, dst, "", TIDE_BOOL, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, a, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const uint8_t *x = a->values;
+    uint8_t *r = dst->values;
+    for (int64_t i = 0; i < n; i++) r[i] = !x[i];
+    kernel_finish(dst);
+    return 0;
+}
+
+int tide_eval_isnull(tide_batch *out, const tide_column *a, int32_t negate, tide_column *dst,
+                     char *errbuf, size_t errlen)
+{
+    int64_t n = a->length;
+    if (kernel_alloc(out, dst, "", TIDE_BOOL, 0, 0, n, 0) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    uint8_t *r = dst->values;
+    for (int64_t i = 0; i < n; i++) r[i] = (uint8_t)(kernel_valid(a, i) ? negate != 0 : negate == 0);
+    return 0;
+}

@@ -1,0 +1,335 @@
+/*
+ * eval_regex.c — regular expressions over string columns with PCRE2
+ * (contracts in ffi/eval.h): regexp_replace, split(...)[i], RLIKE and
+ * LIKE. Patterns use Java's syntax, which PCRE2 reads nearly alike; they
+ * are compiled once per plan (UTF-8 mode, invalid UTF-8 subjects allowed,
+ * JIT when available). Matches are found as java.util.regex.Matcher.find
+ * finds them: the next search starts where the last match ended, one
+ * character further after an empty match, so that replace and split agree
+ * with Spark's results (split keeps trailing empty strings, as Spark's
+ * limit -1 does, and drops a leading empty piece made by an empty match).
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "kernel.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tide_regex {
+    pcre2_code *code;
+    uint32_t captures;
+};
+
+static tide_regex *compile(const char *pattern, size_t len, uint32_t options, const char *shown,
+                           size_t shown_len, char *errbuf, size_t errlen)
+{
+    int code;
+    PCRE2_SIZE where;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, len,
+                                   PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | options, &code, &where, NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        kernel_error(errbuf, errlen, "invalid regular expression '%.*s' at position %zu: %s",
+                     (int)shown_len, shown, (size_t)where, (const char *)msg);
+        return NULL;
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* without JIT it still works, slower */
+    tide_regex *r = calloc(1, sizeof *r);
+    if (!r) {
+        pcre2_code_free(re);
+        kernel_error(errbuf, errlen, "out of memory");
+        return NULL;
+    }
+    r->code = re;
+    pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &r->captures);
+    return r;
+}
+
+tide_regex *tide_regex_compile(const char *pattern, size_t len, char *errbuf, size_t errlen)
+{
+    return compile(pattern, len, 0, pattern, len, errbuf, errlen);
+}
+
+tide_regex *tide_like_compile(const char *pattern, size_t len, int32_t escape, char *errbuf,
+                              size_t errlen)
+{
+    /* Every byte becomes at most 2 of regex. */
+    char *rx = malloc(len * 2 + 1);
+    if (!rx) {
+        kernel_error(errbuf, errlen, "out of memory");
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)pattern[i];
+        if ((int32_t)c == escape) {
+            if (i + 1 == len || (pattern[i + 1] != '_' && pattern[i + 1] != '%' &&
+                                 (unsigned char)pattern[i + 1] != (unsigned char)escape)) {
+                kernel_error(errbuf, errlen,
+                             "the escape character is not allowed to precede '%c' in LIKE '%.*s'",
+                             i + 1 < len ? pattern[i + 1] : ' ', (int)len, pattern);
+                free(rx);
+                return NULL;
+            }
+            c = (unsigned char)pattern[++i];
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+                rx[n++] = '\\';
+            rx[n++] = (char)c;
+        } else if (c == '%') {
+            rx[n++] = '.', rx[n++] = '*';
+        } else if (c == '_') {
+            rx[n++] = '.';
+        } else if (c < 0x80 && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                                 (c >= 'A' && c <= 'Z'))) {
+            rx[n++] = '\\', rx[n++] = (char)c;
+        } else {
+            rx[n++] = (char)c;
+        }
+    }
+    tide_regex *r = compile(rx, n, PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_DOTALL, pattern, len,
+                            errbuf, errlen);
+    free(rx);
+    return r;
+}
+
+void tide_regex_free(tide_regex *re)
+{
+    if (!re) return;
+    pcre2_code_free(re->code);
+    free(re);
+}
+
+/* ---- finding matches as Java does ------------------------------------------ */
+
+typedef struct {
+    const tide_regex *re;
+    pcre2_match_data *md;
+    const unsigned char *s;
+    size_t len;
+    size_t from;
+    int done;
+} finder;
+
+/* The next match of f into start and end: 1, 0 when there is none, -1 on a
+   matching error (errbuf). */
+static int find_next(finder *f, size_t *start, size_t *end, char *errbuf, size_t errlen)
+{
+    if (f->done || f->from > f->len) return 0;
+    int rc = pcre2_match(f->re->code, f->s, f->len, f->from, 0, f->md, NULL);
+    if (rc == PCRE2_ERROR_NOMATCH) {
+        f->done = 1;
+        return 0;
+    }
+    if (rc < 0) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(rc, msg, sizeof msg);
+        return kernel_error(errbuf, errlen, "regular expression: %s", (const char *)msg);
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(f->md);
+    *start = ov[0];
+    *end = ov[1];
+    if (*end > *start) {
+        f->from = *end;
+    } else {
+        /* After an empty match, one character further. */
+        size_t next = *end + 1;
+        while (next < f->len && (f->s[next] & 0xC0) == 0x80) next++;
+        f->from = next;
+    }
+    return 1;
+}
+
+/* ---- the replacement: literal text and group references ------------------ */
+
+typedef struct {
+    int32_t group; /* -1: literal text */
+    size_t offset, len;
+} rpart;
+
+typedef struct {
+    char *text; /* literal bytes, unescaped */
+    rpart *parts;
+    int32_t n;
+} replacement;
+
+/* Parses Java's replacement syntax: \x is x, $n and ${name} refer to groups
+   ($12 is group 12 only if the pattern has 12 groups, else group 1 then
+   "2"). */
+static int parse_replacement(const tide_regex *re, const char *r, size_t len, replacement *out,
+                             char *errbuf, size_t errlen)
+{
+    out->text = malloc(len + 1);
+    out->parts = malloc(sizeof(rpart) * (len + 1));
+    out->n = 0;
+    if (!out->text || !out->parts) return kernel_error(errbuf, errlen, "out of memory");
+    size_t t = 0;
+    for (size_t i = 0; i < len;) {
+        if (r[i] == '$') {
+            int64_t group = -1;
+            i++;
+            if (i < len && r[i] == '{') {
+                size_t close = i + 1;
+                while (close < len && r[close] != '}') close++;
+                if (close >= len)
+                    return kernel_error(errbuf, errlen, "replacement: missing '}' after '${'");
+                char name[128];
+                size_t nl = close - i - 1;
+                if (nl == 0 || nl >= sizeof name)
+                    return kernel_error(errbuf, errlen, "replacement: bad group name");
+                memcpy(name, r + i + 1, nl);
+                name[nl] = '\0';
+                int num = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR)name);
+                if (num < 0) return kernel_error(errbuf, errlen, "replacement: no group named %s", name);
+                group = num;
+                i = close + 1;
+            } else if (i < len && r[i] >= '0' && r[i] <= '9') {
+                group = r[i++] - '0';
+                while (i < len && r[i] >= '0' && r[i] <= '9' &&
+                       group * 10 + (r[i] - '0') <= (int64_t)re->captures)
+                    group = group * 10 + (r[i++] - '0');
+                if (group > (int64_t)re->captures)
+                    return kernel_error(errbuf, errlen, "replacement: no group %lld", (long long)group);
+            } else {
+                return kernel_error(errbuf, errlen, "replacement: illegal group reference");
+            }
+            out->parts[out->n++] = (rpart){(int32_t)group, 0, 0};
+            continue;
+        }
+        if (r[i] == '\\') {
+            if (++i >= len) return kernel_error(errbuf, errlen, "replacement: character to be escaped is missing");
+        }
+        /* Literal text, merged with the literal part before it. */
+        if (out->n > 0 && out->parts[out->n - 1].group < 0) {
+            out->parts[out->n - 1].len++;
+        } else {
+            out->parts[out->n++] = (rpart){-1, t, 1};
+        }
+        out->text[t++] = r[i++];
+    }
+    return 0;
+}
+
+int tide_eval_regexp_replace(tide_batch *out, const tide_column *s, const tide_regex *re,
+                             const char *replacement_text, size_t replacement_len, tide_column *dst,
+                             char *errbuf, size_t errlen)
+{
+    if (s->type != TIDE_STRING) return kernel_error(errbuf, errlen, "regexp_replace needs a string column");
+    replacement rep = {0};
+    int rc = parse_replacement(re, replacement_text, replacement_len, &rep, errbuf, errlen);
+    pcre2_match_data *md = rc == 0 ? pcre2_match_data_create_from_pattern(re->code, NULL) : NULL;
+    int64_t n = s->length;
+    const int32_t *off = s->values;
+    if (rc == 0 && (!md || kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, n, n ? off[n] - off[0] : 0) != 0 ||
+                    kernel_validity_and(out, dst, s, NULL) != 0))
+        rc = kernel_error(errbuf, errlen, "out of memory");
+    int64_t used = 0;
+    for (int64_t i = 0; rc == 0 && i < n; i++) {
+        if (kernel_valid(s, i)) {
+            finder f = {re, md, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0};
+            size_t copied = 0, ms = 0, me = 0;
+            int found = 0;
+            while (rc == 0 && (found = find_next(&f, &ms, &me, errbuf, errlen)) == 1) {
+                rc = kernel_str_append(out, dst, &used, f.s + copied, (int64_t)(ms - copied), errbuf, errlen);
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+                for (int32_t k = 0; rc == 0 && k < rep.n; k++) {
+                    rpart *p = &rep.parts[k];
+                    if (p->group < 0) {
+                        rc = kernel_str_append(out, dst, &used, rep.text + p->offset, (int64_t)p->len, errbuf, errlen);
+                    } else if (ov[2 * p->group] != PCRE2_UNSET) {
+                        rc = kernel_str_append(out, dst, &used, f.s + ov[2 * p->group],
+                                               (int64_t)(ov[2 * p->group + 1] - ov[2 * p->group]), errbuf, errlen);
+                    }
+                }
+                copied = me;
+            }
+            if (found < 0) rc = -1;
+            if (rc == 0) rc = kernel_str_append(out, dst, &used, f.s + copied, (int64_t)(f.len - copied), errbuf, errlen);
+        }
+        kernel_str_end(dst, i, used);
+    }
+    if (rc == 0) kernel_finish(dst);
+    pcre2_match_data_free(md);
+    free(rep.text);
+    free(rep.parts);
+    return rc;
+}
+
+int tide_eval_split_part(tide_batch *out, const tide_column *s, const tide_regex *re,
+                         int32_t limit, int32_t index, tide_column *dst, char *errbuf,
+                         size_t errlen)
+{
+    if (s->type != TIDE_STRING) return kernel_error(errbuf, errlen, "split needs a string column");
+    int64_t n = s->length;
+    const int32_t *off = s->values;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    if (!md || kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, n, n ? (off[n] - off[0]) / 2 : 0) != 0 ||
+        kernel_validity(out, dst) != 0) {
+        pcre2_match_data_free(md);
+        return kernel_error(errbuf, errlen, "out of memory");
+    }
+    int limited = limit > 0;
+    int64_t used = 0;
+    int rc = 0;
+    for (int64_t i = 0; rc == 0 && i < n; i++) {
+        int have = 0;
+        size_t piece_start = 0, piece_end = 0;
+        if (kernel_valid(s, i) && index >= 0) {
+            finder f = {re, md, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0};
+            size_t seg = 0, ms = 0, me = 0;
+            int32_t pieces = 0, found = 0;
+            int matched = 0;
+            while (!have && (!limited || pieces < limit - 1) &&
+                   (found = find_next(&f, &ms, &me, errbuf, errlen)) == 1) {
+                if (seg == 0 && ms == 0 && me == 0) continue; /* no leading empty piece */
+                matched = 1;
+                if (pieces == index) have = 1, piece_start = seg, piece_end = ms;
+                pieces++;
+                seg = me;
+            }
+            if (!have && found < 0) rc = -1;
+            /* The rest is the last piece (the whole string without a match). */
+            if (!have && rc == 0 && pieces == index && (matched || seg == 0))
+                have = 1, piece_start = seg, piece_end = f.len;
+        }
+        if (have)
+            rc = kernel_str_append(out, dst, &used, s->data + off[i] + piece_start,
+                                   (int64_t)(piece_end - piece_start), errbuf, errlen);
+        else
+            kernel_set_null(dst, i);
+        kernel_str_end(dst, i, used);
+    }
+    pcre2_match_data_free(md);
+    if (rc == 0) kernel_finish(dst);
+    return rc;
+}
+
+int tide_eval_regex_match(tide_batch *out, const tide_column *s, const tide_regex *re,
+                          tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (s->type != TIDE_STRING) return kernel_error(errbuf, errlen, "LIKE/RLIKE need a string column");
+    int64_t n = s->length;
+    const int32_t *off = s->values;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    if (!md || kernel_alloc(out, dst, "", TIDE_BOOL, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, s, NULL) != 0) {
+        pcre2_match_data_free(md);
+        return kernel_error(errbuf, errlen, "out of memory");
+    }
+    uint8_t *r = dst->values;
+    for (int64_t i = 0; i < n; i++) {
+        if (!kernel_valid(s, i)) continue;
+        int rc = pcre2_match(re->code, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0, md, NULL);
+        if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(rc, msg, sizeof msg);
+            pcre2_match_data_free(md);
+            return kernel_error(errbuf, errlen, "regular expression: %s", (const char *)msg);
+        }
+        r[i] = rc >= 0;
+    }
+    pcre2_match_data_free(md);
+    kernel_finish(dst);
+    return 0;
+}

@@ -1,0 +1,640 @@
+-- tide.eval — compiles expression nodes (docs/architecture.md) against a
+-- schema once, then runs them over whole batches: one C kernel call per
+-- node per batch (engine/eval_*.c), never Lua per row.
+--
+--   local c = eval.compile(node, schema)   --> { type, name, run }
+--   local col = c.run(input, out, ctx)     --> tide_column* of out (or input)
+--   local sel = eval.compileSelect(nodes, schema)  --> list of compiled, sel.schema
+--   local b = eval.project(batch, sel, ctx)        --> derived batch
+--   local f = eval.filter(batch, compiledPredicate, ctx)
+--   eval.register("from_json", function(node, schema, compileChild, eval) ... end)
+--
+-- compile checks everything it can up front: an unknown column fails
+-- naming it and listing the input's columns; a type error names the
+-- expression ("cannot resolve '(a + s)' due to data type mismatch: ...").
+-- Types follow Spark (tide.eval_coerce); names are Spark's column names:
+-- an alias, a column's own name (also through a CAST), a struct field's
+-- name, else the expression's text ("(a + 1)", "lower(s)").
+--
+-- run(input, out, ctx): input is the batch the schema describes; out is a
+-- batch derived from it (tide_batch_derive) whose arena holds every column
+-- the run makes; the result may also be one of input's columns (zero
+-- copy). ctx is the batch context (docs/architecture.md), possibly nil.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local batchlib = require("tide.batch")
+local coerce = require("tide.eval_coerce")
+
+local M = {}
+package.loaded["tide.eval"] = M -- function modules below require us back
+
+local ID = T.ID
+local VOID = coerce.void
+local registry = {}
+local compilers = {}
+
+local ERRLEN = 1024
+local errbuf = ffi.new("char[?]", ERRLEN)
+local COLUMN_SIZE = ffi.sizeof("tide_column")
+M.errbuf, M.errlen = errbuf, ERRLEN
+
+-- ---- helpers shared with the function modules --------------------------------
+
+-- A column slot in out's arena, so it lives as long as out.
+local function new_column(out)
+  local p = C.tide_arena_calloc(out.arena, COLUMN_SIZE)
+  if p == nil then error("out of memory", 0) end
+  return ffi.cast("tide_column*", p)
+end
+M.newColumn = new_column
+
+-- Raises a kernel's error message, prefixed by the expression's name.
+local function check(rc, what)
+  if rc ~= 0 then error(("%s: %s"):format(what, ffi.string(errbuf)), 0) end
+end
+M.check = check
+
+-- Spark's text of an expression (tide.sql, loaded when first needed).
+local function sql_name(node) return require("tide.sql").toString(node) end
+M.sqlName = sql_name
+
+local function type_error(node, msg)
+  error(("cannot resolve '%s' due to data type mismatch: %s"):format(sql_name(node), msg), 0)
+end
+M.typeError = type_error
+
+local function simple(t) return t:simpleString() end
+
+-- A struct field's index by name: exact, else the one field equal ignoring
+-- case (Spark's default case-insensitive resolution).
+local function find_field(st, name)
+  local i = st:fieldIndex(name)
+  if i then return i end
+  local lower, found = name:lower(), nil
+  for j, f in ipairs(st.fields) do
+    if f.name:lower() == lower then
+      if found then return nil end
+      found = j
+    end
+  end
+  return found
+end
+
+-- The literal value of a compiled node, when it is a literal.
+local function literal_of(c)
+  if c.literal then return true, c.literal.value end
+  return false
+end
+M.literalOf = literal_of
+
+-- The Lua value of an integral literal, for decimal widening (nil otherwise).
+local function integral_literal(c)
+  if c.literal and coerce.isIntegral(c.type) then return c.literal.value end
+end
+
+-- A one-row column holding value as type t (nil: NULL), kept alive by the
+-- returned holder batch.
+local function literal_column(value, t)
+  local holder = batchlib.fromRows({ { value } }, T.struct { T.field("literal", t) })
+  return holder, holder.columns
+end
+
+-- A compiled NULL of type t.
+local function null_of(t, name)
+  local holder, col = literal_column(nil, t)
+  return {
+    type = t, name = name or "NULL", literal = { value = nil },
+    run = function(input, out)
+      local dst = new_column(out)
+      check(C.tide_eval_broadcast(out, col, input.num_rows, dst, errbuf, ERRLEN), "NULL")
+      local _ = holder
+      return dst
+    end,
+  }
+end
+
+local function same_type(a, b)
+  return a == b
+end
+
+-- c converted to type t: c itself when it has that type, a NULL of t when
+-- c is an untyped NULL, else a cast kernel over c's result.
+local function cast_to(c, t)
+  if same_type(c.type, t) then return c end
+  if coerce.isVoid(c.type) then return null_of(t, c.name) end
+  local child_run, name = c.run, c.name
+  local id, p, s = t.id, t.precision or 0, t.scale or 0
+  return {
+    type = t, name = name, outputName = c.outputName,
+    run = function(input, out, ctx)
+      local col = child_run(input, out, ctx)
+      local dst = new_column(out)
+      check(C.tide_eval_cast(out, col, id, p, s, dst, errbuf, ERRLEN), "CAST(" .. name .. ")")
+      return dst
+    end,
+  }
+end
+M.castTo = cast_to
+
+-- An array of the given columns, for kernels taking `const tide_column *const *`.
+local function column_array(cols)
+  return ffi.new("const tide_column*[?]", math.max(#cols, 1), cols)
+end
+M.columnArray = column_array
+
+-- Runs compiled nodes and returns their columns (a Lua list).
+local function run_all(list, input, out, ctx)
+  local cols = {}
+  for i, c in ipairs(list) do cols[i] = c.run(input, out, ctx) end
+  return cols
+end
+M.runAll = run_all
+
+-- ---- compiling nodes -------------------------------------------------------------------
+
+local function compile_node(node, scope)
+  if type(node) ~= "table" or node.k == nil then
+    error("not an expression node: " .. tostring(node), 0)
+  end
+  local compiler = compilers[node.k]
+  if not compiler then error(("unknown expression kind %q"):format(tostring(node.k)), 0) end
+  local c = compiler(node, scope)
+  if c.name == nil then c.name = sql_name(node) end
+  return c
+end
+
+local function compile_child(scope) return function(n) return compile_node(n, scope) end end
+
+function compilers.col(node, scope)
+  local st = scope.schema
+  local i = find_field(st, node.name)
+  if i then
+    local k = i - 1
+    local name = st.fields[i].name
+    return {
+      type = st.fields[i].dataType, name = name, outputName = name,
+      run = function(input) return input.columns + k end,
+    }
+  end
+  -- "data.x" is field x of struct column data.
+  local parts = {}
+  for part in (node.name .. "."):gmatch("([^.]*)%.") do parts[#parts + 1] = part end
+  if #parts > 1 and find_field(st, parts[1]) then
+    local expr = { k = "col", name = parts[1] }
+    for j = 2, #parts do expr = { k = "field", expr = expr, name = parts[j] } end
+    local c = compile_node(expr, scope)
+    c.name = node.name
+    return c
+  end
+  error(("cannot resolve '%s' given input columns: [%s]"):format(node.name,
+    table.concat(st:fieldNames(), ", ")), 0)
+end
+
+function compilers.field(node, scope)
+  local child = compile_node(node.expr, scope)
+  local t = child.type
+  if t.id ~= ID.struct then
+    type_error(node, ("%s is %s, not a struct"):format(child.name, simple(t)))
+  end
+  local i = find_field(t, node.name)
+  if not i then
+    error(("no such struct field %s in %s"):format(node.name, table.concat(t:fieldNames(), ", ")), 0)
+  end
+  local index, name = i - 1, sql_name(node)
+  return {
+    type = t.fields[i].dataType, name = name, outputName = t.fields[i].name,
+    run = function(input, out, ctx)
+      local s = child.run(input, out, ctx)
+      local dst = new_column(out)
+      check(C.tide_eval_field(out, s, index, dst, errbuf, ERRLEN), name)
+      return dst
+    end,
+  }
+end
+
+local function literal_type(v)
+  local tv = type(v)
+  if v == nil then return VOID end
+  if tv == "boolean" then return T.boolean end
+  if tv == "string" then return T.string end
+  if tv == "number" then
+    if v == math.floor(v) and v >= -2 ^ 31 and v < 2 ^ 31 then return T.int end
+    if v == math.floor(v) and v >= -2 ^ 63 and v < 2 ^ 63 then return T.long end
+    return T.double
+  end
+  if tv == "cdata" and ffi.istype("int64_t", v) then return T.long end
+  if tv == "cdata" and ffi.istype("uint64_t", v) then return T.decimal(20, 0) end
+  error(("a literal must be nil, a boolean, a number or a string, not %s"):format(tostring(v)), 0)
+end
+
+function compilers.lit(node)
+  local v = node.value
+  local t = literal_type(v)
+  -- Named with its type known: 2^40 is the bigint 1099511627776.
+  local name = sql_name(node.type and node or { k = "lit", value = v, type = not coerce.isVoid(t) and t or nil })
+  if coerce.isVoid(t) then
+    if node.type then return null_of(node.type, name) end
+    local as_string = null_of(T.string, name)
+    return { type = VOID, name = name, literal = { value = nil }, run = as_string.run }
+  end
+  local holder, col = literal_column(v, t)
+  local c = {
+    type = t, name = name, literal = { value = v },
+    run = function(input, out)
+      local dst = new_column(out)
+      check(C.tide_eval_broadcast(out, col, input.num_rows, dst, errbuf, ERRLEN), name)
+      local _ = holder
+      return dst
+    end,
+  }
+  if node.type and node.type ~= t then
+    local typed = cast_to(c, node.type)
+    typed.literal = c.literal
+    return typed
+  end
+  return c
+end
+
+function compilers.alias(node, scope)
+  local c = compile_node(node.expr, scope)
+  local copy = {}
+  for k, v in pairs(c) do copy[k] = v end
+  copy.name, copy.outputName = node.name, node.name
+  return copy
+end
+
+-- Whether CAST(from AS to) exists (Spark's Cast.canCast, for tide's types).
+local function can_cast(from, to)
+  if from == to or coerce.isVoid(from) then return true end
+  if to.id == ID.string then return true end
+  if from.id == ID.struct or to.id == ID.struct then return false end
+  if to.id == ID.binary then return from.id == ID.string or coerce.isIntegral(from) end
+  if from.id == ID.binary then return false end
+  return true
+end
+
+function compilers.cast(node, scope)
+  local child = compile_node(node.expr, scope)
+  local to = node.to
+  if type(to) == "string" then to = T.parse(to) end
+  if not can_cast(child.type, to) then
+    type_error(node, ("cannot cast %s to %s"):format(simple(child.type), simple(to)))
+  end
+  local c = cast_to(child, to)
+  if c == child then
+    local copy = {}
+    for k, v in pairs(c) do copy[k] = v end
+    c = copy
+  end
+  c.name = sql_name(node)
+  -- CAST of a named column keeps its name, as Spark's analyzer does.
+  local k = node.expr.k
+  c.outputName = (k == "col" or k == "alias" or k == "field") and child.outputName or nil
+  c.literal = child.literal and coerce.isVoid(child.type) and child.literal or nil
+  return c
+end
+
+local ARITH = { ["+"] = 1, ["-"] = 2, ["*"] = 3, ["/"] = 4, ["%"] = 5 }
+local COMPARE = { ["="] = 1, ["=="] = 1, ["!="] = 2, ["<>"] = 2, ["<"] = 3, ["<="] = 4, [">"] = 5,
+                  [">="] = 6, ["<=>"] = 7 }
+
+-- Kernels of two operands: f(out, a, b, dst) with a, b their columns.
+local function binary(name, t, l, r, kernel_call)
+  return {
+    type = t, name = name,
+    run = function(input, out, ctx)
+      local a = l.run(input, out, ctx)
+      local b = r.run(input, out, ctx)
+      local dst = new_column(out)
+      check(kernel_call(out, a, b, dst), name)
+      return dst
+    end,
+  }
+end
+
+local function as_boolean(node, c, what)
+  if c.type.id == ID.boolean then return c end
+  if coerce.isVoid(c.type) or c.type.id == ID.string then return cast_to(c, T.boolean) end
+  type_error(node, ("%s needs booleans, not %s (%s)"):format(what, simple(c.type), c.name))
+end
+
+function compilers.op(node, scope)
+  local op = node.op
+  if type(op) == "string" then op = op:lower() end
+  local l, r = compile_node(node.left, scope), compile_node(node.right, scope)
+  local name = sql_name(node)
+  if ARITH[op] then
+    local code = ARITH[op]
+    local lt, rt, result = coerce.arithmetic(op, l.type, r.type, integral_literal(l), integral_literal(r))
+    if not lt then
+      type_error(node, ("%s needs numbers, not %s and %s"):format(op, simple(l.type), simple(r.type)))
+    end
+    l, r = cast_to(l, lt), cast_to(r, rt)
+    local p, s = result.precision or 0, result.scale or 0
+    return binary(name, result, l, r, function(out, a, b, dst)
+      return C.tide_eval_arith(out, code, a, b, p, s, dst, errbuf, ERRLEN)
+    end)
+  elseif op == "div" then
+    -- Spark's integral division: bigint operands, a bigint result.
+    for _, c in ipairs({ l, r }) do
+      local ty = c.type
+      if not (coerce.isVoid(ty) or ty.id == ID.string or (coerce.isNumeric(ty) and ty.id ~= ID.decimal)) then
+        type_error(node, ("div needs integers or doubles, not %s and %s"):format(simple(l.type), simple(r.type)))
+      end
+    end
+    l, r = cast_to(l, T.long), cast_to(r, T.long)
+    return binary(name, T.long, l, r, function(out, a, b, dst)
+      return C.tide_eval_arith(out, 4, a, b, 0, 0, dst, errbuf, ERRLEN)
+    end)
+  elseif COMPARE[op] then
+    local code = COMPARE[op]
+    local lt, rt = coerce.comparison(l.type, r.type, integral_literal(l), integral_literal(r))
+    if not lt then
+      type_error(node, ("cannot compare %s and %s"):format(simple(l.type), simple(r.type)))
+    end
+    if coerce.isVoid(lt) then lt, rt = T.boolean, T.boolean end
+    l, r = cast_to(l, lt), cast_to(r, rt)
+    return binary(name, T.boolean, l, r, function(out, a, b, dst)
+      return C.tide_eval_compare(out, code, a, b, dst, errbuf, ERRLEN)
+    end)
+  elseif op == "and" or op == "or" or op == "&&" or op == "||" then
+    local is_or = (op == "or" or op == "||") and 1 or 0
+    local word = is_or == 1 and "OR" or "AND"
+    l, r = as_boolean(node, l, word), as_boolean(node, r, word)
+    return binary(name, T.boolean, l, r, function(out, a, b, dst)
+      return C.tide_eval_and_or(out, is_or, a, b, dst, errbuf, ERRLEN)
+    end)
+  end
+  error(("unknown operator %q in %s"):format(tostring(node.op), name), 0)
+end
+
+local function unary(name, t, child, kernel_call)
+  return {
+    type = t, name = name,
+    run = function(input, out, ctx)
+      local a = child.run(input, out, ctx)
+      local dst = new_column(out)
+      check(kernel_call(out, a, dst), name)
+      return dst
+    end,
+  }
+end
+
+compilers["not"] = function(node, scope)
+  local child = as_boolean(node, compile_node(node.expr, scope), "NOT")
+  return unary(sql_name(node), T.boolean, child, function(out, a, dst)
+    return C.tide_eval_not(out, a, dst, errbuf, ERRLEN)
+  end)
+end
+
+function compilers.neg(node, scope)
+  local child = compile_node(node.expr, scope)
+  if child.type.id == ID.string or coerce.isVoid(child.type) then child = cast_to(child, T.double) end
+  if not coerce.isNumeric(child.type) then
+    type_error(node, ("unary minus needs a number, not %s"):format(simple(child.type)))
+  end
+  return unary(sql_name(node), child.type, child, function(out, a, dst)
+    return C.tide_eval_negate(out, a, dst, errbuf, ERRLEN)
+  end)
+end
+
+local function null_test(negate)
+  return function(node, scope)
+    local child = compile_node(node.expr, scope)
+    if coerce.isVoid(child.type) then child = cast_to(child, T.boolean) end
+    return unary(sql_name(node), T.boolean, child, function(out, a, dst)
+      return C.tide_eval_isnull(out, a, negate, dst, errbuf, ERRLEN)
+    end)
+  end
+end
+compilers.isnull = null_test(0)
+compilers.isnotnull = null_test(1)
+
+-- The type a list of compiled nodes shares, or a type error naming node.
+local function common_type(node, list, what)
+  local types, lits = {}, {}
+  for i, c in ipairs(list) do
+    types[i] = c.type
+    lits[i] = integral_literal(c)
+  end
+  local t = coerce.common(types, lits)
+  if t == nil then
+    local names = {}
+    for i, ty in ipairs(types) do names[i] = simple(ty) end
+    type_error(node, ("%s must share a type, not %s"):format(what, table.concat(names, ", ")))
+  end
+  if coerce.isVoid(t) then t = T.string end
+  return t
+end
+M.commonType = common_type
+
+compilers["in"] = function(node, scope)
+  local x = compile_node(node.expr, scope)
+  local list = {}
+  for i, v in ipairs(node.list or {}) do list[i] = compile_node(v, scope) end
+  local all = { x, unpack(list) }
+  local t = common_type(node, all, "the value and the IN list")
+  x = cast_to(x, t)
+  for i, c in ipairs(list) do list[i] = cast_to(c, t) end
+  local name, n = sql_name(node), #list
+  return {
+    type = T.boolean, name = name,
+    run = function(input, out, ctx)
+      local xc = x.run(input, out, ctx)
+      local cols = column_array(run_all(list, input, out, ctx))
+      local dst = new_column(out)
+      check(C.tide_eval_in(out, xc, cols, n, dst, errbuf, ERRLEN), name)
+      return dst
+    end,
+  }
+end
+
+compilers["case"] = function(node, scope)
+  local conds, values = {}, {}
+  for i, b in ipairs(node.branches or {}) do
+    conds[i] = as_boolean(node, compile_node(b.when, scope), "WHEN")
+    values[i] = compile_node(b.value, scope)
+  end
+  if #conds == 0 then error("CASE needs at least one WHEN", 0) end
+  local otherwise = node.otherwise and compile_node(node.otherwise, scope)
+  local all = { unpack(values) }
+  if otherwise then all[#all + 1] = otherwise end
+  local t = common_type(node, all, "THEN and ELSE values")
+  for i, v in ipairs(values) do values[i] = cast_to(v, t) end
+  if otherwise then otherwise = cast_to(otherwise, t) end
+  local name, n = sql_name(node), #conds
+  return {
+    type = t, name = name,
+    run = function(input, out, ctx)
+      local cc = column_array(run_all(conds, input, out, ctx))
+      local vc = column_array(run_all(values, input, out, ctx))
+      local oc = otherwise and otherwise.run(input, out, ctx) or nil
+      local dst = new_column(out)
+      check(C.tide_eval_case(out, cc, vc, n, oc, dst, errbuf, ERRLEN), name)
+      return dst
+    end,
+  }
+end
+
+function compilers.call(node, scope)
+  local fn = node.fn
+  local compiler = registry[fn] or (type(fn) == "string" and registry[fn:lower()])
+  if not compiler then
+    error(("undefined function: '%s'"):format(tostring(fn)), 0)
+  end
+  return compiler(node, scope.schema, compile_child(scope), M)
+end
+
+-- x[i]: only split(...)[i] has an array to index.
+function compilers.item(node, scope)
+  local e = node.expr
+  if e.k == "call" and type(e.fn) == "string" and e.fn:lower() == "split" then
+    return require("tide.eval_functions").splitPart(node, scope.schema, compile_child(scope), M)
+  end
+  local c = compile_node(e, scope)
+  type_error(node, ("%s is %s, which cannot be indexed (only split(...)[i] can)"):format(c.name, simple(c.type)))
+end
+
+function compilers.star(node)
+  error(("invalid usage of '%s' here: * selects columns only in select"):format(sql_name(node)), 0)
+end
+
+-- ---- the public API ------------------------------------------------------------------------
+
+local function schema_of(schema)
+  if type(schema) == "string" then return T.fromDDL(schema) end
+  if not (T.isType(schema) and schema.id == ID.struct) then
+    error("tide.eval needs a struct schema, not " .. tostring(schema), 0)
+  end
+  return schema
+end
+
+local function finish(c, node)
+  if coerce.isVoid(c.type) then c = cast_to(c, T.string) end
+  return { type = c.type, name = c.outputName or c.name, run = c.run, node = node }
+end
+
+-- Compiles one expression node against schema (a tide.types struct or a
+-- DDL string).
+function M.compile(node, schema)
+  local scope = { schema = schema_of(schema) }
+  return finish(compile_node(node, scope), node)
+end
+
+-- Compiles the expressions of a select: `star` nodes expand to every
+-- column (`*`) or every field of a struct column (`data.*`). Returns the
+-- list of compiled columns with .schema, the output struct.
+function M.compileSelect(nodes, schema)
+  local scope = { schema = schema_of(schema) }
+  local list = {}
+  for _, node in ipairs(nodes) do
+    if node.k == "star" then
+      if node.prefix then
+        local s = compile_node({ k = "col", name = node.prefix }, scope)
+        if s.type.id ~= ID.struct then
+          error(("cannot expand '%s.*': %s is %s, not a struct"):format(node.prefix, node.prefix, simple(s.type)), 0)
+        end
+        for _, f in ipairs(s.type.fields) do
+          local field = { k = "field", expr = { k = "col", name = node.prefix }, name = f.name }
+          list[#list + 1] = finish(compile_node(field, scope), field)
+        end
+      else
+        for _, f in ipairs(scope.schema.fields) do
+          local col = { k = "col", name = f.name }
+          list[#list + 1] = finish(compile_node(col, scope), col)
+        end
+      end
+    else
+      list[#list + 1] = finish(compile_node(node, scope), node)
+    end
+  end
+  local fields = {}
+  for i, c in ipairs(list) do fields[i] = T.field(c.name, c.type, true) end
+  list.schema = T.struct(fields)
+  return list
+end
+
+-- The rows of `drops` (a list of uint8_t arrays, 1 = drop) removed from
+-- out, counted in ctx.dropped.
+local function drop_rows(out, drops, ctx)
+  local n = out.num_rows
+  local views = {}
+  for i, status in ipairs(drops) do
+    local col = ffi.new("tide_column")
+    col.type, col.length, col.capacity, col.values = ID.boolean, n, n, status
+    views[i] = col
+  end
+  local any = views[1]
+  for i = 2, #views do
+    local dst = new_column(out)
+    check(C.tide_eval_and_or(out, 1, any, views[i], dst, errbuf, ERRLEN), "dropping malformed rows")
+    any = dst
+  end
+  local keep = new_column(out)
+  check(C.tide_eval_not(out, any, keep, errbuf, ERRLEN), "dropping malformed rows")
+  local result = C.tide_batch_filter(out, keep, errbuf, ERRLEN)
+  if result == nil then error("dropping malformed rows: " .. ffi.string(errbuf), 0) end
+  result = batchlib.wrap(result)
+  ctx.dropped = (ctx.dropped or 0) + tonumber(n - result.num_rows)
+  local _ = views
+  return result
+end
+
+-- The compiled columns over batch, as a batch derived from it: columns
+-- taken as they are share the input's buffers.
+function M.project(batch, compiled, ctx)
+  ctx = ctx or {}
+  local n = #compiled
+  local out = batchlib.wrap(C.tide_batch_derive(batch, n), "out of memory in a projection")
+  local drops = {}
+  local saved = ctx.dropRows
+  ctx.dropRows = function(status) drops[#drops + 1] = status end
+  local ok, err = pcall(function()
+    for i = 1, n do
+      local c = compiled[i]
+      local col = c.run(batch, out, ctx)
+      out.columns[i - 1] = col[0]
+      local name = C.tide_arena_strdup(out.arena, c.name)
+      if name == nil then error("out of memory", 0) end
+      out.columns[i - 1].name = name
+    end
+  end)
+  ctx.dropRows = saved
+  if not ok then error(err, 0) end
+  if #drops > 0 then return drop_rows(out, drops, ctx) end
+  return out
+end
+
+-- The rows of batch where the compiled predicate is true (NULL is false),
+-- copied into a new batch (or shared when every row passes).
+function M.filter(batch, pred, ctx)
+  local scratch = C.tide_batch_derive(batch, 0)
+  if scratch == nil then error("out of memory in a filter", 0) end
+  local ok, mask = pcall(pred.run, batch, scratch, ctx or {})
+  if not ok then
+    C.tide_batch_free(scratch)
+    error(mask, 0)
+  end
+  local result = C.tide_batch_filter(batch, mask, errbuf, ERRLEN)
+  C.tide_batch_free(scratch)
+  if result == nil then error("filter " .. tostring(pred.name) .. ": " .. ffi.string(errbuf), 0) end
+  return batchlib.wrap(result)
+end
+
+-- Makes a function of `call` nodes known: compiler(node, schema,
+-- compileChild, eval) returns { type, name, run } (name optional), where
+-- compileChild(argNode) compiles an argument and eval is this module.
+function M.register(name, compiler)
+  if type(name) ~= "string" or type(compiler) ~= "function" then
+    error("register needs a function name and a compiler function", 2)
+  end
+  registry[name] = compiler
+end
+
+function M.isRegistered(name) return registry[name] ~= nil end
+
+require("tide.eval_functions").register(M)
+require("tide.json_functions").register(M)
+
+return M

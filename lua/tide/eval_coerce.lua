@@ -1,0 +1,150 @@
+-- tide.eval_coerce — Spark's type coercion rules, for tide.eval: the type
+-- both sides of an operator are cast to, and the result type of
+-- arithmetic (Spark 3 in non-ANSI mode, decimals with
+-- allowPrecisionLoss). Pure functions of tide.types values; a nil result
+-- means the types do not go together.
+local T = require("tide.types")
+
+local M = {}
+local ID = T.ID
+
+-- The type of an untyped NULL literal (Spark's NullType, "void"): it
+-- becomes whatever type it meets.
+M.void = setmetatable({ id = 0, name = "void", simple = "void" }, getmetatable(T.int))
+
+local function is_void(t) return t.id == 0 end
+M.isVoid = is_void
+
+local INTEGRAL = { [ID.int] = true, [ID.long] = true }
+local NUMERIC = { [ID.int] = 1, [ID.long] = 2, [ID.float] = 3, [ID.double] = 4 }
+
+function M.isNumeric(t) return NUMERIC[t.id] ~= nil or t.id == ID.decimal end
+function M.isIntegral(t) return INTEGRAL[t.id] == true end
+
+-- The digits of an integer literal, for Spark's DecimalType.fromLiteral.
+local function literal_digits(v)
+  local s = tostring(v):gsub("^-", ""):gsub("U?LL$", "")
+  return math.max(#s, 1)
+end
+
+-- An integral type as a decimal: int is decimal(10,0) and bigint
+-- decimal(20,0), unless it is a literal, which needs only its digits.
+function M.decimalOf(t, literal)
+  if t.id == ID.decimal then return t end
+  if literal ~= nil and type(literal) ~= "boolean" then
+    return T.decimal(math.min(literal_digits(literal), 38), 0)
+  end
+  if t.id == ID.int then return T.decimal(10, 0) end
+  if t.id == ID.long then return T.decimal(20, 0) end
+end
+
+-- Spark's DecimalType.adjustPrecisionScale: past 38 digits, keep the
+-- integer digits and at least min(scale, 6) fraction digits.
+local function adjust(precision, scale)
+  if precision <= 38 then return T.decimal(precision, scale) end
+  local int_digits = precision - scale
+  local min_scale = math.min(scale, 6)
+  return T.decimal(38, math.max(38 - int_digits, min_scale))
+end
+M.adjustDecimal = adjust
+
+-- The decimal result of a op b (both decimals), as Spark's DecimalPrecision.
+function M.decimalResult(op, a, b)
+  local p1, s1, p2, s2 = a.precision, a.scale, b.precision, b.scale
+  if op == "+" or op == "-" then
+    local scale = math.max(s1, s2)
+    return adjust(math.max(p1 - s1, p2 - s2) + scale + 1, scale)
+  elseif op == "*" then
+    return adjust(p1 + p2 + 1, s1 + s2)
+  elseif op == "/" then
+    local scale = math.max(6, s1 + p2 + 1)
+    return adjust(p1 - s1 + s2 + scale, scale)
+  elseif op == "%" then
+    local scale = math.max(s1, s2)
+    return adjust(math.min(p1 - s1, p2 - s2) + scale, scale)
+  end
+end
+
+-- The smallest decimal holding both (Spark's widerDecimalType, bounded).
+local function wider_decimal(a, b)
+  local scale = math.max(a.scale, b.scale)
+  local range = math.max(a.precision - a.scale, b.precision - b.scale)
+  if range + scale > 38 then return T.decimal(38, math.max(38 - range, 0)) end
+  return T.decimal(range + scale, scale)
+end
+
+-- The wider of two numeric types (a_lit/b_lit: literal values of integral
+-- operands, for decimal widening).
+function M.widerNumeric(a, b, a_lit, b_lit)
+  if a == b then return a end
+  if a.id == ID.decimal or b.id == ID.decimal then
+    if a.id == ID.float or a.id == ID.double or b.id == ID.float or b.id == ID.double then
+      return T.double
+    end
+    return wider_decimal(M.decimalOf(a, a_lit), M.decimalOf(b, b_lit))
+  end
+  return NUMERIC[a.id] >= NUMERIC[b.id] and a or b
+end
+
+-- The types the left and right operands of + - * / % are cast to, and the
+-- result type; nil when the operands are not numbers. Strings are read as doubles (Spark's implicit
+-- cast in non-ANSI mode). a_lit/b_lit as in widerNumeric.
+function M.arithmetic(op, a, b, a_lit, b_lit)
+  if is_void(a) and is_void(b) then return T.double, T.double, T.double end
+  if is_void(a) then a = b elseif is_void(b) then b = a end
+  if a.id == ID.string then a = T.double end
+  if b.id == ID.string then b = T.double end
+  if not (M.isNumeric(a) and M.isNumeric(b)) then return nil end
+  local common = M.widerNumeric(a, b, a_lit, b_lit)
+  if common.id == ID.decimal then
+    local da, db = M.decimalOf(a, a_lit), M.decimalOf(b, b_lit)
+    return da, db, M.decimalResult(op, da, db)
+  end
+  if op == "/" then return T.double, T.double, T.double end
+  return common, common, common
+end
+
+-- The types the two sides of a comparison are cast to: numbers widen
+-- (two decimals stay as they are: the kernel compares them by value), a
+-- string meets the other side's type, a NULL literal takes the other's.
+function M.comparison(a, b, a_lit, b_lit)
+  if a == b then return a, b end
+  if is_void(a) then return b, b end
+  if is_void(b) then return a, a end
+  if a.id == ID.decimal and b.id == ID.decimal then return a, b end
+  if M.isNumeric(a) and M.isNumeric(b) then
+    local w = M.widerNumeric(a, b, a_lit, b_lit)
+    return w, w
+  end
+  local function string_vs(x, y)
+    if x.id ~= ID.string then return nil end
+    if M.isNumeric(y) or y.id == ID.timestamp or y.id == ID.boolean then return y end
+    if y.id == ID.binary then return T.binary end
+  end
+  local t = string_vs(a, b) or string_vs(b, a)
+  return t, t
+end
+
+-- The type values of CASE, coalesce and IN share (Spark's
+-- findWiderCommonType): numbers widen, strings absorb other atomic types,
+-- NULL takes any type. nil when there is none.
+function M.common(types, lits)
+  local result
+  for i, t in ipairs(types) do
+    if result == nil or is_void(result) then
+      result = t
+    elseif not is_void(t) and t ~= result then
+      if M.isNumeric(result) and M.isNumeric(t) then
+        result = M.widerNumeric(result, t, nil, lits and lits[i])
+      elseif (result.id == ID.string and t.id ~= ID.struct and t.id ~= ID.binary) or
+             (t.id == ID.string and result.id ~= ID.struct and result.id ~= ID.binary) then
+        result = T.string
+      else
+        return nil
+      end
+    end
+  end
+  return result
+end
+
+return M

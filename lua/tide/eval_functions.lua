@@ -1,0 +1,279 @@
+-- tide.eval_functions — the built-in functions of tide.eval's `call`
+-- nodes, each one C kernel over whole columns (engine/eval_strings.c,
+-- eval_regex.c, eval_hash.c, eval_select.c):
+--   lower, upper, length, substring, concat, coalesce, regexp_replace,
+--   split(...)[i], like, rlike, xxhash64, struct, current_timestamp, udf.
+-- Arguments are cast as Spark casts them implicitly (numbers to strings
+-- for string functions, strings to ints for positions). Regular
+-- expressions must be literals: they are compiled once, with the plan.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local coerce = require("tide.eval_coerce")
+
+local M = {}
+local ID = T.ID
+
+local function simple(t) return t:simpleString() end
+
+-- Compiles node.args, checking their count is in [min, max].
+local function args_of(node, compileChild, min, max, ev)
+  local args = {}
+  for i, a in ipairs(node.args or {}) do args[i] = compileChild(a) end
+  if #args < min or (max and #args > max) then
+    local want = max == min and tostring(min) or (max and ("%d to %d"):format(min, max) or (min .. " or more"))
+    ev.typeError(node, ("%s takes %s arguments, not %d"):format(node.fn, want, #args))
+  end
+  return args
+end
+
+-- An argument read as a string: binary and strings stay, other atomic
+-- types are cast (Spark's implicit cast), structs are refused.
+local function as_string(node, c, ev, keep_binary)
+  local id = c.type.id
+  if id == ID.string or (keep_binary and id == ID.binary) then return c end
+  if id == ID.struct then
+    ev.typeError(node, ("%s needs a string, not %s (%s)"):format(node.fn, simple(c.type), c.name))
+  end
+  return ev.castTo(c, T.string)
+end
+
+local function as_int(node, c, ev)
+  if c.type.id == ID.int then return c end
+  if coerce.isVoid(c.type) or c.type.id == ID.string or coerce.isNumeric(c.type) then return ev.castTo(c, T.int) end
+  ev.typeError(node, ("%s needs an int, not %s (%s)"):format(node.fn, simple(c.type), c.name))
+end
+
+-- The value of a literal string argument, for patterns.
+local function literal_string(node, c, ev, what)
+  local is_lit, v = ev.literalOf(c)
+  if not is_lit or (v ~= nil and type(v) ~= "string") then
+    ev.typeError(node, ("the %s of %s must be a literal string"):format(what, node.fn))
+  end
+  return v
+end
+
+local function literal_int(node, c, ev, what)
+  local is_lit, v = ev.literalOf(c)
+  if not is_lit or type(v) ~= "number" or v ~= math.floor(v) then
+    ev.typeError(node, ("the %s of %s must be a literal integer"):format(what, node.fn))
+  end
+  return v
+end
+
+-- A compiled node calling kernel(out, cols, dst) over its arguments' columns.
+local function over_args(ev, node, t, args, kernel)
+  local name = ev.sqlName(node)
+  return {
+    type = t, name = name,
+    run = function(input, out, ctx)
+      local cols = ev.runAll(args, input, out, ctx)
+      local dst = ev.newColumn(out)
+      ev.check(kernel(out, cols, dst, input), name)
+      return dst
+    end,
+  }
+end
+
+-- A compiled node that is NULL of type t on every row (a NULL pattern).
+local function all_null(ev, node, t)
+  local c = ev.castTo({ type = coerce.void, name = "NULL", run = function() end }, t)
+  c.name = ev.sqlName(node)
+  return c
+end
+
+local function change_case(upper)
+  return function(node, _, compileChild, ev)
+    local args = args_of(node, compileChild, 1, 1, ev)
+    local s = as_string(node, args[1], ev)
+    return over_args(ev, node, T.string, { s }, function(out, cols, dst)
+      return C.tide_eval_change_case(out, cols[1], upper, dst, ev.errbuf, ev.errlen)
+    end)
+  end
+end
+
+local function length(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, 1, ev)
+  local s = as_string(node, args[1], ev, true)
+  return over_args(ev, node, T.int, { s }, function(out, cols, dst)
+    return C.tide_eval_length(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function substring(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 3, ev)
+  local s = as_string(node, args[1], ev, true)
+  local pos = as_int(node, args[2], ev)
+  local len = args[3] and as_int(node, args[3], ev)
+  return over_args(ev, node, s.type, { s, pos, len }, function(out, cols, dst)
+    return C.tide_eval_substring(out, cols[1], cols[2], cols[3], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function concat(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, nil, ev)
+  for i, a in ipairs(args) do args[i] = as_string(node, a, ev) end
+  local n = #args
+  return over_args(ev, node, T.string, args, function(out, cols, dst)
+    return C.tide_eval_concat(out, ev.columnArray(cols), n, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function coalesce(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, nil, ev)
+  local t = ev.commonType(node, args, "the arguments of coalesce")
+  for i, a in ipairs(args) do args[i] = ev.castTo(a, t) end
+  local n = #args
+  return over_args(ev, node, t, args, function(out, cols, dst)
+    return C.tide_eval_coalesce(out, ev.columnArray(cols), n, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- A compiled regular expression, freed with the plan.
+local function regex(node, pattern, ev, like_escape)
+  local re
+  if like_escape then
+    re = C.tide_like_compile(pattern, #pattern, like_escape, ev.errbuf, ev.errlen)
+  else
+    re = C.tide_regex_compile(pattern, #pattern, ev.errbuf, ev.errlen)
+  end
+  if re == nil then error(("%s: %s"):format(ev.sqlName(node), ffi.string(ev.errbuf)), 0) end
+  return ffi.gc(re, C.tide_regex_free)
+end
+
+local function regexp_replace(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 3, 4, ev)
+  local s = as_string(node, args[1], ev)
+  local pattern = literal_string(node, args[2], ev, "pattern")
+  local replacement = literal_string(node, args[3], ev, "replacement")
+  if args[4] and literal_int(node, args[4], ev, "position") ~= 1 then
+    ev.typeError(node, "regexp_replace supports position 1 only")
+  end
+  if pattern == nil or replacement == nil then return all_null(ev, node, T.string) end
+  local re = regex(node, pattern, ev)
+  return over_args(ev, node, T.string, { s }, function(out, cols, dst)
+    return C.tide_eval_regexp_replace(out, cols[1], re, replacement, #replacement, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function split(node, _, _, ev)
+  ev.typeError(node, "split gives an array, which tide has no column type for: take one piece with getItem(i)")
+end
+
+-- split(s, pattern[, limit])[index]
+function M.splitPart(item, _, compileChild, ev)
+  local node = item.expr
+  local args = args_of(node, compileChild, 2, 3, ev)
+  local s = as_string(node, args[1], ev)
+  local pattern = literal_string(node, args[2], ev, "pattern")
+  local limit = args[3] and literal_int(node, args[3], ev, "limit") or -1
+  local index = item.index
+  if type(index) == "table" then
+    local c = compileChild(index)
+    index = literal_int(node, c, ev, "index")
+  end
+  if type(index) ~= "number" or index ~= math.floor(index) then
+    ev.typeError(item, "getItem needs an integer index")
+  end
+  if pattern == nil then return all_null(ev, item, T.string) end
+  local re = regex(node, pattern, ev)
+  return over_args(ev, item, T.string, { s }, function(out, cols, dst)
+    return C.tide_eval_split_part(out, cols[1], re, limit, index, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- LIKE matches the whole string (its regex is anchored at both ends);
+-- RLIKE finds the pattern anywhere.
+local function matcher(is_like)
+  return function(node, _, compileChild, ev)
+    local args = args_of(node, compileChild, 2, is_like and 3 or 2, ev)
+    local s = as_string(node, args[1], ev)
+    local pattern = literal_string(node, args[2], ev, "pattern")
+    local escape = "\\"
+    if args[3] then escape = literal_string(node, args[3], ev, "escape") end
+    if #escape ~= 1 then ev.typeError(node, "the escape of LIKE must be one character") end
+    if pattern == nil then return all_null(ev, node, T.boolean) end
+    local re = regex(node, pattern, ev, is_like and escape:byte() or nil)
+    return over_args(ev, node, T.boolean, { s }, function(out, cols, dst)
+      return C.tide_eval_regex_match(out, cols[1], re, dst, ev.errbuf, ev.errlen)
+    end)
+  end
+end
+
+local function xxhash64(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, nil, ev)
+  -- A NULL leaves the hash as it is: untyped NULLs are simply skipped.
+  local kept = {}
+  for _, a in ipairs(args) do
+    if not coerce.isVoid(a.type) then kept[#kept + 1] = a end
+  end
+  local n = #kept
+  return over_args(ev, node, T.long, kept, function(out, cols, dst, input)
+    return C.tide_eval_xxhash64(out, ev.columnArray(cols), n, 42, input.num_rows, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- struct(a, b + 1) has fields a and col2, as in Spark.
+local function struct(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 0, nil, ev)
+  local fields, names = {}, {}
+  for i, a in ipairs(args) do
+    if coerce.isVoid(a.type) then args[i] = ev.castTo(a, T.string) end
+    names[i] = a.outputName or ("col" .. i)
+    fields[i] = T.field(names[i], args[i].type, true)
+  end
+  local n = #args
+  local cnames = ffi.new("const char*[?]", math.max(n, 1), names)
+  local t = T.struct(fields)
+  return over_args(ev, node, t, args, function(out, cols, dst, input)
+    return C.tide_eval_struct(out, ev.columnArray(cols), cnames, n, input.num_rows, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- One value per batch: ctx.batchTimestampUs when the query loop sets it,
+-- else the time the batch first asked, kept in ctx so that every use in
+-- the batch agrees.
+local function current_timestamp(node, _, compileChild, ev)
+  args_of(node, compileChild, 0, 0, ev)
+  local name = ev.sqlName(node)
+  return {
+    type = T.timestamp, name = name,
+    run = function(input, out, ctx)
+      ctx = ctx or {}
+      local now = ctx.batchTimestampUs or ctx.currentTimestampUs
+      if not now then
+        now = C.tide_now_us()
+        ctx.currentTimestampUs = now
+      end
+      local one = ev.newColumn(out)
+      ev.check(C.tide_eval_alloc(out, one, "", ID.timestamp, 0, 0, 1), name)
+      ffi.cast("int64_t*", one.values)[0] = now
+      local dst = ev.newColumn(out)
+      ev.check(C.tide_eval_broadcast(out, one, input.num_rows, dst, ev.errbuf, ev.errlen), name)
+      return dst
+    end,
+  }
+end
+
+function M.register(eval)
+  eval.register("lower", change_case(0))
+  eval.register("lcase", change_case(0))
+  eval.register("upper", change_case(1))
+  eval.register("ucase", change_case(1))
+  eval.register("length", length)
+  eval.register("char_length", length)
+  eval.register("substring", substring)
+  eval.register("substr", substring)
+  eval.register("concat", concat)
+  eval.register("coalesce", coalesce)
+  eval.register("regexp_replace", regexp_replace)
+  eval.register("split", split)
+  eval.register("like", matcher(true))
+  eval.register("rlike", matcher(false))
+  eval.register("xxhash64", xxhash64)
+  eval.register("struct", struct)
+  eval.register("current_timestamp", current_timestamp)
+  eval.register("udf", function(...) return require("tide.udf").compile(...) end)
+end
+
+return M
