@@ -41,7 +41,7 @@ local function encode(value, order, indent, depth)
     return json.encode(value)
   end
   if is_array(value) then
-    if #value == 0 then return "[ ]" end
+    if #value == 0 then return indent and "[ ]" or "[]" end -- Jackson's pretty and compact forms
     local parts = {}
     for i, v in ipairs(value) do parts[i] = pad_in .. encode(v, order, indent, depth + 1) end
     return "[" .. (indent and " " or "") .. nl .. table.concat(parts, "," .. nl) .. nl .. pad .. "]"
