@@ -153,7 +153,7 @@ function M.roc(opts)
 end
 
 -- The points of a ROC curve: scores sorted descending, ties taken together.
-function M.rocPoints(labels, scores)
+function M.rocPoints(labels, scores, max_points)
   local n = #labels
   local order = {}
   for i = 1, n do order[i] = i end
@@ -162,17 +162,25 @@ function M.rocPoints(labels, scores)
   for i = 1, n do
     if labels[i] == 1 or labels[i] == true then pos = pos + 1 else neg = neg + 1 end
   end
+  -- A chart needs no more points than it has pixels: thresholds are taken
+  -- every `step` rows (as Spark's BinaryClassificationMetrics bins them),
+  -- always at a change of score, so the curve keeps its shape.
+  local step = math.max(1, math.floor(n / (max_points or 1000)))
   local fpr, tpr = { 0 }, { 0 }
-  local tp, fp, i = 0, 0, 1
+  local tp, fp, i, since = 0, 0, 1, 0
   while i <= n do
     local s = scores[order[i]]
     while i <= n and scores[order[i]] == s do
       local l = labels[order[i]]
       if l == 1 or l == true then tp = tp + 1 else fp = fp + 1 end
       i = i + 1
+      since = since + 1
     end
-    fpr[#fpr + 1] = neg > 0 and fp / neg or 0
-    tpr[#tpr + 1] = pos > 0 and tp / pos or 0
+    if since >= step or i > n then
+      fpr[#fpr + 1] = neg > 0 and fp / neg or 0
+      tpr[#tpr + 1] = pos > 0 and tp / pos or 0
+      since = 0
+    end
   end
   return fpr, tpr
 end
