@@ -221,8 +221,10 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
         ks_part *p = parts[i];
         stash_drop(src, p);
         p->fetch_pos = p->pos;
+        /* librdkafka refuses to seek a partition stopped by an offset
+           reset error ("Erroneous state"): assigning again restarts it. */
+        if (!p->assigned || p->reset) need_assign = 1;
         p->reset = 0;
-        if (!p->assigned) need_assign = 1;
         p->assigned = 1;
     }
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
@@ -366,6 +368,7 @@ static int check_done(tide_kafka_source *src, ks_part *p, char *errbuf, size_t e
    earliest offset are lost; the rest is read from there. */
 static int handle_reset(tide_kafka_source *src, ks_part *p, char *errbuf, size_t errlen)
 {
+    p->reset = 1;
     if (p->end < 0 || p->done) {
         p->fetch_pos = -1; /* repositioned when next fetched */
         return 0;

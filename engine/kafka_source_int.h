@@ -27,7 +27,7 @@ typedef struct ks_part {
     int64_t pos;       /* the next offset a fetch hands out */
     int64_t fetch_pos; /* the next offset expected from the consumer; -1: to reposition */
     int64_t low;       /* earliest offset last seen (loss checks) */
-    int reset;
+    int reset;         /* stopped by an offset reset error: assign again */
     int resets;        /* out-of-range reports during this fetch */
     /* the fetch in progress: [pos, end), or end -1 when not fetched */
     int64_t end;
