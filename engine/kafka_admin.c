@@ -5,6 +5,7 @@
  * producer script; every call is synchronous with a timeout.
  */
 #include "ffi/kafka.h"
+#include "kafka_conf.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -25,23 +26,9 @@ typedef struct {
 
 static rd_kafka_t *admin_client(const char **conf_kv, int32_t conf_n, char *errbuf, size_t errlen)
 {
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    char err[512];
-    for (int32_t i = 0; i < conf_n; i++) {
-        if (rd_kafka_conf_set(conf, conf_kv[2 * i], conf_kv[2 * i + 1], err, sizeof err) !=
-            RD_KAFKA_CONF_OK) {
-            snprintf(errbuf, errlen, "kafka option %s: %s", conf_kv[2 * i], err);
-            rd_kafka_conf_destroy(conf);
-            return NULL;
-        }
-    }
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    if (!rk) {
-        snprintf(errbuf, errlen, "kafka client: %s", err);
-        /* rd_kafka_new takes the conf only when it succeeds. */
-        rd_kafka_conf_destroy(conf);
-    }
-    return rk;
+    rd_kafka_conf_t *conf =
+        tide_kafka_conf_new("kafka admin", NULL, 0, conf_kv, conf_n, NULL, errbuf, errlen);
+    return conf ? tide_kafka_client_new("kafka admin", RD_KAFKA_PRODUCER, conf, errbuf, errlen) : NULL;
 }
 
 static int topic_result_error(const rd_kafka_topic_result_t **res, size_t n, const char *what,

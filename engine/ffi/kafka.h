@@ -23,16 +23,114 @@ int tide_kafka_delete_records(const char **conf_kv, int32_t conf_n, const char *
                               int32_t partition, int64_t before, int32_t timeout_ms, char *errbuf,
                               size_t errlen);
 
-/* ---- Kafka (minimal client; the streaming source builds on it) --------- */
+/* ---- Kafka (minimal client, on the source and the sink) ---------------- */
 
-/* conf_kv holds conf_n pairs: key, value, key, value, ... Errors are written
-   to errbuf with the topic and partition they concern. */
+/* conf_kv holds conf_n pairs: key, value, key, value, ... (librdkafka
+   properties). Errors are written to errbuf with the topic and partition
+   they concern. */
+
+/* Reads [start_offset, end_offset) of one partition (or of every partition
+   when partition is -1) into a batch with the source's columns (key, value,
+   topic, partition, offset, timestamp, timestampType). start_offset -2 is
+   the earliest offset; end_offset -1 the latest. Records missing from the
+   range (deleted by retention) are an error. NULL with errbuf on error. */
 tide_batch *tide_kafka_read(const char **conf_kv, int32_t conf_n, const char *topic,
-                            int64_t start_offset, int64_t end_offset, int32_t timeout_ms,
-                            char *errbuf, size_t errlen);
+                            int32_t partition, int64_t start_offset, int64_t end_offset,
+                            int32_t timeout_ms, char *errbuf, size_t errlen);
+/* Produces every row of values (string or binary; a null row is a null
+   value) with the key of the same row of keys (NULL for no keys), and waits
+   for every delivery. Returns the count delivered, or -1 with errbuf naming
+   the topic and partition of the first failure. */
 int64_t tide_kafka_produce(const char **conf_kv, int32_t conf_n, const char *topic,
                            const tide_column *keys, const tide_column *values,
                            int32_t timeout_ms, char *errbuf, size_t errlen);
 
+/* ---- the streaming source (kafka_source.c) --------------------------------- */
+
+/* A consumer assigned partitions explicitly (no group rebalancing): offsets
+   are the caller's (tide's checkpoint). Topics are numbered in the order the
+   source learns them; tide_kafka_source_topic_name gives the name back. */
+typedef struct tide_kafka_source tide_kafka_source;
+
+typedef struct tide_partition_info {
+    int32_t topic;     /* topic index */
+    int32_t partition;
+    int64_t low;       /* earliest offset (low watermark) */
+    int64_t high;      /* latest offset (high watermark): the next one written */
+} tide_partition_info;
+
+typedef struct tide_partition_offset {
+    int32_t topic;     /* topic index */
+    int32_t partition;
+    int64_t offset;
+} tide_partition_offset;
+
+/* group.id names the consumer group that tide_kafka_source_commit commits
+   to (lag tools only); auto.offset.reset and enable.auto.commit are tide's
+   and refused. NULL with errbuf on error. */
+tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, char *errbuf,
+                                         size_t errlen);
+void tide_kafka_source_free(tide_kafka_source *source);
+/* What the source reads: a comma-separated list of topics; a POSIX
+   extended regular expression that must match whole topic names (internal
+   topics, starting with "__", excluded); or the given partitions of a
+   topic (called once per topic). 0, or -1 with errbuf. */
+int tide_kafka_source_subscribe(tide_kafka_source *source, const char *topics, char *errbuf,
+                                size_t errlen);
+int tide_kafka_source_subscribe_pattern(tide_kafka_source *source, const char *pattern,
+                                        char *errbuf, size_t errlen);
+int tide_kafka_source_assign(tide_kafka_source *source, const char *topic,
+                             const int32_t *partitions, int32_t n, char *errbuf, size_t errlen);
+/* The name of topic index `topic`, or "" when there is none. */
+const char *tide_kafka_source_topic_name(const tide_kafka_source *source, int32_t topic);
+/* Writes the partitions now subscribed with their watermarks into out (at
+   most max) and returns how many, or -1 with errbuf. Topic metadata older
+   than refresh_ms is fetched again (0: always), so new partitions and
+   topics appear. */
+int32_t tide_kafka_source_partitions(tide_kafka_source *source, tide_partition_info *out,
+                                     int32_t max, int32_t refresh_ms, char *errbuf,
+                                     size_t errlen);
+/* Sets where the next fetch of each listed partition starts (and starts
+   prefetching from there). 0, or -1 with errbuf. */
+int tide_kafka_source_seek(tide_kafka_source *source, const tide_partition_offset *offsets,
+                           int32_t n, char *errbuf, size_t errlen);
+/* The latest offset of every subscribed partition into out (at most max);
+   returns how many, or -1 with errbuf. When no partition has records beyond
+   `after` (n entries; a partition missing from it starts at 0), waits up
+   to wait_ms for some to arrive (returning early on a stop request). */
+int32_t tide_kafka_source_latest(tide_kafka_source *source, const tide_partition_offset *after,
+                                 int32_t n, tide_partition_offset *out, int32_t max,
+                                 int32_t wait_ms, char *errbuf, size_t errlen);
+/* Reads exactly [starts[i].offset, ends[i].offset) of each partition i into
+   one batch with Spark's Kafka columns (key binary, value binary, topic
+   string, partition int, offset long, timestamp timestamp, timestampType
+   int) and, when include_headers, a binary headers column (see
+   docs/kafka.md for its encoding). Records of a range that Kafka no longer
+   has (retention, a recreated topic) are counted in *lost and described in
+   errbuf (topic, partition, missing offsets), and the batch holds the
+   rest. NULL with errbuf when the ranges cannot be read within timeout_ms. */
+tide_batch *tide_kafka_source_fetch(tide_kafka_source *source, const tide_partition_offset *starts,
+                                    const tide_partition_offset *ends, int32_t n,
+                                    int32_t include_headers, int32_t timeout_ms, int64_t *lost,
+                                    char *errbuf, size_t errlen);
+/* Commits offsets to the source's consumer group, asynchronously, for lag
+   tools: tide's checkpoint stays the source of truth. 0, or -1 with errbuf. */
+int tide_kafka_source_commit(tide_kafka_source *source, const tide_partition_offset *offsets,
+                             int32_t n, char *errbuf, size_t errlen);
+
+/* ---- the sink (kafka_sink.c) ------------------------------------------------ */
+
+/* An idempotent producer. write produces every row of values (string or
+   binary) with the same row of keys (NULL: no keys) to the topic of the
+   same row of topics (NULL, or a null row: `topic`), then waits until every
+   record is acknowledged (at least once). Returns the count written, or -1
+   with errbuf naming the topic and partition of the first failure. */
+typedef struct tide_kafka_sink tide_kafka_sink;
+tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char *errbuf,
+                                     size_t errlen);
+int64_t tide_kafka_sink_write(tide_kafka_sink *sink, const char *topic, const tide_column *topics,
+                              const tide_column *keys, const tide_column *values,
+                              int32_t timeout_ms, char *errbuf, size_t errlen);
+void tide_kafka_sink_free(tide_kafka_sink *sink);
 
 #endif

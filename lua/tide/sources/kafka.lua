@@ -55,7 +55,9 @@ local function client_conf(options, extra)
   for k, v in pairs(extra or {}) do kv[#kv + 1] = k; kv[#kv + 1] = v end
   local arr = ffi.new("const char*[?]", #kv + 1)
   for i, s in ipairs(kv) do arr[i - 1] = s end
-  return arr, #kv / 2 -- used at once: no collection can free the strings before the call
+  -- The strings (keys are new substrings) stay referenced through kv until
+  -- the caller's C call has read them.
+  return arr, #kv / 2, kv
 end
 
 local function parse_offsets_option(name, text)
@@ -98,8 +100,9 @@ local function new_source(options, streaming)
     error("option endingOffsets is for batch reads (spark.read), not streams", 0)
   end
   local group = options["kafka.group.id"] or ("tide-" .. checkpoint.uuid())
-  local conf, n = client_conf(options, not options["kafka.group.id"] and { ["group.id"] = group } or nil)
+  local conf, n, conf_strings = client_conf(options, not options["kafka.group.id"] and { ["group.id"] = group } or nil)
   self.c = C.tide_kafka_source_new(conf, n, errbuf, 1024)
+  self.confStrings = conf_strings
   if self.c == nil then error("kafka source: " .. cerr(), 0) end
   self.c = ffi.gc(self.c, C.tide_kafka_source_free)
   local rc

@@ -1,0 +1,70 @@
+/*
+ * kafka_conf.c — librdkafka configuration for tide's Kafka clients: tide's
+ * defaults, the user's kafka.* properties over them, and the properties
+ * tide owns refused with the reason (see kafka_conf.h).
+ */
+#include "kafka_conf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int set(rd_kafka_conf_t *conf, const char *who, const char *key, const char *value,
+               char *errbuf, size_t errlen)
+{
+    char err[512];
+    if (!key || !value) {
+        snprintf(errbuf, errlen, "%s: kafka option %s has no value", who, key ? key : "(null)");
+        return -1;
+    }
+    if (rd_kafka_conf_set(conf, key, value, err, sizeof err) != RD_KAFKA_CONF_OK) {
+        snprintf(errbuf, errlen, "%s: kafka option %s=%s: %s", who, key, value, err);
+        return -1;
+    }
+    return 0;
+}
+
+rd_kafka_conf_t *tide_kafka_conf_new(const char *who, const tide_kafka_setting *defaults,
+                                     size_t n_defaults, const char **conf_kv, int32_t conf_n,
+                                     const tide_kafka_setting *owned, char *errbuf,
+                                     size_t errlen)
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    for (size_t i = 0; i < n_defaults; i++)
+        if (set(conf, who, defaults[i].key, defaults[i].value, errbuf, errlen) != 0) goto fail;
+    for (int32_t i = 0; i < conf_n; i++) {
+        const char *key = conf_kv[2 * i];
+        for (const tide_kafka_setting *o = owned; o && o->key; o++) {
+            if (key && strcmp(key, o->key) == 0) {
+                snprintf(errbuf, errlen, "%s: kafka option %s is not supported: %s", who, key,
+                         o->value);
+                goto fail;
+            }
+        }
+        if (set(conf, who, key, conf_kv[2 * i + 1], errbuf, errlen) != 0) goto fail;
+    }
+    return conf;
+fail:
+    rd_kafka_conf_destroy(conf);
+    return NULL;
+}
+
+const char *tide_kafka_conf_find(const char **conf_kv, int32_t conf_n, const char *key)
+{
+    const char *found = NULL;
+    for (int32_t i = 0; i < conf_n; i++)
+        if (conf_kv[2 * i] && strcmp(conf_kv[2 * i], key) == 0) found = conf_kv[2 * i + 1];
+    return found;
+}
+
+rd_kafka_t *tide_kafka_client_new(const char *who, rd_kafka_type_t type, rd_kafka_conf_t *conf,
+                                  char *errbuf, size_t errlen)
+{
+    char err[512];
+    rd_kafka_t *rk = rd_kafka_new(type, conf, err, sizeof err);
+    if (!rk) {
+        snprintf(errbuf, errlen, "%s: %s", who, err);
+        /* rd_kafka_new takes the conf only when it succeeds. */
+        rd_kafka_conf_destroy(conf);
+    }
+    return rk;
+}

@@ -1,0 +1,266 @@
+/*
+ * kafka_offsets.c — the Kafka source's view of offsets: which partitions
+ * the subscription holds now (metadata, refreshed so new topics and
+ * partitions appear), their watermarks (one ListOffsets round trip per
+ * call, batched over partitions), the latest offsets with a wait for new
+ * records, seek, and commits for lag tools.
+ */
+#include "kafka_source_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QUERY_TIMEOUT_MS 10000
+#define METADATA_MAX_AGE_S 1.0
+/* While waiting for records, the watermarks are asked again this often,
+   in case a partition the consumer does not prefetch has grown. */
+#define WAIT_RECHECK_S 0.5
+#define WAIT_SLICE_MS 100
+
+static int refresh_metadata(tide_kafka_source *src, char *errbuf, size_t errlen)
+{
+    const rd_kafka_metadata_t *md;
+    int all = src->mode == KS_PATTERN;
+    /* Without all_topics, librdkafka asks about the topics it knows: the
+       subscribed ones (ks_topic_get made a handle for each). */
+    rd_kafka_resp_err_t e = rd_kafka_metadata(src->rk, all, NULL, &md, QUERY_TIMEOUT_MS);
+    if (e) {
+        snprintf(errbuf, errlen, "metadata of %s%s: %s", all ? "the cluster" : "topic ",
+                 all ? "" : (src->num_topics ? src->topics[0].name : "?"), rd_kafka_err2str(e));
+        return -1;
+    }
+    if (all)
+        for (int32_t i = 0; i < src->num_topics; i++) src->topics[i].num_partitions = 0;
+    for (int i = 0; i < md->topic_cnt; i++) {
+        const rd_kafka_metadata_topic_t *mt = &md->topics[i];
+        int32_t ti;
+        if (all) {
+            if (strncmp(mt->topic, "__", 2) == 0 || mt->err ||
+                regexec(&src->pattern, mt->topic, 0, NULL, 0) != 0)
+                continue;
+            ti = ks_topic_get(src, mt->topic, strlen(mt->topic));
+            if (ti < 0) {
+                rd_kafka_metadata_destroy(md);
+                snprintf(errbuf, errlen, "kafka source: out of memory");
+                return -1;
+            }
+            src->topics[ti].subscribed = 1;
+        } else {
+            ti = ks_topic_find(src, mt->topic, strlen(mt->topic));
+            if (ti < 0) continue;
+        }
+        if (mt->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+            src->topics[ti].num_partitions = 0;
+        } else if (!mt->err || mt->partition_cnt > 0) {
+            int32_t n = 0;
+            for (int k = 0; k < mt->partition_cnt; k++)
+                if (mt->partitions[k].id + 1 > n) n = mt->partitions[k].id + 1;
+            src->topics[ti].num_partitions = n;
+        }
+        /* Other errors (a leader being elected) keep what was known. */
+    }
+    rd_kafka_metadata_destroy(md);
+    src->metadata_at = tide_now();
+    return 0;
+}
+
+static int list_add(tide_kafka_source *src, ks_part *p)
+{
+    if (!p) return -1;
+    if (src->list_n == src->list_cap) {
+        int32_t cap = src->list_cap ? src->list_cap * 2 : 64;
+        ks_part **l = realloc(src->list, sizeof *l * (size_t)cap);
+        if (!l) return -1;
+        src->list = l;
+        src->list_cap = cap;
+    }
+    src->list[src->list_n++] = p;
+    return 0;
+}
+
+int ks_subscription(tide_kafka_source *src, double max_age_s, char *errbuf, size_t errlen)
+{
+    if (src->mode == KS_NONE) {
+        snprintf(errbuf, errlen, "the kafka source has no subscribe, subscribePattern or assign");
+        return -1;
+    }
+    if (src->mode != KS_ASSIGN && (src->metadata_at == 0 || tide_now() - src->metadata_at >= max_age_s))
+        if (refresh_metadata(src, errbuf, errlen) != 0) return -1;
+    src->list_n = 0;
+    for (int32_t t = 0; t < src->num_topics; t++) {
+        ks_topic *topic = &src->topics[t];
+        if (!topic->subscribed) continue;
+        if (src->mode == KS_ASSIGN) {
+            for (int32_t k = 0; k < topic->num_assigned; k++)
+                if (list_add(src, ks_part_get(src, t, topic->assigned[k])) != 0) goto oom;
+        } else {
+            for (int32_t k = 0; k < topic->num_partitions; k++)
+                if (list_add(src, ks_part_get(src, t, k)) != 0) goto oom;
+        }
+    }
+    return 0;
+oom:
+    snprintf(errbuf, errlen, "kafka source: out of memory");
+    return -1;
+}
+
+int32_t tide_kafka_source_partitions(tide_kafka_source *src, tide_partition_info *out,
+                                     int32_t max, int32_t refresh_ms, char *errbuf,
+                                     size_t errlen)
+{
+    if (ks_subscription(src, refresh_ms / 1000.0, errbuf, errlen) != 0) return -1;
+    int32_t n = src->list_n;
+    if (n > max) {
+        snprintf(errbuf, errlen, "the subscription holds %d partitions, more than %d", (int)n, (int)max);
+        return -1;
+    }
+    int64_t *marks = malloc(sizeof *marks * (size_t)(2 * n + 1));
+    if (!marks) {
+        snprintf(errbuf, errlen, "kafka source: out of memory");
+        return -1;
+    }
+    int rc = ks_query_offsets(src, src->list, n, -2, marks, errbuf, errlen);
+    if (rc == 0) rc = ks_query_offsets(src, src->list, n, -1, marks + n, errbuf, errlen);
+    for (int32_t i = 0; rc == 0 && i < n; i++) {
+        out[i].topic = src->list[i]->topic;
+        out[i].partition = src->list[i]->partition;
+        out[i].low = marks[i];
+        out[i].high = marks[n + i];
+        src->list[i]->low = marks[i];
+    }
+    free(marks);
+    return rc == 0 ? n : -1;
+}
+
+/* The partition of a caller's entry, checked. */
+static ks_part *entry_part(tide_kafka_source *src, const tide_partition_offset *e, char *errbuf,
+                           size_t errlen)
+{
+    if (e->topic < 0 || e->topic >= src->num_topics || e->partition < 0) {
+        snprintf(errbuf, errlen, "no topic %d partition %d in this source", (int)e->topic, (int)e->partition);
+        return NULL;
+    }
+    ks_part *p = ks_part_get(src, e->topic, e->partition);
+    if (!p) snprintf(errbuf, errlen, "kafka source: out of memory");
+    return p;
+}
+
+int tide_kafka_source_seek(tide_kafka_source *src, const tide_partition_offset *offsets,
+                           int32_t n, char *errbuf, size_t errlen)
+{
+    ks_part **parts = malloc(sizeof *parts * (size_t)(n + 1));
+    if (!parts) {
+        snprintf(errbuf, errlen, "kafka source: out of memory");
+        return -1;
+    }
+    int32_t m = 0;
+    for (int32_t i = 0; i < n; i++) {
+        ks_part *p = entry_part(src, &offsets[i], errbuf, errlen);
+        if (!p) {
+            free(parts);
+            return -1;
+        }
+        if (offsets[i].offset < 0) {
+            snprintf(errbuf, errlen, "topic %s partition %d: cannot seek to offset %lld",
+                     ks_part_topic(src, p), (int)p->partition, (long long)offsets[i].offset);
+            free(parts);
+            return -1;
+        }
+        /* Already there with the records kept: nothing to do. */
+        if (p->assigned && p->fetch_pos >= 0 && p->pos == offsets[i].offset) continue;
+        p->pos = offsets[i].offset;
+        parts[m++] = p;
+    }
+    int rc = ks_reposition(src, parts, m, errbuf, errlen);
+    free(parts);
+    return rc;
+}
+
+/* True when some partition of the subscription has records beyond the
+   caller's position; highs[i] is the latest offset of src->list[i]. */
+static int has_records(const tide_kafka_source *src, const int64_t *highs)
+{
+    for (int32_t i = 0; i < src->list_n; i++)
+        if (highs[i] > src->list[i]->after) return 1;
+    return 0;
+}
+
+int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_offset *after,
+                                 int32_t n, tide_partition_offset *out, int32_t max,
+                                 int32_t wait_ms, char *errbuf, size_t errlen)
+{
+    double deadline = tide_now() + wait_ms / 1000.0;
+    int64_t *highs = NULL;
+    for (;;) {
+        if (ks_subscription(src, METADATA_MAX_AGE_S, errbuf, errlen) != 0) goto fail;
+        free(highs);
+        highs = malloc(sizeof *highs * (size_t)(src->list_n + 1));
+        if (!highs) {
+            snprintf(errbuf, errlen, "kafka source: out of memory");
+            goto fail;
+        }
+        if (ks_query_offsets(src, src->list, src->list_n, -1, highs, errbuf, errlen) != 0) goto fail;
+        /* A partition the caller does not list starts at 0 (Spark reads new
+           partitions from their beginning). */
+        for (int32_t i = 0; i < src->list_n; i++) src->list[i]->after = 0;
+        for (int32_t i = 0; i < n; i++) {
+            if (after[i].topic < 0 || after[i].topic >= src->num_topics) continue;
+            ks_part *p = ks_part_get(src, after[i].topic, after[i].partition);
+            if (p) p->after = after[i].offset;
+        }
+        if (has_records(src, highs) || tide_now() >= deadline || tide_stop_requested()) break;
+        /* Wait on the consumer: it long-polls the brokers from the caller's
+           positions, so the first new record wakes us at once. */
+        double recheck = tide_now() + WAIT_RECHECK_S;
+        int woke = 0;
+        while (!woke && tide_now() < deadline && tide_now() < recheck && !tide_stop_requested()) {
+            double left = (deadline < recheck ? deadline : recheck) - tide_now();
+            int32_t slice = left * 1000 < WAIT_SLICE_MS ? (int32_t)(left * 1000) + 1 : WAIT_SLICE_MS;
+            if (ks_serve(src, slice, errbuf, errlen) < 0) goto fail;
+            for (int32_t i = 0; i < src->list_n; i++) {
+                ks_part *p = src->list[i];
+                /* Records kept past the caller's position prove new data. */
+                if (p->fetch_pos > p->after && p->stash_n > 0) {
+                    if (p->fetch_pos > highs[i]) highs[i] = p->fetch_pos;
+                    woke = 1;
+                }
+            }
+        }
+        if (woke) break;
+    }
+    if (src->list_n > max) {
+        snprintf(errbuf, errlen, "the subscription holds %d partitions, more than %d", (int)src->list_n, (int)max);
+        goto fail;
+    }
+    for (int32_t i = 0; i < src->list_n; i++) {
+        out[i].topic = src->list[i]->topic;
+        out[i].partition = src->list[i]->partition;
+        out[i].offset = highs[i];
+    }
+    free(highs);
+    return src->list_n;
+fail:
+    free(highs);
+    return -1;
+}
+
+int tide_kafka_source_commit(tide_kafka_source *src, const tide_partition_offset *offsets,
+                             int32_t n, char *errbuf, size_t errlen)
+{
+    if (!src->commits || n == 0) return 0;
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
+    for (int32_t i = 0; i < n; i++) {
+        if (offsets[i].topic < 0 || offsets[i].topic >= src->num_topics) continue;
+        rd_kafka_topic_partition_list_add(list, src->topics[offsets[i].topic].name, offsets[i].partition)
+            ->offset = offsets[i].offset;
+    }
+    /* Asynchronous: lag tools only, never worth stalling a batch for. */
+    rd_kafka_resp_err_t e = list->cnt ? rd_kafka_commit(src->rk, list, 1) : RD_KAFKA_RESP_ERR_NO_ERROR;
+    rd_kafka_topic_partition_list_destroy(list);
+    if (e) {
+        snprintf(errbuf, errlen, "commit to the consumer group: %s", rd_kafka_err2str(e));
+        return -1;
+    }
+    return 0;
+}

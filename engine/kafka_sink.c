@@ -1,0 +1,334 @@
+/*
+ * kafka_sink.c — writes batches to Kafka, at least once.
+ *
+ * tide_kafka_sink_write hands each run of rows bound for one topic to
+ * librdkafka with rd_kafka_produce_batch (payloads copied, so the batch may
+ * be freed at once), then flushes and waits for every delivery report
+ * before it returns: when it returns the count, every record is
+ * acknowledged by the brokers (acks=all, idempotent producer, so retries
+ * add no duplicates within a session). A failure names the topic and the
+ * partition. The producer never lets librdkafka's queue overflow: it counts
+ * the records and bytes in flight and, before each chunk, serves delivery
+ * reports until the chunk fits, so records are enqueued in row order and
+ * never refused half-way through a chunk.
+ */
+#include "batch.h"
+#include "ffi/kafka.h"
+#include "kafka_conf.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Records per rd_kafka_produce_batch call: large enough to amortize the
+   call and the topic lock, small enough that waiting for room in the queue
+   stays short. */
+#define CHUNK 4096
+
+typedef struct {
+    char *name;
+    rd_kafka_topic_t *rkt;
+} sink_topic;
+
+struct tide_kafka_sink {
+    rd_kafka_t *rk;
+    sink_topic *topics;
+    int32_t num_topics, topics_cap;
+    /* librdkafka's queue limits (queue.buffering.max.messages/kbytes). */
+    int64_t max_messages, max_bytes;
+    /* In flight: produced, delivery not reported yet. */
+    int64_t inflight_messages, inflight_bytes;
+    /* Of the write in progress. */
+    int64_t delivered, failed;
+    char first_error[512];
+    char client_error[512]; /* the client's last error (connection refused, ...) */
+    rd_kafka_message_t chunk[CHUNK];
+};
+
+/* librdkafka's defaults, tuned for throughput; the user's kafka.* options
+   override every one of them. */
+static const tide_kafka_setting sink_defaults[] = {
+    /* No duplicates from librdkafka's own retries, and acks=all (implied):
+       a delivered record survives the loss of a broker. */
+    {"enable.idempotence", "true"},
+    /* Java clients' partitioner, so keyed records land in the partition a
+       Java (Spark) producer would choose. */
+    {"partitioner", "murmur2_random"},
+    /* Batches of up to 1 MB sent after at most 5 ms: big requests under
+       load, little added latency when idle. */
+    {"linger.ms", "5"},
+    {"batch.size", "1000000"},
+    /* Room for a whole micro-batch in the queue. */
+    {"queue.buffering.max.messages", "1000000"},
+};
+
+static void record_error(char *dst, size_t len, const char *msg)
+{
+    if (dst[0] == '\0') snprintf(dst, len, "%s", msg);
+}
+
+static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    (void)rk;
+    tide_kafka_sink *sink = opaque;
+    sink->inflight_messages--;
+    sink->inflight_bytes -= (int64_t)(m->len + m->key_len);
+    if (m->err) {
+        sink->failed++;
+        char msg[512];
+        if (m->partition >= 0)
+            snprintf(msg, sizeof msg, "topic %s partition %d: %s", rd_kafka_topic_name(m->rkt),
+                     (int)m->partition, rd_kafka_err2str(m->err));
+        else
+            snprintf(msg, sizeof msg, "topic %s: %s", rd_kafka_topic_name(m->rkt),
+                     rd_kafka_err2str(m->err));
+        /* A purge only follows a timeout or an earlier error: keep the cause. */
+        if (m->err != RD_KAFKA_RESP_ERR__PURGE_QUEUE && m->err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT)
+            record_error(sink->first_error, sizeof sink->first_error, msg);
+    } else {
+        sink->delivered++;
+    }
+}
+
+static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+    (void)rk;
+    (void)err;
+    tide_kafka_sink *sink = opaque;
+    snprintf(sink->client_error, sizeof sink->client_error, "%s", reason);
+}
+
+static int64_t conf_int(rd_kafka_conf_t *conf, const char *key, int64_t fallback)
+{
+    char value[64];
+    size_t size = sizeof value;
+    if (rd_kafka_conf_get(conf, key, value, &size) != RD_KAFKA_CONF_OK) return fallback;
+    return strtoll(value, NULL, 10);
+}
+
+tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char *errbuf,
+                                     size_t errlen)
+{
+    tide_kafka_sink *sink = calloc(1, sizeof *sink);
+    if (!sink) {
+        snprintf(errbuf, errlen, "kafka sink: out of memory");
+        return NULL;
+    }
+    rd_kafka_conf_t *conf =
+        tide_kafka_conf_new("kafka sink", sink_defaults, sizeof sink_defaults / sizeof sink_defaults[0],
+                            conf_kv, conf_n, NULL, errbuf, errlen);
+    if (!conf) {
+        free(sink);
+        return NULL;
+    }
+    sink->max_messages = conf_int(conf, "queue.buffering.max.messages", 100000);
+    sink->max_bytes = conf_int(conf, "queue.buffering.max.kbytes", 1048576) * 1024;
+    rd_kafka_conf_set_opaque(conf, sink);
+    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+    rd_kafka_conf_set_error_cb(conf, on_error);
+    sink->rk = tide_kafka_client_new("kafka sink", RD_KAFKA_PRODUCER, conf, errbuf, errlen);
+    if (!sink->rk) {
+        free(sink);
+        return NULL;
+    }
+    return sink;
+}
+
+void tide_kafka_sink_free(tide_kafka_sink *sink)
+{
+    if (!sink) return;
+    for (int32_t i = 0; i < sink->num_topics; i++) {
+        rd_kafka_topic_destroy(sink->topics[i].rkt);
+        free(sink->topics[i].name);
+    }
+    free(sink->topics);
+    /* Whatever a failed write left queued is dropped: its epoch is replayed. */
+    rd_kafka_purge(sink->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_flush(sink->rk, 1000);
+    rd_kafka_destroy(sink->rk);
+    free(sink);
+}
+
+static rd_kafka_topic_t *topic_handle(tide_kafka_sink *sink, const char *name, size_t len)
+{
+    for (int32_t i = 0; i < sink->num_topics; i++)
+        if (strlen(sink->topics[i].name) == len && memcmp(sink->topics[i].name, name, len) == 0)
+            return sink->topics[i].rkt;
+    if (sink->num_topics == sink->topics_cap) {
+        int32_t cap = sink->topics_cap ? sink->topics_cap * 2 : 8;
+        sink_topic *t = realloc(sink->topics, sizeof *t * (size_t)cap);
+        if (!t) return NULL;
+        sink->topics = t;
+        sink->topics_cap = cap;
+    }
+    char *copy = strndup(name, len);
+    if (!copy) return NULL;
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(sink->rk, copy, NULL);
+    if (!rkt) {
+        free(copy);
+        return NULL;
+    }
+    sink->topics[sink->num_topics++] = (sink_topic){copy, rkt};
+    return rkt;
+}
+
+static int is_bytes(const tide_column *col)
+{
+    return col->type == TIDE_STRING || col->type == TIDE_BINARY;
+}
+
+/* The topic of a row: the topics column's, else the default. */
+static const char *row_topic(const tide_column *topics, int64_t row, const char *fallback,
+                             size_t *len)
+{
+    if (topics && tide_column_is_valid(topics, row)) {
+        int32_t n;
+        const char *name = tide_column_bytes(topics, row, &n);
+        *len = (size_t)n;
+        return name;
+    }
+    *len = fallback ? strlen(fallback) : 0;
+    return fallback;
+}
+
+/* Serves delivery reports until `messages` more records of `bytes` fit in
+   librdkafka's queue. */
+static void wait_for_room(tide_kafka_sink *sink, int64_t messages, int64_t bytes)
+{
+    /* librdkafka counts a little more than payload and key per record. */
+    int64_t max_bytes = sink->max_bytes - sink->max_bytes / 8;
+    while (sink->inflight_messages > 0 && (sink->inflight_messages + messages > sink->max_messages ||
+                                           sink->inflight_bytes + bytes > max_bytes))
+        rd_kafka_poll(sink->rk, 10);
+}
+
+/* Enqueues rows [from, to) of one topic. 0, or -1 with errbuf. */
+static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, const tide_column *keys,
+                       const tide_column *values, int64_t from, int64_t to, char *errbuf,
+                       size_t errlen)
+{
+    for (int64_t start = from; start < to; start += CHUNK) {
+        int cnt = (int)(to - start < CHUNK ? to - start : CHUNK);
+        int64_t bytes = 0;
+        for (int i = 0; i < cnt; i++) {
+            int64_t row = start + i;
+            rd_kafka_message_t *m = &sink->chunk[i];
+            memset(m, 0, sizeof *m);
+            if (tide_column_is_valid(values, row)) {
+                int32_t len;
+                m->payload = (void *)tide_column_bytes(values, row, &len);
+                m->len = (size_t)len;
+            }
+            if (keys && tide_column_is_valid(keys, row)) {
+                int32_t len;
+                m->key = (void *)tide_column_bytes(keys, row, &len);
+                m->key_len = (size_t)len;
+            }
+            bytes += (int64_t)(m->len + m->key_len);
+        }
+        wait_for_room(sink, cnt, bytes);
+        int ok = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, sink->chunk, cnt);
+        for (int i = 0; i < cnt; i++) {
+            if (sink->chunk[i].err) continue;
+            sink->inflight_messages++;
+            sink->inflight_bytes += (int64_t)(sink->chunk[i].len + sink->chunk[i].key_len);
+        }
+        if (ok < cnt) {
+            for (int i = 0; i < cnt; i++) {
+                if (!sink->chunk[i].err) continue;
+                snprintf(errbuf, errlen, "topic %s: row %lld: %s", rd_kafka_topic_name(rkt),
+                         (long long)(start + i), rd_kafka_err2str(sink->chunk[i].err));
+                break;
+            }
+            return -1;
+        }
+        rd_kafka_poll(sink->rk, 0);
+    }
+    return 0;
+}
+
+/* Waits for every delivery report; on a timeout drops what is left so the
+   next write starts clean. 0, or -1 with errbuf. */
+static int await_deliveries(tide_kafka_sink *sink, const char *topic, int32_t timeout_ms,
+                            char *errbuf, size_t errlen)
+{
+    if (rd_kafka_flush(sink->rk, timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        int64_t pending = sink->inflight_messages;
+        rd_kafka_purge(sink->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+        rd_kafka_flush(sink->rk, 5000);
+        const char *cause = sink->first_error[0] ? sink->first_error : sink->client_error;
+        snprintf(errbuf, errlen, "topic %s: %lld records not acknowledged within %d ms%s%s",
+                 topic ? topic : "(from the topic column)", (long long)pending, (int)timeout_ms,
+                 cause[0] ? ": " : "", cause);
+        return -1;
+    }
+    if (sink->failed > 0) {
+        snprintf(errbuf, errlen, "%lld records not written: %s", (long long)sink->failed,
+                 sink->first_error);
+        return -1;
+    }
+    return 0;
+}
+
+int64_t tide_kafka_sink_write(tide_kafka_sink *sink, const char *topic, const tide_column *topics,
+                              const tide_column *keys, const tide_column *values,
+                              int32_t timeout_ms, char *errbuf, size_t errlen)
+{
+    if (!values || !is_bytes(values)) {
+        snprintf(errbuf, errlen, "the value column must be string or binary");
+        return -1;
+    }
+    if (keys && (!is_bytes(keys) || keys->length != values->length)) {
+        snprintf(errbuf, errlen, "the key column must be string or binary, as long as value");
+        return -1;
+    }
+    if (topics && (topics->type != TIDE_STRING || topics->length != values->length)) {
+        snprintf(errbuf, errlen, "the topic column must be a string column as long as value");
+        return -1;
+    }
+    if (topic && topic[0] == '\0') topic = NULL;
+    sink->delivered = sink->failed = 0;
+    sink->first_error[0] = sink->client_error[0] = '\0';
+
+    int64_t rows = values->length;
+    int rc = 0;
+    for (int64_t from = 0; from < rows && rc == 0;) {
+        size_t len;
+        const char *name = row_topic(topics, from, topic, &len);
+        if (!name || len == 0) {
+            snprintf(errbuf, errlen,
+                     "row %lld has a null topic and the sink has no topic option to fall back on",
+                     (long long)from);
+            rc = -1;
+            break;
+        }
+        /* The run of rows bound for the same topic. */
+        int64_t to = from + 1;
+        while (to < rows) {
+            size_t next_len;
+            const char *next = row_topic(topics, to, topic, &next_len);
+            if (!next || next_len != len || memcmp(next, name, len) != 0) break;
+            to++;
+        }
+        rd_kafka_topic_t *rkt = topic_handle(sink, name, len);
+        if (!rkt) {
+            snprintf(errbuf, errlen, "topic %.*s: %s", (int)len, name,
+                     rd_kafka_err2str(rd_kafka_last_error()));
+            rc = -1;
+            break;
+        }
+        rc = produce_run(sink, rkt, keys, values, from, to, errbuf, errlen);
+        from = to;
+    }
+    if (rc != 0) {
+        /* What was enqueued is still delivered (or dropped on timeout); the
+           error is the first one. */
+        char ignored[16];
+        await_deliveries(sink, topic, timeout_ms, ignored, sizeof ignored);
+        return -1;
+    }
+    if (await_deliveries(sink, topic, timeout_ms, errbuf, errlen) != 0) return -1;
+    return sink->delivered;
+}

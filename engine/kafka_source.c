@@ -1,0 +1,643 @@
+/*
+ * kafka_source.c — the Kafka streaming source: exact offset ranges of many
+ * partitions into one columnar batch.
+ *
+ * Contract (ffi/kafka.h): the caller owns the offsets (tide's checkpoint),
+ * so the consumer is assigned partitions explicitly, never by a group
+ * rebalance. A fetch reads exactly [start, end) of each partition; records
+ * beyond an end that arrive meanwhile (librdkafka prefetches) are kept for
+ * the next fetch, which normally starts where this one ended. Offsets
+ * missing from a range are data loss only when the partition's earliest
+ * offset has moved past them (retention, deleted records); other gaps are
+ * Kafka's own (compaction, transaction markers). A partition whose position
+ * is out of range (auto.offset.reset=error) is checked the same way and
+ * moved to its earliest offset.
+ *
+ * The consumer queue carries messages, end-of-partition events and errors
+ * (rd_kafka_poll_set_consumer); everything is served on the caller's
+ * thread.
+ */
+#include "kafka_source_int.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* How long metadata and offset queries may take. */
+#define QUERY_TIMEOUT_MS 10000
+/* latest() refreshes metadata at most this often, so new partitions and
+   topics show up within a second without a metadata request per batch. */
+#define METADATA_MAX_AGE_S 1.0
+
+/* librdkafka's defaults, tuned for throughput with bounded memory; the
+   user's kafka.* options override them (except the owned ones below). */
+static const tide_kafka_setting source_defaults[] = {
+    /* Offsets are tide's: nothing is committed or stored behind its back. */
+    {"enable.auto.commit", "false"},
+    {"enable.auto.offset.store", "false"},
+    /* A position outside the log is reported, not silently moved: that is
+       how deleted records are detected (see handle_reset). */
+    {"auto.offset.reset", "error"},
+    /* End-of-partition events finish ranges that end in offsets Kafka
+       never delivers (transaction markers, compacted records). */
+    {"enable.partition.eof", "true"},
+    /* Big responses when behind: up to 10 MB per partition and 50 MB per
+       request, so a backlog is read in few round trips. */
+    {"fetch.max.bytes", "52428800"},
+    {"max.partition.fetch.bytes", "10485760"},
+    /* fetch.min.bytes stays 1: a broker answers as soon as a record exists,
+       which keeps latency low when traffic is light; under load responses
+       are large anyway. */
+    {"fetch.min.bytes", "1"},
+    /* Prefetch deep enough to fill the next batch while this one is
+       processed (1M records), bounded to 64 MB of payloads so a query stays
+       within its memory budget. */
+    {"queued.min.messages", "1000000"},
+    {"queued.max.messages.kbytes", "65536"},
+};
+
+static const tide_kafka_setting source_owned[] = {
+    {"auto.offset.reset", "tide keeps the offsets; set the source option startingOffsets instead"},
+    {"enable.auto.commit", "tide commits offsets itself after each batch"},
+    {"enable.partition.eof", "tide needs end-of-partition events to finish offset ranges"},
+    {NULL, NULL},
+};
+
+/* ---- topics and partitions ---------------------------------------------------- */
+
+int32_t ks_topic_find(const tide_kafka_source *src, const char *name, size_t len)
+{
+    for (int32_t i = 0; i < src->num_topics; i++)
+        if (strlen(src->topics[i].name) == len && memcmp(src->topics[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+/* The index of topic `name`, added when missing; -1 when out of memory. */
+int32_t ks_topic_get(tide_kafka_source *src, const char *name, size_t len)
+{
+    int32_t i = ks_topic_find(src, name, len);
+    if (i >= 0) return i;
+    if (src->num_topics == src->topics_cap) {
+        int32_t cap = src->topics_cap ? src->topics_cap * 2 : 8;
+        ks_topic *t = realloc(src->topics, sizeof *t * (size_t)cap);
+        if (!t) return -1;
+        src->topics = t;
+        src->topics_cap = cap;
+    }
+    ks_topic *t = &src->topics[src->num_topics];
+    memset(t, 0, sizeof *t);
+    t->name = strndup(name, len);
+    if (!t->name) return -1;
+    /* A handle keeps the topic among the client's known topics, which is
+       what a metadata request without all_topics asks about. */
+    t->rkt = rd_kafka_topic_new(src->rk, t->name, NULL);
+    if (!t->rkt) {
+        free(t->name);
+        return -1;
+    }
+    t->num_partitions = -1;
+    return src->num_topics++;
+}
+
+ks_part *ks_part_get(tide_kafka_source *src, int32_t topic, int32_t partition)
+{
+    if (topic < 0 || topic >= src->num_topics || partition < 0) return NULL;
+    ks_topic *t = &src->topics[topic];
+    if (partition >= t->parts_cap) {
+        int32_t cap = t->parts_cap ? t->parts_cap : 8;
+        while (cap <= partition) cap *= 2;
+        ks_part **parts = realloc(t->parts, sizeof *parts * (size_t)cap);
+        if (!parts) return NULL;
+        memset(parts + t->parts_cap, 0, sizeof *parts * (size_t)(cap - t->parts_cap));
+        t->parts = parts;
+        t->parts_cap = cap;
+    }
+    if (!t->parts[partition]) {
+        ks_part *p = calloc(1, sizeof *p);
+        if (!p) return NULL;
+        p->topic = topic;
+        p->partition = partition;
+        p->fetch_pos = -1;
+        p->end = -1;
+        t->parts[partition] = p;
+    }
+    return t->parts[partition];
+}
+
+/* The partition a consumed message or event belongs to, or NULL. */
+static ks_part *message_part(tide_kafka_source *src, const rd_kafka_message_t *m)
+{
+    if (!m->rkt || m->partition < 0) return NULL;
+    if (m->rkt != src->last_rkt) {
+        const char *name = rd_kafka_topic_name(m->rkt);
+        src->last_topic = ks_topic_find(src, name, strlen(name));
+        src->last_rkt = m->rkt;
+    }
+    if (src->last_topic < 0) return NULL;
+    ks_topic *t = &src->topics[src->last_topic];
+    return m->partition < t->parts_cap ? t->parts[m->partition] : NULL;
+}
+
+const char *ks_part_topic(const tide_kafka_source *src, const ks_part *p)
+{
+    return src->topics[p->topic].name;
+}
+
+/* ---- messages kept for a later fetch -------------------------------------------- */
+
+static void stash_drop(tide_kafka_source *src, ks_part *p)
+{
+    for (int32_t i = 0; i < p->stash_n; i++)
+        rd_kafka_message_destroy(p->stash[(p->stash_head + i) % p->stash_cap]);
+    src->stash_bytes -= p->stash_bytes;
+    p->stash_bytes = 0;
+    p->stash_head = p->stash_n = 0;
+}
+
+static int stash_push(tide_kafka_source *src, ks_part *p, rd_kafka_message_t *m)
+{
+    if (p->stash_n == p->stash_cap) {
+        int32_t cap = p->stash_cap ? p->stash_cap * 2 : 256;
+        rd_kafka_message_t **ring = malloc(sizeof *ring * (size_t)cap);
+        if (!ring) return -1;
+        for (int32_t i = 0; i < p->stash_n; i++) ring[i] = p->stash[(p->stash_head + i) % p->stash_cap];
+        free(p->stash);
+        p->stash = ring;
+        p->stash_cap = cap;
+        p->stash_head = 0;
+    }
+    p->stash[(p->stash_head + p->stash_n) % p->stash_cap] = m;
+    p->stash_n++;
+    int64_t bytes = (int64_t)(m->len + m->key_len);
+    p->stash_bytes += bytes;
+    src->stash_bytes += bytes;
+    return 0;
+}
+
+rd_kafka_message_t *ks_stash_peek(const ks_part *p)
+{
+    return p->stash_n ? p->stash[p->stash_head] : NULL;
+}
+
+void ks_stash_pop(tide_kafka_source *src, ks_part *p)
+{
+    rd_kafka_message_t *m = p->stash[p->stash_head];
+    int64_t bytes = (int64_t)(m->len + m->key_len);
+    p->stash_bytes -= bytes;
+    src->stash_bytes -= bytes;
+    p->stash_head = (p->stash_head + 1) % p->stash_cap;
+    p->stash_n--;
+    rd_kafka_message_destroy(m);
+}
+
+/* Stops prefetching a partition whose kept records grew too large while
+   the fetch waits for others; it is repositioned when next read. */
+static void shed(tide_kafka_source *src, ks_part *p)
+{
+    stash_drop(src, p);
+    p->fetch_pos = -1;
+    if (!p->paused) {
+        rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(list, ks_part_topic(src, p), p->partition);
+        rd_kafka_pause_partitions(src->rk, list);
+        rd_kafka_topic_partition_list_destroy(list);
+        p->paused = 1;
+    }
+}
+
+/* ---- the consumer's position ------------------------------------------------------ */
+
+/* Makes the consumer deliver each listed partition from its pos: the
+   first use of a partition extends the assignment, a known one is sought.
+   0, or -1 with errbuf. */
+int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errbuf, size_t errlen)
+{
+    if (n == 0) return 0;
+    int need_assign = 0;
+    for (int32_t i = 0; i < n; i++) {
+        ks_part *p = parts[i];
+        stash_drop(src, p);
+        p->fetch_pos = p->pos;
+        /* librdkafka refuses to seek a partition stopped by an offset
+           reset error ("Erroneous state"): assigning again restarts it. */
+        if (!p->assigned || p->reset) need_assign = 1;
+        p->reset = 0;
+        p->assigned = 1;
+    }
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
+    rd_kafka_topic_partition_list_t *paused = rd_kafka_topic_partition_list_new(n);
+    if (need_assign) {
+        /* rd_kafka_assign replaces the whole assignment: every partition
+           goes on from where its kept records end. */
+        for (int32_t t = 0; t < src->num_topics; t++) {
+            for (int32_t k = 0; k < src->topics[t].parts_cap; k++) {
+                ks_part *p = src->topics[t].parts[k];
+                if (!p || !p->assigned) continue;
+                if (p->fetch_pos < 0) p->fetch_pos = p->pos;
+                rd_kafka_topic_partition_list_add(list, src->topics[t].name, k)->offset = p->fetch_pos;
+                if (p->paused) rd_kafka_topic_partition_list_add(paused, src->topics[t].name, k);
+            }
+        }
+    } else {
+        for (int32_t i = 0; i < n; i++) {
+            rd_kafka_topic_partition_list_add(list, ks_part_topic(src, parts[i]), parts[i]->partition)
+                ->offset = parts[i]->pos;
+            if (parts[i]->paused)
+                rd_kafka_topic_partition_list_add(paused, ks_part_topic(src, parts[i]), parts[i]->partition);
+        }
+    }
+    int rc = 0;
+    if (paused->cnt) {
+        rd_kafka_resume_partitions(src->rk, paused);
+        for (int32_t i = 0; i < paused->cnt; i++) {
+            int32_t ti = ks_topic_find(src, paused->elems[i].topic, strlen(paused->elems[i].topic));
+            ks_part_get(src, ti, paused->elems[i].partition)->paused = 0;
+        }
+    }
+    if (need_assign) {
+        rd_kafka_resp_err_t e = rd_kafka_assign(src->rk, list);
+        if (e) {
+            snprintf(errbuf, errlen, "assigning %d partitions of topic %s...: %s", list->cnt,
+                     list->elems[0].topic, rd_kafka_err2str(e));
+            rc = -1;
+        }
+    } else {
+        rd_kafka_error_t *e = rd_kafka_seek_partitions(src->rk, list, QUERY_TIMEOUT_MS);
+        if (e) {
+            snprintf(errbuf, errlen, "seeking topic %s partition %d to offset %lld: %s",
+                     list->elems[0].topic, (int)list->elems[0].partition,
+                     (long long)list->elems[0].offset, rd_kafka_error_string(e));
+            rd_kafka_error_destroy(e);
+            rc = -1;
+        }
+        for (int32_t i = 0; rc == 0 && i < list->cnt; i++) {
+            if (list->elems[i].err) {
+                snprintf(errbuf, errlen, "seeking topic %s partition %d to offset %lld: %s",
+                         list->elems[i].topic, (int)list->elems[i].partition,
+                         (long long)list->elems[i].offset, rd_kafka_err2str(list->elems[i].err));
+                rc = -1;
+            }
+        }
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+    rd_kafka_topic_partition_list_destroy(paused);
+    return rc;
+}
+
+/* Watermarks: out[i] gets the earliest (timestamp -2) or latest (-1)
+   offset of parts[i]. 0, or -1 with errbuf. */
+int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t which,
+                     int64_t *out, char *errbuf, size_t errlen)
+{
+    if (n == 0) return 0;
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
+    for (int32_t i = 0; i < n; i++)
+        rd_kafka_topic_partition_list_add(list, ks_part_topic(src, parts[i]), parts[i]->partition)
+            ->offset = which;
+    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(src->rk, list, QUERY_TIMEOUT_MS);
+    int rc = 0;
+    for (int32_t i = 0; i < n && rc == 0; i++) {
+        rd_kafka_topic_partition_t *tp =
+            rd_kafka_topic_partition_list_find(list, ks_part_topic(src, parts[i]), parts[i]->partition);
+        rd_kafka_resp_err_t pe = e ? e : tp ? tp->err : RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
+        if (pe) {
+            snprintf(errbuf, errlen, "topic %s partition %d: %s offset: %s", ks_part_topic(src, parts[i]),
+                     (int)parts[i]->partition, which == -2 ? "earliest" : "latest", rd_kafka_err2str(pe));
+            rc = -1;
+        } else {
+            out[i] = tp->offset;
+        }
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+    return rc;
+}
+
+/* ---- the consumer queue ------------------------------------------------------------- */
+
+void ks_add_lost(tide_kafka_source *src, const ks_part *p, int64_t from, int64_t to)
+{
+    if (to <= from) return;
+    src->lost += to - from;
+    size_t used = strlen(src->lost_text);
+    if (used + 1 < sizeof src->lost_text)
+        snprintf(src->lost_text + used, sizeof src->lost_text - used, "%stopic %s partition %d offsets [%lld, %lld)",
+                 used ? "; " : "", ks_part_topic(src, p), (int)p->partition, (long long)from, (long long)to);
+}
+
+/* Records [from, to) of p were not delivered: lost when the partition's
+   earliest offset is past them, else a gap Kafka leaves on purpose. */
+int ks_check_gap(tide_kafka_source *src, ks_part *p, int64_t from, int64_t to, char *errbuf,
+                 size_t errlen)
+{
+    if (to <= from) return 0;
+    if (p->low < 0 || p->low <= from) {
+        /* Ask the broker again: retention may have moved it meanwhile. */
+        int64_t low;
+        if (ks_query_offsets(src, &p, 1, -2, &low, errbuf, errlen) != 0) return -1;
+        p->low = low;
+    }
+    if (p->low > from) ks_add_lost(src, p, from, p->low < to ? p->low : to);
+    return 0;
+}
+
+static void finish_part(tide_kafka_source *src, ks_part *p)
+{
+    p->pos = p->end;
+    p->done = 1;
+    src->remaining--;
+}
+
+/* A fetched partition whose records below its end have all come (the
+   consumer is past it) is complete; what never came is checked. */
+static int check_done(tide_kafka_source *src, ks_part *p, char *errbuf, size_t errlen)
+{
+    if (p->end < 0 || p->done) return 0;
+    if (p->pos >= p->end) {
+        finish_part(src, p);
+    } else if (p->fetch_pos >= p->end) {
+        if (ks_check_gap(src, p, p->pos, p->end, errbuf, errlen) != 0) return -1;
+        finish_part(src, p);
+    }
+    return 0;
+}
+
+/* The consumer found p's position outside the log. Records below the
+   earliest offset are lost; the rest is read from there. */
+static int handle_reset(tide_kafka_source *src, ks_part *p, char *errbuf, size_t errlen)
+{
+    p->reset = 1;
+    if (p->end < 0 || p->done) {
+        p->fetch_pos = -1; /* repositioned when next fetched */
+        return 0;
+    }
+    int64_t marks[2];
+    ks_part *one[1] = {p};
+    if (ks_query_offsets(src, one, 1, -2, &marks[0], errbuf, errlen) != 0 ||
+        ks_query_offsets(src, one, 1, -1, &marks[1], errbuf, errlen) != 0)
+        return -1;
+    p->low = marks[0];
+    if (p->pos < marks[0]) {
+        int64_t resume = marks[0] < p->end ? marks[0] : p->end;
+        ks_add_lost(src, p, p->pos, resume);
+        p->pos = resume;
+    } else if (p->pos >= marks[1]) {
+        /* The range is beyond the log's end: the topic was recreated or
+           truncated since the range was planned. */
+        ks_add_lost(src, p, p->pos, p->end);
+        p->pos = p->end;
+    } else if (++p->resets > 3) {
+        snprintf(errbuf, errlen, "topic %s partition %d: offset %lld is out of range again, though "
+                 "the log holds [%lld, %lld)", ks_part_topic(src, p), (int)p->partition,
+                 (long long)p->pos, (long long)marks[0], (long long)marks[1]);
+        return -1;
+    }
+    if (p->pos >= p->end) {
+        finish_part(src, p);
+        return 0;
+    }
+    return ks_reposition(src, &p, 1, errbuf, errlen);
+}
+
+/* Takes one message or event from the consumer queue (owning it). During
+   a fetch, records in range go to the batch via src->accept. */
+int ks_handle(tide_kafka_source *src, rd_kafka_message_t *m, char *errbuf, size_t errlen)
+{
+    ks_part *p = message_part(src, m);
+    int rc = 0;
+    if (m->err) {
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            if (p && p->fetch_pos >= 0 && m->offset > p->fetch_pos) p->fetch_pos = m->offset;
+            if (p) rc = check_done(src, p, errbuf, errlen);
+        } else if (p && (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
+                         m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE)) {
+            rc = handle_reset(src, p, errbuf, errlen);
+        } else if (p) {
+            snprintf(src->client_error, sizeof src->client_error, "topic %s partition %d: %s",
+                     ks_part_topic(src, p), (int)p->partition, rd_kafka_message_errstr(m));
+            if (p->end >= 0 && !p->done && (m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                                            m->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+                                            m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)) {
+                snprintf(errbuf, errlen, "%s", src->client_error);
+                rc = -1;
+            }
+        } else {
+            snprintf(src->client_error, sizeof src->client_error, "%s", rd_kafka_message_errstr(m));
+            char fatal[256];
+            if (rd_kafka_fatal_error(src->rk, fatal, sizeof fatal)) {
+                snprintf(errbuf, errlen, "kafka consumer: %s", fatal);
+                rc = -1;
+            }
+        }
+        rd_kafka_message_destroy(m);
+        return rc;
+    }
+    if (!p || p->fetch_pos < 0 || m->offset < p->fetch_pos) {
+        /* From before a seek, or of a partition no longer read. */
+        rd_kafka_message_destroy(m);
+        return 0;
+    }
+    p->fetch_pos = m->offset + 1;
+    if (p->end >= 0 && !p->done && p->stash_n == 0 && m->offset < p->end) {
+        if (m->offset > p->pos) rc = ks_check_gap(src, p, p->pos, m->offset, errbuf, errlen);
+        if (rc == 0) rc = ks_accept(src, p, m, errbuf, errlen);
+        p->pos = m->offset + 1;
+        rd_kafka_message_destroy(m);
+    } else if (src->stash_bytes + (int64_t)(m->len + m->key_len) > KS_STASH_MAX_BYTES &&
+               (p->end < 0 || p->done)) {
+        rd_kafka_message_destroy(m);
+        shed(src, p);
+        return 0;
+    } else if (stash_push(src, p, m) != 0) {
+        rd_kafka_message_destroy(m);
+        snprintf(errbuf, errlen, "kafka source: out of memory");
+        return -1;
+    }
+    if (rc == 0) rc = check_done(src, p, errbuf, errlen);
+    return rc;
+}
+
+/* Serves the consumer queue for up to wait_ms (the first message may take
+   that long; the rest already waiting are taken at once). Returns the count
+   served, or -1 with errbuf. */
+int64_t ks_serve(tide_kafka_source *src, int32_t wait_ms, char *errbuf, size_t errlen)
+{
+    rd_kafka_message_t *msgs[1024];
+    ssize_t n = rd_kafka_consume_batch_queue(src->queue, 0, msgs, 1024);
+    if (n <= 0) {
+        rd_kafka_message_t *m = wait_ms > 0 ? rd_kafka_consume_queue(src->queue, wait_ms) : NULL;
+        if (!m) return 0;
+        msgs[0] = m;
+        n = 1;
+    }
+    int rc = 0;
+    for (ssize_t i = 0; i < n; i++) {
+        if (rc == 0) rc = ks_handle(src, msgs[i], errbuf, errlen);
+        else rd_kafka_message_destroy(msgs[i]);
+    }
+    return rc == 0 ? (int64_t)n : -1;
+}
+
+/* ---- life cycle and subscription ----------------------------------------------------- */
+
+tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, char *errbuf,
+                                         size_t errlen)
+{
+    tide_kafka_source *src = calloc(1, sizeof *src);
+    if (!src) {
+        snprintf(errbuf, errlen, "kafka source: out of memory");
+        return NULL;
+    }
+    rd_kafka_conf_t *conf = tide_kafka_conf_new(
+        "kafka source", source_defaults, sizeof source_defaults / sizeof source_defaults[0],
+        conf_kv, conf_n, source_owned, errbuf, errlen);
+    if (!conf) {
+        free(src);
+        return NULL;
+    }
+    /* Assignments need a group; it is only used for commits. */
+    const char *group = tide_kafka_conf_find(conf_kv, conf_n, "group.id");
+    src->commits = group != NULL;
+    if (!group) {
+        static int serial;
+        char name[64];
+        snprintf(name, sizeof name, "tide-reader-%ld-%d", (long)getpid(), ++serial);
+        rd_kafka_conf_set(conf, "group.id", name, NULL, 0);
+    }
+    src->rk = tide_kafka_client_new("kafka source", RD_KAFKA_CONSUMER, conf, errbuf, errlen);
+    if (!src->rk) {
+        free(src);
+        return NULL;
+    }
+    rd_kafka_poll_set_consumer(src->rk);
+    src->queue = rd_kafka_queue_get_consumer(src->rk);
+    src->last_topic = -1;
+    return src;
+}
+
+void tide_kafka_source_free(tide_kafka_source *src)
+{
+    if (!src) return;
+    for (int32_t t = 0; t < src->num_topics; t++) {
+        ks_topic *topic = &src->topics[t];
+        for (int32_t k = 0; k < topic->parts_cap; k++) {
+            ks_part *p = topic->parts[k];
+            if (!p) continue;
+            stash_drop(src, p);
+            free(p->stash);
+            free(p);
+        }
+        free(topic->parts);
+        free(topic->assigned);
+        rd_kafka_topic_destroy(topic->rkt);
+        free(topic->name);
+    }
+    free(src->topics);
+    free(src->list);
+    free(src->scratch);
+    if (src->has_pattern) regfree(&src->pattern);
+    rd_kafka_queue_destroy(src->queue);
+    rd_kafka_consumer_close(src->rk);
+    rd_kafka_destroy(src->rk);
+    free(src);
+}
+
+static int set_mode(tide_kafka_source *src, int mode, char *errbuf, size_t errlen)
+{
+    if (src->mode != KS_NONE && src->mode != mode) {
+        snprintf(errbuf, errlen, "a kafka source reads by one of subscribe, subscribePattern or assign");
+        return -1;
+    }
+    src->mode = mode;
+    return 0;
+}
+
+int tide_kafka_source_subscribe(tide_kafka_source *src, const char *topics, char *errbuf,
+                                size_t errlen)
+{
+    if (set_mode(src, KS_SUBSCRIBE, errbuf, errlen) != 0) return -1;
+    int added = 0;
+    for (const char *s = topics; *s;) {
+        size_t skip = strspn(s, ", \t");
+        s += skip;
+        size_t len = strcspn(s, ", \t");
+        if (len == 0) break;
+        int32_t i = ks_topic_get(src, s, len);
+        if (i < 0) {
+            snprintf(errbuf, errlen, "topic %.*s: %s", (int)len, s, rd_kafka_err2str(rd_kafka_last_error()));
+            return -1;
+        }
+        src->topics[i].subscribed = 1;
+        added++;
+        s += len;
+    }
+    if (!added) {
+        snprintf(errbuf, errlen, "subscribe names no topic");
+        return -1;
+    }
+    return 0;
+}
+
+int tide_kafka_source_subscribe_pattern(tide_kafka_source *src, const char *pattern,
+                                        char *errbuf, size_t errlen)
+{
+    if (set_mode(src, KS_PATTERN, errbuf, errlen) != 0) return -1;
+    if (src->has_pattern) {
+        snprintf(errbuf, errlen, "subscribePattern is given twice");
+        return -1;
+    }
+    /* Whole names only, as Java's Pattern.matches in Kafka's consumer. */
+    size_t len = strlen(pattern);
+    char *anchored = malloc(len + 5);
+    if (!anchored) {
+        snprintf(errbuf, errlen, "kafka source: out of memory");
+        return -1;
+    }
+    snprintf(anchored, len + 5, "^(%s)$", pattern);
+    int e = regcomp(&src->pattern, anchored, REG_EXTENDED | REG_NOSUB);
+    free(anchored);
+    if (e != 0) {
+        char msg[256];
+        regerror(e, &src->pattern, msg, sizeof msg);
+        snprintf(errbuf, errlen, "subscribePattern %s: %s", pattern, msg);
+        return -1;
+    }
+    src->has_pattern = 1;
+    return 0;
+}
+
+int tide_kafka_source_assign(tide_kafka_source *src, const char *topic, const int32_t *partitions,
+                             int32_t n, char *errbuf, size_t errlen)
+{
+    if (set_mode(src, KS_ASSIGN, errbuf, errlen) != 0) return -1;
+    int32_t i = ks_topic_get(src, topic, strlen(topic));
+    if (i < 0) {
+        snprintf(errbuf, errlen, "topic %s: %s", topic, rd_kafka_err2str(rd_kafka_last_error()));
+        return -1;
+    }
+    ks_topic *t = &src->topics[i];
+    int32_t *list = realloc(t->assigned, sizeof *list * (size_t)(t->num_assigned + n + 1));
+    if (!list) {
+        snprintf(errbuf, errlen, "kafka source: out of memory");
+        return -1;
+    }
+    t->assigned = list;
+    for (int32_t k = 0; k < n; k++) {
+        if (partitions[k] < 0) {
+            snprintf(errbuf, errlen, "assign: topic %s: partition %d is negative", topic, (int)partitions[k]);
+            return -1;
+        }
+        int dup = 0;
+        for (int32_t j = 0; j < t->num_assigned; j++) dup |= t->assigned[j] == partitions[k];
+        if (!dup) t->assigned[t->num_assigned++] = partitions[k];
+    }
+    t->subscribed = 1;
+    return 0;
+}
+
+const char *tide_kafka_source_topic_name(const tide_kafka_source *src, int32_t topic)
+{
+    return topic >= 0 && topic < src->num_topics ? src->topics[topic].name : "";
+}

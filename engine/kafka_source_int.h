@@ -1,0 +1,99 @@
+/*
+ * kafka_source_int.h — the Kafka source's state, shared by its files:
+ * kafka_source.c (topics, partitions, the consumer queue and position),
+ * kafka_offsets.c (metadata, watermarks, latest offsets, seek, commit) and
+ * kafka_fetch.c (offset ranges into a batch). C only.
+ */
+#ifndef TIDE_KAFKA_SOURCE_INT_H
+#define TIDE_KAFKA_SOURCE_INT_H
+#include "batch.h"
+#include "ffi/kafka.h"
+#include "kafka_conf.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <regex.h>
+
+/* Records kept beyond a fetch's end may take this much; past it, a
+   partition that is not being read stops prefetching (see shed()). */
+#define KS_STASH_MAX_BYTES (64LL << 20)
+
+enum { KS_NONE, KS_SUBSCRIBE, KS_PATTERN, KS_ASSIGN };
+
+typedef struct ks_part {
+    int32_t topic, partition;
+    int assigned; /* in the consumer's assignment */
+    int paused;   /* prefetch stopped by shed() */
+    int64_t pos;       /* the next offset a fetch hands out */
+    int64_t fetch_pos; /* the next offset expected from the consumer; -1: to reposition */
+    int64_t low;       /* earliest offset last seen (loss checks) */
+    int reset;         /* stopped by an offset reset error: assign again */
+    int resets;        /* out-of-range reports during this fetch */
+    /* the fetch in progress: [pos, end), or end -1 when not fetched */
+    int64_t end;
+    int done;
+    int64_t after;     /* latest(): where the caller's position is */
+    /* records at or beyond the end of a fetch, in offset order (a ring) */
+    rd_kafka_message_t **stash;
+    int32_t stash_head, stash_n, stash_cap;
+    int64_t stash_bytes;
+} ks_part;
+
+typedef struct ks_topic {
+    char *name;
+    rd_kafka_topic_t *rkt;
+    int subscribed;        /* subscribed, matched by the pattern, or assigned */
+    int32_t *assigned;     /* KS_ASSIGN: the partitions */
+    int32_t num_assigned;
+    int32_t num_partitions; /* from metadata; -1 before any */
+    ks_part **parts;        /* by partition id, made on first use */
+    int32_t parts_cap;
+} ks_topic;
+
+struct tide_kafka_source {
+    rd_kafka_t *rk;
+    rd_kafka_queue_t *queue; /* messages, end-of-partition events, errors */
+    int mode;
+    regex_t pattern;
+    int has_pattern;
+    int commits; /* the user named a group.id */
+    ks_topic *topics;
+    int32_t num_topics, topics_cap;
+    double metadata_at; /* tide_now() of the last metadata refresh, 0: never */
+    /* the subscription's partitions, rebuilt by ks_subscription() */
+    ks_part **list;
+    int32_t list_n, list_cap;
+    int64_t stash_bytes;
+    const rd_kafka_topic_t *last_rkt; /* message topic lookups */
+    int32_t last_topic;
+    char client_error[512];
+    /* the fetch in progress */
+    int32_t remaining; /* partitions not done */
+    int64_t lost;
+    char lost_text[768];
+    void *fetch; /* kafka_fetch.c's batch builder */
+    uint8_t *scratch;
+    size_t scratch_cap;
+};
+
+int32_t ks_topic_find(const tide_kafka_source *src, const char *name, size_t len);
+int32_t ks_topic_get(tide_kafka_source *src, const char *name, size_t len);
+ks_part *ks_part_get(tide_kafka_source *src, int32_t topic, int32_t partition);
+const char *ks_part_topic(const tide_kafka_source *src, const ks_part *p);
+rd_kafka_message_t *ks_stash_peek(const ks_part *p);
+void ks_stash_pop(tide_kafka_source *src, ks_part *p);
+int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errbuf, size_t errlen);
+int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t which,
+                     int64_t *out, char *errbuf, size_t errlen);
+void ks_add_lost(tide_kafka_source *src, const ks_part *p, int64_t from, int64_t to);
+int ks_check_gap(tide_kafka_source *src, ks_part *p, int64_t from, int64_t to, char *errbuf,
+                 size_t errlen);
+int ks_handle(tide_kafka_source *src, rd_kafka_message_t *m, char *errbuf, size_t errlen);
+int64_t ks_serve(tide_kafka_source *src, int32_t wait_ms, char *errbuf, size_t errlen);
+/* kafka_fetch.c: appends a record in range to the fetch's batch. */
+int ks_accept(tide_kafka_source *src, ks_part *p, const rd_kafka_message_t *m, char *errbuf,
+              size_t errlen);
+/* kafka_offsets.c: the partitions subscribed now into src->list. */
+int ks_subscription(tide_kafka_source *src, double max_age_s, char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,297 @@
+-- tide.kafka, the Kafka source and sink modules and tide.broker against
+-- librdkafka's mock cluster, started in this process.
+local t = require("testing")
+local tide = require("tide")
+local kafka_source = require("tide.sources.kafka")
+local kafka_sink = require("tide.sinks.kafka")
+
+local broker = tide.broker.start { partitions = 3 }
+local bootstrap = broker:bootstrap()
+
+local function topic(name, partitions)
+  local n = t.unique(name)
+  broker:createTopic(n, partitions)
+  return n
+end
+
+-- Every byte value, a NUL in the middle, and an empty value.
+local function binary_values(n)
+  local out = {}
+  for i = 1, n do
+    local bytes = {}
+    for k = 0, 255 do bytes[#bytes + 1] = string.char((k + i) % 256) end
+    out[i] = ("%d\0"):format(i) .. table.concat(bytes, "", 1, i % 256)
+  end
+  out[1] = ""
+  return out
+end
+
+local function rows_by_value(b)
+  local by = {}
+  for _, r in ipairs(b:collect()) do by[r.value] = r end
+  return by
+end
+
+t.test("produce and read back binary payloads with null keys over 3 partitions", function()
+  local name = topic("roundtrip", 3)
+  local values = binary_values(300)
+  local keys = {}
+  for i = 1, #values do keys[i] = (i % 3 == 0) and nil or ("key-" .. (i % 7)) end
+  t.eq(tide.kafka.produce { bootstrap = bootstrap, topic = name, values = values, keys = keys }, 300)
+
+  local all = tide.kafka.read { bootstrap = bootstrap, topic = name, partition = "all" }
+  t.eq(all:count(), 300)
+  t.same_table(all:columnNames(), { "key", "value", "topic", "partition", "offset", "timestamp", "timestampType" })
+  t.eq(all:schema().fields[1].dataType:simpleString(), "binary")
+  local by = rows_by_value(all)
+  local partition_of_key, per_partition = {}, { [0] = 0, 0, 0 }
+  for i, v in ipairs(values) do
+    local r = by[v]
+    t.ok(r ~= nil, "value " .. i .. " read back")
+    t.eq(r.key, keys[i], "key of value " .. i)
+    t.eq(r.topic, name)
+    t.eq(r.timestampType, 0)
+    t.ok(r.timestamp > 0, "a timestamp")
+    per_partition[r.partition] = per_partition[r.partition] + 1
+    if keys[i] then
+      -- Java's partitioner (murmur2): one key, one partition.
+      partition_of_key[keys[i]] = partition_of_key[keys[i]] or r.partition
+      t.eq(r.partition, partition_of_key[keys[i]], "partition of " .. keys[i])
+    end
+  end
+  for p = 0, 2 do t.ok(per_partition[p] > 0, "partition " .. p .. " has records") end
+
+  -- One partition, an exact range: offsets start..end-1 in order.
+  local one = tide.kafka.read { bootstrap = bootstrap, topic = name, partition = 1, startingOffset = 2,
+    endingOffset = 5, timeout = 10000 }
+  t.eq(one:count(), 3)
+  local offsets = one:column("offset")
+  for i = 0, 2 do t.eq(tonumber(offsets:get(i)), 2 + i) end
+  t.eq(one:column("partition"):get(0), 1)
+end)
+
+t.test("produce writes null values, and counts a value list with holes", function()
+  local name = topic("tombstones", 1)
+  t.eq(tide.kafka.produce { bootstrap = bootstrap, topic = name, values = { "a", nil, "c" }, count = 3 }, 3)
+  local rows = tide.kafka.read { bootstrap = bootstrap, topic = name }:collect()
+  t.eq(#rows, 3)
+  t.eq(rows[1].value, "a")
+  t.eq(rows[2].value, nil)
+  t.eq(rows[3].value, "c")
+end)
+
+t.test("read names the partition and the problem", function()
+  local name = topic("errors", 1)
+  tide.kafka.produce { bootstrap = bootstrap, topic = name, values = { "x" } }
+  t.raises(function() tide.kafka.read { bootstrap = bootstrap, topic = name, partition = 0, endingOffset = 9 } end,
+    "partition 0: offset 9 is past the latest, 1")
+  t.raises(function() tide.kafka.read { bootstrap = bootstrap, topic = name, partition = 5 } end,
+    "partition 5")
+  t.raises(function()
+    tide.kafka.produce { bootstrap = bootstrap, topic = name, values = { "x" }, options = { ["no.such"] = "1" } }
+  end, "no.such")
+end)
+
+-- ---- the streaming source module ----------------------------------------------------
+
+local function source(options)
+  local o = { ["kafka.bootstrap.servers"] = bootstrap }
+  for k, v in pairs(options) do o[k] = v end
+  return kafka_source.stream(o)
+end
+
+local function values_of(b)
+  local out = {}
+  for _, r in ipairs(b:collect()) do out[#out + 1] = r.value end
+  table.sort(out)
+  return out
+end
+
+t.test("source: partitions, latest offsets, seek and exact ranges across partitions", function()
+  local name = topic("src", 3)
+  local values = {}
+  for i = 1, 90 do values[i] = ("v%02d"):format(i) end
+  tide.kafka.produce { bootstrap = bootstrap, topic = name, values = values, keys = values }
+  local src = source { subscribe = name .. ", " .. name, startingoffsets = "earliest" }
+  t.eq(src.description, ("KafkaV2[Subscribe[%s,%s]]"):format(name, name))
+  local parts = src:partitions()
+  t.eq(#parts, 3)
+  local total = 0
+  for _, p in ipairs(parts) do t.eq(p.low, 0); total = total + p.high end
+  t.eq(total, 90)
+
+  local start = src:initialOffsets()
+  t.same_table(start, { [name] = { ["0"] = 0, ["1"] = 0, ["2"] = 0 } })
+  src:seek(start)
+  local latest = src:latestOffsets(start, 0)
+  local sum = 0
+  for _, off in pairs(latest[name]) do sum = sum + off end
+  t.eq(sum, 90)
+  -- At most 30 records, spread by backlog, then the rest.
+  local first_end = src:planEnd(start, latest, 30)
+  local b1 = src:getBatch(start, first_end)
+  local n1 = 0
+  for p, off in pairs(first_end[name]) do n1 = n1 + off; t.ok(off <= latest[name][p]) end
+  t.eq(b1:count(), n1)
+  t.ok(n1 >= 28 and n1 <= 30, "about 30 records: " .. n1)
+  local b2 = src:getBatch(first_end, latest)
+  t.eq(b1:count() + b2:count(), 90)
+  local seen = values_of(b1)
+  for _, v in ipairs(values_of(b2)) do seen[#seen + 1] = v end
+  table.sort(seen)
+  t.same_table(seen, values)
+  t.eq(src:describeRow(b2, 0):match("^topic " .. name:gsub("%p", "%%%0") .. " partition %d offset %d+$") ~= nil, true)
+  local behind = src:behindLatest(first_end, latest)
+  t.eq(tonumber(behind.maxOffsetsBehindLatest) > 0, true)
+  src:commit(latest)
+  src:stop()
+end)
+
+t.test("source: latest waits for new records, and new partitions' records count from 0", function()
+  local name = topic("wait", 2)
+  local src = source { subscribe = name }
+  local start = src:initialOffsets() -- latest: empty topic
+  src:seek(start)
+  local t0 = tide.now()
+  local same = src:latestOffsets(start, 200)
+  t.ok(tide.now() - t0 >= 0.15, "waited")
+  t.same_table(same, start)
+  tide.kafka.produce { bootstrap = bootstrap, topic = name, values = { "late" } }
+  local latest = src:latestOffsets(start, 5000)
+  local b = src:getBatch(start, latest)
+  t.same_table(values_of(b), { "late" })
+  src:stop()
+end)
+
+t.test("source: subscribePattern and assign", function()
+  local prefix = t.unique("pat")
+  broker:createTopic(prefix .. "_a", 2)
+  broker:createTopic(prefix .. "_b", 1)
+  local src = source { subscribepattern = prefix .. "_[ab]" }
+  t.eq(#src:partitions(), 3)
+  src:stop()
+  local asg = source { assign = ('{"%s":[1]}'):format(prefix .. "_a") }
+  local parts = asg:partitions()
+  t.eq(#parts, 1)
+  t.eq(parts[1].partition, 1)
+  t.eq(asg.description, ("KafkaV2[Assign[%s_a-1]]"):format(prefix))
+  asg:stop()
+  t.raises(function() source { subscribe = "a", assign = "{}" } end, "exactly one of")
+  t.raises(function() source { subscribe = "a", ["kafka.auto.offset.reset"] = "earliest" } end,
+    "auto.offset.reset is not supported")
+end)
+
+t.test("source: records deleted by retention fail the batch, or are skipped and counted", function()
+  local name = topic("retention", 1)
+  local big = ("x"):rep(10000)
+  local values = {}
+  for i = 1, 700 do values[i] = i .. big end
+  tide.kafka.produce { bootstrap = bootstrap, topic = name, values = values }
+  local from_zero = { [name] = { ["0"] = 0 } }
+  local strict = source { subscribe = name }
+  strict:partitions()
+  local latest = strict:latestOffsets(from_zero, 0)
+  local err = t.raises(function() strict:getBatch(from_zero, latest) end, "no longer in Kafka")
+  t.ok(err:find(("topic %s partition 0 offsets %%[0, %%d+%%)"):format(name:gsub("%p", "%%%0"))) ~= nil, err)
+  t.ok(err:find("failOnDataLoss", 1, true) ~= nil, "says how to go on")
+  strict:stop()
+
+  local lenient = source { subscribe = name, failondataloss = "false" }
+  lenient:partitions()
+  local ctx = { dropped = 0 }
+  local b = lenient:getBatch(from_zero, latest, ctx)
+  local low = lenient:partitions()[1].low
+  t.ok(low > 0, "the mock dropped old records")
+  t.eq(ctx.dropped, low)
+  t.eq(b:count(), 700 - low)
+  t.eq(tonumber(b:column("offset"):get(0)), low)
+  lenient:stop()
+end)
+
+t.test("spark.read of a kafka topic with ending offsets", function()
+  local name = topic("batchread", 2)
+  tide.kafka.produce { bootstrap = bootstrap, topic = name, values = { "a", "b", "c", "d" }, keys = { "1", "2", "3", "4" } }
+  local src = kafka_source.batch { ["kafka.bootstrap.servers"] = bootstrap, subscribe = name }
+  local b = src.read()
+  t.eq(b:count(), 4)
+end)
+
+t.test("headers decode from their binary column", function()
+  local cell = "\0\0\0\1k\0\0\0\2v1" .. "\0\0\0\3nil\255\255\255\255"
+  t.same_table(tide.kafka.decodeHeaders(cell), { { key = "k", value = "v1" }, { key = "nil" } })
+  t.eq(tide.kafka.decodeHeaders(nil), nil)
+  t.raises(function() tide.kafka.decodeHeaders("\0\0") end, "truncated")
+end)
+
+-- ---- the sink module ------------------------------------------------------------------
+
+t.test("sink writes value, key and topic columns, then they read back", function()
+  local one, two = topic("sink1", 2), topic("sink2", 1)
+  local rows = {
+    { "k1", "v1", nil }, { nil, "v2", two }, { "k3", "v3", one }, { "k4", nil, two }, { "k5", "v5", nil },
+  }
+  local b = tide.batch.fromRows(rows, "key string, value binary, topic string")
+  local sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = one } }, b:schema())
+  t.eq(sink:addBatch(0, b), 5)
+  sink:stop()
+  local a = tide.kafka.read { bootstrap = bootstrap, topic = one, partition = "all" }
+  local c = tide.kafka.read { bootstrap = bootstrap, topic = two, partition = "all" }
+  t.eq(a:count(), 3)
+  t.eq(c:count(), 2)
+  local pairs_seen = {}
+  for _, r in ipairs(c:collect()) do
+    pairs_seen[#pairs_seen + 1] = tostring(r.key) .. "=" .. tostring(r.value)
+  end
+  table.sort(pairs_seen)
+  t.same_table(pairs_seen, { "k4=nil", "nil=v2" })
+  t.same_table(values_of(a), { "v1", "v3", "v5" })
+end)
+
+t.test("sink refuses a null topic without the topic option, and bad columns", function()
+  local b = tide.batch.fromRows({ { "v", nil } }, "value string, topic string")
+  local sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap } }, b:schema())
+  t.raises(function() sink:addBatch(0, b) end, "row 0 has a null topic")
+  sink:stop()
+  local ints = tide.batch.fromRows({ { 1 } }, "value int")
+  t.raises(function() kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = "x" } }, ints:schema()) end,
+    "must be string or binary")
+end)
+
+-- ---- the broker -------------------------------------------------------------------------
+
+t.test("broker: start, create topics, stop", function()
+  local b = tide.broker.start { partitions = 2 }
+  t.ok(b:bootstrap():match("^127%.0%.0%.1:%d+$") ~= nil, b:bootstrap())
+  b:createTopic("two")
+  b:createTopic("five", 5)
+  local src = kafka_source.stream { ["kafka.bootstrap.servers"] = b:bootstrap(), subscribe = "two,five" }
+  t.eq(#src:partitions(), 7)
+  src:stop()
+  t.raises(function() b:createTopic("two") end, "two")
+  b:stop()
+  b:stop() -- twice is fine
+  t.raises(function() b:bootstrap() end, "stopped")
+end)
+
+t.test("tide broker prints its bootstrap address and stops on SIGTERM", function()
+  local dir = t.tempdir()
+  local bin = os.getenv("TIDE_BIN") or "build/tide"
+  local out, status = t.sh(([[
+    %s broker --partitions 2 --topics cmd_a,cmd_b > %s/out 2> %s/err &
+    pid=$!
+    for i in $(seq 1 100); do [ -s %s/out ] && break; sleep 0.05; done
+    kill -TERM $pid
+    wait $pid
+    echo "status=$?"
+    cat %s/out]]):format(bin, dir, dir, dir, dir))
+  t.eq(status, 0, out)
+  t.ok(out:find("status=0", 1, true) ~= nil, out)
+  t.ok(out:match("\n127%.0%.0%.1:%d+\n") ~= nil, out)
+  local usage, bad = t.sh(bin .. " broker --partitions zero")
+  t.eq(bad, 2)
+  t.ok(usage:find("--partitions needs a number", 1, true) ~= nil, usage)
+  local help = t.sh(bin .. " help broker")
+  t.ok(help:find("usage: tide broker", 1, true) ~= nil, help)
+end)
+
+t.run()

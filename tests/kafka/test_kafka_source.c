@@ -1,0 +1,338 @@
+/*
+ * The Kafka source against librdkafka's mock cluster: partitions and
+ * watermarks, exact ranges across partitions and fetches, records kept
+ * between fetches, headers, data loss when retention drops records, a
+ * start before the earliest offset, commits, and waiting for new records.
+ */
+#include "batch.h"
+#include "check.h"
+#include "ffi/broker.h"
+#include "ffi/kafka.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static tide_broker *broker;
+static char err[1024];
+
+/* Produces n records "<prefix>-<i>" to one partition, with a header
+   "i" = i on each when headers is set. */
+static void produce(const char *topic, int32_t partition, int n, const char *prefix, int headers,
+                    size_t pad)
+{
+    char e[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", tide_broker_bootstrap(broker), e, sizeof e);
+    rd_kafka_conf_set(conf, "linger.ms", "1", e, sizeof e);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, sizeof e);
+    CHECK(rk != NULL);
+    char *value = malloc(pad + 64);
+    for (int i = 0; i < n; i++) {
+        int len = snprintf(value, 64, "%s-%d", prefix, i);
+        if (pad) {
+            memset(value + len, '.', pad);
+            len += (int)pad;
+        }
+        char h[16];
+        snprintf(h, sizeof h, "%d", i);
+        rd_kafka_resp_err_t r;
+        do {
+            if (headers)
+                r = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                                      RD_KAFKA_V_VALUE(value, (size_t)len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                      RD_KAFKA_V_HEADER("i", h, (ssize_t)strlen(h)),
+                                      RD_KAFKA_V_HEADER("nil", NULL, 0), RD_KAFKA_V_END);
+            else
+                r = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                                      RD_KAFKA_V_VALUE(value, (size_t)len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                      RD_KAFKA_V_END);
+            if (r == RD_KAFKA_RESP_ERR__QUEUE_FULL) rd_kafka_poll(rk, 10);
+        } while (r == RD_KAFKA_RESP_ERR__QUEUE_FULL);
+        CHECK(r == RD_KAFKA_RESP_ERR_NO_ERROR);
+        rd_kafka_poll(rk, 0);
+    }
+    CHECK(rd_kafka_flush(rk, 30000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+    free(value);
+    rd_kafka_destroy(rk);
+}
+
+static tide_kafka_source *source(const char *group)
+{
+    const char *conf[] = {"bootstrap.servers", tide_broker_bootstrap(broker), "group.id", group};
+    tide_kafka_source *s = tide_kafka_source_new(conf, group ? 2 : 1, err, sizeof err);
+    if (!s) fprintf(stderr, "source: %s\n", err);
+    CHECK(s != NULL);
+    return s;
+}
+
+static const char *value_at(const tide_batch *b, int64_t row, int32_t *len)
+{
+    return tide_column_bytes(&b->columns[1], row, len);
+}
+
+/* Rows of one partition in the batch, checking offsets ascend by one
+   from `first` and values are "<prefix>-<offset>". Returns the count. */
+static int64_t check_partition_rows(const tide_batch *b, int32_t partition, int64_t first,
+                                    const char *prefix)
+{
+    const int32_t *parts = b->columns[3].values;
+    const int64_t *offsets = b->columns[4].values;
+    int64_t n = 0, expect = first;
+    for (int64_t r = 0; r < b->num_rows; r++) {
+        if (parts[r] != partition) continue;
+        CHECK(offsets[r] == expect);
+        char want[64];
+        int wl = snprintf(want, sizeof want, "%s-%lld", prefix, (long long)offsets[r]);
+        int32_t len;
+        const char *v = value_at(b, r, &len);
+        CHECK(len >= wl && memcmp(v, want, (size_t)wl) == 0);
+        expect++;
+        n++;
+    }
+    return n;
+}
+
+static int32_t partitions(tide_kafka_source *s, tide_partition_info *info)
+{
+    int32_t n = tide_kafka_source_partitions(s, info, 64, 0, err, sizeof err);
+    if (n < 0) fprintf(stderr, "partitions: %s\n", err);
+    return n;
+}
+
+static void lists_partitions_with_watermarks_and_new_ones(void)
+{
+    CHECK(tide_broker_create_topic(broker, "wm", 3, err, sizeof err) == 0);
+    produce("wm", 0, 5, "a", 0, 0);
+    produce("wm", 2, 2, "a", 0, 0);
+    tide_kafka_source *s = source("g-wm");
+    CHECK(tide_kafka_source_subscribe(s, "wm", err, sizeof err) == 0);
+    tide_partition_info info[64];
+    CHECK(partitions(s, info) == 3);
+    CHECK_STR(tide_kafka_source_topic_name(s, info[0].topic), "wm");
+    CHECK(info[0].partition == 0 && info[0].low == 0 && info[0].high == 5);
+    CHECK(info[1].partition == 1 && info[1].high == 0);
+    CHECK(info[2].partition == 2 && info[2].high == 2);
+    CHECK_STR(tide_kafka_source_topic_name(s, 99), "");
+    /* A topic matched by a pattern appears with the next refresh. */
+    tide_kafka_source *p = source(NULL);
+    CHECK(tide_kafka_source_subscribe_pattern(p, "wm|pat[0-9]+", err, sizeof err) == 0);
+    CHECK(partitions(p, info) == 3);
+    CHECK(tide_broker_create_topic(broker, "pat7", 2, err, sizeof err) == 0);
+    CHECK(tide_broker_create_topic(broker, "xpat7", 2, err, sizeof err) == 0);
+    CHECK(partitions(p, info) == 5);
+    tide_kafka_source_free(p);
+    tide_kafka_source_free(s);
+}
+
+static void fetches_exact_ranges_across_partitions_and_fetches(void)
+{
+    CHECK(tide_broker_create_topic(broker, "ranges", 3, err, sizeof err) == 0);
+    for (int32_t p = 0; p < 3; p++) produce("ranges", p, 100 + 10 * p, "r", 0, 0);
+    tide_kafka_source *s = source("g-ranges");
+    CHECK(tide_kafka_source_subscribe(s, "ranges", err, sizeof err) == 0);
+    tide_partition_info info[64];
+    CHECK(partitions(s, info) == 3);
+    int32_t t = info[0].topic;
+    tide_partition_offset start[3] = {{t, 0, 0}, {t, 1, 5}, {t, 2, 0}};
+    CHECK(tide_kafka_source_seek(s, start, 3, err, sizeof err) == 0);
+    /* Three consecutive fetches: the later ones start where the earlier
+       ended, partly from records the consumer prefetched. */
+    int64_t bounds[4][3] = {{0, 5, 0}, {10, 50, 0}, {60, 51, 120}, {100, 110, 120}};
+    for (int k = 0; k < 3; k++) {
+        tide_partition_offset a[3], b[3];
+        for (int32_t p = 0; p < 3; p++) {
+            a[p] = (tide_partition_offset){t, p, bounds[k][p]};
+            b[p] = (tide_partition_offset){t, p, bounds[k + 1][p]};
+        }
+        int64_t lost = -1;
+        tide_batch *batch = tide_kafka_source_fetch(s, a, b, 3, 0, 10000, &lost, err, sizeof err);
+        if (!batch) fprintf(stderr, "fetch: %s\n", err);
+        CHECK(batch != NULL);
+        if (!batch) break;
+        CHECK(lost == 0);
+        int64_t total = 0;
+        for (int32_t p = 0; p < 3; p++) {
+            int64_t want = bounds[k + 1][p] > bounds[k][p] ? bounds[k + 1][p] - bounds[k][p] : 0;
+            CHECK(check_partition_rows(batch, p, bounds[k][p], "r") == want);
+            total += want;
+        }
+        CHECK(batch->num_rows == total);
+        CHECK(batch->num_columns == 7);
+        CHECK_STR(batch->columns[5].name, "timestamp");
+        CHECK(tide_column_is_valid(&batch->columns[5], 0));
+        CHECK(((const int32_t *)batch->columns[6].values)[0] == 0); /* CreateTime */
+        CHECK(!tide_column_is_valid(&batch->columns[0], 0));       /* no key */
+        tide_batch_free(batch);
+    }
+    /* Going back is a seek, and reads the same records again. */
+    tide_partition_offset a[1] = {{t, 1, 7}}, b[1] = {{t, 1, 9}};
+    int64_t lost;
+    tide_batch *batch = tide_kafka_source_fetch(s, a, b, 1, 0, 10000, &lost, err, sizeof err);
+    CHECK(batch && batch->num_rows == 2 && check_partition_rows(batch, 1, 7, "r") == 2);
+    tide_batch_free(batch);
+    /* A range beyond what exists times out, naming the partition. */
+    tide_partition_offset c[1] = {{t, 0, 100}}, d[1] = {{t, 0, 105}};
+    batch = tide_kafka_source_fetch(s, c, d, 1, 0, 300, &lost, err, sizeof err);
+    CHECK(batch == NULL);
+    CHECK(strstr(err, "topic ranges partition 0 has [100, 105) up to 100") != NULL);
+    tide_kafka_source_free(s);
+}
+
+static void includes_headers(void)
+{
+    CHECK(tide_broker_create_topic(broker, "hdr", 1, err, sizeof err) == 0);
+    produce("hdr", 0, 3, "h", 1, 0);
+    tide_kafka_source *s = source(NULL);
+    int32_t zero = 0;
+    CHECK(tide_kafka_source_assign(s, "hdr", &zero, 1, err, sizeof err) == 0);
+    tide_partition_info info[4];
+    CHECK(partitions(s, info) == 1);
+    tide_partition_offset a[1] = {{info[0].topic, 0, 1}}, b[1] = {{info[0].topic, 0, 3}};
+    int64_t lost;
+    tide_batch *batch = tide_kafka_source_fetch(s, a, b, 1, 1, 10000, &lost, err, sizeof err);
+    CHECK(batch && batch->num_rows == 2 && batch->num_columns == 8);
+    if (batch) {
+        CHECK_STR(batch->columns[7].name, "headers");
+        int32_t len;
+        const char *h = tide_column_bytes(&batch->columns[7], 0, &len);
+        static const char want[] = "\0\0\0\1i\0\0\0\0011\0\0\0\3nil\xff\xff\xff\xff";
+        CHECK(len == (int32_t)sizeof want - 1 && memcmp(h, want, sizeof want - 1) == 0);
+        tide_batch_free(batch);
+    }
+    tide_kafka_source_free(s);
+}
+
+/* The mock keeps about 5 MB per partition: 700 records of 10 kB push the
+   first ones out, as retention would. */
+static void reports_records_lost_to_retention(void)
+{
+    CHECK(tide_broker_create_topic(broker, "lossy", 2, err, sizeof err) == 0);
+    produce("lossy", 0, 700, "x", 0, 10000);
+    produce("lossy", 1, 10, "y", 0, 0);
+    tide_kafka_source *s = source(NULL);
+    CHECK(tide_kafka_source_subscribe(s, "lossy", err, sizeof err) == 0);
+    tide_partition_info info[4];
+    CHECK(partitions(s, info) == 2);
+    int64_t low = info[0].low;
+    CHECK(low > 0 && info[0].high == 700);
+    int32_t t = info[0].topic;
+    /* The checkpoint says 0: the fetch starts below the earliest offset. */
+    tide_partition_offset a[2] = {{t, 0, 0}, {t, 1, 0}}, b[2] = {{t, 0, 700}, {t, 1, 10}};
+    CHECK(tide_kafka_source_seek(s, a, 2, err, sizeof err) == 0);
+    int64_t lost = 0;
+    tide_batch *batch = tide_kafka_source_fetch(s, a, b, 2, 0, 20000, &lost, err, sizeof err);
+    if (!batch) fprintf(stderr, "fetch: %s\n", err);
+    CHECK(batch != NULL);
+    CHECK(lost == low);
+    char want[128];
+    snprintf(want, sizeof want, "topic lossy partition 0 offsets [0, %lld)", (long long)low);
+    CHECK(strstr(err, want) != NULL);
+    if (batch) {
+        CHECK(batch->num_rows == 700 - low + 10);
+        CHECK(check_partition_rows(batch, 0, low, "x") == 700 - low);
+        CHECK(check_partition_rows(batch, 1, 0, "y") == 10);
+        tide_batch_free(batch);
+    }
+    /* Records dropped after the consumer went past them are a gap in the
+       stream: also reported, with the range. */
+    tide_partition_offset c[1] = {{t, 0, 700}}, d[1] = {{t, 0, 1400}};
+    produce("lossy", 0, 700, "x", 0, 10000);
+    batch = tide_kafka_source_fetch(s, c, d, 1, 0, 20000, &lost, err, sizeof err);
+    CHECK(batch != NULL);
+    tide_partition_info now[4];
+    CHECK(partitions(s, now) == 2);
+    if (batch) {
+        CHECK(lost + batch->num_rows == 700);
+        CHECK(lost == 0 || strstr(err, "topic lossy partition 0 offsets [700, ") != NULL);
+        tide_batch_free(batch);
+    }
+    tide_kafka_source_free(s);
+}
+
+static void commits_offsets_to_the_group(void)
+{
+    CHECK(tide_broker_create_topic(broker, "committed", 1, err, sizeof err) == 0);
+    produce("committed", 0, 4, "c", 0, 0);
+    tide_kafka_source *s = source("g-commit");
+    CHECK(tide_kafka_source_subscribe(s, "committed", err, sizeof err) == 0);
+    tide_partition_info info[4];
+    CHECK(partitions(s, info) == 1);
+    tide_partition_offset at[1] = {{info[0].topic, 0, 3}};
+    CHECK(tide_kafka_source_commit(s, at, 1, err, sizeof err) == 0);
+    /* Another member of the group sees it (the commit is asynchronous). */
+    char e[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", tide_broker_bootstrap(broker), e, sizeof e);
+    rd_kafka_conf_set(conf, "group.id", "g-commit", e, sizeof e);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, e, sizeof e);
+    int64_t seen = -1;
+    for (int attempt = 0; attempt < 50 && seen != 3; attempt++) {
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(l, "committed", 0);
+        if (rd_kafka_committed(rk, l, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR) seen = l->elems[0].offset;
+        rd_kafka_topic_partition_list_destroy(l);
+        if (seen != 3) tide_sleep(0.1);
+    }
+    CHECK(seen == 3);
+    rd_kafka_destroy(rk);
+    tide_kafka_source_free(s);
+}
+
+static void latest_waits_for_new_records(void)
+{
+    CHECK(tide_broker_create_topic(broker, "waiting", 2, err, sizeof err) == 0);
+    produce("waiting", 0, 3, "w", 0, 0);
+    tide_kafka_source *s = source(NULL);
+    CHECK(tide_kafka_source_subscribe(s, "waiting", err, sizeof err) == 0);
+    tide_partition_info info[4];
+    CHECK(partitions(s, info) == 2);
+    int32_t t = info[0].topic;
+    tide_partition_offset at[2] = {{t, 0, 3}, {t, 1, 0}}, out[4];
+    CHECK(tide_kafka_source_seek(s, at, 2, err, sizeof err) == 0);
+    /* Nothing new: waits the whole time and reports the same offsets. */
+    double t0 = tide_now();
+    CHECK(tide_kafka_source_latest(s, at, 2, out, 4, 300, err, sizeof err) == 2);
+    CHECK(tide_now() - t0 >= 0.25);
+    CHECK(out[0].offset == 3 && out[1].offset == 0);
+    /* Partition 1 is new to the caller: it starts at 0, so its record is new. */
+    produce("waiting", 1, 1, "w", 0, 0);
+    CHECK(tide_kafka_source_latest(s, at, 1, out, 4, 0, err, sizeof err) == 2);
+    CHECK(out[1].partition == 1 && out[1].offset == 1);
+    tide_kafka_source_free(s);
+}
+
+static void refuses_options_tide_owns(void)
+{
+    const char *conf[] = {"bootstrap.servers", "127.0.0.1:1", "auto.offset.reset", "earliest"};
+    CHECK(tide_kafka_source_new(conf, 2, err, sizeof err) == NULL);
+    CHECK(strstr(err, "auto.offset.reset is not supported") != NULL);
+    const char *bad[] = {"bootstrap.servers", "127.0.0.1:1", "no.such.property", "1"};
+    CHECK(tide_kafka_source_new(bad, 2, err, sizeof err) == NULL);
+    CHECK(strstr(err, "no.such.property") != NULL);
+    tide_kafka_source *s = source(NULL);
+    CHECK(tide_kafka_source_subscribe(s, " , ", err, sizeof err) != 0);
+    CHECK(tide_kafka_source_subscribe_pattern(s, "a", err, sizeof err) != 0); /* one mode */
+    tide_kafka_source_free(s);
+    s = source(NULL);
+    CHECK(tide_kafka_source_subscribe_pattern(s, "(", err, sizeof err) != 0);
+    tide_kafka_source_free(s);
+}
+
+static void start(void)
+{
+    broker = tide_broker_start(1, err, sizeof err);
+    CHECK(broker != NULL);
+}
+
+static void stop(void)
+{
+    tide_broker_stop(broker);
+}
+
+TEST_MAIN(TEST(start), TEST(lists_partitions_with_watermarks_and_new_ones),
+          TEST(fetches_exact_ranges_across_partitions_and_fetches), TEST(includes_headers),
+          TEST(reports_records_lost_to_retention), TEST(commits_offsets_to_the_group),
+          TEST(latest_waits_for_new_records), TEST(refuses_options_tide_owns), TEST(stop))
