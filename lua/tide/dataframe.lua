@@ -331,6 +331,16 @@ function M.sourceOf(plan)
   return plan.source
 end
 
+-- A fresh instance of the source of a linear streaming plan: each query
+-- reads with its own (its own Kafka consumer, its own position), as each
+-- Spark query instantiates its sources, so two queries over one DataFrame
+-- never share or free each other's.
+function M.openSource(plan)
+  while plan.child do plan = plan.child end
+  if plan.open then return plan.open() end
+  return plan.source
+end
+
 -- ---- actions ---------------------------------------------------------------------
 
 local function batch_only(df, action)

@@ -57,9 +57,16 @@ function Reader:load(path)
   end
   local options = {}
   for k, v in pairs(self.opts) do options[k] = v end
-  local okk, src = pcall(make, options, self.userSchema, path, self.session)
+  local user_schema, session = self.userSchema, self.session
+  local okk, src = pcall(make, options, user_schema, path, session)
   if not okk then error(src, 2) end
-  return dataframe.new(self.session, { kind = "scan", schema = src.schema, source = src }, self.streaming)
+  local scan = { kind = "scan", schema = src.schema, source = src }
+  if self.streaming then
+    -- This instance only described the source; each query opens its own.
+    src:stop()
+    function scan.open() return make(options, user_schema, path, session) end
+  end
+  return dataframe.new(self.session, scan, self.streaming)
 end
 
 -- Shortcuts as in PySpark: spark.read:csv(path), :json(path).

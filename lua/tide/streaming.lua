@@ -127,8 +127,7 @@ local TEMP_CHECKPOINT_SINKS = { console = true, memory = true }
 function M.startQuery(w)
   local fmt = w.fmt or "console"
   local df = w.df
-  local source = dataframe.sourceOf(df._plan)
-  if not source then error("a streaming query needs exactly one streaming source", 0) end
+  if not dataframe.sourceOf(df._plan) then error("a streaming query needs exactly one streaming source", 0) end
   if w.name then
     for _, other in ipairs(queries) do
       if other.name == w.name then error(("a query named %q is already active"):format(w.name), 0) end
@@ -145,6 +144,11 @@ function M.startQuery(w)
     temporary = true
   end
   local cp = checkpoint.open(dir, { minBatchesToRetain = tonumber(w.opts.minbatchestoretain) })
+  local okk, source = pcall(dataframe.openSource, df._plan)
+  if not okk then
+    cp:close()
+    error(source, 0)
+  end
   local q = setmetatable({
     id = cp.id, runId = checkpoint.uuid(), name = w.name, df = df, plan = df._plan,
     source = source, checkpoint = cp, temporaryCheckpoint = temporary and dir or nil,
