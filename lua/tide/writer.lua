@@ -8,7 +8,8 @@
 --     :save()
 --   df.write:jdbc(url, "predictions", "append", { user = "postgres" })
 --
--- Formats: "jdbc" and its alias "postgres" (PostgreSQL; docs/postgres.md).
+-- Formats: "jdbc" and its alias "postgres" (PostgreSQL; docs/postgres.md),
+-- and "kafka" (options kafka.bootstrap.servers and topic, as Spark's).
 -- A save is one transaction: the table is created from the DataFrame's
 -- schema when missing (Spark's type mapping; createTableColumnTypes,
 -- createTableOptions), an existing table's columns are checked before any
@@ -87,7 +88,17 @@ local function save_jdbc(self)
   return pg_table.save(spec)
 end
 
-local FORMATS = { jdbc = save_jdbc, postgres = save_jdbc, postgresql = save_jdbc }
+-- Kafka, as Spark's batch write: a value column (and optionally key and
+-- topic), every record acknowledged before save returns.
+local function save_kafka(self)
+  local sink = require("tide.sinks.kafka").new({ opts = self.opts }, self.df.schema)
+  local ok, rows = pcall(sink.addBatch, sink, nil, self.df:toBatch())
+  sink:stop()
+  if not ok then error(rows, 0) end
+  return rows, "written"
+end
+
+local FORMATS = { jdbc = save_jdbc, postgres = save_jdbc, postgresql = save_jdbc, kafka = save_kafka }
 
 -- Writes the DataFrame; returns the rows written and "written", "skipped"
 -- (its epoch was already committed) or "ignored" (mode ignore, table there).
@@ -97,7 +108,7 @@ function Writer:save(path)
   if not fmt then error('save: no format given (df.write:format("jdbc"))', 2) end
   local fn = FORMATS[fmt]
   if not fn then
-    error(("DataFrameWriter: format %q is not supported yet (supported: jdbc, postgres)"):format(fmt), 2)
+    error(("DataFrameWriter: format %q is not supported yet (supported: jdbc, postgres, kafka)"):format(fmt), 2)
   end
   local ok, rows, status = pcall(fn, self)
   if not ok then error(rows, 2) end

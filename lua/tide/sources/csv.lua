@@ -334,6 +334,41 @@ function M.batch(options, schema, path)
   }
 end
 
+-- Reads the files in batches of up to `rows` rows, for callers that stream
+-- a file too large to hold (the producer, benchmarks):
+--   local next_batch, schema = csv.chunks(options, schema_or_nil, path, 65536)
+--   for batch in next_batch do ... end
+-- Malformed rows follow the mode option, as in a read.
+function M.chunks(options, schema, path, rows)
+  local o = parse_options(options)
+  local paths = files.resolve(path)
+  schema = resolve_schema(schema, paths, o)
+  local corrupt = check_schema(schema, o)
+  local fields, n, keep = c_fields(schema)
+  local copts = c_options(o, corrupt)
+  local i, reader = 0, nil
+  local function next_batch()
+    while true do
+      if not reader then
+        i = i + 1
+        if not paths[i] then return nil end
+        reader = open(paths[i].path, copts)
+      end
+      local b = batchlib.wrap(C.tide_csv_batch_new(fields, n, rows), "out of memory creating a CSV batch")
+      local got = C.tide_csv_read(reader, b, rows, errbuf, ERRLEN)
+      if got < 0 then
+        close(reader)
+        error(cerr(), 0)
+      end
+      if got > 0 then return b end
+      close(reader)
+      reader = nil
+    end
+  end
+  local _ = keep
+  return next_batch, schema
+end
+
 function M.stream(options, schema, path)
   if not schema then
     error("Schema must be specified when creating a streaming source DataFrame: readStream:format(\"csv\"):schema(...)", 0)

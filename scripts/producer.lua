@@ -1,0 +1,188 @@
+-- scripts/producer.lua — the seed's producer in tide: reads a CSV (or
+-- CSV.gz) file in chunks, drops rows with nulls, and sends every row as one
+-- JSON object to a Kafka topic: ids (and other decimals) as decimal
+-- strings, numbers as numbers, strings as strings.
+--
+--   tide run scripts/producer.lua [FILE] [options]
+--
+-- FILE defaults to data/ctr_test.csv.gz, generated in Avazu's test format
+-- (tide.datagen) when missing. Options:
+--   --bootstrap HOST:PORT  the broker (default $KAFKA_HOST)
+--   --topic NAME           (default $KAFKA_TOPIC, else to_predict)
+--   --rate N               messages per second, 0 for as fast as possible (default 0)
+--   --wait SECONDS         seconds between messages, as the seed's WAIT_TIME
+--   --replicas N           N producers at once, each sending the file (the seed's scaling test)
+--   --loop                 start over at the end of the file, until stopped
+--   --limit N              stop after N messages (per replica)
+--   --key COLUMN           the record key is this column's value
+--   --quiet                no live rate on the terminal
+-- Prints messages/s while it runs (on a terminal) and a summary at the
+-- end; exits 1 if any delivery failed, 2 for a usage error.
+local tide = require("tide")
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local F = tide.functions
+local csv = require("tide.sources.csv")
+local batchlib = require("tide.batch")
+
+local usage_text = "usage: tide run scripts/producer.lua [FILE] [--bootstrap HOST:PORT] [--topic T] [--rate N]\n"
+  .. "       [--wait S] [--replicas N] [--loop] [--limit N] [--key COLUMN] [--quiet]\n"
+
+local function usage(status, message)
+  if message then io.stderr:write("producer: ", message, "\n") end
+  io.stderr:write(usage_text)
+  os.exit(status)
+end
+
+local opts = {
+  bootstrap = os.getenv("KAFKA_HOST"), topic = os.getenv("KAFKA_TOPIC") or "to_predict",
+  rate = 0, replicas = 1, loop = false, quiet = false,
+}
+local wait = tonumber(os.getenv("WAIT_TIME"))
+local i = 1
+while i <= #arg do
+  local a, v = arg[i], arg[i + 1]
+  local function value(convert)
+    local x = convert and convert(v) or v
+    if x == nil then usage(2, a .. " needs a value") end
+    i = i + 1
+    return x
+  end
+  if a == "--bootstrap" then opts.bootstrap = value()
+  elseif a == "--topic" then opts.topic = value()
+  elseif a == "--rate" then opts.rate = value(tonumber)
+  elseif a == "--wait" then wait = value(tonumber)
+  elseif a == "--replicas" then opts.replicas = value(tonumber)
+  elseif a == "--limit" then opts.limit = value(tonumber)
+  elseif a == "--key" then opts.key = value()
+  elseif a == "--loop" then opts.loop = true
+  elseif a == "--quiet" then opts.quiet = true
+  elseif a == "--replica" then opts.replica = value(tonumber) -- internal: one of --replicas
+  elseif a == "--help" or a == "-h" then usage(0)
+  elseif a:sub(1, 2) == "--" then usage(2, "unknown option " .. a)
+  elseif not opts.file then opts.file = a
+  else usage(2, "one file only") end
+  i = i + 1
+end
+if wait and wait > 0 then opts.rate = 1 / wait end
+if not opts.bootstrap or opts.bootstrap == "" then usage(2, "no broker: give --bootstrap or set KAFKA_HOST") end
+
+if not opts.file then
+  opts.file = "data/ctr_test.csv.gz"
+  local f = io.open(opts.file, "rb")
+  if f then
+    f:close()
+  elseif not opts.replica then
+    os.execute("mkdir -p data")
+    local made = tide.datagen.ctr { rows = 200000, out = opts.file, test = true, seed = 7 }
+    io.stderr:write(("producer: generated %d rows in Avazu's test format into %s\n"):format(made.rows, made.path))
+  end
+end
+
+-- ---- replicas: N copies of this script, each sending the whole file -----------
+
+if opts.replicas > 1 and not opts.replica then
+  local function q(x) return "'" .. tostring(x):gsub("'", "'\\''") .. "'" end
+  local cmd = { q(arg[-2] or "tide"), "run", q(arg[0]), q(opts.file), "--bootstrap", q(opts.bootstrap),
+    "--topic", q(opts.topic), "--rate", opts.rate, "--quiet" }
+  if opts.loop then cmd[#cmd + 1] = "--loop" end
+  if opts.limit then cmd[#cmd + 1] = "--limit " .. opts.limit end
+  if opts.key then cmd[#cmd + 1] = "--key " .. q(opts.key) end
+  local procs = {}
+  for r = 1, opts.replicas do
+    procs[r] = assert(io.popen(table.concat(cmd, " ") .. " --replica " .. r .. " 2>&1"))
+  end
+  local failed = 0
+  for r, p in ipairs(procs) do
+    local out = p:read("*a")
+    p:close()
+    io.write(("replica %d: %s"):format(r, out))
+    if not out:find("^sent") then failed = failed + 1 end
+  end
+  os.exit(failed == 0 and 0 or 1)
+end
+
+-- ---- one producer ------------------------------------------------------------------
+
+local CHUNK = 65536
+local tty = not opts.quiet and C.tide_stderr_is_tty() ~= 0
+local spark = tide.session()
+local options = { header = "true", inferschema = "true", samplingratio = "0.05" }
+
+local sink = require("tide.sinks.kafka").new({ opts = {
+  ["kafka.bootstrap.servers"] = opts.bootstrap, topic = opts.topic,
+  -- Throughput: large batches of compressed records, as a bulk loader should.
+  ["kafka.linger.ms"] = "5", ["kafka.batch.num.messages"] = "10000", ["kafka.compression.codec"] = "lz4",
+} }, tide.types.fromDDL("key string, value string"))
+
+-- The JSON of each row: decimals (Avazu's ids pass 2^63) as strings.
+local function json_rows(df)
+  local fields = {}
+  for k, f in ipairs(df.schema.fields) do
+    local c = F.col(f.name)
+    if f.dataType.id == tide.types.ID.decimal then c = c:cast("string"):alias(f.name) end
+    fields[k] = c
+  end
+  local cols = { F.to_json(F.struct(unpack(fields))):alias("value") }
+  if opts.key then cols[#cols + 1] = F.col(opts.key):cast("string"):alias("key") end
+  return df:select(unpack(cols))
+end
+
+local sent, dropped, started = 0, 0, tide.now()
+local last_report = started
+local function report(final)
+  local now = tide.now()
+  local rate = sent / math.max(now - started, 1e-9)
+  if final then
+    if tty then io.stderr:write("\r\027[K") end
+    print(("sent %d messages to %s in %.2f s (%.0f messages/s); %d rows with nulls dropped")
+      :format(sent, opts.topic, now - started, rate, dropped))
+  elseif tty and now - last_report >= 0.5 then
+    io.stderr:write(("\r\027[Ksent %d messages, %.0f messages/s"):format(sent, rate))
+    last_report = now
+  end
+end
+
+-- Sends one chunk; false once the script should stop (limit, signal).
+local function send(batch)
+  local clean = spark:createDataFrame(batch).na:drop()
+  local json = json_rows(clean):toBatch()
+  dropped = dropped + batch:count() - json:count()
+  local n = json:count()
+  if opts.limit then n = math.min(n, opts.limit - sent) end
+  local offset = 0
+  while offset < n do
+    local step = n - offset
+    if opts.rate > 0 then
+      -- Send what is due by now, then sleep until the next message is.
+      step = math.min(step, math.floor((tide.now() - started) * opts.rate) - sent)
+      if step <= 0 and not tide.sleep(math.min(0.05, 1 / opts.rate)) then return false end
+    end
+    if step > 0 then
+      local part = (offset == 0 and step == json:count()) and json
+        or batchlib.wrap(C.tide_batch_slice(json, offset, step), "out of memory")
+      sent = sent + sink:addBatch(nil, part)
+      offset = offset + step
+      report(false)
+    end
+    if tide.stopRequested() then return false end
+  end
+  return not (opts.limit and sent >= opts.limit)
+end
+
+local ok, err = pcall(function()
+  repeat
+    local next_batch = csv.chunks(options, nil, opts.file, opts.rate > 0 and math.min(CHUNK, math.max(1, math.ceil(opts.rate))) or CHUNK)
+    local going = true
+    for batch in next_batch do
+      going = send(batch)
+      if not going then break end
+    end
+  until not going or not opts.loop
+end)
+sink:stop()
+report(true)
+if not ok then
+  io.stderr:write("producer: ", tostring(err), "\n")
+  os.exit(1)
+end

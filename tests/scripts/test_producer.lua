@@ -1,0 +1,74 @@
+-- scripts/producer.lua against the real broker: every row with no nulls
+-- becomes one JSON object (ids as decimal strings, numbers as numbers),
+-- rows with nulls are dropped and counted, and --limit, --rate, --key and
+-- --replicas do what they say.
+local t = require("testing")
+local tide = require("tide")
+
+local root = os.getenv("TIDE_SOURCE_DIR") or "."
+local bin = os.getenv("TIDE_BIN") or "build/tide"
+local bootstrap = t.kafka_bootstrap()
+local admin = tide.admin.client(bootstrap)
+local tmp = t.tempdir()
+
+local csv = tmp .. "/events.csv"
+do
+  local f = assert(io.open(csv, "w"))
+  f:write("id,hour,site_id,C14\n")
+  for i = 1, 50 do
+    if i % 10 == 0 then
+      f:write(("1844674407370955%04d,14102100,,%d\n"):format(i, 15000 + i)) -- a null site_id
+    else
+      f:write(("1844674407370955%04d,14102100,s%d,%d\n"):format(i, i % 3, 15000 + i))
+    end
+  end
+  f:close()
+end
+
+local function producer(args)
+  return t.sh(("'%s' run '%s/scripts/producer.lua' '%s' --bootstrap %s %s"):format(bin, root, csv, bootstrap, args))
+end
+
+local function read_all(topic)
+  return tide.kafka.read { bootstrap = bootstrap, topic = topic, partition = "all", timeout = 30000 }
+end
+
+t.test("rows become JSON objects; rows with nulls are dropped and counted", function()
+  local topic = t.unique("producer")
+  admin:createTopic(topic, 3)
+  local out, status = producer("--topic " .. topic)
+  t.eq(status, 0, out)
+  t.ok(out:find("sent 45 messages to " .. topic, 1, true), out)
+  t.ok(out:find("5 rows with nulls dropped", 1, true), out)
+  local values = {}
+  for _, r in ipairs(read_all(topic):collect()) do values[#values + 1] = r.value end
+  table.sort(values)
+  t.eq(#values, 45)
+  t.eq(values[1], '{"id":"18446744073709550001","hour":14102100,"site_id":"s1","C14":15001}')
+end)
+
+t.test("--limit, --key and --replicas", function()
+  local topic = t.unique("producer")
+  admin:createTopic(topic, 1)
+  local out, status = producer("--topic " .. topic .. " --limit 7 --key site_id --replicas 2")
+  t.eq(status, 0, out)
+  local rows = read_all(topic):collect()
+  t.eq(#rows, 14, "7 from each of 2 replicas")
+  for _, r in ipairs(rows) do t.ok(tostring(r.key):match("^s%d$"), "key " .. tostring(r.key)) end
+end)
+
+t.test("--rate paces the messages and still sends them all", function()
+  local topic = t.unique("producer")
+  admin:createTopic(topic, 1)
+  local out, status = producer("--topic " .. topic .. " --rate 200 --limit 20")
+  t.eq(status, 0, out)
+  t.eq(read_all(topic):count(), 20)
+end)
+
+t.test("a usage error exits 2 and names the problem", function()
+  local out, status = t.sh(("'%s' run '%s/scripts/producer.lua' --frobnicate"):format(bin, root))
+  t.eq(status, 2, out)
+  t.ok(out:find("unknown option --frobnicate", 1, true), out)
+end)
+
+t.run()
