@@ -265,6 +265,41 @@ t.test("sink refuses a null topic without the topic option, and bad columns", fu
     "must be string or binary")
 end)
 
+t.test("sink: a small producer queue makes writes wait for room, keeping row order", function()
+  local name = topic("sink_order", 1)
+  local rows = {}
+  for i = 1, 500 do rows[i] = { ("r%03d"):format(i) } end
+  local b = tide.batch.fromRows(rows, "value string")
+  local sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = name,
+    ["kafka.queue.buffering.max.messages"] = "10" } }, b:schema())
+  t.eq(sink:addBatch(0, b), 500)
+  sink:stop()
+  local back = tide.kafka.read { bootstrap = bootstrap, topic = name }:collect()
+  t.eq(#back, 500)
+  for i, r in ipairs(back) do
+    if r.value ~= rows[i][1] then t.eq(r.value, rows[i][1], "row " .. i) end
+  end
+end)
+
+t.test("sink: records not acknowledged in time fail the write, naming the topic", function()
+  local gone = tide.broker.start {}
+  gone:createTopic("lonely", 1)
+  local b = tide.batch.fromRows({ { "v" } }, "value string")
+  local sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = gone:bootstrap(), topic = "lonely",
+    deliverytimeoutms = "500" } }, b:schema())
+  gone:stop()
+  t.raises(function() sink:addBatch(0, b) end, "topic lonely: 1 records not acknowledged within 500 ms")
+  sink:stop()
+end)
+
+t.test("the FFI's offset structs match C's layout", function()
+  local ffi = require("ffi")
+  t.eq(ffi.sizeof("tide_partition_info"), 24)
+  t.eq(ffi.offsetof("tide_partition_info", "high"), 16)
+  t.eq(ffi.sizeof("tide_partition_offset"), 16)
+  t.eq(ffi.offsetof("tide_partition_offset", "offset"), 8)
+end)
+
 -- ---- through the query loop ------------------------------------------------------------
 
 t.test("a stream from Kafka to foreachBatch and to a Kafka sink, in capped batches", function()

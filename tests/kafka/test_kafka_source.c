@@ -11,9 +11,16 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The layout tests/kafka/test_kafka_lua.lua checks on the FFI's side. */
+_Static_assert(sizeof(tide_partition_info) == 24 && offsetof(tide_partition_info, high) == 16,
+               "tide_partition_info layout");
+_Static_assert(sizeof(tide_partition_offset) == 16 && offsetof(tide_partition_offset, offset) == 8,
+               "tide_partition_offset layout");
 
 static tide_broker *broker;
 static char err[1024];
