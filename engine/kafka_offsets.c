@@ -12,6 +12,8 @@
 #include <string.h>
 
 #define QUERY_TIMEOUT_MS 10000
+/* latest() refreshes metadata at most this often, so new partitions and
+   topics show up within a second without a metadata request per batch. */
 #define METADATA_MAX_AGE_S 1.0
 /* While waiting for records, the watermarks are asked again this often,
    in case a partition the consumer does not prefetch has grown. */

@@ -27,9 +27,6 @@
 
 /* How long metadata and offset queries may take. */
 #define QUERY_TIMEOUT_MS 10000
-/* latest() refreshes metadata at most this often, so new partitions and
-   topics show up within a second without a metadata request per batch. */
-#define METADATA_MAX_AGE_S 1.0
 
 /* librdkafka's defaults, tuned for throughput with bounded memory; the
    user's kafka.* options override them (except the owned ones below). */
