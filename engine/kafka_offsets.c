@@ -12,6 +12,8 @@
 #include <string.h>
 
 #define QUERY_TIMEOUT_MS 10000
+/* latest() refreshes metadata at most this often, so new partitions and
+   topics show up within a second without a metadata request per batch. */
 #define METADATA_MAX_AGE_S 1.0
 /* While waiting for records, the watermarks are asked again this often,
    in case a partition the consumer does not prefetch has grown. */
@@ -186,6 +188,53 @@ static int has_records(const tide_kafka_source *src, const int64_t *highs)
     return 0;
 }
 
+/* The latest offset of every partition of src->list into highs. A
+   partition the consumer is fetching has its high watermark from the last
+   fetch response, with no round trip: a ListOffsets request would wait
+   behind the consumer's long-polling fetch on the same connection (brokers
+   answer a connection's requests in order). The others are asked in one
+   request, unless cached_only (then they keep their value). With
+   read_committed the end is the last stable offset, which only
+   ListOffsets gives. */
+static int latest_highs(tide_kafka_source *src, int64_t *highs, int cached_only, char *errbuf,
+                        size_t errlen)
+{
+    ks_part **ask = malloc(sizeof *ask * (size_t)(src->list_n + 1));
+    int32_t *where = malloc(sizeof *where * (size_t)(src->list_n + 1));
+    int64_t *asked = malloc(sizeof *asked * (size_t)(src->list_n + 1));
+    int rc = 0;
+    if (!ask || !where || !asked) {
+        snprintf(errbuf, errlen, "kafka source: out of memory");
+        rc = -1;
+        goto done;
+    }
+    int32_t n = 0;
+    for (int32_t i = 0; i < src->list_n; i++) {
+        ks_part *p = src->list[i];
+        int64_t low, high;
+        if (!src->read_committed && p->assigned && p->fetch_pos >= 0 && !p->paused && !p->reset &&
+            rd_kafka_get_watermark_offsets(src->rk, ks_part_topic(src, p), p->partition, &low, &high) ==
+                RD_KAFKA_RESP_ERR_NO_ERROR &&
+            high >= 0) {
+            /* Records kept or delivered prove at least this much. */
+            highs[i] = high > p->fetch_pos ? high : p->fetch_pos;
+        } else if (!cached_only) {
+            ask[n] = p;
+            where[n++] = i;
+        }
+    }
+    if (!cached_only && ks_query_offsets(src, ask, n, -1, asked, errbuf, errlen) != 0) {
+        rc = -1;
+        goto done;
+    }
+    for (int32_t k = 0; !cached_only && k < n; k++) highs[where[k]] = asked[k];
+done:
+    free(ask);
+    free(where);
+    free(asked);
+    return rc;
+}
+
 int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_offset *after,
                                  int32_t n, tide_partition_offset *out, int32_t max,
                                  int32_t wait_ms, char *errbuf, size_t errlen)
@@ -195,12 +244,12 @@ int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_of
     for (;;) {
         if (ks_subscription(src, METADATA_MAX_AGE_S, errbuf, errlen) != 0) goto fail;
         free(highs);
-        highs = malloc(sizeof *highs * (size_t)(src->list_n + 1));
+        highs = calloc((size_t)src->list_n + 1, sizeof *highs);
         if (!highs) {
             snprintf(errbuf, errlen, "kafka source: out of memory");
             goto fail;
         }
-        if (ks_query_offsets(src, src->list, src->list_n, -1, highs, errbuf, errlen) != 0) goto fail;
+        if (latest_highs(src, highs, 0, errbuf, errlen) != 0) goto fail;
         /* A partition the caller does not list starts at 0 (Spark reads new
            partitions from their beginning). */
         for (int32_t i = 0; i < src->list_n; i++) src->list[i]->after = 0;
@@ -218,14 +267,8 @@ int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_of
             double left = (deadline < recheck ? deadline : recheck) - tide_now();
             int32_t slice = left * 1000 < WAIT_SLICE_MS ? (int32_t)(left * 1000) + 1 : WAIT_SLICE_MS;
             if (ks_serve(src, slice, errbuf, errlen) < 0) goto fail;
-            for (int32_t i = 0; i < src->list_n; i++) {
-                ks_part *p = src->list[i];
-                /* Records kept past the caller's position prove new data. */
-                if (p->fetch_pos > p->after && p->stash_n > 0) {
-                    if (p->fetch_pos > highs[i]) highs[i] = p->fetch_pos;
-                    woke = 1;
-                }
-            }
+            if (latest_highs(src, highs, 1, errbuf, errlen) != 0) goto fail;
+            woke = has_records(src, highs);
         }
         if (woke) break;
     }

@@ -194,27 +194,42 @@ static const char *row_topic(const tide_column *topics, int64_t row, const char 
 }
 
 /* Serves delivery reports until `messages` more records of `bytes` fit in
-   librdkafka's queue. */
-static void wait_for_room(tide_kafka_sink *sink, int64_t messages, int64_t bytes)
+   librdkafka's queue. 0, or -1 with errbuf when the deadline passes. */
+static int wait_for_room(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, int64_t messages,
+                         int64_t bytes, double deadline, char *errbuf, size_t errlen)
 {
     /* librdkafka counts a little more than payload and key per record. */
     int64_t max_bytes = sink->max_bytes - sink->max_bytes / 8;
     while (sink->inflight_messages > 0 && (sink->inflight_messages + messages > sink->max_messages ||
-                                           sink->inflight_bytes + bytes > max_bytes))
+                                           sink->inflight_bytes + bytes > max_bytes)) {
+        if (tide_now() > deadline) {
+            const char *cause = sink->first_error[0] ? sink->first_error : sink->client_error;
+            snprintf(errbuf, errlen, "topic %s: the producer queue stayed full (%lld records in "
+                     "flight)%s%s", rd_kafka_topic_name(rkt), (long long)sink->inflight_messages,
+                     cause[0] ? ": " : "", cause);
+            return -1;
+        }
         rd_kafka_poll(sink->rk, 10);
+    }
+    return 0;
 }
 
 /* Enqueues rows [from, to) of one topic. 0, or -1 with errbuf. */
 static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, const tide_column *keys,
-                       const tide_column *values, int64_t from, int64_t to, char *errbuf,
-                       size_t errlen)
+                       const tide_column *values, int64_t from, int64_t to, double deadline,
+                       char *errbuf, size_t errlen)
 {
-    for (int64_t start = from; start < to; start += CHUNK) {
-        int cnt = (int)(to - start < CHUNK ? to - start : CHUNK);
+    /* A chunk never needs more than half the queue, so it always fits
+       once enough earlier records are delivered. */
+    int64_t max_count = sink->max_messages / 2 > 0 ? sink->max_messages / 2 : 1;
+    if (max_count > CHUNK) max_count = CHUNK;
+    int64_t max_bytes = sink->max_bytes / 2;
+    for (int64_t start = from; start < to;) {
+        int cnt = 0;
         int64_t bytes = 0;
-        for (int i = 0; i < cnt; i++) {
-            int64_t row = start + i;
-            rd_kafka_message_t *m = &sink->chunk[i];
+        for (; start + cnt < to && cnt < max_count; cnt++) {
+            int64_t row = start + cnt;
+            rd_kafka_message_t *m = &sink->chunk[cnt];
             memset(m, 0, sizeof *m);
             if (tide_column_is_valid(values, row)) {
                 int32_t len;
@@ -226,9 +241,10 @@ static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, const tide_
                 m->key = (void *)tide_column_bytes(keys, row, &len);
                 m->key_len = (size_t)len;
             }
+            if (cnt > 0 && bytes + (int64_t)(m->len + m->key_len) > max_bytes) break;
             bytes += (int64_t)(m->len + m->key_len);
         }
-        wait_for_room(sink, cnt, bytes);
+        if (wait_for_room(sink, rkt, cnt, bytes, deadline, errbuf, errlen) != 0) return -1;
         int ok = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, sink->chunk, cnt);
         for (int i = 0; i < cnt; i++) {
             if (sink->chunk[i].err) continue;
@@ -245,6 +261,7 @@ static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, const tide_
             return -1;
         }
         rd_kafka_poll(sink->rk, 0);
+        start += cnt;
     }
     return 0;
 }
@@ -293,6 +310,7 @@ int64_t tide_kafka_sink_write(tide_kafka_sink *sink, const char *topic, const ti
     sink->first_error[0] = sink->client_error[0] = '\0';
 
     int64_t rows = values->length;
+    double deadline = tide_now() + timeout_ms / 1000.0;
     int rc = 0;
     for (int64_t from = 0; from < rows && rc == 0;) {
         size_t len;
@@ -319,7 +337,7 @@ int64_t tide_kafka_sink_write(tide_kafka_sink *sink, const char *topic, const ti
             rc = -1;
             break;
         }
-        rc = produce_run(sink, rkt, keys, values, from, to, errbuf, errlen);
+        rc = produce_run(sink, rkt, keys, values, from, to, deadline, errbuf, errlen);
         from = to;
     }
     if (rc != 0) {

@@ -27,9 +27,6 @@
 
 /* How long metadata and offset queries may take. */
 #define QUERY_TIMEOUT_MS 10000
-/* latest() refreshes metadata at most this often, so new partitions and
-   topics show up within a second without a metadata request per batch. */
-#define METADATA_MAX_AGE_S 1.0
 
 /* librdkafka's defaults, tuned for throughput with bounded memory; the
    user's kafka.* options override them (except the owned ones below). */
@@ -47,6 +44,16 @@ static const tide_kafka_setting source_defaults[] = {
        request, so a backlog is read in few round trips. */
     {"fetch.max.bytes", "52428800"},
     {"max.partition.fetch.bytes", "10485760"},
+    /* Spark's (Java's) default: aborted transactions' records are read
+       too, and a partition's end is its high watermark, which the consumer
+       learns with every fetch response (see latest_highs). */
+    {"isolation.level", "read_uncommitted"},
+    /* How long a broker holds a fetch when there is nothing to send.
+       Kafka answers at once when a record arrives, so this only bounds
+       how long a metadata or ListOffsets request queued behind an idle
+       fetch waits (a connection's requests are answered in order), and
+       the delivery delay of brokers that do not wake fetches (the mock). */
+    {"fetch.wait.max.ms", "100"},
     /* fetch.min.bytes stays 1: a broker answers as soon as a record exists,
        which keeps latency low when traffic is light; under load responses
        are large anyway. */
@@ -497,6 +504,11 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
         free(src);
         return NULL;
     }
+    char isolation[32];
+    size_t isolation_len = sizeof isolation;
+    src->read_committed = rd_kafka_conf_get(conf, "isolation.level", isolation, &isolation_len) ==
+                              RD_KAFKA_CONF_OK &&
+                          strcmp(isolation, "read_committed") == 0;
     /* Assignments need a group; it is only used for commits. */
     const char *group = tide_kafka_conf_find(conf_kv, conf_n, "group.id");
     src->commits = group != NULL;
@@ -539,8 +551,10 @@ void tide_kafka_source_free(tide_kafka_source *src)
     free(src->scratch);
     if (src->has_pattern) regfree(&src->pattern);
     rd_kafka_queue_destroy(src->queue);
-    rd_kafka_consumer_close(src->rk);
-    rd_kafka_destroy(src->rk);
+    /* No group membership to leave, and closing would wait for commits in
+       flight, for as long as the socket timeout when the coordinator is
+       gone: commits are for lag tools only, so they are not waited for. */
+    rd_kafka_destroy_flags(src->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
     free(src);
 }
 

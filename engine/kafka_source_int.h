@@ -57,6 +57,7 @@ struct tide_kafka_source {
     regex_t pattern;
     int has_pattern;
     int commits; /* the user named a group.id */
+    int read_committed; /* isolation.level: ends are last stable offsets */
     ks_topic *topics;
     int32_t num_topics, topics_cap;
     double metadata_at; /* tide_now() of the last metadata refresh, 0: never */

@@ -228,10 +228,10 @@ end)
 t.test("sink writes value, key and topic columns, then they read back", function()
   local one, two = topic("sink1", 2), topic("sink2", 1)
   local rows = {
-    { "k1", "v1", nil }, { nil, "v2", two }, { "k3", "v3", one }, { "k4", nil, two }, { "k5", "v5", nil },
+    { "k1", "v1", one }, { nil, "v2", two }, { "k3", "v3", one }, { "k4", nil, two }, { "k5", "v5", one },
   }
   local b = tide.batch.fromRows(rows, "key string, value binary, topic string")
-  local sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = one } }, b:schema())
+  local sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap } }, b:schema())
   t.eq(sink:addBatch(0, b), 5)
   sink:stop()
   local a = tide.kafka.read { bootstrap = bootstrap, topic = one, partition = "all" }
@@ -245,6 +245,14 @@ t.test("sink writes value, key and topic columns, then they read back", function
   table.sort(pairs_seen)
   t.same_table(pairs_seen, { "k4=nil", "nil=v2" })
   t.same_table(values_of(a), { "v1", "v3", "v5" })
+
+  -- As Spark: the topic option overrides the topic column.
+  local three = topic("sink3", 1)
+  sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = three } }, b:schema())
+  t.eq(sink:addBatch(1, b), 5)
+  sink:stop()
+  t.eq(tide.kafka.read { bootstrap = bootstrap, topic = three }:count(), 5)
+  t.eq(tide.kafka.read { bootstrap = bootstrap, topic = one, partition = "all" }:count(), 3)
 end)
 
 t.test("sink refuses a null topic without the topic option, and bad columns", function()
@@ -255,6 +263,77 @@ t.test("sink refuses a null topic without the topic option, and bad columns", fu
   local ints = tide.batch.fromRows({ { 1 } }, "value int")
   t.raises(function() kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = "x" } }, ints:schema()) end,
     "must be string or binary")
+end)
+
+t.test("sink: a small producer queue makes writes wait for room, keeping row order", function()
+  local name = topic("sink_order", 1)
+  local rows = {}
+  for i = 1, 500 do rows[i] = { ("r%03d"):format(i) } end
+  local b = tide.batch.fromRows(rows, "value string")
+  local sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = name,
+    ["kafka.queue.buffering.max.messages"] = "10" } }, b:schema())
+  t.eq(sink:addBatch(0, b), 500)
+  sink:stop()
+  local back = tide.kafka.read { bootstrap = bootstrap, topic = name }:collect()
+  t.eq(#back, 500)
+  for i, r in ipairs(back) do
+    if r.value ~= rows[i][1] then t.eq(r.value, rows[i][1], "row " .. i) end
+  end
+end)
+
+t.test("sink: records not acknowledged in time fail the write, naming the topic", function()
+  local gone = tide.broker.start {}
+  gone:createTopic("lonely", 1)
+  local b = tide.batch.fromRows({ { "v" } }, "value string")
+  local sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = gone:bootstrap(), topic = "lonely",
+    deliverytimeoutms = "500" } }, b:schema())
+  gone:stop()
+  t.raises(function() sink:addBatch(0, b) end, "topic lonely: 1 records not acknowledged within 500 ms")
+  sink:stop()
+end)
+
+t.test("the FFI's offset structs match C's layout", function()
+  local ffi = require("ffi")
+  t.eq(ffi.sizeof("tide_partition_info"), 24)
+  t.eq(ffi.offsetof("tide_partition_info", "high"), 16)
+  t.eq(ffi.sizeof("tide_partition_offset"), 16)
+  t.eq(ffi.offsetof("tide_partition_offset", "offset"), 8)
+end)
+
+-- ---- through the query loop ------------------------------------------------------------
+
+t.test("a stream from Kafka to foreachBatch and to a Kafka sink, in capped batches", function()
+  local spark = tide.session()
+  local input, output = topic("stream_in", 3), topic("stream_out", 2)
+  local values = {}
+  for i = 1, 1000 do values[i] = "s" .. i end
+  tide.kafka.produce { bootstrap = bootstrap, topic = input, values = values }
+  local df = spark.readStream:format("kafka"):option("kafka.bootstrap.servers", bootstrap)
+    :option("subscribe", input):option("startingOffsets", "earliest"):option("maxOffsetsPerTrigger", 300):load()
+  local seen, sizes = {}, {}
+  local q1 = df.writeStream:foreachBatch(function(b)
+    sizes[#sizes + 1] = b:count()
+    for _, r in ipairs(b:collect()) do seen[#seen + 1] = r.value end
+  end):option("checkpointLocation", t.tempdir() .. "/fb"):start()
+  local q2 = df.writeStream:format("kafka"):option("kafka.bootstrap.servers", bootstrap):option("topic", output)
+    :option("checkpointLocation", t.tempdir() .. "/k"):start()
+  local deadline = tide.now() + 20
+  while #seen < 1000 and tide.now() < deadline do tide.sleep(0.02) end
+  tide.kafka.produce { bootstrap = bootstrap, topic = input, values = { "late" } }
+  while #seen < 1001 and tide.now() < deadline do tide.sleep(0.02) end
+  tide.sleep(0.3)
+  q1:stop()
+  q2:stop()
+  t.eq(q1:exception(), nil)
+  t.eq(q2:exception(), nil)
+  values[#values + 1] = "late"
+  table.sort(values)
+  table.sort(seen)
+  t.same_table(seen, values)
+  for i = 1, #sizes - 1 do t.ok(sizes[i] <= 300, "batch " .. i .. " capped: " .. sizes[i]) end
+  t.eq(tide.kafka.read { bootstrap = bootstrap, topic = output, partition = "all" }:count(), 1001)
+  local p = q1:lastProgress()
+  t.eq(p.sources[1].description, "KafkaV2[Subscribe[" .. input .. "]]")
 end)
 
 -- ---- the broker -------------------------------------------------------------------------

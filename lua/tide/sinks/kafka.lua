@@ -55,7 +55,9 @@ end
 
 function Sink:addBatch(_, batch)
   if batch:count() == 0 then return 0 end
-  local n = C.tide_kafka_sink_write(self.c, self.topic, self.hasTopicColumn and column_ptr(batch, "topic") or nil,
+  -- As Spark: the topic option, when set, overrides the topic column.
+  local topics = self.hasTopicColumn and not self.topic and column_ptr(batch, "topic") or nil
+  local n = C.tide_kafka_sink_write(self.c, self.topic, topics,
     self.hasKey and column_ptr(batch, "key") or nil, column_ptr(batch, "value"), self.timeout, errbuf, 1024)
   if n < 0 then error("kafka sink: " .. ffi.string(errbuf), 0) end
   return tonumber(n)
