@@ -80,7 +80,9 @@ for i, c in ipairs(STRING_COLS) do
   stages[#stages + 1] = ml.StringIndexer { inputCol = c, outputCol = indexed[i], handleInvalid = "keep" }
 end
 stages[#stages + 1] = ml.OneHotEncoder { inputCols = indexed, outputCols = encoded }
-stages[#stages + 1] = ml.VectorAssembler { inputCols = NUMERIC_COLS, outputCol = "numeric" }
+-- In a stream, an event missing a number is dropped and counted in the
+-- progress (numDroppedRows), rather than failing the query.
+stages[#stages + 1] = ml.VectorAssembler { inputCols = NUMERIC_COLS, outputCol = "numeric", handleInvalid = "skip" }
 stages[#stages + 1] = ml.MinMaxScaler { inputCol = "numeric", outputCol = "numeric_scaled" }
 stages[#stages + 1] = ml.VectorAssembler { inputCols = { "numeric_scaled", unpack(encoded) }, outputCol = "features" }
 stages[#stages + 1] = ml.LogisticRegression { maxIter = 10, regParam = 0.01 }

@@ -1,0 +1,176 @@
+-- %% [markdown]
+-- # Click prediction: the streaming application
+--
+-- The seed's Spark Structured Streaming job in tide: ad events arrive as
+-- JSON on the Kafka topic `to_predict`; the model trained by
+-- `notebooks/ml_training.lua` scores them; the predictions go to the
+-- console, to the Kafka topic `predictions` and to the PostgreSQL table
+-- `predictions`, each with its checkpoint. As in the seed's notebook, it
+-- polls `lastProgress` and queries PostgreSQL at the end.
+--
+--     KAFKA_HOST=127.0.0.1:9092 POSTGRES_URL="host=... dbname=..." \
+--       tide notebook notebooks/streaming_app.lua --out streaming.html
+--
+-- Environment: `KAFKA_HOST`, `POSTGRES_URL` (a JDBC URL, a libpq URI or a
+-- conninfo string), `MODEL_PATH` (default `model/ctr`), `RUN_SECONDS` (how
+-- long the queries run, default 20), `STARTING_OFFSETS` (default `latest`,
+-- as the seed), `CHECKPOINT_DIR` (default `checkpoints`).
+
+-- %%
+local tide = require("tide")
+local F, T = tide.functions, tide.types
+local spark = tide.session()
+
+local KAFKA_HOST = os.getenv("KAFKA_HOST") or error("set KAFKA_HOST to the broker's host:port")
+local POSTGRES_URL = os.getenv("POSTGRES_URL") or error("set POSTGRES_URL to the PostgreSQL database")
+local MODEL_PATH = os.getenv("MODEL_PATH") or "model/ctr"
+local RUN_SECONDS = tonumber(os.getenv("RUN_SECONDS")) or 20
+local CHECKPOINTS = os.getenv("CHECKPOINT_DIR") or "checkpoints"
+
+-- %% [markdown]
+-- ## The stream
+-- `id` is `decimal(38,0)`: Avazu's ids pass 2^63. The Kafka timestamp is
+-- kept to measure the latency from produce to the PostgreSQL commit.
+
+-- %%
+local schema = T.struct {
+  T.field("id", T.decimal(38, 0)), T.field("hour", T.int), T.field("C1", T.int), T.field("banner_pos", T.int),
+  T.field("site_id", T.string), T.field("site_domain", T.string), T.field("site_category", T.string),
+  T.field("app_id", T.string), T.field("app_domain", T.string), T.field("app_category", T.string),
+  T.field("device_id", T.string), T.field("device_ip", T.string), T.field("device_model", T.string),
+  T.field("device_type", T.int), T.field("device_conn_type", T.int),
+  T.field("C14", T.int), T.field("C15", T.int), T.field("C16", T.int), T.field("C17", T.int),
+  T.field("C18", T.int), T.field("C19", T.int), T.field("C20", T.int), T.field("C21", T.int),
+}
+
+local raw = spark.readStream:format("kafka")
+  :option("kafka.bootstrap.servers", KAFKA_HOST)
+  :option("subscribe", "to_predict")
+  :option("startingOffsets", os.getenv("STARTING_OFFSETS") or "latest")
+  :load()
+
+local events = raw:selectExpr("CAST(value AS STRING) AS value", "timestamp AS produced_at")
+  :select(F.from_json("value", schema):alias("data"), "produced_at")
+  :select("data.*", "produced_at")
+
+local model = tide.ml.PipelineModel.load(MODEL_PATH)
+local results = model:transform(events)
+  :withColumn("processed_at", F.current_timestamp())
+  :select("id", "probability", "processed_at", "produced_at")
+results:printSchema()
+
+-- %% [markdown]
+-- ## A look at the console sink
+-- The seed's first step: predictions printed for a few seconds. (In Spark
+-- the probability is a vector, which the seed took apart with
+-- `regexp_replace` and `split`; in tide it is the click probability.)
+
+-- %%
+local console = results:select("id", "probability", "processed_at").writeStream
+  :format("console"):option("numRows", 5):option("truncate", "false")
+  :trigger { processingTime = "1 second" }:start()
+tide.sleep(math.min(3, RUN_SECONDS))
+console:stop()
+
+-- %% [markdown]
+-- ## Kafka and PostgreSQL
+-- Predictions as JSON to the topic `predictions` (at least once, as
+-- Spark's Kafka sink), and to the table `predictions` through
+-- `foreachBatch`: each epoch's rows and its marker commit in one
+-- transaction, so a restart never writes an epoch twice.
+
+-- %%
+tide.sql(POSTGRES_URL, [[
+  CREATE TABLE IF NOT EXISTS predictions (
+    id DECIMAL(38,0), probability DOUBLE PRECISION, processed_at TIMESTAMP)]])
+
+local to_kafka = results
+  :select(F.to_json(F.struct("id", "probability", "processed_at")):alias("value"))
+  .writeStream:format("kafka")
+  :option("kafka.bootstrap.servers", KAFKA_HOST)
+  :option("topic", "predictions")
+  :option("checkpointLocation", CHECKPOINTS .. "/predictions_kafka")
+  :start()
+
+-- Latency, produce to commit, in milliseconds: one value per row, kept in
+-- a growing C array (no Lua table per row).
+local ffi = require("ffi")
+local latency = { n = 0, cap = 65536 }
+latency.ms = ffi.new("double[?]", latency.cap)
+local function record_latency(df, committed_at)
+  local b = df:select("produced_at"):toBatch()
+  local col = b:column("produced_at")
+  local us = col:values()
+  local n = b:count()
+  if latency.n + n > latency.cap then
+    local cap = math.max(latency.cap * 2, latency.n + n)
+    local grown = ffi.new("double[?]", cap)
+    ffi.copy(grown, latency.ms, latency.n * 8)
+    latency.ms, latency.cap = grown, cap
+  end
+  for i = 0, n - 1 do latency.ms[latency.n + i] = (committed_at - tonumber(us[i])) / 1000 end
+  latency.n = latency.n + n
+end
+
+local to_postgres = results.writeStream
+  :foreachBatch(function(df, epoch_id)
+    df:select("id", "probability", "processed_at").write:format("jdbc")
+      :option("url", POSTGRES_URL)
+      :option("dbtable", "predictions")
+      :mode("append"):save()
+    record_latency(df, tide.now() * 1e6)
+  end)
+  :option("checkpointLocation", CHECKPOINTS .. "/predictions_postgres")
+  :option("progressLog", CHECKPOINTS .. "/predictions_postgres.progress.jsonl")
+  :start()
+
+-- %% [markdown]
+-- ## Progress
+-- As the seed's notebook, `lastProgress` once a second.
+
+-- %%
+local deadline = tide.now() + RUN_SECONDS
+while tide.now() < deadline and to_postgres:isActive() do
+  tide.sleep(1)
+  local p = to_postgres:lastProgress()
+  if p then
+    print(("batch %d: %d rows, input %.0f rows/s, processed %.0f rows/s, %d ms")
+      :format(p.batchId, p.numInputRows, p.inputRowsPerSecond or 0, p.processedRowsPerSecond or 0,
+        p.durationMs.triggerExecution or 0))
+  end
+end
+to_kafka:stop()
+to_postgres:stop()
+if to_postgres:exception() then error(to_postgres:exception()) end
+
+-- %% [markdown]
+-- ## What landed in PostgreSQL
+
+-- %%
+tide.sql(POSTGRES_URL, "SELECT COUNT(*) AS predictions FROM predictions"):show()
+tide.sql(POSTGRES_URL, "SELECT * FROM predictions ORDER BY processed_at DESC LIMIT 10"):show(10, false)
+
+-- %% [markdown]
+-- ## Throughput and latency
+
+-- %%
+local progress = to_postgres:recentProgress()
+local rows, busy = 0, 0
+for _, p in ipairs(progress) do
+  rows = rows + p.numInputRows
+  busy = busy + (p.durationMs.triggerExecution or 0) / 1000
+end
+print(("%d rows in %d batches; %.0f rows/s while processing"):format(rows, #progress, rows / math.max(busy, 1e-9)))
+if latency.n > 0 then
+  local sorted = ffi.new("double[?]", latency.n)
+  ffi.copy(sorted, latency.ms, latency.n * 8)
+  local list = {}
+  for i = 0, latency.n - 1 do list[i + 1] = sorted[i] end
+  table.sort(list)
+  local function pct(q) return list[math.max(1, math.ceil(q * #list))] end
+  print(("latency from produce to PostgreSQL commit: p50 %.1f ms, p99 %.1f ms, max %.1f ms")
+    :format(pct(0.5), pct(0.99), list[#list]))
+end
+
+-- %%
+for _, chart in ipairs(tide.plot.progressCharts(progress)) do chart:show() end
