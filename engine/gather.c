@@ -5,8 +5,8 @@
  * CASE WHEN and coalesce are all gathers; doing them in one place keeps
  * strings, decimals, structs, vectors and validity right everywhere.
  *
- * Three passes: measure (string bytes, vector entries and the vectors'
- * size), validity, then values.
+ * Three passes: measure (string bytes, vector entries, the vectors' size
+ * and dense mode), validity, then values.
  */
 #include "kernel.h"
 
@@ -24,14 +24,20 @@ static const tide_column *source_of(const tide_column *const *srcs, int32_t num_
     return tide_valid(srcs[w], *row) ? srcs[w] : NULL;
 }
 
-/* Payload of the chosen rows: string bytes, or vector entries (then
-   *vector_size gets the size the chosen vectors share). */
+/* What the rows of a string or vector column need. */
+typedef struct measured {
+    int64_t payload;     /* string bytes, or vector entries */
+    int32_t vector_size; /* the size the chosen vectors share */
+    int32_t dense_mode;  /* theirs when they agree, else 2 (per row) */
+} measured;
+
 static int measure(const char *name, const tide_column *const *srcs, int32_t num_srcs,
-                   const int32_t *which, const int64_t *rows, int64_t n, int64_t *payload,
-                   int32_t *vector_size, char *errbuf, size_t errlen)
+                   const int32_t *which, const int64_t *rows, int64_t n, measured *m,
+                   char *errbuf, size_t errlen)
 {
     int32_t type = srcs[0]->type;
     const tide_column *sized = NULL;
+    int32_t dense_mode = srcs[0]->scale;
     int64_t total = 0, r = 0;
     for (int64_t i = 0; i < n; i++) {
         const tide_column *src = source_of(srcs, num_srcs, which, rows, i, &r);
@@ -43,6 +49,8 @@ static int measure(const char *name, const tide_column *const *srcs, int32_t num
                 return kernel_error(errbuf, errlen,
                                     "column %s: vectors of size %d and %d cannot be combined",
                                     name, sized->vector_size, src->vector_size);
+            if (sized && src->scale != sized->scale) dense_mode = 2;
+            else if (!sized) dense_mode = src->scale;
             sized = src;
         } else {
             const int32_t *off = src->values;
@@ -52,8 +60,9 @@ static int measure(const char *name, const tide_column *const *srcs, int32_t num
     if (type != TIDE_VECTOR && total > INT32_MAX)
         return kernel_error(errbuf, errlen, "column %s: the strings of one batch pass 2 GiB",
                             name);
-    *payload = total;
-    *vector_size = sized ? sized->vector_size : srcs[0]->vector_size;
+    m->payload = total;
+    m->vector_size = sized ? sized->vector_size : srcs[0]->vector_size;
+    m->dense_mode = type == TIDE_VECTOR ? dense_mode : srcs[0]->scale;
     return 0;
 }
 
@@ -145,13 +154,12 @@ int kernel_gather(tide_batch *out, tide_column *dst, const char *name,
 {
     const tide_column *layout = srcs[0];
     int32_t type = layout->type;
-    int64_t payload = 0;
-    int32_t vector_size = 0;
-    if (tide_has_offsets(type) && measure(name, srcs, num_srcs, which, rows, n, &payload,
-                                          &vector_size, errbuf, errlen) != 0)
+    measured m = {0, layout->vector_size, layout->scale};
+    if (tide_has_offsets(type) &&
+        measure(name, srcs, num_srcs, which, rows, n, &m, errbuf, errlen) != 0)
         return -1;
-    if (kernel_alloc(out, dst, name, type, layout->precision, layout->scale, n,
-                     tide_is_varlen(type) ? payload : 0) != 0)
+    if (kernel_alloc(out, dst, name, type, layout->precision, m.dense_mode, n,
+                     tide_is_varlen(type) ? m.payload : 0) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
 
     /* A row is null when no source is chosen or the chosen row is null. */
@@ -167,11 +175,11 @@ int kernel_gather(tide_batch *out, tide_column *dst, const char *name,
         if (gather_children(out, dst, srcs, num_srcs, which, rows, n, errbuf, errlen) != 0)
             return -1;
     } else if (type == TIDE_VECTOR) {
-        dst->vector_size = vector_size;
+        dst->vector_size = m.vector_size;
         if (kernel_alloc(out, &dst->children[0], layout->children[0].name, TIDE_INT32, 0, 0,
-                         payload, 0) != 0 ||
+                         m.payload, 0) != 0 ||
             kernel_alloc(out, &dst->children[1], layout->children[1].name, TIDE_FLOAT64, 0, 0,
-                         payload, 0) != 0)
+                         m.payload, 0) != 0)
             return kernel_error(errbuf, errlen, "out of memory");
         copy_vectors(dst, srcs, num_srcs, which, rows, n);
     } else if (tide_is_varlen(type)) {
