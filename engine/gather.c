@@ -116,6 +116,28 @@ static void copy_fixed(tide_column *dst, const tide_column *const *srcs, int32_t
         if (n) memcpy(values, srcs[0]->values, (size_t)n * width);
         return;
     }
+    if (!which) {
+        /* One source (sort, take, filter): typed loops; the slots of null
+           rows are zeroed by kernel_finish. */
+        const char *from = srcs[0]->values;
+        switch (width) {
+        case 1:
+            for (int64_t i = 0; i < n; i++) values[i] = from[rows[i]];
+            return;
+        case 4:
+            for (int64_t i = 0; i < n; i++)
+                ((int32_t *)values)[i] = ((const int32_t *)from)[rows[i]];
+            return;
+        case 8:
+            for (int64_t i = 0; i < n; i++)
+                ((int64_t *)values)[i] = ((const int64_t *)from)[rows[i]];
+            return;
+        default:
+            for (int64_t i = 0; i < n; i++)
+                memcpy(values + (size_t)i * width, from + (size_t)rows[i] * width, width);
+            return;
+        }
+    }
     int64_t r = 0;
     for (int64_t i = 0; i < n; i++) {
         const tide_column *src = source_of(srcs, num_srcs, which, rows, i, &r);
