@@ -33,7 +33,7 @@ static uint64_t hash_bytes(const char *s, int32_t n)
 
 static uint64_t hash_value(const tide_column *c, int64_t r)
 {
-    if (!tide_row_valid(c, r)) return 0x9E3779B97F4A7C15ULL;
+    if (!tide_valid(c, r)) return 0x9E3779B97F4A7C15ULL;
     switch (c->type) {
     case TIDE_BOOL: return mix(((const uint8_t *)c->values)[r] + 1);
     case TIDE_INT32: return mix((uint64_t)(int64_t)((const int32_t *)c->values)[r]);
@@ -67,7 +67,7 @@ static int same_key(const tide_column *const *keys, int32_t nk, int64_t a, int64
 {
     for (int32_t k = 0; k < nk; k++) {
         const tide_column *c = keys[k];
-        int va = tide_row_valid(c, a), vb = tide_row_valid(c, b);
+        int va = tide_valid(c, a), vb = tide_valid(c, b);
         if (va != vb) return 0;
         if (va && tide_compare_values(c, a, b) != 0) return 0;
     }
@@ -93,7 +93,8 @@ int64_t tide_group_rows(const tide_batch *b, const int32_t *cols, int32_t num_ke
         goto done;
     }
     for (int32_t k = 0; k < num_keys; k++) {
-        if (cols[k] < 0 || cols[k] >= b->num_columns || b->columns[cols[k]].type == TIDE_STRUCT) {
+        if (cols[k] < 0 || cols[k] >= b->num_columns || b->columns[cols[k]].type == TIDE_STRUCT ||
+            b->columns[cols[k]].type == TIDE_VECTOR) {
             snprintf(errbuf, errlen, "groupBy: column %d cannot be a grouping key", cols[k]);
             goto done;
         }
@@ -199,7 +200,7 @@ static i128 as_i128(const tide_column *c, int64_t r)
 
 static void set_null(tide_column *c, int64_t row)
 {
-    c->validity[row >> 3] &= (uint8_t) ~(1u << (row & 7));
+    tide_mark_null(c, row);
     c->null_count++;
 }
 
@@ -212,7 +213,7 @@ static int pick_rows(tide_batch *out, tide_column *dst, const char *name, int32_
     for (int64_t g = 0; g < ng; g++) best[g] = -1;
     int sign = fn == TIDE_AGG_MIN ? -1 : 1;
     for (int64_t r = 0; r < n; r++) {
-        if (!tide_row_valid(in, r)) continue;
+        if (!tide_valid(in, r)) continue;
         int32_t g = group_of_row[r];
         if (best[g] < 0 || tide_compare_values(in, r, best[g]) * sign > 0) best[g] = r;
     }
@@ -268,7 +269,7 @@ int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t 
     }
     int integral = in_type == TIDE_INT32 || in_type == TIDE_INT64;
     for (int64_t r = 0; r < n; r++) {
-        if (in && !tide_row_valid(in, r)) continue;
+        if (in && !tide_valid(in, r)) continue;
         int32_t g = group_of_row[r];
         count[g]++;
         if (fn == TIDE_AGG_COUNT) continue;

@@ -27,17 +27,6 @@ int32_t tide_type_width(int32_t type)
     }
 }
 
-static int is_varlen(int32_t type)
-{
-    return type == TIDE_STRING || type == TIDE_BINARY;
-}
-
-/* Types whose values buffer holds length + 1 offsets. */
-static int has_offsets(int32_t type)
-{
-    return is_varlen(type) || type == TIDE_VECTOR;
-}
-
 tide_batch *tide_batch_new(int32_t num_columns)
 {
     tide_arena *arena = tide_arena_new(0);
@@ -92,10 +81,10 @@ int tide_column_init(tide_batch *b, tide_column *col, const char *name, int32_t 
     col->name = tide_arena_strdup(b->arena, name ? name : "");
     col->type = type;
     col->capacity = capacity;
-    size_t slots = (size_t)capacity + (is_varlen(type) ? 1 : 0);
+    size_t slots = (size_t)capacity + (tide_is_varlen(type) ? 1 : 0);
     col->values = tide_arena_calloc(b->arena, slots * (size_t)width);
     if (!col->name || !col->values) return -1;
-    if (is_varlen(type)) {
+    if (tide_is_varlen(type)) {
         col->data_capacity = capacity * 16;
         col->data = tide_arena_alloc(b->arena, (size_t)col->data_capacity);
         if (!col->data) return -1;
@@ -143,25 +132,20 @@ int tide_column_init_vector(tide_batch *b, tide_column *col, const char *name, i
     return tide_column_init(b, &col->children[1], "values", TIDE_FLOAT64, entries);
 }
 
-static size_t bitmap_bytes(int64_t rows)
-{
-    return (size_t)(rows + 7) / 8;
-}
-
 /* Makes room for one more row. */
 static int reserve_row(tide_batch *b, tide_column *col)
 {
     if (col->type == TIDE_STRUCT || col->length < col->capacity) return 0;
     int64_t cap = col->capacity * 2;
     size_t width = (size_t)tide_type_width(col->type);
-    size_t extra = has_offsets(col->type) ? 1 : 0;
+    size_t extra = tide_has_offsets(col->type) ? 1 : 0;
     void *values = tide_arena_realloc(b->arena, col->values, ((size_t)col->capacity + extra) * width,
                                       ((size_t)cap + extra) * width);
     if (!values) return -1;
     col->values = values;
     if (col->validity) {
-        uint8_t *v = tide_arena_realloc(b->arena, col->validity, bitmap_bytes(col->capacity),
-                                        bitmap_bytes(cap));
+        uint8_t *v = tide_arena_realloc(b->arena, col->validity, tide_bitmap_bytes(col->capacity),
+                                        tide_bitmap_bytes(cap));
         if (!v) return -1;
         col->validity = v;
     }
@@ -169,14 +153,15 @@ static int reserve_row(tide_batch *b, tide_column *col)
     return 0;
 }
 
+/* Marks a row just appended valid, when the column has a bitmap. */
 static void mark_valid(tide_column *col, int64_t row)
 {
-    if (col->validity) col->validity[row >> 3] |= (uint8_t)(1u << (row & 7));
+    if (col->validity) tide_mark_valid(col, row);
 }
 
 int tide_column_is_valid(const tide_column *col, int64_t row)
 {
-    return !col->validity || (col->validity[row >> 3] >> (row & 7)) & 1;
+    return tide_valid(col, row);
 }
 
 void tide_column_set_null(tide_batch *b, tide_column *col, int64_t row)
@@ -184,13 +169,13 @@ void tide_column_set_null(tide_batch *b, tide_column *col, int64_t row)
     if (!col->validity) {
         /* First null: every row so far was valid. */
         size_t cap = col->type == TIDE_STRUCT ? (size_t)col->length + 1 : (size_t)col->capacity;
-        size_t n = bitmap_bytes((int64_t)cap);
+        size_t n = tide_bitmap_bytes((int64_t)cap);
         col->validity = tide_arena_alloc(b->arena, n);
         if (!col->validity) return;
         memset(col->validity, 0xff, n);
     }
-    if (tide_column_is_valid(col, row)) {
-        col->validity[row >> 3] &= (uint8_t) ~(1u << (row & 7));
+    if (tide_valid(col, row)) {
+        tide_mark_null(col, row);
         col->null_count++;
     }
 }
@@ -200,8 +185,8 @@ int tide_column_append_fixed(tide_batch *b, tide_column *col, const void *value)
     if (col->type == TIDE_STRUCT) {
         /* The caller has appended this row to every child. */
         if (col->validity) {
-            uint8_t *v = tide_arena_realloc(b->arena, col->validity, bitmap_bytes(col->length),
-                                            bitmap_bytes(col->length + 1));
+            uint8_t *v = tide_arena_realloc(b->arena, col->validity, tide_bitmap_bytes(col->length),
+                                            tide_bitmap_bytes(col->length + 1));
             if (!v) return -1;
             col->validity = v;
         }
@@ -209,7 +194,7 @@ int tide_column_append_fixed(tide_batch *b, tide_column *col, const void *value)
         col->length++;
         return 0;
     }
-    if (has_offsets(col->type) || reserve_row(b, col) != 0) return -1;
+    if (tide_has_offsets(col->type) || reserve_row(b, col) != 0) return -1;
     size_t width = (size_t)tide_type_width(col->type);
     memcpy((char *)col->values + (size_t)col->length * width, value, width);
     mark_valid(col, col->length);
@@ -219,7 +204,7 @@ int tide_column_append_fixed(tide_batch *b, tide_column *col, const void *value)
 
 int tide_column_append_bytes(tide_batch *b, tide_column *col, const void *bytes, int64_t len)
 {
-    if (!is_varlen(col->type) || len < 0 || reserve_row(b, col) != 0) return -1;
+    if (!tide_is_varlen(col->type) || len < 0 || reserve_row(b, col) != 0) return -1;
     int32_t *offsets = col->values;
     int64_t start = offsets[col->length];
     if (start + len > INT32_MAX) return -1; /* a batch column holds at most 2 GiB */
@@ -264,7 +249,7 @@ int tide_column_append_null(tide_batch *b, tide_column *col)
         for (int32_t i = 0; i < col->num_children; i++)
             if (tide_column_append_null(b, &col->children[i]) != 0) return -1;
         if (tide_column_append_fixed(b, col, NULL) != 0) return -1;
-    } else if (is_varlen(col->type)) {
+    } else if (tide_is_varlen(col->type)) {
         if (tide_column_append_bytes(b, col, "", 0) != 0) return -1;
     } else {
         static const unsigned char zero[16];

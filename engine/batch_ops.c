@@ -9,11 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int is_varlen(int32_t type)
-{
-    return type == TIDE_STRING || type == TIDE_BINARY;
-}
-
 static int slice_column(tide_batch *out, tide_column *dst, const tide_column *src, int64_t offset,
                         int64_t n)
 {
@@ -29,20 +24,20 @@ static int slice_column(tide_batch *out, tide_column *dst, const tide_column *sr
     } else {
         size_t width = (size_t)tide_type_width(src->type);
         dst->values = (char *)src->values + (size_t)offset * width;
-        if (is_varlen(src->type)) dst->data_capacity = 0; /* not ours to append to */
+        if (tide_is_varlen(src->type)) dst->data_capacity = 0; /* not ours to append to */
     }
     if (!src->validity) return 0;
     if (offset % 8 == 0) {
         dst->validity = src->validity + offset / 8;
     } else {
-        uint8_t *v = tide_arena_calloc(out->arena, kernel_bitmap_bytes(n) + 1);
+        uint8_t *v = tide_arena_calloc(out->arena, tide_bitmap_bytes(n) + 1);
         if (!v) return -1;
         for (int64_t i = 0; i < n; i++)
-            if (kernel_valid(src, offset + i)) v[i >> 3] |= (uint8_t)(1u << (i & 7));
+            if (tide_valid(src, offset + i)) v[i >> 3] |= (uint8_t)(1u << (i & 7));
         dst->validity = v;
     }
     int64_t nulls = 0;
-    for (int64_t i = 0; i < n; i++) nulls += !kernel_valid(dst, i);
+    for (int64_t i = 0; i < n; i++) nulls += !tide_valid(dst, i);
     dst->null_count = nulls;
     if (nulls == 0) dst->validity = NULL;
     return 0;
@@ -163,7 +158,7 @@ tide_batch *tide_batch_filter(tide_batch *batch, const tide_column *mask, char *
     }
     const uint8_t *keep = mask->values;
     int64_t n = batch->num_rows, selected = 0;
-    for (int64_t i = 0; i < n; i++) selected += keep[i] && kernel_valid(mask, i);
+    for (int64_t i = 0; i < n; i++) selected += keep[i] && tide_valid(mask, i);
     if (selected == n) {
         tide_batch *out = tide_batch_slice(batch, 0, n);
         if (!out) kernel_error(errbuf, errlen, "out of memory");
@@ -176,7 +171,7 @@ tide_batch *tide_batch_filter(tide_batch *batch, const tide_column *mask, char *
     }
     int64_t k = 0;
     for (int64_t i = 0; i < n; i++)
-        if (keep[i] && kernel_valid(mask, i)) rows[k++] = i;
+        if (keep[i] && tide_valid(mask, i)) rows[k++] = i;
     tide_batch *out = gather_batch(&batch, 1, NULL, rows, selected, errbuf, errlen);
     free(rows);
     return out;

@@ -9,27 +9,17 @@
 
 #include <string.h>
 
-static size_t bitmap_bytes(int64_t rows)
-{
-    return (size_t)(rows + 7) / 8;
-}
-
-static int is_varlen(int32_t type)
-{
-    return type == TIDE_STRING || type == TIDE_BINARY;
-}
-
 static int grow_rows(tide_batch *b, tide_column *c, int64_t rows)
 {
     if (rows <= c->capacity) return 0;
     size_t width = (size_t)tide_type_width(c->type);
-    size_t extra = is_varlen(c->type) ? 1 : 0;
+    size_t extra = tide_is_varlen(c->type) ? 1 : 0;
     void *values = tide_arena_realloc(b->arena, c->values, ((size_t)c->capacity + extra) * width,
                                       ((size_t)rows + extra) * width);
     if (!values) return -1;
     c->values = values;
     if (c->validity) {
-        size_t old = bitmap_bytes(c->capacity), now = bitmap_bytes(rows);
+        size_t old = tide_bitmap_bytes(c->capacity), now = tide_bitmap_bytes(rows);
         uint8_t *v = tide_arena_realloc(b->arena, c->validity, old, now);
         if (!v) return -1;
         memset(v + old, 0xff, now - old);
@@ -60,7 +50,7 @@ int tide_csv_reserve(tide_batch *b, int64_t rows)
     for (int32_t i = 0; i < b->num_columns; i++) {
         tide_column *c = &b->columns[i];
         if (grow_rows(b, c, rows) != 0) return -1;
-        if (is_varlen(c->type) && c->length > 0) {
+        if (tide_is_varlen(c->type) && c->length > 0) {
             int64_t used = ((int32_t *)c->values)[c->length];
             int64_t want = used / c->length * rows + used / c->length + 64;
             if (want > INT32_MAX) want = INT32_MAX;
@@ -95,16 +85,15 @@ tide_batch *tide_csv_batch_new(const tide_csv_field *fields, int32_t n, int64_t 
 void csv_mark_valid(tide_column *c, int64_t row)
 {
     if (!c->validity) return;
-    uint8_t bit = (uint8_t)(1u << (row & 7));
-    if (!(c->validity[row >> 3] & bit)) {
-        c->validity[row >> 3] |= bit;
+    if (!tide_valid(c, row)) {
+        tide_mark_valid(c, row);
         c->null_count--; /* the row was rolled back after being null */
     }
 }
 
 int csv_put_null(tide_batch *b, tide_column *c, int64_t row)
 {
-    if (is_varlen(c->type)) {
+    if (tide_is_varlen(c->type)) {
         int32_t *off = c->values;
         off[row + 1] = off[row];
     } else {

@@ -23,7 +23,7 @@
 static int mark_null(tide_batch *out, tide_column *dst, int64_t i)
 {
     if (kernel_validity(out, dst) != 0) return -1;
-    kernel_set_null(dst, i);
+    tide_mark_null(dst, i);
     return 0;
 }
 
@@ -183,7 +183,7 @@ static int decimal_arith(tide_batch *out, int32_t op, const tide_column *a, cons
     const char *x = a->values, *y = b->values;
     char *r = dst->values;
     for (int64_t i = 0; i < n; i++) {
-        if (!kernel_valid(dst, i)) continue;
+        if (!tide_valid(dst, i)) continue;
         i128 v;
         if (decimal_op(op, dec_load(x + 16 * i), a->scale, dec_load(y + 16 * i), b->scale, p, s, &v) != 0) {
             if (mark_null(out, dst, i) != 0) return -1;

@@ -20,6 +20,7 @@
 #include "kernel.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +29,8 @@
 static const char *type_name(int32_t t)
 {
     static const char *names[] = {"?",      "boolean", "int",       "bigint",  "float", "double",
-                                  "string", "binary",  "timestamp", "decimal", "struct"};
-    return t >= 1 && t <= 10 ? names[t] : "?";
+                                  "string", "binary",  "timestamp", "decimal", "struct", "vector"};
+    return t >= 1 && t <= TIDE_VECTOR ? names[t] : "?";
 }
 
 /* ---- parsing strings ------------------------------------------------------ */
@@ -227,6 +228,44 @@ static int format_long(int64_t v, char *buf)
     return len;
 }
 
+/* A vector row as Spark's Vector.toString: "[1.0,0.0]" for a dense row,
+   "(4,[0,3],[1.0,-2.5])" for a sparse one (dense by the column's mode,
+   as docs/ml.md says). */
+static int append_vector_text(tide_batch *out, tide_column *dst, int64_t *used,
+                              const tide_column *col, int64_t row, char *errbuf, size_t errlen)
+{
+    const int64_t *off = col->values;
+    const int32_t *indices = col->children[0].values;
+    const double *values = col->children[1].values;
+    int64_t first = off[row], last = off[row + 1];
+    int dense = col->scale == 1 ||
+                (col->scale == 2 && last - first == col->vector_size && col->vector_size > 0);
+    char buf[48];
+    int n;
+#define PUT(p, len)                                                                                \
+    do {                                                                                           \
+        if (kernel_str_append(out, dst, used, p, len, errbuf, errlen) != 0) return -1;             \
+    } while (0)
+    if (!dense) {
+        n = snprintf(buf, sizeof buf, "(%d,[", col->vector_size);
+        PUT(buf, n);
+        for (int64_t k = first; k < last; k++) {
+            n = snprintf(buf, sizeof buf, k > first ? ",%d" : "%d", indices[k]);
+            PUT(buf, n);
+        }
+        PUT("],", 2);
+    }
+    PUT("[", 1);
+    for (int64_t k = first; k < last; k++) {
+        if (k > first) PUT(",", 1);
+        n = tide_format_java_double(values[k], 0, buf);
+        PUT(buf, n);
+    }
+    PUT(dense ? "]" : "])", dense ? 1 : 2);
+#undef PUT
+    return 0;
+}
+
 /* Appends the text of row `row` of col (valid) as CAST(... AS STRING). */
 static int append_text(tide_batch *out, tide_column *dst, int64_t *used, const tide_column *col,
                        int64_t row, char *errbuf, size_t errlen)
@@ -264,13 +303,14 @@ static int append_text(tide_batch *out, tide_column *dst, int64_t *used, const t
             const tide_column *child = &col->children[c];
             if (c > 0 && kernel_str_append(out, dst, used, ", ", 2, errbuf, errlen) != 0)
                 return -1;
-            int rc = kernel_valid(child, row)
+            int rc = tide_valid(child, row)
                          ? append_text(out, dst, used, child, row, errbuf, errlen)
                          : kernel_str_append(out, dst, used, "null", 4, errbuf, errlen);
             if (rc != 0) return -1;
         }
         return kernel_str_append(out, dst, used, "}", 1, errbuf, errlen);
     }
+    case TIDE_VECTOR: return append_vector_text(out, dst, used, col, row, errbuf, errlen);
     default: return kernel_error(errbuf, errlen, "cannot cast %s to string", type_name(col->type));
     }
     return kernel_str_append(out, dst, used, buf, n, errbuf, errlen);
@@ -285,7 +325,7 @@ static int cast_to_string(tide_batch *out, const tide_column *src, int32_t type,
         return kernel_error(errbuf, errlen, "out of memory");
     int64_t used = 0;
     for (int64_t i = 0; i < n; i++) {
-        if (kernel_valid(src, i) && append_text(out, dst, &used, src, i, errbuf, errlen) != 0)
+        if (tide_valid(src, i) && append_text(out, dst, &used, src, i, errbuf, errlen) != 0)
             return -1;
         kernel_str_end(dst, i, used);
     }
@@ -505,7 +545,7 @@ static int cast_to_binary(tide_batch *out, const tide_column *src, tide_column *
         return kernel_error(errbuf, errlen, "out of memory");
     int64_t used = 0;
     for (int64_t i = 0; i < n; i++) {
-        if (kernel_valid(src, i)) {
+        if (tide_valid(src, i)) {
             /* Integers as big-endian bytes, as Spark does. */
             uint64_t v = src->type == TIDE_INT32 ? (uint32_t)((const int32_t *)src->values)[i]
                                                  : (uint64_t)((const int64_t *)src->values)[i];
@@ -567,10 +607,10 @@ int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_
         for (int64_t i = 0; i < n; i++) ((double *)values)[i] = a[i];
     } else {
         for (int64_t i = 0; i < n; i++) {
-            if (!kernel_valid(src, i)) continue;
+            if (!tide_valid(src, i)) continue;
             if (convert_row(src, i, type, precision, scale, values + (size_t)i * width) != 0) {
                 if (kernel_validity(out, dst) != 0) return kernel_error(errbuf, errlen, "out of memory");
-                kernel_set_null(dst, i);
+                tide_mark_null(dst, i);
             }
         }
     }

@@ -68,7 +68,7 @@ static int cmp_rows(const tide_column *a, int64_t i, const tide_column *b, int64
     case TIDE_STRUCT:
         for (int32_t k = 0; k < a->num_children; k++) {
             const tide_column *ca = &a->children[k], *cb = &b->children[k];
-            int va = kernel_valid(ca, i), vb = kernel_valid(cb, j);
+            int va = tide_valid(ca, i), vb = tide_valid(cb, j);
             if (!va || !vb) {
                 if (va != vb) return va ? 1 : -1; /* null first, as Spark orders */
                 continue;
@@ -122,7 +122,7 @@ int tide_eval_compare(tide_batch *out, int32_t op, const tide_column *a, const t
     uint8_t *r = dst->values;
     if (op == TIDE_EQ_NULL_SAFE) {
         for (int64_t i = 0; i < n; i++) {
-            int va = kernel_valid(a, i), vb = kernel_valid(b, i);
+            int va = tide_valid(a, i), vb = tide_valid(b, i);
             r[i] = va && vb ? cmp_rows(a, i, b, i) == 0 : va == vb;
         }
         return 0;
@@ -141,7 +141,7 @@ int tide_eval_compare(tide_batch *out, int32_t op, const tide_column *a, const t
     }
     default:
         for (int64_t i = 0; i < n; i++)
-            if (kernel_valid(dst, i)) r[i] = (uint8_t)apply(op, cmp_rows(a, i, b, i));
+            if (tide_valid(dst, i)) r[i] = (uint8_t)apply(op, cmp_rows(a, i, b, i));
     }
     kernel_finish(dst);
     return 0;
@@ -159,16 +159,16 @@ int tide_eval_in(tide_batch *out, const tide_column *x, const tide_column *const
         return kernel_error(errbuf, errlen, "out of memory");
     uint8_t *r = dst->values;
     for (int64_t i = 0; i < rows; i++) {
-        if (!kernel_valid(x, i)) continue;
+        if (!tide_valid(x, i)) continue;
         int found = 0, saw_null = 0;
         for (int32_t k = 0; k < n && !found; k++) {
-            if (!kernel_valid(list[k], i)) saw_null = 1;
+            if (!tide_valid(list[k], i)) saw_null = 1;
             else found = cmp_rows(x, i, list[k], i) == 0;
         }
         r[i] = (uint8_t)found;
         if (!found && saw_null) {
             if (kernel_validity(out, dst) != 0) return kernel_error(errbuf, errlen, "out of memory");
-            kernel_set_null(dst, i);
+            tide_mark_null(dst, i);
         }
     }
     kernel_finish(dst);

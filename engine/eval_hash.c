@@ -82,7 +82,7 @@ static uint64_t hash_value(const tide_column *c, int64_t row, uint64_t seed)
     }
     case TIDE_STRUCT:
         for (int32_t k = 0; k < c->num_children; k++)
-            if (kernel_valid(&c->children[k], row)) seed = hash_value(&c->children[k], row, seed);
+            if (tide_valid(&c->children[k], row)) seed = hash_value(&c->children[k], row, seed);
         return seed;
     default: return seed;
     }
@@ -107,7 +107,7 @@ int tide_eval_xxhash64(tide_batch *out, const tide_column *const *args, int32_t 
             continue;
         }
         for (int64_t i = 0; i < rows; i++)
-            if (kernel_valid(c, i)) h[i] = hash_value(c, i, h[i]);
+            if (tide_valid(c, i)) h[i] = hash_value(c, i, h[i]);
     }
     return 0;
 }

@@ -26,7 +26,7 @@ int tide_eval_and_or(tide_batch *out, int32_t is_or, const tide_column *a, const
     /* The value that decides alone: false for AND, true for OR. */
     uint8_t decisive = is_or ? 1 : 0;
     for (int64_t i = 0; i < n; i++) {
-        int va = kernel_valid(a, i), vb = kernel_valid(b, i);
+        int va = tide_valid(a, i), vb = tide_valid(b, i);
         uint8_t xa = x[i] != 0, yb = y[i] != 0;
         if ((va && xa == decisive) || (vb && yb == decisive)) {
             r[i] = decisive;
@@ -34,7 +34,7 @@ int tide_eval_and_or(tide_batch *out, int32_t is_or, const tide_column *a, const
             r[i] = (uint8_t)!decisive;
         } else {
             if (kernel_validity(out, dst) != 0) return kernel_error(errbuf, errlen, "out of memory");
-            kernel_set_null(dst, i);
+            tide_mark_null(dst, i);
         }
     }
     kernel_finish(dst);
@@ -63,6 +63,6 @@ int tide_eval_isnull(tide_batch *out, const tide_column *a, int32_t negate, tide
     if (kernel_alloc(out, dst, "", TIDE_BOOL, 0, 0, n, 0) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     uint8_t *r = dst->values;
-    for (int64_t i = 0; i < n; i++) r[i] = (uint8_t)(kernel_valid(a, i) ? negate != 0 : negate == 0);
+    for (int64_t i = 0; i < n; i++) r[i] = (uint8_t)(tide_valid(a, i) ? negate != 0 : negate == 0);
     return 0;
 }

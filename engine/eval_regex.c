@@ -226,7 +226,7 @@ int tide_eval_regexp_replace(tide_batch *out, const tide_column *s, const tide_r
         rc = kernel_error(errbuf, errlen, "out of memory");
     int64_t used = 0;
     for (int64_t i = 0; rc == 0 && i < n; i++) {
-        if (kernel_valid(s, i)) {
+        if (tide_valid(s, i)) {
             finder f = {re, md, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0};
             size_t copied = 0, ms = 0, me = 0;
             int found = 0;
@@ -275,7 +275,7 @@ int tide_eval_split_part(tide_batch *out, const tide_column *s, const tide_regex
     for (int64_t i = 0; rc == 0 && i < n; i++) {
         int have = 0;
         size_t piece_start = 0, piece_end = 0;
-        if (kernel_valid(s, i) && index >= 0) {
+        if (tide_valid(s, i) && index >= 0) {
             finder f = {re, md, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0};
             size_t seg = 0, ms = 0, me = 0;
             int32_t pieces = 0, found = 0;
@@ -297,7 +297,7 @@ int tide_eval_split_part(tide_batch *out, const tide_column *s, const tide_regex
             rc = kernel_str_append(out, dst, &used, s->data + off[i] + piece_start,
                                    (int64_t)(piece_end - piece_start), errbuf, errlen);
         else
-            kernel_set_null(dst, i);
+            tide_mark_null(dst, i);
         kernel_str_end(dst, i, used);
     }
     pcre2_match_data_free(md);
@@ -319,7 +319,7 @@ int tide_eval_regex_match(tide_batch *out, const tide_column *s, const tide_rege
     }
     uint8_t *r = dst->values;
     for (int64_t i = 0; i < n; i++) {
-        if (!kernel_valid(s, i)) continue;
+        if (!tide_valid(s, i)) continue;
         int rc = pcre2_match(re->code, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0, md, NULL);
         if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
             PCRE2_UCHAR msg[256];

@@ -22,7 +22,15 @@ void tide_eval_finish(tide_column *dst)
 
 static int broadcast(tide_batch *out, const tide_column *value, int64_t n, tide_column *dst)
 {
-    int valid = kernel_valid(value, 0);
+    if (value->type == TIDE_VECTOR) {
+        /* Row 0, n times. */
+        int64_t *rows = calloc((size_t)(n ? n : 1), sizeof *rows);
+        if (!rows) return -1;
+        int rc = kernel_gather(out, dst, value->name, &value, 1, NULL, rows, n, NULL, 0);
+        free(rows);
+        return rc;
+    }
+    int valid = tide_valid(value, 0);
     int32_t type = value->type;
     int64_t len = 0;
     const char *bytes = NULL;
@@ -36,7 +44,7 @@ static int broadcast(tide_batch *out, const tide_column *value, int64_t n, tide_
         return -1;
     if (!valid) {
         if (kernel_validity(out, dst) != 0) return -1;
-        memset(dst->validity, 0, kernel_bitmap_bytes(n));
+        memset(dst->validity, 0, tide_bitmap_bytes(n));
     }
     if (type == TIDE_STRUCT) {
         int32_t k = value->num_children;
@@ -97,7 +105,7 @@ int tide_eval_case(tide_batch *out, const tide_column *const *conds,
         int32_t chosen = otherwise ? n : -1;
         for (int32_t b = 0; b < n; b++) {
             const tide_column *c = conds[b];
-            if (((const uint8_t *)c->values)[i] && kernel_valid(c, i)) {
+            if (((const uint8_t *)c->values)[i] && tide_valid(c, i)) {
                 chosen = b;
                 break;
             }
@@ -120,7 +128,7 @@ int tide_eval_coalesce(tide_batch *out, const tide_column *const *args, int32_t 
     for (int64_t i = 0; i < rows; i++) {
         which[i] = -1;
         for (int32_t a = 0; a < n; a++) {
-            if (kernel_valid(args[a], i)) {
+            if (tide_valid(args[a], i)) {
                 which[i] = a;
                 break;
             }
@@ -142,7 +150,7 @@ int tide_eval_field(tide_batch *out, const tide_column *s, int32_t index, tide_c
     if (kernel_validity_and(out, dst, s, &s->children[index]) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     int64_t nulls = 0;
-    for (int64_t i = 0; i < dst->length; i++) nulls += !kernel_valid(dst, i);
+    for (int64_t i = 0; i < dst->length; i++) nulls += !tide_valid(dst, i);
     dst->null_count = nulls;
     return 0;
 }

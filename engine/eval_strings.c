@@ -92,11 +92,6 @@ static locale_t utf8_locale(void)
     return loc;
 }
 
-static int is_varlen(int32_t t)
-{
-    return t == TIDE_STRING || t == TIDE_BINARY;
-}
-
 int tide_eval_change_case(tide_batch *out, const tide_column *s, int32_t upper, tide_column *dst,
                           char *errbuf, size_t errlen)
 {
@@ -110,7 +105,7 @@ int tide_eval_change_case(tide_batch *out, const tide_column *s, int32_t upper, 
     locale_t loc = utf8_locale();
     int64_t used = 0;
     for (int64_t i = 0; i < n; i++) {
-        if (kernel_valid(s, i)) {
+        if (tide_valid(s, i)) {
             const unsigned char *p = s->data + off[i];
             int32_t len = off[i + 1] - off[i];
             int32_t k = 0;
@@ -148,7 +143,7 @@ int tide_eval_change_case(tide_batch *out, const tide_column *s, int32_t upper, 
 int tide_eval_length(tide_batch *out, const tide_column *s, tide_column *dst, char *errbuf,
                      size_t errlen)
 {
-    if (!is_varlen(s->type)) return kernel_error(errbuf, errlen, "length needs a string column");
+    if (!tide_is_varlen(s->type)) return kernel_error(errbuf, errlen, "length needs a string column");
     int64_t n = s->length;
     if (kernel_alloc(out, dst, "", TIDE_INT32, 0, 0, n, 0) != 0 ||
         kernel_validity_and(out, dst, s, NULL) != 0)
@@ -166,7 +161,7 @@ int tide_eval_length(tide_batch *out, const tide_column *s, tide_column *dst, ch
 int tide_eval_substring(tide_batch *out, const tide_column *s, const tide_column *pos,
                         const tide_column *len, tide_column *dst, char *errbuf, size_t errlen)
 {
-    if (!is_varlen(s->type) || pos->type != TIDE_INT32 || (len && len->type != TIDE_INT32))
+    if (!tide_is_varlen(s->type) || pos->type != TIDE_INT32 || (len && len->type != TIDE_INT32))
         return kernel_error(errbuf, errlen, "substring needs a string and int positions");
     int64_t n = s->length;
     const int32_t *off = s->values;
@@ -178,7 +173,7 @@ int tide_eval_substring(tide_batch *out, const tide_column *s, const tide_column
     int is_binary = s->type == TIDE_BINARY;
     int64_t used = 0;
     for (int64_t i = 0; i < n; i++) {
-        if (kernel_valid(dst, i)) {
+        if (tide_valid(dst, i)) {
             const unsigned char *p = s->data + off[i];
             int32_t bytes_len = off[i + 1] - off[i];
             int32_t chars = is_binary ? bytes_len : utf8_chars(p, bytes_len);
@@ -210,7 +205,7 @@ int tide_eval_concat(tide_batch *out, const tide_column *const *args, int32_t n,
     int64_t rows = args[0]->length, bytes = 0;
     for (int32_t a = 0; a < n; a++) {
         const int32_t *off = args[a]->values;
-        if (!is_varlen(args[a]->type) || args[a]->length != rows)
+        if (!tide_is_varlen(args[a]->type) || args[a]->length != rows)
             return kernel_error(errbuf, errlen, "concat needs string columns of one length");
         if (rows) bytes += off[rows] - off[0];
     }
@@ -221,7 +216,7 @@ int tide_eval_concat(tide_batch *out, const tide_column *const *args, int32_t n,
             return kernel_error(errbuf, errlen, "out of memory");
     int64_t used = 0;
     for (int64_t i = 0; i < rows; i++) {
-        if (kernel_valid(dst, i)) {
+        if (tide_valid(dst, i)) {
             for (int32_t a = 0; a < n; a++) {
                 int32_t len;
                 const char *p = tide_column_bytes(args[a], i, &len);

@@ -44,7 +44,7 @@
 #include <vector>
 
 extern "C" {
-#include "tide_ffi.h"
+#include "batch.h"
 }
 
 namespace {
@@ -522,8 +522,6 @@ struct Node {
     int64_t pending = 0;          /* string/binary: bytes written for the current row */
 };
 
-bool is_varlen(int32_t t) { return t == TIDE_STRING || t == TIDE_BINARY; }
-
 struct FromJson {
     tide_batch *out;
     int64_t rows;
@@ -540,8 +538,6 @@ struct FromJson {
 
     /* -- building the output -- */
 
-    static size_t bitmap_bytes(int64_t n) { return (size_t)(n + 7) / 8 + 1; }
-
     bool init_column(Node &n, tide_column *col)
     {
         n.col = col;
@@ -555,12 +551,12 @@ struct FromJson {
                          : tide_column_init(out, col, name.c_str(), n.type, 0);
             if (rc != 0) return false;
             if (rows > col->capacity) {
-                size_t slots = (size_t)rows + (is_varlen(n.type) ? 1 : 0);
+                size_t slots = (size_t)rows + (tide_is_varlen(n.type) ? 1 : 0);
                 col->values = tide_arena_calloc(out->arena, slots * (size_t)tide_type_width(n.type));
                 if (!col->values) return false;
                 col->capacity = rows;
             }
-            if (is_varlen(n.type)) {
+            if (tide_is_varlen(n.type)) {
                 /* 8 bytes a row fits the hashed ids of Avazu-like data;
                    grown by doubling. The corrupt-record field is mostly
                    empty. */
@@ -571,7 +567,7 @@ struct FromJson {
                 varlen.push_back(&n);
             }
         }
-        col->validity = (uint8_t *)tide_arena_calloc(out->arena, bitmap_bytes(rows));
+        col->validity = (uint8_t *)tide_arena_calloc(out->arena, tide_bitmap_bytes(rows) + 1);
         if (!col->validity) return false;
         col->length = rows;
         for (size_t i = 0; i < n.children.size(); i++)
@@ -579,23 +575,14 @@ struct FromJson {
         return true;
     }
 
-    static void set_valid(tide_column *c, int64_t row)
-    {
-        c->validity[row >> 3] |= (uint8_t)(1u << (row & 7));
-    }
-    static void clear_valid(tide_column *c, int64_t row)
-    {
-        c->validity[row >> 3] &= (uint8_t) ~(1u << (row & 7));
-    }
-
     /* Makes a field (and everything under it) null again in this row. */
     void null_subtree(Node &n, int64_t row)
     {
         tide_column *c = n.col;
-        clear_valid(c, row);
+        tide_mark_null(c, row);
         if (n.type == TIDE_STRUCT) {
             for (Node *k : n.children) null_subtree(*k, row);
-        } else if (is_varlen(n.type)) {
+        } else if (tide_is_varlen(n.type)) {
             n.pending = 0;
         } else {
             int w = tide_type_width(n.type);
@@ -606,7 +593,7 @@ struct FromJson {
     template <typename T> void put(Node &n, int64_t row, T v)
     {
         ((T *)n.col->values)[row] = v;
-        set_valid(n.col, row);
+        tide_mark_valid(n.col, row);
     }
 
     /* Room for len more bytes of the current row in a string column. */
@@ -639,7 +626,7 @@ struct FromJson {
         if (!dst) return FATAL;
         if (len) memcpy(dst, p, len);
         n.pending = (int64_t)len;
-        set_valid(n.col, row);
+        tide_mark_valid(n.col, row);
         return OK;
     }
 
@@ -701,7 +688,7 @@ struct FromJson {
             if (t != od::json_type::object) return mismatch(n, v, t, depth);
             od::object o;
             if (auto e = v.get_object().get(o)) return bad_syntax(e);
-            set_valid(n.col, row);
+            tide_mark_valid(n.col, row);
             return read_struct(n, o, row, false, depth + 1);
         }
         case TIDE_STRING: {
@@ -724,7 +711,7 @@ struct FromJson {
             int64_t len = base64_decode(s, (unsigned char *)dst);
             if (len < 0) return mismatch(n, v, t, depth, "not base64");
             n.pending = len;
-            set_valid(n.col, row);
+            tide_mark_valid(n.col, row);
             return OK;
         }
         case TIDE_BOOL: {
@@ -811,7 +798,7 @@ struct FromJson {
                 return mismatch(n, v, t, depth);
             }
             memcpy((char *)n.col->values + (size_t)row * 16, &x, 16);
-            set_valid(n.col, row);
+            tide_mark_valid(n.col, row);
             return OK;
         }
         case TIDE_TIMESTAMP: {
@@ -1023,7 +1010,7 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
     int64_t malformed = 0;
     for (int64_t row = 0; row < fj.rows; row++) {
         if (status) status[row] = 0;
-        bool valid_in = !input->validity || ((input->validity[row >> 3] >> (row & 7)) & 1);
+        bool valid_in = tide_valid(input, row);
         if (!valid_in) { /* a null input is a null struct, not a malformed record */
             fj.end_row(row);
             continue;
@@ -1067,7 +1054,7 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
             set_error(errbuf, errlen, "from_json: row %lld: %s", (long long)row, fj.fatal ? fj.fatal : "failed");
             return -1;
         }
-        fj.set_valid(root.col, row); /* Spark 3: a malformed record is a struct of nulls, not null */
+        tide_mark_valid(root.col, row); /* Spark 3: a malformed record is a struct of nulls, not null */
         if (r != OK) {
             if (r == SYNTAX) {
                 for (Node *k : root.children) fj.null_subtree(*k, row);

@@ -331,11 +331,6 @@ static void put_base64(jbuf *b, const unsigned char *s, size_t n)
 
 /* ---- values ------------------------------------------------------------------- */
 
-static int valid_at(const tide_column *c, int64_t row)
-{
-    return !c->validity || (c->validity[row >> 3] >> (row & 7)) & 1;
-}
-
 static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64_t row,
                       int include_nulls)
 {
@@ -367,7 +362,7 @@ static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64
         int first = 1;
         for (int32_t i = 0; i < c->num_children; i++) {
             const tide_column *child = &c->children[i];
-            int valid = valid_at(child, row);
+            int valid = tide_valid(child, row);
             if (!valid && !include_nulls) continue;
             if (!first) put_char(b, ',');
             first = 0;
@@ -469,8 +464,8 @@ int tide_to_json(tide_batch *out, const tide_column *input, int32_t include_null
     offsets[0] = 0;
     int64_t nulls = 0;
     for (int64_t row = 0; row < n; row++) {
-        if (!valid_at(input, row)) {
-            dst->validity[row >> 3] &= (uint8_t) ~(1u << (row & 7));
+        if (!tide_valid(input, row)) {
+            tide_mark_null(dst, row);
             nulls++;
         } else {
             put_value(&b, input, &keys, row, include_nulls);

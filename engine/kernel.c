@@ -7,11 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int is_varlen(int32_t type)
-{
-    return type == TIDE_STRING || type == TIDE_BINARY;
-}
-
 int kernel_alloc(tide_batch *out, tide_column *dst, const char *name, int32_t type,
                  int32_t precision, int32_t scale, int64_t n, int64_t data_bytes)
 {
@@ -26,14 +21,21 @@ int kernel_alloc(tide_batch *out, tide_column *dst, const char *name, int32_t ty
     if (type == TIDE_STRUCT) return 0;
     size_t width = (size_t)tide_type_width(type);
     if (width == 0) return -1;
-    size_t slots = (size_t)n + (is_varlen(type) ? 1 : 0);
+    size_t slots = (size_t)n + (tide_has_offsets(type) ? 1 : 0);
     dst->values = tide_arena_calloc(out->arena, slots * width);
     if (!dst->values) return -1;
-    if (is_varlen(type)) {
+    if (tide_is_varlen(type)) {
         if (data_bytes < 16) data_bytes = 16;
         dst->data = tide_arena_alloc(out->arena, (size_t)data_bytes);
         if (!dst->data) return -1;
         dst->data_capacity = data_bytes;
+    } else if (type == TIDE_VECTOR) {
+        dst->num_children = 2;
+        dst->children = tide_arena_calloc(out->arena, 2 * sizeof(tide_column));
+        if (!dst->children ||
+            kernel_alloc(out, &dst->children[0], "indices", TIDE_INT32, 0, 0, 0, 0) != 0 ||
+            kernel_alloc(out, &dst->children[1], "values", TIDE_FLOAT64, 0, 0, 0, 0) != 0)
+            return -1;
     }
     return 0;
 }
@@ -41,7 +43,7 @@ int kernel_alloc(tide_batch *out, tide_column *dst, const char *name, int32_t ty
 int kernel_validity(tide_batch *out, tide_column *dst)
 {
     if (dst->validity) return 0;
-    size_t n = kernel_bitmap_bytes(dst->length);
+    size_t n = tide_bitmap_bytes(dst->length);
     dst->validity = tide_arena_alloc(out->arena, n ? n : 1);
     if (!dst->validity) return -1;
     memset(dst->validity, 0xff, n);
@@ -53,7 +55,7 @@ int kernel_validity_and(tide_batch *out, tide_column *dst, const tide_column *a,
 {
     const uint8_t *va = a ? a->validity : NULL, *vb = b ? b->validity : NULL;
     if (!va && !vb) return 0;
-    size_t n = kernel_bitmap_bytes(dst->length);
+    size_t n = tide_bitmap_bytes(dst->length);
     uint8_t *v = tide_arena_alloc(out->arena, n ? n : 1);
     if (!v) return -1;
     for (size_t i = 0; i < n; i++) v[i] = (uint8_t)((va ? va[i] : 0xff) & (vb ? vb[i] : 0xff));
@@ -66,7 +68,9 @@ void kernel_finish(tide_column *dst)
     dst->null_count = 0;
     if (!dst->validity) return;
     int64_t n = dst->length, nulls = 0;
-    size_t width = dst->type == TIDE_STRUCT || is_varlen(dst->type)
+    /* Offsets are left alone: a null row of a string or vector column is
+       already empty. */
+    size_t width = dst->type == TIDE_STRUCT || tide_has_offsets(dst->type)
                        ? 0
                        : (size_t)tide_type_width(dst->type);
     for (int64_t byte = 0; byte < (n + 7) / 8; byte++) {
@@ -117,13 +121,14 @@ int kernel_error(char *errbuf, size_t errlen, const char *fmt, ...)
 
 static const char *type_label(const tide_column *c, char *buf, size_t len)
 {
-    static const char *names[] = {"?", "boolean", "int", "bigint", "float", "double",
-                                  "string", "binary", "timestamp", "decimal", "struct"};
+    static const char *names[] = {"?",      "boolean", "int",     "bigint",
+                                  "float",  "double",  "string",  "binary",
+                                  "timestamp", "decimal", "struct", "vector"};
     if (c->type == TIDE_DECIMAL) {
         snprintf(buf, len, "decimal(%d,%d)", c->precision, c->scale);
         return buf;
     }
-    return c->type >= 1 && c->type <= 10 ? names[c->type] : names[0];
+    return c->type >= 1 && c->type <= TIDE_VECTOR ? names[c->type] : names[0];
 }
 
 int kernel_same_layout(const tide_column *a, const tide_column *b, char *why, size_t whylen)

@@ -18,7 +18,9 @@
 
 /* dst becomes an empty-valued column of n rows (fixed-width values zeroed,
    string offsets zeroed, no validity, data_bytes bytes of string data) in
-   out's arena. 0, or -1 when out of memory. */
+   out's arena. A vector column gets n + 1 zeroed offsets and empty
+   "indices" and "values" children (vector_size 0, scale = dense mode).
+   0, or -1 when out of memory. */
 int kernel_alloc(tide_batch *out, tide_column *dst, const char *name, int32_t type,
                  int32_t precision, int32_t scale, int64_t n, int64_t data_bytes);
 
@@ -33,27 +35,6 @@ int kernel_validity_and(tide_batch *out, tide_column *dst, const tide_column *a,
 /* Counts the nulls of dst, drops a bitmap without nulls, and zeroes the
    value slots of null fixed-width rows. */
 void kernel_finish(tide_column *dst);
-
-static inline int kernel_valid(const tide_column *c, int64_t row)
-{
-    return !c->validity || (c->validity[row >> 3] >> (row & 7)) & 1;
-}
-
-/* The bitmap must exist (kernel_validity). */
-static inline void kernel_set_null(tide_column *c, int64_t row)
-{
-    c->validity[row >> 3] &= (uint8_t) ~(1u << (row & 7));
-}
-
-static inline void kernel_set_valid(tide_column *c, int64_t row)
-{
-    c->validity[row >> 3] |= (uint8_t)(1u << (row & 7));
-}
-
-static inline size_t kernel_bitmap_bytes(int64_t rows)
-{
-    return (size_t)((rows + 7) / 8);
-}
 
 /* Appends bytes to the string value being built in dst (a string or binary
    column from kernel_alloc); *used is the length of dst's data so far.
@@ -75,7 +56,10 @@ int kernel_error(char *errbuf, size_t errlen, const char *fmt, ...)
 /* Fills dst (allocated here, named `name`) with n rows copied from
    sources of one layout: row i is row rows[i] (rows NULL: row i) of
    srcs[which[i]] (which NULL: srcs[0]), or null when which[i] < 0. Works
-   for every type; struct children are gathered alike. */
+   for every type; struct children are gathered alike. The vectors chosen
+   must share one size (dst's vector_size); -1 with errbuf naming the
+   column otherwise, past 2 GiB of strings, or out of memory. Rows are not
+   range-checked: callers check them. */
 int kernel_gather(tide_batch *out, tide_column *dst, const char *name,
                   const tide_column *const *srcs, int32_t num_srcs, const int32_t *which,
                   const int64_t *rows, int64_t n, char *errbuf, size_t errlen);

@@ -10,11 +10,6 @@
 
 #include <string.h>
 
-static inline int tide_row_valid(const tide_column *c, int64_t row)
-{
-    return !c->validity || (c->validity[row >> 3] >> (row & 7)) & 1;
-}
-
 #define TIDE_CMP(x, y) ((x) < (y) ? -1 : (x) > (y) ? 1 : 0)
 
 static inline int tide_compare_double(double x, double y)

@@ -72,7 +72,7 @@ static int compare_rows(const sort_key *keys, int32_t n, int64_t a, int64_t b)
 {
     for (int32_t k = 0; k < n; k++) {
         const tide_column *c = keys[k].col;
-        int va = tide_row_valid(c, a), vb = tide_row_valid(c, b);
+        int va = tide_valid(c, a), vb = tide_valid(c, b);
         if (!va || !vb) {
             if (va == vb) continue;
             int null_a_first = keys[k].nulls_first ? -1 : 1;
@@ -87,7 +87,7 @@ static int compare_rows(const sort_key *keys, int32_t n, int64_t a, int64_t b)
 static int compare(const sort_ctx *s, int64_t a, int64_t b)
 {
     uint64_t pa = s->prefix[a], pb = s->prefix[b];
-    if (pa != pb && tide_row_valid(s->first, a) && tide_row_valid(s->first, b)) {
+    if (pa != pb && tide_valid(s->first, a) && tide_valid(s->first, b)) {
         int r = pa < pb ? -1 : 1;
         return s->keys[0].descending ? -r : r;
     }
@@ -132,7 +132,8 @@ int tide_sort_rows(const tide_batch *b, const int32_t *cols, const int32_t *desc
         return -1;
     }
     for (int32_t k = 0; k < num_keys; k++) {
-        if (cols[k] < 0 || cols[k] >= b->num_columns || b->columns[cols[k]].type == TIDE_STRUCT) {
+        if (cols[k] < 0 || cols[k] >= b->num_columns || b->columns[cols[k]].type == TIDE_STRUCT ||
+            b->columns[cols[k]].type == TIDE_VECTOR) {
             snprintf(errbuf, errlen, "sort: column %d cannot be a sort key", cols[k]);
             free(keys);
             free(tmp);

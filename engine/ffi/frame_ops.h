@@ -1,20 +1,12 @@
-/* Batch DataFrame operations: row gathering, sampling, sorting and grouped
-   aggregation (gather.c, sample.c, sort.c, aggregate.c).
+/* Batch DataFrame operations: sampling, sorting and grouped aggregation
+   (sample.c, sort.c, aggregate.c); their rows are gathered with
+   tide_batch_take (ffi/batch_ops.h).
    Part of the FFI declarations (see tide_ffi.h): plain C, no macros, so
    that LuaJIT's ffi.cdef reads it as well. */
 #ifndef TIDE_FFI_FRAME_OPS_H
 #define TIDE_FFI_FRAME_OPS_H
 
 #include "tide_ffi.h"
-
-/* A new batch holding rows[0..num_rows) of src (any order, repeats
-   allowed), copied, for the columns cols[0..num_cols) (cols NULL: every
-   column), followed by extra_columns empty slots the caller fills and then
-   finishes with tide_batch_finish. NULL with errbuf on a bad column index
-   or out of memory. */
-tide_batch *tide_batch_gather(const tide_batch *src, const int32_t *cols, int32_t num_cols,
-                              const int64_t *rows, int64_t num_rows, int32_t extra_columns,
-                              char *errbuf, size_t errlen);
 
 /* The rows whose uniform draw u (a hash of seed and first_index + row,
    in [0, 1)) falls in [lo, hi): their indices go to out (room for

@@ -99,9 +99,6 @@ int tide_ml_column_doubles(const tide_column *col, double *out, char *errbuf, si
 /* Element `index` of every row of a vector column (NaN for nulls). */
 int tide_ml_vector_element(const tide_column *col, int32_t index, double *out, char *errbuf,
                            size_t errlen);
-/* A new batch of in's rows whose drop[row] is 0, every column copied. */
-tide_batch *tide_ml_drop_rows(const tide_batch *in, const uint8_t *drop, char *errbuf,
-                              size_t errlen);
 
 /* ---- ml_logreg.c: logistic regression ------------------------------------ */
 

@@ -472,6 +472,38 @@ function M.fromRows(rows, schema)
   return b
 end
 
+-- batch without the rows marked in `statuses` (a list of uint8_t arrays of
+-- batch's rows, 1 = drop the row), and how many rows went: one C kernel
+-- per array and one gather (tide_batch_filter), whatever the column types.
+-- With nothing dropped, the result shares batch's buffers.
+function M.dropRows(batch, statuses)
+  local n = batch.num_rows
+  local scratch = M.wrap(C.tide_batch_derive(batch, 0))
+  local errbuf = ffi.new("char[256]")
+  local function check(rc)
+    if rc ~= 0 then error("dropping rows: " .. ffi.string(errbuf), 0) end
+  end
+  local views = {}
+  for i, status in ipairs(statuses) do
+    local col = ffi.new("tide_column")
+    col.type, col.length, col.capacity, col.values = ID.boolean, n, n, status
+    views[i] = col
+  end
+  local any = views[1]
+  for i = 2, #views do
+    local dst = ffi.new("tide_column")
+    check(C.tide_eval_and_or(scratch, 1, any, views[i], dst, errbuf, 256))
+    views[#views + 1], any = dst, dst
+  end
+  local keep = ffi.new("tide_column")
+  check(C.tide_eval_not(scratch, any, keep, errbuf, 256))
+  local result = C.tide_batch_filter(batch, keep, errbuf, 256)
+  if result == nil then error("dropping rows: " .. ffi.string(errbuf), 0) end
+  local _ = { views, scratch }
+  result = M.wrap(result)
+  return result, tonumber(n - result.num_rows)
+end
+
 Batch.__index = Batch
 Batch.__tostring = function(b) return b:showString() end
 Batch.__len = function(b) return tonumber(b.num_rows) end

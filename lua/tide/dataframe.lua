@@ -79,11 +79,9 @@ end
 local function projection(df, nodes, level)
   local ok, compiled = pcall(eval().compileSelect, nodes, df._plan.schema)
   check(ok, compiled, level + 1)
-  local fields = {}
-  for i, c in ipairs(compiled) do fields[i] = T.field(c.name, c.type, true) end
   return derive(df, {
     kind = "project",
-    schema = T.struct(fields),
+    schema = compiled.schema,
     apply = function(batch, ctx) return eval().project(batch, compiled, ctx) end,
   })
 end

@@ -86,6 +86,18 @@ local function index_of(schema, name, what)
   return i - 1
 end
 
+-- The index of a column that rows are sorted or grouped by: tide orders
+-- and hashes atomic values only (not structs, not vectors).
+local function key_index(schema, name, what)
+  local i = index_of(schema, name, what)
+  local t = schema.fields[i + 1].dataType
+  if t.id == ID.struct or t.id == ID.vector then
+    error(("%s: column %s is %s, which cannot be a %s key"):format(what, name, t:simpleString(),
+      what == "orderBy" and "sort" or "grouping"), 4)
+  end
+  return i
+end
+
 local function int32s(list)
   local a = ffi.new("int32_t[?]", math.max(#list, 1))
   for i, v in ipairs(list) do a[i - 1] = v end
@@ -103,8 +115,17 @@ local function type_from(id, precision, scale)
   for name, tid in pairs(ID) do if tid == id then return T[name] end end
 end
 
-local function gather(batch, rows, n)
-  return batchlib.wrap(C.tide_batch_gather(batch, nil, 0, rows, n, 0, errbuf, ERRLEN), cerr())
+-- rows[0..n) of batch, copied (any order, repeats allowed).
+local function take(batch, rows, n)
+  return batchlib.wrap(C.tide_batch_take(batch, rows, n, errbuf, ERRLEN), cerr())
+end
+
+-- A batch derived from batch (sharing its buffers) of the columns at
+-- 0-based indices cols[1..], followed by `extra` empty slots.
+local function columns_of(batch, cols, extra)
+  local out = batchlib.wrap(C.tide_batch_derive(batch, #cols + (extra or 0)), "out of memory")
+  for i, c in ipairs(cols) do out.columns[i - 1] = batch.columns[c] end
+  return out
 end
 
 -- ---- install -----------------------------------------------------------------------------------
@@ -131,7 +152,7 @@ function M.install(dataframe)
         local rows = ffi.new("int64_t[?]", math.max(n, 1))
         local k = tonumber(C.tide_sample_rows(n, first, seed64, lo, hi, rows))
         if k == n then return batch end
-        return gather(batch, rows, k)
+        return take(batch, rows, k)
       end,
     })
   end
@@ -229,7 +250,7 @@ function M.install(dataframe)
         if asc ~= nil then descending = not asc end
       end
       if not node or node.k ~= "col" then error("orderBy takes column names, F.col(name) or F.desc(name)", 2) end
-      cols[i] = index_of(schema, node.name, "orderBy")
+      cols[i] = key_index(schema, node.name, "orderBy")
       desc[i] = descending and 1 or 0
       if nulls_first == nil then nulls_first = not descending end
       nulls[i] = nulls_first and 1 or 0
@@ -244,7 +265,7 @@ function M.install(dataframe)
         if C.tide_sort_rows(batch, c_cols, c_desc, c_nulls, #cols, order, errbuf, ERRLEN) ~= 0 then
           error(cerr(), 0)
         end
-        return gather(batch, order, n)
+        return take(batch, order, n)
       end,
     })
   end
@@ -260,7 +281,7 @@ function M.install(dataframe)
     local keys = {}
     for i, c in ipairs(arglist(...)) do
       keys[i] = name_of(c, "groupBy")
-      index_of(self._plan.schema, keys[i], "groupBy")
+      key_index(self._plan.schema, keys[i], "groupBy")
     end
     return setmetatable({ df = self, keys = keys }, GroupedData)
   end
@@ -312,11 +333,13 @@ function M.install(dataframe)
     local schema = df._plan.schema
     local key_idx, fields = {}, {}
     for i, k in ipairs(keys) do
-      key_idx[i] = index_of(schema, k, "groupBy")
+      key_idx[i] = key_index(schema, k, "groupBy")
       fields[i] = schema.fields[key_idx[i] + 1]
     end
     for _, s in ipairs(specs) do fields[#fields + 1] = T.field(s.name, s.type, true) end
     local c_keys, nk = int32s(key_idx), #keys
+    local key_slots = {}
+    for i = 1, nk do key_slots[i] = i - 1 end
     return derive(df, {
       kind = "aggregate",
       schema = T.struct(fields),
@@ -331,7 +354,9 @@ function M.install(dataframe)
         else
           ng = tonumber(C.tide_group_rows(batch, c_keys, nk, gids, first, errbuf, ERRLEN))
           if ng < 0 then error(cerr(), 0) end
-          out = batchlib.wrap(C.tide_batch_gather(batch, c_keys, nk, first, ng, #specs, errbuf, ERRLEN), cerr())
+          -- The keys of each group's first row, then a slot per aggregate.
+          local keys = take(columns_of(batch, key_idx), first, ng)
+          out = columns_of(keys, key_slots, #specs)
         end
         for j, s in ipairs(specs) do
           local input = s.column and batch.columns[s.column] or nil

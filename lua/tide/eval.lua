@@ -14,7 +14,10 @@
 -- expression ("cannot resolve '(a + s)' due to data type mismatch: ...").
 -- Types follow Spark (tide.eval_coerce); names are Spark's column names:
 -- an alias, a column's own name (also through a CAST), a struct field's
--- name, else the expression's text ("(a + 1)", "lower(s)").
+-- name, else the expression's text ("(a + 1)", "lower(s)"). A column
+-- reference (also aliased, or a struct field) keeps its field's ML
+-- metadata (`field.ml`, docs/ml.md), as Spark keeps attribute metadata;
+-- any other expression has none.
 --
 -- run(input, out, ctx): input is the batch the schema describes; out is a
 -- batch derived from it (tide_batch_derive) whose arena holds every column
@@ -173,7 +176,7 @@ function compilers.col(node, scope)
     local k = i - 1
     local name = st.fields[i].name
     return {
-      type = st.fields[i].dataType, name = name, outputName = name,
+      type = st.fields[i].dataType, name = name, outputName = name, ml = st.fields[i].ml,
       run = function(input) return input.columns + k end,
     }
   end
@@ -203,7 +206,7 @@ function compilers.field(node, scope)
   end
   local index, name = i - 1, sql_name(node)
   return {
-    type = t.fields[i].dataType, name = name, outputName = t.fields[i].name,
+    type = t.fields[i].dataType, name = name, outputName = t.fields[i].name, ml = t.fields[i].ml,
     run = function(input, out, ctx)
       local s = child.run(input, out, ctx)
       local dst = new_column(out)
@@ -269,6 +272,7 @@ local function can_cast(from, to)
   if from == to or coerce.isVoid(from) then return true end
   if to.id == ID.string then return true end
   if from.id == ID.struct or to.id == ID.struct then return false end
+  if from.id == ID.vector or to.id == ID.vector then return false end
   if to.id == ID.binary then return from.id == ID.string or coerce.isIntegral(from) end
   if from.id == ID.binary then return false end
   return true
@@ -288,11 +292,22 @@ function compilers.cast(node, scope)
     c = copy
   end
   c.name = sql_name(node)
+  c.ml = nil -- a CAST is no attribute: Spark drops the metadata
   -- CAST of a named column keeps its name, as Spark's analyzer does.
   local k = node.expr.k
   c.outputName = (k == "col" or k == "alias" or k == "field") and child.outputName or nil
   c.literal = child.literal and coerce.isVoid(child.type) and child.literal or nil
   return c
+end
+
+-- tide compares and hashes atomic values only; a vector operand is a type
+-- error naming it (arithmetic on vectors is one already: not a number).
+local function no_vectors(node, list, what)
+  for _, c in ipairs(list) do
+    if c.type.id == ID.vector then
+      type_error(node, ("%s is a vector, which cannot be %s"):format(c.name, what))
+    end
+  end
 end
 
 local ARITH = { ["+"] = 1, ["-"] = 2, ["*"] = 3, ["/"] = 4, ["%"] = 5 }
@@ -349,6 +364,7 @@ function compilers.op(node, scope)
     end)
   elseif COMPARE[op] then
     local code = COMPARE[op]
+    no_vectors(node, { l, r }, "compared")
     local lt, rt = coerce.comparison(l.type, r.type, integral_literal(l), integral_literal(r))
     if not lt then
       type_error(node, ("cannot compare %s and %s"):format(simple(l.type), simple(r.type)))
@@ -434,6 +450,7 @@ compilers["in"] = function(node, scope)
   local list = {}
   for i, v in ipairs(node.list or {}) do list[i] = compile_node(v, scope) end
   local all = { x, unpack(list) }
+  no_vectors(node, all, "compared")
   local t = common_type(node, all, "the value and the IN list")
   x = cast_to(x, t)
   for i, c in ipairs(list) do list[i] = cast_to(c, t) end
@@ -512,7 +529,7 @@ end
 
 local function finish(c, node)
   if coerce.isVoid(c.type) then c = cast_to(c, T.string) end
-  return { type = c.type, name = c.outputName or c.name, run = c.run, node = node }
+  return { type = c.type, name = c.outputName or c.name, run = c.run, node = node, ml = c.ml }
 end
 
 -- Compiles one expression node against schema (a tide.types struct or a
@@ -524,7 +541,8 @@ end
 
 -- Compiles the expressions of a select: `star` nodes expand to every
 -- column (`*`) or every field of a struct column (`data.*`). Returns the
--- list of compiled columns with .schema, the output struct.
+-- list of compiled columns with .schema, the output struct (whose fields
+-- carry the ML metadata of the columns referenced as they are).
 function M.compileSelect(nodes, schema)
   local scope = { schema = schema_of(schema) }
   local list = {}
@@ -550,7 +568,10 @@ function M.compileSelect(nodes, schema)
     end
   end
   local fields = {}
-  for i, c in ipairs(list) do fields[i] = T.field(c.name, c.type, true) end
+  for i, c in ipairs(list) do
+    fields[i] = T.field(c.name, c.type, true)
+    fields[i].ml = c.ml
+  end
   list.schema = T.struct(fields)
   return list
 end
@@ -558,26 +579,8 @@ end
 -- The rows of `drops` (a list of uint8_t arrays, 1 = drop) removed from
 -- out, counted in ctx.dropped.
 local function drop_rows(out, drops, ctx)
-  local n = out.num_rows
-  local views = {}
-  for i, status in ipairs(drops) do
-    local col = ffi.new("tide_column")
-    col.type, col.length, col.capacity, col.values = ID.boolean, n, n, status
-    views[i] = col
-  end
-  local any = views[1]
-  for i = 2, #views do
-    local dst = new_column(out)
-    check(C.tide_eval_and_or(out, 1, any, views[i], dst, errbuf, ERRLEN), "dropping malformed rows")
-    any = dst
-  end
-  local keep = new_column(out)
-  check(C.tide_eval_not(out, any, keep, errbuf, ERRLEN), "dropping malformed rows")
-  local result = C.tide_batch_filter(out, keep, errbuf, ERRLEN)
-  if result == nil then error("dropping malformed rows: " .. ffi.string(errbuf), 0) end
-  result = batchlib.wrap(result)
-  ctx.dropped = (ctx.dropped or 0) + tonumber(n - result.num_rows)
-  local _ = views
+  local result, dropped = batchlib.dropRows(out, drops)
+  ctx.dropped = (ctx.dropped or 0) + dropped
   return result
 end
 

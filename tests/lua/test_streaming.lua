@@ -175,7 +175,9 @@ t.test("progress has Spark's fields with sane values, and listeners hear every e
     lines = lines + 1
     t.ok(line:find('"batchId":' .. (lines - 1), 1, true), line)
   end
-  t.eq(lines, #q:recentProgress())
+  -- The log has every batch; recentProgress the last 100 (Spark's default),
+  -- which a fast machine passes in 0.3 s.
+  t.eq(#q:recentProgress(), math.min(lines, 100))
 end)
 
 t.test("status tells what the query is doing", function()

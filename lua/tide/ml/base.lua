@@ -219,10 +219,9 @@ function M.addColumns(df, stage, fields, compute, what)
       out.num_rows = batch.num_rows
       if drop then
         local rows = batch:count()
-        local dropped = 0
-        for i = 0, rows - 1 do dropped = dropped + drop[i] end
+        local kept, dropped = batchlib.dropRows(out, { drop })
         if dropped > 0 then
-          out = batchlib.wrap(C.tide_ml_drop_rows(out, drop, M.errbuf, M.errlen), M.lastError())
+          out = kept
           if ctx then
             ctx.dropped = (ctx.dropped or 0) + dropped
             local state = ctx.state or {}
