@@ -1,11 +1,14 @@
 /*
- * runtime.c — clock, interruptible sleep and version, for C and for Lua.
+ * runtime.c — clock, interruptible sleep, version and the path of the running
+ * binary, for C and for Lua.
  */
 #include "tide_ffi.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <time.h>
+#include <unistd.h>
 
 double tide_now(void)
 {
@@ -50,4 +53,15 @@ int tide_sleep(double seconds)
 const char *tide_version(void)
 {
     return TIDE_VERSION;
+}
+
+const char *tide_executable(void)
+{
+    static char path[PATH_MAX];
+    if (!path[0]) {
+        ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+        if (n <= 0) return "tide";
+        path[n] = '\0';
+    }
+    return path;
 }

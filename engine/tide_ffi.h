@@ -180,6 +180,8 @@ int tide_sleep(double seconds);
 double tide_now(void);
 int64_t tide_now_us(void);
 const char *tide_version(void);
+/* The absolute path of the running tide binary (for starting more of it). */
+const char *tide_executable(void);
 
 /* ---- layout check used by tests ---------------------------------------- */
 

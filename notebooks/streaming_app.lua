@@ -14,7 +14,11 @@
 -- Environment: `KAFKA_HOST`, `POSTGRES_URL` (a JDBC URL, a libpq URI or a
 -- conninfo string), `MODEL_PATH` (default `model/ctr`), `RUN_SECONDS` (how
 -- long the queries run, default 20), `STARTING_OFFSETS` (default `latest`,
--- as the seed), `CHECKPOINT_DIR` (default `checkpoints`).
+-- as the seed), `CHECKPOINT_DIR` (default `checkpoints`). With
+-- `PRODUCE_EVENTS=N` the notebook runs scripts/producer.lua itself once the
+-- queries are up (`PRODUCE_RATE` messages/s, default 20000; `PRODUCER_FILE`)
+-- and stops when all N events are in PostgreSQL; `SUMMARY_PATH` gets the
+-- figures as JSON (the demo prints them).
 
 -- %%
 local tide = require("tide")
@@ -60,19 +64,6 @@ local results = model:transform(events)
 results:printSchema()
 
 -- %% [markdown]
--- ## A look at the console sink
--- The seed's first step: predictions printed for a few seconds. (In Spark
--- the probability is a vector, which the seed took apart with
--- `regexp_replace` and `split`; in tide it is the click probability.)
-
--- %%
-local console = results:select("id", "probability", "processed_at").writeStream
-  :format("console"):option("numRows", 5):option("truncate", "false")
-  :trigger { processingTime = "1 second" }:start()
-tide.sleep(math.min(3, RUN_SECONDS))
-console:stop()
-
--- %% [markdown]
 -- ## Kafka and PostgreSQL
 -- Predictions as JSON to the topic `predictions` (at least once, as
 -- Spark's Kafka sink), and to the table `predictions` through
@@ -112,7 +103,16 @@ local function record_latency(df, committed_at)
   latency.n = latency.n + n
 end
 
+-- Rows stored so far, from every progress event of the PostgreSQL query.
+local stored = 0
+spark.streams:addListener {
+  onQueryProgress = function(e)
+    if e.progress.name == "predictions_postgres" then stored = stored + e.progress.numInputRows end
+  end,
+}
+
 local to_postgres = results.writeStream
+  :queryName("predictions_postgres")
   :foreachBatch(function(df, epoch_id)
     df:select("id", "probability", "processed_at").write:format("jdbc")
       :option("url", POSTGRES_URL)
@@ -125,11 +125,44 @@ local to_postgres = results.writeStream
   :start()
 
 -- %% [markdown]
--- ## Progress
--- As the seed's notebook, `lastProgress` once a second.
+-- ## Events
+-- With `PRODUCE_EVENTS`, the seed's producer (scripts/producer.lua) sends
+-- them now, at `PRODUCE_RATE` messages per second, while the queries run.
 
 -- %%
-local deadline = tide.now() + RUN_SECONDS
+local PRODUCE_EVENTS = tonumber(os.getenv("PRODUCE_EVENTS"))
+local producer
+if PRODUCE_EVENTS then
+  local function q(x) return "'" .. tostring(x):gsub("'", "'\\''") .. "'" end
+  local exe = tide.executable()
+  local script = (os.getenv("TIDE_SOURCE_DIR") or ".") .. "/scripts/producer.lua"
+  producer = io.popen(table.concat({ q(exe), "run", q(script), os.getenv("PRODUCER_FILE") and q(os.getenv("PRODUCER_FILE")) or "",
+    "--bootstrap", q(KAFKA_HOST), "--topic to_predict --quiet --limit", PRODUCE_EVENTS,
+    "--rate", tonumber(os.getenv("PRODUCE_RATE")) or 20000, "2>&1" }, " "))
+  print(("producer started: %d events"):format(PRODUCE_EVENTS))
+end
+
+-- %% [markdown]
+-- ## A look at the console sink
+-- The seed's first step: predictions printed for a few seconds. (In Spark
+-- the probability is a vector, which the seed took apart with
+-- `regexp_replace` and `split`; in tide it is the click probability.)
+
+-- %%
+local console = results:select("id", "probability", "processed_at").writeStream
+  :format("console"):option("numRows", 5):option("truncate", "false")
+  :trigger { processingTime = "1 second" }:start()
+tide.sleep(math.min(2, RUN_SECONDS))
+console:stop()
+
+-- %% [markdown]
+-- ## Progress
+-- As the seed's notebook, `lastProgress` once a second, until the events
+-- are in (or `RUN_SECONDS` have passed).
+
+-- %%
+local started = tide.now()
+local deadline = started + (PRODUCE_EVENTS and math.max(RUN_SECONDS, 120) or RUN_SECONDS)
 while tide.now() < deadline and to_postgres:isActive() do
   tide.sleep(1)
   local p = to_postgres:lastProgress()
@@ -138,10 +171,16 @@ while tide.now() < deadline and to_postgres:isActive() do
       :format(p.batchId, p.numInputRows, p.inputRowsPerSecond or 0, p.processedRowsPerSecond or 0,
         p.durationMs.triggerExecution or 0))
   end
+  if PRODUCE_EVENTS and stored >= PRODUCE_EVENTS then break end
 end
 to_kafka:stop()
 to_postgres:stop()
 if to_postgres:exception() then error(to_postgres:exception()) end
+local produced = PRODUCE_EVENTS and producer:read("*a") or nil
+if producer then
+  producer:close()
+  io.write("producer: ", produced)
+end
 
 -- %% [markdown]
 -- ## What landed in PostgreSQL
@@ -154,13 +193,15 @@ tide.sql(POSTGRES_URL, "SELECT * FROM predictions ORDER BY processed_at DESC LIM
 -- ## Throughput and latency
 
 -- %%
-local progress = to_postgres:recentProgress()
+local progress = tide.plot.readProgress(CHECKPOINTS .. "/predictions_postgres.progress.jsonl")
 local rows, busy = 0, 0
 for _, p in ipairs(progress) do
   rows = rows + p.numInputRows
   busy = busy + (p.durationMs.triggerExecution or 0) / 1000
 end
-print(("%d rows in %d batches; %.0f rows/s while processing"):format(rows, #progress, rows / math.max(busy, 1e-9)))
+local throughput = rows / math.max(busy, 1e-9)
+print(("%d rows in %d batches; %.0f rows/s while processing"):format(rows, #progress, throughput))
+local p50, p99
 if latency.n > 0 then
   local sorted = ffi.new("double[?]", latency.n)
   ffi.copy(sorted, latency.ms, latency.n * 8)
@@ -168,9 +209,27 @@ if latency.n > 0 then
   for i = 0, latency.n - 1 do list[i + 1] = sorted[i] end
   table.sort(list)
   local function pct(q) return list[math.max(1, math.ceil(q * #list))] end
+  p50, p99 = pct(0.5), pct(0.99)
   print(("latency from produce to PostgreSQL commit: p50 %.1f ms, p99 %.1f ms, max %.1f ms")
-    :format(pct(0.5), pct(0.99), list[#list]))
+    :format(p50, p99, list[#list]))
+end
+
+local summary_path = os.getenv("SUMMARY_PATH")
+if summary_path then
+  local count = tide.sql(POSTGRES_URL, "SELECT COUNT(*) AS n FROM predictions"):collect()[1].n
+  local f = assert(io.open(summary_path, "w"))
+  f:write(tide.json.encode {
+    produced = tonumber((produced or ""):match("sent (%d+) messages")) or -1,
+    stored = tonumber(tostring(count)), batches = #progress, rowsPerSecond = throughput,
+    latencyP50Ms = p50, latencyP99Ms = p99,
+  }, "\n")
+  f:close()
 end
 
 -- %%
-for _, chart in ipairs(tide.plot.progressCharts(progress)) do chart:show() end
+-- The seed's four charts: input and processed rows per second, batch
+-- durations per batch and as a histogram.
+local charts = tide.plot.progressCharts(progress)
+for _, name in ipairs({ "inputRowsPerSecond", "processedRowsPerSecond", "batchDuration", "batchDurationHistogram" }) do
+  charts[name]:show()
+end

@@ -83,7 +83,7 @@ end
 
 if opts.replicas > 1 and not opts.replica then
   local function q(x) return "'" .. tostring(x):gsub("'", "'\\''") .. "'" end
-  local cmd = { q(arg[-2] or "tide"), "run", q(arg[0]), q(opts.file), "--bootstrap", q(opts.bootstrap),
+  local cmd = { q(tide.executable()), "run", q(arg[0]), q(opts.file), "--bootstrap", q(opts.bootstrap),
     "--topic", q(opts.topic), "--rate", opts.rate, "--quiet" }
   if opts.loop then cmd[#cmd + 1] = "--loop" end
   if opts.limit then cmd[#cmd + 1] = "--limit " .. opts.limit end

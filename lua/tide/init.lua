@@ -14,6 +14,9 @@ local tide = {}
 -- The version of tide (the binary's).
 function tide.version() return ffi.string(C.tide_version()) end
 
+-- The path of the running tide binary, to start more tide processes.
+function tide.executable() return ffi.string(C.tide_executable()) end
+
 -- True once SIGINT or SIGTERM asked the script to stop.
 function tide.stopRequested() return C.tide_stop_requested() ~= 0 end
 

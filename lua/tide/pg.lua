@@ -279,7 +279,9 @@ end
 -- ---- one-shot statements -----------------------------------------------------------
 
 local function with_context(conninfo, err)
-  return ("%s [%s]"):format(tostring(err), M.redact(conninfo))
+  local where = M.redact(conninfo or "")
+  if where == "" then return tostring(err) end
+  return ("%s [%s]"):format(tostring(err), where)
 end
 
 -- Runs one statement; raises the error with the server named.

@@ -1,0 +1,128 @@
+-- scripts/demo.lua — the click-prediction demo, end to end: a broker (the
+-- embedded one, or a real one given its address), a private PostgreSQL,
+-- training on generated Avazu-shaped data, then the producer and the
+-- streaming pipeline over a bounded number of events. Prints what was
+-- produced and stored, throughput, latency, sample predictions and where
+-- the reports are; exits 1 if PostgreSQL does not hold every event once.
+--
+--   tide run scripts/demo.lua [BOOTSTRAP] [--events N] [--rate N] [--train-rows N]
+--
+-- scripts/demo builds tide and runs this. Everything it writes goes to
+-- build/demo/ (data, model, checkpoints, reports, plots).
+local tide = require("tide")
+
+local root = os.getenv("TIDE_SOURCE_DIR") or "."
+local work = root .. "/build/demo"
+local opts = { events = 100000, rate = 20000, trainRows = 200000 }
+local i = 1
+while i <= #arg do
+  local a = arg[i]
+  if a == "--events" then opts.events = tonumber(arg[i + 1]); i = i + 1
+  elseif a == "--rate" then opts.rate = tonumber(arg[i + 1]); i = i + 1
+  elseif a == "--train-rows" then opts.trainRows = tonumber(arg[i + 1]); i = i + 1
+  elseif a:sub(1, 2) ~= "--" and not opts.bootstrap then opts.bootstrap = a
+  else
+    io.stderr:write("usage: tide run scripts/demo.lua [BOOTSTRAP] [--events N] [--rate N] [--train-rows N]\n")
+    os.exit(2)
+  end
+  i = i + 1
+end
+
+local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
+local exe = tide.executable()
+local t_start = tide.now()
+
+local function step(title) print(("\n== %s  (%.0f s)"):format(title, tide.now() - t_start)) end
+
+-- Runs a command with environment variables; fails the demo with its output.
+local function run(env, cmd, what)
+  local parts = {}
+  for k, v in pairs(env) do parts[#parts + 1] = k .. "=" .. q(v) end
+  local p = io.popen(("cd %s && %s %s 2>&1"):format(q(root), table.concat(parts, " "), cmd))
+  local out = p:read("*a")
+  local ok = p:close()
+  if not ok and not out:find("\n?report: ") then
+    io.stderr:write(out)
+    error(what .. " failed", 0)
+  end
+  return out
+end
+
+os.execute("rm -rf " .. q(work) .. " && mkdir -p " .. q(work .. "/data"))
+
+-- ---- services ------------------------------------------------------------------------
+
+step("Kafka")
+local broker
+if opts.bootstrap then
+  local admin = tide.admin.client(opts.bootstrap)
+  for _, topic in ipairs({ "to_predict", "predictions" }) do
+    local ok, err = pcall(admin.createTopic, admin, topic, 3)
+    if not ok and not tostring(err):find("already exists", 1, true) then error(err, 0) end
+  end
+  print("using the broker at " .. opts.bootstrap)
+else
+  broker = tide.broker.start { partitions = 3 }
+  broker:createTopic("to_predict", 3)
+  broker:createTopic("predictions", 3)
+  opts.bootstrap = broker:bootstrap()
+  print("embedded broker (librdkafka's mock cluster, for demos) at " .. opts.bootstrap)
+end
+
+step("PostgreSQL")
+local conninfo = run({}, "scripts/postgres start", "scripts/postgres start"):match("([^\n]+)\n*$")
+tide.sql(conninfo, "DROP TABLE IF EXISTS predictions")
+print("a private cluster at " .. conninfo:gsub("password=%S+", "password=***"))
+
+-- ---- training ------------------------------------------------------------------------
+
+step(("Training on %d generated rows (notebooks/ml_training.lua)"):format(opts.trainRows))
+local out = run({ CTR_ROWS = opts.trainRows, TIDE_DATA_DIR = work .. "/data", MODEL_PATH = work .. "/model/ctr" },
+  ("%s notebook notebooks/ml_training.lua --out %s"):format(q(exe), q(work .. "/training.html")), "the training notebook")
+for line in out:gmatch("[^\n]+") do
+  if line:find("^fitted in") or line:find("^AUC") or line:find("^accuracy") then print("  " .. line) end
+end
+
+-- ---- streaming -----------------------------------------------------------------------
+
+step(("Streaming %d events at %d/s (notebooks/streaming_app.lua)"):format(opts.events, opts.rate))
+local test_file = work .. "/data/ctr_test.csv.gz"
+tide.datagen.ctr { rows = opts.events, out = test_file, test = true, seed = 7 }
+local summary_path = work .. "/summary.json"
+out = run({
+  KAFKA_HOST = opts.bootstrap, POSTGRES_URL = conninfo, MODEL_PATH = work .. "/model/ctr",
+  CHECKPOINT_DIR = work .. "/checkpoints", PRODUCE_EVENTS = opts.events, PRODUCE_RATE = opts.rate,
+  PRODUCER_FILE = test_file, SUMMARY_PATH = summary_path, TIDE_SOURCE_DIR = root, RUN_SECONDS = 120,
+}, ("%s notebook notebooks/streaming_app.lua --out %s"):format(q(exe), q(work .. "/streaming.html")),
+  "the streaming notebook")
+local failed = out:match("tide notebook: cell %d+ failed[^\n]*\n[^\n]*")
+if failed then
+  io.stderr:write(out)
+  error("the streaming notebook failed: " .. failed, 0)
+end
+
+run({}, ("%s plot %s --out %s"):format(q(exe), q(work .. "/checkpoints/predictions_postgres.progress.jsonl"),
+  q(work .. "/plots")), "tide plot")
+if broker then broker:stop() end
+
+-- ---- summary -------------------------------------------------------------------------
+
+local f = assert(io.open(summary_path, "rb"))
+local summary = tide.json.decode(f:read("*a"))
+f:close()
+
+step("Summary")
+print(("events produced        %d"):format(summary.produced))
+print(("rows in PostgreSQL     %d%s"):format(summary.stored,
+  summary.stored == summary.produced and " (every event, once)" or "  <-- differs!"))
+print(("throughput             %.0f rows/s while processing, in %d micro-batches"):format(summary.rowsPerSecond,
+  summary.batches))
+print(("latency                p50 %.1f ms, p99 %.1f ms (produce to PostgreSQL commit)"):format(
+  summary.latencyP50Ms or 0 / 0, summary.latencyP99Ms or 0 / 0))
+print("sample predictions:")
+tide.sql(conninfo, "SELECT id, probability, processed_at FROM predictions ORDER BY processed_at DESC, id LIMIT 5")
+  :show(5, false)
+print("reports:  " .. work .. "/training.html, " .. work .. "/streaming.html")
+print("plots:    " .. work .. "/plots/")
+print(("done in %.0f s"):format(tide.now() - t_start))
+os.exit(summary.stored == summary.produced and 0 or 1)

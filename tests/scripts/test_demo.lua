@@ -1,0 +1,28 @@
+-- The README's main job, scripts/demo.lua, on a small run: the embedded
+-- broker, the private PostgreSQL, training, streaming, and a summary whose
+-- produced and stored counts are equal.
+local t = require("testing")
+
+local root = os.getenv("TIDE_SOURCE_DIR") or "."
+local bin = os.getenv("TIDE_BIN") or "build/tide"
+
+t.test("the demo stores every produced event once and says where its reports are", function()
+  local out, status = t.sh(("TIDE_SOURCE_DIR='%s' '%s' run '%s/scripts/demo.lua' --events 4000 --rate 4000 --train-rows 5000")
+    :format(root, bin, root))
+  t.eq(status, 0, out)
+  local produced = tonumber(out:match("events produced%s+(%d+)"))
+  local stored = tonumber(out:match("rows in PostgreSQL%s+(%d+)"))
+  t.eq(produced, 4000, out)
+  t.eq(stored, produced, out)
+  t.ok(out:match("latency%s+p50 [%d.]+ ms, p99 [%d.]+ ms"), out)
+  t.ok(out:match("throughput%s+%d+ rows/s"), out)
+  t.ok(out:find("sample predictions:", 1, true), out)
+  for _, file in ipairs({ "/build/demo/training.html", "/build/demo/streaming.html",
+    "/build/demo/plots/inputRowsPerSecond.svg" }) do
+    local f = io.open(root .. file)
+    t.ok(f, file)
+    if f then f:close() end
+  end
+end)
+
+t.run()
