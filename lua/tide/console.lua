@@ -188,11 +188,28 @@ end
 
 -- ---- idle time and setup ------------------------------------------------------
 
--- Called every 100 ms while the console waits for a key. Later, streaming
--- queries run their micro-batches from here. Return true after writing to
--- the terminal (start with "\n"), so the console redraws the prompt and the
--- line being typed.
+-- Called every 100 ms while the console waits for a key: active streaming
+-- queries run their micro-batches here, so a query started at the prompt
+-- keeps going while the user types (as in the seed's notebooks). Returns
+-- true after writing to the terminal, so the console redraws the prompt
+-- and the line being typed.
 function M.idle()
+  local streaming = package.loaded["tide.streaming"]
+  if not streaming or #streaming.active() == 0 then return false end
+  local printed = false
+  local console_sink = require("tide.sinks.console")
+  console_sink.beforeOutput = function()
+    if not printed then io.write("\n") end
+    printed = true
+  end
+  local ok, err = pcall(function()
+    -- At most ~80 ms of batches, then back to the keyboard.
+    local deadline = os.clock() + 0.08
+    while streaming.step(0) and os.clock() < deadline do end
+  end)
+  console_sink.beforeOutput = nil
+  if not ok then error(err, 0) end
+  return printed
 end
 
 -- Makes `tide` a global when the module loads; returns the error message

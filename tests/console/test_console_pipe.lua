@@ -96,6 +96,16 @@ t.test("idle() is called while the console waits for input", function()
   t.eq(out, "true\n")
 end)
 
+t.test("a streaming query started at the prompt runs while the console waits", function()
+  local out, status = run("(echo 'spark = tide.session()'; "
+    .. "echo 'q = spark.readStream:format(\"rate\"):option(\"rowsPerSecond\", 200):load()"
+    .. ".writeStream:format(\"memory\"):queryName(\"idle_mem\"):start()'; "
+    .. "sleep 1.5; echo 'print(spark:table(\"idle_mem\"):count() >= 100, q:isActive())'; echo 'q:stop()') | "
+    .. bin .. " console -i")
+  t.eq(status, 0)
+  t.eq(out, "true\ttrue\n")
+end)
+
 t.test("an idle() that raises is reported once, and the console goes on", function()
   local out, status, err = run("(echo 'require(\"tide.console\").idle = function() error(\"idle broke\") end'; "
     .. "sleep 0.8; echo 'print(\"still here\")') | " .. bin .. " console -i")

@@ -16,7 +16,12 @@ function M.new(writer)
   }, Sink)
 end
 
+-- Called before a batch is printed (the interactive console sets it, to
+-- move off the prompt line first).
+M.beforeOutput = nil
+
 function Sink:addBatch(epoch, batch)
+  if M.beforeOutput then M.beforeOutput() end
   local line = ("-"):rep(43)
   io.write(line, "\n", "Batch: ", epoch, "\n", line, "\n")
   io.write(batch:showString(self.numRows, self.truncate), "\n")
