@@ -55,7 +55,8 @@ static const char run_usage[] =
     "the batch in flight. A second signal exits at once.\n"
     "\n"
     "Exit status: 0 on success; 1 when the script raises an error, which is\n"
-    "printed with a Lua traceback.\n";
+    "printed with a Lua traceback; os.exit(code) gives code, after closing\n"
+    "the Lua state so that batches, connections and producers are released.\n";
 
 static const char version_usage[] =
     "usage: tide version\n"
