@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from deploy_files import (Failure, apt_installed, copy_arguments, dockerfile_stages,  # noqa: E402
                           dockerignore_patterns, dockerignored, kustomization, read, yaml_documents)
