@@ -30,7 +30,9 @@ FROM debian:bookworm-slim AS runtime
 # mapped with dpkg -S; tests/deploy checks the mapping): their own
 # dependencies (OpenSSL, SASL, lz4, zstd, Kerberos, LDAP) come with them.
 # xxhash is compiled in (XXH_INLINE_ALL), so libxxhash0 is not needed.
-# ca-certificates lets librdkafka and libpq verify TLS servers.
+# ca-certificates lets librdkafka and libpq verify TLS servers. The
+# scripts also run sh, mkdir and gzip (tide.datagen compresses through it):
+# bookworm-slim's essential packages have them.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libluajit-5.1-2 librdkafka1 libpq5 libcsv3 libsimdjson14 libedit2 \
