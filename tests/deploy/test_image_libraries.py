@@ -5,8 +5,9 @@ must come from a package the runtime stage lists, the others from a package
 those depend on (Depends and Pre-Depends, followed through what is
 installed here). Every listed package must be a real Debian package.
 
-Exit 77 (ctest's skip) when dpkg or ldd is not there; TIDE_BIN names the
-binary (default build/tide).
+Exit 77 (ctest's skip) when dpkg or ldd is not there, or when the binary
+is a sanitizer build (scripts/test --sanitize), which the image never is;
+TIDE_BIN names the binary (default build/tide).
 """
 import os
 import shutil
@@ -128,6 +129,11 @@ def main():
             todo += depends(p)
 
     libs = ldd(BIN)
+    sanitizers = [s for s in libs if s.startswith(("libasan", "libubsan", "libtsan", "liblsan"))]
+    if sanitizers:
+        print(f"deploy.image_libraries: {BIN} is a sanitizer build ({', '.join(sanitizers)}), "
+              "not the binary the image builds; skipped")
+        return SKIP
     direct = needed(BIN)
     pkg_of = owners([p for p in libs.values() if p])
     for soname, path in sorted(libs.items()):

@@ -63,35 +63,34 @@ local function wait_log(log, what)
   while not read_log(log):find(what, 1, true) and tide.now() < deadline do tide.sleep(0.2) end
 end
 
+-- Starts the pipeline in the background: tide itself gets the signals (as
+-- PID 1 of a pod), and a shell waiting for it writes its exit status to
+-- LOG.status.
 local function start_pipeline(log)
-  -- A simple command in the background: $! is tide itself, as PID 1 of a pod.
-  local out = t.sh(("cd %s || exit 1; %s %s run %s/deploy/k8s/pipeline/streaming.lua > %s 2>&1 & echo $!")
-    :format(q(app), env, q(bin), q(root), q(log)))
-  local pid = tonumber(out:match("(%d+)"))
+  t.sh(("cd %s || exit 1; ( %s %s run %s/deploy/k8s/pipeline/streaming.lua > %s 2>&1 & echo $! > %s.pid; wait $!; echo $? > %s.status ) > /dev/null 2>&1 &")
+    :format(q(app), env, q(bin), q(root), q(log), q(log), q(log)))
+  local pid
   -- Started once it prints where it streams from (both queries are running).
   local deadline = tide.now() + 30
   while tide.now() < deadline do
+    pid = pid or tonumber(read_log(log .. ".pid"):match("%d+"))
     local text = read_log(log)
-    if text:find("streaming to_predict", 1, true) then return pid end
-    if select(2, t.sh("kill -0 " .. pid)) ~= 0 then
-      error("the pipeline exited at start:\n" .. text)
-    end
+    if pid and text:find("streaming to_predict", 1, true) then return pid end
+    if read_log(log .. ".status") ~= "" then error("the pipeline exited at start:\n" .. text) end
     tide.sleep(0.2)
   end
   error("the pipeline did not start in 30 s")
 end
 
+-- SIGTERM; returns the log and the exit status.
 local function stop_pipeline(pid, log)
   t.sh("kill -TERM " .. pid)
   local deadline = tide.now() + 30
-  while select(2, t.sh("kill -0 " .. pid)) == 0 do
+  while read_log(log .. ".status") == "" do
     if tide.now() > deadline then error("the pipeline did not stop in 30 s after SIGTERM") end
     tide.sleep(0.2)
   end
-  local f = assert(io.open(log))
-  local text = f:read("*a")
-  f:close()
-  return text
+  return read_log(log), tonumber(read_log(log .. ".status"):match("%d+"))
 end
 
 local function produce(path)
@@ -127,7 +126,8 @@ t.test("the Deployment's script: events to PostgreSQL once each, SIGTERM, resume
   t.ok(produce(app .. "/first.csv"):find("sent 300 messages", 1, true))
   local n, d = wait_stored(300)
   wait_log(log, "predictions_postgres batch")
-  local text = stop_pipeline(pid, log)
+  local text, status = stop_pipeline(pid, log)
+  t.eq(status, 0, "exit status after SIGTERM\n" .. text)
   t.eq(n, 300, "rows stored\n" .. text)
   t.eq(d, 300, "distinct ids")
   t.ok(text:find("predictions_postgres batch", 1, true), "a progress line\n" .. text)
@@ -147,7 +147,8 @@ t.test("the Deployment's script: events to PostgreSQL once each, SIGTERM, resume
   n, d = wait_stored(500)
   tide.sleep(2) -- nothing more may come
   n, d = stored()
-  text = stop_pipeline(pid, log)
+  text, status = stop_pipeline(pid, log)
+  t.eq(status, 0, "exit status after SIGTERM\n" .. text)
   t.eq(n, 500, "rows stored after the restart\n" .. text)
   t.eq(d, 500, "distinct ids after the restart")
 end)
