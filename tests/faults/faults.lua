@@ -83,6 +83,17 @@ end
 local Proc = {}
 Proc.__index = Proc
 
+-- Every process started, so that none outlives the test (a failed check
+-- leaves its query running otherwise): killed when the Lua state closes,
+-- which testing.run's exit does.
+M.procs = {}
+M.reaper = newproxy(true)
+getmetatable(M.reaper).__gc = function()
+  for _, p in ipairs(M.procs) do
+    if p.pid and not p:status() then os.execute(("kill -KILL %d 2>/dev/null"):format(p.pid)) end
+  end
+end
+
 -- Starts `tide run script args...` in the background; its output goes to
 -- a log file, its exit status to a file when it ends.
 function M.spawn(dir, script, args)
@@ -90,8 +101,9 @@ function M.spawn(dir, script, args)
   M.spawned = n
   local base = ("%s/proc%d"):format(dir, n)
   local p = setmetatable({ log = base .. ".log", rcfile = base .. ".rc", pidfile = base .. ".pid" }, Proc)
-  os.execute(("( sh -c 'echo $$ > %s; exec %s run %s %s' > %s 2>&1; echo $? > %s ) &"):format(
+  os.execute(("( sh -c 'echo $$ > %s; exec %s run %s %s' > %s 2>&1; echo $? > %s ) >/dev/null 2>&1 &"):format(
     p.pidfile, M.bin, script, args or "", p.log, p.rcfile))
+  M.procs[#M.procs + 1] = p
   for _ = 1, 200 do
     local f = io.open(p.pidfile)
     if f then
