@@ -166,9 +166,14 @@ void tide_pg_close(tide_pg *pg)
 int32_t tide_pg_alive(tide_pg *pg)
 {
     if (!pg || PQstatus(pg->conn) != CONNECTION_OK) return 0;
-    /* Reads what the server sent meanwhile (never blocks): a connection
-       the server closed while idle shows up as lost here, before use. */
-    if (!PQisBusy(pg->conn)) PQconsumeInput(pg->conn);
+    /* Reads what the server sent meanwhile (never blocks: libpq's socket
+       is non-blocking): a connection the server closed while idle shows up
+       as lost here, before use. A server shutting down sends a FATAL
+       message and then closes; the first read takes the message, parsing
+       it (PQisBusy) lets the second read reach the end of the stream. */
+    for (int i = 0; i < 3 && PQstatus(pg->conn) == CONNECTION_OK; i++) {
+        if (PQisBusy(pg->conn) || !PQconsumeInput(pg->conn)) break;
+    }
     return PQstatus(pg->conn) == CONNECTION_OK;
 }
 

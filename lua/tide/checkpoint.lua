@@ -159,7 +159,8 @@ function Checkpoint:checkContiguous(log)
   local ids = batch_ids(self.dir .. "/" .. log)
   for i = 2, #ids do
     if ids[i] ~= ids[i - 1] + 1 then
-      error(("checkpoint %s/%s has a gap: batch %d is followed by %d"):format(self.dir, log, ids[i - 1], ids[i]), 0)
+      error(("checkpoint %s/%s has a gap: %s/%s/%d is missing (batch %d is followed by %d)"):format(
+        self.dir, log, self.dir, log, ids[i - 1] + 1, ids[i - 1], ids[i]), 0)
     end
   end
   return ids
@@ -215,10 +216,15 @@ function Checkpoint:writeCommit(n)
   self:prune(n)
 end
 
+-- Whether commits/N exists; raises naming the file when it is corrupt.
 function Checkpoint:hasCommit(n)
   local path = ("%s/commits/%d"):format(self.dir, n)
   if not read_file(path) then return false end
-  log_lines(path)
+  local lines = log_lines(path)
+  if #lines < 2 or lines[2] == "" then
+    error(("checkpoint file %s is truncated: no commit metadata"):format(path), 0)
+  end
+  decode(path, lines[2], true)
   return true
 end
 
