@@ -161,7 +161,9 @@ local function send(batch)
     if step > 0 then
       local part = (offset == 0 and step == json:count()) and json
         or batchlib.wrap(C.tide_batch_slice(json, offset, step), "out of memory")
-      sent = sent + sink:addBatch(nil, part)
+      -- Enqueued only: delivery overlaps reading and encoding the next
+      -- chunk; the flush at the end confirms every record.
+      sent = sent + sink:send(part)
       offset = offset + step
       report(false)
     end
@@ -180,6 +182,12 @@ local ok, err = pcall(function()
     end
   until not going or not opts.loop
 end)
+if ok then
+  ok, err = pcall(function()
+    local delivered = sink:flush()
+    if delivered ~= sent then error(("%d of %d messages acknowledged"):format(delivered, sent), 0) end
+  end)
+end
 sink:stop()
 report(true)
 if not ok then
