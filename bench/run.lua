@@ -56,11 +56,14 @@ end
 local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
 
 -- Runs a command; its stdout, or nil and the output when it failed.
+-- (LuaJIT's popen close gives no status, hence the echo.)
 local function run(cmd)
-  local p = io.popen(cmd .. " 2>&1")
+  local p = io.popen("(" .. cmd .. ") 2>&1; echo \"exit=$?\"")
   local out = p:read("*a")
-  local ok = p:close()
-  if not ok then return nil, out end
+  p:close()
+  local status = tonumber(out:match("exit=(%d+)\n$"))
+  out = out:gsub("exit=%d+\n$", "")
+  if status ~= 0 then return nil, out end
   return out
 end
 
