@@ -5,6 +5,8 @@
  *
  *   kafka_baseline consume BOOTSTRAP TOPIC N           read N messages
  *   kafka_baseline pipe BOOTSTRAP TOPIC OUT_TOPIC N    read N, produce each to OUT_TOPIC
+ *   kafka_baseline produce BOOTSTRAP TOPIC N FILE      produce N records, the lines of FILE
+ *                                                      in turn (held in memory), and flush
  *
  * All partitions are read from the beginning (explicit assignment, like a
  * tide query). Prints one JSON line: {"mode":..,"rows":..,"seconds":..,
@@ -70,25 +72,133 @@ static rd_kafka_t *consumer(const char *bootstrap, const char *topic)
     return rk;
 }
 
+/* KAFKA_BASELINE_PRODUCER="key=value,key=value" overrides producer settings,
+   to try what a setting is worth. */
+static void extra_settings(rd_kafka_conf_t *conf)
+{
+    const char *env = getenv("KAFKA_BASELINE_PRODUCER");
+    if (!env || !*env) return;
+    char *copy = strdup(env), *save = NULL;
+    for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        if (!eq) die("KAFKA_BASELINE_PRODUCER", kv);
+        *eq = '\0';
+        set(conf, kv, eq + 1);
+    }
+    free(copy);
+}
+
+/* Records the broker refused: a baseline that loses records is no baseline. */
+static long long failed_deliveries;
+static char first_failure[256];
+
+static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    (void)rk;
+    (void)opaque;
+    if (!m->err) return;
+    if (failed_deliveries++ == 0) snprintf(first_failure, sizeof first_failure, "%s", rd_kafka_err2str(m->err));
+}
+
+static void check_deliveries(void)
+{
+    if (failed_deliveries) {
+        fprintf(stderr, "kafka_baseline: %lld records not delivered: %s\n", failed_deliveries, first_failure);
+        exit(1);
+    }
+}
+
 static rd_kafka_t *producer(const char *bootstrap)
 {
     char err[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     set(conf, "bootstrap.servers", bootstrap);
     set(conf, "linger.ms", "5");
     set(conf, "batch.size", "1000000");
     set(conf, "queue.buffering.max.messages", "1000000");
     set(conf, "enable.idempotence", "true");
+    extra_settings(conf);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
     if (!rk) die("producer", err);
     return rk;
 }
 
+/* The lines of a file, in one buffer the caller frees. */
+static char *read_lines(const char *path, size_t **starts, size_t **lens, size_t *count)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) die(path, "cannot open");
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)size + 1);
+    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) die(path, "cannot read");
+    fclose(f);
+    size_t n = 0, cap = 1024;
+    *starts = malloc(cap * sizeof **starts);
+    *lens = malloc(cap * sizeof **lens);
+    for (long i = 0; i < size;) {
+        long j = i;
+        while (j < size && buf[j] != '\n') j++;
+        if (j > i) {
+            if (n == cap) {
+                cap *= 2;
+                *starts = realloc(*starts, cap * sizeof **starts);
+                *lens = realloc(*lens, cap * sizeof **lens);
+            }
+            (*starts)[n] = (size_t)i;
+            (*lens)[n++] = (size_t)(j - i);
+        }
+        i = j + 1;
+    }
+    if (n == 0) die(path, "no lines");
+    *count = n;
+    return buf;
+}
+
+/* Produces N records as fast as librdkafka takes them: the physical
+   ceiling for a producer on this machine, with no CSV and no encoding. */
+static int produce_only(const char *bootstrap, const char *topic, long long want, const char *path)
+{
+    size_t *starts, *lens, count;
+    char *buf = read_lines(path, &starts, &lens, &count);
+    rd_kafka_t *out = producer(bootstrap);
+    rd_kafka_topic_t *t = rd_kafka_topic_new(out, topic, NULL);
+    long long bytes = 0;
+    double start = now();
+    for (long long i = 0; i < want; i++) {
+        size_t k = (size_t)(i % (long long)count);
+        while (rd_kafka_produce(t, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, buf + starts[k], lens[k], NULL, 0,
+                                NULL) != 0) {
+            if (rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+                die("produce", rd_kafka_err2str(rd_kafka_last_error()));
+            rd_kafka_poll(out, 10);
+        }
+        bytes += (long long)lens[k];
+        if ((i & 1023) == 0) rd_kafka_poll(out, 0);
+    }
+    if (rd_kafka_flush(out, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR) die("flush", "timed out");
+    double seconds = now() - start;
+    check_deliveries();
+    printf("{\"mode\":\"produce\",\"rows\":%lld,\"bytes\":%lld,\"seconds\":%.3f,\"rows_per_second\":%.0f}\n",
+           want, bytes, seconds, (double)want / seconds);
+    rd_kafka_topic_destroy(t);
+    rd_kafka_destroy(out);
+    free(buf);
+    free(starts);
+    free(lens);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 6 && strcmp(argv[1], "produce") == 0)
+        return produce_only(argv[2], argv[3], atoll(argv[4]), argv[5]);
     if (argc < 5) {
         fputs("usage: kafka_baseline consume BOOTSTRAP TOPIC N\n"
-              "       kafka_baseline pipe BOOTSTRAP TOPIC OUT_TOPIC N\n",
+              "       kafka_baseline pipe BOOTSTRAP TOPIC OUT_TOPIC N\n"
+              "       kafka_baseline produce BOOTSTRAP TOPIC N FILE\n",
               stderr);
         return 2;
     }
@@ -128,6 +238,7 @@ int main(int argc, char **argv)
     }
     if (out && rd_kafka_flush(out, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR) die("flush", "timed out");
     double seconds = now() - start;
+    check_deliveries();
     printf("{\"mode\":\"%s\",\"rows\":%lld,\"bytes\":%lld,\"seconds\":%.3f,\"rows_per_second\":%.0f}\n",
            argv[1], rows, bytes, seconds, (double)rows / seconds);
 

@@ -66,3 +66,33 @@ int tide_eval_isnull(tide_batch *out, const tide_column *a, int32_t negate, tide
     for (int64_t i = 0; i < n; i++) r[i] = (uint8_t)(tide_valid(a, i) ? negate != 0 : negate == 0);
     return 0;
 }
+
+int tide_eval_at_least_n_non_nulls(tide_batch *out, const tide_column *const *cols, int32_t ncols,
+                                   int32_t n, tide_column *dst, char *errbuf, size_t errlen)
+{
+    /* The per-row count lives in the result's bytes and saturates at 255. */
+    if (n > 255) return kernel_error(errbuf, errlen, "at most 255 non-null columns can be required");
+    int64_t rows = ncols > 0 ? cols[0]->length : 0;
+    for (int32_t c = 1; c < ncols; c++)
+        if (cols[c]->length != rows) return kernel_error(errbuf, errlen, "columns of different lengths");
+    if (kernel_alloc(out, dst, "", TIDE_BOOL, 0, 0, rows, 0) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    uint8_t *r = dst->values;
+    memset(r, 0, (size_t)rows);
+    for (int32_t c = 0; c < ncols; c++) {
+        const tide_column *col = cols[c];
+        if (col->type == TIDE_FLOAT64) {
+            const double *v = col->values;
+            for (int64_t i = 0; i < rows; i++)
+                r[i] = (uint8_t)(r[i] + (r[i] < 255 && tide_valid(col, i) && v[i] == v[i]));
+        } else if (col->type == TIDE_FLOAT32) {
+            const float *v = col->values;
+            for (int64_t i = 0; i < rows; i++)
+                r[i] = (uint8_t)(r[i] + (r[i] < 255 && tide_valid(col, i) && v[i] == v[i]));
+        } else {
+            for (int64_t i = 0; i < rows; i++) r[i] = (uint8_t)(r[i] + (r[i] < 255 && tide_valid(col, i)));
+        }
+    }
+    for (int64_t i = 0; i < rows; i++) r[i] = r[i] >= n;
+    return 0;
+}

@@ -44,6 +44,7 @@ struct tide_kafka_sink {
     int64_t delivered, failed;
     char first_error[512];
     char client_error[512]; /* the client's last error (connection refused, ...) */
+    char topic_label[256];  /* the topic the records since the last flush went to */
     rd_kafka_message_t chunk[CHUNK];
 };
 
@@ -277,7 +278,7 @@ static int await_deliveries(tide_kafka_sink *sink, const char *topic, int32_t ti
         rd_kafka_flush(sink->rk, 5000);
         const char *cause = sink->first_error[0] ? sink->first_error : sink->client_error;
         snprintf(errbuf, errlen, "topic %s: %lld records not acknowledged within %d ms%s%s",
-                 topic ? topic : "(from the topic column)", (long long)pending, (int)timeout_ms,
+                 topic, (long long)pending, (int)timeout_ms,
                  cause[0] ? ": " : "", cause);
         return -1;
     }
@@ -289,9 +290,9 @@ static int await_deliveries(tide_kafka_sink *sink, const char *topic, int32_t ti
     return 0;
 }
 
-int64_t tide_kafka_sink_write(tide_kafka_sink *sink, const char *topic, const tide_column *topics,
-                              const tide_column *keys, const tide_column *values,
-                              int32_t timeout_ms, char *errbuf, size_t errlen)
+int64_t tide_kafka_sink_send(tide_kafka_sink *sink, const char *topic, const tide_column *topics,
+                             const tide_column *keys, const tide_column *values,
+                             int32_t timeout_ms, char *errbuf, size_t errlen)
 {
     if (!values || !is_bytes(values)) {
         snprintf(errbuf, errlen, "the value column must be string or binary");
@@ -306,8 +307,8 @@ int64_t tide_kafka_sink_write(tide_kafka_sink *sink, const char *topic, const ti
         return -1;
     }
     if (topic && topic[0] == '\0') topic = NULL;
-    sink->delivered = sink->failed = 0;
-    sink->first_error[0] = sink->client_error[0] = '\0';
+    if (sink->inflight_messages == 0) sink->client_error[0] = '\0';
+    snprintf(sink->topic_label, sizeof sink->topic_label, "%s", topic ? topic : "(from the topic column)");
 
     int64_t rows = values->length;
     double deadline = tide_now() + timeout_ms / 1000.0;
@@ -343,10 +344,27 @@ int64_t tide_kafka_sink_write(tide_kafka_sink *sink, const char *topic, const ti
     if (rc != 0) {
         /* What was enqueued is still delivered (or dropped on timeout); the
            error is the first one. */
-        char ignored[16];
-        await_deliveries(sink, topic, timeout_ms, ignored, sizeof ignored);
+        char ignored[1024];
+        tide_kafka_sink_flush(sink, timeout_ms, ignored, sizeof ignored);
         return -1;
     }
-    if (await_deliveries(sink, topic, timeout_ms, errbuf, errlen) != 0) return -1;
-    return sink->delivered;
+    return rows;
+}
+
+int64_t tide_kafka_sink_flush(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_t errlen)
+{
+    int rc = await_deliveries(sink, sink->topic_label, timeout_ms, errbuf, errlen);
+    int64_t delivered = sink->delivered;
+    /* The next flush counts from here. */
+    sink->delivered = sink->failed = 0;
+    sink->first_error[0] = '\0';
+    return rc == 0 ? delivered : -1;
+}
+
+int64_t tide_kafka_sink_write(tide_kafka_sink *sink, const char *topic, const tide_column *topics,
+                              const tide_column *keys, const tide_column *values,
+                              int32_t timeout_ms, char *errbuf, size_t errlen)
+{
+    if (tide_kafka_sink_send(sink, topic, topics, keys, values, timeout_ms, errbuf, errlen) < 0) return -1;
+    return tide_kafka_sink_flush(sink, timeout_ms, errbuf, errlen);
 }

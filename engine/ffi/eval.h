@@ -108,6 +108,12 @@ int tide_eval_not(tide_batch *out, const tide_column *a, tide_column *dst, char 
 int tide_eval_isnull(tide_batch *out, const tide_column *a, int32_t negate, tide_column *dst,
                      char *errbuf, size_t errlen);
 
+/* Spark's AtLeastNNonNulls (what na.drop filters on): true where at least
+   n of the columns are neither NULL nor NaN (float and double), never
+   NULL. One pass per column over a per-row counter. */
+int tide_eval_at_least_n_non_nulls(tide_batch *out, const tide_column *const *cols, int32_t ncols,
+                                   int32_t n, tide_column *dst, char *errbuf, size_t errlen);
+
 /* ---- strings (eval_strings.c) -------------------------------------------- */
 
 /* lower (upper = 0) or upper of a string column, Unicode-aware. */

@@ -131,6 +131,16 @@ tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char 
 int64_t tide_kafka_sink_write(tide_kafka_sink *sink, const char *topic, const tide_column *topics,
                               const tide_column *keys, const tide_column *values,
                               int32_t timeout_ms, char *errbuf, size_t errlen);
+/* write in two halves, so that a bulk loader overlaps encoding the next
+   chunk with delivering this one: send enqueues every row (payloads
+   copied; the batch may be freed at once) and returns the count enqueued,
+   without waiting for acknowledgements; flush waits for every record sent
+   since the last flush and returns how many were acknowledged, or -1 with
+   errbuf. A send that fails has already flushed what it enqueued. */
+int64_t tide_kafka_sink_send(tide_kafka_sink *sink, const char *topic, const tide_column *topics,
+                             const tide_column *keys, const tide_column *values,
+                             int32_t timeout_ms, char *errbuf, size_t errlen);
+int64_t tide_kafka_sink_flush(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_t errlen);
 void tide_kafka_sink_free(tide_kafka_sink *sink);
 
 #endif

@@ -237,16 +237,15 @@ function NaFunctions:drop(how, thresh, subset)
   how = how or "any"
   if how ~= "any" and how ~= "all" then error("na.drop: how must be 'any' or 'all'", 2) end
   thresh = thresh or (how == "any" and #names or 1)
-  -- Count the non-null columns of a row as a CASE sum: one kernel each.
-  local sum
-  for _, name in ipairs(names) do
+  -- As Spark: a filter on AtLeastNNonNulls (NaN counts as null), one C
+  -- kernel counting over every column at once.
+  local exprs = {}
+  for i, name in ipairs(names) do
     if not df._plan.schema:fieldIndex(name) then error(("na.drop: no column %q"):format(name), 2) end
-    local one = { k = "case", branches = { { when = { k = "isnotnull", expr = { k = "col", name = name } },
-      value = { k = "lit", value = 1 } } }, otherwise = { k = "lit", value = 0 } }
-    sum = sum and { k = "op", op = "+", left = sum, right = one } or one
+    exprs[i] = { k = "col", name = name }
   end
-  if not sum then return df end
-  return df:filter(column.wrap { k = "op", op = ">=", left = sum, right = { k = "lit", value = thresh } })
+  if #exprs == 0 then return df end
+  return df:filter(column.wrap { k = "atleastnnonnulls", n = thresh, exprs = exprs })
 end
 
 -- fill(value, subset): nulls of the columns whose type fits the value

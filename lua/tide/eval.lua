@@ -427,6 +427,23 @@ end
 compilers.isnull = null_test(0)
 compilers.isnotnull = null_test(1)
 
+-- Spark's AtLeastNNonNulls(n, cols...), what na.drop filters on: at least
+-- n of the columns neither NULL nor NaN. One C kernel for all columns.
+function compilers.atleastnnonnulls(node, scope)
+  local list = {}
+  for i, v in ipairs(node.exprs or {}) do list[i] = compile_node(v, scope) end
+  local name, ncols, n = sql_name(node), #list, node.n
+  return {
+    type = T.boolean, name = name,
+    run = function(input, out, ctx)
+      local cols = column_array(run_all(list, input, out, ctx))
+      local dst = new_column(out)
+      check(C.tide_eval_at_least_n_non_nulls(out, cols, ncols, n, dst, errbuf, ERRLEN), name)
+      return dst
+    end,
+  }
+end
+
 -- The type a list of compiled nodes shares, or a type error naming node.
 local function common_type(node, list, what)
   local types, lits = {}, {}

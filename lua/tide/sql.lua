@@ -647,6 +647,10 @@ local function to_string(n)
   elseif k == "neg" then return "(- " .. to_string(n.expr) .. ")"
   elseif k == "isnull" then return "(" .. to_string(n.expr) .. " IS NULL)"
   elseif k == "isnotnull" then return "(" .. to_string(n.expr) .. " IS NOT NULL)"
+  elseif k == "atleastnnonnulls" then
+    local items = { tostring(n.n) }
+    for i, v in ipairs(n.exprs or {}) do items[i + 1] = to_string(v) end
+    return "AtLeastNNonNulls(" .. table.concat(items, ", ") .. ")"
   elseif k == "in" then
     local items = {}
     for i, v in ipairs(n.list or {}) do items[i] = to_string(v) end

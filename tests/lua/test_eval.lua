@@ -424,6 +424,25 @@ t.test("DataFrames: select, selectExpr-free chains, withColumn, filter, na, limi
   t.same_table(df:select("*", F.lit(1)).columns, { "id", "hour", "site_id", "p", "1" })
 end)
 
+t.test("na.drop as Spark's: how, thresh, subset; NaN counts as null", function()
+  local nan = 0 / 0
+  local df = spark:createDataFrame(tide.batch.fromRows({
+    { 1, "a", 1.5 }, { 2, nil, 2.5 }, { nil, nil, nan }, { 4, "d", nan }, { nil, "e", nil },
+  }, "k int, s string, x double"))
+  local function keys(d)
+    local out = {}
+    for i, r in ipairs(d:collect()) do out[i] = r.k == nil and "null" or tostring(r.k) end
+    return table.concat(out, ",")
+  end
+  t.eq(keys(df.na:drop()), "1")
+  t.eq(keys(df.na:drop("all")), "1,2,4,null")
+  t.eq(keys(df.na:drop { thresh = 2 }), "1,2,4")
+  t.eq(keys(df.na:drop("any", nil, { "k", "s" })), "1,4")
+  t.eq(keys(df.na:drop { subset = "x" }), "1,2")
+  t.eq(keys(df.na:drop { thresh = 0 }), "1,2,null,4,null")
+  t.raises(function() df.na:drop("any", nil, { "nope" }) end, "no column")
+end)
+
 t.test("SQL strings: selectExpr and where run through the same evaluator", function()
   local df = spark:createDataFrame({
     { "{\"x\":1}", 7, 2.5, "Hello" },

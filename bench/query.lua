@@ -1,0 +1,166 @@
+-- bench/query.lua — one measured streaming query, run in its own process by
+-- bench/run.lua so that its memory and start-up time are the query's own:
+--
+--   tide run bench/query.lua MODE key=value...
+--
+-- MODE:
+--   count    Kafka -> count (no transform)
+--   kafka    Kafka -> from_json -> the seed's model -> to_json -> Kafka
+--   pg       Kafka -> from_json -> the seed's model -> PostgreSQL (foreachBatch, jdbc)
+--   latency  as pg, from the latest offsets, for `seconds`; latency per row
+--            from the Kafka (produce) timestamp to the PostgreSQL commit
+-- Keys: bootstrap, topic, rows (stop after this many input rows), model,
+-- out (Kafka output topic), pg (conninfo), table, checkpoint, seconds,
+-- maxOffsets (maxOffsetsPerTrigger), launched (the wall time the parent
+-- started this process, for the time to the first batch).
+-- Prints one JSON line: rows, seconds (first batch's start to the last
+-- batch's end), rows_per_second, batches, first_batch_s (launch to the end
+-- of the first batch with rows), rss_peak_mb, rss_steady_mb and, for
+-- latency, p50/p99/p999 in ms.
+local tide = require("tide")
+local ffi = require("ffi")
+local F, T = tide.functions, tide.types
+
+local mode = arg[1]
+local o = {}
+for i = 2, #arg do
+  local k, v = arg[i]:match("^([%w_]+)=(.*)$")
+  if not k then error("bad argument " .. arg[i]) end
+  o[k] = v
+end
+local want = tonumber(o.rows) or math.huge
+local spark = tide.session()
+
+-- The seed's schema of the events on to_predict.
+local schema = T.struct {
+  T.field("id", T.decimal(38, 0)), T.field("hour", T.int), T.field("C1", T.int), T.field("banner_pos", T.int),
+  T.field("site_id", T.string), T.field("site_domain", T.string), T.field("site_category", T.string),
+  T.field("app_id", T.string), T.field("app_domain", T.string), T.field("app_category", T.string),
+  T.field("device_id", T.string), T.field("device_ip", T.string), T.field("device_model", T.string),
+  T.field("device_type", T.int), T.field("device_conn_type", T.int),
+  T.field("C14", T.int), T.field("C15", T.int), T.field("C16", T.int), T.field("C17", T.int),
+  T.field("C18", T.int), T.field("C19", T.int), T.field("C20", T.int), T.field("C21", T.int),
+}
+
+local function rss_mb(field)
+  local f = io.open("/proc/self/status")
+  local text = f:read("*a")
+  f:close()
+  return tonumber(text:match(field .. ":%s*(%d+)")) / 1024
+end
+
+local reader = spark.readStream:format("kafka")
+  :option("kafka.bootstrap.servers", o.bootstrap)
+  :option("subscribe", o.topic)
+  :option("startingOffsets", mode == "latency" and "latest" or "earliest")
+if o.maxOffsets then reader = reader:option("maxOffsetsPerTrigger", o.maxOffsets) end
+local raw = reader:load()
+
+local function predictions()
+  local events = raw:selectExpr("CAST(value AS STRING) AS value", "timestamp AS produced_at")
+    :select(F.from_json("value", schema):alias("data"), "produced_at")
+    :select("data.*", "produced_at")
+  local model = tide.ml.PipelineModel.load(o.model)
+  return model:transform(events):withColumn("processed_at", F.current_timestamp())
+    :select("id", "probability", "processed_at", "produced_at")
+end
+
+-- Bookkeeping shared by every mode: rows seen, first-batch and end times.
+local seen, batches, t_first_start, t_first_rows, t_end = 0, 0, nil, nil, nil
+local steady = {}
+local function batch_done(n, t_batch_start)
+  batches = batches + 1
+  t_first_start = t_first_start or t_batch_start
+  if n > 0 and not t_first_rows then t_first_rows = tide.now() end
+  seen = seen + n
+  t_end = tide.now()
+  steady[#steady + 1] = rss_mb("VmRSS")
+end
+spark.streams:addListener {
+  onQueryProgress = function(e)
+    local p = e.progress
+    batch_done(p.numInputRows, tide.now() - p.durationMs.triggerExecution / 1000)
+  end,
+}
+
+-- Latency (ms) in a fixed histogram, so that the count of samples does not
+-- show in the resident size: 10 us steps below 100 ms, 1 ms steps up to
+-- 60 s, a last bucket for anything slower. One pass per batch, no Lua
+-- table per row.
+local FINE, COARSE = 10000, 60000
+local hist = ffi.new("uint32_t[?]", FINE + COARSE + 1)
+local lat = { n = 0, max = 0 }
+local function record_latency(col, n, committed_us)
+  local us = col:values()
+  for i = 0, n - 1 do
+    local ms = (committed_us - tonumber(us[i])) / 1000
+    if ms > lat.max then lat.max = ms end
+    local k
+    if ms < 100 then k = math.max(0, math.floor(ms * 100))
+    else k = math.min(FINE + COARSE, FINE + math.floor(ms - 100)) end
+    hist[k] = hist[k] + 1
+  end
+  lat.n = lat.n + n
+end
+local function percentile(q)
+  local rank, acc = math.max(1, math.ceil(q * lat.n)), 0
+  for k = 0, FINE + COARSE do
+    acc = acc + hist[k]
+    -- The bucket's upper edge: never below the true value.
+    if acc >= rank then return k < FINE and (k + 1) / 100 or (k - FINE + 101) end
+  end
+  return lat.max
+end
+
+local writer
+if mode == "count" then
+  writer = raw.writeStream:foreachBatch(function(df) df:count() end)
+elseif mode == "kafka" then
+  writer = predictions():select(F.to_json(F.struct("id", "probability", "processed_at")):alias("value"))
+    .writeStream:format("kafka")
+    :option("kafka.bootstrap.servers", o.bootstrap):option("topic", o.out)
+elseif mode == "pg" or mode == "latency" then
+  local results = predictions()
+  writer = results.writeStream:foreachBatch(function(df)
+    local b = df:toBatch()
+    spark:createDataFrame(b):select("id", "probability", "processed_at").write:format("jdbc")
+      :option("url", o.pg):option("dbtable", o.table):mode("append"):save()
+    local n = b:count()
+    if mode == "latency" and n > 0 then record_latency(b:column("produced_at"), n, tide.now() * 1e6) end
+  end)
+else
+  error("unknown mode " .. tostring(mode))
+end
+if o.checkpoint then writer = writer:option("checkpointLocation", o.checkpoint) end
+local query = writer:start()
+
+local deadline = o.seconds and tide.now() + tonumber(o.seconds) or math.huge
+local timeout = tide.now() + (tonumber(o.timeout) or 600)
+while query:isActive() and seen < want and tide.now() < deadline and tide.now() < timeout do
+  tide.sleep(0.05)
+end
+query:stop()
+if query:exception() then error(query:exception(), 0) end
+if seen < want and want < math.huge then
+  error(("only %d of %d rows arrived within the timeout"):format(seen, want), 0)
+end
+
+local result = {
+  mode = mode, rows = seen, batches = batches,
+  seconds = t_end and t_first_start and (t_end - t_first_start) or 0,
+  first_batch_s = (t_first_rows and tonumber(o.launched)) and (t_first_rows - tonumber(o.launched)) or nil,
+  rss_peak_mb = rss_mb("VmHWM"),
+}
+result.rows_per_second = result.seconds > 0 and seen / result.seconds or 0
+-- Steady: the median of the resident sizes after each batch in the second half.
+if #steady > 0 then
+  local half = {}
+  for i = math.floor(#steady / 2) + 1, #steady do half[#half + 1] = steady[i] end
+  table.sort(half)
+  result.rss_steady_mb = half[math.ceil(#half / 2)]
+end
+if lat.n > 0 then
+  result.p50_ms, result.p99_ms, result.p999_ms = percentile(0.5), percentile(0.99), percentile(0.999)
+  result.max_ms, result.latency_rows = lat.max, lat.n
+end
+print(tide.json.encode(result))

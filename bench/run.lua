@@ -1,0 +1,377 @@
+-- bench/run.lua — the benchmark driver behind bench/run (which starts the
+-- services and passes their addresses in the environment). Every figure
+-- is measured beside its physical baseline in the same run, against the
+-- real broker and PostgreSQL; each measured tide query runs in its own
+-- process (bench/query.lua), so its memory and start-up are its own.
+--
+--   bench/run [--quick] [--rows N] [--max-offsets N] [--seconds S]
+--             [--results FILE | --no-record] [--keep-topics]
+--
+-- Prints a table and appends it to bench/RESULTS.md (or FILE) with the
+-- date, commit, machine and the exact command. Exit status 1 when a run
+-- failed or a count came out wrong; budgets missed are reported, not fatal.
+local tide = require("tide")
+local pg = require("tide.pg")
+local F = tide.functions
+
+local root = os.getenv("TIDE_SOURCE_DIR") or "."
+local TIDE = os.getenv("TIDE_BIN") or (root .. "/build/tide")
+local BASELINE = os.getenv("BENCH_BASELINE") or (root .. "/build/bench/kafka_baseline")
+local KAFKA = assert(os.getenv("BENCH_KAFKA"), "BENCH_KAFKA is not set: run bench/run")
+local PG = assert(os.getenv("BENCH_PG"), "BENCH_PG is not set: run bench/run")
+
+local opts = { quick = false, record = true, results = root .. "/bench/RESULTS.md" }
+do
+  local i = 1
+  while i <= #arg do
+    local a = arg[i]
+    if a == "--quick" then opts.quick = true
+    elseif a == "--rows" then opts.rows = tonumber(arg[i + 1]); i = i + 1
+    elseif a == "--max-offsets" then opts.maxOffsets = tonumber(arg[i + 1]); i = i + 1
+    elseif a == "--seconds" then opts.seconds = tonumber(arg[i + 1]); i = i + 1
+    elseif a == "--results" then opts.results = arg[i + 1]; i = i + 1
+    elseif a == "--no-record" then opts.record = false
+    elseif a == "--keep-topics" then opts.keepTopics = true
+    else io.stderr:write("bench: unknown option ", a, "\n"); os.exit(2) end
+    i = i + 1
+  end
+end
+local ROWS = opts.rows or (opts.quick and 20000 or 5000000)
+local TRAIN_ROWS = opts.quick and 5000 or 100000
+-- Input rows per micro-batch in the throughput runs: large enough that
+-- per-batch costs (checkpoint fsyncs, planning, Lua) vanish, small enough
+-- that a batch stays well inside the 100 MB memory budget.
+local MAX_OFFSETS = opts.maxOffsets or 100000
+local LAT_SECONDS = opts.seconds or (opts.quick and 1 or 10)
+local RATES = { 10000, 50000, 200000 }
+local DATA = os.getenv("TIDE_BENCH_DATA") or (root .. "/build/bench-data")
+local tag = tostring(math.floor(tide.now() * 1000) % 100000000)
+
+local failures = {}
+local function fail(msg)
+  failures[#failures + 1] = msg
+  io.stderr:write("bench: ", msg, "\n")
+end
+
+local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
+
+-- Runs a command; its stdout, or nil and the output when it failed.
+-- (LuaJIT's popen close gives no status, hence the echo.)
+local function run(cmd)
+  local p = io.popen("(" .. cmd .. ") 2>&1; echo \"exit=$?\"")
+  local out = p:read("*a")
+  p:close()
+  local status = tonumber(out:match("exit=(%d+)\n$"))
+  out = out:gsub("exit=%d+\n$", "")
+  if status ~= 0 then return nil, out end
+  return out
+end
+
+local function last_json(out)
+  local line
+  for l in out:gmatch("[^\n]+") do if l:match("^{") then line = l end end
+  return line and tide.json.decode(line)
+end
+
+local function step(what) io.stderr:write(("bench: %s\n"):format(what)) end
+
+-- ---- data, model, topics --------------------------------------------------------
+
+os.execute("mkdir -p " .. q(DATA))
+local function exists(path)
+  local f = io.open(path, "rb")
+  if f then f:close() end
+  return f ~= nil
+end
+
+-- The producer loops over a file of at most 500k events (generating more
+-- costs more than it tells).
+local csv_rows = math.min(ROWS, 500000)
+local events_csv = ("%s/ctr_test_%d.csv"):format(DATA, csv_rows)
+if not exists(events_csv) then
+  step("generating " .. csv_rows .. " events")
+  tide.datagen.ctr { rows = csv_rows, out = events_csv, test = true, seed = 7 }
+end
+
+local model_path = ("%s/model_%d"):format(DATA, TRAIN_ROWS)
+if not exists(model_path .. "/metadata") and not exists(model_path .. "/stages") then
+  step("training the seed's model on " .. TRAIN_ROWS .. " rows")
+  local train_csv = ("%s/ctr_train_%d.csv"):format(DATA, TRAIN_ROWS)
+  if not exists(train_csv) then tide.datagen.ctr { rows = TRAIN_ROWS, out = train_csv, seed = 42 } end
+  local out, err = run(("%s run %s/bench/train_model.lua %s %s"):format(q(TIDE), q(root), q(train_csv), q(model_path)))
+  if not out then error("training failed: " .. err, 0) end
+end
+
+local admin = tide.admin.client(KAFKA)
+local function fresh_topic(name, partitions)
+  pcall(function() admin:deleteTopic(name) end)
+  -- A topic being deleted cannot be created again at once.
+  for _ = 1, 100 do
+    if pcall(function() admin:createTopic(name, partitions) end) then return end
+    tide.sleep(0.1)
+  end
+  error("cannot create topic " .. name, 0)
+end
+local topics = {}
+local function topic(name, partitions)
+  local t = ("bench_%s_%s"):format(name, tag)
+  fresh_topic(t, partitions or 3)
+  topics[#topics + 1] = t
+  return t
+end
+
+local function producer(csv, topic_name, limit, rate)
+  local cmd = ("%s run %s/scripts/producer.lua %s --bootstrap %s --topic %s --loop --limit %d --quiet")
+    :format(q(TIDE), q(root), q(csv), q(KAFKA), q(topic_name), limit)
+  if rate then cmd = cmd .. " --rate " .. rate end
+  return cmd
+end
+
+local results = {} -- { figure, tide, baseline, ratio, budget, ok }
+local function row(r) results[#results + 1] = r end
+
+local IN = topic("in")
+step(("producing %d events to %s (3 partitions)"):format(ROWS, IN))
+local produced
+do
+  local out, err = run(producer(events_csv, IN, ROWS))
+  if not out then error("producer failed: " .. err, 0) end
+  local sent, rate = out:match("sent (%d+) messages to %S+ in [%d.]+ s %(([%d.]+) messages/s%)")
+  produced = tonumber(sent)
+  if produced ~= ROWS then fail(("the producer sent %s messages, not %d"):format(tostring(sent), ROWS)) end
+  -- The raw librdkafka producer over the same JSON payloads.
+  local payloads = DATA .. "/payloads_" .. tag .. ".jsonl"
+  local spark = tide.session()
+  local b = spark.read:format("csv"):option("header", "true"):option("inferSchema", "true")
+    :load(events_csv):limit(20000):toBatch()
+  local df = spark:createDataFrame(b)
+  local fields = {}
+  for k, f in ipairs(df.schema.fields) do
+    local c = F.col(f.name)
+    if f.dataType.id == tide.types.ID.decimal then c = c:cast("string"):alias(f.name) end
+    fields[k] = c
+  end
+  local json = df:select(F.to_json(F.struct(unpack(fields))):alias("value")):toBatch()
+  local f = assert(io.open(payloads, "wb"))
+  local col = json:column("value")
+  for i = 0, json:count() - 1 do f:write(col:get(i), "\n") end
+  f:close()
+  local RAW = topic("raw_produce")
+  local base = last_json(assert(run(("%s produce %s %s %d %s"):format(q(BASELINE), q(KAFKA), RAW, ROWS, q(payloads)))))
+  os.remove(payloads)
+  row { "producer, msg/s (scripts/producer.lua from CSV vs librdkafka from memory)", tonumber(rate),
+        base and base.rows_per_second, budget = ">= 500,000 msg/s", ok = tonumber(rate) and tonumber(rate) >= 500000 }
+end
+
+-- ---- (a) Kafka -> count, Kafka -> model -> Kafka ---------------------------------------
+
+local function query(mode, extra)
+  local cp = os.tmpname()
+  os.remove(cp)
+  local args = { ("bootstrap=%s"):format(KAFKA), ("model=%s"):format(model_path), ("checkpoint=%s"):format(cp),
+                 ("launched=%.6f"):format(tide.now()) }
+  for k, v in pairs(extra) do args[#args + 1] = ("%s=%s"):format(k, v) end
+  for i, a in ipairs(args) do args[i] = q(a) end
+  local out, err = run(("%s run %s/bench/query.lua %s %s"):format(q(TIDE), q(root), mode, table.concat(args, " ")))
+  os.execute("rm -rf " .. q(cp))
+  if not out then
+    fail(("query %s failed: %s"):format(mode, err))
+    return nil
+  end
+  local r = last_json(out)
+  if not r then fail(("query %s printed no result: %s"):format(mode, out)) end
+  return r
+end
+
+local function baseline(mode, ...)
+  local out, err = run(("%s %s %s %s"):format(q(BASELINE), mode, q(KAFKA), table.concat({ ... }, " ")))
+  if not out then
+    fail(("kafka_baseline %s failed: %s"):format(mode, err))
+    return nil
+  end
+  return last_json(out)
+end
+
+local function rate(r) return r and r.rows_per_second end
+local function ratio(a, b) return (a and b and b > 0) and a / b or nil end
+
+step("(a) Kafka -> count")
+local base_count = baseline("consume", IN, ROWS)
+local tide_count = query("count", { topic = IN, rows = ROWS, maxOffsets = MAX_OFFSETS })
+if tide_count and tide_count.rows ~= ROWS then fail(("count: %d rows, not %d"):format(tide_count.rows, ROWS)) end
+local r = ratio(rate(tide_count), rate(base_count))
+row { "Kafka -> count, rows/s (vs raw librdkafka consume)", rate(tide_count), rate(base_count), r }
+
+step("(a) Kafka -> from_json -> model -> to_json -> Kafka")
+local base_pipe = baseline("pipe", IN, topic("out_base"), ROWS)
+local OUT = topic("out_tide")
+local tide_pipe = query("kafka", { topic = IN, rows = ROWS, out = OUT, maxOffsets = MAX_OFFSETS })
+r = ratio(rate(tide_pipe), rate(base_pipe))
+row { "Kafka -> from_json -> model -> to_json -> Kafka, rows/s (vs consume + produce)", rate(tide_pipe),
+      rate(base_pipe), r, budget = ">= 1,000,000 rows/s and >= 0.70",
+      ok = rate(tide_pipe) ~= nil and rate(tide_pipe) >= 1e6 and r ~= nil and r >= 0.7 }
+if tide_pipe then
+  row { "  its resident memory, peak / steady MB", ("%.0f / %.0f"):format(tide_pipe.rss_peak_mb, tide_pipe.rss_steady_mb or 0),
+        nil, nil, budget = "<= 100 MB", ok = tide_pipe.rss_peak_mb <= 100 }
+end
+
+-- ---- (b) Kafka -> model -> PostgreSQL, against psql \copy ---------------------------
+
+step("(b) Kafka -> from_json -> model -> PostgreSQL")
+local TABLE = "bench_predictions"
+pg.execute(PG, ([[DROP TABLE IF EXISTS %s, bench_psql;
+  CREATE TABLE %s (id DECIMAL(38,0), probability DOUBLE PRECISION, processed_at TIMESTAMP);
+  CREATE TABLE bench_psql (LIKE %s)]]):format(TABLE, TABLE, TABLE))
+local tide_pg = query("pg", { topic = IN, rows = ROWS, pg = PG, table = TABLE, maxOffsets = MAX_OFFSETS })
+local in_table = tonumber(pg.query(PG, "SELECT count(*) AS n FROM " .. TABLE):collect()[1].n)
+if tide_pg and in_table ~= ROWS then fail(("PostgreSQL: %d rows in the table, not %d"):format(in_table, ROWS)) end
+local password = PG:match("password=(%S+)") or ""
+local function psql(cmd)
+  local t0 = tide.now()
+  local out, err = run(("PGPASSWORD=%s psql %s -q -v ON_ERROR_STOP=1 -c %s"):format(q(password),
+    q((PG:gsub(" ?password=%S+", ""))), q(cmd)))
+  if not out then fail("psql: " .. err) end
+  return tide.now() - t0
+end
+local copy_csv = DATA .. "/predictions_" .. tag .. ".csv"
+psql(("\\copy %s TO '%s' CSV"):format(TABLE, copy_csv))
+local t_psql = psql(("\\copy bench_psql FROM '%s' CSV"):format(copy_csv))
+os.remove(copy_csv)
+local psql_rate = in_table / t_psql
+r = ratio(rate(tide_pg), psql_rate)
+row { "Kafka -> from_json -> model -> PostgreSQL, rows/s (vs psql \\copy of the rows)", rate(tide_pg), psql_rate, r,
+      budget = ">= 0.80", ok = r ~= nil and r >= 0.8 }
+pg.execute(PG, "DROP TABLE bench_psql")
+do
+  local out = run(("%s run %s/bench/pg_sink.lua %d"):format(q(TIDE), q(root), math.min(ROWS, 1000000)))
+  local n, t, p, pct = (out or ""):match("rows (%d+): tide ([%d.]+) rows/s .-psql \\copy ([%d.]+) rows/s .-: (%d+)%% of psql")
+  if not n then fail("bench/pg_sink.lua: " .. tostring(out))
+  else
+    row { "  PostgreSQL sink alone (" .. n .. " rows from memory), rows/s (vs psql \\copy)", tonumber(t), tonumber(p),
+          tonumber(pct) / 100, budget = ">= 0.80", ok = tonumber(pct) >= 80 }
+  end
+end
+
+-- ---- (c) latency at fixed rates; (d) memory and start-up ---------------------------------
+
+for _, input_rate in ipairs(RATES) do
+  step(("(c) latency at %d msg/s for %g s"):format(input_rate, LAT_SECONDS))
+  local LAT = topic("lat_" .. input_rate)
+  pg.execute(PG, ("DROP TABLE IF EXISTS bench_latency; CREATE TABLE bench_latency (LIKE %s)"):format(TABLE))
+  local n = math.floor(input_rate * LAT_SECONDS)
+  -- The query starts first (from the latest offsets); the producer a
+  -- moment later, so every event is produced while the query runs.
+  local child = os.tmpname()
+  local cp = child .. ".cp"
+  local cmd = ("%s run %s/bench/query.lua latency %s > %s 2>&1"):format(q(TIDE), q(root), table.concat({
+    q("bootstrap=" .. KAFKA), q("model=" .. model_path), q("checkpoint=" .. cp), q("topic=" .. LAT),
+    q("pg=" .. PG), "table=bench_latency", "rows=" .. n, ("launched=%.6f"):format(tide.now()), "timeout=" .. (LAT_SECONDS + 60),
+  }, " "), q(child))
+  local bg = io.popen(cmd .. " & echo $!")
+  local pid = bg:read("*l")
+  bg:close()
+  tide.sleep(1.5)
+  local pout, perr = run(producer(events_csv, LAT, n, input_rate))
+  if not pout then fail(("latency producer at %d/s: %s"):format(input_rate, perr)) end
+  local achieved = pout and tonumber(pout:match("%(([%d.]+) messages/s%)"))
+  -- Wait for the query to see every event (it exits by itself).
+  for _ = 1, 1200 do
+    if os.execute("kill -0 " .. pid .. " 2>/dev/null") ~= 0 then break end
+    tide.sleep(0.05)
+  end
+  local f = io.open(child)
+  local out = f and f:read("*a") or ""
+  if f then f:close() end
+  os.remove(child)
+  os.execute("rm -rf " .. q(cp))
+  local lr = last_json(out)
+  if not lr or not lr.p99_ms then
+    fail(("latency at %d/s: %s"):format(input_rate, out))
+  else
+    row { ("latency at %d msg/s (produced %.0f/s), p50 / p99 / p999 ms"):format(input_rate, achieved or 0),
+          ("%.1f / %.1f / %.1f"):format(lr.p50_ms, lr.p99_ms, lr.p999_ms), nil, nil,
+          budget = input_rate == 50000 and "p99 <= 20 ms" or nil,
+          ok = input_rate == 50000 and lr.p99_ms <= 20 or nil }
+    if input_rate == 50000 then
+      row { "  its resident memory, peak / steady MB", ("%.0f / %.0f"):format(lr.rss_peak_mb, lr.rss_steady_mb or 0),
+            nil, nil, budget = "<= 100 MB", ok = lr.rss_peak_mb <= 100 }
+    end
+  end
+end
+
+if tide_count and tide_count.first_batch_s then
+  row { "(d) from `tide run` to the first batch, s (Kafka -> count)", ("%.3f"):format(tide_count.first_batch_s), nil, nil,
+        budget = "<= 1 s", ok = tide_count.first_batch_s <= 1 }
+end
+
+-- ---- (e) ML ---------------------------------------------------------------------------
+
+local ml_text
+if exists(root .. "/bench/ml.lua") then
+  step("(e) bench/ml.lua")
+  local out, err = run(("%s run %s/bench/ml.lua%s"):format(q(TIDE), q(root), opts.quick and " --quick" or ""))
+  if not out then fail("bench/ml.lua: " .. err) end
+  ml_text = out or err
+else
+  ml_text = "bench/ml.lua is not in this tree: no ML figures in this run.\n"
+end
+
+if not opts.keepTopics then
+  for _, t in ipairs(topics) do pcall(function() admin:deleteTopic(t) end) end
+end
+
+-- ---- report -------------------------------------------------------------------------
+
+local function num(v)
+  if type(v) ~= "number" then return v and tostring(v) or "" end
+  if v >= 1000 then
+    local s = ("%.0f"):format(v):reverse():gsub("(%d%d%d)", "%1,"):reverse()
+    return (s:gsub("^,", ""))
+  end
+  return ("%.2f"):format(v)
+end
+
+local lines = { "| figure | tide | baseline | ratio | budget | met |", "| --- | ---: | ---: | ---: | --- | --- |" }
+for _, x in ipairs(results) do
+  local met = x.ok == nil and "" or (x.ok and "yes" or "**no**")
+  lines[#lines + 1] = ("| %s | %s | %s | %s | %s | %s |"):format(x[1], num(x[2]), num(x[3]),
+    x[4] and ("%.2f"):format(x[4]) or "", x.budget or "", met)
+end
+local table_text = table.concat(lines, "\n")
+
+local function sh1(cmd)
+  local p = io.popen(cmd .. " 2>/dev/null")
+  local s = p and p:read("*l") or ""
+  if p then p:close() end
+  return s or ""
+end
+local commit = sh1("git -C " .. q(root) .. " rev-parse --short HEAD")
+if sh1("git -C " .. q(root) .. " status --porcelain --untracked-files=no | head -1") ~= "" then commit = commit .. "+dirty" end
+local cpu = sh1("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-"):gsub("^%s+", "")
+local mem = tonumber(sh1("awk '/MemTotal/ {print $2}' /proc/meminfo")) or 0
+local machine = ("%s cores (nproc), %s, %.1f GB"):format(sh1("nproc"), cpu, mem / 1048576)
+local report = table.concat({
+  ("## %s — %s"):format(os.date("!%Y-%m-%d %H:%M UTC"), commit),
+  "",
+  ("- machine: %s"):format(machine),
+  ("- command: `%s`"):format(os.getenv("BENCH_COMMAND") or "bench/run"),
+  ("- %d Avazu-shaped JSON events on 3 partitions; %d input rows per micro-batch in the throughput runs; "
+    .. "model trained on %d rows; latency runs of %g s each"):format(ROWS, MAX_OFFSETS, TRAIN_ROWS, LAT_SECONDS),
+  "",
+  table_text,
+  "",
+  "ML (bench/ml.lua):",
+  "",
+  "```",
+  (ml_text:gsub("\n$", "")),
+  "```",
+  #failures > 0 and ("\nFailures:\n\n- " .. table.concat(failures, "\n- ") .. "\n") or "",
+}, "\n")
+print(report)
+if opts.record then
+  local f = assert(io.open(opts.results, "ab"))
+  f:write("\n", report, "\n")
+  f:close()
+  io.stderr:write("bench: appended to ", opts.results, "\n")
+end
+os.exit(#failures == 0 and 0 or 1)

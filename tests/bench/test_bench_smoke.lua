@@ -1,0 +1,37 @@
+-- bench/run --quick against the real services: every figure of the table
+-- is measured (no failures, counts right) and the report is appended to
+-- the results file with its header. Timings are not asserted.
+local t = require("testing")
+
+local root = os.getenv("TIDE_SOURCE_DIR")
+local build = os.getenv("TIDE_BIN"):match("^(.*)/[^/]+$")
+
+t.test("bench/run --quick measures every figure beside its baseline", function()
+  t.kafka_bootstrap()
+  t.pg_conninfo()
+  local dir = t.tempdir()
+  local results = dir .. "/RESULTS.md"
+  local out, status = t.sh(("cd '%s' && TIDE_BUILD_DIR='%s' TIDE_BENCH_DATA='%s/bench-data' bench/run --quick --results '%s'")
+    :format(root, build, build, results))
+  t.eq(status, 0, out)
+  local f = assert(io.open(results))
+  local text = f:read("*a")
+  f:close()
+  t.ok(text:find("^\n## %d%d%d%d%-%d%d%-%d%d") ~= nil, "a dated header")
+  t.ok(text:find("- machine: %d+ cores") ~= nil, "the machine")
+  t.ok(text:find("- command: `bench/run --quick --results", 1, true) ~= nil, "the command")
+  for _, figure in ipairs({
+    "producer, msg/s", "Kafka %-> count, rows/s", "Kafka %-> from_json %-> model %-> to_json %-> Kafka",
+    "Kafka %-> from_json %-> model %-> PostgreSQL", "PostgreSQL sink alone",
+    "latency at 10000 msg/s", "latency at 50000 msg/s", "latency at 200000 msg/s",
+    "resident memory", "from `tide run` to the first batch",
+  }) do
+    local line = text:match("\n(| [^\n]*" .. figure .. "[^\n]*)")
+    t.ok(line ~= nil, "the table has " .. figure)
+    -- The tide column holds a number.
+    t.ok(line and line:match("^| [^|]+ | [%d,./ ]*%d[%d,./ ]* |") ~= nil, "a figure for " .. figure .. ": " .. tostring(line))
+  end
+  t.ok(not text:find("Failures:"), "no failures")
+end)
+
+t.run()
