@@ -104,6 +104,26 @@ t.test("truncated, corrupt or missing files fail naming the file", function()
   t.raises(function() ml.LogisticRegressionModel.load(dir .. "/m") end, "holds a org.apache.spark.ml.PipelineModel")
 end)
 
+t.test("a model of a newer format version fails naming the file; saves are stamped", function()
+  local dir = t.tempdir()
+  local model = fitted()
+  model:save(dir .. "/m")
+  local meta_path = dir .. "/m/metadata/part-00000"
+  local meta = tide.json.decode(io.open(meta_path):read("*a"))
+  t.eq(meta.formatVersion, 1)
+  t.ok(type(meta.saveId) == "string" and #meta.saveId > 8, "saveId")
+  local text = io.open(meta_path):read("*a")
+  put(meta_path, (text:gsub('"formatVersion":1', '"formatVersion":2')))
+  t.raises(function() ml.PipelineModel.load(dir .. "/m") end,
+    "model metadata .*/m/metadata/part%-00000: format version 2 is newer than this tide reads %(1%)")
+  model:write():overwrite():save(dir .. "/m")
+  local again = tide.json.decode(io.open(meta_path):read("*a"))
+  t.ok(again.saveId ~= meta.saveId, "each save has its own saveId")
+  -- the overwritten model was moved aside and removed: nothing else is left
+  local out = t.sh("ls -a " .. dir)
+  t.eq(out, ".\n..\nm\n")
+end)
+
 t.test("a corrupt label file is caught by its checksum, and by the decoder", function()
   local C = require("tide.ffi")
   local ffi = require("ffi")

@@ -40,4 +40,7 @@ end
 -- Loads any saved stage or model, whatever its class.
 function M.load(path) return persist.load(path) end
 
+-- Any saved model, followed as it is saved again (tide.ml.watch).
+function M.watch(path, opts) return require("tide.ml.watch").watch(path, M.load, opts) end
+
 return M

@@ -2,17 +2,21 @@
 --
 --   <path>/metadata/part-00000   one JSON line: class (Spark's class name),
 --                                timestamp, sparkVersion, uid, paramMap,
---                                defaultParamMap, and tide's "dataFiles"
---                                (per data file: bytes and FNV-1a 64 checksum)
+--                                defaultParamMap, and tide's "formatVersion"
+--                                (FORMAT_VERSION), "saveId" (unique per save)
+--                                and "dataFiles" (per data file: bytes and
+--                                FNV-1a 64 checksum)
 --   <path>/data/<file>           the learnt state: JSON (data.json) or raw
 --                                little-endian binary (*.f64 doubles,
 --                                labels_<k>.bin: uint32 length + bytes per label)
 --   <path>/stages/<i>_<uid>/     a PipelineModel's stages, each in this layout
 --
 -- A save writes into a temporary sibling directory and renames it into
--- place, so a failed save leaves no half model; an existing path is an error
--- unless overwritten (write():overwrite():save(path)). Loading checks every
--- data file's size and checksum and names the file at fault.
+-- place (an overwritten model is first renamed aside, then removed), so a
+-- failed save leaves no half model and a reader sees the old model or the
+-- new one; an existing path is an error unless overwritten
+-- (write():overwrite():save(path)). Loading checks the format version and
+-- every data file's size and checksum and names the file at fault.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local json = require("tide.json")
@@ -20,6 +24,9 @@ local base = require("tide.ml.base")
 
 local M = {}
 local registry = {}
+
+-- The layout version this tide writes and the newest it reads.
+M.FORMAT_VERSION = 1
 
 -- Makes cls loadable under its Spark class name and gives it save/load.
 function M.register(cls)
@@ -56,7 +63,7 @@ end
 
 function Writer:json(name, value) self:bytes(name, json.encode(value)) end
 
-local function write_stage(stage, dir)
+local function write_stage(stage, dir, save_id)
   local w = setmetatable({ dir = dir, files = {} }, Writer)
   if stage._writeData then stage:_writeData(w) end
   local set, defaults = stage:paramMaps()
@@ -64,10 +71,13 @@ local function write_stage(stage, dir)
   local meta = json.ordered {
     { "class", stage._sparkClass }, { "timestamp", math.floor(C.tide_now() * 1000) },
     { "sparkVersion", "3.5.0" }, { "tideVersion", ffi.string(C.tide_version()) }, { "uid", stage.uid },
-    { "paramMap", set }, { "defaultParamMap", defaults }, { "dataFiles", w.files },
+    { "paramMap", set }, { "defaultParamMap", defaults }, { "formatVersion", M.FORMAT_VERSION },
+    { "saveId", save_id }, { "dataFiles", w.files },
   }
   write_file(dir .. "/metadata/part-00000", json.encode(meta) .. "\n")
-  if stage._writeStages then stage:_writeStages(dir, write_stage) end
+  if stage._writeStages then
+    stage:_writeStages(dir, function(s, d) return write_stage(s, d, save_id) end)
+  end
 end
 
 function M.save(stage, path, overwrite)
@@ -75,16 +85,40 @@ function M.save(stage, path, overwrite)
   if exists(path) and not overwrite then
     error(("Path %s already exists. To overwrite it, use write():overwrite():save(path)."):format(path), 3)
   end
-  local tmp = path .. ".tmp-" .. base.uid("save")
-  local ok, err = pcall(write_stage, stage, tmp)
+  local save_id = base.uid("save")
+  local tmp = path .. ".tmp-" .. save_id
+  local ok, err = pcall(write_stage, stage, tmp, save_id)
   if not ok then
     C.tide_ml_remove_tree(tmp, base.errbuf, base.errlen)
     error(err, 3)
   end
-  if exists(path) and C.tide_ml_remove_tree(path, base.errbuf, base.errlen) ~= 0 then
-    error(base.lastError(), 3)
+  -- The old model moves aside whole, so the path never holds a half
+  -- removed one (a watching query reads either model, or briefly none).
+  local old
+  if exists(path) then
+    old = path .. ".old-" .. save_id
+    if C.tide_ml_rename(path, old, base.errbuf, base.errlen) ~= 0 then
+      C.tide_ml_remove_tree(tmp, base.errbuf, base.errlen)
+      error(base.lastError(), 3)
+    end
   end
-  if C.tide_ml_rename(tmp, path, base.errbuf, base.errlen) ~= 0 then error(base.lastError(), 3) end
+  if C.tide_ml_rename(tmp, path, base.errbuf, base.errlen) ~= 0 then
+    local msg = base.lastError()
+    if old then C.tide_ml_rename(old, path, base.errbuf, base.errlen) end
+    error(msg, 3)
+  end
+  if old and C.tide_ml_remove_tree(old, base.errbuf, base.errlen) ~= 0 then error(base.lastError(), 3) end
+end
+
+-- The saveId in a saved model's top metadata (nil when it cannot be read):
+-- what a watcher compares to tell a new save. Models saved before saveId
+-- existed give their timestamp.
+function M.saveStamp(path)
+  local f = io.open(path .. "/metadata/part-00000", "rb")
+  if not f then return nil end
+  local text = f:read("*a")
+  f:close()
+  return text:match('"saveId":"([^"]+)"') or text:match('"timestamp":(%d+)')
 end
 
 function M.writer(stage)
@@ -146,6 +180,14 @@ local function load_stage(dir, expected)
   if type(meta) ~= "table" or type(meta.class) ~= "string" then
     error(("model metadata %s: no class field"):format(meta_path), 0)
   end
+  local version = meta.formatVersion or 1
+  if type(version) ~= "number" then
+    error(("model metadata %s: formatVersion is not a number"):format(meta_path), 0)
+  end
+  if version > M.FORMAT_VERSION then
+    error(("model metadata %s: format version %d is newer than this tide reads (%d); load it with a newer tide")
+      :format(meta_path, version, M.FORMAT_VERSION), 0)
+  end
   local cls = registry[meta.class]
   if not cls then error(("model metadata %s: unknown class %s"):format(meta_path, meta.class), 0) end
   if expected and cls ~= expected then
@@ -153,6 +195,7 @@ local function load_stage(dir, expected)
   end
   local stage = cls.new()
   stage.uid = meta.uid or stage.uid
+  stage._saveStamp = meta.saveId or (meta.timestamp and tostring(meta.timestamp))
   local stage_uids
   for k, v in pairs(plain(meta.paramMap) or {}) do
     if k == "stageUids" then stage_uids = v

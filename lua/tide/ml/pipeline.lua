@@ -25,6 +25,11 @@ function PipelineModel.fromStages(stages, uid)
   return model
 end
 
+-- A model that follows the saves to path: see tide.ml.watch.
+function PipelineModel.watch(path, opts)
+  return require("tide.ml.watch").watch(path, PipelineModel.load, opts)
+end
+
 local function is_estimator(stage) return type(stage.fit) == "function" end
 
 function Pipeline:fit(df)
