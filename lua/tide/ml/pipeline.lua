@@ -84,7 +84,16 @@ end
 
 function PipelineModel:_readStages(dir, uids, load_stage)
   self.stages = {}
-  for i, uid in ipairs(uids) do self.stages[i] = load_stage(stage_dir(dir, i, uid)) end
+  for i, uid in ipairs(uids) do
+    local sdir = stage_dir(dir, i, uid)
+    if not require("tide.files").stat(sdir) then
+      -- The pipeline's own metadata names a stage directory that is not
+      -- there: that file is damaged (or the copy incomplete); say which.
+      error(("model metadata %s/metadata/part-00000 names stage %d as %s, which does not exist")
+        :format(dir, i - 1, sdir), 0)
+    end
+    self.stages[i] = load_stage(sdir)
+  end
 end
 
 function Pipeline:_stageUids()
