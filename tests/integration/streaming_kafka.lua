@@ -62,7 +62,7 @@ end
 
 t.test("earliest reads the backlog, with Spark's Kafka columns", function()
   local name = topic("earliest")
-  produce(name, numbered("e", 1, 300))
+  produce(name, numbered("e", 1, 300), numbered("key", 1, 300)) -- keyed: spread over the partitions
   local df = collect_stream(stream { subscribe = name, startingOffsets = "earliest" }, 300)
   same_set(sorted_values(df), numbered("e", 1, 300), "every record once")
   t.eq(df.schema:simpleString(),
