@@ -7,6 +7,7 @@
  */
 #include "batch.h"
 #include "ffi/ml.h"
+#include "prefetch.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -252,8 +253,18 @@ int tide_ml_vector_stats(const tide_column *col, const double *weights, double *
     const int64_t *off = col->values;
     const int32_t *ci = col->children[0].values;
     const double *cv = col->children[1].values;
-    for (int64_t i = 0; i < col->length; i++) {
-        if (!tide_column_is_valid(col, i)) continue;
+    int64_t n = col->length;
+    for (int64_t i = 0; i < n; i++) {
+        if (i + TIDE_PREFETCH_ROWS < n)
+            for (int64_t e = off[i + TIDE_PREFETCH_ROWS]; e < off[i + TIDE_PREFETCH_ROWS + 1]; e++) {
+                int32_t j = ci[e];
+                tide_prefetch(&nnz[j]);
+                tide_prefetch(&sum[j]);
+                tide_prefetch(&sumsq[j]);
+                tide_prefetch(&min[j]);
+                tide_prefetch(&max[j]);
+            }
+        if (!tide_valid(col, i)) continue;
         double w = weights ? weights[i] : 1.0;
         if (w == 0.0) continue;
         *weight_sum += w;
