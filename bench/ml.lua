@@ -11,7 +11,9 @@
 --    LogisticRegression(maxIter = 10, regParam = 0.01)) fitted on all the
 --    rows (budget: 10 s for 1 M rows);
 -- 3. score: the fitted LogisticRegressionModel over the encoded features
---    (rawPrediction, probability, prediction), one core (budget: 5 M rows/s).
+--    (rawPrediction, probability, prediction), one core (budget: 5 M rows/s);
+-- 4. save and load the fitted pipeline (what PipelineModel.watch pays to
+--    move a running query to a new model).
 --
 -- Wall time is the figure; CPU seconds (all threads) and the load average
 -- are printed next to it, because the machine may be shared. Best of a few
@@ -123,6 +125,15 @@ features = base.frame(spark, features:select("features"):toBatch())
 local nnz = ffi.cast("int64_t *", base.column(features:toBatch(), "features").values)[rows]
 local score_wall, score_cpu = timed(5, function() return lr:transform(features):toBatch() end)
 
+-- ---- save and load (what a watching query pays to switch models) -------------------
+local model_dir = os.tmpname()
+os.remove(model_dir)
+local save_wall = timed(1, function() model:save(model_dir) end)
+local load_model_wall = timed(3, function() return ml.PipelineModel.load(model_dir) end)
+local labels = 0
+for _, list in ipairs(model.stages[1]:labelsArray()) do labels = labels + #list end
+require("tide.ffi").tide_ml_remove_tree(model_dir, base.errbuf, base.errlen)
+
 -- ---- report ------------------------------------------------------------------------------
 local MB = 1e6
 local lines = {
@@ -134,6 +145,8 @@ local lines = {
     gz_bytes / MB / zcat_wall, csv_bytes / MB / zcat_wall, zcat_wall),
   ("| train the seed's pipeline, maxIter 10 (%d features, %d iterations) | %.0f rows/s | %.2f | %.2f | <= 10 s for 1 M rows |")
     :format(lr.numFeatures, lr.summary.totalIterations, rows / train_wall, train_wall, train_cpu),
+  ("| save / load the fitted pipeline (%d labels, %d coefficients) | | %.2f / %.2f | | |"):format(labels,
+    lr.numFeatures, save_wall, load_model_wall),
   ("| score encoded features, one core (%.1f non-zeros a row) | %.2f M rows/s | %.3f | %.3f | >= 5 M rows/s |"):format(
     tonumber(nnz) / rows, rows / score_wall / 1e6, score_wall, score_cpu),
 }
@@ -146,9 +159,12 @@ if opts.record then
   if shell("cd '" .. root .. "' && git status --porcelain --untracked-files=no 2>/dev/null") ~= "" then
     commit = commit .. " (with uncommitted changes)"
   end
-  local cpu_model = shell("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")
+  local cpu_model = shell("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"):gsub("^%s+", "")
   local cmd = "build/tide run bench/ml.lua" .. (arg[1] and (" " .. table.concat(arg, " ")) or "")
-  local f = assert(io.open(root .. "/bench/RESULTS.md", "a"))
+  local results = root .. "/bench/RESULTS.md"
+  local fresh = not io.open(results, "rb")
+  local f = assert(io.open(results, "a"))
+  if fresh then f:write("# Benchmark results\n\nEach run appends its table (newest last).\n") end
   f:write(("\n## bench/ml.lua — %s, commit %s\n\n`%s` on %s, %s CPUs; before: %s; after: %s\n\n%s\n")
     :format(os.date("!%Y-%m-%d %H:%M UTC"), commit, cmd, cpu_model ~= "" and cpu_model or "?", shell("nproc"),
       busy_before, busy(), table_text))
