@@ -24,10 +24,25 @@ struct tide_ml_dict {
     uint32_t mask;
 };
 
+/* Eight bytes at a time (labels are mostly 8-hex-digit ids: one step),
+   then a final mix. Hashes live in memory only; saved dictionaries hold
+   labels, so the function may change. */
 static uint64_t hash_bytes(const char *s, int32_t len)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
-    for (int32_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 1099511628211ULL;
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)len;
+    int32_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+    }
+    if (i < len) {
+        uint64_t w = 0;
+        memcpy(&w, s + i, (size_t)(len - i));
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+    }
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;

@@ -153,7 +153,18 @@ int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int3
         snprintf(errbuf, errlen, "handleInvalid=skip needs a drop mask");
         return -1;
     }
-    if (init_vector(out, dst, (int32_t)size, 2, n, n * 4, errbuf, errlen) != 0) return -1;
+    /* Room for every entry up front (growing a million rows' entries by
+       doubling copied them three times over): a dense row takes `size`,
+       a sparse one at most its inputs' entries. */
+    int64_t entries = 0;
+    for (int32_t k = 0; k < num_inputs; k++) {
+        const tide_column *c = inputs[k];
+        if (c->type != TIDE_VECTOR) entries += n;
+        else if (n > 0) entries += ((const int64_t *)c->values)[n] - ((const int64_t *)c->values)[0];
+    }
+    if (entries > n * size) entries = n * size;
+    if (init_vector(out, dst, (int32_t)size, 2, n, entries > 0 ? entries : 1, errbuf, errlen) != 0)
+        return -1;
     int32_t *idx = malloc(((size_t)size + 1) * sizeof(int32_t));
     double *val = malloc(((size_t)size + 1) * sizeof(double));
     if (!idx || !val) {
