@@ -8,6 +8,7 @@
 #include "batch.h"
 #include "ffi/ml.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +24,25 @@ struct tide_ml_dict {
     uint32_t mask;
 };
 
+/* Eight bytes at a time (labels are mostly 8-hex-digit ids: one step),
+   then a final mix. Hashes live in memory only; saved dictionaries hold
+   labels, so the function may change. */
 static uint64_t hash_bytes(const char *s, int32_t len)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
-    for (int32_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 1099511628211ULL;
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)len;
+    int32_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+    }
+    if (i < len) {
+        uint64_t w = 0;
+        memcpy(&w, s + i, (size_t)(len - i));
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+    }
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
@@ -235,9 +251,9 @@ static int compare_labels(const tide_ml_dict *d, int32_t a, int32_t b)
 }
 
 /* qsort has no context argument: the dictionary and order of the sort in
-   progress. Sorting runs on one thread (fit). */
-static const tide_ml_dict *sort_dict;
-static int32_t sort_order;
+   progress, per thread (columns are fitted on threads of their own). */
+static _Thread_local const tide_ml_dict *sort_dict;
+static _Thread_local int32_t sort_order;
 
 static int compare_order(const void *pa, const void *pb)
 {
@@ -278,6 +294,85 @@ fail:
     free(perm);
     tide_ml_dict_free(out);
     return NULL;
+}
+
+typedef struct {
+    const tide_column *const *cols;
+    int32_t ncols, order;
+    tide_ml_dict **out;
+    int next; /* the next column to fit, shared (under lock) */
+    pthread_mutex_t lock;
+    int failed_column; /* -1, or the first column that failed */
+    char error[256];
+} fit_job;
+
+static int fit_one(const tide_column *col, int32_t order, tide_ml_dict **out, char *errbuf,
+                   size_t errlen)
+{
+    tide_ml_dict *counts = tide_ml_dict_new();
+    if (!counts || tide_ml_dict_count_column(counts, col, errbuf, errlen) < 0) {
+        if (!counts) snprintf(errbuf, errlen, "out of memory counting labels");
+        tide_ml_dict_free(counts);
+        return -1;
+    }
+    *out = tide_ml_dict_sorted(counts, order);
+    tide_ml_dict_free(counts);
+    if (!*out) {
+        snprintf(errbuf, errlen, "out of memory sorting labels");
+        return -1;
+    }
+    return 0;
+}
+
+static void *fit_worker(void *arg)
+{
+    fit_job *job = arg;
+    for (;;) {
+        pthread_mutex_lock(&job->lock);
+        int k = job->failed_column < 0 && job->next < job->ncols ? job->next++ : -1;
+        pthread_mutex_unlock(&job->lock);
+        if (k < 0) return NULL;
+        char err[256];
+        if (fit_one(job->cols[k], job->order, &job->out[k], err, sizeof err) != 0) {
+            pthread_mutex_lock(&job->lock);
+            if (job->failed_column < 0 || k < job->failed_column) {
+                job->failed_column = k;
+                snprintf(job->error, sizeof job->error, "%s", err);
+            }
+            pthread_mutex_unlock(&job->lock);
+        }
+    }
+}
+
+int tide_ml_dict_fit_columns(const tide_column *const *cols, int32_t ncols, int32_t order,
+                             int32_t threads, tide_ml_dict **out, char *errbuf, size_t errlen)
+{
+    if (order < 0 || order > 3) {
+        snprintf(errbuf, errlen, "unknown label order %d", (int)order);
+        return -1;
+    }
+    for (int32_t k = 0; k < ncols; k++) out[k] = NULL;
+    fit_job job = {.cols = cols, .ncols = ncols, .order = order, .out = out, .failed_column = -1};
+    pthread_mutex_init(&job.lock, NULL);
+    if (threads > ncols) threads = ncols;
+    if (threads > 16) threads = 16;
+    pthread_t ids[16];
+    int started = 0;
+    for (int32_t t = 1; t < threads; t++)
+        if (pthread_create(&ids[started], NULL, fit_worker, &job) == 0) started++;
+    fit_worker(&job); /* this thread works too, and alone if no thread started */
+    for (int t = 0; t < started; t++) pthread_join(ids[t], NULL);
+    pthread_mutex_destroy(&job.lock);
+    if (job.failed_column >= 0) {
+        snprintf(errbuf, errlen, "column %d (%s): %s", job.failed_column + 1,
+                 cols[job.failed_column]->name ? cols[job.failed_column]->name : "?", job.error);
+        for (int32_t k = 0; k < ncols; k++) {
+            tide_ml_dict_free(out[k]);
+            out[k] = NULL;
+        }
+        return -1;
+    }
+    return 0;
 }
 
 int64_t tide_ml_string_index(tide_batch *out, const tide_column *input, const tide_ml_dict *d,

@@ -6,6 +6,7 @@
  */
 #include "batch.h"
 #include "ffi/ml.h"
+#include "prefetch.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -27,6 +28,18 @@ static int check_features(const tide_column *f, int32_t num_coef, char *errbuf, 
         return -1;
     }
     return 0;
+}
+
+/* The coefficients (and gradient slots) of row i, asked for ahead of use. */
+static inline void prefetch_row(const tide_column *f, int64_t i, const double *coef,
+                                const double *grad)
+{
+    const int64_t *off = f->values;
+    const int32_t *ci = f->children[0].values;
+    for (int64_t e = off[i]; e < off[i + 1]; e++) {
+        tide_prefetch(&coef[ci[e]]);
+        if (grad) tide_prefetch(&grad[ci[e]]);
+    }
 }
 
 static inline double row_dot(const tide_column *f, int64_t i, const double *coef,
@@ -73,8 +86,10 @@ int tide_ml_lr_score(tide_batch *out, const tide_column *features, const double 
     double *rv = raw ? raw->children[1].values : NULL;
     int64_t *ro = raw ? raw->values : NULL;
     int64_t entries = 0;
+    for (int64_t i = 0; i < n && i < TIDE_PREFETCH_ROWS; i++) prefetch_row(features, i, coef, NULL);
     for (int64_t i = 0; i < n; i++) {
-        int valid = tide_column_is_valid(features, i);
+        if (i + TIDE_PREFETCH_ROWS < n) prefetch_row(features, i + TIDE_PREFETCH_ROWS, coef, NULL);
+        int valid = tide_valid(features, i);
         double m = valid ? intercept + row_dot(features, i, coef, NULL) : 0.0;
         double p = sigmoid(m);
         if (pv) pv[i] = valid ? p : 0.0;
@@ -113,18 +128,24 @@ double tide_ml_lr_loss_grad(const tide_column *features, const double *labels,
     const double *cv = features->children[1].values;
     double intercept = fit_intercept ? coef[num_coef] : 0.0;
     double loss = 0.0, wsum = 0.0, gb = 0.0;
+    for (int64_t i = begin; i < end && i < begin + TIDE_PREFETCH_ROWS; i++)
+        prefetch_row(features, i, coef, grad);
     for (int64_t i = begin; i < end; i++) {
-        if (!tide_column_is_valid(features, i)) continue;
+        if (i + TIDE_PREFETCH_ROWS < end) prefetch_row(features, i + TIDE_PREFETCH_ROWS, coef, grad);
+        if (!tide_valid(features, i)) continue;
         double w = weights ? weights[i] : 1.0;
         if (w == 0.0) continue;
         double y = labels[i];
         double m = intercept + row_dot(features, i, coef, scale);
-        loss += w * (log1pexp(m) - y * m);
-        double g = w * (sigmoid(m) - y);
+        /* log(1 + e^m) and sigmoid(m) from one exp */
+        double e = exp(-fabs(m));
+        loss += w * ((m > 0 ? m : 0.0) + log1p(e) - y * m);
+        double p = m >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+        double g = w * (p - y);
         if (scale)
-            for (int64_t e = off[i]; e < off[i + 1]; e++) grad[ci[e]] += g * cv[e] * scale[ci[e]];
+            for (int64_t k = off[i]; k < off[i + 1]; k++) grad[ci[k]] += g * cv[k] * scale[ci[k]];
         else
-            for (int64_t e = off[i]; e < off[i + 1]; e++) grad[ci[e]] += g * cv[e];
+            for (int64_t k = off[i]; k < off[i + 1]; k++) grad[ci[k]] += g * cv[k];
         gb += g;
         wsum += w;
     }

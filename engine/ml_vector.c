@@ -7,6 +7,7 @@
  */
 #include "batch.h"
 #include "ffi/ml.h"
+#include "prefetch.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -152,7 +153,18 @@ int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int3
         snprintf(errbuf, errlen, "handleInvalid=skip needs a drop mask");
         return -1;
     }
-    if (init_vector(out, dst, (int32_t)size, 2, n, n * 4, errbuf, errlen) != 0) return -1;
+    /* Room for every entry up front (growing a million rows' entries by
+       doubling copied them three times over): a dense row takes `size`,
+       a sparse one at most its inputs' entries. */
+    int64_t entries = 0;
+    for (int32_t k = 0; k < num_inputs; k++) {
+        const tide_column *c = inputs[k];
+        if (c->type != TIDE_VECTOR) entries += n;
+        else if (n > 0) entries += ((const int64_t *)c->values)[n] - ((const int64_t *)c->values)[0];
+    }
+    if (entries > n * size) entries = n * size;
+    if (init_vector(out, dst, (int32_t)size, 2, n, entries > 0 ? entries : 1, errbuf, errlen) != 0)
+        return -1;
     int32_t *idx = malloc(((size_t)size + 1) * sizeof(int32_t));
     double *val = malloc(((size_t)size + 1) * sizeof(double));
     if (!idx || !val) {
@@ -252,8 +264,18 @@ int tide_ml_vector_stats(const tide_column *col, const double *weights, double *
     const int64_t *off = col->values;
     const int32_t *ci = col->children[0].values;
     const double *cv = col->children[1].values;
-    for (int64_t i = 0; i < col->length; i++) {
-        if (!tide_column_is_valid(col, i)) continue;
+    int64_t n = col->length;
+    for (int64_t i = 0; i < n; i++) {
+        if (i + TIDE_PREFETCH_ROWS < n)
+            for (int64_t e = off[i + TIDE_PREFETCH_ROWS]; e < off[i + TIDE_PREFETCH_ROWS + 1]; e++) {
+                int32_t j = ci[e];
+                tide_prefetch(&nnz[j]);
+                tide_prefetch(&sum[j]);
+                tide_prefetch(&sumsq[j]);
+                tide_prefetch(&min[j]);
+                tide_prefetch(&max[j]);
+            }
+        if (!tide_valid(col, i)) continue;
         double w = weights ? weights[i] : 1.0;
         if (w == 0.0) continue;
         *weight_sum += w;

@@ -41,6 +41,12 @@ int64_t tide_ml_dict_count_column(tide_ml_dict *dict, const tide_column *col, ch
    0 frequencyDesc, 1 frequencyAsc (ties alphabetical), 2 alphabetDesc,
    3 alphabetAsc. */
 tide_ml_dict *tide_ml_dict_sorted(const tide_ml_dict *dict, int32_t order);
+/* StringIndexer's fit of several columns at once, spread over up to
+   `threads` threads (a column each): out[k] gets column k's labels in
+   `order`, with their counts (nulls are not labels). Returns 0, or -1 with
+   errbuf naming the column (out is then all NULL). */
+int tide_ml_dict_fit_columns(const tide_column *const *cols, int32_t ncols, int32_t order,
+                             int32_t threads, tide_ml_dict **out, char *errbuf, size_t errlen);
 /* StringIndexerModel.transform: dst (a double column built in out's arena)
    gets each row's label index. A null or unseen label is invalid: ERROR
    fails naming the row and label, SKIP sets drop[row] = 1 (drop must then

@@ -190,6 +190,10 @@ t.test("params: constructor tables, setters, getters and unknown names", functio
   t.eq(si:getHandleInvalid(), "error")
   t.eq(si:setHandleInvalid("keep"):getHandleInvalid(), "keep")
   t.raises(function() ml.StringIndexer { inputColumn = "a" } end, "no parameter \"inputColumn\"")
+  t.raises(function()
+    ml.StringIndexer { inputCols = { "a", "v" }, outputCols = { "ai", "vi" } }:fit(
+      spark:createDataFrame({ { "x", ml.Vectors.dense { 1 } } }, "a string, v vector"))
+  end, "StringIndexer: column 2 %(v%): StringIndexer takes string, boolean or numeric columns")
   t.ok(si.uid:match("^StringIndexer_%x+$"), si.uid)
   t.raises(function() ml.VectorAssembler { inputCols = { "nope" }, outputCol = "f" }:transform(letters) end,
     "no column \"nope\"")

@@ -50,13 +50,15 @@ function StringIndexer:fit(df)
   local ins = base.columnPairs(self)
   local batch = base.materialize(df)
   local order = ORDERS[self:getOrDefault("stringOrderType")]
-  local dicts = {}
-  for k, name in ipairs(ins) do
-    local counts = new_dict(C.tide_ml_dict_new())
-    check(tonumber(C.tide_ml_dict_count_column(counts, base.column(batch, name), errbuf, errlen)),
-      "StringIndexer: column " .. name)
-    dicts[k] = new_dict(C.tide_ml_dict_sorted(counts, order))
+  -- One C call counts and orders every column, a column per thread.
+  local cols = ffi.new("const tide_column *[?]", #ins)
+  for k, name in ipairs(ins) do cols[k - 1] = base.column(batch, name) end
+  local out = ffi.new("tide_ml_dict *[?]", #ins)
+  if C.tide_ml_dict_fit_columns(cols, #ins, order, C.tide_ml_cpu_count(), out, errbuf, errlen) ~= 0 then
+    error("StringIndexer: " .. base.lastError(), 0)
   end
+  local dicts = {}
+  for k = 1, #ins do dicts[k] = new_dict(out[k - 1]) end
   local model = base.inherit(StringIndexerModel.new(), self)
   model.dicts = dicts
   return model

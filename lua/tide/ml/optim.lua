@@ -54,6 +54,7 @@ function M.minimize(fg, x, n, opts)
   local history = { f }
   local S, Y, rho = {}, {}, {}
   local alpha = {}
+  local spare_s, spare_y
   local iter = 0
   pseudo_gradient(pg, g, x, l1, n)
   while iter < max_iter do
@@ -107,12 +108,21 @@ function M.minimize(fg, x, n, opts)
     if not accepted then break end
     iter = iter + 1
     -- Curvature pair from the smooth gradients.
-    local s, y = new(n), new(n)
+    -- (into a spare pair of arrays, which the dropped oldest pair becomes
+    -- once the memory is full: at a million coefficients a fresh pair is
+    -- 16 MB to zero and collect)
+    local s, y = spare_s or new(n), spare_y or new(n)
+    spare_s, spare_y = nil, nil
     for j = 0, n - 1 do s[j] = xn[j] - x[j]; y[j] = gn[j] - g[j] end
     local sy = dot(s, y, n)
     if sy > 1e-10 then
-      if #S == m then table.remove(S, 1); table.remove(Y, 1); table.remove(rho, 1) end
+      if #S == m then
+        spare_s, spare_y = table.remove(S, 1), table.remove(Y, 1)
+        table.remove(rho, 1)
+      end
       S[#S + 1], Y[#Y + 1], rho[#rho + 1] = s, y, 1 / sy
+    else
+      spare_s, spare_y = s, y
     end
     copy(x, xn, n)
     copy(g, gn, n)
