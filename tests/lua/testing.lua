@@ -67,6 +67,14 @@ function M.sh(cmd)
   return (out:gsub("exit=%d+\n$", "")), status
 end
 
+-- The whole content of a file (raises when it cannot be read).
+function M.read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
 local function service(name)
   local root = os.getenv("TIDE_SOURCE_DIR") or "."
   local out, status = M.sh(root .. "/scripts/" .. name .. " status 2>/dev/null")

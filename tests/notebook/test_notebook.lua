@@ -9,12 +9,7 @@ local root = os.getenv("TIDE_SOURCE_DIR") or "."
 local bin = os.getenv("TIDE_BIN") or "build/tide"
 local data = root .. "/tests/notebook/data/"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local read = t.read
 
 t.test("cells are split at -- %% markers, markdown lines unprefixed", function()
   local cells = notebook.parse(read(data .. "sample_notebook.lua"))

@@ -10,12 +10,7 @@ local bin = os.getenv("TIDE_BIN") or "build/tide"
 local tmp = t.tempdir()
 local bootstrap, conninfo = t.kafka_bootstrap(), t.pg_conninfo()
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local read = t.read
 
 t.test("the streaming notebook scores every produced event into PostgreSQL once", function()
   local out, status = t.sh(("cd '%s' && CTR_ROWS=5000 TIDE_DATA_DIR=data MODEL_PATH=model/ctr '%s' run '%s/notebooks/ml_training.lua'")

@@ -8,12 +8,7 @@ local root = os.getenv("TIDE_SOURCE_DIR") or "."
 local bin = os.getenv("TIDE_BIN") or "build/tide"
 local tmp = t.tempdir()
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local read = t.read
 
 t.test("the training notebook runs and writes a report with metrics and charts", function()
   local out, status = t.sh(("cd '%s' && CTR_ROWS=20000 TIDE_DATA_DIR=data MODEL_PATH=model/ctr '%s' notebook '%s/notebooks/ml_training.lua' --out report.html")
