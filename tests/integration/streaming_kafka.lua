@@ -107,6 +107,34 @@ t.test("several topics at once, named with spaces as the seed wrote them", funct
   t.eq(demo:count(), 30)
 end)
 
+t.test("subscribePattern picks up a matching topic created while the query runs; assign reads given partitions", function()
+  local prefix = t.unique("pattern")
+  local first = prefix .. "_a"
+  admin:createTopic(first, 2)
+  produce(first, numbered("a", 1, 20))
+  local name = t.unique("mem")
+  local q = stream { subscribePattern = prefix .. "_.*", startingOffsets = "earliest" }
+    .writeStream:format("memory"):queryName(name):start()
+  local deadline = tide.now() + 30
+  while spark:table(name):count() < 20 and tide.now() < deadline do tide.sleep(0.05) end
+  local second = prefix .. "_b"
+  admin:createTopic(second, 1)
+  produce(second, numbered("b", 1, 10))
+  while spark:table(name):count() < 30 and tide.now() < deadline do tide.sleep(0.05) end
+  q:stop()
+  local expected = numbered("a", 1, 20)
+  for _, v in ipairs(numbered("b", 1, 10)) do expected[#expected + 1] = v end
+  same_set(sorted_values(spark:table(name)), expected, "both topics, the new one from its earliest offset")
+
+  local keyed = topic("assign", 2)
+  produce(keyed, numbered("v", 1, 40), numbered("key", 1, 40))
+  local all = spark.read:format("kafka"):option("kafka.bootstrap.servers", bootstrap):option("subscribe", keyed)
+    :load():filter("partition = 1"):count()
+  local df = collect_stream(stream { assign = ('{"%s":[1]}'):format(keyed), startingOffsets = "earliest" }, all)
+  t.eq(df:count(), all, "partition 1 only")
+  for _, r in ipairs(df:collect()) do t.eq(r.partition, 1) end
+end)
+
 t.test("maxOffsetsPerTrigger splits a backlog into several epochs", function()
   local name = topic("capped")
   produce(name, numbered("c", 1, 1000))

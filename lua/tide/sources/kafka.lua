@@ -201,8 +201,12 @@ end
 
 local function from_array(self, arr, n)
   local offsets = {}
+  self.topicIndex = self.topicIndex or {}
   for i = 0, n - 1 do
     local topic = ffi.string(C.tide_kafka_source_topic_name(self.c, arr[i].topic))
+    -- A topic that matched the pattern since the last listing: remember its
+    -- index, or its offsets would be left out of the next fetch.
+    self.topicIndex[topic] = arr[i].topic
     offsets[topic] = offsets[topic] or {}
     offsets[topic][tostring(arr[i].partition)] = tonumber(arr[i].offset)
   end
