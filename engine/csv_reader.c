@@ -513,6 +513,8 @@ static void finish(tide_csv_reader *r)
         /* The record runs to the end of the file: a quote was never closed. */
         r->bad_field = -1;
         if (r->opt.mode == TIDE_CSV_FAILFAST) {
+            /* A record all the same: malformed never exceeds records. */
+            r->records++;
             r->malformed++;
             set_error(r,
                       "%s:%lld: malformed CSV record (a quoted field is not closed before the "

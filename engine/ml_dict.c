@@ -85,7 +85,8 @@ static int32_t lookup(const tide_ml_dict *d, const char *s, int32_t len, uint64_
         int32_t idx = d->slots[slot];
         if (idx < 0) break;
         if (d->hashes[idx] == h && d->offsets[idx + 1] - d->offsets[idx] == len &&
-            memcmp(d->bytes + d->offsets[idx], s, (size_t)len) == 0)
+            /* len 0: no bytes to compare (a dict of empty labels has none) */
+            (len == 0 || memcmp(d->bytes + d->offsets[idx], s, (size_t)len) == 0))
             return idx;
         slot = (slot + 1) & d->mask;
     }
@@ -244,8 +245,8 @@ int64_t tide_ml_dict_count_column(tide_ml_dict *d, const tide_column *col, char 
 static int compare_labels(const tide_ml_dict *d, int32_t a, int32_t b)
 {
     int64_t la = d->offsets[a + 1] - d->offsets[a], lb = d->offsets[b + 1] - d->offsets[b];
-    int c = memcmp(d->bytes + d->offsets[a], d->bytes + d->offsets[b],
-                   (size_t)(la < lb ? la : lb));
+    int64_t common = la < lb ? la : lb;
+    int c = common ? memcmp(d->bytes + d->offsets[a], d->bytes + d->offsets[b], (size_t)common) : 0;
     if (c) return c;
     return la < lb ? -1 : la > lb;
 }
@@ -283,7 +284,7 @@ tide_ml_dict *tide_ml_dict_sorted(const tide_ml_dict *d, int32_t order)
     qsort(perm, (size_t)d->count, sizeof(int32_t), compare_order);
     for (int32_t k = 0; k < d->count; k++) {
         int32_t i = perm[k];
-        int32_t idx = add_hashed(out, d->bytes + d->offsets[i],
+        int32_t idx = add_hashed(out, d->bytes ? d->bytes + d->offsets[i] : "",
                                  (int32_t)(d->offsets[i + 1] - d->offsets[i]), d->hashes[i]);
         if (idx < 0) goto fail;
         out->counts[idx] = d->counts[i];

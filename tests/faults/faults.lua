@@ -45,7 +45,8 @@ end
 -- `output`, each query with its checkpoint under `dir`. With the argument
 -- "finish" the queries process what is there and stop (availableNow).
 -- spec: bootstrap, input, conninfo, table, output (optional), dir,
--- maxOffsetsPerTrigger, jdbc (extra options of the jdbc sink).
+-- maxOffsetsPerTrigger, failOnDataLoss (default true), jdbc (extra
+-- options of the jdbc sink).
 function M.pipeline_script(path, spec)
   local jdbc_opts = {}
   for k, v in pairs(spec.jdbc or {}) do jdbc_opts[#jdbc_opts + 1] = (":option(%q, %q)"):format(k, tostring(v)) end
@@ -57,7 +58,7 @@ local spark = tide.session()
 local finish = arg[1] == "finish"
 local events = spark.readStream:format("kafka"):option("kafka.bootstrap.servers", %q)
   :option("subscribe", %q):option("startingOffsets", "earliest")
-  :option("maxOffsetsPerTrigger", %d):load()
+  :option("maxOffsetsPerTrigger", %d):option("failOnDataLoss", %q):load()
   :select(F.from_json(F.col("value"):cast("string"), "id decimal(38,0), n int"):alias("e")):select("e.*")
 local function trigger(w) return finish and w:trigger{ availableNow = true } or w end
 local queries = {}
@@ -72,7 +73,7 @@ end
 print("started")
 io.stdout:flush()
 for _, q in ipairs(queries) do q:awaitTermination() end
-]]):format(spec.bootstrap, spec.input, spec.maxOffsetsPerTrigger or 200, spec.conninfo, spec.table,
+]]):format(spec.bootstrap, spec.input, spec.maxOffsetsPerTrigger or 200, tostring(spec.failOnDataLoss ~= false), spec.conninfo, spec.table,
     table.concat(jdbc_opts), spec.dir .. "/cp_pg", spec.output or "", spec.bootstrap, spec.dir .. "/cp_kafka"))
   f:close()
   return path

@@ -145,6 +145,7 @@ function Reader:fail(name, msg) error(("model file %s/data/%s: %s"):format(self.
 function Reader:has(name) return self.files[name] ~= nil end
 
 function Reader:bytes(name)
+  self.current = name
   local info = self.files[name]
   if not info then self:fail(name, "not listed in " .. self.dir .. "/metadata/part-00000") end
   local data = read_file(self.dir .. "/data/" .. name)
@@ -202,7 +203,19 @@ local function load_stage(dir, expected)
     elseif stage._defaults[k] ~= nil then stage._set[k] = v end
   end
   local r = setmetatable({ dir = dir, files = plain(meta.dataFiles) or {} }, Reader)
-  if stage._readData then stage:_readData(r) end
+  if stage._readData then
+    -- A data file that passed its checksum but does not hold what the stage
+    -- expects (a hand edit, another writer) fails naming the file.
+    local okr, err = pcall(stage._readData, stage, r)
+    if not okr then
+      err = tostring(err)
+      if not err:find(dir, 1, true) then
+        local file = r.current and (dir .. "/data/" .. r.current) or meta_path
+        err = ("model file %s: unexpected content: %s"):format(file, err)
+      end
+      error(err, 0)
+    end
+  end
   if stage._readStages then stage:_readStages(dir, stage_uids or {}, load_stage) end
   return stage
 end

@@ -226,8 +226,49 @@ function Source:latestOffsets(after, wait_ms)
   local max = 4096
   local out = ffi.new("tide_partition_offset[?]", max)
   local m = C.tide_kafka_source_latest(self.c, arr, n, out, max, wait_ms or 0, errbuf, 1024)
-  if m < 0 then error("kafka source: " .. cerr(), 0) end
-  return from_array(self, out, m)
+  if m < 0 then
+    local msg = cerr()
+    if msg:find("Unknown topic or partition", 1, true) then msg = msg .. " (was the topic deleted?)" end
+    error("kafka source: " .. msg, 0)
+  end
+  local latest = from_array(self, out, m)
+  self:checkLogEnds(after, latest)
+  return latest
+end
+
+-- A partition whose log now ends before the query's position was deleted
+-- and recreated, or had its records deleted: reading on from the old
+-- position would wait forever (or skip the new records without a word).
+-- failOnDataLoss=true fails naming it; false warns and reads it again
+-- from its earliest offset (planEnd ends the batch there, so the next
+-- batch starts at the earliest offset; a replay of that batch reads
+-- nothing of it, as the first run did).
+function Source:checkLogEnds(after, latest)
+  local behind = {}
+  for topic, parts in pairs(after) do
+    for p, pos in pairs(parts) do
+      local last = latest[topic] and latest[topic][p]
+      if last and last < pos then behind[#behind + 1] = { topic = topic, partition = p, pos = pos, last = last } end
+    end
+  end
+  if #behind == 0 then return end
+  local lows = {}
+  if not self.failOnDataLoss then
+    for _, info in ipairs(self:partitions(0)) do lows[info.topic .. "\0" .. info.partition] = info.low end
+  end
+  self.resets = {}
+  for _, b in ipairs(behind) do
+    local what = ("topic %s partition %s ends at offset %d, before offset %d where the query is: the topic was deleted and recreated, or its records deleted; records may have been lost")
+      :format(b.topic, b.partition, b.last, b.pos)
+    if self.failOnDataLoss then
+      error("kafka source: " .. what .. ". Set failOnDataLoss to false to read the partition again from its earliest offset.", 0)
+    end
+    local low = lows[b.topic .. "\0" .. b.partition] or 0
+    io.stderr:write(("tide: warning: kafka source: %s; reading it again from its earliest offset %d (failOnDataLoss=false)\n")
+      :format(what, low))
+    self.resets[b.topic] = self.resets[b.topic] or {}
+    self.resets[b.topic][b.partition] = low
+  end
 end
 
 function Source:minOffsets(a, b)
@@ -272,6 +313,13 @@ function Source:planEnd(start, latest, limit)
     out[topic] = out[topic] or {}
     for p, off in pairs(parts) do if out[topic][p] == nil then out[topic][p] = off end end
   end
+  -- A partition reset to its earliest offset (checkLogEnds) ends there.
+  for topic, parts in pairs(self.resets or {}) do
+    for p, low in pairs(parts) do
+      if out[topic] and out[topic][p] then out[topic][p] = low end
+    end
+  end
+  self.resets = nil
   return out
 end
 
@@ -281,7 +329,9 @@ function Source:getBatch(start, finish, ctx)
   for i = 0, n - 1 do
     ends[i] = starts[i]
     local topic = ffi.string(C.tide_kafka_source_topic_name(self.c, starts[i].topic))
-    starts[i].offset = start_of(start, topic, tostring(starts[i].partition))
+    -- a batch that reset a partition to its earliest offset ends below
+    -- its start: nothing of it is read
+    starts[i].offset = math.min(start_of(start, topic, tostring(starts[i].partition)), tonumber(ends[i].offset))
   end
   local lost = ffi.new("int64_t[1]")
   local timeout = tonumber(self.options.fetchtimeoutms) or 60000
