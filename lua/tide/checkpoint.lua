@@ -40,19 +40,9 @@ local function write_file(path, text, overwrite)
 end
 
 local function list(dir)
-  local size = 65536
-  while true do
-    local buf = ffi.new("char[?]", size)
-    local needed = ffi.new("int64_t[1]")
-    local n = C.tide_fs_list(dir, buf, size, needed, errbuf, 1024)
-    if n >= 0 then
-      local names = {}
-      for name in ffi.string(buf, n):gmatch("([^\n]+)\n") do names[#names + 1] = name end
-      return names
-    end
-    if needed[0] <= size then error("checkpoint: " .. cerr(), 0) end
-    size = tonumber(needed[0]) + 1024
-  end
+  local ok, names = pcall(require("tide.files").list, dir)
+  if not ok then error("checkpoint: " .. tostring(names), 0) end
+  return names
 end
 
 -- Batch ids present in a log directory, ascending. Temp files are skipped.
