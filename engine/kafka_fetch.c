@@ -249,9 +249,13 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *src, const tide_partition
     if (ks_reposition(src, moved, num_moved, errbuf, errlen) != 0) goto fail;
 
     /* Sized for the whole range (a gap only leaves room unused); payload
-       buffers start at 64 bytes a record and double when needed. */
+       buffers from the last fetch's bytes per record and an eighth more
+       (64 and 8 for the first), doubled when needed: every doubling
+       leaves the old buffer unused in the arena. */
     int64_t capacity = rows < (1 << 20) ? rows : (1 << 20);
-    f.batch = new_batch(capacity, f.headers, capacity * 64, capacity * 8);
+    double per_value = src->value_bytes > 0 ? src->value_bytes * 1.125 + 1 : 64;
+    double per_key = src->key_bytes > 0 ? src->key_bytes * 1.125 + 1 : 8;
+    f.batch = new_batch(capacity, f.headers, (int64_t)(capacity * per_value), (int64_t)(capacity * per_key));
     if (!f.batch) {
         snprintf(errbuf, errlen, "kafka source: out of memory for a batch of %lld records", (long long)rows);
         goto fail;
@@ -275,6 +279,11 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *src, const tide_partition
     }
     for (int32_t i = 0; i < n; i++) parts[i]->end = -1;
     src->fetch = NULL;
+    if (f.batch->num_rows > 0) {
+        const tide_column *c = f.batch->columns;
+        src->value_bytes = (double)((const int32_t *)c[COL_VALUE].values)[f.batch->num_rows] / (double)f.batch->num_rows;
+        src->key_bytes = (double)((const int32_t *)c[COL_KEY].values)[f.batch->num_rows] / (double)f.batch->num_rows;
+    }
     free(parts);
     free(moved);
     free(first);

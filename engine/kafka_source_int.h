@@ -73,6 +73,9 @@ struct tide_kafka_source {
     int64_t lost;
     char lost_text[768];
     void *fetch; /* kafka_fetch.c's batch builder */
+    /* bytes per record of the last fetch's values and keys, which size
+       the next fetch's buffers (0: no fetch yet) */
+    double value_bytes, key_bytes;
     uint8_t *scratch;
     size_t scratch_cap;
 };
