@@ -89,8 +89,10 @@ spark.streams:addListener {
     if o.trace then
       -- trace=1: one line per batch on stderr, where the memory is.
       require("tide.ffi").tide_arena_stats_get(arena_stats)
-      io.stderr:write(("batch %d rows %d ms %d: rss %.0f MB, arenas %d holding %.0f MB (peak %.0f, cached %.0f), lua %.1f MB\n")
-        :format(p.batchId, p.numInputRows, p.durationMs.triggerExecution, steady[#steady], tonumber(arena_stats.arenas),
+      io.stderr:write(("batch %d rows %d ms %d (%s): rss %.0f MB, arenas %d holding %.0f MB (peak %.0f, cached %.0f), lua %.1f MB\n")
+        :format(p.batchId, p.numInputRows, p.durationMs.triggerExecution,
+          ("latest %s wal %s get %s add %s commit %s"):format(p.durationMs.latestOffset, p.durationMs.walCommit,
+            p.durationMs.getBatch, p.durationMs.addBatch, p.durationMs.commitOffsets), steady[#steady], tonumber(arena_stats.arenas),
           tonumber(arena_stats.bytes) / 2^20, tonumber(arena_stats.peak_bytes) / 2^20,
           tonumber(arena_stats.cached_bytes) / 2^20, collectgarbage("count") / 1024))
     end

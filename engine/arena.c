@@ -145,7 +145,9 @@ void tide_arena_free(tide_arena *a)
 
 static arena_chunk *add_chunk(tide_arena *a, size_t need)
 {
-    size_t size = need > a->chunk_size ? need : a->chunk_size;
+    /* chunk_size counts the header, so default chunks fill their class. */
+    size_t room = a->chunk_size > 2 * sizeof(arena_chunk) ? a->chunk_size - sizeof(arena_chunk) : a->chunk_size;
+    size_t size = need > room ? need : room;
     arena_chunk *c = chunk_get(size);
     if (!c) return NULL;
     c->prev = a->head;
