@@ -2,8 +2,9 @@
  * kafka_fetch.c — tide_kafka_source_fetch: exact offset ranges of many
  * partitions into ONE batch with Spark's Kafka columns.
  *
- * Records kept from earlier fetches are served first, then the consumer
- * queue is drained in batches (rd_kafka_consume_batch_queue) until every
+ * Records kept from earlier fetches are served first, then each
+ * partition's own queue gives the records its range still needs (never
+ * more: the rest stays in librdkafka's bounded prefetch) until every
  * partition has reached its end. Each record's key and value are copied
  * once, straight from librdkafka's buffer into the column buffers (which
  * grow geometrically in the batch's arena: no allocation per record), and
