@@ -16,7 +16,7 @@
 -- Prints one JSON line: rows, seconds (first batch's start to the last
 -- batch's end), rows_per_second, batches, first_batch_s (launch to the end
 -- of the first batch with rows), rss_peak_mb, rss_steady_mb and, for
--- latency, p50/p99/p999 in ms.
+-- latency, p50/p99/p999 in ms. trace=1 prints each batch's memory on stderr.
 local tide = require("tide")
 local ffi = require("ffi")
 local F, T = tide.functions, tide.types
@@ -24,7 +24,7 @@ local F, T = tide.functions, tide.types
 local mode = arg[1]
 local o = {}
 for i = 2, #arg do
-  local k, v = arg[i]:match("^([%w_]+)=(.*)$")
+  local k, v = arg[i]:match("^([%w_.]+)=(.*)$")
   if not k then error("bad argument " .. arg[i]) end
   o[k] = v
 end
@@ -54,6 +54,11 @@ local reader = spark.readStream:format("kafka")
   :option("subscribe", o.topic)
   :option("startingOffsets", mode == "latency" and "latest" or "earliest")
 if o.maxOffsets then reader = reader:option("maxOffsetsPerTrigger", o.maxOffsets) end
+-- source.kafka.<property>=value: librdkafka settings of the source, for experiments.
+for k, v in pairs(o) do
+  local prop = k:match("^source%.(kafka%..+)$")
+  if prop then reader = reader:option(prop, v) end
+end
 local raw = reader:load()
 
 local function predictions()
@@ -76,10 +81,21 @@ local function batch_done(n, t_batch_start)
   t_end = tide.now()
   steady[#steady + 1] = rss_mb("VmRSS")
 end
+local arena_stats = ffi.new("tide_arena_stats")
 spark.streams:addListener {
   onQueryProgress = function(e)
     local p = e.progress
     batch_done(p.numInputRows, tide.now() - p.durationMs.triggerExecution / 1000)
+    if o.trace then
+      -- trace=1: one line per batch on stderr, where the memory is.
+      require("tide.ffi").tide_arena_stats_get(arena_stats)
+      io.stderr:write(("batch %d rows %d ms %d (%s): rss %.0f MB, arenas %d holding %.0f MB (peak %.0f, cached %.0f), lua %.1f MB\n")
+        :format(p.batchId, p.numInputRows, p.durationMs.triggerExecution,
+          ("latest %s wal %s get %s add %s commit %s"):format(p.durationMs.latestOffset, p.durationMs.walCommit,
+            p.durationMs.getBatch, p.durationMs.addBatch, p.durationMs.commitOffsets), steady[#steady], tonumber(arena_stats.arenas),
+          tonumber(arena_stats.bytes) / 2^20, tonumber(arena_stats.peak_bytes) / 2^20,
+          tonumber(arena_stats.cached_bytes) / 2^20, collectgarbage("count") / 1024))
+    end
   end,
 }
 

@@ -2,8 +2,9 @@
  * kafka_fetch.c — tide_kafka_source_fetch: exact offset ranges of many
  * partitions into ONE batch with Spark's Kafka columns.
  *
- * Records kept from earlier fetches are served first, then the consumer
- * queue is drained in batches (rd_kafka_consume_batch_queue) until every
+ * Records kept from earlier fetches are served first, then each
+ * partition's own queue gives the records its range still needs (never
+ * more: the rest stays in librdkafka's bounded prefetch) until every
  * partition has reached its end. Each record's key and value are copied
  * once, straight from librdkafka's buffer into the column buffers (which
  * grow geometrically in the batch's arena: no allocation per record), and
@@ -249,9 +250,13 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *src, const tide_partition
     if (ks_reposition(src, moved, num_moved, errbuf, errlen) != 0) goto fail;
 
     /* Sized for the whole range (a gap only leaves room unused); payload
-       buffers start at 64 bytes a record and double when needed. */
+       buffers from the last fetch's bytes per record and an eighth more
+       (64 and 8 for the first), doubled when needed: every doubling
+       leaves the old buffer unused in the arena. */
     int64_t capacity = rows < (1 << 20) ? rows : (1 << 20);
-    f.batch = new_batch(capacity, f.headers, capacity * 64, capacity * 8);
+    double per_value = src->value_bytes > 0 ? src->value_bytes * 1.125 + 1 : 64;
+    double per_key = src->key_bytes > 0 ? src->key_bytes * 1.125 + 1 : 8;
+    f.batch = new_batch(capacity, f.headers, (int64_t)(capacity * per_value), (int64_t)(capacity * per_key));
     if (!f.batch) {
         snprintf(errbuf, errlen, "kafka source: out of memory for a batch of %lld records", (long long)rows);
         goto fail;
@@ -267,6 +272,21 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *src, const tide_partition
             describe_unfinished(src, parts, first, n, timeout_ms, errbuf, errlen);
             goto fail;
         }
+        int64_t got = ks_serve(src, 0, errbuf, errlen);
+        if (got < 0) goto fail;
+        if (got > 0) continue;
+        /* Nothing waiting: a partition whose prefetch had reached
+           queued.max.messages.kbytes is fetched again only when its
+           broker's thread next wakes, which librdkafka 2.0 does not do
+           when the queue is consumed (up to a second later). A request
+           to that broker wakes it (and costs a round trip), so a fetch
+           that drained the prefetch waits for the network, not the timer. */
+        for (int32_t i = 0; i < n; i++) {
+            int64_t low, high;
+            if (!parts[i]->done)
+                rd_kafka_query_watermark_offsets(src->rk, ks_part_topic(src, parts[i]), parts[i]->partition,
+                                                 &low, &high, 1000);
+        }
         if (ks_serve(src, left * 1000 < 100 ? (int32_t)(left * 1000) + 1 : 100, errbuf, errlen) < 0) goto fail;
     }
     if (tide_batch_finish(f.batch) != 0) {
@@ -275,6 +295,11 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *src, const tide_partition
     }
     for (int32_t i = 0; i < n; i++) parts[i]->end = -1;
     src->fetch = NULL;
+    if (f.batch->num_rows > 0) {
+        const tide_column *c = f.batch->columns;
+        src->value_bytes = (double)((const int32_t *)c[COL_VALUE].values)[f.batch->num_rows] / (double)f.batch->num_rows;
+        src->key_bytes = (double)((const int32_t *)c[COL_KEY].values)[f.batch->num_rows] / (double)f.batch->num_rows;
+    }
     free(parts);
     free(moved);
     free(first);

@@ -212,7 +212,7 @@ static int latest_highs(tide_kafka_source *src, int64_t *highs, int cached_only,
     for (int32_t i = 0; i < src->list_n; i++) {
         ks_part *p = src->list[i];
         int64_t low, high;
-        if (!src->read_committed && p->assigned && p->fetch_pos >= 0 && !p->paused && !p->reset &&
+        if (!src->read_committed && p->assigned && p->fetch_pos >= 0 && !p->reset &&
             rd_kafka_get_watermark_offsets(src->rk, ks_part_topic(src, p), p->partition, &low, &high) ==
                 RD_KAFKA_RESP_ERR_NO_ERROR &&
             high >= 0) {

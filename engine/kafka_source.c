@@ -13,12 +13,19 @@
  * is out of range (auto.offset.reset=error) is checked the same way and
  * moved to its earliest offset.
  *
- * The consumer queue carries messages, end-of-partition events and errors
- * (rd_kafka_poll_set_consumer); everything is served on the caller's
- * thread.
+ * Each partition has its own queue (its messages, end-of-partition events
+ * and errors; not forwarded to the consumer queue, which keeps the errors
+ * and events of the client), so a fetch takes from each partition only the
+ * records its range needs: the rest stays in librdkafka's prefetch, which
+ * is bounded per partition (queued.max.messages.kbytes). Every queue
+ * writes to one pipe when it gets something, which is what waits wait on.
+ * Everything is served on the caller's thread.
  */
 #include "kafka_source_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,10 +47,11 @@ static const tide_kafka_setting source_defaults[] = {
     /* End-of-partition events finish ranges that end in offsets Kafka
        never delivers (transaction markers, compacted records). */
     {"enable.partition.eof", "true"},
-    /* Big responses when behind: up to 10 MB per partition and 50 MB per
-       request, so a backlog is read in few round trips. */
-    {"fetch.max.bytes", "52428800"},
-    {"max.partition.fetch.bytes", "10485760"},
+    /* Responses of up to 2 MB a partition and 16 MB a request: a backlog
+       is read in few round trips, and a response (held in memory until its
+       last record is consumed) stays small beside the prefetch bound. */
+    {"fetch.max.bytes", "16777216"},
+    {"max.partition.fetch.bytes", "2097152"},
     /* Spark's (Java's) default: aborted transactions' records are read
        too, and a partition's end is its high watermark, which the consumer
        learns with every fetch response (see latest_highs). */
@@ -58,11 +66,13 @@ static const tide_kafka_setting source_defaults[] = {
        which keeps latency low when traffic is light; under load responses
        are large anyway. */
     {"fetch.min.bytes", "1"},
-    /* Prefetch deep enough to fill the next batch while this one is
-       processed (1M records), bounded to 64 MB of payloads so a query stays
-       within its memory budget. */
-    {"queued.min.messages", "1000000"},
-    {"queued.max.messages.kbytes", "65536"},
+    /* Prefetch per partition (each has its own queue): enough records to
+       fill the next batch while this one is processed, bounded to 8 MB of
+       payloads a partition so a query stays within its memory budget. A
+       partition's fetch response is at most 2 MB, so a response in flight
+       adds little to that. */
+    {"queued.min.messages", "100000"},
+    {"queued.max.messages.kbytes", "8192"},
 };
 
 static const tide_kafka_setting source_owned[] = {
@@ -200,22 +210,21 @@ void ks_stash_pop(tide_kafka_source *src, ks_part *p)
     rd_kafka_message_destroy(m);
 }
 
-/* Stops prefetching a partition whose kept records grew too large while
-   the fetch waits for others; it is repositioned when next read. */
-static void shed(tide_kafka_source *src, ks_part *p)
-{
-    stash_drop(src, p);
-    p->fetch_pos = -1;
-    if (!p->paused) {
-        rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_list_add(list, ks_part_topic(src, p), p->partition);
-        rd_kafka_pause_partitions(src->rk, list);
-        rd_kafka_topic_partition_list_destroy(list);
-        p->paused = 1;
-    }
-}
-
 /* ---- the consumer's position ------------------------------------------------------ */
+
+/* Gives p its own queue, which wakes src's pipe when it gets something. */
+static int open_queue(tide_kafka_source *src, ks_part *p, char *errbuf, size_t errlen)
+{
+    p->queue = rd_kafka_queue_get_partition(src->rk, ks_part_topic(src, p), p->partition);
+    if (!p->queue) {
+        snprintf(errbuf, errlen, "topic %s partition %d: no queue for the partition",
+                 ks_part_topic(src, p), (int)p->partition);
+        return -1;
+    }
+    rd_kafka_queue_forward(p->queue, NULL);
+    rd_kafka_queue_io_event_enable(p->queue, src->wake[1], "p", 1);
+    return 0;
+}
 
 /* Makes the consumer deliver each listed partition from its pos: the
    first use of a partition extends the assignment, a known one is sought.
@@ -226,6 +235,9 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
     int need_assign = 0;
     for (int32_t i = 0; i < n; i++) {
         ks_part *p = parts[i];
+        /* The queue is split from the consumer queue before the partition
+           is first assigned, or its first records would go there. */
+        if (!p->queue && open_queue(src, p, errbuf, errlen) != 0) return -1;
         stash_drop(src, p);
         p->fetch_pos = p->pos;
         /* librdkafka refuses to seek a partition stopped by an offset
@@ -235,7 +247,6 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
         p->assigned = 1;
     }
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
-    rd_kafka_topic_partition_list_t *paused = rd_kafka_topic_partition_list_new(n);
     if (need_assign) {
         /* rd_kafka_assign replaces the whole assignment: every partition
            goes on from where its kept records end. */
@@ -245,25 +256,14 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
                 if (!p || !p->assigned) continue;
                 if (p->fetch_pos < 0) p->fetch_pos = p->pos;
                 rd_kafka_topic_partition_list_add(list, src->topics[t].name, k)->offset = p->fetch_pos;
-                if (p->paused) rd_kafka_topic_partition_list_add(paused, src->topics[t].name, k);
             }
         }
     } else {
-        for (int32_t i = 0; i < n; i++) {
+        for (int32_t i = 0; i < n; i++)
             rd_kafka_topic_partition_list_add(list, ks_part_topic(src, parts[i]), parts[i]->partition)
                 ->offset = parts[i]->pos;
-            if (parts[i]->paused)
-                rd_kafka_topic_partition_list_add(paused, ks_part_topic(src, parts[i]), parts[i]->partition);
-        }
     }
     int rc = 0;
-    if (paused->cnt) {
-        rd_kafka_resume_partitions(src->rk, paused);
-        for (int32_t i = 0; i < paused->cnt; i++) {
-            int32_t ti = ks_topic_find(src, paused->elems[i].topic, strlen(paused->elems[i].topic));
-            ks_part_get(src, ti, paused->elems[i].partition)->paused = 0;
-        }
-    }
     if (need_assign) {
         rd_kafka_resp_err_t e = rd_kafka_assign(src->rk, list);
         if (e) {
@@ -290,7 +290,6 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
         }
     }
     rd_kafka_topic_partition_list_destroy(list);
-    rd_kafka_topic_partition_list_destroy(paused);
     return rc;
 }
 
@@ -408,8 +407,8 @@ static int handle_reset(tide_kafka_source *src, ks_part *p, char *errbuf, size_t
     return ks_reposition(src, &p, 1, errbuf, errlen);
 }
 
-/* Takes one message or event from the consumer queue (owning it). During
-   a fetch, records in range go to the batch via src->accept. */
+/* Takes one message or event of a queue (owning it). During a fetch,
+   records in range go to the batch (ks_accept). */
 int ks_handle(tide_kafka_source *src, rd_kafka_message_t *m, char *errbuf, size_t errlen)
 {
     ks_part *p = message_part(src, m);
@@ -452,11 +451,6 @@ int ks_handle(tide_kafka_source *src, rd_kafka_message_t *m, char *errbuf, size_
         if (rc == 0) rc = ks_accept(src, p, m, errbuf, errlen);
         p->pos = m->offset + 1;
         rd_kafka_message_destroy(m);
-    } else if (src->stash_bytes + (int64_t)(m->len + m->key_len) > KS_STASH_MAX_BYTES &&
-               (p->end < 0 || p->done)) {
-        rd_kafka_message_destroy(m);
-        shed(src, p);
-        return 0;
     } else if (stash_push(src, p, m) != 0) {
         rd_kafka_message_destroy(m);
         snprintf(errbuf, errlen, "kafka source: out of memory");
@@ -466,25 +460,73 @@ int ks_handle(tide_kafka_source *src, rd_kafka_message_t *m, char *errbuf, size_
     return rc;
 }
 
-/* Serves the consumer queue for up to wait_ms (the first message may take
-   that long; the rest already waiting are taken at once). Returns the count
-   served, or -1 with errbuf. */
-int64_t ks_serve(tide_kafka_source *src, int32_t wait_ms, char *errbuf, size_t errlen)
+/* Takes up to max messages waiting in q (none: 0); the count, or -1. */
+static int64_t serve_queue(tide_kafka_source *src, rd_kafka_queue_t *q, int64_t max, char *errbuf,
+                           size_t errlen)
 {
     rd_kafka_message_t *msgs[1024];
-    ssize_t n = rd_kafka_consume_batch_queue(src->queue, 0, msgs, 1024);
-    if (n <= 0) {
-        rd_kafka_message_t *m = wait_ms > 0 ? rd_kafka_consume_queue(src->queue, wait_ms) : NULL;
-        if (!m) return 0;
-        msgs[0] = m;
-        n = 1;
-    }
+    if (max > 1024) max = 1024;
+    if (max <= 0) return 0;
+    ssize_t n = rd_kafka_consume_batch_queue(q, 0, msgs, (size_t)max);
     int rc = 0;
     for (ssize_t i = 0; i < n; i++) {
         if (rc == 0) rc = ks_handle(src, msgs[i], errbuf, errlen);
         else rd_kafka_message_destroy(msgs[i]);
     }
-    return rc == 0 ? (int64_t)n : -1;
+    return rc != 0 ? -1 : n > 0 ? (int64_t)n : 0;
+}
+
+/* How many messages p's queue may give now. During a fetch, a partition
+   being read takes what its range still needs (a gap may bring records
+   past the end, which are kept) and the others take nothing, so their
+   records wait in librdkafka's bounded prefetch; between fetches (latest()
+   waiting for records) every partition is served, which takes few. */
+static int64_t wanted(const tide_kafka_source *src, const ks_part *p)
+{
+    if (!p->queue || !p->assigned) return 0;
+    if (!src->fetch) return 1024;
+    if (p->end < 0 || p->done) return 0;
+    return p->end - p->pos > 0 ? p->end - p->pos : 1;
+}
+
+static int64_t serve_ready(tide_kafka_source *src, char *errbuf, size_t errlen)
+{
+    int64_t total = serve_queue(src, src->queue, 1024, errbuf, errlen);
+    if (total < 0) return -1;
+    for (int32_t t = 0; t < src->num_topics; t++) {
+        for (int32_t k = 0; k < src->topics[t].parts_cap; k++) {
+            ks_part *p = src->topics[t].parts[k];
+            int64_t want, n;
+            while (p && (want = wanted(src, p)) > 0) {
+                if ((n = serve_queue(src, p->queue, want, errbuf, errlen)) < 0) return -1;
+                total += n;
+                if (n < want || n == 0 || !src->fetch) break;
+            }
+        }
+    }
+    return total;
+}
+
+/* Empties the wake pipe: called before the queues are looked at, so a
+   queue that gets something afterwards is seen by the next wait. */
+static void drain_wake(tide_kafka_source *src)
+{
+    char buf[256];
+    while (read(src->wake[0], buf, sizeof buf) > 0) {}
+}
+
+/* Serves what is waiting (see wanted()); when nothing was, waits up to
+   wait_ms for a queue to get something and serves again. Returns the
+   count served, or -1 with errbuf. */
+int64_t ks_serve(tide_kafka_source *src, int32_t wait_ms, char *errbuf, size_t errlen)
+{
+    drain_wake(src);
+    int64_t n = serve_ready(src, errbuf, errlen);
+    if (n != 0 || wait_ms <= 0) return n;
+    struct pollfd pfd = {src->wake[0], POLLIN, 0};
+    if (poll(&pfd, 1, wait_ms) <= 0) return 0;
+    drain_wake(src);
+    return serve_ready(src, errbuf, errlen);
 }
 
 /* ---- life cycle and subscription ----------------------------------------------------- */
@@ -526,6 +568,14 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
     rd_kafka_poll_set_consumer(src->rk);
     src->queue = rd_kafka_queue_get_consumer(src->rk);
     src->last_topic = -1;
+    if (pipe(src->wake) != 0) src->wake[0] = src->wake[1] = -1;
+    if (src->wake[0] < 0 || fcntl(src->wake[0], F_SETFL, O_NONBLOCK) != 0 ||
+        fcntl(src->wake[1], F_SETFL, O_NONBLOCK) != 0) {
+        snprintf(errbuf, errlen, "kafka source: pipe: %s", strerror(errno));
+        tide_kafka_source_free(src);
+        return NULL;
+    }
+    rd_kafka_queue_io_event_enable(src->queue, src->wake[1], "c", 1);
     return src;
 }
 
@@ -539,6 +589,7 @@ void tide_kafka_source_free(tide_kafka_source *src)
             if (!p) continue;
             stash_drop(src, p);
             free(p->stash);
+            if (p->queue) rd_kafka_queue_destroy(p->queue);
             free(p);
         }
         free(topic->parts);
@@ -555,6 +606,9 @@ void tide_kafka_source_free(tide_kafka_source *src)
        flight, for as long as the socket timeout when the coordinator is
        gone: commits are for lag tools only, so they are not waited for. */
     rd_kafka_destroy_flags(src->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    /* Closed after the client, whose threads write to it until then. */
+    if (src->wake[0] >= 0) close(src->wake[0]);
+    if (src->wake[1] >= 0) close(src->wake[1]);
     free(src);
 }
 

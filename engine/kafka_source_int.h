@@ -14,16 +14,16 @@
 
 #include <regex.h>
 
-/* Records kept beyond a fetch's end may take this much; past it, a
-   partition that is not being read stops prefetching (see shed()). */
-#define KS_STASH_MAX_BYTES (64LL << 20)
 
 enum { KS_NONE, KS_SUBSCRIBE, KS_PATTERN, KS_ASSIGN };
 
 typedef struct ks_part {
     int32_t topic, partition;
     int assigned; /* in the consumer's assignment */
-    int paused;   /* prefetch stopped by shed() */
+    /* the partition's own queue (not forwarded to the consumer queue), so
+       a fetch takes only the records it needs and librdkafka's prefetch
+       of each partition is bounded by queued.max.messages.kbytes */
+    rd_kafka_queue_t *queue;
     int64_t pos;       /* the next offset a fetch hands out */
     int64_t fetch_pos; /* the next offset expected from the consumer; -1: to reposition */
     int64_t low;       /* earliest offset last seen (loss checks) */
@@ -33,7 +33,8 @@ typedef struct ks_part {
     int64_t end;
     int done;
     int64_t after;     /* latest(): where the caller's position is */
-    /* records at or beyond the end of a fetch, in offset order (a ring) */
+    /* records taken from the queue but not handed out yet (beyond a
+       fetch's end after a gap), in offset order (a ring) */
     rd_kafka_message_t **stash;
     int32_t stash_head, stash_n, stash_cap;
     int64_t stash_bytes;
@@ -52,7 +53,8 @@ typedef struct ks_topic {
 
 struct tide_kafka_source {
     rd_kafka_t *rk;
-    rd_kafka_queue_t *queue; /* messages, end-of-partition events, errors */
+    rd_kafka_queue_t *queue; /* the consumer's errors and events */
+    int wake[2];             /* a pipe written when a queue gets something */
     int mode;
     regex_t pattern;
     int has_pattern;
@@ -73,6 +75,9 @@ struct tide_kafka_source {
     int64_t lost;
     char lost_text[768];
     void *fetch; /* kafka_fetch.c's batch builder */
+    /* bytes per record of the last fetch's values and keys, which size
+       the next fetch's buffers (0: no fetch yet) */
+    double value_bytes, key_bytes;
     uint8_t *scratch;
     size_t scratch_cap;
 };

@@ -16,14 +16,10 @@
 
 /* ---- building vector columns ---------------------------------------------- */
 
-/* Makes room for `extra` more entries in a vector column's children. */
-static int reserve_entries(tide_batch *b, tide_column *col, int64_t extra)
+/* Gives a vector column's children room for `cap` entries in all. */
+static int resize_entries(tide_batch *b, tide_column *col, int64_t cap)
 {
     tide_column *idx = &col->children[0], *val = &col->children[1];
-    int64_t need = idx->length + extra;
-    if (need <= idx->capacity) return 0;
-    int64_t cap = idx->capacity * 2;
-    while (cap < need) cap *= 2;
     void *iv = tide_arena_realloc(b->arena, idx->values, (size_t)idx->capacity * 4, (size_t)cap * 4);
     if (!iv) return -1;
     idx->values = iv;
@@ -32,6 +28,27 @@ static int reserve_entries(tide_batch *b, tide_column *col, int64_t extra)
     val->values = vv;
     idx->capacity = val->capacity = cap;
     return 0;
+}
+
+/* Makes room for `extra` more entries in a vector column's children. */
+static int reserve_entries(tide_batch *b, tide_column *col, int64_t extra)
+{
+    int64_t need = col->children[0].length + extra, cap = col->children[0].capacity;
+    if (need <= cap) return 0;
+    cap *= 2;
+    while (cap < need) cap *= 2;
+    return resize_entries(b, col, cap);
+}
+
+/* After the first rows of n, sizes the entries once for all of them (an
+   eighth more than those rows suggest) rather than doubling, and copying,
+   several times: every doubling leaves the old buffers unused in the
+   arena. */
+static int presize_entries(tide_batch *b, tide_column *col, int64_t rows_done, int64_t n)
+{
+    int64_t guess = col->children[0].length * n / rows_done;
+    guess += guess / 8;
+    return guess > col->children[0].capacity ? resize_entries(b, col, guess) : 0;
 }
 
 /* Appends entries to the row being built (the caller reserved room). */
@@ -240,6 +257,12 @@ int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int3
             }
         }
         end_row(out, dst, i, 1);
+        if (i == 31 && n > 64 && presize_entries(out, dst, 32, n) != 0) {
+            free(idx);
+            free(val);
+            snprintf(errbuf, errlen, "out of memory");
+            return -1;
+        }
     }
     free(idx);
     free(val);

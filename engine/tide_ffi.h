@@ -26,6 +26,22 @@ void *tide_arena_realloc(tide_arena *arena, void *ptr, size_t old_size, size_t n
 char *tide_arena_strdup(tide_arena *arena, const char *s);
 size_t tide_arena_bytes(const tide_arena *arena);
 
+/* Process-wide counters: arenas alive, chunk bytes they hold (and the most
+   ever held at once), chunks kept for reuse and how many were reused. */
+typedef struct tide_arena_stats {
+    int64_t arenas;
+    int64_t bytes;
+    int64_t peak_bytes;
+    int64_t cached_bytes;
+    int64_t cache_limit;
+    int64_t reused_chunks;
+} tide_arena_stats;
+void tide_arena_stats_get(tide_arena_stats *out);
+/* Bytes of freed chunks kept for the next arenas (default 64 MiB; 0 under
+   AddressSanitizer, so that use after free is still caught); lowering it
+   releases the excess at once. */
+void tide_arena_cache_set_limit(size_t bytes);
+
 /* ---- columnar batches ------------------------------------------------ */
 
 /*

@@ -19,9 +19,41 @@ local Batch = {}   -- methods of tide_batch
 local Column = {}  -- methods of column views
 Column.__index = Column
 
+-- ---- memory ------------------------------------------------------------------
+
+-- Batches are freed by the garbage collector, which sees only the few bytes
+-- of each cdata, never the arena behind it: a Lua heap of 4 MB can keep
+-- gigabytes of dead batches, and a stream's never shrink. So collections
+-- are driven by arena bytes too: reclaim(slack) runs a full collection when
+-- the bytes held by arenas grew by more than `slack` since the last one
+-- (the streaming loop calls it after every micro-batch; wrap() with a wide
+-- slack, for loops over batches outside the streaming loop).
+local arena_stats = ffi.new("tide_arena_stats")
+local held_after_collect = 0
+local WRAP_SLACK = 128 * 2 ^ 20
+
+function M.arenaStats()
+  C.tide_arena_stats_get(arena_stats)
+  return { arenas = tonumber(arena_stats.arenas), bytes = tonumber(arena_stats.bytes),
+           peakBytes = tonumber(arena_stats.peak_bytes), cachedBytes = tonumber(arena_stats.cached_bytes),
+           cacheLimit = tonumber(arena_stats.cache_limit), reusedChunks = tonumber(arena_stats.reused_chunks) }
+end
+
+function M.reclaim(slack)
+  C.tide_arena_stats_get(arena_stats)
+  local held = tonumber(arena_stats.bytes)
+  if held < held_after_collect then held_after_collect = held end
+  if held - held_after_collect <= (slack or 0) then return false end
+  collectgarbage("collect")
+  C.tide_arena_stats_get(arena_stats)
+  held_after_collect = tonumber(arena_stats.bytes)
+  return true
+end
+
 -- Takes ownership of a tide_batch* made by C; raises `err` if it is NULL.
 function M.wrap(ptr, err)
   if ptr == nil then error(err or "out of memory", 2) end
+  M.reclaim(WRAP_SLACK)
   return ffi.gc(ptr, C.tide_batch_free)
 end
 

@@ -18,6 +18,7 @@ local C = require("tide.ffi")
 local checkpoint = require("tide.checkpoint")
 local dataframe = require("tide.dataframe")
 local progresslib = require("tide.progress")
+local batchlib = require("tide.batch")
 
 local M = {}
 
@@ -26,6 +27,10 @@ local listeners = {}
 local current_epoch   -- {queryId, epochId} while a sink runs (foreachBatch writers read it)
 local in_batch = false -- no nested loop from a tide.sleep inside a foreachBatch function
 local RECENT = 100    -- progress records kept per query, as Spark's default
+-- Arena bytes a query may leave to the garbage collector between batches
+-- before a full collection: small batches share one collection, large ones
+-- are freed as soon as they are done.
+local RECLAIM_SLACK = 16 * 2 ^ 20
 
 local function now_ms() return C.tide_now() * 1000 end
 
@@ -347,6 +352,10 @@ function Query:step(wait_ms)
   in_batch = true
   local ok, ran = xpcall(self.runBatch, debug.traceback, self, kind == "default" and wait_ms or 0)
   in_batch = false
+  -- The batch's arenas are garbage now: free them before the next batch
+  -- makes more (see tide.batch reclaim), so a stream's memory stays that
+  -- of about one batch.
+  batchlib.reclaim(RECLAIM_SLACK)
   if not ok then
     self:terminate(ran)
     return true
