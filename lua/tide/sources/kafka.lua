@@ -308,6 +308,28 @@ function Source:planEnd(start, latest, limit)
       out[topic][p] = math.max(finish, begin)
     end
   end
+  -- Rounding small partitions up (so none starves) can pass the limit by a
+  -- few offsets; take those back from the partitions that got the most.
+  if limit and total > limit then
+    local taken, shares = 0, {}
+    for topic, parts in pairs(out) do
+      for p, finish in pairs(parts) do
+        local n = finish - start_of(start, topic, p)
+        taken = taken + n
+        shares[#shares + 1] = { topic = topic, p = p, n = n }
+      end
+    end
+    table.sort(shares, function(a, b) return a.n > b.n end)
+    local i = 1
+    while taken > limit and shares[i] do
+      local cut = math.min(taken - limit, shares[i].n - 1)
+      if cut > 0 then
+        out[shares[i].topic][shares[i].p] = out[shares[i].topic][shares[i].p] - cut
+        taken = taken - cut
+      end
+      i = i + 1
+    end
+  end
   -- Partitions known before keep their positions even if metadata missed them.
   for topic, parts in pairs(start) do
     out[topic] = out[topic] or {}
