@@ -218,10 +218,11 @@ end
 -- ---- (b) Kafka -> model -> PostgreSQL, against psql \copy ---------------------------
 
 step("(b) Kafka -> from_json -> model -> PostgreSQL")
-local TABLE = "bench_predictions"
-pg.execute(PG, ([[DROP TABLE IF EXISTS %s, bench_psql;
+local TABLE = "bench_predictions_" .. tag
+local PSQL_TABLE, LAT_TABLE = "bench_psql_" .. tag, "bench_latency_" .. tag
+pg.execute(PG, ([[DROP TABLE IF EXISTS %s, %s;
   CREATE TABLE %s (id DECIMAL(38,0), probability DOUBLE PRECISION, processed_at TIMESTAMP);
-  CREATE TABLE bench_psql (LIKE %s)]]):format(TABLE, TABLE, TABLE))
+  CREATE TABLE %s (LIKE %s)]]):format(TABLE, PSQL_TABLE, TABLE, PSQL_TABLE, TABLE))
 local tide_pg = query("pg", { topic = IN, rows = ROWS, pg = PG, table = TABLE, maxOffsets = MAX_OFFSETS })
 local in_table = tonumber(pg.query(PG, "SELECT count(*) AS n FROM " .. TABLE):collect()[1].n)
 if tide_pg and in_table ~= ROWS then fail(("PostgreSQL: %d rows in the table, not %d"):format(in_table, ROWS)) end
@@ -235,13 +236,13 @@ local function psql(cmd)
 end
 local copy_csv = DATA .. "/predictions_" .. tag .. ".csv"
 psql(("\\copy %s TO '%s' CSV"):format(TABLE, copy_csv))
-local t_psql = psql(("\\copy bench_psql FROM '%s' CSV"):format(copy_csv))
+local t_psql = psql(("\\copy %s FROM '%s' CSV"):format(PSQL_TABLE, copy_csv))
 os.remove(copy_csv)
 local psql_rate = in_table / t_psql
 r = ratio(rate(tide_pg), psql_rate)
 row { "Kafka -> from_json -> model -> PostgreSQL, rows/s (vs psql \\copy of the rows)", rate(tide_pg), psql_rate, r,
       budget = ">= 0.80", ok = r ~= nil and r >= 0.8 }
-pg.execute(PG, "DROP TABLE bench_psql")
+pg.execute(PG, "DROP TABLE " .. PSQL_TABLE)
 do
   local out = run(("%s run %s/bench/pg_sink.lua %d"):format(q(TIDE), q(root), math.min(ROWS, 1000000)))
   local n, t, p, pct = (out or ""):match("rows (%d+): tide ([%d.]+) rows/s .-psql \\copy ([%d.]+) rows/s .-: (%d+)%% of psql")
@@ -257,7 +258,7 @@ end
 for _, input_rate in ipairs(RATES) do
   step(("(c) latency at %d msg/s for %g s"):format(input_rate, LAT_SECONDS))
   local LAT = topic("lat_" .. input_rate)
-  pg.execute(PG, ("DROP TABLE IF EXISTS bench_latency; CREATE TABLE bench_latency (LIKE %s)"):format(TABLE))
+  pg.execute(PG, ("DROP TABLE IF EXISTS %s; CREATE TABLE %s (LIKE %s)"):format(LAT_TABLE, LAT_TABLE, TABLE))
   local n = math.floor(input_rate * LAT_SECONDS)
   -- The query starts first (from the latest offsets); the producer a
   -- moment later, so every event is produced while the query runs.
@@ -265,7 +266,7 @@ for _, input_rate in ipairs(RATES) do
   local cp = child .. ".cp"
   local cmd = ("%s run %s/bench/query.lua latency %s > %s 2>&1"):format(q(TIDE), q(root), table.concat({
     q("bootstrap=" .. KAFKA), q("model=" .. model_path), q("checkpoint=" .. cp), q("topic=" .. LAT),
-    q("pg=" .. PG), "table=bench_latency", "rows=" .. n, ("launched=%.6f"):format(tide.now()), "timeout=" .. (LAT_SECONDS + 60),
+    q("pg=" .. PG), "table=" .. LAT_TABLE, "rows=" .. n, ("launched=%.6f"):format(tide.now()), "timeout=" .. (LAT_SECONDS + 60),
   }, " "), q(child))
   local bg = io.popen(cmd .. " & echo $!")
   local pid = bg:read("*l")
@@ -318,6 +319,7 @@ else
   ml_text = "bench/ml.lua is not in this tree: no ML figures in this run.\n"
 end
 
+pg.execute(PG, ("DROP TABLE IF EXISTS %s, %s"):format(TABLE, LAT_TABLE))
 if not opts.keepTopics then
   for _, t in ipairs(topics) do pcall(function() admin:deleteTopic(t) end) end
 end
