@@ -226,39 +226,11 @@ end
 
 -- ---- show ------------------------------------------------------------------------
 
--- Java's Double.toString, which Spark's show uses: the shortest digits that
--- read back as the same double, plain between 1e-3 and 1e7, else 1.0E10.
-local function java_double(x, max_digits)
-  if x ~= x then return "NaN" end
-  if x == math.huge then return "Infinity" end
-  if x == -math.huge then return "-Infinity" end
-  if x == 0 then return (1 / x < 0) and "-0.0" or "0.0" end
-  local sci
-  for p = 1, max_digits do
-    sci = ("%." .. (p - 1) .. "e"):format(x)
-    local back = tonumber(sci)
-    if max_digits == 9 then back = tonumber(ffi.new("float", back)) end
-    if back == x then break end
-  end
-  local sign, int, frac, exp = sci:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
-  local digits = (int .. frac):gsub("0+$", "")
-  if digits == "" then digits = "0" end
-  exp = tonumber(exp)
-  local ax = math.abs(x)
-  if ax >= 1e-3 and ax < 1e7 then
-    local s
-    if exp >= 0 then
-      local whole = digits:sub(1, exp + 1)
-      whole = whole .. ("0"):rep(exp + 1 - #whole)
-      s = whole .. "." .. digits:sub(exp + 2)
-    else
-      s = "0." .. ("0"):rep(-exp - 1) .. digits
-    end
-    if s:sub(-1) == "." then s = s .. "0" end
-    return sign .. s
-  end
-  local mant = digits:sub(1, 1) .. "." .. (#digits > 1 and digits:sub(2) or "0")
-  return sign .. mant .. "E" .. exp
+-- Java's Double.toString (Float.toString when is_float), which Spark's show
+-- uses: the one implementation is C's, shared with to_json.
+local java_buf = ffi.new("char[32]")
+local function java_double(x, is_float)
+  return ffi.string(java_buf, C.tide_format_java_double(x, is_float and 1 or 0, java_buf))
 end
 
 local function hex_bytes(s)
@@ -277,8 +249,8 @@ local function cell_text(col, i)
   if id == ID.boolean then return ffi.cast("uint8_t*", col.values)[i] ~= 0 and "true" or "false" end
   if id == ID.int then return tostring(ffi.cast("int32_t*", col.values)[i]) end
   if id == ID.long then return tostring(ffi.cast("int64_t*", col.values)[i]):gsub("LL$", "") end
-  if id == ID.double then return java_double(ffi.cast("double*", col.values)[i], 17) end
-  if id == ID.float then return java_double(tonumber(ffi.cast("float*", col.values)[i]), 9) end
+  if id == ID.double then return java_double(ffi.cast("double*", col.values)[i]) end
+  if id == ID.float then return java_double(tonumber(ffi.cast("float*", col.values)[i]), true) end
   if id == ID.timestamp then
     local n = C.tide_timestamp_format(ffi.cast("int64_t*", col.values)[i], text_buf)
     return ffi.string(text_buf, n)

@@ -568,35 +568,9 @@ end
 
 -- ---- names ------------------------------------------------------------------
 
--- Java's Double.toString (Float.toString for floats): the shortest digits
--- that read back as the same value, plain between 1e-3 and 1e7, else d.dddE±n.
-local function java_number(x, float)
-  -- First, as a float may overflow to infinity.
-  if float then x = tonumber(ffi.new("float", x)) end
-  if x ~= x then return "NaN" end
-  if x == math.huge then return "Infinity" elseif x == -math.huge then return "-Infinity" end
-  if x == 0 then return 1 / x < 0 and "-0.0" or "0.0" end
-  local s
-  for p = 0, 16 do
-    s = ("%." .. p .. "e"):format(x)
-    local back = tonumber(s)
-    if float then back = tonumber(ffi.new("float", back)) end
-    if back == x then break end
-  end
-  local sign, d1, rest, exp = s:match("^(-?)(%d)%.?(%d*)e([-+]%d+)$")
-  local digits = (d1 .. rest):gsub("0+$", "")
-  if digits == "" then digits = "0" end
-  exp = tonumber(exp)
-  local ax = math.abs(x)
-  if ax >= 1e-3 and ax < 1e7 then
-    local point = exp + 1
-    if point <= 0 then return sign .. "0." .. ("0"):rep(-point) .. digits end
-    if point >= #digits then return sign .. digits .. ("0"):rep(point - #digits) .. ".0" end
-    return sign .. digits:sub(1, point) .. "." .. digits:sub(point + 1)
-  end
-  local frac = digits:sub(2)
-  return sign .. digits:sub(1, 1) .. "." .. (frac == "" and "0" or frac) .. "E" .. exp
-end
+-- Java's Double.toString (Float.toString for floats), as Spark names
+-- literals (tide.batch has the one implementation).
+local function java_number(x, float) return require("tide.batch").javaDouble(x, float) end
 
 local function literal_string(n)
   local v, t = n.value, n.type

@@ -14,7 +14,7 @@ local M = {}
 local Vector = {}
 local methods = {}
 
-local function java(x) return require("tide.batch").javaDouble(x, 17) end
+local function java(x) return require("tide.batch").javaDouble(x) end
 
 Vector.__index = function(v, key)
   if type(key) == "number" then return methods.get(v, key) end
