@@ -19,6 +19,9 @@
    in case a partition the consumer does not prefetch has grown. */
 #define WAIT_RECHECK_S 0.5
 #define WAIT_SLICE_MS 100
+/* How long latest() waits for the metadata to show a topic as deleted
+   once its offsets are unknown to the broker. */
+#define GONE_CONFIRM_S 5.0
 
 static int refresh_metadata(tide_kafka_source *src, char *errbuf, size_t errlen)
 {
@@ -223,10 +226,7 @@ static int latest_highs(tide_kafka_source *src, int64_t *highs, int cached_only,
             where[n++] = i;
         }
     }
-    if (!cached_only && ks_query_offsets(src, ask, n, -1, asked, errbuf, errlen) != 0) {
-        rc = -1;
-        goto done;
-    }
+    if (!cached_only && (rc = ks_query_offsets(src, ask, n, -1, asked, errbuf, errlen)) != 0) goto done;
     for (int32_t k = 0; !cached_only && k < n; k++) highs[where[k]] = asked[k];
 done:
     free(ask);
@@ -239,7 +239,7 @@ int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_of
                                  int32_t n, tide_partition_offset *out, int32_t max,
                                  int32_t wait_ms, char *errbuf, size_t errlen)
 {
-    double deadline = tide_now() + wait_ms / 1000.0;
+    double deadline = tide_now() + wait_ms / 1000.0, gone_until = 0;
     int64_t *highs = NULL;
     for (;;) {
         if (ks_subscription(src, METADATA_MAX_AGE_S, errbuf, errlen) != 0) goto fail;
@@ -249,7 +249,18 @@ int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_of
             snprintf(errbuf, errlen, "kafka source: out of memory");
             goto fail;
         }
-        if (latest_highs(src, highs, 0, errbuf, errlen) != 0) goto fail;
+        int rc = latest_highs(src, highs, 0, errbuf, errlen);
+        if (rc == KS_GONE) {
+            /* A deleted topic: once the metadata says so, its partitions
+               leave the subscription and the caller sees them gone (and
+               decides by failOnDataLoss). Until then, ask again. */
+            if (gone_until == 0) gone_until = tide_now() + GONE_CONFIRM_S;
+            if (tide_now() >= gone_until || tide_stop_requested()) goto fail;
+            src->metadata_at = 0;
+            tide_sleep(0.1);
+            continue;
+        }
+        if (rc != 0) goto fail;
         /* A partition the caller does not list starts at 0 (Spark reads new
            partitions from their beginning). */
         for (int32_t i = 0; i < src->list_n; i++) src->list[i]->after = 0;

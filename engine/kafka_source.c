@@ -312,7 +312,10 @@ int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t
         if (pe) {
             snprintf(errbuf, errlen, "topic %s partition %d: %s offset: %s", ks_part_topic(src, parts[i]),
                      (int)parts[i]->partition, which == -2 ? "earliest" : "latest", rd_kafka_err2str(pe));
-            rc = -1;
+            rc = pe == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || pe == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
+                         pe == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION
+                     ? KS_GONE
+                     : -1;
         } else {
             out[i] = tp->offset;
         }
@@ -582,6 +585,7 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
 void tide_kafka_source_free(tide_kafka_source *src)
 {
     if (!src) return;
+    rd_kafka_assign(src->rk, NULL);
     for (int32_t t = 0; t < src->num_topics; t++) {
         ks_topic *topic = &src->topics[t];
         for (int32_t k = 0; k < topic->parts_cap; k++) {
@@ -589,7 +593,15 @@ void tide_kafka_source_free(tide_kafka_source *src)
             if (!p) continue;
             stash_drop(src, p);
             free(p->stash);
-            if (p->queue) rd_kafka_queue_destroy(p->queue);
+            if (p->queue) {
+                /* Drained: what is left in a partition's queue (such as
+                   the error of a deleted topic) holds the partition, and
+                   through it a broker, so rd_kafka_destroy would wait on
+                   it forever. */
+                rd_kafka_message_t *m;
+                while ((m = rd_kafka_consume_queue(p->queue, 0))) rd_kafka_message_destroy(m);
+                rd_kafka_queue_destroy(p->queue);
+            }
             free(p);
         }
         free(topic->parts);

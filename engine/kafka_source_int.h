@@ -89,6 +89,9 @@ const char *ks_part_topic(const tide_kafka_source *src, const ks_part *p);
 rd_kafka_message_t *ks_stash_peek(const ks_part *p);
 void ks_stash_pop(tide_kafka_source *src, ks_part *p);
 int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errbuf, size_t errlen);
+/* KS_GONE: the query failed because a partition's topic is unknown to the
+   broker (deleted; the metadata may not say so yet). */
+#define KS_GONE (-2)
 int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t which,
                      int64_t *out, char *errbuf, size_t errlen);
 void ks_add_lost(tide_kafka_source *src, const ks_part *p, int64_t from, int64_t to);

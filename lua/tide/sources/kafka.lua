@@ -232,8 +232,37 @@ function Source:latestOffsets(after, wait_ms)
     error("kafka source: " .. msg, 0)
   end
   local latest = from_array(self, out, m)
+  self:checkGone(after, latest)
   self:checkLogEnds(after, latest)
   return latest
+end
+
+-- Partitions of the query's position that the subscription no longer
+-- holds: their topic was deleted. As Spark: failOnDataLoss=true fails
+-- naming them; false warns and goes on with the others (the next batch's
+-- offsets leave them out; a topic created again under that name is read
+-- from its earliest offset, as any new partition).
+function Source:checkGone(after, latest)
+  local gone = {}
+  for topic, parts in pairs(after) do
+    for p, pos in pairs(parts) do
+      if not (latest[topic] and latest[topic][p]) then
+        gone[#gone + 1] = ("topic %s partition %s (at offset %d)"):format(topic, p, pos)
+      end
+    end
+  end
+  if #gone == 0 then return end
+  table.sort(gone)
+  local what = table.concat(gone, ", ") .. (#gone == 1 and " is" or " are")
+    .. " gone: the topic was deleted; records not yet read may have been lost"
+  if self.failOnDataLoss then
+    error("kafka source: " .. what .. ". Set failOnDataLoss to false to go on with the other partitions.", 0)
+  end
+  self.warnedGone = self.warnedGone or {}
+  if not self.warnedGone[what] then
+    self.warnedGone[what] = true
+    io.stderr:write("tide: warning: kafka source: ", what, "; going on without them (failOnDataLoss=false)\n")
+  end
 end
 
 -- A partition whose log now ends before the query's position was deleted
