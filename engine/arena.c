@@ -16,6 +16,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define ARENA_ALIGN 16
 #define ARENA_DEFAULT_CHUNK (64 * 1024)
@@ -53,6 +57,12 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static arena_chunk *cache[NUM_CLASSES];
 static size_t cache_limit = DEFAULT_CACHE_LIMIT;
 static tide_arena_stats stats;
+/* Live bytes at their highest since the last trim, and those highs of
+   the last TRIM_WINDOW trims: what the cache keeps room for. */
+#define TRIM_WINDOW 16
+static int64_t window_peak;
+static int64_t recent_peaks[TRIM_WINDOW];
+static int recent_next;
 
 static size_t align_up(size_t n)
 {
@@ -89,6 +99,7 @@ static arena_chunk *chunk_get(size_t usable)
     pthread_mutex_lock(&lock);
     stats.bytes += (int64_t)1 << k;
     if (stats.bytes > stats.peak_bytes) stats.peak_bytes = stats.bytes;
+    if (stats.bytes > window_peak) window_peak = stats.bytes;
     pthread_mutex_unlock(&lock);
     c->used = 0;
     c->prev = NULL;
@@ -218,14 +229,14 @@ void tide_arena_stats_get(tide_arena_stats *out)
     pthread_mutex_unlock(&lock);
 }
 
-void tide_arena_cache_set_limit(size_t bytes)
+/* Takes cached chunks beyond `keep` bytes out of the cache, largest or
+   smallest first; the caller frees them outside the lock. */
+static arena_chunk *cache_shrink_locked(int64_t keep, int largest_first)
 {
     arena_chunk *spill = NULL;
-    pthread_mutex_lock(&lock);
-    cache_limit = bytes;
-    /* Largest chunks go first: they hold the most for the fewest reuses. */
-    for (int k = NUM_CLASSES - 1; k >= 0 && stats.cached_bytes > (int64_t)cache_limit; k--) {
-        while (cache[k] && stats.cached_bytes > (int64_t)cache_limit) {
+    for (int i = 0; i < NUM_CLASSES && stats.cached_bytes > keep; i++) {
+        int k = largest_first ? NUM_CLASSES - 1 - i : i;
+        while (cache[k] && stats.cached_bytes > keep) {
             arena_chunk *c = cache[k];
             cache[k] = c->prev;
             stats.cached_bytes -= (int64_t)1 << k;
@@ -233,10 +244,57 @@ void tide_arena_cache_set_limit(size_t bytes)
             spill = c;
         }
     }
-    pthread_mutex_unlock(&lock);
-    while (spill) {
-        arena_chunk *prev = spill->prev;
-        free(spill);
-        spill = prev;
+    return spill;
+}
+
+static void free_chunks(arena_chunk *c)
+{
+    while (c) {
+        arena_chunk *prev = c->prev;
+        free(c);
+        c = prev;
     }
+}
+
+void tide_arena_cache_set_limit(size_t bytes)
+{
+    pthread_mutex_lock(&lock);
+    cache_limit = bytes;
+    /* Largest first: they hold the most for the fewest reuses. */
+    arena_chunk *spill = cache_shrink_locked((int64_t)cache_limit, 1);
+    pthread_mutex_unlock(&lock);
+    free_chunks(spill);
+}
+
+/* How often the heap's free memory is handed back to the system. */
+#define HEAP_TRIM_INTERVAL_S 10.0
+
+void tide_arena_cache_trim(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    static double last_heap_trim;
+    pthread_mutex_lock(&lock);
+    recent_peaks[recent_next] = window_peak;
+    recent_next = (recent_next + 1) % TRIM_WINDOW;
+    window_peak = stats.bytes;
+    int64_t want = 0;
+    for (int i = 0; i < TRIM_WINDOW; i++)
+        if (recent_peaks[i] > want) want = recent_peaks[i];
+    /* Room for the recent peak beside what is live now; smallest first,
+       since the large chunks are the ones that peak was made of. */
+    int64_t keep = want - stats.bytes;
+    arena_chunk *spill = cache_shrink_locked(keep > 0 ? keep : 0, 0);
+    int heap_trim = now - last_heap_trim >= HEAP_TRIM_INTERVAL_S;
+    if (heap_trim) last_heap_trim = now;
+    pthread_mutex_unlock(&lock);
+    free_chunks(spill);
+#ifdef __GLIBC__
+    /* free() keeps what it got back in the heap, so a long run's RSS would
+       stay at that of its largest batch. Rarely: it walks the heap. */
+    if (heap_trim) malloc_trim(0);
+#else
+    (void)heap_trim;
+#endif
 }

@@ -41,6 +41,11 @@ void tide_arena_stats_get(tide_arena_stats *out);
    AddressSanitizer, so that use after free is still caught); lowering it
    releases the excess at once. */
 void tide_arena_cache_set_limit(size_t bytes);
+/* Called once per unit of work (a micro-batch): keeps cached only what the
+   last few units used at their peak, so one large batch does not hold its
+   memory for the rest of a long run, and now and then hands freed heap
+   memory back to the system. */
+void tide_arena_cache_trim(void);
 
 /* ---- columnar batches ------------------------------------------------ */
 

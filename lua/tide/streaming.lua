@@ -356,6 +356,7 @@ function Query:step(wait_ms)
   -- makes more (see tide.batch reclaim), so a stream's memory stays that
   -- of about one batch.
   batchlib.reclaim(RECLAIM_SLACK)
+  C.tide_arena_cache_trim()
   if not ok then
     self:terminate(ran)
     return true

@@ -1,4 +1,4 @@
-/* Unit tests of the arena: alignment, growth, in-place realloc. */
+/* Unit tests of the arena: alignment, growth, in-place realloc, the cache's trim. */
 #include "check.h"
 #include "tide_ffi.h"
 
@@ -50,5 +50,35 @@ static void calloc_zeroes_and_strdup_copies(void)
     tide_arena_free(a);
 }
 
+static int64_t cached_bytes(void)
+{
+    tide_arena_stats st;
+    tide_arena_stats_get(&st);
+    return st.cached_bytes;
+}
+
+/* One large unit of work, then many small ones: the cache keeps the large
+   one's chunks while it is among the recent peaks, then lets them go. */
+static void trim_keeps_only_what_recent_work_used(void)
+{
+    tide_arena_cache_set_limit(64u << 20);
+    tide_arena_cache_trim();
+    tide_arena *big = tide_arena_new(0);
+    CHECK(tide_arena_alloc(big, 8u << 20) != NULL);
+    tide_arena_free(big);
+    if (cached_bytes() == 0) return; /* no cache (AddressSanitizer builds) */
+    CHECK(cached_bytes() >= (8 << 20));
+    tide_arena_cache_trim();
+    CHECK(cached_bytes() >= (8 << 20)); /* the unit just done used it */
+    for (int unit = 0; unit < 40; unit++) {
+        tide_arena *small = tide_arena_new(0);
+        CHECK(tide_arena_alloc(small, 1000) != NULL);
+        tide_arena_free(small);
+        tide_arena_cache_trim();
+    }
+    CHECK(cached_bytes() < (1 << 20));
+}
+
 TEST_MAIN(TEST(allocations_are_aligned_and_distinct), TEST(large_allocations_get_their_own_chunk),
-          TEST(realloc_of_last_allocation_grows_in_place), TEST(calloc_zeroes_and_strdup_copies))
+          TEST(realloc_of_last_allocation_grows_in_place), TEST(calloc_zeroes_and_strdup_copies),
+          TEST(trim_keeps_only_what_recent_work_used))
