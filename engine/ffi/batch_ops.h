@@ -1,4 +1,4 @@
-/* Whole-batch operations: slice, concat, take and filter (batch_ops.c).
+/* Whole-batch operations: slice, concat, copy, take and filter (batch_ops.c).
    Part of the FFI declarations (see tide_ffi.h): plain C, no macros, so
    that LuaJIT's ffi.cdef reads it as well. */
 #ifndef TIDE_FFI_BATCH_OPS_H
@@ -17,6 +17,13 @@ tide_batch *tide_batch_slice(tide_batch *batch, int64_t offset, int64_t n);
    naming the column. */
 tide_batch *tide_batch_concat(tide_batch *const *batches, int32_t n, char *errbuf,
                               size_t errlen);
+
+/* Every row of batch copied into a new batch with no parent: its buffers
+   are its own, so keeping it keeps none of the batches it was computed
+   from (sliced execution keeps each slice's result this way while the
+   slice's intermediate batches are freed). NULL with errbuf when out of
+   memory. */
+tide_batch *tide_batch_copy(tide_batch *batch, char *errbuf, size_t errlen);
 
 /* A new batch of the given rows of batch, in that order (rows may repeat),
    every type copied. NULL with errbuf for a row out of range. */

@@ -282,9 +282,127 @@ end
 
 -- ---- running a plan over batches ----------------------------------------------
 
+-- Operators whose output rows each come from one input row alone, in
+-- order (a row may be dropped; sample's state is a count of rows seen,
+-- which goes on from slice to slice as from batch to batch). A chain of
+-- them over a scan may run over slices of the scan's batch and give the
+-- same rows as over the whole. Limit, sort, aggregate and union see whole
+-- batches.
+local ROW_WISE = { project = true, filter = true, ml = true, ["ml-watched"] = true,
+                   sample = true, randomSplit = true }
+M.ROW_WISE = ROW_WISE
+
+-- Rows of one slice unless spark.tide.sliceRows says otherwise: small
+-- enough that a slice's intermediate columns (strings, sparse vectors)
+-- stay a few tens of MB, large enough that the per-slice cost (one pass of
+-- the plan's Lua glue, a copy of the slice's result, a garbage collection)
+-- is lost in the kernels' work.
+M.DEFAULT_SLICE_ROWS = 16384
+-- Arena bytes a slice may leave to the garbage collector before the next
+-- slice starts (tide.batch reclaim).
+local SLICE_SLACK = 4 * 2 ^ 20
+
+-- The slice size of a session: spark.tide.sliceRows (0 runs plans over
+-- whole batches).
+function M.sliceRows(session)
+  local v = session and session.conf and session.conf:get("spark.tide.sliceRows")
+  if v == nil then return M.DEFAULT_SLICE_ROWS end
+  local n = tonumber(v)
+  if not n or n < 0 or n ~= math.floor(n) then
+    error(("spark.tide.sliceRows must be a whole number >= 0 (0 turns slicing off), not %q"):format(tostring(v)), 0)
+  end
+  return n
+end
+
+-- Whether every operator from plan down to its scan is row-wise.
+local function row_wise_to_scan(plan)
+  while plan.child do
+    if not ROW_WISE[plan.kind] then return false end
+    plan = plan.child
+  end
+  return plan.kind ~= "union"
+end
+
+local execute
+
+-- An operator's error names a row as "row N" (or "Row N"), N counted in
+-- the batch the operator saw; over a slice, `before` rows of that batch
+-- went to earlier slices.
+local function shift_row(err, before)
+  if type(err) ~= "string" or before == 0 then return err end
+  return (err:gsub("%f[%w]([Rr]ow) (%d+)", function(word, n) return word .. " " .. (tonumber(n) + before) end, 1))
+end
+
+-- Runs the row-wise chain from plan down to its scan over slices of the
+-- scan's batch of at most `size` rows, one after another: each slice's
+-- result is copied out and its intermediates are left to a collection
+-- before the next slice, so the memory of a batch in flight is its input,
+-- its result and one slice's intermediates. The result is the slices'
+-- results in order, the same rows as over the whole batch; counters add
+-- up in ctx as they would; row numbers in errors and ctx.describeRow(row)
+-- count the rows each operator saw before, as over the whole batch;
+-- ctx.sliceIndex is the slice's number (0 first).
+local function execute_sliced(plan, ctx, input, size)
+  local ops, scan = {}, plan
+  while scan.child do
+    ops[#ops + 1] = scan
+    scan = scan.child
+  end
+  local batch = execute(scan, ctx, input)
+  local n = batch:count()
+  if n <= size then
+    for i = #ops, 1, -1 do
+      ctx.state = ctx.stateOf(ops[i])
+      batch = ops[i].apply(batch, ctx)
+    end
+    return batch
+  end
+  local describe = ctx.describeRow
+  local before = {} -- rows the input of ops[i] had in earlier slices
+  for i = 1, #ops do before[i] = 0 end
+  local base = 0
+  local function describe_row(row) return describe(base + row) end
+  local function run(b)
+    for i = #ops, 1, -1 do
+      local op = ops[i]
+      ctx.state = ctx.stateOf(op)
+      base = before[i]
+      local rows = b:count()
+      local ok, out = pcall(op.apply, b, ctx)
+      if not ok then
+        ctx.describeRow, ctx.sliceIndex = describe, nil
+        error(shift_row(out, base), 0)
+      end
+      before[i] = base + rows
+      b = out
+    end
+    return b
+  end
+  if describe then ctx.describeRow = describe_row end
+  local results, k = {}, 0
+  for first = 0, n - 1, size do
+    local slice = batchlib.wrap(C.tide_batch_slice(batch, first, size), "out of memory slicing a batch")
+    ctx.sliceIndex = k
+    local result = run(slice)
+    k = k + 1
+    results[k] = batchlib.wrap(C.tide_batch_copy(result, ctx.errbuf, ctx.errlen),
+      "out of memory copying a slice's result: " .. ffi.string(ctx.errbuf))
+    slice, result = nil, nil -- luacheck: ignore (dropped for the collection below)
+    batchlib.reclaim(SLICE_SLACK)
+  end
+  ctx.describeRow, ctx.sliceIndex = describe, nil
+  local list = ffi.new("tide_batch*[?]", k, results)
+  local out = batchlib.wrap(C.tide_batch_concat(list, k, ctx.errbuf, ctx.errlen),
+    "joining the slices' results: " .. ffi.string(ctx.errbuf))
+  results, list = nil, nil -- luacheck: ignore
+  return out
+end
+
 -- Runs plan over one batch of its source (streaming), or reads the source
 -- whole (batch). ctx.stateOf(op) gives each operator its own state.
-local function execute(plan, ctx, input)
+-- With ctx.sliceRows > 0, a chain of row-wise operators over the scan runs
+-- slice by slice (execute_sliced).
+execute = function(plan, ctx, input)
   if plan.kind == "union" then
     local left, right = execute(plan.left, ctx, input), execute(plan.right, ctx, input)
     local list = ffi.new("tide_batch*[2]", left, right)
@@ -294,14 +412,17 @@ local function execute(plan, ctx, input)
     if input then return input end
     return plan.source:read(ctx)
   end
+  local size = ctx.sliceRows
+  if size and size > 0 and row_wise_to_scan(plan) then return execute_sliced(plan, ctx, input, size) end
   local batch = execute(plan.child, ctx, input)
   ctx.state = ctx.stateOf(plan)
   return plan.apply(batch, ctx)
 end
 
 -- A fresh context for one batch. states persists across the batches of one
--- query (a table keyed by operator).
-function M.context(states)
+-- query (a table keyed by operator); sliceRows (nil or 0: none) slices
+-- row-wise plans.
+function M.context(states, sliceRows)
   states = states or {}
   local errbuf = ffi.new("char[512]")
   return {
@@ -309,6 +430,7 @@ function M.context(states)
     dropped = 0,
     errbuf = errbuf,
     errlen = 512,
+    sliceRows = sliceRows,
     stateOf = function(op)
       local s = states[op]
       if not s then
@@ -349,7 +471,7 @@ end
 -- The whole result as one batch (tide's own action; collect() for Lua values).
 function methods:toBatch()
   batch_only(self, "toBatch")
-  local ctx = M.context()
+  local ctx = M.context(nil, M.sliceRows(self._session))
   return execute(self._plan, ctx)
 end
 

@@ -266,7 +266,9 @@ function Query:runBatch(wait_ms)
   self.statusMessage = "Processing new data"
 
   t = now_ms()
-  local ctx = dataframe.context(self.states)
+  -- Row-wise plans run slice by slice (spark.tide.sliceRows, read each
+  -- batch), so that a large batch's intermediates are one slice's.
+  local ctx = dataframe.context(self.states, dataframe.sliceRows(self.df._session))
   ctx.epochId, ctx.queryId = id, self.id
   local input = src:getBatch(start, finish, ctx)
   d.getBatch = duration(t)
