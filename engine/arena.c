@@ -10,12 +10,20 @@
  * batch. Counters of live arenas and bytes (tide_arena_stats_get) let
  * tests and benchmarks see what is held. The cache and counters are
  * shared by every thread, behind one mutex taken once per chunk.
+ *
+ * Chunks of 256 KiB and more are mapped with mmap and unmapped when the
+ * cache does not keep them, so their pages leave the process at once.
+ * From malloc they would not: glibc serves blocks below its mmap threshold
+ * from heaps it rarely gives back, and it raises that threshold (up to
+ * 32 MiB) each time a mapped block is freed, so a stream's resident size
+ * would keep the high-water mark of its largest batch.
  */
 #include "tide_ffi.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define ARENA_ALIGN 16
 #define ARENA_DEFAULT_CHUNK (64 * 1024)
@@ -32,6 +40,9 @@
 #endif
 #ifndef DEFAULT_CACHE_LIMIT
 #define DEFAULT_CACHE_LIMIT (64ULL << 20)
+#define MAP_CLASS 18 /* 256 KiB: chunks this large are mapped */
+#else
+#define MAP_CLASS NUM_CLASSES /* under ASan every chunk is malloc's, which it checks */
 #endif
 
 typedef struct arena_chunk {
@@ -53,6 +64,19 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static arena_chunk *cache[NUM_CLASSES];
 static size_t cache_limit = DEFAULT_CACHE_LIMIT;
 static tide_arena_stats stats;
+
+static void *chunk_alloc(int k)
+{
+    if (k < MAP_CLASS) return malloc((size_t)1 << k);
+    void *p = mmap(NULL, (size_t)1 << k, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void chunk_release(arena_chunk *c)
+{
+    if (c->klass < MAP_CLASS) free(c);
+    else munmap(c, (size_t)1 << c->klass);
+}
 
 static size_t align_up(size_t n)
 {
@@ -81,7 +105,7 @@ static arena_chunk *chunk_get(size_t usable)
     }
     pthread_mutex_unlock(&lock);
     if (!c) {
-        c = malloc((size_t)1 << k);
+        c = chunk_alloc(k);
         if (!c) return NULL;
         c->klass = k;
         c->size = ((size_t)1 << k) - sizeof *c;
@@ -117,7 +141,7 @@ static void chunks_put(arena_chunk *c)
     pthread_mutex_unlock(&lock);
     while (spill) {
         arena_chunk *prev = spill->prev;
-        free(spill);
+        chunk_release(spill);
         spill = prev;
     }
 }
@@ -205,6 +229,14 @@ char *tide_arena_strdup(tide_arena *a, const char *s)
     return p;
 }
 
+int tide_arena_owns(const tide_arena *a, const void *p)
+{
+    const unsigned char *q = p;
+    for (const arena_chunk *c = a->head; c; c = c->prev)
+        if (q >= c->mem && q < c->mem + c->used) return 1;
+    return 0;
+}
+
 size_t tide_arena_bytes(const tide_arena *a)
 {
     return a->total;
@@ -236,7 +268,7 @@ void tide_arena_cache_set_limit(size_t bytes)
     pthread_mutex_unlock(&lock);
     while (spill) {
         arena_chunk *prev = spill->prev;
-        free(spill);
+        chunk_release(spill);
         spill = prev;
     }
 }

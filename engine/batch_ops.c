@@ -1,5 +1,5 @@
 /*
- * batch_ops.c — slice, concat, copy, take and filter over whole batches
+ * batch_ops.c — slice, concat, take and filter over whole batches
  * (contracts in ffi/batch_ops.h). A slice shares its parent's buffers by
  * moving the value pointers (string offsets are absolute, so the data
  * buffer stays as is); everything else copies rows with kernel_gather.
@@ -133,11 +133,6 @@ tide_batch *tide_batch_concat(tide_batch *const *batches, int32_t n, char *errbu
     free(which);
     free(rows);
     return out;
-}
-
-tide_batch *tide_batch_copy(tide_batch *batch, char *errbuf, size_t errlen)
-{
-    return gather_batch(&batch, 1, NULL, NULL, batch->num_rows, errbuf, errlen);
 }
 
 tide_batch *tide_batch_take(tide_batch *batch, const int64_t *rows, int64_t n, char *errbuf,

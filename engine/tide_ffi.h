@@ -25,6 +25,8 @@ void *tide_arena_calloc(tide_arena *arena, size_t size);
 void *tide_arena_realloc(tide_arena *arena, void *ptr, size_t old_size, size_t new_size);
 char *tide_arena_strdup(tide_arena *arena, const char *s);
 size_t tide_arena_bytes(const tide_arena *arena);
+/* Whether p points into memory the arena handed out (its chunks). */
+int tide_arena_owns(const tide_arena *arena, const void *p);
 
 /* Process-wide counters: arenas alive, chunk bytes they hold (and the most
    ever held at once), chunks kept for reuse and how many were reused. */

@@ -1,4 +1,5 @@
-/* Whole-batch operations: slice, concat, copy, take and filter (batch_ops.c).
+/* Whole-batch operations: slice, concat, take and filter (batch_ops.c),
+   and the joining of sliced results (batch_slices.c).
    Part of the FFI declarations (see tide_ffi.h): plain C, no macros, so
    that LuaJIT's ffi.cdef reads it as well. */
 #ifndef TIDE_FFI_BATCH_OPS_H
@@ -18,12 +19,17 @@ tide_batch *tide_batch_slice(tide_batch *batch, int64_t offset, int64_t n);
 tide_batch *tide_batch_concat(tide_batch *const *batches, int32_t n, char *errbuf,
                               size_t errlen);
 
-/* Every row of batch copied into a new batch with no parent: its buffers
-   are its own, so keeping it keeps none of the batches it was computed
-   from (sliced execution keeps each slice's result this way while the
-   slice's intermediate batches are freed). NULL with errbuf when out of
-   memory. */
-tide_batch *tide_batch_copy(tide_batch *batch, char *errbuf, size_t errlen);
+/* Sliced execution (batch_slices.c). detach: result's rows in a batch
+   derived from input that keeps nothing else alive: a column whose
+   buffers all lie in input's arenas (or its ancestors') is shared, any
+   other is copied. concat_slices: the rows of detached results of slices
+   of input, in order, in a batch derived from input; a column shared in
+   every result whose pieces follow each other in input's buffers is one
+   shared column again, the others are copied. NULL with errbuf for
+   results of different layouts, or out of memory. */
+tide_batch *tide_batch_detach(tide_batch *result, tide_batch *input, char *errbuf, size_t errlen);
+tide_batch *tide_batch_concat_slices(tide_batch *const *results, int32_t n, tide_batch *input,
+                                     char *errbuf, size_t errlen);
 
 /* A new batch of the given rows of batch, in that order (rows may repeat),
    every type copied. NULL with errbuf for a row out of range. */

@@ -335,13 +335,41 @@ end
 
 -- Runs the row-wise chain from plan down to its scan over slices of the
 -- scan's batch of at most `size` rows, one after another: each slice's
--- result is copied out and its intermediates are left to a collection
--- before the next slice, so the memory of a batch in flight is its input,
--- its result and one slice's intermediates. The result is the slices'
+-- result is detached (its columns computed in the slice copied out, those
+-- of the input kept as they are) and its intermediates are left to a
+-- collection before the next slice, so the memory of a batch in flight is
+-- its input, its result and one slice's intermediates; columns passed
+-- through from the input are joined back without a copy. The result is the slices'
 -- results in order, the same rows as over the whole batch; counters add
 -- up in ctx as they would; row numbers in errors and ctx.describeRow(row)
 -- count the rows each operator saw before, as over the whole batch;
 -- ctx.sliceIndex is the slice's number (0 first).
+-- The state of the slice in flight, for describe_row (no closure per
+-- batch: see run_slice).
+local slicing = { describe = nil, base = 0 }
+local function describe_row(row) return slicing.describe(slicing.base + row) end
+
+-- ops (top first) over one slice; before[i] counts the rows ops[i] saw in
+-- earlier slices. A module function, not a closure per batch: a compiled
+-- trace keeps the closures it calls (and their upvalues, here the batch's
+-- context and through it the batch) alive until it is flushed.
+local function run_slice(ops, before, b, ctx)
+  for i = #ops, 1, -1 do
+    local op = ops[i]
+    ctx.state = ctx.stateOf(op)
+    slicing.base = before[i]
+    local rows = b:count()
+    local ok, out = pcall(op.apply, b, ctx)
+    if not ok then
+      ctx.describeRow, ctx.sliceIndex = slicing.describe, nil
+      error(shift_row(out, before[i]), 0)
+    end
+    before[i] = before[i] + rows
+    b = out
+  end
+  return b
+end
+
 local function execute_sliced(plan, ctx, input, size)
   local ops, scan = {}, plan
   while scan.child do
@@ -357,42 +385,31 @@ local function execute_sliced(plan, ctx, input, size)
     end
     return batch
   end
-  local describe = ctx.describeRow
   local before = {} -- rows the input of ops[i] had in earlier slices
   for i = 1, #ops do before[i] = 0 end
-  local base = 0
-  local function describe_row(row) return describe(base + row) end
-  local function run(b)
-    for i = #ops, 1, -1 do
-      local op = ops[i]
-      ctx.state = ctx.stateOf(op)
-      base = before[i]
-      local rows = b:count()
-      local ok, out = pcall(op.apply, b, ctx)
-      if not ok then
-        ctx.describeRow, ctx.sliceIndex = describe, nil
-        error(shift_row(out, base), 0)
-      end
-      before[i] = base + rows
-      b = out
-    end
-    return b
-  end
+  local describe = ctx.describeRow
+  local outer = slicing.describe -- (a plan run inside an operator: a watched model's)
+  slicing.describe = describe
   if describe then ctx.describeRow = describe_row end
   local results, k = {}, 0
   for first = 0, n - 1, size do
     local slice = batchlib.wrap(C.tide_batch_slice(batch, first, size), "out of memory slicing a batch")
     ctx.sliceIndex = k
-    local result = run(slice)
+    local ok, result = pcall(run_slice, ops, before, slice, ctx)
+    if not ok then
+      slicing.describe = outer
+      error(result, 0)
+    end
     k = k + 1
-    results[k] = batchlib.wrap(C.tide_batch_copy(result, ctx.errbuf, ctx.errlen),
-      "out of memory copying a slice's result: " .. ffi.string(ctx.errbuf))
+    results[k] = batchlib.wrap(C.tide_batch_detach(result, batch, ctx.errbuf, ctx.errlen),
+      "keeping a slice's result: " .. ffi.string(ctx.errbuf))
     slice, result = nil, nil -- luacheck: ignore (dropped for the collection below)
     batchlib.reclaim(SLICE_SLACK)
   end
   ctx.describeRow, ctx.sliceIndex = describe, nil
+  slicing.describe = outer
   local list = ffi.new("tide_batch*[?]", k, results)
-  local out = batchlib.wrap(C.tide_batch_concat(list, k, ctx.errbuf, ctx.errlen),
+  local out = batchlib.wrap(C.tide_batch_concat_slices(list, k, batch, ctx.errbuf, ctx.errlen),
     "joining the slices' results: " .. ffi.string(ctx.errbuf))
   results, list = nil, nil -- luacheck: ignore
   return out

@@ -283,6 +283,9 @@ function Query:runBatch(wait_ms)
   current_epoch = nil
   if not ok then error(written, 0) end
   d.addBatch = duration(t)
+  -- The batch is done: whatever still reaches ctx (a compiled trace may
+  -- keep an object it saw) must not keep the input alive through it.
+  ctx.describeRow = nil
 
   t = now_ms()
   cp:writeCommit(id)
@@ -352,12 +355,13 @@ function Query:step(wait_ms)
     self.availableNowEnd = self.source:latestOffsets(self.committedEnd, 0)
   end
   in_batch = true
+  local mark = batchlib.mark()
   local ok, ran = xpcall(self.runBatch, debug.traceback, self, kind == "default" and wait_ms or 0)
   in_batch = false
   -- The batch's arenas are garbage now: free them before the next batch
   -- makes more (see tide.batch reclaim), so a stream's memory stays that
   -- of about one batch.
-  batchlib.reclaim(RECLAIM_SLACK)
+  batchlib.reclaim(RECLAIM_SLACK, mark)
   if not ok then
     self:terminate(ran)
     return true

@@ -165,6 +165,24 @@ t.test("limit, aggregation and sort over a sliced chain see the whole batch", fu
   t.eq(u:count(), 2 * N)
 end)
 
+t.test("columns passed through from the input are joined back without a copy", function()
+  local df = raw:select("value", F.length("value"):alias("n"))
+  local input = df._plan.child.source:read()
+  local out = run(df, SLICE)
+  local a, b = out:column("value"), input:column("value")
+  t.eq(out:count(), N)
+  t.ok(a.col.data == b.col.data and a.col.values == b.col.values, "the value column is the input's")
+  -- a filter that drops rows in some slices copies: still the same rows
+  -- (ids from 7: slices 0 and 7 lose rows, the others keep them all)
+  local f = same_sliced(raw:filter("value NOT LIKE '{\"id\": 7%'"):select("value"), "filtered")
+  t.eq(f:count(), N - 1111)
+  same_sliced(raw:filter("length(value) > 20"):select("value"), "filter dropping few")
+  -- a struct column (with nulls in its fields) of a cached scan, passed through
+  local parsed = raw:select(F.from_json("value", schema):alias("j"), "value"):cache()
+  local s = same_sliced(parsed:select("j", F.col("j.site"):alias("site")), "struct")
+  t.ok(s.columns[0].children[1].data == parsed:toBatch().columns[0].children[1].data, "the struct is the input's")
+end)
+
 t.test("DataFrame actions slice by spark.tide.sliceRows; 0 turns it off; bad values are refused", function()
   t.eq(dataframe.sliceRows(spark), dataframe.DEFAULT_SLICE_ROWS)
   local df = raw:select(F.from_json("value", schema):alias("j")):select("j.id")
