@@ -57,7 +57,8 @@ local reader = spark.readStream:format("kafka")
   :option("subscribe", o.topic)
   :option("startingOffsets", mode == "latency" and "latest" or "earliest")
 if o.maxOffsets then reader = reader:option("maxOffsetsPerTrigger", o.maxOffsets) end
--- source.kafka.<property>=value: librdkafka settings of the source, for experiments.
+-- source.kafka.<property>=value: librdkafka settings of the source, for experiments
+-- (sink.kafka.<property>=value: the same for the kafka mode's sink).
 for k, v in pairs(o) do
   local prop = k:match("^source%.(kafka%..+)$")
   if prop then reader = reader:option(prop, v) end
@@ -138,6 +139,11 @@ elseif mode == "kafka" then
   writer = predictions():select(F.to_json(F.struct("id", "probability", "processed_at")):alias("value"))
     .writeStream:format("kafka")
     :option("kafka.bootstrap.servers", o.bootstrap):option("topic", o.out)
+  -- sink.kafka.<property>=value: librdkafka settings of the sink, for experiments.
+  for k, v in pairs(o) do
+    local prop = k:match("^sink%.(kafka%..+)$")
+    if prop then writer = writer:option(prop, v) end
+  end
 elseif mode == "pg" or mode == "latency" then
   local results = predictions()
   writer = results.writeStream:foreachBatch(function(df)

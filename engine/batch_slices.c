@@ -52,7 +52,8 @@ static int share_column(tide_batch *out, tide_column *dst, const tide_column *sr
 
 tide_batch *tide_batch_detach(tide_batch *result, tide_batch *input, char *errbuf, size_t errlen)
 {
-    tide_batch *out = tide_batch_derive(input, result->num_columns);
+    tide_batch *out =
+        input ? tide_batch_derive(input, result->num_columns) : tide_batch_new(result->num_columns);
     if (!out) {
         kernel_error(errbuf, errlen, "out of memory");
         return NULL;

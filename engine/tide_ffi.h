@@ -39,7 +39,15 @@ typedef struct tide_arena_stats {
     int64_t reused_chunks;
 } tide_arena_stats;
 void tide_arena_stats_get(tide_arena_stats *out);
-/* Bytes of freed chunks kept for the next arenas (default 64 MiB; 0 under
+/* Process memory (memory.c): init fixes malloc's mmap and trim thresholds
+   (called first thing by main, before any thread starts), so that large
+   blocks are mapped and given back when freed; trim gives the free pages
+   inside malloc's heaps back to the system (the streaming loop calls it
+   after a batch whose memory was collected). */
+void tide_memory_init(void);
+void tide_memory_trim(void);
+
+/* Bytes of freed chunks kept for the next arenas (default 16 MiB; 0 under
    AddressSanitizer, so that use after free is still caught); lowering it
    releases the excess at once. */
 void tide_arena_cache_set_limit(size_t bytes);

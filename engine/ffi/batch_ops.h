@@ -22,7 +22,8 @@ tide_batch *tide_batch_concat(tide_batch *const *batches, int32_t n, char *errbu
 /* Sliced execution (batch_slices.c). detach: result's rows in a batch
    derived from input that keeps nothing else alive: a column whose
    buffers all lie in input's arenas (or its ancestors') is shared, any
-   other is copied. concat_slices: the rows of detached results of slices
+   other is copied (input NULL: every column is copied, into a batch of
+   its own). concat_slices: the rows of detached results of slices
    of input, in order, in a batch derived from input; a column shared in
    every result whose pieces follow each other in input's buffers is one
    shared column again, the others are copied. NULL with errbuf for

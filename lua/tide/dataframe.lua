@@ -297,7 +297,7 @@ M.ROW_WISE = ROW_WISE
 -- stay a few tens of MB, large enough that the per-slice cost (one pass of
 -- the plan's Lua glue, a copy of the slice's result, a garbage collection)
 -- is lost in the kernels' work.
-M.DEFAULT_SLICE_ROWS = 16384
+M.DEFAULT_SLICE_ROWS = 8192
 -- Arena bytes a slice may leave to the garbage collector before the next
 -- slice starts (tide.batch reclaim).
 local SLICE_SLACK = 4 * 2 ^ 20
@@ -333,21 +333,54 @@ local function shift_row(err, before)
   return (err:gsub("%f[%w]([Rr]ow) (%d+)", function(word, n) return word .. " " .. (tonumber(n) + before) end, 1))
 end
 
--- Runs the row-wise chain from plan down to its scan over slices of the
--- scan's batch of at most `size` rows, one after another: each slice's
--- result is detached (its columns computed in the slice copied out, those
--- of the input kept as they are) and its intermediates are left to a
--- collection before the next slice, so the memory of a batch in flight is
--- its input, its result and one slice's intermediates; columns passed
--- through from the input are joined back without a copy. The result is the slices'
--- results in order, the same rows as over the whole batch; counters add
--- up in ctx as they would; row numbers in errors and ctx.describeRow(row)
--- count the rows each operator saw before, as over the whole batch;
--- ctx.sliceIndex is the slice's number (0 first).
--- The state of the slice in flight, for describe_row (no closure per
--- batch: see run_slice).
-local slicing = { describe = nil, base = 0 }
-local function describe_row(row) return slicing.describe(slicing.base + row) end
+-- Slicers give the slices of one batch, in order: slicer:next() -> the
+-- next slice or nil; slicer.anchor, the batch the slices are views of
+-- (nil: none); slicer:describe(row, base) names row `row` of the slice in
+-- flight, `base` being the rows its operator saw in earlier slices.
+
+-- Slices of a batch in memory, views of it.
+local MemorySlicer = {}
+MemorySlicer.__index = MemorySlicer
+
+function MemorySlicer:next()
+  if self.first >= self.anchor:count() then return nil end
+  local slice = batchlib.wrap(C.tide_batch_slice(self.anchor, self.first, self.size), "out of memory slicing a batch")
+  self.first = self.first + self.size
+  return slice
+end
+
+-- As over the whole batch: the operator's row in the whole batch.
+function MemorySlicer:describe(row, base) return self.outer(base + row) end
+
+-- Pieces of a micro-batch fetched one after another from a source that
+-- can split its offset ranges (src:splitRange): the whole input is never
+-- in memory at once.
+local FetchSlicer = {}
+FetchSlicer.__index = FetchSlicer
+
+function FetchSlicer:next()
+  self.k = self.k + 1
+  local piece = self.pieces[self.k]
+  self.current = nil
+  if not piece then return nil end
+  local t0 = C.tide_now()
+  local b = self.src:getBatch(piece[1], piece[2], self.ctx)
+  self.ctx.fetchSeconds = (self.ctx.fetchSeconds or 0) + C.tide_now() - t0
+  self.ctx.rowsIn = (self.ctx.rowsIn or 0) + b:count()
+  self.current = b
+  return b
+end
+
+-- The record of the piece in flight.
+function FetchSlicer:describe(row)
+  if self.src.describeRow then return self.src:describeRow(self.current, row) end
+  return "row " .. row
+end
+
+-- The slicer in flight, for describe_row (a module function, not a
+-- closure per batch: see run_slice).
+local slicing = { slicer = nil, base = 0 }
+local function describe_row(row) return slicing.slicer:describe(row, slicing.base) end
 
 -- ops (top first) over one slice; before[i] counts the rows ops[i] saw in
 -- earlier slices. A module function, not a closure per batch: a compiled
@@ -360,59 +393,118 @@ local function run_slice(ops, before, b, ctx)
     slicing.base = before[i]
     local rows = b:count()
     local ok, out = pcall(op.apply, b, ctx)
-    if not ok then
-      ctx.describeRow, ctx.sliceIndex = slicing.describe, nil
-      error(shift_row(out, before[i]), 0)
-    end
+    if not ok then error(shift_row(out, before[i]), 0) end
     before[i] = before[i] + rows
     b = out
   end
   return b
 end
 
-local function execute_sliced(plan, ctx, input, size)
-  local ops, scan = {}, plan
-  while scan.child do
-    ops[#ops + 1] = scan
-    scan = scan.child
+-- Runs ops (a row-wise chain, top first) over the slices of slicer one
+-- after another: each slice's result is detached (the columns computed in
+-- the slice copied out, those that are views of slicer.anchor kept as
+-- they are) and its intermediates are left to a collection before the
+-- next slice, so the memory of a batch in flight is its input, its result
+-- and one slice's intermediates. The result is the slices' results in
+-- order (pass-through columns of the anchor joined back without a copy);
+-- counters add up in ctx as over the whole batch; row numbers in errors
+-- count the rows each operator saw in earlier slices, as over the whole
+-- batch; ctx.describeRow(row) names the row through the slicer;
+-- ctx.sliceIndex is the slice's number (0 first).
+local function run_slices(ops, ctx, slicer)
+  local before = {} -- rows the input of ops[i] had in earlier slices
+  for i = 1, #ops do before[i] = 0 end
+  local describe, outer = ctx.describeRow, slicing.slicer
+  slicing.slicer = slicer
+  if describe or getmetatable(slicer) == FetchSlicer then ctx.describeRow = describe_row end
+  local results, k = {}, 0
+  local function restore()
+    ctx.describeRow, ctx.sliceIndex = describe, nil
+    slicing.slicer = outer
   end
+  while true do
+    local ok, slice = pcall(slicer.next, slicer)
+    if not ok then
+      restore()
+      error(slice, 0)
+    end
+    if not slice then break end
+    ctx.sliceIndex = k
+    local result
+    ok, result = pcall(run_slice, ops, before, slice, ctx)
+    if not ok then
+      restore()
+      error(result, 0)
+    end
+    k = k + 1
+    results[k] = batchlib.wrap(C.tide_batch_detach(result, slicer.anchor, ctx.errbuf, ctx.errlen),
+      "keeping a slice's result: " .. ffi.string(ctx.errbuf))
+    slice, result = nil, nil -- luacheck: ignore (dropped for the collection below)
+    batchlib.reclaim(SLICE_SLACK)
+  end
+  restore()
+  slicer.current = nil
+  if k == 0 then return nil end
+  local list = ffi.new("tide_batch*[?]", k, results)
+  local out
+  if slicer.anchor ~= nil then
+    out = C.tide_batch_concat_slices(list, k, slicer.anchor, ctx.errbuf, ctx.errlen)
+  else
+    out = C.tide_batch_concat(list, k, ctx.errbuf, ctx.errlen)
+  end
+  return batchlib.wrap(out, "joining the slices' results: " .. ffi.string(ctx.errbuf))
+end
+
+-- The operators from plan down to its scan (top first), and the scan.
+local function chain(plan)
+  local ops = {}
+  while plan.child do
+    ops[#ops + 1] = plan
+    plan = plan.child
+  end
+  return ops, plan
+end
+
+-- Runs the row-wise chain from plan down to its scan over slices of at
+-- most `size` rows of the scan's batch (run_slices).
+local function execute_sliced(plan, ctx, input, size)
+  local ops, scan = chain(plan)
   local batch = execute(scan, ctx, input)
-  local n = batch:count()
-  if n <= size then
+  if batch:count() <= size then
     for i = #ops, 1, -1 do
       ctx.state = ctx.stateOf(ops[i])
       batch = ops[i].apply(batch, ctx)
     end
     return batch
   end
-  local before = {} -- rows the input of ops[i] had in earlier slices
-  for i = 1, #ops do before[i] = 0 end
-  local describe = ctx.describeRow
-  local outer = slicing.describe -- (a plan run inside an operator: a watched model's)
-  slicing.describe = describe
-  if describe then ctx.describeRow = describe_row end
-  local results, k = {}, 0
-  for first = 0, n - 1, size do
-    local slice = batchlib.wrap(C.tide_batch_slice(batch, first, size), "out of memory slicing a batch")
-    ctx.sliceIndex = k
-    local ok, result = pcall(run_slice, ops, before, slice, ctx)
-    if not ok then
-      slicing.describe = outer
-      error(result, 0)
-    end
-    k = k + 1
-    results[k] = batchlib.wrap(C.tide_batch_detach(result, batch, ctx.errbuf, ctx.errlen),
-      "keeping a slice's result: " .. ffi.string(ctx.errbuf))
-    slice, result = nil, nil -- luacheck: ignore (dropped for the collection below)
-    batchlib.reclaim(SLICE_SLACK)
-  end
-  ctx.describeRow, ctx.sliceIndex = describe, nil
-  slicing.describe = outer
-  local list = ffi.new("tide_batch*[?]", k, results)
-  local out = batchlib.wrap(C.tide_batch_concat_slices(list, k, batch, ctx.errbuf, ctx.errlen),
-    "joining the slices' results: " .. ffi.string(ctx.errbuf))
-  results, list = nil, nil -- luacheck: ignore
-  return out
+  local slicer = setmetatable({ anchor = batch, size = size, first = 0, outer = ctx.describeRow }, MemorySlicer)
+  return run_slices(ops, ctx, slicer)
+end
+
+-- Whether a streaming query may fetch its batch piece by piece and run
+-- plan over each: slicing is on (ctx.sliceRows > 0) and the whole plan is
+-- a row-wise chain over the scan.
+function M.fetchesInPieces(plan, ctx)
+  local size = ctx.sliceRows
+  return size ~= nil and size > 0 and plan.child ~= nil and row_wise_to_scan(plan)
+end
+
+-- Runs plan (see fetchesInPieces) over the micro-batch [start, finish) of
+-- src, fetched in pieces of about ctx.sliceRows rows (src:splitRange):
+-- the result, as over the whole batch fetched at once (within a partition
+-- rows keep their offset order; across partitions the order of a fetch
+-- was never defined), with ctx.rowsIn the rows fetched and
+-- ctx.fetchSeconds the time spent fetching.
+function M.executeFetched(plan, ctx, src, start, finish)
+  ctx.rowsIn, ctx.fetchSeconds = 0, 0
+  local ops = chain(plan)
+  local slicer = setmetatable({ src = src, ctx = ctx, k = 0, pieces = src:splitRange(start, finish, ctx.sliceRows) },
+    FetchSlicer)
+  local out = run_slices(ops, ctx, slicer)
+  if out then return out end
+  -- no piece at all: the plan over an empty fetch, for the output's columns
+  slicer.k, slicer.pieces = 0, { { start, finish } }
+  return run_slices(ops, ctx, slicer)
 end
 
 -- Runs plan over one batch of its source (streaming), or reads the source

@@ -270,13 +270,23 @@ function Query:runBatch(wait_ms)
   -- batch), so that a large batch's intermediates are one slice's.
   local ctx = dataframe.context(self.states, dataframe.sliceRows(self.df._session))
   ctx.epochId, ctx.queryId = id, self.id
-  local input = src:getBatch(start, finish, ctx)
-  d.getBatch = duration(t)
-  ctx.describeRow = function(row) return src.describeRow and src:describeRow(input, row) or ("row " .. row) end
-  local rows_in = input:count()
-
-  t = now_ms()
-  local output = dataframe.execute(self.plan, ctx, input)
+  local output, rows_in
+  if src.splitRange and dataframe.fetchesInPieces(self.plan, ctx) then
+    -- A row-wise plan over a source that can split its ranges: the batch
+    -- is fetched and run piece by piece, so its whole input is never in
+    -- memory at once (dataframe.executeFetched).
+    output = dataframe.executeFetched(self.plan, ctx, src, start, finish)
+    rows_in = ctx.rowsIn
+    d.getBatch = math.floor(ctx.fetchSeconds * 1000 + 0.5)
+    t = t + ctx.fetchSeconds * 1000 -- addBatch: the rest of the time
+  else
+    local input = src:getBatch(start, finish, ctx)
+    d.getBatch = duration(t)
+    ctx.describeRow = function(row) return src.describeRow and src:describeRow(input, row) or ("row " .. row) end
+    rows_in = input:count()
+    t = now_ms()
+    output = dataframe.execute(self.plan, ctx, input)
+  end
   d.queryPlanning = 0
   current_epoch = { queryId = self.id, epochId = id }
   local ok, written = pcall(self.sink.addBatch, self.sink, id, output, ctx)
@@ -361,7 +371,9 @@ function Query:step(wait_ms)
   -- The batch's arenas are garbage now: free them before the next batch
   -- makes more (see tide.batch reclaim), so a stream's memory stays that
   -- of about one batch.
-  batchlib.reclaim(RECLAIM_SLACK, mark)
+  -- What a collection freed in the arenas is unmapped already; the free
+  -- pages the batch left in malloc's heaps (librdkafka's buffers) go too.
+  if batchlib.reclaim(RECLAIM_SLACK, mark) then C.tide_memory_trim() end
   if not ok then
     self:terminate(ran)
     return true
