@@ -11,7 +11,8 @@
 --            from the Kafka (produce) timestamp to the PostgreSQL commit
 -- Keys: bootstrap, topic, rows (stop after this many input rows), model,
 -- out (Kafka output topic), pg (conninfo), table, checkpoint, seconds,
--- maxOffsets (maxOffsetsPerTrigger), launched (the wall time the parent
+-- maxOffsets (maxOffsetsPerTrigger), sliceRows (spark.tide.sliceRows; 0 runs the
+-- plan over whole batches), arenaCacheMB (tide_arena_cache_set_limit), launched (the wall time the parent
 -- started this process, for the time to the first batch).
 -- Prints one JSON line: rows, seconds (first batch's start to the last
 -- batch's end), rows_per_second, batches, first_batch_s (launch to the end
@@ -30,6 +31,8 @@ for i = 2, #arg do
 end
 local want = tonumber(o.rows) or math.huge
 local spark = tide.session()
+if o.sliceRows then spark.conf:set("spark.tide.sliceRows", o.sliceRows) end
+if o.arenaCacheMB then require("tide.ffi").tide_arena_cache_set_limit(tonumber(o.arenaCacheMB) * 2 ^ 20) end
 
 -- The seed's schema of the events on to_predict.
 local schema = T.struct {
@@ -54,7 +57,8 @@ local reader = spark.readStream:format("kafka")
   :option("subscribe", o.topic)
   :option("startingOffsets", mode == "latency" and "latest" or "earliest")
 if o.maxOffsets then reader = reader:option("maxOffsetsPerTrigger", o.maxOffsets) end
--- source.kafka.<property>=value: librdkafka settings of the source, for experiments.
+-- source.kafka.<property>=value: librdkafka settings of the source, for experiments
+-- (sink.kafka.<property>=value: the same for the kafka mode's sink).
 for k, v in pairs(o) do
   local prop = k:match("^source%.(kafka%..+)$")
   if prop then reader = reader:option(prop, v) end
@@ -135,6 +139,11 @@ elseif mode == "kafka" then
   writer = predictions():select(F.to_json(F.struct("id", "probability", "processed_at")):alias("value"))
     .writeStream:format("kafka")
     :option("kafka.bootstrap.servers", o.bootstrap):option("topic", o.out)
+  -- sink.kafka.<property>=value: librdkafka settings of the sink, for experiments.
+  for k, v in pairs(o) do
+    local prop = k:match("^sink%.(kafka%..+)$")
+    if prop then writer = writer:option(prop, v) end
+  end
 elseif mode == "pg" or mode == "latency" then
   local results = predictions()
   writer = results.writeStream:foreachBatch(function(df)

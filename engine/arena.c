@@ -10,23 +10,28 @@
  * batch. Counters of live arenas and bytes (tide_arena_stats_get) let
  * tests and benchmarks see what is held. The cache and counters are
  * shared by every thread, behind one mutex taken once per chunk.
+ *
+ * Chunks of 256 KiB and more are mapped with mmap and unmapped when the
+ * cache does not keep them, so their pages leave the process at once.
+ * From malloc they would not: glibc serves blocks below its mmap threshold
+ * from heaps it rarely gives back, and it raises that threshold (up to
+ * 32 MiB) each time a mapped block is freed, so a stream's resident size
+ * would keep the high-water mark of its largest batch.
  */
 #include "tide_ffi.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
+#include <sys/mman.h>
 
 #define ARENA_ALIGN 16
 #define ARENA_DEFAULT_CHUNK (64 * 1024)
 #define MIN_CLASS 16 /* 64 KiB */
 #define NUM_CLASSES 48
-/* Cached chunks kept for reuse by default: the working set of a
-   micro-batch of tens of thousands of rows. */
+/* Cached chunks kept for reuse by default: about the working set of one
+   slice of a micro-batch (lua/tide/dataframe.lua runs row-wise plans
+   slice by slice), which the next slice takes again. */
 #if defined(__SANITIZE_ADDRESS__)
 #define DEFAULT_CACHE_LIMIT 0
 #elif defined(__has_feature)
@@ -35,7 +40,10 @@
 #endif
 #endif
 #ifndef DEFAULT_CACHE_LIMIT
-#define DEFAULT_CACHE_LIMIT (64ULL << 20)
+#define DEFAULT_CACHE_LIMIT (16ULL << 20)
+#define MAP_CLASS 18 /* 256 KiB: chunks this large are mapped */
+#else
+#define MAP_CLASS NUM_CLASSES /* under ASan every chunk is malloc's, which it checks */
 #endif
 
 typedef struct arena_chunk {
@@ -64,6 +72,19 @@ static int64_t window_peak;
 static int64_t recent_peaks[TRIM_WINDOW];
 static int recent_next;
 
+static void *chunk_alloc(int k)
+{
+    if (k < MAP_CLASS) return malloc((size_t)1 << k);
+    void *p = mmap(NULL, (size_t)1 << k, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void chunk_release(arena_chunk *c)
+{
+    if (c->klass < MAP_CLASS) free(c);
+    else munmap(c, (size_t)1 << c->klass);
+}
+
 static size_t align_up(size_t n)
 {
     return (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
@@ -91,7 +112,7 @@ static arena_chunk *chunk_get(size_t usable)
     }
     pthread_mutex_unlock(&lock);
     if (!c) {
-        c = malloc((size_t)1 << k);
+        c = chunk_alloc(k);
         if (!c) return NULL;
         c->klass = k;
         c->size = ((size_t)1 << k) - sizeof *c;
@@ -128,7 +149,7 @@ static void chunks_put(arena_chunk *c)
     pthread_mutex_unlock(&lock);
     while (spill) {
         arena_chunk *prev = spill->prev;
-        free(spill);
+        chunk_release(spill);
         spill = prev;
     }
 }
@@ -216,6 +237,14 @@ char *tide_arena_strdup(tide_arena *a, const char *s)
     return p;
 }
 
+int tide_arena_owns(const tide_arena *a, const void *p)
+{
+    const unsigned char *q = p;
+    for (const arena_chunk *c = a->head; c; c = c->prev)
+        if (q >= c->mem && q < c->mem + c->used) return 1;
+    return 0;
+}
+
 size_t tide_arena_bytes(const tide_arena *a)
 {
     return a->total;
@@ -251,7 +280,7 @@ static void free_chunks(arena_chunk *c)
 {
     while (c) {
         arena_chunk *prev = c->prev;
-        free(c);
+        chunk_release(c);
         c = prev;
     }
 }
@@ -266,15 +295,8 @@ void tide_arena_cache_set_limit(size_t bytes)
     free_chunks(spill);
 }
 
-/* How often the heap's free memory is handed back to the system. */
-#define HEAP_TRIM_INTERVAL_S 10.0
-
 void tide_arena_cache_trim(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-    static double last_heap_trim;
     pthread_mutex_lock(&lock);
     recent_peaks[recent_next] = window_peak;
     recent_next = (recent_next + 1) % TRIM_WINDOW;
@@ -286,15 +308,6 @@ void tide_arena_cache_trim(void)
        since the large chunks are the ones that peak was made of. */
     int64_t keep = want - stats.bytes;
     arena_chunk *spill = cache_shrink_locked(keep > 0 ? keep : 0, 0);
-    int heap_trim = now - last_heap_trim >= HEAP_TRIM_INTERVAL_S;
-    if (heap_trim) last_heap_trim = now;
     pthread_mutex_unlock(&lock);
     free_chunks(spill);
-#ifdef __GLIBC__
-    /* free() keeps what it got back in the heap, so a long run's RSS would
-       stay at that of its largest batch. Rarely: it walks the heap. */
-    if (heap_trim) malloc_trim(0);
-#else
-    (void)heap_trim;
-#endif
 }

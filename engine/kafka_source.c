@@ -66,13 +66,16 @@ static const tide_kafka_setting source_defaults[] = {
        which keeps latency low when traffic is light; under load responses
        are large anyway. */
     {"fetch.min.bytes", "1"},
-    /* Prefetch per partition (each has its own queue): enough records to
-       fill the next batch while this one is processed, bounded to 8 MB of
-       payloads a partition so a query stays within its memory budget. A
-       partition's fetch response is at most 2 MB, so a response in flight
-       adds little to that. */
+    /* Prefetch per partition (each has its own queue): records waiting
+       while the query works, bounded to 2 MB of payloads a partition so a
+       query stays within its memory budget. A row-wise query fetches its
+       batch in pieces of spark.tide.sliceRows records (a few MB over all
+       partitions), so the prefetch need only cover the next piece, not
+       the next batch: 8 MB a partition cost ~20 MB of resident memory
+       for no measurable CPU (docs/performance.md). A partition's fetch
+       response is at most 2 MB. */
     {"queued.min.messages", "100000"},
-    {"queued.max.messages.kbytes", "8192"},
+    {"queued.max.messages.kbytes", "2048"},
 };
 
 static const tide_kafka_setting source_owned[] = {

@@ -161,6 +161,7 @@ static int run_script(int argc, char **argv, int script_index)
 
 int main(int argc, char **argv)
 {
+    tide_memory_init();
     if (argc < 2) {
         if (isatty(STDIN_FILENO)) return tide_console_main(argc - 1, argv + 1);
         return run_script(argc, argv, argc);

@@ -25,6 +25,8 @@ void *tide_arena_calloc(tide_arena *arena, size_t size);
 void *tide_arena_realloc(tide_arena *arena, void *ptr, size_t old_size, size_t new_size);
 char *tide_arena_strdup(tide_arena *arena, const char *s);
 size_t tide_arena_bytes(const tide_arena *arena);
+/* Whether p points into memory the arena handed out (its chunks). */
+int tide_arena_owns(const tide_arena *arena, const void *p);
 
 /* Process-wide counters: arenas alive, chunk bytes they hold (and the most
    ever held at once), chunks kept for reuse and how many were reused. */
@@ -37,14 +39,21 @@ typedef struct tide_arena_stats {
     int64_t reused_chunks;
 } tide_arena_stats;
 void tide_arena_stats_get(tide_arena_stats *out);
-/* Bytes of freed chunks kept for the next arenas (default 64 MiB; 0 under
+/* Process memory (memory.c): init fixes malloc's mmap and trim thresholds
+   (called first thing by main, before any thread starts), so that large
+   blocks are mapped and given back when freed; trim gives the free pages
+   inside malloc's heaps back to the system (the streaming loop calls it
+   after a batch whose memory was collected). */
+void tide_memory_init(void);
+void tide_memory_trim(void);
+
+/* Bytes of freed chunks kept for the next arenas (default 16 MiB; 0 under
    AddressSanitizer, so that use after free is still caught); lowering it
    releases the excess at once. */
 void tide_arena_cache_set_limit(size_t bytes);
 /* Called once per unit of work (a micro-batch): keeps cached only what the
    last few units used at their peak, so one large batch does not hold its
-   memory for the rest of a long run, and now and then hands freed heap
-   memory back to the system. */
+   memory for the rest of a long run. */
 void tide_arena_cache_trim(void);
 
 /* ---- columnar batches ------------------------------------------------ */

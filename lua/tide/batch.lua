@@ -26,8 +26,9 @@ Column.__index = Column
 -- gigabytes of dead batches, and a stream's never shrink. So collections
 -- are driven by arena bytes too: reclaim(slack) runs a full collection when
 -- the bytes held by arenas grew by more than `slack` since the last one
--- (the streaming loop calls it after every micro-batch; wrap() with a wide
--- slack, for loops over batches outside the streaming loop).
+-- (the streaming loop calls it after every micro-batch, sliced execution
+-- after every slice; wrap() with a wide slack, for loops over batches
+-- outside the streaming loop).
 local arena_stats = ffi.new("tide_arena_stats")
 local held_after_collect = 0
 local WRAP_SLACK = 128 * 2 ^ 20
@@ -39,11 +40,19 @@ function M.arenaStats()
            cacheLimit = tonumber(arena_stats.cache_limit), reusedChunks = tonumber(arena_stats.reused_chunks) }
 end
 
-function M.reclaim(slack)
+-- What the arenas held after the last collection: the memory that was
+-- alive then. A loop takes it before an iteration and hands it to reclaim
+-- after (reclaim(slack, mark)), so that collections inside the iteration
+-- (sliced execution collects between slices, while the iteration's input
+-- is still alive) do not hide what the iteration left behind.
+function M.mark() return held_after_collect end
+
+function M.reclaim(slack, mark)
   C.tide_arena_stats_get(arena_stats)
   local held = tonumber(arena_stats.bytes)
   if held < held_after_collect then held_after_collect = held end
-  if held - held_after_collect <= (slack or 0) then return false end
+  local base = mark and math.min(mark, held_after_collect) or held_after_collect
+  if held - base <= (slack or 0) then return false end
   collectgarbage("collect")
   C.tide_arena_stats_get(arena_stats)
   held_after_collect = tonumber(arena_stats.bytes)

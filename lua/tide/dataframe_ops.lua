@@ -209,7 +209,7 @@ function M.install(dataframe)
     self._plan = { kind = "scan", schema = plan.schema, cached = true, source = {
       description = "InMemoryRelation",
       read = function()
-        if not kept then kept = execute(plan, context()) end
+        if not kept then kept = execute(plan, context(nil, dataframe.sliceRows(self._session))) end
         return kept
       end,
     } }

@@ -601,26 +601,37 @@ local function drop_rows(out, drops, ctx)
   return result
 end
 
+-- Fills out's columns with the compiled columns over batch.
+local function project_columns(batch, out, compiled, ctx)
+  for i = 1, #compiled do
+    local c = compiled[i]
+    local col = c.run(batch, out, ctx)
+    out.columns[i - 1] = col[0]
+    local name = C.tide_arena_strdup(out.arena, c.name)
+    if name == nil then error("out of memory", 0) end
+    out.columns[i - 1].name = name
+  end
+end
+
+-- The row drops asked for while a projection runs (ctx.dropRows): one
+-- list, emptied by each projection, so that no closure made per batch
+-- holds its batches (a compiled trace may keep a closure it called, and
+-- with it whatever the closure holds, until the trace is flushed).
+local pending_drops = {}
+local function ask_drop(status) pending_drops[#pending_drops + 1] = status end
+
 -- The compiled columns over batch, as a batch derived from it: columns
 -- taken as they are share the input's buffers.
 function M.project(batch, compiled, ctx)
   ctx = ctx or {}
-  local n = #compiled
-  local out = batchlib.wrap(C.tide_batch_derive(batch, n), "out of memory in a projection")
-  local drops = {}
-  local saved = ctx.dropRows
-  ctx.dropRows = function(status) drops[#drops + 1] = status end
-  local ok, err = pcall(function()
-    for i = 1, n do
-      local c = compiled[i]
-      local col = c.run(batch, out, ctx)
-      out.columns[i - 1] = col[0]
-      local name = C.tide_arena_strdup(out.arena, c.name)
-      if name == nil then error("out of memory", 0) end
-      out.columns[i - 1].name = name
-    end
-  end)
+  local out = batchlib.wrap(C.tide_batch_derive(batch, #compiled), "out of memory in a projection")
+  local saved, outer = ctx.dropRows, pending_drops
+  pending_drops = {}
+  ctx.dropRows = ask_drop
+  local ok, err = pcall(project_columns, batch, out, compiled, ctx)
   ctx.dropRows = saved
+  local drops = pending_drops
+  pending_drops = outer
   if not ok then error(err, 0) end
   if #drops > 0 then return drop_rows(out, drops, ctx) end
   return out

@@ -31,6 +31,10 @@ local RECENT = 100    -- progress records kept per query, as Spark's default
 -- before a full collection: small batches share one collection, large ones
 -- are freed as soon as they are done.
 local RECLAIM_SLACK = 16 * 2 ^ 20
+-- At most this long between hand-backs of malloc's free pages (malloc_trim
+-- walks the heaps, so not after every batch).
+local HEAP_TRIM_INTERVAL_MS = 10000
+local last_heap_trim = 0
 
 local function now_ms() return C.tide_now() * 1000 end
 
@@ -266,21 +270,36 @@ function Query:runBatch(wait_ms)
   self.statusMessage = "Processing new data"
 
   t = now_ms()
-  local ctx = dataframe.context(self.states)
+  -- Row-wise plans run slice by slice (spark.tide.sliceRows, read each
+  -- batch), so that a large batch's intermediates are one slice's.
+  local ctx = dataframe.context(self.states, dataframe.sliceRows(self.df._session))
   ctx.epochId, ctx.queryId = id, self.id
-  local input = src:getBatch(start, finish, ctx)
-  d.getBatch = duration(t)
-  ctx.describeRow = function(row) return src.describeRow and src:describeRow(input, row) or ("row " .. row) end
-  local rows_in = input:count()
-
-  t = now_ms()
-  local output = dataframe.execute(self.plan, ctx, input)
+  local output, rows_in
+  if src.splitRange and dataframe.fetchesInPieces(self.plan, ctx) then
+    -- A row-wise plan over a source that can split its ranges: the batch
+    -- is fetched and run piece by piece, so its whole input is never in
+    -- memory at once (dataframe.executeFetched).
+    output = dataframe.executeFetched(self.plan, ctx, src, start, finish)
+    rows_in = ctx.rowsIn
+    d.getBatch = math.floor(ctx.fetchSeconds * 1000 + 0.5)
+    t = t + ctx.fetchSeconds * 1000 -- addBatch: the rest of the time
+  else
+    local input = src:getBatch(start, finish, ctx)
+    d.getBatch = duration(t)
+    ctx.describeRow = function(row) return src.describeRow and src:describeRow(input, row) or ("row " .. row) end
+    rows_in = input:count()
+    t = now_ms()
+    output = dataframe.execute(self.plan, ctx, input)
+  end
   d.queryPlanning = 0
   current_epoch = { queryId = self.id, epochId = id }
   local ok, written = pcall(self.sink.addBatch, self.sink, id, output, ctx)
   current_epoch = nil
   if not ok then error(written, 0) end
   d.addBatch = duration(t)
+  -- The batch is done: whatever still reaches ctx (a compiled trace may
+  -- keep an object it saw) must not keep the input alive through it.
+  ctx.describeRow = nil
 
   t = now_ms()
   cp:writeCommit(id)
@@ -350,13 +369,22 @@ function Query:step(wait_ms)
     self.availableNowEnd = self.source:latestOffsets(self.committedEnd, 0)
   end
   in_batch = true
+  local mark = batchlib.mark()
   local ok, ran = xpcall(self.runBatch, debug.traceback, self, kind == "default" and wait_ms or 0)
   in_batch = false
   -- The batch's arenas are garbage now: free them before the next batch
   -- makes more (see tide.batch reclaim), so a stream's memory stays that
   -- of about one batch.
-  batchlib.reclaim(RECLAIM_SLACK)
+  -- What a collection freed in the arenas is unmapped already; the cache
+  -- keeps only what recent batches used; the free pages left in malloc's
+  -- heaps (librdkafka's buffers) go after a collection, and every few
+  -- seconds in a stream of batches too small to collect.
+  local collected = batchlib.reclaim(RECLAIM_SLACK, mark)
   C.tide_arena_cache_trim()
+  if collected or now - last_heap_trim >= HEAP_TRIM_INTERVAL_MS then
+    C.tide_memory_trim()
+    last_heap_trim = now
+  end
   if not ok then
     self:terminate(ran)
     return true

@@ -1,4 +1,4 @@
--- A backlog many times the source's prefetch (8 MB a partition), spread
+-- A backlog many times the source's prefetch (2 MB a partition), spread
 -- unevenly over 3 partitions, read in small epochs (maxOffsetsPerTrigger):
 -- every record exactly once, in offset order per partition, with the
 -- source keeping no more than its bounded prefetch. This is the load under

@@ -122,7 +122,8 @@ function Watched:transform(df)
     kind = "ml-watched",
     schema = schema,
     apply = function(batch, ctx)
-      self:maybeCheck()
+      -- A batch run in slices checks before its first slice only.
+      if not (ctx and ctx.sliceIndex and ctx.sliceIndex > 0) then self:maybeCheck() end
       return dataframe.execute(current, ctx, batch)
     end,
   }

@@ -374,6 +374,40 @@ function Source:planEnd(start, latest, limit)
   return out
 end
 
+-- [start, finish) as consecutive pieces of at most about `rows` records,
+-- each partition's range cut into as many near-equal parts, for fetching
+-- a micro-batch piece by piece (tide.dataframe executeFetched): a list of
+-- {start, finish} pairs whose ranges, one after another, are the whole.
+function Source:splitRange(start, finish, rows)
+  local total, ranges = 0, {}
+  for topic, parts in pairs(finish) do
+    for p, e in pairs(parts) do
+      local s = start_of(start, topic, p)
+      total = total + math.max(0, e - s)
+      ranges[#ranges + 1] = { topic, p, s, e }
+    end
+  end
+  local k = math.max(1, math.ceil(total / rows))
+  if k == 1 then return { { start, finish } } end
+  local pieces = {}
+  for j = 0, k - 1 do
+    local from, to = {}, {}
+    for _, r in ipairs(ranges) do
+      local topic, p, s, e = r[1], r[2], r[3], r[4]
+      from[topic], to[topic] = from[topic] or {}, to[topic] or {}
+      if e <= s then
+        -- nothing to read (a partition reset below its start reads nothing either)
+        from[topic][p], to[topic][p] = s, e
+      else
+        from[topic][p] = s + math.floor(j * (e - s) / k)
+        to[topic][p] = s + math.floor((j + 1) * (e - s) / k)
+      end
+    end
+    pieces[j + 1] = { from, to }
+  end
+  return pieces
+end
+
 function Source:getBatch(start, finish, ctx)
   local starts, n = to_array(self, finish)
   local ends = ffi.new("tide_partition_offset[?]", math.max(n, 1))
