@@ -17,6 +17,7 @@ local C = require("tide.ffi")
 local T = require("tide.types")
 local column = require("tide.column")
 local batchlib = require("tide.batch")
+local execution = require("tide.execution")
 
 local M = {}
 local ID = T.ID
@@ -203,13 +204,13 @@ function M.install(dataframe)
   function methods:cache()
     batch_only(self, "cache")
     if self._uncached then return self end
-    local plan, execute, context = self._plan, dataframe.execute, dataframe.context
+    local plan, execute, context = self._plan, execution.execute, execution.context
     local kept
     self._uncached = plan
     self._plan = { kind = "scan", schema = plan.schema, cached = true, source = {
       description = "InMemoryRelation",
       read = function()
-        if not kept then kept = execute(plan, context(nil, dataframe.sliceRows(self._session))) end
+        if not kept then kept = execute(plan, context(nil, execution.sliceRows(self._session))) end
         return kept
       end,
     } }

@@ -16,7 +16,7 @@
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local checkpoint = require("tide.checkpoint")
-local dataframe = require("tide.dataframe")
+local execution = require("tide.execution")
 local progresslib = require("tide.progress")
 local batchlib = require("tide.batch")
 
@@ -136,7 +136,7 @@ local TEMP_CHECKPOINT_SINKS = { console = true, memory = true }
 function M.startQuery(w)
   local fmt = w.fmt or "console"
   local df = w.df
-  if not dataframe.sourceOf(df._plan) then error("a streaming query needs exactly one streaming source", 0) end
+  if not execution.sourceOf(df._plan) then error("a streaming query needs exactly one streaming source", 0) end
   if w.name then
     for _, other in ipairs(queries) do
       if other.name == w.name then error(("a query named %q is already active"):format(w.name), 0) end
@@ -153,7 +153,7 @@ function M.startQuery(w)
     temporary = true
   end
   local cp = checkpoint.open(dir, { minBatchesToRetain = tonumber(w.opts.minbatchestoretain) })
-  local okk, source = pcall(dataframe.openSource, df._plan)
+  local okk, source = pcall(execution.openSource, df._plan)
   if not okk then
     cp:close()
     error(source, 0)
@@ -272,14 +272,14 @@ function Query:runBatch(wait_ms)
   t = now_ms()
   -- Row-wise plans run slice by slice (spark.tide.sliceRows, read each
   -- batch), so that a large batch's intermediates are one slice's.
-  local ctx = dataframe.context(self.states, dataframe.sliceRows(self.df._session))
+  local ctx = execution.context(self.states, execution.sliceRows(self.df._session))
   ctx.epochId, ctx.queryId = id, self.id
   local output, rows_in
-  if src.splitRange and dataframe.fetchesInPieces(self.plan, ctx) then
+  if src.splitRange and execution.fetchesInPieces(self.plan, ctx) then
     -- A row-wise plan over a source that can split its ranges: the batch
     -- is fetched and run piece by piece, so its whole input is never in
-    -- memory at once (dataframe.executeFetched).
-    output = dataframe.executeFetched(self.plan, ctx, src, start, finish)
+    -- memory at once (execution.executeFetched).
+    output = execution.executeFetched(self.plan, ctx, src, start, finish)
     rows_in = ctx.rowsIn
     d.getBatch = math.floor(ctx.fetchSeconds * 1000 + 0.5)
     t = t + ctx.fetchSeconds * 1000 -- addBatch: the rest of the time
@@ -289,7 +289,7 @@ function Query:runBatch(wait_ms)
     ctx.describeRow = function(row) return src.describeRow and src:describeRow(input, row) or ("row " .. row) end
     rows_in = input:count()
     t = now_ms()
-    output = dataframe.execute(self.plan, ctx, input)
+    output = execution.execute(self.plan, ctx, input)
   end
   d.queryPlanning = 0
   current_epoch = { queryId = self.id, epochId = id }

@@ -180,8 +180,8 @@ end
 t.test("PERMISSIVE keeps malformed records with nulls and their text in _corrupt_record", function()
   local path = bad_file()
   local df = csv(path, { header = "true" }, "id int, name string, n int, _corrupt_record string")
-  local ctx = require("tide.dataframe").context()
-  local b = require("tide.dataframe").execute(df._plan, ctx)
+  local ctx = require("tide.execution").context()
+  local b = require("tide.execution").execute(df._plan, ctx)
   local rows = b:collect()
   t.eq(#rows, 6)
   t.eq(rows[1].name, "multi\nline")
@@ -203,8 +203,8 @@ end)
 
 t.test("DROPMALFORMED drops and counts malformed records", function()
   local df = csv(bad_file(), { header = "true", mode = "DROPMALFORMED" }, "id int, name string, n int")
-  local ctx = require("tide.dataframe").context()
-  local b = require("tide.dataframe").execute(df._plan, ctx)
+  local ctx = require("tide.execution").context()
+  local b = require("tide.execution").execute(df._plan, ctx)
   local ids = {}
   for _, r in ipairs(b:collect()) do ids[#ids + 1] = r.id end
   t.same_table(ids, { 1, 3, 6 })

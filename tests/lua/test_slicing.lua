@@ -8,6 +8,7 @@ local t = require("testing")
 local tide = require("tide")
 local ffi = require("ffi")
 local dataframe = require("tide.dataframe")
+local execution = require("tide.execution")
 local batchlib = require("tide.batch")
 local F, T, ml = tide.functions, tide.types, tide.ml
 local spark = tide.session()
@@ -45,10 +46,10 @@ end
 -- Runs df's plan with slices of `size` rows (0: whole) and returns the
 -- result, its context and the error when it failed.
 local function run(df, size, describe, now)
-  local ctx = dataframe.context(nil, size)
+  local ctx = execution.context(nil, size)
   ctx.describeRow = describe
   ctx.batchTimestampUs = now
-  local ok, out = pcall(dataframe.execute, df._plan, ctx)
+  local ok, out = pcall(execution.execute, df._plan, ctx)
   if not ok then return nil, ctx, out end
   return out, ctx
 end
@@ -184,7 +185,7 @@ t.test("columns passed through from the input are joined back without a copy", f
 end)
 
 t.test("DataFrame actions slice by spark.tide.sliceRows; 0 turns it off; bad values are refused", function()
-  t.eq(dataframe.sliceRows(spark), dataframe.DEFAULT_SLICE_ROWS)
+  t.eq(execution.sliceRows(spark), execution.DEFAULT_SLICE_ROWS)
   local df = raw:select(F.from_json("value", schema):alias("j")):select("j.id")
   local whole
   spark.conf:set("spark.tide.sliceRows", 0)
@@ -208,7 +209,7 @@ t.test("the intermediates of finished slices are freed while later slices run", 
   collectgarbage("collect")
   local base = batchlib.arenaStats().bytes
   local most = 0
-  local ctx = dataframe.context(nil, 1000)
+  local ctx = execution.context(nil, 1000)
   local stats = ffi.new("tide_arena_stats")
   local plain = ctx.stateOf
   ctx.stateOf = function(op)
@@ -216,7 +217,7 @@ t.test("the intermediates of finished slices are freed while later slices run", 
     most = math.max(most, tonumber(stats.bytes) - base)
     return plain(op)
   end
-  local out = dataframe.execute(df._plan, ctx)
+  local out = execution.execute(df._plan, ctx)
   t.eq(out:count(), 20000)
   -- whole: from_json's strings, upper's and lower's (3 x 6 MB and more)
   t.ok(most < 16 * 2 ^ 20, ("arena bytes held while slicing at most %.1f MB"):format(most / 2 ^ 20))

@@ -17,6 +17,7 @@
 -- once per saveId, and the next check tries again.
 local C = require("tide.ffi")
 local dataframe = require("tide.dataframe")
+local execution = require("tide.execution")
 local persist = require("tide.ml.persist")
 
 local M = {}
@@ -124,7 +125,7 @@ function Watched:transform(df)
     apply = function(batch, ctx)
       -- A batch run in slices checks before its first slice only.
       if not (ctx and ctx.sliceIndex and ctx.sliceIndex > 0) then self:maybeCheck() end
-      return dataframe.execute(current, ctx, batch)
+      return execution.execute(current, ctx, batch)
     end,
   }
   self._plans[op] = plan

@@ -7,7 +7,7 @@ local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local eval = require("tide.eval")
-local dataframe = require("tide.dataframe")
+local execution = require("tide.execution")
 
 local M = {}
 local Sink = {}
@@ -47,7 +47,7 @@ function M.new(writer, schema, format)
 end
 
 function Sink:addBatch(epoch, batch)
-  local ctx = dataframe.context()
+  local ctx = execution.context()
   local strings = eval.project(batch, self.compiled, ctx)
   local lines
   if self.format == "json" then

@@ -1,0 +1,298 @@
+-- tide.execution — runs a DataFrame's logical plan (tide.dataframe) over
+-- batches: whole, or a chain of row-wise operators over slices of its
+-- scan's batch (spark.tide.sliceRows), and a streaming micro-batch fetched
+-- in pieces, so that a large batch's intermediates are one slice's.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local batchlib = require("tide.batch")
+
+local M = {}
+
+-- Operators whose output rows each come from one input row alone, in
+-- order (a row may be dropped; sample's state is a count of rows seen,
+-- which goes on from slice to slice as from batch to batch). A chain of
+-- them over a scan may run over slices of the scan's batch and give the
+-- same rows as over the whole. Limit, sort, aggregate and union see whole
+-- batches.
+local ROW_WISE = { project = true, filter = true, ml = true, ["ml-watched"] = true,
+                   sample = true, randomSplit = true }
+M.ROW_WISE = ROW_WISE
+
+-- Rows of one slice unless spark.tide.sliceRows says otherwise: small
+-- enough that a slice's intermediate columns (strings, sparse vectors)
+-- stay a few tens of MB, large enough that the per-slice cost (one pass of
+-- the plan's Lua glue, a copy of the slice's result, a garbage collection)
+-- is lost in the kernels' work.
+M.DEFAULT_SLICE_ROWS = 8192
+-- Arena bytes a slice may leave to the garbage collector before the next
+-- slice starts (tide.batch reclaim).
+local SLICE_SLACK = 4 * 2 ^ 20
+
+-- The slice size of a session: spark.tide.sliceRows (0 runs plans over
+-- whole batches).
+function M.sliceRows(session)
+  local v = session and session.conf and session.conf:get("spark.tide.sliceRows")
+  if v == nil then return M.DEFAULT_SLICE_ROWS end
+  local n = tonumber(v)
+  if not n or n < 0 or n ~= math.floor(n) then
+    error(("spark.tide.sliceRows must be a whole number >= 0 (0 turns slicing off), not %q"):format(tostring(v)), 0)
+  end
+  return n
+end
+
+-- Whether every operator from plan down to its scan is row-wise.
+local function row_wise_to_scan(plan)
+  while plan.child do
+    if not ROW_WISE[plan.kind] then return false end
+    plan = plan.child
+  end
+  return plan.kind ~= "union"
+end
+
+local execute
+
+-- An operator's error names a row as "row N" (or "Row N"), N counted in
+-- the batch the operator saw; over a slice, `before` rows of that batch
+-- went to earlier slices.
+local function shift_row(err, before)
+  if type(err) ~= "string" or before == 0 then return err end
+  return (err:gsub("%f[%w]([Rr]ow) (%d+)", function(word, n) return word .. " " .. (tonumber(n) + before) end, 1))
+end
+
+-- Slicers give the slices of one batch, in order: slicer:next() -> the
+-- next slice or nil; slicer.anchor, the batch the slices are views of
+-- (nil: none); slicer:describe(row, base) names row `row` of the slice in
+-- flight, `base` being the rows its operator saw in earlier slices.
+
+-- Slices of a batch in memory, views of it.
+local MemorySlicer = {}
+MemorySlicer.__index = MemorySlicer
+
+function MemorySlicer:next()
+  if self.first >= self.anchor:count() then return nil end
+  local slice = batchlib.wrap(C.tide_batch_slice(self.anchor, self.first, self.size), "out of memory slicing a batch")
+  self.first = self.first + self.size
+  return slice
+end
+
+-- As over the whole batch: the operator's row in the whole batch.
+function MemorySlicer:describe(row, base) return self.outer(base + row) end
+
+-- Pieces of a micro-batch fetched one after another from a source that
+-- can split its offset ranges (src:splitRange): the whole input is never
+-- in memory at once.
+local FetchSlicer = {}
+FetchSlicer.__index = FetchSlicer
+
+function FetchSlicer:next()
+  self.k = self.k + 1
+  local piece = self.pieces[self.k]
+  self.current = nil
+  if not piece then return nil end
+  local t0 = C.tide_now()
+  local b = self.src:getBatch(piece[1], piece[2], self.ctx)
+  self.ctx.fetchSeconds = (self.ctx.fetchSeconds or 0) + C.tide_now() - t0
+  self.ctx.rowsIn = (self.ctx.rowsIn or 0) + b:count()
+  self.current = b
+  return b
+end
+
+-- The record of the piece in flight.
+function FetchSlicer:describe(row)
+  if self.src.describeRow then return self.src:describeRow(self.current, row) end
+  return "row " .. row
+end
+
+-- The slicer in flight, for describe_row (a module function, not a
+-- closure per batch: see run_slice).
+local slicing = { slicer = nil, base = 0 }
+local function describe_row(row) return slicing.slicer:describe(row, slicing.base) end
+
+-- ops (top first) over one slice; before[i] counts the rows ops[i] saw in
+-- earlier slices. A module function, not a closure per batch: a compiled
+-- trace keeps the closures it calls (and their upvalues, here the batch's
+-- context and through it the batch) alive until it is flushed.
+local function run_slice(ops, before, b, ctx)
+  for i = #ops, 1, -1 do
+    local op = ops[i]
+    ctx.state = ctx.stateOf(op)
+    slicing.base = before[i]
+    local rows = b:count()
+    local ok, out = pcall(op.apply, b, ctx)
+    if not ok then error(shift_row(out, before[i]), 0) end
+    before[i] = before[i] + rows
+    b = out
+  end
+  return b
+end
+
+-- Runs ops (a row-wise chain, top first) over the slices of slicer one
+-- after another: each slice's result is detached (the columns computed in
+-- the slice copied out, those that are views of slicer.anchor kept as
+-- they are) and its intermediates are left to a collection before the
+-- next slice, so the memory of a batch in flight is its input, its result
+-- and one slice's intermediates. The result is the slices' results in
+-- order (pass-through columns of the anchor joined back without a copy);
+-- counters add up in ctx as over the whole batch; row numbers in errors
+-- count the rows each operator saw in earlier slices, as over the whole
+-- batch; ctx.describeRow(row) names the row through the slicer;
+-- ctx.sliceIndex is the slice's number (0 first).
+local function run_slices(ops, ctx, slicer)
+  local before = {} -- rows the input of ops[i] had in earlier slices
+  for i = 1, #ops do before[i] = 0 end
+  local describe, outer = ctx.describeRow, slicing.slicer
+  slicing.slicer = slicer
+  if describe or getmetatable(slicer) == FetchSlicer then ctx.describeRow = describe_row end
+  local results, k = {}, 0
+  local function restore()
+    ctx.describeRow, ctx.sliceIndex = describe, nil
+    slicing.slicer = outer
+  end
+  while true do
+    local ok, slice = pcall(slicer.next, slicer)
+    if not ok then
+      restore()
+      error(slice, 0)
+    end
+    if not slice then break end
+    ctx.sliceIndex = k
+    local result
+    ok, result = pcall(run_slice, ops, before, slice, ctx)
+    if not ok then
+      restore()
+      error(result, 0)
+    end
+    k = k + 1
+    results[k] = batchlib.wrap(C.tide_batch_detach(result, slicer.anchor, ctx.errbuf, ctx.errlen),
+      "keeping a slice's result: " .. ffi.string(ctx.errbuf))
+    slice, result = nil, nil -- luacheck: ignore (dropped for the collection below)
+    batchlib.reclaim(SLICE_SLACK)
+  end
+  restore()
+  slicer.current = nil
+  if k == 0 then return nil end
+  local list = ffi.new("tide_batch*[?]", k, results)
+  local out
+  if slicer.anchor ~= nil then
+    out = C.tide_batch_concat_slices(list, k, slicer.anchor, ctx.errbuf, ctx.errlen)
+  else
+    out = C.tide_batch_concat(list, k, ctx.errbuf, ctx.errlen)
+  end
+  return batchlib.wrap(out, "joining the slices' results: " .. ffi.string(ctx.errbuf))
+end
+
+-- The operators from plan down to its scan (top first), and the scan.
+local function chain(plan)
+  local ops = {}
+  while plan.child do
+    ops[#ops + 1] = plan
+    plan = plan.child
+  end
+  return ops, plan
+end
+
+-- Runs the row-wise chain from plan down to its scan over slices of at
+-- most `size` rows of the scan's batch (run_slices).
+local function execute_sliced(plan, ctx, input, size)
+  local ops, scan = chain(plan)
+  local batch = execute(scan, ctx, input)
+  if batch:count() <= size then
+    for i = #ops, 1, -1 do
+      ctx.state = ctx.stateOf(ops[i])
+      batch = ops[i].apply(batch, ctx)
+    end
+    return batch
+  end
+  local slicer = setmetatable({ anchor = batch, size = size, first = 0, outer = ctx.describeRow }, MemorySlicer)
+  return run_slices(ops, ctx, slicer)
+end
+
+-- Whether a streaming query may fetch its batch piece by piece and run
+-- plan over each: slicing is on (ctx.sliceRows > 0) and the whole plan is
+-- a row-wise chain over the scan.
+function M.fetchesInPieces(plan, ctx)
+  local size = ctx.sliceRows
+  return size ~= nil and size > 0 and plan.child ~= nil and row_wise_to_scan(plan)
+end
+
+-- Runs plan (see fetchesInPieces) over the micro-batch [start, finish) of
+-- src, fetched in pieces of about ctx.sliceRows rows (src:splitRange):
+-- the result, as over the whole batch fetched at once (within a partition
+-- rows keep their offset order; across partitions the order of a fetch
+-- was never defined), with ctx.rowsIn the rows fetched and
+-- ctx.fetchSeconds the time spent fetching.
+function M.executeFetched(plan, ctx, src, start, finish)
+  ctx.rowsIn, ctx.fetchSeconds = 0, 0
+  local ops = chain(plan)
+  local slicer = setmetatable({ src = src, ctx = ctx, k = 0, pieces = src:splitRange(start, finish, ctx.sliceRows) },
+    FetchSlicer)
+  local out = run_slices(ops, ctx, slicer)
+  if out then return out end
+  -- no piece at all: the plan over an empty fetch, for the output's columns
+  slicer.k, slicer.pieces = 0, { { start, finish } }
+  return run_slices(ops, ctx, slicer)
+end
+
+-- Runs plan over one batch of its source (streaming), or reads the source
+-- whole (batch). ctx.stateOf(op) gives each operator its own state.
+-- With ctx.sliceRows > 0, a chain of row-wise operators over the scan runs
+-- slice by slice (execute_sliced).
+execute = function(plan, ctx, input)
+  if plan.kind == "union" then
+    local left, right = execute(plan.left, ctx, input), execute(plan.right, ctx, input)
+    local list = ffi.new("tide_batch*[2]", left, right)
+    return batchlib.wrap(C.tide_batch_concat(list, 2, ctx.errbuf, ctx.errlen), "union: " .. ffi.string(ctx.errbuf))
+  end
+  if not plan.child then
+    if input then return input end
+    return plan.source:read(ctx)
+  end
+  local size = ctx.sliceRows
+  if size and size > 0 and row_wise_to_scan(plan) then return execute_sliced(plan, ctx, input, size) end
+  local batch = execute(plan.child, ctx, input)
+  ctx.state = ctx.stateOf(plan)
+  return plan.apply(batch, ctx)
+end
+
+-- A fresh context for one batch. states persists across the batches of one
+-- query (a table keyed by operator); sliceRows (nil or 0: none) slices
+-- row-wise plans.
+function M.context(states, sliceRows)
+  states = states or {}
+  local errbuf = ffi.new("char[512]")
+  return {
+    malformed = 0,
+    dropped = 0,
+    errbuf = errbuf,
+    errlen = 512,
+    sliceRows = sliceRows,
+    stateOf = function(op)
+      local s = states[op]
+      if not s then
+        s = {}
+        states[op] = s
+      end
+      return s
+    end,
+  }
+end
+
+M.execute = execute
+
+-- The leaf (scan) of a linear plan, or nil for unions.
+function M.sourceOf(plan)
+  while plan.child do plan = plan.child end
+  return plan.source
+end
+
+-- A fresh instance of the source of a linear streaming plan: each query
+-- reads with its own (its own Kafka consumer, its own position), as each
+-- Spark query instantiates its sources, so two queries over one DataFrame
+-- never share or free each other's.
+function M.openSource(plan)
+  while plan.child do plan = plan.child end
+  if plan.open then return plan.open() end
+  return plan.source
+end
+
+return M
