@@ -376,7 +376,7 @@ end
 
 -- [start, finish) as consecutive pieces of at most about `rows` records,
 -- each partition's range cut into as many near-equal parts, for fetching
--- a micro-batch piece by piece (tide.dataframe executeFetched): a list of
+-- a micro-batch piece by piece (tide.execution executeFetched): a list of
 -- {start, finish} pairs whose ranges, one after another, are the whole.
 function Source:splitRange(start, finish, rows)
   local total, ranges = 0, {}
