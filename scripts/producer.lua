@@ -182,8 +182,13 @@ local function send(batch)
 end
 
 local ok, err = pcall(function()
+  -- The schema is inferred once: every pass over the file (--loop) reads
+  -- it with the same types, and the inference (a full pass over the file)
+  -- is not paid again per loop.
+  local schema
   repeat
-    local next_batch = csv.chunks(options, nil, opts.file, opts.rate > 0 and math.min(CHUNK, math.max(1, math.ceil(opts.rate))) or CHUNK)
+    local next_batch
+    next_batch, schema = csv.chunks(options, schema, opts.file, opts.rate > 0 and math.min(CHUNK, math.max(1, math.ceil(opts.rate))) or CHUNK)
     local going = true
     for batch in next_batch do
       going = send(batch)
