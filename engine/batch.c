@@ -296,8 +296,10 @@ int tide_decimal_parse(const char *s, size_t len, int32_t scale, void *out)
         for (; k < len; k++) {
             unsigned d = (unsigned)(unsigned char)s[k] - '0';
             if (d > 9) break;
-            if (k - i < 19) u = u * 10 + d;
-            else fits = !__builtin_mul_overflow(u, 10, &u) && !__builtin_add_overflow(u, d, &u);
+            if (k - i < 19)
+                u = u * 10 + d;
+            else
+                fits = !__builtin_mul_overflow(u, 10, &u) && !__builtin_add_overflow(u, d, &u);
         }
         if (k == len && fits) {
             i128 r = negative ? -(i128)u : (i128)u;

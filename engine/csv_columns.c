@@ -79,7 +79,8 @@ tide_batch *tide_csv_batch_new(const tide_csv_field *fields, int32_t n, int64_t 
            filling them when chunks are short. */
         if (rc == 0) rc = grow_rows(b, &b->columns[i], capacity);
         if (rc == 0 && tide_is_varlen(f->type))
-            rc = grow_data(b, &b->columns[i], capacity < INT32_MAX / 16 ? capacity * 16 : INT32_MAX, 1);
+            rc = grow_data(b, &b->columns[i], capacity < INT32_MAX / 16 ? capacity * 16 : INT32_MAX,
+                           1);
         if (rc != 0) {
             tide_batch_free(b);
             return NULL;

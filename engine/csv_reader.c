@@ -33,7 +33,7 @@
 #define INPUT_BYTES (256 * 1024)
 /* The input buffer is this much longer than INPUT_BYTES, so that a line
    can be scanned in whole 16-byte blocks past its end. */
-#define INPUT_PAD 16
+#define INPUT_PAD   16
 #define MAX_COLUMNS 4096
 
 /* libcsv's parser states (csv.c): between records, and inside a field. */

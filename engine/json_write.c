@@ -140,8 +140,10 @@ static const char HEX[] = "0123456789ABCDEF";
 
 /* Bytes a string cannot hold as they are: control characters, '"', '\\'
    and every non-ASCII byte (checked as UTF-8). */
+/* clang-format off */
 static const unsigned char SPECIAL[256] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     ['"'] = 1, ['\\'] = 1,
     [0x80] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -152,6 +154,7 @@ static const unsigned char SPECIAL[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
+/* clang-format on */
 
 /* Whether any byte of x is below 0x20 or above 0x7F, or is '"' or '\\'.
    The borrow tests (a byte below n: (x - n) & ~x, high bit; a zero byte:
@@ -175,7 +178,8 @@ static inline size_t plain_prefix(const unsigned char *s, size_t n)
         memcpy(&x, s + i, 8);
         if (has_special(x)) break;
     }
-    while (i < n && !SPECIAL[s[i]]) i++;
+    while (i < n && !SPECIAL[s[i]])
+        i++;
     return i;
 }
 
@@ -184,7 +188,8 @@ static __attribute__((noinline)) void put_string_slow(jbuf *b, const unsigned ch
     size_t i = 0;
     while (i < n) {
         size_t run = i;
-        while (run < n && !SPECIAL[s[run]]) run++;
+        while (run < n && !SPECIAL[s[run]])
+            run++;
         if (run > i) {
             put_raw(b, (const char *)s + i, run - i);
             i = run;
@@ -278,7 +283,8 @@ static void put_decimal(jbuf *b, const void *value, int scale)
     }
     char forward[48], digits[48];
     int nd = tide_u128_digits(u, forward);
-    for (int k = 0; k < nd; k++) digits[k] = forward[nd - 1 - k];
+    for (int k = 0; k < nd; k++)
+        digits[k] = forward[nd - 1 - k];
     /* digits are reversed; the adjusted exponent decides the notation */
     int adjusted = nd - 1 - scale;
     char out[96];
@@ -400,7 +406,8 @@ static void put_struct(jbuf *b, const tide_column *c, const key_tree *keys, int6
         o += !first;
         first = 0;
         /* Keys are allocated padded to KEY_PAD, so whole blocks copy. */
-        for (size_t k = 0; k < key->key_len; k += KEY_PAD) memcpy(o + k, key->key + k, KEY_PAD);
+        for (size_t k = 0; k < key->key_len; k += KEY_PAD)
+            memcpy(o + k, key->key + k, KEY_PAD);
         o += key->key_len;
         if (!valid) {
             memcpy(o, "null", 4);
@@ -408,8 +415,12 @@ static void put_struct(jbuf *b, const tide_column *c, const key_tree *keys, int6
             continue;
         }
         switch (child->type) {
-        case TIDE_INT32: o += tide_i64_digits(((const int32_t *)child->values)[row], o); break;
-        case TIDE_INT64: o += tide_i64_digits(((const int64_t *)child->values)[row], o); break;
+        case TIDE_INT32:
+            o += tide_i64_digits(((const int32_t *)child->values)[row], o);
+            break;
+        case TIDE_INT64:
+            o += tide_i64_digits(((const int64_t *)child->values)[row], o);
+            break;
         case TIDE_STRING: {
             b->len = o - b->data;
             int32_t len;
@@ -453,7 +464,9 @@ static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64
     }
     case TIDE_TIMESTAMP: put_timestamp(b, ((const int64_t *)c->values)[row]); return;
     case TIDE_DECIMAL: put_decimal(b, (const char *)c->values + (size_t)row * 16, c->scale); return;
-    case TIDE_STRUCT: put_struct(b, c, keys, row, include_nulls); return;
+    case TIDE_STRUCT:
+        put_struct(b, c, keys, row, include_nulls);
+        return;
     default:
         if (!b->error) b->error = "a column of an unknown type";
         return;

@@ -101,8 +101,10 @@ static loan *loan_new(tide_kafka_sink *sink, tide_batch *owner)
 
 static void loan_end(tide_kafka_sink *sink, loan *l)
 {
-    if (l->prev) l->prev->next = l->next;
-    else sink->loans = l->next;
+    if (l->prev)
+        l->prev->next = l->next;
+    else
+        sink->loans = l->next;
     if (l->next) l->next->prev = l->prev;
     tide_batch_free(l->owner); /* drops the sink's reference */
     free(l);
@@ -190,7 +192,8 @@ void tide_kafka_sink_free(tide_kafka_sink *sink)
     rd_kafka_flush(sink->rk, 1000);
     rd_kafka_destroy(sink->rk);
     /* librdkafka is gone: nothing reads the borrowed memory any more. */
-    while (sink->loans) loan_end(sink, sink->loans);
+    while (sink->loans)
+        loan_end(sink, sink->loans);
     free(sink);
 }
 
@@ -260,8 +263,8 @@ static int wait_for_room(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, int64_t m
 /* Enqueues rows [from, to) of one topic, borrowing owner's memory (NULL:
    copying the payloads). 0, or -1 with errbuf. */
 static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, tide_batch *owner,
-                       const tide_column *keys, const tide_column *values, int64_t from,
-                       int64_t to, double deadline, char *errbuf, size_t errlen)
+                       const tide_column *keys, const tide_column *values, int64_t from, int64_t to,
+                       double deadline, char *errbuf, size_t errlen)
 {
     /* A chunk never needs more than half the queue, so it always fits
        once enough earlier records are delivered. */
@@ -296,7 +299,8 @@ static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, tide_batch 
                 snprintf(errbuf, errlen, "topic %s: out of memory", rd_kafka_topic_name(rkt));
                 return -1;
             }
-            for (int i = 0; i < cnt; i++) sink->chunk[i]._private = l;
+            for (int i = 0; i < cnt; i++)
+                sink->chunk[i]._private = l;
         }
         /* Delivery reports are served on this thread only (poll, flush),
            so none can arrive before the loan counts its records below. */
@@ -426,7 +430,8 @@ int64_t tide_kafka_sink_write(tide_kafka_sink *sink, tide_batch *owner, const ch
                               const tide_column *values, int32_t timeout_ms, char *errbuf,
                               size_t errlen)
 {
-    if (tide_kafka_sink_send(sink, owner, topic, topics, keys, values, timeout_ms, errbuf, errlen) < 0)
+    if (tide_kafka_sink_send(sink, owner, topic, topics, keys, values, timeout_ms, errbuf, errlen) <
+        0)
         return -1;
     return tide_kafka_sink_flush(sink, timeout_ms, errbuf, errlen);
 }
