@@ -8,9 +8,9 @@
  * its buffers, and the sink holds a reference on it (one per chunk of
  * records, a "loan") until each of those records is reported — delivered,
  * failed or purged — so the memory outlives every use librdkafka makes of
- * it; without an owner the payloads are copied as before. A copy and a
- * larger allocation per record were a fifth of a bulk producer's CPU.
- * When it returns, when it returns the count, every record is
+ * it; without an owner the payloads are copied as before (the copy and
+ * its larger allocation cost ~0.2-0.4 CPU s per million 400-byte records).
+ * When it returns the count, every record is
  * acknowledged by the brokers (acks=all, idempotent producer, so retries
  * add no duplicates within a session). A failure names the topic and the
  * partition. The producer never lets librdkafka's queue overflow: it counts
