@@ -4,6 +4,7 @@
  * Builders append row by row and grow buffers geometrically.
  */
 #include "batch.h"
+#include "digits.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -281,20 +282,39 @@ int tide_batch_finish(tide_batch *b)
 typedef __int128 i128;
 typedef unsigned __int128 u128;
 
-static u128 pow10_u128(int n)
-{
-    u128 p = 1;
-    while (n-- > 0) p *= 10;
-    return p;
-}
-
 int tide_decimal_parse(const char *s, size_t len, int32_t scale, void *out)
 {
     size_t i = 0;
     int negative = 0;
     if (i < len && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
+    if (scale == 0 && len - i >= 1 && len - i <= 20) {
+        /* An integer below 2^64 (ids, counts): 64-bit arithmetic, checked
+           for overflow only at the 20th digit. */
+        uint64_t u = 0;
+        size_t k = i;
+        int fits = 1;
+        for (; k < len; k++) {
+            unsigned d = (unsigned)(unsigned char)s[k] - '0';
+            if (d > 9) break;
+            if (k - i < 19)
+                u = u * 10 + d;
+            else
+                fits = !__builtin_mul_overflow(u, 10, &u) && !__builtin_add_overflow(u, d, &u);
+        }
+        if (k == len && fits) {
+            i128 r = negative ? -(i128)u : (i128)u;
+            memcpy(out, &r, sizeof r);
+            return 0;
+        }
+        /* a point or a bad character: the general path decides */
+    }
+    /* Digits go into 64 bits while they cannot overflow (below 10^18 before
+       a digit is added), then into 128: most values never need the slow
+       128-bit multiply. */
+    uint64_t small = 0;
     u128 v = 0;
-    const u128 limit = pow10_u128(38);
+    int big = 0;
+    const u128 limit = (u128)10000000000000000000ULL * 10000000000000000000ULL; /* 10^38 */
     int digits = 0, frac = 0, seen_point = 0, round_up = 0, dropped = 0;
     for (; i < len; i++) {
         char ch = s[i];
@@ -310,11 +330,18 @@ int tide_decimal_parse(const char *s, size_t len, int32_t scale, void *out)
             dropped = 1;
             continue;
         }
-        v = v * 10 + (u128)(ch - '0');
-        if (v >= limit) return -1;
+        if (!big && small < 1000000000000000000ULL) {
+            small = small * 10 + (uint64_t)(ch - '0');
+        } else {
+            if (!big) v = small;
+            big = 1;
+            v = v * 10 + (u128)(ch - '0');
+            if (v >= limit) return -1;
+        }
         if (seen_point) frac++;
     }
     if (digits == 0) return -1;
+    if (!big) v = small;
     for (; frac < scale; frac++) {
         v *= 10;
         if (v >= limit) return -1;
@@ -330,19 +357,26 @@ int tide_decimal_format(const void *value, int32_t scale, char *buf)
     i128 v;
     memcpy(&v, value, sizeof v);
     u128 u = v < 0 ? (u128)0 - (u128)v : (u128)v;
-    char tmp[48];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + (int)(u % 10));
-        u /= 10;
-    } while (u);
-    while (n <= scale) tmp[n++] = '0'; /* at least one digit before the point */
     int len = 0;
     if (v < 0) buf[len++] = '-';
-    for (int i = n - 1; i >= 0; i--) {
-        buf[len++] = tmp[i];
-        if (i == scale && scale > 0) buf[len++] = '.';
+    if (scale <= 0) {
+        len += tide_u128_digits(u, buf + len);
+        buf[len] = '\0';
+        return len;
     }
+    char tmp[48];
+    int n = tide_u128_digits(u, tmp);
+    if (n <= scale) { /* at least one digit before the point */
+        int pad = scale + 1 - n;
+        memmove(tmp + pad, tmp, (size_t)n);
+        memset(tmp, '0', (size_t)pad);
+        n += pad;
+    }
+    memcpy(buf + len, tmp, (size_t)(n - scale));
+    len += n - scale;
+    buf[len++] = '.';
+    memcpy(buf + len, tmp + n - scale, (size_t)scale);
+    len += scale;
     buf[len] = '\0';
     return len;
 }

@@ -68,12 +68,19 @@ tide_batch *tide_csv_batch_new(const tide_csv_field *fields, int32_t n, int64_t 
         const tide_csv_field *f = &fields[i];
         int rc;
         if (f->type == TIDE_DECIMAL)
-            rc = tide_column_init_decimal(b, &b->columns[i], f->name, f->precision, f->scale,
-                                          capacity);
+            rc = tide_column_init_decimal(b, &b->columns[i], f->name, f->precision, f->scale, 0);
         else if (f->type == TIDE_BINARY || f->type == TIDE_STRUCT)
             rc = -1;
         else
-            rc = tide_column_init(b, &b->columns[i], f->name, f->type, capacity);
+            rc = tide_column_init(b, &b->columns[i], f->name, f->type, 0);
+        /* Sized here rather than by tide_column_init, which zeroes its
+           values: the reader writes every row it keeps (a null as well),
+           and clearing columns sized for a whole chunk cost more than
+           filling them when chunks are short. */
+        if (rc == 0) rc = grow_rows(b, &b->columns[i], capacity);
+        if (rc == 0 && tide_is_varlen(f->type))
+            rc = grow_data(b, &b->columns[i], capacity < INT32_MAX / 16 ? capacity * 16 : INT32_MAX,
+                           1);
         if (rc != 0) {
             tide_batch_free(b);
             return NULL;
@@ -140,12 +147,14 @@ int csv_put_value(tide_column *c, int64_t row, const char *s, size_t n)
     return 0;
 }
 
-int csv_ensure_row(tide_batch *b, int64_t row)
+int csv_ensure_row(tide_batch *b, int64_t row, int64_t *room)
 {
+    int64_t least = INT64_MAX;
     for (int32_t i = 0; i < b->num_columns; i++) {
         tide_column *c = &b->columns[i];
-        if (row < c->capacity) continue;
-        if (grow_rows(b, c, c->capacity * 2) != 0) return -1;
+        if (row >= c->capacity && grow_rows(b, c, c->capacity * 2) != 0) return -1;
+        if (c->capacity < least) least = c->capacity;
     }
+    *room = least;
     return 0;
 }

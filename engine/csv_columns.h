@@ -9,8 +9,9 @@
 #include "batch.h"
 #include "ffi/csv.h"
 
-/* Room for row `row` in every column of b. */
-int csv_ensure_row(tide_batch *b, int64_t row);
+/* Room for row `row` in every column of b; *room is then the rows every
+   column has room for (so the caller checks again only past it). */
+int csv_ensure_row(tide_batch *b, int64_t row, int64_t *room);
 /* Marks row valid (undoing a null written there before). */
 void csv_mark_valid(tide_column *c, int64_t row);
 int csv_put_null(tide_batch *b, tide_column *c, int64_t row);

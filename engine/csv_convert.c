@@ -20,6 +20,17 @@ int csv_parse_int64(const char *s, size_t n, int64_t *out)
     int negative = 0;
     if (n > 0 && (s[0] == '-' || s[0] == '+')) negative = s[i++] == '-';
     if (i == n) return -1;
+    if (n - i <= 18) {
+        /* 18 digits cannot overflow: no check per digit. */
+        uint64_t u = 0;
+        for (; i < n; i++) {
+            unsigned d = (unsigned)(unsigned char)s[i] - '0';
+            if (d > 9) return -1;
+            u = u * 10 + d;
+        }
+        *out = negative ? -(int64_t)u : (int64_t)u;
+        return 0;
+    }
     /* Accumulate negatively so that INT64_MIN parses. */
     int64_t v = 0;
     for (; i < n; i++) {
@@ -38,6 +49,18 @@ int csv_parse_int64(const char *s, size_t n, int64_t *out)
 
 int csv_parse_int32(const char *s, size_t n, int32_t *out)
 {
+    size_t i = n > 0 && (s[0] == '-' || s[0] == '+');
+    if (n > i && n - i <= 9) {
+        /* 9 digits fit in 32 bits: no overflow to check. */
+        uint32_t u = 0;
+        for (size_t k = i; k < n; k++) {
+            unsigned d = (unsigned)(unsigned char)s[k] - '0';
+            if (d > 9) return -1;
+            u = u * 10 + d;
+        }
+        *out = s[0] == '-' ? -(int32_t)u : (int32_t)u;
+        return 0;
+    }
     int64_t v;
     if (n > 12 || csv_parse_int64(s, n, &v) != 0 || v < INT32_MIN || v > INT32_MAX) return -1;
     *out = (int32_t)v;
@@ -105,14 +128,57 @@ int csv_parse_bool(const char *s, size_t n, uint8_t *out)
 }
 
 typedef __int128 i128;
+typedef unsigned __int128 u128;
+
+/* 10^0 .. 10^38. */
+static const u128 POW10[39] = {
+    (u128)1ULL,
+    (u128)10ULL,
+    (u128)100ULL,
+    (u128)1000ULL,
+    (u128)10000ULL,
+    (u128)100000ULL,
+    (u128)1000000ULL,
+    (u128)10000000ULL,
+    (u128)100000000ULL,
+    (u128)1000000000ULL,
+    (u128)10000000000ULL,
+    (u128)100000000000ULL,
+    (u128)1000000000000ULL,
+    (u128)10000000000000ULL,
+    (u128)100000000000000ULL,
+    (u128)1000000000000000ULL,
+    (u128)10000000000000000ULL,
+    (u128)100000000000000000ULL,
+    (u128)1000000000000000000ULL,
+    (u128)10000000000000000000ULL,
+    (u128)10000000000000000000ULL * 10ULL,
+    (u128)10000000000000000000ULL * 100ULL,
+    (u128)10000000000000000000ULL * 1000ULL,
+    (u128)10000000000000000000ULL * 10000ULL,
+    (u128)10000000000000000000ULL * 100000ULL,
+    (u128)10000000000000000000ULL * 1000000ULL,
+    (u128)10000000000000000000ULL * 10000000ULL,
+    (u128)10000000000000000000ULL * 100000000ULL,
+    (u128)10000000000000000000ULL * 1000000000ULL,
+    (u128)10000000000000000000ULL * 10000000000ULL,
+    (u128)10000000000000000000ULL * 100000000000ULL,
+    (u128)10000000000000000000ULL * 1000000000000ULL,
+    (u128)10000000000000000000ULL * 10000000000000ULL,
+    (u128)10000000000000000000ULL * 100000000000000ULL,
+    (u128)10000000000000000000ULL * 1000000000000000ULL,
+    (u128)10000000000000000000ULL * 10000000000000000ULL,
+    (u128)10000000000000000000ULL * 100000000000000000ULL,
+    (u128)10000000000000000000ULL * 1000000000000000000ULL,
+    (u128)10000000000000000000ULL * 10000000000000000000ULL,
+};
 
 int csv_parse_decimal(const char *s, size_t n, int32_t precision, int32_t scale, void *out)
 {
     i128 v;
     if (tide_decimal_parse(s, n, scale, &v) != 0) return -1;
     if (precision < 38) {
-        i128 limit = 1;
-        for (int i = 0; i < precision; i++) limit *= 10;
+        i128 limit = (i128)POW10[precision > 0 ? precision : 0];
         if (v >= limit || v <= -limit) return -1;
     }
     memcpy(out, &v, sizeof v);

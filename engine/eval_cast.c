@@ -17,6 +17,7 @@
  *   integers floored).
  */
 #include "decimal128.h"
+#include "digits.h"
 #include "kernel.h"
 
 #include <math.h>
@@ -215,17 +216,7 @@ static int parse_decimal(const char *s, int32_t len, int32_t precision, int32_t 
 
 static int format_long(int64_t v, char *buf)
 {
-    char tmp[24];
-    int n = 0;
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[n++] = (char)('0' + (int)(u % 10));
-        u /= 10;
-    } while (u);
-    int len = 0;
-    if (v < 0) buf[len++] = '-';
-    while (n > 0) buf[len++] = tmp[--n];
-    return len;
+    return tide_i64_digits(v, buf);
 }
 
 /* A vector row as Spark's Vector.toString: "[1.0,0.0]" for a dense row,

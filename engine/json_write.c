@@ -24,6 +24,7 @@
  *   place); offsets and validity are allocated before it.
  */
 #include "batch.h"
+#include "digits.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -39,7 +40,11 @@ typedef struct {
     const char *error; /* set once something failed */
 } jbuf;
 
-/* A field name, escaped and followed by ':', ready to copy. */
+/* Keys are copied in blocks of this many bytes. */
+#define KEY_PAD 16
+
+/* A field name, escaped and followed by ':', ready to copy (its buffer
+   padded by KEY_PAD bytes). */
 typedef struct key_tree {
     char *key;
     size_t key_len;
@@ -133,16 +138,58 @@ static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad)
 
 static const char HEX[] = "0123456789ABCDEF";
 
-static void put_string(jbuf *b, const char *text, size_t n)
+/* Bytes a string cannot hold as they are: control characters, '"', '\\'
+   and every non-ASCII byte (checked as UTF-8). */
+/* clang-format off */
+static const unsigned char SPECIAL[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1,
+    [0x80] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+/* clang-format on */
+
+/* Whether any byte of x is below 0x20 or above 0x7F, or is '"' or '\\'.
+   The borrow tests (a byte below n: (x - n) & ~x, high bit; a zero byte:
+   (x - 1) & ~x, high bit) are exact as long as no byte has its high bit
+   set, and such a byte counts anyway. */
+static inline int has_special(uint64_t x)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    /* Common case: no escapes, so one reservation covers it. */
-    if (reserve(b, (int64_t)n + 2) != 0) return;
-    b->data[b->len++] = '"';
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+    uint64_t hits = x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((bs - ones) & ~bs);
+    return (hits & high) != 0;
+}
+
+/* How many bytes at the start of s need no escaping: 8 at a time, then
+   one at a time from the first block that holds one. */
+static inline size_t plain_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (has_special(x)) break;
+    }
+    while (i < n && !SPECIAL[s[i]])
+        i++;
+    return i;
+}
+
+static __attribute__((noinline)) void put_string_slow(jbuf *b, const unsigned char *s, size_t n)
+{
     size_t i = 0;
     while (i < n) {
         size_t run = i;
-        while (run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' && s[run] != '\\') run++;
+        while (run < n && !SPECIAL[s[run]])
+            run++;
         if (run > i) {
             put_raw(b, (const char *)s + i, run - i);
             i = run;
@@ -182,23 +229,28 @@ static void put_string(jbuf *b, const char *text, size_t n)
         put_raw(b, esc, elen);
         i++;
     }
+}
+
+static void put_string(jbuf *b, const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    /* Common case: nothing to escape, so one reservation and one copy. */
+    if (reserve(b, (int64_t)n + 2) != 0) return;
+    size_t clean = plain_prefix(s, n);
+    char *o = b->data + b->len;
+    *o++ = '"';
+    memcpy(o, s, clean);
+    b->len += 1 + (int64_t)clean;
+    if (clean < n) put_string_slow(b, s + clean, n - clean);
     put_char(b, '"');
 }
 
 /* ---- numbers and other scalars ------------------------------------------------ */
 
-static void put_int(jbuf *b, int64_t v)
+static inline void put_int(jbuf *b, int64_t v)
 {
-    char tmp[24];
-    int n = 0;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[n++] = (char)('0' + (int)(u % 10));
-        u /= 10;
-    } while (u);
-    if (reserve(b, n + 1) != 0) return;
-    if (v < 0) b->data[b->len++] = '-';
-    while (n > 0) b->data[b->len++] = tmp[--n];
+    if (reserve(b, 21) != 0) return;
+    b->len += tide_i64_digits(v, b->data + b->len);
 }
 
 static void put_double(jbuf *b, double x, int is_float)
@@ -223,19 +275,16 @@ static void put_decimal(jbuf *b, const void *value, int scale)
     i128 v;
     memcpy(&v, value, sizeof v);
     u128 u = v < 0 ? (u128)0 - (u128)v : (u128)v;
-    char digits[48];
-    int nd = 0;
-    /* 128-bit division is slow: peel 19 digits at a time into 64 bits */
-    while (u > (u128)UINT64_MAX) {
-        uint64_t chunk = (uint64_t)(u % 10000000000000000000ULL);
-        u /= 10000000000000000000ULL;
-        for (int k = 0; k < 19; k++, chunk /= 10) digits[nd++] = (char)('0' + (int)(chunk % 10));
+    if (scale == 0) { /* an integer: its digits are its text */
+        if (reserve(b, 41) != 0) return;
+        if (v < 0) b->data[b->len++] = '-';
+        b->len += tide_u128_digits(u, b->data + b->len);
+        return;
     }
-    uint64_t low = (uint64_t)u;
-    do {
-        digits[nd++] = (char)('0' + (int)(low % 10));
-        low /= 10;
-    } while (low);
+    char forward[48], digits[48];
+    int nd = tide_u128_digits(u, forward);
+    for (int k = 0; k < nd; k++)
+        digits[k] = forward[nd - 1 - k];
     /* digits are reversed; the adjusted exponent decides the notation */
     int adjusted = nd - 1 - scale;
     char out[96];
@@ -354,6 +403,64 @@ static void put_base64(jbuf *b, const unsigned char *s, size_t n)
 /* ---- values ------------------------------------------------------------------- */
 
 static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64_t row,
+                      int include_nulls);
+
+/* Room a field needs beyond its key before its value is written: the
+   comma, the padded key copy's overrun, and an integer or "null". */
+#define FIELD_SLACK (1 + KEY_PAD + 24)
+
+/* An object, one field after another. Each field reserves once for its
+   comma, key and (for the integer types, the most common in rows of
+   events) its value, so the bytes go in without a check per piece. */
+static void put_struct(jbuf *b, const tide_column *c, const key_tree *keys, int64_t row,
+                       int include_nulls)
+{
+    put_char(b, '{');
+    int first = 1;
+    for (int32_t i = 0; i < c->num_children; i++) {
+        const tide_column *child = &c->children[i];
+        int valid = tide_valid(child, row);
+        if (!valid && !include_nulls) continue;
+        const key_tree *key = &keys->children[i];
+        if (reserve(b, (int64_t)key->key_len + FIELD_SLACK) != 0) return;
+        char *o = b->data + b->len;
+        *o = ',';
+        o += !first;
+        first = 0;
+        /* Keys are allocated padded to KEY_PAD, so whole blocks copy. */
+        for (size_t k = 0; k < key->key_len; k += KEY_PAD)
+            memcpy(o + k, key->key + k, KEY_PAD);
+        o += key->key_len;
+        if (!valid) {
+            memcpy(o, "null", 4);
+            b->len = o + 4 - b->data;
+            continue;
+        }
+        switch (child->type) {
+        case TIDE_INT32:
+            o += tide_i64_digits(((const int32_t *)child->values)[row], o);
+            break;
+        case TIDE_INT64:
+            o += tide_i64_digits(((const int64_t *)child->values)[row], o);
+            break;
+        case TIDE_STRING: {
+            b->len = o - b->data;
+            int32_t len;
+            const char *s = tide_column_bytes(child, row, &len);
+            put_string(b, s, (size_t)len);
+            continue;
+        }
+        default:
+            b->len = o - b->data;
+            put_value(b, child, key, row, include_nulls);
+            continue;
+        }
+        b->len = o - b->data;
+    }
+    put_char(b, '}');
+}
+
+static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64_t row,
                       int include_nulls)
 {
     switch (c->type) {
@@ -379,22 +486,9 @@ static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64
     }
     case TIDE_TIMESTAMP: put_timestamp(b, ((const int64_t *)c->values)[row]); return;
     case TIDE_DECIMAL: put_decimal(b, (const char *)c->values + (size_t)row * 16, c->scale); return;
-    case TIDE_STRUCT: {
-        put_char(b, '{');
-        int first = 1;
-        for (int32_t i = 0; i < c->num_children; i++) {
-            const tide_column *child = &c->children[i];
-            int valid = tide_valid(child, row);
-            if (!valid && !include_nulls) continue;
-            if (!first) put_char(b, ',');
-            first = 0;
-            put_raw(b, keys->children[i].key, keys->children[i].key_len);
-            if (valid) put_value(b, child, &keys->children[i], row, include_nulls);
-            else put_raw(b, "null", 4);
-        }
-        put_char(b, '}');
+    case TIDE_STRUCT:
+        put_struct(b, c, keys, row, include_nulls);
         return;
-    }
     default:
         if (!b->error) b->error = "a column of an unknown type";
         return;
@@ -425,7 +519,8 @@ static int build_keys(key_tree *k, const tide_column *c)
         /* Escape into a scratch arena-free buffer: a tiny jbuf over malloc. */
         const char *name = child->name ? child->name : "";
         size_t n = strlen(name);
-        size_t cap = n * 6 + 4;
+        /* Padded: put_struct copies keys in whole KEY_PAD blocks. */
+        size_t cap = n * 6 + 4 + KEY_PAD;
         char *key = malloc(cap);
         if (!key) return -1;
         size_t o = 0;

@@ -76,7 +76,8 @@ int64_t tide_kafka_produce(const char **conf_kv, int32_t conf_n, const char *top
 {
     tide_kafka_sink *sink = tide_kafka_sink_new(conf_kv, conf_n, errbuf, errlen);
     if (!sink) return -1;
-    int64_t n = tide_kafka_sink_write(sink, topic, NULL, keys, values, timeout_ms, errbuf, errlen);
+    int64_t n =
+        tide_kafka_sink_write(sink, NULL, topic, NULL, keys, values, timeout_ms, errbuf, errlen);
     tide_kafka_sink_free(sink);
     return n;
 }

@@ -2,9 +2,15 @@
  * kafka_sink.c — writes batches to Kafka, at least once.
  *
  * tide_kafka_sink_write hands each run of rows bound for one topic to
- * librdkafka with rd_kafka_produce_batch (payloads copied, so the batch may
- * be freed at once), then flushes and waits for every delivery report
- * before it returns: when it returns the count, every record is
+ * librdkafka with rd_kafka_produce_batch, then flushes and waits for every
+ * delivery report before it returns. Payloads are not copied when the
+ * caller names the batch that owns the columns: the records point into
+ * its buffers, and the sink holds a reference on it (one per chunk of
+ * records, a "loan") until each of those records is reported — delivered,
+ * failed or purged — so the memory outlives every use librdkafka makes of
+ * it; without an owner the payloads are copied as before (the copy and
+ * its larger allocation cost ~0.2-0.4 CPU s per million 400-byte records).
+ * When it returns the count, every record is
  * acknowledged by the brokers (acks=all, idempotent producer, so retries
  * add no duplicates within a session). A failure names the topic and the
  * partition. The producer never lets librdkafka's queue overflow: it counts
@@ -32,6 +38,16 @@ typedef struct {
     rd_kafka_topic_t *rkt;
 } sink_topic;
 
+/* A reference on a batch whose memory records of one chunk point into:
+   released when the last of them is reported. Loans are listed so that
+   those librdkafka never reports (a sink destroyed with records left) are
+   released once librdkafka is gone. */
+typedef struct loan {
+    tide_batch *owner;
+    int64_t pending;
+    struct loan *prev, *next;
+} loan;
+
 struct tide_kafka_sink {
     rd_kafka_t *rk;
     sink_topic *topics;
@@ -45,6 +61,7 @@ struct tide_kafka_sink {
     char first_error[512];
     char client_error[512]; /* the client's last error (connection refused, ...) */
     char topic_label[256];  /* the topic the records since the last flush went to */
+    loan *loans;            /* outstanding, newest first */
     rd_kafka_message_t chunk[CHUNK];
 };
 
@@ -70,10 +87,35 @@ static void record_error(char *dst, size_t len, const char *msg)
     if (dst[0] == '\0') snprintf(dst, len, "%s", msg);
 }
 
+static loan *loan_new(tide_kafka_sink *sink, tide_batch *owner)
+{
+    loan *l = calloc(1, sizeof *l);
+    if (!l) return NULL;
+    l->owner = owner;
+    tide_batch_retain(owner);
+    l->next = sink->loans;
+    if (sink->loans) sink->loans->prev = l;
+    sink->loans = l;
+    return l;
+}
+
+static void loan_end(tide_kafka_sink *sink, loan *l)
+{
+    if (l->prev)
+        l->prev->next = l->next;
+    else
+        sink->loans = l->next;
+    if (l->next) l->next->prev = l->prev;
+    tide_batch_free(l->owner); /* drops the sink's reference */
+    free(l);
+}
+
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     (void)rk;
     tide_kafka_sink *sink = opaque;
+    loan *l = m->_private; /* the msg_opaque */
+    if (l && --l->pending == 0) loan_end(sink, l);
     sink->inflight_messages--;
     sink->inflight_bytes -= (int64_t)(m->len + m->key_len);
     if (m->err) {
@@ -149,6 +191,9 @@ void tide_kafka_sink_free(tide_kafka_sink *sink)
     rd_kafka_purge(sink->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
     rd_kafka_flush(sink->rk, 1000);
     rd_kafka_destroy(sink->rk);
+    /* librdkafka is gone: nothing reads the borrowed memory any more. */
+    while (sink->loans)
+        loan_end(sink, sink->loans);
     free(sink);
 }
 
@@ -215,10 +260,11 @@ static int wait_for_room(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, int64_t m
     return 0;
 }
 
-/* Enqueues rows [from, to) of one topic. 0, or -1 with errbuf. */
-static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, const tide_column *keys,
-                       const tide_column *values, int64_t from, int64_t to, double deadline,
-                       char *errbuf, size_t errlen)
+/* Enqueues rows [from, to) of one topic, borrowing owner's memory (NULL:
+   copying the payloads). 0, or -1 with errbuf. */
+static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, tide_batch *owner,
+                       const tide_column *keys, const tide_column *values, int64_t from, int64_t to,
+                       double deadline, char *errbuf, size_t errlen)
 {
     /* A chunk never needs more than half the queue, so it always fits
        once enough earlier records are delivered. */
@@ -246,11 +292,28 @@ static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, const tide_
             bytes += (int64_t)(m->len + m->key_len);
         }
         if (wait_for_room(sink, rkt, cnt, bytes, deadline, errbuf, errlen) != 0) return -1;
-        int ok = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, sink->chunk, cnt);
+        loan *l = NULL;
+        if (owner) {
+            l = loan_new(sink, owner);
+            if (!l) {
+                snprintf(errbuf, errlen, "topic %s: out of memory", rd_kafka_topic_name(rkt));
+                return -1;
+            }
+            for (int i = 0; i < cnt; i++)
+                sink->chunk[i]._private = l;
+        }
+        /* Delivery reports are served on this thread only (poll, flush),
+           so none can arrive before the loan counts its records below. */
+        int ok = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA, owner ? 0 : RD_KAFKA_MSG_F_COPY,
+                                        sink->chunk, cnt);
         for (int i = 0; i < cnt; i++) {
             if (sink->chunk[i].err) continue;
             sink->inflight_messages++;
             sink->inflight_bytes += (int64_t)(sink->chunk[i].len + sink->chunk[i].key_len);
+        }
+        if (l) {
+            l->pending = ok;
+            if (ok == 0) loan_end(sink, l);
         }
         if (ok < cnt) {
             for (int i = 0; i < cnt; i++) {
@@ -290,9 +353,10 @@ static int await_deliveries(tide_kafka_sink *sink, const char *topic, int32_t ti
     return 0;
 }
 
-int64_t tide_kafka_sink_send(tide_kafka_sink *sink, const char *topic, const tide_column *topics,
-                             const tide_column *keys, const tide_column *values,
-                             int32_t timeout_ms, char *errbuf, size_t errlen)
+int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const char *topic,
+                             const tide_column *topics, const tide_column *keys,
+                             const tide_column *values, int32_t timeout_ms, char *errbuf,
+                             size_t errlen)
 {
     if (!values || !is_bytes(values)) {
         snprintf(errbuf, errlen, "the value column must be string or binary");
@@ -338,7 +402,7 @@ int64_t tide_kafka_sink_send(tide_kafka_sink *sink, const char *topic, const tid
             rc = -1;
             break;
         }
-        rc = produce_run(sink, rkt, keys, values, from, to, deadline, errbuf, errlen);
+        rc = produce_run(sink, rkt, owner, keys, values, from, to, deadline, errbuf, errlen);
         from = to;
     }
     if (rc != 0) {
@@ -361,10 +425,13 @@ int64_t tide_kafka_sink_flush(tide_kafka_sink *sink, int32_t timeout_ms, char *e
     return rc == 0 ? delivered : -1;
 }
 
-int64_t tide_kafka_sink_write(tide_kafka_sink *sink, const char *topic, const tide_column *topics,
-                              const tide_column *keys, const tide_column *values,
-                              int32_t timeout_ms, char *errbuf, size_t errlen)
+int64_t tide_kafka_sink_write(tide_kafka_sink *sink, tide_batch *owner, const char *topic,
+                              const tide_column *topics, const tide_column *keys,
+                              const tide_column *values, int32_t timeout_ms, char *errbuf,
+                              size_t errlen)
 {
-    if (tide_kafka_sink_send(sink, topic, topics, keys, values, timeout_ms, errbuf, errlen) < 0) return -1;
+    if (tide_kafka_sink_send(sink, owner, topic, topics, keys, values, timeout_ms, errbuf, errlen) <
+        0)
+        return -1;
     return tide_kafka_sink_flush(sink, timeout_ms, errbuf, errlen);
 }

@@ -16,6 +16,7 @@
 --   --limit N              stop after N messages (per replica)
 --   --key COLUMN           the record key is this column's value
 --   --quiet                no live rate on the terminal
+--   --producer-option K=V  a librdkafka producer property (repeatable), over the defaults below
 -- Prints messages/s while it runs (on a terminal) and a summary at the
 -- end; exits 1 if any delivery failed, 2 for a usage error.
 local tide = require("tide")
@@ -36,7 +37,7 @@ end
 
 local opts = {
   bootstrap = os.getenv("KAFKA_HOST"), topic = os.getenv("KAFKA_TOPIC") or "to_predict",
-  rate = 0, replicas = 1, loop = false, quiet = false,
+  rate = 0, replicas = 1, loop = false, quiet = false, producer = {},
 }
 local wait = tonumber(os.getenv("WAIT_TIME"))
 local i = 1
@@ -57,6 +58,10 @@ while i <= #arg do
   elseif a == "--key" then opts.key = value()
   elseif a == "--loop" then opts.loop = true
   elseif a == "--quiet" then opts.quiet = true
+  elseif a == "--producer-option" then
+    local k, v = value():match("^([^=]+)=(.*)$")
+    if not k then usage(2, "--producer-option needs KEY=VALUE") end
+    opts.producer[k] = v
   elseif a == "--replica" then opts.replica = value(tonumber) -- internal: one of --replicas
   elseif a == "--help" or a == "-h" then usage(0)
   elseif a:sub(1, 2) == "--" then usage(2, "unknown option " .. a)
@@ -88,6 +93,7 @@ if opts.replicas > 1 and not opts.replica then
   if opts.loop then cmd[#cmd + 1] = "--loop" end
   if opts.limit then cmd[#cmd + 1] = "--limit " .. opts.limit end
   if opts.key then cmd[#cmd + 1] = "--key " .. q(opts.key) end
+  for k, v in pairs(opts.producer) do cmd[#cmd + 1] = "--producer-option " .. q(k .. "=" .. v) end
   local procs = {}
   for r = 1, opts.replicas do
     procs[r] = assert(io.popen(table.concat(cmd, " ") .. " --replica " .. r .. " 2>&1"))
@@ -109,20 +115,25 @@ local tty = not opts.quiet and C.tide_stderr_is_tty() ~= 0
 local spark = tide.session()
 local options = { header = "true", inferschema = "true", samplingratio = "0.05" }
 
-local sink = require("tide.sinks.kafka").new({ opts = {
+local sink_opts = {
   ["kafka.bootstrap.servers"] = opts.bootstrap, topic = opts.topic,
-  -- Throughput, measured against the real broker on 2 cores (docs/performance.md):
-  -- lz4 shrinks Avazu's JSON about 4x, so the broker (which shares the
-  -- cores) copies and writes far less, for little producer CPU (zstd costs
-  -- twice the time, snappy compresses less); linger 20 ms fills the 1 MB
-  -- requests (a larger batch.size is refused by a default broker's
-  -- message.max.bytes once compression does not shrink it enough).
+  -- Throughput, measured against the real broker on this 2-core machine
+  -- (docs/performance.md, "Knobs" and "Producer, second pass"):
+  -- no compression: lz4 cost the producer ~0.5-0.9 CPU s per million
+  -- records and saved the broker no CPU (~1.7 s per million records
+  -- either way), so uncompressed requests went faster end to end;
+  -- linger 20 ms fills the 1 MB requests (a larger batch.size is
+  -- refused by a default broker's message.max.bytes); a 64 MB queue is
+  -- ~150k records in flight, a third of a second at 500k/s, instead of the
+  -- sink's default of 1M records (400 MB of copies of Avazu's JSON).
   -- A paced producer (--rate, --wait) stands for events as they happen:
   -- its records leave within 1 ms, since the produce timestamp starts the
   -- end-to-end latency bench/run measures.
   ["kafka.linger.ms"] = opts.rate > 0 and "1" or "20", ["kafka.batch.num.messages"] = "10000",
-  ["kafka.compression.codec"] = "lz4",
-} }, tide.types.fromDDL("key string, value string"))
+  ["kafka.compression.codec"] = "none", ["kafka.queue.buffering.max.kbytes"] = "65536",
+}
+for k, v in pairs(opts.producer) do sink_opts["kafka." .. k] = v end
+local sink = require("tide.sinks.kafka").new({ opts = sink_opts }, tide.types.fromDDL("key string, value string"))
 
 -- The JSON of each row: decimals (Avazu's ids pass 2^63) as strings.
 local function json_rows(df)
@@ -182,8 +193,13 @@ local function send(batch)
 end
 
 local ok, err = pcall(function()
+  -- The schema is inferred once: every pass over the file (--loop) reads
+  -- it with the same types, and the inference (a full pass over the file)
+  -- is not paid again per loop.
+  local schema
   repeat
-    local next_batch = csv.chunks(options, nil, opts.file, opts.rate > 0 and math.min(CHUNK, math.max(1, math.ceil(opts.rate))) or CHUNK)
+    local next_batch
+    next_batch, schema = csv.chunks(options, schema, opts.file, opts.rate > 0 and math.min(CHUNK, math.max(1, math.ceil(opts.rate))) or CHUNK)
     local going = true
     for batch in next_batch do
       going = send(batch)

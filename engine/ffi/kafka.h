@@ -124,22 +124,29 @@ int tide_kafka_source_commit(tide_kafka_source *source, const tide_partition_off
    binary) with the same row of keys (NULL: no keys) to the topic of the
    same row of topics (NULL, or a null row: `topic`), then waits until every
    record is acknowledged (at least once). Returns the count written, or -1
-   with errbuf naming the topic and partition of the first failure. */
+   with errbuf naming the topic and partition of the first failure.
+   owner is the batch the key and value columns belong to: the records
+   point into its buffers, not copies, and the sink keeps a reference on it
+   until each record is reported (so the caller may drop its own at once);
+   NULL copies the payloads instead. */
 typedef struct tide_kafka_sink tide_kafka_sink;
 tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char *errbuf,
                                      size_t errlen);
-int64_t tide_kafka_sink_write(tide_kafka_sink *sink, const char *topic, const tide_column *topics,
-                              const tide_column *keys, const tide_column *values,
-                              int32_t timeout_ms, char *errbuf, size_t errlen);
+int64_t tide_kafka_sink_write(tide_kafka_sink *sink, tide_batch *owner, const char *topic,
+                              const tide_column *topics, const tide_column *keys,
+                              const tide_column *values, int32_t timeout_ms, char *errbuf,
+                              size_t errlen);
 /* write in two halves, so that a bulk loader overlaps encoding the next
-   chunk with delivering this one: send enqueues every row (payloads
-   copied; the batch may be freed at once) and returns the count enqueued,
-   without waiting for acknowledgements; flush waits for every record sent
-   since the last flush and returns how many were acknowledged, or -1 with
-   errbuf. A send that fails has already flushed what it enqueued. */
-int64_t tide_kafka_sink_send(tide_kafka_sink *sink, const char *topic, const tide_column *topics,
-                             const tide_column *keys, const tide_column *values,
-                             int32_t timeout_ms, char *errbuf, size_t errlen);
+   chunk with delivering this one: send enqueues every row (owner as for
+   write) and returns the count enqueued, without waiting for
+   acknowledgements; flush waits for every record sent since the last
+   flush and returns how many were acknowledged, or -1 with errbuf naming
+   how many failed and the first failure's topic and partition. A send that
+   fails has already flushed what it enqueued. */
+int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const char *topic,
+                             const tide_column *topics, const tide_column *keys,
+                             const tide_column *values, int32_t timeout_ms, char *errbuf,
+                             size_t errlen);
 int64_t tide_kafka_sink_flush(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_t errlen);
 void tide_kafka_sink_free(tide_kafka_sink *sink);
 

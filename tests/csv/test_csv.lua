@@ -146,6 +146,32 @@ t.test("quoted fields hold separators, quotes, escapes and line breaks", functio
   t.eq(csv(path2, { header = "true", escape = '"' }, "a string"):collect()[1].a, "x\\y")
 end)
 
+t.test("fields split right wherever separators, quotes and empty fields fall in a line", function()
+  -- Lines of every length up to 70 (plain lines are split 16 bytes at a
+  -- time), each with empty fields at both ends and, in every other line, a
+  -- quoted field holding a separator that moves along the line.
+  local dir = t.tempdir()
+  local lines, want = { "a,b,c,d,e" }, {}
+  for n = 0, 70 do
+    local b = ("x"):rep(n % 23)
+    local c = tostring(n):rep(1 + n % 5)
+    local d = n % 2 == 0 and ('"q,' .. ("y"):rep(n % 19) .. '"') or ("z"):rep(n % 17)
+    lines[#lines + 1] = ("," .. b .. "," .. c .. "," .. d .. ",")
+    local dv = n % 2 == 0 and ("q," .. ("y"):rep(n % 19)) or ("z"):rep(n % 17)
+    want[#want + 1] = { b ~= "" and b or nil, c, dv ~= "" and dv or nil }
+  end
+  local path = write(dir .. "/split.csv", table.concat(lines, "\n") .. "\n")
+  local rows = csv(path, { header = "true" }, "a string, b string, c string, d string, e string"):collect()
+  t.eq(#rows, #want)
+  for i, r in ipairs(rows) do
+    t.eq(r.a, nil, "row " .. i)
+    t.eq(r.b, want[i][1], "row " .. i)
+    t.eq(r.c, want[i][2], "row " .. i)
+    t.eq(r.d, want[i][3], "row " .. i)
+    t.eq(r.e, nil, "row " .. i)
+  end
+end)
+
 t.test("empty unquoted fields and nullValue are null", function()
   local dir = t.tempdir()
   local path = write(dir .. "/n.csv", 'a,b,c\n,"",x\nNA,y,NA\n')

@@ -3,6 +3,7 @@
 #include "csv_convert.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 static void integers_parse_as_java_does(void)
 {
@@ -84,5 +85,39 @@ static void inference_widens_as_spark(void)
     CHECK(infer(NULL, 0).type == 0); /* nothing seen */
 }
 
+/* Every digit count from 1 to 19, signed, against strtoll: the fast
+   paths (up to 9 digits for int, 18 for bigint) and the checked ones. */
+static void integers_of_every_length(void)
+{
+    char text[32];
+    for (int digits = 1; digits <= 19; digits++) {
+        for (int sign = 0; sign < 3; sign++) {
+            int o = 0;
+            if (sign == 1) text[o++] = '-';
+            if (sign == 2) text[o++] = '+';
+            for (int k = 0; k < digits; k++)
+                text[o++] = (char)('1' + (k * 7 + digits) % 9);
+            text[o] = '\0';
+            long long want = strtoll(text, NULL, 10);
+            int64_t l;
+            int32_t i;
+            int rc = csv_parse_int64(text, (size_t)o, &l);
+            CHECK(rc == 0 && l == want);
+            rc = csv_parse_int32(text, (size_t)o, &i);
+            if (want >= INT32_MIN && want <= INT32_MAX)
+                CHECK(rc == 0 && i == want);
+            else
+                CHECK(rc == -1);
+        }
+    }
+    int32_t i;
+    int64_t l;
+    CHECK(csv_parse_int32("12a", 3, &i) == -1);
+    CHECK(csv_parse_int32("-+1", 3, &i) == -1);
+    CHECK(csv_parse_int64("12345678901234567a", 18, &l) == -1);
+    CHECK(csv_parse_int32("000000000012", 12, &i) == 0 && i == 12);
+}
+
 TEST_MAIN(TEST(integers_parse_as_java_does), TEST(doubles_parse_as_java_does),
-          TEST(booleans_and_decimals), TEST(inference_widens_as_spark))
+          TEST(booleans_and_decimals), TEST(inference_widens_as_spark),
+          TEST(integers_of_every_length))

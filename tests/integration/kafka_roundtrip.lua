@@ -37,4 +37,61 @@ t.test("JSON events round-trip through the real broker", function()
   end
 end)
 
+-- ---- the sink's send/flush (the producer's path) ---------------------------------------
+
+local kafka_sink = require("tide.sinks.kafka")
+local batchlib = require("tide.batch")
+
+local function values_batch(n, width, tag)
+  local rows = {}
+  for i = 1, n do rows[i] = { ("%s-%06d-"):format(tag, i) .. ("v"):rep(width) } end
+  return batchlib.fromRows(rows, "value string"), rows
+end
+
+t.test("sent records borrow their batch: dropped by the caller before delivery, they arrive intact", function()
+  local topic = t.unique("borrow")
+  admin:createTopic(topic, 3)
+  local sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = topic,
+    ["kafka.linger.ms"] = "200" } }, T.fromDDL("value string"))
+  local want = {}
+  for round = 1, 4 do
+    local b, rows = values_batch(2000, 100, "r" .. round)
+    t.eq(sink:send(b), 2000)
+    for _, r in ipairs(rows) do want[#want + 1] = r[1] end
+    -- The caller's reference goes, and freed arena memory is reused at
+    -- once by new batches: only the sink's reference keeps the payloads.
+    b = nil
+    collectgarbage("collect")
+    collectgarbage("collect")
+    for _ = 1, 4 do values_batch(2000, 100, "junk") end
+  end
+  t.eq(sink:flush(), 8000)
+  sink:stop()
+  local got = {}
+  for _, r in ipairs(tide.kafka.read { bootstrap = bootstrap, topic = topic, partition = "all", timeout = 30000 }:collect()) do
+    got[#got + 1] = r.value
+  end
+  table.sort(got)
+  table.sort(want)
+  t.eq(#got, #want)
+  t.same_table(got, want)
+end)
+
+t.test("records the broker refuses are counted and reported by flush; the sink goes on", function()
+  local topic = t.unique("refused")
+  admin:createTopic(topic, 1, { ["max.message.bytes"] = "2000" })
+  local sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = topic } },
+    T.fromDDL("value string"))
+  local small = values_batch(10, 10, "ok")
+  t.eq(sink:send(small), 10)
+  t.eq(sink:flush(), 10)
+  local big = values_batch(5, 5000, "big")
+  t.eq(sink:send(big), 5, "enqueued: the broker has not answered yet")
+  t.raises(function() sink:flush() end, "5 records not written: topic " .. topic .. " partition 0: ")
+  t.eq(sink:send(values_batch(3, 10, "again")), 3)
+  t.eq(sink:flush(), 3)
+  sink:stop()
+  t.eq(tide.kafka.read { bootstrap = bootstrap, topic = topic, timeout = 30000 }:count(), 13)
+end)
+
 t.run()

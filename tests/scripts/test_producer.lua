@@ -65,6 +65,33 @@ t.test("--rate paces the messages and still sends them all", function()
   t.eq(read_all(topic):count(), 20)
 end)
 
+t.test("--loop passes over the file again with the same types, up to --limit", function()
+  local topic = t.unique("producer")
+  admin:createTopic(topic, 2)
+  local out, status = producer("--topic " .. topic .. " --loop --limit 100 --quiet")
+  t.eq(status, 0, out)
+  t.ok(out:find("sent 100 messages to " .. topic, 1, true), out)
+  -- 45 + 45 + 10 sent over 3 passes, each pass reading (and dropping 5 of) all 50 rows
+  t.ok(out:find("; 15 rows with nulls dropped", 1, true), out)
+  local counts = {}
+  for _, r in ipairs(read_all(topic):collect()) do counts[r.value] = (counts[r.value] or 0) + 1 end
+  local distinct = 0
+  for v, n in pairs(counts) do
+    distinct = distinct + 1
+    t.ok(v:match('^{"id":"1844674407370955%d%d%d%d","hour":14102100,"site_id":"s%d","C14":%d+}$'), v)
+    t.ok(n == 2 or n == 3, v .. " sent " .. n .. " times")
+  end
+  t.eq(distinct, 45)
+end)
+
+t.test("records the broker refuses make the producer exit 1, naming the topic", function()
+  local topic = t.unique("producer")
+  admin:createTopic(topic, 1, { ["max.message.bytes"] = "200" })
+  local out, status = producer("--topic " .. topic .. " --quiet")
+  t.eq(status, 1, out)
+  t.ok(out:find("not written: topic " .. topic .. " partition 0", 1, true), out)
+end)
+
 t.test("a usage error exits 2 and names the problem", function()
   local out, status = t.sh(("'%s' run '%s/scripts/producer.lua' --frobnicate"):format(bin, root))
   t.eq(status, 2, out)

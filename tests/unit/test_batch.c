@@ -1,6 +1,7 @@
 /* Unit tests of columnar batches, decimals and timestamps. */
 #include "batch.h"
 #include "check.h"
+#include "digits.h"
 
 static void fixed_width_columns_grow_and_track_nulls(void)
 {
@@ -100,6 +101,69 @@ static void decimals_are_exact_beyond_64_bits(void)
     CHECK(tide_decimal_parse("1.2.3", 5, 0, v) != 0);
 }
 
+/* Every digit count, around the 64-bit fast paths' edges (19 digits, 2^64)
+   and past them, with signs, leading zeros and scales. */
+static void decimals_at_every_length(void)
+{
+    char in[40], want[48];
+    for (int digits = 1; digits <= 38; digits++) {
+        for (int d = 1; d <= 9; d += 4) {
+            memset(in, '0' + d, (size_t)digits);
+            in[digits] = '\0';
+            decimal_round_trip(in, 0, in);
+            snprintf(want, sizeof want, "-%s", in);
+            decimal_round_trip(want, 0, want);
+            snprintf(want, sizeof want, "%s.00", in);
+            if (digits <= 36) decimal_round_trip(in, 2, want);
+        }
+    }
+    decimal_round_trip("9999999999999999999", 0, "9999999999999999999");
+    decimal_round_trip("18446744073709551616", 0, "18446744073709551616"); /* 2^64 */
+    decimal_round_trip("-18446744073709551616", 0, "-18446744073709551616");
+    decimal_round_trip("00000000000000000001", 0, "1");
+    decimal_round_trip("000000000000000000000000000000000000000000007", 0, "7");
+    decimal_round_trip("1.5", 0, "2");
+    decimal_round_trip("-0", 0, "0");
+    decimal_round_trip("0.05", 3, "0.050");
+    decimal_round_trip("-0.05", 3, "-0.050");
+    decimal_round_trip("123456789012345678.9", 1, "123456789012345678.9");
+    unsigned char v[16];
+    CHECK(tide_decimal_parse("1844674407370955161x", 20, 0, v) != 0);
+    CHECK(tide_decimal_parse("+", 1, 0, v) != 0);
+}
+
+/* digits.h against printf, at every power of ten and its neighbours. */
+static void integer_digits_match_printf(void)
+{
+    char got[48], want[48];
+    int64_t v = 1;
+    for (int k = 0; k < 19; k++, v *= 10) {
+        int64_t probes[] = {v - 1, v, v + 1, -v, -(v - 1), -(v + 1)};
+        for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+            int n = tide_i64_digits(probes[i], got);
+            got[n] = '\0';
+            snprintf(want, sizeof want, "%lld", (long long)probes[i]);
+            CHECK_STR(got, want);
+        }
+    }
+    int64_t edges[] = {INT64_MAX, INT64_MIN, 0};
+    for (size_t i = 0; i < 3; i++) {
+        int n = tide_i64_digits(edges[i], got);
+        got[n] = '\0';
+        snprintf(want, sizeof want, "%lld", (long long)edges[i]);
+        CHECK_STR(got, want);
+    }
+    int n = tide_u64_digits(UINT64_MAX, got);
+    got[n] = '\0';
+    CHECK_STR(got, "18446744073709551615");
+    n = tide_u128_digits(~(unsigned __int128)0, got);
+    got[n] = '\0';
+    CHECK_STR(got, "340282366920938463463374607431768211455");
+    n = tide_u128_digits((unsigned __int128)UINT64_MAX + 1, got);
+    got[n] = '\0';
+    CHECK_STR(got, "18446744073709551616");
+}
+
 static void timestamp_round_trip(const char *in, const char *out, int64_t micros)
 {
     int64_t t;
@@ -141,7 +205,9 @@ static void derived_batches_keep_their_parent_alive(void)
     tide_batch_free(child); /* frees both; ASan/valgrind would see a leak otherwise */
 }
 
-TEST_MAIN(TEST(derived_batches_keep_their_parent_alive), TEST(fixed_width_columns_grow_and_track_nulls),
+TEST_MAIN(TEST(derived_batches_keep_their_parent_alive),
+          TEST(fixed_width_columns_grow_and_track_nulls),
           TEST(string_columns_keep_offsets_and_bytes), TEST(struct_children_stay_aligned),
           TEST(mismatched_lengths_are_refused), TEST(decimals_are_exact_beyond_64_bits),
+          TEST(decimals_at_every_length), TEST(integer_digits_match_printf),
           TEST(timestamps_parse_and_format_in_utc))

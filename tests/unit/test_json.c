@@ -562,6 +562,100 @@ static void to_json_writes_what_spark_writes(void)
     tide_batch_free(b);
 }
 
+/* Jackson's escaping of one byte string (ASCII specials only), the
+   reference the fast paths of to_json are held to. */
+static size_t reference_escape(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    out[o++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+        } else if (c == '\n') {
+            out[o++] = '\\';
+            out[o++] = 'n';
+        } else if (c < 0x20) {
+            o += (size_t)sprintf(out + o, "\\u%04X", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    out[o++] = '"';
+    out[o] = '\0';
+    return o;
+}
+
+/* A special byte at every position of strings of every length up to 40
+   (across the 8-byte blocks the scan reads), in an object whose field
+   names pass the 16-byte blocks keys are copied in; int32 fields of every
+   width, nulls included and left out. */
+static void to_json_escapes_at_every_position(void)
+{
+    static const char specials[] = {'"', '\\', '\n', 0x01, 0x1f};
+    const char *long_key = "a_field_name_longer_than_16\"q";
+    tide_batch *b = tide_batch_new(1);
+    tide_column *s = &b->columns[0];
+    CHECK(tide_column_init_struct(b, s, "row", 3) == 0);
+    tide_column *c = s->children;
+    CHECK(tide_column_init(b, &c[0], long_key, TIDE_STRING, 0) == 0);
+    CHECK(tide_column_init(b, &c[1], "n", TIDE_INT32, 0) == 0);
+    CHECK(tide_column_init(b, &c[2], "k", TIDE_INT32, 0) == 0);
+    char text[64], expect[1024];
+    int rows = 0;
+    for (int len = 0; len <= 40; len++) {
+        for (int at = -1; at < len; at++) {
+            for (size_t sp = 0; sp < (at < 0 ? 1 : sizeof specials); sp++) {
+                for (int k = 0; k < len; k++)
+                    text[k] = (char)('a' + (k * 5 + len) % 26);
+                if (at >= 0) text[at] = specials[sp];
+                CHECK(tide_column_append_bytes(b, &c[0], text, len) == 0);
+                int32_t n = (rows % 2 ? -1 : 1) * (int32_t)(1u << (rows % 31));
+                CHECK(tide_column_append_fixed(b, &c[1], &n) == 0);
+                if (rows % 3 == 0)
+                    CHECK(tide_column_append_null(b, &c[2]) == 0);
+                else
+                    CHECK(tide_column_append_fixed(b, &c[2], &n) == 0);
+                CHECK(tide_column_append_fixed(b, s, NULL) == 0);
+                rows++;
+            }
+        }
+    }
+    CHECK(tide_batch_finish(b) == 0);
+    for (int include_nulls = 0; include_nulls <= 1; include_nulls++) {
+        tide_batch *out = tide_batch_derive(b, 1);
+        char err[256], buf[1024], esc[512];
+        CHECK(tide_to_json(out, s, include_nulls, &out->columns[0], err, sizeof err) == 0);
+        int row = 0;
+        for (int len = 0; len <= 40; len++) {
+            for (int at = -1; at < len; at++) {
+                for (size_t sp = 0; sp < (at < 0 ? 1 : sizeof specials); sp++) {
+                    for (int k = 0; k < len; k++)
+                        text[k] = (char)('a' + (k * 5 + len) % 26);
+                    if (at >= 0) text[at] = specials[sp];
+                    reference_escape(text, (size_t)len, esc);
+                    int32_t n = (row % 2 ? -1 : 1) * (int32_t)(1u << (row % 31));
+                    int o = snprintf(expect, sizeof expect,
+                                     "{\"a_field_name_longer_than_16\\\"q\":%s,\"n\":%d", esc, n);
+                    if (row % 3 == 0) {
+                        if (include_nulls)
+                            snprintf(expect + o, sizeof expect - (size_t)o, ",\"k\":null}");
+                        else
+                            snprintf(expect + o, sizeof expect - (size_t)o, "}");
+                    } else {
+                        snprintf(expect + o, sizeof expect - (size_t)o, ",\"k\":%d}", n);
+                    }
+                    CHECK_STR(json_at(&out->columns[0], row, buf, sizeof buf), expect);
+                    row++;
+                }
+            }
+        }
+        tide_batch_free(out);
+    }
+    tide_batch_free(b);
+}
+
 static void to_json_output_reads_back_with_from_json(void)
 {
     const char *rows[] = {
@@ -679,10 +773,13 @@ static void document_errors_name_the_position(void)
     CHECK(strstr(err, "JSON error") != NULL);
 }
 
-TEST_MAIN(TEST(reads_avazu_records_exactly), TEST(malformed_records_are_rows_of_nulls_with_the_raw_text),
+TEST_MAIN(TEST(reads_avazu_records_exactly),
+          TEST(malformed_records_are_rows_of_nulls_with_the_raw_text),
           TEST(a_mistyped_field_is_null_and_the_record_malformed),
-          TEST(dropmalformed_marks_rows_and_failfast_names_the_row), TEST(every_type_follows_sparks_rules),
+          TEST(dropmalformed_marks_rows_and_failfast_names_the_row),
+          TEST(every_type_follows_sparks_rules),
           TEST(nested_structs_missing_extra_and_duplicate_keys), TEST(huge_values_and_many_rows),
           TEST(bad_schemas_and_inputs_are_errors), TEST(to_json_writes_what_spark_writes),
-          TEST(to_json_output_reads_back_with_from_json), TEST(java_double_formatting),
-          TEST(documents_flatten_in_order_with_exact_integers), TEST(document_errors_name_the_position))
+          TEST(to_json_escapes_at_every_position), TEST(to_json_output_reads_back_with_from_json),
+          TEST(java_double_formatting), TEST(documents_flatten_in_order_with_exact_integers),
+          TEST(document_errors_name_the_position))

@@ -57,21 +57,23 @@ function Sink:addBatch(_, batch)
   if batch:count() == 0 then return 0 end
   -- As Spark: the topic option, when set, overrides the topic column.
   local topics = self.hasTopicColumn and not self.topic and column_ptr(batch, "topic") or nil
-  local n = C.tide_kafka_sink_write(self.c, self.topic, topics,
+  local n = C.tide_kafka_sink_write(self.c, batch, self.topic, topics,
     self.hasKey and column_ptr(batch, "key") or nil, column_ptr(batch, "value"), self.timeout, errbuf, 1024)
   if n < 0 then error("kafka sink: " .. ffi.string(errbuf), 0) end
   return tonumber(n)
 end
 
 -- addBatch in two halves, for bulk loaders (scripts/producer.lua): send
--- enqueues the batch's rows and returns at once (the count enqueued);
+-- enqueues the batch's rows and returns at once (the count enqueued; the
+-- records point into the batch, which the sink keeps alive until they are
+-- reported, so the caller need not);
 -- flush waits for every record sent since the last flush and returns the
 -- count acknowledged. Encoding the next batch then overlaps delivering
 -- this one.
 function Sink:send(batch)
   if batch:count() == 0 then return 0 end
   local topics = self.hasTopicColumn and not self.topic and column_ptr(batch, "topic") or nil
-  local n = C.tide_kafka_sink_send(self.c, self.topic, topics,
+  local n = C.tide_kafka_sink_send(self.c, batch, self.topic, topics,
     self.hasKey and column_ptr(batch, "key") or nil, column_ptr(batch, "value"), self.timeout, errbuf, 1024)
   if n < 0 then error("kafka sink: " .. ffi.string(errbuf), 0) end
   return tonumber(n)
