@@ -242,6 +242,8 @@ local function raise(conn, message)
 end
 
 function M.isLost(err) return getmetatable(err) == PgError and err.lost end
+-- A prepared statement the server no longer knows (SQLSTATE 26000).
+function M.isForgotten(err) return getmetatable(err) == PgError and err.sqlstate == "26000" end
 
 -- Rows of one statement as a batch, and the rows it returned or changed.
 function Connection:exec(sql, ...)
@@ -251,6 +253,37 @@ function Connection:exec(sql, ...)
   local b = C.tide_pg_exec(self.ptr, sql, n, arr, affected, errbuf, ERRLEN)
   local _ = keep
   if b == nil then raise(self, ffi.string(errbuf)) end
+  return batchlib.wrap(b), tonumber(affected[0])
+end
+
+-- As exec, in one round trip (exec takes three: prepare, describe,
+-- execute), with the rows in text format: for small results whose cost is
+-- round trips and planning, as a sink's catalog and marker queries once
+-- per micro-batch. With prepared true the statement is prepared on this
+-- connection the first time (then only executed: planned once).
+function Connection:execText(sql, prepared, ...)
+  if self.ptr == nil then error("PostgreSQL connection is closed", 2) end
+  local name
+  if prepared and not self.noPrepare then
+    self.prepared = self.prepared or {}
+    name = self.prepared[sql]
+    if not name then
+      self.numPrepared = (self.numPrepared or 0) + 1
+      name = "tide_stmt_" .. self.numPrepared
+      if C.tide_pg_prepare(self.ptr, name, sql, errbuf, ERRLEN) ~= 0 then raise(self, ffi.string(errbuf)) end
+      self.prepared[sql] = name
+    end
+  end
+  local n, arr, keep = params_of(...)
+  local affected = ffi.new("int64_t[1]")
+  local b = C.tide_pg_exec_text(self.ptr, name, sql, n, arr, affected, errbuf, ERRLEN)
+  local _ = keep
+  if b == nil then
+    -- The server forgot the statement (DISCARD ALL; a pooler that hands
+    -- each transaction another server connection): stop preparing here.
+    if name and self:sqlstate() == "26000" then self.prepared, self.noPrepare = nil, true end
+    raise(self, ffi.string(errbuf))
+  end
   return batchlib.wrap(b), tonumber(affected[0])
 end
 

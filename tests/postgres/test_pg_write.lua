@@ -186,6 +186,30 @@ t.test("exactly once: a save tied to an epoch writes once, a replay writes nothi
   t.raises(function() writer(df, tbl):mode("append"):option("epochId", 3):save() end, "needs option queryId")
 end)
 
+t.test("saves of one table after the first reuse the writer's prepared statements; a server that forgot them is served", function()
+  local tbl, commits = t.unique("eoprep"), t.unique("commits")
+  local df = spark:createDataFrame({ { 1 }, { 2 } }, "a int")
+  local function save(epoch)
+    return writer(df, tbl):mode("append"):option("queryId", "q-p"):option("epochId", epoch)
+      :option("commitTable", commits):save()
+  end
+  t.same_table({ save(0) }, { 2, "written" })
+  local conn = pg.connect(ci, "write")
+  local function prepared()
+    return tonumber(conn:exec("SELECT count(*) AS n FROM pg_prepared_statements"):collect()[1].n)
+  end
+  local before = prepared()
+  t.ok(before >= 1, "the claim and catalog statements are prepared")
+  t.same_table({ save(1) }, { 2, "written" })
+  t.eq(prepared(), before, "prepared once, then only executed")
+  -- as a transaction-pooling proxy would: the statements are gone
+  conn:command("DISCARD ALL")
+  t.same_table({ save(2) }, { 2, "written" })
+  t.same_table({ save(2) }, { 0, "skipped" })
+  t.eq(count(tbl), 6)
+  t.eq(count(commits), 3)
+end)
+
 t.test("a failed epoch leaves no marker, so its retry writes it", function()
   local tbl, commits = t.unique("eofail"), t.unique("commits")
   pg.execute(ci, ("CREATE TABLE %s (n integer)"):format(tbl))
