@@ -8,7 +8,8 @@
 --   sources/I/0    v1 \n the source's initial offsets
 --
 -- offsets/N is written durably before batch N reads data, commits/N after
--- every sink succeeded; a batch id's file is written once (a second writer
+-- every sink succeeded (complete or absent after a crash: see
+-- writeCommit); a batch id's file is written once (a second writer
 -- fails). A directory lock keeps a second process out. Anything unreadable
 -- fails with an error naming the file: a checkpoint never silently restarts
 -- from scratch.
@@ -35,6 +36,13 @@ end
 
 local function write_file(path, text, overwrite)
   if C.tide_fs_write_atomic(path, text, #text, overwrite and 1 or 0, errbuf, 1024) ~= 0 then
+    error("checkpoint: " .. cerr(), 0)
+  end
+end
+
+-- Complete or absent after a crash, never torn; one fsync (see writeCommit).
+local function write_complete(path, text)
+  if C.tide_fs_write_complete(path, text, #text, errbuf, 1024) ~= 0 then
     error("checkpoint: " .. cerr(), 0)
   end
 end
@@ -201,9 +209,29 @@ function Checkpoint:writeOffsets(n, batch_ts_ms, conf, lines)
   write_file(("%s/offsets/%d"):format(self.dir, n), table.concat(out, "\n"), false)
 end
 
+-- Writes commits/N. Its content reaches the disk before its name, so it is
+-- never torn, but its name is not fsynced: the one fsync a batch needs is
+-- offsets/N's, before any data is read. A commits/N lost in a crash means
+-- either a replay of epoch N (which sinks make idempotent by epoch id), or,
+-- when offsets/N+1 made it to disk, a commit recovery writes again
+-- (restoreLostCommit).
 function Checkpoint:writeCommit(n)
-  write_file(("%s/commits/%d"):format(self.dir, n), "v1\n{\"nextBatchWatermarkMs\":0}", false)
+  write_complete(("%s/commits/%d"):format(self.dir, n), "v1\n{\"nextBatchWatermarkMs\":0}")
   self:prune(n)
+end
+
+-- offsets/N is only written after commits/N-1: when the newest commit is
+-- N-2 (none for N = 1), commits/N-1 was lost in a crash (its name is not
+-- fsynced) and is written again. Returns the newest commit id then.
+function Checkpoint:restoreLostCommit(last_offsets, last_commit)
+  if last_offsets and last_offsets > 0 and (last_commit or -1) == last_offsets - 2 then
+    local lost = last_offsets - 1
+    io.stderr:write(("tide: checkpoint %s: commits/%d is missing though offsets/%d exists (lost in a crash): writing it again\n")
+      :format(self.dir, lost, last_offsets))
+    write_file(("%s/commits/%d"):format(self.dir, lost), "v1\n{\"nextBatchWatermarkMs\":0}", false)
+    return lost
+  end
+  return last_commit
 end
 
 -- Whether commits/N exists; raises naming the file when it is corrupt.
@@ -230,15 +258,25 @@ function Checkpoint:writeSourceStart(i, text)
   write_file(("%s/sources/%d/0"):format(self.dir, i - 1), "v1\n" .. text, false)
 end
 
--- Keeps the newest `retain` entries of each log.
+-- Keeps the newest `retain` entries of each log. The logs are listed on
+-- the first prune only; after that (this process is their only writer)
+-- each prune removes the ids that fell out since the last one, without
+-- listing two directories per batch.
 function Checkpoint:prune(latest)
   local oldest = latest - self.retain + 1
   if oldest <= 0 then return end
   for _, log in ipairs({ "offsets", "commits" }) do
-    for _, id in ipairs(batch_ids(self.dir .. "/" .. log)) do
+    local ids = {}
+    if self.prunedBelow then
+      for id = self.prunedBelow, oldest - 1 do ids[#ids + 1] = id end
+    else
+      ids = batch_ids(self.dir .. "/" .. log)
+    end
+    for _, id in ipairs(ids) do
       if id < oldest then C.tide_fs_remove(("%s/%s/%d"):format(self.dir, log, id), errbuf, 1024) end
     end
   end
+  self.prunedBelow = math.max(self.prunedBelow or 0, oldest)
 end
 
 return M
