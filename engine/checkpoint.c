@@ -3,8 +3,9 @@
  * atomic write (temp file, fsync, rename, fsync of the directory), a
  * complete-or-absent write (the same without the directory's fsync, for
  * files whose loss in a crash is recoverable), a no-overwrite mode that
- * makes a batch id's file writable once, directory listing, and an
- * exclusive lock so two processes never share one checkpoint. The formats themselves live in lua/tide/checkpoint.lua.
+ * makes a batch id's file writable once, the reuse of a pruned file's
+ * inode for the next one, directory listing, and an exclusive lock so two
+ * processes never share one checkpoint. The formats themselves live in lua/tide/checkpoint.lua.
  */
 #include "tide_ffi.h"
 
@@ -67,13 +68,24 @@ static int write_all(int fd, const char *data, size_t len)
 }
 
 /* The temp file of path, written and fsynced: its content is on disk
-   before any name points to it. Its directory is created when missing
-   (tried only when the create fails, not once per write). */
-static int write_temp(const char *path, const char *dir, char *tmp, size_t tmplen, const char *data,
-                      size_t len, char *errbuf, size_t errlen)
+   before any name points to it. A spare file (an entry pruned from the
+   log) is rewritten when there is one, so that a steady stream allocates
+   no inode per file: on a file system with many recently deleted inodes
+   (ext4 scans them on every create) that is most of a small write's cost.
+   The directory is created when missing (tried only when the create
+   fails, not once per write). */
+static int write_temp(const char *path, const char *dir, const char *spare, char *tmp,
+                      size_t tmplen, const char *data, size_t len, char *errbuf, size_t errlen)
 {
-    snprintf(tmp, tmplen, "%s.%ld.tmp", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = -1;
+    if (spare) {
+        snprintf(tmp, tmplen, "%s", spare);
+        fd = open(tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    }
+    if (fd < 0) {
+        snprintf(tmp, tmplen, "%s.%ld.tmp", path, (long)getpid());
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    }
     if (fd < 0 && errno == ENOENT) {
         if (tide_fs_mkdirs(dir, errbuf, errlen) != 0) return -1;
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -94,11 +106,11 @@ static int write_temp(const char *path, const char *dir, char *tmp, size_t tmple
 }
 
 static int write_file(const char *path, const char *data, size_t len, int32_t overwrite,
-                      int sync_dir, char *errbuf, size_t errlen)
+                      const char *spare, int sync_dir, char *errbuf, size_t errlen)
 {
     char dir[4096], tmp[4200];
     size_t n = strlen(path);
-    if (n == 0 || n >= sizeof dir) {
+    if (n == 0 || n >= sizeof dir || (spare && strlen(spare) >= sizeof tmp)) {
         snprintf(errbuf, errlen, "bad file path '%s'", path);
         return -1;
     }
@@ -111,7 +123,7 @@ static int write_file(const char *path, const char *data, size_t len, int32_t ov
         snprintf(errbuf, errlen, "%s already exists (another writer got there first?)", path);
         return -1;
     }
-    if (write_temp(path, dir, tmp, sizeof tmp, data, len, errbuf, errlen) != 0) return -1;
+    if (write_temp(path, dir, spare, tmp, sizeof tmp, data, len, errbuf, errlen) != 0) return -1;
     /* link() refuses an existing target, which rename() would replace. */
     int rc = overwrite ? rename(tmp, path) : link(tmp, path);
     if (rc != 0) {
@@ -129,13 +141,13 @@ static int write_file(const char *path, const char *data, size_t len, int32_t ov
 int tide_fs_write_atomic(const char *path, const char *data, size_t len, int32_t overwrite,
                          char *errbuf, size_t errlen)
 {
-    return write_file(path, data, len, overwrite, 1, errbuf, errlen);
+    return write_file(path, data, len, overwrite, NULL, 1, errbuf, errlen);
 }
 
-int tide_fs_write_complete(const char *path, const char *data, size_t len, char *errbuf,
-                           size_t errlen)
+int tide_fs_write_once(const char *path, const char *data, size_t len, const char *spare,
+                       int32_t sync_dir, char *errbuf, size_t errlen)
 {
-    return write_file(path, data, len, 0, 0, errbuf, errlen);
+    return write_file(path, data, len, 0, spare, sync_dir != 0, errbuf, errlen);
 }
 
 int64_t tide_fs_list(const char *dir, char *buf, size_t buflen, int64_t *needed, char *errbuf,

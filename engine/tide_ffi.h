@@ -160,12 +160,16 @@ int tide_timestamp_format(int64_t micros, char *buf);
    cannot both succeed. Creates missing parent directories. */
 int tide_fs_write_atomic(const char *path, const char *data, size_t len, int32_t overwrite,
                          char *errbuf, size_t errlen);
-/* As tide_fs_write_atomic without overwrite, and without the directory's
-   fsync: one fsync instead of two. The file is never seen torn (its content
-   is on disk before its name), but a crash may lose it entirely; for files
-   whose loss recovery tolerates (a checkpoint's commits/N). */
-int tide_fs_write_complete(const char *path, const char *data, size_t len, char *errbuf,
-                           size_t errlen);
+/* As tide_fs_write_atomic without overwrite, for a checkpoint log's
+   entries. When the file `spare` exists (an entry pruned from the log and
+   renamed there), it is rewritten and linked as path instead of a new temp
+   file, so a steady stream allocates no inodes; it is gone afterwards.
+   sync_dir 0 leaves out the directory's fsync (one fsync instead of two):
+   the file is never seen torn (its content is on disk before its name),
+   but a crash may lose it entirely, for files whose loss recovery
+   tolerates (commits/N). */
+int tide_fs_write_once(const char *path, const char *data, size_t len, const char *spare,
+                       int32_t sync_dir, char *errbuf, size_t errlen);
 /* The names in a directory, each followed by '\n', into buf; returns the
    length written, 0 for a missing directory, or -1 (errbuf) on error or when
    buf is too small (then *needed holds the size to retry with). */

@@ -40,9 +40,12 @@ local function write_file(path, text, overwrite)
   end
 end
 
--- Complete or absent after a crash, never torn; one fsync (see writeCommit).
-local function write_complete(path, text)
-  if C.tide_fs_write_complete(path, text, #text, errbuf, 1024) ~= 0 then
+-- A log's entry, written once: durable (sync_dir), or complete or absent
+-- after a crash (see writeCommit). A pruned entry left as the log's spare
+-- (prune) is rewritten rather than a new file created.
+local function write_entry(dir, log, n, text, sync_dir)
+  local path = ("%s/%s/%d"):format(dir, log, n)
+  if C.tide_fs_write_once(path, text, #text, ("%s/%s/.spare"):format(dir, log), sync_dir and 1 or 0, errbuf, 1024) ~= 0 then
     error("checkpoint: " .. cerr(), 0)
   end
 end
@@ -206,7 +209,7 @@ function Checkpoint:writeOffsets(n, batch_ts_ms, conf, lines)
     ('{"batchWatermarkMs":0,"batchTimestampMs":%d,"conf":{%s}}'):format(batch_ts_ms, table.concat(conf_parts, ",")),
   }
   for _, line in ipairs(lines) do out[#out + 1] = line end
-  write_file(("%s/offsets/%d"):format(self.dir, n), table.concat(out, "\n"), false)
+  write_entry(self.dir, "offsets", n, table.concat(out, "\n"), true)
 end
 
 -- Writes commits/N. Its content reaches the disk before its name, so it is
@@ -216,7 +219,7 @@ end
 -- when offsets/N+1 made it to disk, a commit recovery writes again
 -- (restoreLostCommit).
 function Checkpoint:writeCommit(n)
-  write_complete(("%s/commits/%d"):format(self.dir, n), "v1\n{\"nextBatchWatermarkMs\":0}")
+  write_entry(self.dir, "commits", n, "v1\n{\"nextBatchWatermarkMs\":0}", false)
   self:prune(n)
 end
 
@@ -261,7 +264,8 @@ end
 -- Keeps the newest `retain` entries of each log. The logs are listed on
 -- the first prune only; after that (this process is their only writer)
 -- each prune removes the ids that fell out since the last one, without
--- listing two directories per batch.
+-- listing two directories per batch. The last one removed stays as the
+-- log's spare (a name that is no batch id), which the next entry reuses.
 function Checkpoint:prune(latest)
   local oldest = latest - self.retain + 1
   if oldest <= 0 then return end
@@ -272,8 +276,10 @@ function Checkpoint:prune(latest)
     else
       ids = batch_ids(self.dir .. "/" .. log)
     end
+    local spare = ("%s/%s/.spare"):format(self.dir, log)
     for _, id in ipairs(ids) do
-      if id < oldest then C.tide_fs_remove(("%s/%s/%d"):format(self.dir, log, id), errbuf, 1024) end
+      local path = ("%s/%s/%d"):format(self.dir, log, id)
+      if id < oldest and not os.rename(path, spare) then C.tide_fs_remove(path, errbuf, 1024) end
     end
   end
   self.prunedBelow = math.max(self.prunedBelow or 0, oldest)

@@ -138,13 +138,27 @@ t.test("a checkpoint keeps the newest minBatchesToRetain entries of each log", f
     :option("checkpointLocation", cp):option("minBatchesToRetain", 3):start()
   wait_for(function() return n >= 8 end)
   q:stop()
+  local function inode(path) return (t.sh("stat -c %i '" .. path .. "'"):match("%d+")) end
+  local spares = {}
   for _, log in ipairs({ "offsets", "commits" }) do
-    local ids = {}
-    for id in t.sh("ls '" .. cp .. "/" .. log .. "'"):gmatch("%d+") do ids[#ids + 1] = tonumber(id) end
+    local ids, others = {}, {}
+    for name in t.sh("ls -A '" .. cp .. "/" .. log .. "'"):gmatch("[^\n]+") do
+      if name:match("^%d+$") then ids[#ids + 1] = tonumber(name) else others[#others + 1] = name end
+    end
     table.sort(ids)
     t.eq(#ids, 3, log .. ": three entries")
     t.eq(ids[3], n - 1, log .. ": the newest")
+    -- the last pruned entry waits as the spare the next entry is written into
+    t.same_table(others, { ".spare" }, log .. ": no other files")
+    spares[log] = inode(cp .. "/" .. log .. "/.spare")
   end
+  local more = 0
+  q = rate(1000).writeStream:foreachBatch(function() more = more + 1 end)
+    :option("checkpointLocation", cp):option("minBatchesToRetain", 3):start()
+  wait_for(function() return more >= 1 end)
+  q:stop()
+  t.eq(inode(cp .. "/offsets/" .. n), spares.offsets, "the next offsets entry reuses the spare's inode")
+  t.eq(inode(cp .. "/commits/" .. n), spares.commits, "and so does the next commit")
 end)
 
 t.test("a second query on the same checkpoint fails fast", function()
