@@ -27,7 +27,12 @@ Column.__index = Column
 -- are driven by arena bytes too: reclaim(slack) runs a full collection when
 -- the bytes held by arenas grew by more than `slack` since the last one
 -- (the streaming loop calls it after every micro-batch; wrap() with a wide
--- slack, for loops over batches outside the streaming loop).
+-- slack, for loops over batches outside the streaming loop). Below the
+-- slack, reclaim(slack, step_kb) takes an incremental step of the
+-- collector instead, so that small batches' arenas are freed by cycles
+-- spread over several batches, not by a pause of a full collection every
+-- few batches (which delays the next batch, so it shows in a stream's
+-- latency).
 local arena_stats = ffi.new("tide_arena_stats")
 local held_after_collect = 0
 local WRAP_SLACK = 128 * 2 ^ 20
@@ -39,12 +44,18 @@ function M.arenaStats()
            cacheLimit = tonumber(arena_stats.cache_limit), reusedChunks = tonumber(arena_stats.reused_chunks) }
 end
 
-function M.reclaim(slack)
+function M.reclaim(slack, step_kb)
   C.tide_arena_stats_get(arena_stats)
   local held = tonumber(arena_stats.bytes)
   if held < held_after_collect then held_after_collect = held end
-  if held - held_after_collect <= (slack or 0) then return false end
-  collectgarbage("collect")
+  local grown = held - held_after_collect
+  if grown > (slack or 0) then
+    collectgarbage("collect")
+  elseif grown > 0 and step_kb and collectgarbage("step", step_kb) then
+    -- a cycle ended: what it could free is freed
+  else
+    return false
+  end
   C.tide_arena_stats_get(arena_stats)
   held_after_collect = tonumber(arena_stats.bytes)
   return true

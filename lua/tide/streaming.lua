@@ -31,6 +31,11 @@ local RECENT = 100    -- progress records kept per query, as Spark's default
 -- before a full collection: small batches share one collection, large ones
 -- are freed as soon as they are done.
 local RECLAIM_SLACK = 16 * 2 ^ 20
+-- Below the slack, each batch takes a step of the collector this size (in
+-- KB of allocation it stands for): a cycle over a query's few MB of Lua
+-- heap then spans a handful of small batches, about 0.1 ms each, instead of
+-- a 1-4 ms full collection every few (tide.batch reclaim).
+local RECLAIM_STEP_KB = 64
 
 local function now_ms() return C.tide_now() * 1000 end
 
@@ -356,7 +361,7 @@ function Query:step(wait_ms)
   -- The batch's arenas are garbage now: free them before the next batch
   -- makes more (see tide.batch reclaim), so a stream's memory stays that
   -- of about one batch.
-  batchlib.reclaim(RECLAIM_SLACK)
+  batchlib.reclaim(RECLAIM_SLACK, RECLAIM_STEP_KB)
   if not ok then
     self:terminate(ran)
     return true
