@@ -146,7 +146,7 @@ function M.open(dir, options)
       cp.id = new_uuid()
       write_file(meta_path, json.encode({ id = cp.id }) .. "\n", false)
     end
-    cp:checkContiguous("offsets")
+    cp:restoreLostCommits(cp:checkContiguous("offsets"))
     cp:checkContiguous("commits")
   end)
   if not ok then
@@ -168,6 +168,14 @@ function Checkpoint:checkContiguous(log)
 end
 
 function Checkpoint:close()
+  if self.writer then
+    -- the last commit: when it failed, the restart replays its epoch
+    if C.tide_fs_writer_wait(self.writer, errbuf, 1024) ~= 0 then
+      io.stderr:write("tide: warning: checkpoint: ", cerr(), "\n")
+    end
+    C.tide_fs_writer_free(ffi.gc(self.writer, nil))
+    self.writer = nil
+  end
   if self.lockfd then
     C.tide_fs_unlock(self.lockfd)
     self.lockfd = nil
@@ -212,29 +220,57 @@ function Checkpoint:writeOffsets(n, batch_ts_ms, conf, lines)
   write_entry(self.dir, "offsets", n, table.concat(out, "\n"), true)
 end
 
--- Writes commits/N. Its content reaches the disk before its name, so it is
--- never torn, but its name is not fsynced: the one fsync a batch needs is
--- offsets/N's, before any data is read. A commits/N lost in a crash means
--- either a replay of epoch N (which sinks make idempotent by epoch id), or,
--- when offsets/N+1 made it to disk, a commit recovery writes again
--- (restoreLostCommit).
+-- Writes commits/N in the background (tide_fs_writer): its fsync overlaps
+-- the next batch instead of delaying it. Its content reaches the disk
+-- before its name, so it is never torn, but its name is not fsynced: the
+-- one fsync a batch waits for is offsets/N's, before any data is read. A
+-- commits/N lost in a crash (the process died before the writer was done,
+-- or the directory's update never reached the disk) means either a replay
+-- of epoch N, which sinks make idempotent by epoch id, or, when offsets/N+1
+-- exists, a commit that recovery writes again (restoreLostCommits). An
+-- error of the write is raised by the next commit (or logged at close).
 function Checkpoint:writeCommit(n)
-  write_entry(self.dir, "commits", n, "v1\n{\"nextBatchWatermarkMs\":0}", false)
-  self:prune(n)
+  if not self.writer then
+    local w = C.tide_fs_writer_new(errbuf, 1024)
+    if w == nil then error("checkpoint: " .. cerr(), 0) end
+    self.writer = ffi.gc(w, C.tide_fs_writer_free)
+  end
+  local oldest = n - self.retain + 1
+  local retire
+  if oldest > 0 then
+    if self.prunedBelow == oldest - 1 then
+      -- the usual case: the entry that fell out becomes the log's spare
+      retire = ("%s/commits/%d"):format(self.dir, oldest - 1)
+    else
+      -- the first prune of this process lists the log, with the writer idle
+      if C.tide_fs_writer_wait(self.writer, errbuf, 1024) ~= 0 then error("checkpoint: " .. cerr(), 0) end
+      self:prune("commits", oldest)
+    end
+    self:prune("offsets", oldest)
+    self.prunedBelow = oldest
+  end
+  local text = "v1\n{\"nextBatchWatermarkMs\":0}"
+  if C.tide_fs_writer_submit(self.writer, ("%s/commits/%d"):format(self.dir, n), text, #text,
+      ("%s/commits/.spare"):format(self.dir), retire, errbuf, 1024) ~= 0 then
+    error("checkpoint: " .. cerr(), 0)
+  end
 end
 
--- offsets/N is only written after commits/N-1: when the newest commit is
--- N-2 (none for N = 1), commits/N-1 was lost in a crash (its name is not
--- fsynced) and is written again. Returns the newest commit id then.
-function Checkpoint:restoreLostCommit(last_offsets, last_commit)
-  if last_offsets and last_offsets > 0 and (last_commit or -1) == last_offsets - 2 then
-    local lost = last_offsets - 1
-    io.stderr:write(("tide: checkpoint %s: commits/%d is missing though offsets/%d exists (lost in a crash): writing it again\n")
-      :format(self.dir, lost, last_offsets))
-    write_file(("%s/commits/%d"):format(self.dir, lost), "v1\n{\"nextBatchWatermarkMs\":0}", false)
-    return lost
+-- offsets/N is only written after commits/N-1 was handed to the writer,
+-- that is after epoch N-1's sinks succeeded: a commit missing below the
+-- newest offsets was lost in a crash (its name is not fsynced) and is
+-- written again, as Spark goes on with a warning in that case.
+function Checkpoint:restoreLostCommits(offset_ids)
+  if #offset_ids < 2 then return end
+  local have = {}
+  for _, id in ipairs(batch_ids(self.dir .. "/commits")) do have[id] = true end
+  for id = offset_ids[1], offset_ids[#offset_ids] - 1 do
+    if not have[id] then
+      io.stderr:write(("tide: checkpoint %s: commits/%d is missing though offsets/%d exists (lost in a crash): writing it again\n")
+        :format(self.dir, id, id + 1))
+      write_file(("%s/commits/%d"):format(self.dir, id), "v1\n{\"nextBatchWatermarkMs\":0}", false)
+    end
   end
-  return last_commit
 end
 
 -- Whether commits/N exists; raises naming the file when it is corrupt.
@@ -261,28 +297,23 @@ function Checkpoint:writeSourceStart(i, text)
   write_file(("%s/sources/%d/0"):format(self.dir, i - 1), "v1\n" .. text, false)
 end
 
--- Keeps the newest `retain` entries of each log. The logs are listed on
--- the first prune only; after that (this process is their only writer)
--- each prune removes the ids that fell out since the last one, without
--- listing two directories per batch. The last one removed stays as the
+-- Removes a log's entries below oldest (keeping the newest `retain`). The
+-- log is listed on the first prune only; after that (this process is its
+-- only writer) the ids that fell out since the last prune are removed
+-- without listing a directory per batch. The last one removed stays as the
 -- log's spare (a name that is no batch id), which the next entry reuses.
-function Checkpoint:prune(latest)
-  local oldest = latest - self.retain + 1
-  if oldest <= 0 then return end
-  for _, log in ipairs({ "offsets", "commits" }) do
-    local ids = {}
-    if self.prunedBelow then
-      for id = self.prunedBelow, oldest - 1 do ids[#ids + 1] = id end
-    else
-      ids = batch_ids(self.dir .. "/" .. log)
-    end
-    local spare = ("%s/%s/.spare"):format(self.dir, log)
-    for _, id in ipairs(ids) do
-      local path = ("%s/%s/%d"):format(self.dir, log, id)
-      if id < oldest and not os.rename(path, spare) then C.tide_fs_remove(path, errbuf, 1024) end
-    end
+function Checkpoint:prune(log, oldest)
+  local ids = {}
+  if self.prunedBelow then
+    for id = self.prunedBelow, oldest - 1 do ids[#ids + 1] = id end
+  else
+    ids = batch_ids(self.dir .. "/" .. log)
   end
-  self.prunedBelow = math.max(self.prunedBelow or 0, oldest)
+  local spare = ("%s/%s/.spare"):format(self.dir, log)
+  for _, id in ipairs(ids) do
+    local path = ("%s/%s/%d"):format(self.dir, log, id)
+    if id < oldest and not os.rename(path, spare) then C.tide_fs_remove(path, errbuf, 1024) end
+  end
 end
 
 return M

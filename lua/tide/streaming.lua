@@ -207,7 +207,6 @@ function Query:recover()
   -- The newest commit decides where the query resumes: a damaged one
   -- fails here, naming the file, rather than being taken on trust.
   if last_commit then cp:hasCommit(last_commit) end
-  last_commit = cp:restoreLostCommit(last_offsets, last_commit)
   local committed = last_commit and last_commit >= last_offsets
   if last_commit and last_commit < last_offsets - 1 then
     error(("checkpoint %s: offsets/%d exists but commits stop at %d"):format(cp.dir, last_offsets, last_commit), 0)

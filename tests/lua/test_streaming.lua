@@ -131,6 +131,19 @@ t.test("a commit lost in a crash while the next offsets made it to disk is writt
   t.same_table(replayed[1].values, last.values, "with its rows")
 end)
 
+t.test("commits are written in the background; one that fails stops the query at the next batch", function()
+  local cp = dir("commitfail")
+  local epochs = {}
+  local q = rate(1000).writeStream:foreachBatch(function(df, epoch)
+      epochs[#epochs + 1] = epoch
+      -- another writer's commits/1: this query's cannot be written
+      if epoch == 1 then local f = assert(io.open(cp .. "/commits/1", "w")); f:write("x"); f:close() end
+    end):option("checkpointLocation", cp):start()
+  wait_for(function() return not q:isActive() end)
+  t.ok(tostring(q:exception()):find("commits/1 already exists", 1, true), tostring(q:exception()))
+  t.same_table(epochs, { 0, 1, 2 }, "the error comes with the commit after it, not later")
+end)
+
 t.test("a checkpoint keeps the newest minBatchesToRetain entries of each log", function()
   local cp = dir("retain")
   local n = 0
@@ -152,9 +165,10 @@ t.test("a checkpoint keeps the newest minBatchesToRetain entries of each log", f
     t.same_table(others, { ".spare" }, log .. ": no other files")
     spares[log] = inode(cp .. "/" .. log .. "/.spare")
   end
+  -- (a restart keeping more entries, so that the next entry stays to be looked at)
   local more = 0
   q = rate(1000).writeStream:foreachBatch(function() more = more + 1 end)
-    :option("checkpointLocation", cp):option("minBatchesToRetain", 3):start()
+    :option("checkpointLocation", cp):option("minBatchesToRetain", 100):start()
   wait_for(function() return more >= 1 end)
   q:stop()
   t.eq(inode(cp .. "/offsets/" .. n), spares.offsets, "the next offsets entry reuses the spare's inode")
