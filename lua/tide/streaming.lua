@@ -252,7 +252,8 @@ function Query:runBatch(wait_ms)
     if self.availableNowEnd then latest = src:minOffsets(latest, self.availableNowEnd) end
     finish = src:planEnd(self.committedEnd, latest, limit)
     d.latestOffset = duration(t)
-    if src:serialize(finish) == src:serialize(self.committedEnd) then
+    if src.sameOffsets and src:sameOffsets(finish, self.committedEnd)
+        or not src.sameOffsets and src:serialize(finish) == src:serialize(self.committedEnd) then
       self.triggerActive, self.dataAvailable = false, false
       self.statusMessage = "Waiting for data to arrive"
       if not self.idle then
