@@ -119,10 +119,11 @@ local sink = require("tide.sinks.kafka").new({ opts = {
   -- message.max.bytes once compression does not shrink it enough).
   -- A paced producer (--rate, --wait) stands for events as they happen:
   -- the produce timestamp starts the end-to-end latency bench/run
-  -- measures, so its records leave at once (linger 0): it hands them over
-  -- in ticks of at least 1 ms (see send), one request a tick, not one per
-  -- record.
-  ["kafka.linger.ms"] = opts.rate > 0 and "0" or "20", ["kafka.batch.num.messages"] = "10000",
+  -- measures, so its records leave within 1 ms (linger 1). It hands them
+  -- over in ticks of at least 1 ms (see send), so that is about one request
+  -- a tick; linger 0 sent several per tick, which cost the producer 30-40%
+  -- more CPU (and the broker more requests) on cores the query shares.
+  ["kafka.linger.ms"] = opts.rate > 0 and "1" or "20", ["kafka.batch.num.messages"] = "10000",
   ["kafka.compression.codec"] = "lz4",
 } }, tide.types.fromDDL("key string, value string"))
 
