@@ -307,8 +307,9 @@ tide_batch *tide_pg_exec_text(tide_pg *pg, const char *name, const char *sql, in
     pg->sqlstate[0] = '\0';
     if (affected) *affected = -1;
     /* One round trip: no describe step to pick binary results first. */
-    PGresult *res = name ? PQexecPrepared(pg->conn, name, nparams, params, NULL, NULL, 0)
-                         : PQexecParams(pg->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *res = name          ? PQexecPrepared(pg->conn, name, nparams, params, NULL, NULL, 0)
+                    : nparams > 0 ? PQexecParams(pg->conn, sql, nparams, NULL, params, NULL, NULL, 0)
+                                  : PQexec(pg->conn, sql);
     if (!result_ok(pg, res, QUERY_FAILED, errbuf, errlen)) {
         PQclear(res);
         return NULL;

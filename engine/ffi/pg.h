@@ -43,7 +43,8 @@ int32_t tide_pg_prepare(tide_pg *pg, const char *name, const char *sql, char *er
 /* As tide_pg_exec in one round trip instead of three (prepare, describe,
    execute): the rows come in text format, which decodes to the same
    values, only slower for large results. Runs the statement prepared as
-   `name` (tide_pg_prepare), or sql when name is NULL. For small results on
+   `name` (tide_pg_prepare), or sql when name is NULL (without parameters,
+   sql may hold several statements: the rows are the last one's). For small results on
    a path that counts round trips and planning (a sink's catalog and marker
    queries, once per micro-batch). */
 tide_batch *tide_pg_exec_text(tide_pg *pg, const char *name, const char *sql, int32_t nparams,

@@ -3,7 +3,7 @@
 --   BEGIN [; CREATE TABLE IF NOT EXISTS the marker table]
 --   [claim the epoch: insert its marker row (query id, target, epoch id,
 --    seq) unless there (then the epoch is skipped)] and read the table's
---    columns, in one statement
+--    columns, in one statement (with BEGIN, one round trip)
 --   [CREATE TABLE from the batch's schema | DROP + CREATE | TRUNCATE]
 --   check that every column fits the table (before any row is sent)
 --   COPY ... FROM STDIN (FORMAT binary)          -- engine/pg_copy.c
@@ -196,6 +196,33 @@ local function commit_table_sql(name)
   PRIMARY KEY (query_id, target, epoch_id, seq))]]
 end
 
+-- Runs `prefix` (statements without rows: BEGIN, ...) and then the
+-- statement sql with parameters args (their types, for its PREPARE, in
+-- types) in one round trip: through the simple protocol, as EXECUTE of a
+-- statement prepared on this connection (planned once), PREPAREd in the
+-- same round trip the first time. A connection that does not prepare runs
+-- the prefix and then sql, in two round trips. Returns sql's rows.
+local function after(conn, prefix, sql, types, args)
+  local st = conn:statement(sql)
+  if not st then
+    conn:command(prefix)
+    return conn:execText(sql, false, args)
+  end
+  local lits = {}
+  for i = 1, args.n do lits[i] = pg.literal(args[i]) end
+  local text = { prefix }
+  if not st.ready then text[#text + 1] = ("PREPARE %s (%s) AS %s"):format(st.name, types, sql) end
+  text[#text + 1] = ("EXECUTE %s(%s)"):format(st.name, table.concat(lits, ", "))
+  local ok, rows = pcall(conn.execText, conn, table.concat(text, "; "), false)
+  if ok then
+    st.ready = true
+  elseif not st.ready then
+    conn:forgetStatement(sql) -- whether its PREPARE ran is unknown: a new name next time
+  end
+  if not ok then error(rows, 0) end
+  return rows
+end
+
 -- The columns of TABLE_INFO's rows (none: the row of NULLs).
 local function columns_of(info)
   local cols = {}
@@ -211,8 +238,8 @@ end
 -- Runs the save over one connection; returns rows written and a status:
 -- "written", "skipped" (marker found) or "ignored" (mode ignore, table exists).
 -- Round trips, which are what a small save costs (a stream's micro-batch):
--- BEGIN (with the marker table), one statement that claims the epoch and
--- reads the table's columns, COPY (two), COMMIT.
+-- one for BEGIN, the marker table and the statement that claims the epoch
+-- and reads the table's columns; COPY (two); COMMIT.
 local function transaction(conn, spec)
   local _, qualified = pg.tableName(spec.dbtable)
   local schema, marker = spec.batch:schema(), spec.marker
@@ -220,9 +247,9 @@ local function transaction(conn, spec)
   local info
   if marker then
     local commits = select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE))
-    conn:command("BEGIN; " .. commit_table_sql(commits))
-    local key = { qualified, marker.queryId, qualified, marker.epochId, marker.seq or 0, nrows, n = 6 }
-    local ok, rows = pcall(conn.execText, conn, claim_sql(commits), true, key)
+    local key = { qualified, tostring(marker.queryId), qualified, marker.epochId, marker.seq or 0, nrows, n = 6 }
+    local ok, rows = pcall(after, conn, "BEGIN; " .. commit_table_sql(commits), claim_sql(commits),
+      "text, text, text, int8, int4, int8", key)
     if not ok then
       if type(rows) == "table" and rows.sqlstate == "23505" then
         -- Another writer claimed this epoch meanwhile: its rows stand.
@@ -241,8 +268,7 @@ local function transaction(conn, spec)
         { marker.queryId, qualified, marker.epochId - KEEP_EPOCHS, n = 3 })
     end
   else
-    conn:command("BEGIN")
-    info = conn:execText(TABLE_INFO, true, qualified):collect()
+    info = after(conn, "BEGIN", TABLE_INFO, "text", { qualified, n = 1 }):collect()
   end
   local exists = info[1].table_exists
   local mode = spec.mode or "errorifexists"

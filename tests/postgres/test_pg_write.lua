@@ -210,6 +210,22 @@ t.test("saves of one table after the first reuse the writer's prepared statement
   t.eq(count(commits), 3)
 end)
 
+t.test("the marker's values go into SQL as literals exactly: quotes, backslashes, a hostile table name", function()
+  local tbl, commits = t.unique("eo'q\\b"), t.unique("commits")
+  local qtbl = '"' .. tbl .. '"'
+  local df = spark:createDataFrame({ { 1 } }, "a int")
+  local qid = [[q'; DROP TABLE x; -- \' \\n E'\'']]
+  local function save(epoch)
+    return writer(df, qtbl):mode("append"):option("queryId", qid):option("epochId", epoch)
+      :option("commitTable", commits):save()
+  end
+  t.same_table({ save(7) }, { 1, "written" })
+  t.same_table({ save(7) }, { 0, "skipped" })
+  local m = pg.query(ci, "SELECT query_id, target, epoch_id FROM " .. commits):collect()
+  t.eq(#m, 1); t.eq(m[1].query_id, qid); t.eq(m[1].target, qtbl); t.eq(m[1].epoch_id, 7)
+  t.eq(pg.literal([[a'b\c]]), [[E'a''b\\c']])
+end)
+
 t.test("a failed epoch leaves no marker, so its retry writes it", function()
   local tbl, commits = t.unique("eofail"), t.unique("commits")
   pg.execute(ci, ("CREATE TABLE %s (n integer)"):format(tbl))
