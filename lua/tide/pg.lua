@@ -311,6 +311,7 @@ end
 -- A value as an SQL literal for the simple protocol (an E'' string, so
 -- that it reads the same whatever standard_conforming_strings is).
 function M.literal(v)
+  if type(v) == "cdata" then return (tostring(v):gsub("U?LL$", "")) end -- an int64
   if type(v) == "number" then
     if v ~= math.floor(v) or math.abs(v) >= 2 ^ 63 then error("literal: not an integer: " .. tostring(v), 2) end
     return ("%d"):format(v)
