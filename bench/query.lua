@@ -17,7 +17,9 @@
 -- Prints one JSON line: rows, seconds (first batch's start to the last
 -- batch's end), rows_per_second, batches, first_batch_s (launch to the end
 -- of the first batch with rows), rss_peak_mb, rss_steady_mb and, for
--- latency, p50/p99/p999 in ms. trace=1 prints each batch's memory on stderr.
+-- latency, p50/p99/p999 in ms. trace=1 prints each batch on stderr: its
+-- phases (durationMs), memory and, for latency, the latency of its oldest
+-- and newest row (produce -> commit), which tells a tail's batch apart.
 local tide = require("tide")
 local ffi = require("ffi")
 local F, T = tide.functions, tide.types
@@ -86,6 +88,7 @@ local function batch_done(n, t_batch_start)
   steady[#steady + 1] = rss_mb("VmRSS")
 end
 local arena_stats = ffi.new("tide_arena_stats")
+local batch_lat -- latency mode: {oldest, newest} row of the last batch, for trace=1
 spark.streams:addListener {
   onQueryProgress = function(e)
     local p = e.progress
@@ -93,8 +96,10 @@ spark.streams:addListener {
     if o.trace then
       -- trace=1: one line per batch on stderr, where the memory is.
       require("tide.ffi").tide_arena_stats_get(arena_stats)
-      io.stderr:write(("batch %d rows %d ms %d (%s): rss %.0f MB, arenas %d holding %.0f MB (peak %.0f, cached %.0f), lua %.1f MB\n")
-        :format(p.batchId, p.numInputRows, p.durationMs.triggerExecution,
+      local lat_text = batch_lat and (" latency %.1f-%.1f ms"):format(batch_lat[2], batch_lat[1]) or ""
+      batch_lat = nil
+      io.stderr:write(("batch %d rows %d ms %d%s (%s): rss %.0f MB, arenas %d holding %.0f MB (peak %.0f, cached %.0f), lua %.1f MB\n")
+        :format(p.batchId, p.numInputRows, p.durationMs.triggerExecution, lat_text,
           ("latest %s wal %s get %s add %s commit %s"):format(p.durationMs.latestOffset, p.durationMs.walCommit,
             p.durationMs.getBatch, p.durationMs.addBatch, p.durationMs.commitOffsets), steady[#steady], tonumber(arena_stats.arenas),
           tonumber(arena_stats.bytes) / 2^20, tonumber(arena_stats.peak_bytes) / 2^20,
@@ -112,8 +117,11 @@ local hist = ffi.new("uint32_t[?]", FINE + COARSE + 1)
 local lat = { n = 0, max = 0 }
 local function record_latency(col, n, committed_us)
   local us = col:values()
+  local most, least = 0, math.huge
   for i = 0, n - 1 do
     local ms = (committed_us - tonumber(us[i])) / 1000
+    if ms > most then most = ms end
+    if ms < least then least = ms end
     if ms > lat.max then lat.max = ms end
     local k
     if ms < 100 then k = math.max(0, math.floor(ms * 100))
@@ -121,6 +129,7 @@ local function record_latency(col, n, committed_us)
     hist[k] = hist[k] + 1
   end
   lat.n = lat.n + n
+  batch_lat = { most, least }
 end
 local function percentile(q)
   local rank, acc = math.max(1, math.ceil(q * lat.n)), 0

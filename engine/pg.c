@@ -292,6 +292,34 @@ result:
     return batch;
 }
 
+int32_t tide_pg_prepare(tide_pg *pg, const char *name, const char *sql, char *errbuf, size_t errlen)
+{
+    pg->sqlstate[0] = '\0';
+    PGresult *res = PQprepare(pg->conn, name, sql, 0, NULL);
+    int ok = result_ok(pg, res, QUERY_FAILED, errbuf, errlen);
+    PQclear(res);
+    return ok ? 0 : -1;
+}
+
+tide_batch *tide_pg_exec_text(tide_pg *pg, const char *name, const char *sql, int32_t nparams,
+                              const char **params, int64_t *affected, char *errbuf, size_t errlen)
+{
+    pg->sqlstate[0] = '\0';
+    if (affected) *affected = -1;
+    /* One round trip: no describe step to pick binary results first. */
+    PGresult *res = name          ? PQexecPrepared(pg->conn, name, nparams, params, NULL, NULL, 0)
+                    : nparams > 0 ? PQexecParams(pg->conn, sql, nparams, NULL, params, NULL, NULL, 0)
+                                  : PQexec(pg->conn, sql);
+    if (!result_ok(pg, res, QUERY_FAILED, errbuf, errlen)) {
+        PQclear(res);
+        return NULL;
+    }
+    if (affected) *affected = rows_of(res);
+    tide_batch *batch = tide_pg_result_batch(res, errbuf, errlen);
+    PQclear(res);
+    return batch;
+}
+
 tide_batch *tide_pg_query(const char *conninfo, const char *sql, int32_t nparams,
                           const char **params, int64_t *affected, char *errbuf, size_t errlen)
 {

@@ -174,6 +174,31 @@ int tide_timestamp_format(int64_t micros, char *buf);
    cannot both succeed. Creates missing parent directories. */
 int tide_fs_write_atomic(const char *path, const char *data, size_t len, int32_t overwrite,
                          char *errbuf, size_t errlen);
+/* As tide_fs_write_atomic without overwrite, for a checkpoint log's
+   entries. When the file `spare` exists (an entry pruned from the log and
+   renamed there), it is rewritten and linked as path instead of a new temp
+   file, so a steady stream allocates no inodes; it is gone afterwards.
+   sync_dir 0 leaves out the directory's fsync (one fsync instead of two):
+   the file is never seen torn (its content is on disk before its name),
+   but a crash may lose it entirely, for files whose loss recovery
+   tolerates (commits/N). */
+int tide_fs_write_once(const char *path, const char *data, size_t len, const char *spare,
+                       int32_t sync_dir, char *errbuf, size_t errlen);
+/* A thread that writes checkpoint entries (tide_fs_write_once, without the
+   directory's fsync) while the caller goes on: a commits/N's fsync then
+   overlaps the next micro-batch instead of delaying it. One job at a time:
+   submit first waits for the job before it (so at most one entry is in
+   flight, and a log's entries reach the file system in order) and returns
+   that job's error, as wait does; the job is then queued. After writing
+   path (through spare when it exists), the job moves retire (an entry
+   pruned from the log; may be NULL) to spare for the next one. free waits
+   for a queued job. */
+typedef struct tide_fs_writer tide_fs_writer;
+tide_fs_writer *tide_fs_writer_new(char *errbuf, size_t errlen);
+int tide_fs_writer_submit(tide_fs_writer *w, const char *path, const char *data, size_t len,
+                          const char *spare, const char *retire, char *errbuf, size_t errlen);
+int tide_fs_writer_wait(tide_fs_writer *w, char *errbuf, size_t errlen);
+void tide_fs_writer_free(tide_fs_writer *w);
 /* The names in a directory, each followed by '\n', into buf; returns the
    length written, 0 for a missing directory, or -1 (errbuf) on error or when
    buf is too small (then *needed holds the size to retry with). */

@@ -127,8 +127,11 @@ local sink_opts = {
   -- ~150k records in flight, a third of a second at 500k/s, instead of the
   -- sink's default of 1M records (400 MB of copies of Avazu's JSON).
   -- A paced producer (--rate, --wait) stands for events as they happen:
-  -- its records leave within 1 ms, since the produce timestamp starts the
-  -- end-to-end latency bench/run measures.
+  -- the produce timestamp starts the end-to-end latency bench/run
+  -- measures, so its records leave within 1 ms (linger 1). It hands them
+  -- over in ticks of at least 1 ms (see send), so that is about one request
+  -- a tick; linger 0 sent several per tick, which cost the producer 30-40%
+  -- more CPU (and the broker more requests) on cores the query shares.
   ["kafka.linger.ms"] = opts.rate > 0 and "1" or "20", ["kafka.batch.num.messages"] = "10000",
   ["kafka.compression.codec"] = "none", ["kafka.queue.buffering.max.kbytes"] = "65536",
 }
@@ -174,9 +177,15 @@ local function send(batch)
   while offset < n do
     local step = n - offset
     if opts.rate > 0 then
-      -- Send what is due by now, then sleep until the next message is.
+      -- Send what is due by now, then sleep until a tick's worth is due:
+      -- at least 1 ms (a sleep per record would spin the producer's core,
+      -- at 50k/s a wake-up every 20 us, beside the query it feeds).
       step = math.min(step, math.floor((tide.now() - started) * opts.rate) - sent)
-      if step <= 0 and not tide.sleep(math.min(0.05, 1 / opts.rate)) then return false end
+      if step <= 0 then
+        local tick = math.max(1, math.floor(opts.rate / 1000))
+        local wake = started + (sent + tick) / opts.rate
+        if not tide.sleep(math.min(0.05, math.max(0, wake - tide.now()))) then return false end
+      end
     end
     if step > 0 then
       local part = (offset == 0 and step == json:count()) and json
@@ -198,8 +207,11 @@ local ok, err = pcall(function()
   -- is not paid again per loop.
   local schema
   repeat
+    -- Paced, a chunk holds 20 ms of records: reading and encoding the next
+    -- chunk delays the records due meanwhile, which then leave in a burst
+    -- (one second's chunk at 50k/s held them back ~100 ms).
     local next_batch
-    next_batch, schema = csv.chunks(options, schema, opts.file, opts.rate > 0 and math.min(CHUNK, math.max(1, math.ceil(opts.rate))) or CHUNK)
+    next_batch, schema = csv.chunks(options, schema, opts.file, opts.rate > 0 and math.min(CHUNK, math.max(1, math.ceil(opts.rate / 50))) or CHUNK)
     local going = true
     for batch in next_batch do
       going = send(batch)

@@ -36,6 +36,19 @@ int32_t tide_pg_in_transaction(const tide_pg *pg);
    (PostgreSQL's text). NULL with errbuf on error. */
 tide_batch *tide_pg_exec(tide_pg *pg, const char *sql, int32_t nparams, const char **params,
                          int64_t *affected, char *errbuf, size_t errlen);
+/* Prepares sql as the named statement `name` of this connection (for
+   tide_pg_exec_text); 0, or -1 with errbuf (SQLSTATE 42P05: the name is
+   taken). */
+int32_t tide_pg_prepare(tide_pg *pg, const char *name, const char *sql, char *errbuf, size_t errlen);
+/* As tide_pg_exec in one round trip instead of three (prepare, describe,
+   execute): the rows come in text format, which decodes to the same
+   values, only slower for large results. Runs the statement prepared as
+   `name` (tide_pg_prepare), or sql when name is NULL (without parameters,
+   sql may hold several statements: the rows are the last one's). For small results on
+   a path that counts round trips and planning (a sink's catalog and marker
+   queries, once per micro-batch). */
+tide_batch *tide_pg_exec_text(tide_pg *pg, const char *name, const char *sql, int32_t nparams,
+                              const char **params, int64_t *affected, char *errbuf, size_t errlen);
 /* As tide_pg_exec, over a connection of its own for this one statement. */
 tide_batch *tide_pg_query(const char *conninfo, const char *sql, int32_t nparams,
                           const char **params, int64_t *affected, char *errbuf, size_t errlen);

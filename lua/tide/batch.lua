@@ -28,7 +28,11 @@ Column.__index = Column
 -- the bytes held by arenas grew by more than `slack` since the last one
 -- (the streaming loop calls it after every micro-batch, sliced execution
 -- after every slice; wrap() with a wide slack, for loops over batches
--- outside the streaming loop).
+-- outside the streaming loop). Below the slack, reclaim(slack, mark,
+-- step_kb) takes an incremental step of the collector instead, so that
+-- small batches' arenas are freed by cycles spread over several batches,
+-- not by a pause of a full collection every few batches (which delays the
+-- next batch, so it shows in a stream's latency).
 local arena_stats = ffi.new("tide_arena_stats")
 local held_after_collect = 0
 local WRAP_SLACK = 128 * 2 ^ 20
@@ -47,16 +51,24 @@ end
 -- is still alive) do not hide what the iteration left behind.
 function M.mark() return held_after_collect end
 
-function M.reclaim(slack, mark)
+-- "collect" after a full collection, "step" when an incremental step ended
+-- a cycle, false when it did neither.
+function M.reclaim(slack, mark, step_kb)
   C.tide_arena_stats_get(arena_stats)
   local held = tonumber(arena_stats.bytes)
   if held < held_after_collect then held_after_collect = held end
   local base = mark and math.min(mark, held_after_collect) or held_after_collect
-  if held - base <= (slack or 0) then return false end
-  collectgarbage("collect")
+  local grown, done = held - base, "collect"
+  if grown > (slack or 0) then
+    collectgarbage("collect")
+  elseif grown > 0 and step_kb and collectgarbage("step", step_kb) then
+    done = "step" -- a cycle ended: what it could free is freed
+  else
+    return false
+  end
   C.tide_arena_stats_get(arena_stats)
   held_after_collect = tonumber(arena_stats.bytes)
-  return true
+  return done
 end
 
 -- Takes ownership of a tide_batch* made by C; raises `err` if it is NULL.

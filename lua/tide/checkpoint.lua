@@ -8,7 +8,8 @@
 --   sources/I/0    v1 \n the source's initial offsets
 --
 -- offsets/N is written durably before batch N reads data, commits/N after
--- every sink succeeded; a batch id's file is written once (a second writer
+-- every sink succeeded (complete or absent after a crash: see
+-- writeCommit); a batch id's file is written once (a second writer
 -- fails). A directory lock keeps a second process out. Anything unreadable
 -- fails with an error naming the file: a checkpoint never silently restarts
 -- from scratch.
@@ -35,6 +36,16 @@ end
 
 local function write_file(path, text, overwrite)
   if C.tide_fs_write_atomic(path, text, #text, overwrite and 1 or 0, errbuf, 1024) ~= 0 then
+    error("checkpoint: " .. cerr(), 0)
+  end
+end
+
+-- A log's entry, written once: durable (sync_dir), or complete or absent
+-- after a crash (see writeCommit). A pruned entry left as the log's spare
+-- (prune) is rewritten rather than a new file created.
+local function write_entry(dir, log, n, text, sync_dir)
+  local path = ("%s/%s/%d"):format(dir, log, n)
+  if C.tide_fs_write_once(path, text, #text, ("%s/%s/.spare"):format(dir, log), sync_dir and 1 or 0, errbuf, 1024) ~= 0 then
     error("checkpoint: " .. cerr(), 0)
   end
 end
@@ -135,7 +146,7 @@ function M.open(dir, options)
       cp.id = new_uuid()
       write_file(meta_path, json.encode({ id = cp.id }) .. "\n", false)
     end
-    cp:checkContiguous("offsets")
+    cp:restoreLostCommits(cp:checkContiguous("offsets"))
     cp:checkContiguous("commits")
   end)
   if not ok then
@@ -157,6 +168,14 @@ function Checkpoint:checkContiguous(log)
 end
 
 function Checkpoint:close()
+  if self.writer then
+    -- the last commit: when it failed, the restart replays its epoch
+    if C.tide_fs_writer_wait(self.writer, errbuf, 1024) ~= 0 then
+      io.stderr:write("tide: warning: checkpoint: ", cerr(), "\n")
+    end
+    C.tide_fs_writer_free(ffi.gc(self.writer, nil))
+    self.writer = nil
+  end
   if self.lockfd then
     C.tide_fs_unlock(self.lockfd)
     self.lockfd = nil
@@ -198,12 +217,60 @@ function Checkpoint:writeOffsets(n, batch_ts_ms, conf, lines)
     ('{"batchWatermarkMs":0,"batchTimestampMs":%d,"conf":{%s}}'):format(batch_ts_ms, table.concat(conf_parts, ",")),
   }
   for _, line in ipairs(lines) do out[#out + 1] = line end
-  write_file(("%s/offsets/%d"):format(self.dir, n), table.concat(out, "\n"), false)
+  write_entry(self.dir, "offsets", n, table.concat(out, "\n"), true)
 end
 
+-- Writes commits/N in the background (tide_fs_writer): its fsync overlaps
+-- the next batch instead of delaying it. Its content reaches the disk
+-- before its name, so it is never torn, but its name is not fsynced: the
+-- one fsync a batch waits for is offsets/N's, before any data is read. A
+-- commits/N lost in a crash (the process died before the writer was done,
+-- or the directory's update never reached the disk) means either a replay
+-- of epoch N, which sinks make idempotent by epoch id, or, when offsets/N+1
+-- exists, a commit that recovery writes again (restoreLostCommits). An
+-- error of the write is raised by the next commit (or logged at close).
 function Checkpoint:writeCommit(n)
-  write_file(("%s/commits/%d"):format(self.dir, n), "v1\n{\"nextBatchWatermarkMs\":0}", false)
-  self:prune(n)
+  if not self.writer then
+    local w = C.tide_fs_writer_new(errbuf, 1024)
+    if w == nil then error("checkpoint: " .. cerr(), 0) end
+    self.writer = ffi.gc(w, C.tide_fs_writer_free)
+  end
+  local oldest = n - self.retain + 1
+  local retire
+  if oldest > 0 then
+    if self.prunedBelow == oldest - 1 then
+      -- the usual case: the entry that fell out becomes the log's spare
+      retire = ("%s/commits/%d"):format(self.dir, oldest - 1)
+    else
+      -- the first prune of this process lists the log, with the writer idle
+      if C.tide_fs_writer_wait(self.writer, errbuf, 1024) ~= 0 then error("checkpoint: " .. cerr(), 0) end
+      self:prune("commits", oldest)
+    end
+    self:prune("offsets", oldest)
+    self.prunedBelow = oldest
+  end
+  local text = "v1\n{\"nextBatchWatermarkMs\":0}"
+  if C.tide_fs_writer_submit(self.writer, ("%s/commits/%d"):format(self.dir, n), text, #text,
+      ("%s/commits/.spare"):format(self.dir), retire, errbuf, 1024) ~= 0 then
+    error("checkpoint: " .. cerr(), 0)
+  end
+end
+
+-- offsets/N is only written after commits/N-1 was handed to the writer,
+-- that is after epoch N-1's sinks succeeded: a commit missing below the
+-- newest offsets was lost in a crash (its name is not fsynced) and is
+-- written again, as Spark goes on with a warning in that case.
+function Checkpoint:restoreLostCommits(offset_ids)
+  if #offset_ids < 2 then return end
+  local have = {}
+  for _, id in ipairs(batch_ids(self.dir .. "/commits")) do have[id] = true end
+  for id = offset_ids[1], offset_ids[#offset_ids] - 1 do
+    if not have[id] then
+      io.stderr:write(("tide: checkpoint %s: commits/%d is missing though offsets/%d exists (lost in a crash): writing it again\n")
+        :format(self.dir, id, id + 1))
+      write_file(("%s/commits/%d"):format(self.dir, id), "v1\n{\"nextBatchWatermarkMs\":0}", false)
+    end
+  end
 end
 
 -- Whether commits/N exists; raises naming the file when it is corrupt.
@@ -230,14 +297,22 @@ function Checkpoint:writeSourceStart(i, text)
   write_file(("%s/sources/%d/0"):format(self.dir, i - 1), "v1\n" .. text, false)
 end
 
--- Keeps the newest `retain` entries of each log.
-function Checkpoint:prune(latest)
-  local oldest = latest - self.retain + 1
-  if oldest <= 0 then return end
-  for _, log in ipairs({ "offsets", "commits" }) do
-    for _, id in ipairs(batch_ids(self.dir .. "/" .. log)) do
-      if id < oldest then C.tide_fs_remove(("%s/%s/%d"):format(self.dir, log, id), errbuf, 1024) end
-    end
+-- Removes a log's entries below oldest (keeping the newest `retain`). The
+-- log is listed on the first prune only; after that (this process is its
+-- only writer) the ids that fell out since the last prune are removed
+-- without listing a directory per batch. The last one removed stays as the
+-- log's spare (a name that is no batch id), which the next entry reuses.
+function Checkpoint:prune(log, oldest)
+  local ids = {}
+  if self.prunedBelow then
+    for id = self.prunedBelow, oldest - 1 do ids[#ids + 1] = id end
+  else
+    ids = batch_ids(self.dir .. "/" .. log)
+  end
+  local spare = ("%s/%s/.spare"):format(self.dir, log)
+  for _, id in ipairs(ids) do
+    local path = ("%s/%s/%d"):format(self.dir, log, id)
+    if id < oldest and not os.rename(path, spare) then C.tide_fs_remove(path, errbuf, 1024) end
   end
 end
 

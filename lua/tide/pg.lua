@@ -242,6 +242,8 @@ local function raise(conn, message)
 end
 
 function M.isLost(err) return getmetatable(err) == PgError and err.lost end
+-- A prepared statement the server no longer knows (SQLSTATE 26000).
+function M.isForgotten(err) return getmetatable(err) == PgError and err.sqlstate == "26000" end
 
 -- Rows of one statement as a batch, and the rows it returned or changed.
 function Connection:exec(sql, ...)
@@ -252,6 +254,69 @@ function Connection:exec(sql, ...)
   local _ = keep
   if b == nil then raise(self, ffi.string(errbuf)) end
   return batchlib.wrap(b), tonumber(affected[0])
+end
+
+-- The named statement sql is prepared as (or is to be) on this connection:
+-- {name =, ready = whether it is prepared}; nil once the connection stopped
+-- preparing (the server forgot a statement: DISCARD ALL, a
+-- transaction-pooling proxy).
+function Connection:statement(sql)
+  if self.noPrepare then return nil end
+  self.prepared = self.prepared or {}
+  local st = self.prepared[sql]
+  if not st then
+    self.numPrepared = (self.numPrepared or 0) + 1
+    st = { name = "tide_stmt_" .. self.numPrepared, ready = false }
+    self.prepared[sql] = st
+  end
+  return st
+end
+
+-- Drops what is known of sql's statement: the next use prepares it under a
+-- new name (when a PREPARE may or may not have run).
+function Connection:forgetStatement(sql)
+  if self.prepared then self.prepared[sql] = nil end
+end
+
+-- As exec, in one round trip (exec takes three: prepare, describe,
+-- execute), with the rows in text format: for small results whose cost is
+-- round trips and planning, as a sink's catalog and marker queries once
+-- per micro-batch. With prepared true the statement is prepared on this
+-- connection the first time (then only executed: planned once). Without
+-- parameters sql may hold several statements (the simple protocol): the
+-- rows are the last one's.
+function Connection:execText(sql, prepared, ...)
+  if self.ptr == nil then error("PostgreSQL connection is closed", 2) end
+  local name
+  local st = prepared and self:statement(sql)
+  if st then
+    if not st.ready then
+      if C.tide_pg_prepare(self.ptr, st.name, sql, errbuf, ERRLEN) ~= 0 then raise(self, ffi.string(errbuf)) end
+      st.ready = true
+    end
+    name = st.name
+  end
+  local n, arr, keep = params_of(...)
+  local affected = ffi.new("int64_t[1]")
+  local b = C.tide_pg_exec_text(self.ptr, name, sql, n, arr, affected, errbuf, ERRLEN)
+  local _ = keep
+  if b == nil then
+    -- The server forgot a prepared statement: stop preparing here.
+    if self:sqlstate() == "26000" then self.prepared, self.noPrepare = nil, true end
+    raise(self, ffi.string(errbuf))
+  end
+  return batchlib.wrap(b), tonumber(affected[0])
+end
+
+-- A value as an SQL literal for the simple protocol (an E'' string, so
+-- that it reads the same whatever standard_conforming_strings is).
+function M.literal(v)
+  if type(v) == "cdata" then return (tostring(v):gsub("U?LL$", "")) end -- an int64
+  if type(v) == "number" then
+    if v ~= math.floor(v) or math.abs(v) >= 2 ^ 63 then error("literal: not an integer: " .. tostring(v), 2) end
+    return ("%d"):format(v)
+  end
+  return "E'" .. tostring(v):gsub("\\", "\\\\"):gsub("'", "''") .. "'"
 end
 
 -- Runs a command (several, ';'-separated, without parameters); returns

@@ -1,11 +1,12 @@
 -- tide.pg_table — one batch into a PostgreSQL table, in one transaction:
 --
---   BEGIN
---   [marker check: an epoch already committed is skipped]
+--   BEGIN [; CREATE TABLE IF NOT EXISTS the marker table]
+--   [claim the epoch: insert its marker row (query id, target, epoch id,
+--    seq) unless there (then the epoch is skipped)] and read the table's
+--    columns, in one statement (with BEGIN, one round trip)
 --   [CREATE TABLE from the batch's schema | DROP + CREATE | TRUNCATE]
 --   check that every column fits the table (before any row is sent)
 --   COPY ... FROM STDIN (FORMAT binary)          -- engine/pg_copy.c
---   [INSERT the marker row (query id, target, epoch id, seq)]
 --   COMMIT
 --
 -- With a marker the write is exactly once: rows and marker commit
@@ -100,17 +101,40 @@ function M.createTableSql(qualified, schema, column_types, table_options)
   return sql
 end
 
--- The table's columns with their base types (domains resolved).
-local CATALOG = [[
-SELECT a.attname::text AS name,
+-- The table's columns with their base types (domains resolved); none when
+-- the table ($1) does not exist.
+local COLUMNS = [[
+SELECT a.attnum, a.attname::text AS name,
        (CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE a.atttypid END)::int8 AS oid,
        (CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END) AS typmod,
        format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull AS notnull,
        (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '') AS hasdefault
 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
-ORDER BY a.attnum]]
+WHERE a.attrelid = to_regclass($1::text) AND a.attnum > 0 AND NOT a.attisdropped]]
+
+-- Whether the table exists and its columns (one row of NULLs when it has
+-- none), in one statement.
+local TABLE_INFO = [[
+SELECT to_regclass($1::text) IS NOT NULL AS table_exists, c.*
+FROM (SELECT 1) AS one LEFT JOIN (]] .. COLUMNS .. [[) AS c ON true
+ORDER BY c.attnum]]
+
+-- As TABLE_INFO, and the epoch claimed: its marker row ($2..$5, num_rows
+-- $6) is inserted unless one is there already (claimed 0: the epoch was
+-- written before). Data-modifying CTEs run once, whatever the query reads.
+local function claim_sql(commits)
+  return ([[
+WITH found AS (
+  SELECT 1 FROM %s WHERE query_id = $2::text AND target = $3::text AND epoch_id = $4::int8 AND seq = $5::int4),
+claim AS (
+  INSERT INTO %s (query_id, target, epoch_id, seq, num_rows)
+  SELECT $2::text, $3::text, $4::int8, $5::int4, $6::int8 WHERE NOT EXISTS (SELECT 1 FROM found)
+  RETURNING 1)
+SELECT (SELECT count(*) FROM claim) AS claimed, to_regclass($1::text) IS NOT NULL AS table_exists, c.*
+FROM (SELECT 1) AS one LEFT JOIN (]] .. COLUMNS .. [[) AS c ON true
+ORDER BY c.attnum]]):format(commits, commits)
+end
 
 local PG_NUMERIC = 1700
 
@@ -172,32 +196,81 @@ local function commit_table_sql(name)
   PRIMARY KEY (query_id, target, epoch_id, seq))]]
 end
 
-local function table_columns(conn, qualified)
-  local rows = conn:exec(CATALOG, qualified):collect()
-  for _, r in ipairs(rows) do r.oid = tonumber(r.oid) end
+-- Runs `prefix` (statements without rows: BEGIN, ...) and then the
+-- statement sql with parameters args (their types, for its PREPARE, in
+-- types) in one round trip: through the simple protocol, as EXECUTE of a
+-- statement prepared on this connection (planned once), PREPAREd in the
+-- same round trip the first time. A connection that does not prepare runs
+-- the prefix and then sql, in two round trips. Returns sql's rows.
+local function after(conn, prefix, sql, types, args)
+  local st = conn:statement(sql)
+  if not st then
+    conn:command(prefix)
+    return conn:execText(sql, false, args)
+  end
+  local lits = {}
+  for i = 1, args.n do lits[i] = pg.literal(args[i]) end
+  local text = { prefix }
+  if not st.ready then text[#text + 1] = ("PREPARE %s (%s) AS %s"):format(st.name, types, sql) end
+  text[#text + 1] = ("EXECUTE %s(%s)"):format(st.name, table.concat(lits, ", "))
+  local ok, rows = pcall(conn.execText, conn, table.concat(text, "; "), false)
+  if ok then
+    st.ready = true
+  elseif not st.ready then
+    conn:forgetStatement(sql) -- whether its PREPARE ran is unknown: a new name next time
+  end
+  if not ok then error(rows, 0) end
   return rows
+end
+
+-- The columns of TABLE_INFO's rows (none: the row of NULLs).
+local function columns_of(info)
+  local cols = {}
+  for _, r in ipairs(info) do
+    if r.name ~= nil then
+      cols[#cols + 1] = { name = r.name, oid = tonumber(r.oid), typmod = tonumber(r.typmod), type = r.type,
+                          notnull = r.notnull, hasdefault = r.hasdefault }
+    end
+  end
+  return cols
 end
 
 -- Runs the save over one connection; returns rows written and a status:
 -- "written", "skipped" (marker found) or "ignored" (mode ignore, table exists).
+-- Round trips, which are what a small save costs (a stream's micro-batch):
+-- one for BEGIN, the marker table and the statement that claims the epoch
+-- and reads the table's columns; COPY (two); COMMIT.
 local function transaction(conn, spec)
   local _, qualified = pg.tableName(spec.dbtable)
   local schema, marker = spec.batch:schema(), spec.marker
-  local commits
-  if marker then commits = select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE)) end
-  conn:command("BEGIN")
-  local key
+  local nrows = spec.batch:count()
+  local info
   if marker then
-    conn:command(commit_table_sql(commits))
-    key = { marker.queryId, qualified, marker.epochId, marker.seq or 0 }
-    local found = conn:exec("SELECT 1 FROM " .. commits ..
-      " WHERE query_id = $1 AND target = $2 AND epoch_id = $3 AND seq = $4", key)
-    if found:count() > 0 then
+    local commits = select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE))
+    local key = { qualified, tostring(marker.queryId), qualified, marker.epochId, marker.seq or 0, nrows, n = 6 }
+    local ok, rows = pcall(after, conn, "BEGIN; " .. commit_table_sql(commits), claim_sql(commits),
+      "text, text, text, int8, int4, int8", key)
+    if not ok then
+      if type(rows) == "table" and rows.sqlstate == "23505" then
+        -- Another writer claimed this epoch meanwhile: its rows stand.
+        conn:command("ROLLBACK")
+        return 0, "skipped"
+      end
+      error(rows, 0)
+    end
+    info = rows:collect()
+    if tonumber(info[1].claimed) == 0 then
       conn:command("ROLLBACK")
       return 0, "skipped"
     end
+    if marker.epochId % KEEP_EPOCHS == 0 and marker.epochId >= KEEP_EPOCHS then
+      conn:command("DELETE FROM " .. commits .. " WHERE query_id = $1 AND target = $2 AND epoch_id < $3",
+        { marker.queryId, qualified, marker.epochId - KEEP_EPOCHS, n = 3 })
+    end
+  else
+    info = after(conn, "BEGIN", TABLE_INFO, "text", { qualified, n = 1 }):collect()
   end
-  local exists = conn:exec("SELECT to_regclass($1) IS NOT NULL AS e", qualified):column(1):get(0)
+  local exists = info[1].table_exists
   local mode = spec.mode or "errorifexists"
   if exists and mode == "errorifexists" then
     error(("Table or view %s already exists. SaveMode: ErrorIfExists."):format(qualified), 0)
@@ -211,32 +284,18 @@ local function transaction(conn, spec)
     conn:command("DROP TABLE " .. qualified)
     exists = false
   end
-  if not exists then conn:command(create) end
-  local indices, column_list, oids = M.planColumns(schema, table_columns(conn, qualified), qualified)
+  if not exists then
+    conn:command(create)
+    info = conn:execText(TABLE_INFO, true, qualified):collect()
+  end
+  local indices, column_list, oids = M.planColumns(schema, columns_of(info), qualified)
   if exists and mode == "overwrite" then
     conn:command("TRUNCATE TABLE " .. qualified .. (spec.cascadeTruncate and " CASCADE" or ""))
   end
   local rows = 0
-  if spec.batch:count() > 0 then
+  if nrows > 0 then
     rows = conn:copy("COPY " .. qualified .. " " .. column_list .. " FROM STDIN (FORMAT binary)",
       spec.batch, indices, oids)
-  end
-  if marker then
-    local ok, err = pcall(conn.command, conn, "INSERT INTO " .. commits ..
-      " (query_id, target, epoch_id, seq, num_rows) VALUES ($1, $2, $3, $4, $5)",
-      { key[1], key[2], key[3], key[4], rows, n = 5 })
-    if not ok then
-      if type(err) == "table" and err.sqlstate == "23505" then
-        -- Another writer committed this epoch meanwhile: its rows stand.
-        conn:command("ROLLBACK")
-        return 0, "skipped"
-      end
-      error(err, 0)
-    end
-    if marker.epochId % KEEP_EPOCHS == 0 and marker.epochId >= KEEP_EPOCHS then
-      conn:command("DELETE FROM " .. commits .. " WHERE query_id = $1 AND target = $2 AND epoch_id < $3",
-        { key[1], key[2], marker.epochId - KEEP_EPOCHS, n = 3 })
-    end
   end
   conn:command("COMMIT")
   return rows, "written"
@@ -254,7 +313,7 @@ function M.save(spec)
   local _, qualified = pg.tableName(spec.dbtable)
   local retries = tonumber(spec.maxRetries or 3)
   local delay = tonumber(spec.retryDelayMs or 500)
-  local attempt = 0
+  local attempt, replanned = 0, false
   while true do
     local conn
     local ok, rows, status = pcall(function()
@@ -265,7 +324,11 @@ function M.save(spec)
     end)
     if ok then return rows, status end
     if conn and conn:alive() and conn:inTransaction() then pcall(conn.command, conn, "ROLLBACK") end
-    if pg.isLost(rows) and attempt < retries and C.tide_sleep(delay * 2 ^ attempt / 1000) == 0 then
+    if pg.isForgotten(rows) and not replanned then
+      -- The server forgot a prepared statement (DISCARD ALL, a pooler):
+      -- the connection stops preparing; the transaction runs again at once.
+      replanned = true
+    elseif pg.isLost(rows) and attempt < retries and C.tide_sleep(delay * 2 ^ attempt / 1000) == 0 then
       attempt = attempt + 1
     else
       local suffix = attempt > 0 and (" (after %d retries)"):format(attempt) or ""

@@ -62,6 +62,22 @@ t.test("batch.wrap collects when dead batches pass its slack, outside any stream
   t.ok(most < 200 * 2 ^ 20, ("arena bytes held at most %.1f MB over 300 dead batches"):format(most / 2 ^ 20))
 end)
 
+t.test("below the slack, reclaim's incremental steps free dead batches within a few calls", function()
+  collectgarbage("collect")
+  local before = batchlib.arenaStats()
+  for _ = 1, 20 do long_batch(20000) end -- ~3 MB of dead batches
+  t.ok(batchlib.arenaStats().bytes > before.bytes, "the dead batches still hold their arenas")
+  local calls, freed = 0, false
+  while calls < 1000 and not freed do
+    calls = calls + 1
+    batchlib.reclaim(2 ^ 40, nil, 64) -- a slack never reached: steps only
+    freed = batchlib.arenaStats().bytes <= before.bytes
+  end
+  t.ok(freed, ("freed after %d steps"):format(calls))
+  t.ok(calls < 100, ("within a handful of steps (%d)"):format(calls))
+  t.eq(batchlib.reclaim(2 ^ 40, nil, 64), false, "nothing grew since: no step")
+end)
+
 t.test("freed chunks are reused by the next arenas, up to the cache's limit", function()
   local saved = batchlib.arenaStats().cacheLimit
   C.tide_arena_cache_set_limit(0)

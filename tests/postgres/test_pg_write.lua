@@ -186,6 +186,46 @@ t.test("exactly once: a save tied to an epoch writes once, a replay writes nothi
   t.raises(function() writer(df, tbl):mode("append"):option("epochId", 3):save() end, "needs option queryId")
 end)
 
+t.test("saves of one table after the first reuse the writer's prepared statements; a server that forgot them is served", function()
+  local tbl, commits = t.unique("eoprep"), t.unique("commits")
+  local df = spark:createDataFrame({ { 1 }, { 2 } }, "a int")
+  local function save(epoch)
+    return writer(df, tbl):mode("append"):option("queryId", "q-p"):option("epochId", epoch)
+      :option("commitTable", commits):save()
+  end
+  t.same_table({ save(0) }, { 2, "written" })
+  local conn = pg.connect(ci, "write")
+  local function prepared()
+    return tonumber(conn:exec("SELECT count(*) AS n FROM pg_prepared_statements"):collect()[1].n)
+  end
+  local before = prepared()
+  t.ok(before >= 1, "the claim and catalog statements are prepared")
+  t.same_table({ save(1) }, { 2, "written" })
+  t.eq(prepared(), before, "prepared once, then only executed")
+  -- as a transaction-pooling proxy would: the statements are gone
+  conn:command("DISCARD ALL")
+  t.same_table({ save(2) }, { 2, "written" })
+  t.same_table({ save(2) }, { 0, "skipped" })
+  t.eq(count(tbl), 6)
+  t.eq(count(commits), 3)
+end)
+
+t.test("the marker's values go into SQL as literals exactly: quotes, backslashes, a hostile table name", function()
+  local tbl, commits = t.unique("eo'q\\b"), t.unique("commits")
+  local qtbl = '"' .. tbl .. '"'
+  local df = spark:createDataFrame({ { 1 } }, "a int")
+  local qid = [[q'; DROP TABLE x; -- \' \\n E'\'']]
+  local function save(epoch)
+    return writer(df, qtbl):mode("append"):option("queryId", qid):option("epochId", epoch)
+      :option("commitTable", commits):save()
+  end
+  t.same_table({ save(7) }, { 1, "written" })
+  t.same_table({ save(7) }, { 0, "skipped" })
+  local m = pg.query(ci, "SELECT query_id, target, epoch_id FROM " .. commits):collect()
+  t.eq(#m, 1); t.eq(m[1].query_id, qid); t.eq(m[1].target, qtbl); t.eq(m[1].epoch_id, 7)
+  t.eq(pg.literal([[a'b\c]]), [[E'a''b\\c']])
+end)
+
 t.test("a failed epoch leaves no marker, so its retry writes it", function()
   local tbl, commits = t.unique("eofail"), t.unique("commits")
   pg.execute(ci, ("CREATE TABLE %s (n integer)"):format(tbl))
