@@ -251,6 +251,21 @@ static int is_multi_statement_error(tide_pg *pg, const PGresult *res)
 
 static const char QUERY_FAILED[] = "PostgreSQL query failed";
 
+/* The rows of a statement's result (which it clears), its affected count
+   in *affected; NULL with errbuf when it failed. */
+static tide_batch *result_batch(tide_pg *pg, PGresult *res, int64_t *affected, char *errbuf,
+                                size_t errlen)
+{
+    if (!result_ok(pg, res, QUERY_FAILED, errbuf, errlen)) {
+        PQclear(res);
+        return NULL;
+    }
+    if (affected) *affected = rows_of(res);
+    tide_batch *batch = tide_pg_result_batch(res, errbuf, errlen);
+    PQclear(res);
+    return batch;
+}
+
 tide_batch *tide_pg_exec(tide_pg *pg, const char *sql, int32_t nparams, const char **params,
                          int64_t *affected, char *errbuf, size_t errlen)
 {
@@ -263,8 +278,7 @@ tide_batch *tide_pg_exec(tide_pg *pg, const char *sql, int32_t nparams, const ch
             /* Several statements: the simple protocol, text results of the last. */
             PQclear(res);
             pg->sqlstate[0] = '\0';
-            res = PQexec(pg->conn, sql);
-            goto result;
+            return result_batch(pg, PQexec(pg->conn, sql), affected, errbuf, errlen);
         }
         PQclear(res);
         return NULL;
@@ -280,16 +294,8 @@ tide_batch *tide_pg_exec(tide_pg *pg, const char *sql, int32_t nparams, const ch
     for (int i = 0; i < PQnfields(res); i++)
         if (!binary_decodable(PQftype(res, i))) binary = 0;
     PQclear(res);
-    res = PQexecPrepared(pg->conn, "", nparams, params, NULL, NULL, binary);
-result:
-    if (!result_ok(pg, res, QUERY_FAILED, errbuf, errlen)) {
-        PQclear(res);
-        return NULL;
-    }
-    if (affected) *affected = rows_of(res);
-    tide_batch *batch = tide_pg_result_batch(res, errbuf, errlen);
-    PQclear(res);
-    return batch;
+    return result_batch(pg, PQexecPrepared(pg->conn, "", nparams, params, NULL, NULL, binary), affected,
+                        errbuf, errlen);
 }
 
 int32_t tide_pg_prepare(tide_pg *pg, const char *name, const char *sql, char *errbuf, size_t errlen)
@@ -310,14 +316,7 @@ tide_batch *tide_pg_exec_text(tide_pg *pg, const char *name, const char *sql, in
     PGresult *res = name          ? PQexecPrepared(pg->conn, name, nparams, params, NULL, NULL, 0)
                     : nparams > 0 ? PQexecParams(pg->conn, sql, nparams, NULL, params, NULL, NULL, 0)
                                   : PQexec(pg->conn, sql);
-    if (!result_ok(pg, res, QUERY_FAILED, errbuf, errlen)) {
-        PQclear(res);
-        return NULL;
-    }
-    if (affected) *affected = rows_of(res);
-    tide_batch *batch = tide_pg_result_batch(res, errbuf, errlen);
-    PQclear(res);
-    return batch;
+    return result_batch(pg, res, affected, errbuf, errlen);
 }
 
 tide_batch *tide_pg_query(const char *conninfo, const char *sql, int32_t nparams,
