@@ -61,6 +61,11 @@ const char *tide_broker_bootstrap(const tide_broker *b)
     return rd_kafka_mock_cluster_bootstraps(b->cluster);
 }
 
+rd_kafka_mock_cluster_t *tide_broker_cluster(tide_broker *b)
+{
+    return b->cluster;
+}
+
 int tide_broker_create_topic(tide_broker *b, const char *topic, int32_t partitions, char *errbuf,
                              size_t errlen)
 {

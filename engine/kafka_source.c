@@ -298,6 +298,32 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
 
 /* Watermarks: out[i] gets the earliest (timestamp -2) or latest (-1)
    offset of parts[i]. 0, or -1 with errbuf. */
+#define OFFSET_RETRIES 20
+#define OFFSET_RETRY_S 0.1
+
+static int retriable(rd_kafka_resp_err_t e)
+{
+    switch (e) {
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_LEADER_EPOCH:
+    case RD_KAFKA_RESP_ERR_FENCED_LEADER_EPOCH:
+    case RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_REPLICA_NOT_AVAILABLE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int list_retriable(rd_kafka_resp_err_t e, const rd_kafka_topic_partition_list_t *list)
+{
+    if (e) return retriable(e);
+    for (int i = 0; i < list->cnt; i++)
+        if (retriable(list->elems[i].err)) return 1;
+    return 0;
+}
+
 int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t which,
                      int64_t *out, char *errbuf, size_t errlen)
 {
@@ -307,6 +333,17 @@ int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t
         rd_kafka_topic_partition_list_add(list, ks_part_topic(src, parts[i]), parts[i]->partition)
             ->offset = which;
     rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(src->rk, list, QUERY_TIMEOUT_MS);
+    /* A partition whose leader is moving, or a topic just created whose
+       log the broker is still opening, answers "not leader" for a moment:
+       asked again, as Spark's offset reader does (fetchOffset.numRetries). */
+    for (int tries = 0; tries < OFFSET_RETRIES && list_retriable(e, list); tries++) {
+        tide_sleep(OFFSET_RETRY_S);
+        for (int i = 0; i < list->cnt; i++) {
+            list->elems[i].offset = which;
+            list->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        }
+        e = rd_kafka_offsets_for_times(src->rk, list, QUERY_TIMEOUT_MS);
+    }
     int rc = 0;
     for (int32_t i = 0; i < n && rc == 0; i++) {
         rd_kafka_topic_partition_t *tp =

@@ -5,8 +5,8 @@
  * start before the earliest offset, commits, and waiting for new records.
  */
 #include "batch.h"
+#include "broker.h"
 #include "check.h"
-#include "ffi/broker.h"
 #include "ffi/kafka.h"
 
 #include <librdkafka/rdkafka.h>
@@ -131,6 +131,30 @@ static void lists_partitions_with_watermarks_and_new_ones(void)
     CHECK(tide_broker_create_topic(broker, "xpat7", 2, err, sizeof err) == 0);
     CHECK(partitions(p, info) == 5);
     tide_kafka_source_free(p);
+    tide_kafka_source_free(s);
+}
+
+/* "Not leader" for a moment (a topic just created, a leader moving): the
+   offsets are asked again instead of failing the query. */
+static void offsets_asked_again_while_the_leader_is_not_ready(void)
+{
+    CHECK(tide_broker_create_topic(broker, "leaderless", 2, err, sizeof err) == 0);
+    produce("leaderless", 1, 3, "a", 0, 0);
+    tide_kafka_source *s = source(NULL);
+    CHECK(tide_kafka_source_subscribe(s, "leaderless", err, sizeof err) == 0);
+    tide_partition_info info[64];
+    CHECK(partitions(s, info) == 2); /* metadata known before the errors */
+    rd_kafka_mock_push_request_errors(tide_broker_cluster(broker), 2 /* ListOffsets */, 3,
+                                      RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+                                      RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
+                                      RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
+    CHECK(partitions(s, info) == 2);
+    CHECK(info[1].high == 3);
+    /* Not retriable: fails at once, naming the partition. */
+    rd_kafka_mock_push_request_errors(tide_broker_cluster(broker), 2, 1,
+                                      RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+    CHECK(tide_kafka_source_partitions(s, info, 64, 0, err, sizeof err) < 0);
+    CHECK(strstr(err, "topic leaderless partition 0") != NULL);
     tide_kafka_source_free(s);
 }
 
@@ -353,6 +377,7 @@ static void stop(void)
 }
 
 TEST_MAIN(TEST(start), TEST(lists_partitions_with_watermarks_and_new_ones),
+          TEST(offsets_asked_again_while_the_leader_is_not_ready),
           TEST(fetches_exact_ranges_across_partitions_and_fetches), TEST(includes_headers),
           TEST(reports_records_lost_to_retention), TEST(commits_offsets_to_the_group),
           TEST(latest_waits_for_new_records), TEST(refuses_options_tide_owns), TEST(stop))
