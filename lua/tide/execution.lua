@@ -29,10 +29,13 @@ M.DEFAULT_SLICE_ROWS = 8192
 local SLICE_SLACK = 4 * 2 ^ 20
 
 -- The slice size of a session: spark.tide.sliceRows (0 runs plans over
--- whole batches).
-function M.sliceRows(session)
+-- whole batches). Unset, a streaming query's micro-batches are sliced (a
+-- stream's memory is bounded by a slice, not by the batch) and batch
+-- actions are not: their input is in memory already, and the copies and
+-- collections of slicing cost ML scoring and training 2-5x (bench/ml.lua).
+function M.sliceRows(session, streaming)
   local v = session and session.conf and session.conf:get("spark.tide.sliceRows")
-  if v == nil then return M.DEFAULT_SLICE_ROWS end
+  if v == nil then return streaming and M.DEFAULT_SLICE_ROWS or 0 end
   local n = tonumber(v)
   if not n or n < 0 or n ~= math.floor(n) then
     error(("spark.tide.sliceRows must be a whole number >= 0 (0 turns slicing off), not %q"):format(tostring(v)), 0)

@@ -278,7 +278,7 @@ function Query:runBatch(wait_ms)
   t = now_ms()
   -- Row-wise plans run slice by slice (spark.tide.sliceRows, read each
   -- batch), so that a large batch's intermediates are one slice's.
-  local ctx = execution.context(self.states, execution.sliceRows(self.df._session))
+  local ctx = execution.context(self.states, execution.sliceRows(self.df._session, true))
   ctx.epochId, ctx.queryId = id, self.id
   local output, rows_in
   if src.splitRange and execution.fetchesInPieces(self.plan, ctx) then

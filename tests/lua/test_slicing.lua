@@ -185,7 +185,8 @@ t.test("columns passed through from the input are joined back without a copy", f
 end)
 
 t.test("DataFrame actions slice by spark.tide.sliceRows; 0 turns it off; bad values are refused", function()
-  t.eq(execution.sliceRows(spark), execution.DEFAULT_SLICE_ROWS)
+  t.eq(execution.sliceRows(spark, true), execution.DEFAULT_SLICE_ROWS, "streaming micro-batches slice by default")
+  t.eq(execution.sliceRows(spark), 0, "batch actions do not, unless asked")
   local df = raw:select(F.from_json("value", schema):alias("j")):select("j.id")
   local whole
   spark.conf:set("spark.tide.sliceRows", 0)
