@@ -22,6 +22,9 @@
 /* How long latest() waits for the metadata to show a topic as deleted
    once its offsets are unknown to the broker. */
 #define GONE_CONFIRM_S 5.0
+/* How long latest() waits for a broker that does not answer (a restart)
+   before the query fails: about a consumer's default.api.timeout.ms. */
+#define UNREACHABLE_WAIT_S 60.0
 
 static int refresh_metadata(tide_kafka_source *src, char *errbuf, size_t errlen)
 {
@@ -33,7 +36,7 @@ static int refresh_metadata(tide_kafka_source *src, char *errbuf, size_t errlen)
     if (e) {
         snprintf(errbuf, errlen, "metadata of %s%s: %s", all ? "the cluster" : "topic ",
                  all ? "" : (src->num_topics ? src->topics[0].name : "?"), rd_kafka_err2str(e));
-        return -1;
+        return ks_unreachable(e) ? KS_UNREACHABLE : -1;
     }
     if (all)
         for (int32_t i = 0; i < src->num_topics; i++) src->topics[i].num_partitions = 0;
@@ -90,8 +93,15 @@ int ks_subscription(tide_kafka_source *src, double max_age_s, char *errbuf, size
         snprintf(errbuf, errlen, "the kafka source has no subscribe, subscribePattern or assign");
         return -1;
     }
-    if (src->mode != KS_ASSIGN && (src->metadata_at == 0 || tide_now() - src->metadata_at >= max_age_s))
-        if (refresh_metadata(src, errbuf, errlen) != 0) return -1;
+    if (src->mode != KS_ASSIGN && (src->metadata_at == 0 || tide_now() - src->metadata_at >= max_age_s)) {
+        int rc = refresh_metadata(src, errbuf, errlen);
+        /* The broker away for a moment (a restart): what it said last
+           still holds, and it is asked again after max_age_s. */
+        if (rc == KS_UNREACHABLE && src->metadata_at > 0)
+            src->metadata_at = tide_now();
+        else if (rc != 0)
+            return rc;
+    }
     src->list_n = 0;
     for (int32_t t = 0; t < src->num_topics; t++) {
         ks_topic *topic = &src->topics[t];
@@ -235,21 +245,34 @@ done:
     return rc;
 }
 
+/* A fresh highs array for src->list, filled by latest_highs. */
+static int latest_highs_fresh(tide_kafka_source *src, int64_t **highs, char *errbuf, size_t errlen)
+{
+    free(*highs);
+    *highs = calloc((size_t)src->list_n + 1, sizeof **highs);
+    if (!*highs) {
+        snprintf(errbuf, errlen, "kafka source: out of memory");
+        return -1;
+    }
+    return latest_highs(src, *highs, 0, errbuf, errlen);
+}
+
 int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_offset *after,
                                  int32_t n, tide_partition_offset *out, int32_t max,
                                  int32_t wait_ms, char *errbuf, size_t errlen)
 {
-    double deadline = tide_now() + wait_ms / 1000.0, gone_until = 0;
+    double deadline = tide_now() + wait_ms / 1000.0, gone_until = 0, unreachable_until = 0;
     int64_t *highs = NULL;
     for (;;) {
-        if (ks_subscription(src, METADATA_MAX_AGE_S, errbuf, errlen) != 0) goto fail;
-        free(highs);
-        highs = calloc((size_t)src->list_n + 1, sizeof *highs);
-        if (!highs) {
-            snprintf(errbuf, errlen, "kafka source: out of memory");
-            goto fail;
+        int rc = ks_subscription(src, METADATA_MAX_AGE_S, errbuf, errlen);
+        if (rc == 0) rc = latest_highs_fresh(src, &highs, errbuf, errlen);
+        if (rc == KS_UNREACHABLE) {
+            if (unreachable_until == 0) unreachable_until = tide_now() + UNREACHABLE_WAIT_S;
+            if (tide_now() >= unreachable_until || tide_stop_requested()) goto fail;
+            tide_sleep(0.2);
+            continue;
         }
-        int rc = latest_highs(src, highs, 0, errbuf, errlen);
+        unreachable_until = 0;
         if (rc == KS_GONE) {
             /* A deleted topic: once the metadata says so, its partitions
                leave the subscription and the caller sees them gone (and

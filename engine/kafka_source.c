@@ -316,6 +316,21 @@ static int retriable(rd_kafka_resp_err_t e)
     }
 }
 
+int ks_unreachable(rd_kafka_resp_err_t e)
+{
+    switch (e) {
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static int list_retriable(rd_kafka_resp_err_t e, const rd_kafka_topic_partition_list_t *list)
 {
     if (e) return retriable(e);
@@ -355,7 +370,8 @@ int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t
             rc = pe == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || pe == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
                          pe == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION
                      ? KS_GONE
-                     : -1;
+                 : ks_unreachable(pe) ? KS_UNREACHABLE
+                                      : -1;
         } else {
             out[i] = tp->offset;
         }

@@ -92,6 +92,10 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
 /* KS_GONE: the query failed because a partition's topic is unknown to the
    broker (deleted; the metadata may not say so yet). */
 #define KS_GONE (-2)
+/* KS_UNREACHABLE: the broker did not answer (down, restarting, the network):
+   worth asking again. */
+#define KS_UNREACHABLE (-3)
+int ks_unreachable(rd_kafka_resp_err_t e);
 int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t which,
                      int64_t *out, char *errbuf, size_t errlen);
 void ks_add_lost(tide_kafka_source *src, const ks_part *p, int64_t from, int64_t to);

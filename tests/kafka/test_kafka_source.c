@@ -10,6 +10,7 @@
 #include "ffi/kafka.h"
 
 #include <librdkafka/rdkafka.h>
+#include <threads.h>
 
 #include <stddef.h>
 #include <stdio.h>
@@ -348,6 +349,40 @@ static void latest_waits_for_new_records(void)
     tide_kafka_source_free(s);
 }
 
+static int broker_up_later(void *arg)
+{
+    (void)arg;
+    tide_sleep(1.5);
+    rd_kafka_mock_broker_set_up(tide_broker_cluster(broker), 1);
+    return 0;
+}
+
+/* The broker away for a moment (a restart: the metadata request fails at
+   once, "Broker transport failure"): latest() keeps what it knew and waits
+   for the broker to answer again instead of failing the query. */
+static void latest_waits_out_a_broker_restart(void)
+{
+    CHECK(tide_broker_create_topic(broker, "restarting", 2, err, sizeof err) == 0);
+    produce("restarting", 1, 4, "r", 0, 0);
+    tide_kafka_source *s = source(NULL);
+    CHECK(tide_kafka_source_subscribe(s, "restarting", err, sizeof err) == 0);
+    tide_partition_info info[4];
+    CHECK(partitions(s, info) == 2);
+    rd_kafka_mock_broker_set_down(tide_broker_cluster(broker), 1);
+    tide_sleep(1.1); /* the metadata is due for a refresh */
+    thrd_t up;
+    CHECK(thrd_create(&up, broker_up_later, NULL) == thrd_success);
+    tide_partition_offset at[1] = {{info[0].topic, 0, 0}}, out[4];
+    double t0 = tide_now();
+    int32_t n = tide_kafka_source_latest(s, at, 1, out, 4, 0, err, sizeof err);
+    if (n < 0) fprintf(stderr, "latest: %s\n", err);
+    CHECK(n == 2);
+    CHECK(tide_now() - t0 >= 1.0);
+    CHECK(out[1].partition == 1 && out[1].offset == 4);
+    thrd_join(up, NULL);
+    tide_kafka_source_free(s);
+}
+
 static void refuses_options_tide_owns(void)
 {
     const char *conf[] = {"bootstrap.servers", "127.0.0.1:1", "auto.offset.reset", "earliest"};
@@ -380,4 +415,5 @@ TEST_MAIN(TEST(start), TEST(lists_partitions_with_watermarks_and_new_ones),
           TEST(offsets_asked_again_while_the_leader_is_not_ready),
           TEST(fetches_exact_ranges_across_partitions_and_fetches), TEST(includes_headers),
           TEST(reports_records_lost_to_retention), TEST(commits_offsets_to_the_group),
-          TEST(latest_waits_for_new_records), TEST(refuses_options_tide_owns), TEST(stop))
+          TEST(latest_waits_for_new_records), TEST(latest_waits_out_a_broker_restart),
+          TEST(refuses_options_tide_owns), TEST(stop))
