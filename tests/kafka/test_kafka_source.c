@@ -344,7 +344,7 @@ static void latest_waits_for_new_records(void)
     produce("waiting", 1, 1, "w", 0, 0);
     t0 = tide_now();
     CHECK(tide_kafka_source_latest(s, at, 1, out, 4, 10000, err, sizeof err) == 2);
-    CHECK(tide_now() - t0 < 2);
+    CHECK(tide_now() - t0 < 9); /* not the whole 10 s */
     CHECK(out[1].partition == 1 && out[1].offset == 1);
     tide_kafka_source_free(s);
 }
