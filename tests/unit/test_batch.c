@@ -137,7 +137,8 @@ static void integer_digits_match_printf(void)
 {
     char got[48], want[48];
     int64_t v = 1;
-    for (int k = 0; k < 19; k++, v *= 10) {
+    for (int k = 0; k < 19; k++) { /* 10^0 .. 10^18, the last that fits */
+        if (k > 0) v *= 10;
         int64_t probes[] = {v - 1, v, v + 1, -v, -(v - 1), -(v + 1)};
         for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
             int n = tide_i64_digits(probes[i], got);
