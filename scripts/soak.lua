@@ -80,6 +80,16 @@ local function pipeline(finish)
 local tide = require("tide")
 local F = tide.functions
 local spark = tide.session()
+-- What the process holds besides malloc's heaps, for the soak's table:
+-- the Lua heap and the arenas (live and cached), once a second.
+local batchlib, last_mem = require("tide.batch"), 0
+spark.streams:addListener { onQueryProgress = function()
+  if tide.now() - last_mem < 1 then return end
+  last_mem = tide.now()
+  local a = batchlib.arenaStats()
+  local f = io.open(%q, "w")
+  if f then f:write(("%%.1f %%.1f %%.1f\n"):format(collectgarbage("count") / 1024, a.bytes / 2^20, a.cachedBytes / 2^20)); f:close() end
+end }
 local w = spark.readStream:format("kafka"):option("kafka.bootstrap.servers", %q)
   :option("subscribe", %q):option("startingOffsets", "earliest"):load()
   :select(F.from_json(F.col("value"):cast("string"), "id decimal(38,0), hour int, site_id string"):alias("e"))
@@ -87,7 +97,7 @@ local w = spark.readStream:format("kafka"):option("kafka.bootstrap.servers", %q)
   .writeStream:format("jdbc"):option("url", %q):option("dbtable", %q)
   :option("checkpointLocation", %q):option("progressLog", %q)
 %s:start():awaitTermination()
-]]):format(opts.bootstrap, topic, opts.pg, tbl, dir .. "/cp_pipeline", dir .. "/pipeline.jsonl",
+]]):format(dir .. "/pipeline.mem", opts.bootstrap, topic, opts.pg, tbl, dir .. "/cp_pipeline", dir .. "/pipeline.jsonl",
     finish and "  :trigger{ availableNow = true }" or "")
 end
 write(dir .. "/pipeline.lua", pipeline(false))
@@ -170,7 +180,8 @@ local pipeline_pid = spawn("pipeline")
 local t0 = tide.now()
 local samples, failures = {}, {}
 local produced, processed, lag = 0, 0, 0
-print(("%8s %10s %10s %12s %12s %10s"):format("t (s)", "RSS (MB)", "lag", "produced/s", "processed/s", "batches"))
+print(("%8s %10s %10s %12s %12s %10s %8s %14s"):format("t (s)", "RSS (MB)", "lag", "produced/s", "processed/s", "batches",
+  "Lua (MB)", "arenas (MB)"))
 local last_t, last_produced, last_processed, batches, last_progress = 0, 0, 0, 0, nil
 while tide.now() - t0 < opts.duration do
   tide.sleep(opts.sample)
@@ -186,8 +197,12 @@ while tide.now() - t0 < opts.duration do
   lag = lag_of(last_progress)
   local rss = rss_kb(pipeline_pid) or 0
   samples[#samples + 1] = { t = t, rss = rss, lag = lag }
-  print(("%8.0f %10.1f %10d %12.0f %12.0f %10d"):format(t, rss / 1024, lag,
-    (produced - last_produced) / (t - last_t), (processed - last_processed) / (t - last_t), batches))
+  local mem = io.open(dir .. "/pipeline.mem")
+  local lua_mb, arena_mb, cached_mb = (mem and mem:read("*l") or ""):match("(%S+) (%S+) (%S+)")
+  if mem then mem:close() end
+  print(("%8.0f %10.1f %10d %12.0f %12.0f %10d %8s %14s"):format(t, rss / 1024, lag,
+    (produced - last_produced) / (t - last_t), (processed - last_processed) / (t - last_t), batches,
+    lua_mb or "?", arena_mb and (arena_mb .. " + " .. cached_mb) or "?"))
   io.stdout:flush()
   last_t, last_produced, last_processed = t, produced, processed
 end
