@@ -264,9 +264,13 @@ end)
 if not ok then
   failures[#failures + 1] = "cannot count the table: " .. tostring(row)
 else
-  print(("PostgreSQL table %s: %d rows, %d distinct ids"):format(tbl, row.n, row.d))
-  if row.n ~= produced or row.d ~= produced then
-    failures[#failures + 1] = ("the table holds %d rows (%d distinct) of %d produced"):format(row.n, row.d, produced)
+  -- What the topic holds is the truth to match: the producer's progress
+  -- log can miss its last batch (written, then stopped before logging).
+  local in_topic = 0
+  for _, part in ipairs(watermarks:partitions(0)) do in_topic = in_topic + part.high - part.low end
+  print(("PostgreSQL table %s: %d rows, %d distinct ids; the topic holds %d records"):format(tbl, row.n, row.d, in_topic))
+  if row.n ~= in_topic or row.d ~= in_topic then
+    failures[#failures + 1] = ("the table holds %d rows (%d distinct) of the %d records in the topic"):format(row.n, row.d, in_topic)
   end
 end
 
