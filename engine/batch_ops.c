@@ -92,27 +92,8 @@ static tide_batch *gather_batch(tide_batch *const *batches, int32_t num_batches,
 
 tide_batch *tide_batch_concat(tide_batch *const *batches, int32_t n, char *errbuf, size_t errlen)
 {
-    if (n <= 0) {
-        kernel_error(errbuf, errlen, "concat needs at least one batch");
-        return NULL;
-    }
-    int64_t total = 0;
-    for (int32_t b = 0; b < n; b++) {
-        if (batches[b]->num_columns != batches[0]->num_columns) {
-            kernel_error(errbuf, errlen, "batch %d has %d columns, batch 1 has %d", b + 1,
-                         batches[b]->num_columns, batches[0]->num_columns);
-            return NULL;
-        }
-        for (int32_t c = 0; c < batches[0]->num_columns; c++) {
-            char why[256];
-            if (!kernel_same_layout(&batches[0]->columns[c], &batches[b]->columns[c], why,
-                                    sizeof why)) {
-                kernel_error(errbuf, errlen, "cannot concatenate batch %d: %s", b + 1, why);
-                return NULL;
-            }
-        }
-        total += batches[b]->num_rows;
-    }
+    int64_t total = kernel_concat_rows(batches, n, "batch", errbuf, errlen);
+    if (total < 0) return NULL;
     if (n == 1) return tide_batch_slice(batches[0], 0, batches[0]->num_rows);
     int32_t *which = malloc(sizeof *which * (size_t)(total ? total : 1));
     int64_t *rows = malloc(sizeof *rows * (size_t)(total ? total : 1));

@@ -160,28 +160,9 @@ static int span(tide_column *dst, const tide_column *const *cols, int32_t n)
 tide_batch *tide_batch_concat_slices(tide_batch *const *results, int32_t n, tide_batch *input,
                                      char *errbuf, size_t errlen)
 {
-    if (n <= 0) {
-        kernel_error(errbuf, errlen, "concat needs at least one batch");
-        return NULL;
-    }
+    int64_t total = kernel_concat_rows(results, n, "slice", errbuf, errlen);
+    if (total < 0) return NULL;
     int32_t num_columns = results[0]->num_columns;
-    int64_t total = 0;
-    for (int32_t j = 0; j < n; j++) {
-        if (results[j]->num_columns != num_columns) {
-            kernel_error(errbuf, errlen, "slice %d has %d columns, slice 1 has %d", j + 1,
-                         results[j]->num_columns, num_columns);
-            return NULL;
-        }
-        for (int32_t c = 0; c < num_columns; c++) {
-            char why[256];
-            if (!kernel_same_layout(&results[0]->columns[c], &results[j]->columns[c], why,
-                                    sizeof why)) {
-                kernel_error(errbuf, errlen, "cannot concatenate slice %d: %s", j + 1, why);
-                return NULL;
-            }
-        }
-        total += results[j]->num_rows;
-    }
     tide_batch *out = tide_batch_derive(input, num_columns);
     const tide_column **cols = malloc(sizeof *cols * (size_t)n);
     int32_t *which = NULL;

@@ -159,3 +159,30 @@ int kernel_same_layout(const tide_column *a, const tide_column *b, char *why, si
     }
     return 1;
 }
+
+int64_t kernel_concat_rows(tide_batch *const *batches, int32_t n, const char *noun, char *errbuf,
+                           size_t errlen)
+{
+    if (n <= 0) {
+        kernel_error(errbuf, errlen, "concat needs at least one batch");
+        return -1;
+    }
+    int64_t total = 0;
+    for (int32_t b = 0; b < n; b++) {
+        if (batches[b]->num_columns != batches[0]->num_columns) {
+            kernel_error(errbuf, errlen, "%s %d has %d columns, %s 1 has %d", noun, b + 1,
+                         batches[b]->num_columns, noun, batches[0]->num_columns);
+            return -1;
+        }
+        for (int32_t c = 0; c < batches[0]->num_columns; c++) {
+            char why[256];
+            if (!kernel_same_layout(&batches[0]->columns[c], &batches[b]->columns[c], why,
+                                    sizeof why)) {
+                kernel_error(errbuf, errlen, "cannot concatenate %s %d: %s", noun, b + 1, why);
+                return -1;
+            }
+        }
+        total += batches[b]->num_rows;
+    }
+    return total;
+}

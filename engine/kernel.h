@@ -68,4 +68,10 @@ int kernel_gather(tide_batch *out, tide_column *dst, const char *name,
    fields included). On a mismatch, writes what differs into why. */
 int kernel_same_layout(const tide_column *a, const tide_column *b, char *why, size_t whylen);
 
+/* The rows of n batches to be concatenated, after checking that there is
+   at least one and that all have the first's columns (same count, same
+   layouts); -1 with errbuf naming the first that differs ("<noun> 3").*/
+int64_t kernel_concat_rows(tide_batch *const *batches, int32_t n, const char *noun, char *errbuf,
+                           size_t errlen);
+
 #endif
