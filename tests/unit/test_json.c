@@ -587,6 +587,19 @@ static size_t reference_escape(const char *s, size_t n, char *out)
     return o;
 }
 
+/* The string of length len with `special` at position at (none if at < 0),
+   and the int32 of row r (every width, both signs): written, then expected. */
+static void escape_probe(char *text, int len, int at, char special)
+{
+    for (int k = 0; k < len; k++) text[k] = (char)('a' + (k * 5 + len) % 26);
+    if (at >= 0) text[at] = special;
+}
+
+static int32_t probe_int(int r)
+{
+    return (r % 2 ? -1 : 1) * (int32_t)(1u << (r % 31));
+}
+
 /* A special byte at every position of strings of every length up to 40
    (across the 8-byte blocks the scan reads), in an object whose field
    names pass the 16-byte blocks keys are copied in; int32 fields of every
@@ -607,11 +620,9 @@ static void to_json_escapes_at_every_position(void)
     for (int len = 0; len <= 40; len++) {
         for (int at = -1; at < len; at++) {
             for (size_t sp = 0; sp < (at < 0 ? 1 : sizeof specials); sp++) {
-                for (int k = 0; k < len; k++)
-                    text[k] = (char)('a' + (k * 5 + len) % 26);
-                if (at >= 0) text[at] = specials[sp];
+                escape_probe(text, len, at, specials[sp]);
                 CHECK(tide_column_append_bytes(b, &c[0], text, len) == 0);
-                int32_t n = (rows % 2 ? -1 : 1) * (int32_t)(1u << (rows % 31));
+                int32_t n = probe_int(rows);
                 CHECK(tide_column_append_fixed(b, &c[1], &n) == 0);
                 if (rows % 3 == 0)
                     CHECK(tide_column_append_null(b, &c[2]) == 0);
@@ -631,11 +642,9 @@ static void to_json_escapes_at_every_position(void)
         for (int len = 0; len <= 40; len++) {
             for (int at = -1; at < len; at++) {
                 for (size_t sp = 0; sp < (at < 0 ? 1 : sizeof specials); sp++) {
-                    for (int k = 0; k < len; k++)
-                        text[k] = (char)('a' + (k * 5 + len) % 26);
-                    if (at >= 0) text[at] = specials[sp];
+                    escape_probe(text, len, at, specials[sp]);
                     reference_escape(text, (size_t)len, esc);
-                    int32_t n = (row % 2 ? -1 : 1) * (int32_t)(1u << (row % 31));
+                    int32_t n = probe_int(row);
                     int o = snprintf(expect, sizeof expect,
                                      "{\"a_field_name_longer_than_16\\\"q\":%s,\"n\":%d", esc, n);
                     if (row % 3 == 0) {
