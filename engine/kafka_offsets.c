@@ -323,7 +323,7 @@ fail:
 }
 
 int tide_kafka_source_commit(tide_kafka_source *src, const tide_partition_offset *offsets,
-                             int32_t n, char *errbuf, size_t errlen)
+                             int32_t n, int32_t wait_ms, char *errbuf, size_t errlen)
 {
     if (!src->commits || n == 0) return 0;
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
@@ -332,8 +332,19 @@ int tide_kafka_source_commit(tide_kafka_source *src, const tide_partition_offset
         rd_kafka_topic_partition_list_add(list, src->topics[offsets[i].topic].name, offsets[i].partition)
             ->offset = offsets[i].offset;
     }
-    /* Asynchronous: lag tools only, never worth stalling a batch for. */
-    rd_kafka_resp_err_t e = list->cnt ? rd_kafka_commit(src->rk, list, 1) : RD_KAFKA_RESP_ERR_NO_ERROR;
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (list->cnt && wait_ms <= 0) {
+        e = rd_kafka_commit(src->rk, list, 1);
+    } else if (list->cnt) {
+        /* Waited for on a queue of its own, with a bound: a synchronous
+           commit would wait as long as the coordinator takes to answer. */
+        rd_kafka_queue_t *answers = rd_kafka_queue_new(src->rk);
+        e = rd_kafka_commit_queue(src->rk, list, answers, NULL, NULL);
+        rd_kafka_event_t *ev = e ? NULL : rd_kafka_queue_poll(answers, wait_ms);
+        if (!e) e = ev ? rd_kafka_event_error(ev) : RD_KAFKA_RESP_ERR__TIMED_OUT;
+        if (ev) rd_kafka_event_destroy(ev);
+        rd_kafka_queue_destroy(answers);
+    }
     rd_kafka_topic_partition_list_destroy(list);
     if (e) {
         snprintf(errbuf, errlen, "commit to the consumer group: %s", rd_kafka_err2str(e));

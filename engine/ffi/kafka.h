@@ -113,10 +113,12 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *source, const tide_partit
                                     const tide_partition_offset *ends, int32_t n,
                                     int32_t include_headers, int32_t timeout_ms, int64_t *lost,
                                     char *errbuf, size_t errlen);
-/* Commits offsets to the source's consumer group, asynchronously, for lag
-   tools: tide's checkpoint stays the source of truth. 0, or -1 with errbuf. */
+/* Commits offsets to the source's consumer group, for lag tools: tide's
+   checkpoint stays the source of truth. With wait_ms 0 it does not wait
+   for the broker's answer; otherwise it waits up to wait_ms for it. 0, or
+   -1 with errbuf (an error, or no answer in time). */
 int tide_kafka_source_commit(tide_kafka_source *source, const tide_partition_offset *offsets,
-                             int32_t n, char *errbuf, size_t errlen);
+                             int32_t n, int32_t wait_ms, char *errbuf, size_t errlen);
 
 /* ---- the sink (kafka_sink.c) ------------------------------------------------ */
 

@@ -149,8 +149,57 @@ t.test("source: partitions, latest offsets, seek and exact ranges across partiti
   t.eq(src:describeRow(b2, 0):match("^topic " .. name:gsub("%p", "%%%0") .. " partition %d offset %d+$") ~= nil, true)
   local behind = src:behindLatest(first_end, latest)
   t.eq(tonumber(behind.maxOffsetsBehindLatest) > 0, true)
-  src:commit(latest)
   src:stop()
+end)
+
+-- What a consumer group has committed, read as a lag tool would: with
+-- librdkafka itself, which the tide binary links.
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { char *topic; int32_t partition; int64_t offset; void *metadata; size_t metadata_size;
+                 void *opaque; int err; void *_private; } rd_kafka_topic_partition_t;
+typedef struct { int cnt; int size; rd_kafka_topic_partition_t *elems; } rd_kafka_topic_partition_list_t;
+void *rd_kafka_conf_new(void);
+int rd_kafka_conf_set(void *conf, const char *name, const char *value, char *errstr, size_t errstr_size);
+void *rd_kafka_new(int type, void *conf, char *errstr, size_t errstr_size);
+void rd_kafka_destroy(void *rk);
+rd_kafka_topic_partition_list_t *rd_kafka_topic_partition_list_new(int size);
+rd_kafka_topic_partition_t *rd_kafka_topic_partition_list_add(rd_kafka_topic_partition_list_t *l, const char *topic, int32_t partition);
+void rd_kafka_topic_partition_list_destroy(rd_kafka_topic_partition_list_t *l);
+int rd_kafka_committed(void *rk, rd_kafka_topic_partition_list_t *partitions, int timeout_ms);
+]]
+local function committed(group, name, partitions)
+  local err = ffi.new("char[512]")
+  local conf = ffi.C.rd_kafka_conf_new()
+  ffi.C.rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap, err, 512)
+  ffi.C.rd_kafka_conf_set(conf, "group.id", group, err, 512)
+  local rk = ffi.C.rd_kafka_new(1, conf, err, 512)
+  assert(rk ~= nil, ffi.string(err))
+  local l = ffi.C.rd_kafka_topic_partition_list_new(partitions)
+  for p = 0, partitions - 1 do ffi.C.rd_kafka_topic_partition_list_add(l, name, p) end
+  local rc = ffi.C.rd_kafka_committed(rk, l, 5000)
+  local out = {}
+  for i = 0, l.cnt - 1 do out[tostring(l.elems[i].partition)] = tonumber(l.elems[i].offset) end
+  ffi.C.rd_kafka_topic_partition_list_destroy(l)
+  ffi.C.rd_kafka_destroy(rk)
+  assert(rc == 0, "rd_kafka_committed failed: " .. rc)
+  return out
+end
+
+t.test("source: consumer-group commits at most once a second, and the last one at stop", function()
+  local name, group = topic("grp", 2), t.unique("group")
+  tide.kafka.produce { bootstrap = bootstrap, topic = name, values = { "a", "b", "c", "d", "e", "f" } }
+  local src = source { subscribe = name, startingoffsets = "earliest", ["kafka.group.id"] = group }
+  local start = src:initialOffsets()
+  src:seek(start)
+  local latest = src:latestOffsets(start, 0)
+  local first = src:planEnd(start, latest, 2)
+  src:commit(first) -- sent
+  src:commit(latest) -- within the second: held back
+  tide.sleep(0.5)
+  t.same_table(committed(group, name, 2), first[name], "only the first commit reached the group")
+  src:stop() -- sends the held-back offsets and waits for the answer
+  t.same_table(committed(group, name, 2), latest[name], "the last offsets are committed at stop")
 end)
 
 t.test("source: latest waits for new records, and new partitions' records count from 0", function()

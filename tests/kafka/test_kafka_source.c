@@ -303,7 +303,7 @@ static void commits_offsets_to_the_group(void)
     tide_partition_info info[4];
     CHECK(partitions(s, info) == 1);
     tide_partition_offset at[1] = {{info[0].topic, 0, 3}};
-    CHECK(tide_kafka_source_commit(s, at, 1, err, sizeof err) == 0);
+    CHECK(tide_kafka_source_commit(s, at, 1, 0, err, sizeof err) == 0);
     /* Another member of the group sees it (the commit is asynchronous). */
     char e[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();

@@ -10,9 +10,10 @@
 -- long, timestamp timestamp, timestampType int (and headers with
 -- includeHeaders). Offsets are tide's own, kept in the checkpoint as
 -- {"topic":{"0":next_offset}}; the consumer is assigned partitions
--- explicitly, and after each committed epoch the processed offsets are also
--- committed to a consumer group named after the query so that lag tools see
--- it. Every other kafka.* option goes to librdkafka.
+-- explicitly, and the processed offsets of committed epochs are also
+-- committed to a consumer group named after the query, at most once a
+-- second, so that lag tools see it. Every other kafka.* option goes to
+-- librdkafka.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -474,13 +475,30 @@ function Source:behindLatest(finish, latest)
            minOffsetsBehindLatest = tostring(min) }
 end
 
+-- Consumer-group commits are for lag tools only, so they are best effort
+-- and at most once a second: one per micro-batch would, at hundreds of
+-- small batches a second, queue commits faster than the broker answers
+-- them and hold their requests in librdkafka's memory.
+local GROUP_COMMIT_INTERVAL = 1.0
+
+local STOP_COMMIT_WAIT_MS = 2000
+
+local function send_commit(self, wait_ms)
+  local arr, n = to_array(self, self.uncommitted)
+  C.tide_kafka_source_commit(self.c, arr, n, wait_ms, errbuf, 1024)
+  self.uncommitted, self.lastGroupCommit = nil, C.tide_now()
+end
+
 function Source:commit(finish)
-  local arr, n = to_array(self, finish)
-  C.tide_kafka_source_commit(self.c, arr, n, errbuf, 1024) -- best effort: lag tools only
+  self.uncommitted = finish
+  if C.tide_now() - (self.lastGroupCommit or -math.huge) >= GROUP_COMMIT_INTERVAL then send_commit(self, 0) end
 end
 
 function Source:stop()
   if self.c ~= nil then
+    -- The last offsets are worth a short wait, as a Kafka consumer's close
+    -- commits: a lag tool would otherwise show a stopped query behind.
+    if self.uncommitted then send_commit(self, STOP_COMMIT_WAIT_MS) end
     C.tide_kafka_source_free(ffi.gc(self.c, nil))
     self.c = nil
   end
