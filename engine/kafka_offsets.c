@@ -12,6 +12,9 @@
 #include <string.h>
 
 #define QUERY_TIMEOUT_MS 10000
+/* A refresh may fail harmlessly (what the metadata said last holds), so it
+   waits less: a stop request is not seen while a query is in flight. */
+#define REFRESH_TIMEOUT_MS 2000
 /* latest() refreshes metadata at most this often, so new partitions and
    topics show up within a second without a metadata request per batch. */
 #define METADATA_MAX_AGE_S 1.0
@@ -32,7 +35,8 @@ static int refresh_metadata(tide_kafka_source *src, char *errbuf, size_t errlen)
     int all = src->mode == KS_PATTERN;
     /* Without all_topics, librdkafka asks about the topics it knows: the
        subscribed ones (ks_topic_get made a handle for each). */
-    rd_kafka_resp_err_t e = rd_kafka_metadata(src->rk, all, NULL, &md, QUERY_TIMEOUT_MS);
+    rd_kafka_resp_err_t e =
+        rd_kafka_metadata(src->rk, all, NULL, &md, src->metadata_at > 0 ? REFRESH_TIMEOUT_MS : QUERY_TIMEOUT_MS);
     if (e) {
         snprintf(errbuf, errlen, "metadata of %s%s: %s", all ? "the cluster" : "topic ",
                  all ? "" : (src->num_topics ? src->topics[0].name : "?"), rd_kafka_err2str(e));
@@ -268,7 +272,8 @@ int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_of
         if (rc == 0) rc = latest_highs_fresh(src, &highs, errbuf, errlen);
         if (rc == KS_UNREACHABLE) {
             if (unreachable_until == 0) unreachable_until = tide_now() + UNREACHABLE_WAIT_S;
-            if (tide_now() >= unreachable_until || tide_stop_requested()) goto fail;
+            if (tide_stop_requested()) goto unchanged;
+            if (tide_now() >= unreachable_until) goto fail;
             tide_sleep(0.2);
             continue;
         }
@@ -278,7 +283,8 @@ int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_of
                leave the subscription and the caller sees them gone (and
                decides by failOnDataLoss). Until then, ask again. */
             if (gone_until == 0) gone_until = tide_now() + GONE_CONFIRM_S;
-            if (tide_now() >= gone_until || tide_stop_requested()) goto fail;
+            if (tide_stop_requested()) goto unchanged;
+            if (tide_now() >= gone_until) goto fail;
             src->metadata_at = 0;
             tide_sleep(0.1);
             continue;
@@ -317,6 +323,16 @@ int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_of
     }
     free(highs);
     return src->list_n;
+unchanged:
+    /* A stop request while the broker is away: no new records, so the
+       query ends as cleanly as when it is idle, not with the outage. */
+    free(highs);
+    if (n > max) {
+        snprintf(errbuf, errlen, "the subscription holds %d partitions, more than %d", (int)n, (int)max);
+        return -1;
+    }
+    memcpy(out, after, (size_t)n * sizeof *out);
+    return n;
 fail:
     free(highs);
     return -1;

@@ -97,7 +97,9 @@ int tide_kafka_source_seek(tide_kafka_source *source, const tide_partition_offse
 /* The latest offset of every subscribed partition into out (at most max);
    returns how many, or -1 with errbuf. When no partition has records beyond
    `after` (n entries; a partition missing from it starts at 0), waits up
-   to wait_ms for some to arrive (returning early on a stop request). */
+   to wait_ms for some to arrive (returning early on a stop request). An
+   unreachable broker is waited for up to 60 s; a stop request meanwhile
+   returns `after` itself: no new records. */
 int32_t tide_kafka_source_latest(tide_kafka_source *source, const tide_partition_offset *after,
                                  int32_t n, tide_partition_offset *out, int32_t max,
                                  int32_t wait_ms, char *errbuf, size_t errlen);

@@ -383,6 +383,38 @@ static void latest_waits_out_a_broker_restart(void)
     tide_kafka_source_free(s);
 }
 
+/* A stop request (SIGTERM) while the broker is away: latest() answers with
+   the offsets it was given (no new records) rather than with the outage,
+   so the query stops cleanly. Last of the tests: the request stays. */
+static int request_stop_later(void *arg)
+{
+    (void)arg;
+    tide_sleep(0.5);
+    tide_request_stop();
+    return 0;
+}
+
+static void latest_stops_cleanly_while_the_broker_is_away(void)
+{
+    CHECK(tide_broker_create_topic(broker, "away", 1, err, sizeof err) == 0);
+    produce("away", 0, 2, "a", 0, 0);
+    tide_kafka_source *s = source(NULL);
+    CHECK(tide_kafka_source_subscribe(s, "away", err, sizeof err) == 0);
+    tide_partition_info info[4];
+    CHECK(partitions(s, info) == 1);
+    rd_kafka_mock_broker_set_down(tide_broker_cluster(broker), 1);
+    tide_sleep(1.1); /* the metadata is due for a refresh */
+    thrd_t stopper;
+    CHECK(thrd_create(&stopper, request_stop_later, NULL) == thrd_success);
+    tide_partition_offset at[1] = {{info[0].topic, 0, 1}}, out[4];
+    int32_t n = tide_kafka_source_latest(s, at, 1, out, 4, 0, err, sizeof err);
+    if (n < 0) fprintf(stderr, "latest: %s\n", err);
+    CHECK(n == 1 && out[0].partition == 0 && out[0].offset == 1);
+    thrd_join(stopper, NULL);
+    rd_kafka_mock_broker_set_up(tide_broker_cluster(broker), 1);
+    tide_kafka_source_free(s);
+}
+
 static void refuses_options_tide_owns(void)
 {
     const char *conf[] = {"bootstrap.servers", "127.0.0.1:1", "auto.offset.reset", "earliest"};
@@ -416,4 +448,5 @@ TEST_MAIN(TEST(start), TEST(lists_partitions_with_watermarks_and_new_ones),
           TEST(fetches_exact_ranges_across_partitions_and_fetches), TEST(includes_headers),
           TEST(reports_records_lost_to_retention), TEST(commits_offsets_to_the_group),
           TEST(latest_waits_for_new_records), TEST(latest_waits_out_a_broker_restart),
-          TEST(refuses_options_tide_owns), TEST(stop))
+          TEST(refuses_options_tide_owns), TEST(latest_stops_cleanly_while_the_broker_is_away),
+          TEST(stop))
