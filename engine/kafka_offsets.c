@@ -35,8 +35,8 @@ static int refresh_metadata(tide_kafka_source *src, char *errbuf, size_t errlen)
     int all = src->mode == KS_PATTERN;
     /* Without all_topics, librdkafka asks about the topics it knows: the
        subscribed ones (ks_topic_get made a handle for each). */
-    rd_kafka_resp_err_t e =
-        rd_kafka_metadata(src->rk, all, NULL, &md, src->metadata_at > 0 ? REFRESH_TIMEOUT_MS : QUERY_TIMEOUT_MS);
+    rd_kafka_resp_err_t e = rd_kafka_metadata(
+        src->rk, all, NULL, &md, src->metadata_at > 0 ? REFRESH_TIMEOUT_MS : QUERY_TIMEOUT_MS);
     if (e) {
         snprintf(errbuf, errlen, "metadata of %s%s: %s", all ? "the cluster" : "topic ",
                  all ? "" : (src->num_topics ? src->topics[0].name : "?"), rd_kafka_err2str(e));
@@ -328,7 +328,8 @@ unchanged:
        query ends as cleanly as when it is idle, not with the outage. */
     free(highs);
     if (n > max) {
-        snprintf(errbuf, errlen, "the subscription holds %d partitions, more than %d", (int)n, (int)max);
+        snprintf(errbuf, errlen, "the subscription holds %d partitions, more than %d", (int)n,
+                 (int)max);
         return -1;
     }
     memcpy(out, after, (size_t)n * sizeof *out);
