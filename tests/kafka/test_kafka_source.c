@@ -360,19 +360,31 @@ static int broker_up_later(void *arg)
 /* The broker away for a moment (a restart: the metadata request fails at
    once, "Broker transport failure"): latest() keeps what it knew and waits
    for the broker to answer again instead of failing the query. */
+/* A source subscribed to a new topic of num_partitions, whose last
+   partition holds `records`, with the broker then taken down and the
+   metadata due for a refresh. *topic is the topic's index. */
+static tide_kafka_source *subscribed_then_broker_down(const char *name, int num_partitions,
+                                                      int records, int32_t *topic)
+{
+    CHECK(tide_broker_create_topic(broker, name, num_partitions, err, sizeof err) == 0);
+    produce(name, num_partitions - 1, records, "r", 0, 0);
+    tide_kafka_source *s = source(NULL);
+    CHECK(tide_kafka_source_subscribe(s, name, err, sizeof err) == 0);
+    tide_partition_info info[4];
+    CHECK(partitions(s, info) == num_partitions);
+    *topic = info[0].topic;
+    rd_kafka_mock_broker_set_down(tide_broker_cluster(broker), 1);
+    tide_sleep(1.1);
+    return s;
+}
+
 static void latest_waits_out_a_broker_restart(void)
 {
-    CHECK(tide_broker_create_topic(broker, "restarting", 2, err, sizeof err) == 0);
-    produce("restarting", 1, 4, "r", 0, 0);
-    tide_kafka_source *s = source(NULL);
-    CHECK(tide_kafka_source_subscribe(s, "restarting", err, sizeof err) == 0);
-    tide_partition_info info[4];
-    CHECK(partitions(s, info) == 2);
-    rd_kafka_mock_broker_set_down(tide_broker_cluster(broker), 1);
-    tide_sleep(1.1); /* the metadata is due for a refresh */
+    int32_t topic;
+    tide_kafka_source *s = subscribed_then_broker_down("restarting", 2, 4, &topic);
     thrd_t up;
     CHECK(thrd_create(&up, broker_up_later, NULL) == thrd_success);
-    tide_partition_offset at[1] = {{info[0].topic, 0, 0}}, out[4];
+    tide_partition_offset at[1] = {{topic, 0, 0}}, out[4];
     double t0 = tide_now();
     int32_t n = tide_kafka_source_latest(s, at, 1, out, 4, 0, err, sizeof err);
     if (n < 0) fprintf(stderr, "latest: %s\n", err);
@@ -396,17 +408,11 @@ static int request_stop_later(void *arg)
 
 static void latest_stops_cleanly_while_the_broker_is_away(void)
 {
-    CHECK(tide_broker_create_topic(broker, "away", 1, err, sizeof err) == 0);
-    produce("away", 0, 2, "a", 0, 0);
-    tide_kafka_source *s = source(NULL);
-    CHECK(tide_kafka_source_subscribe(s, "away", err, sizeof err) == 0);
-    tide_partition_info info[4];
-    CHECK(partitions(s, info) == 1);
-    rd_kafka_mock_broker_set_down(tide_broker_cluster(broker), 1);
-    tide_sleep(1.1); /* the metadata is due for a refresh */
+    int32_t topic;
+    tide_kafka_source *s = subscribed_then_broker_down("away", 1, 2, &topic);
     thrd_t stopper;
     CHECK(thrd_create(&stopper, request_stop_later, NULL) == thrd_success);
-    tide_partition_offset at[1] = {{info[0].topic, 0, 1}}, out[4];
+    tide_partition_offset at[1] = {{topic, 0, 1}}, out[4];
     int32_t n = tide_kafka_source_latest(s, at, 1, out, 4, 0, err, sizeof err);
     if (n < 0) fprintf(stderr, "latest: %s\n", err);
     CHECK(n == 1 && out[0].partition == 0 && out[0].offset == 1);
