@@ -87,8 +87,8 @@ static const tide_json_field AVAZU[] = {
 static void reads_avazu_records_exactly(void)
 {
     const char *rows[] = {
-        "{\"id\":\"10000169349117863715\",\"hour\":14102100,\"C1\":1005,\"banner_pos\":0,"
-        "\"site_id\":\"1fbe01fe\",\"site_domain\":\"f3845767\",\"device_type\":1,\"C20\":-1,\"C21\":79}",
+        ("{\"id\":\"10000169349117863715\",\"hour\":14102100,\"C1\":1005,\"banner_pos\":0,"
+         "\"site_id\":\"1fbe01fe\",\"site_domain\":\"f3845767\",\"device_type\":1,\"C20\":-1,\"C21\":79}"),
         /* ids as JSON numbers, above 2^64, and fields in another order with spaces */
         " { \"hour\" : 14102101 , \"id\" : 18446744073709551616123 , \"site_id\" : \"x\\\"y\\u00e9\" } ",
         "{\"id\":\"99999999999999999999999999999999999999\"}",
@@ -269,8 +269,8 @@ static const tide_json_field TYPES[] = {
 static void every_type_follows_sparks_rules(void)
 {
     const char *rows[] = {
-        /* 0 */ "{\"l\":-9223372036854775808,\"d\":1,\"f\":0.1,\"m\":1.005,\"t\":\"2022-06-29T02:38:24.177Z\","
-                "\"ok\":true,\"bin\":\"aGVsbG8=\",\"s\":\"\"}",
+        /* 0 */ ("{\"l\":-9223372036854775808,\"d\":1,\"f\":0.1,\"m\":1.005,\"t\":\"2022-06-29T02:38:24.177Z\","
+                 "\"ok\":true,\"bin\":\"aGVsbG8=\",\"s\":\"\"}"),
         /* 1 */ "{\"l\":9223372036854775808,\"d\":\"NaN\",\"m\":\"1,234.5\",\"t\":1656470304,\"ok\":\"true\"}",
         /* 2 */ "{\"d\":1e400,\"f\":\"-Infinity\",\"m\":1.5e3,\"t\":\"2022-06-29 02:38:24\",\"bin\":\"aGk\"}",
         /* 3 */ "{\"d\":-1e-400,\"m\":\"abc\",\"t\":\"yesterday\",\"bin\":\"!!\"}",
