@@ -6,13 +6,9 @@
  * threshold (up to 32 MiB) each time a mapped block is freed, and its trim
  * threshold with it, so after a few large batches every block comes from
  * heaps it keeps: the resident size would stay at the high-water mark of
- * the largest batch. Fixed thresholds keep blocks of 32 MiB and more
- * mapped (freed to the system at once); tide_memory_trim hands back the
- * free pages inside the heaps after a batch. The mmap threshold is not
- * lower: librdkafka takes a fresh buffer for every fetch response (up to
- * 2 MB a partition), and mapping each one cost page faults and mmap-lock
- * contention between its thread and the query's: at 256 KiB, a sixth of
- * a Kafka -> count query's CPU (docs/performance.md).
+ * the largest batch. Fixed thresholds keep large blocks mapped (freed to
+ * the system at once); tide_memory_trim hands back the free pages inside
+ * the heaps after a batch.
  */
 #include "tide_ffi.h"
 
@@ -23,7 +19,7 @@
 void tide_memory_init(void)
 {
 #ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 #endif
 }
