@@ -351,8 +351,7 @@ int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t
     /* A partition whose leader is moving, or a topic just created whose
        log the broker is still opening, answers "not leader" for a moment:
        asked again, as Spark's offset reader does (fetchOffset.numRetries). */
-    for (int tries = 0; tries < OFFSET_RETRIES && list_retriable(e, list) && !tide_stop_requested();
-         tries++) {
+    for (int tries = 0; tries < OFFSET_RETRIES && list_retriable(e, list); tries++) {
         tide_sleep(OFFSET_RETRY_S);
         for (int i = 0; i < list->cnt; i++) {
             list->elems[i].offset = which;
