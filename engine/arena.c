@@ -30,8 +30,10 @@
 #define MIN_CLASS 16 /* 64 KiB */
 #define NUM_CLASSES 48
 /* Cached chunks kept for reuse by default: about the working set of one
-   slice of a micro-batch (lua/tide/dataframe.lua runs row-wise plans
-   slice by slice), which the next slice takes again. */
+   slice of a micro-batch (lua/tide/execution.lua runs row-wise plans
+   slice by slice), which the next slice takes again. 32 MiB rather than
+   16 halves a stream's kernel time in page faults; docs/performance.md
+   ("Knobs") has the measurements against the memory budget. */
 #if defined(__SANITIZE_ADDRESS__)
 #define DEFAULT_CACHE_LIMIT 0
 #elif defined(__has_feature)
@@ -40,7 +42,7 @@
 #endif
 #endif
 #ifndef DEFAULT_CACHE_LIMIT
-#define DEFAULT_CACHE_LIMIT (16ULL << 20)
+#define DEFAULT_CACHE_LIMIT (32ULL << 20)
 #define MAP_CLASS 18 /* 256 KiB: chunks this large are mapped */
 #else
 #define MAP_CLASS NUM_CLASSES /* under ASan every chunk is malloc's, which it checks */

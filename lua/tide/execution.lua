@@ -129,27 +129,40 @@ local function run_slice(ops, before, b, ctx)
   return b
 end
 
+-- Where run_slices puts each slice's detached result: a Collector keeps
+-- them for tide_batch_concat_slices; a consumer given to executeFetched
+-- (any object with take(self, batch)) takes them one by one instead, so
+-- that a sink can write a slice while the next one runs. Objects, not
+-- closures made per batch (see run_slice).
+local Collector = {}
+Collector.__index = Collector
+
+function Collector:take(batch)
+  self.n = self.n + 1
+  self[self.n] = batch
+end
+
 -- Runs ops (a row-wise chain, top first) over the slices of slicer one
 -- after another: each slice's result is detached (the columns computed in
 -- the slice copied out, those that are views of slicer.anchor kept as
--- they are) and its intermediates are left to a collection before the
--- next slice, so the memory of a batch in flight is its input, its result
--- and one slice's intermediates. The result is the slices' results in
--- order (pass-through columns of the anchor joined back without a copy);
--- counters add up in ctx as over the whole batch; row numbers in errors
--- count the rows each operator saw in earlier slices, as over the whole
--- batch; ctx.describeRow(row) names the row through the slicer;
--- ctx.sliceIndex is the slice's number (0 first).
-local function run_slices(ops, ctx, slicer)
+-- they are), handed to into:take, and its intermediates are left to a
+-- collection before the next slice, so the memory of a batch in flight is
+-- its input, its result and one slice's intermediates. Counters add up in
+-- ctx as over the whole batch; row numbers in errors count the rows each
+-- operator saw in earlier slices, as over the whole batch;
+-- ctx.describeRow(row) names the row through the slicer; ctx.sliceIndex
+-- is the slice's number (0 first). Returns the number of slices.
+local function run_slices(ops, ctx, slicer, into)
   local before = {} -- rows the input of ops[i] had in earlier slices
   for i = 1, #ops do before[i] = 0 end
   local describe, outer = ctx.describeRow, slicing.slicer
   slicing.slicer = slicer
   if describe or getmetatable(slicer) == FetchSlicer then ctx.describeRow = describe_row end
-  local results, k = {}, 0
+  local k = 0
   local function restore()
     ctx.describeRow, ctx.sliceIndex = describe, nil
     slicing.slicer = outer
+    slicer.current = nil
   end
   while true do
     local ok, slice = pcall(slicer.next, slicer)
@@ -161,23 +174,35 @@ local function run_slices(ops, ctx, slicer)
     ctx.sliceIndex = k
     local result
     ok, result = pcall(run_slice, ops, before, slice, ctx)
+    if ok then
+      k = k + 1
+      result = batchlib.wrap(C.tide_batch_detach(result, slicer.anchor, ctx.errbuf, ctx.errlen),
+        "keeping a slice's result: " .. ffi.string(ctx.errbuf))
+      slice = nil -- luacheck: ignore (dropped for the collection below)
+      ok, result = pcall(into.take, into, result)
+    end
     if not ok then
       restore()
       error(result, 0)
     end
-    k = k + 1
-    results[k] = batchlib.wrap(C.tide_batch_detach(result, slicer.anchor, ctx.errbuf, ctx.errlen),
-      "keeping a slice's result: " .. ffi.string(ctx.errbuf))
-    slice, result = nil, nil -- luacheck: ignore (dropped for the collection below)
+    result = nil -- luacheck: ignore
     batchlib.reclaim(SLICE_SLACK)
   end
   restore()
-  slicer.current = nil
+  return k
+end
+
+-- The results a Collector holds joined into one batch (pass-through
+-- columns of the anchor joined back without a copy); nil when it holds
+-- none.
+local function join(results, ctx, anchor)
+  local k = results.n
   if k == 0 then return nil end
-  local list = ffi.new("tide_batch*[?]", k, results)
+  local list = ffi.new("tide_batch*[?]", k)
+  for i = 1, k do list[i - 1] = results[i] end
   local out
-  if slicer.anchor ~= nil then
-    out = C.tide_batch_concat_slices(list, k, slicer.anchor, ctx.errbuf, ctx.errlen)
+  if anchor ~= nil then
+    out = C.tide_batch_concat_slices(list, k, anchor, ctx.errbuf, ctx.errlen)
   else
     out = C.tide_batch_concat(list, k, ctx.errbuf, ctx.errlen)
   end
@@ -207,7 +232,9 @@ local function execute_sliced(plan, ctx, input, size)
     return batch
   end
   local slicer = setmetatable({ anchor = batch, size = size, first = 0, outer = ctx.describeRow }, MemorySlicer)
-  return run_slices(ops, ctx, slicer)
+  local results = setmetatable({ n = 0 }, Collector)
+  run_slices(ops, ctx, slicer, results)
+  return join(results, ctx, slicer.anchor)
 end
 
 -- Whether a streaming query may fetch its batch piece by piece and run
@@ -219,21 +246,25 @@ function M.fetchesInPieces(plan, ctx)
 end
 
 -- Runs plan (see fetchesInPieces) over the micro-batch [start, finish) of
--- src, fetched in pieces of about ctx.sliceRows rows (src:splitRange):
--- the result, as over the whole batch fetched at once (within a partition
--- rows keep their offset order; across partitions the order of a fetch
--- was never defined), with ctx.rowsIn the rows fetched and
--- ctx.fetchSeconds the time spent fetching.
-function M.executeFetched(plan, ctx, src, start, finish)
+-- src, fetched in pieces of about ctx.sliceRows rows (src:splitRange),
+-- with ctx.rowsIn the rows fetched and ctx.fetchSeconds the time spent
+-- fetching. Without `into`, returns the result, as over the whole batch
+-- fetched at once (within a partition rows keep their offset order;
+-- across partitions the order of a fetch was never defined). With it,
+-- each piece's result goes to into:take(batch) in that order, at least one
+-- (an empty batch when the range is), and nothing is returned.
+function M.executeFetched(plan, ctx, src, start, finish, into)
   ctx.rowsIn, ctx.fetchSeconds = 0, 0
   local ops = chain(plan)
   local slicer = setmetatable({ src = src, ctx = ctx, k = 0, pieces = src:splitRange(start, finish, ctx.sliceRows) },
     FetchSlicer)
-  local out = run_slices(ops, ctx, slicer)
-  if out then return out end
-  -- no piece at all: the plan over an empty fetch, for the output's columns
-  slicer.k, slicer.pieces = 0, { { start, finish } }
-  return run_slices(ops, ctx, slicer)
+  local results = into or setmetatable({ n = 0 }, Collector)
+  if run_slices(ops, ctx, slicer, results) == 0 then
+    -- no piece at all: the plan over an empty fetch, for the output's columns
+    slicer.k, slicer.pieces = 0, { { start, finish } }
+    run_slices(ops, ctx, slicer, results)
+  end
+  if not into then return join(results, ctx, nil) end
 end
 
 -- Runs plan over one batch of its source (streaming), or reads the source

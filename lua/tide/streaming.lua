@@ -43,6 +43,19 @@ local RECLAIM_STEP_KB = 64
 
 local function now_ms() return C.tide_now() * 1000 end
 
+-- Hands the pieces of a micro-batch run piece by piece
+-- (execution.executeFetched) to a sink that takes them one at a time:
+-- sink:addPiece(epoch, batch) for each, then sink:endPieces(epoch) -> the
+-- rows written, once the last piece is written. An object, not a closure
+-- per batch (a compiled trace keeps the closures it calls).
+local PiecesToSink = {}
+PiecesToSink.__index = PiecesToSink
+
+function PiecesToSink:take(batch)
+  self.rows = self.rows + batch:count()
+  self.sink:addPiece(self.epoch, batch)
+end
+
 -- ---- triggers ------------------------------------------------------------------
 
 local UNITS = { ms = 1, millisecond = 1, milliseconds = 1, s = 1000, sec = 1000, second = 1000,
@@ -280,12 +293,31 @@ function Query:runBatch(wait_ms)
   -- batch), so that a large batch's intermediates are one slice's.
   local ctx = execution.context(self.states, execution.sliceRows(self.df._session, true))
   ctx.epochId, ctx.queryId = id, self.id
-  local output, rows_in
+  local rows_in, rows_out, written
+  local epoch = { queryId = self.id, epochId = id }
   if src.splitRange and execution.fetchesInPieces(self.plan, ctx) then
     -- A row-wise plan over a source that can split its ranges: the batch
     -- is fetched and run piece by piece, so its whole input is never in
-    -- memory at once (execution.executeFetched).
-    output = execution.executeFetched(self.plan, ctx, src, start, finish)
+    -- memory at once (execution.executeFetched); a sink that takes a batch
+    -- in pieces writes each piece's result while the next one runs.
+    local ok, res
+    if self.sink.addPiece then
+      local pieces = setmetatable({ sink = self.sink, epoch = id, rows = 0 }, PiecesToSink)
+      current_epoch = epoch
+      ok, res = pcall(execution.executeFetched, self.plan, ctx, src, start, finish, pieces)
+      if ok then ok, res = pcall(self.sink.endPieces, self.sink, id) end
+      rows_out = pieces.rows
+    else
+      ok, res = pcall(execution.executeFetched, self.plan, ctx, src, start, finish)
+      if ok then
+        rows_out = res:count()
+        current_epoch = epoch
+        ok, res = pcall(self.sink.addBatch, self.sink, id, res, ctx)
+      end
+    end
+    current_epoch = nil
+    if not ok then error(res, 0) end
+    written = res
     rows_in = ctx.rowsIn
     d.getBatch = math.floor(ctx.fetchSeconds * 1000 + 0.5)
     t = t + ctx.fetchSeconds * 1000 -- addBatch: the rest of the time
@@ -295,13 +327,15 @@ function Query:runBatch(wait_ms)
     ctx.describeRow = function(row) return src.describeRow and src:describeRow(input, row) or ("row " .. row) end
     rows_in = input:count()
     t = now_ms()
-    output = execution.execute(self.plan, ctx, input)
+    local output = execution.execute(self.plan, ctx, input)
+    current_epoch = epoch
+    local ok
+    ok, written = pcall(self.sink.addBatch, self.sink, id, output, ctx)
+    current_epoch = nil
+    if not ok then error(written, 0) end
+    rows_out = output:count()
   end
   d.queryPlanning = 0
-  current_epoch = { queryId = self.id, epochId = id }
-  local ok, written = pcall(self.sink.addBatch, self.sink, id, output, ctx)
-  current_epoch = nil
-  if not ok then error(written, 0) end
   d.addBatch = duration(t)
   -- The batch is done: whatever still reaches ctx (a compiled trace may
   -- keep an object it saw) must not keep the input alive through it.
@@ -315,7 +349,7 @@ function Query:runBatch(wait_ms)
   self.committedEnd, self.nextBatchId = finish, id + 1
   d.triggerExecution = duration(t_trigger)
 
-  local p = self:makeProgress(id, t_trigger, d, rows_in, output:count(), written, ctx, start, finish, latest)
+  local p = self:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, start, finish, latest)
   self.lastTriggerStart = t_trigger
   self.recent[#self.recent + 1] = p
   if #self.recent > RECENT then table.remove(self.recent, 1) end

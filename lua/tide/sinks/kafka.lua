@@ -85,6 +85,15 @@ function Sink:flush()
   return tonumber(n)
 end
 
+-- A streaming micro-batch in pieces (tide.streaming): each piece is
+-- enqueued as it comes, so the brokers receive the first while the next
+-- one runs and a piece's memory goes once its records are delivered;
+-- endPieces waits for them all, so the epoch commits only once every
+-- record is acknowledged, as with addBatch.
+function Sink:addPiece(_, batch) self:send(batch) end
+
+function Sink:endPieces() return self:flush() end
+
 function Sink:stop()
   if self.c then
     C.tide_kafka_sink_free(ffi.gc(self.c, nil))
