@@ -12,7 +12,8 @@
 -- Keys: bootstrap, topic, rows (stop after this many input rows), model,
 -- out (Kafka output topic), pg (conninfo), table, checkpoint, seconds,
 -- maxOffsets (maxOffsetsPerTrigger), sliceRows (spark.tide.sliceRows; 0 runs the
--- plan over whole batches), arenaCacheMB (tide_arena_cache_set_limit), launched (the wall time the parent
+-- plan over whole batches), workerThreads (spark.tide.workerThreads), arenaCacheMB
+-- (tide_arena_cache_set_limit), launched (the wall time the parent
 -- started this process, for the time to the first batch).
 -- Prints one JSON line: rows, seconds (first batch's start to the last
 -- batch's end), rows_per_second, batches, first_batch_s (launch to the end
@@ -34,6 +35,7 @@ end
 local want = tonumber(o.rows) or math.huge
 local spark = tide.session()
 if o.sliceRows then spark.conf:set("spark.tide.sliceRows", o.sliceRows) end
+if o.workerThreads then spark.conf:set("spark.tide.workerThreads", o.workerThreads) end
 if o.arenaCacheMB then require("tide.ffi").tide_arena_cache_set_limit(tonumber(o.arenaCacheMB) * 2 ^ 20) end
 
 -- The seed's schema of the events on to_predict.

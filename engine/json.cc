@@ -10,6 +10,11 @@
  *   simdjson's padding, so the parser never reads past a batch's buffer.
  * - One On-Demand parser per thread is reused across rows and calls; it is
  *   dropped after a very large document so its buffers do not stay around.
+ * - From 1024 rows on, the rows are cut into parts on whole bytes of the
+ *   validity bitmaps, parsed at once by the caller and the worker threads
+ *   (workers.h) into the same fixed-width buffers and into string buffers
+ *   of each part's own, appended in row order at the end: the result,
+ *   statuses and errors are those of one thread.
  * - Every value of the document is read or validated, so a syntax error
  *   anywhere (even in a field the schema does not name) makes the record
  *   malformed, as Jackson's streaming parser does in Spark.
@@ -45,6 +50,7 @@
 
 extern "C" {
 #include "batch.h"
+#include "workers.h"
 }
 
 namespace {
@@ -523,7 +529,8 @@ struct Node {
 };
 
 struct FromJson {
-    tide_batch *out;
+    tide_batch *out;   /* the output's batch: init_column builds in it */
+    tide_arena *arena; /* where string bytes grow: out's, or a part's own */
     int64_t rows;
     std::vector<Node> nodes;
     std::vector<Node *> varlen; /* string/binary leaves, whose offsets close each row */
@@ -575,6 +582,63 @@ struct FromJson {
         return true;
     }
 
+    /* For a part of the rows parsed on another thread: col describes
+       main_col's buffers (fixed-width values and validity bitmaps, which
+       each part writes in its own rows) except the string columns', which
+       get offsets and bytes of their own in this part's arena, joined to
+       the main ones by append_part. */
+    bool shadow_column(Node &n, const tide_column *main_col, tide_column *col, int64_t begin,
+                       int64_t end)
+    {
+        *col = *main_col;
+        n.col = col;
+        if (n.type == TIDE_STRUCT) {
+            size_t k = n.children.size();
+            col->children =
+                (tide_column *)tide_arena_alloc(arena, sizeof(tide_column) * (k ? k : 1));
+            if (!col->children) return false;
+            for (size_t i = 0; i < k; i++)
+                if (!shadow_column(*n.children[i], &main_col->children[i], &col->children[i], begin,
+                                   end))
+                    return false;
+        } else if (tide_is_varlen(n.type)) {
+            /* Indexed by the call's row numbers, like every column. */
+            int32_t *offsets =
+                (int32_t *)tide_arena_alloc(arena, sizeof(int32_t) * (size_t)(rows + 1));
+            int64_t cap = n.is_corrupt || (end - begin) * 8 < 256 ? 256 : (end - begin) * 8;
+            col->data = (uint8_t *)tide_arena_alloc(arena, (size_t)cap);
+            if (!offsets || !col->data) return false;
+            offsets[begin] = 0;
+            col->values = offsets;
+            col->data_capacity = cap;
+            varlen.push_back(&n);
+        }
+        return true;
+    }
+
+    /* Appends the string bytes of part's rows [begin, end) to this
+       (main) call's string columns, whose rows before begin are done. */
+    bool append_part(FromJson &part, int64_t begin, int64_t end)
+    {
+        for (size_t i = 0; i < varlen.size(); i++) {
+            tide_column *m = varlen[i]->col;
+            const tide_column *w = part.varlen[i]->col;
+            int32_t *mo = (int32_t *)m->values;
+            const int32_t *wo = (const int32_t *)w->values;
+            int64_t base = mo[begin];
+            char *dst = reserve(*varlen[i], begin, (size_t)wo[end]);
+            if (!dst) return false;
+            if (wo[end]) memcpy(dst, w->data, (size_t)wo[end]);
+            for (int64_t r = begin + 1; r <= end; r++)
+                mo[r] = (int32_t)(base + wo[r]);
+        }
+        return true;
+    }
+
+    int64_t parse_rows(const tide_column *input, int64_t begin, int64_t end,
+                       const tide_json_options &opts, Node *corrupt, uint8_t *status,
+                       int64_t *failed_row, char *errbuf, size_t errlen);
+
     /* Makes a field (and everything under it) null again in this row. */
     void null_subtree(Node &n, int64_t row)
     {
@@ -609,7 +673,7 @@ struct FromJson {
         if (need > c->data_capacity) {
             int64_t cap = c->data_capacity * 2;
             while (cap < need) cap *= 2;
-            void *d = tide_arena_realloc(out->arena, c->data, (size_t)c->data_capacity, (size_t)cap);
+            void *d = tide_arena_realloc(arena, c->data, (size_t)c->data_capacity, (size_t)cap);
             if (!d) {
                 fatal = "out of memory";
                 return nullptr;
@@ -967,6 +1031,199 @@ std::string excerpt(const char *p, size_t len)
     return s;
 }
 
+/* Parses rows [begin, end) of input into the columns of this call (or
+   part); status and *failed_row as tide_from_json. The count of malformed
+   rows, or -1 with errbuf. */
+int64_t FromJson::parse_rows(const tide_column *input, int64_t begin, int64_t end,
+                             const tide_json_options &opts, Node *corrupt, uint8_t *status,
+                             int64_t *failed_row, char *errbuf, size_t errlen)
+{
+    Node &root = nodes[0];
+    Scratch &sc = scratch;
+    od::parser &parser = sc.get_parser();
+    const int32_t *offsets = (const int32_t *)input->values;
+    int64_t malformed = 0;
+    for (int64_t row = begin; row < end; row++) {
+        if (status) status[row] = 0;
+        bool valid_in = tide_valid(input, row);
+        if (!valid_in) { /* a null input is a null struct, not a malformed record */
+            end_row(row);
+            continue;
+        }
+        const char *text = (const char *)input->data + offsets[row];
+        size_t len = (size_t)(offsets[row + 1] - offsets[row]);
+        why = nullptr;
+        where = nullptr;
+        syntax = simdjson::SUCCESS;
+        Outcome r = OK;
+        const char *record_why = nullptr;
+        if (memchr(text, 0, len)) {
+            r = SYNTAX;
+            record_why = "it holds a NUL byte";
+        } else {
+            char *buf = sc.load(text, len);
+            od::document doc;
+            od::object obj;
+            od::json_type t;
+            if (auto e = parser.iterate(simdjson::padded_string_view(buf, len, len + PADDING)).get(doc)) {
+                r = bad_syntax(e);
+            } else if (auto e2 = doc.type().get(t)) {
+                r = bad_syntax(e2);
+            } else if (t != od::json_type::object) {
+                r = SYNTAX;
+                record_why = "it is not a JSON object";
+            } else if (auto e3 = doc.get_object().get(obj)) {
+                r = bad_syntax(e3);
+            } else {
+                r = read_struct(root, obj, row, true, 1);
+                if (r == OK || r == FIELD) {
+                    const char *loc;
+                    if (doc.current_location().get(loc) != simdjson::OUT_OF_BOUNDS) {
+                        r = SYNTAX;
+                        record_why = "text follows the JSON object";
+                    }
+                }
+            }
+        }
+        if (r == FATAL) {
+            set_error(errbuf, errlen, "from_json: row %lld: %s", (long long)row,
+                      fatal ? fatal : "failed");
+            return -1;
+        }
+        tide_mark_valid(root.col, row); /* Spark 3: a malformed record is a struct of nulls, not null */
+        if (r != OK) {
+            if (r == SYNTAX) {
+                for (Node *k : root.children)
+                    null_subtree(*k, row);
+            }
+            malformed++;
+            if (status) status[row] = 1;
+            if (opts.mode == TIDE_JSON_FAILFAST) {
+                std::string what;
+                if (record_why) {
+                    what = record_why;
+                } else if (r == SYNTAX) {
+                    if (len == 0 || syntax == simdjson::EMPTY) {
+                        what = "it is empty";
+                    } else {
+                        what = std::string("not valid JSON: ") + simdjson::error_message(syntax);
+                        if (what.back() == '.') what.pop_back();
+                    }
+                } else {
+                    what = "field \"" + std::string(where ? where->name : "") +
+                           "\": " + json_type_name(got) + " cannot be read as " +
+                           (where ? type_name(where->type) : "its type");
+                    if (why) what += std::string(" (") + why + ")";
+                }
+                set_error(errbuf, errlen,
+                          "Malformed records are detected in record parsing. Parse Mode: FAILFAST. "
+                          "Row %lld: %s. Record: %s",
+                          (long long)row, what.c_str(), excerpt(text, len).c_str());
+                if (failed_row) *failed_row = row;
+                sc.trim();
+                return -1;
+            }
+            if (corrupt && put_bytes(*corrupt, row, text, len) != OK) {
+                set_error(errbuf, errlen, "from_json: row %lld: %s", (long long)row, fatal);
+                return -1;
+            }
+        }
+        end_row(row);
+    }
+    sc.trim();
+    return malformed;
+}
+
+/* Rows of input parsed on another thread (workers.h), into shadow
+   columns of the main call's (FromJson::shadow_column). */
+struct Part {
+    FromJson fj;
+    tide_column root;
+    const tide_column *input = nullptr;
+    int64_t begin = 0, end = 0;
+    tide_json_options opts;
+    Node *corrupt = nullptr;
+    uint8_t *status = nullptr;
+    int64_t malformed = 0, failed_row = -1;
+    char err[1024] = "";
+    tide_task task;
+    ~Part()
+    {
+        tide_arena_free(fj.arena);
+    }
+};
+
+void run_part(void *arg)
+{
+    Part *p = (Part *)arg;
+    try {
+        p->malformed = p->fj.parse_rows(p->input, p->begin, p->end, p->opts, p->corrupt, p->status,
+                                        &p->failed_row, p->err, sizeof p->err);
+    } catch (const std::exception &e) {
+        set_error(p->err, sizeof p->err, "from_json: %s", e.what());
+        p->malformed = -1;
+    } catch (...) {
+        set_error(p->err, sizeof p->err, "from_json: failed");
+        p->malformed = -1;
+    }
+}
+
+/* The parts of a call: submitted to the workers, and waited for however
+   the call ends (an exception included) before they are freed. */
+struct Parts {
+    std::vector<std::unique_ptr<Part>> list;
+    size_t submitted = 0;
+    void wait()
+    {
+        for (size_t i = 0; i < submitted; i++)
+            tide_workers_wait(&list[i]->task);
+    }
+    ~Parts()
+    {
+        wait();
+    }
+};
+
+/* Rows a part takes at least: below this, handing rows to another thread
+   costs more than parsing them. */
+constexpr int64_t MIN_PART_ROWS = 512;
+
+/* Sets up the part of rows [begin, end) for fields, over main's columns. */
+bool start_part(Parts &parts, FromJson &main, const tide_column *input, int64_t begin, int64_t end,
+                const tide_json_field *fields, int32_t num_fields, const tide_json_options &opts,
+                uint8_t *status, char *errbuf, size_t errlen)
+{
+    auto p = std::make_unique<Part>();
+    Part &part = *p;
+    parts.list.push_back(std::move(p));
+    part.fj.out = main.out;
+    part.fj.rows = main.rows;
+    part.fj.allow_non_numeric = main.allow_non_numeric;
+    part.fj.arena = tide_arena_new(0);
+    if (!part.fj.arena || !build_nodes(part.fj, fields, num_fields, errbuf, errlen)) {
+        set_error(errbuf, errlen, "from_json: out of memory");
+        return false;
+    }
+    if (opts.corrupt_field >= 0) {
+        part.corrupt = part.fj.nodes[0].children[(size_t)opts.corrupt_field];
+        part.corrupt->is_corrupt = true;
+    }
+    if (!part.fj.shadow_column(part.fj.nodes[0], main.nodes[0].col, &part.root, begin, end)) {
+        set_error(errbuf, errlen, "from_json: out of memory");
+        return false;
+    }
+    part.input = input;
+    part.begin = begin;
+    part.end = end;
+    part.opts = opts;
+    part.status = status;
+    part.task.fn = run_part;
+    part.task.arg = &part;
+    tide_workers_submit(&part.task);
+    parts.submitted++;
+    return true;
+}
+
 int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_field *fields,
                   int32_t num_fields, const tide_json_options *options, tide_column *dst,
                   uint8_t *status, int64_t *failed_row, char *errbuf, size_t errlen)
@@ -985,6 +1242,7 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
     if (options) opts = *options;
     FromJson fj;
     fj.out = out;
+    fj.arena = out->arena;
     fj.rows = input->length;
     fj.allow_non_numeric = opts.allow_non_numeric != 0;
     if (!build_nodes(fj, fields, num_fields, errbuf, errlen)) return -1;
@@ -993,7 +1251,8 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
     if (opts.corrupt_field >= 0) {
         if ((size_t)opts.corrupt_field >= root.children.size() ||
             root.children[(size_t)opts.corrupt_field]->type != TIDE_STRING) {
-            set_error(errbuf, errlen, "from_json: the corrupt-record field must be a top-level string field");
+            set_error(errbuf, errlen,
+                      "from_json: the corrupt-record field must be a top-level string field");
             return -1;
         }
         corrupt = root.children[(size_t)opts.corrupt_field];
@@ -1004,97 +1263,38 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
         return -1;
     }
 
-    Scratch &sc = scratch;
-    od::parser &parser = sc.get_parser();
-    const int32_t *offsets = (const int32_t *)input->values;
-    int64_t malformed = 0;
-    for (int64_t row = 0; row < fj.rows; row++) {
-        if (status) status[row] = 0;
-        bool valid_in = tide_valid(input, row);
-        if (!valid_in) { /* a null input is a null struct, not a malformed record */
-            fj.end_row(row);
-            continue;
-        }
-        const char *text = (const char *)input->data + offsets[row];
-        size_t len = (size_t)(offsets[row + 1] - offsets[row]);
-        fj.why = nullptr;
-        fj.where = nullptr;
-        fj.syntax = simdjson::SUCCESS;
-        Outcome r = OK;
-        const char *record_why = nullptr;
-        if (memchr(text, 0, len)) {
-            r = SYNTAX;
-            record_why = "it holds a NUL byte";
-        } else {
-            char *buf = sc.load(text, len);
-            od::document doc;
-            od::object obj;
-            od::json_type t;
-            if (auto e = parser.iterate(simdjson::padded_string_view(buf, len, len + PADDING)).get(doc)) {
-                r = fj.bad_syntax(e);
-            } else if (auto e2 = doc.type().get(t)) {
-                r = fj.bad_syntax(e2);
-            } else if (t != od::json_type::object) {
-                r = SYNTAX;
-                record_why = "it is not a JSON object";
-            } else if (auto e3 = doc.get_object().get(obj)) {
-                r = fj.bad_syntax(e3);
-            } else {
-                r = fj.read_struct(root, obj, row, true, 1);
-                if (r == OK || r == FIELD) {
-                    const char *loc;
-                    if (doc.current_location().get(loc) != simdjson::OUT_OF_BOUNDS) {
-                        r = SYNTAX;
-                        record_why = "text follows the JSON object";
-                    }
-                }
-            }
-        }
-        if (r == FATAL) {
-            set_error(errbuf, errlen, "from_json: row %lld: %s", (long long)row, fj.fatal ? fj.fatal : "failed");
+    /* Rows are cut into parts of whole bitmap bytes, so that no two
+       threads write the same byte of a validity bitmap; the first part is
+       parsed here, the others by the workers at the same time. */
+    int64_t rows = fj.rows;
+    int64_t nparts = 1 + tide_workers_threads();
+    if (nparts > rows / MIN_PART_ROWS) nparts = rows / MIN_PART_ROWS;
+    int64_t step = nparts > 1 ? (rows / nparts + 7) / 8 * 8 : rows;
+    Parts parts;
+    for (int64_t begin = step; nparts > 1 && begin < rows; begin += step) {
+        int64_t end = begin + step < rows ? begin + step : rows;
+        if (!start_part(parts, fj, input, begin, end, fields, num_fields, opts, status, errbuf,
+                        errlen))
+            return -1;
+    }
+    int64_t malformed =
+        fj.parse_rows(input, 0, step, opts, corrupt, status, failed_row, errbuf, errlen);
+    parts.wait();
+    /* The first failure in row order is the call's. */
+    if (malformed < 0) return -1;
+    for (auto &p : parts.list) {
+        if (p->malformed < 0) {
+            set_error(errbuf, errlen, "%s", p->err);
+            if (failed_row) *failed_row = p->failed_row;
             return -1;
         }
-        tide_mark_valid(root.col, row); /* Spark 3: a malformed record is a struct of nulls, not null */
-        if (r != OK) {
-            if (r == SYNTAX) {
-                for (Node *k : root.children) fj.null_subtree(*k, row);
-            }
-            malformed++;
-            if (status) status[row] = 1;
-            if (opts.mode == TIDE_JSON_FAILFAST) {
-                std::string what;
-                if (record_why) {
-                    what = record_why;
-                } else if (r == SYNTAX) {
-                    if (len == 0 || fj.syntax == simdjson::EMPTY) {
-                        what = "it is empty";
-                    } else {
-                        what = std::string("not valid JSON: ") + simdjson::error_message(fj.syntax);
-                        if (what.back() == '.') what.pop_back();
-                    }
-                } else {
-                    what = "field \"" + std::string(fj.where ? fj.where->name : "") + "\": " +
-                           json_type_name(fj.got) + " cannot be read as " +
-                           (fj.where ? type_name(fj.where->type) : "its type");
-                    if (fj.why) what += std::string(" (") + fj.why + ")";
-                }
-                set_error(errbuf, errlen,
-                          "Malformed records are detected in record parsing. Parse Mode: FAILFAST. "
-                          "Row %lld: %s. Record: %s",
-                          (long long)row, what.c_str(), excerpt(text, len).c_str());
-                if (failed_row) *failed_row = row;
-                sc.trim();
-                return -1;
-            }
-            if (corrupt && fj.put_bytes(*corrupt, row, text, len) != OK) {
-                set_error(errbuf, errlen, "from_json: row %lld: %s", (long long)row, fj.fatal);
-                return -1;
-            }
+        malformed += p->malformed;
+        if (!fj.append_part(p->fj, p->begin, p->end)) {
+            set_error(errbuf, errlen, "from_json: %s", fj.fatal);
+            return -1;
         }
-        fj.end_row(row);
     }
     fj.finish(root);
-    sc.trim();
     return malformed;
 }
 

@@ -6,6 +6,7 @@
 #include "broker.h"
 #include "console.h"
 #include "lua_host.h"
+#include "ffi/workers.h"
 #include "tide_ffi.h"
 
 #include <lauxlib.h>
@@ -14,6 +15,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -162,6 +164,7 @@ static int run_script(int argc, char **argv, int script_index)
 int main(int argc, char **argv)
 {
     tide_memory_init();
+    atexit(tide_workers_shutdown);
     if (argc < 2) {
         if (isatty(STDIN_FILENO)) return tide_console_main(argc - 1, argv + 1);
         return run_script(argc, argv, argc);

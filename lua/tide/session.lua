@@ -36,13 +36,34 @@ function M.session(options)
   return current
 end
 
+-- Settings that act on the engine as soon as they are set (nil: unset,
+-- back to the default).
+local APPLY = {
+  -- Threads that data-parallel kernels (from_json) use besides the one
+  -- running the script: 0 runs every kernel on it; unset, the online CPUs
+  -- minus one.
+  ["spark.tide.workerThreads"] = function(v)
+    local n = v == nil and -1 or tonumber(v)
+    if not n or n ~= math.floor(n) or n < -1 then
+      error(("spark.tide.workerThreads must be a whole number >= 0, not %q"):format(tostring(v)), 0)
+    end
+    require("tide.ffi").tide_workers_set_threads(n)
+  end,
+}
+
 -- spark.conf:set(key, value) / :get(key, default)
 function M.newConf()
   local values = {}
   return {
-    set = function(_, k, v) values[k] = tostring(v) end,
+    set = function(_, k, v)
+      if APPLY[k] then APPLY[k](v) end
+      values[k] = tostring(v)
+    end,
     get = function(_, k, default) local v = values[k]; if v == nil then return default end; return v end,
-    unset = function(_, k) values[k] = nil end,
+    unset = function(_, k)
+      if APPLY[k] then APPLY[k](nil) end
+      values[k] = nil
+    end,
   }
 end
 

@@ -233,6 +233,29 @@ t.test("from_json DROPMALFORMED drops whole rows, FAILFAST stops", function()
   t.ok(err:find("row 1") or err:find("Row 1"), "names the row: " .. err)
 end)
 
+t.test("from_json over thousands of rows: the same with or without worker threads", function()
+  local spark = tide.session()
+  local values = {}
+  for i = 1, 3000 do
+    values[i] = i % 7 == 0 and "broken {" or ('{"id":%d,"hour":%d,"site_id":"s%d"}'):format(i, i % 24, i)
+  end
+  local df = frame(values):select(F.col("value"), F.from_json("value", SCHEMA, { mode = "DROPMALFORMED" }):alias("d"))
+    :select("d.id", "d.hour", "d.site_id")
+  local runs, tasks, ran = {}, ffi.new("int64_t[1]"), ffi.new("int64_t[1]")
+  for _, threads in ipairs({ 0, 3 }) do
+    spark.conf:set("spark.tide.workerThreads", threads)
+    C.tide_workers_stats(tasks, ran)
+    local before = tonumber(tasks[0])
+    runs[threads] = df:collect()
+    C.tide_workers_stats(tasks, ran)
+    t.eq(tonumber(tasks[0]) - before, threads == 0 and 0 or 3, "parts handed to workers")
+  end
+  spark.conf:unset("spark.tide.workerThreads")
+  t.eq(#runs[0], 3000 - 428)
+  t.ok(t.same(runs[3], runs[0]), "the same rows")
+  t.raises(function() spark.conf:set("spark.tide.workerThreads", "all") end, "spark.tide.workerThreads must be")
+end)
+
 t.test("to_json writes Spark's JSON", function()
   local b = tide.batch.fromRows({
     { "10000169349117863715", 0.1, "a\"b", "2022-06-29 02:38:24.177", nil },
