@@ -30,11 +30,17 @@ static int wanted = -1; /* tide_workers_set_threads; -1: the default */
 static int stopping;
 static int64_t submitted, run_by_workers; /* tasks, and those a worker (not their caller) ran */
 
-static int default_threads(void)
+/* The pool's size, with lock held. The default is worked out once: every
+   from_json call asks, and sysconf reads a file under /sys each time. */
+static int pool_size_locked(void)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    if (cpus < 2) return 0;
-    return cpus - 1 > MAX_THREADS ? MAX_THREADS : (int)(cpus - 1);
+    static int default_threads = -1;
+    if (wanted >= 0) return wanted;
+    if (default_threads < 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        default_threads = cpus < 2 ? 0 : cpus - 1 > MAX_THREADS ? MAX_THREADS : (int)(cpus - 1);
+    }
+    return default_threads;
 }
 
 static void *worker_main(void *unused)
@@ -62,7 +68,7 @@ static void *worker_main(void *unused)
 int tide_workers_threads(void)
 {
     pthread_mutex_lock(&lock);
-    int n = wanted < 0 ? default_threads() : wanted;
+    int n = pool_size_locked();
     pthread_mutex_unlock(&lock);
     return n;
 }
@@ -87,7 +93,7 @@ void tide_workers_submit(tide_task *t)
     t->done = 0;
     t->next = NULL;
     pthread_mutex_lock(&lock);
-    int n = wanted < 0 ? default_threads() : wanted;
+    int n = pool_size_locked();
     /* Start a thread per task queued, up to the pool's size; a thread that
        cannot start leaves the task to those that did, or to the caller's
        wait (below), which then runs it. */

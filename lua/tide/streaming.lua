@@ -56,6 +56,16 @@ function PiecesToSink:take(batch)
   self.sink:addPiece(self.epoch, batch)
 end
 
+-- sink:addBatch with the epoch visible to foreachBatch writers while it
+-- runs; the rows it wrote.
+local function add_to_sink(sink, epoch, output, ctx)
+  current_epoch = epoch
+  local ok, written = pcall(sink.addBatch, sink, epoch.epochId, output, ctx)
+  current_epoch = nil
+  if not ok then error(written, 0) end
+  return written
+end
+
 -- ---- triggers ------------------------------------------------------------------
 
 local UNITS = { ms = 1, millisecond = 1, milliseconds = 1, s = 1000, sec = 1000, second = 1000,
@@ -300,24 +310,18 @@ function Query:runBatch(wait_ms)
     -- is fetched and run piece by piece, so its whole input is never in
     -- memory at once (execution.executeFetched); a sink that takes a batch
     -- in pieces writes each piece's result while the next one runs.
-    local ok, res
     if self.sink.addPiece then
       local pieces = setmetatable({ sink = self.sink, epoch = id, rows = 0 }, PiecesToSink)
       current_epoch = epoch
-      ok, res = pcall(execution.executeFetched, self.plan, ctx, src, start, finish, pieces)
+      local ok, res = pcall(execution.executeFetched, self.plan, ctx, src, start, finish, pieces)
       if ok then ok, res = pcall(self.sink.endPieces, self.sink, id) end
-      rows_out = pieces.rows
+      current_epoch = nil
+      if not ok then error(res, 0) end
+      written, rows_out = res, pieces.rows
     else
-      ok, res = pcall(execution.executeFetched, self.plan, ctx, src, start, finish)
-      if ok then
-        rows_out = res:count()
-        current_epoch = epoch
-        ok, res = pcall(self.sink.addBatch, self.sink, id, res, ctx)
-      end
+      local output = execution.executeFetched(self.plan, ctx, src, start, finish)
+      written, rows_out = add_to_sink(self.sink, epoch, output, ctx), output:count()
     end
-    current_epoch = nil
-    if not ok then error(res, 0) end
-    written = res
     rows_in = ctx.rowsIn
     d.getBatch = math.floor(ctx.fetchSeconds * 1000 + 0.5)
     t = t + ctx.fetchSeconds * 1000 -- addBatch: the rest of the time
@@ -328,12 +332,7 @@ function Query:runBatch(wait_ms)
     rows_in = input:count()
     t = now_ms()
     local output = execution.execute(self.plan, ctx, input)
-    current_epoch = epoch
-    local ok
-    ok, written = pcall(self.sink.addBatch, self.sink, id, output, ctx)
-    current_epoch = nil
-    if not ok then error(written, 0) end
-    rows_out = output:count()
+    written, rows_out = add_to_sink(self.sink, epoch, output, ctx), output:count()
   end
   d.queryPlanning = 0
   d.addBatch = duration(t)
