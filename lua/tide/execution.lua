@@ -171,6 +171,11 @@ local function run_slices(ops, ctx, slicer, into)
       error(slice, 0)
     end
     if not slice then break end
+    -- The previous slice's intermediates are garbage now. Only between
+    -- slices: after the last one the caller reclaims (a stream's loop with
+    -- incremental steps), or a one-slice micro-batch would pay a full
+    -- collection every few batches.
+    if k > 0 then batchlib.reclaim(SLICE_SLACK) end
     ctx.sliceIndex = k
     local result
     ok, result = pcall(run_slice, ops, before, slice, ctx)
@@ -186,7 +191,6 @@ local function run_slices(ops, ctx, slicer, into)
       error(result, 0)
     end
     result = nil -- luacheck: ignore
-    batchlib.reclaim(SLICE_SLACK)
   end
   restore()
   return k
