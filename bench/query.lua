@@ -18,7 +18,8 @@
 -- Prints one JSON line: rows, seconds (first batch's start to the last
 -- batch's end), rows_per_second, batches, first_batch_s (launch to the end
 -- of the first batch with rows), rss_peak_mb, rss_steady_mb and, for
--- latency, p50/p99/p999 in ms. trace=1 prints each batch on stderr: its
+-- latency, p50/p99/p999 in ms and the slowest walCommit and addBatch
+-- phases (slowest_wal_ms, slowest_add_ms). trace=1 prints each batch on stderr: its
 -- phases (durationMs), memory and, for latency, the latency of its oldest
 -- and newest row (produce -> commit), which tells a tail's batch apart.
 local tide = require("tide")
@@ -91,10 +92,15 @@ local function batch_done(n, t_batch_start)
 end
 local arena_stats = ffi.new("tide_arena_stats")
 local batch_lat -- latency mode: {oldest, newest} row of the last batch, for trace=1
+-- The slowest offsets-file write (its fsync) and sink phase of the run: a
+-- latency tail that is the disk's shows here.
+local slowest = { wal = 0, add = 0 }
 spark.streams:addListener {
   onQueryProgress = function(e)
     local p = e.progress
     batch_done(p.numInputRows, tide.now() - p.durationMs.triggerExecution / 1000)
+    slowest.wal = math.max(slowest.wal, p.durationMs.walCommit or 0)
+    slowest.add = math.max(slowest.add, p.durationMs.addBatch or 0)
     if o.trace then
       -- trace=1: one line per batch on stderr, where the memory is.
       require("tide.ffi").tide_arena_stats_get(arena_stats)
@@ -198,5 +204,6 @@ end
 if lat.n > 0 then
   result.p50_ms, result.p99_ms, result.p999_ms = percentile(0.5), percentile(0.99), percentile(0.999)
   result.max_ms, result.latency_rows = lat.max, lat.n
+  result.slowest_wal_ms, result.slowest_add_ms = slowest.wal, slowest.add
 end
 print(tide.json.encode(result))
