@@ -133,6 +133,19 @@ int tide_column_init_vector(tide_batch *b, tide_column *col, const char *name, i
     return tide_column_init(b, &col->children[1], "values", TIDE_FLOAT64, entries);
 }
 
+int tide_column_init_nulls(tide_batch *b, tide_column *col, const char *name, int32_t type,
+                           int32_t vector_size, int64_t rows)
+{
+    int rc = type == TIDE_VECTOR ? tide_column_init_vector(b, col, name, vector_size, 0, rows, 0)
+                                 : tide_column_init(b, col, name, type, rows);
+    if (rc != 0) return -1;
+    col->validity = tide_arena_calloc(b->arena, tide_bitmap_bytes(col->capacity));
+    if (!col->validity) return -1;
+    col->length = rows;
+    col->null_count = rows;
+    return 0;
+}
+
 /* Makes room for one more row. */
 static int reserve_row(tide_batch *b, tide_column *col)
 {

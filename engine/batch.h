@@ -51,4 +51,21 @@ static inline int tide_has_offsets(int32_t type)
     return tide_is_varlen(type) || type == TIDE_VECTOR;
 }
 
+/* Row i of a bool, int, long, float or double column as a double. */
+static inline double tide_number_at(const tide_column *col, int64_t i)
+{
+    switch (col->type) {
+    case TIDE_BOOL:
+        return ((const uint8_t *)col->values)[i] ? 1.0 : 0.0;
+    case TIDE_INT32:
+        return ((const int32_t *)col->values)[i];
+    case TIDE_INT64:
+        return (double)((const int64_t *)col->values)[i];
+    case TIDE_FLOAT32:
+        return ((const float *)col->values)[i];
+    default:
+        return ((const double *)col->values)[i];
+    }
+}
+
 #endif

@@ -1,8 +1,10 @@
 /*
  * ffi_layout.c — the C compiler's sizes and offsets of the structs in
- * tide_ffi.h, so a test can check that Lua's ffi.cdef parses them alike.
+ * tide_ffi.h (and the arrays of structs Lua hands to C), so a test can check that Lua's ffi.cdef
+ * parses them alike.
  */
 #include "tide_ffi.h"
+#include "ffi/ml.h"
 
 #include <string.h>
 
@@ -37,6 +39,21 @@ static const struct {
     PROBE_FIELD(tide_batch, columns),
     PROBE_FIELD(tide_batch, parent),
     PROBE_FIELD(tide_batch, refs),
+    PROBE_SIZE(tide_ml_linear_term),
+    PROBE_FIELD(tide_ml_linear_term, column),
+    PROBE_FIELD(tide_ml_linear_term, kind),
+    PROBE_FIELD(tide_ml_linear_term, position),
+    PROBE_FIELD(tide_ml_linear_term, invalid),
+    PROBE_FIELD(tide_ml_linear_term, scaled),
+    PROBE_FIELD(tide_ml_linear_term, dense),
+    PROBE_FIELD(tide_ml_linear_term, shift),
+    PROBE_FIELD(tide_ml_linear_term, mult),
+    PROBE_FIELD(tide_ml_linear_term, add),
+    PROBE_FIELD(tide_ml_linear_term, dict),
+    PROBE_FIELD(tide_ml_linear_term, unseen),
+    PROBE_FIELD(tide_ml_linear_term, categories),
+    PROBE_FIELD(tide_ml_linear_term, ohe_invalid),
+    PROBE_FIELD(tide_ml_linear_term, block_size),
 };
 
 int64_t tide_layout_probe(const char *what)

@@ -2,7 +2,8 @@
  * ml_logreg.c — binary logistic regression over vector columns: scoring
  * (margin, probability, prediction), the loss and gradient L-BFGS needs
  * (over a range of rows, so callers may split the work), FTRL-Proximal
- * updates for online learning, and the areas under the ROC and PR curves.
+ * updates for online learning, the areas under the ROC and PR curves, and
+ * the scores of a fused feature pipeline (tide.ml.fused).
  */
 #include "batch.h"
 #include "ffi/ml.h"
@@ -69,52 +70,74 @@ static inline double log1pexp(double m)
     return m > 0 ? m + log1p(exp(-m)) : log1p(exp(m));
 }
 
-int tide_ml_lr_score(tide_batch *out, const tide_column *features, const double *coef,
-                     int32_t num_coef, double intercept, double threshold, tide_column *raw,
-                     tide_column *prob, tide_column *pred, char *errbuf, size_t errlen)
+/* Room for n rows of the score columns asked for (NULL: not wanted). */
+static int init_scores(tide_batch *out, tide_column *raw, tide_column *prob, tide_column *pred,
+                       int64_t n, char *errbuf, size_t errlen)
 {
-    if (check_features(features, num_coef, errbuf, errlen) != 0) return -1;
-    int64_t n = features->length;
     if ((raw && tide_column_init_vector(out, raw, raw->name, 2, 1, n, 2 * n) != 0) ||
         (prob && tide_column_init(out, prob, prob->name, TIDE_FLOAT64, n) != 0) ||
         (pred && tide_column_init(out, pred, pred->name, TIDE_FLOAT64, n) != 0)) {
         snprintf(errbuf, errlen, "out of memory");
         return -1;
     }
-    double *pv = prob ? prob->values : NULL, *dv = pred ? pred->values : NULL;
-    int32_t *ri = raw ? raw->children[0].values : NULL;
-    double *rv = raw ? raw->children[1].values : NULL;
-    int64_t *ro = raw ? raw->values : NULL;
-    int64_t entries = 0;
-    for (int64_t i = 0; i < n && i < TIDE_PREFETCH_ROWS; i++) prefetch_row(features, i, coef, NULL);
-    for (int64_t i = 0; i < n; i++) {
-        if (i + TIDE_PREFETCH_ROWS < n) prefetch_row(features, i + TIDE_PREFETCH_ROWS, coef, NULL);
-        int valid = tide_valid(features, i);
-        double m = valid ? intercept + row_dot(features, i, coef, NULL) : 0.0;
-        double p = sigmoid(m);
-        if (pv) pv[i] = valid ? p : 0.0;
-        if (dv) dv[i] = p > threshold ? 1.0 : 0.0;
-        if (raw) {
-            if (valid) {
-                ri[entries] = 0;
-                rv[entries++] = -m;
-                ri[entries] = 1;
-                rv[entries++] = m;
-            }
-            ro[i + 1] = entries;
+    return 0;
+}
+
+/* Row i of the score columns from margin m (rows in order; raw's entries
+   so far in *entries); a row that is not valid gets nulls. */
+static inline void put_scores(tide_batch *out, tide_column *raw, tide_column *prob,
+                              tide_column *pred, int64_t i, int valid, double m, double threshold,
+                              int64_t *entries)
+{
+    double p = sigmoid(m);
+    if (prob) ((double *)prob->values)[i] = valid ? p : 0.0;
+    if (pred) ((double *)pred->values)[i] = p > threshold ? 1.0 : 0.0;
+    if (raw) {
+        if (valid) {
+            int32_t *ri = raw->children[0].values;
+            double *rv = raw->children[1].values;
+            ri[*entries] = 0;
+            rv[(*entries)++] = -m;
+            ri[*entries] = 1;
+            rv[(*entries)++] = m;
         }
-        if (!valid) {
-            if (prob) tide_column_set_null(out, prob, i);
-            if (pred) tide_column_set_null(out, pred, i);
-            if (raw) tide_column_set_null(out, raw, i);
-        }
+        ((int64_t *)raw->values)[i + 1] = *entries;
     }
+    if (!valid) {
+        if (prob) tide_column_set_null(out, prob, i);
+        if (pred) tide_column_set_null(out, pred, i);
+        if (raw) tide_column_set_null(out, raw, i);
+    }
+}
+
+static void end_scores(tide_column *raw, tide_column *prob, tide_column *pred, int64_t n,
+                       int64_t entries)
+{
     if (prob) prob->length = n;
     if (pred) pred->length = n;
     if (raw) {
         raw->length = n;
         raw->children[0].length = raw->children[1].length = entries;
     }
+}
+
+int tide_ml_lr_score(tide_batch *out, const tide_column *features, const double *coef,
+                     int32_t num_coef, double intercept, double threshold, tide_column *raw,
+                     tide_column *prob, tide_column *pred, char *errbuf, size_t errlen)
+{
+    if (check_features(features, num_coef, errbuf, errlen) != 0) return -1;
+    int64_t n = features->length;
+    if (init_scores(out, raw, prob, pred, n, errbuf, errlen) != 0) return -1;
+    int64_t entries = 0;
+    for (int64_t i = 0; i < n && i < TIDE_PREFETCH_ROWS; i++)
+        prefetch_row(features, i, coef, NULL);
+    for (int64_t i = 0; i < n; i++) {
+        if (i + TIDE_PREFETCH_ROWS < n) prefetch_row(features, i + TIDE_PREFETCH_ROWS, coef, NULL);
+        int valid = tide_valid(features, i);
+        double m = valid ? intercept + row_dot(features, i, coef, NULL) : 0.0;
+        put_scores(out, raw, prob, pred, i, valid, m, threshold, &entries);
+    }
+    end_scores(raw, prob, pred, n, entries);
     return 0;
 }
 
@@ -350,4 +373,130 @@ int tide_ml_binary_auc(const double *scores, const double *labels, const double 
     *roc = auc;
     *pr = aupr;
     return 0;
+}
+
+/* ---- a fused pipeline's scores ------------------------------------------------ */
+
+/* The values numeric term t puts into the features, one per row (NaN for
+   a null kept by VectorAssembler), with the rows the assembler skips
+   marked in drop. -1 when it would raise an error for a row. */
+static int numeric_values(const tide_ml_linear_term *t, int64_t rows, double *out, uint8_t *drop)
+{
+    const tide_column *c = t->column;
+    for (int64_t i = 0; i < rows; i++) {
+        int valid = tide_valid(c, i);
+        double x = valid ? tide_number_at(c, i) : NAN;
+        if (!valid || (isnan(x) && t->invalid == TIDE_ML_SKIP)) {
+            if (t->invalid == TIDE_ML_ERROR) return -1;
+            if (t->invalid == TIDE_ML_SKIP) drop[i] = 1;
+        }
+        if (x == 0.0) x = 0.0; /* -0.0 is no entry to the assembler: the scaler sees +0.0 */
+        if (t->scaled) x = t->dense ? (x - t->shift) * t->mult + t->add : x * t->mult;
+        out[i] = x;
+    }
+    return 0;
+}
+
+/* The feature one-hot term t sets in each row (-1: none). -1 when a stage
+   would raise an error for a row. */
+static int one_hot_features(const tide_ml_linear_term *t, int64_t rows, double *out)
+{
+    int32_t unknown = tide_ml_dict_size(t->dict);
+    for (int64_t i = 0; i < rows; i++) {
+        int32_t idx = -1;
+        if (tide_valid(t->column, i)) {
+            int32_t len;
+            const char *s = tide_column_bytes(t->column, i, &len);
+            idx = tide_ml_dict_find(t->dict, s, len);
+        }
+        if (idx < 0) {
+            if (t->unseen != TIDE_ML_KEEP) return -1;
+            idx = unknown;
+        }
+        int64_t cat = idx;
+        if (cat >= t->categories) {
+            if (t->ohe_invalid != TIDE_ML_KEEP) return -1;
+            cat = t->categories;
+        }
+        out[i] = cat < t->block_size ? (double)(t->position + cat) : -1.0;
+    }
+    return 0;
+}
+
+int64_t tide_ml_linear_score(tide_batch *out, const tide_ml_linear_term *terms, int32_t num_terms,
+                             int64_t rows, const double *coef, int32_t num_coef, double intercept,
+                             double threshold, tide_column *raw, tide_column *prob,
+                             tide_column *pred, uint8_t *drop, char *errbuf, size_t errlen)
+{
+    for (int32_t k = 0; k < num_terms; k++) {
+        const tide_ml_linear_term *t = &terms[k];
+        int text = t->column->type == TIDE_STRING || t->column->type == TIDE_BINARY;
+        if (t->column->length != rows || (t->kind == TIDE_ML_TERM_ONE_HOT && (!text || !t->dict)) ||
+            (t->kind == TIDE_ML_TERM_NUMERIC && t->invalid == TIDE_ML_SKIP && !drop)) {
+            snprintf(errbuf, errlen, "fused scoring: input %s does not fit its term",
+                     t->column->name);
+            return -1;
+        }
+    }
+    /* Each term's values (numbers, or the one-hot feature) for every row
+       first, a term at a time: one dictionary at a time stays in the
+       caches, and each loop is over one column. In the batch's arena, whose
+       chunks are reused batch after batch. */
+    double *values =
+        tide_arena_alloc(out->arena, ((size_t)num_terms * (size_t)rows + 1) * sizeof *values);
+    /* A row's entries, as the last VectorAssembler holds them. */
+    int32_t *idx = tide_arena_alloc(out->arena, ((size_t)num_terms + 1) * sizeof *idx);
+    double *val = tide_arena_alloc(out->arena, ((size_t)num_terms + 1) * sizeof *val);
+    if (!values || !idx || !val) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    if (init_scores(out, raw, prob, pred, rows, errbuf, errlen) != 0) return -1;
+    for (int32_t k = 0; k < num_terms; k++) {
+        size_t at = (size_t)k * (size_t)rows;
+        int rc = terms[k].kind == TIDE_ML_TERM_NUMERIC
+                     ? numeric_values(&terms[k], rows, values + at, drop)
+                     : one_hot_features(&terms[k], rows, values + at);
+        if (rc != 0) return -2;
+    }
+    int64_t dropped = 0, entries = 0;
+    for (int64_t i = 0; i < rows; i++) {
+        if (i + TIDE_PREFETCH_ROWS < rows)
+            for (int32_t k = 0; k < num_terms; k++) {
+                if (terms[k].kind != TIDE_ML_TERM_ONE_HOT) continue;
+                double j = values[(size_t)k * (size_t)rows + (size_t)(i + TIDE_PREFETCH_ROWS)];
+                if (j >= 0) tide_prefetch(&coef[(int32_t)j]);
+            }
+        if (drop && drop[i]) dropped++;
+        int32_t nnz = 0;
+        for (int32_t k = 0; k < num_terms; k++) {
+            double v = values[(size_t)k * (size_t)rows + (size_t)i];
+            if (terms[k].kind == TIDE_ML_TERM_NUMERIC) {
+                if (v != 0.0) {
+                    idx[nnz] = terms[k].position;
+                    val[nnz++] = v;
+                }
+            } else if (v >= 0) {
+                idx[nnz] = (int32_t)v;
+                val[nnz++] = 1.0;
+            }
+        }
+        /* The assembler's vector is dense when that takes less memory; a
+           dense one's zeros are terms of the dot product too. */
+        double m = 0.0;
+        if (1.5 * (nnz + 1.0) < (double)num_coef) {
+            for (int32_t e = 0; e < nnz; e++)
+                m += coef[idx[e]] * val[e];
+        } else {
+            int32_t e = 0;
+            for (int32_t j = 0; j < num_coef; j++) {
+                double x = 0.0;
+                if (e < nnz && idx[e] == j) x = val[e++];
+                m += coef[j] * x;
+            }
+        }
+        put_scores(out, raw, prob, pred, i, 1, intercept + m, threshold, &entries);
+    }
+    end_scores(raw, prob, pred, rows, entries);
+    return dropped;
 }

@@ -77,22 +77,11 @@ static int init_vector(tide_batch *b, tide_column *dst, int32_t size, int32_t mo
     return 0;
 }
 
-/* A number from row i of a numeric column; 0 for non-numeric types. */
+/* Whether VectorAssembler takes a column of this type as one number. */
 static int numeric_type(int32_t type)
 {
     return type == TIDE_BOOL || type == TIDE_INT32 || type == TIDE_INT64 || type == TIDE_FLOAT32 ||
            type == TIDE_FLOAT64;
-}
-
-static inline double number_at(const tide_column *col, int64_t i)
-{
-    switch (col->type) {
-    case TIDE_BOOL: return ((const uint8_t *)col->values)[i] ? 1.0 : 0.0;
-    case TIDE_INT32: return ((const int32_t *)col->values)[i];
-    case TIDE_INT64: return (double)((const int64_t *)col->values)[i];
-    case TIDE_FLOAT32: return ((const float *)col->values)[i];
-    default: return ((const double *)col->values)[i];
-    }
 }
 
 /* ---- OneHotEncoder ---------------------------------------------------------- */
@@ -113,7 +102,7 @@ int64_t tide_ml_one_hot(tide_batch *out, const tide_column *input, int32_t num_c
     if (init_vector(out, dst, size, 0, n, n, errbuf, errlen) != 0) return -1;
     int64_t invalid = 0;
     for (int64_t i = 0; i < n; i++) {
-        double v = tide_column_is_valid(input, i) ? number_at(input, i) : NAN;
+        double v = tide_column_is_valid(input, i) ? tide_number_at(input, i) : NAN;
         int64_t cat;
         if (v >= 0 && v < num_categories) {
             cat = (int64_t)v;
@@ -216,7 +205,7 @@ int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int3
                 }
                 base += c->vector_size;
             } else {
-                double x = valid ? number_at(c, i) : NAN;
+                double x = valid ? tide_number_at(c, i) : NAN;
                 if (!valid || (isnan(x) && handle_invalid == TIDE_ML_SKIP)) bad = 1;
                 if (x != 0.0 && (valid || handle_invalid == TIDE_ML_KEEP)) {
                     idx[nnz] = base;
@@ -469,7 +458,7 @@ int tide_ml_feature_hash(tide_batch *out, const tide_column *const *inputs,
             int text = c->type == TIDE_STRING || c->type == TIDE_BINARY;
             if (!text && c->type != TIDE_BOOL && !categorical[k]) {
                 h = name_hash[k];
-                x = number_at(c, i);
+                x = tide_number_at(c, i);
             } else {
                 size_t name_len = strlen(c->name);
                 int32_t vlen;
@@ -527,7 +516,7 @@ int tide_ml_column_doubles(const tide_column *col, double *out, char *errbuf, si
         return -1;
     }
     for (int64_t i = 0; i < col->length; i++)
-        out[i] = tide_column_is_valid(col, i) ? number_at(col, i) : NAN;
+        out[i] = tide_column_is_valid(col, i) ? tide_number_at(col, i) : NAN;
     return 0;
 }
 

@@ -133,6 +133,10 @@ int tide_column_init_struct(tide_batch *batch, tide_column *col, const char *nam
    `entries` index/value pairs in all; dense_mode as tide_column.scale. */
 int tide_column_init_vector(tide_batch *batch, tide_column *col, const char *name, int32_t size,
                             int32_t dense_mode, int64_t capacity, int64_t entries);
+/* A column of `rows` nulls of a fixed-width type or of vectors of
+   vector_size: what stands for a column nothing will read. */
+int tide_column_init_nulls(tide_batch *batch, tide_column *col, const char *name, int32_t type,
+                           int32_t vector_size, int64_t rows);
 /* Appends one vector row of nnz entries (indices ascending, < size). */
 int tide_column_append_vector(tide_batch *batch, tide_column *col, int32_t nnz,
                               const int32_t *indices, const double *values);

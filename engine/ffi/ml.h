@@ -115,6 +115,46 @@ int tide_ml_vector_element(const tide_column *col, int32_t index, double *out, c
 int tide_ml_lr_score(tide_batch *out, const tide_column *features, const double *coef,
                      int32_t num_coef, double intercept, double threshold, tide_column *raw,
                      tide_column *prob, tide_column *pred, char *errbuf, size_t errlen);
+/* One input's part of a fused pipeline's features (tide_ml_linear_score):
+   NUMERIC, a numeric column assembled at `position` (VectorAssembler with
+   handleInvalid `invalid`), then scaled when `scaled` (MinMaxScaler: dense
+   ? (x - shift) * mult + add : x * mult); ONE_HOT, a text column indexed by
+   `dict` (StringIndexer; `unseen` KEEP or ERROR) and one-hot encoded
+   (OneHotEncoder over `categories` categories, `ohe_invalid` KEEP or ERROR)
+   into a block of `block_size` features from `position`. */
+typedef enum tide_ml_term_kind {
+    TIDE_ML_TERM_NUMERIC = 0,
+    TIDE_ML_TERM_ONE_HOT = 1
+} tide_ml_term_kind;
+
+typedef struct tide_ml_linear_term {
+    const tide_column *column;
+    int32_t kind;
+    int32_t position;
+    int32_t invalid;
+    int32_t scaled;
+    int32_t dense;
+    double shift, mult, add;
+    const tide_ml_dict *dict;
+    int32_t unseen;
+    int32_t categories;
+    int32_t ohe_invalid;
+    int32_t block_size;
+} tide_ml_linear_term;
+
+/* The logistic regression scores of what a chain of StringIndexer,
+   OneHotEncoder, VectorAssembler and MinMaxScaler stages would have fed
+   it, without building their columns: the same sums in the same order as
+   those stages and tide_ml_lr_score, so the same bits. Terms are in
+   feature order. Rows that a VectorAssembler with handleInvalid "skip"
+   drops are marked in drop (n bytes) and counted in the result; a row that
+   would raise an error in one of the stages returns -2 with nothing
+   written, so the caller runs the stages themselves to raise it. -1 with
+   errbuf on other errors. */
+int64_t tide_ml_linear_score(tide_batch *out, const tide_ml_linear_term *terms, int32_t num_terms,
+                             int64_t rows, const double *coef, int32_t num_coef, double intercept,
+                             double threshold, tide_column *raw, tide_column *prob,
+                             tide_column *pred, uint8_t *drop, char *errbuf, size_t errlen);
 /* Binary logistic loss of rows [begin, end): the sum of w * (log(1 + e^m)
    - y m) with m = coef[num_coef] (when fit_intercept) + sum_j coef_j *
    scale_j * x_j (scale NULL: 1); adds its gradient with respect to coef

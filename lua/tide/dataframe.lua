@@ -81,6 +81,7 @@ local function projection(df, nodes, level)
   return derive(df, {
     kind = "project",
     schema = compiled.schema,
+    compiled = compiled, -- what tide.optimizer reads
     apply = function(batch, ctx) return eval().project(batch, compiled, ctx) end,
   })
 end

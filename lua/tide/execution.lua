@@ -5,6 +5,7 @@
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local batchlib = require("tide.batch")
+local optimizer = require("tide.optimizer")
 
 local M = {}
 
@@ -245,6 +246,7 @@ end
 -- plan over each: slicing is on (ctx.sliceRows > 0) and the whole plan is
 -- a row-wise chain over the scan.
 function M.fetchesInPieces(plan, ctx)
+  plan = optimizer.optimize(plan)
   local size = ctx.sliceRows
   return size ~= nil and size > 0 and plan.child ~= nil and row_wise_to_scan(plan)
 end
@@ -259,7 +261,7 @@ end
 -- (an empty batch when the range is), and nothing is returned.
 function M.executeFetched(plan, ctx, src, start, finish, into)
   ctx.rowsIn, ctx.fetchSeconds = 0, 0
-  local ops = chain(plan)
+  local ops = chain(optimizer.optimize(plan))
   local slicer = setmetatable({ src = src, ctx = ctx, k = 0, pieces = src:splitRange(start, finish, ctx.sliceRows) },
     FetchSlicer)
   local results = into or setmetatable({ n = 0 }, Collector)
@@ -315,7 +317,8 @@ function M.context(states, sliceRows)
   }
 end
 
-M.execute = execute
+-- Runs plan as tide.optimizer rewrites it.
+function M.execute(plan, ctx, input) return execute(optimizer.optimize(plan), ctx, input) end
 
 -- The leaf (scan) of a linear plan, or nil for unions.
 function M.sourceOf(plan)

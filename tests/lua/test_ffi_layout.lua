@@ -7,6 +7,8 @@ local layout = {
   tide_column = { "name", "type", "precision", "scale", "length", "null_count", "validity", "values",
                   "data", "capacity", "data_capacity", "num_children", "vector_size", "children" },
   tide_batch = { "arena", "num_rows", "num_columns", "columns", "parent", "refs" },
+  tide_ml_linear_term = { "column", "kind", "position", "invalid", "scaled", "dense", "shift", "mult", "add",
+                          "dict", "unseen", "categories", "ohe_invalid", "block_size" },
 }
 
 for struct, fields in pairs(layout) do

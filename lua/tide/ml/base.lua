@@ -184,6 +184,26 @@ function M.column(batch, name) return batch.columns[M.columnIndex(batch, name)] 
 
 -- ---- the operator that adds columns -----------------------------------------------------
 
+-- out without the rows marked in drop (handleInvalid = "skip"), counted
+-- in ctx.dropped; the first drop of a query (state: the operator's) warns
+-- naming the stage and `what` it dropped.
+function M.dropInvalid(out, drop, ctx, state, stage, what)
+  local rows = out:count()
+  local kept, dropped = batchlib.dropRows(out, { drop })
+  if dropped == 0 then return out end
+  if ctx then
+    ctx.dropped = (ctx.dropped or 0) + dropped
+    state = state or {}
+    if not state.mlWarned then
+      state.mlWarned = true
+      io.stderr:write(("tide: warning: %s (handleInvalid=\"skip\") dropped %d of %d rows with %s; "
+        .. "dropped rows count in numDroppedRows (warned once per query)\n"):format(
+        stage.uid, dropped, rows, what or "invalid values"))
+    end
+  end
+  return kept
+end
+
 -- df plus new columns. fields: T.field list of the new columns (names must
 -- be new, as in Spark). compute(input, out, first, ctx) fills out.columns
 -- [first ...] (their names are set) and may return a uint8_t drop mask of
@@ -217,23 +237,7 @@ function M.addColumns(df, stage, fields, compute, what)
       local ok, drop = pcall(compute, batch, out, n_in, ctx)
       if not ok then error(("%s: %s"):format(stage.uid, tostring(drop)), 0) end
       out.num_rows = batch.num_rows
-      if drop then
-        local rows = batch:count()
-        local kept, dropped = batchlib.dropRows(out, { drop })
-        if dropped > 0 then
-          out = kept
-          if ctx then
-            ctx.dropped = (ctx.dropped or 0) + dropped
-            local state = ctx.state or {}
-            if not state.mlWarned then
-              state.mlWarned = true
-              io.stderr:write(("tide: warning: %s (handleInvalid=\"skip\") dropped %d of %d rows with %s; "
-                .. "dropped rows count in numDroppedRows (warned once per query)\n"):format(
-                stage.uid, dropped, rows, what or "invalid values"))
-            end
-          end
-        end
-      end
+      if drop then out = M.dropInvalid(out, drop, ctx, ctx and ctx.state, stage, what) end
       return out
     end,
   }

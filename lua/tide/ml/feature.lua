@@ -349,7 +349,8 @@ function MinMaxScaler:fit(df)
   return model
 end
 
-function MinMaxScalerModel:transform(df)
+-- Feature j maps to (x - shift[j]) * mult[j] + add[j] (dense output).
+function MinMaxScalerModel:affine()
   local n = #self.originalMin
   local lo, hi = self:getOrDefault("min"), self:getOrDefault("max")
   local shift, mult, add = double_array(n), double_array(n), double_array(n)
@@ -362,7 +363,12 @@ function MinMaxScalerModel:transform(df)
       mult[j], add[j] = 0, 0.5 * (hi - lo) + lo -- a constant feature maps to the middle, as Spark
     end
   end
-  return scaled(self, df, function() return n end, { size = n, shift = shift, mult = mult, add = add, dense = 1 })
+  return { size = n, shift = shift, mult = mult, add = add, dense = 1 }
+end
+
+function MinMaxScalerModel:transform(df)
+  local affine = self:affine()
+  return scaled(self, df, function() return affine.size end, affine)
 end
 
 function MinMaxScalerModel:_writeData(w)

@@ -63,7 +63,14 @@ function Pipeline:fit(df)
 end
 
 function PipelineModel:transform(df)
-  for _, s in ipairs(self.stages) do df = s:transform(df) end
+  -- The operators the stages add, recorded on each for tide.optimizer,
+  -- which may run them as one (tide.ml.fused).
+  local group = { stages = self.stages, ops = {} }
+  for i, s in ipairs(self.stages) do
+    df = s:transform(df)
+    group.ops[i] = df._plan
+  end
+  for _, op in ipairs(group.ops) do op.pipeline = group end
   return df
 end
 
