@@ -6,8 +6,11 @@
  * declared in tide_ffi.h.
  *
  * Contract of tide_from_json (see tide_ffi.h):
- * - Input rows are copied one at a time into a scratch buffer with
- *   simdjson's padding, so the parser never reads past a batch's buffer.
+ * - Input rows are parsed in place when later rows' bytes give simdjson
+ *   its padding (readable, initialized bytes past the document, whatever
+ *   they hold), and the last few of a column are copied into a scratch
+ *   buffer with zeroed padding, so the parser never reads past a batch's
+ *   buffer.
  * - One On-Demand parser per thread is reused across rows and calls; it is
  *   dropped after a very large document so its buffers do not stay around.
  * - From 1024 rows on, the rows are cut into parts on whole bytes of the
@@ -1042,6 +1045,9 @@ int64_t FromJson::parse_rows(const tide_column *input, int64_t begin, int64_t en
     Scratch &sc = scratch;
     od::parser &parser = sc.get_parser();
     const int32_t *offsets = (const int32_t *)input->values;
+    /* A row followed by at least the padding of later rows' bytes is
+       parsed where it is; the last few are copied with zeroed padding. */
+    const int64_t data_end = offsets[input->length];
     int64_t malformed = 0;
     for (int64_t row = begin; row < end; row++) {
         if (status) status[row] = 0;
@@ -1061,11 +1067,13 @@ int64_t FromJson::parse_rows(const tide_column *input, int64_t begin, int64_t en
             r = SYNTAX;
             record_why = "it holds a NUL byte";
         } else {
-            char *buf = sc.load(text, len);
+            size_t room = (size_t)(data_end - offsets[row]);
+            const char *buf = room >= len + PADDING ? text : sc.load(text, len);
+            if (buf != text) room = len + PADDING;
             od::document doc;
             od::object obj;
             od::json_type t;
-            if (auto e = parser.iterate(simdjson::padded_string_view(buf, len, len + PADDING)).get(doc)) {
+            if (auto e = parser.iterate(simdjson::padded_string_view(buf, len, room)).get(doc)) {
                 r = bad_syntax(e);
             } else if (auto e2 = doc.type().get(t)) {
                 r = bad_syntax(e2);

@@ -233,6 +233,28 @@ t.test("from_json DROPMALFORMED drops whole rows, FAILFAST stops", function()
   t.ok(err:find("row 1") or err:find("Row 1"), "names the row: " .. err)
 end)
 
+t.test("from_json reads a record alike in place (later rows follow) and copied (the last row)", function()
+  -- Rows with 64 bytes of later rows after them are parsed where they
+  -- are; the last ones are copied with zeroed padding. Truncated records
+  -- end where the next row's bytes begin, which must not change a thing.
+  local long = '{"hour":5,"site_id":"' .. string.rep("x", 100) .. '"}'
+  for _, record in ipairs({ '{"hour":12', '{"hour":"ab', '{"hour":tru', '{"hour":1}x', '{"hour":1.5e',
+                            '{"hour":[1,2', '{"hour":-', '{"hour":7}', '{"hour":7,"site_id":"a\\"}' }) do
+    local outcomes = {}
+    for k, values in ipairs({ { record, long }, { long, record } }) do
+      local df = frame(values)
+      local rows = df:select(F.from_json("value", SCHEMA, { columnNameOfCorruptRecord = "bad" }):alias("d"))
+        :select("d.hour", "d.site_id"):collect()
+      local where = k == 1 and 1 or 2
+      local ok, err = pcall(function()
+        return df:select(F.from_json("value", SCHEMA, { mode = "FAILFAST" })):collect()
+      end)
+      outcomes[k] = { rows[where].hour, rows[where].site_id, ok or tostring(err):gsub("[Rr]ow %d+", "row") }
+    end
+    t.ok(t.same(outcomes[1], outcomes[2]), "the same for " .. record)
+  end
+end)
+
 t.test("from_json over thousands of rows: the same with or without worker threads", function()
   local spark = tide.session()
   local values = {}
