@@ -262,6 +262,10 @@ end
 
 -- ---- (c) latency at fixed rates; (d) memory and start-up ---------------------------------
 
+-- The sections before wrote gigabytes to the broker's log; their dirty
+-- pages, written back during a latency run, stall its fsyncs (offsets/N,
+-- PostgreSQL's COMMIT) by hundreds of ms. Each run starts with them on disk.
+os.execute("sync")
 for _, input_rate in ipairs(RATES) do
   step(("(c) latency at %d msg/s for %g s"):format(input_rate, LAT_SECONDS))
   local LAT = topic("lat_" .. input_rate)
