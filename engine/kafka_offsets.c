@@ -11,9 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* latest() refreshes metadata at most this often (in the background,
-   kafka_metadata.c), so new partitions and topics show up within a second
-   without a metadata request per batch. */
+#define QUERY_TIMEOUT_MS 10000
+/* A refresh may fail harmlessly (what the metadata said last holds), so it
+   waits less: a stop request is not seen while a query is in flight. */
+#define REFRESH_TIMEOUT_MS 2000
+/* latest() refreshes metadata at most this often, so new partitions and
+   topics show up within a second without a metadata request per batch. */
 #define METADATA_MAX_AGE_S 1.0
 /* While waiting for records, the watermarks are asked again this often,
    in case a partition the consumer does not prefetch has grown. */
@@ -25,6 +28,54 @@
 /* How long latest() waits for a broker that does not answer (a restart)
    before the query fails: about a consumer's default.api.timeout.ms. */
 #define UNREACHABLE_WAIT_S 60.0
+
+static int refresh_metadata(tide_kafka_source *src, char *errbuf, size_t errlen)
+{
+    const rd_kafka_metadata_t *md;
+    int all = src->mode == KS_PATTERN;
+    /* Without all_topics, librdkafka asks about the topics it knows: the
+       subscribed ones (ks_topic_get made a handle for each). */
+    rd_kafka_resp_err_t e = rd_kafka_metadata(
+        src->rk, all, NULL, &md, src->metadata_at > 0 ? REFRESH_TIMEOUT_MS : QUERY_TIMEOUT_MS);
+    if (e) {
+        snprintf(errbuf, errlen, "metadata of %s%s: %s", all ? "the cluster" : "topic ",
+                 all ? "" : (src->num_topics ? src->topics[0].name : "?"), rd_kafka_err2str(e));
+        return ks_unreachable(e) ? KS_UNREACHABLE : -1;
+    }
+    if (all)
+        for (int32_t i = 0; i < src->num_topics; i++) src->topics[i].num_partitions = 0;
+    for (int i = 0; i < md->topic_cnt; i++) {
+        const rd_kafka_metadata_topic_t *mt = &md->topics[i];
+        int32_t ti;
+        if (all) {
+            if (strncmp(mt->topic, "__", 2) == 0 || mt->err ||
+                regexec(&src->pattern, mt->topic, 0, NULL, 0) != 0)
+                continue;
+            ti = ks_topic_get(src, mt->topic, strlen(mt->topic));
+            if (ti < 0) {
+                rd_kafka_metadata_destroy(md);
+                snprintf(errbuf, errlen, "kafka source: out of memory");
+                return -1;
+            }
+            src->topics[ti].subscribed = 1;
+        } else {
+            ti = ks_topic_find(src, mt->topic, strlen(mt->topic));
+            if (ti < 0) continue;
+        }
+        if (mt->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+            src->topics[ti].num_partitions = 0;
+        } else if (!mt->err || mt->partition_cnt > 0) {
+            int32_t n = 0;
+            for (int k = 0; k < mt->partition_cnt; k++)
+                if (mt->partitions[k].id + 1 > n) n = mt->partitions[k].id + 1;
+            src->topics[ti].num_partitions = n;
+        }
+        /* Other errors (a leader being elected) keep what was known. */
+    }
+    rd_kafka_metadata_destroy(md);
+    src->metadata_at = tide_now();
+    return 0;
+}
 
 static int list_add(tide_kafka_source *src, ks_part *p)
 {
@@ -40,16 +91,20 @@ static int list_add(tide_kafka_source *src, ks_part *p)
     return 0;
 }
 
-int ks_subscription(tide_kafka_source *src, double max_age_s, int background, char *errbuf,
-                    size_t errlen)
+int ks_subscription(tide_kafka_source *src, double max_age_s, char *errbuf, size_t errlen)
 {
     if (src->mode == KS_NONE) {
         snprintf(errbuf, errlen, "the kafka source has no subscribe, subscribePattern or assign");
         return -1;
     }
-    if (src->mode != KS_ASSIGN) {
-        int rc = ks_metadata_refresh(src, max_age_s, background, errbuf, errlen);
-        if (rc != 0) return rc;
+    if (src->mode != KS_ASSIGN && (src->metadata_at == 0 || tide_now() - src->metadata_at >= max_age_s)) {
+        int rc = refresh_metadata(src, errbuf, errlen);
+        /* The broker away for a moment (a restart): what it said last
+           still holds, and it is asked again after max_age_s. */
+        if (rc == KS_UNREACHABLE && src->metadata_at > 0)
+            src->metadata_at = tide_now();
+        else if (rc != 0)
+            return rc;
     }
     src->list_n = 0;
     for (int32_t t = 0; t < src->num_topics; t++) {
@@ -73,7 +128,7 @@ int32_t tide_kafka_source_partitions(tide_kafka_source *src, tide_partition_info
                                      int32_t max, int32_t refresh_ms, char *errbuf,
                                      size_t errlen)
 {
-    if (ks_subscription(src, refresh_ms / 1000.0, 0, errbuf, errlen) != 0) return -1;
+    if (ks_subscription(src, refresh_ms / 1000.0, errbuf, errlen) != 0) return -1;
     int32_t n = src->list_n;
     if (n > max) {
         snprintf(errbuf, errlen, "the subscription holds %d partitions, more than %d", (int)n, (int)max);
@@ -213,7 +268,7 @@ int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_of
     double deadline = tide_now() + wait_ms / 1000.0, gone_until = 0, unreachable_until = 0;
     int64_t *highs = NULL;
     for (;;) {
-        int rc = ks_subscription(src, METADATA_MAX_AGE_S, 1, errbuf, errlen);
+        int rc = ks_subscription(src, METADATA_MAX_AGE_S, errbuf, errlen);
         if (rc == 0) rc = latest_highs_fresh(src, &highs, errbuf, errlen);
         if (rc == KS_UNREACHABLE) {
             if (unreachable_until == 0) unreachable_until = tide_now() + UNREACHABLE_WAIT_S;

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 /* How long metadata and offset queries may take. */
+#define QUERY_TIMEOUT_MS 10000
 
 /* librdkafka's defaults, tuned for throughput with bounded memory; the
    user's kafka.* options override them (except the owned ones below). */
@@ -640,7 +641,6 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
 void tide_kafka_source_free(tide_kafka_source *src)
 {
     if (!src) return;
-    ks_metadata_stop(src);
     rd_kafka_assign(src->rk, NULL);
     for (int32_t t = 0; t < src->num_topics; t++) {
         ks_topic *topic = &src->topics[t];

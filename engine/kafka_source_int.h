@@ -1,9 +1,8 @@
 /*
  * kafka_source_int.h — the Kafka source's state, shared by its files:
  * kafka_source.c (topics, partitions, the consumer queue and position),
- * kafka_offsets.c (the subscription, watermarks, latest offsets, seek,
- * commit), kafka_metadata.c (topic metadata, refreshed in the background)
- * and kafka_fetch.c (offset ranges into a batch). C only.
+ * kafka_offsets.c (metadata, watermarks, latest offsets, seek, commit) and
+ * kafka_fetch.c (offset ranges into a batch). C only.
  */
 #ifndef TIDE_KAFKA_SOURCE_INT_H
 #define TIDE_KAFKA_SOURCE_INT_H
@@ -17,11 +16,6 @@
 
 
 enum { KS_NONE, KS_SUBSCRIBE, KS_PATTERN, KS_ASSIGN };
-
-/* How long a request the caller waits for may take. */
-#define QUERY_TIMEOUT_MS 10000
-
-typedef struct ks_metadata_refresher ks_metadata_refresher;
 
 typedef struct ks_part {
     int32_t topic, partition;
@@ -68,8 +62,7 @@ struct tide_kafka_source {
     int read_committed; /* isolation.level: ends are last stable offsets */
     ks_topic *topics;
     int32_t num_topics, topics_cap;
-    double metadata_at;               /* tide_now() the metadata taken up was asked, 0: never */
-    ks_metadata_refresher *refresher; /* kafka_metadata.c's thread, once started */
+    double metadata_at; /* tide_now() of the last metadata refresh, 0: never */
     /* the subscription's partitions, rebuilt by ks_subscription() */
     ks_part **list;
     int32_t list_n, list_cap;
@@ -113,18 +106,7 @@ int64_t ks_serve(tide_kafka_source *src, int32_t wait_ms, char *errbuf, size_t e
 /* kafka_fetch.c: appends a record in range to the fetch's batch. */
 int ks_accept(tide_kafka_source *src, ks_part *p, const rd_kafka_message_t *m, char *errbuf,
               size_t errlen);
-/* kafka_offsets.c: the partitions subscribed now into src->list, from
-   metadata at most max_age_s old (background: see ks_metadata_refresh). */
-int ks_subscription(tide_kafka_source *src, double max_age_s, int background, char *errbuf,
-                    size_t errlen);
-/* kafka_metadata.c: brings the topics' partition counts up to date when
-   they are older than max_age_s. The first time, or with metadata_at set
-   to 0, it asks and waits; otherwise with background it asks on a thread
-   of its own and returns at once, the answer being taken up by a later
-   call. An unreachable broker keeps what was known. 0, or an error. */
-int ks_metadata_refresh(tide_kafka_source *src, double max_age_s, int background, char *errbuf,
-                        size_t errlen);
-/* Ends the background thread (before the client goes). */
-void ks_metadata_stop(tide_kafka_source *src);
+/* kafka_offsets.c: the partitions subscribed now into src->list. */
+int ks_subscription(tide_kafka_source *src, double max_age_s, char *errbuf, size_t errlen);
 
 #endif
