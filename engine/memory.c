@@ -24,6 +24,16 @@ void tide_memory_init(void)
 #endif
 }
 
+void tide_memory_keep(size_t bytes)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, (int)(bytes < (32u << 20) ? bytes : (32u << 20)));
+    mallopt(M_TRIM_THRESHOLD, (int)(2 * (bytes < (32u << 20) ? bytes : (32u << 20))));
+#else
+    (void)bytes;
+#endif
+}
+
 void tide_memory_trim(void)
 {
 #ifdef __GLIBC__

@@ -46,6 +46,11 @@ void tide_arena_stats_get(tide_arena_stats *out);
    after a batch whose memory was collected). */
 void tide_memory_init(void);
 void tide_memory_trim(void);
+/* For a bulk loader, which allocates the same buffers chunk after chunk:
+   blocks below `bytes` come from malloc's heaps, which keep up to twice
+   that free, instead of being mapped and unmapped (and faulted in) each
+   time. */
+void tide_memory_keep(size_t bytes);
 
 /* Bytes of freed chunks kept for the next arenas (default 16 MiB; 0 under
    AddressSanitizer, so that use after free is still caught); lowering it

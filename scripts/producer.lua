@@ -111,6 +111,14 @@ end
 -- ---- one producer ------------------------------------------------------------------
 
 local CHUNK = 65536
+-- A bulk loader reuses the same memory chunk after chunk: the arenas of
+-- the chunks in flight (up to the 64 MB queue below, the records pointing
+-- into them) and librdkafka's 1 MB request buffers. tide's streaming
+-- defaults give such blocks back to the system at once (a stream's
+-- resident size stays flat); here they are kept, which cut the page
+-- faults of 1M messages from 254k to 96k and the system time by half.
+C.tide_arena_cache_set_limit(160 * 2 ^ 20)
+C.tide_memory_keep(32 * 2 ^ 20)
 local tty = not opts.quiet and C.tide_stderr_is_tty() ~= 0
 local spark = tide.session()
 local options = { header = "true", inferschema = "true", samplingratio = "0.05" }
