@@ -27,8 +27,10 @@ void tide_memory_init(void)
 void tide_memory_keep(size_t bytes)
 {
 #ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, (int)(bytes < (32u << 20) ? bytes : (32u << 20)));
-    mallopt(M_TRIM_THRESHOLD, (int)(2 * (bytes < (32u << 20) ? bytes : (32u << 20))));
+    /* mallopt refuses an mmap threshold above 32 MiB on 64-bit glibc. */
+    int keep = (int)(bytes < (32u << 20) ? bytes : (32u << 20));
+    mallopt(M_MMAP_THRESHOLD, keep);
+    mallopt(M_TRIM_THRESHOLD, 2 * keep);
 #else
     (void)bytes;
 #endif

@@ -27,6 +27,14 @@ local TEXT = { [T.ID.string] = true, [T.ID.binary] = true }
 -- one this scorer knows in a shape it can score.
 local describe = {}
 
+-- A copy of term t with `changes` over it.
+local function with(t, changes)
+  local copy = {}
+  for key, v in pairs(t) do copy[key] = v end
+  for key, v in pairs(changes) do copy[key] = v end
+  return copy
+end
+
 function describe.StringIndexerModel(stage, cols, input)
   local mode = stage:getOrDefault("handleInvalid")
   if mode == "skip" then return false end
@@ -49,10 +57,8 @@ function describe.OneHotEncoderModel(stage, cols)
     if not (c and c.index) then return false end
     local categories = stage.categorySizes[k]
     local size = math.max(0, categories + (keep and 1 or 0) - (drop_last and 1 or 0))
-    local term = {}
-    for key, v in pairs(c.index) do term[key] = v end
-    term.position, term.categories, term.block_size = 0, categories, size
-    term.ohe_invalid = keep and C.TIDE_ML_KEEP or C.TIDE_ML_ERROR
+    local term = with(c.index, { position = 0, categories = categories, block_size = size,
+                                 ohe_invalid = keep and C.TIDE_ML_KEEP or C.TIDE_ML_ERROR })
     cols[outs[k]] = { size = size, terms = { term } }
   end
   return true
@@ -64,12 +70,7 @@ function describe.VectorAssembler(stage, cols, input)
   for _, name in ipairs(stage:need("inputCols")) do
     local c = cols[name]
     if c and c.terms then
-      for _, t in ipairs(c.terms) do
-        local copy = {}
-        for key, v in pairs(t) do copy[key] = v end
-        copy.position = t.position + size
-        terms[#terms + 1] = copy
-      end
+      for _, t in ipairs(c.terms) do terms[#terms + 1] = with(t, { position = t.position + size }) end
       size = size + c.size
     elseif not c and input[name] and NUMERIC[input[name].dataType.id] then
       terms[#terms + 1] = { kind = C.TIDE_ML_TERM_NUMERIC, column = name, position = size, invalid = mode,
@@ -90,12 +91,9 @@ function describe.MinMaxScalerModel(stage, cols)
   local terms = {}
   for k, t in ipairs(c.terms) do
     if t.kind ~= C.TIDE_ML_TERM_NUMERIC or t.scaled then return false end
-    local copy = {}
-    for key, v in pairs(t) do copy[key] = v end
     local j = t.position
-    copy.scaled, copy.dense = 1, affine.dense
-    copy.shift, copy.mult, copy.add = affine.shift[j], affine.mult[j], affine.add[j]
-    terms[k] = copy
+    terms[k] = with(t, { scaled = 1, dense = affine.dense, shift = affine.shift[j], mult = affine.mult[j],
+                         add = affine.add[j] })
   end
   cols[stage:getOrDefault("outputCol") or (stage.uid .. "__output")] = { size = c.size, terms = terms }
   return true
@@ -115,19 +113,28 @@ function M.compile(stages, schema)
   end
   local features = cols[lr:getOrDefault("featuresCol")]
   if not (features and features.terms) or features.size ~= lr.numFeatures then return nil end
+  -- The kernel's terms, filled once; each batch sets only their columns.
   local terms, skipper = features.terms, nil
   local index = {}
   for i, f in ipairs(schema.fields) do index[f.name] = i - 1 end
-  for _, t in ipairs(terms) do
+  local arr = ffi.new("tide_ml_linear_term[?]", #terms)
+  for k, t in ipairs(terms) do
     t.columnIndex = index[t.column]
     skipper = skipper or t.skipper
+    local a = arr[k - 1]
+    a.kind, a.position, a.invalid = t.kind, t.position, t.invalid or 0
+    a.scaled, a.dense = t.scaled or 0, t.dense or 0
+    a.shift, a.mult, a.add = t.shift or 0, t.mult or 1, t.add or 0
+    a.dict, a.unseen = t.dict, t.unseen or 0
+    a.categories, a.ohe_invalid, a.block_size = t.categories or 0, t.ohe_invalid or 0, t.block_size or 0
   end
   local outputs = {}
   for _, key in ipairs({ "rawPredictionCol", "probabilityCol", "predictionCol" }) do
     local name = lr:getOrDefault(key)
     if name and name ~= "" then outputs[key] = name end
   end
-  return { terms = terms, lr = lr, outputs = outputs, skipper = skipper }
+  return { terms = terms, array = arr, lr = lr, outputs = outputs, skipper = skipper,
+           skipped = skipper and "null or NaN values in " .. table.concat(skipper:need("inputCols"), ", ") }
 end
 
 local errbuf = ffi.new("char[1024]")
@@ -137,17 +144,8 @@ local errbuf = ffi.new("char[1024]")
 -- skipping assembler drops, or nil when the stages must run instead.
 function M.score(scorer, input, out, fields, ctx, skip_state)
   local n_in, rows = input.num_columns, input:count()
-  local terms = scorer.terms
-  local arr = ffi.new("tide_ml_linear_term[?]", #terms)
-  for k, t in ipairs(terms) do
-    local a = arr[k - 1]
-    a.column = input.columns + t.columnIndex
-    a.kind, a.position, a.invalid = t.kind, t.position, t.invalid or 0
-    a.scaled, a.dense = t.scaled or 0, t.dense or 0
-    a.shift, a.mult, a.add = t.shift or 0, t.mult or 1, t.add or 0
-    a.dict, a.unseen = t.dict, t.unseen or 0
-    a.categories, a.ohe_invalid, a.block_size = t.categories or 0, t.ohe_invalid or 0, t.block_size or 0
-  end
+  local terms, arr = scorer.terms, scorer.array
+  for k, t in ipairs(terms) do arr[k - 1].column = input.columns + t.columnIndex end
   local slot = {}
   for k, f in ipairs(fields) do
     local col = out.columns[n_in + k - 1]
@@ -169,11 +167,7 @@ function M.score(scorer, input, out, fields, ctx, skip_state)
   if rc == -2 then return nil end
   if rc < 0 then error(("%s: %s"):format(lr.uid, ffi.string(errbuf)), 0) end
   out.num_rows = rows
-  if rc > 0 then
-    local skipper = scorer.skipper
-    out = base.dropInvalid(out, drop, ctx, skip_state, skipper,
-      "null or NaN values in " .. table.concat(skipper:need("inputCols"), ", "))
-  end
+  if rc > 0 then out = base.dropInvalid(out, drop, ctx, skip_state, scorer.skipper, scorer.skipped) end
   return out
 end
 
