@@ -170,11 +170,15 @@ elseif mode == "kafka" then
 elseif mode == "pg" or mode == "latency" then
   local results = predictions()
   writer = results.writeStream:foreachBatch(function(df)
-    local b = df:toBatch()
-    spark:createDataFrame(b):select("id", "probability", "processed_at").write:format("jdbc")
+    -- As the seed: the batch straight to the table (its pieces are sent as
+    -- they are made).
+    df:select("id", "probability", "processed_at").write:format("jdbc")
       :option("url", o.pg):option("dbtable", o.table):mode("append"):save()
-    local n = b:count()
-    if mode == "latency" and n > 0 then record_latency(b:column("produced_at"), n, tide.now() * 1e6) end
+    if mode == "latency" then
+      local committed = tide.now() * 1e6
+      local b = df:select("produced_at"):toBatch()
+      if b:count() > 0 then record_latency(b:column("produced_at"), b:count(), committed) end
+    end
   end)
 else
   error("unknown mode " .. tostring(mode))

@@ -159,6 +159,7 @@ tide_pg *tide_pg_connect(const char *conninfo, char *errbuf, size_t errlen)
 void tide_pg_close(tide_pg *pg)
 {
     if (!pg) return;
+    free(pg->copy.buf);
     PQfinish(pg->conn);
     free(pg);
 }

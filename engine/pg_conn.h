@@ -10,9 +10,20 @@
 
 #include "ffi/pg.h"
 
+/* A COPY FROM STDIN in progress (pg_copy.c): conn is set while it runs;
+   buf holds encoded rows not yet sent; rows counts those sent, for the
+   row numbers of errors. */
+typedef struct copy_out {
+    PGconn *conn;
+    unsigned char *buf;
+    size_t len, cap;
+    int64_t rows;
+} copy_out;
+
 struct tide_pg {
     PGconn *conn;
     char sqlstate[6]; /* of the last error, "" when none (or no server reply) */
+    copy_out copy;
 };
 
 /* Type OIDs of the built-in types tide maps (pg_type.dat). */

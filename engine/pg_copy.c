@@ -1,7 +1,9 @@
 /*
- * pg_copy.c — a whole batch into a table with COPY ... FROM STDIN (FORMAT
- * binary). Values are encoded in C straight from the columns into large
- * chunks handed to PQputCopyData: decimals as exact numerics, timestamps
+ * pg_copy.c — batches into a table with COPY ... FROM STDIN (FORMAT
+ * binary): one whole batch, or batch after batch while the caller makes
+ * them (each sent at once, so the server stores it meanwhile; the COPY's
+ * state lives in the connection). Values are encoded in C straight from
+ * the columns into large chunks handed to PQputCopyData: decimals as exact numerics, timestamps
  * moved from the Unix epoch to PostgreSQL's 2000 epoch, text and bytes as
  * they are, NULLs as length -1. A value that does not fit its target
  * column (an int8 beyond int4, a timestamp out of range) aborts the COPY
@@ -73,12 +75,6 @@ int32_t tide_pg_copy_supported(int32_t type, int32_t scale, uint32_t pg_type)
 }
 
 /* ---- the output buffer ------------------------------------------------------- */
-
-typedef struct copy_out {
-    PGconn *conn;
-    unsigned char *buf;
-    size_t len, cap;
-} copy_out;
 
 static int flush(copy_out *out)
 {
@@ -262,6 +258,8 @@ static const char SIGNATURE[11] = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', 
    the rows copied, or -1 with errbuf. */
 static int64_t finish(tide_pg *pg, const char *abort_why, char *errbuf, size_t errlen)
 {
+    free(pg->copy.buf);
+    pg->copy = (copy_out){0};
     int64_t rows = -1;
     if (PQputCopyEnd(pg->conn, abort_why) != 1) {
         tide_pg_error(errbuf, errlen, "PostgreSQL COPY failed", PQerrorMessage(pg->conn),
@@ -288,38 +286,28 @@ static int64_t finish(tide_pg *pg, const char *abort_why, char *errbuf, size_t e
     return rows;
 }
 
-int64_t tide_pg_copy(tide_pg *pg, const char *copy_sql, const tide_batch *batch,
-                     int32_t ncolumns, const int32_t *columns, const uint32_t *pg_types,
-                     char *errbuf, size_t errlen)
+/* The COPY failed while sending: out of memory, or the connection (the
+   server may have said why). Ends it; -1 with errbuf. */
+static int64_t fail_sending(tide_pg *pg, int oom, char *errbuf, size_t errlen)
+{
+    if (oom) {
+        finish(pg, "out of memory", errbuf, errlen);
+        snprintf(errbuf, errlen, "PostgreSQL COPY failed: out of memory");
+        return -1;
+    }
+    if (finish(pg, NULL, errbuf, errlen) >= 0)
+        tide_pg_error(errbuf, errlen, "PostgreSQL COPY failed while sending data",
+                      PQerrorMessage(pg->conn), PQpass(pg->conn));
+    return -1;
+}
+
+int32_t tide_pg_copy_begin(tide_pg *pg, const char *copy_sql, char *errbuf, size_t errlen)
 {
     pg->sqlstate[0] = '\0';
-    if (ncolumns <= 0 || ncolumns > 1600) {
-        snprintf(errbuf, errlen, "PostgreSQL COPY: %d columns", (int)ncolumns);
+    if (pg->copy.conn) {
+        snprintf(errbuf, errlen, "PostgreSQL COPY: a COPY is in progress on this connection");
         return -1;
     }
-    copy_column *cc = calloc((size_t)ncolumns, sizeof *cc);
-    if (!cc) {
-        snprintf(errbuf, errlen, "PostgreSQL COPY: out of memory");
-        return -1;
-    }
-    for (int32_t i = 0; i < ncolumns; i++) {
-        if (columns[i] < 0 || columns[i] >= batch->num_columns) {
-            snprintf(errbuf, errlen, "PostgreSQL COPY: no batch column %d", (int)columns[i]);
-            free(cc);
-            return -1;
-        }
-        const tide_column *col = &batch->columns[columns[i]];
-        cc[i] = (copy_column){ col, encoding_for(col->type, col->scale, pg_types[i]), col->name };
-        if (cc[i].enc == ENC_NONE) {
-            snprintf(errbuf, errlen,
-                     "PostgreSQL COPY: column \"%s\" (tide type %d) cannot be written as "
-                     "PostgreSQL type %u",
-                     col->name, (int)col->type, (unsigned)pg_types[i]);
-            free(cc);
-            return -1;
-        }
-    }
-
     PGresult *res = PQexec(pg->conn, copy_sql);
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         if (PQresultStatus(res) == PGRES_COPY_OUT || PQresultStatus(res) == PGRES_COMMAND_OK ||
@@ -328,41 +316,71 @@ int64_t tide_pg_copy(tide_pg *pg, const char *copy_sql, const tide_batch *batch,
         else
             tide_pg_result_error(pg, res, "PostgreSQL COPY failed", errbuf, errlen);
         PQclear(res);
-        free(cc);
         return -1;
     }
     int binary = PQbinaryTuples(res);
     PQclear(res);
+    pg->copy = (copy_out){.conn = pg->conn, .buf = malloc(CHUNK), .cap = CHUNK};
     if (!binary) {
-        free(cc);
         finish(pg, "tide sends FORMAT binary", errbuf, errlen);
         snprintf(errbuf, errlen, "PostgreSQL COPY: the statement must say (FORMAT binary)");
         return -1;
     }
+    if (!pg->copy.buf) return (int32_t)fail_sending(pg, 1, errbuf, errlen);
+    memcpy(pg->copy.buf, SIGNATURE, 11);
+    memset(pg->copy.buf + 11, 0, 8); /* flags, header extension length */
+    pg->copy.len = 19;
+    return 0;
+}
 
-    copy_out out = { .conn = pg->conn, .buf = malloc(CHUNK), .cap = CHUNK };
-    int oom = out.buf == NULL, failed = oom;
-    const char *why = NULL;
-    int64_t bad_row = -1;
-    const char *bad_column = NULL;
-    if (!failed) {
-        memcpy(out.buf, SIGNATURE, 11);
-        memset(out.buf + 11, 0, 8); /* flags, header extension length */
-        out.len = 19;
+int64_t tide_pg_copy_rows(tide_pg *pg, const tide_batch *batch, int32_t ncolumns,
+                          const int32_t *columns, const uint32_t *pg_types, char *errbuf,
+                          size_t errlen)
+{
+    copy_out *out = &pg->copy;
+    if (!out->conn) {
+        snprintf(errbuf, errlen, "PostgreSQL COPY: no COPY in progress");
+        return -1;
     }
-    for (int64_t r = 0; r < batch->num_rows && !failed && !why; r++) {
-        if (room(&out, 2, &oom) != 0) {
-            failed = 1;
+    const char *why = NULL;
+    copy_column cc[1600]; /* PostgreSQL's most columns a table */
+    if (ncolumns <= 0 || ncolumns > 1600) {
+        snprintf(errbuf, errlen, "%d columns", (int)ncolumns);
+        why = errbuf;
+    }
+    for (int32_t i = 0; !why && i < ncolumns; i++) {
+        if (columns[i] < 0 || columns[i] >= batch->num_columns) {
+            snprintf(errbuf, errlen, "no batch column %d", (int)columns[i]);
+            why = errbuf;
             break;
         }
-        put16(out.buf + out.len, (uint16_t)ncolumns);
-        out.len += 2;
+        const tide_column *col = &batch->columns[columns[i]];
+        cc[i] = (copy_column){col, encoding_for(col->type, col->scale, pg_types[i]), col->name};
+        if (cc[i].enc == ENC_NONE) {
+            snprintf(errbuf, errlen,
+                     "column \"%s\" (tide type %d) cannot be written as PostgreSQL type %u",
+                     col->name, (int)col->type, (unsigned)pg_types[i]);
+            why = errbuf;
+        }
+    }
+    if (why) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", why);
+        finish(pg, msg, errbuf, errlen);
+        snprintf(errbuf, errlen, "PostgreSQL COPY: %s", msg);
+        return -1;
+    }
+
+    int oom = 0;
+    int64_t bad_row = -1;
+    const char *bad_column = NULL;
+    for (int64_t r = 0; r < batch->num_rows && !why; r++) {
+        if (room(out, 2, &oom) != 0) return fail_sending(pg, oom, errbuf, errlen);
+        put16(out->buf + out->len, (uint16_t)ncolumns);
+        out->len += 2;
         for (int32_t i = 0; i < ncolumns; i++) {
-            int rc = put_field(&out, &cc[i], r, &why, &oom);
-            if (rc < 0) {
-                failed = 1;
-                break;
-            }
+            int rc = put_field(out, &cc[i], r, &why, &oom);
+            if (rc < 0) return fail_sending(pg, oom, errbuf, errlen);
             if (rc > 0) {
                 bad_row = r;
                 bad_column = cc[i].name;
@@ -370,36 +388,47 @@ int64_t tide_pg_copy(tide_pg *pg, const char *copy_sql, const tide_batch *batch,
             }
         }
     }
-    if (!failed && !why && room(&out, 2, &oom) == 0) {
-        put16(out.buf + out.len, UINT16_MAX); /* -1: the trailer */
-        out.len += 2;
-        failed = flush(&out) != 0;
-    } else if (!why) {
-        failed = 1;
-    }
-    free(out.buf);
-    free(cc);
-
     if (why) {
         char msg[512];
-        snprintf(msg, sizeof msg, "row %lld, column \"%s\": the value %s", (long long)bad_row + 1,
-                 bad_column, why);
+        snprintf(msg, sizeof msg, "row %lld, column \"%s\": the value %s",
+                 (long long)(out->rows + bad_row + 1), bad_column, why);
         finish(pg, msg, errbuf, errlen);
         snprintf(errbuf, errlen, "PostgreSQL COPY failed: %s", msg);
         snprintf(pg->sqlstate, sizeof pg->sqlstate, "22003");
         return -1;
     }
-    if (failed) {
-        if (oom) {
-            finish(pg, "out of memory", errbuf, errlen);
-            snprintf(errbuf, errlen, "PostgreSQL COPY failed: out of memory");
-            return -1;
-        }
-        /* The connection failed while sending; the server may have said why. */
-        if (finish(pg, NULL, errbuf, errlen) >= 0)
-            tide_pg_error(errbuf, errlen, "PostgreSQL COPY failed while sending data",
-                          PQerrorMessage(pg->conn), PQpass(pg->conn));
+    /* Sent now, not when the chunk fills: the server takes these rows in
+       while the caller makes the next ones. */
+    if (flush(out) != 0) return fail_sending(pg, 0, errbuf, errlen);
+    out->rows += batch->num_rows;
+    return batch->num_rows;
+}
+
+int64_t tide_pg_copy_end(tide_pg *pg, char *errbuf, size_t errlen)
+{
+    copy_out *out = &pg->copy;
+    if (!out->conn) {
+        snprintf(errbuf, errlen, "PostgreSQL COPY: no COPY in progress");
         return -1;
     }
+    int oom = 0;
+    if (room(out, 2, &oom) != 0) return fail_sending(pg, oom, errbuf, errlen);
+    put16(out->buf + out->len, UINT16_MAX); /* -1: the trailer */
+    out->len += 2;
+    if (flush(out) != 0) return fail_sending(pg, 0, errbuf, errlen);
     return finish(pg, NULL, errbuf, errlen);
+}
+
+void tide_pg_copy_abort(tide_pg *pg, const char *why)
+{
+    char ignored[256];
+    if (pg && pg->copy.conn) finish(pg, why ? why : "aborted", ignored, sizeof ignored);
+}
+
+int64_t tide_pg_copy(tide_pg *pg, const char *copy_sql, const tide_batch *batch, int32_t ncolumns,
+                     const int32_t *columns, const uint32_t *pg_types, char *errbuf, size_t errlen)
+{
+    if (tide_pg_copy_begin(pg, copy_sql, errbuf, errlen) != 0) return -1;
+    if (tide_pg_copy_rows(pg, batch, ncolumns, columns, pg_types, errbuf, errlen) < 0) return -1;
+    return tide_pg_copy_end(pg, errbuf, errlen);
 }

@@ -67,6 +67,18 @@ int64_t tide_pg_command(tide_pg *pg, const char *sql, int32_t nparams, const cha
 int64_t tide_pg_copy(tide_pg *pg, const char *copy_sql, const tide_batch *batch,
                      int32_t ncolumns, const int32_t *columns, const uint32_t *pg_types,
                      char *errbuf, size_t errlen);
+/* The same in steps, so that a table is written while its rows are still
+   being made: begin runs copy_sql (0, or -1 with errbuf); rows encodes and
+   sends a batch's rows (the rows, or -1: the COPY is over, errbuf says
+   why, row numbers counted from the COPY's first row); end finishes it
+   (the rows copied, or -1). abort ends a COPY in progress with `why` as
+   the server's error (nothing when none is). */
+int32_t tide_pg_copy_begin(tide_pg *pg, const char *copy_sql, char *errbuf, size_t errlen);
+int64_t tide_pg_copy_rows(tide_pg *pg, const tide_batch *batch, int32_t ncolumns,
+                          const int32_t *columns, const uint32_t *pg_types, char *errbuf,
+                          size_t errlen);
+int64_t tide_pg_copy_end(tide_pg *pg, char *errbuf, size_t errlen);
+void tide_pg_copy_abort(tide_pg *pg, const char *why);
 /* 1 when a column of tide type `type` (scale for decimals) can be written
    into a PostgreSQL column of type pg_type. */
 int32_t tide_pg_copy_supported(int32_t type, int32_t scale, uint32_t pg_type);

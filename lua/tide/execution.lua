@@ -273,6 +273,87 @@ function M.executeFetched(plan, ctx, src, start, finish, into)
   if not into then return join(results, ctx, nil) end
 end
 
+-- A micro-batch run piece by piece (as executeFetched) on demand: a
+-- consumer takes the pieces of the result as they are made, so that it
+-- can write one while the next is computed (tide.pg_table over a
+-- foreachBatch DataFrame). Each piece is made once and kept for the
+-- micro-batch: get(k) is the k-th (1-based; nil past the last), all() the
+-- whole result as one batch, drain() makes what no consumer took; rows
+-- counts the rows made. The plan runs in a coroutine that yields each
+-- piece; an error in it is raised by the call that needed the piece, and
+-- again by any later one.
+local Pieces = {}
+Pieces.__index = Pieces
+
+function M.fetchedPieces(plan, ctx, src, start, finish)
+  local self = setmetatable({ n = 0, rows = 0, ctx = ctx }, Pieces)
+  self.co = coroutine.create(function() M.executeFetched(plan, ctx, src, start, finish, self) end)
+  return self
+end
+
+-- executeFetched's consumer, inside the coroutine.
+function Pieces:take(batch) coroutine.yield(batch) end
+
+-- Resumes the plan until it yields a piece or ends. The slicer in flight
+-- (module state that names rows in errors) is the coroutine's while it
+-- runs and the caller's otherwise.
+local function resume(self)
+  local caller_slicer, caller_base = slicing.slicer, slicing.base
+  slicing.slicer, slicing.base = self.slicer, self.base
+  local ok, piece = coroutine.resume(self.co)
+  self.slicer, self.base = slicing.slicer, slicing.base
+  slicing.slicer, slicing.base = caller_slicer, caller_base
+  if not ok then
+    self.err = piece
+    error(piece, 0)
+  end
+  if coroutine.status(self.co) == "dead" then self.done = true
+  else
+    self.n = self.n + 1
+    self[self.n] = piece
+    self.rows = self.rows + piece:count()
+  end
+end
+
+function Pieces:get(k)
+  if self.err then error(self.err, 0) end
+  while self.n < k and not self.done do resume(self) end
+  return self[k]
+end
+
+function Pieces:drain() self:get(math.huge) end
+
+function Pieces:all()
+  self:drain()
+  if self.n > 1 then
+    -- joined once; the joined batch stands for the pieces from now on
+    local whole = join(self, self.ctx, nil)
+    for k = 2, self.n do self[k] = nil end
+    self[1], self.n = whole, 1
+  end
+  return self[1]
+end
+
+-- When plan is a row-wise chain over a scan of fetched pieces (a
+-- foreachBatch DataFrame, tide.session.piecesFrame): a function giving
+-- the chain's result over the k-th piece (nil past the last). Otherwise
+-- nil.
+function M.piecesOf(plan)
+  plan = optimizer.optimize(plan)
+  local ops, scan = chain(plan)
+  local pieces = scan.source and scan.source.pieces
+  if not pieces then return nil end
+  for _, op in ipairs(ops) do
+    if not ROW_WISE[op.kind] then return nil end
+  end
+  if #ops == 0 then return function(k) return pieces:get(k) end end
+  local ctx = M.context()
+  return function(k)
+    local piece = pieces:get(k)
+    return piece and execute(plan, ctx, piece)
+  end
+end
+
 -- Runs plan over one batch of its source (streaming), or reads the source
 -- whole (batch). ctx.stateOf(op) gives each operator its own state.
 -- With ctx.sliceRows > 0, a chain of row-wise operators over the scan runs

@@ -309,8 +309,10 @@ function Connection:execText(sql, prepared, ...)
 end
 
 -- A value as an SQL literal for the simple protocol (an E'' string, so
--- that it reads the same whatever standard_conforming_strings is).
+-- that it reads the same whatever standard_conforming_strings is); nil is
+-- NULL.
 function M.literal(v)
+  if v == nil then return "NULL" end
   if type(v) == "cdata" then return (tostring(v):gsub("U?LL$", "")) end -- an int64
   if type(v) == "number" then
     if v ~= math.floor(v) or math.abs(v) >= 2 ^ 63 then error("literal: not an integer: " .. tostring(v), 2) end
@@ -339,6 +341,33 @@ function Connection:copy(sql, batch, columns, oids)
   local rows = C.tide_pg_copy(self.ptr, sql, batch, k, cols, types, errbuf, ERRLEN)
   if rows < 0 then raise(self, ffi.string(errbuf)) end
   return tonumber(rows)
+end
+
+-- The same COPY in steps: copyBegin(sql), copyRows(batch, columns, oids)
+-- for each batch (its rows are sent at once; returns their count), then
+-- copyEnd() -> the rows copied. A failed step ends the COPY; copyAbort(why)
+-- ends one that the caller gives up (no-op when none is in progress).
+function Connection:copyBegin(sql)
+  if C.tide_pg_copy_begin(self.ptr, sql, errbuf, ERRLEN) ~= 0 then raise(self, ffi.string(errbuf)) end
+end
+
+function Connection:copyRows(batch, columns, oids)
+  local k = #columns
+  local cols, types = ffi.new("int32_t[?]", k), ffi.new("uint32_t[?]", k)
+  for i = 1, k do cols[i - 1], types[i - 1] = columns[i] - 1, oids[i] end
+  local rows = C.tide_pg_copy_rows(self.ptr, batch, k, cols, types, errbuf, ERRLEN)
+  if rows < 0 then raise(self, ffi.string(errbuf)) end
+  return tonumber(rows)
+end
+
+function Connection:copyEnd()
+  local rows = C.tide_pg_copy_end(self.ptr, errbuf, ERRLEN)
+  if rows < 0 then raise(self, ffi.string(errbuf)) end
+  return tonumber(rows)
+end
+
+function Connection:copyAbort(why)
+  if self.ptr ~= nil then C.tide_pg_copy_abort(self.ptr, why) end
 end
 
 -- ---- one-shot statements -----------------------------------------------------------

@@ -237,13 +237,45 @@ end
 
 -- Runs the save over one connection; returns rows written and a status:
 -- "written", "skipped" (marker found) or "ignored" (mode ignore, table exists).
+-- COPY of the batches pieces(1), pieces(2), ... until nil, each sent as
+-- soon as it is made, so that the server stores one while the next is
+-- computed; begun at the first piece with rows. Returns the rows copied.
+local function copy_pieces(conn, copy_sql, pieces, indices, oids)
+  local copying = false
+  local ok, err = pcall(function()
+    local k = 1
+    while true do
+      local b = pieces(k)
+      if b == nil then break end
+      if b:count() > 0 then
+        if not copying then
+          conn:copyBegin(copy_sql)
+          copying = true
+        end
+        conn:copyRows(b, indices, oids)
+      end
+      k = k + 1
+    end
+  end)
+  if not ok then
+    -- The rows cannot all be made (or sent): the COPY ends with an error
+    -- and the transaction rolls back.
+    if copying then conn:copyAbort("the rows to copy could not be made: " .. tostring(err)) end
+    error(err, 0)
+  end
+  return copying and conn:copyEnd() or 0
+end
+
 -- Round trips, which are what a small save costs (a stream's micro-batch):
 -- one for BEGIN, the marker table and the statement that claims the epoch
 -- and reads the table's columns; COPY (two); COMMIT.
 local function transaction(conn, spec)
   local _, qualified = pg.tableName(spec.dbtable)
-  local schema, marker = spec.batch:schema(), spec.marker
-  local nrows = spec.batch:count()
+  local marker = spec.marker
+  local schema = spec.batch and spec.batch:schema() or spec.schema
+  -- pieces: the count is known once they are all sent (the marker's
+  -- num_rows is set then)
+  local nrows = spec.batch and spec.batch:count()
   local info
   if marker then
     local commits = select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE))
@@ -292,10 +324,17 @@ local function transaction(conn, spec)
   if exists and mode == "overwrite" then
     conn:command("TRUNCATE TABLE " .. qualified .. (spec.cascadeTruncate and " CASCADE" or ""))
   end
+  local copy_sql = "COPY " .. qualified .. " " .. column_list .. " FROM STDIN (FORMAT binary)"
   local rows = 0
-  if nrows > 0 then
-    rows = conn:copy("COPY " .. qualified .. " " .. column_list .. " FROM STDIN (FORMAT binary)",
-      spec.batch, indices, oids)
+  if spec.pieces then
+    rows = copy_pieces(conn, copy_sql, spec.pieces, indices, oids)
+    if marker then
+      conn:command("UPDATE " .. select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE))
+        .. " SET num_rows = $1 WHERE query_id = $2 AND target = $3 AND epoch_id = $4 AND seq = $5",
+        { rows, tostring(marker.queryId), qualified, marker.epochId, marker.seq or 0, n = 5 })
+    end
+  elseif nrows > 0 then
+    rows = conn:copy(copy_sql, spec.batch, indices, oids)
   end
   conn:command("COMMIT")
   return rows, "written"

@@ -74,6 +74,15 @@ function M.localFrame(session, batch)
   return dataframe.new(session, plan, false)
 end
 
+-- A DataFrame over a micro-batch made piece by piece (tide.execution
+-- fetchedPieces) with the given schema: a jdbc write takes the pieces as
+-- they are made; any other action waits for the whole batch.
+function M.piecesFrame(session, pieces, schema)
+  local plan = { kind = "scan", schema = schema, source = { read = function() return pieces:all() end,
+    pieces = pieces, description = "LocalRelation" } }
+  return dataframe.new(session, plan, false)
+end
+
 function methods:createDataFrame(rows, schema)
   if batchlib.isBatch(rows) then return M.localFrame(self, rows) end
   if schema == nil then error("createDataFrame needs a schema (a DDL string or a struct type)", 2) end

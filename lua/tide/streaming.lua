@@ -318,6 +318,15 @@ function Query:runBatch(wait_ms)
       current_epoch = nil
       if not ok then error(res, 0) end
       written, rows_out = res, pieces.rows
+    elseif self.sink.addPieces then
+      -- A sink that takes the pieces as it needs them (foreachBatch, jdbc):
+      -- they are made while it writes.
+      local pieces = execution.fetchedPieces(self.plan, ctx, src, start, finish)
+      current_epoch = epoch
+      local ok, res = pcall(self.sink.addPieces, self.sink, id, pieces)
+      current_epoch = nil
+      if not ok then error(res, 0) end
+      written, rows_out = res, pieces.rows
     else
       local output = execution.executeFetched(self.plan, ctx, src, start, finish)
       written, rows_out = add_to_sink(self.sink, epoch, output, ctx), output:count()

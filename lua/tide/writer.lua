@@ -17,6 +17,7 @@
 -- foreachBatch the save is tied to the epoch (a marker row in the same
 -- transaction) so a replayed epoch writes nothing twice; outside one,
 -- options epochId and queryId do the same.
+local execution = require("tide.execution")
 local pg = require("tide.pg")
 local pg_table = require("tide.pg_table")
 
@@ -84,7 +85,9 @@ end
 local function save_jdbc(self)
   local spec, qualified = M.jdbcSpec(self.opts, self.saveMode)
   spec.marker = M.epochMarker(self.opts, qualified)
-  spec.batch = self.df:toBatch()
+  spec.pieces = execution.piecesOf(self.df._plan)
+  if spec.pieces then spec.schema = self.df.schema
+  else spec.batch = self.df:toBatch() end
   return pg_table.save(spec)
 end
 

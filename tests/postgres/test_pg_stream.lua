@@ -29,10 +29,22 @@ function Counter:minOffsets(a, b) return math.min(a, b) end
 function Counter:stop() end
 function Counter:latestOffsets(after) return after + PER end
 function Counter:planEnd(_, latest) return latest end
+-- Rows fetched so far, and a function called with each fetch's range.
+local fetched = { rows = 0, hook = nil }
 function Counter:getBatch(start, finish)
+  fetched.rows = fetched.rows + (finish - start)
+  if fetched.hook then fetched.hook(start, finish) end
   local rows = {}
   for v = start, finish - 1 do rows[#rows + 1] = { v } end
   return batchlib.fromRows(rows, SCHEMA)
+end
+
+-- Consecutive pieces of `rows` rows (a micro-batch fetched piece by piece).
+function Counter:splitRange(start, finish, rows)
+  local out = {}
+  for s = start, finish - 1, rows do out[#out + 1] = { s, math.min(finish, s + rows) } end
+  if #out == 0 then out[1] = { start, finish } end
+  return out
 end
 
 local function counter_stream()
@@ -44,8 +56,8 @@ end
 -- micro-batch (a replayed epoch, when the checkpoint has one); `sink` sets
 -- the format and options on writeStream. Returns the query; raises when it
 -- failed.
-local function run_once(dir, sink)
-  local q = sink(counter_stream().writeStream):option("checkpointLocation", dir):start()
+local function run_once(dir, sink, stream)
+  local q = sink((stream or counter_stream()).writeStream):option("checkpointLocation", dir):start()
   local l = spark.streams:addListener { onQueryProgress = function(e)
     if e.progress.id == q.id then q:stop() end
   end }
@@ -130,6 +142,121 @@ t.test("df.write inside foreachBatch takes the epoch: a replay writes nothing tw
   local batch = spark:createDataFrame({ { 1 } }, "x int")
   batch.write:format("jdbc"):option("url", ci):option("dbtable", c):option("exactlyOnce", "false"):save()
   t.eq(scalar("SELECT count(*) AS v FROM " .. c), 1)
+end)
+
+-- ---- micro-batches made piece by piece ---------------------------------------------
+-- A row-wise plan over a source that splits its ranges, with slices of 100
+-- rows: each 500-row micro-batch is fetched and run in five pieces, and a
+-- jdbc write sends each piece as soon as it is made.
+
+local function pieced(fn)
+  spark.conf:set("spark.tide.sliceRows", "100")
+  fetched.rows, fetched.hook = 0, nil
+  local ok, err = pcall(fn)
+  spark.conf:unset("spark.tide.sliceRows")
+  fetched.hook = nil
+  if not ok then error(err, 0) end
+end
+
+local function doubled() return counter_stream():selectExpr("value", "value * 2 AS twice") end
+
+local function write_in_foreach(tbl)
+  return function(ws)
+    return ws:foreachBatch(function(df)
+      df.write:format("jdbc"):option("url", ci):option("dbtable", tbl):mode("append"):save()
+    end)
+  end
+end
+
+local function marker_rows(tbl)
+  return tonumber(scalar("SELECT sum(num_rows) AS v FROM tide_commits WHERE target = $1", '"' .. tbl .. '"'))
+end
+
+-- The rows the COPY into tbl has taken so far (nil when none runs), once
+-- it has taken at least `want`, or after 10 s.
+local function copied_while_running(tbl, want)
+  local n
+  local deadline = tide.now() + 10
+  repeat
+    local r = pg.query(ci, "SELECT tuples_processed AS n FROM pg_stat_progress_copy WHERE relid = to_regclass($1)",
+      tbl):collect()[1]
+    n = r and tonumber(r.n)
+    if n and n >= want then return n end
+    tide.sleep(0.01)
+  until tide.now() > deadline
+  return n
+end
+
+for _, case in ipairs { { "the jdbc sink", function(tbl) return jdbc(ci, tbl) end },
+                        { "a write in foreachBatch", write_in_foreach } } do
+  t.test(case[1] .. " sends a sliced micro-batch while it is made: the COPY has the first pieces before the last is fetched", function()
+    pieced(function()
+      local dir, tbl = t.tempdir(), t.unique("pieces")
+      pg.execute(ci, ("CREATE TABLE %s (value bigint, twice bigint)"):format(tbl))
+      local in_copy
+      fetched.hook = function(start) if start == 400 then in_copy = copied_while_running(tbl, 400) end end
+      local q = run_once(dir, case[2](tbl), doubled())
+      t.eq(in_copy, 400, "rows in the COPY when the last piece was fetched")
+      t.eq(scalar("SELECT count(*) AS v FROM " .. tbl), PER)
+      t.eq(scalar("SELECT count(*) AS v FROM " .. tbl .. " WHERE twice = 2 * value"), PER)
+      t.eq(scalar("SELECT count(DISTINCT value) AS v FROM " .. tbl), PER)
+      t.eq(marker_rows(tbl), PER, "the marker counts the epoch's rows")
+      t.eq(q:lastProgress().numInputRows, PER)
+      t.eq(q:lastProgress().sink.numOutputRows, PER)
+      t.eq(fetched.rows, PER, "each piece fetched once")
+    end)
+  end)
+
+  t.test(case[1] .. ": an error in a later piece aborts the COPY; nothing is written and the restart writes the epoch once", function()
+    pieced(function()
+      local dir, tbl = t.tempdir(), t.unique("pieces_fail")
+      fetched.hook = function(start) if start == 300 then error("bad record at offset 300", 0) end end
+      local err = t.raises(function() run_once(dir, case[2](tbl), doubled()) end, "StreamingQueryException")
+      t.ok(err:find("bad record at offset 300", 1, true), err)
+      t.eq(scalar("SELECT count(*) AS v FROM tide_commits WHERE target = $1", '"' .. tbl .. '"'), 0, "no marker")
+      t.eq(scalar("SELECT count(*) AS v FROM pg_stat_activity WHERE state = 'idle in transaction'"), 0,
+        "no transaction left open")
+      fetched.hook = nil
+      run_once(dir, case[2](tbl), doubled())
+      t.eq(scalar("SELECT count(*) AS v FROM " .. tbl), PER)
+      t.eq(scalar("SELECT min(value) AS v FROM " .. tbl), 0, "epoch 0 itself was written")
+      t.eq(scalar("SELECT count(DISTINCT value) AS v FROM " .. tbl), PER)
+    end)
+  end)
+end
+
+t.test("foreachBatch over pieces: each piece is made once however the function uses the DataFrame", function()
+  pieced(function()
+    -- counted, then written twice: one fetch of the batch, one join
+    local dir, tbl = t.tempdir(), t.unique("pieces_reuse")
+    local counted
+    run_once(dir, function(ws)
+      return ws:foreachBatch(function(df)
+        counted = df:count()
+        for _ = 1, 2 do df.write:format("jdbc"):option("url", ci):option("dbtable", tbl):mode("append"):save() end
+      end)
+    end, doubled())
+    t.eq(counted, PER)
+    t.eq(scalar("SELECT count(*) AS v FROM " .. tbl), 2 * PER)
+    t.eq(marker_rows(tbl), 2 * PER)
+    t.eq(fetched.rows, PER)
+    -- not used at all: the batch is still made, its rows counted
+    fetched.rows = 0
+    local q = run_once(t.tempdir(), function(ws) return ws:foreachBatch(function() end) end, doubled())
+    t.eq(fetched.rows, PER)
+    t.eq(q:lastProgress().numInputRows, PER)
+    t.eq(q:lastProgress().sink.numOutputRows, PER)
+    -- an error in the plan fails the batch even when the function catches it
+    fetched.hook = function(start) if start == 200 then error("bad record at offset 200", 0) end end
+    local caught
+    local err = t.raises(function()
+      run_once(t.tempdir(), function(ws)
+        return ws:foreachBatch(function(df) caught = select(2, pcall(df.count, df)) end)
+      end, doubled())
+    end, "StreamingQueryException")
+    t.ok(tostring(caught):find("bad record at offset 200", 1, true), tostring(caught))
+    t.ok(err:find("bad record at offset 200", 1, true), err)
+  end)
 end)
 
 t.test("the sink checks its options when the query starts", function()

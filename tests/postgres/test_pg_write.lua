@@ -127,6 +127,44 @@ t.test("a value that does not fit aborts the COPY and the transaction: no row is
   t.eq(count(tbl), 0)
 end)
 
+t.test("a COPY in steps: batches sent one by one, errors numbered from its first row, an abort", function()
+  local tbl = t.unique("steps")
+  pg.execute(ci, ("CREATE TABLE %s (n integer)"):format(tbl))
+  local conn = pg.connect(ci, "steps")
+  local function batch(values)
+    local rows = {}
+    for i, v in ipairs(values) do rows[i] = { v } end
+    return spark:createDataFrame(rows, "n bigint"):toBatch()
+  end
+  local sql = "COPY " .. tbl .. " (n) FROM STDIN (FORMAT binary)"
+  conn:command("BEGIN")
+  conn:copyBegin(sql)
+  t.eq(conn:copyRows(batch { 1, 2, 3 }, { 1 }, { 23 }), 3)
+  t.eq(conn:copyRows(batch {}, { 1 }, { 23 }), 0)
+  t.eq(conn:copyRows(batch { 4, 5 }, { 1 }, { 23 }), 2)
+  t.eq(conn:copyEnd(), 5)
+  conn:command("COMMIT")
+  t.eq(count(tbl), 5)
+  -- a value that does not fit, in the second batch: named by its row in the COPY
+  conn:command("BEGIN")
+  conn:copyBegin(sql)
+  conn:copyRows(batch { 6, 7, 8 }, { 1 }, { 23 })
+  local err = t.raises(function() conn:copyRows(batch { 9, 2 ^ 40 }, { 1 }, { 23 }) end)
+  t.ok(tostring(err):find('row 5, column "n": the value is out of range for integer', 1, true), tostring(err))
+  t.raises(function() conn:copyEnd() end, "no COPY in progress")
+  conn:command("ROLLBACK")
+  -- given up by the caller: the server gets the reason, the connection is usable
+  conn:command("BEGIN")
+  conn:copyBegin(sql)
+  conn:copyRows(batch { 10 }, { 1 }, { 23 })
+  conn:copyAbort("the rows could not be made")
+  t.ok(conn:inTransaction(), "the transaction is left to roll back")
+  conn:command("ROLLBACK")
+  conn:copyAbort("nothing in progress: no-op")
+  t.eq(count(tbl), 5, "neither failed COPY wrote a row")
+  t.eq(tonumber(pg.query(ci, "SELECT sum(n) AS s FROM " .. tbl):collect()[1].s), 15)
+end)
+
 t.test("columns match case-insensitively when unambiguous; the table's extra columns take defaults", function()
   local tbl = t.unique("cases")
   pg.execute(ci, ('CREATE TABLE %s ("ID" bigint, "Name" text, created timestamptz DEFAULT now(), small int2)'):format(tbl))

@@ -26,19 +26,33 @@ function M.new(w, schema, query)
       error(("the jdbc sink cannot write column %q of type %s"):format(f.name, f.dataType:simpleString()), 0)
     end
   end
-  return setmetatable({ spec = spec, queryId = query and query.id or w.opts.queryid,
+  return setmetatable({ spec = spec, schema = schema, queryId = query and query.id or w.opts.queryid,
     description = "JdbcSink[" .. qualified .. " @ " .. pg.redact(spec.conninfo) .. "]" }, Sink)
 end
 
-function Sink:addBatch(epoch, batch)
+local function save(self, epoch, what, value)
   local spec = {}
   for k, v in pairs(self.spec) do spec[k] = v end
-  spec.batch = batch
+  spec[what] = value
+  spec.schema = self.schema
   spec.marker = { queryId = self.queryId, epochId = epoch, seq = 0 }
   local rows, status = pg_table.save(spec)
   self.lastStatus = status
+  return rows, status
+end
+
+function Sink:addBatch(epoch, batch)
+  local rows, status = save(self, epoch, "batch", batch)
   -- A skipped epoch's rows are in the table already (written by its first run).
   return status == "skipped" and batch:count() or rows
+end
+
+-- A micro-batch made piece by piece: each piece is sent as soon as it is
+-- made (tide.pg_table), while the next one is computed.
+function Sink:addPieces(epoch, pieces)
+  local rows, status = save(self, epoch, "pieces", function(k) return pieces:get(k) end)
+  pieces:drain()
+  return status == "skipped" and pieces.rows or rows
 end
 
 function Sink:stop() end
