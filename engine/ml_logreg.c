@@ -8,6 +8,7 @@
 #include "batch.h"
 #include "ffi/ml.h"
 #include "prefetch.h"
+#include "workers.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -423,6 +424,66 @@ static int one_hot_features(const tide_ml_linear_term *t, int64_t rows, double *
     return 0;
 }
 
+/* Rows below which a fused score's terms are all computed on the calling
+   thread: handing them to a worker costs more. */
+#define MIN_PARALLEL_ROWS 1024
+
+/* Terms whose values one thread computes: every numeric term (the only
+   writers of drop) and a share of the one-hot ones (the dictionary
+   lookups, most of the cost). */
+typedef struct term_part {
+    tide_task task;
+    const tide_ml_linear_term *terms;
+    int32_t num_terms, part, num_parts;
+    int64_t rows;
+    double *values;
+    uint8_t *drop;
+    int rc;
+} term_part;
+
+static void run_term_part(void *arg)
+{
+    term_part *p = arg;
+    for (int32_t k = 0, hot = 0; k < p->num_terms && p->rc == 0; k++) {
+        const tide_ml_linear_term *t = &p->terms[k];
+        double *out = p->values + (size_t)k * (size_t)p->rows;
+        if (t->kind == TIDE_ML_TERM_NUMERIC) {
+            if (p->part == 0) p->rc = numeric_values(t, p->rows, out, p->drop);
+        } else if (hot++ % p->num_parts == p->part) {
+            p->rc = one_hot_features(t, p->rows, out);
+        }
+    }
+}
+
+/* Every term's values for every row, the one-hot terms shared out between
+   this thread and the workers; -1 when a stage would raise an error. */
+static int term_values(const tide_ml_linear_term *terms, int32_t num_terms, int64_t rows,
+                       double *values, uint8_t *drop)
+{
+    term_part parts[8];
+    int32_t num_parts = rows >= MIN_PARALLEL_ROWS ? 1 + tide_workers_threads() : 1;
+    if (num_parts > 8) num_parts = 8;
+    for (int32_t i = 0; i < num_parts; i++) {
+        parts[i] = (term_part){.task = {.fn = run_term_part, .arg = &parts[i]},
+                               .terms = terms,
+                               .num_terms = num_terms,
+                               .part = i,
+                               .num_parts = num_parts,
+                               .rows = rows,
+                               .values = values,
+                               .drop = drop};
+    }
+    for (int32_t i = 1; i < num_parts; i++)
+        tide_workers_submit(&parts[i].task);
+    run_term_part(&parts[0]);
+    int rc = parts[0].rc;
+    for (int32_t i = 1; i < num_parts; i++) {
+        tide_workers_wait(&parts[i].task);
+        if (parts[i].rc != 0) rc = parts[i].rc;
+    }
+    return rc;
+}
+
 int64_t tide_ml_linear_score(tide_batch *out, const tide_ml_linear_term *terms, int32_t num_terms,
                              int64_t rows, const double *coef, int32_t num_coef, double intercept,
                              double threshold, tide_column *raw, tide_column *prob,
@@ -452,13 +513,7 @@ int64_t tide_ml_linear_score(tide_batch *out, const tide_ml_linear_term *terms, 
         return -1;
     }
     if (init_scores(out, raw, prob, pred, rows, errbuf, errlen) != 0) return -1;
-    for (int32_t k = 0; k < num_terms; k++) {
-        size_t at = (size_t)k * (size_t)rows;
-        int rc = terms[k].kind == TIDE_ML_TERM_NUMERIC
-                     ? numeric_values(&terms[k], rows, values + at, drop)
-                     : one_hot_features(&terms[k], rows, values + at);
-        if (rc != 0) return -2;
-    }
+    if (term_values(terms, num_terms, rows, values, drop) != 0) return -2;
     int64_t dropped = 0, entries = 0;
     for (int64_t i = 0; i < rows; i++) {
         if (i + TIDE_PREFETCH_ROWS < rows)

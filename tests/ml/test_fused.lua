@@ -85,6 +85,7 @@ t.test("over slices, and with withColumn and selectExpr above", function()
     :selectExpr("id", "probability", "prediction", "rawPrediction")
   t.ok(fused(df), "fused through withColumn and selectExpr")
   same_scores(scores(df), scores(model:transform(frame):select("id", "probability", "prediction", "rawPrediction", "numeric")))
+  s.conf:unset("spark.tide.sliceRows")
 end)
 
 t.test("nulls, NaN and unseen labels: the same rows kept and dropped", function()
@@ -113,6 +114,43 @@ t.test("nulls, NaN and unseen labels: the same rows kept and dropped", function(
   local ctx = require("tide.execution").context(nil, 0)
   require("tide.execution").execute(fast._plan, ctx)
   t.eq(ctx.dropped, 2, "dropped rows counted")
+end)
+
+t.test("1024 rows or more share their terms out between threads: the same bits, rows and drops", function()
+  local b = test:toBatch()
+  local cols = b:columnNames()
+  local idx = {}
+  for k, name in ipairs(cols) do idx[name] = k end
+  local rows, skipped = {}, 0
+  for copy = 1, 4 do
+    for i = 0, b:count() - 1 do
+      local r = {}
+      for k, name in ipairs(cols) do r[k] = b:column(name):get(i) end
+      r[idx.id] = r[idx.id] .. "-" .. copy
+      local n = #rows + 1
+      if n % 97 == 0 then r[idx.site_id] = "never-seen-in-training" end
+      if n % 89 == 0 then r[idx.device_ip] = nil end
+      if n % 101 == 0 then r[idx.C14], skipped = nil, skipped + 1 end
+      rows[n] = r
+    end
+  end
+  t.ok(#rows >= 2048, "enough rows to share out")
+  local frame = spark:createDataFrame(rows, test.schema)
+  local fast = model:transform(frame):select("id", "probability", "prediction", "rawPrediction")
+  local slow = model:transform(frame):select("id", "probability", "prediction", "rawPrediction", "numeric")
+  t.ok(fused(fast), "fused")
+  local expected = scores(slow)
+  t.eq(expected.n, #rows - skipped)
+  spark.conf:set("spark.tide.sliceRows", "0") -- the whole frame in one call
+  for _, workers in ipairs { "1", "0" } do
+    spark.conf:set("spark.tide.workerThreads", workers)
+    same_scores(scores(fast), expected)
+    local ctx = require("tide.execution").context(nil, 0)
+    require("tide.execution").execute(fast._plan, ctx)
+    t.eq(ctx.dropped, skipped, "dropped rows counted with " .. workers .. " worker threads")
+  end
+  spark.conf:unset("spark.tide.workerThreads")
+  spark.conf:unset("spark.tide.sliceRows")
 end)
 
 t.test("a row a stage fails on raises that stage's error", function()
