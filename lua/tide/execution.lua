@@ -285,10 +285,15 @@ end
 local Pieces = {}
 Pieces.__index = Pieces
 
+-- The coroutine's body: a module function, not a closure per batch (see
+-- run_slice); its arguments come with the first resume.
+local function make_pieces(plan, ctx, src, start, finish, into)
+  M.executeFetched(plan, ctx, src, start, finish, into)
+end
+
 function M.fetchedPieces(plan, ctx, src, start, finish)
-  local self = setmetatable({ n = 0, rows = 0, ctx = ctx }, Pieces)
-  self.co = coroutine.create(function() M.executeFetched(plan, ctx, src, start, finish, self) end)
-  return self
+  return setmetatable({ n = 0, rows = 0, ctx = ctx, co = coroutine.create(make_pieces),
+    args = { plan, ctx, src, start, finish } }, Pieces)
 end
 
 -- executeFetched's consumer, inside the coroutine.
@@ -300,7 +305,14 @@ function Pieces:take(batch) coroutine.yield(batch) end
 local function resume(self)
   local caller_slicer, caller_base = slicing.slicer, slicing.base
   slicing.slicer, slicing.base = self.slicer, self.base
-  local ok, piece = coroutine.resume(self.co)
+  local ok, piece
+  local args = self.args
+  if args then
+    self.args = nil
+    ok, piece = coroutine.resume(self.co, args[1], args[2], args[3], args[4], args[5], self)
+  else
+    ok, piece = coroutine.resume(self.co)
+  end
   self.slicer, self.base = slicing.slicer, slicing.base
   slicing.slicer, slicing.base = caller_slicer, caller_base
   if not ok then

@@ -6,7 +6,8 @@
 --    columns, in one statement (with BEGIN, one round trip)
 --   [CREATE TABLE from the batch's schema | DROP + CREATE | TRUNCATE]
 --   check that every column fits the table (before any row is sent)
---   COPY ... FROM STDIN (FORMAT binary)          -- engine/pg_copy.c
+--   COPY ... FROM STDIN (FORMAT binary)          -- engine/pg_copy.c; pieces
+--                                                   sent as they are made
 --   COMMIT
 --
 -- With a marker the write is exactly once: rows and marker commit
@@ -235,8 +236,6 @@ local function columns_of(info)
   return cols
 end
 
--- Runs the save over one connection; returns rows written and a status:
--- "written", "skipped" (marker found) or "ignored" (mode ignore, table exists).
 -- COPY of the batches pieces(1), pieces(2), ... until nil, each sent as
 -- soon as it is made, so that the server stores one while the next is
 -- computed; begun at the first piece with rows. Returns the rows copied.
@@ -266,6 +265,8 @@ local function copy_pieces(conn, copy_sql, pieces, indices, oids)
   return copying and conn:copyEnd() or 0
 end
 
+-- Runs the save over one connection; returns rows written and a status:
+-- "written", "skipped" (marker found) or "ignored" (mode ignore, table exists).
 -- Round trips, which are what a small save costs (a stream's micro-batch):
 -- one for BEGIN, the marker table and the statement that claims the epoch
 -- and reads the table's columns; COPY (two); COMMIT.
@@ -344,7 +345,9 @@ local function lost(message)
   return setmetatable({ message = message, lost = true, sqlstate = "" }, pg.PgError)
 end
 
--- Saves spec.batch into spec.dbtable over spec.conninfo. spec: mode,
+-- Saves spec.batch (or spec.pieces, a function giving the k-th batch of
+-- rows or nil, with their spec.schema) into spec.dbtable over
+-- spec.conninfo. spec: mode,
 -- truncate, cascadeTruncate, createTableColumnTypes, createTableOptions,
 -- marker {queryId, epochId, seq}, commitTable, maxRetries (3),
 -- retryDelayMs (500). Returns rows written and the status.

@@ -56,14 +56,21 @@ function PiecesToSink:take(batch)
   self.sink:addPiece(self.epoch, batch)
 end
 
--- sink:addBatch with the epoch visible to foreachBatch writers while it
--- runs; the rows it wrote.
-local function add_to_sink(sink, epoch, output, ctx)
+-- The micro-batch [start, finish) of src run through plan, each piece
+-- handed to the sink as it is made (into, a PiecesToSink); the rows the
+-- sink wrote once the last is written.
+local function run_into_sink(sink, plan, ctx, src, start, finish, into)
+  execution.executeFetched(plan, ctx, src, start, finish, into)
+  return sink:endPieces(into.epoch)
+end
+
+-- fn(...) with the epoch visible to foreachBatch writers while it runs.
+local function in_epoch(epoch, fn, ...)
   current_epoch = epoch
-  local ok, written = pcall(sink.addBatch, sink, epoch.epochId, output, ctx)
+  local ok, res = pcall(fn, ...)
   current_epoch = nil
-  if not ok then error(written, 0) end
-  return written
+  if not ok then error(res, 0) end
+  return res
 end
 
 -- ---- triggers ------------------------------------------------------------------
@@ -312,24 +319,17 @@ function Query:runBatch(wait_ms)
     -- in pieces writes each piece's result while the next one runs.
     if self.sink.addPiece then
       local pieces = setmetatable({ sink = self.sink, epoch = id, rows = 0 }, PiecesToSink)
-      current_epoch = epoch
-      local ok, res = pcall(execution.executeFetched, self.plan, ctx, src, start, finish, pieces)
-      if ok then ok, res = pcall(self.sink.endPieces, self.sink, id) end
-      current_epoch = nil
-      if not ok then error(res, 0) end
-      written, rows_out = res, pieces.rows
+      written = in_epoch(epoch, run_into_sink, self.sink, self.plan, ctx, src, start, finish, pieces)
+      rows_out = pieces.rows
     elseif self.sink.addPieces then
       -- A sink that takes the pieces as it needs them (foreachBatch, jdbc):
       -- they are made while it writes.
       local pieces = execution.fetchedPieces(self.plan, ctx, src, start, finish)
-      current_epoch = epoch
-      local ok, res = pcall(self.sink.addPieces, self.sink, id, pieces)
-      current_epoch = nil
-      if not ok then error(res, 0) end
-      written, rows_out = res, pieces.rows
+      written = in_epoch(epoch, self.sink.addPieces, self.sink, id, pieces)
+      rows_out = pieces.rows
     else
       local output = execution.executeFetched(self.plan, ctx, src, start, finish)
-      written, rows_out = add_to_sink(self.sink, epoch, output, ctx), output:count()
+      written, rows_out = in_epoch(epoch, self.sink.addBatch, self.sink, id, output, ctx), output:count()
     end
     rows_in = ctx.rowsIn
     d.getBatch = math.floor(ctx.fetchSeconds * 1000 + 0.5)
@@ -341,7 +341,7 @@ function Query:runBatch(wait_ms)
     rows_in = input:count()
     t = now_ms()
     local output = execution.execute(self.plan, ctx, input)
-    written, rows_out = add_to_sink(self.sink, epoch, output, ctx), output:count()
+    written, rows_out = in_epoch(epoch, self.sink.addBatch, self.sink, id, output, ctx), output:count()
   end
   d.queryPlanning = 0
   d.addBatch = duration(t)
