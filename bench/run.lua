@@ -361,7 +361,11 @@ local function sh1(cmd)
   return s or ""
 end
 local commit = sh1("git -C " .. q(root) .. " rev-parse --short HEAD")
-if sh1("git -C " .. q(root) .. " status --porcelain --untracked-files=no | head -1") ~= "" then commit = commit .. "+dirty" end
+-- RESULTS.md itself is not the code measured: a second run after a first
+-- one is still of the commit.
+if sh1("git -C " .. q(root) .. " status --porcelain --untracked-files=no -- . ':!bench/RESULTS.md' | head -1") ~= "" then
+  commit = commit .. "+dirty"
+end
 local cpu = sh1("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-"):gsub("^%s+", "")
 local mem = tonumber(sh1("awk '/MemTotal/ {print $2}' /proc/meminfo")) or 0
 local machine = ("%s cores (nproc), %s, %.1f GB"):format(sh1("nproc"), cpu, mem / 1048576)
