@@ -326,18 +326,21 @@ local function transaction(conn, spec)
     conn:command("TRUNCATE TABLE " .. qualified .. (spec.cascadeTruncate and " CASCADE" or ""))
   end
   local copy_sql = "COPY " .. qualified .. " " .. column_list .. " FROM STDIN (FORMAT binary)"
-  local rows = 0
+  local rows, finish = 0, "COMMIT"
   if spec.pieces then
     rows = copy_pieces(conn, copy_sql, spec.pieces, indices, oids)
     if marker then
-      conn:command("UPDATE " .. select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE))
-        .. " SET num_rows = $1 WHERE query_id = $2 AND target = $3 AND epoch_id = $4 AND seq = $5",
-        { rows, tostring(marker.queryId), qualified, marker.epochId, marker.seq or 0, n = 5 })
+      -- The marker's row count, in the COMMIT's round trip (a stream's
+      -- small micro-batches pay per round trip).
+      finish = ("UPDATE %s SET num_rows = %s WHERE query_id = %s AND target = %s AND epoch_id = %s AND seq = %s; COMMIT")
+        :format(select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE)), pg.literal(rows),
+          pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId),
+          pg.literal(marker.seq or 0))
     end
   elseif nrows > 0 then
     rows = conn:copy(copy_sql, spec.batch, indices, oids)
   end
-  conn:command("COMMIT")
+  conn:command(finish)
   return rows, "written"
 end
 
