@@ -279,18 +279,13 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *src, const tide_partition
            queued.max.messages.kbytes is fetched again only when its
            broker's thread next wakes, which librdkafka 2.0 does not do
            when the queue is consumed (up to a second later). A request
-           to that broker wakes it, so a fetch that drained the prefetch
-           waits for the network, not the timer; the source's waker makes
-           the request without holding up this thread (kafka_waker.c). */
-        if (src->waker) {
-            ks_waker_wake(src->waker, src, parts, n);
-        } else {
-            for (int32_t i = 0; i < n; i++) {
-                int64_t low, high;
-                if (!parts[i]->done)
-                    rd_kafka_query_watermark_offsets(src->rk, ks_part_topic(src, parts[i]),
-                                                     parts[i]->partition, &low, &high, 1000);
-            }
+           to that broker wakes it (and costs a round trip), so a fetch
+           that drained the prefetch waits for the network, not the timer. */
+        for (int32_t i = 0; i < n; i++) {
+            int64_t low, high;
+            if (!parts[i]->done)
+                rd_kafka_query_watermark_offsets(src->rk, ks_part_topic(src, parts[i]), parts[i]->partition,
+                                                 &low, &high, 1000);
         }
         if (ks_serve(src, left * 1000 < 100 ? (int32_t)(left * 1000) + 1 : 100, errbuf, errlen) < 0) goto fail;
     }

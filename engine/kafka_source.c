@@ -635,14 +635,12 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
         return NULL;
     }
     rd_kafka_queue_io_event_enable(src->queue, src->wake[1], "c", 1);
-    src->waker = ks_waker_new(src->rk);
     return src;
 }
 
 void tide_kafka_source_free(tide_kafka_source *src)
 {
     if (!src) return;
-    ks_waker_free(src->waker); /* before the client it asks through */
     rd_kafka_assign(src->rk, NULL);
     for (int32_t t = 0; t < src->num_topics; t++) {
         ks_topic *topic = &src->topics[t];

@@ -80,16 +80,7 @@ struct tide_kafka_source {
     double value_bytes, key_bytes;
     uint8_t *scratch;
     size_t scratch_cap;
-    struct ks_waker *waker; /* NULL: wake-ups are asked for on the query's thread */
 };
-
-/* Wake-ups of broker threads asked for by a thread of the source's own
-   (kafka_waker.c). wake asks about the partitions of parts that are not
-   done, unless a request is queued or in flight (then it returns 0). */
-typedef struct ks_waker ks_waker;
-ks_waker *ks_waker_new(rd_kafka_t *rk);
-int ks_waker_wake(ks_waker *w, tide_kafka_source *src, ks_part *const *parts, int32_t n);
-void ks_waker_free(ks_waker *w);
 
 int32_t ks_topic_find(const tide_kafka_source *src, const char *name, size_t len);
 int32_t ks_topic_get(tide_kafka_source *src, const char *name, size_t len);
