@@ -278,8 +278,8 @@ local function transaction(conn, spec)
   -- num_rows is set then)
   local nrows = spec.batch and spec.batch:count()
   local info
+  local commits = marker and select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE))
   if marker then
-    local commits = select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE))
     local key = { qualified, tostring(marker.queryId), qualified, marker.epochId, marker.seq or 0, nrows, n = 6 }
     local ok, rows = pcall(after, conn, "BEGIN; " .. commit_table_sql(commits), claim_sql(commits),
       "text, text, text, int8, int4, int8", key)
@@ -333,9 +333,8 @@ local function transaction(conn, spec)
       -- The marker's row count, in the COMMIT's round trip (a stream's
       -- small micro-batches pay per round trip).
       finish = ("UPDATE %s SET num_rows = %s WHERE query_id = %s AND target = %s AND epoch_id = %s AND seq = %s; COMMIT")
-        :format(select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE)), pg.literal(rows),
-          pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId),
-          pg.literal(marker.seq or 0))
+        :format(commits, pg.literal(rows), pg.literal(tostring(marker.queryId)), pg.literal(qualified),
+          pg.literal(marker.epochId), pg.literal(marker.seq or 0))
     end
   elseif nrows > 0 then
     rows = conn:copy(copy_sql, spec.batch, indices, oids)
