@@ -184,6 +184,12 @@ else
   error("unknown mode " .. tostring(mode))
 end
 if o.checkpoint then writer = writer:option("checkpointLocation", o.checkpoint) end
+if o.pg then
+  -- The connection the writes use, opened before the stream starts (as a
+  -- service's connection pool would be): its ~10-40 ms SCRAM handshake is
+  -- not the first micro-batch's.
+  require("tide.pg").connect(o.pg, "write")
+end
 local query = writer:start()
 
 local deadline = o.seconds and tide.now() + tonumber(o.seconds) or math.huge

@@ -65,6 +65,33 @@ t.test("--rate paces the messages and still sends them all", function()
   t.eq(read_all(topic):count(), 20)
 end)
 
+t.test("--rate starts its schedule at the first message, not with a burst", function()
+  -- Reading the file and encoding the first records (~10 ms) takes longer
+  -- than the whole schedule (500 records at 100,000/s: 5 ms): had the
+  -- schedule started with the script, every record would be due by the
+  -- first send and leave at once.
+  local big = tmp .. "/big.csv"
+  local f = assert(io.open(big, "w"))
+  f:write("id,hour,site_id,C14\n")
+  for i = 1, 20000 do f:write(("%d,14102100,s%d,%d\n"):format(1000000 + i, i % 7, 15000 + i % 100)) end
+  f:close()
+  local topic = t.unique("producer")
+  admin:createTopic(topic, 1)
+  local out, status = t.sh(("'%s' run '%s/scripts/producer.lua' '%s' --bootstrap %s --topic %s --rate 100000 --limit 500")
+    :format(bin, root, big, bootstrap, topic))
+  t.eq(status, 0, out)
+  local rows = read_all(topic)
+  t.eq(rows:count(), 500)
+  local ts = rows:column("timestamp"):values()
+  local first, last = math.huge, 0
+  for i = 0, 499 do
+    first, last = math.min(first, tonumber(ts[i])), math.max(last, tonumber(ts[i]))
+  end
+  -- sent in ticks of 1 ms (100 records each): the last at least 4 ms after
+  -- the first (a slow machine only adds); timestamps are in whole ms
+  t.ok(last - first >= 3000, ("produce timestamps span %d us"):format(last - first))
+end)
+
 t.test("--loop passes over the file again with the same types, up to --limit", function()
   local topic = t.unique("producer")
   admin:createTopic(topic, 2)
