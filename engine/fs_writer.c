@@ -1,10 +1,11 @@
 /*
  * fs_writer.c — a background writer of checkpoint entries whose fsync need
- * not hold up the caller (a checkpoint's commits/N; contract in
- * tide_ffi.h). One job at a time: a submit first waits for the job before
- * it, so at most one entry is ever in flight and the entries of a log reach
- * the file system in order. A job's error is returned by the next submit or
- * wait, which is how the caller learns of it.
+ * not hold up the caller (a checkpoint's offsets/N and commits/N, each log
+ * its own writer; contract in tide_ffi.h). One job at a time: a submit
+ * first waits for the job before it, so at most one entry is ever in
+ * flight and the entries of a log reach the file system in order. A job's
+ * error is returned by the next submit or wait, which is how the caller
+ * learns of it.
  */
 #include "tide_ffi.h"
 
@@ -25,6 +26,7 @@ struct tide_fs_writer {
        retire to spare (or remove it) */
     char *path, *data, *spare, *retire;
     size_t len;
+    int sync_dir;
     int failed;
     char error[1024];
 };
@@ -41,7 +43,7 @@ static void clear_job(tide_fs_writer *w)
 static void run_job(tide_fs_writer *w)
 {
     char err[1024];
-    int rc = tide_fs_write_once(w->path, w->data, w->len, w->spare, 0, err, sizeof err);
+    int rc = tide_fs_write_once(w->path, w->data, w->len, w->spare, w->sync_dir, err, sizeof err);
     if (rc == 0 && w->retire && (!w->spare || rename(w->retire, w->spare) != 0)) unlink(w->retire);
     pthread_mutex_lock(&w->lock);
     if (rc != 0) {
@@ -117,7 +119,8 @@ static char *dup_or_null(const char *s, int *oom)
 }
 
 int tide_fs_writer_submit(tide_fs_writer *w, const char *path, const char *data, size_t len,
-                          const char *spare, const char *retire, char *errbuf, size_t errlen)
+                          const char *spare, const char *retire, int32_t sync_dir, char *errbuf,
+                          size_t errlen)
 {
     if (wait_idle(w, errbuf, errlen) != 0) return -1;
     int oom = 0;
@@ -139,6 +142,7 @@ int tide_fs_writer_submit(tide_fs_writer *w, const char *path, const char *data,
     w->len = len;
     w->spare = s;
     w->retire = r;
+    w->sync_dir = sync_dir != 0;
     w->pending = 1;
     pthread_cond_broadcast(&w->changed);
     pthread_mutex_unlock(&w->lock);

@@ -193,9 +193,10 @@ int tide_fs_write_atomic(const char *path, const char *data, size_t len, int32_t
    tolerates (commits/N). */
 int tide_fs_write_once(const char *path, const char *data, size_t len, const char *spare,
                        int32_t sync_dir, char *errbuf, size_t errlen);
-/* A thread that writes checkpoint entries (tide_fs_write_once, without the
-   directory's fsync) while the caller goes on: a commits/N's fsync then
-   overlaps the next micro-batch instead of delaying it. One job at a time:
+/* A thread that writes checkpoint entries (tide_fs_write_once; the
+   directory's fsync too with sync_dir) while the caller goes on: a
+   commits/N's fsync overlaps the next micro-batch, an offsets/N's the
+   first piece of its own. One job at a time:
    submit first waits for the job before it (so at most one entry is in
    flight, and a log's entries reach the file system in order) and returns
    that job's error, as wait does; the job is then queued. After writing
@@ -205,7 +206,8 @@ int tide_fs_write_once(const char *path, const char *data, size_t len, const cha
 typedef struct tide_fs_writer tide_fs_writer;
 tide_fs_writer *tide_fs_writer_new(char *errbuf, size_t errlen);
 int tide_fs_writer_submit(tide_fs_writer *w, const char *path, const char *data, size_t len,
-                          const char *spare, const char *retire, char *errbuf, size_t errlen);
+                          const char *spare, const char *retire, int32_t sync_dir, char *errbuf,
+                          size_t errlen);
 int tide_fs_writer_wait(tide_fs_writer *w, char *errbuf, size_t errlen);
 void tide_fs_writer_free(tide_fs_writer *w);
 /* The names in a directory, each followed by '\n', into buf; returns the

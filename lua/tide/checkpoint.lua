@@ -7,8 +7,9 @@
 --   commits/N      v1 \n {"nextBatchWatermarkMs":0}
 --   sources/I/0    v1 \n the source's initial offsets
 --
--- offsets/N is written durably before batch N reads data, commits/N after
--- every sink succeeded (complete or absent after a crash: see
+-- offsets/N is durable before any sink sees batch N (its fsync overlaps
+-- the making of the batch's first piece), commits/N written after every
+-- sink succeeded (complete or absent after a crash: see
 -- writeCommit); a batch id's file is written once (a second writer
 -- fails). A directory lock keeps a second process out. Anything unreadable
 -- fails with an error naming the file: a checkpoint never silently restarts
@@ -36,16 +37,6 @@ end
 
 local function write_file(path, text, overwrite)
   if C.tide_fs_write_atomic(path, text, #text, overwrite and 1 or 0, errbuf, 1024) ~= 0 then
-    error("checkpoint: " .. cerr(), 0)
-  end
-end
-
--- A log's entry, written once: durable (sync_dir), or complete or absent
--- after a crash (see writeCommit). A pruned entry left as the log's spare
--- (prune) is rewritten rather than a new file created.
-local function write_entry(dir, log, n, text, sync_dir)
-  local path = ("%s/%s/%d"):format(dir, log, n)
-  if C.tide_fs_write_once(path, text, #text, ("%s/%s/.spare"):format(dir, log), sync_dir and 1 or 0, errbuf, 1024) ~= 0 then
     error("checkpoint: " .. cerr(), 0)
   end
 end
@@ -168,14 +159,19 @@ function Checkpoint:checkContiguous(log)
 end
 
 function Checkpoint:close()
-  if self.writer then
-    -- the last commit: when it failed, the restart replays its epoch
-    if C.tide_fs_writer_wait(self.writer, errbuf, 1024) ~= 0 then
-      io.stderr:write("tide: warning: checkpoint: ", cerr(), "\n")
+  -- The last entries: when the commit failed, the restart replays its
+  -- epoch; when the offsets did, their epoch never reached a sink.
+  for _, field in ipairs({ "offsetsWriter", "writer" }) do
+    local w = self[field]
+    if w then
+      if C.tide_fs_writer_wait(w, errbuf, 1024) ~= 0 then
+        io.stderr:write("tide: warning: checkpoint: ", cerr(), "\n")
+      end
+      C.tide_fs_writer_free(ffi.gc(w, nil))
+      self[field] = nil
     end
-    C.tide_fs_writer_free(ffi.gc(self.writer, nil))
-    self.writer = nil
   end
+  self.offsetsPending = false
   if self.lockfd then
     C.tide_fs_unlock(self.lockfd)
     self.lockfd = nil
@@ -204,8 +200,17 @@ function Checkpoint:readOffsets(n)
   return { batchTimestampMs = meta.batchTimestampMs, conf = meta.conf or {}, sources = sources }
 end
 
--- Writes offsets/N durably; lines holds each source's offsets as JSON
--- text ("-" for a source with no offsets yet).
+local function new_writer()
+  local w = C.tide_fs_writer_new(errbuf, 1024)
+  if w == nil then error("checkpoint: " .. cerr(), 0) end
+  return ffi.gc(w, C.tide_fs_writer_free)
+end
+
+-- Hands offsets/N to a writer of its own (tide_fs_writer, with the
+-- directory's fsync): it is durable once awaitOffsets returns, which the
+-- streaming loop calls before any sink sees the epoch, so that the fsync
+-- overlaps the making of the epoch's first piece. lines holds each
+-- source's offsets as JSON text ("-" for a source with no offsets yet).
 function Checkpoint:writeOffsets(n, batch_ts_ms, conf, lines)
   local keys = {}
   for k in pairs(conf or {}) do keys[#keys + 1] = k end
@@ -217,24 +222,37 @@ function Checkpoint:writeOffsets(n, batch_ts_ms, conf, lines)
     ('{"batchWatermarkMs":0,"batchTimestampMs":%d,"conf":{%s}}'):format(batch_ts_ms, table.concat(conf_parts, ",")),
   }
   for _, line in ipairs(lines) do out[#out + 1] = line end
-  write_entry(self.dir, "offsets", n, table.concat(out, "\n"), true)
+  self.offsetsWriter = self.offsetsWriter or new_writer()
+  local text = table.concat(out, "\n")
+  if C.tide_fs_writer_submit(self.offsetsWriter, ("%s/offsets/%d"):format(self.dir, n), text, #text,
+      ("%s/offsets/.spare"):format(self.dir), nil, 1, errbuf, 1024) ~= 0 then
+    error("checkpoint: " .. cerr(), 0)
+  end
+  self.offsetsPending, self.offsetsWaitMs = true, 0
+end
+
+-- Waits until the offsets last written are on disk (raises their write's
+-- error); a no-op when they are. offsetsWaitMs: how long it waited.
+function Checkpoint:awaitOffsets()
+  if not self.offsetsPending then return end
+  local t = C.tide_now()
+  self.offsetsPending = false
+  local rc = C.tide_fs_writer_wait(self.offsetsWriter, errbuf, 1024)
+  self.offsetsWaitMs = (C.tide_now() - t) * 1000
+  if rc ~= 0 then error("checkpoint: " .. cerr(), 0) end
 end
 
 -- Writes commits/N in the background (tide_fs_writer): its fsync overlaps
 -- the next batch instead of delaying it. Its content reaches the disk
 -- before its name, so it is never torn, but its name is not fsynced: the
--- one fsync a batch waits for is offsets/N's, before any data is read. A
+-- one fsync a batch waits for is offsets/N's, before a sink sees it. A
 -- commits/N lost in a crash (the process died before the writer was done,
 -- or the directory's update never reached the disk) means either a replay
 -- of epoch N, which sinks make idempotent by epoch id, or, when offsets/N+1
 -- exists, a commit that recovery writes again (restoreLostCommits). An
 -- error of the write is raised by the next commit (or logged at close).
 function Checkpoint:writeCommit(n)
-  if not self.writer then
-    local w = C.tide_fs_writer_new(errbuf, 1024)
-    if w == nil then error("checkpoint: " .. cerr(), 0) end
-    self.writer = ffi.gc(w, C.tide_fs_writer_free)
-  end
+  self.writer = self.writer or new_writer()
   local oldest = n - self.retain + 1
   local retire
   if oldest > 0 then
@@ -251,7 +269,7 @@ function Checkpoint:writeCommit(n)
   end
   local text = "v1\n{\"nextBatchWatermarkMs\":0}"
   if C.tide_fs_writer_submit(self.writer, ("%s/commits/%d"):format(self.dir, n), text, #text,
-      ("%s/commits/.spare"):format(self.dir), retire, errbuf, 1024) ~= 0 then
+      ("%s/commits/.spare"):format(self.dir), retire, 0, errbuf, 1024) ~= 0 then
     error("checkpoint: " .. cerr(), 0)
   end
 end

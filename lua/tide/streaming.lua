@@ -8,8 +8,10 @@
 --
 -- One micro-batch (docs/checkpoint.md):
 --   1. latest offsets of the source (capped by maxOffsetsPerTrigger)
---   2. offsets/N written durably before any data is read
---   3. the batch [start, end) fetched, the plan run over it (C kernels)
+--   2. offsets/N handed to the checkpoint's writer thread
+--   3. the batch [start, end) fetched, the plan run over it (C kernels);
+--      before any sink sees it, offsets/N is on disk (its fsync overlaps
+--      the first piece)
 --   4. the sink; then commits/N; then progress and listeners
 -- On restart an epoch with offsets but no commit runs again with the same
 -- offsets and the same epoch id, so sinks can make the replay idempotent.
@@ -53,6 +55,9 @@ PiecesToSink.__index = PiecesToSink
 
 function PiecesToSink:take(batch)
   self.rows = self.rows + batch:count()
+  -- (executeFetched hands over at least one piece, so this comes before
+  -- endPieces too)
+  self.checkpoint:awaitOffsets()
   self.sink:addPiece(self.epoch, batch)
 end
 
@@ -318,17 +323,20 @@ function Query:runBatch(wait_ms)
     -- memory at once (execution.executeFetched); a sink that takes a batch
     -- in pieces writes each piece's result while the next one runs.
     if self.sink.addPiece then
-      local pieces = setmetatable({ sink = self.sink, epoch = id, rows = 0 }, PiecesToSink)
+      local pieces = setmetatable({ sink = self.sink, epoch = id, rows = 0, checkpoint = cp }, PiecesToSink)
       written = in_epoch(epoch, run_into_sink, self.sink, self.plan, ctx, src, start, finish, pieces)
       rows_out = pieces.rows
     elseif self.sink.addPieces then
       -- A sink that takes the pieces as it needs them (foreachBatch, jdbc):
       -- they are made while it writes.
       local pieces = execution.fetchedPieces(self.plan, ctx, src, start, finish)
+      pieces:get(1) -- made while offsets/N is written
+      cp:awaitOffsets()
       written = in_epoch(epoch, self.sink.addPieces, self.sink, id, pieces)
       rows_out = pieces.rows
     else
       local output = execution.executeFetched(self.plan, ctx, src, start, finish)
+      cp:awaitOffsets()
       written, rows_out = in_epoch(epoch, self.sink.addBatch, self.sink, id, output, ctx), output:count()
     end
     rows_in = ctx.rowsIn
@@ -341,10 +349,14 @@ function Query:runBatch(wait_ms)
     rows_in = input:count()
     t = now_ms()
     local output = execution.execute(self.plan, ctx, input)
+    cp:awaitOffsets()
     written, rows_out = in_epoch(epoch, self.sink.addBatch, self.sink, id, output, ctx), output:count()
   end
   d.queryPlanning = 0
-  d.addBatch = duration(t)
+  -- The wait for offsets/N's fsync is the offsets log's time, not the sink's.
+  local waited = d.walCommit and math.floor(cp.offsetsWaitMs + 0.5) or 0
+  d.addBatch = duration(t) - waited
+  if d.walCommit then d.walCommit = d.walCommit + waited end
   -- The batch is done: whatever still reaches ctx (a compiled trace may
   -- keep an object it saw) must not keep the input alive through it.
   ctx.describeRow = nil

@@ -3,7 +3,8 @@
 -- batches, and a FAILFAST error names the record's topic, partition and
 -- offset, not its position in the slice. The Kafka sink takes such a
 -- batch piece by piece: the same records, and an epoch that fails in a
--- later piece commits nothing, so its restart writes it whole.
+-- later piece commits nothing, so its restart writes it whole. Whichever
+-- way a sink takes an epoch, offsets/N is on disk first.
 local t = require("testing")
 local tide = require("tide")
 local F, T = tide.functions, tide.types
@@ -25,8 +26,9 @@ values = nil
 local schema = T.struct { T.field("id", T.long), T.field("site", T.string) }
 
 -- Runs the stream to its end with slices of `slice` rows; returns the
--- output rows as text, the malformed count and the query's error.
-local function run(slice, mode, start)
+-- output rows as text, the malformed count and the query's error. watch(q)
+-- is called once the query started.
+local function run(slice, mode, start, watch)
   spark.conf:set("spark.tide.sliceRows", slice)
   local out = {}
   local q = spark.readStream:format("kafka"):option("kafka.bootstrap.servers", bootstrap)
@@ -40,6 +42,7 @@ local function run(slice, mode, start)
       local id, label = b:column("id"), b:column("label")
       for i = 0, b:count() - 1 do out[#out + 1] = tostring(id:get(i)) .. "/" .. tostring(label:get(i)) end
     end):start()
+  if watch then watch(q) end
   local ok, err = pcall(q.awaitTermination, q, 120)
   spark.conf:unset("spark.tide.sliceRows")
   local malformed = 0
@@ -71,7 +74,7 @@ end)
 -- Runs the stream into the topic `out` with slices of 700 (the Kafka sink
 -- takes each piece as it comes); returns the query's error and its
 -- progress records.
-local function run_to_kafka(out, mode, checkpoint, start)
+local function run_to_kafka(out, mode, checkpoint, start, watch)
   spark.conf:set("spark.tide.sliceRows", 700)
   local q = spark.readStream:format("kafka"):option("kafka.bootstrap.servers", bootstrap)
     :option("subscribe", name):option("startingOffsets", start or "earliest"):option("maxOffsetsPerTrigger", 6000):load()
@@ -80,6 +83,7 @@ local function run_to_kafka(out, mode, checkpoint, start)
     :select(F.concat(F.coalesce(F.col("j.id"):cast("string"), F.lit("null")), F.lit("@"), F.col("offset")):alias("value"))
     .writeStream:format("kafka"):option("kafka.bootstrap.servers", bootstrap):option("topic", out)
     :option("checkpointLocation", checkpoint):trigger { availableNow = true }:start()
+  if watch then watch(q) end
   local ok, err = pcall(q.awaitTermination, q, 120)
   spark.conf:unset("spark.tide.sliceRows")
   return not ok and tostring(err) or nil, q:recentProgress()
@@ -142,6 +146,72 @@ t.test("an epoch that fails in a later piece commits nothing; its restart writes
       break
     end
   end
+end)
+
+-- Watches a started query: every call of its sink for an epoch must come
+-- after the checkpoint waited for that epoch's offsets/N to be on disk, and
+-- find the file whole. Fills `calls` with "method epoch" for each call.
+local function offsets_first(calls)
+  return function(q)
+    local cp, sink = q.checkpoint, q.sink
+    local pending, durable = nil, {}
+    local write, await = cp.writeOffsets, cp.awaitOffsets
+    cp.writeOffsets = function(self, n, ...)
+      write(self, n, ...)
+      pending = n
+    end
+    cp.awaitOffsets = function(self)
+      await(self)
+      if pending then durable[pending], pending = true, nil end
+    end
+    for _, method in ipairs({ "addBatch", "addPieces", "addPiece", "endPieces" }) do
+      local f = sink[method]
+      if f then
+        sink[method] = function(self, epoch, ...)
+          if calls[#calls] ~= method .. " " .. epoch then calls[#calls + 1] = method .. " " .. epoch end
+          if not durable[epoch] then error(("%s of epoch %d before its offsets were on disk"):format(method, epoch), 0) end
+          local text = t.read(("%s/offsets/%d"):format(cp.dir, epoch))
+          if not text:match('^v1\n{.-}\n{"') then error(("offsets/%d is not whole: %s"):format(epoch, text), 0) end
+          return f(self, epoch, ...)
+        end
+      end
+    end
+  end
+end
+
+t.test("a sink sees an epoch only once its offsets are on disk: whole, in pieces, piece by piece", function()
+  -- offsets/N is written by a thread while the epoch's first piece is made
+  local calls = {}
+  local rows, _, err = run(0, "PERMISSIVE", nil, offsets_first(calls))
+  t.eq(err, nil)
+  t.eq(#rows, N)
+  t.ok(t.same(calls, { "addBatch 0", "addBatch 1" }), table.concat(calls, ", "))
+  calls = {}
+  rows, _, err = run(700, "PERMISSIVE", nil, offsets_first(calls))
+  t.eq(err, nil)
+  t.eq(#rows, N)
+  t.ok(t.same(calls, { "addPieces 0", "addPieces 1" }), table.concat(calls, ", "))
+  calls = {}
+  -- a sink that takes only whole batches, over a batch made in pieces
+  spark.conf:set("spark.tide.sliceRows", 700)
+  local table_name = t.unique("sliced_memory")
+  local q = spark.readStream:format("kafka"):option("kafka.bootstrap.servers", bootstrap)
+    :option("subscribe", name):option("startingOffsets", "earliest"):option("maxOffsetsPerTrigger", 6000):load()
+    :selectExpr("CAST(value AS STRING) AS value")
+    .writeStream:format("memory"):queryName(table_name):trigger { availableNow = true }:start()
+  offsets_first(calls)(q)
+  local ok, qerr = pcall(q.awaitTermination, q, 120)
+  spark.conf:unset("spark.tide.sliceRows")
+  t.ok(ok, tostring(qerr))
+  t.eq(spark:table(table_name):count(), N)
+  t.ok(t.same(calls, { "addBatch 0", "addBatch 1" }), table.concat(calls, ", "))
+  calls = {}
+  local out = t.unique("sliced_durable")
+  tide.admin.client(bootstrap):createTopic(out, 1)
+  err = run_to_kafka(out, "PERMISSIVE", t.tempdir() .. "/cp", nil, offsets_first(calls))
+  t.eq(err, nil)
+  t.ok(t.same(calls, { "addPiece 0", "endPieces 0", "addPiece 1", "endPieces 1" }), table.concat(calls, ", "))
+  t.eq(#topic_values(out), N)
 end)
 
 t.run()
