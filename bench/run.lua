@@ -267,11 +267,15 @@ end
 
 -- ---- (c) latency at fixed rates; (d) memory and start-up ---------------------------------
 
--- The sections before wrote gigabytes to the broker's log; their dirty
--- pages, written back during a latency run, stall its fsyncs (offsets/N,
--- PostgreSQL's COMMIT) by hundreds of ms. Each run starts with them on disk.
-os.execute("sync")
 for _, input_rate in ipairs(RATES) do
+  -- What the runs before wrote (gigabytes of the broker's log, the last
+  -- latency run's table) is written back by the kernel 30 s after it was
+  -- dirtied, hundreds of MB at once; the checkpoint's fsync of offsets/N
+  -- then waits behind it for 0.3-1 s (ext4 commits the journal with the
+  -- data it orders), and so does every row of the stream. Each run starts
+  -- with it on disk, and a run is shorter than the 30 s, so the run's own
+  -- writes are not written back during it.
+  os.execute("sync")
   step(("(c) latency at %d msg/s for %g s"):format(input_rate, LAT_SECONDS))
   local LAT = topic("lat_" .. input_rate)
   pg.execute(PG, ("DROP TABLE IF EXISTS %s; CREATE TABLE %s (LIKE %s)"):format(LAT_TABLE, LAT_TABLE, TABLE))
