@@ -370,9 +370,10 @@ local function sh1(cmd)
   return s or ""
 end
 local commit = sh1("git -C " .. q(root) .. " rev-parse --short HEAD")
--- RESULTS.md itself is not the code measured: a second run after a first
--- one is still of the commit.
-if sh1("git -C " .. q(root) .. " status --porcelain --untracked-files=no -- . ':!bench/RESULTS.md' | head -1") ~= "" then
+-- RESULTS.md and the docs are not the code measured: a second run after a
+-- first one, or one while its figures are written up, is still of the
+-- commit.
+if sh1("git -C " .. q(root) .. " status --porcelain --untracked-files=no -- . ':!*.md' | head -1") ~= "" then
   commit = commit .. "+dirty"
 end
 local cpu = sh1("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-"):gsub("^%s+", "")
