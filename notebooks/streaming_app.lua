@@ -14,7 +14,10 @@
 -- Environment: `KAFKA_HOST`, `POSTGRES_URL` (a JDBC URL, a libpq URI or a
 -- conninfo string), `MODEL_PATH` (default `model/ctr`), `RUN_SECONDS` (how
 -- long the queries run, default 20), `STARTING_OFFSETS` (default `latest`,
--- as the seed), `CHECKPOINT_DIR` (default `checkpoints`). With
+-- as the seed), `CHECKPOINT_DIR` (default `checkpoints`),
+-- `KAFKA_FETCH_WAIT_MS` (the source's `kafka.fetch.wait.max.ms`; the demo
+-- sets 10 for its embedded broker, which answers a fetch only when that
+-- wait runs out, where Kafka answers as soon as a record arrives). With
 -- `PRODUCE_EVENTS=N` the notebook runs scripts/producer.lua itself once the
 -- queries are up (`PRODUCE_RATE` messages/s, default 20000; `PRODUCER_FILE`)
 -- and stops when all N events are in PostgreSQL; `SUMMARY_PATH` gets the
@@ -47,11 +50,12 @@ local schema = T.struct {
   T.field("C18", T.int), T.field("C19", T.int), T.field("C20", T.int), T.field("C21", T.int),
 }
 
-local raw = spark.readStream:format("kafka")
+local reader = spark.readStream:format("kafka")
   :option("kafka.bootstrap.servers", KAFKA_HOST)
   :option("subscribe", "to_predict")
   :option("startingOffsets", os.getenv("STARTING_OFFSETS") or "latest")
-  :load()
+if os.getenv("KAFKA_FETCH_WAIT_MS") then reader = reader:option("kafka.fetch.wait.max.ms", os.getenv("KAFKA_FETCH_WAIT_MS")) end
+local raw = reader:load()
 
 local events = raw:selectExpr("CAST(value AS STRING) AS value", "timestamp AS produced_at")
   :select(F.from_json("value", schema):alias("data"), "produced_at")

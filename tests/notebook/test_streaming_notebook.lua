@@ -46,4 +46,12 @@ t.test("the streaming notebook scores every produced event into PostgreSQL once"
   t.ok(first:match('^{"id":%d+,"probability":[%d.E-]+,"processed_at":"[%d-]+T[%d:.]+Z"}$'), first)
 end)
 
+t.test("KAFKA_FETCH_WAIT_MS reaches the source: a value out of range fails the notebook, naming it", function()
+  local out, status = t.sh(("cd '%s' && KAFKA_HOST='%s' POSTGRES_URL='%s' KAFKA_FETCH_WAIT_MS=-5 CHECKPOINT_DIR=cp2 "
+    .. "'%s' notebook '%s/notebooks/streaming_app.lua' --out report2.html"):format(tmp, bootstrap, conninfo, bin, root))
+  t.eq(status, 1, out)
+  t.ok(out:find('kafka source: kafka option fetch.wait.max.ms=-5: Configuration property "fetch.wait.max.ms" value -5',
+    1, true), out)
+end)
+
 t.run()

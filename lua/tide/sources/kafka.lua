@@ -104,7 +104,7 @@ local function new_source(options, streaming)
   local conf, n, conf_strings = client_conf(options, not options["kafka.group.id"] and { ["group.id"] = group } or nil)
   self.c = C.tide_kafka_source_new(conf, n, errbuf, 1024)
   self.confStrings = conf_strings
-  if self.c == nil then error("kafka source: " .. cerr(), 0) end
+  if self.c == nil then error(cerr(), 0) end -- named "kafka source: ..." by the engine
   self.c = ffi.gc(self.c, C.tide_kafka_source_free)
   local rc
   if options.subscribe then
