@@ -5,10 +5,11 @@
  * state lives in the connection). Values are encoded in C straight from
  * the columns into large chunks handed to PQputCopyData: decimals as
  * exact numerics, timestamps moved from the Unix epoch to PostgreSQL's
- * 2000 epoch, text and bytes as they are, NULLs as length -1. A value that does not fit its target
- * column (an int8 beyond int4, a timestamp out of range) aborts the COPY
- * with an error naming its row and column; the caller's transaction then
- * rolls back, so no row of the batch is written.
+ * 2000 epoch, text and bytes as they are, NULLs as length -1. A value
+ * that does not fit its target column (an int8 beyond int4, a timestamp
+ * out of range) aborts the COPY with an error naming its row and column;
+ * the caller's transaction then rolls back, so no row of the batch is
+ * written.
  */
 #include "pg_conn.h"
 

@@ -54,7 +54,8 @@ local reader = spark.readStream:format("kafka")
   :option("kafka.bootstrap.servers", KAFKA_HOST)
   :option("subscribe", "to_predict")
   :option("startingOffsets", os.getenv("STARTING_OFFSETS") or "latest")
-if os.getenv("KAFKA_FETCH_WAIT_MS") then reader = reader:option("kafka.fetch.wait.max.ms", os.getenv("KAFKA_FETCH_WAIT_MS")) end
+local fetch_wait = os.getenv("KAFKA_FETCH_WAIT_MS")
+if fetch_wait then reader = reader:option("kafka.fetch.wait.max.ms", fetch_wait) end
 local raw = reader:load()
 
 local events = raw:selectExpr("CAST(value AS STRING) AS value", "timestamp AS produced_at")
