@@ -23,6 +23,8 @@
  */
 #include "kafka_source_int.h"
 
+#include "bounded_call.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -638,6 +640,43 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
     return src;
 }
 
+/* The client and the wake pipe its threads write to, closed after it. */
+typedef struct {
+    rd_kafka_t *rk;
+    int wake[2];
+} client_shutdown;
+
+/* How long the source's close waits for librdkafka to shut down. A
+   partition removed from the cluster while it is consumed can keep
+   librdkafka 2.0 from ever finishing (its fetch queue holds an error that
+   holds the partition; later librdkafka releases purge that queue). The
+   query must still end and report why. Shutting down takes milliseconds
+   otherwise. */
+#define CLIENT_DESTROY_WAIT_S 10.0
+
+static void client_destroy(void *arg)
+{
+    /* No group membership to leave, and closing would wait for commits in
+       flight, for as long as the socket timeout when the coordinator is
+       gone: commits are for lag tools only, so they are not waited for. */
+    rd_kafka_destroy_flags(((client_shutdown *)arg)->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+}
+
+/* Closed only once the client is gone: a descriptor number reused while
+   its threads still wrote to it would get their wake-up bytes. */
+static void wake_close(void *arg)
+{
+    client_shutdown *sd = arg;
+    if (sd->wake[0] >= 0) close(sd->wake[0]);
+    if (sd->wake[1] >= 0) close(sd->wake[1]);
+}
+
+static void wake_close_free(void *arg)
+{
+    wake_close(arg);
+    free(arg);
+}
+
 void tide_kafka_source_free(tide_kafka_source *src)
 {
     if (!src) return;
@@ -653,7 +692,8 @@ void tide_kafka_source_free(tide_kafka_source *src)
                 /* Drained: what is left in a partition's queue (such as
                    the error of a deleted topic) holds the partition, and
                    through it a broker, so rd_kafka_destroy would wait on
-                   it forever. */
+                   it forever. An error librdkafka's own threads put there
+                   after this is what CLIENT_DESTROY_WAIT_S bounds. */
                 rd_kafka_message_t *m;
                 while ((m = rd_kafka_consume_queue(p->queue, 0))) rd_kafka_message_destroy(m);
                 rd_kafka_queue_destroy(p->queue);
@@ -670,13 +710,22 @@ void tide_kafka_source_free(tide_kafka_source *src)
     free(src->scratch);
     if (src->has_pattern) regfree(&src->pattern);
     rd_kafka_queue_destroy(src->queue);
-    /* No group membership to leave, and closing would wait for commits in
-       flight, for as long as the socket timeout when the coordinator is
-       gone: commits are for lag tools only, so they are not waited for. */
-    rd_kafka_destroy_flags(src->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
-    /* Closed after the client, whose threads write to it until then. */
-    if (src->wake[0] >= 0) close(src->wake[0]);
-    if (src->wake[1] >= 0) close(src->wake[1]);
+    client_shutdown local = {src->rk, {src->wake[0], src->wake[1]}}, *sd = malloc(sizeof *sd);
+    if (!sd) {
+        /* No memory to hand the wait over with: it is waited for here. */
+        client_destroy(&local);
+        wake_close(&local);
+    } else {
+        *sd = local;
+        if (tide_bounded_call(client_destroy, wake_close_free, sd, CLIENT_DESTROY_WAIT_S) != 0) {
+            fprintf(stderr,
+                    "tide: warning: kafka source: the Kafka client did not shut down within "
+                    "%.0f s; it is left to finish in the background\n",
+                    CLIENT_DESTROY_WAIT_S);
+        } else {
+            wake_close_free(sd);
+        }
+    }
     free(src);
 }
 
