@@ -612,6 +612,14 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
     src->read_committed = rd_kafka_conf_get(conf, "isolation.level", isolation, &isolation_len) ==
                               RD_KAFKA_CONF_OK &&
                           strcmp(isolation, "read_committed") == 0;
+    /* Fetch responses, up to fetch.max.bytes each, come and go with every
+       fetch: kept in malloc's heaps rather than mapped, and faulted in,
+       afresh each time (that was a tenth of a Kafka -> PostgreSQL query's
+       CPU time). */
+    char fetch_max[32];
+    size_t fetch_max_len = sizeof fetch_max;
+    if (rd_kafka_conf_get(conf, "fetch.max.bytes", fetch_max, &fetch_max_len) == RD_KAFKA_CONF_OK)
+        tide_memory_keep((size_t)strtoull(fetch_max, NULL, 10));
     /* Assignments need a group; it is only used for commits. */
     const char *group = tide_kafka_conf_find(conf_kv, conf_n, "group.id");
     src->commits = group != NULL;

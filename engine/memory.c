@@ -8,7 +8,10 @@
  * heaps it keeps: the resident size would stay at the high-water mark of
  * the largest batch. Fixed thresholds keep large blocks mapped (freed to
  * the system at once); tide_memory_trim hands back the free pages inside
- * the heaps after a batch.
+ * the heaps after a batch. What allocates the same large buffers over and
+ * over (a Kafka source's fetch responses, the producer's chunks) raises
+ * them with tide_memory_keep: mapping and faulting in each buffer afresh
+ * cost more than the memory it keeps.
  */
 #include "tide_ffi.h"
 
@@ -27,10 +30,15 @@ void tide_memory_init(void)
 void tide_memory_keep(size_t bytes)
 {
 #ifdef __GLIBC__
+    /* The largest wish holds: a Kafka source and a producer in one
+       process each keep their own buffers. */
+    static size_t kept;
     /* mallopt refuses an mmap threshold above 32 MiB on 64-bit glibc. */
-    int keep = (int)(bytes < (32u << 20) ? bytes : (32u << 20));
-    mallopt(M_MMAP_THRESHOLD, keep);
-    mallopt(M_TRIM_THRESHOLD, 2 * keep);
+    if (bytes > (32u << 20)) bytes = 32u << 20;
+    if (bytes <= kept) return;
+    kept = bytes;
+    mallopt(M_MMAP_THRESHOLD, (int)bytes);
+    mallopt(M_TRIM_THRESHOLD, 2 * (int)bytes);
 #else
     (void)bytes;
 #endif

@@ -46,10 +46,11 @@ void tide_arena_stats_get(tide_arena_stats *out);
    after a batch whose memory was collected). */
 void tide_memory_init(void);
 void tide_memory_trim(void);
-/* For a bulk loader, which allocates the same buffers chunk after chunk:
-   blocks below `bytes` come from malloc's heaps, which keep up to twice
-   that free, instead of being mapped and unmapped (and faulted in) each
-   time. */
+/* For what allocates the same large buffers again and again (a bulk
+   loader's chunks, a Kafka consumer's fetch responses): blocks below
+   `bytes` (at most 32 MiB; the largest of the calls holds) come from
+   malloc's heaps, which keep up to twice that free, instead of being
+   mapped and unmapped (and faulted in) each time. */
 void tide_memory_keep(size_t bytes);
 
 /* Bytes of freed chunks kept for the next arenas (default 16 MiB; 0 under
