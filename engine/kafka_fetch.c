@@ -197,6 +197,14 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *src, const tide_partition
                                     int32_t include_headers, int32_t timeout_ms, int64_t *lost,
                                     char *errbuf, size_t errlen)
 {
+    ks_ahead_settle(src);
+    return ks_fetch(src, starts, ends, n, include_headers, timeout_ms, lost, errbuf, errlen);
+}
+
+tide_batch *ks_fetch(tide_kafka_source *src, const tide_partition_offset *starts,
+                     const tide_partition_offset *ends, int32_t n, int32_t include_headers,
+                     int32_t timeout_ms, int64_t *lost, char *errbuf, size_t errlen)
+{
     *lost = 0;
     src->lost = 0;
     src->lost_text[0] = '\0';

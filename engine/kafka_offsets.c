@@ -128,6 +128,7 @@ int32_t tide_kafka_source_partitions(tide_kafka_source *src, tide_partition_info
                                      int32_t max, int32_t refresh_ms, char *errbuf,
                                      size_t errlen)
 {
+    ks_ahead_settle(src);
     if (ks_subscription(src, refresh_ms / 1000.0, errbuf, errlen) != 0) return -1;
     int32_t n = src->list_n;
     if (n > max) {
@@ -168,6 +169,7 @@ static ks_part *entry_part(tide_kafka_source *src, const tide_partition_offset *
 int tide_kafka_source_seek(tide_kafka_source *src, const tide_partition_offset *offsets,
                            int32_t n, char *errbuf, size_t errlen)
 {
+    ks_ahead_settle(src);
     ks_part **parts = malloc(sizeof *parts * (size_t)(n + 1));
     if (!parts) {
         snprintf(errbuf, errlen, "kafka source: out of memory");
@@ -265,6 +267,7 @@ int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_of
                                  int32_t n, tide_partition_offset *out, int32_t max,
                                  int32_t wait_ms, char *errbuf, size_t errlen)
 {
+    ks_ahead_settle(src);
     double deadline = tide_now() + wait_ms / 1000.0, gone_until = 0, unreachable_until = 0;
     int64_t *highs = NULL;
     for (;;) {
@@ -342,6 +345,7 @@ fail:
 int tide_kafka_source_commit(tide_kafka_source *src, const tide_partition_offset *offsets,
                              int32_t n, int32_t wait_ms, char *errbuf, size_t errlen)
 {
+    ks_ahead_settle(src);
     if (!src->commits || n == 0) return 0;
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
     for (int32_t i = 0; i < n; i++) {

@@ -51,6 +51,8 @@ typedef struct ks_topic {
     int32_t parts_cap;
 } ks_topic;
 
+typedef struct ks_ahead ks_ahead;
+
 struct tide_kafka_source {
     rd_kafka_t *rk;
     rd_kafka_queue_t *queue; /* the consumer's errors and events */
@@ -80,6 +82,7 @@ struct tide_kafka_source {
     double value_bytes, key_bytes;
     uint8_t *scratch;
     size_t scratch_cap;
+    ks_ahead *ahead; /* kafka_fetch_ahead.c's thread, made on first use */
 };
 
 int32_t ks_topic_find(const tide_kafka_source *src, const char *name, size_t len);
@@ -108,5 +111,15 @@ int ks_accept(tide_kafka_source *src, ks_part *p, const rd_kafka_message_t *m, c
               size_t errlen);
 /* kafka_offsets.c: the partitions subscribed now into src->list. */
 int ks_subscription(tide_kafka_source *src, double max_age_s, char *errbuf, size_t errlen);
+
+/* kafka_fetch.c: tide_kafka_source_fetch, on whichever thread runs it. */
+tide_batch *ks_fetch(tide_kafka_source *src, const tide_partition_offset *starts,
+                     const tide_partition_offset *ends, int32_t n, int32_t include_headers,
+                     int32_t timeout_ms, int64_t *lost, char *errbuf, size_t errlen);
+/* kafka_fetch_ahead.c: settle waits for a fetch begun and not taken, and
+   drops its result (every entry point calls it first, so that the source
+   is used by one thread at a time); free also ends the fetch thread. */
+void ks_ahead_settle(tide_kafka_source *src);
+void ks_ahead_free(tide_kafka_source *src);
 
 #endif

@@ -115,6 +115,17 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *source, const tide_partit
                                     const tide_partition_offset *ends, int32_t n,
                                     int32_t include_headers, int32_t timeout_ms, int64_t *lost,
                                     char *errbuf, size_t errlen);
+/* tide_kafka_source_fetch on a thread of the source's own: begin returns
+   at once (0, or -1 with errbuf), and end waits for the batch and returns
+   it as tide_kafka_source_fetch would. Meanwhile the caller may work on
+   other data; any other call on the source first waits for the fetch and
+   drops its result, as does a second begin. */
+int tide_kafka_source_fetch_begin(tide_kafka_source *source, const tide_partition_offset *starts,
+                                  const tide_partition_offset *ends, int32_t n,
+                                  int32_t include_headers, int32_t timeout_ms, char *errbuf,
+                                  size_t errlen);
+tide_batch *tide_kafka_source_fetch_end(tide_kafka_source *source, int64_t *lost, char *errbuf,
+                                        size_t errlen);
 /* Commits offsets to the source's consumer group, for lag tools: tide's
    checkpoint stays the source of truth. With wait_ms 0 it does not wait
    for the broker's answer; otherwise it waits up to wait_ms for it. 0, or

@@ -84,7 +84,8 @@ function MemorySlicer:describe(row, base) return self.outer(base + row) end
 
 -- Pieces of a micro-batch fetched one after another from a source that
 -- can split its offset ranges (src:splitRange): the whole input is never
--- in memory at once.
+-- in memory at once (at most two pieces: the next one is fetched ahead
+-- when the source can, src:beginBatch).
 local FetchSlicer = {}
 FetchSlicer.__index = FetchSlicer
 
@@ -94,7 +95,20 @@ function FetchSlicer:next()
   self.current = nil
   if not piece then return nil end
   local t0 = C.tide_now()
-  local b = self.src:getBatch(piece[1], piece[2], self.ctx)
+  local src = self.src
+  local b
+  if self.ahead == self.k then
+    b = src:endBatch(self.ctx)
+  else
+    b = src:getBatch(piece[1], piece[2], self.ctx)
+  end
+  -- A source that can fetch on a thread of its own reads the next piece
+  -- while the plan runs over this one.
+  local after = self.pieces[self.k + 1]
+  if after and src.beginBatch then
+    src:beginBatch(after[1], after[2])
+    self.ahead = self.k + 1
+  end
   self.ctx.fetchSeconds = (self.ctx.fetchSeconds or 0) + C.tide_now() - t0
   self.ctx.rowsIn = (self.ctx.rowsIn or 0) + b:count()
   self.current = b

@@ -214,4 +214,30 @@ t.test("a sink sees an epoch only once its offsets are on disk: whole, in pieces
   t.eq(#topic_values(out), N)
 end)
 
+t.test("each piece after a batch's first is fetched while the plan runs over the one before", function()
+  local probe = require("tide.sources.kafka").stream { ["kafka.bootstrap.servers"] = bootstrap, subscribe = name }
+  local Source = getmetatable(probe)
+  probe:stop()
+  local calls = { getBatch = 0, beginBatch = 0, endBatch = 0 }
+  local saved = {}
+  for k in pairs(calls) do
+    saved[k] = Source[k]
+    Source[k] = function(...)
+      calls[k] = calls[k] + 1
+      return saved[k](...)
+    end
+  end
+  local ok, out, bad, err = pcall(run, 700, "PERMISSIVE")
+  for k, f in pairs(saved) do Source[k] = f end
+  t.ok(ok, tostring(out))
+  t.eq(err, nil)
+  t.eq(#out, N)
+  t.eq(bad, 3)
+  -- two micro-batches of 6000 rows, in pieces of about 700: each batch's
+  -- first piece is read at once, every other one ahead
+  t.eq(calls.getBatch, 2, "pieces fetched on the spot")
+  t.eq(calls.beginBatch, calls.endBatch, "every piece begun was taken")
+  t.ok(calls.endBatch >= 2 * 7, "pieces fetched ahead: " .. calls.endBatch)
+end)
+
 t.run()

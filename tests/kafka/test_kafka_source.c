@@ -213,6 +213,61 @@ static void fetches_exact_ranges_across_partitions_and_fetches(void)
     tide_kafka_source_free(s);
 }
 
+/* Rows [from, to) of both partitions of topic t, begun on the source's
+   fetch thread. */
+static int begin_both(tide_kafka_source *s, int32_t t, int64_t from, int64_t to)
+{
+    tide_partition_offset a[2] = {{t, 0, from}, {t, 1, from}}, b[2] = {{t, 0, to}, {t, 1, to}};
+    return tide_kafka_source_fetch_begin(s, a, b, 2, 0, 10000, err, sizeof err);
+}
+
+static void fetches_ahead_on_a_thread_of_its_own(void)
+{
+    CHECK(tide_broker_create_topic(broker, "ahead", 2, err, sizeof err) == 0);
+    for (int32_t p = 0; p < 2; p++)
+        produce("ahead", p, 100, "a", 0, 0);
+    tide_kafka_source *s = source(NULL);
+    CHECK(tide_kafka_source_subscribe(s, "ahead", err, sizeof err) == 0);
+    tide_partition_info info[4];
+    CHECK(partitions(s, info) == 2);
+    int32_t t = info[0].topic;
+    int64_t lost = -1;
+    /* Nothing begun: nothing to end. */
+    CHECK(tide_kafka_source_fetch_end(s, &lost, err, sizeof err) == NULL);
+    CHECK(strstr(err, "no fetch was begun") != NULL);
+    /* begin, end: the records of the range, as a fetch gives them. */
+    CHECK(begin_both(s, t, 0, 30) == 0);
+    tide_batch *batch = tide_kafka_source_fetch_end(s, &lost, err, sizeof err);
+    CHECK(batch && batch->num_rows == 60 && lost == 0);
+    if (batch)
+        CHECK(check_partition_rows(batch, 0, 0, "a") == 30 &&
+              check_partition_rows(batch, 1, 0, "a") == 30);
+    tide_batch_free(batch);
+    /* A second begin drops the first fetch: the end is the second's. */
+    CHECK(begin_both(s, t, 30, 60) == 0);
+    CHECK(begin_both(s, t, 60, 90) == 0);
+    batch = tide_kafka_source_fetch_end(s, &lost, err, sizeof err);
+    CHECK(batch && batch->num_rows == 60);
+    if (batch) CHECK(check_partition_rows(batch, 1, 60, "a") == 30);
+    tide_batch_free(batch);
+    /* Any other call drops a fetch in flight, and reads what it asks for. */
+    CHECK(begin_both(s, t, 90, 100) == 0);
+    tide_partition_offset a[1] = {{t, 0, 10}}, b[1] = {{t, 0, 20}};
+    batch = tide_kafka_source_fetch(s, a, b, 1, 0, 10000, &lost, err, sizeof err);
+    CHECK(batch && batch->num_rows == 10);
+    if (batch) CHECK(check_partition_rows(batch, 0, 10, "a") == 10);
+    tide_batch_free(batch);
+    CHECK(tide_kafka_source_fetch_end(s, &lost, err, sizeof err) == NULL);
+    /* An error on the thread comes back with the end, naming the place. */
+    tide_partition_offset c[1] = {{t, 1, 100}}, d[1] = {{t, 1, 105}};
+    CHECK(tide_kafka_source_fetch_begin(s, c, d, 1, 0, 300, err, sizeof err) == 0);
+    CHECK(tide_kafka_source_fetch_end(s, &lost, err, sizeof err) == NULL);
+    CHECK(strstr(err, "topic ahead partition 1 has [100, 105) up to 100") != NULL);
+    /* Freed with a fetch in flight: waited for, its batch freed (ASan). */
+    CHECK(begin_both(s, t, 0, 100) == 0);
+    tide_kafka_source_free(s);
+}
+
 static void includes_headers(void)
 {
     CHECK(tide_broker_create_topic(broker, "hdr", 1, err, sizeof err) == 0);
@@ -451,7 +506,8 @@ static void stop(void)
 
 TEST_MAIN(TEST(start), TEST(lists_partitions_with_watermarks_and_new_ones),
           TEST(offsets_asked_again_while_the_leader_is_not_ready),
-          TEST(fetches_exact_ranges_across_partitions_and_fetches), TEST(includes_headers),
+          TEST(fetches_exact_ranges_across_partitions_and_fetches),
+          TEST(fetches_ahead_on_a_thread_of_its_own), TEST(includes_headers),
           TEST(reports_records_lost_to_retention), TEST(commits_offsets_to_the_group),
           TEST(latest_waits_for_new_records), TEST(latest_waits_out_a_broker_restart),
           TEST(refuses_options_tide_owns), TEST(latest_stops_cleanly_while_the_broker_is_away),

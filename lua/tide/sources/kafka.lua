@@ -427,7 +427,8 @@ function Source:splitRange(start, finish, rows)
   return pieces
 end
 
-function Source:getBatch(start, finish, ctx)
+-- The C arrays of a fetch of [start, finish).
+local function fetch_ranges(self, start, finish)
   local starts, n = to_array(self, finish)
   local ends = ffi.new("tide_partition_offset[?]", math.max(n, 1))
   for i = 0, n - 1 do
@@ -437,21 +438,48 @@ function Source:getBatch(start, finish, ctx)
     -- its start: nothing of it is read
     starts[i].offset = math.min(start_of(start, topic, tostring(starts[i].partition)), tonumber(ends[i].offset))
   end
-  local lost = ffi.new("int64_t[1]")
-  local timeout = tonumber(self.options.fetchtimeoutms) or 60000
-  local b = C.tide_kafka_source_fetch(self.c, starts, ends, n, self.includeHeaders and 1 or 0, timeout, lost, errbuf, 1024)
+  return starts, ends, n, tonumber(self.options.fetchtimeoutms) or 60000
+end
+
+-- A fetch's batch, with the records Kafka no longer had reported (or
+-- counted in ctx.dropped when failOnDataLoss=false).
+local function fetched(self, b, lost, ctx)
   if b == nil then error("kafka source: " .. cerr(), 0) end
   b = batchlib.wrap(b)
-  if lost[0] > 0 then
+  if lost > 0 then
     local what = ("%d records of %s are no longer in Kafka (deleted by retention, or the topic was recreated): %s")
-      :format(tonumber(lost[0]), self.description, cerr())
+      :format(lost, self.description, cerr())
     if self.failOnDataLoss then
       error(what .. ". Set failOnDataLoss to false to skip them and go on.", 0)
     end
     io.stderr:write("tide: warning: ", what, "; skipped (failOnDataLoss=false)\n")
-    if ctx then ctx.dropped = ctx.dropped + tonumber(lost[0]) end
+    if ctx then ctx.dropped = ctx.dropped + lost end
   end
   return b
+end
+
+local lost_out = ffi.new("int64_t[1]")
+
+function Source:getBatch(start, finish, ctx)
+  local starts, ends, n, timeout = fetch_ranges(self, start, finish)
+  local b = C.tide_kafka_source_fetch(self.c, starts, ends, n, self.includeHeaders and 1 or 0, timeout, lost_out,
+    errbuf, 1024)
+  return fetched(self, b, tonumber(lost_out[0]), ctx)
+end
+
+-- getBatch in two halves: begin reads [start, finish) on the source's own
+-- thread while the caller works on what it fetched before; end waits for
+-- the batch. Any other use of the source in between drops that fetch.
+function Source:beginBatch(start, finish)
+  local starts, ends, n, timeout = fetch_ranges(self, start, finish)
+  if C.tide_kafka_source_fetch_begin(self.c, starts, ends, n, self.includeHeaders and 1 or 0, timeout, errbuf, 1024) ~= 0 then
+    error("kafka source: " .. cerr(), 0)
+  end
+end
+
+function Source:endBatch(ctx)
+  local b = C.tide_kafka_source_fetch_end(self.c, lost_out, errbuf, 1024)
+  return fetched(self, b, tonumber(lost_out[0]), ctx)
 end
 
 -- Where row i (0-based) of a fetched batch came from, for error messages.
