@@ -7,11 +7,18 @@
  *   kafka_baseline pipe BOOTSTRAP TOPIC OUT_TOPIC N    read N, produce each to OUT_TOPIC
  *   kafka_baseline produce BOOTSTRAP TOPIC N FILE      produce N records, the lines of FILE
  *                                                      in turn (held in memory), and flush
+ *   kafka_baseline latency BOOTSTRAP TOPIC N           from the end, until N messages came:
+ *                                                      each one's age on arrival (now - its
+ *                                                      produce timestamp), p50/p99/p999 in ms
  *
  * All partitions are read from the beginning (explicit assignment, like a
- * tide query). Prints one JSON line: {"mode":..,"rows":..,"seconds":..,
- * "rows_per_second":..}. Consumer and producer settings are the ones tide
- * uses by default, so the ratio measures tide's own overhead.
+ * tide query), or from the end for latency: the floor under a tide
+ * query's latency in the same run, what the producer, the broker and the
+ * consumer's fetch cost before any processing. Prints one JSON line:
+ * {"mode":..,"rows":..,"seconds":..,"rows_per_second":..} (latency:
+ * p50_ms, p99_ms, p999_ms, max_ms). Consumer and producer settings are
+ * the ones tide uses by default, so the ratio measures tide's own
+ * overhead.
  */
 #include <librdkafka/rdkafka.h>
 
@@ -40,7 +47,7 @@ static void set(rd_kafka_conf_t *conf, const char *key, const char *value)
     if (rd_kafka_conf_set(conf, key, value, err, sizeof err) != RD_KAFKA_CONF_OK) die(key, err);
 }
 
-static rd_kafka_t *consumer(const char *bootstrap, const char *topic)
+static rd_kafka_t *consumer(const char *bootstrap, const char *topic, int64_t start)
 {
     char err[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -51,6 +58,8 @@ static rd_kafka_t *consumer(const char *bootstrap, const char *topic)
     set(conf, "fetch.max.bytes", "52428800");
     set(conf, "max.partition.fetch.bytes", "10485760");
     set(conf, "queued.min.messages", "1000000");
+    /* a tide source's: the broker answers as soon as a record exists */
+    set(conf, "fetch.wait.max.ms", "100");
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
     if (!rk) die("consumer", err);
     rd_kafka_poll_set_consumer(rk);
@@ -63,7 +72,7 @@ static rd_kafka_t *consumer(const char *bootstrap, const char *topic)
     rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
     for (int i = 0; i < md->topics[0].partition_cnt; i++)
         rd_kafka_topic_partition_list_add(parts, topic, md->topics[0].partitions[i].id)->offset =
-            RD_KAFKA_OFFSET_BEGINNING;
+            start;
     rd_kafka_metadata_destroy(md);
     rd_kafka_topic_destroy(t);
     e = rd_kafka_assign(rk, parts);
@@ -191,14 +200,63 @@ static int produce_only(const char *bootstrap, const char *topic, long long want
     return 0;
 }
 
+/* Ages on arrival in 0.1 ms steps up to 10 s (the last bucket holds the
+   rest), read as percentiles. */
+#define AGE_BUCKETS 100001
+static long long ages[AGE_BUCKETS];
+
+static double age_percentile(long long n, double q)
+{
+    long long rank = (long long)(q * (double)n + 0.999999), seen = 0;
+    for (int k = 0; k < AGE_BUCKETS; k++)
+        if ((seen += ages[k]) >= rank) return (k + 1) / 10.0;
+    return AGE_BUCKETS / 10.0;
+}
+
+/* From the end of TOPIC until N messages came (or none for 30 s): how old
+   each was on arrival, by its produce (CreateTime) timestamp. */
+static int latency(const char *bootstrap, const char *topic, long long want)
+{
+    rd_kafka_t *in = consumer(bootstrap, topic, RD_KAFKA_OFFSET_END);
+    long long rows = 0;
+    double max_ms = 0, last = now();
+    while (rows < want && now() - last < 30) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(in, 100);
+        if (!m) continue;
+        if (!m->err) {
+            struct timespec wall;
+            clock_gettime(CLOCK_REALTIME, &wall);
+            double age = (double)wall.tv_sec * 1e3 + (double)wall.tv_nsec / 1e6 -
+                         (double)rd_kafka_message_timestamp(m, NULL);
+            if (age < 0) age = 0;
+            if (age > max_ms) max_ms = age;
+            long long k = (long long)(age * 10);
+            ages[k < AGE_BUCKETS ? k : AGE_BUCKETS - 1]++;
+            rows++;
+            last = now();
+        }
+        rd_kafka_message_destroy(m);
+    }
+    printf("{\"mode\":\"latency\",\"rows\":%lld,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"p999_ms\":%.1f,"
+           "\"max_ms\":%.1f}\n",
+           rows, age_percentile(rows, 0.5), age_percentile(rows, 0.99), age_percentile(rows, 0.999),
+           max_ms);
+    rd_kafka_consumer_close(in);
+    rd_kafka_destroy(in);
+    return rows == want ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 6 && strcmp(argv[1], "produce") == 0)
         return produce_only(argv[2], argv[3], atoll(argv[4]), argv[5]);
+    if (argc >= 5 && strcmp(argv[1], "latency") == 0)
+        return latency(argv[2], argv[3], atoll(argv[4]));
     if (argc < 5) {
         fputs("usage: kafka_baseline consume BOOTSTRAP TOPIC N\n"
               "       kafka_baseline pipe BOOTSTRAP TOPIC OUT_TOPIC N\n"
-              "       kafka_baseline produce BOOTSTRAP TOPIC N FILE\n",
+              "       kafka_baseline produce BOOTSTRAP TOPIC N FILE\n"
+              "       kafka_baseline latency BOOTSTRAP TOPIC N\n",
               stderr);
         return 2;
     }
@@ -207,7 +265,7 @@ int main(int argc, char **argv)
     const char *bootstrap = argv[2], *topic = argv[3];
     long long want = atoll(argv[pipe ? 5 : 4]);
 
-    rd_kafka_t *in = consumer(bootstrap, topic);
+    rd_kafka_t *in = consumer(bootstrap, topic, RD_KAFKA_OFFSET_BEGINNING);
     rd_kafka_t *out = pipe ? producer(bootstrap) : NULL;
     rd_kafka_topic_t *out_topic = pipe ? rd_kafka_topic_new(out, argv[4], NULL) : NULL;
 
