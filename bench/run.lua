@@ -326,11 +326,14 @@ for _, input_rate in ipairs(RATES) do
   if not lr or not lr.p99_ms then
     fail(("latency at %d/s: %s"):format(input_rate, out))
   else
+    -- (A budget missed is false; `x and y or nil` would make it nil, blank.)
+    local met
+    if input_rate == 50000 then met = lr.p99_ms <= 20 end
     row { ("latency at %d msg/s (produced %.0f/s), p50 / p99 / p999 ms (slowest offsets fsync, sink; vs raw librdkafka's arrival)"):format(input_rate, achieved or 0),
           ("%.1f / %.1f / %.1f (%d, %d)"):format(lr.p50_ms, lr.p99_ms, lr.p999_ms, lr.slowest_wal_ms or 0, lr.slowest_add_ms or 0),
           raw and raw.p99_ms and ("%.1f / %.1f / %.1f"):format(raw.p50_ms, raw.p99_ms, raw.p999_ms) or nil, nil,
           budget = input_rate == 50000 and "p99 <= 20 ms" or nil,
-          ok = input_rate == 50000 and lr.p99_ms <= 20 or nil }
+          ok = met }
     if input_rate == 50000 then
       row { "  its resident memory, peak / steady MB", ("%.0f / %.0f"):format(lr.rss_peak_mb, lr.rss_steady_mb or 0),
             nil, nil, budget = "<= 100 MB", ok = lr.rss_peak_mb <= 100 }
