@@ -118,8 +118,9 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *source, const tide_partit
 /* tide_kafka_source_fetch on a thread of the source's own: begin returns
    at once (0, or -1 with errbuf), and end waits for the batch and returns
    it as tide_kafka_source_fetch would. Meanwhile the caller may work on
-   other data; any other call on the source first waits for the fetch and
-   drops its result, as does a second begin. */
+   other data; any other call on the source (tide_kafka_source_topic_name
+   aside) first waits for the fetch and drops its result, as does a
+   second begin. */
 int tide_kafka_source_fetch_begin(tide_kafka_source *source, const tide_partition_offset *starts,
                                   const tide_partition_offset *ends, int32_t n,
                                   int32_t include_headers, int32_t timeout_ms, char *errbuf,
