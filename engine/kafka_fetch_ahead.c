@@ -76,6 +76,18 @@ void ks_ahead_settle(tide_kafka_source *src)
     if (dropped) tide_batch_free(dropped);
 }
 
+/* Frees src->ahead, whose thread has ended or never started. */
+static void ahead_destroy(tide_kafka_source *src)
+{
+    ks_ahead *a = src->ahead;
+    pthread_cond_destroy(&a->changed);
+    pthread_mutex_destroy(&a->lock);
+    free(a->starts);
+    free(a->ends);
+    free(a);
+    src->ahead = NULL;
+}
+
 void ks_ahead_free(tide_kafka_source *src)
 {
     ks_ahead *a = src->ahead;
@@ -86,40 +98,26 @@ void ks_ahead_free(tide_kafka_source *src)
     pthread_cond_broadcast(&a->changed);
     pthread_mutex_unlock(&a->lock);
     pthread_join(a->thread, NULL);
-    pthread_cond_destroy(&a->changed);
-    pthread_mutex_destroy(&a->lock);
-    free(a->starts);
-    free(a->ends);
-    free(a);
-    src->ahead = NULL;
+    ahead_destroy(src);
 }
 
 static int ahead_start(tide_kafka_source *src, char *errbuf, size_t errlen)
 {
     ks_ahead *a = calloc(1, sizeof *a);
-    if (!a) goto oom;
-    if (pthread_mutex_init(&a->lock, NULL) != 0) {
-        free(a);
-        goto oom;
+    if (!a) {
+        snprintf(errbuf, errlen, "kafka source: out of memory");
+        return -1;
     }
-    if (pthread_cond_init(&a->changed, NULL) != 0) {
-        pthread_mutex_destroy(&a->lock);
-        free(a);
-        goto oom;
-    }
+    /* Both succeed on Linux with default attributes (they allocate nothing). */
+    pthread_mutex_init(&a->lock, NULL);
+    pthread_cond_init(&a->changed, NULL);
     src->ahead = a;
     if (pthread_create(&a->thread, NULL, ahead_main, src) != 0) {
-        pthread_cond_destroy(&a->changed);
-        pthread_mutex_destroy(&a->lock);
-        free(a);
-        src->ahead = NULL;
+        ahead_destroy(src);
         snprintf(errbuf, errlen, "kafka source: cannot start the fetch thread");
         return -1;
     }
     return 0;
-oom:
-    snprintf(errbuf, errlen, "kafka source: out of memory");
-    return -1;
 }
 
 int tide_kafka_source_fetch_begin(tide_kafka_source *src, const tide_partition_offset *starts,

@@ -620,9 +620,10 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
     char fetch_max[32];
     size_t fetch_max_len = sizeof fetch_max;
     size_t keep = 4u << 20;
-    if (rd_kafka_conf_get(conf, "fetch.max.bytes", fetch_max, &fetch_max_len) == RD_KAFKA_CONF_OK &&
-        strtoull(fetch_max, NULL, 10) < keep)
-        keep = (size_t)strtoull(fetch_max, NULL, 10);
+    if (rd_kafka_conf_get(conf, "fetch.max.bytes", fetch_max, &fetch_max_len) == RD_KAFKA_CONF_OK) {
+        size_t response_max = (size_t)strtoull(fetch_max, NULL, 10);
+        if (response_max < keep) keep = response_max;
+    }
     tide_memory_keep(keep);
     /* Assignments need a group; it is only used for commits. */
     const char *group = tide_kafka_conf_find(conf_kv, conf_n, "group.id");
