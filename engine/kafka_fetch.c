@@ -197,7 +197,7 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *src, const tide_partition
                                     int32_t include_headers, int32_t timeout_ms, int64_t *lost,
                                     char *errbuf, size_t errlen)
 {
-    ks_ahead_settle(src);
+    ks_ahead_drop(src);
     return ks_fetch(src, starts, ends, n, include_headers, timeout_ms, lost, errbuf, errlen);
 }
 

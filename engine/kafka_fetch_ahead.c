@@ -5,9 +5,12 @@
  * would alternate).
  *
  * One fetch at a time. The source is used by one thread at a time all the
- * same: every other entry point first settles a fetch in flight (waits for
- * it and drops its result), and the fetch thread only runs between
- * tide_kafka_source_fetch_begin and that.
+ * same: every other entry point first waits for a fetch in flight, and the
+ * fetch thread only runs between tide_kafka_source_fetch_begin and that.
+ * The result waits for tide_kafka_source_fetch_end across other calls (a
+ * query's next micro-batch may begin with a piece fetched while the last
+ * one ran: latest offsets, commits and the like come in between); only
+ * another fetch, or freeing the source, drops it.
  */
 #include "kafka_source_int.h"
 
@@ -64,7 +67,15 @@ static void await_done(ks_ahead *a)
         pthread_cond_wait(&a->changed, &a->lock);
 }
 
-void ks_ahead_settle(tide_kafka_source *src)
+void ks_ahead_wait(tide_kafka_source *src)
+{
+    ks_ahead *a = src->ahead;
+    if (!a) return;
+    await_done(a);
+    pthread_mutex_unlock(&a->lock);
+}
+
+void ks_ahead_drop(tide_kafka_source *src)
 {
     ks_ahead *a = src->ahead;
     if (!a) return;
@@ -92,7 +103,7 @@ void ks_ahead_free(tide_kafka_source *src)
 {
     ks_ahead *a = src->ahead;
     if (!a) return;
-    ks_ahead_settle(src);
+    ks_ahead_drop(src);
     pthread_mutex_lock(&a->lock);
     a->state = AHEAD_QUIT;
     pthread_cond_broadcast(&a->changed);
@@ -126,7 +137,7 @@ int tide_kafka_source_fetch_begin(tide_kafka_source *src, const tide_partition_o
                                   size_t errlen)
 {
     if (!src->ahead && ahead_start(src, errbuf, errlen) != 0) return -1;
-    ks_ahead_settle(src);
+    ks_ahead_drop(src);
     ks_ahead *a = src->ahead;
     if (n > a->cap) {
         tide_partition_offset *s = realloc(a->starts, sizeof *s * (size_t)n);

@@ -128,7 +128,7 @@ int32_t tide_kafka_source_partitions(tide_kafka_source *src, tide_partition_info
                                      int32_t max, int32_t refresh_ms, char *errbuf,
                                      size_t errlen)
 {
-    ks_ahead_settle(src);
+    ks_ahead_wait(src);
     if (ks_subscription(src, refresh_ms / 1000.0, errbuf, errlen) != 0) return -1;
     int32_t n = src->list_n;
     if (n > max) {
@@ -169,7 +169,7 @@ static ks_part *entry_part(tide_kafka_source *src, const tide_partition_offset *
 int tide_kafka_source_seek(tide_kafka_source *src, const tide_partition_offset *offsets,
                            int32_t n, char *errbuf, size_t errlen)
 {
-    ks_ahead_settle(src);
+    ks_ahead_wait(src);
     ks_part **parts = malloc(sizeof *parts * (size_t)(n + 1));
     if (!parts) {
         snprintf(errbuf, errlen, "kafka source: out of memory");
@@ -207,6 +207,20 @@ static int has_records(const tide_kafka_source *src, const int64_t *highs)
     return 0;
 }
 
+/* The partition's end as the broker last reported it in a fetch response
+   (no request), or -1 when there is none to trust (see latest_highs). */
+static int64_t cached_high(tide_kafka_source *src, const ks_part *p)
+{
+    int64_t low, high;
+    if (src->read_committed || !p->assigned || p->fetch_pos < 0 || p->reset ||
+        rd_kafka_get_watermark_offsets(src->rk, ks_part_topic(src, p), p->partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0)
+        return -1;
+    /* Records kept or delivered prove at least this much. */
+    return high > p->fetch_pos ? high : p->fetch_pos;
+}
+
 /* The latest offset of every partition of src->list into highs. A
    partition the consumer is fetching has its high watermark from the last
    fetch response, with no round trip: a ListOffsets request would wait
@@ -230,13 +244,9 @@ static int latest_highs(tide_kafka_source *src, int64_t *highs, int cached_only,
     int32_t n = 0;
     for (int32_t i = 0; i < src->list_n; i++) {
         ks_part *p = src->list[i];
-        int64_t low, high;
-        if (!src->read_committed && p->assigned && p->fetch_pos >= 0 && !p->reset &&
-            rd_kafka_get_watermark_offsets(src->rk, ks_part_topic(src, p), p->partition, &low, &high) ==
-                RD_KAFKA_RESP_ERR_NO_ERROR &&
-            high >= 0) {
-            /* Records kept or delivered prove at least this much. */
-            highs[i] = high > p->fetch_pos ? high : p->fetch_pos;
+        int64_t high = cached_high(src, p);
+        if (high >= 0) {
+            highs[i] = high;
         } else if (!cached_only) {
             ask[n] = p;
             where[n++] = i;
@@ -249,6 +259,23 @@ done:
     free(where);
     free(asked);
     return rc;
+}
+
+int32_t tide_kafka_source_known_ends(tide_kafka_source *src, tide_partition_offset *offsets,
+                                     int32_t n)
+{
+    ks_ahead_wait(src);
+    int32_t known = 0;
+    for (int32_t i = 0; i < n; i++) {
+        const ks_part *p = NULL;
+        const tide_partition_offset *o = &offsets[i];
+        if (o->topic >= 0 && o->topic < src->num_topics && o->partition >= 0 &&
+            o->partition < src->topics[o->topic].parts_cap)
+            p = src->topics[o->topic].parts[o->partition];
+        offsets[i].offset = p ? cached_high(src, p) : -1;
+        if (offsets[i].offset >= 0) known++;
+    }
+    return known;
 }
 
 /* A fresh highs array for src->list, filled by latest_highs. */
@@ -267,7 +294,7 @@ int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_of
                                  int32_t n, tide_partition_offset *out, int32_t max,
                                  int32_t wait_ms, char *errbuf, size_t errlen)
 {
-    ks_ahead_settle(src);
+    ks_ahead_wait(src);
     double deadline = tide_now() + wait_ms / 1000.0, gone_until = 0, unreachable_until = 0;
     int64_t *highs = NULL;
     for (;;) {
@@ -345,7 +372,7 @@ fail:
 int tide_kafka_source_commit(tide_kafka_source *src, const tide_partition_offset *offsets,
                              int32_t n, int32_t wait_ms, char *errbuf, size_t errlen)
 {
-    ks_ahead_settle(src);
+    ks_ahead_wait(src);
     if (!src->commits || n == 0) return 0;
     rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
     for (int32_t i = 0; i < n; i++) {

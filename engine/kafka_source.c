@@ -756,7 +756,7 @@ static int set_mode(tide_kafka_source *src, int mode, char *errbuf, size_t errle
 int tide_kafka_source_subscribe(tide_kafka_source *src, const char *topics, char *errbuf,
                                 size_t errlen)
 {
-    ks_ahead_settle(src);
+    ks_ahead_wait(src);
     if (set_mode(src, KS_SUBSCRIBE, errbuf, errlen) != 0) return -1;
     int added = 0;
     for (const char *s = topics; *s;) {
@@ -783,7 +783,7 @@ int tide_kafka_source_subscribe(tide_kafka_source *src, const char *topics, char
 int tide_kafka_source_subscribe_pattern(tide_kafka_source *src, const char *pattern,
                                         char *errbuf, size_t errlen)
 {
-    ks_ahead_settle(src);
+    ks_ahead_wait(src);
     if (set_mode(src, KS_PATTERN, errbuf, errlen) != 0) return -1;
     if (src->has_pattern) {
         snprintf(errbuf, errlen, "subscribePattern is given twice");
@@ -812,7 +812,7 @@ int tide_kafka_source_subscribe_pattern(tide_kafka_source *src, const char *patt
 int tide_kafka_source_assign(tide_kafka_source *src, const char *topic, const int32_t *partitions,
                              int32_t n, char *errbuf, size_t errlen)
 {
-    ks_ahead_settle(src);
+    ks_ahead_wait(src);
     if (set_mode(src, KS_ASSIGN, errbuf, errlen) != 0) return -1;
     int32_t i = ks_topic_get(src, topic, strlen(topic));
     if (i < 0) {

@@ -116,10 +116,12 @@ int ks_subscription(tide_kafka_source *src, double max_age_s, char *errbuf, size
 tide_batch *ks_fetch(tide_kafka_source *src, const tide_partition_offset *starts,
                      const tide_partition_offset *ends, int32_t n, int32_t include_headers,
                      int32_t timeout_ms, int64_t *lost, char *errbuf, size_t errlen);
-/* kafka_fetch_ahead.c: settle waits for a fetch begun and not taken, and
-   drops its result (every entry point calls it first, so that the source
-   is used by one thread at a time); free also ends the fetch thread. */
-void ks_ahead_settle(tide_kafka_source *src);
+/* kafka_fetch_ahead.c: wait waits for a fetch in flight and keeps its
+   result for tide_kafka_source_fetch_end (every other entry point calls it
+   first, so that the source is used by one thread at a time); drop also
+   frees the result (another fetch); free also ends the fetch thread. */
+void ks_ahead_wait(tide_kafka_source *src);
+void ks_ahead_drop(tide_kafka_source *src);
 void ks_ahead_free(tide_kafka_source *src);
 
 #endif

@@ -119,14 +119,20 @@ tide_batch *tide_kafka_source_fetch(tide_kafka_source *source, const tide_partit
    at once (0, or -1 with errbuf), and end waits for the batch and returns
    it as tide_kafka_source_fetch would. Meanwhile the caller may work on
    other data; any other call on the source (tide_kafka_source_topic_name
-   aside) first waits for the fetch and drops its result, as does a
-   second begin. */
+   aside) first waits for the fetch. Its result waits for end across those
+   calls; another fetch (or begin) drops it. */
 int tide_kafka_source_fetch_begin(tide_kafka_source *source, const tide_partition_offset *starts,
                                   const tide_partition_offset *ends, int32_t n,
                                   int32_t include_headers, int32_t timeout_ms, char *errbuf,
                                   size_t errlen);
 tide_batch *tide_kafka_source_fetch_end(tide_kafka_source *source, int64_t *lost, char *errbuf,
                                         size_t errlen);
+/* Sets each offsets[i].offset to the end of that partition as the broker
+   last reported it while the source fetched (no request: it may be behind
+   the latest offset, never beyond it), or to -1 where there is none
+   (read_committed, a partition not being read). Returns how many are known. */
+int32_t tide_kafka_source_known_ends(tide_kafka_source *source, tide_partition_offset *offsets,
+                                     int32_t n);
 /* Commits offsets to the source's consumer group, for lag tools: tide's
    checkpoint stays the source of truth. With wait_ms 0 it does not wait
    for the broker's answer; otherwise it waits up to wait_ms for it. 0, or

@@ -96,18 +96,20 @@ function FetchSlicer:next()
   if not piece then return nil end
   local t0 = C.tide_now()
   local src = self.src
-  local b
-  if self.ahead == self.k then
+  local begun, b = src.begun, nil
+  if begun and begun[1] == piece[1] and begun[2] == piece[2] then
     b = src:endBatch(self.ctx)
   else
     b = src:getBatch(piece[1], piece[2], self.ctx)
   end
   -- A source that can fetch on a thread of its own reads the next piece
-  -- while the plan runs over this one.
+  -- while the plan runs over this one; after the last, when another batch
+  -- follows, the start of that one (ctx.fetchAhead: at most that many rows).
   local after = self.pieces[self.k + 1]
   if after and src.beginBatch then
     src:beginBatch(after[1], after[2])
-    self.ahead = self.k + 1
+  elseif not after and src.fetchAhead and self.ctx.fetchAhead then
+    src:fetchAhead(self.finish, math.min(self.ctx.sliceRows, self.ctx.fetchAhead))
   end
   self.ctx.fetchSeconds = (self.ctx.fetchSeconds or 0) + C.tide_now() - t0
   self.ctx.rowsIn = (self.ctx.rowsIn or 0) + b:count()
@@ -276,8 +278,8 @@ end
 function M.executeFetched(plan, ctx, src, start, finish, into)
   ctx.rowsIn, ctx.fetchSeconds = 0, 0
   local ops = chain(optimizer.optimize(plan))
-  local slicer = setmetatable({ src = src, ctx = ctx, k = 0, pieces = src:splitRange(start, finish, ctx.sliceRows) },
-    FetchSlicer)
+  local slicer = setmetatable({ src = src, ctx = ctx, k = 0, finish = finish,
+    pieces = src:splitRange(start, finish, ctx.sliceRows) }, FetchSlicer)
   local results = into or setmetatable({ n = 0 }, Collector)
   if run_slices(ops, ctx, slicer, results) == 0 then
     -- no piece at all: the plan over an empty fetch, for the output's columns

@@ -280,6 +280,7 @@ function Query:runBatch(wait_ms)
   local d = {}
   self.triggerActive = true
   local id, start, finish, batch_ts, latest
+  local limit = self.trigger.kind ~= "once" and tonumber(self.opts.maxoffsetspertrigger or src.maxOffsetsPerTrigger)
   local t = now_ms()
   if self.replay then
     id, finish, batch_ts = self.replay.id, self.replay.endOffsets, self.replay.batchTimestampMs
@@ -287,7 +288,6 @@ function Query:runBatch(wait_ms)
     d.latestOffset = duration(t)
   else
     latest = src:latestOffsets(self.committedEnd, wait_ms)
-    local limit = self.trigger.kind ~= "once" and tonumber(self.opts.maxoffsetspertrigger or src.maxOffsetsPerTrigger)
     if self.availableNowEnd then latest = src:minOffsets(latest, self.availableNowEnd) end
     finish = src:planEnd(self.committedEnd, latest, limit)
     d.latestOffset = duration(t)
@@ -315,6 +315,9 @@ function Query:runBatch(wait_ms)
   -- batch), so that a large batch's intermediates are one slice's.
   local ctx = execution.context(self.states, execution.sliceRows(self.df._session, true))
   ctx.epochId, ctx.queryId = id, self.id
+  -- Another batch follows (unless the trigger runs one, or up to a fixed
+  -- end): the source may fetch its start while this one finishes.
+  if self.trigger.kind ~= "once" and self.trigger.kind ~= "availableNow" then ctx.fetchAhead = limit or math.huge end
   local rows_in, rows_out, written
   local epoch = { queryId = self.id, epochId = id }
   if src.splitRange and execution.fetchesInPieces(self.plan, ctx) then

@@ -240,4 +240,47 @@ t.test("each piece after a batch's first is fetched while the plan runs over the
   t.ok(calls.endBatch >= 2 * 7, "pieces fetched ahead: " .. calls.endBatch)
 end)
 
+t.test("with more batches to come, the next batch's first piece is fetched while this one ends", function()
+  local probe = require("tide.sources.kafka").stream { ["kafka.bootstrap.servers"] = bootstrap, subscribe = name }
+  local Source = getmetatable(probe)
+  probe:stop()
+  local calls = { getBatch = 0, beginBatch = 0, endBatch = 0, fetchAhead = 0 }
+  local saved = {}
+  for k in pairs(calls) do
+    saved[k] = Source[k]
+    Source[k] = function(...)
+      calls[k] = calls[k] + 1
+      return saved[k](...)
+    end
+  end
+  spark.conf:set("spark.tide.sliceRows", 700)
+  local out = {}
+  local ok, err = pcall(function()
+    -- the default trigger: a batch after another while there are records
+    local q = spark.readStream:format("kafka"):option("kafka.bootstrap.servers", bootstrap)
+      :option("subscribe", name):option("startingOffsets", "earliest"):option("maxOffsetsPerTrigger", 6000):load()
+      :selectExpr("CAST(value AS STRING) AS value", "offset")
+      .writeStream:option("checkpointLocation", t.tempdir() .. "/cp")
+      :foreachBatch(function(df)
+        local b = df:toBatch()
+        local offset = b:column("offset")
+        for i = 0, b:count() - 1 do out[#out + 1] = offset:get(i) end
+      end):start()
+    q:processAllAvailable()
+    q:stop()
+  end)
+  spark.conf:unset("spark.tide.sliceRows")
+  for k, f in pairs(saved) do Source[k] = f end
+  t.ok(ok, tostring(err))
+  t.eq(#out, N)
+  for i = 1, N do
+    if out[i] ~= i - 1 then t.eq(out[i], i - 1, "row " .. i .. " in offset order, once") end
+  end
+  -- two batches of 6000 in pieces of about 700: only the first batch's
+  -- first piece is read on the spot
+  t.eq(calls.getBatch, 1, "pieces fetched on the spot")
+  t.ok(calls.fetchAhead >= 1, "the second batch's start fetched ahead")
+  t.eq(calls.beginBatch, calls.endBatch, "every piece begun was taken")
+end)
+
 t.run()

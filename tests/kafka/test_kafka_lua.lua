@@ -152,6 +152,53 @@ t.test("source: partitions, latest offsets, seek and exact ranges across partiti
   src:stop()
 end)
 
+t.test("source: the next batch's start, fetched ahead, is its first piece when it fits and dropped when not", function()
+  local name = topic("ahead", 2)
+  local values = {}
+  for i = 1, 200 do values[i] = ("a%03d"):format(i) end
+  tide.kafka.produce { bootstrap = bootstrap, topic = name, values = values, keys = values }
+  local src = source { subscribe = name, startingoffsets = "earliest" }
+  local start = src:initialOffsets()
+  src:seek(start)
+  local latest = src:latestOffsets(start, 0)
+  local first = src:planEnd(start, latest, 100)
+  local seen = values_of(src:getBatch(start, first))
+  -- About 40 of the records the broker reported beyond `first`, begun on
+  -- the source's thread; latest offsets meanwhile leave it be.
+  src:fetchAhead(first, 40)
+  local begun = src.begun
+  t.ok(begun and begun[1] == first, "a fetch begun from the batch's end")
+  local ahead = 0
+  for p, off in pairs(begun[2][name]) do ahead = ahead + off - first[name][p] end
+  t.ok(ahead >= 38 and ahead <= 40, "about 40 records ahead: " .. ahead)
+  latest = src:latestOffsets(first, 0)
+  local pieces = src:splitRange(first, latest, 30)
+  t.eq(pieces[1], begun, "the fetch begun is the next batch's first piece")
+  t.eq(#pieces, 1 + math.ceil((100 - ahead) / 30), "the rest in pieces of about 30")
+  local b = src:endBatch()
+  t.eq(b:count(), ahead)
+  for _, v in ipairs(values_of(b)) do seen[#seen + 1] = v end
+  for k = 2, #pieces do
+    for _, v in ipairs(values_of(src:getBatch(pieces[k][1], pieces[k][2]))) do seen[#seen + 1] = v end
+  end
+  table.sort(seen)
+  t.same_table(seen, values, "every record once")
+  -- A next batch that ends before the fetch ahead does: not its piece,
+  -- and the next fetch drops it and reads its own range.
+  src:fetchAhead(start, 40)
+  t.ok(src.begun, "begun again")
+  local short = src:planEnd(start, latest, 10)
+  pieces = src:splitRange(start, short, 30)
+  t.eq(#pieces, 1)
+  t.ok(pieces[1] ~= src.begun, "not the fetch begun")
+  local want = 0
+  for p, off in pairs(short[name]) do want = want + off - start[name][p] end
+  t.ok(want < 40, "a shorter range: " .. want)
+  t.eq(src:getBatch(pieces[1][1], pieces[1][2]):count(), want)
+  t.eq(src.begun, nil, "dropped")
+  src:stop()
+end)
+
 -- What a consumer group has committed, read as a lag tool would: with
 -- librdkafka itself, which the tide binary links.
 local ffi = require("ffi")

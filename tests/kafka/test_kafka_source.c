@@ -250,7 +250,19 @@ static void fetches_ahead_on_a_thread_of_its_own(void)
     CHECK(batch && batch->num_rows == 60);
     if (batch) CHECK(check_partition_rows(batch, 1, 60, "a") == 30);
     tide_batch_free(batch);
-    /* Any other call drops a fetch in flight, and reads what it asks for. */
+    /* Other calls wait for a fetch in flight and leave it for the end. */
+    CHECK(begin_both(s, t, 90, 100) == 0);
+    CHECK(partitions(s, info) == 2);
+    batch = tide_kafka_source_fetch_end(s, &lost, err, sizeof err);
+    CHECK(batch && batch->num_rows == 20);
+    if (batch) CHECK(check_partition_rows(batch, 0, 90, "a") == 10);
+    tide_batch_free(batch);
+    /* The ends the broker reported while the source fetched, asked of no
+       one; -1 for a partition not being read. */
+    tide_partition_offset known[3] = {{t, 0, 0}, {t, 1, 0}, {t, 5, 0}};
+    CHECK(tide_kafka_source_known_ends(s, known, 3) == 2);
+    CHECK(known[0].offset == 100 && known[1].offset == 100 && known[2].offset == -1);
+    /* A fetch drops a fetch in flight, and reads what it asks for. */
     CHECK(begin_both(s, t, 90, 100) == 0);
     tide_partition_offset a[1] = {{t, 0, 10}}, b[1] = {{t, 0, 20}};
     batch = tide_kafka_source_fetch(s, a, b, 1, 0, 10000, &lost, err, sizeof err);

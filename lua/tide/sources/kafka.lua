@@ -394,10 +394,8 @@ function Source:planEnd(start, latest, limit)
 end
 
 -- [start, finish) as consecutive pieces of at most about `rows` records,
--- each partition's range cut into as many near-equal parts, for fetching
--- a micro-batch piece by piece (tide.execution executeFetched): a list of
--- {start, finish} pairs whose ranges, one after another, are the whole.
-function Source:splitRange(start, finish, rows)
+-- each partition's range cut into as many near-equal parts.
+local function split_range(start, finish, rows)
   local total, ranges = 0, {}
   for topic, parts in pairs(finish) do
     for p, e in pairs(parts) do
@@ -423,6 +421,45 @@ function Source:splitRange(start, finish, rows)
       end
     end
     pieces[j + 1] = { from, to }
+  end
+  return pieces
+end
+
+-- True when the fetch begun (begun = {from, to}) reads the start of
+-- [start, finish): from where start is, to no further than finish.
+local function begins(begun, start, finish)
+  local from, to = begun[1], begun[2]
+  for topic, parts in pairs(to) do
+    for p, off in pairs(parts) do
+      local s = start_of(start, topic, p)
+      if start_of(from, topic, p) ~= s or not (finish[topic] and finish[topic][p]) or off < s
+          or off > finish[topic][p] then
+        return false
+      end
+    end
+  end
+  return true
+end
+
+-- [start, finish) as pieces for fetching a micro-batch piece by piece
+-- (tide.execution executeFetched): a list of {start, finish} pairs whose
+-- ranges, one after another, are the whole. A fetch begun ahead
+-- (fetchAhead) that reads the start of the range is the first piece.
+function Source:splitRange(start, finish, rows)
+  local begun = self.begun
+  if not (begun and begins(begun, start, finish)) then return split_range(start, finish, rows) end
+  local rest, left = {}, 0
+  for topic, parts in pairs(finish) do
+    rest[topic] = {}
+    for p, e in pairs(parts) do
+      local from = begun[2][topic] and begun[2][topic][p] or start_of(start, topic, p)
+      rest[topic][p] = from
+      left = left + math.max(0, e - from)
+    end
+  end
+  local pieces = { begun }
+  if left > 0 then
+    for _, piece in ipairs(split_range(rest, finish, rows)) do pieces[#pieces + 1] = piece end
   end
   return pieces
 end
@@ -461,6 +498,7 @@ end
 local lost_out = ffi.new("int64_t[1]")
 
 function Source:getBatch(start, finish, ctx)
+  self.begun = nil -- (the fetch drops it)
   local starts, ends, n, timeout = fetch_ranges(self, start, finish)
   local b = C.tide_kafka_source_fetch(self.c, starts, ends, n, self.includeHeaders and 1 or 0, timeout, lost_out,
     errbuf, 1024)
@@ -469,17 +507,37 @@ end
 
 -- getBatch in two halves: begin reads [start, finish) on the source's own
 -- thread while the caller works on what it fetched before; end waits for
--- the batch. Any other use of the source in between drops that fetch.
+-- the batch. self.begun is {start, finish} until then; another fetch drops it.
 function Source:beginBatch(start, finish)
+  self.begun = nil
   local starts, ends, n, timeout = fetch_ranges(self, start, finish)
   if C.tide_kafka_source_fetch_begin(self.c, starts, ends, n, self.includeHeaders and 1 or 0, timeout, errbuf, 1024) ~= 0 then
     error("kafka source: " .. cerr(), 0)
   end
+  self.begun = { start, finish }
 end
 
 function Source:endBatch(ctx)
+  self.begun = nil
   local b = C.tide_kafka_source_fetch_end(self.c, lost_out, errbuf, 1024)
   return fetched(self, b, tonumber(lost_out[0]), ctx)
+end
+
+-- After a micro-batch's last piece: begins fetching the next batch's first
+-- piece, about `rows` records from `start` (where this batch ends) of what
+-- the broker last reported to be there, so that it is read while this
+-- batch finishes and the next one is planned. splitRange takes it as the
+-- next batch's first piece when it fits that batch's range; otherwise the
+-- next fetch drops it. Nothing when no new record is known.
+function Source:fetchAhead(start, rows)
+  local arr, n = to_array(self, start)
+  if n == 0 or C.tide_kafka_source_known_ends(self.c, arr, n) == 0 then return end
+  local known = from_array(self, arr, n)
+  for topic, parts in pairs(known) do
+    for p, off in pairs(parts) do parts[p] = math.max(off, start_of(start, topic, p)) end
+  end
+  local finish = self:planEnd(start, known, rows)
+  if not self:sameOffsets(finish, start) then self:beginBatch(start, finish) end
 end
 
 -- Where row i (0-based) of a fetched batch came from, for error messages.
