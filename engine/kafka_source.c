@@ -49,11 +49,14 @@ static const tide_kafka_setting source_defaults[] = {
     /* End-of-partition events finish ranges that end in offsets Kafka
        never delivers (transaction markers, compacted records). */
     {"enable.partition.eof", "true"},
-    /* Responses of up to 2 MB a partition and 16 MB a request: a backlog
-       is read in few round trips, and a response (held in memory until its
-       last record is consumed) stays small beside the prefetch bound. */
+    /* Responses of up to 1 MiB a partition: a response over the few
+       partitions a broker serves a query fits in the 4 MiB of blocks kept
+       in malloc's heaps (tide_kafka_source_new), so it is not mapped and
+       faulted in afresh each time. At 2 MiB a 3-partition response was
+       6 MiB: three times the page faults and ~10% more CPU a record
+       (docs/performance.md). 16 MiB a request bounds the rest. */
     {"fetch.max.bytes", "16777216"},
-    {"max.partition.fetch.bytes", "2097152"},
+    {"max.partition.fetch.bytes", "1048576"},
     /* Spark's (Java's) default: aborted transactions' records are read
        too, and a partition's end is its high watermark, which the consumer
        learns with every fetch response (see latest_highs). */
@@ -75,7 +78,7 @@ static const tide_kafka_setting source_defaults[] = {
        partitions), so the prefetch need only cover the next piece, not
        the next batch: 8 MB a partition cost ~20 MB of resident memory
        for no measurable CPU (docs/performance.md). A partition's fetch
-       response is at most 2 MB. */
+       response is at most 1 MiB. */
     {"queued.min.messages", "100000"},
     {"queued.max.messages.kbytes", "2048"},
 };
