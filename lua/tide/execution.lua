@@ -104,12 +104,12 @@ function FetchSlicer:next()
   end
   -- A source that can fetch on a thread of its own reads the next piece
   -- while the plan runs over this one; after the last, when another batch
-  -- follows, the start of that one (ctx.fetchAhead: at most that many rows).
+  -- follows (ctx.fetchAhead), the first piece of that one.
   local after = self.pieces[self.k + 1]
   if after and src.beginBatch then
     src:beginBatch(after[1], after[2])
   elseif not after and src.fetchAhead and self.ctx.fetchAhead then
-    src:fetchAhead(self.finish, math.min(self.ctx.sliceRows, self.ctx.fetchAhead))
+    src:fetchAhead(self.finish, self.ctx.sliceRows)
   end
   self.ctx.fetchSeconds = (self.ctx.fetchSeconds or 0) + C.tide_now() - t0
   self.ctx.rowsIn = (self.ctx.rowsIn or 0) + b:count()

@@ -43,6 +43,10 @@ local last_heap_trim = 0
 -- a 1-4 ms full collection every few (tide.batch reclaim).
 local RECLAIM_STEP_KB = 64
 
+-- Pieces (spark.tide.sliceRows) that maxOffsetsPerTrigger must allow a
+-- batch for the next batch's first piece to be fetched ahead (runBatch).
+local FETCH_AHEAD_PIECES = 4
+
 local function now_ms() return C.tide_now() * 1000 end
 
 -- Hands the pieces of a micro-batch run piece by piece
@@ -316,8 +320,13 @@ function Query:runBatch(wait_ms)
   local ctx = execution.context(self.states, execution.sliceRows(self.df._session, true))
   ctx.epochId, ctx.queryId = id, self.id
   -- Another batch follows (unless the trigger runs one, or up to a fixed
-  -- end): the source may fetch its start while this one finishes.
-  if self.trigger.kind ~= "once" and self.trigger.kind ~= "availableNow" then ctx.fetchAhead = limit or math.huge end
+  -- end): the source may fetch its first piece while this one finishes.
+  -- Not when maxOffsetsPerTrigger allows only a few pieces a batch: the
+  -- next batch's share of a partition, in proportion to its backlog then,
+  -- would often end short of that piece, which would be read again.
+  local kind = self.trigger.kind
+  ctx.fetchAhead = kind ~= "once" and kind ~= "availableNow"
+    and (not limit or limit >= FETCH_AHEAD_PIECES * ctx.sliceRows)
   local rows_in, rows_out, written
   local epoch = { queryId = self.id, epochId = id }
   if src.splitRange and execution.fetchesInPieces(self.plan, ctx) then
