@@ -214,21 +214,28 @@ t.test("a sink sees an epoch only once its offsets are on disk: whole, in pieces
   t.eq(#topic_values(out), N)
 end)
 
-t.test("each piece after a batch's first is fetched while the plan runs over the one before", function()
+-- Runs fn() with calls to the Kafka source's methods named in `names`
+-- counted; returns the counts and fn's pcall results.
+local function counting(names, fn)
   local probe = require("tide.sources.kafka").stream { ["kafka.bootstrap.servers"] = bootstrap, subscribe = name }
   local Source = getmetatable(probe)
   probe:stop()
-  local calls = { getBatch = 0, beginBatch = 0, endBatch = 0 }
-  local saved = {}
-  for k in pairs(calls) do
-    saved[k] = Source[k]
+  local calls, saved = {}, {}
+  for _, k in ipairs(names) do
+    calls[k], saved[k] = 0, Source[k]
     Source[k] = function(...)
       calls[k] = calls[k] + 1
       return saved[k](...)
     end
   end
-  local ok, out, bad, err = pcall(run, 700, "PERMISSIVE")
+  local results = { pcall(fn) }
   for k, f in pairs(saved) do Source[k] = f end
+  return calls, unpack(results)
+end
+
+t.test("each piece after a batch's first is fetched while the plan runs over the one before", function()
+  local calls, ok, out, bad, err = counting({ "getBatch", "beginBatch", "endBatch" },
+    function() return run(700, "PERMISSIVE") end)
   t.ok(ok, tostring(out))
   t.eq(err, nil)
   t.eq(#out, N)
@@ -241,21 +248,9 @@ t.test("each piece after a batch's first is fetched while the plan runs over the
 end)
 
 t.test("with more batches to come, the next batch's first piece is fetched while this one ends", function()
-  local probe = require("tide.sources.kafka").stream { ["kafka.bootstrap.servers"] = bootstrap, subscribe = name }
-  local Source = getmetatable(probe)
-  probe:stop()
-  local calls = { getBatch = 0, beginBatch = 0, endBatch = 0, fetchAhead = 0 }
-  local saved = {}
-  for k in pairs(calls) do
-    saved[k] = Source[k]
-    Source[k] = function(...)
-      calls[k] = calls[k] + 1
-      return saved[k](...)
-    end
-  end
   spark.conf:set("spark.tide.sliceRows", 700)
   local out = {}
-  local ok, err = pcall(function()
+  local calls, ok, err = counting({ "getBatch", "beginBatch", "endBatch", "fetchAhead" }, function()
     -- the default trigger: a batch after another while there are records
     local q = spark.readStream:format("kafka"):option("kafka.bootstrap.servers", bootstrap)
       :option("subscribe", name):option("startingOffsets", "earliest"):option("maxOffsetsPerTrigger", 6000):load()
@@ -270,7 +265,6 @@ t.test("with more batches to come, the next batch's first piece is fetched while
     q:stop()
   end)
   spark.conf:unset("spark.tide.sliceRows")
-  for k, f in pairs(saved) do Source[k] = f end
   t.ok(ok, tostring(err))
   t.eq(#out, N)
   for i = 1, N do
