@@ -267,11 +267,7 @@ int32_t tide_kafka_source_known_ends(tide_kafka_source *src, tide_partition_offs
     ks_ahead_wait(src);
     int32_t known = 0;
     for (int32_t i = 0; i < n; i++) {
-        const ks_part *p = NULL;
-        const tide_partition_offset *o = &offsets[i];
-        if (o->topic >= 0 && o->topic < src->num_topics && o->partition >= 0 &&
-            o->partition < src->topics[o->topic].parts_cap)
-            p = src->topics[o->topic].parts[o->partition];
+        const ks_part *p = ks_part_find(src, offsets[i].topic, offsets[i].partition);
         offsets[i].offset = p ? cached_high(src, p) : -1;
         if (offsets[i].offset >= 0) known++;
     }

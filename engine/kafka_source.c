@@ -152,6 +152,13 @@ ks_part *ks_part_get(tide_kafka_source *src, int32_t topic, int32_t partition)
     return t->parts[partition];
 }
 
+ks_part *ks_part_find(const tide_kafka_source *src, int32_t topic, int32_t partition)
+{
+    if (topic < 0 || topic >= src->num_topics || partition < 0) return NULL;
+    const ks_topic *t = &src->topics[topic];
+    return partition < t->parts_cap ? t->parts[partition] : NULL;
+}
+
 /* The partition a consumed message or event belongs to, or NULL. */
 static ks_part *message_part(tide_kafka_source *src, const rd_kafka_message_t *m)
 {
@@ -161,9 +168,7 @@ static ks_part *message_part(tide_kafka_source *src, const rd_kafka_message_t *m
         src->last_topic = ks_topic_find(src, name, strlen(name));
         src->last_rkt = m->rkt;
     }
-    if (src->last_topic < 0) return NULL;
-    ks_topic *t = &src->topics[src->last_topic];
-    return m->partition < t->parts_cap ? t->parts[m->partition] : NULL;
+    return ks_part_find(src, src->last_topic, m->partition);
 }
 
 const char *ks_part_topic(const tide_kafka_source *src, const ks_part *p)

@@ -88,6 +88,8 @@ struct tide_kafka_source {
 int32_t ks_topic_find(const tide_kafka_source *src, const char *name, size_t len);
 int32_t ks_topic_get(tide_kafka_source *src, const char *name, size_t len);
 ks_part *ks_part_get(tide_kafka_source *src, int32_t topic, int32_t partition);
+/* The partition if the source has made it, else NULL (makes nothing). */
+ks_part *ks_part_find(const tide_kafka_source *src, int32_t topic, int32_t partition);
 const char *ks_part_topic(const tide_kafka_source *src, const ks_part *p);
 rd_kafka_message_t *ks_stash_peek(const ks_part *p);
 void ks_stash_pop(tide_kafka_source *src, ks_part *p);
