@@ -12,6 +12,8 @@
 --    rows (budget: 10 s for 1 M rows);
 -- 3. score: the fitted LogisticRegressionModel over the encoded features
 --    (rawPrediction, probability, prediction), one core (budget: 5 M rows/s);
+--    and the whole fitted pipeline over the loaded rows (probability only,
+--    so it runs fused: tide.ml.fused), on every core;
 -- 4. save and load the fitted pipeline (what PipelineModel.watch pays to
 --    move a running query to a new model).
 --
@@ -124,6 +126,7 @@ for s = 2, #model.stages - 1 do features = model.stages[s]:transform(features) e
 features = base.frame(spark, features:select("features"):toBatch())
 local nnz = ffi.cast("int64_t *", base.column(features:toBatch(), "features").values)[rows]
 local score_wall, score_cpu = timed(5, function() return lr:transform(features):toBatch() end)
+local fused_wall, fused_cpu = timed(5, function() return model:transform(df):select("probability"):toBatch() end)
 
 -- ---- save and load (what a watching query pays to switch models) -------------------
 local model_dir = os.tmpname()
@@ -149,6 +152,8 @@ local lines = {
     lr.numFeatures, save_wall, load_model_wall),
   ("| score encoded features, one core (%.1f non-zeros a row) | %.2f M rows/s | %.3f | %.3f | >= 5 M rows/s |"):format(
     tonumber(nnz) / rows, rows / score_wall / 1e6, score_wall, score_cpu),
+  ("| score the rows with the fitted pipeline, fused, %d threads | %.2f M rows/s | %.3f | %.3f | |"):format(
+    1 + require("tide.ffi").tide_workers_threads(), rows / fused_wall / 1e6, fused_wall, fused_cpu),
 }
 local table_text = table.concat(lines, "\n")
 print(table_text)

@@ -381,10 +381,11 @@ int tide_ml_binary_auc(const double *scores, const double *labels, const double 
 /* The values numeric term t puts into the features, one per row (NaN for
    a null kept by VectorAssembler), with the rows the assembler skips
    marked in drop. -1 when it would raise an error for a row. */
-static int numeric_values(const tide_ml_linear_term *t, int64_t rows, double *out, uint8_t *drop)
+static int numeric_values(const tide_ml_linear_term *t, int64_t begin, int64_t end, double *out,
+                          uint8_t *drop)
 {
     const tide_column *c = t->column;
-    for (int64_t i = 0; i < rows; i++) {
+    for (int64_t i = begin; i < end; i++) {
         int valid = tide_valid(c, i);
         double x = valid ? tide_number_at(c, i) : NAN;
         if (!valid || (isnan(x) && t->invalid == TIDE_ML_SKIP)) {
@@ -400,10 +401,10 @@ static int numeric_values(const tide_ml_linear_term *t, int64_t rows, double *ou
 
 /* The feature one-hot term t sets in each row (-1: none). -1 when a stage
    would raise an error for a row. */
-static int one_hot_features(const tide_ml_linear_term *t, int64_t rows, double *out)
+static int one_hot_features(const tide_ml_linear_term *t, int64_t begin, int64_t end, double *out)
 {
     int32_t unknown = tide_ml_dict_size(t->dict);
-    for (int64_t i = 0; i < rows; i++) {
+    for (int64_t i = begin; i < end; i++) {
         int32_t idx = -1;
         if (tide_valid(t->column, i)) {
             int32_t len;
@@ -424,108 +425,63 @@ static int one_hot_features(const tide_ml_linear_term *t, int64_t rows, double *
     return 0;
 }
 
-/* Rows below which a fused score's terms are all computed on the calling
-   thread: handing them to a worker costs more. */
+/* Rows below which a fused score is computed on the calling thread alone:
+   handing rows to a worker costs more. */
 #define MIN_PARALLEL_ROWS 1024
 
-/* Terms whose values one thread computes: every numeric term (the only
-   writers of drop) and a share of the one-hot ones (the dictionary
-   lookups, most of the cost). */
-typedef struct term_part {
+/* One thread's share of a fused score: rows [begin, end) of every term's
+   values, then of the scores. Rows, not terms, are shared out, so that
+   every thread has the same work (the numeric terms and the dot product
+   included) and none writes a byte another writes. */
+typedef struct score_part {
     tide_task task;
     const tide_ml_linear_term *terms;
-    int32_t num_terms, part, num_parts;
-    int64_t rows;
-    double *values;
+    int32_t num_terms;
+    int64_t begin, end, rows;
+    const double *coef;
+    int32_t num_coef;
+    double intercept, threshold;
+    tide_batch *out;
+    tide_column *raw, *prob, *pred;
+    double *values; /* [term * rows + row] */
+    int32_t *idx;   /* a row's entries, as the last VectorAssembler holds them */
+    double *val;
     uint8_t *drop;
+    int64_t dropped;
     int rc;
-} term_part;
+} score_part;
 
-static void run_term_part(void *arg)
+static void score_rows(void *arg)
 {
-    term_part *p = arg;
-    for (int32_t k = 0, hot = 0; k < p->num_terms && p->rc == 0; k++) {
-        const tide_ml_linear_term *t = &p->terms[k];
-        double *out = p->values + (size_t)k * (size_t)p->rows;
-        if (t->kind == TIDE_ML_TERM_NUMERIC) {
-            if (p->part == 0) p->rc = numeric_values(t, p->rows, out, p->drop);
-        } else if (hot++ % p->num_parts == p->part) {
-            p->rc = one_hot_features(t, p->rows, out);
-        }
-    }
-}
-
-/* Every term's values for every row, the one-hot terms shared out between
-   this thread and the workers; -1 when a stage would raise an error. */
-static int term_values(const tide_ml_linear_term *terms, int32_t num_terms, int64_t rows,
-                       double *values, uint8_t *drop)
-{
-    term_part parts[8];
-    int32_t num_parts = rows >= MIN_PARALLEL_ROWS ? 1 + tide_workers_threads() : 1;
-    if (num_parts > 8) num_parts = 8;
-    for (int32_t i = 0; i < num_parts; i++) {
-        parts[i] = (term_part){.task = {.fn = run_term_part, .arg = &parts[i]},
-                               .terms = terms,
-                               .num_terms = num_terms,
-                               .part = i,
-                               .num_parts = num_parts,
-                               .rows = rows,
-                               .values = values,
-                               .drop = drop};
-    }
-    for (int32_t i = 1; i < num_parts; i++)
-        tide_workers_submit(&parts[i].task);
-    run_term_part(&parts[0]);
-    int rc = parts[0].rc;
-    for (int32_t i = 1; i < num_parts; i++) {
-        tide_workers_wait(&parts[i].task);
-        if (parts[i].rc != 0) rc = parts[i].rc;
-    }
-    return rc;
-}
-
-int64_t tide_ml_linear_score(tide_batch *out, const tide_ml_linear_term *terms, int32_t num_terms,
-                             int64_t rows, const double *coef, int32_t num_coef, double intercept,
-                             double threshold, tide_column *raw, tide_column *prob,
-                             tide_column *pred, uint8_t *drop, char *errbuf, size_t errlen)
-{
-    for (int32_t k = 0; k < num_terms; k++) {
+    score_part *p = arg;
+    const tide_ml_linear_term *terms = p->terms;
+    int32_t num_terms = p->num_terms;
+    int64_t rows = p->rows, begin = p->begin, end = p->end;
+    /* Each term's values first, a term at a time: one dictionary at a time
+       stays in the caches, and each loop is over one column. */
+    for (int32_t k = 0; k < num_terms && p->rc == 0; k++) {
         const tide_ml_linear_term *t = &terms[k];
-        int text = t->column->type == TIDE_STRING || t->column->type == TIDE_BINARY;
-        if (t->column->length != rows || (t->kind == TIDE_ML_TERM_ONE_HOT && (!text || !t->dict)) ||
-            (t->kind == TIDE_ML_TERM_NUMERIC && t->invalid == TIDE_ML_SKIP && !drop)) {
-            snprintf(errbuf, errlen, "fused scoring: input %s does not fit its term",
-                     t->column->name);
-            return -1;
-        }
+        double *out = p->values + (size_t)k * (size_t)rows;
+        p->rc = t->kind == TIDE_ML_TERM_NUMERIC ? numeric_values(t, begin, end, out, p->drop)
+                                                : one_hot_features(t, begin, end, out);
     }
-    /* Each term's values (numbers, or the one-hot feature) for every row
-       first, a term at a time: one dictionary at a time stays in the
-       caches, and each loop is over one column. In the batch's arena, whose
-       chunks are reused batch after batch. */
-    double *values =
-        tide_arena_alloc(out->arena, ((size_t)num_terms * (size_t)rows + 1) * sizeof *values);
-    /* A row's entries, as the last VectorAssembler holds them. */
-    int32_t *idx = tide_arena_alloc(out->arena, ((size_t)num_terms + 1) * sizeof *idx);
-    double *val = tide_arena_alloc(out->arena, ((size_t)num_terms + 1) * sizeof *val);
-    if (!values || !idx || !val) {
-        snprintf(errbuf, errlen, "out of memory");
-        return -1;
-    }
-    if (init_scores(out, raw, prob, pred, rows, errbuf, errlen) != 0) return -1;
-    if (term_values(terms, num_terms, rows, values, drop) != 0) return -2;
-    int64_t dropped = 0, entries = 0;
-    for (int64_t i = 0; i < rows; i++) {
-        if (i + TIDE_PREFETCH_ROWS < rows)
+    if (p->rc != 0) return;
+    const double *coef = p->coef;
+    int32_t num_coef = p->num_coef;
+    int32_t *idx = p->idx;
+    double *val = p->val;
+    int64_t entries = 2 * begin; /* raw's: two a row, every row valid */
+    for (int64_t i = begin; i < end; i++) {
+        if (i + TIDE_PREFETCH_ROWS < end)
             for (int32_t k = 0; k < num_terms; k++) {
                 if (terms[k].kind != TIDE_ML_TERM_ONE_HOT) continue;
-                double j = values[(size_t)k * (size_t)rows + (size_t)(i + TIDE_PREFETCH_ROWS)];
+                double j = p->values[(size_t)k * (size_t)rows + (size_t)(i + TIDE_PREFETCH_ROWS)];
                 if (j >= 0) tide_prefetch(&coef[(int32_t)j]);
             }
-        if (drop && drop[i]) dropped++;
+        if (p->drop && p->drop[i]) p->dropped++;
         int32_t nnz = 0;
         for (int32_t k = 0; k < num_terms; k++) {
-            double v = values[(size_t)k * (size_t)rows + (size_t)i];
+            double v = p->values[(size_t)k * (size_t)rows + (size_t)i];
             if (terms[k].kind == TIDE_ML_TERM_NUMERIC) {
                 if (v != 0.0) {
                     idx[nnz] = terms[k].position;
@@ -550,8 +506,74 @@ int64_t tide_ml_linear_score(tide_batch *out, const tide_ml_linear_term *terms, 
                 m += coef[j] * x;
             }
         }
-        put_scores(out, raw, prob, pred, i, 1, intercept + m, threshold, &entries);
+        put_scores(p->out, p->raw, p->prob, p->pred, i, 1, p->intercept + m, p->threshold,
+                   &entries);
     }
-    end_scores(raw, prob, pred, rows, entries);
+}
+
+int64_t tide_ml_linear_score(tide_batch *out, const tide_ml_linear_term *terms, int32_t num_terms,
+                             int64_t rows, const double *coef, int32_t num_coef, double intercept,
+                             double threshold, tide_column *raw, tide_column *prob,
+                             tide_column *pred, uint8_t *drop, char *errbuf, size_t errlen)
+{
+    for (int32_t k = 0; k < num_terms; k++) {
+        const tide_ml_linear_term *t = &terms[k];
+        int text = t->column->type == TIDE_STRING || t->column->type == TIDE_BINARY;
+        if (t->column->length != rows || (t->kind == TIDE_ML_TERM_ONE_HOT && (!text || !t->dict)) ||
+            (t->kind == TIDE_ML_TERM_NUMERIC && t->invalid == TIDE_ML_SKIP && !drop)) {
+            snprintf(errbuf, errlen, "fused scoring: input %s does not fit its term",
+                     t->column->name);
+            return -1;
+        }
+    }
+    /* Each term's values (numbers, or the one-hot feature) for every row,
+       in the batch's arena, whose chunks are reused batch after batch. */
+    double *values =
+        tide_arena_alloc(out->arena, ((size_t)num_terms * (size_t)rows + 1) * sizeof *values);
+    int oom = !values;
+    score_part parts[8];
+    int32_t num_parts = rows >= MIN_PARALLEL_ROWS ? 1 + tide_workers_threads() : 1;
+    if (num_parts > 8) num_parts = 8;
+    int64_t step = (rows + num_parts - 1) / num_parts;
+    for (int32_t i = 0; i < num_parts; i++) {
+        int64_t begin = i * step < rows ? i * step : rows;
+        parts[i] = (score_part){
+            .task = {.fn = score_rows, .arg = &parts[i]},
+            .terms = terms,
+            .num_terms = num_terms,
+            .begin = begin,
+            .end = begin + step < rows ? begin + step : rows,
+            .rows = rows,
+            .coef = coef,
+            .num_coef = num_coef,
+            .intercept = intercept,
+            .threshold = threshold,
+            .out = out,
+            .raw = raw,
+            .prob = prob,
+            .pred = pred,
+            .values = values,
+            .idx = tide_arena_alloc(out->arena, ((size_t)num_terms + 1) * sizeof(int32_t)),
+            .val = tide_arena_alloc(out->arena, ((size_t)num_terms + 1) * sizeof(double)),
+            .drop = drop};
+        if (!parts[i].idx || !parts[i].val) oom = 1;
+    }
+    if (oom) {
+        snprintf(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    if (init_scores(out, raw, prob, pred, rows, errbuf, errlen) != 0) return -1;
+    for (int32_t i = 1; i < num_parts; i++)
+        tide_workers_submit(&parts[i].task);
+    score_rows(&parts[0]);
+    int rc = parts[0].rc;
+    int64_t dropped = parts[0].dropped;
+    for (int32_t i = 1; i < num_parts; i++) {
+        tide_workers_wait(&parts[i].task);
+        if (parts[i].rc != 0) rc = parts[i].rc;
+        dropped += parts[i].dropped;
+    }
+    if (rc != 0) return -2;
+    end_scores(raw, prob, pred, rows, 2 * rows);
     return dropped;
 }

@@ -116,25 +116,35 @@ t.test("nulls, NaN and unseen labels: the same rows kept and dropped", function(
   t.eq(ctx.dropped, 2, "dropped rows counted")
 end)
 
-t.test("1024 rows or more share their terms out between threads: the same bits, rows and drops", function()
-  local b = test:toBatch()
+-- The rows of frame four times over (ids made unique), each passed to
+-- change(row, n, idx) on the way: enough rows to be shared out between
+-- threads.
+local function copies(frame, change)
+  local b = frame:toBatch()
   local cols = b:columnNames()
   local idx = {}
   for k, name in ipairs(cols) do idx[name] = k end
-  local rows, skipped = {}, 0
+  local rows = {}
   for copy = 1, 4 do
     for i = 0, b:count() - 1 do
       local r = {}
       for k, name in ipairs(cols) do r[k] = b:column(name):get(i) end
       r[idx.id] = r[idx.id] .. "-" .. copy
-      local n = #rows + 1
-      if n % 97 == 0 then r[idx.site_id] = "never-seen-in-training" end
-      if n % 89 == 0 then r[idx.device_ip] = nil end
-      if n % 101 == 0 then r[idx.C14], skipped = nil, skipped + 1 end
-      rows[n] = r
+      rows[#rows + 1] = r
+      change(r, #rows, idx)
     end
   end
   t.ok(#rows >= 2048, "enough rows to share out")
+  return rows
+end
+
+t.test("1024 rows or more share their rows out between threads: the same bits, rows and drops", function()
+  local skipped = 0
+  local rows = copies(test, function(r, n, idx)
+    if n % 97 == 0 then r[idx.site_id] = "never-seen-in-training" end
+    if n % 89 == 0 then r[idx.device_ip] = nil end
+    if n % 101 == 0 then r[idx.C14], skipped = nil, skipped + 1 end
+  end)
   local frame = spark:createDataFrame(rows, test.schema)
   local fast = model:transform(frame):select("id", "probability", "prediction", "rawPrediction")
   local slow = model:transform(frame):select("id", "probability", "prediction", "rawPrediction", "numeric")
@@ -165,6 +175,24 @@ t.test("a row a stage fails on raises that stage's error", function()
   t.ok(not ok1 and not ok2, "both fail")
   t.eq(tostring(e1), tostring(e2), "the same error")
   t.ok(tostring(e1):find("Unseen label: unseen-site", 1, true), tostring(e1))
+
+  -- The same when only the last row, in a worker's share, holds one (the
+  -- training rows hold no other).
+  local site
+  local rows = copies(train, function(_, _, idx) site = idx.site_id end)
+  rows[#rows][site] = "unseen-late"
+  local late = strict:transform(spark:createDataFrame(rows, train.schema))
+  local late_fast = late:select("id", "probability")
+  t.ok(fused(late_fast), "fused")
+  spark.conf:set("spark.tide.sliceRows", "0")
+  spark.conf:set("spark.tide.workerThreads", "1")
+  local ok3, e3 = pcall(function() return late_fast:toBatch() end)
+  local ok4, e4 = pcall(function() return late:select("id", "probability", "features"):toBatch() end)
+  spark.conf:unset("spark.tide.workerThreads")
+  spark.conf:unset("spark.tide.sliceRows")
+  t.ok(not ok3 and not ok4, "both fail")
+  t.eq(tostring(e3), tostring(e4), "the same error")
+  t.ok(tostring(e3):find("Unseen label: unseen-late", 1, true), tostring(e3))
 end)
 
 t.test("other shapes run stage by stage", function()
