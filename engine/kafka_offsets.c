@@ -25,9 +25,6 @@
 /* How long latest() waits for the metadata to show a topic as deleted
    once its offsets are unknown to the broker. */
 #define GONE_CONFIRM_S 5.0
-/* How long latest() waits for a broker that does not answer (a restart)
-   before the query fails: about a consumer's default.api.timeout.ms. */
-#define UNREACHABLE_WAIT_S 60.0
 
 static int refresh_metadata(tide_kafka_source *src, char *errbuf, size_t errlen)
 {

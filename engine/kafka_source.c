@@ -285,7 +285,22 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
             rc = -1;
         }
     } else {
-        rd_kafka_error_t *e = rd_kafka_seek_partitions(src->rk, list, QUERY_TIMEOUT_MS);
+        /* A seek waits for the thread serving the partition's broker,
+           which can take longer than QUERY_TIMEOUT_MS while that broker
+           restarts. It is asked again until UNREACHABLE_WAIT_S, as other
+           calls wait out an unreachable broker: the last seek wins, and
+           each discards what was fetched before it. */
+        double give_up = tide_now() + UNREACHABLE_WAIT_S;
+        rd_kafka_error_t *e;
+        for (;;) {
+            for (int32_t i = 0; i < list->cnt; i++)
+                list->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+            e = rd_kafka_seek_partitions(src->rk, list, QUERY_TIMEOUT_MS);
+            if (!e || rd_kafka_error_code(e) != RD_KAFKA_RESP_ERR__TIMED_OUT ||
+                tide_now() >= give_up || tide_stop_requested())
+                break;
+            rd_kafka_error_destroy(e);
+        }
         if (e) {
             snprintf(errbuf, errlen, "seeking topic %s partition %d to offset %lld: %s",
                      list->elems[0].topic, (int)list->elems[0].partition,

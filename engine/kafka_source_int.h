@@ -100,6 +100,9 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
 /* KS_UNREACHABLE: the broker did not answer (down, restarting, the network):
    worth asking again. */
 #define KS_UNREACHABLE (-3)
+/* How long a call waits for a broker that does not answer (a restart)
+   before the query fails: about a consumer's default.api.timeout.ms. */
+#define UNREACHABLE_WAIT_S 60.0
 int ks_unreachable(rd_kafka_resp_err_t e);
 int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t which,
                      int64_t *out, char *errbuf, size_t errlen);
