@@ -289,7 +289,10 @@ end
 
 -- ---- (c) latency at fixed rates; (d) memory and start-up ---------------------------------
 
-for _, input_rate in ipairs(RATES) do
+-- Latency run `i` at input_rate, on a topic of its own: the query's
+-- result and the raw baseline's beside it, the rate the producer reached,
+-- or nil and why.
+local function latency_run(input_rate, i)
   -- What the runs before wrote (gigabytes of the broker's log, the last
   -- latency run's table) is written back by the kernel 30 s after it was
   -- dirtied, hundreds of MB at once; the checkpoint's fsync of offsets/N
@@ -298,8 +301,7 @@ for _, input_rate in ipairs(RATES) do
   -- with it on disk, and a run is shorter than the 30 s, so the run's own
   -- writes are not written back during it.
   os.execute("sync")
-  step(("(c) latency at %d msg/s for %g s"):format(input_rate, LAT_SECONDS))
-  local LAT = topic("lat_" .. input_rate)
+  local LAT = topic(("lat_%d_%d"):format(input_rate, i))
   pg.execute(PG, ("DROP TABLE IF EXISTS %s; CREATE TABLE %s (LIKE %s)"):format(LAT_TABLE, LAT_TABLE, TABLE))
   local n = math.floor(input_rate * LAT_SECONDS)
   -- The query starts first (from the latest offsets); the producer a
@@ -342,18 +344,49 @@ for _, input_rate in ipairs(RATES) do
   os.remove(child)
   os.execute("rm -rf " .. q(cp))
   local lr = last_json(out)
-  if not lr or not lr.p99_ms then
-    fail(("latency at %d/s: %s"):format(input_rate, out))
-  else
+  if not lr or not lr.p99_ms then return nil, out end
+  return lr, raw, achieved
+end
+
+-- The budgeted rate runs three times (once for --quick) and the run with
+-- the median p99 is reported, every run's p99 in the label: on the two
+-- shared cores the arrival alone (the raw baseline) had a p99 of 11 ms in
+-- one run and 160 ms in the next.
+local BUDGET_RATE, BUDGET_RUNS = 50000, opts.quick and 1 or 3
+for _, input_rate in ipairs(RATES) do
+  local runs = {}
+  for i = 1, input_rate == BUDGET_RATE and BUDGET_RUNS or 1 do
+    step(("(c) latency at %d msg/s for %g s%s"):format(input_rate, LAT_SECONDS,
+      input_rate == BUDGET_RATE and (", run %d of %d"):format(i, BUDGET_RUNS) or ""))
+    local lr, raw, achieved = latency_run(input_rate, i)
+    if not lr then
+      fail(("latency at %d/s: %s"):format(input_rate, raw))
+    else
+      runs[#runs + 1] = { lr = lr, raw = raw, achieved = achieved }
+    end
+  end
+  if #runs > 0 then
+    table.sort(runs, function(x, y) return x.lr.p99_ms < y.lr.p99_ms end)
+    local m = runs[math.floor((#runs + 1) / 2)]
+    local lr, raw = m.lr, m.raw
+    local label = ("latency at %d msg/s (produced %.0f/s), p50 / p99 / p999 ms (slowest offsets fsync, sink; vs raw librdkafka's arrival)")
+      :format(input_rate, m.achieved or 0)
+    if #runs > 1 then
+      local each = {}
+      for i, x in ipairs(runs) do
+        each[i] = ("%.0f (raw %s)"):format(x.lr.p99_ms, x.raw and x.raw.p99_ms and ("%.0f"):format(x.raw.p99_ms) or "?")
+      end
+      label = label .. ("; the median of %d runs by p99: %s ms"):format(#runs, table.concat(each, ", "))
+    end
     -- (A budget missed is false; `x and y or nil` would make it nil, blank.)
     local met
-    if input_rate == 50000 then met = lr.p99_ms <= 20 end
-    row { ("latency at %d msg/s (produced %.0f/s), p50 / p99 / p999 ms (slowest offsets fsync, sink; vs raw librdkafka's arrival)"):format(input_rate, achieved or 0),
+    if input_rate == BUDGET_RATE then met = lr.p99_ms <= 20 end
+    row { label,
           ("%.1f / %.1f / %.1f (%d, %d)"):format(lr.p50_ms, lr.p99_ms, lr.p999_ms, lr.slowest_wal_ms or 0, lr.slowest_add_ms or 0),
           raw and raw.p99_ms and ("%.1f / %.1f / %.1f"):format(raw.p50_ms, raw.p99_ms, raw.p999_ms) or nil, nil,
-          budget = input_rate == 50000 and "p99 <= 20 ms" or nil,
+          budget = input_rate == BUDGET_RATE and "p99 <= 20 ms" or nil,
           ok = met }
-    if input_rate == 50000 then
+    if input_rate == BUDGET_RATE then
       row { "  its resident memory, peak / steady MB", ("%.0f / %.0f"):format(lr.rss_peak_mb, lr.rss_steady_mb or 0),
             nil, nil, budget = "<= 100 MB", ok = lr.rss_peak_mb <= 100 }
     end
