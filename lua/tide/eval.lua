@@ -531,7 +531,7 @@ function compilers.item(node, scope)
 end
 
 function compilers.star(node)
-  error(("invalid usage of '%s' here: * selects columns only in select"):format(sql_name(node)), 0)
+  error(("invalid usage of '%s' here: * selects columns only in select and struct"):format(sql_name(node)), 0)
 end
 
 -- ---- the public API ------------------------------------------------------------------------
@@ -556,33 +556,38 @@ function M.compile(node, schema)
   return finish(compile_node(node, scope), node)
 end
 
--- Compiles the expressions of a select: `star` nodes expand to every
--- column (`*`) or every field of a struct column (`data.*`). Returns the
--- list of compiled columns with .schema, the output struct (whose fields
--- carry the ML metadata of the columns referenced as they are).
+-- nodes with each `star` node replaced by what it stands for: every
+-- column of schema (`*`), or every field of a struct column (`data.*`).
+function M.expandStars(nodes, schema)
+  local scope = { schema = schema_of(schema) }
+  local out = {}
+  for _, node in ipairs(nodes) do
+    if node.k ~= "star" then
+      out[#out + 1] = node
+    elseif node.prefix then
+      local s = compile_node({ k = "col", name = node.prefix }, scope)
+      if s.type.id ~= ID.struct then
+        error(("cannot expand '%s.*': %s is %s, not a struct"):format(node.prefix, node.prefix, simple(s.type)), 0)
+      end
+      for _, f in ipairs(s.type.fields) do
+        out[#out + 1] = { k = "field", expr = { k = "col", name = node.prefix }, name = f.name }
+      end
+    else
+      for _, f in ipairs(scope.schema.fields) do out[#out + 1] = { k = "col", name = f.name } end
+    end
+  end
+  return out
+end
+
+-- Compiles the expressions of a select, stars expanded (M.expandStars).
+-- Returns the list of compiled columns with .schema, the output struct
+-- (whose fields carry the ML metadata of the columns referenced as they
+-- are).
 function M.compileSelect(nodes, schema)
   local scope = { schema = schema_of(schema) }
   local list = {}
-  for _, node in ipairs(nodes) do
-    if node.k == "star" then
-      if node.prefix then
-        local s = compile_node({ k = "col", name = node.prefix }, scope)
-        if s.type.id ~= ID.struct then
-          error(("cannot expand '%s.*': %s is %s, not a struct"):format(node.prefix, node.prefix, simple(s.type)), 0)
-        end
-        for _, f in ipairs(s.type.fields) do
-          local field = { k = "field", expr = { k = "col", name = node.prefix }, name = f.name }
-          list[#list + 1] = finish(compile_node(field, scope), field)
-        end
-      else
-        for _, f in ipairs(scope.schema.fields) do
-          local col = { k = "col", name = f.name }
-          list[#list + 1] = finish(compile_node(col, scope), col)
-        end
-      end
-    else
-      list[#list + 1] = finish(compile_node(node, scope), node)
-    end
+  for _, node in ipairs(M.expandStars(nodes, scope.schema)) do
+    list[#list + 1] = finish(compile_node(node, scope), node)
   end
   local fields = {}
   for i, c in ipairs(list) do

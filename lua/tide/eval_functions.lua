@@ -213,9 +213,12 @@ local function xxhash64(node, _, compileChild, ev)
   end)
 end
 
--- struct(a, b + 1) has fields a and col2, as in Spark.
-local function struct(node, _, compileChild, ev)
-  local args = args_of(node, compileChild, 0, nil, ev)
+-- struct(a, b + 1) has fields a and col2, as in Spark; `*` and `data.*`
+-- stand for every column, or every field of data (Spark's
+-- `to_json(struct("*"))`).
+local function struct(node, schema, compileChild, ev)
+  local expanded = { k = node.k, fn = node.fn, args = ev.expandStars(node.args or {}, schema) }
+  local args = args_of(expanded, compileChild, 0, nil, ev)
   local fields, names = {}, {}
   for i, a in ipairs(args) do
     if coerce.isVoid(a.type) then args[i] = ev.castTo(a, T.string) end
@@ -225,7 +228,7 @@ local function struct(node, _, compileChild, ev)
   local n = #args
   local cnames = ffi.new("const char*[?]", math.max(n, 1), names)
   local t = T.struct(fields)
-  return over_args(ev, node, t, args, function(out, cols, dst, input)
+  return over_args(ev, expanded, t, args, function(out, cols, dst, input)
     return C.tide_eval_struct(out, ev.columnArray(cols), cnames, n, input.num_rows, dst, ev.errbuf, ev.errlen)
   end)
 end

@@ -260,6 +260,23 @@ t.test("struct(...) builds a struct column named after its fields", function()
   t.eq(cols[1][2].col3, 2)
 end)
 
+t.test("struct(*) and struct(data.*) take every column or field, named as Spark names them", function()
+  local cols, schema = run({ { 1, { x = 2, y = "b" } }, { 3, nil } }, "id int, data struct<x:int,y:string>",
+    F.struct("*"), F.struct("data.*", "id"))
+  t.eq(schema.fields[1].name, "struct(id, data)")
+  t.eq(schema.fields[1].dataType:simpleString(), "struct<id:int,data:struct<x:int,y:string>>")
+  t.eq(schema.fields[2].dataType:simpleString(), "struct<x:int,y:string,id:int>")
+  t.eq(cols[1][1].data.y, "b")
+  t.eq(cols[2][1].x, 2)
+  t.eq(cols[2][2].x, nil)
+  t.eq(cols[2][2].id, 3)
+  local b = tide.batch.fromRows({ { 1, "a" }, { 2, nil } }, "x int, y string")
+  local json = tide.session():createDataFrame(b):selectExpr("to_json(struct(*)) AS v"):toBatch():column("v")
+  t.eq(json:get(0), '{"x":1,"y":"a"}')
+  t.eq(json:get(1), '{"x":2}')
+  t.raises(function() eval.compile(F.struct("x.*").node, b:schema()) end, "cannot expand 'x.*': x is int, not a struct")
+end)
+
 -- ---- strings --------------------------------------------------------------------------
 
 t.test("lower, upper and length count characters, not bytes", function()
