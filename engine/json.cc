@@ -208,6 +208,26 @@ bool parse_decimal(std::string_view s, int precision, int scale, bool skip_comma
 {
     size_t i = 0, n = s.size();
     bool negative = false;
+    /* Plain digits into a decimal(p, 0), an id's usual shape, in one pass:
+       the first 19 digits in 64 bits, the rest in 128. Up to 38 digits,
+       so the value cannot wrap; anything else takes the general path. */
+    if (scale == 0 && n > 0) {
+        size_t j = s[0] == '-' || s[0] == '+';
+        if (j < n && n - j <= 38) {
+            size_t m = j;
+            uint64_t lo = 0;
+            for (; m < n && m - j < 19 && is_digit(s[m]); m++)
+                lo = lo * 10 + (uint64_t)(s[m] - '0');
+            u128 v = lo;
+            for (; m < n && is_digit(s[m]); m++)
+                v = v * 10 + (u128)(s[m] - '0');
+            if (m == n) {
+                if (v >= POW10.v[precision]) return false;
+                *out = s[0] == '-' ? -(i128)v : (i128)v;
+                return true;
+            }
+        }
+    }
     if (i < n && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
     /* Significant digits (leading zeros dropped) and the position of the
        decimal point relative to them. */
@@ -528,7 +548,11 @@ struct Node {
     size_t hint = 0;              /* struct: where the next key is looked up first */
     int64_t seen_row = -1;        /* the last row that set this field (duplicate keys) */
     bool is_corrupt = false;      /* the corrupt-record field: never read from JSON */
-    int64_t pending = 0;          /* string/binary: bytes written for the current row */
+    /* The name has no quote or backslash and is shorter than simdjson's
+       padding: a raw key that starts with its bytes and then a quote is
+       this name, unescaped (read_struct's in-order fast path). */
+    bool plain_name = false;
+    int64_t pending = 0; /* string/binary: bytes written for the current row */
 };
 
 struct FromJson {
@@ -934,17 +958,32 @@ Outcome FromJson::read_struct(Node &s, od::object obj, int64_t row, bool root, i
     for (auto fr : obj) {
         od::field f;
         if (auto e = std::move(fr).get(f)) return bad_syntax(e);
-        /* The raw key, when it has no escapes (nearly always), is compared
-           in place; the closing quote was found by simdjson's stage 1, so
-           the scan stops inside the buffer. */
         const char *k = f.key().raw();
-        const char *p = k;
-        while (*p != '"' && *p != '\\') p++;
-        std::string_view key(k, (size_t)(p - k));
-        if (*p == '\\') {
-            if (auto e = f.unescaped_key().get(key)) return bad_syntax(e);
+        Node *child = nullptr;
+        /* Keys mostly come in the schema's order: the next field's name is
+           compared with the raw key in place (the document's padding makes
+           reading that far safe), with no scan for the key's end. */
+        if (s.hint < s.children.size()) {
+            Node *next = s.children[s.hint];
+            size_t n = next->name.size();
+            if (next->plain_name && k[n] == '"' && same(std::string_view(k, n), next->name)) {
+                child = next;
+                s.hint++;
+            }
         }
-        Node *child = lookup(s, key);
+        if (!child) {
+            /* The raw key, when it has no escapes (nearly always), is
+               compared in place; the closing quote was found by simdjson's
+               stage 1, so the scan stops inside the buffer. */
+            const char *p = k;
+            while (*p != '"' && *p != '\\')
+                p++;
+            std::string_view key(k, (size_t)(p - k));
+            if (*p == '\\') {
+                if (auto e = f.unescaped_key().get(key)) return bad_syntax(e);
+            }
+            child = lookup(s, key);
+        }
         if (!child || child->is_corrupt) {
             if (auto e = validate(f.value(), depth + 1)) return bad_syntax(e);
             continue;
@@ -977,6 +1016,8 @@ bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *e
         const tide_json_field &f = fields[i];
         Node &node = fj.nodes[(size_t)i];
         node.name = f.name ? std::string_view(f.name) : std::string_view();
+        node.plain_name = node.name.size() < simdjson::SIMDJSON_PADDING &&
+                          node.name.find_first_of("\"\\") == std::string_view::npos;
         node.type = f.type;
         node.precision = f.precision;
         node.scale = f.scale;

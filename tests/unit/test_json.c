@@ -375,6 +375,34 @@ static void nested_structs_missing_extra_and_duplicate_keys(void)
     done(&r);
 }
 
+/* Keys are matched whole, in the schema's order or not, escaped or not,
+   whatever the field names hold. */
+static const tide_json_field PREFIXES[] = {
+    {"data", TIDE_STRUCT, 0, 0, 3},
+    {"ab", TIDE_INT32, 0, 0, 0},
+    {"abc", TIDE_INT32, 0, 0, 0},
+    {"q\"x\\", TIDE_INT32, 0, 0, 0},
+};
+
+static void keys_match_whole_names(void)
+{
+    const char *rows[] = {
+        "{\"ab\":1,\"abc\":2,\"q\\\"x\\\\\":3}",
+        "{\"abc\":4,\"ab\":5}",
+        "{\"a\":6,\"abcd\":7,\"a\\u0062\":8,\"ab\\u0063\":9}",
+        "{\"q\\\"x\":10,\"q\":11}",
+    };
+    run r;
+    parse(&r, rows, NULL, 4, PREFIXES, 4, TIDE_JSON_PERMISSIVE, -1);
+    tide_column *ab = &r.data->children[0], *abc = &r.data->children[1], *q = &r.data->children[2];
+    CHECK(i32(ab, 0) == 1 && i32(abc, 0) == 2 && i32(q, 0) == 3);
+    CHECK(i32(ab, 1) == 5 && i32(abc, 1) == 4 && !valid(q, 1));
+    CHECK(i32(ab, 2) == 8 && i32(abc, 2) == 9 && !valid(q, 2));
+    CHECK(!valid(ab, 3) && !valid(abc, 3) && !valid(q, 3));
+    CHECK(r.malformed == 0);
+    done(&r);
+}
+
 static void huge_values_and_many_rows(void)
 {
     /* a 10 MB string field and a 10 MB document of many fields */
@@ -782,12 +810,49 @@ static void document_errors_name_the_position(void)
     CHECK(strstr(err, "JSON error") != NULL);
 }
 
+/* decimal(p, 0), an id's type: plain digits (numbers or strings, signed,
+   up to 38 digits) and everything else (commas, exponents, fractions,
+   leading zeros, too many digits) give what Spark gives. */
+static const tide_json_field WHOLE[] = {
+    {"data", TIDE_STRUCT, 0, 0, 2},
+    {"id", TIDE_DECIMAL, 38, 0, 0},
+    {"k", TIDE_DECIMAL, 5, 0, 0},
+};
+
+static void whole_number_decimals(void)
+{
+    const char *rows[] = {
+        /* 0 */ "{\"id\":10000169349117863715,\"k\":12345}",
+        /* 1 */ "{\"id\":-99999999999999999999999999999999999999,\"k\":-42}",
+        /* 2 */ "{\"id\":100000000000000000000000000000000000000,\"k\":123456}",
+        /* 3 */ "{\"id\":\"+7\",\"k\":\"00099\"}",
+        /* 4 */ "{\"id\":\"1,234\",\"k\":1.5e3}",
+        /* 5 */ "{\"id\":-0,\"k\":12.5}",
+        /* 6 */ "{\"id\":\"0000000000000000000000000000000000000000001\",\"k\":\"-\"}",
+    };
+    run r;
+    parse(&r, rows, NULL, 7, WHOLE, 3, TIDE_JSON_PERMISSIVE, -1);
+    tide_column *id = &r.data->children[0], *k = &r.data->children[1];
+    CHECK(dec_is(id, 0, "10000169349117863715") && dec_is(k, 0, "12345"));
+    CHECK(dec_is(id, 1, "-99999999999999999999999999999999999999") && dec_is(k, 1, "-42"));
+    CHECK(!valid(id, 2) && !valid(k, 2)); /* 39 digits; 6 digits in decimal(5,0) */
+    CHECK(r.status[2] == 1);
+    CHECK(dec_is(id, 3, "7") && dec_is(k, 3, "99"));
+    CHECK(dec_is(id, 4, "1234") && dec_is(k, 4, "1500"));
+    CHECK(dec_is(id, 5, "0") && dec_is(k, 5, "13")); /* half up */
+    CHECK(dec_is(id, 6, "1") && !valid(k, 6));
+    CHECK(r.status[0] == 0 && r.status[1] == 0 && r.status[3] == 0 && r.status[4] == 0 &&
+          r.status[5] == 0 && r.status[6] == 1);
+    done(&r);
+}
+
 TEST_MAIN(TEST(reads_avazu_records_exactly),
           TEST(malformed_records_are_rows_of_nulls_with_the_raw_text),
           TEST(a_mistyped_field_is_null_and_the_record_malformed),
           TEST(dropmalformed_marks_rows_and_failfast_names_the_row),
-          TEST(every_type_follows_sparks_rules),
-          TEST(nested_structs_missing_extra_and_duplicate_keys), TEST(huge_values_and_many_rows),
+          TEST(every_type_follows_sparks_rules), TEST(whole_number_decimals),
+          TEST(nested_structs_missing_extra_and_duplicate_keys), TEST(keys_match_whole_names),
+          TEST(huge_values_and_many_rows),
           TEST(bad_schemas_and_inputs_are_errors), TEST(to_json_writes_what_spark_writes),
           TEST(to_json_escapes_at_every_position), TEST(to_json_output_reads_back_with_from_json),
           TEST(java_double_formatting), TEST(documents_flatten_in_order_with_exact_integers),
