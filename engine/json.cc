@@ -548,12 +548,46 @@ struct Node {
     size_t hint = 0;              /* struct: where the next key is looked up first */
     int64_t seen_row = -1;        /* the last row that set this field (duplicate keys) */
     bool is_corrupt = false;      /* the corrupt-record field: never read from JSON */
-    /* The name has no quote or backslash and is shorter than simdjson's
-       padding: a raw key that starts with its bytes and then a quote is
-       this name, unescaped (read_struct's in-order fast path). */
-    bool plain_name = false;
+    /* The name and the quote that closes it, as raw JSON holds them, in
+       8-byte words (the last one's unused bytes masked off), when the name
+       needs no escaping and the words fit simdjson's padding; key_words
+       is 0 otherwise. A raw key whose bytes match is this name
+       (read_struct's in-order fast path, key_is). */
+    uint64_t key_word[PADDING / 8] = {};
+    uint64_t key_mask = 0; /* of the last word */
+    int key_words = 0;
     int64_t pending = 0; /* string/binary: bytes written for the current row */
+
+    void set_key(std::string_view n)
+    {
+        name = n;
+        size_t len = n.size() + 1;
+        if (len > PADDING || n.find_first_of("\"\\") != std::string_view::npos) return;
+        unsigned char bytes[PADDING] = {}, mask[8] = {};
+        memcpy(bytes, n.data(), n.size());
+        bytes[n.size()] = '"';
+        key_words = (int)((len + 7) / 8);
+        memcpy(key_word, bytes, sizeof key_word);
+        memset(mask, 0xff, len - (size_t)(key_words - 1) * 8);
+        memcpy(&key_mask, mask, 8);
+    }
 };
+
+/* Whether the raw key at k is n's name, for an n with key_words: whole
+   words compared, reading at most PADDING bytes from k, which the
+   document's padding makes safe. */
+inline bool key_is(const char *k, const Node &n)
+{
+    int last = n.key_words - 1;
+    for (int i = 0; i < last; i++) {
+        uint64_t x;
+        memcpy(&x, k + 8 * i, 8);
+        if (x != n.key_word[i]) return false;
+    }
+    uint64_t x;
+    memcpy(&x, k + 8 * last, 8);
+    return (x & n.key_mask) == n.key_word[last];
+}
 
 struct FromJson {
     tide_batch *out;   /* the output's batch: init_column builds in it */
@@ -736,7 +770,14 @@ struct FromJson {
         tide_column *c = n.col;
         int64_t valid = 0;
         size_t full = (size_t)rows / 8;
-        for (size_t i = 0; i < full; i++) valid += __builtin_popcount(c->validity[i]);
+        size_t i = 0;
+        for (; i + 8 <= full; i += 8) { /* a word at a time: a call each without -mpopcnt */
+            uint64_t w;
+            memcpy(&w, c->validity + i, 8);
+            valid += __builtin_popcountll(w);
+        }
+        for (; i < full; i++)
+            valid += __builtin_popcount(c->validity[i]);
         for (int64_t r = (int64_t)full * 8; r < rows; r++) valid += (c->validity[r >> 3] >> (r & 7)) & 1;
         c->null_count = rows - valid;
         if (c->null_count == 0) c->validity = nullptr;
@@ -961,12 +1002,11 @@ Outcome FromJson::read_struct(Node &s, od::object obj, int64_t row, bool root, i
         const char *k = f.key().raw();
         Node *child = nullptr;
         /* Keys mostly come in the schema's order: the next field's name is
-           compared with the raw key in place (the document's padding makes
-           reading that far safe), with no scan for the key's end. */
+           compared with the raw key in place, with no scan for the key's
+           end. */
         if (s.hint < s.children.size()) {
             Node *next = s.children[s.hint];
-            size_t n = next->name.size();
-            if (next->plain_name && k[n] == '"' && same(std::string_view(k, n), next->name)) {
+            if (next->key_words && key_is(k, *next)) {
                 child = next;
                 s.hint++;
             }
@@ -1015,9 +1055,7 @@ bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *e
     for (int32_t i = 0; i < n; i++) {
         const tide_json_field &f = fields[i];
         Node &node = fj.nodes[(size_t)i];
-        node.name = f.name ? std::string_view(f.name) : std::string_view();
-        node.plain_name = node.name.size() < simdjson::SIMDJSON_PADDING &&
-                          node.name.find_first_of("\"\\") == std::string_view::npos;
+        node.set_key(f.name ? std::string_view(f.name) : std::string_view());
         node.type = f.type;
         node.precision = f.precision;
         node.scale = f.scale;
