@@ -106,9 +106,43 @@ static int64_t encode_headers(tide_kafka_source *src, const rd_kafka_message_t *
     return (int64_t)(out - src->scratch);
 }
 
-static int append_bytes_or_null(tide_batch *b, tide_column *col, const void *bytes, size_t len)
+/* ks_accept's appends, inline for the common case, a row that fits the
+   room the batch was made with (new_batch sizes it for the fetch's
+   range); anything else takes batch.c's general appends. */
+static inline int put_fixed(tide_batch *b, tide_column *col, const void *value, size_t width)
 {
-    return bytes ? tide_column_append_bytes(b, col, bytes, (int64_t)len) : tide_column_append_null(b, col);
+    if (col->length >= col->capacity) return tide_column_append_fixed(b, col, value);
+    memcpy((char *)col->values + (size_t)col->length * width, value, width);
+    if (col->validity) tide_mark_valid(col, col->length);
+    col->length++;
+    return 0;
+}
+
+/* bytes NULL: a null (a record without a key or value). */
+static inline int put_bytes(tide_batch *b, tide_column *col, const void *bytes, size_t len)
+{
+    int32_t *offsets = col->values;
+    if (col->length >= col->capacity) {
+        return bytes ? tide_column_append_bytes(b, col, bytes, (int64_t)len)
+                     : tide_column_append_null(b, col);
+    }
+    int64_t start = offsets[col->length];
+    if (!bytes) {
+        /* The first null makes the bitmap. */
+        if (!col->validity) return tide_column_append_null(b, col);
+        offsets[col->length + 1] = (int32_t)start;
+        tide_mark_null(col, col->length);
+        col->null_count++;
+        col->length++;
+        return 0;
+    }
+    if (start + (int64_t)len > col->data_capacity)
+        return tide_column_append_bytes(b, col, bytes, (int64_t)len);
+    if (len) memcpy(col->data + start, bytes, len);
+    offsets[col->length + 1] = (int32_t)(start + (int64_t)len);
+    if (col->validity) tide_mark_valid(col, col->length);
+    col->length++;
+    return 0;
 }
 
 int ks_accept(tide_kafka_source *src, ks_part *p, const rd_kafka_message_t *m, char *errbuf,
@@ -128,14 +162,14 @@ int ks_accept(tide_kafka_source *src, ks_part *p, const rd_kafka_message_t *m, c
     int64_t micros = ts * 1000;
     int32_t partition = p->partition;
     int64_t offset = m->offset;
-    int rc = append_bytes_or_null(b, &c[COL_KEY], m->key, m->key_len);
-    rc |= append_bytes_or_null(b, &c[COL_VALUE], m->payload, m->len);
-    rc |= tide_column_append_bytes(b, &c[COL_TOPIC], topic, (int64_t)strlen(topic));
-    rc |= tide_column_append_fixed(b, &c[COL_PARTITION], &partition);
-    rc |= tide_column_append_fixed(b, &c[COL_OFFSET], &offset);
+    int rc = put_bytes(b, &c[COL_KEY], m->key, m->key_len);
+    rc |= put_bytes(b, &c[COL_VALUE], m->payload, m->len);
+    rc |= put_bytes(b, &c[COL_TOPIC], topic, strlen(topic));
+    rc |= put_fixed(b, &c[COL_PARTITION], &partition, sizeof partition);
+    rc |= put_fixed(b, &c[COL_OFFSET], &offset, sizeof offset);
     rc |= type < 0 ? tide_column_append_null(b, &c[COL_TIMESTAMP])
-                   : tide_column_append_fixed(b, &c[COL_TIMESTAMP], &micros);
-    rc |= tide_column_append_fixed(b, &c[COL_TYPE], &type);
+                   : put_fixed(b, &c[COL_TIMESTAMP], &micros, sizeof micros);
+    rc |= put_fixed(b, &c[COL_TYPE], &type, sizeof type);
     if (f->headers) {
         int64_t len = encode_headers(src, m);
         if (len < 0) rc = -1;
