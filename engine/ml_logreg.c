@@ -385,16 +385,46 @@ static int numeric_values(const tide_ml_linear_term *t, int64_t begin, int64_t e
                           uint8_t *drop)
 {
     const tide_column *c = t->column;
-    for (int64_t i = begin; i < end; i++) {
-        int valid = tide_valid(c, i);
-        double x = valid ? tide_number_at(c, i) : NAN;
-        if (!valid || (isnan(x) && t->invalid == TIDE_ML_SKIP)) {
-            if (t->invalid == TIDE_ML_ERROR) return -1;
-            if (t->invalid == TIDE_ML_SKIP) drop[i] = 1;
+    /* A loop a step, each without a branch per row where it can: the
+       numbers, then the nulls and NaNs (when the column can hold them),
+       then the scaling. */
+    if (c->type == TIDE_INT32) {
+        const int32_t *v = c->values;
+        for (int64_t i = begin; i < end; i++)
+            out[i] = v[i];
+    } else if (c->type == TIDE_FLOAT64) {
+        const double *v = c->values;
+        for (int64_t i = begin; i < end; i++)
+            out[i] = v[i];
+    } else {
+        for (int64_t i = begin; i < end; i++)
+            out[i] = tide_number_at(c, i);
+    }
+    if (c->validity || c->type == TIDE_FLOAT32 || c->type == TIDE_FLOAT64) {
+        for (int64_t i = begin; i < end; i++) {
+            int valid = tide_valid(c, i);
+            if (!valid) out[i] = NAN;
+            if (!valid || (isnan(out[i]) && t->invalid == TIDE_ML_SKIP)) {
+                if (t->invalid == TIDE_ML_ERROR) return -1;
+                if (t->invalid == TIDE_ML_SKIP) drop[i] = 1;
+            }
         }
-        if (x == 0.0) x = 0.0; /* -0.0 is no entry to the assembler: the scaler sees +0.0 */
-        if (t->scaled) x = t->dense ? (x - t->shift) * t->mult + t->add : x * t->mult;
-        out[i] = x;
+    }
+    /* -0.0 is no entry to the assembler: the scaler sees +0.0. */
+    double shift = t->shift, mult = t->mult, add = t->add;
+    if (!t->scaled) {
+        for (int64_t i = begin; i < end; i++)
+            if (out[i] == 0.0) out[i] = 0.0;
+    } else if (t->dense) {
+        for (int64_t i = begin; i < end; i++) {
+            double x = out[i] == 0.0 ? 0.0 : out[i];
+            out[i] = (x - shift) * mult + add;
+        }
+    } else {
+        for (int64_t i = begin; i < end; i++) {
+            double x = out[i] == 0.0 ? 0.0 : out[i];
+            out[i] = x * mult;
+        }
     }
     return 0;
 }
