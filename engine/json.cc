@@ -1732,14 +1732,23 @@ extern "C" int tide_format_java_double(double x, int32_t is_float, char *buf)
     std::to_chars_result r = is_float ? std::to_chars(sci, sci + sizeof sci - 1, (float)x, std::chars_format::scientific)
                                       : std::to_chars(sci, sci + sizeof sci - 1, x, std::chars_format::scientific);
     *r.ptr = '\0';
+    /* sci is [-]d[.ddd]e(+|-)dd: the digits are copied, the exponent read
+       in place (this runs for every double to_json writes). */
     const char *p = sci;
     bool negative = *p == '-';
     if (negative) p++;
+    const char *e = (const char *)memchr(p, 'e', (size_t)(r.ptr - p));
     char digits[24];
-    int nd = 0;
-    for (; *p && *p != 'e'; p++)
-        if (is_digit(*p) && nd < 23) digits[nd++] = *p;
-    int exp = *p == 'e' ? atoi(p + 1) : 0;
+    int nd = 1;
+    digits[0] = p[0];
+    if (e - p > 2) {
+        nd = (int)std::min<ptrdiff_t>(e - p - 1, 23);
+        memcpy(digits + 1, p + 2, (size_t)nd - 1);
+    }
+    int exp = 0;
+    for (const char *q = e + 2; q < r.ptr; q++)
+        exp = exp * 10 + (*q - '0');
+    if (e[1] == '-') exp = -exp;
     while (nd > 1 && digits[nd - 1] == '0') nd--;
     if (nd == 1) {
         /* Java prints at least two digits and then picks, among the
@@ -1748,6 +1757,7 @@ extern "C" int tide_format_java_double(double x, int32_t is_float, char *buf)
         char two[48];
         std::to_chars_result r2 = is_float ? std::to_chars(two, two + sizeof two - 1, (float)x, std::chars_format::scientific, 1)
                                            : std::to_chars(two, two + sizeof two - 1, x, std::chars_format::scientific, 1);
+        *r2.ptr = '\0'; /* read by strchr and atoi below */
         bool same;
         if (is_float) {
             float back;

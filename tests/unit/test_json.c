@@ -731,6 +731,8 @@ static void java_double_formatting(void)
         {INFINITY, 0, "Infinity"}, {-INFINITY, 0, "-Infinity"}, {NAN, 0, "NaN"},
         {(double)1.1f, 1, "1.1"},  {(double)0.1f, 1, "0.1"}, {(double)3.4028235e38f, 1, "3.4028235E38"},
         {0.17, 0, "0.17"},         {12.5, 0, "12.5"},
+        {-1.5e-10, 0, "-1.5E-10"}, {1e100, 0, "1.0E100"}, {-123456789.0, 0, "-1.23456789E8"},
+        {-0.25f, 1, "-0.25"},      {1e-45f, 1, "1.4E-45"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[32];
