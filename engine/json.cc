@@ -1724,6 +1724,8 @@ extern "C" void tide_json_doc_free(tide_json_doc *doc)
 
 extern "C" int tide_format_java_double(double x, int32_t is_float, char *buf)
 {
+    /* A float's value as a float first: one past its range is infinite. */
+    if (is_float) x = (float)x;
     if (std::isnan(x)) return snprintf(buf, 32, "NaN");
     if (std::isinf(x)) return snprintf(buf, 32, x > 0 ? "Infinity" : "-Infinity");
     if (x == 0) return snprintf(buf, 32, std::signbit(x) ? "-0.0" : "0.0");
