@@ -539,6 +539,22 @@ const char *type_name(int32_t type)
    column past 2 GiB (the call fails). */
 enum Outcome { OK = 0, FIELD = 1, SYNTAX = 2, FATAL = 3 };
 
+/* An int of up to 9 plain digits (and a minus sign), which always fits:
+   the usual int in JSON events, read without the general number check.
+   False for anything else (the general path decides). */
+inline bool plain_int32(std::string_view tok, int32_t *out)
+{
+    size_t n = tok.size(), i = n > 0 && tok[0] == '-';
+    if (n == 0 || n > 9 || i == n || (tok[i] == '0' && n > i + 1)) return false;
+    int32_t x = 0;
+    for (size_t j = i; j < n; j++) {
+        if (!is_digit(tok[j])) return false;
+        x = x * 10 + (tok[j] - '0');
+    }
+    *out = i ? -x : x;
+    return true;
+}
+
 struct Node {
     std::string_view name;
     int32_t type = 0;
@@ -808,6 +824,23 @@ struct FromJson {
     Outcome read_value(Node &n, od::value v, int64_t row, int depth)
     {
         if (depth > MAX_DEPTH) return bad_syntax(simdjson::DEPTH_ERROR);
+        /* The usual shapes first, without asking the value's type: a
+           string for a string field, a few plain digits for an int. Any
+           other value (null included) takes the general way below; a
+           string that fails to unescape was consumed, so its error is the
+           record's here. */
+        if (n.type == TIDE_STRING) {
+            std::string_view s;
+            error_code e = v.get_string().get(s);
+            if (!e) return put_bytes(n, row, s.data(), s.size());
+            if (e != simdjson::INCORRECT_TYPE) return bad_syntax(e);
+        } else if (n.type == TIDE_INT32) {
+            int32_t x;
+            if (plain_int32(trim_right(v.raw_json_token()), &x)) {
+                put<int32_t>(n, row, x);
+                return OK;
+            }
+        }
         od::json_type t;
         if (auto e = v.type().get(t)) return bad_syntax(e);
         if (t == od::json_type::null) {
@@ -858,21 +891,6 @@ struct FromJson {
             if (t != od::json_type::number) return mismatch(n, v, t, depth);
             std::string_view tok = trim_right(v.raw_json_token());
             bool wide = n.type == TIDE_INT64;
-            if (!wide && tok.size() <= 9 && tok.size() > 0) {
-                /* Fast path: up to 9 plain digits (and a sign) always fit an
-                   int; anything else takes the general path below. */
-                size_t i = tok[0] == '-';
-                int32_t x = 0;
-                bool plain = i < tok.size() && (tok[i] != '0' || tok.size() == i + 1);
-                for (size_t j = i; plain && j < tok.size(); j++) {
-                    plain = is_digit(tok[j]);
-                    x = x * 10 + (tok[j] - '0');
-                }
-                if (plain) {
-                    put<int32_t>(n, row, i ? -x : x);
-                    return OK;
-                }
-            }
             bool integral;
             if (!json_number(tok, &integral)) return bad_syntax(simdjson::NUMBER_ERROR);
             if (!integral) return mismatch(n, v, t, depth, "not an integer");
