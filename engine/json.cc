@@ -204,29 +204,37 @@ constexpr Pow10 POW10;
    exactly, rounding half up beyond the scale as Spark's Decimal.set does.
    Commas are skipped when skip_commas (Spark's parser for numeric strings
    drops them). False when not a number or when it needs more digits. */
+/* s[from..], when it is 1 to 38 digits and nothing else, as a number (it
+   cannot wrap): the first 19 digits in 64 bits, the rest in 128. */
+inline bool whole_digits(std::string_view s, size_t from, u128 *out)
+{
+    size_t n = s.size(), m = from;
+    if (m >= n || n - m > 38) return false;
+    uint64_t lo = 0;
+    for (; m < n && m - from < 19; m++) {
+        if (!is_digit(s[m])) return false;
+        lo = lo * 10 + (uint64_t)(s[m] - '0');
+    }
+    u128 v = lo;
+    for (; m < n; m++) {
+        if (!is_digit(s[m])) return false;
+        v = v * 10 + (u128)(s[m] - '0');
+    }
+    *out = v;
+    return true;
+}
+
 bool parse_decimal(std::string_view s, int precision, int scale, bool skip_commas, i128 *out)
 {
     size_t i = 0, n = s.size();
     bool negative = false;
-    /* Plain digits into a decimal(p, 0), an id's usual shape, in one pass:
-       the first 19 digits in 64 bits, the rest in 128. Up to 38 digits,
-       so the value cannot wrap; anything else takes the general path. */
-    if (scale == 0 && n > 0) {
-        size_t j = s[0] == '-' || s[0] == '+';
-        if (j < n && n - j <= 38) {
-            size_t m = j;
-            uint64_t lo = 0;
-            for (; m < n && m - j < 19 && is_digit(s[m]); m++)
-                lo = lo * 10 + (uint64_t)(s[m] - '0');
-            u128 v = lo;
-            for (; m < n && is_digit(s[m]); m++)
-                v = v * 10 + (u128)(s[m] - '0');
-            if (m == n) {
-                if (v >= POW10.v[precision]) return false;
-                *out = s[0] == '-' ? -(i128)v : (i128)v;
-                return true;
-            }
-        }
+    /* Plain digits into a decimal(p, 0), an id's usual shape, in one pass;
+       anything else takes the general path. */
+    u128 whole;
+    if (scale == 0 && n > 0 && whole_digits(s, s[0] == '-' || s[0] == '+', &whole)) {
+        if (whole >= POW10.v[precision]) return false;
+        *out = s[0] == '-' ? -(i128)whole : (i128)whole;
+        return true;
     }
     if (i < n && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
     /* Significant digits (leading zeros dropped) and the position of the
@@ -935,10 +943,21 @@ struct FromJson {
             i128 x;
             if (t == od::json_type::number) {
                 std::string_view tok = trim_right(v.raw_json_token());
+                /* A JSON integer (a minus at most, no leading zero) into a
+                   decimal(p, 0) is checked and read in one pass. */
+                size_t j = !tok.empty() && tok[0] == '-';
+                u128 whole;
                 bool integral;
-                if (!json_number(tok, &integral)) return bad_syntax(simdjson::NUMBER_ERROR);
-                if (!parse_decimal(tok, n.precision, n.scale, false, &x))
+                if (n.scale == 0 && j < tok.size() && (tok[j] != '0' || tok.size() == j + 1) &&
+                    whole_digits(tok, j, &whole)) {
+                    if (whole >= POW10.v[n.precision])
+                        return mismatch(n, v, t, depth, "out of range");
+                    x = j ? -(i128)whole : (i128)whole;
+                } else if (!json_number(tok, &integral)) {
+                    return bad_syntax(simdjson::NUMBER_ERROR);
+                } else if (!parse_decimal(tok, n.precision, n.scale, false, &x)) {
                     return mismatch(n, v, t, depth, "out of range");
+                }
             } else if (t == od::json_type::string) {
                 std::string_view s;
                 if (auto e = v.get_string().get(s)) return bad_syntax(e);

@@ -832,9 +832,10 @@ static void whole_number_decimals(void)
         /* 4 */ "{\"id\":\"1,234\",\"k\":1.5e3}",
         /* 5 */ "{\"id\":-0,\"k\":12.5}",
         /* 6 */ "{\"id\":\"0000000000000000000000000000000000000000001\",\"k\":\"-\"}",
+        /* 7 */ "{\"id\":007,\"k\":1}", /* a leading zero: not JSON */
     };
     run r;
-    parse(&r, rows, NULL, 7, WHOLE, 3, TIDE_JSON_PERMISSIVE, -1);
+    parse(&r, rows, NULL, 8, WHOLE, 3, TIDE_JSON_PERMISSIVE, -1);
     tide_column *id = &r.data->children[0], *k = &r.data->children[1];
     CHECK(dec_is(id, 0, "10000169349117863715") && dec_is(k, 0, "12345"));
     CHECK(dec_is(id, 1, "-99999999999999999999999999999999999999") && dec_is(k, 1, "-42"));
@@ -844,8 +845,9 @@ static void whole_number_decimals(void)
     CHECK(dec_is(id, 4, "1234") && dec_is(k, 4, "1500"));
     CHECK(dec_is(id, 5, "0") && dec_is(k, 5, "13")); /* half up */
     CHECK(dec_is(id, 6, "1") && !valid(k, 6));
+    CHECK(!valid(id, 7) && !valid(k, 7));
     CHECK(r.status[0] == 0 && r.status[1] == 0 && r.status[3] == 0 && r.status[4] == 0 &&
-          r.status[5] == 0 && r.status[6] == 1);
+          r.status[5] == 0 && r.status[6] == 1 && r.status[7] == 1);
     done(&r);
 }
 
