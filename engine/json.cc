@@ -1393,7 +1393,7 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
     int64_t rows = fj.rows;
     int64_t nparts = 1 + tide_workers_threads();
     if (nparts > rows / MIN_PART_ROWS) nparts = rows / MIN_PART_ROWS;
-    int64_t step = nparts > 1 ? (rows / nparts + 7) / 8 * 8 : rows;
+    int64_t step = nparts > 1 ? ((rows + nparts - 1) / nparts + 7) / 8 * 8 : rows;
     Parts parts;
     for (int64_t begin = step; nparts > 1 && begin < rows; begin += step) {
         int64_t end = begin + step < rows ? begin + step : rows;

@@ -131,7 +131,7 @@ static int same_nulls(const tide_column *a, const tide_column *b)
 static void parts_give_the_same_columns_as_one_thread(void)
 {
     const int broken[] = {3, 2500, 4999};
-    int sizes[] = {511, 1024, 1030, 5000};
+    int sizes[] = {511, 1024, 1030, 4001, 5000}; /* 4001: no part of one row */
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
         int n = sizes[k];
         tide_batch *in = input_of(n, broken, 3, 1);
