@@ -110,7 +110,8 @@ SELECT a.attnum, a.attname::text AS name,
        (CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END) AS typmod,
        format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull AS notnull,
-       (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '') AS hasdefault
+       (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '') AS hasdefault,
+       a.atttypid::int8 AS declared_oid, a.atttypmod AS declared_typmod
 FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
 WHERE a.attrelid = to_regclass($1::text) AND a.attnum > 0 AND NOT a.attisdropped]]
 
@@ -141,8 +142,9 @@ local PG_NUMERIC = 1700
 
 -- Matches the batch's columns to the table's: by name (exactly, else
 -- case-insensitively when that is unambiguous), each type writable into
--- the column's. Returns the batch column indices, the quoted column list
--- and the target OIDs; raises with every problem listed.
+-- the column's. Returns the batch column indices, the quoted column list,
+-- the target OIDs and the table columns written; raises with every
+-- problem listed.
 function M.planColumns(schema, table_columns, display)
   local exact, lower = {}, {}
   for _, c in ipairs(table_columns) do
@@ -151,7 +153,7 @@ function M.planColumns(schema, table_columns, display)
     lower[k] = lower[k] == nil and c or false -- false: ambiguous
   end
   local problems, used = {}, {}
-  local indices, names, oids = {}, {}, {}
+  local indices, names, oids, targets = {}, {}, {}, {}
   for i, f in ipairs(schema.fields) do
     local c = exact[f.name] or lower[f.name:lower()]
     local dt = f.dataType
@@ -168,6 +170,7 @@ function M.planColumns(schema, table_columns, display)
     else
       used[c.name] = f.name
       indices[#indices + 1], names[#names + 1], oids[#oids + 1] = i, pg.quoteIdent(c.name), c.oid
+      targets[#targets + 1] = c
     end
   end
   for _, c in ipairs(table_columns) do
@@ -181,7 +184,7 @@ function M.planColumns(schema, table_columns, display)
     error(("cannot write to %s: %s (table columns: %s; nothing was written)"):format(display,
       table.concat(problems, "; "), table.concat(have, ", ")), 0)
   end
-  return indices, "(" .. table.concat(names, ", ") .. ")", oids
+  return indices, "(" .. table.concat(names, ", ") .. ")", oids, targets
 end
 
 -- ---- the transaction ------------------------------------------------------------------
@@ -230,7 +233,8 @@ local function columns_of(info)
   for _, r in ipairs(info) do
     if r.name ~= nil then
       cols[#cols + 1] = { name = r.name, oid = tonumber(r.oid), typmod = tonumber(r.typmod), type = r.type,
-                          notnull = r.notnull, hasdefault = r.hasdefault }
+                          notnull = r.notnull, hasdefault = r.hasdefault,
+                          declared = { tonumber(r.declared_oid), tonumber(r.declared_typmod) } }
     end
   end
   return cols
@@ -238,7 +242,8 @@ end
 
 -- COPY of the batches pieces(1), pieces(2), ... until nil, each sent as
 -- soon as it is made, so that the server stores one while the next is
--- computed; begun at the first piece with rows. Returns the rows copied.
+-- computed; begun at the first piece with rows. Returns the rows copied
+-- and whether a COPY began.
 local function copy_pieces(conn, copy_sql, pieces, indices, oids)
   local copying = false
   local ok, err = pcall(function()
@@ -262,14 +267,78 @@ local function copy_pieces(conn, copy_sql, pieces, indices, oids)
     if copying then conn:copyAbort("the rows to copy could not be made: " .. tostring(err)) end
     error(err, 0)
   end
-  return copying and conn:copyEnd() or 0
+  return copying and conn:copyEnd() or 0, copying
+end
+
+-- What a connection learnt of a table it appended to, by table, marker
+-- table and the batch's schema: the batch columns, the COPY's column list
+-- and target OIDs (planColumns), and a statement that fails unless every
+-- column written still has the type it had then. The next append of the
+-- same shape (a stream's next epoch) goes by it (fast_append).
+local function plan_key(qualified, commits, schema)
+  local parts = { qualified, commits or "" }
+  for _, f in ipairs(schema.fields) do parts[#parts + 1] = f.name .. " " .. f.dataType:simpleString() end
+  return table.concat(parts, "\0")
+end
+
+local function learnt_plan(qualified, indices, column_list, oids, targets)
+  local same = {}
+  for i, c in ipairs(targets) do
+    same[i] = ("(%s, %d, %d)"):format(pg.literal(c.name), c.declared[1], c.declared[2])
+  end
+  -- A binary COPY carries no types: into a column altered to another type
+  -- of the same width it would store the bytes as that type. 1/0 fails
+  -- the statement, and with it the COPY after it, when a column differs.
+  local check = ("SELECT 1 / (count(*) = %d)::int FROM pg_attribute WHERE attrelid = %s::regclass "
+    .. "AND attnum > 0 AND NOT attisdropped AND (attname::text, atttypid::int8, atttypmod) IN (%s)")
+    :format(#targets, pg.literal(qualified), table.concat(same, ", "))
+  return { indices = indices, oids = oids,
+           copy = "BEGIN; " .. check .. "; COPY " .. qualified .. " " .. column_list .. " FROM STDIN (FORMAT binary)" }
+end
+
+-- An append by a plan the connection learnt: BEGIN, the type check and
+-- the COPY in the first round trip, the rows, then the marker row
+-- inserted with the COMMIT, which fails on the epoch's primary key when
+-- the epoch was written before (unique_violation: rolled back and
+-- reported skipped). Three round trips, where the full transaction takes
+-- four, one of them its catalog statement: what a stream of small
+-- micro-batches pays per epoch. A table changed since (dropped, a type
+-- altered, a column the rows cannot fill) fails the check or the COPY;
+-- the caller then forgets the plan and runs the full transaction, as it
+-- does for pieces without rows (nil: nothing was sent).
+local function fast_append(conn, spec, plan, qualified, commits)
+  local rows, copied = 0, true
+  if spec.pieces then
+    rows, copied = copy_pieces(conn, plan.copy, spec.pieces, plan.indices, plan.oids)
+    if not copied then return nil end
+  else
+    rows = conn:copy(plan.copy, spec.batch, plan.indices, plan.oids)
+  end
+  local marker = spec.marker
+  if not marker then
+    conn:command("COMMIT")
+    return rows, "written"
+  end
+  local finish = ("INSERT INTO %s (query_id, target, epoch_id, seq, num_rows) VALUES (%s, %s, %s, %s, %s); COMMIT")
+    :format(commits, pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId),
+      pg.literal(marker.seq or 0), pg.literal(rows))
+  if marker.epochId % KEEP_EPOCHS == 0 and marker.epochId >= KEEP_EPOCHS then
+    finish = ("DELETE FROM %s WHERE query_id = %s AND target = %s AND epoch_id < %s; %s"):format(commits,
+      pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId - KEEP_EPOCHS), finish)
+  end
+  local ok, err = pcall(conn.command, conn, finish)
+  if ok then return rows, "written" end
+  if not (type(err) == "table" and err.sqlstate == "23505") then error(err, 0) end
+  conn:command("ROLLBACK")
+  return 0, "skipped"
 end
 
 -- Runs the save over one connection; returns rows written and a status:
 -- "written", "skipped" (marker found) or "ignored" (mode ignore, table exists).
 -- Round trips, which are what a small save costs (a stream's micro-batch):
 -- one for BEGIN, the marker table and the statement that claims the epoch
--- and reads the table's columns; COPY (two); COMMIT.
+-- and reads the table's columns; COPY (two); COMMIT. An append the
+-- connection learnt the table for takes three (fast_append).
 local function transaction(conn, spec)
   local _, qualified = pg.tableName(spec.dbtable)
   local marker = spec.marker
@@ -279,6 +348,21 @@ local function transaction(conn, spec)
   local nrows = spec.batch and spec.batch:count()
   local info
   local commits = marker and select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE))
+  local mode = spec.mode or "errorifexists"
+  local plan_id = mode == "append" and plan_key(qualified, commits, schema)
+  conn.appendPlans = conn.appendPlans or {}
+  local plan = plan_id and conn.appendPlans[plan_id]
+  if plan then
+    local ok, rows, status = pcall(fast_append, conn, spec, plan, qualified, commits)
+    if ok and rows then return rows, status end
+    if not ok then
+      if conn:alive() and conn:inTransaction() then conn:command("ROLLBACK") end
+      if pg.isLost(rows) then error(rows, 0) end
+      -- Anything else may be the table changed since: the full transaction
+      -- finds out (and raises what is still wrong).
+      conn.appendPlans[plan_id] = nil
+    end
+  end
   if marker then
     local key = { qualified, tostring(marker.queryId), qualified, marker.epochId, marker.seq or 0, nrows, n = 6 }
     local ok, rows = pcall(after, conn, "BEGIN; " .. commit_table_sql(commits), claim_sql(commits),
@@ -304,7 +388,6 @@ local function transaction(conn, spec)
     info = after(conn, "BEGIN", TABLE_INFO, "text", { qualified, n = 1 }):collect()
   end
   local exists = info[1].table_exists
-  local mode = spec.mode or "errorifexists"
   if exists and mode == "errorifexists" then
     error(("Table or view %s already exists. SaveMode: ErrorIfExists."):format(qualified), 0)
   end
@@ -321,7 +404,7 @@ local function transaction(conn, spec)
     conn:command(create)
     info = conn:execText(TABLE_INFO, true, qualified):collect()
   end
-  local indices, column_list, oids = M.planColumns(schema, columns_of(info), qualified)
+  local indices, column_list, oids, targets = M.planColumns(schema, columns_of(info), qualified)
   if exists and mode == "overwrite" then
     conn:command("TRUNCATE TABLE " .. qualified .. (spec.cascadeTruncate and " CASCADE" or ""))
   end
@@ -340,6 +423,7 @@ local function transaction(conn, spec)
     rows = conn:copy(copy_sql, spec.batch, indices, oids)
   end
   conn:command(finish)
+  if plan_id then conn.appendPlans[plan_id] = learnt_plan(qualified, indices, column_list, oids, targets) end
   return rows, "written"
 end
 

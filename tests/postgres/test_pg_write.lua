@@ -248,6 +248,71 @@ t.test("saves of one table after the first reuse the writer's prepared statement
   t.eq(count(commits), 3)
 end)
 
+t.test("appends after the first go by the table as the connection learnt it; a table changed since is read again", function()
+  local tbl, commits = t.unique("learnt"), t.unique("commits")
+  -- a connection of its own (one that a test before made stop preparing
+  -- would hide the count below)
+  local own = ci .. " application_name=learnt"
+  local function save(df, epoch)
+    return df.write:format("jdbc"):option("url", own):option("dbtable", tbl):mode("append"):option("queryId", "q-l")
+      :option("epochId", epoch):option("commitTable", commits):save()
+  end
+  local conn = pg.connect(own, "write")
+  -- the claim and catalog statements run as prepared statements: their
+  -- executions are counted there
+  local function executed()
+    return tonumber(conn:exec("SELECT coalesce(sum(generic_plans + custom_plans), 0) AS n FROM pg_prepared_statements")
+      :collect()[1].n)
+  end
+  local ints = function(...)
+    local r = {}
+    for i, v in ipairs({ ... }) do r[i] = { v } end
+    return spark:createDataFrame(r, "n int")
+  end
+  t.same_table({ save(ints(1, 2), 0) }, { 2, "written" })
+  local catalog = executed()
+  t.ok(catalog >= 1, "the first append asked the catalog")
+  t.same_table({ save(ints(3), 1) }, { 1, "written" })
+  t.same_table({ save(ints(3), 1) }, { 0, "skipped" })
+  t.eq(executed(), catalog, "no catalog query once the table is known")
+  -- a column's type changed to another of the same width (a binary COPY
+  -- of the int's four bytes into it would store them as a real): the
+  -- table is read again and 4 is written as 4
+  pg.execute(ci, ("ALTER TABLE %s ALTER COLUMN n TYPE real"):format(tbl))
+  t.same_table({ save(ints(4), 2) }, { 1, "written" })
+  t.eq(column_types(tbl), "n real")
+  t.same_table(pg.query(ci, ("SELECT n FROM %s ORDER BY n"):format(tbl)):collect(),
+    { { n = 1 }, { n = 2 }, { n = 3 }, { n = 4 } })
+  -- dropped: created again
+  pg.execute(ci, "DROP TABLE " .. tbl)
+  t.same_table({ save(ints(5, 6), 3) }, { 2, "written" })
+  t.eq(count(tbl), 2)
+  t.same_table({ save(ints(), 4) }, { 0, "written" })
+  -- a column the rows cannot fill: the full check's error, nothing written
+  pg.execute(ci, ("ALTER TABLE %s ADD COLUMN extra int NOT NULL DEFAULT 0"):format(tbl))
+  pg.execute(ci, ("ALTER TABLE %s ALTER COLUMN extra DROP DEFAULT"):format(tbl))
+  t.raises(function() save(ints(7), 5) end, 'column "extra" of the table is NOT NULL, has no default')
+  t.eq(count(tbl), 2)
+  local m = pg.query(ci, "SELECT epoch_id, num_rows FROM " .. commits .. " ORDER BY epoch_id"):collect()
+  t.eq(#m, 5); t.eq(m[2].num_rows, 1); t.eq(m[4].epoch_id, 3); t.eq(m[4].num_rows, 2); t.eq(m[5].num_rows, 0)
+end)
+
+t.test("a duplicate key in the table itself fails an append the connection knows, never reads as a replay", function()
+  local tbl, commits = t.unique("pk"), t.unique("commits")
+  pg.execute(ci, ("CREATE TABLE %s (a int PRIMARY KEY)"):format(tbl))
+  local function save(epoch, ...)
+    local r = {}
+    for i, v in ipairs({ ... }) do r[i] = { v } end
+    return writer(spark:createDataFrame(r, "a int"), tbl):mode("append"):option("queryId", "q-pk")
+      :option("epochId", epoch):option("commitTable", commits):save()
+  end
+  t.same_table({ save(0, 1, 2) }, { 2, "written" })
+  t.raises(function() save(1, 2, 3) end, "duplicate key")
+  t.eq(count(tbl), 2)
+  t.eq(count(commits), 1)
+  t.same_table({ save(1, 3) }, { 1, "written" })
+end)
+
 t.test("the marker's values go into SQL as literals exactly: quotes, backslashes, a hostile table name", function()
   local tbl, commits = t.unique("eo'q\\b"), t.unique("commits")
   local qtbl = '"' .. tbl .. '"'
