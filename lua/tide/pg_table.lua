@@ -288,49 +288,60 @@ local function learnt_plan(qualified, indices, column_list, oids, targets)
   end
   -- A binary COPY carries no types: into a column altered to another type
   -- of the same width it would store the bytes as that type. 1/0 fails
-  -- the statement, and with it the COPY after it, when a column differs.
+  -- the statement, and the COPY after it, when a column differs.
   local check = ("SELECT 1 / (count(*) = %d)::int FROM pg_attribute WHERE attrelid = %s::regclass "
     .. "AND attnum > 0 AND NOT attisdropped AND (attname::text, atttypid::int8, atttypmod) IN (%s)")
     :format(#targets, pg.literal(qualified), table.concat(same, ", "))
-  return { indices = indices, oids = oids,
-           copy = "BEGIN; " .. check .. "; COPY " .. qualified .. " " .. column_list .. " FROM STDIN (FORMAT binary)" }
+  return { indices = indices, oids = oids, check = check,
+           copy = "COPY " .. qualified .. " " .. column_list .. " FROM STDIN (FORMAT binary)" }
 end
 
--- An append by a plan the connection learnt: BEGIN, the type check and
--- the COPY in the first round trip, the rows, then the marker row
--- inserted with the COMMIT, which fails on the epoch's primary key when
--- the epoch was written before (unique_violation: rolled back and
--- reported skipped). Three round trips, where the full transaction takes
--- four, one of them its catalog statement: what a stream of small
--- micro-batches pays per epoch. A table changed since (dropped, a type
--- altered, a column the rows cannot fill) fails the check or the COPY;
--- the caller then forgets the plan and runs the full transaction, as it
--- does for pieces without rows (nil: nothing was sent).
-local function fast_append(conn, spec, plan, qualified, commits)
-  local rows, copied = 0, true
-  if spec.pieces then
-    rows, copied = copy_pieces(conn, plan.copy, spec.pieces, plan.indices, plan.oids)
-    if not copied then return nil end
-  else
-    rows = conn:copy(plan.copy, spec.batch, plan.indices, plan.oids)
-  end
-  local marker = spec.marker
-  if not marker then
-    conn:command("COMMIT")
-    return rows, "written"
-  end
-  local finish = ("INSERT INTO %s (query_id, target, epoch_id, seq, num_rows) VALUES (%s, %s, %s, %s, %s); COMMIT")
+local function marker_sql(commits, qualified, marker, rows)
+  local sql = ("INSERT INTO %s (query_id, target, epoch_id, seq, num_rows) VALUES (%s, %s, %s, %s, %s)")
     :format(commits, pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId),
       pg.literal(marker.seq or 0), pg.literal(rows))
   if marker.epochId % KEEP_EPOCHS == 0 and marker.epochId >= KEEP_EPOCHS then
-    finish = ("DELETE FROM %s WHERE query_id = %s AND target = %s AND epoch_id < %s; %s"):format(commits,
-      pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId - KEEP_EPOCHS), finish)
+    sql = ("DELETE FROM %s WHERE query_id = %s AND target = %s AND epoch_id < %s; %s"):format(commits,
+      pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId - KEEP_EPOCHS), sql)
   end
-  local ok, err = pcall(conn.command, conn, finish)
-  if ok then return rows, "written" end
-  if not (type(err) == "table" and err.sqlstate == "23505") then error(err, 0) end
-  conn:command("ROLLBACK")
-  return 0, "skipped"
+  return sql
+end
+
+-- An append by a plan the connection learnt, without the catalog
+-- statement. Statements sent in one simple query before a COPY run in one
+-- transaction with it, committed when the COPY ends: the type check, the
+-- marker row (its primary key fails a replayed epoch) and the COPY go in
+-- the first round trip, the rows in the second. Pieces that are more than
+-- one (their count is known only once sent) take three: BEGIN, the check
+-- and the COPY; the rows; the marker with the COMMIT. The full transaction
+-- takes four, one of them its catalog statement: what a stream of small
+-- micro-batches pays per epoch. Any failure (a table changed since, a
+-- replayed epoch, a bad row) has the caller run the full transaction,
+-- which finds out what it was; so does a save without rows (nil:
+-- nothing was sent).
+local function fast_append(conn, spec, plan, qualified, commits)
+  local rows = spec.batch and spec.batch:count()
+  if spec.pieces and spec.pieces(2) == nil then
+    local only = spec.pieces(1)
+    rows = only and only:count() or 0
+  end
+  if rows == 0 then return nil end
+  local marker, last = spec.marker, nil
+  local first = plan.check .. "; "
+  if marker and rows then
+    first = first .. marker_sql(commits, qualified, marker, rows) .. "; "
+  elseif marker then
+    first, last = "BEGIN; " .. first, true
+  end
+  local copied, began = 0, true
+  if spec.pieces then
+    copied, began = copy_pieces(conn, first .. plan.copy, spec.pieces, plan.indices, plan.oids)
+    if not began then return nil end
+  else
+    copied = conn:copy(first .. plan.copy, spec.batch, plan.indices, plan.oids)
+  end
+  if last then conn:command(marker_sql(commits, qualified, marker, copied) .. "; COMMIT") end
+  return copied, "written"
 end
 
 -- Runs the save over one connection; returns rows written and a status:
@@ -338,7 +349,7 @@ end
 -- Round trips, which are what a small save costs (a stream's micro-batch):
 -- one for BEGIN, the marker table and the statement that claims the epoch
 -- and reads the table's columns; COPY (two); COMMIT. An append the
--- connection learnt the table for takes three (fast_append).
+-- connection learnt the table for takes two (fast_append).
 local function transaction(conn, spec)
   local _, qualified = pg.tableName(spec.dbtable)
   local marker = spec.marker
@@ -358,8 +369,6 @@ local function transaction(conn, spec)
     if not ok then
       if conn:alive() and conn:inTransaction() then conn:command("ROLLBACK") end
       if pg.isLost(rows) then error(rows, 0) end
-      -- Anything else may be the table changed since: the full transaction
-      -- finds out (and raises what is still wrong).
       conn.appendPlans[plan_id] = nil
     end
   end

@@ -225,6 +225,33 @@ for _, case in ipairs { { "the jdbc sink", function(tbl) return jdbc(ci, tbl) en
   end)
 end
 
+t.test("a sliced micro-batch into a table its connection knows: the marker counts every piece, a failed piece writes nothing", function()
+  pieced(function()
+    -- a connection of its own, whose prepared statements count the catalog queries
+    local own, dir, tbl = ci .. " application_name=pieces_known", t.tempdir(), t.unique("pieces_known")
+    local conn = pg.connect(own, "write")
+    local function catalog()
+      return tonumber(conn:exec("SELECT coalesce(sum(generic_plans + custom_plans), 0) AS n FROM pg_prepared_statements")
+        :collect()[1].n)
+    end
+    run_once(dir, jdbc(own, tbl), doubled())
+    local asked = catalog()
+    run_once(dir, jdbc(own, tbl), doubled())
+    t.eq(catalog(), asked, "the second epoch went by the table the connection knew")
+    t.eq(scalar("SELECT count(*) AS v FROM " .. tbl), 2 * PER)
+    t.eq(scalar("SELECT count(DISTINCT value) AS v FROM " .. tbl), 2 * PER)
+    t.eq(marker_rows(tbl), 2 * PER)
+    fetched.hook = function(start) if start == 2 * PER + 300 then error("bad record at offset 1300", 0) end end
+    t.raises(function() run_once(dir, jdbc(own, tbl), doubled()) end, "bad record at offset 1300")
+    t.eq(scalar("SELECT count(*) AS v FROM " .. tbl), 2 * PER, "nothing of the failed epoch")
+    t.eq(scalar("SELECT count(*) AS v FROM pg_stat_activity WHERE state = 'idle in transaction'"), 0)
+    fetched.hook = nil
+    run_once(dir, jdbc(own, tbl), doubled())
+    t.eq(scalar("SELECT count(DISTINCT value) AS v FROM " .. tbl), 3 * PER)
+    t.eq(marker_rows(tbl), 3 * PER)
+  end)
+end)
+
 t.test("foreachBatch over pieces: each piece is made once however the function uses the DataFrame", function()
   pieced(function()
     -- counted, then written twice: one fetch of the batch, one join

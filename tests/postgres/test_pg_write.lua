@@ -273,8 +273,9 @@ t.test("appends after the first go by the table as the connection learnt it; a t
   local catalog = executed()
   t.ok(catalog >= 1, "the first append asked the catalog")
   t.same_table({ save(ints(3), 1) }, { 1, "written" })
-  t.same_table({ save(ints(3), 1) }, { 0, "skipped" })
   t.eq(executed(), catalog, "no catalog query once the table is known")
+  -- a replay: its marker fails the quick append, the full one finds it
+  t.same_table({ save(ints(3), 1) }, { 0, "skipped" })
   -- a column's type changed to another of the same width (a binary COPY
   -- of the int's four bytes into it would store them as a real): the
   -- table is read again and 4 is written as 4
