@@ -296,15 +296,20 @@ local function learnt_plan(qualified, indices, column_list, oids, targets)
            copy = "COPY " .. qualified .. " " .. column_list .. " FROM STDIN (FORMAT binary)" }
 end
 
+-- Every KEEP_EPOCHS epochs, the statement that deletes the query's
+-- markers older than KEEP_EPOCHS (nil otherwise).
+local function prune_markers_sql(commits, qualified, marker)
+  if marker.epochId % KEEP_EPOCHS ~= 0 or marker.epochId < KEEP_EPOCHS then return nil end
+  return ("DELETE FROM %s WHERE query_id = %s AND target = %s AND epoch_id < %s"):format(commits,
+    pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId - KEEP_EPOCHS))
+end
+
 local function marker_sql(commits, qualified, marker, rows)
   local sql = ("INSERT INTO %s (query_id, target, epoch_id, seq, num_rows) VALUES (%s, %s, %s, %s, %s)")
     :format(commits, pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId),
       pg.literal(marker.seq or 0), pg.literal(rows))
-  if marker.epochId % KEEP_EPOCHS == 0 and marker.epochId >= KEEP_EPOCHS then
-    sql = ("DELETE FROM %s WHERE query_id = %s AND target = %s AND epoch_id < %s; %s"):format(commits,
-      pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId - KEEP_EPOCHS), sql)
-  end
-  return sql
+  local prune = prune_markers_sql(commits, qualified, marker)
+  return prune and prune .. "; " .. sql or sql
 end
 
 -- An append by a plan the connection learnt, without the catalog
@@ -321,6 +326,8 @@ end
 -- nothing was sent).
 local function fast_append(conn, spec, plan, qualified, commits)
   local rows = spec.batch and spec.batch:count()
+  -- (Asking whether there is a second piece makes it before the first is
+  -- sent: a batch of several loses that one overlap.)
   if spec.pieces and spec.pieces(2) == nil then
     local only = spec.pieces(1)
     rows = only and only:count() or 0
@@ -389,10 +396,8 @@ local function transaction(conn, spec)
       conn:command("ROLLBACK")
       return 0, "skipped"
     end
-    if marker.epochId % KEEP_EPOCHS == 0 and marker.epochId >= KEEP_EPOCHS then
-      conn:command("DELETE FROM " .. commits .. " WHERE query_id = $1 AND target = $2 AND epoch_id < $3",
-        { marker.queryId, qualified, marker.epochId - KEEP_EPOCHS, n = 3 })
-    end
+    local prune = prune_markers_sql(commits, qualified, marker)
+    if prune then conn:command(prune) end
   else
     info = after(conn, "BEGIN", TABLE_INFO, "text", { qualified, n = 1 }):collect()
   end

@@ -298,6 +298,28 @@ t.test("appends after the first go by the table as the connection learnt it; a t
   t.eq(#m, 5); t.eq(m[2].num_rows, 1); t.eq(m[4].epoch_id, 3); t.eq(m[4].num_rows, 2); t.eq(m[5].num_rows, 0)
 end)
 
+t.test("every 100 epochs the markers older than 100 epochs go, whichever way the append went", function()
+  local tbl, commits = t.unique("prune"), t.unique("commits")
+  local df = spark:createDataFrame({ { 1 } }, "a int")
+  local function save(epoch, url)
+    return df.write:format("jdbc"):option("url", url or ci):option("dbtable", tbl):mode("append")
+      :option("queryId", "q-prune"):option("epochId", epoch):option("commitTable", commits):save()
+  end
+  local function epochs()
+    local out = {}
+    for i, r in ipairs(pg.query(ci, "SELECT epoch_id FROM " .. commits .. " ORDER BY epoch_id"):collect()) do
+      out[i] = r.epoch_id
+    end
+    return out
+  end
+  for _, e in ipairs({ 0, 1, 100, 150, 200 }) do t.same_table({ save(e) }, { 1, "written" }) end
+  t.same_table(epochs(), { 100, 150, 200 })
+  -- a connection that has not written the table yet: the full transaction
+  t.same_table({ save(300, ci .. " application_name=prune") }, { 1, "written" })
+  t.same_table(epochs(), { 200, 300 })
+  t.eq(count(tbl), 6)
+end)
+
 t.test("a duplicate key in the table itself fails an append the connection knows, never reads as a replay", function()
   local tbl, commits = t.unique("pk"), t.unique("commits")
   pg.execute(ci, ("CREATE TABLE %s (a int PRIMARY KEY)"):format(tbl))
