@@ -75,14 +75,35 @@ end
 
 local function step(what) io.stderr:write(("bench: %s\n"):format(what)) end
 
--- ---- data, model, topics --------------------------------------------------------
-
-os.execute("mkdir -p " .. q(DATA))
 local function exists(path)
   local f = io.open(path, "rb")
   if f then f:close() end
   return f ~= nil
 end
+
+-- ---- (e) ML, first ----------------------------------------------------------------------
+
+-- On a rested machine: after minutes of the streaming sections' load this
+-- VM runs slower for minutes more (the host's doing: no task of ours is
+-- busy then, and the CPU seconds grow with the wall time). Training the
+-- seed's pipeline took 3.8-4.4 s rested; 7.8-8.4 s right after the
+-- streaming sections or after 60-90 s at 200k msg/s (5.6 -> 9.3 CPU s);
+-- 6.8 s two minutes later, 5.3 s three and a half (2026-12-04).
+local ml_text
+if exists(root .. "/bench/ml.lua") then
+  step("(e) bench/ml.lua")
+  -- Its own table goes to the report below, not to RESULTS.md a second time.
+  local out, err = run(("%s run %s/bench/ml.lua --no-record%s"):format(q(TIDE), q(root),
+    opts.quick and " --rows 20000" or ""))
+  if not out then fail("bench/ml.lua: " .. err) end
+  ml_text = out or err
+else
+  ml_text = "bench/ml.lua is not in this tree: no ML figures in this run.\n"
+end
+
+-- ---- data, model, topics --------------------------------------------------------
+
+os.execute("mkdir -p " .. q(DATA))
 
 -- The producer loops over a file of at most 500k events (generating more
 -- costs more than it tells).
@@ -398,41 +419,7 @@ if tide_count and tide_count.first_batch_s then
         budget = "<= 1 s", ok = tide_count.first_batch_s <= 1 }
 end
 
--- ---- (e) ML ---------------------------------------------------------------------------
-
--- The streaming runs leave work behind that the training would share the
--- cores with: the 200k msg/s run's table of 2M rows, which autovacuum
--- reads a minute after it was written, and gigabytes of dirty pages. At
--- 17:03 and 19:30 on 2026-12-04 training took 9.6 and 9.0 s here (10.3
--- CPU s at 19:30) and 3.8 s alone (4.9 CPU s). So the table goes now, the
--- pages are written back, and the training waits (up to a minute) until
--- no task has waited for a CPU for a while.
-pg.execute(PG, ("DROP TABLE IF EXISTS %s"):format(LAT_TABLE))
-local function cpu_pressure()
-  local f = io.open("/proc/pressure/cpu")
-  local text = f and f:read("*l")
-  if f then f:close() end
-  return text and tonumber(text:match("avg10=([%d.]+)"))
-end
-do
-  os.execute("sync")
-  local t0 = tide.now()
-  while (cpu_pressure() or 0) > 5 and tide.now() - t0 < 60 do tide.sleep(1) end
-end
-
-local ml_text
-if exists(root .. "/bench/ml.lua") then
-  step("(e) bench/ml.lua")
-  -- Its own table goes to the report below, not to RESULTS.md a second time.
-  local out, err = run(("%s run %s/bench/ml.lua --no-record%s"):format(q(TIDE), q(root),
-    opts.quick and " --rows 20000" or ""))
-  if not out then fail("bench/ml.lua: " .. err) end
-  ml_text = out or err
-else
-  ml_text = "bench/ml.lua is not in this tree: no ML figures in this run.\n"
-end
-
-pg.execute(PG, ("DROP TABLE IF EXISTS %s"):format(TABLE))
+pg.execute(PG, ("DROP TABLE IF EXISTS %s, %s"):format(TABLE, LAT_TABLE))
 if not opts.keepTopics then
   for _, t in ipairs(topics) do pcall(function() admin:deleteTopic(t) end) end
 end
