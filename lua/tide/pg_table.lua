@@ -325,27 +325,33 @@ end
 -- which finds out what it was; so does a save without rows (nil:
 -- nothing was sent).
 local function fast_append(conn, spec, plan, qualified, commits)
-  local rows = spec.batch and spec.batch:count()
-  -- (Asking whether there is a second piece makes it before the first is
-  -- sent: a batch of several loses that one overlap.)
-  if spec.pieces and spec.pieces(2) == nil then
-    local only = spec.pieces(1)
-    rows = only and only:count() or 0
+  local rows, pieces = spec.batch and spec.batch:count(), spec.pieces
+  if pieces then
+    -- Whether there is a second piece tells whether the count is known
+    -- before the COPY (asking makes it before the first is sent: a batch
+    -- of several loses that one overlap). The two are kept, not made
+    -- again: a piece of a plan over the pieces is computed at each call.
+    local first, second = pieces(1), pieces(2)
+    if second == nil then rows = first and first:count() or 0 end
+    pieces = function(k)
+      if k == 1 then return first elseif k == 2 then return second end
+      return spec.pieces(k)
+    end
   end
   if rows == 0 then return nil end
   local marker, last = spec.marker, nil
-  local first = plan.check .. "; "
+  local before = plan.check .. "; "
   if marker and rows then
-    first = first .. marker_sql(commits, qualified, marker, rows) .. "; "
+    before = before .. marker_sql(commits, qualified, marker, rows) .. "; "
   elseif marker then
-    first, last = "BEGIN; " .. first, true
+    before, last = "BEGIN; " .. before, true
   end
   local copied, began = 0, true
-  if spec.pieces then
-    copied, began = copy_pieces(conn, first .. plan.copy, spec.pieces, plan.indices, plan.oids)
+  if pieces then
+    copied, began = copy_pieces(conn, before .. plan.copy, pieces, plan.indices, plan.oids)
     if not began then return nil end
   else
-    copied = conn:copy(first .. plan.copy, spec.batch, plan.indices, plan.oids)
+    copied = conn:copy(before .. plan.copy, spec.batch, plan.indices, plan.oids)
   end
   if last then conn:command(marker_sql(commits, qualified, marker, copied) .. "; COMMIT") end
   return copied, "written"
