@@ -199,11 +199,6 @@ struct Pow10 {
 };
 constexpr Pow10 POW10;
 
-/* Java's BigDecimal grammar (sign, digits with an optional point, optional
-   exponent), which covers JSON numbers, to decimal(precision, scale),
-   exactly, rounding half up beyond the scale as Spark's Decimal.set does.
-   Commas are skipped when skip_commas (Spark's parser for numeric strings
-   drops them). False when not a number or when it needs more digits. */
 /* s[from..], when it is 1 to 38 digits and nothing else, as a number (it
    cannot wrap): the first 19 digits in 64 bits, the rest in 128. */
 inline bool whole_digits(std::string_view s, size_t from, u128 *out)
@@ -224,6 +219,11 @@ inline bool whole_digits(std::string_view s, size_t from, u128 *out)
     return true;
 }
 
+/* Java's BigDecimal grammar (sign, digits with an optional point, optional
+   exponent), which covers JSON numbers, to decimal(precision, scale),
+   exactly, rounding half up beyond the scale as Spark's Decimal.set does.
+   Commas are skipped when skip_commas (Spark's parser for numeric strings
+   drops them). False when not a number or when it needs more digits. */
 bool parse_decimal(std::string_view s, int precision, int scale, bool skip_commas, i128 *out)
 {
     size_t i = 0, n = s.size();
