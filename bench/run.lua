@@ -236,11 +236,16 @@ local r = ratio(rate(tide_count), rate(base_count))
 row { "Kafka -> count, rows/s (vs raw librdkafka consume)", rate(tide_count), rate(base_count), r }
 
 step("(a) Kafka -> from_json -> model -> to_json -> Kafka")
-local base_pipe = baseline("pipe", IN, topic("out_base"), ROWS)
 local OUT = topic("out_tide")
 local tide_pipe = query("kafka", { topic = IN, rows = ROWS, out = OUT, maxOffsets = MAX_OFFSETS })
+-- What the query wrote, read back: every input row once, and the size of
+-- a record, which the baseline then writes too (it reads the same topic
+-- and, with no model, has nothing smaller to write than what it read).
+local written = tide_pipe and baseline("consume", OUT, ROWS)
+local out_bytes = written and math.ceil(written.bytes / written.rows)
+local base_pipe = baseline("pipe", IN, topic("out_base"), ROWS, out_bytes)
 r = ratio(rate(tide_pipe), rate(base_pipe))
-row { "Kafka -> from_json -> model -> to_json -> Kafka, rows/s (vs consume + produce)", rate(tide_pipe),
+row { "Kafka -> from_json -> model -> to_json -> Kafka, rows/s (vs consume + produce of records as large as tide's)", rate(tide_pipe),
       rate(base_pipe), r, budget = ">= 1,000,000 rows/s and >= 0.70",
       ok = rate(tide_pipe) ~= nil and rate(tide_pipe) >= 1e6 and r ~= nil and r >= 0.7 }
 if tide_pipe then
