@@ -5,8 +5,8 @@
  * librdkafka with rd_kafka_produce_batch, then flushes and waits for every
  * delivery report before it returns. Payloads are not copied when the
  * caller names the batch that owns the columns: the records point into
- * its buffers, and the sink holds a reference on it (one per chunk of
- * records, a "loan") until each of those records is reported — delivered,
+ * its buffers, and the sink holds a reference on it (one per send, a
+ * "loan") until each of those records is reported — delivered,
  * failed or purged — so the memory outlives every use librdkafka makes of
  * it; without an owner the payloads are copied as before (the copy and
  * its larger allocation cost ~0.2-0.4 CPU s per million 400-byte records).
@@ -17,6 +17,16 @@
  * the records and bytes in flight and, before each chunk, serves delivery
  * reports until the chunk fits, so records are enqueued in row order and
  * never refused half-way through a chunk.
+ *
+ * tide_kafka_sink_send hands the enqueueing to a thread of the sink's own
+ * and returns: librdkafka's per-record work (allocation, locks, the
+ * partitioner) then overlaps the caller's next piece, as the source's
+ * fetch-ahead does on the reading side. One send at a time: every entry
+ * point first waits for the one in flight, so the sink's state is only
+ * ever used by one thread, and a send's failure is reported by the next
+ * send or flush. Batches are retained and released on the caller's thread
+ * only (their reference counts are not atomic): the thread hands loans
+ * whose records are all reported back on a list the caller empties.
  */
 #include "batch.h"
 #include "ffi/kafka.h"
@@ -24,6 +34,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,15 +49,26 @@ typedef struct {
     rd_kafka_topic_t *rkt;
 } sink_topic;
 
-/* A reference on a batch whose memory records of one chunk point into:
-   released when the last of them is reported. Loans are listed so that
-   those librdkafka never reports (a sink destroyed with records left) are
+/* A reference on a batch whose memory the records of one send point into:
+   released when the last of them is reported. pending counts them, plus
+   one while the send is still enqueueing. Loans are listed so that those
+   librdkafka never reports (a sink destroyed with records left) are
    released once librdkafka is gone. */
 typedef struct loan {
     tide_batch *owner;
     int64_t pending;
     struct loan *prev, *next;
 } loan;
+
+/* The send handed to the sink's thread. */
+typedef struct {
+    loan *loan;
+    char topic[256]; /* the topic option ("" when none) */
+    const tide_column *topics, *keys, *values;
+    int32_t timeout_ms;
+} send_job;
+
+enum { SENDER_IDLE, SENDER_BUSY, SENDER_QUIT };
 
 struct tide_kafka_sink {
     rd_kafka_t *rk;
@@ -62,7 +84,17 @@ struct tide_kafka_sink {
     char client_error[512]; /* the client's last error (connection refused, ...) */
     char topic_label[256];  /* the topic the records since the last flush went to */
     loan *loans;            /* outstanding, newest first */
+    loan *released;         /* reported in full: their batches to free on the caller's thread */
     rd_kafka_message_t chunk[CHUNK];
+    /* The sink's thread, started by the first send with an owner. */
+    pthread_t thread;
+    int thread_started;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int state;
+    send_job job;
+    int job_failed;
+    char job_error[1024];
 };
 
 /* librdkafka's defaults, tuned for throughput; the user's kafka.* options
@@ -87,11 +119,13 @@ static void record_error(char *dst, size_t len, const char *msg)
     if (dst[0] == '\0') snprintf(dst, len, "%s", msg);
 }
 
+/* On the caller's thread. */
 static loan *loan_new(tide_kafka_sink *sink, tide_batch *owner)
 {
     loan *l = calloc(1, sizeof *l);
     if (!l) return NULL;
     l->owner = owner;
+    l->pending = 1;
     tide_batch_retain(owner);
     l->next = sink->loans;
     if (sink->loans) sink->loans->prev = l;
@@ -99,6 +133,8 @@ static loan *loan_new(tide_kafka_sink *sink, tide_batch *owner)
     return l;
 }
 
+/* On either thread: the loan leaves the outstanding list for the released
+   one, which the caller's thread empties (release_loans). */
 static void loan_end(tide_kafka_sink *sink, loan *l)
 {
     if (l->prev)
@@ -106,16 +142,32 @@ static void loan_end(tide_kafka_sink *sink, loan *l)
     else
         sink->loans = l->next;
     if (l->next) l->next->prev = l->prev;
-    tide_batch_free(l->owner); /* drops the sink's reference */
-    free(l);
+    l->prev = NULL;
+    l->next = sink->released;
+    sink->released = l;
+}
+
+static void loan_drop(tide_kafka_sink *sink, loan *l, int64_t records)
+{
+    if (l && (l->pending -= records) == 0) loan_end(sink, l);
+}
+
+/* On the caller's thread, with no send in flight. */
+static void release_loans(tide_kafka_sink *sink)
+{
+    while (sink->released) {
+        loan *l = sink->released;
+        sink->released = l->next;
+        tide_batch_free(l->owner); /* drops the sink's reference */
+        free(l);
+    }
 }
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     (void)rk;
     tide_kafka_sink *sink = opaque;
-    loan *l = m->_private; /* the msg_opaque */
-    if (l && --l->pending == 0) loan_end(sink, l);
+    loan_drop(sink, m->_private /* the msg_opaque */, 1);
     sink->inflight_messages--;
     sink->inflight_bytes -= (int64_t)(m->len + m->key_len);
     if (m->err) {
@@ -176,25 +228,9 @@ tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char 
         free(sink);
         return NULL;
     }
+    pthread_mutex_init(&sink->lock, NULL);
+    pthread_cond_init(&sink->changed, NULL);
     return sink;
-}
-
-void tide_kafka_sink_free(tide_kafka_sink *sink)
-{
-    if (!sink) return;
-    for (int32_t i = 0; i < sink->num_topics; i++) {
-        rd_kafka_topic_destroy(sink->topics[i].rkt);
-        free(sink->topics[i].name);
-    }
-    free(sink->topics);
-    /* Whatever a failed write left queued is dropped: its epoch is replayed. */
-    rd_kafka_purge(sink->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-    rd_kafka_flush(sink->rk, 1000);
-    rd_kafka_destroy(sink->rk);
-    /* librdkafka is gone: nothing reads the borrowed memory any more. */
-    while (sink->loans)
-        loan_end(sink, sink->loans);
-    free(sink);
 }
 
 static rd_kafka_topic_t *topic_handle(tide_kafka_sink *sink, const char *name, size_t len)
@@ -260,9 +296,9 @@ static int wait_for_room(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, int64_t m
     return 0;
 }
 
-/* Enqueues rows [from, to) of one topic, borrowing owner's memory (NULL:
+/* Enqueues rows [from, to) of one topic, borrowing the loan's batch (NULL:
    copying the payloads). 0, or -1 with errbuf. */
-static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, tide_batch *owner,
+static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, loan *l,
                        const tide_column *keys, const tide_column *values, int64_t from, int64_t to,
                        double deadline, char *errbuf, size_t errlen)
 {
@@ -292,29 +328,18 @@ static int produce_run(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, tide_batch 
             bytes += (int64_t)(m->len + m->key_len);
         }
         if (wait_for_room(sink, rkt, cnt, bytes, deadline, errbuf, errlen) != 0) return -1;
-        loan *l = NULL;
-        if (owner) {
-            l = loan_new(sink, owner);
-            if (!l) {
-                snprintf(errbuf, errlen, "topic %s: out of memory", rd_kafka_topic_name(rkt));
-                return -1;
-            }
-            for (int i = 0; i < cnt; i++)
-                sink->chunk[i]._private = l;
-        }
+        for (int i = 0; i < cnt; i++)
+            sink->chunk[i]._private = l;
         /* Delivery reports are served on this thread only (poll, flush),
            so none can arrive before the loan counts its records below. */
-        int ok = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA, owner ? 0 : RD_KAFKA_MSG_F_COPY,
+        int ok = rd_kafka_produce_batch(rkt, RD_KAFKA_PARTITION_UA, l ? 0 : RD_KAFKA_MSG_F_COPY,
                                         sink->chunk, cnt);
         for (int i = 0; i < cnt; i++) {
             if (sink->chunk[i].err) continue;
             sink->inflight_messages++;
             sink->inflight_bytes += (int64_t)(sink->chunk[i].len + sink->chunk[i].key_len);
         }
-        if (l) {
-            l->pending = ok;
-            if (ok == 0) loan_end(sink, l);
-        }
+        if (l) l->pending += ok;
         if (ok < cnt) {
             for (int i = 0; i < cnt; i++) {
                 if (!sink->chunk[i].err) continue;
@@ -353,6 +378,101 @@ static int await_deliveries(tide_kafka_sink *sink, const char *topic, int32_t ti
     return 0;
 }
 
+/* Enqueues every row of a send, a run of rows bound for one topic at a
+   time, then drops the send's hold on its loan. 0, or -1 with errbuf. */
+static int enqueue(tide_kafka_sink *sink, const send_job *job, char *errbuf, size_t errlen)
+{
+    const char *topic = job->topic[0] ? job->topic : NULL;
+    int64_t rows = job->values->length;
+    double deadline = tide_now() + job->timeout_ms / 1000.0;
+    int rc = 0;
+    for (int64_t from = 0; from < rows && rc == 0;) {
+        size_t len;
+        const char *name = row_topic(job->topics, from, topic, &len);
+        if (!name || len == 0) {
+            snprintf(errbuf, errlen,
+                     "row %lld has a null topic and the sink has no topic option to fall back on",
+                     (long long)from);
+            rc = -1;
+            break;
+        }
+        int64_t to = from + 1;
+        while (to < rows) {
+            size_t next_len;
+            const char *next = row_topic(job->topics, to, topic, &next_len);
+            if (!next || next_len != len || memcmp(next, name, len) != 0) break;
+            to++;
+        }
+        rd_kafka_topic_t *rkt = topic_handle(sink, name, len);
+        if (!rkt) {
+            snprintf(errbuf, errlen, "topic %.*s: %s", (int)len, name,
+                     rd_kafka_err2str(rd_kafka_last_error()));
+            rc = -1;
+            break;
+        }
+        rc = produce_run(sink, rkt, job->loan, job->keys, job->values, from, to, deadline, errbuf,
+                         errlen);
+        from = to;
+    }
+    loan_drop(sink, job->loan, 1);
+    return rc;
+}
+
+static void *sender_main(void *arg)
+{
+    tide_kafka_sink *sink = arg;
+    pthread_mutex_lock(&sink->lock);
+    for (;;) {
+        while (sink->state == SENDER_IDLE)
+            pthread_cond_wait(&sink->changed, &sink->lock);
+        if (sink->state == SENDER_QUIT) break;
+        pthread_mutex_unlock(&sink->lock);
+        int rc = enqueue(sink, &sink->job, sink->job_error, sizeof sink->job_error);
+        pthread_mutex_lock(&sink->lock);
+        if (rc != 0) sink->job_failed = 1;
+        sink->state = SENDER_IDLE;
+        pthread_cond_broadcast(&sink->changed);
+    }
+    pthread_mutex_unlock(&sink->lock);
+    return NULL;
+}
+
+static void await_sender(tide_kafka_sink *sink)
+{
+    if (!sink->thread_started) return;
+    pthread_mutex_lock(&sink->lock);
+    while (sink->state == SENDER_BUSY)
+        pthread_cond_wait(&sink->changed, &sink->lock);
+    pthread_mutex_unlock(&sink->lock);
+}
+
+/* Waits for every delivery report of the records sent since the last
+   flush and counts them. */
+static int64_t flush_sent(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_t errlen)
+{
+    int rc = await_deliveries(sink, sink->topic_label, timeout_ms, errbuf, errlen);
+    int64_t delivered = sink->delivered;
+    /* The next flush counts from here. */
+    sink->delivered = sink->failed = 0;
+    sink->first_error[0] = '\0';
+    release_loans(sink);
+    return rc == 0 ? delivered : -1;
+}
+
+/* Waits for the send in flight. When it failed, what it enqueued is still
+   delivered (or dropped on timeout) and -1 returns its error. */
+static int settle(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_t errlen)
+{
+    await_sender(sink);
+    release_loans(sink);
+    if (!sink->job_failed) return 0;
+    sink->job_failed = 0;
+    snprintf(errbuf, errlen, "%s", sink->job_error);
+    char ignored[1024];
+    flush_sent(sink, timeout_ms, ignored, sizeof ignored);
+    return -1;
+}
+
 int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const char *topic,
                              const tide_column *topics, const tide_column *keys,
                              const tide_column *values, int32_t timeout_ms, char *errbuf,
@@ -370,59 +490,47 @@ int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const cha
         snprintf(errbuf, errlen, "the topic column must be a string column as long as value");
         return -1;
     }
-    if (topic && topic[0] == '\0') topic = NULL;
-    if (sink->inflight_messages == 0) sink->client_error[0] = '\0';
-    snprintf(sink->topic_label, sizeof sink->topic_label, "%s", topic ? topic : "(from the topic column)");
-
-    int64_t rows = values->length;
-    double deadline = tide_now() + timeout_ms / 1000.0;
-    int rc = 0;
-    for (int64_t from = 0; from < rows && rc == 0;) {
-        size_t len;
-        const char *name = row_topic(topics, from, topic, &len);
-        if (!name || len == 0) {
-            snprintf(errbuf, errlen,
-                     "row %lld has a null topic and the sink has no topic option to fall back on",
-                     (long long)from);
-            rc = -1;
-            break;
-        }
-        /* The run of rows bound for the same topic. */
-        int64_t to = from + 1;
-        while (to < rows) {
-            size_t next_len;
-            const char *next = row_topic(topics, to, topic, &next_len);
-            if (!next || next_len != len || memcmp(next, name, len) != 0) break;
-            to++;
-        }
-        rd_kafka_topic_t *rkt = topic_handle(sink, name, len);
-        if (!rkt) {
-            snprintf(errbuf, errlen, "topic %.*s: %s", (int)len, name,
-                     rd_kafka_err2str(rd_kafka_last_error()));
-            rc = -1;
-            break;
-        }
-        rc = produce_run(sink, rkt, owner, keys, values, from, to, deadline, errbuf, errlen);
-        from = to;
-    }
-    if (rc != 0) {
-        /* What was enqueued is still delivered (or dropped on timeout); the
-           error is the first one. */
-        char ignored[1024];
-        tide_kafka_sink_flush(sink, timeout_ms, ignored, sizeof ignored);
+    send_job job = {.topics = topics, .keys = keys, .values = values, .timeout_ms = timeout_ms};
+    if (topic && strlen(topic) >= sizeof job.topic) {
+        snprintf(errbuf, errlen, "topic %.64s...: the name is longer than Kafka allows", topic);
         return -1;
     }
-    return rows;
+    snprintf(job.topic, sizeof job.topic, "%s", topic ? topic : "");
+    if (settle(sink, timeout_ms, errbuf, errlen) != 0) return -1;
+    if (sink->inflight_messages == 0) sink->client_error[0] = '\0';
+    snprintf(sink->topic_label, sizeof sink->topic_label, "%s",
+             job.topic[0] ? job.topic : "(from the topic column)");
+
+    if (owner && !(job.loan = loan_new(sink, owner))) {
+        snprintf(errbuf, errlen, "topic %s: out of memory", sink->topic_label);
+        return -1;
+    }
+    if (owner && !sink->thread_started &&
+        pthread_create(&sink->thread, NULL, sender_main, sink) == 0)
+        sink->thread_started = 1;
+    /* Copied payloads are taken before the caller's columns may go; and
+       with no thread the caller enqueues. */
+    if (!owner || !sink->thread_started) {
+        if (enqueue(sink, &job, errbuf, errlen) != 0) {
+            char ignored[1024];
+            flush_sent(sink, timeout_ms, ignored, sizeof ignored);
+            return -1;
+        }
+        return values->length;
+    }
+    pthread_mutex_lock(&sink->lock);
+    sink->job = job;
+    sink->state = SENDER_BUSY;
+    pthread_cond_broadcast(&sink->changed);
+    pthread_mutex_unlock(&sink->lock);
+    return values->length;
 }
 
-int64_t tide_kafka_sink_flush(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_t errlen)
+int64_t tide_kafka_sink_flush(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf,
+                              size_t errlen)
 {
-    int rc = await_deliveries(sink, sink->topic_label, timeout_ms, errbuf, errlen);
-    int64_t delivered = sink->delivered;
-    /* The next flush counts from here. */
-    sink->delivered = sink->failed = 0;
-    sink->first_error[0] = '\0';
-    return rc == 0 ? delivered : -1;
+    if (settle(sink, timeout_ms, errbuf, errlen) != 0) return -1;
+    return flush_sent(sink, timeout_ms, errbuf, errlen);
 }
 
 int64_t tide_kafka_sink_write(tide_kafka_sink *sink, tide_batch *owner, const char *topic,
@@ -434,4 +542,33 @@ int64_t tide_kafka_sink_write(tide_kafka_sink *sink, tide_batch *owner, const ch
         0)
         return -1;
     return tide_kafka_sink_flush(sink, timeout_ms, errbuf, errlen);
+}
+
+void tide_kafka_sink_free(tide_kafka_sink *sink)
+{
+    if (!sink) return;
+    if (sink->thread_started) {
+        await_sender(sink);
+        pthread_mutex_lock(&sink->lock);
+        sink->state = SENDER_QUIT;
+        pthread_cond_broadcast(&sink->changed);
+        pthread_mutex_unlock(&sink->lock);
+        pthread_join(sink->thread, NULL);
+    }
+    for (int32_t i = 0; i < sink->num_topics; i++) {
+        rd_kafka_topic_destroy(sink->topics[i].rkt);
+        free(sink->topics[i].name);
+    }
+    free(sink->topics);
+    /* Whatever a failed write left queued is dropped: its epoch is replayed. */
+    rd_kafka_purge(sink->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_flush(sink->rk, 1000);
+    rd_kafka_destroy(sink->rk);
+    /* librdkafka is gone: nothing reads the borrowed memory any more. */
+    while (sink->loans)
+        loan_end(sink, sink->loans);
+    release_loans(sink);
+    pthread_cond_destroy(&sink->changed);
+    pthread_mutex_destroy(&sink->lock);
+    free(sink);
 }

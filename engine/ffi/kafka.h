@@ -159,12 +159,13 @@ int64_t tide_kafka_sink_write(tide_kafka_sink *sink, tide_batch *owner, const ch
                               const tide_column *values, int32_t timeout_ms, char *errbuf,
                               size_t errlen);
 /* write in two halves, so that a bulk loader overlaps encoding the next
-   chunk with delivering this one: send enqueues every row (owner as for
-   write) and returns the count enqueued, without waiting for
-   acknowledgements; flush waits for every record sent since the last
+   chunk with delivering this one: send hands every row (owner as for
+   write) to the sink's thread, which enqueues them, and returns their
+   count without waiting; flush waits for every record sent since the last
    flush and returns how many were acknowledged, or -1 with errbuf naming
-   how many failed and the first failure's topic and partition. A send that
-   fails has already flushed what it enqueued. */
+   how many failed and the first failure's topic and partition. A failure
+   while enqueueing (a null topic, a queue that stayed full) is returned by
+   the next send or flush, which has then flushed what was enqueued. */
 int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const char *topic,
                              const tide_column *topics, const tide_column *keys,
                              const tide_column *values, int32_t timeout_ms, char *errbuf,

@@ -64,9 +64,10 @@ function Sink:addBatch(_, batch)
 end
 
 -- addBatch in two halves, for bulk loaders (scripts/producer.lua): send
--- enqueues the batch's rows and returns at once (the count enqueued; the
--- records point into the batch, which the sink keeps alive until they are
--- reported, so the caller need not);
+-- hands the batch's rows to the sink's thread and returns at once (their
+-- count; the records point into the batch, which the sink keeps alive
+-- until they are reported, so the caller need not; a failure to enqueue
+-- them is raised by the next send or flush);
 -- flush waits for every record sent since the last flush and returns the
 -- count acknowledged. Encoding the next batch then overlaps delivering
 -- this one.
