@@ -165,6 +165,36 @@ t.test("to_json kernel writes Spark's JSON", function()
   t.eq(out:collect()[2]["to_json(row)"], '{"id":null,"p":1.0E-5,"s":null,"at":null,"ok":true,"st":null}')
 end)
 
+t.test("to_json writes doubles and timestamps in place as the buffer grows", function()
+  -- Thousands of rows, so that values land across the buffer's growth;
+  -- the non-finite doubles are quoted, as Jackson writes them for Spark.
+  local cases = {
+    { 0.1, "2022-06-29 02:38:24.177", '{"p":0.1,"at":"2022-06-29T02:38:24.177Z"}' },
+    { 0 / 0, "1969-12-31 23:59:59.999", '{"p":"NaN","at":"1969-12-31T23:59:59.999Z"}' },
+    { math.huge, "0001-01-01 00:00:00", '{"p":"Infinity","at":"0001-01-01T00:00:00.000Z"}' },
+    { -math.huge, "9999-12-31 23:59:59.5", '{"p":"-Infinity","at":"9999-12-31T23:59:59.500Z"}' },
+    { -1.5e-300, "1970-01-01 00:00:00", '{"p":-1.5E-300,"at":"1970-01-01T00:00:00.000Z"}' },
+  }
+  local rows = {}
+  for i = 1, 5000 do
+    local c = cases[(i - 1) % #cases + 1]
+    rows[i] = { c[1], c[2] }
+  end
+  local b = tide.batch.fromRows(rows, "p double, at timestamp")
+  local s = ffi.new("tide_column")
+  C.tide_column_init_struct(b, s, "row", b.num_columns)
+  for i = 0, b.num_columns - 1 do s.children[i] = b.columns[i] end
+  s.length = b.num_rows
+  local out = derive(b)
+  jf.toJson(out, s, out.columns[0])
+  local got = out:collect()
+  t.eq(#got, 5000)
+  for i = 1, 5000 do
+    local want = cases[(i - 1) % #cases + 1][3]
+    if got[i]["to_json(row)"] ~= want then t.eq(got[i]["to_json(row)"], want, "row " .. i) end
+  end
+end)
+
 -- ---- from_json / to_json through the DataFrame API -------------------------------------
 -- (needs tide.eval, which registers these functions through tide.json_functions)
 
