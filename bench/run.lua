@@ -238,9 +238,10 @@ row { "Kafka -> count, rows/s (vs raw librdkafka consume)", rate(tide_count), ra
 step("(a) Kafka -> from_json -> model -> to_json -> Kafka")
 local OUT = topic("out_tide")
 local tide_pipe = query("kafka", { topic = IN, rows = ROWS, out = OUT, maxOffsets = MAX_OFFSETS })
--- What the query wrote, read back: every input row once, and the size of
--- a record, which the baseline then writes too (it reads the same topic
--- and, with no model, has nothing smaller to write than what it read).
+-- What the query wrote, read back: a record for every input row (the read
+-- fails when fewer come within 30 s), and their mean size, which the
+-- baseline then writes a record (it reads the same topic and, with no
+-- model, has nothing smaller to write than what it read).
 local written = tide_pipe and baseline("consume", OUT, ROWS)
 local out_bytes = written and math.ceil(written.bytes / written.rows)
 local base_pipe = baseline("pipe", IN, topic("out_base"), ROWS, out_bytes)
