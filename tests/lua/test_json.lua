@@ -145,18 +145,24 @@ t.test("from_json kernel: modes, counts, corrupt records, the row's origin", fun
     "must be a string")
 end)
 
-t.test("to_json kernel writes Spark's JSON", function()
-  local b = tide.batch.fromRows({
-    { "10000169349117863715", 0.1, 'a"b', "2022-06-29 02:38:24.177", nil, { x = 1 } },
-    { nil, 1e-5, nil, nil, true, nil },
-  }, "id decimal(38,0), p double, s string, at timestamp, ok boolean, st struct<x:int,y:string>")
-  -- a struct column over b's columns
+-- The to_json kernel over a struct column of b's columns, into a batch
+-- derived from b; returns that batch and the struct column.
+local function to_json_of(b, opts)
   local s = ffi.new("tide_column")
   C.tide_column_init_struct(b, s, "row", b.num_columns)
   for i = 0, b.num_columns - 1 do s.children[i] = b.columns[i] end
   s.length = b.num_rows
   local out = derive(b)
-  jf.toJson(out, s, out.columns[0])
+  jf.toJson(out, s, out.columns[0], opts)
+  return out, s
+end
+
+t.test("to_json kernel writes Spark's JSON", function()
+  local b = tide.batch.fromRows({
+    { "10000169349117863715", 0.1, 'a"b', "2022-06-29 02:38:24.177", nil, { x = 1 } },
+    { nil, 1e-5, nil, nil, true, nil },
+  }, "id decimal(38,0), p double, s string, at timestamp, ok boolean, st struct<x:int,y:string>")
+  local out, s = to_json_of(b)
   local rows = out:collect()
   t.eq(rows[1]["to_json(row)"],
     '{"id":10000169349117863715,"p":0.1,"s":"a\\"b","at":"2022-06-29T02:38:24.177Z","st":{"x":1}}')
@@ -180,14 +186,7 @@ t.test("to_json writes doubles and timestamps in place as the buffer grows", fun
     local c = cases[(i - 1) % #cases + 1]
     rows[i] = { c[1], c[2] }
   end
-  local b = tide.batch.fromRows(rows, "p double, at timestamp")
-  local s = ffi.new("tide_column")
-  C.tide_column_init_struct(b, s, "row", b.num_columns)
-  for i = 0, b.num_columns - 1 do s.children[i] = b.columns[i] end
-  s.length = b.num_rows
-  local out = derive(b)
-  jf.toJson(out, s, out.columns[0])
-  local got = out:collect()
+  local got = to_json_of(tide.batch.fromRows(rows, "p double, at timestamp")):collect()
   t.eq(#got, 5000)
   for i = 1, 5000 do
     local want = cases[(i - 1) % #cases + 1][3]
