@@ -509,14 +509,10 @@ int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const cha
         pthread_create(&sink->thread, NULL, sender_main, sink) == 0)
         sink->thread_started = 1;
     /* Copied payloads are taken before the caller's columns may go; and
-       with no thread the caller enqueues. */
+       with no thread the caller enqueues. A failure is reported at once. */
     if (!owner || !sink->thread_started) {
-        if (enqueue(sink, &job, errbuf, errlen) != 0) {
-            char ignored[1024];
-            flush_sent(sink, timeout_ms, ignored, sizeof ignored);
-            return -1;
-        }
-        return values->length;
+        if (enqueue(sink, &job, sink->job_error, sizeof sink->job_error) != 0) sink->job_failed = 1;
+        return settle(sink, timeout_ms, errbuf, errlen) != 0 ? -1 : values->length;
     }
     pthread_mutex_lock(&sink->lock);
     sink->job = job;

@@ -131,6 +131,11 @@ static void a_failure_on_the_sinks_thread_is_reported_by_the_next_call(void)
                                sizeof err) == -1);
     CHECK_STR(err, "row 0 has a null topic and the sink has no topic option to fall back on");
     CHECK(tide_kafka_sink_flush(sink, TIMEOUT_MS, err, sizeof err) == 0);
+    /* Copied payloads are enqueued by the caller: the failure comes at once. */
+    CHECK(tide_kafka_sink_send(sink, NULL, NULL, &b->columns[1], NULL, &b->columns[0], TIMEOUT_MS,
+                               err, sizeof err) == -1);
+    CHECK_STR(err, "row 0 has a null topic and the sink has no topic option to fall back on");
+    CHECK(tide_kafka_sink_flush(sink, TIMEOUT_MS, err, sizeof err) == 0);
     tide_batch_free(b);
     tide_kafka_sink_free(sink);
 }
