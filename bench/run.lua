@@ -234,6 +234,10 @@ local tide_count = query("count", { topic = IN, rows = ROWS, maxOffsets = MAX_OF
 if tide_count and tide_count.rows ~= ROWS then fail(("count: %d rows, not %d"):format(tide_count.rows, ROWS)) end
 local r = ratio(rate(tide_count), rate(base_count))
 row { "Kafka -> count, rows/s (vs raw librdkafka consume)", rate(tide_count), rate(base_count), r }
+if tide_count then
+  row { "  its resident memory, peak / steady MB", ("%.0f / %.0f"):format(tide_count.rss_peak_mb, tide_count.rss_steady_mb or 0),
+        nil, nil, budget = "<= 100 MB", ok = tide_count.rss_peak_mb <= 100 }
+end
 
 step("(a) Kafka -> from_json -> model -> to_json -> Kafka")
 local OUT = topic("out_tide")

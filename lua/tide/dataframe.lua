@@ -301,6 +301,17 @@ end
 
 function methods:count()
   batch_only(self, "count")
+  -- A foreachBatch DataFrame over a micro-batch made in pieces counts them
+  -- one by one: joined, they would be a copy of the whole batch.
+  local piece = execution.piecesOf(self._plan)
+  if piece then
+    local n, k = 0, 1
+    while true do
+      local b = piece(k)
+      if not b then return n end
+      n, k = n + b:count(), k + 1
+    end
+  end
   return self:toBatch():count()
 end
 

@@ -260,11 +260,13 @@ end
 
 -- Whether a streaming query may fetch its batch piece by piece and run
 -- plan over each: slicing is on (ctx.sliceRows > 0) and the whole plan is
--- a row-wise chain over the scan.
-function M.fetchesInPieces(plan, ctx)
+-- a row-wise chain over the scan. A bare scan only when the sink takes
+-- the pieces (sinkTakesPieces): joined for a sink that takes whole
+-- batches, they would be a copy of what one fetch makes.
+function M.fetchesInPieces(plan, ctx, sinkTakesPieces)
   plan = optimizer.optimize(plan)
   local size = ctx.sliceRows
-  return size ~= nil and size > 0 and plan.child ~= nil and row_wise_to_scan(plan)
+  return size ~= nil and size > 0 and (plan.child ~= nil or sinkTakesPieces) and row_wise_to_scan(plan)
 end
 
 -- Runs plan (see fetchesInPieces) over the micro-batch [start, finish) of

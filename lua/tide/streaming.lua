@@ -329,7 +329,8 @@ function Query:runBatch(wait_ms)
     and (not limit or limit >= FETCH_AHEAD_PIECES * ctx.sliceRows)
   local rows_in, rows_out, written
   local epoch = { queryId = self.id, epochId = id }
-  if src.splitRange and execution.fetchesInPieces(self.plan, ctx) then
+  local takes_pieces = self.sink.addPiece ~= nil or self.sink.addPieces ~= nil
+  if src.splitRange and execution.fetchesInPieces(self.plan, ctx, takes_pieces) then
     -- A row-wise plan over a source that can split its ranges: the batch
     -- is fetched and run piece by piece, so its whole input is never in
     -- memory at once (execution.executeFetched); a sink that takes a batch

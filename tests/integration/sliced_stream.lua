@@ -277,4 +277,28 @@ t.test("with more batches to come, the next batch's first piece is fetched while
   t.eq(calls.beginBatch, calls.endBatch, "every piece begun was taken")
 end)
 
+t.test("foreachBatch over the bare source takes its batch in pieces, and count() counts them apart", function()
+  spark.conf:set("spark.tide.sliceRows", 700)
+  local counts, kept, even = {}, {}, {}
+  local calls, ok, err = counting({ "getBatch", "beginBatch", "endBatch" }, function()
+    local q = spark.readStream:format("kafka"):option("kafka.bootstrap.servers", bootstrap)
+      :option("subscribe", name):option("startingOffsets", "earliest"):option("maxOffsetsPerTrigger", 6000):load()
+      .writeStream:option("checkpointLocation", t.tempdir() .. "/cp"):trigger { availableNow = true }
+      :foreachBatch(function(df)
+        counts[#counts + 1] = df:count()
+        -- not joined into one batch: the pieces are still apart
+        kept[#kept + 1] = df._plan.source.pieces.n
+        even[#even + 1] = df:where("offset % 2 = 0"):count()
+      end):start()
+    q:awaitTermination(120)
+  end)
+  spark.conf:unset("spark.tide.sliceRows")
+  t.ok(ok, tostring(err))
+  t.ok(t.same(counts, { 6000, 6000 }), table.concat(counts, ", "))
+  t.ok(t.same(even, { 3000, 3000 }), table.concat(even, ", "))
+  t.ok(kept[1] >= 8 and kept[2] >= 8, "pieces kept apart: " .. table.concat(kept, ", "))
+  t.eq(calls.beginBatch, calls.endBatch, "every piece begun was taken")
+  t.ok(calls.endBatch >= 2 * 7, "pieces fetched ahead: " .. calls.endBatch)
+end)
+
 t.run()
