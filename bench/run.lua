@@ -151,6 +151,11 @@ end
 local results = {} -- { figure, tide, baseline, ratio, budget, ok }
 local function row(r) results[#results + 1] = r end
 local function ratio(a, b) return (a and b and b > 0) and a / b or nil end
+-- The resident memory of the query `r` measured (bench/query.lua), under the row of its rate.
+local function memory_row(r)
+  row { "  its resident memory, peak / steady MB", ("%.0f / %.0f"):format(r.rss_peak_mb, r.rss_steady_mb or 0),
+        nil, nil, budget = "<= 100 MB", ok = r.rss_peak_mb <= 100 }
+end
 
 local IN = topic("in")
 local produced
@@ -234,10 +239,7 @@ local tide_count = query("count", { topic = IN, rows = ROWS, maxOffsets = MAX_OF
 if tide_count and tide_count.rows ~= ROWS then fail(("count: %d rows, not %d"):format(tide_count.rows, ROWS)) end
 local r = ratio(rate(tide_count), rate(base_count))
 row { "Kafka -> count, rows/s (vs raw librdkafka consume)", rate(tide_count), rate(base_count), r }
-if tide_count then
-  row { "  its resident memory, peak / steady MB", ("%.0f / %.0f"):format(tide_count.rss_peak_mb, tide_count.rss_steady_mb or 0),
-        nil, nil, budget = "<= 100 MB", ok = tide_count.rss_peak_mb <= 100 }
-end
+if tide_count then memory_row(tide_count) end
 
 step("(a) Kafka -> from_json -> model -> to_json -> Kafka")
 local OUT = topic("out_tide")
@@ -253,10 +255,7 @@ r = ratio(rate(tide_pipe), rate(base_pipe))
 row { "Kafka -> from_json -> model -> to_json -> Kafka, rows/s (vs consume + produce of records as large as tide's)", rate(tide_pipe),
       rate(base_pipe), r, budget = ">= 1,000,000 rows/s and >= 0.70",
       ok = rate(tide_pipe) ~= nil and rate(tide_pipe) >= 1e6 and r ~= nil and r >= 0.7 }
-if tide_pipe then
-  row { "  its resident memory, peak / steady MB", ("%.0f / %.0f"):format(tide_pipe.rss_peak_mb, tide_pipe.rss_steady_mb or 0),
-        nil, nil, budget = "<= 100 MB", ok = tide_pipe.rss_peak_mb <= 100 }
-end
+if tide_pipe then memory_row(tide_pipe) end
 
 -- ---- (b) Kafka -> model -> PostgreSQL, against psql \copy ---------------------------
 
@@ -417,10 +416,7 @@ for _, input_rate in ipairs(RATES) do
           raw and raw.p99_ms and ("%.1f / %.1f / %.1f"):format(raw.p50_ms, raw.p99_ms, raw.p999_ms) or nil, nil,
           budget = input_rate == BUDGET_RATE and "p99 <= 20 ms" or nil,
           ok = met }
-    if input_rate == BUDGET_RATE then
-      row { "  its resident memory, peak / steady MB", ("%.0f / %.0f"):format(lr.rss_peak_mb, lr.rss_steady_mb or 0),
-            nil, nil, budget = "<= 100 MB", ok = lr.rss_peak_mb <= 100 }
-    end
+    if input_rate == BUDGET_RATE then memory_row(lr) end
   end
 end
 
