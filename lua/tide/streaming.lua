@@ -331,10 +331,11 @@ function Query:runBatch(wait_ms)
   local epoch = { queryId = self.id, epochId = id }
   local takes_pieces = self.sink.addPiece ~= nil or self.sink.addPieces ~= nil
   if src.splitRange and execution.fetchesInPieces(self.plan, ctx, takes_pieces) then
-    -- A row-wise plan over a source that can split its ranges: the batch
-    -- is fetched and run piece by piece, so its whole input is never in
-    -- memory at once (execution.executeFetched); a sink that takes a batch
-    -- in pieces writes each piece's result while the next one runs.
+    -- A row-wise plan (or, for a sink that takes pieces, none) over a
+    -- source that can split its ranges: the batch is fetched and run piece
+    -- by piece, so its whole input is never in memory at once
+    -- (execution.executeFetched); a sink that takes a batch in pieces
+    -- writes each piece's result while the next one runs.
     if self.sink.addPiece then
       local pieces = setmetatable({ sink = self.sink, epoch = id, rows = 0, checkpoint = cp }, PiecesToSink)
       written = in_epoch(epoch, run_into_sink, self.sink, self.plan, ctx, src, start, finish, pieces)
