@@ -13,16 +13,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A slot holds what a lookup compares, so that most lookups read one
+   cache line of the table and nothing else: a label of up to 8 bytes is
+   its own key (its bytes, zero-padded), a longer one is keyed by its hash
+   and its bytes are compared only when key and length match. */
+typedef struct {
+    uint64_t key;
+    int32_t index; /* label index, or -1: empty */
+    int32_t len;
+} dict_slot;
+
 struct tide_ml_dict {
     char *bytes; /* labels back to back */
     size_t bytes_len, bytes_cap;
     int64_t *offsets; /* count + 1 */
     int64_t *counts;
-    uint64_t *hashes;
     int32_t count, capacity;
-    int32_t *slots; /* label index or -1; a power of two of them */
+    dict_slot *slots; /* a power of two of them */
     uint32_t mask;
 };
+
+/* A label's first (up to) 8 bytes as a word, zero-padded. */
+static inline uint64_t head_word(const char *s, int32_t len)
+{
+    uint64_t w = 0;
+    if (len >= 8)
+        memcpy(&w, s, 8); /* the common case, one load */
+    else
+        memcpy(&w, s, (size_t)len);
+    return w;
+}
+
+static inline uint64_t mix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
 
 /* Eight bytes at a time (labels are mostly 8-hex-digit ids: one step),
    then a final mix. Hashes live in memory only; saved dictionaries hold
@@ -38,15 +66,19 @@ static uint64_t hash_bytes(const char *s, int32_t len)
         h ^= h >> 29;
     }
     if (i < len) {
-        uint64_t w = 0;
-        memcpy(&w, s + i, (size_t)(len - i));
-        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h = (h ^ head_word(s + i, len - i)) * 0x9E3779B97F4A7C15ULL;
         h ^= h >> 29;
     }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return h;
+    return mix(h);
+}
+
+static dict_slot *new_slots(uint32_t n)
+{
+    dict_slot *slots = malloc(n * sizeof *slots);
+    if (slots)
+        for (uint32_t i = 0; i < n; i++)
+            slots[i] = (dict_slot){.index = -1};
+    return slots;
 }
 
 tide_ml_dict *tide_ml_dict_new(void)
@@ -54,13 +86,12 @@ tide_ml_dict *tide_ml_dict_new(void)
     tide_ml_dict *d = calloc(1, sizeof *d);
     if (!d) return NULL;
     d->mask = 63;
-    d->slots = malloc(64 * sizeof(int32_t));
+    d->slots = new_slots(64);
     d->offsets = calloc(1, sizeof(int64_t));
     if (!d->slots || !d->offsets) {
         tide_ml_dict_free(d);
         return NULL;
     }
-    memset(d->slots, 0xff, 64 * sizeof(int32_t));
     return d;
 }
 
@@ -70,46 +101,84 @@ void tide_ml_dict_free(tide_ml_dict *d)
     free(d->bytes);
     free(d->offsets);
     free(d->counts);
-    free(d->hashes);
     free(d->slots);
     free(d);
 }
 
 int32_t tide_ml_dict_size(const tide_ml_dict *d) { return d->count; }
 
-static int32_t lookup(const tide_ml_dict *d, const char *s, int32_t len, uint64_t h,
-                      uint32_t *slot_out)
+static inline uint64_t slot_key(const char *s, int32_t len, uint64_t h)
 {
-    uint32_t slot = (uint32_t)h & d->mask;
-    for (;;) {
-        int32_t idx = d->slots[slot];
-        if (idx < 0) break;
-        if (d->hashes[idx] == h && d->offsets[idx + 1] - d->offsets[idx] == len &&
-            /* len 0: no bytes to compare (a dict of empty labels has none) */
-            (len == 0 || memcmp(d->bytes + d->offsets[idx], s, (size_t)len) == 0))
-            return idx;
-        slot = (slot + 1) & d->mask;
+    return len <= 8 ? head_word(s, len) : h;
+}
+
+static int32_t lookup(const tide_ml_dict *d, const char *s, int32_t len, uint64_t h)
+{
+    uint64_t key = slot_key(s, len, h);
+    for (uint32_t slot = (uint32_t)h & d->mask;; slot = (slot + 1) & d->mask) {
+        const dict_slot *e = &d->slots[slot];
+        if (e->index < 0) return -1;
+        if (e->key == key && e->len == len &&
+            (len <= 8 || memcmp(d->bytes + d->offsets[e->index], s, (size_t)len) == 0))
+            return e->index;
     }
-    if (slot_out) *slot_out = slot;
-    return -1;
 }
 
 int32_t tide_ml_dict_find(const tide_ml_dict *d, const char *s, int32_t len)
 {
-    if (d->count == 0) return -1;
-    return lookup(d, s, len, hash_bytes(s, len), NULL);
+    return lookup(d, s, len, hash_bytes(s, len));
 }
 
+/* Rows looked up together: their slots are fetched from memory at once,
+   instead of one cache miss after another (a large dictionary's table is
+   past the caches). */
+#define FIND_CHUNK 32
+
+void tide_ml_dict_find_rows(const tide_ml_dict *d, const tide_column *col, int64_t begin,
+                            int64_t end, int32_t *out)
+{
+    for (int64_t start = begin; start < end; start += FIND_CHUNK) {
+        int32_t n = end - start < FIND_CHUNK ? (int32_t)(end - start) : FIND_CHUNK;
+        const char *label[FIND_CHUNK];
+        int32_t len[FIND_CHUNK];
+        uint64_t hash[FIND_CHUNK];
+        for (int32_t j = 0; j < n; j++) {
+            label[j] = NULL;
+            if (!tide_column_is_valid(col, start + j)) continue;
+            label[j] = tide_column_bytes(col, start + j, &len[j]);
+            hash[j] = hash_bytes(label[j], len[j]);
+            __builtin_prefetch(&d->slots[(uint32_t)hash[j] & d->mask]);
+        }
+        for (int32_t j = 0; j < n; j++)
+            out[start - begin + j] = label[j] ? lookup(d, label[j], len[j], hash[j]) : -1;
+    }
+}
+
+static const char *label_bytes(const tide_ml_dict *d, int32_t index, int32_t *len)
+{
+    *len = (int32_t)(d->offsets[index + 1] - d->offsets[index]);
+    return d->bytes ? d->bytes + d->offsets[index] : "";
+}
+
+static void put_slot(dict_slot *slots, uint32_t mask, const char *s, int32_t len, uint64_t h,
+                     int32_t index)
+{
+    uint32_t slot = (uint32_t)h & mask;
+    while (slots[slot].index >= 0)
+        slot = (slot + 1) & mask;
+    slots[slot] = (dict_slot){.key = slot_key(s, len, h), .index = index, .len = len};
+}
+
+/* Hashes are not kept (8 bytes a label): a growth hashes the labels again. */
 static int grow_slots(tide_ml_dict *d)
 {
     uint32_t n = (d->mask + 1) * 2;
-    int32_t *slots = malloc(n * sizeof(int32_t));
+    dict_slot *slots = new_slots(n);
     if (!slots) return -1;
-    memset(slots, 0xff, n * sizeof(int32_t));
     for (int32_t i = 0; i < d->count; i++) {
-        uint32_t slot = (uint32_t)d->hashes[i] & (n - 1);
-        while (slots[slot] >= 0) slot = (slot + 1) & (n - 1);
-        slots[slot] = i;
+        int32_t len;
+        const char *s = label_bytes(d, i, &len);
+        put_slot(slots, n - 1, s, len, hash_bytes(s, len), i);
     }
     free(d->slots);
     d->slots = slots;
@@ -117,12 +186,11 @@ static int grow_slots(tide_ml_dict *d)
     return 0;
 }
 
-static int32_t add_hashed(tide_ml_dict *d, const char *s, int32_t len, uint64_t h)
+int32_t tide_ml_dict_add(tide_ml_dict *d, const char *s, int32_t len)
 {
-    uint32_t slot = 0;
-    int32_t idx = d->count ? lookup(d, s, len, h, &slot) : -1;
+    uint64_t h = hash_bytes(s, len);
+    int32_t idx = lookup(d, s, len, h);
     if (idx >= 0) return idx;
-    if (d->count == 0) slot = (uint32_t)h & d->mask;
     if (d->count == INT32_MAX - 1) return -1;
     if (d->count == d->capacity) {
         int32_t cap = d->capacity ? d->capacity * 2 : 64;
@@ -132,14 +200,12 @@ static int32_t add_hashed(tide_ml_dict *d, const char *s, int32_t len, uint64_t 
         int64_t *counts = realloc(d->counts, (size_t)cap * sizeof(int64_t));
         if (!counts) return -1;
         d->counts = counts;
-        uint64_t *hashes = realloc(d->hashes, (size_t)cap * sizeof(uint64_t));
-        if (!hashes) return -1;
-        d->hashes = hashes;
         d->capacity = cap;
     }
     if (d->bytes_len + (size_t)len > d->bytes_cap) {
         size_t cap = d->bytes_cap ? d->bytes_cap * 2 : 1024;
-        while (cap < d->bytes_len + (size_t)len) cap *= 2;
+        while (cap < d->bytes_len + (size_t)len)
+            cap *= 2;
         char *bytes = realloc(d->bytes, cap);
         if (!bytes) return -1;
         d->bytes = bytes;
@@ -150,23 +216,17 @@ static int32_t add_hashed(tide_ml_dict *d, const char *s, int32_t len, uint64_t 
     idx = d->count++;
     d->offsets[idx + 1] = (int64_t)d->bytes_len;
     d->counts[idx] = 0;
-    d->hashes[idx] = h;
-    d->slots[slot] = idx;
-    /* Keep the table at most half full, so probes stay short. */
-    if ((uint32_t)d->count * 2 > d->mask && grow_slots(d) != 0) return -1;
+    put_slot(d->slots, d->mask, s, len, h, idx);
+    /* Keep the table at most three quarters full: probes stay short, as
+       four slots share a cache line. */
+    if ((uint64_t)d->count * 4 > (uint64_t)d->mask * 3 && grow_slots(d) != 0) return -1;
     return idx;
-}
-
-int32_t tide_ml_dict_add(tide_ml_dict *d, const char *s, int32_t len)
-{
-    return add_hashed(d, s, len, hash_bytes(s, len));
 }
 
 const char *tide_ml_dict_label(const tide_ml_dict *d, int32_t index, int32_t *len)
 {
     if (index < 0 || index >= d->count) return NULL;
-    *len = (int32_t)(d->offsets[index + 1] - d->offsets[index]);
-    return d->bytes ? d->bytes + d->offsets[index] : "";
+    return label_bytes(d, index, len);
 }
 
 int64_t tide_ml_dict_count(const tide_ml_dict *d, int32_t index)
@@ -284,8 +344,9 @@ tide_ml_dict *tide_ml_dict_sorted(const tide_ml_dict *d, int32_t order)
     qsort(perm, (size_t)d->count, sizeof(int32_t), compare_order);
     for (int32_t k = 0; k < d->count; k++) {
         int32_t i = perm[k];
-        int32_t idx = add_hashed(out, d->bytes ? d->bytes + d->offsets[i] : "",
-                                 (int32_t)(d->offsets[i + 1] - d->offsets[i]), d->hashes[i]);
+        int32_t len;
+        const char *label = label_bytes(d, i, &len);
+        int32_t idx = tide_ml_dict_add(out, label, len);
         if (idx < 0) goto fail;
         out->counts[idx] = d->counts[i];
     }

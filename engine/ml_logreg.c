@@ -434,23 +434,22 @@ static int numeric_values(const tide_ml_linear_term *t, int64_t begin, int64_t e
 static int one_hot_features(const tide_ml_linear_term *t, int64_t begin, int64_t end, double *out)
 {
     int32_t unknown = tide_ml_dict_size(t->dict);
-    for (int64_t i = begin; i < end; i++) {
-        int32_t idx = -1;
-        if (tide_valid(t->column, i)) {
-            int32_t len;
-            const char *s = tide_column_bytes(t->column, i, &len);
-            idx = tide_ml_dict_find(t->dict, s, len);
+    int32_t found[256];
+    for (int64_t start = begin; start < end; start += 256) {
+        int64_t stop = end - start < 256 ? end : start + 256;
+        tide_ml_dict_find_rows(t->dict, t->column, start, stop, found);
+        for (int64_t i = start; i < stop; i++) {
+            int64_t cat = found[i - start];
+            if (cat < 0) {
+                if (t->unseen != TIDE_ML_KEEP) return -1;
+                cat = unknown;
+            }
+            if (cat >= t->categories) {
+                if (t->ohe_invalid != TIDE_ML_KEEP) return -1;
+                cat = t->categories;
+            }
+            out[i] = cat < t->block_size ? (double)(t->position + cat) : -1.0;
         }
-        if (idx < 0) {
-            if (t->unseen != TIDE_ML_KEEP) return -1;
-            idx = unknown;
-        }
-        int64_t cat = idx;
-        if (cat >= t->categories) {
-            if (t->ohe_invalid != TIDE_ML_KEEP) return -1;
-            cat = t->categories;
-        }
-        out[i] = cat < t->block_size ? (double)(t->position + cat) : -1.0;
     }
     return 0;
 }

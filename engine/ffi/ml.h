@@ -30,6 +30,10 @@ int32_t tide_ml_dict_size(const tide_ml_dict *dict);
 int32_t tide_ml_dict_add(tide_ml_dict *dict, const char *label, int32_t len);
 /* The index of label, or -1. */
 int32_t tide_ml_dict_find(const tide_ml_dict *dict, const char *label, int32_t len);
+/* The index of each row [begin, end) of a string or binary column, into
+   out[0 .. end - begin): -1 for a null or a label not in dict. */
+void tide_ml_dict_find_rows(const tide_ml_dict *dict, const tide_column *col, int64_t begin,
+                            int64_t end, int32_t *out);
 const char *tide_ml_dict_label(const tide_ml_dict *dict, int32_t index, int32_t *len);
 int64_t tide_ml_dict_count(const tide_ml_dict *dict, int32_t index);
 /* Counts every non-null value of col (string, binary, boolean, int, long,
