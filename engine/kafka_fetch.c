@@ -322,7 +322,9 @@ tide_batch *ks_fetch(tide_kafka_source *src, const tide_partition_offset *starts
            broker's thread next wakes, which librdkafka 2.0 does not do
            when the queue is consumed (up to a second later). A request
            to that broker wakes it (and costs a round trip), so a fetch
-           that drained the prefetch waits for the network, not the timer. */
+           that drained the prefetch waits for the network, not the timer.
+           (kafka_nudge.c wakes them before the queues run dry.) */
+        src->stalls++;
         for (int32_t i = 0; i < n; i++) {
             int64_t low, high;
             if (!parts[i]->done)

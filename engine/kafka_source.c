@@ -19,7 +19,9 @@
  * records its range needs: the rest stays in librdkafka's prefetch, which
  * is bounded per partition (queued.max.messages.kbytes). Every queue
  * writes to one pipe when it gets something, which is what waits wait on.
- * Everything is served on the caller's thread.
+ * Everything is served on the caller's thread; a queue taken down to half
+ * its bound is refilled at the request of a thread of its own
+ * (kafka_nudge.c).
  */
 #include "kafka_source_int.h"
 
@@ -580,12 +582,14 @@ static int64_t serve_ready(tide_kafka_source *src, char *errbuf, size_t errlen)
     for (int32_t t = 0; t < src->num_topics; t++) {
         for (int32_t k = 0; k < src->topics[t].parts_cap; k++) {
             ks_part *p = src->topics[t].parts[k];
-            int64_t want, n;
+            int64_t want, n, taken = 0;
             while (p && (want = wanted(src, p)) > 0) {
                 if ((n = serve_queue(src, p->queue, want, errbuf, errlen)) < 0) return -1;
-                total += n;
+                taken += n;
                 if (n < want || n == 0 || !src->fetch) break;
             }
+            if (taken > 0) ks_nudge_check(src, p);
+            total += taken;
         }
     }
     return total;
@@ -614,6 +618,15 @@ int64_t ks_serve(tide_kafka_source *src, int32_t wait_ms, char *errbuf, size_t e
 }
 
 /* ---- life cycle and subscription ----------------------------------------------------- */
+
+/* A numeric setting of conf, or fallback. */
+static int64_t conf_number(const rd_kafka_conf_t *conf, const char *name, int64_t fallback)
+{
+    char value[32];
+    size_t len = sizeof value;
+    if (rd_kafka_conf_get(conf, name, value, &len) != RD_KAFKA_CONF_OK) return fallback;
+    return strtoll(value, NULL, 10);
+}
 
 tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, char *errbuf,
                                          size_t errlen)
@@ -648,6 +661,8 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
         if (response_max < keep) keep = response_max;
     }
     tide_memory_keep(keep);
+    src->queue_max_bytes = conf_number(conf, "queued.max.messages.kbytes", 65536) * 1024;
+    src->queue_max_records = conf_number(conf, "queued.min.messages", 100000);
     /* Assignments need a group; it is only used for commits. */
     const char *group = tide_kafka_conf_find(conf_kv, conf_n, "group.id");
     src->commits = group != NULL;
@@ -717,6 +732,7 @@ void tide_kafka_source_free(tide_kafka_source *src)
 {
     if (!src) return;
     ks_ahead_free(src);
+    ks_nudge_free(src);
     rd_kafka_assign(src->rk, NULL);
     for (int32_t t = 0; t < src->num_topics; t++) {
         ks_topic *topic = &src->topics[t];

@@ -2,7 +2,8 @@
  * kafka_source_int.h — the Kafka source's state, shared by its files:
  * kafka_source.c (topics, partitions, the consumer queue and position),
  * kafka_offsets.c (metadata, watermarks, latest offsets, seek, commit) and
- * kafka_fetch.c (offset ranges into a batch). C only.
+ * kafka_fetch.c (offset ranges into a batch), kafka_fetch_ahead.c (a fetch
+ * on a thread of its own) and kafka_nudge.c (refilling the prefetch). C only.
  */
 #ifndef TIDE_KAFKA_SOURCE_INT_H
 #define TIDE_KAFKA_SOURCE_INT_H
@@ -38,6 +39,7 @@ typedef struct ks_part {
     rd_kafka_message_t **stash;
     int32_t stash_head, stash_n, stash_cap;
     int64_t stash_bytes;
+    int nudged; /* kafka_nudge.c: woken since its queue was last refilled */
 } ks_part;
 
 typedef struct ks_topic {
@@ -52,6 +54,7 @@ typedef struct ks_topic {
 } ks_topic;
 
 typedef struct ks_ahead ks_ahead;
+typedef struct ks_nudge ks_nudge;
 
 struct tide_kafka_source {
     rd_kafka_t *rk;
@@ -83,6 +86,11 @@ struct tide_kafka_source {
     uint8_t *scratch;
     size_t scratch_cap;
     ks_ahead *ahead; /* kafka_fetch_ahead.c's thread, made on first use */
+    ks_nudge *nudge; /* kafka_nudge.c's thread, made on first use */
+    int64_t stalls;  /* times a fetch found every queue empty and woke the brokers itself */
+    int nudge_failed;
+    /* a partition queue's bound (queued.max.messages.kbytes, queued.min.messages) */
+    int64_t queue_max_bytes, queue_max_records;
 };
 
 int32_t ks_topic_find(const tide_kafka_source *src, const char *name, size_t len);
@@ -111,6 +119,11 @@ int ks_check_gap(tide_kafka_source *src, ks_part *p, int64_t from, int64_t to, c
                  size_t errlen);
 int ks_handle(tide_kafka_source *src, rd_kafka_message_t *m, char *errbuf, size_t errlen);
 int64_t ks_serve(tide_kafka_source *src, int32_t wait_ms, char *errbuf, size_t errlen);
+/* kafka_nudge.c: after records were taken from p's queue, wakes its
+   leader's thread (without waiting) when the queue is down to half its
+   bound, so that librdkafka fetches it again before it runs dry. */
+void ks_nudge_check(tide_kafka_source *src, ks_part *p);
+void ks_nudge_free(tide_kafka_source *src);
 /* kafka_fetch.c: appends a record in range to the fetch's batch. */
 int ks_accept(tide_kafka_source *src, ks_part *p, const rd_kafka_message_t *m, char *errbuf,
               size_t errlen);
