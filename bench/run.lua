@@ -267,11 +267,9 @@ for round = 1, opts.quick and 1 or 3 do
   local written = res and baseline("consume", out, ROWS)
   local out_bytes = written and math.ceil(written.bytes / written.rows)
   local base = out_bytes and baseline("pipe", IN, topic("out_base" .. round), ROWS, out_bytes)
-  if res and base then
-    pipe_rates[#pipe_rates + 1], base_rates[#base_rates + 1] = rate(res), rate(base)
-    -- The memory reported is the round's that peaked highest.
-    if not pipe_peak or res.rss_peak_mb > pipe_peak.rss_peak_mb then pipe_peak = res end
-  end
+  -- The memory reported is the round's that peaked highest.
+  if res and (not pipe_peak or res.rss_peak_mb > pipe_peak.rss_peak_mb) then pipe_peak = res end
+  if res and base then pipe_rates[#pipe_rates + 1], base_rates[#base_rates + 1] = rate(res), rate(base) end
 end
 local tide_pipe_rate, base_pipe_rate = median(pipe_rates), median(base_rates)
 r = ratio(tide_pipe_rate, base_pipe_rate)

@@ -18,7 +18,6 @@
 #include "kafka_source_int.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
