@@ -6,6 +6,7 @@
 #include "kafka_conf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int set(rd_kafka_conf_t *conf, const char *who, const char *key, const char *value,
@@ -54,6 +55,14 @@ const char *tide_kafka_conf_find(const char **conf_kv, int32_t conf_n, const cha
     for (int32_t i = 0; i < conf_n; i++)
         if (conf_kv[2 * i] && strcmp(conf_kv[2 * i], key) == 0) found = conf_kv[2 * i + 1];
     return found;
+}
+
+int64_t tide_kafka_conf_int(const rd_kafka_conf_t *conf, const char *key, int64_t fallback)
+{
+    char value[64];
+    size_t size = sizeof value;
+    if (rd_kafka_conf_get(conf, key, value, &size) != RD_KAFKA_CONF_OK) return fallback;
+    return strtoll(value, NULL, 10);
 }
 
 rd_kafka_t *tide_kafka_client_new(const char *who, rd_kafka_type_t type, rd_kafka_conf_t *conf,

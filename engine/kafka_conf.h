@@ -28,6 +28,9 @@ rd_kafka_conf_t *tide_kafka_conf_new(const char *who, const tide_kafka_setting *
 /* The user's value of key among conf_kv, or NULL. */
 const char *tide_kafka_conf_find(const char **conf_kv, int32_t conf_n, const char *key);
 
+/* The numeric value of key in conf, or fallback when conf has none. */
+int64_t tide_kafka_conf_int(const rd_kafka_conf_t *conf, const char *key, int64_t fallback);
+
 /* rd_kafka_new with the error naming `who`; takes conf only on success
    (destroys it on failure too, so the caller never frees it). */
 rd_kafka_t *tide_kafka_client_new(const char *who, rd_kafka_type_t type, rd_kafka_conf_t *conf,

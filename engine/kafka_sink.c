@@ -195,14 +195,6 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
     snprintf(sink->client_error, sizeof sink->client_error, "%s", reason);
 }
 
-static int64_t conf_int(rd_kafka_conf_t *conf, const char *key, int64_t fallback)
-{
-    char value[64];
-    size_t size = sizeof value;
-    if (rd_kafka_conf_get(conf, key, value, &size) != RD_KAFKA_CONF_OK) return fallback;
-    return strtoll(value, NULL, 10);
-}
-
 tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char *errbuf,
                                      size_t errlen)
 {
@@ -218,8 +210,8 @@ tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char 
         free(sink);
         return NULL;
     }
-    sink->max_messages = conf_int(conf, "queue.buffering.max.messages", 100000);
-    sink->max_bytes = conf_int(conf, "queue.buffering.max.kbytes", 1048576) * 1024;
+    sink->max_messages = tide_kafka_conf_int(conf, "queue.buffering.max.messages", 100000);
+    sink->max_bytes = tide_kafka_conf_int(conf, "queue.buffering.max.kbytes", 1048576) * 1024;
     rd_kafka_conf_set_opaque(conf, sink);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_error_cb(conf, on_error);

@@ -619,15 +619,6 @@ int64_t ks_serve(tide_kafka_source *src, int32_t wait_ms, char *errbuf, size_t e
 
 /* ---- life cycle and subscription ----------------------------------------------------- */
 
-/* A numeric setting of conf, or fallback. */
-static int64_t conf_number(const rd_kafka_conf_t *conf, const char *name, int64_t fallback)
-{
-    char value[32];
-    size_t len = sizeof value;
-    if (rd_kafka_conf_get(conf, name, value, &len) != RD_KAFKA_CONF_OK) return fallback;
-    return strtoll(value, NULL, 10);
-}
-
 tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, char *errbuf,
                                          size_t errlen)
 {
@@ -653,16 +644,10 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
        mapped, and faulted in, afresh each time (a tenth of a Kafka ->
        PostgreSQL query's CPU time). Keeping up to fetch.max.bytes (16 MiB)
        faulted less still but held more: Kafka -> Kafka peaked at 101 MB. */
-    char fetch_max[32];
-    size_t fetch_max_len = sizeof fetch_max;
-    size_t keep = 4u << 20;
-    if (rd_kafka_conf_get(conf, "fetch.max.bytes", fetch_max, &fetch_max_len) == RD_KAFKA_CONF_OK) {
-        size_t response_max = (size_t)strtoull(fetch_max, NULL, 10);
-        if (response_max < keep) keep = response_max;
-    }
-    tide_memory_keep(keep);
-    src->queue_max_bytes = conf_number(conf, "queued.max.messages.kbytes", 65536) * 1024;
-    src->queue_max_records = conf_number(conf, "queued.min.messages", 100000);
+    int64_t keep = tide_kafka_conf_int(conf, "fetch.max.bytes", 4 << 20);
+    tide_memory_keep(keep < (4 << 20) ? (size_t)keep : 4u << 20);
+    src->queue_max_bytes = tide_kafka_conf_int(conf, "queued.max.messages.kbytes", 65536) * 1024;
+    src->queue_max_records = tide_kafka_conf_int(conf, "queued.min.messages", 100000);
     /* Assignments need a group; it is only used for commits. */
     const char *group = tide_kafka_conf_find(conf_kv, conf_n, "group.id");
     src->commits = group != NULL;
