@@ -2,11 +2,14 @@
    librdkafka's mock cluster: records borrow batches the caller has already
    dropped and arrive intact, copied payloads outlive their columns, a
    failure on the sink's thread is reported by the next call and the sink
-   goes on, and a sink freed with a send in flight releases everything.
+   goes on, a sink freed with a send in flight releases everything, and
+   keyless records go a chunk to a partition, in turn, while keyed ones
+   follow their key.
    Runs under ThreadSanitizer too (scripts/test). */
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "check.h"
@@ -76,6 +79,124 @@ static int read_back(int *seen, int limit, int want)
     rd_kafka_consumer_close(rk);
     rd_kafka_destroy(rk);
     return got;
+}
+
+/* Reads partition `partition` of `topic` from the start until it has
+   `want` records, or is idle for a second: the record-N numbers in the
+   order the partition holds them (at most `limit`), and the keys' first
+   bytes in keys (when not NULL). Returns how many were read. */
+static int read_partition(const char *topic, int partition, int *numbers, char *keys, int limit,
+                          int want)
+{
+    char err[512];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", tide_broker_bootstrap(broker), err, sizeof err);
+    rd_kafka_conf_set(conf, "group.id", "test-kafka-sink", err, sizeof err);
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    rd_kafka_poll_set_consumer(rk);
+    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(parts, topic, partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_assign(rk, parts);
+    rd_kafka_topic_partition_list_destroy(parts);
+    int got = 0;
+    for (int idle = 0; got < want && got < limit && idle < 10;) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
+        if (!m) {
+            idle++;
+            continue;
+        }
+        int n;
+        if (!m->err && sscanf(m->payload, "record-%d", &n) == 1) {
+            if (keys) keys[got] = m->key_len ? *(const char *)m->key : 0;
+            numbers[got++] = n;
+        }
+        rd_kafka_message_destroy(m);
+    }
+    rd_kafka_consumer_close(rk);
+    rd_kafka_destroy(rk);
+    return got;
+}
+
+static void keyless_records_go_a_chunk_to_a_partition_in_turn(void)
+{
+    enum { PARTITIONS = 3, CHUNK = 4096, ROWS = 6 * CHUNK };
+    char err[1024];
+    CHECK(tide_broker_create_topic(broker, "spread", PARTITIONS, err, sizeof err) == 0);
+    tide_kafka_sink *sink = new_sink();
+    /* The count is asked for when the topic is first met, without waiting. */
+    CHECK(tide_kafka_sink_partition_count(sink, "spread") == 0);
+    for (int i = 0; i < 500 && tide_kafka_sink_partition_count(sink, "spread") == 0; i++)
+        usleep(10000);
+    CHECK(tide_kafka_sink_partition_count(sink, "spread") == PARTITIONS);
+    tide_batch *b = values_batch(0, ROWS, -1);
+    CHECK(tide_kafka_sink_send(sink, b, "spread", NULL, NULL, &b->columns[0], TIMEOUT_MS, err,
+                               sizeof err) == ROWS);
+    tide_batch_free(b);
+    CHECK(tide_kafka_sink_flush(sink, TIMEOUT_MS, err, sizeof err) == ROWS);
+    tide_kafka_sink_free(sink);
+
+    /* Each partition holds two whole chunks, in row order; together, every
+       row once. */
+    int *seen = calloc(ROWS, sizeof *seen), *numbers = malloc(sizeof *numbers * ROWS);
+    for (int p = 0; p < PARTITIONS; p++) {
+        int got = read_partition("spread", p, numbers, NULL, ROWS, 2 * CHUNK);
+        CHECK(got == 2 * CHUNK);
+        for (int c = 0; c < 2; c++) {
+            int first = numbers[c * CHUNK];
+            CHECK(first % CHUNK == 0);
+            for (int i = 0; i < CHUNK; i++)
+                CHECK(numbers[c * CHUNK + i] == first + i);
+        }
+        for (int i = 0; i < got; i++)
+            seen[numbers[i]]++;
+    }
+    for (int i = 0; i < ROWS; i++)
+        CHECK(seen[i] == 1);
+    free(numbers);
+    free(seen);
+}
+
+static void keyed_records_follow_their_key(void)
+{
+    enum { PARTITIONS = 3, ROWS = 3000, KEYS = 6 };
+    char err[1024];
+    CHECK(tide_broker_create_topic(broker, "keyed", PARTITIONS, err, sizeof err) == 0);
+    tide_kafka_sink *sink = new_sink();
+    tide_batch *b = values_batch(0, ROWS, -1);
+    tide_batch *k = tide_batch_new(1);
+    CHECK(tide_column_init(k, &k->columns[0], "key", TIDE_STRING, 0) == 0);
+    for (int i = 0; i < ROWS; i++) {
+        char key = (char)('a' + i % KEYS);
+        CHECK(tide_column_append_bytes(k, &k->columns[0], &key, 1) == 0);
+    }
+    CHECK(tide_kafka_sink_send(sink, NULL, "keyed", NULL, &k->columns[0], &b->columns[0],
+                               TIMEOUT_MS, err, sizeof err) == ROWS);
+    CHECK(tide_kafka_sink_flush(sink, TIMEOUT_MS, err, sizeof err) == ROWS);
+    tide_kafka_sink_free(sink);
+    tide_batch_free(k);
+    tide_batch_free(b);
+
+    /* A key's records all in one partition, in row order; the keys spread
+       over more than one partition. */
+    int where[KEYS] = {-1, -1, -1, -1, -1, -1}, total = 0, used = 0;
+    int *numbers = malloc(sizeof *numbers * ROWS);
+    char *keys = malloc(ROWS);
+    for (int p = 0; p < PARTITIONS; p++) {
+        int got = read_partition("keyed", p, numbers, keys, ROWS, ROWS);
+        used += got > 0;
+        total += got;
+        for (int i = 0; i < got; i++) {
+            int key = keys[i] - 'a';
+            CHECK(key >= 0 && key < KEYS && key == numbers[i] % KEYS);
+            CHECK(where[key] == -1 || where[key] == p);
+            where[key] = p;
+            CHECK(i == 0 || numbers[i] > numbers[i - 1]);
+        }
+    }
+    CHECK(total == ROWS);
+    CHECK(used > 1);
+    free(keys);
+    free(numbers);
 }
 
 static void borrowed_and_copied_records_arrive_once(void)
@@ -165,6 +286,8 @@ int main(void)
         TEST(borrowed_and_copied_records_arrive_once),
         TEST(a_failure_on_the_sinks_thread_is_reported_by_the_next_call),
         TEST(a_sink_freed_with_a_send_in_flight_lets_its_batches_go),
+        TEST(keyless_records_go_a_chunk_to_a_partition_in_turn),
+        TEST(keyed_records_follow_their_key),
     };
     int rc = check_run(tests, sizeof tests / sizeof tests[0]);
     tide_broker_stop(broker);
