@@ -71,11 +71,33 @@ function M.reclaim(slack, mark, step_kb)
   return done
 end
 
+-- Batches whose reference is their Lua object's (wrap), and those a view
+-- of a column has been handed out of (column, columnView): code outside
+-- the engine may keep such a view, so release leaves those batches to the
+-- collector.
+local wrapped = setmetatable({}, { __mode = "k" })
+local viewed = setmetatable({}, { __mode = "k" })
+
 -- Takes ownership of a tide_batch* made by C; raises `err` if it is NULL.
 function M.wrap(ptr, err)
   if ptr == nil then error(err or "out of memory", 2) end
   M.reclaim(WRAP_SLACK)
-  return ffi.gc(ptr, C.tide_batch_free)
+  local b = ffi.gc(ptr, C.tide_batch_free)
+  wrapped[b] = true
+  return b
+end
+
+-- Drops a wrapped batch's reference now instead of at a collection, for
+-- the engine's own intermediates that nothing uses again (sliced
+-- execution's): their arenas go at once (or with the last batch that
+-- shares their buffers, which holds a reference of its own), so a slice
+-- needs no full collection to free the one before it. A batch that was
+-- viewed, or not wrapped here, is left to the collector.
+function M.release(b)
+  if wrapped[b] and not viewed[b] then
+    wrapped[b] = nil
+    C.tide_batch_free(ffi.gc(b, nil))
+  end
 end
 
 function M.isBatch(v)
@@ -217,12 +239,16 @@ function Batch:column(key)
   if type(index) ~= "number" or index < 1 or index > self.num_columns then
     error("column index out of range: " .. tostring(key), 2)
   end
+  viewed[self] = true
   return setmetatable({ batch = self, col = self.columns[index - 1] }, Column)
 end
 
 -- A view of a column that is not found by name in a batch (a kernel's
 -- result, a UDF's argument); owner (anything) is kept alive with it.
-function M.columnView(col, owner) return setmetatable({ batch = owner, col = col }, Column) end
+function M.columnView(col, owner)
+  viewed[owner] = true
+  return setmetatable({ batch = owner, col = col }, Column)
+end
 
 function Column:name() return ffi.string(self.col.name) end
 function Column:dataType() return column_type(self.col) end

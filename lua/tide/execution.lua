@@ -22,11 +22,13 @@ M.ROW_WISE = ROW_WISE
 -- Rows of one slice unless spark.tide.sliceRows says otherwise: small
 -- enough that a slice's intermediate columns (strings, sparse vectors)
 -- stay a few tens of MB, large enough that the per-slice cost (one pass of
--- the plan's Lua glue, a copy of the slice's result, a garbage collection)
--- is lost in the kernels' work.
+-- the plan's Lua glue, a copy of the slice's result) is lost in the
+-- kernels' work.
 M.DEFAULT_SLICE_ROWS = 8192
 -- Arena bytes a slice may leave to the garbage collector before the next
--- slice starts (tide.batch reclaim).
+-- slice starts (tide.batch reclaim): the slices' results, and what
+-- operators made inside them, as a slice's input and intermediates are
+-- released when it is done.
 local SLICE_SLACK = 4 * 2 ^ 20
 
 -- The slice size of a session: spark.tide.sliceRows (0 runs plans over
@@ -129,10 +131,11 @@ local slicing = { slicer = nil, base = 0 }
 local function describe_row(row) return slicing.slicer:describe(row, slicing.base) end
 
 -- ops (top first) over one slice; before[i] counts the rows ops[i] saw in
--- earlier slices. A module function, not a closure per batch: a compiled
--- trace keeps the closures it calls (and their upvalues, here the batch's
--- context and through it the batch) alive until it is flushed.
-local function run_slice(ops, before, b, ctx)
+-- earlier slices; made[i] is what ops[i] returned. A module function, not
+-- a closure per batch: a compiled trace keeps the closures it calls (and
+-- their upvalues, here the batch's context and through it the batch)
+-- alive until it is flushed.
+local function run_slice(ops, before, made, b, ctx)
   for i = #ops, 1, -1 do
     local op = ops[i]
     ctx.state = ctx.stateOf(op)
@@ -141,9 +144,24 @@ local function run_slice(ops, before, b, ctx)
     local ok, out = pcall(op.apply, b, ctx)
     if not ok then error(shift_row(out, before[i]), 0) end
     before[i] = before[i] + rows
+    made[i] = out
     b = out
   end
   return b
+end
+
+-- A slice done with: its input and what each operator made over it are
+-- released (tide.batch release; an operator may return its input, so each
+-- batch once).
+local function release_slice(slice, made)
+  batchlib.release(slice)
+  local n = #made
+  for i = 1, n do
+    local b, seen = made[i], made[i] == slice
+    for j = 1, i - 1 do seen = seen or made[j] == b end
+    if not seen then batchlib.release(b) end
+  end
+  for i = 1, n do made[i] = nil end
 end
 
 -- Where run_slices puts each slice's detached result: a Collector keeps
@@ -162,15 +180,17 @@ end
 -- Runs ops (a row-wise chain, top first) over the slices of slicer one
 -- after another: each slice's result is detached (the columns computed in
 -- the slice copied out, those that are views of slicer.anchor kept as
--- they are), handed to into:take, and its intermediates are left to a
--- collection before the next slice, so the memory of a batch in flight is
--- its input, its result and one slice's intermediates. Counters add up in
+-- they are), handed to into:take, and the slice and its intermediates are
+-- released (a full collection for each slice took ~1 ms of a 5-ms slice's
+-- Lua thread in a Kafka -> Kafka query), so the memory of a batch in
+-- flight is its input, its result and one slice's intermediates. Counters add up in
 -- ctx as over the whole batch; row numbers in errors count the rows each
 -- operator saw in earlier slices, as over the whole batch;
 -- ctx.describeRow(row) names the row through the slicer; ctx.sliceIndex
 -- is the slice's number (0 first). Returns the number of slices.
 local function run_slices(ops, ctx, slicer, into)
   local before = {} -- rows the input of ops[i] had in earlier slices
+  local made = {} -- what ops[i] made over the slice in flight
   for i = 1, #ops do before[i] = 0 end
   local describe, outer = ctx.describeRow, slicing.slicer
   slicing.slicer = slicer
@@ -195,12 +215,16 @@ local function run_slices(ops, ctx, slicer, into)
     if k > 0 then batchlib.reclaim(SLICE_SLACK) end
     ctx.sliceIndex = k
     local result
-    ok, result = pcall(run_slice, ops, before, slice, ctx)
+    ok, result = pcall(run_slice, ops, before, made, slice, ctx)
     if ok then
       k = k + 1
       result = batchlib.wrap(C.tide_batch_detach(result, slicer.anchor, ctx.errbuf, ctx.errlen),
         "keeping a slice's result: " .. ffi.string(ctx.errbuf))
-      slice = nil -- luacheck: ignore (dropped for the collection below)
+      -- Nothing refers to the slice's intermediates now (the result is a
+      -- copy, or views of the anchor), and no row of it is described again.
+      slicer.current = nil
+      release_slice(slice, made)
+      slice = nil -- luacheck: ignore
       ok, result = pcall(into.take, into, result)
     end
     if not ok then

@@ -224,4 +224,48 @@ t.test("the intermediates of finished slices are freed while later slices run", 
   t.ok(most < 16 * 2 ^ 20, ("arena bytes held while slicing at most %.1f MB"):format(most / 2 ^ 20))
 end)
 
+t.test("a finished slice's intermediates are freed at once, without a garbage collection", function()
+  local big = {}
+  for i = 1, 8000 do big[i] = { ('{"id": %d, "site": "%s"}'):format(i, string.rep("s", 3000)) } end
+  local df = spark:createDataFrame(big, "value string")
+    :select(F.from_json("value", schema):alias("j")):select("j.site")
+    :select(F.upper("site"):alias("u")):select(F.length("u"):alias("n"))
+  big = nil
+  batchlib.reclaim(0) -- a collection now: what the arenas hold is the input's
+  local collections, plain = 0, collectgarbage
+  collectgarbage = function(what, ...) -- luacheck: ignore (counted while the plan runs)
+    if what == "collect" then collections = collections + 1 end
+    return plain(what, ...)
+  end
+  local ok, out = pcall(execution.execute, df._plan, execution.context(nil, 1000))
+  collectgarbage = plain -- luacheck: ignore
+  t.ok(ok, tostring(out))
+  t.eq(out:count(), 8000)
+  t.eq(out:column("n"):get(0), 3000)
+  -- Each slice made ~6 MB (from_json's strings and upper's), past the 4 MB
+  -- a slice may leave to a collection: freed with the slice, none was needed.
+  t.eq(collections, 0, "full collections while slicing")
+end)
+
+t.test("a column view a UDF keeps outlives its slice, intact", function()
+  local kept = {}
+  local keep = F.udf(function(n, out, x)
+    kept[#kept + 1] = x -- a view into the slice's batches, kept past the call
+    local o = out:values()
+    for i = 0, n - 1 do o[i] = i end
+  end, "int")
+  local words = {}
+  for i = 1, 1000 do words[i] = { ("word-%04d-"):format(i) .. string.rep("x", 200) } end
+  local df = spark:createDataFrame(words, "w string"):select(F.upper("w"):alias("u"))
+    :select(keep(F.col("u")):alias("k"))
+  local out = execution.execute(df._plan, execution.context(nil, 100))
+  t.eq(out:count(), 1000)
+  t.eq(#kept, 10)
+  -- Freed memory would be handed out again by these.
+  for _ = 1, 20 do spark:createDataFrame(words, "w string"):select(F.lower("w")):toBatch() end
+  for k, view in ipairs(kept) do
+    t.eq(view:get(0), ("WORD-%04d-"):format((k - 1) * 100 + 1) .. string.rep("X", 200), "slice " .. k)
+  end
+end)
+
 t.run()
