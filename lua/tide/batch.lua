@@ -92,7 +92,8 @@ end
 -- execution's): their arenas go at once (or with the last batch that
 -- shares their buffers, which holds a reference of its own), so a slice
 -- needs no full collection to free the one before it. A batch that was
--- viewed, or not wrapped here, is left to the collector.
+-- viewed, or not wrapped here, is left to the collector; a batch already
+-- released is not released again.
 function M.release(b)
   if wrapped[b] and not viewed[b] then
     wrapped[b] = nil

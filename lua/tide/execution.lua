@@ -151,17 +151,14 @@ local function run_slice(ops, before, made, b, ctx)
 end
 
 -- A slice done with: its input and what each operator made over it are
--- released (tide.batch release; an operator may return its input, so each
--- batch once).
+-- released (tide.batch release, which lets a batch go once: an operator
+-- may return its input).
 local function release_slice(slice, made)
   batchlib.release(slice)
-  local n = #made
-  for i = 1, n do
-    local b, seen = made[i], made[i] == slice
-    for j = 1, i - 1 do seen = seen or made[j] == b end
-    if not seen then batchlib.release(b) end
+  for i = #made, 1, -1 do
+    batchlib.release(made[i])
+    made[i] = nil
   end
-  for i = 1, n do made[i] = nil end
 end
 
 -- Where run_slices puts each slice's detached result: a Collector keeps
@@ -183,9 +180,9 @@ end
 -- they are), handed to into:take, and the slice and its intermediates are
 -- released (a full collection for each slice took ~1 ms of a 5-ms slice's
 -- Lua thread in a Kafka -> Kafka query), so the memory of a batch in
--- flight is its input, its result and one slice's intermediates. Counters add up in
--- ctx as over the whole batch; row numbers in errors count the rows each
--- operator saw in earlier slices, as over the whole batch;
+-- flight is its input, its result and one slice's intermediates. Counters
+-- add up in ctx as over the whole batch; row numbers in errors count the
+-- rows each operator saw in earlier slices, as over the whole batch;
 -- ctx.describeRow(row) names the row through the slicer; ctx.sliceIndex
 -- is the slice's number (0 first). Returns the number of slices.
 local function run_slices(ops, ctx, slicer, into)

@@ -247,6 +247,23 @@ t.test("a finished slice's intermediates are freed at once, without a garbage co
   t.eq(collections, 0, "full collections while slicing")
 end)
 
+t.test("release lets a wrapped batch go at once, and once; a viewed one is left to the collector", function()
+  local C = require("tide.ffi")
+  local arenas = function() return batchlib.arenaStats().arenas end
+  local b = batchlib.wrap(C.tide_batch_new(0))
+  local before = arenas()
+  batchlib.release(b)
+  t.eq(arenas(), before - 1, "freed by release")
+  batchlib.release(b)
+  t.eq(arenas(), before - 1, "released once")
+  local viewed = batchlib.wrap(C.tide_batch_new(0))
+  local view = batchlib.columnView(nil, viewed)
+  before = arenas()
+  batchlib.release(viewed)
+  t.eq(arenas(), before, "a viewed batch stays")
+  t.ok(view.batch == viewed)
+end)
+
 t.test("a column view a UDF keeps outlives its slice, intact", function()
   local kept = {}
   local keep = F.udf(function(n, out, x)

@@ -47,9 +47,8 @@ static tide_kafka_sink *new_sink(void)
     return sink;
 }
 
-/* Reads the topic "sunk" from the start until it has `want` records and
-   counts how many times each record-N came (seen[N]). */
-static int read_back(int *seen, int limit, int want)
+/* A consumer of partitions [first, first + count) of topic, from the start. */
+static rd_kafka_t *consumer_of(const char *topic, int first, int count)
 {
     char err[512];
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -57,11 +56,19 @@ static int read_back(int *seen, int limit, int want)
     rd_kafka_conf_set(conf, "group.id", "test-kafka-sink", err, sizeof err);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
     rd_kafka_poll_set_consumer(rk);
-    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(2);
-    for (int p = 0; p < 2; p++)
-        rd_kafka_topic_partition_list_add(parts, "sunk", p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(count);
+    for (int p = first; p < first + count; p++)
+        rd_kafka_topic_partition_list_add(parts, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
     rd_kafka_assign(rk, parts);
     rd_kafka_topic_partition_list_destroy(parts);
+    return rk;
+}
+
+/* Reads the topic "sunk" from the start until it has `want` records and
+   counts how many times each record-N came (seen[N]). */
+static int read_back(int *seen, int limit, int want)
+{
+    rd_kafka_t *rk = consumer_of("sunk", 0, 2);
     int got = 0;
     for (int idle = 0; got < want && idle < 100;) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
@@ -88,16 +95,7 @@ static int read_back(int *seen, int limit, int want)
 static int read_partition(const char *topic, int partition, int *numbers, char *keys, int limit,
                           int want)
 {
-    char err[512];
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "bootstrap.servers", tide_broker_bootstrap(broker), err, sizeof err);
-    rd_kafka_conf_set(conf, "group.id", "test-kafka-sink", err, sizeof err);
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-    rd_kafka_poll_set_consumer(rk);
-    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(parts, topic, partition)->offset = RD_KAFKA_OFFSET_BEGINNING;
-    rd_kafka_assign(rk, parts);
-    rd_kafka_topic_partition_list_destroy(parts);
+    rd_kafka_t *rk = consumer_of(topic, partition, 1);
     int got = 0;
     for (int idle = 0; got < want && got < limit && idle < 10;) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
