@@ -26,10 +26,14 @@ M.ROW_WISE = ROW_WISE
 -- kernels' work.
 M.DEFAULT_SLICE_ROWS = 8192
 -- Arena bytes a slice may leave to the garbage collector before the next
--- slice starts (tide.batch reclaim): the slices' results, and what
--- operators made inside them, as a slice's input and intermediates are
--- released when it is done.
-local SLICE_SLACK = 4 * 2 ^ 20
+-- slice starts (tide.batch reclaim). A slice's input and intermediates
+-- are released when it is done, and a streaming sink's pieces when it
+-- took them, so what the collector has left to free is small (batches
+-- viewed by UDFs, what operators made inside them); most of what the
+-- arenas gain in a slice is live: the next piece, fetched ahead, and the
+-- pieces a sink holds until their records are delivered. At 4 MB those
+-- made a full collection every few slices that freed nothing.
+local SLICE_SLACK = 16 * 2 ^ 20
 
 -- The slice size of a session: spark.tide.sliceRows (0 runs plans over
 -- whole batches). Unset, a streaming query's micro-batches are sliced (a

@@ -63,6 +63,8 @@ function PiecesToSink:take(batch)
   -- endPieces too)
   self.checkpoint:awaitOffsets()
   self.sink:addPiece(self.epoch, batch)
+  -- Freed with the sink's own reference, not at a garbage collection.
+  if self.sink.piecesHeldInC then batchlib.release(batch) end
 end
 
 -- The micro-batch [start, finish) of src run through plan, each piece

@@ -102,7 +102,34 @@ end
 t.test("the Kafka sink writes a sliced batch piece by piece: every record, in order", function()
   local out = t.unique("sliced_out")
   tide.admin.client(bootstrap):createTopic(out, 1)
-  local err, progress = run_to_kafka(out, "PERMISSIVE", t.tempdir() .. "/cp")
+  -- Every piece handed to the sink is released (its memory goes with the
+  -- sink's own reference), not left to a garbage collection.
+  local batchlib = require("tide.batch")
+  local probe = require("tide.sinks.kafka").new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = out } },
+    T.fromDDL("value string"))
+  local Sink = getmetatable(probe)
+  probe:stop()
+  -- (strong tables: the objects are compared, never used)
+  local handed, released = {}, {}
+  local add, release = Sink.addPiece, batchlib.release
+  Sink.addPiece = function(self, epoch, batch)
+    handed[batch] = true
+    return add(self, epoch, batch)
+  end
+  batchlib.release = function(b)
+    released[b] = true
+    return release(b)
+  end
+  local ok, err, progress = pcall(run_to_kafka, out, "PERMISSIVE", t.tempdir() .. "/cp")
+  Sink.addPiece, batchlib.release = add, release
+  t.ok(ok, tostring(err))
+  local pieces, freed = 0, 0
+  for b in pairs(handed) do
+    pieces = pieces + 1
+    if released[b] then freed = freed + 1 end
+  end
+  t.ok(pieces >= 2, pieces .. " pieces")
+  t.eq(freed, pieces, "pieces released once handed over")
   t.eq(err, nil)
   local written = 0
   for _, p in ipairs(progress) do

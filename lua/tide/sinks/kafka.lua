@@ -93,6 +93,11 @@ end
 -- record is acknowledged, as with addBatch.
 function Sink:addPiece(_, batch) self:send(batch) end
 
+-- The C sink holds its own reference on a piece it sent until the piece's
+-- records are reported, and nothing here keeps one: tide.streaming
+-- releases the piece once addPiece returns (tide.batch release).
+Sink.piecesHeldInC = true
+
 function Sink:endPieces() return self:flush() end
 
 function Sink:stop()
