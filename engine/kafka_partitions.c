@@ -67,7 +67,7 @@ static void *asker_main(void *arg)
         pthread_mutex_unlock(&p->lock);
         int32_t count = ask(p->rk, rkt);
         pthread_mutex_lock(&p->lock);
-        entry *e = &p->topics[i]; /* the array may have moved; entries stay in place */
+        entry *e = &p->topics[i]; /* the array may have grown; entry i is still rkt's */
         e->wanted = 0;
         e->asked_at = tide_now();
         /* A failed request keeps what was known, and is retried sooner. */

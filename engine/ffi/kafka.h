@@ -173,8 +173,9 @@ int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const cha
 int64_t tide_kafka_sink_flush(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_t errlen);
 /* Keyless records go a chunk at a time to one partition, the next chunk to
    the next, once the sink knows the topic's partition count: 0 until the
-   brokers have told it (asked when the topic is first written to, without
-   waiting), librdkafka's partitioner placing each record meanwhile. */
+   brokers have told it (asked, without waiting, when the topic is first
+   written to or asked about here), librdkafka's partitioner placing each
+   record meanwhile. */
 int32_t tide_kafka_sink_partition_count(tide_kafka_sink *sink, const char *topic);
 void tide_kafka_sink_free(tide_kafka_sink *sink);
 
