@@ -332,9 +332,38 @@ end
 
 -- ---- (c) latency at fixed rates; (d) memory and start-up ---------------------------------
 
+-- The broker's garbage-collection pauses: scripts/kafka has the JVM log
+-- one line a pause. A mark is the log's size; pauses_since reads what was
+-- logged after it (the whole log when it rotated since): their count, the
+-- longest and their sum in ms, or nil without a log.
+local GC_LOG = os.getenv("BENCH_KAFKA_GC_LOG")
+local broker_gc = {}
+function broker_gc.mark()
+  local f = GC_LOG and io.open(GC_LOG, "rb")
+  if not f then return nil end
+  local size = f:seek("end")
+  f:close()
+  return size
+end
+function broker_gc.pauses_since(mark)
+  local f = mark and io.open(GC_LOG, "rb")
+  if not f then return nil end
+  if f:seek("end") >= mark then f:seek("set", mark) else f:seek("set", 0) end
+  local p = { count = 0, longest_ms = 0, total_ms = 0 }
+  for line in f:lines() do
+    local ms = tonumber(line:match("%] GC%(%d+%) Pause .* ([%d.]+)ms$"))
+    if ms then
+      p.count, p.total_ms = p.count + 1, p.total_ms + ms
+      p.longest_ms = math.max(p.longest_ms, ms)
+    end
+  end
+  f:close()
+  return p
+end
+
 -- Latency run `i` at input_rate, on a topic of its own: the query's
--- result and the raw baseline's beside it, the rate the producer reached,
--- or nil and why.
+-- result and the raw baseline's beside it, the rate the producer reached
+-- and the broker's GC pauses during the run, or nil and why.
 local function latency_run(input_rate, i)
   -- What the runs before wrote (gigabytes of the broker's log, the last
   -- latency run's table) is written back by the kernel 30 s after it was
@@ -347,6 +376,7 @@ local function latency_run(input_rate, i)
   local LAT = topic(("lat_%d_%d"):format(input_rate, i))
   pg.execute(PG, ("DROP TABLE IF EXISTS %s; CREATE TABLE %s (LIKE %s)"):format(LAT_TABLE, LAT_TABLE, TABLE))
   local n = math.floor(input_rate * LAT_SECONDS)
+  local gc_mark = broker_gc.mark()
   -- The query starts first (from the latest offsets); the producer a
   -- moment later, so every event is produced while the query runs.
   local child = os.tmpname()
@@ -388,36 +418,41 @@ local function latency_run(input_rate, i)
   os.execute("rm -rf " .. q(cp))
   local lr = last_json(out)
   if not lr or not lr.p99_ms then return nil, out end
-  return lr, raw, achieved
+  return lr, raw, achieved, broker_gc.pauses_since(gc_mark)
 end
 
 -- The budgeted rate runs three times (once for --quick) and the run with
 -- the median p99 is reported, every run's p99 in the label: on the two
 -- shared cores the arrival alone (the raw baseline) had a p99 of 11 ms in
--- one run and 160 ms in the next.
+-- one run and 160 ms in the next. Beside each, the broker's longest GC
+-- pause in the run: a pause holds every record produced during it.
 local BUDGET_RATE, BUDGET_RUNS = 50000, opts.quick and 1 or 3
 for _, input_rate in ipairs(RATES) do
   local runs = {}
   for i = 1, input_rate == BUDGET_RATE and BUDGET_RUNS or 1 do
     step(("(c) latency at %d msg/s for %g s%s"):format(input_rate, LAT_SECONDS,
       input_rate == BUDGET_RATE and (", run %d of %d"):format(i, BUDGET_RUNS) or ""))
-    local lr, raw, achieved = latency_run(input_rate, i)
+    local lr, raw, achieved, gc = latency_run(input_rate, i)
     if not lr then
       fail(("latency at %d/s: %s"):format(input_rate, raw))
     else
-      runs[#runs + 1] = { lr = lr, raw = raw, achieved = achieved }
+      runs[#runs + 1] = { lr = lr, raw = raw, achieved = achieved, gc = gc }
     end
   end
   if #runs > 0 then
     table.sort(runs, function(x, y) return x.lr.p99_ms < y.lr.p99_ms end)
     local m = runs[math.floor((#runs + 1) / 2)]
     local lr, raw = m.lr, m.raw
-    local label = ("latency at %d msg/s (produced %.0f/s), p50 / p99 / p999 ms (slowest offsets fsync, sink; vs raw librdkafka's arrival)")
-      :format(input_rate, m.achieved or 0)
+    local label = ("latency at %d msg/s (produced %.0f/s), p50 / p99 / p999 ms (slowest offsets fsync, sink; "
+      .. "vs raw librdkafka's arrival [the broker's longest GC pause, ms, of N])"):format(input_rate, m.achieved or 0)
+    local function gc_text(x)
+      return x.gc and ("%.0f of %d"):format(x.gc.longest_ms, x.gc.count) or "?"
+    end
     if #runs > 1 then
       local each = {}
       for i, x in ipairs(runs) do
-        each[i] = ("%.0f (raw %s)"):format(x.lr.p99_ms, x.raw and x.raw.p99_ms and ("%.0f"):format(x.raw.p99_ms) or "?")
+        each[i] = ("%.0f (raw %s, GC %s)"):format(x.lr.p99_ms,
+          x.raw and x.raw.p99_ms and ("%.0f"):format(x.raw.p99_ms) or "?", gc_text(x))
       end
       label = label .. ("; the median of %d runs by p99: %s ms"):format(#runs, table.concat(each, ", "))
     end
@@ -426,7 +461,7 @@ for _, input_rate in ipairs(RATES) do
     if input_rate == BUDGET_RATE then met = lr.p99_ms <= 20 end
     row { label,
           ("%.1f / %.1f / %.1f (%d, %d)"):format(lr.p50_ms, lr.p99_ms, lr.p999_ms, lr.slowest_wal_ms or 0, lr.slowest_add_ms or 0),
-          raw and raw.p99_ms and ("%.1f / %.1f / %.1f"):format(raw.p50_ms, raw.p99_ms, raw.p999_ms) or nil, nil,
+          raw and raw.p99_ms and ("%.1f / %.1f / %.1f [%s]"):format(raw.p50_ms, raw.p99_ms, raw.p999_ms, gc_text(m)) or nil, nil,
           budget = input_rate == BUDGET_RATE and "p99 <= 20 ms" or nil,
           ok = met }
     if input_rate == BUDGET_RATE then memory_row(lr) end

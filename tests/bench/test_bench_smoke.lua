@@ -31,6 +31,12 @@ t.test("bench/run --quick measures every figure beside its baseline", function()
     -- The tide column holds a number (latency: "p50 / p99 / p999 (wal, sink)").
     t.ok(line and line:match("^| [^|]+ | [%d,./ ()]*%d[%d,./ ()]* |") ~= nil, "a figure for " .. figure .. ": " .. tostring(line))
   end
+  -- Beside each latency's baseline, the broker's GC pauses during the run,
+  -- read from the GC log scripts/kafka has the broker write.
+  for rate in ("10000 50000 200000"):gmatch("%d+") do
+    local line = text:match("\n(| latency at " .. rate .. " msg/s[^\n]*)")
+    t.ok(line and line:match("| [%d./ ]+ %[%d+ of %d+%] |") ~= nil, "the broker's GC pauses at " .. rate .. ": " .. tostring(line))
+  end
   t.ok(not text:find("Failures:"), "no failures")
 end)
 
