@@ -236,6 +236,26 @@ t.test("from_json reads records into columns (PERMISSIVE)", function()
   t.eq(rows[4].id, nil)
 end)
 
+t.test("from_json reads decimals from JSON numbers and quoted numbers alike", function()
+  local texts = {
+    "10000169349117863715", "-42", "007", ("9"):rep(38), ("1"):rep(39), "1,234", "12.5", "-", "", "+5", "1e3",
+  }
+  local want = {
+    "10000169349117863715", "-42", "7", ("9"):rep(38), nil, "1234", "13", nil, nil, "5", "1000",
+  }
+  local quoted = {}
+  for i, s in ipairs(texts) do quoted[i] = ('{"id":"%s"}'):format(s) end
+  local rows = frame(quoted):select(F.from_json("value", "id decimal(38,0)"):alias("d")):select("d.id"):collect()
+  for i = 1, #texts do t.eq(rows[i].id, want[i], "quoted " .. texts[i]) end
+  -- Past the precision: null, as for a JSON number.
+  rows = frame { '{"id":"999"}', '{"id":"1000"}', '{"id":-1000}', '{"id":"-999"}' }
+    :select(F.from_json("value", "id decimal(3,0)"):alias("d")):select("d.id"):collect()
+  t.eq(rows[1].id, "999")
+  t.eq(rows[2].id, nil)
+  t.eq(rows[3].id, nil)
+  t.eq(rows[4].id, "-999")
+end)
+
 t.test("from_json keeps the raw text of malformed records", function()
   local schema = SCHEMA:add("_corrupt_record", T.string)
   local df = frame { '{"hour":1}', '{"hour":1.5}', "{oops" }
