@@ -446,7 +446,9 @@ for _, input_rate in ipairs(RATES) do
     local label = ("latency at %d msg/s (produced %.0f/s), p50 / p99 / p999 ms (slowest offsets fsync, sink; "
       .. "vs raw librdkafka's arrival [the broker's longest GC pause, ms, of N])"):format(input_rate, m.achieved or 0)
     local function gc_text(x)
-      return x.gc and ("%.0f of %d"):format(x.gc.longest_ms, x.gc.count) or "?"
+      if not x.gc then return "?" end
+      local longest = x.gc.longest_ms -- ZGC's pause: hundredths of a ms
+      return (longest < 10 and "%.2g of %d" or "%.0f of %d"):format(longest, x.gc.count)
     end
     if #runs > 1 then
       local each = {}
