@@ -112,7 +112,10 @@ static inline uint64_t slot_key(const char *s, int32_t len, uint64_t h)
     return len <= 8 ? head_word(s, len) : h;
 }
 
-static int32_t lookup(const tide_ml_dict *d, const char *s, int32_t len, uint64_t h)
+/* Inlined into find_rows' loop: as a call it saved and restored six
+   registers a label, a tenth of its time. */
+static inline __attribute__((always_inline)) int32_t lookup(const tide_ml_dict *d, const char *s,
+                                                            int32_t len, uint64_t h)
 {
     uint64_t key = slot_key(s, len, h);
     for (uint32_t slot = (uint32_t)h & d->mask;; slot = (slot + 1) & d->mask) {
