@@ -20,6 +20,7 @@ t.test("bench/run --quick measures every figure beside its baseline", function()
   t.ok(text:find("^\n## %d%d%d%d%-%d%d%-%d%d") ~= nil, "a dated header")
   t.ok(text:find("- machine: %d+ cores") ~= nil, "the machine")
   t.ok(text:find("- command: `bench/run --quick --results", 1, true) ~= nil, "the command")
+  t.ok(text:find("\n%- broker: Apache Kafka, JVM `%-X[^`]*GC`") ~= nil, "the broker's heap and collector")
   for _, figure in ipairs({
     "producer, msg/s", "Kafka %-> count, rows/s", "Kafka %-> from_json %-> model %-> to_json %-> Kafka",
     "Kafka %-> from_json %-> model %-> PostgreSQL", "PostgreSQL sink alone",
