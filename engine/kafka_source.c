@@ -644,8 +644,9 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
        mapped, and faulted in, afresh each time (a tenth of a Kafka ->
        PostgreSQL query's CPU time). Keeping up to fetch.max.bytes (16 MiB)
        faulted less still but held more: Kafka -> Kafka peaked at 101 MB. */
-    int64_t keep = tide_kafka_conf_int(conf, "fetch.max.bytes", 4 << 20);
-    tide_memory_keep(keep < (4 << 20) ? (size_t)keep : 4u << 20);
+    const int64_t keep_max = 4 << 20;
+    int64_t response_max = tide_kafka_conf_int(conf, "fetch.max.bytes", keep_max);
+    tide_memory_keep((size_t)(response_max < keep_max ? response_max : keep_max));
     src->queue_max_bytes = tide_kafka_conf_int(conf, "queued.max.messages.kbytes", 65536) * 1024;
     src->queue_max_records = tide_kafka_conf_int(conf, "queued.min.messages", 100000);
     /* Assignments need a group; it is only used for commits. */
