@@ -168,7 +168,7 @@ local sent, dropped, started = 0, 0, tide.now()
 -- A paced run's schedule starts at its first send, once the first chunk
 -- is read and encoded: from the script's start, the records due during
 -- that start-up would leave in one burst.
-local paced_from
+local pacer = opts.rate > 0 and require("tide.pacer").new(opts.rate)
 local last_report = started
 local function report(final)
   local now = tide.now()
@@ -193,17 +193,10 @@ local function send(batch)
   local offset = 0
   while offset < n do
     local step = n - offset
-    if opts.rate > 0 then
-      paced_from = paced_from or tide.now()
-      -- Send what is due by now, then sleep until a tick's worth is due:
-      -- at least 1 ms (a sleep per record would spin the producer's core,
-      -- at 50k/s a wake-up every 20 us, beside the query it feeds).
-      step = math.min(step, math.floor((tide.now() - paced_from) * opts.rate) - sent)
-      if step <= 0 then
-        local tick = math.max(1, math.floor(opts.rate / 1000))
-        local wake = paced_from + (sent + tick) / opts.rate
-        if not tide.sleep(math.min(0.05, math.max(0, wake - tide.now()))) then return false end
-      end
+    if pacer then
+      local wake
+      step, wake = pacer:take(tide.now(), step)
+      if step == 0 and not tide.sleep(math.min(0.05, math.max(0, wake - tide.now()))) then return false end
     end
     if step > 0 then
       local part = (offset == 0 and step == json:count()) and json
