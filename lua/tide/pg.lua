@@ -80,11 +80,17 @@ local function from_jdbc(url)
   return table.concat(parts, " ")
 end
 
+-- One buffer for every call: a stream normalizes its conninfo twice a
+-- micro-batch, and a fresh 8 KB buffer each time was most of the garbage a
+-- small batch's PostgreSQL write left the collector.
+local CONNINFO_MAX = 8192
+local conninfo_buf = ffi.new("char[?]", CONNINFO_MAX)
+
 local function normalize(conninfo, user, password, redact)
-  local out = ffi.new("char[?]", 8192)
-  local n = C.tide_pg_conninfo(conninfo, user, password, redact and 1 or 0, out, 8192, errbuf, ERRLEN)
+  local n = C.tide_pg_conninfo(conninfo, user, password, redact and 1 or 0, conninfo_buf, CONNINFO_MAX, errbuf,
+    ERRLEN)
   if n < 0 then error(ffi.string(errbuf), 0) end
-  return ffi.string(out, n)
+  return ffi.string(conninfo_buf, n)
 end
 
 -- The libpq conninfo of a string (conninfo, URI or JDBC URL), or of Spark's
