@@ -10,16 +10,20 @@
  *                                                      of the measured pipeline's output)
  *   kafka_baseline produce BOOTSTRAP TOPIC N FILE      produce N records, the lines of FILE
  *                                                      in turn (held in memory), and flush
- *   kafka_baseline latency BOOTSTRAP TOPIC N           from the end, until N messages came:
+ *   kafka_baseline latency BOOTSTRAP TOPIC N [WARMUP_S]
+ *                                                      from the end, until N messages came:
  *                                                      each one's age on arrival (now - its
  *                                                      produce timestamp), p50/p99/p999 in ms
+ *                                                      of those produced after the first
+ *                                                      WARMUP_S seconds (default 0)
  *
  * All partitions are read from the beginning (explicit assignment, like a
  * tide query), or from the end for latency: the floor under a tide
  * query's latency in the same run, what the producer, the broker and the
  * consumer's fetch cost before any processing. Prints one JSON line:
  * {"mode":..,"rows":..,"seconds":..,"rows_per_second":..} (latency:
- * p50_ms, p99_ms, p999_ms, max_ms). consume and pipe read, and pipe
+ * p50_ms, p99_ms, p999_ms, max_ms; with a warm-up also warmup_rows,
+ * warmup_p99_ms and the whole run's all_p99_ms). consume and pipe read, and pipe
  * writes, in batches of up to 10000 records: librdkafka at its fastest.
  * The producer has the tide sink's defaults but for pipe's linger.ms
  * (below); the consumer prefetches more than a tide source, which bounds
@@ -208,24 +212,38 @@ static int produce_only(const char *bootstrap, const char *topic, long long want
 }
 
 /* Ages on arrival in 0.1 ms steps up to 10 s (the last bucket holds the
-   rest), read as percentiles. */
+   rest), read as percentiles: the steady state's, the start-up's (records
+   produced in the first warmup seconds) and the whole run's. */
 #define AGE_BUCKETS 100001
-static long long ages[AGE_BUCKETS];
+struct ages {
+    long long count[AGE_BUCKETS];
+    long long n;
+};
+static struct ages steady, start_up, whole;
 
-static double age_percentile(long long n, double q)
+static void age_add(struct ages *a, double age_ms)
 {
-    long long rank = (long long)(q * (double)n + 0.999999), seen = 0;
+    long long k = (long long)(age_ms * 10);
+    a->count[k < AGE_BUCKETS ? k : AGE_BUCKETS - 1]++;
+    a->n++;
+}
+
+static double age_percentile(const struct ages *a, double q)
+{
+    long long rank = (long long)(q * (double)a->n + 0.999999), seen = 0;
     for (int k = 0; k < AGE_BUCKETS; k++)
-        if ((seen += ages[k]) >= rank) return (k + 1) / 10.0;
+        if ((seen += a->count[k]) >= rank) return (k + 1) / 10.0;
     return AGE_BUCKETS / 10.0;
 }
 
 /* From the end of TOPIC until N messages came (or none for 30 s): how old
-   each was on arrival, by its produce (CreateTime) timestamp. */
-static int latency(const char *bootstrap, const char *topic, long long want)
+   each was on arrival, by its produce (CreateTime) timestamp. Records
+   produced in the first warmup_s seconds (from the first one's timestamp)
+   are the start-up's, the rest the steady state's. */
+static int latency(const char *bootstrap, const char *topic, long long want, double warmup_s)
 {
     rd_kafka_t *in = consumer(bootstrap, topic, RD_KAFKA_OFFSET_END);
-    long long rows = 0;
+    long long rows = 0, first_ts = -1;
     double max_ms = 0, last = now();
     while (rows < want && now() - last < 30) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(in, 100);
@@ -233,21 +251,26 @@ static int latency(const char *bootstrap, const char *topic, long long want)
         if (!m->err) {
             struct timespec wall;
             clock_gettime(CLOCK_REALTIME, &wall);
-            double age = (double)wall.tv_sec * 1e3 + (double)wall.tv_nsec / 1e6 -
-                         (double)rd_kafka_message_timestamp(m, NULL);
+            long long ts = (long long)rd_kafka_message_timestamp(m, NULL);
+            if (first_ts < 0) first_ts = ts;
+            double age = (double)wall.tv_sec * 1e3 + (double)wall.tv_nsec / 1e6 - (double)ts;
             if (age < 0) age = 0;
             if (age > max_ms) max_ms = age;
-            long long k = (long long)(age * 10);
-            ages[k < AGE_BUCKETS ? k : AGE_BUCKETS - 1]++;
+            age_add(warmup_s > 0 && (double)(ts - first_ts) < warmup_s * 1e3 ? &start_up : &steady, age);
+            age_add(&whole, age);
             rows++;
             last = now();
         }
         rd_kafka_message_destroy(m);
     }
     printf("{\"mode\":\"latency\",\"rows\":%lld,\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"p999_ms\":%.1f,"
-           "\"max_ms\":%.1f}\n",
-           rows, age_percentile(rows, 0.5), age_percentile(rows, 0.99), age_percentile(rows, 0.999),
-           max_ms);
+           "\"max_ms\":%.1f",
+           rows, age_percentile(&steady, 0.5), age_percentile(&steady, 0.99),
+           age_percentile(&steady, 0.999), max_ms);
+    if (start_up.n > 0)
+        printf(",\"warmup_rows\":%lld,\"warmup_p99_ms\":%.1f,\"all_p99_ms\":%.1f", start_up.n,
+               age_percentile(&start_up, 0.99), age_percentile(&whole, 0.99));
+    printf("}\n");
     rd_kafka_consumer_close(in);
     rd_kafka_destroy(in);
     return rows == want ? 0 : 1;
@@ -258,12 +281,12 @@ int main(int argc, char **argv)
     if (argc >= 6 && strcmp(argv[1], "produce") == 0)
         return produce_only(argv[2], argv[3], atoll(argv[4]), argv[5]);
     if (argc >= 5 && strcmp(argv[1], "latency") == 0)
-        return latency(argv[2], argv[3], atoll(argv[4]));
+        return latency(argv[2], argv[3], atoll(argv[4]), argc >= 6 ? atof(argv[5]) : 0);
     if (argc < 5) {
         fputs("usage: kafka_baseline consume BOOTSTRAP TOPIC N\n"
               "       kafka_baseline pipe BOOTSTRAP TOPIC OUT_TOPIC N [OUT_BYTES]\n"
               "       kafka_baseline produce BOOTSTRAP TOPIC N FILE\n"
-              "       kafka_baseline latency BOOTSTRAP TOPIC N\n",
+              "       kafka_baseline latency BOOTSTRAP TOPIC N [WARMUP_S]\n",
               stderr);
         return 2;
     }

@@ -14,12 +14,14 @@
 -- maxOffsets (maxOffsetsPerTrigger), sliceRows (spark.tide.sliceRows; 0 runs the
 -- plan over whole batches), workerThreads (spark.tide.workerThreads), arenaCacheMB
 -- (tide_arena_cache_set_limit), launched (the wall time the parent
--- started this process, for the time to the first batch).
+-- started this process, for the time to the first batch), warmup (latency:
+-- seconds of records, from the first one produced, kept out of p50/p99/p999).
 -- Prints one JSON line: rows, seconds (first batch's start to the last
 -- batch's end), rows_per_second, batches, first_batch_s (launch to the end
 -- of the first batch with rows), rss_peak_mb, rss_steady_mb and, for
 -- latency, p50/p99/p999 in ms and the slowest walCommit and addBatch
--- phases (slowest_wal_ms, slowest_add_ms). trace=1 prints each batch on stderr: its
+-- phases (slowest_wal_ms, slowest_add_ms), with warmup also warmup_rows,
+-- warmup_p99_ms, warmup_max_ms and the whole run's all_p99_ms. trace=1 prints each batch on stderr: its
 -- phases (durationMs), memory and, for latency, the latency of its oldest
 -- and newest row (produce -> commit), which tells a tail's batch apart.
 local tide = require("tide")
@@ -122,37 +124,51 @@ spark.streams:addListener {
   end,
 }
 
--- Latency (ms) in a fixed histogram, so that the count of samples does not
+-- Latency (ms) in fixed histograms, so that the count of samples does not
 -- show in the resident size: 10 us steps below 100 ms, 1 ms steps up to
 -- 60 s, a last bucket for anything slower. One pass per batch, no Lua
--- table per row.
+-- table per row. warmup=S: records produced in the first S seconds (from
+-- the first record's produce timestamp) go to a histogram of their own,
+-- the start-up's, and the rest to the steady state's; the whole run's
+-- p99 is reported too.
 local FINE, COARSE = 10000, 60000
-local hist = ffi.new("uint32_t[?]", FINE + COARSE + 1)
-local lat = { n = 0, max = 0 }
+local function histogram() return { counts = ffi.new("uint32_t[?]", FINE + COARSE + 1), n = 0, max = 0 } end
+local lat, start_lat, all_lat = histogram(), histogram(), histogram()
+local warmup_us, first_us = (tonumber(o.warmup) or 0) * 1e6, nil
+local function add(h, k, ms)
+  h.counts[k] = h.counts[k] + 1
+  h.n = h.n + 1
+  if ms > h.max then h.max = ms end
+end
 local function record_latency(col, n, committed_us)
   local us = col:values()
+  if not first_us then
+    first_us = math.huge
+    for i = 0, n - 1 do first_us = math.min(first_us, tonumber(us[i])) end
+  end
+  local steady_from = first_us + warmup_us
   local most, least = 0, math.huge
   for i = 0, n - 1 do
-    local ms = (committed_us - tonumber(us[i])) / 1000
+    local produced = tonumber(us[i])
+    local ms = (committed_us - produced) / 1000
     if ms > most then most = ms end
     if ms < least then least = ms end
-    if ms > lat.max then lat.max = ms end
     local k
     if ms < 100 then k = math.max(0, math.floor(ms * 100))
     else k = math.min(FINE + COARSE, FINE + math.floor(ms - 100)) end
-    hist[k] = hist[k] + 1
+    add(warmup_us > 0 and produced < steady_from and start_lat or lat, k, ms)
+    add(all_lat, k, ms)
   end
-  lat.n = lat.n + n
   batch_lat = { most, least }
 end
-local function percentile(q)
-  local rank, acc = math.max(1, math.ceil(q * lat.n)), 0
+local function percentile(h, q)
+  local rank, acc = math.max(1, math.ceil(q * h.n)), 0
   for k = 0, FINE + COARSE do
-    acc = acc + hist[k]
+    acc = acc + h.counts[k]
     -- The bucket's upper edge: never below the true value.
     if acc >= rank then return k < FINE and (k + 1) / 100 or (k - FINE + 101) end
   end
-  return lat.max
+  return h.max
 end
 
 local writer
@@ -218,8 +234,12 @@ if #steady > 0 then
   result.rss_steady_mb = half[math.ceil(#half / 2)]
 end
 if lat.n > 0 then
-  result.p50_ms, result.p99_ms, result.p999_ms = percentile(0.5), percentile(0.99), percentile(0.999)
+  result.p50_ms, result.p99_ms, result.p999_ms = percentile(lat, 0.5), percentile(lat, 0.99), percentile(lat, 0.999)
   result.max_ms, result.latency_rows = lat.max, lat.n
   result.slowest_wal_ms, result.slowest_add_ms = slowest.wal, slowest.add
+end
+if start_lat.n > 0 then
+  result.warmup_rows, result.warmup_p99_ms, result.warmup_max_ms = start_lat.n, percentile(start_lat, 0.99), start_lat.max
+  result.all_p99_ms = percentile(all_lat, 0.99)
 end
 print(tide.json.encode(result))

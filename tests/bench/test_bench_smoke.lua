@@ -29,14 +29,19 @@ t.test("bench/run --quick measures every figure beside its baseline", function()
   }) do
     local line = text:match("\n(| [^\n]*" .. figure .. "[^\n]*)")
     t.ok(line ~= nil, "the table has " .. figure)
-    -- The tide column holds a number (latency: "p50 / p99 / p999 (wal, sink)").
-    t.ok(line and line:match("^| [^|]+ | [%d,./ ()]*%d[%d,./ ()]* |") ~= nil, "a figure for " .. figure .. ": " .. tostring(line))
+    -- The tide column holds a number (latency: "p50 / p99 / p999 (wal, sink; whole, start-up)").
+    t.ok(line and line:match("^| [^|]+ | [%d,./ ();]*%d[%d,./ ();]* |") ~= nil, "a figure for " .. figure .. ": " .. tostring(line))
   end
-  -- Beside each latency's baseline, the broker's GC pauses during the run,
-  -- read from the GC log scripts/kafka has the broker write.
   for rate in ("10000 50000 200000"):gmatch("%d+") do
     local line = text:match("\n(| latency at " .. rate .. " msg/s[^\n]*)")
-    t.ok(line and line:match("| [%d./ ]+ %[[%d.]+ of %d+%] |") ~= nil, "the broker's GC pauses at " .. rate .. ": " .. tostring(line))
+    -- The steady state's percentiles, then the whole run's p99 and the
+    -- start-up's (its first tenth here), for the query and the baseline.
+    t.ok(line and line:match("| [%d.]+ / [%d.]+ / [%d.]+ %(%d+, %d+; [%d.]+, [%d.]+%) |") ~= nil,
+      "the query's steady state, whole run and start-up at " .. rate .. ": " .. tostring(line))
+    -- Beside the baseline, the broker's GC pauses during the run, read from
+    -- the GC log scripts/kafka has the broker write.
+    t.ok(line and line:match("| [%d.]+ / [%d.]+ / [%d.]+ %([%d.]+, [%d.]+%) %[[%d.]+ of %d+%] |") ~= nil,
+      "the baseline's start-up split and the broker's GC pauses at " .. rate .. ": " .. tostring(line))
   end
   t.ok(not text:find("Failures:"), "no failures")
 end)
