@@ -456,9 +456,7 @@ for _, input_rate in ipairs(RATES) do
       .. "GC pause, ms, of N])"):format(input_rate, m.achieved or 0, LAT_WARMUP, LAT_WARMUP)
     -- The whole run's p99 (start-up included), when a warm-up was set apart.
     local function whole(r) return r and r.all_p99_ms and ("%.0f"):format(r.all_p99_ms) or "?" end
-    local function start_up(r)
-      return r and r.all_p99_ms and ("%.0f, %.0f"):format(r.all_p99_ms, r.warmup_p99_ms) or "?"
-    end
+    local function start_up(r) return r and r.warmup_p99_ms and ("%s, %.0f"):format(whole(r), r.warmup_p99_ms) or "?" end
     local function gc_text(x)
       if not x.gc then return "?" end
       local longest = x.gc.longest_ms -- ZGC's pause: hundredths of a ms
