@@ -18,7 +18,8 @@
 -- seconds of records, from the first one produced, kept out of p50/p99/p999).
 -- Prints one JSON line: rows, seconds (first batch's start to the last
 -- batch's end), rows_per_second, batches, first_batch_s (launch to the end
--- of the first batch with rows), rss_peak_mb, rss_steady_mb and, for
+-- of the first batch with rows), rss_peak_mb, rss_steady_mb, cpu_s (the
+-- process's CPU time, start-up included) and, for
 -- latency, p50/p99/p999 in ms and the slowest walCommit and addBatch
 -- phases (slowest_wal_ms, slowest_add_ms), with warmup also warmup_rows,
 -- warmup_p99_ms, warmup_max_ms and the whole run's all_p99_ms. trace=1 prints each batch on stderr: its
@@ -226,6 +227,8 @@ local result = {
   rss_peak_mb = rss_mb("VmHWM"),
 }
 result.rows_per_second = result.seconds > 0 and seen / result.seconds or 0
+-- The process's CPU time, every thread's (os.clock is C's clock()).
+result.cpu_s = os.clock()
 -- Steady: the median of the resident sizes after each batch in the second half.
 if #steady > 0 then
   local half = {}

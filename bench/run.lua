@@ -210,6 +210,26 @@ end
 
 -- ---- (a) Kafka -> count, Kafka -> model -> Kafka ---------------------------------------
 
+-- The broker's CPU seconds so far (user + system, from /proc), or nil
+-- when its pid is not known.
+local BROKER_PID = os.getenv("BENCH_BROKER_PID")
+local CLK_TCK = 100
+do
+  local p = io.popen("getconf CLK_TCK 2>/dev/null")
+  CLK_TCK = p and tonumber(p:read("*l")) or CLK_TCK
+  if p then p:close() end
+end
+local function broker_cpu_s()
+  local f = BROKER_PID and BROKER_PID ~= "" and io.open("/proc/" .. BROKER_PID .. "/stat")
+  if not f then return nil end
+  local stat = f:read("*l")
+  f:close()
+  -- After the command's closing parenthesis: state is field 3, utime 14, stime 15.
+  local fields = {}
+  for x in stat:match("%) (.*)$"):gmatch("%S+") do fields[#fields + 1] = x end
+  return (tonumber(fields[12]) + tonumber(fields[13])) / CLK_TCK
+end
+
 local function query(mode, extra)
   local cp = os.tmpname()
   os.remove(cp)
@@ -266,16 +286,32 @@ end
 -- read fails when fewer come within 30 s), and their mean size, which the
 -- baseline then writes a record (it reads the same topic and, with no
 -- model, has nothing smaller to write than what it read).
+-- Beside the rates, CPU seconds a million rows: each process's own (all
+-- its threads) and the broker's during it, which together are what two
+-- shared cores must hold (docs/performance.md, "The floor under Kafka ->
+-- Kafka").
 local pipe_rates, base_rates, pipe_peak = {}, {}, nil
+local pipe_cpu = { tide = {}, tide_broker = {}, base = {}, base_broker = {} }
+local function per_million(cpu_s) return cpu_s and cpu_s / ROWS * 1e6 end
 for round = 1, opts.quick and 1 or 3 do
   local out = topic("out_tide" .. round)
+  local broker_before = broker_cpu_s()
   local res = query("kafka", { topic = IN, rows = ROWS, out = out, maxOffsets = MAX_OFFSETS })
+  local tide_broker = broker_before and broker_cpu_s() - broker_before
   local written = res and baseline("consume", out, ROWS)
   local out_bytes = written and math.ceil(written.bytes / written.rows)
+  broker_before = broker_cpu_s()
   local base = out_bytes and baseline("pipe", IN, topic("out_base" .. round), ROWS, out_bytes)
+  local base_broker = broker_before and broker_cpu_s() - broker_before
   -- The memory reported is the round's that peaked highest.
   if res and (not pipe_peak or res.rss_peak_mb > pipe_peak.rss_peak_mb) then pipe_peak = res end
-  if res and base then pipe_rates[#pipe_rates + 1], base_rates[#base_rates + 1] = rate(res), rate(base) end
+  if res and base then
+    pipe_rates[#pipe_rates + 1], base_rates[#base_rates + 1] = rate(res), rate(base)
+    local c = pipe_cpu
+    c.tide[#c.tide + 1], c.base[#c.base + 1] = per_million(res.cpu_s), per_million(base.cpu_seconds)
+    c.tide_broker[#c.tide_broker + 1], c.base_broker[#c.base_broker + 1] = per_million(tide_broker),
+      per_million(base_broker)
+  end
 end
 local tide_pipe_rate, base_pipe_rate = median(pipe_rates), median(base_rates)
 r = ratio(tide_pipe_rate, base_pipe_rate)
@@ -284,6 +320,15 @@ row { ("Kafka -> from_json -> model -> to_json -> Kafka, rows/s (vs consume + pr
       tide_pipe_rate, base_pipe_rate, r, budget = ">= 1,000,000 rows/s and >= 0.70",
       ok = tide_pipe_rate ~= nil and tide_pipe_rate >= 1e6 and r ~= nil and r >= 0.7 }
 if pipe_peak then memory_row(pipe_peak) end
+do
+  local c = pipe_cpu
+  local function cpu_text(own, broker)
+    local m, b = median(own), median(broker)
+    return m and ("%.2f + %s"):format(m, b and ("%.2f"):format(b) or "?") or nil
+  end
+  row { "  CPU s a million rows, the process's + the broker's beside it (medians)",
+        cpu_text(c.tide, c.tide_broker), cpu_text(c.base, c.base_broker), nil }
+end
 
 -- ---- (b) Kafka -> model -> PostgreSQL, against psql \copy ---------------------------
 

@@ -32,6 +32,10 @@ t.test("bench/run --quick measures every figure beside its baseline", function()
     -- The tide column holds a number (latency: "p50 / p99 / p999 (wal, sink; whole, start-up)").
     t.ok(line and line:match("^| [^|]+ | [%d,./ ();]*%d[%d,./ ();]* |") ~= nil, "a figure for " .. figure .. ": " .. tostring(line))
   end
+  -- Kafka -> Kafka's CPU a million rows, the query's and the baseline's,
+  -- each with the broker's beside it.
+  local cpu = text:match("\n(|   CPU s a million rows[^\n]*)")
+  t.ok(cpu and cpu:match("^| [^|]+ | [%d.]+ %+ [%d.]+ | [%d.]+ %+ [%d.]+ |") ~= nil, "CPU a million rows: " .. tostring(cpu))
   for rate in ("10000 50000 200000"):gmatch("%d+") do
     local line = text:match("\n(| latency at " .. rate .. " msg/s[^\n]*)")
     -- The steady state's percentiles, then the whole run's p99 and the
