@@ -1,6 +1,6 @@
 /*
  * checkpoint.c — the file operations a checkpoint relies on: a durable
- * atomic write (temp file, fsync, rename, fsync of the directory), a
+ * atomic write (temp file, fdatasync, rename, fsync of the directory), a
  * complete-or-absent write (the same without the directory's fsync, for
  * files whose loss in a crash is recoverable), a no-overwrite mode that
  * makes a batch id's file writable once, the reuse of a pruned file's
@@ -67,31 +67,45 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-/* The temp file of path, written and fsynced: its content is on disk
+/* The temp file of path, written and synced: its content is on disk
    before any name points to it. A spare file (an entry pruned from the
    log) is rewritten when there is one, so that a steady stream allocates
    no inode per file: on a file system with many recently deleted inodes
    (ext4 scans them on every create) that is most of a small write's cost.
-   The directory is created when missing (tried only when the create
-   fails, not once per write). */
+   The spare is overwritten in place, not truncated first: an entry of a
+   log is as long as the one before it, or nearly, so its blocks stay
+   allocated and its size stays put, and fdatasync then has only the data
+   to write, with no journal commit (truncating and writing again made
+   one, beside the directory's: under a broker's writes on the same ext4
+   volume, p99 9.6-26 ms a write against 3.9-14 in place). fdatasync
+   keeps what reading the content back needs (its size, its blocks),
+   fsync would add the times. The directory is created when missing
+   (tried only when the create fails, not once per write). */
 static int write_temp(const char *path, const char *dir, const char *spare, char *tmp,
                       size_t tmplen, const char *data, size_t len, char *errbuf, size_t errlen)
 {
     int fd = -1;
+    struct stat st;
     if (spare) {
         snprintf(tmp, tmplen, "%s", spare);
-        fd = open(tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        fd = open(tmp, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0 && fstat(fd, &st) != 0) {
+            close(fd);
+            fd = -1;
+        }
     }
     if (fd < 0) {
         snprintf(tmp, tmplen, "%s.%ld.tmp", path, (long)getpid());
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        st.st_size = 0;
     }
     if (fd < 0 && errno == ENOENT) {
         if (tide_fs_mkdirs(dir, errbuf, errlen) != 0) return -1;
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     }
     if (fd < 0) return fail(errbuf, errlen, "cannot create", tmp);
-    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (write_all(fd, data, len) != 0 ||
+        (st.st_size > (off_t)len && ftruncate(fd, (off_t)len) != 0) || fdatasync(fd) != 0) {
         fail(errbuf, errlen, "cannot write", tmp);
         close(fd);
         unlink(tmp);

@@ -178,16 +178,18 @@ int tide_timestamp_format(int64_t micros, char *buf);
 
 /* ---- checkpoint files: durable writes, listing, the directory lock ------ */
 
-/* Writes data to path durably: a temp file in the same directory, fsync,
-   rename, fsync of the directory. Unless overwrite, fails (-1, errbuf says
+/* Writes data to path durably: a temp file in the same directory,
+   fdatasync, rename, fsync of the directory. Unless overwrite, fails (-1, errbuf says
    it exists) when path already exists, so two writers of one batch id
    cannot both succeed. Creates missing parent directories. */
 int tide_fs_write_atomic(const char *path, const char *data, size_t len, int32_t overwrite,
                          char *errbuf, size_t errlen);
 /* As tide_fs_write_atomic without overwrite, for a checkpoint log's
    entries. When the file `spare` exists (an entry pruned from the log and
-   renamed there), it is rewritten and linked as path instead of a new temp
-   file, so a steady stream allocates no inodes; it is gone afterwards.
+   renamed there), it is rewritten in place (cut to the new length) and
+   linked as path instead of a new temp file, so a steady stream allocates
+   no inodes and its writes need no journal commit of their own; it is
+   gone afterwards.
    sync_dir 0 leaves out the directory's fsync (one fsync instead of two):
    the file is never seen torn (its content is on disk before its name),
    but a crash may lose it entirely, for files whose loss recovery
