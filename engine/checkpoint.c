@@ -77,7 +77,7 @@ static int write_all(int fd, const char *data, size_t len)
    allocated and its size stays put, and fdatasync then has only the data
    to write, with no journal commit (truncating and writing again made
    one, beside the directory's: under a broker's writes on the same ext4
-   volume, p99 9.6-26 ms a write against 3.9-14 in place). fdatasync
+   volume, p99 9.6-26 ms a write against 0.6-14 in place). fdatasync
    keeps what reading the content back needs (its size, its blocks),
    fsync would add the times. The directory is created when missing
    (tried only when the create fails, not once per write). */

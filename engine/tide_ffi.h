@@ -179,9 +179,9 @@ int tide_timestamp_format(int64_t micros, char *buf);
 /* ---- checkpoint files: durable writes, listing, the directory lock ------ */
 
 /* Writes data to path durably: a temp file in the same directory,
-   fdatasync, rename, fsync of the directory. Unless overwrite, fails (-1, errbuf says
-   it exists) when path already exists, so two writers of one batch id
-   cannot both succeed. Creates missing parent directories. */
+   fdatasync, rename, fsync of the directory. Unless overwrite, fails (-1,
+   errbuf says it exists) when path already exists, so two writers of one
+   batch id cannot both succeed. Creates missing parent directories. */
 int tide_fs_write_atomic(const char *path, const char *data, size_t len, int32_t overwrite,
                          char *errbuf, size_t errlen);
 /* As tide_fs_write_atomic without overwrite, for a checkpoint log's
