@@ -53,31 +53,29 @@ static void setup(void)
     CHECK(mkdtemp(dir) != NULL);
 }
 
-static void a_longer_spare_is_cut_to_the_new_content(void)
+/* An entry written through a spare that held `old`: exactly its own
+   content, on the spare's inode, and the spare gone. */
+static void check_through_spare(const char *old, const char *entry, int32_t sync_dir)
 {
     setup();
     const char *spare = path_of(".spare");
-    put(spare, "v1\n{\"an older, longer entry\":1234567890123456789}");
+    put(spare, old);
     ino_t before = inode(spare);
-    const char *entry = "v1\n{\"a\":1}";
-    CHECK(tide_fs_write_once(path_of("7"), entry, strlen(entry), spare, 1, errbuf, sizeof errbuf) ==
-          0);
+    CHECK(tide_fs_write_once(path_of("7"), entry, strlen(entry), spare, sync_dir, errbuf,
+                             sizeof errbuf) == 0);
     CHECK_STR(content(path_of("7")), entry);
     CHECK(inode(path_of("7")) == before);
     CHECK(access(spare, F_OK) != 0);
 }
 
+static void a_longer_spare_is_cut_to_the_new_content(void)
+{
+    check_through_spare("v1\n{\"an older, longer entry\":1234567890123456789}", "v1\n{\"a\":1}", 1);
+}
+
 static void a_shorter_spare_is_extended(void)
 {
-    setup();
-    const char *spare = path_of(".spare");
-    put(spare, "v1");
-    ino_t before = inode(spare);
-    const char *entry = "v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1796450000000}";
-    CHECK(tide_fs_write_once(path_of("8"), entry, strlen(entry), spare, 0, errbuf, sizeof errbuf) ==
-          0);
-    CHECK_STR(content(path_of("8")), entry);
-    CHECK(inode(path_of("8")) == before);
+    check_through_spare("v1", "v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1796450000000}", 0);
 }
 
 static void without_a_spare_a_new_file_is_made(void)
