@@ -1,13 +1,15 @@
 /*
  * ml_io.c — the byte-level parts of tide.ml's model directories: the
  * StringIndexer label file, the checksums that catch a truncated or
- * corrupt data file, and replacing a model directory (overwrite).
+ * corrupt data file, doubles read back safely, and replacing a model
+ * directory (overwrite).
  */
 #define _XOPEN_SOURCE 700
 #include "ffi/ml.h"
 
 #include <errno.h>
 #include <ftw.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +77,13 @@ void tide_ml_checksum(const void *data, int64_t len, char *hex)
     uint64_t h = 1469598103934665603ULL;
     for (int64_t i = 0; i < len; i++) h = (h ^ p[i]) * 1099511628211ULL;
     snprintf(hex, 17, "%016llx", (unsigned long long)h);
+}
+
+void tide_ml_read_doubles(double *dst, const void *bytes, int64_t n)
+{
+    memcpy(dst, bytes, (size_t)n * sizeof *dst);
+    for (int64_t i = 0; i < n; i++)
+        if (isnan(dst[i])) dst[i] = NAN;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

@@ -206,6 +206,11 @@ tide_ml_dict *tide_ml_dict_decode(const uint8_t *buf, int64_t len, int32_t expec
                                   char *errbuf, size_t errlen);
 /* FNV-1a 64 of bytes, as 16 hex digits into hex (17 bytes). */
 void tide_ml_checksum(const void *data, int64_t len, char *hex);
+/* Copies n doubles from bytes (a *.f64 file) into dst, every NaN as the C
+   library's quiet NaN: a file may hold a NaN of any bits, and LuaJIT (its
+   GC64 layout) takes some of them, once read into a Lua value, for a
+   tagged pointer. */
+void tide_ml_read_doubles(double *dst, const void *bytes, int64_t n);
 /* Removes path and everything under it (a missing path is fine). */
 int tide_ml_remove_tree(const char *path, char *errbuf, size_t errlen);
 /* Renames a file or directory. */

@@ -231,12 +231,7 @@ function LogisticRegressionModel:_readData(r)
   local d = r:json("data.json")
   local n = d.numFeatures
   if type(n) ~= "number" or n < 0 then r:fail("data.json", "numFeatures is missing or not a count") end
-  local bytes = r:bytes("coefficients.f64")
-  if #bytes ~= n * 8 then
-    r:fail("coefficients.f64", ("holds %d bytes; %d features need %d"):format(#bytes, n, n * 8))
-  end
-  local coef = new(n)
-  ffi.copy(coef, bytes, n * 8)
+  local coef = r:doubles("coefficients.f64", new(n), n, n .. " features")
   local intercept = json_number(d.intercept)
   if type(intercept) ~= "number" then r:fail("data.json", "intercept is not a number") end
   self:_setCoefficients(coef, n, intercept)
@@ -328,11 +323,7 @@ function Online:_readData(r)
   self._z = nil
   local z, n = self:_state()
   for _, pair in ipairs({ { "z.f64", z }, { "n.f64", n } }) do
-    local bytes = r:bytes(pair[1])
-    if #bytes ~= (self._size + 1) * 8 then
-      r:fail(pair[1], ("holds %d bytes, not %d"):format(#bytes, (self._size + 1) * 8))
-    end
-    ffi.copy(pair[2], bytes, #bytes)
+    r:doubles(pair[1], pair[2], self._size + 1)
   end
   self.rowsSeen = d.rowsSeen or 0
   self.lossHistory = { unpack(d.lossHistory or {}) }

@@ -158,6 +158,18 @@ function Reader:bytes(name)
   return data, info
 end
 
+-- A *.f64 file of `count` doubles into dst (double[count]), the size
+-- checked; its NaNs come out as the C library's, whatever their bits were
+-- (some NaNs, read into a Lua value, are taken for a pointer by LuaJIT).
+function Reader:doubles(name, dst, count, what)
+  local bytes = self:bytes(name)
+  if #bytes ~= count * 8 then
+    self:fail(name, ("holds %d bytes; %s need %d"):format(#bytes, what or (count .. " doubles"), count * 8))
+  end
+  C.tide_ml_read_doubles(dst, bytes, count)
+  return dst
+end
+
 function Reader:json(name)
   local data = self:bytes(name)
   local ok, v = pcall(json.decode, data)
