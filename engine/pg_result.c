@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,10 @@ static int fixed_column(decode *d, Oid type)
             case PG_FLOAT8: memcpy(&f, &u, 8); break;
             default: i = from_pg_epoch((int64_t)u); break;
             }
+            /* A binary float keeps whatever NaN bits were stored (float8recv
+               takes any), and LuaJIT takes some NaNs, read into a Lua value,
+               for a pointer: every NaN becomes the C library's. */
+            if (isnan(f)) f = NAN;
         } else {
             int rc = 0;
             switch (type) {

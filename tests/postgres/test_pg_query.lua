@@ -40,6 +40,24 @@ t.test("NULLs of every type are nulls", function()
   t.eq(rows[2].e, "4.5"); t.eq(rows[2].g, "\0"); t.eq(rows[2].h, 946684800000000)
 end)
 
+t.test("a stored NaN of any bits reads back as a NaN, never a crash", function()
+  -- float8recv keeps whatever bits a binary COPY sends; some NaNs, read
+  -- into a Lua value as they are, LuaJIT takes for a pointer.
+  local tbl = t.unique("odd_nan")
+  pg.execute(ci, ("CREATE TABLE %s (x float8)"):format(tbl))
+  local bits = "\xff\xfd\xff\x8f\xfe\xc9\x3f\xf5" -- big-endian, as COPY's binary format
+  local file = t.tempdir() .. "/odd_nan.copy"
+  local f = assert(io.open(file, "wb"))
+  f:write("PGCOPY\n\255\r\n\0", "\0\0\0\0", "\0\0\0\0", "\0\1", "\0\0\0\8", bits, "\255\255")
+  f:close()
+  local out, status = t.sh(("psql '%s' -v ON_ERROR_STOP=1 -c \"\\copy %s FROM '%s' (FORMAT binary)\" 2>&1")
+    :format(ci, tbl, file))
+  t.eq(status, 0, out)
+  t.eq(pg.query(ci, ("SELECT x::text AS x FROM %s"):format(tbl)):collect()[1].x, "NaN", "stored as a NaN")
+  local x = pg.query(ci, ("SELECT x FROM %s"):format(tbl)):collect()[1].x
+  t.ok(x ~= x, "read back as NaN: " .. tostring(x))
+end)
+
 t.test("unconstrained numeric: decimal(38, s) when every value fits, else its exact text", function()
   local df = pg.query(ci, "SELECT x FROM (VALUES (1.5::numeric), (-0.001), (123456789012345678901234567890)) v(x)")
   t.eq(schema_of(df), "x:decimal(38,3)")
