@@ -152,10 +152,6 @@ static int fixed_column(decode *d, Oid type)
             case PG_FLOAT8: memcpy(&f, &u, 8); break;
             default: i = from_pg_epoch((int64_t)u); break;
             }
-            /* A binary float keeps whatever NaN bits were stored (float8recv
-               takes any), and LuaJIT takes some NaNs, read into a Lua value,
-               for a pointer: every NaN becomes the C library's. */
-            if (isnan(f)) f = NAN;
         } else {
             int rc = 0;
             switch (type) {
@@ -178,6 +174,11 @@ static int fixed_column(decode *d, Oid type)
             }
             if (rc != 0) return bad_value(d, r, "malformed value");
         }
+        /* A binary float keeps whatever NaN bits were stored (float8recv
+           takes any), strtod takes "nan(...)", and LuaJIT takes some NaNs,
+           read into a Lua value, for a pointer: every NaN becomes the C
+           library's. */
+        if (isnan(f)) f = NAN;
         switch (tide_type) {
         case TIDE_BOOL: ((uint8_t *)col->values)[r] = (uint8_t)i; break;
         case TIDE_INT32: ((int32_t *)col->values)[r] = (int32_t)i; break;
