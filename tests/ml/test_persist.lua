@@ -81,13 +81,20 @@ t.test("save refuses an existing path unless overwritten", function()
   t.eq(#ml.PipelineModel.load(dir .. "/m").stages, 7)
 end)
 
-t.test("truncated, corrupt or missing files fail naming the file", function()
+-- A fitted model saved under a fresh directory: the directory, the model,
+-- its LogisticRegression stage's directory, and that stage's coefficients
+-- file with its bytes.
+local function saved()
   local dir = t.tempdir()
   local model = fitted()
   model:save(dir .. "/m")
   local lr_dir = ("%s/m/stages/6_%s"):format(dir, model.stages[7].uid)
   local coef = lr_dir .. "/data/coefficients.f64"
-  local bytes = io.open(coef, "rb"):read("*a")
+  return dir, model, lr_dir, coef, io.open(coef, "rb"):read("*a")
+end
+
+t.test("truncated, corrupt or missing files fail naming the file", function()
+  local dir, model, lr_dir, coef, bytes = saved()
   put(coef, bytes:sub(1, 12))
   t.raises(function() ml.PipelineModel.load(dir .. "/m") end, "coefficients.f64: truncated or corrupt")
   put(coef, bytes:sub(1, -2) .. "\1")
@@ -107,12 +114,7 @@ end)
 t.test("coefficients holding a NaN of any bits load and predict NaN, never a crash", function()
   local C = require("tide.ffi")
   local ffi = require("ffi")
-  local dir = t.tempdir()
-  local model = fitted()
-  model:save(dir .. "/m")
-  local lr_dir = ("%s/m/stages/6_%s"):format(dir, model.stages[7].uid)
-  local coef_path = lr_dir .. "/data/coefficients.f64"
-  local bytes = io.open(coef_path, "rb"):read("*a")
+  local dir, model, lr_dir, coef_path, bytes = saved()
   -- A NaN whose top bits LuaJIT (GC64) reads as a tagged pointer, as a
   -- corrupt or hostile file may hold (found by fuzz_model), saved with a
   -- matching size and checksum so that it passes them.
