@@ -176,13 +176,14 @@ static int fixed_column(decode *d, Oid type)
         }
         /* A binary float keeps whatever NaN bits were stored (float8recv
            takes any), strtod takes "nan(...)", and LuaJIT takes some NaNs,
-           read into a Lua value, for a pointer: every NaN becomes the C
-           library's. */
-        if (isnan(f)) f = NAN;
+           read into a Lua value, for a pointer: every NaN is stored as the
+           C library's. */
         switch (tide_type) {
         case TIDE_BOOL: ((uint8_t *)col->values)[r] = (uint8_t)i; break;
         case TIDE_INT32: ((int32_t *)col->values)[r] = (int32_t)i; break;
-        case TIDE_FLOAT64: ((double *)col->values)[r] = f; break;
+        case TIDE_FLOAT64:
+            ((double *)col->values)[r] = isnan(f) ? NAN : f;
+            break;
         default: ((int64_t *)col->values)[r] = i; break;
         }
     }
