@@ -1,10 +1,11 @@
 /*
- * eval_logic.c — AND, OR, NOT and IS [NOT] NULL (contracts in
+ * eval_logic.c — AND, OR, NOT, IS [NOT] NULL and isnan (contracts in
  * ffi/eval.h) with SQL's three-valued logic: false AND NULL is false,
  * true OR NULL is true, otherwise NULL in gives NULL out.
  */
 #include "kernel.h"
 
+#include <math.h>
 #include <string.h>
 
 int tide_eval_and_or(tide_batch *out, int32_t is_or, const tide_column *a, const tide_column *b,
@@ -64,6 +65,28 @@ int tide_eval_isnull(tide_batch *out, const tide_column *a, int32_t negate, tide
         return kernel_error(errbuf, errlen, "out of memory");
     uint8_t *r = dst->values;
     for (int64_t i = 0; i < n; i++) r[i] = (uint8_t)(tide_valid(a, i) ? negate != 0 : negate == 0);
+    return 0;
+}
+
+int tide_eval_isnan(tide_batch *out, const tide_column *a, tide_column *dst, char *errbuf,
+                    size_t errlen)
+{
+    int64_t n = a->length;
+    if (a->type != TIDE_FLOAT64 && a->type != TIDE_FLOAT32)
+        return kernel_error(errbuf, errlen, "isnan needs a double or float column, not %s",
+                            a->name);
+    if (kernel_alloc(out, dst, "", TIDE_BOOL, 0, 0, n, 0) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    uint8_t *r = dst->values;
+    if (a->type == TIDE_FLOAT64) {
+        const double *v = a->values;
+        for (int64_t i = 0; i < n; i++)
+            r[i] = (uint8_t)(tide_valid(a, i) && isnan(v[i]));
+    } else {
+        const float *v = a->values;
+        for (int64_t i = 0; i < n; i++)
+            r[i] = (uint8_t)(tide_valid(a, i) && isnan(v[i]));
+    }
     return 0;
 }
 

@@ -1,11 +1,12 @@
 /*
  * eval_select.c — kernels that choose or arrange values without computing
  * new ones (contracts in ffi/eval.h): literals broadcast to a batch's
- * length, CASE WHEN and coalesce (gathers from their branches), struct
+ * length, CASE WHEN, coalesce and nanvl (gathers from their branches), struct
  * fields (zero-copy children) and struct(...) (zero-copy fields).
  */
 #include "kernel.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +136,27 @@ int tide_eval_coalesce(tide_batch *out, const tide_column *const *args, int32_t 
         }
     }
     int rc = choose(out, args, n, which, rows, dst, errbuf, errlen);
+    free(which);
+    return rc;
+}
+
+int tide_eval_nanvl(tide_batch *out, const tide_column *a, const tide_column *b, tide_column *dst,
+                    char *errbuf, size_t errlen)
+{
+    int64_t rows = a->length;
+    if (a->type != b->type || (a->type != TIDE_FLOAT64 && a->type != TIDE_FLOAT32) ||
+        b->length != rows)
+        return kernel_error(errbuf, errlen,
+                            "nanvl needs two double or two float columns of one length");
+    int32_t *which = malloc(sizeof *which * (size_t)(rows ? rows : 1));
+    if (!which) return kernel_error(errbuf, errlen, "out of memory");
+    for (int64_t i = 0; i < rows; i++) {
+        int nan = a->type == TIDE_FLOAT64 ? isnan(((const double *)a->values)[i])
+                                          : isnan(((const float *)a->values)[i]);
+        which[i] = tide_valid(a, i) && nan;
+    }
+    const tide_column *args[2] = {a, b};
+    int rc = choose(out, args, 2, which, rows, dst, errbuf, errlen);
     free(which);
     return rc;
 }

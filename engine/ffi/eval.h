@@ -31,7 +31,7 @@ void tide_eval_finish(tide_column *dst);
 int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_t precision,
                    int32_t scale, tide_column *dst, char *errbuf, size_t errlen);
 
-/* ---- selection: literals, CASE, coalesce, structs (eval_select.c) ------- */
+/* ---- selection: literals, CASE, coalesce, nanvl, structs (eval_select.c) - */
 
 /* n copies of row 0 of value (a column of at least one row). */
 int tide_eval_broadcast(tide_batch *out, const tide_column *value, int64_t n, tide_column *dst,
@@ -45,6 +45,10 @@ int tide_eval_case(tide_batch *out, const tide_column *const *conds,
 /* The first non-null of args (of one type), per row. */
 int tide_eval_coalesce(tide_batch *out, const tide_column *const *args, int32_t n,
                        tide_column *dst, char *errbuf, size_t errlen);
+/* Spark's nanvl: a where it is not NaN (NULL where a is NULL), b where it
+   is; a and b both double or both float. */
+int tide_eval_nanvl(tide_batch *out, const tide_column *a, const tide_column *b, tide_column *dst,
+                    char *errbuf, size_t errlen);
 /* Field `index` of a struct column, sharing its buffers; a row is null
    when the struct row is null too. */
 int tide_eval_field(tide_batch *out, const tide_column *s, int32_t index, tide_column *dst,
@@ -107,6 +111,11 @@ int tide_eval_not(tide_batch *out, const tide_column *a, tide_column *dst, char 
 /* a IS NULL (negate: IS NOT NULL), never NULL. */
 int tide_eval_isnull(tide_batch *out, const tide_column *a, int32_t negate, tide_column *dst,
                      char *errbuf, size_t errlen);
+
+/* Spark's isnan: true where a (double or float) is NaN, false where it
+   is a number or NULL; never NULL. */
+int tide_eval_isnan(tide_batch *out, const tide_column *a, tide_column *dst, char *errbuf,
+                    size_t errlen);
 
 /* Spark's AtLeastNNonNulls (what na.drop filters on): true where at least
    n of the columns are neither NULL nor NaN (float and double), never

@@ -1,7 +1,7 @@
 -- tide.eval_functions — the built-in functions of tide.eval's `call`
 -- nodes, each one C kernel over whole columns (engine/eval_strings.c,
 -- eval_regex.c, eval_hash.c, eval_select.c):
---   lower, upper, length, substring, concat, coalesce, regexp_replace,
+--   lower, upper, length, substring, concat, coalesce, isnan, nanvl, regexp_replace,
 --   split(...)[i], like, rlike, xxhash64, struct, current_timestamp, udf.
 -- Arguments are cast as Spark casts them implicitly (numbers to strings
 -- for string functions, strings to ints for positions). Regular
@@ -126,6 +126,32 @@ local function coalesce(node, _, compileChild, ev)
   local n = #args
   return over_args(ev, node, t, args, function(out, cols, dst)
     return C.tide_eval_coalesce(out, ev.columnArray(cols), n, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- An argument of isnan and nanvl: double and float stay; other numbers,
+-- strings and NULL are cast to double (Spark's implicit cast).
+local function as_floating(node, c, ev)
+  local t = c.type
+  if t.id == ID.double or t.id == ID.float then return c end
+  if coerce.isNumeric(t) or t.id == ID.string or coerce.isVoid(t) then return ev.castTo(c, T.double) end
+  ev.typeError(node, ("%s needs a number, not %s (%s)"):format(node.fn, simple(t), c.name))
+end
+
+local function isnan(node, _, compileChild, ev)
+  local a = as_floating(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+  return over_args(ev, node, T.boolean, { a }, function(out, cols, dst)
+    return C.tide_eval_isnan(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- nanvl(a, b): float when both are, double otherwise, as in Spark.
+local function nanvl(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  local a, b = as_floating(node, args[1], ev), as_floating(node, args[2], ev)
+  local t = (a.type.id == ID.float and b.type.id == ID.float) and T.float or T.double
+  return over_args(ev, node, t, { ev.castTo(a, t), ev.castTo(b, t) }, function(out, cols, dst)
+    return C.tide_eval_nanvl(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
   end)
 end
 
@@ -269,6 +295,8 @@ function M.register(eval)
   eval.register("substr", substring)
   eval.register("concat", concat)
   eval.register("coalesce", coalesce)
+  eval.register("isnan", isnan)
+  eval.register("nanvl", nanvl)
   eval.register("regexp_replace", regexp_replace)
   eval.register("split", split)
   eval.register("like", matcher(true))

@@ -45,6 +45,8 @@ function F.when(cond, value)
 end
 
 F.coalesce = columns_fn("coalesce")
+F.isnan = columns_fn("isnan")
+F.nanvl = columns_fn("nanvl")
 F.concat = columns_fn("concat")
 F.struct = columns_fn("struct")
 F.lower = columns_fn("lower")

@@ -237,6 +237,33 @@ t.test("IS NULL, IN with NULLs, CASE WHEN, coalesce", function()
   t.eq(schema.fields[5].name, "CASE WHEN (n > 2) THEN big WHEN (n = 1) THEN one END")
 end)
 
+t.test("isnan and nanvl as Spark's: NaN only, NULL is not NaN, types widened", function()
+  local nan = 0 / 0
+  local cols, schema = run({ { 1.5, nan, 2 }, { nan, 7.5, nil }, { nil, 1.0, 3 }, { nan, nil, nil } },
+    "d double, e double, n int",
+    F.isnan("d"), F.nanvl("d", "e"), F.isnan("n"), F.expr("isnan(CAST(d AS float))"), F.expr("nanvl(n, 0.5)"),
+    F.expr("isnan('NaN')"), F.expr("isnan(NULL)"))
+  same(cols[1], list(false, true, false, true))
+  t.eq(cols[2][1], 1.5)
+  t.eq(cols[2][2], 7.5)
+  t.eq(cols[2][3], nil)
+  t.eq(cols[2][4], nil)
+  same(cols[3], list(false, false, false, false))
+  same(cols[4], list(false, true, false, true))
+  same(cols[5], list(2, nil, 3, nil))
+  same(cols[6], list(true, true, true, true))
+  same(cols[7], list(false, false, false, false))
+  t.eq(schema.fields[1].name, "isnan(d)")
+  t.eq(schema.fields[2].name, "nanvl(d, e)")
+  t.eq(schema.fields[1].dataType:simpleString(), "boolean")
+  t.eq(schema.fields[2].dataType:simpleString(), "double")
+  t.eq(schema.fields[5].dataType:simpleString(), "double")
+  local _, floats = run({ { 1.5, 2.5 } }, "f float, g float", F.nanvl("f", "g"))
+  t.eq(floats.fields[1].dataType:simpleString(), "float")
+  t.raises(function() run({ { true } }, "b boolean", F.isnan("b")) end, "isnan needs a number, not boolean")
+  t.raises(function() run({ { 1.5 } }, "d double", F.nanvl("d")) end, "nanvl takes 2 arguments, not 1")
+end)
+
 -- ---- structs ------------------------------------------------------------------------
 
 t.test("struct fields: zero-copy children, NULL when the struct is NULL, data.* expands", function()
