@@ -123,6 +123,14 @@ print(("throughput             %.0f rows/s while processing, in %d micro-batches
   summary.batches))
 print(("latency                p50 %.1f ms, p99 %.1f ms (produce to PostgreSQL commit)"):format(
   summary.latencyP50Ms or 0 / 0, summary.latencyP99Ms or 0 / 0))
+if summary.steadyRows then
+  print(("                       p50 %.1f ms, p99 %.1f ms once the console sink stopped (%d events)"):format(
+    summary.steadyP50Ms, summary.steadyP99Ms, summary.steadyRows))
+end
+if broker then
+  print("                       (the embedded broker answers a fetch only every 10 ms; with Kafka itself:")
+  print("                       scripts/kafka start; scripts/demo $(scripts/kafka status))")
+end
 print("sample predictions:")
 tide.sql(conninfo, "SELECT id, probability, processed_at FROM predictions ORDER BY processed_at DESC, id LIMIT 5")
   :show(5, false)
