@@ -288,8 +288,8 @@ end
 -- model, has nothing smaller to write than what it read).
 -- Beside the rates, CPU seconds a million rows: each process's own (all
 -- its threads) and the broker's during it, which together are what two
--- shared cores must hold (docs/performance.md, "The floor under Kafka ->
--- Kafka").
+-- shared cores must hold (docs/performance-notes.md, "The floor under
+-- Kafka -> Kafka").
 local pipe_rates, base_rates, pipe_peak = {}, {}, nil
 local pipe_cpu = { tide = {}, tide_broker = {}, base = {}, base_broker = {} }
 local function per_million(cpu_s) return cpu_s and cpu_s / ROWS * 1e6 end

@@ -56,7 +56,8 @@ static const tide_kafka_setting source_defaults[] = {
        in malloc's heaps (tide_kafka_source_new), so it is not mapped and
        faulted in afresh each time. At 2 MiB a 3-partition response was
        6 MiB: three times the page faults and ~10% more CPU a record
-       (docs/performance.md). 16 MiB a request bounds the rest. */
+       (docs/performance-notes.md, "A fetch response within the kept
+       heap"). 16 MiB a request bounds the rest. */
     {"fetch.max.bytes", "16777216"},
     {"max.partition.fetch.bytes", "1048576"},
     /* Spark's (Java's) default: aborted transactions' records are read
@@ -79,8 +80,9 @@ static const tide_kafka_setting source_defaults[] = {
        batch in pieces of spark.tide.sliceRows records (a few MB over all
        partitions), so the prefetch need only cover the next piece, not
        the next batch: 8 MB a partition cost ~20 MB of resident memory
-       for no measurable CPU (docs/performance.md). A partition's fetch
-       response is at most 1 MiB. */
+       for no measurable CPU (docs/performance-notes.md, "Sliced
+       execution: a batch's memory"). A partition's fetch response is at
+       most 1 MiB. */
     {"queued.min.messages", "100000"},
     {"queued.max.messages.kbytes", "2048"},
 };

@@ -131,7 +131,8 @@ local options = { header = "true", inferschema = "true", samplingratio = "0.05" 
 local sink_opts = {
   ["kafka.bootstrap.servers"] = opts.bootstrap, topic = opts.topic,
   -- Throughput, measured against the real broker on this 2-core machine
-  -- (docs/performance.md, "Knobs" and "Producer, second pass"):
+  -- (docs/performance.md, "Knobs", and docs/performance-notes.md,
+  -- "Producer, second pass"):
   -- no compression: lz4 cost the producer ~0.5-0.9 CPU s per million
   -- records and saved the broker no CPU (~1.7 s per million records
   -- either way), so uncompressed requests went faster end to end;

@@ -11,7 +11,7 @@
 -- made sends of a record or two, several a millisecond, and at 50k/s the
 -- producer spent 0.7 of a core handing them to the sink's thread, which
 -- on two cores kept the broker's threads waiting for one
--- (docs/performance.md, "The producer's pace").
+-- (docs/performance-notes.md, "The producer's pace").
 local M = {}
 local Pacer = {}
 Pacer.__index = Pacer
