@@ -16,6 +16,7 @@
  * - timestamps are seconds when cast to or from numbers (micros / 1e6,
  *   integers floored).
  */
+#include "calendar.h"
 #include "decimal128.h"
 #include "digits.h"
 #include "kernel.h"
@@ -341,13 +342,6 @@ static int32_t d2i(double d)
     if (d >= 2147483647.0) return INT32_MAX;
     if (d <= -2147483648.0) return INT32_MIN;
     return (int32_t)d;
-}
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) q--;
-    return q;
 }
 
 static double decimal_to_double(const tide_column *c, int64_t row)

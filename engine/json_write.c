@@ -24,6 +24,7 @@
  *   place); offsets and validity are allocated before it.
  */
 #include "batch.h"
+#include "calendar.h"
 #include "digits.h"
 
 #include <math.h>
@@ -314,26 +315,6 @@ static void put_decimal(jbuf *b, const void *value, int scale)
         o += snprintf(out + o, sizeof out - (size_t)o, "E%d", adjusted);
     }
     put_raw(b, out, (size_t)o);
-}
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* Proleptic Gregorian date of a day number (H. Hinnant's algorithm). */
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
 }
 
 /* Spark's default JSON timestamp format, yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in

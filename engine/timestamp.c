@@ -2,33 +2,10 @@
  * timestamp.c — timestamps as int64 microseconds since 1970-01-01 UTC,
  * converted to and from text without the C library's time zone state.
  */
+#include "calendar.h"
 #include "tide_ffi.h"
 
 #include <stdio.h>
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
 
 /* Reads exactly n digits at s[*i]. */
 static int digits(const char *s, size_t len, size_t *i, int n, int64_t *out)
@@ -98,16 +75,8 @@ int tide_timestamp_parse(const char *s, size_t len, int64_t *out)
 
 int tide_timestamp_format(int64_t micros, char *buf)
 {
-    int64_t secs = micros / 1000000, frac = micros % 1000000;
-    if (frac < 0) {
-        frac += 1000000;
-        secs--;
-    }
-    int64_t days = secs / 86400, rem = secs % 86400;
-    if (rem < 0) {
-        rem += 86400;
-        days--;
-    }
+    int64_t secs = floor_div(micros, 1000000), frac = micros - secs * 1000000;
+    int64_t days = floor_div(secs, 86400), rem = secs - days * 86400;
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);
