@@ -24,15 +24,6 @@ local T = require("tide.types")
 local M = {}
 
 local MODES = { PERMISSIVE = 0, DROPMALFORMED = 1, FAILFAST = 2 }
-local COLUMN_SIZE = ffi.sizeof("tide_column")
-
--- A column slot in out's arena, so it lives exactly as long as the batch.
-local function new_column(out)
-  local p = C.tide_arena_calloc(out.arena, COLUMN_SIZE)
-  if p == nil then error("out of memory", 0) end
-  return ffi.cast("tide_column*", p)
-end
-M.newColumn = new_column
 local errbuf = ffi.new("char[1024]")
 local failed = ffi.new("int64_t[1]")
 
@@ -97,7 +88,7 @@ function M.fromJsonPlan(schema, opts, name)
 end
 
 -- Runs from_json over a string or binary column into dst, a column slot
--- (M.newColumn(out) or one of out's columns) whose buffers go in out's arena. Returns the number of
+-- (tide.eval's newColumn(out) or one of out's columns) whose buffers go in out's arena. Returns the number of
 -- malformed rows and, in DROPMALFORMED mode when any, their statuses (a
 -- uint8_t array: 1 = malformed).
 function M.fromJson(plan, out, input, dst, ctx)
@@ -140,6 +131,7 @@ end
 function M.register(eval)
   if M.registeredWith == eval then return end
   M.registeredWith = eval
+  local new_column = eval.newColumn
   eval.register("from_json", function(node, schema, compileChild)
     local child = compileChild(node.args[1])
     local ctype = child.type

@@ -105,6 +105,7 @@ local tide = require("tide")
 local F, T = tide.functions, tide.types
 local C = require("tide.ffi")
 local jf = require("tide.json_functions")
+local eval = require("tide.eval")
 
 local function derive(b) return tide.batch.wrap(C.tide_batch_derive(b, 1)) end
 
@@ -130,12 +131,12 @@ t.test("from_json kernel: modes, counts, corrupt records, the row's origin", fun
 
   -- PERMISSIVE without a corrupt-record field: no statuses, same counts
   local plain = T.fromDDL("id decimal(38,0), hour int")
-  local k2, status2 = jf.fromJson(jf.fromJsonPlan(plain, {}, "d"), out, b.columns[0], jf.newColumn(out), nil)
+  local k2, status2 = jf.fromJson(jf.fromJsonPlan(plain, {}, "d"), out, b.columns[0], eval.newColumn(out), nil)
   t.eq(k2, 2)
   t.eq(status2, nil)
 
   local err = t.raises(function()
-    jf.fromJson(jf.fromJsonPlan(schema, { mode = "FAILFAST" }, "data"), out, b.columns[0], jf.newColumn(out),
+    jf.fromJson(jf.fromJsonPlan(schema, { mode = "FAILFAST" }, "data"), out, b.columns[0], eval.newColumn(out),
       { describeRow = function(i) return "topic t partition 0 offset " .. (17 + i) end })
   end, "Parse Mode: FAILFAST")
   t.ok(err:find("Row 1: not valid JSON", 1, true), err)
