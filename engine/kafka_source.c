@@ -619,6 +619,11 @@ int64_t ks_serve(tide_kafka_source *src, int32_t wait_ms, char *errbuf, size_t e
     return serve_ready(src, errbuf, errlen);
 }
 
+int32_t tide_kafka_source_wake_fd(tide_kafka_source *src)
+{
+    return src->wake[0];
+}
+
 /* ---- life cycle and subscription ----------------------------------------------------- */
 
 tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, char *errbuf,

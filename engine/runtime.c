@@ -1,12 +1,14 @@
 /*
- * runtime.c — clock, interruptible sleep, version and the path of the running
- * binary, for C and for Lua.
+ * runtime.c — clock, interruptible sleep and wait, version and the path of
+ * the running binary, for C and for Lua.
  */
 #include "tide_ffi.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +50,32 @@ int tide_sleep(double seconds)
         while (nanosleep(&slice, &slice) != 0 && errno == EINTR && !tide_stop_requested()) {
         }
     }
+}
+
+int tide_wait_readable(const int32_t *fds, int32_t n, int32_t wait_ms, uint8_t *ready)
+{
+    struct pollfd *pfds = calloc((size_t)(n > 0 ? n : 1), sizeof *pfds);
+    if (!pfds) return -1;
+    for (int32_t i = 0; i < n; i++) {
+        pfds[i].fd = fds[i];
+        pfds[i].events = POLLIN;
+        ready[i] = 0;
+    }
+    /* In slices, as tide_sleep, so that a stop request is seen. */
+    double end = tide_now() + wait_ms / 1000.0;
+    int got = 0;
+    for (;;) {
+        if (tide_stop_requested()) break;
+        double left = end - tide_now();
+        int slice = left <= 0 ? 0 : left > 0.05 ? 50 : (int)(left * 1000) + 1;
+        got = poll(pfds, (nfds_t)n, slice);
+        if (got < 0 && errno == EINTR) continue;
+        if (got != 0 || left <= 0) break;
+    }
+    for (int32_t i = 0; got > 0 && i < n; i++)
+        ready[i] = pfds[i].revents != 0;
+    free(pfds);
+    return got < 0 ? -1 : got;
 }
 
 const char *tide_version(void)

@@ -248,6 +248,10 @@ void tide_request_stop(void);
 int tide_sleep(double seconds);
 double tide_now(void);
 int64_t tide_now_us(void);
+/* Waits up to wait_ms (returning early on a stop request) for one of n
+   descriptors to be readable; sets ready[i] for those that are. Returns
+   how many are, 0 when none, -1 on an error (errno). */
+int tide_wait_readable(const int32_t *fds, int32_t n, int32_t wait_ms, uint8_t *ready);
 const char *tide_version(void);
 /* The absolute path of the running tide binary (for starting more of it). */
 const char *tide_executable(void);

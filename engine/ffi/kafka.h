@@ -103,6 +103,11 @@ int tide_kafka_source_seek(tide_kafka_source *source, const tide_partition_offse
 int32_t tide_kafka_source_latest(tide_kafka_source *source, const tide_partition_offset *after,
                                  int32_t n, tide_partition_offset *out, int32_t max,
                                  int32_t wait_ms, char *errbuf, size_t errlen);
+/* A descriptor that becomes readable when records (or events) reach the
+   source's queues: a scheduler of several queries waits on all of theirs
+   at once, then lets tide_kafka_source_latest serve them. Owned by the
+   source. */
+int32_t tide_kafka_source_wake_fd(tide_kafka_source *source);
 /* Reads exactly [starts[i].offset, ends[i].offset) of each partition i into
    one batch with Spark's Kafka columns (key binary, value binary, topic
    string, partition int, offset long, timestamp timestamp, timestampType

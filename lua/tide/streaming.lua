@@ -520,22 +520,87 @@ Query.__tostring = function(q) return ("StreamingQuery(id=%s, runId=%s, name=%s)
 
 -- ---- the loop ----------------------------------------------------------------------
 
+-- With several queries, one waiting for its records must not hold back
+-- another whose records have arrived. Sources that have a wake descriptor
+-- (Kafka's) are waited on together; a query woken waits this long in its
+-- source for what woke it (the records are being served).
+local WOKEN_WAIT_MS = 2
+-- A descriptor is written when a queue of the source's gets its first
+-- element, not each: so the others are asked again this often (without
+-- waiting: they compare what the broker last reported).
+local RECHECK_MS = 10
+-- Sources without a descriptor (rate, files) wait in turns of this long.
+local TURN_WAIT_MS = 5
+
+local ready_flags, ready_fds, ready_cap = nil, nil, 0
+
+-- The queries that would wait for records if asked (their trigger runs a
+-- batch as soon as records arrive, and it is due).
+local function waiting_for_records(list)
+  local now, waiting = now_ms(), {}
+  for _, q in ipairs(list) do
+    if q.active and q.trigger.kind == "default" and now >= q.nextTrigger then waiting[#waiting + 1] = q end
+  end
+  return waiting
+end
+
+-- Waits until records arrive for one of several queries, or the deadline,
+-- and runs that query's batch. Returns true when a batch ran.
+local function wait_for_any(list, deadline)
+  while now_ms() < deadline and C.tide_stop_requested() == 0 do
+    local waiting = waiting_for_records(list)
+    if #waiting == 0 then return false end
+    local woken, turns = {}, {}
+    for _, q in ipairs(waiting) do
+      if q.wakeFd == nil then q.wakeFd = q.source.wakeFd and q.source:wakeFd() or false end
+      if q.wakeFd then woken[#woken + 1] = q else turns[#turns + 1] = q end
+    end
+    if #woken > 0 then
+      if #woken > ready_cap then
+        ready_cap = #woken
+        ready_fds, ready_flags = ffi.new("int32_t[?]", ready_cap), ffi.new("uint8_t[?]", ready_cap)
+      end
+      for i, q in ipairs(woken) do ready_fds[i - 1] = q.wakeFd end
+      -- Queries without a descriptor take their turns in between.
+      local wait = #turns > 0 and 0 or math.max(0, math.min(RECHECK_MS, deadline - now_ms()))
+      C.tide_wait_readable(ready_fds, #woken, wait, ready_flags)
+      for i, q in ipairs(woken) do
+        if q.active and q:step(ready_flags[i - 1] ~= 0 and WOKEN_WAIT_MS or 0) then return true end
+      end
+    end
+    for _, q in ipairs(turns) do
+      local left = deadline - now_ms()
+      if left <= 0 then return false end
+      if q.active and q:step(math.min(TURN_WAIT_MS, left)) then return true end
+    end
+  end
+  return false
+end
+
 -- Gives each active query one chance to run a batch. When none ran, waits
--- at most max_wait_ms (inside a source's wait for data, or sleeping until the
--- next trigger).
+-- at most max_wait_ms (inside the sources' waits for data, or sleeping
+-- until the next trigger). A lone query waits in its source; several
+-- first get a chance each without waiting, then wait together
+-- (wait_for_any), so that the first records to arrive anywhere run at
+-- once.
 function M.step(max_wait_ms)
   if C.tide_stop_requested() ~= 0 then
     -- SIGINT/SIGTERM: the batch in flight has finished and committed.
     for _, q in ipairs({ unpack(queries) }) do q:terminate(nil) end
     return false
   end
+  max_wait_ms = max_wait_ms or 0
   local ran = false
   local active = { unpack(queries) }
-  local per_query_wait = #active > 0 and math.floor((max_wait_ms or 0) / #active) or 0
-  for _, q in ipairs(active) do
-    if q.active and q:step(ran and 0 or per_query_wait) then ran = true end
+  if #active == 1 then
+    ran = active[1].active and active[1]:step(max_wait_ms) or false
+  else
+    for _, q in ipairs(active) do
+      if q.active and q:step(0) then ran = true end
+    end
+    if not ran and max_wait_ms > 0 then ran = wait_for_any(active, now_ms() + max_wait_ms) end
   end
-  if not ran and #queries > 0 and (max_wait_ms or 0) > 0 then
+  if not ran and #queries > 0 and max_wait_ms > 0 then
     local next_due = math.huge
     for _, q in ipairs(queries) do next_due = math.min(next_due, q.nextTrigger) end
     local wait = math.min(max_wait_ms, next_due - now_ms())

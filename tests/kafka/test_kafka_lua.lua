@@ -441,6 +441,40 @@ t.test("a stream from Kafka to foreachBatch and to a Kafka sink, in capped batch
   t.eq(p.sources[1].description, "KafkaV2[Subscribe[" .. input .. "]]")
 end)
 
+t.test("two streams: one waiting on an idle topic does not hold back the other's records", function()
+  local spark = tide.session()
+  local quiet, busy = topic("quiet_in", 1), topic("busy_in", 3)
+  local function stream(name)
+    return spark.readStream:format("kafka"):option("kafka.bootstrap.servers", bootstrap):option("subscribe", name)
+      :option("startingOffsets", "earliest"):load()
+  end
+  local waits = {}
+  local idle = stream(quiet).writeStream:foreachBatch(function() end)
+    :option("checkpointLocation", t.tempdir() .. "/quiet"):start()
+  local latest = idle.source.latestOffsets
+  idle.source.latestOffsets = function(self, after, wait_ms)
+    waits[#waits + 1] = wait_ms
+    return latest(self, after, wait_ms)
+  end
+  local seen = 0
+  local q = stream(busy).writeStream:foreachBatch(function(b) seen = seen + b:count() end)
+    :option("checkpointLocation", t.tempdir() .. "/busy"):start()
+  local deadline = tide.now() + 20
+  for round = 1, 5 do
+    local values = {}
+    for i = 1, 100 do values[i] = ("r%d-%d"):format(round, i) end
+    tide.kafka.produce { bootstrap = bootstrap, topic = busy, values = values }
+    while seen < round * 100 and tide.now() < deadline do tide.sleep(0.01) end
+  end
+  idle:stop()
+  q:stop()
+  t.eq(seen, 500, "every record of the busy topic")
+  local longest = 0
+  for _, w in ipairs(waits) do longest = math.max(longest, w) end
+  t.ok(#waits > 0, "the quiet stream was asked for its records")
+  t.ok(longest <= 2, "the quiet stream waits beside the busy one, not in its source: " .. longest .. " ms")
+end)
+
 -- ---- the broker -------------------------------------------------------------------------
 
 t.test("broker: start, create topics, stop", function()

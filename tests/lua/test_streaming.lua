@@ -68,6 +68,35 @@ t.test("foreachBatch gets each batch with increasing epoch ids", function()
   t.eq(p.batchId, epochs[#epochs])
 end)
 
+t.test("several queries: one waiting for records does not hold back another's", function()
+  local waits = {}
+  local idle = rate(0.001).writeStream:format("memory"):queryName("idle_rates"):start()
+  local latest = idle.source.latestOffsets
+  idle.source.latestOffsets = function(self, after, wait_ms)
+    waits[#waits + 1] = wait_ms
+    return latest(self, after, wait_ms)
+  end
+  local function longest()
+    local m = 0
+    for _, w in ipairs(waits) do m = math.max(m, w) end
+    return m
+  end
+  tide.sleep(0.2)
+  t.ok(longest() >= 50, "alone, a query waits for its records in its source: " .. longest() .. " ms")
+
+  waits = {}
+  local batches = 0
+  local busy = rate(2000).writeStream
+    :foreachBatch(function() batches = batches + 1 end)
+    :option("checkpointLocation", dir("busy_beside_idle"))
+    :start()
+  tide.sleep(0.3)
+  busy:stop()
+  idle:stop()
+  t.ok(#waits > 0 and batches > 0, "both queries ran")
+  t.ok(longest() <= 5, "beside another query, a wait takes a turn: " .. longest() .. " ms")
+end)
+
 t.test("a restart continues after the last committed batch, nothing twice", function()
   local cp = dir("restart")
   local seen = {}

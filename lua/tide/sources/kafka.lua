@@ -236,6 +236,10 @@ function Source:seek(offsets)
   if C.tide_kafka_source_seek(self.c, arr, n, errbuf, 1024) ~= 0 then error("kafka source: " .. cerr(), 0) end
 end
 
+-- A descriptor readable once records reach the consumer: the query loop
+-- waits on several queries' at once (tide.streaming).
+function Source:wakeFd() return C.tide_kafka_source_wake_fd(self.c) end
+
 -- Latest available offsets; partitions that appeared since `after` are
 -- included (and read from their earliest offset).
 function Source:latestOffsets(after, wait_ms)
