@@ -1,6 +1,6 @@
 -- tide.eval_functions — the built-in functions of tide.eval's `call`
 -- nodes, each one C kernel over whole columns (engine/eval_strings.c,
--- eval_regex.c, eval_hash.c, eval_select.c):
+-- eval_regex.c, eval_hash.c, eval_select.c, eval_logic.c):
 --   lower, upper, length, substring, concat, coalesce, isnan, nanvl, regexp_replace,
 --   split(...)[i], like, rlike, xxhash64, struct, current_timestamp, udf.
 -- Arguments are cast as Spark casts them implicitly (numbers to strings
