@@ -579,6 +579,7 @@ local report = table.concat({
   "",
   ("- machine: %s"):format(machine),
   ("- broker: Apache Kafka, JVM `%s`"):format((os.getenv("BENCH_BROKER_JVM") or ""):gsub("%s+$", "")),
+  ("- services %s"):format(os.getenv("BENCH_SERVICES") or "(not known)"),
   ("- command: `%s`"):format(os.getenv("BENCH_COMMAND") or "bench/run"),
   ("- %d Avazu-shaped JSON events on 3 partitions; %d input rows per micro-batch in the throughput runs; "
     .. "model trained on %d rows; latency runs of %g s each"):format(ROWS, MAX_OFFSETS, TRAIN_ROWS, LAT_SECONDS),
