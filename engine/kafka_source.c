@@ -624,6 +624,12 @@ int32_t tide_kafka_source_wake_fd(tide_kafka_source *src)
     return src->wake[0];
 }
 
+int64_t tide_kafka_source_serve(tide_kafka_source *src, char *errbuf, size_t errlen)
+{
+    ks_ahead_wait(src);
+    return ks_serve(src, 0, errbuf, errlen);
+}
+
 /* ---- life cycle and subscription ----------------------------------------------------- */
 
 tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, char *errbuf,

@@ -104,10 +104,14 @@ int32_t tide_kafka_source_latest(tide_kafka_source *source, const tide_partition
                                  int32_t n, tide_partition_offset *out, int32_t max,
                                  int32_t wait_ms, char *errbuf, size_t errlen);
 /* A descriptor that becomes readable when records (or events) reach the
-   source's queues: a scheduler of several queries waits on all of theirs
-   at once, then lets tide_kafka_source_latest serve them. Owned by the
-   source. */
+   source's queues, empty before: a loop over several queries waits on all
+   of theirs at once. Owned by the source. */
 int32_t tide_kafka_source_wake_fd(tide_kafka_source *source);
+/* Serves what has reached the source's queues, without waiting, and
+   empties its wake descriptor: what a wake announced is then seen by
+   tide_kafka_source_latest. Returns how many records and events were
+   served, or -1 with errbuf. */
+int64_t tide_kafka_source_serve(tide_kafka_source *source, char *errbuf, size_t errlen);
 /* Reads exactly [starts[i].offset, ends[i].offset) of each partition i into
    one batch with Spark's Kafka columns (key binary, value binary, topic
    string, partition int, offset long, timestamp timestamp, timestampType

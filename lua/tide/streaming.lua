@@ -522,12 +522,11 @@ Query.__tostring = function(q) return ("StreamingQuery(id=%s, runId=%s, name=%s)
 
 -- With several queries, one waiting for its records must not hold back
 -- another whose records have arrived. Sources that have a wake descriptor
--- (Kafka's) are waited on together; a query woken waits this long in its
--- source for what woke it (the records are being served).
-local WOKEN_WAIT_MS = 2
--- A descriptor is written when a queue of the source's gets its first
--- element, not each: so the others are asked again this often (without
--- waiting: they compare what the broker last reported).
+-- (Kafka's) are waited on together, and a woken one is served (which
+-- empties its descriptor) and asked without waiting. A descriptor is
+-- written when a queue of the source's gets its first element, not each:
+-- so the others are asked again this often (comparing what the broker
+-- last reported).
 local RECHECK_MS = 10
 -- Sources without a descriptor (rate, files) wait in turns of this long.
 local TURN_WAIT_MS = 5
@@ -565,7 +564,8 @@ local function wait_for_any(list, deadline)
       local wait = #turns > 0 and 0 or math.max(0, math.min(RECHECK_MS, deadline - now_ms()))
       C.tide_wait_readable(ready_fds, #woken, wait, ready_flags)
       for i, q in ipairs(woken) do
-        if q.active and q:step(ready_flags[i - 1] ~= 0 and WOKEN_WAIT_MS or 0) then return true end
+        if ready_flags[i - 1] ~= 0 and q.active then q.source:serveReady() end
+        if q.active and q:step(0) then return true end
       end
     end
     for _, q in ipairs(turns) do

@@ -237,8 +237,11 @@ function Source:seek(offsets)
 end
 
 -- A descriptor readable once records reach the consumer: the query loop
--- waits on several queries' at once (tide.streaming).
+-- waits on several queries' at once (tide.streaming), then serves the
+-- woken one's queues. An error of serving is left to the batch's own
+-- calls, which raise it where the query handles it.
 function Source:wakeFd() return C.tide_kafka_source_wake_fd(self.c) end
+function Source:serveReady() C.tide_kafka_source_serve(self.c, errbuf, 1024) end
 
 -- Latest available offsets; partitions that appeared since `after` are
 -- included (and read from their earliest offset).
