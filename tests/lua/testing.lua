@@ -86,7 +86,12 @@ local function service(name)
 end
 
 function M.kafka_bootstrap() return service("kafka") end
-function M.pg_conninfo() return service("postgres") end
+
+local pg_used -- the conninfo, once a test asked for PostgreSQL
+function M.pg_conninfo()
+  pg_used = service("postgres")
+  return pg_used
+end
 
 local temp_dirs = {}
 
@@ -99,9 +104,26 @@ function M.tempdir()
   return dir
 end
 
--- A name unique to this run, for topics and tables.
+local unique_names = {}
+
+-- A name unique to this run, for topics and tables. The tables of these
+-- names are dropped when the run ends, so that a kept test cluster does
+-- not grow with every run.
 function M.unique(prefix)
-  return ("%s_%d_%d"):format(prefix, os.time(), math.random(1, 1e9))
+  local name = ("%s_%d_%d"):format(prefix, os.time(), math.random(1, 1e9))
+  unique_names[#unique_names + 1] = name
+  return name
+end
+
+local function drop_unique_tables()
+  if not pg_used or #unique_names == 0 then return end
+  local quoted = {}
+  for _, name in ipairs(unique_names) do
+    for _, n in ipairs({ name, name:lower() }) do quoted[#quoted + 1] = '"' .. n:gsub('"', '""') .. '"' end
+  end
+  local ok, err = pcall(require("tide.pg").execute, pg_used,
+    "DROP TABLE IF EXISTS " .. table.concat(quoted, ", ") .. " CASCADE")
+  if not ok then io.stderr:write("testing: could not drop the run's tables: ", tostring(err), "\n") end
 end
 
 function M.run()
@@ -118,6 +140,7 @@ function M.run()
     end
   end
   for _, dir in ipairs(temp_dirs) do os.execute("rm -rf '" .. dir .. "'") end
+  drop_unique_tables()
   print(("%d passed, %d failed"):format(passed, failed))
   -- Closing the state runs the finalizers, so leak checkers see a clean exit.
   os.exit(failed == 0 and 0 or 1, true)
