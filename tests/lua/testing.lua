@@ -85,7 +85,11 @@ local function service(name)
   return out
 end
 
-function M.kafka_bootstrap() return service("kafka") end
+local kafka_used -- the bootstrap address, once a test asked for the broker
+function M.kafka_bootstrap()
+  kafka_used = service("kafka")
+  return kafka_used
+end
 
 local pg_used -- the conninfo, once a test asked for PostgreSQL
 function M.pg_conninfo()
@@ -106,13 +110,25 @@ end
 
 local unique_names = {}
 
--- A name unique to this run, for topics and tables. The tables of these
--- names are dropped when the run ends, so that a kept test cluster does
--- not grow with every run.
+-- A name unique to this run, for topics and tables. The topics and
+-- tables of these names are deleted when the run ends, so that kept test
+-- services do not grow with every run.
 function M.unique(prefix)
   local name = ("%s_%d_%d"):format(prefix, os.time(), math.random(1, 1e9))
   unique_names[#unique_names + 1] = name
   return name
+end
+
+local function delete_unique_topics()
+  if not kafka_used or #unique_names == 0 then return end
+  local admin = require("tide.admin").client { bootstrap = kafka_used, timeout = 10 }
+  for _, name in ipairs(unique_names) do
+    -- a name may be a table's, or a topic's that was never created
+    local ok, err = pcall(admin.deleteTopic, admin, name)
+    if not ok and not tostring(err):find("nknown topic", 1, true) then
+      io.stderr:write("testing: could not delete topic ", name, ": ", tostring(err), "\n")
+    end
+  end
 end
 
 local function drop_unique_tables()
@@ -141,6 +157,7 @@ function M.run()
   end
   for _, dir in ipairs(temp_dirs) do os.execute("rm -rf '" .. dir .. "'") end
   drop_unique_tables()
+  delete_unique_topics()
   print(("%d passed, %d failed"):format(passed, failed))
   -- Closing the state runs the finalizers, so leak checkers see a clean exit.
   os.exit(failed == 0 and 0 or 1, true)
