@@ -16,8 +16,8 @@
 -- long the queries run, default 20), `STARTING_OFFSETS` (default `latest`,
 -- as the seed), `CHECKPOINT_DIR` (default `checkpoints`),
 -- `KAFKA_FETCH_WAIT_MS` (the source's `kafka.fetch.wait.max.ms`; the demo
--- sets 10 for its embedded broker, which answers a fetch only when that
--- wait runs out, where Kafka answers as soon as a record arrives). With
+-- sets 2 for its embedded broker, which holds a fetch until that wait runs
+-- out, where Kafka answers as soon as a record arrives). With
 -- `PRODUCE_EVENTS=N` the notebook runs scripts/producer.lua itself once the
 -- queries are up (`PRODUCE_RATE` messages/s, default 20000; `PRODUCER_FILE`)
 -- and stops when all N events are in PostgreSQL; `SUMMARY_PATH` gets the
