@@ -1,5 +1,5 @@
 -- tide.json_functions — from_json and to_json for tide.eval, over whole
--- columns through the C kernels (tide_from_json in json.cc, tide_to_json in
+-- columns through the C kernels (tide_from_json in from_json.cc, tide_to_json in
 -- json_write.c).
 --
 --   F.from_json(F.col("value"), schema, { mode = "PERMISSIVE",

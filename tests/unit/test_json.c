@@ -1,4 +1,4 @@
-/* Unit tests of the JSON kernels: from_json (json.cc) in every mode and on
+/* Unit tests of the JSON kernels: from_json (from_json.cc) in every mode and on
    bad input, to_json (json_write.c) with exact output, Java's double
    formatting, and the document parser behind tide.json.decode. */
 #include <math.h>

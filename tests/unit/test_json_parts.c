@@ -1,4 +1,4 @@
-/* from_json over parts on worker threads (json.cc, workers.c): the same
+/* from_json over parts on worker threads (from_json.cc, workers.c): the same
    columns, statuses, malformed counts and errors as on one thread, for
    every type, nulls, malformed records, the corrupt-record column and
    FAILFAST failures in any part. */
