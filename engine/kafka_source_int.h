@@ -1,9 +1,10 @@
 /*
  * kafka_source_int.h — the Kafka source's state, shared by its files:
- * kafka_source.c (topics, partitions, the consumer queue and position),
- * kafka_offsets.c (metadata, watermarks, latest offsets, seek, commit) and
- * kafka_fetch.c (offset ranges into a batch), kafka_fetch_ahead.c (a fetch
- * on a thread of its own) and kafka_nudge.c (refilling the prefetch). C only.
+ * kafka_source.c (topics, partitions, the consumer and its position),
+ * kafka_queue.c (serving the consumer's queues), kafka_offsets.c
+ * (metadata, watermarks, latest offsets, seek, commit), kafka_fetch.c
+ * (offset ranges into a batch), kafka_fetch_ahead.c (a fetch on a thread
+ * of its own) and kafka_nudge.c (refilling the prefetch). C only.
  */
 #ifndef TIDE_KAFKA_SOURCE_INT_H
 #define TIDE_KAFKA_SOURCE_INT_H
@@ -99,8 +100,11 @@ ks_part *ks_part_get(tide_kafka_source *src, int32_t topic, int32_t partition);
 /* The partition if the source has made it, else NULL (makes nothing). */
 ks_part *ks_part_find(const tide_kafka_source *src, int32_t topic, int32_t partition);
 const char *ks_part_topic(const tide_kafka_source *src, const ks_part *p);
+/* kafka_queue.c: the records of p kept for a later fetch (the stash):
+   the first, without taking it; taking it (and freeing it); freeing all. */
 rd_kafka_message_t *ks_stash_peek(const ks_part *p);
 void ks_stash_pop(tide_kafka_source *src, ks_part *p);
+void ks_stash_drop(tide_kafka_source *src, ks_part *p);
 int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errbuf, size_t errlen);
 /* KS_GONE: the query failed because a partition's topic is unknown to the
    broker (deleted; the metadata may not say so yet). */
