@@ -206,6 +206,7 @@ function M.idle()
     -- At most ~80 ms of batches, then back to the keyboard.
     local deadline = os.clock() + 0.08
     while streaming.step(0) and os.clock() < deadline do end
+    streaming.finishPaused()
   end)
   console_sink.beforeOutput = nil
   if not ok then error(err, 0) end

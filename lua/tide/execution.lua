@@ -134,6 +134,15 @@ end
 local slicing = { slicer = nil, base = 0 }
 local function describe_row(row) return slicing.slicer:describe(row, slicing.base) end
 
+-- The slicer in flight, swapped by a caller that suspends a run between
+-- its slices and runs others meanwhile (tide.streaming: a micro-batch
+-- paused between its pieces): returns the state it replaces.
+function M.swapSlicing(slicer, base)
+  local old_slicer, old_base = slicing.slicer, slicing.base
+  slicing.slicer, slicing.base = slicer, base or 0
+  return old_slicer, old_base
+end
+
 -- ops (top first) over one slice; before[i] counts the rows ops[i] saw in
 -- earlier slices; made[i] is what ops[i] returned. A module function, not
 -- a closure per batch: a compiled trace keeps the closures it calls (and
@@ -188,7 +197,9 @@ end
 -- add up in ctx as over the whole batch; row numbers in errors count the
 -- rows each operator saw in earlier slices, as over the whole batch;
 -- ctx.describeRow(row) names the row through the slicer; ctx.sliceIndex
--- is the slice's number (0 first). Returns the number of slices.
+-- is the slice's number (0 first). After each slice ctx.pause(), when
+-- set, may let other work run (tide.streaming). Returns the number of
+-- slices.
 local function run_slices(ops, ctx, slicer, into)
   local before = {} -- rows the input of ops[i] had in earlier slices
   local made = {} -- what ops[i] made over the slice in flight
@@ -233,6 +244,7 @@ local function run_slices(ops, ctx, slicer, into)
       error(result, 0)
     end
     result = nil -- luacheck: ignore
+    if ctx.pause then ctx.pause() end
   end
   restore()
   return k

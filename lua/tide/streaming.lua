@@ -4,7 +4,9 @@
 -- start() registers a query and returns at once. Micro-batches run on the
 -- main thread whenever the script waits — query:awaitTermination(),
 -- spark.streams:awaitAnyTermination(), tide.sleep() — and, in the console,
--- while it waits for input. Several queries interleave batch by batch.
+-- while it waits for input. Several queries interleave: each batch runs
+-- in a coroutine that pauses between the pieces of its plan, so that one
+-- query's large batch does not hold back another's until it ends.
 --
 -- One micro-batch (docs/checkpoint.md):
 --   1. latest offsets of the source (capped by maxOffsetsPerTrigger)
@@ -28,6 +30,8 @@ local queries = {}    -- active queries, in start order
 local listeners = {}
 local current_epoch   -- {queryId, epochId} while a sink runs (foreachBatch writers read it)
 local in_batch = false -- no nested loop from a tide.sleep inside a foreachBatch function
+local running         -- the query whose micro-batch runs now (in its coroutine)
+local PAUSE = {}      -- what a paused micro-batch yields to the loop
 local RECENT = 100    -- progress records kept per query, as Spark's default
 -- Arena bytes a query may leave to the garbage collector between batches
 -- before a full collection: small batches share one collection, large ones
@@ -48,6 +52,19 @@ local RECLAIM_STEP_KB = 64
 local FETCH_AHEAD_PIECES = 4
 
 local function now_ms() return C.tide_now() * 1000 end
+
+-- ctx.pause of a micro-batch: between two pieces of its plan, hands the
+-- thread back to the loop when other queries are active. Only from the
+-- batch's own coroutine (not from one the batch runs, such as the pieces
+-- a foreachBatch function consumes, which holds a PostgreSQL transaction
+-- open) and never across a C call.
+local function pause()
+  local q = running
+  if q and q.co and q.active and not q.noPause and #queries > 1 and coroutine.running() == q.co
+      and coroutine.isyieldable() then
+    coroutine.yield(PAUSE)
+  end
+end
 
 -- Hands the pieces of a micro-batch run piece by piece
 -- (execution.executeFetched) to a sink that takes them one at a time:
@@ -320,7 +337,7 @@ function Query:runBatch(wait_ms)
   -- Row-wise plans run slice by slice (spark.tide.sliceRows, read each
   -- batch), so that a large batch's intermediates are one slice's.
   local ctx = execution.context(self.states, execution.sliceRows(self.df._session, true))
-  ctx.epochId, ctx.queryId = id, self.id
+  ctx.epochId, ctx.queryId, ctx.pause = id, self.id, pause
   -- Another batch follows (unless the trigger runs one, or up to a fixed
   -- end): the source may fetch its first piece while this one finishes.
   -- Not when maxOffsetsPerTrigger allows only a few pieces a batch: the
@@ -422,9 +439,15 @@ function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, s
 end
 
 -- Marks the query terminated (err for a failure) and lets go of its
--- checkpoint, source and sink.
+-- checkpoint, source and sink. A batch paused between its pieces ends
+-- first, without pausing again: a stop leaves no batch half written.
 function Query:terminate(err)
   if not self.active then return end
+  if self.co and coroutine.running() ~= self.co then
+    self.noPause = true
+    while self.co do self:resumeBatch() end
+    if not self.active then return end -- the batch failed, which ended the query
+  end
   self.active = false
   self.exceptionText = err
   self.statusMessage = "Stopped"
@@ -436,18 +459,58 @@ function Query:terminate(err)
   emit("onQueryTerminated", { id = self.id, runId = self.runId, exception = err })
 end
 
--- One step of the query's trigger: runs a batch if one is due.
+-- The body of a micro-batch's coroutine.
+local function run_batch(q, wait_ms) return xpcall(q.runBatch, debug.traceback, q, wait_ms) end
+
+-- One step of the query's trigger: runs a batch if one is due, or goes on
+-- with the batch it paused. Returns true when a batch ended having run.
 function Query:step(wait_ms)
+  if self.co then
+    -- (not from inside its own batch: a foreachBatch function that waits
+    -- on the loop)
+    return coroutine.status(self.co) == "suspended" and self:resumeBatch()
+  end
   local now = now_ms()
   if now < self.nextTrigger then return false end
   local kind = self.trigger.kind
   if kind == "availableNow" and not self.availableNowEnd then
     self.availableNowEnd = self.source:latestOffsets(self.committedEnd, 0)
   end
-  in_batch = true
-  local mark = batchlib.mark()
-  local ok, ran = xpcall(self.runBatch, debug.traceback, self, kind == "default" and wait_ms or 0)
-  in_batch = false
+  self.batchStart, self.batchMark = now, batchlib.mark()
+  wait_ms = kind == "default" and wait_ms or 0
+  if #queries > 1 then
+    self.co = coroutine.create(run_batch)
+    return self:resumeBatch(wait_ms)
+  end
+  -- Alone, a query has no one to pause for.
+  in_batch, running = true, self
+  local ok, ran = xpcall(self.runBatch, debug.traceback, self, wait_ms)
+  in_batch, running = false, nil
+  return self:endBatch(ok, ran)
+end
+
+-- Runs the query's batch coroutine until it pauses (false) or ends
+-- (endBatch). The state other batches change while this one is paused is
+-- put back while it runs: the epoch foreachBatch writers see, the slicer
+-- that names rows in errors.
+function Query:resumeBatch(wait_ms)
+  local outer_running, outer_epoch, outer_in_batch = running, current_epoch, in_batch
+  local outer_slicer, outer_base = execution.swapSlicing(self.pausedSlicer, self.pausedBase)
+  running, current_epoch, in_batch = self, self.pausedEpoch, true
+  local resumed, ok, ran = coroutine.resume(self.co, self, wait_ms)
+  self.pausedEpoch = current_epoch
+  self.pausedSlicer, self.pausedBase = execution.swapSlicing(outer_slicer, outer_base)
+  running, current_epoch, in_batch = outer_running, outer_epoch, outer_in_batch
+  if resumed and ok == PAUSE then return false end
+  self.co, self.pausedEpoch, self.pausedSlicer, self.pausedBase = nil, nil, nil, nil
+  if not resumed then ok, ran = false, ok end
+  return self:endBatch(ok, ran)
+end
+
+-- After a micro-batch (ok and ran as xpcall gave them): its memory
+-- reclaimed, a failure ending the query, the next trigger set.
+function Query:endBatch(ok, ran)
+  local now = self.batchStart
   -- The batch's arenas are garbage now: free them before the next batch
   -- makes more (see tide.batch reclaim), so a stream's memory stays that
   -- of about one batch.
@@ -455,7 +518,7 @@ function Query:step(wait_ms)
   -- keeps only what recent batches used; the free pages left in malloc's
   -- heaps (librdkafka's buffers) go after a full collection, and every few
   -- seconds in a stream of batches too small to need one.
-  local collected = batchlib.reclaim(RECLAIM_SLACK, mark, RECLAIM_STEP_KB)
+  local collected = batchlib.reclaim(RECLAIM_SLACK, self.batchMark, RECLAIM_STEP_KB)
   C.tide_arena_cache_trim()
   if collected == "collect" or now - last_heap_trim >= HEAP_TRIM_INTERVAL_MS then
     C.tide_memory_trim()
@@ -465,6 +528,7 @@ function Query:step(wait_ms)
     self:terminate(ran)
     return true
   end
+  local kind = self.trigger.kind
   if kind == "processingTime" then
     local interval = self.trigger.interval
     self.nextTrigger = now + interval * math.max(1, math.ceil((now_ms() - now) / interval))
@@ -533,6 +597,15 @@ local TURN_WAIT_MS = 5
 
 local ready_flags, ready_fds, ready_cap = nil, nil, 0
 
+-- Whether one of the queries has a batch paused between its pieces: the
+-- loop then goes on with it rather than waiting.
+local function any_paused(list)
+  for _, q in ipairs(list) do
+    if q.co then return true end
+  end
+  return false
+end
+
 -- The queries that would wait for records if asked (their trigger runs a
 -- batch as soon as records arrive, and it is due).
 local function waiting_for_records(list)
@@ -548,7 +621,7 @@ end
 local function wait_for_any(list, deadline)
   while now_ms() < deadline and C.tide_stop_requested() == 0 do
     local waiting = waiting_for_records(list)
-    if #waiting == 0 then return false end
+    if #waiting == 0 or any_paused(list) then return false end
     local woken, turns = {}, {}
     for _, q in ipairs(waiting) do
       if q.wakeFd == nil then q.wakeFd = q.source.wakeFd and q.source:wakeFd() or false end
@@ -566,12 +639,14 @@ local function wait_for_any(list, deadline)
       for i, q in ipairs(woken) do
         if ready_flags[i - 1] ~= 0 and q.active then q.source:serveReady() end
         if q.active and q:step(0) then return true end
+        if q.co then return false end
       end
     end
     for _, q in ipairs(turns) do
       local left = deadline - now_ms()
       if left <= 0 then return false end
       if q.active and q:step(math.min(TURN_WAIT_MS, left)) then return true end
+      if q.co then return false end
     end
   end
   return false
@@ -598,9 +673,11 @@ function M.step(max_wait_ms)
     for _, q in ipairs(active) do
       if q.active and q:step(0) then ran = true end
     end
-    if not ran and max_wait_ms > 0 then ran = wait_for_any(active, now_ms() + max_wait_ms) end
+    if not ran and max_wait_ms > 0 and not any_paused(active) then
+      ran = wait_for_any(active, now_ms() + max_wait_ms)
+    end
   end
-  if not ran and #queries > 0 and max_wait_ms > 0 then
+  if not ran and #queries > 0 and max_wait_ms > 0 and not any_paused(queries) then
     local next_due = math.huge
     for _, q in ipairs(queries) do next_due = math.min(next_due, q.nextTrigger) end
     local wait = math.min(max_wait_ms, next_due - now_ms())
@@ -609,9 +686,20 @@ function M.step(max_wait_ms)
   return ran
 end
 
--- Runs the loop until done() is true, the deadline (ms) passes, or a stop
--- is requested.
-function M.runUntil(done, deadline)
+-- Ends the batches paused between their pieces, without pausing again:
+-- outside the loop (the script's own code, the console's prompt) no batch
+-- is half done.
+function M.finishPaused()
+  for _, q in ipairs({ unpack(queries) }) do
+    if q.co then
+      q.noPause = true
+      while q.co do q:resumeBatch() end
+      q.noPause = nil
+    end
+  end
+end
+
+local function run_until(done, deadline)
   while not done() do
     local now = now_ms()
     if deadline and now >= deadline then return end
@@ -627,6 +715,13 @@ function M.runUntil(done, deadline)
       M.step(math.min(100, deadline and (deadline - now) or 100))
     end
   end
+end
+
+-- Runs the loop until done() is true, the deadline (ms) passes, or a stop
+-- is requested.
+function M.runUntil(done, deadline)
+  run_until(done, deadline)
+  M.finishPaused()
 end
 
 -- Runs queries for `seconds` (tide.sleep while queries are active).

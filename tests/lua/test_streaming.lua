@@ -97,6 +97,68 @@ t.test("several queries: one waiting for records does not hold back another's", 
   t.ok(longest() <= 5, "beside another query, a wait takes a turn: " .. longest() .. " ms")
 end)
 
+-- A query whose batches are large (a rate source's 300 ms of 200k rows/s,
+-- in slices of 1000 rows) beside one that runs a batch as soon as it has
+-- rows: the small query's batches that ran while the large one's was in
+-- flight, and the large query's rows.
+local pairs_started = 0
+local function large_beside_small(on_small_batch)
+  pairs_started = pairs_started + 1
+  local name = "large_batches_" .. pairs_started
+  spark.conf:set("spark.tide.sliceRows", "1000")
+  local large = rate(200000):select("value", (F.col("value") + 1):alias("next"))
+    .writeStream:format("memory"):queryName(name)
+    :option("checkpointLocation", dir(name))
+    :trigger { processingTime = "300 milliseconds" }:start()
+  local inside = 0
+  local small = rate(1000).writeStream
+    :foreachBatch(function()
+      if large:isActive() and large:status().isTriggerActive then inside = inside + 1 end
+      if on_small_batch then on_small_batch(large) end
+    end)
+    :option("checkpointLocation", dir("small_" .. pairs_started))
+    :start()
+  return large, small, function() return inside end, name
+end
+
+t.test("several queries: a large batch pauses between its pieces for the others", function()
+  local large, small, inside, name = large_beside_small()
+  wait_for(function() return inside() >= 3 end)
+  small:stop()
+  large:stop()
+  spark.conf:unset("spark.tide.sliceRows")
+  t.ok(inside() >= 3, "small batches ran inside a large one: " .. inside())
+  -- Every large batch ended whole: its rows are all in the table, each once.
+  local rows = 0
+  for _, p in ipairs(large:recentProgress()) do rows = rows + p.numInputRows end
+  local values = values_of(spark:table(name))
+  t.eq(#values, rows)
+  t.ok(contiguous(values, 0))
+end)
+
+t.test("a query stopped while its batch is paused ends that batch first and commits it", function()
+  local stopped_inside = false
+  local large, small, _, name = large_beside_small(function(large)
+    if not stopped_inside and large:isActive() and large:status().isTriggerActive then
+      stopped_inside = true
+      large:stop()
+    end
+  end)
+  wait_for(function() return stopped_inside end)
+  small:stop()
+  spark.conf:unset("spark.tide.sliceRows")
+  t.ok(not large:isActive())
+  local rows = 0
+  for _, p in ipairs(large:recentProgress()) do rows = rows + p.numInputRows end
+  t.ok(rows > 0, "the paused batch ended: " .. rows .. " rows")
+  local values = values_of(spark:table(name))
+  t.eq(#values, rows, "every row of the batches that ran, once")
+  t.ok(contiguous(values, 0))
+  local cp = require("tide.checkpoint").open(large.checkpoint.dir)
+  t.eq(cp:latestCommitId(), cp:latestOffsetsId(), "its last batch committed")
+  cp:close()
+end)
+
 t.test("a restart continues after the last committed batch, nothing twice", function()
   local cp = dir("restart")
   local seen = {}
