@@ -41,7 +41,7 @@ local properties = {
   end,
   isStreaming = function(df) return df._streaming end,
   na = function(df) return setmetatable({ df = df }, M.NaFunctions) end,
-  writeStream = function(df) return require("tide.streaming").DataStreamWriter(df) end,
+  writeStream = function(df) return require("tide.stream_writer").new(df) end,
   write = function(df) return require("tide.writer").DataFrameWriter(df) end,
   sparkSession = function(df) return df._session end,
 }

@@ -1,0 +1,84 @@
+-- tide.stream_writer — DataStreamWriter, df.writeStream as in PySpark:
+-- format, options, queryName, outputMode, trigger, foreachBatch, foreach,
+-- then start(), which hands the writer to tide.streaming to run the query.
+local M = {}
+
+-- ---- triggers ------------------------------------------------------------------
+
+local UNITS = { ms = 1, millisecond = 1, milliseconds = 1, s = 1000, sec = 1000, second = 1000,
+                seconds = 1000, m = 60000, min = 60000, minute = 60000, minutes = 60000,
+                h = 3600000, hour = 3600000, hours = 3600000 }
+
+-- "500 milliseconds", "5 seconds", "1 minute" -> milliseconds.
+function M.parseInterval(text)
+  if type(text) == "number" then return text end
+  local n, unit = tostring(text):lower():match("^%s*(%d+%.?%d*)%s*(%a*)%s*$")
+  local scale = UNITS[unit ~= "" and unit or "ms"]
+  if not n or not scale then error(("cannot parse interval %q (try \"5 seconds\")"):format(tostring(text)), 0) end
+  return tonumber(n) * scale
+end
+
+local function parse_trigger(spec)
+  if spec.processingTime then return { kind = "processingTime", interval = M.parseInterval(spec.processingTime) } end
+  if spec.once then return { kind = "once" } end
+  if spec.availableNow then return { kind = "availableNow" } end
+  if spec.continuous then error("continuous triggers are not supported", 0) end
+  error("trigger needs processingTime, once or availableNow", 0)
+end
+
+-- ---- DataStreamWriter ------------------------------------------------------------
+
+local Writer = {}
+Writer.__index = Writer
+
+function M.new(df)
+  if not df.isStreaming then
+    error("writeStream applies to streaming DataFrames (made with spark.readStream); use write", 3)
+  end
+  return setmetatable({ df = df, fmt = nil, opts = {}, mode = "append", trig = { kind = "default" } }, Writer)
+end
+
+function Writer:format(name) self.fmt = tostring(name):lower(); return self end
+function Writer:option(k, v) self.opts[tostring(k):lower()] = tostring(v); return self end
+function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
+function Writer:queryName(name) self.name = name; return self end
+
+function Writer:outputMode(mode)
+  mode = tostring(mode):lower()
+  if mode == "update" or mode == "complete" then
+    error(("outputMode %q is not supported yet: tide has no streaming aggregations; use \"append\""):format(mode), 2)
+  end
+  if mode ~= "append" then error(("unknown outputMode %q"):format(mode), 2) end
+  self.mode = mode
+  return self
+end
+
+function Writer:trigger(spec)
+  local ok, t = pcall(parse_trigger, spec or {})
+  if not ok then error(t, 2) end
+  self.trig = t
+  return self
+end
+
+function Writer:foreachBatch(fn)
+  if type(fn) ~= "function" then error("foreachBatch needs a function(df, epoch_id)", 2) end
+  self.fmt, self.batchFn = "foreachbatch", fn
+  return self
+end
+
+function Writer:foreach(obj)
+  if type(obj) ~= "table" and type(obj) ~= "function" then
+    error("foreach needs a function(row) or a table {open, process, close}", 2)
+  end
+  self.fmt, self.foreachObj = "foreach", obj
+  return self
+end
+
+function Writer:start(path)
+  if path then self.opts.path = path end
+  local ok, q = pcall(require("tide.streaming").startQuery, self)
+  if not ok then error(q, 2) end
+  return q
+end
+
+return M
