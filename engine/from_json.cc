@@ -57,217 +57,6 @@ namespace {
 
 using namespace tide_json;
 
-/* ---- whole values: read through, written back ---------------------------------- */
-
-/* validate and serialize live here, beside read_struct, their caller: as
-   calls into another file they made GCC build read_struct's od::value
-   arguments through the stack, two store-forwarding stalls a field that
-   cost from_json 40% (467 -> 634 ns a row over Avazu-shaped events). */
-
-/* Reads (and so validates) a whole value, as Jackson tokenizes what Spark
-   skips. */
-error_code validate(od::value v, int depth)
-{
-    if (depth > MAX_DEPTH) return simdjson::DEPTH_ERROR;
-    od::json_type t;
-    if (auto e = v.type().get(t)) return e;
-    switch (t) {
-    case od::json_type::object: {
-        od::object o;
-        if (auto e = v.get_object().get(o)) return e;
-        for (auto fr : o) {
-            od::field f;
-            if (auto e = std::move(fr).get(f)) return e;
-            std::string_view key;
-            if (auto e = f.unescaped_key().get(key)) return e;
-            if (auto e = validate(f.value(), depth + 1)) return e;
-        }
-        return simdjson::SUCCESS;
-    }
-    case od::json_type::array: {
-        od::array a;
-        if (auto e = v.get_array().get(a)) return e;
-        for (auto er : a) {
-            od::value x;
-            if (auto e = std::move(er).get(x)) return e;
-            if (auto e = validate(x, depth + 1)) return e;
-        }
-        return simdjson::SUCCESS;
-    }
-    case od::json_type::string: {
-        std::string_view s;
-        return v.get_string().get(s);
-    }
-    case od::json_type::number: {
-        bool integral;
-        return json_number(trim_right(v.raw_json_token()), &integral) ? simdjson::SUCCESS
-                                                                      : simdjson::NUMBER_ERROR;
-    }
-    case od::json_type::boolean: {
-        bool b;
-        return v.get_bool().get(b);
-    }
-    case od::json_type::null: {
-        bool is_null;
-        if (auto e = v.is_null().get(is_null)) return e;
-        return is_null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
-    }
-    }
-    return simdjson::TAPE_ERROR;
-}
-
-/* Appends a string as Jackson's generator escapes it: \" \\ \b \t \n \f
-   \r, other control characters as \u00XX; everything else as it is (the
-   input was checked to be UTF-8). */
-void escape_into(std::string &o, std::string_view s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    o += '"';
-    size_t run = 0;
-    for (size_t i = 0; i < s.size(); i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        o.append(s.data() + run, i - run);
-        run = i + 1;
-        switch (c) {
-        case '"': o += "\\\""; break;
-        case '\\': o += "\\\\"; break;
-        case '\b': o += "\\b"; break;
-        case '\t': o += "\\t"; break;
-        case '\n': o += "\\n"; break;
-        case '\f': o += "\\f"; break;
-        case '\r': o += "\\r"; break;
-        default:
-            o += "\\u00";
-            o += hex[c >> 4];
-            o += hex[c & 15];
-        }
-    }
-    o.append(s.data() + run, s.size() - run);
-    o += '"';
-}
-
-/* Reads a whole value (validating it) and writes it as Spark does when a
-   string field gets a value that is not a string: Jackson copies the
-   parsed tokens into a generator, so the text comes out compact, strings
-   re-escaped, integers as they are and other numbers as Java's
-   Double.toString prints them (12.50 -> 12.5, 1e2 -> 100.0). */
-error_code serialize(od::value v, std::string &o, int depth)
-{
-    if (depth > MAX_DEPTH) return simdjson::DEPTH_ERROR;
-    od::json_type t;
-    if (auto e = v.type().get(t)) return e;
-    switch (t) {
-    case od::json_type::object: {
-        od::object obj;
-        if (auto e = v.get_object().get(obj)) return e;
-        o += '{';
-        bool first = true;
-        for (auto fr : obj) {
-            od::field f;
-            if (auto e = std::move(fr).get(f)) return e;
-            std::string_view key;
-            if (auto e = f.unescaped_key().get(key)) return e;
-            if (!first) o += ',';
-            first = false;
-            escape_into(o, key);
-            o += ':';
-            if (auto e = serialize(f.value(), o, depth + 1)) return e;
-        }
-        o += '}';
-        return simdjson::SUCCESS;
-    }
-    case od::json_type::array: {
-        od::array a;
-        if (auto e = v.get_array().get(a)) return e;
-        o += '[';
-        bool first = true;
-        for (auto er : a) {
-            od::value x;
-            if (auto e = std::move(er).get(x)) return e;
-            if (!first) o += ',';
-            first = false;
-            if (auto e = serialize(x, o, depth + 1)) return e;
-        }
-        o += ']';
-        return simdjson::SUCCESS;
-    }
-    case od::json_type::string: {
-        std::string_view str;
-        if (auto e = v.get_string().get(str)) return e;
-        escape_into(o, str);
-        return simdjson::SUCCESS;
-    }
-    case od::json_type::number: {
-        std::string_view tok = trim_right(v.raw_json_token());
-        bool integral;
-        if (!json_number(tok, &integral)) return simdjson::NUMBER_ERROR;
-        if (integral) {
-            o += tok == "-0" ? std::string_view("0") : tok;
-            return simdjson::SUCCESS;
-        }
-        double d;
-        if (v.get_double().get(d)) {
-            size_t e = tok.find_first_of("eE");
-            bool tiny = e != std::string_view::npos && e + 1 < tok.size() && tok[e + 1] == '-';
-            d = tiny ? 0.0 : HUGE_VAL;
-            if (tok[0] == '-') d = -d;
-        }
-        char buf[40];
-        int len = tide_format_java_double(d, 0, buf);
-        bool finite = std::isfinite(d);
-        if (!finite) o += '"'; /* Jackson quotes non-finite numbers */
-        o.append(buf, (size_t)len);
-        if (!finite) o += '"';
-        return simdjson::SUCCESS;
-    }
-    case od::json_type::boolean: {
-        bool b;
-        if (auto e = v.get_bool().get(b)) return e;
-        o += b ? "true" : "false";
-        return simdjson::SUCCESS;
-    }
-    case od::json_type::null: {
-        bool is_null;
-        if (auto e = v.is_null().get(is_null)) return e;
-        if (!is_null) return simdjson::N_ATOM_ERROR;
-        o += "null";
-        return simdjson::SUCCESS;
-    }
-    }
-    return simdjson::TAPE_ERROR;
-}
-
-const char *json_type_name(od::json_type t)
-{
-    switch (t) {
-    case od::json_type::object: return "an object";
-    case od::json_type::array: return "an array";
-    case od::json_type::string: return "a string";
-    case od::json_type::number: return "a number";
-    case od::json_type::boolean: return "a boolean";
-    case od::json_type::null: return "null";
-    }
-    return "a value";
-}
-
-const char *type_name(int32_t type)
-{
-    switch (type) {
-    case TIDE_BOOL: return "boolean";
-    case TIDE_INT32: return "int";
-    case TIDE_INT64: return "bigint";
-    case TIDE_FLOAT32: return "float";
-    case TIDE_FLOAT64: return "double";
-    case TIDE_STRING: return "string";
-    case TIDE_BINARY: return "binary";
-    case TIDE_TIMESTAMP: return "timestamp";
-    case TIDE_DECIMAL: return "decimal";
-    case TIDE_STRUCT: return "struct";
-    }
-    return "?";
-}
-
 /* ---- from_json ---------------------------------------------------------------------- */
 
 /* How reading a value went. FIELD: it does not fit its field (that
@@ -539,7 +328,7 @@ struct FromJson {
 
     /* -- reading values -- */
 
-    Outcome mismatch(Node &n, od::value v, od::json_type t, int depth, const char *reason = nullptr)
+    Outcome mismatch(Node &n, od::value &v, od::json_type t, int depth, const char *reason = nullptr)
     {
         /* Still read the value through: a syntax error inside it makes the
            whole record malformed, not just this field. */
@@ -558,7 +347,7 @@ struct FromJson {
 
     Outcome read_struct(Node &n, od::object obj, int64_t row, bool root, int depth);
 
-    Outcome read_value(Node &n, od::value v, int64_t row, int depth)
+    Outcome read_value(Node &n, od::value &v, int64_t row, int depth)
     {
         if (depth > MAX_DEPTH) return bad_syntax(simdjson::DEPTH_ERROR);
         /* The usual shapes first, without asking the value's type: a
@@ -645,14 +434,7 @@ struct FromJson {
                 std::string_view tok = trim_right(v.raw_json_token());
                 bool integral;
                 if (!json_number(tok, &integral)) return bad_syntax(simdjson::NUMBER_ERROR);
-                if (v.get_double().get(d)) {
-                    /* simdjson refuses magnitudes past a double; Java reads
-                       them as infinity (or zero for tiny ones). */
-                    size_t e = tok.find_first_of("eE");
-                    bool tiny = e != std::string_view::npos && e + 1 < tok.size() && tok[e + 1] == '-';
-                    d = tiny ? 0.0 : HUGE_VAL;
-                    if (tok[0] == '-') d = -d;
-                }
+                d = java_read_double(v, tok);
             } else if (t == od::json_type::string) {
                 std::string_view s;
                 if (auto e = v.get_string().get(s)) return bad_syntax(e);
@@ -763,8 +545,13 @@ Outcome FromJson::read_struct(Node &s, od::object obj, int64_t row, bool root, i
     bool field_failed = false;
     s.hint = 0;
     for (auto fr : obj) {
-        od::field f;
-        if (auto e = std::move(fr).get(f)) return bad_syntax(e);
+        /* The field is used where the iterator made it. Moved out (get),
+           GCC copied it with a 16-byte load of what two narrower stores
+           had just written, a store-forwarding stall a field: from_json
+           went from ~460 to ~640 ns a row, depending on what else the
+           file held. */
+        if (auto e = fr.error()) return bad_syntax(e);
+        od::field &f = fr.value_unsafe();
         const char *k = f.key().raw();
         Node *child = nullptr;
         /* Keys mostly come in the schema's order: the next field's name is
@@ -887,7 +674,7 @@ int64_t FromJson::parse_rows(const tide_column *input, int64_t begin, int64_t en
                              int64_t *failed_row, char *errbuf, size_t errlen)
 {
     Node &root = nodes[0];
-    Scratch &sc = scratch;
+    Scratch &sc = thread_scratch();
     od::parser &parser = sc.get_parser();
     const int32_t *offsets = (const int32_t *)input->values;
     /* A row followed by at least the padding of later rows' bytes is

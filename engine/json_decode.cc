@@ -132,14 +132,7 @@ struct Decoder {
                 add_text(add(TIDE_JSON_BIGINT), tok);
                 return simdjson::SUCCESS;
             }
-            double d;
-            if (v.get_double().get(d)) {
-                size_t e = tok.find_first_of("eE");
-                bool tiny = e != std::string_view::npos && e + 1 < tok.size() && tok[e + 1] == '-';
-                d = tiny ? 0.0 : HUGE_VAL;
-                if (tok[0] == '-') d = -d;
-            }
-            values[add(TIDE_JSON_NUMBER)].number = d;
+            values[add(TIDE_JSON_NUMBER)].number = java_read_double(v, tok);
             return simdjson::SUCCESS;
         }
         case od::json_type::boolean: {
@@ -230,7 +223,7 @@ extern "C" tide_json_doc *tide_json_parse(const char *text, size_t len, char *er
         if (!text) len = 0;
         /* The value is wrapped in [ ] so that any JSON type may stand at the
            root and anything after it shows up as a second element. */
-        Scratch &sc = scratch;
+        Scratch &sc = thread_scratch();
         std::vector<char> &buf = sc.buf;
         if (buf.size() < len + 2 + PADDING) buf.resize(len + 2 + PADDING);
         buf[0] = '[';

@@ -1,7 +1,9 @@
 /*
- * json_text.cc — JSON text below the level of values (json_text.hh): the
- * number grammars (RFC 8259's, Java's BigDecimal's) and base64, read from
- * a value's raw token; the error formatting and the per-thread parser.
+ * json_text.cc — JSON text as Spark's parser reads and writes it
+ * (json_text.hh): the number grammars (RFC 8259's, Java's BigDecimal's)
+ * and base64 read from a value's raw token, whole values read through or
+ * written back as Jackson does; the error formatting and the per-thread
+ * parser.
  */
 #include "json_text.hh"
 
@@ -24,7 +26,11 @@ void set_error(char *errbuf, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-thread_local Scratch scratch;
+Scratch &thread_scratch()
+{
+    static thread_local Scratch scratch;
+    return scratch;
+}
 
 bool json_number(std::string_view s, bool *integral)
 {
@@ -192,6 +198,206 @@ int64_t base64_decode(std::string_view s, unsigned char *out)
         }
     }
     return o;
+}
+
+/* ---- whole values: read through, written back ---------------------------------- */
+
+/* Reads (and so validates) a whole value, as Jackson tokenizes what Spark
+   skips. */
+error_code validate(od::value &v, int depth)
+{
+    if (depth > MAX_DEPTH) return simdjson::DEPTH_ERROR;
+    od::json_type t;
+    if (auto e = v.type().get(t)) return e;
+    switch (t) {
+    case od::json_type::object: {
+        od::object o;
+        if (auto e = v.get_object().get(o)) return e;
+        for (auto fr : o) {
+            od::field f;
+            if (auto e = std::move(fr).get(f)) return e;
+            std::string_view key;
+            if (auto e = f.unescaped_key().get(key)) return e;
+            if (auto e = validate(f.value(), depth + 1)) return e;
+        }
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::array: {
+        od::array a;
+        if (auto e = v.get_array().get(a)) return e;
+        for (auto er : a) {
+            od::value x;
+            if (auto e = std::move(er).get(x)) return e;
+            if (auto e = validate(x, depth + 1)) return e;
+        }
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::string: {
+        std::string_view s;
+        return v.get_string().get(s);
+    }
+    case od::json_type::number: {
+        bool integral;
+        return json_number(trim_right(v.raw_json_token()), &integral) ? simdjson::SUCCESS
+                                                                      : simdjson::NUMBER_ERROR;
+    }
+    case od::json_type::boolean: {
+        bool b;
+        return v.get_bool().get(b);
+    }
+    case od::json_type::null: {
+        bool is_null;
+        if (auto e = v.is_null().get(is_null)) return e;
+        return is_null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
+    }
+    }
+    return simdjson::TAPE_ERROR;
+}
+
+/* Appends a string as Jackson's generator escapes it: \" \\ \b \t \n \f
+   \r, other control characters as \u00XX; everything else as it is (the
+   input was checked to be UTF-8). */
+static void escape_into(std::string &o, std::string_view s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    o += '"';
+    size_t run = 0;
+    for (size_t i = 0; i < s.size(); i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        o.append(s.data() + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"': o += "\\\""; break;
+        case '\\': o += "\\\\"; break;
+        case '\b': o += "\\b"; break;
+        case '\t': o += "\\t"; break;
+        case '\n': o += "\\n"; break;
+        case '\f': o += "\\f"; break;
+        case '\r': o += "\\r"; break;
+        default:
+            o += "\\u00";
+            o += hex[c >> 4];
+            o += hex[c & 15];
+        }
+    }
+    o.append(s.data() + run, s.size() - run);
+    o += '"';
+}
+
+/* Reads a whole value (validating it) and writes it as Spark does when a
+   string field gets a value that is not a string: Jackson copies the
+   parsed tokens into a generator, so the text comes out compact, strings
+   re-escaped, integers as they are and other numbers as Java's
+   Double.toString prints them (12.50 -> 12.5, 1e2 -> 100.0). */
+error_code serialize(od::value &v, std::string &o, int depth)
+{
+    if (depth > MAX_DEPTH) return simdjson::DEPTH_ERROR;
+    od::json_type t;
+    if (auto e = v.type().get(t)) return e;
+    switch (t) {
+    case od::json_type::object: {
+        od::object obj;
+        if (auto e = v.get_object().get(obj)) return e;
+        o += '{';
+        bool first = true;
+        for (auto fr : obj) {
+            od::field f;
+            if (auto e = std::move(fr).get(f)) return e;
+            std::string_view key;
+            if (auto e = f.unescaped_key().get(key)) return e;
+            if (!first) o += ',';
+            first = false;
+            escape_into(o, key);
+            o += ':';
+            if (auto e = serialize(f.value(), o, depth + 1)) return e;
+        }
+        o += '}';
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::array: {
+        od::array a;
+        if (auto e = v.get_array().get(a)) return e;
+        o += '[';
+        bool first = true;
+        for (auto er : a) {
+            od::value x;
+            if (auto e = std::move(er).get(x)) return e;
+            if (!first) o += ',';
+            first = false;
+            if (auto e = serialize(x, o, depth + 1)) return e;
+        }
+        o += ']';
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::string: {
+        std::string_view str;
+        if (auto e = v.get_string().get(str)) return e;
+        escape_into(o, str);
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::number: {
+        std::string_view tok = trim_right(v.raw_json_token());
+        bool integral;
+        if (!json_number(tok, &integral)) return simdjson::NUMBER_ERROR;
+        if (integral) {
+            o += tok == "-0" ? std::string_view("0") : tok;
+            return simdjson::SUCCESS;
+        }
+        double d = java_read_double(v, tok);
+        char buf[40];
+        int len = tide_format_java_double(d, 0, buf);
+        bool finite = std::isfinite(d);
+        if (!finite) o += '"'; /* Jackson quotes non-finite numbers */
+        o.append(buf, (size_t)len);
+        if (!finite) o += '"';
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::boolean: {
+        bool b;
+        if (auto e = v.get_bool().get(b)) return e;
+        o += b ? "true" : "false";
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::null: {
+        bool is_null;
+        if (auto e = v.is_null().get(is_null)) return e;
+        if (!is_null) return simdjson::N_ATOM_ERROR;
+        o += "null";
+        return simdjson::SUCCESS;
+    }
+    }
+    return simdjson::TAPE_ERROR;
+}
+
+const char *json_type_name(od::json_type t)
+{
+    switch (t) {
+    case od::json_type::object: return "an object";
+    case od::json_type::array: return "an array";
+    case od::json_type::string: return "a string";
+    case od::json_type::number: return "a number";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+    }
+    return "a value";
+}
+
+const char *type_name(int32_t type)
+{
+    switch (type) {
+    case TIDE_BOOL: return "boolean";
+    case TIDE_INT32: return "int";
+    case TIDE_INT64: return "bigint";
+    case TIDE_FLOAT32: return "float";
+    case TIDE_FLOAT64: return "double";
+    case TIDE_STRING: return "string";
+    case TIDE_BINARY: return "binary";
+    case TIDE_TIMESTAMP: return "timestamp";
+    case TIDE_DECIMAL: return "decimal";
+    case TIDE_STRUCT: return "struct";
+    }
+    return "?";
 }
 
 } // namespace tide_json

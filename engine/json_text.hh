@@ -2,14 +2,15 @@
  * json_text.hh — what tide's JSON readers share (from_json.cc and
  * json_decode.cc; implemented in json_text.cc): simdjson's padding and a
  * parser per thread, RFC 8259 numbers, Java's BigDecimal grammar and
- * base64, read from a value's raw token. C++ only; nothing here is seen
- * from C.
+ * base64 read from a value's raw token, and whole values read through or
+ * written back as Jackson does. C++ only; nothing here is seen from C.
  */
 #ifndef TIDE_JSON_TEXT_HH
 #define TIDE_JSON_TEXT_HH
 
 #include <simdjson.h>
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -64,8 +65,10 @@ struct Scratch {
     }
 };
 
-/* The calling thread's parser and scratch buffer, kept across calls. */
-extern thread_local Scratch scratch;
+/* The calling thread's parser and scratch buffer, kept across calls. A
+   function, not an extern thread_local: reached from another file, that
+   went through a wrapper UBSan saw return null. */
+Scratch &thread_scratch();
 
 /* ---- lexical helpers ----------------------------------------------------------- */
 
@@ -77,6 +80,19 @@ inline std::string_view trim_right(std::string_view s)
     size_t n = s.size();
     while (n > 0 && is_space(s[n - 1])) n--;
     return s.substr(0, n);
+}
+
+/* A JSON number's value (tok its text) as Java reads it: simdjson refuses
+   magnitudes past a double, which Java reads as infinity (or zero, for
+   tiny ones). */
+inline double java_read_double(od::value v, std::string_view tok)
+{
+    double d;
+    if (!v.get_double().get(d)) return d;
+    size_t e = tok.find_first_of("eE");
+    bool tiny = e != std::string_view::npos && e + 1 < tok.size() && tok[e + 1] == '-';
+    d = tiny ? 0.0 : HUGE_VAL;
+    return tok[0] == '-' ? -d : d;
 }
 
 /* RFC 8259's number grammar; *integral when there is neither a fraction nor
@@ -131,6 +147,22 @@ bool parse_decimal(std::string_view s, int precision, int scale, bool skip_comma
 /* Standard base64 (padding optional) into out, which has room for
    3 * len / 4 + 3 bytes; the decoded length, or -1 when not base64. */
 int64_t base64_decode(std::string_view s, unsigned char *out);
+
+/* Reads (and so validates) a whole value, as Jackson tokenizes what Spark
+   skips. */
+error_code validate(od::value &v, int depth);
+
+/* Reads a whole value (validating it) and writes it as Spark does when a
+   string field gets a value that is not a string: Jackson copies the
+   parsed tokens into a generator, so the text comes out compact, strings
+   re-escaped, integers as they are and other numbers as Java's
+   Double.toString prints them (12.50 -> 12.5, 1e2 -> 100.0). */
+error_code serialize(od::value &v, std::string &o, int depth);
+
+/* "an object", "a string", ... for error messages. */
+const char *json_type_name(od::json_type t);
+/* A column type's name as Spark prints it ("int", "bigint", ...). */
+const char *type_name(int32_t type);
 
 } // namespace tide_json
 
