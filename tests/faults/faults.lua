@@ -46,7 +46,7 @@ end
 -- "finish" the queries process what is there and stop (availableNow).
 -- spec: bootstrap, input, conninfo, table, output (optional), dir,
 -- maxOffsetsPerTrigger, failOnDataLoss (default true), jdbc (extra
--- options of the jdbc sink).
+-- options of the jdbc sink), sliceRows (spark.tide.sliceRows).
 function M.pipeline_script(path, spec)
   local jdbc_opts = {}
   for k, v in pairs(spec.jdbc or {}) do jdbc_opts[#jdbc_opts + 1] = (":option(%q, %q)"):format(k, tostring(v)) end
@@ -55,7 +55,7 @@ function M.pipeline_script(path, spec)
 local tide = require("tide")
 local F = tide.functions
 local spark = tide.session()
-local finish = arg[1] == "finish"
+%slocal finish = arg[1] == "finish"
 local events = spark.readStream:format("kafka"):option("kafka.bootstrap.servers", %q)
   :option("subscribe", %q):option("startingOffsets", "earliest")
   :option("maxOffsetsPerTrigger", %d):option("failOnDataLoss", %q):load()
@@ -73,7 +73,7 @@ end
 print("started")
 io.stdout:flush()
 for _, q in ipairs(queries) do q:awaitTermination() end
-]]):format(spec.bootstrap, spec.input, spec.maxOffsetsPerTrigger or 200, tostring(spec.failOnDataLoss ~= false), spec.conninfo, spec.table,
+]]):format(spec.sliceRows and ('spark.conf:set("spark.tide.sliceRows", %d)\n'):format(spec.sliceRows) or "", spec.bootstrap, spec.input, spec.maxOffsetsPerTrigger or 200, tostring(spec.failOnDataLoss ~= false), spec.conninfo, spec.table,
     table.concat(jdbc_opts), spec.dir .. "/cp_pg", spec.output or "", spec.bootstrap, spec.dir .. "/cp_kafka"))
   f:close()
   return path

@@ -1,7 +1,9 @@
 -- SIGKILL of a streaming query at random moments, then a restart, 20 times
 -- (TIDE_FAULTS_LONG=1: 100), while records keep arriving: the PostgreSQL
 -- table holds every id exactly once (ids beyond 2^63 included) and the
--- Kafka output topic every id at least once.
+-- Kafka output topic every id at least once. Once with small batches, once
+-- with batches of many pieces, between which the Kafka query's batch
+-- pauses for the PostgreSQL query's.
 package.path = (os.getenv("TIDE_SOURCE_DIR") or ".") .. "/tests/faults/?.lua;" .. package.path
 local t = require("testing")
 local tide = require("tide")
@@ -10,7 +12,7 @@ local faults = require("faults")
 local bootstrap, ci = t.kafka_bootstrap(), t.pg_conninfo()
 local admin = tide.admin.client(bootstrap)
 
-t.test("SIGKILL at random moments: PostgreSQL exactly once, Kafka at least once", function()
+local function kill_and_check(opts)
   local kills = faults.long and 100 or 20
   local per_run = faults.long and 3000 or 1500
   local dir = t.tempdir()
@@ -19,7 +21,7 @@ t.test("SIGKILL at random moments: PostgreSQL exactly once, Kafka at least once"
   admin:createTopic(output, 3)
   local script = faults.pipeline_script(dir .. "/pipeline.lua", {
     bootstrap = bootstrap, input = input, output = output, conninfo = ci, table = tbl, dir = dir,
-    maxOffsetsPerTrigger = 50,
+    maxOffsetsPerTrigger = opts.maxOffsetsPerTrigger, sliceRows = opts.sliceRows,
   })
   local produced = 0
   local killed_alive, ended_early = 0, {}
@@ -48,6 +50,16 @@ t.test("SIGKILL at random moments: PostgreSQL exactly once, Kafka at least once"
   t.ok(copies >= produced)
   print(("  %d kills, %d records; %d in PostgreSQL before the last run; %d Kafka copies (%d duplicates)"):format(
     kills, produced, rows_before_finish, copies, copies - produced))
+end
+
+t.test("SIGKILL at random moments: PostgreSQL exactly once, Kafka at least once", function()
+  kill_and_check { maxOffsetsPerTrigger = 50 }
+end)
+
+-- Batches of many pieces: the Kafka query's batch pauses between its
+-- pieces while the PostgreSQL query runs, and kills land there too.
+t.test("SIGKILL while batches pause between their pieces: the same", function()
+  kill_and_check { maxOffsetsPerTrigger = 3000, sliceRows = 100 }
 end)
 
 t.run()
