@@ -366,8 +366,7 @@ end
 function Query:terminate(err)
   if not self.active then return end
   if self.co and coroutine.running() ~= self.co then
-    self.noPause = true
-    while self.co do self:resumeBatch() end
+    self:finishBatch()
     if not self.active then return end -- the batch failed, which ended the query
   end
   self.active = false
@@ -427,6 +426,13 @@ function Query:resumeBatch(wait_ms)
   self.co, self.pausedEpoch, self.pausedSlicer, self.pausedBase = nil, nil, nil, nil
   if not resumed then ok, ran = false, ok end
   return self:endBatch(ok, ran)
+end
+
+-- Runs the query's paused batch to its end, without pausing again.
+function Query:finishBatch()
+  self.noPause = true
+  while self.co do self:resumeBatch() end
+  self.noPause = nil
 end
 
 -- After a micro-batch (ok and ran as xpcall gave them): its memory
@@ -613,11 +619,7 @@ end
 -- is half done.
 function M.finishPaused()
   for _, q in ipairs({ unpack(queries) }) do
-    if q.co then
-      q.noPause = true
-      while q.co do q:resumeBatch() end
-      q.noPause = nil
-    end
+    if q.co then q:finishBatch() end
   end
 end
 
