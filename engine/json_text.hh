@@ -85,7 +85,7 @@ inline std::string_view trim_right(std::string_view s)
 /* A JSON number's value (tok its text) as Java reads it: simdjson refuses
    magnitudes past a double, which Java reads as infinity (or zero, for
    tiny ones). */
-inline double java_read_double(od::value v, std::string_view tok)
+inline double java_read_double(od::value &v, std::string_view tok)
 {
     double d;
     if (!v.get_double().get(d)) return d;
