@@ -1,5 +1,5 @@
 /*
- * json_text.hh — what tide's JSON readers share (from_json.cc and
+ * json_text.hh — what tide's JSON readers share (from_json*.cc and
  * json_decode.cc; implemented in json_text.cc): simdjson's padding and a
  * parser per thread, RFC 8259 numbers, Java's BigDecimal grammar and
  * base64 read from a value's raw token, and whole values read through or

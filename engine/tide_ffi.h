@@ -262,7 +262,7 @@ const char *tide_executable(void);
    "tide_column.validity"; -1 for an unknown name. */
 int64_t tide_layout_probe(const char *what);
 
-/* ---- JSON (from_json.cc, json_decode.cc: simdjson; json_write.c; java_double.cc) */
+/* ---- JSON (from_json*.cc, json_decode.cc: simdjson; json_write.c; java_double.cc) */
 
 /* A from_json schema, flattened: fields[0] is the struct itself (its name
    names the output column) and every struct entry is followed by its

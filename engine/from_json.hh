@@ -1,0 +1,275 @@
+/*
+ * from_json.hh — the state of one from_json call (or of a part of its rows
+ * parsed on a worker thread): the schema as a tree of Nodes, and the
+ * output columns each Node writes, grown and joined here. Rows are read
+ * into them by from_json_read.cc; from_json.cc sets up the call and its
+ * parts. C++ only, internal to those two files.
+ */
+#ifndef TIDE_FROM_JSON_HH
+#define TIDE_FROM_JSON_HH
+
+#include "json_text.hh"
+
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+extern "C" {
+#include "batch.h"
+#include "tide_ffi.h"
+}
+
+namespace tide_fromjson {
+
+using namespace tide_json;
+
+/* How reading a value went. FIELD: it does not fit its field (that
+   top-level field becomes null, the record is malformed); SYNTAX: the
+   record is not valid JSON (every field null); FATAL: out of memory or a
+   column past 2 GiB (the call fails). */
+enum Outcome { OK = 0, FIELD = 1, SYNTAX = 2, FATAL = 3 };
+
+struct Node {
+    std::string_view name;
+    int32_t type = 0;
+    int32_t precision = 0, scale = 0;
+    tide_column *col = nullptr;
+    std::vector<Node *> children; /* struct */
+    size_t hint = 0;              /* struct: where the next key is looked up first */
+    int64_t seen_row = -1;        /* the last row that set this field (duplicate keys) */
+    bool is_corrupt = false;      /* the corrupt-record field: never read from JSON */
+    /* The name and the quote that closes it, as raw JSON holds them, in
+       8-byte words (the last one's unused bytes masked off), when the name
+       needs no escaping and the words fit simdjson's padding; key_words
+       is 0 otherwise. A raw key whose bytes match is this name
+       (read_struct's in-order fast path, key_is). */
+    uint64_t key_word[PADDING / 8] = {};
+    uint64_t key_mask = 0; /* of the last word */
+    int key_words = 0;
+    int64_t pending = 0; /* string/binary: bytes written for the current row */
+
+    void set_key(std::string_view n)
+    {
+        name = n;
+        size_t len = n.size() + 1;
+        if (len > PADDING || n.find_first_of("\"\\") != std::string_view::npos) return;
+        unsigned char bytes[PADDING] = {}, mask[8] = {};
+        memcpy(bytes, n.data(), n.size());
+        bytes[n.size()] = '"';
+        key_words = (int)((len + 7) / 8);
+        memcpy(key_word, bytes, sizeof key_word);
+        memset(mask, 0xff, len - (size_t)(key_words - 1) * 8);
+        memcpy(&key_mask, mask, 8);
+    }
+};
+
+struct FromJson {
+    tide_batch *out;   /* the output's batch: init_column builds in it */
+    tide_arena *arena; /* where string bytes grow: out's, or a part's own */
+    int64_t rows;
+    std::vector<Node> nodes;
+    std::vector<Node *> varlen; /* string/binary leaves, whose offsets close each row */
+    bool allow_non_numeric = true;
+    /* Why the current record is malformed, for FAILFAST's message. */
+    const char *why = nullptr;
+    const Node *where = nullptr;
+    od::json_type got = od::json_type::null;
+    error_code syntax = simdjson::SUCCESS;
+    const char *fatal = nullptr;
+    std::string text; /* scratch for values written back as JSON text */
+
+    /* -- building the output -- */
+
+    bool init_column(Node &n, tide_column *col)
+    {
+        n.col = col;
+        std::string name(n.name);
+        if (n.type == TIDE_STRUCT) {
+            if (tide_column_init_struct(out, col, name.c_str(), (int32_t)n.children.size()) != 0)
+                return false;
+        } else {
+            int rc = n.type == TIDE_DECIMAL
+                         ? tide_column_init_decimal(out, col, name.c_str(), n.precision, n.scale, 0)
+                         : tide_column_init(out, col, name.c_str(), n.type, 0);
+            if (rc != 0) return false;
+            if (rows > col->capacity) {
+                size_t slots = (size_t)rows + (tide_is_varlen(n.type) ? 1 : 0);
+                col->values =
+                    tide_arena_calloc(out->arena, slots * (size_t)tide_type_width(n.type));
+                if (!col->values) return false;
+                col->capacity = rows;
+            }
+            if (tide_is_varlen(n.type)) {
+                /* 8 bytes a row fits the hashed ids of Avazu-like data;
+                   grown by doubling. The corrupt-record field is mostly
+                   empty. */
+                int64_t cap = n.is_corrupt || rows * 8 < 256 ? 256 : rows * 8;
+                col->data = (uint8_t *)tide_arena_alloc(out->arena, (size_t)cap);
+                if (!col->data) return false;
+                col->data_capacity = cap;
+                varlen.push_back(&n);
+            }
+        }
+        col->validity = (uint8_t *)tide_arena_calloc(out->arena, tide_bitmap_bytes(rows) + 1);
+        if (!col->validity) return false;
+        col->length = rows;
+        for (size_t i = 0; i < n.children.size(); i++)
+            if (!init_column(*n.children[i], &col->children[i])) return false;
+        return true;
+    }
+
+    /* For a part of the rows parsed on another thread: col describes
+       main_col's buffers (fixed-width values and validity bitmaps, which
+       each part writes in its own rows) except the string columns', which
+       get offsets and bytes of their own in this part's arena, joined to
+       the main ones by append_part. */
+    bool shadow_column(Node &n, const tide_column *main_col, tide_column *col, int64_t begin,
+                       int64_t end)
+    {
+        *col = *main_col;
+        n.col = col;
+        if (n.type == TIDE_STRUCT) {
+            size_t k = n.children.size();
+            col->children =
+                (tide_column *)tide_arena_alloc(arena, sizeof(tide_column) * (k ? k : 1));
+            if (!col->children) return false;
+            for (size_t i = 0; i < k; i++)
+                if (!shadow_column(*n.children[i], &main_col->children[i], &col->children[i], begin,
+                                   end))
+                    return false;
+        } else if (tide_is_varlen(n.type)) {
+            /* Indexed by the call's row numbers, like every column. */
+            int32_t *offsets =
+                (int32_t *)tide_arena_alloc(arena, sizeof(int32_t) * (size_t)(rows + 1));
+            int64_t cap = n.is_corrupt || (end - begin) * 8 < 256 ? 256 : (end - begin) * 8;
+            col->data = (uint8_t *)tide_arena_alloc(arena, (size_t)cap);
+            if (!offsets || !col->data) return false;
+            offsets[begin] = 0;
+            col->values = offsets;
+            col->data_capacity = cap;
+            varlen.push_back(&n);
+        }
+        return true;
+    }
+
+    /* Appends the string bytes of part's rows [begin, end) to this
+       (main) call's string columns, whose rows before begin are done. */
+    bool append_part(FromJson &part, int64_t begin, int64_t end)
+    {
+        for (size_t i = 0; i < varlen.size(); i++) {
+            tide_column *m = varlen[i]->col;
+            const tide_column *w = part.varlen[i]->col;
+            int32_t *mo = (int32_t *)m->values;
+            const int32_t *wo = (const int32_t *)w->values;
+            int64_t base = mo[begin];
+            char *dst = reserve(*varlen[i], begin, (size_t)wo[end]);
+            if (!dst) return false;
+            if (wo[end]) memcpy(dst, w->data, (size_t)wo[end]);
+            for (int64_t r = begin + 1; r <= end; r++)
+                mo[r] = (int32_t)(base + wo[r]);
+        }
+        return true;
+    }
+
+    /* Makes a field (and everything under it) null again in this row. */
+    void null_subtree(Node &n, int64_t row)
+    {
+        tide_column *c = n.col;
+        tide_mark_null(c, row);
+        if (n.type == TIDE_STRUCT) {
+            for (Node *k : n.children)
+                null_subtree(*k, row);
+        } else if (tide_is_varlen(n.type)) {
+            n.pending = 0;
+        } else {
+            int w = tide_type_width(n.type);
+            memset((char *)c->values + (size_t)row * (size_t)w, 0, (size_t)w);
+        }
+    }
+
+    template <typename T> void put(Node &n, int64_t row, T v)
+    {
+        ((T *)n.col->values)[row] = v;
+        tide_mark_valid(n.col, row);
+    }
+
+    /* Room for len more bytes of the current row in a string column. */
+    char *reserve(Node &n, int64_t row, size_t len)
+    {
+        tide_column *c = n.col;
+        int64_t start = ((int32_t *)c->values)[row];
+        int64_t need = start + (int64_t)len;
+        if (need > INT32_MAX) {
+            fatal = "a string column would pass 2 GiB";
+            return nullptr;
+        }
+        if (need > c->data_capacity) {
+            int64_t cap = c->data_capacity * 2;
+            while (cap < need)
+                cap *= 2;
+            void *d = tide_arena_realloc(arena, c->data, (size_t)c->data_capacity, (size_t)cap);
+            if (!d) {
+                fatal = "out of memory";
+                return nullptr;
+            }
+            c->data = (uint8_t *)d;
+            c->data_capacity = cap;
+        }
+        return (char *)c->data + start;
+    }
+
+    Outcome put_bytes(Node &n, int64_t row, const char *p, size_t len)
+    {
+        char *dst = reserve(n, row, len);
+        if (!dst) return FATAL;
+        if (len) memcpy(dst, p, len);
+        n.pending = (int64_t)len;
+        tide_mark_valid(n.col, row);
+        return OK;
+    }
+
+    /* Closes the current row of every string column. */
+    void end_row(int64_t row)
+    {
+        for (Node *n : varlen) {
+            int32_t *off = (int32_t *)n->col->values;
+            off[row + 1] = off[row] + (int32_t)n->pending;
+            n->pending = 0;
+        }
+    }
+
+    void finish(Node &n)
+    {
+        tide_column *c = n.col;
+        int64_t valid = 0;
+        size_t full = (size_t)rows / 8;
+        size_t i = 0;
+        for (; i + 8 <= full; i += 8) { /* a word at a time: a call each without -mpopcnt */
+            uint64_t w;
+            memcpy(&w, c->validity + i, 8);
+            valid += __builtin_popcountll(w);
+        }
+        for (; i < full; i++)
+            valid += __builtin_popcount(c->validity[i]);
+        for (int64_t r = (int64_t)full * 8; r < rows; r++)
+            valid += (c->validity[r >> 3] >> (r & 7)) & 1;
+        c->null_count = rows - valid;
+        if (c->null_count == 0) c->validity = nullptr;
+        for (Node *k : n.children)
+            finish(*k);
+    }
+
+    /* -- reading rows (from_json_read.cc) -- */
+
+    /* Parses rows [begin, end) of input into the columns of this call (or
+       part); status and *failed_row as tide_from_json. The count of
+       malformed rows, or -1 with errbuf. */
+    int64_t parse_rows(const tide_column *input, int64_t begin, int64_t end,
+                       const tide_json_options &opts, Node *corrupt, uint8_t *status,
+                       int64_t *failed_row, char *errbuf, size_t errlen);
+};
+
+} // namespace tide_fromjson
+
+#endif

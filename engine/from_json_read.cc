@@ -1,0 +1,465 @@
+/*
+ * from_json_read.cc — from_json's rows read: each JSON document walked
+ * once with simdjson's On-Demand API, every value checked against its
+ * field's type by Spark's rules (see from_json.cc) and written to the
+ * field's column, or the record found malformed and why.
+ */
+#include "from_json.hh"
+
+#include <cmath>
+#include <cstdio>
+
+namespace tide_fromjson {
+
+namespace {
+
+/* An int of up to 9 plain digits (and a minus sign), which always fits:
+   the usual int in JSON events, read without the general number check.
+   False for anything else (the general path decides). */
+inline bool plain_int32(std::string_view tok, int32_t *out)
+{
+    size_t n = tok.size(), i = n > 0 && tok[0] == '-';
+    if (n == 0 || n > 9 || i == n || (tok[i] == '0' && n > i + 1)) return false;
+    int32_t x = 0;
+    for (size_t j = i; j < n; j++) {
+        if (!is_digit(tok[j])) return false;
+        x = x * 10 + (tok[j] - '0');
+    }
+    *out = i ? -x : x;
+    return true;
+}
+
+/* Whether the raw key at k is n's name, for an n with key_words: whole
+   words compared, reading at most PADDING bytes from k, which the
+   document's padding makes safe. */
+inline bool key_is(const char *k, const Node &n)
+{
+    int last = n.key_words - 1;
+    for (int i = 0; i < last; i++) {
+        uint64_t x;
+        memcpy(&x, k + 8 * i, 8);
+        if (x != n.key_word[i]) return false;
+    }
+    uint64_t x;
+    memcpy(&x, k + 8 * last, 8);
+    return (x & n.key_mask) == n.key_word[last];
+}
+
+/* A printable excerpt of a record for error messages. */
+std::string excerpt(const char *p, size_t len)
+{
+    std::string s;
+    size_t n = len < 120 ? len : 120;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c < 0x20 || c == 0x7f) {
+            char b[8];
+            snprintf(b, sizeof b, "\\x%02x", c);
+            s += b;
+        } else {
+            s += (char)c;
+        }
+    }
+    if (n < len) s += "...";
+    return s;
+}
+
+/* Reads rows' values into fj's columns. Local to this file, so that GCC
+   may pass read_struct's arguments its own way (IPA-SRA): as a member of
+   FromJson, visible to from_json.cc, it could not, and from_json ran
+   3-5% slower. */
+struct Reader {
+    FromJson &fj;
+
+    Outcome mismatch(Node &n, od::value &v, od::json_type t, int depth,
+                     const char *reason = nullptr);
+    Outcome bad_syntax(error_code e);
+    Outcome read_value(Node &n, od::value &v, int64_t row, int depth);
+    Outcome read_struct(Node &n, od::object obj, int64_t row, bool root, int depth);
+    Node *lookup(Node &s, std::string_view key);
+};
+
+Outcome Reader::mismatch(Node &n, od::value &v, od::json_type t, int depth, const char *reason)
+{
+    /* Still read the value through: a syntax error inside it makes the
+       whole record malformed, not just this field. */
+    if ((fj.syntax = validate(v, depth))) return SYNTAX;
+    fj.why = reason;
+    fj.where = &n;
+    fj.got = t;
+    return FIELD;
+}
+
+Outcome Reader::bad_syntax(error_code e)
+{
+    fj.syntax = e;
+    return SYNTAX;
+}
+
+Outcome Reader::read_value(Node &n, od::value &v, int64_t row, int depth)
+{
+    if (depth > MAX_DEPTH) return bad_syntax(simdjson::DEPTH_ERROR);
+    /* The usual shapes first, without asking the value's type: a
+       string for a string field, a few plain digits for an int. Any
+       other value (null included) takes the general way below; a
+       string that fails to unescape was consumed, so its error is the
+       record's here. */
+    if (n.type == TIDE_STRING) {
+        std::string_view s;
+        error_code e = v.get_string().get(s);
+        if (!e) return fj.put_bytes(n, row, s.data(), s.size());
+        if (e != simdjson::INCORRECT_TYPE) return bad_syntax(e);
+    } else if (n.type == TIDE_INT32) {
+        int32_t x;
+        if (plain_int32(trim_right(v.raw_json_token()), &x)) {
+            fj.put<int32_t>(n, row, x);
+            return OK;
+        }
+    }
+    od::json_type t;
+    if (auto e = v.type().get(t)) return bad_syntax(e);
+    if (t == od::json_type::null) {
+        bool is_null;
+        if (auto e = v.is_null().get(is_null)) return bad_syntax(e);
+        return is_null ? OK : bad_syntax(simdjson::N_ATOM_ERROR);
+    }
+    switch (n.type) {
+    case TIDE_STRUCT: {
+        if (t != od::json_type::object) return mismatch(n, v, t, depth);
+        od::object o;
+        if (auto e = v.get_object().get(o)) return bad_syntax(e);
+        tide_mark_valid(n.col, row);
+        return read_struct(n, o, row, false, depth + 1);
+    }
+    case TIDE_STRING: {
+        if (t == od::json_type::string) {
+            std::string_view s;
+            if (auto e = v.get_string().get(s)) return bad_syntax(e);
+            return fj.put_bytes(n, row, s.data(), s.size());
+        }
+        /* Any other value: its JSON text, as Spark writes it. */
+        fj.text.clear();
+        if (auto e = serialize(v, fj.text, depth)) return bad_syntax(e);
+        return fj.put_bytes(n, row, fj.text.data(), fj.text.size());
+    }
+    case TIDE_BINARY: {
+        if (t != od::json_type::string) return mismatch(n, v, t, depth);
+        std::string_view s;
+        if (auto e = v.get_string().get(s)) return bad_syntax(e);
+        char *dst = fj.reserve(n, row, s.size() / 4 * 3 + 3);
+        if (!dst) return FATAL;
+        int64_t len = base64_decode(s, (unsigned char *)dst);
+        if (len < 0) return mismatch(n, v, t, depth, "not base64");
+        n.pending = len;
+        tide_mark_valid(n.col, row);
+        return OK;
+    }
+    case TIDE_BOOL: {
+        if (t != od::json_type::boolean) return mismatch(n, v, t, depth);
+        bool b;
+        if (auto e = v.get_bool().get(b)) return bad_syntax(e);
+        fj.put<uint8_t>(n, row, b ? 1 : 0);
+        return OK;
+    }
+    case TIDE_INT32:
+    case TIDE_INT64: {
+        if (t != od::json_type::number) return mismatch(n, v, t, depth);
+        std::string_view tok = trim_right(v.raw_json_token());
+        bool wide = n.type == TIDE_INT64;
+        bool integral;
+        if (!json_number(tok, &integral)) return bad_syntax(simdjson::NUMBER_ERROR);
+        if (!integral) return mismatch(n, v, t, depth, "not an integer");
+        int64_t x;
+        if (!integer_in_range(tok, wide ? INT64_MIN : INT32_MIN, wide ? INT64_MAX : INT32_MAX, &x))
+            return mismatch(n, v, t, depth, "out of range");
+        if (wide)
+            fj.put<int64_t>(n, row, x);
+        else
+            fj.put<int32_t>(n, row, (int32_t)x);
+        return OK;
+    }
+    case TIDE_FLOAT32:
+    case TIDE_FLOAT64: {
+        double d;
+        if (t == od::json_type::number) {
+            std::string_view tok = trim_right(v.raw_json_token());
+            bool integral;
+            if (!json_number(tok, &integral)) return bad_syntax(simdjson::NUMBER_ERROR);
+            d = java_read_double(v, tok);
+        } else if (t == od::json_type::string) {
+            std::string_view s;
+            if (auto e = v.get_string().get(s)) return bad_syntax(e);
+            if (!fj.allow_non_numeric) return mismatch(n, v, t, depth);
+            if (s == "NaN")
+                d = NAN;
+            else if (s == "Infinity" || s == "+Infinity" || s == "+INF")
+                d = HUGE_VAL;
+            else if (s == "-Infinity" || s == "-INF")
+                d = -HUGE_VAL;
+            else
+                return mismatch(n, v, t, depth, "not NaN or Infinity");
+        } else {
+            return mismatch(n, v, t, depth);
+        }
+        if (n.type == TIDE_FLOAT32)
+            fj.put<float>(n, row, (float)d);
+        else
+            fj.put<double>(n, row, d);
+        return OK;
+    }
+    case TIDE_DECIMAL: {
+        i128 x;
+        if (t == od::json_type::number) {
+            std::string_view tok = trim_right(v.raw_json_token());
+            /* A JSON integer (a minus at most, no leading zero) into a
+               decimal(p, 0) is checked and read in one pass. */
+            size_t j = !tok.empty() && tok[0] == '-';
+            u128 whole;
+            bool integral;
+            if (n.scale == 0 && j < tok.size() && (tok[j] != '0' || tok.size() == j + 1) &&
+                whole_digits(tok, j, &whole)) {
+                if (whole >= POW10.v[n.precision]) return mismatch(n, v, t, depth, "out of range");
+                x = j ? -(i128)whole : (i128)whole;
+            } else if (!json_number(tok, &integral)) {
+                return bad_syntax(simdjson::NUMBER_ERROR);
+            } else if (!parse_decimal(tok, n.precision, n.scale, false, &x)) {
+                return mismatch(n, v, t, depth, "out of range");
+            }
+        } else if (t == od::json_type::string) {
+            std::string_view s;
+            if (auto e = v.get_string().get(s)) return bad_syntax(e);
+            if (!parse_decimal(s, n.precision, n.scale, true, &x))
+                return mismatch(n, v, t, depth, "not a number in range");
+        } else {
+            return mismatch(n, v, t, depth);
+        }
+        memcpy((char *)n.col->values + (size_t)row * 16, &x, 16);
+        tide_mark_valid(n.col, row);
+        return OK;
+    }
+    case TIDE_TIMESTAMP: {
+        int64_t us;
+        if (t == od::json_type::string) {
+            std::string_view s;
+            if (auto e = v.get_string().get(s)) return bad_syntax(e);
+            if (s.empty() || tide_timestamp_parse(s.data(), s.size(), &us) != 0)
+                return mismatch(n, v, t, depth, "not a timestamp");
+        } else if (t == od::json_type::number) {
+            /* Spark reads an integral number as seconds since the epoch. */
+            std::string_view tok = trim_right(v.raw_json_token());
+            bool integral;
+            if (!json_number(tok, &integral)) return bad_syntax(simdjson::NUMBER_ERROR);
+            int64_t secs;
+            if (!integral) return mismatch(n, v, t, depth, "not an integer");
+            if (!integer_in_range(tok, INT64_MIN / 1000000, INT64_MAX / 1000000, &secs))
+                return mismatch(n, v, t, depth, "out of range");
+            us = secs * 1000000;
+        } else {
+            return mismatch(n, v, t, depth);
+        }
+        fj.put<int64_t>(n, row, us);
+        return OK;
+    }
+    }
+    return mismatch(n, v, t, depth);
+}
+
+/* Field names are short: compared here rather than through a call to
+   memcmp, which showed in profiles. */
+inline bool same(std::string_view a, std::string_view b)
+{
+    size_t n = a.size();
+    if (n != b.size()) return false;
+    const char *p = a.data(), *q = b.data();
+    for (; n >= 8; n -= 8, p += 8, q += 8) {
+        uint64_t x, y;
+        memcpy(&x, p, 8);
+        memcpy(&y, q, 8);
+        if (x != y) return false;
+    }
+    for (; n > 0; n--)
+        if (*p++ != *q++) return false;
+    return true;
+}
+
+Node *Reader::lookup(Node &s, std::string_view key)
+{
+    size_t k = s.children.size();
+    if (s.hint < k && same(s.children[s.hint]->name, key)) return s.children[s.hint++];
+    for (size_t i = 0; i < k; i++) {
+        if (same(s.children[i]->name, key)) {
+            s.hint = i + 1;
+            return s.children[i];
+        }
+    }
+    return nullptr;
+}
+
+Outcome Reader::read_struct(Node &s, od::object obj, int64_t row, bool root, int depth)
+{
+    bool field_failed = false;
+    s.hint = 0;
+    for (auto fr : obj) {
+        /* The field is used where the iterator made it. Moved out (get),
+           GCC copied it with a 16-byte load of what two narrower stores
+           had just written, a store-forwarding stall a field: from_json
+           went from ~460 to ~640 ns a row, depending on what else the
+           file held. */
+        if (auto e = fr.error()) return bad_syntax(e);
+        od::field &f = fr.value_unsafe();
+        const char *k = f.key().raw();
+        Node *child = nullptr;
+        /* Keys mostly come in the schema's order: the next field's name is
+           compared with the raw key in place, with no scan for the key's
+           end. */
+        if (s.hint < s.children.size()) {
+            Node *next = s.children[s.hint];
+            if (next->key_words && key_is(k, *next)) {
+                child = next;
+                s.hint++;
+            }
+        }
+        if (!child) {
+            /* The raw key, when it has no escapes (nearly always), is
+               compared in place; the closing quote was found by simdjson's
+               stage 1, so the scan stops inside the buffer. */
+            const char *p = k;
+            while (*p != '"' && *p != '\\')
+                p++;
+            std::string_view key(k, (size_t)(p - k));
+            if (*p == '\\') {
+                if (auto e = f.unescaped_key().get(key)) return bad_syntax(e);
+            }
+            child = lookup(s, key);
+        }
+        if (!child || child->is_corrupt) {
+            if (auto e = validate(f.value(), depth + 1)) return bad_syntax(e);
+            continue;
+        }
+        if (child->seen_row == row) fj.null_subtree(*child, row); /* duplicate key: the last wins */
+        child->seen_row = row;
+        Outcome r = read_value(*child, f.value(), row, depth + 1);
+        if (r == SYNTAX || r == FATAL) return r;
+        if (r == FIELD) {
+            /* Spark keeps the other fields of the record (partial
+               results) and nulls the top-level field that failed. */
+            field_failed = true;
+            if (root) fj.null_subtree(*child, row);
+        }
+    }
+    return field_failed ? FIELD : OK;
+}
+
+} // namespace
+
+/* Parses rows [begin, end) of input into the columns of this call (or
+   part); status and *failed_row as tide_from_json. The count of malformed
+   rows, or -1 with errbuf. */
+int64_t FromJson::parse_rows(const tide_column *input, int64_t begin, int64_t end,
+                             const tide_json_options &opts, Node *corrupt, uint8_t *status,
+                             int64_t *failed_row, char *errbuf, size_t errlen)
+{
+    Node &root = nodes[0];
+    Reader rd{*this};
+    Scratch &sc = thread_scratch();
+    od::parser &parser = sc.get_parser();
+    const int32_t *offsets = (const int32_t *)input->values;
+    /* A row followed by at least the padding of later rows' bytes is
+       parsed where it is; the last few are copied with zeroed padding. */
+    const int64_t data_end = offsets[input->length];
+    int64_t malformed = 0;
+    for (int64_t row = begin; row < end; row++) {
+        if (status) status[row] = 0;
+        bool valid_in = tide_valid(input, row);
+        if (!valid_in) { /* a null input is a null struct, not a malformed record */
+            end_row(row);
+            continue;
+        }
+        const char *text = (const char *)input->data + offsets[row];
+        size_t len = (size_t)(offsets[row + 1] - offsets[row]);
+        why = nullptr;
+        where = nullptr;
+        syntax = simdjson::SUCCESS;
+        Outcome r = OK;
+        const char *record_why = nullptr;
+        if (memchr(text, 0, len)) {
+            r = SYNTAX;
+            record_why = "it holds a NUL byte";
+        } else {
+            size_t room = (size_t)(data_end - offsets[row]);
+            const char *buf = room >= len + PADDING ? text : sc.load(text, len);
+            if (buf != text) room = len + PADDING;
+            od::document doc;
+            od::object obj;
+            od::json_type t;
+            if (auto e = parser.iterate(simdjson::padded_string_view(buf, len, room)).get(doc)) {
+                r = rd.bad_syntax(e);
+            } else if (auto e2 = doc.type().get(t)) {
+                r = rd.bad_syntax(e2);
+            } else if (t != od::json_type::object) {
+                r = SYNTAX;
+                record_why = "it is not a JSON object";
+            } else if (auto e3 = doc.get_object().get(obj)) {
+                r = rd.bad_syntax(e3);
+            } else {
+                r = rd.read_struct(root, obj, row, true, 1);
+                if (r == OK || r == FIELD) {
+                    const char *loc;
+                    if (doc.current_location().get(loc) != simdjson::OUT_OF_BOUNDS) {
+                        r = SYNTAX;
+                        record_why = "text follows the JSON object";
+                    }
+                }
+            }
+        }
+        if (r == FATAL) {
+            set_error(errbuf, errlen, "from_json: row %lld: %s", (long long)row,
+                      fatal ? fatal : "failed");
+            return -1;
+        }
+        tide_mark_valid(root.col,
+                        row); /* Spark 3: a malformed record is a struct of nulls, not null */
+        if (r != OK) {
+            if (r == SYNTAX) {
+                for (Node *k : root.children)
+                    null_subtree(*k, row);
+            }
+            malformed++;
+            if (status) status[row] = 1;
+            if (opts.mode == TIDE_JSON_FAILFAST) {
+                std::string what;
+                if (record_why) {
+                    what = record_why;
+                } else if (r == SYNTAX) {
+                    if (len == 0 || syntax == simdjson::EMPTY) {
+                        what = "it is empty";
+                    } else {
+                        what = std::string("not valid JSON: ") + simdjson::error_message(syntax);
+                        if (what.back() == '.') what.pop_back();
+                    }
+                } else {
+                    what = "field \"" + std::string(where ? where->name : "") +
+                           "\": " + json_type_name(got) + " cannot be read as " +
+                           (where ? type_name(where->type) : "its type");
+                    if (why) what += std::string(" (") + why + ")";
+                }
+                set_error(errbuf, errlen,
+                          "Malformed records are detected in record parsing. Parse Mode: FAILFAST. "
+                          "Row %lld: %s. Record: %s",
+                          (long long)row, what.c_str(), excerpt(text, len).c_str());
+                if (failed_row) *failed_row = row;
+                sc.trim();
+                return -1;
+            }
+            if (corrupt && put_bytes(*corrupt, row, text, len) != OK) {
+                set_error(errbuf, errlen, "from_json: row %lld: %s", (long long)row, fatal);
+                return -1;
+            }
+        }
+        end_row(row);
+    }
+    sc.trim();
+    return malformed;
+}
+
+} // namespace tide_fromjson
