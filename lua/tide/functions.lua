@@ -75,12 +75,14 @@ end
 
 local function schema_of(schema)
   if type(schema) == "string" then
+    -- A DDL list of fields ("id BIGINT, site_id STRING") or one type
+    -- ("struct<id:bigint>"); a typo is reported against what the text
+    -- looks like, not against the other reading.
     local ok, st = pcall(T.fromDDL, schema)
-    if not ok then
-      ok, st = pcall(T.parse, schema)
-    end
-    if not ok then error(st, 3) end
-    return st
+    if ok then return st end
+    local ok_type, t = pcall(T.parse, schema)
+    if ok_type then return t end
+    error(schema:match("^%s*%a+%s*<") and t or st, 3)
   end
   if not T.isType(schema) then error("from_json needs a schema (a struct type or a DDL string)", 3) end
   return schema

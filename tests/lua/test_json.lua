@@ -237,6 +237,14 @@ t.test("from_json reads records into columns (PERMISSIVE)", function()
   t.eq(rows[4].id, nil)
 end)
 
+t.test("from_json names the typo in its schema, read as DDL or as a type", function()
+  local err = t.raises(function() F.from_json("value", "id long, site_id strin") end, "position 23")
+  t.ok(err:find("unknown type 'strin'", 1, true), err)
+  t.raises(function() F.from_json("value", "id long site_id string") end, "position 9")
+  t.raises(function() F.from_json("value", "struct<a:int,b:strin>") end, "unknown type 'strin'")
+  t.eq(F.from_json("value", "struct<a:int>"):alias("d") ~= nil, true)
+end)
+
 t.test("from_json reads decimals from JSON numbers and quoted numbers alike", function()
   local texts = {
     "10000169349117863715", "-42", "007", ("9"):rep(38), ("1"):rep(39), "1,234", "12.5", "-", "", "+5", "1e3",
