@@ -166,6 +166,28 @@ t.test("labels other than 0/1 are refused, naming the row", function()
   t.raises(function() ml.LogisticRegression {}:fit(df) end, "row 1: label 2")
 end)
 
+t.test("a parameter of the wrong kind fails where it is set", function()
+  t.raises(function() ml.LogisticRegression { maxIter = "ten" } end, 'maxIter must be a number, not string "ten"')
+  t.raises(function() ml.LogisticRegression():setFitIntercept("no") end, "fitIntercept must be a boolean")
+  t.eq(ml.LogisticRegression { maxIter = 5, regParam = 0 }:getMaxIter(), 5)
+end)
+
+t.test("a pipeline's stage errors name the stage and the caller's line, not tide's", function()
+  local df = spark:createDataFrame({ { "a", 1.0 }, { "b", 0.0 } }, "site string, label double")
+  local pipe = ml.Pipeline { stages = { ml.StringIndexer { inputCol = "site", outputCol = "site_i" },
+    ml.OneHotEncoder { inputCols = { "site_i" }, outputCols = { "site_v" } },
+    ml.VectorAssembler { inputCols = { "site_v" }, outputCol = "features" },
+    ml.LogisticRegression { labelCol = "lable" } } }
+  local err = t.raises(function() pipe:fit(df) end, 'Pipeline stage 4 %(LogisticRegression_')
+  t.ok(err:find('no column "lable" among', 1, true), err)
+  t.ok(err:find("^tests/ml/test_logreg.lua:%d+: "), err)
+  t.ok(not err:find("lua/tide/ml/", 1, true), err)
+  local model = ml.Pipeline { stages = { ml.StringIndexer { inputCol = "site", outputCol = "site_i" } } }:fit(df)
+  err = t.raises(function() model:transform(df:select("label")) end, "PipelineModel stage 1 %(StringIndexer_")
+  t.ok(err:find('no column "site" among label', 1, true), err)
+  t.ok(err:find("^tests/ml/test_logreg.lua:%d+: "), err)
+end)
+
 t.test("one class only: zero coefficients and an infinite intercept, as Spark", function()
   local df = spark:createDataFrame({ { V.dense { 1 }, 1 }, { V.dense { 2 }, 1 } }, "features vector, label double")
   local stderr = io.stderr

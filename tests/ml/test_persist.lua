@@ -107,7 +107,9 @@ t.test("truncated, corrupt or missing files fail naming the file", function()
   local text = io.open(meta):read("*a")
   put(meta, text:sub(1, 40))
   t.raises(function() ml.LogisticRegressionModel.load(lr_dir) end, "model metadata .*part%-00000")
-  t.raises(function() ml.LogisticRegressionModel.load(dir .. "/nope") end, "cannot read model file")
+  local err = t.raises(function() ml.LogisticRegressionModel.load(dir .. "/nope") end,
+    "cannot read model file .*/nope/metadata/part%-00000: No such file")
+  t.eq(select(2, err:gsub("/nope/", "")), 1) -- the path once
   t.raises(function() ml.LogisticRegressionModel.load(dir .. "/m") end, "holds a org.apache.spark.ml.PipelineModel")
 end)
 

@@ -74,6 +74,15 @@ function Params:set(name, value, level)
     local known = table.concat(self._order, ", ")
     error(("%s has no parameter %q (parameters: %s)"):format(self._name, tostring(name), known), level + 1)
   end
+  -- A value of the default's kind (a number where the default is one),
+  -- so that a typo fails here and not inside fit.
+  local default = self._defaults[name]
+  local want = (default ~= NONE and default ~= REQUIRED) and type(default) or nil
+  local got = type(value) == "cdata" and "number" or type(value)
+  if want and value ~= nil and got ~= want then
+    error(("%s: %s must be a %s, not %s %q"):format(self._name, name, want, type(value), tostring(value)),
+      level + 1)
+  end
   local allowed = self._choices[name]
   if allowed and value ~= nil then
     local ok = false
@@ -177,7 +186,9 @@ function M.columnIndex(batch, name)
   for i = 0, batch.num_columns - 1 do
     if ffi.string(batch.columns[i].name) == name then return i end
   end
-  error(("no column %q in the batch"):format(name), 2)
+  local names = {}
+  for i = 0, batch.num_columns - 1 do names[i + 1] = ffi.string(batch.columns[i].name) end
+  error(("no column %q among %s"):format(name, table.concat(names, ", ")), 2)
 end
 
 function M.column(batch, name) return batch.columns[M.columnIndex(batch, name)] end

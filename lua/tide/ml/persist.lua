@@ -132,7 +132,7 @@ end
 
 local function read_file(path)
   local f, err = io.open(path, "rb")
-  if not f then error(("cannot read model file %s: %s"):format(path, err), 0) end
+  if not f then error("cannot read model file " .. tostring(err), 0) end -- err names the path
   local data = f:read("*a")
   f:close()
   return data

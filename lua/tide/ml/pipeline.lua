@@ -32,6 +32,14 @@ end
 
 local function is_estimator(stage) return type(stage.fit) == "function" end
 
+-- A stage's error as the caller of fit or transform sees it: the stage
+-- named, without the place in tide's own modules it was raised from
+-- (the caller's line comes first instead).
+local function stage_error(what, i, stage, err)
+  err = tostring(err):gsub("^[^:]*lua/tide/[^:]*%.lua:%d+: ", "")
+  return ("%s stage %d (%s): %s"):format(what, i, stage.uid or "?", err)
+end
+
 function Pipeline:fit(df)
   local stages = self:getOrDefault("stages") or {}
   local last = 0
@@ -50,7 +58,7 @@ function Pipeline:fit(df)
     local model = s
     if is_estimator(s) then
       local ok, m = pcall(s.fit, s, cur)
-      if not ok then error(("Pipeline stage %d (%s): %s"):format(i, s.uid, tostring(m)), 2) end
+      if not ok then error(stage_error("Pipeline", i, s, m), 2) end
       model = m
     end
     models[i] = model
@@ -67,7 +75,9 @@ function PipelineModel:transform(df)
   -- which may run them as one (tide.ml.fused).
   local group = { stages = self.stages, ops = {} }
   for i, s in ipairs(self.stages) do
-    df = s:transform(df)
+    local ok, out = pcall(s.transform, s, df)
+    if not ok then error(stage_error("PipelineModel", i, s, out), 2) end
+    df = out
     group.ops[i] = df._plan
   end
   for _, op in ipairs(group.ops) do op.pipeline = group end
