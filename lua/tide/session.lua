@@ -83,9 +83,49 @@ function M.piecesFrame(session, pieces, schema)
   return dataframe.new(session, plan, false)
 end
 
+-- The type of a column of Lua values, as PySpark infers it from a list
+-- of column names: whole numbers (and 64-bit integers) bigint, other
+-- numbers double; strings, booleans and vectors as they are.
+local function infer_type(rows, i, name)
+  local T = require("tide.types")
+  local kind, whole = nil, true
+  for r, row in ipairs(rows) do
+    local v = row[name]
+    if v == nil then v = row[i] end
+    if v ~= nil then
+      local k = type(v)
+      if k == "cdata" then
+        k = "number"
+      elseif k == "number" then
+        whole = whole and v == math.floor(v)
+      elseif k == "table" and require("tide.ml.linalg").isVector(v) then
+        k = "vector"
+      end
+      if kind and k ~= kind then
+        error(("createDataFrame: column %q holds a %s in row %d after a %s; give a DDL schema"):format(
+          name, k, r, kind), 4)
+      end
+      kind = k
+    end
+  end
+  if kind == "number" then return whole and T.long or T.double end
+  local t = ({ string = T.string, boolean = T.boolean, vector = T.vector })[kind]
+  if t then return t end
+  error(("createDataFrame: cannot infer the type of column %q (%s); give a DDL schema"):format(
+    name, kind and ("it holds a " .. kind) or "every value is nil"), 4)
+end
+
 function methods:createDataFrame(rows, schema)
   if batchlib.isBatch(rows) then return M.localFrame(self, rows) end
-  if schema == nil then error("createDataFrame needs a schema (a DDL string or a struct type)", 2) end
+  if schema == nil then
+    error("createDataFrame needs a schema (a DDL string, a struct type or a list of column names)", 2)
+  end
+  if type(schema) == "table" and type(schema[1]) == "string" then
+    local T = require("tide.types")
+    local fields = {}
+    for i, name in ipairs(schema) do fields[i] = T.field(name, infer_type(rows, i, name)) end
+    schema = T.struct(fields)
+  end
   local ok, b = pcall(batchlib.fromRows, rows, schema)
   if not ok then error(b, 2) end
   return M.localFrame(self, b)

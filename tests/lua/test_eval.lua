@@ -530,4 +530,18 @@ t.test("projections of many batches do not leak: results own their memory", func
   t.eq(eval.project(b, compiled, {}):collect()[1]["concat(s, y)"], "xy")
 end)
 
+t.test("createDataFrame with a list of column names infers their types, as PySpark", function()
+  local df = spark:createDataFrame({ { 1, "a", true, 1.5 }, { 2, nil, false, 2 } }, { "k", "value", "b", "x" })
+  t.eq(df.schema:simpleString(), "struct<k:bigint,value:string,b:boolean,x:double>")
+  local rows = df:collect()
+  t.eq(rows[2].k, 2)
+  t.eq(rows[2].value, nil)
+  t.eq(rows[2].x, 2)
+  t.eq(spark:createDataFrame({ { k = 3, v = "x" } }, { "k", "v" }):collect()[1].v, "x")
+  t.raises(function() spark:createDataFrame({ { 1 }, { "a" } }, { "k" }) end,
+    'column "k" holds a string in row 2 after a number; give a DDL schema')
+  t.raises(function() spark:createDataFrame({ { nil, 1 } }, { "k", "n" }) end,
+    'cannot infer the type of column "k" %(every value is nil%)')
+end)
+
 t.run()
