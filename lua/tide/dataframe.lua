@@ -29,6 +29,43 @@ local function new(session, plan, streaming)
 end
 M.new = new
 
+-- ---- the API's checks (the readers and writers use them too) ---------------------
+
+-- Wraps the methods of a class (every function in methods not named __*,
+-- put into `into`, or back into methods) so that a call with '.' instead
+-- of ':' -- PySpark's habit: df.select("x"), spark.readStream.format("kafka")
+-- -- fails at the caller's line naming the method, rather than inside it
+-- with "attempt to index local 'self' (a string value)". is_instance(v)
+-- tells the class's objects; usage spells a right call in the message
+-- ("df" -> use df:select(...)). The wrapper tail-calls the method, so the
+-- method's own errors at level 2 still point at the caller. These methods
+-- run once per query or action, never per row.
+function M.checkColonCalls(class_name, usage, is_instance, methods, into)
+  into = into or methods
+  for name, fn in pairs(methods) do
+    if type(name) == "string" and type(fn) == "function" and name:sub(1, 2) ~= "__" then
+      into[name] = function(self, ...)
+        if not is_instance(self) then
+          error(("%s.%s called with '.': use %s:%s(...)"):format(class_name, name, usage, name), 2)
+        end
+        return fn(self, ...)
+      end
+    end
+  end
+  return into
+end
+
+-- The value option(key, value) keeps: a string (numbers and booleans as
+-- tostring writes them). A nil value -- mostly os.getenv of a variable
+-- that is not set -- fails at once at the caller of option (level 3),
+-- naming the option, rather than reaching librdkafka or the file system
+-- as the text "nil".
+function M.optionValue(key, value)
+  if key == nil then error("option needs a key: option(key, value)", 3) end
+  if value == nil then error(("option %q has no value (nil)"):format(tostring(key)), 3) end
+  return tostring(value)
+end
+
 -- ---- properties (PySpark's df.schema, df.columns, df.na, df.write, ...) --------
 
 local properties = {
@@ -111,7 +148,13 @@ end
 local function condition_node(cond)
   if type(cond) == "string" then return require("tide.sql").parseExpression(cond) end
   if column.isColumn(cond) then return cond.node end
-  error("filter needs a Column or a SQL string", 0)
+  if type(cond) == "boolean" then
+    -- F.col("v") == "x" is Lua's own comparison, which yields a boolean.
+    error(("filter needs a Column or a SQL string, not the boolean %s: Lua's == and ~= cannot build a Column;"
+      .. " write F.col(\"v\"):eq(\"x\") (or :ne, :lt, :le, :gt, :ge) or a SQL string such as \"v = 'x'\"")
+      :format(tostring(cond)), 0)
+  end
+  error(("filter needs a Column or a SQL string, not %s"):format(cond == nil and "nil" or "a " .. type(cond)), 0)
 end
 
 function methods:filter(cond)
@@ -339,5 +382,12 @@ function methods:createOrReplaceTempView(name)
 end
 
 require("tide.dataframe_ops").install(M)
+
+local function is_frame(v) return getmetatable(v) == DataFrame end
+M.checkColonCalls("DataFrame", "df", is_frame, methods)
+M.checkColonCalls("DataFrameNaFunctions", "df.na", function(v) return getmetatable(v) == NaFunctions end,
+  NaFunctions)
+-- F.col("a").alias("x"): Column cannot use this module (it is required by it).
+M.checkColonCalls("Column", "col", column.isColumn, column.Column)
 
 return M

@@ -512,6 +512,10 @@ function M.install(dataframe)
     if #stats == 0 then stats = { "count", "mean", "stddev", "min", "25%", "50%", "75%", "max" } end
     return stats_frame(self, {}, stats, "summary")
   end
+
+  -- df:groupBy("a").count() fails naming the method (dataframe.lua).
+  dataframe.checkColonCalls("GroupedData", "df:groupBy(...)", function(v) return getmetatable(v) == GroupedData end,
+    GroupedData)
 end
 
 return M

@@ -3,18 +3,26 @@
 --   batch(options, schema, path, session)  -> { schema, description, read() }
 --   stream(options, schema, path, session) -> a streaming source (see
 --                                            tide.streaming for its methods)
+-- and optionally knownOptions (a list of its options as Spark spells them)
+-- and optionPrefix (options under it are someone else's to check): load()
+-- warns of an option a letter or two from a known one.
 -- Option keys are case-insensitive, as in Spark (kept lower-cased, which
--- suits librdkafka's properties too); values are kept as strings.
+-- suits librdkafka's properties too); values are kept as strings, and a
+-- nil value fails at once (tide.dataframe optionValue).
 local T = require("tide.types")
 local dataframe = require("tide.dataframe")
+local suggest = require("tide.suggest")
 
 local M = {}
 
+-- The methods of both readers; StreamReader and BatchReader, below, are
+-- their metatables.
 local Reader = {}
-Reader.__index = Reader
+local StreamReader, BatchReader
 
 local function new(session, streaming)
-  return setmetatable({ session = session, streaming = streaming, opts = {} }, Reader)
+  return setmetatable({ session = session, streaming = streaming, opts = {}, spelled = {} },
+    streaming and StreamReader or BatchReader)
 end
 
 function M.DataFrameReader(session) return new(session, false) end
@@ -26,7 +34,9 @@ function Reader:format(name)
 end
 
 function Reader:option(key, value)
-  self.opts[tostring(key):lower()] = tostring(value)
+  local lower = tostring(key):lower()
+  self.opts[lower] = dataframe.optionValue(key, value)
+  self.spelled[lower] = tostring(key)
   return self
 end
 
@@ -42,6 +52,26 @@ function Reader:schema(schema)
   return self
 end
 
+-- As Spark, a source ignores options it does not know; but one a letter
+-- or two from a known one (source.knownOptions, Spark's spellings) is
+-- most likely a typo that would silently change nothing, so it gets one
+-- line on stderr. Options under source.optionPrefix (kafka.*, checked by
+-- librdkafka) are left alone.
+local function warn_misspelled(self, source)
+  local prefix = source.optionPrefix
+  local known = {}
+  for _, name in ipairs(source.knownOptions) do known[name:lower()] = true end
+  for key in pairs(self.opts) do
+    if not known[key] and not (prefix and key:sub(1, #prefix) == prefix) then
+      local best = suggest.closest(key, source.knownOptions, 2)
+      if best then
+        io.stderr:write(("tide: warning: %s source option %q is not known; did you mean %q?\n")
+          :format(self.fmt, self.spelled[key] or key, best))
+      end
+    end
+  end
+end
+
 function Reader:load(path)
   if not self.fmt then error("load: no format given (call :format(...) first)", 2) end
   local ok, source = pcall(require, "tide.sources." .. self.fmt)
@@ -55,6 +85,7 @@ function Reader:load(path)
   if not make then
     error(("format %q cannot be read as a %s"):format(self.fmt, self.streaming and "stream" or "batch"), 2)
   end
+  if source.knownOptions then warn_misspelled(self, source) end
   local options = {}
   for k, v in pairs(self.opts) do options[k] = v end
   local user_schema, session = self.userSchema, self.session
@@ -72,5 +103,14 @@ end
 -- Shortcuts as in PySpark: spark.read:csv(path), :json(path).
 function Reader:csv(path) return self:format("csv"):load(path) end
 function Reader:json(path) return self:format("json"):load(path) end
+
+-- The same methods under Spark's two names, each failing clearly when
+-- called with '.' (spark.readStream.format("kafka")).
+local function is_reader(v)
+  local mt = getmetatable(v)
+  return mt ~= nil and (mt == StreamReader or mt == BatchReader)
+end
+StreamReader = { __index = dataframe.checkColonCalls("DataStreamReader", "spark.readStream", is_reader, Reader, {}) }
+BatchReader = { __index = dataframe.checkColonCalls("DataFrameReader", "spark.read", is_reader, Reader, {}) }
 
 return M

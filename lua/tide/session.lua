@@ -147,4 +147,7 @@ function methods:stop()
   end
 end
 
+-- spark.createDataFrame(...) fails naming the method (tide.dataframe).
+dataframe.checkColonCalls("SparkSession", "spark", function(v) return getmetatable(v) == Session end, methods)
+
 return M

@@ -23,6 +23,7 @@ local checkpoint = require("tide.checkpoint")
 local execution = require("tide.execution")
 local progresslib = require("tide.progress")
 local batchlib = require("tide.batch")
+local dataframe = require("tide.dataframe")
 
 local M = {}
 
@@ -118,9 +119,29 @@ end
 
 local TEMP_CHECKPOINT_SINKS = { console = true, memory = true }
 
+-- The sink formats, each a module tide.sinks.<name> (foreachbatch and
+-- foreach are what foreachBatch(fn) and foreach(fn) set).
+local SINKS = { console = true, memory = true, kafka = true, jdbc = true, postgres = true, csv = true,
+                json = true, foreachbatch = true, foreach = true }
+local SINK_NAMES = "console, csv, jdbc, json, kafka, memory, postgres; or foreachBatch(fn), foreach(fn)"
+
+-- A whole number >= 1 (Spark's maxOffsetsPerTrigger), or nil when not given.
+local function positive_limit(text, what)
+  if text == nil then return nil end
+  local n = tonumber(text)
+  if not n or n < 1 or n ~= math.floor(n) then
+    error(("%s must be a whole number >= 1, not %q"):format(what, tostring(text)), 0)
+  end
+  return n
+end
+
 function M.startQuery(w)
   local fmt = w.fmt or "console"
   local df = w.df
+  -- Before anything is written (the checkpoint's directory and metadata).
+  if not SINKS[fmt] then error(("unknown sink format %q (known: %s)"):format(fmt, SINK_NAMES), 0) end
+  local sink_module = require("tide.sinks." .. fmt)
+  positive_limit(w.opts.maxoffsetspertrigger, "writeStream option maxOffsetsPerTrigger")
   if not execution.sourceOf(df._plan) then error("a streaming query needs exactly one streaming source", 0) end
   if w.name then
     for _, other in ipairs(queries) do
@@ -151,12 +172,11 @@ function M.startQuery(w)
     nextTrigger = 0, active = true,
   }, Query)
   local ok, err = pcall(function()
-    q.sink = require("tide.sinks." .. fmt:gsub("[^%w_]", "")).new(w, df.schema, q)
+    q.sink = sink_module.new(w, df.schema, q)
     q:recover()
   end)
   if not ok then
     cp:close()
-    if tostring(err):find("module 'tide.sinks.", 1, true) then err = ("unknown sink format %q"):format(fmt) end
     error(err, 0)
   end
   queries[#queries + 1] = q
@@ -484,8 +504,8 @@ end
 
 local function raise_if_failed(q)
   if q.exceptionText then
-    error(("StreamingQueryException: query %s (id %s) terminated with an error:\n%s"):format(
-      q.name or "", q.id, q.exceptionText), 0)
+    local which = q.name and ("query %s (id %s)"):format(q.name, q.id) or ("query (id %s)"):format(q.id)
+    error(("StreamingQueryException: %s terminated with an error:\n%s"):format(which, q.exceptionText), 0)
   end
 end
 
@@ -509,6 +529,17 @@ end
 
 function Query:explain() print(tostring(self.df)) end
 Query.__tostring = function(q) return ("StreamingQuery(id=%s, runId=%s, name=%s)"):format(q.id, q.runId, tostring(q.name)) end
+
+-- q.awaitTermination(5) fails naming the method (dataframe.lua); only the
+-- public methods: the loop's own (step, runBatch, ...) are left as they are.
+do
+  local public = {}
+  for _, name in ipairs({ "isActive", "exception", "lastProgress", "recentProgress", "status", "stop",
+                          "awaitTermination", "processAllAvailable", "explain" }) do
+    public[name] = Query[name]
+  end
+  dataframe.checkColonCalls("StreamingQuery", "query", function(v) return getmetatable(v) == Query end, public, Query)
+end
 
 -- ---- the loop ----------------------------------------------------------------------
 
@@ -704,5 +735,8 @@ end
 function Manager:removeListener(l)
   for i, x in ipairs(listeners) do if x == l then table.remove(listeners, i); return end end
 end
+
+dataframe.checkColonCalls("StreamingQueryManager", "spark.streams", function(v) return getmetatable(v) == Manager end,
+  Manager)
 
 return M

@@ -17,6 +17,7 @@
 -- foreachBatch the save is tied to the epoch (a marker row in the same
 -- transaction) so a replayed epoch writes nothing twice; outside one,
 -- options epochId and queryId do the same.
+local dataframe = require("tide.dataframe")
 local execution = require("tide.execution")
 local pg = require("tide.pg")
 local pg_table = require("tide.pg_table")
@@ -34,7 +35,7 @@ function M.DataFrameWriter(df)
 end
 
 function Writer:format(name) self.fmt = tostring(name):lower(); return self end
-function Writer:option(k, v) self.opts[tostring(k):lower()] = tostring(v); return self end
+function Writer:option(k, v) self.opts[tostring(k):lower()] = dataframe.optionValue(k, v); return self end
 function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
 
 function Writer:mode(name)
@@ -120,6 +121,9 @@ end
 
 -- PySpark's df.write.jdbc(url, table, mode, properties).
 function Writer:jdbc(url, dbtable, mode, properties)
+  if url == nil or dbtable == nil then
+    error(("jdbc: %s has no value (nil)"):format(url == nil and "url" or "dbtable"), 2)
+  end
   self:format("jdbc"):option("url", url):option("dbtable", dbtable)
   if mode then self:mode(mode) end
   if properties then self:options(properties) end
@@ -127,5 +131,8 @@ function Writer:jdbc(url, dbtable, mode, properties)
   if not ok then error(rows, 2) end
   return rows, status
 end
+
+-- df.write.format("jdbc") fails naming the method.
+dataframe.checkColonCalls("DataFrameWriter", "df.write", function(v) return getmetatable(v) == Writer end, Writer)
 
 return M

@@ -15,6 +15,13 @@ local errbuf = ffi.new("char[1024]")
 
 local BYTES = { [T.ID.string] = true, [T.ID.binary] = true }
 
+-- An error of writing (delivery, timeouts), naming the bootstrap servers:
+-- an unreachable broker is otherwise only "Local: Message timed out".
+-- Whatever precedes an '@' is left out, so no credentials are shown.
+local function fail(self)
+  error(("kafka sink: %s (kafka.bootstrap.servers %s)"):format(ffi.string(errbuf), self.servers), 0)
+end
+
 function M.new(writer, schema)
   local opts = writer.opts
   if not opts["kafka.bootstrap.servers"] then error('the kafka sink needs option "kafka.bootstrap.servers"', 0) end
@@ -42,6 +49,7 @@ function M.new(writer, schema)
   return setmetatable({
     c = ffi.gc(c, C.tide_kafka_sink_free), topic = opts.topic, hasTopicColumn = idx.topic ~= nil,
     hasKey = idx.key ~= nil, timeout = tonumber(opts.deliverytimeoutms) or 60000,
+    servers = (opts["kafka.bootstrap.servers"]:gsub("[^,%s]*@", "")),
     description = "org.apache.spark.sql.kafka010.KafkaSourceProvider$KafkaTable",
   }, Sink)
 end
@@ -59,7 +67,7 @@ function Sink:addBatch(_, batch)
   local topics = self.hasTopicColumn and not self.topic and column_ptr(batch, "topic") or nil
   local n = C.tide_kafka_sink_write(self.c, batch, self.topic, topics,
     self.hasKey and column_ptr(batch, "key") or nil, column_ptr(batch, "value"), self.timeout, errbuf, 1024)
-  if n < 0 then error("kafka sink: " .. ffi.string(errbuf), 0) end
+  if n < 0 then fail(self) end
   return tonumber(n)
 end
 
@@ -76,13 +84,13 @@ function Sink:send(batch)
   local topics = self.hasTopicColumn and not self.topic and column_ptr(batch, "topic") or nil
   local n = C.tide_kafka_sink_send(self.c, batch, self.topic, topics,
     self.hasKey and column_ptr(batch, "key") or nil, column_ptr(batch, "value"), self.timeout, errbuf, 1024)
-  if n < 0 then error("kafka sink: " .. ffi.string(errbuf), 0) end
+  if n < 0 then fail(self) end
   return tonumber(n)
 end
 
 function Sink:flush()
   local n = C.tide_kafka_sink_flush(self.c, self.timeout, errbuf, 1024)
-  if n < 0 then error("kafka sink: " .. ffi.string(errbuf), 0) end
+  if n < 0 then fail(self) end
   return tonumber(n)
 end
 

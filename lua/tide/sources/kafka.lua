@@ -39,11 +39,30 @@ local function schema(with_headers)
   return T.struct(fields)
 end
 
-local function is_true(v, default)
+local function is_true(name, v, default)
   if v == nil then return default end
   v = tostring(v):lower()
-  if v ~= "true" and v ~= "false" then error(("option must be true or false, not %q"):format(v), 0) end
+  if v ~= "true" and v ~= "false" then error(("option %s must be true or false, not %q"):format(name, v), 0) end
   return v == "true"
+end
+
+-- maxOffsetsPerTrigger: as Spark, a number of records >= 1. Anything else
+-- would be ignored ("abc": the whole backlog in one batch) or read nothing
+-- forever (0, -1).
+local function offsets_limit(text)
+  if text == nil then return nil end
+  local n = tonumber(text)
+  if not n or n < 1 or n ~= math.floor(n) then
+    error(("option maxOffsetsPerTrigger must be a whole number >= 1, not %q"):format(text), 0)
+  end
+  return n
+end
+
+-- The bootstrap servers, for errors of the connection: a broker that
+-- cannot be reached is otherwise only "Local: Broker transport failure".
+-- Whatever precedes an '@' is left out, so no credentials are shown.
+local function servers_of(options)
+  return (options["kafka.bootstrap.servers"]:gsub("[^,%s]*@", ""))
 end
 
 -- librdkafka properties: every kafka.* option without its prefix.
@@ -89,11 +108,11 @@ local function new_source(options, streaming)
   if #given ~= 1 then
     error("the kafka source needs exactly one of the options subscribe, subscribePattern or assign", 0)
   end
-  local headers = is_true(options.includeheaders, false)
+  local headers = is_true("includeHeaders", options.includeheaders, false)
   local self = setmetatable({
-    options = options, schema = schema(headers), includeHeaders = headers,
-    failOnDataLoss = is_true(options.failondataloss, true),
-    maxOffsetsPerTrigger = tonumber(options.maxoffsetspertrigger),
+    options = options, schema = schema(headers), includeHeaders = headers, servers = servers_of(options),
+    failOnDataLoss = is_true("failOnDataLoss", options.failondataloss, true),
+    maxOffsetsPerTrigger = offsets_limit(options.maxoffsetspertrigger),
     starting = options.startingoffsets or (streaming and "latest" or "earliest"),
     ending = options.endingoffsets or "latest",
   }, Source)
@@ -139,13 +158,19 @@ end
 
 -- ---- offsets -------------------------------------------------------------------
 
+-- Raises an error of the C source (metadata, offsets, fetches) naming the
+-- bootstrap servers it was talking to.
+function Source:fail(msg)
+  error(("kafka source: %s (kafka.bootstrap.servers %s)"):format(msg, self.servers), 0)
+end
+
 -- Partitions now in the subscription: a list of {topic, partition, low,
 -- high} (watermarks from the broker).
 function Source:partitions(refresh_ms)
   local max = 4096
   local out = ffi.new("tide_partition_info[?]", max)
   local n = C.tide_kafka_source_partitions(self.c, out, max, refresh_ms or 0, errbuf, 1024)
-  if n < 0 then error("kafka source: " .. cerr(), 0) end
+  if n < 0 then self:fail(cerr()) end
   local list = {}
   for i = 0, n - 1 do
     local p = out[i]
@@ -233,7 +258,7 @@ end
 function Source:seek(offsets)
   if not self.topicIndex then self:partitions(0) end
   local arr, n = to_array(self, offsets)
-  if C.tide_kafka_source_seek(self.c, arr, n, errbuf, 1024) ~= 0 then error("kafka source: " .. cerr(), 0) end
+  if C.tide_kafka_source_seek(self.c, arr, n, errbuf, 1024) ~= 0 then self:fail(cerr()) end
 end
 
 -- A descriptor readable once records reach the consumer: the query loop
@@ -255,7 +280,7 @@ function Source:latestOffsets(after, wait_ms)
   if m < 0 then
     local msg = cerr()
     if msg:find("Unknown topic or partition", 1, true) then msg = msg .. " (was the topic deleted?)" end
-    error("kafka source: " .. msg, 0)
+    self:fail(msg)
   end
   local latest = from_array(self, out, m)
   self:checkGone(after, latest)
@@ -488,7 +513,7 @@ end
 -- A fetch's batch, with the records Kafka no longer had reported (or
 -- counted in ctx.dropped when failOnDataLoss=false).
 local function fetched(self, b, lost, ctx)
-  if b == nil then error("kafka source: " .. cerr(), 0) end
+  if b == nil then self:fail(cerr()) end
   b = batchlib.wrap(b)
   if lost > 0 then
     local what = ("%d records of %s are no longer in Kafka (deleted by retention, or the topic was recreated): %s")
@@ -519,7 +544,7 @@ function Source:beginBatch(start, finish)
   self.begun = nil
   local starts, ends, n, timeout = fetch_ranges(self, start, finish)
   if C.tide_kafka_source_fetch_begin(self.c, starts, ends, n, self.includeHeaders and 1 or 0, timeout, errbuf, 1024) ~= 0 then
-    error("kafka source: " .. cerr(), 0)
+    self:fail(cerr())
   end
   self.begun = { start, finish }
 end
@@ -598,6 +623,22 @@ function Source:stop()
 end
 
 -- ---- entry points ------------------------------------------------------------------
+
+-- The source's options, as Spark spells them: tide.reader warns of an
+-- option a letter or two from one of these (a typo Spark would silently
+-- ignore). Spark's options tide does not use are known too, so that they
+-- are not taken for typos of others (minOffsetsPerTrigger is two letters
+-- from maxOffsetsPerTrigger). kafka.* options go to librdkafka, which
+-- checks them.
+M.knownOptions = {
+  "subscribe", "subscribePattern", "assign", "startingOffsets", "endingOffsets", "maxOffsetsPerTrigger",
+  "failOnDataLoss", "includeHeaders", "fetchTimeoutMs",
+  "minOffsetsPerTrigger", "maxTriggerDelay", "startingTimestamp", "endingTimestamp",
+  "startingOffsetsByTimestamp", "endingOffsetsByTimestamp", "startingOffsetsByTimestampStrategy",
+  "kafkaConsumer.pollTimeoutMs", "fetchOffset.numRetries", "fetchOffset.retryIntervalMs", "groupIdPrefix",
+  "minPartitions", "maxRecordsPerPartition",
+}
+M.optionPrefix = "kafka."
 
 function M.stream(options)
   return new_source(options, true)

@@ -1,0 +1,38 @@
+-- tide.suggest — the known name a mistyped one most likely meant, for
+-- "did you mean" hints: edit distance counting insertions, deletions,
+-- substitutions and swaps of two neighbours (startingOffset,
+-- maxOffsetPerTrigger, --ouput), case-insensitive.
+--
+--   suggest.distance("ouput", "output")                    --> 1
+--   suggest.closest("startingOffset", known_options, 2)    --> "startingOffsets"
+local M = {}
+
+function M.distance(a, b)
+  a, b = a:lower(), b:lower()
+  local d = {}
+  for i = 0, #a do d[i] = { [0] = i } end
+  for j = 0, #b do d[0][j] = j end
+  for i = 1, #a do
+    for j = 1, #b do
+      local cost = a:byte(i) == b:byte(j) and 0 or 1
+      d[i][j] = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if i > 1 and j > 1 and a:byte(i) == b:byte(j - 1) and a:byte(i - 1) == b:byte(j) then
+        d[i][j] = math.min(d[i][j], d[i - 2][j - 2] + 1)
+      end
+    end
+  end
+  return d[#a][#b]
+end
+
+-- The candidate nearest to name within max edits (the first of equals),
+-- or nil.
+function M.closest(name, candidates, max)
+  local best, best_d
+  for _, c in ipairs(candidates) do
+    local d = M.distance(name, c)
+    if d <= max and (not best_d or d < best_d) then best, best_d = c, d end
+  end
+  return best
+end
+
+return M
