@@ -155,8 +155,8 @@ int tide_broker_main(int argc, char **argv)
     tide_install_stop_signals();
     printf("%s\n", tide_broker_bootstrap(b));
     fflush(stdout);
-    fprintf(stderr, "tide broker: serving on %s (%d partitions per topic); Ctrl-C stops it\n",
-            tide_broker_bootstrap(b), (int)partitions);
+    fprintf(stderr, "tide broker: serving on %s (%d partition%s per topic); Ctrl-C stops it\n",
+            tide_broker_bootstrap(b), (int)partitions, partitions == 1 ? "" : "s");
     while (!tide_stop_requested()) tide_sleep(0.2);
     tide_broker_stop(b);
     return 0;

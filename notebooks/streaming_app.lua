@@ -20,8 +20,13 @@
 -- out, where Kafka answers as soon as a record arrives). With
 -- `PRODUCE_EVENTS=N` the notebook runs scripts/producer.lua itself once the
 -- queries are up (`PRODUCE_RATE` messages/s, default 20000; `PRODUCER_FILE`)
--- and stops when all N events are in PostgreSQL; `SUMMARY_PATH` gets the
--- figures as JSON (the demo prints them).
+-- and stops when all N events are in PostgreSQL (it stops at once, with
+-- the producer's error, if the producer fails); the producer is found
+-- under `TIDE_SOURCE_DIR` (tide's source tree), else in the tree this
+-- notebook sits in (`notebooks/../scripts/producer.lua`). `SUMMARY_PATH`
+-- gets the figures as JSON (the demo prints them). A restart on the same
+-- checkpoints goes on where the last run stopped; the figures are this
+-- run's.
 
 -- %%
 local tide = require("tide")
@@ -148,11 +153,41 @@ local PRODUCE_EVENTS = tonumber(os.getenv("PRODUCE_EVENTS"))
 local producer
 if PRODUCE_EVENTS then
   local function q(x) return "'" .. tostring(x):gsub("'", "'\\''") .. "'" end
-  local exe = tide.executable()
-  local script = (os.getenv("TIDE_SOURCE_DIR") or ".") .. "/scripts/producer.lua"
-  producer = io.popen(table.concat({ q(exe), "run", q(script), os.getenv("PRODUCER_FILE") and q(os.getenv("PRODUCER_FILE")) or "",
-    "--bootstrap", q(KAFKA_HOST), "--topic to_predict --quiet --limit", PRODUCE_EVENTS,
-    "--rate", tonumber(os.getenv("PRODUCE_RATE")) or 20000, "2>&1" }, " "))
+  local source_dir = os.getenv("TIDE_SOURCE_DIR")
+    or (((arg and arg[0] or ""):match("^(.*)/[^/]*$") or ".") .. "/..")
+  local script = source_dir .. "/scripts/producer.lua"
+  local f = io.open(script, "rb")
+  if not f then error(("cannot find the producer: no %s (set TIDE_SOURCE_DIR to tide's source tree)"):format(script), 0) end
+  f:close()
+  -- In the background, its output and then its exit status into files:
+  -- the loop below stops at once when it fails.
+  producer = { log = os.tmpname() }
+  producer.status = producer.log .. ".status"
+  os.execute(("(%s > %s 2>&1; echo $? > %s.tmp; mv %s.tmp %s) </dev/null >/dev/null 2>&1 &"):format(
+    table.concat({ q(tide.executable()), "run", q(script),
+      os.getenv("PRODUCER_FILE") and q(os.getenv("PRODUCER_FILE")) or "",
+      "--bootstrap", q(KAFKA_HOST), "--topic to_predict --quiet --limit", PRODUCE_EVENTS,
+      "--rate", tonumber(os.getenv("PRODUCE_RATE")) or 20000 }, " "),
+    q(producer.log), q(producer.status), q(producer.status), q(producer.status)))
+  -- Once it has ended: its exit status and what it printed.
+  function producer.finished()
+    local sf = io.open(producer.status, "rb")
+    if not sf then return nil end
+    local code = tonumber(sf:read("*a"))
+    sf:close()
+    local lf = io.open(producer.log, "rb")
+    local out = lf and lf:read("*a") or ""
+    if lf then lf:close() end
+    return code or -1, out
+  end
+  -- Its error once it has failed, else nil.
+  function producer.failure()
+    local code, out = producer.finished()
+    if not code or code == 0 then return nil end
+    os.remove(producer.log)
+    os.remove(producer.status)
+    return ("the producer (%s) failed, exit status %d:\n%s"):format(script, code, out)
+  end
   print(("producer started: %d events"):format(PRODUCE_EVENTS))
 end
 
@@ -181,6 +216,12 @@ local console_stopped_us = tide.now() * 1e6
 local started = tide.now()
 local deadline = started + (PRODUCE_EVENTS and math.max(RUN_SECONDS, 120) or RUN_SECONDS)
 while tide.now() < deadline and to_postgres:isActive() do
+  local failure = producer and producer.failure()
+  if failure then
+    to_kafka:stop()
+    to_postgres:stop()
+    error(failure, 0)
+  end
   tide.sleep(1)
   local p = to_postgres:lastProgress()
   if p then
@@ -193,9 +234,15 @@ end
 to_kafka:stop()
 to_postgres:stop()
 if to_postgres:exception() then error(to_postgres:exception()) end
-local produced = PRODUCE_EVENTS and producer:read("*a") or nil
+local produced
 if producer then
-  producer:close()
+  -- It has sent its events; wait for it to end.
+  while not producer.finished() and not tide.stopRequested() do tide.sleep(0.1) end
+  local failure = producer.failure()
+  if failure then error(failure, 0) end
+  produced = select(2, producer.finished()) or "stopped before it ended\n"
+  os.remove(producer.log)
+  os.remove(producer.status)
   io.write("producer: ", produced)
 end
 
@@ -210,14 +257,28 @@ tide.sql(POSTGRES_URL, "SELECT * FROM predictions ORDER BY processed_at DESC LIM
 -- ## Throughput and latency
 
 -- %%
-local progress = tide.plot.readProgress(CHECKPOINTS .. "/predictions_postgres.progress.jsonl")
+-- This run's batches: the log keeps those of earlier runs on the same
+-- checkpoint too, and there is none when no event came.
+local progress_log = CHECKPOINTS .. "/predictions_postgres.progress.jsonl"
+local progress = {}
+local log_file = io.open(progress_log, "rb")
+if log_file then
+  log_file:close()
+  for _, p in ipairs(tide.plot.readProgress(progress_log)) do
+    if p.runId == to_postgres.runId then progress[#progress + 1] = p end
+  end
+end
 local rows, busy = 0, 0
 for _, p in ipairs(progress) do
   rows = rows + p.numInputRows
   busy = busy + (p.durationMs.triggerExecution or 0) / 1000
 end
 local throughput = rows / math.max(busy, 1e-9)
-print(("%d rows in %d batches; %.0f rows/s while processing"):format(rows, #progress, throughput))
+if #progress == 0 then
+  print("no batch ran: no events arrived while the queries ran, so no rows")
+else
+  print(("%d rows in %d batches; %.0f rows/s while processing"):format(rows, #progress, throughput))
+end
 -- p50, p99 and max of the rows produced from `from_us` on, and their count.
 local function percentiles(from_us)
   local list = {}
@@ -255,7 +316,11 @@ end
 -- %%
 -- The seed's four charts: input and processed rows per second, batch
 -- durations per batch and as a histogram.
-local charts = tide.plot.progressCharts(progress)
-for _, name in ipairs({ "inputRowsPerSecond", "processedRowsPerSecond", "batchDuration", "batchDurationHistogram" }) do
-  charts[name]:show()
+if #progress == 0 then
+  print("no batches, so no charts")
+else
+  local charts = tide.plot.progressCharts(progress)
+  for _, name in ipairs({ "inputRowsPerSecond", "processedRowsPerSecond", "batchDuration", "batchDurationHistogram" }) do
+    charts[name]:show()
+  end
 end

@@ -29,7 +29,9 @@ its traceback and exits 1.
   --out REPORT   report.html (default: FILE's name with .html, in the
                  current directory) or report.md (charts go to
                  REPORT_files/ beside it)
-  ARGS           passed to the notebook as arg[1], arg[2], ...
+  ARGS           passed to the notebook as arg[1], arg[2], ... (--out and
+                 -o anywhere are tide notebook's; after "--" everything
+                 goes to the notebook)
 ]]
 
 -- ---- parsing -----------------------------------------------------------------
@@ -302,6 +304,18 @@ local function read_file(path)
   return text
 end
 
+-- An argument that looks like a try at --out but is not it (--output,
+-- -out, --out=r.html, --ouput, --outfile): the notebook gets it anyway,
+-- and the user a hint. Conservative: only names near "out" or "output".
+function M.looksLikeOut(a)
+  local dashes, name = a:match("^(%-%-?)([%a][%w_-]*)")
+  if not name then return false end
+  name = name:lower()
+  local with_value = a:find("=", 1, true) ~= nil
+  if name == "out" or name == "o" then return with_value or dashes == "-" and name == "out" end
+  return name:sub(1, 3) == "out" or require("tide.suggest").distance(name, "output") <= 2
+end
+
 function M.main(args)
   local path, report, rest = nil, nil, {}
   local i = 1
@@ -316,9 +330,16 @@ function M.main(args)
     elseif a == "--" then
       for j = i + 1, #args do rest[#rest + 1] = args[j] end
       break
+    elseif not path and a:match("^%-.") then
+      io.stderr:write(("tide notebook: unknown option %s\n%s"):format(a, M.usage))
+      return 2
     elseif not path then
       path = a
     else
+      if M.looksLikeOut(a) then
+        io.stderr:write(("tide notebook: %s goes to the notebook as arg[%d]; tide notebook's own option is "
+          .. "--out REPORT (or -o)\n"):format(a, #rest + 1))
+      end
       rest[#rest + 1] = a
     end
     i = i + 1
@@ -347,6 +368,9 @@ function M.main(args)
   else
     text = M.html(cells, info)
   end
+  -- What the notebook printed comes before the status lines on stderr,
+  -- also when both go to one pipe.
+  io.stdout:flush()
   local f, err = io.open(report, "wb")
   if not f then error("tide notebook: cannot write the report: " .. tostring(err), 0) end
   f:write(text)

@@ -348,20 +348,20 @@ end
 function M.readProgress(path)
   local json = require("tide.json")
   local f, err = io.open(path, "rb")
-  if not f then error("tide plot: cannot read " .. tostring(err), 0) end
+  if not f then error("tide.plot.readProgress: cannot read " .. tostring(err), 0) end
   local text = f:read("*a")
   f:close()
   if text:match("^%s*%[") then
     local ok, list = pcall(json.decode, text)
-    if not ok then error(("tide plot: %s: %s"):format(path, list), 0) end
+    if not ok then error(("tide.plot.readProgress: %s: %s"):format(path, list), 0) end
     return list
   end
   local records, line_no = {}, 0
-  for line in text:gmatch("[^\n]*") do
+  for line in (text .. "\n"):gmatch("(.-)\n") do
     line_no = line_no + 1
     if line:match("%S") then
       local ok, rec = pcall(json.decode, line)
-      if not ok then error(("tide plot: %s:%d: %s"):format(path, line_no, rec), 0) end
+      if not ok then error(("tide.plot.readProgress: %s:%d: %s"):format(path, line_no, rec), 0) end
       records[#records + 1] = rec
     end
   end
@@ -403,7 +403,8 @@ function M.main(args)
     io.stderr:write(M.usage)
     return 2
   end
-  local records = M.readProgress(path)
+  local ok, records = pcall(M.readProgress, path)
+  if not ok then error((tostring(records):gsub("^tide%.plot%.readProgress: ", "tide plot: ")), 0) end
   if #records == 0 then error("tide plot: " .. path .. " holds no progress records", 0) end
   os.execute(("mkdir -p '%s'"):format(out:gsub("'", "'\\''")))
   local names = { "inputRowsPerSecond", "processedRowsPerSecond", "batchDuration", "batchDurationHistogram" }

@@ -29,6 +29,13 @@ t.test("a script on standard input runs as a script", function()
   t.eq(err, "")
 end)
 
+t.test("the console predefines the global tide; tide run and tide run - do not (docs/console.md)", function()
+  local script = write("globals.lua", "print(rawget(_G, 'tide') ~= nil, arg[0])\n")
+  t.eq((run(bin .. " console < " .. script)), "true\tnil\n")
+  t.eq((run(bin .. " run - < " .. script)), "false\t-\n")
+  t.eq((run(bin .. " run " .. script)), "false\t" .. script .. "\n")
+end)
+
 t.test("-e runs a chunk and exits; several run in order", function()
   local out, status = run(bin .. " console -e 'print(6*7)'")
   t.eq(status, 0)

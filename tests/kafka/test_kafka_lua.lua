@@ -505,6 +505,16 @@ t.test("tide broker prints its bootstrap address and stops on SIGTERM", function
   t.eq(status, 0, out)
   t.ok(out:find("status=0", 1, true) ~= nil, out)
   t.ok(out:match("\n127%.0%.0%.1:%d+\n") ~= nil, out)
+  t.ok(t.read(dir .. "/err"):find("(2 partitions per topic)", 1, true) ~= nil, t.read(dir .. "/err"))
+  -- One partition (the default) is singular.
+  out, status = t.sh(([[
+    %s broker > %s/out1 2> %s/err1 &
+    pid=$!
+    for i in $(seq 1 100); do [ -s %s/out1 ] && break; sleep 0.05; done
+    kill -TERM $pid
+    wait $pid]]):format(bin, dir, dir, dir))
+  t.eq(status, 0, out)
+  t.ok(t.read(dir .. "/err1"):find("(1 partition per topic)", 1, true) ~= nil, t.read(dir .. "/err1"))
   local usage, bad = t.sh(bin .. " broker --partitions zero")
   t.eq(bad, 2)
   t.ok(usage:find("--partitions needs a number", 1, true) ~= nil, usage)

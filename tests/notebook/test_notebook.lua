@@ -62,6 +62,46 @@ t.test("a failing cell stops the run, exit 1, traceback with file:line", functio
   t.ok(not html:find("never reached\n", 1, true), "later cells do not run")
 end)
 
+t.test("stdout is flushed before tide notebook's own lines on stderr: one pipe keeps the order", function()
+  local out, status = t.sh(("'%s' notebook '%s' --out '%s' 2>&1 | cat"):format(bin, data .. "sample_notebook.lua",
+    tmp .. "/order.html"))
+  t.eq(status, 0, out)
+  t.ok(out:match("\nreport: [^\n]*%(3 cells, [%d.]+ s%)\n$"), out)
+  out, status = t.sh(("'%s' notebook '%s' --out '%s' 2>&1 | cat"):format(bin, data .. "failing_notebook.lua",
+    tmp .. "/order2.html"))
+  t.ok(out:match("^first cell runs\ntide notebook: cell 2 failed"), out)
+  t.ok(out:match("\nreport: [^\n]*order2%.html\n$"), out)
+end)
+
+t.test("an argument after FILE that looks like a misspelt --out reaches the notebook, with a hint", function()
+  local report = tmp .. "/hint.html"
+  local out, status = t.sh(("cd '%s' && '%s' notebook '%s' --output '%s'"):format(tmp, bin, data .. "sample_notebook.lua",
+    report))
+  t.eq(status, 0, out)
+  t.ok(out:find("tide notebook: --output goes to the notebook as arg[1]; tide notebook's own option is --out REPORT",
+    1, true), out)
+  t.ok(out:find("args: --output", 1, true), "the notebook got it: " .. out)
+  t.ok(not io.open(report), "no report at the --output path")
+  t.ok(io.open(tmp .. "/sample_notebook.html"), "the report under its default name")
+  -- --out is tide notebook's anywhere; after -- everything is the notebook's, without a hint.
+  out = t.sh(("cd '%s' && '%s' notebook '%s' --out '%s' -- --output x"):format(tmp, bin, data .. "sample_notebook.lua",
+    report))
+  t.ok(out:find("args: --output", 1, true) and not out:find("goes to the notebook", 1, true), out)
+  t.ok(io.open(report), "the --out report")
+  for _, a in ipairs({ "--output", "-out", "--out=r.html", "--ouput", "--outfile", "-o=r.html" }) do
+    t.ok(notebook.looksLikeOut(a), a)
+  end
+  for _, a in ipairs({ "x.html", "--rate", "-v", "--input", "--verbose", "--opt", "--o" }) do
+    t.ok(not notebook.looksLikeOut(a), a)
+  end
+end)
+
+t.test("an unknown option before FILE is a usage error", function()
+  local out, status = t.sh(("'%s' notebook --output x.html '%s'"):format(bin, data .. "sample_notebook.lua"))
+  t.eq(status, 2, out)
+  t.ok(out:find("tide notebook: unknown option --output", 1, true), out)
+end)
+
 t.test("tide run runs the same notebook as a plain script", function()
   local out, status = t.sh(("'%s' run '%s' x"):format(bin, data .. "sample_notebook.lua"))
   t.eq(status, 0, out)

@@ -76,8 +76,17 @@ t.test("tide plot draws the four progress charts from Spark's records", function
     local img = render(tmp .. "/charts/" .. name .. ".svg", BLUE)
     t.ok(img.colored > 100, name .. " has data drawn")
   end
-  local _, bad = t.sh(("'%s' plot /nonexistent.jsonl"):format(bin))
+  local msg, bad = t.sh(("'%s' plot /nonexistent.jsonl"):format(bin))
   t.eq(bad, 1)
+  t.ok(msg:find("tide plot: cannot read /nonexistent.jsonl", 1, true), msg)
+end)
+
+t.test("tide.plot.readProgress's errors name it, not the tide plot command", function()
+  t.raises(function() plot.readProgress("/nonexistent.jsonl") end, "tide.plot.readProgress: cannot read /nonexistent.jsonl")
+  local f = assert(io.open(tmp .. "/bad.jsonl", "wb"))
+  f:write('{"batchId": 0}\nnot json\n')
+  f:close()
+  t.raises(function() plot.readProgress(tmp .. "/bad.jsonl") end, "tide.plot.readProgress: " .. tmp .. "/bad.jsonl:2:")
 end)
 
 t.run()

@@ -50,6 +50,47 @@ t.test("the streaming notebook scores every produced event into PostgreSQL once"
   t.ok(first:match('^{"id":%d+,"probability":[%d.E-]+,"processed_at":"[%d-]+T[%d:.]+Z"}$'), first)
 end)
 
+-- The tests below use the model and the checkpoints of the first one.
+
+t.test("a restart on the same checkpoints sums up its own batches; the producer is found beside the notebook", function()
+  -- Not under TIDE_SOURCE_DIR: the notebook finds scripts/producer.lua from its own path.
+  local out, status = t.sh(("cd '%s' && env -u TIDE_SOURCE_DIR KAFKA_HOST='%s' POSTGRES_URL='%s' MODEL_PATH=model/ctr "
+    .. "CHECKPOINT_DIR=cp PRODUCE_EVENTS=500 PRODUCE_RATE=1000 PRODUCER_FILE=events.csv.gz SUMMARY_PATH=summary2.json "
+    .. "RUN_SECONDS=60 '%s' notebook '%s/notebooks/streaming_app.lua' --out report3.html")
+    :format(tmp, bootstrap, conninfo, bin, root))
+  t.eq(status, 0, out)
+  t.ok(out:match("\n500 rows in %d+ batches"), out)
+  local summary = tide.json.decode(read(tmp .. "/summary2.json"))
+  t.eq(summary.produced, 500, "produced")
+  local logged = #tide.plot.readProgress(tmp .. "/cp/predictions_postgres.progress.jsonl")
+  t.ok(summary.batches >= 1 and summary.batches < logged, ("this run's %d batches of the log's %d"):format(summary.batches, logged))
+end)
+
+t.test("with no events during RUN_SECONDS the notebook ends normally: no batch ran, no charts", function()
+  local out, status = t.sh(("cd '%s' && KAFKA_HOST='%s' POSTGRES_URL='%s' MODEL_PATH=model/ctr CHECKPOINT_DIR=cp_idle "
+    .. "RUN_SECONDS=2 '%s' notebook '%s/notebooks/streaming_app.lua' --out idle.html"):format(tmp, bootstrap, conninfo, bin, root))
+  t.eq(status, 0, out)
+  t.ok(out:find("no batch ran: no events arrived while the queries ran, so no rows", 1, true), out)
+  t.ok(out:find("no batches, so no charts", 1, true), out)
+  t.ok(not read(tmp .. "/idle.html"):find("<svg", 1, true), "no charts in the report")
+end)
+
+t.test("a producer that fails stops the notebook at once, with the producer's error", function()
+  local started = tide.now()
+  local out, status = t.sh(("cd '%s' && KAFKA_HOST='%s' POSTGRES_URL='%s' MODEL_PATH=model/ctr CHECKPOINT_DIR=cp_fail "
+    .. "PRODUCE_EVENTS=100 PRODUCER_FILE=missing.csv.gz TIDE_SOURCE_DIR='%s' RUN_SECONDS=60 "
+    .. "'%s' notebook '%s/notebooks/streaming_app.lua' --out fail.html"):format(tmp, bootstrap, conninfo, root, bin, root))
+  t.eq(status, 1, out)
+  t.ok(out:find("scripts/producer.lua) failed, exit status 1:", 1, true), out)
+  t.ok(out:find("missing.csv.gz", 1, true), out)
+  t.ok(tide.now() - started < 30, "it did not wait for the events: " .. (tide.now() - started) .. " s")
+  out, status = t.sh(("cd '%s' && KAFKA_HOST='%s' POSTGRES_URL='%s' MODEL_PATH=model/ctr CHECKPOINT_DIR=cp_fail "
+    .. "PRODUCE_EVENTS=100 TIDE_SOURCE_DIR=/nonexistent '%s' notebook '%s/notebooks/streaming_app.lua' --out fail.html")
+    :format(tmp, bootstrap, conninfo, bin, root))
+  t.eq(status, 1, out)
+  t.ok(out:find("cannot find the producer: no /nonexistent/scripts/producer.lua (set TIDE_SOURCE_DIR", 1, true), out)
+end)
+
 t.test("KAFKA_FETCH_WAIT_MS reaches the source: a value out of range fails the notebook, naming it", function()
   local out, status = t.sh(("cd '%s' && KAFKA_HOST='%s' POSTGRES_URL='%s' KAFKA_FETCH_WAIT_MS=-5 CHECKPOINT_DIR=cp2 "
     .. "'%s' notebook '%s/notebooks/streaming_app.lua' --out report2.html"):format(tmp, bootstrap, conninfo, bin, root))
