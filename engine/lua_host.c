@@ -152,6 +152,47 @@ void tide_lua_set_args(lua_State *L, int argc, char **argv, int script_index)
 
 /* ---- running chunks ---------------------------------------------------- */
 
+/* Whether msg begins with a place, "file:line: ". */
+static int has_place(const char *msg)
+{
+    const char *colon = strchr(msg, ':');
+    if (!colon || memchr(msg, '\n', (size_t)(colon - msg))) return 0;
+    const char *p = colon + 1;
+    if (*p < '0' || *p > '9') return 0;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return *p == ':';
+}
+
+/* Whether a chunk is one of tide's own modules (built in, or loaded from
+   TIDE_LUA_PATH). */
+static int is_tide_module(const char *source)
+{
+    if (strncmp(source, "@lua/tide/", 10) == 0) return 1;
+    const char *root = getenv("TIDE_LUA_PATH");
+    size_t n = root ? strlen(root) : 0;
+    return n > 0 && source[0] == '@' && strncmp(source + 1, root, n) == 0 &&
+           strncmp(source + 1 + n, "/tide/", 6) == 0;
+}
+
+/* An error raised without a place (error(msg, 0), or a level that a tail
+   call made point past the script) gets the line of the script that led
+   to it: the innermost frame outside tide's modules. */
+static void add_place(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (has_place(msg)) return;
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0 || strcmp(ar.what, "C") == 0 ||
+            is_tide_module(ar.source))
+            continue;
+        lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
+        lua_replace(L, 1);
+        return;
+    }
+}
+
 static int traceback(lua_State *L)
 {
     if (!lua_isstring(L, 1)) {
@@ -163,6 +204,7 @@ static int traceback(lua_State *L)
             lua_replace(L, 1);
         }
     }
+    add_place(L);
     luaL_traceback(L, L, lua_tostring(L, 1), 1);
     return 1;
 }

@@ -46,6 +46,21 @@ t.test("errors inside tide's own modules name their Lua file and line", function
   t.ok(out:find("mod.lua:1:"), out)
 end)
 
+t.test("an error raised without a place gets the script's line that led to it", function()
+  local script = write("noplace.lua", table.concat({
+    "local spark = require('tide').session()",
+    "local raw = spark.readStream:format('rate'):load()",
+    "local df = raw:selectExpr('CAST(valeu AS STRING)')",
+  }, "\n"))
+  local out, status = run(bin .. " run " .. script)
+  t.eq(status, 1)
+  t.ok(out:find("tide: " .. script .. ":3: cannot resolve 'valeu'", 1, true), out)
+  out = run(bin .. " run " .. write("zero.lua", "\nerror('bare', 0)\n"))
+  t.ok(out:find("tide: " .. tmp .. "/zero.lua:2: bare", 1, true), out)
+  out = run(bin .. " run " .. write("placed.lua", "error('x.lua:9: placed', 0)\n"))
+  t.ok(out:find("tide: x.lua:9: placed", 1, true), out)
+end)
+
 t.test("a script on standard input runs with `tide run -` and bare `tide`", function()
   local out, status = run("echo 'print(6*7)' | " .. bin .. " run -")
   t.eq(status, 0); t.eq(out, "42\n")
