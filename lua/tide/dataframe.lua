@@ -66,6 +66,19 @@ function M.optionValue(key, value)
   return tostring(value)
 end
 
+-- maxOffsetsPerTrigger (of a source, or of writeStream): as Spark, a
+-- number of records >= 1, or nil when not given. Anything else would be
+-- ignored ("abc": the whole backlog in one batch) or read nothing forever
+-- (0, -1). `where` names the option's owner in the message.
+function M.offsetsLimit(text, where)
+  if text == nil then return nil end
+  local n = tonumber(text)
+  if not n or n < 1 or n ~= math.floor(n) then
+    error(("%s maxOffsetsPerTrigger must be a whole number >= 1, not %q"):format(where, tostring(text)), 0)
+  end
+  return n
+end
+
 -- ---- properties (PySpark's df.schema, df.columns, df.na, df.write, ...) --------
 
 local properties = {

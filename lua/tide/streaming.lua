@@ -125,23 +125,13 @@ local SINKS = { console = true, memory = true, kafka = true, jdbc = true, postgr
                 json = true, foreachbatch = true, foreach = true }
 local SINK_NAMES = "console, csv, jdbc, json, kafka, memory, postgres; or foreachBatch(fn), foreach(fn)"
 
--- A whole number >= 1 (Spark's maxOffsetsPerTrigger), or nil when not given.
-local function positive_limit(text, what)
-  if text == nil then return nil end
-  local n = tonumber(text)
-  if not n or n < 1 or n ~= math.floor(n) then
-    error(("%s must be a whole number >= 1, not %q"):format(what, tostring(text)), 0)
-  end
-  return n
-end
-
 function M.startQuery(w)
   local fmt = w.fmt or "console"
   local df = w.df
   -- Before anything is written (the checkpoint's directory and metadata).
   if not SINKS[fmt] then error(("unknown sink format %q (known: %s)"):format(fmt, SINK_NAMES), 0) end
   local sink_module = require("tide.sinks." .. fmt)
-  positive_limit(w.opts.maxoffsetspertrigger, "writeStream option maxOffsetsPerTrigger")
+  dataframe.offsetsLimit(w.opts.maxoffsetspertrigger, "writeStream option")
   if not execution.sourceOf(df._plan) then error("a streaming query needs exactly one streaming source", 0) end
   if w.name then
     for _, other in ipairs(queries) do

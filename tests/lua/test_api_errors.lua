@@ -171,7 +171,7 @@ end)
 
 -- ---- Kafka source options ------------------------------------------------------------
 
-t.test("kafka maxOffsetsPerTrigger must be a whole number >= 1, checked at load() and start()", function()
+t.test("maxOffsetsPerTrigger must be a whole number >= 1, checked at load() and start()", function()
   for _, bad in ipairs({ "abc", 0, -1, "1.5" }) do
     local err = t.raises(function() kafka_reader({ maxOffsetsPerTrigger = bad }):load() end)
     has(err, "option maxOffsetsPerTrigger must be a whole number >= 1")
@@ -185,6 +185,8 @@ t.test("kafka maxOffsetsPerTrigger must be a whole number >= 1, checked at load(
   end)
   has(err, "writeStream option maxOffsetsPerTrigger must be a whole number >= 1")
   at_caller(err)
+  err = t.raises(function() spark.readStream:format("rate"):option("maxOffsetsPerTrigger", "abc"):load() end)
+  has(err, 'rate source: maxOffsetsPerTrigger must be a whole number >= 1, not "abc"')
 end)
 
 t.test("kafka maxOffsetsPerTrigger: every partition with a backlog gets one record, even past the limit", function()

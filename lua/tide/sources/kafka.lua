@@ -20,6 +20,7 @@ local T = require("tide.types")
 local json = require("tide.json")
 local batchlib = require("tide.batch")
 local checkpoint = require("tide.checkpoint")
+local dataframe = require("tide.dataframe")
 
 local M = {}
 local Source = {}
@@ -44,18 +45,6 @@ local function is_true(name, v, default)
   v = tostring(v):lower()
   if v ~= "true" and v ~= "false" then error(("option %s must be true or false, not %q"):format(name, v), 0) end
   return v == "true"
-end
-
--- maxOffsetsPerTrigger: as Spark, a number of records >= 1. Anything else
--- would be ignored ("abc": the whole backlog in one batch) or read nothing
--- forever (0, -1).
-local function offsets_limit(text)
-  if text == nil then return nil end
-  local n = tonumber(text)
-  if not n or n < 1 or n ~= math.floor(n) then
-    error(("option maxOffsetsPerTrigger must be a whole number >= 1, not %q"):format(text), 0)
-  end
-  return n
 end
 
 -- The bootstrap servers, for errors of the connection: a broker that
@@ -112,7 +101,7 @@ local function new_source(options, streaming)
   local self = setmetatable({
     options = options, schema = schema(headers), includeHeaders = headers, servers = servers_of(options),
     failOnDataLoss = is_true("failOnDataLoss", options.failondataloss, true),
-    maxOffsetsPerTrigger = offsets_limit(options.maxoffsetspertrigger),
+    maxOffsetsPerTrigger = dataframe.offsetsLimit(options.maxoffsetspertrigger, "option"),
     starting = options.startingoffsets or (streaming and "latest" or "earliest"),
     ending = options.endingoffsets or "latest",
   }, Source)
