@@ -117,4 +117,7 @@ function Column:otherwise(value)
   return wrap { k = "case", branches = self.node.branches, otherwise = node_of(value) }
 end
 
+-- F.col("a").alias("x") fails naming the method.
+require("tide.checks").colonCalls("Column", "col", M.isColumn, Column)
+
 return M

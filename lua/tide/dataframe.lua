@@ -13,6 +13,7 @@
 local C = require("tide.ffi")
 local T = require("tide.types")
 local column = require("tide.column")
+local checks = require("tide.checks")
 -- The evaluator is loaded when an expression is first compiled, so that
 -- plans of scans alone (and the modules building them) need not load it.
 local function eval() return require("tide.eval") end
@@ -28,56 +29,6 @@ local function new(session, plan, streaming)
   return setmetatable({ _session = session, _plan = plan, _streaming = streaming or false }, DataFrame)
 end
 M.new = new
-
--- ---- the API's checks (the readers and writers use them too) ---------------------
-
--- Wraps the methods of a class (every function in methods not named __*,
--- put into `into`, or back into methods) so that a call with '.' instead
--- of ':' -- PySpark's habit: df.select("x"), spark.readStream.format("kafka")
--- -- fails at the caller's line naming the method, rather than inside it
--- with "attempt to index local 'self' (a string value)". is_instance(v)
--- tells the class's objects; usage spells a right call in the message
--- ("df" -> use df:select(...)). The wrapper tail-calls the method, so the
--- method's own errors at level 2 still point at the caller. These methods
--- run once per query or action, never per row.
-function M.checkColonCalls(class_name, usage, is_instance, methods, into)
-  into = into or methods
-  for name, fn in pairs(methods) do
-    if type(name) == "string" and type(fn) == "function" and name:sub(1, 2) ~= "__" then
-      into[name] = function(self, ...)
-        if not is_instance(self) then
-          error(("%s.%s called with '.': use %s:%s(...)"):format(class_name, name, usage, name), 2)
-        end
-        return fn(self, ...)
-      end
-    end
-  end
-  return into
-end
-
--- The value option(key, value) keeps: a string (numbers and booleans as
--- tostring writes them). A nil value -- mostly os.getenv of a variable
--- that is not set -- fails at once at the caller of option (level 3),
--- naming the option, rather than reaching librdkafka or the file system
--- as the text "nil".
-function M.optionValue(key, value)
-  if key == nil then error("option needs a key: option(key, value)", 3) end
-  if value == nil then error(("option %q has no value (nil)"):format(tostring(key)), 3) end
-  return tostring(value)
-end
-
--- maxOffsetsPerTrigger (of a source, or of writeStream): as Spark, a
--- number of records >= 1, or nil when not given. Anything else would be
--- ignored ("abc": the whole backlog in one batch) or read nothing forever
--- (0, -1). `where` names the option's owner in the message.
-function M.offsetsLimit(text, where)
-  if text == nil then return nil end
-  local n = tonumber(text)
-  if not n or n < 1 or n ~= math.floor(n) then
-    error(("%s maxOffsetsPerTrigger must be a whole number >= 1, not %q"):format(where, tostring(text)), 0)
-  end
-  return n
-end
 
 -- ---- properties (PySpark's df.schema, df.columns, df.na, df.write, ...) --------
 
@@ -396,11 +347,8 @@ end
 
 require("tide.dataframe_ops").install(M)
 
-local function is_frame(v) return getmetatable(v) == DataFrame end
-M.checkColonCalls("DataFrame", "df", is_frame, methods)
-M.checkColonCalls("DataFrameNaFunctions", "df.na", function(v) return getmetatable(v) == NaFunctions end,
+checks.colonCalls("DataFrame", "df", function(v) return getmetatable(v) == DataFrame end, methods)
+checks.colonCalls("DataFrameNaFunctions", "df.na", function(v) return getmetatable(v) == NaFunctions end,
   NaFunctions)
--- F.col("a").alias("x"): Column cannot use this module (it is required by it).
-M.checkColonCalls("Column", "col", column.isColumn, column.Column)
 
 return M

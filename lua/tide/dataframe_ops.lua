@@ -514,7 +514,7 @@ function M.install(dataframe)
   end
 
   -- df:groupBy("a").count() fails naming the method (dataframe.lua).
-  dataframe.checkColonCalls("GroupedData", "df:groupBy(...)", function(v) return getmetatable(v) == GroupedData end,
+  require("tide.checks").colonCalls("GroupedData", "df:groupBy(...)", function(v) return getmetatable(v) == GroupedData end,
     GroupedData)
 end
 

@@ -8,9 +8,10 @@
 -- warns of an option a letter or two from a known one.
 -- Option keys are case-insensitive, as in Spark (kept lower-cased, which
 -- suits librdkafka's properties too); values are kept as strings, and a
--- nil value fails at once (tide.dataframe optionValue).
+-- nil value fails at once (tide.checks).
 local T = require("tide.types")
 local dataframe = require("tide.dataframe")
+local checks = require("tide.checks")
 local suggest = require("tide.suggest")
 
 local M = {}
@@ -35,7 +36,7 @@ end
 
 function Reader:option(key, value)
   local lower = tostring(key):lower()
-  self.opts[lower] = dataframe.optionValue(key, value)
+  self.opts[lower] = checks.optionValue(key, value)
   self.spelled[lower] = tostring(key)
   return self
 end
@@ -110,7 +111,7 @@ local function is_reader(v)
   local mt = getmetatable(v)
   return mt ~= nil and (mt == StreamReader or mt == BatchReader)
 end
-StreamReader = { __index = dataframe.checkColonCalls("DataStreamReader", "spark.readStream", is_reader, Reader, {}) }
-BatchReader = { __index = dataframe.checkColonCalls("DataFrameReader", "spark.read", is_reader, Reader, {}) }
+StreamReader = { __index = checks.colonCalls("DataStreamReader", "spark.readStream", is_reader, Reader, {}) }
+BatchReader = { __index = checks.colonCalls("DataFrameReader", "spark.read", is_reader, Reader, {}) }
 
 return M

@@ -148,6 +148,6 @@ function methods:stop()
 end
 
 -- spark.createDataFrame(...) fails naming the method (tide.dataframe).
-dataframe.checkColonCalls("SparkSession", "spark", function(v) return getmetatable(v) == Session end, methods)
+require("tide.checks").colonCalls("SparkSession", "spark", function(v) return getmetatable(v) == Session end, methods)
 
 return M

@@ -1,7 +1,7 @@
 -- tide.stream_writer — DataStreamWriter, df.writeStream as in PySpark:
 -- format, options, queryName, outputMode, trigger, foreachBatch, foreach,
 -- then start(), which hands the writer to tide.streaming to run the query.
-local dataframe = require("tide.dataframe")
+local checks = require("tide.checks")
 
 local M = {}
 
@@ -41,7 +41,7 @@ function M.new(df)
 end
 
 function Writer:format(name) self.fmt = tostring(name):lower(); return self end
-function Writer:option(k, v) self.opts[tostring(k):lower()] = dataframe.optionValue(k, v); return self end
+function Writer:option(k, v) self.opts[tostring(k):lower()] = checks.optionValue(k, v); return self end
 function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
 function Writer:queryName(name) self.name = name; return self end
 
@@ -84,7 +84,7 @@ function Writer:start(path)
 end
 
 -- df.writeStream.format("console") fails naming the method.
-dataframe.checkColonCalls("DataStreamWriter", "df.writeStream", function(v) return getmetatable(v) == Writer end,
+checks.colonCalls("DataStreamWriter", "df.writeStream", function(v) return getmetatable(v) == Writer end,
   Writer)
 
 return M

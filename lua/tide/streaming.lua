@@ -23,7 +23,7 @@ local checkpoint = require("tide.checkpoint")
 local execution = require("tide.execution")
 local progresslib = require("tide.progress")
 local batchlib = require("tide.batch")
-local dataframe = require("tide.dataframe")
+local checks = require("tide.checks")
 
 local M = {}
 
@@ -131,7 +131,7 @@ function M.startQuery(w)
   -- Before anything is written (the checkpoint's directory and metadata).
   if not SINKS[fmt] then error(("unknown sink format %q (known: %s)"):format(fmt, SINK_NAMES), 0) end
   local sink_module = require("tide.sinks." .. fmt)
-  dataframe.offsetsLimit(w.opts.maxoffsetspertrigger, "writeStream option")
+  checks.offsetsLimit(w.opts.maxoffsetspertrigger, "writeStream option")
   if not execution.sourceOf(df._plan) then error("a streaming query needs exactly one streaming source", 0) end
   if w.name then
     for _, other in ipairs(queries) do
@@ -520,7 +520,7 @@ end
 function Query:explain() print(tostring(self.df)) end
 Query.__tostring = function(q) return ("StreamingQuery(id=%s, runId=%s, name=%s)"):format(q.id, q.runId, tostring(q.name)) end
 
--- q.awaitTermination(5) fails naming the method (dataframe.lua); only the
+-- q.awaitTermination(5) fails naming the method (tide.checks); only the
 -- public methods: the loop's own (step, runBatch, ...) are left as they are.
 do
   local public = {}
@@ -528,7 +528,7 @@ do
                           "awaitTermination", "processAllAvailable", "explain" }) do
     public[name] = Query[name]
   end
-  dataframe.checkColonCalls("StreamingQuery", "query", function(v) return getmetatable(v) == Query end, public, Query)
+  checks.colonCalls("StreamingQuery", "query", function(v) return getmetatable(v) == Query end, public, Query)
 end
 
 -- ---- the loop ----------------------------------------------------------------------
@@ -726,7 +726,7 @@ function Manager:removeListener(l)
   for i, x in ipairs(listeners) do if x == l then table.remove(listeners, i); return end end
 end
 
-dataframe.checkColonCalls("StreamingQueryManager", "spark.streams", function(v) return getmetatable(v) == Manager end,
+checks.colonCalls("StreamingQueryManager", "spark.streams", function(v) return getmetatable(v) == Manager end,
   Manager)
 
 return M

@@ -17,7 +17,7 @@
 -- foreachBatch the save is tied to the epoch (a marker row in the same
 -- transaction) so a replayed epoch writes nothing twice; outside one,
 -- options epochId and queryId do the same.
-local dataframe = require("tide.dataframe")
+local checks = require("tide.checks")
 local execution = require("tide.execution")
 local pg = require("tide.pg")
 local pg_table = require("tide.pg_table")
@@ -35,7 +35,7 @@ function M.DataFrameWriter(df)
 end
 
 function Writer:format(name) self.fmt = tostring(name):lower(); return self end
-function Writer:option(k, v) self.opts[tostring(k):lower()] = dataframe.optionValue(k, v); return self end
+function Writer:option(k, v) self.opts[tostring(k):lower()] = checks.optionValue(k, v); return self end
 function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
 
 function Writer:mode(name)
@@ -133,6 +133,6 @@ function Writer:jdbc(url, dbtable, mode, properties)
 end
 
 -- df.write.format("jdbc") fails naming the method.
-dataframe.checkColonCalls("DataFrameWriter", "df.write", function(v) return getmetatable(v) == Writer end, Writer)
+checks.colonCalls("DataFrameWriter", "df.write", function(v) return getmetatable(v) == Writer end, Writer)
 
 return M

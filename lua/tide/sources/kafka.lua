@@ -20,7 +20,7 @@ local T = require("tide.types")
 local json = require("tide.json")
 local batchlib = require("tide.batch")
 local checkpoint = require("tide.checkpoint")
-local dataframe = require("tide.dataframe")
+local checks = require("tide.checks")
 
 local M = {}
 local Source = {}
@@ -101,7 +101,7 @@ local function new_source(options, streaming)
   local self = setmetatable({
     options = options, schema = schema(headers), includeHeaders = headers, servers = servers_of(options),
     failOnDataLoss = is_true("failOnDataLoss", options.failondataloss, true),
-    maxOffsetsPerTrigger = dataframe.offsetsLimit(options.maxoffsetspertrigger, "option"),
+    maxOffsetsPerTrigger = checks.offsetsLimit(options.maxoffsetspertrigger, "option"),
     starting = options.startingoffsets or (streaming and "latest" or "earliest"),
     ending = options.endingoffsets or "latest",
   }, Source)
