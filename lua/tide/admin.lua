@@ -32,9 +32,14 @@ function M.client(spec)
 end
 
 -- Takes the string lists too, so that they stay referenced until the
--- call's result is checked.
-local function check(rc, ...)
-  if rc ~= 0 then error(ffi.string(errbuf), 3) end
+-- call's result is checked. An error names the bootstrap servers (a
+-- broker that cannot be reached is otherwise only "Local: Timed out"),
+-- without what precedes an '@'.
+local function check(self, rc, ...)
+  if rc ~= 0 then
+    local servers = tostring(self.conf["bootstrap.servers"]):gsub("[^,%s]*@", "")
+    error(("%s (bootstrap servers %s)"):format(ffi.string(errbuf), servers), 3)
+  end
   return ...
 end
 
@@ -42,25 +47,25 @@ function Admin:createTopic(topic, partitions, config)
   local cfg, m, cfg_strings = kv_array(config)
   local conf, n, conf_strings = kv_array(self.conf)
   local rc = C.tide_kafka_create_topic(conf, n, topic, partitions or 1, cfg, m, self.timeout, errbuf, 1024)
-  check(rc, cfg_strings, conf_strings)
+  check(self, rc, cfg_strings, conf_strings)
   return self
 end
 
 function Admin:deleteTopic(topic)
   local conf, n, strings = kv_array(self.conf)
-  check(C.tide_kafka_delete_topic(conf, n, topic, self.timeout, errbuf, 1024), strings)
+  check(self, C.tide_kafka_delete_topic(conf, n, topic, self.timeout, errbuf, 1024), strings)
   return self
 end
 
 function Admin:createPartitions(topic, total)
   local conf, n, strings = kv_array(self.conf)
-  check(C.tide_kafka_create_partitions(conf, n, topic, total, self.timeout, errbuf, 1024), strings)
+  check(self, C.tide_kafka_create_partitions(conf, n, topic, total, self.timeout, errbuf, 1024), strings)
   return self
 end
 
 function Admin:deleteRecords(topic, partition, before)
   local conf, n, strings = kv_array(self.conf)
-  check(C.tide_kafka_delete_records(conf, n, topic, partition, before, self.timeout, errbuf, 1024), strings)
+  check(self, C.tide_kafka_delete_records(conf, n, topic, partition, before, self.timeout, errbuf, 1024), strings)
   return self
 end
 

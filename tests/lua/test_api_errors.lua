@@ -285,4 +285,11 @@ t.test("a kafka sink that cannot reach its brokers names them, without what prec
   t.ok(not err:find("secret", 1, true), err)
 end)
 
+t.test("an admin call that cannot reach its brokers names them", function()
+  local admin = tide.admin.client { bootstrap = NOWHERE, timeout = 1 }
+  local err = t.raises(function() admin:createTopic("api_errors_never_created", 1) end)
+  has(err, "(bootstrap servers " .. NOWHERE .. ")")
+  at_caller(err)
+end)
+
 t.run()
