@@ -451,6 +451,14 @@ local function lost(message)
   return setmetatable({ message = message, lost = true, sqlstate = "" }, pg.PgError)
 end
 
+-- A connection the server refused for good: the credentials, pg_hba.conf,
+-- a database or role that does not exist. Asking again changes nothing
+-- (unlike a server that is down, starting or full).
+local function refused(message)
+  return message:find("authentication failed", 1, true) or message:find("no pg_hba.conf entry", 1, true)
+    or message:find("does not exist", 1, true) or message:find("permission denied", 1, true)
+end
+
 -- Saves spec.batch (or spec.pieces, a function giving the k-th batch of
 -- rows or nil, with their spec.schema) into spec.dbtable over
 -- spec.conninfo. spec: mode,
@@ -466,7 +474,7 @@ function M.save(spec)
     local conn
     local ok, rows, status = pcall(function()
       local okc, c = pcall(pg.connect, spec.conninfo, "write")
-      if not okc then error(lost(tostring(c)), 0) end
+      if not okc then error(refused(tostring(c)) and tostring(c) or lost(tostring(c)), 0) end
       conn = c
       return transaction(conn, spec)
     end)

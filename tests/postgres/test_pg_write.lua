@@ -364,6 +364,18 @@ t.test("a failed epoch leaves no marker, so its retry writes it", function()
   t.eq(count(commits), 1); t.eq(count(tbl), 2)
 end)
 
+t.test("a connection refused for its credentials fails at once, without retries", function()
+  local wrong = ci:gsub("password=%S+", "password=not-the-one")
+  local df = spark:createDataFrame({ { 1 } }, "a int")
+  local t0 = tide.now()
+  local err = t.raises(function()
+    df.write:format("jdbc"):option("url", wrong):option("dbtable", "x"):option("maxRetries", 3)
+      :option("retryDelayMs", 500):mode("append"):save()
+  end, "password authentication failed")
+  t.ok(not err:find("retries", 1, true), err)
+  t.ok(tide.now() - t0 < 0.5, "no backoff before the error")
+end)
+
 t.test("a lost connection is retried with backoff, then the error is raised", function()
   local dead = "host=127.0.0.1 port=1 dbname=tide user=tide password=" .. password .. " connect_timeout=2"
   local df = spark:createDataFrame({ { 1 } }, "a int")
