@@ -9,7 +9,7 @@
  *
  * The loop waits for input with poll() and feeds libedit one key at a
  * time (rl_callback_read_char); every 100 ms without input it calls the
- * module's idle(), where streaming queries will run their micro-batches.
+ * module's idle(), where streaming queries run their micro-batches.
  * A complete chunk runs from libedit's line callback, with the terminal
  * back in its normal mode.
  *
