@@ -9,14 +9,7 @@ local known = {}
 for i = 0, 49 do known[i + 1] = { i } end
 local indexer_train = spark:createDataFrame(known, "value long")
 
-local function capture_stderr(fn)
-  local lines, stderr = {}, io.stderr
-  io.stderr = { write = function(_, ...) lines[#lines + 1] = table.concat({ ... }) end }
-  local ok, err = pcall(fn)
-  io.stderr = stderr
-  if not ok then error(err, 0) end
-  return lines
-end
+local capture_stderr = t.stderr_of
 
 t.test("a fitted pipeline scores a rate stream; skipped rows count in numDroppedRows", function()
   local si = ml.StringIndexer { inputCol = "value", outputCol = "vi", handleInvalid = "skip" }:fit(indexer_train)

@@ -2,7 +2,7 @@
 -- constructor tables, setX/getX), uids, and the plan operator that adds
 -- columns to a DataFrame (batch or streaming alike), with handleInvalid
 -- "skip" rows dropped, counted in ctx.dropped and warned about once per
--- query.
+-- streaming query or batch DataFrame (dropInvalid).
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local batchlib = require("tide.batch")
@@ -195,21 +195,58 @@ function M.column(batch, name) return batch.columns[M.columnIndex(batch, name)] 
 
 -- ---- the operator that adds columns -----------------------------------------------------
 
+-- Where "skip" warnings were given outside a streaming query's own plan,
+-- per process (weak keys, so a DataFrame or model let go takes its entry
+-- along): a batch DataFrame is warned about once, however many actions
+-- (show, count, each evaluator) run it again; inside a foreachBatch
+-- function, which transforms each micro-batch afresh, once per stage and
+-- query.
+local warned_frames = setmetatable({}, { __mode = "k" })
+local warned_queries = setmetatable({}, { __mode = "k" })
+
+-- Whether this drop is the first of its scope (see dropInvalid), and the
+-- end of the warning, which says what the scope is.
+local function first_drop(ctx, state, stage, frame)
+  if ctx.queryId then
+    -- A streaming query's own operators: state (the operator's) lasts as
+    -- long as the query, so a new query warns again.
+    if state.mlWarned then return false end
+    state.mlWarned = true
+    return true, "; dropped rows count in numDroppedRows (warned once per query)"
+  end
+  local streaming = package.loaded["tide.streaming"]
+  local epoch = streaming and streaming.currentEpoch()
+  if epoch then
+    local seen = warned_queries[stage] or {}
+    warned_queries[stage] = seen
+    if seen[epoch.queryId] then return false end
+    seen[epoch.queryId] = true
+    -- (the rows a foreachBatch function's actions drop are not the
+    -- query's numDroppedRows: those count what its own plan drops)
+    return true, " (warned once per query)"
+  end
+  frame = frame or stage
+  if warned_frames[frame] then return false end
+  warned_frames[frame] = true
+  return true, " (warned once per DataFrame, not again for each action on it)"
+end
+
 -- out without the rows marked in drop (handleInvalid = "skip"), counted
--- in ctx.dropped; the first drop of a query (state: the operator's) warns
--- naming the stage and `what` it dropped.
-function M.dropInvalid(out, drop, ctx, state, stage, what)
+-- in ctx.dropped. The first drop warns, naming the stage and `what` it
+-- dropped: once per streaming query (state: the operator's, which lasts
+-- the query), else once per frame — a table made once per transform (the
+-- first of the fields the stage adds), so that every action on one
+-- DataFrame shares it while another DataFrame's drops are warned about.
+function M.dropInvalid(out, drop, ctx, state, stage, what, frame)
   local rows = out:count()
   local kept, dropped = batchlib.dropRows(out, { drop })
   if dropped == 0 then return out end
   if ctx then
     ctx.dropped = (ctx.dropped or 0) + dropped
-    state = state or {}
-    if not state.mlWarned then
-      state.mlWarned = true
-      io.stderr:write(("tide: warning: %s (handleInvalid=\"skip\") dropped %d of %d rows with %s; "
-        .. "dropped rows count in numDroppedRows (warned once per query)\n"):format(
-        stage.uid, dropped, rows, what or "invalid values"))
+    local first, scope = first_drop(ctx, state or {}, stage, frame)
+    if first then
+      io.stderr:write(("tide: warning: %s (handleInvalid=\"skip\") dropped %d of %d rows with %s%s\n"):format(
+        stage.uid, dropped, rows, what or "invalid values", scope))
     end
   end
   return kept
@@ -248,7 +285,7 @@ function M.addColumns(df, stage, fields, compute, what)
       local ok, drop = pcall(compute, batch, out, n_in, ctx)
       if not ok then error(("%s: %s"):format(stage.uid, tostring(drop)), 0) end
       out.num_rows = batch.num_rows
-      if drop then out = M.dropInvalid(out, drop, ctx, ctx and ctx.state, stage, what) end
+      if drop then out = M.dropInvalid(out, drop, ctx, ctx and ctx.state, stage, what, fields[1]) end
       return out
     end,
   }

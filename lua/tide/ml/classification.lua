@@ -3,6 +3,8 @@
 -- column with the loss and gradient computed in C, its model's scoring as
 -- one kernel per batch, and OnlineLogisticRegression, an FTRL-Proximal
 -- learner that learns batch by batch (partialFit inside foreachBatch).
+-- A fitted model's summary (Spark's training summary) scores the training
+-- data when a metric is first read.
 --
 -- Output columns: rawPrediction (vector [-m, m], Spark's), probability (a
 -- double: P(label = 1), where Spark gives a vector), prediction (double).
@@ -14,6 +16,7 @@ local base = require("tide.ml.base")
 local feature = require("tide.ml.feature")
 local optim = require("tide.ml.optim")
 local linalg = require("tide.ml.linalg")
+local batchlib = require("tide.batch")
 
 local M = {}
 local NONE = base.NONE
@@ -127,6 +130,150 @@ function LogisticRegressionModel:_setCoefficients(coef, n, intercept)
   self.numClasses = 2
 end
 
+-- ---- summaries ---------------------------------------------------------------------------
+
+-- Spark's BinaryLogisticRegressionSummary: a model's predictions over a
+-- DataFrame and their metrics. Nothing runs until a metric is read: the
+-- first one scores the DataFrame once (the label, probability, prediction
+-- and weight columns kept) and fills them all, as Spark computes them
+-- from its predictions. The training summary (model.summary) adds the
+-- fit's objectiveHistory and totalIterations.
+local Summary = {}
+
+-- Filled together by compute_metrics.
+local METRICS = { areaUnderROC = true, accuracy = true, labels = true, truePositiveRateByLabel = true,
+  falsePositiveRateByLabel = true, precisionByLabel = true, recallByLabel = true, weightedTruePositiveRate = true,
+  weightedFalsePositiveRate = true, weightedRecall = true, weightedPrecision = true }
+-- Spark's curves, which tide does not make (tide_ml_binary_auc gives areas).
+local CURVES = { roc = true, pr = true, fMeasureByThreshold = true, precisionByThreshold = true,
+  recallByThreshold = true }
+
+local compute_metrics
+
+Summary.__index = function(self, key)
+  local method = Summary[key]
+  if method ~= nil then return method end
+  if METRICS[key] then
+    compute_metrics(self)
+    return rawget(self, key)
+  end
+  if key == "predictions" then
+    local p = self._model:transform(self._data)
+    rawset(self, "predictions", p)
+    return p
+  end
+  if CURVES[key] then
+    error(("LogisticRegressionSummary: tide does not compute %s (areaUnderROC and the by-label metrics "
+      .. "are there)"):format(key), 2)
+  end
+  return nil
+end
+
+-- The summary of model's predictions over df. model is copied, so that a
+-- later setThreshold does not change what the summary reports; an output
+-- column set to "" gets a name of its own, as in Spark.
+local function new_summary(model, df)
+  local prob, pred = model:getOrDefault("probabilityCol"), model:getOrDefault("predictionCol")
+  local extra = {}
+  if prob == "" then prob = "probability_" .. model.uid; extra.probabilityCol = prob end
+  if pred == "" then pred = "prediction_" .. model.uid; extra.predictionCol = pred end
+  local weight = model:getOrDefault("weightCol")
+  if weight == "" then weight = nil end
+  local copy = model:copy(extra)
+  copy.summary, copy.hasSummary = nil, nil
+  return setmetatable({ _model = copy, _data = df, labelCol = model:getOrDefault("labelCol"),
+    featuresCol = model:getOrDefault("featuresCol"), probabilityCol = prob, scoreCol = prob,
+    predictionCol = pred, weightCol = weight }, Summary)
+end
+
+-- Per label (labels: the actual ones, sorted, as Spark's): Spark's
+-- MulticlassMetrics over the (weighted) confusion matrix, and the area
+-- under ROC of the probability (exact: Spark's summary bins to 100
+-- points).
+compute_metrics = function(self)
+  local evaluation = require("tide.ml.evaluation")
+  local cols = { self.labelCol, self.probabilityCol, self.predictionCol, self.weightCol }
+  local scored = base.frame(nil, self.predictions:select(cols):toBatch())
+  rawset(self, "areaUnderROC", evaluation.BinaryClassificationEvaluator {
+    rawPredictionCol = self.probabilityCol, labelCol = self.labelCol, weightCol = self.weightCol }:evaluate(scored))
+  local cm = evaluation.confusionMatrix(scored, self.labelCol, self.predictionCol, self.weightCol)
+  local k, m = #cm.labels, cm.matrix
+  local actual, predicted, total, correct = {}, {}, 0, 0
+  for i = 1, k do actual[i], predicted[i] = 0, 0 end
+  for i = 1, k do
+    for j = 1, k do
+      actual[i], predicted[j], total = actual[i] + m[i][j], predicted[j] + m[i][j], total + m[i][j]
+    end
+    correct = correct + m[i][i]
+  end
+  local labels, tpr, fpr, precision = {}, {}, {}, {}
+  local w_tpr, w_fpr, w_precision = 0, 0, 0
+  for i = 1, k do
+    if actual[i] > 0 then
+      local tp, n = m[i][i], #labels + 1
+      labels[n] = cm.labels[i]
+      tpr[n] = tp / actual[i]
+      fpr[n] = total > actual[i] and (predicted[i] - tp) / (total - actual[i]) or 0
+      precision[n] = predicted[i] > 0 and tp / predicted[i] or 0
+      local share = actual[i] / total
+      w_tpr, w_fpr, w_precision = w_tpr + share * tpr[n], w_fpr + share * fpr[n], w_precision + share * precision[n]
+    end
+  end
+  rawset(self, "labels", labels)
+  rawset(self, "accuracy", total > 0 and correct / total or 0)
+  rawset(self, "truePositiveRateByLabel", tpr)
+  rawset(self, "recallByLabel", tpr)
+  rawset(self, "falsePositiveRateByLabel", fpr)
+  rawset(self, "precisionByLabel", precision)
+  rawset(self, "weightedTruePositiveRate", w_tpr)
+  rawset(self, "weightedRecall", w_tpr)
+  rawset(self, "weightedFalsePositiveRate", w_fpr)
+  rawset(self, "weightedPrecision", w_precision)
+  -- each label's share of the rows, for the F-measures
+  local shares = {}
+  for i = 1, k do if actual[i] > 0 then shares[#shares + 1] = actual[i] / total end end
+  rawset(self, "_shares", shares)
+end
+
+local function f_measure(p, r, beta)
+  local b2 = beta * beta
+  return (p + r) > 0 and (1 + b2) * p * r / (b2 * p + r) or 0
+end
+
+-- Spark's fMeasureByLabel(beta = 1.0): a list in the order of labels.
+function Summary:fMeasureByLabel(beta)
+  beta = beta or 1.0
+  local out = {}
+  for i, p in ipairs(self.precisionByLabel) do out[i] = f_measure(p, self.recallByLabel[i], beta) end
+  return out
+end
+
+-- Spark's weightedFMeasure(beta = 1.0): the F-measures weighted by each
+-- label's share of the rows (the MulticlassClassificationEvaluator's f1
+-- for beta 1).
+function Summary:weightedFMeasure(beta)
+  local f, sum = self:fMeasureByLabel(beta), 0
+  for i, share in ipairs(self._shares) do sum = sum + share * f[i] end
+  return sum
+end
+
+-- The training data the summary scores, when the fit's input was a copy
+-- held in memory: a Pipeline gives its input transformed by the stages
+-- before this one, as a plan (Pipeline:fit).
+function LogisticRegressionModel:_trainedOn(df)
+  if self.hasSummary then self.summary._data = df end
+end
+
+-- The summary of the model's predictions over df (Spark's evaluate).
+function LogisticRegressionModel:evaluate(df)
+  if df._streaming then error("LogisticRegressionModel:evaluate needs a batch DataFrame, not a streaming one", 2) end
+  return new_summary(self, df)
+end
+
+-- A model that was not fitted here (loaded, fromCoefficients) has no
+-- training summary, as in Spark.
+LogisticRegressionModel.hasSummary = false
+
 function LogisticRegression:fit(df)
   local who = "LogisticRegression"
   local batch = base.materialize(df)
@@ -201,8 +348,11 @@ function LogisticRegression:fit(df)
   local coef = new(nf)
   for j = 0, nf - 1 do coef[j] = x[j] * scale[j] end
   model:_setCoefficients(coef, nf, fit_intercept and x[nf] or 0)
-  model.summary = { objectiveHistory = history, totalIterations = iterations }
-  model.hasSummary = true
+  -- The training summary keeps the training DataFrame (df, or the batch
+  -- fit was given) and scores it when a metric is first read.
+  local summary = new_summary(model, batchlib.isBatch(df) and base.frame(nil, batch) or df)
+  summary.objectiveHistory, summary.totalIterations = history, iterations
+  model.summary, model.hasSummary = summary, true
   return model
 end
 

@@ -134,7 +134,8 @@ function M.compile(stages, schema)
     if name and name ~= "" then outputs[key] = name end
   end
   return { terms = terms, array = arr, lr = lr, outputs = outputs, skipper = skipper,
-           skipped = skipper and "null or NaN values in " .. table.concat(skipper:need("inputCols"), ", ") }
+           skipped = skipper and "null or NaN values in " .. table.concat(skipper:need("inputCols"), ", "),
+           skipperCol = skipper and (skipper:getOrDefault("outputCol") or (skipper.uid .. "__output")) }
 end
 
 local errbuf = ffi.new("char[1024]")
@@ -167,7 +168,14 @@ function M.score(scorer, input, out, fields, ctx, skip_state)
   if rc == -2 then return nil end
   if rc < 0 then error(("%s: %s"):format(lr.uid, ffi.string(errbuf)), 0) end
   out.num_rows = rows
-  if rc > 0 then out = base.dropInvalid(out, drop, ctx, skip_state, scorer.skipper, scorer.skipped) end
+  if rc > 0 then
+    -- The skipping stage's output field stands for the DataFrame its
+    -- transform made, as when the stages run (base.dropInvalid): actions
+    -- fused or not share one warning.
+    local frame
+    for _, f in ipairs(fields) do if f.name == scorer.skipperCol then frame = f end end
+    out = base.dropInvalid(out, drop, ctx, skip_state, scorer.skipper, scorer.skipped, frame)
+  end
   return out
 end
 

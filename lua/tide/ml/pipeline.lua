@@ -53,6 +53,10 @@ function Pipeline:fit(df)
   -- stages before it, computed once (held in memory as one batch).
   local cur = df
   if last > 0 and not df._streaming then cur = base.frame(df._session, base.materialize(df), df.schema) end
+  -- cur as a plan over df: what a model that keeps its training data (a
+  -- training summary, scored when first read) keeps, as Spark's lineage,
+  -- rather than the batches above, which hold every stage's columns.
+  local lineage = df
   local models = {}
   for i, s in ipairs(stages) do
     local model = s
@@ -60,10 +64,12 @@ function Pipeline:fit(df)
       local ok, m = pcall(s.fit, s, cur)
       if not ok then error(stage_error("Pipeline", i, s, m), 2) end
       model = m
+      if model._trainedOn then model:_trainedOn(lineage) end
     end
     models[i] = model
     if i < last then
       cur = model:transform(cur)
+      lineage = model:transform(lineage)
       if is_estimator(s) then cur = base.frame(df._session, base.materialize(cur), cur.schema) end
     end
   end
