@@ -28,6 +28,30 @@ function M.ok(cond, what)
   if not cond then error("expected true: " .. (what or "condition"), 2) end
 end
 
+-- The lines fn writes to io.stderr while it runs (tide's warnings).
+function M.stderr_of(fn)
+  local lines, stderr = {}, io.stderr
+  io.stderr = { write = function(_, ...) lines[#lines + 1] = table.concat({ ... }) end }
+  local ok, err = pcall(fn)
+  io.stderr = stderr
+  if not ok then error(err, 0) end
+  return lines
+end
+
+-- err (an error message) holds text, as it is (no pattern).
+function M.has(err, text)
+  if not err:find(text, 1, true) then error(("%q not in the error: %s"):format(text, err), 2) end
+end
+
+-- err begins with the calling test file's name and a line: it was raised
+-- at the line that called tide, not inside tide.
+function M.at_caller(err)
+  local here = debug.getinfo(2, "S").short_src
+  if err:sub(1, #here + 1) ~= here .. ":" then
+    error("the error does not point at the caller's line: " .. err, 2)
+  end
+end
+
 -- Deep equality for plain tables.
 local function same(a, b)
   if type(a) ~= "table" or type(b) ~= "table" then return a == b end
