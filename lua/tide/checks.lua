@@ -37,6 +37,10 @@ end
 function M.optionValue(key, value)
   if key == nil then error("option needs a key: option(key, value)", 3) end
   if value == nil then error(("option %q has no value (nil)"):format(tostring(key)), 3) end
+  local kind = type(value)
+  if kind ~= "string" and kind ~= "number" and kind ~= "boolean" then
+    error(("option %q must be a string, number or boolean, not a %s"):format(tostring(key), kind), 3)
+  end
   return tostring(value)
 end
 

@@ -130,6 +130,7 @@ function methods:filter(cond)
   return derive(self, {
     kind = "filter",
     schema = self._plan.schema,
+    explain = "Filter " .. pred.name,
     apply = function(batch, ctx) return eval().filter(batch, pred, ctx) end,
   })
 end
@@ -181,6 +182,26 @@ function methods:drop(...)
   return projection(self, all_columns_except(self, skip), 1)
 end
 
+-- toDF(names...): every column renamed, in order (PySpark's toDF(*cols)).
+function methods:toDF(...)
+  local names = arglist(...)
+  for i, name in ipairs(names) do
+    if type(name) ~= "string" then
+      error(("toDF: column name %d must be a string, not a %s"):format(i, type(name)), 2)
+    end
+  end
+  local fields = self._plan.schema.fields
+  if #names ~= #fields then
+    error(("toDF: the number of columns doesn't match: old column names (%d): %s; new column names (%d): %s")
+      :format(#fields, table.concat(self.columns, ", "), #names, table.concat(names, ", ")), 2)
+  end
+  local nodes = {}
+  for i, f in ipairs(fields) do
+    nodes[i] = { k = "alias", expr = { k = "col", name = f.name }, name = names[i] }
+  end
+  return projection(self, nodes, 1)
+end
+
 function methods:alias(name)
   local df = new(self._session, self._plan, self._streaming)
   df._alias = name
@@ -193,6 +214,7 @@ function methods:limit(n)
   return derive(self, {
     kind = "limit",
     schema = self._plan.schema,
+    explain = "Limit " .. n,
     apply = function(batch, ctx)
       local state = ctx.state
       local left = n - (state.emitted or 0)
@@ -332,14 +354,150 @@ function methods:head(n) return n and self:take(n) or self:take(1)[1] end
 function methods:first() return self:take(1)[1] end
 function methods:isEmpty() return #self:take(1) == 0 end
 
-function methods:show(n, truncate)
+-- Width in characters (UTF-8 code points), as tide.batch measures cells.
+local function width(s)
+  local _, continuation = s:gsub("[\128-\191]", "")
+  return #s - continuation
+end
+
+-- Spark's vertical show (Dataset.showString): a "-RECORD i" line per row,
+-- then " name | value " per column, names and values padded to the widest.
+local function vertical_text(cells)
+  local name_width, value_width = 3, 3
+  for _, name in ipairs(cells.names) do name_width = math.max(name_width, width(name)) end
+  for _, row in ipairs(cells.rows) do
+    for _, v in ipairs(row) do value_width = math.max(value_width, width(v)) end
+  end
+  local out = {}
+  for i, row in ipairs(cells.rows) do
+    local head = "-RECORD " .. (i - 1)
+    out[#out + 1] = head .. ("-"):rep(name_width + value_width + 5 - #head) .. "\n"
+    for c, name in ipairs(cells.names) do
+      out[#out + 1] = (" %s%s | %s%s \n"):format(name, (" "):rep(name_width - width(name)),
+        row[c], (" "):rep(value_width - width(row[c])))
+    end
+  end
+  if #cells.rows == 0 then
+    out[#out + 1] = "(0 rows)\n"
+  elseif cells.more then
+    out[#out + 1] = ("only showing top %d %s\n"):format(#cells.rows, #cells.rows == 1 and "row" or "rows")
+  end
+  return table.concat(out)
+end
+
+local SHOW_PARAMETERS = { n = true, truncate = true, vertical = true }
+
+-- show(n, truncate, vertical), or PySpark's keywords as a table:
+-- show{n = 5, truncate = false, vertical = true}. truncate is true (cells
+-- cut to 20 characters), false, or a number of characters.
+function methods:show(n, truncate, vertical)
   batch_only(self, "show")
-  n = n or 20
+  if type(n) == "table" then
+    if truncate ~= nil or vertical ~= nil then error("show takes arguments or one table of them, not both", 2) end
+    for k in pairs(n) do
+      if not SHOW_PARAMETERS[k] then
+        error(("show has no parameter %s (it takes n, truncate, vertical)"):format(tostring(k)), 2)
+      end
+    end
+    n, truncate, vertical = n.n, n.truncate, n.vertical
+  end
+  if n == nil then n = 20 end
+  if type(n) ~= "number" or n ~= math.floor(n) then
+    error(("show: n must be a whole number of rows, not %s"):format(tostring(n)), 2)
+  end
+  if truncate ~= nil and type(truncate) ~= "boolean" and type(truncate) ~= "number" then
+    error(("show: truncate must be a boolean or a number of characters, not a %s"):format(type(truncate)), 2)
+  end
+  if vertical ~= nil and type(vertical) ~= "boolean" then
+    error(("show: vertical must be a boolean, not a %s"):format(type(vertical)), 2)
+  end
+  n = math.max(n, 0) -- as Spark: fewer than none is none
   -- The extra row only tells show that more rows exist.
-  self:limit(n + 1):toBatch():show(n, truncate)
+  local batch = self:limit(n + 1):toBatch()
+  if vertical then
+    io.write(vertical_text(batch:showCells(n, truncate)))
+  else
+    batch:show(n, truncate)
+  end
 end
 
 function methods:printSchema() io.write(self._plan.schema:treeString()) end
+
+-- ---- explain ----------------------------------------------------------------------
+
+local function column_list(schema) return "[" .. table.concat(schema:fieldNames(), ", ") .. "]" end
+
+-- One line for an operator, in the words of Spark's plans where tide's
+-- operators are Spark's; operators say it themselves (op.explain) when
+-- they know more than their kind.
+local function describe_op(op)
+  if op.explain then return op.explain end
+  if op.kind == "union" then return "Union" end
+  if not op.child then
+    local src = op.source
+    return ((src and src.description) or op.kind or "Scan") .. " " .. column_list(op.schema)
+  end
+  if op.kind == "project" and op.compiled then
+    local sql = require("tide.sql")
+    local items = {}
+    for i, c in ipairs(op.compiled) do
+      local node = c.node
+      if node.k == "alias" then
+        items[i] = sql.toString(node.expr) .. " AS " .. c.name
+      else
+        local text = sql.toString(node)
+        items[i] = text == c.name and text or text .. " AS " .. c.name
+      end
+    end
+    return "Project [" .. table.concat(items, ", ") .. "]"
+  end
+  -- Operators of other modules (ML stages): what they are, and the columns
+  -- they add to their input's.
+  local what = op.kind
+  if op.fusedFrom then
+    local uids = {}
+    for i, o in ipairs(op.fusedFrom) do uids[i] = o.stage and o.stage.uid or o.kind end
+    what = "FusedScorer(" .. table.concat(uids, ", ") .. ")"
+  elseif op.stage and op.stage.uid then
+    what = op.stage.uid
+  end
+  local added = {}
+  for i = #op.child.schema.fields + 1, #op.schema.fields do added[#added + 1] = op.schema.fields[i].name end
+  return #added > 0 and what .. " +[" .. table.concat(added, ", ") .. "]" or what
+end
+
+local function plan_lines(op, out, lead, indent)
+  out[#out + 1] = lead .. describe_op(op)
+  local children = op.kind == "union" and { op.left, op.right } or { op.child }
+  for i, child in ipairs(children) do
+    local last = i == #children
+    plan_lines(child, out, indent .. (last and "+- " or ":- "), indent .. (last and "   " or ":  "))
+  end
+end
+
+local function plan_text(plan)
+  local out = {}
+  plan_lines(plan, out, "", "")
+  return table.concat(out, "\n") .. "\n"
+end
+
+-- explain(): the plan that runs (after tide.optimizer's rewrites), one
+-- operator a line, top first, as Spark's tree; explain(true),
+-- explain("extended") or explain{extended = true} print the plan as built
+-- before it. Spark's other modes (codegen, cost, formatted) have nothing
+-- of tide's to show.
+function methods:explain(extended, mode)
+  if type(extended) == "table" then extended, mode = extended.extended, extended.mode end
+  if type(extended) == "string" then extended, mode = nil, extended end
+  mode = mode and tostring(mode):lower() or (extended and "extended" or "simple")
+  if mode ~= "simple" and mode ~= "extended" then
+    error(("explain: mode %q is not supported (simple or extended)"):format(mode), 2)
+  end
+  local run = require("tide.optimizer").optimize(self._plan)
+  local text = "== Physical Plan ==\n" .. plan_text(run)
+  if mode == "extended" then text = "== Logical Plan ==\n" .. plan_text(self._plan) .. "\n" .. text end
+  io.write(text, "\n")
+end
 
 function methods:createOrReplaceTempView(name)
   self._session:registerTable(name, self)

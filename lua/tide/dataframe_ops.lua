@@ -9,6 +9,8 @@
 --   df:groupBy("site_id"):count()      df:groupBy("a", "b"):agg({ C14 = "avg" })
 --   df:groupBy("a"):agg(F.avg("x"), F.count("*"):alias("n"))   df:agg(F.max("hour"))
 --   df:orderBy("a", F.desc("b"))       df:orderBy({"a", "b"}, { ascending = false })
+--   df:distinct()                      df:dropDuplicates({"a", "b"})
+--   df:agg(F.countDistinct("a"))
 --
 -- Columns are named (or F.col(name)); no expression evaluation is needed.
 -- dataframe.lua installs these into its methods table.
@@ -50,6 +52,16 @@ local function install_functions(F)
       return wrap { k = "sortorder", expr = node, descending = descending, nullsFirst = nulls_first }
     end
   end
+  -- countDistinct(col, ...): Spark's count(DISTINCT a, ...), an aggregate
+  -- of agg() (computed by aggregate below, not by a C aggregate function).
+  F.countDistinct = F.countDistinct or function(...)
+    local n = select("#", ...)
+    if n == 0 then error("countDistinct() needs a column", 2) end
+    local args = {}
+    for i = 1, n do args[i] = colNode((select(i, ...))) end
+    return wrap { k = "call", fn = "count_distinct", args = args }
+  end
+  F.count_distinct = F.count_distinct or F.countDistinct
   F.asc = F.asc or order(false)
   F.desc = F.desc or order(true)
   F.asc_nulls_first = F.asc_nulls_first or order(false, true)
@@ -93,8 +105,9 @@ local function key_index(schema, name, what)
   local i = index_of(schema, name, what)
   local t = schema.fields[i + 1].dataType
   if t.id == ID.struct or t.id == ID.vector then
-    error(("%s: column %s is %s, which cannot be a %s key"):format(what, name, t:simpleString(),
-      what == "orderBy" and "sort" or "grouping"), 4)
+    local role = what == "orderBy" and "a sort key" or what == "groupBy" and "a grouping key"
+      or "compared for duplicates"
+    error(("%s: column %s is %s, which cannot be %s"):format(what, name, t:simpleString(), role), 3)
   end
   return i
 end
@@ -146,6 +159,8 @@ function M.install(dataframe)
     return derive(df, {
       kind = kind,
       schema = df._plan.schema,
+      explain = ("Sample %s, %s, false, %s"):format(batchlib.javaDouble(lo), batchlib.javaDouble(hi),
+        type(seed) == "number" and ("%d"):format(seed) or (tostring(seed):gsub("U?LL$", ""))),
       apply = function(batch, ctx)
         local n = batch:count()
         local first = ctx.state.rowsSeen or 0
@@ -158,10 +173,34 @@ function M.install(dataframe)
     })
   end
 
-  local function random_seed() return math.random(0, 2 ^ 31 - 1) end
+  -- A seed for a call that was given none: a fresh one each call, as Spark
+  -- draws one (Utils.random), so that two runs split differently. Not
+  -- math.random: LuaJIT starts it from the same seed in every run, and a
+  -- script's own math.randomseed should not decide tide's draws either.
+  local drawn = 0
+  local function random_seed()
+    drawn = drawn + 1
+    local f = io.open("/dev/urandom", "rb")
+    local bytes = f and f:read(4)
+    if f then f:close() end
+    if bytes and #bytes == 4 then
+      local a, b, c, d = bytes:byte(1, 4)
+      return ((a * 256 + b) * 256 + c) * 256 + d
+    end
+    return (tonumber(C.tide_now_us()) * 31 + drawn) % 2 ^ 32
+  end
 
-  -- randomSplit(weights, seed): weights are normalized; each row lands in
-  -- exactly one split, the same one for the same seed.
+  -- A seed given is a whole number (a 64-bit cdata too); nil draws one.
+  local function check_seed(seed, what)
+    if seed == nil or type(seed) == "cdata" or (type(seed) == "number" and seed == math.floor(seed)) then
+      return
+    end
+    error(("%s: seed must be a whole number, not %s"):format(what, tostring(seed)), 3)
+  end
+
+  -- randomSplit(weights[, seed]): weights are normalized; each row lands in
+  -- exactly one split, the same one for the same seed (explain() shows the
+  -- seed drawn when none was given).
   function methods:randomSplit(weights, seed)
     if type(weights) ~= "table" or #weights == 0 then error("randomSplit needs a list of weights", 2) end
     local total = 0
@@ -170,6 +209,7 @@ function M.install(dataframe)
       total = total + w
     end
     if total <= 0 then error("randomSplit: the weights must add up to more than 0", 2) end
+    check_seed(seed, "randomSplit")
     seed = seed or random_seed()
     local out, acc = {}, 0
     for i, w in ipairs(weights) do
@@ -182,7 +222,8 @@ function M.install(dataframe)
   end
 
   -- sample(fraction, seed), sample(withReplacement, fraction, seed) or
-  -- sample{fraction=, seed=}: each row kept with probability fraction.
+  -- sample{fraction=, seed=}: each row kept with probability fraction;
+  -- without a seed, a fresh one each call.
   function methods:sample(a, b, c)
     local with_replacement, fraction, seed
     if type(a) == "table" then
@@ -196,6 +237,7 @@ function M.install(dataframe)
     if type(fraction) ~= "number" or fraction < 0 or fraction > 1 then
       error("sample: fraction must be a number in [0, 1]", 2)
     end
+    check_seed(seed, "sample")
     return sample_range(self, 0, fraction, seed or random_seed(), "sample")
   end
 
@@ -257,9 +299,15 @@ function M.install(dataframe)
       nulls[i] = nulls_first and 1 or 0
     end
     local c_cols, c_desc, c_nulls = int32s(cols), int32s(desc), int32s(nulls)
+    local orders = {}
+    for i, c in ipairs(cols) do
+      orders[i] = ("%s %s NULLS %s"):format(schema.fields[c + 1].name, desc[i] == 1 and "DESC" or "ASC",
+        nulls[i] == 1 and "FIRST" or "LAST")
+    end
     return derive(self, {
       kind = "sort",
       schema = schema,
+      explain = "Sort [" .. table.concat(orders, ", ") .. "]",
       apply = function(batch)
         local n = batch:count()
         local order = ffi.new("int64_t[?]", math.max(n, 1))
@@ -308,9 +356,35 @@ function M.install(dataframe)
              type = type_from(rid, p[0], s[0]) }
   end
 
+  -- count(DISTINCT a, ...): the 0-based indices of its columns in
+  -- `distinct`; aggregate counts them (count_distinct below).
+  local function distinct_spec(schema, node, alias)
+    local names, cols = {}, {}
+    for i, arg in ipairs(node.args) do
+      if arg.k ~= "col" then error("countDistinct() takes column names", 4) end
+      local idx = schema:fieldIndex(arg.name)
+      if not idx then
+        error(("countDistinct: cannot resolve column %q (columns: %s)"):format(arg.name,
+          table.concat(schema:fieldNames(), ", ")), 4)
+      end
+      local t = schema.fields[idx].dataType
+      if t.id == ID.struct or t.id == ID.vector then
+        error(("countDistinct: column %s is %s, which cannot be counted distinct"):format(arg.name,
+          t:simpleString()), 4)
+      end
+      names[i], cols[i] = arg.name, idx - 1
+    end
+    return { distinct = cols, name = alias or ("count(DISTINCT %s)"):format(table.concat(names, ", ")),
+             type = T.long }
+  end
+
   local function spec_from_column(schema, c)
     local node, alias = c.node, nil
     if node.k == "alias" then node, alias = node.expr, node.name end
+    if node.k == "call" and node.fn == "count_distinct" then
+      local spec = distinct_spec(schema, node, alias) -- not a tail call: its errors' level counts this one
+      return spec
+    end
     if node.k ~= "call" or not AGG[node.fn] then
       error("agg takes aggregate functions such as F.avg(\"x\") or a table {x = \"avg\"}", 4)
     end
@@ -328,6 +402,36 @@ function M.install(dataframe)
     return agg_spec(schema, node.fn, name, alias)
   end
 
+  -- count(DISTINCT) of spec per group into dst, a slot of out: the rows
+  -- grouped by the group's keys and the counted columns together, and
+  -- each such combination counted once for its group, unless one of its
+  -- counted values is null (Spark's count(DISTINCT a, b) skips those).
+  local function count_distinct(batch, key_idx, spec, gids, ng, out, dst)
+    local n = batch:count()
+    local cols = {}
+    for i, k in ipairs(key_idx) do cols[i] = k end
+    for _, c in ipairs(spec.distinct) do cols[#cols + 1] = c end
+    local combo = ffi.new("int32_t[?]", math.max(n, 1))
+    local first = ffi.new("int64_t[?]", math.max(n, 1))
+    local nc = tonumber(C.tide_group_rows(batch, int32s(cols), #cols, combo, first, errbuf, ERRLEN))
+    if nc < 0 then error(cerr(), 0) end
+    local inputs = {}
+    for i, c in ipairs(spec.distinct) do inputs[i] = batch.columns[c] end
+    local counts = ffi.new("int64_t[?]", math.max(ng, 1))
+    for k = 0, nc - 1 do
+      local r = first[k]
+      local counted = true
+      for _, col in ipairs(inputs) do
+        if C.tide_column_is_valid(col, r) == 0 then counted = false end
+      end
+      if counted then counts[gids[r]] = counts[gids[r]] + 1 end
+    end
+    if C.tide_column_init(out, dst, spec.name, ID.long, ng) ~= 0 then error("out of memory in countDistinct", 0) end
+    for g = 0, ng - 1 do
+      if C.tide_column_append_fixed(out, dst, counts + g) ~= 0 then error("out of memory in countDistinct", 0) end
+    end
+  end
+
   -- The plan node of a grouped aggregation: key columns, then aggregates.
   local function aggregate(df, keys, specs)
     batch_only(df, "groupBy/agg")
@@ -337,13 +441,18 @@ function M.install(dataframe)
       key_idx[i] = key_index(schema, k, "groupBy")
       fields[i] = schema.fields[key_idx[i] + 1]
     end
-    for _, s in ipairs(specs) do fields[#fields + 1] = T.field(s.name, s.type, true) end
+    local names = {}
+    for i, s in ipairs(specs) do
+      fields[#fields + 1] = T.field(s.name, s.type, true)
+      names[i] = s.name
+    end
     local c_keys, nk = int32s(key_idx), #keys
     local key_slots = {}
     for i = 1, nk do key_slots[i] = i - 1 end
     return derive(df, {
       kind = "aggregate",
       schema = T.struct(fields),
+      explain = ("Aggregate [%s], [%s]"):format(table.concat(keys, ", "), table.concat(names, ", ")),
       apply = function(batch)
         local n = batch:count()
         local gids = ffi.new("int32_t[?]", math.max(n, 1))
@@ -361,7 +470,10 @@ function M.install(dataframe)
         end
         for j, s in ipairs(specs) do
           local input = s.column and batch.columns[s.column] or nil
-          if C.tide_aggregate(out, out.columns[nk + j - 1], s.name, s.code, input, n, gids, ng, errbuf, ERRLEN) ~= 0 then
+          if s.distinct then
+            count_distinct(batch, key_idx, s, gids, ng, out, out.columns[nk + j - 1])
+          elseif C.tide_aggregate(out, out.columns[nk + j - 1], s.name, s.code, input, n, gids, ng, errbuf,
+              ERRLEN) ~= 0 then
             error(cerr(), 0)
           end
         end
@@ -422,6 +534,57 @@ function M.install(dataframe)
 
   -- df:agg(...) aggregates the whole DataFrame, as groupBy():agg(...).
   function methods:agg(...) return self:groupBy():agg(...) end
+
+  -- ---- distinct and dropDuplicates ----------------------------------------------------------
+
+  -- The first row of each distinct value of the key columns (names), in
+  -- order of first appearance; tide_group_rows tells rows alike as
+  -- groupBy does (nulls alike, NaN alike, -0.0 as 0.0), as Spark's
+  -- Deduplicate. A stream is refused: Spark keeps every key seen across
+  -- micro-batches in state (bounded by withWatermark), which tide does not
+  -- have; each micro-batch alone would let duplicates across batches
+  -- through.
+  local function deduplicate(df, names, what, label)
+    if df._streaming then
+      error(("%s on a streaming DataFrame needs state across micro-batches (Spark keeps every key seen,"
+        .. " bounded by withWatermark), which tide does not keep yet; to drop duplicates within each"
+        .. " micro-batch, call batch_df:%s(%s) inside foreachBatch"):format(what, what,
+          what == "distinct" and "" or "..."), 2)
+    end
+    local schema = df._plan.schema
+    local key_idx = {}
+    for i, name in ipairs(names) do key_idx[i] = key_index(schema, name, what) end
+    local c_keys, nk = int32s(key_idx), #key_idx
+    return derive(df, {
+      kind = "deduplicate",
+      schema = schema,
+      explain = label or ("Deduplicate [%s]"):format(table.concat(names, ", ")),
+      apply = function(batch)
+        local n = batch:count()
+        local gids = ffi.new("int32_t[?]", math.max(n, 1))
+        local first = ffi.new("int64_t[?]", math.max(n, 1))
+        local ng = tonumber(C.tide_group_rows(batch, c_keys, nk, gids, first, errbuf, ERRLEN))
+        if ng < 0 then error(cerr(), 0) end
+        if ng == n then return batch end -- no duplicates: the rows as they are
+        return take(batch, first, ng)
+      end,
+    })
+  end
+
+  -- distinct(): the distinct rows.
+  function methods:distinct()
+    return deduplicate(self, self._plan.schema:fieldNames(), "distinct", "Distinct")
+  end
+
+  -- dropDuplicates([cols]): the first row of each distinct value of cols
+  -- (a list or names; every column when none are given).
+  function methods:dropDuplicates(...)
+    local names = {}
+    for i, c in ipairs(arglist(...)) do names[i] = name_of(c, "dropDuplicates") end
+    if #names == 0 then names = self._plan.schema:fieldNames() end
+    return deduplicate(self, names, "dropDuplicates")
+  end
+  methods.drop_duplicates = methods.dropDuplicates
 
   -- ---- describe / summary --------------------------------------------------------------------
 

@@ -73,7 +73,8 @@ local function warn_misspelled(self, source)
   end
 end
 
-function Reader:load(path)
+-- The DataFrame of the reader's format, options and schema over path.
+local function load_path(self, path)
   if not self.fmt then error("load: no format given (call :format(...) first)", 2) end
   local ok, source = pcall(require, "tide.sources." .. self.fmt)
   if not ok then
@@ -101,9 +102,83 @@ function Reader:load(path)
   return dataframe.new(self.session, scan, self.streaming)
 end
 
+-- PySpark's csv(path, header=True), load(path, format="csv", schema=...):
+-- in Lua the keyword arguments come as a table, the last argument, and
+-- before it PySpark's positional parameters (csv(path, schema),
+-- load(path, format, schema)). The table's entries are options, as
+-- :options{...}, except path, format and schema, PySpark's parameters.
+-- Anything else fails here: ignored, a table of options would leave the
+-- header a data row and every column a string, silently.
+local WANT = { path = "a path (a string)", format = "a format name (a string)",
+               schema = "a DDL string or a tide.types struct" }
+
+local function fits(param, v)
+  if param == "schema" then return type(v) == "string" or T.isType(v) end
+  return type(v) == "string"
+end
+
+local function call_args(self, what, params, ...)
+  local n = select("#", ...)
+  local args, keywords = { ... }, {}
+  if n > 0 and type(args[n]) == "table" and getmetatable(args[n]) == nil then
+    keywords, n = args[n], n - 1
+  end
+  if n > #params then
+    error(("%s takes %s and then a table of options, not %d arguments"):format(what,
+      table.concat(params, ", "), select("#", ...)), 3)
+  end
+  local given = {}
+  for i = 1, n do
+    local v = args[i]
+    if v ~= nil and not fits(params[i], v) then
+      error(("%s: argument %d (%s) must be %s, or a table of options ({header = true}), not a %s")
+        :format(what, i, params[i], WANT[params[i]], type(v)), 3)
+    end
+    given[params[i]] = v
+  end
+  local options = {}
+  for k, v in pairs(keywords) do
+    if type(k) ~= "string" then
+      error(("%s: a table of options takes names ({header = true}), not [%s] = %s"):format(what,
+        tostring(k), tostring(v)), 3)
+    end
+    local param = k:lower()
+    if WANT[param] then
+      local known = false
+      for _, p in ipairs(params) do known = known or p == param end
+      if not known then error(("%s has no parameter %s"):format(what, k), 3) end
+      if given[param] ~= nil then error(("%s: %s given twice"):format(what, param), 3) end
+      if not fits(param, v) then
+        error(("%s: %s must be %s, not a %s"):format(what, k, WANT[param], type(v)), 3)
+      end
+      given[param] = v
+    elseif type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "boolean" then
+      error(("%s: option %s must be a string, number or boolean, not a %s"):format(what, k, type(v)), 3)
+    else
+      options[k] = v
+    end
+  end
+  if given.format then self:format(given.format) end
+  if given.schema then
+    local ok, st = pcall(T.fromDDL, given.schema)
+    if not ok then error(st, 3) end
+    self.userSchema = st
+  end
+  self:options(options)
+  return given.path
+end
+
+function Reader:load(...)
+  return load_path(self, call_args(self, "load", { "path", "format", "schema" }, ...))
+end
+
 -- Shortcuts as in PySpark: spark.read:csv(path), :json(path).
-function Reader:csv(path) return self:format("csv"):load(path) end
-function Reader:json(path) return self:format("json"):load(path) end
+function Reader:csv(...)
+  return load_path(self:format("csv"), call_args(self, "csv", { "path", "schema" }, ...))
+end
+function Reader:json(...)
+  return load_path(self:format("json"), call_args(self, "json", { "path", "schema" }, ...))
+end
 
 -- The same methods under Spark's two names, each failing clearly when
 -- called with '.' (spark.readStream.format("kafka")).

@@ -17,6 +17,14 @@ function DataType:simpleString() return self.simple end
 function DataType:typeName() return self.name end
 function DataType:__tostring() return self.simple end
 function DataType.__eq(a, b) return a:simpleString() == b:simpleString() end
+-- PySpark's types are classes called without arguments (LongType()); so
+-- T.long() is T.long, as T.decimal(38, 0) and T.struct{...} are calls.
+function DataType:__call(...)
+  if select("#", ...) > 0 then
+    error(("%s() takes no arguments"):format(self.simple), 2)
+  end
+  return self
+end
 
 local function atomic(id, name, simple)
   return setmetatable({ id = id, name = name, simple = simple }, DataType)

@@ -4,24 +4,13 @@
 -- a sink format, an unreachable broker. No service is needed: the Kafka
 -- cases use an address where nothing listens.
 local t = require("testing")
+local has, at_caller = t.has, t.at_caller
 local tide = require("tide")
 local F = tide.functions
 local spark = tide.session()
 
 local tmp = t.tempdir()
 local NOWHERE = "127.0.0.1:1" -- connection refused at once
-
--- This file's name as error positions spell it: an error raised "at the
--- caller's line" starts with it.
-local HERE = debug.getinfo(1, "S").short_src
-
-local function at_caller(err)
-  t.ok(err:sub(1, #HERE + 1) == HERE .. ":", "the error points at the caller's line: " .. err)
-end
-
-local function has(err, text)
-  t.ok(err:find(text, 1, true), ("%q in the error: %s"):format(text, err))
-end
 
 local function frame()
   return spark:createDataFrame({ { 1, "x" }, { 2, "y" } }, "id int, v string")
@@ -98,6 +87,9 @@ t.test("numbers and booleans are still options, kept as text", function()
   local bw = frame().write:option("batchsize", 10):option("truncate", true)
   t.eq(bw.opts.batchsize, "10")
   t.eq(bw.opts.truncate, "true")
+  local err = t.raises(function() spark.read:format("csv"):option("header", { true }) end)
+  has(err, 'option "header" must be a string, number or boolean, not a table')
+  at_caller(err)
 end)
 
 -- ---- '.' instead of ':' ----------------------------------------------------------

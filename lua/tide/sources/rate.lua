@@ -18,7 +18,7 @@ function M.stream(options)
   if not rate or rate < 0 then error("rate source: rowsPerSecond must be a number >= 0", 0) end
   return setmetatable({
     schema = SCHEMA, rate = rate, started = C.tide_now(),
-    description = ("RateStreamV2[rowsPerSecond=%s, rampUpTimeSeconds=0, numPartitions=default"):format(options.rowspersecond or 1),
+    description = ("RateStreamV2[rowsPerSecond=%s, rampUpTimeSeconds=0, numPartitions=default]"):format(options.rowspersecond or 1),
     maxOffsetsPerTrigger = require("tide.checks").offsetsLimit(options.maxoffsetspertrigger, "rate source:"),
   }, Source)
 end
