@@ -6,19 +6,12 @@
 --   tide run scripts/producer.lua [FILE] [options]
 --
 -- FILE defaults to data/ctr_test.csv.gz, generated in Avazu's test format
--- (tide.datagen) when missing. Options:
---   --bootstrap HOST:PORT  the broker (default $KAFKA_HOST)
---   --topic NAME           (default $KAFKA_TOPIC, else to_predict)
---   --rate N               messages per second, 0 for as fast as possible (default 0)
---   --wait SECONDS         seconds between messages, as the seed's WAIT_TIME
---   --replicas N           N producers at once, each sending the file (the seed's scaling test)
---   --loop                 start over at the end of the file, until stopped
---   --limit N              stop after N messages (per replica)
---   --key COLUMN           the record key is this column's value
---   --quiet                no live rate on the terminal
---   --producer-option K=V  a librdkafka producer property (repeatable), over the defaults below
--- Prints messages/s while it runs (on a terminal) and a summary at the
--- end; exits 1 if any delivery failed, 2 for a usage error.
+-- (tide.datagen) when missing. `--help` lists the options with their
+-- defaults (usage_text below). Without --rate or --wait it sends as fast
+-- as it can, unless $WAIT_TIME (the seed's variable, set by
+-- deploy/k8s/configmap.yaml) gives the seconds between messages: then it
+-- says so on stderr. Prints messages/s while it runs (on a terminal) and a
+-- summary at the end; exits 1 if any delivery failed, 2 for a usage error.
 local tide = require("tide")
 local ffi = require("ffi")
 local C = require("tide.ffi")
@@ -26,12 +19,53 @@ local F = tide.functions
 local csv = require("tide.sources.csv")
 local batchlib = require("tide.batch")
 
-local usage_text = "usage: tide run scripts/producer.lua [FILE] [--bootstrap HOST:PORT] [--topic T] [--rate N]\n"
-  .. "       [--wait S] [--replicas N] [--loop] [--limit N] [--key COLUMN] [--quiet]\n"
+local usage_text = [[
+usage: tide run scripts/producer.lua [FILE] [options]
+
+Sends each row of FILE (CSV, or CSV.gz) that has no null as one JSON object
+to a Kafka topic: decimals (Avazu's ids) as strings, numbers as numbers.
+FILE defaults to data/ctr_test.csv.gz, generated (200,000 rows in Avazu's
+test format) when missing.
+
+options (default in brackets):
+  --bootstrap HOST:PORT   the broker [$KAFKA_HOST; one of them is required]
+  --topic NAME            the topic [$KAFKA_TOPIC, else to_predict]
+  --rate N                messages per second, 0 for as fast as possible
+                          [as fast as possible, unless $WAIT_TIME is set]
+  --wait SECONDS          seconds between messages (a rate of 1/SECONDS),
+                          as the seed's WAIT_TIME; 0 for as fast as possible
+                          [$WAIT_TIME]. --rate and --wait override $WAIT_TIME;
+                          of the two, the last one given counts
+  --replicas N            N producers at once, each sending the whole file [1]
+  --loop                  start over at the end of the file, until stopped
+                          or --limit [send the file once]
+  --limit N               stop after N messages, per replica [no limit]
+  --key COLUMN            the record key is this column's value [no key]
+  --quiet                 no live messages/s on stderr; the summary line
+                          ("sent N messages to T ...") is still printed on
+                          stdout, as --replicas reads it [live rate on a
+                          terminal]
+  --producer-option K=V   a librdkafka producer property, over the defaults
+                          (repeatable) [linger.ms 20 (1 when paced),
+                          batch.num.messages 10000, compression.codec none,
+                          queue.buffering.max.kbytes 65536, log_level 3]
+  -h, --help              this help
+
+librdkafka logs errors only (log_level 3): the warnings it logs while a
+fresh broker settles, such as "Coordinator load in progress: retrying",
+are left out; --producer-option log_level=6 shows them. A delivery that
+fails is reported by the producer itself.
+
+Exits 0 when every message was acknowledged, 1 when a delivery failed, 2
+for a usage error.
+]]
 
 local function usage(status, message)
-  if message then io.stderr:write("producer: ", message, "\n") end
-  io.stderr:write(usage_text)
+  if message then
+    io.stderr:write("producer: ", message, "\n", "(tide run scripts/producer.lua --help lists the options)\n")
+  else
+    io.write(usage_text)
+  end
   os.exit(status)
 end
 
@@ -39,20 +73,26 @@ local opts = {
   bootstrap = os.getenv("KAFKA_HOST"), topic = os.getenv("KAFKA_TOPIC") or "to_predict",
   rate = 0, replicas = 1, loop = false, quiet = false, producer = {},
 }
-local wait = tonumber(os.getenv("WAIT_TIME"))
+local rate_given = false -- --rate or --wait: $WAIT_TIME does not count then
 local i = 1
 while i <= #arg do
   local a, v = arg[i], arg[i + 1]
   local function value(convert)
-    local x = convert and convert(v) or v
-    if x == nil then usage(2, a .. " needs a value") end
+    local x = v
+    if x ~= nil and convert then x = convert(x) end
+    if x == nil then usage(2, a .. (convert and v ~= nil and " needs a number, not " .. v or " needs a value")) end
     i = i + 1
     return x
   end
   if a == "--bootstrap" then opts.bootstrap = value()
   elseif a == "--topic" then opts.topic = value()
-  elseif a == "--rate" then opts.rate = value(tonumber)
-  elseif a == "--wait" then wait = value(tonumber)
+  elseif a == "--rate" then
+    opts.rate, rate_given = value(tonumber), true
+    if opts.rate < 0 then usage(2, "--rate must be >= 0 (0: as fast as possible)") end
+  elseif a == "--wait" then
+    local w = value(tonumber)
+    if w < 0 then usage(2, "--wait must be >= 0 (0: as fast as possible)") end
+    opts.rate, rate_given = w > 0 and 1 / w or 0, true
   elseif a == "--replicas" then opts.replicas = value(tonumber)
   elseif a == "--limit" then opts.limit = value(tonumber)
   elseif a == "--key" then opts.key = value()
@@ -69,7 +109,15 @@ while i <= #arg do
   else usage(2, "one file only") end
   i = i + 1
 end
-if wait and wait > 0 then opts.rate = 1 / wait end
+-- The seed's WAIT_TIME, when no flag gave the pace: said on stderr, as a
+-- variable left set in the environment otherwise slows the producer
+-- without a word (WAIT_TIME=0.01 is 100 messages/s).
+local env_wait = os.getenv("WAIT_TIME")
+if not rate_given and tonumber(env_wait) and tonumber(env_wait) > 0 then
+  opts.rate = 1 / tonumber(env_wait)
+  io.stderr:write(("producer: WAIT_TIME=%s: %g messages/s%s (--rate 0 sends as fast as possible)\n")
+    :format(env_wait, opts.rate, opts.replicas > 1 and " per replica" or ""))
+end
 if not opts.bootstrap or opts.bootstrap == "" then usage(2, "no broker: give --bootstrap or set KAFKA_HOST") end
 
 if not opts.file then
@@ -148,6 +196,11 @@ local sink_opts = {
   -- more CPU (and the broker more requests) on cores the query shares.
   ["kafka.linger.ms"] = opts.rate > 0 and "1" or "20", ["kafka.batch.num.messages"] = "10000",
   ["kafka.compression.codec"] = "none", ["kafka.queue.buffering.max.kbytes"] = "65536",
+  -- librdkafka's errors only: a fresh broker makes the idempotent producer
+  -- log warnings while it settles (GETPID "Coordinator load in progress:
+  -- retrying") that are no failure; a failed delivery is reported by the
+  -- final flush, and connection failures are errors (level 3).
+  ["kafka.log_level"] = "3",
 }
 for k, v in pairs(opts.producer) do sink_opts["kafka." .. k] = v end
 local sink = require("tide.sinks.kafka").new({ opts = sink_opts }, tide.types.fromDDL("key string, value string"))

@@ -119,7 +119,7 @@ function FetchSlicer:next()
   end
   self.ctx.fetchSeconds = (self.ctx.fetchSeconds or 0) + C.tide_now() - t0
   self.ctx.rowsIn = (self.ctx.rowsIn or 0) + b:count()
-  self.current = b
+  self.current, self.fetched = b, b:count()
   return b
 end
 
@@ -129,10 +129,64 @@ function FetchSlicer:describe(row)
   return "row " .. row
 end
 
+-- Where the piece in flight came from, for an error whose row cannot be
+-- named (tide.execution place_row, Pieces:place), `rows` being the rows
+-- of its result: the epoch, the piece, its offset ranges and rows.
+function FetchSlicer:placeOf(rows)
+  return { epoch = self.ctx.epochId, piece = self.k, of = #self.pieces, range = self.pieces[self.k],
+           fetched = self.fetched, rows = rows }
+end
+
+-- A range {from, to} of offsets by topic and partition (Kafka's), as
+-- "topic t partition 0 offsets 10 to 19, partition 1 offsets ...", its
+-- partitions with records only; and, when exactly one partition has
+-- records, that one's topic, partition and first offset.
+local function range_text(range)
+  local from, to = range[1], range[2]
+  if type(to) ~= "table" then return nil end
+  local topics, parts, only = {}, {}, nil
+  for topic in pairs(to) do topics[#topics + 1] = topic end
+  table.sort(topics)
+  for _, topic in ipairs(topics) do
+    local list = {}
+    for p, e in pairs(to[topic]) do
+      local b = type(from) == "table" and from[topic] and from[topic][p] or 0
+      if e > b then list[#list + 1] = { tonumber(p), b, e } end
+    end
+    table.sort(list, function(x, y) return x[1] < y[1] end)
+    for i, r in ipairs(list) do
+      parts[#parts + 1] = ("%spartition %d offsets %d to %d"):format(i == 1 and ("topic " .. topic .. " ") or "",
+        r[1], r[2], r[3] - 1)
+      only = { topic = topic, partition = r[1], first = r[2], count = r[3] - r[2] }
+    end
+  end
+  return table.concat(parts, ", "), #parts == 1 and only or nil
+end
+
+-- An error raised over a piece fetched by a FetchSlicer (place, from
+-- placeOf), whose operator saw row `row` of its input (nil: unknown), with
+-- where that row came from: the record's topic, partition and offset when
+-- the piece is one partition's whole range and no row of it was dropped
+-- before the operator (`intact`); otherwise the epoch, the piece and its
+-- offset ranges.
+local function place_text(place, row, intact)
+  local ranges, only = range_text(place.range)
+  if row and intact and only and place.fetched == only.count and place.rows == place.fetched and row < only.count then
+    return ("topic %s partition %d offset %d"):format(only.topic, only.partition, only.first + row)
+  end
+  local text = ("piece %d of %d of the micro-batch"):format(place.piece, place.of)
+  if place.epoch then text = ("epoch %s, %s"):format(tostring(place.epoch), text) end
+  if ranges and ranges ~= "" then text = text .. ", read from " .. ranges end
+  return text
+end
+
 -- The slicer in flight, for describe_row (a module function, not a
 -- closure per batch: see run_slice).
 local slicing = { slicer = nil, base = 0 }
-local function describe_row(row) return slicing.slicer:describe(row, slicing.base) end
+local function describe_row(row)
+  slicing.described = true -- the operator named its row's place (place_row)
+  return slicing.slicer:describe(row, slicing.base)
+end
 
 -- The slicer in flight, swapped by a caller that suspends a run between
 -- its slices and runs others meanwhile (tide.streaming: a micro-batch
@@ -143,19 +197,50 @@ function M.swapSlicing(slicer, base)
   return old_slicer, old_base
 end
 
+-- The row an operator's error names ("row N", counted in the batch the
+-- operator saw), or nil.
+local function row_of(err)
+  return type(err) == "string" and tonumber(err:match("%f[%w][Rr]ow (%d+)")) or nil
+end
+
+-- err (raw: as the operator raised it, its row counted in the slice) with
+-- where its row came from, as from_json's FAILFAST names it: when every
+-- row of the slice reached the operator (intact: none was dropped below
+-- it), its row is the slice's, which the slicer names (a Kafka record's
+-- topic, partition and offset), unless the operator did already
+-- (through ctx.describeRow). A row that cannot be named so, in a
+-- micro-batch fetched in pieces, gets the epoch, the piece and its offset
+-- ranges.
+local function place_row(err, raw, intact)
+  if type(err) ~= "string" or slicing.described then return err end
+  local slicer, row = slicing.slicer, row_of(raw)
+  if row and intact then
+    local ok, where = pcall(describe_row, row)
+    if ok and type(where) == "string" and not where:match("^row %d+$") then
+      return ("%s (%s)"):format(err, where)
+    end
+  end
+  if getmetatable(slicer) == FetchSlicer and slicer.pieces[slicer.k] then
+    return ("%s (%s)"):format(err, place_text(slicer:placeOf(nil), nil, false))
+  end
+  return err
+end
+
 -- ops (top first) over one slice; before[i] counts the rows ops[i] saw in
 -- earlier slices; made[i] is what ops[i] returned. A module function, not
 -- a closure per batch: a compiled trace keeps the closures it calls (and
 -- their upvalues, here the batch's context and through it the batch)
 -- alive until it is flushed.
 local function run_slice(ops, before, made, b, ctx)
+  local n = b:count()
   for i = #ops, 1, -1 do
     local op = ops[i]
     ctx.state = ctx.stateOf(op)
     slicing.base = before[i]
     local rows = b:count()
+    slicing.described = nil
     local ok, out = pcall(op.apply, b, ctx)
-    if not ok then error(shift_row(out, before[i]), 0) end
+    if not ok then error(place_row(shift_row(out, before[i]), out, rows == n), 0) end
     before[i] = before[i] + rows
     made[i] = out
     b = out
@@ -351,8 +436,27 @@ function M.fetchedPieces(plan, ctx, src, start, finish)
     args = { plan, ctx, src, start, finish } }, Pieces)
 end
 
--- executeFetched's consumer, inside the coroutine.
-function Pieces:take(batch) coroutine.yield(batch) end
+-- executeFetched's consumer, inside the coroutine. Where each piece came
+-- from is kept (a small table), for errors of plans run over it later
+-- (Pieces:place).
+function Pieces:take(batch)
+  local slicer = slicing.slicer
+  if getmetatable(slicer) == FetchSlicer then
+    self.places = self.places or {}
+    self.places[self.n + 1] = slicer:placeOf(batch:count())
+  end
+  coroutine.yield(batch)
+end
+
+-- err, raised by an operator over the k-th piece (intact: it saw every
+-- row of the piece), with where its row came from (place_text): a Kafka
+-- record's topic, partition and offset when that can be told from the
+-- piece's offset range alone, else the epoch, the piece and its ranges.
+function Pieces:place(err, k, intact)
+  local place = self.places and self.places[k]
+  if type(err) ~= "string" or not place then return err end
+  return ("%s (%s)"):format(err, place_text(place, row_of(err), intact))
+end
 
 -- Resumes the plan until it yields a piece or ends. The slicer in flight
 -- (module state that names rows in errors) is the coroutine's while it
@@ -417,7 +521,18 @@ function M.piecesOf(plan)
   local ctx = M.context()
   return function(k)
     local piece = pieces:get(k)
-    return piece and execute(plan, ctx, piece)
+    if not piece then return nil end
+    -- the chain over the piece (as execute over it), an error naming
+    -- where its row came from
+    local n, b = piece:count(), piece
+    for i = #ops, 1, -1 do
+      ctx.state = ctx.stateOf(ops[i])
+      local rows = b:count()
+      local ok, out = pcall(ops[i].apply, b, ctx)
+      if not ok then error(pieces:place(out, k, rows == n), 0) end
+      b = out
+    end
+    return b
   end
 end
 

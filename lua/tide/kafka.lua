@@ -55,7 +55,10 @@ local function need(spec, field, kind)
 end
 
 function M.produce(spec)
-  local bootstrap = spec.bootstrap or error("kafka.produce: bootstrap is required", 2)
+  local bootstrap = spec.bootstrap
+  if type(bootstrap) ~= "string" or not bootstrap:find("%S") then
+    error("kafka.produce: bootstrap is required (host:port of a broker)", 2)
+  end
   local topic = need(spec, "topic", "string")
   local values = need(spec, "values", "table")
   local n = spec.count or #values
@@ -82,7 +85,10 @@ local function offset_arg(v, named, default)
 end
 
 function M.read(spec)
-  local bootstrap = spec.bootstrap or error("kafka.read: bootstrap is required", 2)
+  local bootstrap = spec.bootstrap
+  if type(bootstrap) ~= "string" or not bootstrap:find("%S") then
+    error("kafka.read: bootstrap is required (host:port of a broker)", 2)
+  end
   local topic = need(spec, "topic", "string")
   local partition = spec.partition == "all" and -1 or tonumber(spec.partition or 0)
   local start = offset_arg(spec.startingOffset, { earliest = -2 }, 0)

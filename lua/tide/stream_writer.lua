@@ -9,7 +9,7 @@ local M = {}
 
 local UNITS = { ms = 1, millisecond = 1, milliseconds = 1, s = 1000, sec = 1000, second = 1000,
                 seconds = 1000, m = 60000, min = 60000, minute = 60000, minutes = 60000,
-                h = 3600000, hour = 3600000, hours = 3600000 }
+                h = 3600000, hour = 3600000, hours = 3600000, d = 86400000, day = 86400000, days = 86400000 }
 
 -- "500 milliseconds", "5 seconds", "1 minute" -> milliseconds.
 function M.parseInterval(text)
@@ -20,11 +20,40 @@ function M.parseInterval(text)
   return tonumber(n) * scale
 end
 
+-- The trigger kinds, as PySpark's keyword arguments.
+local TRIGGERS = { "processingTime", "once", "availableNow", "continuous" }
+
+-- {processingTime = "5 seconds"}, {once = true}, {availableNow = true}: one
+-- kind only, as PySpark's trigger() ("Multiple triggers not allowed").
 local function parse_trigger(spec)
-  if spec.processingTime then return { kind = "processingTime", interval = M.parseInterval(spec.processingTime) } end
+  if type(spec) ~= "table" then
+    error(("trigger takes a table such as {processingTime = \"5 seconds\"}, not a %s"):format(type(spec)), 0)
+  end
+  local given, known = {}, {}
+  for _, k in ipairs(TRIGGERS) do
+    known[k] = true
+    if spec[k] ~= nil then given[#given + 1] = k end
+  end
+  for k in pairs(spec) do
+    if not known[k] then
+      error(("trigger: unknown key %s (known: processingTime, once, availableNow)"):format(tostring(k)), 0)
+    end
+  end
+  if #given > 1 then
+    error(("trigger takes one kind, not several (%s): processingTime, once or availableNow")
+      :format(table.concat(given, ", ")), 0)
+  end
+  if spec.processingTime ~= nil then
+    return { kind = "processingTime", interval = M.parseInterval(spec.processingTime) }
+  end
+  for _, k in ipairs({ "once", "availableNow" }) do
+    if spec[k] ~= nil and spec[k] ~= true then
+      error(("trigger: %s must be true, not %s"):format(k, tostring(spec[k])), 0)
+    end
+  end
   if spec.once then return { kind = "once" } end
   if spec.availableNow then return { kind = "availableNow" } end
-  if spec.continuous then error("continuous triggers are not supported", 0) end
+  if spec.continuous ~= nil then error("continuous triggers are not supported", 0) end
   error("trigger needs processingTime, once or availableNow", 0)
 end
 
@@ -56,7 +85,7 @@ function Writer:outputMode(mode)
 end
 
 function Writer:trigger(spec)
-  local ok, t = pcall(parse_trigger, spec or {})
+  local ok, t = pcall(parse_trigger, spec == nil and {} or spec)
   if not ok then error(t, 2) end
   self.trig = t
   return self

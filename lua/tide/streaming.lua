@@ -242,9 +242,22 @@ function Query:runBatch(wait_ms)
     start, latest = self.committedEnd, self.replay.endOffsets
     d.latestOffset = duration(t)
   else
-    latest = src:latestOffsets(self.committedEnd, wait_ms)
+    -- minOffsetsPerTrigger (a Kafka source's): a batch put off waits for
+    -- records beyond those it saw, at most until maxTriggerDelay ends.
+    local kind = self.trigger.kind
+    local delays = src.delayBatch and (kind == "default" or kind == "processingTime")
+    local after = self.committedEnd
+    if delays and self.delayedAt then
+      after, wait_ms = self.delayedAt, math.min(wait_ms or 0, src:delayLeftMs())
+    end
+    latest = src:latestOffsets(after, wait_ms)
     if self.availableNowEnd then latest = src:minOffsets(latest, self.availableNowEnd) end
-    finish = src:planEnd(self.committedEnd, latest, limit)
+    if delays and src:delayBatch(self.committedEnd, latest) then
+      self.delayedAt, finish = latest, self.committedEnd
+    else
+      self.delayedAt = nil
+      finish = src:planEnd(self.committedEnd, latest, limit)
+    end
     d.latestOffset = duration(t)
     if src.sameOffsets and src:sameOffsets(finish, self.committedEnd)
         or not src.sameOffsets and src:serialize(finish) == src:serialize(self.committedEnd) then
@@ -279,7 +292,7 @@ function Query:runBatch(wait_ms)
   ctx.fetchAhead = kind ~= "once" and kind ~= "availableNow"
     and (not limit or limit >= FETCH_AHEAD_PIECES * ctx.sliceRows)
   local rows_in, rows_out, written
-  local epoch = { queryId = self.id, epochId = id }
+  local epoch = { queryId = self.id, epochId = id, queryName = self.name }
   local takes_pieces = self.sink.addPiece ~= nil or self.sink.addPieces ~= nil
   if src.splitRange and execution.fetchesInPieces(self.plan, ctx, takes_pieces) then
     -- A row-wise plan (or, for a sink that takes pieces, none) over a
@@ -517,7 +530,7 @@ function Query:processAllAvailable()
   raise_if_failed(self)
 end
 
-function Query:explain() print(tostring(self.df)) end
+function Query:explain(...) return self.df:explain(...) end
 Query.__tostring = function(q) return ("StreamingQuery(id=%s, runId=%s, name=%s)"):format(q.id, q.runId, tostring(q.name)) end
 
 -- q.awaitTermination(5) fails naming the method (tide.checks); only the

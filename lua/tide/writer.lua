@@ -83,13 +83,52 @@ function M.jdbcSpec(opts, mode)
   }, qualified
 end
 
+-- One line on stderr for a save a streaming epoch skipped: its marker
+-- shows the epoch was written before (a replay after a restart).
+function M.reportSkipped(marker, qualified, queryName)
+  local which = queryName and ("query %s (id %s)"):format(queryName, marker.queryId)
+    or ("query (id %s)"):format(marker.queryId)
+  io.stderr:write(("tide: %s epoch %s: already written to %s before a restart; skipped\n")
+    :format(which, tostring(marker.epochId), qualified))
+end
+
+-- pg_table.save of spec whose rows are made while they are written
+-- (spec.pieces, a function giving the k-th batch): an error of making a
+-- piece (the plan's: a FAILFAST record, a model's invalid row) is raised
+-- as it is, not as a failure of writing to PostgreSQL, which it is not.
+function M.savePieces(spec, pieces)
+  local failed
+  spec.pieces = function(k)
+    local ok, b = pcall(pieces, k)
+    if not ok then
+      failed = failed or { b }
+      error(b, 0)
+    end
+    return b
+  end
+  local ok, rows, status = pcall(pg_table.save, spec)
+  if not ok then error(failed and failed[1] or rows, 0) end
+  return rows, status
+end
+
 local function save_jdbc(self)
   local spec, qualified = M.jdbcSpec(self.opts, self.saveMode)
   spec.marker = M.epochMarker(self.opts, qualified)
-  spec.pieces = execution.piecesOf(self.df._plan)
-  if spec.pieces then spec.schema = self.df.schema
-  else spec.batch = self.df:toBatch() end
-  return pg_table.save(spec)
+  local pieces = execution.piecesOf(self.df._plan)
+  local rows, status
+  if pieces then
+    spec.schema = self.df.schema
+    rows, status = M.savePieces(spec, pieces)
+  else
+    spec.batch = self.df:toBatch()
+    rows, status = pg_table.save(spec)
+  end
+  local streaming = package.loaded["tide.streaming"]
+  local current = streaming and streaming.currentEpoch()
+  if status == "skipped" and current and spec.marker and not self.opts.epochid then
+    M.reportSkipped(spec.marker, qualified, current.queryName)
+  end
+  return rows, status
 end
 
 -- Kafka, as Spark's batch write: a value column (and optionally key and

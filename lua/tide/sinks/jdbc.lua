@@ -27,32 +27,43 @@ function M.new(w, schema, query)
     end
   end
   return setmetatable({ spec = spec, schema = schema, queryId = query and query.id or w.opts.queryid,
+    queryName = query and query.name, qualified = qualified,
     description = "JdbcSink[" .. qualified .. " @ " .. pg.redact(spec.conninfo) .. "]" }, Sink)
 end
 
+-- Saves the epoch's rows (what: "batch", or "pieces" made while they are
+-- written). Returns the rows written: 0 for an epoch skipped because its
+-- marker shows it was written before (a replay after a restart), which
+-- gets one line on stderr.
 local function save(self, epoch, what, value)
   local spec = {}
   for k, v in pairs(self.spec) do spec[k] = v end
-  spec[what] = value
   spec.schema = self.schema
   spec.marker = { queryId = self.queryId, epochId = epoch, seq = 0 }
-  local rows, status = pg_table.save(spec)
+  local rows, status
+  if what == "pieces" then
+    rows, status = writer.savePieces(spec, value)
+  else
+    spec.batch = value
+    rows, status = pg_table.save(spec)
+  end
   self.lastStatus = status
-  return rows, status
+  if status == "skipped" then writer.reportSkipped(spec.marker, self.qualified, self.queryName) end
+  return rows
 end
 
 function Sink:addBatch(epoch, batch)
-  local rows, status = save(self, epoch, "batch", batch)
-  -- A skipped epoch's rows are in the table already (written by its first run).
-  return status == "skipped" and batch:count() or rows
+  return save(self, epoch, "batch", batch)
 end
 
 -- A micro-batch made piece by piece: each piece is sent as soon as it is
--- made (tide.pg_table), while the next one is computed.
+-- made (tide.pg_table), while the next one is computed. A skipped epoch's
+-- pieces are still made: its input is counted, and an error in the plan
+-- fails it, as on its first run.
 function Sink:addPieces(epoch, pieces)
-  local rows, status = save(self, epoch, "pieces", function(k) return pieces:get(k) end)
+  local rows = save(self, epoch, "pieces", function(k) return pieces:get(k) end)
   pieces:drain()
-  return status == "skipped" and pieces.rows or rows
+  return rows
 end
 
 function Sink:stop() end

@@ -24,7 +24,12 @@ end
 
 function M.new(writer, schema)
   local opts = writer.opts
-  if not opts["kafka.bootstrap.servers"] then error('the kafka sink needs option "kafka.bootstrap.servers"', 0) end
+  local bootstrap = opts["kafka.bootstrap.servers"]
+  if not bootstrap then error('the kafka sink needs option "kafka.bootstrap.servers"', 0) end
+  if bootstrap:match("^[%s,]*$") then
+    error(('the kafka sink\'s option "kafka.bootstrap.servers" is empty (%q): it needs HOST:PORT[,HOST:PORT...]')
+      :format(bootstrap), 0)
+  end
   local idx = {}
   for i, f in ipairs(schema.fields) do idx[f.name] = { i, f.dataType } end
   if not idx.value then error("the kafka sink needs a value column (string or binary)", 0) end

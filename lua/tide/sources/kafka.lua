@@ -87,9 +87,75 @@ local function parse_offsets_option(name, text)
   return value
 end
 
+-- Spark's options that tide does not implement and that would change what
+-- a query reads: refused at load(), rather than ignored as Spark ignores
+-- an unknown option (startingTimestamp ignored would start at latest and
+-- read nothing). Keys as options hold them (lower case), Spark's spelling.
+local REFUSED = {
+  startingtimestamp = "startingTimestamp", startingoffsetsbytimestamp = "startingOffsetsByTimestamp",
+  startingoffsetsbytimestampstrategy = "startingOffsetsByTimestampStrategy",
+  endingtimestamp = "endingTimestamp", endingoffsetsbytimestamp = "endingOffsetsByTimestamp",
+}
+-- Spark's tuning options that have no counterpart in tide: they change
+-- neither the records read nor the batches, so they are accepted with a
+-- warning. (Spark splits a batch into tasks by minPartitions and
+-- maxRecordsPerPartition; tide reads it with one consumer. tide retries
+-- offset requests on its own schedule.)
+local NO_EFFECT = {
+  minpartitions = { "minPartitions", "tide reads a batch with one consumer, not in Spark tasks" },
+  maxrecordsperpartition = { "maxRecordsPerPartition", "tide reads a batch with one consumer, not in Spark tasks" },
+  ["fetchoffset.numretries"] = { "fetchOffset.numRetries", "tide retries offset requests on its own" },
+  ["fetchoffset.retryintervalms"] = { "fetchOffset.retryIntervalMs", "tide retries offset requests on its own" },
+}
+
+local function check_options(options)
+  local names = {}
+  for key in pairs(options) do names[#names + 1] = key end
+  table.sort(names)
+  for _, key in ipairs(names) do
+    if REFUSED[key] then
+      error(("option %s is not supported by tide (it cannot look offsets up by timestamp); "
+        .. "use startingOffsets (earliest, latest or JSON of offsets)%s"):format(REFUSED[key],
+        key:find("^ending") and " and endingOffsets" or ""), 0)
+    end
+  end
+  for _, key in ipairs(names) do
+    local what = NO_EFFECT[key]
+    if what then
+      io.stderr:write(("tide: warning: kafka source option %q has no effect in tide (%s)\n"):format(what[1], what[2]))
+    end
+  end
+end
+
+-- minOffsetsPerTrigger: as maxOffsetsPerTrigger, a whole number >= 1.
+local function min_offsets(text)
+  if text == nil then return nil end
+  local n = tonumber(text)
+  if not n or n < 1 or n ~= math.floor(n) then
+    error(("option minOffsetsPerTrigger must be a whole number >= 1, not %q"):format(tostring(text)), 0)
+  end
+  return n
+end
+
+-- maxTriggerDelay: Spark's time string ("15m", "30s", "500ms"), in ms.
+local function trigger_delay_ms(text)
+  if text == nil then return 15 * 60000 end
+  local ok, ms = pcall(require("tide.stream_writer").parseInterval, text)
+  if not ok or ms < 0 then
+    error(("option maxTriggerDelay must be a duration such as \"15m\", \"30 seconds\" or \"500ms\", not %q")
+      :format(tostring(text)), 0)
+  end
+  return ms
+end
+
 local function new_source(options, streaming)
   local bootstrap = options["kafka.bootstrap.servers"]
   if not bootstrap then error('the kafka source needs option "kafka.bootstrap.servers"', 0) end
+  if bootstrap:match("^[%s,]*$") then
+    error(('the kafka source\'s option "kafka.bootstrap.servers" is empty (%q): it needs HOST:PORT[,HOST:PORT...]')
+      :format(bootstrap), 0)
+  end
+  check_options(options)
   local given = {}
   for _, k in ipairs({ "subscribe", "subscribepattern", "assign" }) do
     if options[k] then given[#given + 1] = k end
@@ -102,13 +168,17 @@ local function new_source(options, streaming)
     options = options, schema = schema(headers), includeHeaders = headers, servers = servers_of(options),
     failOnDataLoss = is_true("failOnDataLoss", options.failondataloss, true),
     maxOffsetsPerTrigger = checks.offsetsLimit(options.maxoffsetspertrigger, "option"),
+    minOffsetsPerTrigger = min_offsets(options.minoffsetspertrigger),
+    maxTriggerDelayMs = trigger_delay_ms(options.maxtriggerdelay), lastTriggerMs = -math.huge,
     starting = options.startingoffsets or (streaming and "latest" or "earliest"),
     ending = options.endingoffsets or "latest",
   }, Source)
   if streaming and options.endingoffsets then
     error("option endingOffsets is for batch reads (spark.read), not streams", 0)
   end
-  local group = options["kafka.group.id"] or ("tide-" .. checkpoint.uuid())
+  -- As Spark's: groupIdPrefix names the consumer group unless
+  -- kafka.group.id does (Spark's prefix is spark-kafka-source).
+  local group = options["kafka.group.id"] or ((options.groupidprefix or "tide") .. "-" .. checkpoint.uuid())
   local conf, n, conf_strings = client_conf(options, not options["kafka.group.id"] and { ["group.id"] = group } or nil)
   self.c = C.tide_kafka_source_new(conf, n, errbuf, 1024)
   self.confStrings = conf_strings
@@ -414,6 +484,35 @@ function Source:planEnd(start, latest, limit)
   return out
 end
 
+-- Spark's minOffsetsPerTrigger (tide.streaming asks before each batch of a
+-- default or processingTime trigger): true puts the batch off while fewer
+-- than that many offsets are available beyond `start` and less than
+-- maxTriggerDelay has passed since the last batch ran or was put off past
+-- that delay. As in Spark, the first trigger of a run is never put off.
+function Source:delayBatch(start, latest)
+  local min = self.minOffsetsPerTrigger
+  -- (a partition read again from its earliest offset, checkLogEnds, is
+  -- planned at once)
+  if not min or self.resets then return false end
+  local now = C.tide_now() * 1000
+  if now - self.lastTriggerMs >= self.maxTriggerDelayMs then
+    self.lastTriggerMs = now
+    return false
+  end
+  local available = 0
+  for topic, parts in pairs(latest) do
+    for p, off in pairs(parts) do available = available + off - start_of(start, topic, p) end
+  end
+  if available < min then return true end
+  self.lastTriggerMs = now
+  return false
+end
+
+-- Milliseconds until maxTriggerDelay ends a batch's delay.
+function Source:delayLeftMs()
+  return math.max(0, self.lastTriggerMs + self.maxTriggerDelayMs - C.tide_now() * 1000)
+end
+
 -- [start, finish) as consecutive pieces of at most about `rows` records,
 -- each partition's range cut into as many near-equal parts.
 local function split_range(start, finish, rows)
@@ -496,7 +595,9 @@ local function fetch_ranges(self, start, finish)
     -- its start: nothing of it is read
     starts[i].offset = math.min(start_of(start, topic, tostring(starts[i].partition)), tonumber(ends[i].offset))
   end
-  return starts, ends, n, tonumber(self.options.fetchtimeoutms) or 60000
+  -- Spark's kafkaConsumer.pollTimeoutMs bounds the same wait
+  local timeout = self.options.fetchtimeoutms or self.options["kafkaconsumer.polltimeoutms"]
+  return starts, ends, n, tonumber(timeout) or 60000
 end
 
 -- A fetch's batch, with the records Kafka no longer had reported (or
