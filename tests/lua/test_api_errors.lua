@@ -52,14 +52,7 @@ end)
 
 -- Runs a script (text) with the tide binary in dir; its output (stdout
 -- and stderr) and exit status.
-local function run_script(dir, name, text)
-  local f = assert(io.open(dir .. "/" .. name, "w"))
-  f:write(text)
-  f:close()
-  local bin = os.getenv("TIDE_BIN") or "build/tide"
-  if bin:sub(1, 1) ~= "/" then bin = t.sh("pwd"):gsub("%s+$", "") .. "/" .. bin end
-  return t.sh(("cd '%s' && '%s' run %s"):format(dir, bin, name))
-end
+local run_script = t.run_script
 
 t.test("a nil checkpointLocation makes no directory named nil", function()
   -- in a directory of its own, where a ./nil would be made

@@ -25,14 +25,7 @@ end
 
 -- Runs a script (text) with the tide binary; its output (stdout and
 -- stderr) and exit status.
-local function run_script(name, text, env)
-  local path = tmp .. "/" .. name
-  local f = assert(io.open(path, "w"))
-  f:write(text)
-  f:close()
-  local bin = os.getenv("TIDE_BIN") or "build/tide"
-  return t.sh(("%s '%s' run '%s'"):format(env or "", bin, path))
-end
+local function run_script(name, text, env) return t.run_script(tmp, name, text, env) end
 
 -- ---- triggers ----------------------------------------------------------------------
 

@@ -28,6 +28,18 @@ function M.ok(cond, what)
   if not cond then error("expected true: " .. (what or "condition"), 2) end
 end
 
+-- Writes text to dir/name and runs it with `tide run` in dir (env: a
+-- prefix of VAR=value assignments); its output (stdout and stderr) and
+-- exit status, as M.sh.
+function M.run_script(dir, name, text, env)
+  local f = assert(io.open(dir .. "/" .. name, "w"))
+  f:write(text)
+  f:close()
+  local bin = os.getenv("TIDE_BIN") or "build/tide"
+  if bin:sub(1, 1) ~= "/" then bin = M.sh("pwd"):gsub("%s+$", "") .. "/" .. bin end
+  return M.sh(("cd '%s' && %s '%s' run '%s'"):format(dir, env or "", bin, name))
+end
+
 -- The lines fn writes to io.stderr while it runs (tide's warnings).
 function M.stderr_of(fn)
   local lines, stderr = {}, io.stderr
