@@ -83,7 +83,7 @@ end
 -- without what precedes an '@'.
 local function check(self, rc, ...)
   if rc ~= 0 then
-    local servers = tostring(self.conf["bootstrap.servers"]):gsub("[^,%s]*@", "")
+    local servers = checks.shownServers(self.conf["bootstrap.servers"])
     error(("%s (bootstrap servers %s)"):format(ffi.string(errbuf), servers), 3)
   end
   return ...

@@ -44,17 +44,34 @@ function M.optionValue(key, value)
   return tostring(value)
 end
 
--- maxOffsetsPerTrigger (of a source, or of writeStream): as Spark, a
--- number of records >= 1, or nil when not given. Anything else would be
--- ignored ("abc": the whole backlog in one batch) or read nothing forever
--- (0, -1). `where` names the option's owner in the message.
-function M.offsetsLimit(text, where)
+-- A count of records (maxOffsetsPerTrigger of a source or of
+-- writeStream, minOffsetsPerTrigger): as Spark, a whole number >= 1, or
+-- nil when not given. Anything else would be ignored ("abc": the whole
+-- backlog in one batch) or read nothing forever (0, -1). `what` names the
+-- option in the message ("option maxOffsetsPerTrigger").
+function M.recordCount(text, what)
   if text == nil then return nil end
   local n = tonumber(text)
   if not n or n < 1 or n ~= math.floor(n) then
-    error(("%s maxOffsetsPerTrigger must be a whole number >= 1, not %q"):format(where, tostring(text)), 0)
+    error(("%s must be a whole number >= 1, not %q"):format(what, tostring(text)), 0)
   end
   return n
 end
+
+-- kafka.bootstrap.servers of `who` ("the kafka source"): given, and not
+-- empty (an unset KAFKA_HOST="" would reach librdkafka as no broker).
+function M.bootstrapServers(servers, who)
+  if not servers then error(('%s needs option "kafka.bootstrap.servers"'):format(who), 0) end
+  if servers:match("^[%s,]*$") then
+    error(('%s\'s option "kafka.bootstrap.servers" is empty (%q): it needs HOST:PORT[,HOST:PORT...]')
+      :format(who, servers), 0)
+  end
+  return servers
+end
+
+-- Bootstrap servers as errors show them (a broker that cannot be reached
+-- is otherwise only "Local: Broker transport failure"): whatever precedes
+-- an '@' is left out, so no credentials are shown.
+function M.shownServers(servers) return (tostring(servers):gsub("[^,%s]*@", "")) end
 
 return M

@@ -131,7 +131,7 @@ function M.startQuery(w)
   -- Before anything is written (the checkpoint's directory and metadata).
   if not SINKS[fmt] then error(("unknown sink format %q (known: %s)"):format(fmt, SINK_NAMES), 0) end
   local sink_module = require("tide.sinks." .. fmt)
-  checks.offsetsLimit(w.opts.maxoffsetspertrigger, "writeStream option")
+  checks.recordCount(w.opts.maxoffsetspertrigger, "writeStream option maxOffsetsPerTrigger")
   if not execution.sourceOf(df._plan) then error("a streaming query needs exactly one streaming source", 0) end
   if w.name then
     for _, other in ipairs(queries) do

@@ -6,6 +6,7 @@
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
+local checks = require("tide.checks")
 
 local M = {}
 local Sink = {}
@@ -24,12 +25,7 @@ end
 
 function M.new(writer, schema)
   local opts = writer.opts
-  local bootstrap = opts["kafka.bootstrap.servers"]
-  if not bootstrap then error('the kafka sink needs option "kafka.bootstrap.servers"', 0) end
-  if bootstrap:match("^[%s,]*$") then
-    error(('the kafka sink\'s option "kafka.bootstrap.servers" is empty (%q): it needs HOST:PORT[,HOST:PORT...]')
-      :format(bootstrap), 0)
-  end
+  local bootstrap = checks.bootstrapServers(opts["kafka.bootstrap.servers"], "the kafka sink")
   local idx = {}
   for i, f in ipairs(schema.fields) do idx[f.name] = { i, f.dataType } end
   if not idx.value then error("the kafka sink needs a value column (string or binary)", 0) end
@@ -54,7 +50,7 @@ function M.new(writer, schema)
   return setmetatable({
     c = ffi.gc(c, C.tide_kafka_sink_free), topic = opts.topic, hasTopicColumn = idx.topic ~= nil,
     hasKey = idx.key ~= nil, timeout = tonumber(opts.deliverytimeoutms) or 60000,
-    servers = (opts["kafka.bootstrap.servers"]:gsub("[^,%s]*@", "")),
+    servers = checks.shownServers(bootstrap),
     description = "org.apache.spark.sql.kafka010.KafkaSourceProvider$KafkaTable",
   }, Sink)
 end

@@ -47,13 +47,6 @@ local function is_true(name, v, default)
   return v == "true"
 end
 
--- The bootstrap servers, for errors of the connection: a broker that
--- cannot be reached is otherwise only "Local: Broker transport failure".
--- Whatever precedes an '@' is left out, so no credentials are shown.
-local function servers_of(options)
-  return (options["kafka.bootstrap.servers"]:gsub("[^,%s]*@", ""))
-end
-
 -- librdkafka properties: every kafka.* option without its prefix.
 local function client_conf(options, extra)
   local kv = {}
@@ -127,16 +120,6 @@ local function check_options(options)
   end
 end
 
--- minOffsetsPerTrigger: as maxOffsetsPerTrigger, a whole number >= 1.
-local function min_offsets(text)
-  if text == nil then return nil end
-  local n = tonumber(text)
-  if not n or n < 1 or n ~= math.floor(n) then
-    error(("option minOffsetsPerTrigger must be a whole number >= 1, not %q"):format(tostring(text)), 0)
-  end
-  return n
-end
-
 -- maxTriggerDelay: Spark's time string ("15m", "30s", "500ms"), in ms.
 local function trigger_delay_ms(text)
   if text == nil then return 15 * 60000 end
@@ -149,12 +132,7 @@ local function trigger_delay_ms(text)
 end
 
 local function new_source(options, streaming)
-  local bootstrap = options["kafka.bootstrap.servers"]
-  if not bootstrap then error('the kafka source needs option "kafka.bootstrap.servers"', 0) end
-  if bootstrap:match("^[%s,]*$") then
-    error(('the kafka source\'s option "kafka.bootstrap.servers" is empty (%q): it needs HOST:PORT[,HOST:PORT...]')
-      :format(bootstrap), 0)
-  end
+  local bootstrap = checks.bootstrapServers(options["kafka.bootstrap.servers"], "the kafka source")
   check_options(options)
   local given = {}
   for _, k in ipairs({ "subscribe", "subscribepattern", "assign" }) do
@@ -165,10 +143,10 @@ local function new_source(options, streaming)
   end
   local headers = is_true("includeHeaders", options.includeheaders, false)
   local self = setmetatable({
-    options = options, schema = schema(headers), includeHeaders = headers, servers = servers_of(options),
+    options = options, schema = schema(headers), includeHeaders = headers, servers = checks.shownServers(bootstrap),
     failOnDataLoss = is_true("failOnDataLoss", options.failondataloss, true),
-    maxOffsetsPerTrigger = checks.offsetsLimit(options.maxoffsetspertrigger, "option"),
-    minOffsetsPerTrigger = min_offsets(options.minoffsetspertrigger),
+    maxOffsetsPerTrigger = checks.recordCount(options.maxoffsetspertrigger, "option maxOffsetsPerTrigger"),
+    minOffsetsPerTrigger = checks.recordCount(options.minoffsetspertrigger, "option minOffsetsPerTrigger"),
     maxTriggerDelayMs = trigger_delay_ms(options.maxtriggerdelay), lastTriggerMs = -math.huge,
     starting = options.startingoffsets or (streaming and "latest" or "earliest"),
     ending = options.endingoffsets or "latest",

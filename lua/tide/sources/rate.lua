@@ -19,7 +19,7 @@ function M.stream(options)
   return setmetatable({
     schema = SCHEMA, rate = rate, started = C.tide_now(),
     description = ("RateStreamV2[rowsPerSecond=%s, rampUpTimeSeconds=0, numPartitions=default]"):format(options.rowspersecond or 1),
-    maxOffsetsPerTrigger = require("tide.checks").offsetsLimit(options.maxoffsetspertrigger, "rate source:"),
+    maxOffsetsPerTrigger = require("tide.checks").recordCount(options.maxoffsetspertrigger, "rate source: maxOffsetsPerTrigger"),
   }, Source)
 end
 
