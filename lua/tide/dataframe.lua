@@ -504,6 +504,7 @@ function methods:createOrReplaceTempView(name)
 end
 
 require("tide.dataframe_ops").install(M)
+require("tide.dataframe_aggregate").install(M)
 
 checks.colonCalls("DataFrame", "df", function(v) return getmetatable(v) == DataFrame end, methods)
 checks.colonCalls("DataFrameNaFunctions", "df.na", function(v) return getmetatable(v) == NaFunctions end,

@@ -5,13 +5,10 @@
 --   df:randomSplit({0.3, 0.7}, 42)     -> { df1, df2 }, disjoint and complete
 --   df:sample(0.1, 7)                  df:sample(false, 0.1, 7)
 --   df:cache() / df:persist() / df:unpersist()
---   df:describe("click", "hour")       df:summary()   (Spark's tables of strings)
---   df:groupBy("site_id"):count()      df:groupBy("a", "b"):agg({ C14 = "avg" })
---   df:groupBy("a"):agg(F.avg("x"), F.count("*"):alias("n"))   df:agg(F.max("hour"))
 --   df:orderBy("a", F.desc("b"))       df:orderBy({"a", "b"}, { ascending = false })
 --   df:distinct()                      df:dropDuplicates({"a", "b"})
---   df:agg(F.countDistinct("a"))
 --
+-- Grouping, aggregates and describe/summary are tide.dataframe_aggregate's.
 -- Columns are named (or F.col(name)); no expression evaluation is needed.
 -- dataframe.lua installs these into its methods table.
 local ffi = require("ffi")
@@ -27,23 +24,10 @@ local ERRLEN = 512
 local errbuf = ffi.new("char[?]", ERRLEN)
 local function cerr() return ffi.string(errbuf) end
 
--- ---- functions: aggregates and sort orders -------------------------------------------
-
-local AGG = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, stddev = 6, stddev_samp = 6,
-              std = 6, variance = 7, var_samp = 7, stddev_pop = 8, var_pop = 9 }
--- Spark's name of the result column: avg(x); mean is shown as avg.
-local AGG_LABEL = { mean = "avg", std = "stddev" }
+-- ---- functions: sort orders ----------------------------------------------------------------
 
 local function install_functions(F)
   local wrap, colNode = column.wrap, column.colNode
-  for name in pairs(AGG) do
-    if F[name] == nil then
-      F[name] = function(c)
-        if c == nil then error(name .. "() needs a column", 2) end
-        return wrap { k = "call", fn = name, args = { colNode(c) } }
-      end
-    end
-  end
   local function order(descending, nulls_first)
     return function(c)
       local node = colNode(c)
@@ -52,16 +36,6 @@ local function install_functions(F)
       return wrap { k = "sortorder", expr = node, descending = descending, nullsFirst = nulls_first }
     end
   end
-  -- countDistinct(col, ...): Spark's count(DISTINCT a, ...), an aggregate
-  -- of agg() (computed by aggregate below, not by a C aggregate function).
-  F.countDistinct = F.countDistinct or function(...)
-    local n = select("#", ...)
-    if n == 0 then error("countDistinct() needs a column", 2) end
-    local args = {}
-    for i = 1, n do args[i] = colNode((select(i, ...))) end
-    return wrap { k = "call", fn = "count_distinct", args = args }
-  end
-  F.count_distinct = F.count_distinct or F.countDistinct
   F.asc = F.asc or order(false)
   F.desc = F.desc or order(true)
   F.asc_nulls_first = F.asc_nulls_first or order(false, true)
@@ -124,11 +98,6 @@ local function batch_only(df, what)
   end
 end
 
-local function type_from(id, precision, scale)
-  if id == ID.decimal then return T.decimal(precision, scale) end
-  for name, tid in pairs(ID) do if tid == id then return T[name] end end
-end
-
 -- rows[0..n) of batch, copied (any order, repeats allowed).
 local function take(batch, rows, n)
   return batchlib.wrap(C.tide_batch_take(batch, rows, n, errbuf, ERRLEN), cerr())
@@ -142,15 +111,23 @@ local function columns_of(batch, cols, extra)
   return out
 end
 
+-- A plan node over df's (op, its child set), as a DataFrame.
+local dataframe_new -- tide.dataframe's, set by install
+local function derive(df, op)
+  op.child = df._plan
+  return dataframe_new(df._session, op, df._streaming)
+end
+
+-- What tide.dataframe_aggregate shares.
+M.arglist, M.name_of, M.index_of, M.key_index, M.int32s = arglist, name_of, index_of, key_index, int32s
+M.batch_only, M.take, M.columns_of, M.derive = batch_only, take, columns_of, derive
+M.errbuf, M.ERRLEN, M.cerr = errbuf, ERRLEN, cerr
+
 -- ---- install -----------------------------------------------------------------------------------
 
 function M.install(dataframe)
   local methods = dataframe.methods
-
-  local function derive(df, op)
-    op.child = df._plan
-    return dataframe.new(df._session, op, df._streaming)
-  end
+  dataframe_new = dataframe.new
 
   -- Rows whose draw falls in [lo, hi) (see tide_sample_rows); row indices
   -- continue across the batches of a stream.
@@ -320,221 +297,6 @@ function M.install(dataframe)
   end
   methods.sort = methods.orderBy
 
-  -- ---- grouping and aggregation ----------------------------------------------------------
-
-  local GroupedData = {}
-  GroupedData.__index = GroupedData
-  M.GroupedData = GroupedData
-
-  function methods:groupBy(...)
-    local keys = {}
-    for i, c in ipairs(arglist(...)) do
-      keys[i] = name_of(c, "groupBy")
-      key_index(self._plan.schema, keys[i], "groupBy")
-    end
-    return setmetatable({ df = self, keys = keys }, GroupedData)
-  end
-  methods.groupby = methods.groupBy
-
-  -- One aggregate: {fn = "avg", column = name or nil (count(*)), name = output}.
-  local function agg_spec(schema, fn, colname, alias)
-    local code = AGG[fn]
-    if not code then error(("unknown aggregate function %q"):format(tostring(fn)), 4) end
-    local label = AGG_LABEL[fn] or fn
-    if colname == "*" or colname == nil then
-      if code ~= AGG.count then error(fn .. "(*) is not an aggregate; only count(*) is", 4) end
-      return { code = code, column = nil, name = alias or "count(1)", type = T.long }
-    end
-    local idx = index_of(schema, colname, fn)
-    local t = schema.fields[idx + 1].dataType
-    local p, s = ffi.new("int32_t[1]", t.precision or 0), ffi.new("int32_t[1]", t.scale or 0)
-    local rid = C.tide_agg_result_type(code, t.id, p, s)
-    if rid == 0 then
-      error(("%s(%s): the column is %s, which %s cannot take"):format(label, colname, t:simpleString(), label), 4)
-    end
-    return { code = code, column = idx, name = alias or ("%s(%s)"):format(label, colname),
-             type = type_from(rid, p[0], s[0]) }
-  end
-
-  -- count(DISTINCT a, ...): the 0-based indices of its columns in
-  -- `distinct`; aggregate counts them (count_distinct below).
-  local function distinct_spec(schema, node, alias)
-    local names, cols = {}, {}
-    for i, arg in ipairs(node.args) do
-      if arg.k ~= "col" then error("countDistinct() takes column names", 4) end
-      local idx = schema:fieldIndex(arg.name)
-      if not idx then
-        error(("countDistinct: cannot resolve column %q (columns: %s)"):format(arg.name,
-          table.concat(schema:fieldNames(), ", ")), 4)
-      end
-      local t = schema.fields[idx].dataType
-      if t.id == ID.struct or t.id == ID.vector then
-        error(("countDistinct: column %s is %s, which cannot be counted distinct"):format(arg.name,
-          t:simpleString()), 4)
-      end
-      names[i], cols[i] = arg.name, idx - 1
-    end
-    return { distinct = cols, name = alias or ("count(DISTINCT %s)"):format(table.concat(names, ", ")),
-             type = T.long }
-  end
-
-  local function spec_from_column(schema, c)
-    local node, alias = c.node, nil
-    if node.k == "alias" then node, alias = node.expr, node.name end
-    if node.k == "call" and node.fn == "count_distinct" then
-      local spec = distinct_spec(schema, node, alias) -- not a tail call: its errors' level counts this one
-      return spec
-    end
-    if node.k ~= "call" or not AGG[node.fn] then
-      error("agg takes aggregate functions such as F.avg(\"x\") or a table {x = \"avg\"}", 4)
-    end
-    local arg = node.args[1]
-    local name
-    if arg.k == "star" and not arg.prefix then
-      name = "*"
-    elseif arg.k == "lit" and node.fn == "count" then
-      name = "*" -- count(1)
-    elseif arg.k == "col" then
-      name = arg.name
-    else
-      error(("%s() takes a column name"):format(node.fn), 4)
-    end
-    return agg_spec(schema, node.fn, name, alias)
-  end
-
-  -- count(DISTINCT) of spec per group into dst, a slot of out: the rows
-  -- grouped by the group's keys and the counted columns together, and
-  -- each such combination counted once for its group, unless one of its
-  -- counted values is null (Spark's count(DISTINCT a, b) skips those).
-  local function count_distinct(batch, key_idx, spec, gids, ng, out, dst)
-    local n = batch:count()
-    local cols = {}
-    for i, k in ipairs(key_idx) do cols[i] = k end
-    for _, c in ipairs(spec.distinct) do cols[#cols + 1] = c end
-    local combo = ffi.new("int32_t[?]", math.max(n, 1))
-    local first = ffi.new("int64_t[?]", math.max(n, 1))
-    local nc = tonumber(C.tide_group_rows(batch, int32s(cols), #cols, combo, first, errbuf, ERRLEN))
-    if nc < 0 then error(cerr(), 0) end
-    local inputs = {}
-    for i, c in ipairs(spec.distinct) do inputs[i] = batch.columns[c] end
-    local counts = ffi.new("int64_t[?]", math.max(ng, 1))
-    for k = 0, nc - 1 do
-      local r = first[k]
-      local counted = true
-      for _, col in ipairs(inputs) do
-        if C.tide_column_is_valid(col, r) == 0 then counted = false end
-      end
-      if counted then counts[gids[r]] = counts[gids[r]] + 1 end
-    end
-    if C.tide_column_init(out, dst, spec.name, ID.long, ng) ~= 0 then error("out of memory in countDistinct", 0) end
-    for g = 0, ng - 1 do
-      if C.tide_column_append_fixed(out, dst, counts + g) ~= 0 then error("out of memory in countDistinct", 0) end
-    end
-  end
-
-  -- The plan node of a grouped aggregation: key columns, then aggregates.
-  local function aggregate(df, keys, specs)
-    batch_only(df, "groupBy/agg")
-    local schema = df._plan.schema
-    local key_idx, fields = {}, {}
-    for i, k in ipairs(keys) do
-      key_idx[i] = key_index(schema, k, "groupBy")
-      fields[i] = schema.fields[key_idx[i] + 1]
-    end
-    local names = {}
-    for i, s in ipairs(specs) do
-      fields[#fields + 1] = T.field(s.name, s.type, true)
-      names[i] = s.name
-    end
-    local c_keys, nk = int32s(key_idx), #keys
-    local key_slots = {}
-    for i = 1, nk do key_slots[i] = i - 1 end
-    return derive(df, {
-      kind = "aggregate",
-      schema = T.struct(fields),
-      explain = ("Aggregate [%s], [%s]"):format(table.concat(keys, ", "), table.concat(names, ", ")),
-      apply = function(batch)
-        local n = batch:count()
-        local gids = ffi.new("int32_t[?]", math.max(n, 1))
-        local first = ffi.new("int64_t[?]", math.max(n, 1))
-        local out, ng
-        if nk == 0 then
-          ng = 1 -- a global aggregate has one row, even over no rows
-          out = batchlib.wrap(C.tide_batch_new(#specs))
-        else
-          ng = tonumber(C.tide_group_rows(batch, c_keys, nk, gids, first, errbuf, ERRLEN))
-          if ng < 0 then error(cerr(), 0) end
-          -- The keys of each group's first row, then a slot per aggregate.
-          local keys = take(columns_of(batch, key_idx), first, ng)
-          out = columns_of(keys, key_slots, #specs)
-        end
-        for j, s in ipairs(specs) do
-          local input = s.column and batch.columns[s.column] or nil
-          if s.distinct then
-            count_distinct(batch, key_idx, s, gids, ng, out, out.columns[nk + j - 1])
-          elseif C.tide_aggregate(out, out.columns[nk + j - 1], s.name, s.code, input, n, gids, ng, errbuf,
-              ERRLEN) ~= 0 then
-            error(cerr(), 0)
-          end
-        end
-        if C.tide_batch_finish(out) ~= 0 then error("aggregate: columns of different lengths", 0) end
-        return out
-      end,
-    })
-  end
-
-  -- agg({x = "avg", y = "max"}) (in the order of the columns) or
-  -- agg(F.avg("x"), F.count("*"):alias("n"), ...).
-  function GroupedData:agg(...)
-    local schema = self.df._plan.schema
-    local specs = {}
-    local first = ...
-    if select("#", ...) == 1 and type(first) == "table" and not column.isColumn(first) and first[1] == nil then
-      for _, name in ipairs(schema:fieldNames()) do
-        local fn = first[name]
-        if fn then specs[#specs + 1] = agg_spec(schema, tostring(fn):lower(), name) end
-      end
-      for name in pairs(first) do
-        if not schema:fieldIndex(name) and name ~= "*" then index_of(schema, name, "agg") end
-      end
-      if first["*"] then specs[#specs + 1] = agg_spec(schema, tostring(first["*"]):lower(), "*") end
-    else
-      for _, c in ipairs(arglist(...)) do
-        if not column.isColumn(c) then error("agg takes Columns such as F.avg(\"x\"), or one table {x = \"avg\"}", 2) end
-        specs[#specs + 1] = spec_from_column(schema, c)
-      end
-    end
-    if #specs == 0 then error("agg needs at least one aggregate", 2) end
-    return aggregate(self.df, self.keys, specs)
-  end
-
-  function GroupedData:count()
-    return aggregate(self.df, self.keys, { { code = AGG.count, name = "count", type = T.long } })
-  end
-
-  -- sum/avg/mean/min/max of the named columns, or of every numeric column
-  -- that is not a key.
-  local NUMERIC = { [ID.int] = true, [ID.long] = true, [ID.float] = true, [ID.double] = true, [ID.decimal] = true }
-  for _, fn in ipairs({ "sum", "avg", "mean", "min", "max" }) do
-    GroupedData[fn] = function(self, ...)
-      local schema = self.df._plan.schema
-      local names = arglist(...)
-      if #names == 0 then
-        local is_key = {}
-        for _, k in ipairs(self.keys) do is_key[k] = true end
-        for _, f in ipairs(schema.fields) do
-          if NUMERIC[f.dataType.id] and not is_key[f.name] then names[#names + 1] = f.name end
-        end
-      end
-      local specs = {}
-      for i, c in ipairs(names) do specs[i] = agg_spec(schema, fn, name_of(c, fn)) end
-      return aggregate(self.df, self.keys, specs)
-    end
-  end
-
-  -- df:agg(...) aggregates the whole DataFrame, as groupBy():agg(...).
-  function methods:agg(...) return self:groupBy():agg(...) end
-
   -- ---- distinct and dropDuplicates ----------------------------------------------------------
 
   -- The first row of each distinct value of the key columns (names), in
@@ -585,100 +347,6 @@ function M.install(dataframe)
     return deduplicate(self, names, "dropDuplicates")
   end
   methods.drop_duplicates = methods.dropDuplicates
-
-  -- ---- describe / summary --------------------------------------------------------------------
-
-  -- One statistic of one column over a whole batch, as show prints it.
-  local function statistic(batch, col_index, code, gids)
-    local out = batchlib.wrap(C.tide_batch_new(1))
-    local n = batch:count()
-    if C.tide_aggregate(out, out.columns[0], "s", code, batch.columns[col_index], n, gids, 1, errbuf, ERRLEN) ~= 0 then
-      error(cerr(), 0)
-    end
-    C.tide_batch_finish(out)
-    if out.columns[0].validity ~= nil and not (bit.band(out.columns[0].validity[0], 1) ~= 0) then return nil end
-    return batchlib.cellText(out.columns[0], 0)
-  end
-
-  -- An exact percentile as Spark's percentile_approx reports it: the
-  -- smallest value with at least p of the non-null values at or below it.
-  local function percentile(sorted_col, order, nulls, n, p)
-    local count = n - nulls
-    if count == 0 then return nil end
-    local rank = math.max(math.ceil(p * count), 1)
-    return batchlib.cellText(sorted_col, order[nulls + rank - 1])
-  end
-
-  local function stats_frame(df, cols, stats, what)
-    batch_only(df, what)
-    local schema = df._plan.schema
-    local names = {}
-    if #cols == 0 then
-      for _, f in ipairs(schema.fields) do
-        if NUMERIC[f.dataType.id] or f.dataType.id == ID.string then names[#names + 1] = f.name end
-      end
-    else
-      for i, c in ipairs(cols) do names[i] = name_of(c, what) end
-    end
-    local batch = df:toBatch()
-    local n = batch:count()
-    local gids = ffi.new("int32_t[?]", math.max(n, 1))
-    local rows = {}
-    for r, stat in ipairs(stats) do rows[r] = { stat } end
-    for ci, name in ipairs(names) do
-      local idx = index_of(schema, name, what)
-      local col = batch.columns[idx]
-      local numeric = NUMERIC[col.type]
-      local order, nulls
-      for r, stat in ipairs(stats) do
-        local v
-        if stat == "count" then
-          v = statistic(batch, idx, AGG.count, gids)
-        elseif stat == "mean" then
-          v = numeric and statistic(batch, idx, AGG.avg, gids) or nil
-        elseif stat == "stddev" then
-          v = numeric and statistic(batch, idx, AGG.stddev, gids) or nil
-        elseif stat == "min" or stat == "max" then
-          v = statistic(batch, idx, AGG[stat], gids)
-        else
-          local pct = tonumber(stat:match("^(%d+%.?%d*)%%$"))
-          if not pct or pct > 100 then error(("%s: unknown statistic %q"):format(what, stat), 3) end
-          if numeric then
-            if not order then
-              order = ffi.new("int64_t[?]", math.max(n, 1))
-              local c1, zero, one = int32s({ idx }), int32s({ 0 }), int32s({ 1 })
-              if C.tide_sort_rows(batch, c1, zero, one, 1, order, errbuf, ERRLEN) ~= 0 then error(cerr(), 0) end
-              nulls = tonumber(col.null_count)
-            end
-            v = percentile(col, order, nulls, n, pct / 100)
-          end
-        end
-        rows[r][ci + 1] = v
-      end
-    end
-    local fields = { T.field("summary", T.string) }
-    for i, name in ipairs(names) do fields[i + 1] = T.field(name, T.string) end
-    local result = batchlib.fromRows(rows, T.struct(fields))
-    return require("tide.session").localFrame(df._session, result)
-  end
-
-  -- describe(cols...): count, mean, stddev, min, max of numeric and string
-  -- columns (all of them when none are named), as strings.
-  function methods:describe(...)
-    return stats_frame(self, arglist(...), { "count", "mean", "stddev", "min", "max" }, "describe")
-  end
-
-  -- summary(stats...): count, mean, stddev, min, 25%, 50%, 75%, max by
-  -- default, or the ones named (any "NN%").
-  function methods:summary(...)
-    local stats = arglist(...)
-    if #stats == 0 then stats = { "count", "mean", "stddev", "min", "25%", "50%", "75%", "max" } end
-    return stats_frame(self, {}, stats, "summary")
-  end
-
-  -- df:groupBy("a").count() fails naming the method (dataframe.lua).
-  require("tide.checks").colonCalls("GroupedData", "df:groupBy(...)", function(v) return getmetatable(v) == GroupedData end,
-    GroupedData)
 end
 
 return M
