@@ -146,7 +146,7 @@ tide.plot.histogram { values = scores, bins = 40, title = "predicted click proba
 -- standardization, for comparison:
 
 -- %%
-stages[#stages] = ml.LogisticRegression { maxIter = 10, regParam = 0.01, standardization = false }
+stages[#stages] = stages[#stages]:copy { standardization = false }
 local plain = ml.Pipeline { stages = stages }:fit(train):transform(test)
 print(("standardization = false: AUC %.4f, log loss %.4f"):format(
   ml.BinaryClassificationEvaluator {}:evaluate(plain), ml.logLoss(plain, "label", "probability")))

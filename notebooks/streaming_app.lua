@@ -25,8 +25,10 @@
 -- under `TIDE_SOURCE_DIR` (tide's source tree), else in the tree this
 -- notebook sits in (`notebooks/../scripts/producer.lua`). `SUMMARY_PATH`
 -- gets the figures as JSON (the demo prints them). A restart on the same
--- checkpoints goes on where the last run stopped; the figures are this
--- run's.
+-- checkpoints goes on where the last run stopped, and the table keeps the
+-- rows of earlier runs: every figure is this run's (`produced`, `stored`:
+-- the rows this run wrote to PostgreSQL, `batches`, throughput, latency)
+-- but `tableRows`, the rows the table holds in all.
 
 -- %%
 local tide = require("tide")
@@ -95,7 +97,7 @@ local to_kafka = results
 
 -- Latency, produce to commit, in milliseconds, and each row's produce
 -- time: one value per row each, kept in growing C arrays (no Lua table
--- per row).
+-- per row). latency.n is the number of rows this run wrote to PostgreSQL.
 local ffi = require("ffi")
 local latency = { n = 0, cap = 65536 }
 latency.ms = ffi.new("double[?]", latency.cap)
@@ -122,11 +124,12 @@ local function record_latency(df, committed_at)
   latency.n = latency.n + n
 end
 
--- Rows stored so far, from every progress event of the PostgreSQL query.
-local stored = 0
+-- Rows the PostgreSQL query has read so far, from its progress events:
+-- the run stops once every produced event is in.
+local consumed = 0
 spark.streams:addListener {
   onQueryProgress = function(e)
-    if e.progress.name == "predictions_postgres" then stored = stored + e.progress.numInputRows end
+    if e.progress.name == "predictions_postgres" then consumed = consumed + e.progress.numInputRows end
   end,
 }
 
@@ -229,7 +232,7 @@ while tide.now() < deadline and to_postgres:isActive() do
       :format(p.batchId, p.numInputRows, p.inputRowsPerSecond or 0, p.processedRowsPerSecond or 0,
         p.durationMs.triggerExecution or 0))
   end
-  if PRODUCE_EVENTS and stored >= PRODUCE_EVENTS then break end
+  if PRODUCE_EVENTS and consumed >= PRODUCE_EVENTS then break end
 end
 to_kafka:stop()
 to_postgres:stop()
@@ -248,9 +251,12 @@ end
 
 -- %% [markdown]
 -- ## What landed in PostgreSQL
+-- The table keeps the rows of earlier runs: this run's are counted apart.
 
 -- %%
-tide.sql(POSTGRES_URL, "SELECT COUNT(*) AS predictions FROM predictions"):show()
+local table_rows = tonumber(tostring(tide.sql(POSTGRES_URL, "SELECT COUNT(*) AS n FROM predictions"):collect()[1].n))
+print(("%d rows written by this run; the table predictions holds %d rows in all%s"):format(latency.n, table_rows,
+  table_rows > latency.n and " (with earlier runs')" or ""))
 tide.sql(POSTGRES_URL, "SELECT * FROM predictions ORDER BY processed_at DESC LIMIT 10"):show(10, false)
 
 -- %% [markdown]
@@ -302,11 +308,10 @@ end
 
 local summary_path = os.getenv("SUMMARY_PATH")
 if summary_path then
-  local count = tide.sql(POSTGRES_URL, "SELECT COUNT(*) AS n FROM predictions"):collect()[1].n
   local f = assert(io.open(summary_path, "w"))
   f:write(tide.json.encode {
     produced = tonumber((produced or ""):match("sent (%d+) messages")) or -1,
-    stored = tonumber(tostring(count)), batches = #progress, rowsPerSecond = throughput,
+    stored = latency.n, tableRows = table_rows, batches = #progress, rowsPerSecond = throughput,
     latencyP50Ms = p50, latencyP99Ms = p99,
     steadyRows = steadyRows, steadyP50Ms = steady50, steadyP99Ms = steady99,
   }, "\n")

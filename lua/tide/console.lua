@@ -5,7 +5,8 @@
 --   console.show(...)        writes the values a chunk returned
 --   console.complete(text)   -> sorted completions of the word before the cursor
 --   console.idle()           called every 100 ms while the console waits for input
---   console.setup()          the console's globals (`tide`)
+--   console.help             the `help` global: help() a guide, help(value) its members
+--   console.setup()          the console's globals (`tide`, `help`)
 --
 -- Chunks typed at the prompt are compiled here with the JIT turned off
 -- for them and every function they define (jit.off(fn, true)): the debug
@@ -24,9 +25,13 @@ local CHUNK = "=stdin"
 
 -- A load error about the end of input means the chunk goes on, as luajit's
 -- REPL decides: "'end' expected near '<eof>'", "unfinished long string
--- near '<eof>'".
+-- near '<eof>'". One is not: a chunk ending in `df:show` is a method not
+-- called (what `df.show` shows in Python), and waiting for its arguments
+-- on the next line would turn whatever comes next into a syntax error.
+local METHOD_NOT_CALLED = "function arguments expected near '<eof>'"
+
 local function incomplete(message)
-  return message:sub(-7) == "'<eof>'"
+  return message:sub(-7) == "'<eof>'" and message:sub(-#METHOD_NOT_CALLED) ~= METHOD_NOT_CALLED
 end
 
 -- An expression first, so `1+1` prints 2 (as Lua 5.3's REPL does; the
@@ -36,18 +41,25 @@ end
 -- A valid expression list is compiled again as the arguments of a local
 -- identity function: `return f(x)` is a tail call, which would drop the
 -- chunk's own frame, and with it "stdin:1:" from error messages and
--- tracebacks. Both forms keep the user's text on line 1.
+-- tracebacks. Both forms keep the user's text on line 1, and the closing
+-- parenthesis stays on the chunk's last line: LuaJIT gives an expression
+-- (`df.columns` with df nil) the line of the token after it. It goes on a
+-- line of its own only when a trailing comment would swallow it.
 local VALUES = "local function __console_values(...) return ... end return __console_values("
 
 function M.compile(source)
   source = source:gsub("^=", "", 1)
   local fn, expr_err = loadstring("return " .. source, CHUNK)
   if fn then
-    fn = loadstring(VALUES .. source .. "\n)", CHUNK) or fn
+    fn = loadstring(VALUES .. source .. ")", CHUNK) or loadstring(VALUES .. source .. "\n)", CHUNK) or fn
   else
     local err
     fn, err = loadstring(source, CHUNK)
-    if not fn then return nil, err, incomplete(err) or incomplete(expr_err) end
+    if not fn then
+      local method = err:sub(-#METHOD_NOT_CALLED) == METHOD_NOT_CALLED and source:match("([%w_.]+:[%w_]+)%s*$")
+      if method then err = ("%s: call the method with parentheses, %s()"):format(err, method) end
+      return nil, err, incomplete(err) or incomplete(expr_err)
+    end
   end
   if jit then jit.off(fn, true) end
   return fn
@@ -126,15 +138,67 @@ local function index_tables(v, mt, into, functions_only)
   end
 end
 
--- The members of a value: its own fields (tables), then what its
--- metatable's __index reaches. A cdata hides its metatype behind the FFI
--- ("ffi" is all getmetatable says); the usual `Class.__index = Class`
+-- The names of the modules built into tide ("tide.ml", ...), read once
+-- from the binary's table of them (engine/embedded_lua.h); none when it
+-- cannot be read.
+local builtin_names
+local function builtin_modules()
+  if builtin_names then return builtin_names end
+  builtin_names = {}
+  pcall(function()
+    local ffi = require("ffi")
+    ffi.cdef [[
+      typedef struct { const char *name, *path; const unsigned char *code; size_t size; } tide_console_module;
+      extern const tide_console_module tide_embedded_modules[];
+    ]]
+    local list = ffi.C.tide_embedded_modules
+    local i = 0
+    while list[i].name ~= nil do
+      builtin_names[#builtin_names + 1] = ffi.string(list[i].name)
+      i = i + 1
+    end
+  end)
+  return builtin_names
+end
+
+-- The name a table is loaded under (package.loaded), or nil.
+local function module_name(v)
+  if type(v) ~= "table" then return nil end
+  for name, loaded in pairs(package.loaded) do
+    if rawequal(loaded, v) then return name end
+  end
+  return nil
+end
+
+-- A module whose __index loads its submodules on first use (`tide`, where
+-- tide.ml, tide.functions, ... are no field until then): the names of its
+-- submodules.
+local function submodules(v, into)
+  local mt = getmetatable(v)
+  if type(mt) ~= "table" or type(rawget(mt, "__index")) ~= "function" then return end
+  local name = module_name(v)
+  if not name then return end
+  local prefix = name .. "."
+  for _, module in ipairs(builtin_modules()) do
+    local child = module:sub(#prefix + 1)
+    if module:sub(1, #prefix) == prefix and child:match("^[%a_][%w_]*$") and into[child] == nil then
+      into[child] = true
+    end
+  end
+end
+
+-- The members of a value: its own fields (tables) and not yet loaded
+-- submodules, then what its metatable's __index reaches. A cdata hides
+-- its metatype behind the FFI ("ffi" is all getmetatable says); the usual `Class.__index = Class`
 -- idiom makes v.__index hand back the method table, which is tried under
 -- pcall since indexing a cdata with an unknown name raises.
 local function members(v, functions_only)
   local into = {}
   local tv = type(v)
-  if tv == "table" then fields_of(v, into, functions_only) end
+  if tv == "table" then
+    fields_of(v, into, functions_only)
+    if not functions_only then submodules(v, into) end
+  end
   if tv == "table" or tv == "userdata" or tv == "string" then
     index_tables(v, getmetatable(v), into, functions_only)
   elseif tv == "cdata" then
@@ -186,6 +250,84 @@ function M.complete(text)
   return out
 end
 
+-- ---- help ------------------------------------------------------------------------
+
+local GUIDE = [[
+The tide console: Lua, with tide's PySpark-shaped API in the global `tide`.
+
+  spark = tide.session()                      -- SparkSession.builder.getOrCreate()
+  df = spark.read:option("header", true):option("inferSchema", true):csv("data.csv")
+  df:show(5)   df:printSchema()   df.columns   df:count()
+  df:groupBy("click"):count():show()
+  F, ml = tide.functions, tide.ml             -- pyspark.sql.functions, pyspark.ml
+  q = spark.readStream:format("rate"):load().writeStream:format("console"):start()
+  q:stop()                                    -- queries run while the console waits
+
+From Python: methods are called with ':' (df:show()), properties read with
+'.' (df.columns, spark.read); keyword arguments are a table
+(ml.LogisticRegression { maxIter = 10 }); None is nil, != is ~=, and lists
+count from 1. A `local` lasts one line: use globals to keep values.
+
+help(value) lists a value's methods and fields. Tab completes names, Ctrl-C
+interrupts, Ctrl-D leaves. More in docs/console.md and docs/streaming.md.]]
+
+-- Names as indented lines of at most 80 columns.
+local function wrap(names)
+  local lines, line = {}, " "
+  for _, name in ipairs(names) do
+    if line ~= " " and #line + 1 + #name > 80 then
+      lines[#lines + 1] = line
+      line = " "
+    end
+    line = line .. " " .. name
+  end
+  lines[#lines + 1] = line
+  return table.concat(lines, "\n")
+end
+
+-- What help(value) prints: the value, then the names it offers: methods
+-- (value:name(...), what its metatable reaches), functions, properties
+-- and fields (value.name). Names starting with "_" are private.
+local function describe(v)
+  local module, shown = module_name(v), pretty(v, { depth = 1 })
+  local head = module and ("module %s"):format(module)
+    or (not shown:find("\n") and ("%s  (%s)"):format(shown, type(v)))
+    or type(v)
+  -- members() counts a table's own functions as methods: they are called
+  -- with '.', as a module's are.
+  local functions, methods, properties = {}, members(v, true), members(v, false)
+  if type(v) == "table" then fields_of(v, functions, true) end
+  for k in pairs(functions) do methods[k], properties[k] = nil, nil end
+  for k in pairs(methods) do properties[k] = nil end
+  local out = { head }
+  local parts = {
+    { "methods, called as value:name(...)", methods },
+    { "functions, called as value.name(...)", functions },
+    { "properties and fields, read as value.name", properties },
+  }
+  for _, part in ipairs(parts) do
+    local names = {}
+    for k in pairs(part[2]) do
+      if k:sub(1, 1) ~= "_" then names[#names + 1] = k end
+    end
+    table.sort(names)
+    if #names > 0 then out[#out + 1] = part[1] .. ":\n" .. wrap(names) end
+  end
+  return table.concat(out, "\n")
+end
+
+-- `help` prints the guide; help(value) describes the value.
+M.help = setmetatable({}, {
+  __call = function(_, ...)
+    if select("#", ...) == 0 then
+      io.stdout:write(GUIDE, "\n")
+    else
+      io.stdout:write(describe((...)), "\n")
+    end
+  end,
+  __tostring = function() return GUIDE end,
+})
+
 -- ---- idle time and setup ------------------------------------------------------
 
 -- Called every 100 ms while the console waits for a key: active streaming
@@ -213,9 +355,10 @@ function M.idle()
   return printed
 end
 
--- Makes `tide` a global when the module loads; returns the error message
--- otherwise, for the console to show as a warning.
+-- Makes `help` a global, and `tide` when the module loads; returns the
+-- error message otherwise, for the console to show as a warning.
 function M.setup()
+  _G.help = M.help
   local ok, tide = pcall(require, "tide")
   if ok then
     _G.tide = tide
@@ -231,7 +374,7 @@ function M.banner()
     local ok, v = pcall(tide.version)
     if ok then version = " " .. tostring(v) end
   end
-  return ("tide%s console on %s. Ctrl-D leaves, Ctrl-C interrupts, Tab completes.")
+  return ("tide%s console on %s. help() to start; Ctrl-D leaves, Ctrl-C interrupts, Tab completes.")
     :format(version, jit and jit.version or _VERSION)
 end
 

@@ -75,9 +75,69 @@ end
 
 local HOOK = "__tide_notebook_cell"
 
+-- Whether a chunk is one of tide's own modules (built in, or loaded from
+-- TIDE_LUA_PATH), as engine/lua_host.c tells them apart.
+local function is_tide_module(source)
+  if source:sub(1, 10) == "@lua/tide/" then return true end
+  local root = os.getenv("TIDE_LUA_PATH")
+  return root ~= nil and root ~= "" and source:sub(1, #root + 7) == "@" .. root .. "/tide/"
+end
+
+-- The "file:line:" an error message begins with, or nil.
+local function place_of(message)
+  return message:match("^([^\n:]+:%d+):")
+end
+
+-- An error raised in the notebook (the xpcall handler's, stack intact from
+-- `level` on), placed as `tide run` places it: a message without a place,
+-- or whose level pointed past the notebook into this runner, gets the line
+-- of the innermost frame outside tide's modules. Returns the message, the
+-- notebook's line the error happened at and the notebook's frame's name
+-- in tracebacks.
+local function place_error(e, chunk_source, level)
+  local message = tostring(e)
+  local runner_places, user_place, notebook_line, notebook_src = {}, nil, nil, nil
+  local past_notebook = false
+  while true do
+    local info = debug.getinfo(level, "Sl")
+    if not info then break end
+    local here = info.currentline > 0 and info.what ~= "C" and (info.short_src .. ":" .. info.currentline) or nil
+    if past_notebook then
+      if here then runner_places[here] = true end
+    elseif here and not is_tide_module(info.source) then
+      user_place = user_place or here
+    end
+    if info.source == chunk_source then
+      notebook_line = notebook_line or info.currentline
+      if info.what == "main" then past_notebook, notebook_src = true, info.short_src end
+    end
+    level = level + 1
+  end
+  local place = place_of(message)
+  if place and runner_places[place] then
+    message, place = message:sub(#place + 3), nil -- "file:line: " off
+  end
+  if not place and user_place then message = user_place .. ": " .. message end
+  return message, notebook_line, notebook_src
+end
+
+-- A traceback ends at the notebook's main chunk, as under `tide run`: the
+-- frames below it are this runner's, not the notebook's.
+local function without_runner(traceback, notebook_src)
+  if not notebook_src then return traceback end
+  local kept, main = {}, "\t" .. notebook_src .. ":"
+  for line in (traceback .. "\n"):gmatch("(.-)\n") do
+    kept[#kept + 1] = line
+    if line:sub(1, #main) == main and line:sub(-15) == ": in main chunk" then break end
+  end
+  return table.concat(kept, "\n")
+end
+
 -- Runs the notebook's source; each code cell gets `outputs` (a list of
 -- { kind = "text" | "table" | "svg" | "error", ... }) and `seconds`.
--- Returns true, or false and the index of the failing cell.
+-- Returns true, or false and the index of the failing cell; its last
+-- output is the error, with `line` (the notebook's line it happened at)
+-- and `compiled` (false for a syntax error: no cell ran).
 function M.run(cells, source, path, echo)
   local tide = require("tide")
   local display = require("tide.display")
@@ -124,9 +184,15 @@ function M.run(cells, source, path, echo)
   end
 
   local chunk, err = loadstring(table.concat(lines, "\n"), "@" .. path)
-  local ok = chunk ~= nil
+  local ok, failed_line = chunk ~= nil, nil
   if chunk then
-    ok, err = xpcall(chunk, function(e) return debug.traceback(tostring(e), 2) end)
+    ok, err = xpcall(chunk, function(e)
+      local message, notebook_src
+      message, failed_line, notebook_src = place_error(e, "@" .. path, 3)
+      return without_runner(debug.traceback(message, 2), notebook_src)
+    end)
+  else
+    failed_line = tonumber(tostring(err):match(":(%d+):"))
   end
   if current then cells[current].seconds = tide.now() - started end
   _G.print, io.write, display.handler, _G[HOOK] = saved_print, saved_write, saved_handler, nil
@@ -134,15 +200,14 @@ function M.run(cells, source, path, echo)
   -- A syntax error stops the whole file before any cell runs: it belongs to
   -- the cell holding its line.
   if not current then
-    local line = tonumber(tostring(err):match(":(%d+):")) or 1
     current = 1
     for i, cell in ipairs(cells) do
-      if cell.kind == "code" and (cell.marker or 1) <= line then current = i end
+      if cell.kind == "code" and (cell.marker or 1) <= (failed_line or 1) then current = i end
     end
     cells[current].outputs = cells[current].outputs or {}
   end
   local list = cells[current].outputs
-  list[#list + 1] = { kind = "error", text = tostring(err) }
+  list[#list + 1] = { kind = "error", text = tostring(err), line = failed_line, compiled = chunk ~= nil }
   return false, current
 end
 
@@ -153,7 +218,8 @@ local function html_escape(s)
 end
 
 -- The markdown a notebook's text cells use: headings, lists, paragraphs,
--- `code`, **bold**, *emphasis*, [links](url).
+-- code blocks (lines indented by four spaces), `code`, **bold**,
+-- *emphasis*, [links](url).
 local function inline(s)
   s = html_escape(s)
   s = s:gsub("`([^`]+)`", "<code>%1</code>")
@@ -164,26 +230,38 @@ local function inline(s)
 end
 
 local function markdown_html(lines)
-  local out, para, list = {}, {}, false
+  local out, para, list, code = {}, {}, false, nil
   local function flush()
     if #para > 0 then out[#out + 1] = "<p>" .. inline(table.concat(para, " ")) .. "</p>" end
     para = {}
     if list then out[#out + 1] = "</ul>" end
     list = false
+    if code then
+      while code[#code] == "" do code[#code] = nil end
+      out[#out + 1] = "<pre><code>" .. html_escape(table.concat(code, "\n")) .. "</code></pre>"
+      code = nil
+    end
   end
   for _, l in ipairs(lines) do
     local hashes, heading = l:match("^(#+)%s+(.*)$")
     local item = l:match("^%s*[-*]%s+(.*)$")
-    if hashes then
+    -- Indented lines continue a paragraph or a list item; elsewhere they
+    -- are code, kept line by line (a command per line stays one).
+    local indented = l:match("^    (.*)$")
+    if code and (indented or not l:match("%S")) then
+      code[#code + 1] = indented or ""
+    elseif indented and #para == 0 and not list then
+      code = { indented }
+    elseif hashes then
       flush()
       out[#out + 1] = ("<h%d>%s</h%d>"):format(#hashes, inline(heading), #hashes)
     elseif item then
-      if #para > 0 then flush() end
+      if #para > 0 or code then flush() end
       if not list then out[#out + 1] = "<ul>" end
       list = true
       out[#out + 1] = "<li>" .. inline(item) .. "</li>"
     elseif l:match("%S") then
-      if list then flush() end
+      if list or code then flush() end
       para[#para + 1] = l
     else
       flush()
@@ -376,8 +454,16 @@ function M.main(args)
   f:write(text)
   f:close()
   if not ok then
-    io.stderr:write(("tide notebook: cell %d failed (line %d of %s):\n%s\n"):format(failed, cells[failed].line,
-      path, cells[failed].outputs[#cells[failed].outputs].text))
+    local outputs = cells[failed].outputs
+    local e = outputs[#outputs]
+    local where = e.line and ("%s:%d"):format(path, e.line) or path
+    if e.compiled then
+      io.stderr:write(("tide notebook: cell %d failed at %s (the cell starts at line %d):\n%s\n"):format(failed,
+        where, cells[failed].line, e.text))
+    else
+      io.stderr:write(("tide notebook: %s does not compile (a syntax error at %s, in cell %d), so no cell ran:\n%s\n")
+        :format(path, where, failed, e.text))
+    end
     io.stderr:write("report: " .. report .. "\n")
     return 1
   end

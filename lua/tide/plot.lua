@@ -23,43 +23,66 @@ end
 
 local function num(v) return ("%.2f"):format(v) end
 
--- About five round steps (1, 2 or 5 times a power of ten) covering [lo, hi].
-local function ticks(lo, hi)
-  if hi <= lo then lo, hi = lo - 0.5, hi + 0.5 end
-  local raw = (hi - lo) / 5
-  local mag = 10 ^ math.floor(math.log10(raw))
-  local step = mag
-  for _, f in ipairs({ 1, 2, 5, 10 }) do
-    step = f * mag
-    if step >= raw then break end
+-- The ticks of an axis over [lo, hi]: about five steps of 1, 2 or 5 times
+-- a power of ten (at least 1 when the values are all integers: no batch
+-- 0.5), and their labels, each with the digits its step needs, so that no
+-- two ticks read the same (0.10010 0.10015 0.10020, not 0.1001 0.1001
+-- 0.1002). Returns { values, labels } and the axis' ends (the first and
+-- last tick).
+local function ticks(lo, hi, integers)
+  if hi <= lo then
+    -- One value: a band of 5% around it (20000 rows/s reads 19000 ...
+    -- 21000, not 19999.6 ... 20000.4), or of 0.5 around 0.
+    local pad = lo ~= 0 and math.abs(lo) * 0.05 or 0.5
+    lo, hi = lo - pad, hi + pad
   end
-  local first, last = math.floor(lo / step) * step, math.ceil(hi / step) * step
-  local list = {}
-  for v = first, last + step / 2, step do list[#list + 1] = math.abs(v) < step / 1e6 and 0 or v end
-  return list, first, last
-end
-
-local function label(v)
-  if v == math.floor(v) and math.abs(v) < 1e15 then return ("%d"):format(v) end
-  local s = ("%.4g"):format(v)
-  return s
+  local raw = (hi - lo) / 5
+  local power = math.floor(math.log10(raw))
+  local step
+  for _, f in ipairs({ 1, 2, 5, 10 }) do
+    step = f * 10 ^ power
+    if step >= raw then
+      if f == 10 then power = power + 1 end
+      break
+    end
+  end
+  if integers and step < 1 then step, power = 1, 0 end
+  -- Tick i is i * step, not a running sum that drifts; the slack keeps
+  -- lo = 0.3 (0.3 / 0.1 = 2.9999999999999996) from starting a tick lower.
+  local first, last = math.floor(lo / step + 1e-6), math.ceil(hi / step - 1e-6)
+  local values = {}
+  for i = first, last do values[#values + 1] = i == 0 and 0 or i * step end
+  local biggest = math.max(math.abs(values[1]), math.abs(values[#values]))
+  local format
+  if biggest >= 1e15 or biggest < 1e-4 then
+    -- Scientific, with the significant digits from the biggest value's
+    -- down to the step's.
+    format = ("%%.%dg"):format(math.min(17, math.max(1, math.floor(math.log10(biggest)) - power + 1)))
+  else
+    format = ("%%.%df"):format(math.max(0, -power))
+  end
+  local labels = {}
+  for i, v in ipairs(values) do labels[i] = format:format(v) end
+  return { values = values, labels = labels }, values[1], values[#values]
 end
 
 local function finite(v) return type(v) == "number" and v == v and v ~= math.huge and v ~= -math.huge end
 
--- The range of the finite values of several lists.
+-- The range of the finite values of several lists, and whether they are
+-- all integers.
 local function range(lists)
-  local lo, hi = math.huge, -math.huge
+  local lo, hi, integers = math.huge, -math.huge, true
   for _, list in ipairs(lists) do
     for _, v in ipairs(list) do
       if finite(v) then
         if v < lo then lo = v end
         if v > hi then hi = v end
+        if integers and v ~= math.floor(v) then integers = false end
       end
     end
   end
-  if lo > hi then return 0, 1 end
-  return lo, hi
+  if lo > hi then return 0, 1, false end
+  return lo, hi, integers
 end
 
 local function new(kind, opts)
@@ -197,16 +220,16 @@ end
 
 local function axes(out, c, xt, yt, px, py, plot_w, plot_h)
   local bottom, left = MARGIN.top + plot_h, MARGIN.left
-  for _, v in ipairs(yt) do
+  for i, v in ipairs(yt.values) do
     local y = num(py(v))
     out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#e0e0e0"/>'):format(left, y, num(left + plot_w), y)
     out[#out + 1] = ('<text x="%s" y="%s" text-anchor="end" dominant-baseline="middle">%s</text>')
-      :format(left - 6, y, escape(label(v)))
+      :format(left - 6, y, escape(yt.labels[i]))
   end
-  for _, v in ipairs(xt) do
+  for i, v in ipairs(xt.values) do
     local x = num(px(v))
     out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#e0e0e0"/>'):format(x, MARGIN.top, x, bottom)
-    out[#out + 1] = ('<text x="%s" y="%d" text-anchor="middle">%s</text>'):format(x, bottom + 16, escape(label(v)))
+    out[#out + 1] = ('<text x="%s" y="%d" text-anchor="middle">%s</text>'):format(x, bottom + 16, escape(xt.labels[i]))
   end
   out[#out + 1] = ('<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#333"/>')
     :format(left, MARGIN.top, plot_w, plot_h)
@@ -259,23 +282,23 @@ function Chart:svg()
       .. 'font-family="sans-serif" font-size="11">'):format(self.width, self.height, self.width, self.height),
     ('<rect width="%d" height="%d" fill="white"/>'):format(self.width, self.height),
   }
-  local xlo, xhi, ylo, yhi
+  local xlo, xhi, ylo, yhi, x_integers, y_integers
   if self.bars then
     local b = self.bars
     xlo, xhi = b.lo, b.lo + b.width * #b.counts
     local _, most = range({ b.counts })
-    ylo, yhi = 0, math.max(1, most)
+    ylo, yhi, y_integers = 0, math.max(1, most), true
   elseif self.fixed then
     xlo, xhi, ylo, yhi = self.fixed[1], self.fixed[2], self.fixed[3], self.fixed[4]
   else
     local xs, ys = {}, {}
     for i, s in ipairs(self.series) do xs[i], ys[i] = s.x, s.y end
-    xlo, xhi = range(xs)
-    ylo, yhi = range(ys)
+    xlo, xhi, x_integers = range(xs)
+    ylo, yhi, y_integers = range(ys)
   end
   local xt, yt
-  xt, xlo, xhi = ticks(xlo, xhi)
-  yt, ylo, yhi = ticks(ylo, yhi)
+  xt, xlo, xhi = ticks(xlo, xhi, x_integers)
+  yt, ylo, yhi = ticks(ylo, yhi, y_integers)
   local px, py, plot_w, plot_h = frame(self, xlo, xhi, ylo, yhi)
   axes(out, self, xt, yt, px, py, plot_w, plot_h)
   if self.bars then

@@ -38,8 +38,15 @@ end
 
 local function number(n)
   local s = tostring(n)
-  -- tostring keeps 14 digits; show the exact value when that loses it.
-  if tonumber(s) ~= n and n == n then s = ("%.17g"):format(n) end
+  -- tostring keeps 14 digits; when that loses the value, the fewest digits
+  -- that keep it (0.5644849559558768, as Python prints it, not
+  -- 0.56448495595587678).
+  if tonumber(s) ~= n and n == n then
+    for digits = 15, 17 do
+      s = ("%." .. digits .. "g"):format(n)
+      if tonumber(s) == n then break end
+    end
+  end
   return s
 end
 

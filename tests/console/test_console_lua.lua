@@ -16,9 +16,11 @@ t.test("scalars print as Lua would write them", function()
   t.eq(pretty("abc"), '"abc"')
 end)
 
-t.test("numbers keep every digit", function()
+t.test("numbers keep every digit, and no more", function()
   t.eq(pretty(2 ^ 53), "9007199254740992")
   t.eq(tonumber(pretty(1 / 3)), 1 / 3)
+  t.eq(pretty(0.56448495595587678), "0.5644849559558768", "the shortest digits that keep the value, as Python's repr")
+  t.eq(pretty(0.1 + 0.2), "0.30000000000000004")
   t.eq(pretty(1 / 0), "inf")
 end)
 
@@ -125,6 +127,23 @@ t.test("errors in expressions keep the chunk's position", function()
   t.eq(err, "stdin:1: boom")
 end)
 
+t.test("an error in an expression's last field names line 1; a trailing comment still compiles", function()
+  local ok, err = pcall(assert(console.compile("console_test_missing.columns")))
+  t.eq(ok, false)
+  t.ok(err:find("^stdin:1: attempt to index global 'console_test_missing'"), err)
+  t.eq(assert(console.compile("6 * 7 -- the answer"))(), 42)
+end)
+
+t.test("a method named but not called is an error with a hint, not a chunk that goes on", function()
+  local fn, err, incomplete = console.compile("df:show")
+  t.eq(fn, nil)
+  t.eq(incomplete, false)
+  t.eq(err, "stdin:1: function arguments expected near '<eof>': call the method with parentheses, df:show()")
+  fn, err, incomplete = console.compile("x = spark.read:csv  ")
+  t.eq(incomplete, false)
+  t.ok(err:find("with parentheses, spark.read:csv()", 1, true), err)
+end)
+
 t.test("typed chunks run with the JIT off, so the Ctrl-C hook sees their loops", function()
   if not jit or not jit.status() then return end
   -- A debug count hook fires in interpreted code only: once a loop has a
@@ -162,6 +181,18 @@ t.test("completes fields along a dotted path", function()
     { "console_test_nested.inner.alpha", "console_test_nested.inner.beta" })
   t.same_table(console.complete("nope.x"), {})
   t.same_table(console.complete("string..x"), {})
+end)
+
+t.test("completes tide's submodules before they are loaded, without loading them", function()
+  t.eq(console.setup(), nil, "the globals are set")
+  t.eq(rawget(tide, "plot"), nil, "tide.plot is not loaded yet")
+  t.same_table(console.complete("tide.pl"), { "tide.plot" })
+  local all = console.complete("tide.")
+  for _, name in ipairs({ "tide.functions", "tide.ml", "tide.types", "tide.session" }) do
+    t.ok(has(all, name), name .. " in " .. table.concat(all, " "))
+  end
+  t.eq(rawget(tide, "plot"), nil, "completing did not load it")
+  t.same_table(console.complete("tide:pl"), {}, "modules are no methods")
 end)
 
 t.test("completes methods after ':' through the metatable", function()

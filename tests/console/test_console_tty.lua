@@ -163,6 +163,11 @@ t.test("Tab completes globals' fields and methods", function()
   key("one", "Tab")
   wait_until("one", "s:upper completed", function(ls) return last(ls) == "tide> s:upper" end)
   enter("one", "()", '"XYZ"')
+  -- A submodule of tide completes before anything loaded it.
+  type_text("one", "tide.datag")
+  key("one", "Tab")
+  wait_until("one", "tide.datagen completed", function(ls) return last(ls) == "tide> tide.datagen" end)
+  enter("one", ".ctr ~= nil", "true")
 end)
 
 t.test("batches print as tables and complete their methods", function()

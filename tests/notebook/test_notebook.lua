@@ -62,6 +62,60 @@ t.test("a failing cell stops the run, exit 1, traceback with file:line", functio
   t.ok(not html:find("never reached\n", 1, true), "later cells do not run")
 end)
 
+-- Writes a notebook into tmp; its path.
+local function notebook_file(name, text)
+  local path = tmp .. "/" .. name
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+  return path
+end
+
+t.test("an error is placed at the notebook's line as tide run places it; the header names that line, the traceback "
+  .. "ends at the notebook", function()
+  -- A constructor's error level that goes past the notebook's chunk, and
+  -- an error raised without a place.
+  local cases = {
+    { name = "level.lua", text = "-- %%\nprint(1)\n\n-- %%\nlocal tide = require('tide')\n"
+      .. "tide.ml.LogisticRegression { regParm = 1 }\n",
+      line = 6, cell_line = 5, main_line = 6, message = 'LogisticRegression has no parameter "regParm"' },
+    { name = "placeless.lua", text = "-- %%\nlocal function check(x)\n  if not x then error('no x given', 0) end\n"
+      .. "end\n\n-- %%\ncheck(nil)\n", line = 3, cell_line = 7, main_line = 7, message = "no x given" },
+  }
+  for _, case in ipairs(cases) do
+    local path = notebook_file(case.name, case.text)
+    local out, status = t.sh(("'%s' notebook '%s' --out '%s.html'"):format(bin, path, path))
+    t.eq(status, 1, out)
+    t.ok(out:find(("tide notebook: cell 2 failed at %s:%d (the cell starts at line %d):\n%s:%d: %s")
+      :format(path, case.line, case.cell_line, path, case.line, case.message), 1, true), out)
+    t.ok(out:find(("\n\t%s:%d: in main chunk\nreport: "):format(path, case.main_line), 1, true)
+      and not out:find("tide/notebook.lua", 1, true), "the traceback ends at the notebook: " .. out)
+    local run_out = t.sh(("'%s' run '%s'"):format(bin, path))
+    t.ok(run_out:find(("tide: %s:%d: %s"):format(path, case.line, case.message), 1, true),
+      "tide run says the same: " .. run_out)
+    t.ok(read(path .. ".html"):find(('<pre class="error">%s:%d: '):format(path, case.line), 1, true), "in the report")
+  end
+end)
+
+t.test("a markdown cell's indented lines are a code block, a command per line", function()
+  local path = notebook_file("code_block.lua", "-- %% [markdown]\n-- Run it:\n--\n--     tide run a.lua\n"
+    .. "--     tide run b.lua\n--\n-- Then read <this>.\n\n-- %%\nprint(1)\n")
+  local out, status = t.sh(("'%s' notebook '%s' --out '%s.html'"):format(bin, path, path))
+  t.eq(status, 0, out)
+  local html = read(path .. ".html")
+  t.ok(html:find("<p>Run it:</p>\n<pre><code>tide run a.lua\ntide run b.lua</code></pre>\n"
+    .. "<p>Then read &lt;this&gt;.</p>", 1, true), html)
+end)
+
+t.test("a syntax error says the notebook does not compile, where, and that no cell ran", function()
+  local path = notebook_file("syntax.lua", "-- %%\nprint('never')\n\n-- %%\nlocal x = = 1\n")
+  local out, status = t.sh(("'%s' notebook '%s' --out '%s.html'"):format(bin, path, path))
+  t.eq(status, 1, out)
+  t.ok(out:find(("tide notebook: %s does not compile (a syntax error at %s:5, in cell 2), so no cell ran:\n"
+    .. "%s:5: unexpected symbol near '='"):format(path, path, path), 1, true), out)
+  t.ok(not out:find("never", 1, true), out)
+end)
+
 t.test("stdout is flushed before tide notebook's own lines on stderr: one pipe keeps the order", function()
   local out, status = t.sh(("'%s' notebook '%s' --out '%s' 2>&1 | cat"):format(bin, data .. "sample_notebook.lua",
     tmp .. "/order.html"))

@@ -68,6 +68,68 @@ t.test("text is escaped and mismatched series are refused", function()
   t.raises(function() plot.line { x = { 1 }, y = { 1, 2 } } end, "1 x values and 2 y values")
 end)
 
+-- The tick labels of a chart's axis ("x" or "y"), in order, with where
+-- each is drawn.
+local function ticks(svg, axis)
+  local list = {}
+  if axis == "x" then
+    for at, text in svg:gmatch('<text x="([%d.]+)" y="%d+" text%-anchor="middle">([^<]*)</text>') do
+      list[#list + 1] = { at = tonumber(at), text = text }
+    end
+    table.remove(list) -- the axis title
+  else
+    local y_label = '<text x="%d+" y="([%d.]+)" text%-anchor="end" dominant%-baseline="middle">([^<]*)</text>'
+    for at, text in svg:gmatch(y_label) do
+      list[#list + 1] = { at = tonumber(at), text = text }
+    end
+  end
+  return list
+end
+
+local function texts(list)
+  local out = {}
+  for i, tick in ipairs(list) do out[i] = tick.text end
+  return table.concat(out, " ")
+end
+
+t.test("axis ticks are round steps, each labelled with the digits that tell it apart", function()
+  local cases = {
+    { { 0.1001, 0.1003 }, "0.10010 0.10015 0.10020 0.10025 0.10030" },
+    { { 0.1, 0.3 }, "0.10 0.15 0.20 0.25 0.30" },
+    { { 1234567.1, 1234567.9 }, "1234567.0 1234567.2 1234567.4 1234567.6 1234567.8 1234568.0" },
+    { { 0, 0.7 }, "0.0 0.2 0.4 0.6 0.8" },
+    { { 0.3, 0.7 }, "0.3 0.4 0.5 0.6 0.7" },
+    { { -0.001, 0.002 }, "-0.001 0.000 0.001 0.002" },
+    { { 0, 1e20 }, "0 2e+19 4e+19 6e+19 8e+19 1e+20" },
+    { { 1e-9, 3e-9 }, "1e-09 1.5e-09 2e-09 2.5e-09 3e-09" },
+    { { 1.5e15, 1.5e15 + 1e10 }, "1.5e+15 1.500002e+15 1.500004e+15 1.500006e+15 1.500008e+15 1.50001e+15" },
+  }
+  for _, case in ipairs(cases) do
+    local xs = case[1]
+    local list = ticks(plot.line { x = { xs[1], xs[2] }, y = { 1.5, 2.5 } }:svg(), "x")
+    t.eq(texts(list), case[2], ("x from %.17g to %.17g"):format(xs[1], xs[2]))
+    -- Where a tick is drawn is where its label's value belongs.
+    local v1, v2 = tonumber(list[1].text), tonumber(list[2].text)
+    for i = 3, #list do
+      local expected = list[1].at + (tonumber(list[i].text) - v1) / (v2 - v1) * (list[2].at - list[1].at)
+      t.ok(math.abs(list[i].at - expected) < 0.02,
+        ("tick %s drawn at %s, not %s"):format(list[i].text, list[i].at, expected))
+    end
+  end
+end)
+
+t.test("integer data gets integer ticks; a constant series a band around its value", function()
+  local chart = plot.line { x = { 0, 1 }, y = { 20000, 20000 }, xlabel = "batch" }
+  local svg = chart:svg()
+  t.eq(texts(ticks(svg, "x")), "0 1", "no batch 0.2")
+  t.eq(texts(ticks(svg, "y")), "19000 19500 20000 20500 21000", "a constant 20000 rows/s")
+  local huge = plot.line { y = { 1e20, 1e20 } }:svg()
+  t.ok(huge:match('points="[%d.]+,[%d.]+ [%d.]+,[%d.]+"'), "a constant 1e20 is drawn: " .. huge)
+  local hist = plot.histogram { values = { 1, 2, 2 }, bins = 2 }:svg()
+  t.eq(texts(ticks(hist, "y")), "0 1 2", "counts are whole")
+  t.eq(texts(ticks(plot.roc { fpr = { 0, 1 }, tpr = { 0, 1 } }:svg(), "x")), "0.0 0.2 0.4 0.6 0.8 1.0")
+end)
+
 t.test("tide plot draws the four progress charts from Spark's records", function()
   local out, status = t.sh(("'%s' plot '%s/tests/notebook/data/spark_progress_sample.json' --out '%s/charts'")
     :format(bin, root, tmp))

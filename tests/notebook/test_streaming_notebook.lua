@@ -29,6 +29,7 @@ t.test("the streaming notebook scores every produced event into PostgreSQL once"
   local summary = tide.json.decode(read(tmp .. "/summary.json"))
   t.eq(summary.produced, 3000, "produced")
   t.eq(summary.stored, 3000, "stored once each")
+  t.eq(summary.tableRows, 3000, "the table holds this run's rows only")
   t.ok(summary.latencyP50Ms > 0 and summary.latencyP99Ms >= summary.latencyP50Ms, "latency figures")
   -- Three seconds of events, the console sink stopped after two: the
   -- figures without its batches cover the events produced after it.
@@ -52,7 +53,8 @@ end)
 
 -- The tests below use the model and the checkpoints of the first one.
 
-t.test("a restart on the same checkpoints sums up its own batches; the producer is found beside the notebook", function()
+t.test("a restart on the same checkpoints sums up its own batches and rows apart from the table's; the producer is "
+  .. "found beside the notebook", function()
   -- Not under TIDE_SOURCE_DIR: the notebook finds scripts/producer.lua from its own path.
   local out, status = t.sh(("cd '%s' && env -u TIDE_SOURCE_DIR KAFKA_HOST='%s' POSTGRES_URL='%s' MODEL_PATH=model/ctr "
     .. "CHECKPOINT_DIR=cp PRODUCE_EVENTS=500 PRODUCE_RATE=1000 PRODUCER_FILE=events.csv.gz SUMMARY_PATH=summary2.json "
@@ -62,6 +64,10 @@ t.test("a restart on the same checkpoints sums up its own batches; the producer 
   t.ok(out:match("\n500 rows in %d+ batches"), out)
   local summary = tide.json.decode(read(tmp .. "/summary2.json"))
   t.eq(summary.produced, 500, "produced")
+  t.eq(summary.stored, 500, "the rows this run wrote")
+  t.eq(summary.tableRows, 3500, "the table's rows, the first run's included")
+  t.ok(out:find("500 rows written by this run; the table predictions holds 3500 rows in all (with earlier runs')",
+    1, true), out)
   local logged = #tide.plot.readProgress(tmp .. "/cp/predictions_postgres.progress.jsonl")
   t.ok(summary.batches >= 1 and summary.batches < logged, ("this run's %d batches of the log's %d"):format(summary.batches, logged))
 end)

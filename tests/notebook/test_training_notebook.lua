@@ -22,6 +22,22 @@ t.test("the training notebook runs and writes a report with metrics and charts",
   t.ok(html:find("standardization = false: AUC", 1, true), "the comparison cell ran")
 end)
 
+t.test("an edit to the notebook's LogisticRegression reaches the comparison cell too", function()
+  -- As a user edits it: maxIter = 0 leaves the model untrained, so both
+  -- fits rank nothing (AUC 0.5) only when the comparison takes the edit.
+  local source = read(root .. "/notebooks/ml_training.lua")
+  local edited, n = source:gsub("ml%.LogisticRegression { maxIter = 10,", "ml.LogisticRegression { maxIter = 0,", 1)
+  t.eq(n, 1, "the notebook's LogisticRegression stage")
+  local f = assert(io.open(tmp .. "/edited.lua", "wb"))
+  f:write(edited)
+  f:close()
+  local out, status = t.sh(("cd '%s' && CTR_ROWS=5000 TIDE_DATA_DIR=data_edit MODEL_PATH=model/edit '%s' run %s")
+    :format(tmp, bin, "edited.lua"))
+  t.eq(status, 0, out)
+  t.ok(out:find("\nAUC 0.5000,", 1, true), out)
+  t.ok(out:find("\nstandardization = false: AUC 0.5000,", 1, true), out)
+end)
+
 t.test("the saved pipeline loads and scores new rows", function()
   local model = tide.ml.PipelineModel.load(tmp .. "/model/ctr")
   local spark = tide.session()
