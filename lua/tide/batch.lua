@@ -1,9 +1,9 @@
 -- tide.batch — columnar batches from Lua.
 --
 -- A batch is the C struct tide_batch (tide_ffi.h) with methods attached:
---   b:count(), b:schema(), b:printSchema(), b:show(n, truncate),
---   b:showString(n, truncate), b:collect(), b:columnNames(),
---   b:column(name or index) -> a zero-copy view of one column.
+--   b:count(), b:schema(), b:printSchema(), b:show(n, truncate, vertical)
+--   (or b:show{n = 5, truncate = false}), b:showString(...), b:collect(),
+--   b:columnNames(), b:column(name or index) -> a zero-copy view of one column.
 -- Batches made in C reach Lua through batch.wrap(ptr), which hands the
 -- memory to the garbage collector. batch.fromRows(rows, schema) builds one
 -- from Lua values, for tests and small inputs; data paths build batches in C.
@@ -388,12 +388,81 @@ function M.formatCells(t)
   return text
 end
 
-function Batch:showString(n, truncate) return M.formatCells(self:showCells(n, truncate)) end
+-- Spark's vertical show (Dataset.showString): a "-RECORD i" line per row,
+-- then " name | value " per column, names and values padded to the widest.
+function M.verticalText(cells)
+  local name_width, value_width = 3, 3
+  for _, name in ipairs(cells.names) do name_width = math.max(name_width, width(name)) end
+  for _, row in ipairs(cells.rows) do
+    for _, v in ipairs(row) do value_width = math.max(value_width, width(v)) end
+  end
+  local out = {}
+  for i, row in ipairs(cells.rows) do
+    local head = "-RECORD " .. (i - 1)
+    out[#out + 1] = head .. ("-"):rep(name_width + value_width + 5 - #head) .. "\n"
+    for c, name in ipairs(cells.names) do
+      out[#out + 1] = (" %s%s | %s%s \n"):format(name, (" "):rep(name_width - width(name)),
+        row[c], (" "):rep(value_width - width(row[c])))
+    end
+  end
+  if #cells.rows == 0 then
+    out[#out + 1] = "(0 rows)\n"
+  elseif cells.more then
+    out[#out + 1] = ("only showing top %d %s\n"):format(#cells.rows, #cells.rows == 1 and "row" or "rows")
+  end
+  return table.concat(out)
+end
 
--- Prints the table, or hands it to the display (a notebook report).
-function Batch:show(n, truncate)
+local SHOW_PARAMETERS = { n = true, truncate = true, vertical = true }
+
+-- show's arguments as PySpark takes them: show(n, truncate, vertical), or
+-- its keywords as a table, show{n = 5, truncate = false, vertical = true}.
+-- n is a whole number of rows (20 when not given; fewer than none is
+-- none, as in Spark), truncate true (cells cut to 20 characters), false or
+-- a number of characters, vertical a boolean. Returns them checked; an
+-- error points at the line that called show (the caller of the function
+-- that calls this).
+function M.showArguments(n, truncate, vertical)
+  if type(n) == "table" then
+    if truncate ~= nil or vertical ~= nil then error("show takes arguments or one table of them, not both", 3) end
+    for k in pairs(n) do
+      if not SHOW_PARAMETERS[k] then
+        error(("show has no parameter %s (it takes n, truncate, vertical)"):format(tostring(k)), 3)
+      end
+    end
+    n, truncate, vertical = n.n, n.truncate, n.vertical
+  end
+  if n == nil then n = 20 end
+  if type(n) ~= "number" or n ~= math.floor(n) then
+    error(("show: n must be a whole number of rows, not %s"):format(tostring(n)), 3)
+  end
+  if truncate ~= nil and type(truncate) ~= "boolean" and type(truncate) ~= "number" then
+    error(("show: truncate must be a boolean or a number of characters, not a %s"):format(type(truncate)), 3)
+  end
+  if vertical ~= nil and type(vertical) ~= "boolean" then
+    error(("show: vertical must be a boolean, not a %s"):format(type(vertical)), 3)
+  end
+  return math.max(n, 0), truncate, vertical or false
+end
+
+-- The text show prints, for the same arguments.
+function Batch:showString(...)
+  local n, truncate, vertical = M.showArguments(...)
   local cells = self:showCells(n, truncate)
-  require("tide.display").table(cells, M.formatCells(cells))
+  return vertical and M.verticalText(cells) or M.formatCells(cells)
+end
+
+-- Prints the table (show(n, truncate, vertical) or show{...}, as a
+-- DataFrame's), or hands it to the display (a notebook report); the
+-- vertical form is text in either.
+function Batch:show(...)
+  local n, truncate, vertical = M.showArguments(...)
+  local cells = self:showCells(n, truncate)
+  if vertical then
+    io.write(M.verticalText(cells))
+  else
+    require("tide.display").table(cells, M.formatCells(cells))
+  end
 end
 
 -- ---- building from Lua values ------------------------------------------------

@@ -15,7 +15,9 @@
 -- Malformed records add to ctx.malformed. In DROPMALFORMED mode their rows
 -- are handed to ctx.dropRows(status, count), so that the projection drops
 -- whole rows (and counts them in ctx.dropped); FAILFAST raises an error
--- naming the record's origin (ctx.describeRow(row)).
+-- naming the record's origin (ctx.describeRow(row)), or the error
+-- ctx.malformedRecord(row, why) makes, for a caller that names its records
+-- its own way (the JSON file source: file and line).
 -- to_json options: ignoreNullFields (true) leaves null fields out.
 local ffi = require("ffi")
 local C = require("tide.ffi")
@@ -95,10 +97,16 @@ function M.fromJson(plan, out, input, dst, ctx)
   local n = tonumber(input.length)
   local status = nil
   if plan.mode == MODES.DROPMALFORMED then status = ffi.new("uint8_t[?]", math.max(n, 1)) end
+  failed[0] = -1
   local k = C.tide_from_json(out, input, plan.fields, plan.n, plan.options, dst, status, failed, errbuf, 1024)
   if k < 0 then
     local msg = ffi.string(errbuf)
     local row = tonumber(failed[0])
+    if row >= 0 and ctx and ctx.malformedRecord then
+      -- The kernel's words without its row number, which is the caller's to place.
+      error(ctx.malformedRecord(row, msg:match("^Malformed records are detected in record parsing%. "
+        .. "Parse Mode: FAILFAST%. Row %d+: (.*)$") or msg), 0)
+    end
     if row >= 0 and ctx and ctx.describeRow then
       local ok, where = pcall(ctx.describeRow, row)
       if ok and where then msg = msg .. " (" .. where .. ")" end

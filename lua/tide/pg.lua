@@ -28,7 +28,9 @@ local function kv_quote(v)
   return "'" .. tostring(v):gsub("[\\']", "\\%0") .. "'"
 end
 
+-- "%40" as "@"; nil for a '%' not followed by two hex digits.
 local function percent_decode(s)
+  if s:find("%%%X") or s:find("%%%x%X") or s:find("%%%x?$") then return nil end
   return (s:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
 end
 
@@ -40,37 +42,120 @@ local JDBC_PARAMS = {
   connecttimeout = "connect_timeout", options = "options", gssencmode = "gssencmode",
 }
 
--- "jdbc:postgresql://h1:5432,h2/db?user=u&ssl=true" as libpq keywords.
+local SSLMODES = { disable = true, allow = true, prefer = true, require = true, ["verify-ca"] = true,
+                   ["verify-full"] = true }
+local SSLMODE_NAMES = "disable, allow, prefer, require, verify-ca, verify-full"
+
+-- What is wrong with a port's text, or nil when it is one (1-65535).
+local function bad_port(p)
+  if p == "" then return "the port after ':' is empty" end
+  local n = p:match("^%d+$") and tonumber(p)
+  if not n or n < 1 or n > 65535 then return ("port %q is not a port number (1-65535)"):format(p) end
+end
+
+-- The URL as errors show it: without the password (a parameter, or a
+-- user:password@ before the host).
+local function shown_url(url)
+  local head, query = url:match("^([^?]*)%??(.*)$")
+  head = head:gsub("^([^/]*//[^/@:]*):[^/@]*@", "%1@")
+  local kept = {}
+  for pair in query:gmatch("[^&]+") do
+    local key = pair:match("^[^=]*")
+    if (percent_decode(key) or key):lower() ~= "password" then kept[#kept + 1] = pair end
+  end
+  return head .. (#kept > 0 and ("?" .. table.concat(kept, "&")) or "")
+end
+
+local JDBC_FORM = "jdbc:postgresql://host[:port][/database][?user=...&password=...]"
+
+-- Fails naming the URL (without its password) and what is wrong with it.
+local function bad_url(url, what)
+  error(("invalid JDBC URL %q: %s (expected %s)"):format(shown_url(url), what, JDBC_FORM), 0)
+end
+
+-- The hosts and ports of a URL's authority ("h1:5432,[::1]:5433").
+local function parse_hosts(url, authority)
+  if authority == "" then bad_url(url, "no host after '//'") end
+  if authority:find("@", 1, true) then
+    bad_url(url, "user and password go in the parameters (?user=...&password=...) or in the options user and"
+      .. " password, not before the host")
+  end
+  local hosts, ports = {}, {}
+  for hostport in (authority .. ","):gmatch("([^,]*),") do
+    local host, port
+    if hostport:sub(1, 1) == "[" then
+      local rest
+      host, rest = hostport:match("^%[([^%]]*)%](.*)$")
+      if not host or host == "" then bad_url(url, ("IPv6 address %q is not closed by ']'"):format(hostport)) end
+      port = rest:match("^:(.*)$")
+      if rest ~= "" and not port then bad_url(url, ("unexpected %q after the IPv6 address [%s]"):format(rest, host)) end
+    else
+      host, port = hostport:match("^([^:]*):(.*)$")
+      host = host or hostport
+      if port and port:find(":", 1, true) then
+        bad_url(url, ("%q: an IPv6 address goes in brackets, as [::1]:5432"):format(hostport))
+      end
+      if host == "" then bad_url(url, ("empty host in %q"):format(authority)) end
+      if not host:match("^[%w%.%-_]+$") then bad_url(url, ("host %q is not a host name or an IP address"):format(host)) end
+    end
+    local wrong = port and bad_port(port)
+    if wrong then bad_url(url, wrong) end
+    hosts[#hosts + 1], ports[#ports + 1] = host, port or "5432"
+  end
+  return hosts, ports
+end
+
+-- "jdbc:postgresql://h1:5432,h2/db?user=u&ssl=true" as libpq keywords, as
+-- PostgreSQL's JDBC driver reads it; anything it would not take fails
+-- here, before a connection is tried (a port of "54x2" must not quietly
+-- become localhost:5432).
 local function from_jdbc(url)
+  if url:find("^%s") or url:find("%s$") then bad_url(url, "white space at its start or end") end
   local rest = url:match("^jdbc:postgresql:(.*)$")
   if not rest then
-    error(("unsupported JDBC URL %q: tide speaks to PostgreSQL (jdbc:postgresql://host:port/database)")
-      :format(url:match("^jdbc:[^:]*:") or url:sub(1, 20)), 0)
+    local sub = url:match("^jdbc:([^:/]*)")
+    if sub and sub:lower():match("^postgres") then
+      bad_url(url, ("the subprotocol is %q; PostgreSQL's is \"postgresql\""):format(sub))
+    end
+    bad_url(url, ("tide reads and writes PostgreSQL only, not %q"):format(sub or url:match("^jdbc:[^/?]*") or url))
   end
   local path, query = rest:match("^([^?]*)%??(.*)$")
-  local hosts, ports, dbname = {}, {}, nil
-  local authority, db = path:match("^//([^/]*)/?(.*)$")
+  local hosts, ports, dbname
+  local authority, db = path:match("^//([^/]*)(.*)$")
   if authority then
-    for hostport in authority:gmatch("[^,]+") do
-      local h, p = hostport:match("^%[(.-)%]:?(%d*)$")
-      if not h then h, p = hostport:match("^([^:]*):?(%d*)$") end
-      hosts[#hosts + 1] = (h ~= "" and h) or "localhost"
-      ports[#ports + 1] = (p ~= "" and p) or "5432"
-    end
-    dbname = db
+    hosts, ports = parse_hosts(url, authority)
+    dbname = db:gsub("^/", "", 1)
   else
-    dbname = path:gsub("^/", "")
+    if path == "" then bad_url(url, "neither //host nor a database after 'jdbc:postgresql:'") end
+    if path:find("[/:]") then bad_url(url, "the host needs '//' before it") end
+    hosts, ports, dbname = { "localhost" }, { "5432" }, path
   end
-  if #hosts == 0 then hosts, ports = { "localhost" }, { "5432" } end
+  if dbname:find("/", 1, true) then bad_url(url, ("database name %q holds a '/'"):format(dbname)) end
+  local decoded = percent_decode(dbname)
+  if not decoded then bad_url(url, ("database name %q: '%%' must start a %%XX escape"):format(dbname)) end
   local parts = { "host=" .. kv_quote(table.concat(hosts, ",")), "port=" .. kv_quote(table.concat(ports, ",")) }
-  if dbname and dbname ~= "" then parts[#parts + 1] = "dbname=" .. kv_quote(percent_decode(dbname)) end
+  if decoded ~= "" then parts[#parts + 1] = "dbname=" .. kv_quote(decoded) end
   local ssl, sslmode, schema
   for pair in query:gmatch("[^&]+") do
-    local k, v = pair:match("^([^=]*)=?(.*)$")
-    k, v = percent_decode(k):lower(), percent_decode(v)
-    if k == "ssl" then ssl = v:lower() == "true"
-    elseif k == "currentschema" then schema = v
-    elseif JDBC_PARAMS[k] then
+    local rawkey, rawvalue = pair:match("^([^=]*)=?(.*)$")
+    local k, v = percent_decode(rawkey), percent_decode(rawvalue)
+    if not (k and v) then bad_url(url, ("parameter %q: '%%' must start a %%XX escape"):format(rawkey)) end
+    k = k:lower()
+    if k == "" then bad_url(url, ("parameter %q has no name"):format(pair)) end
+    if k == "ssl" then
+      -- (the driver takes a bare "ssl" as true)
+      if v ~= "" and v:lower() ~= "true" and v:lower() ~= "false" then
+        bad_url(url, ("parameter ssl must be true or false, not %q"):format(v))
+      end
+      ssl = v:lower() ~= "false"
+    elseif k == "sslmode" and not SSLMODES[v] then
+      bad_url(url, ("parameter sslmode must be one of %s, not %q"):format(SSLMODE_NAMES, v))
+    elseif k == "connecttimeout" and not v:match("^%d+$") then
+      bad_url(url, ("parameter connectTimeout must be a whole number of seconds, not %q"):format(v))
+    elseif k == "currentschema" then
+      schema = v
+    end
+    if JDBC_PARAMS[k] then
       if k == "sslmode" then sslmode = v end
       parts[#parts + 1] = JDBC_PARAMS[k] .. "=" .. kv_quote(v)
     end
@@ -93,6 +178,34 @@ local function normalize(conninfo, user, password, redact)
   return ffi.string(conninfo_buf, n)
 end
 
+-- The keywords of a conninfo as normalize writes it (key='value', with
+-- backslash escapes).
+local function keywords(conninfo)
+  local escaped = conninfo:gsub("\\(.)", function(c) return ("\0%03d"):format(c:byte()) end)
+  local out = {}
+  for k, v in escaped:gmatch("([%w_]+)='([^']*)'") do
+    out[k] = v:gsub("%z(%d%d%d)", function(d) return string.char(tonumber(d)) end)
+  end
+  return out
+end
+
+-- libpq looks at the values of a conninfo or URI only when it connects:
+-- the ones it would refuse fail here instead, where the options are given.
+local function check_values(conninfo)
+  local kw = keywords(conninfo)
+  local wrong
+  for p in ((kw.port or "") .. ","):gmatch("([^,]*),") do
+    if p ~= "" then wrong = wrong or bad_port(p) end
+  end
+  if kw.sslmode and not SSLMODES[kw.sslmode] then
+    wrong = ("sslmode must be one of %s, not %q"):format(SSLMODE_NAMES, kw.sslmode)
+  end
+  if kw.connect_timeout and not kw.connect_timeout:match("^%s*%-?%d+%s*$") then
+    wrong = ("connect_timeout must be a whole number of seconds, not %q"):format(kw.connect_timeout)
+  end
+  if wrong then error(("invalid PostgreSQL connection string [%s]: %s"):format(M.redact(conninfo), wrong), 0) end
+end
+
 -- The libpq conninfo of a string (conninfo, URI or JDBC URL), or of Spark's
 -- options {url = ..., user = ..., password = ...} (keys in any case).
 function M.conninfo(spec, user, password)
@@ -105,7 +218,9 @@ function M.conninfo(spec, user, password)
   end
   url = tostring(url or "")
   if url:match("^jdbc:") then url = from_jdbc(url) end
-  return normalize(url, user and tostring(user), password and tostring(password), false)
+  local conninfo = normalize(url, user and tostring(user), password and tostring(password), false)
+  check_values(conninfo)
+  return conninfo
 end
 
 -- The conninfo with its password left out, for messages.

@@ -36,35 +36,103 @@ function M.session(options)
   return current
 end
 
--- Settings that act on the engine as soon as they are set (nil: unset,
--- back to the default).
-local APPLY = {
+-- ---- spark.conf -------------------------------------------------------------------
+
+local UTC_NAMES = { UTC = true, GMT = true, Z = true, ["ETC/UTC"] = true, ["ETC/GMT"] = true, ["+00:00"] = true }
+
+local function whole_number(v, min)
+  local n = tonumber(v)
+  return n ~= nil and n == math.floor(n) and n >= min and n < 2 ^ 31
+end
+
+-- The keys whose values tide checks when they are set, as Spark checks
+-- the settings it knows: allowed(value) tells whether a value fits, `want`
+-- says what does, and apply(value or nil) acts on the engine at once
+-- (nil: unset, back to the default). Keys under spark.tide. are tide's
+-- own: any other is refused, as a misspelled one would change nothing.
+-- Other keys are kept as given (tide reads none of them), except the
+-- Spark settings below, common in ported jobs, whose values are checked
+-- as Spark checks them.
+local KNOWN = {
+  -- Rows of the slices plans run over (tide.execution sliceRows).
+  ["spark.tide.sliceRows"] = {
+    want = "a whole number >= 0 (0 turns slicing off)",
+    allowed = function(v) return whole_number(v, 0) end,
+  },
   -- Threads that data-parallel kernels (from_json) use besides the one
   -- running the script: 0 runs every kernel on it; unset, the online CPUs
   -- minus one.
-  ["spark.tide.workerThreads"] = function(v)
-    local n = v == nil and -1 or tonumber(v)
-    if not n or n ~= math.floor(n) or n < -1 then
-      error(("spark.tide.workerThreads must be a whole number >= 0, not %q"):format(tostring(v)), 0)
-    end
-    require("tide.ffi").tide_workers_set_threads(n)
-  end,
+  ["spark.tide.workerThreads"] = {
+    want = "a whole number >= 0 (0: every kernel on the script's thread)",
+    allowed = function(v) return whole_number(v, 0) end,
+    apply = function(v) require("tide.ffi").tide_workers_set_threads(v == nil and -1 or tonumber(v)) end,
+  },
+  -- tide has no shuffle; Spark's check of the value, so that a job that
+  -- runs on Spark runs here.
+  ["spark.sql.shuffle.partitions"] = {
+    want = "a whole number >= 1",
+    allowed = function(v) return whole_number(v, 1) end,
+  },
+  -- tide's timestamps are UTC, read and shown as such; another zone would
+  -- change what a Spark job prints.
+  ["spark.sql.session.timeZone"] = {
+    want = "UTC, as tide's timestamps are (or GMT, Z, Etc/UTC, +00:00)",
+    allowed = function(v) return UTC_NAMES[tostring(v):upper()] ~= nil end,
+  },
 }
 
--- spark.conf:set(key, value) / :get(key, default)
+local TIDE_KEYS = {}
+for key in pairs(KNOWN) do
+  if key:match("^spark%.tide%.") then TIDE_KEYS[#TIDE_KEYS + 1] = key end
+end
+table.sort(TIDE_KEYS)
+
+-- The value conf:set keeps for key (a string), or an error at the caller
+-- of set naming the key, the value and what is allowed.
+local function checked(key, value)
+  if type(key) ~= "string" then
+    error(("spark.conf:set needs a key (a string), not %s"):format(tostring(key)), 3)
+  end
+  if value == nil then
+    error(("spark.conf:set(%q, nil): a setting needs a value; spark.conf:unset(%q) removes it"):format(key, key), 3)
+  end
+  if type(value) ~= "string" and type(value) ~= "number" and type(value) ~= "boolean" then
+    error(("spark.conf:set(%q, ...): the value must be a string, number or boolean, not a %s"):format(key,
+      type(value)), 3)
+  end
+  local known = KNOWN[key]
+  if known then
+    if not known.allowed(value) then
+      error(("spark.conf:set: %s must be %s, not %q"):format(key, known.want, tostring(value)), 3)
+    end
+  elseif key:match("^spark%.tide%.") then
+    local best = require("tide.suggest").closest(key, TIDE_KEYS, 3)
+    error(("spark.conf:set: %s is not a setting of tide (%s are)%s"):format(key, table.concat(TIDE_KEYS, ", "),
+      best and ("; did you mean %s?"):format(best) or ""), 3)
+  end
+  return tostring(value)
+end
+
+-- spark.conf:set(key, value) / :get(key, default) / :unset(key)
 function M.newConf()
   local values = {}
-  return {
-    set = function(_, k, v)
-      if APPLY[k] then APPLY[k](v) end
-      values[k] = tostring(v)
-    end,
-    get = function(_, k, default) local v = values[k]; if v == nil then return default end; return v end,
-    unset = function(_, k)
-      if APPLY[k] then APPLY[k](nil) end
-      values[k] = nil
-    end,
-  }
+  local conf = {}
+  function conf:set(k, v)
+    local text = checked(k, v)
+    if KNOWN[k] and KNOWN[k].apply then KNOWN[k].apply(text) end
+    values[k] = text
+  end
+  function conf:get(k, default)
+    local v = values[k]
+    if v == nil then return default end
+    return v
+  end
+  function conf:unset(k)
+    if KNOWN[k] and KNOWN[k].apply then KNOWN[k].apply(nil) end
+    values[k] = nil
+  end
+  -- spark.conf.set(...) fails naming the method, as the session's do.
+  return require("tide.checks").colonCalls("RuntimeConfig", "spark.conf", function(v) return v == conf end, conf)
 end
 
 -- A DataFrame over one batch in memory (sources that are not streams).
@@ -141,13 +209,29 @@ function methods:table(name)
   return t
 end
 
+-- PySpark's spark.sql(query) needs a SQL engine, which tide does not
+-- have: a ported job learns at the call what to write instead, also when
+-- it calls it with '.', as PySpark does.
+local function sql(self, query)
+  if getmetatable(self) ~= Session then query = self end
+  local shown = type(query) == "string" and ("%q"):format(#query > 60 and query:sub(1, 57) .. "..." or query)
+    or tostring(query)
+  error(("spark:sql(%s): tide has no SQL engine to run a query on its DataFrames. Write the query with"
+    .. " DataFrame methods: select/selectExpr (SQL expressions: df:selectExpr(\"a + 1 AS b\")),"
+    .. " where/filter (df:where(\"a > 1 AND b IS NOT NULL\")), groupBy(...):agg(...), orderBy, limit;"
+    .. " a DataFrame registered with df:createOrReplaceTempView(\"t\") is read back with spark:table(\"t\")."
+    .. " For SQL on PostgreSQL, tide.sql(conninfo, query) runs it there and returns a DataFrame"):format(shown), 2)
+end
+
 function methods:stop()
   if self._streams then
     for _, q in ipairs(self._streams:active()) do q:stop() end
   end
 end
 
--- spark.createDataFrame(...) fails naming the method (tide.dataframe).
+-- spark.createDataFrame(...) fails naming the method (tide.dataframe);
+-- spark.sql(...) gets sql's own message either way.
 require("tide.checks").colonCalls("SparkSession", "spark", function(v) return getmetatable(v) == Session end, methods)
+methods.sql = sql
 
 return M

@@ -21,18 +21,21 @@ local function read_file(path)
   return s
 end
 
--- Starts a query over dir that records every batch's ids.
-local function start(dir, cp, batches, opts)
+-- Starts a query over dir that records every batch's ids (and calls
+-- on_batch(epoch) after each, when given).
+local function start(dir, cp, batches, opts, trigger, on_batch)
   local r = spark.readStream:format("csv"):schema(SCHEMA):option("header", "true")
   for k, v in pairs(opts or {}) do r = r:option(k, v) end
-  return r:load(dir).writeStream
+  local w = r:load(dir).writeStream
     :foreachBatch(function(df, epoch)
       local ids = {}
       for _, row in ipairs(df:collect()) do ids[#ids + 1] = row.id end
       batches[#batches + 1] = { epoch = epoch, ids = table.concat(ids, " ") }
+      if on_batch then on_batch(epoch) end
     end)
     :option("checkpointLocation", cp)
-    :start()
+  if trigger then w = w:trigger(trigger) end
+  return w:start()
 end
 
 t.test("a stream needs a schema", function()
@@ -117,6 +120,93 @@ t.test("an epoch replayed after a crash reads the same files", function()
   t.eq(replayed[1].ids, "2")
   t.eq(replayed[2].epoch, 2)
   t.eq(replayed[2].ids, "3")
+end)
+
+-- Three files a, b, c (ids 1, 2, 3), oldest first.
+local function three_files(dir)
+  for i, name in ipairs({ "a.csv", "b.csv", "c.csv" }) do
+    write(dir .. "/" .. name, "id,click,site\n" .. i .. ",0,s\n")
+    os.execute(("touch -d '2024-01-01 00:00:0%d' '%s/%s'"):format(i, dir, name))
+  end
+end
+
+-- The names in a checkpoint directory, sorted ("0 1 2").
+local function listing(dir)
+  local names = {}
+  for name in t.sh("ls '" .. dir .. "'"):gmatch("%S+") do names[#names + 1] = name end
+  table.sort(names)
+  return table.concat(names, " ")
+end
+
+-- Runs a query with trigger until it ends by itself; its batches as
+-- "epoch:ids, ...".
+local function run_to_end(dir, cp, trigger, opts, on_batch)
+  local batches = {}
+  t.ok(start(dir, cp, batches, opts, trigger, on_batch):awaitTermination(30), "the query ends by itself")
+  local text = {}
+  for i, b in ipairs(batches) do text[i] = b.epoch .. ":" .. b.ids end
+  return table.concat(text, ", ")
+end
+
+t.test("availableNow reads every file there at the start, in batches of maxFilesPerTrigger", function()
+  local dir, cp = t.tempdir(), t.tempdir() .. "/cp"
+  three_files(dir)
+  -- A file that arrives during the run waits for the next run, as in Spark.
+  local function add_file_in_batch_0(epoch)
+    if epoch == 0 then write(dir .. "/d.csv", "id,click,site\n4,0,s\n") end
+  end
+  t.eq(run_to_end(dir, cp, { availableNow = true }, { maxFilesPerTrigger = 1 }, add_file_in_batch_0),
+    "0:1, 1:2, 2:3")
+  -- The log has an entry for each batch that ran, and none more.
+  t.eq(listing(cp .. "/sources/0"), "0 1 2")
+  t.eq(listing(cp .. "/offsets"), "0 1 2")
+  t.eq(listing(cp .. "/commits"), "0 1 2")
+  t.eq(run_to_end(dir, cp, { availableNow = true }, { maxFilesPerTrigger = 1 }), "3:4")
+  t.eq(listing(cp .. "/sources/0"), "0 1 2 3")
+end)
+
+t.test("trigger once reads every file there in one batch, whatever maxFilesPerTrigger says", function()
+  local dir, cp = t.tempdir(), t.tempdir() .. "/cp"
+  three_files(dir)
+  t.eq(run_to_end(dir, cp, { once = true }, { maxFilesPerTrigger = 1 }), "0:1 2 3")
+  t.eq(listing(cp .. "/sources/0"), "0")
+  t.eq(run_to_end(dir, cp, { once = true }, { maxFilesPerTrigger = 1 }), "", "nothing is read twice")
+  t.eq(listing(cp .. "/sources/0"), "0")
+end)
+
+t.test("an availableNow run killed mid-batch resumes: no file read twice, none skipped", function()
+  local dir = t.tempdir()
+  t.sh(("mkdir -p '%s/in'"):format(dir))
+  three_files(dir .. "/in")
+  -- Each batch's ids go to out.txt when its function returns; the first
+  -- run is killed (SIGKILL) inside batch 1.
+  local script = ([[
+local spark = require("tide").session()
+local kill_in = tonumber(os.getenv("KILL_IN_BATCH"))
+spark.readStream:format("csv"):schema(%q):option("header", "true"):option("maxFilesPerTrigger", 1)
+  :load("in").writeStream
+  :foreachBatch(function(df, epoch)
+    if epoch == kill_in then os.execute("kill -9 $PPID") end
+    local ids = {}
+    for _, row in ipairs(df:collect()) do ids[#ids + 1] = row.id end
+    local f = assert(io.open("out.txt", "a"))
+    f:write(epoch, ":", table.concat(ids, " "), "\n")
+    f:close()
+  end)
+  :option("checkpointLocation", "cp"):trigger{ availableNow = true }:start():awaitTermination()
+]]):format(SCHEMA)
+  local out, status = t.run_script(dir, "job.lua", script)
+  t.eq(status, 0, out)
+  t.eq(t.read(dir .. "/out.txt"), "0:1\n1:2\n2:3\n", "an undisturbed run")
+  t.sh(("rm -rf '%s/cp' '%s/out.txt'"):format(dir, dir))
+
+  out, status = t.run_script(dir, "job.lua", script, "KILL_IN_BATCH=1")
+  t.ok(status ~= 0, "the first run is killed: " .. out)
+  t.eq(t.read(dir .. "/out.txt"), "0:1\n")
+  out, status = t.run_script(dir, "job.lua", script)
+  t.eq(status, 0, out)
+  t.eq(t.read(dir .. "/out.txt"), "0:1\n1:2\n2:3\n", "batch 1 replayed with its file, then the rest")
+  t.eq(listing(dir .. "/cp/sources/0"), "0 1 2")
 end)
 
 t.test("malformed rows in a stream are counted in the progress; FAILFAST fails the query", function()

@@ -193,8 +193,7 @@ t.test("DataFrame actions slice by spark.tide.sliceRows; 0 turns it off; bad val
   whole = cells(df:toBatch())
   spark.conf:set("spark.tide.sliceRows", 333)
   t.ok(t.same(cells(df:toBatch()), whole), "the same rows with slices of 333")
-  spark.conf:set("spark.tide.sliceRows", "many")
-  t.raises(function() df:toBatch() end, "spark.tide.sliceRows must be a whole number")
+  t.raises(function() spark.conf:set("spark.tide.sliceRows", "many") end, "spark.tide.sliceRows must be a whole number")
   spark.conf:unset("spark.tide.sliceRows")
 end)
 

@@ -149,6 +149,54 @@ t.test("conninfo from Spark's options: JDBC URLs, URIs, user and password", func
   t.eq(pg.query(jdbc, "SELECT current_user AS u"):collect()[1].u, user)
 end)
 
+t.test("a URL that does not parse fails at once, naming it without its password and what is wrong", function()
+  local function fails(url, what)
+    local err = t.raises(function() pg.conninfo { url = url, password = "Sw0rdfish" } end)
+    t.has(err, what)
+    t.ok(not err:find("Sw0rdfish", 1, true), "no password in " .. err)
+    return err
+  end
+  local err = fails("jdbc:postgresql://db.example.com:54x2/tide", 'port "54x2" is not a port number (1-65535)')
+  t.has(err, 'invalid JDBC URL "jdbc:postgresql://db.example.com:54x2/tide"')
+  fails("jdbc:postgresql://db.example.com:70000/tide", 'port "70000"')
+  fails("jdbc:postgresql://db.example.com:/tide", "the port after ':' is empty")
+  fails("jdbc:postgresql:db.example.com:5432/tide", "the host needs '//' before it")
+  fails("jdbc:postgresql://:5432/tide", 'empty host in ":5432"')
+  fails("jdbc:postgresql:///tide", "no host after '//'")
+  fails("jdbc:postgresql://h1,,h2/tide", "empty host")
+  fails("jdbc:postgresql://::1/tide", "an IPv6 address goes in brackets")
+  fails("jdbc:postgresql://[::1/tide", "is not closed by ']'")
+  fails("jdbc:mysql://db.example.com:3306/tide?password=Sw0rdfish", 'PostgreSQL only, not "mysql"')
+  fails("jdbc:postgres://db.example.com/tide", 'PostgreSQL\'s is "postgresql"')
+  err = fails("jdbc:postgresql://bob:Sw0rdfish@db.example.com/tide", "not before the host")
+  t.has(err, '"jdbc:postgresql://bob@db.example.com/tide"')
+  err = fails("jdbc:postgresql://db.example.com/tide?user=bob&password=Sw0rdfish&ssl=maybe", 'ssl must be true or false, not "maybe"')
+  t.has(err, '"jdbc:postgresql://db.example.com/tide?user=bob&ssl=maybe"')
+  fails("jdbc:postgresql://db.example.com/tide?sslmode=always", "sslmode must be one of disable, allow, prefer")
+  fails("jdbc:postgresql://db.example.com/tide?connectTimeout=soon", "connectTimeout must be a whole number")
+  fails("jdbc:postgresql://db.example.com/tide?=x", "has no name")
+  fails("jdbc:postgresql://db.example.com/tide?user=b%zzob", "'%' must start a %XX escape")
+  fails("jdbc:postgresql://db.example.com/ti/de", "holds a '/'")
+  fails("jdbc:postgresql://db.example.com/tide\n", "white space at its start or end")
+  -- libpq's own forms: what libpq would refuse only when connecting
+  err = fails("postgresql://bob:Sw0rdfish@db.example.com:54x2/tide", 'port "54x2" is not a port number')
+  t.has(err, "host='db.example.com'")
+  fails("host=db.example.com port=5432 sslmode=always", "sslmode must be one of")
+  -- what the JDBC driver takes still parses
+  t.ok(pg.conninfo("jdbc:postgresql://db.example.com/tide?ssl&ApplicationName=my%20job&prepareThreshold=5&&")
+    :find("sslmode='require'", 1, true))
+  t.ok(pg.conninfo("jdbc:postgresql://db-1.example.com,[::1]:5433/tide"):find("port='5432,5433'", 1, true))
+end)
+
+t.test("a reader or writer given a bad URL fails at its call, before connecting", function()
+  local spark = tide.session()
+  local url = "jdbc:postgresql://db.example.com:54x2/tide"
+  t.raises(function() spark.read:format("jdbc"):option("url", url):option("dbtable", "t"):load() end,
+    'invalid JDBC URL "jdbc:postgresql://db.example.com:54x2/tide": port "54x2"')
+  local df = spark:createDataFrame({ { 1 } }, "a int")
+  t.raises(function() df.write:jdbc(url, "t", "append") end, 'port "54x2"')
+end)
+
 t.test("libpq's environment fills in what the conninfo leaves out", function()
   local script = t.tempdir() .. "/env.lua"
   local f = assert(io.open(script, "w"))

@@ -369,6 +369,86 @@ function M.chunks(options, schema, path, rows)
   return next_batch, schema
 end
 
+-- ---- text lines, for line-based formats (JSON lines) --------------------------------
+
+-- The reader splits a file into its lines when it quotes nothing and
+-- separates fields with a byte no text line holds (the unit separator,
+-- 0x1F, a control character JSON never holds unescaped): each line is a
+-- record, LF or CRLF ended, empty ones skipped, gzip read as plain text.
+-- A line that does hold the byte has several fields, so it is malformed
+-- for the reader, which keeps it whole in the corrupt-record column.
+local LINE_SEPARATOR = 0x1F
+local LINE_SCHEMA = T.fromDDL("value string, _line string")
+local LINE_OPTIONS = ffi.new("tide_csv_options", { sep = LINE_SEPARATOR, quote = 0, escape = 0, header = 0,
+  mode = MODES.permissive, corrupt_field = 1 })
+
+local LineReader = {}
+LineReader.__index = LineReader
+
+--   local lines = csv.lineReader(path)
+--   local batch = lines:next(rows)   -- the next lines (about rows of them), nil at the end
+--   lines:bytesRead(); lines:close()
+function M.lineReader(path)
+  return setmetatable({ reader = open(path, LINE_OPTIONS), path = path }, LineReader)
+end
+
+-- A batch of one string column, "value", with the file's next lines.
+function LineReader:next(rows)
+  local r = self.reader
+  local fields, width, names = c_fields(LINE_SCHEMA)
+  local b = batchlib.wrap(C.tide_csv_batch_new(fields, width, rows), "out of memory reading " .. self.path)
+  local _ = names
+  local split_before = C.tide_csv_malformed(r)
+  local got = C.tide_csv_read(r, b, rows, errbuf, ERRLEN)
+  if got < 0 then error(cerr(), 0) end
+  if got == 0 then return nil end
+  local lines = batchlib.wrap(C.tide_batch_derive(b, 1), "out of memory reading " .. self.path)
+  if C.tide_csv_malformed(r) == split_before then
+    lines.columns[0] = b.columns[0]
+  else
+    -- Lines the separator split are whole in the corrupt column.
+    local whole_first = ffi.new("const tide_column*[2]", b.columns + 1, b.columns)
+    if C.tide_eval_coalesce(lines, whole_first, 2, lines.columns, errbuf, ERRLEN) ~= 0 then
+      error(("reading %s: %s"):format(self.path, cerr()), 0)
+    end
+    lines.columns[0].name = b.columns[0].name
+  end
+  return lines
+end
+
+function LineReader:bytesRead() return tonumber(C.tide_csv_bytes_read(self.reader)) end
+function LineReader:close() close(self.reader) end
+
+-- The line that a file's record (0-based, as lineReader counts them)
+-- starts on, for errors. The reader names a line only in a FAILFAST error:
+-- it reads the records before this one, then this one into a batch of two
+-- columns, which a line (one field) cannot fill.
+local LOCATE_OPTIONS = ffi.new("tide_csv_options", { sep = LINE_SEPARATOR, quote = 0, escape = 0, header = 0,
+  mode = MODES.failfast, corrupt_field = -1 })
+local LOCATE_SCHEMA = T.fromDDL("a int, b int")
+
+function M.lineOf(path, record)
+  local line_fields, _, line_names = c_fields(LINE_SCHEMA)
+  local locate_fields, locate_width, locate_names = c_fields(LOCATE_SCHEMA)
+  local r = open(path, LOCATE_OPTIONS)
+  local skipped, line = 0, nil
+  while skipped < record do
+    local rows = math.min(record - skipped, CHUNK_ROWS)
+    -- (the value column alone: the reader fails on a record that splits)
+    local b = batchlib.wrap(C.tide_csv_batch_new(line_fields, 1, rows), "out of memory reading " .. path)
+    local got = C.tide_csv_read(r, b, rows, errbuf, ERRLEN)
+    if got <= 0 then break end
+    skipped = skipped + tonumber(got)
+  end
+  if skipped == record then
+    local b = batchlib.wrap(C.tide_csv_batch_new(locate_fields, locate_width, 1), "out of memory reading " .. path)
+    if C.tide_csv_read(r, b, 1, errbuf, ERRLEN) < 0 then line = tonumber(cerr():sub(#path + 2):match("^(%d+):")) end
+  end
+  close(r)
+  local _ = { line_names, locate_names }
+  return line
+end
+
 function M.stream(options, schema, path)
   if not schema then
     error("Schema must be specified when creating a streaming source DataFrame: readStream:format(\"csv\"):schema(...)", 0)

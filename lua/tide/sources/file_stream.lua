@@ -1,7 +1,7 @@
 -- A streaming source of files, as Spark's FileStreamSource: each trigger
 -- lists the path (a directory or a glob), takes the files it has not seen
--- (oldest first, at most maxFilesPerTrigger), records them as the next
--- entry of its log and reads them into one batch with the format's reader.
+-- (oldest first) and reads those of one log entry into one batch with the
+-- format's reader.
 --
 -- The log lives in the query's checkpoint in Spark's layout (the streaming
 -- loop hands it over with attachCheckpoint):
@@ -9,6 +9,15 @@
 -- and offsets/N hold {"logOffset":N}. A restarted query reads the log to
 -- know which files it has processed, so each file is read exactly once.
 -- Files must appear atomically (written elsewhere, then moved in).
+--
+-- Offsets are log entries, and a batch takes one. New files are planned
+-- into entries of at most maxFilesPerTrigger files (latestOffsets) that
+-- stay in memory until a batch takes them (planEnd): the log never holds
+-- an entry for a batch that does not run. So trigger availableNow, which
+-- fixes its end at the first latestOffsets of the run, reads every file
+-- there at the start in batches of maxFilesPerTrigger, and none that
+-- arrives later; trigger once, for which streaming passes planEnd no
+-- limit, reads them all in one batch, as Spark's.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local files = require("tide.files")
@@ -23,15 +32,19 @@ local errbuf = ffi.new("char[1024]")
 -- spec: { format, path, schema, options, read = function(file_list, ctx) -> batch }
 function M.new(spec)
   local max_files = spec.options.maxfilespertrigger and tonumber(spec.options.maxfilespertrigger)
-  if spec.options.maxfilespertrigger and (not max_files or max_files < 1) then
-    error("maxFilesPerTrigger must be a positive integer", 0)
+  if spec.options.maxfilespertrigger and (not max_files or max_files < 1 or max_files ~= math.floor(max_files)) then
+    error(("maxFilesPerTrigger must be a whole number >= 1, not %q"):format(spec.options.maxfilespertrigger), 0)
   end
   return setmetatable({
     schema = spec.schema, path = spec.path, read = spec.read, maxFiles = max_files,
     description = ("FileStreamSource[file:%s]"):format(files.absolute(spec.path)),
-    entries = {},   -- log offset -> list of files
-    seen = {},      -- absolute path -> true
-    maxLog = -1,    -- the newest log entry
+    -- One log entry per batch: streaming caps each batch's offsets with
+    -- this (planEnd's limit), except under trigger once.
+    maxOffsetsPerTrigger = 1,
+    entries = {},     -- log offset -> list of files (written or planned)
+    seen = {},        -- absolute path -> true, for the files of every entry
+    lastWritten = -1, -- the newest entry in the log
+    lastPlanned = -1, -- the newest entry, written or planned
   }, Source)
 end
 
@@ -70,9 +83,10 @@ function Source:attachCheckpoint(dir)
         if not self.seen[p] then list[#list + 1] = { path = p } end
         self.seen[p] = true
       end
-      if id > self.maxLog then self.maxLog = id end
+      if id > self.lastWritten then self.lastWritten = id end
     end
   end
+  self.lastPlanned = self.lastWritten
 end
 
 function Source:initialOffsets() return -1 end
@@ -87,10 +101,9 @@ function Source:toProgress(offset)
 end
 function Source:seek(offset) self.position = offset end
 function Source:minOffsets(a, b) return math.min(a, b) end
-function Source:planEnd(_, latest) return latest end
 function Source:stop() end
 
--- Files under the path not yet in the log, oldest first.
+-- Files under the path in no entry yet, oldest first.
 function Source:newFiles()
   local fresh = {}
   for _, f in ipairs(files.resolve(self.path, true)) do
@@ -121,24 +134,66 @@ function Source:writeEntry(id, list)
   end
 end
 
--- The newest log offset: an entry still to process, or a new one made of
--- the files that arrived (waiting up to wait_ms for some).
+-- Files that arrived become planned entries of at most maxFilesPerTrigger
+-- files each, after every entry there is.
+function Source:plan(fresh)
+  local per_entry = self.maxFiles or math.max(#fresh, 1)
+  for first = 1, #fresh, per_entry do
+    local entry = {}
+    for i = first, math.min(#fresh, first + per_entry - 1) do
+      entry[#entry + 1] = fresh[i]
+      self.seen[fresh[i].path] = true
+    end
+    self.lastPlanned = self.lastPlanned + 1
+    self.entries[self.lastPlanned] = entry
+  end
+end
+
+-- The newest log offset: of the entries planned (or in the log) and not
+-- read yet, or of new ones made of the files that arrived (waiting up to
+-- wait_ms for some). The path is listed again only once every planned
+-- entry is in the log.
 function Source:latestOffsets(after, wait_ms)
-  if self.maxLog > after then return self.maxLog end
+  if self.lastPlanned > self.lastWritten then return self.lastPlanned end
   local fresh = self:newFiles()
-  if #fresh == 0 and wait_ms and wait_ms > 0 then
+  if #fresh == 0 and self.lastPlanned <= after and wait_ms and wait_ms > 0 then
     C.tide_sleep(math.min(wait_ms, 100) / 1000)
     fresh = self:newFiles()
   end
-  if #fresh == 0 then return self.maxLog end
-  local take = {}
-  for i = 1, math.min(#fresh, self.maxFiles or #fresh) do take[i] = fresh[i] end
-  local id = self.maxLog + 1
-  self:writeEntry(id, take)
-  self.entries[id] = take
-  for _, f in ipairs(take) do self.seen[f.path] = true end
-  self.maxLog = id
-  return id
+  self:plan(fresh)
+  return self.lastPlanned
+end
+
+-- Under trigger once the batch reads every file available: the planned
+-- entries up to latest become one (those planned after it, none when
+-- latest is the newest, move down). Returns the merged entry's offset.
+function Source:mergePlanned(latest)
+  local first = self.lastWritten + 1
+  if latest <= first then return latest end
+  local merged = {}
+  for id = first, latest do
+    for _, f in ipairs(self.entries[id]) do merged[#merged + 1] = f end
+    self.entries[id] = nil
+  end
+  self.entries[first] = merged
+  local shift = latest - first
+  for id = latest + 1, self.lastPlanned do
+    self.entries[id - shift], self.entries[id] = self.entries[id], nil
+  end
+  self.lastPlanned = self.lastPlanned - shift
+  return first
+end
+
+-- The end of the batch after start: the next entry, or under trigger once
+-- (no limit) every entry up to latest. Streaming writes offsets/N right
+-- after this when the batch runs, so the entries it takes go to the log
+-- here, first: a restart after either write finds the batch's files.
+function Source:planEnd(start, latest, limit)
+  if latest <= start then return start end
+  local finish = limit and start + 1 or self:mergePlanned(latest)
+  for id = self.lastWritten + 1, finish do self:writeEntry(id, self.entries[id]) end
+  self.lastWritten = math.max(self.lastWritten, finish)
+  return finish
 end
 
 -- The files of log entries (start, finish], read into one batch.

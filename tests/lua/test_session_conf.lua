@@ -1,0 +1,65 @@
+-- spark.conf checks a setting when it is set, and spark:sql says what to
+-- write instead of a SQL query.
+local t = require("testing")
+local tide = require("tide")
+local spark = tide.session()
+
+t.test("a bad value of a tide setting fails at set, naming the key, the value and what is allowed", function()
+  local err = t.raises(function() spark.conf:set("spark.tide.sliceRows", "abc") end)
+  t.at_caller(err)
+  t.has(err, 'spark.tide.sliceRows must be a whole number >= 0 (0 turns slicing off), not "abc"')
+  t.eq(spark.conf:get("spark.tide.sliceRows"), nil, "the bad value is not kept")
+  for _, bad in ipairs({ -1, 2.5, "", true }) do
+    t.raises(function() spark.conf:set("spark.tide.sliceRows", bad) end, "spark.tide.sliceRows must be")
+  end
+  err = t.raises(function() spark.conf:set("spark.tide.workerThreads", "all") end)
+  t.has(err, 'spark.tide.workerThreads must be a whole number >= 0')
+  t.has(err, '"all"')
+  spark.conf:set("spark.tide.sliceRows", 500)
+  t.eq(spark.conf:get("spark.tide.sliceRows"), "500")
+  spark.conf:unset("spark.tide.sliceRows")
+  t.eq(spark.conf:get("spark.tide.sliceRows", "unset"), "unset")
+end)
+
+t.test("a key under spark.tide. that tide does not have is refused, with the nearest one", function()
+  local err = t.raises(function() spark.conf:set("spark.tide.slicerows", 100) end)
+  t.at_caller(err)
+  t.has(err, "spark.tide.slicerows is not a setting of tide")
+  t.has(err, "did you mean spark.tide.sliceRows?")
+  t.raises(function() spark.conf:set("spark.tide.threads", 2) end, "spark.tide.workerThreads")
+end)
+
+t.test("Spark's settings: checked as Spark checks them, the others kept as given", function()
+  t.raises(function() spark.conf:set("spark.sql.shuffle.partitions", "abc") end,
+    'spark.sql.shuffle.partitions must be a whole number >= 1, not "abc"')
+  t.raises(function() spark.conf:set("spark.sql.shuffle.partitions", 0) end, "spark.sql.shuffle.partitions")
+  spark.conf:set("spark.sql.shuffle.partitions", 8)
+  t.eq(spark.conf:get("spark.sql.shuffle.partitions"), "8")
+  t.raises(function() spark.conf:set("spark.sql.session.timeZone", "Europe/Paris") end,
+    'spark.sql.session.timeZone must be UTC')
+  spark.conf:set("spark.sql.session.timeZone", "UTC")
+  spark.conf:set("spark.app.name", "ported job")
+  t.eq(spark.conf:get("spark.app.name"), "ported job")
+  t.raises(function() spark.conf:set("spark.app.name", nil) end, "spark.conf:unset")
+  local err = t.raises(function() spark.conf.set("spark.tide.sliceRows", 10) end, "use spark.conf:set")
+  t.at_caller(err)
+end)
+
+t.test("spark:sql says tide has no SQL engine and what to use instead", function()
+  for _, call in ipairs({ function() spark:sql("SELECT a FROM t WHERE a > 1") end,
+                          function() spark.sql("SELECT a FROM t WHERE a > 1") end }) do
+    local err = t.raises(call)
+    t.at_caller(err)
+    t.has(err, 'spark:sql("SELECT a FROM t WHERE a > 1"): tide has no SQL engine')
+    t.has(err, "selectExpr")
+    t.has(err, "createOrReplaceTempView")
+    t.has(err, 'spark:table("t")')
+    t.has(err, "tide.sql(conninfo, query)")
+  end
+  -- What it points to works.
+  local df = spark:createDataFrame({ { 1 }, { 2 }, { 3 } }, "a int")
+  df:createOrReplaceTempView("t")
+  t.eq(spark:table("t"):where("a > 1"):selectExpr("a * 10 AS b"):collect()[2].b, 30)
+end)
+
+t.run()
