@@ -68,10 +68,13 @@ const char tide_console_usage[] =
     "  `local` variables last for one chunk; use globals to keep values\n"
     "\n"
     "Code typed at the prompt runs with the JIT compiler off so that Ctrl-C\n"
-    "can stop it; library code keeps the JIT. If the running code is stuck\n"
-    "in C, a second Ctrl-C ends the process.\n"
+    "can stop it; library code keeps the JIT. A streaming micro-batch in\n"
+    "flight ends first, and its query goes on (Ctrl-C again interrupts the\n"
+    "batch, ending its query). If the running code is stuck in C, a second\n"
+    "Ctrl-C ends the process.\n"
     "\n"
-    "The console predefines the global `tide` (require(\"tide\")); `tide run`\n"
+    "The console predefines the globals `tide` (require(\"tide\")) and `help`\n"
+    "(help() prints a guide, help(value) lists a value's methods); `tide run`\n"
     "does not, so a script for it starts with local tide = require(\"tide\").\n"
     "\n"
     "With standard input not a terminal and no -e, the console runs it as a\n"
@@ -107,13 +110,39 @@ static volatile sig_atomic_t stopped;     /* Ctrl-C while it ran */
 static volatile sig_atomic_t interrupted; /* Ctrl-C at the prompt */
 static volatile sig_atomic_t resized;     /* SIGWINCH */
 static volatile sig_atomic_t quit_signal; /* SIGTERM/SIGHUP at the prompt */
+static volatile sig_atomic_t in_stream_batch; /* tide_console_stream_batch */
+static volatile sig_atomic_t deferred;        /* a Ctrl-C waits for the batch's end */
+static volatile sig_atomic_t forced;          /* a second one: interrupt the batch */
+
+#define INTERRUPT_HOOK_MASK (LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT)
+
+static void on_sigint(int sig);
 
 /* ---- signals ------------------------------------------------------------ */
 
+static void set_handler(int sig, void (*handler)(int));
+
+/* As PySpark, where Ctrl-C in awaitTermination() leaves the query running:
+   raised inside a micro-batch, the error would fail the batch and end the
+   query, so it waits for the batch's end; a second Ctrl-C does not wait. */
 static void interrupt_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
     lua_sethook(L, NULL, 0, 0);
+    if (in_stream_batch && !forced) {
+        deferred = 1;
+        set_handler(SIGINT, on_sigint);
+        fputs("\ntide: interrupting once the micro-batch in flight ends (Ctrl-C again to interrupt "
+              "it, which stops its query)\n",
+              stderr);
+        return;
+    }
+    if (deferred) {
+        /* Where the loop happens to be is no place of the user's. */
+        deferred = forced = 0;
+        lua_pushliteral(L, "interrupted!");
+        lua_error(L);
+    }
     /* luaL_where, not luaL_error: a hook adds no frame of its own. */
     luaL_where(L, 0);
     lua_pushfstring(L, "%sinterrupted!", lua_tostring(L, -1));
@@ -136,10 +165,17 @@ static void on_sigint(int sig)
         interrupted = 1;
         return;
     }
+    if (deferred) forced = 1;
     /* As luajit's laction(): until the hook runs, another Ctrl-C kills. */
     set_handler(sig, SIG_DFL);
     stopped = 1;
-    lua_sethook(con.L, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    lua_sethook(con.L, interrupt_hook, INTERRUPT_HOOK_MASK, 1);
+}
+
+void tide_console_stream_batch(int running_now)
+{
+    in_stream_batch = running_now;
+    if (!running_now && deferred && running) lua_sethook(con.L, interrupt_hook, INTERRUPT_HOOK_MASK, 1);
 }
 
 static void on_sigwinch(int sig)
@@ -211,6 +247,7 @@ static void run_chunk(lua_State *L)
         status = tide_lua_pcall(L, n, 0);
     }
     running = 0;
+    deferred = forced = 0;
     /* A Ctrl-C that came after the code finished left the hook set and
        the default action in place. */
     lua_sethook(L, NULL, 0, 0);

@@ -244,6 +244,11 @@ int tide_write_lines(const char *path, const char *header, const tide_column *li
    batch in flight and stop. */
 int tide_stop_requested(void);
 void tide_request_stop(void);
+/* Around a streaming micro-batch run from the console's prompt (1 before,
+   0 after): a Ctrl-C meanwhile waits for the batch's end, so that it
+   interrupts the wait (awaitTermination) and not the query. No effect
+   outside the console. */
+void tide_console_stream_batch(int running);
 /* Sleeps, returning early (with 1) when a stop is requested. */
 int tide_sleep(double seconds);
 double tide_now(void);

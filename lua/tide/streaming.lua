@@ -429,9 +429,14 @@ function Query:step(wait_ms)
   end
   -- Alone, a query has no one to pause for.
   in_batch, running = true, self
+  C.tide_console_stream_batch(1)
   local ok, ran = xpcall(self.runBatch, debug.traceback, self, wait_ms)
   in_batch, running = false, nil
-  return self:endBatch(ok, ran)
+  ran = self:endBatch(ok, ran)
+  -- (after endBatch: a Ctrl-C at the console that waited for the batch's
+  -- end is raised here, and must find the query's state whole)
+  C.tide_console_stream_batch(0)
+  return ran
 end
 
 -- Runs the query's batch coroutine until it pauses (false) or ends
@@ -442,14 +447,20 @@ function Query:resumeBatch(wait_ms)
   local outer_running, outer_epoch, outer_in_batch = running, current_epoch, in_batch
   local outer_slicer, outer_base = execution.swapSlicing(self.pausedSlicer, self.pausedBase)
   running, current_epoch, in_batch = self, self.pausedEpoch, true
+  C.tide_console_stream_batch(1)
   local resumed, ok, ran = coroutine.resume(self.co, self, wait_ms)
   self.pausedEpoch = current_epoch
   self.pausedSlicer, self.pausedBase = execution.swapSlicing(outer_slicer, outer_base)
   running, current_epoch, in_batch = outer_running, outer_epoch, outer_in_batch
-  if resumed and ok == PAUSE then return false end
+  if resumed and ok == PAUSE then
+    C.tide_console_stream_batch(outer_in_batch and 1 or 0)
+    return false
+  end
   self.co, self.pausedEpoch, self.pausedSlicer, self.pausedBase = nil, nil, nil, nil
   if not resumed then ok, ran = false, ok end
-  return self:endBatch(ok, ran)
+  ran = self:endBatch(ok, ran)
+  C.tide_console_stream_batch(outer_in_batch and 1 or 0) -- (after endBatch, as in step)
+  return ran
 end
 
 -- Runs the query's paused batch to its end, without pausing again.

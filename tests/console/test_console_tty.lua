@@ -137,6 +137,27 @@ t.test("Ctrl-C stops a running endless loop and the prompt comes back", function
   enter("one", "2+3", "5")
 end)
 
+t.test("Ctrl-C in awaitTermination interrupts the wait and leaves the query running", function()
+  -- Each batch sleeps, so that the Ctrl-C most likely lands inside one.
+  enter("one", "spark = tide.session(); n = 0; q = spark.readStream:format('rate'):option('rowsPerSecond', 50)"
+    .. ":load().writeStream:foreachBatch(function() n = n + 1; tide.sleep(0.3) end)"
+    .. ":option('checkpointLocation', '" .. tmp .. "/ck'):trigger{processingTime = '100 milliseconds'}:start();"
+    .. " print('started')", "started")
+  type_text("one", "q:awaitTermination()")
+  key("one", "Enter")
+  t.sh("sleep 1")
+  local before = count(lines("one"), "tide: stdin:1: interrupted!")
+  key("one", "C-c")
+  wait_until("one", "the interrupted wait", function(ls)
+    return count(ls, "tide: stdin:1: interrupted!") == before + 1
+  end)
+  prompt("one")
+  t.ok(not screen("one"):find("StreamingQueryException", 1, true), screen("one"))
+  enter("one", "q:isActive(), q:exception()", "true    nil")
+  enter("one", "n0 = n; tide.sleep(1); print(n > n0)", "true")
+  enter("one", "q:stop() print(q:isActive())", "false")
+end)
+
 t.test("Ctrl-C at the prompt discards the line and any unfinished chunk", function()
   type_text("one", "junk junk")
   key("one", "C-c")
