@@ -172,6 +172,14 @@ t.test("a parameter of the wrong kind fails where it is set", function()
   t.eq(ml.LogisticRegression { maxIter = 5, regParam = 0 }:getMaxIter(), 5)
 end)
 
+t.test("a parameter out of Spark's range fails where it is set", function()
+  t.raises(function() ml.LogisticRegression { regParam = -1 } end, "regParam must be >= 0, not %-1")
+  t.raises(function() ml.LogisticRegression():setElasticNetParam(1.5) end, "elasticNetParam must be in %[0, 1%], not 1.5")
+  t.raises(function() ml.LogisticRegression { maxIter = -3 } end, "maxIter must be >= 0")
+  t.raises(function() ml.LogisticRegression():setThreshold(2) end, "threshold must be in %[0, 1%]")
+  t.eq(ml.LogisticRegression { elasticNetParam = 1, regParam = 0.5 }:getElasticNetParam(), 1)
+end)
+
 t.test("a pipeline's stage errors name the stage and the caller's line, not tide's", function()
   local df = spark:createDataFrame({ { "a", 1.0 }, { "b", 0.0 } }, "site string, label double")
   local pipe = ml.Pipeline { stages = { ml.StringIndexer { inputCol = "site", outputCol = "site_i" },

@@ -38,11 +38,12 @@ local function setter_name(p) return "set" .. p:sub(1, 1):upper() .. p:sub(2) en
 local function getter_name(p) return "get" .. p:sub(1, 1):upper() .. p:sub(2) end
 
 -- A stage class: name (Spark's simple name), sparkClass (the class its
--- metadata names), params (name -> default; NONE for no default) and
--- choices (name -> list of allowed values).
+-- metadata names), params (name -> default; NONE for no default),
+-- choices (name -> list of allowed values) and ranges (name -> { lowest,
+-- highest or nil }, inclusive: Spark's ParamValidators.gtEq and inRange).
 function M.class(spec)
   local cls = { _name = spec.name, _sparkClass = spec.sparkClass, _defaults = spec.params or {},
-                _choices = spec.choices or {}, _order = {} }
+                _choices = spec.choices or {}, _ranges = spec.ranges or {}, _order = {} }
   for k in pairs(cls._defaults) do cls._order[#cls._order + 1] = k end
   table.sort(cls._order)
   cls.__index = cls
@@ -91,6 +92,11 @@ function Params:set(name, value, level)
       error(("%s: %s must be one of %s, not %q"):format(self._name, name,
         table.concat(allowed, ", "), tostring(value)), level + 1)
     end
+  end
+  local range = self._ranges[name]
+  if range and value ~= nil and not (value >= range[1] and (range[2] == nil or value <= range[2])) then
+    local want = range[2] and ("in [%s, %s]"):format(range[1], range[2]) or (">= %s"):format(range[1])
+    error(("%s: %s must be %s, not %s"):format(self._name, name, want, tostring(value)), level + 1)
   end
   self._set[name] = value
   return self

@@ -107,12 +107,15 @@ local LogisticRegression = base.class {
   params = params { maxIter = 100, regParam = 0.0, elasticNetParam = 0.0, tol = 1e-6, fitIntercept = true,
                     standardization = true, family = "auto", aggregationDepth = 2 },
   choices = { family = { "auto", "binomial" } },
+  ranges = { maxIter = { 0 }, regParam = { 0 }, elasticNetParam = { 0, 1 }, tol = { 0 }, aggregationDepth = { 2 },
+             threshold = { 0, 1 } },
 }
 M.LogisticRegression = LogisticRegression
 
 local LogisticRegressionModel = base.class {
   name = "LogisticRegressionModel", sparkClass = "org.apache.spark.ml.classification.LogisticRegressionModel",
   params = LogisticRegression._defaults, choices = LogisticRegression._choices,
+  ranges = LogisticRegression._ranges,
 }
 M.LogisticRegressionModel = LogisticRegressionModel
 
