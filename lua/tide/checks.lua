@@ -1,8 +1,9 @@
 -- tide.checks — the API's guards against a PySpark user's first slips,
 -- each failing where the slip is made and naming what it is about: a
--- method called with '.' instead of ':', an option given nil (an unset
--- os.getenv), a maxOffsetsPerTrigger that is not a count. Requires
--- nothing of tide's, so every class can use it.
+-- method called with '.' instead of ':', a method or function tide does
+-- not have, a Lua comparison where a Column belongs, an option given nil
+-- (an unset os.getenv), a maxOffsetsPerTrigger that is not a count.
+-- Requires nothing of tide's but tide.suggest, so every class can use it.
 local M = {}
 
 -- Wraps the methods of a class (every function in methods not named __*,
@@ -27,6 +28,52 @@ function M.colonCalls(class_name, usage, is_instance, methods, into)
     end
   end
   return into
+end
+
+-- What a value is, for messages: "nil", "a number", "a table".
+function M.kindOf(v) return v == nil and "nil" or "a " .. type(v) end
+
+-- The message for a Lua boolean where a Column belongs: mostly a
+-- comparison written with Lua's == or ~= (F.col("k") == 3), which Lua
+-- answers itself -- false, as no metamethod sees a table and a number --
+-- and which would otherwise be taken as the literal false. `needs` says
+-- what was expected ("when needs a Column condition"), `alternative` adds
+-- another way when there is one (filter's SQL strings).
+function M.luaBoolean(needs, value, alternative)
+  return ("%s, not the boolean %s: Lua's == and ~= cannot build a Column; write"
+    .. " F.col(\"v\"):eq(\"x\") (or :ne, :lt, :le, :gt, :ge, :eqNullSafe)%s")
+    :format(needs, tostring(value), alternative and (" " .. alternative) or "")
+end
+
+-- An __index for the objects of a class (or for a module of functions):
+-- members[key], and for a name that is not there an error at the line
+-- that named it -- "Column has no method \"betwen\"; did you mean
+-- \"between\"?" -- instead of Lua's later "attempt to call a nil value".
+-- Names starting with "_" stay nil: they are the optional fields objects
+-- keep. `what` names the kind of member ("method", "function"); detail,
+-- when given, is added in parentheses (where the known ones are listed).
+function M.strictIndex(class_name, what, members, detail)
+  return function(_, key)
+    local m = rawget(members, key)
+    if m ~= nil or type(key) ~= "string" or key:sub(1, 1) == "_" then return m end
+    M.noSuchMember(class_name, what, key, members, detail)
+  end
+end
+
+-- Raises, at the line that indexed the object (the caller of the
+-- __index calling this), that `class_name` has no `what` called key;
+-- with the nearest of the names of `known` (a table whose string keys are
+-- names, or a list of names) and `detail` when given.
+function M.noSuchMember(class_name, what, key, known, detail)
+  local names = {}
+  for k, v in pairs(known) do
+    local name = type(k) == "string" and k or v
+    if type(name) == "string" and name:sub(1, 1) ~= "_" then names[#names + 1] = name end
+  end
+  table.sort(names)
+  local best = require("tide.suggest").closest(key, names, 2)
+  error(("%s has no %s %q%s%s"):format(class_name, what, key, detail and (" (" .. detail .. ")") or "",
+    best and ("; did you mean %q?"):format(best) or ""), 3)
 end
 
 -- The value option(key, value) keeps: a string (numbers and booleans as

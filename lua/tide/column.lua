@@ -8,12 +8,15 @@
 -- Lua cannot overload ==, <, and, or, not between a Column and a plain
 -- value, so comparisons and logic are methods (eq, ne, lt, le, gt, ge,
 -- eqNullSafe, and_, or_, not_); + - * / % and unary minus are operators.
+-- Lua answers F.col("k") == 3 itself, false: what takes a condition
+-- refuses a Lua boolean and says so, and ==, <, <= and .. between
+-- Columns fail naming the method to write.
 -- A Column only describes the computation (a node of docs/architecture.md);
 -- tide.eval runs it over whole columns in C.
 local T = require("tide.types")
+local checks = require("tide.checks")
 
 local Column = {}
-Column.__index = Column
 
 local M = { Column = Column }
 
@@ -41,8 +44,38 @@ function M.colNode(v)
   return node_of(v)
 end
 
+-- The node of a condition (of when, and_, or_, not_): a Column. A Lua
+-- boolean is refused with checks.luaBoolean's hint rather than taken as
+-- the literal it looks like; anything else names its type. `what` is the
+-- function's name; the error is raised at the line that called it, which
+-- calls this directly.
+local function condition_node(v, what)
+  if getmetatable(v) == Column then return v.node end
+  if type(v) == "boolean" then
+    error(checks.luaBoolean(what .. " needs a Column condition", v, "or F.expr(\"v = 'x'\")"), 3)
+  end
+  local sql = type(v) == "string" and (" (F.expr(%q) makes one of SQL text)"):format(v) or ""
+  error(("%s needs a Column condition, not %s%s"):format(what, checks.kindOf(v), sql), 3)
+end
+M.conditionNode = condition_node
+
 local function binary(op)
   return function(a, b) return wrap { k = "op", op = op, left = node_of(a), right = node_of(b) } end
+end
+
+-- AND and OR of two conditions (Column:and_(other), a & b in PySpark).
+local function logical(op, what)
+  return function(a, b)
+    return wrap { k = "op", op = op, left = condition_node(a, what), right = condition_node(b, what) }
+  end
+end
+
+-- Lua calls these only between two Columns and makes a boolean of the
+-- result, so they cannot build a comparison: they say which method does.
+local function no_lua_comparison(lua_op, method)
+  return function()
+    error(("Lua's %s cannot build a Column: write a:%s(b)"):format(lua_op, method), 2)
+  end
 end
 
 Column.__add = binary("+")
@@ -62,9 +95,21 @@ Column.le = binary("<=")
 Column.gt = binary(">")
 Column.ge = binary(">=")
 Column.eqNullSafe = binary("<=>")
-Column.and_ = binary("and")
-Column.or_ = binary("or")
+Column.and_ = logical("and", "and_")
+Column.or_ = logical("or", "or_")
 function Column:not_() return wrap { k = "not", expr = self.node } end
+Column.__eq = no_lua_comparison("==", "eq")
+Column.__lt = no_lua_comparison("<", "lt")
+Column.__le = no_lua_comparison("<=", "le")
+function Column.__concat() error("Lua's .. cannot build a Column: write F.concat(a, b)", 2) end
+
+-- between(low, high): low <= self <= high, both ends included (Spark's
+-- (self >= low) AND (self <= high)).
+function Column:between(low, high)
+  return wrap { k = "op", op = "and",
+    left = { k = "op", op = ">=", left = self.node, right = node_of(low) },
+    right = { k = "op", op = "<=", left = require("tide.sql").copyNode(self.node), right = node_of(high) } }
+end
 
 -- cast(T.string) or cast("decimal(38,0)")
 function Column:cast(to)
@@ -99,6 +144,42 @@ function Column:substr(pos, len)
 end
 
 function Column:like(pattern) return wrap { k = "call", fn = "like", args = { self.node, node_of(pattern) } } end
+function Column:rlike(pattern) return wrap { k = "call", fn = "rlike", args = { self.node, node_of(pattern) } } end
+
+-- startswith, endswith and contains of a literal string, as a LIKE whose
+-- pattern escapes the string's own % and _ (one regular expression
+-- kernel); named as Spark names them.
+local function string_match(method, make_pattern)
+  return function(self, text)
+    if type(text) ~= "string" then
+      error(("%s takes a string, not %s"):format(method, checks.kindOf(text)), 2)
+    end
+    local pattern = make_pattern((text:gsub("[\\%%_]", "\\%0")))
+    local match = { k = "call", fn = "like", args = { self.node, { k = "lit", value = pattern } } }
+    local name = ("%s(%s, %s)"):format(method, require("tide.sql").toString(self.node), text)
+    return wrap { k = "alias", name = name, expr = match }
+  end
+end
+Column.startswith = string_match("startswith", function(p) return p .. "%" end)
+Column.endswith = string_match("endswith", function(p) return "%" .. p end)
+Column.contains = string_match("contains", function(p) return "%" .. p .. "%" end)
+
+-- The sort orders of orderBy: col:desc(), F.desc("x"), ... Nulls come
+-- first ascending and last descending unless said.
+local function sort_order(descending, nulls_first)
+  if nulls_first == nil then nulls_first = not descending end
+  return function(c)
+    local node = M.colNode(c)
+    if node.k == "sortorder" then node = node.expr end
+    return wrap { k = "sortorder", expr = node, descending = descending, nullsFirst = nulls_first }
+  end
+end
+M.sortOrders = {
+  asc = sort_order(false), desc = sort_order(true),
+  asc_nulls_first = sort_order(false, true), asc_nulls_last = sort_order(false, false),
+  desc_nulls_first = sort_order(true, true), desc_nulls_last = sort_order(true, false),
+}
+for name, order in pairs(M.sortOrders) do Column[name] = order end
 
 -- F.when(cond, v):when(cond2, v2):otherwise(x)
 function Column:when(cond, value)
@@ -106,7 +187,7 @@ function Column:when(cond, value)
     error("when() applies to a Column made by tide.functions.when", 2)
   end
   local branches = { unpack(self.node.branches) }
-  branches[#branches + 1] = { when = node_of(cond), value = node_of(value) }
+  branches[#branches + 1] = { when = condition_node(cond, "when"), value = node_of(value) }
   return wrap { k = "case", branches = branches }
 end
 
@@ -117,7 +198,9 @@ function Column:otherwise(value)
   return wrap { k = "case", branches = self.node.branches, otherwise = node_of(value) }
 end
 
--- F.col("a").alias("x") fails naming the method.
-require("tide.checks").colonCalls("Column", "col", M.isColumn, Column)
+-- F.col("a").alias("x") fails naming the method; F.col("a"):betwen(1, 2)
+-- that there is no such method.
+checks.colonCalls("Column", "col", M.isColumn, Column)
+Column.__index = checks.strictIndex("Column", "method", Column)
 
 return M

@@ -18,6 +18,7 @@ local checks = require("tide.checks")
 -- plans of scans alone (and the modules building them) need not load it.
 local function eval() return require("tide.eval") end
 local batchlib = require("tide.batch")
+local ops = require("tide.dataframe_ops")
 
 local M = {}
 local DataFrame = {}
@@ -47,15 +48,25 @@ local properties = {
   sparkSession = function(df) return df._session end,
 }
 
+-- df.colname and df["colname"] are Columns (the name resolved as in
+-- expressions); any other name is an error at the line that wrote it, as
+-- PySpark's AttributeError, rather than a nil that fails later as "attempt
+-- to call method". Names starting with "_" are the object's own fields.
 DataFrame.__index = function(df, key)
   local m = methods[key]
   if m then return m end
   local p = properties[key]
   if p then return p(df) end
-  if type(key) == "string" and df._plan.schema:fieldIndex(key) then
-    return column.wrap { k = "col", name = key }
-  end
-  return nil
+  if type(key) ~= "string" or key:sub(1, 1) == "_" then return nil end
+  local schema = df._plan.schema
+  local i, ambiguous = schema:resolveField(key)
+  if ambiguous then error(ambiguous, 2) end
+  if i then return column.wrap { k = "col", name = schema.fields[i].name } end
+  local known = schema:fieldNames()
+  for name in pairs(methods) do known[#known + 1] = name end
+  for name in pairs(properties) do known[#known + 1] = name end
+  checks.noSuchMember("DataFrame", "method or column", key, known,
+    "columns: " .. table.concat(schema:fieldNames(), ", "))
 end
 
 DataFrame.__tostring = function(df)
@@ -76,9 +87,12 @@ local function derive(df, op)
   return new(df._session, op, df._streaming)
 end
 
-local function projection(df, nodes, level)
+-- A Project of nodes over df. Its callers tail-call it (return
+-- projection(...)), so that level 2 is the line that called the
+-- DataFrame method, where an expression's error is raised.
+local function projection(df, nodes)
   local ok, compiled = pcall(eval().compileSelect, nodes, df._plan.schema)
-  check(ok, compiled, level + 1)
+  if not ok then error(compiled, 2) end
   return derive(df, {
     kind = "project",
     schema = compiled.schema,
@@ -88,16 +102,22 @@ local function projection(df, nodes, level)
 end
 
 -- Arguments as a list: f(a, b) and f({a, b}) alike.
-local function arglist(...)
-  local first = ...
-  if select("#", ...) == 1 and type(first) == "table" and not column.isColumn(first) then return first end
-  return { ... }
-end
+local arglist = ops.arglist
 
+local kind_of = checks.kindOf
+
+-- select(cols...): column names ("*", "data.*" too) and Columns. A Lua
+-- boolean is mostly F.col("k") == 3, which Lua answered itself.
 function methods:select(...)
   local nodes = {}
-  for i, c in ipairs(arglist(...)) do nodes[i] = column.colNode(c) end
-  return projection(self, nodes, 1)
+  for i, c in ipairs(arglist(...)) do
+    if type(c) == "boolean" then error(checks.luaBoolean("select takes column names or Columns", c), 2) end
+    if type(c) ~= "string" and not column.isColumn(c) then
+      error(("select takes column names or Columns (F.lit(v) for a value), not %s"):format(kind_of(c)), 2)
+    end
+    nodes[i] = column.colNode(c)
+  end
+  return projection(self, nodes)
 end
 
 function methods:selectExpr(...)
@@ -106,19 +126,16 @@ function methods:selectExpr(...)
   for i, text in ipairs(arglist(...)) do
     nodes[i] = check(pcall(sql.parseNamedExpression, text))
   end
-  return projection(self, nodes, 1)
+  return projection(self, nodes)
 end
 
 local function condition_node(cond)
   if type(cond) == "string" then return require("tide.sql").parseExpression(cond) end
   if column.isColumn(cond) then return cond.node end
   if type(cond) == "boolean" then
-    -- F.col("v") == "x" is Lua's own comparison, which yields a boolean.
-    error(("filter needs a Column or a SQL string, not the boolean %s: Lua's == and ~= cannot build a Column;"
-      .. " write F.col(\"v\"):eq(\"x\") (or :ne, :lt, :le, :gt, :ge) or a SQL string such as \"v = 'x'\"")
-      :format(tostring(cond)), 0)
+    error(checks.luaBoolean("filter needs a Column or a SQL string", cond, "or a SQL string such as \"v = 'x'\""), 0)
   end
-  error(("filter needs a Column or a SQL string, not %s"):format(cond == nil and "nil" or "a " .. type(cond)), 0)
+  error(("filter needs a Column or a SQL string, not %s"):format(kind_of(cond)), 0)
 end
 
 function methods:filter(cond)
@@ -136,50 +153,61 @@ function methods:filter(cond)
 end
 methods.where = methods.filter
 
-local function all_columns_except(df, skip)
+-- Every column of df, by name, except the one at `replaced` (a 1-based
+-- index), which becomes `node`; node is added last when replaced is nil.
+local function with_column_nodes(df, replaced, node)
   local nodes = {}
-  for _, name in ipairs(df._plan.schema:fieldNames()) do
-    if not skip[name] then nodes[#nodes + 1] = { k = "col", name = name } end
+  for i, field in ipairs(df._plan.schema.fields) do
+    nodes[i] = i == replaced and node or { k = "col", name = field.name }
   end
+  if not replaced then nodes[#nodes + 1] = node end
   return nodes
 end
 
+-- withColumn(name, col): the column of that name (resolved as in
+-- expressions, so "K" replaces k, as Spark's) replaced in place, or added.
 function methods:withColumn(name, col)
-  if not column.isColumn(col) then error("withColumn needs a Column", 2) end
-  local nodes, replaced = {}, false
-  for _, field in ipairs(self._plan.schema:fieldNames()) do
-    if field == name then
-      nodes[#nodes + 1] = { k = "alias", expr = col.node, name = name }
-      replaced = true
-    else
-      nodes[#nodes + 1] = { k = "col", name = field }
-    end
+  if type(name) ~= "string" then error(("withColumn needs a column name first, not %s"):format(kind_of(name)), 2) end
+  if type(col) == "boolean" then error(checks.luaBoolean("withColumn needs a Column", col), 2) end
+  if not column.isColumn(col) then
+    error(("withColumn needs a Column (F.lit(v) for a value), not %s"):format(kind_of(col)), 2)
   end
-  if not replaced then nodes[#nodes + 1] = { k = "alias", expr = col.node, name = name } end
-  return projection(self, nodes, 1)
+  local existing = ops.resolve(self._plan.schema, name, 2)
+  return projection(self, with_column_nodes(self, existing, { k = "alias", expr = col.node, name = name }))
 end
 
+-- withColumnRenamed(existing, new): as Spark's, a no-op when no column
+-- has the name.
 function methods:withColumnRenamed(existing, new_name)
-  if not self._plan.schema:fieldIndex(existing) then return self end -- as Spark: a no-op
-  local nodes = {}
-  for _, field in ipairs(self._plan.schema:fieldNames()) do
-    local node = { k = "col", name = field }
-    if field == existing then node = { k = "alias", expr = node, name = new_name } end
-    nodes[#nodes + 1] = node
+  if type(existing) ~= "string" or type(new_name) ~= "string" then
+    error(("withColumnRenamed needs two column names, not %s and %s"):format(kind_of(existing), kind_of(new_name)), 2)
   end
-  return projection(self, nodes, 1)
+  local schema = self._plan.schema
+  local i = ops.resolve(schema, existing, 2)
+  if not i then return self end
+  local renamed = { k = "alias", expr = { k = "col", name = schema.fields[i].name }, name = new_name }
+  return projection(self, with_column_nodes(self, i, renamed))
 end
 
+-- drop(cols...): names or F.col(name)s; as Spark's, a name no column has
+-- is skipped.
 function methods:drop(...)
-  local skip = {}
+  local schema = self._plan.schema
+  local dropped = {}
   for _, c in ipairs(arglist(...)) do
     if column.isColumn(c) then
       if c.node.k ~= "col" then error("drop takes column names or col() references", 2) end
       c = c.node.name
     end
-    skip[c] = true
+    if type(c) ~= "string" then error(("drop takes column names or col() references, not %s"):format(kind_of(c)), 2) end
+    local i = ops.resolve(schema, c, 2)
+    if i then dropped[i] = true end
   end
-  return projection(self, all_columns_except(self, skip), 1)
+  local nodes = {}
+  for i, field in ipairs(schema.fields) do
+    if not dropped[i] then nodes[#nodes + 1] = { k = "col", name = field.name } end
+  end
+  return projection(self, nodes)
 end
 
 -- toDF(names...): every column renamed, in order (PySpark's toDF(*cols)).
@@ -199,13 +227,53 @@ function methods:toDF(...)
   for i, f in ipairs(fields) do
     nodes[i] = { k = "alias", expr = { k = "col", name = f.name }, name = names[i] }
   end
-  return projection(self, nodes, 1)
+  return projection(self, nodes)
 end
 
 function methods:alias(name)
   local df = new(self._session, self._plan, self._streaming)
   df._alias = name
   return df
+end
+
+-- withWatermark(eventTime, delayThreshold), checked as Spark checks it
+-- (a timestamp column, a delay such as "10 minutes"), and then without
+-- effect: a watermark bounds the state of stateful streaming operators
+-- (aggregations, dropDuplicates, joins) and nothing else, and tide runs
+-- none on a stream (they fail at the call). Spark ignores it likewise in
+-- a query without state, and in a batch query.
+function methods:withWatermark(eventTime, delayThreshold)
+  if type(eventTime) ~= "string" then
+    error(("withWatermark needs the name of the event time column, not %s"):format(kind_of(eventTime)), 2)
+  end
+  local schema = self._plan.schema
+  local i = ops.resolve(schema, eventTime, 2)
+  if not i then
+    error(("withWatermark: cannot resolve column %q (columns: %s)"):format(eventTime,
+      table.concat(schema:fieldNames(), ", ")), 2)
+  end
+  local t = schema.fields[i].dataType
+  if t ~= T.timestamp then
+    error(("withWatermark: the event time column must be a timestamp, but %s is %s"):format(
+      schema.fields[i].name, t:simpleString()), 2)
+  end
+  local ok = type(delayThreshold) == "string"
+    and pcall(require("tide.stream_writer").parseInterval, delayThreshold)
+  if not ok then
+    error(("withWatermark: the delay must be an interval such as \"10 minutes\", not %s"):format(
+      type(delayThreshold) == "string" and ("%q"):format(delayThreshold) or kind_of(delayThreshold)), 2)
+  end
+  return new(self._session, self._plan, self._streaming)
+end
+
+-- transform(fn, ...): fn(df, ...), PySpark's way to chain a job's own steps.
+function methods:transform(fn, ...)
+  if type(fn) ~= "function" then error(("transform needs a function, not %s"):format(kind_of(fn)), 2) end
+  local result = fn(self, ...)
+  if getmetatable(result) ~= DataFrame then
+    error(("transform: the function must return a DataFrame, not %s"):format(kind_of(result)), 2)
+  end
+  return result
 end
 
 -- The first n rows; on a stream, the first n rows of the whole stream.
@@ -232,6 +300,7 @@ end
 -- Rows of both, matched by position (Spark's union); the column types must
 -- agree.
 function methods:union(other)
+  if getmetatable(other) ~= DataFrame then error(("union needs a DataFrame, not %s"):format(kind_of(other)), 2) end
   local a, b = self._plan.schema, other._plan.schema
   if #a.fields ~= #b.fields then
     error(("union needs the same number of columns: %d and %d"):format(#a.fields, #b.fields), 2)
@@ -252,62 +321,116 @@ methods.unionAll = methods.union
 
 -- ---- na ----------------------------------------------------------------------
 
-local NaFunctions = {}
-NaFunctions.__index = NaFunctions
+local NaFunctions = {} -- its __index is set with its methods, below
 M.NaFunctions = NaFunctions
+
+-- The 1-based indices of the columns `subset` names (a name or a list of
+-- names), resolved as in expressions; a name no column has is an error at
+-- the line that called `what`'s method (level 3 from here), as Spark's.
+local function subset_indices(schema, subset, what)
+  if type(subset) == "string" then subset = { subset } end
+  if type(subset) ~= "table" then
+    error(("%s: subset must be a column name or a list of them, not %s"):format(what, kind_of(subset)), 3)
+  end
+  local indices = {}
+  for k, name in ipairs(subset) do
+    local i = type(name) == "string" and ops.resolve(schema, name, 3)
+    if not i then
+      error(("%s: cannot resolve column %s (columns: %s)"):format(what,
+        type(name) == "string" and ("%q"):format(name) or tostring(name), table.concat(schema:fieldNames(), ", ")), 3)
+    end
+    indices[k] = i
+  end
+  return indices
+end
 
 -- drop(how = "any" | "all", thresh, subset): rows with nulls go away;
 -- thresh keeps rows with at least that many non-null values.
 function NaFunctions:drop(how, thresh, subset)
   if type(how) == "table" then how, thresh, subset = how.how, how.thresh, how.subset end
   local df = self.df
-  local names = subset or df.columns
-  if type(names) == "string" then names = { names } end
+  local schema = df._plan.schema
+  local indices = {}
+  if subset == nil then
+    for i = 1, #schema.fields do indices[i] = i end
+  else
+    indices = subset_indices(schema, subset, "na.drop")
+  end
   how = how or "any"
   if how ~= "any" and how ~= "all" then error("na.drop: how must be 'any' or 'all'", 2) end
-  thresh = thresh or (how == "any" and #names or 1)
+  thresh = thresh or (how == "any" and #indices or 1)
   -- As Spark: a filter on AtLeastNNonNulls (NaN counts as null), one C
   -- kernel counting over every column at once.
   local exprs = {}
-  for i, name in ipairs(names) do
-    if not df._plan.schema:fieldIndex(name) then error(("na.drop: no column %q"):format(name), 2) end
-    exprs[i] = { k = "col", name = name }
-  end
+  for k, i in ipairs(indices) do exprs[k] = { k = "col", name = schema.fields[i].name } end
   if #exprs == 0 then return df end
   return df:filter(column.wrap { k = "atleastnnonnulls", n = thresh, exprs = exprs })
 end
 
--- fill(value, subset): nulls of the columns whose type fits the value
--- (numbers fill numeric columns, strings string columns, booleans boolean
--- columns) become value; value may be a table {column = value}.
+local NUMERIC = { [T.ID.int] = true, [T.ID.long] = true, [T.ID.float] = true, [T.ID.double] = true,
+                  [T.ID.decimal] = true }
+local FILL_KINDS = { number = true, string = true, boolean = true }
+
+-- Whether fill(value) fills a column of type t: numbers fill numeric
+-- columns, strings string columns, booleans boolean columns (Spark's
+-- fillValue).
+local function fills(value, t)
+  local kind = type(value)
+  return (kind == "number" and NUMERIC[t.id]) or (kind == "string" and t.id == T.ID.string)
+    or (kind == "boolean" and t.id == T.ID.boolean)
+end
+
+-- fill(value, [subset]) or fill({column = value}): as Spark's na.fill, the
+-- nulls of the columns, and the NaNs of float and double ones, become the
+-- value cast to the column's type: coalesce(nanvl(c, NULL), value), as
+-- DataFrameNaFunctions.fillCol, one projection of C kernels. A single
+-- value fills the columns of its kind (fills above) among subset (every
+-- column by default); a table's values fill their own columns, whatever
+-- their kind (Spark's fill(Map)), and subset is not used with it.
 function NaFunctions:fill(value, subset)
   local df = self.df
-  local per_column = type(value) == "table" and value or nil
-  if type(subset) == "string" then subset = { subset } end
-  local wanted
-  if subset then
-    wanted = {}
-    for _, n in ipairs(subset) do wanted[n] = true end
+  local schema = df._plan.schema
+  local fill_of = {} -- the value of each column filled, by 1-based index
+  if type(value) == "table" then
+    for name, v in pairs(value) do
+      if not FILL_KINDS[type(v)] then
+        error(("na.fill: the value of %s must be a number, string or boolean, not %s"):format(tostring(name),
+          kind_of(v)), 2)
+      end
+      fill_of[subset_indices(schema, { name }, "na.fill")[1]] = v
+    end
+  else
+    if not FILL_KINDS[type(value)] then
+      error(("na.fill: value must be a number, string, boolean or a table {column = value}, not %s")
+        :format(kind_of(value)), 2)
+    end
+    local wanted
+    if subset ~= nil then
+      wanted = {}
+      for _, i in ipairs(subset_indices(schema, subset, "na.fill")) do wanted[i] = true end
+    end
+    for i, f in ipairs(schema.fields) do
+      if (not wanted or wanted[i]) and fills(value, f.dataType) then fill_of[i] = value end
+    end
   end
-  local numeric = { [T.ID.int] = true, [T.ID.long] = true, [T.ID.float] = true, [T.ID.double] = true,
-                    [T.ID.decimal] = true }
   local nodes = {}
-  for _, f in ipairs(df._plan.schema.fields) do
-    local node = { k = "col", name = f.name }
-    local v = value
-    if per_column then v = per_column[f.name] end
-    local fits = v ~= nil and (not wanted or wanted[f.name]) and (
-      (type(v) == "number" and numeric[f.dataType.id]) or
-      (type(v) == "string" and f.dataType.id == T.ID.string) or
-      (type(v) == "boolean" and f.dataType.id == T.ID.boolean))
-    if fits then
+  for i, f in ipairs(schema.fields) do
+    local node, v = { k = "col", name = f.name }, fill_of[i]
+    if v ~= nil then
+      if f.dataType.id == T.ID.double or f.dataType.id == T.ID.float then
+        node = { k = "call", fn = "nanvl", args = { node, { k = "lit", value = nil, type = f.dataType } } }
+      end
       node = { k = "alias", name = f.name, expr = { k = "call", fn = "coalesce", args = { node,
         { k = "cast", to = f.dataType, expr = { k = "lit", value = v } } } } }
     end
-    nodes[#nodes + 1] = node
+    nodes[i] = node
   end
-  return projection(df, nodes, 1)
+  return projection(df, nodes)
 end
+
+-- PySpark's DataFrame.dropna and fillna are df.na's drop and fill.
+function methods:dropna(...) return self.na:drop(...) end
+function methods:fillna(...) return self.na:fill(...) end
 
 -- ---- running a plan over batches (tide.execution) -------------------------------
 
@@ -354,71 +477,13 @@ function methods:head(n) return n and self:take(n) or self:take(1)[1] end
 function methods:first() return self:take(1)[1] end
 function methods:isEmpty() return #self:take(1) == 0 end
 
--- Width in characters (UTF-8 code points), as tide.batch measures cells.
-local function width(s)
-  local _, continuation = s:gsub("[\128-\191]", "")
-  return #s - continuation
-end
-
--- Spark's vertical show (Dataset.showString): a "-RECORD i" line per row,
--- then " name | value " per column, names and values padded to the widest.
-local function vertical_text(cells)
-  local name_width, value_width = 3, 3
-  for _, name in ipairs(cells.names) do name_width = math.max(name_width, width(name)) end
-  for _, row in ipairs(cells.rows) do
-    for _, v in ipairs(row) do value_width = math.max(value_width, width(v)) end
-  end
-  local out = {}
-  for i, row in ipairs(cells.rows) do
-    local head = "-RECORD " .. (i - 1)
-    out[#out + 1] = head .. ("-"):rep(name_width + value_width + 5 - #head) .. "\n"
-    for c, name in ipairs(cells.names) do
-      out[#out + 1] = (" %s%s | %s%s \n"):format(name, (" "):rep(name_width - width(name)),
-        row[c], (" "):rep(value_width - width(row[c])))
-    end
-  end
-  if #cells.rows == 0 then
-    out[#out + 1] = "(0 rows)\n"
-  elseif cells.more then
-    out[#out + 1] = ("only showing top %d %s\n"):format(#cells.rows, #cells.rows == 1 and "row" or "rows")
-  end
-  return table.concat(out)
-end
-
-local SHOW_PARAMETERS = { n = true, truncate = true, vertical = true }
-
 -- show(n, truncate, vertical), or PySpark's keywords as a table:
--- show{n = 5, truncate = false, vertical = true}. truncate is true (cells
--- cut to 20 characters), false, or a number of characters.
-function methods:show(n, truncate, vertical)
+-- show{n = 5, truncate = false, vertical = true} (tide.batch showArguments).
+function methods:show(...)
   batch_only(self, "show")
-  if type(n) == "table" then
-    if truncate ~= nil or vertical ~= nil then error("show takes arguments or one table of them, not both", 2) end
-    for k in pairs(n) do
-      if not SHOW_PARAMETERS[k] then
-        error(("show has no parameter %s (it takes n, truncate, vertical)"):format(tostring(k)), 2)
-      end
-    end
-    n, truncate, vertical = n.n, n.truncate, n.vertical
-  end
-  if n == nil then n = 20 end
-  if type(n) ~= "number" or n ~= math.floor(n) then
-    error(("show: n must be a whole number of rows, not %s"):format(tostring(n)), 2)
-  end
-  if truncate ~= nil and type(truncate) ~= "boolean" and type(truncate) ~= "number" then
-    error(("show: truncate must be a boolean or a number of characters, not a %s"):format(type(truncate)), 2)
-  end
-  if vertical ~= nil and type(vertical) ~= "boolean" then
-    error(("show: vertical must be a boolean, not a %s"):format(type(vertical)), 2)
-  end
-  n = math.max(n, 0) -- as Spark: fewer than none is none
+  local n, truncate, vertical = batchlib.showArguments(...)
   -- The extra row only tells show that more rows exist.
-  local batch = self:limit(n + 1):toBatch()
-  if vertical then
-    io.write(vertical_text(batch:showCells(n, truncate)))
-  else
-    batch:show(n, truncate)
-  end
+  self:limit(n + 1):toBatch():show(n, truncate, vertical)
 end
 
 function methods:printSchema() io.write(self._plan.schema:treeString()) end
@@ -503,11 +568,12 @@ function methods:createOrReplaceTempView(name)
   self._session:registerTable(name, self)
 end
 
-require("tide.dataframe_ops").install(M)
+ops.install(M)
 require("tide.dataframe_aggregate").install(M)
 
 checks.colonCalls("DataFrame", "df", function(v) return getmetatable(v) == DataFrame end, methods)
 checks.colonCalls("DataFrameNaFunctions", "df.na", function(v) return getmetatable(v) == NaFunctions end,
   NaFunctions)
+NaFunctions.__index = checks.strictIndex("DataFrameNaFunctions", "method", NaFunctions)
 
 return M

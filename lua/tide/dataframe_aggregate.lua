@@ -22,35 +22,11 @@ local arglist, name_of, index_of, key_index, int32s = ops.arglist, ops.name_of, 
 local batch_only, take, columns_of, derive = ops.batch_only, ops.take, ops.columns_of, ops.derive
 local errbuf, ERRLEN, cerr = ops.errbuf, ops.ERRLEN, ops.cerr
 
--- ---- functions: aggregates -----------------------------------------------------------------
-
+-- The C aggregate of each of tide.functions' aggregates (F.avg, ...).
 local AGG = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, stddev = 6, stddev_samp = 6,
               std = 6, variance = 7, var_samp = 7, stddev_pop = 8, var_pop = 9 }
 -- Spark's name of the result column: avg(x); mean is shown as avg.
 local AGG_LABEL = { mean = "avg", std = "stddev" }
-
-local function install_functions(F)
-  local wrap, colNode = column.wrap, column.colNode
-  for name in pairs(AGG) do
-    if F[name] == nil then
-      F[name] = function(c)
-        if c == nil then error(name .. "() needs a column", 2) end
-        return wrap { k = "call", fn = name, args = { colNode(c) } }
-      end
-    end
-  end
-  -- countDistinct(col, ...): Spark's count(DISTINCT a, ...), an aggregate
-  -- of agg() (computed by aggregate below, not by a C aggregate function).
-  F.countDistinct = F.countDistinct or function(...)
-    local n = select("#", ...)
-    if n == 0 then error("countDistinct() needs a column", 2) end
-    local args = {}
-    for i = 1, n do args[i] = colNode((select(i, ...))) end
-    return wrap { k = "call", fn = "count_distinct", args = args }
-  end
-  F.count_distinct = F.count_distinct or F.countDistinct
-end
-install_functions(require("tide.functions"))
 
 local function type_from(id, precision, scale)
   if id == ID.decimal then return T.decimal(precision, scale) end
@@ -68,67 +44,69 @@ function M.install(dataframe)
   GroupedData.__index = GroupedData
   M.GroupedData = GroupedData
 
+  -- groupBy(cols...): the keys, by the names of the columns they resolve to.
   function methods:groupBy(...)
-    local keys = {}
+    local schema, keys = self._plan.schema, {}
     for i, c in ipairs(arglist(...)) do
-      keys[i] = name_of(c, "groupBy")
-      key_index(self._plan.schema, keys[i], "groupBy")
+      keys[i] = schema.fields[key_index(schema, name_of(c, "groupBy"), "groupBy", 2) + 1].name
     end
     return setmetatable({ df = self, keys = keys }, GroupedData)
   end
   methods.groupby = methods.groupBy
 
-  -- One aggregate: {fn = "avg", column = name or nil (count(*)), name = output}.
-  local function agg_spec(schema, fn, colname, alias)
+  -- One aggregate: {code, column = 0-based index or nil (count(*)), name
+  -- = output, type}; its errors are at `level` (1: agg_spec's caller).
+  local function agg_spec(schema, fn, colname, alias, level)
     local code = AGG[fn]
-    if not code then error(("unknown aggregate function %q"):format(tostring(fn)), 4) end
+    if not code then error(("unknown aggregate function %q"):format(tostring(fn)), level + 1) end
     local label = AGG_LABEL[fn] or fn
     if colname == "*" or colname == nil then
-      if code ~= AGG.count then error(fn .. "(*) is not an aggregate; only count(*) is", 4) end
+      if code ~= AGG.count then error(fn .. "(*) is not an aggregate; only count(*) is", level + 1) end
       return { code = code, column = nil, name = alias or "count(1)", type = T.long }
     end
-    local idx = index_of(schema, colname, fn)
-    local t = schema.fields[idx + 1].dataType
+    local idx = index_of(schema, colname, fn, level + 1)
+    local field = schema.fields[idx + 1]
+    local t = field.dataType
     local p, s = ffi.new("int32_t[1]", t.precision or 0), ffi.new("int32_t[1]", t.scale or 0)
     local rid = C.tide_agg_result_type(code, t.id, p, s)
     if rid == 0 then
-      error(("%s(%s): the column is %s, which %s cannot take"):format(label, colname, t:simpleString(), label), 4)
+      error(("%s(%s): the column is %s, which %s cannot take"):format(label, field.name, t:simpleString(), label),
+        level + 1)
     end
-    return { code = code, column = idx, name = alias or ("%s(%s)"):format(label, colname),
+    return { code = code, column = idx, name = alias or ("%s(%s)"):format(label, field.name),
              type = type_from(rid, p[0], s[0]) }
   end
 
   -- count(DISTINCT a, ...): the 0-based indices of its columns in
-  -- `distinct`; aggregate counts them (count_distinct below).
-  local function distinct_spec(schema, node, alias)
+  -- `distinct`; aggregate counts them (count_distinct below). Errors at
+  -- `level`, as agg_spec's.
+  local function distinct_spec(schema, node, alias, level)
     local names, cols = {}, {}
     for i, arg in ipairs(node.args) do
-      if arg.k ~= "col" then error("countDistinct() takes column names", 4) end
-      local idx = schema:fieldIndex(arg.name)
-      if not idx then
-        error(("countDistinct: cannot resolve column %q (columns: %s)"):format(arg.name,
-          table.concat(schema:fieldNames(), ", ")), 4)
+      if arg.k ~= "col" then error("countDistinct() takes column names", level + 1) end
+      local idx = index_of(schema, arg.name, "countDistinct", level + 1)
+      local field = schema.fields[idx + 1]
+      if field.dataType.id == ID.struct or field.dataType.id == ID.vector then
+        error(("countDistinct: column %s is %s, which cannot be counted distinct"):format(field.name,
+          field.dataType:simpleString()), level + 1)
       end
-      local t = schema.fields[idx].dataType
-      if t.id == ID.struct or t.id == ID.vector then
-        error(("countDistinct: column %s is %s, which cannot be counted distinct"):format(arg.name,
-          t:simpleString()), 4)
-      end
-      names[i], cols[i] = arg.name, idx - 1
+      names[i], cols[i] = field.name, idx
     end
     return { distinct = cols, name = alias or ("count(DISTINCT %s)"):format(table.concat(names, ", ")),
              type = T.long }
   end
 
-  local function spec_from_column(schema, c)
+  -- The aggregate of a Column of agg(...); errors at `level`, as agg_spec's.
+  -- Its calls are no tail calls, so that the levels count this function.
+  local function spec_from_column(schema, c, level)
     local node, alias = c.node, nil
     if node.k == "alias" then node, alias = node.expr, node.name end
     if node.k == "call" and node.fn == "count_distinct" then
-      local spec = distinct_spec(schema, node, alias) -- not a tail call: its errors' level counts this one
+      local spec = distinct_spec(schema, node, alias, level + 1)
       return spec
     end
     if node.k ~= "call" or not AGG[node.fn] then
-      error("agg takes aggregate functions such as F.avg(\"x\") or a table {x = \"avg\"}", 4)
+      error("agg takes aggregate functions such as F.avg(\"x\") or a table {x = \"avg\"}", level + 1)
     end
     local arg = node.args[1]
     local name
@@ -139,9 +117,10 @@ function M.install(dataframe)
     elseif arg.k == "col" then
       name = arg.name
     else
-      error(("%s() takes a column name"):format(node.fn), 4)
+      error(("%s() takes a column name"):format(node.fn), level + 1)
     end
-    return agg_spec(schema, node.fn, name, alias)
+    local spec = agg_spec(schema, node.fn, name, alias, level + 1)
+    return spec
   end
 
   -- count(DISTINCT) of spec per group into dst, a slot of out: the rows
@@ -180,7 +159,7 @@ function M.install(dataframe)
     local schema = df._plan.schema
     local key_idx, fields = {}, {}
     for i, k in ipairs(keys) do
-      key_idx[i] = key_index(schema, k, "groupBy")
+      key_idx[i] = key_index(schema, k, "groupBy", 2)
       fields[i] = schema.fields[key_idx[i] + 1]
     end
     local names = {}
@@ -232,18 +211,21 @@ function M.install(dataframe)
     local specs = {}
     local first = ...
     if select("#", ...) == 1 and type(first) == "table" and not column.isColumn(first) and first[1] == nil then
-      for _, name in ipairs(schema:fieldNames()) do
-        local fn = first[name]
-        if fn then specs[#specs + 1] = agg_spec(schema, tostring(fn):lower(), name) end
+      local by_column = {}
+      for name, fn in pairs(first) do
+        if name ~= "*" then
+          by_column[#by_column + 1] = { index = index_of(schema, name, "agg", 2), fn = tostring(fn):lower() }
+        end
       end
-      for name in pairs(first) do
-        if not schema:fieldIndex(name) and name ~= "*" then index_of(schema, name, "agg") end
+      table.sort(by_column, function(a, b) return a.index < b.index end)
+      for _, a in ipairs(by_column) do
+        specs[#specs + 1] = agg_spec(schema, a.fn, schema.fields[a.index + 1].name, nil, 2)
       end
-      if first["*"] then specs[#specs + 1] = agg_spec(schema, tostring(first["*"]):lower(), "*") end
+      if first["*"] then specs[#specs + 1] = agg_spec(schema, tostring(first["*"]):lower(), "*", nil, 2) end
     else
       for _, c in ipairs(arglist(...)) do
         if not column.isColumn(c) then error("agg takes Columns such as F.avg(\"x\"), or one table {x = \"avg\"}", 2) end
-        specs[#specs + 1] = spec_from_column(schema, c)
+        specs[#specs + 1] = spec_from_column(schema, c, 2)
       end
     end
     if #specs == 0 then error("agg needs at least one aggregate", 2) end
@@ -269,7 +251,7 @@ function M.install(dataframe)
         end
       end
       local specs = {}
-      for i, c in ipairs(names) do specs[i] = agg_spec(schema, fn, name_of(c, fn)) end
+      for i, c in ipairs(names) do specs[i] = agg_spec(schema, fn, name_of(c, fn), nil, 2) end
       return aggregate(self.df, self.keys, specs)
     end
   end
@@ -300,24 +282,32 @@ function M.install(dataframe)
     return batchlib.cellText(sorted_col, order[nulls + rank - 1])
   end
 
+  -- describe and summary tail-call it: its errors at level 2 are at their
+  -- caller's line.
   local function stats_frame(df, cols, stats, what)
     batch_only(df, what)
     local schema = df._plan.schema
-    local names = {}
+    local indices = {}
     if #cols == 0 then
-      for _, f in ipairs(schema.fields) do
-        if NUMERIC[f.dataType.id] or f.dataType.id == ID.string then names[#names + 1] = f.name end
+      for i, f in ipairs(schema.fields) do
+        if NUMERIC[f.dataType.id] or f.dataType.id == ID.string then indices[#indices + 1] = i - 1 end
       end
     else
-      for i, c in ipairs(cols) do names[i] = name_of(c, what) end
+      for i, c in ipairs(cols) do indices[i] = index_of(schema, name_of(c, what), what, 2) end
+    end
+    for _, stat in ipairs(stats) do
+      local pct = tonumber(tostring(stat):match("^(%d+%.?%d*)%%$"))
+      local known = stat == "count" or stat == "mean" or stat == "stddev" or stat == "min" or stat == "max"
+      if not known and not (pct and pct <= 100) then
+        error(("%s: unknown statistic %q"):format(what, tostring(stat)), 2)
+      end
     end
     local batch = df:toBatch()
     local n = batch:count()
     local gids = ffi.new("int32_t[?]", math.max(n, 1))
     local rows = {}
     for r, stat in ipairs(stats) do rows[r] = { stat } end
-    for ci, name in ipairs(names) do
-      local idx = index_of(schema, name, what)
+    for ci, idx in ipairs(indices) do
       local col = batch.columns[idx]
       local numeric = NUMERIC[col.type]
       local order, nulls
@@ -333,7 +323,6 @@ function M.install(dataframe)
           v = statistic(batch, idx, AGG[stat], gids)
         else
           local pct = tonumber(stat:match("^(%d+%.?%d*)%%$"))
-          if not pct or pct > 100 then error(("%s: unknown statistic %q"):format(what, stat), 3) end
           if numeric then
             if not order then
               order = ffi.new("int64_t[?]", math.max(n, 1))
@@ -348,7 +337,7 @@ function M.install(dataframe)
       end
     end
     local fields = { T.field("summary", T.string) }
-    for i, name in ipairs(names) do fields[i + 1] = T.field(name, T.string) end
+    for i, idx in ipairs(indices) do fields[i + 1] = T.field(schema.fields[idx + 1].name, T.string) end
     local result = batchlib.fromRows(rows, T.struct(fields))
     return require("tide.session").localFrame(df._session, result)
   end
@@ -366,9 +355,12 @@ function M.install(dataframe)
     if #stats == 0 then stats = { "count", "mean", "stddev", "min", "25%", "50%", "75%", "max" } end
     return stats_frame(self, {}, stats, "summary")
   end
-  -- df:groupBy("a").count() fails naming the method (dataframe.lua).
-  require("tide.checks").colonCalls("GroupedData", "df:groupBy(...)", function(v) return getmetatable(v) == GroupedData end,
+  -- df:groupBy("a").count() fails naming the method (dataframe.lua), and
+  -- df:groupBy("a"):pivot("b") that there is no such method.
+  local checks = require("tide.checks")
+  checks.colonCalls("GroupedData", "df:groupBy(...)", function(v) return getmetatable(v) == GroupedData end,
     GroupedData)
+  GroupedData.__index = checks.strictIndex("GroupedData", "method", GroupedData)
 end
 
 return M

@@ -24,31 +24,6 @@ local ERRLEN = 512
 local errbuf = ffi.new("char[?]", ERRLEN)
 local function cerr() return ffi.string(errbuf) end
 
--- ---- functions: sort orders ----------------------------------------------------------------
-
-local function install_functions(F)
-  local wrap, colNode = column.wrap, column.colNode
-  local function order(descending, nulls_first)
-    return function(c)
-      local node = colNode(c)
-      if node.k == "sortorder" then node = node.expr end
-      if nulls_first == nil then nulls_first = not descending end
-      return wrap { k = "sortorder", expr = node, descending = descending, nullsFirst = nulls_first }
-    end
-  end
-  F.asc = F.asc or order(false)
-  F.desc = F.desc or order(true)
-  F.asc_nulls_first = F.asc_nulls_first or order(false, true)
-  F.asc_nulls_last = F.asc_nulls_last or order(false, false)
-  F.desc_nulls_first = F.desc_nulls_first or order(true, true)
-  F.desc_nulls_last = F.desc_nulls_last or order(true, false)
-  local Col = column.Column
-  for _, name in ipairs({ "asc", "desc", "asc_nulls_first", "asc_nulls_last", "desc_nulls_first", "desc_nulls_last" }) do
-    if Col[name] == nil then Col[name] = F[name] end
-  end
-end
-install_functions(require("tide.functions"))
-
 -- ---- helpers -------------------------------------------------------------------------------
 
 local function arglist(...)
@@ -63,25 +38,37 @@ local function name_of(c, what)
   error(("%s takes column names (or F.col(name)), not %s"):format(what, tostring(c)), 3)
 end
 
--- The 0-based index of a named column, or an error listing the columns.
-local function index_of(schema, name, what)
-  local i = schema:fieldIndex(name)
+-- The 1-based index of the field a column name resolves to, as
+-- expressions resolve names (tide.types' resolveField: the exact name,
+-- else the one equal but for case), or nil. A name several fields match
+-- fails at `level` (as error's: 1 is resolve's caller).
+local function resolve(schema, name, level)
+  local i, ambiguous = schema:resolveField(name)
+  if ambiguous then error(ambiguous, level + 1) end
+  return i
+end
+
+-- The 0-based index of a named column (resolved so), or an error at
+-- `level` (1: index_of's caller) naming `what` and listing the columns.
+local function index_of(schema, name, what, level)
+  local i = resolve(schema, name, level + 1)
   if not i then
     error(("%s: cannot resolve column %q (columns: %s)"):format(what, name,
-      table.concat(schema:fieldNames(), ", ")), 4)
+      table.concat(schema:fieldNames(), ", ")), level + 1)
   end
   return i - 1
 end
 
 -- The index of a column that rows are sorted or grouped by: tide orders
 -- and hashes atomic values only (not structs, not vectors).
-local function key_index(schema, name, what)
-  local i = index_of(schema, name, what)
+local function key_index(schema, name, what, level)
+  local i = index_of(schema, name, what, level + 1)
   local t = schema.fields[i + 1].dataType
   if t.id == ID.struct or t.id == ID.vector then
     local role = what == "orderBy" and "a sort key" or what == "groupBy" and "a grouping key"
       or "compared for duplicates"
-    error(("%s: column %s is %s, which cannot be %s"):format(what, name, t:simpleString(), role), 3)
+    error(("%s: column %s is %s, which cannot be %s"):format(what, schema.fields[i + 1].name,
+      t:simpleString(), role), level + 1)
   end
   return i
 end
@@ -118,8 +105,9 @@ local function derive(df, op)
   return dataframe_new(df._session, op, df._streaming)
 end
 
--- What tide.dataframe_aggregate shares.
-M.arglist, M.name_of, M.index_of, M.key_index, M.int32s = arglist, name_of, index_of, key_index, int32s
+-- What tide.dataframe and tide.dataframe_aggregate share.
+M.arglist, M.name_of, M.int32s = arglist, name_of, int32s
+M.resolve, M.index_of, M.key_index = resolve, index_of, key_index
 M.batch_only, M.take, M.columns_of, M.derive = batch_only, take, columns_of, derive
 M.errbuf, M.ERRLEN, M.cerr = errbuf, ERRLEN, cerr
 
@@ -270,7 +258,7 @@ function M.install(dataframe)
         if asc ~= nil then descending = not asc end
       end
       if not node or node.k ~= "col" then error("orderBy takes column names, F.col(name) or F.desc(name)", 2) end
-      cols[i] = key_index(schema, node.name, "orderBy")
+      cols[i] = key_index(schema, node.name, "orderBy", 2)
       desc[i] = descending and 1 or 0
       if nulls_first == nil then nulls_first = not descending end
       nulls[i] = nulls_first and 1 or 0
@@ -305,7 +293,8 @@ function M.install(dataframe)
   -- Deduplicate. A stream is refused: Spark keeps every key seen across
   -- micro-batches in state (bounded by withWatermark), which tide does not
   -- have; each micro-batch alone would let duplicates across batches
-  -- through.
+  -- through. distinct and dropDuplicates tail-call it: its errors at
+  -- level 2 are at their caller's line.
   local function deduplicate(df, names, what, label)
     if df._streaming then
       error(("%s on a streaming DataFrame needs state across micro-batches (Spark keeps every key seen,"
@@ -314,13 +303,16 @@ function M.install(dataframe)
           what == "distinct" and "" or "..."), 2)
     end
     local schema = df._plan.schema
-    local key_idx = {}
-    for i, name in ipairs(names) do key_idx[i] = key_index(schema, name, what) end
+    local key_idx, key_names = {}, {}
+    for i, name in ipairs(names) do
+      key_idx[i] = key_index(schema, name, what, 2)
+      key_names[i] = schema.fields[key_idx[i] + 1].name
+    end
     local c_keys, nk = int32s(key_idx), #key_idx
     return derive(df, {
       kind = "deduplicate",
       schema = schema,
-      explain = label or ("Deduplicate [%s]"):format(table.concat(names, ", ")),
+      explain = label or ("Deduplicate [%s]"):format(table.concat(key_names, ", ")),
       apply = function(batch)
         local n = batch:count()
         local gids = ffi.new("int32_t[?]", math.max(n, 1))

@@ -69,19 +69,13 @@ M.typeError = type_error
 
 local function simple(t) return t:simpleString() end
 
--- A struct field's index by name: exact, else the one field equal ignoring
--- case (Spark's default case-insensitive resolution).
+-- A struct field's index by name (tide.types' resolveField: exact, else
+-- the one field equal but for case); a name several fields match is an
+-- error naming them.
 local function find_field(st, name)
-  local i = st:fieldIndex(name)
-  if i then return i end
-  local lower, found = name:lower(), nil
-  for j, f in ipairs(st.fields) do
-    if f.name:lower() == lower then
-      if found then return nil end
-      found = j
-    end
-  end
-  return found
+  local i, ambiguous = st:resolveField(name)
+  if ambiguous then error(ambiguous, 0) end
+  return i
 end
 
 -- The literal value of a compiled node, when it is a literal.
@@ -169,6 +163,8 @@ end
 
 local function compile_child(scope) return function(n) return compile_node(n, scope) end end
 
+local LITERAL_FUNCTIONS = { current_timestamp = true, current_date = true }
+
 function compilers.col(node, scope)
   local st = scope.schema
   local i = find_field(st, node.name)
@@ -190,6 +186,10 @@ function compilers.col(node, scope)
     c.name = node.name
     return c
   end
+  -- Spark's functions that need no parentheses: a name no column has
+  -- that is one of them calls it (Analyzer.resolveLiteralFunction).
+  local fn = node.name:lower()
+  if LITERAL_FUNCTIONS[fn] then return compile_node({ k = "call", fn = fn, args = {} }, scope) end
   error(("cannot resolve '%s' given input columns: [%s]"):format(node.name,
     table.concat(st:fieldNames(), ", ")), 0)
 end

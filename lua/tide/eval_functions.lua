@@ -2,7 +2,8 @@
 -- nodes, each one C kernel over whole columns (engine/eval_strings.c,
 -- eval_regex.c, eval_hash.c, eval_select.c, eval_logic.c):
 --   lower, upper, length, substring, concat, coalesce, isnan, nanvl, regexp_replace,
---   split(...)[i], like, rlike, xxhash64, struct, current_timestamp, udf.
+--   split(...)[i], like, rlike, xxhash64, struct, current_timestamp (now), udf;
+--   current_date only to say that tide has no date type.
 -- Arguments are cast as Spark casts them implicitly (numbers to strings
 -- for string functions, strings to ints for positions). Regular
 -- expressions must be literals: they are compiled once, with the plan.
@@ -284,6 +285,12 @@ local function current_timestamp(node, _, compileChild, ev)
   }
 end
 
+-- Spark's current_date is a date, a type tide has no column for.
+local function current_date(node, _, _, ev)
+  ev.typeError(node, "current_date gives a date, which tide has no type for: current_timestamp() gives"
+    .. " the timestamp (CAST(current_timestamp() AS STRING) its text)")
+end
+
 function M.register(eval)
   eval.register("lower", change_case(0))
   eval.register("lcase", change_case(0))
@@ -304,6 +311,8 @@ function M.register(eval)
   eval.register("xxhash64", xxhash64)
   eval.register("struct", struct)
   eval.register("current_timestamp", current_timestamp)
+  eval.register("now", current_timestamp)
+  eval.register("current_date", current_date)
   eval.register("udf", function(...) return require("tide.udf").compile(...) end)
 end
 

@@ -5,11 +5,15 @@
 --   local F = tide.functions
 --   df:select(F.from_json(F.col("value"), schema):alias("data"))
 --   df:withColumn("processed_at", F.current_timestamp())
+--
+-- The aggregates of agg and the sort orders of orderBy are here too, so
+-- that F is whole however it is reached, with or without a session.
 local T = require("tide.types")
 local column = require("tide.column")
+local checks = require("tide.checks")
 
 local F = {}
-local wrap, colNode, nodeOf = column.wrap, column.colNode, column.nodeOf
+local wrap, colNode, nodeOf, conditionNode = column.wrap, column.colNode, column.nodeOf, column.conditionNode
 
 local function call(fn, args, opts) return wrap { k = "call", fn = fn, args = args, opts = opts } end
 
@@ -40,8 +44,10 @@ function F.expr(text)
   return wrap(node)
 end
 
+-- when(cond, value): cond is a Column (F.col("k"):eq(3)); Lua's own
+-- F.col("k") == 3 is the boolean false, refused here with the hint.
 function F.when(cond, value)
-  return wrap { k = "case", branches = { { when = nodeOf(cond), value = nodeOf(value) } } }
+  return wrap { k = "case", branches = { { when = conditionNode(cond, "when"), value = nodeOf(value) } } }
 end
 
 F.coalesce = columns_fn("coalesce")
@@ -55,7 +61,10 @@ F.length = columns_fn("length")
 F.xxhash64 = columns_fn("xxhash64")
 F.isnull = function(c) return wrap { k = "isnull", expr = colNode(c) } end
 F.isnotnull = function(c) return wrap { k = "isnotnull", expr = colNode(c) } end
-F.not_ = function(c) return wrap { k = "not", expr = colNode(c) } end
+function F.not_(c)
+  if type(c) ~= "string" then return wrap { k = "not", expr = conditionNode(c, "not_") } end
+  return wrap { k = "not", expr = colNode(c) }
+end
 
 function F.current_timestamp() return call("current_timestamp", {}) end
 
@@ -75,14 +84,9 @@ end
 
 local function schema_of(schema)
   if type(schema) == "string" then
-    -- A DDL list of fields ("id BIGINT, site_id STRING") or one type
-    -- ("struct<id:bigint>"); a typo is reported against what the text
-    -- looks like, not against the other reading.
-    local ok, st = pcall(T.fromDDL, schema)
-    if ok then return st end
-    local ok_type, t = pcall(T.parse, schema)
-    if ok_type then return t end
-    error(schema:match("^%s*%a+%s*<") and t or st, 3)
+    local ok, t = pcall(T.parseSchema, schema)
+    if not ok then error(t, 3) end
+    return t
   end
   if not T.isType(schema) then error("from_json needs a schema (a struct type or a DDL string)", 3) end
   return schema
@@ -122,4 +126,31 @@ function F.udf(fn, returnType, options)
   end
 end
 
-return F
+-- ---- for agg and orderBy ---------------------------------------------------------
+
+-- The aggregate functions of agg() (computed by tide.dataframe_aggregate):
+-- F.avg("x") is a call node that only agg accepts.
+for _, name in ipairs({ "count", "sum", "avg", "mean", "min", "max", "stddev", "stddev_samp", "std",
+                        "variance", "var_samp", "stddev_pop", "var_pop" }) do
+  F[name] = function(c)
+    if c == nil then error(name .. "() needs a column", 2) end
+    return call(name, { colNode(c) })
+  end
+end
+
+-- countDistinct(col, ...): Spark's count(DISTINCT a, ...).
+function F.countDistinct(...)
+  local n = select("#", ...)
+  if n == 0 then error("countDistinct() needs a column", 2) end
+  local args = {}
+  for i = 1, n do args[i] = colNode((select(i, ...))) end
+  return call("count_distinct", args)
+end
+F.count_distinct = F.countDistinct
+
+-- asc, desc, asc_nulls_first, ...: the sort orders of orderBy.
+for name, order in pairs(column.sortOrders) do F[name] = order end
+
+-- F.date_format(...) and other functions tide lacks fail naming themselves.
+return setmetatable(F, { __index = checks.strictIndex("tide.functions", "function", F,
+  "docs/streaming.md lists tide's, under Functions") })

@@ -10,7 +10,9 @@
 --
 -- Malformed text raises one error, "syntax error at position N in "...":
 -- expected X, found Y" (N is 1-based, in bytes); never a Lua runtime error.
--- Function names are not checked here; the evaluator checks them.
+-- Function names are not checked here; the evaluator checks them. Only
+-- from_json's literal schema and options are read here, into the node
+-- F.from_json makes.
 local ffi = require("ffi")
 local T = require("tide.types")
 
@@ -295,6 +297,7 @@ local function copy(n)
   for k, v in pairs(n) do c[k] = copy(v) end
   return c
 end
+M.copyNode = copy
 
 local function op(o, left, right)
   if o == "concat" then return { k = "call", fn = "concat", args = { left, right } } end
@@ -464,19 +467,61 @@ function Parser:primary()
 end
 
 function Parser:call(fn)
-  self:expect_op("(")
+  local open = self:expect_op("(")
   self:enter()
-  local args = {}
+  local args, starts = {}, {}
   if is_op(self:peek(), "*") and is_op(self:peek(1), ")") then
     self:advance()
     args[1] = { k = "star" }
   elseif not is_op(self:peek(), ")") then
-    repeat args[#args + 1] = self:expr() until not self:accept_op(",")
+    repeat
+      starts[#args + 1] = self:peek()
+      args[#args + 1] = self:expr()
+    until not self:accept_op(",")
   end
   self:expect_op(")")
   self.depth = self.depth - 1
   if (fn == "isnull" or fn == "isnotnull") and #args == 1 then return { k = fn, expr = args[1] } end
+  if fn == "from_json" then return self:from_json(args, starts, open) end
   return { k = "call", fn = fn, args = args }
+end
+
+local function is_string_literal(n) return n.k == "lit" and type(n.value) == "string" end
+
+-- from_json(json, schema[, options]) as Spark SQL writes it: the schema a
+-- string literal of DDL ('a int, b string' or 'struct<a:int>'), the
+-- options map('mode', 'FAILFAST', ...) of literals. The node is the one
+-- F.from_json makes of them, checked as it checks them. starts are the
+-- first tokens of the arguments.
+function Parser:from_json(args, starts, open)
+  if #args < 2 or #args > 3 then
+    fail(self.text, open.pos, ("from_json takes 2 or 3 arguments (json, schema[, options]), not %d"):format(#args))
+  end
+  if not is_string_literal(args[2]) then
+    fail(self.text, starts[2].pos, "expected the schema of from_json as a string literal, such as 'a int, b string'"
+      .. ", found " .. self:found(starts[2]))
+  end
+  local ok, schema = pcall(T.parseSchema, args[2].value)
+  if not ok then
+    fail(self.text, starts[2].pos, "the schema of from_json cannot be read: " .. tostring(schema))
+  end
+  local opts = {}
+  local options = args[3]
+  if options then
+    local pairs_ok = options.k == "call" and options.fn == "map" and #options.args % 2 == 0
+    for i = 1, pairs_ok and #options.args or 0, 2 do
+      local key, value = options.args[i], options.args[i + 1]
+      if not (is_string_literal(key) and value.k == "lit" and value.value ~= nil) then pairs_ok = false break end
+      opts[key.value] = tostring(value.value)
+    end
+    if not pairs_ok then
+      fail(self.text, starts[3].pos, "expected the options of from_json as map('key', 'value', ...) of literals"
+        .. ", found " .. self:found(starts[3]))
+    end
+  end
+  local made, c = pcall(require("tide.functions").from_json, require("tide.column").wrap(args[1]), schema, opts)
+  if not made then fail(self.text, (starts[3] or starts[2]).pos, tostring(c)) end
+  return c.node
 end
 
 -- CAST(x AS type): the type's text, up to the matching ")", goes to T.parse.
@@ -629,6 +674,9 @@ local function to_string(n)
     local items = {}
     for i, v in ipairs(n.list or {}) do items[i] = to_string(v) end
     return "(" .. to_string(n.expr) .. " IN (" .. table.concat(items, ", ") .. "))"
+  elseif k == "sortorder" then
+    return to_string(n.expr) .. (n.descending and " DESC" or " ASC")
+      .. (n.nullsFirst and " NULLS FIRST" or " NULLS LAST")
   elseif k == "case" then
     local out = { "CASE" }
     for _, b in ipairs(n.branches or {}) do
@@ -645,6 +693,7 @@ local function to_string(n)
     for i, a in ipairs(args) do
       parts[i] = (n.fn == "count" and a.k == "star") and "1" or to_string(a)
     end
+    if n.fn == "count_distinct" then return "count(DISTINCT " .. table.concat(parts, ", ") .. ")" end
     return tostring(n.fn) .. "(" .. table.concat(parts, ", ") .. ")"
   end
   return "<" .. tostring(k) .. ">"

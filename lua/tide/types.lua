@@ -21,7 +21,9 @@ function DataType.__eq(a, b) return a:simpleString() == b:simpleString() end
 -- T.long() is T.long, as T.decimal(38, 0) and T.struct{...} are calls.
 function DataType:__call(...)
   if select("#", ...) > 0 then
-    error(("%s() takes no arguments"):format(self.simple), 2)
+    -- df:schema() calls the struct df.schema is with df.
+    local hint = self.fields and " (a DataFrame's schema is the property df.schema, not df:schema())" or ""
+    error(("%s() takes no arguments%s"):format(self.simple, hint), 2)
   end
   return self
 end
@@ -92,9 +94,32 @@ function DataType:fieldNames()
   return names
 end
 
--- Index of a struct field by name, or nil.
+-- Index of a struct field by its exact name, or nil (PySpark's fieldIndex).
 function DataType:fieldIndex(name)
   for i, f in ipairs(self.fields or {}) do if f.name == name then return i end end
+end
+
+-- The index of the field a column name refers to, as Spark resolves names
+-- by default (spark.sql.caseSensitive=false): the field of exactly that
+-- name, else the one field whose name differs from it only in case. nil
+-- when no field matches; nil and a message naming the candidates when
+-- several differ from it only in case. Every name a DataFrame method or an
+-- expression takes resolves here, so that select, drop, groupBy, ... agree.
+function DataType:resolveField(name)
+  local exact = self:fieldIndex(name)
+  if exact or type(name) ~= "string" then return exact end
+  local lower, found, names = name:lower(), nil, {}
+  for i, f in ipairs(self.fields or {}) do
+    if f.name:lower() == lower then
+      found = found or i
+      names[#names + 1] = f.name
+    end
+  end
+  if #names > 1 then
+    return nil, ("column name %q is ambiguous: it could be %s (names that differ only in case)")
+      :format(name, table.concat(names, " or "))
+  end
+  return found
 end
 
 function DataType:add(name, dataType, nullable)
@@ -202,7 +227,12 @@ function Parser:type()
   return NAMES[name] or self:fail("unknown type '" .. name .. "'")
 end
 
-local function parser(s) return setmetatable({ s = s, pos = 1 }, Parser) end
+local function parser(s)
+  if type(s) ~= "string" then
+    error(("a type must be a tide.types value or its name, not %s"):format(s == nil and "nil" or "a " .. type(s)), 0)
+  end
+  return setmetatable({ s = s, pos = 1 }, Parser)
+end
 
 -- A type from its name: "string", "int", "decimal(38,0)", "struct<a:int>".
 function M.parse(s)
@@ -235,6 +265,18 @@ function M.fromDDL(s)
   p:skip()
   if p.pos <= #s then p:fail("unexpected text") end
   return M.struct(fields)
+end
+
+-- A schema from its text, as Spark's DataType.fromDDL reads from_json's:
+-- a list of fields ("id bigint, site_id string") or one type
+-- ("struct<id:bigint>"). A typo is reported against what the text looks
+-- like, not against the other reading.
+function M.parseSchema(s)
+  local ok, st = pcall(M.fromDDL, s)
+  if ok then return st end
+  local ok_type, t = pcall(M.parse, s)
+  if ok_type then return t end
+  error(s:match("^%s*%a+%s*<") and t or st, 0)
 end
 
 function M.isType(v) return getmetatable(v) == DataType end

@@ -484,7 +484,7 @@ t.test("na.drop as Spark's: how, thresh, subset; NaN counts as null", function()
   t.eq(keys(df.na:drop("any", nil, { "k", "s" })), "1,4")
   t.eq(keys(df.na:drop { subset = "x" }), "1,2")
   t.eq(keys(df.na:drop { thresh = 0 }), "1,2,null,4,null")
-  t.raises(function() df.na:drop("any", nil, { "nope" }) end, "no column")
+  t.raises(function() df.na:drop("any", nil, { "nope" }) end, 'na.drop: cannot resolve column "nope"')
 end)
 
 t.test("SQL strings: selectExpr and where run through the same evaluator", function()

@@ -207,8 +207,57 @@ t.test("function calls: lower-cased names, any arguments, count(*)", function()
   t.same_table(parse("coalesce(f(a), 0) + 1"),
     op("+", { k = "call", fn = "coalesce", args = { { k = "call", fn = "f", args = { col("a") } }, lit(0, T.int) } },
       lit(1, T.int)))
-  t.same_table(parse("from_json(value).id"),
-    { k = "field", expr = { k = "call", fn = "from_json", args = { col("value") } }, name = "id" })
+  t.same_table(parse("from_json(value, 'id int').id"), { k = "field", name = "id", expr = { k = "call",
+    fn = "from_json", args = { col("value") }, opts = { schema = T.fromDDL("id int"), mode = "PERMISSIVE" } } })
+end)
+
+t.test("from_json takes its schema and options as Spark SQL writes them", function()
+  t.same_table(parse("from_json(j, 'a int, b string')").opts,
+    { schema = T.fromDDL("a int, b string"), mode = "PERMISSIVE" })
+  t.same_table(parse("from_json(j, 'struct<a:int>', map('mode', 'failfast', 'allowNonNumericNumbers', false))").opts,
+    { schema = T.parse("struct<a:int>"), mode = "FAILFAST", allowNonNumericNumbers = "false" })
+  t.same_table(F.expr("from_json(j, 'a int')").node, F.from_json("j", "a int").node, "the node F.from_json makes")
+  t.raises(function() parse("from_json(j)") end,
+    "position 10 .*from_json takes 2 or 3 arguments %(json, schema%[, options%]%), not 1")
+  t.raises(function() parse("from_json(j, k)") end,
+    "position 14 .*expected the schema of from_json as a string literal, such as 'a int, b string', found 'k'")
+  t.raises(function() parse("from_json(j, 'a nt')") end,
+    "position 14 .*the schema of from_json cannot be read: cannot parse type \"a nt\" at position 5: unknown type 'nt'")
+  t.raises(function() parse("from_json(j, 'a int', 'mode')") end,
+    "position 23 .*expected the options of from_json as map%('key', 'value', %.%.%.%) of literals")
+  t.raises(function() parse("from_json(j, 'a int', map('mode'))") end, "position 23 .*options of from_json")
+  t.raises(function() parse("from_json(j, 'a int', map('mode', 'LENIENT'))") end,
+    "position 23 .*from_json mode must be PERMISSIVE, DROPMALFORMED or FAILFAST, not LENIENT")
+  -- and it runs: PERMISSIVE gives nulls, DROPMALFORMED drops the row
+  local spark = tide.session()
+  local df = spark:createDataFrame({ { '{"a": 5}' }, { "{bad" } }, "j string")
+  local rows = df:selectExpr("from_json(j, 'a int') AS d", "from_json(j, 'struct<a:int>').a AS a"):collect()
+  t.eq(#rows, 2)
+  t.eq(rows[1].a, 5)
+  t.eq(rows[2].a, nil)
+  t.eq(df:selectExpr("from_json(j, 'a int', map('mode', 'DROPMALFORMED')).a"):count(), 1)
+  local err = t.raises(function() local _ = df:selectExpr("from_json(j, 'a nt')") end)
+  t.has(err, "the schema of from_json cannot be read")
+  t.at_caller(err)
+end)
+
+t.test("current_timestamp needs no parentheses, as in Spark SQL; a column of the name comes first", function()
+  local spark = tide.session()
+  local df = spark:createDataFrame({ { 1 } }, "k int")
+  local stamped = df:selectExpr("current_timestamp", "CURRENT_TIMESTAMP AS t", "now() AS n", "k")
+  t.same_table(stamped.columns, { "current_timestamp()", "t", "n", "k" })
+  t.eq(stamped.schema.fields[1].dataType, T.timestamp)
+  local row = stamped:collect()[1]
+  t.eq(row["current_timestamp()"], row.t, "one time in a batch")
+  t.ok(math.abs(row.t / 1e6 - tide.now()) < 60, "now: " .. tostring(row.t))
+  t.same_table(df:select(F.col("current_timestamp")).columns, { "current_timestamp()" })
+  local named = spark:createDataFrame({ { 7 } }, "current_timestamp int")
+  t.eq(named:selectExpr("current_timestamp + 1 AS x"):collect()[1].x, 8)
+  for _, text in ipairs({ "current_date", "current_date()" }) do
+    local err = t.raises(function() local _ = df:selectExpr(text) end)
+    t.has(err, "current_date gives a date, which tide has no type for")
+    t.at_caller(err)
+  end
 end)
 
 t.test("comments are skipped", function()
@@ -315,6 +364,9 @@ t.test("Column and F.expr share the parser and the names", function()
   t.eq(tostring(F.col("a"):isin(1, 2)), "Column<'(a IN (1, 2))'>")
   t.eq(tostring(-F.col("a")), "Column<'(- a)'>")
   t.eq(tostring(F.expr("a + 1 AS b")), "Column<'b'>")
+  t.eq(tostring(F.desc("a")), "Column<'a DESC NULLS LAST'>")
+  t.eq(tostring(F.col("a"):asc_nulls_last()), "Column<'a ASC NULLS LAST'>")
+  t.eq(tostring(F.countDistinct("a", "b")), "Column<'count(DISTINCT a, b)'>")
   t.same_table(F.expr("data.x > 1").node, parse("data.x > 1"))
   t.raises(function() F.expr("a +") end, "syntax error at position 4")
 end)
