@@ -195,13 +195,14 @@ local function value_at(col, i)
   if id == ID.decimal then return decimal_text(col, i) end
   if id == ID.vector then return vector_at(col, i) end
   if id == ID.struct then
-    local names, values = {}, {}
+    local names, floating, values = {}, {}, {}
     for k = 0, col.num_children - 1 do
       local child = col.children[k]
       names[k + 1] = ffi.string(child.name)
+      floating[k + 1] = child.type == ID.double or child.type == ID.float
       values[names[k + 1]] = value_at(child, i)
     end
-    return setmetatable(values, Row.metatable(names))
+    return setmetatable(values, Row.metatable(names, floating))
   end
   local v = ffi.cast(POINTER[id], col.values)[i]
   if id == ID.boolean then return v ~= 0 end
@@ -213,8 +214,11 @@ local function value_at(col, i)
 end
 
 function Batch:collect()
-  local names = self:columnNames()
-  local mt = Row.metatable(names)
+  local names, floating = self:columnNames(), {}
+  for c = 0, self.num_columns - 1 do
+    floating[c + 1] = self.columns[c].type == ID.double or self.columns[c].type == ID.float
+  end
+  local mt = Row.metatable(names, floating)
   local rows = {}
   for r = 0, tonumber(self.num_rows) - 1 do
     local row = {}

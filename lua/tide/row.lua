@@ -3,21 +3,39 @@
 -- metatable, shared by every row of one schema.
 local M = {}
 
-local function quote(v)
+-- A float or double as Python's repr prints it: the fewest digits that
+-- keep the value, and a whole number with ".0" (score=1.0, not score=1).
+local function python_float(v)
+  if v ~= v then return "nan" end
+  if v == math.huge then return "inf" end
+  if v == -math.huge then return "-inf" end
+  local s
+  for digits = 15, 17 do
+    s = ("%." .. digits .. "g"):format(v)
+    if tonumber(s) == v then break end
+  end
+  if not s:find("[.e]") then s = s .. ".0" end
+  return s
+end
+
+local function quote(v, floating)
   if type(v) == "string" then return "'" .. v .. "'" end
   if v == nil then return "None" end
-  if type(v) == "number" and v == math.floor(v) and math.abs(v) < 2 ^ 63 then
-    return ("%d"):format(v)
+  if type(v) == "number" then
+    if floating then return python_float(v) end
+    if v == math.floor(v) and math.abs(v) < 2 ^ 63 then return ("%d"):format(v) end
   end
   return tostring(v)
 end
 
--- A metatable for rows with these field names (in order).
-function M.metatable(names)
+-- A metatable for rows with these field names (in order); floating[i] is
+-- true when field i is a float or double (their values print as such).
+function M.metatable(names, floating)
+  floating = floating or {}
   local mt = { __fields = names }
   mt.__tostring = function(row)
     local parts = {}
-    for i, name in ipairs(names) do parts[i] = name .. "=" .. quote(row[name]) end
+    for i, name in ipairs(names) do parts[i] = name .. "=" .. quote(row[name], floating[i]) end
     return "Row(" .. table.concat(parts, ", ") .. ")"
   end
   mt.__index = { asDict = function(row)

@@ -92,6 +92,14 @@ t.test("collect returns Rows with exact values", function()
     "ts=1656470304177000, s=Row(x=1, y='a'))")
 end)
 
+t.test("a Row prints floats as Python does, whole ones with .0", function()
+  local rows = tide.batch.fromRows({ { 1, 1.0, 0.1, 1e20, 0 / 0 } },
+    "i int, whole double, tenth double, big double, nan double")
+    :collect()
+  t.eq(tostring(rows[1]), "Row(i=1, whole=1.0, tenth=0.1, big=1e+20, nan=nan)")
+  t.eq(rows[1].whole, 1)
+end)
+
 t.test("columns are zero-copy views over the C buffers", function()
   local b = tide.batch.fromRows({ { 10 }, { 20 }, { nil } }, "n long")
   local col = b:column("n")
