@@ -53,8 +53,9 @@ end
 local function index_of(schema, name, what, level)
   local i = resolve(schema, name, level + 1)
   if not i then
-    error(("%s: cannot resolve column %q (columns: %s)"):format(what, name,
-      table.concat(schema:fieldNames(), ", ")), level + 1)
+    local columns = schema:fieldNames()
+    error(("%s: cannot resolve column %q (columns: %s)%s"):format(what, name, table.concat(columns, ", "),
+      require("tide.suggest").column(name, columns)), level + 1)
   end
   return i - 1
 end

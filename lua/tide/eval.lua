@@ -190,8 +190,9 @@ function compilers.col(node, scope)
   -- that is one of them calls it (Analyzer.resolveLiteralFunction).
   local fn = node.name:lower()
   if LITERAL_FUNCTIONS[fn] then return compile_node({ k = "call", fn = fn, args = {} }, scope) end
-  error(("cannot resolve '%s' given input columns: [%s]"):format(node.name,
-    table.concat(st:fieldNames(), ", ")), 0)
+  local columns = st:fieldNames()
+  error(("cannot resolve '%s' given input columns: [%s]%s"):format(node.name, table.concat(columns, ", "),
+    require("tide.suggest").column(node.name, columns)), 0)
 end
 
 function compilers.field(node, scope)

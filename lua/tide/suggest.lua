@@ -5,6 +5,7 @@
 --
 --   suggest.distance("ouput", "output")                    --> 1
 --   suggest.closest("startingOffset", known_options, 2)    --> "startingOffsets"
+--   suggest.column("clik", { "click", "site" })            --> "; did you mean 'click'?"
 local M = {}
 
 function M.distance(a, b)
@@ -33,6 +34,14 @@ function M.closest(name, candidates, max)
     if d <= max and (not best_d or d < best_d) then best, best_d = c, d end
   end
   return best
+end
+
+-- The hint a "cannot resolve" error about a column name ends with (as
+-- Spark's "Did you mean one of the following?"), or "" when no column is
+-- near: within two edits, one for names of up to four characters.
+function M.column(name, columns)
+  local near = M.closest(name, columns, #name <= 4 and 1 or 2)
+  return near and ("; did you mean '%s'?"):format(near) or ""
 end
 
 return M

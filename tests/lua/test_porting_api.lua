@@ -140,6 +140,15 @@ t.test("a name two columns match but for case fails naming them; a missing one i
   at_caller(err)
 end)
 
+t.test("a column name one or two letters off is suggested, as Spark's 'Did you mean'", function()
+  local df = spark:createDataFrame({ { 1, "a" } }, { "click", "site_id" })
+  has(t.raises(function() df:select("clik") end), "[click, site_id]; did you mean 'click'?")
+  has(t.raises(function() df:where("siteid = 'a'") end), "did you mean 'site_id'?")
+  has(t.raises(function() df:groupBy("clck") end), "(columns: click, site_id); did you mean 'click'?")
+  local far = t.raises(function() df:select("hour") end)
+  t.ok(not far:find("did you mean", 1, true), far)
+end)
+
 -- ---- na.fill ---------------------------------------------------------------------
 
 local function with_nan()
