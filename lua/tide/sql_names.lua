@@ -1,0 +1,114 @@
+-- tide.sql_names — the names Spark 3.5 gives expression nodes
+-- (docs/architecture.md): its pretty SQL, as Column's repr and nested
+-- names show it, and the name a select gives a column.
+--
+--   names.toString(node)    -- "(a + 1)", "CAST(v AS STRING)"
+--   names.outputName(node)  -- "v" for CAST(v AS STRING), else toString
+local T = require("tide.types")
+
+local M = {}
+local INT_MAX = 2147483647
+
+-- Java's Double.toString (Float.toString for floats), as Spark names
+-- literals (tide.batch has the one implementation).
+local function java_number(x, float) return require("tide.batch").javaDouble(x, float) end
+
+local function literal_string(n)
+  local v, t = n.value, n.type
+  if v == nil then return "NULL" end
+  if type(v) == "cdata" then return (tostring(v):gsub("U?LL$", "")) end
+  if type(v) ~= "number" then return tostring(v) end
+  local id = t and t.id
+  if id == T.ID.decimal then return ("%." .. (t.scale or 0) .. "f"):format(v) end
+  local integral = v == math.floor(v) and math.abs(v) < 2 ^ 63
+  if id == T.ID.int or id == T.ID.long or (not t and integral and v >= -INT_MAX - 1 and v <= INT_MAX) then
+    return integral and ("%d"):format(v) or java_number(v)
+  end
+  return java_number(v, id == T.ID.float)
+end
+
+-- A type as Spark's DataType.sql writes it: INT, BIGINT, DECIMAL(38,0), STRUCT<a: INT>.
+local function type_sql(t)
+  if type(t) ~= "table" then return tostring(t):upper() end
+  if t.fields then
+    local parts = {}
+    for i, f in ipairs(t.fields) do
+      local name = f.name:find("^[%a_][%w_]*$") and f.name or "`" .. f.name:gsub("`", "``") .. "`"
+      parts[i] = name .. ": " .. type_sql(f.dataType)
+    end
+    return "STRUCT<" .. table.concat(parts, ", ") .. ">"
+  end
+  return t:simpleString():upper()
+end
+
+local SYMBOL = { ["and"] = "AND", ["or"] = "OR", div = "div" }
+
+local function to_string(n)
+  if type(n) ~= "table" then return tostring(n) end
+  local k = n.k
+  if k == "col" then return tostring(n.name)
+  elseif k == "star" then return n.prefix and n.prefix .. ".*" or "*"
+  elseif k == "lit" then return literal_string(n)
+  elseif k == "alias" then return tostring(n.name)
+  elseif k == "cast" then return "CAST(" .. to_string(n.expr) .. " AS " .. type_sql(n.to) .. ")"
+  elseif k == "field" then return to_string(n.expr) .. "." .. tostring(n.name)
+  elseif k == "item" then return to_string(n.expr) .. "[" .. tostring(n.index) .. "]"
+  elseif k == "op" then
+    local l, r = to_string(n.left), to_string(n.right)
+    -- Spark parses a != b as NOT (a = b) and names it so.
+    if n.op == "!=" then return "(NOT (" .. l .. " = " .. r .. "))" end
+    return "(" .. l .. " " .. (SYMBOL[n.op] or tostring(n.op)) .. " " .. r .. ")"
+  elseif k == "not" then return "(NOT " .. to_string(n.expr) .. ")"
+  elseif k == "neg" then return "(- " .. to_string(n.expr) .. ")"
+  elseif k == "isnull" then return "(" .. to_string(n.expr) .. " IS NULL)"
+  elseif k == "isnotnull" then return "(" .. to_string(n.expr) .. " IS NOT NULL)"
+  elseif k == "atleastnnonnulls" then
+    local items = { tostring(n.n) }
+    for i, v in ipairs(n.exprs or {}) do items[i + 1] = to_string(v) end
+    return "AtLeastNNonNulls(" .. table.concat(items, ", ") .. ")"
+  elseif k == "in" then
+    local items = {}
+    for i, v in ipairs(n.list or {}) do items[i] = to_string(v) end
+    return "(" .. to_string(n.expr) .. " IN (" .. table.concat(items, ", ") .. "))"
+  elseif k == "sortorder" then
+    return to_string(n.expr) .. (n.descending and " DESC" or " ASC")
+      .. (n.nullsFirst and " NULLS FIRST" or " NULLS LAST")
+  elseif k == "case" then
+    local out = { "CASE" }
+    for _, b in ipairs(n.branches or {}) do
+      out[#out + 1] = " WHEN " .. to_string(b.when) .. " THEN " .. to_string(b.value)
+    end
+    if n.otherwise then out[#out + 1] = " ELSE " .. to_string(n.otherwise) end
+    return table.concat(out) .. " END"
+  elseif k == "call" then
+    local args = n.args or {}
+    if (n.fn == "like" or n.fn == "rlike") and #args == 2 then
+      return to_string(args[1]) .. " " .. n.fn:upper() .. " " .. to_string(args[2])
+    end
+    local parts = {}
+    for i, a in ipairs(args) do
+      parts[i] = (n.fn == "count" and a.k == "star") and "1" or to_string(a)
+    end
+    if n.fn == "count_distinct" then return "count(DISTINCT " .. table.concat(parts, ", ") .. ")" end
+    return tostring(n.fn) .. "(" .. table.concat(parts, ", ") .. ")"
+  end
+  return "<" .. tostring(k) .. ">"
+end
+
+-- Spark's pretty SQL for a node, as Column's repr and nested names show it.
+M.toString = to_string
+
+-- The name a select gives a node (Spark's ResolveAliases): an alias's
+-- name, a column's name, a struct field's name ("data.x" is "x"), a CAST
+-- of a column or alias that column's name (CAST(value AS STRING) is
+-- "value"); otherwise the pretty SQL.
+function M.outputName(n)
+  if type(n) ~= "table" then return tostring(n) end
+  if n.k == "alias" or n.k == "col" or n.k == "field" then return tostring(n.name) end
+  if n.k == "cast" and type(n.expr) == "table" and (n.expr.k == "col" or n.expr.k == "alias") then
+    return tostring(n.expr.name)
+  end
+  return to_string(n)
+end
+
+return M
