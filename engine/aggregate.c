@@ -131,6 +131,18 @@ done:
     return groups;
 }
 
+void tide_count_valid_combinations(const tide_batch *b, const int32_t *cols, int32_t num_cols,
+                                   const int64_t *first_row, int64_t num_combinations,
+                                   const int32_t *group_of_row, int64_t *counts)
+{
+    for (int64_t k = 0; k < num_combinations; k++) {
+        int64_t r = first_row[k];
+        int counted = 1;
+        for (int32_t c = 0; c < num_cols && counted; c++) counted = tide_valid(&b->columns[cols[c]], r);
+        counts[group_of_row[r]] += counted;
+    }
+}
+
 /* ---- aggregates ---------------------------------------------------------------- */
 
 static int is_numeric(int32_t t)

@@ -32,6 +32,15 @@ int tide_sort_rows(const tide_batch *b, const int32_t *cols, const int32_t *desc
 int64_t tide_group_rows(const tide_batch *b, const int32_t *cols, int32_t num_keys,
                         int32_t *group_of_row, int64_t *first_row, char *errbuf, size_t errlen);
 
+/* count(DISTINCT cols...) per group: for each of num_combinations rows
+   (first_row[k], the first row of a distinct combination of the group's
+   keys and cols, from tide_group_rows) whose values in cols are all valid,
+   counts[group_of_row[first_row[k]]] += 1 (Spark skips a combination with
+   a null). counts has num_groups slots, zeroed by the caller. */
+void tide_count_valid_combinations(const tide_batch *b, const int32_t *cols, int32_t num_cols,
+                                   const int64_t *first_row, int64_t num_combinations,
+                                   const int32_t *group_of_row, int64_t *counts);
+
 /* Aggregate functions, as Spark's. */
 typedef enum tide_agg_fn {
     TIDE_AGG_COUNT = 1,     /* non-null values (count(*) when input is NULL): bigint */
