@@ -11,6 +11,7 @@ local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local Row = require("tide.row")
+local show = require("tide.show")
 
 local M = {}
 local ID = T.ID
@@ -318,30 +319,6 @@ end
 M.cellText = cell_text
 M.javaDouble = java_double
 
--- Width in characters (UTF-8 code points), as a terminal shows them.
-local function width(s)
-  local _, continuation = s:gsub("[\128-\191]", "")
-  return #s - continuation
-end
-
-local function utf8_prefix(s, chars)
-  local count, i = 0, 1
-  while i <= #s and count < chars do
-    local b = s:byte(i)
-    i = i + (b >= 0xF0 and 4 or b >= 0xE0 and 3 or b >= 0xC0 and 2 or 1)
-    count = count + 1
-  end
-  return s:sub(1, i - 1)
-end
-
-local function truncated(s, limit)
-  if limit > 0 and width(s) > limit then
-    if limit < 4 then return utf8_prefix(s, limit) end
-    return utf8_prefix(s, limit - 3) .. "..."
-  end
-  return s
-end
-
 -- The cells Spark's show prints: the column names, then up to n rows of
 -- cell texts cut to `truncate` characters (20 when true, none when false
 -- or 0); `more` tells whether rows were left out.
@@ -355,117 +332,29 @@ function Batch:showCells(n, truncate)
   local rows = {}
   for r = 0, shown - 1 do
     local cells = {}
-    for c = 0, self.num_columns - 1 do cells[c + 1] = truncated(cell_text(self.columns[c], r), truncate) end
+    for c = 0, self.num_columns - 1 do cells[c + 1] = show.cut(cell_text(self.columns[c], r), truncate) end
     rows[#rows + 1] = cells
   end
   return { names = names, rows = rows, truncate = truncate, more = total > shown }
 end
 
--- Spark's Dataset.showString: cells right-aligned when truncating and
--- left-aligned otherwise, "only showing top n rows" when some were left out.
-function M.formatCells(t)
-  local all = { t.names }
-  for _, cells in ipairs(t.rows) do all[#all + 1] = cells end
-  local widths = {}
-  for c = 1, #t.names do
-    widths[c] = 3
-    for _, cells in ipairs(all) do widths[c] = math.max(widths[c], width(cells[c])) end
-  end
-  local sep = { "+" }
-  for c = 1, #t.names do sep[#sep + 1] = ("-"):rep(widths[c]) .. "+" end
-  sep = table.concat(sep)
-  local out = { sep }
-  for r, cells in ipairs(all) do
-    local line = { "|" }
-    for c = 1, #t.names do
-      local pad = (" "):rep(widths[c] - width(cells[c]))
-      line[#line + 1] = (t.truncate > 0 and pad .. cells[c] or cells[c] .. pad) .. "|"
-    end
-    out[#out + 1] = table.concat(line)
-    if r == 1 then out[#out + 1] = sep end
-  end
-  out[#out + 1] = sep
-  local text = table.concat(out, "\n") .. "\n"
-  if t.more then
-    text = text .. ("only showing top %d %s\n"):format(#t.rows, #t.rows == 1 and "row" or "rows")
-  end
-  return text
-end
-
--- Spark's vertical show (Dataset.showString): a "-RECORD i" line per row,
--- then " name | value " per column, names and values padded to the widest.
-function M.verticalText(cells)
-  local name_width, value_width = 3, 3
-  for _, name in ipairs(cells.names) do name_width = math.max(name_width, width(name)) end
-  for _, row in ipairs(cells.rows) do
-    for _, v in ipairs(row) do value_width = math.max(value_width, width(v)) end
-  end
-  local out = {}
-  for i, row in ipairs(cells.rows) do
-    local head = "-RECORD " .. (i - 1)
-    out[#out + 1] = head .. ("-"):rep(name_width + value_width + 5 - #head) .. "\n"
-    for c, name in ipairs(cells.names) do
-      out[#out + 1] = (" %s%s | %s%s \n"):format(name, (" "):rep(name_width - width(name)),
-        row[c], (" "):rep(value_width - width(row[c])))
-    end
-  end
-  if #cells.rows == 0 then
-    out[#out + 1] = "(0 rows)\n"
-  elseif cells.more then
-    out[#out + 1] = ("only showing top %d %s\n"):format(#cells.rows, #cells.rows == 1 and "row" or "rows")
-  end
-  return table.concat(out)
-end
-
-local SHOW_PARAMETERS = { n = true, truncate = true, vertical = true }
-
--- show's arguments as PySpark takes them: show(n, truncate, vertical), or
--- its keywords as a table, show{n = 5, truncate = false, vertical = true}.
--- n is a whole number of rows (20 when not given; fewer than none is
--- none, as in Spark), truncate true (cells cut to 20 characters), false or
--- a number of characters, vertical a boolean. Returns them checked; an
--- error points at the line that called show (the caller of the function
--- that calls this).
-function M.showArguments(n, truncate, vertical)
-  if type(n) == "table" then
-    if truncate ~= nil or vertical ~= nil then error("show takes arguments or one table of them, not both", 3) end
-    for k in pairs(n) do
-      if not SHOW_PARAMETERS[k] then
-        error(("show has no parameter %s (it takes n, truncate, vertical)"):format(tostring(k)), 3)
-      end
-    end
-    n, truncate, vertical = n.n, n.truncate, n.vertical
-  end
-  if n == nil then n = 20 end
-  if type(n) ~= "number" or n ~= math.floor(n) then
-    error(("show: n must be a whole number of rows, not %s"):format(tostring(n)), 3)
-  end
-  if truncate ~= nil and type(truncate) ~= "boolean" and type(truncate) ~= "number" then
-    error(("show: truncate must be a boolean or a number of characters, not a %s"):format(type(truncate)), 3)
-  end
-  if vertical ~= nil and type(vertical) ~= "boolean" then
-    error(("show: vertical must be a boolean, not a %s"):format(type(vertical)), 3)
-  end
-  return math.max(n, 0), truncate, vertical or false
-end
-
 -- The text show prints, for the same arguments.
 function Batch:showString(...)
-  local n, truncate, vertical = M.showArguments(...)
+  local n, truncate, vertical = show.arguments(...)
   local cells = self:showCells(n, truncate)
-  return vertical and M.verticalText(cells) or M.formatCells(cells)
+  return vertical and show.vertical(cells) or show.table(cells)
 end
 
 -- Prints the table (show(n, truncate, vertical) or show{...}, as a
 -- DataFrame's), or hands it to the display (a notebook report); the
 -- vertical form is text in either.
 function Batch:show(...)
-  local n, truncate, vertical = M.showArguments(...)
+  local n, truncate, vertical = show.arguments(...)
   local cells = self:showCells(n, truncate)
   if vertical then
-    io.write(M.verticalText(cells))
+    io.write(show.vertical(cells))
   else
-    require("tide.display").table(cells, M.formatCells(cells))
+    require("tide.display").table(cells, show.table(cells))
   end
 end
 

@@ -478,10 +478,10 @@ function methods:first() return self:take(1)[1] end
 function methods:isEmpty() return #self:take(1) == 0 end
 
 -- show(n, truncate, vertical), or PySpark's keywords as a table:
--- show{n = 5, truncate = false, vertical = true} (tide.batch showArguments).
+-- show{n = 5, truncate = false, vertical = true} (tide.show arguments).
 function methods:show(...)
   batch_only(self, "show")
-  local n, truncate, vertical = batchlib.showArguments(...)
+  local n, truncate, vertical = require("tide.show").arguments(...)
   -- The extra row only tells show that more rows exist.
   self:limit(n + 1):toBatch():show(n, truncate, vertical)
 end
