@@ -450,12 +450,11 @@ function M.lineOf(path, record)
 end
 
 function M.stream(options, schema, path)
-  if not schema then
-    error("Schema must be specified when creating a streaming source DataFrame: readStream:format(\"csv\"):schema(...)", 0)
-  end
+  local file_stream = require("tide.sources.file_stream")
+  file_stream.requireSchema(schema, "csv")
   local o = parse_options(options)
   local corrupt = check_schema(schema, o)
-  return require("tide.sources.file_stream").new {
+  return file_stream.new {
     format = "csv", path = path, schema = schema, options = options,
     read = function(list, ctx) return read_files(list, schema, o, corrupt, ctx) end,
   }

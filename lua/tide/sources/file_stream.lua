@@ -30,6 +30,15 @@ Source.__index = Source
 local errbuf = ffi.new("char[1024]")
 
 -- spec: { format, path, schema, options, read = function(file_list, ctx) -> batch }
+-- As Spark: a file stream does not infer its schema (the files it will
+-- read are not there yet).
+function M.requireSchema(schema, format)
+  if not schema then
+    error(("Schema must be specified when creating a streaming source DataFrame: readStream:format(%q):schema(...)")
+      :format(format), 0)
+  end
+end
+
 function M.new(spec)
   local max_files = spec.options.maxfilespertrigger and tonumber(spec.options.maxfilespertrigger)
   if spec.options.maxfilespertrigger and (not max_files or max_files < 1 or max_files ~= math.floor(max_files)) then

@@ -412,12 +412,11 @@ function M.batch(options, schema, path)
 end
 
 function M.stream(options, schema, path)
-  if not schema then
-    error("Schema must be specified when creating a streaming source DataFrame: readStream:format(\"json\"):schema(...)", 0)
-  end
+  local file_stream = require("tide.sources.file_stream")
+  file_stream.requireSchema(schema, "json")
   local o = parse_options(options)
   local plan = plan_for(schema, o)
-  return require("tide.sources.file_stream").new {
+  return file_stream.new {
     format = "json", path = path, schema = schema, options = options,
     read = function(list, ctx) return read_files(list, schema, plan, ctx) end,
   }
