@@ -6,6 +6,7 @@
  */
 #include "ffi/kafka.h"
 #include "kafka_conf.h"
+#include "kafka_log.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -28,7 +29,9 @@ static rd_kafka_t *admin_client(const char **conf_kv, int32_t conf_n, char *errb
 {
     rd_kafka_conf_t *conf =
         tide_kafka_conf_new("kafka admin", NULL, 0, conf_kv, conf_n, NULL, errbuf, errlen);
-    return conf ? tide_kafka_client_new("kafka admin", RD_KAFKA_PRODUCER, conf, errbuf, errlen) : NULL;
+    if (!conf) return NULL;
+    return tide_kafka_client_new("kafka admin", RD_KAFKA_PRODUCER, conf, conf_kv, conf_n, NULL,
+                                 errbuf, errlen);
 }
 
 static int topic_result_error(const rd_kafka_topic_result_t **res, size_t n, const char *what,
@@ -110,9 +113,13 @@ static int run_admin(rd_kafka_t *rk, const admin_request *req, int32_t timeout_m
         if (!ev) {
             snprintf(errbuf, errlen, "topic %s: no answer from the broker within %d ms", req->topic,
                      timeout_ms);
+            tide_kafka_log_explain(tide_kafka_client_log(rk), RD_KAFKA_RESP_ERR__TIMED_OUT, errbuf,
+                                   errlen);
             rc = -1;
         } else if (rd_kafka_event_error(ev)) {
             snprintf(errbuf, errlen, "topic %s: %s", req->topic, rd_kafka_event_error_string(ev));
+            tide_kafka_log_explain(tide_kafka_client_log(rk), rd_kafka_event_error(ev), errbuf,
+                                   errlen);
             rc = -1;
         } else {
             size_t n = 0;
@@ -186,7 +193,7 @@ static int admin(const char **conf_kv, int32_t conf_n, const admin_request *req,
     int rc = run_admin(rk, req, timeout_ms, errbuf, errlen);
     if (rc == 0 && (req->op == CREATE_TOPIC || req->op == CREATE_PARTITIONS))
         rc = wait_for_leaders(rk, req->topic, req->partitions, timeout_ms, errbuf, errlen);
-    rd_kafka_destroy(rk);
+    tide_kafka_client_destroy(rk, 0);
     return rc;
 }
 

@@ -38,14 +38,20 @@ tide_batch *tide_kafka_read(const char **conf_kv, int32_t conf_n, const char *to
     for (int32_t i = 0; i < n; i++) {
         int64_t start = start_offset == -2 ? info[i].low : start_offset;
         int64_t end = end_offset == -1 ? info[i].high : end_offset;
+        /* An offset the partition does not have yet (records deleted below
+           the earliest are reported by the fetch). */
+        int64_t beyond = start > info[i].high ? start : end > info[i].high ? end : -1;
+        if (beyond >= 0) {
+            snprintf(errbuf, errlen,
+                     "topic %s partition %d: offset %lld is beyond the end of its log "
+                     "(earliest offset %lld, latest %lld)",
+                     topic, (int)info[i].partition, (long long)beyond, (long long)info[i].low,
+                     (long long)info[i].high);
+            goto done;
+        }
         if (start < 0 || end < start) {
             snprintf(errbuf, errlen, "topic %s partition %d: bad offset range [%lld, %lld)", topic,
                      (int)info[i].partition, (long long)start, (long long)end);
-            goto done;
-        }
-        if (end > info[i].high) {
-            snprintf(errbuf, errlen, "topic %s partition %d: offset %lld is past the latest, %lld", topic,
-                     (int)info[i].partition, (long long)end, (long long)info[i].high);
             goto done;
         }
         starts[i] = (tide_partition_offset){info[i].topic, info[i].partition, start};

@@ -5,6 +5,8 @@
  */
 #include "kafka_conf.h"
 
+#include "kafka_log.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,14 +68,36 @@ int64_t tide_kafka_conf_int(const rd_kafka_conf_t *conf, const char *key, int64_
 }
 
 rd_kafka_t *tide_kafka_client_new(const char *who, rd_kafka_type_t type, rd_kafka_conf_t *conf,
+                                  const char **conf_kv, int32_t conf_n, void *owner,
                                   char *errbuf, size_t errlen)
 {
-    char err[512];
+    char servers[512], err[512];
+    size_t size = sizeof servers;
+    if (rd_kafka_conf_get(conf, "bootstrap.servers", servers, &size) != RD_KAFKA_CONF_OK)
+        servers[0] = '\0';
+    const char *debug = tide_kafka_conf_find(conf_kv, conf_n, "debug");
+    int raw = (debug && debug[0]) || tide_kafka_conf_find(conf_kv, conf_n, "log_level") != NULL;
+    tide_kafka_log *log = tide_kafka_log_new(who, servers, raw, owner);
+    if (!log) {
+        snprintf(errbuf, errlen, "%s: out of memory", who);
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    tide_kafka_log_attach(log, conf);
     rd_kafka_t *rk = rd_kafka_new(type, conf, err, sizeof err);
     if (!rk) {
         snprintf(errbuf, errlen, "%s: %s", who, err);
         /* rd_kafka_new takes the conf only when it succeeds. */
         rd_kafka_conf_destroy(conf);
+        tide_kafka_log_free(log);
+        return NULL;
     }
     return rk;
+}
+
+void tide_kafka_client_destroy(rd_kafka_t *rk, int flags)
+{
+    tide_kafka_log *log = tide_kafka_client_log(rk);
+    rd_kafka_destroy_flags(rk, flags);
+    tide_kafka_log_free(log);
 }

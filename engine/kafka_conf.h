@@ -2,7 +2,8 @@
  * kafka_conf.h — librdkafka configuration shared by tide's Kafka clients
  * (admin, source, sink, client): tide's defaults first, then the user's
  * kafka.* properties on top, with the properties tide must own refused by
- * name. C only (not part of the FFI).
+ * name; and the clients made and destroyed with their reporting
+ * (kafka_log.h). C only (not part of the FFI).
  */
 #ifndef TIDE_KAFKA_CONF_H
 #define TIDE_KAFKA_CONF_H
@@ -31,9 +32,17 @@ const char *tide_kafka_conf_find(const char **conf_kv, int32_t conf_n, const cha
 /* The numeric value of key in conf, or fallback when conf has none. */
 int64_t tide_kafka_conf_int(const rd_kafka_conf_t *conf, const char *key, int64_t fallback);
 
-/* rd_kafka_new with the error naming `who`; takes conf only on success
-   (destroys it on failure too, so the caller never frees it). */
+/* rd_kafka_new with the error naming `who`; takes conf (destroys it on
+   failure too, so the caller never frees it). The client's log lines and
+   error events go to a tide_kafka_log (kafka_log.h; the user's debug or
+   log_level among conf_kv asks for librdkafka's own lines), which is
+   conf's opaque: `owner` is what tide_kafka_log_owner gives the client's
+   other callbacks. */
 rd_kafka_t *tide_kafka_client_new(const char *who, rd_kafka_type_t type, rd_kafka_conf_t *conf,
+                                  const char **conf_kv, int32_t conf_n, void *owner,
                                   char *errbuf, size_t errlen);
+
+/* rd_kafka_destroy_flags, then frees the client's log. */
+void tide_kafka_client_destroy(rd_kafka_t *rk, int flags);
 
 #endif

@@ -215,15 +215,19 @@ static void describe_unfinished(tide_kafka_source *src, ks_part **parts, const i
                                 int32_t n, int32_t timeout_ms, char *errbuf, size_t errlen)
 {
     size_t used = (size_t)snprintf(errbuf, errlen, "not all records arrived within %d ms:", (int)timeout_ms);
+    const char *sep = " ";
     for (int32_t i = 0; i < n && used < errlen; i++) {
         ks_part *p = parts[i];
         if (p->done) continue;
         used += (size_t)snprintf(errbuf + used, errlen - used,
-                                 " topic %s partition %d has [%lld, %lld) up to %lld;", ks_part_topic(src, p),
-                                 (int)p->partition, (long long)starts[i], (long long)p->end, (long long)p->pos);
+                                 "%stopic %s partition %d has [%lld, %lld) up to %lld", sep,
+                                 ks_part_topic(src, p), (int)p->partition, (long long)starts[i],
+                                 (long long)p->end, (long long)p->pos);
+        sep = "; ";
     }
     if (used < errlen && src->client_error[0])
-        snprintf(errbuf + used, errlen - used, " last error: %s", src->client_error);
+        snprintf(errbuf + used, errlen - used, "; last error: %s", src->client_error);
+    tide_kafka_log_explain(src->log, RD_KAFKA_RESP_ERR__TIMED_OUT, errbuf, errlen);
 }
 
 tide_batch *tide_kafka_source_fetch(tide_kafka_source *src, const tide_partition_offset *starts,
@@ -325,12 +329,13 @@ tide_batch *ks_fetch(tide_kafka_source *src, const tide_partition_offset *starts
            that drained the prefetch waits for the network, not the timer.
            (kafka_nudge.c wakes them before the queues run dry.) */
         src->stalls++;
-        for (int32_t i = 0; i < n; i++) {
-            int64_t low, high;
+        rd_kafka_topic_partition_list_t *waiting = rd_kafka_topic_partition_list_new(n);
+        for (int32_t i = 0; i < n; i++)
             if (!parts[i]->done)
-                rd_kafka_query_watermark_offsets(src->rk, ks_part_topic(src, parts[i]), parts[i]->partition,
-                                                 &low, &high, 1000);
-        }
+                rd_kafka_topic_partition_list_add(waiting, ks_part_topic(src, parts[i]),
+                                                  parts[i]->partition);
+        ks_wake_leaders(src->rk, waiting, 1000);
+        rd_kafka_topic_partition_list_destroy(waiting);
         if (ks_serve(src, left * 1000 < 100 ? (int32_t)(left * 1000) + 1 : 100, errbuf, errlen) < 0) goto fail;
     }
     if (tide_batch_finish(f.batch) != 0) {

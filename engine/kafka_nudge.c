@@ -49,13 +49,22 @@ static void *nudge_main(void *arg)
         n->pending = 0;
         n->busy = 1;
         pthread_mutex_unlock(&n->lock);
-        int64_t low, high;
-        rd_kafka_query_watermark_offsets(n->rk, topic, partition, &low, &high, NUDGE_TIMEOUT_MS);
+        rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(list, topic, partition);
+        ks_wake_leaders(n->rk, list, NUDGE_TIMEOUT_MS);
+        rd_kafka_topic_partition_list_destroy(list);
         pthread_mutex_lock(&n->lock);
         n->busy = 0;
     }
     pthread_mutex_unlock(&n->lock);
     return NULL;
+}
+
+void ks_wake_leaders(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *list, int timeout_ms)
+{
+    for (int i = 0; i < list->cnt; i++)
+        list->elems[i].offset = RD_KAFKA_OFFSET_END; /* as a timestamp: the latest offset */
+    rd_kafka_offsets_for_times(rk, list, timeout_ms);
 }
 
 /* The records below which a queue is nudged: half of what its bound holds

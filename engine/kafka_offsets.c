@@ -37,6 +37,7 @@ static int refresh_metadata(tide_kafka_source *src, char *errbuf, size_t errlen)
     if (e) {
         snprintf(errbuf, errlen, "metadata of %s%s: %s", all ? "the cluster" : "topic ",
                  all ? "" : (src->num_topics ? src->topics[0].name : "?"), rd_kafka_err2str(e));
+        tide_kafka_log_explain(src->log, e, errbuf, errlen);
         return ks_unreachable(e) ? KS_UNREACHABLE : -1;
     }
     if (all)
@@ -297,6 +298,7 @@ int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_of
             if (unreachable_until == 0) unreachable_until = tide_now() + UNREACHABLE_WAIT_S;
             if (tide_stop_requested()) goto unchanged;
             if (tide_now() >= unreachable_until) goto fail;
+            tide_kafka_log_report(src->log, TIDE_KAFKA_WARN_AFTER_S);
             tide_sleep(0.2);
             continue;
         }

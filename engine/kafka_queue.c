@@ -274,6 +274,9 @@ static void drain_wake(tide_kafka_source *src)
    count served, or -1 with errbuf. */
 int64_t ks_serve(tide_kafka_source *src, int32_t wait_ms, char *errbuf, size_t errlen)
 {
+    /* Where a query waits on the brokers: the client's lasting problems
+       are said here, each once. */
+    tide_kafka_log_report(src->log, TIDE_KAFKA_WARN_AFTER_S);
     drain_wake(src);
     int64_t n = serve_ready(src, errbuf, errlen);
     if (n != 0 || wait_ms <= 0) return n;

@@ -40,6 +40,7 @@
 #include "batch.h"
 #include "ffi/kafka.h"
 #include "kafka_conf.h"
+#include "kafka_log.h"
 #include "kafka_partitions.h"
 
 #include <librdkafka/rdkafka.h>
@@ -53,6 +54,9 @@
    call and the topic lock, small enough that waiting for room in the queue
    stays short. */
 #define CHUNK 4096
+/* How long one wait for deliveries lasts before the client's lasting
+   problems are reported and it waits again. */
+#define FLUSH_SLICE_MS 500
 
 typedef struct {
     char *name;
@@ -83,6 +87,7 @@ enum { SENDER_IDLE, SENDER_BUSY, SENDER_QUIT };
 
 struct tide_kafka_sink {
     rd_kafka_t *rk;
+    tide_kafka_log *log; /* the client's (tide_kafka_client_log) */
     sink_topic *topics;
     int32_t num_topics, topics_cap;
     /* librdkafka's queue limits (queue.buffering.max.messages/kbytes). */
@@ -93,7 +98,7 @@ struct tide_kafka_sink {
     /* Of the write in progress. */
     int64_t delivered, failed;
     char first_error[512];
-    char client_error[512]; /* the client's last error (connection refused, ...) */
+    rd_kafka_resp_err_t first_error_code;
     char topic_label[256];  /* the topic the records since the last flush went to */
     loan *loans;            /* outstanding, newest first */
     loan *released;         /* reported in full: their batches to free on the caller's thread */
@@ -125,11 +130,6 @@ static const tide_kafka_setting sink_defaults[] = {
     /* Room for a whole micro-batch in the queue. */
     {"queue.buffering.max.messages", "1000000"},
 };
-
-static void record_error(char *dst, size_t len, const char *msg)
-{
-    if (dst[0] == '\0') snprintf(dst, len, "%s", msg);
-}
 
 /* On the caller's thread. */
 static loan *loan_new(tide_kafka_sink *sink, tide_batch *owner)
@@ -178,7 +178,7 @@ static void release_loans(tide_kafka_sink *sink)
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     (void)rk;
-    tide_kafka_sink *sink = opaque;
+    tide_kafka_sink *sink = tide_kafka_log_owner(opaque);
     loan_drop(sink, m->_private /* the msg_opaque */, 1);
     sink->inflight_messages--;
     sink->inflight_bytes -= (int64_t)(m->len + m->key_len);
@@ -192,19 +192,14 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
             snprintf(msg, sizeof msg, "topic %s: %s", rd_kafka_topic_name(m->rkt),
                      rd_kafka_err2str(m->err));
         /* A purge only follows a timeout or an earlier error: keep the cause. */
-        if (m->err != RD_KAFKA_RESP_ERR__PURGE_QUEUE && m->err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT)
-            record_error(sink->first_error, sizeof sink->first_error, msg);
+        if (m->err != RD_KAFKA_RESP_ERR__PURGE_QUEUE &&
+            m->err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT && sink->first_error[0] == '\0') {
+            snprintf(sink->first_error, sizeof sink->first_error, "%s", msg);
+            sink->first_error_code = m->err;
+        }
     } else {
         sink->delivered++;
     }
-}
-
-static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
-{
-    (void)rk;
-    (void)err;
-    tide_kafka_sink *sink = opaque;
-    snprintf(sink->client_error, sizeof sink->client_error, "%s", reason);
 }
 
 tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char *errbuf,
@@ -226,17 +221,17 @@ tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char 
     sink->max_bytes = tide_kafka_conf_int(conf, "queue.buffering.max.kbytes", 1048576) * 1024;
     double refresh_s =
         tide_kafka_conf_int(conf, "topic.metadata.refresh.interval.ms", 300000) / 1000.0;
-    rd_kafka_conf_set_opaque(conf, sink);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-    rd_kafka_conf_set_error_cb(conf, on_error);
-    sink->rk = tide_kafka_client_new("kafka sink", RD_KAFKA_PRODUCER, conf, errbuf, errlen);
+    sink->rk = tide_kafka_client_new("kafka sink", RD_KAFKA_PRODUCER, conf, conf_kv, conf_n, sink,
+                                     errbuf, errlen);
     if (!sink->rk) {
         free(sink);
         return NULL;
     }
+    sink->log = tide_kafka_client_log(sink->rk);
     sink->partitions = tide_kafka_partitions_new(sink->rk, refresh_s);
     if (!sink->partitions) {
-        rd_kafka_destroy(sink->rk);
+        tide_kafka_client_destroy(sink->rk, 0);
         free(sink);
         snprintf(errbuf, errlen, "kafka sink: out of memory");
         return NULL;
@@ -300,13 +295,14 @@ static int wait_for_room(tide_kafka_sink *sink, const rd_kafka_topic_t *rkt, int
     while (sink->inflight_messages > 0 && (sink->inflight_messages + messages > sink->max_messages ||
                                            sink->inflight_bytes + bytes > max_bytes)) {
         if (tide_now() > deadline) {
-            const char *cause = sink->first_error[0] ? sink->first_error : sink->client_error;
             snprintf(errbuf, errlen, "topic %s: the producer queue stayed full (%lld records in "
                      "flight)%s%s", rd_kafka_topic_name(rkt), (long long)sink->inflight_messages,
-                     cause[0] ? ": " : "", cause);
+                     sink->first_error[0] ? ": " : "", sink->first_error);
+            tide_kafka_log_explain(sink->log, RD_KAFKA_RESP_ERR__TIMED_OUT, errbuf, errlen);
             return -1;
         }
         rd_kafka_poll(sink->rk, 10);
+        tide_kafka_log_report(sink->log, TIDE_KAFKA_WARN_AFTER_S);
     }
     return 0;
 }
@@ -379,19 +375,29 @@ static int produce_run(tide_kafka_sink *sink, sink_topic *t, loan *l, const tide
 static int await_deliveries(tide_kafka_sink *sink, const char *topic, int32_t timeout_ms,
                             char *errbuf, size_t errlen)
 {
-    if (rd_kafka_flush(sink->rk, timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    double deadline = tide_now() + timeout_ms / 1000.0;
+    rd_kafka_resp_err_t e;
+    for (;;) {
+        double left_ms = (deadline - tide_now()) * 1000;
+        e = rd_kafka_flush(sink->rk, left_ms < FLUSH_SLICE_MS ? (int)(left_ms > 0 ? left_ms : 0)
+                                                              : FLUSH_SLICE_MS);
+        if (e != RD_KAFKA_RESP_ERR__TIMED_OUT || tide_now() >= deadline) break;
+        tide_kafka_log_report(sink->log, TIDE_KAFKA_WARN_AFTER_S);
+    }
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
         int64_t pending = sink->inflight_messages;
         rd_kafka_purge(sink->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         rd_kafka_flush(sink->rk, 5000);
-        const char *cause = sink->first_error[0] ? sink->first_error : sink->client_error;
         snprintf(errbuf, errlen, "topic %s: %lld records not acknowledged within %d ms%s%s",
                  topic, (long long)pending, (int)timeout_ms,
-                 cause[0] ? ": " : "", cause);
+                 sink->first_error[0] ? ": " : "", sink->first_error);
+        tide_kafka_log_explain(sink->log, RD_KAFKA_RESP_ERR__TIMED_OUT, errbuf, errlen);
         return -1;
     }
     if (sink->failed > 0) {
         snprintf(errbuf, errlen, "%lld records not written: %s", (long long)sink->failed,
                  sink->first_error);
+        tide_kafka_log_explain(sink->log, sink->first_error_code, errbuf, errlen);
         return -1;
     }
     return 0;
@@ -474,6 +480,7 @@ static int64_t flush_sent(tide_kafka_sink *sink, int32_t timeout_ms, char *errbu
     /* The next flush counts from here. */
     sink->delivered = sink->failed = 0;
     sink->first_error[0] = '\0';
+    sink->first_error_code = RD_KAFKA_RESP_ERR_NO_ERROR;
     release_loans(sink);
     return rc == 0 ? delivered : -1;
 }
@@ -516,7 +523,6 @@ int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const cha
     }
     snprintf(job.topic, sizeof job.topic, "%s", topic ? topic : "");
     if (settle(sink, timeout_ms, errbuf, errlen) != 0) return -1;
-    if (sink->inflight_messages == 0) sink->client_error[0] = '\0';
     snprintf(sink->topic_label, sizeof sink->topic_label, "%s",
              job.topic[0] ? job.topic : "(from the topic column)");
 
@@ -586,7 +592,7 @@ void tide_kafka_sink_free(tide_kafka_sink *sink)
     /* Whatever a failed write left queued is dropped: its epoch is replayed. */
     rd_kafka_purge(sink->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
     rd_kafka_flush(sink->rk, 1000);
-    rd_kafka_destroy(sink->rk);
+    tide_kafka_client_destroy(sink->rk, 0);
     /* librdkafka is gone: nothing reads the borrowed memory any more. */
     while (sink->loans)
         loan_end(sink, sink->loans);

@@ -226,6 +226,7 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
         if (e) {
             snprintf(errbuf, errlen, "assigning %d partitions of topic %s...: %s", list->cnt,
                      list->elems[0].topic, rd_kafka_err2str(e));
+            tide_kafka_log_explain(src->log, e, errbuf, errlen);
             rc = -1;
         }
     } else {
@@ -244,11 +245,13 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
                 tide_now() >= give_up || tide_stop_requested())
                 break;
             rd_kafka_error_destroy(e);
+            tide_kafka_log_report(src->log, TIDE_KAFKA_WARN_AFTER_S);
         }
         if (e) {
             snprintf(errbuf, errlen, "seeking topic %s partition %d to offset %lld: %s",
                      list->elems[0].topic, (int)list->elems[0].partition,
                      (long long)list->elems[0].offset, rd_kafka_error_string(e));
+            tide_kafka_log_explain(src->log, rd_kafka_error_code(e), errbuf, errlen);
             rd_kafka_error_destroy(e);
             rc = -1;
         }
@@ -257,6 +260,7 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
                 snprintf(errbuf, errlen, "seeking topic %s partition %d to offset %lld: %s",
                          list->elems[i].topic, (int)list->elems[i].partition,
                          (long long)list->elems[i].offset, rd_kafka_err2str(list->elems[i].err));
+                tide_kafka_log_explain(src->log, list->elems[i].err, errbuf, errlen);
                 rc = -1;
             }
         }
@@ -336,6 +340,7 @@ int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t
         if (pe) {
             snprintf(errbuf, errlen, "topic %s partition %d: %s offset: %s", ks_part_topic(src, parts[i]),
                      (int)parts[i]->partition, which == -2 ? "earliest" : "latest", rd_kafka_err2str(pe));
+            tide_kafka_log_explain(src->log, pe, errbuf, errlen);
             rc = pe == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || pe == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
                          pe == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION
                      ? KS_GONE
@@ -390,11 +395,13 @@ tide_kafka_source *tide_kafka_source_new(const char **conf_kv, int32_t conf_n, c
         snprintf(name, sizeof name, "tide-reader-%ld-%d", (long)getpid(), ++serial);
         rd_kafka_conf_set(conf, "group.id", name, NULL, 0);
     }
-    src->rk = tide_kafka_client_new("kafka source", RD_KAFKA_CONSUMER, conf, errbuf, errlen);
+    src->rk = tide_kafka_client_new("kafka source", RD_KAFKA_CONSUMER, conf, conf_kv, conf_n, src,
+                                    errbuf, errlen);
     if (!src->rk) {
         free(src);
         return NULL;
     }
+    src->log = tide_kafka_client_log(src->rk);
     rd_kafka_poll_set_consumer(src->rk);
     src->queue = rd_kafka_queue_get_consumer(src->rk);
     src->last_topic = -1;
@@ -428,7 +435,7 @@ static void client_destroy(void *arg)
     /* No group membership to leave, and closing would wait for commits in
        flight, for as long as the socket timeout when the coordinator is
        gone: commits are for lag tools only, so they are not waited for. */
-    rd_kafka_destroy_flags(((client_shutdown *)arg)->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+    tide_kafka_client_destroy(((client_shutdown *)arg)->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
 
 /* Closed only once the client is gone: a descriptor number reused while

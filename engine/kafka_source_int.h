@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "ffi/kafka.h"
 #include "kafka_conf.h"
+#include "kafka_log.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -59,6 +60,7 @@ typedef struct ks_nudge ks_nudge;
 
 struct tide_kafka_source {
     rd_kafka_t *rk;
+    tide_kafka_log *log; /* the client's (tide_kafka_client_log) */
     rd_kafka_queue_t *queue; /* the consumer's errors and events */
     int wake[2];             /* a pipe written when a queue gets something */
     int mode;
@@ -128,6 +130,12 @@ int64_t ks_serve(tide_kafka_source *src, int32_t wait_ms, char *errbuf, size_t e
    bound, so that librdkafka fetches it again before it runs dry. */
 void ks_nudge_check(tide_kafka_source *src, ks_part *p);
 void ks_nudge_free(tide_kafka_source *src);
+/* kafka_nudge.c: asks the leaders of list's partitions for their latest
+   offsets, only to wake their threads (the answer is dropped), waiting at
+   most timeout_ms even while a broker is down. (Before librdkafka 2.3,
+   rd_kafka_query_watermark_offsets waits for such a broker to come back:
+   a fetch, and the query's stop, waited as long.) */
+void ks_wake_leaders(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *list, int timeout_ms);
 /* kafka_fetch.c: appends a record in range to the fetch's batch. */
 int ks_accept(tide_kafka_source *src, ks_part *p, const rd_kafka_message_t *m, char *errbuf,
               size_t errlen);

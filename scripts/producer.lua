@@ -48,13 +48,14 @@ options (default in brackets):
   --producer-option K=V   a librdkafka producer property, over the defaults
                           (repeatable) [linger.ms 20 (1 when paced),
                           batch.num.messages 10000, compression.codec none,
-                          queue.buffering.max.kbytes 65536, log_level 3]
+                          queue.buffering.max.kbytes 65536]
   -h, --help              this help
 
-librdkafka logs errors only (log_level 3): the warnings it logs while a
-fresh broker settles, such as "Coordinator load in progress: retrying",
-are left out; --producer-option log_level=6 shows them. A delivery that
-fails is reported by the producer itself.
+librdkafka's warnings come out in tide's words, each once and only when
+it lasts (5 s): those of a fresh broker settling, such as "Coordinator
+load in progress: retrying", do not; --producer-option log_level=7
+prints librdkafka's own lines instead. A delivery that fails is reported
+by the producer itself.
 
 Exits 0 when every message was acknowledged, 1 when a delivery failed, 2
 for a usage error.
@@ -196,11 +197,6 @@ local sink_opts = {
   -- more CPU (and the broker more requests) on cores the query shares.
   ["kafka.linger.ms"] = opts.rate > 0 and "1" or "20", ["kafka.batch.num.messages"] = "10000",
   ["kafka.compression.codec"] = "none", ["kafka.queue.buffering.max.kbytes"] = "65536",
-  -- librdkafka's errors only: a fresh broker makes the idempotent producer
-  -- log warnings while it settles (GETPID "Coordinator load in progress:
-  -- retrying") that are no failure; a failed delivery is reported by the
-  -- final flush, and connection failures are errors (level 3).
-  ["kafka.log_level"] = "3",
 }
 for k, v in pairs(opts.producer) do sink_opts["kafka." .. k] = v end
 local sink = require("tide.sinks.kafka").new({ opts = sink_opts }, tide.types.fromDDL("key string, value string"))

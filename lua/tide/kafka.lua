@@ -12,15 +12,23 @@
 -- partition (default 0; -1 or "all" reads every partition), from
 -- startingOffset (default 0; -2 or "earliest" is the earliest offset) to
 -- endingOffset (exclusive; default the latest), and raises when records of
--- the range were deleted. options are librdkafka properties.
+-- the range were deleted. Errors end with the bootstrap servers. options
+-- are librdkafka properties.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local batchlib = require("tide.batch")
 local T = require("tide.types")
+local checks = require("tide.checks")
 
 local M = {}
 
 local errbuf = ffi.new("char[1024]")
+
+-- Raises the C call's error at the caller of produce or read (level 3),
+-- naming the bootstrap servers without what precedes an '@'.
+local function fail(what, bootstrap)
+  error(("%s: %s (bootstrap servers %s)"):format(what, ffi.string(errbuf), checks.shownServers(bootstrap)), 3)
+end
 
 -- librdkafka properties as a const char*[]; the strings stay referenced
 -- through the returned list until the caller's C call is done.
@@ -71,7 +79,7 @@ function M.produce(spec)
   end
   local conf, conf_n, strings = conf_array(bootstrap, spec.options)
   local sent = C.tide_kafka_produce(conf, conf_n, topic, keys, b.columns + 1, spec.timeout or 60000, errbuf, 1024)
-  if sent < 0 then error("kafka.produce: " .. ffi.string(errbuf), 2) end
+  if sent < 0 then fail("kafka.produce", bootstrap) end
   local _ = strings
   return tonumber(sent)
 end
@@ -96,7 +104,7 @@ function M.read(spec)
   local conf, conf_n, strings = conf_array(bootstrap, spec.options)
   local ptr = C.tide_kafka_read(conf, conf_n, topic, partition, start, finish, spec.timeout or 30000, errbuf, 1024)
   local _ = strings
-  if ptr == nil then error("kafka.read: " .. ffi.string(errbuf), 2) end
+  if ptr == nil then fail("kafka.read", bootstrap) end
   return batchlib.wrap(ptr)
 end
 

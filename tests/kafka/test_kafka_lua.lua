@@ -84,7 +84,9 @@ t.test("read names the partition and the problem", function()
   local name = topic("errors", 1)
   tide.kafka.produce { bootstrap = bootstrap, topic = name, values = { "x" } }
   t.raises(function() tide.kafka.read { bootstrap = bootstrap, topic = name, partition = 0, endingOffset = 9 } end,
-    "partition 0: offset 9 is past the latest, 1")
+    "partition 0: offset 9 is beyond the end of its log %(earliest offset 0, latest 1%)")
+  t.raises(function() tide.kafka.read { bootstrap = bootstrap, topic = name, partition = 0, startingOffset = 5 } end,
+    "partition 0: offset 5 is beyond the end of its log %(earliest offset 0, latest 1%)")
   t.raises(function() tide.kafka.read { bootstrap = bootstrap, topic = name, partition = 5 } end,
     "partition 5")
   t.raises(function()

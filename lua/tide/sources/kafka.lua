@@ -62,22 +62,72 @@ local function client_conf(options, extra)
   return arr, #kv / 2, kv
 end
 
-local function parse_offsets_option(name, text)
-  local ok, value = pcall(json.decode, text)
-  if not ok or type(value) ~= "table" then
-    error(("option %s must be earliest, latest or JSON such as {\"topic\":{\"0\":23,\"1\":-2}}: %s"):format(
-      name, ok and "not an object" or tostring(value)), 0)
-  end
-  for topic, parts in pairs(value) do
-    if type(parts) ~= "table" then error(("option %s: topic %s needs an object of partitions"):format(name, topic), 0) end
-    for p, off in pairs(parts) do
-      if not tonumber(p) or type(tonumber(off)) ~= "number" then
-        error(("option %s: topic %s partition %s: bad offset %s"):format(name, topic, tostring(p), tostring(off)), 0)
-      end
-      parts[p] = tonumber(off)
+-- The special offsets of startingOffsets and endingOffsets, as in Spark's
+-- JSON: -2 earliest, -1 latest. A batch read (spark.read) may neither start
+-- at latest nor end at earliest: Spark refuses both, as they read nothing.
+local SPECIAL = { [EARLIEST] = "earliest", [LATEST] = "latest" }
+local function special_allowed(name, streaming, offset)
+  if streaming then return true end
+  return (name == "startingOffsets" and offset == EARLIEST) or (name == "endingOffsets" and offset == LATEST)
+end
+
+-- What an option's JSON may give besides a partition's own offsets, for
+-- its errors: "-2 (earliest) or -1 (latest)".
+local function specials_text(name, streaming)
+  local allowed = {}
+  for _, offset in ipairs({ EARLIEST, LATEST }) do
+    if special_allowed(name, streaming, offset) then
+      allowed[#allowed + 1] = ("%d (%s)"):format(offset, SPECIAL[offset])
     end
   end
-  return value
+  return table.concat(allowed, " or ")
+end
+
+-- startingOffsets or endingOffsets, parsed and checked at load() as Spark
+-- does: {name = option, streaming = bool, offsets = "earliest" | "latest" |
+-- {topic = {["0"] = offset}}}.
+local function offsets_option(name, text, streaming)
+  local word = tostring(text):match("^%s*(.-)%s*$"):lower()
+  local offsets
+  if word == "earliest" or word == "latest" then
+    offsets = word
+  else
+    local ok, value = pcall(json.decode, text)
+    if not ok or type(value) ~= "table" then
+      error(("option %s must be earliest, latest or JSON such as {\"topic\":{\"0\":23,\"1\":-2}}: %s"):format(
+        name, ok and "not an object" or tostring(value)), 0)
+    end
+    for topic, parts in pairs(value) do
+      if type(parts) ~= "table" then error(("option %s: topic %s needs an object of partitions"):format(name, topic), 0) end
+      for p, off in pairs(parts) do
+        local n = tonumber(off)
+        if not tonumber(p) or not n or n ~= math.floor(n) or n < EARLIEST then
+          error(("option %s: topic %s partition %s: %s is not an offset (a whole number >= 0, or %s)"):format(
+            name, topic, tostring(p), json.encode(off), specials_text(name, streaming)), 0)
+        end
+        parts[p] = n
+      end
+    end
+    offsets = value
+  end
+  if type(offsets) == "string" then
+    local special = offsets == "earliest" and EARLIEST or LATEST
+    if not special_allowed(name, streaming, special) then
+      error(("option %s cannot be %s in a batch read (spark.read): it would read nothing; use %s or JSON offsets")
+        :format(name, offsets, offsets == "latest" and "earliest" or "latest"), 0)
+    end
+  else
+    for topic, parts in pairs(offsets) do
+      for p, off in pairs(parts) do
+        if SPECIAL[off] and not special_allowed(name, streaming, off) then
+          error(("option %s: topic %s partition %s: %d (%s) is not allowed in a batch read (spark.read): it would "
+            .. "read nothing; use %s or an offset"):format(name, topic, p, off, SPECIAL[off],
+            specials_text(name, streaming)), 0)
+        end
+      end
+    end
+  end
+  return { name = name, streaming = streaming, offsets = offsets }
 end
 
 -- Spark's options that tide does not implement and that would change what
@@ -148,12 +198,13 @@ local function new_source(options, streaming)
     maxOffsetsPerTrigger = checks.recordCount(options.maxoffsetspertrigger, "option maxOffsetsPerTrigger"),
     minOffsetsPerTrigger = checks.recordCount(options.minoffsetspertrigger, "option minOffsetsPerTrigger"),
     maxTriggerDelayMs = trigger_delay_ms(options.maxtriggerdelay), lastTriggerMs = -math.huge,
-    starting = options.startingoffsets or (streaming and "latest" or "earliest"),
-    ending = options.endingoffsets or "latest",
   }, Source)
   if streaming and options.endingoffsets then
     error("option endingOffsets is for batch reads (spark.read), not streams", 0)
   end
+  self.starting = offsets_option("startingOffsets", options.startingoffsets or (streaming and "latest" or "earliest"),
+    streaming)
+  self.ending = offsets_option("endingOffsets", options.endingoffsets or "latest", streaming)
   -- As Spark's: groupIdPrefix names the consumer group unless
   -- kafka.group.id does (Spark's prefix is spark-kafka-source).
   local group = options["kafka.group.id"] or ((options.groupidprefix or "tide") .. "-" .. checkpoint.uuid())
@@ -219,30 +270,48 @@ function Source:partitions(refresh_ms)
   return list
 end
 
--- Resolves earliest/latest/JSON against the partitions that exist now.
-function Source:resolve(spec, name)
+-- An offset of an option beyond the end of its partition's log: one the
+-- partition does not have (yet). Spark fails at the start too.
+local function beyond_end(option, p, offset)
+  return ("kafka source: option %s: offset %d of topic %s partition %d is beyond the end of its log "
+    .. "(earliest offset %d, latest %d); give an offset from %d to %d, or %s"):format(option.name, offset, p.topic,
+    p.partition, p.low, p.high, p.low, p.high, specials_text(option.name, option.streaming))
+end
+
+-- Resolves an offsets option (offsets_option) against the partitions that
+-- exist now. An offset below a partition's earliest is left for the fetch,
+-- which reports the records deleted (failOnDataLoss).
+function Source:resolve(option)
   local parts = self:partitions(0)
   if #parts == 0 then error(("kafka source %s: no partitions found (does the topic exist?)"):format(self.description), 0) end
-  local explicit = (spec ~= "earliest" and spec ~= "latest") and parse_offsets_option(name, spec) or nil
+  local spec, name = option.offsets, option.name
   local offsets = {}
   for _, p in ipairs(parts) do
-    local want
-    if explicit then
-      want = explicit[p.topic] and explicit[p.topic][tostring(p.partition)]
+    local want = spec == "earliest" and EARLIEST or LATEST
+    if type(spec) == "table" then
+      want = spec[p.topic] and spec[p.topic][tostring(p.partition)]
       if want == nil then
         error(("option %s does not give an offset for topic %s partition %d"):format(name, p.topic, p.partition), 0)
       end
-    else
-      want = spec == "earliest" and EARLIEST or LATEST
     end
     if want == EARLIEST then want = p.low elseif want == LATEST then want = p.high end
+    if want > p.high then error(beyond_end(option, p, want), 0) end
     offsets[p.topic] = offsets[p.topic] or {}
     offsets[p.topic][tostring(p.partition)] = want
+  end
+  -- As Spark: the JSON names exactly the partitions read.
+  for topic, given in pairs(type(spec) == "table" and spec or {}) do
+    for p in pairs(given) do
+      if not (offsets[topic] and offsets[topic][p]) then
+        error(("option %s gives an offset for topic %s partition %s, which %s does not read (no such partition, "
+          .. "or a topic it does not subscribe to)"):format(name, topic, p, self.description), 0)
+      end
+    end
   end
   return offsets
 end
 
-function Source:initialOffsets() return self:resolve(self.starting, "startingOffsets") end
+function Source:initialOffsets() return self:resolve(self.starting) end
 function Source:serialize(offsets) return checkpoint.offsetsJson(offsets) end
 
 -- Whether two offset maps are the same (what comparing their JSON tells,
@@ -354,7 +423,8 @@ function Source:checkGone(after, latest)
 end
 
 -- A partition whose log now ends before the query's position was deleted
--- and recreated, or had its records deleted: reading on from the old
+-- and recreated, or truncated (an unclean leader election; deleting
+-- records moves a log's start, never its end): reading on from the old
 -- position would wait forever (or skip the new records without a word).
 -- failOnDataLoss=true fails naming it; false warns and reads it again
 -- from its earliest offset (planEnd ends the batch there, so the next
@@ -375,7 +445,7 @@ function Source:checkLogEnds(after, latest)
   end
   self.resets = {}
   for _, b in ipairs(behind) do
-    local what = ("topic %s partition %s ends at offset %d, before offset %d where the query is: the topic was deleted and recreated, or its records deleted; records may have been lost")
+    local what = ("topic %s partition %s ends at offset %d, before offset %d where the query is: the topic was deleted and recreated, or its log truncated; records may have been lost")
       :format(b.topic, b.partition, b.last, b.pos)
     if self.failOnDataLoss then
       error("kafka source: " .. what .. ". Set failOnDataLoss to false to read the partition again from its earliest offset.", 0)
@@ -720,8 +790,18 @@ function M.batch(options)
   function src.read()
     local s = new_source(options, false)
     local ok, result = pcall(function()
-      local start = s:resolve(s.starting, "startingOffsets")
-      local finish = s:resolve(s.ending, "endingOffsets")
+      local start = s:resolve(s.starting)
+      local finish = s:resolve(s.ending)
+      -- As Spark: a range cannot end before it starts.
+      for topic, parts in pairs(start) do
+        for p, from in pairs(parts) do
+          local to = finish[topic] and finish[topic][p]
+          if to and to < from then
+            error(("kafka source: topic %s partition %s: startingOffsets %d is after endingOffsets %d")
+              :format(topic, p, from, to), 0)
+          end
+        end
+      end
       s:seek(start)
       return s:getBatch(start, finish)
     end)
