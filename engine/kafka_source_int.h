@@ -134,7 +134,7 @@ void ks_nudge_free(tide_kafka_source *src);
    offsets, only to wake their threads (the answer is dropped), waiting at
    most timeout_ms even while a broker is down. (Before librdkafka 2.3,
    rd_kafka_query_watermark_offsets waits for such a broker to come back:
-   a fetch, and the query's stop, waited as long.) */
+   a fetch, and the query's stop, waited as long: librdkafka #2588.) */
 void ks_wake_leaders(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *list, int timeout_ms);
 /* kafka_fetch.c: appends a record in range to the fetch's batch. */
 int ks_accept(tide_kafka_source *src, ks_part *p, const rd_kafka_message_t *m, char *errbuf,
