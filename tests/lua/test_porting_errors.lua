@@ -197,7 +197,7 @@ t.test("the producer's --help gives each option's meaning and default", function
   has(out, "\n  -h, --help ")
   has(out, "[as fast as possible, unless $WAIT_TIME is set]")
   has(out, "the summary line")
-  has(out, "log_level 3")
+  has(out, "queue.buffering.max.kbytes 65536]")
   out, status = t.sh(("'%s' run '%s/scripts/producer.lua' --rate fast"):format(bin, root))
   t.eq(status, 2, out)
   has(out, "--rate needs a number, not fast")
