@@ -147,4 +147,20 @@ t.test("on the real Avazu rows the seed's pipeline reaches a test AUC of 0.69", 
   t.eq(same, 1000, "bit-identical probabilities")
 end)
 
+t.test("raw numeric features far from zero converge at the defaults, as Spark's (centered) do", function()
+  -- C1 is 1005 +- a few and C14 ~20000: uncentered, the first step barely
+  -- moved the loss and the fit stopped there, an intercept-only model.
+  local train = split(avazu, SCHEMA, 9999)
+  local features = ml.VectorAssembler { inputCols = { "C1", "banner_pos", "C14", "C15" }, outputCol = "features" }
+    :transform(train)
+  local fit = ml.LogisticRegression {}:fit(features)
+  local best = ml.LogisticRegression { maxIter = 1000, tol = 1e-12 }:fit(features)
+  local h, hb = fit.summary.objectiveHistory, best.summary.objectiveHistory
+  io.write(("  raw features: %d iterations, objective %.6f (converged %.6f)\n"):format(fit.summary.totalIterations,
+    h[#h], hb[#hb]))
+  t.ok(h[#h] - hb[#hb] < 1e-4, ("objective %.6f, converged %.6f"):format(h[#h], hb[#hb]))
+  t.ok(hb[#hb] < h[1] - 0.005, "the features explain something: " .. h[1] .. " -> " .. hb[#hb])
+  t.ok(fit.coefficients[1] > 0.2, "banner_pos " .. tostring(fit.coefficients[1])) -- (0-based, as PySpark's)
+end)
+
 t.run()

@@ -316,20 +316,34 @@ function LogisticRegression:fit(df)
     if fit_intercept then x[nf] = math.log(pos / (total - pos)) end
     local wsum = ffi.new("double[1]")
     local threads = C.tide_ml_cpu_count()
-    -- The kernel works on the original scale: w_j = beta_j * scale_j, and
-    -- the gradient with respect to beta_j is scale_j times w_j's.
+    -- The optimizer works on standardized features, and with an
+    -- intercept on centered ones too, as Spark's (SPARK-34448): features
+    -- far from zero beside their spread (an id-like 1005 +- 1) otherwise
+    -- make the problem so ill-conditioned that the first step barely
+    -- moves the loss and tol ends the fit there. Centering is virtual:
+    -- the kernel works on the original features, with w_j = beta_j *
+    -- scale_j and the intercept b = b' - sum_j w_j * mean_j; the gradient
+    -- with respect to beta_j is scale_j * (g_j - mean_j * g_b).
+    local mean = fit_intercept and stats.mean or nil
     local orig = new(dim)
     local function fg(coef, grad)
       ffi.fill(grad, dim * 8)
-      for j = 0, nf - 1 do orig[j] = coef[j] * scale[j] end
-      if fit_intercept then orig[nf] = coef[nf] end
+      local shift = 0
+      for j = 0, nf - 1 do
+        orig[j] = coef[j] * scale[j]
+        if mean then shift = shift + orig[j] * mean[j] end
+      end
+      if fit_intercept then orig[nf] = coef[nf] - shift end
       wsum[0] = 0
       local loss = C.tide_ml_lr_loss_grad_parallel(fcol, y, w, rows, orig, nf, fit_intercept and 1 or 0, threads,
         grad, wsum)
       local W = wsum[0]
       local f = loss / W
-      for j = 0, nf - 1 do grad[j] = grad[j] * scale[j] / W end
-      if fit_intercept then grad[nf] = grad[nf] / W end
+      local g_b = fit_intercept and grad[nf] / W or 0
+      for j = 0, nf - 1 do
+        grad[j] = (grad[j] / W - (mean and mean[j] * g_b or 0)) * scale[j]
+      end
+      if fit_intercept then grad[nf] = g_b end
       if l2 > 0 then
         for j = 0, nf - 1 do
           local c = coef[j]
@@ -348,9 +362,13 @@ function LogisticRegression:fit(df)
     x, history, iterations = optim.minimize(fg, x, dim, { maxIter = self:getOrDefault("maxIter"),
       tol = self:getOrDefault("tol"), l1 = l1w })
   end
-  local coef = new(nf)
-  for j = 0, nf - 1 do coef[j] = x[j] * scale[j] end
-  model:_setCoefficients(coef, nf, fit_intercept and x[nf] or 0)
+  local coef, intercept = new(nf), fit_intercept and x[nf] or 0
+  for j = 0, nf - 1 do
+    coef[j] = x[j] * scale[j]
+    -- (an infinite intercept, one class only, stays as it is)
+    if fit_intercept and coef[j] ~= 0 then intercept = intercept - coef[j] * stats.mean[j] end
+  end
+  model:_setCoefficients(coef, nf, intercept)
   -- The training summary keeps the training DataFrame (df, or the batch
   -- fit was given) and scores it when a metric is first read.
   local summary = new_summary(model, batchlib.isBatch(df) and base.frame(nil, batch) or df)
