@@ -77,9 +77,11 @@ Progress.__tostring = Progress.prettyJson
 
 function M.new(t) return setmetatable(t, Progress) end
 
--- Rows per second, or NaN (left out of the JSON) when the time is zero.
+-- Rows per second, or nil when the time is zero: absent, as in the
+-- progress PySpark hands over (Spark leaves NaN out of its JSON), so that
+-- tide.json.encode(progress) works too.
 function M.rate(rows, ms)
-  if not ms or ms <= 0 then return 0 / 0 end
+  if not ms or ms <= 0 then return nil end
   return rows * 1000 / ms
 end
 

@@ -300,10 +300,13 @@ t.test("a corrupt checkpoint entry fails naming the file", function()
 end)
 
 t.test("progress has Spark's fields with sane values, and listeners hear every event", function()
-  local events = {}
+  local events, first_progress = {}, nil
   local listener = spark.streams:addListener {
     onQueryStarted = function(e) events[#events + 1] = "started " .. e.id end,
-    onQueryProgress = function(e) events[#events + 1] = "progress " .. e.progress.batchId end,
+    onQueryProgress = function(e)
+      events[#events + 1] = "progress " .. e.progress.batchId
+      first_progress = first_progress or e.progress
+    end,
     onQueryTerminated = function(e) events[#events + 1] = "terminated " .. e.id end,
   }
   local q = rate(1000).writeStream:format("memory"):queryName("progress_test")
@@ -337,6 +340,13 @@ t.test("progress has Spark's fields with sane values, and listeners hear every e
   -- The log has every batch; recentProgress the last 100 (Spark's default),
   -- which a fast machine passes in 0.3 s.
   t.eq(#q:recentProgress(), math.min(lines, 100))
+  -- The first batch has no input rate (no time since a trigger before
+  -- it): absent, as in PySpark's dict, and any progress encodes as JSON.
+  t.eq(first_progress.batchId, 0)
+  t.eq(first_progress.inputRowsPerSecond, nil)
+  t.eq(first_progress.sources[1].inputRowsPerSecond, nil)
+  t.ok(pcall(tide.json.encode, first_progress), "tide.json.encode of the first progress")
+  t.ok(q:lastProgress().inputRowsPerSecond > 0)
 end)
 
 t.test("status tells what the query is doing", function()
