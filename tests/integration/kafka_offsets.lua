@@ -133,4 +133,20 @@ t.test("-2 and -1 are earliest and latest; a batch read can neither start at lat
     .. "read"):format(name, name))
 end)
 
+t.test("a checkpoint of another topic fails naming the topics, not a deletion", function()
+  local first, second = topic(4), topic(4)
+  local cp = t.tempdir() .. "/cp"
+  local function run(name)
+    local q = stream(name, { startingOffsets = "earliest" }).writeStream:foreachBatch(function() end)
+      :option("checkpointLocation", cp):trigger { availableNow = true }:start()
+    return pcall(q.awaitTermination, q, 60)
+  end
+  t.ok(run(first), "the first topic's query")
+  local ok, err = run(second)
+  t.ok(not ok, "a query of another topic on that checkpoint fails")
+  has(err, ("the checkpoint has offsets of topic %s, which this query's options"):format(first))
+  has(err, "give a changed query a new checkpointLocation")
+  t.ok(not err:find("deleted", 1, true), err)
+end)
+
 t.run()

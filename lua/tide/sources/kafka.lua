@@ -47,6 +47,8 @@ local function new_source(options, streaming)
     local topics = {}
     for t in options.subscribe:gmatch("[^,%s]+") do topics[#topics + 1] = t end
     if #topics == 0 then error("option subscribe names no topic", 0) end
+    self.topicsRead = {} -- (the topics the options name, for whyGone; none for a pattern)
+    for _, t in ipairs(topics) do self.topicsRead[t] = true end
     rc = C.tide_kafka_source_subscribe(self.c, table.concat(topics, ","), errbuf, 1024)
     self.description = ("KafkaV2[Subscribe[%s]]"):format(table.concat(topics, ","))
   elseif options.subscribepattern then
@@ -59,7 +61,9 @@ local function new_source(options, streaming)
     end
     rc = 0
     local names = {}
+    self.topicsRead = {} -- (the topics the options name, for whyGone; none for a pattern)
     for topic, parts in pairs(spec) do
+      self.topicsRead[topic] = true
       if type(parts) ~= "table" then error(("option assign: topic %s needs a list of partitions"):format(topic), 0) end
       local arr = ffi.new("int32_t[?]", math.max(#parts, 1), parts)
       rc = C.tide_kafka_source_assign(self.c, topic, arr, #parts, errbuf, 1024)
@@ -220,6 +224,25 @@ end
 -- naming them; false warns and goes on with the others (the next batch's
 -- offsets leave them out; a topic created again under that name is read
 -- from its earliest offset, as any new partition).
+-- Why partitions of the checkpoint's offsets are not in the query's now:
+-- a topic the options no longer read (the checkpoint is another query's,
+-- or this one's options changed) or one deleted.
+function Source:whyGone(after, latest)
+  local dropped = {}
+  for topic in pairs(after) do
+    if not latest[topic] and self.topicsRead and not self.topicsRead[topic] then dropped[#dropped + 1] = topic end
+  end
+  if #dropped > 0 then
+    table.sort(dropped)
+    return ("the checkpoint has offsets of %s %s, which this query's options (%s) do not read: a checkpoint"
+      .. " belongs to one query, so give a changed query a new checkpointLocation"):format(
+      #dropped == 1 and "topic" or "topics", table.concat(dropped, ", "), self.description)
+  end
+  local pattern = self.options.subscribepattern
+  return ("the topic was deleted%s; records not yet read may have been lost"):format(
+    pattern and (", or no longer matches the pattern %s"):format(pattern) or "")
+end
+
 function Source:checkGone(after, latest)
   local gone = {}
   for topic, parts in pairs(after) do
@@ -231,8 +254,7 @@ function Source:checkGone(after, latest)
   end
   if #gone == 0 then return end
   table.sort(gone)
-  local what = table.concat(gone, ", ") .. (#gone == 1 and " is" or " are")
-    .. " gone: the topic was deleted; records not yet read may have been lost"
+  local what = table.concat(gone, ", ") .. (#gone == 1 and " is" or " are") .. " gone: " .. self:whyGone(after, latest)
   if self.failOnDataLoss then
     error("kafka source: " .. what .. ". Set failOnDataLoss to false to go on with the other partitions.", 0)
   end
