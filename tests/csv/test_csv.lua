@@ -296,4 +296,16 @@ t.test("schema types CSV cannot hold are refused", function()
   t.raises(function() csv(DATA .. "avazu_sample.csv", {}, "a int, _corrupt_record int") end, "must be string")
 end)
 
+t.test("an option a letter or two from one of Spark's warns, naming the one meant", function()
+  local path = t.tempdir() .. "/typo.csv"
+  write(path, "a,b\n1,x\n")
+  local lines = t.stderr_of(function()
+    spark.read:format("csv"):option("heder", "true"):option("inferSchem", "true"):load(path)
+  end)
+  t.eq(table.concat(lines), 'tide: warning: csv source option "heder" is not known; did you mean "header"?\n'
+    .. 'tide: warning: csv source option "inferSchem" is not known; did you mean "inferSchema"?\n')
+  -- Spark's options tide does not read are not taken for typos.
+  t.eq(#t.stderr_of(function() spark.read:option("comment", "#"):option("dateFormat", "y"):csv(path) end), 0)
+end)
+
 t.run()

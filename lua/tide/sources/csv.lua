@@ -48,6 +48,16 @@ end
 
 local MODES = { permissive = 0, dropmalformed = 1, failfast = 2 }
 
+-- Spark's spellings of the CSV source's options, for load()'s warning
+-- about a misspelled one (heder, inferSchem): those tide reads, and
+-- Spark's others, so that they are not taken for typos.
+M.knownOptions = { "sep", "delimiter", "quote", "escape", "header", "inferSchema", "nullValue",
+  "columnNameOfCorruptRecord", "samplingRatio", "mode", "encoding", "charset", "maxFilesPerTrigger",
+  "comment", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace", "nanValue", "positiveInf", "negativeInf",
+  "dateFormat", "timestampFormat", "maxColumns", "maxCharsPerColumn", "multiLine", "locale", "lineSep",
+  "enforceSchema", "emptyValue", "unescapedQuoteHandling", "pathGlobFilter", "recursiveFileLookup",
+  "latestFirst", "fileNameOnly", "maxFileAge", "preferDate" }
+
 local function parse_options(options)
   local o = {
     sep = char_option(options, "sep", options.delimiter or ","),
