@@ -226,3 +226,27 @@ int tide_kafka_delete_records(const char **conf_kv, int32_t conf_n, const char *
     admin_request req = {DELETE_RECORDS, topic, 0, NULL, 0, partition, before};
     return admin(conf_kv, conf_n, &req, timeout_ms, errbuf, errlen);
 }
+
+int32_t tide_kafka_topic_partition_count(const char **conf_kv, int32_t conf_n, const char *topic,
+                                         int32_t timeout_ms, char *errbuf, size_t errlen)
+{
+    rd_kafka_t *rk = admin_client(conf_kv, conf_n, errbuf, errlen);
+    if (!rk) return -1;
+    /* The metadata of every topic: asking for this one alone would have a
+       broker that auto-creates topics create it. */
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 1, NULL, &md, timeout_ms);
+    int32_t count = -1;
+    if (e) {
+        snprintf(errbuf, errlen, "topic %s: %s", topic, rd_kafka_err2str(e));
+        tide_kafka_log_explain(tide_kafka_client_log(rk), e, errbuf, errlen);
+    } else {
+        count = 0;
+        for (int i = 0; i < md->topic_cnt; i++)
+            if (strcmp(md->topics[i].topic, topic) == 0 && !md->topics[i].err)
+                count = md->topics[i].partition_cnt;
+        rd_kafka_metadata_destroy(md);
+    }
+    tide_kafka_client_destroy(rk, 0);
+    return count;
+}

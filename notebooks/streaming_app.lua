@@ -57,6 +57,10 @@ local schema = T.struct {
   T.field("C18", T.int), T.field("C19", T.int), T.field("C20", T.int), T.field("C21", T.int),
 }
 
+-- The topics, made when missing, so that the notebook runs against a
+-- fresh broker too (the seed's broker created them on first use).
+tide.admin.client(KAFKA_HOST):ensureTopic("to_predict", 3):ensureTopic("predictions", 3)
+
 local reader = spark.readStream:format("kafka")
   :option("kafka.bootstrap.servers", KAFKA_HOST)
   :option("subscribe", "to_predict")

@@ -67,11 +67,7 @@ os.execute("rm -rf " .. q(work) .. " && mkdir -p " .. q(work .. "/data"))
 step("Kafka")
 local broker
 if opts.bootstrap then
-  local admin = tide.admin.client(opts.bootstrap)
-  for _, topic in ipairs({ "to_predict", "predictions" }) do
-    local ok, err = pcall(admin.createTopic, admin, topic, 3)
-    if not ok and not tostring(err):find("already exists", 1, true) then error(err, 0) end
-  end
+  tide.admin.client(opts.bootstrap):ensureTopic("to_predict", 3):ensureTopic("predictions", 3)
   print("using the broker at " .. opts.bootstrap)
 else
   broker = tide.broker.start { partitions = 3 }

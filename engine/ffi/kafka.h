@@ -18,6 +18,10 @@ int tide_kafka_delete_topic(const char **conf_kv, int32_t conf_n, const char *to
                             int32_t timeout_ms, char *errbuf, size_t errlen);
 int tide_kafka_create_partitions(const char **conf_kv, int32_t conf_n, const char *topic,
                                  int32_t total, int32_t timeout_ms, char *errbuf, size_t errlen);
+/* The partitions of topic, 0 when the cluster has no such topic, or -1
+   with errbuf. */
+int32_t tide_kafka_topic_partition_count(const char **conf_kv, int32_t conf_n, const char *topic,
+                                         int32_t timeout_ms, char *errbuf, size_t errlen);
 /* Deletes the records of a partition before offset (exclusive). */
 int tide_kafka_delete_records(const char **conf_kv, int32_t conf_n, const char *topic,
                               int32_t partition, int64_t before, int32_t timeout_ms, char *errbuf,

@@ -3,6 +3,8 @@
 --
 --   local admin = tide.admin.client("127.0.0.1:9092")   -- or {bootstrap=..., options={...}, timeout=30}
 --   admin:createTopic("to_predict", 3, { ["retention.ms"] = "60000" })
+--   admin:ensureTopic("to_predict", 3)       -- created unless it exists
+--   admin:partitionCount("to_predict")       -- 3, or nil when there is no such topic
 --   admin:createPartitions("to_predict", 6)   -- the new total
 --   admin:deleteRecords("to_predict", 0, 100) -- partition 0, offsets below 100
 --   admin:deleteTopic("to_predict")
@@ -100,6 +102,34 @@ function Admin:createTopic(topic, partitions, config)
   local conf, n, conf_strings = kv_array(self.conf)
   local rc = C.tide_kafka_create_topic(conf, n, topic, partitions or 1, cfg, m, self.timeout, errbuf, 1024)
   check(self, rc, cfg_strings, conf_strings)
+  return self
+end
+
+-- The number of partitions of topic, or nil when the cluster has no such
+-- topic (from the cluster's metadata, which the mock broker has too).
+local function topic_partitions(self, topic) -- (-1 with errbuf)
+  local conf, n, strings = kv_array(self.conf)
+  return C.tide_kafka_topic_partition_count(conf, n, topic, self.timeout, errbuf, 1024), strings
+end
+
+function Admin:partitionCount(topic)
+  need_topic("partitionCount", topic)
+  local count = topic_partitions(self, topic)
+  check(self, count < 0 and -1 or 0)
+  return count > 0 and count or nil
+end
+
+-- createTopic unless the topic exists (kafka-topics.sh --if-not-exists):
+-- a topic there already is left as it is, whatever its partitions.
+function Admin:ensureTopic(topic, partitions, config)
+  need_topic("ensureTopic", topic)
+  local count = topic_partitions(self, topic)
+  check(self, count < 0 and -1 or 0)
+  if count == 0 then
+    -- (createTopic's errors name the caller's line from here, as ensureTopic's)
+    local ok, err = pcall(self.createTopic, self, topic, partitions, config)
+    if not ok then error(err, 2) end
+  end
   return self
 end
 

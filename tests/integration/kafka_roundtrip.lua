@@ -94,4 +94,14 @@ t.test("records the broker refuses are counted and reported by flush; the sink g
   t.eq(tide.kafka.read { bootstrap = bootstrap, topic = topic, timeout = 30000 }:count(), 13)
 end)
 
+t.test("ensureTopic creates a missing topic once and leaves one that exists as it is", function()
+  local topic = t.unique("ensure")
+  t.eq(admin:partitionCount(topic), nil)
+  admin:ensureTopic(topic, 3)
+  t.eq(admin:partitionCount(topic), 3)
+  admin:ensureTopic(topic, 5):ensureTopic(topic, 1)
+  t.eq(admin:partitionCount(topic), 3)
+  admin:deleteTopic(topic)
+end)
+
 t.run()

@@ -108,7 +108,10 @@ end
 -- which reports the records deleted (failOnDataLoss).
 function Source:resolve(option)
   local parts = self:partitions(0)
-  if #parts == 0 then error(("kafka source %s: no partitions found (does the topic exist?)"):format(self.description), 0) end
+  if #parts == 0 then
+    error(("kafka source %s: no partitions found (does the topic exist?); create it with Kafka's kafka-topics.sh"
+      .. " or tide.admin.client(\"%s\"):createTopic(name, partitions)"):format(self.description, self.servers), 0)
+  end
   local spec, name = option.offsets, option.name
   local offsets = {}
   for _, p in ipairs(parts) do
