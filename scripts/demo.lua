@@ -19,12 +19,23 @@ local opts = { events = 100000, rate = 20000, trainRows = 200000 }
 local usage = ("usage: %s [BOOTSTRAP] [--events N] [--rate N] [--train-rows N]\n")
   :format(os.getenv("TIDE_DEMO_COMMAND") or "tide run scripts/demo.lua")
 local i = 1
+-- The whole number >= least after an option, or a usage error before
+-- anything runs.
+local function count_after(name, least)
+  local v = tonumber(arg[i + 1])
+  if not v or v < least or v ~= math.floor(v) then
+    io.stderr:write(("demo: %s needs a whole number >= %d, not %s\n"):format(name, least, tostring(arg[i + 1])), usage)
+    os.exit(2)
+  end
+  i = i + 1
+  return v
+end
 while i <= #arg do
   local a = arg[i]
   if a == "--help" or a == "-h" then io.write(usage); os.exit(0)
-  elseif a == "--events" then opts.events = tonumber(arg[i + 1]); i = i + 1
-  elseif a == "--rate" then opts.rate = tonumber(arg[i + 1]); i = i + 1
-  elseif a == "--train-rows" then opts.trainRows = tonumber(arg[i + 1]); i = i + 1
+  elseif a == "--events" then opts.events = count_after(a, 1)
+  elseif a == "--rate" then opts.rate = count_after(a, 1)
+  elseif a == "--train-rows" then opts.trainRows = count_after(a, 0) -- (0: the training step's own error)
   elseif a:sub(1, 2) ~= "--" and not opts.bootstrap then opts.bootstrap = a
   else
     io.stderr:write(usage)
@@ -48,6 +59,12 @@ local function run(env, cmd, what)
   local p = io.popen(("cd %s && (%s %s) 2>&1; echo \"exit=$?\""):format(q(root), table.concat(parts, " "), cmd))
   local out = p:read("*a")
   p:close()
+  -- Ctrl-C reaches the step's processes too (one process group): the
+  -- step ends, and so does the demo.
+  if not out or tide.stopRequested() then
+    io.stderr:write("\ndemo: interrupted during " .. what .. "\n")
+    os.exit(130)
+  end
   local status = tonumber(out:match("exit=(%d+)\n?$"))
   out = out:gsub("exit=%d+\n?$", "")
   if status ~= 0 then
@@ -60,14 +77,19 @@ local function run(env, cmd, what)
   return out
 end
 
-os.execute("rm -rf " .. q(work) .. " && mkdir -p " .. q(work .. "/data"))
-
 -- ---- services ------------------------------------------------------------------------
 
 step("Kafka")
 local broker
 if opts.bootstrap then
-  tide.admin.client(opts.bootstrap):ensureTopic("to_predict", 3):ensureTopic("predictions", 3)
+  local ok, err = pcall(function()
+    tide.admin.client { bootstrap = opts.bootstrap, timeout = 10 }
+      :ensureTopic("to_predict", 3):ensureTopic("predictions", 3)
+  end)
+  if not ok then
+    io.stderr:write(("demo: the broker at %s: %s\n"):format(opts.bootstrap, tostring(err):gsub("^[^:]+:%d+: ", "")))
+    os.exit(1)
+  end
   print("using the broker at " .. opts.bootstrap)
 else
   broker = tide.broker.start { partitions = 3 }
@@ -84,15 +106,24 @@ print("a private cluster at " .. conninfo:gsub("password=%S+", "password=***"))
 
 -- ---- training ------------------------------------------------------------------------
 
+-- (only now: a demo that could not reach its services keeps the last
+-- run's reports)
+os.execute("rm -rf " .. q(work) .. " && mkdir -p " .. q(work .. "/data"))
+
 step(("Training on %d generated rows (notebooks/ml_training.lua)"):format(opts.trainRows))
 local out = run({ CTR_ROWS = opts.trainRows, TIDE_DATA_DIR = work .. "/data", MODEL_PATH = work .. "/model/ctr" },
   ("%s notebook notebooks/ml_training.lua --out %s"):format(q(exe), q(work .. "/training.html")), "the training notebook")
+local below_no_click
 for line in out:gmatch("[^\n]+") do
   if line:find("^fitted in") or line:find("^AUC") or line:find("^accuracy") then print("  " .. line) end
+  local accuracy, no_click = line:match("^accuracy ([%d.]+) %(always 'no click' would score ([%d.]+)%)")
+  if accuracy then below_no_click = tonumber(accuracy) <= tonumber(no_click) end
 end
--- Accuracy near "no click" and low probabilities look broken; docs/ml.md
+-- Accuracy below "no click" and low probabilities look broken; docs/ml.md
 -- ("How good the fits are") and the training report explain them.
-print("  (read AUC: the seed's pipeline memorizes training ids, so new events rarely score over 0.5; docs/ml.md)")
+if below_no_click then
+  print("  (read AUC: the seed's pipeline memorizes training ids, so new events rarely score over 0.5; docs/ml.md)")
+end
 
 -- ---- streaming -----------------------------------------------------------------------
 

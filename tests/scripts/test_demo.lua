@@ -16,6 +16,13 @@ t.test("the demo stops at the first failing step and shows that step's own error
   t.ok(not out:find("Streaming", 1, true) and not out:find("streaming notebook", 1, true), "no later step: " .. out)
 end)
 
+t.test("a count that is not one fails before anything runs", function()
+  local out, status = t.sh(("TIDE_SOURCE_DIR='%s' '%s' run '%s/scripts/demo.lua' --events abc"):format(root, bin, root))
+  t.eq(status, 2, out)
+  t.ok(out:find("demo: --events needs a whole number >= 1, not abc", 1, true), out)
+  t.ok(not out:find("==", 1, true), "no step ran: " .. out)
+end)
+
 t.test("--help names the command that was typed", function()
   local out, status = t.sh(("TIDE_DEMO_COMMAND=scripts/demo '%s' run '%s/scripts/demo.lua' --help"):format(bin, root))
   t.eq(status, 0, out)
