@@ -427,7 +427,11 @@ function M.main(args)
     return 2
   end
   report = report or (path:match("([^/]+)$"):gsub("%.lua$", "") .. ".html")
-  local source = read_file(path)
+  local ok, source = pcall(read_file, path)
+  if not ok then
+    io.stderr:write(source, "\n") -- (the user's to fix: no traceback)
+    return 1
+  end
   local cells = M.parse(source)
   _G.arg = { [0] = path }
   for j, a in ipairs(rest) do _G.arg[j] = a end

@@ -384,7 +384,10 @@ function M.readProgress(path)
     line_no = line_no + 1
     if line:match("%S") then
       local ok, rec = pcall(json.decode, line)
-      if not ok then error(("tide.plot.readProgress: %s:%d: %s"):format(path, line_no, rec), 0) end
+      if not ok then
+        error(("tide.plot.readProgress: %s:%d: not a progress record (a line of JSON): %s"):format(path, line_no,
+          rec), 0)
+      end
       records[#records + 1] = rec
     end
   end
@@ -426,9 +429,17 @@ function M.main(args)
     io.stderr:write(M.usage)
     return 2
   end
+  -- A file that cannot be read or holds no records is the user's to fix:
+  -- a line saying so, no traceback.
   local ok, records = pcall(M.readProgress, path)
-  if not ok then error((tostring(records):gsub("^tide%.plot%.readProgress: ", "tide plot: ")), 0) end
-  if #records == 0 then error("tide plot: " .. path .. " holds no progress records", 0) end
+  if not ok then
+    io.stderr:write((tostring(records):gsub("^tide%.plot%.readProgress: ", "tide plot: ")), "\n")
+    return 1
+  end
+  if #records == 0 then
+    io.stderr:write("tide plot: " .. path .. " holds no progress records\n")
+    return 1
+  end
   os.execute(("mkdir -p '%s'"):format(out:gsub("'", "'\\''")))
   local names = { "inputRowsPerSecond", "processedRowsPerSecond", "batchDuration", "batchDurationHistogram" }
   local charts = M.progressCharts(records)

@@ -163,4 +163,11 @@ t.test("tide run runs the same notebook as a plain script", function()
   t.ok(out:find("| id|name|", 1, true) or out:find("|id |", 1, true) or out:find("+---+", 1, true), out)
 end)
 
+t.test("tide notebook of a missing file says so in a line, exit 1, no traceback", function()
+  local dir = t.tempdir()
+  local out, status = t.sh(("'%s' notebook '%s/none.lua' 2>&1"):format(bin, dir))
+  t.eq(status, 1, out)
+  t.eq(out, ("tide notebook: cannot read %s/none.lua: No such file or directory\n"):format(dir))
+end)
+
 t.run()

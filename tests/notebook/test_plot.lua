@@ -151,4 +151,18 @@ t.test("tide.plot.readProgress's errors name it, not the tide plot command", fun
   t.raises(function() plot.readProgress(tmp .. "/bad.jsonl") end, "tide.plot.readProgress: " .. tmp .. "/bad.jsonl:2:")
 end)
 
+t.test("tide plot of a missing or wrong file says so in a line, exit 1, no traceback", function()
+  local dir = t.tempdir()
+  local out, status = t.sh(("'%s' plot '%s/none.jsonl' 2>&1"):format(bin, dir))
+  t.eq(status, 1, out)
+  t.eq(out, ("tide plot: cannot read %s/none.jsonl: No such file or directory\n"):format(dir))
+  local f = assert(io.open(dir .. "/notes.txt", "w"))
+  f:write("not json\n")
+  f:close()
+  out, status = t.sh(("'%s' plot '%s/notes.txt' 2>&1"):format(bin, dir))
+  t.eq(status, 1, out)
+  t.ok(out:find(dir .. "/notes.txt:1: not a progress record (a line of JSON)", 1, true), out)
+  t.ok(not out:find("traceback", 1, true), out)
+end)
+
 t.run()
