@@ -38,11 +38,17 @@ function Writer:format(name) self.fmt = tostring(name):lower(); return self end
 function Writer:option(k, v) self.opts[tostring(k):lower()] = checks.optionValue(k, v); return self end
 function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
 
-function Writer:mode(name)
+-- (level: the caller whose line a bad mode names)
+local function set_mode(self, name, level)
   local ok, m = pcall(pg_table.mode, name)
-  if not ok then error(m, 2) end
+  if not ok then error(m, level + 1) end
   self.saveMode = m
   return self
+end
+
+function Writer:mode(name)
+  local w = set_mode(self, name, 2) -- (not a tail call: level 2 is the caller)
+  return w
 end
 
 -- The marker of the write when it belongs to an epoch: the enclosing
@@ -164,7 +170,7 @@ function Writer:jdbc(url, dbtable, mode, properties)
     error(("jdbc: %s has no value (nil)"):format(url == nil and "url" or "dbtable"), 2)
   end
   self:format("jdbc"):option("url", url):option("dbtable", dbtable)
-  if mode then self:mode(mode) end
+  if mode then set_mode(self, mode, 2) end
   if properties then self:options(properties) end
   local ok, rows, status = pcall(self.save, self)
   if not ok then error(rows, 2) end

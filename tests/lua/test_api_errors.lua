@@ -48,6 +48,12 @@ t.test("option(key, nil) fails at once, naming the option, on every reader and w
   err = t.raises(function() frame().write:jdbc(unset, "t") end)
   has(err, "jdbc: url has no value (nil)")
   at_caller(err)
+  -- A misspelt save mode, given to jdbc() or to mode(), names the caller's line.
+  err = t.raises(function() frame().write:jdbc("jdbc:postgresql://127.0.0.1:1/x", "t", "apend") end)
+  has(err, 'unknown save mode "apend"')
+  at_caller(err)
+  err = t.raises(function() frame().write:mode("apend") end)
+  at_caller(err)
 end)
 
 -- Runs a script (text) with the tide binary in dir; its output (stdout
