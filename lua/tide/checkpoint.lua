@@ -118,15 +118,31 @@ function M.offsetsJson(offsets)
   return "{" .. table.concat(parts, ",") .. "}"
 end
 
+local function last(ids) return ids[#ids] end
+
 -- Opens (creating when needed) the checkpoint at dir for one query.
 function M.open(dir, options)
   options = options or {}
   local fd = C.tide_fs_lock(dir, errbuf, 1024)
   if fd < 0 then error(cerr(), 0) end
-  local cp = setmetatable({ dir = dir, lockfd = fd, retain = options.minBatchesToRetain or 100 }, Checkpoint)
+  local retain = options.minBatchesToRetain or 100
+  if type(retain) ~= "number" or retain < 1 or retain ~= math.floor(retain) then
+    C.tide_fs_unlock(fd)
+    error(("minBatchesToRetain must be a whole number >= 1, not %s"):format(tostring(options.minBatchesToRetain)), 0)
+  end
+  -- At least two entries of each log: replaying the newest epoch (its
+  -- commit lost in a crash) starts from the offsets of the one before.
+  local cp = setmetatable({ dir = dir, lockfd = fd, retain = math.max(retain, 2) }, Checkpoint)
   local ok, err = pcall(function()
     local meta_path = dir .. "/metadata"
     local text = read_file(meta_path)
+    local offset_ids = batch_ids(dir .. "/offsets")
+    if not text and #offset_ids > 0 then
+      -- A new id would make every sink's markers another query's: the
+      -- epochs replayed would be written again.
+      error(("checkpoint file %s is missing, though the checkpoint has offsets: restore it, or give the query a"
+        .. " new checkpointLocation"):format(meta_path), 0)
+    end
     if text then
       local meta = decode(meta_path, text, true)
       if type(meta) ~= "table" or type(meta.id) ~= "string" then
@@ -137,8 +153,13 @@ function M.open(dir, options)
       cp.id = new_uuid()
       write_file(meta_path, json.encode({ id = cp.id }) .. "\n", false)
     end
-    cp:restoreLostCommits(cp:checkContiguous("offsets"))
-    cp:checkContiguous("commits")
+    local offsets = cp:checkContiguous("offsets")
+    cp:restoreLostCommits(offsets)
+    local commits = cp:checkContiguous("commits")
+    if #commits > 0 and (#offsets == 0 or last(commits) > last(offsets)) then
+      error(("checkpoint file %s/offsets/%d is missing, though commits/%d exists: the checkpoint is damaged;"
+        .. " restore it, or give the query a new checkpointLocation"):format(dir, last(commits), last(commits)), 0)
+    end
   end)
   if not ok then
     cp:close()
@@ -178,8 +199,6 @@ function Checkpoint:close()
   end
 end
 
-local function last(ids) return ids[#ids] end
-
 -- The newest batch id with offsets, and the newest committed one (nil when
 -- none).
 function Checkpoint:latestOffsetsId() return last(batch_ids(self.dir .. "/offsets")) end
@@ -193,6 +212,7 @@ function Checkpoint:readOffsets(n)
     error(("checkpoint file %s is truncated: no batch metadata"):format(path), 0)
   end
   local meta = decode(path, lines[2], true)
+  if #lines < 3 then error(("checkpoint file %s is truncated: no source offsets"):format(path), 0) end
   local sources = {}
   for i = 3, #lines do
     sources[i - 2] = lines[i] == "-" and false or decode(path, lines[i])

@@ -149,7 +149,8 @@ function M.startQuery(w)
     os.remove(dir)
     temporary = true
   end
-  local cp = checkpoint.open(dir, { minBatchesToRetain = tonumber(w.opts.minbatchestoretain) })
+  local retain = w.opts.minbatchestoretain
+  local cp = checkpoint.open(dir, { minBatchesToRetain = retain and (tonumber(retain) or retain) })
   local okk, source = pcall(execution.openSource, df._plan)
   if not okk then
     cp:close()

@@ -266,6 +266,30 @@ t.test("a checkpoint keeps the newest minBatchesToRetain entries of each log", f
   t.eq(inode(cp .. "/commits/" .. n), spares.commits, "and so does the next commit")
 end)
 
+t.test("minBatchesToRetain below 1 is refused, and 1 keeps the entry a replay starts from", function()
+  for _, bad in ipairs({ 0, -1, "many" }) do
+    local err = t.raises(function()
+      rate().writeStream:foreachBatch(function() end):option("checkpointLocation", dir("retain_bad"))
+        :option("minBatchesToRetain", bad):start()
+    end)
+    t.ok(err:find("minBatchesToRetain must be a whole number >= 1, not " .. bad, 1, true), err)
+  end
+  -- With 1, pruning offsets/N-1 before commits/N is on disk left a
+  -- checkpoint no restart could replay from: two are kept.
+  local cp = dir("retain_one")
+  local n = 0
+  local q = rate(1000).writeStream:foreachBatch(function() n = n + 1 end)
+    :option("checkpointLocation", cp):option("minBatchesToRetain", 1):start()
+  wait_for(function() return n >= 5 end)
+  q:stop()
+  for _, log in ipairs({ "offsets", "commits" }) do
+    local ids = {}
+    for name in t.sh("ls '" .. cp .. "/" .. log .. "'"):gmatch("[^\n]+") do ids[#ids + 1] = tonumber(name) end
+    table.sort(ids)
+    t.same_table(ids, { n - 2, n - 1 }, log)
+  end
+end)
+
 t.test("a second query on the same checkpoint fails fast", function()
   local cp = dir("locked")
   local q = rate().writeStream:foreachBatch(function() end):option("checkpointLocation", cp):start()
