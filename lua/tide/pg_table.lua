@@ -122,18 +122,31 @@ SELECT to_regclass($1::text) IS NOT NULL AS table_exists, c.*
 FROM (SELECT 1) AS one LEFT JOIN (]] .. COLUMNS .. [[) AS c ON true
 ORDER BY c.attnum]]
 
--- As TABLE_INFO, and the epoch claimed: its marker row ($2..$5, num_rows
--- $6) is inserted unless one is there already (claimed 0: the epoch was
--- written before). Data-modifying CTEs run once, whatever the query reads.
+-- As TABLE_INFO, and the epoch claimed: its marker row ($2, $4, $5,
+-- num_rows $6) is inserted unless one is there already (claimed 0: the
+-- epoch was written before). Data-modifying CTEs run once, whatever the
+-- query reads. A marker names the table as PostgreSQL resolves it,
+-- schema.table (target_name), so that "t", "public.t" and "T" are one
+-- table; one that does not exist yet is named where CREATE TABLE will put
+-- it (schema $7, or the current schema; name $8). Markers written before
+-- named the table as it was given ($3), which a replay still finds.
 local function claim_sql(commits)
   return ([[
-WITH found AS (
-  SELECT 1 FROM %s WHERE query_id = $2::text AND target = $3::text AND epoch_id = $4::int8 AND seq = $5::int4),
+WITH target AS (
+  SELECT COALESCE(
+    (SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1::text)),
+    quote_ident(CASE WHEN $7::text = '' THEN current_schema() ELSE $7::text END) || '.' || quote_ident($8::text),
+    $3::text) AS name),
+found AS (
+  SELECT 1 FROM %s WHERE query_id = $2::text AND target IN ((SELECT name FROM target), $3::text)
+    AND epoch_id = $4::int8 AND seq = $5::int4),
 claim AS (
   INSERT INTO %s (query_id, target, epoch_id, seq, num_rows)
-  SELECT $2::text, $3::text, $4::int8, $5::int4, $6::int8 WHERE NOT EXISTS (SELECT 1 FROM found)
+  SELECT $2::text, (SELECT name FROM target), $4::int8, $5::int4, $6::int8 WHERE NOT EXISTS (SELECT 1 FROM found)
   RETURNING 1)
-SELECT (SELECT count(*) FROM claim) AS claimed, to_regclass($1::text) IS NOT NULL AS table_exists, c.*
+SELECT (SELECT count(*) FROM claim) AS claimed, (SELECT name FROM target) AS target_name,
+       to_regclass($1::text) IS NOT NULL AS table_exists, c.*
 FROM (SELECT 1) AS one LEFT JOIN (]] .. COLUMNS .. [[) AS c ON true
 ORDER BY c.attnum]]):format(commits, commits)
 end
@@ -281,7 +294,7 @@ local function plan_key(qualified, commits, schema)
   return table.concat(parts, "\0")
 end
 
-local function learnt_plan(qualified, indices, column_list, oids, targets)
+local function learnt_plan(qualified, target, indices, column_list, oids, targets)
   local same = {}
   for i, c in ipairs(targets) do
     same[i] = ("(%s, %d, %d)"):format(pg.literal(c.name), c.declared[1], c.declared[2])
@@ -292,23 +305,23 @@ local function learnt_plan(qualified, indices, column_list, oids, targets)
   local check = ("SELECT 1 / (count(*) = %d)::int FROM pg_attribute WHERE attrelid = %s::regclass "
     .. "AND attnum > 0 AND NOT attisdropped AND (attname::text, atttypid::int8, atttypmod) IN (%s)")
     :format(#targets, pg.literal(qualified), table.concat(same, ", "))
-  return { indices = indices, oids = oids, check = check,
+  return { indices = indices, oids = oids, check = check, target = target,
            copy = "COPY " .. qualified .. " " .. column_list .. " FROM STDIN (FORMAT binary)" }
 end
 
 -- Every KEEP_EPOCHS epochs, the statement that deletes the query's
 -- markers older than KEEP_EPOCHS (nil otherwise).
-local function prune_markers_sql(commits, qualified, marker)
+local function prune_markers_sql(commits, target, marker)
   if marker.epochId % KEEP_EPOCHS ~= 0 or marker.epochId < KEEP_EPOCHS then return nil end
   return ("DELETE FROM %s WHERE query_id = %s AND target = %s AND epoch_id < %s"):format(commits,
-    pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId - KEEP_EPOCHS))
+    pg.literal(tostring(marker.queryId)), pg.literal(target), pg.literal(marker.epochId - KEEP_EPOCHS))
 end
 
-local function marker_sql(commits, qualified, marker, rows)
+local function marker_sql(commits, target, marker, rows)
   local sql = ("INSERT INTO %s (query_id, target, epoch_id, seq, num_rows) VALUES (%s, %s, %s, %s, %s)")
-    :format(commits, pg.literal(tostring(marker.queryId)), pg.literal(qualified), pg.literal(marker.epochId),
+    :format(commits, pg.literal(tostring(marker.queryId)), pg.literal(target), pg.literal(marker.epochId),
       pg.literal(marker.seq or 0), pg.literal(rows))
-  local prune = prune_markers_sql(commits, qualified, marker)
+  local prune = prune_markers_sql(commits, target, marker)
   return prune and prune .. "; " .. sql or sql
 end
 
@@ -342,7 +355,7 @@ local function fast_append(conn, spec, plan, qualified, commits)
   local marker, last = spec.marker, nil
   local before = plan.check .. "; "
   if marker and rows then
-    before = before .. marker_sql(commits, qualified, marker, rows) .. "; "
+    before = before .. marker_sql(commits, plan.target, marker, rows) .. "; "
   elseif marker then
     before, last = "BEGIN; " .. before, true
   end
@@ -353,7 +366,7 @@ local function fast_append(conn, spec, plan, qualified, commits)
   else
     copied = conn:copy(before .. plan.copy, spec.batch, plan.indices, plan.oids)
   end
-  if last then conn:command(marker_sql(commits, qualified, marker, copied) .. "; COMMIT") end
+  if last then conn:command(marker_sql(commits, plan.target, marker, copied) .. "; COMMIT") end
   return copied, "written"
 end
 
@@ -364,13 +377,13 @@ end
 -- and reads the table's columns; COPY (two); COMMIT. An append the
 -- connection learnt the table for takes two (fast_append).
 local function transaction(conn, spec)
-  local _, qualified = pg.tableName(spec.dbtable)
+  local parts, qualified = pg.tableName(spec.dbtable)
   local marker = spec.marker
   local schema = spec.batch and spec.batch:schema() or spec.schema
   -- pieces: the count is known once they are all sent (the marker's
   -- num_rows is set then)
   local nrows = spec.batch and spec.batch:count()
-  local info
+  local info, target
   local commits = marker and select(2, pg.tableName(spec.commitTable or M.DEFAULT_COMMIT_TABLE))
   local mode = spec.mode or "errorifexists"
   local plan_id = mode == "append" and plan_key(qualified, commits, schema)
@@ -386,9 +399,10 @@ local function transaction(conn, spec)
     end
   end
   if marker then
-    local key = { qualified, tostring(marker.queryId), qualified, marker.epochId, marker.seq or 0, nrows, n = 6 }
+    local key = { qualified, tostring(marker.queryId), qualified, marker.epochId, marker.seq or 0, nrows,
+      #parts > 1 and parts[#parts - 1] or "", parts[#parts], n = 8 }
     local ok, rows = pcall(after, conn, "BEGIN; " .. commit_table_sql(commits), claim_sql(commits),
-      "text, text, text, int8, int4, int8", key)
+      "text, text, text, int8, int4, int8, text, text", key)
     if not ok then
       if type(rows) == "table" and rows.sqlstate == "23505" then
         -- Another writer claimed this epoch meanwhile: its rows stand.
@@ -402,7 +416,8 @@ local function transaction(conn, spec)
       conn:command("ROLLBACK")
       return 0, "skipped"
     end
-    local prune = prune_markers_sql(commits, qualified, marker)
+    target = info[1].target_name
+    local prune = prune_markers_sql(commits, target, marker)
     if prune then conn:command(prune) end
   else
     info = after(conn, "BEGIN", TABLE_INFO, "text", { qualified, n = 1 }):collect()
@@ -436,14 +451,14 @@ local function transaction(conn, spec)
       -- The marker's row count, in the COMMIT's round trip (a stream's
       -- small micro-batches pay per round trip).
       finish = ("UPDATE %s SET num_rows = %s WHERE query_id = %s AND target = %s AND epoch_id = %s AND seq = %s; COMMIT")
-        :format(commits, pg.literal(rows), pg.literal(tostring(marker.queryId)), pg.literal(qualified),
+        :format(commits, pg.literal(rows), pg.literal(tostring(marker.queryId)), pg.literal(target),
           pg.literal(marker.epochId), pg.literal(marker.seq or 0))
     end
   elseif nrows > 0 then
     rows = conn:copy(copy_sql, spec.batch, indices, oids)
   end
   conn:command(finish)
-  if plan_id then conn.appendPlans[plan_id] = learnt_plan(qualified, indices, column_list, oids, targets) end
+  if plan_id then conn.appendPlans[plan_id] = learnt_plan(qualified, target, indices, column_list, oids, targets) end
   return rows, "written"
 end
 

@@ -96,7 +96,7 @@ t.test("the jdbc sink writes each epoch once, also when it is replayed", functio
   t.eq(scalar("SELECT count(DISTINCT value) AS v FROM " .. tbl), total)
   t.eq(scalar("SELECT max(value) + 1 AS v FROM " .. tbl), total, "no gap, no duplicate")
   local markers = pg.query(ci, "SELECT epoch_id, query_id FROM tide_commits WHERE target = $1 ORDER BY epoch_id",
-    '"' .. tbl .. '"'):collect()
+    "public." .. tbl):collect()
   t.eq(#markers, 2); t.eq(markers[1].epoch_id, 0); t.eq(markers[2].epoch_id, 1); t.eq(markers[1].query_id, q.id)
 end)
 
@@ -107,7 +107,7 @@ t.test("a failed epoch has no marker; the restart writes it once", function()
     "StreamingQueryException")
   t.ok(err:find("after 1 retries", 1, true), err)
   t.ok(not err:find(ci:match("password=(%S+)"), 1, true), "no password in " .. err)
-  t.eq(scalar("SELECT count(*) AS v FROM tide_commits WHERE target = $1", '"' .. tbl .. '"'), 0)
+  t.eq(scalar("SELECT count(*) AS v FROM tide_commits WHERE target = $1", "public." .. tbl), 0)
   run_once(dir, jdbc(ci, tbl))
   local n = scalar("SELECT count(*) AS v FROM " .. tbl)
   t.ok(n > 0)
@@ -136,7 +136,7 @@ t.test("df.write inside foreachBatch takes the epoch: a replay writes nothing tw
   t.same_table(epochs, { 0, 0 }, "the function ran again for epoch 0")
   t.eq(scalar("SELECT count(*) AS v FROM " .. b), n)
   t.eq(scalar("SELECT count(*) AS v FROM " .. a), 2 * n)
-  t.eq(scalar("SELECT count(*) AS v FROM tide_commits WHERE target IN ($1, $2)", '"' .. a .. '"', '"' .. b .. '"'), 3)
+  t.eq(scalar("SELECT count(*) AS v FROM tide_commits WHERE target IN ($1, $2)", "public." .. a, "public." .. b), 3)
   -- opting out: exactlyOnce=false writes without a marker
   local c = t.unique("feb_c")
   local batch = spark:createDataFrame({ { 1 } }, "x int")
@@ -169,7 +169,7 @@ local function write_in_foreach(tbl)
 end
 
 local function marker_rows(tbl)
-  return tonumber(scalar("SELECT sum(num_rows) AS v FROM tide_commits WHERE target = $1", '"' .. tbl .. '"'))
+  return tonumber(scalar("SELECT sum(num_rows) AS v FROM tide_commits WHERE target = $1", "public." .. tbl))
 end
 
 -- The rows the COPY into tbl has taken so far (nil when none runs), once
@@ -213,7 +213,7 @@ for _, case in ipairs { { "the jdbc sink", function(tbl) return jdbc(ci, tbl) en
       fetched.hook = function(start) if start == 300 then error("bad record at offset 300", 0) end end
       local err = t.raises(function() run_once(dir, case[2](tbl), doubled()) end, "StreamingQueryException")
       t.ok(err:find("bad record at offset 300", 1, true), err)
-      t.eq(scalar("SELECT count(*) AS v FROM tide_commits WHERE target = $1", '"' .. tbl .. '"'), 0, "no marker")
+      t.eq(scalar("SELECT count(*) AS v FROM tide_commits WHERE target = $1", "public." .. tbl), 0, "no marker")
       -- This test's connections only (ctest -j runs other tests beside it);
       -- an aborted transaction counts too.
       t.eq(scalar("SELECT count(*) AS v FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' "

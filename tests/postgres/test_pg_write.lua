@@ -219,8 +219,20 @@ t.test("exactly once: a save tied to an epoch writes once, a replay writes nothi
   t.same_table({ save(1) }, { 3, "written" })
   t.eq(count(tbl), 6)
   local m = pg.query(ci, "SELECT query_id, target, epoch_id, seq, num_rows FROM " .. commits .. " ORDER BY epoch_id"):collect()
-  t.eq(#m, 2); t.eq(m[1].query_id, "q-1"); t.eq(m[1].target, '"' .. tbl .. '"'); t.eq(m[2].epoch_id, 1)
+  t.eq(#m, 2); t.eq(m[1].query_id, "q-1"); t.eq(m[1].target, "public." .. tbl); t.eq(m[2].epoch_id, 1)
   t.eq(m[1].num_rows, 3)
+  -- The table spelt another way is the same table: the replay is found.
+  for _, spelling in ipairs({ "public." .. tbl, tbl:upper(), '"public"."' .. tbl .. '"' }) do
+    local rows, status = writer(df, spelling):mode("append"):option("queryId", "q-1"):option("epochId", 1)
+      :option("commitTable", commits):save()
+    t.same_table({ rows, status }, { 0, "skipped" }, spelling)
+  end
+  -- A marker written before markers named the resolved table (the table as
+  -- it was given, quoted) is found too.
+  pg.query(ci, "INSERT INTO " .. commits .. " (query_id, target, epoch_id, seq, num_rows) VALUES ('q-1', $1, 2, 0, 3)",
+    '"' .. tbl .. '"')
+  t.same_table({ save(2) }, { 0, "skipped" })
+  t.eq(count(tbl), 6)
   t.raises(function() writer(df, tbl):mode("append"):option("epochId", 3):save() end, "needs option queryId")
 end)
 
@@ -348,7 +360,7 @@ t.test("the marker's values go into SQL as literals exactly: quotes, backslashes
   t.same_table({ save(7) }, { 1, "written" })
   t.same_table({ save(7) }, { 0, "skipped" })
   local m = pg.query(ci, "SELECT query_id, target, epoch_id FROM " .. commits):collect()
-  t.eq(#m, 1); t.eq(m[1].query_id, qid); t.eq(m[1].target, qtbl); t.eq(m[1].epoch_id, 7)
+  t.eq(#m, 1); t.eq(m[1].query_id, qid); t.eq(m[1].target, "public." .. qtbl); t.eq(m[1].epoch_id, 7)
   t.eq(pg.literal([[a'b\c]]), [[E'a''b\\c']])
 end)
 
