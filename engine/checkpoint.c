@@ -202,17 +202,18 @@ int tide_fs_remove(const char *path, char *errbuf, size_t errlen)
 int tide_fs_lock(const char *dir, char *errbuf, size_t errlen)
 {
     if (tide_fs_mkdirs(dir, errbuf, errlen) != 0) return -1;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/.lock", dir);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return fail(errbuf, errlen, "cannot open", path);
+    /* The directory itself, not a file in it: a lock file can be deleted
+       (by hand, by a cleanup) while its query runs, and a second query
+       would then take a new one and write the same logs. */
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return fail(errbuf, errlen, "cannot open", dir);
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK)
             snprintf(errbuf, errlen,
-                     "checkpoint %s is in use by another running query (lock %s is held)", dir,
-                     path);
+                     "checkpoint %s is in use by another running query (it holds the directory's lock)",
+                     dir);
         else
-            fail(errbuf, errlen, "cannot lock", path);
+            fail(errbuf, errlen, "cannot lock", dir);
         close(fd);
         return -1;
     }

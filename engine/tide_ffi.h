@@ -220,8 +220,9 @@ int64_t tide_fs_list(const char *dir, char *buf, size_t buflen, int64_t *needed,
                      size_t errlen);
 int tide_fs_mkdirs(const char *path, char *errbuf, size_t errlen);
 int tide_fs_remove(const char *path, char *errbuf, size_t errlen);
-/* An exclusive lock on dir/.lock held until tide_fs_unlock or the process
-   ends; -1 with errbuf naming the directory when another process holds it. */
+/* An exclusive lock (flock) on the directory dir, held until
+   tide_fs_unlock or the process ends; -1 with errbuf naming the directory
+   when another process holds it. */
 int tide_fs_lock(const char *dir, char *errbuf, size_t errlen);
 void tide_fs_unlock(int fd);
 

@@ -290,12 +290,23 @@ t.test("minBatchesToRetain below 1 is refused, and 1 keeps the entry a replay st
   end
 end)
 
-t.test("a second query on the same checkpoint fails fast", function()
+t.test("a second query on the same checkpoint fails fast, in this process or another", function()
   local cp = dir("locked")
   local q = rate().writeStream:foreachBatch(function() end):option("checkpointLocation", cp):start()
   t.raises(function()
     rate().writeStream:foreachBatch(function() end):option("checkpointLocation", cp):start()
   end, "in use by another running query")
+  -- The lock is the directory's own, not a file in it that a cleanup could
+  -- delete while the query runs.
+  t.eq(io.open(cp .. "/.lock"), nil, "no lock file")
+  local other = dir("locked_other")
+  os.execute("mkdir -p '" .. other .. "'")
+  local out, status = t.run_script(other, "second.lua", ([[
+    local spark = require("tide").session()
+    spark.readStream:format("rate"):load().writeStream:foreachBatch(function() end)
+      :option("checkpointLocation", %q):start()
+  ]]):format(cp))
+  t.ok(status ~= 0 and out:find("in use by another running query", 1, true), out)
   q:stop()
 end)
 
