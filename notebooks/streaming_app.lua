@@ -250,7 +250,8 @@ if producer then
   produced = select(2, producer.finished()) or "stopped before it ended\n"
   os.remove(producer.log)
   os.remove(producer.status)
-  io.write("producer: ", produced)
+  -- (its own lines already say "producer: ")
+  for line in produced:gmatch("[^\n]+") do io.write(line:find("^producer: ") and "" or "producer: ", line, "\n") end
 end
 
 -- %% [markdown]

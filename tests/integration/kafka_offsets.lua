@@ -149,4 +149,11 @@ t.test("a checkpoint of another topic fails naming the topics, not a deletion", 
   t.ok(not err:find("deleted", 1, true), err)
 end)
 
+t.test("a misspelt earliest or latest is suggested", function()
+  local name = topic(2)
+  has(t.raises(function() stream(name, { startingOffsets = "earlist" }) end),
+    'option startingOffsets must be earliest, latest or JSON of offsets, not "earlist"; did you mean "earliest"?')
+  has(t.raises(function() batch_read(name, nil, "lates") end), 'did you mean "latest"?')
+end)
+
 t.run()

@@ -84,6 +84,11 @@ local function offsets_option(name, text, streaming)
   else
     local ok, value = pcall(json.decode, text)
     if not ok or type(value) ~= "table" then
+      local near = not word:find("[{%[]") and require("tide.suggest").closest(word, { "earliest", "latest" }, 2)
+      if near then
+        error(("option %s must be earliest, latest or JSON of offsets, not %q; did you mean %q?"):format(name, text,
+          near), 0)
+      end
       error(("option %s must be earliest, latest or JSON such as {\"topic\":{\"0\":23,\"1\":-2}}: %s"):format(
         name, ok and "not an object" or tostring(value)), 0)
     end
