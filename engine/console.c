@@ -652,8 +652,12 @@ int tide_console_main(int argc, char **argv)
     if (status == 0) {
         if (interactive)
             status = repl(stdin_tty);
-        else if (n_code == 0)
-            status = tide_lua_dofile(L, "-");
+        else if (n_code == 0 && (status = tide_lua_dofile(L, "-")) != 0)
+            /* Lines typed as at the prompt (an expression alone, `df`) do
+               not make a script: say how to have them read as typed. */
+            fputs("tide: standard input is not a terminal, so the console ran it as one script;"
+                  " `tide console -i` reads it line by line, as typed\n",
+                  stderr);
     }
 
     free_completions();

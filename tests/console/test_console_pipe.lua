@@ -61,6 +61,16 @@ t.test("an error in a script on standard input exits 1 with a traceback", functi
   t.ok(err:find("stdin:5: in main chunk", 1, true), err)
 end)
 
+t.test("lines typed as at the prompt, piped, fail as a script and say how to run them as typed", function()
+  local out, status, err = run("printf 'x = 1\\nx\\n' | " .. bin .. " console")
+  t.eq(status, 1)
+  t.eq(out, "")
+  t.ok(err:find("`tide console -i` reads it line by line, as typed", 1, true), err)
+  out, status = run("printf 'x = 1\\nx\\n' | " .. bin .. " console -i")
+  t.eq(status, 0)
+  t.eq(out, "1\n")
+end)
+
 t.test("an error in -e exits 1 and skips the rest", function()
   local out, status, err = run(bin .. " console -e 'error(\"bad\")' -e 'print(\"not reached\")'")
   t.eq(status, 1)
