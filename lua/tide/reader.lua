@@ -62,7 +62,10 @@ local function warn_misspelled(self, source)
   local prefix = source.optionPrefix
   local known = {}
   for _, name in ipairs(source.knownOptions) do known[name:lower()] = true end
-  for key in pairs(self.opts) do
+  local keys = {}
+  for key in pairs(self.opts) do keys[#keys + 1] = key end
+  table.sort(keys) -- (warnings in the same order every run)
+  for _, key in ipairs(keys) do
     if not known[key] and not (prefix and key:sub(1, #prefix) == prefix) then
       local best = suggest.closest(key, source.knownOptions, 2)
       if best then

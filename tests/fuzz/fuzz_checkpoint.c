@@ -1,9 +1,10 @@
 /*
  * fuzz_checkpoint.c — reading a checkpoint whose files hold arbitrary
  * bytes (a truncated write, a disk error, a hand edit). The first byte
- * picks the file: offsets/0, commits/0, metadata or sources/0/0. Any
- * content is read correctly or fails with an error naming the file,
- * never another Lua error.
+ * picks the file: offsets/0, commits/0, metadata or sources/0/0 (beside
+ * a valid metadata, and offsets/0 for a commit). Any content is read
+ * correctly or fails with an error naming the file, never another Lua
+ * error.
  */
 #include "fuzz_lua.h"
 
@@ -20,8 +21,14 @@ static const char CHECK[] =
     "  local _ = cleanup\n"
     "  local name = files[(input:byte(1) or 0) % 4 + 1]\n"
     "  for _, f in ipairs(files) do os.remove(dir .. '/' .. f) end\n"
-    "  local f = assert(io.open(dir .. '/' .. name, 'wb'))\n"
-    "  f:write(input:sub(2)); f:close()\n"
+    "  local function put(path, text)\n"
+    "    local f = assert(io.open(dir .. '/' .. path, 'wb')); f:write(text); f:close()\n"
+    "  end\n"
+    "  -- what recovery needs beside the file fuzzed: the query's id, and the\n"
+    "  -- offsets a commit belongs to\n"
+    "  if name ~= 'metadata' then put('metadata', '{\"id\":\"fuzz\"}\\n') end\n"
+    "  if name == 'commits/0' then put('offsets/0', 'v1\\n{\"batchTimestampMs\":0}\\n-') end\n"
+    "  put(name, input:sub(2))\n"
     "  local ok, err = pcall(function()\n"
     "    local cp = checkpoint.open(dir)\n"
     "    local ok2, err2 = pcall(function()\n"
