@@ -138,7 +138,8 @@ void tide_count_valid_combinations(const tide_batch *b, const int32_t *cols, int
     for (int64_t k = 0; k < num_combinations; k++) {
         int64_t r = first_row[k];
         int counted = 1;
-        for (int32_t c = 0; c < num_cols && counted; c++) counted = tide_valid(&b->columns[cols[c]], r);
+        for (int32_t c = 0; c < num_cols && counted; c++)
+            counted = tide_valid(&b->columns[cols[c]], r);
         counts[group_of_row[r]] += counted;
     }
 }

@@ -209,9 +209,10 @@ int tide_fs_lock(const char *dir, char *errbuf, size_t errlen)
     if (fd < 0) return fail(errbuf, errlen, "cannot open", dir);
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK)
-            snprintf(errbuf, errlen,
-                     "checkpoint %s is in use by another running query (it holds the directory's lock)",
-                     dir);
+            snprintf(
+                errbuf, errlen,
+                "checkpoint %s is in use by another running query (it holds the directory's lock)",
+                dir);
         else
             fail(errbuf, errlen, "cannot lock", dir);
         close(fd);

@@ -175,7 +175,8 @@ static void on_sigint(int sig)
 void tide_console_stream_batch(int running_now)
 {
     in_stream_batch = running_now;
-    if (!running_now && deferred && running) lua_sethook(con.L, interrupt_hook, INTERRUPT_HOOK_MASK, 1);
+    if (!running_now && deferred && running)
+        lua_sethook(con.L, interrupt_hook, INTERRUPT_HOOK_MASK, 1);
 }
 
 static void on_sigwinch(int sig)

@@ -68,8 +68,8 @@ int64_t tide_kafka_conf_int(const rd_kafka_conf_t *conf, const char *key, int64_
 }
 
 rd_kafka_t *tide_kafka_client_new(const char *who, rd_kafka_type_t type, rd_kafka_conf_t *conf,
-                                  const char **conf_kv, int32_t conf_n, void *owner,
-                                  char *errbuf, size_t errlen)
+                                  const char **conf_kv, int32_t conf_n, void *owner, char *errbuf,
+                                  size_t errlen)
 {
     char servers[512], err[512];
     size_t size = sizeof servers;

@@ -39,8 +39,8 @@ int64_t tide_kafka_conf_int(const rd_kafka_conf_t *conf, const char *key, int64_
    conf's opaque: `owner` is what tide_kafka_log_owner gives the client's
    other callbacks. */
 rd_kafka_t *tide_kafka_client_new(const char *who, rd_kafka_type_t type, rd_kafka_conf_t *conf,
-                                  const char **conf_kv, int32_t conf_n, void *owner,
-                                  char *errbuf, size_t errlen);
+                                  const char **conf_kv, int32_t conf_n, void *owner, char *errbuf,
+                                  size_t errlen);
 
 /* rd_kafka_destroy_flags, then frees the client's log. */
 void tide_kafka_client_destroy(rd_kafka_t *rk, int flags);

@@ -27,7 +27,7 @@
 #include <string.h>
 
 /* syslog's levels, which librdkafka's are. */
-#define LEVEL_ERR 3
+#define LEVEL_ERR     3
 #define LEVEL_WARNING 4
 
 /* Problems kept per client: a client sees a handful. A new one beyond
@@ -65,7 +65,8 @@ static void strip_credentials(char *text)
     char *at;
     while ((at = strchr(text, '@')) != NULL) {
         char *start = at;
-        while (start > text && !strchr(" \t,'\"#[(/", start[-1])) start--;
+        while (start > text && !strchr(" \t,'\"#[(/", start[-1]))
+            start--;
         memmove(start, at + 1, strlen(at + 1) + 1);
         text = start;
     }
@@ -123,7 +124,8 @@ static size_t connection_name(const char *s)
 static void problem_key(const char *text, char *key, size_t keylen)
 {
     size_t skip;
-    while ((skip = connection_name(text)) > 0) text += skip;
+    while ((skip = connection_name(text)) > 0)
+        text += skip;
     const char *cause = strstr(text, ": ");
     snprintf(key, keylen, "%.*s", (int)(cause ? (size_t)(cause - text) : strlen(text)), text);
 }
@@ -253,8 +255,7 @@ static int explained_by_problems(rd_kafka_resp_err_t e)
     }
 }
 
-void tide_kafka_log_explain(tide_kafka_log *log, rd_kafka_resp_err_t e, char *errbuf,
-                            size_t errlen)
+void tide_kafka_log_explain(tide_kafka_log *log, rd_kafka_resp_err_t e, char *errbuf, size_t errlen)
 {
     if (!explained_by_problems(e)) return;
     size_t used = strlen(errbuf);

@@ -295,8 +295,10 @@ static int wait_for_room(tide_kafka_sink *sink, const rd_kafka_topic_t *rkt, int
     while (sink->inflight_messages > 0 && (sink->inflight_messages + messages > sink->max_messages ||
                                            sink->inflight_bytes + bytes > max_bytes)) {
         if (tide_now() > deadline) {
-            snprintf(errbuf, errlen, "topic %s: the producer queue stayed full (%lld records in "
-                     "flight)%s%s", rd_kafka_topic_name(rkt), (long long)sink->inflight_messages,
+            snprintf(errbuf, errlen,
+                     "topic %s: the producer queue stayed full (%lld records in "
+                     "flight)%s%s",
+                     rd_kafka_topic_name(rkt), (long long)sink->inflight_messages,
                      sink->first_error[0] ? ": " : "", sink->first_error);
             tide_kafka_log_explain(sink->log, RD_KAFKA_RESP_ERR__TIMED_OUT, errbuf, errlen);
             return -1;
@@ -388,9 +390,9 @@ static int await_deliveries(tide_kafka_sink *sink, const char *topic, int32_t ti
         int64_t pending = sink->inflight_messages;
         rd_kafka_purge(sink->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         rd_kafka_flush(sink->rk, 5000);
-        snprintf(errbuf, errlen, "topic %s: %lld records not acknowledged within %d ms%s%s",
-                 topic, (long long)pending, (int)timeout_ms,
-                 sink->first_error[0] ? ": " : "", sink->first_error);
+        snprintf(errbuf, errlen, "topic %s: %lld records not acknowledged within %d ms%s%s", topic,
+                 (long long)pending, (int)timeout_ms, sink->first_error[0] ? ": " : "",
+                 sink->first_error);
         tide_kafka_log_explain(sink->log, RD_KAFKA_RESP_ERR__TIMED_OUT, errbuf, errlen);
         return -1;
     }

@@ -60,7 +60,7 @@ typedef struct ks_nudge ks_nudge;
 
 struct tide_kafka_source {
     rd_kafka_t *rk;
-    tide_kafka_log *log; /* the client's (tide_kafka_client_log) */
+    tide_kafka_log *log;     /* the client's (tide_kafka_client_log) */
     rd_kafka_queue_t *queue; /* the consumer's errors and events */
     int wake[2];             /* a pipe written when a queue gets something */
     int mode;

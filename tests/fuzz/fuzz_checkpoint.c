@@ -13,7 +13,8 @@
 static const char CHECK[] =
     "local checkpoint = require('tide.checkpoint')\n"
     "local dir = os.tmpname(); os.remove(dir)\n"
-    "assert(os.execute(\"mkdir -p '\" .. dir .. \"/offsets' '\" .. dir .. \"/commits' '\" .. dir .. \"/sources/0'\") == 0)\n"
+    "assert(os.execute(\"mkdir -p '\" .. dir .. \"/offsets' '\" .. dir .. \"/commits' '\" .. dir "
+    ".. \"/sources/0'\") == 0)\n"
     "local files = { 'offsets/0', 'commits/0', 'metadata', 'sources/0/0' }\n"
     "local cleanup = newproxy(true)\n"
     "getmetatable(cleanup).__gc = function() os.execute(\"rm -rf '\" .. dir .. \"'\") end\n"
@@ -39,7 +40,8 @@ static const char CHECK[] =
     "    cp:close()\n"
     "    if not ok2 then error(err2, 0) end\n"
     "  end)\n"
-    "  if not ok and not tostring(err):find('checkpoint file ' .. dir .. '/' .. name, 1, true) then\n"
+    "  if not ok and not tostring(err):find('checkpoint file ' .. dir .. '/' .. name, 1, true) "
+    "then\n"
     "    error(err, 0)\n"
     "  end\n"
     "end\n";
