@@ -115,11 +115,7 @@ t.test("a method called with '.' instead of ':' fails naming it, at the caller's
     { function() spark.streams.active() end,
       "StreamingQueryManager.active called with '.': use spark.streams:active(...)" },
   }
-  for _, case in ipairs(cases) do
-    local err = t.raises(case[1])
-    has(err, case[2])
-    at_caller(err)
-  end
+  t.raises_at_caller(cases)
 end)
 
 t.test("a StreamingQuery's methods called with '.' fail naming them", function()

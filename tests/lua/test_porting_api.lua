@@ -57,11 +57,7 @@ t.test("withColumn, select, and_, or_ and not_ refuse a Lua boolean, at the call
     { function() local _ = F.col("k") < F.col("s") end, "Lua's < cannot build a Column: write a:lt(b)" },
     { function() local _ = F.col("k") <= F.col("s") end, "Lua's <= cannot build a Column: write a:le(b)" },
   }
-  for _, case in ipairs(cases) do
-    local err = t.raises(case[1])
-    has(err, case[2])
-    at_caller(err)
-  end
+  t.raises_at_caller(cases)
   t.eq(column_of(df:withColumn("is3", F.col("k"):eq(3)), "is3"), "false,true")
   t.eq(df:where(F.col("k"):gt(0):and_(F.col("s"):eq("a"))):count(), 1)
   t.eq(df:where(F.col("k"):gt(2):or_(F.col("s"):eq("a"))):count(), 2)
@@ -251,11 +247,7 @@ t.test("a method or function tide does not have fails naming it, with the neares
     { function() df:groupBy("k"):pivot("s") end, 'GroupedData has no method "pivot"' },
     { function() df.na:replace(1, 2) end, 'DataFrameNaFunctions has no method "replace"' },
   }
-  for _, case in ipairs(cases) do
-    local err = t.raises(case[1])
-    has(err, case[2])
-    at_caller(err)
-  end
+  t.raises_at_caller(cases)
 end)
 
 t.test("slips that were Lua's own errors are tide's, at the caller's line", function()
@@ -267,11 +259,7 @@ t.test("slips that were Lua's own errors are tide's, at the caller's line", func
     { function() local _ = df:union(nil) end, "union needs a DataFrame, not nil" },
     { function() local _ = F.col("s") .. "x" end, "Lua's .. cannot build a Column: write F.concat(a, b)" },
   }
-  for _, case in ipairs(cases) do
-    local err = t.raises(case[1])
-    has(err, case[2])
-    at_caller(err)
-  end
+  t.raises_at_caller(cases)
 end)
 
 t.test("Column between, rlike, startswith, endswith, contains; DataFrame transform", function()

@@ -57,10 +57,22 @@ end
 
 -- err begins with the calling test file's name and a line: it was raised
 -- at the line that called tide, not inside tide.
-function M.at_caller(err)
-  local here = debug.getinfo(2, "S").short_src
+local function points_at(err, here)
   if err:sub(1, #here + 1) ~= here .. ":" then
-    error("the error does not point at the caller's line: " .. err, 2)
+    error("the error does not point at the caller's line: " .. err, 3)
+  end
+end
+
+function M.at_caller(err) points_at(err, debug.getinfo(2, "S").short_src) end
+
+-- Each case { fn, text }: fn raises an error holding text, at a line of
+-- the test file that lists the cases.
+function M.raises_at_caller(cases)
+  local here = debug.getinfo(2, "S").short_src
+  for _, case in ipairs(cases) do
+    local err = M.raises(case[1])
+    M.has(err, case[2])
+    points_at(err, here)
   end
 end
 
