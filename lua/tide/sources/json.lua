@@ -76,6 +76,7 @@ end
 
 local blank_free = C.tide_regex_compile("[^ \\t\\r\\n]", 10, errbuf, ERRLEN)
 assert(blank_free ~= nil, "compiling the blank-line pattern")
+blank_free = ffi.gc(blank_free, C.tide_regex_free) -- (freed with the Lua state, for the leak checks)
 
 -- The error of a malformed record in FAILFAST mode, at the file and line
 -- where it starts.
