@@ -5,13 +5,7 @@ local t = require("testing")
 local bin = assert(os.getenv("TIDE_BIN"), "TIDE_BIN is set by ctest")
 local tmp = t.tempdir()
 
-local function write(name, text)
-  local path = tmp .. "/" .. name
-  local f = assert(io.open(path, "w"))
-  f:write(text)
-  f:close()
-  return path
-end
+local function write(name, text) return t.write(tmp .. "/" .. name, text) end
 
 -- stdout and stderr apart: t.sh merges them in an order not to rely on.
 local function run(cmd)

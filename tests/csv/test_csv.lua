@@ -12,12 +12,7 @@ local AVAZU = "id decimal(38,0), click int, hour int, C1 int, banner_pos int, si
   "device_id string, device_ip string, device_model string, device_type int, device_conn_type int, " ..
   "C14 int, C15 int, C16 int, C17 int, C18 int, C19 int, C20 int, C21 int"
 
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-  return path
-end
+local write = t.write
 
 local function csv(path, opts, schema)
   local r = spark.read:format("csv")

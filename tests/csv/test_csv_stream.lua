@@ -7,11 +7,7 @@ local spark = tide.session()
 
 local SCHEMA = "id decimal(38,0), click int, site string"
 
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local write = t.write
 
 local function read_file(path)
   local f = io.open(path, "rb")

@@ -5,11 +5,7 @@ local t = require("testing")
 local tide = require("tide")
 local spark = tide.session()
 
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local write = t.write
 
 -- Each row's values as text, "|"-separated, one row a line.
 local function rows(df)

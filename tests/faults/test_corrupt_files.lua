@@ -13,18 +13,7 @@ local bootstrap, ci = t.kafka_bootstrap(), t.pg_conninfo()
 local admin = tide.admin.client(bootstrap)
 local spark = tide.session()
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-
-local function put(path, data)
-  local f = assert(io.open(path, "wb"))
-  f:write(data)
-  f:close()
-end
+local read, put = t.read, t.write
 
 -- Ways to damage a file: each returns the new content (nil: remove it).
 local DAMAGE = {

@@ -32,9 +32,7 @@ end
 -- prefix of VAR=value assignments); its output (stdout and stderr) and
 -- exit status, as M.sh.
 function M.run_script(dir, name, text, env)
-  local f = assert(io.open(dir .. "/" .. name, "w"))
-  f:write(text)
-  f:close()
+  M.write(dir .. "/" .. name, text)
   local bin = os.getenv("TIDE_BIN") or "build/tide"
   if bin:sub(1, 1) ~= "/" then bin = M.sh("pwd"):gsub("%s+$", "") .. "/" .. bin end
   return M.sh(("cd '%s' && %s '%s' run '%s'"):format(dir, env or "", bin, name))
@@ -113,6 +111,14 @@ function M.sh(cmd)
   p:close()
   local status = tonumber(out:match("exit=(%d+)\n$"))
   return (out:gsub("exit=%d+\n$", "")), status
+end
+
+-- Writes text to path (replacing it); the path.
+function M.write(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+  return path
 end
 
 -- The whole content of a file (raises when it cannot be read).

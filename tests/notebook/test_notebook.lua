@@ -63,13 +63,7 @@ t.test("a failing cell stops the run, exit 1, traceback with file:line", functio
 end)
 
 -- Writes a notebook into tmp; its path.
-local function notebook_file(name, text)
-  local path = tmp .. "/" .. name
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-  return path
-end
+local function notebook_file(name, text) return t.write(tmp .. "/" .. name, text) end
 
 t.test("an error is placed at the notebook's line as tide run places it; the header names that line, the traceback "
   .. "ends at the notebook", function()
