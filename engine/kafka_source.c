@@ -183,6 +183,85 @@ static int open_queue(tide_kafka_source *src, ks_part *p, char *errbuf, size_t e
     return 0;
 }
 
+/* Assigns every partition in use from where its kept records end:
+   rd_kafka_assign replaces the whole assignment. 0, or -1 with errbuf. */
+static int assign_all(tide_kafka_source *src, char *errbuf, size_t errlen)
+{
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(8);
+    for (int32_t t = 0; t < src->num_topics; t++) {
+        for (int32_t k = 0; k < src->topics[t].parts_cap; k++) {
+            ks_part *p = src->topics[t].parts[k];
+            if (!p || !p->assigned) continue;
+            if (p->fetch_pos < 0) p->fetch_pos = p->pos;
+            rd_kafka_topic_partition_list_add(list, src->topics[t].name, k)->offset = p->fetch_pos;
+        }
+    }
+    int rc = 0;
+    rd_kafka_resp_err_t e = rd_kafka_assign(src->rk, list);
+    if (e) {
+        snprintf(errbuf, errlen, "assigning %d partitions of topic %s...: %s", list->cnt,
+                 list->cnt ? list->elems[0].topic : "?", rd_kafka_err2str(e));
+        tide_kafka_log_explain(src->log, e, errbuf, errlen);
+        rc = -1;
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+    return rc;
+}
+
+/* Seeks each listed partition to its pos. 0; 1 when librdkafka has
+   stopped one of them ("Erroneous state": an offset reset error whose
+   event is still queued), which only an assignment restarts; or -1 with
+   errbuf. */
+static int seek_parts(tide_kafka_source *src, ks_part **parts, int32_t n, char *errbuf,
+                      size_t errlen)
+{
+    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
+    for (int32_t i = 0; i < n; i++)
+        rd_kafka_topic_partition_list_add(list, ks_part_topic(src, parts[i]), parts[i]->partition)
+            ->offset = parts[i]->pos;
+    /* A seek waits for the thread serving the partition's broker, which
+       can take longer than QUERY_TIMEOUT_MS while that broker restarts.
+       It is asked again until UNREACHABLE_WAIT_S, as other calls wait out
+       an unreachable broker: the last seek wins, and each discards what
+       was fetched before it. */
+    double give_up = tide_now() + UNREACHABLE_WAIT_S;
+    rd_kafka_error_t *e;
+    for (;;) {
+        for (int32_t i = 0; i < list->cnt; i++)
+            list->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        e = rd_kafka_seek_partitions(src->rk, list, QUERY_TIMEOUT_MS);
+        if (!e || rd_kafka_error_code(e) != RD_KAFKA_RESP_ERR__TIMED_OUT || tide_now() >= give_up ||
+            tide_stop_requested())
+            break;
+        rd_kafka_error_destroy(e);
+        tide_kafka_log_report(src->log, TIDE_KAFKA_WARN_AFTER_S);
+    }
+    int rc = 0;
+    rd_kafka_resp_err_t code = RD_KAFKA_RESP_ERR_NO_ERROR;
+    int32_t at = 0;
+    if (e) {
+        code = rd_kafka_error_code(e);
+        rd_kafka_error_destroy(e);
+    }
+    for (int32_t i = 0; !code && i < list->cnt; i++) {
+        if (list->elems[i].err) {
+            code = list->elems[i].err;
+            at = i;
+        }
+    }
+    if (code == RD_KAFKA_RESP_ERR__STATE) {
+        rc = 1;
+    } else if (code) {
+        snprintf(errbuf, errlen, "seeking topic %s partition %d to offset %lld: %s",
+                 list->elems[at].topic, (int)list->elems[at].partition,
+                 (long long)list->elems[at].offset, rd_kafka_err2str(code));
+        tide_kafka_log_explain(src->log, code, errbuf, errlen);
+        rc = -1;
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+    return rc;
+}
+
 /* Makes the consumer deliver each listed partition from its pos: the
    first use of a partition extends the assignment, a known one is sought.
    0, or -1 with errbuf. */
@@ -203,70 +282,11 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
         p->reset = 0;
         p->assigned = 1;
     }
-    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(n);
-    if (need_assign) {
-        /* rd_kafka_assign replaces the whole assignment: every partition
-           goes on from where its kept records end. */
-        for (int32_t t = 0; t < src->num_topics; t++) {
-            for (int32_t k = 0; k < src->topics[t].parts_cap; k++) {
-                ks_part *p = src->topics[t].parts[k];
-                if (!p || !p->assigned) continue;
-                if (p->fetch_pos < 0) p->fetch_pos = p->pos;
-                rd_kafka_topic_partition_list_add(list, src->topics[t].name, k)->offset = p->fetch_pos;
-            }
-        }
-    } else {
-        for (int32_t i = 0; i < n; i++)
-            rd_kafka_topic_partition_list_add(list, ks_part_topic(src, parts[i]), parts[i]->partition)
-                ->offset = parts[i]->pos;
+    if (!need_assign) {
+        int rc = seek_parts(src, parts, n, errbuf, errlen);
+        if (rc <= 0) return rc;
     }
-    int rc = 0;
-    if (need_assign) {
-        rd_kafka_resp_err_t e = rd_kafka_assign(src->rk, list);
-        if (e) {
-            snprintf(errbuf, errlen, "assigning %d partitions of topic %s...: %s", list->cnt,
-                     list->elems[0].topic, rd_kafka_err2str(e));
-            tide_kafka_log_explain(src->log, e, errbuf, errlen);
-            rc = -1;
-        }
-    } else {
-        /* A seek waits for the thread serving the partition's broker,
-           which can take longer than QUERY_TIMEOUT_MS while that broker
-           restarts. It is asked again until UNREACHABLE_WAIT_S, as other
-           calls wait out an unreachable broker: the last seek wins, and
-           each discards what was fetched before it. */
-        double give_up = tide_now() + UNREACHABLE_WAIT_S;
-        rd_kafka_error_t *e;
-        for (;;) {
-            for (int32_t i = 0; i < list->cnt; i++)
-                list->elems[i].err = RD_KAFKA_RESP_ERR_NO_ERROR;
-            e = rd_kafka_seek_partitions(src->rk, list, QUERY_TIMEOUT_MS);
-            if (!e || rd_kafka_error_code(e) != RD_KAFKA_RESP_ERR__TIMED_OUT ||
-                tide_now() >= give_up || tide_stop_requested())
-                break;
-            rd_kafka_error_destroy(e);
-            tide_kafka_log_report(src->log, TIDE_KAFKA_WARN_AFTER_S);
-        }
-        if (e) {
-            snprintf(errbuf, errlen, "seeking topic %s partition %d to offset %lld: %s",
-                     list->elems[0].topic, (int)list->elems[0].partition,
-                     (long long)list->elems[0].offset, rd_kafka_error_string(e));
-            tide_kafka_log_explain(src->log, rd_kafka_error_code(e), errbuf, errlen);
-            rd_kafka_error_destroy(e);
-            rc = -1;
-        }
-        for (int32_t i = 0; rc == 0 && i < list->cnt; i++) {
-            if (list->elems[i].err) {
-                snprintf(errbuf, errlen, "seeking topic %s partition %d to offset %lld: %s",
-                         list->elems[i].topic, (int)list->elems[i].partition,
-                         (long long)list->elems[i].offset, rd_kafka_err2str(list->elems[i].err));
-                tide_kafka_log_explain(src->log, list->elems[i].err, errbuf, errlen);
-                rc = -1;
-            }
-        }
-    }
-    rd_kafka_topic_partition_list_destroy(list);
-    return rc;
+    return assign_all(src, errbuf, errlen);
 }
 
 /* Watermarks: out[i] gets the earliest (timestamp -2) or latest (-1)

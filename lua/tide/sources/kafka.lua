@@ -297,8 +297,13 @@ function Source:checkLogEnds(after, latest)
       error("kafka source: " .. what .. ". Set failOnDataLoss to false to read the partition again from its earliest offset.", 0)
     end
     local low = lows[b.topic .. "\0" .. b.partition] or 0
-    io.stderr:write(("tide: warning: kafka source: %s; reading it again from its earliest offset %d (failOnDataLoss=false)\n")
-      :format(what, low))
+    -- (an availableNow query asks twice, for its end and its first batch)
+    self.warnedReset = self.warnedReset or {}
+    if not self.warnedReset[what] then
+      self.warnedReset[what] = true
+      io.stderr:write(("tide: warning: kafka source: %s; reading it again from its earliest offset %d (failOnDataLoss=false)\n")
+        :format(what, low))
+    end
     self.resets[b.topic] = self.resets[b.topic] or {}
     self.resets[b.topic][b.partition] = low
   end
