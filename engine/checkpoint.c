@@ -92,6 +92,12 @@ static int write_temp(const char *path, const char *dir, const char *spare, char
         if (fd >= 0 && fstat(fd, &st) != 0) {
             close(fd);
             fd = -1;
+        } else if (fd >= 0 && st.st_nlink > 1) {
+            /* The other name is an entry's (a kill between its link and
+               the spare's unlink): the entry keeps the inode. */
+            unlink(tmp);
+            close(fd);
+            fd = -1;
         }
     }
     if (fd < 0) {

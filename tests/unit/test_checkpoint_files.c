@@ -2,7 +2,9 @@
    written through a spare file reuses its inode and holds exactly the new
    content, whether the spare was longer (cut to size) or shorter
    (extended); without a spare a new file is made; an existing entry is
-   never overwritten. */
+   never overwritten, nor is an entry the spare still names (a kill
+   between an entry's link and the spare's unlink leaves both names on
+   one inode). */
 #include "check.h"
 #include "tide_ffi.h"
 
@@ -98,5 +100,22 @@ static void an_existing_entry_is_not_overwritten(void)
     CHECK_STR(content(path_of("3")), "theirs");
 }
 
+static void a_spare_that_is_also_an_entry_is_left_to_the_entry(void)
+{
+    setup();
+    put(path_of("4"), "v1\n{\"entry\":4}");
+    char spare[128];
+    snprintf(spare, sizeof spare, "%s", path_of(".spare"));
+    CHECK(link(path_of("4"), spare) == 0);
+    const char *entry = "v1\n{\"entry\":5}";
+    CHECK(tide_fs_write_once(path_of("5"), entry, strlen(entry), spare, 1, errbuf, sizeof errbuf) ==
+          0);
+    CHECK_STR(content(path_of("4")), "v1\n{\"entry\":4}");
+    CHECK_STR(content(path_of("5")), entry);
+    CHECK(inode(path_of("5")) != inode(path_of("4")));
+    CHECK(access(spare, F_OK) != 0);
+}
+
 TEST_MAIN(TEST(a_longer_spare_is_cut_to_the_new_content), TEST(a_shorter_spare_is_extended),
-          TEST(without_a_spare_a_new_file_is_made), TEST(an_existing_entry_is_not_overwritten))
+          TEST(without_a_spare_a_new_file_is_made), TEST(an_existing_entry_is_not_overwritten),
+          TEST(a_spare_that_is_also_an_entry_is_left_to_the_entry))
