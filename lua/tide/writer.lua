@@ -56,6 +56,9 @@ end
 -- numbers the saves to one table within one run of an epoch, so a
 -- foreachBatch function that writes a table twice keeps both writes, and
 -- its replay (which makes the same saves in the same order) skips both.
+-- Only a save that commits (or finds its marker) takes its number
+-- (saved): a failed save retried by the function would otherwise leave
+-- the retry a number the replay's first, successful save does not have.
 function M.epochMarker(opts, target)
   if (opts.exactlyonce or ""):lower() == "false" then return nil end
   local streaming = package.loaded["tide.streaming"]
@@ -69,9 +72,15 @@ function M.epochMarker(opts, target)
   if current then
     current.pgSaves = current.pgSaves or {}
     seq = current.pgSaves[target] or 0
-    current.pgSaves[target] = seq + 1
   end
-  return { queryId = tostring(query), epochId = epoch, seq = seq }
+  return { queryId = tostring(query), epochId = epoch, seq = seq, epoch = current, target = target }
+end
+
+-- The save of marker's epoch to its table is done: the next takes the
+-- next number.
+function M.saved(marker)
+  local current = marker and marker.epoch
+  if current then current.pgSaves[marker.target] = marker.seq + 1 end
 end
 
 -- The spec tide.pg_table.save takes, from JDBC options.
@@ -129,6 +138,7 @@ local function save_jdbc(self)
     spec.batch = self.df:toBatch()
     rows, status = pg_table.save(spec)
   end
+  M.saved(spec.marker)
   local streaming = package.loaded["tide.streaming"]
   local current = streaming and streaming.currentEpoch()
   if status == "skipped" and current and spec.marker and not self.opts.epochid then

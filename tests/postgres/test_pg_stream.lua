@@ -144,6 +144,33 @@ t.test("df.write inside foreachBatch takes the epoch: a replay writes nothing tw
   t.eq(scalar("SELECT count(*) AS v FROM " .. c), 1)
 end)
 
+t.test("a save retried inside foreachBatch: the replay's first save finds the retry's marker", function()
+  local dir, tbl = t.tempdir(), t.unique("feb_retry")
+  pg.execute(ci, "CREATE TABLE " .. tbl .. " (value bigint)")
+  local first_run = true
+  local function sink(ws)
+    return ws:foreachBatch(function(batch)
+      -- the first run's first attempt fails (a constraint), its retry
+      -- commits, then the function fails: the epoch is not committed
+      if first_run then pg.execute(ci, "ALTER TABLE " .. tbl .. " ADD CONSTRAINT never CHECK (value < 0)") end
+      for attempt = 1, 2 do
+        local ok = pcall(function()
+          batch.write:format("jdbc"):option("url", ci):option("dbtable", tbl):option("maxRetries", 0):mode("append"):save()
+        end)
+        if ok then break end
+        t.eq(attempt, 1, "only the first attempt fails")
+        pg.execute(ci, "ALTER TABLE " .. tbl .. " DROP CONSTRAINT never")
+      end
+      if first_run then error("after the save", 0) end
+    end)
+  end
+  t.raises(function() run_once(dir, sink) end, "after the save")
+  t.eq(scalar("SELECT count(*) AS v FROM " .. tbl), PER)
+  first_run = false
+  run_once(dir, sink)
+  t.eq(scalar("SELECT count(*) AS v FROM " .. tbl), PER, "the replay wrote nothing twice")
+end)
+
 -- ---- micro-batches made piece by piece ---------------------------------------------
 -- A row-wise plan over a source that splits its ranges, with slices of 100
 -- rows: each 500-row micro-batch is fetched and run in five pieces, and a
