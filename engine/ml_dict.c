@@ -247,6 +247,10 @@ static int value_text(const tide_column *col, int64_t i, char *buf)
     case TIDE_INT64: return sprintf(buf, "%lld", (long long)((const int64_t *)col->values)[i]);
     case TIDE_FLOAT32: return tide_format_java_double(((const float *)col->values)[i], 1, buf);
     case TIDE_FLOAT64: return tide_format_java_double(((const double *)col->values)[i], 0, buf);
+    /* Spark's cast of a decimal to string: every digit of its scale
+       ("1.50", "10000000000000000000"). */
+    case TIDE_DECIMAL:
+        return tide_decimal_format((const char *)col->values + 16 * i, col->scale, buf);
     default: return -1;
     }
 }
@@ -265,12 +269,15 @@ static int check_indexable(const tide_column *col, char *errbuf, size_t errlen)
     case TIDE_INT32:
     case TIDE_INT64:
     case TIDE_FLOAT32:
-    case TIDE_FLOAT64: return 0;
-    default:
-        snprintf(errbuf, errlen,
-                 "StringIndexer takes string, boolean or numeric columns, not type %d",
-                 (int)col->type);
+    case TIDE_FLOAT64:
+    case TIDE_DECIMAL:
+        return 0;
+    default: {
+        char tn[32];
+        snprintf(errbuf, errlen, "StringIndexer takes string, boolean or numeric columns, not %s",
+                 tide_ml_type_name(col, tn, sizeof tn));
         return -1;
+    }
     }
 }
 

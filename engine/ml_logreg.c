@@ -20,8 +20,9 @@
 static int check_features(const tide_column *f, int32_t num_coef, char *errbuf, size_t errlen)
 {
     if (f->type != TIDE_VECTOR) {
-        snprintf(errbuf, errlen, "features column %s has type %d, not vector", f->name,
-                 (int)f->type);
+        char tn[32];
+        snprintf(errbuf, errlen, "features column %s has type %s, not vector", f->name,
+                 tide_ml_type_name(f, tn, sizeof tn));
         return -1;
     }
     if (f->vector_size != num_coef) {
@@ -404,7 +405,8 @@ static int numeric_values(const tide_ml_linear_term *t, int64_t begin, int64_t e
         for (int64_t i = begin; i < end; i++) {
             int valid = tide_valid(c, i);
             if (!valid) out[i] = NAN;
-            if (!valid || (isnan(out[i]) && t->invalid == TIDE_ML_SKIP)) {
+            /* a NaN is invalid as a null is, except under keep (tide_ml_assemble) */
+            if (!valid || (isnan(out[i]) && t->invalid != TIDE_ML_KEEP)) {
                 if (t->invalid == TIDE_ML_ERROR) return -1;
                 if (t->invalid == TIDE_ML_SKIP) drop[i] = 1;
             }

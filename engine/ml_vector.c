@@ -77,11 +77,37 @@ static int init_vector(tide_batch *b, tide_column *dst, int32_t size, int32_t mo
     return 0;
 }
 
-/* Whether VectorAssembler takes a column of this type as one number. */
+/* Whether VectorAssembler takes a column of this type as one number
+   (decimals too: Spark's DecimalType is a NumericType). */
 static int numeric_type(int32_t type)
 {
     return type == TIDE_BOOL || type == TIDE_INT32 || type == TIDE_INT64 || type == TIDE_FLOAT32 ||
-           type == TIDE_FLOAT64;
+           type == TIDE_FLOAT64 || type == TIDE_DECIMAL;
+}
+
+/* Row i of a numeric column as a double. A decimal goes through its exact
+   text and strtod, which rounds correctly (Spark's Decimal.toDouble);
+   tide_number_at knows only the binary types. */
+static inline double number_at(const tide_column *c, int64_t i)
+{
+    if (c->type != TIDE_DECIMAL) return tide_number_at(c, i);
+    char buf[48];
+    tide_decimal_format((const char *)c->values + 16 * i, c->scale, buf);
+    return strtod(buf, NULL);
+}
+
+const char *tide_ml_type_name(const tide_column *col, char *buf, size_t len)
+{
+    static const char *const names[] = {"?",         "boolean", "int",    "bigint",
+                                        "float",     "double",  "string", "binary",
+                                        "timestamp", "decimal", "struct", "vector"};
+    if (col->type == TIDE_DECIMAL)
+        snprintf(buf, len, "decimal(%d,%d)", (int)col->precision, (int)col->scale);
+    else if (col->type >= 1 && col->type <= TIDE_VECTOR)
+        snprintf(buf, len, "%s", names[col->type]);
+    else
+        snprintf(buf, len, "type %d", (int)col->type);
+    return buf;
 }
 
 /* ---- OneHotEncoder ---------------------------------------------------------- */
@@ -91,8 +117,9 @@ int64_t tide_ml_one_hot(tide_batch *out, const tide_column *input, int32_t num_c
                         char *errbuf, size_t errlen)
 {
     if (!numeric_type(input->type) || input->type == TIDE_BOOL) {
-        snprintf(errbuf, errlen, "OneHotEncoder takes numeric category indices, not type %d",
-                 (int)input->type);
+        char tn[32];
+        snprintf(errbuf, errlen, "OneHotEncoder takes numeric category indices, not %s",
+                 tide_ml_type_name(input, tn, sizeof tn));
         return -1;
     }
     int keep = handle_invalid == TIDE_ML_KEEP;
@@ -102,7 +129,7 @@ int64_t tide_ml_one_hot(tide_batch *out, const tide_column *input, int32_t num_c
     if (init_vector(out, dst, size, 0, n, n, errbuf, errlen) != 0) return -1;
     int64_t invalid = 0;
     for (int64_t i = 0; i < n; i++) {
-        double v = tide_column_is_valid(input, i) ? tide_number_at(input, i) : NAN;
+        double v = tide_column_is_valid(input, i) ? number_at(input, i) : NAN;
         int64_t cat;
         if (v >= 0 && v < num_categories) {
             cat = (int64_t)v;
@@ -146,8 +173,11 @@ int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int3
         if (c->type == TIDE_VECTOR) size += c->vector_size;
         else if (numeric_type(c->type)) size += 1;
         else {
-            snprintf(errbuf, errlen, "VectorAssembler: column %s has type %d; it takes numeric "
-                     "and vector columns", c->name, (int)c->type);
+            char tn[32];
+            snprintf(errbuf, errlen,
+                     "VectorAssembler: column %s has type %s; it takes numeric "
+                     "and vector columns",
+                     c->name, tide_ml_type_name(c, tn, sizeof tn));
             return -1;
         }
     }
@@ -181,7 +211,7 @@ int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int3
     }
     int64_t invalid = 0;
     for (int64_t i = 0; i < n; i++) {
-        int32_t nnz = 0, base = 0, bad = 0;
+        int32_t nnz = 0, base = 0, bad = 0, nan = 0;
         for (int32_t k = 0; k < num_inputs; k++) {
             const tide_column *c = inputs[k];
             int valid = tide_column_is_valid(c, i);
@@ -205,8 +235,14 @@ int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int3
                 }
                 base += c->vector_size;
             } else {
-                double x = valid ? tide_number_at(c, i) : NAN;
-                if (!valid || (isnan(x) && handle_invalid == TIDE_ML_SKIP)) bad = 1;
+                double x = valid ? number_at(c, i) : NAN;
+                /* A NaN number is invalid as a null is, except under keep
+                   (Spark's assemble; a NaN inside a vector input is not
+                   looked for, as in Spark). */
+                if (!valid)
+                    bad = 1;
+                else if (isnan(x) && handle_invalid != TIDE_ML_KEEP)
+                    bad = nan = 1;
                 if (x != 0.0 && (valid || handle_invalid == TIDE_ML_KEEP)) {
                     idx[nnz] = base;
                     val[nnz++] = x;
@@ -214,10 +250,12 @@ int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int3
                 base += 1;
             }
             if (bad && handle_invalid == TIDE_ML_ERROR) {
-                snprintf(errbuf, errlen, "row %lld: Encountered null while assembling a row with "
-                         "handleInvalid = \"error\" (column %s). Consider removing nulls from "
+                const char *what = nan ? "NaN" : "null", *whats = nan ? "NaNs" : "nulls";
+                snprintf(errbuf, errlen,
+                         "row %lld: Encountered %s while assembling a row with "
+                         "handleInvalid = \"error\" (column %s). Consider removing %s from "
                          "dataset or using handleInvalid = \"keep\" or \"skip\".",
-                         (long long)i, c->name);
+                         (long long)i, what, c->name, whats);
                 free(idx);
                 free(val);
                 return -1;
@@ -263,8 +301,9 @@ int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int3
 static int check_vector(const tide_column *col, const char *who, char *errbuf, size_t errlen)
 {
     if (col->type == TIDE_VECTOR) return 0;
-    snprintf(errbuf, errlen, "%s needs a vector column; %s has type %d", who, col->name,
-             (int)col->type);
+    char tn[32];
+    snprintf(errbuf, errlen, "%s needs a vector column; %s has type %s", who, col->name,
+             tide_ml_type_name(col, tn, sizeof tn));
     return -1;
 }
 
@@ -302,6 +341,30 @@ int tide_ml_vector_stats(const tide_column *col, const double *weights, double *
             if (x < min[j]) min[j] = x;
             if (x > max[j]) max[j] = x;
         }
+    }
+    return 0;
+}
+
+int tide_ml_vector_check(const tide_column *col, int64_t *row, int32_t *feature, double *value,
+                         char *errbuf, size_t errlen)
+{
+    if (check_vector(col, "the check of features", errbuf, errlen) != 0) return -1;
+    const int64_t *off = col->values;
+    const int32_t *ci = col->children[0].values;
+    const double *cv = col->children[1].values;
+    for (int64_t i = 0; i < col->length; i++) {
+        if (!tide_valid(col, i)) {
+            *row = i;
+            *feature = -1;
+            return 1;
+        }
+        for (int64_t e = off[i]; e < off[i + 1]; e++)
+            if (!isfinite(cv[e])) {
+                *row = i;
+                *feature = ci[e];
+                *value = cv[e];
+                return 2;
+            }
     }
     return 0;
 }
@@ -409,6 +472,8 @@ static int java_text(const tide_column *col, int64_t i, char *buf)
     case TIDE_INT32: return sprintf(buf, "%d", ((const int32_t *)col->values)[i]);
     case TIDE_INT64: return sprintf(buf, "%lld", (long long)((const int64_t *)col->values)[i]);
     case TIDE_FLOAT32: return tide_format_java_double(((const float *)col->values)[i], 1, buf);
+    case TIDE_DECIMAL:
+        return tide_decimal_format((const char *)col->values + 16 * i, col->scale, buf);
     default: return tide_format_java_double(((const double *)col->values)[i], 0, buf);
     }
 }
@@ -427,8 +492,11 @@ int tide_ml_feature_hash(tide_batch *out, const tide_column *const *inputs,
         const tide_column *c = inputs[k];
         int text = c->type == TIDE_STRING || c->type == TIDE_BINARY;
         if (!text && !numeric_type(c->type)) {
-            snprintf(errbuf, errlen, "FeatureHasher: column %s has type %d; it takes numeric, "
-                     "boolean and string columns", c->name, (int)c->type);
+            char tn[32];
+            snprintf(errbuf, errlen,
+                     "FeatureHasher: column %s has type %s; it takes numeric, "
+                     "boolean and string columns",
+                     c->name, tide_ml_type_name(c, tn, sizeof tn));
             return -1;
         }
         if (c->length != n) {
@@ -458,7 +526,7 @@ int tide_ml_feature_hash(tide_batch *out, const tide_column *const *inputs,
             int text = c->type == TIDE_STRING || c->type == TIDE_BINARY;
             if (!text && c->type != TIDE_BOOL && !categorical[k]) {
                 h = name_hash[k];
-                x = tide_number_at(c, i);
+                x = number_at(c, i);
             } else {
                 size_t name_len = strlen(c->name);
                 int32_t vlen;
@@ -512,11 +580,13 @@ done:
 int tide_ml_column_doubles(const tide_column *col, double *out, char *errbuf, size_t errlen)
 {
     if (!numeric_type(col->type)) {
-        snprintf(errbuf, errlen, "column %s has type %d, not a number", col->name, (int)col->type);
+        char tn[32];
+        snprintf(errbuf, errlen, "column %s has type %s, not a number", col->name,
+                 tide_ml_type_name(col, tn, sizeof tn));
         return -1;
     }
     for (int64_t i = 0; i < col->length; i++)
-        out[i] = tide_column_is_valid(col, i) ? tide_number_at(col, i) : NAN;
+        out[i] = tide_column_is_valid(col, i) ? number_at(col, i) : NAN;
     return 0;
 }
 

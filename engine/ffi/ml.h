@@ -71,11 +71,14 @@ int64_t tide_ml_string_index(tide_batch *out, const tide_column *input, const ti
 int64_t tide_ml_one_hot(tide_batch *out, const tide_column *input, int32_t num_categories,
                         int32_t drop_last, int32_t handle_invalid, tide_column *dst,
                         char *errbuf, size_t errlen);
-/* VectorAssembler: numeric (boolean, int, long, float, double) and vector
-   columns concatenated into dst, zeros left out, each row stored dense or
-   sparse as Spark's Vector.compressed chooses. A null (or, for SKIP, NaN)
-   input is invalid: ERROR fails on nulls, SKIP sets drop[row], KEEP writes
-   NaN (a vector's whole width). Returns the invalid count, or -1. */
+/* VectorAssembler: numeric (boolean, int, long, float, double, decimal)
+   and vector columns concatenated into dst, zeros left out, each row
+   stored dense or sparse as Spark's Vector.compressed chooses. A null
+   input, or a NaN number, is invalid: ERROR fails naming the row, the
+   column and which (Spark's messages), SKIP sets drop[row], KEEP writes
+   NaN (a null vector's whole width) and keeps a NaN number. NaNs inside a
+   vector input are not looked for (nor in Spark). Returns the invalid
+   count, or -1. */
 int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int32_t num_inputs,
                          int32_t handle_invalid, tide_column *dst, uint8_t *drop, char *errbuf,
                          size_t errlen);
@@ -88,6 +91,11 @@ int64_t tide_ml_assemble(tide_batch *out, const tide_column *const *inputs, int3
 int tide_ml_vector_stats(const tide_column *col, const double *weights, double *weight_sum,
                          double *weight_sq_sum, double *nnz, double *sum, double *sumsq,
                          double *min, double *max, char *errbuf, size_t errlen);
+/* The first row of a vector column that a fit cannot use: 1 for a null
+   row, 2 for a NaN or infinite value (*feature its index, *value it);
+   0 when every row is fine, -1 (errbuf) for a column not of vectors. */
+int tide_ml_vector_check(const tide_column *col, int64_t *row, int32_t *feature, double *value,
+                         char *errbuf, size_t errlen);
 /* out_j = (x_j - shift[j]) * mult[j] + add[j] for every feature as a dense
    vector (MinMaxScaler, StandardScaler withMean); or, when dense_output is
    0, x_j * mult[j] for the stored entries alone, keeping sparsity. */
@@ -101,10 +109,13 @@ int tide_ml_scale_vectors(tide_batch *out, const tide_column *input, const doubl
 int tide_ml_feature_hash(tide_batch *out, const tide_column *const *inputs,
                          const int32_t *categorical, int32_t num_inputs, int32_t num_features,
                          tide_column *dst, char *errbuf, size_t errlen);
+/* Spark's simpleString of col's type for messages ("int", "string",
+   "decimal(20,0)", "vector"), written into buf; returns buf. */
+const char *tide_ml_type_name(const tide_column *col, char *buf, size_t len);
 /* MurmurHash3_x86_32 of bytes (Spark's hashUnsafeBytes2). */
 int32_t tide_ml_murmur3_32(const void *data, int32_t len, uint32_t seed);
-/* Every row of a numeric column as a double (NaN for nulls); -1 for other
-   types. */
+/* Every row of a numeric column (boolean, int, long, float, double,
+   decimal) as a double (NaN for nulls); -1 for other types. */
 int tide_ml_column_doubles(const tide_column *col, double *out, char *errbuf, size_t errlen);
 /* Element `index` of every row of a vector column (NaN for nulls). */
 int tide_ml_vector_element(const tide_column *col, int32_t index, double *out, char *errbuf,

@@ -4,6 +4,7 @@
 local t = require("testing")
 local tide = require("tide")
 local ml = tide.ml
+local F = tide.functions
 local V = ml.Vectors
 local spark = tide.session()
 
@@ -75,7 +76,7 @@ end)
 t.test("OneHotEncoder: dropLast, sizes from the indexer's metadata", function()
   local idx = ml.StringIndexer { inputCol = "s", outputCol = "i" }:fit(letters):transform(letters)
   local enc = ml.OneHotEncoder { inputCol = "i", outputCol = "v" }:fit(idx)
-  t.same_table(enc.categorySizes, { 4 })
+  t.same_table(enc.categorySizes:toArray(), { 4 })
   t.same_table(texts(col(enc:transform(idx), "v")),
     { "(3,[2],[1.0])", "(3,[0],[1.0])", "(3,[0],[1.0])", "(3,[1],[1.0])", "(3,[1],[1.0])", "(3,[],[])" })
   local full = ml.OneHotEncoder { inputCol = "i", outputCol = "v", dropLast = false }:fit(idx)
@@ -92,7 +93,7 @@ end)
 t.test("OneHotEncoder without metadata: max + 1 categories; invalid values", function()
   local df = spark:createDataFrame({ { 0 }, { 2 }, { 1 } }, "c double")
   local enc = ml.OneHotEncoder { inputCol = "c", outputCol = "v" }:fit(df)
-  t.same_table(enc.categorySizes, { 3 })
+  t.same_table(enc.categorySizes:toArray(), { 3 })
   local bad = spark:createDataFrame({ { 5 } }, "c double")
   t.raises(function() enc:transform(bad):collect() end, "Unseen value: 5")
   t.raises(function() enc:transform(spark:createDataFrame({ { -1 } }, "c double")):collect() end, "Negative value")
@@ -135,8 +136,8 @@ t.test("MinMaxScaler: Spark's example; a constant feature maps to the middle", f
   local df = spark:createDataFrame({ { V.dense { 1.0, 0.1, -1.0, 5 } }, { V.dense { 2.0, 1.1, 1.0, 5 } },
     { V.dense { 3.0, 10.1, 3.0, 5 } } }, "features vector")
   local model = ml.MinMaxScaler { inputCol = "features", outputCol = "scaled" }:fit(df)
-  t.same_table(model.originalMin, { 1.0, 0.1, -1.0, 5 })
-  t.same_table(model.originalMax, { 3.0, 10.1, 3.0, 5 })
+  t.same_table(model.originalMin:toArray(), { 1.0, 0.1, -1.0, 5 })
+  t.same_table(model.originalMax:toArray(), { 3.0, 10.1, 3.0, 5 })
   local want = { { 0, 0, 0, 0.5 }, { 0.5, 0.1, 0.5, 0.5 }, { 1, 1, 1, 0.5 } }
   for i, v in ipairs(col(model:transform(df), "scaled")) do
     for j, x in ipairs(v:toArray()) do
@@ -150,17 +151,17 @@ end)
 t.test("MinMaxScaler counts a sparse vector's implicit zeros", function()
   local df = spark:createDataFrame({ { V.sparse(2, { 0 }, { 4 }) }, { V.sparse(2, { 0, 1 }, { 2, 6 }) } }, "f vector")
   local m = ml.MinMaxScaler { inputCol = "f", outputCol = "s" }:fit(df)
-  t.same_table(m.originalMin, { 2, 0 })
-  t.same_table(m.originalMax, { 4, 6 })
+  t.same_table(m.originalMin:toArray(), { 2, 0 })
+  t.same_table(m.originalMax:toArray(), { 4, 6 })
 end)
 
 t.test("StandardScaler: unit std by default (sparse stays sparse), withMean centres", function()
   local df = spark:createDataFrame({ { V.sparse(2, { 1 }, { 3 }) }, { V.sparse(2, { 0 }, { 2 }) }, { V.dense { 4, 0 } } },
     "f vector")
   local m = ml.StandardScaler { inputCol = "f", outputCol = "s" }:fit(df)
-  t.same_table(m.mean, { 2, 1 })
-  t.eq(m.std[1], 2)
-  t.eq(m.std[2], math.sqrt(3))
+  t.same_table(m.mean:toArray(), { 2, 1 })
+  t.eq(m.std[0], 2)
+  t.eq(m.std[1], math.sqrt(3))
   local rows = col(m:transform(df), "s")
   t.eq(tostring(rows[2]), "(2,[0],[1.0])")
   local centred = ml.StandardScaler { inputCol = "f", outputCol = "s", withMean = true }:fit(df)
@@ -193,12 +194,88 @@ t.test("params: constructor tables, setters, getters and unknown names", functio
   t.raises(function()
     ml.StringIndexer { inputCols = { "a", "v" }, outputCols = { "ai", "vi" } }:fit(
       spark:createDataFrame({ { "x", ml.Vectors.dense { 1 } } }, "a string, v vector"))
-  end, "StringIndexer: column 2 %(v%): StringIndexer takes string, boolean or numeric columns")
+  end, "StringIndexer: column v has type vector; StringIndexer takes string, boolean or numeric columns")
   t.ok(si.uid:match("^StringIndexer_%x+$"), si.uid)
   t.raises(function() ml.VectorAssembler { inputCols = { "nope" }, outputCol = "f" }:transform(letters) end,
     "no column \"nope\"")
   t.raises(function() ml.StringIndexer { inputCol = "s", outputCol = "s" }:fit(letters):transform(letters) end,
     "Output column s already exists")
+end)
+
+t.test("decimal columns are numbers, as Spark's DecimalType: assembled, indexed by their string form", function()
+  local df = spark:createDataFrame({ { "1.5" }, { "10000000000000000000" }, { "1.5" }, { "-0.25" } }, "s string")
+    :withColumn("d", F.col("s"):cast("decimal(22,2)")):withColumn("id", F.col("s"):cast("decimal(20,0)"))
+  t.same_table(texts(col(ml.VectorAssembler { inputCols = { "d" }, outputCol = "v" }:transform(df), "v")),
+    { "[1.5]", "[1.0E19]", "[1.5]", "[-0.25]" })
+  -- Spark's cast of a decimal to string keeps the scale's digits
+  local m = ml.StringIndexer { inputCols = { "d", "id" }, outputCols = { "di", "ii" } }:fit(df)
+  t.same_table(m:labelsArray(), { { "1.50", "-0.25", "10000000000000000000.00" }, { "2", "0", "10000000000000000000" } })
+  t.same_table(col(m:transform(df), "ii"), { 0, 2, 0, 1 })
+end)
+
+t.test("type errors name the type, never a bare type id", function()
+  local df = spark:createDataFrame({ { "2024-01-02 03:04:05", "a", 1.0 } }, "t string, s string, x double")
+    :withColumn("ts", F.col("t"):cast("timestamp"))
+  t.raises_at_caller {
+    { function() ml.StringIndexer { inputCol = "ts", outputCol = "i" }:fit(df) end,
+      "StringIndexer: column ts has type timestamp; StringIndexer takes string, boolean or numeric columns" },
+    { function() ml.OneHotEncoder { inputCol = "s", outputCol = "v" }:fit(df) end,
+      "OneHotEncoder: column s has type string; OneHotEncoder takes numeric category indices" },
+    { function() ml.MinMaxScaler { inputCol = "x", outputCol = "v" }:fit(df) end,
+      "MinMaxScaler: column x has type double; MinMaxScaler needs a vector column" },
+    { function() ml.StandardScaler { inputCol = "x", outputCol = "v" }:fit(df) end,
+      "StandardScaler: column x has type double; StandardScaler needs a vector column" },
+    { function() ml.VectorAssembler { inputCols = { "s" }, outputCol = "v" }:transform(df) end,
+      "VectorAssembler: Data type string of column s is not supported." },
+    { function() ml.BinaryClassificationEvaluator { labelCol = "s", rawPredictionCol = "x" }:evaluate(df) end,
+      "BinaryClassificationEvaluator: column s has type string, not a number" },
+  }
+end)
+
+t.test("the fitted scalers' and encoder's attributes are DenseVectors, 0-based as PySpark's", function()
+  local df = spark:createDataFrame({ { V.dense { 1.0, 10.0 } }, { V.dense { 3.0, 20.0 } }, { V.dense { 2.0, 60.0 } } },
+    "v vector")
+  local mm = ml.MinMaxScaler { inputCol = "v", outputCol = "s" }:fit(df)
+  t.eq(mm.originalMin[0], 1.0)
+  t.eq(mm.originalMax[1], 60.0)
+  t.eq(tostring(mm.originalMin), "[1.0,10.0]")
+  t.eq(mm.originalMax.size, 2)
+  local ss = ml.StandardScaler { inputCol = "v", outputCol = "s" }:fit(df)
+  t.eq(ss.mean[0], 2.0)
+  t.eq(ss.std[0], 1.0)
+  t.eq(tostring(ss.mean), "[2.0,30.0]")
+  local enc = ml.OneHotEncoder { inputCols = { "a", "b" }, outputCols = { "av", "bv" } }:fit(
+    spark:createDataFrame({ { 0.0, 4.0 }, { 2.0, 1.0 } }, "a double, b double"))
+  t.eq(enc.categorySizes[0], 3)
+  t.eq(enc.categorySizes[1], 5)
+  -- the same type as the coefficients'
+  local lr = ml.LogisticRegressionModel.fromCoefficients({ 1, 2 }, 0)
+  t.eq(getmetatable(mm.originalMin), getmetatable(lr.coefficients))
+end)
+
+t.test("param values of the wrong kind fail as PySpark's TypeConverters, at the caller", function()
+  t.raises_at_caller {
+    { function() ml.VectorAssembler { inputCols = "s", outputCol = "f" } end,
+      'VectorAssembler: Invalid param value given for param "inputCols". Could not convert s to list of strings' },
+    { function() ml.StringIndexer { inputCols = { "a", 2 }, outputCols = { "x", "y" } } end,
+      "Could not convert" },
+    { function() ml.StringIndexer { inputCol = { "a" } } end, 'param "inputCol". Could not convert' },
+    { function() ml.FeatureHasher { inputCols = { "a" }, numFeatures = 1.5 } end,
+      'FeatureHasher: Invalid param value given for param "numFeatures". Could not convert 1.5 to int' },
+  }
+end)
+
+t.test("StringIndexer and OneHotEncoder take exactly one of inputCol and inputCols, as Spark", function()
+  t.raises_at_caller {
+    { function() ml.StringIndexer { inputCol = "s", inputCols = { "s" }, outputCols = { "x" } }:fit(letters) end,
+      "StringIndexer requires exactly one of inputCol, inputCols Params to be set, but both are set." },
+    { function() ml.StringIndexer { outputCol = "x" }:fit(letters) end,
+      "StringIndexer requires exactly one of inputCol, inputCols Params to be set, but neither is set." },
+    { function() ml.StringIndexer { inputCols = { "s" }, outputCol = "x" }:fit(letters) end,
+      "The following Params are not applicable and should not be set: outputCol." },
+    { function() ml.OneHotEncoder { inputCol = "i", inputCols = { "i" } }:fit(letters) end,
+      "OneHotEncoder requires exactly one of inputCol, inputCols Params to be set, but both are set." },
+  }
 end)
 
 t.run()

@@ -69,7 +69,7 @@ t.test("OneHotEncoder sizes a renamed, filtered index from its metadata", functi
   -- Only index 0 is left, so without the metadata the size would be 1.
   local renamed = indexed:withColumnRenamed("si", "idx"):filter("s = 'a'")
   local model = ml.OneHotEncoder { inputCol = "idx", outputCol = "oh" }:fit(renamed)
-  t.same_table(model.categorySizes, { 3 })
+  t.same_table(model.categorySizes:toArray(), { 3 })
   t.same_table(texts(model:transform(renamed), "oh"), { "(2,[0],[1.0])", "(2,[0],[1.0])" })
   t.eq(meta(model:transform(renamed), "oh").size, 2)
   t.eq(meta(model:transform(renamed):select("oh"), "oh").size, 2)

@@ -195,6 +195,28 @@ t.test("a row a stage fails on raises that stage's error", function()
   t.ok(tostring(e3):find("Unseen label: unseen-late", 1, true), tostring(e3))
 end)
 
+t.test("a NaN number under an \"error\" assembler raises the assembler's error, fused or not", function()
+  local rows = {}
+  for i = 1, 40 do rows[i] = { "r" .. i, ({ "a", "b", "c" })[i % 3 + 1], i * 0.25, i % 2 } end
+  local df = spark:createDataFrame(rows, "id string, s string, x double, label double")
+  local pm = ml.Pipeline { stages = {
+    ml.StringIndexer { inputCol = "s", outputCol = "si", handleInvalid = "keep" },
+    ml.OneHotEncoder { inputCols = { "si" }, outputCols = { "sv" } },
+    ml.VectorAssembler { inputCols = { "x" }, outputCol = "num" },
+    ml.MinMaxScaler { inputCol = "num", outputCol = "numScaled" },
+    ml.VectorAssembler { inputCols = { "numScaled", "sv" }, outputCol = "features" },
+    ml.LogisticRegression { maxIter = 5 } } }:fit(df)
+  local frame = spark:createDataFrame({ { "n1", "a", 1.0, 1 }, { "n2", "b", 0 / 0, 0 } }, df.schema)
+  local fast = pm:transform(frame):select("id", "probability")
+  local slow = pm:transform(frame):select("id", "probability", "features")
+  t.ok(fused(fast), "fused")
+  local ok1, e1 = pcall(function() return fast:toBatch() end)
+  local ok2, e2 = pcall(function() return slow:toBatch() end)
+  t.ok(not ok1 and not ok2, "both fail")
+  t.eq(tostring(e1), tostring(e2), "the same error")
+  t.has(tostring(e1), 'row 1: Encountered NaN while assembling a row with handleInvalid = "error" (column x)')
+end)
+
 t.test("other shapes run stage by stage", function()
   local standard = seed_pipeline({ "site_id" }, { "hour", "C1" },
     { scaler = ml.StandardScaler { inputCol = "numeric", outputCol = "numeric_scaled" } })

@@ -196,6 +196,22 @@ t.test("a pipeline's stage errors name the stage and the caller's line, not tide
   t.ok(err:find("^tests/ml/test_logreg.lua:%d+: "), err)
 end)
 
+t.test("fit's errors name the stage and the column at the caller's line", function()
+  local df = spark:createDataFrame({ { 1.0, 0.0, "a" } }, "x double, click double, s string")
+  t.raises_at_caller {
+    { function() ml.LogisticRegression {}:fit(small:withColumnRenamed("label", "click")) end,
+      'LogisticRegression: no column "label" among features, click' },
+    { function() ml.LogisticRegression { labelCol = "click", featuresCol = "x" }:fit(df) end,
+      "LogisticRegression: features column x must be a vector column, not double" },
+    { function() ml.LogisticRegression { labelCol = "s" }:fit(small:withColumn("s", tide.functions.lit("a"))) end,
+      "LogisticRegression: label column s: column s has type string, not a number" },
+    { function() ml.LogisticRegression { maxIter = 10.5 } end,
+      'LogisticRegression: Invalid param value given for param "maxIter". Could not convert 10.5 to int' },
+    { function() ml.LogisticRegression {}:setMaxIter(2.5) end, "Could not convert 2.5 to int" },
+  }
+  t.eq(ml.LogisticRegression { maxIter = 10 }:getMaxIter(), 10)
+end)
+
 t.test("one class only: zero coefficients and an infinite intercept, as Spark", function()
   local df = spark:createDataFrame({ { V.dense { 1 }, 1 }, { V.dense { 2 }, 1 } }, "features vector, label double")
   local stderr = io.stderr

@@ -55,6 +55,23 @@ t.test("a PipelineModel round-trips with identical predictions", function()
   t.eq(ml.load(dir .. "/m/stages/6_" .. lr.uid).intercept, lr.intercept)
 end)
 
+t.test("the scalers' and encoder's DenseVector attributes load as DenseVectors", function()
+  local model = fitted()
+  local dir = os.tmpname()
+  os.remove(dir)
+  model:write():save(dir)
+  local loaded = ml.PipelineModel.load(dir)
+  os.execute("rm -rf '" .. dir .. "'")
+  local enc, mm, ss = model.stages[2], model.stages[4], model.stages[5]
+  local enc2, mm2, ss2 = loaded.stages[2], loaded.stages[4], loaded.stages[5]
+  t.eq(tostring(enc2.categorySizes), tostring(enc.categorySizes))
+  t.eq(enc2.categorySizes[0], 5) -- four labels and keep's unknown
+  t.eq(tostring(mm2.originalMin), tostring(mm.originalMin))
+  t.eq(mm2.originalMax[1], mm.originalMax[1])
+  t.eq(tostring(ss2.std), tostring(ss.std))
+  t.eq(ss2.mean[0], ss.mean[0])
+end)
+
 t.test("the directory has Spark's layout", function()
   local dir = t.tempdir()
   local model = fitted()

@@ -14,6 +14,33 @@ M.errbuf = ffi.new("char[1024]")
 M.errlen = 1024
 function M.lastError() return ffi.string(M.errbuf) end
 
+-- ---- errors --------------------------------------------------------------------------
+
+-- Whether a chunk is one of tide's own modules (built in, or loaded from
+-- TIDE_LUA_PATH), as engine/lua_host.c tells them apart.
+local function is_tide_module(source)
+  if source:sub(1, 10) == "@lua/tide/" then return true end
+  local root = os.getenv("TIDE_LUA_PATH")
+  return root ~= nil and root ~= "" and source:sub(1, #root + 7) == "@" .. root .. "/tide/"
+end
+
+-- Raises msg at the line of the user's script that led here (the
+-- innermost frame outside tide's modules), however deep in tide the check
+-- is: a fit fails at the script's `:fit(df)` line even under pcall, never
+-- at "lua/tide/ml/base.lua:200". Only for checks made during the user's
+-- call (fit, transform, evaluate); an operator's errors, raised while an
+-- action runs, stay without a place (the host places them).
+function M.fail(msg)
+  local level = 2
+  while true do
+    local info = debug.getinfo(level, "S")
+    if not info then error(msg, 0) end
+    if info.what ~= "C" and not is_tide_module(info.source) then break end
+    level = level + 1
+  end
+  error(msg, level)
+end
+
 -- ---- uids ------------------------------------------------------------------------
 
 local uid_state = ffi.new("uint64_t[1]", 0x2545F4914F6CDD1DULL + math.floor(C.tide_now() * 1e6) % 1000003)
@@ -56,7 +83,7 @@ function M.class(spec)
   cls.new = function(args)
     local self = setmetatable({ uid = M.uid(spec.name), _set = {} }, cls)
     if args ~= nil and type(args) ~= "table" then
-      error(("%s takes a table of parameters, e.g. %s{...}"):format(spec.name, spec.name), 3)
+      M.fail(("%s takes a table of parameters, e.g. %s{...}"):format(spec.name, spec.name))
     end
     for k, v in pairs(args or {}) do
       if k == "uid" then self.uid = v else self:set(k, v, 4) end
@@ -69,11 +96,38 @@ end
 
 function Params:hasParam(name) return self._defaults[name] ~= nil end
 
-function Params:set(name, value, level)
-  level = level or 2
+-- Params whose kind the default cannot tell (it is NONE, or a number that
+-- must be whole), checked as PySpark's TypeConverters check them, with
+-- their messages: VectorAssembler{inputCols = "s"} fails at the
+-- constructor, not inside transform with "bad argument #1 to 'ipairs'".
+local STRING_LIST = { inputCols = true, outputCols = true, categoricalCols = true }
+local STRING = { inputCol = true, outputCol = true, weightCol = true }
+local INT = { maxIter = true, numFeatures = true, aggregationDepth = true, numBins = true }
+
+local function converted(name, value)
+  if STRING_LIST[name] then
+    local ok = type(value) == "table"
+    if ok then
+      for k, v in pairs(value) do
+        if type(k) ~= "number" or k < 1 or k > #value or k ~= math.floor(k) or type(v) ~= "string" then ok = false end
+      end
+    end
+    if not ok then return ("Could not convert %s to list of strings"):format(tostring(value)) end
+  elseif STRING[name] then
+    if type(value) ~= "string" then return ("Could not convert %s to string"):format(tostring(value)) end
+  elseif INT[name] then
+    if type(value) == "cdata" then value = tonumber(value) end
+    if type(value) ~= "number" or value ~= math.floor(value) or value ~= value then
+      return ("Could not convert %s to int"):format(tostring(value))
+    end
+  end
+end
+
+-- (errors are raised at the user's line, whoever called set)
+function Params:set(name, value)
   if self._defaults[name] == nil then
     local known = table.concat(self._order, ", ")
-    error(("%s has no parameter %q (parameters: %s)"):format(self._name, tostring(name), known), level + 1)
+    M.fail(("%s has no parameter %q (parameters: %s)"):format(self._name, tostring(name), known))
   end
   -- A value of the default's kind (a number where the default is one),
   -- so that a typo fails here and not inside fit.
@@ -81,22 +135,25 @@ function Params:set(name, value, level)
   local want = (default ~= NONE and default ~= REQUIRED) and type(default) or nil
   local got = type(value) == "cdata" and "number" or type(value)
   if want and value ~= nil and got ~= want then
-    error(("%s: %s must be a %s, not %s %q"):format(self._name, name, want, type(value), tostring(value)),
-      level + 1)
+    M.fail(("%s: %s must be a %s, not %s %q"):format(self._name, name, want, type(value), tostring(value)))
+  end
+  local bad = value ~= nil and converted(name, value)
+  if bad then
+    M.fail(("%s: Invalid param value given for param %q. %s"):format(self._name, name, bad))
   end
   local allowed = self._choices[name]
   if allowed and value ~= nil then
     local ok = false
     for _, a in ipairs(allowed) do if a == value then ok = true end end
     if not ok then
-      error(("%s: %s must be one of %s, not %q"):format(self._name, name,
-        table.concat(allowed, ", "), tostring(value)), level + 1)
+      M.fail(("%s: %s must be one of %s, not %q"):format(self._name, name,
+        table.concat(allowed, ", "), tostring(value)))
     end
   end
   local range = self._ranges[name]
   if range and value ~= nil and not (value >= range[1] and (range[2] == nil or value <= range[2])) then
     local want = range[2] and ("in [%s, %s]"):format(range[1], range[2]) or (">= %s"):format(range[1])
-    error(("%s: %s must be %s, not %s"):format(self._name, name, want, tostring(value)), level + 1)
+    M.fail(("%s: %s must be %s, not %s"):format(self._name, name, want, tostring(value)))
   end
   self._set[name] = value
   return self
@@ -118,7 +175,7 @@ end
 -- The value of a parameter the stage cannot do without.
 function Params:need(name)
   local v = self:getOrDefault(name)
-  if v == nil then error(("%s: parameter %s is not set"):format(self._name, name), 3) end
+  if v == nil then M.fail(("%s: parameter %s is not set"):format(self._name, name)) end
   return v
 end
 
@@ -164,40 +221,63 @@ end
 
 -- ---- input and output columns ----------------------------------------------------------
 
--- inputCol/outputCol or inputCols/outputCols as two lists.
+-- inputCol/outputCol or inputCols/outputCols as two lists. Exactly one of
+-- inputCol and inputCols, and no output param of the other kind, as
+-- Spark's checkSingleVsMultiColumnParams (with its messages).
 function M.columnPairs(stage)
+  local name = stage._name
   local ins, outs = stage:getOrDefault("inputCols"), stage:getOrDefault("outputCols")
+  local i, o = stage:getOrDefault("inputCol"), stage:getOrDefault("outputCol")
+  if ins and i then
+    M.fail(("%s requires exactly one of inputCol, inputCols Params to be set, but both are set."):format(name))
+  end
   if ins then
+    if o then
+      M.fail(("%s has the inputCols Param set for multi-column transform. The following Params are not "
+        .. "applicable and should not be set: outputCol."):format(name))
+    end
     outs = outs or {}
     if #outs ~= #ins then
-      error(("%s: inputCols has %d columns and outputCols %d"):format(stage._name, #ins, #outs), 3)
+      M.fail(("%s: inputCols has %d columns and outputCols %d"):format(name, #ins, #outs))
     end
     return ins, outs
   end
-  local i = stage:getOrDefault("inputCol")
-  if not i then error(stage._name .. ": set inputCol (or inputCols)", 3) end
-  return { i }, { stage:getOrDefault("outputCol") or (stage.uid .. "__output") }
+  if not i then
+    M.fail(("%s requires exactly one of inputCol, inputCols Params to be set, but neither is set."):format(name))
+  end
+  if outs then
+    M.fail(("%s has the inputCol Param set for single-column transform. The following Params are not "
+      .. "applicable and should not be set: outputCols."):format(name))
+  end
+  return { i }, { o or (stage.uid .. "__output") }
 end
 
-function M.fieldOf(schema, name, who, level)
+-- The field of a column the stage `who` reads; a missing one fails at the
+-- user's line naming the stage and the columns there are.
+function M.fieldOf(schema, name, who)
   local idx = schema:fieldIndex(name)
   if not idx then
-    error(("%s: no column %q among %s"):format(who, name, table.concat(schema:fieldNames(), ", ")), (level or 1) + 1)
+    M.fail(("%s: no column %q among %s"):format(who, name, table.concat(schema:fieldNames(), ", ")))
   end
   return schema.fields[idx], idx
 end
 
--- The index (0-based) of a column in a batch by name.
+-- The index (0-based) of a column in a batch by name, or nil.
 function M.columnIndex(batch, name)
   for i = 0, batch.num_columns - 1 do
     if ffi.string(batch.columns[i].name) == name then return i end
   end
-  local names = {}
-  for i = 0, batch.num_columns - 1 do names[i + 1] = ffi.string(batch.columns[i].name) end
-  error(("no column %q among %s"):format(name, table.concat(names, ", ")), 2)
 end
 
-function M.column(batch, name) return batch.columns[M.columnIndex(batch, name)] end
+-- The column of a batch by name; who (the stage's name) is what a
+-- missing one's error names.
+function M.column(batch, name, who)
+  local i = M.columnIndex(batch, name)
+  if i then return batch.columns[i] end
+  local names = {}
+  for k = 0, batch.num_columns - 1 do names[k + 1] = ffi.string(batch.columns[k].name) end
+  M.fail(("%sno column %q among %s"):format(who and (who .. ": ") or "", name, table.concat(names, ", ")))
+end
 
 -- ---- the operator that adds columns -----------------------------------------------------
 
@@ -270,7 +350,7 @@ function M.addColumns(df, stage, fields, compute, what)
   for i, f in ipairs(schema.fields) do all[i] = f end
   for _, f in ipairs(fields) do
     if schema:fieldIndex(f.name) then
-      error(("%s: Output column %s already exists."):format(stage._name, f.name), 3)
+      M.fail(("%s: Output column %s already exists."):format(stage._name, f.name))
     end
     all[#all + 1] = f
   end
@@ -299,10 +379,16 @@ function M.addColumns(df, stage, fields, compute, what)
   return dataframe.new(df._session, op, df._streaming)
 end
 
+-- The schema of a DataFrame or of a batch (fit takes either).
+function M.schemaOf(df)
+  if batchlib.isBatch(df) then return df:schema() end
+  return df.schema
+end
+
 -- The whole DataFrame as one batch (fit needs all rows).
 function M.materialize(df)
   if batchlib.isBatch(df) then return df end
-  if df._streaming then error("fit needs a batch DataFrame, not a streaming one", 3) end
+  if df._streaming then M.fail("fit needs a batch DataFrame, not a streaming one") end
   return df:toBatch()
 end
 

@@ -24,8 +24,16 @@ local errbuf, errlen = base.errbuf, base.errlen
 
 local function new(n) return ffi.new("double[?]", math.max(n, 1)) end
 
-local function check(rc, who)
-  if rc < 0 then error(who .. ": " .. base.lastError(), 0) end
+-- A kernel's result: its error names who (and the row, from the kernel).
+-- In an operator (while an action runs) the error has no place, which the
+-- host adds; at_caller (fit, which the user calls) raises it at the user's
+-- line.
+local function check(rc, who, at_caller)
+  if rc < 0 then
+    local msg = who .. ": " .. base.lastError()
+    if at_caller then base.fail(msg) end
+    error(msg, 0)
+  end
   return rc
 end
 
@@ -41,16 +49,16 @@ end
 
 -- The label column of a batch as doubles, checked to be 0 or 1.
 local function labels_of(batch, name, who)
-  local col = base.column(batch, name)
+  local col = base.column(batch, name, who)
   local n = tonumber(col.length)
   local y = new(n)
-  check(C.tide_ml_column_doubles(col, y, errbuf, errlen), who .. ": label column " .. name)
+  check(C.tide_ml_column_doubles(col, y, errbuf, errlen), who .. ": label column " .. name, true)
   for i = 0, n - 1 do
     local v = y[i]
     if v ~= 0 and v ~= 1 then
-      if v ~= v then error(("%s: label column %s, row %d: Labels MUST NOT be Null or NaN"):format(who, name, i), 0) end
-      error(("%s: label column %s, row %d: label %s; binary logistic regression needs labels 0 and 1"):format(
-        who, name, i, tostring(v)), 0)
+      if v ~= v then base.fail(("%s: label column %s, row %d: Labels MUST NOT be Null or NaN"):format(who, name, i)) end
+      base.fail(("%s: label column %s, row %d: label %s; binary logistic regression needs labels 0 and 1"):format(
+        who, name, i, tostring(v)))
     end
   end
   return y, n
@@ -58,22 +66,45 @@ end
 
 local function weights_of(batch, name, who)
   if not name or name == "" then return nil end
-  local col = base.column(batch, name)
+  local col = base.column(batch, name, who)
   local w = new(tonumber(col.length))
-  check(C.tide_ml_column_doubles(col, w, errbuf, errlen), who .. ": weight column " .. name)
+  check(C.tide_ml_column_doubles(col, w, errbuf, errlen), who .. ": weight column " .. name, true)
   for i = 0, tonumber(col.length) - 1 do
-    if not (w[i] >= 0) then error(("%s: weight column %s, row %d: weights must be >= 0, not %s"):format(
-      who, name, i, tostring(w[i])), 0) end
+    if not (w[i] >= 0) then base.fail(("%s: weight column %s, row %d: weights must be >= 0, not %s"):format(
+      who, name, i, tostring(w[i]))) end
   end
   return w
 end
 
 local function features_of(batch, name, who)
-  local col = base.column(batch, name)
+  local col = base.column(batch, name, who)
   if col.type ~= T.ID.vector then
-    error(("%s: features column %s must be a vector column"):format(who, name), 0)
+    local tn = ffi.new("char[32]")
+    base.fail(("%s: features column %s must be a vector column, not %s"):format(who, name,
+      ffi.string(C.tide_ml_type_name(col, tn, 32))))
   end
   return col
+end
+
+-- Every row of a features column a fit can use: a null row fails (Spark
+-- fails the fit on one; skipping it would fit other rows than asked and
+-- leave the summary a null score), and so does a NaN or infinite value
+-- (Spark's fit goes on and returns NaN coefficients; tide's optimizer
+-- would stop at its first step with an intercept-only model and no word).
+-- One pass over the entries, small beside one loss evaluation.
+local function check_rows(col, name, who)
+  local row, feature, value = ffi.new("int64_t[1]"), ffi.new("int32_t[1]"), ffi.new("double[1]")
+  local rc = check(C.tide_ml_vector_check(col, row, feature, value, errbuf, errlen), who, true)
+  if rc == 1 then
+    base.fail(("%s: features column %s, row %d: the features vector is null; drop the rows without "
+      .. "features first (df.na:drop{subset = {%q}})"):format(who, name, tonumber(row[0]), name))
+  elseif rc == 2 then
+    local v = value[0]
+    base.fail(("%s: features column %s, row %d: feature %d is %s; logistic regression cannot fit "
+      .. "non-finite features (Spark would return NaN coefficients). Remove or impute them before fitting "
+      .. "(VectorAssembler's handleInvalid = \"error\" or \"skip\" catch NaN inputs)"):format(
+      who, name, tonumber(row[0]), feature[0], v ~= v and "NaN" or v > 0 and "Infinity" or "-Infinity"))
+  end
 end
 
 -- Adds the score columns to a DataFrame; coef() gives (double array,
@@ -81,7 +112,7 @@ end
 -- model scores with its latest weights.
 local function score_transform(stage, df, coef)
   local fc = stage:getOrDefault("featuresCol")
-  base.fieldOf(df.schema, fc, stage._name, 3)
+  base.fieldOf(df.schema, fc, stage._name)
   local names = { raw = stage:getOrDefault("rawPredictionCol"), prob = stage:getOrDefault("probabilityCol"),
                   pred = stage:getOrDefault("predictionCol") }
   local fields, slots = {}, {}
@@ -197,9 +228,10 @@ compute_metrics = function(self)
   local evaluation = require("tide.ml.evaluation")
   local cols = { self.labelCol, self.probabilityCol, self.predictionCol, self.weightCol }
   local scored = base.frame(nil, self.predictions:select(cols):toBatch())
-  rawset(self, "areaUnderROC", evaluation.BinaryClassificationEvaluator {
-    rawPredictionCol = self.probabilityCol, labelCol = self.labelCol, weightCol = self.weightCol }:evaluate(scored))
-  local cm = evaluation.confusionMatrix(scored, self.labelCol, self.predictionCol, self.weightCol)
+  local who = "LogisticRegressionSummary"
+  rawset(self, "areaUnderROC", (evaluation.binaryAreas(scored, evaluation.BinaryClassificationEvaluator {
+    rawPredictionCol = self.probabilityCol, labelCol = self.labelCol, weightCol = self.weightCol }, who)))
+  local cm = evaluation.confusionMatrix(scored, self.labelCol, self.predictionCol, self.weightCol, who)
   local k, m = #cm.labels, cm.matrix
   local actual, predicted, total, correct = {}, {}, 0, 0
   for i = 1, k do actual[i], predicted[i] = 0, 0 end
@@ -283,6 +315,7 @@ function LogisticRegression:fit(df)
   local fcol = features_of(batch, self:getOrDefault("featuresCol"), who)
   local y, rows = labels_of(batch, self:getOrDefault("labelCol"), who)
   local w = weights_of(batch, self:getOrDefault("weightCol"), who)
+  check_rows(fcol, self:getOrDefault("featuresCol"), who)
   local nf = fcol.vector_size
   local fit_intercept = self:getOrDefault("fitIntercept")
   local standardize = self:getOrDefault("standardization")
@@ -300,7 +333,7 @@ function LogisticRegression:fit(df)
     local wi = w and w[i] or 1
     pos, total = pos + wi * y[i], total + wi
   end
-  if total == 0 then error(who .. ": the training data has no rows (of weight > 0)", 2) end
+  if total == 0 then base.fail(who .. ": the training data has no rows (of weight > 0)") end
 
   local model = base.inherit(LogisticRegressionModel.new(), self)
   local dim = nf + (fit_intercept and 1 or 0)

@@ -14,7 +14,7 @@ local NONE = base.NONE
 local errbuf, errlen = base.errbuf, base.errlen
 
 local function doubles(batch, name, who)
-  local col = base.column(batch, name)
+  local col = base.column(batch, name, who)
   local n = tonumber(col.length)
   local out = ffi.new("double[?]", math.max(n, 1))
   local rc
@@ -23,14 +23,50 @@ local function doubles(batch, name, who)
   else
     rc = C.tide_ml_column_doubles(col, out, errbuf, errlen)
   end
-  if rc ~= 0 then error(("%s: column %s: %s"):format(who, name, base.lastError()), 0) end
+  if rc ~= 0 then base.fail(("%s: %s"):format(who, base.lastError())) end
+  return out, n, col
+end
+
+local function is_null(col, i)
+  return col.validity ~= nil and bit.band(col.validity[bit.rshift(i, 3)], bit.lshift(1, bit.band(i, 7))) == 0
+end
+
+-- What a null or NaN in a column an evaluator reads is, and what to do.
+-- Every such row is an error (none is counted as 0, or clipped to eps):
+-- a label, prediction or weight has no value to count; a null score is a
+-- row that was not scored (null features); a NaN score comes from NaN
+-- features, and where it would sort in the ranking the areas are computed
+-- from is arbitrary (Spark puts NaN above every number), so an area over
+-- it would look like a number and mean nothing.
+local INVALID = {
+  label = "Invalid label %s: every row needs a label; drop the rows without one before evaluating",
+  prediction = "Invalid prediction %s: every row needs a prediction; drop the rows without one before evaluating",
+  weight = "Invalid weight %s: every row needs a weight >= 0",
+  score = "the score is %s (%s); drop or fix such rows before evaluating: an area under a curve "
+    .. "ranks every row by its score",
+  probability = "the probability is %s (%s); drop or fix such rows before evaluating",
+}
+
+-- A column's values as doubles, every row a number: a null or NaN fails
+-- naming who, the column, the row and what (a key of INVALID).
+local function numbers(batch, name, who, what)
+  local out, n, col = doubles(batch, name, who)
+  for i = 0, n - 1 do
+    if out[i] ~= out[i] then
+      local null = is_null(col, i)
+      local how = null and "null" or "NaN"
+      local why = null and "null features score null" or "NaN features score NaN"
+      base.fail(("%s: %s column %s, row %d: " .. INVALID[what]):format(who,
+        (what == "score" or what == "probability") and "score" or what, name, i, how, why))
+    end
+  end
   return out, n
 end
 
 local function weights(batch, stage, who)
   local wc = stage:getOrDefault("weightCol")
   if not wc or wc == "" then return nil end
-  return (doubles(batch, wc, who))
+  return (numbers(batch, wc, who, "weight"))
 end
 
 local Binary = base.class {
@@ -41,18 +77,24 @@ local Binary = base.class {
 }
 M.BinaryClassificationEvaluator = Binary
 
-function Binary:evaluate(df, extra)
-  local stage = extra and self:copy(extra) or self
+-- Both areas of stage's score column over df; who names the caller in
+-- errors (the evaluator, or a model's summary).
+function M.binaryAreas(df, stage, who)
   local batch = base.materialize(df)
-  local who = self._name
-  local scores, n = doubles(batch, stage:getOrDefault("rawPredictionCol"), who)
-  local labels = doubles(batch, stage:getOrDefault("labelCol"), who)
+  local scores, n = numbers(batch, stage:getOrDefault("rawPredictionCol"), who, "score")
+  local labels = numbers(batch, stage:getOrDefault("labelCol"), who, "label")
   local w = weights(batch, stage, who)
   local roc, pr = ffi.new("double[1]"), ffi.new("double[1]")
   if C.tide_ml_binary_auc(scores, labels, w, n, roc, pr, errbuf, errlen) ~= 0 then
-    error(who .. ": " .. base.lastError(), 2)
+    base.fail(who .. ": " .. base.lastError())
   end
-  return stage:getOrDefault("metricName") == "areaUnderPR" and pr[0] or roc[0]
+  return roc[0], pr[0]
+end
+
+function Binary:evaluate(df, extra)
+  local stage = extra and self:copy(extra) or self
+  local roc, pr = M.binaryAreas(df, stage, self._name)
+  return stage:getOrDefault("metricName") == "areaUnderPR" and pr or roc
 end
 
 function Binary:isLargerBetter() return true end
@@ -68,14 +110,15 @@ local Multi = base.class {
 M.MulticlassClassificationEvaluator = Multi
 
 -- The confusion matrix: labels (sorted) and matrix[i][j], the (weighted)
--- count of rows of actual label labels[i] predicted as labels[j].
-function M.confusionMatrix(df, labelCol, predictionCol, weightCol)
+-- count of rows of actual label labels[i] predicted as labels[j]. who
+-- (optional) names the caller in errors.
+function M.confusionMatrix(df, labelCol, predictionCol, weightCol, who)
   local batch = base.materialize(df)
-  local who = "confusionMatrix"
-  local y, n = doubles(batch, labelCol or "label", who)
-  local p = doubles(batch, predictionCol or "prediction", who)
+  who = who or "confusionMatrix"
+  local y, n = numbers(batch, labelCol or "label", who, "label")
+  local p = numbers(batch, predictionCol or "prediction", who, "prediction")
   local w
-  if weightCol then w = doubles(batch, weightCol, who) end
+  if weightCol then w = numbers(batch, weightCol, who, "weight") end
   local cells, seen = {}, {}
   for i = 0, n - 1 do
     local a, b = y[i], p[i]
@@ -95,19 +138,29 @@ function M.confusionMatrix(df, labelCol, predictionCol, weightCol)
 end
 
 -- Mean log loss of a probability column (a double P(label = 1), or a
--- vector of class probabilities) against 0/1 labels; p clipped to [eps, 1 - eps].
-function M.logLoss(df, labelCol, probabilityCol, eps, weightCol)
+-- vector of class probabilities, of which element 1 is read) against 0/1
+-- labels; p clipped to [eps, 1 - eps]. who (optional) names the caller in
+-- errors.
+function M.logLoss(df, labelCol, probabilityCol, eps, weightCol, who)
   local batch = base.materialize(df)
-  local y, n = doubles(batch, labelCol or "label", "logLoss")
-  local p = doubles(batch, probabilityCol or "probability", "logLoss")
+  who = who or "logLoss"
+  labelCol, probabilityCol = labelCol or "label", probabilityCol or "probability"
+  local y, n = numbers(batch, labelCol, who, "label")
+  local p = numbers(batch, probabilityCol, who, "probability")
   local w
-  if weightCol then w = doubles(batch, weightCol, "logLoss") end
+  if weightCol then w = numbers(batch, weightCol, who, "weight") end
   eps = eps or 1e-15
   local sum, W = 0, 0
   for i = 0, n - 1 do
+    local yi = y[i]
+    if yi ~= 0 and yi ~= 1 then
+      -- (P(label = 1) says nothing of a label 2)
+      base.fail(("%s: label column %s, row %d: Invalid label %s: the log loss of a binary probability "
+        .. "needs labels 0 and 1"):format(who, labelCol, i, tostring(yi)))
+    end
     local q = math.min(math.max(p[i], eps), 1 - eps)
     local wi = w and w[i] or 1
-    sum = sum - wi * (y[i] > 0.5 and math.log(q) or math.log(1 - q))
+    sum = sum - wi * (yi == 1 and math.log(q) or math.log(1 - q))
     W = W + wi
   end
   return W > 0 and sum / W or 0
@@ -118,10 +171,10 @@ function Multi:evaluate(df, extra)
   local metric = stage:getOrDefault("metricName")
   if metric == "logLoss" then
     return M.logLoss(df, stage:getOrDefault("labelCol"), stage:getOrDefault("probabilityCol"),
-      stage:getOrDefault("eps"), stage:getOrDefault("weightCol"))
+      stage:getOrDefault("eps"), stage:getOrDefault("weightCol"), self._name)
   end
   local cm = M.confusionMatrix(df, stage:getOrDefault("labelCol"), stage:getOrDefault("predictionCol"),
-    stage:getOrDefault("weightCol"))
+    stage:getOrDefault("weightCol"), self._name)
   local k, total = #cm.labels, 0
   local actual, predicted, correct = {}, {}, 0
   for i = 1, k do

@@ -7,16 +7,31 @@ local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local base = require("tide.ml.base")
+local linalg = require("tide.ml.linalg")
 
 local M = {}
 local NONE = base.NONE
 local INVALID = { error = 0, skip = 1, keep = 2 }
 local errbuf, errlen = base.errbuf, base.errlen
 
-local function check(rc, who)
-  if rc < 0 then error(who .. ": " .. base.lastError(), 0) end
+-- A kernel's result: its error names who (and the row, from the kernel).
+-- In an operator (while an action runs) the error has no place, which the
+-- host adds; at_caller (fit, which the user calls) raises it at the user's
+-- line.
+local function check(rc, who, at_caller)
+  if rc < 0 then
+    local msg = who .. ": " .. base.lastError()
+    if at_caller then base.fail(msg) end
+    error(msg, 0)
+  end
   return rc
 end
+
+-- Spark's simpleString of a field's type, for messages.
+local function type_of(field) return field.dataType:simpleString() end
+
+local NUMBER = { [T.ID.boolean] = true, [T.ID.int] = true, [T.ID.long] = true, [T.ID.float] = true,
+                 [T.ID.double] = true, [T.ID.decimal] = true }
 
 local function double_array(n) return ffi.new("double[?]", math.max(n, 1)) end
 
@@ -46,16 +61,30 @@ local function new_dict(ptr)
   return ffi.gc(ptr, C.tide_ml_dict_free)
 end
 
+-- What StringIndexer indexes: strings, and numbers (decimals included,
+-- as Spark's NumericType) by their string form.
+local INDEXABLE = { [T.ID.string] = true, [T.ID.binary] = true }
+for id in pairs(NUMBER) do INDEXABLE[id] = true end
+
 function StringIndexer:fit(df)
   local ins = base.columnPairs(self)
+  -- The types are checked before the data is read (df may be a plan).
+  local schema = base.schemaOf(df)
+  for _, name in ipairs(ins) do
+    local f = base.fieldOf(schema, name, self._name)
+    if not INDEXABLE[f.dataType.id] then
+      base.fail(("StringIndexer: column %s has type %s; StringIndexer takes string, boolean or numeric columns")
+        :format(name, type_of(f)))
+    end
+  end
   local batch = base.materialize(df)
   local order = ORDERS[self:getOrDefault("stringOrderType")]
   -- One C call counts and orders every column, a column per thread.
   local cols = ffi.new("const tide_column *[?]", #ins)
-  for k, name in ipairs(ins) do cols[k - 1] = base.column(batch, name) end
+  for k, name in ipairs(ins) do cols[k - 1] = base.column(batch, name, self._name) end
   local out = ffi.new("tide_ml_dict *[?]", #ins)
   if C.tide_ml_dict_fit_columns(cols, #ins, order, C.tide_ml_cpu_count(), out, errbuf, errlen) ~= 0 then
-    error("StringIndexer: " .. base.lastError(), 0)
+    base.fail("StringIndexer: " .. base.lastError())
   end
   local dicts = {}
   for k = 1, #ins do dicts[k] = new_dict(out[k - 1]) end
@@ -104,7 +133,7 @@ function StringIndexerModel:transform(df)
   local mode = INVALID[self:getOrDefault("handleInvalid")]
   local fields = {}
   for k, name in ipairs(ins) do
-    base.fieldOf(df.schema, name, self._name, 2)
+    base.fieldOf(df.schema, name, self._name)
     local n = tonumber(C.tide_ml_dict_size(self.dicts[k])) + (mode == INVALID.keep and 1 or 0)
     local f = T.field(outs[k], T.double, false)
     f.ml = { nominal = true, numValues = n } -- Spark's NominalAttribute (with "__unknown" under keep)
@@ -167,26 +196,30 @@ M.OneHotEncoderModel = OneHotEncoderModel
 function OneHotEncoder:fit(df)
   local ins = base.columnPairs(self)
   local sizes, missing = {}, false
-  local schema = df.schema or df:schema()
+  local schema = base.schemaOf(df)
   for k, name in ipairs(ins) do
-    local f = base.fieldOf(schema, name, self._name, 2)
+    local f = base.fieldOf(schema, name, self._name)
+    if not NUMBER[f.dataType.id] or f.dataType.id == T.ID.boolean then
+      base.fail(("OneHotEncoder: column %s has type %s; OneHotEncoder takes numeric category indices "
+        .. "(StringIndexer's output)"):format(name, type_of(f)))
+    end
     if f.ml and f.ml.numValues then sizes[k] = f.ml.numValues else missing = true end
   end
   if missing then
     local batch = base.materialize(df)
     for k, name in ipairs(ins) do
       if not sizes[k] then
-        local col = base.column(batch, name)
+        local col = base.column(batch, name, self._name)
         local n = tonumber(col.length)
         local values = double_array(n)
-        check(C.tide_ml_column_doubles(col, values, errbuf, errlen), "OneHotEncoder: column " .. name)
+        check(C.tide_ml_column_doubles(col, values, errbuf, errlen), "OneHotEncoder: column " .. name, true)
         local max = -1
         for i = 0, n - 1 do
           local v = values[i]
           if v == v then
             if v < 0 or v ~= math.floor(v) then
-              error(("OneHotEncoder: column %s, row %d: %s is not a category index (a whole number >= 0)"):format(
-                name, i, tostring(v)), 2)
+              base.fail(("OneHotEncoder: column %s, row %d: %s is not a category index (a whole number >= 0)")
+                :format(name, i, tostring(v)))
             end
             if v > max then max = v end
           end
@@ -196,7 +229,9 @@ function OneHotEncoder:fit(df)
     end
   end
   local model = base.inherit(OneHotEncoderModel.new(), self)
-  model.categorySizes = sizes
+  -- A DenseVector, 0-based as PySpark's list (categorySizes[0] is the
+  -- first input's), as the other models' attributes.
+  model.categorySizes = linalg.dense(sizes)
   return model
 end
 
@@ -206,12 +241,12 @@ function OneHotEncoderModel:transform(df)
   local drop_last = self:getOrDefault("dropLast") and 1 or 0
   local fields = {}
   for k, name in ipairs(ins) do
-    base.fieldOf(df.schema, name, self._name, 2)
+    base.fieldOf(df.schema, name, self._name)
     local f = T.field(outs[k], T.vector, false)
-    f.ml = { size = self.categorySizes[k] + (mode == INVALID.keep and 1 or 0) - drop_last }
+    f.ml = { size = self.categorySizes.values[k] + (mode == INVALID.keep and 1 or 0) - drop_last }
     fields[k] = f
   end
-  local sizes = self.categorySizes
+  local sizes = self.categorySizes.values
   return base.addColumns(df, self, fields, function(input, out, first)
     for k, name in ipairs(ins) do
       check(tonumber(C.tide_ml_one_hot(out, base.column(input, name), sizes[k], drop_last, mode,
@@ -220,11 +255,12 @@ function OneHotEncoderModel:transform(df)
   end)
 end
 
-function OneHotEncoderModel:_writeData(w) w:json("data.json", { categorySizes = self.categorySizes }) end
+function OneHotEncoderModel:_writeData(w) w:json("data.json", { categorySizes = self.categorySizes.values }) end
 function OneHotEncoderModel:_readData(r)
   local d = r:json("data.json")
-  self.categorySizes = {}
-  for i, v in ipairs(d.categorySizes or {}) do self.categorySizes[i] = v end
+  local sizes = {}
+  for i, v in ipairs(d.categorySizes or {}) do sizes[i] = v end
+  self.categorySizes = linalg.dense(sizes)
 end
 
 -- ---- VectorAssembler ------------------------------------------------------------------
@@ -242,15 +278,14 @@ function VectorAssembler:transform(df)
   local mode = INVALID[self:getOrDefault("handleInvalid")]
   local size = 0
   for _, name in ipairs(ins) do
-    local f = base.fieldOf(df.schema, name, self._name, 2)
+    local f = base.fieldOf(df.schema, name, self._name)
     local id = f.dataType.id
     if id == T.ID.vector then
       size = size and f.ml and f.ml.size and size + f.ml.size or nil
-    elseif id == T.ID.boolean or id == T.ID.int or id == T.ID.long or id == T.ID.float or id == T.ID.double then
+    elseif NUMBER[id] then
       size = size and size + 1
     else
-      error(("VectorAssembler: Data type %s of column %s is not supported."):format(
-        f.dataType:simpleString(), name), 2)
+      base.fail(("VectorAssembler: Data type %s of column %s is not supported."):format(type_of(f), name))
     end
   end
   local field = T.field(out_name, T.vector, true)
@@ -272,13 +307,12 @@ end
 -- (weight sum), mean, unbiased variance, min and max (implicit zeros of
 -- sparse rows included), as Spark's Summarizer.
 function M.vectorStats(col, weights)
-  if col.type ~= T.ID.vector then error("statistics need a vector column", 2) end
   local n = col.vector_size
   local nnz, sum, sumsq = double_array(n), double_array(n), double_array(n)
   local min, max = double_array(n), double_array(n)
   for j = 0, n - 1 do min[j], max[j] = math.huge, -math.huge end
   local ws, wsq = ffi.new("double[1]"), ffi.new("double[1]")
-  check(C.tide_ml_vector_stats(col, weights, ws, wsq, nnz, sum, sumsq, min, max, errbuf, errlen), "statistics")
+  check(C.tide_ml_vector_stats(col, weights, ws, wsq, nnz, sum, sumsq, min, max, errbuf, errlen), "statistics", true)
   local W, W2 = ws[0], wsq[0]
   local st = { size = n, count = W, mean = double_array(n), variance = double_array(n),
                min = double_array(n), max = double_array(n), numNonzeros = nnz }
@@ -308,9 +342,21 @@ local function from_list(list)
   return arr
 end
 
+-- The vector column a scaler fits on, its type checked before the data is
+-- read.
+local function fit_column(stage, df)
+  local name = stage:need("inputCol")
+  local f = base.fieldOf(base.schemaOf(df), name, stage._name)
+  if f.dataType.id ~= T.ID.vector then
+    base.fail(("%s: column %s has type %s; %s needs a vector column (assemble numbers with VectorAssembler)")
+      :format(stage._name, name, type_of(f), stage._name))
+  end
+  return base.column(base.materialize(df), name, stage._name)
+end
+
 local function scaled(stage, df, size_fn, kernel_args)
   local in_name, out_name = stage:need("inputCol"), stage:getOrDefault("outputCol") or (stage.uid .. "__output")
-  base.fieldOf(df.schema, in_name, stage._name, 3)
+  base.fieldOf(df.schema, in_name, stage._name)
   local field = T.field(out_name, T.vector, true)
   field.ml = { size = size_fn() }
   return base.addColumns(df, stage, { field }, function(input, out, first)
@@ -339,24 +385,26 @@ local MinMaxScalerModel = base.class {
 M.MinMaxScalerModel = MinMaxScalerModel
 
 function MinMaxScaler:fit(df)
-  local batch = base.materialize(df)
-  local st = M.vectorStats(base.column(batch, self:need("inputCol")))
   if self:getOrDefault("min") >= self:getOrDefault("max") then
-    error("MinMaxScaler: min must be below max", 2)
+    base.fail("MinMaxScaler: min must be below max")
   end
+  local st = M.vectorStats(fit_column(self, df))
   local model = base.inherit(MinMaxScalerModel.new(), self)
-  model.originalMin, model.originalMax = to_list(st.min, st.size), to_list(st.max, st.size)
+  -- DenseVectors, 0-based as PySpark's (originalMin[0]), as coefficients
+  model.originalMin = linalg.dense(to_list(st.min, st.size))
+  model.originalMax = linalg.dense(to_list(st.max, st.size))
   return model
 end
 
 -- Feature j maps to (x - shift[j]) * mult[j] + add[j] (dense output).
 function MinMaxScalerModel:affine()
-  local n = #self.originalMin
+  local omin, omax = self.originalMin.values, self.originalMax.values
+  local n = #omin
   local lo, hi = self:getOrDefault("min"), self:getOrDefault("max")
   local shift, mult, add = double_array(n), double_array(n), double_array(n)
   for j = 0, n - 1 do
-    local range = self.originalMax[j + 1] - self.originalMin[j + 1]
-    shift[j] = self.originalMin[j + 1]
+    local range = omax[j + 1] - omin[j + 1]
+    shift[j] = omin[j + 1]
     if range ~= 0 then
       mult[j], add[j] = (hi - lo) / range, lo
     else
@@ -372,12 +420,14 @@ function MinMaxScalerModel:transform(df)
 end
 
 function MinMaxScalerModel:_writeData(w)
-  w:json("data.json", { originalMin = self.originalMin, originalMax = self.originalMax })
+  w:json("data.json", { originalMin = self.originalMin.values, originalMax = self.originalMax.values })
 end
 function MinMaxScalerModel:_readData(r)
   local d = r:json("data.json")
-  self.originalMin, self.originalMax = { unpack(d.originalMin) }, { unpack(d.originalMax) }
-  if #self.originalMin ~= #self.originalMax then r:fail("data.json", "originalMin and originalMax differ in length") end
+  self.originalMin, self.originalMax = linalg.dense({ unpack(d.originalMin) }), linalg.dense({ unpack(d.originalMax) })
+  if self.originalMin.size ~= self.originalMax.size then
+    r:fail("data.json", "originalMin and originalMax differ in length")
+  end
 end
 
 -- ---- StandardScaler -----------------------------------------------------------------------
@@ -395,32 +445,33 @@ local StandardScalerModel = base.class {
 M.StandardScalerModel = StandardScalerModel
 
 function StandardScaler:fit(df)
-  local batch = base.materialize(df)
-  local st = M.vectorStats(base.column(batch, self:need("inputCol")))
+  local st = M.vectorStats(fit_column(self, df))
   local model = base.inherit(StandardScalerModel.new(), self)
-  model.mean = to_list(st.mean, st.size)
-  model.std = {}
-  for j = 0, st.size - 1 do model.std[j + 1] = math.sqrt(st.variance[j]) end
+  -- DenseVectors, 0-based as PySpark's (std[0]), as coefficients
+  local std = {}
+  for j = 0, st.size - 1 do std[j + 1] = math.sqrt(st.variance[j]) end
+  model.mean, model.std = linalg.dense(to_list(st.mean, st.size)), linalg.dense(std)
   return model
 end
 
 function StandardScalerModel:transform(df)
-  local n = #self.std
+  local std, mean = self.std.values, self.mean.values
+  local n = #std
   local with_mean, with_std = self:getOrDefault("withMean"), self:getOrDefault("withStd")
   local shift, mult, add = double_array(n), double_array(n), double_array(n)
   for j = 0, n - 1 do
-    local sd = self.std[j + 1]
-    shift[j] = with_mean and self.mean[j + 1] or 0
+    local sd = std[j + 1]
+    shift[j] = with_mean and mean[j + 1] or 0
     mult[j] = with_std and (sd ~= 0 and 1 / sd or 0) or 1
   end
   return scaled(self, df, function() return n end,
     { size = n, shift = shift, mult = mult, add = add, dense = with_mean and 1 or 0 })
 end
 
-function StandardScalerModel:_writeData(w) w:json("data.json", { mean = self.mean, std = self.std }) end
+function StandardScalerModel:_writeData(w) w:json("data.json", { mean = self.mean.values, std = self.std.values }) end
 function StandardScalerModel:_readData(r)
   local d = r:json("data.json")
-  self.mean, self.std = { unpack(d.mean) }, { unpack(d.std) }
+  self.mean, self.std = linalg.dense({ unpack(d.mean) }), linalg.dense({ unpack(d.std) })
 end
 
 -- ---- FeatureHasher ----------------------------------------------------------------------------
@@ -439,7 +490,7 @@ function FeatureHasher:transform(df)
   for _, c in ipairs(self:getOrDefault("categoricalCols") or {}) do cat[c] = true end
   local flags = ffi.new("int32_t[?]", #ins)
   for k, name in ipairs(ins) do
-    base.fieldOf(df.schema, name, self._name, 2)
+    base.fieldOf(df.schema, name, self._name)
     flags[k - 1] = cat[name] and 1 or 0
   end
   local field = T.field(out_name, T.vector, true)

@@ -55,7 +55,7 @@ function describe.OneHotEncoderModel(stage, cols)
   for k, name in ipairs(ins) do
     local c = cols[name]
     if not (c and c.index) then return false end
-    local categories = stage.categorySizes[k]
+    local categories = stage.categorySizes.values[k]
     local size = math.max(0, categories + (keep and 1 or 0) - (drop_last and 1 or 0))
     local term = with(c.index, { position = 0, categories = categories, block_size = size,
                                  ohe_invalid = keep and C.TIDE_ML_KEEP or C.TIDE_ML_ERROR })

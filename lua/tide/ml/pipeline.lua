@@ -36,7 +36,9 @@ local function is_estimator(stage) return type(stage.fit) == "function" end
 -- named, without the place in tide's own modules it was raised from
 -- (the caller's line comes first instead).
 local function stage_error(what, i, stage, err)
-  err = tostring(err):gsub("^[^:]*lua/tide/[^:]*%.lua:%d+: ", "")
+  -- (a stage's checks raise at the user's line, base.fail: the line of
+  -- this fit or transform, which the error gets again below)
+  err = tostring(err):gsub("^[^:\n]*:%d+: ", "")
   return ("%s stage %d (%s): %s"):format(what, i, stage.uid or "?", err)
 end
 
