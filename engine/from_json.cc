@@ -20,6 +20,11 @@
  * - Every value of the document is read or validated, so a syntax error
  *   anywhere (even in a field the schema does not name) makes the record
  *   malformed, as Jackson's streaming parser does in Spark.
+ * - A null input row, and an empty or blank one (Jackson finds no token
+ *   in it: SPARK-19543), is a null struct, not a malformed record, as
+ *   Spark's JsonToStructs gives null for both. The JSON literal null is
+ *   malformed, as in Spark, whose JacksonParser.parse throws a bad
+ *   record when the root converter gives null.
  * - Type rules follow Spark's JacksonParser: ints and longs take integral
  *   JSON numbers only; float and double take any number, and with
  *   allow_non_numeric the strings "NaN", "Infinity", "+INF", ...; decimals

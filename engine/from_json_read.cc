@@ -45,6 +45,14 @@ inline bool key_is(const char *k, const Node &n)
     return (x & n.key_mask) == n.key_word[last];
 }
 
+/* Whether a record holds nothing but JSON's blanks (or nothing). */
+inline bool blank(const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!is_space(p[i])) return false;
+    return true;
+}
+
 /* A printable excerpt of a record for error messages. */
 std::string excerpt(const char *p, size_t len)
 {
@@ -417,6 +425,16 @@ int64_t FromJson::parse_rows(const tide_column *input, int64_t begin, int64_t en
                       fatal ? fatal : "failed");
             return -1;
         }
+        /* An empty or blank record is a null struct too (SPARK-19543):
+           Jackson finds no token in it, JacksonParser.parse gives no row
+           and JsonToStructs null. Only JSON's four blanks, which Jackson
+           skips; any other control byte is an error there too. Asked only
+           of a record simdjson refused (for it, no structural at all), so
+           the usual record pays nothing; nothing was written for it. */
+        if (r == SYNTAX && blank(text, len)) {
+            end_row(row);
+            continue;
+        }
         tide_mark_valid(root.col,
                         row); /* Spark 3: a malformed record is a struct of nulls, not null */
         if (r != OK) {
@@ -431,12 +449,8 @@ int64_t FromJson::parse_rows(const tide_column *input, int64_t begin, int64_t en
                 if (record_why) {
                     what = record_why;
                 } else if (r == SYNTAX) {
-                    if (len == 0 || syntax == simdjson::EMPTY) {
-                        what = "it is empty";
-                    } else {
-                        what = std::string("not valid JSON: ") + simdjson::error_message(syntax);
-                        if (what.back() == '.') what.pop_back();
-                    }
+                    what = std::string("not valid JSON: ") + simdjson::error_message(syntax);
+                    if (what.back() == '.') what.pop_back();
                 } else {
                     what = "field \"" + std::string(where ? where->name : "") +
                            "\": " + json_type_name(got) + " cannot be read as " +

@@ -63,8 +63,14 @@ int tide_timestamp_parse(const char *s, size_t len, int64_t *out)
         int sign = s[i++] == '-' ? -1 : 1;
         int64_t oh, om = 0;
         if (digits(s, len, &i, 2, &oh)) return -1;
-        if (i < len && s[i] == ':') i++;
-        if (i < len && digits(s, len, &i, 2, &om)) return -1;
+        int colon = i < len && s[i] == ':';
+        i += colon;
+        /* after a colon the minutes are due: "+05:" is no offset */
+        if ((colon || i < len) && digits(s, len, &i, 2, &om)) return -1;
+        /* Java's ZoneOffset, which Spark parses offsets with, holds
+           -18:00 to +18:00 and minutes below 60: anything else is not a
+           timestamp, rather than a time shifted by a day or more. */
+        if (om > 59 || oh * 60 + om > 18 * 60) return -1;
         offset = sign * (oh * 3600 + om * 60);
     }
     if (i != len) return -1;

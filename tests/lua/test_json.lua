@@ -291,6 +291,45 @@ t.test("from_json DROPMALFORMED drops whole rows, FAILFAST stops", function()
   t.ok(err:find("row 1") or err:find("Row 1"), "names the row: " .. err)
 end)
 
+t.test("from_json: an empty or blank value is a null struct in every mode, a tombstone too", function()
+  -- Spark's from_json gives null where Jackson finds no token (SPARK-19543),
+  -- as for a null value: not a malformed record. Kafka values are binary.
+  local schema = SCHEMA:add("_corrupt_record", T.string)
+  local df = frame { '{"hour":1}', "", '{"hour":4}', " \t\r\n ", false, '{"hour":6}' }
+    :select(F.col("value"):cast("binary"):alias("value"))
+  for _, mode in ipairs({ "PERMISSIVE", "DROPMALFORMED", "FAILFAST" }) do
+    local rows = df:select(F.from_json("value", schema, { mode = mode }):alias("d")):collect()
+    t.eq(#rows, 6, mode)
+    t.eq(rows[1].d.hour, 1, mode)
+    t.eq(rows[1].d._corrupt_record, nil, mode)
+    for _, i in ipairs({ 2, 4, 5 }) do t.eq(rows[i].d, nil, mode .. " row " .. i) end
+    t.eq(rows[3].d.hour, 4, mode)
+    t.eq(rows[6].d.hour, 6, mode)
+  end
+  -- The literal null is a malformed record, as in Spark (its root
+  -- converter gives null, which JacksonParser.parse throws as a bad record).
+  local rows = frame { "null" }:select(F.from_json("value", schema):alias("d")):collect()
+  t.eq(tostring(rows[1].d), "Row(id=None, hour=None, site_id=None, p=None, geo=None, _corrupt_record='null')")
+  t.raises(function()
+    frame { "null" }:select(F.from_json("value", SCHEMA, { mode = "FAILFAST" })):collect()
+  end, "Row 0: it is not a JSON object%. Record: null")
+end)
+
+t.test("from_json refuses a timestamp offset beyond 18 hours, as Java's ZoneOffset", function()
+  local df = frame { '{"t":"2024-01-01T00:00:00+25:00"}', '{"t":"2024-01-01T00:00:00+18:00"}',
+    '{"t":"2024-01-01T00:00:00-18:30"}', '{"t":"2024-01-01T00:00:00+01:60"}', '{"t":"2024-01-01T00:00:00-03:30"}' }
+  local rows = df:select(F.from_json("value", "t timestamp, bad string", { columnNameOfCorruptRecord = "bad" })
+    :alias("d")):select("d.t", "d.bad"):collect()
+  local midnight, hour = 1704067200 * 1e6, 3600 * 1e6 -- 2024-01-01T00:00:00Z
+  t.eq(rows[1].t, nil)
+  t.eq(rows[1].bad, '{"t":"2024-01-01T00:00:00+25:00"}')
+  t.eq(rows[2].t, midnight - 18 * hour)
+  t.eq(rows[2].bad, nil)
+  t.eq(rows[3].t, nil)
+  t.eq(rows[4].t, nil)
+  t.eq(rows[5].t, midnight + 3.5 * hour)
+end)
+
 t.test("from_json reads a record alike in place (later rows follow) and copied (the last row)", function()
   -- Rows with 64 bytes of later rows after them are parsed where they
   -- are; the last ones are copied with zeroed padding. Truncated records

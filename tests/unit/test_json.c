@@ -143,28 +143,28 @@ static void malformed_records_are_rows_of_nulls_with_the_raw_text(void)
         strcpy(deep_obj + o, "}");
     }
     const char *rows[] = {
-        "{\"a\":1,\"b\":\"ok\"}",       /* 0 good */
-        "not json",                     /* 1 */
-        "[1,2]",                        /* 2 not an object */
-        "42",                           /* 3 */
-        "",                             /* 4 empty */
-        "   \n ",                       /* 5 blank */
-        "{\"a\":1,\"b\":\"\xff\xfe\"}", /* 6 invalid UTF-8 */
-        "{\"a\":1,\"b\":\"x\0y\"}",     /* 7 NUL inside a string (length given) */
-        "{\"a\":1",                     /* 8 truncated */
-        "{\"a\":1} trailing",           /* 9 */
-        "{\"a\":1}}",                   /* 10 */
-        deep,                           /* 11 */
-        deep_obj,                       /* 12 */
-        "{\"a\":1,\"zz\":[1,,2]}",      /* 13 syntax error in a field nobody reads */
-        "{\"a\":1,\"zz\":tru}",         /* 14 */
-        "{\"a\":1,\"b\":\"\\x\"}",      /* 15 bad escape */
-        "{\"a\":1,\"b\":\"\x01\"}",     /* 16 raw control character */
-        "{\"a\":01}",                   /* 17 leading zero */
-        "{\"a\":1,}",                   /* 18 */
-        NO_ROW,                         /* 19 null input: null struct, not malformed */
-        "\"{}\"",                       /* 20 a string */
-        "{\"a\":1,\"b\":\"\\ud800\"}",  /* 21 lone surrogate */
+        "{\"a\":1,\"b\":\"ok\"}",                  /* 0 good */
+        "not json",                                /* 1 */
+        "[1,2]",                                   /* 2 not an object */
+        "42",                                      /* 3 */
+        " null ",                                  /* 4 null: Spark's root converter gives no row */
+        " \f ",                                    /* 5 a form feed is no JSON blank */
+        "{\"a\":1,\"b\":\"\xff\xfe\"}",            /* 6 invalid UTF-8 */
+        "{\"a\":1,\"b\":\"x\0y\"}",                /* 7 NUL inside a string (length given) */
+        "{\"a\":1",                                /* 8 truncated */
+        "{\"a\":1} trailing",                      /* 9 */
+        "{\"a\":1}}",                              /* 10 */
+        deep,                                      /* 11 */
+        deep_obj,                                  /* 12 */
+        "{\"a\":1,\"zz\":[1,,2]}",                 /* 13 syntax error in a field nobody reads */
+        "{\"a\":1,\"zz\":tru}",                    /* 14 */
+        "{\"a\":1,\"b\":\"\\x\"}",                 /* 15 bad escape */
+        "{\"a\":1,\"b\":\"\x01\"}",                /* 16 raw control character */
+        "{\"a\":01}",                              /* 17 leading zero */
+        "{\"a\":1,}",                              /* 18 */
+        NO_ROW,                                    /* 19 null input: null struct, not malformed */
+        "\"{}\"",                                  /* 20 a string */
+        "{\"a\":1,\"b\":\"\\ud800\"}",             /* 21 lone surrogate */
         "{\"a\":2, \"_corrupt_record\":\"mine\"}", /* 22 good: the JSON key is ignored */
     };
     int n = (int)(sizeof rows / sizeof rows[0]);
@@ -249,6 +249,93 @@ static void dropmalformed_marks_rows_and_failfast_names_the_row(void)
     const char *rows3[] = {"{\"a\":1}", "{\"a\":2}"};
     parse(&r, rows3, NULL, 2, AB, 4, TIDE_JSON_FAILFAST, -1);
     CHECK(r.malformed == 0 && r.failed_row == -1);
+    done(&r);
+}
+
+/* Spark's from_json gives null for an empty or blank record, as for a null
+   input (SPARK-19543: Jackson finds no token in it), not a malformed one:
+   a null struct, not counted, not dropped, no corrupt text, no FAILFAST. */
+static void empty_and_blank_records_are_null_structs(void)
+{
+    const char *rows[] = {"{\"a\":1}", "", "{\"a\":3}", " \t\r\n ", NO_ROW, "{\"a\":6}"};
+    int modes[] = {TIDE_JSON_PERMISSIVE, TIDE_JSON_DROPMALFORMED, TIDE_JSON_FAILFAST};
+    for (int m = 0; m < 3; m++) {
+        run r;
+        parse(&r, rows, NULL, 6, AB, 4, modes[m], 2);
+        if (r.malformed != 0) fprintf(stderr, "  mode %d: %s\n", modes[m], r.err);
+        CHECK(r.malformed == 0 && r.failed_row == -1);
+        tide_column *d = r.data, *a = &d->children[0], *b = &d->children[1], *cr = &d->children[2];
+        for (int i = 0; i < 6; i++) {
+            CHECK(r.status[i] == 0);
+            CHECK(!valid(cr, i));
+        }
+        CHECK(i32(a, 0) == 1 && i32(a, 2) == 3 && i32(a, 5) == 6);
+        int nulls[] = {1, 3, 4};
+        for (int k = 0; k < 3; k++) {
+            int i = nulls[k];
+            CHECK(!valid(d, i) && !valid(a, i) && !valid(b, i));
+            CHECK(i32(a, i) == 0);
+        }
+        CHECK(d->null_count == 3);
+        done(&r);
+    }
+
+    /* Bytes Jackson does not skip are still malformed: a form feed, a NUL
+       among blanks, and the literal null. */
+    const char *bad[] = {"\f", " \0 ", "null"};
+    int lens[] = {1, 3, 4};
+    run r;
+    parse(&r, bad, lens, 3, AB, 4, TIDE_JSON_PERMISSIVE, 2);
+    CHECK(r.malformed == 3);
+    for (int i = 0; i < 3; i++) {
+        CHECK(r.status[i] == 1 && valid(r.data, i) && valid(&r.data->children[2], i));
+    }
+    done(&r);
+    parse(&r, bad + 2, NULL, 1, AB, 4, TIDE_JSON_FAILFAST, -1);
+    CHECK(r.malformed == -1 && r.failed_row == 0);
+    CHECK(strstr(r.err, "Row 0: it is not a JSON object. Record: null") != NULL);
+    done(&r);
+}
+
+/* Java's ZoneOffset, which Spark reads offsets with, holds -18:00 to
+   +18:00 and minutes below 60; past that a timestamp field is malformed,
+   not shifted by a day or more. */
+static const tide_json_field STAMP[] = {
+    {"data", TIDE_STRUCT, 0, 0, 1},
+    {"t", TIDE_TIMESTAMP, 0, 0, 0},
+};
+
+static void timestamp_offsets_stay_within_18_hours(void)
+{
+    const char *rows[] = {
+        "{\"t\":\"2024-01-01T00:00:00+25:00\"}", /* 0 */
+        "{\"t\":\"2024-01-01T00:00:00+18:00\"}", /* 1 the largest */
+        "{\"t\":\"2024-01-01T00:00:00-18:00\"}", /* 2 */
+        "{\"t\":\"2024-01-01T00:00:00+18:01\"}", /* 3 */
+        "{\"t\":\"2024-01-01T00:00:00-19:00\"}", /* 4 */
+        "{\"t\":\"2024-01-01T00:00:00+05:60\"}", /* 5 minutes past 59 */
+        "{\"t\":\"2024-01-01T00:00:00+0599\"}",  /* 6 */
+        "{\"t\":\"2024-01-01T00:00:00+05:45\"}", /* 7 */
+        "{\"t\":\"2024-01-01T00:00:00-0930\"}",  /* 8 */
+        "{\"t\":\"2024-01-01 00:00:00+99\"}",    /* 9 */
+        "{\"t\":\"2024-01-01T00:00:00+05:\"}",   /* 10 a colon without minutes */
+    };
+    run r;
+    parse(&r, rows, NULL, 11, STAMP, 2, TIDE_JSON_PERMISSIVE, -1);
+    tide_column *t = &r.data->children[0];
+    const int64_t midnight = 1704067200LL * 1000000; /* 2024-01-01T00:00:00Z */
+    const int64_t hour = 3600LL * 1000000, minute = 60LL * 1000000;
+    int bad[] = {0, 3, 4, 5, 6, 9, 10};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (valid(t, bad[i]))
+            fprintf(stderr, "  row %d read as %lld\n", bad[i], (long long)i64(t, bad[i]));
+        CHECK(!valid(t, bad[i]) && r.status[bad[i]] == 1);
+    }
+    CHECK(r.malformed == 7);
+    CHECK(valid(t, 1) && i64(t, 1) == midnight - 18 * hour);
+    CHECK(valid(t, 2) && i64(t, 2) == midnight + 18 * hour);
+    CHECK(valid(t, 7) && i64(t, 7) == midnight - 5 * hour - 45 * minute);
+    CHECK(valid(t, 8) && i64(t, 8) == midnight + 9 * hour + 30 * minute);
     done(&r);
 }
 
@@ -855,9 +942,10 @@ TEST_MAIN(TEST(reads_avazu_records_exactly),
           TEST(malformed_records_are_rows_of_nulls_with_the_raw_text),
           TEST(a_mistyped_field_is_null_and_the_record_malformed),
           TEST(dropmalformed_marks_rows_and_failfast_names_the_row),
-          TEST(every_type_follows_sparks_rules), TEST(whole_number_decimals),
-          TEST(nested_structs_missing_extra_and_duplicate_keys), TEST(keys_match_whole_names),
-          TEST(huge_values_and_many_rows),
+          TEST(empty_and_blank_records_are_null_structs),
+          TEST(timestamp_offsets_stay_within_18_hours), TEST(every_type_follows_sparks_rules),
+          TEST(whole_number_decimals), TEST(nested_structs_missing_extra_and_duplicate_keys),
+          TEST(keys_match_whole_names), TEST(huge_values_and_many_rows),
           TEST(bad_schemas_and_inputs_are_errors), TEST(to_json_writes_what_spark_writes),
           TEST(to_json_escapes_at_every_position), TEST(to_json_output_reads_back_with_from_json),
           TEST(java_double_formatting), TEST(documents_flatten_in_order_with_exact_integers),
