@@ -20,10 +20,21 @@ typedef struct copy_out {
     int64_t rows;
 } copy_out;
 
+/* What the last COPY did, kept after it ends for the caller to read
+   (tide_pg_copy_error_row, tide_pg_copy_replaced); reset when a COPY
+   begins. */
+typedef struct copy_report {
+    int64_t error_row;    /* row (from 1) a failure named, 0 when none */
+    int64_t replaced;     /* text values whose invalid UTF-8 was replaced */
+    int64_t replaced_row; /* the first of them: its row (from 1) */
+    char replaced_column[128];
+} copy_report;
+
 struct tide_pg {
     PGconn *conn;
     char sqlstate[6]; /* of the last error, "" when none (or no server reply) */
     copy_out copy;
+    copy_report report;
 };
 
 /* Type OIDs of the built-in types tide maps (pg_type.dat). */

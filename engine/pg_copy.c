@@ -5,11 +5,21 @@
  * state lives in the connection). Values are encoded in C straight from
  * the columns into large chunks handed to PQputCopyData: decimals as
  * exact numerics, timestamps moved from the Unix epoch to PostgreSQL's
- * 2000 epoch, text and bytes as they are, NULLs as length -1. A value
- * that does not fit its target column (an int8 beyond int4, a timestamp
- * out of range) aborts the COPY with an error naming its row and column;
- * the caller's transaction then rolls back, so no row of the batch is
+ * 2000 epoch, bytes as they are, text as valid UTF-8 (below), NULLs as
+ * length -1. A value that does not fit its target column (an int8 beyond
+ * int4, a double beyond real, a timestamp out of range, a NUL byte in
+ * text) aborts the COPY with an error naming its row and column; the
+ * caller's transaction then rolls back, so no row of the batch is
  * written.
+ *
+ * Text: a string column may hold bytes that are not UTF-8 (a Kafka value
+ * cast to string, from_json's _corrupt_record). PostgreSQL refuses them
+ * and fails the whole COPY, every time it is replayed. Spark's JDBC
+ * writer turns each value into a Java String, whose decoder replaces each
+ * malformed sequence by U+FFFD, and writes the row; tide does the same,
+ * byte for byte as Java, and counts the values it changed
+ * (tide_pg_copy_replaced). Valid text is copied as it is, checked 8 bytes
+ * at a time.
  */
 #include "pg_conn.h"
 
@@ -152,15 +162,189 @@ static double double_at(const tide_column *col, int64_t r)
     }
 }
 
+/* ---- text ------------------------------------------------------------------------ */
+
+#define ONES  UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static int is_continuation(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+/* The length of the well-formed UTF-8 sequence at s (n > 0 bytes left)
+   that is not ASCII, or 0 when s does not start one (Unicode's table 3-7:
+   no overlong forms, no surrogates, nothing beyond U+10FFFF). */
+static size_t utf8_sequence(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c >= 0xC2 && c <= 0xDF) return n >= 2 && is_continuation(s[1]) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || !is_continuation(s[1]) || !is_continuation(s[2])) return 0;
+        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0)) return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || !is_continuation(s[1]) || !is_continuation(s[2]) || !is_continuation(s[3]))
+            return 0;
+        if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90)) return 0;
+        return 4;
+    }
+    return 0;
+}
+
+/* The bytes at s (n > 0 left; not a well-formed sequence) that one U+FFFD
+   replaces, as Java's UTF-8 decoder (String(bytes, UTF_8), which Spark's
+   UTF8String.toString is) counts them: the maximal subpart of a
+   well-formed sequence (Unicode 3.9, "U+FFFD Substitution of Maximal
+   Subparts"), or one byte. One exception, Java's: ED A0..BF is taken as
+   the start of a sequence, so an encoded surrogate (ED A0 80) is one
+   U+FFFD, not three. */
+static size_t utf8_malformed(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (n < 2 || c < 0xE0 || c > 0xF4) return 1; /* a lone byte, C0/C1, a 2-byte start */
+    unsigned c2 = s[1];
+    if (!is_continuation(c2) || (c == 0xE0 && c2 < 0xA0) || (c == 0xF0 && c2 < 0x90) ||
+        (c == 0xF4 && c2 >= 0x90))
+        return 1;
+    if (n < 3 || !is_continuation(s[2])) return 2;
+    return 3; /* E?: the surrogate; F?: the fourth byte is missing or wrong */
+}
+
+/* The bytes of w (8 of text, read little-endian) that need a look: the
+   high bit of each byte >= 0x80 or zero is set in the result, and the
+   lowest bit set is exactly the first such byte ((w - ONES) & ~w flags
+   a zero byte; a borrow goes only from a zero byte upwards, so only
+   bytes after the first zero can be flagged wrongly). */
+static uint64_t attention(uint64_t w)
+{
+    return (((w - ONES) & ~w) | w) & HIGHS;
+}
+
+/* The index of the first byte of s[0..n) that needs attention — a NUL, or
+   one that does not start a well-formed sequence — or n when there is
+   none. Text goes 8 bytes at a time (the last 8 overlapping those
+   before), skipping straight to its first non-ASCII byte; a run of
+   multi-byte sequences is checked one sequence at a time. */
+static size_t utf8_clean_prefix(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (n >= 8) {
+            /* the 8 bytes from i, or the last 8 with those before i masked */
+            size_t at = n - i >= 8 ? i : n - 8;
+            uint64_t w;
+            memcpy(&w, s + at, 8);
+            uint64_t m = attention(w) & (~UINT64_C(0) << (8 * (i - at)));
+            if (m == 0) {
+                i = at + 8;
+                continue;
+            }
+            i = at + ((size_t)__builtin_ctzll(m) >> 3);
+        } else {
+            while (i < n && s[i] - 1u < 0x7Fu)
+                i++;
+            if (i == n) break;
+        }
+#else
+        while (i < n && s[i] - 1u < 0x7Fu)
+            i++;
+        if (i == n) break;
+#endif
+        if (s[i] == 0) return i;
+        do {
+            size_t k = utf8_sequence(s + i, n - i);
+            if (k == 0) return i;
+            i += k;
+        } while (i < n && s[i] >= 0x80);
+    }
+    return n;
+}
+
+/* s[0..n) with each malformed sequence from `from` on replaced by U+FFFD
+   (EF BF BD) into out (NULL: only measured); s[0..from) is clean and is
+   copied as it is. Returns the length, or (size_t)-1 when s holds a NUL
+   (its index in *nul). */
+static size_t utf8_replace(const unsigned char *s, size_t n, size_t from, unsigned char *out,
+                           size_t *nul)
+{
+    if (out) memcpy(out, s, from);
+    size_t i = from, len = from;
+    while (i < n) {
+        size_t clean = i + utf8_clean_prefix(s + i, n - i);
+        if (out) memcpy(out + len, s + i, clean - i);
+        len += clean - i;
+        i = clean;
+        if (i == n) break;
+        if (s[i] == 0) return *nul = i, (size_t)-1;
+        i += utf8_malformed(s + i, n - i);
+        if (out) memcpy(out + len, "\xEF\xBF\xBD", 3);
+        len += 3;
+    }
+    return len;
+}
+
 typedef struct copy_column {
     const tide_column *col;
     encoding enc;
     const char *name;
 } copy_column;
 
+/* Why a value cannot be written: the end of "the value ..." and the
+   SQLSTATE PostgreSQL gives the same failure. */
+typedef struct refusal {
+    char why[128];
+    const char *sqlstate;
+} refusal;
+
+static int refuse(refusal *f, const char *sqlstate, const char *why)
+{
+    snprintf(f->why, sizeof f->why, "%s", why);
+    f->sqlstate = sqlstate;
+    return 1;
+}
+
+/* Appends a text value (jsonb: with its format's version byte) as valid
+   UTF-8; *replaced set when a malformed sequence was replaced. 0, -1 on a
+   connection/memory failure, 1 on a NUL (f set). */
+static int put_text(copy_out *out, const unsigned char *bytes, size_t len, int jsonb, int *replaced,
+                    refusal *f, int *oom)
+{
+    size_t clean = utf8_clean_prefix(bytes, len);
+    size_t n = len;
+    if (clean < len) {
+        size_t nul;
+        n = utf8_replace(bytes, len, clean, NULL, &nul);
+        if (n == (size_t)-1) {
+            char why[128];
+            snprintf(why, sizeof why,
+                     "holds a NUL byte (0x00, byte %zu of %zu), which PostgreSQL's text types "
+                     "cannot store",
+                     nul + 1, len);
+            return refuse(f, "22021", why); /* character_not_in_repertoire, as the server's */
+        }
+        *replaced = 1;
+    }
+    if (n > INT32_MAX - 1) /* with its replacements */
+        return refuse(f, "54000", "is longer than 2 GB once its invalid UTF-8 is replaced");
+    if (room(out, 4 + n + (size_t)jsonb, oom) != 0) return -1;
+    unsigned char *p = out->buf + out->len;
+    put32(p, (uint32_t)(n + (size_t)jsonb));
+    if (jsonb) p[4] = 1; /* jsonb's binary format version */
+    if (clean == len)
+        memcpy(p + 4 + jsonb, bytes, len);
+    else
+        utf8_replace(bytes, len, clean, p + 4 + jsonb, &(size_t){0});
+    out->len += 4 + n + (size_t)jsonb;
+    return 0;
+}
+
 /* Appends one field; returns 0, -1 on a connection/memory failure, or 1
-   when the value does not fit (why set). */
-static int put_field(copy_out *out, const copy_column *cc, int64_t r, const char **why, int *oom)
+   when the value does not fit (f set). */
+static int put_field(copy_out *out, const copy_column *cc, int64_t r, int *replaced, refusal *f,
+                     int *oom)
 {
     const tide_column *col = cc->col;
     if (!tide_column_is_valid(col, r)) {
@@ -169,16 +353,19 @@ static int put_field(copy_out *out, const copy_column *cc, int64_t r, const char
         out->len += 4;
         return 0;
     }
-    if (cc->enc == ENC_TEXT || cc->enc == ENC_JSONB || cc->enc == ENC_BYTEA) {
+    if (cc->enc == ENC_TEXT || cc->enc == ENC_JSONB) {
         int32_t len;
         const char *bytes = tide_column_bytes(col, r, &len);
-        int jsonb = cc->enc == ENC_JSONB;
-        if (room(out, 4 + (size_t)len + (size_t)jsonb, oom) != 0) return -1;
-        unsigned char *p = out->buf + out->len;
-        put32(p, (uint32_t)(len + jsonb));
-        if (jsonb) p[4] = 1; /* jsonb's binary format version */
-        memcpy(p + 4 + jsonb, bytes, (size_t)len);
-        out->len += 4 + (size_t)len + (size_t)jsonb;
+        return put_text(out, (const unsigned char *)bytes, (size_t)len, cc->enc == ENC_JSONB,
+                        replaced, f, oom);
+    }
+    if (cc->enc == ENC_BYTEA) {
+        int32_t len;
+        const char *bytes = tide_column_bytes(col, r, &len);
+        if (room(out, 4 + (size_t)len, oom) != 0) return -1;
+        put32(out->buf + out->len, (uint32_t)len);
+        memcpy(out->buf + out->len + 4, bytes, (size_t)len);
+        out->len += 4 + (size_t)len;
         return 0;
     }
     if (room(out, 4 + PG_NUMERIC_MAX_BYTES, oom) != 0) return -1;
@@ -193,13 +380,15 @@ static int put_field(copy_out *out, const copy_column *cc, int64_t r, const char
     case ENC_INT2:
     case ENC_INT4:
     case ENC_INT8:
-        if (integer_at(col, r, &i) != 0) return *why = "is out of range for bigint", 1;
+        if (integer_at(col, r, &i) != 0) return refuse(f, "22003", "is out of range for bigint");
         if (cc->enc == ENC_INT2) {
-            if (i < INT16_MIN || i > INT16_MAX) return *why = "is out of range for smallint", 1;
+            if (i < INT16_MIN || i > INT16_MAX)
+                return refuse(f, "22003", "is out of range for smallint");
             put16(p + 4, (uint16_t)i);
             n = 2;
         } else if (cc->enc == ENC_INT4) {
-            if (i < INT32_MIN || i > INT32_MAX) return *why = "is out of range for integer", 1;
+            if (i < INT32_MIN || i > INT32_MAX)
+                return refuse(f, "22003", "is out of range for integer");
             put32(p + 4, (uint32_t)i);
             n = 4;
         } else {
@@ -208,9 +397,23 @@ static int put_field(copy_out *out, const copy_column *cc, int64_t r, const char
         }
         break;
     case ENC_FLOAT4: {
-        float f = (float)double_at(col, r);
+        double d = double_at(col, r);
+        float v = (float)d;
+        /* As PostgreSQL's float8-to-float4 cast: a finite value beyond
+           real's range is refused, not stored as Infinity or 0; NaN and
+           the infinities themselves pass. */
+        if ((isinf(v) && !isinf(d)) || (v == 0.0f && d != 0.0)) {
+            char why[128], text[32];
+            for (int digits = 15; digits <= 17; digits++) { /* the shortest that reads back */
+                snprintf(text, sizeof text, "%.*g", digits, d);
+                if (strtod(text, NULL) == d) break;
+            }
+            snprintf(why, sizeof why, "%s is out of range for real (%s)", text,
+                     isinf(v) ? "overflow" : "underflow");
+            return refuse(f, "22003", why);
+        }
         uint32_t bits;
-        memcpy(&bits, &f, 4);
+        memcpy(&bits, &v, 4);
         put32(p + 4, bits);
         n = 4;
         break;
@@ -238,13 +441,14 @@ static int put_field(copy_out *out, const copy_column *cc, int64_t r, const char
         if (us == INT64_MAX || us == INT64_MIN) {
             pg = us; /* infinity */
         } else if (__builtin_sub_overflow(us, PG_EPOCH_OFFSET_US, &pg)) {
-            return *why = "is out of range for timestamp", 1;
+            return refuse(f, "22003", "is out of range for timestamp");
         }
         put64(p + 4, (uint64_t)pg);
         n = 8;
         break;
     }
-    default: return *why = "has no encoding", 1;
+    default:
+        return refuse(f, "22003", "has no encoding");
     }
     put32(p, (uint32_t)n);
     out->len += 4 + n;
@@ -254,6 +458,33 @@ static int put_field(copy_out *out, const copy_column *cc, int64_t r, const char
 /* ---- the COPY --------------------------------------------------------------------- */
 
 static const char SIGNATURE[11] = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0' };
+
+/* The row a server error's context names: its line "COPY t, line N" or
+   "COPY t, line N, column c" (binary COPY shows no values), N counting
+   the COPY's rows from 1; 0 when there is none. The last such line is
+   the COPY's own (a trigger's lines come before it). */
+static int64_t context_row(const char *context)
+{
+    int64_t row = 0;
+    for (const char *line = context; line && *line;) {
+        const char *end = strchr(line, '\n');
+        if (!end) end = line + strlen(line);
+        if (strncmp(line, "COPY ", 5) == 0) {
+            /* the first ", line N" ending the line or followed by ", column " */
+            for (const char *p = line + 5; (p = strstr(p, ", line ")) && p < end; p++) {
+                char *after;
+                long long n = strtoll(p + 7, &after, 10);
+                if (after > p + 7 && n > 0 &&
+                    (after == end || strncmp(after, ", column ", 9) == 0)) {
+                    row = n;
+                    break;
+                }
+            }
+        }
+        line = *end ? end + 1 : end;
+    }
+    return row;
+}
 
 /* Ends a COPY in progress: normally (abort_why NULL), or aborting it. Returns
    the rows copied, or -1 with errbuf. */
@@ -274,6 +505,7 @@ static int64_t finish(tide_pg *pg, const char *abort_why, char *errbuf, size_t e
             rows = n && *n ? strtoll(n, NULL, 10) : 0;
         } else if (!reported) {
             tide_pg_result_error(pg, res, "PostgreSQL COPY failed", errbuf, errlen);
+            pg->report.error_row = context_row(PQresultErrorField(res, PG_DIAG_CONTEXT));
             reported = 1;
         }
         PQclear(res);
@@ -309,6 +541,7 @@ int32_t tide_pg_copy_begin(tide_pg *pg, const char *copy_sql, char *errbuf, size
         snprintf(errbuf, errlen, "PostgreSQL COPY: a COPY is in progress on this connection");
         return -1;
     }
+    pg->report = (copy_report){0};
     PGresult *res = PQexec(pg->conn, copy_sql);
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         if (PQresultStatus(res) == PGRES_COPY_OUT || PQresultStatus(res) == PGRES_COMMAND_OK ||
@@ -375,27 +608,36 @@ int64_t tide_pg_copy_rows(tide_pg *pg, const tide_batch *batch, int32_t ncolumns
     int oom = 0;
     int64_t bad_row = -1;
     const char *bad_column = NULL;
-    for (int64_t r = 0; r < batch->num_rows && !why; r++) {
+    refusal f;
+    copy_report *rep = &pg->report;
+    for (int64_t r = 0; r < batch->num_rows && bad_row < 0; r++) {
         if (room(out, 2, &oom) != 0) return fail_sending(pg, oom, errbuf, errlen);
         put16(out->buf + out->len, (uint16_t)ncolumns);
         out->len += 2;
         for (int32_t i = 0; i < ncolumns; i++) {
-            int rc = put_field(out, &cc[i], r, &why, &oom);
+            int replaced = 0;
+            int rc = put_field(out, &cc[i], r, &replaced, &f, &oom);
             if (rc < 0) return fail_sending(pg, oom, errbuf, errlen);
             if (rc > 0) {
                 bad_row = r;
                 bad_column = cc[i].name;
                 break;
             }
+            if (replaced && rep->replaced++ == 0) {
+                rep->replaced_row = out->rows + r + 1;
+                snprintf(rep->replaced_column, sizeof rep->replaced_column, "%s", cc[i].name);
+            }
         }
     }
-    if (why) {
+    if (bad_row >= 0) {
         char msg[512];
-        snprintf(msg, sizeof msg, "row %lld, column \"%s\": the value %s",
-                 (long long)(out->rows + bad_row + 1), bad_column, why);
+        int64_t row = out->rows + bad_row + 1;
+        snprintf(msg, sizeof msg, "row %lld, column \"%s\": the value %s", (long long)row,
+                 bad_column, f.why);
         finish(pg, msg, errbuf, errlen);
         snprintf(errbuf, errlen, "PostgreSQL COPY failed: %s", msg);
-        snprintf(pg->sqlstate, sizeof pg->sqlstate, "22003");
+        snprintf(pg->sqlstate, sizeof pg->sqlstate, "%s", f.sqlstate);
+        rep->error_row = row;
         return -1;
     }
     /* Sent now, not when the chunk fills: the server takes these rows in
@@ -432,4 +674,16 @@ int64_t tide_pg_copy(tide_pg *pg, const char *copy_sql, const tide_batch *batch,
     if (tide_pg_copy_begin(pg, copy_sql, errbuf, errlen) != 0) return -1;
     if (tide_pg_copy_rows(pg, batch, ncolumns, columns, pg_types, errbuf, errlen) < 0) return -1;
     return tide_pg_copy_end(pg, errbuf, errlen);
+}
+
+int64_t tide_pg_copy_error_row(const tide_pg *pg)
+{
+    return pg ? pg->report.error_row : 0;
+}
+
+int64_t tide_pg_copy_replaced(const tide_pg *pg, int64_t *first_row, const char **first_column)
+{
+    if (first_row) *first_row = pg->report.replaced ? pg->report.replaced_row : 0;
+    if (first_column) *first_column = pg->report.replaced_column;
+    return pg->report.replaced;
 }

@@ -62,8 +62,11 @@ int64_t tide_pg_command(tide_pg *pg, const char *sql, int32_t nparams, const cha
    (FORMAT binary)"): column i of the COPY is batch column columns[i],
    encoded as PostgreSQL type pg_types[i] (an OID; tide_pg_copy_supported
    says which pairs work). Returns the rows copied, or -1 with errbuf
-   naming the row and column of a value that does not fit. It does not
-   begin or end a transaction. */
+   naming the row and column of a value that does not fit (an integer or
+   a double beyond its column's type, a NUL byte in text). Text is sent as
+   valid UTF-8: each malformed sequence becomes U+FFFD, as Java's decoder
+   (and so Spark's JDBC writer) makes it. It does not begin or end a
+   transaction. */
 int64_t tide_pg_copy(tide_pg *pg, const char *copy_sql, const tide_batch *batch,
                      int32_t ncolumns, const int32_t *columns, const uint32_t *pg_types,
                      char *errbuf, size_t errlen);
@@ -79,6 +82,16 @@ int64_t tide_pg_copy_rows(tide_pg *pg, const tide_batch *batch, int32_t ncolumns
                           size_t errlen);
 int64_t tide_pg_copy_end(tide_pg *pg, char *errbuf, size_t errlen);
 void tide_pg_copy_abort(tide_pg *pg, const char *why);
+/* The row (from 1, counted from the COPY's first row) that failed the
+   last COPY on pg, as tide named it (a value that does not fit) or the
+   server did (its context "COPY t, line N": a constraint, a trigger);
+   0 when the failure named no row. */
+int64_t tide_pg_copy_error_row(const tide_pg *pg);
+/* The text values of the last COPY on pg (a COPY ended, or ending) whose
+   invalid UTF-8 was replaced by U+FFFD, as Spark's JDBC writer does; for
+   the first of them its row (from 1) in *first_row and its column in
+   *first_column (valid until the next COPY). */
+int64_t tide_pg_copy_replaced(const tide_pg *pg, int64_t *first_row, const char **first_column);
 /* 1 when a column of tide type `type` (scale for decimals) can be written
    into a PostgreSQL column of type pg_type. */
 int32_t tide_pg_copy_supported(int32_t type, int32_t scale, uint32_t pg_type);

@@ -358,9 +358,11 @@ PgError.__index = PgError
 PgError.__tostring = function(e) return e.message end
 M.PgError = PgError
 
-local function raise(conn, message)
-  error(setmetatable({ message = message, sqlstate = conn:sqlstate(), lost = not conn:alive() }, PgError), 0)
+local function pg_error(conn, message)
+  return setmetatable({ message = message, sqlstate = conn:sqlstate(), lost = not conn:alive() }, PgError)
 end
+
+local function raise(conn, message) error(pg_error(conn, message), 0) end
 
 function M.isLost(err) return getmetatable(err) == PgError and err.lost end
 -- A prepared statement the server no longer knows (SQLSTATE 26000).
@@ -453,14 +455,35 @@ function Connection:command(sql, ...)
   return tonumber(rows)
 end
 
+-- A failed COPY step's error, with copyRow: the row (from 1, counted
+-- from the COPY's first) that failed, when tide or the server named one.
+local function raise_copy(conn, message)
+  local err = pg_error(conn, message)
+  local row = tonumber(C.tide_pg_copy_error_row(conn.ptr))
+  if row > 0 then err.copyRow = row end
+  error(err, 0)
+end
+
+-- After a COPY ended: what it replaced in text values (invalid UTF-8 ->
+-- U+FFFD, as Spark's JDBC writer does), {count, row, column} of the first,
+-- in conn.replaced; nil when nothing.
+local function note_replaced(conn)
+  local row, column = ffi.new("int64_t[1]"), ffi.new("const char *[1]")
+  local n = tonumber(C.tide_pg_copy_replaced(conn.ptr, row, column))
+  conn.replaced = n > 0 and { count = n, row = tonumber(row[0]), column = ffi.string(column[0]) } or nil
+end
+
 -- COPY ... FROM STDIN (FORMAT binary) of batch columns `columns` (1-based
--- indices) as PostgreSQL types `oids`. Returns the rows copied.
+-- indices) as PostgreSQL types `oids`. Returns the rows copied; what it
+-- replaced is in self.replaced (note_replaced).
 function Connection:copy(sql, batch, columns, oids)
   local k = #columns
   local cols, types = ffi.new("int32_t[?]", k), ffi.new("uint32_t[?]", k)
   for i = 1, k do cols[i - 1], types[i - 1] = columns[i] - 1, oids[i] end
+  self.replaced = nil
   local rows = C.tide_pg_copy(self.ptr, sql, batch, k, cols, types, errbuf, ERRLEN)
-  if rows < 0 then raise(self, ffi.string(errbuf)) end
+  if rows < 0 then raise_copy(self, ffi.string(errbuf)) end
+  note_replaced(self)
   return tonumber(rows)
 end
 
@@ -469,6 +492,7 @@ end
 -- copyEnd() -> the rows copied. A failed step ends the COPY; copyAbort(why)
 -- ends one that the caller gives up (no-op when none is in progress).
 function Connection:copyBegin(sql)
+  self.replaced = nil
   if C.tide_pg_copy_begin(self.ptr, sql, errbuf, ERRLEN) ~= 0 then raise(self, ffi.string(errbuf)) end
 end
 
@@ -477,13 +501,14 @@ function Connection:copyRows(batch, columns, oids)
   local cols, types = ffi.new("int32_t[?]", k), ffi.new("uint32_t[?]", k)
   for i = 1, k do cols[i - 1], types[i - 1] = columns[i] - 1, oids[i] end
   local rows = C.tide_pg_copy_rows(self.ptr, batch, k, cols, types, errbuf, ERRLEN)
-  if rows < 0 then raise(self, ffi.string(errbuf)) end
+  if rows < 0 then raise_copy(self, ffi.string(errbuf)) end
   return tonumber(rows)
 end
 
 function Connection:copyEnd()
   local rows = C.tide_pg_copy_end(self.ptr, errbuf, ERRLEN)
-  if rows < 0 then raise(self, ffi.string(errbuf)) end
+  if rows < 0 then raise_copy(self, ffi.string(errbuf)) end
+  note_replaced(self)
   return tonumber(rows)
 end
 

@@ -253,12 +253,57 @@ local function columns_of(info)
   return cols
 end
 
+-- ---- where a failed row is ----------------------------------------------------------
+
+-- Where row i (0-based) of batch b came from, when its rows carry it: a
+-- Kafka record's topic, partition and offset columns (kept by the plan
+-- and written to the table); nil otherwise (nothing is guessed).
+local function provenance(b, i)
+  local has = {}
+  for _, name in ipairs(b:columnNames()) do has[name] = true end
+  if not (has.partition and has.offset) then return nil end
+  local ok, text = pcall(function()
+    local partition, offset = b:column("partition"):get(i), b:column("offset"):get(i)
+    if type(partition) ~= "number" or (type(offset) ~= "number" and type(offset) ~= "cdata") then return nil end
+    local topic = has.topic and b:column("topic"):get(i)
+    return ("%spartition %d offset %s"):format(type(topic) == "string" and ("topic " .. topic .. " ") or "",
+      partition, tostring(offset):gsub("U?LL$", ""))
+  end)
+  return ok and text or nil
+end
+
+-- A COPY's error naming its row (err.copyRow, from 1): where that row is,
+-- err.where = {row =, provenance =}, from the batch the COPY sent
+-- (`batch`), or from the pieces (`sizes`: the rows of each piece with
+-- rows, by piece number; `pieces`: the function giving them again).
+local function locate(err, batch, sizes, pieces)
+  if type(err) ~= "table" or not err.copyRow or err.where then return end
+  local row = err.copyRow
+  err.where = { row = row }
+  if batch then
+    if row <= batch:count() then err.where.provenance = provenance(batch, row - 1) end
+    return
+  end
+  local before = 0
+  for _, size in ipairs(sizes) do
+    if row <= before + size.rows then
+      -- Made again when a plan over the pieces does not keep them (on
+      -- this error's path only).
+      local ok, b = pcall(pieces, size.k)
+      if ok and b then err.where.provenance = provenance(b, row - before - 1) end
+      return
+    end
+    before = before + size.rows
+  end
+end
+
 -- COPY of the batches pieces(1), pieces(2), ... until nil, each sent as
 -- soon as it is made, so that the server stores one while the next is
 -- computed; begun at the first piece with rows. Returns the rows copied
 -- and whether a COPY began.
 local function copy_pieces(conn, copy_sql, pieces, indices, oids)
   local copying = false
+  local sizes = {} -- {k, rows} of each piece copied, in order, for locate
   local ok, err = pcall(function()
     local k = 1
     while true do
@@ -269,7 +314,12 @@ local function copy_pieces(conn, copy_sql, pieces, indices, oids)
           conn:copyBegin(copy_sql)
           copying = true
         end
-        conn:copyRows(b, indices, oids)
+        sizes[#sizes + 1] = { k = k, rows = b:count() }
+        local okr, e = pcall(conn.copyRows, conn, b, indices, oids)
+        if not okr then
+          locate(e, nil, sizes, pieces)
+          error(e, 0)
+        end
       end
       k = k + 1
     end
@@ -280,7 +330,23 @@ local function copy_pieces(conn, copy_sql, pieces, indices, oids)
     if copying then conn:copyAbort("the rows to copy could not be made: " .. tostring(err)) end
     error(err, 0)
   end
-  return copying and conn:copyEnd() or 0, copying
+  if not copying then return 0, false end
+  local okc, rows = pcall(conn.copyEnd, conn)
+  if not okc then
+    locate(rows, nil, sizes, pieces)
+    error(rows, 0)
+  end
+  return rows, true
+end
+
+-- conn:copy of spec.batch, its failed row located.
+local function copy_batch(conn, copy_sql, batch, indices, oids)
+  local ok, rows = pcall(conn.copy, conn, copy_sql, batch, indices, oids)
+  if not ok then
+    locate(rows, batch)
+    error(rows, 0)
+  end
+  return rows
 end
 
 -- What a connection learnt of a table it appended to, by table, marker
@@ -364,7 +430,7 @@ local function fast_append(conn, spec, plan, qualified, commits)
     copied, began = copy_pieces(conn, before .. plan.copy, pieces, plan.indices, plan.oids)
     if not began then return nil end
   else
-    copied = conn:copy(before .. plan.copy, spec.batch, plan.indices, plan.oids)
+    copied = copy_batch(conn, before .. plan.copy, spec.batch, plan.indices, plan.oids)
   end
   if last then conn:command(marker_sql(commits, plan.target, marker, copied) .. "; COMMIT") end
   return copied, "written"
@@ -455,7 +521,7 @@ local function transaction(conn, spec)
           pg.literal(marker.epochId), pg.literal(marker.seq or 0))
     end
   elseif nrows > 0 then
-    rows = conn:copy(copy_sql, spec.batch, indices, oids)
+    rows = copy_batch(conn, copy_sql, spec.batch, indices, oids)
   end
   conn:command(finish)
   if plan_id then conn.appendPlans[plan_id] = learnt_plan(qualified, target, indices, column_list, oids, targets) end
@@ -474,12 +540,69 @@ local function refused(message)
     or message:find("does not exist", 1, true) or message:find("permission denied", 1, true)
 end
 
+local function current_epoch()
+  local streaming = package.loaded["tide.streaming"]
+  return streaming and streaming.currentEpoch()
+end
+
+-- For an error of a COPY that named its row (locate): which row of what
+-- the user wrote that is — the epoch's micro-batch for the jdbc sink, the
+-- DataFrame otherwise; rows counted from 1 in the order written, which
+-- is the batch's (a micro-batch made in pieces: the pieces one after
+-- another), with the row's Kafka record when its columns carry it — and
+-- that nothing of the save stayed: its one transaction rolled back.
+local function row_place(spec, err)
+  local where = type(err) == "table" and err.where
+  if not where then return "" end
+  local current, marker = current_epoch(), spec.marker
+  local epoch = current and current.epochId or (marker and marker.epochId)
+  local text
+  if spec.sink then
+    text = ("row %d of epoch %s's micro-batch"):format(where.row, tostring(epoch))
+  elseif epoch ~= nil then
+    text = ("row %d of the DataFrame written in epoch %s"):format(where.row, tostring(epoch))
+  else
+    text = ("row %d of the DataFrame written"):format(where.row)
+  end
+  if where.provenance then
+    text = text .. " (" .. where.provenance .. ")"
+  elseif epoch == nil and tostring(err):find(("row %d, column"):format(where.row), 1, true) then
+    text = nil -- tide's own error, which says as much
+  end
+  if spec.sink then
+    return ("; the row is %s; epoch %s was rolled back: none of its rows is in the table, "
+      .. "and the query's restart writes the epoch again"):format(text, tostring(epoch))
+  end
+  return ("%s; the write was rolled back: none of its rows is in the table"):format(text and "; the row is " .. text or "")
+end
+
+-- One line on stderr for a save that replaced invalid UTF-8 in text
+-- values (as Spark's JDBC writer does: engine/pg_copy.c), so that it is
+-- not silent: how many values, and the first one's row and column.
+local function report_replaced(spec, replaced, qualified)
+  local current, marker = current_epoch(), spec.marker
+  local epoch = current and current.epochId or (marker and marker.epochId)
+  local who = ""
+  if epoch ~= nil then
+    local id = current and current.queryId or (marker and marker.queryId)
+    local name = current and current.queryName or spec.queryName
+    who = ("%s epoch %s: "):format(name and ("query %s (id %s)"):format(name, tostring(id))
+      or ("query (id %s)"):format(tostring(id)), tostring(epoch))
+  end
+  io.stderr:write(("tide: %s%d value%s written to %s held invalid UTF-8; each malformed sequence was "
+    .. "replaced by U+FFFD, as Spark's JDBC writer does (the first: row %d of the %s, column %q)\n")
+    :format(who, replaced.count, replaced.count == 1 and "" or "s", qualified, replaced.row,
+      spec.sink and "micro-batch" or "DataFrame", replaced.column))
+end
+
 -- Saves spec.batch (or spec.pieces, a function giving the k-th batch of
 -- rows or nil, with their spec.schema) into spec.dbtable over
 -- spec.conninfo. spec: mode,
 -- truncate, cascadeTruncate, createTableColumnTypes, createTableOptions,
 -- marker {queryId, epochId, seq}, commitTable, maxRetries (3),
--- retryDelayMs (500). Returns rows written and the status.
+-- retryDelayMs (500), sink (true: the jdbc sink writes a whole epoch),
+-- queryName. Returns rows written and the status. An error of a row
+-- names where the row is (row_place).
 function M.save(spec)
   local _, qualified = pg.tableName(spec.dbtable)
   local retries = tonumber(spec.maxRetries or 3)
@@ -491,9 +614,13 @@ function M.save(spec)
       local okc, c = pcall(pg.connect, spec.conninfo, "write")
       if not okc then error(refused(tostring(c)) and tostring(c) or lost(tostring(c)), 0) end
       conn = c
+      conn.replaced = nil -- (the connection's last COPY may be an earlier save's)
       return transaction(conn, spec)
     end)
-    if ok then return rows, status end
+    if ok then
+      if conn.replaced and status == "written" then report_replaced(spec, conn.replaced, qualified) end
+      return rows, status
+    end
     if conn and conn:alive() and conn:inTransaction() then pcall(conn.command, conn, "ROLLBACK") end
     if pg.isForgotten(rows) and not replanned then
       -- The server forgot a prepared statement (DISCARD ALL, a pooler):
@@ -503,8 +630,8 @@ function M.save(spec)
       attempt = attempt + 1
     else
       local suffix = attempt > 0 and (" (after %d retries)"):format(attempt) or ""
-      error(("writing to PostgreSQL table %s [%s] failed%s: %s"):format(qualified, pg.redact(spec.conninfo),
-        suffix, tostring(rows)), 0)
+      error(("writing to PostgreSQL table %s [%s] failed%s: %s%s"):format(qualified, pg.redact(spec.conninfo),
+        suffix, tostring(rows), row_place(spec, rows)), 0)
     end
   end
 end

@@ -254,6 +254,32 @@ for _, case in ipairs { { "the jdbc sink", function(tbl) return jdbc(ci, tbl) en
   end)
 end
 
+for _, case in ipairs { { "the jdbc sink", function(tbl) return jdbc(ci, tbl) end,
+                          "; the row is row 301 of epoch 0's micro-batch; epoch 0 was rolled back: none of its rows is in "
+                          .. "the table, and the query's restart writes the epoch again" },
+                        { "a write in foreachBatch", write_in_foreach,
+                          "; the row is row 301 of the DataFrame written in epoch 0; the write was rolled back" } } do
+  t.test(case[1] .. ": a row the server refuses, in a later piece, is named by its epoch and its row there; the restart writes the epoch", function()
+    pieced(function()
+      local dir, tbl = t.tempdir(), t.unique("pieces_row")
+      -- value 300 is row 301 of epoch 0, row 1 of its fourth piece
+      pg.execute(ci, ("CREATE TABLE %s (value bigint, twice bigint CONSTRAINT not_600 CHECK (twice <> 600))"):format(tbl))
+      local err = t.raises(function() run_once(dir, case[2](tbl), doubled()) end, "StreamingQueryException")
+      t.has(err, 'violates check constraint "not_600"')
+      t.has(err, case[3])
+      t.ok(not err:find("offset", 1, true), "no record is named: the rows do not carry one: " .. err)
+      t.eq(scalar("SELECT count(*) AS v FROM " .. tbl), 0)
+      t.eq(scalar("SELECT count(*) AS v FROM tide_commits WHERE target = $1", "public." .. tbl), 0, "no marker")
+      -- as said: the restart writes epoch 0, once the table takes it
+      pg.execute(ci, ("ALTER TABLE %s DROP CONSTRAINT not_600"):format(tbl))
+      local q = run_once(dir, case[2](tbl), doubled())
+      t.eq(q:lastProgress().batchId, 0, "epoch 0 ran again")
+      t.eq(scalar("SELECT count(*) AS v FROM " .. tbl), PER)
+      t.eq(scalar("SELECT count(DISTINCT value) AS v FROM " .. tbl), PER)
+    end)
+  end)
+end
+
 t.test("a sliced micro-batch into a table its connection knows: the marker counts every piece, a failed piece writes nothing", function()
   pieced(function()
     -- a connection of its own, whose prepared statements count the catalog queries

@@ -127,6 +127,110 @@ t.test("a value that does not fit aborts the COPY and the transaction: no row is
   t.eq(count(tbl), 0)
 end)
 
+t.test("a double beyond real's range is refused as PostgreSQL's cast refuses it; NaN and the infinities pass", function()
+  local tbl = t.unique("real")
+  pg.execute(ci, ("CREATE TABLE %s (n int, c real)"):format(tbl))
+  for _, case in ipairs { { 1e300, "1e+300 is out of range for real (overflow)" },
+                          { -1e300, "-1e+300 is out of range for real (overflow)" },
+                          { 1e-300, "1e-300 is out of range for real (underflow)" },
+                          { -1e-50, "-1e-50 is out of range for real (underflow)" },
+                          { 3.4028236e38, "3.4028236e+38 is out of range for real (overflow)" } } do
+    local df = spark:createDataFrame({ { 1, 1.5 }, { 2, case[1] }, { 3, 2.5 } }, "n int, c double")
+    local err = t.raises(function() writer(df, tbl):mode("append"):save() end)
+    t.has(err, 'row 2, column "c": the value ' .. case[2])
+    t.has(err, "the write was rolled back: none of its rows is in the table")
+    t.eq(count(tbl), 0, "nothing written for " .. tostring(case[1]))
+  end
+  -- what real holds passes: its extremes, the subnormals, the signed zeros, NaN, the infinities
+  local fits = { 3.4028234663852886e38, -3.4028234663852886e38, 1.1754943508222875e-38, 1.401298464324817e-45,
+                 0.0, -0.0, 0 / 0, 1 / 0, -1 / 0 }
+  local rows = {}
+  for i, v in ipairs(fits) do rows[i] = { i, v } end
+  t.eq((writer(spark:createDataFrame(rows, "n int, c double"), tbl):mode("append"):save()), #fits)
+  local back = pg.query(ci, ("SELECT n, c::text AS c FROM %s ORDER BY n"):format(tbl)):collect()
+  local want = { "3.4028235e+38", "-3.4028235e+38", "1.1754944e-38", "1e-45", "0", "-0", "NaN", "Infinity", "-Infinity" }
+  for i, w in ipairs(want) do t.eq(back[i].c, w, "row " .. i) end
+end)
+
+-- Bytes that are not UTF-8, and what Java's decoder (new String(bytes,
+-- UTF_8): Spark's UTF8String.toString) makes of them, as hex (checked
+-- with OpenJDK 17): each maximal subpart of a sequence becomes U+FFFD.
+local NOT_UTF8 = {
+  { "626164ff", "626164efbfbd" }, -- a stray byte
+  { "c0af", "efbfbdefbfbd" }, -- an overlong form: C0 never starts one
+  { "e080af", "efbfbdefbfbdefbfbd" }, -- overlong: E0 needs A0..BF next
+  { "eda080", "efbfbd" }, -- an encoded surrogate: one U+FFFD in Java
+  { "eda041", "efbfbd41" },
+  { "e28241", "efbfbd41" }, -- a 3-byte sequence cut short
+  { "e282", "efbfbd" }, -- ... at the end
+  { "f09f9841", "efbfbd41" },
+  { "f09f98", "efbfbd" },
+  { "f4908080", "efbfbdefbfbdefbfbdefbfbd" }, -- beyond U+10FFFF
+  { "f580", "efbfbdefbfbd" },
+  { "80", "efbfbd" },
+  { "c241", "efbfbd41" },
+  { "f0808080", "efbfbdefbfbdefbfbdefbfbd" },
+  { "f7bfbfbf", "efbfbdefbfbdefbfbdefbfbd" },
+  { string.rep("61", 20) .. "ff" .. string.rep("62", 17), string.rep("61", 20) .. "efbfbd" .. string.rep("62", 17) },
+  { "c3a9f09f9880e282ac", "c3a9f09f9880e282ac" }, -- valid: unchanged
+}
+
+local function unhex(h) return (h:gsub("..", function(x) return string.char(tonumber(x, 16)) end)) end
+
+t.test("invalid UTF-8 in text is written as Spark writes it, each malformed sequence as U+FFFD, and said", function()
+  local tbl = t.unique("utf8")
+  pg.execute(ci, ("CREATE TABLE %s (n int, s text, v varchar(60), c char(60), j json, jb jsonb, b bytea)"):format(tbl))
+  local rows = {}
+  for i, case in ipairs(NOT_UTF8) do
+    local raw = unhex(case[1])
+    rows[i] = { i, raw, raw, raw, '{"k": "' .. raw .. '"}', '["' .. raw .. '"]', raw }
+  end
+  local df = spark:createDataFrame(rows, "n int, s string, v string, c string, j string, jb string, b binary")
+  local lines = t.stderr_of(function() t.eq((writer(df, tbl):mode("append"):save()), #rows) end)
+  t.eq(#lines, 1, "one line on stderr")
+  t.has(lines[1], ("tide: 80 values written to %q held invalid UTF-8; each malformed sequence was replaced by "
+    .. 'U+FFFD, as Spark\'s JDBC writer does (the first: row 1 of the DataFrame, column "s")'):format(tbl))
+  local back = pg.query(ci, ([[SELECT n, encode(convert_to(s, 'UTF8'), 'hex') AS s, encode(convert_to(v, 'UTF8'), 'hex') AS v,
+      encode(convert_to(rtrim(c), 'UTF8'), 'hex') AS c, encode(convert_to(j->>'k', 'UTF8'), 'hex') AS j,
+      encode(convert_to(jb->>0, 'UTF8'), 'hex') AS jb, encode(b, 'hex') AS b FROM %s ORDER BY n]]):format(tbl)):collect()
+  for i, case in ipairs(NOT_UTF8) do
+    for _, col in ipairs { "s", "v", "c", "j", "jb" } do t.eq(back[i][col], case[2], ("%s of %s"):format(col, case[1])) end
+    t.eq(back[i].b, case[1], "bytea is bytes: as they are")
+  end
+  -- valid text says nothing
+  lines = t.stderr_of(function() writer(spark:createDataFrame({ { 99, "héllo" } }, "n int, s string"), tbl):mode("append"):save() end)
+  t.eq(#lines, 0)
+end)
+
+t.test("a NUL byte in text fails the save naming its row and column; nothing is written", function()
+  local tbl = t.unique("nul")
+  pg.execute(ci, ("CREATE TABLE %s (n int, s text)"):format(tbl))
+  local many = {}
+  for i = 1, 3000 do many[i] = { i, "fine, and longer than sixteen bytes" } end
+  many[2500] = { 2500, "abc\0def" }
+  local err = t.raises(function() writer(spark:createDataFrame(many, "n int, s string"), tbl):mode("append"):save() end)
+  t.has(err, [[row 2500, column "s": the value holds a NUL byte (0x00, byte 4 of 7), which PostgreSQL's text types cannot store]])
+  t.has(err, "the write was rolled back")
+  t.eq(count(tbl), 0)
+  -- also after invalid bytes, and in a long value
+  many[2500] = { 2500, "\255" .. string.rep("x", 40) .. "\0" }
+  err = t.raises(function() writer(spark:createDataFrame(many, "n int, s string"), tbl):mode("append"):save() end)
+  t.has(err, [[row 2500, column "s": the value holds a NUL byte (0x00, byte 42 of 42)]])
+  t.eq(count(tbl), 0)
+end)
+
+t.test("an error the server gives a row names the row of the DataFrame and says nothing was written", function()
+  local tbl = t.unique("server_row")
+  pg.execute(ci, ("CREATE TABLE %s (id bigint PRIMARY KEY, s varchar(5) NOT NULL)"):format(tbl))
+  local many = {}
+  for i = 1, 400 do many[i] = { i, "ok" } end
+  many[135] = { 135, nil }
+  local err = t.raises(function() writer(spark:createDataFrame(many, "id bigint, s string"), tbl):mode("append"):save() end)
+  t.has(err, 'null value in column "s"')
+  t.has(err, "; the row is row 135 of the DataFrame written; the write was rolled back: none of its rows is in the table")
+  t.eq(count(tbl), 0)
+end)
+
 t.test("a COPY in steps: batches sent one by one, errors numbered from its first row, an abort", function()
   local tbl = t.unique("steps")
   pg.execute(ci, ("CREATE TABLE %s (n integer)"):format(tbl))

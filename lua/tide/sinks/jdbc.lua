@@ -40,6 +40,7 @@ local function save(self, epoch, what, value)
   for k, v in pairs(self.spec) do spec[k] = v end
   spec.schema = self.schema
   spec.marker = { queryId = self.queryId, epochId = epoch, seq = 0 }
+  spec.sink, spec.queryName = true, self.queryName -- (for errors: the whole epoch)
   local rows, status
   if what == "pieces" then
     rows, status = writer.savePieces(spec, value)
