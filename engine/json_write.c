@@ -26,6 +26,7 @@
 #include "batch.h"
 #include "calendar.h"
 #include "digits.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -106,37 +107,6 @@ static inline void put_char(jbuf *b, char c)
 
 /* ---- strings ---------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid; *bad
-   then holds the length of the maximal invalid subpart (at least 1). */
-static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad)
-{
-    unsigned char c = s[0];
-    size_t need;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) need = 1;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        *bad = 1;
-        return 0;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        if (k >= n || s[k] < lo || s[k] > hi) {
-            *bad = k;
-            return 0;
-        }
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    return need + 1;
-}
-
 static const char HEX[] = "0123456789ABCDEF";
 
 /* Bytes a string cannot hold as they are: control characters, '"', '\\'
@@ -198,14 +168,13 @@ static __attribute__((noinline)) void put_string_slow(jbuf *b, const unsigned ch
         }
         unsigned char c = s[i];
         if (c >= 0x80) {
-            size_t bad = 0;
-            size_t len = utf8_sequence(s + i, n - i, &bad);
+            size_t len = tide_utf8_sequence(s + i, n - i);
             if (len) {
                 put_raw(b, (const char *)s + i, len);
                 i += len;
             } else {
-                put_raw(b, "\xEF\xBF\xBD", 3);
-                i += bad;
+                put_raw(b, TIDE_UTF8_REPLACEMENT, 3);
+                i += tide_utf8_malformed(s + i, n - i);
             }
             continue;
         }
@@ -600,4 +569,31 @@ oom:
 done:
     free_keys(&keys);
     return rc;
+}
+
+int tide_timestamp_text(tide_batch *out, const tide_column *input, tide_column *dst, char *errbuf,
+                        size_t errlen)
+{
+    if (!input || input->type != TIDE_TIMESTAMP) {
+        set_error(errbuf, errlen, "timestamp text: not a timestamp column");
+        return -1;
+    }
+    if (tide_to_json(out, input, 1, dst, errbuf, errlen) != 0) return -1;
+    /* Each value's quotes dropped in place: the text moves left by two
+       bytes a value before it, and one at its start. */
+    int32_t *offsets = dst->values;
+    char *data = (char *)dst->data;
+    int32_t from = offsets[0], w = 0;
+    for (int64_t row = 0; row < dst->length; row++) {
+        int32_t to = offsets[row + 1];
+        if (to - from >= 2) {
+            memmove(data + w, data + from + 1, (size_t)(to - from - 2));
+            w += to - from - 2;
+        }
+        offsets[row + 1] = w;
+        from = to;
+    }
+    offsets[0] = 0;
+    dst->name = input->name;
+    return 0;
 }

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "utf8.h"
 
 #define CHUNK (1u << 20) /* bytes per PQputCopyData */
 
@@ -162,129 +163,7 @@ static double double_at(const tide_column *col, int64_t r)
     }
 }
 
-/* ---- text ------------------------------------------------------------------------ */
-
-#define ONES  UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-static int is_continuation(unsigned char c)
-{
-    return (c & 0xC0) == 0x80;
-}
-
-/* The length of the well-formed UTF-8 sequence at s (n > 0 bytes left)
-   that is not ASCII, or 0 when s does not start one (Unicode's table 3-7:
-   no overlong forms, no surrogates, nothing beyond U+10FFFF). */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c >= 0xC2 && c <= 0xDF) return n >= 2 && is_continuation(s[1]) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || !is_continuation(s[1]) || !is_continuation(s[2])) return 0;
-        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0)) return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || !is_continuation(s[1]) || !is_continuation(s[2]) || !is_continuation(s[3]))
-            return 0;
-        if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90)) return 0;
-        return 4;
-    }
-    return 0;
-}
-
-/* The bytes at s (n > 0 left; not a well-formed sequence) that one U+FFFD
-   replaces, as Java's UTF-8 decoder (String(bytes, UTF_8), which Spark's
-   UTF8String.toString is) counts them: the maximal subpart of a
-   well-formed sequence (Unicode 3.9, "U+FFFD Substitution of Maximal
-   Subparts"), or one byte. One exception, Java's: ED A0..BF is taken as
-   the start of a sequence, so an encoded surrogate (ED A0 80) is one
-   U+FFFD, not three. */
-static size_t utf8_malformed(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (n < 2 || c < 0xE0 || c > 0xF4) return 1; /* a lone byte, C0/C1, a 2-byte start */
-    unsigned c2 = s[1];
-    if (!is_continuation(c2) || (c == 0xE0 && c2 < 0xA0) || (c == 0xF0 && c2 < 0x90) ||
-        (c == 0xF4 && c2 >= 0x90))
-        return 1;
-    if (n < 3 || !is_continuation(s[2])) return 2;
-    return 3; /* E?: the surrogate; F?: the fourth byte is missing or wrong */
-}
-
-/* The bytes of w (8 of text, read little-endian) that need a look: the
-   high bit of each byte >= 0x80 or zero is set in the result, and the
-   lowest bit set is exactly the first such byte ((w - ONES) & ~w flags
-   a zero byte; a borrow goes only from a zero byte upwards, so only
-   bytes after the first zero can be flagged wrongly). */
-static uint64_t attention(uint64_t w)
-{
-    return (((w - ONES) & ~w) | w) & HIGHS;
-}
-
-/* The index of the first byte of s[0..n) that needs attention — a NUL, or
-   one that does not start a well-formed sequence — or n when there is
-   none. Text goes 8 bytes at a time (the last 8 overlapping those
-   before), skipping straight to its first non-ASCII byte; a run of
-   multi-byte sequences is checked one sequence at a time. */
-static size_t utf8_clean_prefix(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        if (n >= 8) {
-            /* the 8 bytes from i, or the last 8 with those before i masked */
-            size_t at = n - i >= 8 ? i : n - 8;
-            uint64_t w;
-            memcpy(&w, s + at, 8);
-            uint64_t m = attention(w) & (~UINT64_C(0) << (8 * (i - at)));
-            if (m == 0) {
-                i = at + 8;
-                continue;
-            }
-            i = at + ((size_t)__builtin_ctzll(m) >> 3);
-        } else {
-            while (i < n && s[i] - 1u < 0x7Fu)
-                i++;
-            if (i == n) break;
-        }
-#else
-        while (i < n && s[i] - 1u < 0x7Fu)
-            i++;
-        if (i == n) break;
-#endif
-        if (s[i] == 0) return i;
-        do {
-            size_t k = utf8_sequence(s + i, n - i);
-            if (k == 0) return i;
-            i += k;
-        } while (i < n && s[i] >= 0x80);
-    }
-    return n;
-}
-
-/* s[0..n) with each malformed sequence from `from` on replaced by U+FFFD
-   (EF BF BD) into out (NULL: only measured); s[0..from) is clean and is
-   copied as it is. Returns the length, or (size_t)-1 when s holds a NUL
-   (its index in *nul). */
-static size_t utf8_replace(const unsigned char *s, size_t n, size_t from, unsigned char *out,
-                           size_t *nul)
-{
-    if (out) memcpy(out, s, from);
-    size_t i = from, len = from;
-    while (i < n) {
-        size_t clean = i + utf8_clean_prefix(s + i, n - i);
-        if (out) memcpy(out + len, s + i, clean - i);
-        len += clean - i;
-        i = clean;
-        if (i == n) break;
-        if (s[i] == 0) return *nul = i, (size_t)-1;
-        i += utf8_malformed(s + i, n - i);
-        if (out) memcpy(out + len, "\xEF\xBF\xBD", 3);
-        len += 3;
-    }
-    return len;
-}
+/* ---- fields ---------------------------------------------------------------------- */
 
 typedef struct copy_column {
     const tide_column *col;
@@ -312,11 +191,11 @@ static int refuse(refusal *f, const char *sqlstate, const char *why)
 static int put_text(copy_out *out, const unsigned char *bytes, size_t len, int jsonb, int *replaced,
                     refusal *f, int *oom)
 {
-    size_t clean = utf8_clean_prefix(bytes, len);
+    size_t clean = tide_utf8_clean_prefix(bytes, len);
     size_t n = len;
     if (clean < len) {
         size_t nul;
-        n = utf8_replace(bytes, len, clean, NULL, &nul);
+        n = tide_utf8_replace(bytes, len, clean, NULL, &nul);
         if (n == (size_t)-1) {
             char why[128];
             snprintf(why, sizeof why,
@@ -336,7 +215,7 @@ static int put_text(copy_out *out, const unsigned char *bytes, size_t len, int j
     if (clean == len)
         memcpy(p + 4 + jsonb, bytes, len);
     else
-        utf8_replace(bytes, len, clean, p + 4 + jsonb, &(size_t){0});
+        tide_utf8_replace(bytes, len, clean, p + 4 + jsonb, &(size_t){0});
     out->len += 4 + n + (size_t)jsonb;
     return 0;
 }

@@ -303,10 +303,11 @@ typedef struct tide_json_options {
 /* Parses every row of input (a string or binary column of JSON objects)
    into dst, a struct column built in out's arena whose children follow
    fields. status (NULL, or input->length bytes) gets 0 for a good or null
-   row and 1 for a malformed one: not JSON, not an object, invalid UTF-8, a
-   NUL byte, empty or blank, or a field whose JSON value does not fit its
-   type (that field is null, the others keep their values, as Spark's
-   partial results). A null input row gives a null struct. Returns the
+   row and 1 for a malformed one: not JSON, not an object (the literal null
+   included), invalid UTF-8, a NUL byte, or a field whose JSON value does
+   not fit its type (that field is null, the others keep their values, as
+   Spark's partial results). A null input row, or an empty or blank one
+   (only spaces, tabs, CR, LF), gives a null struct. Returns the
    number of malformed rows, or -1 with errbuf: in FAILFAST mode naming the
    row (also stored in *failed_row when not NULL), or for a bad schema or
    out of memory. */
@@ -323,6 +324,13 @@ int64_t tide_from_json(tide_batch *out, const tide_column *input, const tide_jso
    gives its JSON value. A null row gives null. 0, or -1 with errbuf. */
 int tide_to_json(tide_batch *out, const tide_column *input, int32_t include_nulls,
                  tide_column *dst, char *errbuf, size_t errlen);
+
+/* Writes a timestamp column's values into dst, a string column named as
+   input, as Spark's CSV and JSON writers do by default: to_json's text
+   without its quotes (2022-06-29T02:38:24.177Z). A null gives null. 0, or
+   -1 with errbuf. */
+int tide_timestamp_text(tide_batch *out, const tide_column *input, tide_column *dst, char *errbuf,
+                        size_t errlen);
 
 /* Java's Double.toString (is_float: Float.toString) with the shortest
    digits that read back as the same value: "0.1", "1.0E-5", "NaN".

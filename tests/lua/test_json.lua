@@ -172,6 +172,19 @@ t.test("to_json kernel writes Spark's JSON", function()
   t.eq(out:collect()[2]["to_json(row)"], '{"id":null,"p":1.0E-5,"s":null,"at":null,"ok":true,"st":null}')
 end)
 
+-- Spark's strings reach Jackson as Java Strings: each malformed sequence
+-- is one U+FFFD as Java's decoder makes it (its maximal subpart; an
+-- encoded surrogate, ED A0 80, is one, not three).
+t.test("to_json replaces invalid UTF-8 as Java's decoder does", function()
+  local b = tide.batch.fromRows({ { "a\255b" }, { "x\237\160\128y" }, { "\226\130c" }, { "\240\159\152" } },
+    "s string")
+  local out = to_json_of(b)
+  local got = {}
+  for i, r in ipairs(out:collect()) do got[i] = r["to_json(row)"] end
+  local R = "\239\191\189"
+  t.same_table(got, { '{"s":"a' .. R .. 'b"}', '{"s":"x' .. R .. 'y"}', '{"s":"' .. R .. 'c"}', '{"s":"' .. R .. '"}' })
+end)
+
 t.test("to_json writes doubles and timestamps in place as the buffer grows", function()
   -- Thousands of rows, so that values land across the buffer's growth;
   -- the non-finite doubles are quoted, as Jackson writes them for Spark.
