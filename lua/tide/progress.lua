@@ -26,6 +26,35 @@ local ORDER = {
 }
 local CHILD = { durationMs = "durationMs", sources = "source", sink = "sink", metrics = "metrics" }
 
+-- Fields Spark keeps as doubles, which its JSON writes as Java's
+-- Double.toString does: 1500.0, not 1500 (tide.json writes a whole number
+-- as an integer).
+local DOUBLE = { inputRowsPerSecond = true, processedRowsPerSecond = true }
+
+-- x as Java's Double.toString: the shortest digits that read back as x;
+-- in plain notation with at least one decimal (1500.0, 0.001) from 10^-3
+-- up to 10^7, in Java's scientific notation (1.0E7, 2.5E-4) outside.
+local function java_double(x)
+  if x == 0 then return 1 / x < 0 and "-0.0" or "0.0" end
+  local s
+  for digits = 1, 17 do
+    s = ("%." .. (digits - 1) .. "e"):format(x)
+    if tonumber(s) == x then break end
+  end
+  local sign, first, rest, exp = s:match("^(%-?)(%d)%.?(%d*)e([-+]%d+)$")
+  local mantissa = (first .. rest):gsub("0+$", "")
+  if mantissa == "" then mantissa = "0" end
+  exp = tonumber(exp)
+  if exp >= 7 or exp < -3 then
+    local tail = mantissa:sub(2)
+    return ("%s%s.%sE%d"):format(sign, mantissa:sub(1, 1), tail ~= "" and tail or "0", exp)
+  end
+  if exp < 0 then return sign .. "0." .. ("0"):rep(-exp - 1) .. mantissa end
+  if #mantissa <= exp + 1 then return sign .. mantissa .. ("0"):rep(exp + 1 - #mantissa) .. ".0" end
+  return sign .. mantissa:sub(1, exp + 1) .. "." .. mantissa:sub(exp + 2)
+end
+M.javaDouble = java_double
+
 local function is_array(t) return type(t) == "table" and (t[1] ~= nil or next(t) == nil) end
 
 local function encode(value, order, indent, depth)
@@ -64,7 +93,13 @@ local function encode(value, order, indent, depth)
     local v = value[k]
     local skip = (type(v) == "number" and v ~= v) or (type(v) == "table" and not is_array(v) and next(v) == nil)
     if not skip then
-      parts[#parts + 1] = pad_in .. json.encode(k) .. colon .. encode(v, CHILD[k] or order, indent, depth + 1)
+      local text
+      if DOUBLE[k] and type(v) == "number" and v ~= math.huge and v ~= -math.huge then
+        text = java_double(v)
+      else
+        text = encode(v, CHILD[k] or order, indent, depth + 1)
+      end
+      parts[#parts + 1] = pad_in .. json.encode(k) .. colon .. text
     end
   end
   if #parts == 0 then return "{ }" end
@@ -84,6 +119,11 @@ function M.rate(rows, ms)
   if not ms or ms <= 0 then return nil end
   return rows * 1000 / ms
 end
+
+-- processedRowsPerSecond: as Spark's ProgressReporter, a trigger that took
+-- under a millisecond counts as one (Math.max(1L, processingTimeMills)),
+-- so that every progress has the rate.
+function M.processedRate(rows, ms) return rows * 1000 / math.max(1, ms or 0) end
 
 -- ISO 8601 UTC with milliseconds, as Spark's timestamp field.
 function M.timestamp(ms)

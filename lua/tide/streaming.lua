@@ -94,10 +94,41 @@ local function run_into_sink(sink, plan, ctx, src, start, finish, into)
   return sink:endPieces(into.epoch)
 end
 
+-- An error of a sink (of the user's foreachBatch function) that carries
+-- its traceback already: the batch's own handler (traced) passes it on as
+-- it is rather than adding a second traceback, from the loop's frames.
+local Traced = {}
+
+-- The message handler of a micro-batch: the error with the traceback of
+-- the point where it was raised (a handler runs there, before the stack
+-- unwinds). error(nil), which debug.traceback would pass on as nil, would
+-- end the query as if it had succeeded: it becomes a message. Other
+-- non-string errors (a table) are kept as they are, for exception().
+-- (level: of the frame that raised, counted from traced's own; LuaJIT
+-- does not count the handler's frame, so 1 when traced is the handler)
+local function traced(err, what, level)
+  if getmetatable(err) == Traced then return err.value end
+  if err == nil then
+    err = ("%s raised nil (error() without a message)"):format(what or "the micro-batch")
+  end
+  return debug.traceback(err, level or 1)
+end
+
+-- in_epoch's message handler (a module function, not a closure per batch:
+-- see PiecesToSink). An error(nil) is named after the code of the sink of
+-- the batch that runs (query.sinkCode: "the foreachBatch function").
+local function sink_error(err)
+  if getmetatable(err) == Traced then return err end
+  return setmetatable({ value = traced(err, running and running.sinkCode, 2) }, Traced)
+end
+
 -- fn(...) with the epoch visible to foreachBatch writers while it runs.
+-- An error keeps the traceback from where it was raised, so that the user
+-- sees the frames of their foreachBatch function (a pcall and a re-raise
+-- would start it here).
 local function in_epoch(epoch, fn, ...)
   current_epoch = epoch
-  local ok, res = pcall(fn, ...)
+  local ok, res = xpcall(fn, sink_error, ...)
   current_epoch = nil
   if not ok then error(res, 0) end
   return res
@@ -125,6 +156,8 @@ local TEMP_CHECKPOINT_SINKS = { console = true, memory = true }
 local SINKS = { console = true, memory = true, kafka = true, jdbc = true, postgres = true, csv = true,
                 json = true, foreachbatch = true, foreach = true }
 local SINK_NAMES = "console, csv, jdbc, json, kafka, memory, postgres; or foreachBatch(fn), foreach(fn)"
+-- What runs the user's code, for an error(nil) raised in it.
+local SINK_CODE = { foreachbatch = "the foreachBatch function", foreach = "the foreach writer" }
 
 function M.startQuery(w)
   local fmt = w.fmt or "console"
@@ -138,6 +171,16 @@ function M.startQuery(w)
     for _, other in ipairs(queries) do
       if other.name == w.name then error(("a query named %q is already active"):format(w.name), 0) end
     end
+  end
+  local trigger = w.trig
+  if trigger.kind == "processingTime" and trigger.interval < 0 then
+    error(("the interval of trigger should not be negative (processingTime %s ms)"):format(trigger.interval), 0)
+  end
+  if trigger.kind == "processingTime" and trigger.interval == 0 then
+    -- Spark's default trigger is ProcessingTime(0): a batch as soon as the
+    -- last one ends, and one waiting for data waits in its source. (As a
+    -- processingTime trigger, interval 0 polled the source without waiting.)
+    trigger = { kind = "default" }
   end
   local dir = w.opts.checkpointlocation
   local temporary = false
@@ -159,7 +202,8 @@ function M.startQuery(w)
   local q = setmetatable({
     id = cp.id, runId = checkpoint.uuid(), name = w.name, df = df, plan = df._plan,
     source = source, checkpoint = cp, temporaryCheckpoint = temporary and dir or nil,
-    trigger = w.trig, opts = w.opts, states = {}, recent = {},
+    sinkCode = SINK_CODE[fmt] or ("the %s sink"):format(fmt),
+    trigger = trigger, opts = w.opts, states = {}, recent = {},
     statusMessage = "Initializing sources", dataAvailable = false, triggerActive = false,
     nextTrigger = 0, active = true,
   }, Query)
@@ -367,7 +411,7 @@ function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, s
   local src = self.source
   local since = self.lastTriggerStart and (t_trigger - self.lastTriggerStart) or 0
   local input_rate = progresslib.rate(rows_in, since)
-  local processed_rate = progresslib.rate(rows_in, d.triggerExecution)
+  local processed_rate = progresslib.processedRate(rows_in, d.triggerExecution)
   return progresslib.new {
     id = self.id, runId = self.runId, name = self.name or require("tide.json").null,
     timestamp = progresslib.timestamp(t_trigger), batchId = id, batchDuration = d.triggerExecution,
@@ -385,11 +429,36 @@ function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, s
   }
 end
 
+-- The last query of each session to have terminated since the session
+-- began or since spark.streams:resetTerminated(), for awaitAnyTermination:
+-- as Spark's StreamingQueryManager, a failed one is kept until a reset,
+-- one that stopped only while no failed one is kept.
+local terminated = setmetatable({}, { __mode = "k" })
+local NO_SESSION = {}
+
+-- Whether the query's batch is under way below the code running now: that
+-- code was called from inside the batch (its foreachBatch function, a
+-- listener, or another query's batch that one of them ran). A batch paused
+-- between its pieces is not.
+function Query:batchUnderWay()
+  if self.inBatch then return true end
+  local status = self.co and coroutine.status(self.co)
+  return status == "running" or status == "normal"
+end
+
 -- Marks the query terminated (err for a failure) and lets go of its
 -- checkpoint, source and sink. A batch paused between its pieces ends
 -- first, without pausing again: a stop leaves no batch half written.
+-- From inside the query's own batch (its foreachBatch function called
+-- stop()) the query ends when the batch does, its commit written: the
+-- checkpoint released now would be written after the release, racing the
+-- next query on that checkpoint.
 function Query:terminate(err)
   if not self.active then return end
+  if self:batchUnderWay() then
+    self.stopAfterBatch = true
+    return
+  end
   if self.co and coroutine.running() ~= self.co then
     self:finishBatch()
     if not self.active then return end -- the batch failed, which ended the query
@@ -402,11 +471,14 @@ function Query:terminate(err)
   pcall(function() self.sink:stop() end)
   pcall(function() self.source:stop() end)
   self.checkpoint:close()
+  local session = self.df._session or NO_SESSION
+  local last = terminated[session]
+  if not last or not last.exceptionText or err then terminated[session] = self end
   emit("onQueryTerminated", { id = self.id, runId = self.runId, exception = err })
 end
 
 -- The body of a micro-batch's coroutine.
-local function run_batch(q, wait_ms) return xpcall(q.runBatch, debug.traceback, q, wait_ms) end
+local function run_batch(q, wait_ms) return xpcall(q.runBatch, traced, q, wait_ms) end
 
 -- One step of the query's trigger: runs a batch if one is due, or goes on
 -- with the batch it paused. Returns true when a batch ended having run.
@@ -416,6 +488,9 @@ function Query:step(wait_ms)
     -- on the loop)
     return coroutine.status(self.co) == "suspended" and self:resumeBatch()
   end
+  -- A batch run without a coroutine (the query was alone) is in flight:
+  -- the loop was entered from inside it.
+  if self.inBatch then return false end
   local now = now_ms()
   if now < self.nextTrigger then return false end
   local kind = self.trigger.kind
@@ -429,15 +504,24 @@ function Query:step(wait_ms)
     return self:resumeBatch(wait_ms)
   end
   -- Alone, a query has no one to pause for.
-  in_batch, running = true, self
+  in_batch, running, self.inBatch = true, self, true
   C.tide_console_stream_batch(1)
-  local ok, ran = xpcall(self.runBatch, debug.traceback, self, wait_ms)
-  in_batch, running = false, nil
+  local ok, ran = xpcall(self.runBatch, traced, self, wait_ms)
+  in_batch, running, self.inBatch = false, nil, nil
   ran = self:endBatch(ok, ran)
   -- (after endBatch: a Ctrl-C at the console that waited for the batch's
   -- end is raised here, and must find the query's state whole)
   C.tide_console_stream_batch(0)
   return ran
+end
+
+-- The temporary checkpoint of a console or memory sink, once the query has
+-- stopped.
+local function remove_temporary(q)
+  if q.temporaryCheckpoint then
+    os.execute("rm -rf '" .. q.temporaryCheckpoint .. "'")
+    q.temporaryCheckpoint = nil
+  end
 end
 
 -- Runs the query's batch coroutine until it pauses (false) or ends
@@ -490,12 +574,21 @@ function Query:endBatch(ok, ran)
   end
   if not ok then
     self:terminate(ran)
+    if self.stopAfterBatch then remove_temporary(self) end
     return true
+  end
+  if self.stopAfterBatch then
+    -- stop() called inside the batch, which has ended and committed
+    self:stop()
+    return ran
   end
   local kind = self.trigger.kind
   if kind == "processingTime" then
-    local interval = self.trigger.interval
-    self.nextTrigger = now + interval * math.max(1, math.ceil((now_ms() - now) / interval))
+    -- As Spark's ProcessingTimeExecutor: the next batch an interval after
+    -- this one started, and at once when this one ran longer than that
+    -- (not at the next interval boundary: a query whose batches take 1.2 s
+    -- of a 1-s interval would run one every 2 s and fall further behind).
+    self.nextTrigger = now + self.trigger.interval
   elseif kind == "once" then
     if not self.replay then self:terminate(nil) end
   elseif kind == "availableNow" then
@@ -506,10 +599,13 @@ end
 
 function Query:stop()
   self:terminate(nil)
-  if self.temporaryCheckpoint then os.execute("rm -rf '" .. self.temporaryCheckpoint .. "'") end
+  if not self.active then remove_temporary(self) end
 end
 
-function Query:isActive() return self.active end
+-- (false once stop() was called, also from inside the query's own batch,
+-- which ends before the query does: as Spark's, whose stop() sets the
+-- query's state at once)
+function Query:isActive() return self.active and not self.stopAfterBatch end
 function Query:exception() return self.exceptionText end
 function Query:lastProgress() return self.recent[#self.recent] end
 function Query:recentProgress() return { unpack(self.recent) } end
@@ -518,16 +614,30 @@ function Query:status()
   return { message = self.statusMessage, isDataAvailable = self.dataAvailable, isTriggerActive = self.triggerActive }
 end
 
+local function which(q)
+  return q.name and ("query %s (id %s)"):format(q.name, q.id) or ("query (id %s)"):format(q.id)
+end
+
 local function raise_if_failed(q)
   if q.exceptionText then
-    local which = q.name and ("query %s (id %s)"):format(q.name, q.id) or ("query (id %s)"):format(q.id)
-    error(("StreamingQueryException: %s terminated with an error:\n%s"):format(which, q.exceptionText), 0)
+    error(("StreamingQueryException: %s terminated with an error:\n%s"):format(which(q), q.exceptionText), 0)
+  end
+end
+
+-- A wait for the query from inside its own batch (its foreachBatch
+-- function) could only run the query's next batch inside this one, over
+-- the offsets this one has not committed: an error at the caller's line.
+local function refuse_inside_own_batch(q, method)
+  if q:batchUnderWay() then
+    error(("cannot wait for %s from inside its own batch: %s there would run the query's next batch before"
+      .. " this one has committed (the next batch runs once this one returns)"):format(which(q), method), 3)
   end
 end
 
 -- Runs the loop until the query ends (or timeout seconds pass). Returns
 -- true when it ended; raises its error if it failed.
 function Query:awaitTermination(timeout)
+  refuse_inside_own_batch(self, "awaitTermination")
   local deadline = timeout and (now_ms() + timeout * 1000)
   loop.runUntil(function() return not self.active end, deadline)
   raise_if_failed(self)
@@ -535,6 +645,7 @@ function Query:awaitTermination(timeout)
 end
 
 function Query:processAllAvailable()
+  refuse_inside_own_batch(self, "processAllAvailable")
   loop.runUntil(function()
     if not self.active then return true end
     local latest = self.source:latestOffsets(self.committedEnd, 0)
@@ -583,24 +694,25 @@ function Manager:get(id)
   return nil
 end
 
--- Waits until any query ends (raising its error if it failed), or timeout.
+-- As Spark's: returns true at once when a query of the session has
+-- terminated since the session began or since resetTerminated() (raising
+-- the error of one that failed: a failed one is kept over those that
+-- stopped), else runs the queries until one terminates (true) or timeout
+-- seconds pass (false). With no query active and none terminated there is
+-- nothing to wait for: true at once.
 function Manager:awaitAnyTermination(timeout)
-  local watched = loop.active()
-  if #watched == 0 then return true end
+  local session = self.session or NO_SESSION
+  if not terminated[session] and #loop.active() == 0 then return true end
   local deadline = timeout and (now_ms() + timeout * 1000)
-  local ended
-  loop.runUntil(function()
-    for _, q in ipairs(watched) do if not q.active then ended = q; return true end end
-    return false
-  end, deadline)
-  if not ended and C.tide_stop_requested() ~= 0 then
-    for _, q in ipairs(watched) do if not q.active then ended = q end end
-  end
+  loop.runUntil(function() return terminated[session] ~= nil end, deadline)
+  local ended = terminated[session]
   if ended then raise_if_failed(ended) end
   return ended ~= nil
 end
 
-function Manager:resetTerminated() end
+-- Forgets the queries that terminated: awaitAnyTermination waits for the
+-- next one.
+function Manager:resetTerminated() terminated[self.session or NO_SESSION] = nil end
 
 -- addListener{onQueryStarted = fn, onQueryProgress = fn, onQueryIdle = fn,
 -- onQueryTerminated = fn}
