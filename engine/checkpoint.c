@@ -101,7 +101,12 @@ static int write_temp(const char *path, const char *dir, const char *spare, char
         }
     }
     if (fd < 0) {
-        snprintf(tmp, tmplen, "%s.%ld.tmp", path, (long)getpid());
+        /* Hidden (a dot name in path's directory): a kill before the
+           rename leaves a file that readers of the directory skip, as
+           they skip Spark's. */
+        const char *slash = strrchr(path, '/');
+        size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+        snprintf(tmp, tmplen, "%.*s.%s.%ld.tmp", (int)dirlen, path, path + dirlen, (long)getpid());
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         st.st_size = 0;
     }

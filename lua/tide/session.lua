@@ -199,13 +199,28 @@ function methods:createDataFrame(rows, schema)
   return M.localFrame(self, b)
 end
 
--- Tables are memory sinks (by queryName) and temp views.
-function methods:registerTable(name, provider) self._tables[name] = provider end
+-- Tables are memory sinks (by queryName) and temp views. A memory sink
+-- registers a function giving its rows so far, and its schema.
+function methods:registerTable(name, provider, schema)
+  self._tables[name] = provider
+  self._tableSchemas = self._tableSchemas or {}
+  self._tableSchemas[name] = schema
+end
+
+-- A memory sink's table is read at each action on the DataFrame, not
+-- when spark:table is called: as Spark's temp view of a memory sink, a
+-- DataFrame kept while the query runs counts the rows it has now
+-- (df:cache() keeps the rows of its first action, as in Spark).
+function M.liveFrame(session, name, provider, schema)
+  local plan = { kind = "scan", schema = schema or provider():schema(), source = {
+    read = function() return provider() end, description = "MemoryPlan[" .. name .. "]" } }
+  return dataframe.new(session, plan, false)
+end
 
 function methods:table(name)
   local t = self._tables[name]
   if not t then error(("table or view not found: %s"):format(name), 2) end
-  if type(t) == "function" then return M.localFrame(self, t()) end
+  if type(t) == "function" then return M.liveFrame(self, name, t, (self._tableSchemas or {})[name]) end
   return t
 end
 

@@ -74,13 +74,20 @@ function Writer:option(k, v) self.opts[tostring(k):lower()] = checks.optionValue
 function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
 function Writer:queryName(name) self.name = name; return self end
 
+-- Spark's modes. tide has no streaming aggregations, so every query is
+-- stateless: "update" then writes each batch's new rows, as "append" does
+-- (Spark accepts it so since SPARK-19140, and ported foreachBatch upserts
+-- use it); "complete" needs an aggregation to complete, and start()
+-- refuses it as Spark's analysis does.
+local MODES = { append = true, update = true, complete = true }
+
 function Writer:outputMode(mode)
-  mode = tostring(mode):lower()
-  if mode == "update" or mode == "complete" then
-    error(("outputMode %q is not supported yet: tide has no streaming aggregations; use \"append\""):format(mode), 2)
+  local name = tostring(mode):lower()
+  if not MODES[name] then
+    error(("Unknown output mode %s. Accepted output modes are 'append', 'complete', 'update'"):format(
+      tostring(mode)), 2)
   end
-  if mode ~= "append" then error(("unknown outputMode %q"):format(mode), 2) end
-  self.mode = mode
+  self.mode = name
   return self
 end
 
@@ -105,9 +112,33 @@ function Writer:foreach(obj)
   return self
 end
 
+-- The checkpoint directory Spark gives a query started without
+-- option("checkpointLocation"): with spark.sql.streaming.checkpointLocation
+-- set, <that>/<queryName>, or <that>/<random uuid> for a query without a
+-- name (StreamingQueryManager.createQuery); nil otherwise, which leaves
+-- the console and memory sinks their temporary one and fails the others.
+local function default_checkpoint(w)
+  local session = w.df._session
+  local root = session and session.conf and session.conf:get("spark.sql.streaming.checkpointLocation")
+  if not root or root == "" then return nil end
+  return root:gsub("/+$", "") .. "/" .. (w.name or require("tide.checkpoint").uuid())
+end
+
 function Writer:start(path)
   if path then self.opts.path = path end
-  local ok, q = pcall(require("tide.streaming").startQuery, self)
+  if self.mode == "complete" then
+    error("Complete output mode not supported when there are no streaming aggregations on streaming"
+      .. " DataFrames/Datasets (tide has no streaming aggregations; use \"append\" or \"update\")", 2)
+  end
+  -- The query gets a copy of the writer: a default checkpoint (a new uuid
+  -- each start) is this start's only, not a setting of the writer, which
+  -- may start another query.
+  local w = setmetatable({}, Writer)
+  for k, v in pairs(self) do w[k] = v end
+  w.opts = {}
+  for k, v in pairs(self.opts) do w.opts[k] = v end
+  w.opts.checkpointlocation = w.opts.checkpointlocation or default_checkpoint(w)
+  local ok, q = pcall(require("tide.streaming").startQuery, w)
   if not ok then error(q, 2) end
   return q
 end

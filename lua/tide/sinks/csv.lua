@@ -1,2 +1,4 @@
 -- The csv file sink (tide.sinks.file).
-return { new = function(writer, schema) return require("tide.sinks.file").new(writer, schema, "csv") end }
+return { new = function(writer, schema, query)
+  return require("tide.sinks.file").new(writer, schema, "csv", query)
+end }

@@ -1,8 +1,13 @@
 -- The json and csv file sinks: each epoch's rows go to one file,
--- PATH/part-<epoch>.<ext>, written atomically; a replayed epoch rewrites its
--- own file, so the directory holds every input row exactly once.
+-- PATH/part-<epoch>-<query id>.<ext>, written atomically. The query id is
+-- kept in the checkpoint, so a replayed epoch rewrites its own file and the
+-- directory holds every input row exactly once; another query (another
+-- checkpoint) writing to the same directory names its files with its own
+-- id, so it never overwrites what an earlier query committed.
 --   json: one object per line (to_json of the row; null fields left out)
---   csv:  options sep (","), quote ("\""), nullValue (""), header (false)
+--   csv:  options sep (","), quote ("\""), nullValue (""), header (false);
+--         timestamps as Spark's CSV writer writes them by default,
+--         2026-12-05T18:08:58.649Z (the json sink's to_json writes the same)
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -21,10 +26,14 @@ local function one_char(opts, key, default)
   return v
 end
 
-function M.new(writer, schema, format)
+-- query: the StreamingQuery, whose id (the checkpoint's) names the files.
+function M.new(writer, schema, format, query)
   local opts = writer.opts
   if not opts.path then error(("the %s sink needs a path: writeStream:option(\"path\", DIR)"):format(format), 0) end
-  local sink = setmetatable({ path = opts.path, format = format, description = "FileSink[" .. opts.path .. "]" }, Sink)
+  local id = query and query.id
+  if not id then error(("the %s sink needs its query's id"):format(format), 0) end
+  local sink = setmetatable({ path = opts.path, format = format, queryId = id,
+    description = "FileSink[" .. opts.path .. "]" }, Sink)
   local cols = {}
   for i, f in ipairs(schema.fields) do cols[i] = { k = "col", name = f.name } end
   if format == "json" then
@@ -32,11 +41,19 @@ function M.new(writer, schema, format)
       args = { { k = "call", fn = "struct", args = cols } } } } }, schema)
   else
     local casts = {}
+    sink.timestamps = {}
     for i, f in ipairs(schema.fields) do
       if f.dataType.id == T.ID.struct or f.dataType.id == T.ID.binary then
         error(("the csv sink cannot write column %s of type %s"):format(f.name, f.dataType:simpleString()), 0)
       end
-      casts[i] = { k = "alias", name = f.name, expr = { k = "cast", to = T.string, expr = cols[i] } }
+      if f.dataType.id == T.ID.timestamp then
+        -- Taken as it is: iso_timestamps writes its text (CAST AS STRING
+        -- gives Spark SQL's "2026-12-05 18:08:58.649072", not the CSV's).
+        sink.timestamps[#sink.timestamps + 1] = i - 1
+        casts[i] = { k = "alias", name = f.name, expr = cols[i] }
+      else
+        casts[i] = { k = "alias", name = f.name, expr = { k = "cast", to = T.string, expr = cols[i] } }
+      end
     end
     sink.compiled = eval.compileSelect(casts, schema)
     sink.sep, sink.quote = one_char(opts, "sep", ","), one_char(opts, "quote", '"')
@@ -46,6 +63,18 @@ function M.new(writer, schema, format)
   return sink
 end
 
+-- Column i of `strings` (a timestamp column) replaced by its text as
+-- Spark's CSV writer gives it by default (yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]
+-- in UTC: 2026-12-05T18:08:58.649Z, Spark's JSON default too), which tide's
+-- csv reader (tide_timestamp_parse) reads back.
+local function iso_timestamps(strings, i)
+  local dst = eval.newColumn(strings)
+  if C.tide_timestamp_text(strings, strings.columns + i, dst, errbuf, 1024) ~= 0 then
+    error("csv sink: " .. ffi.string(errbuf), 0)
+  end
+  strings.columns[i] = dst[0]
+end
+
 function Sink:addBatch(epoch, batch)
   local ctx = execution.context()
   local strings = eval.project(batch, self.compiled, ctx)
@@ -53,12 +82,13 @@ function Sink:addBatch(epoch, batch)
   if self.format == "json" then
     lines = strings.columns
   else
+    for _, i in ipairs(self.timestamps) do iso_timestamps(strings, i) end
     lines = ffi.new("tide_column[1]")
     if C.tide_csv_join(strings, strings, self.sep:byte(), self.quote:byte(), self.nullValue, lines, errbuf, 1024) ~= 0 then
       error(ffi.string(errbuf), 0)
     end
   end
-  local file = ("%s/part-%05d.%s"):format(self.path, epoch, self.format)
+  local file = ("%s/part-%05d-%s.%s"):format(self.path, epoch, self.queryId, self.format)
   if C.tide_write_lines(file, self.header, lines, errbuf, 1024) ~= 0 then
     error(self.format .. " sink: " .. ffi.string(errbuf), 0)
   end

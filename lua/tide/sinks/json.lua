@@ -1,2 +1,4 @@
 -- The json file sink (tide.sinks.file).
-return { new = function(writer, schema) return require("tide.sinks.file").new(writer, schema, "json") end }
+return { new = function(writer, schema, query)
+  return require("tide.sinks.file").new(writer, schema, "json", query)
+end }

@@ -1,7 +1,8 @@
 -- The memory sink: the rows of every batch kept in the process under the
--- query's name, readable as a batch DataFrame with spark:table(name). A
--- replayed epoch replaces its own rows, so the table holds each input
--- record once. For tests and the console.
+-- query's name, readable as a batch DataFrame with spark:table(name),
+-- which reads the rows there are at each of its actions (tide.session
+-- liveFrame). A replayed epoch replaces its own rows, so the table holds
+-- each input record once. For tests and the console.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local batchlib = require("tide.batch")
@@ -14,7 +15,7 @@ function M.new(writer, schema, query)
   if not writer.name then error('the memory sink needs a queryName: writeStream:queryName("name")', 0) end
   local sink = setmetatable({ epochs = {}, order = {}, schema = schema, description = "MemorySink" }, Sink)
   local session = writer.df._session
-  session:registerTable(writer.name, function() return sink:all() end)
+  session:registerTable(writer.name, function() return sink:all() end, schema)
   return sink
 end
 
