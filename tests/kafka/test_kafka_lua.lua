@@ -151,6 +151,11 @@ t.test("source: partitions, latest offsets, seek and exact ranges across partiti
   t.eq(src:describeRow(b2, 0):match("^topic " .. name:gsub("%p", "%%%0") .. " partition %d offset %d+$") ~= nil, true)
   local behind = src:behindLatest(first_end, latest)
   t.eq(tonumber(behind.maxOffsetsBehindLatest) > 0, true)
+  -- Spark's text of the average (Double.toString), not a rounding of it
+  local thirds = src:behindLatest({ t = { ["0"] = 0, ["1"] = 0, ["2"] = 0 } }, { t = { ["0"] = 1, ["1"] = 1, ["2"] = 2 } })
+  t.same_table(thirds, { avgOffsetsBehindLatest = "1.3333333333333333", maxOffsetsBehindLatest = "2",
+    minOffsetsBehindLatest = "1" })
+  t.eq(src:behindLatest({ t = { ["0"] = 5 } }, { t = { ["0"] = 5 } }).avgOffsetsBehindLatest, "0.0")
   src:stop()
 end)
 

@@ -18,6 +18,7 @@ local ffi = require("ffi")
 local C = require("tide.ffi")
 local json = require("tide.json")
 local batchlib = require("tide.batch")
+local progresslib = require("tide.progress")
 local checkpoint = require("tide.checkpoint")
 local opts = require("tide.sources.kafka_options")
 
@@ -578,7 +579,8 @@ function Source:behindLatest(finish, latest)
     end
   end
   if n == 0 then return nil end
-  return { avgOffsetsBehindLatest = ("%.1f"):format(sum / n), maxOffsetsBehindLatest = tostring(max),
+  -- (Spark writes the average with Double.toString: "0.0", "1.3333333333333333")
+  return { avgOffsetsBehindLatest = progresslib.javaDouble(sum / n), maxOffsetsBehindLatest = tostring(max),
            minOffsetsBehindLatest = tostring(min) }
 end
 
