@@ -173,10 +173,107 @@ static const u128 POW10[39] = {
     (u128)10000000000000000000ULL * 10000000000000000000ULL,
 };
 
+/* A number with an exponent (1.5e3, 1E-2), as java.math.BigDecimal(String)
+   reads it, rewritten without one into buf (the point moved), so that
+   tide_decimal_parse rounds it to the scale. Digits past what the scale
+   keeps are cut, all but the first (half up looks at it alone). 0, or -1
+   when it is not such a number or needs more than 38 integer digits. */
+static int without_exponent(const char *s, size_t n, int32_t scale, char *buf, size_t cap)
+{
+    const char *e = memchr(s, 'e', n);
+    if (!e) e = memchr(s, 'E', n);
+    if (!e) return -1;
+    /* The exponent: a sign and digits, as an int. */
+    const char *x = e + 1, *end = s + n;
+    int negative_exp = 0;
+    if (x < end && (*x == '+' || *x == '-')) negative_exp = *x++ == '-';
+    if (x == end || end - x > 9) return -1;
+    long exp = 0;
+    for (; x < end; x++) {
+        if (!is_digit(*x)) return -1;
+        exp = exp * 10 + (*x - '0');
+    }
+    if (negative_exp) exp = -exp;
+    /* The mantissa: a sign, digits and at most one point. */
+    size_t i = 0, m = (size_t)(e - s);
+    size_t o = 0;
+    if (i < m && (s[i] == '+' || s[i] == '-')) {
+        if (s[i] == '-') buf[o++] = '-';
+        i++;
+    }
+    char digits[80];
+    size_t nd = 0;
+    long point = -1, leading = 0; /* point: digits before it; leading zeros dropped */
+    for (; i < m; i++) {
+        if (s[i] == '.') {
+            if (point >= 0) return -1;
+            point = leading + (long)nd;
+            continue;
+        }
+        if (!is_digit(s[i])) return -1;
+        if (nd == 0 && s[i] == '0') {
+            leading++;
+            continue;
+        }
+        if (nd < sizeof digits)
+            digits[nd++] = s[i];
+        else if (point < 0)
+            return -1; /* more than 80 integer digits */
+    }
+    if (leading == 0 && nd == 0) return -1; /* no digit at all */
+    if (point < 0) point = leading + (long)nd;
+    if (nd == 0) {
+        buf[0] = '0'; /* zero, whatever the exponent */
+        buf[1] = '\0';
+        return 0;
+    }
+    /* The value is 0.digits * 10^place. */
+    long place = point - leading + exp;
+    if (place > 39) return -1; /* 40 integer digits or more */
+    if (place < -(long)scale - 1) {
+        buf[0] = '0'; /* below half a unit of the scale: 0 */
+        buf[1] = '\0';
+        return 0;
+    }
+    long keep = place + scale + 1; /* the digits that can matter */
+    if (keep < (long)nd) nd = keep > 0 ? (size_t)keep : 0;
+    size_t need = o + 3 + nd + (size_t)(place <= 0 ? -place : place);
+    if (need > cap) return -1;
+    if (place <= 0) {
+        buf[o++] = '0';
+        buf[o++] = '.';
+        for (long k = 0; k < -place; k++)
+            buf[o++] = '0';
+        memcpy(buf + o, digits, nd);
+        o += nd;
+    } else if ((size_t)place >= nd) {
+        memcpy(buf + o, digits, nd);
+        o += nd;
+        for (long k = (long)nd; k < place; k++)
+            buf[o++] = '0';
+    } else {
+        memcpy(buf + o, digits, (size_t)place);
+        o += (size_t)place;
+        buf[o++] = '.';
+        memcpy(buf + o, digits + place, nd - (size_t)place);
+        o += nd - (size_t)place;
+    }
+    buf[o] = '\0';
+    return 0;
+}
+
 int csv_parse_decimal(const char *s, size_t n, int32_t precision, int32_t scale, void *out)
 {
     i128 v;
-    if (tide_decimal_parse(s, n, scale, &v) != 0) return -1;
+    if (tide_decimal_parse(s, n, scale, &v) != 0) {
+        /* Spark parses a decimal with BigDecimal(String), which takes an
+           exponent; tide_decimal_parse does not (its other callers read
+           PostgreSQL's numerics), so such a number is rewritten. */
+        char plain[160];
+        if (without_exponent(s, n, scale, plain, sizeof plain) != 0 ||
+            tide_decimal_parse(plain, strlen(plain), scale, &v) != 0)
+            return -1;
+    }
     if (precision < 38) {
         i128 limit = (i128)POW10[precision > 0 ? precision : 0];
         if (v >= limit || v <= -limit) return -1;

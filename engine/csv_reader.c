@@ -10,8 +10,13 @@
  * null; a record with a field that does not parse, or with too few or too
  * many fields, is malformed and handled by the mode (tide_csv_mode). Lines
  * end with LF or CRLF; blank lines are skipped; quoted fields may hold
- * separators, doubled or escaped quotes, and line breaks. Line numbers are
- * counted so that errors name the file and the line a record starts on.
+ * separators, doubled or escaped quotes, and (with multiLine) line breaks.
+ * Without multiLine, Spark's default, a line is a record of its own: a
+ * quote left open at the end of a line, or text after a closing quote,
+ * makes just that line malformed, and reading goes on at the next. Line
+ * numbers are counted so that errors name the file and the line a record
+ * starts on. A leading UTF-8 byte-order mark is skipped; gzip data that
+ * ends early is an error, never a quiet end of file.
  */
 #include "csv_columns.h"
 #include "csv_convert.h"
@@ -36,8 +41,22 @@
 #define INPUT_PAD   16
 #define MAX_COLUMNS 4096
 
-/* libcsv's parser states (csv.c): between records, and inside a field. */
-enum { LIBCSV_ROW_NOT_BEGUN = 0, LIBCSV_FIELD_BEGUN = 2 };
+/* libcsv's parser states (csv.c): between records, inside a field, and
+   just after a quote inside a quoted field. */
+enum { LIBCSV_ROW_NOT_BEGUN = 0, LIBCSV_FIELD_BEGUN = 2, LIBCSV_FIELD_MIGHT_HAVE_ENDED = 3 };
+
+/* libcsv's options: strict, so that text after a closing quote stops the
+   parse (csv_parse returns early with CSV_EPARSE) instead of being glued to
+   the field, which keeps the field open to the next quote, lines later. */
+#define LIBCSV_OPTIONS (CSV_APPEND_NULL | CSV_EMPTY_IS_NULL | CSV_STRICT)
+
+/* Why a record's quoting went wrong (the record is malformed). */
+enum {
+    QUOTE_OK = 0,
+    QUOTE_OPEN_AT_LINE_END, /* multiLine false: a quote not closed in its line */
+    QUOTE_OPEN_AT_FILE_END, /* multiLine: a quote never closed */
+    QUOTE_TEXT_AFTER        /* "b"x: text after the closing quote */
+};
 
 struct tide_csv_reader {
     char *path;
@@ -50,7 +69,9 @@ struct tide_csv_reader {
 
     unsigned char *in; /* input buffer: in[pos..len) not yet parsed */
     size_t pos, len;
+    int started; /* the first bytes were read (and a byte-order mark skipped) */
     int eof, finished;
+    int skip_line;          /* the record went wrong: the rest of its line is not parsed */
     unsigned char *scratch; /* a line with escapes rewritten for libcsv */
     size_t scratch_cap;
 
@@ -67,6 +88,8 @@ struct tide_csv_reader {
     int bad_field;      /* index of the first field that did not parse, or -1 */
     char bad_text[64];  /* its text, cut, for the error message */
     int too_many;
+    int quote_error;     /* QUOTE_*: its quoting went wrong */
+    int32_t quote_field; /* the field it went wrong in */
     char *raw;          /* its text, for the corrupt-record column */
     size_t raw_len, raw_cap;
 
@@ -131,7 +154,7 @@ tide_csv_reader *tide_csv_open(const char *path, const tide_csv_options *options
     r->bad_field = -1;
     r->header_pending = options->header != 0;
     r->sampling_ratio = 1;
-    if (csv_init(&r->parser, CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) goto oom;
+    if (csv_init(&r->parser, LIBCSV_OPTIONS) != 0) goto oom;
     csv_set_delim(&r->parser, (unsigned char)options->sep);
     csv_set_quote(&r->parser, (unsigned char)options->quote);
     csv_set_space_func(&r->parser, no_blanks);
@@ -321,7 +344,15 @@ static const char *type_name(const tide_column *c)
 
 static void describe_malformed(tide_csv_reader *r, char *buf, size_t len)
 {
-    if (r->bad_field >= 0) {
+    if (r->quote_error) {
+        /* First: a record cut short by its quoting also has too few fields. */
+        const char *why = r->quote_error == QUOTE_TEXT_AFTER ? "text after the closing quote"
+                          : r->quote_error == QUOTE_OPEN_AT_LINE_END
+                              ? "a quoted field is not closed by the end of its line; set "
+                                "multiLine to true for quoted line breaks"
+                              : "a quoted field is not closed before the end of the file";
+        snprintf(buf, len, "field %d: %s", r->quote_field + 1, why);
+    } else if (r->bad_field >= 0) {
         const tide_column *c = r->targets[r->bad_field];
         if (c->type == TIDE_DECIMAL)
             snprintf(buf, len, "field %d (%s): '%s' is not a valid decimal(%d,%d)", r->bad_field + 1,
@@ -340,6 +371,7 @@ static void reset_record(tide_csv_reader *r)
     r->field = 0;
     r->bad_field = -1;
     r->too_many = 0;
+    r->quote_error = QUOTE_OK;
 }
 
 static void on_record(int terminator, void *arg)
@@ -361,7 +393,7 @@ static void on_record(int terminator, void *arg)
     r->records++;
     if (r->field == 0 && ensure_row(r) != 0) return;
     for (int32_t k = r->field; k < r->num_targets; k++) put_null(r, r->targets[k]);
-    int malformed = r->bad_field >= 0 || r->too_many || r->field < r->num_targets;
+    int malformed = r->bad_field >= 0 || r->too_many || r->field < r->num_targets || r->quote_error;
     if (malformed) {
         r->malformed++;
         if (r->opt.mode == TIDE_CSV_FAILFAST) {
@@ -397,8 +429,8 @@ static void on_record(int terminator, void *arg)
 static int refill(tide_csv_reader *r)
 {
     int got = gzread(r->gz, r->in, INPUT_BYTES);
+    int zerr;
     if (got < 0) {
-        int zerr;
         const char *msg = gzerror(r->gz, &zerr);
         set_error(r, "cannot read %s: %s", r->path,
                   zerr == Z_ERRNO ? strerror(errno) : msg);
@@ -406,7 +438,28 @@ static int refill(tide_csv_reader *r)
     }
     r->pos = 0;
     r->len = (size_t)got;
-    if (got == 0) r->eof = 1;
+    if (!r->started) {
+        r->started = 1;
+        /* A UTF-8 byte-order mark is no text of the file: left in, it would
+           be part of the first field (the first column's name). gzread
+           fills the whole buffer unless the file is shorter. */
+        if (got >= 3 && memcmp(r->in, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
+    }
+    if (got == 0) {
+        /* zlib reports input that ends inside a gzip member only here, as
+           Z_BUF_ERROR (gzread itself returns what it could inflate): a
+           truncated file, which must not pass for a whole one. */
+        gzerror(r->gz, &zerr);
+        if (zerr == Z_BUF_ERROR) {
+            z_off_t text = gztell(r->gz);
+            set_error(r,
+                      "cannot read %s: unexpected end of gzip data (the file is truncated): it "
+                      "ends in line %lld, after %lld bytes of text",
+                      r->path, (long long)r->line, (long long)(text < 0 ? 0 : text));
+            return -1;
+        }
+        r->eof = 1;
+    }
     return 0;
 }
 
@@ -481,6 +534,25 @@ static const unsigned char *unescape(tide_csv_reader *r, const unsigned char *s,
     return r->scratch;
 }
 
+/* The record in progress went wrong (r->quote_error says how, unless it
+   is set already): libcsv's partial field is dropped, the parser starts
+   afresh, and the record ends here, malformed. */
+static void end_bad_record(tide_csv_reader *r, int why)
+{
+    /* libcsv has no reset; its state is the public fields of csv.h. */
+    r->parser.pstate = LIBCSV_ROW_NOT_BEGUN;
+    r->parser.quoted = 0;
+    r->parser.spaces = 0;
+    r->parser.entry_pos = 0;
+    r->parser.status = CSV_SUCCESS;
+    r->skip_line = 0;
+    if (!r->quote_error) {
+        r->quote_error = why;
+        r->quote_field = r->field;
+    }
+    on_record('\n', r);
+}
+
 static void feed(tide_csv_reader *r, const unsigned char *s, size_t n)
 {
     if (r->opt.escape && r->opt.escape != r->opt.quote && r->opt.quote &&
@@ -488,9 +560,34 @@ static void feed(tide_csv_reader *r, const unsigned char *s, size_t n)
         s = unescape(r, s, &n);
         if (!s) return;
     }
-    if (csv_parse(&r->parser, s, n, on_field, on_record, r) != n)
-        set_error(r, "%s:%lld: %s", r->path, (long long)r->line,
-                  csv_strerror(csv_error(&r->parser)));
+    for (;;) {
+        size_t done = csv_parse(&r->parser, s, n, on_field, on_record, r);
+        if (done == n || r->failed) return;
+        if (csv_error(&r->parser) != CSV_EPARSE) {
+            set_error(r, "%s:%lld: %s", r->path, (long long)r->line,
+                      csv_strerror(csv_error(&r->parser)));
+            return;
+        }
+        /* Strict mode stops at s[done] for two reasons. */
+        r->parser.status = CSV_SUCCESS;
+        if (r->parser.pstate != LIBCSV_FIELD_MIGHT_HAVE_ENDED) {
+            /* A quote inside an unquoted field (5'10"): an ordinary
+               character, as Spark's, so that byte is parsed leniently. */
+            csv_set_opts(&r->parser, LIBCSV_OPTIONS & ~CSV_STRICT);
+            csv_parse(&r->parser, s + done, 1, on_field, on_record, r);
+            csv_set_opts(&r->parser, LIBCSV_OPTIONS);
+            s += done + 1;
+            n -= done + 1;
+            continue;
+        }
+        /* Text after a closing quote ("b"x): the record is malformed, and
+           the rest of its line is skipped, so that the next line, a record
+           of its own, is read whatever quotes this one left open. */
+        r->quote_error = QUOTE_TEXT_AFTER;
+        r->quote_field = r->field;
+        r->skip_line = 1;
+        return;
+    }
 }
 
 /* The fields of a plain line (no quote, no CR), [s, stop): to the batch
@@ -586,22 +683,14 @@ static void finish(tide_csv_reader *r)
 {
     if (r->finished) return;
     r->finished = 1;
-    int unterminated = r->parser.pstate == LIBCSV_FIELD_BEGUN && r->parser.quoted;
-    if (unterminated && !r->inferring && !r->header_pending) {
+    if (r->skip_line) {
+        end_bad_record(r, QUOTE_TEXT_AFTER);
+        return;
+    }
+    if (r->parser.pstate == LIBCSV_FIELD_BEGUN && r->parser.quoted) {
         /* The record runs to the end of the file: a quote was never closed. */
-        r->bad_field = -1;
-        if (r->opt.mode == TIDE_CSV_FAILFAST) {
-            /* A record all the same: malformed never exceeds records. */
-            r->records++;
-            r->malformed++;
-            set_error(r,
-                      "%s:%lld: malformed CSV record (a quoted field is not closed before the "
-                      "end of the file). Parse mode FAILFAST",
-                      r->path, (long long)r->record_line);
-            return;
-        }
-        /* Too many fields marks it malformed whatever it held. */
-        r->too_many = 1;
+        end_bad_record(r, r->opt.multi_line ? QUOTE_OPEN_AT_FILE_END : QUOTE_OPEN_AT_LINE_END);
+        return;
     }
     csv_fini(&r->parser, on_field, on_record, r);
 }
@@ -632,9 +721,17 @@ static void parse(tide_csv_reader *r, int64_t stop_row)
             r->raw_len = 0;
         }
         if (r->corrupt && keep_raw(r, s, n) != 0) return;
-        if (!(nl && at_start && split_plain_line(r, s, n))) feed(r, s, n);
+        /* (A line being skipped is kept above, for the corrupt column.) */
+        if (!r->skip_line && !(nl && at_start && split_plain_line(r, s, n))) feed(r, s, n);
         r->pos += n;
-        if (nl) r->line++;
+        if (nl) {
+            if (r->skip_line)
+                end_bad_record(r, QUOTE_TEXT_AFTER);
+            else if (!r->opt.multi_line && r->parser.pstate == LIBCSV_FIELD_BEGUN &&
+                     r->parser.quoted)
+                end_bad_record(r, QUOTE_OPEN_AT_LINE_END); /* a line is a record */
+            r->line++;
+        }
     }
 }
 

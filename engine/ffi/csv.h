@@ -8,7 +8,8 @@
 #include "tide_ffi.h"
 
 /* Spark's parse modes for CSV. PERMISSIVE: a malformed record (a field that
-   does not parse as its column's type, or too few or too many fields)
+   does not parse as its column's type, too few or too many fields, a
+   quoted field not closed, or text after a field's closing quote)
    keeps what parsed, the rest null, and the corrupt-record column (if any)
    gets its text. DROPMALFORMED: it is dropped. FAILFAST: the read stops
    with an error naming the file and line. All modes count them. */
@@ -30,6 +31,10 @@ typedef struct tide_csv_options {
                               columnNameOfCorruptRecord), or -1 */
     const char *null_value; /* a field with exactly this text is null ("");
                               an unquoted empty field always is */
+    int32_t multi_line;     /* Spark's multiLine. 0 (its default): a line break always
+                               ends the record, so a quote not closed by the end of
+                               its line makes that line malformed and the next line
+                               is read. 1: quoted fields may hold line breaks */
     int64_t reserved;      /* 0 */
 } tide_csv_options;
 
@@ -45,7 +50,8 @@ typedef struct tide_csv_field {
 typedef struct tide_csv_reader tide_csv_reader;
 
 /* Opens a CSV file, plain or gzip (detected from its bytes), to be read as
-   a stream. NULL with errbuf naming the file on failure. */
+   a stream; a UTF-8 byte-order mark at its start is skipped. NULL with
+   errbuf naming the file on failure. */
 tide_csv_reader *tide_csv_open(const char *path, const tide_csv_options *options,
                                char *errbuf, size_t errlen);
 void tide_csv_close(tide_csv_reader *reader);
@@ -64,7 +70,8 @@ int tide_csv_reserve(tide_batch *batch, int64_t rows);
    first line end after that many) to batch, whose columns are the schema:
    the file's fields fill the columns in order, skipping the corrupt-record
    column. Returns the rows appended (0 at the end of the file), or -1 with
-   errbuf (FAILFAST: "path:line: ..."; I/O errors name the file). */
+   errbuf (FAILFAST: "path:line: ..."; I/O errors name the file, and so
+   does gzip data that ends before its end: a truncated file). */
 int64_t tide_csv_read(tide_csv_reader *reader, tide_batch *batch, int64_t max_rows,
                       char *errbuf, size_t errlen);
 

@@ -2,6 +2,10 @@
 -- a file; a directory (the files directly in it, without hidden ones whose
 -- names start with "." or "_"); or a glob (*, ?, [abc], [!abc], {a,b}) in
 -- any part of the path. Files come sorted by path, so reads are repeatable.
+-- A listed name that cannot be read (a broken symbolic link) is skipped
+-- with a warning, once per path: Spark's local file listing (Hadoop's
+-- RawLocalFileSystem) skips it silently, but a file left out of a read
+-- should not go unnoticed.
 --
 --   files.resolve("data/train.gz")          -> { {path=, size=, mtime=}, ... }
 --   files.resolve("data/*.csv.gz")
@@ -36,6 +40,17 @@ function M.list(dir)
     if needed[0] <= size then error(ffi.string(errbuf), 0) end
     size = tonumber(needed[0]) + 1024
   end
+end
+
+local warned = {} -- paths warned about: a stream lists its path at every trigger
+
+-- A name a listing gave that stat cannot read: skipped, with a warning.
+local function skip_unreadable(path, err)
+  if warned[path] then return end
+  warned[path] = true
+  local why = tostring(err):gsub("^.*: ", "")
+  if why == "No such file or directory" then why = "it is a broken symbolic link, or was removed" end
+  io.stderr:write(("tide: warning: %s is listed but cannot be read (%s): skipped\n"):format(path, why))
 end
 
 local function hidden(name) return name:sub(1, 1) == "." or name:sub(1, 1) == "_" end
@@ -114,18 +129,23 @@ end
 function M.resolve(path, allow_empty)
   if type(path) ~= "string" or path == "" then error("a file source needs a path", 0) end
   local candidates = is_glob(path) and expand(path) or { path }
+  -- (Names a glob's last part matched come from a listing, so they exist.)
+  local listed = is_glob((path:gsub("/+$", "")):match("[^/]*$"))
   local out = {}
   for _, p in ipairs(candidates) do
     local st, err = M.stat(p)
     if not st then
       if not is_glob(path) then error(("Path does not exist: %s"):format(err), 0) end
+      if listed then skip_unreadable(p, err) end
     elseif st.isDir then
       local dir = p:gsub("/+$", "")
       for _, name in ipairs(M.list(p)) do
         if not hidden(name) then
           local f = dir .. "/" .. name
-          local fst = M.stat(f)
-          if fst and not fst.isDir then
+          local fst, ferr = M.stat(f)
+          if not fst then
+            skip_unreadable(f, ferr)
+          elseif not fst.isDir then
             out[#out + 1] = { path = f, size = fst.size, mtime = fst.mtime }
           end
         end

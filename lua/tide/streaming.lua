@@ -370,7 +370,9 @@ function Query:runBatch(wait_ms)
     local input = src:getBatch(start, finish, ctx)
     d.getBatch = duration(t)
     ctx.describeRow = function(row) return src.describeRow and src:describeRow(input, row) or ("row " .. row) end
-    rows_in = input:count()
+    -- (a file source's records include those its reader dropped:
+    -- DROPMALFORMED's, so that input = output + dropped, as Kafka's)
+    rows_in = ctx.sourceRecords or input:count()
     t = now_ms()
     local output = execution.execute(self.plan, ctx, input)
     cp:awaitOffsets()

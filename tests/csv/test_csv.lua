@@ -116,7 +116,7 @@ t.test("CRLF line ends read as LF; blank lines are skipped; the last line may la
   t.same_table(cells(csv(crlf, { header = "true" }, s)), cells(csv(lf, { header = "true" }, s)))
 end)
 
-t.test("quoted fields hold separators, quotes, escapes and line breaks", function()
+t.test("quoted fields hold separators, quotes, escapes and (multiLine) line breaks", function()
   local dir = t.tempdir()
   local path = write(dir .. "/q.csv", table.concat({
     'id,text,n',
@@ -127,7 +127,7 @@ t.test("quoted fields hold separators, quotes, escapes and line breaks", functio
     '5,"crlf\r\ninside",50',
     '6, spaced ,60',
   }, "\r\n") .. "\r\n")
-  local rows = csv(path, { header = "true" }, "id int, text string, n int"):collect()
+  local rows = csv(path, { header = "true", multiLine = "true" }, "id int, text string, n int"):collect()
   t.eq(#rows, 6)
   t.eq(rows[1].text, "a,b")
   t.eq(rows[2].text, 'say "hi"')
@@ -182,8 +182,8 @@ t.test("empty unquoted fields and nullValue are null", function()
   t.eq(rows[1].a, nil) -- an unquoted empty field is always null
 end)
 
--- A file with a bad int at line 4 and a short record at line 6 (line 3
--- holds a record spanning two lines).
+-- A file with a bad int at line 4 and a short record at line 6 (line 2
+-- holds a record spanning two lines: read with multiLine).
 local function bad_file()
   local dir = t.tempdir()
   return write(dir .. "/bad.csv", table.concat({
@@ -200,7 +200,7 @@ end
 
 t.test("PERMISSIVE keeps malformed records with nulls and their text in _corrupt_record", function()
   local path = bad_file()
-  local df = csv(path, { header = "true" }, "id int, name string, n int, _corrupt_record string")
+  local df = csv(path, { header = "true", multiLine = "true" }, "id int, name string, n int, _corrupt_record string")
   local ctx = require("tide.execution").context()
   local b = require("tide.execution").execute(df._plan, ctx)
   local rows = b:collect()
@@ -219,11 +219,11 @@ t.test("PERMISSIVE keeps malformed records with nulls and their text in _corrupt
   t.eq(ctx.malformed, 3)
   t.eq(ctx.dropped, 0)
   -- Without the column the rows are the same, minus the text.
-  t.eq(csv(path, { header = "true" }, "id int, name string, n int"):count(), 6)
+  t.eq(csv(path, { header = "true", multiLine = "true" }, "id int, name string, n int"):count(), 6)
 end)
 
 t.test("DROPMALFORMED drops and counts malformed records", function()
-  local df = csv(bad_file(), { header = "true", mode = "DROPMALFORMED" }, "id int, name string, n int")
+  local df = csv(bad_file(), { header = "true", mode = "DROPMALFORMED", multiLine = "true" }, "id int, name string, n int")
   local ctx = require("tide.execution").context()
   local b = require("tide.execution").execute(df._plan, ctx)
   local ids = {}
@@ -237,7 +237,7 @@ end)
 t.test("FAILFAST stops at the first malformed record, naming the file and its line", function()
   local path = bad_file()
   local err = t.raises(function()
-    csv(path, { header = "true", mode = "failfast" }, "id int, name string, n int"):count()
+    csv(path, { header = "true", mode = "failfast", multiLine = "true" }, "id int, name string, n int"):count()
   end)
   t.ok(err:find(path .. ":4:", 1, true), err)
   t.ok(err:find("field 3 (n): 'notanumber' is not a valid int", 1, true), err)
@@ -301,6 +301,147 @@ t.test("an option a letter or two from one of Spark's warns, naming the one mean
     .. 'tide: warning: csv source option "inferSchem" is not known; did you mean "inferSchema"?\n')
   -- Spark's options tide does not read are not taken for typos.
   t.eq(#t.stderr_of(function() spark.read:option("comment", "#"):option("dateFormat", "y"):csv(path) end), 0)
+end)
+
+-- ---- a record is a line unless multiLine ------------------------------------------
+
+local STRAY = "id int, name string, amt decimal(5,2)"
+
+-- The ids read, the context's malformed and dropped counts, and (with
+-- the batch) the batch read.
+local function read_batch(path, opts, schema)
+  local df = csv(path, opts, schema or STRAY)
+  local ctx = require("tide.execution").context()
+  local b = require("tide.execution").execute(df._plan, ctx)
+  local ids = {}
+  for _, r in ipairs(b:collect()) do ids[#ids + 1] = tostring(r.id) end
+  return table.concat(ids, " "), ctx.malformed, ctx.dropped, b
+end
+
+local function read_ids(path, opts, schema)
+  local ids, malformed, dropped = read_batch(path, opts, schema)
+  return ids, malformed, dropped
+end
+
+t.test("a stray quote makes only its own line malformed: the lines after it are read", function()
+  local dir = t.tempdir()
+  local text = '1,a,1\n2,"b"x,2\n3,c,3\n4,d,4\n5,e,5\n'
+  local path = write(dir .. "/stray.csv", text)
+  t.same_table({ read_ids(path, { mode = "DROPMALFORMED" }) }, { "1 3 4 5", 1, 1 })
+  local ids, malformed, dropped, b = read_batch(path, {}, STRAY .. ", _corrupt_record string")
+  t.eq(ids, "1 2 3 4 5")
+  t.eq(malformed, 1)
+  t.eq(dropped, 0)
+  local rows = b:collect()
+  t.eq(rows[2]._corrupt_record, '2,"b"x,2')
+  t.eq(rows[2].name, nil)
+  t.eq(rows[3].name, "c")
+  t.eq(rows[3]._corrupt_record, nil)
+  local err = t.raises(function() csv(path, { mode = "FAILFAST" }, STRAY):count() end)
+  t.has(err, path .. ":2: malformed CSV record (field 2: text after the closing quote")
+  -- The same under multiLine: the bad line alone is malformed.
+  t.same_table({ read_ids(path, { mode = "DROPMALFORMED", multiLine = "true" }) }, { "1 3 4 5", 1, 1 })
+  -- A CRLF file, and a stray quote in the last line, which lacks its end.
+  local crlf = write(dir .. "/crlf.csv", '1,a,1\r\n2,"b"x,2\r\n3,c,3\r\n4,"d"y')
+  t.same_table({ read_ids(crlf, { mode = "DROPMALFORMED" }) }, { "1 3", 2, 2 })
+end)
+
+t.test("a quote not closed by the end of its line: that line is malformed (multiLine=false)", function()
+  local dir = t.tempdir()
+  -- The default escape makes \" an escaped quote, so this field never closes.
+  local path = write(dir .. "/win.csv", '1,"C:\\temp\\",1\n2,b,2\n3,"open,3\r\n4,d,4\n')
+  t.same_table({ read_ids(path, { mode = "DROPMALFORMED" }) }, { "2 4", 2, 2 })
+  local ids, malformed, _, b = read_batch(path, {}, STRAY .. ", _corrupt_record string")
+  t.eq(ids, "1 2 3 4")
+  t.eq(malformed, 2)
+  t.eq(b:collect()[1]._corrupt_record, '1,"C:\\temp\\",1')
+  t.eq(b:collect()[3]._corrupt_record, '3,"open,3')
+  local err = t.raises(function() csv(path, { mode = "FAILFAST" }, STRAY):count() end)
+  t.has(err, path .. ":1: malformed CSV record (field 2: a quoted field is not closed by the end of its line")
+  -- multiLine=true: the quoted field runs on over the line breaks.
+  local text = write(dir .. "/ml.csv", '1,"two\nlines",1\n2,b,2\n')
+  t.same_table({ read_ids(text, { mode = "DROPMALFORMED" }) }, { "2", 2, 2 }, "each line malformed")
+  local rows = csv(text, { multiLine = "true" }, STRAY):collect()
+  t.eq(#rows, 2)
+  t.eq(rows[1].name, "two\nlines")
+  t.raises(function() csv(text, { multiLine = "maybe" }, STRAY) end, "multiLine must be true or false")
+end)
+
+t.test("a stray quote in a line longer than the input buffer skips just that line", function()
+  local dir = t.tempdir()
+  local long = ("x"):rep(300000)
+  local path = write(dir .. "/long.csv", '1,a,1\n2,"b"' .. long .. ',2\n3,c,3\n4,"' .. long .. '\n5,e,5\n')
+  t.same_table({ read_ids(path, { mode = "DROPMALFORMED" }) }, { "1 3 5", 2, 2 })
+  local _, _, _, b = read_batch(path, {}, STRAY .. ", _corrupt_record string")
+  t.eq(b:collect()[2]._corrupt_record, "2,\"b\"" .. long .. ",2")
+  t.eq(b:collect()[5].name, "e")
+end)
+
+t.test("a quote inside an unquoted field is an ordinary character, as Spark's", function()
+  local dir = t.tempdir()
+  local path = write(dir .. "/inch.csv", '1,5\'10",1\n2,a"b"c,2\n')
+  local rows = csv(path, { mode = "FAILFAST" }, STRAY):collect()
+  t.eq(rows[1].name, '5\'10"')
+  t.eq(rows[2].name, 'a"b"c')
+end)
+
+-- ---- gzip that ends early; a byte-order mark ------------------------------------------
+
+t.test("a truncated gzip file fails in every mode, naming the file and how far it got", function()
+  local dir = t.tempdir()
+  local parts, more = {}, {}
+  for i = 1, 500 do parts[#parts + 1] = i .. ",n" .. i .. "," .. i end
+  for i = 501, 1000 do more[#more + 1] = i .. ",n" .. i .. "," .. i end
+  write(dir .. "/a.csv", table.concat(parts, "\n") .. "\n")
+  write(dir .. "/b.csv", table.concat(more, "\n") .. "\n")
+  -- A whole member, then the first 12 bytes of the next.
+  t.sh(("cd '%s' && (gzip -c a.csv; gzip -c b.csv | head -c 12) > cut.csv.gz"):format(dir))
+  local big = {}
+  for i = 1, 100000 do big[#big + 1] = i .. ",name" .. i .. "," .. (i % 1000) .. ".5" end
+  write(dir .. "/big.csv", table.concat(big, "\n") .. "\n")
+  t.sh(("cd '%s' && gzip -c big.csv | head -c 200000 > head.csv.gz"):format(dir))
+  for _, name in ipairs({ "cut.csv.gz", "head.csv.gz" }) do
+    for _, mode in ipairs({ "PERMISSIVE", "DROPMALFORMED", "FAILFAST" }) do
+      local err = t.raises(function() csv(dir .. "/" .. name, { mode = mode }, STRAY):count() end)
+      t.has(err, "cannot read " .. dir .. "/" .. name .. ": unexpected end of gzip data (the file is truncated)")
+      t.ok(err:find("it ends in line %d+"), err)
+    end
+  end
+  -- The whole files read.
+  t.sh(("cd '%s' && gzip -c big.csv > whole.csv.gz"):format(dir))
+  t.eq(csv(dir .. "/whole.csv.gz", { mode = "FAILFAST" }, STRAY):count(), 100000)
+end)
+
+t.test("a UTF-8 byte-order mark at the start of a file is skipped, plain or gzip", function()
+  local dir = t.tempdir()
+  local bom = "\239\187\191"
+  write(dir .. "/h.csv", bom .. "id,name,amt\n1,a,1\n2,b,2\n")
+  write(dir .. "/n.csv", bom .. "1,a,1\n2,b,2\n")
+  t.sh(("cd '%s' && gzip -c h.csv > h.csv.gz"):format(dir))
+  for _, name in ipairs({ "h.csv", "h.csv.gz" }) do
+    local df = csv(dir .. "/" .. name, { header = "true", inferSchema = "true" })
+    t.eq(df.columns[1], "id", name)
+    t.eq(df:collect()[1].id, 1, name)
+    t.same_table({ read_ids(dir .. "/" .. name, { header = "true", mode = "FAILFAST" }) }, { "1 2", 0, 0 })
+  end
+  t.same_table({ read_ids(dir .. "/n.csv", { mode = "FAILFAST" }) }, { "1 2", 0, 0 })
+  t.eq(csv(dir .. "/n.csv", {}).columns[1], "_c0")
+  -- Only at the very start: elsewhere the bytes are the field's.
+  write(dir .. "/mid.csv", "1,a,1\n2," .. bom .. "b,2\n")
+  t.eq(csv(dir .. "/mid.csv", {}, STRAY):collect()[2].name, bom .. "b")
+end)
+
+t.test("decimals with an exponent read as Java's BigDecimal reads them", function()
+  local dir = t.tempdir()
+  local path = write(dir .. "/e.csv", "1e2,1E-2\n1.5e1,5E-1\n-2.5E+1,1e20\n9.9999e2,0e5\n1e3,1e38\n")
+  local df = csv(path, {}, "a decimal(5,2), b decimal(38,0), _corrupt_record string")
+  local ctx = require("tide.execution").context()
+  local b = require("tide.execution").execute(df._plan, ctx)
+  t.same_table(cells(df), {
+    "100.00|0|null", "15.00|1|null", "-25.00|100000000000000000000|null", "999.99|0|null",
+    "null|null|1e3,1e38" })
+  t.eq(ctx.malformed, 1)
+  local _ = b
 end)
 
 t.run()

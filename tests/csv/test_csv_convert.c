@@ -4,6 +4,15 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+static __int128 POW10_37(void)
+{
+    __int128 p = 1;
+    for (int i = 0; i < 37; i++)
+        p *= 10;
+    return p;
+}
 
 static void integers_parse_as_java_does(void)
 {
@@ -48,6 +57,39 @@ static void booleans_and_decimals(void)
     CHECK(csv_parse_decimal("18446744073709551615", 20, 19, 0, &v) == -1); /* too many digits */
     CHECK(csv_parse_decimal("1.235", 5, 5, 2, &v) == 0 && v == 124);         /* half up */
     CHECK(csv_parse_decimal("abc", 3, 10, 0, &v) == -1);
+}
+
+/* As java.math.BigDecimal(String), which Spark's CSV reader uses: an
+   exponent shifts the point; then half up to the scale, malformed only
+   when the precision overflows. */
+static void decimals_with_an_exponent(void)
+{
+    __int128 v;
+#define DEC(text, p, s) csv_parse_decimal(text, strlen(text), p, s, &v)
+    CHECK(DEC("1e2", 5, 2) == 0 && v == 10000);
+    CHECK(DEC("1E-2", 38, 0) == 0 && v == 0);
+    CHECK(DEC("5E-1", 38, 0) == 0 && v == 1); /* 0.5 rounds half up */
+    CHECK(DEC("-5E-1", 38, 0) == 0 && v == -1);
+    CHECK(DEC("1.5e1", 5, 2) == 0 && v == 1500);
+    CHECK(DEC("-2.5E+1", 5, 2) == 0 && v == -2500);
+    CHECK(DEC("12345e-3", 10, 2) == 0 && v == 1235);
+    CHECK(DEC(".5e1", 3, 0) == 0 && v == 5);
+    CHECK(DEC("00012.5e-1", 3, 1) == 0 && v == 13);
+    CHECK(DEC("0e500", 5, 2) == 0 && v == 0);
+    CHECK(DEC("1e-500", 5, 2) == 0 && v == 0);
+    CHECK(DEC("1e37", 38, 0) == 0 && v == (__int128)POW10_37());
+    CHECK(DEC("1e38", 38, 0) == -1); /* 39 digits */
+    CHECK(DEC("1e3", 5, 2) == -1);   /* 1000.00: 6 digits */
+    CHECK(DEC("9.9999e2", 5, 2) == 0 && v == 99999);
+    CHECK(DEC("9.99999e2", 5, 2) == -1); /* rounds up to 1000.00 */
+    CHECK(DEC("1e", 5, 2) == -1);
+    CHECK(DEC("e2", 5, 2) == -1);
+    CHECK(DEC("1e2.5", 5, 2) == -1);
+    CHECK(DEC("1e+", 5, 2) == -1);
+    CHECK(DEC("1e2e3", 5, 2) == -1);
+    CHECK(DEC("1.2.3e1", 5, 2) == -1);
+    CHECK(DEC("1e99999999999", 38, 0) == -1);
+#undef DEC
 }
 
 static tide_csv_field infer(const char **fields, int n)
@@ -119,5 +161,5 @@ static void integers_of_every_length(void)
 }
 
 TEST_MAIN(TEST(integers_parse_as_java_does), TEST(doubles_parse_as_java_does),
-          TEST(booleans_and_decimals), TEST(inference_widens_as_spark),
-          TEST(integers_of_every_length))
+          TEST(booleans_and_decimals), TEST(decimals_with_an_exponent),
+          TEST(inference_widens_as_spark), TEST(integers_of_every_length))

@@ -220,4 +220,72 @@ t.test("malformed rows in a stream are counted in the progress; FAILFAST fails t
   t.ok(err:find(dir .. "/a.csv:2:", 1, true), err)
 end)
 
+t.test("numInputRows counts every record read, dropped ones too (input = output + dropped)", function()
+  -- As a Kafka source under from_json's DROPMALFORMED: the source's records
+  -- are the input, whatever the parse then drops.
+  local dir = t.tempdir()
+  write(dir .. "/a.csv", "id,click,site\n1,x,s\n2,0,s\n3,0\n4,0,s\n5,0,s,extra\n6,1,s\n")
+  for _, case in ipairs({ { "DROPMALFORMED", 3 }, { "PERMISSIVE", 6 } }) do
+    local batches = {}
+    local q = start(dir, t.tempdir() .. "/cp", batches, { mode = case[1] })
+    q:processAllAvailable()
+    q:stop()
+    local p = q:lastProgress()
+    t.eq(p.numInputRows, 6, case[1])
+    t.eq(p.sources[1].numInputRows, 6, case[1])
+    t.eq(p.sink.numOutputRows, case[2], case[1])
+    t.eq(p.numMalformedRows, 3, case[1])
+    t.eq(p.numDroppedRows, 6 - case[2], case[1])
+  end
+  -- JSON lines too.
+  local jdir = t.tempdir()
+  write(jdir .. "/a.json", '{"id": 1}\n{"id": "x"}\n\n{"id": 3}\nnot json\n')
+  local q = spark.readStream:format("json"):schema("id bigint"):option("mode", "DROPMALFORMED"):load(jdir)
+    .writeStream:foreachBatch(function() end):option("checkpointLocation", t.tempdir() .. "/cp"):start()
+  q:processAllAvailable()
+  q:stop()
+  local p = q:lastProgress()
+  t.eq(p.numInputRows, 4, "json: the blank line is no record")
+  t.eq(p.sink.numOutputRows, 2)
+  t.eq(p.numDroppedRows, 2)
+end)
+
+t.test("a broken symbolic link in a read directory is warned about once, naming it", function()
+  local dir = t.tempdir()
+  write(dir .. "/a.csv", "id,click,site\n1,0,s\n")
+  t.sh(("ln -s '%s/gone.csv' '%s/b.csv'"):format(dir, dir))
+  local warned = t.stderr_of(function()
+    t.eq(spark.read:schema(SCHEMA):option("header", "true"):csv(dir):count(), 1)
+  end)
+  t.eq(#warned, 1)
+  t.ok(warned[1]:find("tide: warning: " .. dir .. "/b.csv is listed but cannot be read", 1, true), warned[1])
+  t.ok(warned[1]:find("broken symbolic link", 1, true), warned[1])
+  t.eq(#t.stderr_of(function() spark.read:schema(SCHEMA):option("header", "true"):csv(dir):count() end), 0,
+    "once")
+  -- A stream lists the directory at every trigger: one warning all the same.
+  local sdir = t.tempdir()
+  t.sh(("ln -s '%s/gone.csv' '%s/b.csv'"):format(sdir, sdir))
+  local batches, q = {}, nil
+  warned = t.stderr_of(function()
+    q = start(sdir, t.tempdir() .. "/cp", batches)
+    for i = 1, 3 do
+      write(sdir .. "/f" .. i .. ".csv", "id,click,site\n" .. i .. ",0,s\n")
+      q:processAllAvailable()
+    end
+    q:stop()
+  end)
+  t.eq(#batches, 3)
+  t.eq(#warned, 1, table.concat(warned))
+  t.ok(warned[1]:find(sdir .. "/b.csv", 1, true), warned[1])
+  -- A glob that matches the link warns too.
+  local gdir = t.tempdir()
+  write(gdir .. "/a.csv", "id,click,site\n1,0,s\n")
+  t.sh(("ln -s '%s/gone.csv' '%s/c.csv'"):format(gdir, gdir))
+  warned = t.stderr_of(function()
+    t.eq(spark.read:schema(SCHEMA):option("header", "true"):csv(gdir .. "/*.csv"):count(), 1)
+  end)
+  t.eq(#warned, 1)
+  t.ok(warned[1]:find(gdir .. "/c.csv", 1, true), warned[1])
+end)
+
 t.run()

@@ -126,4 +126,30 @@ t.test("a stream of JSON files: new files become batches, malformed lines counte
   t.eq(first.numDroppedRows, 1)
 end)
 
+t.test("JSON lines: a byte-order mark is skipped; a truncated gzip file fails", function()
+  local dir = t.tempdir()
+  write(dir .. "/a.json", '\239\187\191{"id": 1}\n{"id": 2}\n')
+  t.sh(("gzip -c '%s/a.json' > '%s/b.json.gz'"):format(dir, dir))
+  t.eq(rows(spark.read:json(dir .. "/a.json", "id bigint", { mode = "FAILFAST" })), "1\n2")
+  t.eq(rows(spark.read:json(dir .. "/b.json.gz", "id bigint", { mode = "FAILFAST" })), "1\n2")
+  t.eq(schema_text(spark.read:json(dir .. "/a.json")), "struct<id:bigint>", "inferred: no corrupt column")
+  local lines = {}
+  for i = 1, 100000 do lines[i] = ('{"id": %d, "name": "n%d"}'):format(i, i) end
+  write(dir .. "/big.json", table.concat(lines, "\n") .. "\n")
+  t.sh(("cd '%s' && gzip -c big.json | head -c 100000 > cut.json.gz"):format(dir))
+  for _, mode in ipairs({ "PERMISSIVE", "DROPMALFORMED", "FAILFAST" }) do
+    local err = t.raises(function() spark.read:json(dir .. "/cut.json.gz", "id bigint", { mode = mode }):count() end)
+    t.has(err, "cannot read " .. dir .. "/cut.json.gz: unexpected end of gzip data (the file is truncated)")
+  end
+end)
+
+t.test("JSON lines: a quote is just a byte to the line splitter", function()
+  -- (The lines reader quotes nothing: a line with an odd number of quotes
+  -- is one record, malformed JSON, and the next line is read.)
+  local dir = t.tempdir()
+  write(dir .. "/q.json", '{"id": 1, "s": "a\\"b"}\n{"id": 2, "s": "unclosed}\n{"id": 3, "s": "x"}\n')
+  local df = spark.read:json(dir .. "/q.json", "id bigint, s string", { mode = "DROPMALFORMED" })
+  t.eq(rows(df), '1|a"b\n3|x')
+end)
+
 t.run()

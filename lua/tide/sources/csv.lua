@@ -23,12 +23,13 @@ local ID = T.ID
 
 -- ---- options ---------------------------------------------------------------------
 
+-- (Option keys arrive lowercased; key is Spark's spelling, for errors.)
 local function flag(options, key, default)
-  local v = options[key]
+  local v = options[key:lower()]
   if v == nil then return default end
   v = v:lower()
   if v ~= "true" and v ~= "false" then
-    error(("CSV option %s must be true or false, not %q"):format(key, options[key]), 0)
+    error(("CSV option %s must be true or false, not %q"):format(key, options[key:lower()]), 0)
   end
   return v == "true"
 end
@@ -64,7 +65,9 @@ local function parse_options(options)
     quote = char_option(options, "quote", '"'),
     escape = char_option(options, "escape", "\\"),
     header = flag(options, "header", false),
-    inferSchema = flag(options, "inferschema", false),
+    inferSchema = flag(options, "inferSchema", false),
+    -- Spark's default: a line is a record; quoted line breaks need it true.
+    multiLine = flag(options, "multiLine", false),
     nullValue = options.nullvalue or "",
     corruptColumn = options.columnnameofcorruptrecord or "_corrupt_record",
     samplingRatio = tonumber(options.samplingratio or 1),
@@ -91,6 +94,7 @@ local function c_options(o, corrupt)
   return ffi.new("tide_csv_options", {
     sep = o.sep, quote = o.quote, escape = o.escape, header = o.header and 1 or 0,
     mode = o.mode, corrupt_field = corrupt or -1, null_value = o.nullValue,
+    multi_line = o.multiLine and 1 or 0,
   })
 end
 
@@ -282,7 +286,9 @@ end
 -- ---- reading -------------------------------------------------------------------------
 
 -- Reads files into one batch of `schema`; adds the malformed and dropped
--- counts to ctx when given.
+-- counts to ctx when given, and the records read (those dropped too) to
+-- ctx.sourceRecords: a stream's numInputRows, so that input = output +
+-- dropped as for a Kafka source whose from_json drops rows.
 local function read_files(list, schema, o, corrupt, ctx)
   local fields, n, keep = c_fields(schema)
   local b = batchlib.wrap(C.tide_csv_batch_new(fields, n, CHUNK_ROWS), "out of memory creating a CSV batch")
@@ -312,6 +318,7 @@ local function read_files(list, schema, o, corrupt, ctx)
     if ctx then
       ctx.malformed = (ctx.malformed or 0) + tonumber(C.tide_csv_malformed(r))
       ctx.dropped = (ctx.dropped or 0) + tonumber(C.tide_csv_dropped(r))
+      ctx.sourceRecords = (ctx.sourceRecords or 0) + tonumber(C.tide_csv_records(r))
     end
     progress:advance(f.size)
     close(r)

@@ -345,7 +345,9 @@ end
 -- ---- reading -------------------------------------------------------------------------
 
 -- The columns of `schema` read from the files of list, in one batch; the
--- malformed and dropped counts go to ctx when given.
+-- malformed and dropped counts go to ctx when given, and the records read
+-- (non-blank lines, dropped ones too) to ctx.sourceRecords, a stream's
+-- numInputRows (as the CSV source's).
 local function read_files(list, schema, plan, ctx)
   local parts = {}
   local progress = csv.progress(list, "reading")
@@ -363,6 +365,7 @@ local function read_files(list, schema, plan, ctx)
       if ctx then
         ctx.malformed = (ctx.malformed or 0) + k
         ctx.dropped = (ctx.dropped or 0) + dropped
+        ctx.sourceRecords = (ctx.sourceRecords or 0) + tonumber(records.num_rows)
       end
       parts[#parts + 1] = part
     end)
