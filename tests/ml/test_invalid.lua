@@ -80,6 +80,20 @@ t.test("LogisticRegression fails on a null features row (Spark does), naming the
   }
 end)
 
+t.test("OnlineLogisticRegression's partialFit refuses null rows and NaN features; its weights stay as they were", function()
+  local online = ml.OnlineLogisticRegression { numFeatures = 2 }
+  online:partialFit(training(4, V.dense { 1, 2 }))
+  local before = tostring(online:model().coefficients)
+  t.raises_at_caller {
+    { function() online:partialFit(training(9, V.dense { NAN, 1 })) end,
+      "OnlineLogisticRegression: features column features, row 9: feature 0 is NaN" },
+    { function() online:partialFit(training(3, nil)) end,
+      "OnlineLogisticRegression: features column features, row 3: the features vector is null" },
+  }
+  t.eq(tostring(online:model().coefficients), before)
+  t.eq(online.rowsSeen, 200)
+end)
+
 t.test("evaluators: a null or NaN label is an error naming the evaluator and the row", function()
   local null_label = spark:createDataFrame({ { 1.0, 0.1, 0.0 }, { nil, 0.9, 1.0 }, { 0.0, 0.05, 0.0 } },
     "label double, probability double, prediction double")

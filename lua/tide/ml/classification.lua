@@ -478,6 +478,8 @@ function Online:partialFit(df)
   end
   local y, rows = labels_of(batch, self:getOrDefault("labelCol"), who)
   local w = weights_of(batch, self:getOrDefault("weightCol"), who)
+  -- (a NaN would poison the weights for every later batch)
+  check_rows(fcol, self:getOrDefault("featuresCol"), who)
   local used = ffi.new("int64_t[1]")
   local loss = C.tide_ml_ftrl_update(fcol, y, w, 0, rows, z, n, self._size, self:getOrDefault("alpha"),
     self:getOrDefault("beta"), self:getOrDefault("l1"), self:getOrDefault("l2"), used)
