@@ -114,16 +114,16 @@ static int write_temp(const char *path, const char *dir, const char *spare, char
         if (tide_fs_mkdirs(dir, errbuf, errlen) != 0) return -1;
         fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     }
-    if (fd < 0) return fail(errbuf, errlen, "cannot create", tmp);
+    if (fd < 0) return fail(errbuf, errlen, "cannot write", path);
     if (write_all(fd, data, len) != 0 ||
         (st.st_size > (off_t)len && ftruncate(fd, (off_t)len) != 0) || fdatasync(fd) != 0) {
-        fail(errbuf, errlen, "cannot write", tmp);
+        fail(errbuf, errlen, "cannot write", path);
         close(fd);
         unlink(tmp);
         return -1;
     }
     if (close(fd) != 0) {
-        fail(errbuf, errlen, "cannot write", tmp);
+        fail(errbuf, errlen, "cannot write", path);
         unlink(tmp);
         return -1;
     }
