@@ -1,6 +1,6 @@
--- tide.streaming — StreamingQuery and spark.streams (df.writeStream's
--- builder is tide.stream_writer, the loop that runs the batches
--- tide.streaming_loop).
+-- tide.streaming — StreamingQuery (df.writeStream's builder is
+-- tide.stream_writer, the loop that runs the batches tide.streaming_loop,
+-- spark.streams tide.streaming_manager).
 --
 -- start() registers a query and returns at once. Micro-batches run on the
 -- main thread whenever the script waits — query:awaitTermination(),
@@ -25,11 +25,11 @@ local progresslib = require("tide.progress")
 local batchlib = require("tide.batch")
 local checks = require("tide.checks")
 local loop = require("tide.streaming_loop")
+local manager = require("tide.streaming_manager")
 
 local M = {}
 
 local queries = loop.queries
-local listeners = {}
 local current_epoch   -- {queryId, epochId} while a sink runs (foreachBatch writers read it)
 local in_batch = false -- no nested loop from a tide.sleep inside a foreachBatch function
 local running         -- the query whose micro-batch runs now (in its coroutine)
@@ -139,15 +139,7 @@ end
 local Query = {}
 Query.__index = Query
 
-local function emit(event, payload)
-  for _, l in ipairs(listeners) do
-    local fn = l[event]
-    if fn then
-      local ok, err = pcall(fn, payload)
-      if not ok then io.stderr:write(("tide: listener %s failed: %s\n"):format(event, tostring(err))) end
-    end
-  end
-end
+local emit = manager.emit
 
 local TEMP_CHECKPOINT_SINKS = { console = true, memory = true }
 
@@ -431,13 +423,6 @@ function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, s
   }
 end
 
--- The last query of each session to have terminated since the session
--- began or since spark.streams:resetTerminated(), for awaitAnyTermination:
--- as Spark's StreamingQueryManager, a failed one is kept until a reset,
--- one that stopped only while no failed one is kept.
-local terminated = setmetatable({}, { __mode = "k" })
-local NO_SESSION = {}
-
 -- Whether the query's batch is under way below the code running now: that
 -- code was called from inside the batch (its foreachBatch function, a
 -- listener, or another query's batch that one of them ran). A batch paused
@@ -473,9 +458,7 @@ function Query:terminate(err)
   pcall(function() self.sink:stop() end)
   pcall(function() self.source:stop() end)
   self.checkpoint:close()
-  local session = self.df._session or NO_SESSION
-  local last = terminated[session]
-  if not last or not last.exceptionText or err then terminated[session] = self end
+  manager.noteTerminated(self.df._session, self)
   emit("onQueryTerminated", { id = self.id, runId = self.runId, exception = err })
 end
 
@@ -620,9 +603,10 @@ local function which(q)
   return q.name and ("query %s (id %s)"):format(q.name, q.id) or ("query (id %s)"):format(q.id)
 end
 
-local function raise_if_failed(q)
-  if q.exceptionText then
-    error(("StreamingQueryException: %s terminated with an error:\n%s"):format(which(q), q.exceptionText), 0)
+-- Raises the query's error, if it failed, as Spark's StreamingQueryException.
+function Query:raiseIfFailed()
+  if self.exceptionText then
+    error(("StreamingQueryException: %s terminated with an error:\n%s"):format(which(self), self.exceptionText), 0)
   end
 end
 
@@ -642,7 +626,7 @@ function Query:awaitTermination(timeout)
   refuse_inside_own_batch(self, "awaitTermination")
   local deadline = timeout and (now_ms() + timeout * 1000)
   loop.runUntil(function() return not self.active end, deadline)
-  raise_if_failed(self)
+  self:raiseIfFailed()
   return not self.active
 end
 
@@ -653,7 +637,7 @@ function Query:processAllAvailable()
     local latest = self.source:latestOffsets(self.committedEnd, 0)
     return not self.replay and self.source:serialize(latest) == self.source:serialize(self.committedEnd)
   end)
-  raise_if_failed(self)
+  self:raiseIfFailed()
 end
 
 function Query:explain(...) return self.df:explain(...) end
@@ -682,53 +666,6 @@ end
 -- {queryId, epochId} while a sink (or foreachBatch function) runs.
 function M.currentEpoch() return current_epoch end
 
--- ---- spark.streams ----------------------------------------------------------------
-
-local Manager = {}
-Manager.__index = Manager
-
-function M.StreamingQueryManager(session) return setmetatable({ session = session, ended = {} }, Manager) end
-
-function Manager:active() return loop.active() end
-
-function Manager:get(id)
-  for _, q in ipairs(queries) do if q.id == id or q.runId == id then return q end end
-  return nil
-end
-
--- As Spark's: returns true at once when a query of the session has
--- terminated since the session began or since resetTerminated() (raising
--- the error of one that failed: a failed one is kept over those that
--- stopped), else runs the queries until one terminates (true) or timeout
--- seconds pass (false). With no query active and none terminated there is
--- nothing to wait for: true at once.
-function Manager:awaitAnyTermination(timeout)
-  local session = self.session or NO_SESSION
-  if not terminated[session] and #loop.active() == 0 then return true end
-  local deadline = timeout and (now_ms() + timeout * 1000)
-  loop.runUntil(function() return terminated[session] ~= nil end, deadline)
-  local ended = terminated[session]
-  if ended then raise_if_failed(ended) end
-  return ended ~= nil
-end
-
--- Forgets the queries that terminated: awaitAnyTermination waits for the
--- next one.
-function Manager:resetTerminated() terminated[self.session or NO_SESSION] = nil end
-
--- addListener{onQueryStarted = fn, onQueryProgress = fn, onQueryIdle = fn,
--- onQueryTerminated = fn}
-function Manager:addListener(l)
-  if type(l) ~= "table" then error("addListener needs a table of callbacks", 2) end
-  listeners[#listeners + 1] = l
-  return l
-end
-
-function Manager:removeListener(l)
-  for i, x in ipairs(listeners) do if x == l then table.remove(listeners, i); return end end
-end
-
-checks.colonCalls("StreamingQueryManager", "spark.streams", function(v) return getmetatable(v) == Manager end,
-  Manager)
+M.StreamingQueryManager = manager.new
 
 return M
