@@ -20,14 +20,7 @@ local function values_of(df)
   return out
 end
 
--- Runs the active queries until cond() holds (at most 10 s).
-local function wait_for(cond)
-  local deadline = tide.now() + 10
-  while not cond() do
-    if tide.now() > deadline then error("timed out", 2) end
-    tide.sleep(0.02)
-  end
-end
+local wait_for = t.wait_for
 
 local function contiguous(values, from)
   for i, v in ipairs(values) do

@@ -15,14 +15,7 @@ local function rate(rows_per_second)
   return spark.readStream:format("rate"):option("rowsPerSecond", rows_per_second or 1000):load()
 end
 
--- Runs the active queries until cond() holds (at most 10 s).
-local function wait_for(cond)
-  local deadline = tide.now() + 10
-  while not cond() do
-    if tide.now() > deadline then error("timed out", 2) end
-    tide.sleep(0.02)
-  end
-end
+local wait_for = t.wait_for
 
 local function exists(path)
   local f = io.open(path)

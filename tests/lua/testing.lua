@@ -113,6 +113,17 @@ function M.sh(cmd)
   return (out:gsub("exit=%d+\n$", "")), status
 end
 
+-- Runs the active queries (tide.sleep) until cond() holds; fails the
+-- test after `seconds` (10).
+function M.wait_for(cond, seconds)
+  local tide = require("tide")
+  local deadline = tide.now() + (seconds or 10)
+  while not cond() do
+    if tide.now() > deadline then error("timed out", 2) end
+    tide.sleep(0.02)
+  end
+end
+
 -- Writes text to path (replacing it); the path.
 function M.write(path, text)
   local f = assert(io.open(path, "wb"))

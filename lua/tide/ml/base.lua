@@ -41,6 +41,19 @@ function M.fail(msg)
   error(msg, level)
 end
 
+-- A kernel's result: its error names who (and the row, from the kernel).
+-- In an operator (while an action runs) the error has no place, which the
+-- host adds; at_caller (fit, which the user calls) raises it at the user's
+-- line.
+function M.check(rc, who, at_caller)
+  if rc < 0 then
+    local msg = who .. ": " .. M.lastError()
+    if at_caller then M.fail(msg) end
+    error(msg, 0)
+  end
+  return rc
+end
+
 -- ---- uids ------------------------------------------------------------------------
 
 local uid_state = ffi.new("uint64_t[1]", 0x2545F4914F6CDD1DULL + math.floor(C.tide_now() * 1e6) % 1000003)

@@ -24,18 +24,7 @@ local errbuf, errlen = base.errbuf, base.errlen
 
 local function new(n) return ffi.new("double[?]", math.max(n, 1)) end
 
--- A kernel's result: its error names who (and the row, from the kernel).
--- In an operator (while an action runs) the error has no place, which the
--- host adds; at_caller (fit, which the user calls) raises it at the user's
--- line.
-local function check(rc, who, at_caller)
-  if rc < 0 then
-    local msg = who .. ": " .. base.lastError()
-    if at_caller then base.fail(msg) end
-    error(msg, 0)
-  end
-  return rc
-end
+local check = base.check
 
 local OUTPUT_PARAMS = { featuresCol = "features", labelCol = "label", predictionCol = "prediction",
   probabilityCol = "probability", rawPredictionCol = "rawPrediction", threshold = 0.5, weightCol = NONE }

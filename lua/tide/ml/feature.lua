@@ -14,18 +14,7 @@ local NONE = base.NONE
 local INVALID = { error = 0, skip = 1, keep = 2 }
 local errbuf, errlen = base.errbuf, base.errlen
 
--- A kernel's result: its error names who (and the row, from the kernel).
--- In an operator (while an action runs) the error has no place, which the
--- host adds; at_caller (fit, which the user calls) raises it at the user's
--- line.
-local function check(rc, who, at_caller)
-  if rc < 0 then
-    local msg = who .. ": " .. base.lastError()
-    if at_caller then base.fail(msg) end
-    error(msg, 0)
-  end
-  return rc
-end
+local check = base.check
 
 -- Spark's simpleString of a field's type, for messages.
 local function type_of(field) return field.dataType:simpleString() end
