@@ -269,6 +269,11 @@ local function duration(t0) return math.floor(now_ms() - t0 + 0.5) end
 -- Runs one micro-batch if there is data. Returns true when it ran one.
 function Query:runBatch(wait_ms)
   local src, cp = self.source, self.checkpoint
+  -- availableNow's end, asked once, in the batch: its errors (a
+  -- checkpoint of other topics) fail the query as the batch's would
+  if self.trigger.kind == "availableNow" and not self.availableNowEnd then
+    self.availableNowEnd = src:latestOffsets(self.committedEnd, 0)
+  end
   local t_trigger = now_ms()
   local d = {}
   self.triggerActive = true
@@ -479,9 +484,6 @@ function Query:step(wait_ms)
   local now = now_ms()
   if now < self.nextTrigger then return false end
   local kind = self.trigger.kind
-  if kind == "availableNow" and not self.availableNowEnd then
-    self.availableNowEnd = self.source:latestOffsets(self.committedEnd, 0)
-  end
   self.batchStart, self.batchMark = now, batchlib.mark()
   wait_ms = kind == "default" and wait_ms or 0
   if #queries > 1 then

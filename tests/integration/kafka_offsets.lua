@@ -147,6 +147,9 @@ t.test("a checkpoint of another topic fails naming the topics, not a deletion", 
   has(err, ("the checkpoint has offsets of topic %s, which this query's options"):format(first))
   has(err, "give a changed query a new checkpointLocation")
   t.ok(not err:find("deleted", 1, true), err)
+  -- (the error of availableNow's end ended the query: it had escaped the
+  -- batch, and left the query active to fail whoever ran the loop next)
+  t.eq(#spark.streams:active(), 0, "no query left active")
 end)
 
 t.test("a misspelt earliest or latest is suggested", function()
@@ -154,6 +157,31 @@ t.test("a misspelt earliest or latest is suggested", function()
   has(t.raises(function() stream(name, { startingOffsets = "earlist" }) end),
     'option startingOffsets must be earliest, latest or JSON of offsets, not "earlist"; did you mean "earliest"?')
   has(t.raises(function() batch_read(name, nil, "lates") end), 'did you mean "latest"?')
+end)
+
+t.test("a subscribePattern that matches no topic yet reads none, then the topics that come to match it", function()
+  local prefix = t.unique("pattern") .. "_"
+  local function pattern_reader(r)
+    return r:format("kafka"):option("kafka.bootstrap.servers", bootstrap):option("subscribePattern", prefix .. ".*")
+  end
+  t.eq(pattern_reader(spark.read):load():count(), 0, "a batch read of no topic is empty")
+  local values = {}
+  local q = pattern_reader(spark.readStream):load().writeStream:foreachBatch(function(b)
+    for _, r in ipairs(b:selectExpr("CAST(value AS STRING) AS v"):collect()) do values[#values + 1] = r.v end
+  end):option("checkpointLocation", t.tempdir() .. "/cp"):start()
+  tide.sleep(0.5)
+  t.ok(q:isActive(), tostring(q:exception()))
+  admin:createTopic(prefix .. "a", 2)
+  tide.kafka.produce { bootstrap = bootstrap, topic = prefix .. "a", values = { "x", "y", "z" } }
+  t.wait_for(function() return #values >= 3 or not q:isActive() end, 60)
+  q:stop()
+  table.sort(values)
+  t.same_table(values, { "x", "y", "z" })
+end)
+
+t.test("minOffsetsPerTrigger above maxOffsetsPerTrigger is refused at load, as Spark refuses it", function()
+  has(t.raises(function() stream(topic(1), { minOffsetsPerTrigger = 50, maxOffsetsPerTrigger = 10 }) end),
+    "The value of minOffsetPerTrigger(50) is higher than the maxOffsetsPerTrigger(10).")
 end)
 
 t.run()

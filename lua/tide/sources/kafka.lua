@@ -109,7 +109,9 @@ end
 -- which reports the records deleted (failOnDataLoss).
 function Source:resolve(option)
   local parts = self:partitions(0)
-  if #parts == 0 then
+  -- A pattern that matches no topic yet reads none: as Spark's, a stream
+  -- reads the topics that come to match it from their earliest offsets.
+  if #parts == 0 and not self.options.subscribepattern then
     error(("kafka source %s: no partitions found (does the topic exist?); create it with Kafka's kafka-topics.sh"
       .. " or tide.admin.client(\"%s\"):createTopic(name, partitions)"):format(self.description, self.servers), 0)
   end

@@ -194,6 +194,11 @@ function M.parse(options, streaming)
     minOffsetsPerTrigger = checks.recordCount(options.minoffsetspertrigger, "option minOffsetsPerTrigger"),
     maxTriggerDelayMs = trigger_delay_ms(options.maxtriggerdelay),
   }
+  local min, max = settings.minOffsetsPerTrigger, settings.maxOffsetsPerTrigger
+  if min and max and min > max then
+    -- (Spark's message, its spelling included)
+    error(("The value of minOffsetPerTrigger(%d) is higher than the maxOffsetsPerTrigger(%d)."):format(min, max), 0)
+  end
   if streaming and options.endingoffsets then
     error("option endingOffsets is for batch reads (spark.read), not streams", 0)
   end
