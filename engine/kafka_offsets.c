@@ -164,6 +164,27 @@ static ks_part *entry_part(tide_kafka_source *src, const tide_partition_offset *
     return p;
 }
 
+int tide_kafka_source_offsets_for_times(tide_kafka_source *src, tide_partition_offset *entries,
+                                        int32_t n, char *errbuf, size_t errlen)
+{
+    ks_ahead_wait(src);
+    /* One request a partition: asked once, when a query starts. */
+    for (int32_t i = 0; i < n; i++) {
+        ks_part *p = entry_part(src, &entries[i], errbuf, errlen);
+        if (!p) return -1;
+        if (entries[i].offset < 0) {
+            snprintf(errbuf, errlen, "topic %s partition %d: timestamp %lld is before 1970",
+                     ks_part_topic(src, p), (int)p->partition, (long long)entries[i].offset);
+            return -1;
+        }
+        int64_t offset;
+        if (ks_query_offsets(src, &p, 1, entries[i].offset, &offset, errbuf, errlen) != 0)
+            return -1;
+        entries[i].offset = offset;
+    }
+    return 0;
+}
+
 int tide_kafka_source_seek(tide_kafka_source *src, const tide_partition_offset *offsets,
                            int32_t n, char *errbuf, size_t errlen)
 {

@@ -358,8 +358,15 @@ int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t
             rd_kafka_topic_partition_list_find(list, ks_part_topic(src, parts[i]), parts[i]->partition);
         rd_kafka_resp_err_t pe = e ? e : tp ? tp->err : RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
         if (pe) {
-            snprintf(errbuf, errlen, "topic %s partition %d: %s offset: %s", ks_part_topic(src, parts[i]),
-                     (int)parts[i]->partition, which == -2 ? "earliest" : "latest", rd_kafka_err2str(pe));
+            char what[48];
+            if (which >= 0)
+                snprintf(what, sizeof what, "the offset of timestamp %lld", (long long)which);
+            snprintf(errbuf, errlen, "topic %s partition %d: %s: %s", ks_part_topic(src, parts[i]),
+                     (int)parts[i]->partition,
+                     which == -2   ? "earliest offset"
+                     : which == -1 ? "latest offset"
+                                   : what,
+                     rd_kafka_err2str(pe));
             tide_kafka_log_explain(src->log, pe, errbuf, errlen);
             rc = pe == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || pe == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC ||
                          pe == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION

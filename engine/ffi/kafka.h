@@ -94,6 +94,11 @@ const char *tide_kafka_source_topic_name(const tide_kafka_source *source, int32_
 int32_t tide_kafka_source_partitions(tide_kafka_source *source, tide_partition_info *out,
                                      int32_t max, int32_t refresh_ms, char *errbuf,
                                      size_t errlen);
+/* Kafka's offsets for times: each entry's offset, a timestamp in ms on
+   the way in, becomes the earliest offset whose record's timestamp is at
+   or after it, or -1 when the partition has none. 0, or -1 with errbuf. */
+int tide_kafka_source_offsets_for_times(tide_kafka_source *source, tide_partition_offset *entries,
+                                        int32_t n, char *errbuf, size_t errlen);
 /* Sets where the next fetch of each listed partition starts (and starts
    prefetching from there). 0, or -1 with errbuf. */
 int tide_kafka_source_seek(tide_kafka_source *source, const tide_partition_offset *offsets,

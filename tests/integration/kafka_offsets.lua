@@ -3,7 +3,10 @@
 -- start, naming the topic, partition, offset and the log's bounds (not
 -- records deleted); an offset below the log start reads what is left, the
 -- records deleted reported as lost (failOnDataLoss); -2 and -1 are
--- earliest and latest, except where a batch read would read nothing.
+-- earliest and latest, except where a batch read would read nothing. The
+-- timestamp options start (end) each partition at its first record at or
+-- after a time. A pattern matching no topic yet reads the topics that come
+-- to match it.
 local t = require("testing")
 local has = t.has
 local tide = require("tide")
@@ -87,7 +90,7 @@ t.test("a batch read's endingOffsets beyond the end fails at once, naming it", f
   err = t.raises(function() batch_read(name, json(name, per[0] + 5, -2)):count() end)
   has(err, ("offset %d of topic %s partition 0 is beyond the end of its log"):format(per[0] + 5, name))
   err = t.raises(function() batch_read(name, json(name, 2, 0), json(name, 1, -1)):count() end)
-  has(err, ("kafka source: topic %s partition 0: startingOffsets 2 is after endingOffsets 1"):format(name))
+  has(err, ("kafka source: topic %s partition 0: startingOffsets gives offset 2, after endingOffsets's 1"):format(name))
 end)
 
 t.test("startingOffsets below the log start reads what is left, the deleted records reported as lost", function()
@@ -182,6 +185,70 @@ end)
 t.test("minOffsetsPerTrigger above maxOffsetsPerTrigger is refused at load, as Spark refuses it", function()
   has(t.raises(function() stream(topic(1), { minOffsetsPerTrigger = 50, maxOffsetsPerTrigger = 10 }) end),
     "The value of minOffsetPerTrigger(50) is higher than the maxOffsetsPerTrigger(10).")
+end)
+
+-- Records a..d, then (after a moment) e..h, keyed so that each half
+-- spreads over both partitions; the timestamp (ms) between the halves.
+local function two_halves()
+  local name = t.unique("times")
+  admin:createTopic(name, 2)
+  local keys = { "1", "2", "3", "4" }
+  tide.kafka.produce { bootstrap = bootstrap, topic = name, values = { "a", "b", "c", "d" }, keys = keys }
+  tide.sleep(0.05)
+  local between = math.floor(tide.now() * 1000)
+  tide.sleep(0.05)
+  tide.kafka.produce { bootstrap = bootstrap, topic = name, values = { "e", "f", "g", "h" }, keys = keys }
+  return name, between
+end
+
+local function values(df)
+  local out = {}
+  for _, r in ipairs(df:selectExpr("CAST(value AS STRING) AS v"):collect()) do out[#out + 1] = r.v end
+  table.sort(out)
+  return table.concat(out, ",")
+end
+
+local function timed_read(name, options)
+  local r = spark.read:format("kafka"):option("kafka.bootstrap.servers", bootstrap):option("subscribe", name)
+  for k, v in pairs(options) do r = r:option(k, v) end
+  return r:load()
+end
+
+t.test("startingTimestamp and endingTimestamp read the records at or after / before a time, as Spark", function()
+  local name, between = two_halves()
+  t.eq(values(timed_read(name, { startingTimestamp = between })), "e,f,g,h")
+  t.eq(values(timed_read(name, { endingTimestamp = between })), "a,b,c,d")
+  -- the timestamp option wins over the offsets option
+  t.eq(values(timed_read(name, { startingTimestamp = between, startingOffsets = "earliest" })), "e,f,g,h")
+  -- a stream starts there too
+  t.same_table(read_all(stream(name, { startingTimestamp = between })), { "e", "f", "g", "h" })
+end)
+
+t.test("startingOffsetsByTimestamp: a time per partition, every partition named", function()
+  local name, between = two_halves()
+  -- partition 0 from the time on, partition 1 from its first record
+  local want = {}
+  for _, r in ipairs(timed_read(name, {}):selectExpr("partition", "CAST(value AS STRING) AS v", "timestamp"):collect()) do
+    if r.partition == 1 or r.timestamp >= between * 1000 then want[#want + 1] = r.v end
+  end
+  table.sort(want)
+  t.ok(#want > 0 and #want < 8, table.concat(want, ","))
+  local spec = ('{"%s":{"0":%d,"1":0}}'):format(name, between)
+  t.eq(values(timed_read(name, { startingOffsetsByTimestamp = spec })), table.concat(want, ","))
+  has(t.raises(function() timed_read(name, { startingOffsetsByTimestamp = ('{"%s":{"0":0}}'):format(name) }):count() end),
+    ("option startingOffsetsByTimestamp does not give a timestamp for topic %s partition 1"):format(name))
+end)
+
+t.test("a start time after every record fails by default, or starts at the latest offset with strategy latest", function()
+  local name = topic(4)
+  local later = math.floor(tide.now() * 1000) + 3600 * 1000
+  local err = t.raises(function() timed_read(name, { startingTimestamp = later }):count() end)
+  has(err, ("option startingTimestamp: topic %s partition "):format(name))
+  has(err, ("has no record at or after timestamp %d"):format(later))
+  has(err, "set startingOffsetsByTimestampStrategy to latest")
+  t.eq(timed_read(name, { startingTimestamp = later, startingOffsetsByTimestampStrategy = "latest" }):count(), 0)
+  -- an ending time after every record ends at the latest offset
+  t.eq(timed_read(name, { endingTimestamp = later }):count(), 4)
 end)
 
 t.run()

@@ -85,21 +85,19 @@ end)
 
 -- ---- Spark's Kafka options -----------------------------------------------------------
 
-t.test("Spark's timestamp options are refused at load(), naming the option", function()
-  for _, name in ipairs({ "startingTimestamp", "startingOffsetsByTimestamp", "startingOffsetsByTimestampStrategy" }) do
-    local err = t.raises(function() kafka_reader({ [name] = "1700000000000" }):load() end)
-    has(err, ("option %s is not supported by tide (it cannot look offsets up by timestamp); use startingOffsets")
-      :format(name))
-    at_caller(err)
-  end
-  for _, name in ipairs({ "endingTimestamp", "endingOffsetsByTimestamp" }) do
-    local err = t.raises(function()
-      spark.read:format("kafka"):option("kafka.bootstrap.servers", NOWHERE):option("subscribe", "t")
-        :option(name, "1700000000000"):load()
-    end)
-    has(err, ("option %s is not supported by tide"):format(name))
-    has(err, "and endingOffsets")
-  end
+t.test("Spark's timestamp options are checked at load(), naming the option", function()
+  t.raises_at_caller {
+    { function() kafka_reader({ startingTimestamp = "yesterday" }):load() end,
+      'option startingTimestamp: "yesterday" is not a timestamp (milliseconds since 1970' },
+    { function() kafka_reader({ startingOffsetsByTimestamp = '{"t":{"0":-5}}' }):load() end,
+      "option startingOffsetsByTimestamp topic t partition 0: -5 is not a timestamp" },
+    { function() kafka_reader({ startingOffsetsByTimestamp = "1700000000000" }):load() end,
+      "option startingOffsetsByTimestamp must be JSON such as" },
+    { function() kafka_reader({ startingTimestamp = 1, startingOffsetsByTimestampStrategy = "earliest" }):load() end,
+      'option startingOffsetsByTimestampStrategy must be error or latest, not "earliest"' },
+    { function() kafka_reader({ endingTimestamp = 1700000000000 }):load() end,
+      "option endingTimestamp is for batch reads (spark.read), not streams" },
+  }
 end)
 
 t.test("Spark's Kafka tuning options without a counterpart in tide warn once each on stderr", function()

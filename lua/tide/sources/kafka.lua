@@ -115,6 +115,7 @@ function Source:resolve(option)
     error(("kafka source %s: no partitions found (does the topic exist?); create it with Kafka's kafka-topics.sh"
       .. " or tide.admin.client(\"%s\"):createTopic(name, partitions)"):format(self.description, self.servers), 0)
   end
+  if option.timestamp or option.timestamps then return self:resolveTimes(option, parts) end
   local spec, name = option.offsets, option.name
   local offsets = {}
   for _, p in ipairs(parts) do
@@ -135,6 +136,49 @@ function Source:resolve(option)
     for p in pairs(given) do
       if not (offsets[topic] and offsets[topic][p]) then
         error(("option %s gives an offset for topic %s partition %s, which %s does not read (no such partition, "
+          .. "or a topic it does not subscribe to)"):format(name, topic, p, self.description), 0)
+      end
+    end
+  end
+  return offsets
+end
+
+-- The offsets of a timestamp option (tide.sources.kafka_options) over
+-- `parts`: each partition's earliest offset whose record's timestamp is at
+-- or after the option's, as Spark's. A partition without such a record ends
+-- at its latest offset; starts there with startingOffsetsByTimestampStrategy
+-- latest, and fails the start by default (error).
+function Source:resolveTimes(option, parts)
+  local name, per = option.name, option.timestamps
+  local entries = ffi.new("tide_partition_offset[?]", math.max(#parts, 1))
+  for i, p in ipairs(parts) do
+    local ms = option.timestamp or (per[p.topic] and per[p.topic][tostring(p.partition)])
+    if ms == nil then
+      error(("option %s does not give a timestamp for topic %s partition %d (it must name every partition read)")
+        :format(name, p.topic, p.partition), 0)
+    end
+    entries[i - 1].topic, entries[i - 1].partition, entries[i - 1].offset = p.topicIndex, p.partition, ms
+  end
+  if C.tide_kafka_source_offsets_for_times(self.c, entries, #parts, errbuf, 1024) ~= 0 then self:fail(cerr()) end
+  local offsets = {}
+  for i, p in ipairs(parts) do
+    local offset = tonumber(entries[i - 1].offset)
+    if offset < 0 then
+      if name:find("^starting") and option.strategy == "error" then
+        error(("kafka source: option %s: topic %s partition %d has no record at or after timestamp %d (its "
+          .. "latest offset is %d); set startingOffsetsByTimestampStrategy to latest to start such partitions "
+          .. "there"):format(name, p.topic, p.partition, option.timestamp or per[p.topic][tostring(p.partition)],
+          p.high), 0)
+      end
+      offset = p.high
+    end
+    offsets[p.topic] = offsets[p.topic] or {}
+    offsets[p.topic][tostring(p.partition)] = offset
+  end
+  for topic, given in pairs(per or {}) do
+    for p in pairs(given) do
+      if not (offsets[topic] and offsets[topic][p]) then
+        error(("option %s gives a timestamp for topic %s partition %s, which %s does not read (no such partition, "
           .. "or a topic it does not subscribe to)"):format(name, topic, p, self.description), 0)
       end
     end
@@ -639,8 +683,8 @@ function M.batch(options)
         for p, from in pairs(parts) do
           local to = finish[topic] and finish[topic][p]
           if to and to < from then
-            error(("kafka source: topic %s partition %s: startingOffsets %d is after endingOffsets %d")
-              :format(topic, p, from, to), 0)
+            error(("kafka source: topic %s partition %s: %s gives offset %d, after %s's %d")
+              :format(topic, p, s.starting.name, from, s.ending.name, to), 0)
           end
         end
       end

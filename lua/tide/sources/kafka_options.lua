@@ -5,7 +5,9 @@
 --   opts.parse(options, streaming)  -> the settings: schema, servers,
 --     failOnDataLoss, max/minOffsetsPerTrigger, maxTriggerDelayMs, and
 --     starting / ending ({name, streaming, offsets = "earliest" | "latest"
---     | {topic = {["0"] = offset}}})
+--     | {topic = {["0"] = offset}}}, or of the timestamp options {name,
+--     streaming, timestamp = ms | timestamps = {topic = {["0"] = ms}},
+--     strategy})
 --   opts.clientConf(options, extra) -> librdkafka's properties for the FFI
 --   opts.beyondEnd(option, partition, offset) -> the error of an offset
 --     past a partition's log
@@ -125,15 +127,56 @@ local function offsets_option(name, text, streaming)
   return { name = name, streaming = streaming, offsets = offsets }
 end
 
--- Spark's options that tide does not implement and that would change what
--- a query reads: refused at load(), rather than ignored as Spark ignores
--- an unknown option (startingTimestamp ignored would start at latest and
--- read nothing). Keys as options hold them (lower case), Spark's spelling.
-local REFUSED = {
-  startingtimestamp = "startingTimestamp", startingoffsetsbytimestamp = "startingOffsetsByTimestamp",
-  startingoffsetsbytimestampstrategy = "startingOffsetsByTimestampStrategy",
-  endingtimestamp = "endingTimestamp", endingoffsetsbytimestamp = "endingOffsetsByTimestamp",
-}
+-- A timestamp in ms, as the timestamp options take it (Spark's: a long
+-- in a string).
+local function timestamp_ms(name, value, where)
+  local n = tonumber(value)
+  if not n or n ~= math.floor(n) or n < 0 then
+    error(("option %s%s: %s is not a timestamp (milliseconds since 1970, a whole number >= 0)"):format(
+      name, where or "", json.encode(value)), 0)
+  end
+  return n
+end
+
+-- startingTimestamp / startingOffsetsByTimestamp (endingTimestamp /
+-- endingOffsetsByTimestamp: `which` "ending"), as Spark takes them: the
+-- first that is given, over the offsets option; nil when neither is.
+-- {name, timestamp = ms for every partition | timestamps = {topic = {["0"]
+-- = ms}}, strategy = "error" | "latest" (what a partition without a record
+-- at or after its timestamp does: fail, or start at its latest offset; an
+-- ending one always ends at its latest)}.
+local function timestamp_option(options, which, streaming)
+  local global, per = options[which .. "timestamp"], options[which .. "offsetsbytimestamp"]
+  if not global and not per then return nil end
+  if streaming and which == "ending" then
+    error(("option %s is for batch reads (spark.read), not streams"):format(
+      global and "endingTimestamp" or "endingOffsetsByTimestamp"), 0)
+  end
+  local strategy = (options.startingoffsetsbytimestampstrategy or "error"):lower()
+  if strategy ~= "error" and strategy ~= "latest" then
+    error(("option startingOffsetsByTimestampStrategy must be error or latest, not %q"):format(
+      options.startingoffsetsbytimestampstrategy), 0)
+  end
+  if global then
+    local name = which .. "Timestamp"
+    return { name = name, streaming = streaming, timestamp = timestamp_ms(name, global), strategy = strategy }
+  end
+  local name = which .. "OffsetsByTimestamp"
+  local ok, value = pcall(json.decode, per)
+  if not ok or type(value) ~= "table" then
+    error(("option %s must be JSON such as {\"topic\":{\"0\":1700000000000}}: %s"):format(
+      name, ok and "not an object" or tostring(value)), 0)
+  end
+  for topic, parts in pairs(value) do
+    if type(parts) ~= "table" then error(("option %s: topic %s needs an object of partitions"):format(name, topic), 0) end
+    for p, ms in pairs(parts) do
+      if not tonumber(p) then error(("option %s: topic %s: %s is not a partition"):format(name, topic, p), 0) end
+      parts[p] = timestamp_ms(name, ms, (" topic %s partition %s"):format(topic, p))
+    end
+  end
+  return { name = name, streaming = streaming, timestamps = value, strategy = strategy }
+end
+
 -- Spark's tuning options that have no counterpart in tide: they change
 -- neither the records read nor the batches, so they are accepted with a
 -- warning. (Spark splits a batch into tasks by minPartitions and
@@ -150,13 +193,6 @@ local function check_options(options)
   local names = {}
   for key in pairs(options) do names[#names + 1] = key end
   table.sort(names)
-  for _, key in ipairs(names) do
-    if REFUSED[key] then
-      error(("option %s is not supported by tide (it cannot look offsets up by timestamp); "
-        .. "use startingOffsets (earliest, latest or JSON of offsets)%s"):format(REFUSED[key],
-        key:find("^ending") and " and endingOffsets" or ""), 0)
-    end
-  end
   for _, key in ipairs(names) do
     local what = NO_EFFECT[key]
     if what then
@@ -202,9 +238,11 @@ function M.parse(options, streaming)
   if streaming and options.endingoffsets then
     error("option endingOffsets is for batch reads (spark.read), not streams", 0)
   end
-  settings.starting = offsets_option("startingOffsets", options.startingoffsets or (streaming and "latest" or "earliest"),
-    streaming)
-  settings.ending = offsets_option("endingOffsets", options.endingoffsets or "latest", streaming)
+  -- (as Spark: a timestamp option wins over the offsets option)
+  settings.starting = timestamp_option(options, "starting", streaming) or offsets_option("startingOffsets",
+    options.startingoffsets or (streaming and "latest" or "earliest"), streaming)
+  settings.ending = timestamp_option(options, "ending", streaming)
+    or offsets_option("endingOffsets", options.endingoffsets or "latest", streaming)
   return settings
 end
 
