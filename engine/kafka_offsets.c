@@ -47,7 +47,8 @@ static int refresh_metadata(tide_kafka_source *src, char *errbuf, size_t errlen)
         int32_t ti;
         if (all) {
             if (strncmp(mt->topic, "__", 2) == 0 || mt->err ||
-                regexec(&src->pattern, mt->topic, 0, NULL, 0) != 0)
+                pcre2_match(src->pattern, (PCRE2_SPTR)mt->topic, PCRE2_ZERO_TERMINATED, 0, 0,
+                            src->pattern_match, NULL) < 0)
                 continue;
             ti = ks_topic_get(src, mt->topic, strlen(mt->topic));
             if (ti < 0) {

@@ -513,7 +513,8 @@ void tide_kafka_source_free(tide_kafka_source *src)
     free(src->topics);
     free(src->list);
     free(src->scratch);
-    if (src->has_pattern) regfree(&src->pattern);
+    pcre2_match_data_free(src->pattern_match);
+    pcre2_code_free(src->pattern);
     rd_kafka_queue_destroy(src->queue);
     client_shutdown local = {src->rk, {src->wake[0], src->wake[1]}}, *sd = malloc(sizeof *sd);
     if (!sd) {
@@ -576,27 +577,28 @@ int tide_kafka_source_subscribe_pattern(tide_kafka_source *src, const char *patt
 {
     ks_ahead_wait(src);
     if (set_mode(src, KS_PATTERN, errbuf, errlen) != 0) return -1;
-    if (src->has_pattern) {
+    if (src->pattern) {
         snprintf(errbuf, errlen, "subscribePattern is given twice");
         return -1;
     }
-    /* Whole names only, as Java's Pattern.matches in Kafka's consumer. */
-    size_t len = strlen(pattern);
-    char *anchored = malloc(len + 5);
-    if (!anchored) {
+    /* Whole names only, as Java's Pattern.matches in Kafka's consumer;
+       Java's syntax (\d, \w, (?i)), which PCRE2 reads nearly alike. */
+    int code;
+    PCRE2_SIZE at;
+    src->pattern = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                 PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &at, NULL);
+    if (!src->pattern) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        snprintf(errbuf, errlen, "subscribePattern %s: %s at character %zu", pattern,
+                 (const char *)msg, (size_t)at + 1);
+        return -1;
+    }
+    src->pattern_match = pcre2_match_data_create_from_pattern(src->pattern, NULL);
+    if (!src->pattern_match) {
         snprintf(errbuf, errlen, "kafka source: out of memory");
         return -1;
     }
-    snprintf(anchored, len + 5, "^(%s)$", pattern);
-    int e = regcomp(&src->pattern, anchored, REG_EXTENDED | REG_NOSUB);
-    free(anchored);
-    if (e != 0) {
-        char msg[256];
-        regerror(e, &src->pattern, msg, sizeof msg);
-        snprintf(errbuf, errlen, "subscribePattern %s: %s", pattern, msg);
-        return -1;
-    }
-    src->has_pattern = 1;
     return 0;
 }
 

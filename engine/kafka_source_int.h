@@ -15,8 +15,8 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include <regex.h>
-
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 enum { KS_NONE, KS_SUBSCRIBE, KS_PATTERN, KS_ASSIGN };
 
@@ -64,8 +64,8 @@ struct tide_kafka_source {
     rd_kafka_queue_t *queue; /* the consumer's errors and events */
     int wake[2];             /* a pipe written when a queue gets something */
     int mode;
-    regex_t pattern;
-    int has_pattern;
+    pcre2_code *pattern; /* subscribePattern, Java's syntax (PCRE2 reads it nearly alike) */
+    pcre2_match_data *pattern_match;
     int commits; /* the user named a group.id */
     int read_committed; /* isolation.level: ends are last stable offsets */
     ks_topic *topics;

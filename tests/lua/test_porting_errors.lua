@@ -100,6 +100,17 @@ t.test("Spark's timestamp options are checked at load(), naming the option", fun
   }
 end)
 
+t.test("option assign: partitions are whole numbers, and at least one is named", function()
+  local function assign(json)
+    return spark.readStream:format("kafka"):option("kafka.bootstrap.servers", NOWHERE):option("assign", json)
+  end
+  t.raises_at_caller {
+    { function() assign('{"t":["0"]}'):load() end, 'option assign: topic t: "0" is not a partition' },
+    { function() assign('{"t":[1.5]}'):load() end, "option assign: topic t: 1.5 is not a partition" },
+    { function() assign("{}"):load() end, "option assign names no partition" },
+  }
+end)
+
 t.test("Spark's Kafka tuning options without a counterpart in tide warn once each on stderr", function()
   local out, status = run_script("tuning.lua", ([[
 local spark = require("tide").session()

@@ -63,9 +63,15 @@ local function new_source(options, streaming)
     rc = 0
     local names = {}
     self.topicsRead = {} -- (the topics the options name, for whyGone; none for a pattern)
+    if next(spec) == nil then error("option assign names no partition", 0) end
     for topic, parts in pairs(spec) do
       self.topicsRead[topic] = true
       if type(parts) ~= "table" then error(("option assign: topic %s needs a list of partitions"):format(topic), 0) end
+      for _, p in ipairs(parts) do
+        if type(p) ~= "number" or p ~= math.floor(p) or p < 0 then
+          error(("option assign: topic %s: %s is not a partition (a whole number >= 0)"):format(topic, json.encode(p)), 0)
+        end
+      end
       local arr = ffi.new("int32_t[?]", math.max(#parts, 1), parts)
       rc = C.tide_kafka_source_assign(self.c, topic, arr, #parts, errbuf, 1024)
       if rc ~= 0 then break end
