@@ -189,6 +189,4 @@ function Source:splitRange(start, finish, rows)
   return pieces
 end
 
--- The C arrays of a fetch of [start, finish).
-
 return M
