@@ -5,6 +5,7 @@
  * groups); each aggregate is then one pass over its input column with the
  * row -> group map. Results follow Spark's types (tide_agg_result_type).
  */
+#include "decimal128.h"
 #include "ffi/frame_ops.h"
 #include "row_compare.h"
 
@@ -12,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef __int128 i128;
 
 static uint64_t mix(uint64_t x)
 {
@@ -281,14 +280,28 @@ int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t 
         goto oom;
     }
     int integral = in_type == TIDE_INT32 || in_type == TIDE_INT64;
-    for (int64_t r = 0; r < n; r++) {
+    int exact = in_type == TIDE_DECIMAL && (fn == TIDE_AGG_SUM || fn == TIDE_AGG_AVG);
+    /* Decimal sums are exact, as Spark's (DecimalAddNoOverflowCheck, then
+       one check of the result): a group whose running sum passes 128 bits
+       (which Spark's 16-byte aggregation buffer cannot hold either) is
+       marked, and its result is null. */
+    uint8_t *passed = exact ? calloc((size_t)ng + 1, 1) : NULL;
+    if (exact && !passed) {
+        free(count), free(sum), free(m2), free(wide);
+        goto oom;
+    }
+    for (int64_t r = 0; exact && r < n; r++) {
+        if (!tide_valid(in, r)) continue;
+        int32_t g = group_of_row[r];
+        count[g]++;
+        if (__builtin_add_overflow(wide[g], as_i128(in, r), &wide[g])) passed[g] = 1;
+    }
+    for (int64_t r = 0; !exact && r < n; r++) {
         if (in && !tide_valid(in, r)) continue;
         int32_t g = group_of_row[r];
         count[g]++;
         if (fn == TIDE_AGG_COUNT) continue;
-        if (in_type == TIDE_DECIMAL && (fn == TIDE_AGG_SUM || fn == TIDE_AGG_AVG)) {
-            wide[g] += as_i128(in, r);
-        } else if (integral && fn == TIDE_AGG_SUM) {
+        if (integral && fn == TIDE_AGG_SUM) {
             int64_t v = in_type == TIDE_INT32 ? ((const int32_t *)in->values)[r]
                                               : ((const int64_t *)in->values)[r];
             wide[g] = (i128)(int64_t)((uint64_t)(int64_t)wide[g] + (uint64_t)v);
@@ -303,7 +316,7 @@ int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t 
     dst->length = ng;
     dst->validity = tide_arena_alloc(out->arena, (size_t)(dst->capacity + 7) / 8);
     if (!dst->validity) {
-        free(count), free(sum), free(m2), free(wide);
+        free(count), free(sum), free(m2), free(wide), free(passed);
         goto oom;
     }
     memset(dst->validity, 0xff, (size_t)(dst->capacity + 7) / 8);
@@ -312,24 +325,32 @@ int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t 
         switch (fn) {
         case TIDE_AGG_COUNT: ((int64_t *)dst->values)[g] = c; break;
         case TIDE_AGG_SUM:
-            if (c == 0) set_null(dst, g);
+            /* Spark's non-ANSI sum of decimals is null when it does not
+               fit decimal(min(38, p + 10), s) (CheckOverflowInSum). */
+            if (c == 0 || (exact && (passed[g] || !dec_fits(wide[g], precision))))
+                set_null(dst, g);
             else if (type == TIDE_INT64) ((int64_t *)dst->values)[g] = (int64_t)wide[g];
-            else if (type == TIDE_DECIMAL) memcpy((char *)dst->values + 16 * g, &wide[g], 16);
+            else if (type == TIDE_DECIMAL)
+                dec_store((char *)dst->values + 16 * g, wide[g]);
             else ((double *)dst->values)[g] = sum[g];
             break;
         case TIDE_AGG_AVG:
             if (c == 0) {
                 set_null(dst, g);
             } else if (type == TIDE_DECIMAL) {
-                /* The sum scaled up by the 4 extra digits, divided half up. */
-                i128 v = wide[g];
-                for (int k = in->scale; k < scale; k++) v *= 10;
-                int neg = v < 0;
-                if (neg) v = -v;
-                i128 q = v / c, rem = v % c;
-                if (rem * 2 >= c) q++;
-                if (neg) q = -q;
-                memcpy((char *)dst->values + 16 * g, &q, 16);
+                /* The sum with the result's extra digits (up to 4) over the
+                   count, half up, in 256 bits: a sum near 10^38 times 10^4
+                   passes 128. Null when it does not fit
+                   decimal(min(38, p + 4), min(38, s + 4)), as Spark's
+                   DecimalDivideWithOverflowCheck. */
+                u128 q;
+                dec_u256 scaled = dec_mul_wide(dec_abs(wide[g]), dec_pow10(scale - in->scale));
+                if (passed[g] || dec_div_wide_round(scaled, (u128)c, &q) != 0 ||
+                    q >= dec_pow10(precision)) {
+                    set_null(dst, g);
+                } else {
+                    dec_store((char *)dst->values + 16 * g, wide[g] < 0 ? -(i128)q : (i128)q);
+                }
             } else {
                 ((double *)dst->values)[g] = sum[g] / (double)c;
             }
@@ -351,7 +372,7 @@ int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t 
         }
     }
     if (dst->null_count == 0) dst->validity = NULL;
-    free(count), free(sum), free(m2), free(wide);
+    free(count), free(sum), free(m2), free(wide), free(passed);
     return 0;
 oom:
     snprintf(errbuf, errlen, "out of memory aggregating %lld groups", (long long)ng);

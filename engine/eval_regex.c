@@ -8,6 +8,9 @@
  * character further after an empty match, so that replace and split agree
  * with Spark's results (split keeps trailing empty strings, as Spark's
  * limit -1 does, and drops a leading empty piece made by an empty match).
+ * An empty split pattern is no regex in Spark 3.4+ (SPARK-40194): the
+ * string's characters, without the trailing empty string a regex split
+ * would keep.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "kernel.h"
@@ -19,6 +22,7 @@
 struct tide_regex {
     pcre2_code *code;
     uint32_t captures;
+    int empty; /* the pattern is "": split takes characters */
 };
 
 static tide_regex *compile(const char *pattern, size_t len, uint32_t options, const char *shown,
@@ -49,7 +53,9 @@ static tide_regex *compile(const char *pattern, size_t len, uint32_t options, co
 
 tide_regex *tide_regex_compile(const char *pattern, size_t len, char *errbuf, size_t errlen)
 {
-    return compile(pattern, len, 0, pattern, len, errbuf, errlen);
+    tide_regex *r = compile(pattern, len, 0, pattern, len, errbuf, errlen);
+    if (r) r->empty = len == 0;
+    return r;
 }
 
 tide_regex *tide_like_compile(const char *pattern, size_t len, int32_t escape, char *errbuf,
@@ -256,6 +262,32 @@ int tide_eval_regexp_replace(tide_batch *out, const tide_column *s, const tide_r
     return rc;
 }
 
+/* The bytes of a character as Spark's UTF8String.numBytesForFirstByte counts
+   them from its first byte (1 for a byte that starts no sequence). */
+static size_t char_bytes(unsigned char c)
+{
+    return c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 1;
+}
+
+/* Piece `index` of UTF8String.split(s, "", limit) for a non-empty s: one
+   character a piece, the last piece (the limit's) the rest, and no
+   trailing empty piece. 0 when there is no such piece. */
+static int empty_split_piece(const unsigned char *s, size_t len, int32_t limit, int32_t index,
+                             size_t *start, size_t *end)
+{
+    int64_t chars = 0;
+    for (size_t b = 0; b < len; b += char_bytes(s[b]))
+        chars++;
+    int64_t pieces = limit <= 0 || limit > chars ? chars : limit;
+    if (index >= pieces) return 0;
+    size_t b = 0;
+    for (int32_t k = 0; k < index; k++)
+        b += char_bytes(s[b]);
+    *start = b;
+    *end = index < pieces - 1 ? b + char_bytes(s[b]) : len;
+    return 1;
+}
+
 int tide_eval_split_part(tide_batch *out, const tide_column *s, const tide_regex *re,
                          int32_t limit, int32_t index, tide_column *dst, char *errbuf,
                          size_t errlen)
@@ -275,7 +307,10 @@ int tide_eval_split_part(tide_batch *out, const tide_column *s, const tide_regex
     for (int64_t i = 0; rc == 0 && i < n; i++) {
         int have = 0;
         size_t piece_start = 0, piece_end = 0;
-        if (tide_valid(s, i) && index >= 0) {
+        if (tide_valid(s, i) && index >= 0 && re->empty && off[i + 1] > off[i]) {
+            have = empty_split_piece(s->data + off[i], (size_t)(off[i + 1] - off[i]), limit, index,
+                                     &piece_start, &piece_end);
+        } else if (tide_valid(s, i) && index >= 0) {
             finder f = {re, md, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0};
             size_t seg = 0, ms = 0, me = 0;
             int32_t pieces = 0, found = 0;

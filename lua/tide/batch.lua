@@ -385,12 +385,41 @@ local function init_column(b, col, field)
   return rc
 end
 
-local function bad(field, row, value, want)
-  error(("row %d, column %q: %s is not %s"):format(row, field.name, type(value) == "string"
-    and ("%q"):format(value) or tostring(value), want), 0)
+local function is_integer(v) return type(v) == "number" and v == math.floor(v) end
+
+-- Whether a Lua number fits int64 (bigint, timestamp microseconds): a
+-- whole number in [-2^63, 2^63), so 2^63, 1e30 and infinities are refused
+-- rather than stored as -2^63 (PySpark refuses such a LongType value).
+local function is_int64(v)
+  return (is_integer(v) and v >= -2 ^ 63 and v < 2 ^ 63) or (type(v) == "cdata" and ffi.istype("int64_t", v))
 end
 
-local function is_integer(v) return type(v) == "number" and v == math.floor(v) end
+-- A Lua number's decimal text, as Java's Double.toString gives its digits
+-- (the fewest that read back as the same double), without an exponent:
+-- tostring's 14 digits would turn 123456789012345678 into "1.2345678901235e+17".
+local function number_text(v)
+  if v ~= v or v == math.huge or v == -math.huge then return nil end
+  local s
+  for digits = 15, 17 do
+    s = ("%." .. digits .. "g"):format(v)
+    if tonumber(s) == v then break end
+  end
+  local sign, mantissa, exp = s:match("^(-?)([%d.]+)e([-+]%d+)$")
+  if not mantissa then return s end
+  local int, frac = mantissa:match("^(%d*)%.?(%d*)$")
+  local digits, point = int .. frac, #int + tonumber(exp)
+  if point <= 0 then return sign .. "0." .. ("0"):rep(-point) .. digits end
+  if point >= #digits then return sign .. digits .. ("0"):rep(point - #digits) end
+  return sign .. digits:sub(1, point) .. "." .. digits:sub(point + 1)
+end
+local decimal_text = ffi.new("char[48]")
+
+local function bad(field, row, value, want)
+  local shown = type(value) == "string" and ("%q"):format(value)
+    or is_integer(value) and math.abs(value) < 1e21 and ("%.0f"):format(value) -- 2^63 as 9223372036854775808
+    or type(value) == "number" and number_text(value) or tostring(value)
+  error(("row %d, column %q: %s is not %s"):format(row, field.name, shown, want), 0)
+end
 
 local function append(b, col, field, value, row)
   local t = field.dataType
@@ -423,8 +452,22 @@ local function append(b, col, field, value, row)
     end
     rc = C.tide_column_append_vector(b, col, n, idx, vals)
   elseif id == ID.decimal then
-    local text = type(value) == "string" and value or tostring(value):gsub("ULL$", ""):gsub("LL$", "")
-    if C.tide_decimal_parse(text, #text, t.scale, scratch16) ~= 0 then
+    local text
+    if type(value) == "string" then
+      text = value
+    elseif type(value) == "number" then
+      text = number_text(value)
+    elseif type(value) == "cdata" then
+      text = tostring(value):gsub("ULL$", ""):gsub("LL$", "")
+    end
+    if not text or C.tide_decimal_parse(text, #text, t.scale, scratch16) ~= 0 then
+      bad(field, row, value, "a " .. t:simpleString())
+    end
+    -- Past the type's precision (123456 in a decimal(5,2)) the value is
+    -- refused, as Spark's Decimal.set refuses it, not kept out of its type.
+    local n = C.tide_decimal_format(scratch16, 0, decimal_text)
+    local digits = n - (decimal_text[0] == 45 and 1 or 0) -- 45: '-'
+    if digits > t.precision then
       bad(field, row, value, "a " .. t:simpleString())
     end
     rc = C.tide_column_append_fixed(b, col, scratch16)
@@ -445,7 +488,7 @@ local function append(b, col, field, value, row)
       if type(value) == "string" then
         if C.tide_timestamp_parse(value, #value, ts_scratch) ~= 0 then bad(field, row, value, "a timestamp") end
         cell[0] = ts_scratch[0]
-      elseif is_integer(value) or type(value) == "cdata" then
+      elseif is_int64(value) then
         cell[0] = value
       else
         bad(field, row, value, "a timestamp (microseconds or text)")
@@ -454,9 +497,7 @@ local function append(b, col, field, value, row)
       if not is_integer(value) or value < -2 ^ 31 or value >= 2 ^ 31 then bad(field, row, value, "an int") end
       cell[0] = value
     elseif id == ID.long then
-      if not (is_integer(value) or (type(value) == "cdata" and ffi.istype("int64_t", value))) then
-        bad(field, row, value, "a long")
-      end
+      if not is_int64(value) then bad(field, row, value, "a long") end
       cell[0] = value
     else
       if type(value) ~= "number" then bad(field, row, value, "a number") end

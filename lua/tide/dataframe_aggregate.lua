@@ -113,7 +113,11 @@ function M.install(dataframe)
     if arg.k == "star" and not arg.prefix then
       name = "*"
     elseif arg.k == "lit" and node.fn == "count" then
-      name = "*" -- count(1)
+      -- count(NULL) counts no row (Spark: 0), count(1) or count('a') every row.
+      local label = ("count(%s)"):format(require("tide.sql").outputName(arg))
+      if arg.value == nil then return { zero = true, name = alias or label, type = T.long } end
+      local spec = agg_spec(schema, node.fn, "*", alias or label, level + 1)
+      return spec
     elseif arg.k == "col" then
       name = arg.name
     else
@@ -184,6 +188,11 @@ function M.install(dataframe)
           local input = s.column and batch.columns[s.column] or nil
           if s.distinct then
             count_distinct(batch, key_idx, s, gids, ng, out, out.columns[nk + j - 1])
+          elseif s.zero then
+            local dst = out.columns[nk + j - 1]
+            if C.tide_column_init(out, dst, s.name, ID.long, ng) ~= 0 then error("out of memory in count", 0) end
+            ffi.fill(dst.values, 8 * ng)
+            dst.length = ng
           elseif C.tide_aggregate(out, out.columns[nk + j - 1], s.name, s.code, input, n, gids, ng, errbuf,
               ERRLEN) ~= 0 then
             error(cerr(), 0)

@@ -134,6 +134,47 @@ t.test("groupBy counts and aggregates, keys in order of first appearance", funct
   t.raises(function() df:groupBy("k"):agg(F.avg("k")) end, "cannot take")
 end)
 
+t.test("count(NULL) counts no row, count of another literal every row, as Spark's", function()
+  local df = spark:createDataFrame({ { "a", 1 }, { "b", nil }, { "a", 3 } }, "k string, n int")
+  local all = df:agg(F.expr("count(NULL)"), F.count(F.lit(nil)):alias("none"), F.expr("count(1)"), F.count(F.lit("x")),
+    F.expr("count(*)"), F.count("n"))
+  t.same_table(all.columns, { "count(NULL)", "none", "count(1)", "count(x)", "count(1)", "count(n)" })
+  t.same_table(all.dtypes[1], { "count(NULL)", "bigint" })
+  t.same_table(table_of(all), { "0|0|3|3|3|2" })
+  t.same_table(table_of(df:groupBy("k"):agg(F.expr("count(NULL)"), F.count(F.lit(1)))), { "a|0|2", "b|0|1" })
+  t.same_table(table_of(df:filter("n > 5"):agg(F.expr("count(NULL)"))), { "0" })
+end)
+
+t.test("sum and avg of decimals: exact, half up, null past their types as in Spark's non-ANSI mode", function()
+  local nines = ("9"):rep(38)
+  local function agg(rows, ddl)
+    local df = spark:createDataFrame(rows, ddl)
+    return df:agg(F.sum("x"), F.avg("x"))
+  end
+  -- sum is decimal(min(38, p + 10), s), avg decimal(min(38, p + 4), min(38, s + 4)).
+  local ten = {}
+  for i = 1, 10 do ten[i] = { "5" .. ("0"):rep(33) } end
+  local big = agg(ten, "x decimal(38,0)")
+  t.same_table(big.dtypes, { { "sum(x)", "decimal(38,0)" }, { "avg(x)", "decimal(38,4)" } })
+  t.same_table(table_of(big), { "5" .. ("0"):rep(34) .. "|5" .. ("0"):rep(33) .. ".0000" })
+  t.same_table(table_of(agg({ { nines }, { "1" } }, "x decimal(38,0)")), { "null|null" })
+  t.same_table(table_of(agg({ { nines }, { nines }, { "1" } }, "x decimal(38,0)")), { "null|null" })
+  t.same_table(table_of(agg({ { ("9"):rep(34) .. ".9999" }, { "1" } }, "x decimal(38,4)")), { "null|null" })
+  -- The sum may pass 38 digits on the way, as Spark's exact one: only the result is checked.
+  local back = { { nines }, { "5" .. ("0"):rep(37) }, { "-" .. nines }, { "-4" .. ("9"):rep(35) .. "88" } }
+  t.same_table(table_of(agg(back, "x decimal(38,0)")), { "12|3.0000" })
+  -- avg rounds half up (away from zero) at its scale.
+  local zeros = { { "-1" } }
+  for i = 2, 32 do zeros[i] = { "0" } end
+  t.same_table(table_of(agg({ { "1" }, { "1" }, { "2" } }, "x decimal(10,0)")), { "4|1.3333" })
+  t.same_table(table_of(agg({ { "-2" }, { "-2" }, { "-1" } }, "x decimal(10,0)")), { "-5|-1.6667" })
+  t.same_table(table_of(agg(zeros, "x decimal(1,0)")), { "-1|-0.0313" })
+  -- Each group on its own: one overflowing group leaves the others.
+  local by_k = spark:createDataFrame({ { "a", nines }, { "b", "1" }, { "a", "1" }, { "b", "2" } },
+    "k string, x decimal(38,0)"):groupBy("k"):agg(F.sum("x"), F.avg("x"))
+  t.same_table(table_of(by_k), { "a|null|null", "b|3|1.5000" })
+end)
+
 t.test("groupBy over the real Avazu rows: clicks per banner position", function()
   local g = avazu():groupBy("banner_pos", "click"):count():orderBy("banner_pos", "click")
   local total = 0

@@ -109,6 +109,30 @@ t.test("CAST from strings: invalid text is NULL, as Spark's non-ANSI mode", func
     F.col("v"):cast("timestamp")), list(1656470304177000, 1656470304000000, 1656460800000000, nil))
 end)
 
+t.test("CAST(string AS timestamp) takes every form Spark's does; region zones are NULL", function()
+  local noon = 1710072000000000 -- 2024-03-10 12:00:00 UTC
+  local hour = 3600000000
+  same(values("string", list("2024", "2024-3", "2024-3-10 12", "2024-03-10T12", "2024-03-10 12:00:00.",
+      " 2024-03-10 12:00:00 UTC ", "2024-03-10 12:00:00+0100", "2024-03-10 12:00:00 +01:00",
+      "2024-03-10 12:00:00GMT+2", "2024-03-10 12:00:00UTC+01:00", "2024-03-10 12:00:00.5+1",
+      "+10000-01-01", "-0001-01-01"), F.col("v"):cast("timestamp")),
+    list(1704067200000000, 1709251200000000, noon, noon, noon, noon, noon - hour, noon - hour, noon - 2 * hour,
+      noon - hour, noon - hour + 500000, 253402300800000000, -62198755200000000))
+  same(values("string", list("2024-13-01", "2024-02-30", "2024-03-10 24:00:00", "2024-03-10 12:00Z",
+      "2024-03-10 12:00:00+18:01", "2024-03-10 12:00:00+05:", "2024-03-10 12:00:00 Europe/Paris",
+      "2024-03-10 12:00:00 PST", "20240310"), F.col("v"):cast("timestamp")),
+    list(nil, nil, nil, nil, nil, nil, nil, nil, nil))
+  -- A time alone is today's, in UTC.
+  local today = values("string", list("12:34:56"), F.col("v"):cast("timestamp"))[1]
+  t.eq(tonumber(today % 86400000000LL), 45296000000)
+  t.ok(math.abs(tonumber(today) / 1e6 - os.time()) < 86400, "today")
+  -- Years past 4 digits print as Spark prints them; from_json reads the same forms.
+  same(values("string", list("+10000-01-01", "-0001-01-01 10:00"), F.col("v"):cast("timestamp"):cast("string")),
+    list("+10000-01-01 00:00:00", "-0001-01-01 10:00:00"))
+  same(values("string", list('{"t": "2024-03-10 12"}', '{"t": "2024"}', '{"t": "2024-03-10 12:00:00 UTC"}'),
+    F.from_json("v", "t timestamp"):getField("t")), list(noon, 1704067200000000, noon))
+end)
+
 t.test("CAST to string prints values as Spark does", function()
   same(values("double", list(0.1, 1e-5, 1e7, 123.0, -0.0, 1 / 0, nil), F.col("v"):cast("string")),
     list("0.1", "1.0E-5", "1.0E7", "123.0", "-0.0", "Infinity", nil))
@@ -352,6 +376,14 @@ t.test("split(...)[i] gives Spark's pieces, NULL past the end", function()
   same(piece(6), list(nil, nil, nil, nil))
   same(piece(1, ",", 2), list("b,,c,,", nil, nil, nil))
   same(values("string", list("abc"), F.split("v", ""):getItem(2)), list("c"))
+  -- An empty pattern gives the characters and no trailing empty piece (Spark 3.4+, SPARK-40194);
+  -- a regex that matches empty keeps it, as Java's split.
+  local chars = list("abc", "", "héllo", nil)
+  same(values("string", chars, F.split("v", ""):getItem(3)), list(nil, nil, "l", nil))
+  same(values("string", chars, F.split("v", ""):getItem(0)), list("a", "", "h", nil))
+  same(values("string", chars, F.split("v", ""):getItem(1)), list("b", nil, "é", nil))
+  same(values("string", chars, F.split("v", "", 2):getItem(1)), list("bc", nil, "éllo", nil))
+  same(values("string", list("abc"), F.split("v", "x*"):getItem(3)), list(""))
   t.raises(function() values("string", list("a"), F.split("v", ",")) end, "getItem")
 end)
 
@@ -542,6 +574,32 @@ t.test("createDataFrame with a list of column names infers their types, as PySpa
     'column "k" holds a string in row 2 after a number; give a DDL schema')
   t.raises(function() spark:createDataFrame({ { nil, 1 } }, { "k", "n" }) end,
     'cannot infer the type of column "k" %(every value is nil%)')
+end)
+
+t.test("createDataFrame refuses numbers outside their column's type instead of storing another value", function()
+  -- bigint: whole numbers in [-2^63, 2^63), with the schema given or inferred (PySpark refuses the others).
+  for _, v in ipairs({ 2 ^ 63, 1e30, -1e30, math.huge, 1.5 }) do
+    t.raises(function() spark:createDataFrame({ { v } }, "x bigint") end, 'row 1, column "x": .* is not a long')
+    if v ~= 1.5 then -- inferred: whole numbers make a bigint column (1.5 a double one)
+      t.raises(function() spark:createDataFrame({ { 1 }, { v } }, { "x" }) end, 'row 2, column "x".* is not a long')
+    end
+  end
+  t.raises(function() spark:createDataFrame({ { 2 ^ 63 } }, "x bigint") end, "9223372036854775808 is not a long")
+  local edge = spark:createDataFrame({ { -2 ^ 63 }, { 2 ^ 53 }, { 9223372036854775807LL } }, "x bigint"):collect()
+  t.eq(edge[1].x, -9223372036854775807LL - 1)
+  t.eq(edge[2].x, 9007199254740992LL)
+  t.eq(edge[3].x, 9223372036854775807LL)
+  -- timestamps given as microseconds: the same range.
+  t.raises(function() spark:createDataFrame({ { 1e30 } }, "t timestamp") end, "is not a timestamp")
+  -- decimals: within the precision, from the double's shortest digits (no exponent).
+  t.raises(function() spark:createDataFrame({ { "123456" } }, "d decimal(5,2)") end, '"123456" is not a decimal%(5,2%)')
+  t.raises(function() spark:createDataFrame({ { 12345.6 } }, "d decimal(5,2)") end, "is not a decimal%(5,2%)")
+  t.raises(function() spark:createDataFrame({ { 999.996 } }, "d decimal(5,2)") end, "is not a decimal%(5,2%)")
+  t.raises(function() spark:createDataFrame({ { 0 / 0 } }, "d decimal(5,2)") end, "is not a decimal")
+  local dec = spark:createDataFrame({ { 1e15 }, { 2 ^ 53 + 2 }, { 1e-7 }, { 0.1 + 0.2 }, { 999.99 } },
+    "d decimal(20,2)")
+  t.same_table(dec:toBatch():showCells(10, false).rows,
+    { { "1000000000000000.00" }, { "9007199254740994.00" }, { "0.00" }, { "0.30" }, { "999.99" } })
 end)
 
 t.run()

@@ -3,6 +3,8 @@
 #include "check.h"
 #include "digits.h"
 
+#include <time.h>
+
 static void fixed_width_columns_grow_and_track_nulls(void)
 {
     tide_batch *b = tide_batch_new(1);
@@ -190,6 +192,143 @@ static void timestamps_parse_and_format_in_utc(void)
     CHECK(tide_timestamp_parse("yesterday", 9, &t) != 0);
 }
 
+/* Spark's CAST(string AS timestamp) forms (SparkDateTimeUtils.
+   parseTimestampString): each text and its microseconds, in UTC unless the
+   text has a zone. */
+static void timestamps_parse_what_spark_casts(void)
+{
+    const int64_t noon = 1710072000000000; /* 2024-03-10 12:00:00 UTC */
+    const int64_t hour = 3600000000, minute = 60000000;
+    static const struct {
+        const char *text;
+        int64_t micros;
+    } valid[] = {
+        {"2024", 1704067200000000},
+        {"2024-03", 1709251200000000},
+        {"2024-3-1", 1709251200000000},
+        {"2024-3-1 1:2:3", 1709254923000000},
+        {"2024-03-10 12", noon},
+        {"2024-03-10T12", noon},
+        {"2024-03-10 12:00", noon},
+        {"2024-03-10T12:00:00", noon},
+        {" \t2024-03-10 12:00:00\r\n", noon},
+        {"2024-03-10 12:00:00.", noon},
+        {"2024-03-10 12:00:00.5", noon + 500000},
+        {"2024-03-10 12:00:00.000001", noon + 1},
+        {"2024-03-10 12:00:00.123456789", noon + 123456},
+        {"2024-03-10 12:00:00Z", noon},
+        {"2024-03-10 12:00:00 Z", noon},
+        {"2024-03-10 12:00:00UTC", noon},
+        {"2024-03-10 12:00:00 UTC", noon},
+        {"2024-03-10 12:00:00 GMT", noon},
+        {"2024-03-10 12:00:00 UT", noon},
+        {"2024-03-10 12:00:00+01:00", noon - hour},
+        {"2024-03-10 12:00:00 +01:00", noon - hour},
+        {"2024-03-10 12:00:00+0100", noon - hour},
+        {"2024-03-10 12:00:00+01", noon - hour},
+        {"2024-03-10 12:00:00+1", noon - hour},
+        {"2024-03-10 12:00:00+0", noon},
+        {"2024-03-10 12:00:00-05:30", noon + 5 * hour + 30 * minute},
+        {"2024-03-10 12:00:00+1:30", noon - hour - 30 * minute}, /* Spark 2's +h:mm */
+        {"2024-03-10 12:00:00+01:3", noon - hour - 3 * minute},  /* and +hh:m */
+        {"2024-03-10 12:00:00+013015", noon - hour - 30 * minute - 15000000},
+        {"2024-03-10 12:00:00-01:30:15", noon + hour + 30 * minute + 15000000},
+        {"2024-03-10 12:00:00GMT+2", noon - 2 * hour},
+        {"2024-03-10 12:00:00 GMT+2", noon - 2 * hour},
+        {"2024-03-10 12:00:00UTC+01:00", noon - hour},
+        {"2024-03-10 12:00:00 UT-1", noon + hour},
+        {"2024-03-10 12:00:00 EST", noon + 5 * hour},
+        {"2024-03-10 12:00:00+18:00", noon - 18 * hour},
+        {"2024-03-10 12:00:00-18:00", noon + 18 * hour},
+        {"2024-03-10 12:00:00.5+01", noon - hour + 500000},
+        {"2024-03-10 12:00:00.Z", noon},
+        {"+10000-01-01", 253402300800000000},
+        {"-0001-01-01", -62198755200000000},
+        {"0000-01-01", -62167219200000000},
+        {"294247-01-10", 9223372022400000000},
+        {"2000-02-29", 951782400000000},
+        {"2024-12-31 23:59:59.999999", 1735689599999999},
+    };
+    for (size_t i = 0; i < sizeof valid / sizeof *valid; i++) {
+        int64_t t = -1;
+        int rc = tide_timestamp_parse(valid[i].text, strlen(valid[i].text), &t);
+        if (rc != 0 || t != valid[i].micros)
+            fprintf(stderr, "  \"%s\": rc %d, %lld, expected %lld\n", valid[i].text, rc,
+                    (long long)t, (long long)valid[i].micros);
+        CHECK(rc == 0 && t == valid[i].micros);
+        /* A leading space skips the fast path of the common shape: the
+           general walk must agree with it. */
+        char spaced[64];
+        int n = snprintf(spaced, sizeof spaced, " %s", valid[i].text);
+        CHECK(tide_timestamp_parse(spaced, (size_t)n, &t) == 0 && t == valid[i].micros);
+    }
+    static const char *const invalid[] = {
+        "",
+        " ",
+        "2024-13-01",
+        "2024-00-10",
+        "2024-02-30",
+        "2023-02-29",
+        "2024-03-10 24:00:00",
+        "2024-03-10 12:60:00",
+        "2024-03-10 12:00:60",
+        "2024-03-10T",
+        "2024-03-10 T12",
+        "2024-03-10 garbage",
+        "20240310",
+        "024-01-01",
+        "1234567-01-01",
+        "2024-001-01",
+        "2024-03-010",
+        "2024--01",
+        "2024-03-10 123:00",
+        "2024-03-10 12:00Z", /* a zone comes after the seconds only */
+        "2024-03-10Z",
+        "2024-03-10 12:00:00:00",
+        "2024-03-10 12:00:00.5.",
+        "2024-01-01T00:00:00+05:",   /* the minutes are due after a colon */
+        "2024-01-01T00:00:00+18:01", /* beyond Java's ZoneOffset */
+        "2024-01-01T00:00:00+25:00",
+        "2024-01-01T00:00:00-19",
+        "2024-01-01T00:00:00+05:60",
+        "2024-01-01T00:00:00+123",
+        "2024-01-01T00:00:00 UTC+",
+        "2024-01-01T00:00:00 utc",
+        "2024-01-01T00:00:00z",
+        "2024-01-01T00:00:00 GMT0",
+        "2024-03-10 12:00:00Europe/Paris", /* region ids need a time zone database */
+        "2024-03-10 12:00:00 PST",
+        "12",
+        "-12:00:00",
+        "T",
+        "+",
+        "yesterday",
+        "294247-01-11",
+        "-290308-12-21", /* past int64 microseconds */
+    };
+    for (size_t i = 0; i < sizeof invalid / sizeof *invalid; i++) {
+        int64_t t;
+        int rc = tide_timestamp_parse(invalid[i], strlen(invalid[i]), &t);
+        if (rc == 0) fprintf(stderr, "  \"%s\": parsed as %lld\n", invalid[i], (long long)t);
+        CHECK(rc != 0);
+    }
+    /* A time alone is today's (a day later if the test ran across midnight). */
+    int64_t before = (int64_t)time(NULL) / 86400, t1, t2, t3;
+    CHECK(tide_timestamp_parse("12:34:56", 8, &t1) == 0);
+    CHECK(tide_timestamp_parse("T1:2", 4, &t2) == 0);
+    CHECK(tide_timestamp_parse("12:34:56.5 Z", 12, &t3) == 0);
+    int64_t after = (int64_t)time(NULL) / 86400;
+    int64_t at = 45296000000, d1 = (t1 - at) / 86400000000;
+    CHECK((t1 - at) % 86400000000 == 0 && (d1 == before || d1 == after));
+    CHECK(t2 == t1 - at + 3720000000 && t3 == t1 + 500000);
+    /* Years beyond 4 digits print with a sign, as Spark prints them. */
+    char buf[32];
+    tide_timestamp_format(253402300800000000, buf);
+    CHECK_STR(buf, "+10000-01-01 00:00:00");
+    tide_timestamp_format(-62198755200000000, buf);
+    CHECK_STR(buf, "-0001-01-01 00:00:00");
+}
+
 static void derived_batches_keep_their_parent_alive(void)
 {
     tide_batch *parent = tide_batch_new(1);
@@ -211,4 +350,4 @@ TEST_MAIN(TEST(derived_batches_keep_their_parent_alive),
           TEST(string_columns_keep_offsets_and_bytes), TEST(struct_children_stay_aligned),
           TEST(mismatched_lengths_are_refused), TEST(decimals_are_exact_beyond_64_bits),
           TEST(decimals_at_every_length), TEST(integer_digits_match_printf),
-          TEST(timestamps_parse_and_format_in_utc))
+          TEST(timestamps_parse_and_format_in_utc), TEST(timestamps_parse_what_spark_casts))
