@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int set(rd_kafka_conf_t *conf, const char *who, const char *key, const char *value,
                char *errbuf, size_t errlen)
@@ -57,6 +58,42 @@ const char *tide_kafka_conf_find(const char **conf_kv, int32_t conf_n, const cha
     for (int32_t i = 0; i < conf_n; i++)
         if (conf_kv[2 * i] && strcmp(conf_kv[2 * i], key) == 0) found = conf_kv[2 * i + 1];
     return found;
+}
+
+/* The last value among conf_kv of either name of a property, or NULL. */
+static const char *find_either(const char **conf_kv, int32_t conf_n, const char *name,
+                               const char *alias)
+{
+    const char *found = NULL;
+    for (int32_t i = 0; i < conf_n; i++) {
+        const char *key = conf_kv[2 * i];
+        if (key && (strcmp(key, name) == 0 || strcmp(key, alias) == 0)) found = conf_kv[2 * i + 1];
+    }
+    return found;
+}
+
+/* value as a whole number; 0 when it is not one (librdkafka then refuses it
+   with its own message). */
+static int whole(const char *value, long *out)
+{
+    char *end;
+    if (!value) return 0;
+    *out = strtol(value, &end, 10);
+    return end != value && *end == '\0';
+}
+
+const char *tide_kafka_conf_idempotence_conflict(const char **conf_kv, int32_t conf_n)
+{
+    long n;
+    const char *acks = find_either(conf_kv, conf_n, "acks", "request.required.acks");
+    if (acks && strcasecmp(acks, "all") != 0 && whole(acks, &n) && n != -1) return "acks";
+    const char *retries = find_either(conf_kv, conf_n, "retries", "message.send.max.retries");
+    if (whole(retries, &n) && n < 1) return "retries";
+    /* librdkafka's bound for an idempotent producer (RD_KAFKA_IDEMP_MAX_INFLIGHT), Java's too. */
+    const char *inflight =
+        find_either(conf_kv, conf_n, "max.in.flight.requests.per.connection", "max.in.flight");
+    if (whole(inflight, &n) && n > 5) return "max.in.flight.requests.per.connection";
+    return NULL;
 }
 
 int64_t tide_kafka_conf_int(const rd_kafka_conf_t *conf, const char *key, int64_t fallback)

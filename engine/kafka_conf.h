@@ -29,6 +29,14 @@ rd_kafka_conf_t *tide_kafka_conf_new(const char *who, const tide_kafka_setting *
 /* The user's value of key among conf_kv, or NULL. */
 const char *tide_kafka_conf_find(const char **conf_kv, int32_t conf_n, const char *key);
 
+/* Which of the user's producer properties (conf_kv, aliases included, the
+   last setting winning as in librdkafka) rules out an idempotent producer:
+   acks other than all (-1), retries 0, or more than 5 requests in flight
+   per connection. NULL when none does. Java producers since Kafka 3.2
+   (KAFKA-13673) then turn off the idempotence they enable by default,
+   unless the user asked for it. */
+const char *tide_kafka_conf_idempotence_conflict(const char **conf_kv, int32_t conf_n);
+
 /* The numeric value of key in conf, or fallback when conf has none. */
 int64_t tide_kafka_conf_int(const rd_kafka_conf_t *conf, const char *key, int64_t fallback);
 

@@ -12,7 +12,9 @@
  * its larger allocation cost ~0.2-0.4 CPU s per million 400-byte records).
  * When it returns the count, every record is
  * acknowledged by the brokers (acks=all, idempotent producer, so retries
- * add no duplicates within a session). A failure names the topic and the
+ * add no duplicates within a session; unless the user's acks, retries or
+ * requests in flight rule idempotence out, as Java producers since Kafka
+ * 3.2 turn it off then). A failure names the topic and the
  * partition. The producer never lets librdkafka's queue overflow: it counts
  * the records and bytes in flight and, before each chunk, serves delivery
  * reports until the chunk fits, so records are enqueued in row order and
@@ -36,6 +38,16 @@
  * CPU). Partition counts come from kafka_partitions.c, which asks the
  * brokers without holding up a send; until a topic's is known, and for
  * keyed records, librdkafka's partitioner places each record.
+ *
+ * A partition column (Spark's `partition`, int) names each record's
+ * partition; a null leaves it to the placement above. A partition the topic
+ * does not have fails the write naming the row, before any record of its
+ * chunk is enqueued: the count is asked of the brokers when a row names a
+ * partition beyond the last known one (a partition added since), so a
+ * record is never placed elsewhere. A headers column (binary, the source's
+ * includeHeaders encoding) makes the sink enqueue record by record with
+ * rd_kafka_produceva, as rd_kafka_produce_batch takes no headers; without
+ * one the batch path is unchanged.
  */
 #include "batch.h"
 #include "ffi/kafka.h"
@@ -62,6 +74,7 @@ typedef struct {
     char *name;
     rd_kafka_topic_t *rkt;
     uint32_t next; /* the partition of the next keyless chunk, modulo their count */
+    int32_t known; /* partitions known to exist (checked against a partition column) */
 } sink_topic;
 
 /* A reference on a batch whose memory the records of one send point into:
@@ -79,7 +92,7 @@ typedef struct loan {
 typedef struct {
     loan *loan;
     char topic[256]; /* the topic option ("" when none) */
-    const tide_column *topics, *keys, *values;
+    const tide_column *topics, *keys, *values, *partitions, *headers;
     int32_t timeout_ms;
 } send_job;
 
@@ -118,7 +131,8 @@ struct tide_kafka_sink {
    override every one of them. */
 static const tide_kafka_setting sink_defaults[] = {
     /* No duplicates from librdkafka's own retries, and acks=all (implied):
-       a delivered record survives the loss of a broker. */
+       a delivered record survives the loss of a broker. Left out when the
+       user's options conflict with it (tide_kafka_sink_new). */
     {"enable.idempotence", "true"},
     /* Java clients' partitioner, so keyed records land in the partition a
        Java (Spark) producer would choose. */
@@ -210,9 +224,19 @@ tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char 
         snprintf(errbuf, errlen, "kafka sink: out of memory");
         return NULL;
     }
-    rd_kafka_conf_t *conf =
-        tide_kafka_conf_new("kafka sink", sink_defaults, sizeof sink_defaults / sizeof sink_defaults[0],
-                            conf_kv, conf_n, NULL, errbuf, errlen);
+    /* As Java producers since Kafka 3.2 (KAFKA-13673): acks=1, retries=0 or
+       more requests in flight than idempotence allows turn tide's default
+       idempotence off instead of failing, unless the user set
+       enable.idempotence (librdkafka then says what conflicts). */
+    int drop_idempotence = !tide_kafka_conf_find(conf_kv, conf_n, "enable.idempotence") &&
+                           tide_kafka_conf_idempotence_conflict(conf_kv, conf_n);
+    tide_kafka_setting defaults[sizeof sink_defaults / sizeof sink_defaults[0]];
+    size_t n_defaults = 0;
+    for (size_t i = 0; i < sizeof sink_defaults / sizeof sink_defaults[0]; i++)
+        if (!drop_idempotence || strcmp(sink_defaults[i].key, "enable.idempotence") != 0)
+            defaults[n_defaults++] = sink_defaults[i];
+    rd_kafka_conf_t *conf = tide_kafka_conf_new("kafka sink", defaults, n_defaults, conf_kv, conf_n,
+                                                NULL, errbuf, errlen);
     if (!conf) {
         free(sink);
         return NULL;
@@ -262,7 +286,7 @@ static sink_topic *topic_handle(tide_kafka_sink *sink, const char *name, size_t 
     }
     /* Sinks started apart start their keyless chunks on different partitions. */
     uint32_t first = (uint32_t)(tide_now() * 1e6);
-    sink->topics[sink->num_topics] = (sink_topic){copy, rkt, first};
+    sink->topics[sink->num_topics] = (sink_topic){copy, rkt, first, 0};
     return &sink->topics[sink->num_topics++];
 }
 
@@ -309,13 +333,179 @@ static int wait_for_room(tide_kafka_sink *sink, const rd_kafka_topic_t *rkt, int
     return 0;
 }
 
+/* The partition count of t as the brokers tell it now, waiting for the
+   answer (up to the deadline, at most METADATA_WAIT_MS): -1 when they do
+   not know the topic (yet). */
+#define METADATA_WAIT_MS 10000
+static int32_t ask_partition_count(tide_kafka_sink *sink, sink_topic *t, double deadline)
+{
+    double left_ms = (deadline - tide_now()) * 1000;
+    int wait_ms = left_ms > METADATA_WAIT_MS ? METADATA_WAIT_MS : (int)left_ms;
+    if (wait_ms < 1000) wait_ms = 1000;
+    const struct rd_kafka_metadata *md = NULL;
+    if (rd_kafka_metadata(sink->rk, 0, t->rkt, &md, wait_ms) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return -1;
+    int32_t count = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR
+                        ? md->topics[0].partition_cnt
+                        : -1;
+    rd_kafka_metadata_destroy(md);
+    return count;
+}
+
+/* Checks the partition column's rows of a chunk: each names a partition t
+   has (asking the brokers when one is beyond the count known, which may be
+   older than a partition added since), or is null. Fills m->partition with
+   it, or with `fallback` for a null. 0, or -1 with errbuf naming the row. */
+static int place_rows(tide_kafka_sink *sink, sink_topic *t, const tide_column *parts,
+                      rd_kafka_message_t *chunk, int cnt, int64_t start, int32_t fallback,
+                      double deadline, char *errbuf, size_t errlen)
+{
+    const int32_t *p = (const int32_t *)parts->values;
+    int32_t max = -1;
+    int at_max = 0;
+    for (int i = 0; i < cnt; i++) {
+        if (!tide_valid(parts, start + i)) {
+            chunk[i].partition = fallback;
+            continue;
+        }
+        int32_t v = p[start + i];
+        if (v < 0) {
+            snprintf(errbuf, errlen,
+                     "topic %s partition %d: row %lld: no such partition (partitions count from 0)",
+                     t->name, (int)v, (long long)(start + i));
+            return -1;
+        }
+        chunk[i].partition = v;
+        if (v > max) max = v, at_max = i;
+    }
+    if (max < t->known) return 0;
+    int32_t n = tide_kafka_partitions_of(sink->partitions, t->rkt);
+    if (n > t->known) t->known = n;
+    if (max < t->known) return 0;
+    /* A topic the brokers do not know yet may be being created (by this
+       producer's first request, with auto.create.topics.enable): ask
+       again, as a Java producer waits for its metadata, until the deadline. */
+    while ((n = ask_partition_count(sink, t, deadline)) < 0 && tide_now() < deadline)
+        rd_kafka_poll(sink->rk, 200);
+    if (n > t->known) t->known = n;
+    if (max < t->known) return 0;
+    /* The first row of the chunk naming a partition that is not there. */
+    for (int i = 0; i < cnt && i <= at_max; i++) {
+        if (!tide_valid(parts, start + i) || p[start + i] < t->known) continue;
+        if (n < 0)
+            snprintf(errbuf, errlen,
+                     "topic %s partition %d: row %lld: the brokers did not know the topic "
+                     "before the delivery timeout",
+                     t->name, (int)p[start + i], (long long)(start + i));
+        else
+            snprintf(errbuf, errlen,
+                     "topic %s partition %d: row %lld: no such partition (the topic has %d, "
+                     "0 to %d)",
+                     t->name, (int)p[start + i], (long long)(start + i), (int)n, (int)n - 1);
+        return -1;
+    }
+    return 0;
+}
+
+/* The headers of one record from a cell of the headers column (the
+   source's encoding: per header a 4-byte big-endian key length, the key, a
+   4-byte value length, FFFFFFFF for a null value, and the value). NULL
+   when the cell is malformed. */
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static rd_kafka_headers_t *decode_headers(const char *cell, int32_t len)
+{
+    const unsigned char *p = (const unsigned char *)cell, *end = p + len;
+    rd_kafka_headers_t *hdrs = rd_kafka_headers_new(4);
+    while (p < end) {
+        if (end - p < 4) goto bad;
+        uint32_t klen = be32(p);
+        p += 4;
+        if ((uint32_t)(end - p) < klen) goto bad;
+        const char *key = (const char *)p;
+        p += klen;
+        if (end - p < 4) goto bad;
+        uint32_t vlen = be32(p);
+        p += 4;
+        const void *value = NULL;
+        if (vlen != 0xffffffffu) {
+            if ((uint32_t)(end - p) < vlen) goto bad;
+            value = p;
+            p += vlen;
+        } else {
+            vlen = 0;
+        }
+        rd_kafka_header_add(hdrs, key, (ssize_t)klen, value, (ssize_t)vlen);
+    }
+    return hdrs;
+bad:
+    rd_kafka_headers_destroy(hdrs);
+    return NULL;
+}
+
+/* rd_kafka_produce_batch for records with headers, which it does not take:
+   one rd_kafka_produceva each, in order, m->err set as produce_batch sets
+   it (the records after a failure are not enqueued and marked failed too).
+   Returns how many were enqueued. */
+static int produce_each(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, int copy,
+                        rd_kafka_message_t *chunk, int cnt, const tide_column *headers,
+                        int64_t start, double deadline, int64_t *bad_row)
+{
+    int ok = 0;
+    for (int i = 0; i < cnt; i++) {
+        rd_kafka_message_t *m = &chunk[i];
+        rd_kafka_headers_t *hdrs = NULL;
+        if (tide_valid(headers, start + i)) {
+            int32_t len;
+            const char *cell = tide_column_bytes(headers, start + i, &len);
+            if (len > 0 && !(hdrs = decode_headers(cell, len))) {
+                *bad_row = start + i;
+                for (int j = i; j < cnt; j++)
+                    chunk[j].err = RD_KAFKA_RESP_ERR__BAD_MSG;
+                return ok;
+            }
+        }
+        rd_kafka_vu_t vu[] = {
+            {.vtype = RD_KAFKA_VTYPE_RKT, .u.rkt = rkt},
+            {.vtype = RD_KAFKA_VTYPE_PARTITION, .u.i32 = m->partition},
+            {.vtype = RD_KAFKA_VTYPE_VALUE, .u.mem = {m->payload, m->len}},
+            {.vtype = RD_KAFKA_VTYPE_KEY, .u.mem = {m->key, m->key_len}},
+            {.vtype = RD_KAFKA_VTYPE_OPAQUE, .u.ptr = m->_private},
+            {.vtype = RD_KAFKA_VTYPE_MSGFLAGS, .u.i = copy ? RD_KAFKA_MSG_F_COPY : 0},
+            {.vtype = RD_KAFKA_VTYPE_HEADERS, .u.headers = hdrs},
+        };
+        size_t n = sizeof vu / sizeof vu[0] - (hdrs ? 0 : 1);
+        for (;;) {
+            rd_kafka_error_t *e = rd_kafka_produceva(sink->rk, vu, n);
+            m->err = e ? rd_kafka_error_code(e) : RD_KAFKA_RESP_ERR_NO_ERROR;
+            if (e) rd_kafka_error_destroy(e);
+            /* Headers count towards the queue's bytes too: wait, as for a chunk. */
+            if (m->err != RD_KAFKA_RESP_ERR__QUEUE_FULL || tide_now() > deadline) break;
+            rd_kafka_poll(sink->rk, 10);
+        }
+        if (m->err) {
+            /* librdkafka owns the headers only once the record is enqueued. */
+            if (hdrs) rd_kafka_headers_destroy(hdrs);
+            for (int j = i + 1; j < cnt; j++)
+                chunk[j].err = RD_KAFKA_RESP_ERR__FAIL;
+            return ok;
+        }
+        ok++;
+    }
+    return ok;
+}
+
 /* Enqueues rows [from, to) of one topic, borrowing the loan's batch (NULL:
    copying the payloads). 0, or -1 with errbuf. */
-static int produce_run(tide_kafka_sink *sink, sink_topic *t, loan *l, const tide_column *keys,
-                       const tide_column *values, int64_t from, int64_t to, double deadline,
-                       char *errbuf, size_t errlen)
+static int produce_run(tide_kafka_sink *sink, sink_topic *t, const send_job *job, int64_t from,
+                       int64_t to, double deadline, char *errbuf, size_t errlen)
 {
     rd_kafka_topic_t *rkt = t->rkt;
+    loan *l = job->loan;
+    const tide_column *keys = job->keys, *values = job->values;
     int32_t partitions = keys ? 0 : tide_kafka_partitions_of(sink->partitions, rkt);
     /* A chunk never needs more than half the queue, so it always fits
        once enough earlier records are delivered. */
@@ -342,15 +532,27 @@ static int produce_run(tide_kafka_sink *sink, sink_topic *t, loan *l, const tide
             if (cnt > 0 && bytes + (int64_t)(m->len + m->key_len) > max_bytes) break;
             bytes += (int64_t)(m->len + m->key_len);
         }
-        if (wait_for_room(sink, rkt, cnt, bytes, deadline, errbuf, errlen) != 0) return -1;
-        for (int i = 0; i < cnt; i++)
-            sink->chunk[i]._private = l;
         /* Delivery reports are served on this thread only (poll, flush),
            so none can arrive before the loan counts its records below. */
         int32_t partition =
             partitions > 0 ? (int32_t)(t->next++ % (uint32_t)partitions) : RD_KAFKA_PARTITION_UA;
-        int ok =
-            rd_kafka_produce_batch(rkt, partition, l ? 0 : RD_KAFKA_MSG_F_COPY, sink->chunk, cnt);
+        int flags = l ? 0 : RD_KAFKA_MSG_F_COPY;
+        if (job->partitions) {
+            if (place_rows(sink, t, job->partitions, sink->chunk, cnt, start, partition, deadline,
+                           errbuf, errlen) != 0)
+                return -1;
+            flags |= RD_KAFKA_MSG_F_PARTITION;
+        } else if (job->headers) {
+            for (int i = 0; i < cnt; i++)
+                sink->chunk[i].partition = partition;
+        }
+        if (wait_for_room(sink, rkt, cnt, bytes, deadline, errbuf, errlen) != 0) return -1;
+        for (int i = 0; i < cnt; i++)
+            sink->chunk[i]._private = l;
+        int64_t bad_headers = -1;
+        int ok = job->headers ? produce_each(sink, rkt, !l, sink->chunk, cnt, job->headers, start,
+                                             deadline, &bad_headers)
+                              : rd_kafka_produce_batch(rkt, partition, flags, sink->chunk, cnt);
         for (int i = 0; i < cnt; i++) {
             if (sink->chunk[i].err) continue;
             sink->inflight_messages++;
@@ -358,10 +560,22 @@ static int produce_run(tide_kafka_sink *sink, sink_topic *t, loan *l, const tide
         }
         if (l) l->pending += ok;
         if (ok < cnt) {
+            if (bad_headers >= 0) {
+                snprintf(errbuf, errlen,
+                         "topic %s: row %lld: the headers cell is not in the encoding of a "
+                         "source's includeHeaders column (docs/kafka.md)",
+                         t->name, (long long)bad_headers);
+                return -1;
+            }
             for (int i = 0; i < cnt; i++) {
-                if (!sink->chunk[i].err) continue;
-                snprintf(errbuf, errlen, "topic %s: row %lld: %s", rd_kafka_topic_name(rkt),
-                         (long long)(start + i), rd_kafka_err2str(sink->chunk[i].err));
+                const rd_kafka_message_t *m = &sink->chunk[i];
+                if (!m->err) continue;
+                if (job->partitions && m->partition != RD_KAFKA_PARTITION_UA)
+                    snprintf(errbuf, errlen, "topic %s partition %d: row %lld: %s", t->name,
+                             (int)m->partition, (long long)(start + i), rd_kafka_err2str(m->err));
+                else
+                    snprintf(errbuf, errlen, "topic %s: row %lld: %s", t->name,
+                             (long long)(start + i), rd_kafka_err2str(m->err));
                 break;
             }
             return -1;
@@ -437,8 +651,7 @@ static int enqueue(tide_kafka_sink *sink, const send_job *job, char *errbuf, siz
             rc = -1;
             break;
         }
-        rc = produce_run(sink, t, job->loan, job->keys, job->values, from, to, deadline, errbuf,
-                         errlen);
+        rc = produce_run(sink, t, job, from, to, deadline, errbuf, errlen);
         from = to;
     }
     loan_drop(sink, job->loan, 1);
@@ -501,11 +714,11 @@ static int settle(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_
     return -1;
 }
 
-int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const char *topic,
-                             const tide_column *topics, const tide_column *keys,
-                             const tide_column *values, int32_t timeout_ms, char *errbuf,
-                             size_t errlen)
+int64_t tide_kafka_sink_send_rows(tide_kafka_sink *sink, tide_batch *owner, const char *topic,
+                                  const tide_kafka_rows *rows, int32_t timeout_ms, char *errbuf,
+                                  size_t errlen)
 {
+    const tide_column *values = rows->values, *keys = rows->keys, *topics = rows->topics;
     if (!values || !is_bytes(values)) {
         snprintf(errbuf, errlen, "the value column must be string or binary");
         return -1;
@@ -518,7 +731,22 @@ int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const cha
         snprintf(errbuf, errlen, "the topic column must be a string column as long as value");
         return -1;
     }
-    send_job job = {.topics = topics, .keys = keys, .values = values, .timeout_ms = timeout_ms};
+    if (rows->partitions &&
+        (rows->partitions->type != TIDE_INT32 || rows->partitions->length != values->length)) {
+        snprintf(errbuf, errlen, "the partition column must be an int column as long as value");
+        return -1;
+    }
+    if (rows->headers &&
+        (rows->headers->type != TIDE_BINARY || rows->headers->length != values->length)) {
+        snprintf(errbuf, errlen, "the headers column must be a binary column as long as value");
+        return -1;
+    }
+    send_job job = {.topics = topics,
+                    .keys = keys,
+                    .values = values,
+                    .partitions = rows->partitions,
+                    .headers = rows->headers,
+                    .timeout_ms = timeout_ms};
     if (topic && strlen(topic) >= sizeof job.topic) {
         snprintf(errbuf, errlen, "topic %.64s...: the name is longer than Kafka allows", topic);
         return -1;
@@ -547,6 +775,15 @@ int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const cha
     pthread_cond_broadcast(&sink->changed);
     pthread_mutex_unlock(&sink->lock);
     return values->length;
+}
+
+int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const char *topic,
+                             const tide_column *topics, const tide_column *keys,
+                             const tide_column *values, int32_t timeout_ms, char *errbuf,
+                             size_t errlen)
+{
+    tide_kafka_rows rows = {.topics = topics, .keys = keys, .values = values};
+    return tide_kafka_sink_send_rows(sink, owner, topic, &rows, timeout_ms, errbuf, errlen);
 }
 
 int64_t tide_kafka_sink_flush(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf,

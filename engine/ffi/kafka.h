@@ -160,11 +160,13 @@ int tide_kafka_source_commit(tide_kafka_source *source, const tide_partition_off
 
 /* ---- the sink (kafka_sink.c) ------------------------------------------------ */
 
-/* An idempotent producer. write produces every row of values (string or
-   binary) with the same row of keys (NULL: no keys) to the topic of the
-   same row of topics (NULL, or a null row: `topic`), then waits until every
-   record is acknowledged (at least once). Returns the count written, or -1
-   with errbuf naming the topic and partition of the first failure.
+/* An idempotent producer (unless the user's acks, retries or requests in
+   flight rule it out and enable.idempotence is not set). write produces
+   every row of values (string or binary) with the same row of keys (NULL:
+   no keys) to the topic of the same row of topics (NULL, or a null row:
+   `topic`), then waits until every record is acknowledged (at least
+   once). Returns the count written, or -1 with errbuf naming the topic and
+   partition of the first failure.
    owner is the batch the key and value columns belong to: the records
    point into its buffers, not copies, and the sink keeps a reference on it
    until each record is reported (so the caller may drop its own at once);
@@ -188,6 +190,21 @@ int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const cha
                              const tide_column *topics, const tide_column *keys,
                              const tide_column *values, int32_t timeout_ms, char *errbuf,
                              size_t errlen);
+/* send with every column the sink writes (Spark's sink schema); NULL where
+   the DataFrame has none. partitions (int) names each record's partition,
+   a null row leaving it to the placement below; a partition the topic does
+   not have, or a negative one, fails naming the topic, partition and row
+   (the brokers are asked when a row names one beyond the count last known).
+   headers (binary) holds each record's headers in the encoding of a
+   source's includeHeaders column (docs/kafka.md); records are then
+   enqueued one at a time (rd_kafka_produce_batch takes no headers), so a
+   sink without a headers column keeps the batch path. */
+typedef struct {
+    const tide_column *topics, *keys, *values, *partitions, *headers;
+} tide_kafka_rows;
+int64_t tide_kafka_sink_send_rows(tide_kafka_sink *sink, tide_batch *owner, const char *topic,
+                                  const tide_kafka_rows *rows, int32_t timeout_ms, char *errbuf,
+                                  size_t errlen);
 int64_t tide_kafka_sink_flush(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_t errlen);
 /* Keyless records go a chunk at a time to one partition, the next chunk to
    the next, once the sink knows the topic's partition count: 0 until the

@@ -4,7 +4,7 @@
 --     :option("url", "jdbc:postgresql://localhost:5432/postgres")
 --     :option("dbtable", "predictions")
 --     :option("user", "postgres"):option("password", os.getenv("PGPASSWORD"))
---     :mode("append")          -- append | overwrite | ignore | error (default)
+--     :mode("append")          -- append | overwrite | ignore | error (default); kafka: append | error
 --     :save()
 --   df.write:jdbc(url, "predictions", "append", { user = "postgres" })
 --
@@ -147,9 +147,20 @@ local function save_jdbc(self)
   return rows, status
 end
 
--- Kafka, as Spark's batch write: a value column (and optionally key and
--- topic), every record acknowledged before save returns.
+-- Kafka, as Spark's batch write: a value column (and optionally key,
+-- topic, partition and headers), every record acknowledged before save
+-- returns. A topic cannot be overwritten or tested for existence, so, as
+-- Spark (KafkaSourceProvider.createRelation), only append and
+-- errorifexists (the default; it appends) are allowed: overwrite and
+-- ignore would otherwise append, unlike what they say.
+local SPARK_MODE = { overwrite = "Overwrite", ignore = "Ignore" }
+
 local function save_kafka(self)
+  local refused = SPARK_MODE[self.saveMode]
+  if refused then
+    error(("Save mode %s not allowed for Kafka. Allowed save modes are Append and ErrorIfExists (default).")
+      :format(refused), 0)
+  end
   local sink = require("tide.sinks.kafka").new({ opts = self.opts }, self.df.schema)
   local ok, rows = pcall(sink.addBatch, sink, nil, self.df:toBatch())
   sink:stop()

@@ -404,6 +404,162 @@ t.test("sink: records not acknowledged in time fail the write, naming the topic"
   sink:stop()
 end)
 
+-- A headers cell as a source with includeHeaders gives it (docs/kafka.md):
+-- { {key, value}, ... }, a false value for a null one.
+local function headers_cell(list)
+  local function be32(n) return string.char(math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256,
+    math.floor(n / 256) % 256, n % 256) end
+  local out = {}
+  for _, h in ipairs(list) do
+    out[#out + 1] = be32(#h[1]) .. h[1] .. (h[2] and (be32(#h[2]) .. h[2]) or "\255\255\255\255")
+  end
+  return table.concat(out)
+end
+
+local function sink_of(b, opts)
+  local o = { ["kafka.bootstrap.servers"] = bootstrap }
+  for k, v in pairs(opts or {}) do o[k] = v end
+  return kafka_sink.new({ opts = o }, b:schema())
+end
+
+t.test("sink: a partition column places each record in its partition, a null one as without it", function()
+  local name = topic("sink_part", 3)
+  local rows = {}
+  for i = 1, 90 do rows[i] = { ("v%02d"):format(i), i % 10 == 0 and nil or i % 3, i % 2 == 0 and ("k" .. i) or nil } end
+  local b = tide.batch.fromRows(rows, "value string, partition int, key string")
+  local sink = sink_of(b, { topic = name })
+  t.eq(sink:addBatch(0, b), 90)
+  -- Keyless too (the chunk placement), with a second batch through the same sink.
+  local keyless = tide.batch.fromRows({ { "w1", 2 }, { "w2", nil }, { "w3", 0 } }, "value string, partition int")
+  local sink2 = sink_of(keyless, { topic = name })
+  t.eq(sink2:addBatch(0, keyless), 3)
+  t.eq(sink2:addBatch(1, keyless), 3)
+  sink:stop()
+  sink2:stop()
+  local back = tide.kafka.read { bootstrap = bootstrap, topic = name, partition = "all" }
+  t.eq(back:count(), 96)
+  for _, r in ipairs(back:collect()) do
+    local i = tonumber(r.value:match("^v(%d+)$"))
+    if i and i % 10 ~= 0 then t.eq(r.partition, i % 3, r.value) end
+    if r.value == "w1" then t.eq(r.partition, 2, r.value) end
+    if r.value == "w3" then t.eq(r.partition, 0, r.value) end
+  end
+end)
+
+t.test("sink: a partition the topic does not have fails the write, naming topic, partition and row", function()
+  local name = topic("sink_nopart", 3)
+  local b = tide.batch.fromRows({ { "a", 0 }, { "b", 2 }, { "c", 7 } }, "value string, partition int")
+  local sink = sink_of(b, { topic = name })
+  t.raises(function() sink:addBatch(0, b) end,
+    "topic " .. name:gsub("%p", "%%%0") .. " partition 7: row 2: no such partition %(the topic has 3, 0 to 2%)")
+  local neg = tide.batch.fromRows({ { "d", -1 } }, "value string, partition int")
+  t.raises(function() sink:addBatch(1, neg) end, "partition %-1: row 0: no such partition")
+  -- The sink goes on; no record went to another partition than its own.
+  local ok = tide.batch.fromRows({ { "e", 1 } }, "value string, partition int")
+  t.eq(sink:addBatch(2, ok), 1)
+  sink:stop()
+  for _, r in ipairs(tide.kafka.read { bootstrap = bootstrap, topic = name, partition = "all" }:collect()) do
+    t.ok(r.value ~= "c" and r.value ~= "d", "the bad row " .. r.value .. " was not written")
+    t.eq(r.partition, ({ a = 0, b = 2, e = 1 })[r.value], r.value)
+  end
+end)
+
+t.test("sink: partition and headers columns of other types are refused at start, naming the column", function()
+  local cases = {
+    { "value string, partition string", "the kafka sink's partition column must be int, not string" },
+    { "value string, partition long", "the kafka sink's partition column must be int, not bigint" },
+    { "value string, headers int", "the kafka sink's headers column must be binary" },
+    { "value string, headers string", "the kafka sink's headers column must be binary" },
+  }
+  for _, c in ipairs(cases) do
+    local err = t.raises(function()
+      kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = "x" } }, tide.types.fromDDL(c[1]))
+    end)
+    t.has(err, c[2])
+  end
+end)
+
+t.test("sink: a headers column is written, in order, with repeated keys and null values", function()
+  local name = topic("sink_headers", 2)
+  local h1 = { { "a", "1" }, { "b", false }, { "a", "2" }, { "", "" }, { "bin", "\0\255" } }
+  local rows = {
+    { "r1", headers_cell(h1), 1 },
+    { "r2", nil, 0 },                         -- no headers
+    { "r3", "", nil },                        -- no headers either (empty cell)
+    { "r4", headers_cell({ { "only", "x" } }), nil },
+  }
+  local b = tide.batch.fromRows(rows, "value string, headers binary, partition int")
+  local sink = sink_of(b, { topic = name })
+  t.eq(sink:addBatch(0, b), 4)
+  sink:stop()
+  local src = kafka_source.batch { ["kafka.bootstrap.servers"] = bootstrap, subscribe = name, includeheaders = "true" }
+  local got = {}
+  for _, r in ipairs(src.read():collect()) do got[r.value] = r end
+  t.same_table(tide.kafka.decodeHeaders(got.r1.headers), { { key = "a", value = "1" }, { key = "b" },
+    { key = "a", value = "2" }, { key = "", value = "" }, { key = "bin", value = "\0\255" } })
+  t.eq(got.r1.partition, 1)
+  t.eq(got.r2.headers, nil)
+  t.eq(got.r2.partition, 0)
+  t.eq(got.r3.headers, nil)
+  t.same_table(tide.kafka.decodeHeaders(got.r4.headers), { { key = "only", value = "x" } })
+  -- A cell that is not in the encoding fails naming the row.
+  local bad = tide.batch.fromRows({ { "x", "ok" }, { "y", "\0\0\0\9ab" } }, "value string, headers binary")
+  local sink2 = sink_of(bad, { topic = name })
+  t.raises(function() sink2:addBatch(0, bad) end, "row 0: the headers cell is not in the encoding")
+  sink2:stop()
+end)
+
+t.test("sink: acks=1/0, retries=0 or 10 requests in flight turn the default idempotence off", function()
+  local b = tide.batch.fromRows({ { "a" }, { "b" } }, "value string")
+  for _, opt in ipairs({ { "kafka.acks", "1" }, { "kafka.acks", "0" }, { "kafka.request.required.acks", "1" },
+    { "kafka.retries", "0" }, { "kafka.max.in.flight.requests.per.connection", "10" } }) do
+    local name = topic("sink_acks", 1)
+    local sink = sink_of(b, { topic = name, [opt[1]] = opt[2] })
+    t.eq(sink:addBatch(0, b), 2, opt[1] .. "=" .. opt[2])
+    sink:stop()
+    t.eq(tide.kafka.read { bootstrap = bootstrap, topic = name }:count(), 2, opt[1] .. "=" .. opt[2])
+  end
+  -- Asked for explicitly, idempotence stays, and librdkafka says what conflicts (once prefixed).
+  local err = t.raises(function()
+    sink_of(b, { topic = "x", ["kafka.enable.idempotence"] = "true", ["kafka.acks"] = "1" })
+  end)
+  t.eq(err, "kafka sink: `acks` must be set to `all` when `enable.idempotence` is true")
+  err = t.raises(function() sink_of(b, { topic = "x", ["kafka.no.such"] = "1" }) end)
+  t.ok(err:find("^kafka sink: kafka option no.such=1") ~= nil, err)
+end)
+
+t.test("sink: the topic option is trimmed, and an empty one refused at start", function()
+  local name = topic("sink_trim", 1)
+  local b = tide.batch.fromRows({ { "a" } }, "value string")
+  local sink = sink_of(b, { topic = "  " .. name .. " " })
+  t.eq(sink:addBatch(0, b), 1)
+  sink:stop()
+  t.eq(tide.kafka.read { bootstrap = bootstrap, topic = name }:count(), 1)
+  for _, empty in ipairs({ "", "   " }) do
+    local with_column = tide.batch.fromRows({ { "a", name } }, "value string, topic string")
+    t.raises(function() sink_of(with_column, { topic = empty }) end, 'the kafka sink\'s option "topic" is empty')
+  end
+end)
+
+t.test("df.write to kafka: modes overwrite and ignore are refused at the caller, as Spark", function()
+  local name = topic("sink_mode", 1)
+  local spark = tide.session()
+  local df = spark:createDataFrame({ { "x" } }, "value string")
+  local function save(mode)
+    return df.write:format("kafka"):mode(mode):option("kafka.bootstrap.servers", bootstrap):option("topic", name):save()
+  end
+  t.raises_at_caller {
+    { function() save("overwrite") end,
+      "Save mode Overwrite not allowed for Kafka. Allowed save modes are Append and ErrorIfExists (default)." },
+    { function() save("IGNORE") end,
+      "Save mode Ignore not allowed for Kafka. Allowed save modes are Append and ErrorIfExists (default)." },
+  }
+  t.eq(tide.kafka.read { bootstrap = bootstrap, topic = name }:count(), 0, "nothing written")
+  t.eq(save("append"), 1)
+  t.eq(save("errorifexists"), 1)
+  t.eq(tide.kafka.read { bootstrap = bootstrap, topic = name }:count(), 2)
+end)
+
 t.test("the FFI's offset structs match C's layout", function()
   local ffi = require("ffi")
   t.eq(ffi.sizeof("tide_partition_info"), 24)
@@ -416,7 +572,9 @@ end)
 
 t.test("a stream from Kafka to foreachBatch and to a Kafka sink, in capped batches", function()
   local spark = tide.session()
-  local input, output = topic("stream_in", 3), topic("stream_out", 2)
+  -- The source's partition column goes through to the sink, which (as
+  -- Spark's) writes each record to that partition: the output has as many.
+  local input, output = topic("stream_in", 3), topic("stream_out", 3)
   local values = {}
   for i = 1, 1000 do values[i] = "s" .. i end
   tide.kafka.produce { bootstrap = bootstrap, topic = input, values = values }
@@ -443,7 +601,13 @@ t.test("a stream from Kafka to foreachBatch and to a Kafka sink, in capped batch
   table.sort(seen)
   t.same_table(seen, values)
   for i = 1, #sizes - 1 do t.ok(sizes[i] <= 300, "batch " .. i .. " capped: " .. sizes[i]) end
-  t.eq(tide.kafka.read { bootstrap = bootstrap, topic = output, partition = "all" }:count(), 1001)
+  local out = tide.kafka.read { bootstrap = bootstrap, topic = output, partition = "all" }
+  t.eq(out:count(), 1001)
+  local partition_in = {}
+  for _, r in ipairs(tide.kafka.read { bootstrap = bootstrap, topic = input, partition = "all" }:collect()) do
+    partition_in[r.value] = r.partition
+  end
+  for _, r in ipairs(out:collect()) do t.eq(r.partition, partition_in[r.value], r.value) end
   local p = q1:lastProgress()
   t.eq(p.sources[1].description, "KafkaV2[Subscribe[" .. input .. "]]")
 end)

@@ -1,8 +1,12 @@
 -- The Kafka sink, as Spark's: the DataFrame has a value column (string or
--- binary), optionally key and topic columns; option topic names the topic
--- when there is no topic column. The producer is idempotent, and every
--- delivery is confirmed before the epoch commits, so the sink is at least
--- once: a replayed epoch may write its records again, never lose them.
+-- binary), optionally key (string or binary), topic (string), partition
+-- (int) and headers columns; option topic names the topic for every row
+-- (overriding a topic column). tide has no array type, so headers is the
+-- binary column a source with includeHeaders gives (docs/kafka.md). The
+-- producer is idempotent unless the user's kafka.* options rule it out,
+-- and every delivery is confirmed before the epoch commits, so the sink is
+-- at least once: a replayed epoch may write its records again, never lose
+-- them.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -35,7 +39,23 @@ function M.new(writer, schema)
     end
   end
   if idx.topic and idx.topic[2].id ~= T.ID.string then error("the kafka sink's topic column must be a string", 0) end
-  if not opts.topic and not idx.topic then
+  -- Spark's sink schema: partition int, headers array<struct<key string,
+  -- value binary>>, which is binary in tide (the source's encoding).
+  if idx.partition and idx.partition[2].id ~= T.ID.int then
+    error(("the kafka sink's partition column must be int, not %s"):format(idx.partition[2]:simpleString()), 0)
+  end
+  if idx.headers and idx.headers[2].id ~= T.ID.binary then
+    error(("the kafka sink's headers column must be binary (as a kafka source's with includeHeaders: "
+      .. "tide's encoding of array<struct<key:string,value:binary>>, see docs/kafka.md), not %s")
+      :format(idx.headers[2]:simpleString()), 0)
+  end
+  -- As Spark, the option is trimmed; an empty one names no topic at all.
+  local topic = opts.topic and opts.topic:match("^%s*(.-)%s*$")
+  if topic == "" then
+    error(('the kafka sink\'s option "topic" is empty (%q): give a topic name, or leave the option out '
+      .. "and give a topic column"):format(opts.topic), 0)
+  end
+  if not topic and not idx.topic then
     error('the kafka sink needs option "topic" or a topic column', 0)
   end
   local kv = {}
@@ -46,10 +66,12 @@ function M.new(writer, schema)
   local conf = ffi.new("const char*[?]", #kv + 1)
   for i, s in ipairs(kv) do conf[i - 1] = s end
   local c = C.tide_kafka_sink_new(conf, #kv / 2, errbuf, 1024)
-  if c == nil then error("kafka sink: " .. ffi.string(errbuf), 0) end
+  -- (The C error already begins "kafka sink: ".)
+  if c == nil then error(ffi.string(errbuf), 0) end
   return setmetatable({
-    c = ffi.gc(c, C.tide_kafka_sink_free), topic = opts.topic, hasTopicColumn = idx.topic ~= nil,
-    hasKey = idx.key ~= nil, timeout = tonumber(opts.deliverytimeoutms) or 60000,
+    c = ffi.gc(c, C.tide_kafka_sink_free), topic = topic, hasTopicColumn = idx.topic ~= nil,
+    hasKey = idx.key ~= nil, hasPartition = idx.partition ~= nil, hasHeaders = idx.headers ~= nil,
+    rows = ffi.new("tide_kafka_rows"), timeout = tonumber(opts.deliverytimeoutms) or 60000,
     servers = checks.shownServers(bootstrap),
     description = "org.apache.spark.sql.kafka010.KafkaSourceProvider$KafkaTable",
   }, Sink)
@@ -62,14 +84,23 @@ local function column_ptr(batch, name)
   return nil
 end
 
+-- The sink's columns of batch, in the struct the C sink takes (one per
+-- sink: C copies the pointers it keeps).
+function Sink:columns(batch)
+  local r = self.rows
+  -- As Spark: the topic option, when set, overrides the topic column.
+  r.topics = self.hasTopicColumn and not self.topic and column_ptr(batch, "topic") or nil
+  r.keys = self.hasKey and column_ptr(batch, "key") or nil
+  r.values = column_ptr(batch, "value")
+  r.partitions = self.hasPartition and column_ptr(batch, "partition") or nil
+  r.headers = self.hasHeaders and column_ptr(batch, "headers") or nil
+  return r
+end
+
 function Sink:addBatch(_, batch)
   if batch:count() == 0 then return 0 end
-  -- As Spark: the topic option, when set, overrides the topic column.
-  local topics = self.hasTopicColumn and not self.topic and column_ptr(batch, "topic") or nil
-  local n = C.tide_kafka_sink_write(self.c, batch, self.topic, topics,
-    self.hasKey and column_ptr(batch, "key") or nil, column_ptr(batch, "value"), self.timeout, errbuf, 1024)
-  if n < 0 then fail(self) end
-  return tonumber(n)
+  self:send(batch)
+  return self:flush()
 end
 
 -- addBatch in two halves, for bulk loaders (scripts/producer.lua): send
@@ -82,9 +113,7 @@ end
 -- this one.
 function Sink:send(batch)
   if batch:count() == 0 then return 0 end
-  local topics = self.hasTopicColumn and not self.topic and column_ptr(batch, "topic") or nil
-  local n = C.tide_kafka_sink_send(self.c, batch, self.topic, topics,
-    self.hasKey and column_ptr(batch, "key") or nil, column_ptr(batch, "value"), self.timeout, errbuf, 1024)
+  local n = C.tide_kafka_sink_send_rows(self.c, batch, self.topic, self:columns(batch), self.timeout, errbuf, 1024)
   if n < 0 then fail(self) end
   return tonumber(n)
 end
