@@ -127,13 +127,24 @@ static const char close_on_exit[] =
     "  return exit(code, close)\n"
     "end\n";
 
+/* Python's True, False and None, read as Lua globals, are nil without a
+   word: a Spark user's option("header", True) would turn the header off.
+   Reading one that the script has not defined is an error at the line. */
+static const char python_names[] =
+    "local lua = { True = 'true', False = 'false', None = 'nil' }\n"
+    "setmetatable(_G, { __index = function(_, name)\n"
+    "  if lua[name] then\n"
+    "    error(('%s is Python; in Lua write %s'):format(name, lua[name]), 2)\n"
+    "  end\n"
+    "end })\n";
+
 lua_State *tide_lua_new(void)
 {
     lua_State *L = luaL_newstate();
     if (!L) return NULL;
     luaL_openlibs(L);
     install_searcher(L);
-    if (luaL_dostring(L, close_on_exit) != 0) {
+    if (luaL_dostring(L, close_on_exit) != 0 || luaL_dostring(L, python_names) != 0) {
         lua_close(L);
         return NULL;
     }
@@ -193,6 +204,21 @@ static void add_place(lua_State *L)
     }
 }
 
+/* The message with tide.error_hints' hints (where Lua's wording leaves a
+   Spark user without the way out); as it was if that fails. */
+static void add_hints(lua_State *L)
+{
+    int top = lua_gettop(L);
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "tide.error_hints");
+    if (lua_pcall(L, 1, 1, 0) == 0 && lua_istable(L, -1)) {
+        lua_getfield(L, -1, "explain");
+        lua_pushvalue(L, 1);
+        if (lua_pcall(L, 1, 1, 0) == 0 && lua_isstring(L, -1)) lua_replace(L, 1);
+    }
+    lua_settop(L, top);
+}
+
 static int traceback(lua_State *L)
 {
     if (!lua_isstring(L, 1)) {
@@ -205,6 +231,7 @@ static int traceback(lua_State *L)
         }
     }
     add_place(L);
+    add_hints(L);
     luaL_traceback(L, L, lua_tostring(L, 1), 1);
     return 1;
 }

@@ -2,7 +2,8 @@
 -- each failing where the slip is made and naming what it is about: a
 -- method called with '.' instead of ':', a method or function tide does
 -- not have, a Lua comparison where a Column belongs, an option given nil
--- (an unset os.getenv), a maxOffsetsPerTrigger that is not a count.
+-- (an unset os.getenv), a maxOffsetsPerTrigger that is not a count; and
+-- failAtUser, which raises at the user's line.
 -- Requires nothing of tide's but tide.suggest, so every class can use it.
 local M = {}
 
@@ -28,6 +29,31 @@ function M.colonCalls(class_name, usage, is_instance, methods, into)
     end
   end
   return into
+end
+
+-- Whether a chunk is one of tide's own modules (built in, or loaded from
+-- TIDE_LUA_PATH), as engine/lua_host.c tells them apart.
+function M.isTideModule(source)
+  if source:sub(1, 10) == "@lua/tide/" then return true end
+  local root = os.getenv("TIDE_LUA_PATH")
+  return root ~= nil and root ~= "" and source:sub(1, #root + 7) == "@" .. root .. "/tide/"
+end
+
+-- Raises msg at the line of the user's script that led here (the
+-- innermost frame outside tide's modules), however deep in tide the check
+-- is and whatever wrappers and tail calls lie between: a fit fails at the
+-- script's `:fit(df)` line even under pcall. Only for checks made during
+-- the user's call; an operator's errors, raised while an action runs, stay
+-- without a place (the host places them).
+function M.failAtUser(msg)
+  local level = 2
+  while true do
+    local info = debug.getinfo(level, "S")
+    if not info then error(msg, 0) end
+    if info.what ~= "C" and not M.isTideModule(info.source) then break end
+    level = level + 1
+  end
+  error(msg, level)
 end
 
 -- What a value is, for messages: "nil", "a number", "a table".

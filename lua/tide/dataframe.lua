@@ -110,7 +110,7 @@ local kind_of = checks.kindOf
 -- boolean is mostly F.col("k") == 3, which Lua answered itself.
 function methods:select(...)
   local nodes = {}
-  for i, c in ipairs(arglist(...)) do
+  for i, c in ipairs(arglist("select", ...)) do
     if type(c) == "boolean" then error(checks.luaBoolean("select takes column names or Columns", c), 2) end
     if type(c) ~= "string" and not column.isColumn(c) then
       error(("select takes column names or Columns (F.lit(v) for a value), not %s"):format(kind_of(c)), 2)
@@ -123,7 +123,7 @@ end
 function methods:selectExpr(...)
   local sql = require("tide.sql")
   local nodes = {}
-  for i, text in ipairs(arglist(...)) do
+  for i, text in ipairs(arglist("selectExpr", ...)) do
     nodes[i] = check(pcall(sql.parseNamedExpression, text))
   end
   return projection(self, nodes)
@@ -194,7 +194,7 @@ end
 function methods:drop(...)
   local schema = self._plan.schema
   local dropped = {}
-  for _, c in ipairs(arglist(...)) do
+  for _, c in ipairs(arglist("drop", ...)) do
     if column.isColumn(c) then
       if c.node.k ~= "col" then error("drop takes column names or col() references", 2) end
       c = c.node.name
@@ -212,7 +212,7 @@ end
 
 -- toDF(names...): every column renamed, in order (PySpark's toDF(*cols)).
 function methods:toDF(...)
-  local names = arglist(...)
+  local names = arglist("toDF", ...)
   for i, name in ipairs(names) do
     if type(name) ~= "string" then
       error(("toDF: column name %d must be a string, not a %s"):format(i, type(name)), 2)

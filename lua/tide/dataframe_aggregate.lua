@@ -47,7 +47,7 @@ function M.install(dataframe)
   -- groupBy(cols...): the keys, by the names of the columns they resolve to.
   function methods:groupBy(...)
     local schema, keys = self._plan.schema, {}
-    for i, c in ipairs(arglist(...)) do
+    for i, c in ipairs(arglist("groupBy", ...)) do
       keys[i] = schema.fields[key_index(schema, name_of(c, "groupBy"), "groupBy", 2) + 1].name
     end
     return setmetatable({ df = self, keys = keys }, GroupedData)
@@ -223,7 +223,7 @@ function M.install(dataframe)
       end
       if first["*"] then specs[#specs + 1] = agg_spec(schema, tostring(first["*"]):lower(), "*", nil, 2) end
     else
-      for _, c in ipairs(arglist(...)) do
+      for _, c in ipairs(arglist("agg", ...)) do
         if not column.isColumn(c) then error("agg takes Columns such as F.avg(\"x\"), or one table {x = \"avg\"}", 2) end
         specs[#specs + 1] = spec_from_column(schema, c, 2)
       end
@@ -242,7 +242,7 @@ function M.install(dataframe)
   for _, fn in ipairs({ "sum", "avg", "mean", "min", "max" }) do
     GroupedData[fn] = function(self, ...)
       local schema = self.df._plan.schema
-      local names = arglist(...)
+      local names = arglist(fn, ...)
       if #names == 0 then
         local is_key = {}
         for _, k in ipairs(self.keys) do is_key[k] = true end
@@ -345,13 +345,13 @@ function M.install(dataframe)
   -- describe(cols...): count, mean, stddev, min, max of numeric and string
   -- columns (all of them when none are named), as strings.
   function methods:describe(...)
-    return stats_frame(self, arglist(...), { "count", "mean", "stddev", "min", "max" }, "describe")
+    return stats_frame(self, arglist("describe", ...), { "count", "mean", "stddev", "min", "max" }, "describe")
   end
 
   -- summary(stats...): count, mean, stddev, min, 25%, 50%, 75%, max by
   -- default, or the ones named (any "NN%").
   function methods:summary(...)
-    local stats = arglist(...)
+    local stats = arglist("summary", ...)
     if #stats == 0 then stats = { "count", "mean", "stddev", "min", "25%", "50%", "75%", "max" } end
     return stats_frame(self, {}, stats, "summary")
   end

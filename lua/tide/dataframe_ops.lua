@@ -15,6 +15,7 @@ local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local column = require("tide.column")
+local checks = require("tide.checks")
 local batchlib = require("tide.batch")
 local execution = require("tide.execution")
 
@@ -26,9 +27,19 @@ local function cerr() return ffi.string(errbuf) end
 
 -- ---- helpers -------------------------------------------------------------------------------
 
-local function arglist(...)
-  local first = ...
-  if select("#", ...) == 1 and type(first) == "table" and not column.isColumn(first) then return first end
+-- The arguments of `method` taking columns: a list, or the values given.
+-- A nil among them fails at the user's line: { ... } would end the list
+-- there and drop what follows it (a Python habit, df.columns[0], is nil in
+-- Lua).
+local function arglist(method, ...)
+  local n, first = select("#", ...), ...
+  if n == 1 and type(first) == "table" and not column.isColumn(first) then return first end
+  for i = 1, n do
+    if select(i, ...) == nil then
+      checks.failAtUser(("%s: argument %d is nil (a misspelt variable? Lua's lists start at 1: df.columns[1] is "
+        .. "the first)"):format(method, i))
+    end
+  end
   return { ... }
 end
 
@@ -335,7 +346,7 @@ function M.install(dataframe)
   -- (a list or names; every column when none are given).
   function methods:dropDuplicates(...)
     local names = {}
-    for i, c in ipairs(arglist(...)) do names[i] = name_of(c, "dropDuplicates") end
+    for i, c in ipairs(arglist("dropDuplicates", ...)) do names[i] = name_of(c, "dropDuplicates") end
     if #names == 0 then names = self._plan.schema:fieldNames() end
     return deduplicate(self, names, "dropDuplicates")
   end

@@ -75,13 +75,7 @@ end
 
 local HOOK = "__tide_notebook_cell"
 
--- Whether a chunk is one of tide's own modules (built in, or loaded from
--- TIDE_LUA_PATH), as engine/lua_host.c tells them apart.
-local function is_tide_module(source)
-  if source:sub(1, 10) == "@lua/tide/" then return true end
-  local root = os.getenv("TIDE_LUA_PATH")
-  return root ~= nil and root ~= "" and source:sub(1, #root + 7) == "@" .. root .. "/tide/"
-end
+local is_tide_module = require("tide.checks").isTideModule
 
 -- The "file:line:" an error message begins with, or nil.
 local function place_of(message)
@@ -189,6 +183,7 @@ function M.run(cells, source, path, echo)
     ok, err = xpcall(chunk, function(e)
       local message, notebook_src
       message, failed_line, notebook_src = place_error(e, "@" .. path, 3)
+      message = require("tide.error_hints").explain(message)
       return without_runner(debug.traceback(message, 2), notebook_src)
     end)
   else

@@ -27,6 +27,42 @@ end
 -- stderr) and exit status.
 local function run_script(name, text, env) return t.run_script(tmp, name, text, env) end
 
+-- ---- Python habits -----------------------------------------------------------------
+
+t.test("Python's True, False and None fail where they are read, naming the Lua spelling", function()
+  t.raises_at_caller {
+    { function() return spark.read:option("header", True) end, "True is Python; in Lua write true" },
+    { function() return rate().writeStream:trigger { once = False } end, "False is Python; in Lua write false" },
+    { function() return None end, "None is Python; in Lua write nil" },
+  }
+  -- a script's own global of that name is its own
+  rawset(_G, "None", 0)
+  t.eq(None, 0)
+  rawset(_G, "None", nil)
+end)
+
+t.test("a nil among a method's columns fails naming the method and the argument, not dropping the rest", function()
+  local df = spark:createDataFrame({ { 1, "a" } }, "id int, name string")
+  t.raises_at_caller {
+    { function() df:select(df.columns[0]):show() end, "select: argument 1 is nil (a misspelt variable? Lua's lists start at 1" },
+    { function() df:select("id", nil, "name"):show() end, "select: argument 2 is nil" },
+    { function() df:groupBy(nil):count():show() end, "groupBy: argument 1 is nil" },
+    { function() df:drop(nil):show() end, "drop: argument 1 is nil" },
+  }
+end)
+
+t.test("a Column compared with a number by < or > fails with the methods that do it", function()
+  local out, status = run_script("compare.lua", [[
+local tide = require("tide")
+local F = tide.functions
+local df = tide.session():createDataFrame({ { 1 }, { 2 } }, "id int")
+df:filter(F.col("id") > 1):show()
+]])
+  t.eq(status, 1, out)
+  has(out, 'compare.lua:4: attempt to compare number with table (if the table is a Column: Lua\'s < > <= >= '
+    .. 'cannot compare one with a number; write F.col("x"):gt(1), :ge, :lt, :le)')
+end)
+
 -- ---- triggers ----------------------------------------------------------------------
 
 t.test("a trigger of more than one kind is refused, as PySpark's 'Multiple triggers not allowed'", function()

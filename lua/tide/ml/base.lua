@@ -6,6 +6,7 @@
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local batchlib = require("tide.batch")
+local checks = require("tide.checks")
 local dataframe = require("tide.dataframe")
 
 local M = {}
@@ -16,30 +17,13 @@ function M.lastError() return ffi.string(M.errbuf) end
 
 -- ---- errors --------------------------------------------------------------------------
 
--- Whether a chunk is one of tide's own modules (built in, or loaded from
--- TIDE_LUA_PATH), as engine/lua_host.c tells them apart.
-local function is_tide_module(source)
-  if source:sub(1, 10) == "@lua/tide/" then return true end
-  local root = os.getenv("TIDE_LUA_PATH")
-  return root ~= nil and root ~= "" and source:sub(1, #root + 7) == "@" .. root .. "/tide/"
-end
-
 -- Raises msg at the line of the user's script that led here (the
 -- innermost frame outside tide's modules), however deep in tide the check
 -- is: a fit fails at the script's `:fit(df)` line even under pcall, never
 -- at "lua/tide/ml/base.lua:200". Only for checks made during the user's
 -- call (fit, transform, evaluate); an operator's errors, raised while an
 -- action runs, stay without a place (the host places them).
-function M.fail(msg)
-  local level = 2
-  while true do
-    local info = debug.getinfo(level, "S")
-    if not info then error(msg, 0) end
-    if info.what ~= "C" and not is_tide_module(info.source) then break end
-    level = level + 1
-  end
-  error(msg, level)
-end
+M.fail = checks.failAtUser
 
 -- A kernel's result: its error names who (and the row, from the kernel).
 -- In an operator (while an action runs) the error has no place, which the
