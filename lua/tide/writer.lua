@@ -9,7 +9,8 @@
 --   df.write:jdbc(url, "predictions", "append", { user = "postgres" })
 --
 -- Formats: "jdbc" and its alias "postgres" (PostgreSQL; docs/postgres.md),
--- and "kafka" (options kafka.bootstrap.servers and topic, as Spark's).
+-- "kafka" (options kafka.bootstrap.servers and topic, as Spark's), and
+-- "csv" / "json" (a directory of part files; df.write:csv(path)).
 -- A save is one transaction: the table is created from the DataFrame's
 -- schema when missing (Spark's type mapping; createTableColumnTypes,
 -- createTableOptions), an existing table's columns are checked before any
@@ -168,7 +169,43 @@ local function save_kafka(self)
   return rows, "written"
 end
 
-local FORMATS = { jdbc = save_jdbc, postgres = save_jdbc, postgresql = save_jdbc, kafka = save_kafka }
+-- csv and json, as Spark's batch file writes: a directory (the path) of
+-- part files, one a save (part-00000-<uuid>.csv, written atomically, as
+-- the streaming file sinks write theirs), and _SUCCESS once it is whole.
+-- Modes: errorifexists (the default) fails when the path holds anything,
+-- ignore writes nothing then, overwrite first removes the directory's
+-- files, append adds a part file.
+local function save_file(self, format)
+  local files = require("tide.files")
+  local path = self.opts.path
+  if not path or path == "" then error(("%s: no path given (df.write:%s(path))"):format(format, format), 0) end
+  local info = files.stat(path)
+  if info and not info.isDir then error(("%s: path %s is a file, not a directory"):format(format, path), 0) end
+  local names = info and files.list(path) or {}
+  if #names > 0 then
+    if self.saveMode == "errorifexists" then
+      error(('[PATH_ALREADY_EXISTS] Path %s already exists. Set mode as "overwrite" to overwrite the existing path.')
+        :format(path), 0)
+    elseif self.saveMode == "ignore" then
+      return 0, "ignored"
+    elseif self.saveMode == "overwrite" then
+      for _, name in ipairs(names) do
+        local ok, err = os.remove(path .. "/" .. name)
+        if not ok then error(("%s: overwrite cannot remove %s: %s"):format(format, name, tostring(err)), 0) end
+      end
+    end
+  end
+  local id = require("tide.checkpoint").uuid()
+  local sink = require("tide.sinks.file").new({ opts = self.opts }, self.df.schema, format, { id = id })
+  local rows = sink:addBatch(0, self.df:toBatch())
+  local f = assert(io.open(path .. "/_SUCCESS", "w"))
+  f:close()
+  return rows, "written"
+end
+
+local FORMATS = { jdbc = save_jdbc, postgres = save_jdbc, postgresql = save_jdbc, kafka = save_kafka,
+                  csv = function(self) return save_file(self, "csv") end,
+                  json = function(self) return save_file(self, "json") end }
 
 -- Writes the DataFrame; returns the rows written and "written", "skipped"
 -- (its epoch was already committed) or "ignored" (mode ignore, table there).
@@ -178,7 +215,8 @@ function Writer:save(path)
   if not fmt then error('save: no format given (df.write:format("jdbc"))', 2) end
   local fn = FORMATS[fmt]
   if not fn then
-    error(("DataFrameWriter: format %q is not supported yet (supported: jdbc, postgres, kafka)"):format(fmt), 2)
+    error(("DataFrameWriter: format %q is not supported yet (supported: jdbc, postgres, kafka, csv, json)")
+      :format(fmt), 2)
   end
   local ok, rows, status = pcall(fn, self)
   if not ok then error(rows, 2) end
@@ -198,7 +236,22 @@ function Writer:jdbc(url, dbtable, mode, properties)
   return rows, status
 end
 
--- df.write.format("jdbc") fails naming the method.
+-- PySpark's df.write.csv(path) and df.write.json(path).
+function Writer:csv(path)
+  local ok, rows, status = pcall(self.format(self, "csv").save, self, path)
+  if not ok then error(rows, 2) end
+  return rows, status
+end
+
+function Writer:json(path)
+  local ok, rows, status = pcall(self.format(self, "json").save, self, path)
+  if not ok then error(rows, 2) end
+  return rows, status
+end
+
+-- df.write.format("jdbc") fails naming the method; a method it does not
+-- have (parquet, saveAsTable) fails where it is called, with a did-you-mean.
 checks.colonCalls("DataFrameWriter", "df.write", function(v) return getmetatable(v) == Writer end, Writer)
+Writer.__index = checks.strictIndex("DataFrameWriter", "method", Writer)
 
 return M

@@ -1,11 +1,14 @@
 -- The sinks and the writer's settings as Spark has them: the json and csv
 -- file sinks (files never overwritten by another query, timestamps in
 -- Spark's text), the memory sink's table read at each action, foreach's
--- open/close, outputMode, and spark.sql.streaming.checkpointLocation.
+-- open/close, outputMode, and spark.sql.streaming.checkpointLocation; and
+-- df.write's csv and json, with Spark's save modes.
 -- Input comes from csv files (a file source), so every batch is known.
 local t = require("testing")
 local tide = require("tide")
 local spark = tide.session()
+local has = t.has
+local files = require("tide.files")
 
 local SCHEMA = "id int, ts timestamp, s string"
 
@@ -224,6 +227,23 @@ t.test("spark.sql.streaming.checkpointLocation is the checkpoint root of queries
   end)
   spark.conf:unset("spark.sql.streaming.checkpointLocation")
   if not ok then error(err, 0) end
+end)
+
+t.test("df.write:csv and :json write a directory of part files, with Spark's save modes", function()
+  local df = spark:createDataFrame({ { 1, "a" }, { 2, nil } }, "id int, s string")
+  local dir = t.tempdir() .. "/out"
+  t.eq(df.write:option("header", "true"):csv(dir), 2)
+  t.ok(io.open(dir .. "/_SUCCESS"), "_SUCCESS once the save is whole")
+  local read = function(header) return spark.read:option("header", header):schema("id int, s string"):csv(dir) end
+  t.same_table(read("true"):orderBy("id"):collect(), { { id = 1, s = "a" }, { id = 2 } })
+  has(t.raises(function() df.write:csv(dir) end), ("[PATH_ALREADY_EXISTS] Path %s already exists."):format(dir))
+  t.same_table({ df.write:mode("ignore"):csv(dir) }, { 0, "ignored" })
+  df.write:mode("append"):csv(dir) -- a second part file, without a header
+  t.eq(#files.list(dir), 3, "two part files and _SUCCESS")
+  df.write:mode("overwrite"):json(dir)
+  t.eq(#files.list(dir), 2, "the part files before are gone")
+  t.same_table(spark.read:json(dir):orderBy("id"):collect(), { { id = 1, s = "a" }, { id = 2 } })
+  has(t.raises(function() df.write:parquet(dir) end), 'DataFrameWriter has no method "parquet"')
 end)
 
 t.run()
