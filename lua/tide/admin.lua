@@ -83,10 +83,17 @@ end
 -- call's result is checked. An error names the bootstrap servers (a
 -- broker that cannot be reached is otherwise only "Local: Timed out"),
 -- without what precedes an '@'.
+-- A cluster without a controller (tide broker's embedded one) answers no
+-- admin request: librdkafka waits for one until the timeout.
+local NO_CONTROLLER = "; a broker without a controller, as tide broker's embedded one, answers no admin"
+  .. " requests: start it with --topics NAME,NAME to have the topics, or let a producer make them"
+
 local function check(self, rc, ...)
   if rc ~= 0 then
     local servers = checks.shownServers(self.conf["bootstrap.servers"])
-    error(("%s (bootstrap servers %s)"):format(ffi.string(errbuf), servers), 3)
+    local message = ffi.string(errbuf)
+    local hint = message:find("waiting for controller", 1, true) and NO_CONTROLLER or ""
+    error(("%s (bootstrap servers %s%s)"):format(message, servers, hint), 3)
   end
   return ...
 end

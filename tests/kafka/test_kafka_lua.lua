@@ -662,6 +662,15 @@ t.test("broker: start, create topics, stop", function()
   t.raises(function() b:bootstrap() end, "stopped")
 end)
 
+t.test("admin requests to the embedded broker, which has no controller, fail with the way round it", function()
+  local b = tide.broker.start {}
+  local admin = tide.admin.client { bootstrap = b:bootstrap(), timeout = 2 }
+  local err = t.raises(function() admin:ensureTopic("wanted", 2) end, "Failed while waiting for controller")
+  t.has(err, "a broker without a controller, as tide broker's embedded one, answers no admin requests: start it"
+    .. " with --topics NAME,NAME")
+  b:stop()
+end)
+
 t.test("tide broker prints its bootstrap address and stops on SIGTERM", function()
   local dir = t.tempdir()
   local bin = os.getenv("TIDE_BIN") or "build/tide"
