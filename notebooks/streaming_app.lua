@@ -220,7 +220,7 @@ local console_stopped_us = tide.now() * 1e6
 -- are in (or `RUN_SECONDS` have passed).
 
 -- %%
-local started = tide.now()
+local started, last_shown = tide.now(), nil
 local deadline = started + (PRODUCE_EVENTS and math.max(RUN_SECONDS, 120) or RUN_SECONDS)
 while tide.now() < deadline and to_postgres:isActive() do
   local failure = producer and producer.failure()
@@ -231,10 +231,12 @@ while tide.now() < deadline and to_postgres:isActive() do
   end
   tide.sleep(1)
   local p = to_postgres:lastProgress()
-  if p then
-    print(("batch %d: %d rows, input %.0f rows/s, processed %.0f rows/s, %d ms")
-      :format(p.batchId, p.numInputRows, p.inputRowsPerSecond or 0, p.processedRowsPerSecond or 0,
-        p.durationMs.triggerExecution or 0))
+  if p and p.batchId ~= last_shown then -- (a second without a new batch shows nothing)
+    last_shown = p.batchId
+    -- (a run's first batch has no input rate: nothing came before it)
+    local input = p.inputRowsPerSecond and ("%.0f rows/s"):format(p.inputRowsPerSecond) or "-"
+    print(("batch %d: %d rows, input %s, processed %.0f rows/s, %d ms")
+      :format(p.batchId, p.numInputRows, input, p.processedRowsPerSecond or 0, p.durationMs.triggerExecution or 0))
   end
   if PRODUCE_EVENTS and consumed >= PRODUCE_EVENTS then break end
 end
