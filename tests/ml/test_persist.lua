@@ -96,6 +96,7 @@ t.test("save refuses an existing path unless overwritten", function()
   t.raises(function() model:save(dir .. "/m") end, "already exists")
   model:write():overwrite():save(dir .. "/m")
   t.eq(#ml.PipelineModel.load(dir .. "/m").stages, 7)
+  t.eq(#ml.PipelineModel:load(dir .. "/m").stages, 7, "with ':' too")
 end)
 
 -- A fitted model saved under a fresh directory: the directory, the model,

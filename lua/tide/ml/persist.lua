@@ -33,7 +33,12 @@ function M.register(cls)
   registry[cls._sparkClass] = cls
   cls.save = function(self, path) return M.save(self, path, false) end
   cls.write = function(self) return M.writer(self) end
-  cls.load = function(path) return M.load(path, cls) end
+  -- (PySpark's PipelineModel.load(path); PipelineModel:load(path), the
+  -- Lua habit for a call on a class, passes the class first: taken too)
+  cls.load = function(path, second)
+    if path == cls then path = second end
+    return M.load(path, cls)
+  end
   cls.read = function() return { load = function(_, path) return M.load(path, cls) end } end
 end
 
@@ -233,7 +238,7 @@ local function load_stage(dir, expected)
 end
 
 function M.load(path, expected)
-  if type(path) ~= "string" then error("load needs a path", 3) end
+  if type(path) ~= "string" then error(("load needs a path (a string), not %s"):format(type(path)), 3) end
   local ok, stage = pcall(load_stage, path, expected)
   if not ok then error(stage, 3) end
   return stage
