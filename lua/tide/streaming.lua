@@ -178,7 +178,8 @@ function M.startQuery(w)
   local temporary = false
   if not dir then
     if not TEMP_CHECKPOINT_SINKS[fmt] then
-      error(('checkpointLocation must be given: writeStream:option("checkpointLocation", DIR) (sink %s)'):format(fmt), 0)
+      error(('checkpointLocation must be given: writeStream:option("checkpointLocation", DIR), or a root for'
+        .. ' every query with spark.conf:set("spark.sql.streaming.checkpointLocation", DIR) (sink %s)'):format(fmt), 0)
     end
     dir = os.tmpname()
     os.remove(dir)
