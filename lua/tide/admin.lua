@@ -92,7 +92,11 @@ local function check(self, rc, ...)
   if rc ~= 0 then
     local servers = checks.shownServers(self.conf["bootstrap.servers"])
     local message = ffi.string(errbuf)
-    local hint = message:find("waiting for controller", 1, true) and NO_CONTROLLER or ""
+    -- (a broker that cannot be reached has no controller either: its
+    -- message names the connection that failed, and needs no hint)
+    local reached = not (message:find("Connect to", 1, true) or message:find("resolve", 1, true)
+      or message:find("transport failure", 1, true))
+    local hint = reached and message:find("waiting for controller", 1, true) and NO_CONTROLLER or ""
     error(("%s (bootstrap servers %s%s)"):format(message, servers, hint), 3)
   end
   return ...
