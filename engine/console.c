@@ -45,7 +45,7 @@ const char tide_console_usage[] =
     "usage: tide console [-e CODE]... [-i]\n"
     "\n"
     "An interactive Lua console with tide loaded as the global `tide`. `tide`\n"
-    "alone starts it when standard input is a terminal.\n"
+    "with no command is `tide console`.\n"
     "\n"
     "options:\n"
     "  -e CODE   run the Lua chunk CODE; may be given several times (run in\n"
@@ -53,7 +53,9 @@ const char tide_console_usage[] =
     "            if a chunk raised an error.\n"
     "  -i        enter the interactive console after the -e chunks. With\n"
     "            standard input not a terminal, lines are then read as they\n"
-    "            come, without editing or prompts.\n"
+    "            come, without editing or prompts; an error does not stop\n"
+    "            the reading, but the exit status is then 1, and a chunk\n"
+    "            left unfinished at the end of input is an error.\n"
     "\n"
     "at the prompt:\n"
     "  an expression prints its value: `1+41` prints 42; every value a chunk\n"
@@ -63,7 +65,8 @@ const char tide_console_usage[] =
     "  Tab completes global names, fields after `.` and methods after `:`\n"
     "  Ctrl-C interrupts the running code, or discards the line (and any\n"
     "      unfinished chunk) being typed\n"
-    "  Ctrl-D on an empty line leaves the console (exit status 0)\n"
+    "  Ctrl-D on an empty line leaves the console (exit status 0); an\n"
+    "      unfinished chunk is reported, not run\n"
     "  errors print with a traceback and the console goes on\n"
     "  `local` variables last for one chunk; use globals to keep values\n"
     "\n"
@@ -77,9 +80,9 @@ const char tide_console_usage[] =
     "(help() prints a guide, help(value) lists a value's methods); `tide run`\n"
     "does not, so a script for it starts with local tide = require(\"tide\").\n"
     "\n"
-    "With standard input not a terminal and no -e, the console runs it as a\n"
-    "script, like `tide run -` with the `tide` global: errors print with a\n"
-    "traceback, exit status 1.\n"
+    "With standard input not a terminal and no -e, the console (and `tide`\n"
+    "alone) runs it as a script, like `tide run -` with the `tide` global:\n"
+    "errors print with a traceback, exit status 1.\n"
     "\n"
     "environment:\n"
     "  TIDE_HISTORY   the history file (default ~/.tide_history, the last 1000\n"
@@ -97,6 +100,9 @@ static struct {
     int tty;         /* input through libedit (else plain lines) */
     int done;        /* leave the input loop */
     int idle_failed; /* idle() raised; not called again until the next line */
+    int failed;      /* a chunk raised or did not compile: piped -i exits 1 */
+    int line;        /* lines of input read so far */
+    int chunk_line;  /* the line the unfinished chunk starts on */
     char *chunk;     /* the unfinished chunk typed so far; owned */
     size_t chunk_len, chunk_cap;
     char *history;      /* history file, or NULL; owned */
@@ -258,6 +264,7 @@ static void run_chunk(lua_State *L)
         /* The terminal echoed ^C; start the message on a line of its own. */
         if (stopped && con.tty) fputs("\n", stderr);
         tide_lua_report(L);
+        con.failed = 1;
     }
     lua_settop(L, base);
 }
@@ -298,7 +305,9 @@ static int is_blank(const char *s)
 static void handle_line(const char *line)
 {
     con.idle_failed = 0;
+    con.line++;
     if (con.chunk_len == 0 && is_blank(line)) return;
+    if (con.chunk_len == 0) con.chunk_line = con.line;
     if (append_chunk(line) != 0) {
         fputs("tide: out of memory\n", stderr);
         discard_chunk();
@@ -313,8 +322,30 @@ static void handle_line(const char *line)
         break;
     case FAILED:
         discard_chunk();
+        con.failed = 1;
         break;
     }
+}
+
+/* Input ended (Ctrl-D, or the end of a pipe) inside an unfinished chunk:
+   said, not dropped in silence, with Lua's own message about the end of
+   input (console.unfinished), as a script with the same text would get. */
+static void report_unfinished(void)
+{
+    if (con.chunk_len == 0) return;
+    lua_State *L = con.L;
+    lua_getfield(L, con.module, "unfinished");
+    lua_pushlstring(L, con.chunk, con.chunk_len);
+    lua_pushinteger(L, con.chunk_line);
+    if (tide_lua_pcall(L, 2, 1) != 0 || !lua_isstring(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushfstring(
+            L, "the input ended inside an unfinished chunk (from line %d), which did not run",
+            con.chunk_line);
+    }
+    tide_lua_report(L);
+    discard_chunk();
+    con.failed = 1;
 }
 
 /* The module's idle(); true when it wrote to the terminal. */
@@ -600,7 +631,10 @@ static int repl(int interactive_tty)
         set_handler(quit_signal, SIG_DFL);
         raise(quit_signal);
     }
-    return 0;
+    report_unfinished();
+    /* At a terminal the user saw each error; read from a pipe, a session
+       is a run like a script's, and its status says whether it went well. */
+    return !con.tty && con.failed ? 1 : 0;
 }
 
 int tide_console_main(int argc, char **argv)

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char usage[] =
     "usage: tide [COMMAND] [ARGS...]\n"
@@ -37,8 +36,10 @@ static const char usage[] =
     "  version                versions of tide and the libraries it uses\n"
     "  help [COMMAND]         this text, or a command's help\n"
     "\n"
-    "`tide` with no command opens the console on a terminal and runs standard\n"
-    "input as a script otherwise. `tide COMMAND --help` describes a command.\n"
+    "`tide` with no command is `tide console`: the interactive console on a\n"
+    "terminal, and otherwise standard input run as one script with the\n"
+    "console's globals (`tide`, `help`); `tide run -` runs it without them.\n"
+    "`tide COMMAND --help` describes a command.\n"
     "\n"
     "environment:\n"
     "  TIDE_LUA_PATH          load tide's own Lua modules from this directory\n"
@@ -145,8 +146,7 @@ static int help(const char *command)
     return 0;
 }
 
-/* Runs argv[script_index] ("-" for standard input), or standard input
-   when script_index is argc. */
+/* Runs argv[script_index] ("-" for standard input). */
 static int run_script(int argc, char **argv, int script_index)
 {
     lua_State *L = tide_lua_new();
@@ -156,7 +156,7 @@ static int run_script(int argc, char **argv, int script_index)
     }
     tide_install_stop_signals();
     tide_lua_set_args(L, argc, argv, script_index);
-    int status = tide_lua_dofile(L, script_index < argc ? argv[script_index] : "-");
+    int status = tide_lua_dofile(L, argv[script_index]);
     lua_close(L);
     return status;
 }
@@ -165,10 +165,10 @@ int main(int argc, char **argv)
 {
     tide_memory_init();
     atexit(tide_workers_shutdown);
-    if (argc < 2) {
-        if (isatty(STDIN_FILENO)) return tide_console_main(argc - 1, argv + 1);
-        return run_script(argc, argv, argc);
-    }
+    /* A script piped to `tide` is one written for the console, which is
+       what `tide` opens on a terminal: the same globals either way, so
+       that `tide < script.lua` and `tide console < script.lua` agree. */
+    if (argc < 2) return tide_console_main(0, argv + 1);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) return help(NULL);
     if (strcmp(cmd, "help") == 0) return help(argc > 2 ? argv[2] : NULL);

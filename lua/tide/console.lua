@@ -2,6 +2,8 @@
 -- the terminal, signals and history):
 --
 --   console.compile(source)  -> function, or nil, message, incomplete
+--   console.unfinished(source, first_line)
+--                            -> the message for a chunk input ended inside
 --   console.show(...)        writes the values a chunk returned
 --   console.complete(text)   -> sorted completions of the word before the cursor
 --   console.idle()           called every 100 ms while the console waits for input
@@ -47,9 +49,14 @@ end
 -- line of its own only when a trailing comment would swallow it.
 local VALUES = "local function __console_values(...) return ... end return __console_values("
 
+-- The text of the last chunk compiled as an expression (nil after a
+-- statement), which show() uses to name a value in a hint (`q.status`).
+local last_expression
+
 function M.compile(source)
   source = source:gsub("^=", "", 1)
   local fn, expr_err = loadstring("return " .. source, CHUNK)
+  last_expression = fn and source or nil
   if fn then
     fn = loadstring(VALUES .. source .. ")", CHUNK) or loadstring(VALUES .. source .. "\n)", CHUNK) or fn
   else
@@ -65,17 +72,85 @@ function M.compile(source)
   return fn
 end
 
+-- The message for a chunk still unfinished when input ends (`bad(` as the
+-- last line of a pipe, or Ctrl-D at the ...> prompt): Lua's own error
+-- about the end of input, as `tide run` would give for the same text. The
+-- chunk is compiled after first_line - 1 empty lines so that the message
+-- names lines of the input ("stdin:7:"), not of the chunk.
+function M.unfinished(source, first_line)
+  source = source:gsub("^=", "", 1)
+  local pad = ("\n"):rep((tonumber(first_line) or 1) - 1)
+  local _, err = loadstring(pad .. source, CHUNK)
+  if not (err and incomplete(err)) then
+    local _, expr_err = loadstring(pad .. "return " .. source, CHUNK)
+    err = expr_err or err
+  end
+  return ("%s (the input ended inside the chunk begun on line %d, which did not run)")
+    :format(err or "unfinished chunk", tonumber(first_line) or 1)
+end
+
+-- ---- methods that PySpark has as properties ----------------------------------
+
+-- What PySpark reads as a property and tide calls as a method: q.status
+-- in Python is q:status() here, and q.status alone is the function. A
+-- module not loaded yet has made no such object, so there is nothing to
+-- recognize.
+local PYSPARK_PROPERTIES = {
+  { module = "tide.streaming", class = "StreamingQuery", name = "StreamingQuery", usage = "q",
+    properties = { "isActive", "lastProgress", "recentProgress", "status" } },
+  { module = "tide.streaming_manager", class = "Manager", name = "StreamingQueryManager",
+    usage = "spark.streams", properties = { "active" } },
+}
+
+local function class_table(module, class)
+  local m = package.loaded[module]
+  return type(m) == "table" and type(m[class]) == "table" and m[class] or nil
+end
+
+-- The class and property a function is the method of, or nil.
+local function property_method(fn)
+  for _, c in ipairs(PYSPARK_PROPERTIES) do
+    local class = class_table(c.module, c.class)
+    if class then
+      for _, property in ipairs(c.properties) do
+        if rawequal(rawget(class, property), fn) then return c, property end
+      end
+    end
+  end
+  return nil
+end
+
+-- "q.status is a method in tide ...", named as the user wrote it when the
+-- chunk was that one path (q.status, spark.streams.active), else by class.
+local function property_hint(fn, expression)
+  local c, property = property_method(fn)
+  if not c then return nil end
+  local object = expression and expression:match("^%s*([%a_][%w_.]*)%." .. property .. "%s*$")
+  if object then
+    return ("%s.%s is a method in tide (a property in PySpark): %s:%s()"):format(object, property, object, property)
+  end
+  return ("%s.%s is a method in tide (a property in PySpark): %s:%s()"):format(c.name, property, c.usage, property)
+end
+
 -- Writes every value a chunk returned, pretty-printed: tabs between them
 -- (as print does), or line breaks when one takes several lines (batches).
+-- A method that PySpark has as a property adds a line saying how to call
+-- it, since what `q.status` shows, function: 0x..., does not.
 function M.show(...)
   local n = select("#", ...)
   if n == 0 then return end
-  local parts, sep = {}, "\t"
+  local parts, hints, sep = {}, {}, "\t"
   for i = 1, n do
-    parts[i] = pretty((select(i, ...)))
+    local v = (select(i, ...))
+    parts[i] = pretty(v)
     if parts[i]:find("\n", 1, true) then sep = "\n" end
+    if type(v) == "function" then
+      hints[#hints + 1] = property_hint(v, n == 1 and last_expression or nil)
+    end
   end
+  last_expression = nil -- named once: a later show() is of other values
   io.stdout:write(table.concat(parts, sep), "\n")
+  for _, hint in ipairs(hints) do io.stdout:write(hint, "\n") end
   io.stdout:flush()
 end
 
@@ -255,11 +330,18 @@ end
 local GUIDE = [[
 The tide console: Lua, with tide's PySpark-shaped API in the global `tide`.
 
+Conditions on Columns are methods, not Lua operators: `and`, `or` and `not`
+pick one operand instead of combining Columns, `==` and `~=` with a value
+answer false, and `<`, `>` with a number raise. Write
+  df:filter(F.col("id"):gt(1):and_(F.col("name"):eq("a")))
+with :eq :ne :lt :le :gt :ge and :and_ :or_ :not_, or SQL text:
+  df:filter("id > 1 and name = 'a'")
+
   spark = tide.session()                      -- SparkSession.builder.getOrCreate()
+  F, ml = tide.functions, tide.ml             -- pyspark.sql.functions, pyspark.ml
   df = spark.read:option("header", true):option("inferSchema", true):csv("data.csv")
   df:show(5)   df:printSchema()   df.columns   df:count()
   df:groupBy("click"):count():show()
-  F, ml = tide.functions, tide.ml             -- pyspark.sql.functions, pyspark.ml
   q = spark.readStream:format("rate"):load().writeStream:format("console"):start()
   q:stop()                                    -- queries run while the console waits
 

@@ -4,9 +4,14 @@
 -- error's message through explain.
 local M = {}
 
--- Lua calls no metamethod for a table compared with a number, so the first
--- filter a Spark user writes, F.col("id") > 1, fails inside Lua itself.
+-- The globals a PySpark shell or the console has and a script does not;
+-- and a table compared with a number, for which Lua calls no metamethod:
+-- the first filter a Spark user writes, F.col("id") > 1, fails inside Lua.
 local HINTS = {
+  { patterns = { "attempt to index global 'tide' (a nil value)" },
+    hint = "a script defines its own: local tide = require(\"tide\"); only the console predefines tide" },
+  { patterns = { "attempt to index global 'spark' (a nil value)", "attempt to index global 'F' (a nil value)" },
+    hint = "a script makes its own: local spark = tide.session(); local F = tide.functions" },
   { patterns = { "attempt to compare number with table", "attempt to compare table with number" },
     hint = "if the table is a Column: Lua's < > <= >= cannot compare one with a number; write"
       .. " F.col(\"x\"):gt(1), :ge, :lt, :le" },

@@ -138,6 +138,7 @@ end
 
 local Query = {}
 Query.__index = Query
+M.StreamingQuery = Query -- (the class, for the console's hints)
 
 local emit = manager.emit
 

@@ -38,6 +38,7 @@ end
 
 local Manager = {}
 Manager.__index = Manager
+M.Manager = Manager -- (the class, for the console's hints)
 
 function M.new(session) return setmetatable({ session = session }, Manager) end
 

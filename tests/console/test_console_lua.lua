@@ -114,6 +114,17 @@ t.test("unfinished chunks are incomplete, not errors", function()
   t.same_table(assert(console.compile("{\n1,\n2 }"))(), { 1, 2 })
 end)
 
+t.test("a chunk unfinished at the end of input: Lua's message, on the lines of the input", function()
+  t.eq(console.unfinished("bad(", 2),
+    "stdin:2: unexpected symbol near '<eof>' (the input ended inside the chunk begun on line 2, which did not run)")
+  t.eq(console.unfinished("function f(x)\n  return x", 5),
+    "stdin:6: 'end' expected (to close 'function' at line 5) near '<eof>'"
+      .. " (the input ended inside the chunk begun on line 5, which did not run)")
+  -- An open table is unfinished as an expression, not as a statement.
+  t.ok(console.unfinished("{ 1,", 1):find("^stdin:1: unexpected symbol near '<eof>'"), console.unfinished("{ 1,", 1))
+  t.ok(console.unfinished("print(1", 1):find("^stdin:1: '%)' expected near '<eof>'"), console.unfinished("print(1", 1))
+end)
+
 t.test("syntax errors are errors", function()
   local fn, err, incomplete = console.compile("x = = 1")
   t.eq(fn, nil)
@@ -231,6 +242,23 @@ t.test("completes methods of cdata batches without raising", function()
   console_test_int = ffi.new("int64_t", 1)
   t.same_table(console.complete("console_test_plain:"), {})
   t.same_table(console.complete("console_test_int:"), {})
+end)
+
+t.test("the guide tells, among its first lines, how to write conditions on Columns", function()
+  local guide = tostring(console.help)
+  local head = table.concat({ guide:match("^([^\n]*\n[^\n]*\n[^\n]*\n[^\n]*\n[^\n]*\n[^\n]*\n[^\n]*\n[^\n]*\n)") })
+  for _, what in ipairs({ "`and`, `or` and `not`", "`<`, `>` with a number", ":gt(1):and_(", ":eq", ":lt", ":not_" }) do
+    t.ok(head:find(what, 1, true), what .. " in the first lines of the guide:\n" .. head)
+  end
+  -- Every Column method the guide names exists, and its example builds a
+  -- condition.
+  local col = tide.functions.col("x")
+  for name in head:gmatch("[%s)]:([%a_]+)") do
+    t.eq(type(col[name]), "function", "Column:" .. name .. ", named in the guide")
+  end
+  local F = tide.functions
+  local example = F.col("id"):gt(1):and_(F.col("name"):eq("a"))
+  t.eq(tostring(example), "Column<'((id > 1) AND (name = a))'>")
 end)
 
 t.run()

@@ -26,6 +26,7 @@ end)
 t.test("the console predefines the global tide; tide run and tide run - do not (docs/console.md)", function()
   local script = write("globals.lua", "print(rawget(_G, 'tide') ~= nil, arg[0])\n")
   t.eq((run(bin .. " console < " .. script)), "true\tnil\n")
+  t.eq((run(bin .. " < " .. script)), "true\tnil\n", "`tide` alone is `tide console`")
   t.eq((run(bin .. " run - < " .. script)), "false\t-\n")
   t.eq((run(bin .. " run " .. script)), "false\t" .. script .. "\n")
 end)
@@ -53,6 +54,17 @@ t.test("an error in a script on standard input exits 1 with a traceback", functi
   t.ok(err:find("stdin:3: boom", 1, true), err)
   t.ok(err:find("stack traceback:", 1, true), err)
   t.ok(err:find("stdin:5: in main chunk", 1, true), err)
+end)
+
+t.test("`tide` with no command runs a piped script as the console does, globals and all", function()
+  local out, status, err = run("echo 'print(type(tide), type(help), tide.version())' | " .. bin)
+  t.eq(status, 0, err)
+  t.ok(out:match("^table\ttable\t%d+%.%d+%.%d+\n$"), out)
+  t.eq(err, "")
+  out, status, err = run("printf 'x = 1\\nx\\n' | " .. bin)
+  t.eq(status, 1)
+  t.eq(out, "")
+  t.ok(err:find("`tide console -i` reads it line by line, as typed", 1, true), err)
 end)
 
 t.test("lines typed as at the prompt, piped, fail as a script and say how to run them as typed", function()
@@ -87,11 +99,63 @@ t.test("-i reads lines from a pipe as the prompt would", function()
     "print('after the errors')",
   }, "\n") .. "\n")
   local out, status, err = run(bin .. " console -i < " .. input)
-  t.eq(status, 0)
+  t.eq(status, 1, "read from a pipe, a session with errors exits 1")
   t.eq(out, '42\n100\n{ 1, 2, x = "y" }\n"a"\tnil\t3\nafter the errors\n')
   t.ok(err:find("stdin:1: oops", 1, true), err)
   t.ok(err:find("stack traceback:", 1, true), err)
   t.ok(err:find("stdin:1: unexpected symbol near '='", 1, true), err)
+end)
+
+t.test("-i: a session without errors exits 0; a syntax error alone exits 1", function()
+  local _, status, err = run("printf 'x = 2\\nx * 21\\n' | " .. bin .. " console -i")
+  t.eq(status, 0, err)
+  _, status, err = run("printf 'x = = 1\\nprint(\"goes on\")\\n' | " .. bin .. " console -i")
+  t.eq(status, 1)
+  t.ok(err:find("stdin:1: unexpected symbol near '='", 1, true), err)
+end)
+
+t.test("-i: a chunk unfinished at the end of input is reported with its line, and exits 1", function()
+  local out, status, err = run("printf 'print(1)\\nbad(\\n' | " .. bin .. " console -i")
+  t.eq(status, 1)
+  t.eq(out, "1\n")
+  t.eq(err, "tide: stdin:2: unexpected symbol near '<eof>' (the input ended inside the chunk begun on line 2,"
+    .. " which did not run)\n")
+  -- Several lines, the last without a line break: Lua's message names the
+  -- lines of the input.
+  out, status, err = run("printf 'x = 1\\n\\nfunction f(y)\\n  return y' | " .. bin .. " console -i")
+  t.eq(status, 1)
+  t.eq(out, "")
+  t.ok(err:find("tide: stdin:4: 'end' expected (to close 'function' at line 3) near '<eof>'"
+    .. " (the input ended inside the chunk begun on line 3, which did not run)", 1, true), err)
+end)
+
+t.test("a method PySpark reads as a property prints with a hint to call it", function()
+  local lines = write("props.txt", table.concat({
+    "spark = tide.session()",
+    "q = spark.readStream:format('rate'):load().writeStream:format('memory'):queryName('props'):start()",
+    "q.status", "q.lastProgress", "q.recentProgress", "q.isActive", "spark.streams.active",
+    "f = q.status", "f", "q:stop()", "q:isActive()",
+  }, "\n") .. "\n")
+  local out, status, err = run(bin .. " console -i < " .. lines)
+  t.eq(status, 0, err)
+  local hints = {}
+  for line in out:gmatch("[^\n]+") do
+    if not line:match("^function: ") then hints[#hints + 1] = line end
+  end
+  t.same_table(hints, {
+    "q.status is a method in tide (a property in PySpark): q:status()",
+    "q.lastProgress is a method in tide (a property in PySpark): q:lastProgress()",
+    "q.recentProgress is a method in tide (a property in PySpark): q:recentProgress()",
+    "q.isActive is a method in tide (a property in PySpark): q:isActive()",
+    "spark.streams.active is a method in tide (a property in PySpark): spark.streams:active()",
+    "StreamingQuery.status is a method in tide (a property in PySpark): q:status()",
+    "false",
+  })
+  local _, functions = out:gsub("function: ", "")
+  t.eq(functions, 6, "the value itself still prints: " .. out)
+  -- Other functions print as before, without a hint.
+  out = run("echo 'print, string.upper' | " .. bin .. " console -i")
+  t.ok(out:match("^function: [^\n]*\tfunction: [^\n]*\n$"), out)
 end)
 
 t.test("help prints a guide; help(value) lists the value's methods and properties", function()

@@ -63,6 +63,15 @@ df:filter(F.col("id") > 1):show()
     .. 'cannot compare one with a number; write F.col("x"):gt(1), :ge, :lt, :le)')
 end)
 
+t.test("a script using the shell's globals (tide, spark, F) is told to make its own", function()
+  local out, status = run_script("globals.lua", 'print(tide.version())\n')
+  t.eq(status, 1, out)
+  has(out, [[globals.lua:1: attempt to index global 'tide' (a nil value) (a script defines its own: local tide = ]]
+    .. [[require("tide"); only the console predefines tide)]])
+  out = run_script("spark.lua", 'local df = spark.read:csv("x.csv")\n')
+  has(out, "(a script makes its own: local spark = tide.session(); local F = tide.functions)")
+end)
+
 -- ---- triggers ----------------------------------------------------------------------
 
 t.test("a trigger of more than one kind is refused, as PySpark's 'Multiple triggers not allowed'", function()
