@@ -180,4 +180,60 @@ int tide_eval_regex_match(tide_batch *out, const tide_column *s, const tide_rege
 int tide_eval_xxhash64(tide_batch *out, const tide_column *const *args, int32_t n, int64_t seed,
                        int64_t rows, tide_column *dst, char *errbuf, size_t errlen);
 
+/* ---- math (eval_math.c) --------------------------------------------------- */
+
+typedef enum tide_math_op {
+    TIDE_MATH_SQRT = 1,
+    TIDE_MATH_EXP = 2,
+    TIDE_MATH_LN = 3,
+    TIDE_MATH_LOG10 = 4,
+    TIDE_MATH_LOG2 = 5,
+    TIDE_MATH_SIGNUM = 6,
+    TIDE_MATH_POW = 7,
+    TIDE_MATH_LOG = 8
+} tide_math_op;
+
+/* op (SQRT ... SIGNUM) of a double column, as Spark 3.5: ln, log10 and
+   log2 (ln(x) / ln(2)) are NULL where x <= 0 (NaN stays NaN); sqrt(-1) is
+   NaN; signum keeps -0.0, 0.0 and NaN. */
+int tide_eval_math_unary(tide_batch *out, int32_t op, const tide_column *a, tide_column *dst,
+                         char *errbuf, size_t errlen);
+/* a op b of two double columns: POW as Java's Math.pow (a NaN exponent
+   gives NaN, (+-1)^(+-Infinity) is NaN), LOG is log(base a, b): NULL when
+   a or b is <= 0. */
+int tide_eval_math_binary(tide_batch *out, int32_t op, const tide_column *a, const tide_column *b,
+                          tide_column *dst, char *errbuf, size_t errlen);
+/* |a| for int, bigint (both wrap: abs(MIN) is MIN), float, double, decimal
+   (same precision and scale). */
+int tide_eval_abs(tide_batch *out, const tide_column *a, tide_column *dst, char *errbuf,
+                  size_t errlen);
+/* floor (ceil_ = 0) or ceil of a double column as bigint, as Java's (long)
+   cast: saturating, NaN -> 0. */
+int tide_eval_floor_ceil(tide_batch *out, const tide_column *a, int32_t ceil_, tide_column *dst,
+                         char *errbuf, size_t errlen);
+
+typedef enum tide_round_mode {
+    TIDE_ROUND_HALF_UP = 1,
+    TIDE_ROUND_HALF_EVEN = 2,
+    TIDE_ROUND_FLOOR = 3,
+    TIDE_ROUND_CEILING = 4
+} tide_round_mode;
+
+/* Spark's round (HALF_UP) / bround (HALF_EVEN) of a to `scale` decimal
+   places (negative: tens, hundreds, ...); result of a's type. int and
+   bigint change at negative scales only and wrap to their width; float
+   and double round their Double.toString digits (NaN and infinities stay,
+   no -0.0); FLOOR and CEILING are for decimals only. A decimal becomes
+   decimal(precision, result_scale) (Spark's RoundBase.dataType): NULL
+   when the value does not fit at scale >= 0, an error at a negative
+   scale. */
+int tide_eval_round(tide_batch *out, const tide_column *a, int32_t scale, int32_t mode,
+                    int32_t precision, int32_t result_scale, tide_column *dst, char *errbuf,
+                    size_t errlen);
+/* greatest (least = 0) or least of n columns of one type (decimals of one
+   scale): per row the first largest (smallest) non-null value, NaN above
+   every double; NULL when all are NULL. */
+int tide_eval_greatest(tide_batch *out, const tide_column *const *args, int32_t n, int32_t least,
+                       tide_column *dst, char *errbuf, size_t errlen);
+
 #endif

@@ -41,6 +41,9 @@ local function type_sql(t)
   return t:simpleString():upper()
 end
 
+local PRETTY_NAMES = { sqrt = "SQRT", exp = "EXP", log = "LOG", log10 = "LOG10", log2 = "LOG2",
+                       signum = "SIGNUM", power = "POWER", floor = "FLOOR", ceil = "CEIL" }
+
 local SYMBOL = { ["and"] = "AND", ["or"] = "OR", div = "div" }
 
 local function to_string(n)
@@ -90,7 +93,14 @@ local function to_string(n)
       parts[i] = (n.fn == "count" and a.k == "star") and "1" or to_string(a)
     end
     if n.fn == "count_distinct" then return "count(DISTINCT " .. table.concat(parts, ", ") .. ")" end
-    return tostring(n.fn) .. "(" .. table.concat(parts, ", ") .. ")"
+    -- Spark's math functions name themselves (prettyName): round(x) is
+    -- Round(x, 0), log(x) is Logarithm(E(), x), SQRT(x) and CEIL(x) in
+    -- capitals, unless called by an alias (pow, sign, ceiling).
+    if (n.fn == "round" or n.fn == "bround") and #parts == 1 then parts[2] = "0" end
+    if n.fn == "log" and #parts == 1 then table.insert(parts, 1, "E()") end
+    local pretty = PRETTY_NAMES[n.fn]
+    if (n.fn == "floor" or n.fn == "ceil") and #parts ~= 1 then pretty = nil end
+    return tostring(pretty or n.fn) .. "(" .. table.concat(parts, ", ") .. ")"
   end
   return "<" .. tostring(k) .. ">"
 end
