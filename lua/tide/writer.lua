@@ -236,16 +236,33 @@ function Writer:jdbc(url, dbtable, mode, properties)
   return rows, status
 end
 
--- PySpark's df.write.csv(path) and df.write.json(path).
-function Writer:csv(path)
-  local ok, rows, status = pcall(self.format(self, "csv").save, self, path)
-  if not ok then error(rows, 2) end
+-- PySpark's df.write.csv(path, mode=..., header=...) and df.write.json:
+-- df.write:csv(path, {mode = "overwrite", header = true}), the options
+-- table as the reader's (a key `mode` sets the mode, the others are
+-- options).
+local function save_as(self, format, path, options)
+  self:format(format)
+  if options ~= nil then
+    if type(options) ~= "table" then
+      error(("%s: options must be a table ({header = true, mode = \"overwrite\"}), not %s"):format(format,
+        checks.kindOf(options)), 3)
+    end
+    for k, v in pairs(options) do
+      if tostring(k):lower() == "mode" then set_mode(self, v, 3) else self:option(k, v) end
+    end
+  end
+  local ok, rows, status = pcall(self.save, self, path)
+  if not ok then error(rows, 3) end
   return rows, status
 end
 
-function Writer:json(path)
-  local ok, rows, status = pcall(self.format(self, "json").save, self, path)
-  if not ok then error(rows, 2) end
+function Writer:csv(path, options)
+  local rows, status = save_as(self, "csv", path, options)
+  return rows, status
+end
+
+function Writer:json(path, options)
+  local rows, status = save_as(self, "json", path, options)
   return rows, status
 end
 

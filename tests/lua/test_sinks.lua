@@ -232,7 +232,7 @@ end)
 t.test("df.write:csv and :json write a directory of part files, with Spark's save modes", function()
   local df = spark:createDataFrame({ { 1, "a" }, { 2, nil } }, "id int, s string")
   local dir = t.tempdir() .. "/out"
-  t.eq(df.write:option("header", "true"):csv(dir), 2)
+  t.eq(df.write:csv(dir, { header = true }), 2)
   t.ok(io.open(dir .. "/_SUCCESS"), "_SUCCESS once the save is whole")
   local read = function(header) return spark.read:option("header", header):schema("id int, s string"):csv(dir) end
   t.same_table(read("true"):orderBy("id"):collect(), { { id = 1, s = "a" }, { id = 2 } })
@@ -240,10 +240,11 @@ t.test("df.write:csv and :json write a directory of part files, with Spark's sav
   t.same_table({ df.write:mode("ignore"):csv(dir) }, { 0, "ignored" })
   df.write:mode("append"):csv(dir) -- a second part file, without a header
   t.eq(#files.list(dir), 3, "two part files and _SUCCESS")
-  df.write:mode("overwrite"):json(dir)
+  df.write:json(dir, { mode = "overwrite" }) -- PySpark's df.write.json(path, mode="overwrite")
   t.eq(#files.list(dir), 2, "the part files before are gone")
   t.same_table(spark.read:json(dir):orderBy("id"):collect(), { { id = 1, s = "a" }, { id = 2 } })
   has(t.raises(function() df.write:parquet(dir) end), 'DataFrameWriter has no method "parquet"')
+  has(t.raises(function() df.write:csv(dir, "overwrite") end), "csv: options must be a table")
 end)
 
 t.run()
