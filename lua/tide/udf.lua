@@ -150,7 +150,17 @@ function M.compile(node, _, compileChild, ev)
         end
         return result:finish()
       end
-      local ret = fn(n, result, unpack(views))
+      local ok, ret = pcall(fn, n, result, unpack(views))
+      if not ok then
+        -- PySpark's udf gets one row's values; this one the batch's. A
+        -- ported function indexing its first argument finds the row count.
+        local msg = tostring(ret)
+        if msg:find("a number value", 1, true) then
+          msg = msg .. (" (udf %s: F.udf's function is called once a batch, with (n, out, columns...);"
+            .. " for PySpark's call per row, F.udf(fn, type, {perRow = true}))"):format(name)
+        end
+        error(msg, 0)
+      end
       if ret == nil then return result:finish() end
       if type(ret) == "table" and ret.col ~= nil then ret = ret.col end
       if type(ret) == "cdata" then

@@ -458,6 +458,16 @@ t.test("udf: once per batch over column views, or per row", function()
   t.raises(function() df:select(bad("x")):collect() end, "udf%(x%) returned number")
 end)
 
+t.test("a udf ported from PySpark (one row's values) fails saying the function gets the batch", function()
+  local df = tide.session():createDataFrame({ { "a" }, { "b" } }, "s string")
+  local up = F.udf(function(s) return s:upper() end, "string")
+  local err = t.raises(function() df:select(up(F.col("s"))):collect() end, "attempt to index local 's' %(a number value%)")
+  t.has(err, "F.udf's function is called once a batch, with (n, out, columns...); for PySpark's call per row,"
+    .. " F.udf(fn, type, {perRow = true})")
+  local per_row = F.udf(function(s) return s:upper() end, "string", { perRow = true })
+  t.eq(df:select(per_row(F.col("s")):alias("u")):collect()[2].u, "B")
+end)
+
 -- ---- projection and filter ------------------------------------------------------------
 
 t.test("filter keeps rows whose predicate is true; NULL drops the row", function()
