@@ -291,6 +291,9 @@ local function current_date(node, _, _, ev)
     .. " the timestamp (CAST(current_timestamp() AS STRING) its text)")
 end
 
+-- The helpers of the other function modules (tide.eval_math).
+M.argsOf, M.overArgs, M.allNull = args_of, over_args, all_null
+
 function M.register(eval)
   eval.register("lower", change_case(0))
   eval.register("lcase", change_case(0))

@@ -18,29 +18,8 @@ local ID = T.ID
 
 local function simple(t) return t:simpleString() end
 
-local function args_of(node, compileChild, min, max, ev)
-  local args = {}
-  for i, a in ipairs(node.args or {}) do args[i] = compileChild(a) end
-  if #args < min or (max and #args > max) then
-    local want = max == min and tostring(min) or (max and ("%d to %d"):format(min, max) or (min .. " or more"))
-    ev.typeError(node, ("%s takes %s arguments, not %d"):format(node.fn, want, #args))
-  end
-  return args
-end
-
--- A compiled node calling kernel(out, cols, dst) over its arguments' columns.
-local function over_args(ev, node, t, args, kernel)
-  local name = ev.sqlName(node)
-  return {
-    type = t, name = name,
-    run = function(input, out, ctx)
-      local cols = ev.runAll(args, input, out, ctx)
-      local dst = ev.newColumn(out)
-      ev.check(kernel(out, cols, dst), name)
-      return dst
-    end,
-  }
-end
+local shared = require("tide.eval_functions")
+local args_of, over_args = shared.argsOf, shared.overArgs
 
 -- c's values under the call's name (round of an int at d >= 0, floor of a
 -- bigint): no kernel, no copy.
@@ -48,11 +27,7 @@ local function same_values(ev, node, c, t)
   return { type = t or c.type, name = ev.sqlName(node), run = c.run }
 end
 
--- A call that is NULL on every row (a NULL scale).
-local function all_null(ev, node, t)
-  local c = ev.castTo({ type = coerce.void, name = "NULL", run = function() end }, t)
-  return { type = t, name = ev.sqlName(node), run = c.run }
-end
+local all_null = shared.allNull -- (a NULL scale)
 
 -- Where Spark wants a number and takes any (NumericType): numbers stay,
 -- strings and NULL become doubles.

@@ -139,15 +139,21 @@ function Source:resolve(option)
     offsets[p.topic][tostring(p.partition)] = want
   end
   -- As Spark: the JSON names exactly the partitions read.
-  for topic, given in pairs(type(spec) == "table" and spec or {}) do
-    for p in pairs(given) do
+  self:onlyPartitionsRead(name, "an offset", type(spec) == "table" and spec or {}, offsets)
+  return offsets
+end
+
+-- An offsets or timestamps JSON of an option (given) naming a partition
+-- the query does not read (none in `offsets`) fails, as Spark's.
+function Source:onlyPartitionsRead(name, what, given, offsets)
+  for topic, parts in pairs(given) do
+    for p in pairs(parts) do
       if not (offsets[topic] and offsets[topic][p]) then
-        error(("option %s gives an offset for topic %s partition %s, which %s does not read (no such partition, "
-          .. "or a topic it does not subscribe to)"):format(name, topic, p, self.description), 0)
+        error(("option %s gives %s for topic %s partition %s, which %s does not read (no such partition, "
+          .. "or a topic it does not subscribe to)"):format(name, what, topic, p, self.description), 0)
       end
     end
   end
-  return offsets
 end
 
 -- The offsets of a timestamp option (tide.sources.kafka_options) over
@@ -182,14 +188,7 @@ function Source:resolveTimes(option, parts)
     offsets[p.topic] = offsets[p.topic] or {}
     offsets[p.topic][tostring(p.partition)] = offset
   end
-  for topic, given in pairs(per or {}) do
-    for p in pairs(given) do
-      if not (offsets[topic] and offsets[topic][p]) then
-        error(("option %s gives a timestamp for topic %s partition %s, which %s does not read (no such partition, "
-          .. "or a topic it does not subscribe to)"):format(name, topic, p, self.description), 0)
-      end
-    end
-  end
+  self:onlyPartitionsRead(name, "a timestamp", per or {}, offsets)
   return offsets
 end
 
