@@ -135,4 +135,24 @@ function M.decodeHeaders(bytes)
   return out
 end
 
+-- The other way: a headers cell for the Kafka sink's headers column from
+-- a list of headers, each as PySpark writes one, {key, value} (a value
+-- nil or false: a null value), or as decodeHeaders gives it, {key =,
+-- value =}. An empty list is no headers.
+function M.encodeHeaders(list)
+  local function be32(n)
+    return string.char(math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+  end
+  local out = {}
+  for i, h in ipairs(list) do
+    local key, value = h.key or h[1], h.value
+    if value == nil then value = h[2] end
+    if type(key) ~= "string" or (value and type(value) ~= "string") then
+      error(("kafka.encodeHeaders: header %d must be {key, value} with string key and value (or nil)"):format(i), 2)
+    end
+    out[#out + 1] = be32(#key) .. key .. (value and (be32(#value) .. value) or "\255\255\255\255")
+  end
+  return table.concat(out)
+end
+
 return M

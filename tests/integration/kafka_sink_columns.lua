@@ -17,17 +17,7 @@ local function topic(name, partitions)
   return n
 end
 
--- A headers cell in the encoding of a source's includeHeaders column
--- (docs/kafka.md): { {key, value}, ... }, false for a null value.
-local function headers_cell(list)
-  local function be32(n) return string.char(math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256,
-    math.floor(n / 256) % 256, n % 256) end
-  local out = {}
-  for _, h in ipairs(list) do
-    out[#out + 1] = be32(#h[1]) .. h[1] .. (h[2] and (be32(#h[2]) .. h[2]) or "\255\255\255\255")
-  end
-  return table.concat(out)
-end
+local headers_cell = tide.kafka.encodeHeaders
 
 -- Record i's headers: none for every fifth, else a repeated key, a null
 -- value, an empty key and binary bytes, in that order.

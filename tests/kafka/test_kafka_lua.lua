@@ -404,17 +404,17 @@ t.test("sink: records not acknowledged in time fail the write, naming the topic"
   sink:stop()
 end)
 
--- A headers cell as a source with includeHeaders gives it (docs/kafka.md):
--- { {key, value}, ... }, a false value for a null one.
-local function headers_cell(list)
-  local function be32(n) return string.char(math.floor(n / 16777216) % 256, math.floor(n / 65536) % 256,
-    math.floor(n / 256) % 256, n % 256) end
-  local out = {}
-  for _, h in ipairs(list) do
-    out[#out + 1] = be32(#h[1]) .. h[1] .. (h[2] and (be32(#h[2]) .. h[2]) or "\255\255\255\255")
-  end
-  return table.concat(out)
-end
+local headers_cell = tide.kafka.encodeHeaders
+
+t.test("encodeHeaders makes the cells decodeHeaders reads: PySpark's (key, value) pairs, or its own output", function()
+  local list = { { "trace", "t1" }, { "dup", "1" }, { "nil", false }, { "dup", "2" }, { "", "\0\255" } }
+  local decoded = tide.kafka.decodeHeaders(headers_cell(list))
+  t.same_table(decoded, { { key = "trace", value = "t1" }, { key = "dup", value = "1" }, { key = "nil" },
+    { key = "dup", value = "2" }, { key = "", value = "\0\255" } })
+  t.eq(headers_cell(decoded), headers_cell(list), "its own output, encoded again")
+  t.eq(headers_cell({}), "")
+  t.raises(function() headers_cell({ { 5, "x" } }) end, "header 1 must be {key, value}")
+end)
 
 local function sink_of(b, opts)
   local o = { ["kafka.bootstrap.servers"] = bootstrap }
