@@ -27,19 +27,23 @@ local function cerr() return ffi.string(errbuf) end
 
 -- ---- helpers -------------------------------------------------------------------------------
 
--- The arguments of `method` taking columns: a list, or the values given.
--- A nil among them fails at the user's line: { ... } would end the list
--- there and drop what follows it (a Python habit, df.columns[0], is nil in
--- Lua).
-local function arglist(method, ...)
-  local n, first = select("#", ...), ...
-  if n == 1 and type(first) == "table" and not column.isColumn(first) then return first end
-  for i = 1, n do
+-- A nil among a method's columns fails at the user's line: { ... } would
+-- end the list there and drop what follows it (a Python habit,
+-- df.columns[0], is nil in Lua).
+local function refuse_nil(method, ...)
+  for i = 1, select("#", ...) do
     if select(i, ...) == nil then
       checks.failAtUser(("%s: argument %d is nil (a misspelt variable? Lua's lists start at 1: df.columns[1] is "
         .. "the first)"):format(method, i))
     end
   end
+end
+
+-- The arguments of `method` taking columns: a list, or the values given.
+local function arglist(method, ...)
+  local first = ...
+  if select("#", ...) == 1 and type(first) == "table" and not column.isColumn(first) then return first end
+  refuse_nil(method, ...)
   return { ... }
 end
 
@@ -250,6 +254,7 @@ function M.install(dataframe)
   -- col:desc(). Stable; nulls first ascending and last descending.
   function methods:orderBy(...)
     batch_only(self, "orderBy")
+    refuse_nil("orderBy", ...)
     local args = { ... }
     local opts = {}
     if #args > 1 and type(args[#args]) == "table" and not column.isColumn(args[#args]) then

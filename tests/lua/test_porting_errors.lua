@@ -48,6 +48,7 @@ t.test("a nil among a method's columns fails naming the method and the argument,
     { function() df:select("id", nil, "name"):show() end, "select: argument 2 is nil" },
     { function() df:groupBy(nil):count():show() end, "groupBy: argument 1 is nil" },
     { function() df:drop(nil):show() end, "drop: argument 1 is nil" },
+    { function() df:orderBy("name", nil, "id"):show() end, "orderBy: argument 2 is nil" },
   }
 end)
 
