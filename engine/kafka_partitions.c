@@ -39,11 +39,10 @@ struct tide_kafka_partitions {
     int32_t num, cap;
 };
 
-static int32_t ask(rd_kafka_t *rk, rd_kafka_topic_t *rkt)
+int32_t tide_kafka_partitions_ask(rd_kafka_t *rk, rd_kafka_topic_t *rkt, int timeout_ms)
 {
     const struct rd_kafka_metadata *md = NULL;
-    if (rd_kafka_metadata(rk, 0, rkt, &md, METADATA_TIMEOUT_MS) != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return -1;
+    if (rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms) != RD_KAFKA_RESP_ERR_NO_ERROR) return -1;
     int32_t count = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR
                         ? md->topics[0].partition_cnt
                         : -1;
@@ -65,7 +64,7 @@ static void *asker_main(void *arg)
         }
         rd_kafka_topic_t *rkt = p->topics[i].rkt;
         pthread_mutex_unlock(&p->lock);
-        int32_t count = ask(p->rk, rkt);
+        int32_t count = tide_kafka_partitions_ask(p->rk, rkt, METADATA_TIMEOUT_MS);
         pthread_mutex_lock(&p->lock);
         entry *e = &p->topics[i]; /* the array may have grown; entry i is still rkt's */
         e->wanted = 0;

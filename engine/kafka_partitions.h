@@ -21,4 +21,8 @@ tide_kafka_partitions *tide_kafka_partitions_new(rd_kafka_t *rk, double refresh_
 int32_t tide_kafka_partitions_of(tide_kafka_partitions *p, rd_kafka_topic_t *rkt);
 void tide_kafka_partitions_free(tide_kafka_partitions *p);
 
+/* The brokers' partition count of rkt now, waiting up to timeout_ms for
+   the answer: -1 when they do not know the topic (yet). */
+int32_t tide_kafka_partitions_ask(rd_kafka_t *rk, rd_kafka_topic_t *rkt, int timeout_ms);
+
 #endif

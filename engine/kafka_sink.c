@@ -342,14 +342,7 @@ static int32_t ask_partition_count(tide_kafka_sink *sink, sink_topic *t, double 
     double left_ms = (deadline - tide_now()) * 1000;
     int wait_ms = left_ms > METADATA_WAIT_MS ? METADATA_WAIT_MS : (int)left_ms;
     if (wait_ms < 1000) wait_ms = 1000;
-    const struct rd_kafka_metadata *md = NULL;
-    if (rd_kafka_metadata(sink->rk, 0, t->rkt, &md, wait_ms) != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return -1;
-    int32_t count = md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR
-                        ? md->topics[0].partition_cnt
-                        : -1;
-    rd_kafka_metadata_destroy(md);
-    return count;
+    return tide_kafka_partitions_ask(sink->rk, t->rkt, wait_ms);
 }
 
 /* Checks the partition column's rows of a chunk: each names a partition t
