@@ -109,8 +109,11 @@ t.test("a topic deleted under a running query: failOnDataLoss=false warns and go
   faults.check_exactly_once(ci, tbl, faults.ids(1, 1700), "PostgreSQL")
 end)
 
-t.test("a recreated topic behind the checkpoint: failOnDataLoss=true fails the restart, naming it", function()
-  local dir, input, tbl, script = setup("recreate_fail", 2, true)
+-- A query's checkpoint of a 2-partition topic holding events 1..1000,
+-- after which the topic is deleted and created again with events
+-- 1001..1400: the checkpoint is ahead of the new topic's log ends.
+local function recreated(name, fodl)
+  local dir, input, tbl, script = setup(name, 2, fodl)
   produce_keyed(input, 1, 1000)
   local p = faults.spawn(dir, script, "finish")
   t.eq(p:wait(60), 0, p:output())
@@ -118,7 +121,12 @@ t.test("a recreated topic behind the checkpoint: failOnDataLoss=true fails the r
   tide.sleep(1)
   admin:createTopic(input, 2)
   produce_keyed(input, 1001, 1400)
-  p = faults.spawn(dir, script, "finish")
+  return dir, input, tbl, script
+end
+
+t.test("a recreated topic behind the checkpoint: failOnDataLoss=true fails the restart, naming it", function()
+  local dir, input, tbl, script = recreated("recreate_fail", true)
+  local p = faults.spawn(dir, script, "finish")
   local rc = p:wait(FAIL_WAIT)
   t.ok(rc ~= nil and rc ~= 0, "the restart failed")
   t.ok(p:output():find("topic " .. input .. " partition %d ends at offset %d+, before offset %d+ where the query is"), p:output())
@@ -127,15 +135,8 @@ t.test("a recreated topic behind the checkpoint: failOnDataLoss=true fails the r
 end)
 
 t.test("a recreated topic behind the checkpoint: failOnDataLoss=false reads it from its earliest offset", function()
-  local dir, input, tbl, script = setup("recreate_go", 2, false)
-  produce_keyed(input, 1, 1000)
-  local p = faults.spawn(dir, script, "finish")
-  t.eq(p:wait(60), 0, p:output())
-  admin:deleteTopic(input)
-  tide.sleep(1)
-  admin:createTopic(input, 2)
-  produce_keyed(input, 1001, 1400)
-  p = faults.spawn(dir, script)
+  local dir, input, tbl, script = recreated("recreate_go", false)
+  local p = faults.spawn(dir, script)
   t.eq(faults.wait_rows(ci, tbl, 1400, 60, p), 1400, "every record of the new topic arrived:\n" .. p:output())
   t.ok(p:output():find("reading it again from its earliest offset 0 (failOnDataLoss=false)", 1, true), p:output())
   -- a kill and a restart after the reset replay nothing twice
@@ -150,15 +151,8 @@ end)
 -- batch): the first ask's repositioning found librdkafka's fetcher stopped
 -- by the out-of-range position ("Erroneous state") before its event came.
 t.test("a recreated topic behind the checkpoint under availableNow: failOnDataLoss=false reads it once, warning once", function()
-  local dir, input, tbl, script = setup("recreate_now", 2, false)
-  produce_keyed(input, 1, 1000)
+  local dir, input, tbl, script = recreated("recreate_now", false)
   local p = faults.spawn(dir, script, "finish")
-  t.eq(p:wait(60), 0, p:output())
-  admin:deleteTopic(input)
-  tide.sleep(1)
-  admin:createTopic(input, 2)
-  produce_keyed(input, 1001, 1400)
-  p = faults.spawn(dir, script, "finish")
   t.eq(p:wait(60), 0, p:output())
   local _, warnings = p:output():gsub("reading it again from its earliest offset 0", "")
   t.eq(warnings, 2, "one warning a partition:\n" .. p:output())
