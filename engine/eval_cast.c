@@ -327,15 +327,6 @@ static int cast_to_string(tide_batch *out, const tide_column *src, int32_t type,
 
 /* ---- numbers ------------------------------------------------------------------ */
 
-/* Java's (long) of a double: truncation, saturating, NaN -> 0. */
-static int64_t d2l(double d)
-{
-    if (d != d) return 0;
-    if (d >= 9223372036854775807.0) return INT64_MAX;
-    if (d <= -9223372036854775808.0) return INT64_MIN;
-    return (int64_t)d;
-}
-
 static int32_t d2i(double d)
 {
     if (d != d) return 0;
@@ -383,8 +374,10 @@ static int64_t number_as_long(const tide_column *c, int64_t row)
     case TIDE_BOOL: return ((const uint8_t *)c->values)[row] ? 1 : 0;
     case TIDE_INT32: return ((const int32_t *)c->values)[row];
     case TIDE_INT64: return ((const int64_t *)c->values)[row];
-    case TIDE_FLOAT32: return d2l(((const float *)c->values)[row]);
-    case TIDE_FLOAT64: return d2l(((const double *)c->values)[row]);
+    case TIDE_FLOAT32:
+        return kernel_java_d2l(((const float *)c->values)[row]);
+    case TIDE_FLOAT64:
+        return kernel_java_d2l(((const double *)c->values)[row]);
     case TIDE_TIMESTAMP: return floor_div(((const int64_t *)c->values)[row], MICROS);
     case TIDE_DECIMAL: return decimal_to_long(c, row);
     default: return 0;
@@ -500,7 +493,7 @@ static int convert_row(const tide_column *src, int64_t row, int32_t type, int32_
         if (src->type == TIDE_FLOAT32 || src->type == TIDE_FLOAT64) {
             double d = number_as_double(src, row);
             if (!isfinite(d)) return -1;
-            micros = d2l(d * 1e6);
+            micros = kernel_java_d2l(d * 1e6);
         } else if (src->type == TIDE_DECIMAL) {
             i128 v = dec_load((const char *)src->values + 16 * row);
             if (src->scale <= 6) v *= (i128)dec_pow10(6 - src->scale);

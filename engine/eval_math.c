@@ -185,15 +185,6 @@ int tide_eval_abs(tide_batch *out, const tide_column *a, tide_column *dst, char 
     return 0;
 }
 
-/* Java's (long) of a double: truncating, saturating, NaN -> 0. */
-static int64_t java_d2l(double d)
-{
-    if (d != d) return 0;
-    if (d >= 9223372036854775807.0) return INT64_MAX;
-    if (d <= -9223372036854775808.0) return INT64_MIN;
-    return (int64_t)d;
-}
-
 int tide_eval_floor_ceil(tide_batch *out, const tide_column *a, int32_t ceil_, tide_column *dst,
                          char *errbuf, size_t errlen)
 {
@@ -204,7 +195,7 @@ int tide_eval_floor_ceil(tide_batch *out, const tide_column *a, int32_t ceil_, t
     const double *x = a->values;
     int64_t *r = dst->values;
     for (int64_t i = 0; i < a->length; i++)
-        r[i] = java_d2l(ceil_ ? ceil(x[i]) : floor(x[i]));
+        r[i] = kernel_java_d2l(ceil_ ? ceil(x[i]) : floor(x[i]));
     kernel_finish(dst);
     return 0;
 }

@@ -48,6 +48,16 @@ static inline void kernel_str_end(tide_column *dst, int64_t row, int64_t used)
     ((int32_t *)dst->values)[row + 1] = (int32_t)used;
 }
 
+/* Java's (long) of a double, as Spark's casts and floor/ceil give it:
+   truncating, saturating, NaN -> 0. */
+static inline int64_t kernel_java_d2l(double d)
+{
+    if (d != d) return 0;
+    if (d >= 9223372036854775807.0) return INT64_MAX;
+    if (d <= -9223372036854775808.0) return INT64_MIN;
+    return (int64_t)d;
+}
+
 /* Writes a message into errbuf; returns -1 so callers can `return
    kernel_error(...)`. */
 int kernel_error(char *errbuf, size_t errlen, const char *fmt, ...)
