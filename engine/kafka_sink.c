@@ -365,7 +365,7 @@ static int place_rows(tide_kafka_sink *sink, sink_topic *t, const tide_column *p
         if (v < 0) {
             snprintf(errbuf, errlen,
                      "topic %s partition %d: row %lld: no such partition (partitions count from 0)",
-                     t->name, (int)v, (long long)(start + i));
+                     t->name, (int)v, (long long)(start + i + 1));
             return -1;
         }
         chunk[i].partition = v;
@@ -389,12 +389,12 @@ static int place_rows(tide_kafka_sink *sink, sink_topic *t, const tide_column *p
             snprintf(errbuf, errlen,
                      "topic %s partition %d: row %lld: the brokers did not know the topic "
                      "before the delivery timeout",
-                     t->name, (int)p[start + i], (long long)(start + i));
+                     t->name, (int)p[start + i], (long long)(start + i + 1));
         else
             snprintf(errbuf, errlen,
                      "topic %s partition %d: row %lld: no such partition (the topic has %d, "
                      "0 to %d)",
-                     t->name, (int)p[start + i], (long long)(start + i), (int)n, (int)n - 1);
+                     t->name, (int)p[start + i], (long long)(start + i + 1), (int)n, (int)n - 1);
         return -1;
     }
     return 0;
@@ -557,7 +557,7 @@ static int produce_run(tide_kafka_sink *sink, sink_topic *t, const send_job *job
                 snprintf(errbuf, errlen,
                          "topic %s: row %lld: the headers cell is not in the encoding of a "
                          "source's includeHeaders column (docs/kafka.md)",
-                         t->name, (long long)bad_headers);
+                         t->name, (long long)bad_headers + 1);
                 return -1;
             }
             for (int i = 0; i < cnt; i++) {
@@ -565,10 +565,11 @@ static int produce_run(tide_kafka_sink *sink, sink_topic *t, const send_job *job
                 if (!m->err) continue;
                 if (job->partitions && m->partition != RD_KAFKA_PARTITION_UA)
                     snprintf(errbuf, errlen, "topic %s partition %d: row %lld: %s", t->name,
-                             (int)m->partition, (long long)(start + i), rd_kafka_err2str(m->err));
+                             (int)m->partition, (long long)(start + i + 1),
+                             rd_kafka_err2str(m->err));
                 else
                     snprintf(errbuf, errlen, "topic %s: row %lld: %s", t->name,
-                             (long long)(start + i), rd_kafka_err2str(m->err));
+                             (long long)(start + i + 1), rd_kafka_err2str(m->err));
                 break;
             }
             return -1;
@@ -626,7 +627,7 @@ static int enqueue(tide_kafka_sink *sink, const send_job *job, char *errbuf, siz
         if (!name || len == 0) {
             snprintf(errbuf, errlen,
                      "row %lld has a null topic and the sink has no topic option to fall back on",
-                     (long long)from);
+                     (long long)from + 1);
             rc = -1;
             break;
         }

@@ -95,7 +95,7 @@ t.test("a partition added after the sink learned the count is written to; one be
   admin:createPartitions(name, 3)
   t.eq(sink:addBatch(1, tide.batch.fromRows({ { "b", 2 } }, schema)), 1)
   t.raises(function() sink:addBatch(2, tide.batch.fromRows({ { "c", 3 } }, schema)) end,
-    "partition 3: row 0: no such partition %(the topic has 3, 0 to 2%)")
+    "partition 3: row 1: no such partition %(the topic has 3, 0 to 2%)")
   sink:stop()
   local where = {}
   for _, r in ipairs(tide.kafka.read { bootstrap = bootstrap, topic = name, partition = "all" }:collect()) do

@@ -370,7 +370,7 @@ end)
 t.test("sink refuses a null topic without the topic option, and bad columns", function()
   local b = tide.batch.fromRows({ { "v", nil } }, "value string, topic string")
   local sink = kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap } }, b:schema())
-  t.raises(function() sink:addBatch(0, b) end, "row 0 has a null topic")
+  t.raises(function() sink:addBatch(0, b) end, "row 1 has a null topic")
   sink:stop()
   local ints = tide.batch.fromRows({ { 1 } }, "value int")
   t.raises(function() kafka_sink.new({ opts = { ["kafka.bootstrap.servers"] = bootstrap, topic = "x" } }, ints:schema()) end,
@@ -451,9 +451,9 @@ t.test("sink: a partition the topic does not have fails the write, naming topic,
   local b = tide.batch.fromRows({ { "a", 0 }, { "b", 2 }, { "c", 7 } }, "value string, partition int")
   local sink = sink_of(b, { topic = name })
   t.raises(function() sink:addBatch(0, b) end,
-    "topic " .. name:gsub("%p", "%%%0") .. " partition 7: row 2: no such partition %(the topic has 3, 0 to 2%)")
+    "topic " .. name:gsub("%p", "%%%0") .. " partition 7: row 3: no such partition %(the topic has 3, 0 to 2%)")
   local neg = tide.batch.fromRows({ { "d", -1 } }, "value string, partition int")
-  t.raises(function() sink:addBatch(1, neg) end, "partition %-1: row 0: no such partition")
+  t.raises(function() sink:addBatch(1, neg) end, "partition %-1: row 1: no such partition")
   -- The sink goes on; no record went to another partition than its own.
   local ok = tide.batch.fromRows({ { "e", 1 } }, "value string, partition int")
   t.eq(sink:addBatch(2, ok), 1)
@@ -505,7 +505,7 @@ t.test("sink: a headers column is written, in order, with repeated keys and null
   -- A cell that is not in the encoding fails naming the row.
   local bad = tide.batch.fromRows({ { "x", "ok" }, { "y", "\0\0\0\9ab" } }, "value string, headers binary")
   local sink2 = sink_of(bad, { topic = name })
-  t.raises(function() sink2:addBatch(0, bad) end, "row 0: the headers cell is not in the encoding")
+  t.raises(function() sink2:addBatch(0, bad) end, "row 1: the headers cell is not in the encoding")
   sink2:stop()
 end)
 

@@ -227,14 +227,14 @@ static void a_failure_on_the_sinks_thread_is_reported_by_the_next_call(void)
 {
     tide_kafka_sink *sink = new_sink();
     char err[1024];
-    /* No topic option and a null topic at row 5: found on the sink's
+    /* No topic option and a null topic at the sixth row: found on the sink's
        thread, after send returned. */
     tide_batch *b = values_batch(20000, 10, 5);
     CHECK(tide_kafka_sink_send(sink, b, NULL, &b->columns[1], NULL, &b->columns[0], TIMEOUT_MS, err,
                                sizeof err) == 10);
     tide_batch_free(b);
     CHECK(tide_kafka_sink_flush(sink, TIMEOUT_MS, err, sizeof err) == -1);
-    CHECK_STR(err, "row 5 has a null topic and the sink has no topic option to fall back on");
+    CHECK_STR(err, "row 6 has a null topic and the sink has no topic option to fall back on");
     /* The sink goes on, and counts afresh. */
     b = values_batch(20010, 10, -1);
     CHECK(tide_kafka_sink_send(sink, b, NULL, &b->columns[1], NULL, &b->columns[0], TIMEOUT_MS, err,
@@ -248,12 +248,12 @@ static void a_failure_on_the_sinks_thread_is_reported_by_the_next_call(void)
                                sizeof err) == 10);
     CHECK(tide_kafka_sink_send(sink, b, NULL, &b->columns[1], NULL, &b->columns[0], TIMEOUT_MS, err,
                                sizeof err) == -1);
-    CHECK_STR(err, "row 0 has a null topic and the sink has no topic option to fall back on");
+    CHECK_STR(err, "row 1 has a null topic and the sink has no topic option to fall back on");
     CHECK(tide_kafka_sink_flush(sink, TIMEOUT_MS, err, sizeof err) == 0);
     /* Copied payloads are enqueued by the caller: the failure comes at once. */
     CHECK(tide_kafka_sink_send(sink, NULL, NULL, &b->columns[1], NULL, &b->columns[0], TIMEOUT_MS,
                                err, sizeof err) == -1);
-    CHECK_STR(err, "row 0 has a null topic and the sink has no topic option to fall back on");
+    CHECK_STR(err, "row 1 has a null topic and the sink has no topic option to fall back on");
     CHECK(tide_kafka_sink_flush(sink, TIMEOUT_MS, err, sizeof err) == 0);
     tide_batch_free(b);
     tide_kafka_sink_free(sink);
