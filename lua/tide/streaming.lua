@@ -410,8 +410,9 @@ end
 
 function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, start, finish, latest)
   local src = self.source
-  local since = self.lastTriggerStart and (t_trigger - self.lastTriggerStart) or 0
-  local input_rate = progresslib.rate(rows_in, since)
+  -- As Spark's ProgressReporter: the first trigger's input time is
+  -- infinite (a rate of 0.0); a rate over no time is left out.
+  local input_rate = self.lastTriggerStart and progresslib.rate(rows_in, t_trigger - self.lastTriggerStart) or 0
   local processed_rate = progresslib.processedRate(rows_in, d.triggerExecution)
   return progresslib.new {
     id = self.id, runId = self.runId, name = self.name or require("tide.json").null,

@@ -372,11 +372,12 @@ t.test("progress has Spark's fields with sane values, and listeners hear every e
   -- The log has every batch; recentProgress the last 100 (Spark's default),
   -- which a fast machine passes in 0.3 s.
   t.eq(#q:recentProgress(), math.min(lines, 100))
-  -- The first batch has no input rate (no time since a trigger before
-  -- it): absent, as in PySpark's dict, and any progress encodes as JSON.
+  -- The first batch has no trigger before it: its input rate is 0.0, as
+  -- Spark's (rows over an infinite time), and any progress encodes as JSON.
   t.eq(first_progress.batchId, 0)
-  t.eq(first_progress.inputRowsPerSecond, nil)
-  t.eq(first_progress.sources[1].inputRowsPerSecond, nil)
+  t.eq(first_progress.inputRowsPerSecond, 0)
+  t.eq(first_progress.sources[1].inputRowsPerSecond, 0)
+  t.has(first_progress:json(), '"inputRowsPerSecond":0.0')
   t.ok(pcall(tide.json.encode, first_progress), "tide.json.encode of the first progress")
   t.ok(q:lastProgress().inputRowsPerSecond > 0)
 end)
