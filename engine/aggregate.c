@@ -156,7 +156,12 @@ int32_t tide_agg_result_type(int32_t fn, int32_t in_type, int32_t *precision, in
     switch (fn) {
     case TIDE_AGG_COUNT: return TIDE_INT64;
     case TIDE_AGG_MIN:
-    case TIDE_AGG_MAX: return in_type == TIDE_STRUCT ? 0 : in_type;
+    case TIDE_AGG_MAX:
+    case TIDE_AGG_FIRST:
+    case TIDE_AGG_LAST:
+    case TIDE_AGG_FIRST_VALID:
+    case TIDE_AGG_LAST_VALID:
+        return in_type == TIDE_STRUCT || in_type == TIDE_VECTOR ? 0 : in_type;
     case TIDE_AGG_SUM:
         if (in_type == TIDE_INT32 || in_type == TIDE_INT64) return TIDE_INT64;
         if (in_type == TIDE_FLOAT32 || in_type == TIDE_FLOAT64) return TIDE_FLOAT64;
@@ -216,7 +221,9 @@ static void set_null(tide_column *c, int64_t row)
     c->null_count++;
 }
 
-/* min/max: the best row of each group, then its value. */
+/* min/max/first/last: the row of each group whose value is taken, then
+   that value. first and last count null values unless they ignore them,
+   as Spark's first(x) and first(x, true). */
 static int pick_rows(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
                      const tide_column *in, int64_t n, const int32_t *group_of_row, int64_t ng)
 {
@@ -224,10 +231,22 @@ static int pick_rows(tide_batch *out, tide_column *dst, const char *name, int32_
     if (!best) return -1;
     for (int64_t g = 0; g < ng; g++) best[g] = -1;
     int sign = fn == TIDE_AGG_MIN ? -1 : 1;
+    int skip_nulls = fn != TIDE_AGG_FIRST && fn != TIDE_AGG_LAST;
     for (int64_t r = 0; r < n; r++) {
-        if (!tide_valid(in, r)) continue;
+        if (skip_nulls && !tide_valid(in, r)) continue;
         int32_t g = group_of_row[r];
-        if (best[g] < 0 || tide_compare_values(in, r, best[g]) * sign > 0) best[g] = r;
+        switch (fn) {
+        case TIDE_AGG_FIRST:
+        case TIDE_AGG_FIRST_VALID:
+            if (best[g] < 0) best[g] = r;
+            break;
+        case TIDE_AGG_LAST:
+        case TIDE_AGG_LAST_VALID:
+            best[g] = r;
+            break;
+        default:
+            if (best[g] < 0 || tide_compare_values(in, r, best[g]) * sign > 0) best[g] = r;
+        }
     }
     int rc;
     if (in->type == TIDE_DECIMAL)
@@ -235,7 +254,7 @@ static int pick_rows(tide_batch *out, tide_column *dst, const char *name, int32_
     else
         rc = tide_column_init(out, dst, name, in->type, ng);
     for (int64_t g = 0; rc == 0 && g < ng; g++) {
-        if (best[g] < 0) {
+        if (best[g] < 0 || !tide_valid(in, best[g])) {
             rc = tide_column_append_null(out, dst);
         } else if (in->type == TIDE_STRING || in->type == TIDE_BINARY) {
             int32_t len;
@@ -262,7 +281,7 @@ int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t 
                  in ? in->name : "*", in_type);
         return -1;
     }
-    if (fn == TIDE_AGG_MIN || fn == TIDE_AGG_MAX) {
+    if (fn == TIDE_AGG_MIN || fn == TIDE_AGG_MAX || fn >= TIDE_AGG_FIRST) {
         if (pick_rows(out, dst, name, fn, in, n, group_of_row, ng) != 0) goto oom;
         return 0;
     }

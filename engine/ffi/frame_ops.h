@@ -43,16 +43,20 @@ void tide_count_valid_combinations(const tide_batch *b, const int32_t *cols, int
 
 /* Aggregate functions, as Spark's. */
 typedef enum tide_agg_fn {
-    TIDE_AGG_COUNT = 1,     /* non-null values (count(*) when input is NULL): bigint */
-    TIDE_AGG_SUM = 2,       /* int/bigint -> bigint; float/double -> double;
-                               decimal(p,s) -> decimal(min(38,p+10),s) */
-    TIDE_AGG_AVG = 3,       /* double; decimal(p,s) -> decimal(min(38,p+4),min(38,s+4)) */
-    TIDE_AGG_MIN = 4,       /* the input's type */
+    TIDE_AGG_COUNT = 1, /* non-null values (count(*) when input is NULL): bigint */
+    TIDE_AGG_SUM = 2,   /* int/bigint -> bigint; float/double -> double;
+                           decimal(p,s) -> decimal(min(38,p+10),s) */
+    TIDE_AGG_AVG = 3,   /* double; decimal(p,s) -> decimal(min(38,p+4),min(38,s+4)) */
+    TIDE_AGG_MIN = 4,   /* the input's type */
     TIDE_AGG_MAX = 5,
-    TIDE_AGG_STDDEV = 6,    /* sample standard deviation: double, null below 2 values */
-    TIDE_AGG_VARIANCE = 7,  /* sample variance: double */
+    TIDE_AGG_STDDEV = 6,   /* sample standard deviation: double, null below 2 values */
+    TIDE_AGG_VARIANCE = 7, /* sample variance: double */
     TIDE_AGG_STDDEV_POP = 8,
-    TIDE_AGG_VAR_POP = 9
+    TIDE_AGG_VAR_POP = 9,
+    TIDE_AGG_FIRST = 10, /* the value of the group's first row (null or not): the input's type */
+    TIDE_AGG_LAST = 11,
+    TIDE_AGG_FIRST_VALID = 12, /* first(x, ignorenulls = true): the first non-null value */
+    TIDE_AGG_LAST_VALID = 13
 } tide_agg_fn;
 
 /* The result type of fn over a column of type in_type (decimal precision

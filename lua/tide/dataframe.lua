@@ -19,6 +19,7 @@ local checks = require("tide.checks")
 local function eval() return require("tide.eval") end
 local batchlib = require("tide.batch")
 local ops = require("tide.dataframe_ops")
+local aggregates = require("tide.dataframe_aggregate")
 
 local M = {}
 local DataFrame = {}
@@ -117,6 +118,7 @@ function methods:select(...)
     end
     nodes[i] = column.colNode(c)
   end
+  if aggregates.hasAggregate(nodes) then return aggregates.selectAggregates(self, nodes) end
   return projection(self, nodes)
 end
 
@@ -126,6 +128,7 @@ function methods:selectExpr(...)
   for i, text in ipairs(arglist("selectExpr", ...)) do
     nodes[i] = check(pcall(sql.parseNamedExpression, text))
   end
+  if aggregates.hasAggregate(nodes) then return aggregates.selectAggregates(self, nodes) end
   return projection(self, nodes)
 end
 
@@ -569,7 +572,7 @@ function methods:createOrReplaceTempView(name)
 end
 
 ops.install(M)
-require("tide.dataframe_aggregate").install(M)
+aggregates.install(M)
 
 checks.colonCalls("DataFrame", "df", function(v) return getmetatable(v) == DataFrame end, methods)
 checks.colonCalls("DataFrameNaFunctions", "df.na", function(v) return getmetatable(v) == NaFunctions end,

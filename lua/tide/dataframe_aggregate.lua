@@ -4,8 +4,15 @@
 --
 --   df:groupBy("site_id"):count()      df:groupBy("a", "b"):agg({ C14 = "avg" })
 --   df:groupBy("a"):agg(F.avg("x"), F.count("*"):alias("n"))   df:agg(F.max("hour"))
---   df:agg(F.countDistinct("a"))
+--   df:agg(F.countDistinct("a"))       df:select(F.avg("x"))   df:selectExpr("count(*)")
+--   df:groupBy("a"):agg(F.sum(F.col("x") * 2), (F.avg("x") * 100):alias("pct"),
+--                       F.count(F.when(F.col("click"):eq(1), 1)))
 --   df:describe("click", "hour")       df:summary()   (Spark's tables of strings)
+--
+-- An aggregate over an expression aggregates a column computed before
+-- grouping; an expression over aggregates (and the grouping keys) is
+-- computed over the aggregated rows: both are projections around the one
+-- aggregation, as Spark plans them.
 --
 -- dataframe.lua installs these into its methods table; the helpers for
 -- arguments and batches are tide.dataframe_ops'.
@@ -24,9 +31,29 @@ local errbuf, ERRLEN, cerr = ops.errbuf, ops.ERRLEN, ops.cerr
 
 -- The C aggregate of each of tide.functions' aggregates (F.avg, ...).
 local AGG = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, stddev = 6, stddev_samp = 6,
-              std = 6, variance = 7, var_samp = 7, stddev_pop = 8, var_pop = 9 }
+              std = 6, variance = 7, var_samp = 7, stddev_pop = 8, var_pop = 9, first = 10, last = 11 }
+-- first(x, true) and last(x, true) skip nulls: codes of their own.
+local IGNORING_NULLS = { [AGG.first] = 12, [AGG.last] = 13 }
 -- Spark's name of the result column: avg(x); mean is shown as avg.
 local AGG_LABEL = { mean = "avg", std = "stddev" }
+-- The distinct counts: count(DISTINCT a, ...) and approx_count_distinct(a),
+-- which tide counts exactly.
+local DISTINCT = { count_distinct = true, approx_count_distinct = true }
+
+local function is_aggregate(node)
+  return type(node) == "table" and node.k == "call" and (AGG[node.fn] ~= nil or DISTINCT[node.fn] ~= nil)
+end
+
+-- Whether an expression node (or a list of them) holds an aggregate call.
+local function has_aggregate(node)
+  if type(node) ~= "table" or getmetatable(node) then return false end
+  if is_aggregate(node) then return true end
+  for _, v in pairs(node) do
+    if type(v) == "table" and has_aggregate(v) then return true end
+  end
+  return false
+end
+M.hasAggregate = has_aggregate
 
 local function type_from(id, precision, scale)
   if id == ID.decimal then return T.decimal(precision, scale) end
@@ -82,7 +109,14 @@ function M.install(dataframe)
   -- `level`, as agg_spec's.
   local function distinct_spec(schema, node, alias, level)
     local names, cols = {}, {}
-    for i, arg in ipairs(node.args) do
+    local approx = node.fn == "approx_count_distinct"
+    -- approx_count_distinct(a[, rsd]): one column, and the error it may
+    -- have (tide's count is exact).
+    local args = approx and { node.args[1] } or node.args
+    if approx and (#node.args > 2 or (node.args[2] and type(node.args[2].value) ~= "number")) then
+      error("approx_count_distinct takes a column and the relative error it may have (a number)", level + 1)
+    end
+    for i, arg in ipairs(args) do
       if arg.k ~= "col" then error("countDistinct() takes column names", level + 1) end
       local idx = index_of(schema, arg.name, "countDistinct", level + 1)
       local field = schema.fields[idx + 1]
@@ -92,23 +126,32 @@ function M.install(dataframe)
       end
       names[i], cols[i] = field.name, idx
     end
-    return { distinct = cols, name = alias or ("count(DISTINCT %s)"):format(table.concat(names, ", ")),
-             type = T.long }
+    local label = approx and ("approx_count_distinct(%s)"):format(names[1])
+      or ("count(DISTINCT %s)"):format(table.concat(names, ", "))
+    return { distinct = cols, name = alias or label, type = T.long }
   end
 
-  -- The aggregate of a Column of agg(...); errors at `level`, as agg_spec's.
-  -- Its calls are no tail calls, so that the levels count this function.
-  local function spec_from_column(schema, c, level)
-    local node, alias = c.node, nil
-    if node.k == "alias" then node, alias = node.expr, node.name end
-    if node.k == "call" and node.fn == "count_distinct" then
+  -- The aggregate of an aggregate call node whose arguments are columns
+  -- (or count's literal or *), named `alias` or as Spark names it; errors
+  -- at `level`, as agg_spec's. Its calls are no tail calls, so that the
+  -- levels count this function.
+  local function spec_from_node(schema, node, alias, level)
+    if DISTINCT[node.fn] then
       local spec = distinct_spec(schema, node, alias, level + 1)
       return spec
     end
-    if node.k ~= "call" or not AGG[node.fn] then
-      error("agg takes aggregate functions such as F.avg(\"x\") or a table {x = \"avg\"}", level + 1)
-    end
     local arg = node.args[1]
+    if not arg then error(("%s() needs a column"):format(node.fn), level + 1) end
+    if IGNORING_NULLS[AGG[node.fn]] then
+      local ignore = node.args[2]
+      if #node.args > 2 or (ignore and (ignore.k ~= "lit" or type(ignore.value) ~= "boolean")) then
+        error(("%s takes a column and whether to ignore nulls (a boolean)"):format(node.fn), level + 1)
+      end
+      local spec = agg_spec(schema, node.fn, arg.name, alias, level + 1)
+      if ignore and ignore.value then spec.code = IGNORING_NULLS[spec.code] end
+      return spec
+    end
+    if #node.args > 1 then error(("%s() takes one column, not %d"):format(node.fn, #node.args), level + 1) end
     local name
     if arg.k == "star" and not arg.prefix then
       name = "*"
@@ -204,6 +247,103 @@ function M.install(dataframe)
     })
   end
 
+  -- The plan of agg(...)'s Columns (or a select's nodes with aggregates),
+  -- as Spark's: each aggregate call's arguments that are expressions are
+  -- computed first (a projection before the grouping); outputs that are
+  -- not bare aggregates are computed after it, over the keys and the
+  -- aggregates' results (named __agg<i> in between). Errors at `level`.
+  local function aggregate_nodes(df, keys, nodes, level)
+    local names = require("tide.sql_names")
+    local fail = require("tide.checks").failAtUser
+    local inputs, input_named, calls, outputs = {}, {}, {}, {}
+    local is_key = {}
+    for _, k in ipairs(keys) do is_key[k:lower()] = true end
+    -- The column computed for an aggregate's argument: named as Spark
+    -- shows the expression (so that the aggregate's name and errors read
+    -- sum((x * 2))), one for each distinct expression.
+    local function input_for(arg)
+      local name = names.toString(arg)
+      if not input_named[name] then
+        local column_name = df._plan.schema:resolveField(name) and ("__agg_input%d"):format(#inputs + 1) or name
+        inputs[#inputs + 1] = { k = "alias", expr = arg, name = column_name }
+        input_named[name] = column_name
+      end
+      return { k = "col", name = input_named[name] }
+    end
+    -- Adds an aggregate call, its arguments that are expressions replaced
+    -- by input columns computed for them; returns its index in calls.
+    local function add_call(call)
+      local lifted = { k = "call", fn = call.fn, args = {} }
+      local any = false
+      for i, arg in ipairs(call.args) do
+        if has_aggregate(arg) then
+          fail(("%s: an aggregate function cannot take another one"):format(names.toString(call)))
+        end
+        if not (arg.k == "col" or arg.k == "star" or (arg.k == "lit" and (call.fn == "count" or i > 1))) then
+          arg, any = input_for(arg), true
+        end
+        lifted.args[i] = arg
+      end
+      calls[#calls + 1] = { node = lifted, lifted = any }
+      return #calls
+    end
+    -- An expression over aggregates: each call replaced by its result.
+    local function over_results(node)
+      if is_aggregate(node) then return { k = "col", name = ("__agg%d"):format(add_call(node)) } end
+      if (node.k == "col" and not is_key[tostring(node.name):lower()]) or node.k == "star" then
+        local name = node.k == "star" and "*" or node.name
+        fail(("%s is neither a grouping key nor inside an aggregate function (Spark: expression '%s' is neither"
+          .. " present in the group by, nor is it an aggregate function)"):format(name, name))
+      end
+      local copy = {}
+      for k, v in pairs(node) do
+        copy[k] = (type(v) == "table" and not getmetatable(v) and k ~= "value") and over_results(v) or v
+      end
+      return copy
+    end
+    for i, node in ipairs(nodes) do
+      local bare, alias = node, nil
+      if bare.k == "alias" then bare, alias = bare.expr, bare.name end
+      if is_aggregate(bare) then
+        local c = add_call(bare)
+        outputs[i] = { call = c, name = alias or (calls[c].lifted and names.outputName(bare)) or nil }
+      else
+        outputs[i] = { node = over_results(bare), name = alias or names.outputName(bare) }
+      end
+    end
+    local input = df
+    if #inputs > 0 then
+      local cols = { column.wrap({ k = "star" }) }
+      for _, n in ipairs(inputs) do cols[#cols + 1] = column.wrap(n) end
+      input = df:select(cols)
+    end
+    local post = false
+    for _, o in ipairs(outputs) do post = post or o.node ~= nil end
+    local specs, shown = {}, {}
+    for _, o in ipairs(outputs) do if o.call then shown[o.call] = o.name end end
+    for j, call in ipairs(calls) do
+      specs[j] = spec_from_node(input._plan.schema, call.node, shown[j], level + 1)
+      shown[j] = specs[j].name
+      if post then specs[j].name = ("__agg%d"):format(j) end
+    end
+    local grouped = aggregate(input, keys, specs)
+    if not post then return grouped end
+    local cols = {}
+    for _, k in ipairs(keys) do cols[#cols + 1] = column.wrap({ k = "col", name = k }) end
+    for _, o in ipairs(outputs) do
+      local node = o.node or { k = "col", name = ("__agg%d"):format(o.call) }
+      cols[#cols + 1] = column.wrap({ k = "alias", expr = node, name = o.node and o.name or shown[o.call] })
+    end
+    return grouped:select(cols)
+  end
+
+  -- df:select(...) with aggregates (F.avg("x"), "count(*)"): a global
+  -- aggregate, as Spark's. Errors at the caller of select.
+  function M.selectAggregates(df, nodes)
+    local grouped = aggregate_nodes(df, {}, nodes, 2)
+    return grouped
+  end
+
   -- agg({x = "avg", y = "max"}) (in the order of the columns) or
   -- agg(F.avg("x"), F.count("*"):alias("n"), ...).
   function GroupedData:agg(...)
@@ -223,10 +363,14 @@ function M.install(dataframe)
       end
       if first["*"] then specs[#specs + 1] = agg_spec(schema, tostring(first["*"]):lower(), "*", nil, 2) end
     else
+      local nodes = {}
       for _, c in ipairs(arglist("agg", ...)) do
         if not column.isColumn(c) then error("agg takes Columns such as F.avg(\"x\"), or one table {x = \"avg\"}", 2) end
-        specs[#specs + 1] = spec_from_column(schema, c, 2)
+        nodes[#nodes + 1] = c.node
       end
+      if #nodes == 0 then error("agg needs at least one aggregate", 2) end
+      local grouped = aggregate_nodes(self.df, self.keys, nodes, 2)
+      return grouped
     end
     if #specs == 0 then error("agg needs at least one aggregate", 2) end
     return aggregate(self.df, self.keys, specs)

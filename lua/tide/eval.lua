@@ -516,6 +516,10 @@ function compilers.call(node, scope)
   local fn = node.fn
   local compiler = registry[fn] or (type(fn) == "string" and registry[fn:lower()])
   if not compiler then
+    if require("tide.dataframe_aggregate").hasAggregate(node) then
+      error(("%s is an aggregate function: it belongs in groupBy(...):agg(...), or in select(...) to aggregate"
+        .. " the whole DataFrame"):format(tostring(fn)), 0)
+    end
     error(("undefined function: '%s'"):format(tostring(fn)), 0)
   end
   return compiler(node, scope.schema, compile_child(scope), M)

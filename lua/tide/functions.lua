@@ -215,6 +215,26 @@ function F.countDistinct(...)
 end
 F.count_distinct = F.countDistinct
 
+-- approx_count_distinct(col[, rsd]): counted exactly, which is within any
+-- relative error asked for.
+function F.approx_count_distinct(c, rsd)
+  if c == nil then error("approx_count_distinct() needs a column", 2) end
+  return call("approx_count_distinct", { colNode(c), rsd ~= nil and { k = "lit", value = rsd } or nil })
+end
+F.approxCountDistinct = F.approx_count_distinct
+
+-- first(col[, ignorenulls]) and last: the value of each group's first
+-- (last) row, or its first (last) non-null one, in the rows' order.
+for _, name in ipairs({ "first", "last" }) do
+  F[name] = function(c, ignorenulls)
+    if c == nil then error(name .. "() needs a column", 2) end
+    if ignorenulls ~= nil and type(ignorenulls) ~= "boolean" then
+      error(("%s(col, ignorenulls): ignorenulls is true or false, not %s"):format(name, checks.kindOf(ignorenulls)), 2)
+    end
+    return call(name, { colNode(c), ignorenulls and { k = "lit", value = true } or nil })
+  end
+end
+
 -- asc, desc, asc_nulls_first, ...: the sort orders of orderBy.
 for name, order in pairs(column.sortOrders) do F[name] = order end
 

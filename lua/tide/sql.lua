@@ -282,6 +282,11 @@ function Parser:call(fn)
   if is_op(self:peek(), "*") and is_op(self:peek(1), ")") then
     self:advance()
     args[1] = { k = "star" }
+  elseif fn == "count" and self:accept_kw("DISTINCT") then
+    fn = "count_distinct"
+    repeat
+      args[#args + 1] = self:expr()
+    until not self:accept_op(",")
   elseif not is_op(self:peek(), ")") then
     repeat
       starts[#args + 1] = self:peek()

@@ -1,0 +1,109 @@
+-- Aggregates as Spark plans them around expressions: an aggregate of an
+-- expression (sum(n * 2), count(CASE ...)), an expression over aggregates
+-- and grouping keys (sum(x) / count(*), avg(x) * 100), a select or
+-- selectExpr with aggregates (a global aggregate), and first/last and
+-- approx_count_distinct.
+local t = require("testing")
+local tide = require("tide")
+local F = tide.functions
+local spark = tide.session()
+
+local function table_of(df)
+  local out = {}
+  for _, row in ipairs(df:toBatch():showCells(1000, false).rows) do out[#out + 1] = table.concat(row, "|") end
+  return out
+end
+
+local function rows()
+  return spark:createDataFrame({
+    { "a", 1, 10.0 }, { "b", 2, nil }, { "a", 3, 30.0 }, { nil, 4, 40.0 }, { "b", nil, 5.0 }, { nil, 6, 60.0 },
+  }, "k string, n int, x double")
+end
+
+t.test("an aggregate of an expression aggregates the expression's values, named as Spark names it", function()
+  local df = rows()
+  local agg = df:groupBy("k"):agg(F.sum(F.col("n") * 2), F.count(F.when(F.col("x"):gt(20), 1)),
+    F.avg(F.col("n") + F.col("x")):alias("both"), F.max(F.length("k")))
+  t.same_table(agg.columns, { "k", "sum((n * 2))", "count(CASE WHEN (x > 20) THEN 1 END)", "both", "max(length(k))" })
+  t.same_table(agg.dtypes, { { "k", "string" }, { "sum((n * 2))", "bigint" },
+    { "count(CASE WHEN (x > 20) THEN 1 END)", "bigint" }, { "both", "double" }, { "max(length(k))", "int" } })
+  -- b: n + x is null in both rows (one of them is null in each).
+  t.same_table(table_of(agg), { "a|8|1|22.0|1", "b|4|0|null|1", "null|20|2|55.0|null" })
+  -- SQL text, in agg and in selectExpr, the same.
+  t.same_table(table_of(df:groupBy("k"):agg(F.expr("sum(n * 2)"), F.expr("count(CASE WHEN x > 20 THEN 1 END)"))),
+    { "a|8|1", "b|4|0", "null|20|2" })
+  -- A literal: sum(1) counts rows as a sum.
+  t.same_table(table_of(df:agg(F.expr("sum(1)"))), { "6" })
+  -- count(DISTINCT) of an expression, and the same expression twice.
+  local odd = df:agg(F.countDistinct(F.col("n") % 2), F.max(F.col("n") % 2), F.min(F.col("n") % 2))
+  t.same_table(odd.columns, { "count(DISTINCT (n % 2))", "max((n % 2))", "min((n % 2))" })
+  t.same_table(table_of(odd), { "2|1|0" })
+  -- A type the aggregate cannot take is named by its expression.
+  t.raises(function() df:agg(F.avg(F.upper("k"))) end, "avg%(upper%(k%)%): the column is string, which avg cannot take")
+end)
+
+t.test("an expression over aggregates and keys is computed over the aggregated rows", function()
+  local df = rows()
+  local agg = df:groupBy("k"):agg((F.sum("n") / F.count("*")):alias("mean"), F.avg("x") * 100,
+    F.concat(F.col("k"), F.lit("!")), F.count("*"), F.lit(7))
+  t.same_table(agg.columns, { "k", "mean", "(avg(x) * 100)", "concat(k, !)", "count(1)", "7" })
+  t.same_table(agg.dtypes[2], { "mean", "double" })
+  t.same_table(table_of(agg), { "a|2.0|2000.0|a!|2|7", "b|1.0|500.0|b!|2|7", "null|5.0|5000.0|null|2|7" })
+  -- The same aggregate twice, and a key repeated, as Spark allows.
+  t.same_table(table_of(df:groupBy("k"):agg(F.max("n"), F.max("n") - F.min("n"), F.col("k"))),
+    { "a|3|2|a", "b|2|0|b", "null|6|2|null" })
+end)
+
+t.test("select and selectExpr with aggregates aggregate the whole DataFrame", function()
+  local df = rows()
+  local one = df:select(F.avg("x"), F.count("*"), (F.max("n") - F.min("n")):alias("range"))
+  t.same_table(one.columns, { "avg(x)", "count(1)", "range" })
+  t.same_table(table_of(one), { "29.0|6|5" })
+  local expr = df:selectExpr("sum(n) / count(n) AS mean", "count(DISTINCT k)", "max(x)")
+  t.same_table(expr.columns, { "mean", "count(DISTINCT k)", "max(x)" })
+  t.same_table(table_of(expr), { "3.2|2|60.0" })
+  -- Over no rows: one row, as Spark's global aggregate.
+  t.same_table(table_of(df:filter("n > 100"):select(F.count("*"), F.sum("n"))), { "0|null" })
+  -- A select without aggregates is still a projection.
+  t.eq(df:select("k", F.col("n") * 2):count(), 6)
+end)
+
+t.test("first and last take a group's first or last row, or its first or last value with ignorenulls", function()
+  local df = spark:createDataFrame({
+    { "a", nil, "p" }, { "a", 2, nil }, { "b", 3, "q" }, { "a", 4, "r" }, { "b", nil, nil },
+  }, "k string, n int, s string")
+  local agg = df:groupBy("k"):agg(F.first("n"), F.first("n", true), F.last("s"), F.last("s", true),
+    F.expr("first(s, true)"):alias("fs"))
+  t.same_table(agg.columns, { "k", "first(n)", "first(n)", "last(s)", "last(s)", "fs" })
+  t.same_table(agg.dtypes[2], { "first(n)", "int" })
+  t.same_table(table_of(agg), { "a|null|2|r|r|p", "b|3|3|null|q|q" })
+  t.same_table(table_of(df:select(F.first("k"), F.last("n", true))), { "a|4" })
+  t.raises(function() F.first("n", "yes") end, "ignorenulls is true or false, not a string")
+  t.raises(function() df:agg(F.expr("first(n, 1)")) end, "first takes a column and whether to ignore nulls")
+end)
+
+t.test("approx_count_distinct counts exactly (within any relative error asked for)", function()
+  local df = rows()
+  local agg = df:agg(F.approx_count_distinct("k"), F.approxCountDistinct("n", 0.05), F.countDistinct("k", "n"))
+  t.same_table(agg.columns, { "approx_count_distinct(k)", "approx_count_distinct(n)", "count(DISTINCT k, n)" })
+  t.same_table(table_of(agg), { "2|5|3" })
+  t.raises(function() df:agg(F.approx_count_distinct("k", "x")) end, "the relative error it may have")
+end)
+
+t.test("aggregates out of place fail naming what Spark would", function()
+  local df = rows()
+  t.raises(function() df:groupBy("k"):agg(F.sum("n") + F.col("n")) end,
+    "n is neither a grouping key nor inside an aggregate function")
+  t.raises(function() df:groupBy("k"):agg(F.col("x")) end, "x is neither a grouping key")
+  t.raises(function() df:select(F.avg("x"), "k") end, "k is neither a grouping key")
+  t.raises(function() df:agg(F.sum(F.avg("x"))) end, "sum%(avg%(x%)%): an aggregate function cannot take another")
+  t.raises(function() df:withColumn("m", F.avg("x")):collect() end,
+    "avg is an aggregate function: it belongs in groupBy%(...%):agg%(...%), or in select")
+  t.raises(function() df:filter(F.max("n"):gt(1)) end, "max is an aggregate function")
+  t.raises(function() df:agg(F.expr("sum(n, x)")) end, "sum%(%) takes one column, not 2")
+  -- The error is at the user's line.
+  local ok, err = pcall(function() df:groupBy("k"):agg(F.col("x")) end)
+  t.ok(not ok and err:find("test_aggregate_expressions.lua:%d+:"), err)
+end)
+
+t.run()
