@@ -317,6 +317,7 @@ local function cell_text(col, i)
   return "?"
 end
 M.cellText = cell_text
+M.isValid = is_valid
 M.javaDouble = java_double
 
 -- The cells Spark's show prints: the column names, then up to n rows of

@@ -297,7 +297,7 @@ function M.install(dataframe)
       end
       local copy = {}
       for k, v in pairs(node) do
-        copy[k] = (type(v) == "table" and not getmetatable(v) and k ~= "value") and over_results(v) or v
+        copy[k] = (type(v) == "table" and not getmetatable(v) and not (k == "value" and node.k == "lit")) and over_results(v) or v
       end
       return copy
     end
@@ -399,6 +399,8 @@ function M.install(dataframe)
       return aggregate(self.df, self.keys, specs)
     end
   end
+
+  require("tide.dataframe_pivot").install(GroupedData, aggregate_nodes, is_aggregate, has_aggregate)
 
   -- df:agg(...) aggregates the whole DataFrame, as groupBy():agg(...).
   function methods:agg(...) return self:groupBy():agg(...) end

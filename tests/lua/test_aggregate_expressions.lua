@@ -1,8 +1,8 @@
 -- Aggregates as Spark plans them around expressions: an aggregate of an
 -- expression (sum(n * 2), count(CASE ...)), an expression over aggregates
 -- and grouping keys (sum(x) / count(*), avg(x) * 100), a select or
--- selectExpr with aggregates (a global aggregate), and first/last and
--- approx_count_distinct.
+-- selectExpr with aggregates (a global aggregate), first/last,
+-- approx_count_distinct, and pivot (conditional aggregates).
 local t = require("testing")
 local tide = require("tide")
 local F = tide.functions
@@ -104,6 +104,51 @@ t.test("aggregates out of place fail naming what Spark would", function()
   -- The error is at the user's line.
   local ok, err = pcall(function() df:groupBy("k"):agg(F.col("x")) end)
   t.ok(not ok and err:find("test_aggregate_expressions.lua:%d+:"), err)
+end)
+
+local function events()
+  return spark:createDataFrame({
+    { "a", "x", 1, 2.0 }, { "a", "y", 2, nil }, { "b", "x", 3, 1.0 }, { "a", "x", 4, 5.0 }, { "b", nil, 5, 3.0 },
+  }, "k string, p string, n int, v double")
+end
+
+t.test("pivot: a column per value, sorted with nulls first; a group without the value has null, counts too", function()
+  local df = events()
+  local counts = df:groupBy("k"):pivot("p"):count()
+  t.same_table(counts.columns, { "k", "null", "x", "y" })
+  t.same_table(counts.dtypes[3], { "x", "bigint" })
+  t.same_table(table_of(counts), { "a|null|2|1", "b|1|1|null" })
+  -- Several aggregates: value_name; an alias names the aggregate.
+  local two = df:groupBy("k"):pivot("p", { "x", "y" }):agg(F.sum("n"), F.avg("v"):alias("m"), F.count("v"))
+  t.same_table(two.columns, { "k", "x_sum(n)", "x_m", "x_count(v)", "y_sum(n)", "y_m", "y_count(v)" })
+  t.same_table(table_of(two), { "a|5|3.5|2|2|null|0", "b|3|1.0|1|null|null|null" })
+  -- Values are cast to the pivot column's type, and name their columns so.
+  local typed = df:groupBy("k"):pivot("n", { 1, 3, 9 }):agg({ v = "max" })
+  t.same_table(typed.columns, { "k", "1", "3", "9" })
+  t.same_table(table_of(typed), { "a|2.0|null|null", "b|null|1.0|null" })
+  t.same_table(table_of(df:groupBy("k"):pivot("v", { 2 }):sum("n")), { "a|1", "b|null" })
+  -- Expressions over aggregates, distinct counts, first(x, true).
+  local more = df:groupBy("k"):pivot("p", { "x" }):agg((F.sum("n") * 10):alias("s10"), F.countDistinct("n"),
+    F.first("n", true), F.expr("count(*)"))
+  t.same_table(more.columns, { "k", "x_s10", "x_count(DISTINCT n)", "x_first(n)", "x_count(1)" })
+  t.same_table(table_of(more), { "a|50|2|1|2", "b|30|1|3|1" })
+  -- Without grouping keys: one row.
+  t.same_table(table_of(df:groupBy():pivot("p", { "x", "y" }):sum("n")), { "8|2" })
+end)
+
+t.test("pivot refuses what Spark refuses, and what tide cannot pivot", function()
+  local df = events()
+  t.raises(function() df:groupBy("k"):pivot("p"):agg(F.col("n")) end,
+    "pivot: n is not an aggregate %(Spark: Aggregate expression required for pivot%)")
+  t.raises(function() df:groupBy("k"):pivot("p"):agg(F.first("n")) end, "first%(x, true%) %(its first value%) can be")
+  t.raises(function() df:groupBy("k"):pivot("nope") end, 'cannot resolve column "nope"')
+  t.raises(function() df:groupBy("k"):pivot("p", "x") end, "values is a list, not a string")
+  t.raises(function() df:groupBy("k"):pivot("p"):pivot("k") end, "pivot")
+  spark.conf:set("spark.sql.pivotMaxValues", 2)
+  local ok, err = pcall(function() df:groupBy("k"):pivot("p"):count() end)
+  spark.conf:unset("spark.sql.pivotMaxValues")
+  t.ok(not ok and err:find("The pivot column p has more than 2 distinct values", 1, true), err)
+  t.ok(err:find("test_aggregate_expressions.lua:%d+:"), err)
 end)
 
 t.run()
