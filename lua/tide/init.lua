@@ -37,6 +37,8 @@ function tide.now() return C.tide_now() end
 return setmetatable(tide, {
   __index = function(t, name)
     if type(name) ~= "string" or not name:match("^[%a_][%w_]*$") then return nil end
+    -- tide.SparkSession.builder:getOrCreate(), as PySpark's.
+    if name == "SparkSession" then return require("tide.session").SparkSession end
     local ok, mod = pcall(require, "tide." .. name)
     if not ok then
       if tostring(mod):find("module 'tide." .. name .. "' not found", 1, true) then return nil end

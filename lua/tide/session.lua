@@ -249,4 +249,104 @@ end
 require("tide.checks").colonCalls("SparkSession", "spark", function(v) return getmetatable(v) == Session end, methods)
 methods.sql = sql
 
+-- ---- SparkSession.builder and spark.sparkContext, for ported scripts ---------------
+
+-- tide.SparkSession.builder:appName("ctr"):config("k", "v"):getOrCreate():
+-- each setting checked at its call, as spark.conf:set checks it, and set
+-- on the one session by getOrCreate (PySpark's builder sets them on an
+-- existing session too). tide runs in this process: master takes only
+-- local modes.
+local Builder = {}
+Builder.__index = Builder
+
+local function new_builder() return setmetatable({ settings = {} }, Builder) end
+
+function Builder:appName(name)
+  if type(name) ~= "string" then error(("appName needs a name (a string), not %s"):format(tostring(name)), 2) end
+  self.settings[#self.settings + 1] = { key = "spark.app.name", value = name }
+  return self
+end
+
+function Builder:master(master)
+  local ok = type(master) == "string" and (master == "local" or master:match("^local%[%d+%]$")
+    or master:match("^local%[%*%]$") or master:match("^local%[[%d*]+,%s*%d+%]$"))
+  if not ok then
+    error(("master(%s): tide runs in this process, on its own cores; use local[*] (or leave master out) rather"
+      .. " than a cluster"):format(type(master) == "string" and ("%q"):format(master) or tostring(master)), 2)
+  end
+  self.settings[#self.settings + 1] = { key = "spark.master", value = master }
+  return self
+end
+
+-- config(key, value), or config({key = value, ...}) as PySpark's
+-- config(map={...}). (checked's errors are at config's caller.)
+function Builder:config(key, value)
+  local settings = self.settings
+  if type(key) == "table" and value == nil then
+    local keys = {}
+    for k in pairs(key) do keys[#keys + 1] = k end
+    table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+    for _, k in ipairs(keys) do settings[#settings + 1] = { key = k, value = checked(k, key[k]) } end
+  else
+    settings[#settings + 1] = { key = key, value = checked(key, value) }
+  end
+  return self
+end
+
+function Builder:enableHiveSupport()
+  error("enableHiveSupport: tide has no Hive metastore; tables are temp views (df:createOrReplaceTempView)"
+    .. " and memory sinks, read back with spark:table(name)", 2)
+end
+
+function Builder:getOrCreate()
+  local session = M.session()
+  for _, s in ipairs(self.settings) do
+    session.conf:set(s.key, s.value)
+  end
+  return session
+end
+
+require("tide.checks").colonCalls("Builder", "SparkSession.builder", function(v) return getmetatable(v) == Builder end,
+  Builder)
+Builder.__index = require("tide.checks").strictIndex("Builder", "method", Builder)
+
+-- SparkSession.builder is a new builder at each use, as PySpark's.
+M.SparkSession = setmetatable({}, {
+  __index = function(_, key)
+    if key == "builder" then return new_builder() end
+    error(("SparkSession.%s: tide's SparkSession has only builder (SparkSession.builder:getOrCreate())"):format(
+      tostring(key)), 2)
+  end,
+})
+
+-- spark.sparkContext: what ported scripts use of it. Spark's log levels
+-- are accepted (tide prints warnings and errors only, whatever the level).
+local LOG_LEVELS = { ALL = true, DEBUG = true, ERROR = true, FATAL = true, INFO = true, OFF = true, TRACE = true,
+                     WARN = true }
+local SparkContext = {}
+function SparkContext:setLogLevel(level)
+  if type(level) ~= "string" or not LOG_LEVELS[level:upper()] then
+    error(("setLogLevel(%s): Supplied level %s did not match one of: ALL,DEBUG,ERROR,FATAL,INFO,OFF,TRACE,WARN")
+      :format(tostring(level), tostring(level)), 2)
+  end
+end
+
+local context_properties = {
+  appName = function(ctx) return ctx.session.conf:get("spark.app.name", "tide") end,
+  master = function(ctx) return ctx.session.conf:get("spark.master", "local[*]") end,
+}
+local context_meta = {
+  __index = function(ctx, key)
+    if SparkContext[key] then return SparkContext[key] end
+    if context_properties[key] then return context_properties[key](ctx) end
+    error(("sparkContext.%s: tide has no RDDs; its SparkContext has setLogLevel, appName and master"
+      .. " (rows come in with spark:createDataFrame(rows, schema) or spark.read)"):format(tostring(key)), 2)
+  end,
+}
+
+properties.sparkContext = function(s)
+  s._context = s._context or setmetatable({ session = s }, context_meta)
+  return s._context
+end
+
 return M

@@ -1,5 +1,6 @@
--- spark.conf checks a setting when it is set, and spark:sql says what to
--- write instead of a SQL query.
+-- spark.conf checks a setting when it is set, spark:sql says what to
+-- write instead of a SQL query, and PySpark's SparkSession.builder and
+-- spark.sparkContext work as ported scripts use them.
 local t = require("testing")
 local tide = require("tide")
 local spark = tide.session()
@@ -60,6 +61,50 @@ t.test("spark:sql says tide has no SQL engine and what to use instead", function
   local df = spark:createDataFrame({ { 1 }, { 2 }, { 3 } }, "a int")
   df:createOrReplaceTempView("t")
   t.eq(spark:table("t"):where("a > 1"):selectExpr("a * 10 AS b"):collect()[2].b, 30)
+end)
+
+t.test("SparkSession.builder:appName(...):config(...):getOrCreate() is the one session, with its settings", function()
+  local built = tide.SparkSession.builder:appName("ctr"):master("local[2]")
+    :config("spark.sql.shuffle.partitions", 4):config({ ["spark.tide.sliceRows"] = 1000, ["my.key"] = true })
+    :getOrCreate()
+  t.eq(built, spark)
+  t.eq(spark.conf:get("spark.app.name"), "ctr")
+  t.eq(spark.conf:get("spark.master"), "local[2]")
+  t.eq(spark.conf:get("spark.sql.shuffle.partitions"), "4")
+  t.eq(spark.conf:get("spark.tide.sliceRows"), "1000")
+  t.eq(spark.conf:get("my.key"), "true")
+  spark.conf:unset("spark.tide.sliceRows")
+  -- A builder is new at each use: settings of one are not another's.
+  local a = tide.SparkSession.builder:appName("other")
+  t.eq(#tide.SparkSession.builder.settings, 0)
+  t.eq(#a.settings, 1)
+  -- Each setting is checked at its call, before getOrCreate.
+  local err = t.raises(function() tide.SparkSession.builder:config("spark.tide.sliceRows", "x") end)
+  t.at_caller(err)
+  t.has(err, 'spark.tide.sliceRows must be a whole number >= 0 (0 turns slicing off), not "x"')
+  for _, local_mode in ipairs({ "local", "local[*]", "local[4]", "local[4, 2]" }) do
+    tide.SparkSession.builder:master(local_mode)
+  end
+  err = t.raises(function() tide.SparkSession.builder:master("spark://host:7077") end)
+  t.at_caller(err)
+  t.has(err, 'master("spark://host:7077"): tide runs in this process')
+  t.raises(function() tide.SparkSession.builder:enableHiveSupport() end, "tide has no Hive metastore")
+  t.raises(function() tide.SparkSession.builder:appNme("x") end, 'did you mean "appName"')
+  t.raises(function() tide.SparkSession.builder.getOrCreate() end, "use SparkSession.builder:getOrCreate")
+  t.raises(function() local _ = tide.SparkSession.active end, "tide's SparkSession has only builder")
+end)
+
+t.test("spark.sparkContext: setLogLevel takes Spark's levels; appName and master are the session's", function()
+  spark.conf:set("spark.app.name", "ctr")
+  local sc = spark.sparkContext
+  sc:setLogLevel("WARN")
+  sc:setLogLevel("error")
+  t.eq(sc.appName, "ctr")
+  t.eq(sc.master, "local[2]")
+  local err = t.raises(function() sc:setLogLevel("LOUD") end)
+  t.at_caller(err)
+  t.has(err, "Supplied level LOUD did not match one of: ALL,DEBUG,ERROR,FATAL,INFO,OFF,TRACE,WARN")
+  t.raises(function() return sc.parallelize end, "sparkContext.parallelize: tide has no RDDs")
 end)
 
 t.run()
