@@ -192,6 +192,58 @@ function methods:withColumnRenamed(existing, new_name)
   return projection(self, with_column_nodes(self, i, renamed))
 end
 
+-- withColumns({name = col, ...}) (PySpark's dict), or a list of {name,
+-- col} pairs to give the new columns' order (a Lua table has none: new
+-- columns of the map form come in name order). Every column is computed
+-- from df's columns, as in Spark, not from the others given.
+function methods:withColumns(map)
+  if type(map) ~= "table" or column.isColumn(map) then
+    error(("withColumns needs a table {name = Column, ...}, not %s"):format(kind_of(map)), 2)
+  end
+  local pairs_list = {}
+  if map[1] ~= nil then
+    for i, p in ipairs(map) do
+      if type(p) ~= "table" or type(p[1]) ~= "string" or not column.isColumn(p[2]) then
+        error(("withColumns: entry %d is not a {name, Column} pair"):format(i), 2)
+      end
+      pairs_list[i] = p
+    end
+  else
+    for name, c in pairs(map) do
+      if type(name) ~= "string" or not column.isColumn(c) then
+        error(("withColumns: %s = %s is not a column name and a Column"):format(tostring(name), kind_of(c)), 2)
+      end
+      pairs_list[#pairs_list + 1] = { name, c }
+    end
+    table.sort(pairs_list, function(a, b) return a[1] < b[1] end)
+  end
+  local nodes = with_column_nodes(self, nil, nil)
+  for _, p in ipairs(pairs_list) do
+    local node = { k = "alias", expr = p[2].node, name = p[1] }
+    local existing = ops.resolve(self._plan.schema, p[1], 2)
+    if existing then nodes[existing] = node else nodes[#nodes + 1] = node end
+  end
+  return projection(self, nodes)
+end
+
+-- withColumnsRenamed({existing = new, ...}): each rename as
+-- withColumnRenamed's, all at once.
+function methods:withColumnsRenamed(map)
+  if type(map) ~= "table" or column.isColumn(map) then
+    error(("withColumnsRenamed needs a table {existing = new, ...}, not %s"):format(kind_of(map)), 2)
+  end
+  local schema = self._plan.schema
+  local nodes = with_column_nodes(self, nil, nil)
+  for existing, new_name in pairs(map) do
+    if type(existing) ~= "string" or type(new_name) ~= "string" then
+      error(("withColumnsRenamed needs column names, not %s = %s"):format(kind_of(existing), kind_of(new_name)), 2)
+    end
+    local i = ops.resolve(schema, existing, 2)
+    if i then nodes[i] = { k = "alias", expr = { k = "col", name = schema.fields[i].name }, name = new_name } end
+  end
+  return projection(self, nodes)
+end
+
 -- drop(cols...): names or F.col(name)s; as Spark's, a name no column has
 -- is skipped.
 function methods:drop(...)
@@ -299,28 +351,6 @@ function methods:limit(n)
     end,
   })
 end
-
--- Rows of both, matched by position (Spark's union); the column types must
--- agree.
-function methods:union(other)
-  if getmetatable(other) ~= DataFrame then error(("union needs a DataFrame, not %s"):format(kind_of(other)), 2) end
-  local a, b = self._plan.schema, other._plan.schema
-  if #a.fields ~= #b.fields then
-    error(("union needs the same number of columns: %d and %d"):format(#a.fields, #b.fields), 2)
-  end
-  for i, f in ipairs(a.fields) do
-    if f.dataType ~= b.fields[i].dataType then
-      error(("union: column %d is %s on the left and %s on the right"):format(i,
-        f.dataType:simpleString(), b.fields[i].dataType:simpleString()), 2)
-    end
-  end
-  if self._streaming or other._streaming then
-    error("union of streaming DataFrames is not supported yet", 2)
-  end
-  local plan = { kind = "union", schema = a, left = self._plan, right = other._plan }
-  return new(self._session, plan, false)
-end
-methods.unionAll = methods.union
 
 -- ---- na ----------------------------------------------------------------------
 
@@ -536,7 +566,7 @@ end
 
 local function plan_lines(op, out, lead, indent)
   out[#out + 1] = lead .. describe_op(op)
-  local children = op.kind == "union" and { op.left, op.right } or { op.child }
+  local children = op.left and op.right and { op.left, op.right } or { op.child }
   for i, child in ipairs(children) do
     local last = i == #children
     plan_lines(child, out, indent .. (last and "+- " or ":- "), indent .. (last and "   " or ":  "))
@@ -573,6 +603,7 @@ end
 
 ops.install(M)
 aggregates.install(M)
+require("tide.dataframe_sets").install(M)
 
 checks.colonCalls("DataFrame", "df", function(v) return getmetatable(v) == DataFrame end, methods)
 checks.colonCalls("DataFrameNaFunctions", "df.na", function(v) return getmetatable(v) == NaFunctions end,

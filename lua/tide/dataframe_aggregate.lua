@@ -55,6 +55,18 @@ local function has_aggregate(node)
 end
 M.hasAggregate = has_aggregate
 
+-- A copy of an expression node with each child node replaced by
+-- rewrite(child) (a literal's value is no child).
+local function map_children(node, rewrite)
+  local copy = {}
+  for k, v in pairs(node) do
+    local child = type(v) == "table" and not getmetatable(v) and not (k == "value" and node.k == "lit")
+    copy[k] = child and rewrite(v) or v
+  end
+  return copy
+end
+M.mapChildren = map_children
+
 local function type_from(id, precision, scale)
   if id == ID.decimal then return T.decimal(precision, scale) end
   for name, tid in pairs(ID) do if tid == id then return T[name] end end
@@ -295,11 +307,7 @@ function M.install(dataframe)
         fail(("%s is neither a grouping key nor inside an aggregate function (Spark: expression '%s' is neither"
           .. " present in the group by, nor is it an aggregate function)"):format(name, name))
       end
-      local copy = {}
-      for k, v in pairs(node) do
-        copy[k] = (type(v) == "table" and not getmetatable(v) and not (k == "value" and node.k == "lit")) and over_results(v) or v
-      end
-      return copy
+      return map_children(node, over_results)
     end
     for i, node in ipairs(nodes) do
       local bare, alias = node, nil

@@ -356,6 +356,60 @@ function M.install(dataframe)
     return deduplicate(self, names, "dropDuplicates")
   end
   methods.drop_duplicates = methods.dropDuplicates
+
+  -- ---- partitioning, hints, checkpoints: what one process makes moot ------------------
+
+  -- A batch is one partition in tide: repartition, coalesce and hints
+  -- leave the rows as they are (a ported job's repartition(1) before a
+  -- write already has one file per batch); their arguments are checked
+  -- as Spark checks them.
+  local function partitions_arg(method, n, level)
+    if type(n) ~= "number" or n ~= math.floor(n) or n < 1 then
+      error(("%s: the number of partitions must be a whole number >= 1, not %s"):format(method, tostring(n)),
+        level + 1)
+    end
+  end
+  local function columns_exist(df, method, list, level)
+    for _, c in ipairs(list) do
+      if type(c) == "string" then index_of(df._plan.schema, c, method, level + 1) end
+    end
+  end
+  for _, method in ipairs({ "repartition", "repartitionByRange" }) do
+    methods[method] = function(self, n, ...)
+      if type(n) == "number" then
+        partitions_arg(method, n, 2)
+        columns_exist(self, method, arglist(method, ...), 2)
+      else
+        columns_exist(self, method, arglist(method, n, ...), 2)
+      end
+      return self
+    end
+  end
+  function methods:coalesce(n)
+    partitions_arg("coalesce", n, 2)
+    return self
+  end
+  function methods:hint(name)
+    if type(name) ~= "string" then error(("hint needs a name, not %s"):format(checks.kindOf(name)), 2) end
+    return self
+  end
+  -- One partition: sorting within it is sorting.
+  methods.sortWithinPartitions = methods.orderBy
+  -- checkpoint(eager) and localCheckpoint keep the rows computed once, as
+  -- cache does (there is no lineage to cut across processes).
+  function methods:checkpoint() return self:cache() end
+  methods.localCheckpoint = methods.checkpoint
+
+  -- tail(n): the last n rows, as collect's Rows.
+  function methods:tail(n)
+    if type(n) ~= "number" or n ~= math.floor(n) or n < 0 then
+      error(("tail needs a whole number >= 0, not %s"):format(tostring(n)), 2)
+    end
+    local rows = self:collect()
+    local out = {}
+    for i = math.max(#rows - n + 1, 1), #rows do out[#out + 1] = rows[i] end
+    return out
+  end
 end
 
 return M

@@ -93,11 +93,7 @@ local function over_value(expr, pivot, value, is_aggregate)
       return { k = "case", branches = { { when = { k = "op", op = ">", left = rows, right = { k = "lit", value = 0 } },
         value = call } } }
     end
-    local copy = {}
-    for k, v in pairs(node) do
-      copy[k] = (type(v) == "table" and not getmetatable(v) and not (k == "value" and node.k == "lit")) and rewrite(v) or v
-    end
-    return copy
+    return require("tide.dataframe_aggregate").mapChildren(node, rewrite)
   end
   return rewrite(expr)
 end

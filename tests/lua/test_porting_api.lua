@@ -237,7 +237,7 @@ end)
 t.test("a method or function tide does not have fails naming it, with the nearest known one", function()
   local df = frame()
   local cases = {
-    { function() df:unionByName(df) end, 'DataFrame has no method or column "unionByName" (columns: k, s)' },
+    { function() df:toPandas() end, 'DataFrame has no method or column "toPandas" (columns: k, s)' },
     { function() df:selct("k") end,
       'DataFrame has no method or column "selct" (columns: k, s); did you mean "select"?' },
     { function() local _ = df.nope end, 'DataFrame has no method or column "nope"' },

@@ -1,0 +1,177 @@
+-- tide.dataframe_sets — Spark's set operations on DataFrames:
+--
+--   df:union(other)            (unionAll)  rows of both, columns by position
+--   df:unionByName(other)      df:unionByName(other, true)   columns by name
+--   df:intersect(other)        df:intersectAll(other)
+--   df:subtract(other)         df:exceptAll(other)
+--
+-- Column types are widened as Spark widens them for set operations (int
+-- and bigint to bigint, a number and a double to double, decimals to the
+-- decimal holding both, a string and a number or timestamp to string);
+-- the names are the left side's. intersect and
+-- subtract keep each distinct row once, the *All forms as many times as
+-- the counts allow; rows compare as Spark's set operations compare them
+-- (nulls equal), and the result keeps the left side's order (one C pass
+-- over the groups of equal rows, engine/set_ops.c).
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local batchlib = require("tide.batch")
+local column = require("tide.column")
+local ops = require("tide.dataframe_ops")
+local checks = require("tide.checks")
+local fail = checks.failAtUser
+
+local M = {}
+local ID = T.ID
+local errbuf, ERRLEN, cerr, int32s, take = ops.errbuf, ops.ERRLEN, ops.cerr, ops.int32s, ops.take
+
+-- Numbers in Spark's order of widening (TypeCoercion's numericPrecedence).
+local RANK = { [ID.int] = 1, [ID.long] = 2, [ID.float] = 3, [ID.double] = 4 }
+-- The decimal a whole-number type fits in (Spark's DecimalType.forType).
+local DECIMAL_OF = { [ID.int] = { 10, 0 }, [ID.long] = { 20, 0 } }
+
+-- The type both a and b widen to, or nil.
+local function common_type(a, b)
+  if a == b then return a end
+  if RANK[a.id] and RANK[b.id] then return RANK[a.id] >= RANK[b.id] and a or b end
+  if a.id == ID.decimal or b.id == ID.decimal then
+    local other = a.id == ID.decimal and b or a
+    if other.id == ID.float or other.id == ID.double then return T.double end
+    local pa = a.id == ID.decimal and { a.precision, a.scale } or DECIMAL_OF[a.id]
+    local pb = b.id == ID.decimal and { b.precision, b.scale } or DECIMAL_OF[b.id]
+    if not pa or not pb then return nil end
+    local scale = math.max(pa[2], pb[2])
+    local whole = math.max(pa[1] - pa[2], pb[1] - pb[2])
+    return T.decimal(math.min(whole + scale, 38), scale)
+  end
+  -- Spark's stringPromotion: a string and another atomic type but binary
+  -- and boolean meet as strings.
+  local other = a.id == ID.string and b or b.id == ID.string and a or nil
+  if other and not (other.id == ID.binary or other.id == ID.boolean or other.id == ID.struct
+      or other.id == ID.vector) then
+    return T.string
+  end
+  return nil
+end
+
+local function cast_to(name, t, as)
+  return column.wrap({ k = "alias", expr = { k = "cast", expr = { k = "col", name = name }, to = t }, name = as })
+end
+
+-- df and other with the same column types (widened), named as df's
+-- columns; errors at the caller of the method `what`.
+local function aligned(df, other, what)
+  if getmetatable(other) ~= getmetatable(df) then
+    fail(("%s needs a DataFrame, not %s"):format(what, checks.kindOf(other)))
+  end
+  local a, b = df._plan.schema.fields, other._plan.schema.fields
+  if #a ~= #b then
+    fail(("%s needs the same number of columns: %d and %d (Spark: %s can only be performed on inputs with"
+      .. " the same number of columns)"):format(what, #a, #b, what))
+  end
+  local left, right, cast = {}, {}, false
+  for i, f in ipairs(a) do
+    local t = common_type(f.dataType, b[i].dataType)
+    if not t then
+      fail(("%s: column %d (%s) is %s on the left and %s on the right, which have no common type"):format(
+        what, i, f.name, f.dataType:simpleString(), b[i].dataType:simpleString()))
+    end
+    cast = cast or t ~= f.dataType or t ~= b[i].dataType or f.name ~= b[i].name
+    left[i], right[i] = cast_to(f.name, t, f.name), cast_to(b[i].name, t, f.name)
+  end
+  if not cast then return df, other end
+  return df:select(left), other:select(right)
+end
+
+function M.install(dataframe)
+  local methods = dataframe.methods
+
+  -- union(other): rows of both, matched by position.
+  function methods:union(other)
+    local left, right = aligned(self, other, "union")
+    if left._streaming or right._streaming then
+      fail("union of streaming DataFrames is not supported yet")
+    end
+    local plan = { kind = "union", schema = left._plan.schema, left = left._plan, right = right._plan }
+    return dataframe.new(self._session, plan, false)
+  end
+  methods.unionAll = methods.union
+
+  -- unionByName(other[, allowMissingColumns]): other's columns matched by
+  -- name (as expressions resolve them); with allowMissingColumns, a
+  -- column one side lacks is null there, the right's extra ones last.
+  function methods:unionByName(other, allow_missing)
+    if getmetatable(other) ~= getmetatable(self) then
+      fail(("unionByName needs a DataFrame, not %s"):format(checks.kindOf(other)))
+    end
+    local a, b = self._plan.schema, other._plan.schema
+    local left, right, matched = {}, {}, {}
+    for i, f in ipairs(a.fields) do
+      local j, ambiguous = b:resolveField(f.name)
+      if ambiguous then fail("unionByName: " .. ambiguous) end
+      left[i] = column.wrap({ k = "col", name = f.name })
+      if j then
+        matched[j] = true
+        right[i] = column.wrap({ k = "alias", expr = { k = "col", name = b.fields[j].name }, name = f.name })
+      elseif allow_missing then
+        right[i] = column.wrap({ k = "alias", expr = { k = "lit", value = nil, type = f.dataType }, name = f.name })
+      else
+        fail(("unionByName: column %s is not on the right (columns: %s); unionByName(other, true) fills it with"
+          .. " nulls"):format(f.name, table.concat(b:fieldNames(), ", ")))
+      end
+    end
+    for j, f in ipairs(b.fields) do
+      if not matched[j] then
+        if not allow_missing then
+          fail(("unionByName: column %s is not on the left (columns: %s); unionByName(other, true) fills it"
+            .. " with nulls"):format(f.name, table.concat(a:fieldNames(), ", ")))
+        end
+        left[#left + 1] = column.wrap({ k = "alias", expr = { k = "lit", value = nil, type = f.dataType },
+          name = f.name })
+        right[#right + 1] = column.wrap({ k = "col", name = f.name })
+      end
+    end
+    local union = self:select(left):union(other:select(right))
+    return union
+  end
+
+  -- The left rows `op` keeps (tide_set_op) of the union of both sides.
+  local function set_operation(df, other, op, what)
+    local left, right = aligned(df, other, what)
+    if left._streaming or right._streaming then
+      fail(("%s is not supported on streaming DataFrames"):format(what))
+    end
+    local schema = left._plan.schema
+    for _, f in ipairs(schema.fields) do
+      if f.dataType.id == ID.struct or f.dataType.id == ID.vector then
+        fail(("%s: column %s is %s, which tide cannot compare"):format(what, f.name, f.dataType:simpleString()))
+      end
+    end
+    local cols = {}
+    for i = 1, #schema.fields do cols[i] = i - 1 end
+    local read = function()
+      local lb, rb = left:toBatch(), right:toBatch()
+      local both = batchlib.wrap(C.tide_batch_concat(ffi.new("tide_batch*[2]", lb, rb), 2, errbuf, ERRLEN),
+        cerr())
+      local n, nl = both:count(), lb:count()
+      local gids = ffi.new("int32_t[?]", math.max(n, 1))
+      local first = ffi.new("int64_t[?]", math.max(n, 1))
+      local ng = tonumber(C.tide_group_rows(both, int32s(cols), #cols, gids, first, errbuf, ERRLEN))
+      if ng < 0 then error(cerr(), 0) end
+      local keep = ffi.new("int64_t[?]", math.max(nl, 1))
+      local kept = tonumber(C.tide_set_operation(gids, n, nl, ng, op, keep))
+      if kept < 0 then error(what .. ": out of memory", 0) end
+      return take(both, keep, kept)
+    end
+    local plan = { kind = "scan", schema = schema, source = { read = read, description = what } }
+    return dataframe.new(df._session, plan, false)
+  end
+
+  function methods:intersect(other) return set_operation(self, other, C.TIDE_SET_INTERSECT, "intersect") end
+  function methods:intersectAll(other) return set_operation(self, other, C.TIDE_SET_INTERSECT_ALL, "intersectAll") end
+  function methods:subtract(other) return set_operation(self, other, C.TIDE_SET_EXCEPT, "subtract") end
+  function methods:exceptAll(other) return set_operation(self, other, C.TIDE_SET_EXCEPT_ALL, "exceptAll") end
+end
+
+return M
