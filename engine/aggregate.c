@@ -8,59 +8,12 @@
 #include "decimal128.h"
 #include "ffi/frame_ops.h"
 #include "row_compare.h"
+#include "row_hash.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xFF51AFD7ED558CCDULL;
-    x ^= x >> 33;
-    x *= 0xC4CEB9FE1A85EC53ULL;
-    return x ^ (x >> 33);
-}
-
-static uint64_t hash_bytes(const char *s, int32_t n)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a, then mixed */
-    for (int32_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return mix(h);
-}
-
-static uint64_t hash_value(const tide_column *c, int64_t r)
-{
-    if (!tide_valid(c, r)) return 0x9E3779B97F4A7C15ULL;
-    switch (c->type) {
-    case TIDE_BOOL: return mix(((const uint8_t *)c->values)[r] + 1);
-    case TIDE_INT32: return mix((uint64_t)(int64_t)((const int32_t *)c->values)[r]);
-    case TIDE_INT64:
-    case TIDE_TIMESTAMP: return mix((uint64_t)((const int64_t *)c->values)[r]);
-    case TIDE_FLOAT32:
-    case TIDE_FLOAT64: {
-        double d = c->type == TIDE_FLOAT32 ? ((const float *)c->values)[r] : ((const double *)c->values)[r];
-        if (d != d) return 0x7FF8000000000000ULL; /* every NaN alike */
-        if (d == 0) d = 0;                         /* -0.0 as 0.0 */
-        uint64_t bits;
-        memcpy(&bits, &d, sizeof bits);
-        return mix(bits);
-    }
-    case TIDE_DECIMAL: {
-        uint64_t w[2];
-        memcpy(w, (const char *)c->values + 16 * r, 16);
-        return mix(w[0] ^ mix(w[1]));
-    }
-    case TIDE_STRING:
-    case TIDE_BINARY: {
-        int32_t n;
-        const char *s = tide_column_bytes(c, r, &n);
-        return hash_bytes(s, n);
-    }
-    default: return 0;
-    }
-}
 
 static int same_key(const tide_column *const *keys, int32_t nk, int64_t a, int64_t b)
 {
@@ -101,7 +54,8 @@ int64_t tide_group_rows(const tide_batch *b, const int32_t *cols, int32_t num_ke
     }
     memset(hashes, 0, (size_t)n * sizeof *hashes);
     for (int32_t k = 0; k < num_keys; k++)
-        for (int64_t r = 0; r < n; r++) hashes[r] = mix(hashes[r] * 31 + hash_value(keys[k], r));
+        for (int64_t r = 0; r < n; r++)
+            hashes[r] = tide_hash_mix(hashes[r] * 31 + tide_hash_value(keys[k], r));
     memset(table, 0xff, slots * sizeof *table);
     groups = 0;
     size_t mask = slots - 1;

@@ -604,6 +604,7 @@ end
 ops.install(M)
 aggregates.install(M)
 require("tide.dataframe_sets").install(M)
+require("tide.dataframe_join").install(M)
 
 checks.colonCalls("DataFrame", "df", function(v) return getmetatable(v) == DataFrame end, methods)
 checks.colonCalls("DataFrameNaFunctions", "df.na", function(v) return getmetatable(v) == NaFunctions end,

@@ -1,0 +1,101 @@
+/*
+ * row_hash.h — Spark's equality of values as hashes, shared by grouping
+ * (aggregate.c) and hash joins (join.c), so that both tell keys alike the
+ * same way: every NaN alike, -0.0 as 0.0, strings by their bytes, decimals
+ * by their 128 bits (callers give both sides one scale). A null hashes to
+ * a constant; whether nulls match is the caller's business.
+ */
+#ifndef TIDE_ROW_HASH_H
+#define TIDE_ROW_HASH_H
+#include "row_compare.h"
+
+#include <string.h>
+
+static inline uint64_t tide_hash_mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    return x ^ (x >> 33);
+}
+
+static inline uint64_t tide_hash_bytes(const char *s, int32_t n)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a, then mixed */
+    for (int32_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return tide_hash_mix(h);
+}
+
+static inline uint64_t tide_hash_value(const tide_column *c, int64_t r)
+{
+    if (!tide_valid(c, r)) return 0x9E3779B97F4A7C15ULL;
+    switch (c->type) {
+    case TIDE_BOOL:
+        return tide_hash_mix(((const uint8_t *)c->values)[r] + 1);
+    case TIDE_INT32:
+        return tide_hash_mix((uint64_t)(int64_t)((const int32_t *)c->values)[r]);
+    case TIDE_INT64:
+    case TIDE_TIMESTAMP:
+        return tide_hash_mix((uint64_t)((const int64_t *)c->values)[r]);
+    case TIDE_FLOAT32:
+    case TIDE_FLOAT64: {
+        double d = c->type == TIDE_FLOAT32 ? ((const float *)c->values)[r]
+                                           : ((const double *)c->values)[r];
+        if (d != d) return 0x7FF8000000000000ULL; /* every NaN alike */
+        if (d == 0) d = 0;                        /* -0.0 as 0.0 */
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        return tide_hash_mix(bits);
+    }
+    case TIDE_DECIMAL: {
+        uint64_t w[2];
+        memcpy(w, (const char *)c->values + 16 * r, 16);
+        return tide_hash_mix(w[0] ^ tide_hash_mix(w[1]));
+    }
+    case TIDE_STRING:
+    case TIDE_BINARY: {
+        int32_t n;
+        const char *s = tide_column_bytes(c, r, &n);
+        return tide_hash_bytes(s, n);
+    }
+    default:
+        return 0;
+    }
+}
+
+/* Whether row ra of a and row rb of b, two valid values of columns of one
+   type, are equal as tide_compare_values tells (NaN = NaN, -0.0 = 0.0). */
+static inline int tide_same_value(const tide_column *a, int64_t ra, const tide_column *b,
+                                  int64_t rb)
+{
+    switch (a->type) {
+    case TIDE_BOOL:
+        return ((const uint8_t *)a->values)[ra] == ((const uint8_t *)b->values)[rb];
+    case TIDE_INT32:
+        return ((const int32_t *)a->values)[ra] == ((const int32_t *)b->values)[rb];
+    case TIDE_INT64:
+    case TIDE_TIMESTAMP:
+        return ((const int64_t *)a->values)[ra] == ((const int64_t *)b->values)[rb];
+    case TIDE_FLOAT32:
+        return tide_compare_double(((const float *)a->values)[ra],
+                                   ((const float *)b->values)[rb]) == 0;
+    case TIDE_FLOAT64:
+        return tide_compare_double(((const double *)a->values)[ra],
+                                   ((const double *)b->values)[rb]) == 0;
+    case TIDE_DECIMAL:
+        return memcmp((const char *)a->values + 16 * ra, (const char *)b->values + 16 * rb, 16) ==
+               0;
+    case TIDE_STRING:
+    case TIDE_BINARY: {
+        int32_t la, lb;
+        const char *sa = tide_column_bytes(a, ra, &la), *sb = tide_column_bytes(b, rb, &lb);
+        return la == lb && (la == 0 || memcmp(sa, sb, (size_t)la) == 0);
+    }
+    default:
+        return 0;
+    }
+}
+
+#endif

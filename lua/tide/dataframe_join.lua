@@ -1,0 +1,449 @@
+-- tide.dataframe_join — joins, as Spark's Dataset.join and crossJoin, by
+-- one C hash join (engine/join.c) over whole columns:
+--
+--   orders:join(customers, "customer_id")                  -- USING: the key once, first
+--   orders:join(customers, { "region", "id" }, "left")
+--   orders:join(customers, F.col("cust"):eq(F.col("id")), "left_anti")
+--   events:join(static_lookup, "k", "left")                -- a stream with a static DataFrame
+--   a:crossJoin(b)
+--
+-- The join is an operator over one side, the probe side (a batch join's
+-- left, a stream-static join's stream), that holds the other, the build
+-- side: computed when the operator first runs and hashed once (a query's
+-- state keeps it across micro-batches: the static side is read once). So
+-- the plan stays a chain down to the one scan that feeds it, as tide's
+-- execution and streaming expect, and a join that makes its rows from
+-- each probe row alone runs slice by slice like a filter.
+--
+-- Keys are equal as Spark's `=`: a null key matches nothing (a condition's
+-- <=> matches null with null), NaN matches NaN and -0.0 0.0. Rows come in
+-- the probe side's order, each probe row's matches in the build side's
+-- order, and last (right and full outer joins) the build rows nothing
+-- matched, in their order; Spark promises no order at all.
+--
+-- dataframe.lua installs these into its methods table.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local column = require("tide.column")
+local checks = require("tide.checks")
+local batchlib = require("tide.batch")
+local execution = require("tide.execution")
+local coerce = require("tide.eval_coerce")
+local ops = require("tide.dataframe_ops")
+
+local M = {}
+local ID = T.ID
+local errbuf, ERRLEN, cerr = ops.errbuf, ops.ERRLEN, ops.cerr
+local fail = checks.failAtUser
+local kind_of = checks.kindOf
+
+-- The join types Spark's JoinType takes (case and underscores aside), by
+-- what tide does with them.
+local HOW = { inner = "inner", cross = "cross", outer = "full", full = "full", fullouter = "full",
+              left = "left", leftouter = "left", right = "right", rightouter = "right",
+              semi = "semi", leftsemi = "semi", anti = "anti", leftanti = "anti" }
+local SUPPORTED = "'inner', 'outer', 'full', 'fullouter', 'full_outer', 'leftouter', 'left', 'left_outer', "
+  .. "'rightouter', 'right', 'right_outer', 'leftsemi', 'left_semi', 'semi', 'leftanti', 'left_anti', 'anti', "
+  .. "'cross'"
+-- Spark's names of the join types, in plans and messages.
+local PLAN_NAME = { inner = "Inner", cross = "Cross", full = "FullOuter", left = "LeftOuter",
+                    right = "RightOuter", semi = "LeftSemi", anti = "LeftAnti" }
+
+-- engine/ffi/join.h's modes.
+local MODE = { inner = C.TIDE_JOIN_INNER, probe_outer = C.TIDE_JOIN_PROBE_OUTER,
+               build_outer = C.TIDE_JOIN_BUILD_OUTER, full = C.TIDE_JOIN_FULL_OUTER,
+               semi = C.TIDE_JOIN_SEMI, anti = C.TIDE_JOIN_ANTI }
+
+-- A join whose rows each come from one probe row (and the whole build
+-- side) gives over slices of its probe side what it gives over the whole:
+-- it is row-wise as tide.execution means it, and runs slice by slice
+-- (spark.tide.sliceRows) like a filter. A join that adds the build rows
+-- nothing matched (right and full outer of batch DataFrames) sees its
+-- probe side whole: its kind is not row-wise.
+local ROW_WISE_KIND, WHOLE_KIND = "join", "joinWhole" -- tide.execution's ROW_WISE has "join"
+
+local function normalize_how(how)
+  if how == nil then return "inner" end
+  if type(how) ~= "string" then
+    fail(("join: how must be a join type such as \"left\", not %s"):format(kind_of(how)))
+  end
+  local h = HOW[how:lower():gsub("_", "")]
+  if not h then
+    fail(("Unsupported join type '%s'. Supported join types include: %s."):format(how, SUPPORTED))
+  end
+  return h
+end
+
+-- ---- keys ------------------------------------------------------------------------------------
+
+-- The type both key columns are compared as: their own when they agree,
+-- numbers widened as Spark's comparisons widen them (int with bigint as
+-- bigint, with double as double, decimals to one scale); other pairs
+-- fail, naming both.
+local function key_type(lf, rf)
+  local a, b = lf.dataType, rf.dataType
+  for _, f in ipairs({ lf, rf }) do
+    local id = f.dataType.id
+    if id == ID.struct or id == ID.vector then
+      fail(("join: column %s is %s, which cannot be a join key"):format(f.name, f.dataType:simpleString()))
+    end
+  end
+  if a == b then return a end
+  if coerce.isNumeric(a) and coerce.isNumeric(b) then return coerce.widerNumeric(a, b) end
+  fail(("join: the key columns %s (%s) and %s (%s) cannot be compared: their types differ (cast one first,"
+    .. " e.g. F.col(%q):cast(%q))"):format(lf.name, a:simpleString(), rf.name, b:simpleString(), rf.name,
+    a:simpleString()))
+end
+
+-- The field index (1-based) a name resolves to in schema, or nil; a name
+-- several fields match only in case fails as Spark's.
+local function resolve(schema, name)
+  local i, ambiguous = schema:resolveField(name)
+  if ambiguous then fail("join: " .. ambiguous) end
+  return i
+end
+
+-- USING names: each resolved on both sides, left first.
+local function using_keys(ldf, rdf, names)
+  local keys = {}
+  for k, name in ipairs(names) do
+    local pair = {}
+    for _, side in ipairs({ { "left", ldf }, { "right", rdf } }) do
+      local schema = side[2]._plan.schema
+      local i = resolve(schema, name)
+      if not i then
+        fail(("join: USING column %q cannot be resolved on the %s side of the join. The %s-side columns: %s%s")
+          :format(name, side[1], side[1], table.concat(schema:fieldNames(), ", "),
+            require("tide.suggest").column(name, schema:fieldNames())))
+      end
+      pair[side[1]] = i
+    end
+    keys[k] = pair
+  end
+  return keys
+end
+
+-- The side ("left" or "right") and field index a column name of a join
+-- condition refers to. "a.x" is column x of the side aliased "a"
+-- (df:alias("a")). A name both sides have is ambiguous, as df.id is in
+-- Spark when both DataFrames have an id and nothing tells them apart.
+local function locate(name, ldf, rdf)
+  local ls, rs = ldf._plan.schema, rdf._plan.schema
+  local qualifier, rest = name:match("^([^.]+)%.(.+)$")
+  if qualifier and (qualifier == ldf._alias) ~= (qualifier == rdf._alias) then
+    local side, schema = qualifier == ldf._alias and "left" or "right", qualifier == ldf._alias and ls or rs
+    local i = resolve(schema, rest)
+    if not i then
+      fail(("join: cannot resolve column %q of the condition: %s (the %s side) has columns %s"):format(name,
+        qualifier, side, table.concat(schema:fieldNames(), ", ")))
+    end
+    return side, i
+  end
+  local li, ri = resolve(ls, name), resolve(rs, name)
+  if li and ri then
+    fail(("join: reference %q is ambiguous in the join condition: both sides have a column %s. Join on the name"
+      .. " instead (df:join(other, %q), which keeps one %s), rename one side first (withColumnRenamed), or"
+      .. " alias both (df:alias(\"l\"), F.col(\"l.%s\"))"):format(name, name, name, name, name))
+  end
+  if li then return "left", li end
+  if ri then return "right", ri end
+  fail(("join: cannot resolve column %q of the join condition (left columns: %s; right columns: %s)"):format(name,
+    table.concat(ls:fieldNames(), ", "), table.concat(rs:fieldNames(), ", ")))
+end
+
+local function conjuncts(node, out)
+  if node.k == "op" and node.op == "and" then
+    conjuncts(node.left, out)
+    conjuncts(node.right, out)
+  else
+    out[#out + 1] = node
+  end
+  return out
+end
+
+local EQUALS = { ["="] = false, ["=="] = false, ["<=>"] = true } -- null-safe?
+
+-- The keys of a condition: a conjunction of equalities, each between a
+-- column of either side.
+local function condition_keys(ldf, rdf, node)
+  local sql = require("tide.sql")
+  local keys = {}
+  for _, c in ipairs(conjuncts(node, {})) do
+    local null_safe
+    if c.k == "op" then null_safe = EQUALS[c.op] end
+    if null_safe == nil or c.left.k ~= "col" or c.right.k ~= "col" then
+      fail(("join: the condition %s is not an equality of two columns: tide joins on equalities between a column"
+        .. " of each side (and_ of several); filter the joined rows for any other condition"):format(sql.toString(c)))
+    end
+    local s1, i1 = locate(c.left.name, ldf, rdf)
+    local s2, i2 = locate(c.right.name, ldf, rdf)
+    if s1 == s2 then
+      fail(("join: the condition %s compares two columns of the %s side: each equality needs a column of each"
+        .. " side (filter the joined rows for the other conditions)"):format(sql.toString(c), s1))
+    end
+    keys[#keys + 1] = { left = s1 == "left" and i1 or i2, right = s1 == "right" and i1 or i2, nullSafe = null_safe }
+  end
+  return keys
+end
+
+-- ---- the operator --------------------------------------------------------------------------
+
+-- Columns of schema's fields, as output entries of `side`, nullable when
+-- the join makes that side's rows optional.
+local function side_outputs(out, schema, side, nullable, skip)
+  for i, f in ipairs(schema.fields) do
+    if not (skip and skip[i]) then
+      out[#out + 1] = { side = side, index = i - 1, field = T.field(f.name, f.dataType, f.nullable or nullable) }
+    end
+  end
+end
+
+-- A key column of batch (0-based index i), cast to t when t is given, the
+-- cast's buffers in holder (a batch derived from batch, made on demand).
+local COLUMN_SIZE = ffi.sizeof("tide_column")
+local function key_column(batch, i, t, holder)
+  local col = batch.columns + i
+  if not t then return col, holder end
+  holder = holder or batchlib.wrap(C.tide_batch_derive(batch, 0), "out of memory casting a join key")
+  local p = C.tide_arena_calloc(holder.arena, COLUMN_SIZE)
+  if p == nil then error("out of memory casting a join key", 0) end
+  local dst = ffi.cast("tide_column*", p)
+  if C.tide_eval_cast(holder, col, t.id, t.precision or 0, t.scale or 0, dst, errbuf, ERRLEN) ~= 0 then
+    error("join: casting a key: " .. cerr(), 0)
+  end
+  return dst, holder
+end
+
+-- The probe side's or build side's key columns of batch: an array of
+-- column pointers, and the batch holding their casts (nil: none).
+local function key_array(batch, index, cast)
+  local arr = ffi.new("const tide_column*[?]", #index + 1)
+  local holder
+  for k, i in ipairs(index) do arr[k - 1], holder = key_column(batch, i, cast[k], holder) end
+  return arr, holder
+end
+
+-- The build side, once per query (or action): its rows, its keys and
+-- their hash table, kept together (the table points into the columns).
+local function build_side(spec)
+  local ctx = execution.context(nil, execution.sliceRows(spec.session))
+  local batch = execution.execute(spec.buildPlan, ctx)
+  local keys, holder = key_array(batch, spec.buildKeys, spec.buildCasts)
+  local null_safe = ffi.new("int32_t[?]", #spec.nullSafe + 1, spec.nullSafe)
+  local tbl = C.tide_join_build(keys, null_safe, #spec.buildKeys, batch:count(), errbuf, ERRLEN)
+  if tbl == nil then error(cerr(), 0) end
+  return { batch = batch, keys = keys, holder = holder, table = ffi.gc(tbl, C.tide_join_free) }
+end
+
+local function run_join(spec, batch, ctx)
+  local state = ctx.state
+  local built = state.built
+  if not built then
+    built = build_side(spec)
+    state.built = built
+  end
+  local keys, holder = key_array(batch, spec.probeKeys, spec.probeCasts)
+  local outs, n = spec.outputs, #spec.outputs
+  local probe_cols = ffi.new("const tide_column*[?]", n + 1)
+  local build_cols = ffi.new("const tide_column*[?]", n + 1)
+  for j, o in ipairs(outs) do
+    if o.key then -- a full outer USING join's key: coalesce(left, right)
+      probe_cols[j - 1], build_cols[j - 1] = keys[o.key - 1], built.keys[o.key - 1]
+    elseif o.side == spec.probeSide then
+      probe_cols[j - 1] = batch.columns + o.index
+    else
+      build_cols[j - 1] = built.batch.columns + o.index
+    end
+  end
+  local out = C.tide_join_probe(built.table, keys, #spec.probeKeys, batch:count(), spec.mode, probe_cols,
+    build_cols, spec.cNames, n, errbuf, ERRLEN)
+  if holder then batchlib.release(holder) end
+  if out == nil then error(cerr(), 0) end
+  return batchlib.wrap(out)
+end
+
+local dataframe_new -- tide.dataframe's, set by install
+
+-- The join operator: the probe side's plan is its child; the build side's
+-- is kept by it (left and right: both, for explain).
+local function join_plan(ldf, rdf, how, keys, outputs, condition_text)
+  local lstream, rstream = ldf._streaming, rdf._streaming
+  if lstream and rstream then
+    fail("join between two streaming DataFrames is not supported: Spark keeps both sides in state across"
+      .. " micro-batches (bounded by withWatermark), which tide does not keep; join a stream with a static"
+      .. " DataFrame, or join within each micro-batch inside foreachBatch")
+  end
+  -- As Spark's UnsupportedOperationChecker: a stream may be joined with a
+  -- static DataFrame where each of its rows' output is known at once.
+  local name = PLAN_NAME[how]
+  if lstream and (how == "right" or how == "full") then
+    fail(how == "right" and "RightOuter join with a streaming DataFrame/Dataset on the left and a static"
+      .. " DataFrame/DataSet on the right not supported"
+      or "FullOuter joins with streaming DataFrames/Datasets on the left and a static DataFrame/Dataset on the"
+      .. " right is not supported")
+  elseif rstream and how == "anti" then
+    fail("LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported")
+  elseif rstream and (how == "left" or how == "semi") then
+    fail(("%s join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is"
+      .. " not supported"):format(name))
+  elseif rstream and how == "full" then
+    fail("FullOuter joins with streaming DataFrames/Datasets on the right and a static DataFrame/Dataset on the"
+      .. " left is not supported")
+  end
+  -- The probe side: the stream; else the left.
+  local probe = rstream and "right" or "left"
+  local build = probe == "left" and "right" or "left"
+  local mode
+  if how == "inner" or how == "cross" then mode = MODE.inner
+  elseif how == "semi" then mode = MODE.semi
+  elseif how == "anti" then mode = MODE.anti
+  elseif how == "full" then mode = MODE.full
+  elseif how == probe then mode = MODE.probe_outer
+  else mode = MODE.build_outer end
+  local dfs = { left = ldf, right = rdf }
+  local spec = { session = ldf._session, probeSide = probe, buildPlan = dfs[build]._plan, mode = mode,
+                 probeKeys = {}, buildKeys = {}, probeCasts = {}, buildCasts = {}, nullSafe = {},
+                 outputs = outputs, names = {} }
+  for k, key in ipairs(keys) do
+    local lf, rf = ldf._plan.schema.fields[key.left], rdf._plan.schema.fields[key.right]
+    local t = key_type(lf, rf)
+    local fields = { left = lf, right = rf }
+    spec.probeKeys[k], spec.buildKeys[k] = key[probe] - 1, key[build] - 1
+    -- the type to cast each side's key to, if it is not that already
+    spec.probeCasts[k] = fields[probe].dataType ~= t and t or nil
+    spec.buildCasts[k] = fields[build].dataType ~= t and t or nil
+    spec.nullSafe[k] = key.nullSafe and 1 or 0
+  end
+  local fields = {}
+  for j, o in ipairs(outputs) do
+    fields[j] = o.field
+    spec.names[j] = o.field.name
+  end
+  -- spec.names keeps the strings the pointers point into alive
+  spec.cNames = ffi.new("const char*[?]", #outputs + 1, spec.names)
+  local text = ("Join %s%s, Build%s"):format(name, condition_text and (", " .. condition_text) or "",
+    build == "left" and "Left" or "Right")
+  local whole = mode == MODE.build_outer or mode == MODE.full
+  local plan = {
+    kind = whole and WHOLE_KIND or ROW_WISE_KIND,
+    schema = T.struct(fields),
+    explain = text,
+    child = dfs[probe]._plan,
+    left = ldf._plan,
+    right = rdf._plan,
+    apply = function(batch, ctx) return run_join(spec, batch, ctx) end,
+  }
+  return dataframe_new(ldf._session, plan, lstream or rstream)
+end
+
+-- Spark's text of a join condition: (a = b), ((a = b) AND (c <=> d)).
+local function condition_text(ldf, rdf, keys)
+  local parts = {}
+  for k, key in ipairs(keys) do
+    parts[k] = ("(%s %s %s)"):format(ldf._plan.schema.fields[key.left].name, key.nullSafe and "<=>" or "=",
+      rdf._plan.schema.fields[key.right].name)
+  end
+  if #parts == 0 then return nil end
+  if #parts == 1 then return parts[1] end
+  return "(" .. table.concat(parts, " AND ") .. ")"
+end
+
+-- A USING join: the keys once, first (the left's, the right's for a right
+-- outer join, coalesce(left, right) for a full outer one), then the
+-- left's other columns, then the right's; a semi or anti join keeps the
+-- left's columns, keys first.
+local function using_join(ldf, rdf, names, how)
+  local keys = using_keys(ldf, rdf, names)
+  local ls, rs = ldf._plan.schema, rdf._plan.schema
+  local lkey, rkey = {}, {}
+  for _, key in ipairs(keys) do lkey[key.left], rkey[key.right] = true, true end
+  local outputs = {}
+  for k, key in ipairs(keys) do
+    local lf, rf = ls.fields[key.left], rs.fields[key.right]
+    if how == "full" then
+      outputs[k] = { key = k, field = T.field(lf.name, key_type(lf, rf), lf.nullable and rf.nullable) }
+    elseif how == "right" then
+      outputs[k] = { side = "right", index = key.right - 1, field = rf }
+    else
+      outputs[k] = { side = "left", index = key.left - 1, field = lf }
+    end
+  end
+  side_outputs(outputs, ls, "left", how == "right" or how == "full", lkey)
+  if how ~= "semi" and how ~= "anti" then side_outputs(outputs, rs, "right", how == "left" or how == "full", rkey) end
+  return join_plan(ldf, rdf, how, keys, outputs, condition_text(ldf, rdf, keys))
+end
+
+-- A join on a condition (or none: a cross join): every column of the
+-- left, then every column of the right (names may repeat, as Spark's);
+-- a semi or anti join keeps the left's.
+local function condition_join(ldf, rdf, keys, how)
+  local outputs = {}
+  side_outputs(outputs, ldf._plan.schema, "left", how == "right" or how == "full")
+  if how ~= "semi" and how ~= "anti" then
+    side_outputs(outputs, rdf._plan.schema, "right", how == "left" or how == "full")
+  end
+  return join_plan(ldf, rdf, how, keys, outputs, condition_text(ldf, rdf, keys))
+end
+
+local function check_other(method, other, DataFrame)
+  if getmetatable(other) ~= DataFrame then
+    fail(("%s needs a DataFrame to join with, not %s"):format(method, kind_of(other)))
+  end
+end
+
+-- ---- install -----------------------------------------------------------------------------------
+
+function M.install(dataframe)
+  local methods, DataFrame = dataframe.methods, dataframe.DataFrame
+  dataframe_new = dataframe.new
+
+  -- join(other, on, how), as PySpark's: on a column name or a list of
+  -- them (a USING join), a Column condition (equalities of a column of
+  -- each side, and_ of them) or a list of such Columns; how "inner" by
+  -- default. PySpark's keywords as a table: join(other, {on = ..., how = ...}).
+  function methods:join(other, on, how)
+    check_other("join", other, DataFrame)
+    if type(on) == "table" and not column.isColumn(on) and on[1] == nil and (on.on ~= nil or on.how ~= nil) then
+      on, how = on.on, on.how
+    end
+    how = normalize_how(how)
+    if type(on) == "string" or column.isColumn(on) then on = { on } end
+    if on ~= nil and type(on) ~= "table" then
+      fail(("join: on must be a column name, a list of them, or a Column condition, not %s"):format(kind_of(on)))
+    end
+    if on == nil or #on == 0 then
+      -- Spark 3 (spark.sql.crossJoin.enabled, true by default): an inner
+      -- join without a condition pairs every row.
+      if how == "cross" or how == "inner" then return condition_join(self, other, {}, "cross") end
+      fail(("join without a condition (on): a %s join needs the columns to join on, or a Column condition;"
+        .. " df:crossJoin(other) pairs every row"):format(how))
+    end
+    if how == "cross" then how = "inner" end -- Spark: a cross join with a condition is an inner join
+    if type(on[1]) == "string" then
+      for i, name in ipairs(on) do
+        if type(name) ~= "string" then
+          fail(("join: on lists column names; item %d is %s"):format(i, kind_of(name)))
+        end
+      end
+      return using_join(self, other, on, how)
+    end
+    local node
+    for i, c in ipairs(on) do
+      if not column.isColumn(c) then
+        if type(c) == "boolean" then fail(checks.luaBoolean("join needs Column conditions", c)) end
+        fail(("join: on lists Column conditions; item %d is %s"):format(i, kind_of(c)))
+      end
+      node = node and { k = "op", op = "and", left = node, right = c.node } or c.node
+    end
+    return condition_join(self, other, condition_keys(self, other, node), how)
+  end
+
+  -- crossJoin(other): every row of the left with every row of the right.
+  function methods:crossJoin(other)
+    check_other("crossJoin", other, DataFrame)
+    return condition_join(self, other, {}, "cross")
+  end
+end
+
+return M

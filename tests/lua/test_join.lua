@@ -1,0 +1,353 @@
+-- Joins: df:join(other, on, how) and df:crossJoin(other) on batch
+-- DataFrames, and a stream joined with a static DataFrame (the rate
+-- source into a memory table), as Spark 3.5's.
+local t = require("testing")
+local tide = require("tide")
+local F = tide.functions
+local spark = tide.session()
+
+-- Every row as "a|b|c" (show's cells: duplicate names kept, nulls as null).
+local function rows_of(df)
+  local out = {}
+  for _, row in ipairs(df:toBatch():showCells(100000, false).rows) do out[#out + 1] = table.concat(row, "|") end
+  return out
+end
+
+local function schema_of(df)
+  local out = {}
+  for i, f in ipairs(df.schema.fields) do
+    out[i] = ("%s:%s%s"):format(f.name, f.dataType:simpleString(), f.nullable and "" or " not null")
+  end
+  return table.concat(out, ", ")
+end
+
+local function people()
+  return spark:createDataFrame({ { 1, "ann" }, { 2, "bob" }, { 3, "cy" }, { nil, "nobody" } }, "id int, name string")
+end
+
+local function orders()
+  return spark:createDataFrame({ { 1, 10.5 }, { 3, 30.0 }, { 1, 11.5 }, { 4, 40.0 }, { nil, 0.0 } },
+    "id bigint, amount double")
+end
+
+t.test("USING joins of every type: key once and first, rows in a fixed order, nulls for missing sides", function()
+  local p, o = people(), orders()
+  local inner = p:join(o, "id")
+  t.eq(schema_of(inner), "id:int, name:string, amount:double")
+  t.same_table(rows_of(inner), { "1|ann|10.5", "1|ann|11.5", "3|cy|30.0" })
+  t.same_table(rows_of(p:join(o, "id", "inner")), rows_of(inner))
+  t.same_table(rows_of(p:join(o, { "id" }, "left")),
+    { "1|ann|10.5", "1|ann|11.5", "2|bob|null", "3|cy|30.0", "null|nobody|null" })
+  -- right: the right's key (bigint), unmatched right rows last in their order
+  local right = p:join(o, "id", "right")
+  t.eq(schema_of(right), "id:bigint, name:string, amount:double")
+  t.same_table(rows_of(right), { "1|ann|10.5", "1|ann|11.5", "3|cy|30.0", "4|null|40.0", "null|null|0.0" })
+  -- full: coalesce(left, right) of the wider type
+  local full = p:join(o, "id", "full")
+  t.eq(schema_of(full), "id:bigint, name:string, amount:double")
+  t.same_table(rows_of(full), { "1|ann|10.5", "1|ann|11.5", "2|bob|null", "3|cy|30.0", "null|nobody|null",
+    "4|null|40.0", "null|null|0.0" })
+  t.same_table(rows_of(p:join(o, { on = "id", how = "left" })), rows_of(p:join(o, { "id" }, "left")))
+  t.same_table(rows_of(p:join(o, "id", "left_semi")), { "1|ann", "3|cy" })
+  t.same_table(rows_of(p:join(o, "id", "left_anti")), { "2|bob", "null|nobody" })
+  -- every spelling Spark takes, in any case
+  for how, n in pairs({ leftouter = 5, LEFT_OUTER = 5, rightOuter = 5, right_outer = 5, outer = 7, fullouter = 7,
+                        full_outer = 7, semi = 2, leftsemi = 2, anti = 2, LeftAnti = 2, INNER = 3 }) do
+    t.eq(p:join(o, "id", how):count(), n, how)
+  end
+end)
+
+t.test("outer joins make the other side's columns nullable", function()
+  local a = spark:createDataFrame({ { 1, "x" } }, "k int, v string")
+  -- a source whose columns are not nullable
+  local T = tide.types
+  local rows = tide.batch.fromRows({ { 1, "y" }, { 2, "z" } }, "k int, w string")
+  local schema = T.struct { T.field("k", T.int, false), T.field("w", T.string, false) }
+  local b = require("tide.dataframe").new(spark, { kind = "scan", schema = schema,
+    source = { read = function() return rows end } }, false)
+  t.eq(schema_of(a:join(b, "k", "inner")), "k:int, v:string, w:string not null")
+  t.eq(schema_of(a:join(b, "k", "left")), "k:int, v:string, w:string")
+  t.eq(schema_of(b:join(a, "k", "right")), "k:int, w:string, v:string")
+  t.same_table(rows_of(b:join(a, "k", "right")), { "1|y|x" })
+  t.same_table(rows_of(b:join(a, "k", "left")), { "1|y|x", "2|z|null" })
+end)
+
+t.test("keys are equal as Spark's =: null never matches, NaN matches NaN, -0.0 matches 0.0", function()
+  local nan = 0 / 0
+  local a = spark:createDataFrame({ { nan, "a-nan" }, { -0.0, "a-negzero" }, { nil, "a-null" }, { 1.5, "a-1.5" } },
+    "d double, a string")
+  local b = spark:createDataFrame({ { 0.0, "b-zero" }, { nan, "b-nan" }, { nil, "b-null" } }, "d double, b string")
+  t.same_table(rows_of(a:join(b, "d"):select("a", "b")), { "a-nan|b-nan", "a-negzero|b-zero" })
+  t.same_table(rows_of(a:join(b, "d", "left_anti"):select("a")), { "a-null", "a-1.5" })
+  -- a null-safe condition matches null with null
+  local b2 = b:withColumnRenamed("d", "d2")
+  t.same_table(rows_of(a:join(b2, F.col("d"):eqNullSafe(F.col("d2"))):select("a", "b")),
+    { "a-nan|b-nan", "a-negzero|b-zero", "a-null|b-null" })
+end)
+
+t.test("several keys, strings, decimals of different scales, and widened numbers", function()
+  local a = spark:createDataFrame({ { "x", 1, "a1" }, { "x", 2, "a2" }, { "y", 1, "a3" }, { "", 1, "a4" } },
+    "s string, n int, a string")
+  local b = spark:createDataFrame({ { "x", 2, "b1" }, { "y", 1, "b2" }, { "x", 2, "b3" }, { "", 1, "b4" } },
+    "s string, n bigint, b string")
+  t.same_table(rows_of(a:join(b, { "s", "n" })), { "x|2|a2|b1", "x|2|a2|b3", "y|1|a3|b2", "|1|a4|b4" })
+  -- decimal(10,2) with decimal(12,4): compared by value
+  local d1 = spark:createDataFrame({ { "1.50" }, { "2.00" } }, "s string")
+    :select(F.col("s"):cast("decimal(10,2)"):alias("v"))
+  local d2 = spark:createDataFrame({ { "1.5000" }, { "3.0000" } }, "s string")
+    :select(F.col("s"):cast("decimal(12,4)"):alias("w"))
+  t.same_table(rows_of(d1:join(d2, F.col("v"):eq(F.col("w")))), { "1.50|1.5000" })
+  -- int with double
+  local i = spark:createDataFrame({ { 1 }, { 2 } }, "k int")
+  local f = spark:createDataFrame({ { 1.0, "one" }, { 2.5, "two and a half" } }, "k double, s string")
+  t.same_table(rows_of(i:join(f, "k")), { "1|one" })
+  t.eq(schema_of(i:join(f, "k", "full")), "k:double, s:string")
+  t.same_table(rows_of(i:join(f, "k", "full")), { "1.0|one", "2.0|null", "2.5|two and a half" })
+end)
+
+t.test("condition joins: every column of both sides, names repeated as Spark's", function()
+  local p = people()
+  local o = orders():withColumnRenamed("id", "person")
+  local j = p:join(o, F.col("id"):eq(F.col("person")), "left")
+  t.eq(schema_of(j), "id:int, name:string, person:bigint, amount:double")
+  t.same_table(rows_of(j), { "1|ann|1|10.5", "1|ann|1|11.5", "2|bob|null|null", "3|cy|3|30.0",
+    "null|nobody|null|null" })
+  -- a list of conditions is their AND; df.col columns work
+  local a = spark:createDataFrame({ { 1, 1, "a" }, { 1, 2, "b" } }, "x int, y int, a string")
+  local b = spark:createDataFrame({ { 1, 2, "c" }, { 1, 1, "d" } }, "u int, v int, b string")
+  t.same_table(rows_of(a:join(b, { a.x:eq(b.u), a.y:eq(b.v) })), { "1|1|a|1|1|d", "1|2|b|1|2|c" })
+  t.same_table(rows_of(a:join(b, a.x:eq(b.u):and_(F.col("v"):eq(F.col("y"))), "left_semi")), { "1|1|a", "1|2|b" })
+  -- the same name on both sides, told apart by aliases
+  local l, r = people():alias("l"), people():alias("r")
+  local self_join = l:join(r, F.col("l.id"):eq(F.col("r.id")))
+  t.eq(schema_of(self_join), "id:int, name:string, id:int, name:string")
+  t.same_table(rows_of(self_join), { "1|ann|1|ann", "2|bob|2|bob", "3|cy|3|cy" })
+  -- a full outer condition join keeps both keys
+  t.same_table(rows_of(p:join(o, F.col("id"):eq(F.col("person")), "full"):select("name", "person")),
+    { "ann|1", "ann|1", "bob|null", "cy|3", "nobody|null", "null|4", "null|null" })
+end)
+
+t.test("the joined DataFrame goes on like any other", function()
+  local j = people():join(orders(), "id")
+  local sums = j:groupBy("name"):agg(F.sum("amount"):alias("total")):orderBy("name")
+  t.same_table(rows_of(sums), { "ann|22.0", "cy|30.0" })
+  t.same_table(rows_of(j:filter(F.col("amount"):gt(11)):select("name")), { "ann", "cy" })
+  t.eq(j:count(), 3)
+  t.eq(j:join(people(), "id"):count(), 3)
+  local row = j:collect()[1]
+  t.eq(row.id, 1)
+  t.eq(row.name, "ann")
+end)
+
+t.test("crossJoin pairs every row, as an inner join without a condition does", function()
+  local a = spark:createDataFrame({ { 1 }, { 2 } }, "a int")
+  local b = spark:createDataFrame({ { "x" }, { "y" }, { "z" } }, "b string")
+  t.same_table(rows_of(a:crossJoin(b)), { "1|x", "1|y", "1|z", "2|x", "2|y", "2|z" })
+  t.same_table(rows_of(a:join(b, nil, "cross")), rows_of(a:crossJoin(b)))
+  t.eq(a:crossJoin(b:filter(F.col("b"):eq("none"))):count(), 0)
+  t.eq(a:filter(F.col("a"):gt(5)):crossJoin(b):count(), 0)
+  -- a million pairs
+  local rows = {}
+  for i = 1, 1000 do rows[i] = { i } end
+  local big = spark:createDataFrame(rows, "n int")
+  t.eq(big:crossJoin(big:withColumnRenamed("n", "m")):count(), 1000000)
+  t.same_table(rows_of(a:join(b)), rows_of(a:crossJoin(b)))
+  local err = t.raises(function() a:join(b, nil, "left") end)
+  t.has(err, "a left join needs the columns to join on")
+  t.at_caller(err)
+end)
+
+t.test("a join of many rows matches a nested loop", function()
+  local left, right = {}, {}
+  local seed = 7
+  local function rand(n)
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed % n
+  end
+  for i = 1, 3000 do left[i] = { rand(400), i } end
+  for i = 1, 1000 do right[i] = { rand(500), i } end
+  local expected_inner, expected_left, matched = 0, 0, {}
+  for _, l in ipairs(left) do
+    local hits = 0
+    for _, r in ipairs(right) do
+      if r[1] == l[1] then hits = hits + 1; matched[r[2]] = true end
+    end
+    expected_inner = expected_inner + hits
+    expected_left = expected_left + math.max(hits, 1)
+  end
+  local unmatched_right = 0
+  for _, r in ipairs(right) do if not matched[r[2]] then unmatched_right = unmatched_right + 1 end end
+  local l = spark:createDataFrame(left, "k int, i int")
+  local r = spark:createDataFrame(right, "k int, j int")
+  t.eq(l:join(r, "k"):count(), expected_inner)
+  t.eq(l:join(r, "k", "left"):count(), expected_left)
+  t.eq(l:join(r, "k", "full"):count(), expected_left + unmatched_right)
+  t.eq(l:join(r, "k", "semi"):count() + l:join(r, "k", "anti"):count(), 3000)
+  -- sliced execution (spark.tide.sliceRows) gives the same rows, outer joins too
+  local whole = { rows_of(l:join(r, "k", "left")), rows_of(l:join(r, "k", "full")) }
+  spark.conf:set("spark.tide.sliceRows", 128)
+  local ok, err = pcall(function()
+    t.same_table(rows_of(l:join(r, "k", "left")), whole[1])
+    t.same_table(rows_of(l:join(r, "k", "full")), whole[2])
+  end)
+  spark.conf:unset("spark.tide.sliceRows")
+  if not ok then error(err, 0) end
+end)
+
+t.test("explain shows the join and both sides", function()
+  local p, o = people(), orders():withColumnRenamed("id", "person")
+  local out = {}
+  local write = io.write
+  io.write = function(...) for _, s in ipairs({ ... }) do out[#out + 1] = s end end
+  local ok, err = pcall(function()
+    p:join(orders(), "id", "left"):explain()
+    p:join(o, F.col("id"):eq(F.col("person")), "anti"):explain()
+    p:crossJoin(o):explain()
+  end)
+  io.write = write
+  if not ok then error(err, 0) end
+  local text = table.concat(out)
+  t.has(text, "Join LeftOuter, (id = id), BuildRight\n:- LocalRelation [id, name]\n+- LocalRelation [id, amount]")
+  t.has(text, "Join LeftAnti, (id = person), BuildRight")
+  t.has(text, "Join Cross, BuildRight")
+end)
+
+t.test("bad joins fail at the caller's line, as Spark's analysis", function()
+  local p, o = people(), orders()
+  local strings = spark:createDataFrame({ { "1" } }, "id string")
+  local structs = spark:createDataFrame({ { 1 } }, "n int"):select(F.struct("n"):alias("id"))
+  t.raises_at_caller({
+    { function() p:join(o, "id", "sideways") end, "Unsupported join type 'sideways'. Supported join types include: "
+      .. "'inner', 'outer', 'full', 'fullouter', 'full_outer', 'leftouter', 'left', 'left_outer'" },
+    { function() p:join(o, "nope") end, "USING column \"nope\" cannot be resolved on the left side of the join" },
+    { function() p:join(o, "name") end, "cannot be resolved on the right side of the join. The right-side columns: id," },
+    { function() p:join(o, F.col("id"):eq(F.col("id"))) end, "reference \"id\" is ambiguous" },
+    { function() p:join(o, F.col("name"):eq(F.col("amount"))) end, "cannot be compared" },
+    { function() p:join(strings, "id") end, "the key columns id (int) and id (string) cannot be compared" },
+    { function() p:join(structs, "id") end, "cannot be a join key" },
+    { function() p:join(o:withColumnRenamed("id", "k"), F.col("id"):gt(F.col("k"))) end,
+      "is not an equality of two columns" },
+    { function() p:join(o:withColumnRenamed("id", "k"), F.col("id"):eq(F.lit(1))) end,
+      "is not an equality of two columns" },
+    { function() p:join(o, F.col("id"):isNull()) end, "is not an equality of two columns" },
+    { function() p:join(o:withColumnRenamed("id", "k"), F.col("id"):eq(F.col("name"))) end,
+      "compares two columns of the left side" },
+    { function() p:join(o:withColumnRenamed("id", "k"), F.col("zz"):eq(F.col("k"))) end, "cannot resolve column \"zz\"" },
+    { function() p:join("orders", "id") end, "join needs a DataFrame to join with, not a string" },
+    { function() p:crossJoin(nil) end, "crossJoin needs a DataFrame" },
+    { function() p:join(o, 42) end, "on must be a column name" },
+    { function() p:join(o, "id", 3) end, "how must be a join type" },
+  })
+end)
+
+-- ---- streams joined with static DataFrames ---------------------------------------------------
+
+local function rate(rows_per_second)
+  return spark.readStream:format("rate"):option("rowsPerSecond", rows_per_second or 2000):load()
+end
+
+-- A static DataFrame of k (bigint) 0..2 and its name, counting its reads.
+local function lookup()
+  local reads = 0
+  local b = tide.batch.fromRows({ { 0, "zero" }, { 1, "one" }, { 5, "five" } }, "k bigint, label string")
+  local plan = { kind = "scan", schema = b:schema(), source = {
+    description = "LocalRelation", read = function() reads = reads + 1; return b end } }
+  return require("tide.dataframe").new(spark, plan, false), function() return reads end
+end
+
+t.test("a stream joined with a static DataFrame: each micro-batch joined, the static side read once", function()
+  local static, reads = lookup()
+  local stream = rate(2000):select("value", (F.col("value") % 3):alias("k"))
+  local joined = stream:join(static, "k", "left")
+  t.ok(joined.isStreaming, "the join of a stream is a stream")
+  t.eq(schema_of(joined), "k:bigint, value:bigint, label:string")
+  local q = joined.writeStream:format("memory"):queryName("join_left"):start()
+  t.wait_for(function() return spark:table("join_left"):count() > 300 and q.lastProgress ~= nil end)
+  tide.sleep(0.2)
+  q:stop()
+  local rows = spark:table("join_left"):collect()
+  local names = { [0] = "zero", [1] = "one" }
+  local seen = {}
+  for _, r in ipairs(rows) do
+    t.eq(r.k, r.value % 3)
+    t.eq(r.label, names[r.k])
+    seen[r.value] = (seen[r.value] or 0) + 1
+  end
+  for v = 0, #rows - 1 do t.eq(seen[v], 1, "value " .. v) end
+  t.eq(reads(), 1, "the static side is read once for the query")
+end)
+
+t.test("stream-static inner, semi and anti joins, sliced micro-batches, and the static side on the left", function()
+  spark.conf:set("spark.tide.sliceRows", 64)
+  local ok, err = pcall(function()
+    local static, reads = lookup()
+    local stream = rate(5000):select("value", (F.col("value") % 3):alias("k"))
+    local queries = {
+      inner = stream:join(static, "k"),
+      semi = stream:join(static, "k", "left_semi"),
+      anti = stream:join(static, "k", "left_anti"),
+      right = static:join(stream, "k", "right"),
+      cross = stream:filter(F.col("value"):lt(10)):crossJoin(static),
+    }
+    local started = {}
+    for name, df in pairs(queries) do
+      started[name] = df.writeStream:format("memory"):queryName("join_" .. name):start()
+    end
+    t.wait_for(function()
+      for name in pairs(queries) do
+        if spark:table("join_" .. name):count() < 30 then return false end
+      end
+      return true
+    end)
+    for _, q in pairs(started) do q:stop() end
+    for _, r in ipairs(spark:table("join_inner"):collect()) do
+      t.ok(r.k ~= 2 and r.label == (r.k == 0 and "zero" or "one"), "inner row " .. tostring(r))
+    end
+    for _, r in ipairs(spark:table("join_semi"):collect()) do t.ok(r.k ~= 2 and r.label == nil) end
+    for _, r in ipairs(spark:table("join_anti"):collect()) do t.eq(r.k, 2) end
+    t.eq(schema_of(queries.right), "k:bigint, label:string, value:bigint")
+    for _, r in ipairs(spark:table("join_right"):collect()) do
+      t.eq(r.label, ({ [0] = "zero", [1] = "one" })[r.k])
+    end
+    t.eq(spark:table("join_cross"):count(), 30)
+    t.eq(reads(), 5, "the static side is read once by each query, whatever its slices and batches")
+  end)
+  spark.conf:unset("spark.tide.sliceRows")
+  if not ok then error(err, 0) end
+end)
+
+t.test("joins a stream cannot run with a static DataFrame fail at the call, as Spark's", function()
+  local static = lookup()
+  local stream = rate():select("value", (F.col("value") % 3):alias("k"))
+  t.raises_at_caller({
+    { function() stream:join(stream, "k") end, "join between two streaming DataFrames is not supported" },
+    { function() stream:join(static, "k", "right") end,
+      "RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right" },
+    { function() stream:join(static, "k", "full") end, "FullOuter joins with streaming DataFrames/Datasets on the left" },
+    { function() static:join(stream, "k", "left") end,
+      "LeftOuter join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left" },
+    { function() static:join(stream, "k", "semi") end, "LeftSemi join with a streaming DataFrame/Dataset on the right" },
+    { function() static:join(stream, "k", "anti") end, "LeftAnti joins with a streaming DataFrame/Dataset on the right" },
+    { function() static:join(stream, "k", "outer") end, "FullOuter joins with streaming DataFrames/Datasets on the right" },
+    { function() stream:join(static, "k"):count() end, "must be executed with writeStream:start()" },
+  })
+end)
+
+t.test("inside foreachBatch a micro-batch joins as a batch DataFrame, right outer too", function()
+  local static = lookup()
+  local checked = 0
+  local q = rate(2000).writeStream:option("checkpointLocation", t.tempdir() .. "/join_fb"):foreachBatch(function(df)
+    local keyed = df:select("value", (F.col("value") % 3):alias("k"))
+    local n = { [0] = 0, [1] = 0, [2] = 0 }
+    for _, r in ipairs(keyed:collect()) do n[r.k] = n[r.k] + 1 end
+    -- each static row with its matches, or once alone (5 never matches)
+    t.eq(keyed:join(static, "k", "right"):count(), math.max(n[0], 1) + math.max(n[1], 1) + 1)
+    checked = checked + 1
+  end):start()
+  t.wait_for(function() return checked >= 2 or not q:isActive() end)
+  q:stop()
+  t.eq(q:exception(), nil, "the query ran")
+  t.ok(checked >= 2, "batches checked")
+end)
+
+t.run()
