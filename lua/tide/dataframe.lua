@@ -92,6 +92,8 @@ end
 -- projection(...)), so that level 2 is the line that called the
 -- DataFrame method, where an expression's error is raised.
 local function projection(df, nodes)
+  -- Window expressions: computed by window operators first (tide.window).
+  if require("tide.window").hasWindow(nodes) then return require("tide.window").project(df, nodes) end
   local ok, compiled = pcall(eval().compileSelect, nodes, df._plan.schema)
   if not ok then error(compiled, 2) end
   return derive(df, {

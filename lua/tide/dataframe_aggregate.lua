@@ -46,7 +46,7 @@ end
 
 -- Whether an expression node (or a list of them) holds an aggregate call.
 local function has_aggregate(node)
-  if type(node) ~= "table" or getmetatable(node) then return false end
+  if type(node) ~= "table" or getmetatable(node) or node.k == "window" then return false end
   if is_aggregate(node) then return true end
   for _, v in pairs(node) do
     if type(v) == "table" and has_aggregate(v) then return true end

@@ -260,6 +260,13 @@ function compilers.lit(node)
   return c
 end
 
+-- A window expression outside a select (filter, an aggregate): Spark
+-- refuses it there too.
+function compilers.window(node)
+  error(("%s: window functions are computed in select or withColumn, not here (Spark: It is not allowed to use"
+    .. " window functions inside WHERE clause); add the column first, then filter on it"):format(node.text), 0)
+end
+
 function compilers.alias(node, scope)
   local c = compile_node(node.expr, scope)
   local copy = {}
@@ -516,6 +523,10 @@ function compilers.call(node, scope)
   local fn = node.fn
   local compiler = registry[fn] or (type(fn) == "string" and registry[fn:lower()])
   if not compiler then
+    if require("tide.window").functionNames[fn] then
+      error(("%s() is a window function: F.%s(...):over(Window.partitionBy(...):orderBy(...)) in select or"
+        .. " withColumn"):format(fn, fn), 0)
+    end
     if require("tide.dataframe_aggregate").hasAggregate(node) then
       error(("%s is an aggregate function: it belongs in groupBy(...):agg(...), or in select(...) to aggregate"
         .. " the whole DataFrame"):format(tostring(fn)), 0)

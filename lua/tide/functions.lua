@@ -235,6 +235,9 @@ for _, name in ipairs({ "first", "last" }) do
   end
 end
 
+-- Window functions (tide.window): F.row_number():over(w), F.lag("x"):over(w).
+for name, fn in pairs(require("tide.window").functions) do F[name] = fn end
+
 -- asc, desc, asc_nulls_first, ...: the sort orders of orderBy.
 for name, order in pairs(column.sortOrders) do F[name] = order end
 

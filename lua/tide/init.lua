@@ -39,6 +39,8 @@ return setmetatable(tide, {
     if type(name) ~= "string" or not name:match("^[%a_][%w_]*$") then return nil end
     -- tide.SparkSession.builder:getOrCreate(), as PySpark's.
     if name == "SparkSession" then return require("tide.session").SparkSession end
+    -- tide.Window, as pyspark.sql.window's Window.
+    if name == "Window" then return require("tide.window").Window end
     local ok, mod = pcall(require, "tide." .. name)
     if not ok then
       if tostring(mod):find("module 'tide." .. name .. "' not found", 1, true) then return nil end

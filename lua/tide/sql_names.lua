@@ -101,6 +101,7 @@ local function to_string(n)
     local pretty = PRETTY_NAMES[n.fn]
     if (n.fn == "floor" or n.fn == "ceil") and #parts ~= 1 then pretty = nil end
     return tostring(pretty or n.fn) .. "(" .. table.concat(parts, ", ") .. ")"
+  elseif k == "window" then return n.text -- set by Column:over (tide.window)
   end
   return "<" .. tostring(k) .. ">"
 end

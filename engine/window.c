@@ -1,0 +1,290 @@
+/*
+ * window.c — Spark's window functions over rows sorted by partition and
+ * order keys. Partitions and peers are runs found in one pass; ranking
+ * reads them, counts and sums come from prefix sums over the partition
+ * (a running frame's sum is accumulated in the rows' order, as Spark's),
+ * and min/max/first/last extend the previous row's answer when the frame
+ * only grew at its end, and scan the frame otherwise.
+ */
+#include "ffi/frame_ops.h"
+#include "ffi/window.h"
+#include "row_compare.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Whether rows a and b hold equal keys (nulls equal, as groupBy). */
+static int same_keys(const tide_batch *b, const int32_t *cols, int32_t num, int64_t x, int64_t y)
+{
+    for (int32_t k = 0; k < num; k++) {
+        const tide_column *c = &b->columns[cols[k]];
+        int vx = tide_valid(c, x), vy = tide_valid(c, y);
+        if (vx != vy || (vx && tide_compare_values(c, x, y) != 0)) return 0;
+    }
+    return 1;
+}
+
+void tide_window_runs(const tide_batch *sorted, const int32_t *part_cols, int32_t num_part,
+                      const int32_t *order_cols, int32_t num_order, int64_t *part_start,
+                      int64_t *part_end, int64_t *peer_start, int64_t *peer_end)
+{
+    int64_t n = sorted->num_rows;
+    for (int64_t i = 0; i < n; i++) {
+        int same_part = i > 0 && same_keys(sorted, part_cols, num_part, i - 1, i);
+        part_start[i] = same_part ? part_start[i - 1] : i;
+        peer_start[i] =
+            same_part && same_keys(sorted, order_cols, num_order, i - 1, i) ? peer_start[i - 1] : i;
+    }
+    for (int64_t i = n - 1; i >= 0; i--) {
+        int last = i == n - 1;
+        part_end[i] = !last && part_start[i + 1] == part_start[i] ? part_end[i + 1] : i + 1;
+        peer_end[i] = !last && peer_start[i + 1] == peer_start[i] ? peer_end[i + 1] : i + 1;
+    }
+}
+
+/* NTile: rows of a partition of `rows` in `buckets`, the first rows %
+   buckets of them one row larger (Spark's NTile). */
+static int32_t ntile_of(int64_t k, int64_t rows, int64_t buckets)
+{
+    int64_t size = rows / buckets, larger = rows % buckets;
+    if (k < larger * (size + 1)) return (int32_t)(k / (size + 1) + 1);
+    return (int32_t)((k - larger * (size + 1)) / size + larger + 1);
+}
+
+int tide_window_rank(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
+                     int64_t num_rows, int64_t buckets, const int64_t *part_start,
+                     const int64_t *part_end, const int64_t *peer_start, const int64_t *peer_end)
+{
+    int as_double = fn == TIDE_WINDOW_PERCENT_RANK || fn == TIDE_WINDOW_CUME_DIST;
+    if (tide_column_init(out, dst, name, as_double ? TIDE_FLOAT64 : TIDE_INT32, num_rows) != 0)
+        return -1;
+    int32_t *ints = dst->values;
+    double *doubles = dst->values;
+    int32_t dense = 0;
+    for (int64_t i = 0; i < num_rows; i++) {
+        int64_t rows = part_end[i] - part_start[i], rank = peer_start[i] - part_start[i] + 1;
+        dense = i == part_start[i] ? 1 : peer_start[i] == i ? dense + 1 : dense;
+        switch (fn) {
+        case TIDE_WINDOW_ROW_NUMBER:
+            ints[i] = (int32_t)(i - part_start[i] + 1);
+            break;
+        case TIDE_WINDOW_RANK:
+            ints[i] = (int32_t)rank;
+            break;
+        case TIDE_WINDOW_DENSE_RANK:
+            ints[i] = dense;
+            break;
+        case TIDE_WINDOW_PERCENT_RANK:
+            doubles[i] = rows > 1 ? (double)(rank - 1) / (double)(rows - 1) : 0.0;
+            break;
+        case TIDE_WINDOW_CUME_DIST:
+            doubles[i] = (double)(peer_end[i] - part_start[i]) / (double)rows;
+            break;
+        default:
+            ints[i] = ntile_of(i - part_start[i], rows, buckets);
+            break;
+        }
+    }
+    dst->length = num_rows;
+    return 0;
+}
+
+void tide_window_frames(int64_t num_rows, int32_t range, int32_t lo_unbounded, int64_t lo,
+                        int32_t hi_unbounded, int64_t hi, const int64_t *part_start,
+                        const int64_t *part_end, const int64_t *peer_start, const int64_t *peer_end,
+                        int64_t *frame_start, int64_t *frame_end)
+{
+    for (int64_t i = 0; i < num_rows; i++) {
+        int64_t ps = part_start[i], pe = part_end[i], start, end;
+        if (range) {
+            start = lo_unbounded ? ps : peer_start[i];
+            end = hi_unbounded ? pe : peer_end[i];
+        } else {
+            /* Offsets compared before they are added: a large one must not
+               overflow. */
+            start = lo_unbounded || lo <= ps - i ? ps : lo >= pe - i ? pe : i + lo;
+            end = hi_unbounded || hi >= pe - i - 1 ? pe : hi < ps - i ? ps : i + hi + 1;
+        }
+        frame_start[i] = start;
+        frame_end[i] = end > start ? end : start;
+    }
+}
+
+/* The row of each frame that min/max/first/last take, or -1. */
+static void pick_in_frames(int32_t fn, const tide_column *in, int64_t n, const int64_t *fs,
+                           const int64_t *fe, int64_t *pick)
+{
+    int skip_nulls = fn != TIDE_AGG_FIRST && fn != TIDE_AGG_LAST;
+    int sign = fn == TIDE_AGG_MIN ? -1 : 1;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t best = -1, from = fs[i];
+        /* The frame grew at its end only: the previous answer stands for
+           its rows, the new ones are looked at. */
+        if (i > 0 && fs[i] == fs[i - 1] && fe[i] >= fe[i - 1] && fe[i - 1] > fs[i - 1]) {
+            best = pick[i - 1];
+            from = fe[i - 1];
+        }
+        for (int64_t r = from; r < fe[i]; r++) {
+            if (skip_nulls && !tide_valid(in, r)) continue;
+            if (fn == TIDE_AGG_FIRST || fn == TIDE_AGG_FIRST_VALID) {
+                if (best < 0) best = r;
+            } else if (fn == TIDE_AGG_LAST || fn == TIDE_AGG_LAST_VALID) {
+                best = r;
+            } else if (best < 0 || tide_compare_values(in, r, best) * sign > 0) {
+                best = r;
+            }
+        }
+        pick[i] = best;
+    }
+}
+
+/* Appends row r of in to dst (null when r < 0 or the value is null). */
+static int append_row(tide_batch *out, tide_column *dst, const tide_column *in, int64_t r)
+{
+    if (r < 0 || !tide_valid(in, r)) return tide_column_append_null(out, dst);
+    if (in->type == TIDE_STRING || in->type == TIDE_BINARY) {
+        int32_t len;
+        const char *s = tide_column_bytes(in, r, &len);
+        return tide_column_append_bytes(out, dst, s, len);
+    }
+    size_t w = (size_t)tide_type_width(in->type);
+    return tide_column_append_fixed(out, dst, (const char *)in->values + (size_t)r * w);
+}
+
+static int init_like(tide_batch *out, tide_column *dst, const char *name, int32_t type,
+                     const tide_column *in, int64_t n)
+{
+    if (type == TIDE_DECIMAL)
+        return tide_column_init_decimal(out, dst, name, in->precision, in->scale, n);
+    return tide_column_init(out, dst, name, type, n);
+}
+
+/* count/sum/avg from running sums restarted at each partition (so that
+   a running frame's sum is accumulated in the rows' order, as Spark's):
+   a frame [s, e) of a partition starting at ps sums to
+   run[e - 1] - run[s - 1], the latter 0 when s == ps. */
+static int sum_frames(tide_batch *out, tide_column *dst, int32_t fn, const tide_column *in,
+                      int64_t n, const int64_t *part_start, const int64_t *fs, const int64_t *fe)
+{
+    int64_t *count = malloc(((size_t)n + 1) * sizeof *count);
+    double *sum = malloc(((size_t)n + 1) * sizeof *sum);
+    uint64_t *whole = malloc(((size_t)n + 1) * sizeof *whole);
+    if (!count || !sum || !whole) {
+        free(count), free(sum), free(whole);
+        return -1;
+    }
+    int integral = in && (in->type == TIDE_INT32 || in->type == TIDE_INT64);
+    for (int64_t r = 0; r < n; r++) {
+        int first = r == part_start[r], valid = !in || tide_valid(in, r);
+        double x = 0;
+        uint64_t w = 0;
+        if (valid && in) {
+            switch (in->type) {
+            case TIDE_INT32:
+                w = (uint64_t)(int64_t)((const int32_t *)in->values)[r];
+                break;
+            case TIDE_INT64:
+                w = (uint64_t)((const int64_t *)in->values)[r];
+                break;
+            case TIDE_FLOAT32:
+                x = ((const float *)in->values)[r];
+                break;
+            case TIDE_FLOAT64:
+                x = ((const double *)in->values)[r];
+                break;
+            default:
+                break;
+            }
+        }
+        count[r] = (first ? 0 : count[r - 1]) + valid;
+        sum[r] = (first ? 0 : sum[r - 1]) + x;
+        whole[r] = (first ? 0 : whole[r - 1]) + w; /* wraps, as Spark's non-ANSI sum */
+    }
+    int rc = 0;
+    for (int64_t i = 0; rc == 0 && i < n; i++) {
+        int64_t s = fs[i], e = fe[i], c = 0;
+        double total = 0;
+        uint64_t wide = 0;
+        if (e > s) {
+            int cut = s > part_start[s];
+            c = count[e - 1] - (cut ? count[s - 1] : 0);
+            total = sum[e - 1] - (cut ? sum[s - 1] : 0);
+            wide = whole[e - 1] - (cut ? whole[s - 1] : 0);
+        }
+        if (integral) total = (double)(int64_t)wide;
+        if (fn == TIDE_AGG_COUNT) {
+            rc = tide_column_append_fixed(out, dst, &c);
+        } else if (c == 0) {
+            rc = tide_column_append_null(out, dst);
+        } else if (fn == TIDE_AGG_SUM && integral) {
+            int64_t v = (int64_t)wide;
+            rc = tide_column_append_fixed(out, dst, &v);
+        } else {
+            double v = fn == TIDE_AGG_AVG ? total / (double)c : total;
+            rc = tide_column_append_fixed(out, dst, &v);
+        }
+    }
+    free(count), free(sum), free(whole);
+    return rc;
+}
+
+int tide_window_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
+                          const tide_column *input, int64_t num_rows, const int64_t *part_start,
+                          const int64_t *frame_start, const int64_t *frame_end, char *errbuf,
+                          size_t errlen)
+{
+    int32_t in_type = input ? input->type : TIDE_INT64;
+    int32_t precision = input ? input->precision : 0, scale = input ? input->scale : 0;
+    int32_t type = tide_agg_result_type(fn, in_type, &precision, &scale);
+    int summed = fn == TIDE_AGG_COUNT || fn == TIDE_AGG_SUM || fn == TIDE_AGG_AVG;
+    if (type == 0 || (summed && in_type == TIDE_DECIMAL && fn != TIDE_AGG_COUNT) ||
+        !(summed || fn == TIDE_AGG_MIN || fn == TIDE_AGG_MAX || fn >= TIDE_AGG_FIRST)) {
+        snprintf(errbuf, errlen, "%s: not computed over a window for a column of type %d", name,
+                 in_type);
+        return -1;
+    }
+    if (summed) {
+        if (tide_column_init(out, dst, name, type, num_rows) != 0 ||
+            sum_frames(out, dst, fn, input, num_rows, part_start, frame_start, frame_end) != 0)
+            goto oom;
+        return 0;
+    }
+    int64_t *pick = malloc(((size_t)num_rows + 1) * sizeof *pick);
+    if (!pick) goto oom;
+    pick_in_frames(fn, input, num_rows, frame_start, frame_end, pick);
+    int rc = init_like(out, dst, name, type, input, num_rows);
+    for (int64_t i = 0; rc == 0 && i < num_rows; i++)
+        rc = append_row(out, dst, input, pick[i]);
+    free(pick);
+    if (rc != 0) goto oom;
+    return 0;
+oom:
+    snprintf(errbuf, errlen, "%s: out of memory over %lld rows", name, (long long)num_rows);
+    return -1;
+}
+
+int tide_window_offset(tide_batch *out, tide_column *dst, const char *name,
+                       const tide_column *input, const tide_column *fallback, int64_t num_rows,
+                       int64_t offset, const int64_t *part_start, const int64_t *part_end,
+                       char *errbuf, size_t errlen)
+{
+    if (input->type == TIDE_STRUCT || input->type == TIDE_VECTOR) {
+        snprintf(errbuf, errlen, "%s: a struct or vector column has no lag or lead in tide", name);
+        return -1;
+    }
+    int rc = init_like(out, dst, name, input->type, input, num_rows);
+    for (int64_t i = 0; rc == 0 && i < num_rows; i++) {
+        int inside = offset >= 0 ? offset < part_end[i] - i : -offset <= i - part_start[i];
+        if (inside)
+            rc = append_row(out, dst, input, i + offset);
+        else if (fallback)
+            rc = append_row(out, dst, fallback, i);
+        else
+            rc = tide_column_append_null(out, dst);
+    }
+    if (rc != 0) {
+        snprintf(errbuf, errlen, "%s: out of memory over %lld rows", name, (long long)num_rows);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,376 @@
+-- tide.window — Spark's window functions on batch DataFrames:
+--
+--   local Window = tide.Window
+--   local w = Window.partitionBy("site_id"):orderBy(F.desc("hour"))
+--   df:withColumn("rn", F.row_number():over(w))
+--     :withColumn("previous", F.lag("click", 1, 0):over(w))
+--     :withColumn("running", F.sum("click"):over(w))
+--     :withColumn("last3", F.avg("click"):over(w:rowsBetween(-2, Window.currentRow)))
+--     :withColumn("total", F.count("*"):over(Window.partitionBy("site_id")))
+--
+-- A select (or withColumn) with window expressions becomes: a projection
+-- of the expressions the windows read, one window operator per window
+-- spec (the rows sorted by its partition and order keys, each function one
+-- C pass over the sorted rows, engine/window.c), then the select over
+-- their results. As in Spark, rows come out sorted by the (last) window's
+-- partition and order keys. Aggregates over a window take Spark's default
+-- frame: the whole partition without orderBy, and with it the rows up to
+-- the current row's last peer (RANGE BETWEEN UNBOUNDED PRECEDING AND
+-- CURRENT ROW).
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local column = require("tide.column")
+local checks = require("tide.checks")
+local ops = require("tide.dataframe_ops")
+local names = require("tide.sql_names")
+
+local M = {}
+local ID = T.ID
+local errbuf, ERRLEN, cerr, int32s, take, columns_of = ops.errbuf, ops.ERRLEN, ops.cerr, ops.int32s, ops.take,
+  ops.columns_of
+local fail = checks.failAtUser
+
+local RANKING = { row_number = C.TIDE_WINDOW_ROW_NUMBER, rank = C.TIDE_WINDOW_RANK,
+                  dense_rank = C.TIDE_WINDOW_DENSE_RANK, percent_rank = C.TIDE_WINDOW_PERCENT_RANK,
+                  cume_dist = C.TIDE_WINDOW_CUME_DIST, ntile = C.TIDE_WINDOW_NTILE }
+local OFFSETS = { lag = -1, lead = 1 }
+-- The aggregates a window computes, by tide_agg_fn code.
+local AGGREGATES = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, first = 10, last = 11 }
+M.functionNames = { row_number = true, rank = true, dense_rank = true, percent_rank = true, cume_dist = true,
+                    ntile = true, lag = true, lead = true }
+
+-- ---- Window and WindowSpec ---------------------------------------------------------------
+
+local UNBOUNDED = 2 ^ 62 -- at or past it, a bound is unbounded (PySpark's threshold is sys.maxsize)
+
+local WindowSpec = {}
+WindowSpec.__index = WindowSpec
+
+local function spec(partition, order, frame)
+  return setmetatable({ partition = partition or {}, order = order or {}, frame = frame }, WindowSpec)
+end
+
+local function key_nodes(what, ...)
+  local list = ops.arglist(what, ...)
+  local out = {}
+  for i, c in ipairs(list) do
+    if type(c) ~= "string" and not column.isColumn(c) then
+      error(("%s takes column names or Columns, not %s"):format(what, checks.kindOf(c)), 3)
+    end
+    out[i] = column.colNode(c)
+  end
+  return out
+end
+
+function WindowSpec:partitionBy(...) return spec(key_nodes("partitionBy", ...), self.order, self.frame) end
+function WindowSpec:orderBy(...) return spec(self.partition, key_nodes("orderBy", ...), self.frame) end
+
+local function bound(v, what)
+  if type(v) ~= "number" or (v == v and v ~= math.floor(v) and math.abs(v) ~= math.huge) then
+    error(("%s takes whole numbers (or Window.unboundedPreceding, Window.currentRow, Window.unboundedFollowing),"
+      .. " not %s"):format(what, tostring(v)), 3)
+  end
+  if v <= -UNBOUNDED or v >= UNBOUNDED then return nil end
+  return v
+end
+
+function WindowSpec:rowsBetween(lo, hi)
+  local frame = { range = false, lo = bound(lo, "rowsBetween"), hi = bound(hi, "rowsBetween"),
+                  loUnbounded = lo <= -UNBOUNDED, hiUnbounded = hi >= UNBOUNDED }
+  return spec(self.partition, self.order, frame)
+end
+
+-- rangeBetween with offsets of the order value itself (a range of values)
+-- is not there: bounds are unbounded or the current row.
+function WindowSpec:rangeBetween(lo, hi)
+  local l, h = bound(lo, "rangeBetween"), bound(hi, "rangeBetween")
+  if (l ~= nil and l ~= 0) or (h ~= nil and h ~= 0) then
+    error("rangeBetween: tide takes Window.unboundedPreceding, Window.currentRow and Window.unboundedFollowing;"
+      .. " a range of order values (rangeBetween(-10, 0)) is not there: rowsBetween counts rows", 2)
+  end
+  local frame = { range = true, lo = 0, hi = 0, loUnbounded = l == nil, hiUnbounded = h == nil }
+  return spec(self.partition, self.order, frame)
+end
+
+M.Window = {
+  unboundedPreceding = -math.huge, unboundedFollowing = math.huge, currentRow = 0,
+  partitionBy = function(...) return spec():partitionBy(...) end,
+  orderBy = function(...) return spec():orderBy(...) end,
+  rowsBetween = function(lo, hi) return spec():rowsBetween(lo, hi) end,
+  rangeBetween = function(lo, hi) return spec():rangeBetween(lo, hi) end,
+}
+
+local function frame_text(frame)
+  local function side(unbounded, v, word)
+    if unbounded then return "UNBOUNDED " .. word end
+    if v == 0 then return "CURRENT ROW" end
+    return ("%d %s"):format(math.abs(v), v < 0 and "PRECEDING" or "FOLLOWING")
+  end
+  return ("%s BETWEEN %s AND %s"):format(frame.range and "RANGE" or "ROWS",
+    side(frame.loUnbounded, frame.lo, "PRECEDING"), side(frame.hiUnbounded, frame.hi, "FOLLOWING"))
+end
+
+-- Spark's text of a window spec (as it names a window expression's column).
+local function spec_text(s, frame)
+  local parts = {}
+  if #s.partition > 0 then
+    local keys = {}
+    for i, n in ipairs(s.partition) do keys[i] = names.toString(n) end
+    parts[#parts + 1] = "PARTITION BY " .. table.concat(keys, ", ")
+  end
+  if #s.order > 0 then
+    local keys = {}
+    for i, n in ipairs(s.order) do
+      local desc, nulls_first = false, true
+      if n.k == "sortorder" then desc, nulls_first, n = n.descending, n.nullsFirst, n.expr end
+      keys[i] = ("%s %s NULLS %s"):format(names.toString(n), desc and "DESC" or "ASC", nulls_first and "FIRST" or "LAST")
+    end
+    parts[#parts + 1] = "ORDER BY " .. table.concat(keys, ", ")
+  end
+  if frame then parts[#parts + 1] = frame_text(frame) end
+  return table.concat(parts, " ")
+end
+WindowSpec.__tostring = function(s) return "WindowSpec(" .. spec_text(s, s.frame) .. ")" end
+
+-- The frame a function is computed over: Spark's defaults, or the spec's
+-- (nil for ranking functions and lag/lead, which have none of their own;
+-- Spark shows them with DEFAULT_ROWS).
+local DEFAULT_ROWS = { range = false, loUnbounded = true, hiUnbounded = false, lo = 0, hi = 0 }
+local function frame_of(node, s)
+  if RANKING[node.fn] or OFFSETS[node.fn] then return nil end
+  if s.frame then return s.frame end
+  if #s.order == 0 then return { range = false, loUnbounded = true, hiUnbounded = true, lo = 0, hi = 0 } end
+  return { range = true, loUnbounded = true, hiUnbounded = false, lo = 0, hi = 0 }
+end
+
+-- The window functions: F.row_number() etc. are call nodes that only a
+-- window computes (Column:over).
+M.functions = {}
+for name in pairs(RANKING) do
+  if name ~= "ntile" then M.functions[name] = function() return column.wrap({ k = "call", fn = name, args = {} }) end end
+end
+function M.functions.ntile(n)
+  if type(n) ~= "number" or n ~= math.floor(n) or n < 1 then
+    error(("ntile needs a whole number of buckets >= 1, not %s"):format(tostring(n)), 2)
+  end
+  return column.wrap({ k = "call", fn = "ntile", args = { { k = "lit", value = n } } })
+end
+for name in pairs(OFFSETS) do
+  M.functions[name] = function(c, offset, default)
+    if c == nil then error(name .. "() needs a column", 2) end
+    offset = offset == nil and 1 or offset
+    if type(offset) ~= "number" or offset ~= math.floor(offset) then
+      error(("%s(col, offset, default): offset is a whole number, not %s"):format(name, tostring(offset)), 2)
+    end
+    return column.wrap({ k = "call", fn = name,
+      args = { column.colNode(c), { k = "lit", value = offset }, column.nodeOf(default) } })
+  end
+end
+
+-- col:over(window): the function (a ranking function, lag/lead, or an
+-- aggregate) over the window.
+function column.Column:over(w)
+  if getmetatable(w) ~= WindowSpec then
+    error(("over needs a window (tide.Window.partitionBy(...):orderBy(...)), not %s"):format(checks.kindOf(w)), 2)
+  end
+  local node = self.node
+  if node.k ~= "call" or not (RANKING[node.fn] or OFFSETS[node.fn] or AGGREGATES[node.fn]) then
+    error(("over: %s is not a window function (row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag,"
+      .. " lead, or an aggregate: count, sum, avg, min, max, first, last)"):format(names.toString(node)), 2)
+  end
+  if (RANKING[node.fn] or OFFSETS[node.fn]) and #w.order == 0 then
+    error(("Window function %s() requires window to be ordered, please add ORDER BY clause (Window.partitionBy(...)"
+      .. ":orderBy(...))"):format(node.fn), 2)
+  end
+  return column.wrap({ k = "window", fn = node, spec = w,
+    text = ("%s OVER (%s)"):format(names.toString(node), spec_text(w, frame_of(node, w) or DEFAULT_ROWS)) })
+end
+
+-- ---- planning -----------------------------------------------------------------------------
+
+local function has_window(node)
+  if type(node) ~= "table" or getmetatable(node) then return false end
+  if node.k == "window" then return true end
+  for _, v in pairs(node) do
+    if type(v) == "table" and has_window(v) then return true end
+  end
+  return false
+end
+M.hasWindow = has_window
+
+local function type_of(id, precision, scale)
+  if id == ID.decimal then return T.decimal(precision, scale) end
+  for name, tid in pairs(ID) do if tid == id then return T[name] end end
+end
+
+-- select(nodes) over df where nodes hold window expressions.
+function M.project(df, nodes)
+  if df._streaming then
+    fail("Non-time-based windows are not supported on streaming DataFrames/Datasets")
+  end
+  local eval = require("tide.eval")
+  local inputs, input_named = {}, {}
+  -- A column of the input for an expression the windows read (a column
+  -- is read where it is; an expression is computed once, named by its
+  -- text).
+  local function input_for(node)
+    if node.k == "col" then return node.name end
+    local text = names.toString(node)
+    if not input_named[text] then
+      local name = ("__window_input%d"):format(#inputs + 1)
+      inputs[#inputs + 1] = column.wrap({ k = "alias", expr = node, name = name })
+      input_named[text] = name
+    end
+    return input_named[text]
+  end
+  local groups, group_of, results = {}, {}, 0
+  local function rewrite(node)
+    if type(node) ~= "table" or getmetatable(node) then return node end
+    if node.k ~= "window" then return require("tide.dataframe_aggregate").mapChildren(node, rewrite) end
+    local fn, s = node.fn, node.spec
+    if require("tide.dataframe_aggregate").hasAggregate(fn.args) or has_window(fn.args) then
+      fail(("%s: a window function's arguments cannot hold aggregates or windows"):format(names.toString(fn)))
+    end
+    local key = spec_text(s, nil)
+    local g = group_of[key]
+    if not g then
+      g = { partition = {}, order = {}, calls = {} }
+      for i, p in ipairs(s.partition) do g.partition[i] = input_for(p) end
+      for i, o in ipairs(s.order) do
+        local desc, nulls_first, expr = false, true, o
+        if o.k == "sortorder" then desc, nulls_first, expr = o.descending, o.nullsFirst, o.expr end
+        g.order[i] = { name = input_for(expr), desc = desc, nullsFirst = nulls_first }
+      end
+      groups[#groups + 1], group_of[key] = g, g
+    end
+    results = results + 1
+    local call = { fn = fn.fn, name = ("__window%d"):format(results), frame = frame_of(fn, s), shown = node.text }
+    local arg = fn.args[1]
+    if RANKING[fn.fn] then
+      call.buckets = fn.fn == "ntile" and fn.args[1].value or 0
+    elseif OFFSETS[fn.fn] then
+      call.input, call.offset = input_for(arg), OFFSETS[fn.fn] * fn.args[2].value
+      local default = fn.args[3]
+      if default and not (default.k == "lit" and default.value == nil) then
+        local t = eval.compile(arg, df._plan.schema).type
+        call.fallback = input_for({ k = "cast", expr = default, to = t })
+      end
+    else
+      local code = AGGREGATES[fn.fn]
+      local ignore = fn.args[2]
+      if ignore and ignore.k == "lit" and ignore.value == true and (fn.fn == "first" or fn.fn == "last") then
+        code = code + 2
+      end
+      call.code = code
+      if arg and not (arg.k == "star" or (arg.k == "lit" and fn.fn == "count" and arg.value ~= nil)) then
+        call.input = input_for(arg)
+      elseif not arg or (arg.k ~= "star" and fn.fn ~= "count") then
+        fail(("%s() over a window needs a column"):format(fn.fn))
+      end
+    end
+    g.calls[#g.calls + 1] = call
+    return { k = "col", name = call.name }
+  end
+  local outputs = {}
+  for i, node in ipairs(nodes) do
+    local bare, alias = node, nil
+    if bare.k == "alias" then bare, alias = bare.expr, bare.name end
+    local rewritten = rewrite(bare)
+    outputs[i] = column.wrap({ k = "alias", expr = rewritten, name = alias or names.outputName(bare) })
+  end
+  local current = df
+  if #inputs > 0 then current = df:select({ column.wrap({ k = "star" }), unpack(inputs) }) end
+  for _, g in ipairs(groups) do current = M.windowOperator(current, g) end
+  return current:select(outputs)
+end
+
+-- The plan node computing one window spec's functions, appended as
+-- columns to the rows sorted by its keys.
+function M.windowOperator(df, g)
+  local schema = df._plan.schema
+  local function index(name) return ops.index_of(schema, name, "over", 3) end
+  local part, order, desc, nulls = {}, {}, {}, {}
+  for i, name in ipairs(g.partition) do
+    part[i] = ops.key_index(schema, name, "partitionBy", 3)
+    order[i], desc[i], nulls[i] = part[i], 0, 1
+  end
+  local order_only = {}
+  for _, o in ipairs(g.order) do
+    order[#order + 1] = ops.key_index(schema, o.name, "orderBy", 3)
+    order_only[#order_only + 1] = order[#order]
+    desc[#desc + 1], nulls[#nulls + 1] = o.desc and 1 or 0, o.nullsFirst and 1 or 0
+  end
+  local fields = {}
+  for i, f in ipairs(schema.fields) do fields[i] = f end
+  for _, call in ipairs(g.calls) do
+    local t
+    if call.input then call.inputIndex = index(call.input) end
+    if call.fallback then call.fallbackIndex = index(call.fallback) end
+    if RANKING[call.fn] then
+      t = (call.fn == "percent_rank" or call.fn == "cume_dist") and T.double or T.int
+    elseif OFFSETS[call.fn] then
+      t = schema.fields[call.inputIndex + 1].dataType
+    else
+      local it = call.inputIndex and schema.fields[call.inputIndex + 1].dataType or T.long
+      local p, sc = ffi.new("int32_t[1]", it.precision or 0), ffi.new("int32_t[1]", it.scale or 0)
+      local rid = C.tide_agg_result_type(call.code, it.id, p, sc)
+      if rid == 0 or (it.id == ID.decimal and (call.code == 2 or call.code == 3)) then
+        fail(("%s over a window: the column is %s, which tide does not %s over windows"):format(call.fn,
+          it:simpleString(), call.fn))
+      end
+      t = type_of(rid, p[0], sc[0])
+    end
+    fields[#fields + 1] = T.field(call.name, t, true)
+  end
+  local c_part, c_order, c_desc, c_nulls, c_order_only = int32s(part), int32s(order), int32s(desc), int32s(nulls),
+    int32s(order_only)
+  local all = {}
+  for i = 1, #schema.fields do all[i] = i - 1 end
+  local explain = {}
+  for i, call in ipairs(g.calls) do explain[i] = call.shown end
+  return ops.derive(df, {
+    kind = "window",
+    schema = T.struct(fields),
+    explain = "Window [" .. table.concat(explain, ", ") .. "]",
+    apply = function(batch)
+      local n = batch:count()
+      local sorted = batch
+      if #order > 0 then
+        local perm = ffi.new("int64_t[?]", math.max(n, 1))
+        if C.tide_sort_rows(batch, c_order, c_desc, c_nulls, #order, perm, errbuf, ERRLEN) ~= 0 then
+          error(cerr(), 0)
+        end
+        sorted = take(batch, perm, n)
+      end
+      local size = math.max(n, 1)
+      local ps, pe = ffi.new("int64_t[?]", size), ffi.new("int64_t[?]", size)
+      local qs, qe = ffi.new("int64_t[?]", size), ffi.new("int64_t[?]", size)
+      C.tide_window_runs(sorted, c_part, #part, c_order_only, #order_only, ps, pe, qs, qe)
+      local out = columns_of(sorted, all, #g.calls)
+      local fs, fe = ffi.new("int64_t[?]", size), ffi.new("int64_t[?]", size)
+      for j, call in ipairs(g.calls) do
+        local dst = out.columns[#all + j - 1]
+        local input = call.inputIndex and sorted.columns[call.inputIndex] or nil
+        local rc
+        if RANKING[call.fn] then
+          rc = C.tide_window_rank(out, dst, call.name, RANKING[call.fn], n, call.buckets, ps, pe, qs, qe)
+          if rc ~= 0 then error("window: out of memory", 0) end
+        elseif OFFSETS[call.fn] then
+          local fallback = call.fallbackIndex and sorted.columns[call.fallbackIndex] or nil
+          rc = C.tide_window_offset(out, dst, call.name, input, fallback, n, call.offset, ps, pe, errbuf, ERRLEN)
+        else
+          local f = call.frame
+          C.tide_window_frames(n, f.range and 1 or 0, f.loUnbounded and 1 or 0, f.lo or 0, f.hiUnbounded and 1 or 0,
+            f.hi or 0, ps, pe, qs, qe, fs, fe)
+          rc = C.tide_window_aggregate(out, dst, call.name, call.code, input, n, ps, fs, fe, errbuf, ERRLEN)
+        end
+        if rc ~= 0 then error(cerr(), 0) end
+      end
+      if C.tide_batch_finish(out) ~= 0 then error("window: columns of different lengths", 0) end
+      return out
+    end,
+  })
+end
+
+return M

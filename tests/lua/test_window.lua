@@ -1,0 +1,134 @@
+-- Window functions as Spark's: ranking (row_number, rank, dense_rank,
+-- percent_rank, cume_dist, ntile), lag/lead, and aggregates over Spark's
+-- default frames, rowsBetween and rangeBetween.
+local t = require("testing")
+local tide = require("tide")
+local F = tide.functions
+local Window = tide.Window
+local spark = tide.session()
+
+local function table_of(df)
+  local out = {}
+  for _, row in ipairs(df:toBatch():showCells(1000, false).rows) do out[#out + 1] = table.concat(row, "|") end
+  return out
+end
+
+local function events()
+  return spark:createDataFrame({
+    { "a", 1, 10 }, { "b", 2, 20 }, { "a", 2, 30 }, { "a", 2, 5 }, { "b", nil, 7 }, { "a", 3, 1 }, { "c", 9, nil },
+  }, "k string, t int, v int")
+end
+
+t.test("ranking functions: ties share a rank, rows come out sorted by partition and order keys", function()
+  local w = Window.partitionBy("k"):orderBy("t")
+  local df = events():select("k", "t", F.row_number():over(w):alias("rn"), F.rank():over(w):alias("rk"),
+    F.dense_rank():over(w):alias("dr"), F.percent_rank():over(w):alias("pr"), F.cume_dist():over(w):alias("cd"),
+    F.ntile(3):over(w):alias("nt"))
+  t.same_table(df.dtypes, { { "k", "string" }, { "t", "int" }, { "rn", "int" }, { "rk", "int" }, { "dr", "int" },
+    { "pr", "double" }, { "cd", "double" }, { "nt", "int" } })
+  t.same_table(table_of(df), {
+    "a|1|1|1|1|0.0|0.25|1",
+    "a|2|2|2|2|0.3333333333333333|0.75|1",
+    "a|2|3|2|2|0.3333333333333333|0.75|2",
+    "a|3|4|4|3|1.0|1.0|3",
+    "b|null|1|1|1|0.0|0.5|1", -- nulls first when ascending, as orderBy
+    "b|2|2|2|2|1.0|1.0|2",
+    "c|9|1|1|1|0.0|1.0|1",
+  })
+  -- Descending, nulls last; no partition: one window over every row.
+  local global = events():select("t", F.row_number():over(Window.orderBy(F.desc("t"))):alias("rn"))
+  t.same_table(table_of(global), { "9|1", "3|2", "2|3", "2|4", "2|5", "1|6", "null|7" })
+  -- ntile: the first rows % n buckets one row larger, as Spark's NTile.
+  local ten = spark:createDataFrame({ { 1 }, { 2 }, { 3 }, { 4 }, { 5 }, { 6 }, { 7 } }, "x int")
+  t.same_table(table_of(ten:select(F.ntile(3):over(Window.orderBy("x")))), { "1", "1", "1", "2", "2", "3", "3" })
+end)
+
+t.test("lag and lead read rows of the same partition; the default only where there is no such row", function()
+  local w = Window.partitionBy("k"):orderBy("t")
+  local df = events():select("k", "v", F.lag("v"):over(w):alias("prev"), F.lead("v", 2, -1):over(w):alias("next2"),
+    F.lag(F.col("v") * 10, 1, 0):over(w):alias("prev10"))
+  t.same_table(df.dtypes[3], { "prev", "int" })
+  t.same_table(table_of(df), {
+    "a|10|null|5|0", "a|30|10|1|100", "a|5|30|-1|300", "a|1|5|-1|50",
+    "b|7|null|-1|0", "b|20|7|-1|70",
+    "c|null|null|-1|0",
+  })
+  -- A null value in the row read stays null: the default is for rows outside.
+  local nulls = spark:createDataFrame({ { 1, nil }, { 2, 5 } }, "t int, v int")
+  t.same_table(table_of(nulls:select(F.lead("v", 1, 0):over(Window.orderBy(F.desc("t"))))), { "null", "0" })
+  t.same_table(table_of(spark:createDataFrame({ { 1, "x" }, { 2, "y" } }, "t int, s string")
+    :select(F.lag("s", 1, "none"):over(Window.orderBy("t")))), { "none", "x" })
+end)
+
+t.test("aggregates over windows: the partition, a running frame with peers, rowsBetween, rangeBetween", function()
+  local by_k = Window.partitionBy("k")
+  local ordered = by_k:orderBy("t")
+  local df = events():select("k", "t", "v",
+    F.sum("v"):over(by_k):alias("total"),
+    F.sum("v"):over(ordered):alias("running"),
+    F.count("v"):over(ordered):alias("n"),
+    F.avg("v"):over(ordered:rowsBetween(-1, 1)):alias("avg3"),
+    F.sum("v"):over(ordered:rowsBetween(Window.unboundedPreceding, -1)):alias("before"),
+    F.max("v"):over(ordered:rangeBetween(Window.currentRow, Window.unboundedFollowing)):alias("maxafter"),
+    F.first("v"):over(ordered):alias("first"),
+    F.last("v", true):over(by_k:orderBy("t"):rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing))
+      :alias("last"))
+  t.same_table(df.dtypes[4], { "total", "bigint" })
+  t.same_table(df.dtypes[6], { "n", "bigint" })
+  t.same_table(df.dtypes[7], { "avg3", "double" })
+  t.same_table(table_of(df), {
+    "a|1|10|46|10|1|20.0|null|30|10|1",
+    "a|2|30|46|45|3|15.0|10|30|10|1",
+    "a|2|5|46|45|3|12.0|40|30|10|1", -- range: its peer (30) is in its frame
+    "a|3|1|46|46|4|3.0|45|1|10|1",
+    "b|null|7|27|7|1|13.5|null|20|7|20",
+    "b|2|20|27|27|2|13.5|7|20|7|20",
+    "c|9|null|null|null|0|null|null|null|null|null",
+  })
+  -- Strings: min/max compare as Spark's; count(*) counts rows.
+  local s = spark:createDataFrame({ { 1, "pear" }, { 1, "apple" }, { 2, nil } }, "g int, s string")
+  t.same_table(table_of(s:select(F.min("s"):over(Window.partitionBy("g")), F.count("*"):over(Window.partitionBy("g")))),
+    { "apple|2", "apple|2", "null|1" })
+  -- Spark's names for an unaliased window expression.
+  t.same_table(s:select(F.count("*"):over(Window.partitionBy("g"))).columns,
+    { "count(1) OVER (PARTITION BY g ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)" })
+  t.same_table(s:select(F.sum("g"):over(Window.orderBy("s"))).columns,
+    { "sum(g) OVER (ORDER BY s ASC NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)" })
+end)
+
+t.test("windows in expressions, several windows in one select, and withColumn", function()
+  local w = Window.partitionBy("k"):orderBy(F.desc("v"))
+  local top = events():withColumn("rn", F.row_number():over(w)):filter("rn = 1"):select("k", "v")
+  t.same_table(table_of(top), { "a|30", "b|20", "c|null" })
+  local share = events():filter("v IS NOT NULL")
+    :select("k", "v", (F.col("v") / F.sum("v"):over(Window.partitionBy("k"))):alias("share"),
+      (F.row_number():over(w) - 1):alias("pos"))
+  t.same_table(table_of(share), { "a|30|0.6521739130434783|0", "a|10|0.21739130434782608|1",
+    "a|5|0.10869565217391304|2", "a|1|0.021739130434782608|3", "b|20|0.7407407407407407|0",
+    "b|7|0.25925925925925924|1" })
+end)
+
+t.test("window functions refuse what Spark refuses", function()
+  local df = events()
+  local err = t.raises(function() F.row_number():over(Window.partitionBy("k")) end)
+  t.has(err, "Window function row_number() requires window to be ordered, please add ORDER BY clause")
+  t.ok(err:find("test_window.lua:%d+:"), err)
+  t.raises(function() F.upper("k"):over(Window.orderBy("t")) end, "over: upper%(k%) is not a window function")
+  t.raises(function() F.sum("v"):over("w") end, "over needs a window")
+  t.raises(function() df:filter(F.row_number():over(Window.orderBy("t")):eq(1)):collect() end,
+    "window functions are computed in select or withColumn, not here")
+  t.raises(function() df:withColumn("r", F.row_number()):collect() end, "row_number%(%) is a window function")
+  t.raises(function() Window.orderBy("t"):rangeBetween(-10, 0) end, "a range of order values")
+  t.raises(function() Window.orderBy("t"):rowsBetween(0.5, 1) end, "rowsBetween takes whole numbers")
+  t.raises(function() F.ntile(0) end, "ntile needs a whole number of buckets >= 1")
+  t.raises(function() df:select(F.sum(F.sum("v")):over(Window.orderBy("t"))) end, "cannot hold aggregates")
+  local dec = spark:createDataFrame({ { 1 } }, "d decimal(10,2)")
+  t.raises(function() dec:select(F.sum("d"):over(Window.orderBy("d"))) end,
+    "sum over a window: the column is decimal%(10,2%), which tide does not sum over windows")
+  t.raises(function() df:select(F.row_number():over(Window.orderBy("nope"))) end, 'cannot resolve column "nope"')
+  local stream = spark.readStream:format("rate"):load()
+  t.raises(function() stream:select(F.row_number():over(Window.orderBy("value"))) end,
+    "Non%-time%-based windows are not supported on streaming DataFrames")
+end)
+
+t.run()
