@@ -297,7 +297,77 @@ function Parser:call(fn)
   self.depth = self.depth - 1
   if (fn == "isnull" or fn == "isnotnull") and #args == 1 then return { k = fn, expr = args[1] } end
   if fn == "from_json" then return self:from_json(args, starts, open) end
-  return { k = "call", fn = fn, args = args }
+  local node = { k = "call", fn = fn, args = args }
+  if is_kw(self:peek(), "OVER") and is_op(self:peek(1), "(") then return self:over(node) end
+  return node
+end
+
+-- fn OVER ([PARTITION BY e, ...] [ORDER BY e [ASC|DESC] [NULLS FIRST|LAST],
+-- ...] [ROWS|RANGE BETWEEN bound AND bound]): the window of tide.window,
+-- as Column:over makes it.
+function Parser:over(fn)
+  local column, window = require("tide.column"), require("tide.window")
+  self:advance()
+  self:expect_op("(")
+  local w = window.Window.partitionBy()
+  if self:accept_kw("PARTITION") then
+    self:expect_kw("BY")
+    local keys = {}
+    repeat keys[#keys + 1] = column.wrap(self:expr()) until not self:accept_op(",")
+    w = w:partitionBy(keys)
+  end
+  if self:accept_kw("ORDER") then
+    self:expect_kw("BY")
+    local keys = {}
+    repeat
+      local e = self:expr()
+      local desc = self:accept_kw("DESC") ~= nil
+      if not desc then self:accept_kw("ASC") end
+      local nulls_first = not desc
+      if self:accept_kw("NULLS") then
+        nulls_first = self:accept_kw("FIRST") ~= nil
+        if not nulls_first then self:expect_kw("LAST") end
+      end
+      keys[#keys + 1] = column.wrap({ k = "sortorder", expr = e, descending = desc, nullsFirst = nulls_first })
+    until not self:accept_op(",")
+    w = w:orderBy(keys)
+  end
+  local frame = self:accept_kw("ROWS") and "rows" or self:accept_kw("RANGE") and "range"
+  if frame then
+    self:expect_kw("BETWEEN")
+    local lo = self:frame_bound()
+    self:expect_kw("AND")
+    local hi = self:frame_bound()
+    local ok, framed = pcall(frame == "rows" and w.rowsBetween or w.rangeBetween, w, lo, hi)
+    if not ok then error((tostring(framed):gsub("^[^:]*:%d+: ", "")), 0) end
+    w = framed
+  end
+  self:expect_op(")")
+  -- Column:over's checks (an unordered rank) without its place in tide.
+  local ok, over = pcall(column.Column.over, column.wrap(fn), w)
+  if not ok then error((tostring(over):gsub("^[^:]*:%d+: ", "")), 0) end
+  return over.node
+end
+
+-- UNBOUNDED PRECEDING | UNBOUNDED FOLLOWING | CURRENT ROW | n PRECEDING | n FOLLOWING
+function Parser:frame_bound()
+  if self:accept_kw("UNBOUNDED") then
+    if self:accept_kw("PRECEDING") then return -math.huge end
+    self:expect_kw("FOLLOWING")
+    return math.huge
+  end
+  if self:accept_kw("CURRENT") then
+    self:expect_kw("ROW")
+    return 0
+  end
+  local tok = self:peek()
+  if tok.t ~= "num" then self:fail("UNBOUNDED, CURRENT ROW or a number of rows") end
+  self:advance()
+  local n = tonumber(tok.body)
+  if not n or n ~= math.floor(n) then self:fail("a whole number of rows", tok) end
+  if self:accept_kw("PRECEDING") then return -n end
+  self:expect_kw("FOLLOWING")
+  return n
 end
 
 local function is_string_literal(n) return n.k == "lit" and type(n.value) == "string" end

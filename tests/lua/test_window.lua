@@ -108,6 +108,27 @@ t.test("windows in expressions, several windows in one select, and withColumn", 
     "b|7|0.25925925925925924|1" })
 end)
 
+t.test("SQL's OVER (PARTITION BY ... ORDER BY ... ROWS BETWEEN ...) in selectExpr and F.expr", function()
+  local df = events()
+  local sql = df:selectExpr("k", "t", "row_number() OVER (PARTITION BY k ORDER BY t DESC NULLS LAST) AS rn",
+    "sum(v) over (partition by k) total", "avg(v) OVER (ORDER BY t ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) a2",
+    "lag(v, 1, 0) OVER (PARTITION BY k ORDER BY t) AS prev")
+  local w = Window.partitionBy("k"):orderBy("t")
+  local api = df:select("k", "t", F.row_number():over(Window.partitionBy("k"):orderBy(F.desc_nulls_last("t"))):alias("rn"),
+    F.sum("v"):over(Window.partitionBy("k")):alias("total"),
+    F.avg("v"):over(Window.orderBy("t"):rowsBetween(-1, Window.currentRow)):alias("a2"),
+    F.lag("v", 1, 0):over(w):alias("prev"))
+  t.same_table(table_of(sql), table_of(api))
+  t.same_table(sql.columns, { "k", "t", "rn", "total", "a2", "prev" })
+  t.same_table(table_of(df:select(F.expr("count(*) OVER (PARTITION BY k)")):limit(1)), { "4" })
+  t.raises(function() df:selectExpr("rank() OVER (PARTITION BY k)") end,
+    "Window function rank%(%) requires window to be ordered")
+  t.raises(function() df:selectExpr("sum(v) OVER (ORDER BY t ROWS BETWEEN 1.5 PRECEDING AND CURRENT ROW)") end,
+    "expected a whole number of rows, found '1.5'")
+  t.raises(function() df:selectExpr("sum(v) OVER (ORDER BY t RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)") end,
+    "a range of order values")
+end)
+
 t.test("window functions refuse what Spark refuses", function()
   local df = events()
   local err = t.raises(function() F.row_number():over(Window.partitionBy("k")) end)
