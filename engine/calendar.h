@@ -16,6 +16,14 @@ static inline int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* a - floor_div(a, b) * b, without the product (which overflows for a
+   near INT64_MIN): in [0, b) for b > 0. */
+static inline int64_t floor_mod(int64_t a, int64_t b)
+{
+    int64_t r = a % b;
+    return (r != 0 && (r < 0) != (b < 0)) ? r + b : r;
+}
+
 /* Days since 1970-01-01 of year y, month m (1-12), day d. */
 static inline int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
 {

@@ -291,7 +291,7 @@ static void put_decimal(jbuf *b, const void *value, int scale)
 static void put_timestamp(jbuf *b, int64_t micros)
 {
     int64_t secs = floor_div(micros, 1000000);
-    int64_t millis = (micros - secs * 1000000) / 1000;
+    int64_t millis = floor_mod(micros, 1000000) / 1000;
     int64_t days = floor_div(secs, 86400);
     int64_t sod = secs - days * 86400;
     int64_t y;

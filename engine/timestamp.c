@@ -280,7 +280,7 @@ int tide_timestamp_parse(const char *text, size_t len, int64_t *out)
 
 int tide_timestamp_format(int64_t micros, char *buf)
 {
-    int64_t secs = floor_div(micros, 1000000), frac = micros - secs * 1000000;
+    int64_t secs = floor_div(micros, 1000000), frac = floor_mod(micros, 1000000);
     int64_t days = floor_div(secs, 86400), rem = secs - days * 86400;
     int64_t y;
     int m, d;

@@ -5,8 +5,7 @@
 --   gets RoundBase's precision), floor/ceil/ceiling(x) (bigint, or a
 --   decimal of scale 0) and floor/ceil(x, d) (decimals), sqrt, exp,
 --   ln, log(x) and log(base, x), log10, log2, pow/power, signum/sign
---   (doubles), greatest/least (the arguments' common type), and
---   to_timestamp(x) (CAST(x AS timestamp)).
+--   (doubles), greatest/least (the arguments' common type).
 -- Arguments are cast as Spark casts them implicitly: strings and NULL to
 -- double where a number is wanted.
 local C = require("tide.ffi")
@@ -196,23 +195,6 @@ local function greatest(is_least)
   end
 end
 
--- to_timestamp(x): CAST(x AS timestamp) (strings parsed as CAST parses
--- them, numbers as seconds). With a format Spark parses by a pattern,
--- which tide does not have.
-local function to_timestamp(node, _, compileChild, ev)
-  local args = args_of(node, compileChild, 1, 2, ev)
-  if args[2] then
-    ev.typeError(node, "to_timestamp with a format is not supported: tide parses the formats CAST(x AS timestamp)"
-      .. " reads (to_timestamp(x) without a format)")
-  end
-  local x, t = args[1], args[1].type
-  if not (t.id == ID.string or t.id == ID.timestamp or coerce.isNumeric(t) or coerce.isVoid(t)) then
-    ev.typeError(node, ("to_timestamp needs a string, not %s (%s)"):format(simple(t), x.name))
-  end
-  local c = ev.castTo(x, T.timestamp)
-  return { type = T.timestamp, name = ev.sqlName(node), run = c.run }
-end
-
 function M.register(eval)
   eval.register("abs", abs)
   eval.register("round", round(C.TIDE_ROUND_HALF_UP))
@@ -232,7 +214,6 @@ function M.register(eval)
   eval.register("power", pow)
   eval.register("greatest", greatest(false))
   eval.register("least", greatest(true))
-  eval.register("to_timestamp", to_timestamp)
 end
 
 return M

@@ -125,16 +125,6 @@ end
 F.greatest = at_least_two("greatest")
 F.least = at_least_two("least")
 
--- to_timestamp(col): CAST(col AS timestamp). Spark's second argument, a
--- datetime pattern, is one tide cannot parse by.
-function F.to_timestamp(c, format)
-  if format ~= nil then
-    error("to_timestamp(col, format) is not supported: tide has no datetime patterns; to_timestamp(col) reads"
-      .. " the formats CAST(col AS timestamp) does", 2)
-  end
-  return call("to_timestamp", { colNode(c) })
-end
-
 -- substring(str, pos, len): pos is 1-based, negative counts from the end.
 function F.substring(c, pos, len)
   return call("substring", { colNode(c), nodeOf(pos), nodeOf(len) })
@@ -193,6 +183,65 @@ function F.udf(fn, returnType, options)
   end
 end
 
+-- ---- datetime (tide.eval_datetime) ----------------------------------------------
+-- Spark 3.5's functions over timestamps, in UTC (tide's only session time
+-- zone). Patterns are Spark's datetime patterns ("yyyy-MM-dd HH:mm:ss"),
+-- given as Lua strings, as PySpark takes them.
+
+for _, name in ipairs({ "year", "quarter", "month", "dayofmonth", "day", "dayofweek", "weekday", "dayofyear",
+                        "weekofyear", "hour", "minute", "second", "timestamp_seconds", "timestamp_millis",
+                        "timestamp_micros", "unix_seconds", "unix_millis", "unix_micros" }) do
+  F[name] = function(c)
+    if c == nil then error(name .. "() needs a column", 2) end
+    return call(name, { colNode(c) })
+  end
+end
+
+local DEFAULT_PATTERN = "yyyy-MM-dd HH:mm:ss"
+
+local function pattern_node(name, format, level)
+  if type(format) ~= "string" then
+    error(("%s's format must be a datetime pattern string, such as 'yyyy-MM-dd', not %s"):format(name,
+      checks.kindOf(format)), level + 1)
+  end
+  return { k = "lit", value = format }
+end
+
+-- date_format(col, format): the timestamp as text.
+function F.date_format(c, format)
+  return call("date_format", { colNode(c), pattern_node("date_format", format, 2) })
+end
+
+-- from_unixtime(col, format='yyyy-MM-dd HH:mm:ss'): seconds since the
+-- epoch as text.
+function F.from_unixtime(c, format)
+  return call("from_unixtime", { colNode(c), pattern_node("from_unixtime", format or DEFAULT_PATTERN, 2) })
+end
+
+-- unix_timestamp(col=nil, format='yyyy-MM-dd HH:mm:ss'): seconds since the
+-- epoch of a timestamp, or of a string parsed by format; now without col.
+function F.unix_timestamp(c, format)
+  if c == nil then return call("unix_timestamp", {}) end
+  return call("unix_timestamp", { colNode(c), pattern_node("unix_timestamp", format or DEFAULT_PATTERN, 2) })
+end
+
+-- to_timestamp(col[, format]): without a format CAST(col AS timestamp),
+-- with one the string parsed by the pattern (NULL when it does not match).
+function F.to_timestamp(c, format)
+  if format == nil then return call("to_timestamp", { colNode(c) }) end
+  return call("to_timestamp", { colNode(c), pattern_node("to_timestamp", format, 2) })
+end
+
+-- date_trunc(format, col): note the unit first, as in PySpark ('year',
+-- 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', ...).
+function F.date_trunc(format, c)
+  if type(format) ~= "string" then
+    error(("date_trunc(format, timestamp) takes the unit first, a string such as 'month', not %s"):format(
+      checks.kindOf(format)), 2)
+  end
+  return call("date_trunc", { { k = "lit", value = format }, colNode(c) })
+end
+
 -- ---- for agg and orderBy ---------------------------------------------------------
 
 -- The aggregate functions of agg() (computed by tide.dataframe_aggregate):
@@ -241,6 +290,6 @@ for name, fn in pairs(require("tide.window").functions) do F[name] = fn end
 -- asc, desc, asc_nulls_first, ...: the sort orders of orderBy.
 for name, order in pairs(column.sortOrders) do F[name] = order end
 
--- F.date_format(...) and other functions tide lacks fail naming themselves.
+-- F.date_add(...) and other functions tide lacks fail naming themselves.
 return setmetatable(F, { __index = checks.strictIndex("tide.functions", "function", F,
   "docs/streaming.md lists tide's, under Functions") })

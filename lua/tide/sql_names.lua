@@ -98,6 +98,12 @@ local function to_string(n)
     -- capitals, unless called by an alias (pow, sign, ceiling).
     if (n.fn == "round" or n.fn == "bround") and #parts == 1 then parts[2] = "0" end
     if n.fn == "log" and #parts == 1 then table.insert(parts, 1, "E()") end
+    -- unix_timestamp(x) and from_unixtime(x) carry Spark's default pattern,
+    -- unix_timestamp() current_timestamp() too.
+    if n.fn == "unix_timestamp" and #parts == 0 then parts[1] = "current_timestamp()" end
+    if (n.fn == "unix_timestamp" or n.fn == "from_unixtime") and #parts == 1 then
+      parts[2] = "yyyy-MM-dd HH:mm:ss"
+    end
     local pretty = PRETTY_NAMES[n.fn]
     if (n.fn == "floor" or n.fn == "ceil") and #parts ~= 1 then pretty = nil end
     return tostring(pretty or n.fn) .. "(" .. table.concat(parts, ", ") .. ")"

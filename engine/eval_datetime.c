@@ -1,0 +1,350 @@
+/*
+ * eval_datetime.c — the datetime functions of tide.eval that need no
+ * pattern (contracts in ffi/datetime.h): field extraction (year ...
+ * second), the epoch conversions (timestamp_seconds ..., unix_seconds
+ * ..., unix_timestamp of a timestamp) and date_trunc, as Spark 3.5
+ * computes them in its session time zone, UTC in tide: a timestamp's
+ * date is floor(micros / day), so that instants before 1970 fall on the
+ * right day, and the calendar is the proleptic Gregorian one (Spark 3's).
+ * Spark takes the date fields of a date, to which strings are cast
+ * implicitly: a string's date is read here as CAST(string AS date) reads
+ * it (time and zone ignored), not through a timestamp. The column
+ * kernels of the patterns (date_format, to_timestamp) are here too, over
+ * eval_datetime_pattern.c's one-value calls.
+ */
+#include "calendar.h"
+#include "decimal128.h"
+#include "ffi/datetime.h"
+#include "kernel.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MICROS_PER_SECOND 1000000LL
+#define MICROS_PER_DAY    86400000000LL
+
+static int is_leap(int64_t y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int64_t y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return days[m - 1] + (m == 2 && is_leap(y));
+}
+
+/* 0 = Monday ... 6 = Sunday (1970-01-01 was a Thursday). */
+static int monday_based(int64_t days)
+{
+    return (int)floor_mod(days + 3, 7);
+}
+
+/* ISO 8601: a week belongs to the year of its Thursday. */
+static int iso_week(int64_t days)
+{
+    int64_t thursday = days - monday_based(days) + 3, y;
+    int m, d;
+    civil_from_days(thursday, &y, &m, &d);
+    return (int)((thursday - days_from_civil(y, 1, 1)) / 7 + 1);
+}
+
+/* Spark's stringToDate: [+-]yyyy[y..][-[m]m[-[d]d]], then anything after a
+   space or 'T' once the day has begun; trimmed as UTF8String.trimAll. */
+static int string_to_days(const char *s, int32_t len, int64_t *days)
+{
+    const char *end = s + len;
+    while (s < end && ((unsigned char)*s <= 0x20 || *s == 0x7F))
+        s++;
+    while (end > s && ((unsigned char)end[-1] <= 0x20 || end[-1] == 0x7F))
+        end--;
+    int64_t seg[3] = {1, 1, 1}, value = 0;
+    int i = 0, digits = 0, sign = 1;
+    if (s < end && (*s == '-' || *s == '+')) sign = *s++ == '-' ? -1 : 1;
+    for (; s < end && !(*s == ' ' || *s == 'T'); s++) {
+        if (i < 2 && *s == '-') {
+            if (i == 0 ? digits < 4 || digits > 7 : digits < 1 || digits > 2) return -1;
+            seg[i++] = value;
+            value = digits = 0;
+        } else if (*s >= '0' && *s <= '9') {
+            if (digits < 8) value = value * 10 + (*s - '0');
+            digits++;
+        } else {
+            return -1;
+        }
+    }
+    if (i == 0 ? digits < 4 || digits > 7 : digits < 1 || digits > 2) return -1;
+    if (i < 2 && s < end) return -1; /* yyyy and yyyy-mm take the whole text */
+    seg[i] = value;
+    int64_t y = sign * seg[0];
+    if (seg[1] < 1 || seg[1] > 12 || seg[2] < 1 || seg[2] > month_days(y, (int)seg[1])) return -1;
+    *days = days_from_civil(y, seg[1], seg[2]);
+    return 0;
+}
+
+static int date_field(int32_t field, int64_t days)
+{
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    switch (field) {
+    case TIDE_DT_YEAR:
+        return (int)y;
+    case TIDE_DT_QUARTER:
+        return (m - 1) / 3 + 1;
+    case TIDE_DT_MONTH:
+        return m;
+    case TIDE_DT_DAY:
+        return d;
+    case TIDE_DT_DAY_OF_WEEK:
+        return (monday_based(days) + 1) % 7 + 1;
+    case TIDE_DT_WEEKDAY:
+        return monday_based(days);
+    case TIDE_DT_DAY_OF_YEAR:
+        return (int)(days - days_from_civil(y, 1, 1) + 1);
+    default:
+        return iso_week(days);
+    }
+}
+
+int tide_eval_datetime_field(tide_batch *out, int32_t field, const tide_column *a, tide_column *dst,
+                             char *errbuf, size_t errlen)
+{
+    if (field < TIDE_DT_YEAR || field > TIDE_DT_SECOND)
+        return kernel_error(errbuf, errlen, "unknown datetime field %d", field);
+    int is_string = a->type == TIDE_STRING;
+    if (a->type != TIDE_TIMESTAMP && !(is_string && field < TIDE_DT_HOUR))
+        return kernel_error(errbuf, errlen, "datetime field %d of type %d", field, a->type);
+    if (kernel_alloc(out, dst, "", TIDE_INT32, 0, 0, a->length, 0) != 0 ||
+        kernel_validity_and(out, dst, a, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int32_t *r = dst->values;
+    for (int64_t i = 0; i < a->length; i++) {
+        if (!tide_valid(dst, i)) continue;
+        if (is_string) {
+            int32_t len;
+            const char *s = tide_column_bytes(a, i, &len);
+            int64_t days;
+            if (string_to_days(s, len, &days) != 0) {
+                if (kernel_validity(out, dst) != 0)
+                    return kernel_error(errbuf, errlen, "out of memory");
+                tide_mark_null(dst, i);
+                continue;
+            }
+            r[i] = date_field(field, days);
+            continue;
+        }
+        int64_t v = ((const int64_t *)a->values)[i];
+        int64_t secs = floor_mod(v, MICROS_PER_DAY) / MICROS_PER_SECOND;
+        switch (field) {
+        case TIDE_DT_HOUR:
+            r[i] = (int32_t)(secs / 3600);
+            break;
+        case TIDE_DT_MINUTE:
+            r[i] = (int32_t)(secs / 60 % 60);
+            break;
+        case TIDE_DT_SECOND:
+            r[i] = (int32_t)(secs % 60);
+            break;
+        default:
+            r[i] = date_field(field, floor_div(v, MICROS_PER_DAY));
+        }
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- epoch conversions --------------------------------------------------------- */
+
+/* A decimal number of seconds as microseconds, exactly, as Spark's
+   BigDecimal.multiply(1e6).longValueExact(): -1 on digits below the
+   microsecond or beyond a long. */
+static int decimal_micros(i128 v, int scale, int64_t *r)
+{
+    i128 x;
+    if (scale <= 6) {
+        if (__builtin_mul_overflow(v, (i128)dec_pow10(6 - scale), &x)) return -1;
+    } else {
+        i128 p = (i128)dec_pow10(scale - 6);
+        if (v % p != 0) return -1;
+        x = v / p;
+    }
+    if (x > INT64_MAX || x < INT64_MIN) return -1;
+    *r = (int64_t)x;
+    return 0;
+}
+
+int tide_eval_epoch(tide_batch *out, int32_t op, const tide_column *a, tide_column *dst,
+                    char *errbuf, size_t errlen)
+{
+    int to_timestamp = op <= TIDE_EPOCH_FROM_MICROS;
+    int32_t want = op == TIDE_EPOCH_FROM_SECONDS ? a->type
+                   : to_timestamp                ? TIDE_INT64
+                                                 : TIDE_TIMESTAMP;
+    if (op < TIDE_EPOCH_FROM_SECONDS || op > TIDE_EPOCH_UNIX_TIMESTAMP || a->type != want ||
+        (op == TIDE_EPOCH_FROM_SECONDS && want != TIDE_INT64 && want != TIDE_FLOAT64 &&
+         want != TIDE_DECIMAL))
+        return kernel_error(errbuf, errlen, "epoch conversion %d of type %d", op, a->type);
+    if (kernel_alloc(out, dst, "", to_timestamp ? TIDE_TIMESTAMP : TIDE_INT64, 0, 0, a->length,
+                     0) != 0 ||
+        kernel_validity_and(out, dst, a, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int64_t *r = dst->values, n = a->length;
+    const int64_t *x = a->values;
+    switch (op) {
+    case TIDE_EPOCH_FROM_SECONDS:
+    case TIDE_EPOCH_FROM_MILLIS:
+        for (int64_t i = 0; i < n; i++) {
+            if (!tide_valid(dst, i)) continue;
+            if (a->type == TIDE_FLOAT64) {
+                double d = ((const double *)a->values)[i];
+                if (isnan(d) || isinf(d)) {
+                    if (kernel_validity(out, dst) != 0)
+                        return kernel_error(errbuf, errlen, "out of memory");
+                    tide_mark_null(dst, i);
+                } else {
+                    r[i] = kernel_java_d2l(d * 1e6);
+                }
+            } else if (a->type == TIDE_DECIMAL) {
+                if (decimal_micros(dec_load((const char *)a->values + 16 * i), a->scale, &r[i]))
+                    return kernel_error(errbuf, errlen,
+                                        "timestamp_seconds: seconds that are no whole number of "
+                                        "microseconds, or beyond a bigint of them (Spark: "
+                                        "Rounding necessary, Overflow)");
+            } else if (__builtin_mul_overflow(
+                           x[i], op == TIDE_EPOCH_FROM_SECONDS ? MICROS_PER_SECOND : 1000, &r[i])) {
+                return kernel_error(errbuf, errlen, "long overflow (%lld %s)", (long long)x[i],
+                                    op == TIDE_EPOCH_FROM_SECONDS ? "seconds" : "milliseconds");
+            }
+        }
+        break;
+    case TIDE_EPOCH_FROM_MICROS:
+    case TIDE_EPOCH_TO_MICROS:
+        memcpy(r, x, sizeof *r * (size_t)n);
+        break;
+    case TIDE_EPOCH_TO_SECONDS:
+        for (int64_t i = 0; i < n; i++)
+            r[i] = floor_div(x[i], MICROS_PER_SECOND);
+        break;
+    case TIDE_EPOCH_TO_MILLIS:
+        for (int64_t i = 0; i < n; i++)
+            r[i] = floor_div(x[i], 1000);
+        break;
+    default: /* UNIX_TIMESTAMP: Java's long division, toward zero */
+        for (int64_t i = 0; i < n; i++)
+            r[i] = x[i] / MICROS_PER_SECOND;
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- date_trunc ---------------------------------------------------------------- */
+
+/* The start of v's unit, or -1 when it is below the smallest timestamp. */
+static int trunc_micros(int32_t level, int64_t v, int64_t *r)
+{
+    static const int64_t unit[] = {0,
+                                   1,
+                                   1000,
+                                   MICROS_PER_SECOND,
+                                   60 * MICROS_PER_SECOND,
+                                   3600 * MICROS_PER_SECOND,
+                                   MICROS_PER_DAY};
+    if (level <= TIDE_TRUNC_DAY) return __builtin_sub_overflow(v, floor_mod(v, unit[level]), r);
+    int64_t days = floor_div(v, MICROS_PER_DAY), y;
+    int m, d;
+    if (level == TIDE_TRUNC_WEEK) {
+        days -= monday_based(days);
+    } else {
+        civil_from_days(days, &y, &m, &d);
+        if (level == TIDE_TRUNC_YEAR) m = 1;
+        if (level == TIDE_TRUNC_QUARTER) m = (m - 1) / 3 * 3 + 1;
+        days = days_from_civil(y, m, 1);
+    }
+    return __builtin_mul_overflow(days, MICROS_PER_DAY, r);
+}
+
+int tide_eval_date_trunc(tide_batch *out, int32_t level, const tide_column *a, tide_column *dst,
+                         char *errbuf, size_t errlen)
+{
+    if (a->type != TIDE_TIMESTAMP || level < TIDE_TRUNC_MICROSECOND || level > TIDE_TRUNC_YEAR)
+        return kernel_error(errbuf, errlen, "date_trunc to level %d of type %d", level, a->type);
+    if (kernel_alloc(out, dst, "", TIDE_TIMESTAMP, 0, 0, a->length, 0) != 0 ||
+        kernel_validity_and(out, dst, a, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const int64_t *x = a->values;
+    int64_t *r = dst->values;
+    for (int64_t i = 0; i < a->length; i++) {
+        if (!tide_valid(dst, i)) continue;
+        if (trunc_micros(level, x[i], &r[i]) != 0)
+            return kernel_error(errbuf, errlen, "date_trunc: %lld is out of range",
+                                (long long)x[i]);
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- patterns: the kernels over eval_datetime_pattern.c's one-value calls ------- */
+
+int tide_eval_date_format(tide_batch *out, const tide_column *a, const tide_datetime_pattern *p,
+                          tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (a->type != TIDE_TIMESTAMP && a->type != TIDE_INT64)
+        return kernel_error(errbuf, errlen, "date_format needs a timestamp, not type %d", a->type);
+    int64_t n = a->length;
+    if (kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, n, n * 20) != 0 ||
+        kernel_validity_and(out, dst, a, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    /* A pattern's longest text is known once formatted: grow to it once. */
+    char small[256], *buf = small;
+    size_t size = sizeof small;
+    const int64_t *x = a->values;
+    int64_t used = 0;
+    int rc = 0;
+    for (int64_t i = 0; i < n && rc == 0; i++) {
+        if (tide_valid(dst, i)) {
+            /* from_unixtime's seconds: Spark's long multiply, which wraps */
+            int64_t micros = a->type == TIDE_INT64 ? (int64_t)((uint64_t)x[i] * 1000000u) : x[i];
+            int len;
+            while ((len = tide_datetime_format_one(p, micros, buf, size)) < 0) {
+                char *bigger = malloc(size * 4);
+                if (buf != small) free(buf);
+                if (!(buf = bigger)) return kernel_error(errbuf, errlen, "out of memory");
+                size *= 4;
+            }
+            rc = kernel_str_append(out, dst, &used, buf, len, errbuf, errlen);
+        }
+        kernel_str_end(dst, i, used);
+    }
+    if (buf != small) free(buf);
+    if (rc != 0) return -1;
+    kernel_finish(dst);
+    return 0;
+}
+
+int tide_eval_parse_timestamp(tide_batch *out, const tide_column *s, const tide_datetime_pattern *p,
+                              int64_t divisor, tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (s->type != TIDE_STRING || divisor < 1)
+        return kernel_error(errbuf, errlen, "to_timestamp needs a string, not type %d", s->type);
+    if (kernel_alloc(out, dst, "", divisor == 1 ? TIDE_TIMESTAMP : TIDE_INT64, 0, 0, s->length,
+                     0) != 0 ||
+        kernel_validity_and(out, dst, s, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int64_t *r = dst->values;
+    for (int64_t i = 0; i < s->length; i++) {
+        if (!tide_valid(dst, i)) continue;
+        int32_t len;
+        const char *text = tide_column_bytes(s, i, &len);
+        if (tide_datetime_parse_one(p, text, (size_t)len, &r[i]) != 0) {
+            if (kernel_validity(out, dst) != 0)
+                return kernel_error(errbuf, errlen, "out of memory");
+            tide_mark_null(dst, i);
+            continue;
+        }
+        r[i] /= divisor; /* unix_timestamp: Java's long division, toward zero */
+    }
+    kernel_finish(dst);
+    return 0;
+}

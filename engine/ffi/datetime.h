@@ -1,0 +1,111 @@
+/* The datetime kernels of tide.eval (engine/eval_datetime.c and
+   eval_datetime_pattern.c), as Spark 3.5 computes them in its session
+   time zone, which is UTC in tide. Part of the FFI declarations (see
+   tide_ffi.h): plain C, no macros, so that LuaJIT's ffi.cdef reads it too.
+   Kernels follow ffi/eval.h's contract: the result goes into dst (buffers
+   in out's arena), 0 or -1 with a message in errbuf; a null input row
+   gives a null result row. Types are checked and cast in Lua
+   (tide.eval_datetime); kernels take the types they document. */
+#ifndef TIDE_FFI_DATETIME_H
+#define TIDE_FFI_DATETIME_H
+
+#include "tide_ffi.h"
+
+/* ---- fields, epochs, truncation (eval_datetime.c) ------------------------ */
+
+typedef enum tide_datetime_field {
+    TIDE_DT_YEAR = 1,
+    TIDE_DT_QUARTER = 2,
+    TIDE_DT_MONTH = 3,
+    TIDE_DT_DAY = 4,
+    TIDE_DT_DAY_OF_WEEK = 5,
+    TIDE_DT_WEEKDAY = 6,
+    TIDE_DT_DAY_OF_YEAR = 7,
+    TIDE_DT_WEEK_OF_YEAR = 8,
+    TIDE_DT_HOUR = 9,
+    TIDE_DT_MINUTE = 10,
+    TIDE_DT_SECOND = 11
+} tide_datetime_field;
+
+/* A field of each row as an int column: of a timestamp column, or (the
+   date fields YEAR ... WEEK_OF_YEAR only) of a string column read as
+   Spark's CAST(string AS date) reads it ("2024-01-02", "2024-1-2 junk",
+   "2024": the date before a space or 'T', anything after it ignored;
+   NULL when there is no valid date). DAY_OF_WEEK is 1 = Sunday, WEEKDAY
+   0 = Monday, WEEK_OF_YEAR the ISO 8601 week. */
+int tide_eval_datetime_field(tide_batch *out, int32_t field, const tide_column *a, tide_column *dst,
+                             char *errbuf, size_t errlen);
+
+typedef enum tide_epoch_op {
+    TIDE_EPOCH_FROM_SECONDS = 1,
+    TIDE_EPOCH_FROM_MILLIS = 2,
+    TIDE_EPOCH_FROM_MICROS = 3,
+    TIDE_EPOCH_TO_SECONDS = 4,
+    TIDE_EPOCH_TO_MILLIS = 5,
+    TIDE_EPOCH_TO_MICROS = 6,
+    TIDE_EPOCH_UNIX_TIMESTAMP = 7
+} tide_epoch_op;
+
+/* FROM_SECONDS (timestamp_seconds) of a bigint, double or decimal column,
+   FROM_MILLIS and FROM_MICROS of a bigint column: a timestamp column.
+   Overflow is an error, as Spark's multiplyExact raises it even in
+   non-ANSI mode; so is a decimal with digits below the microsecond
+   (longValueExact). A NaN or infinite double gives NULL, another double
+   Java's (long)(d * 1e6). TO_SECONDS, TO_MILLIS (floor) and TO_MICROS of
+   a timestamp column, and UNIX_TIMESTAMP (seconds truncated toward zero,
+   as Spark's ToTimestamp divides): a bigint column. */
+int tide_eval_epoch(tide_batch *out, int32_t op, const tide_column *a, tide_column *dst,
+                    char *errbuf, size_t errlen);
+
+typedef enum tide_trunc_level {
+    TIDE_TRUNC_MICROSECOND = 1,
+    TIDE_TRUNC_MILLISECOND = 2,
+    TIDE_TRUNC_SECOND = 3,
+    TIDE_TRUNC_MINUTE = 4,
+    TIDE_TRUNC_HOUR = 5,
+    TIDE_TRUNC_DAY = 6,
+    TIDE_TRUNC_WEEK = 7,
+    TIDE_TRUNC_MONTH = 8,
+    TIDE_TRUNC_QUARTER = 9,
+    TIDE_TRUNC_YEAR = 10
+} tide_trunc_level;
+
+/* date_trunc(level, a) of a timestamp column: the start of its unit (a
+   week starts on Monday). */
+int tide_eval_date_trunc(tide_batch *out, int32_t level, const tide_column *a, tide_column *dst,
+                         char *errbuf, size_t errlen);
+
+/* ---- datetime patterns (eval_datetime_pattern.c) ------------------------- */
+
+typedef struct tide_datetime_pattern tide_datetime_pattern;
+
+/* A Spark datetime pattern ("yyyy-MM-dd HH:mm:ss.SSS", "dd MMM yyyy
+   'at' h a") compiled once, for formatting (parsing = 0) or parsing.
+   Letters: y M d D H h k K m s S a E Q X x Z ('E' and 'Q' format only, as
+   Spark refuses them for parsing); '...' quotes text, '' is a quote; any
+   other character that is not a letter is literal. NULL with errbuf
+   naming the letter tide or Spark does not take. */
+tide_datetime_pattern *tide_datetime_pattern_compile(const char *pattern, size_t len,
+                                                     int32_t parsing, char *errbuf, size_t errlen);
+void tide_datetime_pattern_free(tide_datetime_pattern *p);
+
+/* One timestamp as the pattern writes it (UTC, English names); returns
+   the length, or -1 when buf (len bytes) is too small. */
+int tide_datetime_format_one(const tide_datetime_pattern *p, int64_t micros, char *buf, size_t len);
+/* One text read by the pattern (Spark's strict, case-insensitive
+   parsing: the whole text, fields missing default to 1970-01-01
+   00:00:00): 0 with *micros, or -1 when it does not match. */
+int tide_datetime_parse_one(const tide_datetime_pattern *p, const char *text, size_t len,
+                            int64_t *micros);
+
+/* date_format: a timestamp column, or a bigint column of seconds since
+   the epoch (from_unixtime), formatted by p into a string column. */
+int tide_eval_date_format(tide_batch *out, const tide_column *a, const tide_datetime_pattern *p,
+                          tide_column *dst, char *errbuf, size_t errlen);
+/* to_timestamp (divisor 1: a timestamp column) and unix_timestamp
+   (divisor 1000000: a bigint column of seconds, truncated toward zero) of
+   a string column parsed by p; NULL where the text does not match. */
+int tide_eval_parse_timestamp(tide_batch *out, const tide_column *s, const tide_datetime_pattern *p,
+                              int64_t divisor, tide_column *dst, char *errbuf, size_t errlen);
+
+#endif

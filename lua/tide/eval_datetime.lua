@@ -1,0 +1,247 @@
+-- tide.eval_datetime — the datetime functions of tide.eval's `call`
+-- nodes over tide's timestamps, each one C kernel over whole columns
+-- (engine/eval_datetime.c, eval_datetime_pattern.c), with Spark 3.5's
+-- types and names (datetimeExpressions.scala, non-ANSI) in its session
+-- time zone, UTC in tide:
+--   year, quarter, month, dayofmonth/day, dayofweek (1 = Sunday), weekday
+--   (0 = Monday), dayofyear, weekofyear (ISO 8601), hour, minute, second
+--   (ints); unix_timestamp([x[, pattern]]), to_timestamp(x[, pattern]),
+--   date_format(ts, pattern), from_unixtime(seconds[, pattern]),
+--   date_trunc(unit, ts), timestamp_seconds/_millis/_micros,
+--   unix_seconds/_millis/_micros.
+-- Arguments are cast as Spark casts them implicitly: a string is a
+-- timestamp where Spark wants one, and a date (CAST(s AS date): its date
+-- part, any time after it ignored) where Spark takes a date's fields
+-- (year ... weekofyear). Patterns and units must be literals: a pattern
+-- is compiled once, with the plan, into the program its kernel runs.
+-- to_timestamp replaces tide.eval_math's, which it keeps for one argument.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local coerce = require("tide.eval_coerce")
+local shared = require("tide.eval_functions")
+
+local M = {}
+local ID = T.ID
+local args_of, over_args, all_null = shared.argsOf, shared.overArgs, shared.allNull
+
+-- Spark's TimestampFormatter.defaultPattern.
+local DEFAULT_PATTERN = "yyyy-MM-dd HH:mm:ss"
+M.DEFAULT_PATTERN = DEFAULT_PATTERN
+
+local function simple(t) return t:simpleString() end
+
+local function refuse(node, c, ev, want)
+  ev.typeError(node, ("%s needs %s, not %s (%s)"):format(node.fn, want, simple(c.type), c.name))
+end
+
+-- Where Spark wants a timestamp (TimestampType): strings are cast, as
+-- CAST(s AS timestamp) reads them, and NULL.
+local function as_timestamp(node, c, ev)
+  local id = c.type.id
+  if id == ID.timestamp then return c end
+  if id == ID.string or coerce.isVoid(c.type) then return ev.castTo(c, T.timestamp) end
+  refuse(node, c, ev, "a timestamp")
+end
+
+-- Where Spark wants a date (DateType): a timestamp's date in UTC; a
+-- string stays a string, which the kernel reads as CAST(s AS date) does.
+local function as_date(node, c, ev)
+  local id = c.type.id
+  if id == ID.timestamp or id == ID.string then return c end
+  if coerce.isVoid(c.type) then return ev.castTo(c, T.timestamp) end
+  refuse(node, c, ev, "a timestamp or a date string")
+end
+
+-- Where Spark takes a string, a date or a timestamp (unix_timestamp,
+-- to_timestamp with a pattern): timestamps and strings stay, other atomic
+-- values are cast to strings (Spark's implicit cast to the collection's
+-- first type that takes them).
+local function as_string_or_timestamp(node, c, ev)
+  local t = c.type
+  if t.id == ID.timestamp or t.id == ID.string then return c end
+  if coerce.isVoid(t) or coerce.isNumeric(t) or t.id == ID.boolean then return ev.castTo(c, T.string) end
+  refuse(node, c, ev, "a string or a timestamp")
+end
+
+-- A literal string argument (a pattern, a unit): its value, nil for NULL.
+local function literal_string(node, c, ev, what)
+  local is_lit, v = ev.literalOf(c)
+  if not is_lit or (v ~= nil and type(v) ~= "string") then
+    ev.typeError(node, ("the %s of %s must be a literal string, not %s"):format(what, node.fn, c.name))
+  end
+  return v
+end
+
+-- A compiled pattern, freed with the plan; a letter tide or Spark does
+-- not take fails here, naming it.
+local function pattern(node, text, parsing, ev)
+  local p = C.tide_datetime_pattern_compile(text, #text, parsing and 1 or 0, ev.errbuf, ev.errlen)
+  if p == nil then
+    error(("%s: the pattern '%s': %s"):format(ev.sqlName(node), text, ffi.string(ev.errbuf)), 0)
+  end
+  return ffi.gc(p, C.tide_datetime_pattern_free)
+end
+
+-- ---- fields ----------------------------------------------------------------------------
+
+local DATE_FIELDS = {
+  year = C.TIDE_DT_YEAR, quarter = C.TIDE_DT_QUARTER, month = C.TIDE_DT_MONTH,
+  dayofmonth = C.TIDE_DT_DAY, day = C.TIDE_DT_DAY, dayofweek = C.TIDE_DT_DAY_OF_WEEK,
+  weekday = C.TIDE_DT_WEEKDAY, dayofyear = C.TIDE_DT_DAY_OF_YEAR, weekofyear = C.TIDE_DT_WEEK_OF_YEAR,
+}
+local TIME_FIELDS = { hour = C.TIDE_DT_HOUR, minute = C.TIDE_DT_MINUTE, second = C.TIDE_DT_SECOND }
+
+local function field(code, is_date)
+  return function(node, _, compileChild, ev)
+    local x = args_of(node, compileChild, 1, 1, ev)[1]
+    x = is_date and as_date(node, x, ev) or as_timestamp(node, x, ev)
+    return over_args(ev, node, T.int, { x }, function(out, cols, dst)
+      return C.tide_eval_datetime_field(out, code, cols[1], dst, ev.errbuf, ev.errlen)
+    end)
+  end
+end
+
+-- ---- epochs --------------------------------------------------------------------------
+
+local function epoch_call(ev, node, op, x, t)
+  return over_args(ev, node, t, { x }, function(out, cols, dst)
+    return C.tide_eval_epoch(out, op, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- timestamp_seconds(x) takes any number (NumericType: strings become
+-- doubles); timestamp_millis and timestamp_micros integers only.
+local function timestamp_seconds(node, _, compileChild, ev)
+  local x = args_of(node, compileChild, 1, 1, ev)[1]
+  local t = x.type
+  if coerce.isVoid(t) then return all_null(ev, node, T.timestamp) end
+  if t.id == ID.int then
+    x = ev.castTo(x, T.long)
+  elseif t.id == ID.float or t.id == ID.string then
+    x = ev.castTo(x, T.double)
+  elseif not (t.id == ID.long or t.id == ID.double or t.id == ID.decimal) then
+    refuse(node, x, ev, "a number")
+  end
+  return epoch_call(ev, node, C.TIDE_EPOCH_FROM_SECONDS, x, T.timestamp)
+end
+
+local function from_integer(op)
+  return function(node, _, compileChild, ev)
+    local x = args_of(node, compileChild, 1, 1, ev)[1]
+    if coerce.isVoid(x.type) then return all_null(ev, node, T.timestamp) end
+    if not coerce.isIntegral(x.type) then refuse(node, x, ev, "an integer") end
+    return epoch_call(ev, node, op, ev.castTo(x, T.long), T.timestamp)
+  end
+end
+
+local function to_epoch(op)
+  return function(node, _, compileChild, ev)
+    local x = as_timestamp(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+    return epoch_call(ev, node, op, x, T.long)
+  end
+end
+
+-- ---- patterns ----------------------------------------------------------------------
+
+-- The parse of x (a string or a timestamp) by the pattern argument fmt
+-- (nil: the default pattern): unix_timestamp (divisor 10^6, bigint
+-- seconds) and to_timestamp (divisor 1). A timestamp ignores the pattern,
+-- as Spark's ToTimestamp does.
+local function parse_call(node, x, fmt, divisor, ev)
+  local t = divisor == 1 and T.timestamp or T.long
+  x = as_string_or_timestamp(node, x, ev)
+  local text = DEFAULT_PATTERN
+  if fmt then text = literal_string(node, fmt, ev, "pattern") end
+  if x.type.id == ID.timestamp then
+    if divisor == 1 then return { type = t, name = ev.sqlName(node), run = x.run } end
+    return epoch_call(ev, node, C.TIDE_EPOCH_UNIX_TIMESTAMP, x, t)
+  end
+  if text == nil then return all_null(ev, node, t) end
+  local p = pattern(node, text, true, ev)
+  return over_args(ev, node, t, { x }, function(out, cols, dst)
+    return C.tide_eval_parse_timestamp(out, cols[1], p, divisor, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- unix_timestamp() is unix_timestamp(current_timestamp()), as Spark.
+local function unix_timestamp(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 0, 2, ev)
+  local x = args[1] or compileChild({ k = "call", fn = "current_timestamp", args = {} })
+  return parse_call(node, x, args[2], 1000000, ev)
+end
+
+-- to_timestamp(x): CAST(x AS timestamp) (strings as CAST reads them,
+-- numbers as seconds); to_timestamp(x, pattern) parses by the pattern.
+local function to_timestamp(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, 2, ev)
+  if args[2] then return parse_call(node, args[1], args[2], 1, ev) end
+  local x, t = args[1], args[1].type
+  if not (t.id == ID.string or t.id == ID.timestamp or coerce.isNumeric(t) or coerce.isVoid(t)) then
+    refuse(node, x, ev, "a string")
+  end
+  local c = ev.castTo(x, T.timestamp)
+  return { type = T.timestamp, name = ev.sqlName(node), run = c.run }
+end
+
+local function format_call(node, x, fmt, ev)
+  local text = DEFAULT_PATTERN
+  if fmt then text = literal_string(node, fmt, ev, "pattern") end
+  if text == nil then return all_null(ev, node, T.string) end
+  local p = pattern(node, text, false, ev)
+  return over_args(ev, node, T.string, { x }, function(out, cols, dst)
+    return C.tide_eval_date_format(out, cols[1], p, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function date_format(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  return format_call(node, as_timestamp(node, args[1], ev), args[2], ev)
+end
+
+-- from_unixtime(seconds[, pattern]): seconds as a bigint (numbers and
+-- strings cast, as Spark's LongType input).
+local function from_unixtime(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, 2, ev)
+  local x, t = args[1], args[1].type
+  if not (coerce.isNumeric(t) or t.id == ID.string or coerce.isVoid(t)) then refuse(node, x, ev, "a bigint") end
+  return format_call(node, ev.castTo(x, T.long), args[2], ev)
+end
+
+-- Spark's DateTimeUtils.parseTruncLevel: an unknown unit is NULL.
+local TRUNC_LEVELS = {
+  MICROSECOND = C.TIDE_TRUNC_MICROSECOND, MILLISECOND = C.TIDE_TRUNC_MILLISECOND,
+  SECOND = C.TIDE_TRUNC_SECOND, MINUTE = C.TIDE_TRUNC_MINUTE, HOUR = C.TIDE_TRUNC_HOUR,
+  DAY = C.TIDE_TRUNC_DAY, DD = C.TIDE_TRUNC_DAY, WEEK = C.TIDE_TRUNC_WEEK,
+  MON = C.TIDE_TRUNC_MONTH, MONTH = C.TIDE_TRUNC_MONTH, MM = C.TIDE_TRUNC_MONTH,
+  QUARTER = C.TIDE_TRUNC_QUARTER, YEAR = C.TIDE_TRUNC_YEAR, YYYY = C.TIDE_TRUNC_YEAR, YY = C.TIDE_TRUNC_YEAR,
+}
+
+local function date_trunc(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  local unit = literal_string(node, args[1], ev, "unit")
+  local x = as_timestamp(node, args[2], ev)
+  local level = unit and TRUNC_LEVELS[unit:upper()]
+  if not level then return all_null(ev, node, T.timestamp) end
+  return over_args(ev, node, T.timestamp, { x }, function(out, cols, dst)
+    return C.tide_eval_date_trunc(out, level, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+function M.register(eval)
+  for name, code in pairs(DATE_FIELDS) do eval.register(name, field(code, true)) end
+  for name, code in pairs(TIME_FIELDS) do eval.register(name, field(code, false)) end
+  eval.register("timestamp_seconds", timestamp_seconds)
+  eval.register("timestamp_millis", from_integer(C.TIDE_EPOCH_FROM_MILLIS))
+  eval.register("timestamp_micros", from_integer(C.TIDE_EPOCH_FROM_MICROS))
+  eval.register("unix_seconds", to_epoch(C.TIDE_EPOCH_TO_SECONDS))
+  eval.register("unix_millis", to_epoch(C.TIDE_EPOCH_TO_MILLIS))
+  eval.register("unix_micros", to_epoch(C.TIDE_EPOCH_TO_MICROS))
+  eval.register("unix_timestamp", unix_timestamp)
+  eval.register("to_timestamp", to_timestamp)
+  eval.register("date_format", date_format)
+  eval.register("from_unixtime", from_unixtime)
+  eval.register("date_trunc", date_trunc)
+end
+
+return M
