@@ -688,6 +688,7 @@ function M.isRegistered(name) return registry[name] ~= nil end
 
 require("tide.eval_functions").register(M)
 require("tide.eval_math").register(M)
+require("tide.eval_text").register(M)
 require("tide.eval_datetime").register(M)
 require("tide.json_functions").register(M)
 

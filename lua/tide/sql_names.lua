@@ -46,6 +46,8 @@ local PRETTY_NAMES = { sqrt = "SQRT", exp = "EXP", log = "LOG", log10 = "LOG10",
 
 local SYMBOL = { ["and"] = "AND", ["or"] = "OR", div = "div" }
 
+local TRIM_SIDES = { trim = "BOTH", ltrim = "LEADING", rtrim = "TRAILING" }
+
 local function to_string(n)
   if type(n) ~= "table" then return tostring(n) end
   local k = n.k
@@ -98,6 +100,12 @@ local function to_string(n)
     -- capitals, unless called by an alias (pow, sign, ceiling).
     if (n.fn == "round" or n.fn == "bround") and #parts == 1 then parts[2] = "0" end
     if n.fn == "log" and #parts == 1 then table.insert(parts, 1, "E()") end
+    -- Defaults Spark fills in, and TRIM's own SQL for trim(trimStr, s).
+    local fn = type(n.fn) == "string" and n.fn:lower()
+    if (fn == "locate" or fn == "regexp_extract") and #parts == 2 then parts[3] = "1" end
+    if (fn == "lpad" or fn == "rpad") and #parts == 2 then parts[3] = " " end
+    local side = #parts == 2 and TRIM_SIDES[fn]
+    if side then return ("TRIM(%s %s FROM %s)"):format(side, parts[1], parts[2]) end
     -- unix_timestamp(x) and from_unixtime(x) carry Spark's default pattern,
     -- unix_timestamp() current_timestamp() too.
     if n.fn == "unix_timestamp" and #parts == 0 then parts[1] = "current_timestamp()" end

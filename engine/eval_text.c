@@ -1,0 +1,600 @@
+/*
+ * eval_text.c — the string functions of tide.eval_text (contracts in
+ * ffi/text.h) as Spark 3.5's UTF8String computes them: trim/ltrim/rtrim,
+ * lpad/rpad, concat_ws, instr/locate, translate, initcap, reverse, repeat
+ * and ascii. Characters are what UTF8String steps over (the length its
+ * first byte announces), so positions and cuts in malformed text fall
+ * where Spark's do. translate and initcap go through Java Strings in
+ * Spark: their malformed bytes come out as U+FFFD, as Java's decoder
+ * replaces them (utf8.h).
+ */
+#include "kernel.h"
+#include "ffi/text.h"
+#include "utf8.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+/* UTF8String.numBytesForFirstByte: 2-4 for a byte starting a sequence, 1
+   for anything else. */
+static int32_t char_bytes(unsigned char c)
+{
+    return c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 1;
+}
+
+/* The bytes of the character at p[i] of a len-byte string (cut at len). */
+static int32_t char_at(const unsigned char *p, int32_t i, int32_t len)
+{
+    int32_t w = char_bytes(p[i]);
+    return w < len - i ? w : len - i;
+}
+
+static int64_t count_chars(const unsigned char *p, int32_t len)
+{
+    int64_t n = 0;
+    for (int32_t i = 0; i < len; i += char_bytes(p[i]))
+        n++;
+    return n;
+}
+
+/* The byte length of the first `chars` characters of p (len when fewer). */
+static int32_t chars_prefix(const unsigned char *p, int32_t len, int64_t chars)
+{
+    int32_t i = 0;
+    for (; i < len && chars > 0; chars--)
+        i += char_at(p, i, len);
+    return i;
+}
+
+static const unsigned char *row_bytes(const tide_column *c, int64_t i, int32_t *len)
+{
+    return (const unsigned char *)tide_column_bytes(c, i, len);
+}
+
+/* dst as a string column of n rows, valid where a and b (NULL: no
+   condition) are. */
+static int alloc_string(tide_batch *out, tide_column *dst, int64_t n, int64_t bytes,
+                        const tide_column *a, const tide_column *b)
+{
+    if (kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, n, bytes < 0 ? 0 : bytes) != 0) return -1;
+    return kernel_validity_and(out, dst, a, b);
+}
+
+static int64_t data_bytes(const tide_column *s)
+{
+    const int32_t *off = s->values;
+    return s->length ? off[s->length] - off[0] : 0;
+}
+
+static int check_column(const tide_column *c, int32_t type, int64_t rows, const char *fn,
+                        const char *what, char *errbuf, size_t errlen)
+{
+    if (c->type != type || c->length != rows)
+        return kernel_error(errbuf, errlen, "%s needs %s of %lld rows, not type %d of %lld rows",
+                            fn, what, (long long)rows, c->type, (long long)c->length);
+    return 0;
+}
+
+/* Writes the UTF-8 of cp into b; its length. */
+static int utf8_put(int32_t cp, unsigned char *b)
+{
+    if (cp < 0x80) return b[0] = (unsigned char)cp, 1;
+    if (cp < 0x800) {
+        b[0] = (unsigned char)(0xC0 | (cp >> 6));
+        b[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        b[0] = (unsigned char)(0xE0 | (cp >> 12));
+        b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    b[0] = (unsigned char)(0xF0 | (cp >> 18));
+    b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* The next code point of p[*i..len) as Java's decoder reads it: a
+   well-formed sequence, or U+FFFD for the malformed bytes it replaces. */
+static int32_t java_code_point(const unsigned char *p, int32_t *i, int32_t len)
+{
+    unsigned char c = p[*i];
+    if (c < 0x80) return (*i)++, c;
+    size_t w = tide_utf8_sequence(p + *i, (size_t)(len - *i));
+    if (w == 0) {
+        *i += (int32_t)tide_utf8_malformed(p + *i, (size_t)(len - *i));
+        return 0xFFFD;
+    }
+    int32_t cp = c & (w == 2 ? 0x1F : w == 3 ? 0x0F : 0x07);
+    for (size_t k = 1; k < w; k++)
+        cp = (cp << 6) | (p[*i + (int32_t)k] & 0x3F);
+    *i += (int32_t)w;
+    return cp;
+}
+
+/* ---- trim ------------------------------------------------------------------------ */
+
+/* Whether the bytes of c occur in set (UTF8String.find: a byte search). */
+static int contains(const unsigned char *set, int32_t n, const unsigned char *c, int32_t w)
+{
+    for (int32_t k = 0; k + w <= n; k++)
+        if (set[k] == c[0] && memcmp(set + k, c, (size_t)w) == 0) return 1;
+    return 0;
+}
+
+int tide_eval_trim(tide_batch *out, const tide_column *s, const tide_column *chars, int32_t side,
+                   tide_column *dst, char *errbuf, size_t errlen)
+{
+    int64_t n = s->length;
+    if (check_column(s, TIDE_STRING, n, "trim", "a string", errbuf, errlen) != 0 ||
+        (chars && check_column(chars, TIDE_STRING, n, "trim", "string characters", errbuf, errlen)))
+        return -1;
+    if (side < TIDE_TRIM_BOTH || side > TIDE_TRIM_TRAILING)
+        return kernel_error(errbuf, errlen, "unknown trim side %d", side);
+    if (alloc_string(out, dst, n, data_bytes(s), s, chars) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int lead = side != TIDE_TRIM_TRAILING, trail = side != TIDE_TRIM_LEADING;
+    int64_t used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (tide_valid(dst, i)) {
+            int32_t len, start = 0, end;
+            const unsigned char *p = row_bytes(s, i, &len);
+            end = len;
+            if (!chars) {
+                while (lead && start < end && p[start] == ' ')
+                    start++;
+                while (trail && end > start && p[end - 1] == ' ')
+                    end--;
+            } else {
+                int32_t setlen;
+                const unsigned char *set = row_bytes(chars, i, &setlen);
+                while (lead && start < len) {
+                    int32_t w = char_at(p, start, len);
+                    if (!contains(set, setlen, p + start, w)) break;
+                    start += w;
+                }
+                if (trail) {
+                    /* The end of the last character not in the set, the
+                       characters counted from start as UTF8String does. */
+                    end = start;
+                    for (int32_t j = start; j < len;) {
+                        int32_t w = char_at(p, j, len);
+                        j += w;
+                        if (!contains(set, setlen, p + j - w, w)) end = j;
+                    }
+                }
+            }
+            if (kernel_str_append(out, dst, &used, p + start, end - start, errbuf, errlen) != 0)
+                return -1;
+        }
+        kernel_str_end(dst, i, used);
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- lpad / rpad -------------------------------------------------------------------- */
+
+static int append_times(tide_batch *out, tide_column *dst, int64_t *used, const unsigned char *p,
+                        int32_t len, int64_t times, char *errbuf, size_t errlen)
+{
+    for (int64_t k = 0; k < times; k++)
+        if (kernel_str_append(out, dst, used, p, len, errbuf, errlen) != 0) return -1;
+    return 0;
+}
+
+int tide_eval_pad(tide_batch *out, const tide_column *s, const tide_column *len,
+                  const tide_column *pad, int32_t left, tide_column *dst, char *errbuf,
+                  size_t errlen)
+{
+    int64_t n = s->length;
+    if (check_column(s, TIDE_STRING, n, "lpad/rpad", "a string", errbuf, errlen) != 0 ||
+        check_column(len, TIDE_INT32, n, "lpad/rpad", "an int length", errbuf, errlen) != 0 ||
+        check_column(pad, TIDE_STRING, n, "lpad/rpad", "a string pad", errbuf, errlen) != 0)
+        return -1;
+    if (alloc_string(out, dst, n, data_bytes(s), s, len) != 0 ||
+        kernel_validity_and(out, dst, dst, pad) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const int32_t *want = len->values;
+    int64_t used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (tide_valid(dst, i)) {
+            int32_t slen, plen;
+            const unsigned char *p = row_bytes(s, i, &slen), *q = row_bytes(pad, i, &plen);
+            int64_t spaces = (int64_t)want[i] - count_chars(p, slen);
+            int rc;
+            if (spaces <= 0 || plen == 0) {
+                /* UTF8String.substring(0, len): the first len characters. */
+                int32_t keep = want[i] > 0 ? chars_prefix(p, slen, want[i]) : 0;
+                rc = kernel_str_append(out, dst, &used, p, keep, errbuf, errlen);
+            } else {
+                int64_t pad_chars = count_chars(q, plen), times = spaces / pad_chars;
+                int32_t rest = chars_prefix(q, plen, spaces - pad_chars * times);
+                if (left)
+                    rc = append_times(out, dst, &used, q, plen, times, errbuf, errlen) ||
+                         kernel_str_append(out, dst, &used, q, rest, errbuf, errlen) ||
+                         kernel_str_append(out, dst, &used, p, slen, errbuf, errlen);
+                else
+                    rc = kernel_str_append(out, dst, &used, p, slen, errbuf, errlen) ||
+                         append_times(out, dst, &used, q, plen, times, errbuf, errlen) ||
+                         kernel_str_append(out, dst, &used, q, rest, errbuf, errlen);
+            }
+            if (rc != 0) return -1;
+        }
+        kernel_str_end(dst, i, used);
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- concat_ws ------------------------------------------------------------------------ */
+
+int tide_eval_concat_ws(tide_batch *out, const tide_column *sep, const tide_column *const *args,
+                        int32_t n, int64_t rows, tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (check_column(sep, TIDE_STRING, rows, "concat_ws", "a string separator", errbuf, errlen))
+        return -1;
+    int64_t bytes = 0;
+    for (int32_t a = 0; a < n; a++) {
+        if (check_column(args[a], TIDE_STRING, rows, "concat_ws", "strings", errbuf, errlen))
+            return -1;
+        bytes += data_bytes(args[a]);
+    }
+    if (alloc_string(out, dst, rows, bytes, sep, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int64_t used = 0;
+    for (int64_t i = 0; i < rows; i++) {
+        if (tide_valid(dst, i)) {
+            int32_t seplen, len;
+            const unsigned char *sp = row_bytes(sep, i, &seplen);
+            int first = 1;
+            for (int32_t a = 0; a < n; a++) {
+                if (!tide_valid(args[a], i)) continue;
+                const unsigned char *p = row_bytes(args[a], i, &len);
+                if ((!first && kernel_str_append(out, dst, &used, sp, seplen, errbuf, errlen)) ||
+                    kernel_str_append(out, dst, &used, p, len, errbuf, errlen))
+                    return -1;
+                first = 0;
+            }
+        }
+        kernel_str_end(dst, i, used);
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- instr / locate ----------------------------------------------------------------- */
+
+/* UTF8String.indexOf(v, start): the character index of v in p from
+   character `start` on, -1 when absent; 0 for an empty v. */
+static int32_t index_of(const unsigned char *p, int32_t len, const unsigned char *v, int32_t vlen,
+                        int32_t start)
+{
+    if (vlen == 0) return 0;
+    int32_t i = 0, c = 0;
+    while (i < len && c < start) {
+        i += char_bytes(p[i]);
+        c++;
+    }
+    do {
+        if ((int64_t)i + vlen > len) return -1;
+        if (p[i] == v[0] && memcmp(p + i, v, (size_t)vlen) == 0) return c;
+        i += char_bytes(p[i]);
+        c++;
+    } while (i < len);
+    return -1;
+}
+
+int tide_eval_locate(tide_batch *out, const tide_column *s, const tide_column *sub,
+                     const tide_column *pos, tide_column *dst, char *errbuf, size_t errlen)
+{
+    int64_t n = s->length;
+    if (check_column(s, TIDE_STRING, n, "locate", "a string", errbuf, errlen) != 0 ||
+        check_column(sub, TIDE_STRING, n, "locate", "a string", errbuf, errlen) != 0 ||
+        (pos && check_column(pos, TIDE_INT32, n, "locate", "an int position", errbuf, errlen)))
+        return -1;
+    if (kernel_alloc(out, dst, "", TIDE_INT32, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, s, sub) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int32_t *r = dst->values;
+    for (int64_t i = 0; i < n; i++) {
+        if (pos && !tide_valid(pos, i)) { /* a NULL position gives 0 (Hive's rule) */
+            if (dst->validity) tide_mark_valid(dst, i);
+            r[i] = 0;
+            continue;
+        }
+        if (!tide_valid(dst, i)) continue;
+        int32_t start = pos ? ((const int32_t *)pos->values)[i] : 1;
+        if (start < 1) {
+            r[i] = 0;
+            continue;
+        }
+        int32_t len, vlen;
+        const unsigned char *p = row_bytes(s, i, &len), *v = row_bytes(sub, i, &vlen);
+        r[i] = index_of(p, len, v, vlen, start - 1) + 1;
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- translate ---------------------------------------------------------------------- */
+
+/* The dictionary of translate: code point -> code point, -1 to delete. */
+typedef struct {
+    int32_t ascii[128]; /* -2: not in the dictionary */
+    int32_t *keys, *values;
+    int32_t n;
+} translation;
+
+static int32_t translated(const translation *t, int32_t cp)
+{
+    if (cp < 128) return t->ascii[cp];
+    for (int32_t k = 0; k < t->n; k++)
+        if (t->keys[k] == cp) return t->values[k];
+    return -2;
+}
+
+/* StringTranslate.buildDict: the k-th character of matching maps to the
+   k-th of replace (U+0000, which deletes, past its end); the first
+   mapping of a character wins. */
+static int build_translation(translation *t, const unsigned char *m, int32_t mlen,
+                             const unsigned char *r, int32_t rlen)
+{
+    for (int k = 0; k < 128; k++)
+        t->ascii[k] = -2;
+    t->keys = malloc(sizeof(int32_t) * (size_t)(mlen + 1));
+    t->values = malloc(sizeof(int32_t) * (size_t)(mlen + 1));
+    t->n = 0;
+    if (!t->keys || !t->values) return -1;
+    int32_t i = 0, j = 0;
+    while (i < mlen) {
+        int32_t key = java_code_point(m, &i, mlen);
+        int32_t value = j < rlen ? java_code_point(r, &j, rlen) : 0;
+        if (value == 0) value = -1;
+        if (translated(t, key) != -2) continue;
+        if (key < 128) {
+            t->ascii[key] = value;
+        } else {
+            t->keys[t->n] = key;
+            t->values[t->n++] = value;
+        }
+    }
+    return 0;
+}
+
+int tide_eval_translate(tide_batch *out, const tide_column *s, const char *matching,
+                        size_t matching_len, const char *replace, size_t replace_len,
+                        tide_column *dst, char *errbuf, size_t errlen)
+{
+    int64_t n = s->length;
+    if (check_column(s, TIDE_STRING, n, "translate", "a string", errbuf, errlen) != 0) return -1;
+    if (matching_len > INT32_MAX || replace_len > INT32_MAX)
+        return kernel_error(errbuf, errlen, "translate: the characters are too long");
+    translation t;
+    int rc = build_translation(&t, (const unsigned char *)matching, (int32_t)matching_len,
+                               (const unsigned char *)replace, (int32_t)replace_len);
+    if (rc != 0 || alloc_string(out, dst, n, data_bytes(s), s, NULL) != 0)
+        rc = kernel_error(errbuf, errlen, "out of memory");
+    int64_t used = 0;
+    for (int64_t i = 0; rc == 0 && i < n; i++) {
+        if (tide_valid(dst, i)) {
+            int32_t len, k = 0, b = 0;
+            const unsigned char *p = row_bytes(s, i, &len);
+            unsigned char buf[256];
+            while (rc == 0 && k < len) {
+                int32_t from = k, cp = java_code_point(p, &k, len), to = translated(&t, cp);
+                if (to == -2 && cp != 0xFFFD) { /* kept as it is */
+                    memcpy(buf + b, p + from, (size_t)(k - from));
+                    b += k - from;
+                } else if (to != -1) {
+                    b += utf8_put(to == -2 ? cp : to, buf + b);
+                }
+                if (b > (int32_t)sizeof buf - 8 || k == len) {
+                    rc = kernel_str_append(out, dst, &used, buf, b, errbuf, errlen);
+                    b = 0;
+                }
+            }
+        }
+        kernel_str_end(dst, i, used);
+    }
+    free(t.keys);
+    free(t.values);
+    if (rc == 0) kernel_finish(dst);
+    return rc;
+}
+
+/* ---- initcap, reverse ----------------------------------------------------------------- */
+
+/* The C.UTF-8 locale, for the case of characters beyond ASCII (NULL
+   leaves them unchanged). */
+static locale_t utf8_locale(void)
+{
+    static locale_t loc;
+    static int tried;
+    if (!tried) {
+        tried = 1;
+        loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    }
+    return loc;
+}
+
+static int32_t lower_cp(int32_t cp, locale_t loc)
+{
+    if (cp < 0x80) return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+    return loc ? (int32_t)towlower_l((wint_t)cp, loc) : cp;
+}
+
+/* Java's Character.toTitleCase(char): a char (U+10000 and above are two,
+   which it leaves alone), upper case but for the digraphs' title forms
+   and Georgian letters, which have none. */
+static int32_t title_cp(int32_t cp, locale_t loc)
+{
+    if (cp < 0x80) return cp >= 'a' && cp <= 'z' ? cp - 32 : cp;
+    if (cp > 0xFFFF || (cp >= 0x10D0 && cp <= 0x10FF)) return cp;
+    if (cp >= 0x1C4 && cp <= 0x1CC) return 0x1C5 + 3 * ((cp - 0x1C4) / 3);
+    if (cp >= 0x1F1 && cp <= 0x1F3) return 0x1F2;
+    return loc ? (int32_t)towupper_l((wint_t)cp, loc) : cp;
+}
+
+/* Whether cp has case (Java's isCased, near enough: it has another case). */
+static int is_cased(int32_t cp, locale_t loc)
+{
+    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    return loc && (iswlower_l((wint_t)cp, loc) || iswupper_l((wint_t)cp, loc) ||
+                   (int32_t)towlower_l((wint_t)cp, loc) != cp);
+}
+
+/* The lower case of code point cp of p (k: the index after it; prev: the
+   code point before it) as String.toLowerCase gives it, into l: one code
+   point, or two for U+0130. A final sigma (after a cased letter, before
+   none) is U+03C2. */
+static int java_lower(const unsigned char *p, int32_t k, int32_t len, int32_t cp, int32_t prev,
+                      locale_t loc, int32_t *l)
+{
+    if (cp == 0x130) {
+        l[0] = 'i', l[1] = 0x307;
+        return 2;
+    }
+    if (cp == 0x3A3 && is_cased(prev, loc)) {
+        int32_t next = k < len ? java_code_point(p, &k, len) : 0;
+        l[0] = is_cased(next, loc) ? 0x3C3 : 0x3C2;
+        return 1;
+    }
+    l[0] = lower_cp(cp, loc);
+    return 1;
+}
+
+/* initcap: InitCap's toLowerCase().toTitleCase(), title case at the start
+   and after each space. Text without a byte that starts a sequence
+   (C2..F4) stays bytes, as UTF8String's fast paths keep it: only ASCII
+   letters change. Other text goes through Java's String: malformed
+   bytes become U+FFFD, and String.toLowerCase's special cases apply. */
+static int initcap_row(tide_batch *out, tide_column *dst, int64_t *used, const unsigned char *p,
+                       int32_t len, locale_t loc, char *errbuf, size_t errlen)
+{
+    unsigned char buf[256];
+    int b = 0, after_space = 1, bytes_only = 1;
+    for (int32_t k = 0; k < len && bytes_only; k++)
+        bytes_only = char_bytes(p[k]) == 1;
+    int32_t prev = 0;
+    for (int32_t k = 0; k < len;) {
+        int32_t l[2], nl = 1;
+        if (bytes_only) {
+            unsigned char c = p[k++];
+            l[0] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        } else {
+            int32_t cp = java_code_point(p, &k, len);
+            nl = java_lower(p, k, len, cp, prev, loc, l);
+            prev = cp;
+        }
+        for (int j = 0; j < nl; j++) {
+            int32_t cp = l[j];
+            if (after_space && (!bytes_only || (cp >= 'a' && cp <= 'z'))) cp = title_cp(cp, loc);
+            after_space = cp == ' ';
+            if (bytes_only)
+                buf[b++] = (unsigned char)cp;
+            else
+                b += utf8_put(cp, buf + b);
+        }
+        if (b > (int)sizeof buf - 8) {
+            if (kernel_str_append(out, dst, used, buf, b, errbuf, errlen) != 0) return -1;
+            b = 0;
+        }
+    }
+    return kernel_str_append(out, dst, used, buf, b, errbuf, errlen);
+}
+
+/* reverse: UTF8String.reverse, characters in reverse order, each kept
+   as its bytes. */
+static int reverse_row(tide_batch *out, tide_column *dst, int64_t *used, const unsigned char *p,
+                       int32_t len, char *errbuf, size_t errlen)
+{
+    int64_t at = *used;
+    if (kernel_str_append(out, dst, used, p, len, errbuf, errlen) != 0) return -1;
+    unsigned char *r = dst->data + at;
+    for (int32_t i = 0; i < len;) {
+        int32_t w = char_at(p, i, len);
+        memcpy(r + len - i - w, p + i, (size_t)w);
+        i += w;
+    }
+    return 0;
+}
+
+int tide_eval_text_map(tide_batch *out, int32_t op, const tide_column *s, tide_column *dst,
+                       char *errbuf, size_t errlen)
+{
+    int64_t n = s->length;
+    if (check_column(s, TIDE_STRING, n, "initcap/reverse", "a string", errbuf, errlen) != 0)
+        return -1;
+    if (op != TIDE_TEXT_INITCAP && op != TIDE_TEXT_REVERSE)
+        return kernel_error(errbuf, errlen, "unknown string function %d", op);
+    if (alloc_string(out, dst, n, data_bytes(s), s, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    locale_t loc = op == TIDE_TEXT_INITCAP ? utf8_locale() : (locale_t)0;
+    int64_t used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (tide_valid(dst, i)) {
+            int32_t len;
+            const unsigned char *p = row_bytes(s, i, &len);
+            int rc = op == TIDE_TEXT_INITCAP
+                         ? initcap_row(out, dst, &used, p, len, loc, errbuf, errlen)
+                         : reverse_row(out, dst, &used, p, len, errbuf, errlen);
+            if (rc != 0) return -1;
+        }
+        kernel_str_end(dst, i, used);
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- repeat, ascii ---------------------------------------------------------------------- */
+
+int tide_eval_repeat(tide_batch *out, const tide_column *s, const tide_column *times,
+                     tide_column *dst, char *errbuf, size_t errlen)
+{
+    int64_t n = s->length;
+    if (check_column(s, TIDE_STRING, n, "repeat", "a string", errbuf, errlen) != 0 ||
+        check_column(times, TIDE_INT32, n, "repeat", "an int count", errbuf, errlen) != 0)
+        return -1;
+    if (alloc_string(out, dst, n, data_bytes(s), s, times) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const int32_t *k = times->values;
+    int64_t used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (tide_valid(dst, i) && k[i] > 0) {
+            int32_t len;
+            const unsigned char *p = row_bytes(s, i, &len);
+            if ((int64_t)len * k[i] > INT32_MAX)
+                return kernel_error(errbuf, errlen, "repeat: %d copies of %d bytes exceed 2 GiB",
+                                    k[i], len);
+            if (append_times(out, dst, &used, p, len, k[i], errbuf, errlen) != 0) return -1;
+        }
+        kernel_str_end(dst, i, used);
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+int tide_eval_ascii(tide_batch *out, const tide_column *s, tide_column *dst, char *errbuf,
+                    size_t errlen)
+{
+    int64_t n = s->length;
+    if (check_column(s, TIDE_STRING, n, "ascii", "a string", errbuf, errlen) != 0) return -1;
+    if (kernel_alloc(out, dst, "", TIDE_INT32, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, s, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int32_t *r = dst->values;
+    for (int64_t i = 0; i < n; i++) {
+        int32_t len, k = 0;
+        const unsigned char *p = row_bytes(s, i, &len);
+        /* The first character (substring(0, 1)) as Java decodes it. */
+        r[i] = len == 0 ? 0 : java_code_point(p, &k, char_at(p, 0, len));
+    }
+    kernel_finish(dst);
+    return 0;
+}
