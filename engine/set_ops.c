@@ -3,7 +3,9 @@
  * groups of equal rows over both sides. One pass counts each group's rows
  * per side, a second walks the left rows in order keeping each row's
  * first occurrences up to the count the operation allows: the result
- * keeps the left side's order, which Spark leaves unspecified.
+ * keeps the left side's order, which Spark leaves unspecified. And which
+ * groups a range of rows falls in: the part of a streaming aggregation's
+ * state that a micro-batch changed.
  */
 #include "ffi/set_ops.h"
 
@@ -47,4 +49,18 @@ int64_t tide_set_operation(const int32_t *group_of_row, int64_t num_rows, int64_
     }
     free(left), free(right), free(seen);
     return kept;
+}
+
+int64_t tide_groups_of_rows(const int32_t *group_of_row, int64_t from, int64_t to,
+                            int64_t num_groups, int64_t *groups)
+{
+    uint8_t *seen = calloc((size_t)num_groups + 1, 1);
+    if (!seen) return -1;
+    for (int64_t r = from; r < to; r++)
+        seen[group_of_row[r]] = 1;
+    int64_t n = 0;
+    for (int64_t g = 0; g < num_groups; g++)
+        if (seen[g]) groups[n++] = g;
+    free(seen);
+    return n;
 }

@@ -23,4 +23,10 @@ typedef enum tide_set_op {
 int64_t tide_set_operation(const int32_t *group_of_row, int64_t num_rows, int64_t left_rows,
                            int64_t num_groups, int32_t op, int64_t *keep);
 
+/* The groups that rows [from, to) fall in, ascending, each once, into
+   groups (room for to - from): a streaming aggregation's groups that a
+   micro-batch touched. Returns how many, or -1 when out of memory. */
+int64_t tide_groups_of_rows(const int32_t *group_of_row, int64_t from, int64_t to,
+                            int64_t num_groups, int64_t *groups);
+
 #endif

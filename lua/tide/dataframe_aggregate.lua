@@ -203,9 +203,55 @@ function M.install(dataframe)
     dst.length = ng
   end
 
+  -- The aggregates `specs` of batch grouped by the columns key_idx
+  -- (0-based): the keys of each group's first row, then a column per
+  -- aggregate. grouping, when given, is the rows' groups already made
+  -- ({gids, first, ng}, as tide_group_rows gives them).
+  local function aggregate_batch(batch, key_idx, specs, grouping)
+    local n, nk = batch:count(), #key_idx
+    local gids, first, ng, out
+    if grouping then
+      gids, first, ng = grouping.gids, grouping.first, grouping.ng
+    else
+      gids = ffi.new("int32_t[?]", math.max(n, 1))
+      first = ffi.new("int64_t[?]", math.max(n, 1))
+    end
+    if nk == 0 then
+      ng = 1 -- a global aggregate has one row, even over no rows
+      out = batchlib.wrap(C.tide_batch_new(#specs))
+    else
+      if not grouping then
+        ng = tonumber(C.tide_group_rows(batch, int32s(key_idx), nk, gids, first, errbuf, ERRLEN))
+        if ng < 0 then error(cerr(), 0) end
+      end
+      -- The keys of each group's first row, then a slot per aggregate.
+      local key_slots = {}
+      for i = 1, nk do key_slots[i] = i - 1 end
+      out = columns_of(take(columns_of(batch, key_idx), first, ng), key_slots, #specs)
+    end
+    for j, s in ipairs(specs) do
+      local input = s.column and batch.columns[s.column] or nil
+      if s.distinct then
+        count_distinct(batch, key_idx, s, gids, ng, out, out.columns[nk + j - 1])
+      elseif s.zero then
+        local dst = out.columns[nk + j - 1]
+        if C.tide_column_init(out, dst, s.name, ID.long, ng) ~= 0 then error("out of memory in count", 0) end
+        ffi.fill(dst.values, 8 * ng)
+        dst.length = ng
+      elseif C.tide_aggregate(out, out.columns[nk + j - 1], s.name, s.code, input, n, gids, ng, errbuf,
+          ERRLEN) ~= 0 then
+        error(cerr(), 0)
+      end
+    end
+    if C.tide_batch_finish(out) ~= 0 then error("aggregate: columns of different lengths", 0) end
+    return out
+  end
+  M.aggregateBatch = aggregate_batch
+
   -- The plan node of a grouped aggregation: key columns, then aggregates.
+  -- Over a stream, tide.stateful_aggregate's, which keeps the groups
+  -- across micro-batches.
   local function aggregate(df, keys, specs)
-    batch_only(df, "groupBy/agg")
     local schema = df._plan.schema
     local key_idx, fields = {}, {}
     for i, k in ipairs(keys) do
@@ -217,45 +263,15 @@ function M.install(dataframe)
       fields[#fields + 1] = T.field(s.name, s.type, true)
       names[i] = s.name
     end
-    local c_keys, nk = int32s(key_idx), #keys
-    local key_slots = {}
-    for i = 1, nk do key_slots[i] = i - 1 end
+    local explain = ("Aggregate [%s], [%s]"):format(table.concat(keys, ", "), table.concat(names, ", "))
+    if df._streaming then
+      return require("tide.stateful_aggregate").plan(df, key_idx, specs, T.struct(fields), explain)
+    end
     return derive(df, {
       kind = "aggregate",
       schema = T.struct(fields),
-      explain = ("Aggregate [%s], [%s]"):format(table.concat(keys, ", "), table.concat(names, ", ")),
-      apply = function(batch)
-        local n = batch:count()
-        local gids = ffi.new("int32_t[?]", math.max(n, 1))
-        local first = ffi.new("int64_t[?]", math.max(n, 1))
-        local out, ng
-        if nk == 0 then
-          ng = 1 -- a global aggregate has one row, even over no rows
-          out = batchlib.wrap(C.tide_batch_new(#specs))
-        else
-          ng = tonumber(C.tide_group_rows(batch, c_keys, nk, gids, first, errbuf, ERRLEN))
-          if ng < 0 then error(cerr(), 0) end
-          -- The keys of each group's first row, then a slot per aggregate.
-          local keys = take(columns_of(batch, key_idx), first, ng)
-          out = columns_of(keys, key_slots, #specs)
-        end
-        for j, s in ipairs(specs) do
-          local input = s.column and batch.columns[s.column] or nil
-          if s.distinct then
-            count_distinct(batch, key_idx, s, gids, ng, out, out.columns[nk + j - 1])
-          elseif s.zero then
-            local dst = out.columns[nk + j - 1]
-            if C.tide_column_init(out, dst, s.name, ID.long, ng) ~= 0 then error("out of memory in count", 0) end
-            ffi.fill(dst.values, 8 * ng)
-            dst.length = ng
-          elseif C.tide_aggregate(out, out.columns[nk + j - 1], s.name, s.code, input, n, gids, ng, errbuf,
-              ERRLEN) ~= 0 then
-            error(cerr(), 0)
-          end
-        end
-        if C.tide_batch_finish(out) ~= 0 then error("aggregate: columns of different lengths", 0) end
-        return out
-      end,
+      explain = explain,
+      apply = function(batch) return aggregate_batch(batch, key_idx, specs) end,
     })
   end
 

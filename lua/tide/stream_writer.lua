@@ -74,11 +74,12 @@ function Writer:option(k, v) self.opts[tostring(k):lower()] = checks.optionValue
 function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
 function Writer:queryName(name) self.name = name; return self end
 
--- Spark's modes. tide has no streaming aggregations, so every query is
--- stateless: "update" then writes each batch's new rows, as "append" does
--- (Spark accepts it so since SPARK-19140, and ported foreachBatch upserts
--- use it); "complete" needs an aggregation to complete, and start()
--- refuses it as Spark's analysis does.
+-- Spark's modes. A query with a streaming aggregation writes every group
+-- ("complete") or the groups a batch changed ("update"); one without
+-- writes each batch's rows, in "update" as in "append" (Spark accepts it
+-- so since SPARK-19140, and ported foreachBatch upserts use it).
+-- tide.streaming's start checks the mode against the plan as Spark's
+-- analysis does.
 local MODES = { append = true, update = true, complete = true }
 
 function Writer:outputMode(mode)
@@ -126,10 +127,6 @@ end
 
 function Writer:start(path)
   if path then self.opts.path = path end
-  if self.mode == "complete" then
-    error("Complete output mode not supported when there are no streaming aggregations on streaming"
-      .. " DataFrames/Datasets (tide has no streaming aggregations; use \"append\" or \"update\")", 2)
-  end
   -- The query gets a copy of the writer: a default checkpoint (a new uuid
   -- each start) is this start's only, not a setting of the writer, which
   -- may start another query.

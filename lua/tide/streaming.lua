@@ -152,6 +152,29 @@ local SINK_NAMES = "console, csv, jdbc, json, kafka, memory, postgres; or foreac
 -- What runs the user's code, for an error(nil) raised in it.
 local SINK_CODE = { foreachbatch = "the foreachBatch function", foreach = "the foreach writer" }
 
+-- The output mode against the plan, as Spark's analysis checks it: an
+-- aggregation needs "complete" or "update" (without a watermark, Spark's
+-- "append" has no group it could call final), only one per query, and a
+-- sink that can take its rows again each batch.
+local ROW_APPENDING_SINKS = { json = "json", csv = "csv", jdbc = "jdbc", postgres = "postgres" }
+local function check_output_mode(w, fmt)
+  local mode = w.mode or "append"
+  local aggregations = require("tide.stateful_aggregate").count(w.df._plan)
+  if aggregations > 1 then
+    error("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets", 0)
+  elseif aggregations == 0 and mode == "complete" then
+    error("Complete output mode not supported when there are no streaming aggregations on streaming"
+      .. " DataFrames/Datasets", 0)
+  elseif aggregations == 1 and mode == "append" then
+    error("Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets"
+      .. " without watermark (tide keeps no watermark: use outputMode(\"complete\") or \"update\")", 0)
+  elseif aggregations == 1 and ROW_APPENDING_SINKS[fmt] then
+    local shown = mode:sub(1, 1):upper() .. mode:sub(2)
+    error(("Data source %s does not support %s output mode (it appends rows: a streaming aggregation's groups go"
+      .. " to it through foreachBatch, which can overwrite or upsert them)"):format(fmt, shown), 0)
+  end
+end
+
 function M.startQuery(w)
   local fmt = w.fmt or "console"
   local df = w.df
@@ -165,6 +188,7 @@ function M.startQuery(w)
       if other.name == w.name then error(("a query named %q is already active"):format(w.name), 0) end
     end
   end
+  check_output_mode(w, fmt)
   local trigger = w.trig
   if trigger.kind == "processingTime" and trigger.interval < 0 then
     error(("the interval of trigger should not be negative (processingTime %s ms)"):format(trigger.interval), 0)
@@ -197,7 +221,7 @@ function M.startQuery(w)
     id = cp.id, runId = checkpoint.uuid(), name = w.name, df = df, plan = df._plan,
     source = source, checkpoint = cp, temporaryCheckpoint = temporary and dir or nil,
     sinkCode = SINK_CODE[fmt] or ("the %s sink"):format(fmt),
-    trigger = trigger, opts = w.opts, states = {}, recent = {},
+    trigger = trigger, opts = w.opts, mode = w.mode or "append", states = {}, recent = {},
     statusMessage = "Initializing sources", dataAvailable = false, triggerActive = false,
     nextTrigger = 0, active = true,
   }, Query)
@@ -328,6 +352,8 @@ function Query:runBatch(wait_ms)
   -- batch), so that a large batch's intermediates are one slice's.
   local ctx = execution.context(self.states, execution.sliceRows(self.df._session, true))
   ctx.epochId, ctx.queryId, ctx.pause = id, self.id, pause
+  -- (a streaming aggregation keeps its state in the checkpoint)
+  ctx.checkpoint, ctx.outputMode = cp, self.mode
   -- Another batch follows (unless the trigger runs one, or up to a fixed
   -- end): the source may fetch its first piece while this one finishes.
   -- Not when maxOffsetsPerTrigger allows only a few pieces a batch: the

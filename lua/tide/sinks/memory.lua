@@ -13,13 +13,17 @@ Sink.__index = Sink
 
 function M.new(writer, schema, query)
   if not writer.name then error('the memory sink needs a queryName: writeStream:queryName("name")', 0) end
-  local sink = setmetatable({ epochs = {}, order = {}, schema = schema, description = "MemorySink" }, Sink)
+  -- In complete mode each batch is the whole result: it replaces the
+  -- table, as Spark's memory sink does.
+  local sink = setmetatable({ epochs = {}, order = {}, schema = schema, description = "MemorySink",
+    complete = writer.mode == "complete" }, Sink)
   local session = writer.df._session
   session:registerTable(writer.name, function() return sink:all() end, schema)
   return sink
 end
 
 function Sink:addBatch(epoch, batch)
+  if self.complete then self.epochs, self.order = {}, {} end
   if not self.epochs[epoch] then self.order[#self.order + 1] = epoch end
   self.epochs[epoch] = batch
   return batch:count()

@@ -1,0 +1,194 @@
+-- tide.stateful_aggregate — groupBy/agg on a streaming DataFrame, as
+-- Spark's streaming aggregation (outputMode "complete" or "update"):
+--
+--   events:groupBy("site_id"):agg(F.count("*"):alias("n"), F.avg("click"))
+--     .writeStream:outputMode("complete"):format("console"):start()
+--
+-- Each micro-batch is aggregated into partial aggregates per group (a
+-- count, a sum, a min, ...; an average as its sum and count), merged with
+-- the state (the partials of every group so far) by aggregating both
+-- again, and the result is finalized: every group (complete) or the groups
+-- the micro-batch touched (update). The new state is written to the
+-- checkpoint as state/0/<epoch> (JSON lines, atomically) before any sink
+-- sees the batch; a replayed epoch starts from state/0/<epoch - 1>, so its
+-- output is the same and the state is counted once, as Spark's state store
+-- versions are. There is no watermark: the state keeps every group.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local batchlib = require("tide.batch")
+local checks = require("tide.checks")
+local ops = require("tide.dataframe_ops")
+
+local M = {}
+local ID = T.ID
+local errbuf, ERRLEN, cerr, int32s, take = ops.errbuf, ops.ERRLEN, ops.cerr, ops.int32s, ops.take
+
+-- tide_agg_fn codes.
+local COUNT, SUM, AVG, MIN, MAX = 1, 2, 3, 4, 5
+-- How each aggregate's partials merge: codes taken over the partial column.
+local MERGE = { [COUNT] = SUM, [SUM] = SUM, [MIN] = MIN, [MAX] = MAX, [10] = 10, [11] = 11, [12] = 12, [13] = 13 }
+
+local function col(name) return { k = "col", name = name } end
+
+-- The partial aggregates of specs, how they merge, and the projection
+-- that finalizes them; errors at the user's line for what tide cannot keep.
+local function partials_of(schema, key_idx, specs)
+  local nk = #key_idx
+  local partial, merge, final = {}, {}, {}
+  for i, k in ipairs(key_idx) do final[i] = col(schema.fields[k + 1].name) end
+  local function add(spec, code)
+    local name = ("__partial%d"):format(#partial + 1)
+    partial[#partial + 1] = { code = code, column = spec.column, zero = spec.zero, name = name }
+    merge[#merge + 1] = { code = MERGE[code], column = nk + #merge, zero = spec.zero, name = name }
+    return name
+  end
+  for _, s in ipairs(specs) do
+    local input = s.column and schema.fields[s.column + 1].dataType
+    if s.distinct then
+      checks.failAtUser(("%s over a stream: tide keeps no sets of values across micro-batches (Spark: distinct"
+        .. " aggregations are not supported on streaming DataFrames/Datasets)"):format(s.name))
+    elseif input and (input.id == ID.binary or input.id == ID.vector) then
+      checks.failAtUser(("%s over a stream: a %s column is not kept in a streaming aggregation's state"):format(
+        s.name, input:simpleString()))
+    elseif s.code == AVG then
+      if input.id == ID.decimal then
+        checks.failAtUser(("%s over a stream: tide keeps no decimal averages across micro-batches; cast the column"
+          .. " to double"):format(s.name))
+      end
+      local sum, count = add(s, SUM), add(s, COUNT)
+      final[#final + 1] = { k = "alias", name = s.name, expr = { k = "op", op = "/",
+        left = { k = "cast", expr = col(sum), to = T.double }, right = col(count) } }
+    elseif s.zero or MERGE[s.code] then
+      local name = add(s, s.zero and COUNT or s.code)
+      -- A decimal sum merged is wider than the sum: back to its type (null
+      -- past it, as Spark's sum).
+      final[#final + 1] = { k = "alias", name = s.name, expr = { k = "cast", expr = col(name), to = s.type } }
+    else
+      checks.failAtUser(("%s over a stream: tide merges count, sum, avg, min, max, first and last across"
+        .. " micro-batches, not this aggregate"):format(s.name))
+    end
+  end
+  return partial, merge, final
+end
+
+-- A column of the state written as JSON: timestamps as their microseconds
+-- (JSON's timestamps have milliseconds), back with timestamp_micros.
+local function state_codec(state_schema)
+  local to_json, from_json = {}, {}
+  for i, f in ipairs(state_schema.fields) do
+    local c = col(f.name)
+    if f.dataType.id == ID.timestamp then
+      to_json[i] = { k = "alias", name = f.name, expr = { k = "call", fn = "unix_micros", args = { c } } }
+      from_json[i] = { k = "alias", name = f.name, expr = { k = "call", fn = "timestamp_micros", args = { c } } }
+    else
+      to_json[i], from_json[i] = c, c
+    end
+  end
+  return to_json, from_json
+end
+
+-- state/0/<epoch> of a checkpoint.
+local function state_path(cp, epoch) return ("%s/state/0/%d"):format(cp.dir, epoch) end
+
+function M.plan(df, key_idx, specs, schema, explain)
+  local input_schema = df._plan.schema
+  local partial, merge, final = partials_of(input_schema, key_idx, specs)
+  local nk = #key_idx
+  local aggregate_batch = require("tide.dataframe_aggregate").aggregateBatch
+  local eval = require("tide.eval")
+  -- The state's schema: the keys, then the partials (their types as the
+  -- partial aggregation gives them, found over no rows).
+  local empty = aggregate_batch(batchlib.fromRows({}, input_schema), key_idx, partial)
+  local state_schema = empty:schema()
+  local finalize = eval.compileSelect(final, state_schema)
+  local to_json, from_json = state_codec(state_schema)
+  local encode = eval.compileSelect({ { k = "alias", name = "value", expr = { k = "call", fn = "to_json",
+    args = { { k = "call", fn = "struct", args = to_json } } } } }, state_schema)
+  local json_fields = {}
+  for i, f in ipairs(state_schema.fields) do
+    json_fields[i] = T.field(f.name, f.dataType.id == ID.timestamp and T.long or f.dataType, true)
+  end
+  local decode = eval.compileSelect(from_json, T.struct(json_fields))
+  local merge_keys = {}
+  for i = 1, nk do merge_keys[i] = i - 1 end
+
+  -- The state after epoch-1, for a batch of epoch: kept in memory after
+  -- the last batch, read from the checkpoint on a query's first batch.
+  local function state_before(ctx)
+    local st, epoch = ctx.state, ctx.epochId
+    if st.epoch == epoch - 1 then return st.batch end
+    if epoch == 0 then return nil end
+    local path = state_path(ctx.checkpoint, epoch - 1)
+    local f = io.open(path, "rb")
+    if not f then
+      error(("checkpoint %s: state/0/%d is missing: the aggregation's state after batch %d, which batch %d"
+        .. " starts from"):format(ctx.checkpoint.dir, epoch - 1, epoch - 1, epoch), 0)
+    end
+    f:close()
+    local session = require("tide.session").session()
+    local read = session.read:schema(T.struct(json_fields)):option("mode", "FAILFAST"):json(path):toBatch()
+    return eval.project(read, decode, ctx)
+  end
+
+  local function save(ctx, state)
+    local cp = ctx.checkpoint
+    local dir = cp.dir .. "/state/0"
+    if C.tide_fs_mkdirs(dir, errbuf, ERRLEN) ~= 0 then error("checkpoint: " .. cerr(), 0) end
+    local lines = eval.project(state, encode, ctx)
+    if C.tide_write_lines(state_path(cp, ctx.epochId), nil, lines.columns, errbuf, ERRLEN) ~= 0 then
+      error("checkpoint: " .. cerr(), 0)
+    end
+    -- Versions before the oldest batch the checkpoint keeps go.
+    local old = ctx.epochId - (cp.retain or 100)
+    if old >= 0 then os.remove(state_path(cp, old)) end
+    ctx.state.epoch, ctx.state.batch = ctx.epochId, state
+  end
+
+  return ops.derive(df, {
+    kind = "stateful_aggregate",
+    schema = schema,
+    explain = "StateStore" .. explain,
+    apply = function(batch, ctx)
+      if not ctx.checkpoint then
+        error("a streaming aggregation runs in a streaming query (writeStream:start())", 0)
+      end
+      local partials = aggregate_batch(batch, key_idx, partial)
+      local before = state_before(ctx)
+      local state, touched = partials, nil
+      if before and before:count() > 0 then
+        local both = batchlib.wrap(C.tide_batch_concat(ffi.new("tide_batch*[2]", before, partials), 2, errbuf,
+          ERRLEN), cerr())
+        local n, ns = both:count(), before:count()
+        local grouping = { gids = ffi.new("int32_t[?]", n), first = ffi.new("int64_t[?]", n), ng = 1 }
+        if nk > 0 then
+          grouping.ng = tonumber(C.tide_group_rows(both, int32s(merge_keys), nk, grouping.gids, grouping.first,
+            errbuf, ERRLEN))
+          if grouping.ng < 0 then error(cerr(), 0) end
+        end
+        state = aggregate_batch(both, merge_keys, merge, grouping)
+        if ctx.outputMode ~= "complete" then
+          local groups = ffi.new("int64_t[?]", math.max(n - ns, 1))
+          local k = tonumber(C.tide_groups_of_rows(grouping.gids, ns, n, grouping.ng, groups))
+          if k < 0 then error("streaming aggregation: out of memory", 0) end
+          touched = { rows = groups, n = k }
+        end
+      end
+      save(ctx, state)
+      local out = touched and take(state, touched.rows, touched.n) or state
+      return eval.project(out, finalize, ctx)
+    end,
+  })
+end
+
+-- The stateful aggregations of a plan (a chain).
+function M.count(plan)
+  local n = 0
+  while plan do
+    if plan.kind == "stateful_aggregate" then n = n + 1 end
+    plan = plan.child
+  end
+  return n
+end
+
+return M

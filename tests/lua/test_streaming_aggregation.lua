@@ -1,0 +1,122 @@
+-- Streaming aggregations: groupBy/agg on a stream keeps each group's
+-- partial aggregates across micro-batches (in the checkpoint, per epoch),
+-- writes every group (complete) or the changed ones (update), and a
+-- restarted query goes on from the state of its last committed batch.
+local t = require("testing")
+local tide = require("tide")
+local F = tide.functions
+local spark = tide.session()
+
+local SCHEMA = "site string, click int, price double, at timestamp"
+
+-- A CSV file of rows {site, click, price, at} in dir.
+local function add_file(dir, name, rows)
+  local f = assert(io.open(dir .. "/" .. name, "w"))
+  for _, r in ipairs(rows) do f:write(table.concat(r, ","), "\n") end
+  f:close()
+end
+
+local function stream(dir) return spark.readStream:csv(dir, { schema = SCHEMA, maxFilesPerTrigger = 1 }) end
+
+local function rows_of(df)
+  local out = {}
+  for _, row in ipairs(df:toBatch():showCells(1000, false).rows) do out[#out + 1] = table.concat(row, "|") end
+  table.sort(out)
+  return out
+end
+
+local function aggregated(df)
+  return df:groupBy("site"):agg(F.count("*"):alias("n"), F.sum("click"):alias("clicks"),
+    F.avg("price"):alias("avg_price"), F.max("at"):alias("last_at"), (F.sum("click") / F.count("*")):alias("ctr"))
+end
+
+t.test("complete mode: every group each batch, counted across batches and across a restart", function()
+  local input, cp = t.tempdir(), t.tempdir() .. "/cp"
+  add_file(input, "1.csv", { { "a", 1, 2.0, "2024-01-01 00:00:00.000001" }, { "b", 0, 1.0, "2024-01-01 00:00:01" } })
+  add_file(input, "2.csv", { { "a", 0, 4.0, "2024-01-01 00:00:02.5" } })
+  local batches = {}
+  local q = aggregated(stream(input)).writeStream:outputMode("complete")
+    :foreachBatch(function(df, epoch) batches[epoch + 1] = rows_of(df) end)
+    :option("checkpointLocation", cp):start()
+  q:processAllAvailable()
+  q:stop()
+  t.same_table(batches, {
+    { "a|1|1|2.0|2024-01-01 00:00:00.000001|1.0", "b|1|0|1.0|2024-01-01 00:00:01|0.0" },
+    { "a|2|1|3.0|2024-01-01 00:00:02.5|0.5", "b|1|0|1.0|2024-01-01 00:00:01|0.0" },
+  })
+  -- A new file after a restart: the state comes back from the checkpoint,
+  -- timestamps to the microsecond.
+  add_file(input, "3.csv", { { "c", 1, 8.0, "2024-01-02 00:00:00" }, { "a", 1, 6.0, "2023-12-31 00:00:00" } })
+  q = aggregated(stream(input)).writeStream:outputMode("complete")
+    :foreachBatch(function(df, epoch) batches[epoch + 1] = rows_of(df) end)
+    :option("checkpointLocation", cp):start()
+  q:processAllAvailable()
+  q:stop()
+  t.same_table(batches[3], { "a|3|2|4.0|2024-01-01 00:00:02.5|0.6666666666666666", "b|1|0|1.0|2024-01-01 00:00:01|0.0",
+    "c|1|1|8.0|2024-01-02 00:00:00|1.0" })
+  t.ok(io.open(cp .. "/state/0/2", "r"), "state/0/2 written")
+end)
+
+t.test("update mode: the groups a batch changed; the memory sink in complete mode holds the latest result", function()
+  local input = t.tempdir()
+  add_file(input, "1.csv", { { "a", 1, 2.0, "2024-01-01 00:00:00" }, { "b", 0, 1.0, "2024-01-01 00:00:00" } })
+  add_file(input, "2.csv", { { "a", 0, 4.0, "2024-01-01 00:00:00" } })
+  local batches = {}
+  local q = stream(input):groupBy("site"):count().writeStream:outputMode("update")
+    :foreachBatch(function(df, epoch) batches[epoch + 1] = rows_of(df) end)
+    :option("checkpointLocation", t.tempdir() .. "/cp"):start()
+  q:processAllAvailable()
+  q:stop()
+  t.same_table(batches, { { "a|1", "b|1" }, { "a|2" } })
+  local m = stream(input):groupBy("site"):agg(F.sum("click")).writeStream:outputMode("complete"):format("memory")
+    :queryName("clicks_by_site"):start()
+  m:processAllAvailable()
+  m:stop()
+  t.same_table(rows_of(spark:table("clicks_by_site")), { "a|1", "b|0" })
+end)
+
+t.test("a global aggregation, and a replayed epoch computed from the state before it", function()
+  local input, cp = t.tempdir(), t.tempdir() .. "/cp"
+  add_file(input, "1.csv", { { "a", 1, 2.0, "2024-01-01 00:00:00" }, { "b", 0, 1.0, "2024-01-01 00:00:00" } })
+  add_file(input, "2.csv", { { "a", 1, 4.0, "2024-01-01 00:00:00" } })
+  local seen = {}
+  local function start(fail_at)
+    return stream(input):select(F.count("*"):alias("n"), F.sum("click"):alias("clicks")).writeStream
+      :outputMode("update")
+      :foreachBatch(function(df, epoch)
+        if epoch == fail_at then error("sink down") end
+        seen[#seen + 1] = epoch .. ":" .. rows_of(df)[1]
+      end)
+      :option("checkpointLocation", cp):start()
+  end
+  local q = start(1)
+  t.raises(function() q:processAllAvailable() end, "sink down")
+  -- Epoch 1 wrote its state before its sink failed; the restart replays it
+  -- from epoch 0's state, so it is counted once.
+  q = start(nil)
+  q:processAllAvailable()
+  q:stop()
+  t.same_table(seen, { "0:2|1", "1:3|2" })
+end)
+
+t.test("what Spark's analysis refuses, and what tide cannot keep across batches", function()
+  local input = t.tempdir()
+  local agg = stream(input):groupBy("site"):count()
+  local cp = t.tempdir() .. "/cp"
+  t.raises(function() agg.writeStream:format("console"):option("checkpointLocation", cp):start() end,
+    "Append output mode not supported when there are streaming aggregations")
+  t.raises(function()
+    agg.writeStream:outputMode("complete"):format("json"):option("path", t.tempdir())
+      :option("checkpointLocation", cp):start()
+  end, "Data source json does not support Complete output mode")
+  t.raises(function()
+    stream(input).writeStream:outputMode("complete"):format("console"):option("checkpointLocation", cp):start()
+  end, "Complete output mode not supported when there are no streaming aggregations")
+  t.raises(function() stream(input):groupBy("site"):agg(F.countDistinct("click")) end,
+    "tide keeps no sets of values across micro%-batches")
+  t.raises(function() stream(input):groupBy("site"):agg(F.stddev("price")) end, "not this aggregate")
+  t.raises(function() agg:groupBy("site"):count().writeStream:outputMode("complete"):format("console")
+    :option("checkpointLocation", cp):start() end, "Multiple streaming aggregations are not supported")
+end)
+
+t.run()
