@@ -5,6 +5,7 @@
  * one each and are copied as they are. Binary columns count bytes.
  */
 #include "kernel.h"
+#include "utf8.h"
 
 #include <limits.h>
 #include <locale.h>
@@ -34,27 +35,6 @@ static int utf8_decode(const unsigned char *s, int32_t len, int32_t *cp)
         return *cp = -1, 1;
     *cp = v;
     return n;
-}
-
-static int utf8_encode(int32_t cp, unsigned char *out)
-{
-    if (cp < 0x80) return out[0] = (unsigned char)cp, 1;
-    if (cp < 0x800) {
-        out[0] = (unsigned char)(0xC0 | (cp >> 6));
-        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (unsigned char)(0xE0 | (cp >> 12));
-        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xF0 | (cp >> 18));
-    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
 }
 
 /* Characters in s: every byte that does not continue a sequence. Invalid
@@ -124,7 +104,7 @@ int tide_eval_change_case(tide_batch *out, const tide_column *s, int32_t upper, 
                     int w = utf8_decode(p + k, len - k, &cp);
                     if (cp >= 0 && loc) {
                         cp = upper ? (int32_t)towupper_l((wint_t)cp, loc) : (int32_t)towlower_l((wint_t)cp, loc);
-                        t = utf8_encode(cp, tmp);
+                        t = tide_utf8_encode(cp, tmp);
                     } else {
                         memcpy(tmp, p + k, (size_t)w);
                         t = w;

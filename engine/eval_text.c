@@ -77,28 +77,6 @@ static int check_column(const tide_column *c, int32_t type, int64_t rows, const 
     return 0;
 }
 
-/* Writes the UTF-8 of cp into b; its length. */
-static int utf8_put(int32_t cp, unsigned char *b)
-{
-    if (cp < 0x80) return b[0] = (unsigned char)cp, 1;
-    if (cp < 0x800) {
-        b[0] = (unsigned char)(0xC0 | (cp >> 6));
-        b[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        b[0] = (unsigned char)(0xE0 | (cp >> 12));
-        b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    b[0] = (unsigned char)(0xF0 | (cp >> 18));
-    b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    b[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /* The next code point of p[*i..len) as Java's decoder reads it: a
    well-formed sequence, or U+FFFD for the malformed bytes it replaces. */
 static int32_t java_code_point(const unsigned char *p, int32_t *i, int32_t len)
@@ -392,7 +370,7 @@ int tide_eval_translate(tide_batch *out, const tide_column *s, const char *match
                     memcpy(buf + b, p + from, (size_t)(k - from));
                     b += k - from;
                 } else if (to != -1) {
-                    b += utf8_put(to == -2 ? cp : to, buf + b);
+                    b += tide_utf8_encode(to == -2 ? cp : to, buf + b);
                 }
                 if (b > (int32_t)sizeof buf - 8 || k == len) {
                     rc = kernel_str_append(out, dst, &used, buf, b, errbuf, errlen);
@@ -499,7 +477,7 @@ static int initcap_row(tide_batch *out, tide_column *dst, int64_t *used, const u
             if (bytes_only)
                 buf[b++] = (unsigned char)cp;
             else
-                b += utf8_put(cp, buf + b);
+                b += tide_utf8_encode(cp, buf + b);
         }
         if (b > (int)sizeof buf - 8) {
             if (kernel_str_append(out, dst, used, buf, b, errbuf, errlen) != 0) return -1;

@@ -9,6 +9,7 @@
 #define TIDE_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define TIDE_UTF8_REPLACEMENT "\xEF\xBF\xBD"
 
@@ -56,6 +57,28 @@ static inline size_t tide_utf8_malformed(const unsigned char *s, size_t n)
         return 1;
     if (n < 3 || !tide_utf8_continuation(s[2])) return 2;
     return 3; /* E?: the surrogate; F?: the fourth byte is missing or wrong */
+}
+
+/* Writes the UTF-8 of code point cp (at most U+10FFFF) to out; its length. */
+static inline int tide_utf8_encode(int32_t cp, unsigned char *out)
+{
+    if (cp < 0x80) return out[0] = (unsigned char)cp, 1;
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xC0 | (cp >> 6));
+        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xE0 | (cp >> 12));
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xF0 | (cp >> 18));
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
 }
 
 /* The index of the first byte of s[0..n) that is a NUL or does not start

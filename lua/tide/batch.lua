@@ -119,10 +119,7 @@ local function column_type(col)
     end
     return T.struct(fields)
   end
-  for name, tid in pairs(ID) do
-    if tid == id then return T[name] end
-  end
-  error("unknown column type id " .. tostring(id))
+  return T.fromId(id) or error("unknown column type id " .. tostring(id))
 end
 
 function Batch:schema()

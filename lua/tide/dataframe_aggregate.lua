@@ -55,6 +55,21 @@ local function has_aggregate(node)
 end
 M.hasAggregate = has_aggregate
 
+local NUMERIC = { [ID.int] = true, [ID.long] = true, [ID.float] = true, [ID.double] = true, [ID.decimal] = true }
+
+-- GroupedData's sum()/avg()/... without names: every numeric column but
+-- the keys (and the names in `also`).
+local function numeric_columns(schema, keys, also)
+  local skip, names = {}, {}
+  for _, k in ipairs(keys) do skip[k] = true end
+  if also then skip[also] = true end
+  for _, f in ipairs(schema.fields) do
+    if NUMERIC[f.dataType.id] and not skip[f.name] then names[#names + 1] = f.name end
+  end
+  return names
+end
+M.numericColumns = numeric_columns
+
 -- A copy of an expression node with each child node replaced by
 -- rewrite(child) (a literal's value is no child).
 local function map_children(node, rewrite)
@@ -66,11 +81,6 @@ local function map_children(node, rewrite)
   return copy
 end
 M.mapChildren = map_children
-
-local function type_from(id, precision, scale)
-  if id == ID.decimal then return T.decimal(precision, scale) end
-  for name, tid in pairs(ID) do if tid == id then return T[name] end end
-end
 
 -- ---- install -----------------------------------------------------------------------------------
 
@@ -113,7 +123,7 @@ function M.install(dataframe)
         level + 1)
     end
     return { code = code, column = idx, name = alias or ("%s(%s)"):format(label, field.name),
-             type = type_from(rid, p[0], s[0]) }
+             type = T.fromId(rid, p[0], s[0]) }
   end
 
   -- count(DISTINCT a, ...): the 0-based indices of its columns in
@@ -406,18 +416,11 @@ function M.install(dataframe)
 
   -- sum/avg/mean/min/max of the named columns, or of every numeric column
   -- that is not a key.
-  local NUMERIC = { [ID.int] = true, [ID.long] = true, [ID.float] = true, [ID.double] = true, [ID.decimal] = true }
   for _, fn in ipairs({ "sum", "avg", "mean", "min", "max" }) do
     GroupedData[fn] = function(self, ...)
       local schema = self.df._plan.schema
       local names = arglist(fn, ...)
-      if #names == 0 then
-        local is_key = {}
-        for _, k in ipairs(self.keys) do is_key[k] = true end
-        for _, f in ipairs(schema.fields) do
-          if NUMERIC[f.dataType.id] and not is_key[f.name] then names[#names + 1] = f.name end
-        end
-      end
+      if #names == 0 then names = numeric_columns(schema, self.keys) end
       local specs = {}
       for i, c in ipairs(names) do specs[i] = agg_spec(schema, fn, name_of(c, fn), nil, 2) end
       return aggregate(self.df, self.keys, specs)

@@ -10,7 +10,6 @@
 -- Spark, a group without rows of a value has null there, counts too.
 -- Without values the pivot column's distinct values are computed first,
 -- sorted (nulls first), at most spark.sql.pivotMaxValues of them.
-local T = require("tide.types")
 local column = require("tide.column")
 local batchlib = require("tide.batch")
 local ops = require("tide.dataframe_ops")
@@ -20,8 +19,6 @@ local M = {}
 local arglist, name_of, index_of, key_index = ops.arglist, ops.name_of, ops.index_of, ops.key_index
 
 local COUNTS = { count = true, count_distinct = true, approx_count_distinct = true }
-local NUMERIC = { [T.ID.int] = true, [T.ID.long] = true, [T.ID.float] = true, [T.ID.double] = true,
-                  [T.ID.decimal] = true }
 
 local function col(name) return { k = "col", name = name } end
 
@@ -185,11 +182,7 @@ function M.install(GroupedData, aggregate_nodes, is_aggregate, has_aggregate)
     Pivoted[fn] = function(self, ...)
       local list, nodes = arglist(fn, ...), {}
       if #list == 0 then
-        local skip = { [self.pivot] = true }
-        for _, k in ipairs(self.keys) do skip[k] = true end
-        for _, f in ipairs(self.df._plan.schema.fields) do
-          if NUMERIC[f.dataType.id] and not skip[f.name] then list[#list + 1] = f.name end
-        end
+        list = require("tide.dataframe_aggregate").numericColumns(self.df._plan.schema, self.keys, self.pivot)
       end
       for i, c in ipairs(list) do nodes[i] = { k = "call", fn = fn, args = { col(name_of(c, fn)) } } end
       local grouped = pivot_nodes(self, nodes)

@@ -24,6 +24,7 @@ local shared = require("tide.eval_functions")
 local M = {}
 local ID = T.ID
 local args_of, over_args, all_null = shared.argsOf, shared.overArgs, shared.allNull
+local literal_string = shared.literalString
 
 -- Spark's TimestampFormatter.defaultPattern.
 local DEFAULT_PATTERN = "yyyy-MM-dd HH:mm:ss"
@@ -62,15 +63,6 @@ local function as_string_or_timestamp(node, c, ev)
   if t.id == ID.timestamp or t.id == ID.string then return c end
   if coerce.isVoid(t) or coerce.isNumeric(t) or t.id == ID.boolean then return ev.castTo(c, T.string) end
   refuse(node, c, ev, "a string or a timestamp")
-end
-
--- A literal string argument (a pattern, a unit): its value, nil for NULL.
-local function literal_string(node, c, ev, what)
-  local is_lit, v = ev.literalOf(c)
-  if not is_lit or (v ~= nil and type(v) ~= "string") then
-    ev.typeError(node, ("the %s of %s must be a literal string, not %s"):format(what, node.fn, c.name))
-  end
-  return v
 end
 
 -- A compiled pattern, freed with the plan; a letter tide or Spark does

@@ -45,11 +45,12 @@ local function as_int(node, c, ev)
   ev.typeError(node, ("%s needs an int, not %s (%s)"):format(node.fn, simple(c.type), c.name))
 end
 
--- The value of a literal string argument, for patterns.
+-- The value of a literal string argument (a pattern, a unit; nil for
+-- NULL): it is compiled with the plan.
 local function literal_string(node, c, ev, what)
   local is_lit, v = ev.literalOf(c)
   if not is_lit or (v ~= nil and type(v) ~= "string") then
-    ev.typeError(node, ("the %s of %s must be a literal string"):format(what, node.fn))
+    ev.typeError(node, ("the %s of %s must be a literal string, not %s"):format(what, node.fn, c.name))
   end
   return v
 end
@@ -291,8 +292,9 @@ local function current_date(node, _, _, ev)
     .. " the timestamp (CAST(current_timestamp() AS STRING) its text)")
 end
 
--- The helpers of the other function modules (tide.eval_math).
-M.argsOf, M.overArgs, M.allNull = args_of, over_args, all_null
+-- The helpers of the other function modules (tide.eval_math, eval_text,
+-- eval_datetime).
+M.argsOf, M.overArgs, M.allNull, M.literalString = args_of, over_args, all_null, literal_string
 
 function M.register(eval)
   eval.register("lower", change_case(0))

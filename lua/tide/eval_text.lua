@@ -24,6 +24,7 @@ local shared = require("tide.eval_functions")
 local M = {}
 local ID = T.ID
 local args_of, over_args, all_null = shared.argsOf, shared.overArgs, shared.allNull
+local literal_string = shared.literalString
 
 local function simple(t) return t:simpleString() end
 
@@ -54,15 +55,6 @@ local function as_bytes(node, c, ev)
   if t.id == ID.binary or t.id == ID.string then return c end
   if coerce.isVoid(t) then return ev.castTo(c, T.binary) end
   ev.typeError(node, ("%s needs a binary or a string, not %s (%s)"):format(node.fn, simple(t), c.name))
-end
-
--- The value of a literal string argument (nil for NULL).
-local function literal_string(node, c, ev, what)
-  local is_lit, v = ev.literalOf(c)
-  if not is_lit or (v ~= nil and type(v) ~= "string") then
-    ev.typeError(node, ("the %s of %s must be a literal string, not %s"):format(what, node.fn, c.name))
-  end
-  return v
 end
 
 -- The value of a literal integer argument (nil for NULL).

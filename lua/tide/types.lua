@@ -61,6 +61,15 @@ function M.decimal(precision, scale)
   return t
 end
 
+-- The atomic type of a C type id (tide_ffi.h's), a decimal's with its
+-- precision and scale; nil for a struct, whose fields it does not know.
+function M.fromId(id, precision, scale)
+  if id == ID.decimal then return M.decimal(precision, scale) end
+  for name, tid in pairs(ID) do
+    if tid == id and id ~= ID.struct then return M[name] end
+  end
+end
+
 -- A field of a struct: name, type and nullability (true unless said).
 function M.field(name, dataType, nullable)
   if type(name) ~= "string" then error("field name must be a string", 2) end

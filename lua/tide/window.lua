@@ -199,11 +199,6 @@ local function has_window(node)
 end
 M.hasWindow = has_window
 
-local function type_of(id, precision, scale)
-  if id == ID.decimal then return T.decimal(precision, scale) end
-  for name, tid in pairs(ID) do if tid == id then return T[name] end end
-end
-
 -- select(nodes) over df where nodes hold window expressions.
 function M.project(df, nodes)
   if df._streaming then
@@ -319,7 +314,7 @@ function M.windowOperator(df, g)
         fail(("%s over a window: the column is %s, which tide does not %s over windows"):format(call.fn,
           it:simpleString(), call.fn))
       end
-      t = type_of(rid, p[0], sc[0])
+      t = T.fromId(rid, p[0], sc[0])
     end
     fields[#fields + 1] = T.field(call.name, t, true)
   end

@@ -17,12 +17,7 @@ local function column_values(df, name)
   return out
 end
 
-local function table_of(df)
-  local b = df:toBatch()
-  local out = {}
-  for _, row in ipairs(b:showCells(1000, false).rows) do out[#out + 1] = table.concat(row, "|") end
-  return out
-end
+local table_of = t.rows
 
 t.test("randomSplit is disjoint, complete and the same for the same seed", function()
   local df = avazu()

@@ -8,11 +8,7 @@ local tide = require("tide")
 local F = tide.functions
 local spark = tide.session()
 
-local function table_of(df)
-  local out = {}
-  for _, row in ipairs(df:toBatch():showCells(1000, false).rows) do out[#out + 1] = table.concat(row, "|") end
-  return out
-end
+local table_of = t.rows
 
 local function rows()
   return spark:createDataFrame({

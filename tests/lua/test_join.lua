@@ -7,11 +7,7 @@ local F = tide.functions
 local spark = tide.session()
 
 -- Every row as "a|b|c" (show's cells: duplicate names kept, nulls as null).
-local function rows_of(df)
-  local out = {}
-  for _, row in ipairs(df:toBatch():showCells(100000, false).rows) do out[#out + 1] = table.concat(row, "|") end
-  return out
-end
+local rows_of = t.rows
 
 local function schema_of(df)
   local out = {}

@@ -7,44 +7,15 @@
 local t = require("testing")
 local tide = require("tide")
 local eval = require("tide.eval")
-local column = require("tide.column")
 local suggest = require("tide.suggest")
 local F = tide.functions
+local cases = require("expression_cases")
+local over, check, list = cases.over, cases.check, cases.list
 local spark = tide.session()
 
 local NAN, INF = 0 / 0, math.huge
 local INT_MIN, LONG_MAX = -2147483648, 9223372036854775807LL
 local LONG_MIN = -LONG_MAX - 1
-
--- expr (a Column, or a SQL string for F.expr) over one column `v` of type
--- typ holding inputs: the texts show prints, the result type, the name.
-local function over(typ, inputs, expr)
-  local rows = {}
-  for i = 1, inputs.n or #inputs do rows[i] = { inputs[i] } end
-  local b = tide.batch.fromRows(rows, "v " .. typ)
-  if type(expr) == "string" then expr = F.expr(expr) end
-  local compiled = eval.compileSelect({ column.colNode(expr) }, b:schema())
-  local out = eval.project(b, compiled, {})
-  local texts = {}
-  for r = 0, out:count() - 1 do texts[r + 1] = tide.batch.cellText(out.columns[0], r) end
-  local f = compiled.schema.fields[1]
-  return texts, f.dataType:simpleString(), f.name
-end
-
-local function list(...) return { n = select("#", ...), ... } end
-
--- Each case: the input type, inputs, the expression, Spark's output texts,
--- Spark's result type and column name.
-local function check(cases)
-  for _, c in ipairs(cases) do
-    local typ, inputs, expr, want, want_type, want_name = unpack(c)
-    local texts, got_type, got_name = over(typ, inputs, expr)
-    local what = ("%s over %s"):format(want_name, typ)
-    t.same_table(texts, want, what)
-    t.eq(got_type, want_type, what .. " type")
-    t.eq(got_name, want_name, what .. " name")
-  end
-end
 
 t.test("round and bround: HALF_UP and HALF_EVEN over the double's decimal digits, as BigDecimal", function()
   check {

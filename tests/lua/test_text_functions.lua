@@ -8,36 +8,10 @@
 -- unbase64) and Spark's documented examples.
 local t = require("testing")
 local tide = require("tide")
-local eval = require("tide.eval")
-local column = require("tide.column")
 local F = tide.functions
+local cases = require("expression_cases")
+local over, check = cases.over, cases.check
 local spark = tide.session()
-
--- expr (a Column, or a SQL string for F.expr) over rows of schema ddl: the
--- texts show prints, the result type, the column name.
-local function over(ddl, rows, expr)
-  local b = tide.batch.fromRows(rows, ddl)
-  if type(expr) == "string" then expr = F.expr(expr) end
-  local compiled = eval.compileSelect({ column.colNode(expr) }, b:schema())
-  local out = eval.project(b, compiled, {})
-  local texts = {}
-  for r = 0, out:count() - 1 do texts[r + 1] = tide.batch.cellText(out.columns[0], r) end
-  local f = compiled.schema.fields[1]
-  return texts, f.dataType:simpleString(), f.name
-end
-
--- Each case: the schema, the rows, the expression, Spark's output texts,
--- result type and column name.
-local function check(cases)
-  for _, c in ipairs(cases) do
-    local ddl, rows, expr, want, want_type, want_name = unpack(c)
-    local texts, got_type, got_name = over(ddl, rows, expr)
-    local what = ("%s over %s"):format(want_name, ddl)
-    t.same_table(texts, want, what)
-    t.eq(got_type, want_type, what .. " type")
-    t.eq(got_name, want_name, what .. " name")
-  end
-end
 
 -- One string column s holding the given values (nil for NULL).
 local function strings(...)

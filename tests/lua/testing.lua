@@ -83,6 +83,16 @@ local function same(a, b)
 end
 M.same = same
 
+-- The rows of a DataFrame as show prints its cells, joined by "|" (at
+-- most `limit`, 100000 by default).
+function M.rows(df, limit)
+  local out = {}
+  for _, row in ipairs(df:toBatch():showCells(limit or 100000, false).rows) do
+    out[#out + 1] = table.concat(row, "|")
+  end
+  return out
+end
+
 function M.same_table(actual, expected, what)
   if not same(actual, expected) then
     local inspect = require("tide.pretty")
