@@ -342,8 +342,12 @@ with :eq :ne :lt :le :gt :ge and :and_ :or_ :not_, or SQL text:
   df = spark.read:option("header", true):option("inferSchema", true):csv("data.csv")
   df:show(5)   df:printSchema()   df.columns   df:count()
   df:groupBy("click"):count():show()
+  df:join(sites, "site_id", "left")           -- joins, pivot, unionByName, ...
+  df:withColumn("rn", F.row_number():over(tide.Window.partitionBy("site_id"):orderBy("hour")))
   q = spark.readStream:format("rate"):load().writeStream:format("console"):start()
   q:stop()                                    -- queries run while the console waits
+  spark.readStream:format("rate"):load():groupBy(F.col("value") % 3):count()
+    .writeStream:outputMode("complete"):format("console"):start()
 
 From Python: methods are called with ':' (df:show()), properties read with
 '.' (df.columns, spark.read); keyword arguments are a table

@@ -94,12 +94,30 @@ function M.install(dataframe)
   M.GroupedData = GroupedData
 
   -- groupBy(cols...): the keys, by the names of the columns they resolve to.
+  -- An expression (F.col("hour") % 100) is a key too, as in Spark: it is
+  -- computed first, as a column named as Spark names it ((hour % 100)).
   function methods:groupBy(...)
-    local schema, keys = self._plan.schema, {}
-    for i, c in ipairs(arglist("groupBy", ...)) do
-      keys[i] = schema.fields[key_index(schema, name_of(c, "groupBy"), "groupBy", 2) + 1].name
+    local df, list, computed = self, arglist("groupBy", ...), {}
+    for _, c in ipairs(list) do
+      if column.isColumn(c) and c.node.k ~= "col" then
+        local node = c.node.k == "alias" and c.node or
+          { k = "alias", expr = c.node, name = require("tide.sql_names").outputName(c.node) }
+        computed[#computed + 1] = column.wrap(node)
+      end
     end
-    return setmetatable({ df = self, keys = keys }, GroupedData)
+    if #computed > 0 then df = self:select(column.wrap({ k = "star" }), unpack(computed)) end
+    local schema, keys, k = df._plan.schema, {}, 0
+    for i, c in ipairs(list) do
+      local name
+      if column.isColumn(c) and c.node.k ~= "col" then
+        k = k + 1
+        name = computed[k].node.name
+      else
+        name = name_of(c, "groupBy")
+      end
+      keys[i] = schema.fields[key_index(schema, name, "groupBy", 2) + 1].name
+    end
+    return setmetatable({ df = df, keys = keys }, GroupedData)
   end
   methods.groupby = methods.groupBy
 

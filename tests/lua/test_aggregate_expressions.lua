@@ -50,6 +50,17 @@ t.test("an expression over aggregates and keys is computed over the aggregated r
     { "a|3|2|a", "b|2|0|b", "null|6|2|null" })
 end)
 
+t.test("groupBy takes expressions as keys, named as Spark names them", function()
+  local df = rows()
+  local odd = df:groupBy(F.col("n") % 2):count()
+  t.same_table(odd.columns, { "(n % 2)", "count" })
+  t.same_table(table_of(odd), { "1|2", "0|3", "null|1" })
+  local both = df:groupBy((F.col("n") % 2):alias("odd"), "k"):agg(F.max("x"))
+  t.same_table(both.columns, { "odd", "k", "max(x)" })
+  t.same_table(table_of(both:filter("odd = 0")), { "0|b|null", "0|null|60.0" })
+  t.raises(function() df:groupBy(F.col("nope") + 1) end, "nope")
+end)
+
 t.test("select and selectExpr with aggregates aggregate the whole DataFrame", function()
   local df = rows()
   local one = df:select(F.avg("x"), F.count("*"), (F.max("n") - F.min("n")):alias("range"))
