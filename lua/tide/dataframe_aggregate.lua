@@ -96,26 +96,44 @@ function M.install(dataframe)
   -- groupBy(cols...): the keys, by the names of the columns they resolve to.
   -- An expression (F.col("hour") % 100) is a key too, as in Spark: it is
   -- computed first, as a column named as Spark names it ((hour % 100)).
+  -- F.window(time, "10 minutes") is one too: the rows repeated per window
+  -- (tide.time_window), grouped by its start and end, shown as Spark's
+  -- `window` struct.
   function methods:groupBy(...)
     local df, list, computed = self, arglist("groupBy", ...), {}
+    local time_window = require("tide.time_window")
+    local window
     for _, c in ipairs(list) do
-      if column.isColumn(c) and c.node.k ~= "col" then
+      if column.isColumn(c) and time_window.isWindow(c.node) then
+        if window then
+          require("tide.checks").failAtUser("Multiple time/session window expressions would result in a cartesian"
+            .. " product of rows, therefore they are currently not supported.")
+        end
+        window = c.node
+      end
+    end
+    if window then df = time_window.expand(df, window) end
+    for _, c in ipairs(list) do
+      if column.isColumn(c) and c.node.k ~= "col" and c.node ~= window then
         local node = c.node.k == "alias" and c.node or
           { k = "alias", expr = c.node, name = require("tide.sql_names").outputName(c.node) }
         computed[#computed + 1] = column.wrap(node)
       end
     end
-    if #computed > 0 then df = self:select(column.wrap({ k = "star" }), unpack(computed)) end
-    local schema, keys, k = df._plan.schema, {}, 0
-    for i, c in ipairs(list) do
+    if #computed > 0 then df = df:select(column.wrap({ k = "star" }), unpack(computed)) end
+    local schema, keys, k = df._plan.schema, { window = window ~= nil }, 0
+    for _, c in ipairs(list) do
       local name
-      if column.isColumn(c) and c.node.k ~= "col" then
+      if column.isColumn(c) and c.node == window then
+        keys[#keys + 1] = time_window.START
+        name = time_window.END
+      elseif column.isColumn(c) and c.node.k ~= "col" then
         k = k + 1
         name = computed[k].node.name
       else
         name = name_of(c, "groupBy")
       end
-      keys[i] = schema.fields[key_index(schema, name, "groupBy", 2) + 1].name
+      keys[#keys + 1] = schema.fields[key_index(schema, name, "groupBy", 2) + 1].name
     end
     return setmetatable({ df = df, keys = keys }, GroupedData)
   end
@@ -292,15 +310,19 @@ function M.install(dataframe)
       names[i] = s.name
     end
     local explain = ("Aggregate [%s], [%s]"):format(table.concat(keys, ", "), table.concat(names, ", "))
+    local grouped
     if df._streaming then
-      return require("tide.stateful_aggregate").plan(df, key_idx, specs, T.struct(fields), explain)
+      grouped = require("tide.stateful_aggregate").plan(df, key_idx, specs, T.struct(fields), explain)
+    else
+      grouped = derive(df, {
+        kind = "aggregate",
+        schema = T.struct(fields),
+        explain = explain,
+        apply = function(batch) return aggregate_batch(batch, key_idx, specs) end,
+      })
     end
-    return derive(df, {
-      kind = "aggregate",
-      schema = T.struct(fields),
-      explain = explain,
-      apply = function(batch) return aggregate_batch(batch, key_idx, specs) end,
-    })
+    if keys.window then grouped = require("tide.time_window").finish(grouped) end
+    return grouped
   end
 
   -- The plan of agg(...)'s Columns (or a select's nodes with aggregates),
@@ -381,7 +403,15 @@ function M.install(dataframe)
     local grouped = aggregate(input, keys, specs)
     if not post then return grouped end
     local cols = {}
-    for _, k in ipairs(keys) do cols[#cols + 1] = column.wrap({ k = "col", name = k }) end
+    local time_window = require("tide.time_window")
+    for _, k in ipairs(keys) do
+      -- (a window's start and end keys are its struct by now)
+      if k == time_window.START then
+        cols[#cols + 1] = column.wrap({ k = "col", name = "window" })
+      elseif k ~= time_window.END then
+        cols[#cols + 1] = column.wrap({ k = "col", name = k })
+      end
+    end
     for _, o in ipairs(outputs) do
       local node = o.node or { k = "col", name = ("__agg%d"):format(o.call) }
       cols[#cols + 1] = column.wrap({ k = "alias", expr = node, name = o.node and o.name or shown[o.call] })

@@ -263,7 +263,8 @@ function M.install(dataframe)
     if #args == 1 and type(args[1]) == "table" and not column.isColumn(args[1]) then args = args[1] end
     if #args == 0 then error("orderBy needs at least one column", 2) end
     local schema = self._plan.schema
-    local cols, desc, nulls = {}, {}, {}
+    -- Each argument's column name, direction and null placement.
+    local keys = {}
     for i, a in ipairs(args) do
       local node = type(a) == "string" and { k = "col", name = a } or (column.isColumn(a) and a.node)
       local descending, nulls_first = false, nil
@@ -275,20 +276,42 @@ function M.install(dataframe)
         if asc ~= nil then descending = not asc end
       end
       if not node or node.k ~= "col" then error("orderBy takes column names, F.col(name) or F.desc(name)", 2) end
-      cols[i] = key_index(schema, node.name, "orderBy", 2)
-      desc[i] = descending and 1 or 0
       if nulls_first == nil then nulls_first = not descending end
-      nulls[i] = nulls_first and 1 or 0
+      keys[i] = { name = node.name, desc = descending and 1 or 0, nulls = nulls_first and 1 or 0 }
+    end
+    -- A struct column (a window) sorts by its fields in turn, as Spark
+    -- orders structs: they are taken out as hidden columns first.
+    local df, hidden, sort_keys = self, {}, {}
+    for i, key in ipairs(keys) do
+      local f = resolve(schema, key.name, 2)
+      local t = f and schema.fields[f].dataType
+      if t and t.id == ID.struct then
+        for j, sub in ipairs(t.fields) do
+          local name = ("__sort%d_%d"):format(i, j)
+          hidden[#hidden + 1] = column.wrap({ k = "alias", name = name,
+            expr = { k = "field", expr = { k = "col", name = schema.fields[f].name }, name = sub.name } })
+          sort_keys[#sort_keys + 1] = { name = name, desc = key.desc, nulls = key.nulls }
+        end
+      else
+        sort_keys[#sort_keys + 1] = key
+      end
+    end
+    if #hidden > 0 then df = self:select(column.wrap({ k = "star" }), unpack(hidden)) end
+    local sorted_schema = df._plan.schema
+    local cols, desc, nulls = {}, {}, {}
+    for i, key in ipairs(sort_keys) do
+      cols[i] = key_index(sorted_schema, key.name, "orderBy", 2)
+      desc[i], nulls[i] = key.desc, key.nulls
     end
     local c_cols, c_desc, c_nulls = int32s(cols), int32s(desc), int32s(nulls)
     local orders = {}
-    for i, c in ipairs(cols) do
-      orders[i] = ("%s %s NULLS %s"):format(schema.fields[c + 1].name, desc[i] == 1 and "DESC" or "ASC",
-        nulls[i] == 1 and "FIRST" or "LAST")
+    for i, key in ipairs(keys) do
+      orders[i] = ("%s %s NULLS %s"):format(key.name, key.desc == 1 and "DESC" or "ASC",
+        key.nulls == 1 and "FIRST" or "LAST")
     end
-    return derive(self, {
+    local sorted = derive(df, {
       kind = "sort",
-      schema = schema,
+      schema = sorted_schema,
       explain = "Sort [" .. table.concat(orders, ", ") .. "]",
       apply = function(batch)
         local n = batch:count()
@@ -299,6 +322,10 @@ function M.install(dataframe)
         return take(batch, order, n)
       end,
     })
+    if #hidden == 0 then return sorted end
+    local visible = {}
+    for i, f in ipairs(schema.fields) do visible[i] = column.wrap({ k = "col", name = f.name }) end
+    return sorted:select(visible)
   end
   methods.sort = methods.orderBy
 

@@ -355,6 +355,10 @@ for _, name in ipairs({ "first", "last" }) do
   end
 end
 
+-- window(timeColumn, windowDuration, slideDuration, startTime): an
+-- event-time window, for groupBy (tide.time_window).
+function F.window(...) return require("tide.time_window").window(...) end
+
 -- Window functions (tide.window): F.row_number():over(w), F.lag("x"):over(w).
 for name, fn in pairs(require("tide.window").functions) do F[name] = fn end
 

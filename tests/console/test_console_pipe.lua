@@ -168,7 +168,7 @@ t.test("help prints a guide; help(value) lists the value's methods and propertie
   t.eq(guides, 2, "the guide, for help and for help(): " .. out)
   local df = out:match("DataFrame%[id: bigint, name: string%]  %(table%)\n(.-)\nmodule tide\n")
   t.ok(df, out)
-  t.ok(df:match("^methods, called as value:name%(...%):\n") and df:find(" printSchema ", 1, true), df)
+  t.ok(df:match("^methods, called as value:name%(...%):\n") and df:find("%sprintSchema%s"), df)
   t.ok(df:match("\nproperties and fields, read as value%.name:\n  columns dtypes "), df)
   t.ok(out:match("\nmodule tide\nfunctions, called as value%.name%(...%):\n  executable now session "), out)
   t.ok(out:find(" functions ", 1, true) and out:find(" ml ", 1, true), "submodules listed: " .. out)

@@ -2,7 +2,8 @@
 -- expression (sum(n * 2), count(CASE ...)), an expression over aggregates
 -- and grouping keys (sum(x) / count(*), avg(x) * 100), a select or
 -- selectExpr with aggregates (a global aggregate), first/last,
--- approx_count_distinct, and pivot (conditional aggregates).
+-- approx_count_distinct, pivot (conditional aggregates), and event-time
+-- windows as grouping keys.
 local t = require("testing")
 local tide = require("tide")
 local F = tide.functions
@@ -111,6 +112,35 @@ t.test("aggregates out of place fail naming what Spark would", function()
   -- The error is at the user's line.
   local ok, err = pcall(function() df:groupBy("k"):agg(F.col("x")) end)
   t.ok(not ok and err:find("test_aggregate_expressions.lua:%d+:"), err)
+end)
+
+t.test("window(time, duration[, slide[, start]]) groups by tumbling and sliding windows, as Spark's", function()
+  local df = spark:createDataFrame({ { "2024-01-01 00:01:00", "a", 1 }, { "2024-01-01 00:04:00", "a", 0 },
+    { "2024-01-01 00:11:00", "b", 1 }, { nil, "a", 1 } }, "at timestamp, s string, c int")
+  local tumbling = df:groupBy(F.window("at", "10 minutes"), "s"):count()
+  t.same_table(tumbling.columns, { "window", "s", "count" })
+  t.eq(tumbling.schema.fields[1].dataType:simpleString(), "struct<start:timestamp,end:timestamp>")
+  -- A row without a time has no window, as in Spark.
+  t.same_table(table_of(tumbling), { "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|a|2",
+    "{2024-01-01 00:10:00, 2024-01-01 00:20:00}|b|1" })
+  -- Sliding: each row in every window that holds it; ordered by the
+  -- window struct (its start, then its end).
+  local sliding = df:groupBy(F.window("at", "10 minutes", "5 minutes")):agg(F.sum("c"), F.count("*"))
+    :orderBy(F.desc("window"))
+  t.same_table(table_of(sliding), {
+    "{2024-01-01 00:10:00, 2024-01-01 00:20:00}|1|1", "{2024-01-01 00:05:00, 2024-01-01 00:15:00}|1|1",
+    "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|1|2", "{2023-12-31 23:55:00, 2024-01-01 00:05:00}|1|2" })
+  -- A start time shifts the windows; the fields are read as Spark's.
+  local shifted = df:groupBy(F.window("at", "1 hour", "1 hour", "15 minutes")):count()
+  t.same_table(table_of(shifted:select("window.start", "window.end", "count")),
+    { "2023-12-31 23:15:00|2024-01-01 00:15:00|3" })
+  t.raises(function() F.window("at", "10 minutes", "20 minutes") end,
+    "The slide duration %(20 minutes%) must be less than or equal to the windowDuration %(10 minutes%)")
+  t.raises(function() F.window("at", "1 month") end, "Intervals greater than a month is not supported")
+  t.raises(function() F.window("at", "ten minutes") end, "cannot read the window duration")
+  t.raises(function() df:groupBy(F.window("s", "1 minute")) end, "the time column s is string, not a timestamp")
+  t.raises(function() df:groupBy(F.window("at", "1 minute"), F.window("at", "2 minutes")) end,
+    "Multiple time/session window expressions")
 end)
 
 local function events()

@@ -99,6 +99,23 @@ t.test("a global aggregation, and a replayed epoch computed from the state befor
   t.same_table(seen, { "0:2|1", "1:3|2" })
 end)
 
+t.test("event-time windows as keys: each window's groups kept across batches", function()
+  local input = t.tempdir()
+  add_file(input, "1.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" }, { "a", 0, 1.0, "2024-01-01 00:12:00" } })
+  add_file(input, "2.csv", { { "a", 1, 1.0, "2024-01-01 00:09:00" }, { "b", 1, 1.0, "2024-01-01 00:02:00" } })
+  local batches = {}
+  local q = stream(input):groupBy(F.window("at", "10 minutes"), "site"):agg(F.sum("click"):alias("clicks"))
+    .writeStream:outputMode("update")
+    :foreachBatch(function(df, epoch) batches[epoch + 1] = rows_of(df) end)
+    :option("checkpointLocation", t.tempdir() .. "/cp"):start()
+  q:processAllAvailable()
+  q:stop()
+  t.same_table(batches, {
+    { "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|a|1", "{2024-01-01 00:10:00, 2024-01-01 00:20:00}|a|0" },
+    { "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|a|2", "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|b|1" },
+  })
+end)
+
 t.test("what Spark's analysis refuses, and what tide cannot keep across batches", function()
   local input = t.tempdir()
   local agg = stream(input):groupBy("site"):count()

@@ -1,0 +1,24 @@
+/* Event-time windows (time_window.c): Spark's window(ts, duration,
+   slide, start), the tumbling and sliding windows a timestamp falls in.
+   Part of the FFI declarations (see tide_ffi.h): plain C, no macros. */
+#ifndef TIDE_FFI_TIME_WINDOW_H
+#define TIDE_FFI_TIME_WINDOW_H
+
+#include "tide_ffi.h"
+
+/* For each row of ts (a timestamp column of n rows), the windows of
+   `duration` microseconds, starting every `slide` (<= duration) from
+   `offset` (Spark's startTime), that hold it, earliest first: a pair
+   (rows[k], starts[k]) each; a null ts has none. rows and starts need
+   room for n * ceil(duration / slide). Returns the number of pairs. */
+int64_t tide_time_window_rows(const tide_column *ts, int64_t n, int64_t duration, int64_t slide,
+                              int64_t offset, int64_t *rows, int64_t *starts);
+
+/* The windows' start and end timestamp columns (end = start + duration)
+   from starts[0..k), into slots start_col and end_col of out, named
+   start_name and end_name. 0, or -1 when out of memory. */
+int tide_time_window_columns(tide_batch *out, tide_column *start_col, const char *start_name,
+                             tide_column *end_col, const char *end_name, const int64_t *starts,
+                             int64_t k, int64_t duration);
+
+#endif
