@@ -5,7 +5,8 @@
  * it), and the rows are repeated once per window (tide.time_window takes
  * them), as Spark's Expand does for sliding windows. A row without a
  * time has no window and is left out, as Spark's filter on the time
- * column leaves it.
+ * column leaves it. Also the scans a watermark needs: the latest time of
+ * a batch, and the rows after (or at or before) a time.
  */
 #include "batch.h"
 #include "calendar.h"
@@ -43,4 +44,25 @@ int tide_time_window_columns(tide_batch *out, tide_column *start_col, const char
         s[i] = starts[i], e[i] = starts[i] + duration;
     start_col->length = end_col->length = k;
     return 0;
+}
+
+int64_t tide_rows_by_time(const tide_column *ts, int64_t n, int64_t bound, int32_t after,
+                          int64_t *rows)
+{
+    const int64_t *t = ts->values;
+    int64_t k = 0;
+    for (int64_t r = 0; r < n; r++)
+        if (tide_valid(ts, r) ? (after ? t[r] > bound : t[r] <= bound) : after) rows[k++] = r;
+    return k;
+}
+
+int tide_latest_time(const tide_column *ts, int64_t n, int64_t *latest)
+{
+    const int64_t *t = ts->values;
+    int found = 0;
+    int64_t best = INT64_MIN;
+    for (int64_t r = 0; r < n; r++)
+        if (tide_valid(ts, r) && t[r] > best) best = t[r], found = 1;
+    if (found) *latest = best;
+    return found;
 }

@@ -21,4 +21,15 @@ int tide_time_window_columns(tide_batch *out, tide_column *start_col, const char
                              tide_column *end_col, const char *end_name, const int64_t *starts,
                              int64_t k, int64_t duration);
 
+/* The rows of ts (a timestamp column of n rows) whose time is after
+   bound or null (after != 0), or at or before it (after == 0), in order,
+   into rows (room for n). Returns how many: what a watermark keeps, and
+   the groups it makes final. */
+int64_t tide_rows_by_time(const tide_column *ts, int64_t n, int64_t bound, int32_t after,
+                          int64_t *rows);
+
+/* The latest time of ts (n rows) into *latest; 0 when every row is null
+   (*latest unchanged), else 1: withWatermark's event time. */
+int tide_latest_time(const tide_column *ts, int64_t n, int64_t *latest);
+
 #endif

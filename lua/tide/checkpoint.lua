@@ -204,7 +204,8 @@ end
 function Checkpoint:latestOffsetsId() return last(batch_ids(self.dir .. "/offsets")) end
 function Checkpoint:latestCommitId() return last(batch_ids(self.dir .. "/commits")) end
 
--- Reads offsets/N: { batchTimestampMs, conf, sources = { offsets or false, ... } }.
+-- Reads offsets/N: { batchWatermarkMs, batchTimestampMs, conf, sources =
+-- { offsets or false, ... } }.
 function Checkpoint:readOffsets(n)
   local path = ("%s/offsets/%d"):format(self.dir, n)
   local lines = log_lines(path)
@@ -217,7 +218,8 @@ function Checkpoint:readOffsets(n)
   for i = 3, #lines do
     sources[i - 2] = lines[i] == "-" and false or decode(path, lines[i])
   end
-  return { batchTimestampMs = meta.batchTimestampMs, conf = meta.conf or {}, sources = sources }
+  return { batchWatermarkMs = tonumber(meta.batchWatermarkMs) or 0, batchTimestampMs = meta.batchTimestampMs,
+           conf = meta.conf or {}, sources = sources }
 end
 
 local function new_writer()
@@ -230,8 +232,10 @@ end
 -- directory's fsync): it is durable once awaitOffsets returns, which the
 -- streaming loop calls before any sink sees the epoch, so that the fsync
 -- overlaps the making of the epoch's first piece. lines holds each
--- source's offsets as JSON text ("-" for a source with no offsets yet).
-function Checkpoint:writeOffsets(n, batch_ts_ms, conf, lines)
+-- source's offsets as JSON text ("-" for a source with no offsets yet);
+-- watermark_ms is the event-time watermark batch N runs with (0 without
+-- one), as Spark's batchWatermarkMs.
+function Checkpoint:writeOffsets(n, batch_ts_ms, conf, lines, watermark_ms)
   local keys = {}
   for k in pairs(conf or {}) do keys[#keys + 1] = k end
   table.sort(keys)
@@ -239,7 +243,8 @@ function Checkpoint:writeOffsets(n, batch_ts_ms, conf, lines)
   for i, k in ipairs(keys) do conf_parts[i] = json.encode(k) .. ":" .. json.encode(tostring(conf[k])) end
   local out = {
     "v" .. VERSION,
-    ('{"batchWatermarkMs":0,"batchTimestampMs":%d,"conf":{%s}}'):format(batch_ts_ms, table.concat(conf_parts, ",")),
+    ('{"batchWatermarkMs":%d,"batchTimestampMs":%d,"conf":{%s}}'):format(watermark_ms or 0, batch_ts_ms,
+      table.concat(conf_parts, ",")),
   }
   for _, line in ipairs(lines) do out[#out + 1] = line end
   self.offsetsWriter = self.offsetsWriter or new_writer()
@@ -271,7 +276,7 @@ end
 -- of epoch N, which sinks make idempotent by epoch id, or, when offsets/N+1
 -- exists, a commit that recovery writes again (restoreLostCommits). An
 -- error of the write is raised by the next commit (or logged at close).
-function Checkpoint:writeCommit(n)
+function Checkpoint:writeCommit(n, next_watermark_ms)
   self.writer = self.writer or new_writer()
   local oldest = n - self.retain + 1
   local retire
@@ -287,7 +292,7 @@ function Checkpoint:writeCommit(n)
     self:prune("offsets", oldest)
     self.prunedBelow = oldest
   end
-  local text = "v1\n{\"nextBatchWatermarkMs\":0}"
+  local text = ("v1\n{\"nextBatchWatermarkMs\":%d}"):format(next_watermark_ms or 0)
   if C.tide_fs_writer_submit(self.writer, ("%s/commits/%d"):format(self.dir, n), text, #text,
       ("%s/commits/.spare"):format(self.dir), retire, 0, errbuf, 1024) ~= 0 then
     error("checkpoint: " .. cerr(), 0)
@@ -311,7 +316,8 @@ function Checkpoint:restoreLostCommits(offset_ids)
   end
 end
 
--- Whether commits/N exists; raises naming the file when it is corrupt.
+-- Whether commits/N exists, and its metadata ({nextBatchWatermarkMs});
+-- raises naming the file when it is corrupt.
 function Checkpoint:hasCommit(n)
   local path = ("%s/commits/%d"):format(self.dir, n)
   if not read_file(path) then return false end
@@ -319,8 +325,7 @@ function Checkpoint:hasCommit(n)
   if #lines < 2 or lines[2] == "" then
     error(("checkpoint file %s is truncated: no commit metadata"):format(path), 0)
   end
-  decode(path, lines[2], true)
-  return true
+  return true, decode(path, lines[2], true)
 end
 
 -- sources/I/0: the offsets a source started from.

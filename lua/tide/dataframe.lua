@@ -10,6 +10,7 @@
 -- ctx) -> batch }; a scan is { source = src, schema = ... } whose source reads
 -- batches. ctx carries the counters of the batch in flight (malformed and
 -- dropped rows) and the operators' state across batches of a stream.
+local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local column = require("tide.column")
@@ -314,13 +315,32 @@ function methods:withWatermark(eventTime, delayThreshold)
     error(("withWatermark: the event time column must be a timestamp, but %s is %s"):format(
       schema.fields[i].name, t:simpleString()), 2)
   end
-  local ok = type(delayThreshold) == "string"
-    and pcall(require("tide.stream_writer").parseInterval, delayThreshold)
+  local ok, delay_ms = false, nil
+  if type(delayThreshold) == "string" then
+    ok, delay_ms = pcall(require("tide.stream_writer").parseInterval, delayThreshold)
+  end
   if not ok then
     error(("withWatermark: the delay must be an interval such as \"10 minutes\", not %s"):format(
       type(delayThreshold) == "string" and ("%q"):format(delayThreshold) or kind_of(delayThreshold)), 2)
   end
-  return new(self._session, self._plan, self._streaming)
+  -- The rows pass as they are; the batch's latest event time is kept in
+  -- the batch's context, from which the query moves its watermark
+  -- (tide.streaming) that a streaming aggregation finalizes and evicts by.
+  local column_index, name = i - 1, schema.fields[i].name
+  return derive(self, {
+    kind = "watermark",
+    schema = schema,
+    watermark = { column = name, delayMs = delay_ms },
+    explain = ("EventTimeWatermark %s, %s"):format(name, delayThreshold),
+    apply = function(batch, ctx)
+      local latest = ffi.new("int64_t[1]")
+      if C.tide_latest_time(batch.columns[column_index], batch:count(), latest) ~= 0 then
+        local ms = math.floor(tonumber(latest[0]) / 1000)
+        ctx.maxEventTimeMs = math.max(ctx.maxEventTimeMs or ms, ms)
+      end
+      return batch
+    end,
+  })
 end
 
 -- transform(fn, ...): fn(df, ...), PySpark's way to chain a job's own steps.

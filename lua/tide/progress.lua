@@ -23,8 +23,13 @@ local ORDER = {
              "inputRowsPerSecond", "processedRowsPerSecond", "metrics" },
   metrics = { "avgOffsetsBehindLatest", "maxOffsetsBehindLatest", "minOffsetsBehindLatest" },
   sink = { "description", "numOutputRows" },
+  eventTime = { "avg", "max", "min", "watermark" },
+  stateOperator = { "operatorName", "numRowsTotal", "numRowsUpdated", "allUpdatesTimeMs", "numRowsRemoved",
+                    "allRemovalsTimeMs", "commitTimeMs", "memoryUsedBytes", "numRowsDroppedByWatermark",
+                    "numShufflePartitions", "numStateStoreInstances", "customMetrics" },
 }
-local CHILD = { durationMs = "durationMs", sources = "source", sink = "sink", metrics = "metrics" }
+local CHILD = { durationMs = "durationMs", sources = "source", sink = "sink", metrics = "metrics",
+                eventTime = "eventTime", stateOperators = "stateOperator" }
 
 -- Fields Spark keeps as doubles, which its JSON writes as Java's
 -- Double.toString does: 1500.0, not 1500 (tide.json writes a whole number

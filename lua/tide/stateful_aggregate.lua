@@ -12,7 +12,14 @@
 -- checkpoint as state/0/<epoch> (JSON lines, atomically) before any sink
 -- sees the batch; a replayed epoch starts from state/0/<epoch - 1>, so its
 -- output is the same and the state is counted once, as Spark's state store
--- versions are. There is no watermark: the state keeps every group.
+-- versions are.
+--
+-- With withWatermark on the time of an event-time window key (or on a
+-- key column), as Spark's: rows of windows the watermark has passed are
+-- late and dropped (counted in the progress), and the groups it has passed
+-- are final: "append" writes them then and drops them from the state,
+-- "update" drops them after writing the changed ones. Without a watermark
+-- the state keeps every group.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -91,8 +98,39 @@ end
 -- state/0/<epoch> of a checkpoint.
 local function state_path(cp, epoch) return ("%s/state/0/%d"):format(cp.dir, epoch) end
 
+-- withWatermark's node below a plan (a chain), or nil.
+local function watermark_node(plan)
+  while plan do
+    if plan.kind == "watermark" then return plan end
+    plan = plan.child
+  end
+end
+
+-- The watermark's delay (ms) of a query's plan, or nil without one.
+function M.watermarkOf(plan)
+  local node = watermark_node(plan)
+  return node and node.watermark.delayMs
+end
+
+-- The key a watermark finalizes groups by (its 0-based index in the keys),
+-- or nil: a window over the watermark's column (its end), or that column.
+local function eviction_key(plan, input_schema, key_idx)
+  local mark = watermark_node(plan)
+  if not mark then return nil end
+  local time_window = require("tide.time_window")
+  local names = {}
+  for i, k in ipairs(key_idx) do names[input_schema.fields[k + 1].name] = i - 1 end
+  local node = plan
+  while node and node.kind ~= "time_window" do node = node.child end
+  if node and node.timeColumn == mark.watermark.column and names[time_window.END] then
+    return names[time_window.END]
+  end
+  return names[mark.watermark.column]
+end
+
 function M.plan(df, key_idx, specs, schema, explain)
   local input_schema = df._plan.schema
+  local evict_by = eviction_key(df._plan, input_schema, key_idx)
   local partial, merge, final = partials_of(input_schema, key_idx, specs)
   local nk = #key_idx
   local aggregate_batch = require("tide.dataframe_aggregate").aggregateBatch
@@ -145,14 +183,27 @@ function M.plan(df, key_idx, specs, schema, explain)
     ctx.state.epoch, ctx.state.batch = ctx.epochId, state
   end
 
+  -- The rows of batch whose time (column col) is after the watermark or
+  -- null (after), or at or before it; and how many are not.
+  local function by_time(batch, col, watermark_us, after)
+    local n = batch:count()
+    local rows = ffi.new("int64_t[?]", math.max(n, 1))
+    local k = tonumber(C.tide_rows_by_time(batch.columns[col], n, watermark_us, after and 1 or 0, rows))
+    return take(batch, rows, k), n - k
+  end
+
   return ops.derive(df, {
     kind = "stateful_aggregate",
     schema = schema,
+    evictable = evict_by ~= nil,
     explain = "StateStore" .. explain,
     apply = function(batch, ctx)
       if not ctx.checkpoint then
         error("a streaming aggregation runs in a streaming query (writeStream:start())", 0)
       end
+      local watermark_us = evict_by and ctx.watermarkMs * 1000
+      local late = 0
+      if watermark_us then batch, late = by_time(batch, key_idx[evict_by + 1], watermark_us, true) end
       local partials = aggregate_batch(batch, key_idx, partial)
       local before = state_before(ctx)
       local state, touched = partials, nil
@@ -174,21 +225,34 @@ function M.plan(df, key_idx, specs, schema, explain)
           touched = { rows = groups, n = k }
         end
       end
-      save(ctx, state)
       local out = touched and take(state, touched.rows, touched.n) or state
+      local removed = 0
+      if watermark_us and ctx.outputMode ~= "complete" then
+        -- The groups the watermark has passed are final: append writes
+        -- them now; both modes drop them from the state.
+        local final = by_time(state, evict_by, watermark_us, false)
+        state, removed = by_time(state, evict_by, watermark_us, true)
+        if ctx.outputMode == "append" then out = final end
+      end
+      save(ctx, state)
+      ctx.stateOperators = { {
+        operatorName = "stateStoreSave", numRowsTotal = state:count(),
+        numRowsUpdated = ctx.outputMode == "complete" and out:count() or (touched and touched.n or partials:count()),
+        numRowsRemoved = removed, numRowsDroppedByWatermark = late,
+      } }
       return eval.project(out, finalize, ctx)
     end,
   })
 end
 
--- The stateful aggregations of a plan (a chain).
-function M.count(plan)
-  local n = 0
+-- The stateful aggregations of a plan (a chain): how many, and the last.
+function M.find(plan)
+  local n, last = 0, nil
   while plan do
-    if plan.kind == "stateful_aggregate" then n = n + 1 end
+    if plan.kind == "stateful_aggregate" then n, last = n + 1, last or plan end
     plan = plan.child
   end
-  return n
+  return n, last
 end
 
 return M

@@ -153,22 +153,23 @@ local SINK_NAMES = "console, csv, jdbc, json, kafka, memory, postgres; or foreac
 local SINK_CODE = { foreachbatch = "the foreachBatch function", foreach = "the foreach writer" }
 
 -- The output mode against the plan, as Spark's analysis checks it: an
--- aggregation needs "complete" or "update" (without a watermark, Spark's
--- "append" has no group it could call final), only one per query, and a
--- sink that can take its rows again each batch.
+-- aggregation needs "complete" or "update", or "append" with a watermark
+-- that makes its groups final; only one per query, and a sink that can
+-- take its rows again each batch (in "append", each group comes once).
 local ROW_APPENDING_SINKS = { json = "json", csv = "csv", jdbc = "jdbc", postgres = "postgres" }
 local function check_output_mode(w, fmt)
   local mode = w.mode or "append"
-  local aggregations = require("tide.stateful_aggregate").count(w.df._plan)
+  local aggregations, aggregation = require("tide.stateful_aggregate").find(w.df._plan)
   if aggregations > 1 then
     error("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets", 0)
   elseif aggregations == 0 and mode == "complete" then
     error("Complete output mode not supported when there are no streaming aggregations on streaming"
       .. " DataFrames/Datasets", 0)
-  elseif aggregations == 1 and mode == "append" then
+  elseif aggregations == 1 and mode == "append" and not aggregation.evictable then
     error("Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets"
-      .. " without watermark (tide keeps no watermark: use outputMode(\"complete\") or \"update\")", 0)
-  elseif aggregations == 1 and ROW_APPENDING_SINKS[fmt] then
+      .. " without watermark (withWatermark on the time of a window key, or of a key; or outputMode(\"complete\")"
+      .. " or \"update\")", 0)
+  elseif aggregations == 1 and mode ~= "append" and ROW_APPENDING_SINKS[fmt] then
     local shown = mode:sub(1, 1):upper() .. mode:sub(2)
     error(("Data source %s does not support %s output mode (it appends rows: a streaming aggregation's groups go"
       .. " to it through foreachBatch, which can overwrite or upsert them)"):format(fmt, shown), 0)
@@ -222,6 +223,7 @@ function M.startQuery(w)
     source = source, checkpoint = cp, temporaryCheckpoint = temporary and dir or nil,
     sinkCode = SINK_CODE[fmt] or ("the %s sink"):format(fmt),
     trigger = trigger, opts = w.opts, mode = w.mode or "append", states = {}, recent = {},
+    watermarkDelayMs = require("tide.stateful_aggregate").watermarkOf(df._plan),
     statusMessage = "Initializing sources", dataAvailable = false, triggerActive = false,
     nextTrigger = 0, active = true,
   }, Query)
@@ -263,8 +265,12 @@ function Query:recover()
     return
   end
   -- The newest commit decides where the query resumes: a damaged one
-  -- fails here, naming the file, rather than being taken on trust.
-  if last_commit then cp:hasCommit(last_commit) end
+  -- fails here, naming the file, rather than being taken on trust. It
+  -- holds the event-time watermark the next batch runs with.
+  if last_commit then
+    local _, meta = cp:hasCommit(last_commit)
+    self.watermarkMs = tonumber(meta and meta.nextBatchWatermarkMs) or 0
+  end
   local committed = last_commit and last_commit >= last_offsets
   if last_commit and last_commit < last_offsets - 1 then
     error(("checkpoint %s: offsets/%d exists but commits stop at %d"):format(cp.dir, last_offsets, last_commit), 0)
@@ -286,6 +292,8 @@ function Query:recover()
     end
     self.committedEnd, self.nextBatchId = start, last_offsets
     self.replay = { id = last_offsets, endOffsets = end_offsets, batchTimestampMs = entry.batchTimestampMs }
+    -- A replayed epoch runs with the watermark it ran with.
+    self.watermarkMs = entry.batchWatermarkMs
   end
   src:seek(self.committedEnd)
 end
@@ -341,7 +349,7 @@ function Query:runBatch(wait_ms)
     id, start, batch_ts = self.nextBatchId, self.committedEnd, math.floor(t_trigger)
     t = now_ms()
     cp:writeOffsets(id, batch_ts, { ["spark.sql.streaming.maxOffsetsPerTrigger"] = self.opts.maxoffsetspertrigger },
-      { src:serialize(finish) })
+      { src:serialize(finish) }, self.watermarkMs)
     d.walCommit = duration(t)
   end
   self.idle, self.dataAvailable = false, true
@@ -352,8 +360,10 @@ function Query:runBatch(wait_ms)
   -- batch), so that a large batch's intermediates are one slice's.
   local ctx = execution.context(self.states, execution.sliceRows(self.df._session, true))
   ctx.epochId, ctx.queryId, ctx.pause = id, self.id, pause
-  -- (a streaming aggregation keeps its state in the checkpoint)
-  ctx.checkpoint, ctx.outputMode = cp, self.mode
+  -- (a streaming aggregation keeps its state in the checkpoint, and reads
+  -- the batch's event-time watermark; withWatermark's operator records
+  -- the batch's latest event time, ctx.maxEventTimeMs)
+  ctx.checkpoint, ctx.outputMode, ctx.watermarkMs = cp, self.mode, self.watermarkMs or 0
   -- Another batch follows (unless the trigger runs one, or up to a fixed
   -- end): the source may fetch its first piece while this one finishes.
   -- Not when maxOffsetsPerTrigger allows only a few pieces a batch: the
@@ -412,12 +422,19 @@ function Query:runBatch(wait_ms)
   -- keep an object it saw) must not keep the input alive through it.
   ctx.describeRow = nil
 
+  -- Spark's watermark: the latest event time seen less the delay, never
+  -- moving back; the next batch runs with it (commits/N holds it).
+  local watermark = self.watermarkMs or 0
+  if ctx.maxEventTimeMs and self.watermarkDelayMs then
+    watermark = math.max(watermark, ctx.maxEventTimeMs - self.watermarkDelayMs)
+  end
   t = now_ms()
-  cp:writeCommit(id)
+  cp:writeCommit(id, watermark)
   if src.commit then src:commit(finish) end
   d.commitOffsets = duration(t)
   self.replay = nil
   self.committedEnd, self.nextBatchId = finish, id + 1
+  self.watermarkMs = watermark
   d.triggerExecution = duration(t_trigger)
 
   local p = self:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, start, finish, latest)
@@ -445,7 +462,13 @@ function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, s
     timestamp = progresslib.timestamp(t_trigger), batchId = id, batchDuration = d.triggerExecution,
     numInputRows = rows_in, inputRowsPerSecond = input_rate, processedRowsPerSecond = processed_rate,
     numMalformedRows = ctx.malformed, numDroppedRows = ctx.dropped,
-    durationMs = d, stateOperators = {},
+    durationMs = d, stateOperators = ctx.stateOperators or {},
+    -- With a watermark, as Spark's: the batch's watermark, and the latest
+    -- event time it saw.
+    eventTime = self.watermarkDelayMs and {
+      watermark = progresslib.timestamp(ctx.watermarkMs),
+      max = ctx.maxEventTimeMs and progresslib.timestamp(ctx.maxEventTimeMs) or nil,
+    } or nil,
     sources = { {
       description = src.description,
       startOffset = src:toProgress(start), endOffset = src:toProgress(finish),

@@ -98,6 +98,7 @@ function M.expand(df, node)
   local dur, slide, start = ffi.cast("int64_t", w.duration), ffi.cast("int64_t", w.slide), ffi.cast("int64_t", w.start)
   return ops.derive(df, {
     kind = "time_window",
+    timeColumn = schema.fields[ti + 1].name, -- what a watermark on it finalizes (tide.stateful_aggregate)
     schema = T.struct(fields),
     explain = ("Expand window(%s, %d us, %d us, %d us)"):format(schema.fields[ti + 1].name, w.duration, w.slide,
       w.start),

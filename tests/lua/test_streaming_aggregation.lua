@@ -116,12 +116,79 @@ t.test("event-time windows as keys: each window's groups kept across batches", f
   })
 end)
 
+-- Windows of 10 minutes under a watermark of 5: file by file.
+local function watermarked(input)
+  return stream(input):withWatermark("at", "5 minutes"):groupBy(F.window("at", "10 minutes"))
+    :agg(F.count("*"):alias("n"))
+end
+
+t.test("a watermark makes windows final: append writes each once, late rows are dropped and counted", function()
+  local input, cp = t.tempdir(), t.tempdir() .. "/cp"
+  add_file(input, "1.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" }, { "a", 1, 1.0, "2024-01-01 00:03:00" } })
+  add_file(input, "2.csv", { { "a", 1, 1.0, "2024-01-01 00:16:00" } })
+  -- 00:02 is late by now (its window ended at 00:10, the watermark is
+  -- 00:16 - 5 minutes = 00:11); 00:21 is not.
+  add_file(input, "3.csv", { { "a", 1, 1.0, "2024-01-01 00:02:00" }, { "a", 1, 1.0, "2024-01-01 00:21:00" } })
+  local batches, progress = {}, {}
+  local function start()
+    local q = watermarked(input).writeStream:outputMode("append")
+      :foreachBatch(function(df, epoch) batches[epoch + 1] = rows_of(df) end)
+      :option("checkpointLocation", cp):start()
+    q:processAllAvailable()
+    for _, p in ipairs(q:recentProgress()) do progress[p.batchId + 1] = p end
+    q:stop()
+  end
+  start()
+  t.same_table(batches, { {}, {}, { "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|2" } })
+  t.eq(progress[3].eventTime.watermark, "2024-01-01T00:11:00.000Z")
+  t.eq(progress[3].eventTime.max, "2024-01-01T00:21:00.000Z")
+  t.eq(progress[3].stateOperators[1].numRowsDroppedByWatermark, 1)
+  t.eq(progress[3].stateOperators[1].numRowsRemoved, 1)
+  t.eq(progress[3].stateOperators[1].numRowsTotal, 2)
+  t.has(progress[3]:json(), '"eventTime":{"max":"2024-01-01T00:21:00.000Z","watermark":"2024-01-01T00:11:00.000Z"}')
+  -- After a restart the query goes on with the watermark commits/2 holds
+  -- (00:21 - 5 minutes = 00:16: no window ends by then), and the next
+  -- batch's (00:30 - 5 minutes) makes the 00:10 window final.
+  add_file(input, "4.csv", { { "a", 1, 1.0, "2024-01-01 00:30:00" } })
+  add_file(input, "5.csv", { { "a", 1, 1.0, "2024-01-01 00:31:00" } })
+  start()
+  t.same_table(batches[4], {})
+  t.same_table(batches[5], { "{2024-01-01 00:10:00, 2024-01-01 00:20:00}|1" })
+  t.has(t.read(cp .. "/offsets/3"), '"batchWatermarkMs":1704068160000,') -- 00:16
+  t.has(t.read(cp .. "/commits/3"), '"nextBatchWatermarkMs":1704068700000}') -- 00:25
+end)
+
+t.test("update mode under a watermark writes the changed groups and drops the final ones", function()
+  local input = t.tempdir()
+  add_file(input, "1.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" } })
+  add_file(input, "2.csv", { { "a", 1, 1.0, "2024-01-01 00:20:00" } })
+  add_file(input, "3.csv", { { "a", 1, 1.0, "2024-01-01 00:22:00" }, { "a", 1, 1.0, "2024-01-01 00:04:00" } })
+  local batches, totals = {}, {}
+  local q = watermarked(input).writeStream:outputMode("update")
+    :foreachBatch(function(df, epoch) batches[epoch + 1] = rows_of(df) end)
+    :option("checkpointLocation", t.tempdir() .. "/cp"):start()
+  q:processAllAvailable()
+  for _, p in ipairs(q:recentProgress()) do totals[p.batchId + 1] = p.stateOperators[1].numRowsTotal end
+  q:stop()
+  t.same_table(batches, { { "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|1" },
+    { "{2024-01-01 00:20:00, 2024-01-01 00:30:00}|1" }, { "{2024-01-01 00:20:00, 2024-01-01 00:30:00}|2" } })
+  -- The first window was dropped from the state in batch 2 (the watermark
+  -- 00:15 had passed its end), and its late row with it.
+  t.same_table(totals, { 1, 2, 1 })
+end)
+
 t.test("what Spark's analysis refuses, and what tide cannot keep across batches", function()
   local input = t.tempdir()
   local agg = stream(input):groupBy("site"):count()
   local cp = t.tempdir() .. "/cp"
   t.raises(function() agg.writeStream:format("console"):option("checkpointLocation", cp):start() end,
     "Append output mode not supported when there are streaming aggregations")
+  -- A watermark on a column that is no key (nor a window's time) makes no
+  -- group final.
+  t.raises(function()
+    stream(input):withWatermark("at", "1 minute"):groupBy("site"):count().writeStream:format("console")
+      :option("checkpointLocation", cp):start()
+  end, "without watermark")
   t.raises(function()
     agg.writeStream:outputMode("complete"):format("json"):option("path", t.tempdir())
       :option("checkpointLocation", cp):start()
