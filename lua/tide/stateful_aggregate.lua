@@ -255,4 +255,30 @@ function M.find(plan)
   return n, last
 end
 
+-- A query's output mode against its plan, as Spark's analysis checks it: an
+-- aggregation needs "complete" or "update", or "append" with a watermark
+-- that makes its groups final; only one per query, and a sink that can
+-- take its rows again each batch (in "append", each group comes once).
+local ROW_APPENDING_SINKS = { json = "json", csv = "csv", jdbc = "jdbc", postgres = "postgres" }
+function M.checkOutputMode(w, fmt)
+  local mode = w.mode or "append"
+  local aggregations, aggregation = M.find(w.df._plan)
+  if aggregations > 1 then
+    error("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets", 0)
+  elseif aggregations == 0 and mode == "complete" then
+    error("Complete output mode not supported when there are no streaming aggregations on streaming"
+      .. " DataFrames/Datasets", 0)
+  elseif aggregations == 1 and mode == "append" and not aggregation.evictable then
+    error("Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets"
+      .. " without watermark (withWatermark on the time of a window key, or of a key; or outputMode(\"complete\")"
+      .. " or \"update\")", 0)
+  elseif aggregations == 1 and mode ~= "append" and ROW_APPENDING_SINKS[fmt] then
+    local shown = mode:sub(1, 1):upper() .. mode:sub(2)
+    error(("Data source %s does not support %s output mode (it appends rows: a streaming aggregation's groups go"
+      .. " to it through foreachBatch, which can overwrite or upsert them)"):format(fmt, shown), 0)
+  end
+  -- Whether a moved watermark alone makes groups final (no-data batches).
+  return aggregations == 1 and aggregation.evictable and mode ~= "complete"
+end
+
 return M

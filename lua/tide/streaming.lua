@@ -152,30 +152,6 @@ local SINK_NAMES = "console, csv, jdbc, json, kafka, memory, postgres; or foreac
 -- What runs the user's code, for an error(nil) raised in it.
 local SINK_CODE = { foreachbatch = "the foreachBatch function", foreach = "the foreach writer" }
 
--- The output mode against the plan, as Spark's analysis checks it: an
--- aggregation needs "complete" or "update", or "append" with a watermark
--- that makes its groups final; only one per query, and a sink that can
--- take its rows again each batch (in "append", each group comes once).
-local ROW_APPENDING_SINKS = { json = "json", csv = "csv", jdbc = "jdbc", postgres = "postgres" }
-local function check_output_mode(w, fmt)
-  local mode = w.mode or "append"
-  local aggregations, aggregation = require("tide.stateful_aggregate").find(w.df._plan)
-  if aggregations > 1 then
-    error("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets", 0)
-  elseif aggregations == 0 and mode == "complete" then
-    error("Complete output mode not supported when there are no streaming aggregations on streaming"
-      .. " DataFrames/Datasets", 0)
-  elseif aggregations == 1 and mode == "append" and not aggregation.evictable then
-    error("Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets"
-      .. " without watermark (withWatermark on the time of a window key, or of a key; or outputMode(\"complete\")"
-      .. " or \"update\")", 0)
-  elseif aggregations == 1 and mode ~= "append" and ROW_APPENDING_SINKS[fmt] then
-    local shown = mode:sub(1, 1):upper() .. mode:sub(2)
-    error(("Data source %s does not support %s output mode (it appends rows: a streaming aggregation's groups go"
-      .. " to it through foreachBatch, which can overwrite or upsert them)"):format(fmt, shown), 0)
-  end
-end
-
 function M.startQuery(w)
   local fmt = w.fmt or "console"
   local df = w.df
@@ -189,7 +165,7 @@ function M.startQuery(w)
       if other.name == w.name then error(("a query named %q is already active"):format(w.name), 0) end
     end
   end
-  check_output_mode(w, fmt)
+  local no_data_batches = require("tide.stateful_aggregate").checkOutputMode(w, fmt)
   local trigger = w.trig
   if trigger.kind == "processingTime" and trigger.interval < 0 then
     error(("the interval of trigger should not be negative (processingTime %s ms)"):format(trigger.interval), 0)
@@ -223,7 +199,7 @@ function M.startQuery(w)
     source = source, checkpoint = cp, temporaryCheckpoint = temporary and dir or nil,
     sinkCode = SINK_CODE[fmt] or ("the %s sink"):format(fmt),
     trigger = trigger, opts = w.opts, mode = w.mode or "append", states = {}, recent = {},
-    watermarkDelayMs = require("tide.stateful_aggregate").watermarkOf(df._plan),
+    watermarkDelayMs = require("tide.stateful_aggregate").watermarkOf(df._plan), noDataBatches = no_data_batches,
     statusMessage = "Initializing sources", dataAvailable = false, triggerActive = false,
     nextTrigger = 0, active = true,
   }, Query)
@@ -270,6 +246,7 @@ function Query:recover()
   if last_commit then
     local _, meta = cp:hasCommit(last_commit)
     self.watermarkMs = tonumber(meta and meta.nextBatchWatermarkMs) or 0
+    self.lastBatchWatermarkMs = cp:readOffsets(last_commit).batchWatermarkMs
   end
   local committed = last_commit and last_commit >= last_offsets
   if last_commit and last_commit < last_offsets - 1 then
@@ -336,8 +313,14 @@ function Query:runBatch(wait_ms)
       finish = src:planEnd(self.committedEnd, latest, limit)
     end
     d.latestOffset = duration(t)
-    if src.sameOffsets and src:sameOffsets(finish, self.committedEnd)
-        or not src.sameOffsets and src:serialize(finish) == src:serialize(self.committedEnd) then
+    local no_data = src.sameOffsets and src:sameOffsets(finish, self.committedEnd)
+      or not src.sameOffsets and src:serialize(finish) == src:serialize(self.committedEnd)
+    -- As Spark's, a batch without new rows runs when the watermark moved
+    -- past where the last batch ran: the groups it made final are written
+    -- (and dropped from the state) without waiting for more records.
+    local watermark_moved = self.noDataBatches and kind ~= "once"
+      and (self.watermarkMs or 0) > (self.lastBatchWatermarkMs or 0)
+    if no_data and not watermark_moved then
       self.triggerActive, self.dataAvailable = false, false
       self.statusMessage = "Waiting for data to arrive"
       if not self.idle then
@@ -434,7 +417,7 @@ function Query:runBatch(wait_ms)
   d.commitOffsets = duration(t)
   self.replay = nil
   self.committedEnd, self.nextBatchId = finish, id + 1
-  self.watermarkMs = watermark
+  self.lastBatchWatermarkMs, self.watermarkMs = ctx.watermarkMs, watermark
   d.triggerExecution = duration(t_trigger)
 
   local p = self:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, start, finish, latest)
