@@ -1,7 +1,7 @@
 /*
  * eval_regex.c — regular expressions over string columns with PCRE2
- * (contracts in ffi/eval.h): regexp_replace, split(...)[i], RLIKE and
- * LIKE. Patterns use Java's syntax, which PCRE2 reads nearly alike; they
+ * (contracts in ffi/eval.h): regexp_replace, regexp_extract,
+ * split(...)[i], RLIKE and LIKE. Patterns use Java's syntax, which PCRE2 reads nearly alike; they
  * are compiled once per plan (UTF-8 mode, invalid UTF-8 subjects allowed,
  * JIT when available). Matches are found as java.util.regex.Matcher.find
  * finds them: the next search starts where the last match ended, one
@@ -98,6 +98,11 @@ tide_regex *tide_like_compile(const char *pattern, size_t len, int32_t escape, c
                             errbuf, errlen);
     free(rx);
     return r;
+}
+
+int32_t tide_regex_groups(const tide_regex *re)
+{
+    return (int32_t)re->captures;
 }
 
 void tide_regex_free(tide_regex *re)
@@ -367,4 +372,48 @@ int tide_eval_regex_match(tide_batch *out, const tide_column *s, const tide_rege
     pcre2_match_data_free(md);
     kernel_finish(dst);
     return 0;
+}
+
+/* regexp_extract: the first match, found as java.util.regex.Matcher.find
+   finds it from the start; its group, or "" when the pattern does not
+   match or the group took no part, as Spark's RegExpExtract. */
+int tide_eval_regexp_extract(tide_batch *out, const tide_column *s, const tide_regex *re,
+                             int32_t group, tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (s->type != TIDE_STRING)
+        return kernel_error(errbuf, errlen, "regexp_extract needs a string column");
+    if (group < 0 || (uint32_t)group > re->captures)
+        return kernel_error(errbuf, errlen, "the regex has %u groups, not a group %d", re->captures,
+                            group);
+    int64_t n = s->length;
+    const int32_t *off = s->values;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    if (!md || kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, s, NULL) != 0) {
+        pcre2_match_data_free(md);
+        return kernel_error(errbuf, errlen, "out of memory");
+    }
+    int64_t used = 0;
+    int rc = 0;
+    for (int64_t i = 0; rc == 0 && i < n; i++) {
+        if (tide_valid(s, i)) {
+            const unsigned char *p = s->data + off[i];
+            int m = pcre2_match(re->code, p, (size_t)(off[i + 1] - off[i]), 0, 0, md, NULL);
+            if (m >= 0) {
+                PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+                PCRE2_SIZE a = ov[2 * group], b = ov[2 * group + 1];
+                if (a != PCRE2_UNSET && b >= a)
+                    rc =
+                        kernel_str_append(out, dst, &used, p + a, (int64_t)(b - a), errbuf, errlen);
+            } else if (m != PCRE2_ERROR_NOMATCH) {
+                PCRE2_UCHAR msg[256];
+                pcre2_get_error_message(m, msg, sizeof msg);
+                rc = kernel_error(errbuf, errlen, "regular expression: %s", (const char *)msg);
+            }
+        }
+        kernel_str_end(dst, i, used);
+    }
+    pcre2_match_data_free(md);
+    if (rc == 0) kernel_finish(dst);
+    return rc;
 }

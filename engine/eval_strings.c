@@ -59,19 +59,6 @@ static int32_t utf8_offset(const unsigned char *s, int32_t len, int32_t chars)
     return i;
 }
 
-/* The C.UTF-8 locale, for the case of characters beyond ASCII (loaded
-   once; NULL leaves them unchanged). */
-static locale_t utf8_locale(void)
-{
-    static locale_t loc;
-    static int tried;
-    if (!tried) {
-        tried = 1;
-        loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-    }
-    return loc;
-}
-
 int tide_eval_change_case(tide_batch *out, const tide_column *s, int32_t upper, tide_column *dst,
                           char *errbuf, size_t errlen)
 {
@@ -82,7 +69,7 @@ int tide_eval_change_case(tide_batch *out, const tide_column *s, int32_t upper, 
     if (kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, n, bytes) != 0 ||
         kernel_validity_and(out, dst, s, NULL) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
-    locale_t loc = utf8_locale();
+    locale_t loc = tide_utf8_locale();
     int64_t used = 0;
     for (int64_t i = 0; i < n; i++) {
         if (tide_valid(s, i)) {

@@ -388,19 +388,6 @@ int tide_eval_translate(tide_batch *out, const tide_column *s, const char *match
 
 /* ---- initcap, reverse ----------------------------------------------------------------- */
 
-/* The C.UTF-8 locale, for the case of characters beyond ASCII (NULL
-   leaves them unchanged). */
-static locale_t utf8_locale(void)
-{
-    static locale_t loc;
-    static int tried;
-    if (!tried) {
-        tried = 1;
-        loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-    }
-    return loc;
-}
-
 static int32_t lower_cp(int32_t cp, locale_t loc)
 {
     if (cp < 0x80) return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
@@ -513,7 +500,7 @@ int tide_eval_text_map(tide_batch *out, int32_t op, const tide_column *s, tide_c
         return kernel_error(errbuf, errlen, "unknown string function %d", op);
     if (alloc_string(out, dst, n, data_bytes(s), s, NULL) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
-    locale_t loc = op == TIDE_TEXT_INITCAP ? utf8_locale() : (locale_t)0;
+    locale_t loc = op == TIDE_TEXT_INITCAP ? tide_utf8_locale() : (locale_t)0;
     int64_t used = 0;
     for (int64_t i = 0; i < n; i++) {
         if (tide_valid(dst, i)) {

@@ -84,3 +84,14 @@ size_t tide_utf8_replace(const unsigned char *s, size_t n, size_t from, unsigned
     }
     return len;
 }
+
+locale_t tide_utf8_locale(void)
+{
+    static locale_t loc;
+    static int tried;
+    if (!tried) {
+        tried = 1;
+        loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    }
+    return loc;
+}

@@ -8,6 +8,7 @@
 #ifndef TIDE_UTF8_H
 #define TIDE_UTF8_H
 
+#include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -80,6 +81,10 @@ static inline int tide_utf8_encode(int32_t cp, unsigned char *out)
     out[3] = (unsigned char)(0x80 | (cp & 0x3F));
     return 4;
 }
+
+/* The C.UTF-8 locale, for the case of characters beyond ASCII (loaded
+   once; NULL leaves them unchanged). */
+locale_t tide_utf8_locale(void);
 
 /* The index of the first byte of s[0..n) that is a NUL or does not start
    a well-formed sequence, or n when there is none. */

@@ -152,6 +152,8 @@ tide_regex *tide_regex_compile(const char *pattern, size_t len, char *errbuf, si
 tide_regex *tide_like_compile(const char *pattern, size_t len, int32_t escape, char *errbuf,
                               size_t errlen);
 void tide_regex_free(tide_regex *re);
+/* The capturing groups of re. */
+int32_t tide_regex_groups(const tide_regex *re);
 
 /* regexp_replace(s, re, replacement): every match replaced; the
    replacement uses Java's syntax ($1, ${name}, \$ for a dollar). */
@@ -164,6 +166,10 @@ int tide_eval_regexp_replace(tide_batch *out, const tide_column *s, const tide_r
 int tide_eval_split_part(tide_batch *out, const tide_column *s, const tide_regex *re,
                          int32_t limit, int32_t index, tide_column *dst, char *errbuf,
                          size_t errlen);
+/* regexp_extract(s, re, group): group `group` (0: the whole match) of the
+   first match in s, "" when nothing matches or the group took no part. */
+int tide_eval_regexp_extract(tide_batch *out, const tide_column *s, const tide_regex *re,
+                             int32_t group, tide_column *dst, char *errbuf, size_t errlen);
 /* Whether re matches each string: anywhere for tide_regex_compile's
    patterns (RLIKE), the whole string for LIKE's. */
 int tide_eval_regex_match(tide_batch *out, const tide_column *s, const tide_regex *re,

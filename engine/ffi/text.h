@@ -1,5 +1,6 @@
 /* The string, hash and encoding kernels of tide.eval_text (eval_text.c,
-   eval_text_regex.c, eval_digest.c), as Spark 3.5 computes them.
+   eval_digest.c; its regexp_extract is eval_regex.c's), as Spark 3.5
+   computes them.
    Part of the FFI declarations (see tide_ffi.h): plain C, no macros, so
    that LuaJIT's ffi.cdef reads it as well.
 
@@ -66,22 +67,6 @@ int tide_eval_repeat(tide_batch *out, const tide_column *s, const tide_column *n
    malformed one), 0 for "", as an int column. */
 int tide_eval_ascii(tide_batch *out, const tide_column *s, tide_column *dst, char *errbuf,
                     size_t errlen);
-
-/* ---- regexp_extract (eval_text_regex.c, PCRE2) --------------------------- */
-
-typedef struct tide_text_regex tide_text_regex;
-
-/* A Java-syntax regular expression compiled once, as tide_regex_compile
-   compiles it; NULL with errbuf naming the pattern and the position. */
-tide_text_regex *tide_text_regex_compile(const char *pattern, size_t len, char *errbuf,
-                                         size_t errlen);
-/* The capturing groups of re. */
-int32_t tide_text_regex_groups(const tide_text_regex *re);
-void tide_text_regex_free(tide_text_regex *re);
-/* regexp_extract(s, re, group): group `group` (0: the whole match) of the
-   first match in s, "" when nothing matches or the group took no part. */
-int tide_eval_regexp_extract(tide_batch *out, const tide_column *s, const tide_text_regex *re,
-                             int32_t group, tide_column *dst, char *errbuf, size_t errlen);
 
 /* ---- digests and encodings (eval_digest.c, OpenSSL and zlib) --------------- */
 

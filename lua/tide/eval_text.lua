@@ -1,6 +1,7 @@
 -- tide.eval_text — string, hash and null-handling functions of tide.eval's
 -- `call` nodes, each one C kernel over whole columns (engine/eval_text.c,
--- eval_text_regex.c, eval_digest.c) or existing ones (coalesce, CASE),
+-- eval_digest.c, eval_regex.c's regexp_extract) or existing ones
+-- (coalesce, CASE),
 -- with Spark 3.5's semantics and types:
 --   trim/ltrim/rtrim(s) (spaces) and (trimStr, s) (SQL's two-argument
 --   form, TRIM(BOTH trimStr FROM s)), btrim(s[, trimStr]),
@@ -186,10 +187,10 @@ local function regexp_extract(node, _, compileChild, ev)
   local idx = 1
   if args[3] then idx = literal_int(node, args[3], ev, "group index") end
   if pattern == nil or idx == nil then return all_null(ev, node, T.string) end
-  local re = C.tide_text_regex_compile(pattern, #pattern, ev.errbuf, ev.errlen)
+  local re = C.tide_regex_compile(pattern, #pattern, ev.errbuf, ev.errlen)
   if re == nil then error(("%s: %s"):format(ev.sqlName(node), ffi.string(ev.errbuf)), 0) end
-  re = ffi.gc(re, C.tide_text_regex_free)
-  local groups = C.tide_text_regex_groups(re)
+  re = ffi.gc(re, C.tide_regex_free)
+  local groups = C.tide_regex_groups(re)
   if idx < 0 or idx > groups then
     error(("%s: the group index must be between 0 and %d (the groups of '%s'), not %d"):format(
       ev.sqlName(node), groups, pattern, idx), 0)
