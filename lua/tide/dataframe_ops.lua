@@ -334,29 +334,23 @@ function M.install(dataframe)
   -- The first row of each distinct value of the key columns (names), in
   -- order of first appearance; tide_group_rows tells rows alike as
   -- groupBy does (nulls alike, NaN alike, -0.0 as 0.0), as Spark's
-  -- Deduplicate. A stream is refused: Spark keeps every key seen across
-  -- micro-batches in state (bounded by withWatermark), which tide does not
-  -- have; each micro-batch alone would let duplicates across batches
-  -- through. distinct and dropDuplicates tail-call it: its errors at
-  -- level 2 are at their caller's line.
+  -- Deduplicate. On a stream, the keys seen in earlier micro-batches count
+  -- too (tide.stateful_dedup). distinct and dropDuplicates tail-call it:
+  -- its errors at level 2 are at their caller's line.
   local function deduplicate(df, names, what, label)
-    if df._streaming then
-      error(("%s on a streaming DataFrame needs state across micro-batches (Spark keeps every key seen,"
-        .. " bounded by withWatermark), which tide does not keep yet; to drop duplicates within each"
-        .. " micro-batch, call batch_df:%s(%s) inside foreachBatch"):format(what, what,
-          what == "distinct" and "" or "..."), 2)
-    end
     local schema = df._plan.schema
     local key_idx, key_names = {}, {}
     for i, name in ipairs(names) do
       key_idx[i] = key_index(schema, name, what, 2)
       key_names[i] = schema.fields[key_idx[i] + 1].name
     end
+    label = label or ("Deduplicate [%s]"):format(table.concat(key_names, ", "))
+    if df._streaming then return require("tide.stateful_dedup").plan(df, key_idx, key_names, label) end
     local c_keys, nk = int32s(key_idx), #key_idx
     return derive(df, {
       kind = "deduplicate",
       schema = schema,
-      explain = label or ("Deduplicate [%s]"):format(table.concat(key_names, ", ")),
+      explain = label,
       apply = function(batch)
         local n = batch:count()
         local gids = ffi.new("int32_t[?]", math.max(n, 1))

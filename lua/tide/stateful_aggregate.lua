@@ -8,11 +8,9 @@
 -- count, a sum, a min, ...; an average as its sum and count), merged with
 -- the state (the partials of every group so far) by aggregating both
 -- again, and the result is finalized: every group (complete) or the groups
--- the micro-batch touched (update). The new state is written to the
--- checkpoint as state/0/<epoch> (JSON lines, atomically) before any sink
--- sees the batch; a replayed epoch starts from state/0/<epoch - 1>, so its
--- output is the same and the state is counted once, as Spark's state store
--- versions are.
+-- the micro-batch touched (update). The state is tide.state_store's
+-- state/0/ in the checkpoint: a replayed epoch starts from the state
+-- before it, so each record is counted once.
 --
 -- With withWatermark on the time of an event-time window key (or on a
 -- key column), as Spark's: rows of windows the watermark has passed are
@@ -26,10 +24,12 @@ local T = require("tide.types")
 local batchlib = require("tide.batch")
 local checks = require("tide.checks")
 local ops = require("tide.dataframe_ops")
+local state_store = require("tide.state_store")
 
 local M = {}
 local ID = T.ID
 local errbuf, ERRLEN, cerr, int32s, take = ops.errbuf, ops.ERRLEN, ops.cerr, ops.int32s, ops.take
+local by_time = state_store.byTime
 
 -- tide_agg_fn codes.
 local COUNT, SUM, AVG, MIN, MAX = 1, 2, 3, 4, 5
@@ -79,43 +79,16 @@ local function partials_of(schema, key_idx, specs)
   return partial, merge, final
 end
 
--- A column of the state written as JSON: timestamps as their microseconds
--- (JSON's timestamps have milliseconds), back with timestamp_micros.
-local function state_codec(state_schema)
-  local to_json, from_json = {}, {}
-  for i, f in ipairs(state_schema.fields) do
-    local c = col(f.name)
-    if f.dataType.id == ID.timestamp then
-      to_json[i] = { k = "alias", name = f.name, expr = { k = "call", fn = "unix_micros", args = { c } } }
-      from_json[i] = { k = "alias", name = f.name, expr = { k = "call", fn = "timestamp_micros", args = { c } } }
-    else
-      to_json[i], from_json[i] = c, c
-    end
-  end
-  return to_json, from_json
-end
-
--- state/0/<epoch> of a checkpoint.
-local function state_path(cp, epoch) return ("%s/state/0/%d"):format(cp.dir, epoch) end
-
--- withWatermark's node below a plan (a chain), or nil.
-local function watermark_node(plan)
-  while plan do
-    if plan.kind == "watermark" then return plan end
-    plan = plan.child
-  end
-end
-
 -- The watermark's delay (ms) of a query's plan, or nil without one.
 function M.watermarkOf(plan)
-  local node = watermark_node(plan)
+  local node = state_store.watermarkNode(plan)
   return node and node.watermark.delayMs
 end
 
 -- The key a watermark finalizes groups by (its 0-based index in the keys),
 -- or nil: a window over the watermark's column (its end), or that column.
 local function eviction_key(plan, input_schema, key_idx)
-  local mark = watermark_node(plan)
+  local mark = state_store.watermarkNode(plan)
   if not mark then return nil end
   local time_window = require("tide.time_window")
   local names = {}
@@ -140,57 +113,9 @@ function M.plan(df, key_idx, specs, schema, explain)
   local empty = aggregate_batch(batchlib.fromRows({}, input_schema), key_idx, partial)
   local state_schema = empty:schema()
   local finalize = eval.compileSelect(final, state_schema)
-  local to_json, from_json = state_codec(state_schema)
-  local encode = eval.compileSelect({ { k = "alias", name = "value", expr = { k = "call", fn = "to_json",
-    args = { { k = "call", fn = "struct", args = to_json } } } } }, state_schema)
-  local json_fields = {}
-  for i, f in ipairs(state_schema.fields) do
-    json_fields[i] = T.field(f.name, f.dataType.id == ID.timestamp and T.long or f.dataType, true)
-  end
-  local decode = eval.compileSelect(from_json, T.struct(json_fields))
+  local store = state_store.new(state_schema, 0)
   local merge_keys = {}
   for i = 1, nk do merge_keys[i] = i - 1 end
-
-  -- The state after epoch-1, for a batch of epoch: kept in memory after
-  -- the last batch, read from the checkpoint on a query's first batch.
-  local function state_before(ctx)
-    local st, epoch = ctx.state, ctx.epochId
-    if st.epoch == epoch - 1 then return st.batch end
-    if epoch == 0 then return nil end
-    local path = state_path(ctx.checkpoint, epoch - 1)
-    local f = io.open(path, "rb")
-    if not f then
-      error(("checkpoint %s: state/0/%d is missing: the aggregation's state after batch %d, which batch %d"
-        .. " starts from"):format(ctx.checkpoint.dir, epoch - 1, epoch - 1, epoch), 0)
-    end
-    f:close()
-    local session = require("tide.session").session()
-    local read = session.read:schema(T.struct(json_fields)):option("mode", "FAILFAST"):json(path):toBatch()
-    return eval.project(read, decode, ctx)
-  end
-
-  local function save(ctx, state)
-    local cp = ctx.checkpoint
-    local dir = cp.dir .. "/state/0"
-    if C.tide_fs_mkdirs(dir, errbuf, ERRLEN) ~= 0 then error("checkpoint: " .. cerr(), 0) end
-    local lines = eval.project(state, encode, ctx)
-    if C.tide_write_lines(state_path(cp, ctx.epochId), nil, lines.columns, errbuf, ERRLEN) ~= 0 then
-      error("checkpoint: " .. cerr(), 0)
-    end
-    -- Versions before the oldest batch the checkpoint keeps go.
-    local old = ctx.epochId - (cp.retain or 100)
-    if old >= 0 then os.remove(state_path(cp, old)) end
-    ctx.state.epoch, ctx.state.batch = ctx.epochId, state
-  end
-
-  -- The rows of batch whose time (column col) is after the watermark or
-  -- null (after), or at or before it; and how many are not.
-  local function by_time(batch, col, watermark_us, after)
-    local n = batch:count()
-    local rows = ffi.new("int64_t[?]", math.max(n, 1))
-    local k = tonumber(C.tide_rows_by_time(batch.columns[col], n, watermark_us, after and 1 or 0, rows))
-    return take(batch, rows, k), n - k
-  end
 
   return ops.derive(df, {
     kind = "stateful_aggregate",
@@ -205,7 +130,7 @@ function M.plan(df, key_idx, specs, schema, explain)
       local late = 0
       if watermark_us then batch, late = by_time(batch, key_idx[evict_by + 1], watermark_us, true) end
       local partials = aggregate_batch(batch, key_idx, partial)
-      local before = state_before(ctx)
+      local before = store:before(ctx)
       local state, touched = partials, nil
       if before and before:count() > 0 then
         local both = batchlib.wrap(C.tide_batch_concat(ffi.new("tide_batch*[2]", before, partials), 2, errbuf,
@@ -234,12 +159,13 @@ function M.plan(df, key_idx, specs, schema, explain)
         state, removed = by_time(state, evict_by, watermark_us, true)
         if ctx.outputMode == "append" then out = final end
       end
-      save(ctx, state)
-      ctx.stateOperators = { {
+      store:save(ctx, state)
+      ctx.stateOperators = ctx.stateOperators or {}
+      ctx.stateOperators[#ctx.stateOperators + 1] = {
         operatorName = "stateStoreSave", numRowsTotal = state:count(),
         numRowsUpdated = ctx.outputMode == "complete" and out:count() or (touched and touched.n or partials:count()),
         numRowsRemoved = removed, numRowsDroppedByWatermark = late,
-      } }
+      }
       return eval.project(out, finalize, ctx)
     end,
   })

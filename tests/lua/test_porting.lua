@@ -116,17 +116,6 @@ t.test("distinct and dropDuplicates keep the first row of each, in order", funct
   t.eq(vectors:dropDuplicates("n"):count(), 1)
 end)
 
-t.test("distinct and dropDuplicates on a stream fail at the call, saying why", function()
-  local stream = spark.readStream:format("rate"):load()
-  local err = t.raises(function() local _ = stream:dropDuplicates({ "value" }) end)
-  has(err, "dropDuplicates on a streaming DataFrame needs state across micro-batches")
-  has(err, "withWatermark")
-  has(err, "inside foreachBatch")
-  at_caller(err)
-  err = t.raises(function() local _ = stream:distinct() end)
-  has(err, "distinct on a streaming DataFrame")
-end)
-
 t.test("toDF renames every column", function()
   local df = people():toDF("id", "name", "score")
   t.same_table(df.columns, { "id", "name", "score" })

@@ -1,7 +1,9 @@
--- Streaming aggregations: groupBy/agg on a stream keeps each group's
--- partial aggregates across micro-batches (in the checkpoint, per epoch),
--- writes every group (complete) or the changed ones (update), and a
--- restarted query goes on from the state of its last committed batch.
+-- Stateful streaming operators: groupBy/agg on a stream keeps each
+-- group's partial aggregates across micro-batches (in the checkpoint, per
+-- epoch), writes every group (complete) or the changed ones (update), and
+-- a restarted query goes on from the state of its last committed batch;
+-- dropDuplicates keeps the keys seen. Watermarks make groups final and
+-- keys go.
 local t = require("testing")
 local tide = require("tide")
 local F = tide.functions
@@ -176,6 +178,52 @@ t.test("update mode under a watermark writes the changed groups and drops the fi
   -- The first window was dropped from the state in batch 2 (the watermark
   -- 00:15 had passed its end), and its late row with it.
   t.same_table(totals, { 1, 2, 1, 1 })
+end)
+
+t.test("dropDuplicates on a stream: a key passes once across batches and restarts", function()
+  local input, cp = t.tempdir(), t.tempdir() .. "/cp"
+  add_file(input, "1.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" }, { "a", 0, 2.0, "2024-01-01 00:02:00" },
+    { "b", 1, 3.0, "2024-01-01 00:03:00" } })
+  add_file(input, "2.csv", { { "b", 0, 4.0, "2024-01-01 00:04:00" }, { "c", 1, 5.0, "2024-01-01 00:05:00" } })
+  local batches = {}
+  local function run(df)
+    local q = df.writeStream:foreachBatch(function(b, epoch) batches[epoch + 1] = t.rows(b) end)
+      :option("checkpointLocation", cp):trigger { availableNow = true }:start()
+    q:awaitTermination()
+    return q
+  end
+  run(stream(input):dropDuplicates("site"):select("site", "price"))
+  t.same_table(batches, { { "a|1.0", "b|3.0" }, { "c|5.0" } })
+  add_file(input, "3.csv", { { "c", 1, 6.0, "2024-01-01 00:06:00" }, { "d", 1, 7.0, "2024-01-01 00:07:00" } })
+  local q = run(stream(input):dropDuplicates("site"):select("site", "price"))
+  t.same_table(batches[3], { "d|7.0" })
+  t.eq(q:lastProgress().stateOperators[1].numRowsTotal, 4)
+  -- distinct: whole rows.
+  local rows = {}
+  local d = stream(input):select("site"):distinct().writeStream
+    :foreachBatch(function(b) for _, r in ipairs(t.rows(b)) do rows[#rows + 1] = r end end)
+    :option("checkpointLocation", t.tempdir() .. "/cp"):trigger { availableNow = true }:start()
+  d:awaitTermination()
+  t.same_table(rows, { "a", "b", "c", "d" })
+end)
+
+t.test("dropDuplicates under a watermark on a key: late rows dropped, passed keys leave the state", function()
+  local input = t.tempdir()
+  add_file(input, "1.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" }, { "a", 1, 1.0, "2024-01-01 00:01:00" } })
+  add_file(input, "2.csv", { { "b", 1, 1.0, "2024-01-01 00:30:00" } })
+  -- The watermark is 00:25 now: 00:01 is late (dropped), 00:40 is new.
+  add_file(input, "3.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" }, { "c", 1, 1.0, "2024-01-01 00:40:00" } })
+  local batches, ops_of = {}, {}
+  local q = stream(input):withWatermark("at", "5 minutes"):dropDuplicates("site", "at").writeStream
+    :foreachBatch(function(b, epoch) batches[epoch + 1] = t.rows(b:select("site")) end)
+    :option("checkpointLocation", t.tempdir() .. "/cp"):trigger { availableNow = true }:start()
+  q:awaitTermination()
+  for _, p in ipairs(q:recentProgress()) do ops_of[p.batchId + 1] = p.stateOperators[1] end
+  t.same_table(batches, { { "a" }, { "b" }, { "c" } })
+  t.eq(ops_of[3].numRowsDroppedByWatermark, 1)
+  t.eq(ops_of[3].operatorName, "dedupe")
+  -- In batch 2 the key (a, 00:01), at or before 00:25, leaves the state.
+  t.same_table({ ops_of[1].numRowsTotal, ops_of[2].numRowsTotal, ops_of[3].numRowsTotal }, { 1, 2, 2 })
 end)
 
 t.test("what Spark's analysis refuses, and what tide cannot keep across batches", function()
