@@ -89,6 +89,34 @@ t.test("streaming.md: the seed's streaming job", function()
   run(t.tempdir(), "", code, "", "KAFKA_HOST=" .. t.kafka_bootstrap())
 end)
 
+t.test("csv.md: window functions over Avazu's columns", function()
+  local out = run(data_dir(50), PRELUDE .. [[
+local df = spark.read:csv("data/plain.csv", { header = true, inferSchema = true })
+]], example("csv.md", "### Window functions"), [[
+local rows = df:withColumn("rn", F.row_number():over(w)):withColumn("running", F.sum("click"):over(w))
+  :withColumn("total", F.count("*"):over(Window.partitionBy("site_id")))
+print("rows", rows:count(), rows:filter("rn = 1"):count() == rows:select("site_id"):distinct():count())
+]])
+  t.has(out, "rows	50	true")
+end)
+
+t.test("streaming.md: a streaming aggregation", function()
+  local code = example("streaming.md", "### Streaming aggregations")
+  code = swap(code, ':start()', ':trigger { availableNow = true }:start()')
+  local out = run(t.tempdir(), PRELUDE .. [[
+local dir = "incoming"
+os.execute("mkdir -p incoming")
+local f = assert(io.open("incoming/a.csv", "w"))
+f:write("s1,1\ns1,0\ns2,1\n")
+f:close()
+local events = spark.readStream:csv(dir, { schema = "site_id string, click int" })
+]], code, [[
+q:awaitTermination()
+]])
+  t.has(out, "|     s1|          2|0.5|")
+  t.has(out, "|     s2|          1|1.0|")
+end)
+
 t.test("csv.md: reading CSV files", function()
   run(data_dir(50), "", example("csv.md", "## Reading"), [[
 assert(df:count() == 50 and #df.columns == 24, "df")
