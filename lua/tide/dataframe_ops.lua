@@ -253,7 +253,11 @@ function M.install(dataframe)
   -- orderBy(cols..., {ascending = bool or list}) with names, F.col, F.desc(...),
   -- col:desc(). Stable; nulls first ascending and last descending.
   function methods:orderBy(...)
-    batch_only(self, "orderBy")
+    -- On a stream, as Spark: only over an aggregation, whose whole result
+    -- each batch is sorted (complete mode, which start() checks).
+    if self._streaming and select(1, require("tide.stateful_aggregate").find(self._plan)) == 0 then
+      error("Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode", 2)
+    end
     refuse_nil("orderBy", ...)
     local args = { ... }
     local opts = {}

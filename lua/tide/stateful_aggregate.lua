@@ -189,6 +189,14 @@ local ROW_APPENDING_SINKS = { json = "json", csv = "csv", jdbc = "jdbc", postgre
 function M.checkOutputMode(w, fmt)
   local mode = w.mode or "append"
   local aggregations, aggregation = M.find(w.df._plan)
+  local node = w.df._plan
+  while node do
+    if node.kind == "sort" and mode ~= "complete" then
+      error("Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset"
+        .. " in Complete output mode", 0)
+    end
+    node = node.child
+  end
   if aggregations > 1 then
     error("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets", 0)
   elseif aggregations == 0 and mode == "complete" then

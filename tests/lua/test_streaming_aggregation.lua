@@ -226,6 +226,24 @@ t.test("dropDuplicates under a watermark on a key: late rows dropped, passed key
   t.same_table({ ops_of[1].numRowsTotal, ops_of[2].numRowsTotal, ops_of[3].numRowsTotal }, { 1, 2, 2 })
 end)
 
+t.test("orderBy over a streaming aggregation in complete mode sorts each batch's result", function()
+  local input = t.tempdir()
+  add_file(input, "1.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" }, { "b", 1, 1.0, "2024-01-01 00:01:00" },
+    { "b", 0, 1.0, "2024-01-01 00:01:00" } })
+  add_file(input, "2.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" }, { "a", 1, 1.0, "2024-01-01 00:01:00" } })
+  local batches = {}
+  local sorted = stream(input):groupBy("site"):count():orderBy(F.desc("count"))
+  local q = sorted.writeStream:outputMode("complete")
+    :foreachBatch(function(df, epoch) batches[epoch + 1] = t.rows(df) end)
+    :option("checkpointLocation", t.tempdir() .. "/cp"):trigger { availableNow = true }:start()
+  q:awaitTermination()
+  t.same_table(batches, { { "b|2", "a|1" }, { "a|3", "b|2" } })
+  local cp = t.tempdir() .. "/cp"
+  t.raises(function() sorted.writeStream:outputMode("update"):format("console"):option("checkpointLocation", cp)
+    :start() end, "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated")
+  t.raises(function() stream(input):orderBy("site") end, "unless it is on aggregated DataFrame/Dataset in Complete")
+end)
+
 t.test("what Spark's analysis refuses, and what tide cannot keep across batches", function()
   local input = t.tempdir()
   local agg = stream(input):groupBy("site"):count()
