@@ -121,7 +121,7 @@ function M.install(dataframe)
       end
     end
     if #computed > 0 then df = df:select(column.wrap({ k = "star" }), unpack(computed)) end
-    local schema, keys, k = df._plan.schema, { window = window ~= nil }, 0
+    local schema, keys, k = df._plan.schema, { finish = window and time_window.finish }, 0
     for _, c in ipairs(list) do
       local name
       if column.isColumn(c) and c.node == window then
@@ -297,7 +297,10 @@ function M.install(dataframe)
   -- The plan node of a grouped aggregation: key columns, then aggregates.
   -- Over a stream, tide.stateful_aggregate's, which keeps the groups
   -- across micro-batches.
-  local function aggregate(df, keys, specs)
+  -- keys.finish, when there (a window's struct, rollup's renamed keys),
+  -- makes the shown result of the aggregation; `raw` leaves it to the
+  -- caller, which computes over the keys as they are first.
+  local function aggregate(df, keys, specs, raw)
     local schema = df._plan.schema
     local key_idx, fields = {}, {}
     for i, k in ipairs(keys) do
@@ -321,7 +324,7 @@ function M.install(dataframe)
         apply = function(batch) return aggregate_batch(batch, key_idx, specs) end,
       })
     end
-    if keys.window then grouped = require("tide.time_window").finish(grouped) end
+    if keys.finish and not raw then grouped = keys.finish(grouped) end
     return grouped
   end
 
@@ -368,6 +371,12 @@ function M.install(dataframe)
     -- An expression over aggregates: each call replaced by its result.
     local function over_results(node)
       if is_aggregate(node) then return { k = "col", name = ("__agg%d"):format(add_call(node)) } end
+      if node.k == "call" and (node.fn == "grouping" or node.fn == "grouping_id") then
+        return require("tide.grouping_sets").groupingNode(node, keys)
+      end
+      -- (rollup's and cube's keys are copies of the columns they name)
+      local alias = node.k == "col" and keys.aliases and keys.aliases[tostring(node.name):lower()]
+      if alias then return { k = "col", name = alias } end
       if (node.k == "col" and not is_key[tostring(node.name):lower()]) or node.k == "star" then
         local name = node.k == "star" and "*" or node.name
         fail(("%s is neither a grouping key nor inside an aggregate function (Spark: expression '%s' is neither"
@@ -400,23 +409,19 @@ function M.install(dataframe)
       shown[j] = specs[j].name
       if post then specs[j].name = ("__agg%d"):format(j) end
     end
-    local grouped = aggregate(input, keys, specs)
-    if not post then return grouped end
-    local cols = {}
-    local time_window = require("tide.time_window")
-    for _, k in ipairs(keys) do
-      -- (a window's start and end keys are its struct by now)
-      if k == time_window.START then
-        cols[#cols + 1] = column.wrap({ k = "col", name = "window" })
-      elseif k ~= time_window.END then
-        cols[#cols + 1] = column.wrap({ k = "col", name = k })
-      end
+    if not post then
+      local grouped = aggregate(input, keys, specs)
+      return grouped
     end
+    local cols = {}
+    for _, k in ipairs(keys) do cols[#cols + 1] = column.wrap({ k = "col", name = k }) end
     for _, o in ipairs(outputs) do
       local node = o.node or { k = "col", name = ("__agg%d"):format(o.call) }
       cols[#cols + 1] = column.wrap({ k = "alias", expr = node, name = o.node and o.name or shown[o.call] })
     end
-    return grouped:select(cols)
+    local result = aggregate(input, keys, specs, true):select(cols)
+    if keys.finish then result = keys.finish(result) end
+    return result
   end
 
   -- df:select(...) with aggregates (F.avg("x"), "count(*)"): a global
@@ -476,6 +481,7 @@ function M.install(dataframe)
   end
 
   require("tide.dataframe_pivot").install(GroupedData, aggregate_nodes, is_aggregate, has_aggregate)
+  require("tide.grouping_sets").install(methods, GroupedData)
 
   -- df:agg(...) aggregates the whole DataFrame, as groupBy():agg(...).
   function methods:agg(...) return self:groupBy():agg(...) end

@@ -355,6 +355,14 @@ for _, name in ipairs({ "first", "last" }) do
   end
 end
 
+-- grouping(col), grouping_id(): which keys a rollup's or cube's group
+-- leaves out (tide.grouping_sets).
+function F.grouping(c)
+  if c == nil then error("grouping() needs a column", 2) end
+  return column.wrap({ k = "call", fn = "grouping", args = { colNode(c) } })
+end
+function F.grouping_id() return column.wrap({ k = "call", fn = "grouping_id", args = {} }) end
+
 -- window(timeColumn, windowDuration, slideDuration, startTime): an
 -- event-time window, for groupBy (tide.time_window).
 function F.window(...) return require("tide.time_window").window(...) end

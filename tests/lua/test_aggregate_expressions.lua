@@ -143,6 +143,31 @@ t.test("window(time, duration[, slide[, start]]) groups by tumbling and sliding 
     "Multiple time/session window expressions")
 end)
 
+t.test("rollup and cube: grouping sets with Spark's grouping_id, aggregates over the original values", function()
+  local df = spark:createDataFrame({ { "fr", "a", 1 }, { "fr", "b", 2 }, { "de", "a", 3 }, { "fr", "a", 4 },
+    { nil, "c", 5 } }, "country string, site string, n int")
+  local rolled = df:rollup("country", "site"):agg(F.sum("n"), F.count("country"), F.grouping_id(), F.grouping("site"))
+  t.same_table(rolled.columns, { "country", "site", "sum(n)", "count(country)", "grouping_id()", "grouping(site)" })
+  t.same_table(rolled.dtypes[5], { "grouping_id()", "bigint" })
+  -- The full keys first, then each country's subtotal, then the total; a
+  -- null country of the data (id 0) is not the total (id 3).
+  t.same_table(table_of(rolled), { "fr|a|5|2|0|0", "fr|b|2|1|0|0", "de|a|3|1|0|0", "null|c|5|0|0|0",
+    "fr|null|7|3|1|1", "de|null|3|1|1|1", "null|null|5|0|1|1", "null|null|15|4|3|1" })
+  local cubed = df:cube("country", "site"):agg(F.count("*"):alias("rows"), F.grouping_id():alias("id"))
+    :filter("id = 2")
+  t.same_table(table_of(cubed), { "null|a|3|2", "null|b|1|2", "null|c|1|2" })
+  t.same_table(table_of(df:rollup("country"):sum("n")), { "fr|7", "de|3", "null|5", "null|15" })
+  -- Keys may be read outside aggregates, as in Spark.
+  t.same_table(table_of(df:rollup("site"):agg(F.concat(F.col("site"), F.lit("!")), F.max("n"))),
+    { "a|a!|4", "b|b!|2", "c|c!|5", "null|null|5" })
+  t.raises(function() df:groupBy("country"):agg(F.grouping("country")) end,
+    "grouping%(%) can only be used with GroupingSets/Cube/Rollup")
+  t.raises(function() df:rollup("country"):agg(F.grouping("site")) end, "the column must be one of the keys")
+  t.raises(function() df:cube() end, "cube%(%) needs at least one column")
+  t.raises(function() spark.readStream:format("rate"):load():rollup("value") end,
+    "rollup on a streaming DataFrame is not there in tide")
+end)
+
 local function events()
   return spark:createDataFrame({
     { "a", "x", 1, 2.0 }, { "a", "y", 2, nil }, { "b", "x", 3, 1.0 }, { "a", "x", 4, 5.0 }, { "b", nil, 5, 3.0 },
