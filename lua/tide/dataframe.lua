@@ -295,11 +295,11 @@ function methods:alias(name)
 end
 
 -- withWatermark(eventTime, delayThreshold), checked as Spark checks it
--- (a timestamp column, a delay such as "10 minutes"), and then without
--- effect: a watermark bounds the state of stateful streaming operators
--- (aggregations, dropDuplicates, joins) and nothing else, and tide runs
--- none on a stream (they fail at the call). Spark ignores it likewise in
--- a query without state, and in a batch query.
+-- (a timestamp column, a delay such as "10 minutes"): an operator that
+-- passes the rows and records the batch's latest event time, from which
+-- the query moves its watermark; stateful operators over that column
+-- (tide.stateful_aggregate, stateful_dedup) drop late rows and let go of
+-- what it passed. Without state, as in Spark, it changes nothing.
 function methods:withWatermark(eventTime, delayThreshold)
   if type(eventTime) ~= "string" then
     error(("withWatermark needs the name of the event time column, not %s"):format(kind_of(eventTime)), 2)

@@ -224,18 +224,16 @@ function methods:table(name)
   return t
 end
 
--- PySpark's spark.sql(query) needs a SQL engine, which tide does not
--- have: a ported job learns at the call what to write instead, also when
--- it calls it with '.', as PySpark does.
+-- spark:sql(query): a SELECT over temp views and memory sinks' tables
+-- (tide.sql_query), also called with '.', as PySpark does.
 local function sql(self, query)
-  if getmetatable(self) ~= Session then query = self end
-  local shown = type(query) == "string" and ("%q"):format(#query > 60 and query:sub(1, 57) .. "..." or query)
-    or tostring(query)
-  error(("spark:sql(%s): tide has no SQL engine to run a query on its DataFrames. Write the query with"
-    .. " DataFrame methods: select/selectExpr (SQL expressions: df:selectExpr(\"a + 1 AS b\")),"
-    .. " where/filter (df:where(\"a > 1 AND b IS NOT NULL\")), groupBy(...):agg(...), orderBy, limit;"
-    .. " a DataFrame registered with df:createOrReplaceTempView(\"t\") is read back with spark:table(\"t\")."
-    .. " For SQL on PostgreSQL, tide.sql(conninfo, query) runs it there and returns a DataFrame"):format(shown), 2)
+  if getmetatable(self) ~= Session then self, query = M.session(), self end
+  if type(query) ~= "string" then
+    error(("spark:sql needs the query's text, not %s"):format(require("tide.checks").kindOf(query)), 2)
+  end
+  local ok, df = pcall(require("tide.sql_query").run, self, query)
+  if not ok then error(df, 2) end
+  return df
 end
 
 function methods:stop()
@@ -245,7 +243,7 @@ function methods:stop()
 end
 
 -- spark.createDataFrame(...) fails naming the method (tide.dataframe);
--- spark.sql(...) gets sql's own message either way.
+-- spark.sql(...) works either way, as PySpark's.
 require("tide.checks").colonCalls("SparkSession", "spark", function(v) return getmetatable(v) == Session end, methods)
 methods.sql = sql
 

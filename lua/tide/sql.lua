@@ -497,6 +497,9 @@ end
 
 M.toString, M.outputName = names.toString, names.outputName
 
+-- For tide.sql_query's statements: a parser over text, and its keywords.
+M.newParser, M.isKeyword, M.isOperator, M.reserved = parser, is_kw, is_op, RESERVED
+
 -- sql(conninfo, "SELECT ...", ...) runs a query through tide.pg.
 return setmetatable(M, {
   __call = function(_, conninfo, sqltext, ...) return require("tide.pg").query(conninfo, sqltext, ...) end,
