@@ -343,6 +343,8 @@ with :eq :ne :lt :le :gt :ge and :and_ :or_ :not_, or SQL text:
   df:show(5)   df:printSchema()   df.columns   df:count()
   df:groupBy("click"):count():show()
   df:join(sites, "site_id", "left")           -- joins, pivot, unionByName, ...
+  df:createOrReplaceTempView("events")
+  spark:sql("SELECT site_id, avg(click) AS ctr FROM events GROUP BY site_id ORDER BY ctr DESC"):show()
   df:withColumn("rn", F.row_number():over(tide.Window.partitionBy("site_id"):orderBy("hour")))
   q = spark.readStream:format("rate"):load().writeStream:format("console"):start()
   q:stop()                                    -- queries run while the console waits
