@@ -281,9 +281,11 @@ function methods:toDF(...)
     error(("toDF: the number of columns doesn't match: old column names (%d): %s; new column names (%d): %s")
       :format(#fields, table.concat(self.columns, ", "), #names, table.concat(names, ", ")), 2)
   end
+  -- By position: two columns of one name (after a join) keep their own
+  -- values.
   local nodes = {}
   for i, f in ipairs(fields) do
-    nodes[i] = { k = "alias", expr = { k = "col", name = f.name }, name = names[i] }
+    nodes[i] = { k = "alias", expr = { k = "col", name = f.name, index = i - 1 }, name = names[i] }
   end
   return projection(self, nodes)
 end

@@ -167,7 +167,9 @@ local LITERAL_FUNCTIONS = { current_timestamp = true, current_date = true }
 
 function compilers.col(node, scope)
   local st = scope.schema
-  local i = find_field(st, node.name)
+  -- A column by position (node.index, 0-based), where its name may not
+  -- be unique; else by name.
+  local i = node.index and node.index + 1 or find_field(st, node.name)
   if i then
     local k = i - 1
     local name = st.fields[i].name

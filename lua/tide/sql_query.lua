@@ -35,19 +35,47 @@ end
 
 -- Qualified names: t.col is col of the table aliased t (a struct field of
 -- another column stays one); in a join's condition it stays "t.col" for
--- the join to tell the sides apart.
-local function unqualify(node, aliases, keep)
+-- the join to tell the sides apart. After a join, a column of the right
+-- side whose name the left has is named "t.col" (scope.renamed), and the
+-- bare name is ambiguous, as in Spark (scope.ambiguous).
+local function unqualify(node, scope, keep)
   if type(node) ~= "table" or getmetatable(node) then return node end
-  if node.k == "field" and node.expr.k == "col" and aliases[node.expr.name:lower()] then
-    return { k = "col", name = keep and (node.expr.name .. "." .. node.name) or node.name }
+  if node.k == "field" and node.expr.k == "col" and scope.names[node.expr.name:lower()] then
+    local qualified = node.expr.name .. "." .. node.name
+    local renamed = scope.renamed[qualified:lower()]
+    if renamed then return { k = "col", name = renamed } end
+    return { k = "col", name = keep and qualified or node.name }
   end
-  return require("tide.dataframe_aggregate").mapChildren(node, function(v) return unqualify(v, aliases, keep) end)
+  if node.k == "col" and not keep and scope.ambiguous[tostring(node.name):lower()] then
+    error(("spark:sql: Reference '%s' is ambiguous, could be: %s"):format(node.name,
+      scope.ambiguous[node.name:lower()]), 0)
+  end
+  return require("tide.dataframe_aggregate").mapChildren(node, function(v) return unqualify(v, scope, keep) end)
+end
+
+-- After a join: the right side's columns (the last `count` of joined)
+-- whose names the left side has are named alias.col, so that t.col finds
+-- each side's.
+local function rename_clashes(joined, count, alias, scope)
+  local fields, names, seen, changed = joined._plan.schema.fields, {}, {}, false
+  for i, f in ipairs(fields) do
+    local name = f.name
+    if i > #fields - count and seen[name:lower()] and alias then
+      name = alias .. "." .. f.name
+      scope.renamed[name:lower()] = name
+      scope.ambiguous[f.name:lower()] = ("%s, %s"):format(seen[f.name:lower()], name)
+      changed = true
+    end
+    seen[f.name:lower()] = seen[f.name:lower()] or f.name
+    names[i] = name
+  end
+  return changed and joined:toDF(names) or joined
 end
 
 local parse_query
 
 -- table_ref: name [alias] | ( query ) alias. Returns a DataFrame.
-local function table_ref(p, session, aliases)
+local function table_ref(p, session, scope)
   local df, name
   if p:accept_op("(") then
     df = parse_query(p, session)
@@ -64,7 +92,7 @@ local function table_ref(p, session, aliases)
   end
   local a = alias(p) or name
   if a then
-    aliases[a:lower()] = true
+    scope.names[a:lower()] = true
     df = df:alias(a)
   end
   return df
@@ -73,7 +101,7 @@ end
 local JOIN_TYPES = { INNER = "inner", CROSS = "cross", LEFT = "left", RIGHT = "right", FULL = "full" }
 
 -- [type] JOIN table [ON cond | USING (cols)], if the next words are one.
-local function join(p, session, df, aliases)
+local function join(p, session, df, scope)
   local how
   local tok = p:peek()
   if is_kw(tok, "JOIN") then
@@ -88,23 +116,27 @@ local function join(p, session, df, aliases)
     return nil
   end
   p:expect_kw("JOIN")
-  local other = table_ref(p, session, aliases)
+  local other = table_ref(p, session, scope)
+  local joined, right = nil, #other._plan.schema.fields
   if p:accept_kw("ON") then
-    return df:join(other, wrap(unqualify(p:expr(), aliases, true)), how)
+    joined = df:join(other, wrap(unqualify(p:expr(), scope, true)), how)
   elseif p:accept_kw("USING") then
     p:expect_op("(")
     local cols = {}
     repeat cols[#cols + 1] = p:name("a column name", true) until not p:accept_op(",")
     p:expect_op(")")
-    return df:join(other, cols, how)
+    joined, right = df:join(other, cols, how), right - #cols
+  else
+    joined = df:join(other, nil, how)
   end
-  return df:join(other, nil, how)
+  if how == "left_semi" or how == "left_anti" then return joined end
+  return rename_clashes(joined, right, other._alias, scope)
 end
 
 -- A list of expressions separated by commas.
-local function expressions(p, aliases)
+local function expressions(p, scope)
   local list = {}
-  repeat list[#list + 1] = unqualify(p:expr(), aliases) until not p:accept_op(",")
+  repeat list[#list + 1] = unqualify(p:expr(), scope) until not p:accept_op(",")
   return list
 end
 
@@ -129,26 +161,26 @@ parse_query = function(p, session)
     end
   until not p:accept_op(",")
   p:expect_kw("FROM")
-  local aliases = {}
-  local df = table_ref(p, session, aliases)
+  local scope = { names = {}, renamed = {}, ambiguous = {} }
+  local df = table_ref(p, session, scope)
   while true do
-    local joined = join(p, session, df, aliases)
+    local joined = join(p, session, df, scope)
     if not joined then break end
     df = joined
   end
-  for i, item in ipairs(items) do items[i] = unqualify(item, aliases) end
-  if p:accept_kw("WHERE") then df = df:filter(wrap(unqualify(p:expr(), aliases))) end
+  for i, item in ipairs(items) do items[i] = unqualify(item, scope) end
+  if p:accept_kw("WHERE") then df = df:filter(wrap(unqualify(p:expr(), scope))) end
   local keys, having
   if p:accept_kw("GROUP") then
     p:expect_kw("BY")
-    keys = expressions(p, aliases)
+    keys = expressions(p, scope)
   end
-  if p:accept_kw("HAVING") then having = unqualify(p:expr(), aliases) end
+  if p:accept_kw("HAVING") then having = unqualify(p:expr(), scope) end
   local order = {}
   if p:accept_kw("ORDER") then
     p:expect_kw("BY")
     repeat
-      local e = unqualify(p:expr(), aliases)
+      local e = unqualify(p:expr(), scope)
       local desc = p:accept_kw("DESC") ~= nil
       if not desc then p:accept_kw("ASC") end
       local nulls_first = not desc

@@ -346,4 +346,11 @@ t.test("inside foreachBatch a micro-batch joins as a batch DataFrame, right oute
   t.ok(checked >= 2, "batches checked")
 end)
 
+t.test("toDF after a join keeps each of two same-named columns' own values", function()
+  local l = spark:createDataFrame({ { 1, "a" }, { 2, "b" } }, "id int, site string"):alias("l")
+  local r = spark:createDataFrame({ { 1, "x" }, { 2, "y" } }, "id int, site string"):alias("r")
+  local joined = l:join(r, F.col("l.id"):eq(F.col("r.id"))):toDF("lid", "lsite", "rid", "rsite")
+  t.same_table(rows_of(joined), { "1|a|1|x", "2|b|2|y" })
+end)
+
 t.run()

@@ -59,6 +59,14 @@ t.test("spark:sql runs a SELECT over temp views: joins, WHERE, GROUP BY, HAVING,
     WHERE e.n > 1 ORDER BY e.n DESC LIMIT 2]])), { "a|Site A|4", "a|Site A|3" })
   t.same_table(t.rows(spark:sql("SELECT e.site, title FROM events AS e LEFT JOIN sites USING (site) WHERE n = 5")),
     { "c|null" })
+  -- A name both sides have: t.col is each side's own; the bare name is
+  -- ambiguous, as in Spark.
+  spark:createDataFrame({ { "a", "x" }, { "b", "y" } }, "site string, country string"):createOrReplaceTempView("owners")
+  local both = spark:sql("SELECT e.country, o.country, e.n FROM events e JOIN owners o ON e.site = o.site ORDER BY e.n")
+  t.same_table(both.columns, { "country", "o.country", "n" })
+  t.same_table(t.rows(both), { "fr|x|1", "fr|y|2", "de|x|3", "fr|x|4" })
+  t.raises(function() spark:sql("SELECT country FROM events e JOIN owners o ON e.site = o.site") end,
+    "Reference 'country' is ambiguous, could be: country, o.country")
   -- Positions and aliases in GROUP BY and ORDER BY; DISTINCT; a subquery.
   t.same_table(t.rows(spark:sql("SELECT DISTINCT country FROM events ORDER BY 1")), { "null", "de", "fr" })
   t.same_table(t.rows(spark:sql("SELECT country AS c, sum(n) FROM events GROUP BY c ORDER BY sum(n) DESC")),
