@@ -170,13 +170,6 @@ local function repeat_(node, _, compileChild, ev)
   end)
 end
 
-local function ascii(node, _, compileChild, ev)
-  local s = as_string(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
-  return over_args(ev, node, T.int, { s }, function(out, cols, dst)
-    return C.tide_eval_ascii(out, cols[1], dst, ev.errbuf, ev.errlen)
-  end)
-end
-
 -- regexp_extract(s, pattern[, idx = 1]): a group index the pattern does
 -- not have fails here, when the plan is made (Spark fails at the first
 -- row that matches).
@@ -353,7 +346,7 @@ function M.register(eval)
   eval.register("initcap", text_map(C.TIDE_TEXT_INITCAP))
   eval.register("reverse", text_map(C.TIDE_TEXT_REVERSE))
   eval.register("repeat", repeat_)
-  eval.register("ascii", ascii)
+  eval.register("ascii", unary(C.tide_eval_ascii, T.int, as_string))
   eval.register("regexp_extract", regexp_extract)
   eval.register("md5", digest(C.TIDE_DIGEST_MD5))
   eval.register("sha1", digest(C.TIDE_DIGEST_SHA1))
