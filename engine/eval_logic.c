@@ -1,5 +1,6 @@
 /*
- * eval_logic.c — AND, OR, NOT, IS [NOT] NULL and isnan (contracts in
+ * eval_logic.c — AND, OR, NOT, IS [NOT] NULL, isnan and assert_true's
+ * check (contracts in
  * ffi/eval.h) with SQL's three-valued logic: false AND NULL is false,
  * true OR NULL is true, otherwise NULL in gives NULL out.
  */
@@ -88,6 +89,14 @@ int tide_eval_isnan(tide_batch *out, const tide_column *a, tide_column *dst, cha
             r[i] = (uint8_t)(tide_valid(a, i) && isnan(v[i]));
     }
     return 0;
+}
+
+int64_t tide_eval_first_not_true(const tide_column *cond)
+{
+    const uint8_t *x = cond->values;
+    for (int64_t i = 0; i < cond->length; i++)
+        if (!tide_valid(cond, i) || !x[i]) return i;
+    return -1;
 }
 
 int tide_eval_at_least_n_non_nulls(tide_batch *out, const tide_column *const *cols, int32_t ncols,

@@ -117,6 +117,10 @@ int tide_eval_isnull(tide_batch *out, const tide_column *a, int32_t negate, tide
 int tide_eval_isnan(tide_batch *out, const tide_column *a, tide_column *dst, char *errbuf,
                     size_t errlen);
 
+/* The first row of a boolean column that is false or NULL, or -1 when
+   every row is true: what Spark's assert_true fails on. */
+int64_t tide_eval_first_not_true(const tide_column *cond);
+
 /* Spark's AtLeastNNonNulls (what na.drop filters on): true where at least
    n of the columns are neither NULL nor NaN (float and double), never
    NULL. One pass per column over a per-row counter. */

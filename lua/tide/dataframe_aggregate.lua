@@ -43,6 +43,7 @@ local DISTINCT = { count_distinct = true, approx_count_distinct = true }
 local function is_aggregate(node)
   return type(node) == "table" and node.k == "call" and (AGG[node.fn] ~= nil or DISTINCT[node.fn] ~= nil)
 end
+M.isAggregate = is_aggregate
 
 -- Whether an expression node (or a list of them) holds an aggregate call.
 local function has_aggregate(node)

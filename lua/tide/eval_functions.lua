@@ -2,7 +2,8 @@
 -- nodes, each one C kernel over whole columns (engine/eval_strings.c,
 -- eval_regex.c, eval_hash.c, eval_select.c, eval_logic.c):
 --   lower, upper, length, substring, concat, coalesce, isnan, nanvl, regexp_replace,
---   split(...)[i], like, rlike, xxhash64, struct, current_timestamp (now), udf;
+--   split(...)[i], like, rlike, xxhash64, struct, current_timestamp (now), udf,
+--   assert_true;
 --   current_date only to say that tide has no date type.
 -- Arguments are cast as Spark casts them implicitly (numbers to strings
 -- for string functions, strings to ints for positions). Regular
@@ -286,6 +287,27 @@ local function current_timestamp(node, _, compileChild, ev)
   }
 end
 
+-- assert_true(cond[, message]): NULL, once every row's cond is true; a
+-- row where it is false or NULL fails the query with message, or with
+-- Spark's "'cond' is not true!".
+local function assert_true(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, 2, ev)
+  local cond = coerce.isVoid(args[1].type) and ev.castTo(args[1], T.boolean) or args[1]
+  if cond.type.id ~= ID.boolean then
+    ev.typeError(node, ("assert_true needs a boolean, not %s (%s)"):format(simple(cond.type), cond.name))
+  end
+  local message = args[2] and literal_string(node, args[2], ev, "message")
+    or ("'%s' is not true!"):format(cond.name)
+  local null = all_null(ev, node, T.string)
+  return {
+    type = T.string, name = null.name,
+    run = function(input, out, ctx)
+      if C.tide_eval_first_not_true(cond.run(input, out, ctx)) >= 0 then error(message, 0) end
+      return null.run(input, out, ctx)
+    end,
+  }
+end
+
 -- Spark's current_date is a date, a type tide has no column for.
 local function current_date(node, _, _, ev)
   ev.typeError(node, "current_date gives a date, which tide has no type for: current_timestamp() gives"
@@ -318,6 +340,7 @@ function M.register(eval)
   eval.register("current_timestamp", current_timestamp)
   eval.register("now", current_timestamp)
   eval.register("current_date", current_date)
+  eval.register("assert_true", assert_true)
   eval.register("udf", function(...) return require("tide.udf").compile(...) end)
 end
 

@@ -4,6 +4,7 @@
 --   spark.readStream:format("kafka"):option(...):load()   -- streaming
 --   spark.read:format("kafka"):option(...):load()         -- batch
 --   spark:createDataFrame({{1, "a"}}, "id int, name string")
+--   spark:range(10)                                       -- id 0 .. 9
 --   spark.streams:awaitAnyTermination()
 --   spark:table("name")   -- a memory sink's rows, or a temp view
 --
@@ -199,6 +200,34 @@ function methods:createDataFrame(rows, schema)
   return M.localFrame(self, b)
 end
 
+-- spark:range(end) or range(start, end[, step[, numPartitions]]): one
+-- bigint column, id, from start up to end (not included) by step, as
+-- Spark's (numPartitions is checked and has no other effect here).
+function methods:range(start, finish, step, partitions)
+  if finish == nil then start, finish = 0, start end
+  step = step == nil and 1 or step
+  for _, arg in ipairs({ { "start", start }, { "end", finish }, { "step", step } }) do
+    local v = arg[2]
+    if type(v) ~= "number" or v ~= math.floor(v) or math.abs(v) > 2 ^ 53 then
+      error(("range: %s must be a whole number, not %s"):format(arg[1], tostring(v)), 2)
+    end
+  end
+  if step == 0 then error("range: requirement failed: step (0) cannot be 0", 2) end
+  if partitions ~= nil and (type(partitions) ~= "number" or partitions < 1) then
+    error(("range: numPartitions must be a positive number, not %s"):format(tostring(partitions)), 2)
+  end
+  local n = math.max(0, math.ceil((finish - start) / step))
+  local C, ffi = require("tide.ffi"), require("ffi")
+  local b = batchlib.wrap(C.tide_batch_new(1))
+  local col = b.columns[0]
+  if C.tide_column_init(b, col, "id", C.TIDE_INT64, math.max(n, 1)) ~= 0 then error("range: out of memory", 2) end
+  local values = ffi.cast("int64_t *", col.values)
+  for i = 0, n - 1 do values[i] = start + i * step end
+  col.length = n
+  if C.tide_batch_finish(b) ~= 0 then error("range: out of memory", 2) end
+  return M.localFrame(self, b)
+end
+
 -- Tables are memory sinks (by queryName) and temp views. A memory sink
 -- registers a function giving its rows so far, and its schema.
 function methods:registerTable(name, provider, schema)
@@ -232,7 +261,9 @@ local function sql(self, query)
     error(("spark:sql needs the query's text, not %s"):format(require("tide.checks").kindOf(query)), 2)
   end
   local ok, df = pcall(require("tide.sql_query").run, self, query)
-  if not ok then error(df, 2) end
+  -- A DataFrame method's error names the line that called it: here, a
+  -- line of tide's own, which the script's line replaces.
+  if not ok then error((tostring(df):gsub("^[^:\n]*tide/[%w_/]+%.lua:%d+: ", "")), 2) end
   return df
 end
 

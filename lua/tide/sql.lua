@@ -175,6 +175,11 @@ function Parser:predicated()
     result = op("and", op(">=", e, low), op("<=", copy(e), high))
   elseif self:accept_kw("IN") then
     self:expect_op("(")
+    if self:startsQuery() then
+      result = { k = "insubquery", expr = e, query = self:subquery() }
+      self:expect_op(")")
+      return negate and { k = "not", expr = result } or result
+    end
     local list = { self:expr() }
     while self:accept_op(",") do list[#list + 1] = self:expr() end
     self:expect_op(")")
@@ -238,6 +243,20 @@ function Parser:postfix(e)
   end
 end
 
+-- Subqueries: a parser of spark:sql's queries has readQuery(parser),
+-- which reads one and returns its DataFrame; other text has no queries.
+function Parser:startsQuery()
+  local tok = self:peek()
+  return self.readQuery ~= nil and (is_kw(tok, "SELECT") or is_kw(tok, "WITH"))
+end
+
+function Parser:subquery()
+  self:enter()
+  local df = self.readQuery(self)
+  self.depth = self.depth - 1
+  return df
+end
+
 function Parser:primary()
   local tok = self:peek()
   if tok.t == "num" then
@@ -251,6 +270,11 @@ function Parser:primary()
     return { k = "col", name = tok.value }
   elseif is_op(tok, "(") then
     self:advance()
+    if self:startsQuery() then
+      local query = self:subquery()
+      self:expect_op(")")
+      return { k = "scalarsubquery", query = query }
+    end
     local e = self:expr()
     self:expect_op(")")
     return e
@@ -266,6 +290,12 @@ function Parser:primary()
     return { k = "lit", value = nil }
   elseif word == "CASE" then
     return self:case()
+  elseif word == "EXISTS" and is_op(self:peek(1), "(") and self.readQuery then
+    self:advance()
+    self:advance()
+    local query = self:subquery()
+    self:expect_op(")")
+    return { k = "exists", query = query }
   elseif RESERVED[word] then
     self:fail("an expression")
   end

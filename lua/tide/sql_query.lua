@@ -1,6 +1,7 @@
 -- tide.sql_query — spark:sql(query): a SELECT over temp views and memory
 -- sinks' tables, run as the DataFrame methods it stands for:
 --
+--   [WITH name [(cols)] AS (query), ...]
 --   SELECT [DISTINCT] items FROM table [[AS] t]
 --     [[INNER|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]|LEFT SEMI|LEFT ANTI|CROSS] JOIN table [[AS] u]
 --        [ON condition | USING (cols)]] ...
@@ -8,11 +9,16 @@
 --     [ORDER BY expr [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n]
 --
 -- A table is a name registered with createOrReplaceTempView (or a memory
--- sink's query name), or a (SELECT ...) with an alias. Expressions are
--- tide's SQL expressions (functions, CASE, CAST, aggregates, OVER (...)).
--- A qualified name (t.col) is the column of that table.
+-- sink's query name), a WITH query's name, or a (SELECT ...) with an
+-- alias. Selects combine with UNION, EXCEPT (MINUS) and INTERSECT, each
+-- [ALL | DISTINCT]; ORDER BY and LIMIT after them order the whole
+-- result. Expressions are tide's SQL expressions (functions, CASE, CAST,
+-- aggregates, OVER (...)). A qualified name (t.col) is the column of that
+-- table.
 local sql = require("tide.sql")
 local column = require("tide.column")
+local subquery = require("tide.sql_subquery")
+local aggregates = require("tide.dataframe_aggregate")
 
 local M = {}
 local is_kw, is_op = sql.isKeyword, sql.isOperator
@@ -20,7 +26,7 @@ local is_kw, is_op = sql.isKeyword, sql.isOperator
 -- Words that end a clause: never an alias.
 local CLAUSE = {}
 for w in ([[FROM WHERE GROUP HAVING ORDER LIMIT JOIN INNER LEFT RIGHT FULL CROSS SEMI ANTI ON USING UNION
-            EXCEPT INTERSECT WINDOW]]):gmatch("%a+") do CLAUSE[w] = true end
+            EXCEPT MINUS INTERSECT WINDOW]]):gmatch("%a+") do CLAUSE[w] = true end
 
 local function wrap(node) return column.wrap(node) end
 
@@ -50,7 +56,7 @@ local function unqualify(node, scope, keep)
     error(("spark:sql: Reference '%s' is ambiguous, could be: %s"):format(node.name,
       scope.ambiguous[node.name:lower()]), 0)
   end
-  return require("tide.dataframe_aggregate").mapChildren(node, function(v) return unqualify(v, scope, keep) end)
+  return aggregates.mapChildren(node, function(v) return unqualify(v, scope, keep) end)
 end
 
 -- After a join: the right side's columns (the last `count` of joined)
@@ -78,17 +84,20 @@ local parse_query
 local function table_ref(p, session, scope)
   local df, name
   if p:accept_op("(") then
-    df = parse_query(p, session)
+    df = parse_query(p, session, scope.ctes)
     p:expect_op(")")
   else
     name = p:name("a table name", true)
     while p:accept_op(".") do name = name .. "." .. p:name("a table name", true) end
-    local ok, t = pcall(session.table, session, name)
-    if not ok then
-      error(("spark:sql: table or view not found: %s (a DataFrame is registered with"
-        .. " df:createOrReplaceTempView(%q))"):format(name, name), 0)
+    df = scope.ctes[name:lower()]
+    if not df then
+      local ok, t = pcall(session.table, session, name)
+      if not ok then
+        error(("spark:sql: table or view not found: %s (a DataFrame is registered with"
+          .. " df:createOrReplaceTempView(%q))"):format(name, name), 0)
+      end
+      df = t
     end
-    df = t
   end
   local a = alias(p) or name
   if a then
@@ -140,7 +149,46 @@ local function expressions(p, scope)
   return list
 end
 
-parse_query = function(p, session)
+-- ORDER BY's keys (after ORDER BY), each { expr, desc, nullsFirst }.
+local function order_by(p, scope)
+  local order = {}
+  repeat
+    local e = unqualify(p:expr(), scope)
+    local desc = p:accept_kw("DESC") ~= nil
+    if not desc then p:accept_kw("ASC") end
+    local nulls_first = not desc
+    if p:accept_kw("NULLS") then
+      nulls_first = p:accept_kw("FIRST") ~= nil
+      if not nulls_first then p:expect_kw("LAST") end
+    end
+    order[#order + 1] = { expr = e, desc = desc, nullsFirst = nulls_first }
+  until not p:accept_op(",")
+  return order
+end
+
+-- LIMIT's count (after LIMIT).
+local function limit_count(p)
+  local tok = p:peek()
+  local n = tok.t == "num" and tonumber(tok.body)
+  if not n or n ~= math.floor(n) then p:fail("a whole number of rows") end
+  p:advance()
+  return n
+end
+
+-- SELECT ... FROM ... [WHERE] [GROUP BY] [HAVING], and ORDER BY and LIMIT
+-- unless the select is one side of a set operation (whose ORDER BY and
+-- LIMIT are the whole result's). Returns the DataFrame and whether it had
+-- ORDER BY or LIMIT.
+local function select_core(p, session, ctes, in_set)
+  local outer_reader = p.readQuery
+  p.readQuery = function()
+    local ok, df = pcall(parse_query, p, session, ctes)
+    if ok then return df end
+    if tostring(df):find("cannot resolve", 1, true) and not tostring(df):find("uncorrelated", 1, true) then
+      df = tostring(df) .. " (a subquery reads its own tables only: tide's subqueries are uncorrelated)"
+    end
+    error(df, 0)
+  end
   p:expect_kw("SELECT")
   local distinct = p:accept_kw("DISTINCT") ~= nil
   -- The select list, kept as nodes until the tables' aliases are known.
@@ -160,50 +208,163 @@ parse_query = function(p, session)
       items[#items + 1] = a and { k = "alias", expr = e, name = a } or e
     end
   until not p:accept_op(",")
-  p:expect_kw("FROM")
-  local scope = { names = {}, renamed = {}, ambiguous = {} }
-  local df = table_ref(p, session, scope)
-  while true do
-    local joined = join(p, session, df, scope)
-    if not joined then break end
-    df = joined
+  local scope = { names = {}, renamed = {}, ambiguous = {}, ctes = ctes }
+  local df
+  if p:accept_kw("FROM") then
+    df = table_ref(p, session, scope)
+    while true do
+      local joined = join(p, session, df, scope)
+      if not joined then break end
+      df = joined
+    end
+  else
+    df = session:range(1):select() -- SELECT 1: one row of no columns
   end
   for i, item in ipairs(items) do items[i] = unqualify(item, scope) end
-  if p:accept_kw("WHERE") then df = df:filter(wrap(unqualify(p:expr(), scope))) end
+  local where = p:accept_kw("WHERE") and unqualify(p:expr(), scope)
   local keys, having
   if p:accept_kw("GROUP") then
     p:expect_kw("BY")
     keys = expressions(p, scope)
   end
   if p:accept_kw("HAVING") then having = unqualify(p:expr(), scope) end
-  local order = {}
-  if p:accept_kw("ORDER") then
-    p:expect_kw("BY")
-    repeat
-      local e = unqualify(p:expr(), scope)
-      local desc = p:accept_kw("DESC") ~= nil
-      if not desc then p:accept_kw("ASC") end
-      local nulls_first = not desc
-      if p:accept_kw("NULLS") then
-        nulls_first = p:accept_kw("FIRST") ~= nil
-        if not nulls_first then p:expect_kw("LAST") end
+  local order, limit = {}, nil
+  if not in_set then
+    if p:accept_kw("ORDER") then
+      p:expect_kw("BY")
+      order = order_by(p, scope)
+    end
+    if p:accept_kw("LIMIT") then limit = limit_count(p) end
+  end
+  p.readQuery = outer_reader
+  -- Subqueries in expressions: joins over the FROM clause's rows, whose
+  -- extra columns * leaves out.
+  local sq = subquery.new(df)
+  local grouped = keys ~= nil or having ~= nil or aggregates.hasAggregate(items)
+  items, having, keys = sq:scalars(items, grouped), sq:scalars(having, true), sq:scalars(keys, false)
+  for _, o in ipairs(order) do o.expr = sq:scalars(o.expr, grouped) end
+  df = where and sq:where(where) or sq.df
+  if #df._plan.schema.fields > sq.width then
+    local listed = {}
+    for _, item in ipairs(items) do
+      if item.k == "star" then
+        for _, c in ipairs(sq:ownColumns()) do listed[#listed + 1] = c end
+      else
+        listed[#listed + 1] = item
       end
-      order[#order + 1] = { expr = e, desc = desc, nullsFirst = nulls_first }
-    until not p:accept_op(",")
+    end
+    items = listed
   end
-  local limit
-  if p:accept_kw("LIMIT") then
-    local tok = p:peek()
-    limit = tok.t == "num" and tonumber(tok.body)
-    if not limit or limit ~= math.floor(limit) then p:fail("a whole number of rows") end
+  return M.plan(df, items, distinct, keys, having, order, limit), #order > 0 or limit ~= nil
+end
+
+-- Spark's set operators; INTERSECT binds tighter than UNION and EXCEPT
+-- (MINUS is EXCEPT), as in Spark unless its legacy setting says otherwise.
+local function set_operator(p, words)
+  local tok = p:peek()
+  if tok.t == "id" and words[tok.up] then
     p:advance()
+    local all = p:accept_kw("ALL") ~= nil
+    if not all then p:accept_kw("DISTINCT") end
+    return tok.up, all
   end
-  return M.plan(df, items, distinct, keys, having, order, limit)
+end
+
+local function combine(left, word, all, right)
+  if word == "UNION" then
+    local both = left:union(right)
+    return all and both or both:distinct()
+  elseif word == "INTERSECT" then
+    return all and left:intersectAll(right) or left:intersect(right)
+  end
+  return all and left:exceptAll(right) or left:subtract(right)
+end
+
+local INTERSECT, UNION_EXCEPT = { INTERSECT = true }, { UNION = true, EXCEPT = true, MINUS = true }
+
+-- A select or a parenthesized query; the select's ORDER BY and LIMIT are
+-- its own only when no set operator follows (then they would be the
+-- whole result's, which Spark's grammar puts at the end).
+local function query_primary(p, session, ctes, in_set)
+  if p:accept_op("(") then
+    local df = parse_query(p, session, ctes)
+    p:expect_op(")")
+    return df
+  end
+  local tok = p:peek()
+  local df, organized = select_core(p, session, ctes, in_set)
+  local after = p:peek()
+  if organized and after.t == "id" and (INTERSECT[after.up] or UNION_EXCEPT[after.up]) then
+    error(("spark:sql: ORDER BY or LIMIT before %s at position %d: they order the whole result at its end, or"
+      .. " the one select in parentheses (position %d)"):format(after.up, after.pos, tok.pos), 0)
+  end
+  return df
+end
+
+-- Primaries joined by INTERSECT; and whether there was one.
+local function query_term(p, session, ctes, in_set)
+  local df, combined = query_primary(p, session, ctes, in_set), false
+  while true do
+    local word, all = set_operator(p, INTERSECT)
+    if not word then return df, combined end
+    df, combined = combine(df, word, all, query_primary(p, session, ctes, true)), true
+  end
+end
+
+-- WITH name [(columns)] AS (query), ...: names the queries that follow
+-- may read as tables, before temp views of the same name.
+local function with_clause(p, session, ctes)
+  local own = setmetatable({}, { __index = ctes })
+  repeat
+    local name = p:name("a name for the WITH query")
+    local columns
+    if p:accept_op("(") then
+      columns = {}
+      repeat columns[#columns + 1] = p:name("a column name", true) until not p:accept_op(",")
+      p:expect_op(")")
+    end
+    p:expect_kw("AS")
+    p:expect_op("(")
+    local df = parse_query(p, session, own)
+    p:expect_op(")")
+    own[name:lower()] = columns and df:toDF(columns) or df
+  until not p:accept_op(",")
+  return own
+end
+
+-- [WITH ...] a select, or selects joined by set operators, then the whole
+-- result's ORDER BY (over its columns, by name or position) and LIMIT.
+parse_query = function(p, session, ctes)
+  if p:accept_kw("WITH") then ctes = with_clause(p, session, ctes) end
+  local df, combined = query_term(p, session, ctes, false)
+  while true do
+    local word, all = set_operator(p, UNION_EXCEPT)
+    if not word then break end
+    df, combined = combine(df, word, all, (query_term(p, session, ctes, true))), true
+  end
+  if combined then
+    if p:accept_kw("ORDER") then
+      p:expect_kw("BY")
+      local keys, fields = {}, df._plan.schema.fields
+      for i, o in ipairs(order_by(p, { names = {}, renamed = {}, ambiguous = {} })) do
+        local e = o.expr
+        if e.k == "lit" and type(e.value) == "number" then
+          if not fields[e.value] then
+            error(("spark:sql: position %s is not in the select list"):format(tostring(e.value)), 0)
+          end
+          e = { k = "col", name = fields[e.value].name, index = e.value - 1 }
+        end
+        keys[i] = wrap({ k = "sortorder", expr = e, descending = o.desc, nullsFirst = o.nullsFirst })
+      end
+      df = df:orderBy(keys)
+    end
+    if p:accept_kw("LIMIT") then df = df:limit(limit_count(p)) end
+  end
+  return df
 end
 
 -- The DataFrame a parsed query stands for.
 function M.plan(df, items, distinct, keys, having, order, limit)
-  local aggregates = require("tide.dataframe_aggregate")
   local grouped = keys or having or aggregates.hasAggregate(items)
   -- The select list's aliases and expressions, which GROUP BY and ORDER
   -- BY may name (or number, from 1), as Spark's groupByAliases and
@@ -299,8 +460,9 @@ end
 function M.run(session, text)
   if type(text) == "string" then text = text:gsub("%s*;%s*$", "") end -- a statement's closing ;
   local p = sql.newParser(text)
-  local df = parse_query(p, session)
-  return p:finish(df, "the end of the query (or WHERE, GROUP BY, HAVING, ORDER BY, LIMIT)")
+  local df = parse_query(p, session, {})
+  return p:finish(df, "the end of the query (or WHERE, GROUP BY, HAVING, ORDER BY, LIMIT, UNION, EXCEPT,"
+    .. " INTERSECT)")
 end
 
 return M

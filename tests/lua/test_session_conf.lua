@@ -1,6 +1,6 @@
--- spark.conf checks a setting when it is set, spark:sql runs a SELECT over
--- temp views, and PySpark's SparkSession.builder and spark.sparkContext
--- work as ported scripts use them.
+-- spark.conf checks a setting when it is set, and PySpark's
+-- SparkSession.builder and spark.sparkContext work as ported scripts use
+-- them.
 local t = require("testing")
 local tide = require("tide")
 local spark = tide.session()
@@ -44,46 +44,6 @@ t.test("Spark's settings: checked as Spark checks them, the others kept as given
   t.raises(function() spark.conf:set("spark.app.name", nil) end, "spark.conf:unset")
   local err = t.raises(function() spark.conf.set("spark.tide.sliceRows", 10) end, "use spark.conf:set")
   t.at_caller(err)
-end)
-
-t.test("spark:sql runs a SELECT over temp views: joins, WHERE, GROUP BY, HAVING, ORDER BY, LIMIT", function()
-  spark:createDataFrame({ { "fr", "a", 1, 1 }, { "fr", "b", 2, 0 }, { "de", "a", 3, 1 }, { "fr", "a", 4, 1 },
-    { nil, "c", 5, 0 } }, "country string, site string, n int, click int"):createOrReplaceTempView("events")
-  spark:createDataFrame({ { "a", "Site A" }, { "b", "Site B" } }, "site string, title string")
-    :createOrReplaceTempView("sites")
-  local ctr = spark:sql("SELECT site, avg(click) AS ctr, count(*) n FROM events GROUP BY site HAVING count(*) > 1"
-    .. " ORDER BY ctr DESC, site")
-  t.same_table(ctr.columns, { "site", "ctr", "n" })
-  t.same_table(t.rows(ctr), { "a|1.0|3" })
-  t.same_table(t.rows(spark:sql([[SELECT e.site, s.title, e.n FROM events e JOIN sites s ON e.site = s.site
-    WHERE e.n > 1 ORDER BY e.n DESC LIMIT 2]])), { "a|Site A|4", "a|Site A|3" })
-  t.same_table(t.rows(spark:sql("SELECT e.site, title FROM events AS e LEFT JOIN sites USING (site) WHERE n = 5")),
-    { "c|null" })
-  -- A name both sides have: t.col is each side's own; the bare name is
-  -- ambiguous, as in Spark.
-  spark:createDataFrame({ { "a", "x" }, { "b", "y" } }, "site string, country string"):createOrReplaceTempView("owners")
-  local both = spark:sql("SELECT e.country, o.country, e.n FROM events e JOIN owners o ON e.site = o.site ORDER BY e.n")
-  t.same_table(both.columns, { "country", "o.country", "n" })
-  t.same_table(t.rows(both), { "fr|x|1", "fr|y|2", "de|x|3", "fr|x|4" })
-  t.raises(function() spark:sql("SELECT country FROM events e JOIN owners o ON e.site = o.site") end,
-    "Reference 'country' is ambiguous, could be: country, o.country")
-  -- Positions and aliases in GROUP BY and ORDER BY; DISTINCT; a subquery.
-  t.same_table(t.rows(spark:sql("SELECT DISTINCT country FROM events ORDER BY 1")), { "null", "de", "fr" })
-  t.same_table(t.rows(spark:sql("SELECT country AS c, sum(n) FROM events GROUP BY c ORDER BY sum(n) DESC")),
-    { "fr|7", "null|5", "de|3" })
-  t.same_table(t.rows(spark:sql("SELECT site, n FROM events ORDER BY click DESC, n LIMIT 3")), { "a|1", "a|3", "a|4" })
-  t.same_table(t.rows(spark:sql("SELECT t.site FROM (SELECT site, n FROM events WHERE n > 2) AS t;")),
-    { "a", "a", "c" })
-  t.same_table(t.rows(spark:sql("SELECT count(*) FROM events")), { "5" })
-  t.same_table(t.rows(spark.sql("SELECT max(n) AS m FROM events")), { "5" })
-  -- Errors name the table or the place.
-  local err = t.raises(function() spark:sql("SELECT x FROM nope") end)
-  t.at_caller(err)
-  t.has(err, 'table or view not found: nope (a DataFrame is registered with df:createOrReplaceTempView("nope"))')
-  t.raises(function() spark:sql("SELECT site FROM events GROUP") end, "expected BY, found the end of the text")
-  t.raises(function() spark:sql("SELECT site FROM events UNION SELECT site FROM sites") end,
-    "expected the end of the query")
-  t.raises(function() spark:sql("SELECT site FROM events ORDER BY 7") end, "position 7 is not in the select list")
 end)
 
 t.test("SparkSession.builder:appName(...):config(...):getOrCreate() is the one session, with its settings", function()

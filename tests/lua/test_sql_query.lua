@@ -1,0 +1,175 @@
+-- spark:sql runs a query over temp views as Spark SQL does: SELECT with
+-- joins, grouping and ordering, set operations, WITH queries; and
+-- spark:range, the DataFrame of ids Spark's examples start from.
+local t = require("testing")
+local tide = require("tide")
+local spark = tide.session()
+
+t.test("spark:sql runs a SELECT over temp views: joins, WHERE, GROUP BY, HAVING, ORDER BY, LIMIT", function()
+  spark:createDataFrame({ { "fr", "a", 1, 1 }, { "fr", "b", 2, 0 }, { "de", "a", 3, 1 }, { "fr", "a", 4, 1 },
+    { nil, "c", 5, 0 } }, "country string, site string, n int, click int"):createOrReplaceTempView("events")
+  spark:createDataFrame({ { "a", "Site A" }, { "b", "Site B" } }, "site string, title string")
+    :createOrReplaceTempView("sites")
+  local ctr = spark:sql("SELECT site, avg(click) AS ctr, count(*) n FROM events GROUP BY site HAVING count(*) > 1"
+    .. " ORDER BY ctr DESC, site")
+  t.same_table(ctr.columns, { "site", "ctr", "n" })
+  t.same_table(t.rows(ctr), { "a|1.0|3" })
+  t.same_table(t.rows(spark:sql([[SELECT e.site, s.title, e.n FROM events e JOIN sites s ON e.site = s.site
+    WHERE e.n > 1 ORDER BY e.n DESC LIMIT 2]])), { "a|Site A|4", "a|Site A|3" })
+  t.same_table(t.rows(spark:sql("SELECT e.site, title FROM events AS e LEFT JOIN sites USING (site) WHERE n = 5")),
+    { "c|null" })
+  -- A name both sides have: t.col is each side's own; the bare name is
+  -- ambiguous, as in Spark.
+  spark:createDataFrame({ { "a", "x" }, { "b", "y" } }, "site string, country string"):createOrReplaceTempView("owners")
+  local both = spark:sql("SELECT e.country, o.country, e.n FROM events e JOIN owners o ON e.site = o.site ORDER BY e.n")
+  t.same_table(both.columns, { "country", "o.country", "n" })
+  t.same_table(t.rows(both), { "fr|x|1", "fr|y|2", "de|x|3", "fr|x|4" })
+  t.raises(function() spark:sql("SELECT country FROM events e JOIN owners o ON e.site = o.site") end,
+    "Reference 'country' is ambiguous, could be: country, o.country")
+  -- Positions and aliases in GROUP BY and ORDER BY; DISTINCT; a subquery.
+  t.same_table(t.rows(spark:sql("SELECT DISTINCT country FROM events ORDER BY 1")), { "null", "de", "fr" })
+  t.same_table(t.rows(spark:sql("SELECT country AS c, sum(n) FROM events GROUP BY c ORDER BY sum(n) DESC")),
+    { "fr|7", "null|5", "de|3" })
+  t.same_table(t.rows(spark:sql("SELECT site, n FROM events ORDER BY click DESC, n LIMIT 3")), { "a|1", "a|3", "a|4" })
+  t.same_table(t.rows(spark:sql("SELECT t.site FROM (SELECT site, n FROM events WHERE n > 2) AS t;")),
+    { "a", "a", "c" })
+  t.same_table(t.rows(spark:sql("SELECT count(*) FROM events")), { "5" })
+  t.same_table(t.rows(spark.sql("SELECT max(n) AS m FROM events")), { "5" })
+  -- Errors name the table or the place.
+  local err = t.raises(function() spark:sql("SELECT x FROM nope") end)
+  t.at_caller(err)
+  t.has(err, 'table or view not found: nope (a DataFrame is registered with df:createOrReplaceTempView("nope"))')
+  t.raises(function() spark:sql("SELECT site FROM events GROUP") end, "expected BY, found the end of the text")
+  t.raises(function() spark:sql("SELECT site FROM events ORDER BY 7") end, "position 7 is not in the select list")
+end)
+
+t.test("UNION, EXCEPT and INTERSECT, [ALL | DISTINCT], with Spark's precedence; ORDER BY and LIMIT after them", function()
+  spark:createDataFrame({ { "a", 1 }, { "b", 2 }, { "a", 3 }, { "c", 4 } }, "site string, n int")
+    :createOrReplaceTempView("clicks")
+  spark:createDataFrame({ { "a" }, { "a" }, { "d" } }, "site string"):createOrReplaceTempView("shown")
+  local q = function(text) return t.rows(spark:sql(text)) end
+  t.same_table(q("SELECT site FROM clicks UNION SELECT site FROM shown ORDER BY site"), { "a", "b", "c", "d" })
+  t.same_table(q("SELECT site FROM clicks UNION DISTINCT SELECT site FROM shown ORDER BY 1 DESC"),
+    { "d", "c", "b", "a" })
+  t.same_table(q("SELECT site FROM clicks UNION ALL SELECT site FROM shown ORDER BY site LIMIT 5"),
+    { "a", "a", "a", "a", "b" })
+  t.same_table(q("SELECT site FROM clicks EXCEPT SELECT site FROM shown ORDER BY site"), { "b", "c" })
+  t.same_table(q("SELECT site FROM clicks MINUS SELECT site FROM shown ORDER BY site"), { "b", "c" })
+  t.same_table(q("SELECT site FROM shown EXCEPT ALL SELECT site FROM clicks"), { "d" })
+  t.same_table(q("SELECT site FROM clicks INTERSECT ALL SELECT site FROM shown"), { "a", "a" })
+  t.same_table(q("SELECT site FROM clicks INTERSECT SELECT site FROM shown"), { "a" })
+  -- INTERSECT first: b UNION (a), not (b UNION a, b, c) INTERSECT (a, d).
+  t.same_table(q("SELECT 'b' AS site UNION SELECT site FROM clicks INTERSECT SELECT site FROM shown ORDER BY site"),
+    { "a", "b" })
+  t.same_table(q("(SELECT 'b' AS site UNION SELECT site FROM clicks) INTERSECT SELECT site FROM shown"), { "a" })
+  -- Each side's own ORDER BY and LIMIT, in parentheses.
+  t.same_table(q("(SELECT site FROM clicks ORDER BY n DESC LIMIT 1) UNION ALL (SELECT site FROM shown LIMIT 1)"),
+    { "c", "a" })
+  -- The first select names the columns; types widen as Spark's union.
+  local u = spark:sql("SELECT n AS x FROM clicks UNION ALL SELECT CAST(2.5 AS decimal(3,1))")
+  t.same_table(u.columns, { "x" })
+  t.eq(u.dtypes[1][2], "decimal(11,1)")
+  local err = t.raises(function() spark:sql("SELECT site, n FROM clicks UNION SELECT site FROM shown") end)
+  t.at_caller(err)
+  t.has(err, "union needs the same number of columns: 2 and 1")
+  t.raises(function() spark:sql("SELECT site FROM clicks ORDER BY n UNION SELECT site FROM shown") end,
+    "ORDER BY or LIMIT before UNION at position 36")
+  t.raises(function() spark:sql("SELECT site FROM clicks UNION SELECT site FROM shown ORDER BY 2") end,
+    "position 2 is not in the select list")
+end)
+
+t.test("WITH names queries the rest reads as tables, before temp views of the name", function()
+  spark:createDataFrame({ { "fr", "a", 1 }, { "de", "b", 2 }, { "fr", "b", 3 } }, "country string, site string, n int")
+    :createOrReplaceTempView("visits")
+  spark:createDataFrame({ { "zz" } }, "x string"):createOrReplaceTempView("fr")
+  t.same_table(t.rows(spark:sql([[
+    WITH fr AS (SELECT site, n FROM visits WHERE country = 'fr'),
+         big (s, total) AS (SELECT site, sum(n) FROM fr GROUP BY site)
+    SELECT fr.site, fr.n, big.total FROM fr JOIN big ON fr.site = big.s ORDER BY fr.n]])),
+    { "a|1|1", "b|3|3" })
+  -- A WITH query is seen inside subqueries, and in set operations.
+  t.same_table(t.rows(spark:sql([[WITH s AS (SELECT DISTINCT site FROM visits)
+    SELECT x.site FROM (SELECT site FROM s WHERE site > 'a') x UNION ALL SELECT site FROM s ORDER BY 1]])),
+    { "a", "b", "b" })
+  -- The temp view of that name is back after the query.
+  t.same_table(t.rows(spark:sql("SELECT * FROM fr")), { "zz" })
+  t.raises(function() spark:sql("WITH s AS SELECT 1 SELECT * FROM s") end, "expected '%(', found 'SELECT'")
+end)
+
+t.test("SELECT without FROM is one row", function()
+  t.same_table(t.rows(spark:sql("SELECT 1 AS one, 'x' AS s, 1 + 2")), { "1|x|3" })
+  t.same_table(spark:sql("SELECT 1 + 2").columns, { "(1 + 2)" })
+end)
+
+t.test("subqueries: a scalar anywhere, [NOT] IN and [NOT] EXISTS in WHERE, as Spark plans them", function()
+  spark:createDataFrame({ { "a", 1 }, { "b", 2 }, { "a", 3 }, { "c", 4 }, { nil, 5 } }, "site string, n int")
+    :createOrReplaceTempView("hits")
+  spark:createDataFrame({ { "a" }, { "a" }, { "d" } }, "site string"):createOrReplaceTempView("seen")
+  spark:createDataFrame({ { "a" }, { nil } }, "site string"):createOrReplaceTempView("seen_null")
+  local q = function(text) return t.rows(spark:sql(text)) end
+  t.same_table(q("SELECT * FROM hits WHERE site IN (SELECT site FROM seen)"), { "a|1", "a|3" })
+  t.same_table(q("SELECT n FROM hits WHERE site IN (SELECT site FROM seen) AND n > 1"), { "3" })
+  -- NOT IN is null-aware: a NULL in the subquery leaves no row, a NULL
+  -- value is never NOT IN a subquery with rows, and every row is NOT IN
+  -- an empty one.
+  t.same_table(q("SELECT * FROM hits WHERE site NOT IN (SELECT site FROM seen)"), { "b|2", "c|4" })
+  t.same_table(q("SELECT * FROM hits WHERE site NOT IN (SELECT site FROM seen_null)"), {})
+  t.same_table(q("SELECT n FROM hits WHERE site NOT IN (SELECT site FROM seen WHERE site = 'zz')"),
+    { "1", "2", "3", "4", "5" })
+  t.same_table(q("SELECT n FROM hits WHERE n + 1 IN (SELECT n FROM hits WHERE n > 3)"), { "3", "4" })
+  t.same_table(q("SELECT n FROM hits WHERE EXISTS (SELECT * FROM seen WHERE site = 'd') AND n > 3"), { "4", "5" })
+  t.same_table(q("SELECT n FROM hits WHERE NOT EXISTS (SELECT * FROM seen WHERE site = 'd')"), {})
+  t.same_table(q("SELECT n FROM hits WHERE NOT EXISTS (SELECT * FROM seen WHERE site = 'x') AND n < 2"), { "1" })
+  -- Scalars: in WHERE and the select list (* leaves their columns out),
+  -- in a grouped query, NULL without a row.
+  t.same_table(q("SELECT n, n * 100 / (SELECT sum(n) FROM hits) AS pct FROM hits WHERE n > (SELECT avg(n) FROM hits)"),
+    { "4|26.666666666666668", "5|33.333333333333336" })
+  local with_max = spark:sql("SELECT *, (SELECT max(n) FROM hits) FROM hits WHERE n = 1")
+  t.same_table(with_max.columns, { "site", "n", "scalarsubquery()" })
+  t.same_table(t.rows(with_max), { "a|1|5" })
+  t.same_table(q("SELECT site, count(*) / (SELECT count(*) FROM hits) AS share FROM hits GROUP BY site ORDER BY site"),
+    { "null|0.2", "a|0.4", "b|0.2", "c|0.2" })
+  t.same_table(q("SELECT count(*), (SELECT count(*) FROM seen) FROM hits"), { "5|3" })
+  t.same_table(q("SELECT (SELECT n FROM hits WHERE n > 100) AS x FROM seen WHERE site = 'd'"), { "null" })
+  -- Spark's errors: several rows for a scalar fail the query; the column
+  -- counts; a subquery inside another condition; a correlated one.
+  t.raises(function() q("SELECT (SELECT n FROM hits) FROM seen") end,
+    "more than one row returned by a subquery used as an expression")
+  t.raises(function() spark:sql("SELECT (SELECT site, n FROM hits) FROM seen") end,
+    "Scalar subquery must return only one column, but got 2")
+  local err = t.raises(function() spark:sql("SELECT * FROM hits WHERE site IN (SELECT site, n FROM hits)") end)
+  t.at_caller(err)
+  t.has(err, "IN subquery must return only one column, but got 2")
+  t.raises(function() spark:sql("SELECT * FROM hits WHERE n > 2 OR site IN (SELECT site FROM seen)") end,
+    "an IN or EXISTS subquery is a condition of WHERE of its own")
+  err = t.raises(function() spark:sql("SELECT * FROM hits h WHERE EXISTS (SELECT * FROM seen s WHERE s.site = h.site)") end)
+  t.at_caller(err)
+  t.has(err, "cannot resolve 'h' given input columns: [site] (a subquery reads its own tables only")
+end)
+
+t.test("assert_true is NULL while its condition holds and fails the query where it does not", function()
+  t.same_table(t.rows(spark:range(3):selectExpr("id", "assert_true(id < 5)")), { "0|null", "1|null", "2|null" })
+  t.raises(function() spark:range(3):selectExpr("assert_true(id < 2)"):collect() end, "'%(id < 2%)' is not true!")
+  t.raises(function() spark:range(3):selectExpr("assert_true(id < 2, 'id too big')"):collect() end, "id too big")
+  t.raises(function() spark:range(3):selectExpr("assert_true(NULL)"):collect() end, "is not true!")
+  t.raises(function() spark:range(3):selectExpr("assert_true(id)") end, "assert_true needs a boolean, not bigint")
+end)
+
+t.test("spark:range gives Spark's id column: end, start and end, a step either way", function()
+  local r = spark:range(4)
+  t.same_table(r.dtypes, { { "id", "bigint" } })
+  t.same_table(t.rows(r), { "0", "1", "2", "3" })
+  t.same_table(t.rows(spark:range(2, 5)), { "2", "3", "4" })
+  t.same_table(t.rows(spark:range(10, 0, -4)), { "10", "6", "2" })
+  t.same_table(t.rows(spark:range(0, 10, 4, 2)), { "0", "4", "8" })
+  t.eq(spark:range(5, 5):count(), 0)
+  t.eq(spark:range(5, 0):count(), 0)
+  t.same_table(t.rows(spark:range(1000000):agg(tide.functions.sum("id"))), { "499999500000" })
+  local err = t.raises(function() spark:range(1, 5, 0) end)
+  t.at_caller(err)
+  t.has(err, "range: requirement failed: step (0) cannot be 0")
+  t.raises(function() spark:range(1.5) end, "range: end must be a whole number, not 1.5")
+  t.raises(function() spark:range("3") end, "range: end must be a whole number")
+end)
+
+t.run()
