@@ -1,11 +1,11 @@
-/* The Kafka sink's sends on its own thread (kafka_sink.c), against
+/* The Kafka sink's sends on its own thread (kafka_sink_thread.c), against
    librdkafka's mock cluster: records borrow batches the caller has already
    dropped and arrive intact, copied payloads outlive their columns, a
    failure on the sink's thread is reported by the next call and the sink
    goes on, a sink freed with a send in flight releases everything, and
    keyless records go a chunk to a partition, in turn, while keyed ones
-   follow their key.
-   Runs under ThreadSanitizer too (scripts/test). */
+   follow their key. (Not under ThreadSanitizer: librdkafka's mock
+   cluster is not built for it.) */
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
