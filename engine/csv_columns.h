@@ -1,8 +1,8 @@
 /*
  * csv_columns.h — writing CSV fields into a batch's typed columns
- * (csv_columns.c); the reader (csv_reader.c) calls these from libcsv's
- * callbacks. Each returns 0, or -1 (out of memory; for csv_put_value, also
- * a field that is not of the column's type).
+ * (csv_columns.c); the reader calls these as it ends each field
+ * (csv_record.c). Each returns 0, or -1 (out of memory; for
+ * csv_put_value, also a field that is not of the column's type).
  */
 #ifndef TIDE_CSV_COLUMNS_H
 #define TIDE_CSV_COLUMNS_H

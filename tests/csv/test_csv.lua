@@ -385,6 +385,130 @@ t.test("a quote inside an unquoted field is an ordinary character, as Spark's", 
   t.eq(rows[2].name, 'a"b"c')
 end)
 
+-- ---- blanks after a closing quote -----------------------------------------------------
+
+-- Spark's parser (univocity) skips spaces and tabs after a closing quote
+-- when the separator or the line's end follows them; other text after
+-- them is still text after the closing quote.
+local BLANKS = table.concat({
+  '1,"a" ,1.5',
+  '2,"b"  \t,2',
+  '3,c,"3"  ',
+  '4,"d"x,4',
+  '5,"e"  x,5',
+  '6,"f" "g",6',
+  '7,"" ,7',
+  '8,h,"8" \t\r',
+  '9,"i""" ,9',
+  '10,"j","10"   ',
+}, "\n")
+
+t.test("blanks after a closing quote end the field when a separator or the line end follows", function()
+  local dir = t.tempdir()
+  write(dir .. "/blanks.csv", BLANKS)
+  t.sh(("cd '%s' && gzip -c blanks.csv > blanks.csv.gz"):format(dir))
+  local schema = STRAY .. ", _corrupt_record string"
+  for _, name in ipairs({ "blanks.csv", "blanks.csv.gz" }) do
+    local path = dir .. "/" .. name
+    for _, multi in ipairs({ "false", "true" }) do
+      local what = name .. " multiLine=" .. multi
+      local ids, malformed, dropped, b = read_batch(path, { multiLine = multi }, schema)
+      t.eq(ids, "1 2 3 4 5 6 7 8 9 10", what)
+      t.eq(malformed, 3, what)
+      t.eq(dropped, 0, what)
+      local rows = b:collect()
+      t.eq(rows[1].name, "a", what)
+      t.eq(rows[1].amt, "1.50", what)
+      t.eq(rows[2].name, "b", what)
+      t.eq(rows[2].amt, "2.00", what)
+      t.eq(rows[3].name, "c", what)
+      t.eq(rows[3].amt, "3.00", what)
+      t.eq(rows[5].name, nil, what)
+      t.eq(rows[5]._corrupt_record, '5,"e"  x,5', what)
+      t.eq(rows[6]._corrupt_record, '6,"f" "g",6', what)
+      t.eq(rows[7].name, nil, what) -- "" is the default nullValue
+      t.eq(rows[7].amt, "7.00", what)
+      t.eq(rows[8].amt, "8.00", what)
+      t.eq(rows[9].name, 'i"', what)
+      t.eq(rows[9].amt, "9.00", what)
+      t.eq(rows[10].amt, "10.00", what)
+      for _, i in ipairs({ 1, 2, 3, 7, 8, 9, 10 }) do
+        t.eq(rows[i]._corrupt_record, nil, what .. " row " .. i)
+      end
+      t.same_table({ read_ids(path, { mode = "DROPMALFORMED", multiLine = multi }) },
+        { "1 2 3 7 8 9 10", 3, 3 }, what)
+      local err = t.raises(function() csv(path, { mode = "FAILFAST", multiLine = multi }, STRAY):count() end)
+      t.has(err, path .. ":4: malformed CSV record (field 2: text after the closing quote")
+    end
+  end
+  -- multiLine: after a quoted field that spans lines.
+  local spans = write(dir .. "/spans.csv", '1,"two\nlines"  ,1\n2,"b" \t\n')
+  local ids, malformed, _, b = read_batch(spans, { multiLine = "true" }, "id int, name string, n int")
+  t.eq(ids, "1 2")
+  t.eq(malformed, 1) -- record 2 has two fields of three
+  t.eq(b:collect()[1].name, "two\nlines")
+  t.eq(b:collect()[1].n, 1)
+  t.eq(b:collect()[2].name, "b")
+  -- Blanks, then text: the field where it happens is named.
+  local after = write(dir .. "/after.csv", '1,"a" ,1\n2,b,"2"  x\n')
+  local err = t.raises(function() csv(after, { mode = "FAILFAST" }, STRAY):count() end)
+  t.has(err, after .. ":2: malformed CSV record (field 3: text after the closing quote")
+  -- A tab separator is a separator, not a blank; blanks before it are skipped.
+  local tabs = write(dir .. "/tabs.tsv", '1\t"a"\t1\n2\t"b" \t2\n3\t"c"  x\t3\n')
+  _, malformed, _, b = read_batch(tabs, { sep = "\t" })
+  t.eq(malformed, 1)
+  t.eq(b:collect()[1].name, "a")
+  t.eq(b:collect()[2].name, "b")
+  t.eq(b:collect()[2].amt, "2.00")
+  -- A header's quoted names, and inference, skip them too.
+  local head = write(dir .. "/head.csv", '"id" ,"name"\t,"amt"  \n1,"a" ,1\n2,"b",2\n')
+  local df = csv(head, { header = "true", inferSchema = "true" })
+  t.same_table(df.columns, { "id", "name", "amt" })
+  t.same_table(df.dtypes, { { "id", "int" }, { "name", "string" }, { "amt", "int" } })
+  t.same_table(cells(df), { "1|a|1", "2|b|2" })
+end)
+
+t.test("blanks after a closing quote across the input buffer's end are skipped just the same", function()
+  -- Lines of 512 KiB, two of the reader's 256 KiB input buffers, with the
+  -- closing quote of field 2 a few bytes either side of the first
+  -- buffer's end, so that the blanks after it are split between buffers
+  -- (or start the next one); then the same lines with text after the blanks.
+  local dir = t.tempdir()
+  local BUF, LINE = 256 * 1024, 512 * 1024
+  local lines, names = {}, {}
+  for i = 1, 16 do
+    local d = (i - 1) % 8
+    local quote_at = BUF - 4 + d -- 0-based offset of the closing quote
+    local head = tostring(i) .. ',"'
+    local name = ("n"):rep(quote_at - #head)
+    local blanks = d % 2 == 0 and "      " or " \t \t "
+    local rest = (i <= 8 and "" or "z") .. ","
+    local line = head .. name .. '"' .. blanks .. rest
+    line = line .. ("f"):rep(LINE - 1 - #line)
+    assert(#line == LINE - 1 and line:sub(quote_at + 1, quote_at + 1) == '"')
+    lines[i], names[i] = line, name
+  end
+  local path = write(dir .. "/long.csv", table.concat(lines, "\n") .. "\n")
+  t.sh(("cd '%s' && gzip -c long.csv > long.csv.gz"):format(dir))
+  local schema = "id int, name string, rest string"
+  for _, name in ipairs({ "long.csv", "long.csv.gz" }) do
+    for _, multi in ipairs({ "false", "true" }) do
+      local what = name .. " multiLine=" .. multi
+      local ids, malformed, _, b = read_batch(dir .. "/" .. name, { multiLine = multi }, schema)
+      t.eq(ids, "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", what)
+      t.eq(malformed, 8, what)
+      local rows = b:collect()
+      for i = 1, 8 do
+        t.ok(rows[i].name == names[i], what .. ": the name of row " .. i)
+        t.eq(#rows[i].rest, LINE - 1 - #lines[i]:match("^[^,]*,[^,]*,"), what .. " row " .. i)
+      end
+      for i = 9, 16 do t.eq(rows[i].name, nil, what .. " row " .. i) end
+      t.same_table({ read_ids(dir .. "/" .. name, { mode = "DROPMALFORMED", multiLine = multi }, schema) },
+        { "1 2 3 4 5 6 7 8", 8, 8 }, what)
+    end
+  end
+end)
+
 -- ---- gzip that ends early; a byte-order mark ------------------------------------------
 
 t.test("a truncated gzip file fails in every mode, naming the file and how far it got", function()

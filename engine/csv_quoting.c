@@ -1,0 +1,231 @@
+/*
+ * csv_quoting.c — CSV lines with quotes, through libcsv. The reader
+ * (csv_reader.c) splits a line without quotes itself (csv_record.c); a line
+ * with quotes comes here, and libcsv keeps a quoted field's state across
+ * lines (multiLine) and across input buffers (a line longer than one),
+ * handing fields and record ends to csv_record.c. Escaped quotes (\")
+ * are rewritten first as the doubled quotes libcsv knows.
+ *
+ * libcsv runs in strict mode, and where it stops the quoting is judged as
+ * Spark's is: a quote inside an unquoted field (5'10") is an ordinary
+ * character; spaces and tabs after a closing quote are skipped when the
+ * separator or the line's end follows them ("b" ,), and any other text
+ * after a closing quote ("b"x, "b" x) makes the record malformed and the
+ * rest of its line is skipped. Without multiLine, Spark's default,
+ * a line is a record of its own, so a quote left open at a line's end
+ * makes just that line malformed; with it, a quote never closed makes the
+ * record run to the end of the file, malformed.
+ */
+#include "csv_reader.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* libcsv's parser states (csv.c): between records, inside a field, and
+   just after a quote inside a quoted field. */
+enum { LIBCSV_ROW_NOT_BEGUN = 0, LIBCSV_FIELD_BEGUN = 2, LIBCSV_FIELD_MIGHT_HAVE_ENDED = 3 };
+
+/* libcsv's options: strict, so that text after a closing quote stops the
+   parse (csv_parse returns early with CSV_EPARSE) instead of being glued to
+   the field, which keeps the field open to the next quote, lines later. */
+#define LIBCSV_OPTIONS (CSV_APPEND_NULL | CSV_EMPTY_IS_NULL | CSV_STRICT)
+
+/* libcsv trims blanks around unquoted fields unless told none are blank;
+   Spark keeps them (ignoreLeadingWhiteSpace and ...Trailing... are false). */
+static int no_blanks(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
+int csv_quoting_init(tide_csv_reader *r)
+{
+    if (csv_init(&r->parser, LIBCSV_OPTIONS) != 0) return -1;
+    csv_set_delim(&r->parser, (unsigned char)r->opt.sep);
+    csv_set_quote(&r->parser, (unsigned char)r->opt.quote);
+    csv_set_space_func(&r->parser, no_blanks);
+    return 0;
+}
+
+int csv_between_records(const tide_csv_reader *r)
+{
+    return r->parser.pstate == LIBCSV_ROW_NOT_BEGUN && r->field == 0;
+}
+
+/* Rewrites an escaped quote (escape + quote inside a quoted field) as the
+   doubled quote libcsv understands. The quoted state at the start comes
+   from libcsv, which has parsed everything before this line. */
+static const unsigned char *unescape(tide_csv_reader *r, const unsigned char *s, size_t *n)
+{
+    unsigned char esc = (unsigned char)r->opt.escape, quote = (unsigned char)r->opt.quote;
+    unsigned char sep = (unsigned char)r->opt.sep;
+    if (*n > r->scratch_cap) {
+        unsigned char *buf = realloc(r->scratch, *n * 2);
+        if (!buf) {
+            csv_fail(r, "out of memory reading %s", r->path);
+            return NULL;
+        }
+        r->scratch = buf;
+        r->scratch_cap = *n * 2;
+    }
+    int state = r->parser.pstate;
+    int in_quotes = state == LIBCSV_FIELD_BEGUN && r->parser.quoted;
+    int field_start = state < LIBCSV_FIELD_BEGUN;
+    size_t out = 0;
+    for (size_t i = 0; i < *n; i++) {
+        unsigned char c = s[i];
+        if (in_quotes) {
+            if (c == esc && i + 1 < *n && s[i + 1] == quote) {
+                r->scratch[out++] = quote;
+                r->scratch[out++] = quote;
+                i++;
+                continue;
+            }
+            if (c == esc && i + 2 < *n && s[i + 1] == esc && s[i + 2] == quote) {
+                r->scratch[out++] = esc; /* an escaped escape: the quote ends the field */
+                i++;
+                continue;
+            }
+            if (c == quote) {
+                if (i + 1 < *n && s[i + 1] == quote) {
+                    r->scratch[out++] = quote;
+                    r->scratch[out++] = quote;
+                    i++;
+                    continue;
+                }
+                in_quotes = 0;
+            }
+        } else {
+            if (c == quote && field_start) in_quotes = 1;
+            field_start = c == sep;
+        }
+        r->scratch[out++] = c;
+    }
+    *n = out;
+    return r->scratch;
+}
+
+/* The record in progress went wrong (r->quote_error says how, unless it
+   is set already): libcsv's partial field is dropped, the parser starts
+   afresh, and the record ends here, malformed. */
+static void end_bad_record(tide_csv_reader *r, int why)
+{
+    /* libcsv has no reset; its state is the public fields of csv.h. */
+    r->parser.pstate = LIBCSV_ROW_NOT_BEGUN;
+    r->parser.quoted = 0;
+    r->parser.spaces = 0;
+    r->parser.entry_pos = 0;
+    r->parser.status = CSV_SUCCESS;
+    r->skip_line = 0;
+    r->blanks_after_quote = 0;
+    if (!r->quote_error) {
+        r->quote_error = why;
+        r->quote_field = r->field;
+    }
+    csv_on_record('\n', r);
+}
+
+/* Spark's parser skips spaces and tabs after a closing quote when the
+   field ends after them (univocity's parseQuotedValue): "b"  , is b. */
+static int is_blank(const tide_csv_reader *r, unsigned char c)
+{
+    return (c == ' ' || c == '\t') && c != (unsigned char)r->opt.sep;
+}
+
+/* What libcsv ends a field with after a closing quote (a lone CR ends the
+   record, as it does without the blanks). */
+static int ends_field(const tide_csv_reader *r, unsigned char c)
+{
+    return c == (unsigned char)r->opt.sep || c == '\n' || c == '\r';
+}
+
+/* Text after a closing quote ("b"x): the record is malformed, and the rest
+   of its line is skipped, so that the next line, a record of its own, is
+   read whatever quotes this one left open. */
+static void text_after_quote(tide_csv_reader *r)
+{
+    r->quote_error = QUOTE_TEXT_AFTER;
+    r->quote_field = r->field;
+    r->skip_line = 1;
+}
+
+void csv_feed_quoted(tide_csv_reader *r, const unsigned char *s, size_t n)
+{
+    if (r->opt.escape && r->opt.escape != r->opt.quote && r->opt.quote &&
+        memchr(s, r->opt.escape, n)) {
+        s = unescape(r, s, &n);
+        if (!s) return;
+    }
+    for (;;) {
+        if (r->blanks_after_quote) {
+            /* libcsv never sees the blanks: it is still just after the
+               quote, so the separator or line end that follows them ends
+               the field there. They may run on into the next input. */
+            size_t i = 0;
+            while (i < n && is_blank(r, s[i]))
+                i++;
+            if (i == n) return;
+            r->blanks_after_quote = 0;
+            if (!ends_field(r, s[i])) {
+                text_after_quote(r);
+                return;
+            }
+            s += i;
+            n -= i;
+        }
+        size_t done = csv_parse(&r->parser, s, n, csv_on_field, csv_on_record, r);
+        if (done == n || r->failed) return;
+        if (csv_error(&r->parser) != CSV_EPARSE) {
+            csv_fail(r, "%s:%lld: %s", r->path, (long long)r->line,
+                     csv_strerror(csv_error(&r->parser)));
+            return;
+        }
+        /* Strict mode stops at s[done] for two reasons. */
+        r->parser.status = CSV_SUCCESS;
+        if (r->parser.pstate != LIBCSV_FIELD_MIGHT_HAVE_ENDED) {
+            /* A quote inside an unquoted field (5'10"): an ordinary
+               character, as Spark's, so that byte is parsed leniently. */
+            csv_set_opts(&r->parser, LIBCSV_OPTIONS & ~CSV_STRICT);
+            csv_parse(&r->parser, s + done, 1, csv_on_field, csv_on_record, r);
+            csv_set_opts(&r->parser, LIBCSV_OPTIONS);
+            s += done + 1;
+            n -= done + 1;
+            continue;
+        }
+        /* The other: a byte after a closing quote that is neither a quote
+           nor what ends the field. */
+        if (is_blank(r, s[done])) {
+            r->blanks_after_quote = 1;
+            s += done;
+            n -= done;
+            continue;
+        }
+        text_after_quote(r);
+        return;
+    }
+}
+
+void csv_end_line(tide_csv_reader *r)
+{
+    if (r->skip_line)
+        end_bad_record(r, QUOTE_TEXT_AFTER);
+    else if (!r->opt.multi_line && r->parser.pstate == LIBCSV_FIELD_BEGUN && r->parser.quoted)
+        end_bad_record(r, QUOTE_OPEN_AT_LINE_END); /* a line is a record */
+}
+
+void csv_end_file(tide_csv_reader *r)
+{
+    if (r->skip_line) {
+        end_bad_record(r, QUOTE_TEXT_AFTER);
+        return;
+    }
+    if (r->parser.pstate == LIBCSV_FIELD_BEGUN && r->parser.quoted) {
+        /* The record runs to the end of the file: a quote was never closed. */
+        end_bad_record(r, r->opt.multi_line ? QUOTE_OPEN_AT_FILE_END : QUOTE_OPEN_AT_LINE_END);
+        return;
+    }
+    /* Blanks after a closing quote at the end of the file: libcsv, still
+       just after the quote, ends the field without them. */
+    r->blanks_after_quote = 0;
+    csv_fini(&r->parser, csv_on_field, csv_on_record, r);
+}
