@@ -1,88 +1,257 @@
 -- tide.state_store — what a stateful streaming operator keeps across
 -- micro-batches (a streaming aggregation's groups, dropDuplicates' keys),
--- versioned by epoch as Spark's state store is:
+-- versioned by epoch as Spark's HDFS-backed state store is:
 --
---   local store = state_store.new(schema, 0)  -- state/0/ of the checkpoint
---   local rows = store:before(ctx)            -- the rows after epoch - 1
---   store:save(ctx, rows)                     -- the rows after this epoch
+--   local store = state_store.new(schema, 0, num_keys, session)  -- state/0/
+--   local rows = store:before(ctx)                   -- the rows after epoch - 1
+--   store:save(ctx, rows, upserted, removed)         -- after this epoch, and the change
 --
--- The rows after epoch N are written to the checkpoint as state/<op>/N
--- (JSON lines, timestamps as their microseconds, atomically) before any
--- sink sees the batch; a replayed epoch starts from state/<op>/N-1, so its
--- output is the same and each record counts once. Between batches the
--- rows stay in memory; after a restart they are read back. Also the
--- watermark's part: which rows a watermark has passed.
+-- After epoch N the checkpoint gets the change, state/<op>/N.delta: the
+-- rows the epoch upserted, then the keys it removed (a removed-flag
+-- column); every K-th epoch (N divisible by K, Spark's
+-- spark.sql.streaming.stateStore.minDeltasForSnapshot, 10 by default) the
+-- whole state instead, state/<op>/N.snapshot. So a batch writes what it
+-- changed, not a state of a million groups. Files are JSON lines
+-- (timestamps as their microseconds), written atomically before any sink
+-- sees the batch. Between batches the rows stay in memory; a restart or a
+-- replayed epoch rebuilds the rows after N-1 from the latest snapshot at
+-- or before it and the deltas after it, so its output is the same and each
+-- record counts once. A plain state/<op>/N (the whole state, as tide wrote
+-- it before deltas) reads as a snapshot. Also the watermark's part: which
+-- rows a watermark has passed.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
+local batchlib = require("tide.batch")
 local ops = require("tide.dataframe_ops")
 
 local M = {}
 local ID = T.ID
 local errbuf, ERRLEN, cerr, take = ops.errbuf, ops.ERRLEN, ops.cerr, ops.take
 
+local SNAPSHOT_CONF, SNAPSHOT_DEFAULT = "spark.sql.streaming.stateStore.minDeltasForSnapshot", "10"
+local LAST = 11 -- tide_agg_fn: the value of a group's last row, null or not
+
 local Store = {}
 Store.__index = Store
 
 local function col(name) return { k = "col", name = name } end
+local function alias(name, expr) return { k = "alias", name = name, expr = expr } end
+local function call(fn, ...) return { k = "call", fn = fn, args = { ... } } end
+local function to_json(fields) return { alias("value", call("to_json", call("struct", unpack(fields)))) } end
 
--- schema: the rows' (a struct); op: the operator's number in state/.
-function M.new(schema, op)
+-- The batches of list (same columns) one after another.
+function M.concat(list)
+  if #list == 1 then return list[1] end
+  return batchlib.wrap(C.tide_batch_concat(ffi.new("tide_batch*[?]", #list, list), #list, errbuf, ERRLEN), cerr())
+end
+
+-- schema: the rows' (a struct) whose first num_keys columns are the key;
+-- op: the operator's number in state/; session: whose conf sets how often
+-- a snapshot is written.
+function M.new(schema, op, num_keys, session)
   local eval = require("tide.eval")
-  local to_json, from_json, json_fields = {}, {}, {}
+  local taken = {}
+  for _, f in ipairs(schema.fields) do taken[f.name] = true end
+  -- The removed flag, under a name no column has (files of one schema
+  -- always use the same).
+  local flag = "__removed"
+  while taken[flag] do flag = "_" .. flag end
+  local encode, decode, file_fields, removed = {}, {}, {}, {}
   for i, f in ipairs(schema.fields) do
     local c = col(f.name)
     if f.dataType.id == ID.timestamp then
-      to_json[i] = { k = "alias", name = f.name, expr = { k = "call", fn = "unix_micros", args = { c } } }
-      from_json[i] = { k = "alias", name = f.name, expr = { k = "call", fn = "timestamp_micros", args = { c } } }
+      encode[i] = alias(f.name, call("unix_micros", c))
+      decode[i] = alias(f.name, call("timestamp_micros", c))
     else
-      to_json[i], from_json[i] = c, c
+      encode[i], decode[i] = c, c
     end
-    json_fields[i] = T.field(f.name, f.dataType.id == ID.timestamp and T.long or f.dataType, true)
+    file_fields[i] = T.field(f.name, f.dataType.id == ID.timestamp and T.long or f.dataType, true)
+    if i <= num_keys then removed[i] = encode[i] end
+  end
+  removed[#removed + 1] = alias(flag, { k = "lit", value = true })
+  file_fields[#file_fields + 1] = T.field(flag, T.boolean, true)
+  local file_schema = T.struct(file_fields)
+  -- The merge of a snapshot and its deltas: per key, the last row of each
+  -- other column (the flag among them).
+  local keys, latest = {}, {}
+  for i = 1, num_keys do keys[i] = i - 1 end
+  for i = num_keys + 1, #file_fields do
+    latest[#latest + 1] = { code = LAST, column = i - 1, name = file_fields[i].name }
   end
   return setmetatable({
-    op = op, jsonSchema = T.struct(json_fields),
-    encode = eval.compileSelect({ { k = "alias", name = "value", expr = { k = "call", fn = "to_json",
-      args = { { k = "call", fn = "struct", args = to_json } } } } }, schema),
-    decode = eval.compileSelect(from_json, T.struct(json_fields)),
+    op = op, session = session, fileSchema = file_schema, keys = keys, latest = latest,
+    encode = eval.compileSelect(to_json(encode), schema),
+    encodeRemoved = eval.compileSelect(to_json(removed), schema),
+    decode = eval.compileSelect(decode, file_schema),
+    kept = eval.compile({ k = "isnull", expr = col(flag) }, file_schema),
   }, Store)
 end
 
-function Store:path(cp, epoch) return ("%s/state/%d/%d"):format(cp.dir, self.op, epoch) end
+function Store:dir(cp) return ("%s/state/%d"):format(cp.dir, self.op) end
+-- kind: "delta", "snapshot", or "plain" (the whole state under a bare N).
+function Store:file(epoch, kind)
+  return kind == "plain" and ("state/%d/%d"):format(self.op, epoch) or ("state/%d/%d.%s"):format(self.op, epoch, kind)
+end
+function Store:path(cp, epoch, kind) return cp.dir .. "/" .. self:file(epoch, kind) end
+
+-- Epochs between snapshots, read once a run, as Spark reads its conf when
+-- a query starts.
+local function snapshot_every(self, st)
+  if st.snapshotEvery then return st.snapshotEvery end
+  local conf = self.session and self.session.conf
+  local v = conf and conf:get(SNAPSHOT_CONF, SNAPSHOT_DEFAULT) or SNAPSHOT_DEFAULT
+  local n = tonumber(v)
+  if not n or n < 1 or n ~= math.floor(n) then
+    error(("%s must be a whole number >= 1, not %q"):format(SNAPSHOT_CONF, tostring(v)), 0)
+  end
+  st.snapshotEvery = n
+  return n
+end
+
+-- The operator's files in the checkpoint, epoch -> { delta = true, ... }:
+-- listed once a run, then kept as this process (the checkpoint's only
+-- writer, under its lock) writes and deletes them.
+local function index(self, ctx)
+  local st = ctx.state
+  if st.files then return st.files end
+  local ok, names = pcall(require("tide.files").list, self:dir(ctx.checkpoint))
+  if not ok then error("checkpoint: " .. tostring(names), 0) end
+  local files = {}
+  for _, name in ipairs(names) do
+    local epoch, kind = name:match("^(%d+)$"), "plain"
+    if not epoch then epoch, kind = name:match("^(%d+)%.(%a+)$") end
+    if epoch and (kind == "plain" or kind == "delta" or kind == "snapshot") then
+      epoch = tonumber(epoch)
+      files[epoch] = files[epoch] or {}
+      files[epoch][kind] = true
+    end
+  end
+  st.files = files
+  return files
+end
+
+local function whole(f) return f and (f.snapshot or f.plain) and true or false end
+
+-- One state file, in the file schema; an unreadable one fails naming it.
+function Store:read(cp, epoch, kind)
+  local path = self:path(cp, epoch, kind)
+  local ok, rows = pcall(function()
+    return require("tide.sources.json").batch({ mode = "FAILFAST" }, self.fileSchema, path):read()
+  end)
+  if not ok then
+    error(("checkpoint %s: %s is corrupt or unreadable: %s"):format(cp.dir, self:file(epoch, kind), tostring(rows)),
+      0)
+  end
+  return rows
+end
+
+-- The rows after epoch `version`, from the checkpoint: the latest snapshot
+-- at or before it, then the deltas after it, merged by key in C (a key's
+-- latest row wins; those it marks removed go). Keys keep the order they
+-- entered the state, as the rows kept in memory do, so a restarted query
+-- writes its groups as an uninterrupted one would.
+function Store:rebuild(ctx, version)
+  local cp = ctx.checkpoint
+  local files = index(self, ctx)
+  local every = snapshot_every(self, ctx.state)
+  local deltas, base = {}, version
+  while base >= 0 and not whole(files[base]) do
+    if not (files[base] and files[base].delta) then
+      error(("checkpoint %s: %s is missing: it is needed to rebuild the state after batch %d, which batch %d"
+        .. " starts from"):format(cp.dir, self:file(base, base % every == 0 and "snapshot" or "delta"), version,
+        version + 1), 0)
+    end
+    deltas[#deltas + 1] = base
+    base = base - 1
+  end
+  local parts = {}
+  if base >= 0 then parts[1] = self:read(cp, base, files[base].snapshot and "snapshot" or "plain") end
+  for i = #deltas, 1, -1 do parts[#parts + 1] = self:read(cp, deltas[i], "delta") end
+  local rows = M.concat(parts)
+  local eval = require("tide.eval")
+  -- (a global aggregation's merge over no rows would make up a row)
+  if #deltas > 0 and rows:count() > 0 then
+    rows = require("tide.dataframe_aggregate").aggregateBatch(rows, self.keys, self.latest)
+    rows = eval.filter(rows, self.kept, ctx)
+  end
+  return eval.project(rows, self.decode, ctx)
+end
 
 -- The rows after epoch - 1 for a batch of ctx.epochId (nil at epoch 0):
--- the ones kept after the last batch, or read from the checkpoint.
+-- the ones kept after the last batch, or rebuilt from the checkpoint.
 function Store:before(ctx)
   local st, epoch = ctx.state, ctx.epochId
   if st.epoch == epoch - 1 then return st.rows end
   if epoch == 0 then return nil end
-  local cp = ctx.checkpoint
-  local path = self:path(cp, epoch - 1)
-  local f = io.open(path, "rb")
-  if not f then
-    error(("checkpoint %s: state/%d/%d is missing: the state after batch %d, which batch %d starts from"):format(
-      cp.dir, self.op, epoch - 1, epoch - 1, epoch), 0)
-  end
-  f:close()
-  local read = require("tide.session").session().read:schema(self.jsonSchema):option("mode", "FAILFAST")
-    :json(path):toBatch()
-  return require("tide.eval").project(read, self.decode, ctx)
+  return self:rebuild(ctx, epoch - 1)
 end
 
--- Writes the rows after ctx.epochId and keeps them for the next batch;
--- versions older than the checkpoint keeps go.
-function Store:save(ctx, rows)
-  local cp = ctx.checkpoint
-  if C.tide_fs_mkdirs(("%s/state/%d"):format(cp.dir, self.op), errbuf, ERRLEN) ~= 0 then
+-- Deletes the files that rebuild no version from oldest on: everything
+-- before the latest snapshot at or before oldest.
+local function prune(self, cp, files, oldest)
+  local base
+  for epoch, f in pairs(files) do
+    if epoch <= oldest and whole(f) and (not base or epoch > base) then base = epoch end
+  end
+  if not base then return end
+  for epoch, f in pairs(files) do
+    if epoch < base then
+      for kind in pairs(f) do C.tide_fs_remove(self:path(cp, epoch, kind), errbuf, ERRLEN) end
+      files[epoch] = nil
+    end
+  end
+end
+
+-- Writes the state after ctx.epochId, rows (upserted: the rows the epoch
+-- changed or added; removed: those it dropped, or nil), keeps it for the
+-- next batch, and deletes the files no kept version needs. Returns the
+-- milliseconds it took (Spark's commitTimeMs).
+function Store:save(ctx, rows, upserted, removed)
+  local cp, st, epoch = ctx.checkpoint, ctx.state, ctx.epochId
+  local t0 = C.tide_now()
+  local files = index(self, ctx)
+  local kind = epoch % snapshot_every(self, st) == 0 and "snapshot" or "delta"
+  if C.tide_fs_mkdirs(self:dir(cp), errbuf, ERRLEN) ~= 0 then error("checkpoint: " .. cerr(), 0) end
+  local eval = require("tide.eval")
+  local lines
+  if kind == "snapshot" then
+    lines = eval.project(rows, self.encode, ctx)
+  else
+    -- Removals after the upserts: of a key in both, the later line wins.
+    lines = eval.project(upserted, self.encode, ctx)
+    if removed and removed:count() > 0 then
+      lines = M.concat({ lines, eval.project(removed, self.encodeRemoved, ctx) })
+    end
+  end
+  -- A replayed epoch overwrites its own file (a rename over it).
+  if C.tide_write_lines(self:path(cp, epoch, kind), nil, lines.columns, errbuf, ERRLEN) ~= 0 then
     error("checkpoint: " .. cerr(), 0)
   end
-  local lines = require("tide.eval").project(rows, self.encode, ctx)
-  if C.tide_write_lines(self:path(cp, ctx.epochId), nil, lines.columns, errbuf, ERRLEN) ~= 0 then
-    error("checkpoint: " .. cerr(), 0)
+  -- Its other file, from an attempt before the replay under another
+  -- snapshot interval (or in the old format), would shadow or duplicate it.
+  for other in pairs(files[epoch] or {}) do
+    if other ~= kind then C.tide_fs_remove(self:path(cp, epoch, other), errbuf, ERRLEN) end
   end
-  local old = ctx.epochId - (cp.retain or 100)
-  if old >= 0 then os.remove(self:path(cp, old)) end
-  ctx.state.epoch, ctx.state.rows = ctx.epochId, rows
+  files[epoch] = { [kind] = true }
+  -- The state of every batch the logs hold while batch N runs (N - retain
+  -- to N - 1, as pruned at commit N-1) stays rebuildable: a crash before
+  -- offsets/N and commits/N-1 reach the disk replays N-1 from the state
+  -- after N-2.
+  prune(self, cp, files, epoch - (cp.retain or 100))
+  st.epoch, st.rows = epoch, rows
+  return math.floor((C.tide_now() - t0) * 1000 + 0.5)
+end
+
+-- The bytes the kept rows hold in memory: their arenas and those of the
+-- batches they share buffers with (Spark's memoryUsedBytes).
+function M.memoryUsed(rows)
+  local bytes, b = 0, rows
+  while b ~= nil do
+    bytes = bytes + tonumber(C.tide_arena_bytes(b.arena))
+    b = b.parent
+  end
+  return bytes
 end
 
 -- ---- watermarks ---------------------------------------------------------------------------

@@ -113,7 +113,7 @@ function M.plan(df, key_idx, specs, schema, explain)
   local empty = aggregate_batch(batchlib.fromRows({}, input_schema), key_idx, partial)
   local state_schema = empty:schema()
   local finalize = eval.compileSelect(final, state_schema)
-  local store = state_store.new(state_schema, 0)
+  local store = state_store.new(state_schema, 0, nk, df._session)
   local merge_keys = {}
   for i = 1, nk do merge_keys[i] = i - 1 end
 
@@ -131,10 +131,11 @@ function M.plan(df, key_idx, specs, schema, explain)
       if watermark_us then batch, late = by_time(batch, key_idx[evict_by + 1], watermark_us, true) end
       local partials = aggregate_batch(batch, key_idx, partial)
       local before = store:before(ctx)
-      local state, touched = partials, nil
+      -- changed: the groups the batch touched, as they are now (the delta
+      -- the state store writes; update mode's output).
+      local state, changed = partials, partials
       if before and before:count() > 0 then
-        local both = batchlib.wrap(C.tide_batch_concat(ffi.new("tide_batch*[2]", before, partials), 2, errbuf,
-          ERRLEN), cerr())
+        local both = state_store.concat({ before, partials })
         local n, ns = both:count(), before:count()
         local grouping = { gids = ffi.new("int32_t[?]", n), first = ffi.new("int64_t[?]", n), ng = 1 }
         if nk > 0 then
@@ -143,28 +144,27 @@ function M.plan(df, key_idx, specs, schema, explain)
           if grouping.ng < 0 then error(cerr(), 0) end
         end
         state = aggregate_batch(both, merge_keys, merge, grouping)
-        if ctx.outputMode ~= "complete" then
-          local groups = ffi.new("int64_t[?]", math.max(n - ns, 1))
-          local k = tonumber(C.tide_groups_of_rows(grouping.gids, ns, n, grouping.ng, groups))
-          if k < 0 then error("streaming aggregation: out of memory", 0) end
-          touched = { rows = groups, n = k }
-        end
+        local groups = ffi.new("int64_t[?]", math.max(n - ns, 1))
+        local k = tonumber(C.tide_groups_of_rows(grouping.gids, ns, n, grouping.ng, groups))
+        if k < 0 then error("streaming aggregation: out of memory", 0) end
+        changed = take(state, groups, k)
       end
-      local out = touched and take(state, touched.rows, touched.n) or state
-      local removed = 0
+      local out = ctx.outputMode == "complete" and state or changed
+      local removed
       if watermark_us and ctx.outputMode ~= "complete" then
         -- The groups the watermark has passed are final: append writes
-        -- them now; both modes drop them from the state.
-        local final = by_time(state, evict_by, watermark_us, false)
-        state, removed = by_time(state, evict_by, watermark_us, true)
-        if ctx.outputMode == "append" then out = final end
+        -- them now; both modes drop them from the state. (None of them is
+        -- a changed one: the batch's rows they would hold were late.)
+        removed = by_time(state, evict_by, watermark_us, false)
+        state = by_time(state, evict_by, watermark_us, true)
+        if ctx.outputMode == "append" then out = removed end
       end
-      store:save(ctx, state)
+      local commit_ms = store:save(ctx, state, changed, removed)
       ctx.stateOperators = ctx.stateOperators or {}
       ctx.stateOperators[#ctx.stateOperators + 1] = {
-        operatorName = "stateStoreSave", numRowsTotal = state:count(),
-        numRowsUpdated = ctx.outputMode == "complete" and out:count() or (touched and touched.n or partials:count()),
-        numRowsRemoved = removed, numRowsDroppedByWatermark = late,
+        operatorName = "stateStoreSave", numRowsTotal = state:count(), numRowsUpdated = changed:count(),
+        numRowsRemoved = removed and removed:count() or 0, commitTimeMs = commit_ms,
+        memoryUsedBytes = state_store.memoryUsed(state), numRowsDroppedByWatermark = late,
       }
       return eval.project(out, finalize, ctx)
     end,

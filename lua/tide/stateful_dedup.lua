@@ -13,17 +13,12 @@
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
-local batchlib = require("tide.batch")
 local ops = require("tide.dataframe_ops")
 local state_store = require("tide.state_store")
 
 local M = {}
 local errbuf, ERRLEN, cerr, int32s, take, columns_of = ops.errbuf, ops.ERRLEN, ops.cerr, ops.int32s, ops.take,
   ops.columns_of
-
-local function concat(a, b)
-  return batchlib.wrap(C.tide_batch_concat(ffi.new("tide_batch*[2]", a, b), 2, errbuf, ERRLEN), cerr())
-end
 
 -- df deduplicated by the columns key_idx (0-based), key_names theirs.
 function M.plan(df, key_idx, key_names, label)
@@ -35,7 +30,7 @@ function M.plan(df, key_idx, key_names, label)
     state_cols[i] = i - 1
     if mark and key_names[i] == mark.watermark.column then evict_by = i end
   end
-  local store = state_store.new(T.struct(key_fields), 1)
+  local store = state_store.new(T.struct(key_fields), 1, #key_fields, df._session)
   local c_keys, c_state_cols, nk = int32s(key_idx), int32s(state_cols), #key_idx
   return ops.derive(df, {
     kind = "stateful_dedup",
@@ -50,14 +45,14 @@ function M.plan(df, key_idx, key_names, label)
       if ng < 0 then error(cerr(), 0) end
       local rows = ng == n and batch or take(batch, first, ng)
       local watermark_us = evict_by and ctx.watermarkMs * 1000
-      local late, removed = 0, 0
+      local late = 0
       if watermark_us then rows, late = state_store.byTime(rows, key_idx[evict_by], watermark_us, true) end
       -- Of those, the keys not seen before.
       local seen = store:before(ctx)
       local keys = columns_of(rows, key_idx)
-      local state = keys
+      local state, added = keys, keys
       if seen and seen:count() > 0 then
-        local both = concat(keys, seen)
+        local both = state_store.concat({ keys, seen })
         local m, nr = both:count(), keys:count()
         local g, f = ffi.new("int32_t[?]", m), ffi.new("int64_t[?]", m)
         local groups = tonumber(C.tide_group_rows(both, c_state_cols, nk, g, f, errbuf, ERRLEN))
@@ -66,14 +61,23 @@ function M.plan(df, key_idx, key_names, label)
         local k = tonumber(C.tide_set_operation(g, m, nr, groups, C.TIDE_SET_EXCEPT, keep))
         if k < 0 then error("dropDuplicates: out of memory", 0) end
         rows = take(rows, keep, k)
-        state = concat(seen, columns_of(rows, key_idx))
+        added = columns_of(rows, key_idx)
+        state = state_store.concat({ seen, added })
       end
-      if watermark_us then state, removed = state_store.byTime(state, evict_by - 1, watermark_us, true) end
-      store:save(ctx, state)
+      -- (The keys added are after the watermark, as their rows were: none
+      -- of them goes.)
+      local removed
+      if watermark_us then
+        local kept, gone = state_store.byTime(state, evict_by - 1, watermark_us, true)
+        if gone > 0 then removed = state_store.byTime(state, evict_by - 1, watermark_us, false) end
+        state = kept
+      end
+      local commit_ms = store:save(ctx, state, added, removed)
       ctx.stateOperators = ctx.stateOperators or {}
       ctx.stateOperators[#ctx.stateOperators + 1] = {
-        operatorName = "dedupe", numRowsTotal = state:count(), numRowsUpdated = rows:count(),
-        numRowsRemoved = removed, numRowsDroppedByWatermark = late,
+        operatorName = "dedupe", numRowsTotal = state:count(), numRowsUpdated = added:count(),
+        numRowsRemoved = removed and removed:count() or 0, commitTimeMs = commit_ms,
+        memoryUsedBytes = state_store.memoryUsed(state), numRowsDroppedByWatermark = late,
       }
       return rows
     end,

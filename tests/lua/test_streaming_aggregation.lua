@@ -56,7 +56,10 @@ t.test("complete mode: every group each batch, counted across batches and across
   q:stop()
   t.same_table(batches[3], { "a|3|2|4.0|2024-01-01 00:00:02.5|0.6666666666666666", "b|1|0|1.0|2024-01-01 00:00:01|0.0",
     "c|1|1|8.0|2024-01-02 00:00:00|1.0" })
-  t.ok(io.open(cp .. "/state/0/2", "r"), "state/0/2 written")
+  t.ok(io.open(cp .. "/state/0/2.delta", "r"), "state/0/2.delta written")
+  -- As Spark's: the groups the batch updated in the state, every group written.
+  t.same_table({ q:lastProgress().stateOperators[1].numRowsUpdated, q:lastProgress().stateOperators[1].numRowsTotal },
+    { 2, 3 })
 end)
 
 t.test("update mode: the groups a batch changed; the memory sink in complete mode holds the latest result", function()
