@@ -10,6 +10,11 @@
 -- ctx) -> batch }; a scan is { source = src, schema = ... } whose source reads
 -- batches. ctx carries the counters of the batch in flight (malformed and
 -- dropped rows) and the operators' state across batches of a stream.
+--
+-- Here: the properties, the projections (select, withColumn, drop, ...),
+-- filter, withWatermark, limit and the actions; the other groups of
+-- methods are installed at the end from their modules (tide.dataframe_ops,
+-- _aggregate, _sets, _join, _na, _explain).
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -21,12 +26,15 @@ local function eval() return require("tide.eval") end
 local batchlib = require("tide.batch")
 local ops = require("tide.dataframe_ops")
 local aggregates = require("tide.dataframe_aggregate")
+local na = require("tide.dataframe_na")
+local lineage = require("tide.lineage")
 
 local M = {}
 local DataFrame = {}
 local methods = {}
 M.DataFrame = DataFrame
 M.methods = methods
+M.NaFunctions = na.NaFunctions
 
 local function new(session, plan, streaming)
   return setmetatable({ _session = session, _plan = plan, _streaming = streaming or false }, DataFrame)
@@ -63,7 +71,7 @@ DataFrame.__index = function(df, key)
   local schema = df._plan.schema
   local i, ambiguous = schema:resolveField(key)
   if ambiguous then error(ambiguous, 2) end
-  if i then return column.wrap { k = "col", name = schema.fields[i].name } end
+  if i then return column.wrap { k = "col", name = schema.fields[i].name, from = lineage.ref(df._plan) } end
   local known = schema:fieldNames()
   for name in pairs(methods) do known[#known + 1] = name end
   for name in pairs(properties) do known[#known + 1] = name end
@@ -159,15 +167,32 @@ function methods:filter(cond)
 end
 methods.where = methods.filter
 
--- Every column of df, by name, except the one at `replaced` (a 1-based
--- index), which becomes `node`; node is added last when replaced is nil.
-local function with_column_nodes(df, replaced, node)
+-- Every column of df, by position (names may repeat after a join).
+local function column_nodes(df)
   local nodes = {}
-  for i, field in ipairs(df._plan.schema.fields) do
-    nodes[i] = i == replaced and node or { k = "col", name = field.name }
-  end
-  if not replaced then nodes[#nodes + 1] = node end
+  for i, field in ipairs(df._plan.schema.fields) do nodes[i] = { k = "col", name = field.name, index = i - 1 } end
   return nodes
+end
+
+-- The indices of the columns of a name (as fieldsNamed finds them: "K" is
+-- k): after a join, both columns of one name. Two names that differ only
+-- in case fail as ambiguous at `level` (1: columns_named's caller).
+local function columns_named(schema, name, level)
+  local named = schema:fieldsNamed(name)
+  if #named > 1 and schema.fields[named[1]].name ~= name then
+    local _, ambiguous = schema:resolveField(name)
+    error(ambiguous, level + 1)
+  end
+  return named
+end
+
+-- The columns of nodes (column_nodes) of the name become make(); none
+-- has it: one is added. As Spark's withColumn, after a join that gave two
+-- columns the name both are replaced. Errors at the caller's caller.
+local function set_named(nodes, schema, name, make)
+  local named = columns_named(schema, name, 3)
+  if #named == 0 then nodes[#nodes + 1] = make() end
+  for _, i in ipairs(named) do nodes[i] = make() end
 end
 
 -- withColumn(name, col): the column of that name (resolved as in
@@ -178,8 +203,9 @@ function methods:withColumn(name, col)
   if not column.isColumn(col) then
     error(("withColumn needs a Column (F.lit(v) for a value), not %s"):format(kind_of(col)), 2)
   end
-  local existing = ops.resolve(self._plan.schema, name, 2)
-  return projection(self, with_column_nodes(self, existing, { k = "alias", expr = col.node, name = name }))
+  local nodes = column_nodes(self)
+  set_named(nodes, self._plan.schema, name, function() return { k = "alias", expr = col.node, name = name } end)
+  return projection(self, nodes)
 end
 
 -- withColumnRenamed(existing, new): as Spark's, a no-op when no column
@@ -188,11 +214,11 @@ function methods:withColumnRenamed(existing, new_name)
   if type(existing) ~= "string" or type(new_name) ~= "string" then
     error(("withColumnRenamed needs two column names, not %s and %s"):format(kind_of(existing), kind_of(new_name)), 2)
   end
-  local schema = self._plan.schema
-  local i = ops.resolve(schema, existing, 2)
-  if not i then return self end
-  local renamed = { k = "alias", expr = { k = "col", name = schema.fields[i].name }, name = new_name }
-  return projection(self, with_column_nodes(self, i, renamed))
+  local named = columns_named(self._plan.schema, existing, 2)
+  if #named == 0 then return self end
+  local nodes = column_nodes(self)
+  for _, i in ipairs(named) do nodes[i] = { k = "alias", expr = nodes[i], name = new_name } end
+  return projection(self, nodes)
 end
 
 -- withColumns({name = col, ...}) (PySpark's dict), or a list of {name,
@@ -220,11 +246,9 @@ function methods:withColumns(map)
     end
     table.sort(pairs_list, function(a, b) return a[1] < b[1] end)
   end
-  local nodes = with_column_nodes(self, nil, nil)
+  local nodes = column_nodes(self)
   for _, p in ipairs(pairs_list) do
-    local node = { k = "alias", expr = p[2].node, name = p[1] }
-    local existing = ops.resolve(self._plan.schema, p[1], 2)
-    if existing then nodes[existing] = node else nodes[#nodes + 1] = node end
+    set_named(nodes, self._plan.schema, p[1], function() return { k = "alias", expr = p[2].node, name = p[1] } end)
   end
   return projection(self, nodes)
 end
@@ -236,34 +260,39 @@ function methods:withColumnsRenamed(map)
     error(("withColumnsRenamed needs a table {existing = new, ...}, not %s"):format(kind_of(map)), 2)
   end
   local schema = self._plan.schema
-  local nodes = with_column_nodes(self, nil, nil)
+  local nodes = column_nodes(self)
   for existing, new_name in pairs(map) do
     if type(existing) ~= "string" or type(new_name) ~= "string" then
       error(("withColumnsRenamed needs column names, not %s = %s"):format(kind_of(existing), kind_of(new_name)), 2)
     end
-    local i = ops.resolve(schema, existing, 2)
-    if i then nodes[i] = { k = "alias", expr = { k = "col", name = schema.fields[i].name }, name = new_name } end
+    for _, i in ipairs(columns_named(schema, existing, 2)) do
+      nodes[i] = { k = "alias", expr = { k = "col", name = schema.fields[i].name, index = i - 1 }, name = new_name }
+    end
   end
   return projection(self, nodes)
 end
 
 -- drop(cols...): names or F.col(name)s; as Spark's, a name no column has
--- is skipped.
+-- is skipped, and a name drops every column of that name (after a join,
+-- df.x drops the one of df's side).
 function methods:drop(...)
   local schema = self._plan.schema
   local dropped = {}
   for _, c in ipairs(arglist("drop", ...)) do
+    local indices
     if column.isColumn(c) then
       if c.node.k ~= "col" then error("drop takes column names or col() references", 2) end
-      c = c.node.name
+      indices = { ops.resolve(schema, c.node.name, 2, c.node.from) }
+    elseif type(c) == "string" then
+      indices = columns_named(schema, c, 2)
+    else
+      error(("drop takes column names or col() references, not %s"):format(kind_of(c)), 2)
     end
-    if type(c) ~= "string" then error(("drop takes column names or col() references, not %s"):format(kind_of(c)), 2) end
-    local i = ops.resolve(schema, c, 2)
-    if i then dropped[i] = true end
+    for _, i in ipairs(indices) do dropped[i] = true end
   end
   local nodes = {}
   for i, field in ipairs(schema.fields) do
-    if not dropped[i] then nodes[#nodes + 1] = { k = "col", name = field.name } end
+    if not dropped[i] then nodes[#nodes + 1] = { k = "col", name = field.name, index = i - 1 } end
   end
   return projection(self, nodes)
 end
@@ -327,7 +356,8 @@ function methods:withWatermark(eventTime, delayThreshold)
   end
   -- The rows pass as they are; the batch's latest event time is kept in
   -- the batch's context, from which the query moves its watermark
-  -- (tide.streaming) that a streaming aggregation finalizes and evicts by.
+  -- (tide.streaming_batch) that a streaming aggregation finalizes and
+  -- evicts by.
   local column_index, name = i - 1, schema.fields[i].name
   return derive(self, {
     kind = "watermark",
@@ -375,121 +405,6 @@ function methods:limit(n)
     end,
   })
 end
-
--- ---- na ----------------------------------------------------------------------
-
-local NaFunctions = {} -- its __index is set with its methods, below
-M.NaFunctions = NaFunctions
-
--- The 1-based indices of the columns `subset` names (a name or a list of
--- names), resolved as in expressions; a name no column has is an error at
--- the line that called `what`'s method (level 3 from here), as Spark's.
-local function subset_indices(schema, subset, what)
-  if type(subset) == "string" then subset = { subset } end
-  if type(subset) ~= "table" then
-    error(("%s: subset must be a column name or a list of them, not %s"):format(what, kind_of(subset)), 3)
-  end
-  local indices = {}
-  for k, name in ipairs(subset) do
-    local i = type(name) == "string" and ops.resolve(schema, name, 3)
-    if not i then
-      error(("%s: cannot resolve column %s (columns: %s)"):format(what,
-        type(name) == "string" and ("%q"):format(name) or tostring(name), table.concat(schema:fieldNames(), ", ")), 3)
-    end
-    indices[k] = i
-  end
-  return indices
-end
-
--- drop(how = "any" | "all", thresh, subset): rows with nulls go away;
--- thresh keeps rows with at least that many non-null values.
-function NaFunctions:drop(how, thresh, subset)
-  if type(how) == "table" then how, thresh, subset = how.how, how.thresh, how.subset end
-  local df = self.df
-  local schema = df._plan.schema
-  local indices = {}
-  if subset == nil then
-    for i = 1, #schema.fields do indices[i] = i end
-  else
-    indices = subset_indices(schema, subset, "na.drop")
-  end
-  how = how or "any"
-  if how ~= "any" and how ~= "all" then error("na.drop: how must be 'any' or 'all'", 2) end
-  thresh = thresh or (how == "any" and #indices or 1)
-  -- As Spark: a filter on AtLeastNNonNulls (NaN counts as null), one C
-  -- kernel counting over every column at once.
-  local exprs = {}
-  for k, i in ipairs(indices) do exprs[k] = { k = "col", name = schema.fields[i].name } end
-  if #exprs == 0 then return df end
-  return df:filter(column.wrap { k = "atleastnnonnulls", n = thresh, exprs = exprs })
-end
-
-local NUMERIC = { [T.ID.int] = true, [T.ID.long] = true, [T.ID.float] = true, [T.ID.double] = true,
-                  [T.ID.decimal] = true }
-local FILL_KINDS = { number = true, string = true, boolean = true }
-
--- Whether fill(value) fills a column of type t: numbers fill numeric
--- columns, strings string columns, booleans boolean columns (Spark's
--- fillValue).
-local function fills(value, t)
-  local kind = type(value)
-  return (kind == "number" and NUMERIC[t.id]) or (kind == "string" and t.id == T.ID.string)
-    or (kind == "boolean" and t.id == T.ID.boolean)
-end
-
--- fill(value, [subset]) or fill({column = value}): as Spark's na.fill, the
--- nulls of the columns, and the NaNs of float and double ones, become the
--- value cast to the column's type: coalesce(nanvl(c, NULL), value), as
--- DataFrameNaFunctions.fillCol, one projection of C kernels. A single
--- value fills the columns of its kind (fills above) among subset (every
--- column by default); a table's values fill their own columns, whatever
--- their kind (Spark's fill(Map)), and subset is not used with it.
-function NaFunctions:fill(value, subset)
-  local df = self.df
-  local schema = df._plan.schema
-  local fill_of = {} -- the value of each column filled, by 1-based index
-  if type(value) == "table" then
-    for name, v in pairs(value) do
-      if not FILL_KINDS[type(v)] then
-        error(("na.fill: the value of %s must be a number, string or boolean, not %s"):format(tostring(name),
-          kind_of(v)), 2)
-      end
-      fill_of[subset_indices(schema, { name }, "na.fill")[1]] = v
-    end
-  else
-    if not FILL_KINDS[type(value)] then
-      error(("na.fill: value must be a number, string, boolean or a table {column = value}, not %s")
-        :format(kind_of(value)), 2)
-    end
-    local wanted
-    if subset ~= nil then
-      wanted = {}
-      for _, i in ipairs(subset_indices(schema, subset, "na.fill")) do wanted[i] = true end
-    end
-    for i, f in ipairs(schema.fields) do
-      if (not wanted or wanted[i]) and fills(value, f.dataType) then fill_of[i] = value end
-    end
-  end
-  local nodes = {}
-  for i, f in ipairs(schema.fields) do
-    local node, v = { k = "col", name = f.name }, fill_of[i]
-    if v ~= nil then
-      if f.dataType.id == T.ID.double or f.dataType.id == T.ID.float then
-        node = { k = "call", fn = "nanvl", args = { node, { k = "lit", value = nil, type = f.dataType } } }
-      end
-      node = { k = "alias", name = f.name, expr = { k = "call", fn = "coalesce", args = { node,
-        { k = "cast", to = f.dataType, expr = { k = "lit", value = v } } } } }
-    end
-    nodes[i] = node
-  end
-  return projection(df, nodes)
-end
-
--- PySpark's DataFrame.dropna and fillna are df.na's drop and fill.
-function methods:dropna(...) return self.na:drop(...) end
-function methods:fillna(...) return self.na:fill(...) end
-
--- ---- running a plan over batches (tide.execution) -------------------------------
 
 local execution = require("tide.execution")
 
@@ -545,82 +460,6 @@ end
 
 function methods:printSchema() io.write(self._plan.schema:treeString()) end
 
--- ---- explain ----------------------------------------------------------------------
-
-local function column_list(schema) return "[" .. table.concat(schema:fieldNames(), ", ") .. "]" end
-
--- One line for an operator, in the words of Spark's plans where tide's
--- operators are Spark's; operators say it themselves (op.explain) when
--- they know more than their kind.
-local function describe_op(op)
-  if op.explain then return op.explain end
-  if op.kind == "union" then return "Union" end
-  if not op.child then
-    local src = op.source
-    return ((src and src.description) or op.kind or "Scan") .. " " .. column_list(op.schema)
-  end
-  if op.kind == "project" and op.compiled then
-    local sql = require("tide.sql")
-    local items = {}
-    for i, c in ipairs(op.compiled) do
-      local node = c.node
-      if node.k == "alias" then
-        items[i] = sql.toString(node.expr) .. " AS " .. c.name
-      else
-        local text = sql.toString(node)
-        items[i] = text == c.name and text or text .. " AS " .. c.name
-      end
-    end
-    return "Project [" .. table.concat(items, ", ") .. "]"
-  end
-  -- Operators of other modules (ML stages): what they are, and the columns
-  -- they add to their input's.
-  local what = op.kind
-  if op.fusedFrom then
-    local uids = {}
-    for i, o in ipairs(op.fusedFrom) do uids[i] = o.stage and o.stage.uid or o.kind end
-    what = "FusedScorer(" .. table.concat(uids, ", ") .. ")"
-  elseif op.stage and op.stage.uid then
-    what = op.stage.uid
-  end
-  local added = {}
-  for i = #op.child.schema.fields + 1, #op.schema.fields do added[#added + 1] = op.schema.fields[i].name end
-  return #added > 0 and what .. " +[" .. table.concat(added, ", ") .. "]" or what
-end
-
-local function plan_lines(op, out, lead, indent)
-  out[#out + 1] = lead .. describe_op(op)
-  local children = op.left and op.right and { op.left, op.right } or { op.child }
-  for i, child in ipairs(children) do
-    local last = i == #children
-    plan_lines(child, out, indent .. (last and "+- " or ":- "), indent .. (last and "   " or ":  "))
-  end
-end
-
-local function plan_text(plan)
-  local out = {}
-  plan_lines(plan, out, "", "")
-  return table.concat(out, "\n") .. "\n"
-end
-
--- explain(): the plan that runs (after tide.optimizer's rewrites), one
--- operator a line, top first, as Spark's tree; explain(true),
--- explain("extended") or explain{extended = true} print the plan as built
--- before it. Spark's other modes (codegen, cost, formatted) have nothing
--- of tide's to show.
-function methods:explain(extended, mode)
-  if type(extended) == "table" then extended, mode = extended.extended, extended.mode end
-  if type(extended) == "string" then extended, mode = nil, extended end
-  mode = mode and tostring(mode):lower() or (extended and "extended" or "simple")
-  if mode ~= "simple" and mode ~= "extended" then
-    error(("explain: mode %q is not supported (simple or extended)"):format(mode), 2)
-  end
-  local run = require("tide.optimizer").optimize(self._plan)
-  local text = "== Physical Plan ==\n" .. plan_text(run)
-  if mode == "extended" then text = "== Logical Plan ==\n" .. plan_text(self._plan) .. "\n" .. text end
-  io.write(text, "\n")
-end
-
 function methods:createOrReplaceTempView(name)
   self._session:registerTable(name, self)
 end
@@ -629,10 +468,9 @@ ops.install(M)
 aggregates.install(M)
 require("tide.dataframe_sets").install(M)
 require("tide.dataframe_join").install(M)
+na.install(M, projection)
+require("tide.dataframe_explain").install(M)
 
 checks.colonCalls("DataFrame", "df", function(v) return getmetatable(v) == DataFrame end, methods)
-checks.colonCalls("DataFrameNaFunctions", "df.na", function(v) return getmetatable(v) == NaFunctions end,
-  NaFunctions)
-NaFunctions.__index = checks.strictIndex("DataFrameNaFunctions", "method", NaFunctions)
 
 return M

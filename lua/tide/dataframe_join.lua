@@ -31,6 +31,7 @@ local batchlib = require("tide.batch")
 local execution = require("tide.execution")
 local coerce = require("tide.eval_coerce")
 local ops = require("tide.dataframe_ops")
+local lineage = require("tide.lineage")
 
 local M = {}
 local ID = T.ID
@@ -98,8 +99,8 @@ end
 
 -- The field index (1-based) a name resolves to in schema, or nil; a name
 -- several fields match only in case fails as Spark's.
-local function resolve(schema, name)
-  local i, ambiguous = schema:resolveField(name)
+local function resolve(schema, name, from)
+  local i, ambiguous = schema:resolveField(name, lineage.fieldsOf(from))
   if ambiguous then fail("join: " .. ambiguous) end
   return i
 end
@@ -124,12 +125,22 @@ local function using_keys(ldf, rdf, names)
   return keys
 end
 
--- The side ("left" or "right") and field index a column name of a join
--- condition refers to. "a.x" is column x of the side aliased "a"
+-- The side ("left" or "right") and field index a column of a join
+-- condition refers to: a.x (a DataFrame's column) is the column of the
+-- side built on a; "a.x" is column x of the side aliased "a"
 -- (df:alias("a")). A name both sides have is ambiguous, as df.id is in
--- Spark when both DataFrames have an id and nothing tells them apart.
-local function locate(name, ldf, rdf)
+-- Spark when both DataFrames have an id and nothing tells them apart
+-- (a self-join: alias the sides).
+local function locate(node, ldf, rdf)
+  local name, from = node.name, node.from
   local ls, rs = ldf._plan.schema, rdf._plan.schema
+  if from then
+    local left, right = lineage.derives(ldf._plan, from.plan), lineage.derives(rdf._plan, from.plan)
+    if left ~= right then
+      local i = resolve(left and ls or rs, name, from)
+      if i then return left and "left" or "right", i end
+    end
+  end
   local qualifier, rest = name:match("^([^.]+)%.(.+)$")
   if qualifier and (qualifier == ldf._alias) ~= (qualifier == rdf._alias) then
     local side, schema = qualifier == ldf._alias and "left" or "right", qualifier == ldf._alias and ls or rs
@@ -176,8 +187,8 @@ local function condition_keys(ldf, rdf, node)
       fail(("join: the condition %s is not an equality of two columns: tide joins on equalities between a column"
         .. " of each side (and_ of several); filter the joined rows for any other condition"):format(sql.toString(c)))
     end
-    local s1, i1 = locate(c.left.name, ldf, rdf)
-    local s2, i2 = locate(c.right.name, ldf, rdf)
+    local s1, i1 = locate(c.left, ldf, rdf)
+    local s2, i2 = locate(c.right, ldf, rdf)
     if s1 == s2 then
       fail(("join: the condition %s compares two columns of the %s side: each equality needs a column of each"
         .. " side (filter the joined rows for the other conditions)"):format(sql.toString(c), s1))
@@ -189,12 +200,15 @@ end
 
 -- ---- the operator --------------------------------------------------------------------------
 
--- Columns of schema's fields, as output entries of `side`, nullable when
--- the join makes that side's rows optional.
-local function side_outputs(out, schema, side, nullable, skip)
-  for i, f in ipairs(schema.fields) do
+-- Columns of df's fields, as output entries of `side`, nullable when the
+-- join makes that side's rows optional; each field knows the side it came
+-- from (tide.lineage: df.x and F.col("alias.x") find it).
+local function side_outputs(out, df, side, nullable, skip)
+  for i, f in ipairs(df._plan.schema.fields) do
     if not (skip and skip[i]) then
-      out[#out + 1] = { side = side, index = i - 1, field = T.field(f.name, f.dataType, f.nullable or nullable) }
+      local field = T.field(f.name, f.dataType, f.nullable or nullable)
+      field.origin, field.qualifier = df._plan, df._alias or f.qualifier
+      out[#out + 1] = { side = side, index = i - 1, field = field }
     end
   end
 end
@@ -369,8 +383,8 @@ local function using_join(ldf, rdf, names, how)
       outputs[k] = { side = "left", index = key.left - 1, field = lf }
     end
   end
-  side_outputs(outputs, ls, "left", how == "right" or how == "full", lkey)
-  if how ~= "semi" and how ~= "anti" then side_outputs(outputs, rs, "right", how == "left" or how == "full", rkey) end
+  side_outputs(outputs, ldf, "left", how == "right" or how == "full", lkey)
+  if how ~= "semi" and how ~= "anti" then side_outputs(outputs, rdf, "right", how == "left" or how == "full", rkey) end
   return join_plan(ldf, rdf, how, keys, outputs, condition_text(ldf, rdf, keys))
 end
 
@@ -379,9 +393,9 @@ end
 -- a semi or anti join keeps the left's.
 local function condition_join(ldf, rdf, keys, how)
   local outputs = {}
-  side_outputs(outputs, ldf._plan.schema, "left", how == "right" or how == "full")
+  side_outputs(outputs, ldf, "left", how == "right" or how == "full")
   if how ~= "semi" and how ~= "anti" then
-    side_outputs(outputs, rdf._plan.schema, "right", how == "left" or how == "full")
+    side_outputs(outputs, rdf, "right", how == "left" or how == "full")
   end
   return join_plan(ldf, rdf, how, keys, outputs, condition_text(ldf, rdf, keys))
 end

@@ -56,9 +56,10 @@ end
 -- The 1-based index of the field a column name resolves to, as
 -- expressions resolve names (tide.types' resolveField: the exact name,
 -- else the one equal but for case), or nil. A name several fields match
--- fails at `level` (as error's: 1 is resolve's caller).
-local function resolve(schema, name, level)
-  local i, ambiguous = schema:resolveField(name)
+-- fails at `level` (as error's: 1 is resolve's caller), unless they are
+-- told apart by the DataFrame (`from`, its plan) the reference came from.
+local function resolve(schema, name, level, from)
+  local i, ambiguous = schema:resolveField(name, require("tide.lineage").fieldsOf(from))
   if ambiguous then error(ambiguous, level + 1) end
   return i
 end

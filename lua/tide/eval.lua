@@ -23,11 +23,17 @@
 -- batch derived from it (tide_batch_derive) whose arena holds every column
 -- the run makes; the result may also be one of input's columns (zero
 -- copy). ctx is the batch context (docs/architecture.md), possibly nil.
+--
+-- Here: the nodes that name columns and values (col, field, lit, alias,
+-- cast), calls, and the public API. The operators (op, not, neg, IS NULL,
+-- IN, CASE) compile in tide.eval_operators; the functions a call names, in
+-- the modules registered at the end (tide.eval_functions, ...).
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local batchlib = require("tide.batch")
 local coerce = require("tide.eval_coerce")
+local lineage = require("tide.lineage")
 
 local M = {}
 package.loaded["tide.eval"] = M -- function modules below require us back
@@ -71,9 +77,10 @@ local function simple(t) return t:simpleString() end
 
 -- A struct field's index by name (tide.types' resolveField: exact, else
 -- the one field equal but for case); a name several fields match is an
--- error naming them.
-local function find_field(st, name)
-  local i, ambiguous = st:resolveField(name)
+-- error naming them, unless they are told apart by the DataFrame the
+-- reference came from (`from`, a plan: tide.lineage).
+local function find_field(st, name, from)
+  local i, ambiguous = st:resolveField(name, lineage.fieldsOf(from))
   if ambiguous then error(ambiguous, 0) end
   return i
 end
@@ -148,6 +155,24 @@ local function run_all(list, input, out, ctx)
 end
 M.runAll = run_all
 
+-- The type a list of compiled nodes shares, or a type error naming node.
+local function common_type(node, list, what)
+  local types, lits = {}, {}
+  for i, c in ipairs(list) do
+    types[i] = c.type
+    lits[i] = integral_literal(c)
+  end
+  local t = coerce.common(types, lits)
+  if t == nil then
+    local names = {}
+    for i, ty in ipairs(types) do names[i] = simple(ty) end
+    type_error(node, ("%s must share a type, not %s"):format(what, table.concat(names, ", ")))
+  end
+  if coerce.isVoid(t) then t = T.string end
+  return t
+end
+M.commonType = common_type
+
 -- ---- compiling nodes -------------------------------------------------------------------
 
 local function compile_node(node, scope)
@@ -169,12 +194,11 @@ function compilers.col(node, scope)
   local st = scope.schema
   -- A column by position (node.index, 0-based), where its name may not
   -- be unique; else by name.
-  local i = node.index and node.index + 1 or find_field(st, node.name)
+  local i = node.index and node.index + 1 or find_field(st, node.name, node.from)
   if i then
-    local k = i - 1
-    local name = st.fields[i].name
+    local k, f = i - 1, st.fields[i]
     return {
-      type = st.fields[i].dataType, name = name, outputName = name, ml = st.fields[i].ml,
+      type = f.dataType, name = f.name, outputName = f.name, ml = f.ml, field = f,
       run = function(input) return input.columns + k end,
     }
   end
@@ -310,217 +334,6 @@ function compilers.cast(node, scope)
   return c
 end
 
--- tide compares and hashes atomic values only; a vector operand is a type
--- error naming it (arithmetic on vectors is one already: not a number).
-local function no_vectors(node, list, what)
-  for _, c in ipairs(list) do
-    if c.type.id == ID.vector then
-      type_error(node, ("%s is a vector, which cannot be %s"):format(c.name, what))
-    end
-  end
-end
-
-local ARITH = { ["+"] = 1, ["-"] = 2, ["*"] = 3, ["/"] = 4, ["%"] = 5 }
-local COMPARE = { ["="] = 1, ["=="] = 1, ["!="] = 2, ["<>"] = 2, ["<"] = 3, ["<="] = 4, [">"] = 5,
-                  [">="] = 6, ["<=>"] = 7 }
-
--- Kernels of two operands: f(out, a, b, dst) with a, b their columns.
-local function binary(name, t, l, r, kernel_call)
-  return {
-    type = t, name = name,
-    run = function(input, out, ctx)
-      local a = l.run(input, out, ctx)
-      local b = r.run(input, out, ctx)
-      local dst = new_column(out)
-      check(kernel_call(out, a, b, dst), name)
-      return dst
-    end,
-  }
-end
-
-local function as_boolean(node, c, what)
-  if c.type.id == ID.boolean then return c end
-  if coerce.isVoid(c.type) or c.type.id == ID.string then return cast_to(c, T.boolean) end
-  type_error(node, ("%s needs booleans, not %s (%s)"):format(what, simple(c.type), c.name))
-end
-
-function compilers.op(node, scope)
-  local op = node.op
-  if type(op) == "string" then op = op:lower() end
-  local l, r = compile_node(node.left, scope), compile_node(node.right, scope)
-  local name = sql_name(node)
-  if ARITH[op] then
-    local code = ARITH[op]
-    local lt, rt, result = coerce.arithmetic(op, l.type, r.type, integral_literal(l), integral_literal(r))
-    if not lt then
-      type_error(node, ("%s needs numbers, not %s and %s"):format(op, simple(l.type), simple(r.type)))
-    end
-    l, r = cast_to(l, lt), cast_to(r, rt)
-    local p, s = result.precision or 0, result.scale or 0
-    return binary(name, result, l, r, function(out, a, b, dst)
-      return C.tide_eval_arith(out, code, a, b, p, s, dst, errbuf, ERRLEN)
-    end)
-  elseif op == "div" then
-    -- Spark's integral division: bigint operands, a bigint result.
-    for _, c in ipairs({ l, r }) do
-      local ty = c.type
-      if not (coerce.isVoid(ty) or ty.id == ID.string or (coerce.isNumeric(ty) and ty.id ~= ID.decimal)) then
-        type_error(node, ("div needs integers or doubles, not %s and %s"):format(simple(l.type), simple(r.type)))
-      end
-    end
-    l, r = cast_to(l, T.long), cast_to(r, T.long)
-    return binary(name, T.long, l, r, function(out, a, b, dst)
-      return C.tide_eval_arith(out, 4, a, b, 0, 0, dst, errbuf, ERRLEN)
-    end)
-  elseif COMPARE[op] then
-    local code = COMPARE[op]
-    no_vectors(node, { l, r }, "compared")
-    local lt, rt = coerce.comparison(l.type, r.type, integral_literal(l), integral_literal(r))
-    if not lt then
-      type_error(node, ("cannot compare %s and %s"):format(simple(l.type), simple(r.type)))
-    end
-    if coerce.isVoid(lt) then lt, rt = T.boolean, T.boolean end
-    l, r = cast_to(l, lt), cast_to(r, rt)
-    return binary(name, T.boolean, l, r, function(out, a, b, dst)
-      return C.tide_eval_compare(out, code, a, b, dst, errbuf, ERRLEN)
-    end)
-  elseif op == "and" or op == "or" or op == "&&" or op == "||" then
-    local is_or = (op == "or" or op == "||") and 1 or 0
-    local word = is_or == 1 and "OR" or "AND"
-    l, r = as_boolean(node, l, word), as_boolean(node, r, word)
-    return binary(name, T.boolean, l, r, function(out, a, b, dst)
-      return C.tide_eval_and_or(out, is_or, a, b, dst, errbuf, ERRLEN)
-    end)
-  end
-  error(("unknown operator %q in %s"):format(tostring(node.op), name), 0)
-end
-
-local function unary(name, t, child, kernel_call)
-  return {
-    type = t, name = name,
-    run = function(input, out, ctx)
-      local a = child.run(input, out, ctx)
-      local dst = new_column(out)
-      check(kernel_call(out, a, dst), name)
-      return dst
-    end,
-  }
-end
-
-compilers["not"] = function(node, scope)
-  local child = as_boolean(node, compile_node(node.expr, scope), "NOT")
-  return unary(sql_name(node), T.boolean, child, function(out, a, dst)
-    return C.tide_eval_not(out, a, dst, errbuf, ERRLEN)
-  end)
-end
-
-function compilers.neg(node, scope)
-  local child = compile_node(node.expr, scope)
-  if child.type.id == ID.string or coerce.isVoid(child.type) then child = cast_to(child, T.double) end
-  if not coerce.isNumeric(child.type) then
-    type_error(node, ("unary minus needs a number, not %s"):format(simple(child.type)))
-  end
-  return unary(sql_name(node), child.type, child, function(out, a, dst)
-    return C.tide_eval_negate(out, a, dst, errbuf, ERRLEN)
-  end)
-end
-
-local function null_test(negate)
-  return function(node, scope)
-    local child = compile_node(node.expr, scope)
-    if coerce.isVoid(child.type) then child = cast_to(child, T.boolean) end
-    return unary(sql_name(node), T.boolean, child, function(out, a, dst)
-      return C.tide_eval_isnull(out, a, negate, dst, errbuf, ERRLEN)
-    end)
-  end
-end
-compilers.isnull = null_test(0)
-compilers.isnotnull = null_test(1)
-
--- Spark's AtLeastNNonNulls(n, cols...), what na.drop filters on: at least
--- n of the columns neither NULL nor NaN. One C kernel for all columns.
-function compilers.atleastnnonnulls(node, scope)
-  local list = {}
-  for i, v in ipairs(node.exprs or {}) do list[i] = compile_node(v, scope) end
-  local name, ncols, n = sql_name(node), #list, node.n
-  return {
-    type = T.boolean, name = name,
-    run = function(input, out, ctx)
-      local cols = column_array(run_all(list, input, out, ctx))
-      local dst = new_column(out)
-      check(C.tide_eval_at_least_n_non_nulls(out, cols, ncols, n, dst, errbuf, ERRLEN), name)
-      return dst
-    end,
-  }
-end
-
--- The type a list of compiled nodes shares, or a type error naming node.
-local function common_type(node, list, what)
-  local types, lits = {}, {}
-  for i, c in ipairs(list) do
-    types[i] = c.type
-    lits[i] = integral_literal(c)
-  end
-  local t = coerce.common(types, lits)
-  if t == nil then
-    local names = {}
-    for i, ty in ipairs(types) do names[i] = simple(ty) end
-    type_error(node, ("%s must share a type, not %s"):format(what, table.concat(names, ", ")))
-  end
-  if coerce.isVoid(t) then t = T.string end
-  return t
-end
-M.commonType = common_type
-
-compilers["in"] = function(node, scope)
-  local x = compile_node(node.expr, scope)
-  local list = {}
-  for i, v in ipairs(node.list or {}) do list[i] = compile_node(v, scope) end
-  local all = { x, unpack(list) }
-  no_vectors(node, all, "compared")
-  local t = common_type(node, all, "the value and the IN list")
-  x = cast_to(x, t)
-  for i, c in ipairs(list) do list[i] = cast_to(c, t) end
-  local name, n = sql_name(node), #list
-  return {
-    type = T.boolean, name = name,
-    run = function(input, out, ctx)
-      local xc = x.run(input, out, ctx)
-      local cols = column_array(run_all(list, input, out, ctx))
-      local dst = new_column(out)
-      check(C.tide_eval_in(out, xc, cols, n, dst, errbuf, ERRLEN), name)
-      return dst
-    end,
-  }
-end
-
-compilers["case"] = function(node, scope)
-  local conds, values = {}, {}
-  for i, b in ipairs(node.branches or {}) do
-    conds[i] = as_boolean(node, compile_node(b.when, scope), "WHEN")
-    values[i] = compile_node(b.value, scope)
-  end
-  if #conds == 0 then error("CASE needs at least one WHEN", 0) end
-  local otherwise = node.otherwise and compile_node(node.otherwise, scope)
-  local all = { unpack(values) }
-  if otherwise then all[#all + 1] = otherwise end
-  local t = common_type(node, all, "THEN and ELSE values")
-  for i, v in ipairs(values) do values[i] = cast_to(v, t) end
-  if otherwise then otherwise = cast_to(otherwise, t) end
-  local name, n = sql_name(node), #conds
-  return {
-    type = t, name = name,
-    run = function(input, out, ctx)
-      local cc = column_array(run_all(conds, input, out, ctx))
-      local vc = column_array(run_all(values, input, out, ctx))
-      local oc = otherwise and otherwise.run(input, out, ctx) or nil
-      local dst = new_column(out)
-      check(C.tide_eval_case(out, cc, vc, n, oc, dst, errbuf, ERRLEN), name)
-      return dst
-    end,
-  }
-end
-
 function compilers.call(node, scope)
   local fn = node.fn
   local compiler = registry[fn] or (type(fn) == "string" and registry[fn:lower()])
@@ -564,7 +377,7 @@ end
 
 local function finish(c, node)
   if coerce.isVoid(c.type) then c = cast_to(c, T.string) end
-  return { type = c.type, name = c.outputName or c.name, run = c.run, node = node, ml = c.ml }
+  return { type = c.type, name = c.outputName or c.name, run = c.run, node = node, ml = c.ml, field = c.field }
 end
 
 -- Compiles one expression node against schema (a tide.types struct or a
@@ -591,7 +404,7 @@ function M.expandStars(nodes, schema)
         out[#out + 1] = { k = "field", expr = { k = "col", name = node.prefix }, name = f.name }
       end
     else
-      for _, f in ipairs(scope.schema.fields) do out[#out + 1] = { k = "col", name = f.name } end
+      for i, f in ipairs(scope.schema.fields) do out[#out + 1] = { k = "col", name = f.name, index = i - 1 } end
     end
   end
   return out
@@ -600,17 +413,20 @@ end
 -- Compiles the expressions of a select, stars expanded (M.expandStars).
 -- Returns the list of compiled columns with .schema, the output struct
 -- (whose fields carry the ML metadata of the columns referenced as they
--- are).
+-- are, and a column's origin and qualifier where it is passed through:
+-- tide.lineage).
 function M.compileSelect(nodes, schema)
   local scope = { schema = schema_of(schema) }
-  local list = {}
-  for _, node in ipairs(M.expandStars(nodes, scope.schema)) do
-    list[#list + 1] = finish(compile_node(node, scope), node)
+  local list, kept = {}, {}
+  for i, node in ipairs(M.expandStars(nodes, scope.schema)) do
+    list[i] = finish(compile_node(node, scope), node)
+    kept[i] = node.k == "col" and list[i].field
   end
   local fields = {}
   for i, c in ipairs(list) do
     fields[i] = T.field(c.name, c.type, true)
     fields[i].ml = c.ml
+    if kept[i] then fields[i].origin, fields[i].qualifier = kept[i].origin, kept[i].qualifier end
   end
   list.schema = T.struct(fields)
   return list
@@ -688,6 +504,7 @@ end
 
 function M.isRegistered(name) return registry[name] ~= nil end
 
+require("tide.eval_operators").install(M, compilers, compile_node, integral_literal)
 require("tide.eval_functions").register(M)
 require("tide.eval_math").register(M)
 require("tide.eval_text").register(M)

@@ -189,7 +189,7 @@ local function describe_row(row)
 end
 
 -- The slicer in flight, swapped by a caller that suspends a run between
--- its slices and runs others meanwhile (tide.streaming: a micro-batch
+-- its slices and runs others meanwhile (tide.streaming_runner: a micro-batch
 -- paused between its pieces): returns the state it replaces.
 function M.swapSlicing(slicer, base)
   local old_slicer, old_base = slicing.slicer, slicing.base
@@ -283,7 +283,7 @@ end
 -- rows each operator saw in earlier slices, as over the whole batch;
 -- ctx.describeRow(row) names the row through the slicer; ctx.sliceIndex
 -- is the slice's number (0 first). After each slice ctx.pause(), when
--- set, may let other work run (tide.streaming). Returns the number of
+-- set, may let other work run (tide.streaming_runner). Returns the number of
 -- slices.
 local function run_slices(ops, ctx, slicer, into)
   local before = {} -- rows the input of ops[i] had in earlier slices

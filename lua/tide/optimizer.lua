@@ -8,13 +8,15 @@
 -- A plan is rewritten once; the result is kept on it.
 local C = require("tide.ffi")
 local batchlib = require("tide.batch")
+local lineage = require("tide.lineage")
 
 local M = {}
 
 -- Adds the columns expression node reads to set (a "data.x" reference
--- both as is and as its column "data"); false when it cannot tell.
+-- both as is and as its column "data"); false when it cannot tell. A
+-- column's DataFrame (tide.lineage) is no part of the expression.
 local function references(node, set, seen)
-  if type(node) ~= "table" or seen[node] then return true end
+  if type(node) ~= "table" or seen[node] or lineage.isRef(node) then return true end
   seen[node] = true
   if node.k == "star" then return false end
   if node.k == "col" and type(node.name) == "string" then

@@ -15,6 +15,7 @@ local queries = {}    -- active queries, in start order
 M.queries = queries
 
 local function now_ms() return C.tide_now() * 1000 end
+M.nowMs = now_ms -- the queries' clock, in milliseconds
 
 -- With several queries, one waiting for its records must not hold back
 -- another whose records have arrived. Sources that have a wake descriptor

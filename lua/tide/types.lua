@@ -108,27 +108,67 @@ function DataType:fieldIndex(name)
   for i, f in ipairs(self.fields or {}) do if f.name == name then return i end end
 end
 
--- The index of the field a column name refers to, as Spark resolves names
--- by default (spark.sql.caseSensitive=false): the field of exactly that
--- name, else the one field whose name differs from it only in case. nil
--- when no field matches; nil and a message naming the candidates when
--- several differ from it only in case. Every name a DataFrame method or an
--- expression takes resolves here, so that select, drop, groupBy, ... agree.
-function DataType:resolveField(name)
-  local exact = self:fieldIndex(name)
-  if exact or type(name) ~= "string" then return exact end
-  local lower, found, names = name:lower(), nil, {}
+-- The indices of the fields of exactly that name, else of those equal to
+-- it but for case (what withColumn, withColumnRenamed and drop(name) take
+-- as Spark's: every one of them).
+function DataType:fieldsNamed(name)
+  local exact, folded, lower = {}, {}, name:lower()
   for i, f in ipairs(self.fields or {}) do
-    if f.name:lower() == lower then
-      found = found or i
-      names[#names + 1] = f.name
+    if f.name == name then exact[#exact + 1] = i elseif f.name:lower() == lower then folded[#folded + 1] = i end
+  end
+  return #exact > 0 and exact or folded
+end
+
+-- The indices of the fields a column name refers to, as Spark resolves
+-- names by default (spark.sql.caseSensitive=false): the fields of exactly
+-- that name, else those equal to it but for case; else, for "q.name",
+-- the fields so named whose qualifier is q (field.qualifier: the alias of
+-- the join side a field came from, tide.lineage).
+function DataType:matchingFields(name)
+  local named = self:fieldsNamed(name)
+  if #named > 0 then return named end
+  local qualifier, rest = name:lower():match("^([^.]+)%.(.+)$")
+  local qualified = {}
+  if qualifier then
+    for i, f in ipairs(self.fields or {}) do
+      if f.qualifier and f.qualifier:lower() == qualifier and f.name:lower() == rest then
+        qualified[#qualified + 1] = i
+      end
     end
   end
-  if #names > 1 then
+  return qualified
+end
+
+-- The index of the field a column name refers to (matchingFields), or
+-- nil when none does. Several fields of one name are told apart by
+-- pick(field) when given (tide.lineage: the fields of one side of a
+-- join); else the name is ambiguous: nil and a message naming the
+-- candidates, as Spark's. Every name a DataFrame method or an expression
+-- takes resolves here, so that select, drop, groupBy, ... agree.
+function DataType:resolveField(name, pick)
+  if type(name) ~= "string" then return self:fieldIndex(name) end
+  local found = self:matchingFields(name)
+  if #found > 1 and pick then
+    local picked = {}
+    for _, i in ipairs(found) do
+      if pick(self.fields[i]) then picked[#picked + 1] = i end
+    end
+    if #picked > 0 then found = picked end
+  end
+  if #found <= 1 then return found[1] end
+  local names, same = {}, true
+  for k, i in ipairs(found) do
+    local f = self.fields[i]
+    names[k] = f.qualifier and (f.qualifier .. "." .. f.name) or f.name
+    same = same and f.name == self.fields[found[1]].name
+  end
+  if not same then
     return nil, ("column name %q is ambiguous: it could be %s (names that differ only in case)")
       :format(name, table.concat(names, " or "))
   end
-  return found
+  return nil, ("Reference '%s' is ambiguous, could be: %s. In an expression, name one DataFrame's column as"
+    .. " df.%s, or alias the DataFrames (df:alias(\"a\")) and name it F.col(\"a.%s\"); or rename one of them"
+    .. " before the join"):format(name, table.concat(names, ", "), name, name)
 end
 
 function DataType:add(name, dataType, nullable)

@@ -346,6 +346,46 @@ t.test("inside foreachBatch a micro-batch joins as a batch DataFrame, right oute
   t.ok(checked >= 2, "batches checked")
 end)
 
+t.test("a.x and b.x tell a join's same-named columns apart, as Spark's; the bare name is ambiguous", function()
+  local a = spark:createDataFrame({ { 1, "x" }, { 2, "y" } }, "id int, site string")
+  local b = spark:createDataFrame({ { 1, "s1" }, { 3, "s3" } }, "id int, site string")
+  -- PySpark's a.join(b, a.id == b.id): each side's own id.
+  local j = a:join(b, a.id:eq(b.id), "full")
+  t.same_table(rows_of(j), { "1|x|1|s1", "2|y|null|null", "null|null|3|s3" })
+  t.same_table(rows_of(j:select(a.id, b.id, b.site)), { "1|1|s1", "2|null|null", "null|3|s3" })
+  t.same_table(rows_of(j:filter(b.id:isNull()):select(a.site)), { "y" })
+  t.same_table(rows_of(j:select(F.coalesce(a.id, b.id):alias("id"), F.concat(a.site, F.lit("/"), b.site))),
+    { "1|x/s1", "2|null", "3|null" })
+  -- A DataFrame built on a side keeps telling it apart; so do * and
+  -- columns passed through a select.
+  local a2 = a:filter(F.col("id"):gt(1))
+  t.same_table(rows_of(a2:join(b, a2.id:eq(b.id), "left"):select(a.site, b.site)), { "y|null" })
+  local kept = j:select("*"):withColumn("n", F.lit(1)):filter(a.id:isNotNull())
+  t.same_table(kept.columns, { "id", "site", "id", "site", "n" })
+  t.same_table(rows_of(kept:select(b.site, "n")), { "s1|1", "null|1" })
+  -- Aliased sides: F.col("l.site"), as in Spark SQL; a self-join needs them.
+  local l, r = a:alias("l"), a:alias("r")
+  t.same_table(rows_of(l:join(r, F.col("l.id"):eq(F.col("r.id"))):select("l.site", F.col("r.id"))),
+    { "x|1", "y|2" })
+  -- As Spark's: drop(name), withColumn(name) and withColumnRenamed(name)
+  -- act on both columns of the name; drop(b.site) on b's.
+  t.same_table(j:drop("site").columns, { "id", "id" })
+  t.same_table(rows_of(j:drop(b.site):drop(b.id)), { "1|x", "2|y", "null|null" })
+  t.same_table(j:withColumnRenamed("site", "s").columns, { "id", "s", "id", "s" })
+  t.same_table(rows_of(j:withColumn("site", F.upper(a.site))), { "1|X|1|X", "2|Y|null|Y", "null|null|3|null" })
+  -- The bare name, or a self-join's unaliased columns, are ambiguous.
+  local ambiguous = "Reference 'site' is ambiguous, could be: site, site. In an expression, name one DataFrame's"
+    .. " column as df.site"
+  t.raises_at_caller({
+    { function() local _ = j:select("site") end, ambiguous },
+    { function() local _ = j.site end, ambiguous },
+    { function() local _ = j:filter(F.col("site"):isNull()) end, ambiguous },
+    { function() local _ = l:join(r, F.col("l.id"):eq(F.col("r.id"))):select("site") end,
+      "could be: l.site, r.site" },
+    { function() local _ = a:join(a, a.id:eq(a.id)) end, 'reference "id" is ambiguous in the join condition' },
+  })
+end)
+
 t.test("toDF after a join keeps each of two same-named columns' own values", function()
   local l = spark:createDataFrame({ { 1, "a" }, { 2, "b" } }, "id int, site string"):alias("l")
   local r = spark:createDataFrame({ { 1, "x" }, { 2, "y" } }, "id int, site string"):alias("r")

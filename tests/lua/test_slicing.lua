@@ -1,4 +1,4 @@
--- Sliced execution (dataframe.lua execute_sliced): a chain of row-wise
+-- Sliced execution (tide.execution execute_sliced): a chain of row-wise
 -- operators over a scan runs over slices of the scan's batch, and gives
 -- what it gives over the whole batch: the same rows in the same order, the
 -- same malformed and dropped counts, errors naming the row of the whole

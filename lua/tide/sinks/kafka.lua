@@ -124,7 +124,7 @@ function Sink:flush()
   return tonumber(n)
 end
 
--- A streaming micro-batch in pieces (tide.streaming): each piece is
+-- A streaming micro-batch in pieces (tide.streaming_batch): each piece is
 -- enqueued as it comes, so the brokers receive the first while the next
 -- one runs and a piece's memory goes once its records are delivered;
 -- endPieces waits for them all, so the epoch commits only once every
@@ -132,7 +132,7 @@ end
 function Sink:addPiece(_, batch) self:send(batch) end
 
 -- The C sink holds its own reference on a piece it sent until the piece's
--- records are reported, and nothing here keeps one: tide.streaming
+-- records are reported, and nothing here keeps one: tide.streaming_batch
 -- releases the piece once addPiece returns (tide.batch release).
 Sink.piecesHeldInC = true
 

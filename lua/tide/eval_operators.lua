@@ -1,0 +1,230 @@
+-- tide.eval_operators — the compilers of tide.eval's operator nodes: `op`
+-- (arithmetic, div, comparisons, and/or), `not`, `neg`, `isnull` /
+-- `isnotnull`, `in`, `case` and `atleastnnonnulls`. Each checks its
+-- operands' types as Spark does (tide.eval_coerce), casts them to the type
+-- its kernel takes, and runs one C kernel over whole columns
+-- (engine/eval_arith.c, eval_compare.c, eval_logic.c, eval_select.c).
+--
+-- tide.eval installs them into its table of compilers (install), handing
+-- over what they share with its other compilers.
+local C = require("tide.ffi")
+local T = require("tide.types")
+local coerce = require("tide.eval_coerce")
+
+local M = {}
+local ID = T.ID
+local operators = {} -- compilers by node kind
+
+-- tide.eval's, set by install (tide.eval loads this module while it loads).
+local compile_node, integral_literal, cast_to, type_error, sql_name
+local new_column, check, column_array, run_all, common_type
+local errbuf, ERRLEN
+
+local function simple(t) return t:simpleString() end
+
+-- tide compares and hashes atomic values only; a vector operand is a type
+-- error naming it (arithmetic on vectors is one already: not a number).
+local function no_vectors(node, list, what)
+  for _, c in ipairs(list) do
+    if c.type.id == ID.vector then
+      type_error(node, ("%s is a vector, which cannot be %s"):format(c.name, what))
+    end
+  end
+end
+
+local ARITH = { ["+"] = 1, ["-"] = 2, ["*"] = 3, ["/"] = 4, ["%"] = 5 }
+local COMPARE = { ["="] = 1, ["=="] = 1, ["!="] = 2, ["<>"] = 2, ["<"] = 3, ["<="] = 4, [">"] = 5,
+                  [">="] = 6, ["<=>"] = 7 }
+
+-- Kernels of two operands: f(out, a, b, dst) with a, b their columns.
+local function binary(name, t, l, r, kernel_call)
+  return {
+    type = t, name = name,
+    run = function(input, out, ctx)
+      local a = l.run(input, out, ctx)
+      local b = r.run(input, out, ctx)
+      local dst = new_column(out)
+      check(kernel_call(out, a, b, dst), name)
+      return dst
+    end,
+  }
+end
+
+local function as_boolean(node, c, what)
+  if c.type.id == ID.boolean then return c end
+  if coerce.isVoid(c.type) or c.type.id == ID.string then return cast_to(c, T.boolean) end
+  type_error(node, ("%s needs booleans, not %s (%s)"):format(what, simple(c.type), c.name))
+end
+
+function operators.op(node, scope)
+  local op = node.op
+  if type(op) == "string" then op = op:lower() end
+  local l, r = compile_node(node.left, scope), compile_node(node.right, scope)
+  local name = sql_name(node)
+  if ARITH[op] then
+    local code = ARITH[op]
+    local lt, rt, result = coerce.arithmetic(op, l.type, r.type, integral_literal(l), integral_literal(r))
+    if not lt then
+      type_error(node, ("%s needs numbers, not %s and %s"):format(op, simple(l.type), simple(r.type)))
+    end
+    l, r = cast_to(l, lt), cast_to(r, rt)
+    local p, s = result.precision or 0, result.scale or 0
+    return binary(name, result, l, r, function(out, a, b, dst)
+      return C.tide_eval_arith(out, code, a, b, p, s, dst, errbuf, ERRLEN)
+    end)
+  elseif op == "div" then
+    -- Spark's integral division: bigint operands, a bigint result.
+    for _, c in ipairs({ l, r }) do
+      local ty = c.type
+      if not (coerce.isVoid(ty) or ty.id == ID.string or (coerce.isNumeric(ty) and ty.id ~= ID.decimal)) then
+        type_error(node, ("div needs integers or doubles, not %s and %s"):format(simple(l.type), simple(r.type)))
+      end
+    end
+    l, r = cast_to(l, T.long), cast_to(r, T.long)
+    return binary(name, T.long, l, r, function(out, a, b, dst)
+      return C.tide_eval_arith(out, 4, a, b, 0, 0, dst, errbuf, ERRLEN)
+    end)
+  elseif COMPARE[op] then
+    local code = COMPARE[op]
+    no_vectors(node, { l, r }, "compared")
+    local lt, rt = coerce.comparison(l.type, r.type, integral_literal(l), integral_literal(r))
+    if not lt then
+      type_error(node, ("cannot compare %s and %s"):format(simple(l.type), simple(r.type)))
+    end
+    if coerce.isVoid(lt) then lt, rt = T.boolean, T.boolean end
+    l, r = cast_to(l, lt), cast_to(r, rt)
+    return binary(name, T.boolean, l, r, function(out, a, b, dst)
+      return C.tide_eval_compare(out, code, a, b, dst, errbuf, ERRLEN)
+    end)
+  elseif op == "and" or op == "or" or op == "&&" or op == "||" then
+    local is_or = (op == "or" or op == "||") and 1 or 0
+    local word = is_or == 1 and "OR" or "AND"
+    l, r = as_boolean(node, l, word), as_boolean(node, r, word)
+    return binary(name, T.boolean, l, r, function(out, a, b, dst)
+      return C.tide_eval_and_or(out, is_or, a, b, dst, errbuf, ERRLEN)
+    end)
+  end
+  error(("unknown operator %q in %s"):format(tostring(node.op), name), 0)
+end
+
+local function unary(name, t, child, kernel_call)
+  return {
+    type = t, name = name,
+    run = function(input, out, ctx)
+      local a = child.run(input, out, ctx)
+      local dst = new_column(out)
+      check(kernel_call(out, a, dst), name)
+      return dst
+    end,
+  }
+end
+
+operators["not"] = function(node, scope)
+  local child = as_boolean(node, compile_node(node.expr, scope), "NOT")
+  return unary(sql_name(node), T.boolean, child, function(out, a, dst)
+    return C.tide_eval_not(out, a, dst, errbuf, ERRLEN)
+  end)
+end
+
+function operators.neg(node, scope)
+  local child = compile_node(node.expr, scope)
+  if child.type.id == ID.string or coerce.isVoid(child.type) then child = cast_to(child, T.double) end
+  if not coerce.isNumeric(child.type) then
+    type_error(node, ("unary minus needs a number, not %s"):format(simple(child.type)))
+  end
+  return unary(sql_name(node), child.type, child, function(out, a, dst)
+    return C.tide_eval_negate(out, a, dst, errbuf, ERRLEN)
+  end)
+end
+
+local function null_test(negate)
+  return function(node, scope)
+    local child = compile_node(node.expr, scope)
+    if coerce.isVoid(child.type) then child = cast_to(child, T.boolean) end
+    return unary(sql_name(node), T.boolean, child, function(out, a, dst)
+      return C.tide_eval_isnull(out, a, negate, dst, errbuf, ERRLEN)
+    end)
+  end
+end
+operators.isnull = null_test(0)
+operators.isnotnull = null_test(1)
+
+-- Spark's AtLeastNNonNulls(n, cols...), what na.drop filters on: at least
+-- n of the columns neither NULL nor NaN. One C kernel for all columns.
+function operators.atleastnnonnulls(node, scope)
+  local list = {}
+  for i, v in ipairs(node.exprs or {}) do list[i] = compile_node(v, scope) end
+  local name, ncols, n = sql_name(node), #list, node.n
+  return {
+    type = T.boolean, name = name,
+    run = function(input, out, ctx)
+      local cols = column_array(run_all(list, input, out, ctx))
+      local dst = new_column(out)
+      check(C.tide_eval_at_least_n_non_nulls(out, cols, ncols, n, dst, errbuf, ERRLEN), name)
+      return dst
+    end,
+  }
+end
+
+operators["in"] = function(node, scope)
+  local x = compile_node(node.expr, scope)
+  local list = {}
+  for i, v in ipairs(node.list or {}) do list[i] = compile_node(v, scope) end
+  local all = { x, unpack(list) }
+  no_vectors(node, all, "compared")
+  local t = common_type(node, all, "the value and the IN list")
+  x = cast_to(x, t)
+  for i, c in ipairs(list) do list[i] = cast_to(c, t) end
+  local name, n = sql_name(node), #list
+  return {
+    type = T.boolean, name = name,
+    run = function(input, out, ctx)
+      local xc = x.run(input, out, ctx)
+      local cols = column_array(run_all(list, input, out, ctx))
+      local dst = new_column(out)
+      check(C.tide_eval_in(out, xc, cols, n, dst, errbuf, ERRLEN), name)
+      return dst
+    end,
+  }
+end
+
+operators["case"] = function(node, scope)
+  local conds, values = {}, {}
+  for i, b in ipairs(node.branches or {}) do
+    conds[i] = as_boolean(node, compile_node(b.when, scope), "WHEN")
+    values[i] = compile_node(b.value, scope)
+  end
+  if #conds == 0 then error("CASE needs at least one WHEN", 0) end
+  local otherwise = node.otherwise and compile_node(node.otherwise, scope)
+  local all = { unpack(values) }
+  if otherwise then all[#all + 1] = otherwise end
+  local t = common_type(node, all, "THEN and ELSE values")
+  for i, v in ipairs(values) do values[i] = cast_to(v, t) end
+  if otherwise then otherwise = cast_to(otherwise, t) end
+  local name, n = sql_name(node), #conds
+  return {
+    type = t, name = name,
+    run = function(input, out, ctx)
+      local cc = column_array(run_all(conds, input, out, ctx))
+      local vc = column_array(run_all(values, input, out, ctx))
+      local oc = otherwise and otherwise.run(input, out, ctx) or nil
+      local dst = new_column(out)
+      check(C.tide_eval_case(out, cc, vc, n, oc, dst, errbuf, ERRLEN), name)
+      return dst
+    end,
+  }
+end
+
+-- Adds the compilers above to tide.eval's (compilers, by node kind).
+-- compileNode(node, scope) compiles an operand; integralLiteral(c) is the
+-- Lua value of an integral literal, for decimal widening (nil otherwise).
+function M.install(ev, compilers, compileNode, integralLiteral)
+  compile_node, integral_literal = compileNode, integralLiteral
+  cast_to, type_error, sql_name = ev.castTo, ev.typeError, ev.sqlName
+  new_column, check, column_array, run_all, common_type = ev.newColumn, ev.check, ev.columnArray, ev.runAll,
+    ev.commonType
+  errbuf, ERRLEN = ev.errbuf, ev.errlen
+  for kind, compiler in pairs(operators) do compilers[kind] = compiler end
+end
+
+return M
