@@ -62,7 +62,7 @@ sink_topic *sink_topic_get(tide_kafka_sink *sink, const char *name, size_t len)
 static const char *row_topic(const tide_column *topics, int64_t row, const char *fallback,
                              size_t *len)
 {
-    if (topics && tide_column_is_valid(topics, row)) {
+    if (topics && tide_valid(topics, row)) {
         int32_t n;
         const char *name = tide_column_bytes(topics, row, &n);
         *len = (size_t)n;
@@ -184,12 +184,12 @@ static int produce_run(tide_kafka_sink *sink, sink_topic *t, const send_job *job
             int64_t row = start + cnt;
             rd_kafka_message_t *m = &sink->chunk[cnt];
             memset(m, 0, sizeof *m);
-            if (tide_column_is_valid(values, row)) {
+            if (tide_valid(values, row)) {
                 int32_t len;
                 m->payload = (void *)tide_column_bytes(values, row, &len);
                 m->len = (size_t)len;
             }
-            if (keys && tide_column_is_valid(keys, row)) {
+            if (keys && tide_valid(keys, row)) {
                 int32_t len;
                 m->key = (void *)tide_column_bytes(keys, row, &len);
                 m->key_len = (size_t)len;
@@ -268,7 +268,8 @@ int sink_enqueue(tide_kafka_sink *sink, const send_job *job, char *errbuf, size_
             rc = -1;
             break;
         }
-        int64_t to = from + 1;
+        /* Without a topic column every row goes to the sink's topic. */
+        int64_t to = job->topics ? from + 1 : rows;
         while (to < rows) {
             size_t next_len;
             const char *next = row_topic(job->topics, to, topic, &next_len);
