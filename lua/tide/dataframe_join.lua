@@ -7,6 +7,11 @@
 --   events:join(static_lookup, "k", "left")                -- a stream with a static DataFrame
 --   a:crossJoin(b)
 --
+-- A condition may also ask more than equalities (a.ad:eq(b.ad):and_(
+-- b.t:ge(a.t))): the equalities are the keys, the rest filters the pairs
+-- they matched (inner joins only). Two streams join in tide.stream_join,
+-- with this module's hash table and probe.
+--
 -- The join is an operator over one side, the probe side (a batch join's
 -- left, a stream-static join's stream), that holds the other, the build
 -- side: computed when the operator first runs and hashed once (a query's
@@ -173,29 +178,60 @@ local function conjuncts(node, out)
   return out
 end
 
+-- The condition with each "a.x" that SQL text (F.expr) parses as field x
+-- of a column a, where a is the alias of a side and no column, made the
+-- column reference F.col("a.x") is: that side's x.
+local function side_qualified(node, ldf, rdf)
+  if type(node) ~= "table" or getmetatable(node) then return node end
+  if node.k == "field" and node.expr.k == "col" and not node.expr.from then
+    local q = node.expr.name
+    if (q == ldf._alias or q == rdf._alias) and not resolve(ldf._plan.schema, q) and not resolve(rdf._plan.schema, q)
+    then
+      return { k = "col", name = q .. "." .. node.name }
+    end
+  end
+  return require("tide.dataframe_aggregate").mapChildren(node, function(v) return side_qualified(v, ldf, rdf) end)
+end
+
 local EQUALS = { ["="] = false, ["=="] = false, ["<=>"] = true } -- null-safe?
 
--- The keys of a condition: a conjunction of equalities, each between a
--- column of either side.
+-- The keys of a condition, and what else it asks (the residual: nil, or
+-- the AND of its other conjuncts). Each equality between a column of each
+-- side is a key the hash join matches on; any other conjunct (a range of
+-- times, a comparison with a value, an equality of one side's columns)
+-- filters the pairs the keys matched, as Spark's join evaluates its
+-- condition's remainder over the joined row. Without a key at all there
+-- is nothing to hash on: that fails, naming the first conjunct.
 local function condition_keys(ldf, rdf, node)
   local sql = require("tide.sql")
-  local keys = {}
-  for _, c in ipairs(conjuncts(node, {})) do
+  local keys, rest, first_error = {}, {}, nil
+  for _, c in ipairs(conjuncts(side_qualified(node, ldf, rdf), {})) do
     local null_safe
     if c.k == "op" then null_safe = EQUALS[c.op] end
-    if null_safe == nil or c.left.k ~= "col" or c.right.k ~= "col" then
-      fail(("join: the condition %s is not an equality of two columns: tide joins on equalities between a column"
-        .. " of each side (and_ of several); filter the joined rows for any other condition"):format(sql.toString(c)))
+    local s1, i1, s2, i2
+    if null_safe ~= nil and c.left.k == "col" and c.right.k == "col" then
+      s1, i1 = locate(c.left, ldf, rdf)
+      s2, i2 = locate(c.right, ldf, rdf)
+      if s1 == s2 then
+        first_error = first_error or ("join: the condition %s compares two columns of the %s side: tide joins on"
+          .. " at least one equality between a column of each side"):format(sql.toString(c), s1)
+        s1 = nil
+      end
+    else
+      first_error = first_error or ("join: the condition %s is not an equality of two columns: tide joins on at least"
+        .. " one equality between a column of each side (and_ of several), and filters the matched rows by the"
+        .. " other conditions"):format(sql.toString(c))
     end
-    local s1, i1 = locate(c.left, ldf, rdf)
-    local s2, i2 = locate(c.right, ldf, rdf)
-    if s1 == s2 then
-      fail(("join: the condition %s compares two columns of the %s side: each equality needs a column of each"
-        .. " side (filter the joined rows for the other conditions)"):format(sql.toString(c), s1))
+    if s1 then
+      keys[#keys + 1] = { left = s1 == "left" and i1 or i2, right = s1 == "right" and i1 or i2, nullSafe = null_safe }
+    else
+      rest[#rest + 1] = c
     end
-    keys[#keys + 1] = { left = s1 == "left" and i1 or i2, right = s1 == "right" and i1 or i2, nullSafe = null_safe }
   end
-  return keys
+  if #keys == 0 then fail(first_error) end
+  local residual
+  for _, c in ipairs(rest) do residual = residual and { k = "op", op = "and", left = residual, right = c } or c end
+  return keys, residual
 end
 
 -- ---- the operator --------------------------------------------------------------------------
@@ -238,25 +274,20 @@ local function key_array(batch, index, cast)
   return arr, holder
 end
 
--- The build side, once per query (or action): its rows, its keys and
--- their hash table, kept together (the table points into the columns).
-local function build_side(spec)
-  local ctx = execution.context(nil, execution.sliceRows(spec.session))
-  local batch = execution.execute(spec.buildPlan, ctx)
+-- A hash table over the build side's rows `batch`: the rows, their keys
+-- and the table, kept together (the table points into the columns).
+local function build_table(spec, batch)
   local keys, holder = key_array(batch, spec.buildKeys, spec.buildCasts)
-  local null_safe = ffi.new("int32_t[?]", #spec.nullSafe + 1, spec.nullSafe)
-  local tbl = C.tide_join_build(keys, null_safe, #spec.buildKeys, batch:count(), errbuf, ERRLEN)
+  local tbl = C.tide_join_build(keys, spec.cNullSafe, #spec.buildKeys, batch:count(), errbuf, ERRLEN)
   if tbl == nil then error(cerr(), 0) end
   return { batch = batch, keys = keys, holder = holder, table = ffi.gc(tbl, C.tide_join_free) }
 end
+M.buildTable = build_table
 
-local function run_join(spec, batch, ctx)
-  local state = ctx.state
-  local built = state.built
-  if not built then
-    built = build_side(spec)
-    state.built = built
-  end
+-- The pairs of probe rows `batch` and the rows of `built` (build_table's)
+-- that spec's keys match, as spec's output columns; those the residual
+-- condition (an inner join's) rejects left out.
+local function probe(spec, built, batch, ctx)
   local keys, holder = key_array(batch, spec.probeKeys, spec.probeCasts)
   local outs, n = spec.outputs, #spec.outputs
   local probe_cols = ffi.new("const tide_column*[?]", n + 1)
@@ -274,23 +305,86 @@ local function run_join(spec, batch, ctx)
     build_cols, spec.cNames, n, errbuf, ERRLEN)
   if holder then batchlib.release(holder) end
   if out == nil then error(cerr(), 0) end
-  return batchlib.wrap(out)
+  out = batchlib.wrap(out)
+  if spec.residual then out = require("tide.eval").filter(out, spec.residual, ctx) end
+  return out
+end
+M.probe = probe
+
+-- The build side of a stream-static or batch join, computed and hashed
+-- once per query (or action).
+local function run_join(spec, batch, ctx)
+  local state = ctx.state
+  local built = state.built
+  if not built then
+    local bctx = execution.context(nil, execution.sliceRows(spec.session))
+    built = build_table(spec, execution.execute(spec.buildPlan, bctx))
+    state.built = built
+  end
+  return probe(spec, built, batch, ctx)
 end
 
 local dataframe_new -- tide.dataframe's, set by install
 
+-- How the join runs: which side probes, the key columns of each side and
+-- the casts that make them one type, the output columns, and the
+-- residual condition compiled against the joined schema (so a.x, b.x and
+-- F.col("l.x") find their side, as in a select over the join).
+local function join_spec(ldf, rdf, probe_side, mode, keys, outputs, residual)
+  local build = probe_side == "left" and "right" or "left"
+  local dfs = { left = ldf, right = rdf }
+  local spec = { session = ldf._session, probeSide = probe_side, buildPlan = dfs[build]._plan, mode = mode,
+                 probeKeys = {}, buildKeys = {}, probeCasts = {}, buildCasts = {}, nullSafe = {},
+                 outputs = outputs, names = {} }
+  for k, key in ipairs(keys) do
+    local lf, rf = ldf._plan.schema.fields[key.left], rdf._plan.schema.fields[key.right]
+    local t = key_type(lf, rf)
+    local fields = { left = lf, right = rf }
+    spec.probeKeys[k], spec.buildKeys[k] = key[probe_side] - 1, key[build] - 1
+    -- the type to cast each side's key to, if it is not that already
+    spec.probeCasts[k] = fields[probe_side].dataType ~= t and t or nil
+    spec.buildCasts[k] = fields[build].dataType ~= t and t or nil
+    spec.nullSafe[k] = key.nullSafe and 1 or 0
+  end
+  spec.cNullSafe = ffi.new("int32_t[?]", #spec.nullSafe + 1, spec.nullSafe)
+  local fields = {}
+  for j, o in ipairs(outputs) do
+    fields[j] = o.field
+    spec.names[j] = o.field.name
+  end
+  spec.schema = T.struct(fields)
+  -- spec.names keeps the strings the pointers point into alive
+  spec.cNames = ffi.new("const char*[?]", #outputs + 1, spec.names)
+  if residual then
+    local ok, pred = pcall(require("tide.eval").compile, residual, spec.schema)
+    if not ok then fail("join: " .. tostring(pred)) end
+    if pred.type ~= T.boolean then
+      fail(("join: the condition %s is %s, not boolean"):format(pred.name, pred.type:simpleString()))
+    end
+    spec.residual, spec.residualNode = pred, residual
+  end
+  return spec
+end
+
 -- The join operator: the probe side's plan is its child; the build side's
--- is kept by it (left and right: both, for explain).
-local function join_plan(ldf, rdf, how, keys, outputs, condition_text)
+-- is kept by it (left and right: both, for explain). Two streams join in
+-- tide.stream_join, which keeps both sides' rows.
+local function join_plan(ldf, rdf, how, keys, outputs, condition_text, residual)
   local lstream, rstream = ldf._streaming, rdf._streaming
+  local name = PLAN_NAME[how]
+  if residual and how ~= "inner" then
+    fail(("join: the condition %s is not an equality of a column of each side: in a %s join it would decide which"
+      .. " rows have a match, which tide does not do (it filters the pairs the equalities matched, so only inner"
+      .. " joins take such conditions); join on the equalities alone, or filter a side first")
+      :format(require("tide.sql").toString(residual), name))
+  end
   if lstream and rstream then
-    fail("join between two streaming DataFrames is not supported: Spark keeps both sides in state across"
-      .. " micro-batches (bounded by withWatermark), which tide does not keep; join a stream with a static"
-      .. " DataFrame, or join within each micro-batch inside foreachBatch")
+    local spec = join_spec(ldf, rdf, "left", MODE.inner, keys, outputs, residual)
+    return require("tide.stream_join").plan(ldf, rdf, how, spec, ("Join %s%s"):format(name,
+      condition_text and (", " .. condition_text) or ""), dataframe_new)
   end
   -- As Spark's UnsupportedOperationChecker: a stream may be joined with a
   -- static DataFrame where each of its rows' output is known at once.
-  local name = PLAN_NAME[how]
   if lstream and (how == "right" or how == "full") then
     fail(how == "right" and "RightOuter join with a streaming DataFrame/Dataset on the left and a static"
       .. " DataFrame/DataSet on the right not supported"
@@ -306,44 +400,25 @@ local function join_plan(ldf, rdf, how, keys, outputs, condition_text)
       .. " left is not supported")
   end
   -- The probe side: the stream; else the left.
-  local probe = rstream and "right" or "left"
-  local build = probe == "left" and "right" or "left"
+  local probe_side = rstream and "right" or "left"
+  local build = probe_side == "left" and "right" or "left"
   local mode
   if how == "inner" or how == "cross" then mode = MODE.inner
   elseif how == "semi" then mode = MODE.semi
   elseif how == "anti" then mode = MODE.anti
   elseif how == "full" then mode = MODE.full
-  elseif how == probe then mode = MODE.probe_outer
+  elseif how == probe_side then mode = MODE.probe_outer
   else mode = MODE.build_outer end
+  local spec = join_spec(ldf, rdf, probe_side, mode, keys, outputs, residual)
   local dfs = { left = ldf, right = rdf }
-  local spec = { session = ldf._session, probeSide = probe, buildPlan = dfs[build]._plan, mode = mode,
-                 probeKeys = {}, buildKeys = {}, probeCasts = {}, buildCasts = {}, nullSafe = {},
-                 outputs = outputs, names = {} }
-  for k, key in ipairs(keys) do
-    local lf, rf = ldf._plan.schema.fields[key.left], rdf._plan.schema.fields[key.right]
-    local t = key_type(lf, rf)
-    local fields = { left = lf, right = rf }
-    spec.probeKeys[k], spec.buildKeys[k] = key[probe] - 1, key[build] - 1
-    -- the type to cast each side's key to, if it is not that already
-    spec.probeCasts[k] = fields[probe].dataType ~= t and t or nil
-    spec.buildCasts[k] = fields[build].dataType ~= t and t or nil
-    spec.nullSafe[k] = key.nullSafe and 1 or 0
-  end
-  local fields = {}
-  for j, o in ipairs(outputs) do
-    fields[j] = o.field
-    spec.names[j] = o.field.name
-  end
-  -- spec.names keeps the strings the pointers point into alive
-  spec.cNames = ffi.new("const char*[?]", #outputs + 1, spec.names)
   local text = ("Join %s%s, Build%s"):format(name, condition_text and (", " .. condition_text) or "",
     build == "left" and "Left" or "Right")
   local whole = mode == MODE.build_outer or mode == MODE.full
   local plan = {
     kind = whole and WHOLE_KIND or ROW_WISE_KIND,
-    schema = T.struct(fields),
+    schema = spec.schema,
     explain = text,
-    child = dfs[probe]._plan,
+    child = dfs[probe_side]._plan,
     left = ldf._plan,
     right = rdf._plan,
     apply = function(batch, ctx) return run_join(spec, batch, ctx) end,
@@ -352,12 +427,13 @@ local function join_plan(ldf, rdf, how, keys, outputs, condition_text)
 end
 
 -- Spark's text of a join condition: (a = b), ((a = b) AND (c <=> d)).
-local function condition_text(ldf, rdf, keys)
+local function condition_text(ldf, rdf, keys, residual)
   local parts = {}
   for k, key in ipairs(keys) do
     parts[k] = ("(%s %s %s)"):format(ldf._plan.schema.fields[key.left].name, key.nullSafe and "<=>" or "=",
       rdf._plan.schema.fields[key.right].name)
   end
+  if residual then parts[#parts + 1] = require("tide.sql").toString(residual) end
   if #parts == 0 then return nil end
   if #parts == 1 then return parts[1] end
   return "(" .. table.concat(parts, " AND ") .. ")"
@@ -391,13 +467,13 @@ end
 -- A join on a condition (or none: a cross join): every column of the
 -- left, then every column of the right (names may repeat, as Spark's);
 -- a semi or anti join keeps the left's.
-local function condition_join(ldf, rdf, keys, how)
+local function condition_join(ldf, rdf, keys, how, residual)
   local outputs = {}
   side_outputs(outputs, ldf, "left", how == "right" or how == "full")
   if how ~= "semi" and how ~= "anti" then
     side_outputs(outputs, rdf, "right", how == "left" or how == "full")
   end
-  return join_plan(ldf, rdf, how, keys, outputs, condition_text(ldf, rdf, keys))
+  return join_plan(ldf, rdf, how, keys, outputs, condition_text(ldf, rdf, keys, residual), residual)
 end
 
 local function check_other(method, other, DataFrame)
@@ -413,8 +489,9 @@ function M.install(dataframe)
   dataframe_new = dataframe.new
 
   -- join(other, on, how), as PySpark's: on a column name or a list of
-  -- them (a USING join), a Column condition (equalities of a column of
-  -- each side, and_ of them) or a list of such Columns; how "inner" by
+  -- them (a USING join), a Column condition (at least one equality of a
+  -- column of each side, and_ other conditions) or a list of such
+  -- Columns (their AND); how "inner" by
   -- default. PySpark's keywords as a table: join(other, {on = ..., how = ...}).
   function methods:join(other, on, how)
     check_other("join", other, DataFrame)
@@ -450,7 +527,8 @@ function M.install(dataframe)
       end
       node = node and { k = "op", op = "and", left = node, right = c.node } or c.node
     end
-    return condition_join(self, other, condition_keys(self, other, node), how)
+    local keys, residual = condition_keys(self, other, node)
+    return condition_join(self, other, keys, how, residual)
   end
 
   -- crossJoin(other): every row of the left with every row of the right.

@@ -194,6 +194,10 @@ function M.checkOutputMode(w, fmt)
     if node.kind == "sort" and mode ~= "complete" then
       error("Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset"
         .. " in Complete output mode", 0)
+    elseif node.kind == "stream_join" and mode == "update" then
+      -- (complete mode fails below, for want of an aggregation, as Spark's)
+      error("Join between two streaming DataFrames/Datasets is not supported in Update output mode, only in Append"
+        .. " output mode", 0)
     end
     node = node.child
   end

@@ -316,7 +316,7 @@ t.test("joins a stream cannot run with a static DataFrame fail at the call, as S
   local static = lookup()
   local stream = rate():select("value", (F.col("value") % 3):alias("k"))
   t.raises_at_caller({
-    { function() stream:join(stream, "k") end, "join between two streaming DataFrames is not supported" },
+    { function() stream:join(stream, "k", "left") end, "LeftOuter join between two streaming DataFrames is not supported" },
     { function() stream:join(static, "k", "right") end,
       "RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right" },
     { function() stream:join(static, "k", "full") end, "FullOuter joins with streaming DataFrames/Datasets on the left" },

@@ -1,0 +1,401 @@
+-- tide.stream_join — an inner join of two streaming DataFrames, as
+-- Spark's stream-stream join (StreamingSymmetricHashJoinExec):
+--
+--   local imps = events:filter("kind = 'imp'"):select(F.col("ad"):alias("iad"), F.col("at"):alias("it"))
+--     :withWatermark("it", "2 hours")
+--   local clicks = events:filter("kind = 'click'"):select(F.col("ad"):alias("cad"), F.col("at"):alias("ct"))
+--     :withWatermark("ct", "3 hours")
+--   imps:join(clicks, F.expr("iad = cad AND ct >= it AND unix_micros(ct) <= unix_micros(it) + 3600000000"))
+--
+-- Each side's rows are kept in state (tide.state_store: state/2/ the
+-- left's, state/3/ the right's, after a streaming aggregation's 0 and
+-- dropDuplicates' 1), so each micro-batch joins its new left rows with
+-- the right's kept and new rows, and the left's kept rows with the new
+-- right rows: every matching pair comes out once, in the batch where its
+-- second row arrives (append mode only, as Spark's inner stream-stream
+-- join). A kept row is keyed by (its epoch, its place in that epoch's new
+-- rows), so a replayed epoch starts from the rows after N-1 and writes
+-- the same rows again.
+--
+-- tide runs one source per query: both sides must come from one stream
+-- (views of it split by filters, or the stream joined with itself), and
+-- the operator runs each side's operators over the shared part's rows.
+--
+-- With watermarks, as Spark's: a side's rows at or before the watermark
+-- (by its watermark column) are late, dropped and counted; and a condition
+-- that bounds one side's time from below by the other side's watermarked
+-- time (lt >= rt + c, over timestamps, unix_micros/millis/seconds or casts
+-- to numbers) lets that side's kept rows go once the watermark makes them
+-- unable to match a later row. Without such a bound a side's state keeps
+-- every row. Watermarks on both sides, after the stream splits, make the
+-- query's watermark the earlier of the two (Spark's default "min" policy).
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local batchlib = require("tide.batch")
+local checks = require("tide.checks")
+local ops = require("tide.dataframe_ops")
+local state_store = require("tide.state_store")
+local lineage = require("tide.lineage")
+
+local M = {}
+local ID = T.ID
+local fail = checks.failAtUser
+local columns_of = ops.columns_of
+
+-- The state stores' operator numbers in state/: after the aggregation's
+-- (0) and dropDuplicates' (1).
+local LEFT_OP, RIGHT_OP = 2, 3
+local ROW = "__join_row" -- the key of a kept row: epoch * 2^32 + its place in the epoch's rows
+local PER_EPOCH = 2 ^ 32
+local SIDES = { "left", "right" }
+
+-- ---- where the two sides meet ----------------------------------------------------------------
+
+local function on_chain(plan, node)
+  while plan do
+    if plan == node then return true end
+    plan = plan.child
+  end
+  return false
+end
+
+-- The plan both sides are built on (the first node of the right's chain
+-- that the left's holds), or nil: tide runs one source per query, so two
+-- streams join only when they are views of one.
+local function shared_node(lplan, rplan)
+  local p = rplan
+  while p do
+    if on_chain(lplan, p) then return p end
+    p = p.child
+  end
+end
+
+-- The operators of plan above `base`, top first.
+local function ops_above(plan, base)
+  local list = {}
+  while plan ~= base do
+    list[#list + 1] = plan
+    plan = plan.child
+  end
+  return list
+end
+
+local function has_stream_join(plan)
+  while plan do
+    if plan.kind == "stream_join" then return true end
+    plan = plan.child
+  end
+  return false
+end
+
+-- ---- time bounds ---------------------------------------------------------------------------
+
+-- Microseconds a unit of each function's result stands for.
+local TIME_FUNCTIONS = { unix_micros = 1, unix_millis = 1000, unix_seconds = 1000000 }
+
+-- A side of a comparison as a sum of timestamp terms and a constant:
+-- { terms = { {column = j, sign = ±1} }, const = c, unit = µs per unit },
+-- or nil when it is not one (column j is of the joined schema).
+local function linear(node, schema)
+  local k = node.k
+  if k == "lit" and type(node.value) == "number" then return { terms = {}, const = node.value } end
+  local inner, unit = nil, nil
+  if k == "col" then
+    inner, unit = node, 1
+  elseif k == "call" and TIME_FUNCTIONS[tostring(node.fn):lower()] and #node.args == 1 then
+    inner, unit = node.args[1], TIME_FUNCTIONS[tostring(node.fn):lower()]
+  elseif k == "cast" and node.expr.k == "col" and node.to and node.to ~= T.timestamp
+      and require("tide.eval_coerce").isNumeric(node.to) then
+    inner, unit = node.expr, 1000000 -- a timestamp cast to a number: its seconds
+  end
+  if inner then
+    if inner.k ~= "col" then return nil end
+    local j = schema:resolveField(inner.name, lineage.fieldsOf(inner.from))
+    if not j or schema.fields[j].dataType.id ~= ID.timestamp then return nil end
+    return { terms = { { column = j, sign = 1 } }, const = 0, unit = unit }
+  end
+  if k == "neg" then
+    local a = linear(node.expr, schema)
+    if not a then return nil end
+    for _, t in ipairs(a.terms) do t.sign = -t.sign end
+    a.const = -a.const
+    return a
+  end
+  if k == "op" and (node.op == "+" or node.op == "-") then
+    local a, b = linear(node.left, schema), linear(node.right, schema)
+    if not a or not b or (a.unit and b.unit and a.unit ~= b.unit) then return nil end
+    local s = node.op == "+" and 1 or -1
+    for _, t in ipairs(b.terms) do a.terms[#a.terms + 1] = { column = t.column, sign = s * t.sign } end
+    a.const, a.unit = a.const + s * b.const, a.unit or b.unit
+    return a
+  end
+end
+
+local FLIP = { [">="] = "<=", [">"] = "<", ["<="] = ">=", ["<"] = ">" }
+
+-- The bounds a condition's conjunct gives: { side = s, column = i, other
+-- = j, const = c (µs, whole units of `unit`), unit = u } for "side s's
+-- column i >= the other side's column j + c", which lets side s's kept
+-- rows go once the watermark passes j's time + c. Conjuncts of another
+-- shape give none.
+local function bounds_of(node, schema, outputs, out)
+  if node.k == "op" and node.op == "and" then
+    bounds_of(node.left, schema, outputs, out)
+    bounds_of(node.right, schema, outputs, out)
+    return out
+  end
+  if node.k ~= "op" or not FLIP[node.op] then return out end
+  local a, b = linear(node.left, schema), linear(node.right, schema)
+  if not a or not b or not a.unit or not b.unit or a.unit ~= b.unit then return out end
+  -- a - b op 0
+  local terms, op = {}, node.op
+  for _, t in ipairs(a.terms) do terms[#terms + 1] = t end
+  for _, t in ipairs(b.terms) do terms[#terms + 1] = { column = t.column, sign = -t.sign } end
+  local const = a.const - b.const
+  if #terms ~= 2 or terms[1].sign == terms[2].sign then return out end
+  -- as x - y + const op 0, x the positive term
+  local x, y = terms[1], terms[2]
+  if x.sign < 0 then x, y = y, x end
+  local ox, oy = outputs[x.column], outputs[y.column]
+  if ox.side == oy.side then return out end
+  -- x - y + const >= 0: x >= y - const; x - y + const <= 0: y >= x + const.
+  -- A strict comparison of whole units holds one unit further.
+  if op == ">=" or op == ">" then
+    out[#out + 1] = { side = ox.side, column = ox.index, other = oy.index, const = -const + (op == ">" and 1 or 0),
+                      unit = a.unit }
+  else
+    out[#out + 1] = { side = oy.side, column = oy.index, other = ox.index, const = const + (op == "<" and 1 or 0),
+                      unit = a.unit }
+  end
+  return out
+end
+
+-- The time at or before which a kept row of side `s` can match no later
+-- row of the other side, by a bound over the other side's watermarked
+-- time (a later row of it is after the watermark w µs): x >= y + c needs
+-- floor(x/u) >= floor(y/u) + c >= floor(w/u) + c, so rows with x below
+-- (floor(w/u) + c) * u go. Of several bounds, the latest.
+local function eviction_time(bounds, s, other_mark, w_us)
+  local evict
+  for _, b in ipairs(bounds) do
+    if b.side == s and b.other == other_mark then
+      local t = (math.floor(w_us / b.unit) + b.const) * b.unit - 1
+      if not evict or t > evict.time then evict = { column = b.column, time = t } end
+    end
+  end
+  return evict
+end
+
+-- ---- the rows kept ---------------------------------------------------------------------------
+
+-- rows with their keys in front: epoch * 2^32 + their place (0, 1, ...).
+-- The places come from the C kernel that lists a column's rows after a
+-- time (every row of a column of nulls is), not from a Lua loop.
+local function keyed(rows, epoch, ctx)
+  local n, nc = rows:count(), rows.num_columns
+  local held = batchlib.wrap(C.tide_batch_derive(rows, nc + 2), "out of memory keeping a join's rows")
+  for i = 0, nc - 1 do held.columns[i] = rows.columns[i] end
+  local places, nulls = held.columns + nc, held.columns + nc + 1
+  if C.tide_column_init(held, places, "__place", ID.long, math.max(n, 1)) ~= 0
+      or C.tide_column_init_nulls(held, nulls, "__nulls", ID.timestamp, 0, n) ~= 0 then
+    error("out of memory keeping a join's rows", 0)
+  end
+  C.tide_rows_by_time(nulls, n, 0, 1, ffi.cast("int64_t*", places.values))
+  places.length = n
+  local eval = require("tide.eval")
+  local schema = held:schema()
+  local nodes = { { k = "alias", name = ROW, expr = { k = "op", op = "+", left = { k = "col", name = "__place",
+    index = nc }, right = { k = "lit", value = epoch * PER_EPOCH, type = T.long } } } }
+  for i = 1, nc do nodes[i + 1] = { k = "col", name = schema.fields[i].name, index = i - 1 } end
+  return eval.project(held, eval.compileSelect(nodes, schema), ctx)
+end
+
+-- A side's state: its store (state/<op>/), the state's schema (the key,
+-- then the side's columns) and the side's column indices in it.
+local function side_state(schema, op, session)
+  local fields, cols = { T.field(ROW, T.long, false) }, {}
+  for i, f in ipairs(schema.fields) do
+    fields[i + 1] = f
+    cols[i] = i
+  end
+  local state_schema = T.struct(fields)
+  return { store = state_store.new(state_schema, op, 1, session), schema = state_schema, cols = cols }
+end
+
+-- ---- the operator ----------------------------------------------------------------------------
+
+-- The name the column `name` of plan `below` has in plan `above` (a
+-- chain over it): projections may pass it on under an alias, as Spark's
+-- attributes keep a watermark's mark through them; nil once one drops it.
+local function renamed(above, below, name)
+  local chain = ops_above(above, below)
+  for i = #chain, 1, -1 do
+    local op = chain[i]
+    if op.kind == "project" then
+      local found
+      for _, item in ipairs(op.compiled or {}) do
+        local n = item.node
+        if n and n.k == "alias" then n = n.expr end
+        if n and n.k == "col" and n.name == name then
+          found = item.name
+          break
+        end
+      end
+      name = found
+      if not name then return nil end
+    end
+  end
+  return name
+end
+
+-- A side's watermark: withWatermark's node on its chain (its own, above
+-- the shared part, or the shared part's) and the index (0-based) of its
+-- column in the side's rows, or nil when the side no longer has it.
+local function side_mark(plan, base)
+  local node = state_store.watermarkNode(plan)
+  if not node then return nil end
+  local name = renamed(plan, node, node.watermark.column)
+  local i = name and plan.schema:resolveField(name)
+  if not i then return nil end
+  return { node = node, column = i - 1, own = not on_chain(base, node), delayMs = node.watermark.delayMs }
+end
+
+-- The rows of side `s` of batch: its operators (above the shared part)
+-- over it, each with its own state, as tide.execution runs a chain; the
+-- latest event time its own withWatermark saw, apart from the other's.
+local function run_side(side, batch, ctx)
+  local outer = ctx.maxEventTimeMs
+  ctx.maxEventTimeMs = nil
+  local b = batch
+  for i = #side.ops, 1, -1 do
+    ctx.state = ctx.stateOf(side.ops[i])
+    b = side.ops[i].apply(b, ctx)
+  end
+  local seen = ctx.maxEventTimeMs
+  ctx.maxEventTimeMs = outer
+  return b, seen
+end
+
+local function run(op, batch, ctx)
+  if not ctx.checkpoint then error("a join of two streams runs in a streaming query (writeStream:start())", 0) end
+  local st = ctx.state
+  st.maxSeen = st.maxSeen or {}
+  local epoch = ctx.epochId
+  local w_us = ctx.watermarkMs and ctx.watermarkMs > 0 and ctx.watermarkMs * 1000 or nil
+  local new, late, candidate = {}, {}, nil
+  for _, s in ipairs(SIDES) do
+    local side = op[s]
+    local rows, seen = run_side(side, batch, ctx)
+    if side.mark and side.mark.own then
+      if seen then st.maxSeen[s] = math.max(st.maxSeen[s] or seen, seen) end
+      -- Spark's "min" policy over the watermarks of sides that saw rows
+      if st.maxSeen[s] then
+        local w = st.maxSeen[s] - side.mark.delayMs
+        candidate = candidate and math.min(candidate, w) or w
+      end
+    end
+    late[s] = 0
+    if w_us and side.mark then rows, late[s] = state_store.byTime(rows, side.mark.column, w_us, true) end
+    new[s] = rows
+  end
+  ctx.state = st
+  if candidate then ctx.maxEventTimeMs = candidate end
+  -- Each side's kept rows (the state after epoch - 1) and its columns alone.
+  local kept, kept_cols, sub = {}, {}, {}
+  for _, s in ipairs(SIDES) do
+    st[s] = st[s] or {}
+    sub[s] = setmetatable({ state = st[s] }, { __index = ctx })
+    kept[s] = op[s].store:before(sub[s]) or batchlib.fromRows({}, op[s].schema)
+    kept_cols[s] = columns_of(kept[s], op[s].cols)
+  end
+  -- New left rows with every right row (kept and new), then the kept left
+  -- rows with the new right rows: each pair once.
+  local join = require("tide.dataframe_join")
+  local spec = op.spec
+  local right_all = state_store.concat({ kept_cols.right, new.right })
+  local out = state_store.concat({
+    join.probe(spec, join.buildTable(spec, right_all), new.left, ctx),
+    join.probe(spec, join.buildTable(spec, new.right), kept_cols.left, ctx),
+  })
+  -- The state after this epoch: the kept rows, the new ones, less those
+  -- the watermark makes unable to match.
+  for _, s in ipairs(SIDES) do
+    local side, other = op[s], op[s == "left" and "right" or "left"]
+    local added = keyed(new[s], epoch, ctx)
+    local rows = state_store.concat({ kept[s], added })
+    local removed
+    local evict = w_us and other.mark and eviction_time(op.bounds, s, other.mark.column, w_us)
+    if evict then
+      local all, gone = rows, nil
+      rows, gone = state_store.byTime(all, evict.column + 1, evict.time, true)
+      if gone > 0 then removed = state_store.byTime(all, evict.column + 1, evict.time, false) end
+    end
+    local commit_ms = side.store:save(sub[s], rows, added, removed)
+    ctx.stateOperators = ctx.stateOperators or {}
+    ctx.stateOperators[#ctx.stateOperators + 1] = {
+      operatorName = "symmetricHashJoin", numRowsTotal = rows:count(), numRowsUpdated = added:count(),
+      numRowsRemoved = removed and removed:count() or 0, commitTimeMs = commit_ms,
+      memoryUsedBytes = state_store.memoryUsed(rows), numRowsDroppedByWatermark = late[s],
+    }
+  end
+  return out
+end
+
+-- The plan of ldf joined with rdf (both streaming), spec being
+-- tide.dataframe_join's (the left probes); new_df makes the DataFrame.
+function M.plan(ldf, rdf, how, spec, text, new_df)
+  if how == "cross" or #spec.probeKeys == 0 then
+    fail("Stream-stream join without equality predicate is not supported: join two streams on at least one"
+      .. " equality between a column of each side")
+  end
+  if how ~= "inner" then
+    fail(("%s join between two streaming DataFrames is not supported: tide joins two streams inner only (Spark's"
+      .. " outer and semi stream-stream joins, which emit rows a watermark makes final, are not there); join them"
+      .. " inner, or join a stream with a static DataFrame"):format(text:match("^Join (%a+)")))
+  end
+  local lplan, rplan = ldf._plan, rdf._plan
+  local base = shared_node(lplan, rplan)
+  if not base then
+    fail("join between two streaming DataFrames of different sources is not supported: a tide query reads one"
+      .. " streaming source, so both sides must be views of one stream (e.g. events:filter(...) for each side, with"
+      .. " a Kafka source subscribed to both topics)")
+  end
+  if has_stream_join(lplan) or has_stream_join(rplan) then
+    fail("a query may hold one join between two streams (its sides' state is state/2 and state/3)")
+  end
+  local op = { spec = spec }
+  for _, s in ipairs(SIDES) do
+    local plan = s == "left" and lplan or rplan
+    op[s] = side_state(plan.schema, s == "left" and LEFT_OP or RIGHT_OP, ldf._session)
+    op[s].ops = ops_above(plan, base)
+    op[s].mark = side_mark(plan, base)
+  end
+  local own = (op.left.mark and op.left.mark.own) or (op.right.mark and op.right.mark.own)
+  local shared = state_store.watermarkNode(base)
+  if own and shared then
+    fail("join: withWatermark both on the stream the sides share and on a side: set it on one of them (on each"
+      .. " side, the query's watermark is the earlier of the two)")
+  end
+  op.bounds = spec.residualNode and bounds_of(spec.residualNode, spec.schema, spec.outputs, {}) or {}
+  local node = {
+    kind = "stream_join",
+    schema = spec.schema,
+    explain = "StreamingSymmetricHashJoin " .. text:gsub("^Join ", ""),
+    child = base,
+    left = lplan,
+    right = rplan,
+    apply = function(batch, ctx) return run(op, batch, ctx) end,
+  }
+  if own then
+    -- The query moves its watermark from the latest event time its plan's
+    -- withWatermark reports less its delay: here the earlier of the two
+    -- sides' watermarks, which run() reports with no delay left to take.
+    node = { kind = "watermark", schema = spec.schema, watermark = { delayMs = 0 },
+             explain = "EventTimeWatermark (the earlier of the join's sides')", child = node,
+             apply = function(batch) return batch end }
+  end
+  return new_df(ldf._session, node, true)
+end
+
+return M

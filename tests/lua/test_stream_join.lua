@@ -1,0 +1,274 @@
+-- Join conditions beyond equalities (the equalities hash, the rest
+-- filters the pairs), and inner joins of two streams, as Spark's
+-- stream-stream joins: both sides kept in state (state/2, state/3),
+-- every matching pair emitted once, across restarts and replayed epochs,
+-- and rows a watermark makes unable to match let go.
+local t = require("testing")
+local tide = require("tide")
+local F = tide.functions
+local spark = tide.session()
+
+local function sorted(list)
+  table.sort(list)
+  return list
+end
+
+-- ---- conditions beyond equalities ------------------------------------------------------------
+
+local function ads_a()
+  return spark:createDataFrame({ { 1, 10, "a1" }, { 1, 20, "a2" }, { 2, 5, "a3" }, { 3, 1, "a4" } },
+    "ad int, t int, x string")
+end
+local function ads_b()
+  return spark:createDataFrame({ { 1, 15, "b1" }, { 1, 25, "b2" }, { 2, 1, "b3" }, { 2, 9, "b4" }, { 3, nil, "b5" } },
+    "ad int, t int, y string")
+end
+
+t.test("an inner join hashes on the equalities and filters the pairs by the rest of the condition", function()
+  local a, b = ads_a(), ads_b()
+  local range = a:join(b, a.ad:eq(b.ad):and_(b.t:ge(a.t)):and_(b.t:le(a.t + 10)))
+  t.same_table(t.rows(range:select("x", "y")), { "a1|b1", "a2|b2", "a3|b4" })
+  -- the same as the equi-join filtered afterwards
+  t.same_table(t.rows(range:select("x", "y")), t.rows(a:join(b, a.ad:eq(b.ad))
+    :filter(b.t:ge(a.t):and_(b.t:le(a.t + 10))):select("x", "y")))
+  -- a list of conditions is their AND; a condition on one side's values too
+  t.same_table(t.rows(a:join(b, { a.ad:eq(b.ad), a.x:ne("a1") }):select("x", "y")),
+    { "a2|b1", "a2|b2", "a3|b3", "a3|b4", "a4|b5" })
+  -- aliased sides, as F.col("l.x") and as SQL text through F.expr
+  local l, r = a:alias("l"), b:alias("r")
+  t.same_table(t.rows(l:join(r, F.expr("l.ad = r.ad AND r.t > l.t + 4")):select("x", "y")),
+    { "a1|b1", "a1|b2", "a2|b2" })
+  t.same_table(t.rows(l:join(r, F.col("l.ad"):eq(F.col("r.ad")):and_(F.col("r.t"):gt(F.col("l.t") + 4)))
+    :select("x", "y")), { "a1|b1", "a1|b2", "a2|b2" })
+  -- a null in the residual rejects the pair, as Spark's condition does
+  t.eq(a:join(b, a.ad:eq(b.ad):and_(b.t:gt(0))):filter(F.col("y"):eq("b5")):count(), 0)
+  -- cross with a condition is inner; SQL's ON takes it as well
+  t.eq(a:join(b, a.ad:eq(b.ad):and_(b.t:ge(a.t)), "cross"):count(), 4)
+  a:createOrReplaceTempView("sj_a")
+  b:createOrReplaceTempView("sj_b")
+  t.same_table(t.rows(spark:sql("SELECT sj_a.x, sj_b.y FROM sj_a JOIN sj_b ON sj_a.ad = sj_b.ad"
+    .. " AND sj_b.t BETWEEN sj_a.t AND sj_a.t + 10")), { "a1|b1", "a2|b2", "a3|b4" })
+  -- timestamps: a range of an hour, through unix_micros (tide's SQL has no INTERVAL literal)
+  local imps = spark:createDataFrame({ { 1, "2024-01-01 00:00:00" }, { 2, "2024-01-01 00:00:00" } },
+    "iad int, s string"):select("iad", F.col("s"):cast("timestamp"):alias("it"))
+  local clicks = spark:createDataFrame({ { 1, "2024-01-01 00:59:59" }, { 2, "2024-01-01 01:00:01" } },
+    "cad int, s string"):select("cad", F.col("s"):cast("timestamp"):alias("ct"))
+  local hour = F.expr("iad = cad AND ct >= it AND unix_micros(ct) <= unix_micros(it) + 3600000000")
+  t.same_table(t.rows(imps:join(clicks, hour):select("iad")), { "1" })
+  -- explain shows the whole condition
+  local out, write = {}, io.write
+  io.write = function(...) for _, s in ipairs({ ... }) do out[#out + 1] = s end end
+  local ok, err = pcall(function() range:explain() end)
+  io.write = write
+  if not ok then error(err, 0) end
+  t.has(table.concat(out), "Join Inner, ((ad = ad) AND ((t >= t) AND (t <= (t + 10)))), BuildRight")
+end)
+
+t.test("a stream joined with a static DataFrame filters each micro-batch's pairs by the residual", function()
+  local dir = t.tempdir()
+  t.write(dir .. "/1.csv", "1,10\n1,30\n2,5\n")
+  local stream = spark.readStream:csv(dir, { schema = "ad int, t int" })
+  local static = ads_b()
+  local q = stream:join(static, stream.ad:eq(static.ad):and_(static.t:ge(stream.t))).writeStream:format("memory")
+    :queryName("sj_static"):start()
+  q:processAllAvailable()
+  q:stop()
+  t.same_table(sorted(t.rows(spark:table("sj_static"))), { "1|10|1|15|b1", "1|10|1|25|b2", "2|5|2|9|b4" })
+end)
+
+t.test("conditions a join cannot take fail at the caller's line, naming them", function()
+  local a, b = ads_a(), ads_b()
+  t.raises_at_caller({
+    { function() a:join(b, a.ad:eq(b.ad):and_(b.t:ge(a.t)), "left") end,
+      "join: the condition (t >= t) is not an equality of a column of each side: in a LeftOuter join" },
+    { function() a:join(b, a.ad:eq(b.ad):and_(b.t:ge(a.t)), "left_anti") end, "in a LeftAnti join" },
+    { function() a:join(b, a.ad:eq(b.ad):and_(b.t:ge(a.t)), "full") end, "in a FullOuter join" },
+    { function() a:join(b, b.t:ge(a.t)) end, "is not an equality of two columns: tide joins on at least one equality" },
+    { function() a:join(b, a.ad:eq(b.ad):and_(a.t + 1)) end, "is int, not boolean" },
+    { function() a:join(b, a.ad:eq(b.ad):and_(F.col("zz"):gt(1))) end, "zz" },
+  })
+end)
+
+-- ---- two streams -------------------------------------------------------------------------------
+
+local EVENTS = "kind string, ad int, at timestamp"
+
+local function add(dir, name, rows)
+  local lines = {}
+  for i, r in ipairs(rows) do lines[i] = table.concat(r, ",") end
+  t.write(dir .. "/" .. name, table.concat(lines, "\n") .. "\n")
+end
+
+-- Impressions and clicks: two views of one stream of events.
+local function sides(dir, opts)
+  local events = spark.readStream:csv(dir, { schema = EVENTS, maxFilesPerTrigger = 1 })
+  if opts and opts.shared then events = events:withWatermark("at", opts.shared) end
+  local imps = events:filter("kind = 'imp'"):select(F.col("ad"):alias("iad"), F.col("at"):alias("it"))
+  local clicks = events:filter("kind = 'click'"):select(F.col("ad"):alias("cad"), F.col("at"):alias("ct"))
+  if opts and opts.delay then
+    imps, clicks = imps:withWatermark("it", opts.delay), clicks:withWatermark("ct", opts.delay)
+  end
+  return imps, clicks
+end
+
+-- Within an hour after the impression (in seconds: as SQL text).
+local function within_hour(imps, clicks, seconds)
+  if seconds then
+    return imps:join(clicks, F.expr("iad = cad AND ct >= it AND CAST(ct AS LONG) <= CAST(it AS LONG) + 3600"))
+  end
+  return imps:join(clicks, imps.iad:eq(clicks.cad):and_(clicks.ct:ge(imps.it))
+    :and_(F.unix_micros(clicks.ct):le(F.unix_micros(imps.it) + 3600 * 1000000)))
+end
+
+-- Starts the join into a foreachBatch that keeps each epoch's rows
+-- (a replayed epoch's replace its first attempt's); runs what there is.
+local function run(df, cp, into, mode)
+  local w = df:select("iad", "it", "ct").writeStream
+  if mode then w = w:outputMode(mode) end
+  local q = w:foreachBatch(function(batch, epoch) into[epoch + 1] = sorted(t.rows(batch)) end)
+    :option("checkpointLocation", cp):start()
+  q:processAllAvailable()
+  q:stop()
+  return q
+end
+
+local function all_rows(batches)
+  local out = {}
+  for _, b in ipairs(batches) do for _, r in ipairs(b) do out[#out + 1] = r end end
+  return sorted(out)
+end
+
+local FILES = {
+  { "1.csv", { { "imp", 1, "2024-01-01 00:00:00" }, { "click", 2, "2024-01-01 00:00:05" },
+               { "imp", 4, "2024-01-01 00:00:00" }, { "click", 4, "2024-01-01 00:00:00" } } },
+  -- the click of 1 after its impression, the impression of 2 after its click
+  { "2.csv", { { "click", 1, "2024-01-01 00:10:00" }, { "imp", 2, "2024-01-01 00:00:01" },
+               { "imp", 3, "2024-01-01 00:00:01" } } },
+  -- a second click of 1, one of 3 too late for the range, and one of 1 in the same file as an impression of 1
+  { "3.csv", { { "click", 1, "2024-01-01 00:20:00" }, { "click", 3, "2024-01-01 05:00:00" },
+               { "imp", 1, "2024-01-01 00:30:00" }, { "click", 1, "2024-01-01 00:31:00" } } },
+}
+local EXPECTED = {
+  { "4|2024-01-01 00:00:00|2024-01-01 00:00:00" },
+  { "1|2024-01-01 00:00:00|2024-01-01 00:10:00", "2|2024-01-01 00:00:01|2024-01-01 00:00:05" },
+  { "1|2024-01-01 00:00:00|2024-01-01 00:20:00", "1|2024-01-01 00:00:00|2024-01-01 00:31:00",
+    "1|2024-01-01 00:30:00|2024-01-01 00:31:00" },
+}
+
+t.test("two views of one stream join inner: each matching pair once, in the batch its second row arrives", function()
+  local dir, cp = t.tempdir(), t.tempdir() .. "/cp"
+  for _, f in ipairs(FILES) do add(dir, f[1], f[2]) end
+  local imps, clicks = sides(dir)
+  local joined = within_hour(imps, clicks)
+  t.ok(joined.isStreaming, "the join of two streams is a stream")
+  local batches = {}
+  local q = run(joined, cp, batches)
+  t.same_table(batches, EXPECTED)
+  -- the same pairs as a batch join over every row
+  local all = spark.read:csv(dir, { schema = EVENTS })
+  local bi = all:filter("kind = 'imp'"):select(F.col("ad"):alias("iad"), F.col("at"):alias("it"))
+  local bc = all:filter("kind = 'click'"):select(F.col("ad"):alias("cad"), F.col("at"):alias("ct"))
+  t.same_table(all_rows(batches), sorted(t.rows(within_hour(bi, bc):select("iad", "it", "ct"))))
+  -- each side's state: a progress entry each, the rows of state/2 and state/3
+  local ops = q:lastProgress().stateOperators
+  t.same_table({ #ops, ops[1].operatorName, ops[1].numRowsTotal, ops[1].numRowsUpdated, ops[2].numRowsTotal,
+    ops[2].numRowsUpdated }, { 2, "symmetricHashJoin", 5, 1, 6, 3 })
+  t.ok(io.open(cp .. "/state/2/2.delta", "r") and io.open(cp .. "/state/3/0.snapshot", "r"), "state/2 and state/3")
+  -- a stream joined with itself: every row with each of its key's rows
+  local self_batches = {}
+  local events = spark.readStream:csv(dir, { schema = EVENTS, maxFilesPerTrigger = 1 })
+  local l, r = events:alias("l"), events:alias("r")
+  local both_imps = F.col("l.kind"):eq("imp"):and_(F.col("r.kind"):eq("imp"))
+  local q2 = l:join(r, F.col("l.ad"):eq(F.col("r.ad")):and_(both_imps))
+    :select(F.col("l.at"), F.col("r.at")).writeStream
+    :foreachBatch(function(b, e) self_batches[e + 1] = #t.rows(b) end):option("checkpointLocation", t.tempdir() .. "/s")
+    :start()
+  q2:processAllAvailable()
+  q2:stop()
+  -- imps 1, 4; then 2, 3; then a second 1 (with itself, and both ways with the first)
+  t.same_table(self_batches, { 2, 2, 3 })
+end)
+
+t.test("restarts between batches and a replayed epoch give the output of an uninterrupted run", function()
+  local dir, cp = t.tempdir(), t.tempdir() .. "/cp"
+  spark.conf:set("spark.sql.streaming.stateStore.minDeltasForSnapshot", "2")
+  local ok, err = pcall(function()
+    local batches = {}
+    for _, f in ipairs(FILES) do
+      add(dir, f[1], f[2])
+      run(within_hour(sides(dir)), cp, batches)
+    end
+    t.same_table(batches, EXPECTED)
+    -- epoch 2's commit lost: it runs again from the state after 1, rebuilt from state/2/0.snapshot and 1.delta
+    os.remove(cp .. "/commits/2")
+    local again = {}
+    run(within_hour(sides(dir)), cp, again)
+    t.same_table(again, { [3] = EXPECTED[3] })
+    t.ok(io.open(cp .. "/state/3/2.snapshot", "r"), "the replay writes its snapshot again")
+    -- and the next epoch goes on from the replayed one's state
+    add(dir, "4.csv", { { "click", 3, "2024-01-01 00:50:00" } })
+    run(within_hour(sides(dir)), cp, again)
+    t.same_table(again[4], { "3|2024-01-01 00:00:01|2024-01-01 00:50:00" })
+  end)
+  spark.conf:unset("spark.sql.streaming.stateStore.minDeltasForSnapshot")
+  if not ok then error(err, 0) end
+end)
+
+t.test("watermarks: late rows dropped and counted, rows that can no longer match leave the state", function()
+  local cases = { { delay = "10 minutes" }, { shared = "10 minutes" }, { delay = "10 minutes", seconds = true } }
+  for _, opts in ipairs(cases) do
+    local dir = t.tempdir()
+    add(dir, "1.csv", { { "imp", 1, "2024-01-01 00:00:00" }, { "click", 9, "2024-01-01 00:00:00" } })
+    add(dir, "2.csv", { { "imp", 2, "2024-01-01 02:00:00" }, { "click", 2, "2024-01-01 02:30:00" } })
+    -- the watermark is now 01:50 (02:00 less 10 minutes: the earlier side's, or the stream's 02:30's less them)
+    add(dir, "3.csv", { { "click", 1, "2024-01-01 00:30:00" }, { "click", 2, "2024-01-01 02:40:00" } })
+    local batches, progress = {}, {}
+    local imps, clicks = sides(dir, opts)
+    local w = within_hour(imps, clicks, opts.seconds):select("iad", "it", "ct").writeStream
+    local q = w:foreachBatch(function(b, e) batches[e + 1] = sorted(t.rows(b)) end)
+      :option("checkpointLocation", t.tempdir() .. "/cp"):start()
+    q:processAllAvailable()
+    q:stop()
+    for i, p in ipairs(q:recentProgress()) do progress[i] = p end
+    local watermark = opts.delay and "2024-01-01T01:50:00.000Z" or "2024-01-01T02:20:00.000Z"
+    t.eq(progress[3].eventTime.watermark, watermark, "the watermark batch 2 runs with, " .. next(opts))
+    -- the click of 1 at 00:30 is late (the impression at 00:00 would have matched it)
+    t.same_table(batches, { {}, { "2|2024-01-01 02:00:00|2024-01-01 02:30:00" },
+      { "2|2024-01-01 02:00:00|2024-01-01 02:40:00" } })
+    local imp_state, click_state = progress[3].stateOperators[1], progress[3].stateOperators[2]
+    t.eq(click_state.numRowsDroppedByWatermark, 1, "the late click")
+    -- batch 1 kept 2 impressions and 2 clicks; batch 2 lets go of the impression at 00:00 (no click after the
+    -- watermark is within its hour) and of the click at 00:00 (no later impression can precede it)
+    t.same_table({ progress[2].stateOperators[1].numRowsTotal, progress[2].stateOperators[2].numRowsTotal },
+      { 2, 2 })
+    t.same_table({ imp_state.numRowsTotal, imp_state.numRowsRemoved, click_state.numRowsTotal,
+      click_state.numRowsRemoved }, { 1, 1, 2, 1 })
+  end
+end)
+
+t.test("what two streams cannot do fails clearly", function()
+  local dir = t.tempdir()
+  add(dir, "1.csv", { { "imp", 1, "2024-01-01 00:00:00" }, { "click", 1, "2024-01-01 00:00:01" } })
+  local imps, clicks = sides(dir)
+  local cond = imps.iad:eq(clicks.cad)
+  local other = spark.readStream:csv(dir, { schema = EVENTS }):select(F.col("ad"):alias("oad"))
+  t.raises_at_caller({
+    { function() imps:join(clicks, cond, "left") end,
+      "LeftOuter join between two streaming DataFrames is not supported" },
+    { function() imps:join(clicks, cond, "full") end, "FullOuter join between two streaming DataFrames" },
+    { function() imps:join(clicks, cond, "left_semi") end, "LeftSemi join between two streaming DataFrames" },
+    { function() imps:crossJoin(clicks) end, "Stream-stream join without equality predicate is not supported" },
+    { function() imps:join(other, imps.iad:eq(other.oad)) end, "of different sources is not supported" },
+    { function() within_hour(imps, clicks):join(clicks:alias("c2"), F.col("iad"):eq(F.col("c2.cad"))) end,
+      "one join between two streams" },
+  })
+  -- append only, as Spark's
+  t.has(t.raises(function()
+    imps:join(clicks, cond).writeStream:outputMode("update"):format("memory"):queryName("sj_update"):start()
+  end), "Join between two streaming DataFrames/Datasets is not supported in Update output mode, only in Append")
+  t.has(t.raises(function()
+    imps:join(clicks, cond).writeStream:outputMode("complete"):format("memory"):queryName("sj_complete"):start()
+  end), "Complete output mode not supported")
+end)
+
+t.run()
