@@ -56,9 +56,36 @@ local function as_boolean(node, c, what)
   type_error(node, ("%s needs booleans, not %s (%s)"):format(what, simple(c.type), c.name))
 end
 
+-- ts + INTERVAL ..., ts - INTERVAL ..., INTERVAL ... + ts: the timestamp
+-- moved by the interval's microseconds (tide.sql_interval).
+local function shifted_timestamp(node, op, scope)
+  local ts, interval = node.left, node.right
+  if ts.k == "interval" then
+    if op == "-" then type_error(node, "an interval minus a timestamp: write the timestamp first") end
+    ts, interval = interval, ts
+  end
+  local t = compile_node(ts, scope).type
+  if t.id ~= ID.timestamp then
+    type_error(node, ("an interval moves a timestamp, not %s (%s)"):format(simple(t), sql_name(ts)))
+  end
+  local micros = op == "-" and -interval.micros or interval.micros
+  local c = compile_node({ k = "call", fn = "timestamp_micros", args = { { k = "op", op = "+",
+    left = { k = "call", fn = "unix_micros", args = { ts } }, right = { k = "lit", value = micros, type = T.long } } } },
+    scope)
+  c.name = sql_name(node)
+  return c
+end
+
+function operators.interval(node)
+  type_error(node, "an interval literal only moves a timestamp here (ts + " .. node.text .. ")")
+end
+
 function operators.op(node, scope)
   local op = node.op
   if type(op) == "string" then op = op:lower() end
+  if (op == "+" or op == "-") and (node.left.k == "interval" or node.right.k == "interval") then
+    return shifted_timestamp(node, op, scope)
+  end
   local l, r = compile_node(node.left, scope), compile_node(node.right, scope)
   local name = sql_name(node)
   if ARITH[op] then

@@ -290,6 +290,8 @@ function Parser:primary()
     return { k = "lit", value = nil }
   elseif word == "CASE" then
     return self:case()
+  elseif word == "INTERVAL" and require("tide.sql_interval").starts(self) then
+    return require("tide.sql_interval").parse(self)
   elseif word == "EXISTS" and is_op(self:peek(1), "(") and self.readQuery then
     self:advance()
     self:advance()

@@ -116,6 +116,7 @@ local function to_string(n)
     if (n.fn == "floor" or n.fn == "ceil") and #parts ~= 1 then pretty = nil end
     return tostring(pretty or n.fn) .. "(" .. table.concat(parts, ", ") .. ")"
   elseif k == "window" then return n.text -- set by Column:over (tide.window)
+  elseif k == "interval" then return n.text
   elseif k == "scalarsubquery" then return "scalarsubquery()"
   elseif k == "exists" then return "exists()"
   elseif k == "insubquery" then return "(" .. to_string(n.expr) .. " IN (listquery()))"

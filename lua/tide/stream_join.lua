@@ -5,7 +5,7 @@
 --     :withWatermark("it", "2 hours")
 --   local clicks = events:filter("kind = 'click'"):select(F.col("ad"):alias("cad"), F.col("at"):alias("ct"))
 --     :withWatermark("ct", "3 hours")
---   imps:join(clicks, F.expr("iad = cad AND ct >= it AND unix_micros(ct) <= unix_micros(it) + 3600000000"))
+--   imps:join(clicks, F.expr("iad = cad AND ct >= it AND ct <= it + INTERVAL 1 HOUR"))
 --
 -- Each side's rows are kept in state (tide.state_store: state/2/ the
 -- left's, state/3/ the right's, after a streaming aggregation's 0 and
@@ -25,7 +25,7 @@
 -- (by its watermark column) are late, dropped and counted; and a condition
 -- that bounds one side's time from below by the other side's watermarked
 -- time (lt >= rt + c, over timestamps, unix_micros/millis/seconds or casts
--- to numbers) lets that side's kept rows go once the watermark makes them
+-- to numbers, c a constant or an interval) lets that side's kept rows go once the watermark makes them
 -- unable to match a later row. Without such a bound a side's state keeps
 -- every row. Watermarks on both sides, after the stream splits, make the
 -- query's watermark the earlier of the two (Spark's default "min" policy).
@@ -100,6 +100,7 @@ local TIME_FUNCTIONS = { unix_micros = 1, unix_millis = 1000, unix_seconds = 100
 local function linear(node, schema)
   local k = node.k
   if k == "lit" and type(node.value) == "number" then return { terms = {}, const = node.value } end
+  if k == "interval" then return { terms = {}, const = node.micros, unit = 1 } end -- ts + INTERVAL 1 HOUR
   local inner, unit = nil, nil
   if k == "col" then
     inner, unit = node, 1

@@ -311,6 +311,32 @@ t.test("errors name the position and what was expected", function()
   t.ok(#err < 200, "the message stays short: " .. err)
 end)
 
+t.test("INTERVAL literals move timestamps by their days, hours, minutes and seconds", function()
+  t.same_table(parse("INTERVAL 1 HOUR"), { k = "interval", micros = 3600000000, text = "INTERVAL '1' HOUR" })
+  t.eq(parse("INTERVAL '90' MINUTES").micros, 90 * 60000000)
+  t.eq(parse("INTERVAL 1 DAY 12 HOURS").micros, 36 * 3600000000)
+  t.eq(parse("INTERVAL '1 hour 30 minutes'").micros, 90 * 60000000)
+  t.eq(parse("INTERVAL -5 SECONDS").micros, -5000000)
+  t.eq(parse("INTERVAL 1.5 SECONDS").micros, 1500000)
+  t.eq(parse("INTERVAL 2 WEEKS").micros, 14 * 86400000000)
+  t.eq(name_of("ts + INTERVAL 1 HOUR"), "(ts + INTERVAL '1' HOUR)")
+  -- A column named interval is still a column.
+  t.same_table(parse("interval + 1"), op("+", col("interval"), lit(1, T.int)))
+  t.raises(function() parse("INTERVAL 1 MONTH") end, "months and years have no fixed length")
+  t.raises(function() parse("INTERVAL 1 FOO") end, "expected an interval unit")
+  local spark = tide.session()
+  local df = spark:createDataFrame({ { "2024-03-10 12:00:00" }, { nil } }, "ts timestamp")
+  t.same_table(t.rows(df:selectExpr("ts + INTERVAL 1 HOUR", "ts - INTERVAL '90' MINUTES", "INTERVAL 1 DAY + ts",
+    "ts + INTERVAL 1.5 SECONDS")), { "2024-03-10 13:00:00|2024-03-10 10:30:00|2024-03-11 12:00:00|2024-03-10 12:00:01.5",
+    "null|null|null|null" })
+  t.eq(df:selectExpr("ts + INTERVAL 1 HOUR").dtypes[1][2], "timestamp")
+  t.same_table(t.rows(df:select((F.col("ts") + F.expr("INTERVAL 2 WEEKS")):alias("w"))),
+    { "2024-03-24 12:00:00", "null" })
+  t.raises(function() df:selectExpr("INTERVAL 1 HOUR - ts") end, "write the timestamp first")
+  t.raises(function() df:selectExpr("1 + INTERVAL 1 HOUR") end, "an interval moves a timestamp, not int")
+  t.raises(function() df:selectExpr("INTERVAL 1 HOUR") end, "an interval literal only moves a timestamp")
+end)
+
 t.test("toString gives Spark's pretty SQL", function()
   local cases = {
     { "hour", "hour" }, { "data.x", "data.x" }, { "`a b`", "a b" },

@@ -111,10 +111,13 @@ local function sides(dir, opts)
   return imps, clicks
 end
 
--- Within an hour after the impression (in seconds: as SQL text).
-local function within_hour(imps, clicks, seconds)
-  if seconds then
+-- Within an hour after the impression (as SQL text: in seconds, or with
+-- an interval).
+local function within_hour(imps, clicks, form)
+  if form == "seconds" then
     return imps:join(clicks, F.expr("iad = cad AND ct >= it AND CAST(ct AS LONG) <= CAST(it AS LONG) + 3600"))
+  elseif form == "interval" then
+    return imps:join(clicks, F.expr("iad = cad AND ct >= it AND ct <= it + INTERVAL 1 HOUR"))
   end
   return imps:join(clicks, imps.iad:eq(clicks.cad):and_(clicks.ct:ge(imps.it))
     :and_(F.unix_micros(clicks.ct):le(F.unix_micros(imps.it) + 3600 * 1000000)))
@@ -215,7 +218,8 @@ t.test("restarts between batches and a replayed epoch give the output of an unin
 end)
 
 t.test("watermarks: late rows dropped and counted, rows that can no longer match leave the state", function()
-  local cases = { { delay = "10 minutes" }, { shared = "10 minutes" }, { delay = "10 minutes", seconds = true } }
+  local cases = { { delay = "10 minutes" }, { shared = "10 minutes" }, { delay = "10 minutes", form = "seconds" },
+    { delay = "10 minutes", form = "interval" } }
   for _, opts in ipairs(cases) do
     local dir = t.tempdir()
     add(dir, "1.csv", { { "imp", 1, "2024-01-01 00:00:00" }, { "click", 9, "2024-01-01 00:00:00" } })
@@ -224,7 +228,7 @@ t.test("watermarks: late rows dropped and counted, rows that can no longer match
     add(dir, "3.csv", { { "click", 1, "2024-01-01 00:30:00" }, { "click", 2, "2024-01-01 02:40:00" } })
     local batches, progress = {}, {}
     local imps, clicks = sides(dir, opts)
-    local w = within_hour(imps, clicks, opts.seconds):select("iad", "it", "ct").writeStream
+    local w = within_hour(imps, clicks, opts.form):select("iad", "it", "ct").writeStream
     local q = w:foreachBatch(function(b, e) batches[e + 1] = sorted(t.rows(b)) end)
       :option("checkpointLocation", t.tempdir() .. "/cp"):start()
     q:processAllAvailable()
