@@ -108,6 +108,18 @@ local function copy(n)
 end
 M.copyNode = copy
 
+-- The conjuncts of an AND tree of expression nodes, appended to out.
+local function conjuncts(node, out)
+  if node.k == "op" and node.op == "and" then
+    conjuncts(node.left, out)
+    conjuncts(node.right, out)
+  else
+    out[#out + 1] = node
+  end
+  return out
+end
+M.conjuncts = conjuncts
+
 local function op(o, left, right)
   if o == "concat" then return { k = "call", fn = "concat", args = { left, right } } end
   return { k = "op", op = o, left = left, right = right }

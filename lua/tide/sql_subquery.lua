@@ -17,6 +17,7 @@
 --
 -- A subquery names only its own tables: one that names the outer query's
 -- (a correlated subquery) fails to resolve them.
+local sql = require("tide.sql")
 local column = require("tide.column")
 local aggregates = require("tide.dataframe_aggregate")
 
@@ -89,16 +90,6 @@ function Subqueries:scalars(node, grouped)
   return walk(node, false)
 end
 
-local function conjuncts(node, out)
-  if node.k == "op" and node.op == "and" then
-    conjuncts(node.left, out)
-    conjuncts(node.right, out)
-  else
-    out[#out + 1] = node
-  end
-  return out
-end
-
 local SUBQUERY = { insubquery = true, exists = true }
 
 -- A subquery condition (negated or not), or nil.
@@ -146,13 +137,13 @@ end
 -- joins, the rest as a filter.
 function Subqueries:where(condition)
   local rest, tests = nil, {}
-  for _, c in ipairs(conjuncts(condition, {})) do
+  for _, c in ipairs(sql.conjuncts(condition, {})) do
     local sub, negated = subquery_condition(c)
     if sub then
       tests[#tests + 1] = { self:scalars(sub, false), negated }
     elseif holds_subquery(c) then
       error(("spark:sql: %s: an IN or EXISTS subquery is a condition of WHERE of its own (joined by AND),"
-        .. " not part of another expression"):format(require("tide.sql").toString(c)), 0)
+        .. " not part of another expression"):format(sql.toString(c)), 0)
     else
       rest = rest and op("and", rest, c) or c
     end

@@ -12,11 +12,7 @@ local spark = tide.session()
 local SCHEMA = "site string, click int, price double, at timestamp"
 
 -- A CSV file of rows {site, click, price, at} in dir.
-local function add_file(dir, name, rows)
-  local f = assert(io.open(dir .. "/" .. name, "w"))
-  for _, r in ipairs(rows) do f:write(table.concat(r, ","), "\n") end
-  f:close()
-end
+local function add_file(dir, name, rows) t.write_csv(dir .. "/" .. name, rows) end
 
 local function stream(dir) return spark.readStream:csv(dir, { schema = SCHEMA, maxFilesPerTrigger = 1 }) end
 

@@ -142,6 +142,13 @@ function M.write(path, text)
   return path
 end
 
+-- Writes rows (lists of values) to path as CSV lines, no header; the path.
+function M.write_csv(path, rows)
+  local lines = {}
+  for i, r in ipairs(rows) do lines[i] = table.concat(r, ",") .. "\n" end
+  return M.write(path, table.concat(lines))
+end
+
 -- The whole content of a file (raises when it cannot be read).
 function M.read(path)
   local f = assert(io.open(path, "rb"))
