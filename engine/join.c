@@ -350,21 +350,31 @@ fail:
     return NULL;
 }
 
+/* Whether every output column holds the rows of its side. */
+static int check_outputs(int64_t probe_rows, int64_t build_rows,
+                         const tide_column *const *probe_cols,
+                         const tide_column *const *build_cols, const char *const *names,
+                         int32_t num_out, char *errbuf, size_t errlen)
+{
+    for (int32_t j = 0; j < num_out; j++) {
+        if ((probe_cols[j] && probe_cols[j]->length < probe_rows) ||
+            (build_cols[j] && build_cols[j]->length < build_rows))
+            return kernel_error(errbuf, errlen, "join: output column %s is shorter than its side",
+                                names[j]);
+    }
+    return 0;
+}
+
 tide_batch *tide_join_probe(const tide_join_table *t, const tide_column *const *keys,
                             int32_t num_keys, int64_t num_rows, int32_t mode,
                             const tide_column *const *probe_cols,
                             const tide_column *const *build_cols, const char *const *names,
                             int32_t num_out, char *errbuf, size_t errlen)
 {
-    if (check_probe(t, keys, num_keys, num_rows, mode, errbuf, errlen) != 0) return NULL;
-    for (int32_t j = 0; j < num_out; j++) {
-        if ((probe_cols[j] && probe_cols[j]->length < num_rows) ||
-            (build_cols[j] && build_cols[j]->length < t->num_rows)) {
-            kernel_error(errbuf, errlen, "join: output column %s is shorter than its side",
-                         names[j]);
-            return NULL;
-        }
-    }
+    if (check_probe(t, keys, num_keys, num_rows, mode, errbuf, errlen) != 0 ||
+        check_outputs(num_rows, t->num_rows, probe_cols, build_cols, names, num_out, errbuf,
+                      errlen) != 0)
+        return NULL;
     pairs p = {0, NULL, NULL};
     tide_batch *out = NULL;
     if (make_pairs(t, keys, num_rows, mode, &p, errbuf, errlen) == 0)
@@ -372,4 +382,147 @@ tide_batch *tide_join_probe(const tide_join_table *t, const tide_column *const *
     free(p.probe_rows);
     free(p.build_rows);
     return out;
+}
+
+/* ---- pairs a condition decides (a residual predicate) ---------------------------------- */
+
+struct tide_join_pairs {
+    pairs p;
+    int64_t num_probe; /* the rows of each side, to find those without a pair */
+    int64_t num_build;
+};
+
+void tide_join_pairs_free(tide_join_pairs *jp)
+{
+    if (!jp) return;
+    free(jp->p.probe_rows);
+    free(jp->p.build_rows);
+    free(jp);
+}
+
+tide_join_pairs *tide_join_match(const tide_join_table *t, const tide_column *const *keys,
+                                 int32_t num_keys, int64_t num_rows, char *errbuf, size_t errlen)
+{
+    if (check_probe(t, keys, num_keys, num_rows, TIDE_JOIN_INNER, errbuf, errlen) != 0)
+        return NULL;
+    tide_join_pairs *jp = calloc(1, sizeof *jp);
+    if (!jp) {
+        kernel_error(errbuf, errlen, "out of memory joining %lld rows", (long long)num_rows);
+        return NULL;
+    }
+    jp->num_probe = num_rows;
+    jp->num_build = t->num_rows;
+    if (make_pairs(t, keys, num_rows, TIDE_JOIN_INNER, &jp->p, errbuf, errlen) != 0) {
+        tide_join_pairs_free(jp);
+        return NULL;
+    }
+    return jp;
+}
+
+int64_t tide_join_pairs_count(const tide_join_pairs *jp)
+{
+    return jp->p.n;
+}
+
+static int passes(const tide_column *pass, int64_t i)
+{
+    return tide_valid(pass, i) && ((const uint8_t *)pass->values)[i];
+}
+
+/* Pair k of out (when there is an out: the first walk counts), and k + 1. */
+static int64_t emit(pairs *out, int64_t k, int64_t probe_row, int64_t build_row)
+{
+    if (out) {
+        out->probe_rows[k] = probe_row;
+        out->build_rows[k] = build_row;
+    }
+    return k + 1;
+}
+
+/* The pairs `mode` makes of jp's passing pairs, written to out (when not
+   NULL); returns how many. The pairs are in probe order (make_pairs), so
+   one walk finds each probe row's passing pairs; build_hit (num_build
+   bytes, zeroed) marks the build rows that have one. */
+static int64_t select_pairs(const tide_join_pairs *jp, const tide_column *pass, int32_t mode,
+                            uint8_t *build_hit, pairs *out)
+{
+    const pairs *p = &jp->p;
+    int probe_outer = mode == TIDE_JOIN_PROBE_OUTER || mode == TIDE_JOIN_FULL_OUTER;
+    int64_t k = 0, i = 0;
+    for (int64_t r = 0; r < jp->num_probe; r++) {
+        int64_t hits = 0;
+        for (; i < p->n && p->probe_rows[i] == r; i++) {
+            if (!passes(pass, i)) continue;
+            hits++;
+            if (build_hit) build_hit[p->build_rows[i]] = 1;
+            if (mode != TIDE_JOIN_SEMI && mode != TIDE_JOIN_ANTI)
+                k = emit(out, k, r, p->build_rows[i]);
+        }
+        if ((mode == TIDE_JOIN_SEMI && hits > 0) || (mode == TIDE_JOIN_ANTI && hits == 0) ||
+            (probe_outer && hits == 0))
+            k = emit(out, k, r, -1);
+    }
+    if (mode == TIDE_JOIN_BUILD_OUTER || mode == TIDE_JOIN_FULL_OUTER) {
+        for (int64_t b = 0; b < jp->num_build; b++)
+            if (!build_hit[b]) k = emit(out, k, -1, b);
+    }
+    return k;
+}
+
+int tide_join_pairs_select(tide_join_pairs *jp, const tide_column *pass, int32_t mode,
+                           char *errbuf, size_t errlen)
+{
+    if (mode < TIDE_JOIN_INNER || mode > TIDE_JOIN_ANTI)
+        return kernel_error(errbuf, errlen, "join: unknown mode %d", mode);
+    if (!pass || pass->type != TIDE_BOOL || pass->length < jp->p.n)
+        return kernel_error(errbuf, errlen, "join: the condition is not a boolean of %lld rows",
+                            (long long)jp->p.n);
+    int build_outer = mode == TIDE_JOIN_BUILD_OUTER || mode == TIDE_JOIN_FULL_OUTER;
+    /* Counted first, with the build rows' marks, then made at their size;
+       the second walk marks the same rows again. */
+    uint8_t *hit = build_outer ? calloc((size_t)jp->num_build + 1, 1) : NULL;
+    pairs out = {0, NULL, NULL};
+    if (build_outer && !hit) goto oom;
+    out.n = select_pairs(jp, pass, mode, hit, NULL);
+    out.probe_rows = malloc(sizeof *out.probe_rows * ((size_t)out.n + 1));
+    out.build_rows = malloc(sizeof *out.build_rows * ((size_t)out.n + 1));
+    if (!out.probe_rows || !out.build_rows) goto oom;
+    if (hit) memset(hit, 0, (size_t)jp->num_build);
+    select_pairs(jp, pass, mode, hit, &out);
+    free(hit);
+    free(jp->p.probe_rows);
+    free(jp->p.build_rows);
+    jp->p = out;
+    return 0;
+oom:
+    free(hit);
+    free(out.probe_rows);
+    free(out.build_rows);
+    return kernel_error(errbuf, errlen, "out of memory joining %lld pairs", (long long)jp->p.n);
+}
+
+int64_t tide_join_pairs_mark(const tide_join_pairs *jp, int32_t side, int64_t from, int64_t n,
+                             uint8_t *marks)
+{
+    const int64_t *rows = side ? jp->p.build_rows : jp->p.probe_rows;
+    const int64_t *other = side ? jp->p.probe_rows : jp->p.build_rows;
+    int64_t marked = 0;
+    for (int64_t i = 0; i < jp->p.n; i++) {
+        int64_t r = rows[i] - from;
+        if (rows[i] < 0 || other[i] < 0 || r < 0 || r >= n || marks[r]) continue;
+        marks[r] = 1;
+        marked++;
+    }
+    return marked;
+}
+
+tide_batch *tide_join_pairs_gather(const tide_join_pairs *jp, const tide_column *const *probe_cols,
+                                   const tide_column *const *build_cols,
+                                   const char *const *names, int32_t num_out, char *errbuf,
+                                   size_t errlen)
+{
+    if (check_outputs(jp->num_probe, jp->num_build, probe_cols, build_cols, names, num_out,
+                      errbuf, errlen) != 0)
+        return NULL;
+    return gather(&jp->p, probe_cols, build_cols, names, num_out, errbuf, errlen);
 }

@@ -48,4 +48,33 @@ tide_batch *tide_join_probe(const tide_join_table *table, const tide_column *con
                             const tide_column *const *build_cols, const char *const *names,
                             int32_t num_out, char *errbuf, size_t errlen);
 
+/* Pairs that a condition beyond the keys decides (a residual predicate,
+   as Spark's join evaluates the rest of its condition over the joined
+   row): tide_join_match lists every pair whose keys match, in probe
+   order, each probe row's in build order; the caller gathers them
+   (tide_join_pairs_gather), evaluates the condition over them, and
+   tide_join_pairs_select keeps, in place, the pairs `mode` gives of those
+   it passed: for an outer mode a row without a passing pair comes once
+   with no row of the other side (a probe row in its place, build rows
+   last, in order), a semi join keeps each probe row with a passing pair,
+   an anti join those without. tide_join_pairs_mark sets marks[r - from]
+   to 1 for each row r in [from, from + n) of one side (side 0 the probe,
+   1 the build) that has a pair with a row of the other side; returns how
+   many it set. NULL or -1 with errbuf on a type mismatch or out of memory;
+   the table and the key columns must outlive tide_join_match only. */
+typedef struct tide_join_pairs tide_join_pairs;
+tide_join_pairs *tide_join_match(const tide_join_table *table, const tide_column *const *keys,
+                                 int32_t num_keys, int64_t num_rows, char *errbuf, size_t errlen);
+int64_t tide_join_pairs_count(const tide_join_pairs *pairs);
+int tide_join_pairs_select(tide_join_pairs *pairs, const tide_column *pass, int32_t mode,
+                           char *errbuf, size_t errlen);
+int64_t tide_join_pairs_mark(const tide_join_pairs *pairs, int32_t side, int64_t from, int64_t n,
+                             uint8_t *marks);
+tide_batch *tide_join_pairs_gather(const tide_join_pairs *pairs,
+                                   const tide_column *const *probe_cols,
+                                   const tide_column *const *build_cols,
+                                   const char *const *names, int32_t num_out, char *errbuf,
+                                   size_t errlen);
+void tide_join_pairs_free(tide_join_pairs *pairs);
+
 #endif

@@ -8,9 +8,10 @@
 --   a:crossJoin(b)
 --
 -- A condition may also ask more than equalities (a.ad:eq(b.ad):and_(
--- b.t:ge(a.t))): the equalities are the keys, the rest filters the pairs
--- they matched (inner joins only). Two streams join in tide.stream_join,
--- with this module's hash table and probe.
+-- b.t:ge(a.t))): the equalities are the keys, the rest (the residual)
+-- filters the pairs they matched in an inner join, and decides which
+-- rows have a match in the other types (tide.join_pairs). Two streams
+-- join in tide.stream_join, with this module's hash table and probe.
 --
 -- The join is an operator over one side, the probe side (a batch join's
 -- left, a stream-static join's stream), that holds the other, the build
@@ -37,6 +38,7 @@ local execution = require("tide.execution")
 local coerce = require("tide.eval_coerce")
 local ops = require("tide.dataframe_ops")
 local lineage = require("tide.lineage")
+local join_pairs = require("tide.join_pairs")
 
 local M = {}
 local ID = T.ID
@@ -60,6 +62,7 @@ local PLAN_NAME = { inner = "Inner", cross = "Cross", full = "FullOuter", left =
 local MODE = { inner = C.TIDE_JOIN_INNER, probe_outer = C.TIDE_JOIN_PROBE_OUTER,
                build_outer = C.TIDE_JOIN_BUILD_OUTER, full = C.TIDE_JOIN_FULL_OUTER,
                semi = C.TIDE_JOIN_SEMI, anti = C.TIDE_JOIN_ANTI }
+M.MODE = MODE
 
 -- A join whose rows each come from one probe row (and the whole build
 -- side) gives over slices of its probe side what it gives over the whole:
@@ -168,16 +171,6 @@ local function locate(node, ldf, rdf)
     table.concat(ls:fieldNames(), ", "), table.concat(rs:fieldNames(), ", ")))
 end
 
-local function conjuncts(node, out)
-  if node.k == "op" and node.op == "and" then
-    conjuncts(node.left, out)
-    conjuncts(node.right, out)
-  else
-    out[#out + 1] = node
-  end
-  return out
-end
-
 -- The condition with each "a.x" that SQL text (F.expr) parses as field x
 -- of a column a, where a is the alias of a side and no column, made the
 -- column reference F.col("a.x") is: that side's x.
@@ -205,7 +198,7 @@ local EQUALS = { ["="] = false, ["=="] = false, ["<=>"] = true } -- null-safe?
 local function condition_keys(ldf, rdf, node)
   local sql = require("tide.sql")
   local keys, rest, first_error = {}, {}, nil
-  for _, c in ipairs(conjuncts(side_qualified(node, ldf, rdf), {})) do
+  for _, c in ipairs(sql.conjuncts(side_qualified(node, ldf, rdf), {})) do
     local null_safe
     if c.k == "op" then null_safe = EQUALS[c.op] end
     local s1, i1, s2, i2
@@ -284,25 +277,31 @@ local function build_table(spec, batch)
 end
 M.buildTable = build_table
 
--- The pairs of probe rows `batch` and the rows of `built` (build_table's)
--- that spec's keys match, as spec's output columns; those the residual
--- condition (an inner join's) rejects left out.
-local function probe(spec, built, batch, ctx)
+-- The pairs (tide.join_pairs) that `mode` gives of probe rows `batch` and
+-- the rows of `built` (build_table's), the residual deciding which have
+-- a match, and their rows as spec's output columns.
+local function pairs_of(spec, built, batch, mode, ctx)
   local keys, holder = key_array(batch, spec.probeKeys, spec.probeCasts)
-  local outs, n = spec.outputs, #spec.outputs
-  local probe_cols = ffi.new("const tide_column*[?]", n + 1)
-  local build_cols = ffi.new("const tide_column*[?]", n + 1)
-  for j, o in ipairs(outs) do
-    if o.key then -- a full outer USING join's key: coalesce(left, right)
-      probe_cols[j - 1], build_cols[j - 1] = keys[o.key - 1], built.keys[o.key - 1]
-    elseif o.side == spec.probeSide then
-      probe_cols[j - 1] = batch.columns + o.index
-    else
-      build_cols[j - 1] = built.batch.columns + o.index
-    end
-  end
+  local ok, found, out = pcall(function()
+    local p = join_pairs.match(spec, built, batch, keys, mode, ctx)
+    return p, join_pairs.gather(spec, p, built, batch, keys)
+  end)
+  if holder then batchlib.release(holder) end
+  if not ok then error(found, 0) end
+  return out, found
+end
+M.pairsOf = pairs_of
+
+-- The rows spec's mode gives of probe rows `batch` and the rows of `built`,
+-- as spec's output columns. An inner join's residual filters the pairs
+-- the keys matched, after the kernel made them; another type's decides
+-- which rows have a match (pairs_of).
+local function probe(spec, built, batch, ctx)
+  if spec.residual and spec.mode ~= MODE.inner then return (pairs_of(spec, built, batch, spec.mode, ctx)) end
+  local keys, holder = key_array(batch, spec.probeKeys, spec.probeCasts)
+  local probe_cols, build_cols = join_pairs.columns(spec, spec.outputs, built, batch, keys)
   local out = C.tide_join_probe(built.table, keys, #spec.probeKeys, batch:count(), spec.mode, probe_cols,
-    build_cols, spec.cNames, n, errbuf, ERRLEN)
+    build_cols, spec.cNames, #spec.outputs, errbuf, ERRLEN)
   if holder then batchlib.release(holder) end
   if out == nil then error(cerr(), 0) end
   out = batchlib.wrap(out)
@@ -328,9 +327,11 @@ local dataframe_new -- tide.dataframe's, set by install
 
 -- How the join runs: which side probes, the key columns of each side and
 -- the casts that make them one type, the output columns, and the
--- residual condition compiled against the joined schema (so a.x, b.x and
--- F.col("l.x") find their side, as in a select over the join).
-local function join_spec(ldf, rdf, probe_side, mode, keys, outputs, residual)
+-- residual condition compiled against the joined row (pair_outputs:
+-- every column of both sides, the outputs but for a semi or anti join's;
+-- so a.x, b.x and F.col("l.x") find their side, as in a select over the
+-- join).
+local function join_spec(ldf, rdf, probe_side, mode, keys, outputs, residual, pair_outputs)
   local build = probe_side == "left" and "right" or "left"
   local dfs = { left = ldf, right = rdf }
   local spec = { session = ldf._session, probeSide = probe_side, buildPlan = dfs[build]._plan, mode = mode,
@@ -356,7 +357,12 @@ local function join_spec(ldf, rdf, probe_side, mode, keys, outputs, residual)
   -- spec.names keeps the strings the pointers point into alive
   spec.cNames = ffi.new("const char*[?]", #outputs + 1, spec.names)
   if residual then
-    local ok, pred = pcall(require("tide.eval").compile, residual, spec.schema)
+    spec.pairOutputs = pair_outputs or outputs
+    spec.pairNames = {}
+    local pair_fields = {}
+    for j, o in ipairs(spec.pairOutputs) do pair_fields[j], spec.pairNames[j] = o.field, o.field.name end
+    spec.cPairNames = ffi.new("const char*[?]", #spec.pairOutputs + 1, spec.pairNames)
+    local ok, pred = pcall(require("tide.eval").compile, residual, T.struct(pair_fields))
     if not ok then fail("join: " .. tostring(pred)) end
     if pred.type ~= T.boolean then
       fail(("join: the condition %s is %s, not boolean"):format(pred.name, pred.type:simpleString()))
@@ -369,17 +375,11 @@ end
 -- The join operator: the probe side's plan is its child; the build side's
 -- is kept by it (left and right: both, for explain). Two streams join in
 -- tide.stream_join, which keeps both sides' rows.
-local function join_plan(ldf, rdf, how, keys, outputs, condition_text, residual)
+local function join_plan(ldf, rdf, how, keys, outputs, condition_text, residual, pair_outputs)
   local lstream, rstream = ldf._streaming, rdf._streaming
   local name = PLAN_NAME[how]
-  if residual and how ~= "inner" then
-    fail(("join: the condition %s is not an equality of a column of each side: in a %s join it would decide which"
-      .. " rows have a match, which tide does not do (it filters the pairs the equalities matched, so only inner"
-      .. " joins take such conditions); join on the equalities alone, or filter a side first")
-      :format(require("tide.sql").toString(residual), name))
-  end
   if lstream and rstream then
-    local spec = join_spec(ldf, rdf, "left", MODE.inner, keys, outputs, residual)
+    local spec = join_spec(ldf, rdf, "left", MODE.inner, keys, outputs, residual, pair_outputs)
     return require("tide.stream_join").plan(ldf, rdf, how, spec, ("Join %s%s"):format(name,
       condition_text and (", " .. condition_text) or ""), dataframe_new)
   end
@@ -409,7 +409,7 @@ local function join_plan(ldf, rdf, how, keys, outputs, condition_text, residual)
   elseif how == "full" then mode = MODE.full
   elseif how == probe_side then mode = MODE.probe_outer
   else mode = MODE.build_outer end
-  local spec = join_spec(ldf, rdf, probe_side, mode, keys, outputs, residual)
+  local spec = join_spec(ldf, rdf, probe_side, mode, keys, outputs, residual, pair_outputs)
   local dfs = { left = ldf, right = rdf }
   local text = ("Join %s%s, Build%s"):format(name, condition_text and (", " .. condition_text) or "",
     build == "left" and "Left" or "Right")
@@ -468,12 +468,17 @@ end
 -- left, then every column of the right (names may repeat, as Spark's);
 -- a semi or anti join keeps the left's.
 local function condition_join(ldf, rdf, keys, how, residual)
-  local outputs = {}
+  local outputs, pair_outputs = {}, nil
   side_outputs(outputs, ldf, "left", how == "right" or how == "full")
   if how ~= "semi" and how ~= "anti" then
     side_outputs(outputs, rdf, "right", how == "left" or how == "full")
+  elseif residual then
+    -- the residual reads both sides' columns, though the output has the left's
+    pair_outputs = {}
+    side_outputs(pair_outputs, ldf, "left", false)
+    side_outputs(pair_outputs, rdf, "right", false)
   end
-  return join_plan(ldf, rdf, how, keys, outputs, condition_text(ldf, rdf, keys, residual), residual)
+  return join_plan(ldf, rdf, how, keys, outputs, condition_text(ldf, rdf, keys, residual), residual, pair_outputs)
 end
 
 local function check_other(method, other, DataFrame)

@@ -1,5 +1,6 @@
--- tide.stream_join — an inner join of two streaming DataFrames, as
--- Spark's stream-stream join (StreamingSymmetricHashJoinExec):
+-- tide.stream_join — an inner, left outer, right outer or full outer join
+-- of two streaming DataFrames, as Spark's stream-stream join
+-- (StreamingSymmetricHashJoinExec):
 --
 --   local imps = events:filter("kind = 'imp'"):select(F.col("ad"):alias("iad"), F.col("at"):alias("it"))
 --     :withWatermark("it", "2 hours")
@@ -16,6 +17,14 @@
 -- join). A kept row is keyed by (its epoch, its place in that epoch's new
 -- rows), so a replayed epoch starts from the rows after N-1 and writes
 -- the same rows again.
+--
+-- An outer join, as Spark's, needs watermarks and a condition that lets
+-- the outer side's kept rows go (below): a kept row of an outer side also
+-- records whether some row of the other side has matched it (__matched,
+-- set through the state's deltas when a later batch matches it), and
+-- when the watermark lets it go unmatched it comes out once, with nulls
+-- for the other side, in that batch. Since the flag is state, a restart
+-- or a replayed epoch emits the same null-extended rows, once.
 --
 -- tide runs one source per query: both sides must come from one stream
 -- (views of it split by filters, or the stream joined with itself), and
@@ -47,6 +56,7 @@ local columns_of = ops.columns_of
 -- (0) and dropDuplicates' (1).
 local LEFT_OP, RIGHT_OP = 2, 3
 local ROW = "__join_row" -- the key of a kept row: epoch * 2^32 + its place in the epoch's rows
+local MATCHED = "__matched" -- an outer side's kept row: has a row of the other side matched it?
 local PER_EPOCH = 2 ^ 32
 local SIDES = { "left", "right" }
 
@@ -213,15 +223,76 @@ local function keyed(rows, epoch, ctx)
 end
 
 -- A side's state: its store (state/<op>/), the state's schema (the key,
--- then the side's columns) and the side's column indices in it.
-local function side_state(schema, op, session)
+-- then the side's columns, then for an outer side whether the row has
+-- matched) and the side's column indices in it.
+local function side_state(schema, op, session, outer)
   local fields, cols = { T.field(ROW, T.long, false) }, {}
   for i, f in ipairs(schema.fields) do
     fields[i + 1] = f
     cols[i] = i
   end
+  if outer then fields[#fields + 1] = T.field(MATCHED, T.boolean, false) end
   local state_schema = T.struct(fields)
-  return { store = state_store.new(state_schema, op, 1, session), schema = state_schema, cols = cols }
+  local side = { store = state_store.new(state_schema, op, 1, session), schema = state_schema, cols = cols,
+                 outer = outer, empty = batchlib.fromRows({}, schema) }
+  if outer then
+    -- the kept rows with this batch's marks (__hit) after their flag
+    local eval = require("tide.eval")
+    local hit_fields = { unpack(fields) }
+    hit_fields[#hit_fields + 1] = T.field("__hit", T.boolean, false)
+    local hit_schema = T.struct(hit_fields)
+    local function ref(i) return { k = "col", name = hit_fields[i].name, index = i - 1 } end
+    local flag, hit = ref(#fields), ref(#fields + 1)
+    local nodes = {}
+    for i = 1, #fields - 1 do nodes[i] = ref(i) end
+    nodes[#fields] = { k = "alias", name = MATCHED, expr = { k = "op", op = "or", left = flag, right = hit } }
+    side.update = eval.compileSelect(nodes, hit_schema)
+    side.newlyMatched = eval.compile({ k = "op", op = "and", left = hit, right = { k = "not", expr = flag } },
+      hit_schema)
+    side.unmatched = eval.compile({ k = "not", expr = ref(#fields) }, state_schema)
+  end
+  return side
+end
+
+-- rows with a boolean column `name` after their columns: true for the
+-- rows that have a pair in one of `marks`, each { pairs (tide.join_pairs),
+-- the side of the pairs rows are ("probe" or "build"), the pairs' row
+-- number of rows' first row }.
+local function with_marks(rows, name, marks)
+  local n, nc = rows:count(), rows.num_columns
+  local all = {}
+  for i = 1, nc do all[i] = i - 1 end
+  local held = columns_of(rows, all, 1)
+  local col = held.columns + nc
+  if C.tide_column_init(held, col, name, ID.boolean, math.max(n, 1)) ~= 0 then
+    error("out of memory keeping a join's rows", 0)
+  end
+  local join_pairs = require("tide.join_pairs")
+  for _, m in ipairs(marks) do join_pairs.mark(m[1], m[2], m[3], n, ffi.cast("uint8_t*", col.values)) end
+  col.length = n
+  return held
+end
+
+-- An outer side's kept rows with this batch's marks: all of them, their
+-- flags updated, and those the batch matched first (the delta's upserts).
+local function mark_kept(side, kept, marks, ctx)
+  local eval = require("tide.eval")
+  local hit = with_marks(kept, "__hit", marks)
+  return eval.project(hit, side.update, ctx), eval.project(eval.filter(hit, side.newlyMatched, ctx), side.update, ctx)
+end
+
+-- The rows of an outer side `s` the watermark let go (removed) that
+-- nothing matched, with nulls for the other side (the join's kernel with
+-- no rows on the other side: the columns keep their types), or nil.
+local function null_extended(op, s, removed, ctx)
+  local unmatched = require("tide.eval").filter(removed, op[s].unmatched, ctx)
+  if unmatched:count() == 0 then return nil end
+  local join = require("tide.dataframe_join")
+  local rows = columns_of(unmatched, op[s].cols)
+  if s == "left" then
+    return join.probe(op.nullRight, join.buildTable(op.spec, op.right.empty), rows, ctx)
+  end
+  return join.probe(op.nullLeft, join.buildTable(op.spec, rows), op.left.empty, ctx)
 end
 
 -- ---- the operator ----------------------------------------------------------------------------
@@ -311,20 +382,40 @@ local function run(op, batch, ctx)
     kept_cols[s] = columns_of(kept[s], op[s].cols)
   end
   -- New left rows with every right row (kept and new), then the kept left
-  -- rows with the new right rows: each pair once.
+  -- rows with the new right rows: each pair once. An outer side's rows
+  -- learn which of them these pairs matched: the pairs' rows of each side.
   local join = require("tide.dataframe_join")
   local spec = op.spec
   local right_all = state_store.concat({ kept_cols.right, new.right })
-  local out = state_store.concat({
-    join.probe(spec, join.buildTable(spec, right_all), new.left, ctx),
-    join.probe(spec, join.buildTable(spec, new.right), kept_cols.left, ctx),
-  })
+  local built_all, built_new = join.buildTable(spec, right_all), join.buildTable(spec, new.right)
+  local emitted, marks = {}, nil
+  if op.outer then
+    local by_new, by_kept
+    emitted[1], by_new = join.pairsOf(spec, built_all, new.left, C.TIDE_JOIN_INNER, ctx)
+    emitted[2], by_kept = join.pairsOf(spec, built_new, kept_cols.left, C.TIDE_JOIN_INNER, ctx)
+    local kept_right = kept_cols.right:count()
+    marks = {
+      left = { kept = { { by_kept, "probe", 0 } }, new = { { by_new, "probe", 0 } } },
+      right = { kept = { { by_new, "build", 0 } }, new = { { by_new, "build", kept_right }, { by_kept, "build", 0 } } },
+    }
+  else
+    emitted[1] = join.probe(spec, built_all, new.left, ctx)
+    emitted[2] = join.probe(spec, built_new, kept_cols.left, ctx)
+  end
   -- The state after this epoch: the kept rows, the new ones, less those
-  -- the watermark makes unable to match.
+  -- the watermark makes unable to match; an outer side's rows let go
+  -- unmatched come out with nulls.
   for _, s in ipairs(SIDES) do
     local side, other = op[s], op[s == "left" and "right" or "left"]
-    local added = keyed(new[s], epoch, ctx)
-    local rows = state_store.concat({ kept[s], added })
+    local added, rows, upserted
+    if side.outer then
+      added = keyed(with_marks(new[s], MATCHED, marks[s].new), epoch, ctx)
+      local kept_rows, first_matched = mark_kept(side, kept[s], marks[s].kept, ctx)
+      rows, upserted = state_store.concat({ kept_rows, added }), state_store.concat({ first_matched, added })
+    else
+      added = keyed(new[s], epoch, ctx)
+      rows, upserted = state_store.concat({ kept[s], added }), added
+    end
     local removed
     local evict = w_us and other.mark and eviction_time(op.bounds, s, other.mark.column, w_us)
     if evict then
@@ -332,15 +423,39 @@ local function run(op, batch, ctx)
       rows, gone = state_store.byTime(all, evict.column + 1, evict.time, true)
       if gone > 0 then removed = state_store.byTime(all, evict.column + 1, evict.time, false) end
     end
-    local commit_ms = side.store:save(sub[s], rows, added, removed)
+    if side.outer and removed then emitted[#emitted + 1] = null_extended(op, s, removed, ctx) end
+    local commit_ms = side.store:save(sub[s], rows, upserted, removed)
     ctx.stateOperators = ctx.stateOperators or {}
     ctx.stateOperators[#ctx.stateOperators + 1] = {
-      operatorName = "symmetricHashJoin", numRowsTotal = rows:count(), numRowsUpdated = added:count(),
+      operatorName = "symmetricHashJoin", numRowsTotal = rows:count(), numRowsUpdated = upserted:count(),
       numRowsRemoved = removed and removed:count() or 0, commitTimeMs = commit_ms,
       memoryUsedBytes = state_store.memoryUsed(rows), numRowsDroppedByWatermark = late[s],
     }
   end
-  return out
+  return state_store.concat(emitted)
+end
+
+-- The sides whose rows an outer join keeps when nothing matches them.
+local OUTER = { left = { left = true }, right = { right = true }, full = { left = true, right = true } }
+
+-- As Spark's UnsupportedOperationChecker: an outer join needs a side's
+-- rows to be let go, for the nulls to come out: a watermark on the other
+-- side and a condition bounding the outer side's time by it (for a full
+-- join, either side's will do, as Spark's; the other side's state then
+-- keeps every row). tide does not let rows go by a watermarked join key.
+local function check_outer(op, outer, text)
+  local ok = false
+  for s in pairs(outer) do
+    local other = op[s == "left" and "right" or "left"]
+    for _, b in ipairs(op.bounds) do
+      if other.mark and b.side == s and b.other == other.mark.column then ok = true end
+    end
+  end
+  if not ok then
+    fail(("Stream-stream %s join between two streaming DataFrame/Datasets is not supported without a watermark in"
+      .. " the join keys, or a watermark on the nullable side and an appropriate range condition"):format(
+      text:match("^Join (%a+)")))
+  end
 end
 
 -- The plan of ldf joined with rdf (both streaming), spec being
@@ -350,10 +465,11 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
     fail("Stream-stream join without equality predicate is not supported: join two streams on at least one"
       .. " equality between a column of each side")
   end
-  if how ~= "inner" then
-    fail(("%s join between two streaming DataFrames is not supported: tide joins two streams inner only (Spark's"
-      .. " outer and semi stream-stream joins, which emit rows a watermark makes final, are not there); join them"
-      .. " inner, or join a stream with a static DataFrame"):format(text:match("^Join (%a+)")))
+  local outer = OUTER[how]
+  if how ~= "inner" and not outer then
+    fail(("%s join between two streaming DataFrames is not supported: tide joins two streams inner, left outer,"
+      .. " right outer or full outer (Spark's semi stream-stream join is not there); join a stream with a static"
+      .. " DataFrame for it"):format(text:match("^Join (%a+)")))
   end
   local lplan, rplan = ldf._plan, rdf._plan
   local base = shared_node(lplan, rplan)
@@ -365,10 +481,10 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   if has_stream_join(lplan) or has_stream_join(rplan) then
     fail("a query may hold one join between two streams (its sides' state is state/2 and state/3)")
   end
-  local op = { spec = spec }
+  local op = { spec = spec, outer = outer }
   for _, s in ipairs(SIDES) do
     local plan = s == "left" and lplan or rplan
-    op[s] = side_state(plan.schema, s == "left" and LEFT_OP or RIGHT_OP, ldf._session)
+    op[s] = side_state(plan.schema, s == "left" and LEFT_OP or RIGHT_OP, ldf._session, outer and outer[s])
     op[s].ops = ops_above(plan, base)
     op[s].mark = side_mark(plan, base)
   end
@@ -379,6 +495,11 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
       .. " side, the query's watermark is the earlier of the two)")
   end
   op.bounds = spec.residualNode and bounds_of(spec.residualNode, spec.schema, spec.outputs, {}) or {}
+  if outer then check_outer(op, outer, text) end
+  -- the kernel's modes that give a side's rows with nulls for the other
+  local mode = require("tide.dataframe_join").MODE
+  op.nullRight = setmetatable({ mode = mode.probe_outer, residual = false }, { __index = spec })
+  op.nullLeft = setmetatable({ mode = mode.build_outer, residual = false }, { __index = spec })
   local node = {
     kind = "stream_join",
     schema = spec.schema,

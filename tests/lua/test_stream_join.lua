@@ -64,6 +64,19 @@ t.test("an inner join hashes on the equalities and filters the pairs by the rest
   t.has(table.concat(out), "Join Inner, ((ad = ad) AND ((t >= t) AND (t <= (t + 10)))), BuildRight")
 end)
 
+t.test("in outer, semi and anti joins the rest of the condition decides which rows have a match", function()
+  local a, b = ads_a(), ads_b()
+  local cond = a.ad:eq(b.ad):and_(b.t:ge(a.t))
+  -- a1 (t 10) matches b1 and b2, a2 (t 20) b2, a3 (t 5) b4 alone; a4's b5 has no t; b3 (t 1) nothing
+  t.same_table(t.rows(a:join(b, cond, "left"):select("x", "y")), { "a1|b1", "a1|b2", "a2|b2", "a3|b4", "a4|null" })
+  t.same_table(t.rows(a:join(b, cond, "right"):select("x", "y")),
+    { "a1|b1", "a1|b2", "a2|b2", "a3|b4", "null|b3", "null|b5" })
+  t.same_table(t.rows(a:join(b, cond, "full"):select("x", "y")),
+    { "a1|b1", "a1|b2", "a2|b2", "a3|b4", "a4|null", "null|b3", "null|b5" })
+  t.same_table(t.rows(a:join(b, cond, "left_semi"):select("x")), { "a1", "a2", "a3" })
+  t.same_table(t.rows(a:join(b, cond, "left_anti"):select("x")), { "a4" })
+end)
+
 t.test("a stream joined with a static DataFrame filters each micro-batch's pairs by the residual", function()
   local dir = t.tempdir()
   t.write(dir .. "/1.csv", "1,10\n1,30\n2,5\n")
@@ -79,10 +92,6 @@ end)
 t.test("conditions a join cannot take fail at the caller's line, naming them", function()
   local a, b = ads_a(), ads_b()
   t.raises_at_caller({
-    { function() a:join(b, a.ad:eq(b.ad):and_(b.t:ge(a.t)), "left") end,
-      "join: the condition (t >= t) is not an equality of a column of each side: in a LeftOuter join" },
-    { function() a:join(b, a.ad:eq(b.ad):and_(b.t:ge(a.t)), "left_anti") end, "in a LeftAnti join" },
-    { function() a:join(b, a.ad:eq(b.ad):and_(b.t:ge(a.t)), "full") end, "in a FullOuter join" },
     { function() a:join(b, b.t:ge(a.t)) end, "is not an equality of two columns: tide joins on at least one equality" },
     { function() a:join(b, a.ad:eq(b.ad):and_(a.t + 1)) end, "is int, not boolean" },
     { function() a:join(b, a.ad:eq(b.ad):and_(F.col("zz"):gt(1))) end, "zz" },
@@ -93,11 +102,7 @@ end)
 
 local EVENTS = "kind string, ad int, at timestamp"
 
-local function add(dir, name, rows)
-  local lines = {}
-  for i, r in ipairs(rows) do lines[i] = table.concat(r, ",") end
-  t.write(dir .. "/" .. name, table.concat(lines, "\n") .. "\n")
-end
+local function add(dir, name, rows) t.write_csv(dir .. "/" .. name, rows) end
 
 -- Impressions and clicks: two views of one stream of events.
 local function sides(dir, opts)
@@ -250,6 +255,150 @@ t.test("watermarks: late rows dropped and counted, rows that can no longer match
   end
 end)
 
+-- ---- outer joins of two streams ----------------------------------------------------------------
+
+-- Watermarks of 10 minutes on both sides; clicks within an hour after
+-- their impression. Each file is a micro-batch; the comments give the
+-- watermark the batch runs with. Each has rows of both sides (98 and 99
+-- match nothing), none later than its side's latest so far: a side's
+-- latest event time is not in the checkpoint, so a restarted query's
+-- watermark moves by the sides that have rows, as Spark's does.
+local OUTER_FILES = {
+  { "1.csv", { { "imp", 1, "2024-01-01 00:00:00" }, { "imp", 2, "2024-01-01 00:00:00" },
+               { "click", 9, "2024-01-01 00:00:05" }, { "click", 1, "2024-01-01 00:20:00" } } },
+  { "2.csv", { { "imp", 3, "2024-01-01 02:00:00" }, { "click", 99, "2024-01-01 00:20:00" } } },
+  -- at 00:10: clicks of kept impressions, and the click of 9 that nothing matched lets go
+  { "3.csv", { { "click", 2, "2024-01-01 00:30:00" }, { "click", 3, "2024-01-01 02:30:00" },
+               { "click", 4, "2024-01-01 02:15:00" }, { "imp", 98, "2024-01-01 02:00:00" } } },
+  -- at 01:50: the impression of a kept click; impressions 1 and 2 go, matched
+  { "4.csv", { { "imp", 4, "2024-01-01 02:10:00" }, { "imp", 5, "2024-01-01 05:00:00" },
+               { "click", 5, "2024-01-01 05:00:00" }, { "imp", 6, "2024-01-01 05:00:00" },
+               { "click", 7, "2024-01-01 05:00:00" } } },
+  { "5.csv", { { "imp", 8, "2024-01-01 08:00:00" }, { "click", 8, "2024-01-01 08:00:00" } } },
+  -- at 07:50: the impression of 6 and the click of 7, never matched, go
+  { "6.csv", { { "imp", 10, "2024-01-01 10:00:00" }, { "click", 10, "2024-01-01 10:00:00" } } },
+}
+local PAIRS = {
+  { "1|2024-01-01 00:00:00|1|2024-01-01 00:20:00" },
+  {},
+  { "2|2024-01-01 00:00:00|2|2024-01-01 00:30:00", "3|2024-01-01 02:00:00|3|2024-01-01 02:30:00" },
+  { "4|2024-01-01 02:10:00|4|2024-01-01 02:15:00", "5|2024-01-01 05:00:00|5|2024-01-01 05:00:00" },
+  { "8|2024-01-01 08:00:00|8|2024-01-01 08:00:00" },
+  { "10|2024-01-01 10:00:00|10|2024-01-01 10:00:00" },
+}
+local LEFT_NULLS = { [5] = { "98|2024-01-01 02:00:00|null|null" }, [6] = { "6|2024-01-01 05:00:00|null|null" } }
+local RIGHT_NULLS = { [3] = { "null|null|9|2024-01-01 00:00:05" }, [4] = { "null|null|99|2024-01-01 00:20:00" },
+                      [6] = { "null|null|7|2024-01-01 05:00:00" } }
+
+local function outer_expected(how)
+  local out = {}
+  for i, batch_pairs in ipairs(PAIRS) do
+    local rows = { unpack(batch_pairs) }
+    if how == "left" or how == "full" then for _, r in ipairs(LEFT_NULLS[i] or {}) do rows[#rows + 1] = r end end
+    if how == "right" or how == "full" then for _, r in ipairs(RIGHT_NULLS[i] or {}) do rows[#rows + 1] = r end end
+    out[i] = sorted(rows)
+  end
+  return out
+end
+
+local function outer_join(dir, how)
+  local imps, clicks = sides(dir, { delay = "10 minutes" })
+  return imps:join(clicks, F.expr("iad = cad AND ct >= it AND ct <= it + INTERVAL 1 HOUR"), how)
+end
+
+local function run_outer(dir, how, cp, into)
+  local q = outer_join(dir, how):select("iad", "it", "cad", "ct").writeStream
+    :foreachBatch(function(batch, epoch) into[epoch + 1] = sorted(t.rows(batch)) end)
+    :option("checkpointLocation", cp):start()
+  q:processAllAvailable()
+  q:stop()
+  t.eq(q:exception(), nil, "the query ran")
+  return q
+end
+
+t.test("outer joins of two streams: each pair once, each unmatched row once with nulls when the watermark lets it go",
+  function()
+  for _, how in ipairs({ "left", "right", "full" }) do
+    local dir = t.tempdir()
+    for _, f in ipairs(OUTER_FILES) do add(dir, f[1], f[2]) end
+    local joined = outer_join(dir, how)
+    t.eq(joined.schema.fields[1].nullable and joined.schema.fields[3].nullable, true, "the sides' columns nullable")
+    local batches = {}
+    local q = run_outer(dir, how, t.tempdir() .. "/cp", batches)
+    t.same_table(batches, outer_expected(how), how)
+    -- the outer side's rows keep their flag in state: the rows kept and the rows first matched are upserts
+    local ops = q:recentProgress()[4].stateOperators
+    t.same_table({ ops[1].numRowsTotal, ops[2].numRowsTotal }, { 5, 4 }, how .. ": rows kept after batch 3")
+    -- batch 2 added 3 clicks and an impression, and flagged the kept impressions of 2 and 3 as matched
+    t.eq(q:recentProgress()[3].stateOperators[1].numRowsUpdated, how == "right" and 1 or 3, how .. ": upserts")
+  end
+end)
+
+t.test("outer joins of two streams: restarts and a replayed epoch give the output of an uninterrupted run", function()
+  spark.conf:set("spark.sql.streaming.stateStore.minDeltasForSnapshot", "2")
+  local ok, err = pcall(function()
+    for _, how in ipairs({ "left", "right", "full" }) do
+      local expected = outer_expected(how)
+      -- a restart before every batch
+      local dir, cp, batches = t.tempdir(), t.tempdir() .. "/cp", {}
+      for _, f in ipairs(OUTER_FILES) do
+        add(dir, f[1], f[2])
+        run_outer(dir, how, cp, batches)
+      end
+      t.same_table(batches, expected, how .. " with restarts")
+      -- the last epoch's commit lost: it runs again and emits the same rows, nulls too
+      os.remove(cp .. "/commits/5")
+      local again = {}
+      run_outer(dir, how, cp, again)
+      t.same_table(again, { [6] = expected[6] }, how .. " replaying epoch 5")
+      -- epoch 2 (a flag set on a kept row, a row let go unmatched) replayed, then the rest
+      dir, cp, batches = t.tempdir(), t.tempdir() .. "/cp", {}
+      for i = 1, 3 do add(dir, OUTER_FILES[i][1], OUTER_FILES[i][2]) end
+      run_outer(dir, how, cp, batches)
+      os.remove(cp .. "/commits/2")
+      run_outer(dir, how, cp, batches)
+      for i = 4, #OUTER_FILES do add(dir, OUTER_FILES[i][1], OUTER_FILES[i][2]) end
+      run_outer(dir, how, cp, batches)
+      t.same_table(batches, expected, how .. " replaying epoch 2")
+    end
+  end)
+  spark.conf:unset("spark.sql.streaming.stateStore.minDeltasForSnapshot")
+  if not ok then error(err, 0) end
+end)
+
+t.test("outer joins of two streams need watermarks and a time bound, as Spark's", function()
+  local dir = t.tempdir()
+  add(dir, "1.csv", { { "imp", 1, "2024-01-01 00:00:00" }, { "click", 1, "2024-01-01 00:00:01" } })
+  local imps, clicks = sides(dir)
+  local wimps, wclicks = sides(dir, { delay = "10 minutes" })
+  local range = "iad = cad AND ct >= it AND ct <= it + INTERVAL 1 HOUR"
+  local message = "Stream-stream %s join between two streaming DataFrame/Datasets is not supported without a"
+    .. " watermark in the join keys, or a watermark on the nullable side and an appropriate range condition"
+  t.raises_at_caller({
+    { function() imps:join(clicks, F.expr(range), "left") end, message:format("LeftOuter") },
+    { function() imps:join(clicks, F.expr(range), "right_outer") end, message:format("RightOuter") },
+    { function() imps:join(clicks, F.expr(range), "full") end, message:format("FullOuter") },
+    { function() wimps:join(wclicks, wimps.iad:eq(wclicks.cad), "left") end, message:format("LeftOuter") },
+    -- ct >= it bounds the clicks by the impressions' watermark, not the impressions
+    { function() wimps:join(wclicks, F.expr("iad = cad AND ct >= it"), "left") end, message:format("LeftOuter") },
+    { function() wimps:join(wclicks, F.expr("iad = cad AND ct <= it + INTERVAL 1 HOUR"), "right") end,
+      message:format("RightOuter") },
+    -- a watermark on the impressions alone bounds no impression by a click
+    { function()
+        local events = spark.readStream:csv(dir, { schema = EVENTS })
+        local ei = events:filter("kind = 'imp'"):select(F.col("ad"):alias("iad"), F.col("at"):alias("it"))
+          :withWatermark("it", "10 minutes")
+        local ec = events:filter("kind = 'click'"):select(F.col("ad"):alias("cad"), F.col("at"):alias("ct"))
+        local joined = ei:join(ec, F.expr(range), "left")
+        return joined
+      end, message:format("LeftOuter") },
+  })
+  -- what one bound allows, as Spark's
+  t.ok(wimps:join(wclicks, F.expr("iad = cad AND ct >= it"), "right").isStreaming, "right outer: ct >= it")
+  t.ok(wimps:join(wclicks, F.expr("iad = cad AND ct <= it + INTERVAL 1 HOUR"), "left").isStreaming,
+    "left outer: ct <= it + 1 hour")
+end)
+
 t.test("what two streams cannot do fails clearly", function()
   local dir = t.tempdir()
   add(dir, "1.csv", { { "imp", 1, "2024-01-01 00:00:00" }, { "click", 1, "2024-01-01 00:00:01" } })
@@ -257,10 +406,8 @@ t.test("what two streams cannot do fails clearly", function()
   local cond = imps.iad:eq(clicks.cad)
   local other = spark.readStream:csv(dir, { schema = EVENTS }):select(F.col("ad"):alias("oad"))
   t.raises_at_caller({
-    { function() imps:join(clicks, cond, "left") end,
-      "LeftOuter join between two streaming DataFrames is not supported" },
-    { function() imps:join(clicks, cond, "full") end, "FullOuter join between two streaming DataFrames" },
     { function() imps:join(clicks, cond, "left_semi") end, "LeftSemi join between two streaming DataFrames" },
+    { function() imps:join(clicks, cond, "left_anti") end, "LeftAnti join between two streaming DataFrames" },
     { function() imps:crossJoin(clicks) end, "Stream-stream join without equality predicate is not supported" },
     { function() imps:join(other, imps.iad:eq(other.oad)) end, "of different sources is not supported" },
     { function() within_hour(imps, clicks):join(clicks:alias("c2"), F.col("iad"):eq(F.col("c2.cad"))) end,
