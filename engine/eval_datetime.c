@@ -2,20 +2,23 @@
  * eval_datetime.c — the datetime functions of tide.eval that need no
  * pattern (contracts in ffi/datetime.h): field extraction (year ...
  * second), the epoch conversions (timestamp_seconds ..., unix_seconds
- * ..., unix_timestamp of a timestamp) and date_trunc, as Spark 3.5
- * computes them in its session time zone, UTC in tide: a timestamp's
- * date is floor(micros / day), so that instants before 1970 fall on the
- * right day, and the calendar is the proleptic Gregorian one (Spark 3's).
- * Spark takes the date fields of a date, to which strings are cast
- * implicitly: a string's date is read here as CAST(string AS date) reads
- * it (time and zone ignored), not through a timestamp. The column
- * kernels of the patterns (date_format, to_timestamp) are here too, over
- * eval_datetime_pattern.c's one-value calls.
+ * ..., unix_timestamp of a timestamp), date_trunc and
+ * from_utc_timestamp/to_utc_timestamp, as Spark 3.5 computes them in its
+ * session time zone: a timestamp's fields are those of its local
+ * date-time there (time_zone.h; in UTC, floor(micros / day) is its day,
+ * so that instants before 1970 fall on the right day), and the calendar
+ * is the proleptic Gregorian one (Spark 3's). Epochs are instants and
+ * know no zone. Spark takes the date fields of a date, to which strings
+ * are cast implicitly: a string's date is read here as CAST(string AS
+ * date) reads it (time and zone ignored), not through a timestamp. The
+ * column kernels of the patterns (date_format, to_timestamp) are here
+ * too, over eval_datetime_pattern.c's one-value calls.
  */
 #include "calendar.h"
 #include "decimal128.h"
 #include "ffi/datetime.h"
 #include "kernel.h"
+#include "time_zone.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -120,6 +123,7 @@ int tide_eval_datetime_field(tide_batch *out, int32_t field, const tide_column *
         kernel_validity_and(out, dst, a, NULL) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     int32_t *r = dst->values;
+    const tide_zone *z = tide_zone_session();
     for (int64_t i = 0; i < a->length; i++) {
         if (!tide_valid(dst, i)) continue;
         if (is_string) {
@@ -135,20 +139,30 @@ int tide_eval_datetime_field(tide_batch *out, int32_t field, const tide_column *
             r[i] = date_field(field, days);
             continue;
         }
-        int64_t v = ((const int64_t *)a->values)[i];
-        int64_t secs = floor_mod(v, MICROS_PER_DAY) / MICROS_PER_SECOND;
+        /* The local date-time's day and second of the day (in UTC straight
+           from the microseconds, each only where its field needs it). */
+        int64_t v = ((const int64_t *)a->values)[i], days, sod;
+        if (z) {
+            int64_t secs = floor_div(v, MICROS_PER_SECOND);
+            secs += tide_zone_offset(z, secs);
+            days = floor_div(secs, 86400);
+            sod = secs - days * 86400;
+        } else {
+            days = floor_div(v, MICROS_PER_DAY);
+            sod = floor_mod(v, MICROS_PER_DAY) / MICROS_PER_SECOND;
+        }
         switch (field) {
         case TIDE_DT_HOUR:
-            r[i] = (int32_t)(secs / 3600);
+            r[i] = (int32_t)(sod / 3600);
             break;
         case TIDE_DT_MINUTE:
-            r[i] = (int32_t)(secs / 60 % 60);
+            r[i] = (int32_t)(sod / 60 % 60);
             break;
         case TIDE_DT_SECOND:
-            r[i] = (int32_t)(secs % 60);
+            r[i] = (int32_t)(sod % 60);
             break;
         default:
-            r[i] = date_field(field, floor_div(v, MICROS_PER_DAY));
+            r[i] = date_field(field, days);
         }
     }
     kernel_finish(dst);
@@ -241,8 +255,24 @@ int tide_eval_epoch(tide_batch *out, int32_t op, const tide_column *a, tide_colu
 
 /* ---- date_trunc ---------------------------------------------------------------- */
 
-/* The start of v's unit, or -1 when it is below the smallest timestamp. */
-static int trunc_micros(int32_t level, int64_t v, int64_t *r)
+/* The first day of the week, month, quarter or year of `days`. */
+static int64_t trunc_days(int32_t level, int64_t days)
+{
+    if (level == TIDE_TRUNC_WEEK) return days - monday_based(days);
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    if (level == TIDE_TRUNC_YEAR) m = 1;
+    if (level == TIDE_TRUNC_QUARTER) m = (m - 1) / 3 * 3 + 1;
+    return days_from_civil(y, m, 1);
+}
+
+/* The start of v's unit, or -1 when it is below the smallest timestamp.
+   Units up to the second are a zone's too (offsets are whole seconds);
+   in a zone, minutes, hours and days truncate the local time and keep
+   its offset if they can (ZonedDateTime.truncatedTo), and longer units
+   start at their first day's start (LocalDate.atStartOfDay). */
+static int trunc_micros(const tide_zone *z, int32_t level, int64_t v, int64_t *r)
 {
     static const int64_t unit[] = {0,
                                    1,
@@ -251,18 +281,21 @@ static int trunc_micros(int32_t level, int64_t v, int64_t *r)
                                    60 * MICROS_PER_SECOND,
                                    3600 * MICROS_PER_SECOND,
                                    MICROS_PER_DAY};
-    if (level <= TIDE_TRUNC_DAY) return __builtin_sub_overflow(v, floor_mod(v, unit[level]), r);
-    int64_t days = floor_div(v, MICROS_PER_DAY), y;
-    int m, d;
-    if (level == TIDE_TRUNC_WEEK) {
-        days -= monday_based(days);
-    } else {
-        civil_from_days(days, &y, &m, &d);
-        if (level == TIDE_TRUNC_YEAR) m = 1;
-        if (level == TIDE_TRUNC_QUARTER) m = (m - 1) / 3 * 3 + 1;
-        days = days_from_civil(y, m, 1);
+    if (!z || level <= TIDE_TRUNC_SECOND) {
+        if (level <= TIDE_TRUNC_DAY) return __builtin_sub_overflow(v, floor_mod(v, unit[level]), r);
+        return __builtin_mul_overflow(trunc_days(level, floor_div(v, MICROS_PER_DAY)),
+                                      MICROS_PER_DAY, r);
     }
-    return __builtin_mul_overflow(days, MICROS_PER_DAY, r);
+    int64_t secs = floor_div(v, MICROS_PER_SECOND);
+    int32_t offset = tide_zone_offset(z, secs);
+    int64_t local = secs + offset, utc;
+    if (level <= TIDE_TRUNC_DAY) {
+        int64_t u = unit[level] / MICROS_PER_SECOND;
+        utc = tide_zone_utc(z, local - floor_mod(local, u), offset);
+    } else {
+        utc = tide_zone_day_start(z, trunc_days(level, floor_div(local, 86400)) * 86400);
+    }
+    return __builtin_mul_overflow(utc, MICROS_PER_SECOND, r);
 }
 
 int tide_eval_date_trunc(tide_batch *out, int32_t level, const tide_column *a, tide_column *dst,
@@ -275,11 +308,67 @@ int tide_eval_date_trunc(tide_batch *out, int32_t level, const tide_column *a, t
         return kernel_error(errbuf, errlen, "out of memory");
     const int64_t *x = a->values;
     int64_t *r = dst->values;
+    const tide_zone *z = tide_zone_session();
     for (int64_t i = 0; i < a->length; i++) {
         if (!tide_valid(dst, i)) continue;
-        if (trunc_micros(level, x[i], &r[i]) != 0)
+        if (trunc_micros(z, level, x[i], &r[i]) != 0)
             return kernel_error(errbuf, errlen, "date_trunc: %lld is out of range",
                                 (long long)x[i]);
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- from_utc_timestamp, to_utc_timestamp ---------------------------------------- */
+
+/* Spark's convertTz: FROM_UTC reads v's local date-time in z as UTC's,
+   TO_UTC reads v's UTC date-time as z's (ZonedDateTime.of). The
+   fraction of a second rides along: offsets are whole seconds. -1 past
+   the timestamp's range. */
+static int utc_shift(int32_t op, const tide_zone *z, int64_t v, int64_t *r)
+{
+    int64_t secs = floor_div(v, MICROS_PER_SECOND), frac = floor_mod(v, MICROS_PER_SECOND);
+    secs = op == TIDE_FROM_UTC ? secs + tide_zone_offset(z, secs)
+                               : tide_zone_utc(z, secs, TIDE_ZONE_EARLIER);
+    return __builtin_mul_overflow(secs, MICROS_PER_SECOND, r) ||
+           __builtin_add_overflow(*r, frac, r);
+}
+
+int tide_eval_utc_shift(tide_batch *out, int32_t op, const tide_column *a, const tide_column *zones,
+                        const tide_zone *zone, tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (a->type != TIDE_TIMESTAMP || (op != TIDE_FROM_UTC && op != TIDE_TO_UTC) ||
+        (zones ? zones->type != TIDE_STRING : !zone))
+        return kernel_error(errbuf, errlen, "utc shift %d of type %d", op, a->type);
+    if (kernel_alloc(out, dst, "", TIDE_TIMESTAMP, 0, 0, a->length, 0) != 0 ||
+        kernel_validity_and(out, dst, a, zones) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const int64_t *x = a->values;
+    int64_t *r = dst->values;
+    /* A zone column repeats a few names: each is looked up when it
+       differs from the row before's. */
+    tide_zone fixed;
+    const char *last = NULL;
+    int32_t last_len = -1;
+    for (int64_t i = 0; i < a->length; i++) {
+        if (!tide_valid(dst, i)) continue;
+        if (zones) {
+            int32_t len;
+            const char *name = tide_column_bytes(zones, i, &len);
+            if (len != last_len || memcmp(name, last, (size_t)len) != 0) {
+                if (tide_zone_lookup(name, (size_t)len, &fixed, &zone) != 0)
+                    return kernel_error(errbuf, errlen,
+                                        "%s: unknown time zone '%.*s' (row %lld; Spark: "
+                                        "Unknown time-zone ID)",
+                                        op == TIDE_FROM_UTC ? "from_utc_timestamp"
+                                                            : "to_utc_timestamp",
+                                        len > 64 ? 64 : (int)len, name, (long long)i);
+                last = name, last_len = len;
+            }
+        }
+        if (utc_shift(op, zone, x[i], &r[i]) != 0)
+            return kernel_error(errbuf, errlen, "%lld is out of range in %s", (long long)x[i],
+                                op == TIDE_FROM_UTC ? "from_utc_timestamp" : "to_utc_timestamp");
     }
     kernel_finish(dst);
     return 0;

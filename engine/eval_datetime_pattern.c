@@ -1,71 +1,29 @@
 /*
  * eval_datetime_pattern.c — Spark 3.5's datetime patterns (contracts in
- * ffi/datetime.h), for date_format and from_unixtime (formatting) and
- * to_timestamp and unix_timestamp (parsing). Spark builds a
- * java.time.format.DateTimeFormatter from the pattern
- * (DateTimeFormatterHelper): 'y' becomes 'u' (a proleptic year, so year 0
- * and negative years print as numbers), parsing is strict and
- * case-insensitive, a run of 'S' parses 1 to n fraction digits, and
- * fields the pattern lacks default to 1970-01-01 00:00:00
- * (TimestampFormatter.toLocalDate/toLocalTime). Spark refuses the
- * week-based letters, narrow text (5 letters) and 'E'/'Q' when parsing;
- * so does tide, with Spark's messages. The pattern is compiled once into
- * a list of ops, each a field (with its widths) or literal text, that the
- * kernels walk per row; nothing here allocates per row.
- *
- * Java's number parsing is reproduced where results depend on it: a
- * variable-width number followed directly by fixed-width ones leaves them
- * their digits ("yyyyMMdd" reads "20240102"), 'yyyy' takes exactly four
- * digits unless a '+' announces more, "-0" is no number.
+ * ffi/datetime.h): compiling them, for date_format and from_unixtime
+ * (formatting, here) and to_timestamp and unix_timestamp (parsing,
+ * eval_datetime_parse.c). Spark builds a java.time.format.DateTimeFormatter
+ * from the pattern (DateTimeFormatterHelper): 'y' becomes 'u' (a
+ * proleptic year, so year 0 and negative years print as numbers), and a
+ * run of 'S' parses 1 to n fraction digits. Spark refuses the week-based
+ * letters, narrow text (5 letters) and 'E'/'Q' when parsing; so does
+ * tide, with Spark's messages. The pattern is compiled once into a list
+ * of ops, each a field (with its widths) or literal text, that the
+ * kernels walk per row; nothing here allocates per row. A timestamp is
+ * written as its local date-time in the session time zone, with that
+ * zone's offset for the offset letters.
  */
+#include "eval_datetime_pattern.h"
 #include "calendar.h"
-#include "ffi/datetime.h"
 #include "kernel.h"
+#include "time_zone.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum kind {
-    K_LIT,
-    K_YEAR,
-    K_MONTH,
-    K_MONTH_TEXT,
-    K_DAY,
-    K_DOY,
-    K_HOUR,            /* H, 0-23 */
-    K_CLOCK_HOUR,      /* k, 1-24 */
-    K_AMPM_HOUR,       /* K, 0-11 */
-    K_CLOCK_AMPM_HOUR, /* h, 1-12 */
-    K_MINUTE,
-    K_SECOND,
-    K_AMPM,
-    K_FRACTION,
-    K_DOW_TEXT,
-    K_QUARTER,
-    K_QUARTER_TEXT,
-    K_OFFSET,
-    K_COUNT
-};
-
-enum sign { S_NONE, S_NORMAL, S_EXCEEDS_PAD };
-
-typedef struct {
-    uint8_t kind, count, min, max, sign;
-    uint8_t reserve; /* digits of the fixed-width numbers right after it */
-    char letter;     /* of an offset: X, x or Z */
-    uint32_t off, len;
-} pat_op;
-
-struct tide_datetime_pattern {
-    int32_t n, parsing;
-    size_t max_out;
-    pat_op *ops;
-    char *text;
-};
-
-static const char *const MONTHS[] = {"January",   "February", "March",    "April",
-                                     "May",       "June",     "July",     "August",
-                                     "September", "October",  "November", "December"};
+const char *const tide_month_names[12] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 static const char *const DAYS[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                    "Friday", "Saturday", "Sunday"};
 static const char *const QUARTERS[] = {"1st quarter", "2nd quarter", "3rd quarter", "4th quarter"};
@@ -302,20 +260,43 @@ static size_t put_str(char *b, const char *s, size_t n)
     return n;
 }
 
-static size_t put_offset(char *b, char letter, int count)
+/* Java's OffsetIdPrinterParser.format: the no-offset text for 0, else a
+   sign and hours, then minutes (+HHmm: unless zero) and, in the forms
+   with seconds, seconds unless zero; the no-offset text again when all
+   it wrote were zeros. */
+static size_t put_offset(char *b, const pat_op *op, int32_t secs)
 {
-    /* Offsets are zero in UTC: each style's text for no offset. */
-    if (letter == 'X' || (letter == 'Z' && count == 5)) return put_str(b, "Z", 1);
-    if (letter == 'Z') return put_str(b, "+0000", 5);
-    static const char *const x[] = {"+00", "+0000", "+00:00", "+0000", "+00:00"};
-    return put_str(b, x[count - 1], strlen(x[count - 1]));
+    /* per form: a colon, minutes always, seconds allowed */
+    static const uint8_t forms[][3] = {{0}, {0, 0, 0}, {0, 1, 0}, {1, 1, 0}, {0, 1, 1}, {1, 1, 1}};
+    const uint8_t *form = forms[pattern_offset_form(op)];
+    int32_t a = secs < 0 ? -secs : secs, h = a / 3600 % 100, m = a / 60 % 60, s = a % 60;
+    int shown = h;
+    size_t k = 0;
+    if (secs != 0) {
+        b[k++] = secs < 0 ? '-' : '+';
+        k += put_int(b + k, h, 2, 0);
+        if (form[1] || m > 0) {
+            if (form[0]) b[k++] = ':';
+            k += put_int(b + k, m, 2, 0);
+            shown += m;
+            if (form[2] && s > 0) {
+                if (form[0]) b[k++] = ':';
+                k += put_int(b + k, s, 2, 0);
+                shown += s;
+            }
+        }
+    }
+    const char *zero = pattern_no_offset(op);
+    return shown ? k : put_str(b, zero, strlen(zero));
 }
 
 int tide_datetime_format_one(const tide_datetime_pattern *p, int64_t micros, char *buf, size_t len)
 {
     if (len < p->max_out) return -1;
-    int64_t secs = floor_div(micros, 1000000), usec = micros % 1000000;
-    if (usec < 0) usec += 1000000;
+    int64_t secs = floor_div(micros, 1000000), usec = floor_mod(micros, 1000000);
+    const tide_zone *z = tide_zone_session();
+    int32_t offset = z ? tide_zone_offset(z, secs) : 0;
+    secs += offset;
     int64_t days = floor_div(secs, 86400), sod = secs - days * 86400, y;
     int m, d, hour = (int)(sod / 3600);
     civil_from_days(days, &y, &m, &d);
@@ -337,7 +318,8 @@ int tide_datetime_format_one(const tide_datetime_pattern *p, int64_t micros, cha
             k += put_int(b, m, op->count, 0);
             break;
         case K_MONTH_TEXT:
-            k += put_str(b, MONTHS[m - 1], op->count == 3 ? 3 : strlen(MONTHS[m - 1]));
+            k += put_str(b, tide_month_names[m - 1],
+                         op->count == 3 ? 3 : strlen(tide_month_names[m - 1]));
             break;
         case K_DAY:
             k += put_int(b, d, op->count, 0);
@@ -389,231 +371,8 @@ int tide_datetime_format_one(const tide_datetime_pattern *p, int64_t micros, cha
             }
             break;
         default:
-            k += put_offset(b, op->letter, op->count);
+            k += put_offset(b, op, offset);
         }
     }
     return (int)k;
-}
-
-/* ---- parsing ---------------------------------------------------------------------- */
-
-/* The fields a text gave, UNSET where the pattern has none. */
-#define UNSET INT64_MIN
-
-static int set_field(int64_t *f, int64_t v)
-{
-    if (*f != UNSET && *f != v) return -1; /* the same field twice, differing */
-    *f = v;
-    return 0;
-}
-
-/* The length of `name` when the text at s starts with it, ignoring ASCII
-   case (Spark parses case-insensitively), else 0. */
-static size_t starts_with(const char *s, size_t n, const char *name, size_t len)
-{
-    if (len > n) return 0;
-    for (size_t i = 0; i < len; i++) {
-        char a = s[i], b = name[i];
-        if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
-        if (b >= 'A' && b <= 'Z') b = (char)(b + 32);
-        if (a != b) return 0;
-    }
-    return len;
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* Java's NumberPrinterParser.parse in strict mode. */
-static int parse_number(const pat_op *op, const char *s, size_t n, size_t *pos, int64_t *v)
-{
-    size_t i = *pos;
-    int neg = 0, plus = 0;
-    if (i < n && (s[i] == '+' || s[i] == '-')) {
-        if (op->sign == S_NONE || (s[i] == '+' && op->sign != S_EXCEEDS_PAD)) return -1;
-        neg = s[i++] == '-', plus = !neg;
-    }
-    size_t avail = 0, limit = (size_t)op->max + op->reserve;
-    while (i + avail < n && avail < limit && is_digit(s[i + avail]))
-        avail++;
-    if (avail < op->min) return -1;
-    size_t take = avail;
-    if (op->reserve) {
-        /* Leave the digits of the fixed-width numbers after this one. */
-        int64_t keep = (int64_t)avail - op->reserve;
-        if (keep < op->min) keep = op->min;
-        if ((size_t)keep < take) take = (size_t)keep;
-    }
-    if (take > 18) return -1;
-    int64_t x = 0;
-    for (size_t k = 0; k < take; k++)
-        x = x * 10 + (s[i + k] - '0');
-    if (neg && x == 0) return -1;
-    if (op->sign == S_EXCEEDS_PAD && !neg && (plus ? take <= op->min : take > op->min)) return -1;
-    *v = neg ? -x : x;
-    *pos = i + take;
-    return 0;
-}
-
-/* Two digits (after a ':' when colon) of an offset, at most 59. */
-static int offset_digits(const char *s, size_t n, size_t *pos, int colon, int64_t *v)
-{
-    size_t i = *pos + (colon != 0);
-    if ((colon && (*pos >= n || s[*pos] != ':')) || i + 2 > n || !is_digit(s[i]) ||
-        !is_digit(s[i + 1]))
-        return -1;
-    *v = (s[i] - '0') * 10 + (s[i + 1] - '0');
-    if (*v > 59) return -1;
-    *pos = i + 2;
-    return 0;
-}
-
-/* Java's OffsetIdPrinterParser: the no-offset text, or a sign, hours and
-   the minutes and seconds the style has (some optional). */
-static int parse_offset(const pat_op *op, const char *s, size_t n, size_t *pos, int64_t *secs)
-{
-    static const char *const x_zero[] = {"+00", "+0000", "+00:00", "+0000", "+00:00"};
-    const char *zero = op->letter == 'x'                    ? x_zero[op->count - 1]
-                       : op->letter == 'Z' && op->count < 4 ? "+0000"
-                                                            : "Z";
-    int c = op->letter == 'Z' ? (op->count < 4 ? 2 : 5) : op->count;
-    /* c: 1 +HHmm, 2 +HHMM, 3 +HH:MM, 4 +HHMMss, 5 +HH:MM:ss */
-    int colon = c == 3 || c == 5;
-    size_t i = *pos, z = strlen(zero);
-    if (i >= n) return -1;
-    if (starts_with(s + i, n - i, zero, z)) {
-        *secs = 0;
-        *pos = i + z;
-        return 0;
-    }
-    if (s[i] != '+' && s[i] != '-') return -1;
-    int64_t h, m = 0, sec = 0;
-    size_t j = i + 1;
-    if (offset_digits(s, n, &j, 0, &h) != 0 || h > 23) return -1;
-    if (offset_digits(s, n, &j, colon, &m) != 0 && c != 1) return -1;
-    if (c >= 4) offset_digits(s, n, &j, colon, &sec); /* optional seconds */
-    *secs = (s[i] == '-' ? -1 : 1) * (h * 3600 + m * 60 + sec);
-    *pos = j;
-    return 0;
-}
-
-static int parse_text(const char *const *names, int count, size_t len, const char *s, size_t n,
-                      size_t *pos, int64_t *v)
-{
-    for (int k = 0; k < count; k++) {
-        size_t w = len ? len : strlen(names[k]);
-        if (starts_with(s + *pos, n - *pos, names[k], w)) {
-            *pos += w;
-            *v = k;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-/* The instant of the fields, as Spark's toLocalDate/toLocalTime default
-   the missing ones and Java's strict resolver checks the rest. */
-static int resolve(const int64_t *f, int64_t *micros)
-{
-    int64_t year = f[K_YEAR] == UNSET ? 1970 : f[K_YEAR], y, hour = f[K_HOUR];
-    int64_t ampm_hour = f[K_AMPM_HOUR], days;
-    int m, d;
-    if (year < -290000 || year > 290000) return -1;
-    if (f[K_DOY] != UNSET) {
-        int64_t first = days_from_civil(year, 1, 1);
-        if (f[K_DOY] < 1 || f[K_DOY] > days_from_civil(year + 1, 1, 1) - first) return -1;
-        days = first + f[K_DOY] - 1;
-        civil_from_days(days, &y, &m, &d);
-        if ((f[K_MONTH] != UNSET && f[K_MONTH] != m) || (f[K_DAY] != UNSET && f[K_DAY] != d))
-            return -1;
-    } else {
-        int64_t month = f[K_MONTH] == UNSET ? 1 : f[K_MONTH],
-                day = f[K_DAY] == UNSET ? 1 : f[K_DAY];
-        if (month < 1 || month > 12 || day < 1 || day > 31) return -1;
-        days = days_from_civil(year, month, day);
-        civil_from_days(days, &y, &m, &d);
-        if (d != day) return -1; /* the 30th of February */
-    }
-    if (f[K_CLOCK_HOUR] != UNSET) {
-        if (f[K_CLOCK_HOUR] < 1 || f[K_CLOCK_HOUR] > 24 ||
-            set_field(&hour, f[K_CLOCK_HOUR] % 24) != 0)
-            return -1;
-    }
-    if (f[K_CLOCK_AMPM_HOUR] != UNSET) {
-        if (f[K_CLOCK_AMPM_HOUR] < 1 || f[K_CLOCK_AMPM_HOUR] > 12 ||
-            set_field(&ampm_hour, f[K_CLOCK_AMPM_HOUR] % 12) != 0)
-            return -1;
-    }
-    if (ampm_hour != UNSET && (ampm_hour < 0 || ampm_hour > 11)) return -1;
-    if (hour != UNSET && (hour < 0 || hour > 23)) return -1;
-    if (f[K_AMPM] != UNSET && ampm_hour != UNSET) {
-        if (set_field(&hour, f[K_AMPM] * 12 + ampm_hour) != 0) return -1;
-    } else if (hour != UNSET) {
-        /* Java cross-checks what it did not combine. */
-        if ((ampm_hour != UNSET && hour % 12 != ampm_hour) ||
-            (f[K_AMPM] != UNSET && hour / 12 != f[K_AMPM]))
-            return -1;
-    } else {
-        hour = ampm_hour != UNSET ? ampm_hour : f[K_AMPM] == 1 ? 12 : 0;
-    }
-    int64_t minute = f[K_MINUTE] == UNSET ? 0 : f[K_MINUTE];
-    int64_t second = f[K_SECOND] == UNSET ? 0 : f[K_SECOND];
-    int64_t nanos = f[K_FRACTION] == UNSET ? 0 : f[K_FRACTION];
-    int64_t offset = f[K_OFFSET] == UNSET ? 0 : f[K_OFFSET];
-    if (minute < 0 || minute > 59 || second < 0 || second > 59) return -1;
-    int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset;
-    if (__builtin_mul_overflow(secs, (int64_t)1000000, micros) ||
-        __builtin_add_overflow(*micros, nanos / 1000, micros))
-        return -1;
-    return 0;
-}
-
-int tide_datetime_parse_one(const tide_datetime_pattern *p, const char *s, size_t n,
-                            int64_t *micros)
-{
-    int64_t f[K_COUNT], v;
-    for (int k = 0; k < K_COUNT; k++)
-        f[k] = UNSET;
-    size_t pos = 0;
-    for (int i = 0; i < p->n; i++) {
-        const pat_op *op = &p->ops[i];
-        int rc;
-        switch (op->kind) {
-        case K_LIT:
-            if (starts_with(s + pos, n - pos, p->text + op->off, op->len) != op->len) return -1;
-            pos += op->len;
-            continue;
-        case K_MONTH_TEXT:
-            rc = parse_text(MONTHS, 12, op->count == 3 ? 3 : 0, s, n, &pos, &v);
-            v++;
-            break;
-        case K_AMPM: {
-            static const char *const ampm[] = {"AM", "PM"};
-            rc = parse_text(ampm, 2, 2, s, n, &pos, &v);
-            break;
-        }
-        case K_FRACTION: {
-            size_t k = 0;
-            for (v = 0; k < op->max && pos + k < n && is_digit(s[pos + k]); k++)
-                v = v * 10 + (s[pos + k] - '0');
-            rc = k >= op->min ? 0 : -1;
-            pos += k;
-            for (; k < 9; k++)
-                v *= 10; /* nanoseconds */
-            break;
-        }
-        case K_OFFSET:
-            rc = parse_offset(op, s, n, &pos, &v);
-            break;
-        default: /* numbers */
-            rc = parse_number(op, s, n, &pos, &v);
-            if (op->kind == K_YEAR && op->count == 2) v += 2000; /* Java's base year 2000 */
-        }
-        if (rc != 0 || set_field(&f[op->kind == K_MONTH_TEXT ? K_MONTH : op->kind], v) != 0)
-            return -1;
-    }
-    if (pos != n) return -1; /* Java parses the whole text */
-    return resolve(f, micros);
 }

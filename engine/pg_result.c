@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "timestamp.h"
 
 typedef struct decode {
     const PGresult *res;
@@ -109,7 +110,7 @@ static int parse_timestamp_text(const char *s, int len, int64_t *out)
 {
     if (strcmp(s, "infinity") == 0) return *out = INT64_MAX, 0;
     if (strcmp(s, "-infinity") == 0) return *out = INT64_MIN, 0;
-    return tide_timestamp_parse(s, (size_t)len, out);
+    return tide_timestamp_parse_utc(s, (size_t)len, out);
 }
 
 static int fixed_column(decode *d, Oid type)
@@ -330,9 +331,7 @@ static int date_text(const char *v, int len, char *out)
     int32_t days = (int32_t)get_be(v, 4);
     if (days == INT32_MAX) return (int)strlen(strcpy(out, "infinity"));
     if (days == INT32_MIN) return (int)strlen(strcpy(out, "-infinity"));
-    int n = tide_timestamp_format((int64_t)days * 86400 * 1000000 + PG_EPOCH_OFFSET_US, out);
-    char *space = memchr(out, ' ', (size_t)n);
-    return space ? (int)(space - out) : n;
+    return tide_date_format((int64_t)days + PG_EPOCH_OFFSET_US / (86400 * 1000000LL), out);
 }
 
 static int uuid_text(const char *v, int len, char *out)

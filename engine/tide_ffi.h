@@ -169,13 +169,14 @@ int tide_decimal_format(const void *value, int32_t scale, char *buf);
 /* ---- timestamps (int64 microseconds since the epoch, UTC) --------------- */
 
 /* Parses what Spark's CAST(string AS timestamp) takes ("2024", "2024-3-1
-   1:2:3.5 UTC+01:00", "12:34:56" for today, ...; engine/timestamp.c lists
-   the forms), in UTC unless the text names an offset. Returns 0, or -1 if
-   malformed or in a region zone (Europe/Paris), which tide cannot resolve. */
+   1:2:3.5 UTC+01:00", "12:34:56" for today, "... Europe/Paris";
+   engine/timestamp.c lists the forms), in the session time zone
+   (time_zone.h) unless the text names one. Returns 0, or -1 if malformed. */
 int tide_timestamp_parse(const char *text, size_t len, int64_t *out);
-/* Writes "YYYY-MM-DD HH:MM:SS[.ffffff]" with trailing zeros of the fraction
-   dropped, as Spark shows timestamps ("+10000-01-01 ...", "-0001-01-01 ..."
-   beyond 4-digit years); returns its length. buf needs 32 bytes. */
+/* Writes "YYYY-MM-DD HH:MM:SS[.ffffff]" in the session time zone with
+   trailing zeros of the fraction dropped, as Spark shows timestamps
+   ("+10000-01-01 ...", "-0001-01-01 ..." beyond 4-digit years); returns its
+   length. buf needs 32 bytes. */
 int tide_timestamp_format(int64_t micros, char *buf);
 
 /* ---- checkpoint files: durable writes, listing, the directory lock ------ */

@@ -1,6 +1,6 @@
 /*
  * timestamp.c — timestamps as int64 microseconds since 1970-01-01 UTC,
- * converted to and from text without the C library's time zone state.
+ * converted to and from text in the session time zone (time_zone.h).
  *
  * Text is read as Spark's CAST(string AS timestamp) reads it
  * (SparkDateTimeUtils.parseTimestampString, then stringToTimestamp):
@@ -12,24 +12,24 @@
  *
  * The text is trimmed of ASCII whitespace and control bytes first
  * (UTF8String.trimAll). A fraction keeps its first 6 digits. A zone
- * follows the seconds, with or without spaces between, and is what Java's
- * ZoneId.of(id, SHORT_IDS) takes after Spark's getZoneId: Z; an offset
- * +h, +hh, +hhmm, +hh:mm, +hhmmss, +hh:mm:ss (and the +h:mm and +hh:m of
- * Spark 2), at most 18:00; UTC, GMT or UT alone or followed by such an
- * offset; EST, MST and HST (SHORT_IDS' fixed offsets). Region ids
- * (Europe/Paris, PST, which SHORT_IDS maps to America/Los_Angeles) need a
- * time zone database, which tide does not carry: they make the text
- * invalid (null) rather than a wrong instant. Text without a zone is in
- * the session's time zone, which is UTC in tide.
+ * follows the seconds, with or without spaces between, and is what
+ * Spark's getZoneId takes (tide_zone_lookup): Z, an offset (+01:00, +1,
+ * -013015), UTC, GMT or UT alone or with one, Java's short ids (EST, PST)
+ * and tzdata's region ids (Europe/Paris). Text without a zone is a local
+ * time in the session time zone; a local time that a zone skips or
+ * repeats is resolved as ZonedDateTime.of resolves it.
  *
- * No allocation and no locale: from_json parses every timestamp field of a
- * stream here.
+ * Timestamps print as Spark's CAST(timestamp AS string) prints them, in
+ * the session time zone. No allocation and no locale: from_json parses
+ * every timestamp field of a stream here. In UTC (the default) neither
+ * direction looks at a zone's table.
  */
 #include "calendar.h"
 #include "tide_ffi.h"
+#include "time_zone.h"
+#include "timestamp.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 static int days_in_month(int64_t y, int64_t m)
@@ -46,120 +46,28 @@ static int trimmed(unsigned char c)
     return c <= 0x20 || c == 0x7F;
 }
 
-static int two_digits(const char *s, int *out)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9') return -1;
-    *out = (s[0] - '0') * 10 + (s[1] - '0');
-    return 0;
-}
-
-/* Java's ZoneOffset.of(text): "Z", or a sign then h, hh, hhmm, hh:mm,
-   hhmmss or hh:mm:ss; hours at most 18 (and 18 only with zero minutes and
-   seconds), minutes and seconds below 60. Seconds east of UTC into *secs. */
-static int zone_offset(const char *z, size_t n, int32_t *secs)
-{
-    if (n == 1 && z[0] == 'Z') {
-        *secs = 0;
-        return 0;
-    }
-    if (n < 2 || (z[0] != '+' && z[0] != '-')) return -1;
-    int h = 0, m = 0, s = 0, bad;
-    switch (n) {
-    case 2:
-        bad = z[1] < '0' || z[1] > '9';
-        h = z[1] - '0';
-        break;
-    case 3:
-        bad = two_digits(z + 1, &h);
-        break;
-    case 5:
-        bad = two_digits(z + 1, &h) || two_digits(z + 3, &m);
-        break;
-    case 6:
-        bad = two_digits(z + 1, &h) || z[3] != ':' || two_digits(z + 4, &m);
-        break;
-    case 7:
-        bad = two_digits(z + 1, &h) || two_digits(z + 3, &m) || two_digits(z + 5, &s);
-        break;
-    case 9:
-        bad = two_digits(z + 1, &h) || z[3] != ':' || two_digits(z + 4, &m) || z[6] != ':' ||
-              two_digits(z + 7, &s);
-        break;
-    default:
-        return -1;
-    }
-    if (bad || h > 18 || m > 59 || s > 59 || (h == 18 && (m | s) != 0)) return -1;
-    int32_t v = h * 3600 + m * 60 + s;
-    *secs = z[0] == '-' ? -v : v;
-    return 0;
-}
-
-/* The zone text after the time (trailing bytes trimmed already) into
-   seconds east of UTC, as Spark's getZoneId reads it: Java's String.trim,
-   the rewrites of "+h:" to "+0h:" and of a final "+hh:m" to "+hh:0m", then
-   ZoneId.of with SHORT_IDS. -1 for anything else, region ids included. */
-static int zone_seconds(const char *z, size_t n, int32_t *secs)
-{
-    while (n > 0 && (unsigned char)*z <= ' ')
-        z++, n--;
-    /* Every zone taken here is short: a longer one is a region id. */
-    char id[24];
-    if (n == 0 || n > sizeof id - 3) return -1;
-    memcpy(id, z, n);
-    for (size_t i = 0; i + 2 < n; i++) {
-        if ((id[i] == '+' || id[i] == '-') && id[i + 1] >= '0' && id[i + 1] <= '9' &&
-            id[i + 2] == ':') {
-            memmove(id + i + 2, id + i + 1, n - i - 1);
-            id[i + 1] = '0';
-            n++;
-            break;
-        }
-    }
-    if (n >= 5 && (id[n - 5] == '+' || id[n - 5] == '-') && id[n - 4] >= '0' && id[n - 4] <= '9' &&
-        id[n - 3] >= '0' && id[n - 3] <= '9' && id[n - 2] == ':' && id[n - 1] >= '0' &&
-        id[n - 1] <= '9') {
-        id[n] = id[n - 1];
-        id[n - 1] = '0';
-        n++;
-    }
-    if (n == 3 &&
-        (memcmp(id, "EST", 3) == 0 || memcmp(id, "MST", 3) == 0 || memcmp(id, "HST", 3) == 0)) {
-        *secs = id[0] == 'E' ? -5 * 3600 : id[0] == 'M' ? -7 * 3600 : -10 * 3600;
-        return 0;
-    }
-    if (n <= 1 || id[0] == '+' || id[0] == '-') return zone_offset(id, n, secs);
-    size_t prefix = n >= 3 && (memcmp(id, "UTC", 3) == 0 || memcmp(id, "GMT", 3) == 0) ? 3
-                    : n >= 2 && memcmp(id, "UT", 2) == 0                               ? 2
-                                                                                       : 0;
-    if (prefix == 0) return -1; /* a region id */
-    if (n == prefix) {
-        *secs = 0;
-        return 0;
-    }
-    if (id[prefix] != '+' && id[prefix] != '-') return -1; /* a region id such as GMT0 */
-    return zone_offset(id + prefix, n - prefix, secs);
-}
-
 /* The shape nearly every timestamp a stream carries has (ISO 8601 as
    JSON writers and Spark write it): yyyy-mm-dd, or that, ' ' or 'T' and
    hh:mm:ss, an optional fraction, and an optional Z, +hh:mm or +hh, at
    fixed positions: a third of the time of the general walk below (13 ns,
    not 45, a string), which takes these too with the same values; -1
-   sends anything else (or an invalid field) there. */
+   sends anything else (or an invalid field) there. 1 when the text has a
+   zone, 0 when *out is a local time (micros as if in UTC). */
 static int parse_common(const char *s, size_t len, int64_t *out)
 {
     int y1, y2, mo, d;
-    if (len < 10 || two_digits(s, &y1) || two_digits(s + 2, &y2) || s[4] != '-' ||
-        two_digits(s + 5, &mo) || s[7] != '-' || two_digits(s + 8, &d))
+    if (len < 10 || tide_two_digits(s, &y1) || tide_two_digits(s + 2, &y2) || s[4] != '-' ||
+        tide_two_digits(s + 5, &mo) || s[7] != '-' || tide_two_digits(s + 8, &d))
         return -1;
     int64_t y = y1 * 100 + y2;
     if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) return -1;
     int64_t secs = days_from_civil(y, mo, d) * 86400, frac = 0;
+    int zoned = 0;
     if (len > 10) {
         int h, mi, sec;
-        if (len < 19 || (s[10] != ' ' && s[10] != 'T') || two_digits(s + 11, &h) || s[13] != ':' ||
-            two_digits(s + 14, &mi) || s[16] != ':' || two_digits(s + 17, &sec) || h > 23 ||
-            mi > 59 || sec > 59)
+        if (len < 19 || (s[10] != ' ' && s[10] != 'T') || tide_two_digits(s + 11, &h) ||
+            s[13] != ':' || tide_two_digits(s + 14, &mi) || s[16] != ':' ||
+            tide_two_digits(s + 17, &sec) || h > 23 || mi > 59 || sec > 59)
             return -1;
         secs += h * 3600 + mi * 60 + sec;
         size_t i = 19;
@@ -167,14 +75,16 @@ static int parse_common(const char *s, size_t len, int64_t *out)
             int n = 0;
             for (i++; i < len && (unsigned)(s[i] - '0') <= 9; i++, n++)
                 if (n < 6) frac = frac * 10 + (s[i] - '0');
-            for (; n < 6; n++) frac *= 10;
+            for (; n < 6; n++)
+                frac *= 10;
         }
+        zoned = i < len;
         if (i < len && !(s[i] == 'Z' && i + 1 == len)) {
             /* +hh:mm, or +hh as PostgreSQL prints a timestamptz */
             int oh, om = 0;
             if ((len - i != 6 && len - i != 3) || (s[i] != '+' && s[i] != '-') ||
-                two_digits(s + i + 1, &oh) ||
-                (len - i == 6 && (s[i + 3] != ':' || two_digits(s + i + 4, &om))) || oh > 18 ||
+                tide_two_digits(s + i + 1, &oh) ||
+                (len - i == 6 && (s[i + 3] != ':' || tide_two_digits(s + i + 4, &om))) || oh > 18 ||
                 om > 59 || (oh == 18 && om))
                 return -1;
             int off = oh * 3600 + om * 60;
@@ -182,7 +92,7 @@ static int parse_common(const char *s, size_t len, int64_t *out)
         }
     }
     *out = secs * 1000000 + frac;
-    return 0;
+    return zoned;
 }
 
 /* Whether a segment of parseTimestampString may have `digits` digits:
@@ -194,9 +104,20 @@ static int valid_digits(int segment, int digits)
     return digits >= 1 && digits <= 2;
 }
 
-int tide_timestamp_parse(const char *text, size_t len, int64_t *out)
+/* Text into *out, a local time without a zone read in `session` (NULL:
+   UTC). */
+static int parse_in(const char *text, size_t len, const tide_zone *session, int64_t *out)
 {
-    if (parse_common(text, len, out) == 0) return 0;
+    int common = parse_common(text, len, out);
+    if (common == 0) {
+        const tide_zone *z = session;
+        if (z) {
+            /* a four-digit year: no overflow either way */
+            int64_t secs = floor_div(*out, 1000000);
+            *out += (tide_zone_utc(z, secs, TIDE_ZONE_EARLIER) - secs) * 1000000;
+        }
+    }
+    if (common >= 0) return 0;
     const char *s = text, *end = text + len;
     while (s < end && trimmed((unsigned char)*s))
         s++;
@@ -256,13 +177,16 @@ int tide_timestamp_parse(const char *text, size_t len, int64_t *out)
     for (; frac_digits < 6; frac_digits++)
         seg[6] *= 10;
 
-    int32_t offset = 0;
-    if (zone && zone_seconds(zone, (size_t)(end - zone), &offset) != 0) return -1;
+    /* The text's zone, else the session's (NULL: UTC). */
+    tide_zone fixed;
+    const tide_zone *z = session;
+    if (zone && tide_zone_lookup(zone, (size_t)(end - zone), &fixed, &z) != 0) return -1;
     if (seg[3] > 23 || seg[4] > 59 || seg[5] > 59) return -1;
     int64_t days;
     if (just_time) {
         /* LocalDate.now(zone): today where the time is. */
-        days = floor_div((int64_t)time(NULL) + offset, 86400);
+        int64_t now = (int64_t)time(NULL);
+        days = floor_div(now + (z ? tide_zone_offset(z, now) : 0), 86400);
     } else {
         int64_t y = sign < 0 ? -seg[0] : seg[0];
         if (seg[1] < 1 || seg[1] > 12 || seg[2] < 1 || seg[2] > days_in_month(y, seg[1])) return -1;
@@ -270,7 +194,8 @@ int tide_timestamp_parse(const char *text, size_t len, int64_t *out)
     }
     /* Six-digit years pass int64 microseconds (about 292,000 years), as
        they pass Spark's Math.multiplyExact: invalid, not wrapped. */
-    int64_t secs = days * 86400 + seg[3] * 3600 + seg[4] * 60 + seg[5] - offset, micros;
+    int64_t micros, secs = days * 86400 + seg[3] * 3600 + seg[4] * 60 + seg[5];
+    if (z) secs = tide_zone_utc(z, secs, TIDE_ZONE_EARLIER);
     if (__builtin_mul_overflow(secs, (int64_t)1000000, &micros) ||
         __builtin_add_overflow(micros, seg[6], &micros))
         return -1;
@@ -278,19 +203,41 @@ int tide_timestamp_parse(const char *text, size_t len, int64_t *out)
     return 0;
 }
 
-int tide_timestamp_format(int64_t micros, char *buf)
+int tide_timestamp_parse(const char *text, size_t len, int64_t *out)
 {
-    int64_t secs = floor_div(micros, 1000000), frac = floor_mod(micros, 1000000);
-    int64_t days = floor_div(secs, 86400), rem = secs - days * 86400;
+    return parse_in(text, len, tide_zone_session(), out);
+}
+
+int tide_timestamp_parse_utc(const char *text, size_t len, int64_t *out)
+{
+    return parse_in(text, len, NULL, out);
+}
+
+int tide_date_format(int64_t days, char *buf)
+{
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);
     /* Years as Java's ISO_LOCAL_DATE prints them (which Spark's cast to
        string uses): 4 digits, a sign before more digits or a negative. */
     const char *year_sign = y < 0 ? "-" : y > 9999 ? "+" : "";
-    int n = snprintf(buf, 32, "%s%04lld-%02d-%02d %02d:%02d:%02d", year_sign,
-                     (long long)(y < 0 ? -y : y), m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
-                     (int)(rem % 60));
+    return snprintf(buf, 16, "%s%04lld-%02d-%02d", year_sign, (long long)(y < 0 ? -y : y), m, d);
+}
+
+int tide_timestamp_format(int64_t micros, char *buf)
+{
+    int64_t secs = floor_div(micros, 1000000), frac = floor_mod(micros, 1000000);
+    const tide_zone *z = tide_zone_session();
+    if (z) secs += tide_zone_offset(z, secs);
+    int64_t days = floor_div(secs, 86400), rem = secs - days * 86400;
+    int n = tide_date_format(days, buf);
+    int hms[] = {(int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60)};
+    for (int i = 0; i < 3; i++) {
+        buf[n++] = i ? ':' : ' ';
+        buf[n++] = (char)('0' + hms[i] / 10);
+        buf[n++] = (char)('0' + hms[i] % 10);
+    }
+    buf[n] = '\0';
     if (frac) {
         int width = 6;
         while (frac % 10 == 0) {

@@ -1,15 +1,35 @@
-/* The datetime kernels of tide.eval (engine/eval_datetime.c and
-   eval_datetime_pattern.c), as Spark 3.5 computes them in its session
-   time zone, which is UTC in tide. Part of the FFI declarations (see
-   tide_ffi.h): plain C, no macros, so that LuaJIT's ffi.cdef reads it too.
-   Kernels follow ffi/eval.h's contract: the result goes into dst (buffers
-   in out's arena), 0 or -1 with a message in errbuf; a null input row
-   gives a null result row. Types are checked and cast in Lua
-   (tide.eval_datetime); kernels take the types they document. */
+/* The datetime kernels of tide.eval (engine/eval_datetime.c,
+   eval_datetime_pattern.c and eval_datetime_parse.c) and the time zones
+   they work in (time_zone.c), as Spark 3.5 computes them in its session
+   time zone (spark.sql.session.timeZone; UTC unless set). Part of the FFI
+   declarations (see tide_ffi.h): plain C, no macros, so that LuaJIT's
+   ffi.cdef reads it too. Kernels follow ffi/eval.h's contract: the result
+   goes into dst (buffers in out's arena), 0 or -1 with a message in
+   errbuf; a null input row gives a null result row. Types are checked and
+   cast in Lua (tide.eval_datetime); kernels take the types they document.
+   Timestamps are instants (microseconds since 1970-01-01 UTC) whatever
+   the zone: only their local fields and texts depend on it. */
 #ifndef TIDE_FFI_DATETIME_H
 #define TIDE_FFI_DATETIME_H
 
 #include "tide_ffi.h"
+
+/* ---- time zones (time_zone.c) -------------------------------------------- */
+
+typedef struct tide_zone tide_zone;
+
+/* The zone an id names, as Spark's getZoneId reads it: an offset ("+02:00",
+   "-8", "Z"), UTC, GMT or UT alone or with an offset ("UTC+1"), Java's
+   short ids (EST, PST, ...), or a region id of the system's tzdata
+   ("Europe/Paris", case as tzdata spells it). NULL when Java would refuse
+   the id or tzdata lacks the region. The zone lives as long as the
+   process. */
+const tide_zone *tide_time_zone_find(const char *id, size_t len);
+/* Makes id (as tide_time_zone_find reads it) the session time zone, in
+   which text without a zone is read and timestamps are shown and split
+   into fields. Call it between queries, never while one runs. 0, or -1
+   with errbuf naming an unknown id (the session zone is then unchanged). */
+int tide_time_zone_set_session(const char *id, size_t len, char *errbuf, size_t errlen);
 
 /* ---- fields, epochs, truncation (eval_datetime.c) ------------------------ */
 
@@ -27,11 +47,12 @@ typedef enum tide_datetime_field {
     TIDE_DT_SECOND = 11
 } tide_datetime_field;
 
-/* A field of each row as an int column: of a timestamp column, or (the
-   date fields YEAR ... WEEK_OF_YEAR only) of a string column read as
-   Spark's CAST(string AS date) reads it ("2024-01-02", "2024-1-2 junk",
-   "2024": the date before a space or 'T', anything after it ignored;
-   NULL when there is no valid date). DAY_OF_WEEK is 1 = Sunday, WEEKDAY
+/* A field of each row as an int column: of a timestamp column (of its
+   local date-time in the session time zone), or (the date fields YEAR
+   ... WEEK_OF_YEAR only) of a string column read as Spark's CAST(string
+   AS date) reads it ("2024-01-02", "2024-1-2 junk", "2024": the date
+   before a space or 'T', anything after it ignored; NULL when there is
+   no valid date). DAY_OF_WEEK is 1 = Sunday, WEEKDAY
    0 = Monday, WEEK_OF_YEAR the ISO 8601 week. */
 int tide_eval_datetime_field(tide_batch *out, int32_t field, const tide_column *a, tide_column *dst,
                              char *errbuf, size_t errlen);
@@ -71,9 +92,24 @@ typedef enum tide_trunc_level {
 } tide_trunc_level;
 
 /* date_trunc(level, a) of a timestamp column: the start of its unit (a
-   week starts on Monday). */
+   week starts on Monday) in the session time zone, as java.time truncates
+   a ZonedDateTime (an hour keeps its offset where an overlap repeats it;
+   a week, month, quarter or year starts at its first day's first
+   instant). */
 int tide_eval_date_trunc(tide_batch *out, int32_t level, const tide_column *a, tide_column *dst,
                          char *errbuf, size_t errlen);
+
+typedef enum tide_utc_shift { TIDE_FROM_UTC = 1, TIDE_TO_UTC = 2 } tide_utc_shift;
+
+/* from_utc_timestamp (FROM_UTC) and to_utc_timestamp (TO_UTC) of a
+   timestamp column, in the zone `zone` (a literal's) or, when zones is
+   not NULL, in each row's zone of that string column (a null zone gives
+   null). FROM_UTC shifts each instant by its offset there; TO_UTC reads
+   its UTC date-time as a local time there (a gap moves it forward, an
+   overlap takes the earlier offset). -1 with errbuf naming a row's zone
+   that tide_time_zone_find refuses, as Spark fails on it. */
+int tide_eval_utc_shift(tide_batch *out, int32_t op, const tide_column *a, const tide_column *zones,
+                        const tide_zone *zone, tide_column *dst, char *errbuf, size_t errlen);
 
 /* ---- datetime patterns (eval_datetime_pattern.c) ------------------------- */
 
@@ -89,12 +125,14 @@ tide_datetime_pattern *tide_datetime_pattern_compile(const char *pattern, size_t
                                                      int32_t parsing, char *errbuf, size_t errlen);
 void tide_datetime_pattern_free(tide_datetime_pattern *p);
 
-/* One timestamp as the pattern writes it (UTC, English names); returns
-   the length, or -1 when buf (len bytes) is too small. */
+/* One timestamp as the pattern writes it (in the session time zone,
+   offsets X x Z as Java prints them, English names); returns the length,
+   or -1 when buf (len bytes) is too small. */
 int tide_datetime_format_one(const tide_datetime_pattern *p, int64_t micros, char *buf, size_t len);
 /* One text read by the pattern (Spark's strict, case-insensitive
    parsing: the whole text, fields missing default to 1970-01-01
-   00:00:00): 0 with *micros, or -1 when it does not match. */
+   00:00:00, a local time in the session time zone unless the pattern
+   reads an offset): 0 with *micros, or -1 when it does not match. */
 int tide_datetime_parse_one(const tide_datetime_pattern *p, const char *text, size_t len,
                             int64_t *micros);
 

@@ -1,19 +1,21 @@
 -- tide.eval_datetime — the datetime functions of tide.eval's `call`
 -- nodes over tide's timestamps, each one C kernel over whole columns
--- (engine/eval_datetime.c, eval_datetime_pattern.c), with Spark 3.5's
--- types and names (datetimeExpressions.scala, non-ANSI) in its session
--- time zone, UTC in tide:
+-- (engine/eval_datetime.c, eval_datetime_pattern.c, eval_datetime_parse.c),
+-- with Spark 3.5's types and names (datetimeExpressions.scala, non-ANSI)
+-- in its session time zone (spark.sql.session.timeZone, UTC unless set):
 --   year, quarter, month, dayofmonth/day, dayofweek (1 = Sunday), weekday
 --   (0 = Monday), dayofyear, weekofyear (ISO 8601), hour, minute, second
 --   (ints); unix_timestamp([x[, pattern]]), to_timestamp(x[, pattern]),
 --   date_format(ts, pattern), from_unixtime(seconds[, pattern]),
 --   date_trunc(unit, ts), timestamp_seconds/_millis/_micros,
---   unix_seconds/_millis/_micros.
+--   unix_seconds/_millis/_micros, from_utc_timestamp(ts, zone),
+--   to_utc_timestamp(ts, zone).
 -- Arguments are cast as Spark casts them implicitly: a string is a
 -- timestamp where Spark wants one, and a date (CAST(s AS date): its date
 -- part, any time after it ignored) where Spark takes a date's fields
 -- (year ... weekofyear). Patterns and units must be literals: a pattern
--- is compiled once, with the plan, into the program its kernel runs.
+-- is compiled once, with the plan, into the program its kernel runs. A
+-- zone may be a column; a literal one is looked up with the plan.
 -- to_timestamp replaces tide.eval_math's, which it keeps for one argument.
 local ffi = require("ffi")
 local C = require("tide.ffi")
@@ -45,8 +47,9 @@ local function as_timestamp(node, c, ev)
   refuse(node, c, ev, "a timestamp")
 end
 
--- Where Spark wants a date (DateType): a timestamp's date in UTC; a
--- string stays a string, which the kernel reads as CAST(s AS date) does.
+-- Where Spark wants a date (DateType): a timestamp's date in the session
+-- time zone; a string stays a string, which the kernel reads as CAST(s AS
+-- date) does.
 local function as_date(node, c, ev)
   local id = c.type.id
   if id == ID.timestamp or id == ID.string then return c end
@@ -220,6 +223,34 @@ local function date_trunc(node, _, compileChild, ev)
   end)
 end
 
+-- from_utc_timestamp(ts, zone) and to_utc_timestamp(ts, zone): ts read as
+-- a UTC date-time and shown as zone's, or the reverse (Spark's
+-- convertTz). A literal zone that Spark's getZoneId refuses fails with
+-- the plan, as Spark fails when it runs; a column's, at its row.
+local function utc_shift(op)
+  return function(node, _, compileChild, ev)
+    local args = args_of(node, compileChild, 2, 2, ev)
+    local x, zone = as_timestamp(node, args[1], ev), args[2]
+    if coerce.isVoid(zone.type) then return all_null(ev, node, T.timestamp) end
+    if zone.type.id ~= ID.string then refuse(node, zone, ev, "a time zone string") end
+    local is_lit, text = ev.literalOf(zone)
+    if not is_lit then
+      return over_args(ev, node, T.timestamp, { x, zone }, function(out, cols, dst)
+        return C.tide_eval_utc_shift(out, op, cols[1], cols[2], nil, dst, ev.errbuf, ev.errlen)
+      end)
+    end
+    if text == nil then return all_null(ev, node, T.timestamp) end
+    local z = C.tide_time_zone_find(text, #text)
+    if z == nil then
+      error(("%s: unknown time zone '%s' (Spark: Unknown time-zone ID): a region id of tzdata such as "
+        .. "'Europe/Paris', an offset such as '+02:00', or 'UTC'"):format(ev.sqlName(node), text), 0)
+    end
+    return over_args(ev, node, T.timestamp, { x }, function(out, cols, dst)
+      return C.tide_eval_utc_shift(out, op, cols[1], nil, z, dst, ev.errbuf, ev.errlen)
+    end)
+  end
+end
+
 function M.register(eval)
   for name, code in pairs(DATE_FIELDS) do eval.register(name, field(code, true)) end
   for name, code in pairs(TIME_FIELDS) do eval.register(name, field(code, false)) end
@@ -234,6 +265,8 @@ function M.register(eval)
   eval.register("date_format", date_format)
   eval.register("from_unixtime", from_unixtime)
   eval.register("date_trunc", date_trunc)
+  eval.register("from_utc_timestamp", utc_shift(C.TIDE_FROM_UTC))
+  eval.register("to_utc_timestamp", utc_shift(C.TIDE_TO_UTC))
 end
 
 return M

@@ -56,8 +56,13 @@ local function as_boolean(node, c, what)
   type_error(node, ("%s needs booleans, not %s (%s)"):format(what, simple(c.type), c.name))
 end
 
+local DAY = 86400000000
+
 -- ts + INTERVAL ..., ts - INTERVAL ..., INTERVAL ... + ts: the timestamp
--- moved by the interval's microseconds (tide.sql_interval).
+-- moved by the interval (tide.sql_interval) as Spark's
+-- timestampAddDayTime moves it: its whole days on the calendar of the
+-- session time zone (a day across a DST change keeps the local time),
+-- then the rest of it in microseconds.
 local function shifted_timestamp(node, op, scope)
   local ts, interval = node.left, node.right
   if ts.k == "interval" then
@@ -69,9 +74,20 @@ local function shifted_timestamp(node, op, scope)
     type_error(node, ("an interval moves a timestamp, not %s (%s)"):format(simple(t), sql_name(ts)))
   end
   local micros = op == "-" and -interval.micros or interval.micros
-  local c = compile_node({ k = "call", fn = "timestamp_micros", args = { { k = "op", op = "+",
-    left = { k = "call", fn = "unix_micros", args = { ts } }, right = { k = "lit", value = micros, type = T.long } } } },
-    scope)
+  local function plus(e, n)
+    return { k = "call", fn = "timestamp_micros", args = { { k = "op", op = "+",
+      left = { k = "call", fn = "unix_micros", args = { e } }, right = { k = "lit", value = n, type = T.long } } } }
+  end
+  local days = micros < 0 and -math.floor(-micros / DAY) or math.floor(micros / DAY)
+  local zone = require("tide.session").session().conf:get("spark.sql.session.timeZone")
+  if days ~= 0 and zone then
+    -- the days on the local calendar: from the local time, back to an instant
+    local z = { k = "lit", value = zone }
+    ts = { k = "call", fn = "to_utc_timestamp", args = {
+      plus({ k = "call", fn = "from_utc_timestamp", args = { ts, z } }, days * DAY), z } }
+    micros = micros - days * DAY
+  end
+  local c = compile_node(micros == 0 and ts or plus(ts, micros), scope)
   c.name = sql_name(node)
   return c
 end

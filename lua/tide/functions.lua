@@ -255,9 +255,10 @@ function F.udf(fn, returnType, options)
 end
 
 -- ---- datetime (tide.eval_datetime) ----------------------------------------------
--- Spark 3.5's functions over timestamps, in UTC (tide's only session time
--- zone). Patterns are Spark's datetime patterns ("yyyy-MM-dd HH:mm:ss"),
--- given as Lua strings, as PySpark takes them.
+-- Spark 3.5's functions over timestamps, in the session time zone
+-- (spark.sql.session.timeZone; UTC unless set). Patterns are Spark's
+-- datetime patterns ("yyyy-MM-dd HH:mm:ss"), given as Lua strings, as
+-- PySpark takes them.
 
 for _, name in ipairs({ "year", "quarter", "month", "dayofmonth", "day", "dayofweek", "weekday", "dayofyear",
                         "weekofyear", "hour", "minute", "second", "timestamp_seconds", "timestamp_millis",
@@ -301,6 +302,19 @@ end
 function F.to_timestamp(c, format)
   if format == nil then return call("to_timestamp", { colNode(c) }) end
   return call("to_timestamp", { colNode(c), pattern_node("to_timestamp", format, 2) })
+end
+
+-- from_utc_timestamp(col, tz) and to_utc_timestamp(col, tz): the
+-- timestamp's wall-clock time in zone tz shown as if UTC, and back; tz a
+-- zone's name ('Europe/Paris', '+02:00') or a Column of them.
+for _, name in ipairs({ "from_utc_timestamp", "to_utc_timestamp" }) do
+  F[name] = function(c, tz)
+    if type(tz) ~= "string" and not column.isColumn(tz) then
+      error(("%s(timestamp, tz) needs a time zone, a string such as 'Europe/Paris' or a Column, not %s"):format(
+        name, checks.kindOf(tz)), 2)
+    end
+    return call(name, { colNode(c), type(tz) == "string" and { k = "lit", value = tz } or tz.node })
+  end
 end
 
 -- date_trunc(format, col): note the unit first, as in PySpark ('year',

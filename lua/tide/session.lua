@@ -39,8 +39,6 @@ end
 
 -- ---- spark.conf -------------------------------------------------------------------
 
-local UTC_NAMES = { UTC = true, GMT = true, Z = true, ["ETC/UTC"] = true, ["ETC/GMT"] = true, ["+00:00"] = true }
-
 local function whole_number(v, min)
   local n = tonumber(v)
   return n ~= nil and n == math.floor(n) and n >= min and n < 2 ^ 31
@@ -74,11 +72,27 @@ local KNOWN = {
     want = "a whole number >= 1",
     allowed = function(v) return whole_number(v, 1) end,
   },
-  -- tide's timestamps are UTC, read and shown as such; another zone would
-  -- change what a Spark job prints.
+  -- How many state deltas a streaming operator writes between two whole
+  -- snapshots of its state (tide.state_store), as Spark's.
+  ["spark.sql.streaming.stateStore.minDeltasForSnapshot"] = {
+    want = "a whole number >= 1",
+    allowed = function(v) return whole_number(v, 1) end,
+  },
+  -- The zone in which text without one is read and timestamps are shown
+  -- and split into fields (engine/time_zone.c). Spark's default is the
+  -- JVM's zone; tide's, when unset, is UTC.
   ["spark.sql.session.timeZone"] = {
-    want = "UTC, as tide's timestamps are (or GMT, Z, Etc/UTC, +00:00)",
-    allowed = function(v) return UTC_NAMES[tostring(v):upper()] ~= nil end,
+    want = "a time zone Spark takes: a region id of tzdata (Europe/Paris, America/Los_Angeles), "
+      .. "an offset (+02:00, -08:00, UTC+1) or UTC",
+    allowed = function(v)
+      local id = tostring(v)
+      return require("tide.ffi").tide_time_zone_find(id, #id) ~= nil
+    end,
+    apply = function(v)
+      local ffi, C = require("ffi"), require("tide.ffi")
+      local id, errbuf = v or "UTC", ffi.new("char[128]")
+      if C.tide_time_zone_set_session(id, #id, errbuf, 128) ~= 0 then error(ffi.string(errbuf), 0) end
+    end,
   },
 }
 

@@ -96,17 +96,12 @@ end
 function Store:path(cp, epoch, kind) return cp.dir .. "/" .. self:file(epoch, kind) end
 
 -- Epochs between snapshots, read once a run, as Spark reads its conf when
--- a query starts.
+-- a query starts (spark.conf:set checked the value: tide.session).
 local function snapshot_every(self, st)
   if st.snapshotEvery then return st.snapshotEvery end
   local conf = self.session and self.session.conf
-  local v = conf and conf:get(SNAPSHOT_CONF, SNAPSHOT_DEFAULT) or SNAPSHOT_DEFAULT
-  local n = tonumber(v)
-  if not n or n < 1 or n ~= math.floor(n) then
-    error(("%s must be a whole number >= 1, not %q"):format(SNAPSHOT_CONF, tostring(v)), 0)
-  end
-  st.snapshotEvery = n
-  return n
+  st.snapshotEvery = tonumber(conf and conf:get(SNAPSHOT_CONF, SNAPSHOT_DEFAULT) or SNAPSHOT_DEFAULT)
+  return st.snapshotEvery
 end
 
 -- The operator's files in the checkpoint, epoch -> { delta = true, ... }:

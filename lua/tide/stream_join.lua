@@ -110,7 +110,13 @@ local TIME_FUNCTIONS = { unix_micros = 1, unix_millis = 1000, unix_seconds = 100
 local function linear(node, schema)
   local k = node.k
   if k == "lit" and type(node.value) == "number" then return { terms = {}, const = node.value } end
-  if k == "interval" then return { terms = {}, const = node.micros, unit = 1 } end -- ts + INTERVAL 1 HOUR
+  if k == "interval" then -- ts + INTERVAL 1 HOUR
+    -- Whole days move on the session zone's calendar (tide.eval_operators):
+    -- no fixed bound there but in UTC.
+    local zoned = require("tide.session").session().conf:get("spark.sql.session.timeZone") ~= nil
+    if zoned and math.abs(node.micros) >= 86400000000 then return nil end
+    return { terms = {}, const = node.micros, unit = 1 }
+  end
   local inner, unit = nil, nil
   if k == "col" then
     inner, unit = node, 1

@@ -1,9 +1,10 @@
 -- tide.eval_datetime: Spark 3.5's datetime functions over timestamps in
--- UTC (tide's only session time zone): fields, epoch conversions,
--- datetime patterns (date_format, from_unixtime, to_timestamp,
--- unix_timestamp) and date_trunc, with Spark's values, result types and
--- column names, from tide.functions and from SQL strings. The values of
--- Spark's documentation examples are its PST results moved to UTC.
+-- UTC, the default session time zone (test_time_zone.lua has the
+-- others): fields, epoch conversions, datetime patterns (date_format,
+-- from_unixtime, to_timestamp, unix_timestamp) and date_trunc, with
+-- Spark's values, result types and column names, from tide.functions and
+-- from SQL strings. The values of Spark's documentation examples are its
+-- PST results moved to UTC.
 local t = require("testing")
 local tide = require("tide")
 local F = tide.functions

@@ -109,7 +109,7 @@ t.test("CAST from strings: invalid text is NULL, as Spark's non-ANSI mode", func
     F.col("v"):cast("timestamp")), list(1656470304177000, 1656470304000000, 1656460800000000, nil))
 end)
 
-t.test("CAST(string AS timestamp) takes every form Spark's does; region zones are NULL", function()
+t.test("CAST(string AS timestamp) takes every form Spark's does, region zones too", function()
   local noon = 1710072000000000 -- 2024-03-10 12:00:00 UTC
   local hour = 3600000000
   same(values("string", list("2024", "2024-3", "2024-3-10 12", "2024-03-10T12", "2024-03-10 12:00:00.",
@@ -119,9 +119,13 @@ t.test("CAST(string AS timestamp) takes every form Spark's does; region zones ar
     list(1704067200000000, 1709251200000000, noon, noon, noon, noon, noon - hour, noon - hour, noon - 2 * hour,
       noon - hour, noon - hour + 500000, 253402300800000000, -62198755200000000))
   same(values("string", list("2024-13-01", "2024-02-30", "2024-03-10 24:00:00", "2024-03-10 12:00Z",
-      "2024-03-10 12:00:00+18:01", "2024-03-10 12:00:00+05:", "2024-03-10 12:00:00 Europe/Paris",
-      "2024-03-10 12:00:00 PST", "20240310"), F.col("v"):cast("timestamp")),
+      "2024-03-10 12:00:00+18:01", "2024-03-10 12:00:00+05:", "2024-03-10 12:00:00 Europe/Pariss",
+      "2024-03-10 12:00:00 utc", "20240310"), F.col("v"):cast("timestamp")),
     list(nil, nil, nil, nil, nil, nil, nil, nil, nil))
+  -- Region ids, and Java's short ids for them (PST: Los Angeles, on
+  -- daylight saving time from 10:00Z that day).
+  same(values("string", list("2024-03-10 12:00:00 Europe/Paris", "2024-03-10 12:00:00 PST"),
+    F.col("v"):cast("timestamp")), list(noon - hour, noon + 7 * hour))
   -- A time alone is today's, in UTC.
   local today = values("string", list("12:34:56"), F.col("v"):cast("timestamp"))[1]
   t.eq(tonumber(today % 86400000000LL), 45296000000)

@@ -34,10 +34,12 @@ t.test("Spark's settings: checked as Spark checks them, the others kept as given
   t.raises(function() spark.conf:set("spark.sql.shuffle.partitions", "abc") end,
     'spark.sql.shuffle.partitions must be a whole number >= 1, not "abc"')
   t.raises(function() spark.conf:set("spark.sql.shuffle.partitions", 0) end, "spark.sql.shuffle.partitions")
+  t.raises(function() spark.conf:set("spark.sql.streaming.stateStore.minDeltasForSnapshot", 0) end,
+    "spark.sql.streaming.stateStore.minDeltasForSnapshot must be a whole number >= 1, not \"0\"")
   spark.conf:set("spark.sql.shuffle.partitions", 8)
   t.eq(spark.conf:get("spark.sql.shuffle.partitions"), "8")
-  t.raises(function() spark.conf:set("spark.sql.session.timeZone", "Europe/Paris") end,
-    'spark.sql.session.timeZone must be UTC')
+  t.raises(function() spark.conf:set("spark.sql.session.timeZone", "Europe/Pariss") end,
+    'spark.sql.session.timeZone must be a time zone Spark takes')
   spark.conf:set("spark.sql.session.timeZone", "UTC")
   spark.conf:set("spark.app.name", "ported job")
   t.eq(spark.conf:get("spark.app.name"), "ported job")

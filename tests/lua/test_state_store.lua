@@ -353,13 +353,13 @@ t.test("a replayed epoch overwrites its own delta, and computes the same output"
     "6.snapshot", "7.delta", "8.snapshot" })
 end)
 
-t.test("minDeltasForSnapshot must be a whole number >= 1", function()
-  local input = small_input(1)
-  spark.conf:set(SNAPSHOT_CONF, "0")
-  local ok, err = pcall(counts, input, t.tempdir() .. "/cp", {})
-  spark.conf:unset(SNAPSHOT_CONF)
-  t.ok(not ok, "refused")
-  t.has(tostring(err), 'spark.sql.streaming.stateStore.minDeltasForSnapshot must be a whole number >= 1, not "0"')
+t.test("minDeltasForSnapshot must be a whole number >= 1, checked when it is set", function()
+  for _, bad in ipairs({ "0", "1.5", "x" }) do
+    local err = t.raises(function() spark.conf:set(SNAPSHOT_CONF, bad) end)
+    t.at_caller(err)
+    t.has(err, ("spark.sql.streaming.stateStore.minDeltasForSnapshot must be a whole number >= 1, not %q"):format(bad))
+  end
+  t.eq(spark.conf:get(SNAPSHOT_CONF), nil, "nothing kept")
 end)
 
 t.run()

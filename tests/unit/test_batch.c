@@ -238,6 +238,9 @@ static void timestamps_parse_what_spark_casts(void)
         {"2024-03-10 12:00:00UTC+01:00", noon - hour},
         {"2024-03-10 12:00:00 UT-1", noon + hour},
         {"2024-03-10 12:00:00 EST", noon + 5 * hour},
+        {"2024-03-10 12:00:00Europe/Paris", noon - hour}, /* tzdata's regions */
+        {"2024-03-10 12:00:00 PST", noon + 7 * hour},     /* Los Angeles, in DST that day */
+        {"2024-01-01T00:00:00 GMT0", 1704067200000000},
         {"2024-03-10 12:00:00+18:00", noon - 18 * hour},
         {"2024-03-10 12:00:00-18:00", noon + 18 * hour},
         {"2024-03-10 12:00:00.5+01", noon - hour + 500000},
@@ -295,9 +298,8 @@ static void timestamps_parse_what_spark_casts(void)
         "2024-01-01T00:00:00 UTC+",
         "2024-01-01T00:00:00 utc",
         "2024-01-01T00:00:00z",
-        "2024-01-01T00:00:00 GMT0",
-        "2024-03-10 12:00:00Europe/Paris", /* region ids need a time zone database */
-        "2024-03-10 12:00:00 PST",
+        "2024-03-10 12:00:00Europe/Pariss", /* no such region in tzdata */
+        "2024-03-10 12:00:00 europe/paris",  /* ids are case-sensitive, as Java's */
         "12",
         "-12:00:00",
         "T",
