@@ -26,6 +26,7 @@
  */
 #include "kafka_sink_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,25 +37,26 @@
 sink_topic *sink_topic_get(tide_kafka_sink *sink, const char *name, size_t len)
 {
     for (int32_t i = 0; i < sink->num_topics; i++)
-        if (strlen(sink->topics[i].name) == len && memcmp(sink->topics[i].name, name, len) == 0)
+        if (sink->topics[i].name_len == len && memcmp(sink->topics[i].name, name, len) == 0)
             return &sink->topics[i];
     if (sink->num_topics == sink->topics_cap) {
         int32_t cap = sink->topics_cap ? sink->topics_cap * 2 : 8;
         sink_topic *t = realloc(sink->topics, sizeof *t * (size_t)cap);
-        if (!t) return NULL;
+        if (!t) return errno = ENOMEM, NULL;
         sink->topics = t;
         sink->topics_cap = cap;
     }
     char *copy = strndup(name, len);
-    if (!copy) return NULL;
+    if (!copy) return errno = ENOMEM, NULL;
     rd_kafka_topic_t *rkt = rd_kafka_topic_new(sink->rk, copy, NULL);
     if (!rkt) {
         free(copy);
+        errno = 0;
         return NULL;
     }
     /* Sinks started apart start their keyless chunks on different partitions. */
-    uint32_t first = (uint32_t)(tide_now() * 1e6);
-    sink->topics[sink->num_topics] = (sink_topic){copy, rkt, first, 0};
+    uint32_t first = (uint32_t)(uint64_t)(tide_now() * 1e6);
+    sink->topics[sink->num_topics] = (sink_topic){copy, len, rkt, first, 0};
     return &sink->topics[sink->num_topics++];
 }
 
@@ -279,7 +281,7 @@ int sink_enqueue(tide_kafka_sink *sink, const send_job *job, char *errbuf, size_
         sink_topic *t = sink_topic_get(sink, name, len);
         if (!t) {
             snprintf(errbuf, errlen, "topic %.*s: %s", (int)len, name,
-                     rd_kafka_err2str(rd_kafka_last_error()));
+                     errno == ENOMEM ? "out of memory" : rd_kafka_err2str(rd_kafka_last_error()));
             rc = -1;
             break;
         }

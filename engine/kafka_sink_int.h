@@ -25,6 +25,7 @@
 
 typedef struct {
     char *name;
+    size_t name_len;
     rd_kafka_topic_t *rkt;
     uint32_t next; /* the partition of the next keyless chunk, modulo their count */
     int32_t known; /* partitions known to exist (checked against a partition column) */
@@ -79,7 +80,8 @@ struct tide_kafka_sink {
 };
 
 /* kafka_sink_enqueue.c: the topic named by name[0, len), made on first
-   use (NULL, with rd_kafka_last_error, when librdkafka refuses it). */
+   use (NULL when librdkafka refuses it, with rd_kafka_last_error, or
+   when memory runs out, with errno ENOMEM). */
 sink_topic *sink_topic_get(tide_kafka_sink *sink, const char *name, size_t len);
 /* kafka_sink_enqueue.c: enqueues every row of a send, a run of rows bound
    for one topic at a time, then drops the send's hold on its loan. 0, or

@@ -329,8 +329,9 @@ end
 -- (a timestamp column, a delay such as "10 minutes"): an operator that
 -- passes the rows and records the batch's latest event time, from which
 -- the query moves its watermark; stateful operators over that column
--- (tide.stateful_aggregate, stateful_dedup) drop late rows and let go of
--- what it passed. Without state, as in Spark, it changes nothing.
+-- (tide.stateful_aggregate, stateful_dedup, stream_join) drop late rows
+-- and let go of what it passed. Without state, as in Spark, it changes
+-- nothing.
 function methods:withWatermark(eventTime, delayThreshold)
   if type(eventTime) ~= "string" then
     error(("withWatermark needs the name of the event time column, not %s"):format(kind_of(eventTime)), 2)

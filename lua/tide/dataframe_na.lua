@@ -59,7 +59,7 @@ function NaFunctions:drop(how, thresh, subset)
   -- As Spark: a filter on AtLeastNNonNulls (NaN counts as null), one C
   -- kernel counting over every column at once.
   local exprs = {}
-  for k, i in ipairs(indices) do exprs[k] = { k = "col", name = schema.fields[i].name } end
+  for k, i in ipairs(indices) do exprs[k] = { k = "col", name = schema.fields[i].name, index = i - 1 } end
   if #exprs == 0 then return df end
   return df:filter(column.wrap { k = "atleastnnonnulls", n = thresh, exprs = exprs })
 end
@@ -112,7 +112,7 @@ function NaFunctions:fill(value, subset)
   end
   local nodes = {}
   for i, f in ipairs(schema.fields) do
-    local node, v = { k = "col", name = f.name }, fill_of[i]
+    local node, v = { k = "col", name = f.name, index = i - 1 }, fill_of[i]
     if v ~= nil then
       if f.dataType.id == T.ID.double or f.dataType.id == T.ID.float then
         node = { k = "call", fn = "nanvl", args = { node, { k = "lit", value = nil, type = f.dataType } } }

@@ -26,10 +26,10 @@ function M.starts(p)
 end
 
 -- One value and its unit at the parser; the value's text and micros.
-local function value_unit(p, text_value)
+local function value_unit(p)
   local negative = p:accept_op("-") ~= nil
   local tok = p:advance()
-  local body = text_value or (tok.t == "num" and tok.body) or (tok.t == "str" and tok.value)
+  local body = (tok.t == "num" and tok.body) or (tok.t == "str" and tok.value)
   local v = tonumber(body)
   if not v then p:fail("a number of the interval", tok) end
   local word = p:peek()

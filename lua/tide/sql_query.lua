@@ -2,7 +2,7 @@
 -- sinks' tables, run as the DataFrame methods it stands for:
 --
 --   [WITH name [(cols)] AS (query), ...]
---   SELECT [DISTINCT] items FROM table [[AS] t]
+--   SELECT [DISTINCT] items [FROM table [[AS] t]]
 --     [[INNER|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]|LEFT SEMI|LEFT ANTI|CROSS] JOIN table [[AS] u]
 --        [ON condition | USING (cols)]] ...
 --     [WHERE condition] [GROUP BY exprs] [HAVING condition]
@@ -13,8 +13,9 @@
 -- alias. Selects combine with UNION, EXCEPT (MINUS) and INTERSECT, each
 -- [ALL | DISTINCT]; ORDER BY and LIMIT after them order the whole
 -- result. Expressions are tide's SQL expressions (functions, CASE, CAST,
--- aggregates, OVER (...)). A qualified name (t.col) is the column of that
--- table.
+-- aggregates, OVER (...)), and subqueries (tide.sql_subquery). A
+-- qualified name (t.col) is the column of that table; without FROM a
+-- select is one row.
 local sql = require("tide.sql")
 local column = require("tide.column")
 local subquery = require("tide.sql_subquery")

@@ -32,12 +32,10 @@ local function op(o, l, r) return { k = "op", op = o, left = l, right = r } end
 local function alias(name, expr) return wrap({ k = "alias", name = name, expr = expr }) end
 local function count_all() return call("count", { k = "star" }) end
 
--- df: the FROM clause's rows; the columns joined to it go after its own.
-function M.new(df)
-  return setmetatable({ df = df, width = #df._plan.schema.fields }, Subqueries)
-end
-
 local function width(df) return #df._plan.schema.fields end
+
+-- df: the FROM clause's rows; the columns joined to it go after its own.
+function M.new(df) return setmetatable({ df = df, width = width(df) }, Subqueries) end
 
 -- The FROM clause's own columns (what * stands for), by position.
 function Subqueries:ownColumns()

@@ -6,7 +6,9 @@
 --      before any sink sees it, offsets/N is on disk (its fsync overlaps
 --      the first piece)
 --   4. the sink; then commits/N; then progress and listeners
--- Or none when no data arrived (runBatch returns false). A replayed epoch
+-- Or none when no data arrived (runBatch returns false), unless a moved
+-- watermark makes a stateful operator's rows final (a batch without
+-- data, as Spark's). A replayed epoch
 -- (tide.streaming_recovery) runs with the offsets it had. Between pieces
 -- the batch may pause (ctx.pause), and the sink runs through inEpoch: both
 -- tide.streaming_runner's, which runs the batch.

@@ -561,6 +561,9 @@ t.test("a.x and b.x tell a join's same-named columns apart, as Spark's; the bare
   t.same_table(rows_of(j:drop(b.site):drop(b.id)), { "1|x", "2|y", "null|null" })
   t.same_table(j:withColumnRenamed("site", "s").columns, { "id", "s", "id", "s" })
   t.same_table(rows_of(j:withColumn("site", F.upper(a.site))), { "1|X|1|X", "2|Y|null|Y", "null|null|3|null" })
+  -- df.na keeps each column by position too.
+  t.same_table(rows_of(j.na:fill("-")), { "1|x|1|s1", "2|y|null|-", "null|-|3|s3" })
+  t.same_table(rows_of(j.na:drop()), { "1|x|1|s1" })
   -- The bare name, or a self-join's unaliased columns, are ambiguous.
   local ambiguous = "Reference 'site' is ambiguous, could be: site, site. In an expression, name one DataFrame's"
     .. " column as df.site"
