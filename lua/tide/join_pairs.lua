@@ -18,7 +18,7 @@
 -- a passing pair, an anti join's without. So the rows come in the order
 -- the equality-only join gives them, and nothing runs per row in Lua.
 -- A stream-stream join (tide.stream_join) also asks which rows of each
--- side have a passing pair: marks().
+-- side have a passing pair: mark().
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local batchlib = require("tide.batch")

@@ -1,10 +1,13 @@
 -- tide.state_store — what a stateful streaming operator keeps across
--- micro-batches (a streaming aggregation's groups, dropDuplicates' keys),
--- versioned by epoch as Spark's HDFS-backed state store is:
+-- micro-batches, versioned by epoch as Spark's HDFS-backed state store is:
+-- state/0/ a streaming aggregation's groups (tide.stateful_aggregate),
+-- state/1/ dropDuplicates' keys (tide.stateful_dedup), state/2/ and
+-- state/3/ the left and right rows a join of two streams keeps
+-- (tide.stream_join).
 --
 --   local store = state_store.new(schema, 0, num_keys, session)  -- state/0/
 --   local rows = store:before(ctx)                   -- the rows after epoch - 1
---   store:save(ctx, rows, upserted, removed)         -- after this epoch, and the change
+--   store:commit(ctx, "stateStoreSave", rows, upserted, removed, late)  -- after this epoch, and the change
 --
 -- After epoch N the checkpoint gets the change, state/<op>/N.delta: the
 -- rows the epoch upserted, then the keys it removed (a removed-flag
@@ -17,8 +20,12 @@
 -- replayed epoch rebuilds the rows after N-1 from the latest snapshot at
 -- or before it and the deltas after it, so its output is the same and each
 -- record counts once. A plain state/<op>/N (the whole state, as tide wrote
--- it before deltas) reads as a snapshot. Also the watermark's part: which
--- rows a watermark has passed.
+-- it before deltas) reads as a snapshot.
+--
+-- Also what the three operators share: commit's progress entry (Spark's
+-- stateOperators), the nodes of a kind on a plan's chain (find,
+-- watermarkNode), and the watermark's part: which rows it has passed
+-- (byTime, evict).
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -238,6 +245,19 @@ function Store:save(ctx, rows, upserted, removed)
   return math.floor((C.tide_now() - t0) * 1000 + 0.5)
 end
 
+-- save, and the batch's progress entry for the operator (Spark's
+-- StateOperatorProgress, named `name`): late is how many rows the
+-- watermark dropped as late.
+function Store:commit(ctx, name, rows, upserted, removed, late)
+  local commit_ms = self:save(ctx, rows, upserted, removed)
+  ctx.stateOperators = ctx.stateOperators or {}
+  ctx.stateOperators[#ctx.stateOperators + 1] = {
+    operatorName = name, numRowsTotal = rows:count(), numRowsUpdated = upserted:count(),
+    numRowsRemoved = removed and removed:count() or 0, commitTimeMs = commit_ms,
+    memoryUsedBytes = M.memoryUsed(rows), numRowsDroppedByWatermark = late,
+  }
+end
+
 -- The bytes the kept rows hold in memory: their arenas and those of the
 -- batches they share buffers with (Spark's memoryUsedBytes).
 function M.memoryUsed(rows)
@@ -251,21 +271,37 @@ end
 
 -- ---- watermarks ---------------------------------------------------------------------------
 
--- withWatermark's node below a plan (a chain), or nil.
-function M.watermarkNode(plan)
+-- The nodes of kind `kind` on a plan's chain (it and its children): the
+-- first from the top, and how many. (A join of two streams is one node
+-- whose sides' operators are not on its chain: tide.stream_join.)
+function M.find(plan, kind)
+  local first, n = nil, 0
   while plan do
-    if plan.kind == "watermark" then return plan end
+    if plan.kind == kind then first, n = first or plan, n + 1 end
     plan = plan.child
   end
+  return first, n
 end
 
+-- withWatermark's node below a plan (a chain), or nil.
+function M.watermarkNode(plan) return (M.find(plan, "watermark")) end
+
 -- The rows of batch whose time (its column col) is after the watermark or
--- null (after), or at or before it; and how many are not.
+-- null (after), or at or before it; and how many are not. The batch
+-- itself when that is every row.
 function M.byTime(batch, col_index, watermark_us, after)
   local n = batch:count()
   local rows = ffi.new("int64_t[?]", math.max(n, 1))
   local k = tonumber(C.tide_rows_by_time(batch.columns[col_index], n, watermark_us, after and 1 or 0, rows))
-  return take(batch, rows, k), n - k
+  return k == n and batch or take(batch, rows, k), n - k
+end
+
+-- The rows the watermark has not passed by column col, and those it has
+-- (nil when none: nothing is copied for them).
+function M.evict(rows, col_index, watermark_us)
+  local kept, gone = M.byTime(rows, col_index, watermark_us, true)
+  if gone == 0 then return rows, nil end
+  return kept, (M.byTime(rows, col_index, watermark_us, false))
 end
 
 return M

@@ -153,19 +153,14 @@ function M.plan(df, key_idx, specs, schema, explain)
       local removed
       if watermark_us and ctx.outputMode ~= "complete" then
         -- The groups the watermark has passed are final: append writes
-        -- them now; both modes drop them from the state. (None of them is
-        -- a changed one: the batch's rows they would hold were late.)
-        removed = by_time(state, evict_by, watermark_us, false)
-        state = by_time(state, evict_by, watermark_us, true)
-        if ctx.outputMode == "append" then out = removed end
+        -- them now (when there are none, `empty`: the partials of no rows
+        -- are no groups, the aggregation having a key to evict by); both
+        -- modes drop them from the state. (None of them is a changed one:
+        -- the batch's rows they would hold were late.)
+        state, removed = state_store.evict(state, evict_by, watermark_us)
+        if ctx.outputMode == "append" then out = removed or empty end
       end
-      local commit_ms = store:save(ctx, state, changed, removed)
-      ctx.stateOperators = ctx.stateOperators or {}
-      ctx.stateOperators[#ctx.stateOperators + 1] = {
-        operatorName = "stateStoreSave", numRowsTotal = state:count(), numRowsUpdated = changed:count(),
-        numRowsRemoved = removed and removed:count() or 0, commitTimeMs = commit_ms,
-        memoryUsedBytes = state_store.memoryUsed(state), numRowsDroppedByWatermark = late,
-      }
+      store:commit(ctx, "stateStoreSave", state, changed, removed, late)
       return eval.project(out, finalize, ctx)
     end,
   })
@@ -173,11 +168,7 @@ end
 
 -- The stateful aggregations of a plan (a chain): how many, and the last.
 function M.find(plan)
-  local n, last = 0, nil
-  while plan do
-    if plan.kind == "stateful_aggregate" then n, last = n + 1, last or plan end
-    plan = plan.child
-  end
+  local last, n = state_store.find(plan, "stateful_aggregate")
   return n, last
 end
 
@@ -215,8 +206,11 @@ function M.checkOutputMode(w, fmt)
     error(("Data source %s does not support %s output mode (it appends rows: a streaming aggregation's groups go"
       .. " to it through foreachBatch, which can overwrite or upsert them)"):format(fmt, shown), 0)
   end
-  -- Whether a moved watermark alone makes groups final (no-data batches).
-  return aggregations == 1 and aggregation.evictable and mode ~= "complete"
+  -- Whether a moved watermark alone gives rows or lets state go (no-data
+  -- batches, as Spark's): it makes groups final, or lets a join of two
+  -- streams drop kept rows (an outer one's unmatched come out with nulls).
+  local join = state_store.find(w.df._plan, "stream_join")
+  return (aggregations == 1 and aggregation.evictable and mode ~= "complete") or (join ~= nil and join.evictable)
 end
 
 return M

@@ -67,18 +67,8 @@ function M.plan(df, key_idx, key_names, label)
       -- (The keys added are after the watermark, as their rows were: none
       -- of them goes.)
       local removed
-      if watermark_us then
-        local kept, gone = state_store.byTime(state, evict_by - 1, watermark_us, true)
-        if gone > 0 then removed = state_store.byTime(state, evict_by - 1, watermark_us, false) end
-        state = kept
-      end
-      local commit_ms = store:save(ctx, state, added, removed)
-      ctx.stateOperators = ctx.stateOperators or {}
-      ctx.stateOperators[#ctx.stateOperators + 1] = {
-        operatorName = "dedupe", numRowsTotal = state:count(), numRowsUpdated = added:count(),
-        numRowsRemoved = removed and removed:count() or 0, commitTimeMs = commit_ms,
-        memoryUsedBytes = state_store.memoryUsed(state), numRowsDroppedByWatermark = late,
-      }
+      if watermark_us then state, removed = state_store.evict(state, evict_by - 1, watermark_us) end
+      store:commit(ctx, "dedupe", state, added, removed, late)
       return rows
     end,
   })

@@ -30,14 +30,24 @@
 -- (views of it split by filters, or the stream joined with itself), and
 -- the operator runs each side's operators over the shared part's rows.
 --
+-- A side's own stateful operators (dropDuplicates, an aggregation after
+-- the stream splits) are refused: they would run inside the join, where
+-- their state is neither kept apart from the other side's nor seen by the
+-- query's checks; they go before the split.
+--
 -- With watermarks, as Spark's: a side's rows at or before the watermark
 -- (by its watermark column) are late, dropped and counted; and a condition
 -- that bounds one side's time from below by the other side's watermarked
 -- time (lt >= rt + c, over timestamps, unix_micros/millis/seconds or casts
--- to numbers, c a constant or an interval) lets that side's kept rows go once the watermark makes them
--- unable to match a later row. Without such a bound a side's state keeps
--- every row. Watermarks on both sides, after the stream splits, make the
--- query's watermark the earlier of the two (Spark's default "min" policy).
+-- to numbers, c a constant or an interval) lets that side's kept rows go
+-- once the watermark makes them unable to match a later row; a query with
+-- such a bound runs a batch without new rows when its watermark moves, as
+-- Spark's does (tide.stateful_aggregate.checkOutputMode). Without such a
+-- bound a side's state keeps every row. An interval of a day or more is a
+-- fixed bound only in a session zone of fixed offset (UTC, +02:00): in a
+-- region's, days move on its calendar (tide.eval_operators). Watermarks on
+-- both sides, after the stream splits, make the query's watermark the
+-- earlier of the two (Spark's default "min" policy).
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -45,12 +55,18 @@ local batchlib = require("tide.batch")
 local checks = require("tide.checks")
 local ops = require("tide.dataframe_ops")
 local state_store = require("tide.state_store")
+local eval = require("tide.eval")
+local coerce = require("tide.eval_coerce")
+local sql = require("tide.sql")
+local join = require("tide.dataframe_join") -- (loaded before this module, which it loads on a join of streams)
+local join_pairs = require("tide.join_pairs")
 local lineage = require("tide.lineage")
 
 local M = {}
 local ID = T.ID
 local fail = checks.failAtUser
 local columns_of = ops.columns_of
+local errbuf, ERRLEN, cerr = ops.errbuf, ops.ERRLEN, ops.cerr
 
 -- The state stores' operator numbers in state/: after the aggregation's
 -- (0) and dropDuplicates' (1).
@@ -91,159 +107,171 @@ local function ops_above(plan, base)
   return list
 end
 
-local function has_stream_join(plan)
-  while plan do
-    if plan.kind == "stream_join" then return true end
-    plan = plan.child
-  end
-  return false
-end
-
 -- ---- time bounds ---------------------------------------------------------------------------
 
 -- Microseconds a unit of each function's result stands for.
 local TIME_FUNCTIONS = { unix_micros = 1, unix_millis = 1000, unix_seconds = 1000000 }
+local DAY = 86400000000
+
+-- Zone ids of a fixed offset, where a day is always 24 hours: UTC's
+-- names, Java's short ids of fixed offsets, and offsets alone or after
+-- UTC, GMT or UT (+02:00, -8, UTC+1), as tide_time_zone_find reads them.
+local FIXED_ZONES = { UTC = true, Z = true, GMT = true, UT = true, ["Etc/UTC"] = true, ["Etc/GMT"] = true,
+                      EST = true, MST = true, HST = true }
+local function fixed_offset(zone)
+  if zone == nil then return true end -- tide's default zone: UTC
+  local id = tostring(zone):match("^%s*(.-)%s*$")
+  if FIXED_ZONES[id] then return true end
+  local offset = id:match("^UTC([+-].*)$") or id:match("^GMT([+-].*)$") or id:match("^UT([+-].*)$") or id
+  return offset:match("^[+-][%d:]+$") ~= nil
+end
 
 -- A side of a comparison as a sum of timestamp terms and a constant:
--- { terms = { {column = j, sign = ±1} }, const = c, unit = µs per unit },
--- or nil when it is not one (column j is of the joined schema).
-local function linear(node, schema)
+-- { terms = { {column = j, sign = ±1} }, const = c, unit = µs per unit,
+-- whole = whether every term is a whole number of units }, or nil when it
+-- is not one (column j is of the joined schema). A timestamp (whole µs),
+-- unix_* and a cast to an integral type (its seconds, floored) are whole;
+-- a cast to double, float or decimal keeps the fraction of a second.
+-- fixed_days: whether an interval's whole days are a fixed time (the
+-- session zone has a fixed offset).
+local function linear(node, schema, fixed_days)
   local k = node.k
-  if k == "lit" and type(node.value) == "number" then return { terms = {}, const = node.value } end
+  if k == "lit" and type(node.value) == "number" then return { terms = {}, const = node.value, whole = true } end
   if k == "interval" then -- ts + INTERVAL 1 HOUR
-    -- Whole days move on the session zone's calendar (tide.eval_operators):
-    -- no fixed bound there but in UTC.
-    local zoned = require("tide.session").session().conf:get("spark.sql.session.timeZone") ~= nil
-    if zoned and math.abs(node.micros) >= 86400000000 then return nil end
-    return { terms = {}, const = node.micros, unit = 1 }
+    if not fixed_days and math.abs(node.micros) >= DAY then return nil end
+    return { terms = {}, const = node.micros, unit = 1, whole = true }
   end
-  local inner, unit = nil, nil
+  local inner, unit, whole = nil, nil, true
   if k == "col" then
     inner, unit = node, 1
   elseif k == "call" and TIME_FUNCTIONS[tostring(node.fn):lower()] and #node.args == 1 then
     inner, unit = node.args[1], TIME_FUNCTIONS[tostring(node.fn):lower()]
-  elseif k == "cast" and node.expr.k == "col" and node.to and node.to ~= T.timestamp
-      and require("tide.eval_coerce").isNumeric(node.to) then
-    inner, unit = node.expr, 1000000 -- a timestamp cast to a number: its seconds
+  elseif k == "cast" and node.expr.k == "col" and node.to and node.to ~= T.timestamp and coerce.isNumeric(node.to) then
+    inner, unit, whole = node.expr, 1000000, coerce.isIntegral(node.to) -- a timestamp cast to a number: its seconds
   end
   if inner then
     if inner.k ~= "col" then return nil end
     local j = schema:resolveField(inner.name, lineage.fieldsOf(inner.from))
     if not j or schema.fields[j].dataType.id ~= ID.timestamp then return nil end
-    return { terms = { { column = j, sign = 1 } }, const = 0, unit = unit }
+    return { terms = { { column = j, sign = 1 } }, const = 0, unit = unit, whole = whole }
   end
   if k == "neg" then
-    local a = linear(node.expr, schema)
+    local a = linear(node.expr, schema, fixed_days)
     if not a then return nil end
     for _, t in ipairs(a.terms) do t.sign = -t.sign end
     a.const = -a.const
     return a
   end
   if k == "op" and (node.op == "+" or node.op == "-") then
-    local a, b = linear(node.left, schema), linear(node.right, schema)
+    local a, b = linear(node.left, schema, fixed_days), linear(node.right, schema, fixed_days)
     if not a or not b or (a.unit and b.unit and a.unit ~= b.unit) then return nil end
     local s = node.op == "+" and 1 or -1
     for _, t in ipairs(b.terms) do a.terms[#a.terms + 1] = { column = t.column, sign = s * t.sign } end
-    a.const, a.unit = a.const + s * b.const, a.unit or b.unit
+    a.const, a.unit, a.whole = a.const + s * b.const, a.unit or b.unit, a.whole and b.whole
     return a
   end
 end
 
-local FLIP = { [">="] = "<=", [">"] = "<", ["<="] = ">=", ["<"] = ">" }
+local COMPARISONS = { [">="] = true, [">"] = true, ["<="] = true, ["<"] = true }
 
--- The bounds a condition's conjunct gives: { side = s, column = i, other
--- = j, const = c (µs, whole units of `unit`), unit = u } for "side s's
--- column i >= the other side's column j + c", which lets side s's kept
--- rows go once the watermark passes j's time + c. Conjuncts of another
--- shape give none.
-local function bounds_of(node, schema, outputs, out)
-  if node.k == "op" and node.op == "and" then
-    bounds_of(node.left, schema, outputs, out)
-    bounds_of(node.right, schema, outputs, out)
-    return out
-  end
-  if node.k ~= "op" or not FLIP[node.op] then return out end
-  local a, b = linear(node.left, schema), linear(node.right, schema)
-  if not a or not b or not a.unit or not b.unit or a.unit ~= b.unit then return out end
-  -- a - b op 0
-  local terms, op = {}, node.op
-  for _, t in ipairs(a.terms) do terms[#terms + 1] = t end
-  for _, t in ipairs(b.terms) do terms[#terms + 1] = { column = t.column, sign = -t.sign } end
-  local const = a.const - b.const
-  if #terms ~= 2 or terms[1].sign == terms[2].sign then return out end
-  -- as x - y + const op 0, x the positive term
-  local x, y = terms[1], terms[2]
-  if x.sign < 0 then x, y = y, x end
-  local ox, oy = outputs[x.column], outputs[y.column]
-  if ox.side == oy.side then return out end
-  -- x - y + const >= 0: x >= y - const; x - y + const <= 0: y >= x + const.
-  -- A strict comparison of whole units holds one unit further.
-  if op == ">=" or op == ">" then
-    out[#out + 1] = { side = ox.side, column = ox.index, other = oy.index, const = -const + (op == ">" and 1 or 0),
-                      unit = a.unit }
-  else
-    out[#out + 1] = { side = oy.side, column = oy.index, other = ox.index, const = const + (op == "<" and 1 or 0),
-                      unit = a.unit }
+-- The constant c' of x >= y + c' that x >= y + c (x > y + c when strict)
+-- makes: over whole units (x and y whole numbers of them) c rounded up,
+-- and one unit further when strict; over fractions c itself, a strict
+-- bound taken as >=, which lets rows go no sooner than it allows.
+local function lower_bound(c, strict, whole)
+  if not whole then return c end
+  return strict and math.floor(c) + 1 or math.ceil(c)
+end
+
+-- The bounds a condition's conjuncts give: { side = s, column = i, other
+-- = j, const = c (in units), unit = u } for "side s's column i >= the
+-- other side's column j + c", which lets side s's kept rows go once the
+-- watermark passes j's time + c. Conjuncts of another shape give none.
+local function bounds_of(residual, schema, outputs, fixed_days)
+  local out = {}
+  for _, node in ipairs(sql.conjuncts(residual, {})) do
+    -- as left - right op 0
+    local d = node.k == "op" and COMPARISONS[node.op]
+      and linear({ k = "op", op = "-", left = node.left, right = node.right }, schema, fixed_days)
+    if d and d.unit and #d.terms == 2 and d.terms[1].sign ~= d.terms[2].sign then
+      -- as x - y + const op 0, x the positive term
+      local x, y = d.terms[1], d.terms[2]
+      if x.sign < 0 then x, y = y, x end
+      local ox, oy, op = outputs[x.column], outputs[y.column], node.op
+      -- x - y + const >= 0: x >= y - const; x - y + const <= 0: y >= x + const.
+      if ox.side ~= oy.side and (op == ">=" or op == ">") then
+        out[#out + 1] = { side = ox.side, column = ox.index, other = oy.index, unit = d.unit,
+                          const = lower_bound(-d.const, op == ">", d.whole) }
+      elseif ox.side ~= oy.side then
+        out[#out + 1] = { side = oy.side, column = oy.index, other = ox.index, unit = d.unit,
+                          const = lower_bound(d.const, op == "<", d.whole) }
+      end
+    end
   end
   return out
 end
 
--- The time at or before which a kept row of side `s` can match no later
--- row of the other side, by a bound over the other side's watermarked
+-- The time at or before which a kept row of a side can match no later
+-- row of the other side, by its bounds over the other side's watermarked
 -- time (a later row of it is after the watermark w µs): x >= y + c needs
--- floor(x/u) >= floor(y/u) + c >= floor(w/u) + c, so rows with x below
--- (floor(w/u) + c) * u go. Of several bounds, the latest.
-local function eviction_time(bounds, s, other_mark, w_us)
+-- floor(x/u) >= floor(y/u) + c >= floor(w/u) + c (over fractions, x/u >=
+-- y/u + c > floor(w/u) + c alike), so rows with x below (floor(w/u) + c)
+-- * u go. Of several bounds, the latest; nil without one.
+local function eviction_time(bounds, w_us)
   local evict
   for _, b in ipairs(bounds) do
-    if b.side == s and b.other == other_mark then
-      local t = (math.floor(w_us / b.unit) + b.const) * b.unit - 1
-      if not evict or t > evict.time then evict = { column = b.column, time = t } end
-    end
+    local t = (math.floor(w_us / b.unit) + b.const) * b.unit - 1
+    if not evict or t > evict.time then evict = { column = b.column, time = t } end
   end
   return evict
 end
 
 -- ---- the rows kept ---------------------------------------------------------------------------
 
--- rows with their keys in front: epoch * 2^32 + their place (0, 1, ...).
--- The places come from the C kernel that lists a column's rows after a
--- time (every row of a column of nulls is), not from a Lua loop.
-local function keyed(rows, epoch, ctx)
+local OUT_OF_MEMORY = "out of memory keeping a join's rows"
+
+-- rows with their keys in front: epoch * 2^32 + their place (0, 1, ...),
+-- by C kernels, not a Lua loop: the places from the one that lists a
+-- column's rows after a time (every row of a column of nulls is), plus
+-- the epoch's first key.
+local function keyed(rows, epoch)
   local n, nc = rows:count(), rows.num_columns
-  local held = batchlib.wrap(C.tide_batch_derive(rows, nc + 2), "out of memory keeping a join's rows")
-  for i = 0, nc - 1 do held.columns[i] = rows.columns[i] end
-  local places, nulls = held.columns + nc, held.columns + nc + 1
-  if C.tide_column_init(held, places, "__place", ID.long, math.max(n, 1)) ~= 0
-      or C.tide_column_init_nulls(held, nulls, "__nulls", ID.timestamp, 0, n) ~= 0 then
-    error("out of memory keeping a join's rows", 0)
+  local held = batchlib.wrap(C.tide_batch_derive(rows, nc + 1), OUT_OF_MEMORY)
+  for i = 0, nc - 1 do held.columns[i + 1] = rows.columns[i] end
+  -- scratch columns, in held's arena
+  local nulls, places, first, base = eval.newColumn(held), eval.newColumn(held), eval.newColumn(held),
+    eval.newColumn(held)
+  if C.tide_column_init_nulls(held, nulls, "", ID.timestamp, 0, n) ~= 0
+      or C.tide_column_init(held, places, "", ID.long, math.max(n, 1)) ~= 0
+      or C.tide_column_init(held, first, "", ID.long, 1) ~= 0 then
+    error(OUT_OF_MEMORY, 0)
   end
   C.tide_rows_by_time(nulls, n, 0, 1, ffi.cast("int64_t*", places.values))
   places.length = n
-  local eval = require("tide.eval")
-  local schema = held:schema()
-  local nodes = { { k = "alias", name = ROW, expr = { k = "op", op = "+", left = { k = "col", name = "__place",
-    index = nc }, right = { k = "lit", value = epoch * PER_EPOCH, type = T.long } } } }
-  for i = 1, nc do nodes[i + 1] = { k = "col", name = schema.fields[i].name, index = i - 1 } end
-  return eval.project(held, eval.compileSelect(nodes, schema), ctx)
+  ffi.cast("int64_t*", first.values)[0] = epoch * PER_EPOCH
+  first.length = 1
+  local key = held.columns
+  if C.tide_eval_broadcast(held, first, n, base, errbuf, ERRLEN) ~= 0
+      or C.tide_eval_arith(held, C.TIDE_ADD, places, base, 0, 0, key, errbuf, ERRLEN) ~= 0 then
+    error(cerr(), 0)
+  end
+  key.name = C.tide_arena_strdup(held.arena, ROW)
+  if key.name == nil then error(OUT_OF_MEMORY, 0) end
+  return held
 end
 
 -- A side's state: its store (state/<op>/), the state's schema (the key,
 -- then the side's columns, then for an outer side whether the row has
--- matched) and the side's column indices in it.
+-- matched) and the side's columns' indices in it (1 to n, after the key).
 local function side_state(schema, op, session, outer)
-  local fields, cols = { T.field(ROW, T.long, false) }, {}
-  for i, f in ipairs(schema.fields) do
-    fields[i + 1] = f
-    cols[i] = i
-  end
+  local fields, cols = { T.field(ROW, T.long, false), unpack(schema.fields) }, {}
+  for i = 1, #schema.fields do cols[i] = i end
   if outer then fields[#fields + 1] = T.field(MATCHED, T.boolean, false) end
   local state_schema = T.struct(fields)
   local side = { store = state_store.new(state_schema, op, 1, session), schema = state_schema, cols = cols,
                  outer = outer, empty = batchlib.fromRows({}, schema) }
   if outer then
     -- the kept rows with this batch's marks (__hit) after their flag
-    local eval = require("tide.eval")
     local hit_fields = { unpack(fields) }
     hit_fields[#hit_fields + 1] = T.field("__hit", T.boolean, false)
     local hit_schema = T.struct(hit_fields)
@@ -270,10 +298,7 @@ local function with_marks(rows, name, marks)
   for i = 1, nc do all[i] = i - 1 end
   local held = columns_of(rows, all, 1)
   local col = held.columns + nc
-  if C.tide_column_init(held, col, name, ID.boolean, math.max(n, 1)) ~= 0 then
-    error("out of memory keeping a join's rows", 0)
-  end
-  local join_pairs = require("tide.join_pairs")
+  if C.tide_column_init(held, col, name, ID.boolean, math.max(n, 1)) ~= 0 then error(OUT_OF_MEMORY, 0) end
   for _, m in ipairs(marks) do join_pairs.mark(m[1], m[2], m[3], n, ffi.cast("uint8_t*", col.values)) end
   col.length = n
   return held
@@ -282,7 +307,6 @@ end
 -- An outer side's kept rows with this batch's marks: all of them, their
 -- flags updated, and those the batch matched first (the delta's upserts).
 local function mark_kept(side, kept, marks, ctx)
-  local eval = require("tide.eval")
   local hit = with_marks(kept, "__hit", marks)
   return eval.project(hit, side.update, ctx), eval.project(eval.filter(hit, side.newlyMatched, ctx), side.update, ctx)
 end
@@ -291,13 +315,10 @@ end
 -- nothing matched, with nulls for the other side (the join's kernel with
 -- no rows on the other side: the columns keep their types), or nil.
 local function null_extended(op, s, removed, ctx)
-  local unmatched = require("tide.eval").filter(removed, op[s].unmatched, ctx)
+  local unmatched = eval.filter(removed, op[s].unmatched, ctx)
   if unmatched:count() == 0 then return nil end
-  local join = require("tide.dataframe_join")
   local rows = columns_of(unmatched, op[s].cols)
-  if s == "left" then
-    return join.probe(op.nullRight, join.buildTable(op.spec, op.right.empty), rows, ctx)
-  end
+  if s == "left" then return join.probe(op.nullRight, op.noRight, rows, ctx) end
   return join.probe(op.nullLeft, join.buildTable(op.spec, rows), op.left.empty, ctx)
 end
 
@@ -306,21 +327,25 @@ end
 -- The name the column `name` of plan `below` has in plan `above` (a
 -- chain over it): projections may pass it on under an alias, as Spark's
 -- attributes keep a watermark's mark through them; nil once one drops it.
+-- A projection passes it on in an item that takes the field the name
+-- resolves to in its input (as every name resolves: tide.types
+-- resolveField, which ignores case).
 local function renamed(above, below, name)
   local chain = ops_above(above, below)
   for i = #chain, 1, -1 do
     local op = chain[i]
     if op.kind == "project" then
-      local found
-      for _, item in ipairs(op.compiled or {}) do
+      local input = op.child.schema
+      local j = input:resolveField(name)
+      name = nil
+      for _, item in ipairs(j and op.compiled or {}) do
         local n = item.node
         if n and n.k == "alias" then n = n.expr end
-        if n and n.k == "col" and n.name == name then
-          found = item.name
+        if n and n.k == "col" and item.field == input.fields[j] then
+          name = item.name
           break
         end
       end
-      name = found
       if not name then return nil end
     end
   end
@@ -390,7 +415,6 @@ local function run(op, batch, ctx)
   -- New left rows with every right row (kept and new), then the kept left
   -- rows with the new right rows: each pair once. An outer side's rows
   -- learn which of them these pairs matched: the pairs' rows of each side.
-  local join = require("tide.dataframe_join")
   local spec = op.spec
   local right_all = state_store.concat({ kept_cols.right, new.right })
   local built_all, built_new = join.buildTable(spec, right_all), join.buildTable(spec, new.right)
@@ -412,34 +436,29 @@ local function run(op, batch, ctx)
   -- the watermark makes unable to match; an outer side's rows let go
   -- unmatched come out with nulls.
   for _, s in ipairs(SIDES) do
-    local side, other = op[s], op[s == "left" and "right" or "left"]
+    local side = op[s]
     local added, rows, upserted
     if side.outer then
-      added = keyed(with_marks(new[s], MATCHED, marks[s].new), epoch, ctx)
+      added = keyed(with_marks(new[s], MATCHED, marks[s].new), epoch)
       local kept_rows, first_matched = mark_kept(side, kept[s], marks[s].kept, ctx)
       rows, upserted = state_store.concat({ kept_rows, added }), state_store.concat({ first_matched, added })
     else
-      added = keyed(new[s], epoch, ctx)
+      added = keyed(new[s], epoch)
       rows, upserted = state_store.concat({ kept[s], added }), added
     end
     local removed
-    local evict = w_us and other.mark and eviction_time(op.bounds, s, other.mark.column, w_us)
-    if evict then
-      local all, gone = rows, nil
-      rows, gone = state_store.byTime(all, evict.column + 1, evict.time, true)
-      if gone > 0 then removed = state_store.byTime(all, evict.column + 1, evict.time, false) end
-    end
+    local evict = w_us and eviction_time(side.bounds, w_us)
+    if evict then rows, removed = state_store.evict(rows, evict.column + 1, evict.time) end
     if side.outer and removed then emitted[#emitted + 1] = null_extended(op, s, removed, ctx) end
-    local commit_ms = side.store:save(sub[s], rows, upserted, removed)
+    -- (the side's context reads the query's list of progress entries)
     ctx.stateOperators = ctx.stateOperators or {}
-    ctx.stateOperators[#ctx.stateOperators + 1] = {
-      operatorName = "symmetricHashJoin", numRowsTotal = rows:count(), numRowsUpdated = upserted:count(),
-      numRowsRemoved = removed and removed:count() or 0, commitTimeMs = commit_ms,
-      memoryUsedBytes = state_store.memoryUsed(rows), numRowsDroppedByWatermark = late[s],
-    }
+    side.store:commit(sub[s], "symmetricHashJoin", rows, upserted, removed, late[s])
   end
   return state_store.concat(emitted)
 end
+
+-- The operators on a side that keep state, which tide.stream_join refuses.
+local SIDE_STATEFUL = { stateful_aggregate = "An aggregation", stateful_dedup = "dropDuplicates" }
 
 -- The sides whose rows an outer join keeps when nothing matches them.
 local OUTER = { left = { left = true }, right = { right = true }, full = { left = true, right = true } }
@@ -451,12 +470,7 @@ local OUTER = { left = { left = true }, right = { right = true }, full = { left 
 -- keeps every row). tide does not let rows go by a watermarked join key.
 local function check_outer(op, outer, text)
   local ok = false
-  for s in pairs(outer) do
-    local other = op[s == "left" and "right" or "left"]
-    for _, b in ipairs(op.bounds) do
-      if other.mark and b.side == s and b.other == other.mark.column then ok = true end
-    end
-  end
+  for s in pairs(outer) do ok = ok or #op[s].bounds > 0 end
   if not ok then
     fail(("Stream-stream %s join between two streaming DataFrame/Datasets is not supported without a watermark in"
       .. " the join keys, or a watermark on the nullable side and an appropriate range condition"):format(
@@ -484,14 +498,22 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
       .. " streaming source, so both sides must be views of one stream (e.g. events:filter(...) for each side, with"
       .. " a Kafka source subscribed to both topics)")
   end
-  if has_stream_join(lplan) or has_stream_join(rplan) then
+  if state_store.find(lplan, "stream_join") or state_store.find(rplan, "stream_join") then
     fail("a query may hold one join between two streams (its sides' state is state/2 and state/3)")
   end
   local op = { spec = spec, outer = outer }
   for _, s in ipairs(SIDES) do
     local plan = s == "left" and lplan or rplan
+    local side_ops = ops_above(plan, base)
+    for _, o in ipairs(side_ops) do
+      if SIDE_STATEFUL[o.kind] then
+        fail(("%s on one side of a join between two streams is not supported: a side's operators run inside the"
+          .. " join, where their state would not be kept apart; apply it to the stream both sides are views of,"
+          .. " before it splits"):format(SIDE_STATEFUL[o.kind]))
+      end
+    end
     op[s] = side_state(plan.schema, s == "left" and LEFT_OP or RIGHT_OP, ldf._session, outer and outer[s])
-    op[s].ops = ops_above(plan, base)
+    op[s].ops = side_ops
     op[s].mark = side_mark(plan, base)
   end
   local own = (op.left.mark and op.left.mark.own) or (op.right.mark and op.right.mark.own)
@@ -500,15 +522,28 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
     fail("join: withWatermark both on the stream the sides share and on a side: set it on one of them (on each"
       .. " side, the query's watermark is the earlier of the two)")
   end
-  op.bounds = spec.residualNode and bounds_of(spec.residualNode, spec.schema, spec.outputs, {}) or {}
+  -- Each side's bounds by the other's watermarked time: those that let its
+  -- kept rows go.
+  local conf = ldf._session and ldf._session.conf
+  local fixed_days = fixed_offset(conf and conf:get("spark.sql.session.timeZone"))
+  local bounds = spec.residualNode and bounds_of(spec.residualNode, spec.schema, spec.outputs, fixed_days) or {}
+  for _, s in ipairs(SIDES) do
+    local other = op[s == "left" and "right" or "left"].mark
+    op[s].bounds = {}
+    for _, b in ipairs(bounds) do
+      if other and b.side == s and b.other == other.column then op[s].bounds[#op[s].bounds + 1] = b end
+    end
+  end
   if outer then check_outer(op, outer, text) end
   -- the kernel's modes that give a side's rows with nulls for the other
-  local mode = require("tide.dataframe_join").MODE
-  op.nullRight = setmetatable({ mode = mode.probe_outer, residual = false }, { __index = spec })
-  op.nullLeft = setmetatable({ mode = mode.build_outer, residual = false }, { __index = spec })
+  op.nullRight = setmetatable({ mode = join.MODE.probe_outer, residual = false }, { __index = spec })
+  op.nullLeft = setmetatable({ mode = join.MODE.build_outer, residual = false }, { __index = spec })
+  if outer and outer.left then op.noRight = join.buildTable(spec, op.right.empty) end
   local node = {
     kind = "stream_join",
     schema = spec.schema,
+    -- whether a moved watermark alone lets kept rows go (a batch without new rows then)
+    evictable = #op.left.bounds > 0 or #op.right.bounds > 0,
     explain = "StreamingSymmetricHashJoin " .. text:gsub("^Join ", ""),
     child = base,
     left = lplan,

@@ -353,6 +353,19 @@ t.test("a replayed epoch overwrites its own delta, and computes the same output"
     "6.snapshot", "7.delta", "8.snapshot" })
 end)
 
+t.test("the watermark's split shares the batch when it passes none of its rows, and copies none for nothing", function()
+  local state_store = require("tide.state_store")
+  local rows = tide.batch.fromRows({ { 1, at(0) }, { 2, at(60) }, { 3, nil } }, "id int, at timestamp")
+  local before, after = (BASE - 1) * 1000000, BASE * 1000000
+  local all, late = state_store.byTime(rows, 1, before, true)
+  t.ok(rawequal(all, rows), "every row after the watermark: the batch itself")
+  t.eq(late, 0)
+  local kept, removed = state_store.evict(rows, 1, before)
+  t.ok(rawequal(kept, rows) and removed == nil, "nothing to evict: the batch kept, no removed rows")
+  kept, removed = state_store.evict(rows, 1, after)
+  t.same_table({ kept:count(), removed:count(), removed:collect()[1].id }, { 2, 1, 1 })
+end)
+
 t.test("minDeltasForSnapshot must be a whole number >= 1, checked when it is set", function()
   for _, bad in ipairs({ "0", "1.5", "x" }) do
     local err = t.raises(function() spark.conf:set(SNAPSHOT_CONF, bad) end)

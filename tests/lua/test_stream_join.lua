@@ -255,6 +255,21 @@ t.test("watermarks: late rows dropped and counted, rows that can no longer match
   end
 end)
 
+t.test("a strict bound over casts to double keeps the rows a fraction of a second can still match", function()
+  local dir = t.tempdir()
+  -- the watermark after batch 0: 00:00:10, the earlier of the sides' (20 and 25 seconds, less 10)
+  add(dir, "1.csv", { { "imp", 8, "2024-01-01 00:00:20" }, { "click", 9, "2024-01-01 00:00:25" },
+    { "click", 1, "2024-01-01 00:00:10.7" } })
+  -- a batch at 00:00:10 that moves no watermark: the click at 10.7 s stays, for an impression after 10 s
+  add(dir, "2.csv", { { "imp", 97, "2024-01-01 00:00:15" } })
+  add(dir, "3.csv", { { "imp", 1, "2024-01-01 00:00:10.5" } })
+  local imps, clicks = sides(dir, { delay = "10 seconds" })
+  local batches, after = {}, F.expr("iad = cad AND CAST(ct AS DOUBLE) > CAST(it AS DOUBLE)")
+  local q = run(imps:join(clicks, after), t.tempdir() .. "/cp", batches)
+  t.same_table(batches, { {}, {}, { "1|2024-01-01 00:00:10.5|2024-01-01 00:00:10.7" } })
+  t.eq(q:recentProgress()[3].eventTime.watermark, "2024-01-01T00:00:10.000Z")
+end)
+
 -- ---- outer joins of two streams ----------------------------------------------------------------
 
 -- Watermarks of 10 minutes on both sides; clicks within an hour after
@@ -366,6 +381,24 @@ t.test("outer joins of two streams: restarts and a replayed epoch give the outpu
   if not ok then error(err, 0) end
 end)
 
+t.test("a join of streams runs a batch without new rows when its watermark moves, as Spark's", function()
+  for _, how in ipairs({ "left", "inner" }) do
+    local dir, batches = t.tempdir(), {}
+    add(dir, "1.csv", { { "imp", 1, "2024-01-01 00:00:00" }, { "click", 9, "2024-01-01 00:00:05" } })
+    -- the last rows: they move the watermark to 01:50, which lets the impression of 1 go, unmatched
+    add(dir, "2.csv", { { "imp", 2, "2024-01-01 02:00:00" }, { "click", 2, "2024-01-01 02:00:30" } })
+    local q = outer_join(dir, how):select("iad", "it", "cad", "ct").writeStream
+      :foreachBatch(function(batch, epoch) batches[epoch + 1] = sorted(t.rows(batch)) end)
+      :option("checkpointLocation", t.tempdir() .. "/cp"):trigger { availableNow = true }:start()
+    q:awaitTermination()
+    local pair = { "2|2024-01-01 02:00:00|2|2024-01-01 02:00:30" }
+    t.same_table(batches, { {}, pair, how == "left" and { "1|2024-01-01 00:00:00|null|null" } or {} }, how)
+    local last = q:lastProgress()
+    t.same_table({ last.numInputRows, last.eventTime.watermark, last.stateOperators[1].numRowsRemoved,
+      last.stateOperators[2].numRowsRemoved }, { 0, "2024-01-01T01:50:00.000Z", 1, 1 }, how)
+  end
+end)
+
 t.test("outer joins of two streams need watermarks and a time bound, as Spark's", function()
   local dir = t.tempdir()
   add(dir, "1.csv", { { "imp", 1, "2024-01-01 00:00:00" }, { "click", 1, "2024-01-01 00:00:01" } })
@@ -397,6 +430,23 @@ t.test("outer joins of two streams need watermarks and a time bound, as Spark's"
   t.ok(wimps:join(wclicks, F.expr("iad = cad AND ct >= it"), "right").isStreaming, "right outer: ct >= it")
   t.ok(wimps:join(wclicks, F.expr("iad = cad AND ct <= it + INTERVAL 1 HOUR"), "left").isStreaming,
     "left outer: ct <= it + 1 hour")
+  -- a watermark on the stream before it splits, its column named in another case in the sides' select
+  local events = spark.readStream:csv(dir, { schema = EVENTS }):withWatermark("at", "10 minutes")
+  local ui = events:filter("kind = 'imp'"):select(F.col("ad"):alias("iad"), F.col("AT"):alias("it"))
+  local uc = events:filter("kind = 'click'"):select(F.col("ad"):alias("cad"), F.col("At"):alias("ct"))
+  t.ok(ui:join(uc, F.expr(range), "left").isStreaming, "the watermark's column resolved as any name")
+  -- a bound of a day or more: fixed in a zone of fixed offset, not on a region's calendar
+  local day = "iad = cad AND ct >= it AND ct <= it + INTERVAL 1 DAY"
+  local ok, err = pcall(function()
+    for _, zone in ipairs({ "UTC", "+02:00", "-08:00", "Etc/UTC", "GMT+1" }) do
+      spark.conf:set("spark.sql.session.timeZone", zone)
+      t.ok(wimps:join(wclicks, F.expr(day), "left").isStreaming, "a day in " .. zone)
+    end
+    spark.conf:set("spark.sql.session.timeZone", "America/Los_Angeles")
+    t.raises_at_caller({ { function() wimps:join(wclicks, F.expr(day), "left") end, message:format("LeftOuter") } })
+  end)
+  spark.conf:unset("spark.sql.session.timeZone")
+  if not ok then error(err, 0) end
 end)
 
 t.test("what two streams cannot do fails clearly", function()
@@ -412,7 +462,20 @@ t.test("what two streams cannot do fails clearly", function()
     { function() imps:join(other, imps.iad:eq(other.oad)) end, "of different sources is not supported" },
     { function() within_hour(imps, clicks):join(clicks:alias("c2"), F.col("iad"):eq(F.col("c2.cad"))) end,
       "one join between two streams" },
+    -- a side's own stateful operators: their state would not be kept apart from the other side's
+    { function() imps:dropDuplicates({ "iad" }):join(clicks, cond) end,
+      "dropDuplicates on one side of a join between two streams is not supported" },
+    { function()
+        local counts = clicks:groupBy("cad"):count()
+        local joined = imps:join(counts, imps.iad:eq(counts.cad))
+        return joined
+      end, "An aggregation on one side of a join between two streams is not supported" },
   })
+  -- before the stream splits, dropDuplicates is the stream's own
+  local events = spark.readStream:csv(dir, { schema = EVENTS }):dropDuplicates({ "kind", "ad" })
+  local di = events:filter("kind = 'imp'"):select(F.col("ad"):alias("iad"))
+  local dc = events:filter("kind = 'click'"):select(F.col("ad"):alias("cad"))
+  t.ok(di:join(dc, di.iad:eq(dc.cad)).isStreaming, "dropDuplicates before the split")
   -- append only, as Spark's
   t.has(t.raises(function()
     imps:join(clicks, cond).writeStream:outputMode("update"):format("memory"):queryName("sj_update"):start()
