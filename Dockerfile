@@ -30,17 +30,16 @@ FROM debian:bookworm-slim AS runtime
 # mapped with dpkg -S; tests/deploy checks the mapping): their own
 # dependencies (OpenSSL, SASL, lz4, zstd, Kerberos, LDAP) come with them.
 # xxhash is compiled in (XXH_INLINE_ALL), so libxxhash0 is not needed.
-# ca-certificates lets librdkafka and libpq verify TLS servers. tzdata
-# holds the zones spark.sql.session.timeZone and from_utc_timestamp name
-# (glibc reads /usr/share/zoneinfo): bookworm-slim has it, as a required
-# package of bookworm, which later releases no longer make it. The
-# scripts also run sh, mkdir and gzip (tide.datagen compresses through
+# ca-certificates lets librdkafka and libpq verify TLS servers. libicu72
+# holds the time zones spark.sql.session.timeZone and from_utc_timestamp
+# name (ICU's own tzdb, in libicudata; tide reads no /usr/share/zoneinfo).
+# The scripts also run sh, mkdir and gzip (tide.datagen compresses through
 # it): bookworm-slim's essential packages have them.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libluajit-5.1-2 librdkafka1 libpq5 libcsv3 libsimdjson14 libedit2 \
-      zlib1g libpcre2-8-0 libssl3 libstdc++6 libgcc-s1 libc6 \
-      ca-certificates tzdata \
+      zlib1g libpcre2-8-0 libssl3 libicu72 libstdc++6 libgcc-s1 libc6 \
+      ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 tide \
  && useradd --system --uid 10001 --gid tide --home-dir /home/tide --create-home \

@@ -1,8 +1,8 @@
 /*
  * calendar.h — proleptic Gregorian dates as day numbers since 1970-01-01
- * (H. Hinnant's algorithms), and the floor division that splits
- * microseconds before the epoch into days and seconds. Inline: to_json
- * formats a timestamp per row with them.
+ * (H. Hinnant's algorithms), month lengths and weekdays, and the floor
+ * division that splits microseconds before the epoch into days and
+ * seconds. Inline: to_json formats a timestamp per row with them.
  */
 #ifndef TIDE_CALENDAR_H
 #define TIDE_CALENDAR_H
@@ -33,6 +33,25 @@ static inline int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
     int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
     int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
+}
+
+static inline int is_leap_year(int64_t y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* The days of month m (1-12) of year y. */
+static inline int days_in_month(int64_t y, int64_t m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return days[m - 1] + (m == 2 && is_leap_year(y));
+}
+
+/* The weekday of day number `days`: 0 = Monday ... 6 = Sunday
+   (1970-01-01 was a Thursday). */
+static inline int monday_based(int64_t days)
+{
+    return (int)floor_mod(days + 3, 7);
 }
 
 /* The date of day number z. */

@@ -2,8 +2,9 @@
  * eval_datetime.c — the datetime functions of tide.eval that need no
  * pattern (contracts in ffi/datetime.h): field extraction (year ...
  * second), the epoch conversions (timestamp_seconds ..., unix_seconds
- * ..., unix_timestamp of a timestamp), date_trunc and
- * from_utc_timestamp/to_utc_timestamp, as Spark 3.5 computes them in its
+ * ..., unix_timestamp of a timestamp), date_trunc,
+ * from_utc_timestamp/to_utc_timestamp and a timestamp plus a day-time
+ * interval, as Spark 3.5 computes them in its
  * session time zone: a timestamp's fields are those of its local
  * date-time there (time_zone.h; in UTC, floor(micros / day) is its day,
  * so that instants before 1970 fall on the right day), and the calendar
@@ -26,23 +27,6 @@
 
 #define MICROS_PER_SECOND 1000000LL
 #define MICROS_PER_DAY    86400000000LL
-
-static int is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int64_t y, int m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return days[m - 1] + (m == 2 && is_leap(y));
-}
-
-/* 0 = Monday ... 6 = Sunday (1970-01-01 was a Thursday). */
-static int monday_based(int64_t days)
-{
-    return (int)floor_mod(days + 3, 7);
-}
 
 /* ISO 8601: a week belongs to the year of its Thursday. */
 static int iso_week(int64_t days)
@@ -81,7 +65,7 @@ static int string_to_days(const char *s, int32_t len, int64_t *days)
     if (i < 2 && s < end) return -1; /* yyyy and yyyy-mm take the whole text */
     seg[i] = value;
     int64_t y = sign * seg[0];
-    if (seg[1] < 1 || seg[1] > 12 || seg[2] < 1 || seg[2] > month_days(y, (int)seg[1])) return -1;
+    if (seg[1] < 1 || seg[1] > 12 || seg[2] < 1 || seg[2] > days_in_month(y, seg[1])) return -1;
     *days = days_from_civil(y, seg[1], seg[2]);
     return 0;
 }
@@ -369,6 +353,60 @@ int tide_eval_utc_shift(tide_batch *out, int32_t op, const tide_column *a, const
         if (utc_shift(op, zone, x[i], &r[i]) != 0)
             return kernel_error(errbuf, errlen, "%lld is out of range in %s", (long long)x[i],
                                 op == TIDE_FROM_UTC ? "from_utc_timestamp" : "to_utc_timestamp");
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- a timestamp plus a day-time interval ------------------------------------------ */
+
+/* Spark's timestampAddDayTime: v's zoned date-time plus `days`
+   (ZonedDateTime.plusDays: the local date-time moved, resolved with v's
+   own offset preferred, so that an overlap keeps the side v was on),
+   then `micros` of exact time. In UTC a day is 86400 s. -1 on overflow,
+   as Spark's Math.addExact. */
+static int plus_interval(const tide_zone *z, int64_t v, int64_t days, int64_t micros, int64_t *r)
+{
+    if (days != 0 && !z) {
+        int64_t d;
+        if (__builtin_mul_overflow(days, MICROS_PER_DAY, &d) || __builtin_add_overflow(v, d, &v))
+            return -1;
+    } else if (days != 0) {
+        int64_t secs = floor_div(v, MICROS_PER_SECOND), frac = floor_mod(v, MICROS_PER_SECOND);
+        int32_t offset = tide_zone_offset(z, secs);
+        int64_t d, local;
+        /* Far beyond any timestamp's seconds (2^43): the conversion's
+           arithmetic stays clear of int64's ends. */
+        if (__builtin_mul_overflow(days, 86400, &d) ||
+            __builtin_add_overflow(secs + offset, d, &local) || local > (INT64_C(1) << 50) ||
+            local < -(INT64_C(1) << 50))
+            return -1;
+        secs = tide_zone_utc(z, local, offset);
+        if (__builtin_mul_overflow(secs, MICROS_PER_SECOND, &v) ||
+            __builtin_add_overflow(v, frac, &v))
+            return -1;
+    }
+    return __builtin_add_overflow(v, micros, r);
+}
+
+int tide_eval_plus_interval(tide_batch *out, const tide_column *a, int64_t days, int64_t micros,
+                            tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (a->type != TIDE_TIMESTAMP)
+        return kernel_error(errbuf, errlen, "an interval added to type %d", a->type);
+    if (kernel_alloc(out, dst, "", TIDE_TIMESTAMP, 0, 0, a->length, 0) != 0 ||
+        kernel_validity_and(out, dst, a, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const int64_t *x = a->values;
+    int64_t *r = dst->values;
+    const tide_zone *z = tide_zone_session();
+    for (int64_t i = 0; i < a->length; i++) {
+        if (!tide_valid(dst, i)) continue;
+        if (plus_interval(z, x[i], days, micros, &r[i]) != 0)
+            return kernel_error(errbuf, errlen,
+                                "long overflow: %lld plus %lld days and %lld microseconds (Spark: "
+                                "ArithmeticException)",
+                                (long long)x[i], (long long)days, (long long)micros);
     }
     kernel_finish(dst);
     return 0;

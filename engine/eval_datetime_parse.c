@@ -108,9 +108,11 @@ static int parse_offset(const pat_op *op, const char *s, size_t n, size_t *pos, 
     if (s[i] != '+' && s[i] != '-') return -1;
     int64_t h, m = 0, sec = 0;
     size_t j = i + 1;
-    if (offset_digits(s, n, &j, 0, &h) != 0 || h > 23) return -1;
+    if (offset_digits(s, n, &j, 0, &h) != 0 || h > 18) return -1;
     if (offset_digits(s, n, &j, colon, &m) != 0 && c != 1) return -1;
     if (c >= 4) offset_digits(s, n, &j, colon, &sec); /* optional seconds */
+    /* ZoneOffset's range, ±18:00, which Java checks after the parse */
+    if (h == 18 && (m | sec) != 0) return -1;
     *secs = (s[i] == '-' ? -1 : 1) * (h * 3600 + m * 60 + sec);
     *pos = j;
     return 0;

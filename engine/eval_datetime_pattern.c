@@ -355,7 +355,7 @@ int tide_datetime_format_one(const tide_datetime_pattern *p, int64_t micros, cha
             break;
         }
         case K_DOW_TEXT: {
-            const char *name = DAYS[days - floor_div(days + 3, 7) * 7 + 3]; /* 0 = Monday */
+            const char *name = DAYS[monday_based(days)]; /* 0 = Monday */
             k += put_str(b, name, op->count <= 3 ? 3 : strlen(name));
             break;
         }

@@ -17,8 +17,10 @@
  *   [1e-3, 1e7)), non-finite ones as the strings "NaN", "Infinity",
  *   "-Infinity" (Jackson's default); decimals as BigDecimal.toString (exact
  *   digits, scientific only below 1e-6 of the unscaled value's leading
- *   digit); timestamps as "yyyy-MM-dd'T'HH:mm:ss.SSSXXX" in UTC
- *   ("2022-06-29T02:38:24.177Z"); binary as base64 with padding.
+ *   digit); timestamps as "yyyy-MM-dd'T'HH:mm:ss.SSSXXX" in the session
+ *   time zone ("2022-06-29T02:38:24.177Z" in UTC, the default;
+ *   "2022-06-29T04:38:24.177+02:00" in Paris); binary as base64 with
+ *   padding.
  * - The text goes in one pass into one buffer in out's arena, grown by
  *   doubling (the last allocation of the arena, so it mostly grows in
  *   place); offsets and validity are allocated before it.
@@ -26,6 +28,7 @@
 #include "batch.h"
 #include "calendar.h"
 #include "digits.h"
+#include "time_zone.h"
 #include "utf8.h"
 
 #include <math.h>
@@ -286,12 +289,34 @@ static void put_decimal(jbuf *b, const void *value, int scale)
     put_raw(b, out, (size_t)o);
 }
 
+/* Java's XXX offset at tmp: Z for none, else +hh:mm (seconds dropped, as
+   XXX drops them). Returns its length. */
+static int put_offset(char *tmp, int32_t off)
+{
+    if (off == 0) {
+        tmp[0] = 'Z';
+        return 1;
+    }
+    int32_t a = off < 0 ? -off : off, h = a / 3600, m = a / 60 % 60;
+    tmp[0] = off < 0 ? '-' : '+';
+    tmp[1] = (char)('0' + h / 10);
+    tmp[2] = (char)('0' + h % 10);
+    tmp[3] = ':';
+    tmp[4] = (char)('0' + m / 10);
+    tmp[5] = (char)('0' + m % 10);
+    return 6;
+}
+
 /* Spark's default JSON timestamp format, yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in
-   UTC (XXX prints Z for a zero offset). */
+   the session time zone: its local time and offset, or in UTC (the
+   default) the UTC time and Z, which looks at no zone. */
 static void put_timestamp(jbuf *b, int64_t micros)
 {
     int64_t secs = floor_div(micros, 1000000);
     int64_t millis = floor_mod(micros, 1000000) / 1000;
+    const tide_zone *z = tide_zone_session();
+    int32_t off = z ? tide_zone_offset(z, secs) : 0;
+    secs += off;
     int64_t days = floor_div(secs, 86400);
     int64_t sod = secs - days * 86400;
     int64_t y;
@@ -305,8 +330,8 @@ static void put_timestamp(jbuf *b, int64_t micros)
     if (y >= 0 && y <= 9999) {
         /* Digits by hand: every row of a stream's timestamps comes here,
            and printf's parsing of the format was a tenth of to_json. */
-        int v[] = {(int)y / 100,      (int)y % 100,          m, d,
-                   (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60)};
+        int v[] = {(int)y / 100,         (int)y % 100,   m, d, (int)(sod / 3600),
+                   (int)(sod / 60 % 60), (int)(sod % 60)};
         static const char sep[] = "\0\0--T::"; /* before each field from the third */
         n = 0;
         tmp[n++] = '"';
@@ -319,14 +344,14 @@ static void put_timestamp(jbuf *b, int64_t micros)
         tmp[n++] = (char)('0' + millis / 100);
         tmp[n++] = (char)('0' + millis / 10 % 10);
         tmp[n++] = (char)('0' + millis % 10);
-        tmp[n++] = 'Z';
-        tmp[n++] = '"';
     } else {
         /* Java pads years to 4 digits and signs those past 9999. */
-        n = snprintf(tmp, 64, "\"%s%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ\"", y > 9999 ? "+" : "",
+        n = snprintf(tmp, 64, "\"%s%04lld-%02d-%02dT%02d:%02d:%02d.%03d", y > 9999 ? "+" : "",
                      (long long)y, m, d, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
                      (int)millis);
     }
+    n += put_offset(tmp + n, off);
+    tmp[n++] = '"';
     b->len += n;
 }
 

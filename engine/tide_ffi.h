@@ -323,14 +323,17 @@ int64_t tide_from_json(tide_batch *out, const tide_column *input, const tide_jso
    fields in order (null fields left out unless include_nulls), strings
    escaped (invalid UTF-8 replaced by U+FFFD), doubles as Java prints them
    (0.1, 1.0E-5; "NaN" and "Infinity" as strings), decimals exact,
-   timestamps as "2022-06-29T02:38:24.177Z", binary as base64. Another type
-   gives its JSON value. A null row gives null. 0, or -1 with errbuf. */
+   timestamps in the session time zone ("2022-06-29T02:38:24.177Z" in
+   UTC, "2022-06-29T04:38:24.177+02:00" in Paris), binary as base64.
+   Another type gives its JSON value. A null row gives null. 0, or -1
+   with errbuf. */
 int tide_to_json(tide_batch *out, const tide_column *input, int32_t include_nulls,
                  tide_column *dst, char *errbuf, size_t errlen);
 
 /* Writes a timestamp column's values into dst, a string column named as
    input, as Spark's CSV and JSON writers do by default: to_json's text
-   without its quotes (2022-06-29T02:38:24.177Z). A null gives null. 0, or
+   without its quotes (2022-06-29T02:38:24.177Z in UTC, the local time
+   and offset in another session time zone). A null gives null. 0, or
    -1 with errbuf. */
 int tide_timestamp_text(tide_batch *out, const tide_column *input, tide_column *dst, char *errbuf,
                         size_t errlen);

@@ -1,27 +1,29 @@
 /*
  * time_zone.c — time zones (contracts in time_zone.h and ffi/datetime.h):
- * names read as Spark's getZoneId reads them, regions' offsets from glibc
+ * names read as Spark's getZoneId reads them, regions' offsets from ICU
  * cached as tables of transitions, and java.time's resolution of local
  * times in gaps and overlaps.
  *
- * glibc converts in one zone at a time, the one TZ names. A region is
- * loaded once per process, under a lock: TZ is pointed at it, localtime_r
- * probes its offsets (every 3 days up to 2100, as tzdata's transitions
- * are never closer than 3.98 days; every 14 days up to 2500, where only
- * the yearly rule of the zone's TZif footer applies, whose summers and
- * winters last months), each change is narrowed to its second, and TZ
- * is put back: about 25 ms for a zone with daylight saving time. tide
- * itself never reads local time through the C library (its own clocks
- * print "!" UTC formats), so the moment another zone is current harms
- * nothing. Beyond 2500 the table repeats its last 400 years, as the
- * footer rule does (Gregorian years repeat their weekdays every 400
- * years); before the first transition (tzdata's earliest is in the
- * 1840s) the zone keeps its first offset, as glibc and java.time do.
+ * A region is loaded once per process, under a lock: ICU (its own copy of
+ * tzdb, ucal_getTZDataVersion) opens a calendar in the zone and walks its
+ * transitions one after the other (ucal_getTimeZoneTransitionDate), from
+ * the zone's first offset to 2500; each change of the total offset is a
+ * row of the table. Loading leaves the C library's zone alone: reading a
+ * zone through it means switching TZ, and setenv races with getenv on
+ * every other thread (librdkafka's resolver, libpq), while loads happen
+ * on worker threads too (from_json, the CSV reader). Beyond
+ * 2500 the table repeats its last 400 years, as a zone's final yearly
+ * rule does (Gregorian years repeat their weekdays every 400 years);
+ * before the first transition the zone keeps its first offset, as
+ * java.time does.
  *
- * Loaded regions are read-only and live as long as the process, so
- * conversions on any thread read them without locks. Each thread caches
- * the span around the last instant and local time it converted: a column
- * of nearby timestamps searches a table once.
+ * Loaded regions are read-only and live as long as the process (never
+ * freed, not even at exit: worker threads and Lua may still hold them),
+ * so conversions on any thread read them without locks. Each thread
+ * caches the span around the last instant and local time it converted: a
+ * column of nearby timestamps searches a table once. Ids refused once
+ * are remembered too, so that text with a word where a zone may stand
+ * ("10:00:00 AM") costs each row a lookup, not a lock and ICU's search.
  */
 #include "time_zone.h"
 #include "calendar.h"
@@ -31,50 +33,72 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <unicode/ucal.h>
 
 _Atomic(const tide_zone *) tide_zone_session_;
 
 #define DAY         86400LL
-#define PERIOD      (146097 * DAY)  /* 400 Gregorian years */
-#define TABLE_START (-5364662400LL) /* 1800-01-01 */
-#define RULES_START 4102444800LL    /* 2100-01-01 */
+#define PERIOD      (146097 * DAY) /* 400 Gregorian years */
+#define RULES_START 4102444800LL   /* 2100-01-01 */
 #define TABLE_END   (RULES_START + PERIOD)
 #define FAR_PAST    (-62135596800LL) /* 0001-01-01 */
 #define MAX_ID      64
+#define ID_BUF      (MAX_ID + 3) /* an id, rewritten by tide_zone_lookup, and its NUL */
 
 /* Loaded regions (and the fixed zones handed to Lua), newest first:
-   pushed under load_lock, read without it. */
+   pushed under load_lock, read without it, never freed. */
 static _Atomic(tide_zone *) regions;
 static _Atomic(tide_zone *) offsets;
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void free_zones(void)
-{
-    atomic_store(&tide_zone_session_, NULL);
-    for (int list = 0; list < 2; list++) {
-        tide_zone *z = atomic_exchange(list ? &offsets : &regions, NULL);
-        while (z) {
-            tide_zone *next = z->next;
-            free((void *)z->at);
-            free((void *)z->off);
-            free((void *)z->local);
-            free((void *)z->id);
-            free(z);
-            z = next;
-        }
-    }
-}
-
 static void push(_Atomic(tide_zone *) *list, tide_zone *z)
 {
-    static int registered;
-    if (!registered) registered = atexit(free_zones) == 0;
     z->next = atomic_load_explicit(list, memory_order_relaxed);
     atomic_store_explicit(list, z, memory_order_release);
 }
 
-/* ---- loading a region through glibc -------------------------------------------- */
+/* ---- refused ids ---------------------------------------------------------------- */
+
+/* An open-addressing set of the region ids found unknown: slots filled
+   under load_lock (each copy owned by the set for the process's life),
+   read without it. Filled to half its slots at most, so that a lookup
+   ends at an empty slot; ids refused beyond that are looked up in ICU
+   each time, which is slower but right. */
+#define REFUSED_SLOTS 512
+static _Atomic(const char *) refused[REFUSED_SLOTS];
+static int refused_count; /* under load_lock */
+
+static uint32_t id_hash(const char *id)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *id; id++)
+        h = (h ^ (unsigned char)*id) * 16777619u;
+    return h;
+}
+
+static int is_refused(const char *id)
+{
+    for (uint32_t i = id_hash(id);; i++) {
+        const char *r = atomic_load_explicit(&refused[i % REFUSED_SLOTS], memory_order_acquire);
+        if (!r) return 0;
+        if (strcmp(r, id) == 0) return 1;
+    }
+}
+
+/* The caller holds load_lock. */
+static void remember_refused(const char *id)
+{
+    if (refused_count >= REFUSED_SLOTS / 2) return;
+    char *copy = strdup(id);
+    if (!copy) return;
+    uint32_t i = id_hash(id);
+    while (atomic_load_explicit(&refused[i % REFUSED_SLOTS], memory_order_relaxed))
+        i++;
+    atomic_store_explicit(&refused[i % REFUSED_SLOTS], copy, memory_order_release);
+    refused_count++;
+}
+
+/* ---- loading a region through ICU ----------------------------------------------- */
 
 typedef struct {
     int64_t *at;
@@ -82,13 +106,6 @@ typedef struct {
     int32_t n, cap;
     int failed;
 } table;
-
-static int32_t glibc_offset(int64_t t)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    return localtime_r(&tt, &tm) ? (int32_t)tm.tm_gmtoff : 0;
-}
 
 static void add(table *tb, int64_t at, int32_t off)
 {
@@ -108,57 +125,54 @@ static void add(table *tb, int64_t at, int32_t off)
     tb->off[++tb->n] = off;
 }
 
-/* Probes [from, to] every `step` seconds; each change of offset is
-   narrowed to the first second of the new one. */
-static void scan(table *tb, int64_t from, int64_t to, int64_t step)
+/* The total offset (standard + daylight saving) in seconds at the
+   calendar's instant; *st records a failure. */
+static int32_t icu_offset(UCalendar *cal, UErrorCode *st)
 {
-    int32_t cur = tb->off[tb->n];
-    for (int64_t lo = from; lo < to && !tb->failed;) {
-        int64_t hi = to - lo < step ? to : lo + step;
-        int32_t o = glibc_offset(hi);
-        if (o != cur) {
-            int64_t a = lo, b = hi; /* cur at a, o from b on */
-            while (b - a > 1) {
-                int64_t mid = a + (b - a) / 2;
-                if (glibc_offset(mid) == cur)
-                    a = mid;
-                else
-                    b = mid;
-            }
-            add(tb, b, o);
-            cur = o;
-        }
-        lo = hi;
-    }
+    int32_t ms = ucal_get(cal, UCAL_ZONE_OFFSET, st) + ucal_get(cal, UCAL_DST_OFFSET, st);
+    return ms / 1000;
 }
 
-/* The region's table, probed with TZ naming it; NULL when out of memory.
-   The caller holds load_lock. */
-static tide_zone *probe_region(const char *id)
+/* An ASCII id as ICU's UTF-16, into ID_BUF units. */
+static void to_uchars(const char *id, UChar *u)
 {
-    const char *was = getenv("TZ");
-    char *saved = was ? strdup(was) : NULL, tz[MAX_ID + 2];
-    if (was && !saved) return NULL;
-    snprintf(tz, sizeof tz, ":%s", id);
-    setenv("TZ", tz, 1);
-    tzset();
+    size_t i = 0;
+    for (; id[i]; i++)
+        u[i] = (UChar)(unsigned char)id[i];
+    u[i] = 0;
+}
+
+/* The region's table from ICU's transitions; NULL when ICU fails or out
+   of memory. Transitions that change only how the offset splits into
+   standard and daylight time (or only the zone's abbreviation) leave the
+   total alone and make no row. */
+static tide_zone *load_region(const char *id)
+{
+    UChar uid[ID_BUF];
+    to_uchars(id, uid);
+    UErrorCode st = U_ZERO_ERROR;
+    UCalendar *cal = ucal_open(uid, -1, "root", UCAL_GREGORIAN, &st);
     table tb = {0};
     tb.off = malloc(sizeof *tb.off);
     tide_zone *z = calloc(1, sizeof *z);
-    if (!tb.off || !z || !(z->id = strdup(id))) {
+    if (U_FAILURE(st) || !tb.off || !z || !(z->id = strdup(id))) {
         tb.failed = 1;
     } else {
-        tb.off[0] = glibc_offset(FAR_PAST);
-        scan(&tb, FAR_PAST, TABLE_START, TABLE_START - FAR_PAST);
-        scan(&tb, TABLE_START, RULES_START, 3 * DAY);
-        scan(&tb, RULES_START, TABLE_END, 14 * DAY);
+        ucal_setMillis(cal, (UDate)FAR_PAST * 1000.0, &st);
+        int32_t cur = tb.off[0] = icu_offset(cal, &st);
+        UDate next;
+        while (!tb.failed && U_SUCCESS(st) &&
+               ucal_getTimeZoneTransitionDate(cal, UCAL_TZ_TRANSITION_NEXT, &next, &st) &&
+               next < (UDate)TABLE_END * 1000.0) {
+            ucal_setMillis(cal, next, &st);
+            int32_t o = icu_offset(cal, &st);
+            /* tzdb's transitions fall on whole seconds */
+            if (o != cur) add(&tb, (int64_t)(next / 1000.0), o);
+            cur = o;
+        }
+        if (U_FAILURE(st)) tb.failed = 1;
     }
-    if (saved)
-        setenv("TZ", saved, 1);
-    else
-        unsetenv("TZ");
-    tzset();
-    free(saved);
+    if (cal) ucal_close(cal);
     int64_t *local = tb.failed ? NULL : malloc(sizeof *local * (size_t)(tb.n ? tb.n : 1));
     if (!local) {
         free(tb.at);
@@ -179,10 +193,11 @@ static tide_zone *probe_region(const char *id)
     return z;
 }
 
-/* Whether tzdata has the region, as Java's ZoneRegion.ofId takes ids
-   ([A-Za-z][A-Za-z0-9~/._+-]+) and only the zones of tzdb: not glibc's
-   own files (localtime, posixrules, Factory, the posix/ and right/
-   copies) nor paths that leave the directory. */
+/* Whether tzdb has the region, as Java's ZoneRegion.ofId takes ids
+   ([A-Za-z][A-Za-z0-9~/._+-]+, case as tzdb spells them) and only the
+   zones of its tzdb provider. ICU knows a few Java does not: tzdb's
+   Factory (which Java's compiler skips), the SystemV zones tzdb dropped
+   in 2020, and its own Etc/Unknown (no system id). */
 static int known_region(const char *id)
 {
     size_t n = strlen(id);
@@ -192,20 +207,14 @@ static int known_region(const char *id)
         if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
               strchr("~/._+-", c)))
             return 0;
-        if ((i == 0 || id[i - 1] == '/') && (c == '.' || c == '/')) return 0;
     }
-    if (strcmp(id, "localtime") == 0 || strcmp(id, "posixrules") == 0 ||
-        strcmp(id, "Factory") == 0 || strncmp(id, "posix/", 6) == 0 ||
-        strncmp(id, "right/", 6) == 0)
-        return 0;
-    const char *dir = getenv("TZDIR");
-    char path[512], magic[4];
-    snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", id);
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
-    int ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
-    fclose(f);
-    return ok;
+    if (strcmp(id, "Factory") == 0 || strncmp(id, "SystemV/", 8) == 0) return 0;
+    UChar uid[ID_BUF], canonical[128];
+    to_uchars(id, uid);
+    UErrorCode st = U_ZERO_ERROR;
+    UBool system = 0;
+    ucal_getCanonicalTimeZoneID(uid, -1, canonical, 128, &system, &st);
+    return U_SUCCESS(st) && system;
 }
 
 static const tide_zone *find_in(_Atomic(tide_zone *) *list, const char *id, int32_t fixed)
@@ -218,16 +227,27 @@ static const tide_zone *find_in(_Atomic(tide_zone *) *list, const char *id, int3
 static const tide_zone *region(const char *id)
 {
     const tide_zone *z = find_in(&regions, id, 0);
-    if (z) return z;
+    if (z || is_refused(id)) return z;
     pthread_mutex_lock(&load_lock);
     z = find_in(&regions, id, 0);
-    if (!z && known_region(id)) {
-        tide_zone *loaded = probe_region(id);
-        if (loaded) push(&regions, loaded);
-        z = loaded;
+    if (!z && !is_refused(id)) {
+        if (known_region(id)) {
+            tide_zone *loaded = load_region(id);
+            if (loaded) push(&regions, loaded);
+            z = loaded;
+        } else {
+            remember_refused(id);
+        }
     }
     pthread_mutex_unlock(&load_lock);
     return z;
+}
+
+const char *tide_zone_data_version(void)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const char *v = ucal_getTZDataVersion(&st);
+    return U_SUCCESS(st) && v ? v : "unknown";
 }
 
 /* ---- names ------------------------------------------------------------------------ */
@@ -318,7 +338,7 @@ int tide_zone_lookup(const char *text, size_t n, tide_zone *fixed, const tide_zo
         text++, n--;
     while (n > 0 && (unsigned char)text[n - 1] <= ' ')
         n--;
-    char buf[MAX_ID + 3]; /* room for the two rewrites' digits */
+    char buf[ID_BUF]; /* room for the two rewrites' digits */
     if (n == 0 || n > MAX_ID || memchr(text, '\0', n)) return -1;
     memcpy(buf, text, n);
     buf[n] = '\0';

@@ -4,10 +4,11 @@
  * conversions between an instant and its local time in one, as java.time
  * does them (not part of the FFI; ffi/datetime.h has Lua's calls).
  *
- * A region's offsets come from glibc, which reads the system's tzdata,
- * once per region and process: they are cached in a table of the
- * region's transitions, so that no conversion calls into the C library
- * and every loaded zone is read-only and shared by all threads. Times are
+ * A region's offsets come from ICU's own copy of tzdb (not the system's
+ * tzdata: tide_zone_data_version names it), once per region and
+ * process: they are cached in a table of the region's transitions, so
+ * that no conversion calls into ICU and every loaded zone is read-only,
+ * shared by all threads and never freed. Times are
  * seconds since 1970-01-01 UTC (instants) or "local seconds" (the local
  * date-time read as if it were UTC); offsets are seconds east of UTC.
  */
@@ -21,14 +22,14 @@
 
 /* A zone: a fixed offset (count 0) or a region's transitions. Fixed
    zones may live anywhere (a caller's stack); regions are owned by
-   time_zone.c and never change once loaded. */
+   time_zone.c, never change once loaded and are never freed. */
 struct tide_zone {
     int32_t fixed;        /* the offset of a zone without transitions */
     int32_t count;        /* transitions */
     const int64_t *at;    /* instant of each transition, ascending */
     const int32_t *off;   /* count + 1: off[0] before at[0], off[k + 1] from at[k] on */
     const int64_t *local; /* local seconds where transition k's gap or overlap begins */
-    const char *id;       /* the region's tzdata id, or NULL */
+    const char *id;       /* the region's tzdb id, or NULL */
     struct tide_zone *next;
 };
 
@@ -50,10 +51,15 @@ static inline const tide_zone *tide_zone_session(void)
 /* The zone `id` names, as Spark's getZoneId reads it (String.trim, the
    +h: and +hh:m rewrites, SHORT_IDS, then ZoneId.of): 0 with *zone set
    to a region (loaded on first use) or to *fixed, filled in for an
-   offset; -1 when Java would refuse the id or tzdata has no such region. */
+   offset; -1 when Java would refuse the id or tzdb has no such region
+   (a refused id is remembered: refusing it again takes no lock). Safe on
+   any thread. */
 int tide_zone_lookup(const char *id, size_t len, tide_zone *fixed, const tide_zone **zone);
 
 int32_t tide_zone_region_offset(const tide_zone *z, int64_t utc);
+
+/* The version of the tzdb regions are read from ("2022e"), or "unknown". */
+const char *tide_zone_data_version(void);
 
 /* The offset in force at an instant. */
 static inline int32_t tide_zone_offset(const tide_zone *z, int64_t utc)

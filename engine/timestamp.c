@@ -32,13 +32,6 @@
 #include <stdio.h>
 #include <time.h>
 
-static int days_in_month(int64_t y, int64_t m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return days[m - 1] + (m == 2 && leap);
-}
-
 /* The bytes UTF8String.trimAll drops: Character.isWhitespace or
    isISOControl of a signed byte, which only ASCII bytes can be. */
 static int trimmed(unsigned char c)

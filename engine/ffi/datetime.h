@@ -20,10 +20,10 @@ typedef struct tide_zone tide_zone;
 
 /* The zone an id names, as Spark's getZoneId reads it: an offset ("+02:00",
    "-8", "Z"), UTC, GMT or UT alone or with an offset ("UTC+1"), Java's
-   short ids (EST, PST, ...), or a region id of the system's tzdata
-   ("Europe/Paris", case as tzdata spells it). NULL when Java would refuse
-   the id or tzdata lacks the region. The zone lives as long as the
-   process. */
+   short ids (EST, PST, ...), or a region id of tzdb as ICU has it
+   ("Europe/Paris", case as tzdb spells it). NULL when Java would refuse
+   the id or ICU's tzdb lacks the region. The zone lives as long as the
+   process (never freed). Safe on any thread. */
 const tide_zone *tide_time_zone_find(const char *id, size_t len);
 /* Makes id (as tide_time_zone_find reads it) the session time zone, in
    which text without a zone is read and timestamps are shown and split
@@ -110,6 +110,17 @@ typedef enum tide_utc_shift { TIDE_FROM_UTC = 1, TIDE_TO_UTC = 2 } tide_utc_shif
    that tide_time_zone_find refuses, as Spark fails on it. */
 int tide_eval_utc_shift(tide_batch *out, int32_t op, const tide_column *a, const tide_column *zones,
                         const tide_zone *zone, tide_column *dst, char *errbuf, size_t errlen);
+
+/* ts + INTERVAL (Spark's timestampAddDayTime) of a timestamp column:
+   `days` whole days on the session time zone's calendar
+   (ZonedDateTime.plusDays: the local date-time moved by the days and
+   resolved as ZonedDateTime.ofLocal with the row's own offset preferred,
+   so that a time in an overlap keeps its side; a gap moves it forward),
+   then `micros` of exact time. Spark splits an interval into days and
+   the rest truncating toward zero (days = micros / 86400000000). -1 with
+   errbuf on overflow, as Spark's exact arithmetic fails. */
+int tide_eval_plus_interval(tide_batch *out, const tide_column *a, int64_t days, int64_t micros,
+                            tide_column *dst, char *errbuf, size_t errlen);
 
 /* ---- datetime patterns (eval_datetime_pattern.c) ------------------------- */
 

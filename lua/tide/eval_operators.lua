@@ -69,27 +69,26 @@ local function shifted_timestamp(node, op, scope)
     if op == "-" then type_error(node, "an interval minus a timestamp: write the timestamp first") end
     ts, interval = interval, ts
   end
-  local t = compile_node(ts, scope).type
+  local child = compile_node(ts, scope)
+  local t = child.type
   if t.id ~= ID.timestamp then
     type_error(node, ("an interval moves a timestamp, not %s (%s)"):format(simple(t), sql_name(ts)))
   end
   local micros = op == "-" and -interval.micros or interval.micros
-  local function plus(e, n)
-    return { k = "call", fn = "timestamp_micros", args = { { k = "op", op = "+",
-      left = { k = "call", fn = "unix_micros", args = { e } }, right = { k = "lit", value = n, type = T.long } } } }
-  end
   local days = micros < 0 and -math.floor(-micros / DAY) or math.floor(micros / DAY)
-  local zone = require("tide.session").session().conf:get("spark.sql.session.timeZone")
-  if days ~= 0 and zone then
-    -- the days on the local calendar: from the local time, back to an instant
-    local z = { k = "lit", value = zone }
-    ts = { k = "call", fn = "to_utc_timestamp", args = {
-      plus({ k = "call", fn = "from_utc_timestamp", args = { ts, z } }, days * DAY), z } }
-    micros = micros - days * DAY
-  end
-  local c = compile_node(micros == 0 and ts or plus(ts, micros), scope)
-  c.name = sql_name(node)
-  return c
+  local rest = micros - days * DAY
+  -- One kernel: the days on the session zone's calendar (read when the
+  -- batch runs, as every zoned kernel reads it), then the rest.
+  local name = sql_name(node)
+  return {
+    type = T.timestamp, name = name,
+    run = function(input, out, ctx)
+      local a = child.run(input, out, ctx)
+      local dst = new_column(out)
+      check(C.tide_eval_plus_interval(out, a, days, rest, dst, errbuf, ERRLEN), name)
+      return dst
+    end,
+  }
 end
 
 function operators.interval(node)

@@ -210,6 +210,10 @@ t.test("to_timestamp and unix_timestamp with a pattern read local times in the s
       -- An offset the pattern reads wins over the session's zone.
       { "string", list("2024-10-27 02:30 +01:00"), "unix_timestamp(v, 'yyyy-MM-dd HH:mm XXX')", { "1729992600" },
         "bigint", "unix_timestamp(v, yyyy-MM-dd HH:mm XXX)" },
+      -- Offsets as far as ZoneOffset's ±18:00, and no further.
+      { "string", list("2024-01-01 00:00 +18:00", "2024-01-01 00:00 -18:00", "2024-01-01 00:00 +18:30",
+        "2024-01-01 00:00 +19:00", "2024-01-01 00:00 -23:00"), "unix_timestamp(v, 'yyyy-MM-dd HH:mm XXX')",
+        { "1704002400", "1704132000", "null", "null", "null" }, "bigint", "unix_timestamp(v, yyyy-MM-dd HH:mm XXX)" },
     }
   end)
 end)
@@ -273,6 +277,26 @@ t.test("an interval's whole days move on the session zone's calendar, the rest i
   end)
   t.same_table(t.rows(df:selectExpr("ts + INTERVAL 1 DAY", "unix_seconds(ts + INTERVAL 1 DAY) - unix_seconds(ts)")),
     { "2024-03-31 11:00:00|86400" })
+  -- ZonedDateTime.plusDays keeps the offset a time had where the new day
+  -- repeats that time: New York's 2024-11-04 01:30 EST (06:30Z) minus a
+  -- day is 2024-11-03 01:30 EST (06:30Z), not the overlap's earlier EDT
+  -- one (05:30Z); 2024-11-02 01:30 EDT plus a day stays EDT. In the gap
+  -- of 10 March, 2024-03-11 02:30 minus a day moves forward to 03:30 EDT.
+  local ny = spark:createDataFrame({ { 1730701800 }, { 1730525400 }, { 1710138600 } }, "s bigint")
+    :selectExpr("timestamp_seconds(s) AS ts")
+  in_zone("America/New_York", function()
+    t.same_table(t.rows(ny:selectExpr("unix_seconds(ts - INTERVAL 1 DAY)", "unix_seconds(ts + INTERVAL 1 DAY)",
+      "CAST(ts - INTERVAL 1 DAY AS string)", "unix_seconds(ts - INTERVAL '1 day 1 hour')")),
+      { "1730615400|1730788200|2024-11-03 01:30:00|1730611800",
+        "1730439000|1730611800|2024-11-01 01:30:00|1730435400",
+        "1710055800|1710225000|2024-03-10 03:30:00|1710052200" })
+  end)
+  -- Past a timestamp's range it fails, as Spark's exact arithmetic does.
+  local err = t.raises(function()
+    spark:createDataFrame({ { "2024-01-01 00:00:00" } }, "ts timestamp"):selectExpr("ts + INTERVAL 106751990 DAYS")
+      :collect()
+  end)
+  t.has(err, "long overflow")
 end)
 
 t.test("region ids in timestamp text are read as Spark reads them", function()
@@ -293,6 +317,71 @@ t.test("region ids in timestamp text are read as Spark reads them", function()
   local rows = df:select(F.from_json("j", "t timestamp"):alias("s")):selectExpr("unix_seconds(s.t) AS u"):collect()
   t.eq(rows[1].u, 1704067200)
   t.eq(rows[2].u, nil)
+end)
+
+t.test("to_json and the csv and json sinks write the session zone's local time and offset", function()
+  -- Spark's yyyy-MM-dd'T'HH:mm:ss.SSSXXX in the session zone: winter and
+  -- summer in Paris, both sides of its autumn overlap, Paris's mean time
+  -- of 1800 (+00:09:21, whose seconds XXX drops), and Kolkata's +05:30.
+  local seconds = { 1705320000, 1719835200, PARIS_AUTUMN - 1800, PARIS_AUTUMN + 1800, -5364662400 }
+  local function json_of(zone)
+    local out
+    in_zone(zone, function()
+      out = {}
+      local df = spark:createDataFrame((function()
+        local rows = {}
+        for i, s in ipairs(seconds) do rows[i] = { s } end
+        return rows
+      end)(), "s bigint"):selectExpr("timestamp_millis(s * 1000 + 250) AS t"):selectExpr("to_json(struct(t)) AS j")
+      for i, row in ipairs(df:collect()) do out[i] = row.j end
+    end)
+    return out
+  end
+  t.same_table(json_of("Europe/Paris"), {
+    '{"t":"2024-01-15T13:00:00.250+01:00"}', '{"t":"2024-07-01T14:00:00.250+02:00"}',
+    '{"t":"2024-10-27T02:30:00.250+02:00"}', '{"t":"2024-10-27T02:30:00.250+01:00"}',
+    '{"t":"1800-01-01T00:09:21.250+00:09"}' })
+  t.eq(json_of("Asia/Kolkata")[1], '{"t":"2024-01-15T17:30:00.250+05:30"}')
+  t.eq(json_of("-08:00")[1], '{"t":"2024-01-15T04:00:00.250-08:00"}')
+  t.eq(json_of("UTC")[1], '{"t":"2024-01-15T12:00:00.250Z"}')
+  -- from_json reads it back to the same instants, in any zone, but for
+  -- the seconds XXX dropped (as in Spark: 1800's comes back 21 s late).
+  local texts = json_of("Europe/Paris")
+  in_zone("America/Los_Angeles", function()
+    local rows = {}
+    for i, j in ipairs(texts) do rows[i] = { j } end
+    local got = {}
+    for i, row in ipairs(spark:createDataFrame(rows, "j string")
+      :select(F.from_json("j", "t timestamp"):alias("r")):selectExpr("unix_millis(r.t) AS m"):collect()) do
+      got[i] = row.m
+    end
+    t.same_table(got, { 1705320000250, 1719835200250, (PARIS_AUTUMN - 1800) * 1000 + 250,
+      (PARIS_AUTUMN + 1800) * 1000 + 250, -5364662400000 + 250 + 21000 })
+  end)
+  -- The file sinks write the same text, and tide's readers read it back.
+  local dir, base = t.tempdir(), t.tempdir()
+  t.write(dir .. "/f.csv", "1,2024-10-27 00:30:00.649Z\n2,2024-10-27 01:30:00Z\n")
+  in_zone("Europe/Paris", function()
+    for _, fmt in ipairs({ "csv", "json" }) do
+      local q = spark.readStream:format("csv"):schema("id int, ts timestamp"):load(dir)
+        .writeStream:format(fmt):option("path", base .. "/" .. fmt)
+        :option("checkpointLocation", base .. "/cp_" .. fmt):trigger { availableNow = true }:start()
+      q:awaitTermination(30)
+      t.eq(q:exception(), nil)
+    end
+  end)
+  local function text(fmt)
+    local name = t.sh("ls -1 '" .. base .. "/" .. fmt .. "'"):match("[^\n]+")
+    return t.read(base .. "/" .. fmt .. "/" .. name)
+  end
+  t.eq(text("csv"), "1,2024-10-27T02:30:00.649+02:00\n2,2024-10-27T02:30:00.000+01:00\n")
+  t.eq(text("json"), '{"id":1,"ts":"2024-10-27T02:30:00.649+02:00"}\n{"id":2,"ts":"2024-10-27T02:30:00.000+01:00"}\n')
+  for _, df in ipairs({ spark.read:schema("id int, ts timestamp"):csv(base .. "/csv"),
+    spark.read:schema("id int, ts timestamp"):json(base .. "/json") }) do
+    local got = {}
+    for i, row in ipairs(df:orderBy("id"):selectExpr("unix_millis(ts) AS m"):collect()) do got[i] = row.m end
+    t.same_table(got, { 1729989000649, 1729992600000 })
+  end
 end)
 
 t.test("UTC is unchanged, under any of its names, and setting UTC back restores it", function()

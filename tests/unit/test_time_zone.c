@@ -1,14 +1,16 @@
 /* Unit tests of time_zone.c: zone names as Spark's getZoneId reads them,
-   regions' offsets against glibc's own answers (before the table, in it,
-   and past its end, where the table repeats), java.time's resolution of
-   local times in gaps and overlaps, and regions loaded and read by
-   several threads at once. */
+   regions' offsets against ICU's own answers (before the table, in it,
+   and past its end, where the table repeats) and glibc's, java.time's
+   resolution of local times in gaps and overlaps, ids refused again once
+   refused, and regions loaded and read by several threads at once. */
 #include "check.h"
 #include "time_zone.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unicode/ucal.h>
+#include <unicode/ustring.h>
 
 static int32_t offset_of(const char *id, int *ok)
 {
@@ -105,44 +107,90 @@ static int32_t glibc_offset(int64_t t)
     return localtime_r(&tt, &tm) ? (int32_t)tm.tm_gmtoff : INT32_MIN;
 }
 
-/* Every region's table gives what glibc gives, at instants spread from
-   the year 1000 to 9999 (past the table's end, where it repeats) and on
-   either side of each transition. */
-static void offsets_are_glibc_s(void)
+static int32_t icu_offset(UCalendar *cal, int64_t t)
 {
-    static const char *const ids[] = {
-        "Europe/Paris", "America/Los_Angeles", "Australia/Lord_Howe", "Africa/Casablanca",
-        "Asia/Gaza",    "Pacific/Apia",        "America/Santiago",    "Europe/Dublin",
-        "Asia/Kolkata", "America/St_Johns"};
+    UErrorCode st = U_ZERO_ERROR;
+    ucal_setMillis(cal, (UDate)t * 1000.0, &st);
+    int32_t ms = ucal_get(cal, UCAL_ZONE_OFFSET, &st) + ucal_get(cal, UCAL_DST_OFFSET, &st);
+    return U_SUCCESS(st) ? ms / 1000 : INT32_MIN;
+}
+
+/* An instant from 1000-01-01 to 9999-12-31 (past the table's end, where
+   it repeats). */
+static int64_t any_instant(void)
+{
+    return -30610224000LL +
+           (int64_t)(((uint64_t)rand() << 31 ^ (uint64_t)rand()) % 284012438400ULL);
+}
+
+static const char *const table_ids[] = {
+    "Europe/Paris", "America/Los_Angeles", "Australia/Lord_Howe", "Africa/Casablanca",
+    "Asia/Gaza",    "Pacific/Apia",        "America/Santiago",    "Europe/Dublin",
+    "Asia/Kolkata", "America/St_Johns"};
+
+/* Every region's table gives what ICU gives, at instants spread over
+   nine millennia and on either side of each transition. */
+static void offsets_are_icu_s(void)
+{
     srand(7);
-    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
-        const tide_zone *z = zone(ids[i]);
+    for (size_t i = 0; i < sizeof table_ids / sizeof *table_ids; i++) {
+        const tide_zone *z = zone(table_ids[i]);
         if (!z) continue;
-        char tz[64];
-        snprintf(tz, sizeof tz, ":%s", ids[i]);
-        setenv("TZ", tz, 1);
-        tzset();
+        UChar uid[64];
+        u_uastrcpy(uid, table_ids[i]);
+        UErrorCode st = U_ZERO_ERROR;
+        UCalendar *cal = ucal_open(uid, -1, "root", UCAL_GREGORIAN, &st);
+        CHECK(U_SUCCESS(st));
         int bad = 0;
         for (int k = 0; k < 20000 && bad < 3; k++) {
-            /* 1000-01-01 .. 9999-12-31 */
-            int64_t t = -30610224000LL +
-                        (int64_t)(((uint64_t)rand() << 31 ^ (uint64_t)rand()) % 284012438400ULL);
-            if (tide_zone_offset(z, t) != glibc_offset(t)) {
-                fprintf(stderr, "  %s at %lld: %d, glibc %d\n", ids[i], (long long)t,
-                        (int)tide_zone_offset(z, t), (int)glibc_offset(t));
+            int64_t t = any_instant();
+            if (tide_zone_offset(z, t) != icu_offset(cal, t)) {
+                fprintf(stderr, "  %s at %lld: %d, ICU %d\n", table_ids[i], (long long)t,
+                        (int)tide_zone_offset(z, t), (int)icu_offset(cal, t));
                 bad++;
             }
         }
         for (int32_t k = 0; k < z->count && bad < 3; k++) {
             int64_t at = z->at[k];
-            if (tide_zone_offset(z, at - 1) != glibc_offset(at - 1) ||
-                tide_zone_offset(z, at) != glibc_offset(at)) {
-                fprintf(stderr, "  %s at transition %lld\n", ids[i], (long long)at);
+            if (tide_zone_offset(z, at - 1) != icu_offset(cal, at - 1) ||
+                tide_zone_offset(z, at) != icu_offset(cal, at) ||
+                tide_zone_offset(z, at - 1) == tide_zone_offset(z, at)) {
+                fprintf(stderr, "  %s at transition %lld\n", table_ids[i], (long long)at);
+                bad++;
+            }
+        }
+        ucal_close(cal);
+        CHECK(bad == 0);
+        CHECK(z->count > 0);
+    }
+}
+
+/* ICU's tzdb and the system's (glibc's) agree on zones whose rules have
+   not changed between their versions; on those that have (Gaza's and
+   Morocco's, changed in 2022 and since), up to the changes. */
+static void offsets_agree_with_glibc_s(void)
+{
+    printf("  ICU tzdb %s\n", tide_zone_data_version());
+    srand(11);
+    for (size_t i = 0; i < sizeof table_ids / sizeof *table_ids; i++) {
+        const tide_zone *z = zone(table_ids[i]);
+        int changed = strcmp(table_ids[i], "Asia/Gaza") == 0 ||
+                      strcmp(table_ids[i], "Africa/Casablanca") == 0;
+        int64_t until = changed ? 1640995200 /* 2022-01-01 */ : INT64_MAX;
+        char tz[64];
+        snprintf(tz, sizeof tz, ":%s", table_ids[i]);
+        setenv("TZ", tz, 1);
+        tzset();
+        int bad = 0;
+        for (int k = 0; k < 20000 && bad < 3; k++) {
+            int64_t t = any_instant();
+            if (t < until && tide_zone_offset(z, t) != glibc_offset(t)) {
+                fprintf(stderr, "  %s at %lld: %d, glibc %d\n", table_ids[i], (long long)t,
+                        (int)tide_zone_offset(z, t), (int)glibc_offset(t));
                 bad++;
             }
         }
         CHECK(bad == 0);
-        CHECK(z->count > 0);
     }
     unsetenv("TZ");
     tzset();
@@ -183,8 +231,32 @@ static void gaps_and_overlaps_resolve_as_java(void)
     CHECK(tide_zone_day_start(&plus2, mar31) == mar31 - 7200);
 }
 
+/* An unknown id is refused every time (the first refusal is remembered),
+   and so are ids past the number remembered; known ids still load. */
+static void refused_ids_stay_refused(void)
+{
+    int ok;
+    for (int k = 0; k < 3; k++) {
+        offset_of("AM", &ok);
+        CHECK(!ok);
+    }
+    char id[32];
+    for (int k = 0; k < 1000; k++) {
+        snprintf(id, sizeof id, "Mars/Crater_%d", k);
+        offset_of(id, &ok);
+        CHECK(!ok);
+    }
+    offset_of("Mars/Crater_7", &ok);
+    CHECK(!ok);
+    CHECK(offset_of("Asia/Tokyo", &ok) == 32400 && ok);
+    CHECK(offset_of("Asia/Tokyo", &ok) == 32400 && ok);
+    offset_of("AM", &ok);
+    CHECK(!ok);
+}
+
 /* Threads that load different regions at once and convert in them get
-   what one thread gets. */
+   what one thread gets; unknown ids refused on several threads at once
+   stay refused. */
 static const char *const thread_ids[] = {"Asia/Tokyo", "America/New_York", "Europe/Berlin",
                                          "Australia/Sydney"};
 static void *convert(void *arg)
@@ -194,6 +266,12 @@ static void *convert(void *arg)
     const tide_zone *z;
     int64_t sum = 0;
     if (tide_zone_lookup(id, strlen(id), &fixed, &z) != 0) return (void *)1;
+    char bogus[32];
+    for (int k = 0; k < 50; k++) {
+        snprintf(bogus, sizeof bogus, "Mars/Valley_%d", k);
+        const tide_zone *none;
+        if (tide_zone_lookup(bogus, strlen(bogus), &fixed, &none) == 0) return (void *)1;
+    }
     for (int64_t t = 1600000000; t < 1800000000; t += 3607)
         sum += tide_zone_offset(z, t) + tide_zone_utc(z, t, TIDE_ZONE_EARLIER) - t;
     return (void *)(intptr_t)(sum & 0x7fffffff);
@@ -213,5 +291,6 @@ static void threads_share_regions(void)
     }
 }
 
-TEST_MAIN(TEST(names_are_spark_s), TEST(offsets_are_glibc_s),
-          TEST(gaps_and_overlaps_resolve_as_java), TEST(threads_share_regions))
+TEST_MAIN(TEST(names_are_spark_s), TEST(offsets_are_icu_s), TEST(offsets_agree_with_glibc_s),
+          TEST(refused_ids_stay_refused), TEST(gaps_and_overlaps_resolve_as_java),
+          TEST(threads_share_regions))
