@@ -30,15 +30,15 @@ FROM debian:bookworm-slim AS runtime
 # mapped with dpkg -S; tests/deploy checks the mapping): their own
 # dependencies (OpenSSL, SASL, lz4, zstd, Kerberos, LDAP) come with them.
 # xxhash is compiled in (XXH_INLINE_ALL), so libxxhash0 is not needed.
-# ca-certificates lets librdkafka and libpq verify TLS servers. libicu72
-# holds the time zones spark.sql.session.timeZone and from_utc_timestamp
-# name (ICU's own tzdb, in libicudata; tide reads no /usr/share/zoneinfo).
+# ca-certificates lets librdkafka and libpq verify TLS servers. libdate-tz3
+# reads the time zones spark.sql.session.timeZone and from_utc_timestamp
+# name from tzdata's /usr/share/zoneinfo (the system's tzdb).
 # The scripts also run sh, mkdir and gzip (tide.datagen compresses through
 # it): bookworm-slim's essential packages have them.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libluajit-5.1-2 librdkafka1 libpq5 libcsv3 libsimdjson14 libedit2 \
-      zlib1g libpcre2-8-0 libssl3 libicu72 libstdc++6 libgcc-s1 libc6 \
+      zlib1g libpcre2-8-0 libssl3 libdate-tz3 tzdata libstdc++6 libgcc-s1 libc6 \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 tide \

@@ -1,14 +1,14 @@
 /*
  * time_zone.c — time zones (contracts in time_zone.h and ffi/datetime.h):
- * names read as Spark's getZoneId reads them, regions' offsets from ICU
- * cached as tables of transitions, and java.time's resolution of local
+ * names read as Spark's getZoneId reads them, regions' offsets from the
+ * system's tzdb cached as tables of transitions, and java.time's resolution of local
  * times in gaps and overlaps.
  *
- * A region is loaded once per process, under a lock: ICU (its own copy of
- * tzdb, ucal_getTZDataVersion) opens a calendar in the zone and walks its
- * transitions one after the other (ucal_getTimeZoneTransitionDate), from
- * the zone's first offset to 2500; each change of the total offset is a
- * row of the table. Loading leaves the C library's zone alone: reading a
+ * A region is loaded once per process, under a lock: the date library
+ * (time_zone_db.cc, reading tzdata's /usr/share/zoneinfo, the zones glibc
+ * reads) walks the zone's transitions one after the other, from the
+ * zone's first offset to 2500; each change of the total offset is a row
+ * of the table. Loading leaves the C library's zone alone: reading a
  * zone through it means switching TZ, and setenv races with getenv on
  * every other thread (librdkafka's resolver, libpq), while loads happen
  * on worker threads too (from_json, the CSV reader). Beyond
@@ -23,7 +23,7 @@
  * caches the span around the last instant and local time it converted: a
  * column of nearby timestamps searches a table once. Ids refused once
  * are remembered too, so that text with a word where a zone may stand
- * ("10:00:00 AM") costs each row a lookup, not a lock and ICU's search.
+ * ("10:00:00 AM") costs each row a lookup, not a lock and tzdb's search.
  */
 #include "time_zone.h"
 #include "calendar.h"
@@ -33,7 +33,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/ucal.h>
+
+/* time_zone_db.cc: the system's tzdb through the date library. */
+int tide_tzdb_has(const char *id);
+int tide_tzdb_transitions(const char *id, int64_t from, int64_t until, int32_t *first,
+                          void (*each)(void *ctx, int64_t at, int32_t offset), void *ctx);
+const char *tide_tzdb_version(void);
 
 _Atomic(const tide_zone *) tide_zone_session_;
 
@@ -62,7 +67,7 @@ static void push(_Atomic(tide_zone *) *list, tide_zone *z)
 /* An open-addressing set of the region ids found unknown: slots filled
    under load_lock (each copy owned by the set for the process's life),
    read without it. Filled to half its slots at most, so that a lookup
-   ends at an empty slot; ids refused beyond that are looked up in ICU
+   ends at an empty slot; ids refused beyond that are looked up in tzdb
    each time, which is slower but right. */
 #define REFUSED_SLOTS 512
 static _Atomic(const char *) refused[REFUSED_SLOTS];
@@ -98,7 +103,7 @@ static void remember_refused(const char *id)
     refused_count++;
 }
 
-/* ---- loading a region through ICU ----------------------------------------------- */
+/* ---- loading a region from tzdb ----------------------------------------------- */
 
 typedef struct {
     int64_t *at;
@@ -125,54 +130,24 @@ static void add(table *tb, int64_t at, int32_t off)
     tb->off[++tb->n] = off;
 }
 
-/* The total offset (standard + daylight saving) in seconds at the
-   calendar's instant; *st records a failure. */
-static int32_t icu_offset(UCalendar *cal, UErrorCode *st)
+static void add_row(void *ctx, int64_t at, int32_t off)
 {
-    int32_t ms = ucal_get(cal, UCAL_ZONE_OFFSET, st) + ucal_get(cal, UCAL_DST_OFFSET, st);
-    return ms / 1000;
+    table *tb = ctx;
+    if (!tb->failed) add(tb, at, off);
 }
 
-/* An ASCII id as ICU's UTF-16, into ID_BUF units. */
-static void to_uchars(const char *id, UChar *u)
-{
-    size_t i = 0;
-    for (; id[i]; i++)
-        u[i] = (UChar)(unsigned char)id[i];
-    u[i] = 0;
-}
-
-/* The region's table from ICU's transitions; NULL when ICU fails or out
+/* The region's table from tzdb's transitions; NULL when tzdb fails or out
    of memory. Transitions that change only how the offset splits into
    standard and daylight time (or only the zone's abbreviation) leave the
    total alone and make no row. */
 static tide_zone *load_region(const char *id)
 {
-    UChar uid[ID_BUF];
-    to_uchars(id, uid);
-    UErrorCode st = U_ZERO_ERROR;
-    UCalendar *cal = ucal_open(uid, -1, "root", UCAL_GREGORIAN, &st);
     table tb = {0};
     tb.off = malloc(sizeof *tb.off);
     tide_zone *z = calloc(1, sizeof *z);
-    if (U_FAILURE(st) || !tb.off || !z || !(z->id = strdup(id))) {
+    if (!tb.off || !z || !(z->id = strdup(id)) ||
+        tide_tzdb_transitions(id, FAR_PAST, TABLE_END, &tb.off[0], add_row, &tb) != 0)
         tb.failed = 1;
-    } else {
-        ucal_setMillis(cal, (UDate)FAR_PAST * 1000.0, &st);
-        int32_t cur = tb.off[0] = icu_offset(cal, &st);
-        UDate next;
-        while (!tb.failed && U_SUCCESS(st) &&
-               ucal_getTimeZoneTransitionDate(cal, UCAL_TZ_TRANSITION_NEXT, &next, &st) &&
-               next < (UDate)TABLE_END * 1000.0) {
-            ucal_setMillis(cal, next, &st);
-            int32_t o = icu_offset(cal, &st);
-            /* tzdb's transitions fall on whole seconds */
-            if (o != cur) add(&tb, (int64_t)(next / 1000.0), o);
-            cur = o;
-        }
-        if (U_FAILURE(st)) tb.failed = 1;
-    }
-    if (cal) ucal_close(cal);
     int64_t *local = tb.failed ? NULL : malloc(sizeof *local * (size_t)(tb.n ? tb.n : 1));
     if (!local) {
         free(tb.at);
@@ -195,9 +170,10 @@ static tide_zone *load_region(const char *id)
 
 /* Whether tzdb has the region, as Java's ZoneRegion.ofId takes ids
    ([A-Za-z][A-Za-z0-9~/._+-]+, case as tzdb spells them) and only the
-   zones of its tzdb provider. ICU knows a few Java does not: tzdb's
-   Factory (which Java's compiler skips), the SystemV zones tzdb dropped
-   in 2020, and its own Etc/Unknown (no system id). */
+   zones of its tzdb provider. The system's zoneinfo holds a few files
+   Java does not take: tzdb's Factory (which Java's compiler skips),
+   localtime and posixrules (links to other zones), the posix/ and right/
+   trees and the SystemV zones tzdb dropped in 2020. */
 static int known_region(const char *id)
 {
     size_t n = strlen(id);
@@ -208,13 +184,11 @@ static int known_region(const char *id)
               strchr("~/._+-", c)))
             return 0;
     }
-    if (strcmp(id, "Factory") == 0 || strncmp(id, "SystemV/", 8) == 0) return 0;
-    UChar uid[ID_BUF], canonical[128];
-    to_uchars(id, uid);
-    UErrorCode st = U_ZERO_ERROR;
-    UBool system = 0;
-    ucal_getCanonicalTimeZoneID(uid, -1, canonical, 128, &system, &st);
-    return U_SUCCESS(st) && system;
+    if (strcmp(id, "Factory") == 0 || strcmp(id, "localtime") == 0 ||
+        strcmp(id, "posixrules") == 0 || strncmp(id, "SystemV/", 8) == 0 ||
+        strncmp(id, "posix/", 6) == 0 || strncmp(id, "right/", 6) == 0)
+        return 0;
+    return tide_tzdb_has(id);
 }
 
 static const tide_zone *find_in(_Atomic(tide_zone *) *list, const char *id, int32_t fixed)
@@ -229,6 +203,12 @@ static const tide_zone *region(const char *id)
     const tide_zone *z = find_in(&regions, id, 0);
     if (z || is_refused(id)) return z;
     pthread_mutex_lock(&load_lock);
+    /* The first call loads tzdb (thread-safe in the library too). */
+    static int tzdb_loaded;
+    if (!tzdb_loaded) {
+        tide_tzdb_version();
+        tzdb_loaded = 1;
+    }
     z = find_in(&regions, id, 0);
     if (!z && !is_refused(id)) {
         if (known_region(id)) {
@@ -245,9 +225,7 @@ static const tide_zone *region(const char *id)
 
 const char *tide_zone_data_version(void)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    const char *v = ucal_getTZDataVersion(&st);
-    return U_SUCCESS(st) && v ? v : "unknown";
+    return tide_tzdb_version();
 }
 
 /* ---- names ------------------------------------------------------------------------ */

@@ -4,10 +4,11 @@
  * conversions between an instant and its local time in one, as java.time
  * does them (not part of the FFI; ffi/datetime.h has Lua's calls).
  *
- * A region's offsets come from ICU's own copy of tzdb (not the system's
- * tzdata: tide_zone_data_version names it), once per region and
+ * A region's offsets come from the system's tzdb (tzdata's
+ * /usr/share/zoneinfo, read through the date library;
+ * tide_zone_data_version names its version), once per region and
  * process: they are cached in a table of the region's transitions, so
- * that no conversion calls into ICU and every loaded zone is read-only,
+ * that no conversion calls into tzdb and every loaded zone is read-only,
  * shared by all threads and never freed. Times are
  * seconds since 1970-01-01 UTC (instants) or "local seconds" (the local
  * date-time read as if it were UTC); offsets are seconds east of UTC.
@@ -58,7 +59,7 @@ int tide_zone_lookup(const char *id, size_t len, tide_zone *fixed, const tide_zo
 
 int32_t tide_zone_region_offset(const tide_zone *z, int64_t utc);
 
-/* The version of the tzdb regions are read from ("2022e"), or "unknown". */
+/* The version of the tzdb regions are read from ("2025b"), or "unknown". */
 const char *tide_zone_data_version(void);
 
 /* The offset in force at an instant. */

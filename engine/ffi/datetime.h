@@ -20,9 +20,9 @@ typedef struct tide_zone tide_zone;
 
 /* The zone an id names, as Spark's getZoneId reads it: an offset ("+02:00",
    "-8", "Z"), UTC, GMT or UT alone or with an offset ("UTC+1"), Java's
-   short ids (EST, PST, ...), or a region id of tzdb as ICU has it
+   short ids (EST, PST, ...), or a region id of the system's tzdb
    ("Europe/Paris", case as tzdb spells it). NULL when Java would refuse
-   the id or ICU's tzdb lacks the region. The zone lives as long as the
+   the id or the tzdb lacks the region. The zone lives as long as the
    process (never freed). Safe on any thread. */
 const tide_zone *tide_time_zone_find(const char *id, size_t len);
 /* Makes id (as tide_time_zone_find reads it) the session time zone, in
