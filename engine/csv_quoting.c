@@ -2,9 +2,11 @@
  * csv_quoting.c — CSV lines with quotes, through libcsv. The reader
  * (csv_reader.c) splits a line without quotes itself (csv_record.c); a line
  * with quotes comes here, and libcsv keeps a quoted field's state across
- * lines (multiLine) and across input buffers (a line longer than one),
- * handing fields and record ends to csv_record.c. Escaped quotes (\")
- * are rewritten first as the doubled quotes libcsv knows.
+ * lines (multiLine) and across the pieces of a line longer than the input
+ * buffer (the only lines the reader hands on in pieces), handing fields
+ * and record ends to csv_record.c. Escaped quotes (\") are rewritten first
+ * as the doubled quotes libcsv knows, escapes at a piece's end waiting for
+ * the next piece, so that the pieces read as the whole line would.
  *
  * libcsv runs in strict mode, and where it stops the quoting is judged as
  * Spark's is: a quote inside an unquoted field (5'10") is an ordinary
@@ -53,55 +55,77 @@ int csv_between_records(const tide_csv_reader *r)
 }
 
 /* Rewrites an escaped quote (escape + quote inside a quoted field) as the
-   doubled quote libcsv understands. The quoted state at the start comes
-   from libcsv, which has parsed everything before this line. */
+   doubled quote libcsv understands; two escapes before a quote are one
+   escape, and the quote is a quote of its own (it ends the field or, with
+   another after it, is a doubled one). Where s starts comes from libcsv,
+   which has parsed everything before it: inside a quoted field, just after
+   a quote in one (a quote first in s doubles it), or outside. A line
+   longer than the input buffer comes in pieces, so escapes at the end of
+   one wait in r->escapes_pending for the bytes that give them their
+   meaning: the pieces read as the whole line would. */
 static const unsigned char *unescape(tide_csv_reader *r, const unsigned char *s, size_t *n)
 {
     unsigned char esc = (unsigned char)r->opt.escape, quote = (unsigned char)r->opt.quote;
     unsigned char sep = (unsigned char)r->opt.sep;
-    if (*n > r->scratch_cap) {
-        unsigned char *buf = realloc(r->scratch, *n * 2);
+    /* At most one byte is written for each byte read, the pending escapes
+       included. */
+    size_t need = *n + 2;
+    if (need > r->scratch_cap) {
+        unsigned char *buf = realloc(r->scratch, need * 2);
         if (!buf) {
             csv_fail(r, "out of memory reading %s", r->path);
             return NULL;
         }
         r->scratch = buf;
-        r->scratch_cap = *n * 2;
+        r->scratch_cap = need * 2;
     }
     int state = r->parser.pstate;
     int in_quotes = state == LIBCSV_FIELD_BEGUN && r->parser.quoted;
+    int after_quote = state == LIBCSV_FIELD_MIGHT_HAVE_ENDED && !r->blanks_after_quote;
     int field_start = state < LIBCSV_FIELD_BEGUN;
-    size_t out = 0;
+    int escapes = r->escapes_pending; /* read, not yet written (at most 2) */
+    unsigned char *out = r->scratch;
     for (size_t i = 0; i < *n; i++) {
         unsigned char c = s[i];
-        if (in_quotes) {
-            if (c == esc && i + 1 < *n && s[i + 1] == quote) {
-                r->scratch[out++] = quote;
-                r->scratch[out++] = quote;
-                i++;
+        if (after_quote) {
+            after_quote = 0;
+            if (c == quote) { /* a doubled quote */
+                *out++ = c;
+                in_quotes = 1;
                 continue;
             }
-            if (c == esc && i + 2 < *n && s[i + 1] == esc && s[i + 2] == quote) {
-                r->scratch[out++] = esc; /* an escaped escape: the quote ends the field */
-                i++;
+            field_start = 0; /* the quote ended the field */
+        }
+        if (in_quotes) {
+            if (c == esc) {
+                if (escapes == 2)
+                    *out++ = esc; /* the first of three is an ordinary character */
+                else
+                    escapes++;
+                continue;
+            }
+            if (c == quote && escapes == 1) { /* an escaped quote */
+                *out++ = quote;
+                *out++ = quote;
+                escapes = 0;
                 continue;
             }
             if (c == quote) {
-                if (i + 1 < *n && s[i + 1] == quote) {
-                    r->scratch[out++] = quote;
-                    r->scratch[out++] = quote;
-                    i++;
-                    continue;
-                }
+                if (escapes == 2) *out++ = esc; /* an escaped escape */
+                escapes = 0;
                 in_quotes = 0;
+                after_quote = 1;
             }
+            for (; escapes > 0; escapes--)
+                *out++ = esc; /* before another byte, escapes are ordinary */
         } else {
             if (c == quote && field_start) in_quotes = 1;
             field_start = c == sep;
         }
-        r->scratch[out++] = c;
+        *out++ = c;
     }
-    *n = out;
+    r->escapes_pending = escapes;
+    *n = (size_t)(out - r->scratch);
     return r->scratch;
 }
 
@@ -118,6 +142,7 @@ static void end_bad_record(tide_csv_reader *r, int why)
     r->parser.status = CSV_SUCCESS;
     r->skip_line = 0;
     r->blanks_after_quote = 0;
+    r->escapes_pending = 0;
     if (!r->quote_error) {
         r->quote_error = why;
         r->quote_field = r->field;
@@ -152,7 +177,7 @@ static void text_after_quote(tide_csv_reader *r)
 void csv_feed_quoted(tide_csv_reader *r, const unsigned char *s, size_t n)
 {
     if (r->opt.escape && r->opt.escape != r->opt.quote && r->opt.quote &&
-        memchr(s, r->opt.escape, n)) {
+        (r->escapes_pending || memchr(s, r->opt.escape, n))) {
         s = unescape(r, s, &n);
         if (!s) return;
     }

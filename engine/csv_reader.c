@@ -139,17 +139,25 @@ const char *tide_csv_header_name(const tide_csv_reader *r, int32_t i)
 
 /* ---- input --------------------------------------------------------------------------- */
 
+/* Reads more of the file after the unread bytes, which move to the
+   buffer's start first: a line is handed on in pieces only when it is
+   longer than the buffer, so that a line with quotes reaches libcsv whole
+   and a line without them takes the fast split (csv_split_plain_line).
+   Called only while the buffer has room. */
 static int refill(tide_csv_reader *r)
 {
-    int got = gzread(r->gz, r->in, INPUT_BYTES);
+    size_t keep = r->len - r->pos;
+    memmove(r->in, r->in + r->pos, keep);
+    r->pos = 0;
+    r->len = keep;
+    int got = gzread(r->gz, r->in + keep, (unsigned)(INPUT_BYTES - keep));
     int zerr;
     if (got < 0) {
         const char *msg = gzerror(r->gz, &zerr);
         csv_fail(r, "cannot read %s: %s", r->path, zerr == Z_ERRNO ? strerror(errno) : msg);
         return -1;
     }
-    r->pos = 0;
-    r->len = (size_t)got;
+    r->len += (size_t)got;
     if (!r->started) {
         r->started = 1;
         /* A UTF-8 byte-order mark is no text of the file: left in, it would
@@ -185,17 +193,20 @@ static void parse(tide_csv_reader *r, int64_t stop_row)
             (r->inferring ? r->infer_limit >= 0 && r->inferred >= r->infer_limit
                           : r->row >= stop_row))
             return;
-        if (r->pos == r->len) {
-            if (refill(r) != 0) return;
-            if (r->eof) {
-                r->finished = 1;
-                csv_end_file(r);
-                return;
-            }
-        }
         const unsigned char *s = r->in + r->pos;
         size_t avail = r->len - r->pos;
         const unsigned char *nl = memchr(s, '\n', avail);
+        if (!nl && !r->eof && avail < INPUT_BYTES) {
+            if (refill(r) != 0) return;
+            continue;
+        }
+        if (avail == 0) {
+            r->finished = 1;
+            csv_end_file(r);
+            return;
+        }
+        /* Without a line end, s is the whole buffer, a piece of a line
+           longer than it, or the file's last line, which lacks its end. */
         size_t n = nl ? (size_t)(nl - s) + 1 : avail;
         if (at_start) {
             r->record_line = r->line;

@@ -48,6 +48,7 @@ struct tide_csv_reader {
     struct csv_parser parser;
     int skip_line;          /* the record went wrong: the rest of its line is not parsed */
     int blanks_after_quote; /* the input so far ends in blanks after a closing quote */
+    int escapes_pending;    /* escapes ending a piece inside quotes, not yet given to libcsv */
     unsigned char *scratch; /* a line with escapes rewritten for libcsv */
     size_t scratch_cap;
 
@@ -96,9 +97,10 @@ void csv_fail(tide_csv_reader *r, const char *fmt, ...) __attribute__((format(pr
 /* csv_quoting.c. csv_quoting_init sets libcsv up for the options (0, or
    -1 when out of memory). csv_between_records: no record is in progress.
    csv_feed_quoted parses what csv_split_plain_line does not take: a line
-   with quotes, one inside a record already begun, a part of a line longer
-   than the input buffer. csv_end_line ends a record its line leaves
-   broken, csv_end_file the last record. */
+   with quotes, one inside a record already begun, or a piece of a line
+   longer than the input buffer: only such lines come in pieces, and the
+   pieces read as the whole line would. csv_end_line ends a record its line
+   leaves broken, csv_end_file the last record. */
 int csv_quoting_init(tide_csv_reader *r);
 int csv_between_records(const tide_csv_reader *r);
 void csv_feed_quoted(tide_csv_reader *r, const unsigned char *s, size_t n);

@@ -203,8 +203,11 @@ static int split_plain_line_sse2(tide_csv_reader *r, const unsigned char *s, siz
 #endif
 
 /* A line with no quote and no lone CR holds just what libcsv would find
-   between its separators, so it is split here. */
-int csv_split_plain_line(tide_csv_reader *r, const unsigned char *s, size_t n)
+   between its separators, so it is split here. This is the reader's
+   hottest code: it starts on a cache line, because where it happened to
+   start moved a read's speed by a few percent as unrelated code grew. */
+__attribute__((aligned(64))) int csv_split_plain_line(tide_csv_reader *r, const unsigned char *s,
+                                                      size_t n)
 {
     size_t end = n - 1; /* s[n - 1] is '\n' */
     if (end > 0 && s[end - 1] == '\r') end--;

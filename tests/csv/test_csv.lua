@@ -22,8 +22,7 @@ local function csv(path, opts, schema)
 end
 
 -- Rows as lists of cell texts (as show prints them), for comparisons.
-local function cells(df)
-  local b = df:toBatch()
+local function batch_cells(b)
   local out = {}
   for r = 0, b:count() - 1 do
     local row = {}
@@ -31,6 +30,10 @@ local function cells(df)
     out[#out + 1] = table.concat(row, "|")
   end
   return out
+end
+
+local function cells(df)
+  return batch_cells(df:toBatch())
 end
 
 t.test("Avazu rows read with the training schema; ids above 2^63 are exact", function()
@@ -506,6 +509,124 @@ t.test("blanks after a closing quote across the input buffer's end are skipped j
       t.same_table({ read_ids(dir .. "/" .. name, { mode = "DROPMALFORMED", multiLine = multi }, schema) },
         { "1 2 3 4 5 6 7 8", 8, 8 }, what)
     end
+  end
+end)
+
+-- ---- escapes and doubled quotes where an input buffer ends ---------------------------
+
+local BUF = 256 * 1024 -- the reader's input buffer (INPUT_BYTES, engine/csv_reader.h)
+local QUOTED = "id int, name string, rest string, _corrupt_record string"
+local AFTER, AFTER_ROW = '2,"t\\"u",v\n', '2|t"u|v|null' -- a record after, with an escape
+
+-- The end of a line '1,"<text>...' from a byte placed a few bytes either
+-- side of an input buffer's end, with field 2's value after <text> (false:
+-- the record is malformed) and field 3. Each has an escape or a quote
+-- whose meaning depends on the byte after it.
+local TAILS = {
+  { '\\"z",r', '"z', "r" }, -- an escaped quote
+  { '""z\\"y",r', '"z"y', "r" }, -- a doubled quote, then an escaped one
+  { '\\"""z\\"y",r', '""z"y', "r" }, -- an escaped quote, then a doubled one
+  { '\\\\","r\\"s"', "\\", 'r"s' }, -- an escaped escape: the quote ends the field
+  { '","r\\"s"', "", 'r"s' }, -- the closing quote, then a quoted field with an escape
+  { '\\"z"x,r', false }, -- text after the closing quote
+}
+
+-- The row a line '1,"<text><tail>' reads as, and whether it is malformed.
+local function tail_row(text, tail)
+  if tail[2] == false then return '1|null|null|1,"' .. text .. tail[1], 1 end
+  return ("1|%s|%s|null"):format(text .. tail[2], tail[3]), 0
+end
+
+-- The rows of a file as cell texts, and its malformed count.
+local function quoted_read(path, multi)
+  local _, malformed, _, b = read_batch(path, { multiLine = multi }, QUOTED)
+  return batch_cells(b), malformed
+end
+
+-- Rows compared one by one; a mismatch shows the end of the row read, as
+-- rows may be longer than the input buffer.
+local function same_rows(got, want, what)
+  t.eq(#got, #want, what .. ": rows")
+  for i = 1, #want do
+    t.ok(got[i] == want[i], ("%s: row %d is ...%q, expected ...%q"):format(what, i, got[i]:sub(-24),
+      want[i]:sub(-24)))
+  end
+end
+
+t.test("escapes and doubled quotes in a line across the input buffer's end read as elsewhere", function()
+  -- A first line of a length that puts the second line's tail 3 bytes
+  -- before to 3 bytes after the end of the first input buffer; the same
+  -- lines after a short first line (the buffer's end far from them) are the
+  -- reference.
+  local dir = t.tempdir()
+  local text = ("a"):rep(20)
+  for k, tail in ipairs(TAILS) do
+    local line = '1,"' .. text .. tail[1] .. "\n"
+    write(("%s/ref%d.csv"):format(dir, k), "0,f,0\n" .. line .. AFTER)
+    for d = -3, 3 do
+      local first = BUF + d - 3 - #text -- its bytes, the line end included
+      local file = "0," .. ("f"):rep(first - 5) .. ",0\n" .. line .. AFTER
+      assert(file:sub(BUF + d + 1, BUF + d + #tail[1]) == tail[1])
+      write(("%s/at%d_%d.csv"):format(dir, k, d), file)
+    end
+  end
+  t.sh(("cd '%s' && gzip -k *.csv"):format(dir))
+  for k, tail in ipairs(TAILS) do
+    for _, multi in ipairs({ "false", "true" }) do
+      local ref, ref_malformed = quoted_read(("%s/ref%d.csv"):format(dir, k), multi)
+      local row, malformed = tail_row(text, tail)
+      local what = ("tail %d multiLine=%s"):format(k, multi)
+      same_rows(ref, { "0|f|0|null", row, AFTER_ROW }, what)
+      t.eq(ref_malformed, malformed, what .. ": malformed")
+      table.remove(ref, 1)
+      for d = -3, 3 do
+        for _, ext in ipairs({ ".csv", ".csv.gz" }) do
+          local what = ("tail %d at the buffer's end %+d, %s multiLine=%s"):format(k, d, ext, multi)
+          local rows, bad = quoted_read(("%s/at%d_%d%s"):format(dir, k, d, ext), multi)
+          table.remove(rows, 1)
+          same_rows(rows, ref, what)
+          t.eq(bad, ref_malformed, what .. ": malformed")
+        end
+      end
+    end
+  end
+end)
+
+t.test("escapes and doubled quotes split between the pieces of a line longer than the buffer", function()
+  -- The first line is longer than the input buffer, so libcsv gets it in
+  -- two pieces, the first the file's first buffer, and the tail starts 3
+  -- bytes before to 3 bytes after its end: an escape and its quote, two
+  -- escapes, or the two quotes of a doubled one fall in different pieces.
+  local dir = t.tempdir()
+  for k, tail in ipairs(TAILS) do
+    for d = -3, 3 do
+      local text = ("a"):rep(BUF + d - 3)
+      write(("%s/long%d_%d.csv"):format(dir, k, d), '1,"' .. text .. tail[1] .. "\n" .. AFTER)
+    end
+  end
+  t.sh(("cd '%s' && gzip -k *.csv"):format(dir))
+  for k, tail in ipairs(TAILS) do
+    for d = -3, 3 do
+      local row, malformed = tail_row(("a"):rep(BUF + d - 3), tail)
+      for _, ext in ipairs({ ".csv", ".csv.gz" }) do
+        for _, multi in ipairs({ "false", "true" }) do
+          local what = ("tail %d at the piece's end %+d, %s multiLine=%s"):format(k, d, ext, multi)
+          local rows, bad = quoted_read(("%s/long%d_%d%s"):format(dir, k, d, ext), multi)
+          same_rows(rows, { row, AFTER_ROW }, what)
+          t.eq(bad, malformed, what .. ": malformed")
+        end
+      end
+    end
+  end
+  -- A record that goes wrong in the first piece skips the rest of its
+  -- line: the escape that ends the piece is not carried to the next line.
+  local line = '1,"a"x,"' .. ("b"):rep(BUF - 9) .. '\\"z",r'
+  assert(line:sub(BUF, BUF) == "\\")
+  write(dir .. "/skipped.csv", line .. "\n" .. AFTER)
+  for _, multi in ipairs({ "false", "true" }) do
+    local rows, bad = quoted_read(dir .. "/skipped.csv", multi)
+    same_rows(rows, { "1|null|null|" .. line, AFTER_ROW }, "skipped, multiLine=" .. multi)
+    t.eq(bad, 1, "skipped, multiLine=" .. multi)
   end
 end)
 
