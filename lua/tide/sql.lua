@@ -346,6 +346,19 @@ function Parser:call(fn)
   return node
 end
 
+-- After a sort key: [ASC|DESC] [NULLS FIRST|LAST]; whether descending
+-- and whether nulls come first (Spark's default: first when ascending).
+function Parser:ordering()
+  local desc = self:accept_kw("DESC") ~= nil
+  if not desc then self:accept_kw("ASC") end
+  local nulls_first = not desc
+  if self:accept_kw("NULLS") then
+    nulls_first = self:accept_kw("FIRST") ~= nil
+    if not nulls_first then self:expect_kw("LAST") end
+  end
+  return desc, nulls_first
+end
+
 -- fn OVER ([PARTITION BY e, ...] [ORDER BY e [ASC|DESC] [NULLS FIRST|LAST],
 -- ...] [ROWS|RANGE BETWEEN bound AND bound]): the window of tide.window,
 -- as Column:over makes it.
@@ -365,13 +378,7 @@ function Parser:over(fn)
     local keys = {}
     repeat
       local e = self:expr()
-      local desc = self:accept_kw("DESC") ~= nil
-      if not desc then self:accept_kw("ASC") end
-      local nulls_first = not desc
-      if self:accept_kw("NULLS") then
-        nulls_first = self:accept_kw("FIRST") ~= nil
-        if not nulls_first then self:expect_kw("LAST") end
-      end
+      local desc, nulls_first = self:ordering()
       keys[#keys + 1] = column.wrap({ k = "sortorder", expr = e, descending = desc, nullsFirst = nulls_first })
     until not self:accept_op(",")
     w = w:orderBy(keys)

@@ -155,13 +155,7 @@ local function order_by(p, scope)
   local order = {}
   repeat
     local e = unqualify(p:expr(), scope)
-    local desc = p:accept_kw("DESC") ~= nil
-    if not desc then p:accept_kw("ASC") end
-    local nulls_first = not desc
-    if p:accept_kw("NULLS") then
-      nulls_first = p:accept_kw("FIRST") ~= nil
-      if not nulls_first then p:expect_kw("LAST") end
-    end
+    local desc, nulls_first = p:ordering()
     order[#order + 1] = { expr = e, desc = desc, nullsFirst = nulls_first }
   until not p:accept_op(",")
   return order
