@@ -114,27 +114,47 @@ function M.install(dataframe)
       end
     end
     if window then df = time_window.expand(df, window) end
-    for _, c in ipairs(list) do
+    -- A column whose name another column shares (a.site after a join
+    -- with b.site) is copied under a name of its own, the copy grouped by
+    -- and named back in the result, as Spark's attribute keeps its name.
+    local input_schema, renamed, names = df._plan.schema, {}, {}
+    for i, c in ipairs(list) do
       if column.isColumn(c) and c.node.k ~= "col" and c.node ~= window then
         local node = c.node.k == "alias" and c.node or
           { k = "alias", expr = c.node, name = require("tide.sql_names").outputName(c.node) }
         computed[#computed + 1] = column.wrap(node)
+        names[i] = node.name
+      elseif not (column.isColumn(c) and c.node == window) then
+        local from = column.isColumn(c) and c.node.from
+        local at = key_index(input_schema, name_of(c, "groupBy"), "groupBy", 2, from)
+        local name = input_schema.fields[at + 1].name
+        if #input_schema:fieldsNamed(name) > 1 then
+          names[i] = ("__groupBy%d"):format(i)
+          renamed[#renamed + 1] = { names[i], name }
+          computed[#computed + 1] = column.wrap({ k = "alias", name = names[i],
+            expr = { k = "col", name = name, index = at } })
+        else
+          names[i] = name
+        end
       end
     end
     if #computed > 0 then df = df:select(column.wrap({ k = "star" }), unpack(computed)) end
-    local schema, keys, k = df._plan.schema, { finish = window and time_window.finish }, 0
-    for _, c in ipairs(list) do
-      local name
-      if column.isColumn(c) and c.node == window then
-        keys[#keys + 1] = time_window.START
-        name = time_window.END
-      elseif column.isColumn(c) and c.node.k ~= "col" then
-        k = k + 1
-        name = computed[k].node.name
-      else
-        name = name_of(c, "groupBy")
+    local keys = { finish = window and time_window.finish }
+    for i = 1, #list do
+      if names[i] then
+        keys[#keys + 1] = names[i]
+      else -- the window
+        keys[#keys + 1], keys[#keys + 2] = time_window.START, time_window.END
       end
-      keys[#keys + 1] = schema.fields[key_index(schema, name, "groupBy", 2) + 1].name
+    end
+    for _, key in ipairs(keys) do key_index(df._plan.schema, key, "groupBy", 2) end
+    if #renamed > 0 then
+      local finish = keys.finish
+      keys.finish = function(result)
+        if finish then result = finish(result) end
+        for _, r in ipairs(renamed) do result = result:withColumnRenamed(r[1], r[2]) end
+        return result
+      end
     end
     return setmetatable({ df = df, keys = keys }, GroupedData)
   end
@@ -142,7 +162,8 @@ function M.install(dataframe)
 
   -- One aggregate: {code, column = 0-based index or nil (count(*)), name
   -- = output, type}; its errors are at `level` (1: agg_spec's caller).
-  local function agg_spec(schema, fn, colname, alias, level)
+  -- `from`: the DataFrame a column reference came from (df.x), if any.
+  local function agg_spec(schema, fn, colname, alias, level, from)
     local code = AGG[fn]
     if not code then error(("unknown aggregate function %q"):format(tostring(fn)), level + 1) end
     local label = AGG_LABEL[fn] or fn
@@ -150,7 +171,7 @@ function M.install(dataframe)
       if code ~= AGG.count then error(fn .. "(*) is not an aggregate; only count(*) is", level + 1) end
       return { code = code, column = nil, name = alias or "count(1)", type = T.long }
     end
-    local idx = index_of(schema, colname, fn, level + 1)
+    local idx = index_of(schema, colname, fn, level + 1, from)
     local field = schema.fields[idx + 1]
     local t = field.dataType
     local p, s = ffi.new("int32_t[1]", t.precision or 0), ffi.new("int32_t[1]", t.scale or 0)
@@ -177,7 +198,7 @@ function M.install(dataframe)
     end
     for i, arg in ipairs(args) do
       if arg.k ~= "col" then error("countDistinct() takes column names", level + 1) end
-      local idx = index_of(schema, arg.name, "countDistinct", level + 1)
+      local idx = index_of(schema, arg.name, "countDistinct", level + 1, arg.from)
       local field = schema.fields[idx + 1]
       if field.dataType.id == ID.struct or field.dataType.id == ID.vector then
         error(("countDistinct: column %s is %s, which cannot be counted distinct"):format(field.name,
@@ -225,7 +246,7 @@ function M.install(dataframe)
     else
       error(("%s() takes a column name"):format(node.fn), level + 1)
     end
-    local spec = agg_spec(schema, node.fn, name, alias, level + 1)
+    local spec = agg_spec(schema, node.fn, name, alias, level + 1, arg.from)
     return spec
   end
 

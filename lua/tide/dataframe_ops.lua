@@ -64,10 +64,11 @@ local function resolve(schema, name, level, from)
   return i
 end
 
--- The 0-based index of a named column (resolved so), or an error at
--- `level` (1: index_of's caller) naming `what` and listing the columns.
-local function index_of(schema, name, what, level)
-  local i = resolve(schema, name, level + 1)
+-- The 0-based index of a named column (resolved so, `from` as resolve's),
+-- or an error at `level` (1: index_of's caller) naming `what` and listing
+-- the columns.
+local function index_of(schema, name, what, level, from)
+  local i = resolve(schema, name, level + 1, from)
   if not i then
     local columns = schema:fieldNames()
     error(("%s: cannot resolve column %q (columns: %s)%s"):format(what, name, table.concat(columns, ", "),
@@ -76,10 +77,11 @@ local function index_of(schema, name, what, level)
   return i - 1
 end
 
--- The index of a column that rows are sorted or grouped by: tide orders
--- and hashes atomic values only (not structs, not vectors).
-local function key_index(schema, name, what, level)
-  local i = index_of(schema, name, what, level + 1)
+-- The index of a column that rows are sorted or grouped by (`name` as
+-- index_of's, or the 0-based index): tide orders and hashes atomic
+-- values only (not structs, not vectors).
+local function key_index(schema, name, what, level, from)
+  local i = type(name) == "number" and name or index_of(schema, name, what, level + 1, from)
   local t = schema.fields[i + 1].dataType
   if t.id == ID.struct or t.id == ID.vector then
     local role = what == "orderBy" and "a sort key" or what == "groupBy" and "a grouping key"
@@ -282,15 +284,21 @@ function M.install(dataframe)
       end
       if not node or node.k ~= "col" then error("orderBy takes column names, F.col(name) or F.desc(name)", 2) end
       if nulls_first == nil then nulls_first = not descending end
-      keys[i] = { name = node.name, desc = descending and 1 or 0, nulls = nulls_first and 1 or 0 }
+      keys[i] = { name = node.name, from = node.from, desc = descending and 1 or 0, nulls = nulls_first and 1 or 0 }
     end
     -- A struct column (a window) sorts by its fields in turn, as Spark
-    -- orders structs: they are taken out as hidden columns first.
+    -- orders structs: they are taken out as hidden columns first; so is a
+    -- column whose name another shares (a.site after a join with b.site).
     local df, hidden, sort_keys = self, {}, {}
     for i, key in ipairs(keys) do
-      local f = resolve(schema, key.name, 2)
+      local f = resolve(schema, key.name, 2, key.from)
       local t = f and schema.fields[f].dataType
-      if t and t.id == ID.struct then
+      if t and t.id ~= ID.struct and #schema:fieldsNamed(schema.fields[f].name) > 1 then
+        local name = ("__sort%d"):format(i)
+        hidden[#hidden + 1] = column.wrap({ k = "alias", name = name,
+          expr = { k = "col", name = schema.fields[f].name, index = f - 1 } })
+        sort_keys[#sort_keys + 1] = { name = name, desc = key.desc, nulls = key.nulls }
+      elseif t and t.id == ID.struct then
         for j, sub in ipairs(t.fields) do
           local name = ("__sort%d_%d"):format(i, j)
           hidden[#hidden + 1] = column.wrap({ k = "alias", name = name,
@@ -329,7 +337,7 @@ function M.install(dataframe)
     })
     if #hidden == 0 then return sorted end
     local visible = {}
-    for i, f in ipairs(schema.fields) do visible[i] = column.wrap({ k = "col", name = f.name }) end
+    for i, f in ipairs(schema.fields) do visible[i] = column.wrap({ k = "col", name = f.name, index = i - 1 }) end
     return sorted:select(visible)
   end
   methods.sort = methods.orderBy
@@ -342,11 +350,12 @@ function M.install(dataframe)
   -- Deduplicate. On a stream, the keys seen in earlier micro-batches count
   -- too (tide.stateful_dedup). distinct and dropDuplicates tail-call it:
   -- its errors at level 2 are at their caller's line.
-  local function deduplicate(df, names, what, label)
+  local function deduplicate(df, cols, what, label)
     local schema = df._plan.schema
     local key_idx, key_names = {}, {}
-    for i, name in ipairs(names) do
-      key_idx[i] = key_index(schema, name, what, 2)
+    for i, c in ipairs(cols) do
+      local node = column.isColumn(c) and c.node
+      key_idx[i] = key_index(schema, node and node.index or name_of(c, what), what, 2, node and node.from)
       key_names[i] = schema.fields[key_idx[i] + 1].name
     end
     label = label or ("Deduplicate [%s]"):format(table.concat(key_names, ", "))
@@ -369,17 +378,21 @@ function M.install(dataframe)
   end
 
   -- distinct(): the distinct rows.
+  local function every_column(df)
+    local cols = {}
+    for i, f in ipairs(df._plan.schema.fields) do cols[i] = column.wrap({ k = "col", name = f.name, index = i - 1 }) end
+    return cols
+  end
   function methods:distinct()
-    return deduplicate(self, self._plan.schema:fieldNames(), "distinct", "Distinct")
+    return deduplicate(self, every_column(self), "distinct", "Distinct")
   end
 
   -- dropDuplicates([cols]): the first row of each distinct value of cols
-  -- (a list or names; every column when none are given).
+  -- (a list of names or Columns; every column when none are given).
   function methods:dropDuplicates(...)
-    local names = {}
-    for i, c in ipairs(arglist("dropDuplicates", ...)) do names[i] = name_of(c, "dropDuplicates") end
-    if #names == 0 then names = self._plan.schema:fieldNames() end
-    return deduplicate(self, names, "dropDuplicates")
+    local cols = arglist("dropDuplicates", ...)
+    if #cols == 0 then cols = every_column(self) end
+    return deduplicate(self, cols, "dropDuplicates")
   end
   methods.drop_duplicates = methods.dropDuplicates
 

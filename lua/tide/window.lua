@@ -209,9 +209,18 @@ function M.project(df, nodes)
   -- A column of the input for an expression the windows read (a column
   -- is read where it is; an expression is computed once, named by its
   -- text).
+  local schema = df._plan.schema
   local function input_for(node)
-    if node.k == "col" then return node.name end
-    local text = names.toString(node)
+    local text
+    if node.k == "col" then
+      -- A column whose name another shares (a.site after a join with
+      -- b.site) is copied, by position, under a name of its own.
+      local i, ambiguous = schema:resolveField(node.name, require("tide.lineage").fieldsOf(node.from))
+      if ambiguous then fail(ambiguous) end
+      if not i or #schema:fieldsNamed(schema.fields[i].name) == 1 then return node.name end
+      node, text = { k = "col", name = schema.fields[i].name, index = i - 1 }, "#" .. i
+    end
+    text = text or names.toString(node)
     if not input_named[text] then
       local name = ("__window_input%d"):format(#inputs + 1)
       inputs[#inputs + 1] = column.wrap({ k = "alias", expr = node, name = name })

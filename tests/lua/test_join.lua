@@ -577,6 +577,45 @@ t.test("a.x and b.x tell a join's same-named columns apart, as Spark's; the bare
   })
 end)
 
+t.test("groupBy, agg, orderBy, dropDuplicates and windows take a.x after a join, the result keeping the name", function()
+  local a = spark:createDataFrame({ { 1, "x" }, { 2, "y" }, { 3, "x" } }, "id int, site string")
+  local b = spark:createDataFrame({ { 1, "s1" }, { 3, "s1" }, { 2, "s2" } }, "id int, site string")
+  local j = a:join(b, a.id:eq(b.id))
+  local by_a = j:groupBy(a.site):count()
+  t.same_table(by_a.columns, { "site", "count" })
+  t.same_table(rows_of(by_a:orderBy("site")), { "x|2", "y|1" })
+  -- Both sides' columns as keys: two columns named site, as in Spark.
+  local both = j:groupBy(a.site, b.site):agg(F.sum(a.id):alias("s"), F.max(b.id), F.countDistinct(a.id))
+  t.same_table(both.columns, { "site", "site", "s", "max(id)", "count(DISTINCT id)" })
+  t.same_table(sorted(rows_of(both)), { "x|s1|4|3|2", "y|s2|2|2|1" })
+  t.same_table(rows_of(j:orderBy(F.desc(b.site), a.id)), { "2|y|2|s2", "1|x|1|s1", "3|x|3|s1" })
+  t.same_table(rows_of(j:dropDuplicates(b.site)), { "1|x|1|s1", "2|y|2|s2" })
+  t.same_table(rows_of(j:dropDuplicates({ a.site, b.site })), { "1|x|1|s1", "2|y|2|s2" })
+  t.same_table(sorted(rows_of(j:select(a.site, b.site):distinct())), { "x|s1", "y|s2" })
+  t.same_table(rows_of(j:distinct():orderBy(a.id)), { "1|x|1|s1", "2|y|2|s2", "3|x|3|s1" })
+  local W = tide.Window
+  t.same_table(rows_of(j:withColumn("rn", F.row_number():over(W.partitionBy(a.site):orderBy(F.desc(b.id))))),
+    { "3|x|3|s1|1", "1|x|1|s1|2", "2|y|2|s2|1" })
+  t.same_table(sorted(rows_of(j:select(a.id, F.sum(b.id):over(W.partitionBy(b.site))))), { "1|4", "2|2", "3|4" })
+  -- Aliased sides and SQL's qualified names alike.
+  local l, r = a:alias("l"), b:alias("r")
+  local lr = l:join(r, F.col("l.id"):eq(F.col("r.id")))
+  t.same_table(rows_of(lr:groupBy("r.site"):agg(F.max("l.site")):orderBy("site")), { "s1|x", "s2|y" })
+  a:createOrReplaceTempView("ta")
+  b:createOrReplaceTempView("tb")
+  t.same_table(rows_of(spark:sql("SELECT tb.site, count(*) AS n FROM ta JOIN tb ON ta.id = tb.id"
+    .. " GROUP BY tb.site ORDER BY tb.site")), { "s1|2", "s2|1" })
+  -- The bare name stays ambiguous there too.
+  local ambiguous = "Reference 'site' is ambiguous, could be: site, site"
+  t.raises_at_caller({
+    { function() local _ = j:groupBy("site") end, ambiguous },
+    { function() local _ = j:orderBy(F.col("site")) end, ambiguous },
+    { function() local _ = j:dropDuplicates("site") end, ambiguous },
+    { function() local _ = j:groupBy(a.site):agg(F.max("id")) end, "Reference 'id' is ambiguous" },
+    { function() local _ = j:withColumn("n", F.count("*"):over(W.partitionBy("site"))) end, ambiguous },
+  })
+end)
+
 t.test("toDF after a join keeps each of two same-named columns' own values", function()
   local l = spark:createDataFrame({ { 1, "a" }, { 2, "b" } }, "id int, site string"):alias("l")
   local r = spark:createDataFrame({ { 1, "x" }, { 2, "y" } }, "id int, site string"):alias("r")
