@@ -279,12 +279,12 @@ M.buildTable = build_table
 
 -- The pairs (tide.join_pairs) that `mode` gives of probe rows `batch` and
 -- the rows of `built` (build_table's), the residual deciding which have
--- a match, and their rows as spec's output columns.
-local function pairs_of(spec, built, batch, mode, ctx)
+-- a match, and their rows as spec's output columns (unless pairs_only).
+local function pairs_of(spec, built, batch, mode, ctx, pairs_only)
   local keys, holder = key_array(batch, spec.probeKeys, spec.probeCasts)
   local ok, found, out = pcall(function()
     local p = join_pairs.match(spec, built, batch, keys, mode, ctx)
-    return p, join_pairs.gather(spec, p, built, batch, keys)
+    return p, not pairs_only and join_pairs.gather(spec, p, built, batch, keys) or nil
   end)
   if holder then batchlib.release(holder) end
   if not ok then error(found, 0) end

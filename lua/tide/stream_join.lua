@@ -1,5 +1,5 @@
--- tide.stream_join — an inner, left outer, right outer or full outer join
--- of two streaming DataFrames, as Spark's stream-stream join
+-- tide.stream_join — an inner, left outer, right outer, full outer or left
+-- semi join of two streaming DataFrames, as Spark's stream-stream join
 -- (StreamingSymmetricHashJoinExec):
 --
 --   local imps = events:filter("kind = 'imp'"):select(F.col("ad"):alias("iad"), F.col("at"):alias("it"))
@@ -24,7 +24,12 @@
 -- set through the state's deltas when a later batch matches it), and
 -- when the watermark lets it go unmatched it comes out once, with nulls
 -- for the other side, in that batch. Since the flag is state, a restart
--- or a replayed epoch emits the same null-extended rows, once.
+-- or a replayed epoch emits the same null-extended rows, once. A left
+-- semi join, as Spark's, emits a left row once, in the batch where its
+-- first match arrives: a new left row that matches is not kept, one that
+-- does not is kept unmatched until a right row matches it (then flagged,
+-- so that it comes out once) or the watermark lets it go; it needs what a
+-- left outer join needs.
 --
 -- tide runs one source per query: both sides must come from one stream
 -- (views of it split by filters, or the stream joined with itself), and
@@ -72,7 +77,7 @@ local errbuf, ERRLEN, cerr = ops.errbuf, ops.ERRLEN, ops.cerr
 -- (0) and dropDuplicates' (1).
 local LEFT_OP, RIGHT_OP = 2, 3
 local ROW = "__join_row" -- the key of a kept row: epoch * 2^32 + its place in the epoch's rows
-local MATCHED = "__matched" -- an outer side's kept row: has a row of the other side matched it?
+local MATCHED = "__matched" -- an outer (or semi) side's kept row: has a row of the other side matched it?
 local PER_EPOCH = 2 ^ 32
 local SIDES = { "left", "right" }
 
@@ -284,6 +289,14 @@ local function side_state(schema, op, session, outer)
     side.newlyMatched = eval.compile({ k = "op", op = "and", left = hit, right = { k = "not", expr = flag } },
       hit_schema)
     side.unmatched = eval.compile({ k = "not", expr = ref(#fields) }, state_schema)
+    -- the side's new rows with their marks (a semi join's left side)
+    local marked_fields = { unpack(schema.fields) }
+    marked_fields[#marked_fields + 1] = T.field(MATCHED, T.boolean, false)
+    local marked_schema, flag_of_new = T.struct(marked_fields), { k = "col", name = MATCHED, index = #schema.fields }
+    side.newMatched = eval.compile(flag_of_new, marked_schema)
+    side.newUnmatched = eval.compile({ k = "not", expr = flag_of_new }, marked_schema)
+    side.own = {}
+    for i = 1, #schema.fields do side.own[i] = i - 1 end
   end
   return side
 end
@@ -428,6 +441,11 @@ local function run(op, batch, ctx)
       left = { kept = { { by_kept, "probe", 0 } }, new = { { by_new, "probe", 0 } } },
       right = { kept = { { by_new, "build", 0 } }, new = { { by_new, "build", kept_right }, { by_kept, "build", 0 } } },
     }
+  elseif op.semi then
+    -- (the left rows with a pair are what comes out, once: no joined rows)
+    local _, by_new = join.pairsOf(spec, built_all, new.left, C.TIDE_JOIN_INNER, ctx, true)
+    local _, by_kept = join.pairsOf(spec, built_new, kept_cols.left, C.TIDE_JOIN_INNER, ctx, true)
+    marks = { left = { kept = { { by_kept, "probe", 0 } }, new = { { by_new, "probe", 0 } } } }
   else
     emitted[1] = join.probe(spec, built_all, new.left, ctx)
     emitted[2] = join.probe(spec, built_new, kept_cols.left, ctx)
@@ -438,7 +456,16 @@ local function run(op, batch, ctx)
   for _, s in ipairs(SIDES) do
     local side = op[s]
     local added, rows, upserted
-    if side.outer then
+    if op.semi and s == "left" then
+      -- new rows that matched come out and are not kept; kept rows come
+      -- out when first matched
+      local marked = with_marks(new[s], MATCHED, marks[s].new)
+      emitted[#emitted + 1] = columns_of(eval.filter(marked, side.newMatched, ctx), side.own)
+      added = keyed(eval.filter(marked, side.newUnmatched, ctx), epoch)
+      local kept_rows, first_matched = mark_kept(side, kept[s], marks[s].kept, ctx)
+      emitted[#emitted + 1] = columns_of(first_matched, side.cols)
+      rows, upserted = state_store.concat({ kept_rows, added }), state_store.concat({ first_matched, added })
+    elseif side.outer then
       added = keyed(with_marks(new[s], MATCHED, marks[s].new), epoch)
       local kept_rows, first_matched = mark_kept(side, kept[s], marks[s].kept, ctx)
       rows, upserted = state_store.concat({ kept_rows, added }), state_store.concat({ first_matched, added })
@@ -449,7 +476,7 @@ local function run(op, batch, ctx)
     local removed
     local evict = w_us and eviction_time(side.bounds, w_us)
     if evict then rows, removed = state_store.evict(rows, evict.column + 1, evict.time) end
-    if side.outer and removed then emitted[#emitted + 1] = null_extended(op, s, removed, ctx) end
+    if side.outer and removed and not op.semi then emitted[#emitted + 1] = null_extended(op, s, removed, ctx) end
     -- (the side's context reads the query's list of progress entries)
     ctx.stateOperators = ctx.stateOperators or {}
     side.store:commit(sub[s], "symmetricHashJoin", rows, upserted, removed, late[s])
@@ -485,11 +512,11 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
     fail("Stream-stream join without equality predicate is not supported: join two streams on at least one"
       .. " equality between a column of each side")
   end
-  local outer = OUTER[how]
-  if how ~= "inner" and not outer then
-    fail(("%s join between two streaming DataFrames is not supported: tide joins two streams inner, left outer,"
-      .. " right outer or full outer (Spark's semi stream-stream join is not there); join a stream with a static"
-      .. " DataFrame for it"):format(text:match("^Join (%a+)")))
+  local outer, semi = OUTER[how], how == "semi"
+  if how ~= "inner" and not outer and not semi then
+    fail(("%s join between two streaming DataFrames is not supported: Spark joins two streams inner, left outer,"
+      .. " right outer, full outer or left semi; join a stream with a static DataFrame for it"):format(
+      text:match("^Join (%a+)")))
   end
   local lplan, rplan = ldf._plan, rdf._plan
   local base = shared_node(lplan, rplan)
@@ -501,7 +528,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   if state_store.find(lplan, "stream_join") or state_store.find(rplan, "stream_join") then
     fail("a query may hold one join between two streams (its sides' state is state/2 and state/3)")
   end
-  local op = { spec = spec, outer = outer }
+  local op = { spec = spec, outer = outer, semi = semi }
   for _, s in ipairs(SIDES) do
     local plan = s == "left" and lplan or rplan
     local side_ops = ops_above(plan, base)
@@ -512,7 +539,8 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
           .. " before it splits"):format(SIDE_STATEFUL[o.kind]))
       end
     end
-    op[s] = side_state(plan.schema, s == "left" and LEFT_OP or RIGHT_OP, ldf._session, outer and outer[s])
+    op[s] = side_state(plan.schema, s == "left" and LEFT_OP or RIGHT_OP, ldf._session,
+      (outer and outer[s]) or (semi and s == "left"))
     op[s].ops = side_ops
     op[s].mark = side_mark(plan, base)
   end
@@ -526,7 +554,13 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   -- kept rows go.
   local conf = ldf._session and ldf._session.conf
   local fixed_days = fixed_offset(conf and conf:get("spark.sql.session.timeZone"))
-  local bounds = spec.residualNode and bounds_of(spec.residualNode, spec.schema, spec.outputs, fixed_days) or {}
+  -- (a semi join's condition reads both sides' columns, its output the left's)
+  local bounds = {}
+  if spec.residualNode then
+    local outputs, fields = spec.pairOutputs, {}
+    for j, o in ipairs(outputs) do fields[j] = o.field end
+    bounds = bounds_of(spec.residualNode, T.struct(fields), outputs, fixed_days)
+  end
   for _, s in ipairs(SIDES) do
     local other = op[s == "left" and "right" or "left"].mark
     op[s].bounds = {}
@@ -534,7 +568,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
       if other and b.side == s and b.other == other.column then op[s].bounds[#op[s].bounds + 1] = b end
     end
   end
-  if outer then check_outer(op, outer, text) end
+  if outer or semi then check_outer(op, outer or { left = true }, text) end
   -- the kernel's modes that give a side's rows with nulls for the other
   op.nullRight = setmetatable({ mode = join.MODE.probe_outer, residual = false }, { __index = spec })
   op.nullLeft = setmetatable({ mode = join.MODE.build_outer, residual = false }, { __index = spec })
