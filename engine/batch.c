@@ -22,7 +22,8 @@ int32_t tide_type_width(int32_t type)
     case TIDE_INT64:
     case TIDE_FLOAT64:
     case TIDE_TIMESTAMP:
-    case TIDE_VECTOR: return 8; /* int64 offsets */
+    case TIDE_VECTOR:
+    case TIDE_ARRAY: return 8; /* int64 offsets */
     case TIDE_DECIMAL: return 16;
     default: return 0;
     }
@@ -75,6 +76,7 @@ int tide_column_init(tide_batch *b, tide_column *col, const char *name, int32_t 
                      int64_t capacity)
 {
     if (type == TIDE_VECTOR) return tide_column_init_vector(b, col, name, 0, 0, capacity, capacity);
+    if (type == TIDE_ARRAY) return -1; /* tide_column_init_array: the elements need a type */
     int32_t width = tide_type_width(type);
     if (width == 0) return -1;
     if (capacity < INITIAL_ROWS) capacity = INITIAL_ROWS;
@@ -131,6 +133,19 @@ int tide_column_init_vector(tide_batch *b, tide_column *col, const char *name, i
     if (!col->name || !col->values || !col->children) return -1;
     if (tide_column_init(b, &col->children[0], "indices", TIDE_INT32, entries) != 0) return -1;
     return tide_column_init(b, &col->children[1], "values", TIDE_FLOAT64, entries);
+}
+
+int tide_column_init_array(tide_batch *b, tide_column *col, const char *name, int64_t capacity)
+{
+    if (capacity < INITIAL_ROWS) capacity = INITIAL_ROWS;
+    memset(col, 0, sizeof *col);
+    col->name = tide_arena_strdup(b->arena, name ? name : "");
+    col->type = TIDE_ARRAY;
+    col->capacity = capacity;
+    col->values = tide_arena_calloc(b->arena, ((size_t)capacity + 1) * sizeof(int64_t));
+    col->num_children = 1;
+    col->children = tide_arena_calloc(b->arena, sizeof(tide_column));
+    return col->name && col->values && col->children ? 0 : -1;
 }
 
 int tide_column_init_nulls(tide_batch *b, tide_column *col, const char *name, int32_t type,
@@ -255,9 +270,21 @@ int tide_column_append_vector(tide_batch *b, tide_column *col, int32_t nnz,
     return 0;
 }
 
+int tide_column_append_array(tide_batch *b, tide_column *col)
+{
+    if (col->type != TIDE_ARRAY || reserve_row(b, col) != 0) return -1;
+    int64_t *offsets = col->values;
+    offsets[col->length + 1] = col->children[0].length;
+    mark_valid(col, col->length);
+    col->length++;
+    return 0;
+}
+
 int tide_column_append_null(tide_batch *b, tide_column *col)
 {
-    if (col->type == TIDE_VECTOR) {
+    if (col->type == TIDE_ARRAY) {
+        if (tide_column_append_array(b, col) != 0) return -1;
+    } else if (col->type == TIDE_VECTOR) {
         if (tide_column_append_vector(b, col, 0, NULL, NULL) != 0) return -1;
     } else if (col->type == TIDE_STRUCT) {
         for (int32_t i = 0; i < col->num_children; i++)

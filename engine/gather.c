@@ -5,8 +5,9 @@
  * CASE WHEN and coalesce are all gathers; doing them in one place keeps
  * strings, decimals, structs, vectors and validity right everywhere.
  *
- * Three passes: measure (string bytes, vector entries, the vectors' size
- * and dense mode), validity, then values.
+ * Three passes: measure (string bytes, vector entries, array elements,
+ * the vectors' size and dense mode), validity, then values; an array's
+ * elements are a gather of their own, of the chosen rows' elements.
  */
 #include "kernel.h"
 
@@ -42,7 +43,10 @@ static int measure(const char *name, const tide_column *const *srcs, int32_t num
     for (int64_t i = 0; i < n; i++) {
         const tide_column *src = source_of(srcs, num_srcs, which, rows, i, &r);
         if (!src) continue;
-        if (type == TIDE_VECTOR) {
+        if (type == TIDE_ARRAY) {
+            const int64_t *off = src->values;
+            total += off[r + 1] - off[r];
+        } else if (type == TIDE_VECTOR) {
             const int64_t *off = src->values;
             total += off[r + 1] - off[r];
             if (sized && src->vector_size != sized->vector_size)
@@ -57,7 +61,7 @@ static int measure(const char *name, const tide_column *const *srcs, int32_t num
             total += off[r + 1] - off[r];
         }
     }
-    if (type != TIDE_VECTOR && total > INT32_MAX)
+    if (tide_is_varlen(type) && total > INT32_MAX)
         return kernel_error(errbuf, errlen, "column %s: the strings of one batch pass 2 GiB",
                             name);
     m->payload = total;
@@ -105,6 +109,43 @@ static void copy_vectors(tide_column *dst, const tide_column *const *srcs, int32
         }
         offsets[i + 1] = used;
     }
+}
+
+/* An array column's offsets, and its elements: the gather of the chosen
+   rows' elements from the sources' element columns. */
+static int copy_arrays(tide_batch *out, tide_column *dst, const tide_column *const *srcs,
+                       int32_t num_srcs, const int32_t *which, const int64_t *rows, int64_t n,
+                       int64_t elements, char *errbuf, size_t errlen)
+{
+    int64_t *offsets = dst->values;
+    int32_t *element_which = which ? malloc(sizeof(int32_t) * (size_t)(elements ? elements : 1)) : NULL;
+    int64_t *element_rows = malloc(sizeof(int64_t) * (size_t)(elements ? elements : 1));
+    const tide_column **child_srcs = malloc(sizeof *child_srcs * (size_t)num_srcs);
+    int rc = -1;
+    if (!element_rows || !child_srcs || (which && !element_which)) {
+        kernel_error(errbuf, errlen, "out of memory");
+        goto done;
+    }
+    int64_t used = 0, r = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const tide_column *src = source_of(srcs, num_srcs, which, rows, i, &r);
+        if (src) {
+            const int64_t *off = src->values;
+            for (int64_t e = off[r]; e < off[r + 1]; e++) {
+                if (element_which) element_which[used] = which[i];
+                element_rows[used++] = e;
+            }
+        }
+        offsets[i + 1] = used;
+    }
+    for (int32_t s = 0; s < num_srcs; s++) child_srcs[s] = &srcs[s]->children[0];
+    rc = kernel_gather(out, &dst->children[0], srcs[0]->children[0].name, child_srcs, num_srcs,
+                       element_which, element_rows, used, errbuf, errlen);
+done:
+    free(element_which);
+    free(element_rows);
+    free(child_srcs);
+    return rc;
 }
 
 static void copy_fixed(tide_column *dst, const tide_column *const *srcs, int32_t num_srcs,
@@ -195,6 +236,9 @@ int kernel_gather(tide_batch *out, tide_column *dst, const char *name,
 
     if (type == TIDE_STRUCT) {
         if (gather_children(out, dst, srcs, num_srcs, which, rows, n, errbuf, errlen) != 0)
+            return -1;
+    } else if (type == TIDE_ARRAY) {
+        if (copy_arrays(out, dst, srcs, num_srcs, which, rows, n, m.payload, errbuf, errlen) != 0)
             return -1;
     } else if (type == TIDE_VECTOR) {
         dst->vector_size = m.vector_size;

@@ -29,6 +29,11 @@ int kernel_alloc(tide_batch *out, tide_column *dst, const char *name, int32_t ty
         dst->data = tide_arena_alloc(out->arena, (size_t)data_bytes);
         if (!dst->data) return -1;
         dst->data_capacity = data_bytes;
+    } else if (type == TIDE_ARRAY) {
+        /* the element column is the caller's to fill (kernel_gather, ...) */
+        dst->num_children = 1;
+        dst->children = tide_arena_calloc(out->arena, sizeof(tide_column));
+        if (!dst->children) return -1;
     } else if (type == TIDE_VECTOR) {
         dst->num_children = 2;
         dst->children = tide_arena_calloc(out->arena, 2 * sizeof(tide_column));
@@ -123,12 +128,12 @@ static const char *type_label(const tide_column *c, char *buf, size_t len)
 {
     static const char *names[] = {"?",      "boolean", "int",     "bigint",
                                   "float",  "double",  "string",  "binary",
-                                  "timestamp", "decimal", "struct", "vector"};
+                                  "timestamp", "decimal", "struct", "vector", "array"};
     if (c->type == TIDE_DECIMAL) {
         snprintf(buf, len, "decimal(%d,%d)", c->precision, c->scale);
         return buf;
     }
-    return c->type >= 1 && c->type <= TIDE_VECTOR ? names[c->type] : names[0];
+    return c->type >= 1 && c->type <= TIDE_ARRAY ? names[c->type] : names[0];
 }
 
 int kernel_same_layout(const tide_column *a, const tide_column *b, char *why, size_t whylen)
@@ -141,6 +146,7 @@ int kernel_same_layout(const tide_column *a, const tide_column *b, char *why, si
                      type_label(a, ta, sizeof ta), type_label(b, tb, sizeof tb));
         return 0;
     }
+    if (a->type == TIDE_ARRAY) return kernel_same_layout(&a->children[0], &b->children[0], why, whylen);
     if (a->type != TIDE_STRUCT) return 1;
     if (a->num_children != b->num_children) {
         if (why)

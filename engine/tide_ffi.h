@@ -77,6 +77,9 @@ void tide_arena_cache_trim(void);
  * ascending within a row) and children[1] "values" (double); vector_size is
  * every row's size; scale says how rows print: 0 sparse, 1 dense (a row
  * holds all vector_size entries), 2 per row (dense when it holds them all).
+ * array is int64 offsets (length + 1 of them) into one child column,
+ * children[0] "element", of any type: row i's elements are its rows
+ * [offsets[i], offsets[i + 1]); a null row's range is empty.
  */
 typedef enum tide_type {
     TIDE_BOOL = 1,
@@ -89,7 +92,8 @@ typedef enum tide_type {
     TIDE_TIMESTAMP = 8,
     TIDE_DECIMAL = 9,
     TIDE_STRUCT = 10,
-    TIDE_VECTOR = 11
+    TIDE_VECTOR = 11,
+    TIDE_ARRAY = 12
 } tide_type;
 
 typedef struct tide_column {
@@ -144,6 +148,13 @@ int tide_column_init_vector(tide_batch *batch, tide_column *col, const char *nam
 int tide_column_init_nulls(tide_batch *batch, tide_column *col, const char *name, int32_t type,
                            int32_t vector_size, int64_t rows);
 /* Appends one vector row of nnz entries (indices ascending, < size). */
+/* An array column of room for `capacity` rows whose element column,
+   children[0], the caller initializes (tide_column_init* on it). */
+int tide_column_init_array(tide_batch *batch, tide_column *col, const char *name,
+                           int64_t capacity);
+/* Ends a row of an array column: its elements are those appended to the
+   element column since the row before ended. */
+int tide_column_append_array(tide_batch *batch, tide_column *col);
 int tide_column_append_vector(tide_batch *batch, tide_column *col, int32_t nnz,
                               const int32_t *indices, const double *values);
 /* Appends one row; these grow the buffers as needed. 0 on success. */

@@ -119,6 +119,7 @@ local function column_type(col)
     end
     return T.struct(fields)
   end
+  if id == ID.array then return T.array(column_type(col.children[0])) end
   return T.fromId(id) or error("unknown column type id " .. tostring(id))
 end
 
@@ -147,7 +148,7 @@ local POINTER = {
   [ID.boolean] = "uint8_t*", [ID.int] = "int32_t*", [ID.long] = "int64_t*",
   [ID.float] = "float*", [ID.double] = "double*", [ID.string] = "int32_t*",
   [ID.binary] = "int32_t*", [ID.timestamp] = "int64_t*", [ID.decimal] = "uint8_t*",
-  [ID.vector] = "int64_t*",
+  [ID.vector] = "int64_t*", [ID.array] = "int64_t*",
 }
 local text_buf = ffi.new("char[48]")
 local TWO53 = 2 ^ 53
@@ -182,13 +183,28 @@ local function vector_at(col, i)
   return linalg.sparse(size, indices, values)
 end
 
+-- The range [first, last) of row i's elements in an array column's
+-- element column.
+local function elements_of(col, i)
+  local offsets = ffi.cast("int64_t*", col.values)
+  return tonumber(offsets[i]), tonumber(offsets[i + 1])
+end
+
 -- The Lua value of row i (0-based) of a column: numbers for numeric types
 -- (int64 as a number when exact, else an int64 cdata), strings for string,
 -- binary and decimal (exact digits), microseconds for timestamps, Rows for
--- structs, nil for null.
-local function value_at(col, i)
+-- structs, lists for arrays (n: their length, null elements being holes),
+-- nil for null.
+local value_at
+function value_at(col, i)
   if not is_valid(col, i) then return nil end
   local id = col.type
+  if id == ID.array then
+    local first, last = elements_of(col, i)
+    local list = { n = last - first }
+    for k = first, last - 1 do list[k - first + 1] = value_at(col.children[0], k) end
+    return list
+  end
   if id == ID.string or id == ID.binary then return bytes_at(col, i) end
   if id == ID.decimal then return decimal_text(col, i) end
   if id == ID.vector then return vector_at(col, i) end
@@ -290,7 +306,8 @@ local function hex_bytes(s)
 end
 
 -- The text show prints for row i of a column (Spark's formatting).
-local function cell_text(col, i)
+local cell_text
+function cell_text(col, i)
   if not is_valid(col, i) then return "null" end
   local id = col.type
   if id == ID.string then return bytes_at(col, i) end
@@ -310,6 +327,12 @@ local function cell_text(col, i)
     local parts = {}
     for k = 0, col.num_children - 1 do parts[k + 1] = cell_text(col.children[k], i) end
     return "{" .. table.concat(parts, ", ") .. "}"
+  end
+  if id == ID.array then
+    local first, last = elements_of(col, i)
+    local parts = {}
+    for k = first, last - 1 do parts[k - first + 1] = cell_text(col.children[0], k) end
+    return "[" .. table.concat(parts, ", ") .. "]"
   end
   return "?"
 end
@@ -366,7 +389,8 @@ local scalar = {
 }
 local ts_scratch = ffi.new("int64_t[1]")
 
-local function init_column(b, col, field)
+local init_column
+function init_column(b, col, field)
   local t = field.dataType
   local rc
   if t.id == ID.decimal then
@@ -376,6 +400,9 @@ local function init_column(b, col, field)
     for k, f in ipairs(t.fields) do
       if rc == 0 then rc = init_column(b, col.children[k - 1], f) end
     end
+  elseif t.id == ID.array then
+    rc = C.tide_column_init_array(b, col, field.name, 0)
+    if rc == 0 then rc = init_column(b, col.children[0], T.field("element", t.elementType, t.containsNull)) end
   else
     rc = C.tide_column_init(b, col, field.name, t.id, 0)
   end
@@ -419,7 +446,8 @@ local function bad(field, row, value, want)
   error(("row %d, column %q: %s is not %s"):format(row, field.name, shown, want), 0)
 end
 
-local function append(b, col, field, value, row)
+local append
+function append(b, col, field, value, row)
   local t = field.dataType
   local id = t.id
   local rc
@@ -469,6 +497,11 @@ local function append(b, col, field, value, row)
       bad(field, row, value, "a " .. t:simpleString())
     end
     rc = C.tide_column_append_fixed(b, col, scratch16)
+  elseif id == ID.array then
+    if type(value) ~= "table" or getmetatable(value) ~= nil then bad(field, row, value, "a list") end
+    local element = T.field(field.name .. ".element", t.elementType, t.containsNull)
+    for k = 1, value.n or #value do append(b, col.children[0], element, value[k], row) end
+    rc = C.tide_column_append_array(b, col)
   elseif id == ID.struct then
     if type(value) ~= "table" then bad(field, row, value, "a table") end
     for k, f in ipairs(t.fields) do

@@ -3,7 +3,7 @@
 --   local T = tide.types
 --   T.struct{ T.field("id", T.decimal(38, 0)), T.field("hour", T.int) }
 --   T.fromDDL("id decimal(38,0), hour int, site_id string")
---   T.parse("decimal(38,0)")
+--   T.parse("decimal(38,0)")              T.array(T.string)   T.parse("array<string>")
 --
 -- Every type knows its column type id (tide_ffi.h), Spark's simpleString
 -- ("int", "bigint", "decimal(38,0)", "struct<a:int>") and typeName as
@@ -34,7 +34,7 @@ end
 
 -- Column type ids, as in tide_ffi.h's enum tide_type.
 local ID = { boolean = 1, int = 2, long = 3, float = 4, double = 5, string = 6,
-             binary = 7, timestamp = 8, decimal = 9, struct = 10, vector = 11 }
+             binary = 7, timestamp = 8, decimal = 9, struct = 10, vector = 11, array = 12 }
 M.ID = ID
 
 M.boolean = atomic(ID.boolean, "boolean", "boolean")
@@ -62,12 +62,24 @@ function M.decimal(precision, scale)
 end
 
 -- The atomic type of a C type id (tide_ffi.h's), a decimal's with its
--- precision and scale; nil for a struct, whose fields it does not know.
+-- precision and scale; nil for a struct or an array, whose fields or
+-- elements it does not know.
 function M.fromId(id, precision, scale)
   if id == ID.decimal then return M.decimal(precision, scale) end
   for name, tid in pairs(ID) do
-    if tid == id and id ~= ID.struct then return M[name] end
+    if tid == id and id ~= ID.struct and id ~= ID.array then return M[name] end
   end
+end
+
+-- T.array(elementType[, containsNull]): Spark's ArrayType (containsNull
+-- true unless said).
+function M.array(elementType, containsNull)
+  if getmetatable(elementType) ~= DataType then
+    error("T.array: the element type must be a tide.types value", 2)
+  end
+  local t = atomic(ID.array, "array", "array<" .. elementType:simpleString() .. ">")
+  t.elementType, t.containsNull = elementType, containsNull ~= false
+  return t
 end
 
 -- A field of a struct: name, type and nullability (true unless said).
@@ -180,11 +192,21 @@ end
 -- The tree printSchema prints.
 function DataType:treeString()
   local out = { "root" }
+  local walk_type
   local function walk(fields, prefix)
     for _, f in ipairs(fields) do
       out[#out + 1] = ("%s|-- %s: %s (nullable = %s)"):format(prefix, f.name, f.dataType:typeName(),
         tostring(f.nullable))
-      if f.dataType.fields then walk(f.dataType.fields, prefix .. "|    ") end
+      walk_type(f.dataType, prefix .. "|    ")
+    end
+  end
+  -- what a field's type holds: a struct's fields, an array's elements
+  function walk_type(t, prefix)
+    if t.fields then walk(t.fields, prefix) end
+    if t.elementType then
+      out[#out + 1] = ("%s|-- element: %s (containsNull = %s)"):format(prefix, t.elementType:typeName(),
+        tostring(t.containsNull))
+      walk_type(t.elementType, prefix .. "|    ")
     end
   end
   walk(self.fields or {}, " ")
@@ -265,6 +287,11 @@ function Parser:type()
     end
     self:take(">", ">")
     return M.struct(fields)
+  elseif name == "array" then
+    self:take("<", "<")
+    local element = self:type()
+    self:take(">", ">")
+    return M.array(element)
   elseif name == "varchar" or name == "char" then
     if self:peek("%(") then
       self:take("%(", "(")
