@@ -31,8 +31,9 @@
 static const char *type_name(int32_t t)
 {
     static const char *names[] = {"?",      "boolean", "int",       "bigint",  "float", "double",
-                                  "string", "binary",  "timestamp", "decimal", "struct", "vector"};
-    return t >= 1 && t <= TIDE_VECTOR ? names[t] : "?";
+                                  "string", "binary",  "timestamp", "decimal", "struct", "vector",
+                                  "array"};
+    return t >= 1 && t <= TIDE_ARRAY ? names[t] : "?";
 }
 
 /* ---- parsing strings ------------------------------------------------------ */
@@ -303,6 +304,20 @@ static int append_text(tide_batch *out, tide_column *dst, int64_t *used, const t
         return kernel_str_append(out, dst, used, "}", 1, errbuf, errlen);
     }
     case TIDE_VECTOR: return append_vector_text(out, dst, used, col, row, errbuf, errlen);
+    case TIDE_ARRAY: {
+        /* Spark's [a, null, c] */
+        const int64_t *off = col->values;
+        const tide_column *el = &col->children[0];
+        if (kernel_str_append(out, dst, used, "[", 1, errbuf, errlen) != 0) return -1;
+        for (int64_t e = off[row]; e < off[row + 1]; e++) {
+            if (e > off[row] && kernel_str_append(out, dst, used, ", ", 2, errbuf, errlen) != 0)
+                return -1;
+            int rc = tide_valid(el, e) ? append_text(out, dst, used, el, e, errbuf, errlen)
+                                       : kernel_str_append(out, dst, used, "null", 4, errbuf, errlen);
+            if (rc != 0) return -1;
+        }
+        return kernel_str_append(out, dst, used, "]", 1, errbuf, errlen);
+    }
     default: return kernel_error(errbuf, errlen, "cannot cast %s to string", type_name(col->type));
     }
     return kernel_str_append(out, dst, used, buf, n, errbuf, errlen);
@@ -556,7 +571,8 @@ int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_
             return cast_to_binary(out, src, dst, errbuf, errlen);
         return kernel_error(errbuf, errlen, "cannot cast %s to binary", type_name(from));
     }
-    if (type == TIDE_STRUCT || from == TIDE_STRUCT || from == TIDE_BINARY ||
+    if (type == TIDE_STRUCT || from == TIDE_STRUCT || type == TIDE_ARRAY || from == TIDE_ARRAY ||
+        from == TIDE_BINARY ||
         (from != TIDE_STRING && !is_numeric_source(from)))
         return kernel_error(errbuf, errlen, "cannot cast %s to %s", type_name(from),
                             type_name(type));

@@ -1,6 +1,6 @@
 /*
  * eval_regex.c — regular expressions over string columns with PCRE2
- * (contracts in ffi/eval.h): regexp_replace, regexp_extract,
+ * (contracts in ffi/eval.h): regexp_replace, regexp_extract, split,
  * split(...)[i], RLIKE and LIKE. Patterns use Java's syntax, which PCRE2 reads nearly alike; they
  * are compiled once per plan (UTF-8 mode, invalid UTF-8 subjects allowed,
  * JIT when available). Matches are found as java.util.regex.Matcher.find
@@ -274,22 +274,60 @@ static size_t char_bytes(unsigned char c)
     return c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 1;
 }
 
-/* Piece `index` of UTF8String.split(s, "", limit) for a non-empty s: one
-   character a piece, the last piece (the limit's) the rest, and no
-   trailing empty piece. 0 when there is no such piece. */
-static int empty_split_piece(const unsigned char *s, size_t len, int32_t limit, int32_t index,
-                             size_t *start, size_t *end)
+/* Calls emit(ctx, start, end) for each piece of s[0, len) that Spark's
+   split(s, re, limit) gives, in order, until emit returns nonzero (1:
+   enough, -1: an error). An empty pattern splits a non-empty string into
+   its characters (the last piece, the limit's, the rest) without the
+   trailing empty piece; a regex at every match (at most limit - 1 of them
+   when limit > 0), keeping trailing empty pieces, without the leading
+   empty piece of an empty match. 0, or -1 with errbuf. */
+typedef int (*piece_fn)(void *ctx, size_t start, size_t end);
+
+static int each_split_piece(const tide_regex *re, pcre2_match_data *md, const unsigned char *s,
+                            size_t len, int32_t limit, piece_fn emit, void *ctx, char *errbuf,
+                            size_t errlen)
 {
-    int64_t chars = 0;
-    for (size_t b = 0; b < len; b += char_bytes(s[b]))
-        chars++;
-    int64_t pieces = limit <= 0 || limit > chars ? chars : limit;
-    if (index >= pieces) return 0;
-    size_t b = 0;
-    for (int32_t k = 0; k < index; k++)
-        b += char_bytes(s[b]);
-    *start = b;
-    *end = index < pieces - 1 ? b + char_bytes(s[b]) : len;
+    int rc = 0;
+    if (re->empty && len > 0) {
+        int64_t chars = 0;
+        for (size_t b = 0; b < len; b += char_bytes(s[b]))
+            chars++;
+        int64_t pieces = limit <= 0 || limit > chars ? chars : limit;
+        size_t b = 0;
+        for (int64_t k = 0; rc == 0 && k < pieces; k++) {
+            size_t next = k < pieces - 1 ? b + char_bytes(s[b]) : len;
+            rc = emit(ctx, b, next);
+            b = next;
+        }
+        return rc < 0 ? -1 : 0;
+    }
+    finder f = {re, md, s, len, 0, 0};
+    size_t seg = 0, ms = 0, me = 0;
+    int32_t pieces = 0;
+    int found = 0;
+    while (rc == 0 && (limit <= 0 || pieces < limit - 1) &&
+           (found = find_next(&f, &ms, &me, errbuf, errlen)) == 1) {
+        if (seg == 0 && ms == 0 && me == 0) continue; /* no leading empty piece */
+        rc = emit(ctx, seg, ms);
+        pieces++;
+        seg = me;
+    }
+    if (found < 0 || rc < 0) return -1;
+    if (rc == 0 && emit(ctx, seg, len) < 0) return -1; /* the rest (the whole string without a match) */
+    return 0;
+}
+
+typedef struct {
+    int32_t want, seen; /* split_part: the piece wanted, and how many went by */
+    size_t start, end;
+    int have;
+} part_wanted;
+
+static int take_part(void *ctx, size_t start, size_t end)
+{
+    part_wanted *p = ctx;
+    if (p->seen++ != p->want) return 0;
+    p->start = start, p->end = end, p->have = 1;
     return 1;
 }
 
@@ -306,39 +344,64 @@ int tide_eval_split_part(tide_batch *out, const tide_column *s, const tide_regex
         pcre2_match_data_free(md);
         return kernel_error(errbuf, errlen, "out of memory");
     }
-    int limited = limit > 0;
     int64_t used = 0;
     int rc = 0;
     for (int64_t i = 0; rc == 0 && i < n; i++) {
-        int have = 0;
-        size_t piece_start = 0, piece_end = 0;
-        if (tide_valid(s, i) && index >= 0 && re->empty && off[i + 1] > off[i]) {
-            have = empty_split_piece(s->data + off[i], (size_t)(off[i + 1] - off[i]), limit, index,
-                                     &piece_start, &piece_end);
-        } else if (tide_valid(s, i) && index >= 0) {
-            finder f = {re, md, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0};
-            size_t seg = 0, ms = 0, me = 0;
-            int32_t pieces = 0, found = 0;
-            int matched = 0;
-            while (!have && (!limited || pieces < limit - 1) &&
-                   (found = find_next(&f, &ms, &me, errbuf, errlen)) == 1) {
-                if (seg == 0 && ms == 0 && me == 0) continue; /* no leading empty piece */
-                matched = 1;
-                if (pieces == index) have = 1, piece_start = seg, piece_end = ms;
-                pieces++;
-                seg = me;
-            }
-            if (!have && found < 0) rc = -1;
-            /* The rest is the last piece (the whole string without a match). */
-            if (!have && rc == 0 && pieces == index && (matched || seg == 0))
-                have = 1, piece_start = seg, piece_end = f.len;
-        }
-        if (have)
-            rc = kernel_str_append(out, dst, &used, s->data + off[i] + piece_start,
-                                   (int64_t)(piece_end - piece_start), errbuf, errlen);
+        part_wanted p = {index, 0, 0, 0, 0};
+        if (tide_valid(s, i) && index >= 0)
+            rc = each_split_piece(re, md, s->data + off[i], (size_t)(off[i + 1] - off[i]), limit,
+                                  take_part, &p, errbuf, errlen);
+        if (rc == 0 && p.have)
+            rc = kernel_str_append(out, dst, &used, s->data + off[i] + p.start,
+                                   (int64_t)(p.end - p.start), errbuf, errlen);
         else
             tide_mark_null(dst, i);
         kernel_str_end(dst, i, used);
+    }
+    pcre2_match_data_free(md);
+    if (rc == 0) kernel_finish(dst);
+    return rc;
+}
+
+typedef struct {
+    tide_batch *out;
+    tide_column *pieces;
+    const char *s;
+    int failed; /* out of memory appending a piece */
+} piece_sink;
+
+static int append_piece(void *ctx, size_t start, size_t end)
+{
+    piece_sink *k = ctx;
+    if (tide_column_append_bytes(k->out, k->pieces, k->s + start, (int64_t)(end - start)) == 0) return 0;
+    k->failed = 1;
+    return -1;
+}
+
+int tide_eval_split(tide_batch *out, const tide_column *s, const tide_regex *re, int32_t limit,
+                    tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (s->type != TIDE_STRING) return kernel_error(errbuf, errlen, "split needs a string column");
+    int64_t n = s->length;
+    const int32_t *off = s->values;
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    if (!md || kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, s, NULL) != 0 ||
+        tide_column_init(out, &dst->children[0], "element", TIDE_STRING, n * 2) != 0) {
+        pcre2_match_data_free(md);
+        return kernel_error(errbuf, errlen, "out of memory");
+    }
+    int64_t *offsets = dst->values;
+    piece_sink sink = {out, &dst->children[0], NULL, 0};
+    int rc = 0;
+    for (int64_t i = 0; rc == 0 && i < n; i++) {
+        if (tide_valid(s, i)) {
+            sink.s = (const char *)s->data + off[i];
+            rc = each_split_piece(re, md, s->data + off[i], (size_t)(off[i + 1] - off[i]), limit,
+                                  append_piece, &sink, errbuf, errlen);
+            if (sink.failed) kernel_error(errbuf, errlen, "out of memory");
+        }
+        offsets[i + 1] = dst->children[0].length;
     }
     pcre2_match_data_free(md);
     if (rc == 0) kernel_finish(dst);

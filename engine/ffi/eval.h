@@ -170,6 +170,10 @@ int tide_eval_regexp_replace(tide_batch *out, const tide_column *s, const tide_r
 int tide_eval_split_part(tide_batch *out, const tide_column *s, const tide_regex *re,
                          int32_t limit, int32_t index, tide_column *dst, char *errbuf,
                          size_t errlen);
+/* split(s, re, limit): Spark's split, an array<string> (pieces as
+   tide_eval_split_part's). */
+int tide_eval_split(tide_batch *out, const tide_column *s, const tide_regex *re, int32_t limit,
+                    tide_column *dst, char *errbuf, size_t errlen);
 /* regexp_extract(s, re, group): group `group` (0: the whole match) of the
    first match in s, "" when nothing matches or the group took no part. */
 int tide_eval_regexp_extract(tide_batch *out, const tide_column *s, const tide_regex *re,

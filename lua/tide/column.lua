@@ -119,9 +119,12 @@ function Column:cast(to)
 end
 Column.astype = Column.cast
 
-function Column:alias(name)
+-- alias(name), or alias(name, ...) for the columns a generator makes
+-- (F.posexplode(c):alias("pos", "tag")), as PySpark's alias(*alias).
+function Column:alias(name, ...)
   if type(name) ~= "string" then error("alias needs a name", 2) end
-  return wrap { k = "alias", expr = self.node, name = name }
+  local names = select("#", ...) > 0 and { name, ... } or nil
+  return wrap { k = "alias", expr = self.node, name = name, names = names }
 end
 Column.name = Column.alias
 

@@ -103,6 +103,8 @@ end
 local function projection(df, nodes)
   -- Window expressions: computed by window operators first (tide.window).
   if require("tide.window").hasWindow(nodes) then return require("tide.window").project(df, nodes) end
+  -- explode and its kin: rows per element (tide.generate).
+  if require("tide.generate").has(nodes) then return require("tide.generate").project(df, nodes, derive) end
   local ok, compiled = pcall(eval().compileSelect, nodes, df._plan.schema)
   if not ok then error(compiled, 2) end
   return derive(df, {

@@ -307,6 +307,7 @@ local function can_cast(from, to)
   if to.id == ID.string then return true end
   if from.id == ID.struct or to.id == ID.struct then return false end
   if from.id == ID.vector or to.id == ID.vector then return false end
+  if from.id == ID.array or to.id == ID.array then return false end
   if to.id == ID.binary then return from.id == ID.string or coerce.isIntegral(from) end
   if from.id == ID.binary then return false end
   return true
@@ -351,14 +352,18 @@ function compilers.call(node, scope)
   return compiler(node, scope.schema, compile_child(scope), M)
 end
 
--- x[i]: only split(...)[i] has an array to index.
+-- x[i]: the element of an array (0-based); split(...)[i] takes the piece
+-- without making the array.
 function compilers.item(node, scope)
   local e = node.expr
   if e.k == "call" and type(e.fn) == "string" and e.fn:lower() == "split" then
     return require("tide.eval_functions").splitPart(node, scope.schema, compile_child(scope), M)
   end
   local c = compile_node(e, scope)
-  type_error(node, ("%s is %s, which cannot be indexed (only split(...)[i] can)"):format(c.name, simple(c.type)))
+  if c.type.id == ID.array then
+    return require("tide.eval_arrays").item(node, c, node.index, compile_child(scope), M)
+  end
+  type_error(node, ("%s is %s, which cannot be indexed (arrays can)"):format(c.name, simple(c.type)))
 end
 
 function compilers.star(node)
@@ -509,6 +514,7 @@ require("tide.eval_functions").register(M)
 require("tide.eval_math").register(M)
 require("tide.eval_text").register(M)
 require("tide.eval_datetime").register(M)
+require("tide.eval_arrays").register(M)
 require("tide.json_functions").register(M)
 
 return M

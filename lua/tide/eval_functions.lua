@@ -2,7 +2,7 @@
 -- nodes, each one C kernel over whole columns (engine/eval_strings.c,
 -- eval_regex.c, eval_hash.c, eval_select.c, eval_logic.c):
 --   lower, upper, length, substring, concat, coalesce, isnan, nanvl, regexp_replace,
---   split(...)[i], like, rlike, xxhash64, struct, current_timestamp (now), udf,
+--   split, split(...)[i], like, rlike, xxhash64, struct, current_timestamp (now), udf,
 --   assert_true;
 --   current_date only to say that tide has no date type.
 -- Arguments are cast as Spark casts them implicitly (numbers to strings
@@ -30,11 +30,11 @@ local function args_of(node, compileChild, min, max, ev)
 end
 
 -- An argument read as a string: binary and strings stay, other atomic
--- types are cast (Spark's implicit cast), structs are refused.
+-- types are cast (Spark's implicit cast), structs and arrays are refused.
 local function as_string(node, c, ev, keep_binary)
   local id = c.type.id
   if id == ID.string or (keep_binary and id == ID.binary) then return c end
-  if id == ID.struct then
+  if id == ID.struct or id == ID.array then
     ev.typeError(node, ("%s needs a string, not %s (%s)"):format(node.fn, simple(c.type), c.name))
   end
   return ev.castTo(c, T.string)
@@ -185,8 +185,18 @@ local function regexp_replace(node, _, compileChild, ev)
   end)
 end
 
-local function split(node, _, _, ev)
-  ev.typeError(node, "split gives an array, which tide has no column type for: take one piece with getItem(i)")
+-- split(s, pattern[, limit]): an array<string>.
+local function split(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 3, ev)
+  local s = as_string(node, args[1], ev)
+  local pattern = literal_string(node, args[2], ev, "pattern")
+  local limit = args[3] and literal_int(node, args[3], ev, "limit") or -1
+  local t = T.array(T.string, false)
+  if pattern == nil then return all_null(ev, node, t) end
+  local re = regex(node, pattern, ev)
+  return over_args(ev, node, t, { s }, function(out, cols, dst)
+    return C.tide_eval_split(out, cols[1], re, limit, dst, ev.errbuf, ev.errlen)
+  end)
 end
 
 -- split(s, pattern[, limit])[index]
@@ -317,6 +327,10 @@ end
 -- The helpers of the other function modules (tide.eval_math, eval_text,
 -- eval_datetime).
 M.argsOf, M.overArgs, M.allNull, M.literalString = args_of, over_args, all_null, literal_string
+
+-- What tide.eval_arrays builds its functions with.
+M.argsOf, M.overArgs, M.allNull, M.literalString, M.literalInt = args_of, over_args, all_null, literal_string,
+  literal_int
 
 function M.register(eval)
   eval.register("lower", change_case(0))

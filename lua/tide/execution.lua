@@ -16,7 +16,8 @@ local M = {}
 -- same rows as over the whole. Limit, sort, aggregate and union see whole
 -- batches.
 local ROW_WISE = { project = true, filter = true, ml = true, ["ml-watched"] = true,
-                   sample = true, randomSplit = true, join = true, time_window = true, watermark = true }
+                   sample = true, randomSplit = true, join = true, time_window = true, watermark = true,
+                   generate = true }
 M.ROW_WISE = ROW_WISE
 
 -- Rows of one slice unless spark.tide.sliceRows says otherwise: small

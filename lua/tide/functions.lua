@@ -134,9 +134,31 @@ function F.regexp_replace(c, pattern, replacement)
   return call("regexp_replace", { colNode(c), nodeOf(pattern), nodeOf(replacement) })
 end
 
--- split(str, pattern[, limit]); index the result with :getItem(i).
+-- split(str, pattern[, limit]): an array<string> (:getItem(i) a piece).
 function F.split(c, pattern, limit)
   return call("split", { colNode(c), nodeOf(pattern), nodeOf(limit or -1) })
+end
+
+-- ---- arrays (tide.eval_arrays; explode and its kin: tide.generate) -----------------
+
+F.size = columns_fn("size")
+F.cardinality = columns_fn("cardinality")
+F.array = columns_fn("array")
+F.array_distinct = columns_fn("array_distinct")
+F.explode = columns_fn("explode")
+F.explode_outer = columns_fn("explode_outer")
+F.posexplode = columns_fn("posexplode")
+F.posexplode_outer = columns_fn("posexplode_outer")
+-- element_at(arr, index): 1-based (-1 the last element), as Spark's.
+function F.element_at(c, index) return call("element_at", { colNode(c), nodeOf(index) }) end
+-- array_contains(arr, value): value a literal or a Column.
+function F.array_contains(c, value) return call("array_contains", { colNode(c), nodeOf(value) }) end
+function F.array_join(c, delimiter, null_replacement)
+  return call("array_join", { colNode(c), nodeOf(delimiter), null_replacement ~= nil and nodeOf(null_replacement)
+    or nil })
+end
+function F.sort_array(c, asc)
+  return call("sort_array", { colNode(c), nodeOf(asc == nil and true or asc) })
 end
 
 -- ---- text, hashes and nulls (tide.eval_text) ----------------------------------------
@@ -332,7 +354,7 @@ end
 -- The aggregate functions of agg() (computed by tide.dataframe_aggregate):
 -- F.avg("x") is a call node that only agg accepts.
 for _, name in ipairs({ "count", "sum", "avg", "mean", "min", "max", "stddev", "stddev_samp", "std",
-                        "variance", "var_samp", "stddev_pop", "var_pop" }) do
+                        "variance", "var_samp", "stddev_pop", "var_pop", "collect_list", "collect_set" }) do
   F[name] = function(c)
     if c == nil then error(name .. "() needs a column", 2) end
     return call(name, { colNode(c) })

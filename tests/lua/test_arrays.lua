@@ -52,4 +52,124 @@ t.test("a value that is not a list fails naming the row and column", function()
     'row 1, column "tags.element": 1 is not a string')
 end)
 
+-- ---- functions ---------------------------------------------------------------------------
+
+local function texts()
+  return spark:createDataFrame({ { 1, "a,b,,c" }, { 2, "" }, { 3, nil }, { 4, "x" }, { 5, "b,b,a" } },
+    "id int, s string")
+end
+
+t.test("split gives an array<string>; size, element_at, [i], array_contains, array_join as Spark's", function()
+  local parts = texts():select("id", F.split("s", ","):alias("p"))
+  t.eq(parts.schema.fields[2].dataType:simpleString(), "array<string>")
+  t.eq(parts.schema.fields[2].dataType.containsNull, false)
+  t.same_table(t.rows(parts), { "1|[a, b, , c]", "2|[]", "3|null", "4|[x]", "5|[b, b, a]" })
+  -- split("", ",") is one empty string; show prints it as []
+  t.same_table(t.rows(texts():filter("id = 2"):select(F.size(F.split("s", ",")))), { "1" })
+  t.same_table(t.rows(parts:select(F.size("p"), F.element_at("p", 1), F.element_at("p", -1), F.col("p"):getItem(1),
+    F.array_contains("p", "b"), F.array_join("p", "-"))), {
+    "4|a|c|b|true|a-b--c", "1|||null|false|", "-1|null|null|null|null|null", "1|x|x|null|false|x",
+    "3|b|a|b|true|b-b-a" })
+  -- the same in SQL, with the limit of split
+  t.same_table(t.rows(texts():selectExpr("split(s, ',', 2)", "split(s, ',')[3]", "cardinality(split(s, ','))")),
+    { "[a, b,,c]|c|4", "[]|null|1", "null|null|-1", "[x]|null|1", "[b, b,a]|null|3" })
+  -- element_at's index 0 is an error, as Spark's
+  t.raises(function() parts:select(F.element_at("p", 0)):collect() end, "INVALID_INDEX_OF_ZERO")
+end)
+
+t.test("split's array holds the pieces split(...)[i] takes, for regexes, the empty pattern and limits", function()
+  local strings = spark:createDataFrame({ { "abc" }, { "" }, { "héllo" }, { "a,b,,c," }, { ",x" }, { nil } }, "v string")
+  for _, pattern in ipairs({ ",", "", "x*", "(?=b)", "l+" }) do
+    for _, limit in ipairs({ -1, 1, 2 }) do
+      local cols = { F.split("v", pattern, limit):alias("all") }
+      for i = 0, 5 do cols[#cols + 1] = F.split("v", pattern, limit):getItem(i):alias("p" .. i) end
+      for _, r in ipairs(strings:select(cols):collect()) do
+        local want = {}
+        for i = 0, 5 do want[i + 1] = r["p" .. i] end
+        local got = {}
+        for i = 1, 6 do got[i] = r.all and r.all[i] end
+        t.same_table(got, want, ("split(%q, %q, %d)"):format(tostring(r.v), pattern, limit))
+      end
+    end
+  end
+end)
+
+t.test("array_contains is null when nothing matches but an element is null; array_join's null replacement", function()
+  local df = spark:createDataFrame({ { { 1, nil, 3, n = 3 } }, { { 1, 2 } }, { {} } }, "a array<int>")
+  t.same_table(t.rows(df:select(F.array_contains("a", 3), F.array_contains("a", 2), F.array_contains("a", F.lit(nil)))),
+    { "true|null|null", "false|true|null", "false|false|null" })
+  local s = spark:createDataFrame({ { { "x", nil, "z", n = 3 } } }, "a array<string>")
+  t.same_table(t.rows(s:select(F.array_join("a", ","), F.array_join("a", ",", "?"))), { "x,z|x,?,z" })
+end)
+
+t.test("array(...), sort_array and array_distinct", function()
+  local df = spark:createDataFrame({ { 3, 1, nil }, { 2, 2, 5 } }, "a int, b int, c int")
+  local arr = df:select(F.array("a", "b", "c"):alias("v"))
+  t.eq(arr.schema.fields[1].dataType:simpleString(), "array<int>")
+  t.same_table(t.rows(arr), { "[3, 1, null]", "[2, 2, 5]" })
+  t.same_table(t.rows(arr:select(F.sort_array("v"), F.sort_array("v", false), F.array_distinct("v"))),
+    { "[null, 1, 3]|[3, 1, null]|[3, 1, null]", "[2, 2, 5]|[5, 2, 2]|[2, 5]" })
+  -- a common type: array(int, double) is array<double>
+  t.same_table(t.rows(df:select(F.array("a", F.lit(0.5)))), { "[3.0, 0.5]", "[2.0, 0.5]" })
+  t.same_table(t.rows(spark:createDataFrame({ { { "b", "a", "b", "a", "c" } } }, "s array<string>")
+    :select(F.array_distinct("s"), F.sort_array("s"))), { "[b, a, c]|[a, a, b, b, c]" })
+end)
+
+t.test("explode, explode_outer, posexplode and posexplode_outer make a row per element", function()
+  local df = tags()
+  t.same_table(t.rows(df:select("id", F.explode("tags"))), { "1|a", "1|b", "4|x", "4|null", "4|z" })
+  t.same_table(df:select("id", F.explode("tags")).columns, { "id", "col" })
+  t.same_table(t.rows(df:select("id", F.explode_outer("tags"):alias("tag"))),
+    { "1|a", "1|b", "2|null", "3|null", "4|x", "4|null", "4|z" })
+  local pos = df:select(F.posexplode("tags"), "id")
+  t.same_table(pos.columns, { "pos", "col", "id" })
+  t.same_table(t.rows(pos), { "0|a|1", "1|b|1", "0|x|4", "1|null|4", "2|z|4" })
+  local outer = df:select("*", F.posexplode_outer("tags"):alias("p", "t"))
+  t.same_table(outer.columns, { "id", "tags", "p", "t" })
+  t.same_table(t.rows(outer:filter("id IN (2, 3)")), { "2|[]|null|null", "3|null|null|null" })
+  -- in SQL, and through withColumn; what follows sees the rows
+  t.same_table(t.rows(df:selectExpr("id", "explode(tags) AS tag"):filter("tag IS NOT NULL"):groupBy("tag"):count()
+    :orderBy("tag")), { "a|1", "b|1", "x|1", "z|1" })
+  t.same_table(t.rows(df:withColumn("tag", F.explode("tags")):filter("id = 1")), { "1|[a, b]|a", "1|[a, b]|b" })
+  df:createOrReplaceTempView("tagged")
+  t.same_table(t.rows(spark:sql("SELECT id, explode(tags) AS tag FROM tagged WHERE id = 4")), { "4|x", "4|null", "4|z" })
+  -- split, then explode: words
+  t.same_table(t.rows(texts():select(F.explode(F.split("s", ",")):alias("w")):filter("w != ''"):groupBy("w"):count()
+    :orderBy("w")), { "a|2", "b|3", "c|1", "x|1" })
+end)
+
+t.test("explode on a stream: each micro-batch's rows", function()
+  local dir = t.tempdir()
+  t.write(dir .. "/1.csv", "1,a b\n2,\n")
+  t.write(dir .. "/2.csv", "3,c d e\n")
+  local words = spark.readStream:csv(dir, { schema = "id int, s string", maxFilesPerTrigger = 1 })
+    :select("id", F.explode(F.split("s", " ")):alias("w"))
+  local seen = {}
+  local q = words.writeStream:foreachBatch(function(batch, epoch) seen[epoch + 1] = t.rows(batch) end)
+    :option("checkpointLocation", t.tempdir() .. "/cp"):start()
+  q:processAllAvailable()
+  q:stop()
+  t.eq(q:exception(), nil, "the query ran")
+  -- (the CSV's empty field is null: no words)
+  t.same_table(seen, { { "1|a", "1|b" }, { "3|c", "3|d", "3|e" } })
+end)
+
+t.test("what arrays cannot do fails clearly", function()
+  local df = tags()
+  t.raises_at_caller({
+    { function() local _ = df:select(F.explode("id")) end, "input to function explode should be array or map type, not int" },
+    { function() local _ = df:select(F.explode("tags"), F.explode("tags")) end, "Only one generator allowed" },
+    { function() local _ = df:select(F.posexplode("tags"):alias("p")) end, "expected 2 aliases" },
+    { function() local _ = df:select(F.upper(F.explode("tags"))) end, "nested in expressions" },
+    { function() local _ = df:select(F.upper("tags")) end, "upper needs a string, not array<string>" },
+    { function() local _ = df:select(F.size("id")) end, "size needs an array, not int" },
+    { function() local _ = df:orderBy("tags") end, "column tags is array<string>, which cannot be a sort key" },
+    { function() local _ = df:groupBy("tags") end, "which cannot be a grouping key" },
+    { function() local _ = df:select(F.col("tags"):cast("array<int>")) end, "cannot cast array<string> to array<int>" },
+    { function() local _ = df:select(F.col("id"):getItem(0)) end, "id is int, which cannot be indexed" },
+  })
+  t.raises(function() df.write:mode("overwrite"):csv(t.tempdir() .. "/out") end,
+    "CSV data source does not support array<string> data type")
+end)
+
 t.run()

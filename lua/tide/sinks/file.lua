@@ -43,8 +43,10 @@ function M.new(writer, schema, format, query)
     local casts = {}
     sink.timestamps = {}
     for i, f in ipairs(schema.fields) do
-      if f.dataType.id == T.ID.struct or f.dataType.id == T.ID.binary then
-        error(("the csv sink cannot write column %s of type %s"):format(f.name, f.dataType:simpleString()), 0)
+      local id = f.dataType.id
+      if id == T.ID.struct or id == T.ID.binary or id == T.ID.array then
+        error(("the csv sink cannot write column %s of type %s (CSV data source does not support %s data type)")
+          :format(f.name, f.dataType:simpleString(), f.dataType:simpleString()), 0)
       end
       if f.dataType.id == T.ID.timestamp then
         -- Taken as it is: iso_timestamps writes its text (CAST AS STRING

@@ -22,7 +22,7 @@ Sink.__index = Sink
 function M.new(w, schema, query)
   local spec, qualified = writer.jdbcSpec(w.opts, "append")
   for _, f in ipairs(schema.fields) do
-    if not pg_table.pgType(f.dataType) and f.dataType.id == T.ID.struct then
+    if not pg_table.pgType(f.dataType) and (f.dataType.id == T.ID.struct or f.dataType.id == T.ID.array) then
       error(("the jdbc sink cannot write column %q of type %s"):format(f.name, f.dataType:simpleString()), 0)
     end
   end

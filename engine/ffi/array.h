@@ -1,0 +1,54 @@
+/* The array kernels of tide.eval_arrays (eval_array.c), as Spark 3.5
+   computes them over array columns (tide_ffi.h's layout).
+   Part of the FFI declarations (see tide_ffi.h): plain C, no macros, so
+   that LuaJIT's ffi.cdef reads it as well.
+
+   As the kernels of ffi/eval.h: each writes its result into dst (buffers
+   in out's arena) and returns 0, or -1 with a message in errbuf; types are
+   checked and cast in Lua. A row is NULL when an argument is, unless said
+   otherwise. */
+#ifndef TIDE_FFI_ARRAY_H
+#define TIDE_FFI_ARRAY_H
+
+#include "tide_ffi.h"
+
+/* size(arr): the number of elements, -1 for a null array (Spark's
+   spark.sql.legacy.sizeOfNull, true unless ANSI). */
+int tide_eval_array_size(tide_batch *out, const tide_column *arr, tide_column *dst, char *errbuf,
+                         size_t errlen);
+/* element_at(arr, index) (one_based: 1 the first element, -1 the last;
+   0 an error) or arr[index] (0-based): the element, NULL past either end. */
+int tide_eval_array_item(tide_batch *out, const tide_column *arr, const tide_column *index,
+                         int32_t one_based, tide_column *dst, char *errbuf, size_t errlen);
+/* array_contains(arr, value), value of the elements' type: true when an
+   element equals it; else NULL when an element is null, false otherwise. */
+int tide_eval_array_contains(tide_batch *out, const tide_column *arr, const tide_column *value,
+                             tide_column *dst, char *errbuf, size_t errlen);
+/* array(c1, ..., ck), columns of one type: each row's values as an array
+   (never NULL; null values are null elements). */
+int tide_eval_array_of(tide_batch *out, const tide_column *const *cols, int32_t k,
+                       tide_column *dst, char *errbuf, size_t errlen);
+/* array_join(arr, sep[, null_text]) over an array of strings: the
+   elements joined by sep; null elements left out, or null_text when it
+   is not NULL. */
+int tide_eval_array_join(tide_batch *out, const tide_column *arr, const char *sep, int64_t sep_len,
+                         const char *null_text, int64_t null_len, tide_column *dst, char *errbuf,
+                         size_t errlen);
+/* sort_array(arr, ascending): each row's elements sorted (atomic types),
+   nulls first ascending and last descending; equal elements keep their
+   order. */
+int tide_eval_sort_array(tide_batch *out, const tide_column *arr, int32_t ascending,
+                         tide_column *dst, char *errbuf, size_t errlen);
+/* array_distinct(arr): each row's elements without repeats (atomic
+   types; one null kept), in order of first appearance. */
+int tide_eval_array_distinct(tide_batch *out, const tide_column *arr, tide_column *dst,
+                             char *errbuf, size_t errlen);
+/* explode: a new batch of batch's rows, each repeated once per element of
+   its array in column `index`, which becomes the elements (col_name),
+   after their 0-based positions (pos_name, when not NULL: posexplode).
+   outer: a null or empty array gives one row with nulls there
+   (explode_outer), else none. NULL with errbuf on failure. */
+tide_batch *tide_batch_explode(tide_batch *batch, int32_t index, int32_t outer, const char *pos_name,
+                               const char *col_name, char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,152 @@
+-- tide.eval_arrays — Spark's functions over array columns, each one C
+-- kernel over whole columns (engine/eval_array.c):
+--   size (cardinality), element_at, arr[i] (getItem), array_contains,
+--   array(...), array_join, sort_array, array_distinct.
+-- split is tide.eval_functions'; explode and its kin make rows
+-- (tide.generate); collect_list and collect_set are aggregates.
+local C = require("tide.ffi")
+local T = require("tide.types")
+local coerce = require("tide.eval_coerce")
+local fns = require("tide.eval_functions")
+
+local M = {}
+local ID = T.ID
+local args_of, over_args, all_null = fns.argsOf, fns.overArgs, fns.allNull
+local literal_string = fns.literalString
+
+-- An argument that must be an array (a NULL is an array of t's elements
+-- when t is given).
+local function as_array(node, c, ev, what)
+  if c.type.id == ID.array then return c end
+  ev.typeError(node, ("%s needs an array, not %s (%s)"):format(what or node.fn, c.type:simpleString(), c.name))
+end
+
+-- An argument cast to t, as Spark's implicit casts for these functions
+-- (an int index from a bigint literal, a value to the elements' type).
+local function cast_arg(node, c, t, ev, what)
+  if c.type == t or coerce.isVoid(c.type) then return ev.castTo(c, t) end
+  local ok = (coerce.isNumeric(c.type) and coerce.isNumeric(t)) or t.id == ID.string
+    or (c.type.id == ID.string and (coerce.isNumeric(t) or t.id == ID.timestamp or t.id == ID.boolean))
+  if not ok then
+    ev.typeError(node, ("%s: %s is %s, which does not go with %s"):format(node.fn or "[]", c.name,
+      c.type:simpleString(), what))
+  end
+  return ev.castTo(c, t)
+end
+
+local function atomic_elements(node, arr, ev)
+  local e = arr.type.elementType
+  if e.id == ID.struct or e.id == ID.array or e.id == ID.vector then
+    ev.typeError(node, ("%s needs an array of atomic values, not %s"):format(node.fn, arr.type:simpleString()))
+  end
+end
+
+local function size(node, _, compileChild, ev)
+  local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+  return over_args(ev, node, T.int, { arr }, function(out, cols, dst)
+    return C.tide_eval_array_size(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- arr[index] (0-based) and element_at(arr, index) (1-based).
+local function item_of(node, arr, index, one_based, ev)
+  index = cast_arg(node, index, T.int, ev, "an index (int)")
+  return over_args(ev, node, arr.type.elementType, { arr, index }, function(out, cols, dst)
+    return C.tide_eval_array_item(out, cols[1], cols[2], one_based and 1 or 0, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function element_at(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  return item_of(node, as_array(node, args[1], ev), args[2], true, ev)
+end
+
+-- x[i] or x:getItem(i) of an array x (tide.eval's item node).
+function M.item(node, arr, index_node, compileChild, ev)
+  local index = type(index_node) == "table" and compileChild(index_node)
+    or compileChild({ k = "lit", value = index_node })
+  return item_of(node, arr, index, false, ev)
+end
+
+local function array_contains(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  local arr = as_array(node, args[1], ev)
+  atomic_elements(node, arr, ev)
+  local value = cast_arg(node, args[2], arr.type.elementType, ev, "the array's elements, "
+    .. arr.type.elementType:simpleString())
+  return over_args(ev, node, T.boolean, { arr, value }, function(out, cols, dst)
+    return C.tide_eval_array_contains(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- array(c1, ...): the values as an array of their common type.
+local function array(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, nil, ev)
+  local t = ev.commonType(node, args, "the arguments of array")
+  for i, a in ipairs(args) do args[i] = ev.castTo(a, t) end
+  local n = #args
+  return over_args(ev, node, T.array(t), args, function(out, cols, dst)
+    return C.tide_eval_array_of(out, ev.columnArray(cols), n, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function array_join(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 3, ev)
+  local arr = as_array(node, args[1], ev)
+  if arr.type.elementType.id ~= ID.string then
+    ev.typeError(node, ("array_join needs an array<string>, not %s (%s)"):format(arr.type:simpleString(), arr.name))
+  end
+  local sep = literal_string(node, args[2], ev, "delimiter")
+  local null_text = args[3] and literal_string(node, args[3], ev, "null replacement")
+  if sep == nil or (args[3] and null_text == nil) then return all_null(ev, node, T.string) end
+  return over_args(ev, node, T.string, { arr }, function(out, cols, dst)
+    return C.tide_eval_array_join(out, cols[1], sep, #sep, null_text, null_text and #null_text or 0, dst,
+      ev.errbuf, ev.errlen)
+  end)
+end
+
+local function sort_array(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, 2, ev)
+  local arr = as_array(node, args[1], ev)
+  atomic_elements(node, arr, ev)
+  local ascending = true
+  if args[2] then
+    local is_lit, v = ev.literalOf(args[2])
+    if not is_lit or type(v) ~= "boolean" then
+      ev.typeError(node, "the second argument of sort_array must be a literal boolean (ascending)")
+    end
+    ascending = v
+  end
+  return over_args(ev, node, arr.type, { arr }, function(out, cols, dst)
+    return C.tide_eval_sort_array(out, cols[1], ascending and 1 or 0, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function array_distinct(node, _, compileChild, ev)
+  local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+  atomic_elements(node, arr, ev)
+  return over_args(ev, node, arr.type, { arr }, function(out, cols, dst)
+    return C.tide_eval_array_distinct(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- explode and its kin in an expression: Spark's message.
+local function generator(node, _, _, ev)
+  error(("The generator is not supported: nested in expressions %q (explode and its kin go directly in a select)")
+    :format(ev.sqlName(node)), 0)
+end
+M.GENERATORS = { explode = true, explode_outer = true, posexplode = true, posexplode_outer = true }
+
+function M.register(eval)
+  eval.register("size", size)
+  eval.register("cardinality", size)
+  eval.register("element_at", element_at)
+  eval.register("array_contains", array_contains)
+  eval.register("array", array)
+  eval.register("array_join", array_join)
+  eval.register("sort_array", sort_array)
+  eval.register("array_distinct", array_distinct)
+  for name in pairs(M.GENERATORS) do eval.register(name, generator) end
+end
+
+return M
