@@ -1,7 +1,8 @@
 /*
  * eval_array.c — Spark's array functions over whole array columns
  * (contracts in ffi/array.h): size, element_at and x[i], array_contains,
- * array(...), array_join, sort_array, array_distinct, and explode's rows.
+ * array(...), array_join, sort_array, array_distinct, explode's rows, and
+ * Spark ML's vector_to_array and array_to_vector.
  * An array's elements are a column of their own (tide_ffi.h), so most of
  * these compute which elements to keep, per row, and gather them once.
  */
@@ -291,6 +292,85 @@ done:
     free(keep);
     free(new_off);
     return rc;
+}
+
+/* ---- Spark ML's vector_to_array and array_to_vector ---------------------- */
+
+int tide_eval_vector_to_array(tide_batch *out, const tide_column *vec, int32_t float32,
+                              tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (vec->type != TIDE_VECTOR) return kernel_error(errbuf, errlen, "vector_to_array needs a vector column");
+    int64_t n = vec->length, size = vec->vector_size, valid = 0;
+    for (int64_t i = 0; i < n; i++) valid += tide_valid(vec, i);
+    tide_column *el = NULL;
+    if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, vec, NULL) != 0 ||
+        kernel_alloc(out, el = &dst->children[0], "element", float32 ? TIDE_FLOAT32 : TIDE_FLOAT64, 0, 0,
+                     valid * size, 0) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const int64_t *voff = vec->values;
+    const int32_t *idx = vec->children[0].values;
+    const double *val = vec->children[1].values;
+    int64_t *off = dst->values, used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (tide_valid(vec, i)) {
+            /* the elements are zeroed: a sparse vector's entries go where they belong */
+            for (int64_t k = voff[i]; k < voff[i + 1]; k++) {
+                if (float32) ((float *)el->values)[used + idx[k]] = (float)val[k];
+                else ((double *)el->values)[used + idx[k]] = val[k];
+            }
+            used += size;
+        }
+        off[i + 1] = used;
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+int tide_eval_array_to_vector(tide_batch *out, const tide_column *arr, tide_column *dst, char *errbuf,
+                              size_t errlen)
+{
+    if (check_array(arr, "array_to_vector", errbuf, errlen) != 0) return -1;
+    const tide_column *el = &arr->children[0];
+    int32_t t = el->type;
+    if (t != TIDE_FLOAT64 && t != TIDE_FLOAT32 && t != TIDE_INT32 && t != TIDE_INT64)
+        return kernel_error(errbuf, errlen, "array_to_vector needs an array of numbers");
+    int64_t n = arr->length, size = -1, total = 0;
+    const int64_t *off = offsets_of(arr);
+    for (int64_t i = 0; i < n; i++) {
+        if (!tide_valid(arr, i)) continue;
+        int64_t len = off[i + 1] - off[i];
+        if (size >= 0 && len != size)
+            return kernel_error(errbuf, errlen,
+                                "array_to_vector: row %lld holds %lld numbers and an earlier row %lld: the "
+                                "rows of a tide vector column share one size",
+                                (long long)i + 1, (long long)len, (long long)size);
+        if (len > INT32_MAX) return kernel_error(errbuf, errlen, "array_to_vector: an array is too long");
+        size = len;
+        for (int64_t e = off[i]; e < off[i + 1]; e++)
+            if (!tide_valid(el, e))
+                return kernel_error(errbuf, errlen, "array_to_vector: row %lld holds a null element",
+                                    (long long)i + 1);
+        total += len;
+    }
+    if (tide_column_init_vector(out, dst, "", (int32_t)(size < 0 ? 0 : size), 1, n, total) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int64_t *voff = dst->values;
+    int32_t *idx = dst->children[0].values;
+    double *val = dst->children[1].values;
+    int64_t used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int valid = tide_valid(arr, i);
+        for (int64_t e = off[i]; valid && e < off[i + 1]; e++, used++) {
+            idx[used] = (int32_t)(e - off[i]);
+            val[used] = tide_number_at(el, e);
+        }
+        voff[i + 1] = used;
+        dst->length = i + 1;
+        if (!valid) tide_column_set_null(out, dst, i);
+    }
+    dst->children[0].length = dst->children[1].length = used;
+    return 0;
 }
 
 /* ---- explode ------------------------------------------------------------ */

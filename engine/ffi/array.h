@@ -43,6 +43,15 @@ int tide_eval_sort_array(tide_batch *out, const tide_column *arr, int32_t ascend
    types; one null kept), in order of first appearance. */
 int tide_eval_array_distinct(tide_batch *out, const tide_column *arr, tide_column *dst,
                              char *errbuf, size_t errlen);
+/* Spark ML's vector_to_array(vec, dtype): each vector's values, dense, as
+   an array of doubles (or of floats when float32). */
+int tide_eval_vector_to_array(tide_batch *out, const tide_column *vec, int32_t float32,
+                              tide_column *dst, char *errbuf, size_t errlen);
+/* array_to_vector(arr): an array of numbers as a dense vector; the rows
+   must share one length (a tide vector column has one size) and hold no
+   null element. */
+int tide_eval_array_to_vector(tide_batch *out, const tide_column *arr, tide_column *dst, char *errbuf,
+                              size_t errlen);
 /* explode: a new batch of batch's rows, each repeated once per element of
    its array in column `index`, which becomes the elements (col_name),
    after their 0-based positions (pos_name, when not NULL: posexplode).

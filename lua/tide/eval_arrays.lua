@@ -1,7 +1,8 @@
 -- tide.eval_arrays — Spark's functions over array columns, each one C
 -- kernel over whole columns (engine/eval_array.c):
 --   size (cardinality), element_at, arr[i] (getItem), array_contains,
---   array(...), array_join, sort_array, array_distinct.
+--   array(...), array_join, sort_array, array_distinct; Spark ML's
+--   vector_to_array and array_to_vector (tide.ml.functions).
 -- split is tide.eval_functions'; explode and its kin make rows
 -- (tide.generate); collect_list and collect_set are aggregates.
 local C = require("tide.ffi")
@@ -130,6 +131,32 @@ local function array_distinct(node, _, compileChild, ev)
   end)
 end
 
+-- Spark ML's vector_to_array(vec, dtype) (tide.ml.functions).
+local function vector_to_array(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, 2, ev)
+  local vec = args[1]
+  if vec.type.id ~= ID.vector then
+    ev.typeError(node, ("vector_to_array needs a vector column, not %s (%s)"):format(vec.type:simpleString(), vec.name))
+  end
+  local dtype = args[2] and literal_string(node, args[2], ev, "dtype") or "float64"
+  local float32 = dtype == "float32"
+  return over_args(ev, node, T.array(float32 and T.float or T.double, false), { vec }, function(out, cols, dst)
+    return C.tide_eval_vector_to_array(out, cols[1], float32 and 1 or 0, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function array_to_vector(node, _, compileChild, ev)
+  local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+  local e = arr.type.elementType
+  if not (coerce.isNumeric(e) and e.id ~= ID.decimal) then
+    ev.typeError(node, ("array_to_vector needs an array of numbers, not %s (%s)"):format(arr.type:simpleString(),
+      arr.name))
+  end
+  return over_args(ev, node, T.vector, { arr }, function(out, cols, dst)
+    return C.tide_eval_array_to_vector(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
 -- explode and its kin in an expression: Spark's message.
 local function generator(node, _, _, ev)
   error(("The generator is not supported: nested in expressions %q (explode and its kin go directly in a select)")
@@ -146,6 +173,8 @@ function M.register(eval)
   eval.register("array_join", array_join)
   eval.register("sort_array", sort_array)
   eval.register("array_distinct", array_distinct)
+  eval.register("vector_to_array", vector_to_array)
+  eval.register("array_to_vector", array_to_vector)
   for name in pairs(M.GENERATORS) do eval.register(name, generator) end
 end
 

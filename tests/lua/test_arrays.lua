@@ -154,6 +154,27 @@ t.test("explode on a stream: each micro-batch's rows", function()
   t.same_table(seen, { { "1|a", "1|b" }, { "3|c", "3|d", "3|e" } })
 end)
 
+t.test("Spark ML's vector_to_array and array_to_vector", function()
+  local mlf, Vectors = tide.ml.functions, tide.ml.Vectors
+  local df = spark:createDataFrame({ { Vectors.dense({ 1, 2, 3 }) }, { Vectors.sparse(3, { 1 }, { 5 }) }, { nil } },
+    "v vector")
+  local arrays = df:select(mlf.vector_to_array("v"):alias("a"), mlf.vector_to_array("v", "float32"):alias("f"))
+  t.same_table({ arrays.schema.fields[1].dataType:simpleString(), arrays.schema.fields[2].dataType:simpleString() },
+    { "array<double>", "array<float>" })
+  t.same_table(t.rows(arrays), { "[1.0, 2.0, 3.0]|[1.0, 2.0, 3.0]", "[0.0, 5.0, 0.0]|[0.0, 5.0, 0.0]", "null|null" })
+  local back = arrays:select(mlf.array_to_vector("a"):alias("v"), F.col("a"):getItem(1))
+  t.eq(back.schema.fields[1].dataType, T.vector)
+  t.same_table(t.rows(back), { "[1.0,2.0,3.0]|2.0", "[0.0,5.0,0.0]|5.0", "null|null" })
+  t.same_table(t.rows(spark:createDataFrame({ { 1, 2.5 } }, "x int, y double")
+    :select(mlf.array_to_vector(F.array("x", "y")))), { "[1.0,2.5]" })
+  t.raises(function() mlf.vector_to_array("v", "int") end, "Unsupported dtype: int")
+  t.raises(function()
+    spark:createDataFrame({ { { 1, 2 } }, { { 1 } } }, "a array<double>"):select(mlf.array_to_vector("a")):collect()
+  end, "row 2 holds 1 numbers and an earlier row 2")
+  t.raises(function() spark:createDataFrame({ { 0.5 } }, "p double"):select(mlf.vector_to_array("p")) end,
+    "vector_to_array needs a vector column, not double")
+end)
+
 t.test("what arrays cannot do fails clearly", function()
   local df = tags()
   t.raises_at_caller({

@@ -11,7 +11,8 @@
 --   ml.PipelineModel.load("model/ctr")
 --
 -- Names follow pyspark.ml; submodules as Spark's packages (tide.ml.feature,
--- tide.ml.classification, tide.ml.evaluation, tide.ml.linalg). See docs/ml.md.
+-- tide.ml.classification, tide.ml.evaluation, tide.ml.linalg, tide.ml.functions).
+-- See docs/ml.md.
 local feature = require("tide.ml.feature")
 local classification = require("tide.ml.classification")
 local evaluation = require("tide.ml.evaluation")
@@ -21,6 +22,7 @@ local linalg = require("tide.ml.linalg")
 
 local M = {
   feature = feature, classification = classification, evaluation = evaluation, linalg = linalg,
+  functions = require("tide.ml.functions"),
   Vectors = linalg.Vectors,
   Pipeline = pipeline.Pipeline, PipelineModel = pipeline.PipelineModel,
 }
