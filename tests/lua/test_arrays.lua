@@ -186,6 +186,7 @@ t.test("what arrays cannot do fails clearly", function()
     { function() local _ = df:select(F.size("id")) end, "size needs an array, not int" },
     { function() local _ = df:orderBy("tags") end, "column tags is array<string>, which cannot be a sort key" },
     { function() local _ = df:groupBy("tags") end, "which cannot be a grouping key" },
+    { function() local _ = df:join(df, "tags") end, "join: column tags is array<string>, which cannot be a join key" },
     { function() local _ = df:select(F.col("tags"):cast("array<int>")) end, "cannot cast array<string> to array<int>" },
     { function() local _ = df:select(F.col("id"):getItem(0)) end, "id is int, which cannot be indexed" },
   })
