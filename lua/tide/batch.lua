@@ -201,8 +201,10 @@ function value_at(col, i)
   local id = col.type
   if id == ID.array then
     local first, last = elements_of(col, i)
-    local list = { n = last - first }
-    for k = first, last - 1 do list[k - first + 1] = value_at(col.children[0], k) end
+    local element = col.children[0]
+    local list = setmetatable({ n = last - first },
+      Row.listMetatable(element.type == ID.double or element.type == ID.float))
+    for k = first, last - 1 do list[k - first + 1] = value_at(element, k) end
     return list
   end
   if id == ID.string or id == ID.binary then return bytes_at(col, i) end
@@ -498,7 +500,9 @@ function append(b, col, field, value, row)
     end
     rc = C.tide_column_append_fixed(b, col, scratch16)
   elseif id == ID.array then
-    if type(value) ~= "table" or getmetatable(value) ~= nil then bad(field, row, value, "a list") end
+    if type(value) ~= "table" or (getmetatable(value) ~= nil and not Row.isList(value)) then
+      bad(field, row, value, "a list")
+    end
     local element = T.field(field.name .. ".element", t.elementType, t.containsNull)
     for k = 1, value.n or #value do append(b, col.children[0], element, value[k], row) end
     rc = C.tide_column_append_array(b, col)

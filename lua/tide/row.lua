@@ -46,6 +46,28 @@ function M.metatable(names, floating)
   return mt
 end
 
+-- The metatable of the Lua lists collect() gives for arrays (n: their
+-- length, a null element a hole): they print as Python prints a list,
+-- ['a', None, 'c']; floating: whether the elements are floats or doubles.
+local list_metatables = {}
+function M.listMetatable(floating)
+  floating = floating == true
+  local mt = list_metatables[floating]
+  if mt then return mt end
+  mt = { __tostring = function(list)
+    local parts = {}
+    for i = 1, list.n or #list do parts[i] = quote(list[i], floating) end
+    return "[" .. table.concat(parts, ", ") .. "]"
+  end }
+  list_metatables[floating] = mt
+  return mt
+end
+
+function M.isList(v)
+  local mt = getmetatable(v)
+  return mt ~= nil and (mt == list_metatables[true] or mt == list_metatables[false])
+end
+
 -- The field names of a row, in order.
 function M.fields(row)
   local mt = getmetatable(row)

@@ -28,6 +28,10 @@ root
   t.same_table(rows[2].tags, { n = 0 })
   t.eq(rows[3].tags, nil)
   t.same_table({ rows[4].tags.n, rows[4].tags[1], rows[4].tags[2], rows[4].tags[3] }, { 3, "x", nil, "z" })
+  -- a row prints its lists as PySpark's; collected rows build the frame again
+  t.eq(tostring(rows[4]), "Row(id=4, tags=['x', None, 'z'])")
+  t.eq(tostring(spark:createDataFrame({ { { 1, 2.5 } } }, "a array<double>"):collect()[1]), "Row(a=[1.0, 2.5])")
+  t.same_table(t.rows(spark:createDataFrame(rows, df.schema)), t.rows(df))
   -- nested arrays and arrays of structs
   local nested = spark:createDataFrame({ { { { 1, 2 }, { 3 } }, { { x = 1, y = "a" }, { x = 2 } } } },
     "a array<array<int>>, s array<struct<x:int,y:string>>")
