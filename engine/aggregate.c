@@ -4,7 +4,9 @@
  * group ids (nulls group together, NaN with NaN, -0.0 with 0.0, as Spark
  * groups); each aggregate is then one pass over its input column with the
  * row -> group map. Results follow Spark's types (tide_agg_result_type).
+ * collect_list and collect_set are collect.c's lists, of each group's rows.
  */
+#include "collect.h"
 #include "decimal128.h"
 #include "ffi/frame_ops.h"
 #include "row_compare.h"
@@ -115,7 +117,11 @@ int32_t tide_agg_result_type(int32_t fn, int32_t in_type, int32_t *precision, in
     case TIDE_AGG_LAST:
     case TIDE_AGG_FIRST_VALID:
     case TIDE_AGG_LAST_VALID:
-        return in_type == TIDE_STRUCT || in_type == TIDE_VECTOR ? 0 : in_type;
+        /* (pick_rows appends values: it copies no nested columns) */
+        if (in_type == TIDE_STRUCT || in_type == TIDE_VECTOR || in_type == TIDE_ARRAY) return 0;
+        return in_type;
+    case TIDE_AGG_COLLECT_LIST: return in_type > 0 ? TIDE_ARRAY : 0;
+    case TIDE_AGG_COLLECT_SET: return in_type > 0 && in_type != TIDE_VECTOR ? TIDE_ARRAY : 0;
     case TIDE_AGG_SUM:
         if (in_type == TIDE_INT32 || in_type == TIDE_INT64) return TIDE_INT64;
         if (in_type == TIDE_FLOAT32 || in_type == TIDE_FLOAT64) return TIDE_FLOAT64;
@@ -223,6 +229,35 @@ static int pick_rows(tide_batch *out, tide_column *dst, const char *name, int32_
     return rc;
 }
 
+/* collect_list/collect_set: each group's valid rows in the rows' order (a
+   counting sort by group, which keeps it), collected per group. */
+static int collect_groups(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
+                          const tide_column *in, int64_t n, const int32_t *group_of_row, int64_t ng,
+                          char *errbuf, size_t errlen)
+{
+    int64_t *bounds = calloc((size_t)ng + 1, sizeof *bounds);
+    int64_t *next = malloc(((size_t)ng + 1) * sizeof *next);
+    int64_t *order = malloc(((size_t)n + 1) * sizeof *order);
+    int rc = -1;
+    if (!bounds || !next || !order) {
+        snprintf(errbuf, errlen, "out of memory aggregating %lld groups", (long long)ng);
+        goto done;
+    }
+    for (int64_t r = 0; r < n; r++)
+        if (tide_valid(in, r)) bounds[group_of_row[r] + 1]++;
+    for (int64_t g = 0; g < ng; g++) bounds[g + 1] += bounds[g];
+    memcpy(next, bounds, (size_t)ng * sizeof *next);
+    for (int64_t r = 0; r < n; r++)
+        if (tide_valid(in, r)) order[next[group_of_row[r]]++] = r;
+    rc = tide_collect(out, dst, name, fn == TIDE_AGG_COLLECT_SET, in, order, ng, bounds, bounds + 1,
+                      errbuf, errlen);
+done:
+    free(bounds);
+    free(next);
+    free(order);
+    return rc;
+}
+
 int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
                    const tide_column *in, int64_t n, const int32_t *group_of_row, int64_t ng,
                    char *errbuf, size_t errlen)
@@ -234,6 +269,13 @@ int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t 
         snprintf(errbuf, errlen, "aggregate %d does not apply to column %s of type %d", fn,
                  in ? in->name : "*", in_type);
         return -1;
+    }
+    if (fn == TIDE_AGG_COLLECT_LIST || fn == TIDE_AGG_COLLECT_SET) {
+        if (!in) {
+            snprintf(errbuf, errlen, "%s: collect_list and collect_set take a column", name);
+            return -1;
+        }
+        return collect_groups(out, dst, name, fn, in, n, group_of_row, ng, errbuf, errlen);
     }
     if (fn == TIDE_AGG_MIN || fn == TIDE_AGG_MAX || fn >= TIDE_AGG_FIRST) {
         if (pick_rows(out, dst, name, fn, in, n, group_of_row, ng) != 0) goto oom;

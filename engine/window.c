@@ -4,8 +4,10 @@
  * reads them, counts and sums come from prefix sums over the partition
  * (a running frame's sum is accumulated in the rows' order, as Spark's),
  * and min/max/first/last extend the previous row's answer when the frame
- * only grew at its end, and scan the frame otherwise.
+ * only grew at its end, and scan the frame otherwise. collect_list and
+ * collect_set are collect.c's lists of each frame's rows.
  */
+#include "collect.h"
 #include "ffi/frame_ops.h"
 #include "ffi/window.h"
 #include "row_compare.h"
@@ -233,6 +235,14 @@ int tide_window_aggregate(tide_batch *out, tide_column *dst, const char *name, i
                           const int64_t *frame_start, const int64_t *frame_end, char *errbuf,
                           size_t errlen)
 {
+    if (fn == TIDE_AGG_COLLECT_LIST || fn == TIDE_AGG_COLLECT_SET) {
+        if (!input) {
+            snprintf(errbuf, errlen, "%s: collect_list and collect_set take a column", name);
+            return -1;
+        }
+        return tide_collect(out, dst, name, fn == TIDE_AGG_COLLECT_SET, input, NULL, num_rows,
+                            frame_start, frame_end, errbuf, errlen);
+    }
     int32_t in_type = input ? input->type : TIDE_INT64;
     int32_t precision = input ? input->precision : 0, scale = input ? input->scale : 0;
     int32_t type = tide_agg_result_type(fn, in_type, &precision, &scale);
@@ -268,8 +278,9 @@ int tide_window_offset(tide_batch *out, tide_column *dst, const char *name,
                        int64_t offset, const int64_t *part_start, const int64_t *part_end,
                        char *errbuf, size_t errlen)
 {
-    if (input->type == TIDE_STRUCT || input->type == TIDE_VECTOR) {
-        snprintf(errbuf, errlen, "%s: a struct or vector column has no lag or lead in tide", name);
+    if (input->type == TIDE_STRUCT || input->type == TIDE_VECTOR || input->type == TIDE_ARRAY) {
+        snprintf(errbuf, errlen, "%s: a struct, vector or array column has no lag or lead in tide",
+                 name);
         return -1;
     }
     int rc = init_like(out, dst, name, input->type, input, num_rows);

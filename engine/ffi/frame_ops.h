@@ -56,18 +56,23 @@ typedef enum tide_agg_fn {
     TIDE_AGG_FIRST = 10, /* the value of the group's first row (null or not): the input's type */
     TIDE_AGG_LAST = 11,
     TIDE_AGG_FIRST_VALID = 12, /* first(x, ignorenulls = true): the first non-null value */
-    TIDE_AGG_LAST_VALID = 13
+    TIDE_AGG_LAST_VALID = 13,
+    TIDE_AGG_COLLECT_LIST = 14, /* array<input's type> of the group's non-null values, in
+                                   the rows' order; [] for none, never null */
+    TIDE_AGG_COLLECT_SET = 15   /* the same, each value once (its first row); not of vectors */
 } tide_agg_fn;
 
 /* The result type of fn over a column of type in_type (decimal precision
-   and scale in *precision, *scale, updated for decimal results); 0 when fn
-   does not apply to the type. */
+   and scale in *precision, *scale, updated for decimal results; for an
+   array, those of its elements, the input's); 0 when fn does not apply to
+   the type. */
 int32_t tide_agg_result_type(int32_t fn, int32_t in_type, int32_t *precision, int32_t *scale);
 
 /* Computes fn over input (NULL for count(*), then num_rows counts) per
    group and writes num_groups rows into dst, a slot of out that this
    initializes under `name`. Nulls are skipped; a group without values gives
-   null (0 for count). 0, or -1 with errbuf. */
+   null (0 for count, [] for collect_list and collect_set). 0, or -1 with
+   errbuf. */
 int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
                    const tide_column *input, int64_t num_rows, const int32_t *group_of_row,
                    int64_t num_groups, char *errbuf, size_t errlen);

@@ -41,10 +41,11 @@ void tide_window_frames(int64_t num_rows, int32_t range, int32_t lo_unbounded, i
                         int64_t *frame_start, int64_t *frame_end);
 
 /* An aggregate (tide_agg_fn: count, sum, avg, min, max, first, last and
-   their ignore-nulls forms) of input (NULL: count(*)) over each row's
-   frame into dst, typed as tide_agg_result_type says; an empty frame
-   gives null (0 for count). Decimal sums and averages and the deviations
-   are not computed over windows. 0, or -1 with errbuf. */
+   their ignore-nulls forms, collect_list, collect_set) of input (NULL:
+   count(*)) over each row's frame into dst, typed as
+   tide_agg_result_type says; an empty frame gives null (0 for count, []
+   for the collects). Decimal sums and averages and the deviations are not
+   computed over windows. 0, or -1 with errbuf. */
 int tide_window_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
                           const tide_column *input, int64_t num_rows, const int64_t *part_start,
                           const int64_t *frame_start, const int64_t *frame_end, char *errbuf,

@@ -7,7 +7,9 @@
 --   df:agg(F.countDistinct("a"))       df:select(F.avg("x"))   df:selectExpr("count(*)")
 --   df:groupBy("a"):agg(F.sum(F.col("x") * 2), (F.avg("x") * 100):alias("pct"),
 --                       F.count(F.when(F.col("click"):eq(1), 1)))
---   df:describe("click", "hour")       df:summary()   (Spark's tables of strings)
+--   df:groupBy("k"):agg(F.collect_list("v"), F.collect_set("v"))   (arrays)
+--
+-- describe and summary, which aggregate too, are tide.dataframe_describe's.
 --
 -- An aggregate over an expression aggregates a column computed before
 -- grouping; an expression over aggregates (and the grouping keys) is
@@ -26,12 +28,13 @@ local ops = require("tide.dataframe_ops")
 local M = {}
 local ID = T.ID
 local arglist, name_of, index_of, key_index, int32s = ops.arglist, ops.name_of, ops.index_of, ops.key_index, ops.int32s
-local batch_only, take, columns_of, derive = ops.batch_only, ops.take, ops.columns_of, ops.derive
+local take, columns_of, derive = ops.take, ops.columns_of, ops.derive
 local errbuf, ERRLEN, cerr = ops.errbuf, ops.ERRLEN, ops.cerr
 
 -- The C aggregate of each of tide.functions' aggregates (F.avg, ...).
 local AGG = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, stddev = 6, stddev_samp = 6,
-              std = 6, variance = 7, var_samp = 7, stddev_pop = 8, var_pop = 9, first = 10, last = 11 }
+              std = 6, variance = 7, var_samp = 7, stddev_pop = 8, var_pop = 9, first = 10, last = 11,
+              collect_list = 14, collect_set = 15 }
 -- first(x, true) and last(x, true) skip nulls: codes of their own.
 local IGNORING_NULLS = { [AGG.first] = 12, [AGG.last] = 13 }
 -- Spark's name of the result column: avg(x); mean is shown as avg.
@@ -55,6 +58,17 @@ local function has_aggregate(node)
   return false
 end
 M.hasAggregate = has_aggregate
+
+-- Whether values of type t are or hold vectors, which collect_set cannot
+-- tell apart (engine/collect.c).
+function M.holdsVector(t)
+  if t.id == ID.vector then return true end
+  if t.elementType then return M.holdsVector(t.elementType) end
+  for _, f in ipairs(t.fields or {}) do
+    if M.holdsVector(f.dataType) then return true end
+  end
+  return false
+end
 
 local NUMERIC = { [ID.int] = true, [ID.long] = true, [ID.float] = true, [ID.double] = true, [ID.decimal] = true }
 
@@ -176,12 +190,15 @@ function M.install(dataframe)
     local t = field.dataType
     local p, s = ffi.new("int32_t[1]", t.precision or 0), ffi.new("int32_t[1]", t.scale or 0)
     local rid = C.tide_agg_result_type(code, t.id, p, s)
-    if rid == 0 then
+    if rid == 0 or (code == AGG.collect_set and M.holdsVector(t)) then
       error(("%s(%s): the column is %s, which %s cannot take"):format(label, field.name, t:simpleString(), label),
         level + 1)
     end
+    -- collect_list and collect_set: Spark's array<input> without nulls,
+    -- never null itself.
+    local collect = rid == ID.array
     return { code = code, column = idx, name = alias or ("%s(%s)"):format(label, field.name),
-             type = T.fromId(rid, p[0], s[0]) }
+             type = collect and T.array(t, false) or T.fromId(rid, p[0], s[0]), nullable = not collect }
   end
 
   -- count(DISTINCT a, ...): the 0-based indices of its columns in
@@ -200,7 +217,8 @@ function M.install(dataframe)
       if arg.k ~= "col" then error("countDistinct() takes column names", level + 1) end
       local idx = index_of(schema, arg.name, "countDistinct", level + 1, arg.from)
       local field = schema.fields[idx + 1]
-      if field.dataType.id == ID.struct or field.dataType.id == ID.vector then
+      local id = field.dataType.id
+      if id == ID.struct or id == ID.vector or id == ID.array then
         error(("countDistinct: column %s is %s, which cannot be counted distinct"):format(field.name,
           field.dataType:simpleString()), level + 1)
       end
@@ -331,7 +349,7 @@ function M.install(dataframe)
     end
     local names = {}
     for i, s in ipairs(specs) do
-      fields[#fields + 1] = T.field(s.name, s.type, true)
+      fields[#fields + 1] = T.field(s.name, s.type, s.nullable ~= false)
       names[i] = s.name
     end
     local explain = ("Aggregate [%s], [%s]"):format(table.concat(keys, ", "), table.concat(names, ", "))
@@ -429,6 +447,7 @@ function M.install(dataframe)
     for j, call in ipairs(calls) do
       specs[j] = spec_from_node(input._plan.schema, call.node, shown[j], level + 1)
       shown[j] = specs[j].name
+      specs[j].shown = shown[j] -- (for errors about it, past the planning)
       if post then specs[j].name = ("__agg%d"):format(j) end
     end
     if not post then
@@ -508,102 +527,8 @@ function M.install(dataframe)
   -- df:agg(...) aggregates the whole DataFrame, as groupBy():agg(...).
   function methods:agg(...) return self:groupBy():agg(...) end
 
-  -- ---- describe / summary --------------------------------------------------------------------
+  require("tide.dataframe_describe").install(methods, AGG, NUMERIC)
 
-  -- One statistic of one column over a whole batch, as show prints it.
-  local function statistic(batch, col_index, code, gids)
-    local out = batchlib.wrap(C.tide_batch_new(1))
-    local n = batch:count()
-    if C.tide_aggregate(out, out.columns[0], "s", code, batch.columns[col_index], n, gids, 1, errbuf, ERRLEN) ~= 0 then
-      error(cerr(), 0)
-    end
-    C.tide_batch_finish(out)
-    if out.columns[0].validity ~= nil and not (bit.band(out.columns[0].validity[0], 1) ~= 0) then return nil end
-    return batchlib.cellText(out.columns[0], 0)
-  end
-
-  -- An exact percentile as Spark's percentile_approx reports it: the
-  -- smallest value with at least p of the non-null values at or below it.
-  local function percentile(sorted_col, order, nulls, n, p)
-    local count = n - nulls
-    if count == 0 then return nil end
-    local rank = math.max(math.ceil(p * count), 1)
-    return batchlib.cellText(sorted_col, order[nulls + rank - 1])
-  end
-
-  -- describe and summary tail-call it: its errors at level 2 are at their
-  -- caller's line.
-  local function stats_frame(df, cols, stats, what)
-    batch_only(df, what)
-    local schema = df._plan.schema
-    local indices = {}
-    if #cols == 0 then
-      for i, f in ipairs(schema.fields) do
-        if NUMERIC[f.dataType.id] or f.dataType.id == ID.string then indices[#indices + 1] = i - 1 end
-      end
-    else
-      for i, c in ipairs(cols) do indices[i] = index_of(schema, name_of(c, what), what, 2) end
-    end
-    for _, stat in ipairs(stats) do
-      local pct = tonumber(tostring(stat):match("^(%d+%.?%d*)%%$"))
-      local known = stat == "count" or stat == "mean" or stat == "stddev" or stat == "min" or stat == "max"
-      if not known and not (pct and pct <= 100) then
-        error(("%s: unknown statistic %q"):format(what, tostring(stat)), 2)
-      end
-    end
-    local batch = df:toBatch()
-    local n = batch:count()
-    local gids = ffi.new("int32_t[?]", math.max(n, 1))
-    local rows = {}
-    for r, stat in ipairs(stats) do rows[r] = { stat } end
-    for ci, idx in ipairs(indices) do
-      local col = batch.columns[idx]
-      local numeric = NUMERIC[col.type]
-      local order, nulls
-      for r, stat in ipairs(stats) do
-        local v
-        if stat == "count" then
-          v = statistic(batch, idx, AGG.count, gids)
-        elseif stat == "mean" then
-          v = numeric and statistic(batch, idx, AGG.avg, gids) or nil
-        elseif stat == "stddev" then
-          v = numeric and statistic(batch, idx, AGG.stddev, gids) or nil
-        elseif stat == "min" or stat == "max" then
-          v = statistic(batch, idx, AGG[stat], gids)
-        else
-          local pct = tonumber(stat:match("^(%d+%.?%d*)%%$"))
-          if numeric then
-            if not order then
-              order = ffi.new("int64_t[?]", math.max(n, 1))
-              local c1, zero, one = int32s({ idx }), int32s({ 0 }), int32s({ 1 })
-              if C.tide_sort_rows(batch, c1, zero, one, 1, order, errbuf, ERRLEN) ~= 0 then error(cerr(), 0) end
-              nulls = tonumber(col.null_count)
-            end
-            v = percentile(col, order, nulls, n, pct / 100)
-          end
-        end
-        rows[r][ci + 1] = v
-      end
-    end
-    local fields = { T.field("summary", T.string) }
-    for i, idx in ipairs(indices) do fields[i + 1] = T.field(schema.fields[idx + 1].name, T.string) end
-    local result = batchlib.fromRows(rows, T.struct(fields))
-    return require("tide.session").localFrame(df._session, result)
-  end
-
-  -- describe(cols...): count, mean, stddev, min, max of numeric and string
-  -- columns (all of them when none are named), as strings.
-  function methods:describe(...)
-    return stats_frame(self, arglist("describe", ...), { "count", "mean", "stddev", "min", "max" }, "describe")
-  end
-
-  -- summary(stats...): count, mean, stddev, min, 25%, 50%, 75%, max by
-  -- default, or the ones named (any "NN%").
-  function methods:summary(...)
-    local stats = arglist("summary", ...)
-    if #stats == 0 then stats = { "count", "mean", "stddev", "min", "25%", "50%", "75%", "max" } end
-    return stats_frame(self, {}, stats, "summary")
-  end
   -- df:groupBy("a").count() fails naming the method (dataframe.lua), and
   -- df:groupBy("a"):pivot("b") that there is no such method.
   local checks = require("tide.checks")

@@ -32,7 +32,7 @@ local errbuf, ERRLEN, cerr, int32s, take = ops.errbuf, ops.ERRLEN, ops.cerr, ops
 local by_time = state_store.byTime
 
 -- tide_agg_fn codes.
-local COUNT, SUM, AVG, MIN, MAX = 1, 2, 3, 4, 5
+local COUNT, SUM, AVG, MIN, MAX, COLLECT_LIST, COLLECT_SET = 1, 2, 3, 4, 5, 14, 15
 -- How each aggregate's partials merge: codes taken over the partial column.
 local MERGE = { [COUNT] = SUM, [SUM] = SUM, [MIN] = MIN, [MAX] = MAX, [10] = 10, [11] = 11, [12] = 12, [13] = 13 }
 
@@ -52,7 +52,12 @@ local function partials_of(schema, key_idx, specs)
   end
   for _, s in ipairs(specs) do
     local input = s.column and schema.fields[s.column + 1].dataType
-    if s.distinct then
+    if s.code == COLLECT_LIST or s.code == COLLECT_SET then
+      -- (Spark merges their arrays; tide's state store cannot keep arrays yet)
+      checks.failAtUser(("%s: collect_list and collect_set are not supported on streaming DataFrames in tide"
+        .. " (their arrays are not kept in a streaming aggregation's state); collect them in foreachBatch,"
+        .. " over each micro-batch"):format(s.shown or s.name))
+    elseif s.distinct then
       checks.failAtUser(("%s over a stream: tide keeps no sets of values across micro-batches (Spark: distinct"
         .. " aggregations are not supported on streaming DataFrames/Datasets)"):format(s.name))
     elseif input and (input.id == ID.binary or input.id == ID.vector) then

@@ -7,6 +7,7 @@
 --     :withColumn("running", F.sum("click"):over(w))
 --     :withColumn("last3", F.avg("click"):over(w:rowsBetween(-2, Window.currentRow)))
 --     :withColumn("total", F.count("*"):over(Window.partitionBy("site_id")))
+--     :withColumn("sites", F.collect_set("site"):over(Window.partitionBy("device")))
 --
 -- A select (or withColumn) with window expressions becomes: a projection
 -- of the expressions the windows read, one window operator per window
@@ -36,7 +37,8 @@ local RANKING = { row_number = C.TIDE_WINDOW_ROW_NUMBER, rank = C.TIDE_WINDOW_RA
                   cume_dist = C.TIDE_WINDOW_CUME_DIST, ntile = C.TIDE_WINDOW_NTILE }
 local OFFSETS = { lag = -1, lead = 1 }
 -- The aggregates a window computes, by tide_agg_fn code.
-local AGGREGATES = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, first = 10, last = 11 }
+local AGGREGATES = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, first = 10, last = 11,
+                     collect_list = 14, collect_set = 15 }
 M.functionNames = { row_number = true, rank = true, dense_rank = true, percent_rank = true, cume_dist = true,
                     ntile = true, lag = true, lead = true }
 
@@ -177,7 +179,8 @@ function column.Column:over(w)
   local node = self.node
   if node.k ~= "call" or not (RANKING[node.fn] or OFFSETS[node.fn] or AGGREGATES[node.fn]) then
     error(("over: %s is not a window function (row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag,"
-      .. " lead, or an aggregate: count, sum, avg, min, max, first, last)"):format(names.toString(node)), 2)
+      .. " lead, or an aggregate: count, sum, avg, min, max, first, last, collect_list, collect_set)"):format(
+      names.toString(node)), 2)
   end
   if (RANKING[node.fn] or OFFSETS[node.fn]) and #w.order == 0 then
     error(("Window function %s() requires window to be ordered, please add ORDER BY clause (Window.partitionBy(...)"
@@ -269,7 +272,7 @@ function M.project(df, nodes)
       call.code = code
       if arg and not (arg.k == "star" or (arg.k == "lit" and fn.fn == "count" and arg.value ~= nil)) then
         call.input = input_for(arg)
-      elseif not arg or (arg.k ~= "star" and fn.fn ~= "count") then
+      elseif not arg or fn.fn ~= "count" then
         fail(("%s() over a window needs a column"):format(fn.fn))
       end
     end
@@ -319,11 +322,13 @@ function M.windowOperator(df, g)
       local it = call.inputIndex and schema.fields[call.inputIndex + 1].dataType or T.long
       local p, sc = ffi.new("int32_t[1]", it.precision or 0), ffi.new("int32_t[1]", it.scale or 0)
       local rid = C.tide_agg_result_type(call.code, it.id, p, sc)
-      if rid == 0 or (it.id == ID.decimal and (call.code == 2 or call.code == 3)) then
+      if rid == 0 or (it.id == ID.decimal and (call.code == 2 or call.code == 3))
+          or (call.fn == "collect_set" and require("tide.dataframe_aggregate").holdsVector(it)) then
         fail(("%s over a window: the column is %s, which tide does not %s over windows"):format(call.fn,
           it:simpleString(), call.fn))
       end
-      t = T.fromId(rid, p[0], sc[0])
+      -- collect_list and collect_set: Spark's array<input> without nulls.
+      t = rid == ID.array and T.array(it, false) or T.fromId(rid, p[0], sc[0])
     end
     fields[#fields + 1] = T.field(call.name, t, true)
   end

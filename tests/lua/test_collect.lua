@@ -1,0 +1,177 @@
+-- collect_list and collect_set, Spark's aggregates that gather a group's
+-- values into an array: the rows' order (collect_list), each value once
+-- in order of first appearance (collect_set; Spark's order is its hash
+-- set's), nulls skipped, [] for a group without values; in groupBy/agg,
+-- the dict form, select, SQL, rollup, pivot and over windows; refused on
+-- streams and, for collect_set, over vectors.
+local t = require("testing")
+local tide = require("tide")
+local F = tide.functions
+local T = tide.types
+local Window = tide.Window
+local spark = tide.session()
+
+local function kv()
+  return spark:createDataFrame({ { "a", 3 }, { "b", 2 }, { "a", 1 }, { "c", nil }, { "a", 3 }, { nil, 5 }, { "b", nil },
+    { "a", 2 } }, "k string, v int")
+end
+
+t.test("per group: the rows' order, each value once for a set, nulls skipped, [] for a group of nulls", function()
+  local df = kv()
+  local agg = df:groupBy("k"):agg(F.collect_list("v"), F.collect_set("v"):alias("s"))
+  t.same_table(agg.columns, { "k", "collect_list(v)", "s" })
+  t.same_table(agg.dtypes, { { "k", "string" }, { "collect_list(v)", "array<int>" }, { "s", "array<int>" } })
+  t.eq(agg.schema.fields[2].dataType, T.array(T.int, false))
+  t.eq(agg.schema.fields[2].dataType.containsNull, false)
+  t.eq(agg.schema.fields[3].nullable, false)
+  t.same_table(t.rows(agg), { "a|[3, 1, 3, 2]|[3, 1, 2]", "b|[2]|[2]", "c|[]|[]", "null|[5]|[5]" })
+  -- collect gives Lua lists (n: the length); an empty group's list is
+  -- empty, not nil.
+  local rows = agg:orderBy("k"):collect()
+  t.same_table(rows[2]["collect_list(v)"], { 3, 1, 3, 2, n = 4 })
+  t.same_table(rows[2].s, { 3, 1, 2, n = 3 })
+  t.same_table(rows[4].s, { n = 0 })
+  -- The dict form names them as Spark does.
+  t.same_table(t.rows(df:groupBy("k"):agg({ v = "collect_set" })), { "a|[3, 1, 2]", "b|[2]", "c|[]", "null|[5]" })
+  t.same_table(df:groupBy("k"):agg({ v = "collect_list" }).columns, { "k", "collect_list(v)" })
+end)
+
+t.test("a global aggregate has one row: every value, or [] over no rows", function()
+  local df = kv()
+  t.same_table(t.rows(df:agg(F.collect_list("v"), F.collect_set("k"))), { "[3, 2, 1, 3, 5, 2]|[a, b, c]" })
+  t.same_table(t.rows(df:agg({ k = "collect_list" })), { "[a, b, a, c, a, b, a]" })
+  local none = df:filter("v > 100"):agg(F.collect_list("v"), F.collect_set("v"), F.count("*"))
+  t.same_table(t.rows(none), { "[]|[]|0" })
+  t.same_table(t.rows(df:select(F.collect_set("v"), F.max("v"))), { "[3, 2, 1, 5]|5" })
+end)
+
+t.test("every element type: values copied as they are, sets compared as groupBy compares keys", function()
+  local df = spark:createDataFrame({
+    { 1, 1.5, "x", true, "2024-01-01 00:00:00.000001", { 1, 2 }, { a = 1, b = "p" }, 7 },
+    { 1, -0.0, "x", false, "2024-01-01 00:00:00.000001", { 1, 2 }, { a = 1, b = "p" }, 7 },
+    { 1, 0.0, "y", true, "2024-01-02 00:00:00", { 1, nil, n = 2 }, { a = 1 }, 8 },
+    { 2, nil, nil, nil, nil, nil, nil, nil },
+    { 1, 0 / 0, "x", true, "2024-01-01 00:00:00.000001", { 1, nil, n = 2 }, { a = 1 }, 7 },
+    { 1, 0 / 0, "", true, nil, {}, { b = "p" }, 7 },
+  }, "k int, d double, s string, b boolean, ts timestamp, arr array<int>, st struct<a:int,b:string>, l bigint")
+  df = df:withColumn("dec", F.col("d"):cast("decimal(10,2)"))
+  local lists, sets = { "k" }, { "k" }
+  for _, c in ipairs({ "d", "s", "b", "ts", "arr", "st", "l", "dec" }) do
+    lists[#lists + 1] = F.collect_list(c)
+    sets[#sets + 1] = F.collect_set(c)
+  end
+  local l = df:groupBy("k"):agg(unpack(lists, 2))
+  t.same_table(l.dtypes, { { "k", "int" }, { "collect_list(d)", "array<double>" },
+    { "collect_list(s)", "array<string>" },
+    { "collect_list(b)", "array<boolean>" }, { "collect_list(ts)", "array<timestamp>" },
+    { "collect_list(arr)", "array<array<int>>" }, { "collect_list(st)", "array<struct<a:int,b:string>>" },
+    { "collect_list(l)", "array<bigint>" }, { "collect_list(dec)", "array<decimal(10,2)>" } })
+  t.same_table(t.rows(l), {
+    "1|[1.5, -0.0, 0.0, NaN, NaN]|[x, x, y, x, ]|[true, false, true, true, true]"
+      .. "|[2024-01-01 00:00:00.000001, 2024-01-01 00:00:00.000001, 2024-01-02 00:00:00, 2024-01-01 00:00:00.000001]"
+      .. "|[[1, 2], [1, 2], [1, null], [1, null], []]|[{1, p}, {1, p}, {1, null}, {1, null}, {null, p}]"
+      .. "|[7, 7, 8, 7, 7]|[1.50, 0.00, 0.00]",
+    "2|[]|[]|[]|[]|[]|[]|[]|[]" })
+  -- Sets: -0.0 is 0.0 and NaN is NaN (the first kept), as tide's groupBy
+  -- tells keys apart; arrays and structs by their elements and fields,
+  -- nulls inside them equal.
+  t.same_table(t.rows(df:groupBy("k"):agg(unpack(sets, 2))), {
+    "1|[1.5, -0.0, NaN]|[x, y, ]|[true, false]|[2024-01-01 00:00:00.000001, 2024-01-02 00:00:00]"
+      .. "|[[1, 2], [1, null], []]|[{1, p}, {1, null}, {null, p}]|[7, 8]|[1.50, 0.00]",
+    "2|[]|[]|[]|[]|[]|[]|[]|[]" })
+  -- Lists of arrays of structs come back as Lua values.
+  local st = df:filter("k = 1"):agg(F.collect_list("st")):collect()[1]["collect_list(st)"]
+  t.same_table({ st.n, st[1].b, st[3].a, st[5].a }, { 5, "p", 1, nil })
+end)
+
+t.test("SQL, selectExpr, rollup, pivot, and expressions inside and over the aggregates", function()
+  local df = kv()
+  df:createOrReplaceTempView("collect_kv")
+  local sql = spark:sql("SELECT k, collect_list(v), collect_set(v + 1) AS s FROM collect_kv GROUP BY k ORDER BY k")
+  t.same_table(sql.columns, { "k", "collect_list(v)", "s" })
+  t.same_table(t.rows(sql), { "null|[5]|[6]", "a|[3, 1, 3, 2]|[4, 2, 3]", "b|[2]|[3]", "c|[]|[]" })
+  local named = df:groupBy("k"):agg(F.collect_set(F.col("v") * 10), F.collect_list("v"):alias("l"),
+    (F.count("*") + 1):alias("n1"))
+  t.same_table(named.columns, { "k", "collect_set((v * 10))", "l", "n1" })
+  t.same_table(t.rows(named), { "a|[30, 10, 20]|[3, 1, 3, 2]|5", "b|[20]|[2]|3", "c|[]|[]|2", "null|[50]|[5]|2" })
+  t.same_table(t.rows(df:selectExpr("collect_set(k) AS ks", "count(v)")), { "[a, b, c]|6" })
+  t.same_table(t.rows(df:filter("k IS NOT NULL"):rollup("k"):agg(F.collect_set("v")):orderBy("k")),
+    { "null|[3, 2, 1]", "a|[3, 1, 2]", "b|[2]", "c|[]" })
+  -- A pivot's value without rows in a group: [] there, as Spark's.
+  local pivoted = df:filter("k IS NOT NULL"):groupBy("k"):pivot("v", { 1, 3 }):agg(F.collect_list("k"))
+  t.same_table(t.rows(pivoted:orderBy("k")), { "a|[a]|[a, a]", "b|[]|[]", "c|[]|[]" })
+end)
+
+t.test("many rows and groups: the same lists as a row-by-row reference", function()
+  local rows, want_list, want_set = {}, {}, {}
+  local seed = 7
+  local function rand(n)
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return math.floor(seed / 65536) % n -- (an LCG's low bits repeat)
+  end
+  for i = 1, 20000 do
+    local k, v = rand(500), rand(40)
+    if v == 0 then v = nil end
+    rows[i] = { k, v and ("v" .. v) }
+    want_list[k] = want_list[k] or {}
+    want_set[k] = want_set[k] or { seen = {} }
+    if v then
+      local l, s = want_list[k], want_set[k]
+      l[#l + 1] = "v" .. v
+      if not s.seen[v] then s.seen[v], s[#s + 1] = true, "v" .. v end
+    end
+  end
+  local df = spark:createDataFrame(rows, "k int, v string")
+  local got = df:groupBy("k"):agg(F.collect_list("v"):alias("l"), F.collect_set("v"):alias("s")):collect()
+  t.eq(#got, 500)
+  for _, r in ipairs(got) do
+    local s = want_set[r.k]
+    s.seen = nil
+    t.same_table({ unpack(r.l, 1, r.l.n) }, want_list[r.k], "collect_list of group " .. r.k)
+    t.same_table({ unpack(r.s, 1, r.s.n) }, s, "collect_set of group " .. r.k)
+  end
+end)
+
+t.test("over a window: each row's frame's values (Spark's default frames, or the given rows)", function()
+  local df = spark:createDataFrame({ { "a", 1, "x" }, { "a", 2, nil }, { "a", 3, "y" }, { "a", 3, "x" },
+    { "b", 1, "z" } }, "k string, t int, v string")
+  local w = Window.partitionBy("k"):orderBy("t")
+  local r = df:select("k", "t", F.collect_list("v"):over(w):alias("upto"), F.collect_set("v"):over(w):alias("set"),
+    F.collect_list("v"):over(Window.partitionBy("k")):alias("all"),
+    F.collect_set("v"):over(w:rowsBetween(1, 2)):alias("next2"))
+  t.same_table(r.dtypes, { { "k", "string" }, { "t", "int" }, { "upto", "array<string>" }, { "set", "array<string>" },
+    { "all", "array<string>" }, { "next2", "array<string>" } })
+  t.same_table(t.rows(r), { "a|1|[x]|[x]|[x, y, x]|[y]", "a|2|[x]|[x]|[x, y, x]|[y, x]",
+    "a|3|[x, y, x]|[x, y]|[x, y, x]|[x]", "a|3|[x, y, x]|[x, y]|[x, y, x]|[]", "b|1|[z]|[z]|[z]|[]" })
+  df:createOrReplaceTempView("collect_w")
+  local sql = spark:sql("SELECT t, collect_set(v) OVER (PARTITION BY k ORDER BY t) FROM collect_w WHERE k = 'a'")
+  t.same_table(t.rows(sql), { "1|[x]", "2|[x]", "3|[x, y]", "3|[x, y]" })
+end)
+
+t.test("what tide does not collect fails at the caller's line, saying why", function()
+  local vectors = spark:createDataFrame({ { 1, tide.ml.linalg.Vectors.dense({ 1, 2 }) },
+    { 1, tide.ml.linalg.Vectors.dense({ 1, 2 }) } }, { "n", "vec" })
+  -- A list of vectors is only copies of them.
+  t.same_table(t.rows(vectors:groupBy("n"):agg(F.collect_list("vec"))), { "1|[[1.0,2.0], [1.0,2.0]]" })
+  local df = spark:createDataFrame({ { 1, { 1 } } }, "n int, tags array<int>")
+  local input = t.tempdir()
+  t.write_csv(input .. "/1.csv", { { "a", 1 } })
+  local stream = spark.readStream:csv(input, { schema = "k string, v int" })
+  t.raises_at_caller({
+    { function() vectors:groupBy("n"):agg(F.collect_set("vec")) end,
+      "collect_set(vec): the column is vector, which collect_set cannot take" },
+    { function() vectors:select(F.collect_set("vec"):over(Window.partitionBy("n"))) end,
+      "collect_set over a window: the column is vector" },
+    { function() df:agg(F.collect_list("*")) end, "collect_list(*) is not an aggregate; only count(*) is" },
+    { function() df:agg(F.countDistinct("tags")) end, "column tags is array<int>, which cannot be counted distinct" },
+    { function() df:agg(F.first("tags")) end, "first(tags): the column is array<int>, which first cannot take" },
+    { function() stream:groupBy("k"):agg(F.collect_list("v")) end,
+      "collect_list(v): collect_list and collect_set are not supported on streaming DataFrames in tide" },
+    { function() stream:groupBy("k"):agg(F.count("*"), (F.collect_set("v")):alias("vs")) end,
+      "vs: collect_list and collect_set are not supported on streaming DataFrames in tide" },
+    { function() stream:agg(F.collect_set(F.col("v") + 1)) end,
+      "collect_set((v + 1)): collect_list and collect_set are not supported on streaming DataFrames" },
+  })
+end)
+
+t.run()
