@@ -10,9 +10,9 @@
  * grow geometrically in the batch's arena: no allocation per record), and
  * the message is released at once, so librdkafka keeps prefetching.
  *
- * The headers column (includeHeaders) is binary: for each header, its
- * key's length as a 4-byte big-endian integer, the key, the value's length
- * (-1 for a null value) and the value; null when a record has no headers.
+ * The headers column (includeHeaders) is Spark's array<struct<key:string,
+ * value:binary>>: a record's headers in order (a null value kept), null
+ * when the record has none.
  */
 #include "kafka_source_int.h"
 
@@ -28,7 +28,7 @@ static const struct {
 } columns[] = {
     {"key", TIDE_BINARY},           {"value", TIDE_BINARY},     {"topic", TIDE_STRING},
     {"partition", TIDE_INT32},      {"offset", TIDE_INT64},     {"timestamp", TIDE_TIMESTAMP},
-    {"timestampType", TIDE_INT32},  {"headers", TIDE_BINARY},
+    {"timestampType", TIDE_INT32},
 };
 
 typedef struct {
@@ -48,13 +48,25 @@ static int reserve_data(tide_batch *b, tide_column *col, int64_t bytes)
     return 0;
 }
 
+/* The headers column: array<struct<key:string,value:binary>>. */
+static int init_headers(tide_batch *b, tide_column *col, int64_t rows)
+{
+    tide_column *header;
+    return tide_column_init_array(b, col, "headers", rows) != 0 ||
+                   tide_column_init_struct(b, header = &col->children[0], "element", 2) != 0 ||
+                   tide_column_init(b, &header->children[0], "key", TIDE_STRING, rows) != 0 ||
+                   tide_column_init(b, &header->children[1], "value", TIDE_BINARY, rows) != 0
+               ? -1
+               : 0;
+}
+
 static tide_batch *new_batch(int64_t rows, int headers, int64_t value_bytes, int64_t key_bytes)
 {
-    int32_t ncols = headers ? 8 : 7;
-    tide_batch *b = tide_batch_new(ncols);
+    tide_batch *b = tide_batch_new(headers ? 8 : 7);
     if (!b) return NULL;
-    for (int32_t i = 0; i < ncols; i++)
+    for (int32_t i = 0; i < 7; i++)
         if (tide_column_init(b, &b->columns[i], columns[i].name, columns[i].type, rows) != 0) goto fail;
+    if (headers && init_headers(b, &b->columns[COL_HEADERS], rows) != 0) goto fail;
     if (reserve_data(b, &b->columns[COL_VALUE], value_bytes) != 0 ||
         reserve_data(b, &b->columns[COL_KEY], key_bytes) != 0)
         goto fail;
@@ -64,46 +76,26 @@ fail:
     return NULL;
 }
 
-static void put_be32(uint8_t *out, uint32_t v)
-{
-    out[0] = (uint8_t)(v >> 24);
-    out[1] = (uint8_t)(v >> 16);
-    out[2] = (uint8_t)(v >> 8);
-    out[3] = (uint8_t)v;
-}
-
-/* The headers of m encoded into src->scratch; the length, 0 when m has
-   none, -1 when out of memory. */
-static int64_t encode_headers(tide_kafka_source *src, const rd_kafka_message_t *m)
+/* Appends m's headers to the headers column (null when it has none). */
+static int put_headers(tide_batch *b, tide_column *col, const rd_kafka_message_t *m)
 {
     rd_kafka_headers_t *hdrs;
-    if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
-    size_t count = rd_kafka_header_cnt(hdrs), need = 0;
+    if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || rd_kafka_header_cnt(hdrs) == 0)
+        return tide_column_append_null(b, col);
+    tide_column *header = &col->children[0];
+    size_t count = rd_kafka_header_cnt(hdrs);
     const char *name;
     const void *value;
     size_t size;
-    for (size_t i = 0; i < count; i++)
-        if (rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR)
-            need += 8 + strlen(name) + (value ? size : 0);
-    if (need > src->scratch_cap) {
-        uint8_t *s = realloc(src->scratch, need);
-        if (!s) return -1;
-        src->scratch = s;
-        src->scratch_cap = need;
-    }
-    uint8_t *out = src->scratch;
     for (size_t i = 0; i < count; i++) {
         if (rd_kafka_header_get_all(hdrs, i, &name, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
-        size_t klen = strlen(name);
-        put_be32(out, (uint32_t)klen);
-        memcpy(out + 4, name, klen);
-        out += 4 + klen;
-        put_be32(out, value ? (uint32_t)size : 0xffffffffu);
-        out += 4;
-        if (value && size) memcpy(out, value, size);
-        if (value) out += size;
+        if (tide_column_append_bytes(b, &header->children[0], name, (int64_t)strlen(name)) != 0 ||
+            (value ? tide_column_append_bytes(b, &header->children[1], value, (int64_t)size)
+                   : tide_column_append_null(b, &header->children[1])) != 0 ||
+            tide_column_append_fixed(b, header, NULL) != 0)
+            return -1;
     }
-    return (int64_t)(out - src->scratch);
+    return tide_column_append_array(b, col);
 }
 
 /* ks_accept's appends, inline for the common case, a row that fits the
@@ -170,12 +162,7 @@ int ks_accept(tide_kafka_source *src, ks_part *p, const rd_kafka_message_t *m, c
     rc |= type < 0 ? tide_column_append_null(b, &c[COL_TIMESTAMP])
                    : put_fixed(b, &c[COL_TIMESTAMP], &micros, sizeof micros);
     rc |= put_fixed(b, &c[COL_TYPE], &type, sizeof type);
-    if (f->headers) {
-        int64_t len = encode_headers(src, m);
-        if (len < 0) rc = -1;
-        else rc |= len ? tide_column_append_bytes(b, &c[COL_HEADERS], src->scratch, len)
-                       : tide_column_append_null(b, &c[COL_HEADERS]);
-    }
+    if (f->headers) rc |= put_headers(b, &c[COL_HEADERS], m);
     if (rc != 0) {
         snprintf(errbuf, errlen, "topic %s partition %d offset %lld: out of memory (or a column "
                  "over 2 GiB) building the batch", topic, (int)p->partition, (long long)m->offset);

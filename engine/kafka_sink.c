@@ -138,9 +138,12 @@ int64_t tide_kafka_sink_send_rows(tide_kafka_sink *sink, tide_batch *owner, cons
         snprintf(errbuf, errlen, "the partition column must be an int column as long as value");
         return -1;
     }
-    if (rows->headers &&
-        (rows->headers->type != TIDE_BINARY || rows->headers->length != values->length)) {
-        snprintf(errbuf, errlen, "the headers column must be a binary column as long as value");
+    const tide_column *h = rows->headers;
+    if (h && (h->type != TIDE_ARRAY || h->length != values->length || h->children[0].type != TIDE_STRUCT ||
+              h->children[0].num_children != 2 || h->children[0].children[0].type != TIDE_STRING ||
+              h->children[0].children[1].type != TIDE_BINARY)) {
+        snprintf(errbuf, errlen, "the headers column must be an array<struct<key:string,value:binary>> "
+                                 "column as long as value");
         return -1;
     }
     send_job job = {.topics = topics,

@@ -229,8 +229,8 @@ static int produce_run(tide_kafka_sink *sink, sink_topic *t, const send_job *job
         if (ok < cnt) {
             if (bad_headers >= 0) {
                 snprintf(errbuf, errlen,
-                         "topic %s: row %lld: the headers cell is not in the encoding of a "
-                         "source's includeHeaders column (docs/kafka.md)",
+                         "topic %s: row %lld: a header has a null key, which a Kafka record "
+                         "cannot carry",
                          t->name, (long long)bad_headers + 1);
                 return -1;
             }

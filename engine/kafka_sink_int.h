@@ -92,7 +92,7 @@ int sink_enqueue(tide_kafka_sink *sink, const send_job *job, char *errbuf, size_
    which it does not take: one rd_kafka_produceva each, in order, m->err
    set as produce_batch sets it (the records after a failure are not
    enqueued and marked failed too). Returns how many were enqueued; a
-   malformed headers cell sets *bad_row to its row. */
+   header without a key sets *bad_row to its row. */
 int sink_produce_each(tide_kafka_sink *sink, rd_kafka_topic_t *rkt, int copy,
                       rd_kafka_message_t *chunk, int cnt, const tide_column *headers, int64_t start,
                       double deadline, int64_t *bad_row);

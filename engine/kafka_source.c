@@ -512,7 +512,6 @@ void tide_kafka_source_free(tide_kafka_source *src)
     }
     free(src->topics);
     free(src->list);
-    free(src->scratch);
     pcre2_match_data_free(src->pattern_match);
     pcre2_code_free(src->pattern);
     rd_kafka_queue_destroy(src->queue);

@@ -86,8 +86,6 @@ struct tide_kafka_source {
     /* bytes per record of the last fetch's values and keys, which size
        the next fetch's buffers (0: no fetch yet) */
     double value_bytes, key_bytes;
-    uint8_t *scratch;
-    size_t scratch_cap;
     ks_ahead *ahead; /* kafka_fetch_ahead.c's thread, made on first use */
     ks_nudge *nudge; /* kafka_nudge.c's thread, made on first use */
     int64_t stalls;  /* times a fetch found every queue empty and woke the brokers itself */

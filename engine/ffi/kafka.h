@@ -124,8 +124,9 @@ int64_t tide_kafka_source_serve(tide_kafka_source *source, char *errbuf, size_t 
 /* Reads exactly [starts[i].offset, ends[i].offset) of each partition i into
    one batch with Spark's Kafka columns (key binary, value binary, topic
    string, partition int, offset long, timestamp timestamp, timestampType
-   int) and, when include_headers, a binary headers column (see
-   docs/kafka.md for its encoding). Records of a range that Kafka no longer
+   int) and, when include_headers, Spark's headers column,
+   array<struct<key:string,value:binary>> (null for a record without
+   headers). Records of a range that Kafka no longer
    has (retention, a recreated topic) are counted in *lost and described in
    errbuf (topic, partition, missing offsets), and the batch holds the
    rest. NULL with errbuf when the ranges cannot be read within timeout_ms. */
@@ -195,8 +196,8 @@ int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const cha
    a null row leaving it to the placement below; a partition the topic does
    not have, or a negative one, fails naming the topic, partition and row
    (the brokers are asked when a row names one beyond the count last known).
-   headers (binary) holds each record's headers in the encoding of a
-   source's includeHeaders column (docs/kafka.md); records are then
+   headers (array<struct<key:string,value:binary>>, as a source's
+   includeHeaders column) holds each record's headers; records are then
    enqueued one at a time (rd_kafka_produce_batch takes no headers), so a
    sink without a headers column keeps the batch path. */
 typedef struct {

@@ -328,13 +328,6 @@ t.test("spark.read of a kafka topic with ending offsets", function()
   t.eq(b:count(), 4)
 end)
 
-t.test("headers decode from their binary column", function()
-  local cell = "\0\0\0\1k\0\0\0\2v1" .. "\0\0\0\3nil\255\255\255\255"
-  t.same_table(tide.kafka.decodeHeaders(cell), { { key = "k", value = "v1" }, { key = "nil" } })
-  t.eq(tide.kafka.decodeHeaders(nil), nil)
-  t.raises(function() tide.kafka.decodeHeaders("\0\0") end, "truncated")
-end)
-
 -- ---- the sink module ------------------------------------------------------------------
 
 t.test("sink writes value, key and topic columns, then they read back", function()
@@ -404,17 +397,13 @@ t.test("sink: records not acknowledged in time fail the write, naming the topic"
   sink:stop()
 end)
 
-local headers_cell = tide.kafka.encodeHeaders
-
-t.test("encodeHeaders makes the cells decodeHeaders reads: PySpark's (key, value) pairs, or its own output", function()
-  local list = { { "trace", "t1" }, { "dup", "1" }, { "nil", false }, { "dup", "2" }, { "", "\0\255" } }
-  local decoded = tide.kafka.decodeHeaders(headers_cell(list))
-  t.same_table(decoded, { { key = "trace", value = "t1" }, { key = "dup", value = "1" }, { key = "nil" },
-    { key = "dup", value = "2" }, { key = "", value = "\0\255" } })
-  t.eq(headers_cell(decoded), headers_cell(list), "its own output, encoded again")
-  t.eq(headers_cell({}), "")
-  t.raises(function() headers_cell({ { 5, "x" } }) end, "header 1 must be {key, value}")
-end)
+-- A collected headers cell (a list of Rows) as plain {key =, value =} tables.
+local function headers_of(list)
+  if list == nil then return nil end
+  local out = {}
+  for i = 1, list.n do out[i] = { key = list[i].key, value = list[i].value } end
+  return out
+end
 
 local function sink_of(b, opts)
   local o = { ["kafka.bootstrap.servers"] = bootstrap }
@@ -468,8 +457,9 @@ t.test("sink: partition and headers columns of other types are refused at start,
   local cases = {
     { "value string, partition string", "the kafka sink's partition column must be int, not string" },
     { "value string, partition long", "the kafka sink's partition column must be int, not bigint" },
-    { "value string, headers int", "the kafka sink's headers column must be binary" },
-    { "value string, headers string", "the kafka sink's headers column must be binary" },
+    { "value string, headers int", "the kafka sink's headers column must be array<struct<key:string,value:binary>>" },
+    { "value string, headers binary", "must be array<struct<key:string,value:binary>> (as a kafka source's with" },
+    { "value string, headers array<struct<key:string,value:string>>", "not array<struct<key:string,value:string>>" },
   }
   for _, c in ipairs(cases) do
     local err = t.raises(function()
@@ -481,32 +471,49 @@ end)
 
 t.test("sink: a headers column is written, in order, with repeated keys and null values", function()
   local name = topic("sink_headers", 2)
-  local h1 = { { "a", "1" }, { "b", false }, { "a", "2" }, { "", "" }, { "bin", "\0\255" } }
+  local h1 = { { key = "a", value = "1" }, { key = "b" }, { key = "a", value = "2" }, { key = "", value = "" },
+    { key = "bin", value = "\0\255" } }
   local rows = {
-    { "r1", headers_cell(h1), 1 },
+    { "r1", h1, 1 },
     { "r2", nil, 0 },                         -- no headers
-    { "r3", "", nil },                        -- no headers either (empty cell)
-    { "r4", headers_cell({ { "only", "x" } }), nil },
+    { "r3", {}, nil },                        -- no headers either (an empty array)
+    { "r4", { { key = "only", value = "x" } }, nil },
   }
-  local b = tide.batch.fromRows(rows, "value string, headers binary, partition int")
+  local HEADERS = "array<struct<key:string,value:binary>>"
+  local b = tide.batch.fromRows(rows, "value string, headers " .. HEADERS .. ", partition int")
   local sink = sink_of(b, { topic = name })
   t.eq(sink:addBatch(0, b), 4)
   sink:stop()
   local src = kafka_source.batch { ["kafka.bootstrap.servers"] = bootstrap, subscribe = name, includeheaders = "true" }
   local got = {}
   for _, r in ipairs(src.read():collect()) do got[r.value] = r end
-  t.same_table(tide.kafka.decodeHeaders(got.r1.headers), { { key = "a", value = "1" }, { key = "b" },
-    { key = "a", value = "2" }, { key = "", value = "" }, { key = "bin", value = "\0\255" } })
+  t.eq(src.read():schema().fields[8].dataType:simpleString(), HEADERS)
+  t.same_table(headers_of(got.r1.headers), h1)
   t.eq(got.r1.partition, 1)
   t.eq(got.r2.headers, nil)
   t.eq(got.r2.partition, 0)
   t.eq(got.r3.headers, nil)
-  t.same_table(tide.kafka.decodeHeaders(got.r4.headers), { { key = "only", value = "x" } })
-  -- A cell that is not in the encoding fails naming the row.
-  local bad = tide.batch.fromRows({ { "x", "ok" }, { "y", "\0\0\0\9ab" } }, "value string, headers binary")
+  t.same_table(headers_of(got.r4.headers), { { key = "only", value = "x" } })
+  -- A header without a key (Kafka's have one) fails naming the row.
+  local bad = tide.batch.fromRows({ { "x", { { key = "k", value = "v" } } }, { "y", { { value = "v" } } } },
+    "value string, headers " .. HEADERS)
   local sink2 = sink_of(bad, { topic = name })
-  t.raises(function() sink2:addBatch(0, bad) end, "row 1: the headers cell is not in the encoding")
+  t.raises(function() sink2:addBatch(0, bad) end, "row 2: a header has a null key")
   sink2:stop()
+end)
+
+t.test("headers built as in Spark, from columns, are written; explode reads them back a row each", function()
+  local F, spark = tide.functions, tide.session()
+  local name = topic("spark_headers", 1)
+  spark:createDataFrame({ { "v1", "t1" }, { "v2", "t2" } }, "value string, trace string")
+    :select("value", F.array(F.struct(F.lit("trace"):alias("key"), F.col("trace"):cast("binary"):alias("value")),
+      F.struct(F.lit("n"):alias("key"), F.lit(nil):cast("binary"):alias("value"))):alias("headers"))
+    .write:format("kafka"):option("kafka.bootstrap.servers", bootstrap):option("topic", name):save()
+  local back = spark.read:format("kafka"):option("kafka.bootstrap.servers", bootstrap):option("subscribe", name)
+    :option("includeHeaders", "true"):load()
+    :select(F.col("value"):cast("string"):alias("v"), F.explode("headers"):alias("h"))
+    :select("v", "h.key", F.col("h.value"):cast("string"))
+  t.same_table(t.rows(back:orderBy("v")), { "v1|trace|t1", "v1|n|null", "v2|trace|t2", "v2|n|null" })
 end)
 
 t.test("sink: acks=1/0, retries=0 or 10 requests in flight turn the default idempotence off", function()

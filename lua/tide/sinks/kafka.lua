@@ -1,8 +1,8 @@
 -- The Kafka sink, as Spark's: the DataFrame has a value column (string or
 -- binary), optionally key (string or binary), topic (string), partition
--- (int) and headers columns; option topic names the topic for every row
--- (overriding a topic column). tide has no array type, so headers is the
--- binary column a source with includeHeaders gives (docs/kafka.md). The
+-- (int) and headers (array<struct<key:string,value:binary>>) columns;
+-- option topic names the topic for every row (overriding a topic
+-- column). The
 -- producer is idempotent unless the user's kafka.* options rule it out,
 -- and every delivery is confirmed before the epoch commits, so the sink is
 -- at least once: a replayed epoch may write its records again, never lose
@@ -40,14 +40,14 @@ function M.new(writer, schema)
   end
   if idx.topic and idx.topic[2].id ~= T.ID.string then error("the kafka sink's topic column must be a string", 0) end
   -- Spark's sink schema: partition int, headers array<struct<key string,
-  -- value binary>>, which is binary in tide (the source's encoding).
+  -- value binary>>.
   if idx.partition and idx.partition[2].id ~= T.ID.int then
     error(("the kafka sink's partition column must be int, not %s"):format(idx.partition[2]:simpleString()), 0)
   end
-  if idx.headers and idx.headers[2].id ~= T.ID.binary then
-    error(("the kafka sink's headers column must be binary (as a kafka source's with includeHeaders: "
-      .. "tide's encoding of array<struct<key:string,value:binary>>, see docs/kafka.md), not %s")
-      :format(idx.headers[2]:simpleString()), 0)
+  local HEADERS = require("tide.sources.kafka_options").HEADERS
+  if idx.headers and idx.headers[2] ~= HEADERS then
+    error(("the kafka sink's headers column must be %s (as a kafka source's with includeHeaders), not %s")
+      :format(HEADERS:simpleString(), idx.headers[2]:simpleString()), 0)
   end
   -- As Spark, the option is trimmed; an empty one names no topic at all.
   local topic = opts.topic and opts.topic:match("^%s*(.-)%s*$")

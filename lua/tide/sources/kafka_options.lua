@@ -22,13 +22,16 @@ local M = {}
 local EARLIEST, LATEST = -2, -1
 M.EARLIEST, M.LATEST = EARLIEST, LATEST
 
+-- Spark's headers column: a record's headers in order, null without any.
+M.HEADERS = T.array(T.struct { T.field("key", T.string), T.field("value", T.binary) })
+
 local function schema(with_headers)
   local fields = {
     T.field("key", T.binary), T.field("value", T.binary), T.field("topic", T.string),
     T.field("partition", T.int), T.field("offset", T.long), T.field("timestamp", T.timestamp),
     T.field("timestampType", T.int),
   }
-  if with_headers then fields[#fields + 1] = T.field("headers", T.binary) end
+  if with_headers then fields[#fields + 1] = T.field("headers", M.HEADERS) end
   return T.struct(fields)
 end
 
