@@ -47,8 +47,7 @@ int64_t tide_group_rows(const tide_batch *b, const int32_t *cols, int32_t num_ke
         goto done;
     }
     for (int32_t k = 0; k < num_keys; k++) {
-        if (cols[k] < 0 || cols[k] >= b->num_columns || b->columns[cols[k]].type == TIDE_STRUCT ||
-            b->columns[cols[k]].type == TIDE_VECTOR) {
+        if (cols[k] < 0 || cols[k] >= b->num_columns || b->columns[cols[k]].type == TIDE_VECTOR) {
             snprintf(errbuf, errlen, "groupBy: column %d cannot be a grouping key", cols[k]);
             goto done;
         }

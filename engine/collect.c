@@ -14,48 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* tide_hash_value, through structs and arrays (which it does not read). */
-static uint64_t value_hash(const tide_column *c, int64_t r)
-{
-    if (!tide_valid(c, r)) return 0x9E3779B97F4A7C15ULL;
-    if (c->type == TIDE_STRUCT) {
-        uint64_t h = 0x51ED270B27A2C1E5ULL;
-        for (int32_t i = 0; i < c->num_children; i++)
-            h = tide_hash_mix(h * 31 + value_hash(&c->children[i], r));
-        return h;
-    }
-    if (c->type == TIDE_ARRAY) {
-        const int64_t *off = c->values;
-        uint64_t h = tide_hash_mix((uint64_t)(off[r + 1] - off[r]));
-        for (int64_t e = off[r]; e < off[r + 1]; e++)
-            h = tide_hash_mix(h * 31 + value_hash(&c->children[0], e));
-        return h;
-    }
-    return tide_hash_value(c, r);
-}
-
-/* Rows a and b of c equal, nulls equal (as inside Spark's rows and arrays). */
-static int same_value(const tide_column *c, int64_t a, int64_t b)
-{
-    int va = tide_valid(c, a), vb = tide_valid(c, b);
-    if (va != vb) return 0;
-    if (!va) return 1;
-    if (c->type == TIDE_STRUCT) {
-        for (int32_t i = 0; i < c->num_children; i++)
-            if (!same_value(&c->children[i], a, b)) return 0;
-        return 1;
-    }
-    if (c->type == TIDE_ARRAY) {
-        const int64_t *off = c->values;
-        int64_t n = off[a + 1] - off[a];
-        if (n != off[b + 1] - off[b]) return 0;
-        for (int64_t e = 0; e < n; e++)
-            if (!same_value(&c->children[0], off[a] + e, off[b] + e)) return 0;
-        return 1;
-    }
-    return tide_same_value(c, a, c, b);
-}
-
 int tide_collect_comparable(const tide_column *c)
 {
     if (c->type == TIDE_VECTOR) return 0;
@@ -100,7 +58,7 @@ int tide_collect(tide_batch *out, tide_column *dst, const char *name, int distin
     if (!rows || (distinct && (!slot_row || !slot_list || !hashes))) goto oom;
     if (distinct) {
         memset(slot_list, 0xff, slots * sizeof *slot_list);
-        for (int64_t r = 0; r < in->length; r++) hashes[r] = value_hash(in, r);
+        for (int64_t r = 0; r < in->length; r++) hashes[r] = tide_hash_value(in, r);
     }
     for (int64_t k = 0; k < num_lists; k++) {
         offsets[k] = used;
@@ -112,7 +70,7 @@ int tide_collect(tide_batch *out, tide_column *dst, const char *name, int distin
                 int seen = 0;
                 while (slot_list[s] == k && !seen) {
                     int64_t o = slot_row[s];
-                    seen = hashes[o] == hashes[r] && same_value(in, o, r);
+                    seen = hashes[o] == hashes[r] && tide_same_inner(in, o, in, r);
                     s = (s + 1) & mask;
                 }
                 if (seen) continue;

@@ -77,6 +77,22 @@ static int cmp_rows(const tide_column *a, int64_t i, const tide_column *b, int64
             if (c) return c;
         }
         return 0;
+    case TIDE_ARRAY: {
+        /* element by element, a null first, then the shorter first, as Spark orders arrays */
+        const int64_t *oa = a->values, *ob = b->values;
+        int64_t la = oa[i + 1] - oa[i], lb = ob[j + 1] - ob[j];
+        const tide_column *ea = &a->children[0], *eb = &b->children[0];
+        for (int64_t e = 0; e < la && e < lb; e++) {
+            int va = tide_valid(ea, oa[i] + e), vb = tide_valid(eb, ob[j] + e);
+            if (!va || !vb) {
+                if (va != vb) return va ? 1 : -1;
+                continue;
+            }
+            int c = cmp_rows(ea, oa[i] + e, eb, ob[j] + e);
+            if (c) return c;
+        }
+        return la < lb ? -1 : la > lb;
+    }
     default: return 0;
     }
 }

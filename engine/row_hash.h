@@ -2,8 +2,10 @@
  * row_hash.h — Spark's equality of values as hashes, shared by grouping
  * (aggregate.c) and hash joins (join.c), so that both tell keys alike the
  * same way: every NaN alike, -0.0 as 0.0, strings by their bytes, decimals
- * by their 128 bits (callers give both sides one scale). A null hashes to
- * a constant; whether nulls match is the caller's business.
+ * by their 128 bits (callers give both sides one scale); structs and
+ * arrays by their fields and elements, nulls inside them alike. A null
+ * hashes to a constant; whether nulls of the rows themselves match is the
+ * caller's business.
  */
 #ifndef TIDE_ROW_HASH_H
 #define TIDE_ROW_HASH_H
@@ -32,6 +34,19 @@ static inline uint64_t tide_hash_value(const tide_column *c, int64_t r)
 {
     if (!tide_valid(c, r)) return 0x9E3779B97F4A7C15ULL;
     switch (c->type) {
+    case TIDE_STRUCT: {
+        uint64_t h = 0x51ED270B27A2C1E5ULL;
+        for (int32_t i = 0; i < c->num_children; i++)
+            h = tide_hash_mix(h * 31 + tide_hash_value(&c->children[i], r));
+        return h;
+    }
+    case TIDE_ARRAY: {
+        const int64_t *off = c->values;
+        uint64_t h = tide_hash_mix((uint64_t)(off[r + 1] - off[r]));
+        for (int64_t e = off[r]; e < off[r + 1]; e++)
+            h = tide_hash_mix(h * 31 + tide_hash_value(&c->children[0], e));
+        return h;
+    }
     case TIDE_BOOL:
         return tide_hash_mix(((const uint8_t *)c->values)[r] + 1);
     case TIDE_INT32:
@@ -65,12 +80,28 @@ static inline uint64_t tide_hash_value(const tide_column *c, int64_t r)
     }
 }
 
+static inline int tide_same_inner(const tide_column *a, int64_t ra, const tide_column *b,
+                                  int64_t rb);
+
 /* Whether row ra of a and row rb of b, two valid values of columns of one
-   type, are equal as tide_compare_values tells (NaN = NaN, -0.0 = 0.0). */
+   type, are equal as tide_compare_values tells (NaN = NaN, -0.0 = 0.0;
+   nulls inside structs and arrays equal). */
 static inline int tide_same_value(const tide_column *a, int64_t ra, const tide_column *b,
                                   int64_t rb)
 {
     switch (a->type) {
+    case TIDE_STRUCT:
+        for (int32_t i = 0; i < a->num_children; i++)
+            if (!tide_same_inner(&a->children[i], ra, &b->children[i], rb)) return 0;
+        return 1;
+    case TIDE_ARRAY: {
+        const int64_t *oa = a->values, *ob = b->values;
+        int64_t n = oa[ra + 1] - oa[ra];
+        if (n != ob[rb + 1] - ob[rb]) return 0;
+        for (int64_t e = 0; e < n; e++)
+            if (!tide_same_inner(&a->children[0], oa[ra] + e, &b->children[0], ob[rb] + e)) return 0;
+        return 1;
+    }
     case TIDE_BOOL:
         return ((const uint8_t *)a->values)[ra] == ((const uint8_t *)b->values)[rb];
     case TIDE_INT32:
@@ -96,6 +127,14 @@ static inline int tide_same_value(const tide_column *a, int64_t ra, const tide_c
     default:
         return 0;
     }
+}
+
+/* A field's or element's values equal, nulls equal. */
+static inline int tide_same_inner(const tide_column *a, int64_t ra, const tide_column *b,
+                                  int64_t rb)
+{
+    int va = tide_valid(a, ra), vb = tide_valid(b, rb);
+    return va == vb && (!va || tide_same_value(a, ra, b, rb));
 }
 
 #endif

@@ -132,8 +132,7 @@ int tide_sort_rows(const tide_batch *b, const int32_t *cols, const int32_t *desc
         return -1;
     }
     for (int32_t k = 0; k < num_keys; k++) {
-        if (cols[k] < 0 || cols[k] >= b->num_columns || b->columns[cols[k]].type == TIDE_STRUCT ||
-            b->columns[cols[k]].type == TIDE_VECTOR) {
+        if (cols[k] < 0 || cols[k] >= b->num_columns || b->columns[cols[k]].type == TIDE_VECTOR) {
             snprintf(errbuf, errlen, "sort: column %d cannot be a sort key", cols[k]);
             free(keys);
             free(tmp);

@@ -218,7 +218,7 @@ function M.install(dataframe)
       local idx = index_of(schema, arg.name, "countDistinct", level + 1, arg.from)
       local field = schema.fields[idx + 1]
       local id = field.dataType.id
-      if id == ID.struct or id == ID.vector or id == ID.array then
+      if id == ID.vector then
         error(("countDistinct: column %s is %s, which cannot be counted distinct"):format(field.name,
           field.dataType:simpleString()), level + 1)
       end

@@ -163,7 +163,7 @@ t.test("what tide does not collect fails at the caller's line, saying why", func
     { function() vectors:select(F.collect_set("vec"):over(Window.partitionBy("n"))) end,
       "collect_set over a window: the column is vector" },
     { function() df:agg(F.collect_list("*")) end, "collect_list(*) is not an aggregate; only count(*) is" },
-    { function() df:agg(F.countDistinct("tags")) end, "column tags is array<int>, which cannot be counted distinct" },
+    { function() vectors:agg(F.countDistinct("vec")) end, "column vec is vector, which cannot be counted distinct" },
     { function() df:agg(F.first("tags")) end, "first(tags): the column is array<int>, which first cannot take" },
     { function() stream:groupBy("k"):agg(F.collect_list("v")) end,
       "collect_list(v): collect_list and collect_set are not supported on streaming DataFrames in tide" },
