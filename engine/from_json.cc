@@ -34,9 +34,15 @@
  *   back (compact, strings re-escaped, doubles as Java prints them); booleans take
  *   true/false; timestamps take strings (tide_timestamp_parse) and
  *   integral numbers as seconds; binary takes base64 strings; structs
- *   take objects. Missing fields are null, unknown fields are skipped,
- *   duplicate keys: the last wins. A value that does not fit its field
- *   makes that top-level field null and the record malformed.
+ *   take objects; arrays take arrays, their elements read by the same
+ *   rules (a null element is a null element). Missing fields are null,
+ *   unknown fields are skipped, duplicate keys: the last wins. A value
+ *   that does not fit its field (an element of an array too) makes that
+ *   top-level field null and the record malformed; FAILFAST's message
+ *   names the first one's path ("pts[1].x").
+ * - Arrays' elements are appended to element columns of their own
+ *   (from_json_arrays.cc); a part on a worker thread builds its own,
+ *   appended to the call's in row order.
  * - Output buffers come from out's arena; nothing here outlives the call
  *   but the per-thread parser and scratch buffer.
  * - No input makes this crash: errors (including allocation failures,
@@ -57,6 +63,17 @@ namespace {
 
 using namespace tide_fromjson;
 
+/* Array a's members from n on: n, and n's fields when it is a struct
+   (a nested array's elements are its own). */
+void add_members(Node &a, Node &n)
+{
+    a.members.push_back(&n);
+    if (tide_is_varlen(n.type) || n.type == TIDE_ARRAY) a.closers.push_back(&n);
+    if (n.type == TIDE_STRUCT)
+        for (Node *k : n.children)
+            add_members(a, *k);
+}
+
 /* Builds the schema tree from the preorder array; false if malformed. */
 bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *errbuf,
                  size_t errlen)
@@ -75,9 +92,14 @@ bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *e
         node.type = f.type;
         node.precision = f.precision;
         node.scale = f.scale;
-        if (tide_type_width(f.type) == 0 && f.type != TIDE_STRUCT) {
-            set_error(errbuf, errlen, "from_json: field \"%s\" has an unknown type %d",
+        if ((tide_type_width(f.type) == 0 && f.type != TIDE_STRUCT) || f.type == TIDE_VECTOR) {
+            set_error(errbuf, errlen, "from_json: field \"%s\" has a type JSON cannot hold (%d)",
                       f.name ? f.name : "", (int)f.type);
+            return false;
+        }
+        if (f.type == TIDE_ARRAY && f.num_children != 1) {
+            set_error(errbuf, errlen, "from_json: array \"%s\" needs one element field, not %d",
+                      f.name ? f.name : "", (int)f.num_children);
             return false;
         }
         if (f.type == TIDE_DECIMAL &&
@@ -95,7 +117,9 @@ bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *e
             open.back().first->children.push_back(&node);
             if (--open.back().second == 0) open.pop_back();
         }
-        if (f.type == TIDE_STRUCT) {
+        if (f.type == TIDE_ARRAY) {
+            open.push_back({&node, 1});
+        } else if (f.type == TIDE_STRUCT) {
             if (f.num_children < 0) {
                 set_error(errbuf, errlen, "from_json: bad schema");
                 return false;
@@ -110,6 +134,8 @@ bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *e
                   "from_json: the schema has fewer fields than its structs declare");
         return false;
     }
+    for (Node &node : fj.nodes)
+        if (node.type == TIDE_ARRAY) add_members(node, *node.children[0]);
     return true;
 }
 
@@ -273,7 +299,7 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
             return -1;
         }
     }
-    fj.finish(root);
+    fj.finish(root, rows);
     return malformed;
 }
 

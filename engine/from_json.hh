@@ -3,7 +3,8 @@
  * parsed on a worker thread): the schema as a tree of Nodes, and the
  * output columns each Node writes, grown and joined here. Rows are read
  * into them by from_json_read.cc; from_json.cc sets up the call and its
- * parts. C++ only, internal to those two files.
+ * parts; from_json_arrays.cc grows arrays' element columns. C++ only,
+ * internal to those files.
  */
 #ifndef TIDE_FROM_JSON_HH
 #define TIDE_FROM_JSON_HH
@@ -48,6 +49,14 @@ struct Node {
     uint64_t key_mask = 0; /* of the last word */
     int key_words = 0;
     int64_t pending = 0; /* string/binary: bytes written for the current row */
+    /* An array's elements are appended, not indexed by record: its
+       element column and the struct fields under it, down to nested
+       arrays (whose offsets they index, not their elements), are its
+       members, addressed by its element index; their buffers hold cap
+       elements, count of them written. closers: the members whose
+       offsets close each element (strings, binary, nested arrays). */
+    std::vector<Node *> members, closers;
+    int64_t count = 0, cap = 0;
 
     void set_key(std::string_view n)
     {
@@ -66,14 +75,20 @@ struct Node {
 
 struct FromJson {
     tide_batch *out;   /* the output's batch: init_column builds in it */
-    tide_arena *arena; /* where string bytes grow: out's, or a part's own */
+    tide_arena *arena; /* where string bytes and elements grow: out's, or a part's own */
     int64_t rows;
     std::vector<Node> nodes;
     std::vector<Node *> varlen; /* string/binary leaves, whose offsets close each row */
+    std::vector<Node *> arrays; /* arrays outside arrays, whose offsets close each row */
     bool allow_non_numeric = true;
-    /* Why the current record is malformed, for FAILFAST's message. */
+    /* Why the current record is malformed, for FAILFAST's message: the
+       first value that did not fit, and its path ("pts[1].x"), built as
+       the failure returns through the values around it; path_depth is
+       the depth of the value the path starts at. */
     const char *why = nullptr;
     const Node *where = nullptr;
+    std::string path;
+    int path_depth = 0;
     od::json_type got = od::json_type::null;
     error_code syntax = simdjson::SUCCESS;
     const char *fatal = nullptr;
@@ -85,7 +100,12 @@ struct FromJson {
     {
         n.col = col;
         std::string name(n.name);
-        if (n.type == TIDE_STRUCT) {
+        if (n.type == TIDE_ARRAY) {
+            if (tide_column_init_array(out, col, name.c_str(), rows) != 0) return false;
+            arrays.push_back(&n);
+            /* Elements: about one a row to start with, doubled as needed. */
+            if (!init_elements(n, rows < 64 ? 64 : rows)) return false;
+        } else if (n.type == TIDE_STRUCT) {
             if (tide_column_init_struct(out, col, name.c_str(), (int32_t)n.children.size()) != 0)
                 return false;
         } else {
@@ -114,8 +134,9 @@ struct FromJson {
         col->validity = (uint8_t *)tide_arena_calloc(out->arena, tide_bitmap_bytes(rows) + 1);
         if (!col->validity) return false;
         col->length = rows;
-        for (size_t i = 0; i < n.children.size(); i++)
-            if (!init_column(*n.children[i], &col->children[i])) return false;
+        if (n.type == TIDE_STRUCT)
+            for (size_t i = 0; i < n.children.size(); i++)
+                if (!init_column(*n.children[i], &col->children[i])) return false;
         return true;
     }
 
@@ -138,6 +159,18 @@ struct FromJson {
                 if (!shadow_column(*n.children[i], &main_col->children[i], &col->children[i], begin,
                                    end))
                     return false;
+        } else if (n.type == TIDE_ARRAY) {
+            /* Offsets into this part's own elements, indexed by the
+               call's row numbers; rebased by append_part. */
+            int64_t *offsets =
+                (int64_t *)tide_arena_alloc(arena, sizeof(int64_t) * (size_t)(rows + 1));
+            col->children = (tide_column *)tide_arena_alloc(arena, sizeof(tide_column));
+            if (!offsets || !col->children) return false;
+            offsets[begin] = 0;
+            col->values = offsets;
+            arrays.push_back(&n);
+            int64_t cap = end - begin < 64 ? 64 : end - begin;
+            if (!init_elements(n, cap)) return false;
         } else if (tide_is_varlen(n.type)) {
             /* Indexed by the call's row numbers, like every column. */
             int32_t *offsets =
@@ -169,10 +202,21 @@ struct FromJson {
             for (int64_t r = begin + 1; r <= end; r++)
                 mo[r] = (int32_t)(base + wo[r]);
         }
+        for (size_t i = 0; i < arrays.size(); i++) {
+            Node &m = *arrays[i];
+            const Node &w = *part.arrays[i];
+            int64_t *mo = (int64_t *)m.col->values;
+            const int64_t *wo = (const int64_t *)w.col->values;
+            int64_t base = m.count;
+            for (int64_t r = begin + 1; r <= end; r++)
+                mo[r] = base + wo[r];
+            if (!append_elements(m, w)) return false;
+        }
         return true;
     }
 
-    /* Makes a field (and everything under it) null again in this row. */
+    /* Makes a field (and everything under it) null again in this row
+       (an element index, for a member of an array). */
     void null_subtree(Node &n, int64_t row)
     {
         tide_column *c = n.col;
@@ -180,6 +224,8 @@ struct FromJson {
         if (n.type == TIDE_STRUCT) {
             for (Node *k : n.children)
                 null_subtree(*k, row);
+        } else if (n.type == TIDE_ARRAY) {
+            truncate_elements(n, ((const int64_t *)c->values)[row]);
         } else if (tide_is_varlen(n.type)) {
             n.pending = 0;
         } else {
@@ -229,7 +275,7 @@ struct FromJson {
         return OK;
     }
 
-    /* Closes the current row of every string column. */
+    /* Closes the current row of every string column and array. */
     void end_row(int64_t row)
     {
         for (Node *n : varlen) {
@@ -237,13 +283,47 @@ struct FromJson {
             off[row + 1] = off[row] + (int32_t)n->pending;
             n->pending = 0;
         }
+        for (Node *n : arrays)
+            ((int64_t *)n->col->values)[row + 1] = n->count;
     }
 
-    void finish(Node &n)
+    /* -- arrays (from_json_arrays.cc) -- */
+
+    /* The element column of array a and its members' columns, with room
+       for cap elements, in this call's (or part's) arena. */
+    bool init_elements(Node &a, int64_t cap);
+    /* Room for `need` elements of a; false (fatal set) when out of memory. */
+    bool grow_elements(Node &a, int64_t need)
+    {
+        return need <= a.cap || grow_elements_slow(a, need);
+    }
+    bool grow_elements_slow(Node &a, int64_t need);
+    /* Drops a's elements from index k on (and theirs), as null slots. */
+    void truncate_elements(Node &a, int64_t k);
+    /* Closes element idx of a: its strings' and nested arrays' offsets. */
+    void close_element(Node &a, int64_t idx)
+    {
+        for (Node *n : a.closers) {
+            if (n->type == TIDE_ARRAY) {
+                ((int64_t *)n->col->values)[idx + 1] = n->count;
+            } else {
+                int32_t *off = (int32_t *)n->col->values;
+                off[idx + 1] = off[idx] + (int32_t)n->pending;
+                n->pending = 0;
+            }
+        }
+    }
+    /* Appends part array w's elements to this call's array m. */
+    bool append_elements(Node &m, const Node &w);
+
+    /* Counts the nulls of n's column (of len rows, or a member's
+       elements) and drops a bitmap without any. */
+    void finish(Node &n, int64_t len)
     {
         tide_column *c = n.col;
+        c->length = len;
         int64_t valid = 0;
-        size_t full = (size_t)rows / 8;
+        size_t full = (size_t)len / 8;
         size_t i = 0;
         for (; i + 8 <= full; i += 8) { /* a word at a time: a call each without -mpopcnt */
             uint64_t w;
@@ -252,12 +332,15 @@ struct FromJson {
         }
         for (; i < full; i++)
             valid += __builtin_popcount(c->validity[i]);
-        for (int64_t r = (int64_t)full * 8; r < rows; r++)
+        for (int64_t r = (int64_t)full * 8; r < len; r++)
             valid += (c->validity[r >> 3] >> (r & 7)) & 1;
-        c->null_count = rows - valid;
+        c->null_count = len - valid;
         if (c->null_count == 0) c->validity = nullptr;
-        for (Node *k : n.children)
-            finish(*k);
+        if (n.type == TIDE_ARRAY)
+            finish(*n.children[0], n.count);
+        else
+            for (Node *k : n.children)
+                finish(*k, len);
     }
 
     /* -- reading rows (from_json_read.cc) -- */

@@ -396,6 +396,7 @@ const char *type_name(int32_t type)
     case TIDE_TIMESTAMP: return "timestamp";
     case TIDE_DECIMAL: return "decimal";
     case TIDE_STRUCT: return "struct";
+    case TIDE_ARRAY: return "array";
     }
     return "?";
 }

@@ -5,7 +5,9 @@
  * Contract (tide_to_json in tide_ffi.h):
  * - A struct row becomes an object with its fields in schema order; null
  *   fields are left out (Spark's ignoreNullFields default) unless
- *   include_nulls; a null row stays null. Other column types give their
+ *   include_nulls; a null row stays null. An array row becomes a JSON
+ *   array, its null elements null (Spark's writeArrayData writes them;
+ *   ignoreNullFields is for struct fields). Other column types give their
  *   JSON value, so to_json works on any column.
  * - Strings are escaped as Jackson does: \" \\ \b \t \n \f \r, other
  *   control characters as \u00XX (uppercase hex), everything else as is.
@@ -19,16 +21,15 @@
  *   digits, scientific only below 1e-6 of the unscaled value's leading
  *   digit); timestamps as "yyyy-MM-dd'T'HH:mm:ss.SSSXXX" in the session
  *   time zone ("2022-06-29T02:38:24.177Z" in UTC, the default;
- *   "2022-06-29T04:38:24.177+02:00" in Paris); binary as base64 with
- *   padding.
+ *   "2022-06-29T04:38:24.177+02:00" in Paris), or as timestampFormat's
+ *   pattern; binary as base64 with padding (json_write_scalars.c).
  * - The text goes in one pass into one buffer in out's arena, grown by
  *   doubling (the last allocation of the arena, so it mostly grows in
  *   place); offsets and validity are allocated before it.
  */
-#include "batch.h"
-#include "calendar.h"
+#include "json_write.h"
+
 #include "digits.h"
-#include "time_zone.h"
 #include "utf8.h"
 
 #include <math.h>
@@ -36,14 +37,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct {
-    tide_batch *out;
-    char *data;
-    int64_t len;
-    int64_t cap;
-    const char *error; /* set once something failed */
-} jbuf;
 
 /* Keys are copied in blocks of this many bytes. */
 #define KEY_PAD 16
@@ -66,46 +59,6 @@ static void set_error(char *errbuf, size_t errlen, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(errbuf, errlen, fmt, ap);
     va_end(ap);
-}
-
-static int grow(jbuf *b, int64_t extra)
-{
-    if (b->error) return -1;
-    int64_t need = b->len + extra;
-    if (need > INT32_MAX) { /* offsets are int32 */
-        b->error = "the JSON text of one batch would pass 2 GiB";
-        return -1;
-    }
-    int64_t cap = b->cap * 2;
-    while (cap < need) cap *= 2;
-    if (cap > INT32_MAX) cap = INT32_MAX;
-    char *d = tide_arena_realloc(b->out->arena, b->data, (size_t)b->cap, (size_t)cap);
-    if (!d) {
-        b->error = "out of memory";
-        return -1;
-    }
-    b->data = d;
-    b->cap = cap;
-    return 0;
-}
-
-/* Room for n more bytes; 0 or -1. */
-static inline int reserve(jbuf *b, int64_t n)
-{
-    return b->len + n <= b->cap ? 0 : grow(b, n);
-}
-
-static inline void put_raw(jbuf *b, const char *s, size_t n)
-{
-    if (reserve(b, (int64_t)n) != 0) return;
-    memcpy(b->data + b->len, s, n);
-    b->len += (int64_t)n;
-}
-
-static inline void put_char(jbuf *b, char c)
-{
-    if (reserve(b, 1) != 0) return;
-    b->data[b->len++] = c;
 }
 
 /* ---- strings ---------------------------------------------------------------- */
@@ -204,7 +157,7 @@ static __attribute__((noinline)) void put_string_slow(jbuf *b, const unsigned ch
     }
 }
 
-static void put_string(jbuf *b, const char *text, size_t n)
+void json_put_string(jbuf *b, const char *text, size_t n)
 {
     const unsigned char *s = (const unsigned char *)text;
     /* Common case: nothing to escape, so one reservation and one copy. */
@@ -240,145 +193,6 @@ static void put_double(jbuf *b, double x, int is_float)
         o[n + 1] = '"';
         b->len += n + 2;
     }
-}
-
-typedef __int128 i128;
-typedef unsigned __int128 u128;
-
-/* Java's BigDecimal.toString of unscaled * 10^-scale. */
-static void put_decimal(jbuf *b, const void *value, int scale)
-{
-    i128 v;
-    memcpy(&v, value, sizeof v);
-    u128 u = v < 0 ? (u128)0 - (u128)v : (u128)v;
-    if (scale == 0) { /* an integer: its digits are its text */
-        if (reserve(b, 41) != 0) return;
-        if (v < 0) b->data[b->len++] = '-';
-        b->len += tide_u128_digits(u, b->data + b->len);
-        return;
-    }
-    char forward[48], digits[48];
-    int nd = tide_u128_digits(u, forward);
-    for (int k = 0; k < nd; k++)
-        digits[k] = forward[nd - 1 - k];
-    /* digits are reversed; the adjusted exponent decides the notation */
-    int adjusted = nd - 1 - scale;
-    char out[96];
-    int o = 0;
-    if (v < 0) out[o++] = '-';
-    if (scale == 0 || adjusted >= -6) {
-        if (nd <= scale) {
-            out[o++] = '0';
-            out[o++] = '.';
-            for (int k = 0; k < scale - nd; k++) out[o++] = '0';
-            for (int k = nd - 1; k >= 0; k--) out[o++] = digits[k];
-        } else {
-            for (int k = nd - 1; k >= 0; k--) {
-                out[o++] = digits[k];
-                if (k == scale && scale > 0) out[o++] = '.';
-            }
-        }
-    } else {
-        out[o++] = digits[nd - 1];
-        if (nd > 1) {
-            out[o++] = '.';
-            for (int k = nd - 2; k >= 0; k--) out[o++] = digits[k];
-        }
-        o += snprintf(out + o, sizeof out - (size_t)o, "E%d", adjusted);
-    }
-    put_raw(b, out, (size_t)o);
-}
-
-/* Java's XXX offset at tmp: Z for none, else +hh:mm (seconds dropped, as
-   XXX drops them). Returns its length. */
-static int put_offset(char *tmp, int32_t off)
-{
-    if (off == 0) {
-        tmp[0] = 'Z';
-        return 1;
-    }
-    int32_t a = off < 0 ? -off : off, h = a / 3600, m = a / 60 % 60;
-    tmp[0] = off < 0 ? '-' : '+';
-    tmp[1] = (char)('0' + h / 10);
-    tmp[2] = (char)('0' + h % 10);
-    tmp[3] = ':';
-    tmp[4] = (char)('0' + m / 10);
-    tmp[5] = (char)('0' + m % 10);
-    return 6;
-}
-
-/* Spark's default JSON timestamp format, yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in
-   the session time zone: its local time and offset, or in UTC (the
-   default) the UTC time and Z, which looks at no zone. */
-static void put_timestamp(jbuf *b, int64_t micros)
-{
-    int64_t secs = floor_div(micros, 1000000);
-    int64_t millis = floor_mod(micros, 1000000) / 1000;
-    const tide_zone *z = tide_zone_session();
-    int32_t off = z ? tide_zone_offset(z, secs) : 0;
-    secs += off;
-    int64_t days = floor_div(secs, 86400);
-    int64_t sod = secs - days * 86400;
-    int64_t y;
-    int m, d;
-    civil_from_days(days, &y, &m, &d);
-    /* In place: through a buffer on the stack, the copy (a `rep movs`)
-       was a sixth of to_json's time in a stream's rows. */
-    if (reserve(b, 64) != 0) return;
-    char *tmp = b->data + b->len;
-    int n;
-    if (y >= 0 && y <= 9999) {
-        /* Digits by hand: every row of a stream's timestamps comes here,
-           and printf's parsing of the format was a tenth of to_json. */
-        int v[] = {(int)y / 100,         (int)y % 100,   m, d, (int)(sod / 3600),
-                   (int)(sod / 60 % 60), (int)(sod % 60)};
-        static const char sep[] = "\0\0--T::"; /* before each field from the third */
-        n = 0;
-        tmp[n++] = '"';
-        for (int i = 0; i < 7; i++) {
-            if (i > 1) tmp[n++] = sep[i];
-            tmp[n++] = (char)('0' + v[i] / 10);
-            tmp[n++] = (char)('0' + v[i] % 10);
-        }
-        tmp[n++] = '.';
-        tmp[n++] = (char)('0' + millis / 100);
-        tmp[n++] = (char)('0' + millis / 10 % 10);
-        tmp[n++] = (char)('0' + millis % 10);
-    } else {
-        /* Java pads years to 4 digits and signs those past 9999. */
-        n = snprintf(tmp, 64, "\"%s%04lld-%02d-%02dT%02d:%02d:%02d.%03d", y > 9999 ? "+" : "",
-                     (long long)y, m, d, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
-                     (int)millis);
-    }
-    n += put_offset(tmp + n, off);
-    tmp[n++] = '"';
-    b->len += n;
-}
-
-static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void put_base64(jbuf *b, const unsigned char *s, size_t n)
-{
-    if (reserve(b, (int64_t)((n + 2) / 3 * 4 + 2)) != 0) return;
-    char *o = b->data + b->len;
-    *o++ = '"';
-    size_t i = 0;
-    for (; i + 3 <= n; i += 3) {
-        uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
-        *o++ = B64[v >> 18];
-        *o++ = B64[(v >> 12) & 63];
-        *o++ = B64[(v >> 6) & 63];
-        *o++ = B64[v & 63];
-    }
-    if (i < n) {
-        uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0);
-        *o++ = B64[v >> 18];
-        *o++ = B64[(v >> 12) & 63];
-        *o++ = i + 1 < n ? B64[(v >> 6) & 63] : '=';
-        *o++ = '=';
-    }
-    *o++ = '"';
-    b->len = o - b->data;
 }
 
 /* ---- values ------------------------------------------------------------------- */
@@ -428,7 +242,7 @@ static void put_struct(jbuf *b, const tide_column *c, const key_tree *keys, int6
             b->len = o - b->data;
             int32_t len;
             const char *s = tide_column_bytes(child, row, &len);
-            put_string(b, s, (size_t)len);
+            json_put_string(b, s, (size_t)len);
             continue;
         }
         default:
@@ -456,20 +270,37 @@ static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64
     case TIDE_STRING: {
         int32_t len;
         const char *s = tide_column_bytes(c, row, &len);
-        put_string(b, s, (size_t)len);
+        json_put_string(b, s, (size_t)len);
         return;
     }
     case TIDE_BINARY: {
         int32_t len;
         const char *s = tide_column_bytes(c, row, &len);
-        put_base64(b, (const unsigned char *)s, (size_t)len);
+        json_put_base64(b, (const unsigned char *)s, (size_t)len);
         return;
     }
-    case TIDE_TIMESTAMP: put_timestamp(b, ((const int64_t *)c->values)[row]); return;
-    case TIDE_DECIMAL: put_decimal(b, (const char *)c->values + (size_t)row * 16, c->scale); return;
+    case TIDE_TIMESTAMP: json_put_timestamp(b, ((const int64_t *)c->values)[row]); return;
+    case TIDE_DECIMAL: json_put_decimal(b, (const char *)c->values + (size_t)row * 16, c->scale); return;
     case TIDE_STRUCT:
         put_struct(b, c, keys, row, include_nulls);
         return;
+    case TIDE_ARRAY: {
+        /* Null elements are written as null, as Jackson's writeNull in
+           Spark's writeArrayData (ignoreNullFields is for struct fields). */
+        const int64_t *offsets = c->values;
+        const tide_column *e = &c->children[0];
+        const key_tree *element = &keys->children[0];
+        put_char(b, '[');
+        for (int64_t i = offsets[row]; i < offsets[row + 1] && !b->error; i++) {
+            if (i > offsets[row]) put_char(b, ',');
+            if (tide_valid(e, i))
+                put_value(b, e, element, i, include_nulls);
+            else
+                put_raw(b, "null", 4);
+        }
+        put_char(b, ']');
+        return;
+    }
     default:
         if (!b->error) b->error = "a column of an unknown type";
         return;
@@ -490,6 +321,12 @@ static void free_keys(key_tree *k)
 static int build_keys(key_tree *k, const tide_column *c)
 {
     memset(k, 0, sizeof *k);
+    if (c->type == TIDE_ARRAY) { /* the element's keys, when it holds structs */
+        k->children = calloc(1, sizeof *k->children);
+        if (!k->children) return -1;
+        k->num_children = 1;
+        return build_keys(&k->children[0], &c->children[0]);
+    }
     if (c->type != TIDE_STRUCT) return 0;
     k->children = calloc((size_t)(c->num_children > 0 ? c->num_children : 1), sizeof *k->children);
     if (!k->children) return -1;
@@ -528,6 +365,15 @@ static int build_keys(key_tree *k, const tide_column *c)
 int tide_to_json(tide_batch *out, const tide_column *input, int32_t include_nulls,
                  tide_column *dst, char *errbuf, size_t errlen)
 {
+    tide_json_write_options o = {include_nulls, 0, NULL};
+    return tide_to_json_with(out, input, &o, dst, errbuf, errlen);
+}
+
+int tide_to_json_with(tide_batch *out, const tide_column *input,
+                      const tide_json_write_options *options, tide_column *dst, char *errbuf,
+                      size_t errlen)
+{
+    int32_t include_nulls = options ? options->include_nulls : 0;
     if (!out || !input || !dst) {
         set_error(errbuf, errlen, "to_json: missing argument");
         return -1;
@@ -553,7 +399,7 @@ int tide_to_json(tide_batch *out, const tide_column *input, int32_t include_null
         if (!dst->validity) goto oom;
         memset(dst->validity, 0xff, (size_t)(n + 7) / 8 + 1);
     }
-    jbuf b = {out, NULL, 0, 0, NULL};
+    jbuf b = {out, NULL, 0, 0, NULL, options ? options->timestamp_format : NULL};
     b.cap = n * 48 < 256 ? 256 : n * 48;
     if (b.cap > INT32_MAX) b.cap = INT32_MAX;
     b.data = tide_arena_alloc(out->arena, (size_t)b.cap);

@@ -286,13 +286,14 @@ int64_t tide_layout_probe(const char *what);
 
 /* A from_json schema, flattened: fields[0] is the struct itself (its name
    names the output column) and every struct entry is followed by its
-   num_children fields, each with its own subtree (preorder). */
+   num_children fields, each with its own subtree (preorder); an array
+   entry by its one element field ("element"), with its subtree. */
 typedef struct tide_json_field {
     const char *name;
-    int32_t type;         /* tide_type */
+    int32_t type;         /* tide_type (any but vector) */
     int16_t precision;    /* decimal only */
     int16_t scale;        /* decimal only */
-    int32_t num_children; /* struct only */
+    int32_t num_children; /* struct: its fields; array: 1 */
 } tide_json_field;
 
 /* Spark's parse modes. PERMISSIVE: a malformed record gives a row of null
@@ -331,7 +332,8 @@ int64_t tide_from_json(tide_batch *out, const tide_column *input, const tide_jso
 
 /* Writes every row of input as compact JSON into dst, a string column built
    in out's arena, as Spark's to_json: a struct as an object with its
-   fields in order (null fields left out unless include_nulls), strings
+   fields in order (null fields left out unless include_nulls), an array
+   as a JSON array (null elements as null), strings
    escaped (invalid UTF-8 replaced by U+FFFD), doubles as Java prints them
    (0.1, 1.0E-5; "NaN" and "Infinity" as strings), decimals exact,
    timestamps in the session time zone ("2022-06-29T02:38:24.177Z" in
@@ -340,6 +342,22 @@ int64_t tide_from_json(tide_batch *out, const tide_column *input, const tide_jso
    with errbuf. */
 int tide_to_json(tide_batch *out, const tide_column *input, int32_t include_nulls,
                  tide_column *dst, char *errbuf, size_t errlen);
+
+/* to_json's options (Spark's): include_nulls is ignoreNullFields=false;
+   timestamp_format (NULL: the default above) is timestampFormat's
+   pattern, compiled for formatting (ffi/datetime.h), which writes
+   timestamps as that pattern formats them in the session time zone
+   ("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX" keeps every microsecond). */
+typedef struct tide_json_write_options {
+    int32_t include_nulls;
+    int32_t reserved; /* 0 */
+    const struct tide_datetime_pattern *timestamp_format;
+} tide_json_write_options;
+
+/* tide_to_json with options (NULL: the defaults). */
+int tide_to_json_with(tide_batch *out, const tide_column *input,
+                      const tide_json_write_options *options, tide_column *dst, char *errbuf,
+                      size_t errlen);
 
 /* Writes a timestamp column's values into dst, a string column named as
    input, as Spark's CSV and JSON writers do by default: to_json's text

@@ -18,7 +18,14 @@
 -- naming the record's origin (ctx.describeRow(row)), or the error
 -- ctx.malformedRecord(row, why) makes, for a caller that names its records
 -- its own way (the JSON file source: file and line).
--- to_json options: ignoreNullFields (true) leaves null fields out.
+-- to_json options: ignoreNullFields (true) leaves null fields out;
+-- timestampFormat (Spark's pattern letters; by default
+-- yyyy-MM-dd'T'HH:mm:ss.SSSXXX, milliseconds) writes timestamps, also
+-- inside structs and arrays: "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX" keeps their
+-- microseconds, which from_json reads back.
+-- Arrays: from_json reads a JSON array into an array field (null elements
+-- kept; an element that does not fit fails its top-level field as a
+-- scalar does); to_json writes arrays, null elements as null.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -45,7 +52,11 @@ function M.flatten(schema, name)
   local list = {}
   local function add(fname, t)
     list[#list + 1] = { name = fname, t = t }
-    for _, f in ipairs(t.fields or {}) do add(f.name, f.dataType) end
+    if t.id == T.ID.array then
+      add("element", t.elementType)
+    else
+      for _, f in ipairs(t.fields or {}) do add(f.name, f.dataType) end
+    end
   end
   add(name or "from_json", schema)
   local fields = ffi.new("tide_json_field[?]", #list)
@@ -57,7 +68,7 @@ function M.flatten(schema, name)
     c.type = e.t.id
     c.precision = e.t.precision or 0
     c.scale = e.t.scale or 0
-    c.num_children = e.t.fields and #e.t.fields or 0
+    c.num_children = e.t.id == T.ID.array and 1 or e.t.fields and #e.t.fields or 0
   end
   return { fields = fields, n = #list, names = names }
 end
@@ -118,10 +129,29 @@ function M.fromJson(plan, out, input, dst, ctx)
   return k, k > 0 and status or nil
 end
 
--- Runs to_json over any column into dst.
-function M.toJson(out, input, dst, opts)
-  local include_nulls = not truthy(opts and opts.ignoreNullFields, true)
-  if C.tide_to_json(out, input, include_nulls and 1 or 0, dst, errbuf, 1024) ~= 0 then
+-- to_json's options, checked once when the plan is compiled: the C
+-- options, and the compiled timestampFormat pattern they point to (kept
+-- alive by the returned table).
+function M.toJsonPlan(opts)
+  opts = opts or {}
+  local plan = { options = ffi.new("tide_json_write_options") }
+  plan.options.include_nulls = truthy(opts.ignoreNullFields, true) and 0 or 1
+  local fmt = opts.timestampFormat
+  if fmt ~= nil then
+    fmt = tostring(fmt)
+    local p = C.tide_datetime_pattern_compile(fmt, #fmt, 0, errbuf, 1024)
+    if p == nil then error("to_json option timestampFormat: " .. ffi.string(errbuf), 0) end
+    plan.pattern = ffi.gc(p, C.tide_datetime_pattern_free)
+    plan.options.timestamp_format = p
+  end
+  return plan
+end
+
+-- Runs to_json over any column into dst; plan is toJsonPlan's, or the
+-- options it takes.
+function M.toJson(out, input, dst, plan)
+  if not (plan and plan.options) then plan = M.toJsonPlan(plan) end
+  if C.tide_to_json_with(out, input, plan.options, dst, errbuf, 1024) ~= 0 then
     error(ffi.string(errbuf), 0)
   end
   return dst
@@ -162,7 +192,7 @@ function M.register(eval)
   end)
   eval.register("to_json", function(node, schema, compileChild)
     local child = compileChild(node.args[1])
-    local opts = node.opts or {}
+    local opts = M.toJsonPlan(node.opts)
     return {
       type = T.string,
       name = "to_json(" .. (child.name or "value") .. ")",

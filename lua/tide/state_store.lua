@@ -45,7 +45,13 @@ Store.__index = Store
 local function col(name) return { k = "col", name = name } end
 local function alias(name, expr) return { k = "alias", name = name, expr = expr } end
 local function call(fn, ...) return { k = "call", fn = fn, args = { ... } } end
-local function to_json(fields) return { alias("value", call("to_json", call("struct", unpack(fields)))) } end
+-- (timestamps inside structs and arrays keep their microseconds: to_json's
+-- default text has milliseconds; top-level ones are written as numbers)
+local function to_json(fields)
+  local node = call("to_json", call("struct", unpack(fields)))
+  node.opts = { timestampFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX" }
+  return { alias("value", node) }
+end
 
 -- The batches of list (same columns) one after another.
 function M.concat(list)

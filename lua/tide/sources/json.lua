@@ -125,19 +125,22 @@ end
 -- ---- schema inference (Spark's JsonInferSchema, for JSON lines) ----------------------
 
 -- A node of the schema being inferred: kind nil (only nulls seen),
--- "boolean", "long", "double", "decimal" (precision, scale 0), "string" or
--- "struct" (fields: name -> node).
+-- "boolean", "long", "double", "decimal" (precision, scale 0), "string",
+-- "struct" (fields: name -> node) or "array" (element: a node, whose kind
+-- stays nil while only empty arrays and null elements were seen).
 local NUMERIC = { long = true, double = true, decimal = true }
 
 -- Spark's compatibleType: numbers widen (long and double to double, long
 -- to decimal(20,0) next to a decimal, decimals to the widest, and past 38
--- digits to double); anything else that differs is a string.
+-- digits to double); arrays merge their elements' types; anything else
+-- that differs (an array and a scalar too) is a string.
 local function vote(node, kind, precision)
   local have = node.kind
   if have == kind and kind ~= "decimal" then return end
   if have == nil then
     node.kind, node.precision = kind, precision
     if kind == "struct" then node.fields = {} end
+    if kind == "array" then node.element = {} end
   elseif NUMERIC[have] and NUMERIC[kind] then
     if have == "double" or kind == "double" then
       node.kind, node.precision = "double", nil
@@ -146,7 +149,7 @@ local function vote(node, kind, precision)
       if digits > 38 then node.kind, node.precision = "double", nil else node.kind, node.precision = "decimal", digits end
     end
   elseif have ~= "string" then
-    node.kind, node.precision, node.fields = "string", nil, nil
+    node.kind, node.precision, node.fields, node.element = "string", nil, nil, nil
   end
 end
 
@@ -188,8 +191,14 @@ local function merge(node, v, i, primitives_as_string)
     end
     return j
   end
-  -- tide has no array type: an array is read as its JSON text.
-  if kind == J_ARRAY or kind == J_STRING or primitives_as_string then
+  if kind == J_ARRAY then
+    vote(node, "array")
+    if node.kind ~= "array" then return skip(v, i) end
+    local element, j = node.element, i + 1
+    for _ = 1, x.count do j = merge(element, v, j, primitives_as_string) end
+    return j
+  end
+  if kind == J_STRING or primitives_as_string then
     vote(node, "string")
     return skip(v, i)
   end
@@ -210,9 +219,12 @@ local function merge(node, v, i, primitives_as_string)
 end
 
 -- The type a node stands for; fields sorted by name, as Spark's. A field
--- that was only ever null is a string; one named "" is left out.
+-- that was only ever null is a string, and so is the element of arrays
+-- only ever empty (or of null elements), as Spark's canonicalizeType
+-- makes NullType; a field named "" is left out.
 local function type_of(node)
   local kind = node.kind
+  if kind == "array" then return T.array(type_of(node.element)) end
   if kind == "struct" then
     local names = {}
     for name in pairs(node.fields) do if name ~= "" then names[#names + 1] = name end end
@@ -225,29 +237,41 @@ local function type_of(node)
   return T[kind or "string"]
 end
 
--- The struct of the long leaves under node and the structs above them,
--- with each leaf's path (a list of names) appended to paths; nil when
--- there is none.
+-- A step into an array's elements, in the paths below (other steps are
+-- field names).
+local ELEMENTS = {}
+
+-- The type of the long leaves under node and the structs and arrays above
+-- them, with each leaf's path (a list of steps) appended to paths; nil
+-- when there is none.
 local function longs_of(node, paths, path)
+  if node.kind == "long" then
+    paths[#paths + 1] = { path = path, node = node }
+    return T.long
+  end
+  if node.kind == "array" then
+    local here = { unpack(path) }
+    here[#here + 1] = ELEMENTS
+    local et = longs_of(node.element, paths, here)
+    return et and T.array(et)
+  end
+  if node.kind ~= "struct" then return nil end
   local fields = {}
   for name, child in pairs(node.fields) do
     local here = { unpack(path) }
     here[#here + 1] = name
-    if child.kind == "long" then
-      fields[#fields + 1] = T.field(name, T.long, true)
-      paths[#paths + 1] = { path = here, node = child }
-    elseif child.kind == "struct" then
-      local st = longs_of(child, paths, here)
-      if st then fields[#fields + 1] = T.field(name, st, true) end
-    end
+    local ct = longs_of(child, paths, here)
+    if ct then fields[#fields + 1] = T.field(name, ct, true) end
   end
   return #fields > 0 and T.struct(fields) or nil
 end
 
--- The struct of one path, down to a long.
+-- The type of one path, down to a long (a struct: a path starts with a
+-- field's name).
 local function path_struct(path, k)
   k = k or 1
   local t = k == #path and T.long or path_struct(path, k + 1)
+  if path[k] == ELEMENTS then return T.array(t) end
   return T.struct{ T.field(path[k], t, true) }
 end
 
@@ -379,14 +403,17 @@ local function read_files(list, schema, plan, ctx)
   return batchlib.wrap(joined)
 end
 
--- Spark ML's vectors have no JSON form (the only tide type without one).
+-- Spark ML's vectors have no JSON form (the only tide type without one),
+-- in a struct or an array either.
 local function check_types(st)
-  for _, f in ipairs(st.fields) do
-    if f.dataType.id == T.ID.vector then
-      error(("JSON data source does not support vector data type (column %s)"):format(f.name), 0)
+  local function check(t, name)
+    if t.id == T.ID.vector then
+      error(("JSON data source does not support vector data type (column %s)"):format(name), 0)
     end
-    if f.dataType.id == T.ID.struct then check_types(f.dataType) end
+    if t.id == T.ID.struct then check_types(t) end
+    if t.id == T.ID.array then check(t.elementType, name) end
   end
+  for _, f in ipairs(st.fields) do check(f.dataType, f.name) end
 end
 
 local function plan_for(schema, o)

@@ -1,0 +1,61 @@
+/*
+ * json_write.h — what to_json's writer (json_write.c) shares with the
+ * formatting of its scalars that take more than digits
+ * (json_write_scalars.c: decimals, timestamps, base64): the output
+ * buffer and the inline helpers that append to it. Internal to those two
+ * files.
+ */
+#ifndef TIDE_JSON_WRITE_H
+#define TIDE_JSON_WRITE_H
+
+#include "batch.h"
+
+#include <stdint.h>
+#include <string.h>
+
+struct tide_datetime_pattern;
+
+/* The text of one call: one buffer in out's arena, grown by doubling (the
+   arena's last allocation, so it mostly grows in place). */
+typedef struct {
+    tide_batch *out;
+    char *data;
+    int64_t len;
+    int64_t cap;
+    const char *error; /* set once something failed */
+    /* timestampFormat's pattern, or NULL for Spark's default */
+    const struct tide_datetime_pattern *timestamp_format;
+} jbuf;
+
+/* Grows b for extra more bytes; 0, or -1 with b->error set. */
+int json_grow(jbuf *b, int64_t extra);
+
+/* Room for n more bytes; 0 or -1. */
+static inline int reserve(jbuf *b, int64_t n)
+{
+    return b->len + n <= b->cap ? 0 : json_grow(b, n);
+}
+
+static inline void put_raw(jbuf *b, const char *s, size_t n)
+{
+    if (reserve(b, (int64_t)n) != 0) return;
+    memcpy(b->data + b->len, s, n);
+    b->len += (int64_t)n;
+}
+
+static inline void put_char(jbuf *b, char c)
+{
+    if (reserve(b, 1) != 0) return;
+    b->data[b->len++] = c;
+}
+
+/* A string as Jackson escapes it (json_write.c). */
+void json_put_string(jbuf *b, const char *text, size_t n);
+/* Java's BigDecimal.toString of a decimal(38, scale) value (16 bytes). */
+void json_put_decimal(jbuf *b, const void *value, int scale);
+/* A timestamp as Spark's JSON writer formats it, quoted. */
+void json_put_timestamp(jbuf *b, int64_t micros);
+/* Bytes as base64 with padding, quoted. */
+void json_put_base64(jbuf *b, const unsigned char *s, size_t n);
+
+#endif
