@@ -53,7 +53,7 @@ local function partials_of(schema, key_idx, specs)
   for _, s in ipairs(specs) do
     local input = s.column and schema.fields[s.column + 1].dataType
     if s.code == COLLECT_LIST or s.code == COLLECT_SET then
-      -- (Spark merges their arrays; tide's state store cannot keep arrays yet)
+      -- (Spark merges the lists of micro-batches; tide does not)
       checks.failAtUser(("%s: collect_list and collect_set are not supported on streaming DataFrames in tide"
         .. " (their arrays are not kept in a streaming aggregation's state); collect them in foreachBatch,"
         .. " over each micro-batch"):format(s.shown or s.name))

@@ -373,16 +373,7 @@ t.test("from_json over thousands of rows: the same with or without worker thread
   end
   local df = frame(values):select(F.col("value"), F.from_json("value", SCHEMA, { mode = "DROPMALFORMED" }):alias("d"))
     :select("d.id", "d.hour", "d.site_id")
-  local runs, tasks, ran = {}, ffi.new("int64_t[1]"), ffi.new("int64_t[1]")
-  for _, threads in ipairs({ 0, 3 }) do
-    spark.conf:set("spark.tide.workerThreads", threads)
-    C.tide_workers_stats(tasks, ran)
-    local before = tonumber(tasks[0])
-    runs[threads] = df:collect()
-    C.tide_workers_stats(tasks, ran)
-    t.eq(tonumber(tasks[0]) - before, threads == 0 and 0 or 3, "parts handed to workers")
-  end
-  spark.conf:unset("spark.tide.workerThreads")
+  local runs = t.collect_with_workers(spark, df)
   t.eq(#runs[0], 3000 - 428)
   t.ok(t.same(runs[3], runs[0]), "the same rows")
   t.raises(function() spark.conf:set("spark.tide.workerThreads", "all") end, "spark.tide.workerThreads must be")

@@ -5,7 +5,6 @@
 -- as Spark's JsonInferSchema, and the state store's round trip
 -- (to_json(struct(...)) and the JSON source) gives the columns back.
 local t = require("testing")
-local ffi = require("ffi")
 local tide = require("tide")
 local F, T = tide.functions, tide.types
 local C = require("tide.ffi")
@@ -152,18 +151,7 @@ t.test("from_json over thousands of rows: the same elements with or without work
     end
   end
   local df = frame(values):select(F.to_json(F.from_json("value", SCHEMA)):alias("j"))
-  local runs, tasks, ran = {}, ffi.new("int64_t[1]"), ffi.new("int64_t[1]")
-  spark.conf:set("spark.tide.sliceRows", 0)
-  for _, threads in ipairs({ 0, 3 }) do
-    spark.conf:set("spark.tide.workerThreads", threads)
-    C.tide_workers_stats(tasks, ran)
-    local before = tonumber(tasks[0])
-    runs[threads] = df:collect()
-    C.tide_workers_stats(tasks, ran)
-    t.eq(tonumber(tasks[0]) - before, threads == 0 and 0 or 3, "parts handed to workers")
-  end
-  spark.conf:unset("spark.tide.workerThreads")
-  spark.conf:unset("spark.tide.sliceRows")
+  local runs = t.collect_with_workers(spark, df)
   t.ok(t.same(runs[3], runs[0]), "the same rows")
   t.eq(runs[0][2].j, '{"tags":["zzz","zzzz"],"ids":[2,4],"pts":[{"x":1,"y":0.5},{"x":2,"y":0.5}],'
     .. '"m":[[2],[],[2,null]]}')

@@ -93,6 +93,24 @@ function M.rows(df, limit)
   return out
 end
 
+-- df's rows collected without worker threads and with three
+-- (spark.tide.workerThreads), each run checked to have handed its work
+-- to that many: { [0] = rows, [3] = rows }.
+function M.collect_with_workers(spark, df)
+  local ffi, C = require("ffi"), require("tide.ffi")
+  local runs, tasks, ran = {}, ffi.new("int64_t[1]"), ffi.new("int64_t[1]")
+  for _, threads in ipairs({ 0, 3 }) do
+    spark.conf:set("spark.tide.workerThreads", threads)
+    C.tide_workers_stats(tasks, ran)
+    local before = tonumber(tasks[0])
+    runs[threads] = df:collect()
+    C.tide_workers_stats(tasks, ran)
+    M.eq(tonumber(tasks[0]) - before, threads == 0 and 0 or 3, "parts handed to workers")
+  end
+  spark.conf:unset("spark.tide.workerThreads")
+  return runs
+end
+
 function M.same_table(actual, expected, what)
   if not same(actual, expected) then
     local inspect = require("tide.pretty")
