@@ -9,6 +9,7 @@
 #include "collect.h"
 #include "decimal128.h"
 #include "ffi/frame_ops.h"
+#include "kernel.h"
 #include "row_compare.h"
 #include "row_hash.h"
 
@@ -116,11 +117,13 @@ int32_t tide_agg_result_type(int32_t fn, int32_t in_type, int32_t *precision, in
     case TIDE_AGG_LAST:
     case TIDE_AGG_FIRST_VALID:
     case TIDE_AGG_LAST_VALID:
-        /* (pick_rows appends values: it copies no nested columns) */
-        if (in_type == TIDE_STRUCT || in_type == TIDE_VECTOR || in_type == TIDE_ARRAY) return 0;
+        /* (pick_rows gathers any type; vectors have no order) */
+        if (in_type == TIDE_VECTOR && (fn == TIDE_AGG_MIN || fn == TIDE_AGG_MAX)) return 0;
         return in_type;
     case TIDE_AGG_COLLECT_LIST: return in_type > 0 ? TIDE_ARRAY : 0;
     case TIDE_AGG_COLLECT_SET: return in_type > 0 && in_type != TIDE_VECTOR ? TIDE_ARRAY : 0;
+    case TIDE_AGG_MERGE_LISTS:
+    case TIDE_AGG_MERGE_SETS: return in_type == TIDE_ARRAY ? TIDE_ARRAY : 0;
     case TIDE_AGG_SUM:
         if (in_type == TIDE_INT32 || in_type == TIDE_INT64) return TIDE_INT64;
         if (in_type == TIDE_FLOAT32 || in_type == TIDE_FLOAT64) return TIDE_FLOAT64;
@@ -207,29 +210,47 @@ static int pick_rows(tide_batch *out, tide_column *dst, const char *name, int32_
             if (best[g] < 0 || tide_compare_values(in, r, best[g]) * sign > 0) best[g] = r;
         }
     }
-    int rc;
-    if (in->type == TIDE_DECIMAL)
-        rc = tide_column_init_decimal(out, dst, name, in->precision, in->scale, ng);
-    else
-        rc = tide_column_init(out, dst, name, in->type, ng);
-    for (int64_t g = 0; rc == 0 && g < ng; g++) {
-        if (best[g] < 0 || !tide_valid(in, best[g])) {
-            rc = tide_column_append_null(out, dst);
-        } else if (in->type == TIDE_STRING || in->type == TIDE_BINARY) {
-            int32_t len;
-            const char *s = tide_column_bytes(in, best[g], &len);
-            rc = tide_column_append_bytes(out, dst, s, len);
-        } else {
-            size_t w = (size_t)tide_type_width(in->type);
-            rc = tide_column_append_fixed(out, dst, (const char *)in->values + (size_t)best[g] * w);
+    /* the chosen rows gathered, whatever the type (a group without one: null) */
+    int32_t *which = malloc(((size_t)ng + 1) * sizeof *which);
+    int rc = -1;
+    if (which) {
+        for (int64_t g = 0; g < ng; g++) {
+            which[g] = best[g] < 0 ? -1 : 0;
+            if (best[g] < 0) best[g] = 0;
         }
+        char why[128];
+        rc = kernel_gather(out, dst, name, &in, 1, which, best, ng, why, sizeof why);
     }
+    free(which);
     free(best);
     return rc;
 }
 
+/* The elements of each group's arrays (rows order[bounds[g], bounds[g+1])
+   of arr), in order, into *elements, their bounds per group into bounds
+   (rewritten); -1 when out of memory. */
+static int group_elements(const tide_column *arr, const int64_t *order, int64_t ng, int64_t *bounds,
+                          int64_t **elements)
+{
+    const int64_t *off = arr->values;
+    int64_t total = 0;
+    for (int64_t k = 0; k < bounds[ng]; k++) total += off[order[k] + 1] - off[order[k]];
+    int64_t *el = *elements = malloc(((size_t)total + 1) * sizeof *el);
+    if (!el) return -1;
+    int64_t used = 0, row_start = 0;
+    for (int64_t g = 0; g < ng; g++) {
+        int64_t row_end = bounds[g + 1];
+        for (int64_t k = row_start; k < row_end; k++)
+            for (int64_t e = off[order[k]]; e < off[order[k] + 1]; e++) el[used++] = e;
+        row_start = row_end;
+        bounds[g + 1] = used;
+    }
+    return 0;
+}
+
 /* collect_list/collect_set: each group's valid rows in the rows' order (a
-   counting sort by group, which keeps it), collected per group. */
+   counting sort by group, which keeps it), collected per group; their
+   merges, each group's arrays' elements in the rows' order. */
 static int collect_groups(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
                           const tide_column *in, int64_t n, const int32_t *group_of_row, int64_t ng,
                           char *errbuf, size_t errlen)
@@ -237,23 +258,29 @@ static int collect_groups(tide_batch *out, tide_column *dst, const char *name, i
     int64_t *bounds = calloc((size_t)ng + 1, sizeof *bounds);
     int64_t *next = malloc(((size_t)ng + 1) * sizeof *next);
     int64_t *order = malloc(((size_t)n + 1) * sizeof *order);
+    int64_t *elements = NULL;
+    int merge = fn == TIDE_AGG_MERGE_LISTS || fn == TIDE_AGG_MERGE_SETS;
     int rc = -1;
-    if (!bounds || !next || !order) {
-        snprintf(errbuf, errlen, "out of memory aggregating %lld groups", (long long)ng);
-        goto done;
-    }
+    if (!bounds || !next || !order) goto oom;
     for (int64_t r = 0; r < n; r++)
         if (tide_valid(in, r)) bounds[group_of_row[r] + 1]++;
     for (int64_t g = 0; g < ng; g++) bounds[g + 1] += bounds[g];
     memcpy(next, bounds, (size_t)ng * sizeof *next);
     for (int64_t r = 0; r < n; r++)
         if (tide_valid(in, r)) order[next[group_of_row[r]]++] = r;
-    rc = tide_collect(out, dst, name, fn == TIDE_AGG_COLLECT_SET, in, order, ng, bounds, bounds + 1,
-                      errbuf, errlen);
+    if (merge && group_elements(in, order, ng, bounds, &elements) != 0) goto oom;
+    int distinct = fn == TIDE_AGG_COLLECT_SET || fn == TIDE_AGG_MERGE_SETS;
+    rc = merge ? tide_collect(out, dst, name, distinct, &in->children[0], elements, ng, bounds, bounds + 1,
+                              errbuf, errlen)
+               : tide_collect(out, dst, name, distinct, in, order, ng, bounds, bounds + 1, errbuf, errlen);
+    goto done;
+oom:
+    snprintf(errbuf, errlen, "out of memory aggregating %lld groups", (long long)ng);
 done:
     free(bounds);
     free(next);
     free(order);
+    free(elements);
     return rc;
 }
 
@@ -269,7 +296,8 @@ int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t 
                  in ? in->name : "*", in_type);
         return -1;
     }
-    if (fn == TIDE_AGG_COLLECT_LIST || fn == TIDE_AGG_COLLECT_SET) {
+    if (fn == TIDE_AGG_COLLECT_LIST || fn == TIDE_AGG_COLLECT_SET || fn == TIDE_AGG_MERGE_LISTS ||
+        fn == TIDE_AGG_MERGE_SETS) {
         if (!in) {
             snprintf(errbuf, errlen, "%s: collect_list and collect_set take a column", name);
             return -1;

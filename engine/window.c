@@ -10,6 +10,7 @@
 #include "collect.h"
 #include "ffi/frame_ops.h"
 #include "ffi/window.h"
+#include "kernel.h"
 #include "row_compare.h"
 
 #include <stdio.h>
@@ -140,25 +141,16 @@ static void pick_in_frames(int32_t fn, const tide_column *in, int64_t n, const i
     }
 }
 
-/* Appends row r of in to dst (null when r < 0 or the value is null). */
-static int append_row(tide_batch *out, tide_column *dst, const tide_column *in, int64_t r)
+/* dst named `name`: row i of srcs[which[i]] at rows[i] (which[i] -1: null),
+   any type; which and rows are freed here. */
+static int gather_rows(tide_batch *out, tide_column *dst, const char *name, const tide_column *const *srcs,
+                       int32_t num_srcs, int32_t *which, int64_t *rows, int64_t n, char *errbuf, size_t errlen)
 {
-    if (r < 0 || !tide_valid(in, r)) return tide_column_append_null(out, dst);
-    if (in->type == TIDE_STRING || in->type == TIDE_BINARY) {
-        int32_t len;
-        const char *s = tide_column_bytes(in, r, &len);
-        return tide_column_append_bytes(out, dst, s, len);
-    }
-    size_t w = (size_t)tide_type_width(in->type);
-    return tide_column_append_fixed(out, dst, (const char *)in->values + (size_t)r * w);
-}
-
-static int init_like(tide_batch *out, tide_column *dst, const char *name, int32_t type,
-                     const tide_column *in, int64_t n)
-{
-    if (type == TIDE_DECIMAL)
-        return tide_column_init_decimal(out, dst, name, in->precision, in->scale, n);
-    return tide_column_init(out, dst, name, type, n);
+    int rc = which && rows ? kernel_gather(out, dst, name, srcs, num_srcs, which, rows, n, errbuf, errlen)
+                           : kernel_error(errbuf, errlen, "%s: out of memory over %lld rows", name, (long long)n);
+    free(which);
+    free(rows);
+    return rc;
 }
 
 /* count/sum/avg from running sums restarted at each partition (so that
@@ -260,14 +252,15 @@ int tide_window_aggregate(tide_batch *out, tide_column *dst, const char *name, i
         return 0;
     }
     int64_t *pick = malloc(((size_t)num_rows + 1) * sizeof *pick);
-    if (!pick) goto oom;
-    pick_in_frames(fn, input, num_rows, frame_start, frame_end, pick);
-    int rc = init_like(out, dst, name, type, input, num_rows);
-    for (int64_t i = 0; rc == 0 && i < num_rows; i++)
-        rc = append_row(out, dst, input, pick[i]);
-    free(pick);
-    if (rc != 0) goto oom;
-    return 0;
+    int32_t *which = malloc(((size_t)num_rows + 1) * sizeof *which);
+    if (pick && which) {
+        pick_in_frames(fn, input, num_rows, frame_start, frame_end, pick);
+        for (int64_t i = 0; i < num_rows; i++) {
+            which[i] = pick[i] < 0 ? -1 : 0;
+            if (pick[i] < 0) pick[i] = 0;
+        }
+    }
+    return gather_rows(out, dst, name, &input, 1, which, pick, num_rows, errbuf, errlen);
 oom:
     snprintf(errbuf, errlen, "%s: out of memory over %lld rows", name, (long long)num_rows);
     return -1;
@@ -278,24 +271,14 @@ int tide_window_offset(tide_batch *out, tide_column *dst, const char *name,
                        int64_t offset, const int64_t *part_start, const int64_t *part_end,
                        char *errbuf, size_t errlen)
 {
-    if (input->type == TIDE_STRUCT || input->type == TIDE_VECTOR || input->type == TIDE_ARRAY) {
-        snprintf(errbuf, errlen, "%s: a struct, vector or array column has no lag or lead in tide",
-                 name);
-        return -1;
-    }
-    int rc = init_like(out, dst, name, input->type, input, num_rows);
-    for (int64_t i = 0; rc == 0 && i < num_rows; i++) {
+    /* the row offset away in the partition, else the fallback's row, else null */
+    const tide_column *srcs[2] = {input, fallback};
+    int32_t *which = malloc(((size_t)num_rows + 1) * sizeof *which);
+    int64_t *rows = malloc(((size_t)num_rows + 1) * sizeof *rows);
+    for (int64_t i = 0; which && rows && i < num_rows; i++) {
         int inside = offset >= 0 ? offset < part_end[i] - i : -offset <= i - part_start[i];
-        if (inside)
-            rc = append_row(out, dst, input, i + offset);
-        else if (fallback)
-            rc = append_row(out, dst, fallback, i);
-        else
-            rc = tide_column_append_null(out, dst);
+        which[i] = inside ? 0 : fallback ? 1 : -1;
+        rows[i] = inside ? i + offset : i;
     }
-    if (rc != 0) {
-        snprintf(errbuf, errlen, "%s: out of memory over %lld rows", name, (long long)num_rows);
-        return -1;
-    }
-    return 0;
+    return gather_rows(out, dst, name, srcs, fallback ? 2 : 1, which, rows, num_rows, errbuf, errlen);
 }

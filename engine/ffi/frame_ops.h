@@ -59,7 +59,10 @@ typedef enum tide_agg_fn {
     TIDE_AGG_LAST_VALID = 13,
     TIDE_AGG_COLLECT_LIST = 14, /* array<input's type> of the group's non-null values, in
                                    the rows' order; [] for none, never null */
-    TIDE_AGG_COLLECT_SET = 15   /* the same, each value once (its first row); not of vectors */
+    TIDE_AGG_COLLECT_SET = 15,  /* the same, each value once (its first row); not of vectors */
+    TIDE_AGG_MERGE_LISTS = 16,  /* of arrays (a streaming aggregation's collect_list partials):
+                                   each group's elements, in the rows' order */
+    TIDE_AGG_MERGE_SETS = 17    /* the same, each element once (collect_set's) */
 } tide_agg_fn;
 
 /* The result type of fn over a column of type in_type (decimal precision

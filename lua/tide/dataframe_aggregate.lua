@@ -195,10 +195,12 @@ function M.install(dataframe)
         level + 1)
     end
     -- collect_list and collect_set: Spark's array<input> without nulls,
-    -- never null itself.
-    local collect = rid == ID.array
+    -- never null itself; the aggregates that take a row's value (min,
+    -- first, ...) keep its type, nested ones too.
+    local collect = code == AGG.collect_list or code == AGG.collect_set
+    local result = collect and T.array(t, false) or T.fromId(rid, p[0], s[0]) or t
     return { code = code, column = idx, name = alias or ("%s(%s)"):format(label, field.name),
-             type = collect and T.array(t, false) or T.fromId(rid, p[0], s[0]), nullable = not collect }
+             type = result, nullable = not collect }
   end
 
   -- count(DISTINCT a, ...): the 0-based indices of its columns in

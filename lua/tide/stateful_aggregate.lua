@@ -33,8 +33,12 @@ local by_time = state_store.byTime
 
 -- tide_agg_fn codes.
 local COUNT, SUM, AVG, MIN, MAX, COLLECT_LIST, COLLECT_SET = 1, 2, 3, 4, 5, 14, 15
--- How each aggregate's partials merge: codes taken over the partial column.
-local MERGE = { [COUNT] = SUM, [SUM] = SUM, [MIN] = MIN, [MAX] = MAX, [10] = 10, [11] = 11, [12] = 12, [13] = 13 }
+local MERGE_LISTS, MERGE_SETS = 16, 17
+-- How each aggregate's partials merge: codes taken over the partial column
+-- (the lists of collect_list and collect_set: their elements, the state's
+-- first, as Spark's Collect merges its buffers).
+local MERGE = { [COUNT] = SUM, [SUM] = SUM, [MIN] = MIN, [MAX] = MAX, [10] = 10, [11] = 11, [12] = 12, [13] = 13,
+                [COLLECT_LIST] = MERGE_LISTS, [COLLECT_SET] = MERGE_SETS }
 
 local function col(name) return { k = "col", name = name } end
 
@@ -52,12 +56,7 @@ local function partials_of(schema, key_idx, specs)
   end
   for _, s in ipairs(specs) do
     local input = s.column and schema.fields[s.column + 1].dataType
-    if s.code == COLLECT_LIST or s.code == COLLECT_SET then
-      -- (Spark merges the lists of micro-batches; tide does not)
-      checks.failAtUser(("%s: collect_list and collect_set are not supported on streaming DataFrames in tide"
-        .. " (their arrays are not kept in a streaming aggregation's state); collect them in foreachBatch,"
-        .. " over each micro-batch"):format(s.shown or s.name))
-    elseif s.distinct then
+    if s.distinct then
       checks.failAtUser(("%s over a stream: tide keeps no sets of values across micro-batches (Spark: distinct"
         .. " aggregations are not supported on streaming DataFrames/Datasets)"):format(s.name))
     elseif input and (input.id == ID.binary or input.id == ID.vector) then
@@ -77,8 +76,8 @@ local function partials_of(schema, key_idx, specs)
       -- past it, as Spark's sum).
       final[#final + 1] = { k = "alias", name = s.name, expr = { k = "cast", expr = col(name), to = s.type } }
     else
-      checks.failAtUser(("%s over a stream: tide merges count, sum, avg, min, max, first and last across"
-        .. " micro-batches, not this aggregate"):format(s.name))
+      checks.failAtUser(("%s over a stream: tide merges count, sum, avg, min, max, first, last, collect_list and"
+        .. " collect_set across micro-batches, not this aggregate"):format(s.name))
     end
   end
   return partial, merge, final

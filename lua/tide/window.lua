@@ -327,8 +327,10 @@ function M.windowOperator(df, g)
         fail(("%s over a window: the column is %s, which tide does not %s over windows"):format(call.fn,
           it:simpleString(), call.fn))
       end
-      -- collect_list and collect_set: Spark's array<input> without nulls.
-      t = rid == ID.array and T.array(it, false) or T.fromId(rid, p[0], sc[0])
+      -- collect_list and collect_set: Spark's array<input> without nulls;
+      -- the aggregates that take a row's value keep its type.
+      local collect = call.fn == "collect_list" or call.fn == "collect_set"
+      t = collect and T.array(it, false) or T.fromId(rid, p[0], sc[0]) or it
     end
     fields[#fields + 1] = T.field(call.name, t, true)
   end

@@ -2,8 +2,9 @@
 -- values into an array: the rows' order (collect_list), each value once
 -- in order of first appearance (collect_set; Spark's order is its hash
 -- set's), nulls skipped, [] for a group without values; in groupBy/agg,
--- the dict form, select, SQL, rollup, pivot and over windows; refused on
--- streams and, for collect_set, over vectors.
+-- the dict form, select, SQL, rollup, pivot and over windows; streaming
+-- aggregations merge them across micro-batches and restarts; collect_set
+-- refuses vectors.
 local t = require("testing")
 local tide = require("tide")
 local F = tide.functions
@@ -154,9 +155,6 @@ t.test("what tide does not collect fails at the caller's line, saying why", func
   -- A list of vectors is only copies of them.
   t.same_table(t.rows(vectors:groupBy("n"):agg(F.collect_list("vec"))), { "1|[[1.0,2.0], [1.0,2.0]]" })
   local df = spark:createDataFrame({ { 1, { 1 } } }, "n int, tags array<int>")
-  local input = t.tempdir()
-  t.write_csv(input .. "/1.csv", { { "a", 1 } })
-  local stream = spark.readStream:csv(input, { schema = "k string, v int" })
   t.raises_at_caller({
     { function() vectors:groupBy("n"):agg(F.collect_set("vec")) end,
       "collect_set(vec): the column is vector, which collect_set cannot take" },
@@ -164,14 +162,59 @@ t.test("what tide does not collect fails at the caller's line, saying why", func
       "collect_set over a window: the column is vector" },
     { function() df:agg(F.collect_list("*")) end, "collect_list(*) is not an aggregate; only count(*) is" },
     { function() vectors:agg(F.countDistinct("vec")) end, "column vec is vector, which cannot be counted distinct" },
-    { function() df:agg(F.first("tags")) end, "first(tags): the column is array<int>, which first cannot take" },
-    { function() stream:groupBy("k"):agg(F.collect_list("v")) end,
-      "collect_list(v): collect_list and collect_set are not supported on streaming DataFrames in tide" },
-    { function() stream:groupBy("k"):agg(F.count("*"), (F.collect_set("v")):alias("vs")) end,
-      "vs: collect_list and collect_set are not supported on streaming DataFrames in tide" },
-    { function() stream:agg(F.collect_set(F.col("v") + 1)) end,
-      "collect_set((v + 1)): collect_list and collect_set are not supported on streaming DataFrames" },
+    { function() vectors:agg(F.min("vec")) end, "min(vec): the column is vector, which min cannot take" },
   })
+end)
+
+t.test("min, max, first, last and lag take arrays and structs, keeping their type", function()
+  local df = spark:createDataFrame({ { "a", { 2, 1 } }, { "a", { 10 } }, { "a", nil }, { "b", {} }, { "b", { 1, nil, n = 2 } } },
+    "k string, v array<int>")
+  local agg = df:groupBy("k"):agg(F.min("v"), F.max("v"), F.first("v"), F.last("v"), F.last("v", true))
+  t.same_table(agg.dtypes, { { "k", "string" }, { "min(v)", "array<int>" }, { "max(v)", "array<int>" },
+    { "first(v)", "array<int>" }, { "last(v)", "array<int>" }, { "last(v)", "array<int>" } })
+  t.same_table(t.rows(agg:orderBy("k")), { "a|[2, 1]|[10]|[2, 1]|null|[10]", "b|[]|[1, null]|[]|[1, null]|[1, null]" })
+  local structs = df:select("k", F.struct(F.size("v"):alias("n"), F.col("v"):getItem(0):alias("x")):alias("s"))
+  t.same_table(t.rows(structs:groupBy("k"):agg(F.max("s"), F.min("s")):orderBy("k")),
+    { "a|{2, 2}|{-1, null}", "b|{2, 1}|{0, null}" })
+  local w = Window.partitionBy("k"):orderBy("v")
+  t.same_table(t.rows(df:select("k", "v", F.lag("v"):over(w), F.max("v"):over(w)):orderBy("k", "v")), {
+    "a|null|null|null", "a|[2, 1]|null|[2, 1]", "a|[10]|[2, 1]|[10]", "b|[]|null|[]", "b|[1, null]|[]|[1, null]" })
+end)
+
+t.test("a streaming aggregation merges the lists of micro-batches, in order, across restarts", function()
+  local input, cp = t.tempdir(), t.tempdir() .. "/cp"
+  local files = {
+    { { "a", 1 }, { "b", 2 }, { "a", 3 }, { "c", nil } },
+    { { "a", 1 }, { "b", 5 }, { "d", 7 } },
+    { { "a", 4 }, { "c", 6 }, { "b", 2 } },
+  }
+  local function run(mode, into)
+    local q = spark.readStream:csv(input, { schema = "k string, v int", maxFilesPerTrigger = 1 })
+      :groupBy("k"):agg(F.collect_list("v"):alias("l"), F.collect_set("v"):alias("s"), F.count("*"))
+      .writeStream:outputMode(mode)
+      :foreachBatch(function(batch, epoch) into[epoch + 1] = t.rows(batch:orderBy("k")) end)
+      :option("checkpointLocation", cp):start()
+    q:processAllAvailable()
+    q:stop()
+    t.eq(q:exception(), nil, "the query ran")
+  end
+  -- update mode, the query restarted before each file
+  local seen = {}
+  for i, rows in ipairs(files) do
+    t.write_csv(("%s/%d.csv"):format(input, i), rows)
+    run("update", seen)
+  end
+  t.same_table(seen, {
+    { "a|[1, 3]|[1, 3]|2", "b|[2]|[2]|1", "c|[]|[]|1" },
+    { "a|[1, 3, 1]|[1, 3]|3", "b|[2, 5]|[2, 5]|2", "d|[7]|[7]|1" },
+    { "a|[1, 3, 1, 4]|[1, 3, 4]|4", "b|[2, 5, 2]|[2, 5]|3", "c|[6]|[6]|2" },
+  })
+  -- complete mode over the same files in one run gives the same final lists
+  input, cp = t.tempdir(), t.tempdir() .. "/cp2"
+  for i, rows in ipairs(files) do t.write_csv(("%s/%d.csv"):format(input, i), rows) end
+  local complete = {}
+  run("complete", complete)
+  t.same_table(complete[3], { "a|[1, 3, 1, 4]|[1, 3, 4]|4", "b|[2, 5, 2]|[2, 5]|3", "c|[6]|[6]|2", "d|[7]|[7]|1" })
 end)
 
 t.run()
