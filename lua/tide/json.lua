@@ -206,9 +206,10 @@ function encode_value(v, out, depth)
         end
       end
       out[#out + 1] = "}"
-    elseif mt == array_mt or (mt == nil and is_sequence(v)) then
+    elseif mt == array_mt or (mt == nil and is_sequence(v)) or require("tide.row").isList(v) then
+      -- (a collected array's list holds its length: null elements are holes)
       out[#out + 1] = "["
-      for i = 1, #v do
+      for i = 1, rawget(v, "n") and mt ~= array_mt and v.n or #v do
         if i > 1 then out[#out + 1] = "," end
         encode_value(v[i], out, depth + 1)
       end

@@ -32,6 +32,8 @@ root
   t.eq(tostring(rows[4]), "Row(id=4, tags=['x', None, 'z'])")
   t.eq(tostring(spark:createDataFrame({ { { 1, 2.5 } } }, "a array<double>"):collect()[1]), "Row(a=[1.0, 2.5])")
   t.same_table(t.rows(spark:createDataFrame(rows, df.schema)), t.rows(df))
+  t.eq(tide.json.encode(rows[4]), '{"id":4,"tags":["x",null,"z"]}')
+  t.eq(tide.json.encode(rows[2].tags), "[]")
   -- nested arrays and arrays of structs
   local nested = spark:createDataFrame({ { { { 1, 2 }, { 3 } }, { { x = 1, y = "a" }, { x = 2 } } } },
     "a array<array<int>>, s array<struct<x:int,y:string>>")
