@@ -191,7 +191,8 @@ static int pick_rows(tide_batch *out, tide_column *dst, const char *name, int32_
 {
     int64_t *best = malloc(((size_t)ng + 1) * sizeof *best);
     if (!best) return -1;
-    for (int64_t g = 0; g < ng; g++) best[g] = -1;
+    for (int64_t g = 0; g < ng; g++)
+        best[g] = -1;
     int sign = fn == TIDE_AGG_MIN ? -1 : 1;
     int skip_nulls = fn != TIDE_AGG_FIRST && fn != TIDE_AGG_LAST;
     for (int64_t r = 0; r < n; r++) {
@@ -234,14 +235,16 @@ static int group_elements(const tide_column *arr, const int64_t *order, int64_t 
 {
     const int64_t *off = arr->values;
     int64_t total = 0;
-    for (int64_t k = 0; k < bounds[ng]; k++) total += off[order[k] + 1] - off[order[k]];
+    for (int64_t k = 0; k < bounds[ng]; k++)
+        total += off[order[k] + 1] - off[order[k]];
     int64_t *el = *elements = malloc(((size_t)total + 1) * sizeof *el);
     if (!el) return -1;
     int64_t used = 0, row_start = 0;
     for (int64_t g = 0; g < ng; g++) {
         int64_t row_end = bounds[g + 1];
         for (int64_t k = row_start; k < row_end; k++)
-            for (int64_t e = off[order[k]]; e < off[order[k] + 1]; e++) el[used++] = e;
+            for (int64_t e = off[order[k]]; e < off[order[k] + 1]; e++)
+                el[used++] = e;
         row_start = row_end;
         bounds[g + 1] = used;
     }
@@ -264,15 +267,17 @@ static int collect_groups(tide_batch *out, tide_column *dst, const char *name, i
     if (!bounds || !next || !order) goto oom;
     for (int64_t r = 0; r < n; r++)
         if (tide_valid(in, r)) bounds[group_of_row[r] + 1]++;
-    for (int64_t g = 0; g < ng; g++) bounds[g + 1] += bounds[g];
+    for (int64_t g = 0; g < ng; g++)
+        bounds[g + 1] += bounds[g];
     memcpy(next, bounds, (size_t)ng * sizeof *next);
     for (int64_t r = 0; r < n; r++)
         if (tide_valid(in, r)) order[next[group_of_row[r]]++] = r;
     if (merge && group_elements(in, order, ng, bounds, &elements) != 0) goto oom;
     int distinct = fn == TIDE_AGG_COLLECT_SET || fn == TIDE_AGG_MERGE_SETS;
-    rc = merge ? tide_collect(out, dst, name, distinct, &in->children[0], elements, ng, bounds, bounds + 1,
-                              errbuf, errlen)
-               : tide_collect(out, dst, name, distinct, in, order, ng, bounds, bounds + 1, errbuf, errlen);
+    rc = merge ? tide_collect(out, dst, name, distinct, &in->children[0], elements, ng, bounds,
+                              bounds + 1, errbuf, errlen)
+               : tide_collect(out, dst, name, distinct, in, order, ng, bounds, bounds + 1, errbuf,
+                              errlen);
     goto done;
 oom:
     snprintf(errbuf, errlen, "out of memory aggregating %lld groups", (long long)ng);

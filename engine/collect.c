@@ -23,8 +23,8 @@ int tide_collect_comparable(const tide_column *c)
 }
 
 int tide_collect(tide_batch *out, tide_column *dst, const char *name, int distinct,
-                 const tide_column *in, const int64_t *order, int64_t num_lists,
-                 const int64_t *lo, const int64_t *hi, char *errbuf, size_t errlen)
+                 const tide_column *in, const int64_t *order, int64_t num_lists, const int64_t *lo,
+                 const int64_t *hi, char *errbuf, size_t errlen)
 {
     if (distinct && !tide_collect_comparable(in))
         return kernel_error(errbuf, errlen,
@@ -40,7 +40,8 @@ int tide_collect(tide_batch *out, tide_column *dst, const char *name, int distin
         candidates += len;
     }
     size_t slots = 16;
-    while (distinct && slots < (size_t)longest * 2) slots *= 2;
+    while (distinct && slots < (size_t)longest * 2)
+        slots *= 2;
     size_t mask = slots - 1;
     int64_t *slot_row = NULL, *slot_list = NULL;
     uint64_t *hashes = NULL;
@@ -58,7 +59,8 @@ int tide_collect(tide_batch *out, tide_column *dst, const char *name, int distin
     if (!rows || (distinct && (!slot_row || !slot_list || !hashes))) goto oom;
     if (distinct) {
         memset(slot_list, 0xff, slots * sizeof *slot_list);
-        for (int64_t r = 0; r < in->length; r++) hashes[r] = tide_hash_value(in, r);
+        for (int64_t r = 0; r < in->length; r++)
+            hashes[r] = tide_hash_value(in, r);
     }
     for (int64_t k = 0; k < num_lists; k++) {
         offsets[k] = used;
@@ -87,8 +89,7 @@ int tide_collect(tide_batch *out, tide_column *dst, const char *name, int distin
         }
     }
     offsets[num_lists] = used;
-    rc = kernel_gather(out, &dst->children[0], "element", &in, 1, NULL, rows, used, errbuf,
-                       errlen);
+    rc = kernel_gather(out, &dst->children[0], "element", &in, 1, NULL, rows, used, errbuf, errlen);
     goto done;
 oom:
     kernel_error(errbuf, errlen, "%s: out of memory collecting %lld lists", name,

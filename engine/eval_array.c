@@ -20,7 +20,8 @@ static const int64_t *offsets_of(const tide_column *arr)
 
 static int check_array(const tide_column *arr, const char *what, char *errbuf, size_t errlen)
 {
-    if (arr->type != TIDE_ARRAY) return kernel_error(errbuf, errlen, "%s needs an array column", what);
+    if (arr->type != TIDE_ARRAY)
+        return kernel_error(errbuf, errlen, "%s needs an array column", what);
     return 0;
 }
 
@@ -43,7 +44,8 @@ int tide_eval_array_item(tide_batch *out, const tide_column *arr, const tide_col
                          int32_t one_based, tide_column *dst, char *errbuf, size_t errlen)
 {
     if (check_array(arr, "element_at", errbuf, errlen) != 0) return -1;
-    if (index->type != TIDE_INT32) return kernel_error(errbuf, errlen, "an array index must be an int");
+    if (index->type != TIDE_INT32)
+        return kernel_error(errbuf, errlen, "an array index must be an int");
     int64_t n = arr->length;
     int32_t *which = malloc(sizeof *which * (size_t)(n ? n : 1));
     int64_t *rows = malloc(sizeof *rows * (size_t)(n ? n : 1));
@@ -62,9 +64,10 @@ int tide_eval_array_item(tide_batch *out, const tide_column *arr, const tide_col
         int64_t len = off[i + 1] - off[i], k = at[i];
         if (one_based) {
             if (k == 0) {
-                rc = kernel_error(errbuf, errlen,
-                                  "[INVALID_INDEX_OF_ZERO] The index 0 is invalid. An index shall be "
-                                  "either < 0 or > 0 (the first element has index 1).");
+                rc = kernel_error(
+                    errbuf, errlen,
+                    "[INVALID_INDEX_OF_ZERO] The index 0 is invalid. An index shall be "
+                    "either < 0 or > 0 (the first element has index 1).");
                 break;
             }
             k = k > 0 ? k - 1 : len + k;
@@ -74,8 +77,7 @@ int tide_eval_array_item(tide_batch *out, const tide_column *arr, const tide_col
         rows[i] = off[i] + k;
     }
     const tide_column *elements = &arr->children[0];
-    if (rc == 0)
-        rc = kernel_gather(out, dst, "", &elements, 1, which, rows, n, errbuf, errlen);
+    if (rc == 0) rc = kernel_gather(out, dst, "", &elements, 1, which, rows, n, errbuf, errlen);
     free(which);
     free(rows);
     return rc;
@@ -87,7 +89,8 @@ int tide_eval_array_contains(tide_batch *out, const tide_column *arr, const tide
     if (check_array(arr, "array_contains", errbuf, errlen) != 0) return -1;
     const tide_column *el = &arr->children[0];
     if (value->type != el->type)
-        return kernel_error(errbuf, errlen, "array_contains: the value is not of the elements' type");
+        return kernel_error(errbuf, errlen,
+                            "array_contains: the value is not of the elements' type");
     int64_t n = arr->length;
     if (kernel_alloc(out, dst, "", TIDE_BOOL, 0, 0, n, 0) != 0 ||
         kernel_validity_and(out, dst, arr, value) != 0 || kernel_validity(out, dst) != 0)
@@ -98,8 +101,10 @@ int tide_eval_array_contains(tide_batch *out, const tide_column *arr, const tide
         if (!tide_valid(dst, i)) continue;
         int any_null = 0;
         for (int64_t e = off[i]; e < off[i + 1] && !found[i]; e++) {
-            if (!tide_valid(el, e)) any_null = 1;
-            else if (tide_same_value(el, e, value, i)) found[i] = 1;
+            if (!tide_valid(el, e))
+                any_null = 1;
+            else if (tide_same_value(el, e, value, i))
+                found[i] = 1;
         }
         /* Spark: no match among elements with a null is unknown */
         if (!found[i] && any_null) tide_mark_null(dst, i);
@@ -108,15 +113,16 @@ int tide_eval_array_contains(tide_batch *out, const tide_column *arr, const tide
     return 0;
 }
 
-int tide_eval_array_of(tide_batch *out, const tide_column *const *cols, int32_t k,
-                       tide_column *dst, char *errbuf, size_t errlen)
+int tide_eval_array_of(tide_batch *out, const tide_column *const *cols, int32_t k, tide_column *dst,
+                       char *errbuf, size_t errlen)
 {
     int64_t n = k > 0 ? cols[0]->length : 0;
     int64_t total = n * k;
     if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     int64_t *off = dst->values;
-    for (int64_t i = 0; i <= n; i++) off[i] = i * k;
+    for (int64_t i = 0; i <= n; i++)
+        off[i] = i * k;
     int32_t *which = malloc(sizeof *which * (size_t)(total ? total : 1));
     int64_t *rows = malloc(sizeof *rows * (size_t)(total ? total : 1));
     if (!which || !rows) {
@@ -124,7 +130,8 @@ int tide_eval_array_of(tide_batch *out, const tide_column *const *cols, int32_t 
         free(rows);
         return kernel_error(errbuf, errlen, "out of memory");
     }
-    for (int64_t e = 0; e < total; e++) which[e] = (int32_t)(e % k), rows[e] = e / k;
+    for (int64_t e = 0; e < total; e++)
+        which[e] = (int32_t)(e % k), rows[e] = e / k;
     int rc = k > 0 ? kernel_gather(out, &dst->children[0], "element", cols, k, which, rows, total,
                                    errbuf, errlen)
                    : kernel_error(errbuf, errlen, "array() of no columns has no element type");
@@ -140,7 +147,8 @@ int tide_eval_array_join(tide_batch *out, const tide_column *arr, const char *se
 {
     if (check_array(arr, "array_join", errbuf, errlen) != 0) return -1;
     const tide_column *el = &arr->children[0];
-    if (el->type != TIDE_STRING) return kernel_error(errbuf, errlen, "array_join needs an array of strings");
+    if (el->type != TIDE_STRING)
+        return kernel_error(errbuf, errlen, "array_join needs an array of strings");
     int64_t n = arr->length;
     if (kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, n, 0) != 0 ||
         kernel_validity_and(out, dst, arr, NULL) != 0)
@@ -152,9 +160,12 @@ int tide_eval_array_join(tide_batch *out, const tide_column *arr, const char *se
         for (int64_t e = off[i]; e < off[i + 1] && tide_valid(arr, i); e++) {
             int32_t len = 0;
             const char *s = NULL;
-            if (tide_valid(el, e)) s = tide_column_bytes(el, e, &len);
-            else if (null_text) s = null_text, len = (int32_t)null_len;
-            else continue; /* Spark leaves out null elements without a replacement */
+            if (tide_valid(el, e))
+                s = tide_column_bytes(el, e, &len);
+            else if (null_text)
+                s = null_text, len = (int32_t)null_len;
+            else
+                continue; /* Spark leaves out null elements without a replacement */
             if ((!first && kernel_str_append(out, dst, &used, sep, sep_len, errbuf, errlen) != 0) ||
                 kernel_str_append(out, dst, &used, s, len, errbuf, errlen) != 0)
                 return -1;
@@ -185,9 +196,12 @@ static void merge_sort(const tide_column *el, int64_t *idx, int64_t *tmp, int64_
     merge_sort(el, idx, tmp, h, asc);
     merge_sort(el, idx + h, tmp, n - h, asc);
     int64_t i = 0, j = h, k = 0;
-    while (i < h && j < n) tmp[k++] = element_before(el, idx[j], idx[i], asc) ? idx[j++] : idx[i++];
-    while (i < h) tmp[k++] = idx[i++];
-    while (j < n) tmp[k++] = idx[j++];
+    while (i < h && j < n)
+        tmp[k++] = element_before(el, idx[j], idx[i], asc) ? idx[j++] : idx[i++];
+    while (i < h)
+        tmp[k++] = idx[i++];
+    while (j < n)
+        tmp[k++] = idx[j++];
     memcpy(idx, tmp, sizeof *idx * (size_t)n);
 }
 
@@ -202,7 +216,8 @@ static int gather_elements(tide_batch *out, const tide_column *arr, const int64_
         return kernel_error(errbuf, errlen, "out of memory");
     memcpy(dst->values, new_off, sizeof *new_off * (size_t)(n + 1));
     const tide_column *el = &arr->children[0];
-    if (kernel_gather(out, &dst->children[0], el->name, &el, 1, NULL, keep, new_off[n], errbuf, errlen) != 0)
+    if (kernel_gather(out, &dst->children[0], el->name, &el, 1, NULL, keep, new_off[n], errbuf,
+                      errlen) != 0)
         return -1;
     kernel_finish(dst);
     return 0;
@@ -226,7 +241,8 @@ int tide_eval_sort_array(tide_batch *out, const tide_column *arr, int32_t ascend
     new_off[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         int64_t from = new_off[i], len = tide_valid(arr, i) ? off[i + 1] - off[i] : 0;
-        for (int64_t e = 0; e < len; e++) idx[from + e] = off[i] + e;
+        for (int64_t e = 0; e < len; e++)
+            idx[from + e] = off[i] + e;
         merge_sort(&arr->children[0], idx + from, tmp, len, ascending);
         new_off[i + 1] = from + len;
     }
@@ -251,7 +267,8 @@ int tide_eval_array_distinct(tide_batch *out, const tide_column *arr, tide_colum
     /* one open-addressing table of element rows, sized for the longest row
        and cleared of each row's entries after it */
     int64_t slots = 16;
-    while (slots < 2 * longest) slots *= 2;
+    while (slots < 2 * longest)
+        slots *= 2;
     int64_t total = off[n] - off[0];
     int64_t *table = malloc(sizeof *table * (size_t)slots);
     int64_t *keep = malloc(sizeof *keep * (size_t)(total ? total : 1));
@@ -261,7 +278,8 @@ int tide_eval_array_distinct(tide_batch *out, const tide_column *arr, tide_colum
         kernel_error(errbuf, errlen, "out of memory");
         goto done;
     }
-    for (int64_t s = 0; s < slots; s++) table[s] = -1;
+    for (int64_t s = 0; s < slots; s++)
+        table[s] = -1;
     new_off[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         int64_t kept = new_off[i], start = kept;
@@ -273,7 +291,8 @@ int tide_eval_array_distinct(tide_batch *out, const tide_column *arr, tide_colum
                 continue;
             }
             uint64_t s = tide_hash_value(el, e) & (uint64_t)(slots - 1);
-            while (table[s] >= 0 && !tide_same_value(el, table[s], el, e)) s = (s + 1) & (uint64_t)(slots - 1);
+            while (table[s] >= 0 && !tide_same_value(el, table[s], el, e))
+                s = (s + 1) & (uint64_t)(slots - 1);
             if (table[s] >= 0) continue;
             table[s] = e;
             keep[kept++] = e;
@@ -281,7 +300,8 @@ int tide_eval_array_distinct(tide_batch *out, const tide_column *arr, tide_colum
         for (int64_t k = start; k < kept; k++) {
             if (!tide_valid(el, keep[k])) continue;
             uint64_t s = tide_hash_value(el, keep[k]) & (uint64_t)(slots - 1);
-            while (table[s] != keep[k]) s = (s + 1) & (uint64_t)(slots - 1);
+            while (table[s] != keep[k])
+                s = (s + 1) & (uint64_t)(slots - 1);
             table[s] = -1;
         }
         new_off[i + 1] = kept;
@@ -299,14 +319,16 @@ done:
 int tide_eval_vector_to_array(tide_batch *out, const tide_column *vec, int32_t float32,
                               tide_column *dst, char *errbuf, size_t errlen)
 {
-    if (vec->type != TIDE_VECTOR) return kernel_error(errbuf, errlen, "vector_to_array needs a vector column");
+    if (vec->type != TIDE_VECTOR)
+        return kernel_error(errbuf, errlen, "vector_to_array needs a vector column");
     int64_t n = vec->length, size = vec->vector_size, valid = 0;
-    for (int64_t i = 0; i < n; i++) valid += tide_valid(vec, i);
+    for (int64_t i = 0; i < n; i++)
+        valid += tide_valid(vec, i);
     tide_column *el = NULL;
     if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
         kernel_validity_and(out, dst, vec, NULL) != 0 ||
-        kernel_alloc(out, el = &dst->children[0], "element", float32 ? TIDE_FLOAT32 : TIDE_FLOAT64, 0, 0,
-                     valid * size, 0) != 0)
+        kernel_alloc(out, el = &dst->children[0], "element", float32 ? TIDE_FLOAT32 : TIDE_FLOAT64,
+                     0, 0, valid * size, 0) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     const int64_t *voff = vec->values;
     const int32_t *idx = vec->children[0].values;
@@ -316,8 +338,10 @@ int tide_eval_vector_to_array(tide_batch *out, const tide_column *vec, int32_t f
         if (tide_valid(vec, i)) {
             /* the elements are zeroed: a sparse vector's entries go where they belong */
             for (int64_t k = voff[i]; k < voff[i + 1]; k++) {
-                if (float32) ((float *)el->values)[used + idx[k]] = (float)val[k];
-                else ((double *)el->values)[used + idx[k]] = val[k];
+                if (float32)
+                    ((float *)el->values)[used + idx[k]] = (float)val[k];
+                else
+                    ((double *)el->values)[used + idx[k]] = val[k];
             }
             used += size;
         }
@@ -327,8 +351,8 @@ int tide_eval_vector_to_array(tide_batch *out, const tide_column *vec, int32_t f
     return 0;
 }
 
-int tide_eval_array_to_vector(tide_batch *out, const tide_column *arr, tide_column *dst, char *errbuf,
-                              size_t errlen)
+int tide_eval_array_to_vector(tide_batch *out, const tide_column *arr, tide_column *dst,
+                              char *errbuf, size_t errlen)
 {
     if (check_array(arr, "array_to_vector", errbuf, errlen) != 0) return -1;
     const tide_column *el = &arr->children[0];
@@ -341,15 +365,18 @@ int tide_eval_array_to_vector(tide_batch *out, const tide_column *arr, tide_colu
         if (!tide_valid(arr, i)) continue;
         int64_t len = off[i + 1] - off[i];
         if (size >= 0 && len != size)
-            return kernel_error(errbuf, errlen,
-                                "array_to_vector: row %lld holds %lld numbers and an earlier row %lld: the "
-                                "rows of a tide vector column share one size",
-                                (long long)i + 1, (long long)len, (long long)size);
-        if (len > INT32_MAX) return kernel_error(errbuf, errlen, "array_to_vector: an array is too long");
+            return kernel_error(
+                errbuf, errlen,
+                "array_to_vector: row %lld holds %lld numbers and an earlier row %lld: the "
+                "rows of a tide vector column share one size",
+                (long long)i + 1, (long long)len, (long long)size);
+        if (len > INT32_MAX)
+            return kernel_error(errbuf, errlen, "array_to_vector: an array is too long");
         size = len;
         for (int64_t e = off[i]; e < off[i + 1]; e++)
             if (!tide_valid(el, e))
-                return kernel_error(errbuf, errlen, "array_to_vector: row %lld holds a null element",
+                return kernel_error(errbuf, errlen,
+                                    "array_to_vector: row %lld holds a null element",
                                     (long long)i + 1);
         total += len;
     }
@@ -375,8 +402,9 @@ int tide_eval_array_to_vector(tide_batch *out, const tide_column *arr, tide_colu
 
 /* ---- explode ------------------------------------------------------------ */
 
-tide_batch *tide_batch_explode(tide_batch *batch, int32_t index, int32_t outer, const char *pos_name,
-                               const char *col_name, char *errbuf, size_t errlen)
+tide_batch *tide_batch_explode(tide_batch *batch, int32_t index, int32_t outer,
+                               const char *pos_name, const char *col_name, char *errbuf,
+                               size_t errlen)
 {
     if (index < 0 || index >= batch->num_columns) {
         kernel_error(errbuf, errlen, "explode: no column %d", index);
@@ -403,19 +431,22 @@ tide_batch *tide_batch_explode(tide_batch *batch, int32_t index, int32_t outer, 
     int64_t k = 0;
     for (int64_t i = 0; i < n; i++) {
         int64_t len = tide_valid(arr, i) ? off[i + 1] - off[i] : 0;
-        for (int64_t e = 0; e < len; e++) rows[k] = i, elements[k] = off[i] + e, which[k++] = 0;
+        for (int64_t e = 0; e < len; e++)
+            rows[k] = i, elements[k] = off[i] + e, which[k++] = 0;
         if (len == 0 && outer) rows[k] = i, elements[k] = 0, which[k++] = -1;
     }
     for (int32_t c = 0, slot = 0; c < batch->num_columns; c++, slot++) {
         const tide_column *src = &batch->columns[c];
         if (c != index) {
-            if (kernel_gather(out, &out->columns[slot], src->name, &src, 1, NULL, rows, m, errbuf, errlen) != 0)
+            if (kernel_gather(out, &out->columns[slot], src->name, &src, 1, NULL, rows, m, errbuf,
+                              errlen) != 0)
                 goto fail;
             continue;
         }
         if (pos_name) {
             tide_column *pos = &out->columns[slot++];
-            if (kernel_alloc(out, pos, pos_name, TIDE_INT32, 0, 0, m, 0) != 0 || kernel_validity(out, pos) != 0) {
+            if (kernel_alloc(out, pos, pos_name, TIDE_INT32, 0, 0, m, 0) != 0 ||
+                kernel_validity(out, pos) != 0) {
                 kernel_error(errbuf, errlen, "out of memory");
                 goto fail;
             }
@@ -426,7 +457,8 @@ tide_batch *tide_batch_explode(tide_batch *batch, int32_t index, int32_t outer, 
             kernel_finish(pos);
         }
         const tide_column *el = &arr->children[0];
-        if (kernel_gather(out, &out->columns[slot], col_name, &el, 1, which, elements, m, errbuf, errlen) != 0)
+        if (kernel_gather(out, &out->columns[slot], col_name, &el, 1, which, elements, m, errbuf,
+                          errlen) != 0)
             goto fail;
     }
     out->num_rows = m;

@@ -219,9 +219,12 @@ int tide_eval_concat_ws(tide_batch *out, const tide_column *sep, const tide_colu
         return -1;
     int64_t bytes = 0;
     for (int32_t a = 0; a < n; a++) {
-        if (check_column(args[a], TIDE_STRING, rows, "concat_ws", "strings", errbuf, errlen))
+        /* an array<string> argument gives its elements */
+        const tide_column *c = args[a];
+        int array = c->type == TIDE_ARRAY && c->children[0].type == TIDE_STRING;
+        if (!array && check_column(c, TIDE_STRING, rows, "concat_ws", "strings", errbuf, errlen))
             return -1;
-        bytes += data_bytes(args[a]);
+        bytes += data_bytes(array ? &c->children[0] : c);
     }
     if (alloc_string(out, dst, rows, bytes, sep, NULL) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
@@ -232,12 +235,23 @@ int tide_eval_concat_ws(tide_batch *out, const tide_column *sep, const tide_colu
             const unsigned char *sp = row_bytes(sep, i, &seplen);
             int first = 1;
             for (int32_t a = 0; a < n; a++) {
-                if (!tide_valid(args[a], i)) continue;
-                const unsigned char *p = row_bytes(args[a], i, &len);
-                if ((!first && kernel_str_append(out, dst, &used, sp, seplen, errbuf, errlen)) ||
-                    kernel_str_append(out, dst, &used, p, len, errbuf, errlen))
-                    return -1;
-                first = 0;
+                const tide_column *c = args[a];
+                if (!tide_valid(c, i)) continue;
+                /* a string is its own one piece; an array's valid elements are the pieces */
+                const tide_column *pieces = c->type == TIDE_ARRAY ? &c->children[0] : c;
+                int64_t from = i, to = i + 1;
+                if (c->type == TIDE_ARRAY)
+                    from = ((const int64_t *)c->values)[i],
+                    to = ((const int64_t *)c->values)[i + 1];
+                for (int64_t e = from; e < to; e++) {
+                    if (!tide_valid(pieces, e)) continue;
+                    const unsigned char *p = row_bytes(pieces, e, &len);
+                    if ((!first &&
+                         kernel_str_append(out, dst, &used, sp, seplen, errbuf, errlen)) ||
+                        kernel_str_append(out, dst, &used, p, len, errbuf, errlen))
+                        return -1;
+                    first = 0;
+                }
             }
         }
         kernel_str_end(dst, i, used);

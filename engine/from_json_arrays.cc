@@ -9,9 +9,11 @@
  */
 #include "from_json.hh"
 
-namespace tide_fromjson {
+namespace tide_fromjson
+{
 
-namespace {
+namespace
+{
 
 /* Slots a member's values buffer holds for cap elements. */
 inline size_t slots(int32_t type, int64_t cap)

@@ -33,8 +33,8 @@ typedef struct measured {
 } measured;
 
 static int measure(const char *name, const tide_column *const *srcs, int32_t num_srcs,
-                   const int32_t *which, const int64_t *rows, int64_t n, measured *m,
-                   char *errbuf, size_t errlen)
+                   const int32_t *which, const int64_t *rows, int64_t n, measured *m, char *errbuf,
+                   size_t errlen)
 {
     int32_t type = srcs[0]->type;
     const tide_column *sized = NULL;
@@ -51,10 +51,12 @@ static int measure(const char *name, const tide_column *const *srcs, int32_t num
             total += off[r + 1] - off[r];
             if (sized && src->vector_size != sized->vector_size)
                 return kernel_error(errbuf, errlen,
-                                    "column %s: vectors of size %d and %d cannot be combined",
-                                    name, sized->vector_size, src->vector_size);
-            if (sized && src->scale != sized->scale) dense_mode = 2;
-            else if (!sized) dense_mode = src->scale;
+                                    "column %s: vectors of size %d and %d cannot be combined", name,
+                                    sized->vector_size, src->vector_size);
+            if (sized && src->scale != sized->scale)
+                dense_mode = 2;
+            else if (!sized)
+                dense_mode = src->scale;
             sized = src;
         } else {
             const int32_t *off = src->values;
@@ -118,7 +120,8 @@ static int copy_arrays(tide_batch *out, tide_column *dst, const tide_column *con
                        int64_t elements, char *errbuf, size_t errlen)
 {
     int64_t *offsets = dst->values;
-    int32_t *element_which = which ? malloc(sizeof(int32_t) * (size_t)(elements ? elements : 1)) : NULL;
+    int32_t *element_which =
+        which ? malloc(sizeof(int32_t) * (size_t)(elements ? elements : 1)) : NULL;
     int64_t *element_rows = malloc(sizeof(int64_t) * (size_t)(elements ? elements : 1));
     const tide_column **child_srcs = malloc(sizeof *child_srcs * (size_t)num_srcs);
     int rc = -1;

@@ -24,7 +24,8 @@ int json_grow(jbuf *b, int64_t extra)
         return -1;
     }
     int64_t cap = b->cap * 2;
-    while (cap < need) cap *= 2;
+    while (cap < need)
+        cap *= 2;
     if (cap > INT32_MAX) cap = INT32_MAX;
     char *d = tide_arena_realloc(b->out->arena, b->data, (size_t)b->cap, (size_t)cap);
     if (!d) {
@@ -64,8 +65,10 @@ void json_put_decimal(jbuf *b, const void *value, int scale)
         if (nd <= scale) {
             out[o++] = '0';
             out[o++] = '.';
-            for (int k = 0; k < scale - nd; k++) out[o++] = '0';
-            for (int k = nd - 1; k >= 0; k--) out[o++] = digits[k];
+            for (int k = 0; k < scale - nd; k++)
+                out[o++] = '0';
+            for (int k = nd - 1; k >= 0; k--)
+                out[o++] = digits[k];
         } else {
             for (int k = nd - 1; k >= 0; k--) {
                 out[o++] = digits[k];
@@ -76,7 +79,8 @@ void json_put_decimal(jbuf *b, const void *value, int scale)
         out[o++] = digits[nd - 1];
         if (nd > 1) {
             out[o++] = '.';
-            for (int k = nd - 2; k >= 0; k--) out[o++] = digits[k];
+            for (int k = nd - 2; k >= 0; k--)
+                out[o++] = digits[k];
         }
         o += snprintf(out + o, sizeof out - (size_t)o, "E%d", adjusted);
     }

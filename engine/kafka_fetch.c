@@ -80,7 +80,8 @@ fail:
 static int put_headers(tide_batch *b, tide_column *col, const rd_kafka_message_t *m)
 {
     rd_kafka_headers_t *hdrs;
-    if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || rd_kafka_header_cnt(hdrs) == 0)
+    if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        rd_kafka_header_cnt(hdrs) == 0)
         return tide_column_append_null(b, col);
     tide_column *header = &col->children[0];
     size_t count = rd_kafka_header_cnt(hdrs);
@@ -88,7 +89,8 @@ static int put_headers(tide_batch *b, tide_column *col, const rd_kafka_message_t
     const void *value;
     size_t size;
     for (size_t i = 0; i < count; i++) {
-        if (rd_kafka_header_get_all(hdrs, i, &name, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+        if (rd_kafka_header_get_all(hdrs, i, &name, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR)
+            continue;
         if (tide_column_append_bytes(b, &header->children[0], name, (int64_t)strlen(name)) != 0 ||
             (value ? tide_column_append_bytes(b, &header->children[1], value, (int64_t)size)
                    : tide_column_append_null(b, &header->children[1])) != 0 ||

@@ -29,9 +29,12 @@ static inline int tide_compare_values(const tide_column *c, int64_t a, int64_t b
 {
     switch (c->type) {
     case TIDE_STRUCT:
-    case TIDE_ARRAY: return tide_compare_nested(c, a, b);
-    case TIDE_BOOL: return TIDE_CMP(((const uint8_t *)c->values)[a], ((const uint8_t *)c->values)[b]);
-    case TIDE_INT32: return TIDE_CMP(((const int32_t *)c->values)[a], ((const int32_t *)c->values)[b]);
+    case TIDE_ARRAY:
+        return tide_compare_nested(c, a, b);
+    case TIDE_BOOL:
+        return TIDE_CMP(((const uint8_t *)c->values)[a], ((const uint8_t *)c->values)[b]);
+    case TIDE_INT32:
+        return TIDE_CMP(((const int32_t *)c->values)[a], ((const int32_t *)c->values)[b]);
     case TIDE_INT64:
     case TIDE_TIMESTAMP:
         return TIDE_CMP(((const int64_t *)c->values)[a], ((const int64_t *)c->values)[b]);
@@ -52,7 +55,8 @@ static inline int tide_compare_values(const tide_column *c, int64_t a, int64_t b
         int r = memcmp(sa, sb, (size_t)(la < lb ? la : lb));
         return r ? (r < 0 ? -1 : 1) : TIDE_CMP(la, lb);
     }
-    default: return 0;
+    default:
+        return 0;
     }
 }
 

@@ -99,7 +99,8 @@ static inline int tide_same_value(const tide_column *a, int64_t ra, const tide_c
         int64_t n = oa[ra + 1] - oa[ra];
         if (n != ob[rb + 1] - ob[rb]) return 0;
         for (int64_t e = 0; e < n; e++)
-            if (!tide_same_inner(&a->children[0], oa[ra] + e, &b->children[0], ob[rb] + e)) return 0;
+            if (!tide_same_inner(&a->children[0], oa[ra] + e, &b->children[0], ob[rb] + e))
+                return 0;
         return 1;
     }
     case TIDE_BOOL:

@@ -143,11 +143,14 @@ static void pick_in_frames(int32_t fn, const tide_column *in, int64_t n, const i
 
 /* dst named `name`: row i of srcs[which[i]] at rows[i] (which[i] -1: null),
    any type; which and rows are freed here. */
-static int gather_rows(tide_batch *out, tide_column *dst, const char *name, const tide_column *const *srcs,
-                       int32_t num_srcs, int32_t *which, int64_t *rows, int64_t n, char *errbuf, size_t errlen)
+static int gather_rows(tide_batch *out, tide_column *dst, const char *name,
+                       const tide_column *const *srcs, int32_t num_srcs, int32_t *which,
+                       int64_t *rows, int64_t n, char *errbuf, size_t errlen)
 {
-    int rc = which && rows ? kernel_gather(out, dst, name, srcs, num_srcs, which, rows, n, errbuf, errlen)
-                           : kernel_error(errbuf, errlen, "%s: out of memory over %lld rows", name, (long long)n);
+    int rc =
+        which && rows
+            ? kernel_gather(out, dst, name, srcs, num_srcs, which, rows, n, errbuf, errlen)
+            : kernel_error(errbuf, errlen, "%s: out of memory over %lld rows", name, (long long)n);
     free(which);
     free(rows);
     return rc;

@@ -35,8 +35,9 @@ int tide_eval_trim(tide_batch *out, const tide_column *s, const tide_column *cha
 int tide_eval_pad(tide_batch *out, const tide_column *s, const tide_column *len,
                   const tide_column *pad, int32_t left, tide_column *dst, char *errbuf,
                   size_t errlen);
-/* concat_ws(sep, args...): the non-null args joined by sep; NULL only
-   where sep is NULL (n = 0: the empty string). */
+/* concat_ws(sep, args...): the non-null args joined by sep (an
+   array<string> argument: its non-null elements); NULL only where sep is
+   NULL (n = 0: the empty string). */
 int tide_eval_concat_ws(tide_batch *out, const tide_column *sep, const tide_column *const *args,
                         int32_t n, int64_t rows, tide_column *dst, char *errbuf, size_t errlen);
 /* The 1-based character position of the first sub in s at or after

@@ -107,13 +107,19 @@ local function pad(left)
   end
 end
 
--- concat_ws(sep, args...): the non-null args joined; a NULL literal is
--- left out at once.
+-- concat_ws(sep, args...): the non-null args joined, an array<string>'s
+-- non-null elements each a piece (concat_ws(',', collect_list(x))); a
+-- NULL literal is left out at once.
 local function concat_ws(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 1, nil, ev)
   local sep, rest = as_string(node, args[1], ev), {}
   for i = 2, #args do
-    if not coerce.isVoid(args[i].type) then rest[#rest + 1] = as_string(node, args[i], ev) end
+    local a = args[i]
+    if a.type == T.array(T.string) then
+      rest[#rest + 1] = a
+    elseif not coerce.isVoid(a.type) then
+      rest[#rest + 1] = as_string(node, a, ev)
+    end
   end
   local n = #rest
   return over_args(ev, node, T.string, { sep, unpack(rest) }, function(out, cols, dst, input)

@@ -104,8 +104,12 @@ t.test("array_contains is null when nothing matches but an element is null; arra
   local df = spark:createDataFrame({ { { 1, nil, 3, n = 3 } }, { { 1, 2 } }, { {} } }, "a array<int>")
   t.same_table(t.rows(df:select(F.array_contains("a", 3), F.array_contains("a", 2), F.array_contains("a", F.lit(nil)))),
     { "true|null|null", "false|true|null", "false|false|null" })
-  local s = spark:createDataFrame({ { { "x", nil, "z", n = 3 } } }, "a array<string>")
-  t.same_table(t.rows(s:select(F.array_join("a", ","), F.array_join("a", ",", "?"))), { "x,z|x,?,z" })
+  local s = spark:createDataFrame({ { { "x", nil, "z", n = 3 } }, { nil }, { {} } }, "a array<string>")
+  t.same_table(t.rows(s:select(F.array_join("a", ","), F.array_join("a", ",", "?"))), { "x,z|x,?,z", "null|null", "|" })
+  -- concat_ws takes arrays of strings beside strings, as Spark's: concat_ws(',', collect_list(x))
+  t.same_table(t.rows(s:select(F.concat_ws("-", F.lit("a"), "a", F.lit("b")))), { "a-x-z-b", "a-b", "a-b" })
+  t.same_table(t.rows(spark:createDataFrame({ { "k", "x" }, { "k", "y" } }, "k string, v string"):groupBy("k")
+    :agg(F.concat_ws(",", F.collect_list("v")))), { "k|x,y" })
 end)
 
 t.test("array(...), sort_array and array_distinct", function()
