@@ -52,6 +52,27 @@ int tide_eval_vector_to_array(tide_batch *out, const tide_column *vec, int32_t f
    null element. */
 int tide_eval_array_to_vector(tide_batch *out, const tide_column *arr, tide_column *dst, char *errbuf,
                               size_t errlen);
+/* Higher-order functions (eval_array_lambda.c). A batch of a row per
+   element of arr's rows (null rows have none): input's columns outer[0,
+   n_outer) repeated for each element of their row, then the element
+   ("element"), then, when with_pos, its 0-based position ("index", int).
+   A lambda's body runs over it. NULL with errbuf on failure. */
+tide_batch *tide_array_element_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
+                                     const tide_column *arr, int32_t with_pos, char *errbuf,
+                                     size_t errlen);
+/* transform: arr's rows with elements the rows of `elements` (one per
+   element of arr, in order). */
+int tide_array_replace_elements(tide_batch *out, const tide_column *arr, const tide_column *elements,
+                                tide_column *dst, char *errbuf, size_t errlen);
+/* filter: arr's rows with the elements where keep (a boolean per element)
+   is true; null counts as false. */
+int tide_array_keep_elements(tide_batch *out, const tide_column *arr, const tide_column *keep,
+                             tide_column *dst, char *errbuf, size_t errlen);
+/* exists (all 0) and forall (all 1) over pred, a boolean per element:
+   Spark's three-valued answers (a null where no element decides and one
+   is null). */
+int tide_array_any(tide_batch *out, const tide_column *arr, const tide_column *pred, int32_t all,
+                   tide_column *dst, char *errbuf, size_t errlen);
 /* explode: a new batch of batch's rows, each repeated once per element of
    its array in column `index`, which becomes the elements (col_name),
    after their 0-based positions (pos_name, when not NULL: posexplode).

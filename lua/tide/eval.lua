@@ -366,6 +366,16 @@ function compilers.item(node, scope)
   type_error(node, ("%s is %s, which cannot be indexed (arrays can)"):format(c.name, simple(c.type)))
 end
 
+-- A lambda function, or one of its variables, outside a higher-order
+-- function (tide.eval_lambda binds them there).
+function compilers.lambda(node)
+  error(("%s: a lambda function is only an argument of transform, filter, exists or forall"):format(
+    sql_name(node)), 0)
+end
+function compilers.lambdavar(node)
+  error(("%s: a lambda variable outside its function"):format(tostring(node.name)), 0)
+end
+
 function compilers.star(node)
   error(("invalid usage of '%s' here: * selects columns only in select and struct"):format(sql_name(node)), 0)
 end
@@ -515,6 +525,7 @@ require("tide.eval_math").register(M)
 require("tide.eval_text").register(M)
 require("tide.eval_datetime").register(M)
 require("tide.eval_arrays").register(M)
+require("tide.eval_lambda").register(M)
 require("tide.json_functions").register(M)
 
 return M

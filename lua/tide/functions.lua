@@ -160,6 +160,14 @@ end
 function F.sort_array(c, asc)
   return call("sort_array", { colNode(c), nodeOf(asc == nil and true or asc) })
 end
+-- Higher-order functions (tide.eval_lambda): fn gets Columns of the
+-- element (and for transform and filter, its 0-based index) and returns
+-- a Column, as PySpark's lambda: F.transform("tags", function(x) return F.upper(x) end).
+for name, max_params in pairs({ transform = 2, filter = 2, exists = 1, forall = 1 }) do
+  F[name] = function(c, fn)
+    return call(name, { colNode(c), require("tide.eval_lambda").ofFunction(name, fn, max_params) })
+  end
+end
 
 -- ---- text, hashes and nulls (tide.eval_text) ----------------------------------------
 -- PySpark 3.5's signatures and Spark's names: F.trim("s") is trim(s),

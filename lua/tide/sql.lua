@@ -334,7 +334,7 @@ function Parser:call(fn)
   elseif not is_op(self:peek(), ")") then
     repeat
       starts[#args + 1] = self:peek()
-      args[#args + 1] = self:expr()
+      args[#args + 1] = self:lambda() or self:expr()
     until not self:accept_op(",")
   end
   self:expect_op(")")
@@ -344,6 +344,29 @@ function Parser:call(fn)
   local node = { k = "call", fn = fn, args = args }
   if is_kw(self:peek(), "OVER") and is_op(self:peek(1), "(") then return self:over(node) end
   return node
+end
+
+-- A lambda function argument, x -> body or (x, y) -> body (Spark's
+-- higher-order functions), or nil when none starts here. In its body the
+-- parameters are lambda variables (tide.eval_lambda), outer names columns.
+function Parser:lambda()
+  local params, k = {}, 0
+  if self:peek().t == "id" and is_op(self:peek(1), "->") then
+    params[1], k = self:peek().value, 1
+  elseif is_op(self:peek(), "(") then
+    k = 1
+    while self:peek(k).t == "id" do
+      params[#params + 1] = self:peek(k).value
+      if is_op(self:peek(k + 1), ",") then k = k + 2 elseif is_op(self:peek(k + 1), ")") then k = k + 2 break
+      else return nil end
+    end
+    if #params == 0 or not is_op(self:peek(k - 1), ")") then return nil end
+  else
+    return nil
+  end
+  if not is_op(self:peek(k), "->") then return nil end
+  for _ = 1, k + 1 do self:advance() end
+  return require("tide.eval_lambda").bindParams(params, self:expr())
 end
 
 -- After a sort key: [ASC|DESC] [NULLS FIRST|LAST]; whether descending

@@ -25,7 +25,7 @@ local function fail(text, pos, msg)
   error(('syntax error at position %d in "%s": %s'):format(pos, shown, msg), 0)
 end
 
-local OPERATORS = { "<=>", "<=", ">=", "<>", "!=", "==", "||", "=", "<", ">", "+", "-", "*", "/",
+local OPERATORS = { "<=>", "<=", ">=", "<>", "!=", "==", "||", "->", "=", "<", ">", "+", "-", "*", "/",
                     "%", "(", ")", ",", ".", "!", "[", "]" }
 
 local ESCAPES = { ["0"] = "\0", b = "\b", n = "\n", r = "\r", t = "\t", Z = "\26",

@@ -115,6 +115,9 @@ local function to_string(n)
     local pretty = PRETTY_NAMES[n.fn]
     if (n.fn == "floor" or n.fn == "ceil") and #parts ~= 1 then pretty = nil end
     return tostring(pretty or n.fn) .. "(" .. table.concat(parts, ", ") .. ")"
+  elseif k == "lambdavar" then return tostring(n.name)
+  elseif k == "lambda" then
+    return "lambdafunction(" .. to_string(n.body) .. ", " .. table.concat(n.params, ", ") .. ")"
   elseif k == "window" then return n.text -- set by Column:over (tide.window)
   elseif k == "interval" then return n.text
   elseif k == "scalarsubquery" then return "scalarsubquery()"

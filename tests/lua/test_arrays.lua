@@ -212,6 +212,49 @@ t.test("arrays and structs as keys: groupBy, distinct, orderBy, joins, windows, 
     { "1|2", "2|1", "3|2" })
 end)
 
+t.test("transform, filter, exists and forall run a function over the elements, Lua or SQL", function()
+  local df = spark:createDataFrame({ { 1, { "a", "bb", nil, n = 3 }, 2 }, { 2, {}, 0 }, { 3, nil, 1 }, { 4, { "ccc" }, 5 } },
+    "id int, tags array<string>, lim int")
+  local out = df:select("id",
+    F.transform("tags", function(x) return F.upper(x) end):alias("up"),
+    F.transform("tags", function(x, i) return F.concat(x, F.lit("#"), i:cast("string")) end):alias("ix"),
+    -- an outer column in the function: each element sees its row's
+    F.filter("tags", function(x) return F.length(x):ge(F.col("lim")) end):alias("f"),
+    F.exists("tags", function(x) return x:isNull() end):alias("e"),
+    F.forall("tags", function(x) return F.length(x):gt(0) end):alias("fa"))
+  t.same_table(out.dtypes, { { "id", "int" }, { "up", "array<string>" }, { "ix", "array<string>" },
+    { "f", "array<string>" }, { "e", "boolean" }, { "fa", "boolean" } })
+  -- Spark's three values: forall is null when no element says false and one is null
+  t.same_table(t.rows(out), { "1|[A, BB, null]|[a#0, bb#1, null]|[bb]|true|null", "2|[]|[]|[]|false|true",
+    "3|null|null|null|null|null", "4|[CCC]|[ccc#0]|[]|false|true" })
+  t.same_table(t.rows(df:selectExpr("transform(tags, x -> length(x) + id) AS t", "filter(tags, (x, i) -> i > 0)",
+    "exists(tags, t -> t = 'a') AS e")),
+    { "[2, 3, null]|[bb, null]|true", "[]|[]|false", "null|null|null", "[7]|[]|false" })
+  t.eq(df:selectExpr("transform(tags, x -> upper(x))").columns[1], "transform(tags, lambdafunction(upper(x), x))")
+  -- a lambda variable shadows a column of its name; nested functions see their outer variables
+  t.same_table(t.rows(df:filter("id = 4"):selectExpr("transform(tags, id -> concat(id, '!'))")), { "[ccc!]" })
+  t.same_table(t.rows(spark:range(1):select(F.transform(F.array(F.lit(1), F.lit(2)), function(x)
+    return F.transform(F.array(x, F.lit(10)), function(y) return y + x end) end))), { "[[2, 11], [4, 12]]" })
+  -- slices and streams: the elements of each slice are the slice's
+  spark.conf:set("spark.tide.sliceRows", 1)
+  local ok, err = pcall(function()
+    t.same_table(t.rows(df:select(F.transform("tags", function(x) return F.length(x) end))),
+      { "[1, 2, null]", "[]", "null", "[3]" })
+  end)
+  spark.conf:unset("spark.tide.sliceRows")
+  if not ok then error(err, 0) end
+  t.raises_at_caller({
+    { function() local _ = df:select(F.transform("id", function(x) return x end)) end,
+      "transform needs an array, not int" },
+    { function() local _ = df:select(F.filter("tags", function(x) return F.length(x) end)) end,
+      "filter's function must give a boolean, not int" },
+    { function() local _ = df:selectExpr("exists(tags, (x, i) -> i > 0)") end,
+      "exists's function takes one argument, not 2" },
+    { function() local _ = df:select(F.transform("tags", "upper")) end, "transform needs a function of the element" },
+    { function() local _ = df:selectExpr("upper(x -> x)") end, "a lambda function is only an argument" },
+  })
+end)
+
 t.test("what arrays cannot do fails clearly", function()
   local df = tags()
   t.raises_at_caller({

@@ -1,0 +1,178 @@
+/*
+ * eval_array_lambda.c — the kernels of Spark's higher-order functions over
+ * arrays (transform, filter, exists, forall; contracts in ffi/array.h).
+ * A lambda is evaluated once over all the elements of a batch's arrays,
+ * as one column: tide_array_element_batch lays the elements out as rows
+ * (beside the outer columns the lambda reads, repeated per element), the
+ * lambda's compiled expression runs over that batch, and the others put
+ * its result back into arrays of the rows.
+ */
+#include "kernel.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The range [first, last) of elements of arr's rows (null rows have
+   empty ranges, so every element in it belongs to a valid row). */
+static void element_range(const tide_column *arr, int64_t *first, int64_t *last)
+{
+    const int64_t *off = arr->values;
+    *first = arr->length ? off[0] : 0;
+    *last = arr->length ? off[arr->length] : 0;
+}
+
+static int check_array(const tide_column *arr, const char *what, char *errbuf, size_t errlen)
+{
+    if (arr->type != TIDE_ARRAY) return kernel_error(errbuf, errlen, "%s needs an array column", what);
+    return 0;
+}
+
+tide_batch *tide_array_element_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
+                                     const tide_column *arr, int32_t with_pos, char *errbuf,
+                                     size_t errlen)
+{
+    if (check_array(arr, "a lambda function", errbuf, errlen) != 0) return NULL;
+    int64_t first, last;
+    element_range(arr, &first, &last);
+    int64_t m = last - first, n = arr->length;
+    const int64_t *off = arr->values;
+    tide_batch *out = tide_batch_new(n_outer + 1 + (with_pos ? 1 : 0));
+    int64_t *rows = malloc(sizeof *rows * (size_t)(m ? m : 1));
+    int64_t *elements = malloc(sizeof *elements * (size_t)(m ? m : 1));
+    if (!out || !rows || !elements) {
+        kernel_error(errbuf, errlen, "out of memory");
+        goto fail;
+    }
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t e = off[i]; e < off[i + 1]; e++) rows[e - first] = i, elements[e - first] = e;
+    for (int32_t c = 0; c < n_outer; c++) {
+        if (outer[c] < 0 || outer[c] >= input->num_columns) {
+            kernel_error(errbuf, errlen, "a lambda function: no column %d", outer[c]);
+            goto fail;
+        }
+        const tide_column *src = &input->columns[outer[c]];
+        if (kernel_gather(out, &out->columns[c], src->name, &src, 1, NULL, rows, m, errbuf, errlen) != 0)
+            goto fail;
+    }
+    const tide_column *el = &arr->children[0];
+    if (kernel_gather(out, &out->columns[n_outer], "element", &el, 1, NULL, elements, m, errbuf,
+                      errlen) != 0)
+        goto fail;
+    if (with_pos) {
+        tide_column *pos = &out->columns[n_outer + 1];
+        if (kernel_alloc(out, pos, "index", TIDE_INT32, 0, 0, m, 0) != 0) {
+            kernel_error(errbuf, errlen, "out of memory");
+            goto fail;
+        }
+        for (int64_t k = 0; k < m; k++) ((int32_t *)pos->values)[k] = (int32_t)(elements[k] - off[rows[k]]);
+    }
+    out->num_rows = m;
+    free(rows);
+    free(elements);
+    return out;
+fail:
+    if (out) tide_batch_free(out);
+    free(rows);
+    free(elements);
+    return NULL;
+}
+
+/* dst: arr's rows (validity as arr's) holding, per row, the rows
+   keep[new_off[i], new_off[i + 1]) of `elements` (keep NULL: its rows
+   new_off[i] to new_off[i + 1] - 1). */
+static int rebuild(tide_batch *out, const tide_column *arr, const tide_column *elements,
+                   const int64_t *keep, const int64_t *new_off, tide_column *dst, char *errbuf,
+                   size_t errlen)
+{
+    int64_t n = arr->length;
+    if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, arr, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    memcpy(dst->values, new_off, sizeof *new_off * (size_t)(n + 1));
+    if (kernel_gather(out, &dst->children[0], "element", &elements, 1, NULL, keep, new_off[n],
+                      errbuf, errlen) != 0)
+        return -1;
+    kernel_finish(dst);
+    return 0;
+}
+
+int tide_array_replace_elements(tide_batch *out, const tide_column *arr, const tide_column *elements,
+                                tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (check_array(arr, "transform", errbuf, errlen) != 0) return -1;
+    int64_t first, last, n = arr->length;
+    element_range(arr, &first, &last);
+    if (elements->length != last - first)
+        return kernel_error(errbuf, errlen, "transform: %lld results for %lld elements",
+                            (long long)elements->length, (long long)(last - first));
+    int64_t *new_off = malloc(sizeof *new_off * (size_t)(n + 1));
+    if (!new_off) return kernel_error(errbuf, errlen, "out of memory");
+    const int64_t *off = arr->values;
+    for (int64_t i = 0; i <= n; i++) new_off[i] = off[i] - first;
+    int rc = rebuild(out, arr, elements, NULL, new_off, dst, errbuf, errlen);
+    free(new_off);
+    return rc;
+}
+
+int tide_array_keep_elements(tide_batch *out, const tide_column *arr, const tide_column *keep,
+                             tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (check_array(arr, "filter", errbuf, errlen) != 0) return -1;
+    int64_t first, last, n = arr->length;
+    element_range(arr, &first, &last);
+    if (keep->type != TIDE_BOOL || keep->length != last - first)
+        return kernel_error(errbuf, errlen, "filter: the condition is not a boolean per element");
+    const int64_t *off = arr->values;
+    const uint8_t *k = keep->values;
+    int64_t *kept = malloc(sizeof *kept * (size_t)(last - first + 1));
+    int64_t *new_off = malloc(sizeof *new_off * (size_t)(n + 1));
+    int rc = -1;
+    if (!kept || !new_off) {
+        kernel_error(errbuf, errlen, "out of memory");
+        goto done;
+    }
+    /* a null condition drops the element, as Spark's filter */
+    int64_t used = 0;
+    new_off[0] = 0;
+    for (int64_t i = 0; i < n; i++) {
+        for (int64_t e = off[i]; e < off[i + 1]; e++)
+            if (tide_valid(keep, e - first) && k[e - first]) kept[used++] = e;
+        new_off[i + 1] = used;
+    }
+    rc = rebuild(out, arr, &arr->children[0], kept, new_off, dst, errbuf, errlen);
+done:
+    free(kept);
+    free(new_off);
+    return rc;
+}
+
+int tide_array_any(tide_batch *out, const tide_column *arr, const tide_column *pred, int32_t all,
+                   tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (check_array(arr, all ? "forall" : "exists", errbuf, errlen) != 0) return -1;
+    int64_t first, last, n = arr->length;
+    element_range(arr, &first, &last);
+    if (pred->type != TIDE_BOOL || pred->length != last - first)
+        return kernel_error(errbuf, errlen, "%s: the condition is not a boolean per element",
+                            all ? "forall" : "exists");
+    if (kernel_alloc(out, dst, "", TIDE_BOOL, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, arr, NULL) != 0 || kernel_validity(out, dst) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const int64_t *off = arr->values;
+    const uint8_t *p = pred->values;
+    uint8_t *r = dst->values;
+    /* Spark's three values: exists is true on a true, else null on a null;
+       forall false on a false, else null on a null */
+    for (int64_t i = 0; i < n; i++) {
+        if (!tide_valid(dst, i)) continue;
+        int decided = 0, unknown = 0;
+        for (int64_t e = off[i] - first; e < off[i + 1] - first && !decided; e++) {
+            if (!tide_valid(pred, e)) unknown = 1;
+            else if ((p[e] != 0) != (all != 0)) decided = 1;
+        }
+        r[i] = (uint8_t)(decided ? !all : all);
+        if (!decided && unknown) tide_mark_null(dst, i);
+    }
+    kernel_finish(dst);
+    return 0;
+}
