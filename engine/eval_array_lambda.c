@@ -23,7 +23,8 @@ static void element_range(const tide_column *arr, int64_t *first, int64_t *last)
 
 static int check_array(const tide_column *arr, const char *what, char *errbuf, size_t errlen)
 {
-    if (arr->type != TIDE_ARRAY) return kernel_error(errbuf, errlen, "%s needs an array column", what);
+    if (arr->type != TIDE_ARRAY)
+        return kernel_error(errbuf, errlen, "%s needs an array column", what);
     return 0;
 }
 
@@ -44,14 +45,16 @@ tide_batch *tide_array_element_batch(const tide_batch *input, const int32_t *out
         goto fail;
     }
     for (int64_t i = 0; i < n; i++)
-        for (int64_t e = off[i]; e < off[i + 1]; e++) rows[e - first] = i, elements[e - first] = e;
+        for (int64_t e = off[i]; e < off[i + 1]; e++)
+            rows[e - first] = i, elements[e - first] = e;
     for (int32_t c = 0; c < n_outer; c++) {
         if (outer[c] < 0 || outer[c] >= input->num_columns) {
             kernel_error(errbuf, errlen, "a lambda function: no column %d", outer[c]);
             goto fail;
         }
         const tide_column *src = &input->columns[outer[c]];
-        if (kernel_gather(out, &out->columns[c], src->name, &src, 1, NULL, rows, m, errbuf, errlen) != 0)
+        if (kernel_gather(out, &out->columns[c], src->name, &src, 1, NULL, rows, m, errbuf,
+                          errlen) != 0)
             goto fail;
     }
     const tide_column *el = &arr->children[0];
@@ -64,7 +67,8 @@ tide_batch *tide_array_element_batch(const tide_batch *input, const int32_t *out
             kernel_error(errbuf, errlen, "out of memory");
             goto fail;
         }
-        for (int64_t k = 0; k < m; k++) ((int32_t *)pos->values)[k] = (int32_t)(elements[k] - off[rows[k]]);
+        for (int64_t k = 0; k < m; k++)
+            ((int32_t *)pos->values)[k] = (int32_t)(elements[k] - off[rows[k]]);
     }
     out->num_rows = m;
     free(rows);
@@ -96,8 +100,9 @@ static int rebuild(tide_batch *out, const tide_column *arr, const tide_column *e
     return 0;
 }
 
-int tide_array_replace_elements(tide_batch *out, const tide_column *arr, const tide_column *elements,
-                                tide_column *dst, char *errbuf, size_t errlen)
+int tide_array_replace_elements(tide_batch *out, const tide_column *arr,
+                                const tide_column *elements, tide_column *dst, char *errbuf,
+                                size_t errlen)
 {
     if (check_array(arr, "transform", errbuf, errlen) != 0) return -1;
     int64_t first, last, n = arr->length;
@@ -108,7 +113,8 @@ int tide_array_replace_elements(tide_batch *out, const tide_column *arr, const t
     int64_t *new_off = malloc(sizeof *new_off * (size_t)(n + 1));
     if (!new_off) return kernel_error(errbuf, errlen, "out of memory");
     const int64_t *off = arr->values;
-    for (int64_t i = 0; i <= n; i++) new_off[i] = off[i] - first;
+    for (int64_t i = 0; i <= n; i++)
+        new_off[i] = off[i] - first;
     int rc = rebuild(out, arr, elements, NULL, new_off, dst, errbuf, errlen);
     free(new_off);
     return rc;
@@ -167,8 +173,10 @@ int tide_array_any(tide_batch *out, const tide_column *arr, const tide_column *p
         if (!tide_valid(dst, i)) continue;
         int decided = 0, unknown = 0;
         for (int64_t e = off[i] - first; e < off[i + 1] - first && !decided; e++) {
-            if (!tide_valid(pred, e)) unknown = 1;
-            else if ((p[e] != 0) != (all != 0)) decided = 1;
+            if (!tide_valid(pred, e))
+                unknown = 1;
+            else if ((p[e] != 0) != (all != 0))
+                decided = 1;
         }
         r[i] = (uint8_t)(decided ? !all : all);
         if (!decided && unknown) tide_mark_null(dst, i);

@@ -52,6 +52,49 @@ int tide_eval_vector_to_array(tide_batch *out, const tide_column *vec, int32_t f
    null element. */
 int tide_eval_array_to_vector(tide_batch *out, const tide_column *arr, tide_column *dst, char *errbuf,
                               size_t errlen);
+/* ---- eval_array_ops.c ---- */
+/* array_max (max 1) and array_min: the greatest (least) non-null element,
+   as Spark orders them; NULL without one. */
+int tide_eval_array_extreme(tide_batch *out, const tide_column *arr, int32_t max, tide_column *dst,
+                            char *errbuf, size_t errlen);
+/* slice(arr, start, length): length elements from start (1-based; < 0
+   from the end); start 0 or a negative length is an error, as Spark's. */
+int tide_eval_array_slice(tide_batch *out, const tide_column *arr, const tide_column *start,
+                          const tide_column *length, tide_column *dst, char *errbuf, size_t errlen);
+/* reverse(arr): the elements in reverse order. */
+int tide_eval_array_reverse(tide_batch *out, const tide_column *arr, tide_column *dst, char *errbuf,
+                            size_t errlen);
+/* flatten(arr of arrays): the inner arrays' elements in order; NULL where
+   an inner array is. */
+int tide_eval_array_flatten(tide_batch *out, const tide_column *arr, tide_column *dst, char *errbuf,
+                            size_t errlen);
+/* concat(a1, ..., ak) of k <= 8 arrays of one element layout: their
+   elements in order; NULL where one is. */
+int tide_eval_array_concat(tide_batch *out, const tide_column *const *arrs, int32_t k,
+                           tide_column *dst, char *errbuf, size_t errlen);
+/* array_position(arr, value): the 1-based position (bigint) of the first
+   element equal to value, 0 when none is. */
+int tide_eval_array_position(tide_batch *out, const tide_column *arr, const tide_column *value,
+                             tide_column *dst, char *errbuf, size_t errlen);
+/* array_remove(arr, value): the elements that are not equal to value
+   (null elements stay). */
+int tide_eval_array_remove(tide_batch *out, const tide_column *arr, const tide_column *value,
+                           tide_column *dst, char *errbuf, size_t errlen);
+/* array_union, array_intersect, array_except of a and b (same element
+   layout): each value once, in order of first appearance in a (then b),
+   one null where Spark keeps it. */
+typedef enum tide_array_set_op {
+    TIDE_ARRAY_UNION = 1,
+    TIDE_ARRAY_INTERSECT = 2,
+    TIDE_ARRAY_EXCEPT = 3
+} tide_array_set_op;
+int tide_eval_array_set_op(tide_batch *out, const tide_column *a, const tide_column *b, int32_t op,
+                           tide_column *dst, char *errbuf, size_t errlen);
+/* arrays_overlap(a, b): true when a non-null element of a is in b; else
+   NULL when both are non-empty and one holds a null; false otherwise. */
+int tide_eval_arrays_overlap(tide_batch *out, const tide_column *a, const tide_column *b,
+                             tide_column *dst, char *errbuf, size_t errlen);
+
 /* Higher-order functions (eval_array_lambda.c). A batch of a row per
    element of arr's rows (null rows have none): input's columns outer[0,
    n_outer) repeated for each element of their row, then the element

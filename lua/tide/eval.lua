@@ -518,6 +518,7 @@ function M.register(name, compiler)
 end
 
 function M.isRegistered(name) return registry[name] ~= nil end
+function M.compilerOf(name) return registry[name] end
 
 require("tide.eval_operators").install(M, compilers, compile_node, integral_literal)
 require("tide.eval_functions").register(M)

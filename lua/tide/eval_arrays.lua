@@ -1,7 +1,9 @@
 -- tide.eval_arrays — Spark's functions over array columns, each one C
 -- kernel over whole columns (engine/eval_array.c):
 --   size (cardinality), element_at, arr[i] (getItem), array_contains,
---   array(...), array_join, sort_array, array_distinct; Spark ML's
+--   array(...), array_join, sort_array, array_distinct, array_max/min,
+--   slice, flatten, array_position, array_remove, array_union/intersect/
+--   except, arrays_overlap, and reverse and concat of arrays; Spark ML's
 --   vector_to_array and array_to_vector (tide.ml.functions).
 -- split is tide.eval_functions'; explode and its kin make rows
 -- (tide.generate); collect_list and collect_set are aggregates.
@@ -157,6 +159,110 @@ local function array_to_vector(node, _, compileChild, ev)
   end)
 end
 
+local function array_extreme(max)
+  return function(node, _, compileChild, ev)
+    local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+    atomic_elements(node, arr, ev)
+    return over_args(ev, node, arr.type.elementType, { arr }, function(out, cols, dst)
+      return C.tide_eval_array_extreme(out, cols[1], max and 1 or 0, dst, ev.errbuf, ev.errlen)
+    end)
+  end
+end
+
+local function slice(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 3, 3, ev)
+  local arr = as_array(node, args[1], ev)
+  local start = cast_arg(node, args[2], T.int, ev, "a start (int)")
+  local length = cast_arg(node, args[3], T.int, ev, "a length (int)")
+  return over_args(ev, node, arr.type, { arr, start, length }, function(out, cols, dst)
+    return C.tide_eval_array_slice(out, cols[1], cols[2], cols[3], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function flatten(node, _, compileChild, ev)
+  local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+  if arr.type.elementType.id ~= ID.array then
+    ev.typeError(node, ("flatten needs an array of arrays, not %s (%s)"):format(arr.type:simpleString(), arr.name))
+  end
+  return over_args(ev, node, arr.type.elementType, { arr }, function(out, cols, dst)
+    return C.tide_eval_array_flatten(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- array_position and array_remove: an array and a value of its elements' type.
+local function with_value(kernel, result)
+  return function(node, _, compileChild, ev)
+    local args = args_of(node, compileChild, 2, 2, ev)
+    local arr = as_array(node, args[1], ev)
+    atomic_elements(node, arr, ev)
+    local value = cast_arg(node, args[2], arr.type.elementType, ev, "the array's elements, "
+      .. arr.type.elementType:simpleString())
+    return over_args(ev, node, result or arr.type, { arr, value }, function(out, cols, dst)
+      return C[kernel](out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+    end)
+  end
+end
+
+-- Two arrays of one type (Spark's set functions and arrays_overlap).
+local function two_arrays(node, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  local a, b = as_array(node, args[1], ev), as_array(node, args[2], ev)
+  if a.type ~= b.type then
+    ev.typeError(node, ("%s needs two arrays of one type, not %s and %s"):format(node.fn, a.type:simpleString(),
+      b.type:simpleString()))
+  end
+  atomic_elements(node, a, ev)
+  return a, b
+end
+
+local SET_OPS = { array_union = 1, array_intersect = 2, array_except = 3 }
+local function set_op(node, _, compileChild, ev)
+  local a, b = two_arrays(node, compileChild, ev)
+  local op = SET_OPS[node.fn:lower()]
+  return over_args(ev, node, a.type, { a, b }, function(out, cols, dst)
+    return C.tide_eval_array_set_op(out, cols[1], cols[2], op, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function arrays_overlap(node, _, compileChild, ev)
+  local a, b = two_arrays(node, compileChild, ev)
+  return over_args(ev, node, T.boolean, { a, b }, function(out, cols, dst)
+    return C.tide_eval_arrays_overlap(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- reverse and concat take arrays too, as Spark's: of arrays, these; of
+-- strings, tide.eval_text's and tide.eval_functions' (string_compiler).
+local function or_strings(string_compiler, array_compiler)
+  return function(node, schema, compileChild, ev)
+    local first = node.args and node.args[1] and compileChild(node.args[1])
+    if first and first.type.id == ID.array then return array_compiler(node, schema, compileChild, ev) end
+    return string_compiler(node, schema, compileChild, ev)
+  end
+end
+
+local function reverse(node, _, compileChild, ev)
+  local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+  return over_args(ev, node, arr.type, { arr }, function(out, cols, dst)
+    return C.tide_eval_array_reverse(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function concat(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, 8, ev)
+  for _, a in ipairs(args) do
+    as_array(node, a, ev)
+    if a.type ~= args[1].type then
+      ev.typeError(node, ("concat needs arrays of one type, not %s and %s"):format(args[1].type:simpleString(),
+        a.type:simpleString()))
+    end
+  end
+  local n = #args
+  return over_args(ev, node, args[1].type, args, function(out, cols, dst)
+    return C.tide_eval_array_concat(out, ev.columnArray(cols), n, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
 -- explode and its kin in an expression: Spark's message.
 local function generator(node, _, _, ev)
   error(("The generator is not supported: nested in expressions %q (explode and its kin go directly in a select)")
@@ -173,6 +279,16 @@ function M.register(eval)
   eval.register("array_join", array_join)
   eval.register("sort_array", sort_array)
   eval.register("array_distinct", array_distinct)
+  eval.register("array_max", array_extreme(true))
+  eval.register("array_min", array_extreme(false))
+  eval.register("slice", slice)
+  eval.register("flatten", flatten)
+  eval.register("array_position", with_value("tide_eval_array_position", T.long))
+  eval.register("array_remove", with_value("tide_eval_array_remove"))
+  for name in pairs(SET_OPS) do eval.register(name, set_op) end
+  eval.register("arrays_overlap", arrays_overlap)
+  eval.register("reverse", or_strings(eval.compilerOf("reverse"), reverse))
+  eval.register("concat", or_strings(eval.compilerOf("concat"), concat))
   eval.register("vector_to_array", vector_to_array)
   eval.register("array_to_vector", array_to_vector)
   for name in pairs(M.GENERATORS) do eval.register(name, generator) end

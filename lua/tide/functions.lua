@@ -145,6 +145,14 @@ F.size = columns_fn("size")
 F.cardinality = columns_fn("cardinality")
 F.array = columns_fn("array")
 F.array_distinct = columns_fn("array_distinct")
+for _, name in ipairs({ "array_max", "array_min", "flatten", "array_union", "array_intersect", "array_except",
+                        "arrays_overlap" }) do
+  F[name] = columns_fn(name)
+end
+-- slice(arr, start, length): start 1-based (< 0 from the end).
+function F.slice(c, start, length) return call("slice", { colNode(c), nodeOf(start), nodeOf(length) }) end
+function F.array_position(c, value) return call("array_position", { colNode(c), nodeOf(value) }) end
+function F.array_remove(c, value) return call("array_remove", { colNode(c), nodeOf(value) }) end
 F.explode = columns_fn("explode")
 F.explode_outer = columns_fn("explode_outer")
 F.posexplode = columns_fn("posexplode")

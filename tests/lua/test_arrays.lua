@@ -125,6 +125,30 @@ t.test("array(...), sort_array and array_distinct", function()
     :select(F.array_distinct("s"), F.sort_array("s"))), { "[b, a, c]|[a, a, b, b, c]" })
 end)
 
+t.test("array_max/min, slice, reverse, concat, flatten, array_position/remove and the set functions", function()
+  local df = spark:createDataFrame({ { { 3, 1, nil, 3, n = 4 }, { 3, 4, nil, n = 3 } }, { {}, { 1 } }, { nil, { 2 } },
+    { { 5, 6, 7 }, {} } }, "a array<int>, b array<int>")
+  t.same_table(t.rows(df:select(F.array_max("a"), F.array_min("a"), F.slice("a", 2, 2), F.slice("a", -2, 5),
+    F.reverse("a"), F.array_position("a", 3), F.array_remove("a", 3))), {
+    "3|1|[1, null]|[null, 3]|[3, null, 1, 3]|1|[1, null]", "null|null|[]|[]|[]|0|[]",
+    "null|null|null|null|null|null|null", "7|5|[6, 7]|[6, 7]|[7, 6, 5]|0|[5, 6, 7]" })
+  t.same_table(t.rows(df:select(F.concat("a", "b"), F.flatten(F.array("a", "b")))), {
+    "[3, 1, null, 3, 3, 4, null]|[3, 1, null, 3, 3, 4, null]", "[1]|[1]", "null|null", "[5, 6, 7]|[5, 6, 7]" })
+  -- Spark's sets: each value once in order of first appearance, one null where Spark keeps it
+  t.same_table(t.rows(df:select(F.array_union("a", "b"), F.array_intersect("a", "b"), F.array_except("a", "b"),
+    F.arrays_overlap("a", "b"))), {
+    "[3, 1, null, 4]|[3, null]|[1]|true", "[1]|[]|[]|false", "null|null|null|null", "[5, 6, 7]|[]|[5, 6, 7]|false" })
+  t.same_table(t.rows(spark:range(1):selectExpr("arrays_overlap(array(1, NULL), array(2))",
+    "array_except(array('x', NULL, 'x'), array('y'))", "slice(array(1, 2, 3), -1, 1)", "reverse('abc')",
+    "concat('a', 'b')")), { "null|[x, null]|[3]|cba|ab" })
+  t.raises(function() df:select(F.slice("a", 0, 1)):collect() end, "SQL array indices start at 1")
+  t.raises_at_caller({
+    { function() local _ = df:select(F.array_union("a", F.array(F.lit("x")))) end,
+      "array_union needs two arrays of one type, not array<int> and array<string>" },
+    { function() local _ = df:select(F.flatten("a")) end, "flatten needs an array of arrays" },
+  })
+end)
+
 t.test("explode, explode_outer, posexplode and posexplode_outer make a row per element", function()
   local df = tags()
   t.same_table(t.rows(df:select("id", F.explode("tags"))), { "1|a", "1|b", "4|x", "4|null", "4|z" })
