@@ -171,7 +171,7 @@ t.test("help prints a guide; help(value) lists the value's methods and propertie
   t.ok(df:match("^methods, called as value:name%(...%):\n") and df:find("%sprintSchema%s"), df)
   t.ok(df:match("\nproperties and fields, read as value%.name:\n  columns dtypes "), df)
   t.ok(out:match("\nmodule tide\nfunctions, called as value%.name%(...%):\n  executable now session "), out)
-  t.ok(out:find(" functions ", 1, true) and out:find(" ml ", 1, true), "submodules listed: " .. out)
+  t.ok(out:find("%sfunctions%s") and out:find("%sml%s"), "submodules listed: " .. out)
 end)
 
 t.test("-e then -i: the chunks run first, then the lines", function()
