@@ -177,6 +177,147 @@ int tide_eval_array_join(tide_batch *out, const tide_column *arr, const char *se
     return 0;
 }
 
+int tide_eval_array_repeat(tide_batch *out, const tide_column *value, const tide_column *count,
+                           tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (count->type != TIDE_INT32)
+        return kernel_error(errbuf, errlen, "array_repeat: the count must be an int");
+    int64_t n = value->length, total = 0;
+    const int32_t *c = count->values;
+    for (int64_t i = 0; i < n; i++)
+        if (tide_valid(count, i) && c[i] > 0) total += c[i];
+    int64_t *rows = malloc(sizeof *rows * (size_t)(total ? total : 1));
+    if (!rows || kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, count, NULL) != 0) {
+        free(rows);
+        return kernel_error(errbuf, errlen, "out of memory");
+    }
+    int64_t *off = dst->values, used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        for (int32_t k = 0; tide_valid(count, i) && k < c[i]; k++)
+            rows[used++] = i;
+        off[i + 1] = used;
+    }
+    /* a null value repeats as null elements, as Spark's */
+    int rc = kernel_gather(out, &dst->children[0], "element", &value, 1, NULL, rows, used, errbuf,
+                           errlen);
+    free(rows);
+    if (rc == 0) kernel_finish(dst);
+    return rc;
+}
+
+int tide_eval_sequence(tide_batch *out, const tide_column *start, const tide_column *stop,
+                       const tide_column *step, tide_column *dst, char *errbuf, size_t errlen)
+{
+    int32_t t = start->type;
+    if ((t != TIDE_INT32 && t != TIDE_INT64) || stop->type != t || (step && step->type != t))
+        return kernel_error(errbuf, errlen, "sequence takes integers of one type");
+    int64_t n = start->length, total = 0;
+#define AT(c, i)                                                                                   \
+    ((c)->type == TIDE_INT32 ? (int64_t)((const int32_t *)(c)->values)[i]                          \
+                             : ((const int64_t *)(c)->values)[i])
+    for (int64_t i = 0; i < n; i++) {
+        if (!tide_valid(start, i) || !tide_valid(stop, i) || (step && !tide_valid(step, i)))
+            continue;
+        int64_t a = AT(start, i), b = AT(stop, i), s = step ? AT(step, i) : (a <= b ? 1 : -1);
+        if (s == 0 || (s > 0 && a > b) || (s < 0 && a < b)) {
+            if (a == b) {
+                total += 1;
+                continue;
+            }
+            return kernel_error(errbuf, errlen, "Illegal sequence boundaries: %lld to %lld by %lld",
+                                (long long)a, (long long)b, (long long)s);
+        }
+        /* the count as unsigned: the span of two int64 may pass int64 */
+        uint64_t span = s > 0 ? (uint64_t)b - (uint64_t)a : (uint64_t)a - (uint64_t)b;
+        uint64_t len = span / (s > 0 ? (uint64_t)s : -(uint64_t)s) + 1;
+        if (len > 2147483632ULL - (uint64_t)total)
+            return kernel_error(errbuf, errlen, "Too long sequence: %llu. Should be <= 2147483632",
+                                (unsigned long long)len);
+        total += (int64_t)len;
+    }
+    tide_column *el;
+    if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, start, stop) != 0 ||
+        (step && kernel_validity_and(out, dst, dst, step) != 0) ||
+        kernel_alloc(out, el = &dst->children[0], "element", t, 0, 0, total, 0) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int64_t *off = dst->values, used = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (tide_valid(dst, i)) {
+            int64_t a = AT(start, i), b = AT(stop, i), s = step ? AT(step, i) : (a <= b ? 1 : -1);
+            if (s == 0) s = 1; /* a == b: one element */
+            for (int64_t v = a;; v += s) {
+                if (t == TIDE_INT32)
+                    ((int32_t *)el->values)[used++] = (int32_t)v;
+                else
+                    ((int64_t *)el->values)[used++] = v;
+                if ((s > 0 && b - v < s) || (s < 0 && v - b < -s)) break;
+            }
+        }
+        off[i + 1] = used;
+    }
+#undef AT
+    kernel_finish(dst);
+    return 0;
+}
+
+int tide_eval_arrays_zip(tide_batch *out, const tide_column *const *arrs, int32_t k,
+                         const char *const *names, tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (k < 1) return kernel_error(errbuf, errlen, "arrays_zip needs arrays");
+    int64_t n = arrs[0]->length, total = 0;
+    for (int32_t a = 0; a < k; a++)
+        if (check_array(arrs[a], "arrays_zip", errbuf, errlen) != 0) return -1;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t longest = 0;
+        for (int32_t a = 0; a < k; a++) {
+            const int64_t *o = offsets_of(arrs[a]);
+            if (o[i + 1] - o[i] > longest) longest = o[i + 1] - o[i];
+        }
+        total += longest;
+    }
+    tide_column *st;
+    if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, arrs[0], k > 1 ? arrs[1] : NULL) != 0 ||
+        kernel_alloc(out, st = &dst->children[0], "element", TIDE_STRUCT, 0, 0, total, 0) != 0 ||
+        !(st->children = tide_arena_calloc(out->arena, sizeof(tide_column) * (size_t)k)))
+        return kernel_error(errbuf, errlen, "out of memory");
+    st->num_children = k;
+    for (int32_t a = 2; a < k; a++)
+        for (int64_t i = 0; i < n; i++)
+            if (!tide_valid(arrs[a], i) && kernel_validity(out, dst) == 0) tide_mark_null(dst, i);
+    int32_t *which = malloc(sizeof *which * (size_t)(total ? total : 1));
+    int64_t *rows = malloc(sizeof *rows * (size_t)(total ? total : 1));
+    int rc = which && rows ? 0 : kernel_error(errbuf, errlen, "out of memory");
+    int64_t *off = dst->values;
+    /* each field: the a-th array's element at the position, null past its end */
+    for (int32_t a = 0; rc == 0 && a < k; a++) {
+        const int64_t *o = offsets_of(arrs[a]);
+        int64_t used = 0;
+        for (int64_t i = 0; i < n; i++) {
+            int64_t longest = 0;
+            for (int32_t b = 0; b < k; b++) {
+                const int64_t *ob = offsets_of(arrs[b]);
+                if (ob[i + 1] - ob[i] > longest) longest = ob[i + 1] - ob[i];
+            }
+            for (int64_t e = 0; e < longest; e++, used++) {
+                int inside = e < o[i + 1] - o[i];
+                which[used] = inside ? 0 : -1;
+                rows[used] = inside ? o[i] + e : 0;
+            }
+            off[i + 1] = used;
+        }
+        const tide_column *el = &arrs[a]->children[0];
+        rc = kernel_gather(out, &st->children[a], names[a], &el, 1, which, rows, total, errbuf,
+                           errlen);
+    }
+    free(which);
+    free(rows);
+    if (rc == 0) kernel_finish(dst);
+    return rc;
+}
+
 /* ---- sort_array and array_distinct: which elements, in which order ---- */
 
 /* Stable merge sort of idx[0, n) (element rows of el) by value, nulls

@@ -28,6 +28,20 @@ int tide_eval_array_contains(tide_batch *out, const tide_column *arr, const tide
    (never NULL; null values are null elements). */
 int tide_eval_array_of(tide_batch *out, const tide_column *const *cols, int32_t k,
                        tide_column *dst, char *errbuf, size_t errlen);
+/* array_repeat(value, count): count copies of value (any type; a null
+   value gives null elements; count <= 0 none; a null count NULL). */
+int tide_eval_array_repeat(tide_batch *out, const tide_column *value, const tide_column *count,
+                           tide_column *dst, char *errbuf, size_t errlen);
+/* sequence(start, stop[, step]) of ints or bigints: start, start + step,
+   ... up to stop; step 1 or -1 by default; a step away from stop is
+   Spark's error "Illegal sequence boundaries". */
+int tide_eval_sequence(tide_batch *out, const tide_column *start, const tide_column *stop,
+                       const tide_column *step, tide_column *dst, char *errbuf, size_t errlen);
+/* arrays_zip(a1, ..., ak): an array of structs (fields named names[]) of
+   the arrays' elements at each position, as long as the longest, null
+   fields past a shorter array's end; NULL where an array is. */
+int tide_eval_arrays_zip(tide_batch *out, const tide_column *const *arrs, int32_t k,
+                         const char *const *names, tide_column *dst, char *errbuf, size_t errlen);
 /* array_join(arr, sep[, null_text]) over an array of strings: the
    elements joined by sep; null elements left out, or null_text when it
    is not NULL. */

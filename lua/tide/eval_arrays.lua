@@ -3,10 +3,12 @@
 --   size (cardinality), element_at, arr[i] (getItem), array_contains,
 --   array(...), array_join, sort_array, array_distinct, array_max/min,
 --   slice, flatten, array_position, array_remove, array_union/intersect/
---   except, arrays_overlap, and reverse and concat of arrays; Spark ML's
+--   except, arrays_overlap, array_repeat, sequence, arrays_zip, and
+--   reverse and concat of arrays; Spark ML's
 --   vector_to_array and array_to_vector (tide.ml.functions).
 -- split is tide.eval_functions'; explode and its kin make rows
 -- (tide.generate); collect_list and collect_set are aggregates.
+local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local coerce = require("tide.eval_coerce")
@@ -231,6 +233,46 @@ local function arrays_overlap(node, _, compileChild, ev)
   end)
 end
 
+local function array_repeat(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  local value, count = args[1], cast_arg(node, args[2], T.int, ev, "a count (int)")
+  if coerce.isVoid(value.type) then value = ev.castTo(value, T.string) end
+  return over_args(ev, node, T.array(value.type), { value, count }, function(out, cols, dst)
+    return C.tide_eval_array_repeat(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function sequence(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 3, ev)
+  local t = ev.commonType(node, args, "the arguments of sequence")
+  if t.id ~= ID.int and t.id ~= ID.long then
+    ev.typeError(node, ("sequence takes integers (int or bigint) in tide, not %s"):format(t:simpleString()))
+  end
+  for i, a in ipairs(args) do args[i] = ev.castTo(a, t) end
+  return over_args(ev, node, T.array(t, false), args, function(out, cols, dst)
+    return C.tide_eval_sequence(out, cols[1], cols[2], cols[3], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- arrays_zip(a1, ...): its struct's fields are named as Spark names them,
+-- by the columns given, else by their positions ("0", "1", ...).
+local function arrays_zip(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, nil, ev)
+  local names, fields = {}, {}
+  for i, a in ipairs(args) do
+    as_array(node, a, ev)
+    local n = node.args[i]
+    names[i] = (n.k == "col" or n.k == "alias" or n.k == "field") and tostring(n.name) or tostring(i - 1)
+    fields[i] = T.field(names[i], a.type.elementType, true)
+  end
+  local c_names = ffi.new("const char*[?]", #names, names)
+  local k = #args
+  return over_args(ev, node, T.array(T.struct(fields), false), args, function(out, cols, dst)
+    local _ = names -- (keeps the strings c_names points into alive)
+    return C.tide_eval_arrays_zip(out, ev.columnArray(cols), k, c_names, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
 -- reverse and concat take arrays too, as Spark's: of arrays, these; of
 -- strings, tide.eval_text's and tide.eval_functions' (string_compiler).
 local function or_strings(string_compiler, array_compiler)
@@ -287,6 +329,9 @@ function M.register(eval)
   eval.register("array_remove", with_value("tide_eval_array_remove"))
   for name in pairs(SET_OPS) do eval.register(name, set_op) end
   eval.register("arrays_overlap", arrays_overlap)
+  eval.register("array_repeat", array_repeat)
+  eval.register("sequence", sequence)
+  eval.register("arrays_zip", arrays_zip)
   eval.register("reverse", or_strings(eval.compilerOf("reverse"), reverse))
   eval.register("concat", or_strings(eval.compilerOf("concat"), concat))
   eval.register("vector_to_array", vector_to_array)

@@ -153,6 +153,16 @@ end
 function F.slice(c, start, length) return call("slice", { colNode(c), nodeOf(start), nodeOf(length) }) end
 function F.array_position(c, value) return call("array_position", { colNode(c), nodeOf(value) }) end
 function F.array_remove(c, value) return call("array_remove", { colNode(c), nodeOf(value) }) end
+F.arrays_zip = columns_fn("arrays_zip")
+-- array_repeat(col, count): col a column or name (F.lit for a value),
+-- count a number, a column or a name, as PySpark's.
+function F.array_repeat(c, count)
+  return call("array_repeat", { colNode(c), type(count) == "number" and nodeOf(count) or colNode(count) })
+end
+-- sequence(start, stop[, step]): columns (F.lit for values), as PySpark's.
+function F.sequence(start, stop, step)
+  return call("sequence", { colNode(start), colNode(stop), step ~= nil and colNode(step) or nil })
+end
 F.explode = columns_fn("explode")
 F.explode_outer = columns_fn("explode_outer")
 F.posexplode = columns_fn("posexplode")

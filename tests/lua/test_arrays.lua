@@ -149,6 +149,21 @@ t.test("array_max/min, slice, reverse, concat, flatten, array_position/remove an
   })
 end)
 
+t.test("arrays_zip, array_repeat and sequence", function()
+  local df = spark:createDataFrame({ { { 1, 2, 3 }, { "a", "b" }, 3 }, { {}, { "x" }, 0 }, { nil, { "y" }, nil } },
+    "a array<int>, b array<string>, n int")
+  local zipped = df:select(F.arrays_zip("a", "b"))
+  t.eq(zipped.schema.fields[1].dataType:simpleString(), "array<struct<a:int,b:string>>")
+  t.same_table(t.rows(df:select(F.arrays_zip("a", "b"), F.array_repeat("n", 2), F.array_repeat(F.lit("z"), "n"),
+    F.sequence(F.lit(1), "n"))), { "[{1, a}, {2, b}, {3, null}]|[3, 3]|[z, z, z]|[1, 2, 3]",
+    "[{null, x}]|[0, 0]|[]|[1, 0]", "null|[null, null]|null|null" })
+  t.same_table(t.rows(spark:range(1):selectExpr("sequence(5, 1)", "sequence(1, 10, 3)",
+    "sequence(CAST(1 AS BIGINT), 3)", "array_repeat(NULL, 2)", "arrays_zip(array(1), array(2, 3))")),
+    { "[5, 4, 3, 2, 1]|[1, 4, 7, 10]|[1, 2, 3]|[null, null]|[{1, 2}, {null, 3}]" })
+  t.raises(function() spark:range(1):selectExpr("sequence(1, 5, -1)"):collect() end,
+    "Illegal sequence boundaries: 1 to 5 by %-1")
+end)
+
 t.test("explode, explode_outer, posexplode and posexplode_outer make a row per element", function()
   local df = tags()
   t.same_table(t.rows(df:select("id", F.explode("tags"))), { "1|a", "1|b", "4|x", "4|null", "4|z" })
