@@ -184,3 +184,75 @@ int tide_array_any(tide_batch *out, const tide_column *arr, const tide_column *p
     kernel_finish(dst);
     return 0;
 }
+
+/* ---- aggregate: a fold, one position of every array at a time ---------- */
+
+tide_batch *tide_array_step_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
+                                  const tide_column *arr, const tide_column *acc, int64_t k,
+                                  int64_t *rows, char *errbuf, size_t errlen)
+{
+    if (check_array(arr, "aggregate", errbuf, errlen) != 0) return NULL;
+    int64_t n = arr->length, m = 0;
+    const int64_t *off = arr->values;
+    int64_t *elements = malloc(sizeof *elements * (size_t)(n ? n : 1));
+    tide_batch *out = tide_batch_new(n_outer + 2);
+    if (!elements || !out) {
+        kernel_error(errbuf, errlen, "out of memory");
+        goto fail;
+    }
+    for (int64_t i = 0; i < n; i++)
+        if (tide_valid(arr, i) && off[i + 1] - off[i] > k) rows[m] = i, elements[m++] = off[i] + k;
+    for (int32_t c = 0; c < n_outer; c++) {
+        const tide_column *src = &input->columns[outer[c]];
+        if (kernel_gather(out, &out->columns[c], src->name, &src, 1, NULL, rows, m, errbuf,
+                          errlen) != 0)
+            goto fail;
+    }
+    const tide_column *el = &arr->children[0];
+    if (kernel_gather(out, &out->columns[n_outer], "acc", &acc, 1, NULL, rows, m, errbuf, errlen) !=
+            0 ||
+        kernel_gather(out, &out->columns[n_outer + 1], "element", &el, 1, NULL, elements, m, errbuf,
+                      errlen) != 0)
+        goto fail;
+    out->num_rows = m;
+    free(elements);
+    return out;
+fail:
+    if (out) tide_batch_free(out);
+    free(elements);
+    return NULL;
+}
+
+int tide_array_step_merge(tide_batch *out, const tide_column *acc, const tide_column *merged,
+                          const int64_t *rows, int64_t m, tide_column *dst, char *errbuf,
+                          size_t errlen)
+{
+    int64_t n = acc->length;
+    int32_t *which = malloc(sizeof *which * (size_t)(n ? n : 1));
+    int64_t *from = malloc(sizeof *from * (size_t)(n ? n : 1));
+    int rc = which && from ? 0 : kernel_error(errbuf, errlen, "out of memory");
+    if (rc == 0) {
+        for (int64_t i = 0; i < n; i++)
+            which[i] = 0, from[i] = i;
+        for (int64_t j = 0; j < m; j++)
+            which[rows[j]] = 1, from[rows[j]] = j;
+        const tide_column *srcs[2] = {acc, merged};
+        rc = kernel_gather(out, dst, "", srcs, 2, which, from, n, errbuf, errlen);
+    }
+    free(which);
+    free(from);
+    return rc;
+}
+
+int tide_array_null_where(tide_batch *out, const tide_column *value, const tide_column *arr,
+                          tide_column *dst, char *errbuf, size_t errlen)
+{
+    int64_t n = value->length;
+    int32_t *which = malloc(sizeof *which * (size_t)(n ? n : 1));
+    if (!which) return kernel_error(errbuf, errlen, "out of memory");
+    for (int64_t i = 0; i < n; i++)
+        which[i] = tide_valid(arr, i) ? 0 : -1;
+    int rc = kernel_gather(out, dst, "", &value, 1, which, NULL, n, errbuf, errlen);
+    free(which);
+    return rc;
+}

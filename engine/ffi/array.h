@@ -130,6 +130,21 @@ int tide_array_keep_elements(tide_batch *out, const tide_column *arr, const tide
    is null). */
 int tide_array_any(tide_batch *out, const tide_column *arr, const tide_column *pred, int32_t all,
                    tide_column *dst, char *errbuf, size_t errlen);
+/* aggregate(arr, zero, merge[, finish]), a fold run one position k of
+   every array at a time: a batch of the rows whose array has an element
+   k (a valid array), of input's columns outer[0, n_outer), then acc's
+   value ("acc"), then the element ("element"), their input rows in
+   rows[] (room for arr's length); and acc with those rows' values
+   replaced by merged's (of rows[0, m)). NULL / -1 with errbuf. */
+tide_batch *tide_array_step_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
+                                  const tide_column *arr, const tide_column *acc, int64_t k,
+                                  int64_t *rows, char *errbuf, size_t errlen);
+int tide_array_step_merge(tide_batch *out, const tide_column *acc, const tide_column *merged,
+                          const int64_t *rows, int64_t m, tide_column *dst, char *errbuf,
+                          size_t errlen);
+/* value where arr's row is valid, NULL where it is null. */
+int tide_array_null_where(tide_batch *out, const tide_column *value, const tide_column *arr,
+                          tide_column *dst, char *errbuf, size_t errlen);
 /* explode: a new batch of batch's rows, each repeated once per element of
    its array in column `index`, which becomes the elements (col_name),
    after their 0-based positions (pos_name, when not NULL: posexplode).

@@ -6,11 +6,13 @@
 --   F.filter("v", function(x) return x:gt(F.col("limit")) end)   filter(v, x -> x > limit)
 --   F.exists("v", function(x) return x:isNull() end)             exists(v, x -> x IS NULL)
 --   F.forall("v", function(x) return x:gt(0) end)                forall(v, x -> x > 0)
+--   F.aggregate("v", F.lit(0), function(acc, x) return acc + x end)   aggregate(v, 0, (acc, x) -> acc + x)
 --
 -- The body is compiled once, over a batch of a row per element (the
 -- element, its position, and the outer columns the body reads, repeated
 -- for each element of their row), and runs once per batch over all the
--- elements: no per-element Lua.
+-- elements: no per-element Lua. aggregate folds one position of every
+-- array at a time: as many steps as the longest array has elements.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -45,23 +47,26 @@ end
 
 -- The lambda of a Lua function (F.transform's and kin's): called once with
 -- its parameters as Columns of lambda variables, named as PySpark names
--- them (x_1, i_2, ...: unique, so nested lambdas do not shadow each other).
+-- them (x_1, i_2, ...: unique, so nested lambdas do not shadow each
+-- other); names: the parameters' (x and i unless given), of which it
+-- takes at least min_params (1 unless given) and at most max_params.
 local counter = 0
-function M.ofFunction(what, fn, max_params)
+function M.ofFunction(what, fn, max_params, min_params, names)
   local column = require("tide.column")
+  names = names or { "x", "i" }
   if type(fn) ~= "function" then
-    error(("%s needs a function of the element (function(x) return ... end), not %s"):format(what,
+    error(("%s needs a function of %s (function(%s) return ... end), not %s"):format(what,
+      table.concat(names, ", ", 1, max_params), table.concat(names, ", ", 1, max_params),
       require("tide.checks").kindOf(fn)), 3)
   end
   local n = debug.getinfo(fn, "u").nparams or 1
-  if n < 1 or n > max_params then
-    error(("%s: the function takes %s, not %d"):format(what, max_params == 1 and "one argument (the element)"
-      or "the element and its index", n), 3)
+  if n < (min_params or 1) or n > max_params then
+    error(("%s: the function takes %s, not %d arguments"):format(what, table.concat(names, ", ", 1, max_params), n), 3)
   end
   local params, vars = {}, {}
   for i = 1, n do
     counter = counter + 1
-    params[i] = ((i == 1 and "x_%d") or "i_%d"):format(counter)
+    params[i] = ("%s_%d"):format(names[i], counter)
     vars[i] = column.wrap({ k = "lambdavar", name = params[i] })
   end
   return { k = "lambda", params = params, body = column.nodeOf(fn(unpack(vars))) }
@@ -173,8 +178,114 @@ local function higher_order(node, schema, compileChild, ev)
   }
 end
 
+local function is_lambda(n, params)
+  return type(n) == "table" and n.k == "lambda" and #n.params == params
+end
+
+-- A lambda's body compiled over a batch of the outer columns it reads,
+-- then columns of the given types for its parameters; and those outer
+-- columns' indices, as a C array, and their count.
+local function compile_lambda(lambda, schema, types, ev)
+  local body, outer = bind(lambda, schema)
+  local fields = {}
+  for k, i in ipairs(outer) do fields[k] = schema.fields[i + 1] end
+  for k, t in ipairs(types) do fields[#fields + 1] = T.field(lambda.params[k], t, true) end
+  return ev.compile(body, T.struct(fields)), ffi.new("int32_t[?]", math.max(#outer, 1), outer), #outer
+end
+
+-- aggregate(arr, zero, merge[, finish]) (Spark's reduce too): acc starts
+-- as zero and becomes merge(acc, x) for each element in turn; finish(acc)
+-- when given. The accumulator has zero's type; a merge that gives a
+-- wider number than an integral zero (bigint elements summed from 0)
+-- makes it that type, where Spark asks for CAST(0 AS BIGINT).
+local function aggregate(node, schema, compileChild, ev)
+  local args = node.args or {}
+  local merge, finish = args[3], args[4]
+  if #args < 3 or #args > 4 or not is_lambda(merge, 2) or (finish and not is_lambda(finish, 1)) then
+    ev.typeError(node, ("%s takes an array, a start value, a function (acc, x) and an optional function (acc)"
+      .. " (F.aggregate(col, F.lit(0), function(acc, x) return acc + x end))"):format(node.fn))
+  end
+  local arr, zero = compileChild(args[1]), compileChild(args[2])
+  if arr.type.id ~= ID.array then
+    ev.typeError(node, ("%s needs an array, not %s (%s)"):format(node.fn, arr.type:simpleString(), arr.name))
+  end
+  local coerce = require("tide.eval_coerce")
+  if coerce.isVoid(zero.type) then
+    ev.typeError(node, ("%s's start value needs a type: CAST(NULL AS ...)"):format(node.fn))
+  end
+  local acc_type, et = zero.type, arr.type.elementType
+  local m, m_outer, m_n = compile_lambda(merge, schema, { acc_type, et }, ev)
+  if m.type ~= acc_type and coerce.isNumeric(m.type) and coerce.isNumeric(acc_type) then
+    acc_type = m.type
+    m, m_outer, m_n = compile_lambda(merge, schema, { acc_type, et }, ev)
+  end
+  if m.type ~= acc_type then
+    ev.typeError(node, ("%s's function gives %s where the start value is %s"):format(node.fn, m.type:simpleString(),
+      acc_type:simpleString()))
+  end
+  zero = ev.castTo(zero, acc_type)
+  local f, f_outer, f_n
+  if finish then f, f_outer, f_n = compile_lambda(finish, schema, { acc_type }, ev) end
+  local name = ev.sqlName(node)
+  local ops = require("tide.dataframe_ops")
+  local function checked(ptr)
+    if ptr == nil then error(name .. ": " .. ffi.string(ev.errbuf), 0) end
+    return batchlib.wrap(ptr)
+  end
+  -- runs compiled over batch b, the result's buffers copied into out by
+  -- take(out, result) before b goes
+  local function over(compiled, b, ctx, take)
+    local scratch = C.tide_batch_derive(b, 0)
+    if scratch == nil then error("out of memory evaluating " .. name, 0) end
+    local ok, result = pcall(compiled.run, b, scratch, ctx)
+    local rc = ok and take(result)
+    C.tide_batch_free(scratch)
+    batchlib.release(b)
+    if not ok then error(result, 0) end
+    ev.check(rc, name)
+  end
+  return {
+    type = f and f.type or acc_type, name = name,
+    run = function(input, out, ctx)
+      local a = arr.run(input, out, ctx)
+      local acc = zero.run(input, out, ctx)
+      local rows = ffi.new("int64_t[?]", math.max(tonumber(input.num_rows), 1))
+      local k = 0
+      while true do
+        local step = checked(C.tide_array_step_batch(input, m_outer, m_n, a, acc, k, rows, ev.errbuf, ev.errlen))
+        local count = step:count()
+        if count == 0 then
+          batchlib.release(step)
+          break
+        end
+        local dst = ev.newColumn(out)
+        over(m, step, ctx, function(merged)
+          return C.tide_array_step_merge(out, acc, merged, rows, count, dst, ev.errbuf, ev.errlen)
+        end)
+        acc, k = dst, k + 1
+      end
+      if f then
+        local cols = {}
+        for j = 0, f_n - 1 do cols[j + 1] = f_outer[j] end
+        local rowwise = ops.columns_of(input, cols, 1)
+        rowwise.columns[f_n] = acc[0]
+        local dst = ev.newColumn(out)
+        over(f, rowwise, ctx, function(result)
+          return C.tide_array_null_where(out, result, a, dst, ev.errbuf, ev.errlen)
+        end)
+        return dst
+      end
+      local dst = ev.newColumn(out)
+      ev.check(C.tide_array_null_where(out, acc, a, dst, ev.errbuf, ev.errlen), name)
+      return dst
+    end,
+  }
+end
+
 function M.register(eval)
   for fn in pairs(KINDS) do eval.register(fn, higher_order) end
+  eval.register("aggregate", aggregate)
+  eval.register("reduce", aggregate)
 end
 
 return M

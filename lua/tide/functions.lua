@@ -186,6 +186,13 @@ for name, max_params in pairs({ transform = 2, filter = 2, exists = 1, forall = 
     return call(name, { colNode(c), require("tide.eval_lambda").ofFunction(name, fn, max_params) })
   end
 end
+-- aggregate(col, initialValue, merge[, finish]): merge(acc, x), finish(acc).
+function F.aggregate(c, initial, merge, finish)
+  local lambda = require("tide.eval_lambda")
+  return call("aggregate", { colNode(c), nodeOf(initial), lambda.ofFunction("aggregate", merge, 2, 2, { "acc", "x" }),
+    finish ~= nil and lambda.ofFunction("aggregate", finish, 1, 1, { "acc" }) or nil })
+end
+F.reduce = F.aggregate
 
 -- ---- text, hashes and nulls (tide.eval_text) ----------------------------------------
 -- PySpark 3.5's signatures and Spark's names: F.trim("s") is trim(s),

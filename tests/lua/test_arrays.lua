@@ -289,8 +289,27 @@ t.test("transform, filter, exists and forall run a function over the elements, L
       "filter's function must give a boolean, not int" },
     { function() local _ = df:selectExpr("exists(tags, (x, i) -> i > 0)") end,
       "exists's function takes one argument, not 2" },
-    { function() local _ = df:select(F.transform("tags", "upper")) end, "transform needs a function of the element" },
+    { function() local _ = df:select(F.transform("tags", "upper")) end, "transform needs a function of x, i" },
     { function() local _ = df:selectExpr("upper(x -> x)") end, "a lambda function is only an argument" },
+  })
+end)
+
+t.test("aggregate folds each array, one position of all of them at a time", function()
+  local df = spark:createDataFrame({ { { 1, 2, 3 }, 10 }, { {}, 20 }, { nil, 30 }, { { 5, nil, 7, n = 3 }, 40 } },
+    "a array<bigint>, base int")
+  local out = df:select(F.aggregate("a", F.lit(0), function(acc, x) return acc + x end):alias("sum"),
+    F.aggregate("a", F.col("base"), function(acc, x) return acc + x end, function(acc) return acc * 10 end):alias("f"),
+    F.aggregate("a", F.lit(""), function(acc, x) return F.concat(acc, x:cast("string")) end):alias("s"))
+  -- (0 and bigint elements: the accumulator is a bigint, where Spark asks for 0L)
+  t.same_table(out.dtypes, { { "sum", "bigint" }, { "f", "bigint" }, { "s", "string" } })
+  -- an empty array gives the start (finished), a null one null, a null element what the function makes of it
+  t.same_table(t.rows(out), { "6|160|123", "0|200|", "null|null|null", "null|null|null" })
+  t.same_table(t.rows(df:selectExpr("aggregate(a, 0L, (acc, x) -> acc + x)",
+    "reduce(a, CAST(1 AS BIGINT), (acc, x) -> acc * x, acc -> acc + base)")), { "6|16", "0|21", "null|null", "null|null" })
+  t.raises_at_caller({
+    { function() local _ = df:select(F.aggregate("a", F.lit(""), function(acc, x) return acc + x end)) end,
+      "aggregate's function gives double where the start value is string" },
+    { function() local _ = df:selectExpr("aggregate(a, 0, x -> x)") end, "aggregate takes an array, a start value" },
   })
 end)
 
