@@ -39,19 +39,29 @@ local function cast_arg(node, c, t, ev, what)
   return ev.castTo(c, t)
 end
 
-local function atomic_elements(node, arr, ev)
-  local e = arr.type.elementType
-  if e.id == ID.struct or e.id == ID.array or e.id == ID.vector then
-    ev.typeError(node, ("%s needs an array of atomic values, not %s"):format(node.fn, arr.type:simpleString()))
+-- Elements compared or ordered: any type but vectors (structs and arrays
+-- by their fields and elements, as Spark's).
+local function comparable_elements(node, arr, ev)
+  if arr.type.elementType.id == ID.vector then
+    ev.typeError(node, ("%s cannot compare vectors (%s)"):format(node.fn, arr.type:simpleString()))
   end
 end
 
-local function size(node, _, compileChild, ev)
-  local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
-  return over_args(ev, node, T.int, { arr }, function(out, cols, dst)
-    return C.tide_eval_array_size(out, cols[1], dst, ev.errbuf, ev.errlen)
-  end)
+-- A function of one array: kernel(out, arr, dst, errbuf, errlen), its
+-- result's type result(the array's type); check(node, arr, ev) first when
+-- given.
+local function of_array(kernel, result, check)
+  return function(node, _, compileChild, ev)
+    local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+    if check then check(node, arr, ev) end
+    return over_args(ev, node, result(arr.type), { arr }, function(out, cols, dst)
+      return kernel(out, cols[1], dst, ev.errbuf, ev.errlen)
+    end)
+  end
 end
+local function same_type(t) return t end
+
+local size = of_array(C.tide_eval_array_size, function() return T.int end)
 
 -- arr[index] (0-based) and element_at(arr, index) (1-based).
 local function item_of(node, arr, index, one_based, ev)
@@ -76,7 +86,7 @@ end
 local function array_contains(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 2, 2, ev)
   local arr = as_array(node, args[1], ev)
-  atomic_elements(node, arr, ev)
+  comparable_elements(node, arr, ev)
   local value = cast_arg(node, args[2], arr.type.elementType, ev, "the array's elements, "
     .. arr.type.elementType:simpleString())
   return over_args(ev, node, T.boolean, { arr, value }, function(out, cols, dst)
@@ -113,7 +123,7 @@ end
 local function sort_array(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 1, 2, ev)
   local arr = as_array(node, args[1], ev)
-  atomic_elements(node, arr, ev)
+  comparable_elements(node, arr, ev)
   local ascending = true
   if args[2] then
     local is_lit, v = ev.literalOf(args[2])
@@ -127,13 +137,7 @@ local function sort_array(node, _, compileChild, ev)
   end)
 end
 
-local function array_distinct(node, _, compileChild, ev)
-  local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
-  atomic_elements(node, arr, ev)
-  return over_args(ev, node, arr.type, { arr }, function(out, cols, dst)
-    return C.tide_eval_array_distinct(out, cols[1], dst, ev.errbuf, ev.errlen)
-  end)
-end
+local array_distinct = of_array(C.tide_eval_array_distinct, same_type, comparable_elements)
 
 -- Spark ML's vector_to_array(vec, dtype) (tide.ml.functions).
 local function vector_to_array(node, _, compileChild, ev)
@@ -162,13 +166,9 @@ local function array_to_vector(node, _, compileChild, ev)
 end
 
 local function array_extreme(max)
-  return function(node, _, compileChild, ev)
-    local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
-    atomic_elements(node, arr, ev)
-    return over_args(ev, node, arr.type.elementType, { arr }, function(out, cols, dst)
-      return C.tide_eval_array_extreme(out, cols[1], max and 1 or 0, dst, ev.errbuf, ev.errlen)
-    end)
-  end
+  return of_array(function(out, arr, dst, errbuf, errlen)
+    return C.tide_eval_array_extreme(out, arr, max and 1 or 0, dst, errbuf, errlen)
+  end, function(t) return t.elementType end, comparable_elements)
 end
 
 local function slice(node, _, compileChild, ev)
@@ -181,22 +181,18 @@ local function slice(node, _, compileChild, ev)
   end)
 end
 
-local function flatten(node, _, compileChild, ev)
-  local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+local flatten = of_array(C.tide_eval_array_flatten, function(t) return t.elementType end, function(node, arr, ev)
   if arr.type.elementType.id ~= ID.array then
     ev.typeError(node, ("flatten needs an array of arrays, not %s (%s)"):format(arr.type:simpleString(), arr.name))
   end
-  return over_args(ev, node, arr.type.elementType, { arr }, function(out, cols, dst)
-    return C.tide_eval_array_flatten(out, cols[1], dst, ev.errbuf, ev.errlen)
-  end)
-end
+end)
 
 -- array_position and array_remove: an array and a value of its elements' type.
 local function with_value(kernel, result)
   return function(node, _, compileChild, ev)
     local args = args_of(node, compileChild, 2, 2, ev)
     local arr = as_array(node, args[1], ev)
-    atomic_elements(node, arr, ev)
+    comparable_elements(node, arr, ev)
     local value = cast_arg(node, args[2], arr.type.elementType, ev, "the array's elements, "
       .. arr.type.elementType:simpleString())
     return over_args(ev, node, result or arr.type, { arr, value }, function(out, cols, dst)
@@ -213,7 +209,7 @@ local function two_arrays(node, compileChild, ev)
     ev.typeError(node, ("%s needs two arrays of one type, not %s and %s"):format(node.fn, a.type:simpleString(),
       b.type:simpleString()))
   end
-  atomic_elements(node, a, ev)
+  comparable_elements(node, a, ev)
   return a, b
 end
 
@@ -283,12 +279,7 @@ local function or_strings(string_compiler, array_compiler)
   end
 end
 
-local function reverse(node, _, compileChild, ev)
-  local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
-  return over_args(ev, node, arr.type, { arr }, function(out, cols, dst)
-    return C.tide_eval_array_reverse(out, cols[1], dst, ev.errbuf, ev.errlen)
-  end)
-end
+local reverse = of_array(C.tide_eval_array_reverse, same_type)
 
 local function concat(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 1, 8, ev)

@@ -123,6 +123,10 @@ t.test("array(...), sort_array and array_distinct", function()
   t.same_table(t.rows(df:select(F.array("a", F.lit(0.5)))), { "[3.0, 0.5]", "[2.0, 0.5]" })
   t.same_table(t.rows(spark:createDataFrame({ { { "b", "a", "b", "a", "c" } } }, "s array<string>")
     :select(F.array_distinct("s"), F.sort_array("s"))), { "[b, a, c]|[a, a, b, b, c]" })
+  -- arrays of arrays and of structs are compared as Spark compares them
+  local nested = spark:createDataFrame({ { { { 2 }, { 1, 5 }, { 2 }, {} } } }, "a array<array<int>>")
+  t.same_table(t.rows(nested:select(F.sort_array("a"), F.array_distinct("a"), F.array_max("a"),
+    F.array_contains("a", F.array(F.lit(1), F.lit(5))))), { "[[], [1, 5], [2], [2]]|[[2], [1, 5], []]|[2]|true" })
 end)
 
 t.test("array_max/min, slice, reverse, concat, flatten, array_position/remove and the set functions", function()
