@@ -32,8 +32,13 @@ local RANK = { [ID.int] = 1, [ID.long] = 2, [ID.float] = 3, [ID.double] = 4 }
 local DECIMAL_OF = { [ID.int] = { 10, 0 }, [ID.long] = { 20, 0 } }
 
 -- The type both a and b widen to, or nil.
-local function common_type(a, b)
+local common_type
+function common_type(a, b)
   if a == b then return a end
+  if a.id == ID.array and b.id == ID.array then -- arrays: of their elements' type
+    local element = common_type(a.elementType, b.elementType)
+    return element and T.array(element, a.containsNull or b.containsNull)
+  end
   if RANK[a.id] and RANK[b.id] then return RANK[a.id] >= RANK[b.id] and a or b end
   if a.id == ID.decimal or b.id == ID.decimal then
     local other = a.id == ID.decimal and b or a
@@ -49,7 +54,7 @@ local function common_type(a, b)
   -- and boolean meet as strings.
   local other = a.id == ID.string and b or b.id == ID.string and a or nil
   if other and not (other.id == ID.binary or other.id == ID.boolean or other.id == ID.struct
-      or other.id == ID.vector) then
+      or other.id == ID.vector or other.id == ID.array) then
     return T.string
   end
   return nil

@@ -124,9 +124,14 @@ end
 
 -- c converted to type t: c itself when it has that type, a NULL of t when
 -- c is an untyped NULL, else a cast kernel over c's result.
-local function cast_to(c, t)
+local cast_to
+function cast_to(c, t)
   if same_type(c.type, t) then return c end
   if coerce.isVoid(c.type) then return null_of(t, c.name) end
+  if c.type.id == ID.array and t.id == ID.array then
+    -- each element cast, the rows keeping their elements (tide.eval_lambda)
+    return require("tide.eval_lambda").castElements(c, t, M)
+  end
   local child_run, name = c.run, c.name
   local id, p, s = t.id, t.precision or 0, t.scale or 0
   return {
@@ -302,11 +307,13 @@ function compilers.alias(node, scope)
 end
 
 -- Whether CAST(from AS to) exists (Spark's Cast.canCast, for tide's types).
-local function can_cast(from, to)
+local can_cast
+function can_cast(from, to)
   if from == to or coerce.isVoid(from) then return true end
   if to.id == ID.string then return true end
   if from.id == ID.struct or to.id == ID.struct then return false end
   if from.id == ID.vector or to.id == ID.vector then return false end
+  if from.id == ID.array and to.id == ID.array then return can_cast(from.elementType, to.elementType) end
   if from.id == ID.array or to.id == ID.array then return false end
   if to.id == ID.binary then return from.id == ID.string or coerce.isIntegral(from) end
   if from.id == ID.binary then return false end

@@ -127,17 +127,22 @@ end
 
 -- The type values of CASE, coalesce and IN share (Spark's
 -- findWiderCommonType): numbers widen, strings absorb other atomic types,
--- NULL takes any type. nil when there is none.
+-- arrays take their elements' common type, NULL takes any type. nil when
+-- there is none.
 function M.common(types, lits)
   local result
   for i, t in ipairs(types) do
     if result == nil or is_void(result) then
       result = t
     elseif not is_void(t) and t ~= result then
-      if M.isNumeric(result) and M.isNumeric(t) then
+      if result.id == ID.array and t.id == ID.array then
+        local element = M.common({ result.elementType, t.elementType })
+        if element == nil then return nil end
+        result = T.array(element, result.containsNull or t.containsNull)
+      elseif M.isNumeric(result) and M.isNumeric(t) then
         result = M.widerNumeric(result, t, nil, lits and lits[i])
-      elseif (result.id == ID.string and t.id ~= ID.struct and t.id ~= ID.binary) or
-             (t.id == ID.string and result.id ~= ID.struct and result.id ~= ID.binary) then
+      elseif (result.id == ID.string and t.id ~= ID.struct and t.id ~= ID.binary and t.id ~= ID.array) or
+             (t.id == ID.string and result.id ~= ID.struct and result.id ~= ID.binary and result.id ~= ID.array) then
         result = T.string
       else
         return nil

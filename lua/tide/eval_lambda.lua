@@ -178,6 +178,35 @@ local function higher_order(node, schema, compileChild, ev)
   }
 end
 
+-- CAST of an array to another array type: its elements, as one column,
+-- cast to t's element type (ev.castTo's kernel), then put back.
+function M.castElements(c, t, ev)
+  local elements -- the element column of the batch being cast
+  local cast = ev.castTo({ type = c.type.elementType, name = c.name, run = function() return elements end },
+    t.elementType)
+  local none = ffi.new("int32_t[1]")
+  return {
+    type = t, name = c.name, outputName = c.outputName,
+    run = function(input, out, ctx)
+      local a = c.run(input, out, ctx)
+      local eb = C.tide_array_element_batch(input, none, 0, a, 0, ev.errbuf, ev.errlen)
+      if eb == nil then error("CAST(" .. c.name .. "): " .. ffi.string(ev.errbuf), 0) end
+      eb = batchlib.wrap(eb)
+      elements = eb.columns
+      local scratch = C.tide_batch_derive(eb, 0)
+      local dst = ev.newColumn(out)
+      local ok, casted = pcall(cast.run, eb, scratch, ctx)
+      local rc = ok and C.tide_array_replace_elements(out, a, casted, dst, ev.errbuf, ev.errlen)
+      elements = nil
+      C.tide_batch_free(scratch)
+      batchlib.release(eb)
+      if not ok then error(casted, 0) end
+      ev.check(rc, "CAST(" .. c.name .. ")")
+      return dst
+    end,
+  }
+end
+
 local function is_lambda(n, params)
   return type(n) == "table" and n.k == "lambda" and #n.params == params
 end

@@ -153,6 +153,21 @@ t.test("array_max/min, slice, reverse, concat, flatten, array_position/remove an
   })
 end)
 
+t.test("CAST of an array casts its elements", function()
+  local df = spark:createDataFrame({ { { "1", "x", nil, "3.5", n = 4 } }, { nil }, { {} } }, "s array<string>")
+  local ints = df:select(F.col("s"):cast("array<int>"):alias("i"), F.col("s"):cast("array<double>"):alias("d"))
+  t.same_table(ints.dtypes, { { "i", "array<int>" }, { "d", "array<double>" } })
+  t.same_table(t.rows(ints), { "[1, null, null, 3]|[1.0, null, null, 3.5]", "null|null", "[]|[]" })
+  t.same_table(t.rows(spark:range(1):selectExpr("CAST(array(array(1, 2)) AS array<array<string>>)")), { "[[1, 2]]" })
+  -- arrays of numbers widen as their elements do: in union, coalesce, CASE
+  local ints = spark:createDataFrame({ { { 1 } } }, "a array<int>")
+  local longs = spark:createDataFrame({ { { 2 } } }, "a array<bigint>")
+  local both = ints:union(longs)
+  t.eq(both.schema.fields[1].dataType:simpleString(), "array<bigint>")
+  t.same_table(t.rows(both), { "[1]", "[2]" })
+  t.same_table(t.rows(ints:select(F.coalesce(F.lit(nil), "a", F.array(F.lit(0.5))))), { "[1.0]" })
+end)
+
 t.test("arrays_zip, array_repeat and sequence", function()
   local df = spark:createDataFrame({ { { 1, 2, 3 }, { "a", "b" }, 3 }, { {}, { "x" }, 0 }, { nil, { "y" }, nil } },
     "a array<int>, b array<string>, n int")
@@ -328,7 +343,7 @@ t.test("what arrays cannot do fails clearly", function()
     { function() local _ = df:select(F.size("id")) end, "size needs an array, not int" },
     { function() local _ = df:join(spark:createDataFrame({ { { 1 } } }, "tags array<int>"), "tags") end,
       "the key columns tags (array<string>) and tags (array<int>) cannot be compared" },
-    { function() local _ = df:select(F.col("tags"):cast("array<int>")) end, "cannot cast array<string> to array<int>" },
+    { function() local _ = df:select(F.col("tags"):cast("array<vector>")) end, "cannot cast array<string> to array<vector>" },
     { function() local _ = df:select(F.col("id"):getItem(0)) end, "id is int, which cannot be indexed" },
   })
   t.raises(function() df.write:mode("overwrite"):csv(t.tempdir() .. "/out") end,
