@@ -320,25 +320,27 @@ int tide_eval_arrays_zip(tide_batch *out, const tide_column *const *arrs, int32_
 
 /* ---- sort_array and array_distinct: which elements, in which order ---- */
 
-/* Stable merge sort of idx[0, n) (element rows of el) by value, nulls
-   first when ascending and last when descending, as Spark's sort_array. */
-static int element_before(const tide_column *el, int64_t a, int64_t b, int asc)
+/* Stable merge sort of idx[0, n) (element rows of el) by value, ascending
+   or not, nulls first or last (sort_array: first ascending, last
+   descending; array_sort: last). */
+static int element_before(const tide_column *el, int64_t a, int64_t b, int asc, int nulls_first)
 {
     int va = tide_valid(el, a), vb = tide_valid(el, b);
-    if (!va || !vb) return asc ? !va && vb : va && !vb;
+    if (!va || !vb) return nulls_first ? !va && vb : va && !vb;
     int c = tide_compare_values(el, a, b);
     return asc ? c < 0 : c > 0;
 }
 
-static void merge_sort(const tide_column *el, int64_t *idx, int64_t *tmp, int64_t n, int asc)
+static void merge_sort(const tide_column *el, int64_t *idx, int64_t *tmp, int64_t n, int asc,
+                       int nulls_first)
 {
     if (n < 2) return;
     int64_t h = n / 2;
-    merge_sort(el, idx, tmp, h, asc);
-    merge_sort(el, idx + h, tmp, n - h, asc);
+    merge_sort(el, idx, tmp, h, asc, nulls_first);
+    merge_sort(el, idx + h, tmp, n - h, asc, nulls_first);
     int64_t i = 0, j = h, k = 0;
     while (i < h && j < n)
-        tmp[k++] = element_before(el, idx[j], idx[i], asc) ? idx[j++] : idx[i++];
+        tmp[k++] = element_before(el, idx[j], idx[i], asc, nulls_first) ? idx[j++] : idx[i++];
     while (i < h)
         tmp[k++] = idx[i++];
     while (j < n)
@@ -365,7 +367,7 @@ static int gather_elements(tide_batch *out, const tide_column *arr, const int64_
 }
 
 int tide_eval_sort_array(tide_batch *out, const tide_column *arr, int32_t ascending,
-                         tide_column *dst, char *errbuf, size_t errlen)
+                         int32_t nulls_first, tide_column *dst, char *errbuf, size_t errlen)
 {
     if (check_array(arr, "sort_array", errbuf, errlen) != 0) return -1;
     int64_t n = arr->length;
@@ -384,7 +386,7 @@ int tide_eval_sort_array(tide_batch *out, const tide_column *arr, int32_t ascend
         int64_t from = new_off[i], len = tide_valid(arr, i) ? off[i + 1] - off[i] : 0;
         for (int64_t e = 0; e < len; e++)
             idx[from + e] = off[i] + e;
-        merge_sort(&arr->children[0], idx + from, tmp, len, ascending);
+        merge_sort(&arr->children[0], idx + from, tmp, len, ascending, nulls_first);
         new_off[i + 1] = from + len;
     }
     rc = gather_elements(out, arr, idx, new_off, dst, errbuf, errlen);

@@ -48,10 +48,10 @@ int tide_eval_arrays_zip(tide_batch *out, const tide_column *const *arrs, int32_
 int tide_eval_array_join(tide_batch *out, const tide_column *arr, const char *sep, int64_t sep_len,
                          const char *null_text, int64_t null_len, tide_column *dst, char *errbuf,
                          size_t errlen);
-/* sort_array(arr, ascending): each row's elements sorted (atomic types),
-   nulls first ascending and last descending; equal elements keep their
-   order. */
-int tide_eval_sort_array(tide_batch *out, const tide_column *arr, int32_t ascending,
+/* sort_array(arr, ascending) and array_sort(arr): each row's elements
+   sorted, nulls first or last (sort_array's: first ascending, last
+   descending; array_sort's: last); equal elements keep their order. */
+int tide_eval_sort_array(tide_batch *out, const tide_column *arr, int32_t ascending, int32_t nulls_first,
                          tide_column *dst, char *errbuf, size_t errlen);
 /* array_distinct(arr): each row's elements without repeats (atomic
    types; one null kept), in order of first appearance. */

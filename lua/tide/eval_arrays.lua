@@ -133,8 +133,51 @@ local function sort_array(node, _, compileChild, ev)
     ascending = v
   end
   return over_args(ev, node, arr.type, { arr }, function(out, cols, dst)
-    return C.tide_eval_sort_array(out, cols[1], ascending and 1 or 0, dst, ev.errbuf, ev.errlen)
+    return C.tide_eval_sort_array(out, cols[1], ascending and 1 or 0, ascending and 1 or 0, dst, ev.errbuf, ev.errlen)
   end)
+end
+
+-- array_sort(arr): ascending, nulls last (Spark's, unlike sort_array's).
+local function array_sort(node, _, compileChild, ev)
+  if node.args and node.args[2] then
+    ev.typeError(node, "array_sort with a comparator function is not in tide: sort_array(arr[, asc]), or"
+      .. " transform the elements into a sortable key first")
+  end
+  local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+  comparable_elements(node, arr, ev)
+  return over_args(ev, node, arr.type, { arr }, function(out, cols, dst)
+    return C.tide_eval_sort_array(out, cols[1], 1, 0, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- Functions that are others over new nodes: array_compact(arr) is
+-- filter(arr, x -> x IS NOT NULL), array_append(arr, x) concat(arr,
+-- array(x)), array_prepend(arr, x) concat(array(x), arr) (x cast to the
+-- elements' type), get(arr, i) arr[i].
+local function array_compact(node, _, compileChild, ev)
+  if #(node.args or {}) ~= 1 then ev.typeError(node, "array_compact takes an array") end
+  local x = "__element"
+  local c = compileChild({ k = "call", fn = "filter", args = { node.args[1],
+    { k = "lambda", params = { x }, body = { k = "isnotnull", expr = { k = "lambdavar", name = x } } } } })
+  c.name = ev.sqlName(node)
+  return c
+end
+
+local function with_element(first)
+  return function(node, _, compileChild, ev)
+    local args = node.args or {}
+    if #args ~= 2 then ev.typeError(node, ("%s takes an array and a value"):format(node.fn)) end
+    local arr = as_array(node, compileChild(args[1]), ev)
+    local one = { k = "call", fn = "array", args = { { k = "cast", expr = args[2], to = arr.type.elementType } } }
+    local c = compileChild({ k = "call", fn = "concat", args = first and { one, args[1] } or { args[1], one } })
+    c.name = ev.sqlName(node)
+    return c
+  end
+end
+
+local function get(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  return item_of(node, as_array(node, args[1], ev), args[2], false, ev)
 end
 
 local array_distinct = of_array(C.tide_eval_array_distinct, same_type, comparable_elements)
@@ -301,7 +344,8 @@ local function generator(node, _, _, ev)
   error(("The generator is not supported: nested in expressions %q (explode and its kin go directly in a select)")
     :format(ev.sqlName(node)), 0)
 end
-M.GENERATORS = { explode = true, explode_outer = true, posexplode = true, posexplode_outer = true }
+M.GENERATORS = { explode = true, explode_outer = true, posexplode = true, posexplode_outer = true, inline = true,
+                 inline_outer = true }
 
 function M.register(eval)
   eval.register("size", size)
@@ -312,6 +356,11 @@ function M.register(eval)
   eval.register("array_join", array_join)
   eval.register("sort_array", sort_array)
   eval.register("array_distinct", array_distinct)
+  eval.register("array_sort", array_sort)
+  eval.register("array_compact", array_compact)
+  eval.register("array_append", with_element(false))
+  eval.register("array_prepend", with_element(true))
+  eval.register("get", get)
   eval.register("array_max", array_extreme(true))
   eval.register("array_min", array_extreme(false))
   eval.register("slice", slice)

@@ -154,6 +154,12 @@ function F.slice(c, start, length) return call("slice", { colNode(c), nodeOf(sta
 function F.array_position(c, value) return call("array_position", { colNode(c), nodeOf(value) }) end
 function F.array_remove(c, value) return call("array_remove", { colNode(c), nodeOf(value) }) end
 F.arrays_zip = columns_fn("arrays_zip")
+F.array_sort = columns_fn("array_sort")
+F.array_compact = columns_fn("array_compact")
+function F.array_append(c, value) return call("array_append", { colNode(c), nodeOf(value) }) end
+function F.array_prepend(c, value) return call("array_prepend", { colNode(c), nodeOf(value) }) end
+-- get(arr, index): 0-based, null past either end (Spark 3.4's).
+function F.get(c, index) return call("get", { colNode(c), nodeOf(index) }) end
 -- array_repeat(col, count): col a column or name (F.lit for a value),
 -- count a number, a column or a name, as PySpark's.
 function F.array_repeat(c, count)
@@ -167,6 +173,8 @@ F.explode = columns_fn("explode")
 F.explode_outer = columns_fn("explode_outer")
 F.posexplode = columns_fn("posexplode")
 F.posexplode_outer = columns_fn("posexplode_outer")
+F.inline = columns_fn("inline")
+F.inline_outer = columns_fn("inline_outer")
 -- element_at(arr, index): 1-based (-1 the last element), as Spark's.
 function F.element_at(c, index) return call("element_at", { colNode(c), nodeOf(index) }) end
 -- array_contains(arr, value): value a literal or a Column.

@@ -4,6 +4,7 @@
 --   df:select("id", F.explode("tags"):alias("tag"))        -- a row per element
 --   df:select(F.posexplode("tags"))                         -- pos, col
 --   df:selectExpr("id", "explode_outer(tags) AS tag")       -- null or [] -> one row, tag null
+--   df:select(F.inline("points"))                           -- an array of structs: their fields
 --
 -- The select's other items are computed first, with the generator's array
 -- beside them; then one C kernel (tide_batch_explode) repeats each row
@@ -59,32 +60,33 @@ function M.project(df, nodes, derive)
     end
   end
   local fn = gen.fn:lower()
-  local with_pos, outer = fn:sub(1, 3) == "pos", fn:sub(-6) == "_outer"
-  local defaults = with_pos and { "pos", "col" } or { "col" }
+  local with_pos, outer, inline = fn:sub(1, 3) == "pos", fn:sub(-6) == "_outer", fn:sub(1, 6) == "inline"
+  local projected = df:select(items)
+  local schema = projected._plan.schema
+  local at = schema:fieldIndex(ARRAY)
+  local input = schema.fields[at].dataType
+  if input.id ~= ID.array or (inline and input.elementType.id ~= ID.struct) then
+    checks.failAtUser(("cannot resolve '%s' due to data type mismatch: input to function %s should be %s, not %s")
+      :format(sql_names.toString(gen), fn, inline and "array<struct>" or "array or map type", input:simpleString()))
+  end
+  -- inline: the structs' fields as columns
+  local defaults = inline and input.elementType:fieldNames() or with_pos and { "pos", "col" } or { "col" }
   names = names or defaults
   if #names ~= #defaults then
     checks.failAtUser(("The number of aliases supplied in the AS clause does not match the number of columns output"
       .. " by the UDTF expected %d aliases but got %s"):format(#defaults, table.concat(names, ", ")))
   end
-  local projected = df:select(items)
-  local schema = projected._plan.schema
-  local at = schema:fieldIndex(ARRAY)
-  local input = schema.fields[at].dataType
-  if input.id ~= ID.array then
-    checks.failAtUser(("cannot resolve '%s' due to data type mismatch: input to function %s should be array or map"
-      .. " type, not %s"):format(sql_names.toString(gen), fn, input:simpleString()))
-  end
   local fields = {}
   for i, f in ipairs(schema.fields) do
     if i == at then
       if with_pos then fields[#fields + 1] = T.field(names[1], T.int, outer) end
-      fields[#fields + 1] = T.field(names[#names], input.elementType, input.containsNull or outer)
+      fields[#fields + 1] = T.field(inline and ARRAY or names[#names], input.elementType, input.containsNull or outer)
     else
       fields[#fields + 1] = f
     end
   end
-  local pos_name, col_name = with_pos and names[1] or nil, names[#names]
-  return derive(projected, {
+  local pos_name, col_name = with_pos and names[1] or nil, inline and ARRAY or names[#names]
+  local exploded = derive(projected, {
     kind = "generate",
     schema = T.struct(fields),
     explain = ("Generate %s, %s"):format(sql_names.toString(gen), outer and "true" or "false"),
@@ -93,6 +95,19 @@ function M.project(df, nodes, derive)
         ops.ERRLEN), ops.cerr())
     end,
   })
+  if not inline then return exploded end
+  local cols = {}
+  for i, f in ipairs(fields) do
+    if i == at then
+      for k, sub in ipairs(input.elementType.fields) do
+        cols[#cols + 1] = column.wrap({ k = "alias", name = names[k],
+          expr = { k = "field", expr = { k = "col", name = ARRAY, index = i - 1 }, name = sub.name } })
+      end
+    else
+      cols[#cols + 1] = column.wrap({ k = "col", name = f.name, index = i - 1 })
+    end
+  end
+  return exploded:select(cols)
 end
 
 return M

@@ -369,6 +369,16 @@ function Parser:lambda()
   return require("tide.eval_lambda").bindParams(params, self:expr())
 end
 
+-- AS (a, b, ...): a generator's several column names (posexplode(x) AS
+-- (p, v)), after AS; nil when no parenthesis follows.
+function Parser:aliasNames()
+  if not self:accept_op("(") then return nil end
+  local list = {}
+  repeat list[#list + 1] = self:name("a column name", true) until not self:accept_op(",")
+  self:expect_op(")")
+  return list
+end
+
 -- After a sort key: [ASC|DESC] [NULLS FIRST|LAST]; whether descending
 -- and whether nulls come first (Spark's default: first when ascending).
 function Parser:ordering()
@@ -562,6 +572,8 @@ function M.parseNamedExpression(text)
   end
   local e = p:expr()
   if p:accept_kw("AS") then
+    local several = p:aliasNames()
+    if several then return p:finish({ k = "alias", expr = e, name = several[1], names = several }, "the end") end
     return p:finish({ k = "alias", expr = e, name = p:name("a name after AS", true) }, "the end of the expression")
   elseif p:peek().t == "qid" or (p:peek().t == "id" and not RESERVED[p:peek().up]) then
     return p:finish({ k = "alias", expr = e, name = p:name("a name") }, "the end of the expression")

@@ -4,6 +4,7 @@
 --   [WITH name [(cols)] AS (query), ...]
 --   SELECT [DISTINCT] items [FROM table [[AS] t]]
 --     [[INNER|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]|LEFT SEMI|LEFT ANTI|CROSS] JOIN table [[AS] u]
+--     [LATERAL VIEW [OUTER] explode(arr) v [AS] col, ...]
 --        [ON condition | USING (cols)]] ...
 --     [WHERE condition] [GROUP BY exprs] [HAVING condition]
 --     [ORDER BY expr [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n]
@@ -27,7 +28,7 @@ local is_kw, is_op = sql.isKeyword, sql.isOperator
 -- Words that end a clause: never an alias.
 local CLAUSE = {}
 for w in ([[FROM WHERE GROUP HAVING ORDER LIMIT JOIN INNER LEFT RIGHT FULL CROSS SEMI ANTI ON USING UNION
-            EXCEPT MINUS INTERSECT WINDOW]]):gmatch("%a+") do CLAUSE[w] = true end
+            EXCEPT MINUS INTERSECT WINDOW LATERAL]]):gmatch("%a+") do CLAUSE[w] = true end
 
 local function wrap(node) return column.wrap(node) end
 
@@ -143,6 +144,32 @@ local function join(p, session, df, scope)
   return rename_clashes(joined, right, other._alias, scope)
 end
 
+-- LATERAL VIEW [OUTER] generator(args) view [[AS] col, ...], if the next
+-- words are one: the FROM clause's rows, each repeated per element, with
+-- the generator's columns after theirs (tide.generate); view.col names
+-- one of them.
+local function lateral_view(p, df, scope)
+  if not p:accept_kw("LATERAL") then return nil end
+  p:expect_kw("VIEW")
+  local outer = p:accept_kw("OUTER")
+  local tok = p:peek()
+  local gen = unqualify(p:expr(), scope)
+  local generators = require("tide.eval_arrays").GENERATORS
+  if gen.k ~= "call" or not generators[tostring(gen.fn):lower()] then
+    p:fail("a generator (explode, posexplode, inline, or their _outer forms)", tok)
+  end
+  if outer and not gen.fn:lower():match("_outer$") then gen.fn = gen.fn:lower() .. "_outer" end
+  local view = p:name("a name for the lateral view", true)
+  scope.names[view:lower()] = true
+  local names = {}
+  if p:accept_kw("AS") or (p:peek().t == "id" and not sql.reserved[p:peek().up] and not CLAUSE[p:peek().up])
+      or p:peek().t == "qid" then
+    repeat names[#names + 1] = p:name("a column name", true) until not p:accept_op(",")
+  end
+  local node = #names > 0 and { k = "alias", expr = gen, name = names[1], names = names } or gen
+  return df:select(wrap({ k = "star" }), wrap(node))
+end
+
 -- A list of expressions separated by commas.
 local function expressions(p, scope)
   local list = {}
@@ -199,8 +226,10 @@ local function select_core(p, session, ctes, in_set)
       items[#items + 1] = { k = "star" }
     else
       local e = p:expr()
-      local a = alias(p)
-      items[#items + 1] = a and { k = "alias", expr = e, name = a } or e
+      local several = is_kw(p:peek(), "AS") and sql.isOperator(p:peek(1), "(") and p:advance() and p:aliasNames()
+      local a = not several and alias(p)
+      items[#items + 1] = several and { k = "alias", expr = e, name = several[1], names = several }
+        or a and { k = "alias", expr = e, name = a } or e
     end
   until not p:accept_op(",")
   local scope = { names = {}, renamed = {}, ambiguous = {}, ctes = ctes }
@@ -211,6 +240,11 @@ local function select_core(p, session, ctes, in_set)
       local joined = join(p, session, df, scope)
       if not joined then break end
       df = joined
+    end
+    while true do
+      local viewed = lateral_view(p, df, scope)
+      if not viewed then break end
+      df = viewed
     end
   else
     df = session:range(1):select() -- SELECT 1: one row of no columns

@@ -168,6 +168,35 @@ t.test("CAST of an array casts its elements", function()
   t.same_table(t.rows(ints:select(F.coalesce(F.lit(nil), "a", F.array(F.lit(0.5))))), { "[1.0]" })
 end)
 
+t.test("array_sort, array_compact, array_append, array_prepend and get", function()
+  local df = spark:createDataFrame({ { { 3, nil, 1, n = 3 } }, { {} }, { nil } }, "a array<int>")
+  local out = df:select(F.array_sort("a"), F.sort_array("a"), F.array_compact("a"), F.array_append("a", 9),
+    F.array_prepend("a", F.lit(nil)), F.get("a", 0))
+  t.same_table(out.columns, { "array_sort(a)", "sort_array(a, true)", "array_compact(a)", "array_append(a, 9)",
+    "array_prepend(a, NULL)", "get(a, 0)" })
+  -- array_sort puts nulls last, sort_array first (Spark's two)
+  t.same_table(t.rows(out), { "[1, 3, null]|[null, 1, 3]|[3, 1]|[3, null, 1, 9]|[null, 3, null, 1]|3",
+    "[]|[]|[]|[9]|[null]|null", "null|null|null|null|null|null" })
+end)
+
+t.test("inline and LATERAL VIEW, as Spark SQL writes them", function()
+  local df = spark:createDataFrame({ { 1, { { x = 1, y = "a" }, { x = 2 } } }, { 2, {} }, { 3, nil } },
+    "id int, pts array<struct<x:int,y:string>>")
+  t.same_table(t.rows(df:select("id", F.inline("pts"))), { "1|1|a", "1|2|null" })
+  t.same_table(df:select("id", F.inline("pts")).columns, { "id", "x", "y" })
+  t.same_table(t.rows(df:select("id", F.inline_outer("pts"))), { "1|1|a", "1|2|null", "2|null|null", "3|null|null" })
+  t.same_table(df:selectExpr("inline(pts) AS (px, py)", "id").columns, { "px", "py", "id" })
+  df:createOrReplaceTempView("shapes")
+  t.same_table(t.rows(spark:sql("SELECT id, p.x FROM shapes LATERAL VIEW inline(pts) p WHERE id < 3")),
+    { "1|1", "1|2" })
+  t.same_table(t.rows(spark:sql("SELECT id, v.px FROM shapes LATERAL VIEW OUTER inline(pts) v AS px, py")),
+    { "1|1", "1|2", "2|null", "3|null" })
+  t.same_table(t.rows(spark:sql("SELECT id, e.k, e.c.x FROM shapes LATERAL VIEW posexplode(pts) e AS k, c")),
+    { "1|0|1", "1|1|2" })
+  t.same_table(t.rows(spark:sql("SELECT posexplode(pts) AS (k, c) FROM shapes")), { "0|{1, a}", "1|{2, null}" })
+  t.raises(function() spark:sql("SELECT id FROM shapes LATERAL VIEW upper(id) u") end, "expected a generator")
+end)
+
 t.test("arrays_zip, array_repeat and sequence", function()
   local df = spark:createDataFrame({ { { 1, 2, 3 }, { "a", "b" }, 3 }, { {}, { "x" }, 0 }, { nil, { "y" }, nil } },
     "a array<int>, b array<string>, n int")
