@@ -23,7 +23,8 @@ int32_t tide_type_width(int32_t type)
     case TIDE_FLOAT64:
     case TIDE_TIMESTAMP:
     case TIDE_VECTOR:
-    case TIDE_ARRAY: return 8; /* int64 offsets */
+    case TIDE_ARRAY:
+    case TIDE_MAP: return 8; /* int64 offsets */
     case TIDE_DECIMAL: return 16;
     default: return 0;
     }
@@ -76,7 +77,8 @@ int tide_column_init(tide_batch *b, tide_column *col, const char *name, int32_t 
                      int64_t capacity)
 {
     if (type == TIDE_VECTOR) return tide_column_init_vector(b, col, name, 0, 0, capacity, capacity);
-    if (type == TIDE_ARRAY) return -1; /* tide_column_init_array: the elements need a type */
+    /* tide_column_init_array and _map: the elements need a type */
+    if (type == TIDE_ARRAY || type == TIDE_MAP) return -1;
     int32_t width = tide_type_width(type);
     if (width == 0) return -1;
     if (capacity < INITIAL_ROWS) capacity = INITIAL_ROWS;
@@ -135,17 +137,28 @@ int tide_column_init_vector(tide_batch *b, tide_column *col, const char *name, i
     return tide_column_init(b, &col->children[1], "values", TIDE_FLOAT64, entries);
 }
 
-int tide_column_init_array(tide_batch *b, tide_column *col, const char *name, int64_t capacity)
+static int init_nested(tide_batch *b, tide_column *col, const char *name, int32_t type,
+                       int32_t num_children, int64_t capacity)
 {
     if (capacity < INITIAL_ROWS) capacity = INITIAL_ROWS;
     memset(col, 0, sizeof *col);
     col->name = tide_arena_strdup(b->arena, name ? name : "");
-    col->type = TIDE_ARRAY;
+    col->type = type;
     col->capacity = capacity;
     col->values = tide_arena_calloc(b->arena, ((size_t)capacity + 1) * sizeof(int64_t));
-    col->num_children = 1;
-    col->children = tide_arena_calloc(b->arena, sizeof(tide_column));
+    col->num_children = num_children;
+    col->children = tide_arena_calloc(b->arena, sizeof(tide_column) * (size_t)num_children);
     return col->name && col->values && col->children ? 0 : -1;
+}
+
+int tide_column_init_array(tide_batch *b, tide_column *col, const char *name, int64_t capacity)
+{
+    return init_nested(b, col, name, TIDE_ARRAY, 1, capacity);
+}
+
+int tide_column_init_map(tide_batch *b, tide_column *col, const char *name, int64_t capacity)
+{
+    return init_nested(b, col, name, TIDE_MAP, 2, capacity);
 }
 
 int tide_column_init_nulls(tide_batch *b, tide_column *col, const char *name, int32_t type,
@@ -272,7 +285,7 @@ int tide_column_append_vector(tide_batch *b, tide_column *col, int32_t nnz,
 
 int tide_column_append_array(tide_batch *b, tide_column *col)
 {
-    if (col->type != TIDE_ARRAY || reserve_row(b, col) != 0) return -1;
+    if ((col->type != TIDE_ARRAY && col->type != TIDE_MAP) || reserve_row(b, col) != 0) return -1;
     int64_t *offsets = col->values;
     offsets[col->length + 1] = col->children[0].length;
     mark_valid(col, col->length);
@@ -282,7 +295,7 @@ int tide_column_append_array(tide_batch *b, tide_column *col)
 
 int tide_column_append_null(tide_batch *b, tide_column *col)
 {
-    if (col->type == TIDE_ARRAY) {
+    if (col->type == TIDE_ARRAY || col->type == TIDE_MAP) {
         if (tide_column_append_array(b, col) != 0) return -1;
     } else if (col->type == TIDE_VECTOR) {
         if (tide_column_append_vector(b, col, 0, NULL, NULL) != 0) return -1;

@@ -45,10 +45,10 @@ static inline int tide_is_varlen(int32_t type)
 }
 
 /* Types whose values buffer holds length + 1 offsets (int32 for strings
-   and binary, int64 for vectors and arrays). */
+   and binary, int64 for vectors, arrays and maps). */
 static inline int tide_has_offsets(int32_t type)
 {
-    return tide_is_varlen(type) || type == TIDE_VECTOR || type == TIDE_ARRAY;
+    return tide_is_varlen(type) || type == TIDE_VECTOR || type == TIDE_ARRAY || type == TIDE_MAP;
 }
 
 /* Row i of a bool, int, long, float or double column as a double. */

@@ -32,8 +32,8 @@ static const char *type_name(int32_t t)
 {
     static const char *names[] = {"?",      "boolean", "int",       "bigint",  "float", "double",
                                   "string", "binary",  "timestamp", "decimal", "struct", "vector",
-                                  "array"};
-    return t >= 1 && t <= TIDE_ARRAY ? names[t] : "?";
+                                  "array",  "map"};
+    return t >= 1 && t <= TIDE_MAP ? names[t] : "?";
 }
 
 /* ---- parsing strings ------------------------------------------------------ */
@@ -318,6 +318,22 @@ static int append_text(tide_batch *out, tide_column *dst, int64_t *used, const t
         }
         return kernel_str_append(out, dst, used, "]", 1, errbuf, errlen);
     }
+    case TIDE_MAP: {
+        /* Spark's {a -> 1, b -> null} */
+        const int64_t *off = col->values;
+        const tide_column *keys = &col->children[0], *values = &col->children[1];
+        if (kernel_str_append(out, dst, used, "{", 1, errbuf, errlen) != 0) return -1;
+        for (int64_t e = off[row]; e < off[row + 1]; e++) {
+            if ((e > off[row] && kernel_str_append(out, dst, used, ", ", 2, errbuf, errlen) != 0) ||
+                append_text(out, dst, used, keys, e, errbuf, errlen) != 0 ||
+                kernel_str_append(out, dst, used, " -> ", 4, errbuf, errlen) != 0)
+                return -1;
+            int rc = tide_valid(values, e) ? append_text(out, dst, used, values, e, errbuf, errlen)
+                                           : kernel_str_append(out, dst, used, "null", 4, errbuf, errlen);
+            if (rc != 0) return -1;
+        }
+        return kernel_str_append(out, dst, used, "}", 1, errbuf, errlen);
+    }
     default: return kernel_error(errbuf, errlen, "cannot cast %s to string", type_name(col->type));
     }
     return kernel_str_append(out, dst, used, buf, n, errbuf, errlen);
@@ -572,6 +588,7 @@ int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_
         return kernel_error(errbuf, errlen, "cannot cast %s to binary", type_name(from));
     }
     if (type == TIDE_STRUCT || from == TIDE_STRUCT || type == TIDE_ARRAY || from == TIDE_ARRAY ||
+        type == TIDE_MAP || from == TIDE_MAP ||
         from == TIDE_BINARY ||
         (from != TIDE_STRING && !is_numeric_source(from)))
         return kernel_error(errbuf, errlen, "cannot cast %s to %s", type_name(from),

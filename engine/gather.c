@@ -43,7 +43,7 @@ static int measure(const char *name, const tide_column *const *srcs, int32_t num
     for (int64_t i = 0; i < n; i++) {
         const tide_column *src = source_of(srcs, num_srcs, which, rows, i, &r);
         if (!src) continue;
-        if (type == TIDE_ARRAY) {
+        if (type == TIDE_ARRAY || type == TIDE_MAP) {
             const int64_t *off = src->values;
             total += off[r + 1] - off[r];
         } else if (type == TIDE_VECTOR) {
@@ -113,8 +113,9 @@ static void copy_vectors(tide_column *dst, const tide_column *const *srcs, int32
     }
 }
 
-/* An array column's offsets, and its elements: the gather of the chosen
-   rows' elements from the sources' element columns. */
+/* An array (or map) column's offsets, and its elements: the gather of
+   the chosen rows' elements from the sources' element columns (a map's
+   keys and values alike). */
 static int copy_arrays(tide_batch *out, tide_column *dst, const tide_column *const *srcs,
                        int32_t num_srcs, const int32_t *which, const int64_t *rows, int64_t n,
                        int64_t elements, char *errbuf, size_t errlen)
@@ -141,9 +142,12 @@ static int copy_arrays(tide_batch *out, tide_column *dst, const tide_column *con
         }
         offsets[i + 1] = used;
     }
-    for (int32_t s = 0; s < num_srcs; s++) child_srcs[s] = &srcs[s]->children[0];
-    rc = kernel_gather(out, &dst->children[0], srcs[0]->children[0].name, child_srcs, num_srcs,
-                       element_which, element_rows, used, errbuf, errlen);
+    rc = 0;
+    for (int32_t c = 0; c < srcs[0]->num_children && rc == 0; c++) {
+        for (int32_t s = 0; s < num_srcs; s++) child_srcs[s] = &srcs[s]->children[c];
+        rc = kernel_gather(out, &dst->children[c], srcs[0]->children[c].name, child_srcs, num_srcs,
+                           element_which, element_rows, used, errbuf, errlen);
+    }
 done:
     free(element_which);
     free(element_rows);
@@ -240,7 +244,7 @@ int kernel_gather(tide_batch *out, tide_column *dst, const char *name,
     if (type == TIDE_STRUCT) {
         if (gather_children(out, dst, srcs, num_srcs, which, rows, n, errbuf, errlen) != 0)
             return -1;
-    } else if (type == TIDE_ARRAY) {
+    } else if (type == TIDE_ARRAY || type == TIDE_MAP) {
         if (copy_arrays(out, dst, srcs, num_srcs, which, rows, n, m.payload, errbuf, errlen) != 0)
             return -1;
     } else if (type == TIDE_VECTOR) {

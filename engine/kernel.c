@@ -29,10 +29,10 @@ int kernel_alloc(tide_batch *out, tide_column *dst, const char *name, int32_t ty
         dst->data = tide_arena_alloc(out->arena, (size_t)data_bytes);
         if (!dst->data) return -1;
         dst->data_capacity = data_bytes;
-    } else if (type == TIDE_ARRAY) {
-        /* the element column is the caller's to fill (kernel_gather, ...) */
-        dst->num_children = 1;
-        dst->children = tide_arena_calloc(out->arena, sizeof(tide_column));
+    } else if (type == TIDE_ARRAY || type == TIDE_MAP) {
+        /* the element (key and value) columns are the caller's to fill */
+        dst->num_children = type == TIDE_MAP ? 2 : 1;
+        dst->children = tide_arena_calloc(out->arena, sizeof(tide_column) * (size_t)dst->num_children);
         if (!dst->children) return -1;
     } else if (type == TIDE_VECTOR) {
         dst->num_children = 2;
@@ -128,12 +128,12 @@ static const char *type_label(const tide_column *c, char *buf, size_t len)
 {
     static const char *names[] = {"?",      "boolean", "int",     "bigint",
                                   "float",  "double",  "string",  "binary",
-                                  "timestamp", "decimal", "struct", "vector", "array"};
+                                  "timestamp", "decimal", "struct", "vector", "array", "map"};
     if (c->type == TIDE_DECIMAL) {
         snprintf(buf, len, "decimal(%d,%d)", c->precision, c->scale);
         return buf;
     }
-    return c->type >= 1 && c->type <= TIDE_ARRAY ? names[c->type] : names[0];
+    return c->type >= 1 && c->type <= TIDE_MAP ? names[c->type] : names[0];
 }
 
 int kernel_same_layout(const tide_column *a, const tide_column *b, char *why, size_t whylen)
@@ -147,6 +147,9 @@ int kernel_same_layout(const tide_column *a, const tide_column *b, char *why, si
         return 0;
     }
     if (a->type == TIDE_ARRAY) return kernel_same_layout(&a->children[0], &b->children[0], why, whylen);
+    if (a->type == TIDE_MAP)
+        return kernel_same_layout(&a->children[0], &b->children[0], why, whylen) &&
+               kernel_same_layout(&a->children[1], &b->children[1], why, whylen);
     if (a->type != TIDE_STRUCT) return 1;
     if (a->num_children != b->num_children) {
         if (why)

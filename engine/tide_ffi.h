@@ -80,6 +80,9 @@ void tide_arena_cache_trim(void);
  * array is int64 offsets (length + 1 of them) into one child column,
  * children[0] "element", of any type: row i's elements are its rows
  * [offsets[i], offsets[i + 1]); a null row's range is empty.
+ * map is an array's layout with two child columns of equal length,
+ * children[0] "key" (never null) and children[1] "value": row i's entries
+ * are their rows [offsets[i], offsets[i + 1]).
  */
 typedef enum tide_type {
     TIDE_BOOL = 1,
@@ -93,7 +96,8 @@ typedef enum tide_type {
     TIDE_DECIMAL = 9,
     TIDE_STRUCT = 10,
     TIDE_VECTOR = 11,
-    TIDE_ARRAY = 12
+    TIDE_ARRAY = 12,
+    TIDE_MAP = 13
 } tide_type;
 
 typedef struct tide_column {
@@ -155,6 +159,10 @@ int tide_column_init_array(tide_batch *batch, tide_column *col, const char *name
 /* Ends a row of an array column: its elements are those appended to the
    element column since the row before ended. */
 int tide_column_append_array(tide_batch *batch, tide_column *col);
+/* A map column, as an array one with two children, children[0] (keys)
+   and children[1] (values), which the caller initializes; a row ends with
+   tide_column_append_array once its entries are appended to both. */
+int tide_column_init_map(tide_batch *batch, tide_column *col, const char *name, int64_t capacity);
 int tide_column_append_vector(tide_batch *batch, tide_column *col, int32_t nnz,
                               const int32_t *indices, const double *values);
 /* Appends one row; these grow the buffers as needed. 0 on success. */

@@ -120,6 +120,7 @@ local function column_type(col)
     return T.struct(fields)
   end
   if id == ID.array then return T.array(column_type(col.children[0])) end
+  if id == ID.map then return T.map(column_type(col.children[0]), column_type(col.children[1])) end
   return T.fromId(id) or error("unknown column type id " .. tostring(id))
 end
 
@@ -148,7 +149,7 @@ local POINTER = {
   [ID.boolean] = "uint8_t*", [ID.int] = "int32_t*", [ID.long] = "int64_t*",
   [ID.float] = "float*", [ID.double] = "double*", [ID.string] = "int32_t*",
   [ID.binary] = "int32_t*", [ID.timestamp] = "int64_t*", [ID.decimal] = "uint8_t*",
-  [ID.vector] = "int64_t*", [ID.array] = "int64_t*",
+  [ID.vector] = "int64_t*", [ID.array] = "int64_t*", [ID.map] = "int64_t*",
 }
 local text_buf = ffi.new("char[48]")
 local TWO53 = 2 ^ 53
@@ -194,7 +195,8 @@ end
 -- (int64 as a number when exact, else an int64 cdata), strings for string,
 -- binary and decimal (exact digits), microseconds for timestamps, Rows for
 -- structs, lists for arrays (n: their length, null elements being holes),
--- nil for null.
+-- tables of key -> value for maps (a null value's key left out), nil for
+-- null.
 local value_at
 function value_at(col, i)
   if not is_valid(col, i) then return nil end
@@ -206,6 +208,13 @@ function value_at(col, i)
       Row.listMetatable(element.type == ID.double or element.type == ID.float))
     for k = first, last - 1 do list[k - first + 1] = value_at(element, k) end
     return list
+  end
+  if id == ID.map then
+    local first, last = elements_of(col, i)
+    local map = setmetatable({}, Row.mapMetatable(col.children[1].type == ID.double
+      or col.children[1].type == ID.float))
+    for k = first, last - 1 do map[value_at(col.children[0], k)] = value_at(col.children[1], k) end
+    return map
   end
   if id == ID.string or id == ID.binary then return bytes_at(col, i) end
   if id == ID.decimal then return decimal_text(col, i) end
@@ -336,6 +345,14 @@ function cell_text(col, i)
     for k = first, last - 1 do parts[k - first + 1] = cell_text(col.children[0], k) end
     return "[" .. table.concat(parts, ", ") .. "]"
   end
+  if id == ID.map then
+    local first, last = elements_of(col, i)
+    local parts = {}
+    for k = first, last - 1 do
+      parts[k - first + 1] = cell_text(col.children[0], k) .. " -> " .. cell_text(col.children[1], k)
+    end
+    return "{" .. table.concat(parts, ", ") .. "}"
+  end
   return "?"
 end
 M.cellText = cell_text
@@ -405,6 +422,10 @@ function init_column(b, col, field)
   elseif t.id == ID.array then
     rc = C.tide_column_init_array(b, col, field.name, 0)
     if rc == 0 then rc = init_column(b, col.children[0], T.field("element", t.elementType, t.containsNull)) end
+  elseif t.id == ID.map then
+    rc = C.tide_column_init_map(b, col, field.name, 0)
+    if rc == 0 then rc = init_column(b, col.children[0], T.field("key", t.keyType, false)) end
+    if rc == 0 then rc = init_column(b, col.children[1], T.field("value", t.valueType, t.valueContainsNull)) end
   else
     rc = C.tide_column_init(b, col, field.name, t.id, 0)
   end
@@ -505,6 +526,22 @@ function append(b, col, field, value, row)
     end
     local element = T.field(field.name .. ".element", t.elementType, t.containsNull)
     for k = 1, value.n or #value do append(b, col.children[0], element, value[k], row) end
+    rc = C.tide_column_append_array(b, col)
+  elseif id == ID.map then
+    -- a Lua table of key -> value, its keys in sorted order (Lua's own
+    -- order is no order)
+    if type(value) ~= "table" or (getmetatable(value) ~= nil and not Row.isMap(value)) then
+      bad(field, row, value, "a table of key -> value")
+    end
+    local keys = {}
+    for k in pairs(value) do keys[#keys + 1] = k end
+    table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+    local kf = T.field(field.name .. ".key", t.keyType, false)
+    local vf = T.field(field.name .. ".value", t.valueType, t.valueContainsNull)
+    for _, k in ipairs(keys) do
+      append(b, col.children[0], kf, k, row)
+      append(b, col.children[1], vf, value[k], row)
+    end
     rc = C.tide_column_append_array(b, col)
   elseif id == ID.struct then
     if type(value) ~= "table" then bad(field, row, value, "a table") end

@@ -59,10 +59,10 @@ local function has_aggregate(node)
 end
 M.hasAggregate = has_aggregate
 
--- Whether values of type t are or hold vectors, which collect_set cannot
--- tell apart (engine/collect.c).
+-- Whether values of type t are or hold vectors or maps, which collect_set
+-- cannot tell apart (engine/collect.c; Spark does not compare maps).
 function M.holdsVector(t)
-  if t.id == ID.vector then return true end
+  if t.id == ID.vector or t.id == ID.map then return true end
   if t.elementType then return M.holdsVector(t.elementType) end
   for _, f in ipairs(t.fields or {}) do
     if M.holdsVector(f.dataType) then return true end
@@ -220,7 +220,7 @@ function M.install(dataframe)
       local idx = index_of(schema, arg.name, "countDistinct", level + 1, arg.from)
       local field = schema.fields[idx + 1]
       local id = field.dataType.id
-      if id == ID.vector then
+      if id == ID.vector or id == ID.map then
         error(("countDistinct: column %s is %s, which cannot be counted distinct"):format(field.name,
           field.dataType:simpleString()), level + 1)
       end

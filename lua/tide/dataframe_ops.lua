@@ -79,12 +79,12 @@ end
 
 -- The index of a column that rows are sorted or grouped by (`name` as
 -- index_of's, or the 0-based index): tide orders and hashes every type
--- but vectors (Spark ML's, which Spark does not order either), structs
--- and arrays by their fields and elements.
+-- but vectors (Spark ML's) and maps, which Spark does not order either;
+-- structs and arrays by their fields and elements.
 local function key_index(schema, name, what, level, from)
   local i = type(name) == "number" and name or index_of(schema, name, what, level + 1, from)
   local t = schema.fields[i + 1].dataType
-  if t.id == ID.vector then
+  if t.id == ID.vector or t.id == ID.map then
     local role = what == "orderBy" and "a sort key" or what == "groupBy" and "a grouping key"
       or "compared for duplicates"
     error(("%s: column %s is %s, which cannot be %s"):format(what, schema.fields[i + 1].name,

@@ -314,6 +314,7 @@ function can_cast(from, to)
   if from.id == ID.struct or to.id == ID.struct then return false end
   if from.id == ID.vector or to.id == ID.vector then return false end
   if from.id == ID.array and to.id == ID.array then return can_cast(from.elementType, to.elementType) end
+  if from.id == ID.map or to.id == ID.map then return false end
   if from.id == ID.array or to.id == ID.array then return false end
   if to.id == ID.binary then return from.id == ID.string or coerce.isIntegral(from) end
   if from.id == ID.binary then return false end

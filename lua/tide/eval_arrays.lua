@@ -42,8 +42,10 @@ end
 -- Elements compared or ordered: any type but vectors (structs and arrays
 -- by their fields and elements, as Spark's).
 local function comparable_elements(node, arr, ev)
-  if arr.type.elementType.id == ID.vector then
-    ev.typeError(node, ("%s cannot compare vectors (%s)"):format(node.fn, arr.type:simpleString()))
+  local id = arr.type.elementType.id
+  if id == ID.vector or id == ID.map then
+    ev.typeError(node, ("%s cannot compare %s (%s)"):format(node.fn, id == ID.map and "maps" or "vectors",
+      arr.type:simpleString()))
   end
 end
 

@@ -26,8 +26,9 @@ local function simple(t) return t:simpleString() end
 -- error naming it (arithmetic on vectors is one already: not a number).
 local function no_vectors(node, list, what)
   for _, c in ipairs(list) do
-    if c.type.id == ID.vector then
-      type_error(node, ("%s is a vector, which cannot be %s"):format(c.name, what))
+    if c.type.id == ID.vector or c.type.id == ID.map then
+      type_error(node, ("%s is a %s, which cannot be %s"):format(c.name, c.type.id == ID.map and "map" or "vector",
+        what))
     end
   end
 end

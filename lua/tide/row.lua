@@ -63,6 +63,29 @@ function M.listMetatable(floating)
   return mt
 end
 
+-- The metatable of the tables collect() gives for maps (key -> value): they
+-- print as Python prints a dict, {'a': 1}, keys in sorted order.
+local map_metatables = {}
+function M.mapMetatable(floating)
+  floating = floating == true
+  local mt = map_metatables[floating]
+  if mt then return mt end
+  mt = { __tostring = function(map)
+    local keys, parts = {}, {}
+    for k in pairs(map) do keys[#keys + 1] = k end
+    table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+    for i, k in ipairs(keys) do parts[i] = quote(k) .. ": " .. quote(map[k], floating) end
+    return "{" .. table.concat(parts, ", ") .. "}"
+  end }
+  map_metatables[floating] = mt
+  return mt
+end
+
+function M.isMap(v)
+  local mt = getmetatable(v)
+  return mt ~= nil and (mt == map_metatables[true] or mt == map_metatables[false])
+end
+
 function M.isList(v)
   local mt = getmetatable(v)
   return mt ~= nil and (mt == list_metatables[true] or mt == list_metatables[false])

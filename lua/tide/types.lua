@@ -4,6 +4,7 @@
 --   T.struct{ T.field("id", T.decimal(38, 0)), T.field("hour", T.int) }
 --   T.fromDDL("id decimal(38,0), hour int, site_id string")
 --   T.parse("decimal(38,0)")              T.array(T.string)   T.parse("array<string>")
+--   T.map(T.string, T.int)                T.parse("map<string,int>")
 --
 -- Every type knows its column type id (tide_ffi.h), Spark's simpleString
 -- ("int", "bigint", "decimal(38,0)", "struct<a:int>") and typeName as
@@ -34,7 +35,7 @@ end
 
 -- Column type ids, as in tide_ffi.h's enum tide_type.
 local ID = { boolean = 1, int = 2, long = 3, float = 4, double = 5, string = 6,
-             binary = 7, timestamp = 8, decimal = 9, struct = 10, vector = 11, array = 12 }
+             binary = 7, timestamp = 8, decimal = 9, struct = 10, vector = 11, array = 12, map = 13 }
 M.ID = ID
 
 M.boolean = atomic(ID.boolean, "boolean", "boolean")
@@ -67,7 +68,7 @@ end
 function M.fromId(id, precision, scale)
   if id == ID.decimal then return M.decimal(precision, scale) end
   for name, tid in pairs(ID) do
-    if tid == id and id ~= ID.struct and id ~= ID.array then return M[name] end
+    if tid == id and id ~= ID.struct and id ~= ID.array and id ~= ID.map then return M[name] end
   end
 end
 
@@ -79,6 +80,16 @@ function M.array(elementType, containsNull)
   end
   local t = atomic(ID.array, "array", "array<" .. elementType:simpleString() .. ">")
   t.elementType, t.containsNull = elementType, containsNull ~= false
+  return t
+end
+
+-- T.map(keyType, valueType[, valueContainsNull]): Spark's MapType.
+function M.map(keyType, valueType, valueContainsNull)
+  if getmetatable(keyType) ~= DataType or getmetatable(valueType) ~= DataType then
+    error("T.map: the key and value types must be tide.types values", 2)
+  end
+  local t = atomic(ID.map, "map", ("map<%s,%s>"):format(keyType:simpleString(), valueType:simpleString()))
+  t.keyType, t.valueType, t.valueContainsNull = keyType, valueType, valueContainsNull ~= false
   return t
 end
 
@@ -208,6 +219,13 @@ function DataType:treeString()
         tostring(t.containsNull))
       walk_type(t.elementType, prefix .. "|    ")
     end
+    if t.keyType then
+      out[#out + 1] = ("%s|-- key: %s"):format(prefix, t.keyType:typeName())
+      walk_type(t.keyType, prefix .. "|    ")
+      out[#out + 1] = ("%s|-- value: %s (valueContainsNull = %s)"):format(prefix, t.valueType:typeName(),
+        tostring(t.valueContainsNull))
+      walk_type(t.valueType, prefix .. "|    ")
+    end
   end
   walk(self.fields or {}, " ")
   return table.concat(out, "\n") .. "\n"
@@ -292,6 +310,13 @@ function Parser:type()
     local element = self:type()
     self:take(">", ">")
     return M.array(element)
+  elseif name == "map" then
+    self:take("<", "<")
+    local key = self:type()
+    self:take(",", ",")
+    local value = self:type()
+    self:take(">", ">")
+    return M.map(key, value)
   elseif name == "varchar" or name == "char" then
     if self:peek("%(") then
       self:take("%(", "(")
