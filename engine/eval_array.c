@@ -28,7 +28,7 @@ static int check_array(const tide_column *arr, const char *what, char *errbuf, s
 int tide_eval_array_size(tide_batch *out, const tide_column *arr, tide_column *dst, char *errbuf,
                          size_t errlen)
 {
-    if (check_array(arr, "size", errbuf, errlen) != 0) return -1;
+    if (arr->type != TIDE_MAP && check_array(arr, "size", errbuf, errlen) != 0) return -1;
     int64_t n = arr->length;
     if (kernel_alloc(out, dst, "", TIDE_INT32, 0, 0, n, 0) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
@@ -546,14 +546,15 @@ int tide_eval_array_to_vector(tide_batch *out, const tide_column *arr, tide_colu
 /* ---- explode ------------------------------------------------------------ */
 
 tide_batch *tide_batch_explode(tide_batch *batch, int32_t index, int32_t outer,
-                               const char *pos_name, const char *col_name, char *errbuf,
-                               size_t errlen)
+                               const char *pos_name, const char *col_name, const char *value_name,
+                               char *errbuf, size_t errlen)
 {
     if (index < 0 || index >= batch->num_columns) {
         kernel_error(errbuf, errlen, "explode: no column %d", index);
         return NULL;
     }
-    if (check_array(&batch->columns[index], "explode", errbuf, errlen) != 0) return NULL;
+    int is_map = batch->columns[index].type == TIDE_MAP;
+    if (!is_map && check_array(&batch->columns[index], "explode", errbuf, errlen) != 0) return NULL;
     const tide_column *arr = &batch->columns[index];
     const int64_t *off = offsets_of(arr);
     int64_t n = batch->num_rows, m = 0;
@@ -561,7 +562,7 @@ tide_batch *tide_batch_explode(tide_batch *batch, int32_t index, int32_t outer,
         int64_t len = tide_valid(arr, i) ? off[i + 1] - off[i] : 0;
         m += len > 0 ? len : outer ? 1 : 0;
     }
-    int32_t extra = pos_name ? 1 : 0;
+    int32_t extra = (pos_name ? 1 : 0) + (is_map ? 1 : 0);
     tide_batch *out = tide_batch_new(batch->num_columns + extra);
     int64_t *rows = malloc(sizeof *rows * (size_t)(m ? m : 1));
     int64_t *elements = malloc(sizeof *elements * (size_t)(m ? m : 1));
@@ -599,10 +600,14 @@ tide_batch *tide_batch_explode(tide_batch *batch, int32_t index, int32_t outer,
             }
             kernel_finish(pos);
         }
-        const tide_column *el = &arr->children[0];
-        if (kernel_gather(out, &out->columns[slot], col_name, &el, 1, which, elements, m, errbuf,
-                          errlen) != 0)
-            goto fail;
+        /* an array's elements; a map's keys, then its values */
+        for (int32_t part = 0; part < (is_map ? 2 : 1); part++) {
+            const tide_column *el = &arr->children[part];
+            if (kernel_gather(out, &out->columns[slot + part], part ? value_name : col_name, &el, 1,
+                              which, elements, m, errbuf, errlen) != 0)
+                goto fail;
+        }
+        slot += is_map;
     }
     out->num_rows = m;
     free(rows);

@@ -147,10 +147,12 @@ int tide_array_null_where(tide_batch *out, const tide_column *value, const tide_
                           tide_column *dst, char *errbuf, size_t errlen);
 /* explode: a new batch of batch's rows, each repeated once per element of
    its array in column `index`, which becomes the elements (col_name),
-   after their 0-based positions (pos_name, when not NULL: posexplode).
+   after their 0-based positions (pos_name, when not NULL: posexplode); of
+   a map's entries, its keys (col_name) then values (value_name).
    outer: a null or empty array gives one row with nulls there
    (explode_outer), else none. NULL with errbuf on failure. */
 tide_batch *tide_batch_explode(tide_batch *batch, int32_t index, int32_t outer, const char *pos_name,
-                               const char *col_name, char *errbuf, size_t errlen);
+                               const char *col_name, const char *value_name, char *errbuf,
+                               size_t errlen);
 
 #endif

@@ -371,7 +371,12 @@ function compilers.item(node, scope)
   if c.type.id == ID.array then
     return require("tide.eval_arrays").item(node, c, node.index, compile_child(scope), M)
   end
-  type_error(node, ("%s is %s, which cannot be indexed (arrays can)"):format(c.name, simple(c.type)))
+  if c.type.id == ID.map then
+    local index = node.index
+    local key = compile_child(scope)(type(index) == "table" and index or { k = "lit", value = index })
+    return require("tide.eval_maps").lookup(node, c, key, M)
+  end
+  type_error(node, ("%s is %s, which cannot be indexed (arrays and maps can)"):format(c.name, simple(c.type)))
 end
 
 -- A lambda function, or one of its variables, outside a higher-order
@@ -535,6 +540,7 @@ require("tide.eval_text").register(M)
 require("tide.eval_datetime").register(M)
 require("tide.eval_arrays").register(M)
 require("tide.eval_lambda").register(M)
+require("tide.eval_maps").register(M)
 require("tide.json_functions").register(M)
 
 return M

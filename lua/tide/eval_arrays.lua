@@ -63,7 +63,14 @@ local function of_array(kernel, result, check)
 end
 local function same_type(t) return t end
 
-local size = of_array(C.tide_eval_array_size, function() return T.int end)
+-- size of an array or a map: its elements, or entries
+local function size(node, _, compileChild, ev)
+  local c = args_of(node, compileChild, 1, 1, ev)[1]
+  if c.type.id ~= ID.map then as_array(node, c, ev) end
+  return over_args(ev, node, T.int, { c }, function(out, cols, dst)
+    return C.tide_eval_array_size(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
 
 -- arr[index] (0-based) and element_at(arr, index) (1-based).
 local function item_of(node, arr, index, one_based, ev)
@@ -75,6 +82,7 @@ end
 
 local function element_at(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 2, 2, ev)
+  if args[1].type.id == ID.map then return require("tide.eval_maps").lookup(node, args[1], args[2], ev) end
   return item_of(node, as_array(node, args[1], ev), args[2], true, ev)
 end
 

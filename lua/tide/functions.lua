@@ -158,6 +158,12 @@ F.array_sort = columns_fn("array_sort")
 F.array_compact = columns_fn("array_compact")
 function F.array_append(c, value) return call("array_append", { colNode(c), nodeOf(value) }) end
 function F.array_prepend(c, value) return call("array_prepend", { colNode(c), nodeOf(value) }) end
+-- maps (tide.eval_maps)
+for _, name in ipairs({ "map_keys", "map_values", "map_entries", "create_map", "map_from_arrays",
+                        "map_from_entries" }) do
+  F[name] = columns_fn(name)
+end
+function F.map_contains_key(c, key) return call("map_contains_key", { colNode(c), nodeOf(key) }) end
 -- get(arr, index): 0-based, null past either end (Spark 3.4's).
 function F.get(c, index) return call("get", { colNode(c), nodeOf(index) }) end
 -- array_repeat(col, count): col a column or name (F.lit for a value),

@@ -65,12 +65,15 @@ function M.project(df, nodes, derive)
   local schema = projected._plan.schema
   local at = schema:fieldIndex(ARRAY)
   local input = schema.fields[at].dataType
-  if input.id ~= ID.array or (inline and input.elementType.id ~= ID.struct) then
+  local is_map = input.id == ID.map and not inline
+  if (input.id ~= ID.array and not is_map) or (inline and input.elementType.id ~= ID.struct) then
     checks.failAtUser(("cannot resolve '%s' due to data type mismatch: input to function %s should be %s, not %s")
       :format(sql_names.toString(gen), fn, inline and "array<struct>" or "array or map type", input:simpleString()))
   end
   -- inline: the structs' fields as columns
-  local defaults = inline and input.elementType:fieldNames() or with_pos and { "pos", "col" } or { "col" }
+  local defaults = inline and input.elementType:fieldNames()
+    or is_map and (with_pos and { "pos", "key", "value" } or { "key", "value" })
+    or with_pos and { "pos", "col" } or { "col" }
   names = names or defaults
   if #names ~= #defaults then
     checks.failAtUser(("The number of aliases supplied in the AS clause does not match the number of columns output"
@@ -80,19 +83,27 @@ function M.project(df, nodes, derive)
   for i, f in ipairs(schema.fields) do
     if i == at then
       if with_pos then fields[#fields + 1] = T.field(names[1], T.int, outer) end
-      fields[#fields + 1] = T.field(inline and ARRAY or names[#names], input.elementType, input.containsNull or outer)
+      if is_map then
+        fields[#fields + 1] = T.field(names[#names - 1], input.keyType, outer)
+        fields[#fields + 1] = T.field(names[#names], input.valueType, input.valueContainsNull or outer)
+      else
+        fields[#fields + 1] = T.field(inline and ARRAY or names[#names], input.elementType,
+          input.containsNull or outer)
+      end
     else
       fields[#fields + 1] = f
     end
   end
-  local pos_name, col_name = with_pos and names[1] or nil, inline and ARRAY or names[#names]
+  local pos_name = with_pos and names[1] or nil
+  local col_name = inline and ARRAY or is_map and names[#names - 1] or names[#names]
+  local value_name = is_map and names[#names] or nil
   local exploded = derive(projected, {
     kind = "generate",
     schema = T.struct(fields),
     explain = ("Generate %s, %s"):format(sql_names.toString(gen), outer and "true" or "false"),
     apply = function(batch)
-      return batchlib.wrap(C.tide_batch_explode(batch, at - 1, outer and 1 or 0, pos_name, col_name, ops.errbuf,
-        ops.ERRLEN), ops.cerr())
+      return batchlib.wrap(C.tide_batch_explode(batch, at - 1, outer and 1 or 0, pos_name, col_name, value_name,
+        ops.errbuf, ops.ERRLEN), ops.cerr())
     end,
   })
   if not inline then return exploded end

@@ -44,7 +44,7 @@ function M.new(writer, schema, format, query)
     sink.timestamps = {}
     for i, f in ipairs(schema.fields) do
       local id = f.dataType.id
-      if id == T.ID.struct or id == T.ID.binary or id == T.ID.array then
+      if id == T.ID.struct or id == T.ID.binary or id == T.ID.array or id == T.ID.map then
         error(("the csv sink cannot write column %s of type %s (CSV data source does not support %s data type)")
           :format(f.name, f.dataType:simpleString(), f.dataType:simpleString()), 0)
       end

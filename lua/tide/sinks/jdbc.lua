@@ -22,7 +22,8 @@ Sink.__index = Sink
 function M.new(w, schema, query)
   local spec, qualified = writer.jdbcSpec(w.opts, "append")
   for _, f in ipairs(schema.fields) do
-    if not pg_table.pgType(f.dataType) and (f.dataType.id == T.ID.struct or f.dataType.id == T.ID.array) then
+    local id = f.dataType.id
+    if not pg_table.pgType(f.dataType) and (id == T.ID.struct or id == T.ID.array or id == T.ID.map) then
       error(("the jdbc sink cannot write column %q of type %s"):format(f.name, f.dataType:simpleString()), 0)
     end
   end

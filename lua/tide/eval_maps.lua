@@ -1,0 +1,117 @@
+-- tide.eval_maps — Spark's functions over map columns, each one C kernel
+-- over whole columns (engine/eval_map.c):
+--   map_keys, map_values, map_entries, m[key] (getItem), element_at(m, key),
+--   map_contains_key, size (cardinality: tide.eval_arrays'), create_map,
+--   map_from_arrays, map_from_entries.
+-- explode and posexplode of a map (key, value) are tide.generate's.
+local C = require("tide.ffi")
+local T = require("tide.types")
+local coerce = require("tide.eval_coerce")
+local fns = require("tide.eval_functions")
+
+local M = {}
+local ID = T.ID
+local args_of, over_args = fns.argsOf, fns.overArgs
+
+local function as_map(node, c, ev)
+  if c.type.id == ID.map then return c end
+  ev.typeError(node, ("%s needs a map, not %s (%s)"):format(node.fn or "[]", c.type:simpleString(), c.name))
+end
+
+-- A key cast to the map's key type (Spark's implicit cast).
+local function as_key(node, m, key, ev)
+  local kt = m.type.keyType
+  if key.type == kt or coerce.isVoid(key.type) or (coerce.isNumeric(key.type) and coerce.isNumeric(kt))
+      or kt.id == ID.string then
+    return ev.castTo(key, kt)
+  end
+  ev.typeError(node, ("%s: the key %s is %s, not the map's %s"):format(node.fn or "[]", key.name,
+    key.type:simpleString(), kt:simpleString()))
+end
+
+local function part(which, result)
+  return function(node, _, compileChild, ev)
+    local m = as_map(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+    return over_args(ev, node, result(m.type), { m }, function(out, cols, dst)
+      return C.tide_eval_map_part(out, cols[1], which, dst, ev.errbuf, ev.errlen)
+    end)
+  end
+end
+
+-- m[key], m:getItem(key) and element_at(m, key): the key's value or NULL.
+function M.lookup(node, m, key, ev)
+  key = as_key(node, m, key, ev)
+  return over_args(ev, node, m.type.valueType, { m, key }, function(out, cols, dst)
+    return C.tide_eval_map_lookup(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function map_contains_key(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  local m = as_map(node, args[1], ev)
+  local key = as_key(node, m, args[2], ev)
+  return over_args(ev, node, T.boolean, { m, key }, function(out, cols, dst)
+    return C.tide_eval_map_contains_key(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- create_map(k1, v1, k2, v2, ...): keys of their common type, values too.
+local function create_map(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, nil, ev)
+  if #args % 2 ~= 0 then
+    ev.typeError(node, ("map expects a positive even number of arguments, not %d"):format(#args))
+  end
+  local keys, values = {}, {}
+  for i = 1, #args, 2 do keys[#keys + 1], values[#values + 1] = args[i], args[i + 1] end
+  local kt, vt = ev.commonType(node, keys, "the keys of map"), ev.commonType(node, values, "the values of map")
+  if kt.id == ID.map or kt.id == ID.vector then
+    ev.typeError(node, ("a map's keys cannot be %s"):format(kt:simpleString()))
+  end
+  for i = 1, #keys do keys[i], values[i] = ev.castTo(keys[i], kt), ev.castTo(values[i], vt) end
+  local k = #keys
+  local all = {}
+  for i = 1, k do all[i], all[k + i] = keys[i], values[i] end
+  return over_args(ev, node, T.map(kt, vt), all, function(out, cols, dst)
+    return C.tide_eval_create_map(out, ev.columnArray({ unpack(cols, 1, k) }),
+      ev.columnArray({ unpack(cols, k + 1, 2 * k) }), k, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function map_from_arrays(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  for _, a in ipairs(args) do
+    if a.type.id ~= ID.array then
+      ev.typeError(node, ("map_from_arrays needs two arrays, not %s (%s)"):format(a.type:simpleString(), a.name))
+    end
+  end
+  return over_args(ev, node, T.map(args[1].type.elementType, args[2].type.elementType), args, function(out, cols, dst)
+    return C.tide_eval_map_from_arrays(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function map_from_entries(node, _, compileChild, ev)
+  local a = args_of(node, compileChild, 1, 1, ev)[1]
+  local st = a.type.elementType
+  if a.type.id ~= ID.array or st.id ~= ID.struct or #st.fields ~= 2 then
+    ev.typeError(node, ("map_from_entries needs an array of two-field structs, not %s (%s)"):format(
+      a.type:simpleString(), a.name))
+  end
+  return over_args(ev, node, T.map(st.fields[1].dataType, st.fields[2].dataType), { a }, function(out, cols, dst)
+    return C.tide_eval_map_from_entries(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+function M.register(eval)
+  eval.register("map_keys", part(0, function(t) return T.array(t.keyType, false) end))
+  eval.register("map_values", part(1, function(t) return T.array(t.valueType, t.valueContainsNull) end))
+  eval.register("map_entries", part(2, function(t)
+    return T.array(T.struct { T.field("key", t.keyType, false), T.field("value", t.valueType, true) }, false)
+  end))
+  eval.register("map_contains_key", map_contains_key)
+  eval.register("map", create_map)
+  eval.register("create_map", create_map)
+  eval.register("map_from_arrays", map_from_arrays)
+  eval.register("map_from_entries", map_from_entries)
+end
+
+return M

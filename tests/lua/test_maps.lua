@@ -1,0 +1,96 @@
+-- Map columns (Spark's MapType): building them from Lua tables, their
+-- schema, show's and collect's forms, the row operations that move them,
+-- and Spark's map functions, explode of a map, and what maps cannot do.
+local t = require("testing")
+local tide = require("tide")
+local F = tide.functions
+local T = tide.types
+local spark = tide.session()
+
+local function scores()
+  return spark:createDataFrame({ { 1, { b = 2, a = 1 } }, { 2, {} }, { 3, nil }, { 4, { z = 26 } } },
+    "id int, m map<string,int>")
+end
+
+t.test("a map column: its type, printSchema, show, collect, and the rows that move it", function()
+  local df = scores()
+  t.eq(df.schema.fields[2].dataType, T.map(T.string, T.int))
+  t.eq(tostring(T.parse("map<string,array<map<int,double>>>")), "map<string,array<map<int,double>>>")
+  t.eq(df.schema:treeString(), [[
+root
+ |-- id: integer (nullable = true)
+ |-- m: map (nullable = true)
+ |    |-- key: string
+ |    |-- value: integer (valueContainsNull = true)
+]])
+  -- (keys of a Lua table go in sorted order)
+  t.same_table(t.rows(df), { "1|{a -> 1, b -> 2}", "2|{}", "3|null", "4|{z -> 26}" })
+  local rows = df:collect()
+  t.eq(rows[1].m.a, 1)
+  t.eq(tostring(rows[1]), "Row(id=1, m={'a': 1, 'b': 2})")
+  t.eq(rows[3].m, nil)
+  t.same_table(t.rows(spark:createDataFrame(rows, df.schema)), t.rows(df))
+  t.same_table(t.rows(df:filter("id > 1"):orderBy(F.desc("id"))), { "4|{z -> 26}", "3|null", "2|{}" })
+  t.same_table(t.rows(df:union(df):filter("id = 1")), { "1|{a -> 1, b -> 2}", "1|{a -> 1, b -> 2}" })
+  t.same_table(t.rows(df:select(F.col("m"):cast("string"))), { "{a -> 1, b -> 2}", "{}", "null", "{z -> 26}" })
+end)
+
+t.test("map_keys, map_values, map_entries, lookups, size and map_contains_key", function()
+  local out = scores():select(F.map_keys("m"), F.map_values("m"), F.map_entries("m"), F.col("m"):getItem("a"),
+    F.element_at("m", "b"), F.size("m"), F.map_contains_key("m", "b"))
+  t.same_table(out.dtypes, { { "map_keys(m)", "array<string>" }, { "map_values(m)", "array<int>" },
+    { "map_entries(m)", "array<struct<key:string,value:int>>" }, { "m[a]", "int" }, { "element_at(m, b)", "int" },
+    { "size(m)", "int" }, { "map_contains_key(m, b)", "boolean" } })
+  t.same_table(t.rows(out), { "[a, b]|[1, 2]|[{a, 1}, {b, 2}]|1|2|2|true", "[]|[]|[]|null|null|0|false",
+    "null|null|null|null|null|-1|null", "[z]|[26]|[{z, 26}]|null|null|1|false" })
+  t.same_table(t.rows(scores():selectExpr("m['z']")), { "null", "null", "null", "26" })
+  -- on sliced batches (offsets that do not start at 0) alike
+  spark.conf:set("spark.tide.sliceRows", 1)
+  local ok, err = pcall(function()
+    t.same_table(t.rows(scores():select(F.map_values("m"), F.element_at("m", "z"))),
+      { "[1, 2]|null", "[]|null", "null|null", "[26]|26" })
+  end)
+  spark.conf:unset("spark.tide.sliceRows")
+  if not ok then error(err, 0) end
+end)
+
+t.test("create_map, map_from_arrays and map_from_entries, with Spark's errors for keys", function()
+  local df = spark:range(2)
+  t.same_table(t.rows(df:selectExpr("map('x', id, 'y', id + 1)", "map_from_arrays(array(1, 2), array('p', 'q'))",
+    "map_from_entries(array(struct('k', 1), struct('j', 2)))")),
+    { "{x -> 0, y -> 1}|{1 -> p, 2 -> q}|{k -> 1, j -> 2}", "{x -> 1, y -> 2}|{1 -> p, 2 -> q}|{k -> 1, j -> 2}" })
+  t.same_table(t.rows(df:select(F.create_map(F.lit("id"), "id"))), { "{id -> 0}", "{id -> 1}" })
+  t.raises(function() df:selectExpr("map('x', 1, 'x', 2)"):collect() end, "DUPLICATED_MAP_KEY")
+  t.raises(function() df:selectExpr("map(CAST(NULL AS STRING), 1)"):collect() end, "NULL_MAP_KEY")
+  t.raises(function() df:selectExpr("map_from_arrays(array(1), array(2, 3))"):collect() end, "the same length")
+end)
+
+t.test("explode and posexplode of a map give key and value", function()
+  local df = scores()
+  local exploded = df:select("id", F.explode("m"))
+  t.same_table(exploded.columns, { "id", "key", "value" })
+  t.same_table(t.rows(exploded), { "1|a|1", "1|b|2", "4|z|26" })
+  t.same_table(t.rows(df:select("id", F.posexplode_outer("m"))),
+    { "1|0|a|1", "1|1|b|2", "2|null|null|null", "3|null|null|null", "4|0|z|26" })
+  t.same_table(df:select(F.explode("m"):alias("k", "v")).columns, { "k", "v" })
+  df:createOrReplaceTempView("scores")
+  t.same_table(t.rows(spark:sql("SELECT id, e.k FROM scores LATERAL VIEW explode(m) e AS k, v WHERE e.v > 1")),
+    { "1|b", "4|z" })
+end)
+
+t.test("what maps cannot do fails clearly, as in Spark", function()
+  local df = scores()
+  t.raises_at_caller({
+    { function() local _ = df:groupBy("m") end, "column m is map<string,int>, which cannot be a grouping key" },
+    { function() local _ = df:orderBy("m") end, "which cannot be a sort key" },
+    { function() local _ = df:distinct() end, "cannot be compared for duplicates" },
+    { function() local _ = df:filter(F.col("m"):eq(F.col("m"))) end, "m is a map, which cannot be compared" },
+    { function() local _ = df:select(F.col("m"):cast("map<string,bigint>")) end, "cannot cast" },
+    { function() local _ = df:select(F.map_keys("id")) end, "map_keys needs a map, not int" },
+    { function() local _ = df:groupBy("id"):agg(F.collect_set("m")) end, "which collect_set cannot take" },
+  })
+  t.raises(function() df.write:mode("overwrite"):csv(t.tempdir() .. "/out") end,
+    "CSV data source does not support map<string,int> data type")
+end)
+
+t.run()
