@@ -242,7 +242,7 @@ t.test("a method or function tide does not have fails naming it, with the neares
       'DataFrame has no method or column "selct" (columns: k, s); did you mean "select"?' },
     { function() local _ = df.nope end, 'DataFrame has no method or column "nope"' },
     { function() F.col("k"):betwen(1, 2) end, 'Column has no method "betwen"; did you mean "between"?' },
-    { function() F.map_keys("k") end, 'tide.functions has no function "map_keys"' },
+    { function() F.hll_sketch_agg("k") end, 'tide.functions has no function "hll_sketch_agg"' },
     { function() F.coalese("k") end, 'did you mean "coalesce"?' },
     { function() df:groupBy("k"):applyInPandas(print) end, 'GroupedData has no method "applyInPandas"' },
     { function() df.na:replace(1, 2) end, 'DataFrameNaFunctions has no method "replace"' },
