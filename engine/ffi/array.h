@@ -117,6 +117,17 @@ int tide_eval_arrays_overlap(tide_batch *out, const tide_column *a, const tide_c
 tide_batch *tide_array_element_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
                                      const tide_column *arr, int32_t with_pos, char *errbuf,
                                      size_t errlen);
+/* (Of a map, tide_array_element_batch gives its keys and values as two
+   columns after the outer ones; with_pos is ignored.)
+   transform_keys (part 0) and transform_values (1): m's rows with that
+   part's entries the rows of replacement (one per entry, in order); new
+   keys are checked as Spark's (NULL_MAP_KEY, DUPLICATED_MAP_KEY).
+   map_filter: m's rows with the entries where keep is true. */
+int tide_map_with_part(tide_batch *out, const tide_column *m, int32_t part,
+                       const tide_column *replacement, tide_column *dst, char *errbuf,
+                       size_t errlen);
+int tide_map_keep(tide_batch *out, const tide_column *m, const tide_column *keep, tide_column *dst,
+                  char *errbuf, size_t errlen);
 /* transform: arr's rows with elements the rows of `elements` (one per
    element of arr, in order). */
 int tide_array_replace_elements(tide_batch *out, const tide_column *arr, const tide_column *elements,

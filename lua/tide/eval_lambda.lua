@@ -7,6 +7,8 @@
 --   F.exists("v", function(x) return x:isNull() end)             exists(v, x -> x IS NULL)
 --   F.forall("v", function(x) return x:gt(0) end)                forall(v, x -> x > 0)
 --   F.aggregate("v", F.lit(0), function(acc, x) return acc + x end)   aggregate(v, 0, (acc, x) -> acc + x)
+--   F.map_filter("m", function(k, v) return v:gt(0) end)          map_filter(m, (k, v) -> v > 0)
+--   F.transform_values("m", function(k, v) return v * 2 end)       transform_values(m, (k, v) -> v * 2)
 --
 -- The body is compiled once, over a batch of a row per element (the
 -- element, its position, and the outer columns the body reads, repeated
@@ -115,42 +117,71 @@ local function bind(lambda, schema)
   return rewrite(lambda.body, params), outer
 end
 
-local KINDS = { transform = 2, filter = 2, exists = 1, forall = 1 }
+-- The most parameters each function's lambda takes; the map functions
+-- take exactly two, the entry's key and value.
+local KINDS = { transform = 2, filter = 2, exists = 1, forall = 1, map_filter = 2, transform_keys = 2,
+                transform_values = 2 }
+local OF_MAPS = { map_filter = true, transform_keys = true, transform_values = true }
 
--- transform, filter, exists and forall: their compiler (tide.eval's
+-- transform, filter, exists, forall (of arrays) and map_filter,
+-- transform_keys, transform_values (of maps): their compiler (tide.eval's
 -- registry).
 local function higher_order(node, schema, compileChild, ev)
   local fn = node.fn:lower()
+  local of_map = OF_MAPS[fn]
   local args = node.args or {}
   local lambda = args[2]
   if #args ~= 2 or type(lambda) ~= "table" or lambda.k ~= "lambda" then
-    ev.typeError(node, ("%s takes an array and a function (F.%s(col, function(x) ... end), or SQL's x -> ...)")
-      :format(fn, fn))
+    ev.typeError(node, ("%s takes %s and a function (F.%s(col, function(%s) ... end), or SQL's %s -> ...)")
+      :format(fn, of_map and "a map" or "an array", fn, of_map and "k, v" or "x", of_map and "(k, v)" or "x"))
   end
   local arr = compileChild(args[1])
-  if arr.type.id ~= ID.array then
-    ev.typeError(node, ("%s needs an array, not %s (%s)"):format(fn, arr.type:simpleString(), arr.name))
+  if arr.type.id ~= (of_map and ID.map or ID.array) then
+    ev.typeError(node, ("%s needs %s, not %s (%s)"):format(fn, of_map and "a map" or "an array",
+      arr.type:simpleString(), arr.name))
   end
-  if #lambda.params > KINDS[fn] then
-    ev.typeError(node, ("%s's function takes %s, not %d arguments"):format(fn,
-      KINDS[fn] == 1 and "one argument" or "one or two arguments", #lambda.params))
+  if #lambda.params > KINDS[fn] or (of_map and #lambda.params ~= 2) then
+    ev.typeError(node, ("%s's function takes %s, not %d arguments"):format(fn, of_map and "two arguments (k, v)"
+      or KINDS[fn] == 1 and "one argument" or "one or two arguments", #lambda.params))
   end
   local body, outer = bind(lambda, schema)
   local fields = {}
   for k, i in ipairs(outer) do fields[k] = schema.fields[i + 1] end
-  local et = arr.type.elementType
-  fields[#fields + 1] = T.field(lambda.params[1], et, arr.type.containsNull)
-  local with_pos = #lambda.params == 2
-  if with_pos then fields[#fields + 1] = T.field(lambda.params[2], T.int, false) end
+  local with_pos = not of_map and #lambda.params == 2
+  if of_map then
+    fields[#fields + 1] = T.field(lambda.params[1], arr.type.keyType, false)
+    fields[#fields + 1] = T.field(lambda.params[2], arr.type.valueType, arr.type.valueContainsNull)
+  else
+    fields[#fields + 1] = T.field(lambda.params[1], arr.type.elementType, arr.type.containsNull)
+    if with_pos then fields[#fields + 1] = T.field(lambda.params[2], T.int, false) end
+  end
   local compiled = ev.compile(body, T.struct(fields))
-  if fn ~= "transform" and compiled.type ~= T.boolean then
+  local gives_rows = fn == "transform" or fn == "transform_keys" or fn == "transform_values"
+  if not gives_rows and compiled.type ~= T.boolean then
     ev.typeError(node, ("%s's function must give a boolean, not %s (%s)"):format(fn, compiled.type:simpleString(),
       compiled.name))
   end
   local c_outer = ffi.new("int32_t[?]", math.max(#outer, 1), outer)
   local n_outer = #outer
-  local t = fn == "transform" and T.array(compiled.type) or fn == "filter" and arr.type or T.boolean
+  local t = fn == "transform" and T.array(compiled.type)
+    or fn == "transform_keys" and T.map(compiled.type, arr.type.valueType, arr.type.valueContainsNull)
+    or fn == "transform_values" and T.map(arr.type.keyType, compiled.type)
+    or (fn == "filter" or fn == "map_filter") and arr.type or T.boolean
   local name = ev.sqlName(node)
+  local combine = {
+    transform = function(out, a, result, dst) return C.tide_array_replace_elements(out, a, result, dst, ev.errbuf,
+      ev.errlen) end,
+    filter = function(out, a, result, dst) return C.tide_array_keep_elements(out, a, result, dst, ev.errbuf,
+      ev.errlen) end,
+    exists = function(out, a, result, dst) return C.tide_array_any(out, a, result, 0, dst, ev.errbuf, ev.errlen) end,
+    forall = function(out, a, result, dst) return C.tide_array_any(out, a, result, 1, dst, ev.errbuf, ev.errlen) end,
+    map_filter = function(out, a, result, dst) return C.tide_map_keep(out, a, result, dst, ev.errbuf, ev.errlen) end,
+    transform_keys = function(out, a, result, dst) return C.tide_map_with_part(out, a, 0, result, dst, ev.errbuf,
+      ev.errlen) end,
+    transform_values = function(out, a, result, dst) return C.tide_map_with_part(out, a, 1, result, dst,
+      ev.errbuf, ev.errlen) end,
+  }
+  local put_back = combine[fn]
   return {
     type = t, name = name,
     run = function(input, out, ctx)
@@ -161,14 +192,7 @@ local function higher_order(node, schema, compileChild, ev)
       if scratch == nil then error("out of memory evaluating " .. name, 0) end
       local dst = ev.newColumn(out)
       local ok, result = pcall(compiled.run, elements, scratch, ctx)
-      local rc = -1
-      if ok and fn == "transform" then
-        rc = C.tide_array_replace_elements(out, a, result, dst, ev.errbuf, ev.errlen)
-      elseif ok and fn == "filter" then
-        rc = C.tide_array_keep_elements(out, a, result, dst, ev.errbuf, ev.errlen)
-      elseif ok then
-        rc = C.tide_array_any(out, a, result, fn == "forall" and 1 or 0, dst, ev.errbuf, ev.errlen)
-      end
+      local rc = ok and put_back(out, a, result, dst)
       C.tide_batch_free(scratch)
       batchlib.release(elements)
       if not ok then error(result, 0) end

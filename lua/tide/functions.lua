@@ -200,6 +200,12 @@ for name, max_params in pairs({ transform = 2, filter = 2, exists = 1, forall = 
     return call(name, { colNode(c), require("tide.eval_lambda").ofFunction(name, fn, max_params) })
   end
 end
+-- map_filter, transform_keys, transform_values: fn(k, v) over each entry.
+for _, name in ipairs({ "map_filter", "transform_keys", "transform_values" }) do
+  F[name] = function(c, fn)
+    return call(name, { colNode(c), require("tide.eval_lambda").ofFunction(name, fn, 2, 2, { "k", "v" }) })
+  end
+end
 -- aggregate(col, initialValue, merge[, finish]): merge(acc, x), finish(acc).
 function F.aggregate(c, initial, merge, finish)
   local lambda = require("tide.eval_lambda")

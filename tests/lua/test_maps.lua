@@ -78,6 +78,19 @@ t.test("explode and posexplode of a map give key and value", function()
     { "1|b", "4|z" })
 end)
 
+t.test("map_filter, transform_keys and transform_values run a function over the entries", function()
+  local df = scores()
+  t.same_table(t.rows(df:select(F.map_filter("m", function(k, v) return v:gt(1) end),
+    F.transform_values("m", function(k, v) return F.concat(k, v:cast("string")) end),
+    F.transform_keys("m", function(k, v) return F.upper(k) end))),
+    { "{b -> 2}|{a -> a1, b -> b2}|{A -> 1, B -> 2}", "{}|{}|{}", "null|null|null", "{z -> 26}|{z -> z26}|{Z -> 26}" })
+  t.same_table(t.rows(df:selectExpr("map_filter(m, (k, v) -> k = 'a')", "transform_values(m, (k, v) -> v + id)")),
+    { "{a -> 1}|{a -> 2, b -> 3}", "{}|{}", "null|null", "{}|{z -> 30}" })
+  t.raises(function() df:selectExpr("transform_keys(m, (k, v) -> 'same')"):collect() end, "DUPLICATED_MAP_KEY")
+  t.raises_at_caller({ { function() local _ = df:selectExpr("map_filter(m, k -> true)") end,
+    "map_filter's function takes two arguments" } })
+end)
+
 t.test("what maps cannot do fails clearly, as in Spark", function()
   local df = scores()
   t.raises_at_caller({
