@@ -184,8 +184,14 @@ int tide_eval_array_repeat(tide_batch *out, const tide_column *value, const tide
         return kernel_error(errbuf, errlen, "array_repeat: the count must be an int");
     int64_t n = value->length, total = 0;
     const int32_t *c = count->values;
-    for (int64_t i = 0; i < n; i++)
+    for (int64_t i = 0; i < n; i++) {
+        if (tide_valid(count, i) && c[i] > 2147483632)
+            return kernel_error(errbuf, errlen,
+                                "array_repeat: %d elements pass the limit of an array, "
+                                "2147483632",
+                                c[i]);
         if (tide_valid(count, i) && c[i] > 0) total += c[i];
+    }
     int64_t *rows = malloc(sizeof *rows * (size_t)(total ? total : 1));
     if (!rows || kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
         kernel_validity_and(out, dst, count, NULL) != 0) {
@@ -252,7 +258,9 @@ int tide_eval_sequence(tide_batch *out, const tide_column *start, const tide_col
                     ((int32_t *)el->values)[used++] = (int32_t)v;
                 else
                     ((int64_t *)el->values)[used++] = v;
-                if ((s > 0 && b - v < s) || (s < 0 && v - b < -s)) break;
+                /* the distance left, as unsigned: b - v may pass int64 */
+                uint64_t left = s > 0 ? (uint64_t)b - (uint64_t)v : (uint64_t)v - (uint64_t)b;
+                if (left < (s > 0 ? (uint64_t)s : -(uint64_t)s)) break;
             }
         }
         off[i + 1] = used;
@@ -262,6 +270,19 @@ int tide_eval_sequence(tide_batch *out, const tide_column *start, const tide_col
     return 0;
 }
 
+/* The length of row i of arrays_zip: its longest array's, 0 where one is
+   null (the row is null, and holds no elements). */
+static int64_t zip_length(const tide_column *const *arrs, int32_t k, int64_t i)
+{
+    int64_t longest = 0;
+    for (int32_t a = 0; a < k; a++) {
+        const int64_t *o = offsets_of(arrs[a]);
+        if (!tide_valid(arrs[a], i)) return 0;
+        if (o[i + 1] - o[i] > longest) longest = o[i + 1] - o[i];
+    }
+    return longest;
+}
+
 int tide_eval_arrays_zip(tide_batch *out, const tide_column *const *arrs, int32_t k,
                          const char *const *names, tide_column *dst, char *errbuf, size_t errlen)
 {
@@ -269,14 +290,8 @@ int tide_eval_arrays_zip(tide_batch *out, const tide_column *const *arrs, int32_
     int64_t n = arrs[0]->length, total = 0;
     for (int32_t a = 0; a < k; a++)
         if (check_array(arrs[a], "arrays_zip", errbuf, errlen) != 0) return -1;
-    for (int64_t i = 0; i < n; i++) {
-        int64_t longest = 0;
-        for (int32_t a = 0; a < k; a++) {
-            const int64_t *o = offsets_of(arrs[a]);
-            if (o[i + 1] - o[i] > longest) longest = o[i + 1] - o[i];
-        }
-        total += longest;
-    }
+    for (int64_t i = 0; i < n; i++)
+        total += zip_length(arrs, k, i);
     tide_column *st;
     if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
         kernel_validity_and(out, dst, arrs[0], k > 1 ? arrs[1] : NULL) != 0 ||
@@ -296,11 +311,7 @@ int tide_eval_arrays_zip(tide_batch *out, const tide_column *const *arrs, int32_
         const int64_t *o = offsets_of(arrs[a]);
         int64_t used = 0;
         for (int64_t i = 0; i < n; i++) {
-            int64_t longest = 0;
-            for (int32_t b = 0; b < k; b++) {
-                const int64_t *ob = offsets_of(arrs[b]);
-                if (ob[i + 1] - ob[i] > longest) longest = ob[i + 1] - ob[i];
-            }
+            int64_t longest = zip_length(arrs, k, i);
             for (int64_t e = 0; e < longest; e++, used++) {
                 int inside = e < o[i + 1] - o[i];
                 which[used] = inside ? 0 : -1;

@@ -195,7 +195,7 @@ int tide_array_any(tide_batch *out, const tide_column *arr, const tide_column *p
 
 tide_batch *tide_array_step_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
                                   const tide_column *arr, const tide_column *acc, int64_t k,
-                                  int64_t *rows, char *errbuf, size_t errlen)
+                                  int64_t *rows, int64_t candidates, char *errbuf, size_t errlen)
 {
     if (check_array(arr, "aggregate", errbuf, errlen) != 0) return NULL;
     int64_t n = arr->length, m = 0;
@@ -206,8 +206,13 @@ tide_batch *tide_array_step_batch(const tide_batch *input, const int32_t *outer,
         kernel_error(errbuf, errlen, "out of memory");
         goto fail;
     }
-    for (int64_t i = 0; i < n; i++)
+    /* the rows with an element k: of all rows, or of those the step before
+       kept (rows[0, candidates)), so the steps cost the elements, not
+       rows times the longest array */
+    for (int64_t j = 0; j < (candidates < 0 ? n : candidates); j++) {
+        int64_t i = candidates < 0 ? j : rows[j];
         if (tide_valid(arr, i) && off[i + 1] - off[i] > k) rows[m] = i, elements[m++] = off[i] + k;
+    }
     for (int32_t c = 0; c < n_outer; c++) {
         const tide_column *src = &input->columns[outer[c]];
         if (kernel_gather(out, &out->columns[c], src->name, &src, 1, NULL, rows, m, errbuf,

@@ -254,7 +254,11 @@ int tide_eval_array_concat(tide_batch *out, const tide_column *const *arrs, int3
     }
     bounds[0] = 0;
     for (int64_t i = 0; i < n; i++) {
-        for (int32_t a = 0; a < k; a++) {
+        /* a row null in the result holds no elements (the layout's rule) */
+        int valid = 1;
+        for (int32_t a = 0; a < k; a++)
+            valid &= tide_valid(arrs[a], i);
+        for (int32_t a = 0; valid && a < k; a++) {
             const int64_t *off = offsets_of(arrs[a]);
             for (int64_t e = off[i]; e < off[i + 1]; e++)
                 pick(&p, a, e);
@@ -395,6 +399,10 @@ int tide_eval_array_set_op(tide_batch *out, const tide_column *a, const tide_col
     bounds[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         s.now = i;
+        if (!tide_valid(a, i) || !tide_valid(b, i)) { /* null: no elements */
+            bounds[i + 1] = p.used;
+            continue;
+        }
         /* b's values (and whether it holds a null) first, but for a union,
            which takes a's then b's in order */
         int null_in_b = 0, null_taken = 0;

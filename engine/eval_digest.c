@@ -403,6 +403,16 @@ static uint32_t hash_value(const tide_column *c, int64_t row, uint32_t seed)
         for (int32_t k = 0; k < c->num_children; k++)
             if (tide_valid(&c->children[k], row)) seed = hash_value(&c->children[k], row, seed);
         return seed;
+    case TIDE_ARRAY:
+    case TIDE_MAP: {
+        /* Spark's: each element in turn (a map's key, then value), nulls
+           leaving the hash as it is */
+        const int64_t *off = c->values;
+        for (int64_t e = off[row]; e < off[row + 1]; e++)
+            for (int32_t k = 0; k < c->num_children; k++)
+                if (tide_valid(&c->children[k], e)) seed = hash_value(&c->children[k], e, seed);
+        return seed;
+    }
     default:
         return seed;
     }

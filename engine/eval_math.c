@@ -464,7 +464,9 @@ int tide_eval_greatest(tide_batch *out, const tide_column *const *args, int32_t 
             (type == TIDE_DECIMAL && args[a]->scale != args[0]->scale))
             return kernel_error(errbuf, errlen,
                                 "greatest/least arguments differ in type or length");
-    if (type == TIDE_STRUCT || type == TIDE_VECTOR)
+    if (type != TIDE_STRING && type != TIDE_BINARY && tide_type_width(type) == 0)
+        return kernel_error(errbuf, errlen, "greatest/least cannot order type %d", type);
+    if (type == TIDE_VECTOR || type == TIDE_ARRAY || type == TIDE_MAP)
         return kernel_error(errbuf, errlen, "greatest/least cannot order type %d", type);
     int32_t *which = malloc(sizeof *which * (size_t)(rows ? rows : 1));
     if (!which) return kernel_error(errbuf, errlen, "out of memory");

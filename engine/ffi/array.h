@@ -143,13 +143,15 @@ int tide_array_any(tide_batch *out, const tide_column *arr, const tide_column *p
                    tide_column *dst, char *errbuf, size_t errlen);
 /* aggregate(arr, zero, merge[, finish]), a fold run one position k of
    every array at a time: a batch of the rows whose array has an element
-   k (a valid array), of input's columns outer[0, n_outer), then acc's
-   value ("acc"), then the element ("element"), their input rows in
-   rows[] (room for arr's length); and acc with those rows' values
-   replaced by merged's (of rows[0, m)). NULL / -1 with errbuf. */
+   k (a valid array) among all rows (candidates < 0) or rows[0,
+   candidates) (the step before's), of input's columns outer[0, n_outer),
+   then acc's value ("acc"), then the element ("element"), their input
+   rows written to rows[] (room for arr's length); and acc with those
+   rows' values replaced by merged's (of rows[0, m)). NULL / -1 with
+   errbuf. */
 tide_batch *tide_array_step_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
                                   const tide_column *arr, const tide_column *acc, int64_t k,
-                                  int64_t *rows, char *errbuf, size_t errlen);
+                                  int64_t *rows, int64_t candidates, char *errbuf, size_t errlen);
 int tide_array_step_merge(tide_batch *out, const tide_column *acc, const tide_column *merged,
                           const int64_t *rows, int64_t m, tide_column *dst, char *errbuf,
                           size_t errlen);

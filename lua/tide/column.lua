@@ -140,7 +140,11 @@ function Column:isin(...)
 end
 
 function Column:getField(name) return wrap { k = "field", expr = self.node, name = name } end
-function Column:getItem(i) return wrap { k = "item", expr = self.node, index = i } end
+-- getItem(i): an array's element i (0-based), a map's value of key i;
+-- i a value or a Column.
+function Column:getItem(i)
+  return wrap { k = "item", expr = self.node, index = M.isColumn(i) and i.node or i }
+end
 
 function Column:substr(pos, len)
   return wrap { k = "call", fn = "substring", args = { self.node, node_of(pos), node_of(len) } }

@@ -93,12 +93,26 @@ function M.item(node, arr, index_node, compileChild, ev)
   return item_of(node, arr, index, false, ev)
 end
 
+-- An array and a value compared with its elements, both cast to the type
+-- they share as Spark's (findWiderTypeWithoutStringPromotion): numbers
+-- widen (array<int> with 1.5: decimals), other types must match.
+local function element_and_value(node, arr, value, ev)
+  local et, vt = arr.type.elementType, value.type
+  if coerce.isVoid(vt) or vt == et then return arr, ev.castTo(value, et) end
+  if coerce.isNumeric(et) and coerce.isNumeric(vt) then
+    local w = coerce.widerNumeric(et, vt)
+    return ev.castTo(arr, T.array(w, arr.type.containsNull)), ev.castTo(value, w)
+  end
+  ev.typeError(node, ("%s: the value %s is %s, which does not go with the array's %s elements"):format(node.fn,
+    value.name, vt:simpleString(), et:simpleString()))
+end
+
 local function array_contains(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 2, 2, ev)
   local arr = as_array(node, args[1], ev)
   comparable_elements(node, arr, ev)
-  local value = cast_arg(node, args[2], arr.type.elementType, ev, "the array's elements, "
-    .. arr.type.elementType:simpleString())
+  local value
+  arr, value = element_and_value(node, arr, args[2], ev)
   return over_args(ev, node, T.boolean, { arr, value }, function(out, cols, dst)
     return C.tide_eval_array_contains(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
   end)
@@ -118,9 +132,12 @@ end
 local function array_join(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 2, 3, ev)
   local arr = as_array(node, args[1], ev)
-  if arr.type.elementType.id ~= ID.string then
-    ev.typeError(node, ("array_join needs an array<string>, not %s (%s)"):format(arr.type:simpleString(), arr.name))
+  local et = arr.type.elementType
+  if et.id == ID.struct or et.id == ID.array or et.id == ID.map or et.id == ID.vector then
+    ev.typeError(node, ("array_join needs an array of atomic values, not %s (%s)"):format(arr.type:simpleString(),
+      arr.name))
   end
+  arr = ev.castTo(arr, T.array(T.string)) -- Spark's implicit cast
   local sep = literal_string(node, args[2], ev, "delimiter")
   local null_text = args[3] and literal_string(node, args[3], ev, "null replacement")
   if sep == nil or (args[3] and null_text == nil) then return all_null(ev, node, T.string) end
@@ -246,8 +263,8 @@ local function with_value(kernel, result)
     local args = args_of(node, compileChild, 2, 2, ev)
     local arr = as_array(node, args[1], ev)
     comparable_elements(node, arr, ev)
-    local value = cast_arg(node, args[2], arr.type.elementType, ev, "the array's elements, "
-      .. arr.type.elementType:simpleString())
+    local value
+    arr, value = element_and_value(node, arr, args[2], ev)
     return over_args(ev, node, result or arr.type, { arr, value }, function(out, cols, dst)
       return C[kernel](out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
     end)

@@ -303,33 +303,39 @@ local function aggregate(node, schema, compileChild, ev)
       local a = arr.run(input, out, ctx)
       local acc = zero.run(input, out, ctx)
       local rows = ffi.new("int64_t[?]", math.max(tonumber(input.num_rows), 1))
-      local k = 0
+      -- each step's accumulator in a batch of its own, the one before
+      -- released: the fold holds two accumulators at a time
+      local held
+      local k, candidates = 0, -1
       while true do
-        local step = checked(C.tide_array_step_batch(input, m_outer, m_n, a, acc, k, rows, ev.errbuf, ev.errlen))
+        local step = checked(C.tide_array_step_batch(input, m_outer, m_n, a, acc, k, rows, candidates, ev.errbuf,
+          ev.errlen))
         local count = step:count()
         if count == 0 then
           batchlib.release(step)
           break
         end
-        local dst = ev.newColumn(out)
+        local next_held = checked(C.tide_batch_new(1))
+        local dst = next_held.columns
         over(m, step, ctx, function(merged)
-          return C.tide_array_step_merge(out, acc, merged, rows, count, dst, ev.errbuf, ev.errlen)
+          return C.tide_array_step_merge(next_held, acc, merged, rows, count, dst, ev.errbuf, ev.errlen)
         end)
-        acc, k = dst, k + 1
+        if held then batchlib.release(held) end
+        held, acc, k, candidates = next_held, dst, k + 1, count
       end
+      local dst = ev.newColumn(out)
       if f then
         local cols = {}
         for j = 0, f_n - 1 do cols[j + 1] = f_outer[j] end
         local rowwise = ops.columns_of(input, cols, 1)
         rowwise.columns[f_n] = acc[0]
-        local dst = ev.newColumn(out)
         over(f, rowwise, ctx, function(result)
           return C.tide_array_null_where(out, result, a, dst, ev.errbuf, ev.errlen)
         end)
-        return dst
+      else
+        ev.check(C.tide_array_null_where(out, acc, a, dst, ev.errbuf, ev.errlen), name)
       end
-      local dst = ev.newColumn(out)
-      ev.check(C.tide_array_null_where(out, acc, a, dst, ev.errbuf, ev.errlen), name)
+      if held then batchlib.release(held) end
       return dst
     end,
   }

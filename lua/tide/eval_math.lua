@@ -165,8 +165,8 @@ local function comparable_type(node, args, ev)
   local result
   for _, c in ipairs(args) do
     local t = c.type
-    if t.id == ID.struct or t.id == ID.vector then
-      ev.typeError(node, ("%s cannot order %s (%s)"):format(node.fn, simple(t), c.name))
+    if t.id == ID.struct or t.id == ID.vector or t.id == ID.array or t.id == ID.map then
+      ev.typeError(node, ("%s cannot order %s in tide (%s)"):format(node.fn, simple(t), c.name))
     end
     if result == nil or coerce.isVoid(result) then
       result = t

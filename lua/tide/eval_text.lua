@@ -115,8 +115,9 @@ local function concat_ws(node, _, compileChild, ev)
   local sep, rest = as_string(node, args[1], ev), {}
   for i = 2, #args do
     local a = args[i]
-    if a.type == T.array(T.string) then
-      rest[#rest + 1] = a
+    local et = a.type.elementType
+    if a.type.id == T.ID.array and et.id ~= T.ID.struct and et.id ~= T.ID.array and et.id ~= T.ID.map then
+      rest[#rest + 1] = ev.castTo(a, T.array(T.string)) -- (an array of other atomic values: Spark's implicit cast)
     elseif not coerce.isVoid(a.type) then
       rest[#rest + 1] = as_string(node, a, ev)
     end

@@ -150,7 +150,9 @@ for _, name in ipairs({ "array_max", "array_min", "flatten", "array_union", "arr
   F[name] = columns_fn(name)
 end
 -- slice(arr, start, length): start 1-based (< 0 from the end).
-function F.slice(c, start, length) return call("slice", { colNode(c), nodeOf(start), nodeOf(length) }) end
+-- (start and length: numbers, Columns or column names, as PySpark's)
+local function int_or_column(v) return type(v) == "number" and nodeOf(v) or colNode(v) end
+function F.slice(c, start, length) return call("slice", { colNode(c), int_or_column(start), int_or_column(length) }) end
 function F.array_position(c, value) return call("array_position", { colNode(c), nodeOf(value) }) end
 function F.array_remove(c, value) return call("array_remove", { colNode(c), nodeOf(value) }) end
 F.arrays_zip = columns_fn("arrays_zip")
@@ -165,7 +167,7 @@ for _, name in ipairs({ "map_keys", "map_values", "map_entries", "create_map", "
 end
 function F.map_contains_key(c, key) return call("map_contains_key", { colNode(c), nodeOf(key) }) end
 -- get(arr, index): 0-based, null past either end (Spark 3.4's).
-function F.get(c, index) return call("get", { colNode(c), nodeOf(index) }) end
+function F.get(c, index) return call("get", { colNode(c), int_or_column(index) }) end
 -- array_repeat(col, count): col a column or name (F.lit for a value),
 -- count a number, a column or a name, as PySpark's.
 function F.array_repeat(c, count)
@@ -209,7 +211,8 @@ end
 -- aggregate(col, initialValue, merge[, finish]): merge(acc, x), finish(acc).
 function F.aggregate(c, initial, merge, finish)
   local lambda = require("tide.eval_lambda")
-  return call("aggregate", { colNode(c), nodeOf(initial), lambda.ofFunction("aggregate", merge, 2, 2, { "acc", "x" }),
+  -- (initialValue: a Column or a column name, as PySpark's; F.lit for a value)
+  return call("aggregate", { colNode(c), colNode(initial), lambda.ofFunction("aggregate", merge, 2, 2, { "acc", "x" }),
     finish ~= nil and lambda.ofFunction("aggregate", finish, 1, 1, { "acc" }) or nil })
 end
 F.reduce = F.aggregate

@@ -304,7 +304,8 @@ function Parser:primary()
     return self:case()
   elseif word == "INTERVAL" and require("tide.sql_interval").starts(self) then
     return require("tide.sql_interval").parse(self)
-  elseif word == "EXISTS" and is_op(self:peek(1), "(") and self.readQuery then
+  elseif word == "EXISTS" and is_op(self:peek(1), "(") and self.readQuery
+      and (is_kw(self:peek(2), "SELECT") or is_kw(self:peek(2), "WITH") or is_op(self:peek(2), "(")) then
     self:advance()
     self:advance()
     local query = self:subquery()

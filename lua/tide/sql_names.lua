@@ -57,7 +57,7 @@ local function to_string(n)
   elseif k == "alias" then return tostring(n.name)
   elseif k == "cast" then return "CAST(" .. to_string(n.expr) .. " AS " .. type_sql(n.to) .. ")"
   elseif k == "field" then return to_string(n.expr) .. "." .. tostring(n.name)
-  elseif k == "item" then return to_string(n.expr) .. "[" .. tostring(n.index) .. "]"
+  elseif k == "item" then return to_string(n.expr) .. "[" .. to_string(n.index) .. "]"
   elseif k == "op" then
     local l, r = to_string(n.left), to_string(n.right)
     -- Spark parses a != b as NOT (a = b) and names it so.

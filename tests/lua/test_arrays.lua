@@ -168,6 +168,28 @@ t.test("CAST of an array casts its elements", function()
   t.same_table(t.rows(ints:select(F.coalesce(F.lit(nil), "a", F.array(F.lit(0.5))))), { "[1.0]" })
 end)
 
+t.test("values widen with the elements; columns as indices; hash of arrays", function()
+  local df = spark:createDataFrame({ { { 1, 2 }, 1, 2 }, { nil, 0, 1 } }, "a array<int>, s int, l int")
+  -- Spark compares 1.5 with the ints as decimals, not 1.5 cast to an int
+  t.same_table(t.rows(df:select(F.array_contains("a", 1.5), F.array_position("a", 1.9), F.array_remove("a", 1.5))),
+    { "false|0|[1.0, 2.0]", "null|null|null" })
+  t.same_table(t.rows(df:select(F.concat_ws(",", "a"), F.array_join("a", "-"))), { "1,2|1-2", "|null" })
+  local by_columns = df:select(F.slice("a", "s", "l"), F.col("a"):getItem(F.col("s")), F.get("a", "s"))
+  t.same_table(by_columns.columns, { "slice(a, s, l)", "a[s]", "get(a, s)" })
+  t.same_table(t.rows(by_columns), { "[1, 2]|2|2", "null|null|null" })
+  -- hash and xxhash64 of an array: its elements in turn, as Spark's
+  t.same_table(t.rows(spark:range(1):selectExpr("hash(array(1, NULL, 2)) = hash(1, 2)",
+    "xxhash64(array(1, 2)) = xxhash64(1, 2)", "hash(array(1)) != hash(array(2))")), { "true|true|true" })
+  -- a null row holds no elements, whatever a function made of it
+  local nulls = spark:createDataFrame({ { 1, nil, { 0, 2 } } }, "id int, a array<int>, b array<int>")
+  t.same_table(t.rows(nulls:select(F.transform(F.concat("a", "b"), function(x) return F.element_at(F.array(F.lit(5)), x) end),
+    F.size(F.array_union("a", "b")), F.size(F.arrays_zip("a", "b")))), { "null|-1|-1" })
+  df:createOrReplaceTempView("vals")
+  t.same_table(t.rows(spark:sql("SELECT exists(a, x -> x > 1) FROM vals")), { "true", "null" })
+  t.raises_at_caller({ { function() local _ = df:select(F.array_contains("a", "2")) end,
+    "the value 2 is string, which does not go with the array's int elements" } })
+end)
+
 t.test("array_sort, array_compact, array_append, array_prepend and get", function()
   local df = spark:createDataFrame({ { { 3, nil, 1, n = 3 } }, { {} }, { nil } }, "a array<int>")
   local out = df:select(F.array_sort("a"), F.sort_array("a"), F.array_compact("a"), F.array_append("a", 9),
@@ -208,6 +230,9 @@ t.test("arrays_zip, array_repeat and sequence", function()
   t.same_table(t.rows(spark:range(1):selectExpr("sequence(5, 1)", "sequence(1, 10, 3)",
     "sequence(CAST(1 AS BIGINT), 3)", "array_repeat(NULL, 2)", "arrays_zip(array(1), array(2, 3))")),
     { "[5, 4, 3, 2, 1]|[1, 4, 7, 10]|[1, 2, 3]|[null, null]|[{1, 2}, {null, 3}]" })
+  -- the whole bigint range, without overflowing
+  t.same_table(t.rows(spark:range(1):selectExpr(
+    "size(sequence(-9223372036854775807 - 1, 9223372036854775807, 4611686018427387904))")), { "4" })
   t.raises(function() spark:range(1):selectExpr("sequence(1, 5, -1)"):collect() end,
     "Illegal sequence boundaries: 1 to 5 by %-1")
 end)
@@ -374,6 +399,7 @@ t.test("what arrays cannot do fails clearly", function()
       "the key columns tags (array<string>) and tags (array<int>) cannot be compared" },
     { function() local _ = df:select(F.col("tags"):cast("array<vector>")) end, "cannot cast array<string> to array<vector>" },
     { function() local _ = df:select(F.col("id"):getItem(0)) end, "id is int, which cannot be indexed" },
+    { function() local _ = df:select(F.greatest("tags", "tags")) end, "greatest cannot order array<string> in tide" },
   })
   t.raises(function() df.write:mode("overwrite"):csv(t.tempdir() .. "/out") end,
     "CSV data source does not support array<string> data type")
