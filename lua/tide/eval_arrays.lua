@@ -271,16 +271,29 @@ local function with_value(kernel, result)
   end
 end
 
+-- Arrays cast to the type they share (array<int> and array<bigint>:
+-- array<bigint>, as Spark widens them), or a type error naming them.
+local function common_arrays(node, list, ev)
+  local types = {}
+  for i, a in ipairs(list) do
+    as_array(node, a, ev)
+    types[i] = a.type
+  end
+  local t = coerce.common(types)
+  if not t then
+    local names = {}
+    for i, a in ipairs(list) do names[i] = a.type:simpleString() end
+    ev.typeError(node, ("%s needs arrays of one type, not %s"):format(node.fn, table.concat(names, " and ")))
+  end
+  for i, a in ipairs(list) do list[i] = ev.castTo(a, t) end
+  return list
+end
+
 -- Two arrays of one type (Spark's set functions and arrays_overlap).
 local function two_arrays(node, compileChild, ev)
-  local args = args_of(node, compileChild, 2, 2, ev)
-  local a, b = as_array(node, args[1], ev), as_array(node, args[2], ev)
-  if a.type ~= b.type then
-    ev.typeError(node, ("%s needs two arrays of one type, not %s and %s"):format(node.fn, a.type:simpleString(),
-      b.type:simpleString()))
-  end
-  comparable_elements(node, a, ev)
-  return a, b
+  local args = common_arrays(node, args_of(node, compileChild, 2, 2, ev), ev)
+  comparable_elements(node, args[1], ev)
+  return args[1], args[2]
 end
 
 local SET_OPS = { array_union = 1, array_intersect = 2, array_except = 3 }
@@ -352,14 +365,7 @@ end
 local reverse = of_array(C.tide_eval_array_reverse, same_type)
 
 local function concat(node, _, compileChild, ev)
-  local args = args_of(node, compileChild, 1, 8, ev)
-  for _, a in ipairs(args) do
-    as_array(node, a, ev)
-    if a.type ~= args[1].type then
-      ev.typeError(node, ("concat needs arrays of one type, not %s and %s"):format(args[1].type:simpleString(),
-        a.type:simpleString()))
-    end
-  end
+  local args = common_arrays(node, args_of(node, compileChild, 1, 8, ev), ev)
   local n = #args
   return over_args(ev, node, args[1].type, args, function(out, cols, dst)
     return C.tide_eval_array_concat(out, ev.columnArray(cols), n, dst, ev.errbuf, ev.errlen)

@@ -146,9 +146,12 @@ t.test("array_max/min, slice, reverse, concat, flatten, array_position/remove an
     "array_except(array('x', NULL, 'x'), array('y'))", "slice(array(1, 2, 3), -1, 1)", "reverse('abc')",
     "concat('a', 'b')")), { "null|[x, null]|[3]|cba|ab" })
   t.raises(function() df:select(F.slice("a", 0, 1)):collect() end, "SQL array indices start at 1")
+  -- arrays of numbers meet as their elements do
+  t.same_table(t.rows(spark:range(1):selectExpr("array_union(array(1), array(CAST(2 AS BIGINT)))",
+    "concat(array(1), array(0.5))")), { "[1, 2]|[1.0, 0.5]" })
   t.raises_at_caller({
-    { function() local _ = df:select(F.array_union("a", F.array(F.lit("x")))) end,
-      "array_union needs two arrays of one type, not array<int> and array<string>" },
+    { function() local _ = df:select(F.array_union("a", F.array(F.lit(true)))) end,
+      "array_union needs arrays of one type, not array<int> and array<boolean>" },
     { function() local _ = df:select(F.flatten("a")) end, "flatten needs an array of arrays" },
   })
 end)
