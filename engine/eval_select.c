@@ -23,7 +23,7 @@ void tide_eval_finish(tide_column *dst)
 
 static int broadcast(tide_batch *out, const tide_column *value, int64_t n, tide_column *dst)
 {
-    if (value->type == TIDE_VECTOR || value->type == TIDE_ARRAY) {
+    if (value->type == TIDE_VECTOR || value->type == TIDE_ARRAY || value->type == TIDE_MAP) {
         /* Row 0, n times. */
         int64_t *rows = calloc((size_t)(n ? n : 1), sizeof *rows);
         if (!rows) return -1;

@@ -35,14 +35,22 @@
  *   true/false; timestamps take strings (tide_timestamp_parse) and
  *   integral numbers as seconds; binary takes base64 strings; structs
  *   take objects; arrays take arrays, their elements read by the same
- *   rules (a null element is a null element). Missing fields are null,
- *   unknown fields are skipped, duplicate keys: the last wins. A value
- *   that does not fit its field (an element of an array too) makes that
- *   top-level field null and the record malformed; FAILFAST's message
- *   names the first one's path ("pts[1].x").
- * - Arrays' elements are appended to element columns of their own
- *   (from_json_arrays.cc); a part on a worker thread builds its own,
- *   appended to the call's in row order.
+ *   rules (a null element is a null element); maps (string keys only, as
+ *   Spark's from_json) take objects, every member an entry in document
+ *   order, its name the key and its value read by the same rules (null
+ *   kept as a null value; duplicate names kept as entries of their own,
+ *   as Spark's convertMap builds its ArrayBasedMapData). Missing fields
+ *   are null, unknown fields are skipped, duplicate keys of a struct: the
+ *   last wins. A value that does not fit its field (an element of an
+ *   array or a map's value too) makes that top-level field null and the
+ *   record malformed; FAILFAST's message names the first one's path
+ *   ("pts[1].x", "m.key").
+ * - The schema's root is a struct, or a map (Spark's from_json with a
+ *   MapType schema): the record's object is the row's map, and a
+ *   malformed record gives a null map.
+ * - The elements of arrays and maps are appended to element columns of
+ *   their own (from_json_arrays.cc); a part on a worker thread builds its
+ *   own, appended to the call's in row order.
  * - Output buffers come from out's arena; nothing here outlives the call
  *   but the per-thread parser and scratch buffer.
  * - No input makes this crash: errors (including allocation failures,
@@ -63,12 +71,12 @@ namespace {
 
 using namespace tide_fromjson;
 
-/* Array a's members from n on: n, and n's fields when it is a struct
-   (a nested array's elements are its own). */
+/* Array (or map) a's members from n on: n, and n's fields when it is a
+   struct (a nested array's or map's elements are its own). */
 void add_members(Node &a, Node &n)
 {
     a.members.push_back(&n);
-    if (tide_is_varlen(n.type) || n.type == TIDE_ARRAY) a.closers.push_back(&n);
+    if (tide_is_varlen(n.type) || has_elements(n.type)) a.closers.push_back(&n);
     if (n.type == TIDE_STRUCT)
         for (Node *k : n.children)
             add_members(a, *k);
@@ -78,12 +86,12 @@ void add_members(Node &a, Node &n)
 bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *errbuf,
                  size_t errlen)
 {
-    if (n < 1 || fields[0].type != TIDE_STRUCT) {
-        set_error(errbuf, errlen, "from_json: the schema must be a struct");
+    if (n < 1 || (fields[0].type != TIDE_STRUCT && fields[0].type != TIDE_MAP)) {
+        set_error(errbuf, errlen, "from_json: the schema must be a struct or a map");
         return false;
     }
     fj.nodes.resize((size_t)n);
-    /* A stack of structs still expecting children. */
+    /* A stack of structs, arrays and maps still expecting children. */
     std::vector<std::pair<Node *, int32_t>> open;
     for (int32_t i = 0; i < n; i++) {
         const tide_json_field &f = fields[i];
@@ -102,6 +110,15 @@ bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *e
                       f.name ? f.name : "", (int)f.num_children);
             return false;
         }
+        if (f.type == TIDE_MAP &&
+            (f.num_children != 2 || i + 1 >= n || fields[i + 1].type != TIDE_STRING)) {
+            /* A JSON object's member names are strings: Spark's from_json
+               takes no other key type (INVALID_JSON_MAP_KEY_TYPE). */
+            set_error(errbuf, errlen,
+                      "from_json: map \"%s\" needs a string key field and a value field",
+                      f.name ? f.name : "");
+            return false;
+        }
         if (f.type == TIDE_DECIMAL &&
             (f.precision < 1 || f.precision > 38 || f.scale < 0 || f.scale > f.precision)) {
             set_error(errbuf, errlen, "from_json: field \"%s\" has a bad decimal(%d,%d)",
@@ -117,8 +134,8 @@ bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *e
             open.back().first->children.push_back(&node);
             if (--open.back().second == 0) open.pop_back();
         }
-        if (f.type == TIDE_ARRAY) {
-            open.push_back({&node, 1});
+        if (has_elements(f.type)) {
+            open.push_back({&node, f.type == TIDE_MAP ? 2 : 1});
         } else if (f.type == TIDE_STRUCT) {
             if (f.num_children < 0) {
                 set_error(errbuf, errlen, "from_json: bad schema");
@@ -135,7 +152,9 @@ bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *e
         return false;
     }
     for (Node &node : fj.nodes)
-        if (node.type == TIDE_ARRAY) add_members(node, *node.children[0]);
+        if (has_elements(node.type))
+            for (Node *k : node.children)
+                add_members(node, *k);
     return true;
 }
 
@@ -254,7 +273,7 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
     Node &root = fj.nodes[0];
     Node *corrupt = nullptr;
     if (opts.corrupt_field >= 0) {
-        if ((size_t)opts.corrupt_field >= root.children.size() ||
+        if (root.type != TIDE_STRUCT || (size_t)opts.corrupt_field >= root.children.size() ||
             root.children[(size_t)opts.corrupt_field]->type != TIDE_STRING) {
             set_error(errbuf, errlen,
                       "from_json: the corrupt-record field must be a top-level string field");

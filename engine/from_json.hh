@@ -3,8 +3,8 @@
  * parsed on a worker thread): the schema as a tree of Nodes, and the
  * output columns each Node writes, grown and joined here. Rows are read
  * into them by from_json_read.cc; from_json.cc sets up the call and its
- * parts; from_json_arrays.cc grows arrays' element columns. C++ only,
- * internal to those files.
+ * parts; from_json_arrays.cc grows the element columns of arrays and
+ * maps. C++ only, internal to those files.
  */
 #ifndef TIDE_FROM_JSON_HH
 #define TIDE_FROM_JSON_HH
@@ -31,12 +31,19 @@ using namespace tide_json;
    column past 2 GiB (the call fails). */
 enum Outcome { OK = 0, FIELD = 1, SYNTAX = 2, FATAL = 3 };
 
+/* Arrays and maps: offsets into element columns of their own (an array's
+   one, children[0]; a map's keys and values, children[0] and [1]). */
+inline bool has_elements(int32_t type)
+{
+    return type == TIDE_ARRAY || type == TIDE_MAP;
+}
+
 struct Node {
     std::string_view name;
     int32_t type = 0;
     int32_t precision = 0, scale = 0;
     tide_column *col = nullptr;
-    std::vector<Node *> children; /* struct */
+    std::vector<Node *> children; /* struct; array: element; map: key, value */
     size_t hint = 0;              /* struct: where the next key is looked up first */
     int64_t seen_row = -1;        /* the last row that set this field (duplicate keys) */
     bool is_corrupt = false;      /* the corrupt-record field: never read from JSON */
@@ -49,12 +56,13 @@ struct Node {
     uint64_t key_mask = 0; /* of the last word */
     int key_words = 0;
     int64_t pending = 0; /* string/binary: bytes written for the current row */
-    /* An array's elements are appended, not indexed by record: its
-       element column and the struct fields under it, down to nested
-       arrays (whose offsets they index, not their elements), are its
-       members, addressed by its element index; their buffers hold cap
-       elements, count of them written. closers: the members whose
-       offsets close each element (strings, binary, nested arrays). */
+    /* An array's (or map's) elements are appended, not indexed by
+       record: its element column (a map's key and value columns) and the
+       struct fields under them, down to nested arrays and maps (whose
+       offsets they index, not their elements), are its members,
+       addressed by its element index; their buffers hold cap elements,
+       count of them written. closers: the members whose offsets close
+       each element (strings, binary, nested arrays and maps). */
     std::vector<Node *> members, closers;
     int64_t count = 0, cap = 0;
 
@@ -79,7 +87,7 @@ struct FromJson {
     int64_t rows;
     std::vector<Node> nodes;
     std::vector<Node *> varlen; /* string/binary leaves, whose offsets close each row */
-    std::vector<Node *> arrays; /* arrays outside arrays, whose offsets close each row */
+    std::vector<Node *> arrays; /* arrays and maps outside them, whose offsets close each row */
     bool allow_non_numeric = true;
     /* Why the current record is malformed, for FAILFAST's message: the
        first value that did not fit, and its path ("pts[1].x"), built as
@@ -100,8 +108,10 @@ struct FromJson {
     {
         n.col = col;
         std::string name(n.name);
-        if (n.type == TIDE_ARRAY) {
-            if (tide_column_init_array(out, col, name.c_str(), rows) != 0) return false;
+        if (has_elements(n.type)) {
+            int rc = n.type == TIDE_MAP ? tide_column_init_map(out, col, name.c_str(), rows)
+                                        : tide_column_init_array(out, col, name.c_str(), rows);
+            if (rc != 0) return false;
             arrays.push_back(&n);
             /* Elements: about one a row to start with, doubled as needed. */
             if (!init_elements(n, rows < 64 ? 64 : rows)) return false;
@@ -159,12 +169,13 @@ struct FromJson {
                 if (!shadow_column(*n.children[i], &main_col->children[i], &col->children[i], begin,
                                    end))
                     return false;
-        } else if (n.type == TIDE_ARRAY) {
+        } else if (has_elements(n.type)) {
             /* Offsets into this part's own elements, indexed by the
                call's row numbers; rebased by append_part. */
             int64_t *offsets =
                 (int64_t *)tide_arena_alloc(arena, sizeof(int64_t) * (size_t)(rows + 1));
-            col->children = (tide_column *)tide_arena_alloc(arena, sizeof(tide_column));
+            col->children =
+                (tide_column *)tide_arena_alloc(arena, sizeof(tide_column) * n.children.size());
             if (!offsets || !col->children) return false;
             offsets[begin] = 0;
             col->values = offsets;
@@ -224,7 +235,7 @@ struct FromJson {
         if (n.type == TIDE_STRUCT) {
             for (Node *k : n.children)
                 null_subtree(*k, row);
-        } else if (n.type == TIDE_ARRAY) {
+        } else if (has_elements(n.type)) {
             truncate_elements(n, ((const int64_t *)c->values)[row]);
         } else if (tide_is_varlen(n.type)) {
             n.pending = 0;
@@ -275,7 +286,7 @@ struct FromJson {
         return OK;
     }
 
-    /* Closes the current row of every string column and array. */
+    /* Closes the current row of every string column, array and map. */
     void end_row(int64_t row)
     {
         for (Node *n : varlen) {
@@ -287,10 +298,11 @@ struct FromJson {
             ((int64_t *)n->col->values)[row + 1] = n->count;
     }
 
-    /* -- arrays (from_json_arrays.cc) -- */
+    /* -- arrays and maps (from_json_arrays.cc) -- */
 
-    /* The element column of array a and its members' columns, with room
-       for cap elements, in this call's (or part's) arena. */
+    /* The element column of array a (a map's key and value columns) and
+       its members' columns, with room for cap elements, in this call's
+       (or part's) arena. */
     bool init_elements(Node &a, int64_t cap);
     /* Room for `need` elements of a; false (fatal set) when out of memory. */
     bool grow_elements(Node &a, int64_t need)
@@ -300,11 +312,12 @@ struct FromJson {
     bool grow_elements_slow(Node &a, int64_t need);
     /* Drops a's elements from index k on (and theirs), as null slots. */
     void truncate_elements(Node &a, int64_t k);
-    /* Closes element idx of a: its strings' and nested arrays' offsets. */
+    /* Closes element idx of a: its strings' and nested arrays' and maps'
+       offsets. */
     void close_element(Node &a, int64_t idx)
     {
         for (Node *n : a.closers) {
-            if (n->type == TIDE_ARRAY) {
+            if (has_elements(n->type)) {
                 ((int64_t *)n->col->values)[idx + 1] = n->count;
             } else {
                 int32_t *off = (int32_t *)n->col->values;
@@ -336,11 +349,8 @@ struct FromJson {
             valid += (c->validity[r >> 3] >> (r & 7)) & 1;
         c->null_count = len - valid;
         if (c->null_count == 0) c->validity = nullptr;
-        if (n.type == TIDE_ARRAY)
-            finish(*n.children[0], n.count);
-        else
-            for (Node *k : n.children)
-                finish(*k, len);
+        for (Node *k : n.children)
+            finish(*k, has_elements(n.type) ? n.count : len);
     }
 
     /* -- reading rows (from_json_read.cc) -- */

@@ -1,8 +1,9 @@
 /*
- * from_json_arrays.cc — the element columns of from_json's arrays. A
- * record's fields are indexed by its row; an array's elements are
- * appended instead, so its members (the element column and the struct
- * fields under it, down to nested arrays) grow by doubling, share the
+ * from_json_arrays.cc — the element columns of from_json's arrays and
+ * maps. A record's fields are indexed by its row; an array's elements (a
+ * map's entries) are appended instead, so its members (the element
+ * column, or a map's key and value columns, and the struct fields under
+ * them, down to nested arrays and maps) grow by doubling, share the
  * array's element index, and are cut back when a record's value is
  * dropped. Parts parsed on worker threads build elements of their own,
  * appended to the call's in row order (FromJson::append_part).
@@ -30,8 +31,8 @@ inline void copy_bit(tide_column *dst, int64_t to, const tide_column *src, int64
 } // namespace
 
 /* The column of member n (of an array whose members hold cap elements),
-   and of its fields when a struct; a nested array's own elements get
-   columns of their own. */
+   and of its fields when a struct; a nested array's (or map's) own
+   elements get columns of their own. */
 static bool init_member(FromJson &fj, Node &n, tide_column *col, int64_t cap)
 {
     tide_arena *arena = fj.arena;
@@ -61,9 +62,9 @@ static bool init_member(FromJson &fj, Node &n, tide_column *col, int64_t cap)
         col->data = (uint8_t *)tide_arena_alloc(arena, (size_t)col->data_capacity);
         if (!col->data) return false;
         n.pending = 0;
-    } else if (n.type == TIDE_ARRAY) {
-        col->num_children = 1;
-        col->children = (tide_column *)tide_arena_calloc(arena, sizeof(tide_column));
+    } else if (has_elements(n.type)) {
+        col->children =
+            (tide_column *)tide_arena_calloc(arena, sizeof(tide_column) * n.children.size());
         if (!col->children) return false;
         return fj.init_elements(n, 64);
     }
@@ -75,8 +76,10 @@ bool FromJson::init_elements(Node &a, int64_t cap)
     a.count = 0;
     a.cap = cap;
     tide_column *col = a.col;
-    col->num_children = 1;
-    return init_member(*this, *a.children[0], &col->children[0], cap);
+    col->num_children = (int32_t)a.children.size();
+    for (size_t i = 0; i < a.children.size(); i++)
+        if (!init_member(*this, *a.children[i], &col->children[i], cap)) return false;
+    return true;
 }
 
 bool FromJson::grow_elements_slow(Node &a, int64_t need)
@@ -115,7 +118,7 @@ void FromJson::truncate_elements(Node &a, int64_t k)
 {
     for (Node *m : a.members) {
         tide_column *c = m->col;
-        if (m->type == TIDE_ARRAY && k < a.count)
+        if (has_elements(m->type) && k < a.count)
             truncate_elements(*m, ((const int64_t *)c->values)[k]);
         else if (tide_is_varlen(m->type))
             m->pending = 0;
@@ -143,7 +146,7 @@ bool FromJson::append_elements(Node &m, const Node &w)
         for (int64_t e = 0; e < n; e++)
             copy_bit(dst, at + e, src, e);
         if (mm.type == TIDE_STRUCT) continue;
-        if (mm.type == TIDE_ARRAY) {
+        if (has_elements(mm.type)) {
             int64_t *mo = (int64_t *)dst->values;
             const int64_t *wo = (const int64_t *)src->values;
             int64_t base = mm.count;

@@ -370,6 +370,25 @@ error_code serialize(od::value &v, std::string &o, int depth)
     return simdjson::TAPE_ERROR;
 }
 
+/* A printable excerpt of a record for error messages. */
+std::string excerpt(const char *p, size_t len)
+{
+    std::string s;
+    size_t n = len < 120 ? len : 120;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c < 0x20 || c == 0x7f) {
+            char b[8];
+            snprintf(b, sizeof b, "\\x%02x", c);
+            s += b;
+        } else {
+            s += (char)c;
+        }
+    }
+    if (n < len) s += "...";
+    return s;
+}
+
 const char *json_type_name(od::json_type t)
 {
     switch (t) {
@@ -397,6 +416,7 @@ const char *type_name(int32_t type)
     case TIDE_DECIMAL: return "decimal";
     case TIDE_STRUCT: return "struct";
     case TIDE_ARRAY: return "array";
+    case TIDE_MAP: return "map";
     }
     return "?";
 }

@@ -159,6 +159,9 @@ error_code validate(od::value &v, int depth);
    Double.toString prints them (12.50 -> 12.5, 1e2 -> 100.0). */
 error_code serialize(od::value &v, std::string &o, int depth);
 
+/* A printable excerpt of a record for error messages (its first 120
+   bytes, control bytes as \xNN). */
+std::string excerpt(const char *p, size_t len);
 /* "an object", "a string", ... for error messages. */
 const char *json_type_name(od::json_type t);
 /* A column type's name as Spark prints it ("int", "bigint", ...). */

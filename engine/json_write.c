@@ -7,8 +7,12 @@
  *   fields are left out (Spark's ignoreNullFields default) unless
  *   include_nulls; a null row stays null. An array row becomes a JSON
  *   array, its null elements null (Spark's writeArrayData writes them;
- *   ignoreNullFields is for struct fields). Other column types give their
- *   JSON value, so to_json works on any column.
+ *   ignoreNullFields is for struct fields). A map row becomes a JSON
+ *   object of its entries in order, null values as null (Spark's
+ *   writeMapData), each key as the member's name: a string key as it is,
+ *   another the text of Spark's toString of its value (put_map_key).
+ *   Other column types give their JSON value, so to_json works on any
+ *   column.
  * - Strings are escaped as Jackson does: \" \\ \b \t \n \f \r, other
  *   control characters as \u00XX (uppercase hex), everything else as is.
  *   Bytes that are not UTF-8 become U+FFFD, one per maximal invalid
@@ -200,6 +204,73 @@ static void put_double(jbuf *b, double x, int is_float)
 static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64_t row,
                       int include_nulls);
 
+/* Entry i of a map's key column k as a member's name and its ':'. Spark's
+   writeMapData names a member with the toString of the key's value: a
+   string as it is; numbers and booleans as JSON writes them (Java's
+   Double.toString, BigDecimal.toString); a timestamp as its microseconds
+   since the epoch, Spark's internal value. Binary, struct, array and map
+   keys, which Spark names with a JVM object's text ("[B@1f2a3b"), are
+   named with their JSON text here, base64 for binary. */
+static void put_map_key(jbuf *b, const tide_column *k, const key_tree *keys, int64_t i,
+                        int include_nulls)
+{
+    if (!tide_valid(k, i)) { /* never in a map Spark made */
+        put_raw(b, "\"null\":", 7);
+        return;
+    }
+    switch (k->type) {
+    case TIDE_STRING:
+    case TIDE_BINARY: /* quoted by their writers */
+        put_value(b, k, keys, i, include_nulls);
+        break;
+    case TIDE_FLOAT32:
+    case TIDE_FLOAT64: {
+        double x = k->type == TIDE_FLOAT32 ? ((const float *)k->values)[i]
+                                           : ((const double *)k->values)[i];
+        if (!isfinite(x)) { /* "NaN", "Infinity": quoted already */
+            put_double(b, x, k->type == TIDE_FLOAT32);
+            break;
+        }
+        put_char(b, '"');
+        put_double(b, x, k->type == TIDE_FLOAT32);
+        put_char(b, '"');
+        break;
+    }
+    case TIDE_TIMESTAMP:
+        put_char(b, '"');
+        put_int(b, ((const int64_t *)k->values)[i]);
+        put_char(b, '"');
+        break;
+    case TIDE_BOOL:
+    case TIDE_INT32:
+    case TIDE_INT64:
+    case TIDE_DECIMAL: /* digits, signs and points: nothing to escape */
+        put_char(b, '"');
+        put_value(b, k, keys, i, include_nulls);
+        put_char(b, '"');
+        break;
+    default: {
+        /* The JSON text written where it goes, then moved into a string:
+           copied out first, as escaping it may grow (move) the buffer. */
+        int64_t start = b->len;
+        put_value(b, k, keys, i, include_nulls);
+        if (b->error) return;
+        size_t n = (size_t)(b->len - start);
+        char *text = malloc(n ? n : 1);
+        if (!text) {
+            b->error = "out of memory";
+            return;
+        }
+        memcpy(text, b->data + start, n);
+        b->len = start;
+        json_put_string(b, text, n);
+        free(text);
+        break;
+    }
+    }
+    put_char(b, ':');
+}
+
 /* Room a field needs beyond its key before its value is written: the
    comma, the padded key copy's overrun, and an integer or "null". */
 #define FIELD_SLACK (1 + KEY_PAD + 24)
@@ -301,6 +372,22 @@ static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64
         put_char(b, ']');
         return;
     }
+    case TIDE_MAP: {
+        /* Null values are written as null, as Spark's writeMapData. */
+        const int64_t *offsets = c->values;
+        const tide_column *k = &c->children[0], *v = &c->children[1];
+        put_char(b, '{');
+        for (int64_t i = offsets[row]; i < offsets[row + 1] && !b->error; i++) {
+            if (i > offsets[row]) put_char(b, ',');
+            put_map_key(b, k, &keys->children[0], i, include_nulls);
+            if (tide_valid(v, i))
+                put_value(b, v, &keys->children[1], i, include_nulls);
+            else
+                put_raw(b, "null", 4);
+        }
+        put_char(b, '}');
+        return;
+    }
     default:
         if (!b->error) b->error = "a column of an unknown type";
         return;
@@ -321,11 +408,15 @@ static void free_keys(key_tree *k)
 static int build_keys(key_tree *k, const tide_column *c)
 {
     memset(k, 0, sizeof *k);
-    if (c->type == TIDE_ARRAY) { /* the element's keys, when it holds structs */
-        k->children = calloc(1, sizeof *k->children);
+    if (c->type == TIDE_ARRAY || c->type == TIDE_MAP) {
+        /* the element's keys (a map's key's and value's), when they hold structs */
+        int32_t n = c->type == TIDE_MAP ? 2 : 1;
+        k->children = calloc((size_t)n, sizeof *k->children);
         if (!k->children) return -1;
-        k->num_children = 1;
-        return build_keys(&k->children[0], &c->children[0]);
+        k->num_children = n;
+        for (int32_t i = 0; i < n; i++)
+            if (build_keys(&k->children[i], &c->children[i]) != 0) return -1;
+        return 0;
     }
     if (c->type != TIDE_STRUCT) return 0;
     k->children = calloc((size_t)(c->num_children > 0 ? c->num_children : 1), sizeof *k->children);

@@ -292,16 +292,18 @@ int64_t tide_layout_probe(const char *what);
 
 /* ---- JSON (from_json*.cc, json_decode.cc: simdjson; json_write.c; java_double.cc) */
 
-/* A from_json schema, flattened: fields[0] is the struct itself (its name
-   names the output column) and every struct entry is followed by its
-   num_children fields, each with its own subtree (preorder); an array
-   entry by its one element field ("element"), with its subtree. */
+/* A from_json schema, flattened: fields[0] is the struct (or map) itself
+   (its name names the output column) and every struct entry is followed
+   by its num_children fields, each with its own subtree (preorder); an
+   array entry by its one element field ("element"), with its subtree; a
+   map entry by its key field ("key", a string: JSON's member names) and
+   its value field ("value"), with its subtree. */
 typedef struct tide_json_field {
     const char *name;
     int32_t type;         /* tide_type (any but vector) */
     int16_t precision;    /* decimal only */
     int16_t scale;        /* decimal only */
-    int32_t num_children; /* struct: its fields; array: 1 */
+    int32_t num_children; /* struct: its fields; array: 1; map: 2 */
 } tide_json_field;
 
 /* Spark's parse modes. PERMISSIVE: a malformed record gives a row of null
@@ -325,8 +327,10 @@ typedef struct tide_json_options {
 
 /* Parses every row of input (a string or binary column of JSON objects)
    into dst, a struct column built in out's arena whose children follow
-   fields. status (NULL, or input->length bytes) gets 0 for a good or null
-   row and 1 for a malformed one: not JSON, not an object (the literal null
+   fields (or a map column, when fields[0] is a map: each object's
+   members its entries, a malformed record a null map). status (NULL,
+   or input->length bytes) gets 0 for a good or null row and 1 for a
+   malformed one: not JSON, not an object (the literal null
    included), invalid UTF-8, a NUL byte, or a field whose JSON value does
    not fit its type (that field is null, the others keep their values, as
    Spark's partial results). A null input row, or an empty or blank one
@@ -341,7 +345,9 @@ int64_t tide_from_json(tide_batch *out, const tide_column *input, const tide_jso
 /* Writes every row of input as compact JSON into dst, a string column built
    in out's arena, as Spark's to_json: a struct as an object with its
    fields in order (null fields left out unless include_nulls), an array
-   as a JSON array (null elements as null), strings
+   as a JSON array (null elements as null), a map as an object of its
+   entries in order (null values as null; a key that is not a string
+   named by its text, as Spark's toString of it), strings
    escaped (invalid UTF-8 replaced by U+FFFD), doubles as Java prints them
    (0.1, 1.0E-5; "NaN" and "Infinity" as strings), decimals exact,
    timestamps in the session time zone ("2022-06-29T02:38:24.177Z" in

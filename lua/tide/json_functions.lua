@@ -26,6 +26,12 @@
 -- Arrays: from_json reads a JSON array into an array field (null elements
 -- kept; an element that does not fit fails its top-level field as a
 -- scalar does); to_json writes arrays, null elements as null.
+-- Maps: from_json reads a JSON object into a map field, or as the whole
+-- schema ("map<string,int>", a malformed record giving a null map), its
+-- members the entries in order (null values kept, a duplicate name an
+-- entry of its own, as Spark's); as Spark's, keys must be strings, checked
+-- when the plan is compiled. to_json writes maps as objects, null values
+-- as null, other keys named by their text (json_write.c's put_map_key).
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -42,18 +48,39 @@ local function truthy(v, default)
   return v and true or false
 end
 
+-- Whether t is, or holds, a map whose keys are not strings.
+local function non_string_keys(t)
+  if t.id == T.ID.map then
+    return t.keyType.id ~= T.ID.string or non_string_keys(t.valueType)
+  end
+  if t.elementType then return non_string_keys(t.elementType) end
+  for _, f in ipairs(t.fields or {}) do
+    if non_string_keys(f.dataType) then return true end
+  end
+  return false
+end
+
 -- The schema flattened in preorder for tide_from_json. The Lua strings of
 -- the names stay referenced by the returned table, which keeps the C
 -- pointers to them valid.
 function M.flatten(schema, name)
-  if not (T.isType(schema) and schema.id == T.ID.struct) then
-    error("from_json needs a struct schema, not " .. tostring(schema), 0)
+  if not (T.isType(schema) and (schema.id == T.ID.struct or schema.id == T.ID.map)) then
+    error("from_json needs a struct or map schema, not " .. tostring(schema), 0)
+  end
+  -- A JSON object's member names are strings: Spark's from_json refuses
+  -- any other key type when it is analyzed.
+  if non_string_keys(schema) then
+    error(('from_json: [DATATYPE_MISMATCH.INVALID_JSON_MAP_KEY_TYPE] input schema "%s" can only contain '
+      .. "string as a key type for a map"):format(schema:simpleString()), 0)
   end
   local list = {}
   local function add(fname, t)
     list[#list + 1] = { name = fname, t = t }
     if t.id == T.ID.array then
       add("element", t.elementType)
+    elseif t.id == T.ID.map then
+      add("key", t.keyType)
+      add("value", t.valueType)
     else
       for _, f in ipairs(t.fields or {}) do add(f.name, f.dataType) end
     end
@@ -68,7 +95,7 @@ function M.flatten(schema, name)
     c.type = e.t.id
     c.precision = e.t.precision or 0
     c.scale = e.t.scale or 0
-    c.num_children = e.t.id == T.ID.array and 1 or e.t.fields and #e.t.fields or 0
+    c.num_children = e.t.id == T.ID.array and 1 or e.t.id == T.ID.map and 2 or e.t.fields and #e.t.fields or 0
   end
   return { fields = fields, n = #list, names = names }
 end
@@ -84,7 +111,7 @@ function M.fromJsonPlan(schema, opts, name)
   local corrupt = -1
   local cname = opts.columnNameOfCorruptRecord
   if cname == nil and schema:fieldIndex("_corrupt_record") then cname = "_corrupt_record" end
-  if cname ~= nil then
+  if cname ~= nil and schema.id == T.ID.struct then
     local i = schema:fieldIndex(cname)
     if i then
       if schema.fields[i].dataType.id ~= T.ID.string then

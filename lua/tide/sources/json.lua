@@ -404,7 +404,8 @@ local function read_files(list, schema, plan, ctx)
 end
 
 -- Spark ML's vectors have no JSON form (the only tide type without one),
--- in a struct or an array either.
+-- in a struct, an array or a map either. (A map's keys must be strings:
+-- from_json's plan says so.)
 local function check_types(st)
   local function check(t, name)
     if t.id == T.ID.vector then
@@ -412,6 +413,10 @@ local function check_types(st)
     end
     if t.id == T.ID.struct then check_types(t) end
     if t.id == T.ID.array then check(t.elementType, name) end
+    if t.id == T.ID.map then
+      check(t.keyType, name)
+      check(t.valueType, name)
+    end
   end
   for _, f in ipairs(st.fields) do check(f.dataType, f.name) end
 end
