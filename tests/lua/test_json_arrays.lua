@@ -7,8 +7,6 @@
 local t = require("testing")
 local tide = require("tide")
 local F, T = tide.functions, tide.types
-local C = require("tide.ffi")
-local jf = require("tide.json_functions")
 local spark = tide.session()
 
 local SCHEMA = "tags array<string>, ids array<bigint>, pts array<struct<x:int,y:double>>, m array<array<int>>"
@@ -84,17 +82,9 @@ t.test("an element of the wrong kind fails its top-level field, as a scalar fiel
   }
   t.same_table(t.rows(parsed(values)), want)
   -- The malformed records are counted.
-  local b = tide.batch.fromRows((function()
-    local rows = {}
-    for i, v in ipairs(values) do rows[i] = { v } end
-    return rows
-  end)(), "value string")
-  local out = tide.batch.wrap(C.tide_batch_derive(b, 1))
-  local ctx = { malformed = 0 }
-  local k, status = jf.fromJson(jf.fromJsonPlan(T.fromDDL(SCHEMA), { mode = "DROPMALFORMED" }, "d"), out,
-    b.columns[0], out.columns[0], ctx)
+  local k, malformed, status = t.malformed_statuses(values, SCHEMA)
   t.eq(k, 6)
-  t.eq(ctx.malformed, 6)
+  t.eq(malformed, 6)
   t.same_table({ status[0], status[5], status[6] }, { 1, 1, 0 })
   -- DROPMALFORMED drops them; the good ones stay with their elements.
   t.same_table(t.rows(parsed(values, SCHEMA, { mode = "DROPMALFORMED" })), { "[f]|[2]|null|null" })

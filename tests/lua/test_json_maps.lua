@@ -7,8 +7,6 @@
 local t = require("testing")
 local tide = require("tide")
 local F, T = tide.functions, tide.types
-local C = require("tide.ffi")
-local jf = require("tide.json_functions")
 local spark = tide.session()
 
 local SCHEMA = "m map<string,int>, tags map<string,array<string>>, pts map<string,struct<x:int>>, "
@@ -104,17 +102,9 @@ t.test("a non-object where a map belongs, or a value of the wrong kind, is malfo
     "null|null|a", "null|null|b", "null|null|c", "null|null|d", "null|null|e", "null|null|f", "{a -> 1}|null|g",
   })
   -- The malformed records are counted, and flagged for DROPMALFORMED.
-  local b = tide.batch.fromRows((function()
-    local rows = {}
-    for i, v in ipairs(values) do rows[i] = { v } end
-    return rows
-  end)(), "value string")
-  local out = tide.batch.wrap(C.tide_batch_derive(b, 1))
-  local ctx = { malformed = 0 }
-  local k, status = jf.fromJson(jf.fromJsonPlan(T.fromDDL(schema), { mode = "DROPMALFORMED" }, "d"), out,
-    b.columns[0], out.columns[0], ctx)
+  local k, malformed, status = t.malformed_statuses(values, schema)
   t.eq(k, 6)
-  t.eq(ctx.malformed, 6)
+  t.eq(malformed, 6)
   t.same_table({ status[0], status[4], status[6] }, { 1, 1, 0 })
   t.same_table(t.rows(parsed(values, schema, { mode = "DROPMALFORMED" })), { "{a -> 1}|null|g" })
   -- FAILFAST names the place of the first value that does not fit: a

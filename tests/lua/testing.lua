@@ -111,6 +111,22 @@ function M.collect_with_workers(spark, df)
   return runs
 end
 
+-- from_json over values (strings) in DROPMALFORMED mode as the kernel
+-- reports it: the malformed records counted, and each record's status
+-- (1: malformed), as tide.json_functions.fromJson gives them.
+function M.malformed_statuses(values, schema)
+  local tide = require("tide")
+  local C, jf = require("tide.ffi"), require("tide.json_functions")
+  local rows = {}
+  for i, v in ipairs(values) do rows[i] = { v } end
+  local b = tide.batch.fromRows(rows, "value string")
+  local out = tide.batch.wrap(C.tide_batch_derive(b, 1))
+  local ctx = { malformed = 0 }
+  local k, status = jf.fromJson(jf.fromJsonPlan(tide.types.fromDDL(schema), { mode = "DROPMALFORMED" }, "d"), out,
+    b.columns[0], out.columns[0], ctx)
+  return k, ctx.malformed, status, { b, out }
+end
+
 function M.same_table(actual, expected, what)
   if not same(actual, expected) then
     local inspect = require("tide.pretty")
