@@ -155,8 +155,10 @@ local function higher_order(node, schema, compileChild, ev)
     fields[#fields + 1] = T.field(lambda.params[1], arr.type.elementType, arr.type.containsNull)
     if with_pos then fields[#fields + 1] = T.field(lambda.params[2], T.int, false) end
   end
-  local compiled = ev.compile(body, T.struct(fields))
   local gives_rows = fn == "transform" or fn == "transform_keys" or fn == "transform_values"
+  -- a NULL condition is a boolean NULL, as Spark casts it
+  if not gives_rows and body.k == "lit" and body.value == nil then body = { k = "cast", expr = body, to = T.boolean } end
+  local compiled = ev.compile(body, T.struct(fields))
   if not gives_rows and compiled.type ~= T.boolean then
     ev.typeError(node, ("%s's function must give a boolean, not %s (%s)"):format(fn, compiled.type:simpleString(),
       compiled.name))

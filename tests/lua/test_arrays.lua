@@ -342,6 +342,9 @@ t.test("transform, filter, exists and forall run a function over the elements, L
   -- Spark's three values: forall is null when no element says false and one is null
   t.same_table(t.rows(out), { "1|[A, BB, null]|[a#0, bb#1, null]|[bb]|true|null", "2|[]|[]|[]|false|true",
     "3|null|null|null|null|null", "4|[CCC]|[ccc#0]|[]|false|true" })
+  -- a NULL condition keeps nothing and decides nothing
+  t.same_table(t.rows(df:selectExpr("filter(tags, x -> NULL)", "exists(tags, x -> NULL)")),
+    { "[]|null", "[]|false", "null|null", "[]|null" })
   t.same_table(t.rows(df:selectExpr("transform(tags, x -> length(x) + id) AS t", "filter(tags, (x, i) -> i > 0)",
     "exists(tags, t -> t = 'a') AS e")),
     { "[2, 3, null]|[bb, null]|true", "[]|[]|false", "null|null|null", "[7]|[]|false" })
