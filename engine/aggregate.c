@@ -118,7 +118,8 @@ int32_t tide_agg_result_type(int32_t fn, int32_t in_type, int32_t *precision, in
     case TIDE_AGG_FIRST_VALID:
     case TIDE_AGG_LAST_VALID:
         /* (pick_rows gathers any type; vectors have no order) */
-        if (in_type == TIDE_VECTOR && (fn == TIDE_AGG_MIN || fn == TIDE_AGG_MAX)) return 0;
+        if ((in_type == TIDE_VECTOR || in_type == TIDE_MAP) && (fn == TIDE_AGG_MIN || fn == TIDE_AGG_MAX))
+            return 0;
         return in_type;
     case TIDE_AGG_COLLECT_LIST: return in_type > 0 ? TIDE_ARRAY : 0;
     case TIDE_AGG_COLLECT_SET: return in_type > 0 && in_type != TIDE_VECTOR ? TIDE_ARRAY : 0;

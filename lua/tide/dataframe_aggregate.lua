@@ -59,16 +59,6 @@ local function has_aggregate(node)
 end
 M.hasAggregate = has_aggregate
 
--- Whether values of type t are or hold vectors or maps, which collect_set
--- cannot tell apart (engine/collect.c; Spark does not compare maps).
-function M.holdsVector(t)
-  if t.id == ID.vector or t.id == ID.map then return true end
-  if t.elementType then return M.holdsVector(t.elementType) end
-  for _, f in ipairs(t.fields or {}) do
-    if M.holdsVector(f.dataType) then return true end
-  end
-  return false
-end
 
 local NUMERIC = { [ID.int] = true, [ID.long] = true, [ID.float] = true, [ID.double] = true, [ID.decimal] = true }
 
@@ -190,7 +180,8 @@ function M.install(dataframe)
     local t = field.dataType
     local p, s = ffi.new("int32_t[1]", t.precision or 0), ffi.new("int32_t[1]", t.scale or 0)
     local rid = C.tide_agg_result_type(code, t.id, p, s)
-    if rid == 0 or (code == AGG.collect_set and M.holdsVector(t)) then
+    local ordered = code == AGG.collect_set or code == AGG.min or code == AGG.max
+    if rid == 0 or (ordered and T.unordered(t)) then
       error(("%s(%s): the column is %s, which %s cannot take"):format(label, field.name, t:simpleString(), label),
         level + 1)
     end
@@ -220,7 +211,7 @@ function M.install(dataframe)
       local idx = index_of(schema, arg.name, "countDistinct", level + 1, arg.from)
       local field = schema.fields[idx + 1]
       local id = field.dataType.id
-      if id == ID.vector or id == ID.map then
+      if T.unordered(field.dataType) then
         error(("countDistinct: column %s is %s, which cannot be counted distinct"):format(field.name,
           field.dataType:simpleString()), level + 1)
       end

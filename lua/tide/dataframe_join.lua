@@ -94,7 +94,7 @@ local function key_type(lf, rf)
   local a, b = lf.dataType, rf.dataType
   for _, f in ipairs({ lf, rf }) do
     local id = f.dataType.id
-    if id == ID.vector or id == ID.map then
+    if T.unordered(f.dataType) then
       fail(("join: column %s is %s, which cannot be a join key"):format(f.name, f.dataType:simpleString()))
     end
   end

@@ -84,7 +84,7 @@ end
 local function key_index(schema, name, what, level, from)
   local i = type(name) == "number" and name or index_of(schema, name, what, level + 1, from)
   local t = schema.fields[i + 1].dataType
-  if t.id == ID.vector or t.id == ID.map then
+  if T.unordered(t) then
     local role = what == "orderBy" and "a sort key" or what == "groupBy" and "a grouping key"
       or "compared for duplicates"
     error(("%s: column %s is %s, which cannot be %s"):format(what, schema.fields[i + 1].name,

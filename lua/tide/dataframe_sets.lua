@@ -149,7 +149,7 @@ function M.install(dataframe)
     end
     local schema = left._plan.schema
     for _, f in ipairs(schema.fields) do
-      if f.dataType.id == ID.struct or f.dataType.id == ID.vector then
+      if f.dataType.id == ID.struct or T.unordered(f.dataType) then
         fail(("%s: column %s is %s, which tide cannot compare"):format(what, f.name, f.dataType:simpleString()))
       end
     end

@@ -374,7 +374,7 @@ function compilers.item(node, scope)
   if c.type.id == ID.map then
     local index = node.index
     local key = compile_child(scope)(type(index) == "table" and index or { k = "lit", value = index })
-    return require("tide.eval_maps").lookup(node, c, key, M)
+    return require("tide.eval_maps").item(node, c, key, M)
   end
   type_error(node, ("%s is %s, which cannot be indexed (arrays and maps can)"):format(c.name, simple(c.type)))
 end

@@ -42,9 +42,8 @@ end
 -- Elements compared or ordered: any type but vectors (structs and arrays
 -- by their fields and elements, as Spark's).
 local function comparable_elements(node, arr, ev)
-  local id = arr.type.elementType.id
-  if id == ID.vector or id == ID.map then
-    ev.typeError(node, ("%s cannot compare %s (%s)"):format(node.fn, id == ID.map and "maps" or "vectors",
+  if T.unordered(arr.type.elementType) then
+    ev.typeError(node, ("%s cannot compare the elements of %s (vectors and maps have no order)"):format(node.fn,
       arr.type:simpleString()))
   end
 end
@@ -82,7 +81,7 @@ end
 
 local function element_at(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 2, 2, ev)
-  if args[1].type.id == ID.map then return require("tide.eval_maps").lookup(node, args[1], args[2], ev) end
+  if args[1].type.id == ID.map then return require("tide.eval_maps").elementAt(node, compileChild, ev) end
   return item_of(node, as_array(node, args[1], ev), args[2], true, ev)
 end
 

@@ -18,7 +18,7 @@ local function as_map(node, c, ev)
   ev.typeError(node, ("%s needs a map, not %s (%s)"):format(node.fn or "[]", c.type:simpleString(), c.name))
 end
 
--- A key cast to the map's key type (Spark's implicit cast).
+-- A key cast to the map's key type, as Spark's GetMapValue (m[key]) casts it.
 local function as_key(node, m, key, ev)
   local kt = m.type.keyType
   if key.type == kt or coerce.isVoid(key.type) or (coerce.isNumeric(key.type) and coerce.isNumeric(kt))
@@ -27,6 +27,27 @@ local function as_key(node, m, key, ev)
   end
   ev.typeError(node, ("%s: the key %s is %s, not the map's %s"):format(node.fn or "[]", key.name,
     key.type:simpleString(), kt:simpleString()))
+end
+
+-- element_at(m, key) and map_contains_key(m, key) compare in the type the
+-- map's keys and the key share, as Spark widens both (a map<int,...> and
+-- 1.5: decimals), never narrowing the key: the map and key compiled so,
+-- the map's keys cast through transform_keys when they must widen.
+local function widened(node, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  local m, key = as_map(node, args[1], ev), args[2]
+  local kt, vt = m.type.keyType, key.type
+  if vt == kt or coerce.isVoid(vt) then return m, ev.castTo(key, kt) end
+  if not (coerce.isNumeric(kt) and coerce.isNumeric(vt)) then
+    ev.typeError(node, ("%s: the key %s is %s, which does not go with the map's %s keys"):format(node.fn, key.name,
+      vt:simpleString(), kt:simpleString()))
+  end
+  local w = coerce.widerNumeric(kt, vt)
+  if w == kt then return m, ev.castTo(key, kt) end
+  local k = "__key"
+  local cast_keys = { k = "call", fn = "transform_keys", args = { node.args[1], { k = "lambda", params = { k, "__value" },
+    body = { k = "cast", expr = { k = "lambdavar", name = k }, to = w } } } }
+  return compileChild(cast_keys), ev.castTo(key, w)
 end
 
 local function part(which, result)
@@ -38,18 +59,23 @@ local function part(which, result)
   end
 end
 
--- m[key], m:getItem(key) and element_at(m, key): the key's value or NULL.
-function M.lookup(node, m, key, ev)
-  key = as_key(node, m, key, ev)
+local function lookup(node, m, key, ev)
   return over_args(ev, node, m.type.valueType, { m, key }, function(out, cols, dst)
     return C.tide_eval_map_lookup(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
   end)
 end
 
+-- m[key] and m:getItem(key): the key's value or NULL.
+function M.item(node, m, key, ev) return lookup(node, m, as_key(node, m, key, ev), ev) end
+
+-- element_at(m, key), tide.eval_arrays' for a map.
+function M.elementAt(node, compileChild, ev)
+  local m, key = widened(node, compileChild, ev)
+  return lookup(node, m, key, ev)
+end
+
 local function map_contains_key(node, _, compileChild, ev)
-  local args = args_of(node, compileChild, 2, 2, ev)
-  local m = as_map(node, args[1], ev)
-  local key = as_key(node, m, args[2], ev)
+  local m, key = widened(node, compileChild, ev)
   return over_args(ev, node, T.boolean, { m, key }, function(out, cols, dst)
     return C.tide_eval_map_contains_key(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
   end)

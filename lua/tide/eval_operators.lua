@@ -26,9 +26,11 @@ local function simple(t) return t:simpleString() end
 -- error naming it (arithmetic on vectors is one already: not a number).
 local function no_vectors(node, list, what)
   for _, c in ipairs(list) do
-    if c.type.id == ID.vector or c.type.id == ID.map then
-      type_error(node, ("%s is a %s, which cannot be %s"):format(c.name, c.type.id == ID.map and "map" or "vector",
-        what))
+    if T.unordered(c.type) then
+      local id = c.type.id
+      local it = id == ID.vector and "a vector" or id == ID.map and "a map"
+        or c.type:simpleString() .. " (holding maps or vectors)"
+      type_error(node, ("%s is %s, which cannot be %s"):format(c.name, it, what))
     end
   end
 end

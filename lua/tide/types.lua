@@ -382,4 +382,15 @@ end
 
 function M.isType(v) return getmetatable(v) == DataType end
 
+-- Whether values of type t cannot be ordered or compared, as Spark's: a
+-- vector (Spark ML's) or a map, or a struct or array holding one.
+function M.unordered(t)
+  if t.id == ID.vector or t.id == ID.map then return true end
+  if t.elementType then return M.unordered(t.elementType) end
+  for _, f in ipairs(t.fields or {}) do
+    if M.unordered(f.dataType) then return true end
+  end
+  return false
+end
+
 return M

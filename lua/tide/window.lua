@@ -323,7 +323,7 @@ function M.windowOperator(df, g)
       local p, sc = ffi.new("int32_t[1]", it.precision or 0), ffi.new("int32_t[1]", it.scale or 0)
       local rid = C.tide_agg_result_type(call.code, it.id, p, sc)
       if rid == 0 or (it.id == ID.decimal and (call.code == 2 or call.code == 3))
-          or (call.fn == "collect_set" and require("tide.dataframe_aggregate").holdsVector(it)) then
+          or ((call.fn == "collect_set" or call.fn == "min" or call.fn == "max") and T.unordered(it)) then
         fail(("%s over a window: the column is %s, which tide does not %s over windows"):format(call.fn,
           it:simpleString(), call.fn))
       end

@@ -44,6 +44,10 @@ t.test("map_keys, map_values, map_entries, lookups, size and map_contains_key", 
   t.same_table(t.rows(out), { "[a, b]|[1, 2]|[{a, 1}, {b, 2}]|1|2|2|true", "[]|[]|[]|null|null|0|false",
     "null|null|null|null|null|-1|null", "[z]|[26]|[{z, 26}]|null|null|1|false" })
   t.same_table(t.rows(scores():selectExpr("m['z']")), { "null", "null", "null", "26" })
+  -- element_at and map_contains_key compare in the wider type (m[key] casts the key, as Spark's)
+  local ints = spark:createDataFrame({ { { [1] = 10, [2] = 20 } } }, "m map<int,int>")
+  t.same_table(t.rows(ints:select(F.element_at("m", 1.5), F.map_contains_key("m", 1.5), F.element_at("m", 4294967297),
+    F.element_at("m", 2), F.col("m"):getItem(1.5))), { "null|false|null|20|10" })
   -- on sliced batches (offsets that do not start at 0) alike
   spark.conf:set("spark.tide.sliceRows", 1)
   local ok, err = pcall(function()
@@ -98,6 +102,14 @@ t.test("what maps cannot do fails clearly, as in Spark", function()
     { function() local _ = df:orderBy("m") end, "which cannot be a sort key" },
     { function() local _ = df:distinct() end, "cannot be compared for duplicates" },
     { function() local _ = df:filter(F.col("m"):eq(F.col("m"))) end, "m is a map, which cannot be compared" },
+    -- inside arrays and structs too
+    { function() local _ = df:select(F.array("m"):alias("am")):distinct() end, "cannot be compared for duplicates" },
+    { function() local _ = df:groupBy(F.struct("m"):alias("sm")) end, "which cannot be a grouping key" },
+    { function() local _ = df:select(F.array("m"):eq(F.array("m"))) end,
+      "array<map<string,int>> (holding maps or vectors), which cannot be compared" },
+    { function() local _ = df:select(F.array_distinct(F.array("m"))) end, "vectors and maps have no order" },
+    { function() local _ = df:subtract(df) end, "which tide cannot compare" },
+    { function() local _ = df:agg(F.max("m")) end, "max(m): the column is map<string,int>, which max cannot take" },
     { function() local _ = df:select(F.col("m"):cast("map<string,bigint>")) end, "cannot cast" },
     { function() local _ = df:select(F.map_keys("id")) end, "map_keys needs a map, not int" },
     { function() local _ = df:groupBy("id"):agg(F.collect_set("m")) end, "which collect_set cannot take" },
