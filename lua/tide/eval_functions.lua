@@ -329,8 +329,7 @@ end
 M.argsOf, M.overArgs, M.allNull, M.literalString = args_of, over_args, all_null, literal_string
 
 -- What tide.eval_arrays builds its functions with.
-M.argsOf, M.overArgs, M.allNull, M.literalString, M.literalInt = args_of, over_args, all_null, literal_string,
-  literal_int
+M.argsOf, M.overArgs, M.allNull, M.literalString = args_of, over_args, all_null, literal_string
 
 function M.register(eval)
   eval.register("lower", change_case(0))
