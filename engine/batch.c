@@ -16,6 +16,7 @@ int32_t tide_type_width(int32_t type)
     switch (type) {
     case TIDE_BOOL: return 1;
     case TIDE_INT32:
+    case TIDE_DATE:
     case TIDE_FLOAT32:
     case TIDE_STRING:
     case TIDE_BINARY: return 4;

@@ -15,11 +15,15 @@
  *   truncate toward zero; number -> decimal NULL when it does not fit.
  * - timestamps are seconds when cast to or from numbers (micros / 1e6,
  *   integers floored).
+ * - dates: from strings (tide_date_parse), to and from timestamps in the
+ *   session time zone (a timestamp's local date; a date's first instant);
+ *   no numbers, as Spark 3 casts none.
  */
 #include "calendar.h"
 #include "decimal128.h"
 #include "digits.h"
 #include "kernel.h"
+#include "timestamp.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -30,10 +34,10 @@
 
 static const char *type_name(int32_t t)
 {
-    static const char *names[] = {"?",      "boolean", "int",       "bigint",  "float", "double",
-                                  "string", "binary",  "timestamp", "decimal", "struct", "vector",
-                                  "array",  "map"};
-    return t >= 1 && t <= TIDE_MAP ? names[t] : "?";
+    static const char *names[] = {"?",      "boolean", "int",    "bigint",    "float",
+                                  "double", "string",  "binary", "timestamp", "decimal",
+                                  "struct", "vector",  "array",  "map",       "date"};
+    return t >= 1 && t <= TIDE_DATE ? names[t] : "?";
 }
 
 /* ---- parsing strings ------------------------------------------------------ */
@@ -281,6 +285,7 @@ static int append_text(tide_batch *out, tide_column *dst, int64_t *used, const t
     case TIDE_TIMESTAMP:
         n = tide_timestamp_format(((const int64_t *)col->values)[row], buf);
         break;
+    case TIDE_DATE: n = tide_date_format(((const int32_t *)col->values)[row], buf); break;
     case TIDE_DECIMAL:
         n = tide_decimal_format((const char *)col->values + 16 * row, col->scale, buf);
         break;
@@ -497,9 +502,14 @@ static int convert_row(const tide_column *src, int64_t row, int32_t type, int32_
             trim(&text, &len);
             return tide_timestamp_parse(text, (size_t)len, slot) == 0 ? 0 : -1;
         }
+        case TIDE_DATE: return tide_date_parse(text, (size_t)len, slot) == 0 ? 0 : -1;
         default: return -1;
         }
     }
+    if (type == TIDE_DATE) /* from a timestamp: its local date */
+        return *(int32_t *)slot = (int32_t)tide_local_days(((const int64_t *)src->values)[row]), 0;
+    if (src->type == TIDE_DATE) /* to a timestamp: the start of its day */
+        return *(int64_t *)slot = tide_start_of_day(((const int32_t *)src->values)[row]), 0;
     switch (type) {
     case TIDE_BOOL: {
         uint8_t b;
@@ -589,8 +599,9 @@ int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_
     }
     if (type == TIDE_STRUCT || from == TIDE_STRUCT || type == TIDE_ARRAY || from == TIDE_ARRAY ||
         type == TIDE_MAP || from == TIDE_MAP ||
-        from == TIDE_BINARY ||
-        (from != TIDE_STRING && !is_numeric_source(from)))
+        from == TIDE_BINARY || (from == TIDE_DATE && type != TIDE_TIMESTAMP) ||
+        (type == TIDE_DATE && from != TIDE_STRING && from != TIDE_TIMESTAMP) ||
+        (from != TIDE_STRING && from != TIDE_DATE && !is_numeric_source(from)))
         return kernel_error(errbuf, errlen, "cannot cast %s to %s", type_name(from),
                             type_name(type));
     if (type == TIDE_DECIMAL && (precision < 1 || precision > 38 || scale < 0 || scale > precision))

@@ -43,7 +43,8 @@ static int cmp_rows(const tide_column *a, int64_t i, const tide_column *b, int64
         int x = ((const uint8_t *)a->values)[i] != 0, y = ((const uint8_t *)b->values)[j] != 0;
         return x - y;
     }
-    case TIDE_INT32: {
+    case TIDE_INT32:
+    case TIDE_DATE: {
         int32_t x = ((const int32_t *)a->values)[i], y = ((const int32_t *)b->values)[j];
         return x < y ? -1 : x > y;
     }
@@ -145,7 +146,8 @@ int tide_eval_compare(tide_batch *out, int32_t op, const tide_column *a, const t
     }
     if (kernel_validity_and(out, dst, a, b) != 0) return kernel_error(errbuf, errlen, "out of memory");
     switch (a->type) {
-    case TIDE_INT32: COMPARE_LOOP(int32_t); break;
+    case TIDE_INT32:
+    case TIDE_DATE: COMPARE_LOOP(int32_t); break;
     case TIDE_INT64:
     case TIDE_TIMESTAMP: COMPARE_LOOP(int64_t); break;
     case TIDE_BOOL: COMPARE_LOOP(uint8_t); break;

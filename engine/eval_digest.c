@@ -373,6 +373,7 @@ static uint32_t hash_value(const tide_column *c, int64_t row, uint32_t seed)
     case TIDE_BOOL:
         return hash_int(((const uint8_t *)c->values)[row] ? 1 : 0, seed);
     case TIDE_INT32:
+    case TIDE_DATE:
         return hash_int((uint32_t)((const int32_t *)c->values)[row], seed);
     case TIDE_INT64:
     case TIDE_TIMESTAMP:

@@ -54,7 +54,8 @@ static uint64_t hash_value(const tide_column *c, int64_t row, uint64_t seed)
 {
     switch (c->type) {
     case TIDE_BOOL: return hash_int(((const uint8_t *)c->values)[row] ? 1 : 0, seed);
-    case TIDE_INT32: return hash_int(((const int32_t *)c->values)[row], seed);
+    case TIDE_INT32:
+    case TIDE_DATE: return hash_int(((const int32_t *)c->values)[row], seed);
     case TIDE_INT64:
     case TIDE_TIMESTAMP: return hash_long(((const int64_t *)c->values)[row], seed);
     case TIDE_FLOAT32: {

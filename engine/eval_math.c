@@ -430,7 +430,8 @@ static int cmp_row(const tide_column *a, const tide_column *b, int64_t i)
         int x = ((const uint8_t *)a->values)[i], y = ((const uint8_t *)b->values)[i];
         return (x > y) - (x < y);
     }
-    case TIDE_INT32: {
+    case TIDE_INT32:
+    case TIDE_DATE: {
         int32_t x = ((const int32_t *)a->values)[i], y = ((const int32_t *)b->values)[i];
         return (x > y) - (x < y);
     }

@@ -34,6 +34,7 @@ static inline int tide_compare_values(const tide_column *c, int64_t a, int64_t b
     case TIDE_BOOL:
         return TIDE_CMP(((const uint8_t *)c->values)[a], ((const uint8_t *)c->values)[b]);
     case TIDE_INT32:
+    case TIDE_DATE:
         return TIDE_CMP(((const int32_t *)c->values)[a], ((const int32_t *)c->values)[b]);
     case TIDE_INT64:
     case TIDE_TIMESTAMP:

@@ -50,6 +50,7 @@ static inline uint64_t tide_hash_value(const tide_column *c, int64_t r)
     case TIDE_BOOL:
         return tide_hash_mix(((const uint8_t *)c->values)[r] + 1);
     case TIDE_INT32:
+    case TIDE_DATE:
         return tide_hash_mix((uint64_t)(int64_t)((const int32_t *)c->values)[r]);
     case TIDE_INT64:
     case TIDE_TIMESTAMP:
@@ -106,6 +107,7 @@ static inline int tide_same_value(const tide_column *a, int64_t ra, const tide_c
     case TIDE_BOOL:
         return ((const uint8_t *)a->values)[ra] == ((const uint8_t *)b->values)[rb];
     case TIDE_INT32:
+    case TIDE_DATE:
         return ((const int32_t *)a->values)[ra] == ((const int32_t *)b->values)[rb];
     case TIDE_INT64:
     case TIDE_TIMESTAMP:

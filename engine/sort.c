@@ -42,7 +42,8 @@ static uint64_t prefix_of(const tide_column *c, int64_t r)
     const uint64_t bias = 1ULL << 63;
     switch (c->type) {
     case TIDE_BOOL: return ((const uint8_t *)c->values)[r];
-    case TIDE_INT32: return (uint64_t)(int64_t)((const int32_t *)c->values)[r] ^ bias;
+    case TIDE_INT32:
+    case TIDE_DATE: return (uint64_t)(int64_t)((const int32_t *)c->values)[r] ^ bias;
     case TIDE_INT64:
     case TIDE_TIMESTAMP: return (uint64_t)((const int64_t *)c->values)[r] ^ bias;
     case TIDE_FLOAT32: return double_prefix(((const float *)c->values)[r]);

@@ -68,7 +68,8 @@ void tide_arena_cache_trim(void);
  * Arrow-like layout. Fixed-width values are packed; bool is one byte per
  * value (0/1) so kernels can index it directly; string and binary are
  * int32 offsets (length + 1 of them) into `data`; timestamp is int64
- * microseconds since the epoch, UTC; decimal is a 128-bit little-endian
+ * microseconds since the epoch, UTC; date is int32 days since 1970-01-01
+ * (no time zone: a date is no instant); decimal is a 128-bit little-endian
  * two's complement integer scaled by 10^scale; struct has child columns
  * of the same length. validity is a bitmap (bit i of byte i/8 set = row i
  * is valid) or NULL when every row is valid.
@@ -97,7 +98,8 @@ typedef enum tide_type {
     TIDE_STRUCT = 10,
     TIDE_VECTOR = 11,
     TIDE_ARRAY = 12,
-    TIDE_MAP = 13
+    TIDE_MAP = 13,
+    TIDE_DATE = 14
 } tide_type;
 
 typedef struct tide_column {
@@ -197,6 +199,19 @@ int tide_timestamp_parse(const char *text, size_t len, int64_t *out);
    ("+10000-01-01 ...", "-0001-01-01 ..." beyond 4-digit years); returns its
    length. buf needs 32 bytes. */
 int tide_timestamp_format(int64_t micros, char *buf);
+
+/* ---- dates (int32 days since 1970-01-01) ------------------------------- */
+
+/* Parses what Spark's CAST(string AS date) takes: [+-]yyyy[yyy], then
+   optionally -[m]m, -[d]d and, after the day, ' ' or 'T' and anything
+   ("2024-03-01T10:00:00Z" is 2024-03-01, whatever its zone). Returns 0,
+   or -1 if malformed or beyond an int of days. */
+int tide_date_parse(const char *text, size_t len, int32_t *out);
+/* Writes day number `days` as Spark prints a date, "YYYY-MM-DD"
+   ("+10000-01-01", "-0001-01-01" beyond 4-digit years), whatever the
+   session time zone: a date is no instant. Returns its length; buf needs
+   16 bytes. */
+int tide_date_format(int64_t days, char *buf);
 
 /* ---- checkpoint files: durable writes, listing, the directory lock ------ */
 

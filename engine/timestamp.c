@@ -206,6 +206,54 @@ int tide_timestamp_parse_utc(const char *text, size_t len, int64_t *out)
     return parse_in(text, len, NULL, out);
 }
 
+int tide_date_parse(const char *text, size_t len, int32_t *out)
+{
+    /* SparkDateTimeUtils.stringToDate: segments year, month, day. */
+    const char *s = text, *end = text + len;
+    while (s < end && trimmed((unsigned char)*s))
+        s++;
+    while (end > s && trimmed((unsigned char)end[-1]))
+        end--;
+    int64_t seg[3] = {1, 1, 1}, value = 0;
+    int i = 0, digits = 0, sign = 1;
+    if (s < end && (*s == '-' || *s == '+')) sign = *s++ == '-' ? -1 : 1;
+    for (; s < end && !(i == 2 && (*s == ' ' || *s == 'T')); s++) {
+        if (i < 2 && *s == '-') {
+            if (i == 0 ? digits < 4 || digits > 7 : digits < 1 || digits > 2) return -1;
+            seg[i++] = value, value = 0, digits = 0;
+        } else if ((unsigned)(*s - '0') <= 9) {
+            if (++digits > 7) return -1;
+            value = value * 10 + (*s - '0');
+        } else {
+            return -1;
+        }
+    }
+    if (i == 0 ? digits < 4 || digits > 7 : digits < 1 || digits > 2) return -1;
+    seg[i] = value;
+    int64_t y = sign * seg[0];
+    if (seg[1] < 1 || seg[1] > 12 || seg[2] < 1 || seg[2] > days_in_month(y, seg[1])) return -1;
+    int64_t days = days_from_civil(y, seg[1], seg[2]);
+    if (days < INT32_MIN || days > INT32_MAX) return -1;
+    *out = (int32_t)days;
+    return 0;
+}
+
+int64_t tide_local_days(int64_t micros)
+{
+    int64_t secs = floor_div(micros, 1000000);
+    const tide_zone *z = tide_zone_session();
+    if (z) secs += tide_zone_offset(z, secs);
+    return floor_div(secs, 86400);
+}
+
+int64_t tide_start_of_day(int64_t days)
+{
+    int64_t secs = days * 86400;
+    const tide_zone *z = tide_zone_session();
+    if (z) secs = tide_zone_day_start(z, secs);
+    return secs * 1000000;
+}
+
 int tide_date_format(int64_t days, char *buf)
 {
     int64_t y;

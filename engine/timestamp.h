@@ -9,16 +9,17 @@
 
 #include <stdint.h>
 
-/* Writes day number `days` (since 1970-01-01) as Spark prints a date,
-   "YYYY-MM-DD" ("+10000-01-01", "-0001-01-01" beyond 4-digit years),
-   whatever the session time zone: a date is no instant. Returns its
-   length; buf needs 16 bytes. */
-int tide_date_format(int64_t days, char *buf);
-
 /* As tide_timestamp_parse, with a local time read in UTC whatever the
    session time zone: text that stands for an instant stored as UTC
    (PostgreSQL's timestamp in text form, as its binary form is read). */
 int tide_timestamp_parse_utc(const char *text, size_t len, int64_t *out);
+
+/* The local date (days since 1970-01-01) of an instant in the session
+   time zone: CAST(timestamp AS date). */
+int64_t tide_local_days(int64_t micros);
+/* The first instant of a local date in the session time zone
+   (LocalDate.atStartOfDay): CAST(date AS timestamp). Days within a few million years: no overflow. */
+int64_t tide_start_of_day(int64_t days);
 
 /* Two ASCII digits at s into *out: 0, or -1 when they are not digits. */
 static inline int tide_two_digits(const char *s, int *out)

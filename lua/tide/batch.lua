@@ -149,7 +149,7 @@ local POINTER = {
   [ID.boolean] = "uint8_t*", [ID.int] = "int32_t*", [ID.long] = "int64_t*",
   [ID.float] = "float*", [ID.double] = "double*", [ID.string] = "int32_t*",
   [ID.binary] = "int32_t*", [ID.timestamp] = "int64_t*", [ID.decimal] = "uint8_t*",
-  [ID.vector] = "int64_t*", [ID.array] = "int64_t*", [ID.map] = "int64_t*",
+  [ID.vector] = "int64_t*", [ID.array] = "int64_t*", [ID.map] = "int64_t*", [ID.date] = "int32_t*",
 }
 local text_buf = ffi.new("char[48]")
 local TWO53 = 2 ^ 53
@@ -166,6 +166,10 @@ end
 local function decimal_text(col, i)
   local n = C.tide_decimal_format(ffi.cast("uint8_t*", col.values) + 16 * i, col.scale, text_buf)
   return ffi.string(text_buf, n)
+end
+
+local function date_text(col, i)
+  return ffi.string(text_buf, C.tide_date_format(ffi.cast("int32_t*", col.values)[i], text_buf))
 end
 
 -- Row i of a vector column as a tide.ml.linalg vector.
@@ -193,7 +197,8 @@ end
 
 -- The Lua value of row i (0-based) of a column: numbers for numeric types
 -- (int64 as a number when exact, else an int64 cdata), strings for string,
--- binary and decimal (exact digits), microseconds for timestamps, Rows for
+-- binary and decimal (exact digits), "yyyy-MM-dd" strings for dates,
+-- microseconds for timestamps, Rows for
 -- structs, lists for arrays (n: their length, null elements being holes),
 -- tables of key -> value for maps (a null value's key left out), nil for
 -- null.
@@ -218,6 +223,7 @@ function value_at(col, i)
   end
   if id == ID.string or id == ID.binary then return bytes_at(col, i) end
   if id == ID.decimal then return decimal_text(col, i) end
+  if id == ID.date then return date_text(col, i) end
   if id == ID.vector then return vector_at(col, i) end
   if id == ID.struct then
     local names, floating, values = {}, {}, {}
@@ -333,6 +339,7 @@ function cell_text(col, i)
     local n = C.tide_timestamp_format(ffi.cast("int64_t*", col.values)[i], text_buf)
     return ffi.string(text_buf, n)
   end
+  if id == ID.date then return date_text(col, i) end
   if id == ID.vector then return tostring(vector_at(col, i)) end
   if id == ID.struct then
     local parts = {}
@@ -405,6 +412,7 @@ local scalar = {
   [ID.int] = ffi.new("int32_t[1]"), [ID.long] = ffi.new("int64_t[1]"),
   [ID.float] = ffi.new("float[1]"), [ID.double] = ffi.new("double[1]"),
   [ID.boolean] = ffi.new("uint8_t[1]"), [ID.timestamp] = ffi.new("int64_t[1]"),
+  [ID.date] = ffi.new("int32_t[1]"),
 }
 local ts_scratch = ffi.new("int64_t[1]")
 
@@ -564,6 +572,14 @@ function append(b, col, field, value, row)
         cell[0] = value
       else
         bad(field, row, value, "a timestamp (microseconds or text)")
+      end
+    elseif id == ID.date then
+      if type(value) == "string" then
+        if C.tide_date_parse(value, #value, cell) ~= 0 then bad(field, row, value, "a date") end
+      elseif is_integer(value) and value >= -2 ^ 31 and value < 2 ^ 31 then
+        cell[0] = value
+      else
+        bad(field, row, value, "a date (\"yyyy-MM-dd\" or days since 1970-01-01)")
       end
     elseif id == ID.int then
       if not is_integer(value) or value < -2 ^ 31 or value >= 2 ^ 31 then bad(field, row, value, "an int") end

@@ -35,7 +35,8 @@ end
 
 -- Column type ids, as in tide_ffi.h's enum tide_type.
 local ID = { boolean = 1, int = 2, long = 3, float = 4, double = 5, string = 6,
-             binary = 7, timestamp = 8, decimal = 9, struct = 10, vector = 11, array = 12, map = 13 }
+             binary = 7, timestamp = 8, decimal = 9, struct = 10, vector = 11, array = 12, map = 13,
+             date = 14 }
 M.ID = ID
 
 M.boolean = atomic(ID.boolean, "boolean", "boolean")
@@ -46,6 +47,8 @@ M.double = atomic(ID.double, "double", "double")
 M.string = atomic(ID.string, "string", "string")
 M.binary = atomic(ID.binary, "binary", "binary")
 M.timestamp = atomic(ID.timestamp, "timestamp", "timestamp")
+-- DateType: a calendar day, no time and no zone.
+M.date = atomic(ID.date, "date", "date")
 -- Spark ML's VectorUDT: feature vectors (tide.ml.linalg values in Lua).
 M.vector = atomic(ID.vector, "vector", "vector")
 M.integer = M.int
@@ -242,6 +245,7 @@ local NAMES = {
   string = M.string, varchar = M.string, char = M.string, text = M.string,
   binary = M.binary, bytes = M.binary,
   timestamp = M.timestamp,
+  date = M.date,
   vector = M.vector,
 }
 
