@@ -31,6 +31,14 @@ int32_t tide_type_width(int32_t type)
     }
 }
 
+const char *tide_type_name(int32_t type)
+{
+    static const char *names[] = {"?",      "boolean", "int",    "bigint",    "float",
+                                  "double", "string",  "binary", "timestamp", "decimal",
+                                  "struct", "vector",  "array",  "map",       "date"};
+    return type >= 1 && type <= TIDE_DATE ? names[type] : names[0];
+}
+
 tide_batch *tide_batch_new(int32_t num_columns)
 {
     tide_arena *arena = tide_arena_new(0);

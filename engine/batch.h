@@ -15,6 +15,10 @@ static inline const char *tide_column_bytes(const tide_column *col, int64_t row,
     return (const char *)col->data + offsets[row];
 }
 
+/* Spark's simpleString of a type id ("bigint", "date"; "decimal" without
+   its precision), for error messages. */
+const char *tide_type_name(int32_t type);
+
 /* Whether row `row` of c is valid (no bitmap: every row is). */
 static inline int tide_valid(const tide_column *c, int64_t row)
 {

@@ -32,14 +32,6 @@
 
 #define MICROS 1000000LL
 
-static const char *type_name(int32_t t)
-{
-    static const char *names[] = {"?",      "boolean", "int",    "bigint",    "float",
-                                  "double", "string",  "binary", "timestamp", "decimal",
-                                  "struct", "vector",  "array",  "map",       "date"};
-    return t >= 1 && t <= TIDE_DATE ? names[t] : "?";
-}
-
 /* ---- parsing strings ------------------------------------------------------ */
 
 static int is_space(unsigned char c)
@@ -339,7 +331,7 @@ static int append_text(tide_batch *out, tide_column *dst, int64_t *used, const t
         }
         return kernel_str_append(out, dst, used, "}", 1, errbuf, errlen);
     }
-    default: return kernel_error(errbuf, errlen, "cannot cast %s to string", type_name(col->type));
+    default: return kernel_error(errbuf, errlen, "cannot cast %s to string", tide_type_name(col->type));
     }
     return kernel_str_append(out, dst, used, buf, n, errbuf, errlen);
 }
@@ -508,8 +500,12 @@ static int convert_row(const tide_column *src, int64_t row, int32_t type, int32_
     }
     if (type == TIDE_DATE) /* from a timestamp: its local date */
         return *(int32_t *)slot = (int32_t)tide_local_days(((const int64_t *)src->values)[row]), 0;
-    if (src->type == TIDE_DATE) /* to a timestamp: the start of its day */
-        return *(int64_t *)slot = tide_start_of_day(((const int32_t *)src->values)[row]), 0;
+    if (src->type == TIDE_DATE) { /* to a timestamp: the start of its day */
+        int32_t days = ((const int32_t *)src->values)[row];
+        /* beyond int64 microseconds (about 292,000 years): NULL */
+        if (days > 106751990 || days < -106751990) return -1;
+        return *(int64_t *)slot = tide_start_of_day(days), 0;
+    }
     switch (type) {
     case TIDE_BOOL: {
         uint8_t b;
@@ -595,15 +591,15 @@ int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_
     if (type == TIDE_BINARY) {
         if (from == TIDE_INT32 || from == TIDE_INT64)
             return cast_to_binary(out, src, dst, errbuf, errlen);
-        return kernel_error(errbuf, errlen, "cannot cast %s to binary", type_name(from));
+        return kernel_error(errbuf, errlen, "cannot cast %s to binary", tide_type_name(from));
     }
     if (type == TIDE_STRUCT || from == TIDE_STRUCT || type == TIDE_ARRAY || from == TIDE_ARRAY ||
         type == TIDE_MAP || from == TIDE_MAP ||
         from == TIDE_BINARY || (from == TIDE_DATE && type != TIDE_TIMESTAMP) ||
         (type == TIDE_DATE && from != TIDE_STRING && from != TIDE_TIMESTAMP) ||
         (from != TIDE_STRING && from != TIDE_DATE && !is_numeric_source(from)))
-        return kernel_error(errbuf, errlen, "cannot cast %s to %s", type_name(from),
-                            type_name(type));
+        return kernel_error(errbuf, errlen, "cannot cast %s to %s", tide_type_name(from),
+                            tide_type_name(type));
     if (type == TIDE_DECIMAL && (precision < 1 || precision > 38 || scale < 0 || scale > precision))
         return kernel_error(errbuf, errlen, "decimal(%d,%d) is not a valid type", precision,
                             scale);

@@ -9,9 +9,8 @@
  * date-time there (time_zone.h; in UTC, floor(micros / day) is its day,
  * so that instants before 1970 fall on the right day), and the calendar
  * is the proleptic Gregorian one (Spark 3's). Epochs are instants and
- * know no zone. Spark takes the date fields of a date, to which strings
- * are cast implicitly: a string's date is read here as CAST(string AS
- * date) reads it (time and zone ignored), not through a timestamp. The
+ * know no zone. The date fields are also a date's (to which Spark casts
+ * strings implicitly, tide.eval_datetime too). The
  * column kernels of the patterns (date_format, to_timestamp) are here
  * too, over eval_datetime_pattern.c's one-value calls.
  */
@@ -35,39 +34,6 @@ static int iso_week(int64_t days)
     int m, d;
     civil_from_days(thursday, &y, &m, &d);
     return (int)((thursday - days_from_civil(y, 1, 1)) / 7 + 1);
-}
-
-/* Spark's stringToDate: [+-]yyyy[y..][-[m]m[-[d]d]], then anything after a
-   space or 'T' once the day has begun; trimmed as UTF8String.trimAll. */
-static int string_to_days(const char *s, int32_t len, int64_t *days)
-{
-    const char *end = s + len;
-    while (s < end && ((unsigned char)*s <= 0x20 || *s == 0x7F))
-        s++;
-    while (end > s && ((unsigned char)end[-1] <= 0x20 || end[-1] == 0x7F))
-        end--;
-    int64_t seg[3] = {1, 1, 1}, value = 0;
-    int i = 0, digits = 0, sign = 1;
-    if (s < end && (*s == '-' || *s == '+')) sign = *s++ == '-' ? -1 : 1;
-    for (; s < end && !(*s == ' ' || *s == 'T'); s++) {
-        if (i < 2 && *s == '-') {
-            if (i == 0 ? digits < 4 || digits > 7 : digits < 1 || digits > 2) return -1;
-            seg[i++] = value;
-            value = digits = 0;
-        } else if (*s >= '0' && *s <= '9') {
-            if (digits < 8) value = value * 10 + (*s - '0');
-            digits++;
-        } else {
-            return -1;
-        }
-    }
-    if (i == 0 ? digits < 4 || digits > 7 : digits < 1 || digits > 2) return -1;
-    if (i < 2 && s < end) return -1; /* yyyy and yyyy-mm take the whole text */
-    seg[i] = value;
-    int64_t y = sign * seg[0];
-    if (seg[1] < 1 || seg[1] > 12 || seg[2] < 1 || seg[2] > days_in_month(y, seg[1])) return -1;
-    *days = days_from_civil(y, seg[1], seg[2]);
-    return 0;
 }
 
 static int date_field(int32_t field, int64_t days)
@@ -100,8 +66,8 @@ int tide_eval_datetime_field(tide_batch *out, int32_t field, const tide_column *
 {
     if (field < TIDE_DT_YEAR || field > TIDE_DT_SECOND)
         return kernel_error(errbuf, errlen, "unknown datetime field %d", field);
-    int is_string = a->type == TIDE_STRING;
-    if (a->type != TIDE_TIMESTAMP && !(is_string && field < TIDE_DT_HOUR))
+    int is_date = a->type == TIDE_DATE;
+    if (a->type != TIDE_TIMESTAMP && !(is_date && field < TIDE_DT_HOUR))
         return kernel_error(errbuf, errlen, "datetime field %d of type %d", field, a->type);
     if (kernel_alloc(out, dst, "", TIDE_INT32, 0, 0, a->length, 0) != 0 ||
         kernel_validity_and(out, dst, a, NULL) != 0)
@@ -110,17 +76,8 @@ int tide_eval_datetime_field(tide_batch *out, int32_t field, const tide_column *
     const tide_zone *z = tide_zone_session();
     for (int64_t i = 0; i < a->length; i++) {
         if (!tide_valid(dst, i)) continue;
-        if (is_string) {
-            int32_t len;
-            const char *s = tide_column_bytes(a, i, &len);
-            int64_t days;
-            if (string_to_days(s, len, &days) != 0) {
-                if (kernel_validity(out, dst) != 0)
-                    return kernel_error(errbuf, errlen, "out of memory");
-                tide_mark_null(dst, i);
-                continue;
-            }
-            r[i] = date_field(field, days);
+        if (is_date) {
+            r[i] = date_field(field, ((const int32_t *)a->values)[i]);
             continue;
         }
         /* The local date-time's day and second of the day (in UTC straight

@@ -36,7 +36,7 @@ struct tide_join_table {
 
 static int hashable(int32_t type)
 {
-    return (type >= TIDE_BOOL && type <= TIDE_STRUCT) || type == TIDE_ARRAY;
+    return (type >= TIDE_BOOL && type <= TIDE_STRUCT) || type == TIDE_ARRAY || type == TIDE_DATE;
 }
 
 /* The hash of row r's keys (the combination tide_group_rows uses); 0 when

@@ -126,14 +126,9 @@ int kernel_error(char *errbuf, size_t errlen, const char *fmt, ...)
 
 static const char *type_label(const tide_column *c, char *buf, size_t len)
 {
-    static const char *names[] = {"?",      "boolean", "int",     "bigint",
-                                  "float",  "double",  "string",  "binary",
-                                  "timestamp", "decimal", "struct", "vector", "array", "map"};
-    if (c->type == TIDE_DECIMAL) {
-        snprintf(buf, len, "decimal(%d,%d)", c->precision, c->scale);
-        return buf;
-    }
-    return c->type >= 1 && c->type <= TIDE_MAP ? names[c->type] : names[0];
+    if (c->type != TIDE_DECIMAL) return tide_type_name(c->type);
+    snprintf(buf, len, "decimal(%d,%d)", c->precision, c->scale);
+    return buf;
 }
 
 int kernel_same_layout(const tide_column *a, const tide_column *b, char *why, size_t whylen)

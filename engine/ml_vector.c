@@ -98,13 +98,10 @@ static inline double number_at(const tide_column *c, int64_t i)
 
 const char *tide_ml_type_name(const tide_column *col, char *buf, size_t len)
 {
-    static const char *const names[] = {"?",         "boolean", "int",    "bigint",
-                                        "float",     "double",  "string", "binary",
-                                        "timestamp", "decimal", "struct", "vector"};
     if (col->type == TIDE_DECIMAL)
         snprintf(buf, len, "decimal(%d,%d)", (int)col->precision, (int)col->scale);
-    else if (col->type >= 1 && col->type <= TIDE_VECTOR)
-        snprintf(buf, len, "%s", names[col->type]);
+    else if (col->type >= 1 && col->type <= TIDE_DATE)
+        snprintf(buf, len, "%s", tide_type_name(col->type));
     else
         snprintf(buf, len, "type %d", (int)col->type);
     return buf;

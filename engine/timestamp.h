@@ -18,7 +18,8 @@ int tide_timestamp_parse_utc(const char *text, size_t len, int64_t *out);
    time zone: CAST(timestamp AS date). */
 int64_t tide_local_days(int64_t micros);
 /* The first instant of a local date in the session time zone
-   (LocalDate.atStartOfDay): CAST(date AS timestamp). Days within a few million years: no overflow. */
+   (LocalDate.atStartOfDay): CAST(date AS timestamp), for days within
+   int64 microseconds (+-106751990). */
 int64_t tide_start_of_day(int64_t days);
 
 /* Two ASCII digits at s into *out: 0, or -1 when they are not digits. */

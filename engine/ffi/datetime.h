@@ -49,10 +49,7 @@ typedef enum tide_datetime_field {
 
 /* A field of each row as an int column: of a timestamp column (of its
    local date-time in the session time zone), or (the date fields YEAR
-   ... WEEK_OF_YEAR only) of a string column read as Spark's CAST(string
-   AS date) reads it ("2024-01-02", "2024-1-2 junk", "2024": the date
-   before a space or 'T', anything after it ignored; NULL when there is
-   no valid date). DAY_OF_WEEK is 1 = Sunday, WEEKDAY
+   ... WEEK_OF_YEAR only) of a date column. DAY_OF_WEEK is 1 = Sunday, WEEKDAY
    0 = Monday, WEEK_OF_YEAR the ISO 8601 week. */
 int tide_eval_datetime_field(tide_batch *out, int32_t field, const tide_column *a, tide_column *dst,
                              char *errbuf, size_t errlen);
@@ -121,6 +118,38 @@ int tide_eval_utc_shift(tide_batch *out, int32_t op, const tide_column *a, const
    errbuf on overflow, as Spark's exact arithmetic fails. */
 int tide_eval_plus_interval(tide_batch *out, const tide_column *a, int64_t days, int64_t micros,
                             tide_column *dst, char *errbuf, size_t errlen);
+
+/* ---- dates (eval_date.c) -------------------------------------------------- */
+
+typedef enum tide_date_op {
+    TIDE_DATE_PLUS_DAYS = 1,   /* date_add(date, int): a date */
+    TIDE_DATE_MINUS_DAYS = 2,  /* date_sub(date, int): a date */
+    TIDE_DATE_DIFF = 3,        /* datediff(date, date): an int */
+    TIDE_DATE_PLUS_MONTHS = 4, /* add_months(date, int): a date */
+    TIDE_DATE_NEXT_DAY = 5,    /* next_day(date, string): a date */
+    TIDE_DATE_LAST_DAY = 6,    /* last_day(date): a date (b NULL) */
+    TIDE_DATE_FROM_DAYS = 7,   /* date_from_unix_date(int): a date (b NULL) */
+    TIDE_DATE_TO_DAYS = 8      /* unix_date(date): an int (b NULL) */
+} tide_date_op;
+
+/* One of the ops above over a (and b, of the same length). Days wrap as
+   Java ints do; add_months keeps the day unless the month is shorter and
+   fails beyond an int of days, as Java's toIntExact; next_day takes
+   "MO", "MON" or "MONDAY" in any case, another text giving NULL. */
+int tide_eval_date_op(tide_batch *out, int32_t op, const tide_column *a, const tide_column *b,
+                      tide_column *dst, char *errbuf, size_t errlen);
+/* trunc(date, unit) of a date column, level WEEK (from Monday), MONTH,
+   QUARTER or YEAR: the first day of its unit. */
+int tide_eval_date_trunc_days(tide_batch *out, int32_t level, const tide_column *a,
+                              tide_column *dst, char *errbuf, size_t errlen);
+/* make_date(year, month, day) of three int columns; NULL where they make
+   no date (Spark outside ANSI mode). */
+int tide_eval_make_date(tide_batch *out, const tide_column *year, const tide_column *month,
+                        const tide_column *day, tide_column *dst, char *errbuf, size_t errlen);
+/* months_between(a, b[, roundOff]) of two timestamp columns, as a double,
+   in the session time zone (Spark's DateTimeUtils.monthsBetween). */
+int tide_eval_months_between(tide_batch *out, const tide_column *a, const tide_column *b,
+                             int32_t round_off, tide_column *dst, char *errbuf, size_t errlen);
 
 /* ---- datetime patterns (eval_datetime_pattern.c) ------------------------- */
 

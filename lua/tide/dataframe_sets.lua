@@ -15,6 +15,7 @@
 -- over the groups of equal rows, engine/set_ops.c).
 local ffi = require("ffi")
 local C = require("tide.ffi")
+local coerce = require("tide.eval_coerce")
 local T = require("tide.types")
 local batchlib = require("tide.batch")
 local column = require("tide.column")
@@ -50,6 +51,7 @@ function common_type(a, b)
     local whole = math.max(pa[1] - pa[2], pb[1] - pb[2])
     return T.decimal(math.min(whole + scale, 38), scale)
   end
+  if coerce.datetime(a, b) then return T.timestamp end
   -- Spark's stringPromotion: a string and another atomic type but binary
   -- and boolean meet as strings.
   local other = a.id == ID.string and b or b.id == ID.string and a or nil

@@ -318,6 +318,10 @@ function can_cast(from, to)
   if from.id == ID.array or to.id == ID.array then return false end
   if to.id == ID.binary then return from.id == ID.string or coerce.isIntegral(from) end
   if from.id == ID.binary then return false end
+  -- a date to or from a timestamp or a string only (Spark 3 casts no
+  -- numbers to or from dates)
+  if from.id == ID.date then return to.id == ID.timestamp end
+  if to.id == ID.date then return from.id == ID.string or from.id == ID.timestamp end
   return true
 end
 
@@ -538,6 +542,7 @@ require("tide.eval_functions").register(M)
 require("tide.eval_math").register(M)
 require("tide.eval_text").register(M)
 require("tide.eval_datetime").register(M)
+require("tide.eval_dates").register(M)
 require("tide.eval_arrays").register(M)
 require("tide.eval_lambda").register(M)
 require("tide.eval_maps").register(M)

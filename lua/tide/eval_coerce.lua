@@ -106,7 +106,8 @@ end
 
 -- The types the two sides of a comparison are cast to: numbers widen
 -- (two decimals stay as they are: the kernel compares them by value), a
--- string meets the other side's type, a NULL literal takes the other's.
+-- string meets the other side's type, a NULL literal takes the other's,
+-- a date meets a timestamp as the timestamp of its first instant.
 function M.comparison(a, b, a_lit, b_lit)
   if a == b then return a, b end
   if is_void(a) then return b, b end
@@ -118,11 +119,19 @@ function M.comparison(a, b, a_lit, b_lit)
   end
   local function string_vs(x, y)
     if x.id ~= ID.string then return nil end
-    if M.isNumeric(y) or y.id == ID.timestamp or y.id == ID.boolean then return y end
+    if M.isNumeric(y) or y.id == ID.timestamp or y.id == ID.date or y.id == ID.boolean then return y end
     if y.id == ID.binary then return T.binary end
   end
-  local t = string_vs(a, b) or string_vs(b, a)
+  local t = string_vs(a, b) or string_vs(b, a) or M.datetime(a, b)
   return t, t
+end
+
+-- The timestamp a date and a timestamp widen to (Spark's
+-- findWiderTypeForTwo); nil for other pairs.
+function M.datetime(a, b)
+  if (a.id == ID.date or a.id == ID.timestamp) and (b.id == ID.date or b.id == ID.timestamp) then
+    return T.timestamp
+  end
 end
 
 -- The type values of CASE, coalesce and IN share (Spark's
@@ -141,6 +150,8 @@ function M.common(types, lits)
         result = T.array(element, result.containsNull or t.containsNull)
       elseif M.isNumeric(result) and M.isNumeric(t) then
         result = M.widerNumeric(result, t, nil, lits and lits[i])
+      elseif M.datetime(result, t) then
+        result = T.timestamp
       elseif (result.id == ID.string and t.id ~= ID.struct and t.id ~= ID.binary and t.id ~= ID.array) or
              (t.id == ID.string and result.id ~= ID.struct and result.id ~= ID.binary and result.id ~= ID.array) then
         result = T.string

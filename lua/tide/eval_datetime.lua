@@ -10,10 +10,11 @@
 --   date_trunc(unit, ts), timestamp_seconds/_millis/_micros,
 --   unix_seconds/_millis/_micros, from_utc_timestamp(ts, zone),
 --   to_utc_timestamp(ts, zone).
--- Arguments are cast as Spark casts them implicitly: a string is a
--- timestamp where Spark wants one, and a date (CAST(s AS date): its date
--- part, any time after it ignored) where Spark takes a date's fields
--- (year ... weekofyear). Patterns and units must be literals: a pattern
+-- Arguments are cast as Spark casts them implicitly: a string or a date
+-- is a timestamp where Spark wants one, and a string a date (CAST(s AS
+-- date): its date part, any time after it ignored) where Spark takes a
+-- date's fields (year ... weekofyear). The functions of dates are in
+-- tide.eval_dates. Patterns and units must be literals: a pattern
 -- is compiled once, with the plan, into the program its kernel runs. A
 -- zone may be a column; a literal one is looked up with the plan.
 -- to_timestamp replaces tide.eval_math's, which it keeps for one argument.
@@ -39,31 +40,33 @@ local function refuse(node, c, ev, want)
 end
 
 -- Where Spark wants a timestamp (TimestampType): strings are cast, as
--- CAST(s AS timestamp) reads them, and NULL.
+-- CAST(s AS timestamp) reads them, dates to their first instant, and NULL.
 local function as_timestamp(node, c, ev)
   local id = c.type.id
   if id == ID.timestamp then return c end
-  if id == ID.string or coerce.isVoid(c.type) then return ev.castTo(c, T.timestamp) end
+  if id == ID.string or id == ID.date or coerce.isVoid(c.type) then return ev.castTo(c, T.timestamp) end
   refuse(node, c, ev, "a timestamp")
 end
 
--- Where Spark wants a date (DateType): a timestamp's date in the session
--- time zone; a string stays a string, which the kernel reads as CAST(s AS
--- date) does.
+-- Where Spark wants a date (DateType): strings are cast, as CAST(s AS
+-- date) reads them (any time after the date ignored), and NULL; a
+-- timestamp stays, the kernel taking its date in the session time zone.
 local function as_date(node, c, ev)
   local id = c.type.id
-  if id == ID.timestamp or id == ID.string then return c end
-  if coerce.isVoid(c.type) then return ev.castTo(c, T.timestamp) end
-  refuse(node, c, ev, "a timestamp or a date string")
+  if id == ID.timestamp or id == ID.date then return c end
+  if id == ID.string or coerce.isVoid(c.type) then return ev.castTo(c, T.date) end
+  refuse(node, c, ev, "a date")
 end
+M.asDate = as_date
 
 -- Where Spark takes a string, a date or a timestamp (unix_timestamp,
--- to_timestamp with a pattern): timestamps and strings stay, other atomic
--- values are cast to strings (Spark's implicit cast to the collection's
--- first type that takes them).
+-- to_timestamp with a pattern): timestamps and strings stay, dates are
+-- their first instant, other atomic values are cast to strings (Spark's
+-- implicit cast to the collection's first type that takes them).
 local function as_string_or_timestamp(node, c, ev)
   local t = c.type
   if t.id == ID.timestamp or t.id == ID.string then return c end
+  if t.id == ID.date then return ev.castTo(c, T.timestamp) end
   if coerce.isVoid(t) or coerce.isNumeric(t) or t.id == ID.boolean then return ev.castTo(c, T.string) end
   refuse(node, c, ev, "a string or a timestamp")
 end
@@ -159,6 +162,9 @@ local function parse_call(node, x, fmt, divisor, ev)
   end)
 end
 
+-- What tide.eval_dates builds on.
+M.asTimestamp, M.parseCall = as_timestamp, parse_call
+
 -- unix_timestamp() is unix_timestamp(current_timestamp()), as Spark.
 local function unix_timestamp(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 0, 2, ev)
@@ -172,7 +178,8 @@ local function to_timestamp(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 1, 2, ev)
   if args[2] then return parse_call(node, args[1], args[2], 1, ev) end
   local x, t = args[1], args[1].type
-  if not (t.id == ID.string or t.id == ID.timestamp or coerce.isNumeric(t) or coerce.isVoid(t)) then
+  if not (t.id == ID.string or t.id == ID.timestamp or t.id == ID.date or coerce.isNumeric(t)
+      or coerce.isVoid(t)) then
     refuse(node, x, ev, "a string")
   end
   local c = ev.castTo(x, T.timestamp)
@@ -204,6 +211,7 @@ local function from_unixtime(node, _, compileChild, ev)
 end
 
 -- Spark's DateTimeUtils.parseTruncLevel: an unknown unit is NULL.
+-- (tide.eval_dates' trunc takes the levels from WEEK up.)
 local TRUNC_LEVELS = {
   MICROSECOND = C.TIDE_TRUNC_MICROSECOND, MILLISECOND = C.TIDE_TRUNC_MILLISECOND,
   SECOND = C.TIDE_TRUNC_SECOND, MINUTE = C.TIDE_TRUNC_MINUTE, HOUR = C.TIDE_TRUNC_HOUR,
@@ -250,6 +258,8 @@ local function utc_shift(op)
     end)
   end
 end
+
+M.TRUNC_LEVELS = TRUNC_LEVELS
 
 function M.register(eval)
   for name, code in pairs(DATE_FIELDS) do eval.register(name, field(code, true)) end

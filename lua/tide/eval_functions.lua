@@ -3,8 +3,7 @@
 -- eval_regex.c, eval_hash.c, eval_select.c, eval_logic.c):
 --   lower, upper, length, substring, concat, coalesce, isnan, nanvl, regexp_replace,
 --   split, split(...)[i], like, rlike, xxhash64, struct, current_timestamp (now), udf,
---   assert_true;
---   current_date only to say that tide has no date type.
+--   assert_true.
 -- Arguments are cast as Spark casts them implicitly (numbers to strings
 -- for string functions, strings to ints for positions). Regular
 -- expressions must be literals: they are compiled once, with the plan.
@@ -318,17 +317,8 @@ local function assert_true(node, _, compileChild, ev)
   }
 end
 
--- Spark's current_date is a date, a type tide has no column for.
-local function current_date(node, _, _, ev)
-  ev.typeError(node, "current_date gives a date, which tide has no type for: current_timestamp() gives"
-    .. " the timestamp (CAST(current_timestamp() AS STRING) its text)")
-end
-
 -- The helpers of the other function modules (tide.eval_math, eval_text,
--- eval_datetime).
-M.argsOf, M.overArgs, M.allNull, M.literalString = args_of, over_args, all_null, literal_string
-
--- What tide.eval_arrays builds its functions with.
+-- eval_datetime, eval_dates, eval_arrays).
 M.argsOf, M.overArgs, M.allNull, M.literalString = args_of, over_args, all_null, literal_string
 
 function M.register(eval)
@@ -352,7 +342,6 @@ function M.register(eval)
   eval.register("struct", struct)
   eval.register("current_timestamp", current_timestamp)
   eval.register("now", current_timestamp)
-  eval.register("current_date", current_date)
   eval.register("assert_true", assert_true)
   eval.register("udf", function(...) return require("tide.udf").compile(...) end)
 end

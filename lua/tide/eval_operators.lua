@@ -61,6 +61,31 @@ end
 
 local DAY = 86400000000
 
+-- fn(date, n), named as Spark names what its analyzer rewrites an
+-- operator into (d - 1 is date_sub(d, 1)).
+local function date_call(fn, date, n, scope)
+  return compile_node({ k = "call", fn = fn, args = { date, n } }, scope)
+end
+
+-- date + n, n + date, date - n: date_add and date_sub (Spark's
+-- DateAdd, DateSub); two dates' difference is an interval, which tide
+-- has no type for. nil when neither side is a date.
+local function date_arithmetic(node, op, l, r, scope)
+  local ld, rd = l.type.id == ID.date, r.type.id == ID.date
+  if not (ld or rd) or (op ~= "+" and op ~= "-") then return nil end
+  if ld and rd then
+    if op == "-" then
+      type_error(node, "a date minus a date is an interval in Spark, which tide has no type for:"
+        .. " datediff(end, start) gives the days between them")
+    end
+    type_error(node, "two dates cannot be added")
+  end
+  if rd and op == "-" then type_error(node, "a number minus a date: write the date first (date - n)") end
+  local date, n = node.left, node.right
+  if rd then date, n = n, date end
+  return date_call(op == "+" and "date_add" or "date_sub", date, n, scope)
+end
+
 -- ts + INTERVAL ..., ts - INTERVAL ..., INTERVAL ... + ts: the timestamp
 -- moved by the interval (tide.sql_interval) as Spark's
 -- timestampAddDayTime moves it: its whole days on the calendar of the
@@ -74,10 +99,20 @@ local function shifted_timestamp(node, op, scope)
   end
   local child = compile_node(ts, scope)
   local t = child.type
-  if t.id ~= ID.timestamp then
-    type_error(node, ("an interval moves a timestamp, not %s (%s)"):format(simple(t), sql_name(ts)))
-  end
   local micros = op == "-" and -interval.micros or interval.micros
+  if t.id == ID.date then
+    -- Spark's DateAdd of the interval's days; other intervals move the
+    -- date's first instant (TimeAdd of CAST(date AS timestamp)).
+    if interval.daysOnly then
+      local c = date_call("date_add", ts, { k = "lit", value = micros / DAY }, scope)
+      c.name = sql_name(node)
+      return c
+    end
+    child, t = cast_to(child, T.timestamp), T.timestamp
+  end
+  if t.id ~= ID.timestamp then
+    type_error(node, ("an interval moves a timestamp or a date, not %s (%s)"):format(simple(t), sql_name(ts)))
+  end
   local days = micros < 0 and -math.floor(-micros / DAY) or math.floor(micros / DAY)
   local rest = micros - days * DAY
   -- One kernel: the days on the session zone's calendar (read when the
@@ -106,6 +141,8 @@ function operators.op(node, scope)
   end
   local l, r = compile_node(node.left, scope), compile_node(node.right, scope)
   local name = sql_name(node)
+  local dated = date_arithmetic(node, op, l, r, scope)
+  if dated then return dated end
   if ARITH[op] then
     local code = ARITH[op]
     local lt, rt, result = coerce.arithmetic(op, l.type, r.type, integral_literal(l), integral_literal(r))

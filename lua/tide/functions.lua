@@ -405,6 +405,66 @@ function F.date_trunc(format, c)
   return call("date_trunc", { { k = "lit", value = format }, colNode(c) })
 end
 
+-- ---- dates (tide.eval_dates) -----------------------------------------------------
+-- Spark 3.5's functions of dates; a string or a timestamp is read as a
+-- date where one is wanted, as CAST(x AS date) reads it.
+
+-- to_date(col[, format]): without a format CAST(col AS date), with one
+-- the string parsed by the pattern (NULL when it does not match).
+function F.to_date(c, format)
+  if format == nil then return call("to_date", { colNode(c) }) end
+  return call("to_date", { colNode(c), pattern_node("to_date", format, 2) })
+end
+
+function F.current_date() return call("current_date", {}) end
+F.curdate = F.current_date
+
+-- An int argument (days, months) given as a Lua number or a Column.
+local function int_node(name, v, level)
+  if type(v) == "number" then return { k = "lit", value = v } end
+  if column.isColumn(v) or type(v) == "string" then return colNode(v) end
+  error(("%s needs a number of days or months, or a Column, not %s"):format(name, checks.kindOf(v)), level + 1)
+end
+
+-- date_add(start, days), date_sub(start, days), add_months(start, months):
+-- days and months a number or a Column.
+for _, name in ipairs({ "date_add", "dateadd", "date_sub", "add_months" }) do
+  F[name] = function(start, n) return call(name, { colNode(start), int_node(name, n, 2) }) end
+end
+
+-- datediff(end, start): the days from start to end.
+F.datediff = columns_fn("datediff")
+F.date_diff = columns_fn("date_diff")
+F.last_day = columns_fn("last_day")
+F.unix_date = columns_fn("unix_date")
+F.date_from_unix_date = columns_fn("date_from_unix_date")
+F.make_date = columns_fn("make_date")
+
+-- next_day(date, dayOfWeek): the first date after it that is a
+-- 'Mon', 'Tue', ... ('MO', 'Monday' too).
+function F.next_day(c, dayOfWeek)
+  if type(dayOfWeek) ~= "string" then
+    error(("next_day(date, dayOfWeek) needs a day of the week, a string such as 'Mon', not %s"):format(
+      checks.kindOf(dayOfWeek)), 2)
+  end
+  return call("next_day", { colNode(c), { k = "lit", value = dayOfWeek } })
+end
+
+-- trunc(date, format): the first day of its 'year', 'quarter', 'month' or
+-- 'week' (note the date first, unlike date_trunc).
+function F.trunc(c, format)
+  if type(format) ~= "string" then
+    error(("trunc(date, format) takes the unit second, a string such as 'month', not %s"):format(
+      checks.kindOf(format)), 2)
+  end
+  return call("trunc", { colNode(c), { k = "lit", value = format } })
+end
+
+-- months_between(date1, date2, roundOff=true): months from date2 to date1.
+function F.months_between(a, b, roundOff)
+  return call("months_between", { colNode(a), colNode(b), { k = "lit", value = roundOff ~= false } })
+end
+
 -- ---- for agg and orderBy ---------------------------------------------------------
 
 -- The aggregate functions of agg() (computed by tide.dataframe_aggregate):

@@ -302,6 +302,8 @@ function Parser:primary()
     return { k = "lit", value = nil }
   elseif word == "CASE" then
     return self:case()
+  elseif (word == "DATE" or word == "TIMESTAMP") and self:peek(1).t == "str" then
+    return self:typed_literal(word)
   elseif word == "INTERVAL" and require("tide.sql_interval").starts(self) then
     return require("tide.sql_interval").parse(self)
   elseif word == "EXISTS" and is_op(self:peek(1), "(") and self.readQuery
@@ -318,6 +320,24 @@ function Parser:primary()
   if not is_op(self:peek(), "(") then return { k = "col", name = tok.value } end
   if word == "CAST" then return self:cast() end
   return self:call(tok.value:lower())
+end
+
+-- DATE '2024-01-31' and TIMESTAMP '2024-01-31 10:00:00': the text as
+-- CAST reads it, refused here when it is no such value, as Spark's parser
+-- refuses it.
+function Parser:typed_literal(word)
+  self:advance()
+  local tok = self:advance()
+  local ffi, C = require("ffi"), require("tide.ffi")
+  local ok
+  if word == "DATE" then
+    ok = C.tide_date_parse(tok.value, #tok.value, ffi.new("int32_t[1]")) == 0
+  else
+    ok = C.tide_timestamp_parse(tok.value, #tok.value, ffi.new("int64_t[1]")) == 0
+  end
+  if not ok then fail(self.text, tok.pos, ("cannot parse the %s value: %s"):format(word, tok.value)) end
+  return { k = "cast", to = word == "DATE" and T.date or T.timestamp, expr = { k = "lit", value = tok.value },
+           literalText = ("%s '%s'"):format(word, tok.value) }
 end
 
 function Parser:call(fn)

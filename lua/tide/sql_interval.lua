@@ -4,7 +4,9 @@
 --   INTERVAL 1 HOUR    INTERVAL '90' MINUTES    INTERVAL 1 DAY 12 HOURS
 --   INTERVAL '1 hour 30 minutes'    INTERVAL -5 SECONDS    INTERVAL 1.5 SECONDS
 --
--- parsed into { k = "interval", micros = n, text = Spark's SQL text }.
+-- parsed into { k = "interval", micros = n, text = Spark's SQL text,
+-- daysOnly = whether it counts whole days alone (INTERVAL 2 DAYS, which
+-- moves a date to a date where other intervals make it a timestamp) }.
 -- Year-month intervals (months and years have no fixed length) fail.
 local M = {}
 
@@ -49,7 +51,7 @@ end
 
 function M.parse(p)
   p:advance() -- INTERVAL
-  local parts, micros = {}, 0
+  local parts, micros, days_only = {}, 0, true
   local tok = p:peek()
   if tok.t == "str" and not tonumber(tok.value) then
     -- INTERVAL '1 hour 30 minutes': the pairs inside the string.
@@ -58,15 +60,18 @@ function M.parse(p)
     repeat
       local text, n = value_unit(inner)
       parts[#parts + 1], micros = text, micros + n
+      days_only = days_only and text:match(" DAY$") ~= nil
     until inner:peek().t == "eof"
   else
     repeat
       local text, n = value_unit(p)
       parts[#parts + 1], micros = text, micros + n
+      days_only = days_only and text:match(" DAY$") ~= nil
     until not (p:peek().t == "num" or p:peek().t == "str" or (p:peek().t == "op" and p:peek().value == "-"
       and p:peek(1).t == "num" and p:peek(2).t == "id" and unit_of(p:peek(2).value)))
   end
-  return { k = "interval", micros = micros, text = "INTERVAL " .. table.concat(parts, " ") }
+  return { k = "interval", micros = micros, text = "INTERVAL " .. table.concat(parts, " "),
+           daysOnly = days_only and micros % MICROS.DAY == 0 or nil }
 end
 
 return M

@@ -55,6 +55,7 @@ local function to_string(n)
   elseif k == "star" then return n.prefix and n.prefix .. ".*" or "*"
   elseif k == "lit" then return literal_string(n)
   elseif k == "alias" then return tostring(n.name)
+  elseif k == "cast" and n.literalText then return n.literalText
   elseif k == "cast" then return "CAST(" .. to_string(n.expr) .. " AS " .. type_sql(n.to) .. ")"
   elseif k == "field" then return to_string(n.expr) .. "." .. tostring(n.name)
   elseif k == "item" then return to_string(n.expr) .. "[" .. to_string(n.index) .. "]"

@@ -86,6 +86,13 @@ function M.expand(df, node)
   if time.k ~= "col" then df, time = df:withColumn("__window_time", column.wrap(time)), { name = "__window_time" } end
   schema = df._plan.schema
   local ti = ops.index_of(schema, time.name, "window", 3)
+  if schema.fields[ti + 1].dataType == T.date then
+    -- a date's first instant, as Spark casts a date to the timestamp a
+    -- window takes
+    df = df:withColumn("__window_time", column.wrap({ k = "cast", to = T.timestamp, expr = time }))
+    time, schema = { name = "__window_time" }, df._plan.schema
+    ti = ops.index_of(schema, time.name, "window", 3)
+  end
   if schema.fields[ti + 1].dataType ~= T.timestamp then
     checks.failAtUser(("window: the time column %s is %s, not a timestamp"):format(schema.fields[ti + 1].name,
       schema.fields[ti + 1].dataType:simpleString()))

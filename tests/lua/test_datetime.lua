@@ -280,7 +280,7 @@ t.test("patterns are literals compiled with the plan: unsupported letters fail n
   t.raises(function() df:selectExpr("date_trunc(s, ts)") end, "the unit of date_trunc must be a literal string")
   -- Wrong types fail when the query is built.
   t.raises(function() df:selectExpr("year(1)") end,
-    "cannot resolve 'year%(1%)' due to data type mismatch: year needs a timestamp or a date string, not int")
+    "cannot resolve 'year%(1%)' due to data type mismatch: year needs a date, not int")
   t.raises(function() df:selectExpr("hour(true)") end, "hour needs a timestamp, not boolean")
   t.raises(function() df:selectExpr("timestamp_millis(1.5)") end, "timestamp_millis needs an integer, not double")
   t.raises(function() df:selectExpr("from_unixtime(ts)") end, "from_unixtime needs a bigint, not timestamp")

@@ -253,11 +253,11 @@ t.test("current_timestamp needs no parentheses, as in Spark SQL; a column of the
   t.same_table(df:select(F.col("current_timestamp")).columns, { "current_timestamp()" })
   local named = spark:createDataFrame({ { 7 } }, "current_timestamp int")
   t.eq(named:selectExpr("current_timestamp + 1 AS x"):collect()[1].x, 8)
-  for _, text in ipairs({ "current_date", "current_date()" }) do
-    local err = t.raises(function() local _ = df:selectExpr(text) end)
-    t.has(err, "current_date gives a date, which tide has no type for")
-    t.at_caller(err)
-  end
+  local dated = df:selectExpr("current_date", "current_date() AS d", "CAST(current_timestamp AS date) AS c")
+  t.same_table(dated.columns, { "current_date()", "d", "c" })
+  t.eq(dated.schema.fields[1].dataType, T.date)
+  row = dated:collect()[1]
+  t.eq(row.d, row.c, "the batch's timestamp's date")
 end)
 
 t.test("comments are skipped", function()
@@ -319,6 +319,8 @@ t.test("INTERVAL literals move timestamps by their days, hours, minutes and seco
   t.eq(parse("INTERVAL -5 SECONDS").micros, -5000000)
   t.eq(parse("INTERVAL 1.5 SECONDS").micros, 1500000)
   t.eq(parse("INTERVAL 2 WEEKS").micros, 14 * 86400000000)
+  t.eq(parse("INTERVAL 2 DAYS").daysOnly, true, "a date moved by it stays a date")
+  t.eq(parse("INTERVAL 1 DAY 12 HOURS").daysOnly, nil)
   t.eq(name_of("ts + INTERVAL 1 HOUR"), "(ts + INTERVAL '1' HOUR)")
   -- A column named interval is still a column.
   t.same_table(parse("interval + 1"), op("+", col("interval"), lit(1, T.int)))
@@ -333,7 +335,7 @@ t.test("INTERVAL literals move timestamps by their days, hours, minutes and seco
   t.same_table(t.rows(df:select((F.col("ts") + F.expr("INTERVAL 2 WEEKS")):alias("w"))),
     { "2024-03-24 12:00:00", "null" })
   t.raises(function() df:selectExpr("INTERVAL 1 HOUR - ts") end, "write the timestamp first")
-  t.raises(function() df:selectExpr("1 + INTERVAL 1 HOUR") end, "an interval moves a timestamp, not int")
+  t.raises(function() df:selectExpr("1 + INTERVAL 1 HOUR") end, "an interval moves a timestamp or a date, not int")
   t.raises(function() df:selectExpr("INTERVAL 1 HOUR") end, "an interval literal only moves a timestamp")
 end)
 

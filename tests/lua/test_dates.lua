@@ -1,0 +1,207 @@
+-- Date columns (Spark's DateType): building, showing and collecting them,
+-- CAST to and from strings and timestamps, comparisons, SQL's DATE
+-- literals and date arithmetic, the functions of dates with Spark 3.5's
+-- values (the examples of its function docs among them), and the row
+-- operations that move dates.
+local t = require("testing")
+local tide = require("tide")
+local F = tide.functions
+local T = tide.types
+local W = tide.Window
+local spark = tide.session()
+
+local function dates(values)
+  local rows = {}
+  for i, v in ipairs(values) do rows[i] = { i, v ~= false and v or nil } end
+  return spark:createDataFrame(rows, "i int, d date")
+end
+
+-- The one column of df's rows, as text.
+local function column(df)
+  local out = {}
+  for i, row in ipairs(df:toBatch():showCells(1000, false).rows) do out[i] = row[1] end
+  return out
+end
+
+local function exprs(...)
+  return column(spark:range(1):selectExpr(...))
+end
+
+t.test("a date column: its type, printSchema, show, collect and createDataFrame", function()
+  local df = dates({ "2024-02-29", "1969-12-31", false, "+12024-01-01" })
+  t.eq(df.schema.fields[2].dataType, T.date)
+  t.eq(T.parse("date"), T.date)
+  t.eq(tostring(T.parse("array<date>")), "array<date>")
+  t.eq(df.schema:treeString(), "root\n |-- i: integer (nullable = true)\n |-- d: date (nullable = true)\n")
+  t.same_table(t.rows(df), { "1|2024-02-29", "2|1969-12-31", "3|null", "4|+12024-01-01" })
+  local rows = df:collect()
+  t.eq(rows[1].d, "2024-02-29")
+  t.eq(rows[3].d, nil)
+  t.eq(tostring(rows[2]), "Row(i=2, d='1969-12-31')")
+  t.same_table(t.rows(spark:createDataFrame(rows, df.schema)), t.rows(df))
+  -- days since 1970-01-01 are taken too
+  t.same_table(t.rows(spark:createDataFrame({ { 0 }, { -1 } }, "d date")), { "1970-01-01", "1969-12-31" })
+  t.raises_at_caller({
+    { function() local _ = spark:createDataFrame({ { "2024-02-30" } }, "d date") end, "a date" },
+    { function() local _ = spark:createDataFrame({ { true } }, "d date") end, "a date" },
+  })
+end)
+
+t.test("CAST from strings reads what Spark's stringToDate reads", function()
+  local cases = {
+    { "2024-01-05", "2024-01-05" }, { " 2024-1-5 ", "2024-01-05" }, { "2024", "2024-01-01" },
+    { "2024-03", "2024-03-01" }, { "2024-01-05T10:00:00Z", "2024-01-05" }, { "2024-01-05 junk", "2024-01-05" },
+    { "-0044-03-15", "-0044-03-15" }, { "1234567-01-01", "+1234567-01-01" },
+    -- not dates: a bad day, junk before the day, 8-digit years, a year of 3 digits
+    { "2023-02-29", "null" }, { "2024-01x", "null" }, { "2024 01", "null" }, { "20240105", "null" },
+    { "999-01-01", "null" }, { "", "null" }, { "2024-01-05x", "null" },
+  }
+  for _, case in ipairs(cases) do
+    t.eq(exprs(("CAST('%s' AS date)"):format(case[1]))[1], case[2], case[1])
+  end
+  t.eq(exprs("CAST(CAST(NULL AS string) AS date)")[1], "null")
+end)
+
+t.test("CAST to and from timestamps in the session time zone; no numbers", function()
+  local df = dates({ "2024-03-31", false })
+  spark.conf:set("spark.sql.session.timeZone", "America/Sao_Paulo")
+  local ok, err = pcall(function()
+    t.same_table(column(df:selectExpr("CAST(d AS timestamp)")), { "2024-03-31 00:00:00", "null" })
+    t.same_table(column(df:selectExpr("unix_seconds(CAST(d AS timestamp))")), { "1711854000", "null" })
+    -- 01:30 UTC is the evening before in São Paulo
+    t.eq(exprs("CAST(TIMESTAMP '2024-04-01 01:30:00Z' AS date)")[1], "2024-03-31")
+    -- a day whose midnight clocks skip (Brazil, 2018-11-04) starts at 01:00
+    t.eq(exprs("CAST(DATE '2018-11-04' AS timestamp)")[1], "2018-11-04 01:00:00")
+  end)
+  spark.conf:set("spark.sql.session.timeZone", "UTC")
+  assert(ok, err)
+  t.eq(exprs("CAST(DATE '2024-03-31' AS string)")[1], "2024-03-31")
+  t.raises_at_caller({
+    { function() local _ = df:selectExpr("CAST(d AS int)") end, "cannot cast date to int" },
+    { function() local _ = df:selectExpr("CAST(i AS date)") end, "cannot cast int to date" },
+    { function() local _ = df:select(F.col("d"):cast("double")) end, "cannot cast date to double" },
+  })
+end)
+
+t.test("comparisons: a string is read as a date, a date meets a timestamp at its first instant", function()
+  local df = dates({ "2024-01-31", "2023-12-31", false })
+  t.same_table(column(df:selectExpr("d < '2024-01-01'")), { "false", "true", "null" })
+  t.same_table(column(df:selectExpr("d = '2024-1-31'")), { "true", "false", "null" })
+  t.same_table(column(df:selectExpr("d >= TIMESTAMP '2024-01-31 00:00:00'")), { "true", "false", "null" })
+  t.same_table(column(df:selectExpr("d < TIMESTAMP '2024-01-31 00:00:01'")), { "true", "true", "null" })
+  t.same_table(column(df:filter(F.col("d"):between("2023-12-01", "2023-12-31")):select("i")), { "2" })
+  t.same_table(column(df:selectExpr("coalesce(d, TIMESTAMP '2000-01-01 10:00:00')")),
+    { "2024-01-31 00:00:00", "2023-12-31 00:00:00", "2000-01-01 10:00:00" })
+  t.same_table(column(df:selectExpr("coalesce(d, 'none')")), { "2024-01-31", "2023-12-31", "none" })
+end)
+
+t.test("DATE literals and date arithmetic in SQL", function()
+  local df = dates({ "2024-02-28", false })
+  local out = df:selectExpr("DATE '2024-02-29' AS x", "d + 1", "2 + d", "d - 1", "d + INTERVAL 2 DAYS",
+    "d - INTERVAL '12' HOUR", "d > DATE'2024-01-01'")
+  t.same_table(out.columns, { "x", "date_add(d, 1)", "date_add(d, 2)", "date_sub(d, 1)",
+    "(d + INTERVAL '2' DAY)", "(d - INTERVAL '12' HOUR)", "(d > DATE '2024-01-01')" })
+  t.same_table(t.rows(out), {
+    "2024-02-29|2024-02-29|2024-03-01|2024-02-27|2024-03-01|2024-02-27 12:00:00|true",
+    "2024-02-29|null|null|null|null|null|null",
+  })
+  t.eq(out.schema.fields[2].dataType, T.date)
+  t.eq(out.schema.fields[5].dataType, T.date)
+  t.eq(out.schema.fields[6].dataType, T.timestamp)
+  t.raises_at_caller({
+    { function() local _ = df:selectExpr("DATE '2024-02-30'") end, "cannot parse the DATE value: 2024-02-30" },
+    { function() local _ = df:selectExpr("d - d") end, "datediff(end, start) gives the days between them" },
+    { function() local _ = df:selectExpr("1 - d") end, "write the date first" },
+    { function() local _ = df:selectExpr("d * 2") end, "needs numbers, not date and int" },
+  })
+end)
+
+t.test("the functions of dates give Spark's values", function()
+  local cases = {
+    -- Spark's function docs' examples
+    { "add_months('2016-08-31', 1)", "2016-09-30" }, { "date_add('2016-07-30', 1)", "2016-07-31" },
+    { "date_sub('2016-07-30', 1)", "2016-07-29" }, { "datediff('2009-07-31', '2009-07-30')", "1" },
+    { "datediff('2009-07-30', '2009-07-31')", "-1" }, { "last_day('2009-01-12')", "2009-01-31" },
+    { "next_day('2015-01-14', 'TU')", "2015-01-20" }, { "trunc('2019-08-04', 'week')", "2019-07-29" },
+    { "trunc('2019-08-04', 'quarter')", "2019-07-01" }, { "trunc('2009-02-12', 'MM')", "2009-02-01" },
+    { "trunc('2015-10-27', 'YEAR')", "2015-01-01" }, { "make_date(2013, 7, 15)", "2013-07-15" },
+    { "make_date(2019, 7, NULL)", "null" }, { "months_between('1997-02-28 10:30:00', '1996-10-30')", "3.94959677" },
+    { "months_between('1997-02-28 10:30:00', '1996-10-30', false)", "3.9495967741935485" },
+    { "unix_date(DATE '1970-01-02')", "1" }, { "date_from_unix_date(1)", "1970-01-02" },
+    { "to_date('2009-07-30 04:17:52')", "2009-07-30" }, { "to_date('2016-12-31', 'yyyy-MM-dd')", "2016-12-31" },
+    { "to_date('31/12/2016', 'dd/MM/yyyy')", "2016-12-31" }, { "to_date('2016-12-31', 'dd/MM/yyyy')", "null" },
+    { "date_diff('2009-07-31', '2009-07-30')", "1" }, { "dateadd('2016-07-30', 1)", "2016-07-31" },
+    -- edges: the month's end kept or clamped, leap years, weekdays, units
+    { "add_months('2024-01-31', 1)", "2024-02-29" }, { "add_months('2024-02-29', 12)", "2025-02-28" },
+    { "add_months('2024-03-31', -1)", "2024-02-29" }, { "add_months('2024-01-15', '2')", "2024-03-15" },
+    { "last_day('2024-02-10')", "2024-02-29" }, { "last_day('2100-02-10')", "2100-02-28" },
+    { "next_day('2015-01-20', 'tuesday')", "2015-01-27" }, { "next_day('2015-01-14', 'Sun')", "2015-01-18" },
+    { "next_day('2015-01-14', 'xyz')", "null" }, { "trunc('2019-08-04', 'day')", "null" },
+    { "trunc('2019-08-04', 'dd')", "null" }, { "make_date(2019, 13, 1)", "null" },
+    { "make_date(2023, 2, 29)", "null" }, { "date_add('2024-01-01', -366)", "2022-12-31" },
+    { "date_add(DATE '2024-01-01', 2147483647)", "-5877587-06-21" },
+    { "months_between('2024-03-31', '2024-02-29')", "1.0" }, { "months_between('2024-03-15', '2024-03-15 12:00:00')",
+      "0.0" },
+    { "months_between('2024-01-01', '2024-01-16')", "-0.48387097" },
+    { "year('2024-07-04')", "2024" }, { "dayofweek(DATE '2024-07-04')", "5" }, { "weekday(DATE '2024-07-04')", "3" },
+    { "weekofyear(DATE '2021-01-03')", "53" }, { "quarter(DATE '2024-07-04')", "3" }, { "hour(DATE '2024-07-04')", "0" },
+    { "date_format(DATE '2024-07-04', 'EEE dd/MM/yyyy HH:mm')", "Thu 04/07/2024 00:00" },
+    { "unix_timestamp(DATE '1970-01-02')", "86400" }, { "to_timestamp(DATE '2024-07-04')", "2024-07-04 00:00:00" },
+    { "date_trunc('month', DATE '2024-07-04')", "2024-07-01 00:00:00" }, { "to_date(NULL)", "null" },
+  }
+  for _, case in ipairs(cases) do t.eq(exprs(case[1])[1], case[2], case[1]) end
+  local df = dates({ "2024-01-31", false })
+  local out = df:select(F.date_add("d", 1), F.date_sub("d", F.col("i")), F.add_months("d", 1), F.datediff("d", F.lit("2024-01-01")),
+    F.last_day("d"), F.next_day("d", "Mon"), F.trunc("d", "month"), F.to_date(F.lit("05.03.2024"), "dd.MM.yyyy"),
+    F.months_between("d", F.lit("2023-12-31")), F.unix_date("d"), F.year("d"))
+  t.same_table(out.columns, { "date_add(d, 1)", "date_sub(d, i)", "add_months(d, 1)", "datediff(d, 2024-01-01)",
+    "last_day(d)", "next_day(d, Mon)", "trunc(d, month)", "to_date(05.03.2024, dd.MM.yyyy)",
+    "months_between(d, 2023-12-31, true)", "unix_date(d)", "year(d)" })
+  t.same_table(t.rows(out), { "2024-02-01|2024-01-30|2024-02-29|30|2024-01-31|2024-02-05|2024-01-01|2024-03-05|1.0|19753|2024",
+    "null|null|null|null|null|null|null|2024-03-05|null|null|null" })
+  t.eq(out.schema.fields[4].dataType, T.int)
+  t.eq(out.schema.fields[9].dataType, T.double)
+  t.raises_at_caller({
+    { function() local _ = df:select(F.date_add("i", 1)) end, "date_add needs a date, not int" },
+    { function() local _ = df:select(F.date_add("d", {})) end, "date_add needs a number of days" },
+    { function() local _ = df:select(F.trunc("d", 1)) end, "takes the unit second" },
+    { function() local _ = df:select(F.next_day("d", 1)) end, "needs a day of the week" },
+  })
+  t.has(t.raises(function() exprs("add_months(DATE '2024-01-01', 2147483647)") end),
+    "add_months: the date is out of range")
+  -- current_date is the batch's current_timestamp's date
+  local now = spark:range(1):selectExpr("current_date() AS d", "CAST(current_timestamp() AS date) AS c"):collect()[1]
+  t.eq(now.d, now.c)
+  t.eq(spark:range(1):select(F.current_date()).schema.fields[1].dataType, T.date)
+end)
+
+t.test("grouping, sorting, aggregates, windows and unions move dates", function()
+  local df = spark:createDataFrame({ { "a", "2024-01-31" }, { "a", "2023-05-01" }, { "b", nil }, { "b", "2024-02-29" },
+    { "a", "2024-01-31" } }, "k string, d date")
+  local agg = df:groupBy("k"):agg(F.min("d"), F.max("d"), F.countDistinct("d"), F.sort_array(F.collect_set("d")), F.first("d"))
+    :orderBy("k")
+  t.same_table(t.rows(agg), { "a|2023-05-01|2024-01-31|2|[2023-05-01, 2024-01-31]|2024-01-31",
+    "b|2024-02-29|2024-02-29|1|[2024-02-29]|null" })
+  t.eq(agg.schema.fields[2].dataType, T.date)
+  t.same_table(column(df:orderBy(F.desc_nulls_last("d")):select("d")),
+    { "2024-02-29", "2024-01-31", "2024-01-31", "2023-05-01", "null" })
+  t.same_table(column(df:select("d"):distinct():orderBy("d")), { "null", "2023-05-01", "2024-01-31", "2024-02-29" })
+  t.same_table(t.rows(df:groupBy("d"):count():orderBy("d")),
+    { "null|1", "2023-05-01|1", "2024-01-31|2", "2024-02-29|1" })
+  local lagged = df:withColumn("prev", F.lag("d"):over(W.partitionBy("k"):orderBy("d"))):orderBy("k", "d")
+  t.same_table(column(lagged:select("prev")), { "null", "2023-05-01", "2024-01-31", "null", "null" })
+  t.same_table(t.rows(df:join(spark:createDataFrame({ { "2024-01-31", 1 } }, "d date, n int"), "d"):select("k", "n")),
+    { "a|1", "a|1" })
+  local both = df:filter("k = 'b'"):union(spark:createDataFrame({ { "c", "2024-01-01 10:00:00" } }, "k string, d timestamp"))
+  t.eq(both.schema.fields[2].dataType, T.timestamp)
+  t.same_table(column(both:select("d")), { "null", "2024-02-29 00:00:00", "2024-01-01 10:00:00" })
+  local windows = df:groupBy(F.window("d", "1 day")):count():orderBy("window")
+  t.same_table(t.rows(windows:select("window.start", "count")),
+    { "2023-05-01 00:00:00|1", "2024-01-31 00:00:00|2", "2024-02-29 00:00:00|1" })
+  t.raises_at_caller({
+    { function() local _ = df:agg(F.avg("d")) end, "avg(d): the column is date" },
+    { function() local _ = df:agg(F.sum("d")) end, "sum(d): the column is date" },
+  })
+end)
+
+t.run()
