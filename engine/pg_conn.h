@@ -47,6 +47,14 @@ enum {
 
 /* Microseconds between the Unix epoch and PostgreSQL's (2000-01-01). */
 #define PG_EPOCH_OFFSET_US INT64_C(946684800000000)
+/* The same in days: a binary date is int32 days since 2000-01-01. */
+#define PG_EPOCH_OFFSET_DAYS 10957
+/* The finite dates PostgreSQL stores, 4714-11-24 BC to 5874897-12-31, as
+   days since 1970-01-01: they all fit an int32 with INT32_MIN and
+   INT32_MAX to spare, which are its -infinity and infinity (DATEVAL_NOBEGIN
+   and DATEVAL_NOEND, the same in either epoch). */
+#define PG_DATE_MIN_DAYS (-2440588)
+#define PG_DATE_MAX_DAYS 2145042905
 
 /* Writes "<what>: <libpq message>" into errbuf, trimmed of its trailing
    newline, with every occurrence of password replaced by "********". */

@@ -4,13 +4,13 @@
  * them (each sent at once, so the server stores it meanwhile; the COPY's
  * state lives in the connection). Values are encoded in C straight from
  * the columns into large chunks handed to PQputCopyData: decimals as
- * exact numerics, timestamps moved from the Unix epoch to PostgreSQL's
- * 2000 epoch, bytes as they are, text as valid UTF-8 (below), NULLs as
- * length -1. A value that does not fit its target column (an int8 beyond
- * int4, a double beyond real, a timestamp out of range, a NUL byte in
- * text) aborts the COPY with an error naming its row and column; the
- * caller's transaction then rolls back, so no row of the batch is
- * written.
+ * exact numerics, timestamps and dates moved from the Unix epoch to
+ * PostgreSQL's 2000 epoch, bytes as they are, text as valid UTF-8 (below),
+ * NULLs as length -1. A value that does not fit its target column (an
+ * int8 beyond int4, a double beyond real, a timestamp or a date out of
+ * range, a NUL byte in text) aborts the COPY with an error naming its row
+ * and column; the caller's transaction then rolls back, so no row of the
+ * batch is written.
  *
  * Text: a string column may hold bytes that are not UTF-8 (a Kafka value
  * cast to string, from_json's _corrupt_record). PostgreSQL refuses them
@@ -46,7 +46,8 @@ typedef enum encoding {
     ENC_TEXT,
     ENC_JSONB,
     ENC_BYTEA,
-    ENC_TIMESTAMP
+    ENC_TIMESTAMP,
+    ENC_DATE
 } encoding;
 
 static int is_integer_type(int32_t type, int32_t scale)
@@ -77,6 +78,8 @@ static encoding encoding_for(int32_t type, int32_t scale, uint32_t pg_type)
     case PG_JSONB: return type == TIDE_STRING ? ENC_JSONB : ENC_NONE;
     case PG_BYTEA: return type == TIDE_BINARY ? ENC_BYTEA : ENC_NONE;
     case PG_TIMESTAMP: case PG_TIMESTAMPTZ: return type == TIDE_TIMESTAMP ? ENC_TIMESTAMP : ENC_NONE;
+    case PG_DATE:
+        return type == TIDE_DATE ? ENC_DATE : ENC_NONE;
     default: return ENC_NONE;
     }
 }
@@ -324,6 +327,24 @@ static int put_field(copy_out *out, const copy_column *cc, int64_t r, int *repla
         }
         put64(p + 4, (uint64_t)pg);
         n = 8;
+        break;
+    }
+    case ENC_DATE: {
+        int32_t days = ((const int32_t *)col->values)[r];
+        if (days != INT32_MAX && days != INT32_MIN) { /* else infinity, as read */
+            if (days < PG_DATE_MIN_DAYS || days > PG_DATE_MAX_DAYS) {
+                /* The server's date_recv refuses it too, without the value. */
+                char why[128], text[16];
+                tide_date_format(days, text);
+                snprintf(why, sizeof why,
+                         "%s is out of range for PostgreSQL's date (-4713-11-24 to +5874897-12-31)",
+                         text);
+                return refuse(f, "22008", why); /* datetime_field_overflow, as the server's */
+            }
+            days -= PG_EPOCH_OFFSET_DAYS;
+        }
+        put32(p + 4, (uint32_t)days);
+        n = 4;
         break;
     }
     default:

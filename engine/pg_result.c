@@ -4,7 +4,9 @@
  * decimal(p, s) for a numeric(p, s) column with p <= 38; an unconstrained
  * numeric is decimal(38, s) with s the largest scale among its values when
  * every value fits 38 digits, else (or for NaN/Infinity) the column is its
- * text: exact digits either way, never rounded.
+ * text: exact digits either way, never rounded. date becomes date, its
+ * ±infinity kept as INT32_MAX and INT32_MIN (PostgreSQL's own binary
+ * values for them), so that a date read and written back stays infinite.
  */
 #include "pg_conn.h"
 
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "calendar.h"
 #include "timestamp.h"
 
 typedef struct decode {
@@ -113,12 +116,47 @@ static int parse_timestamp_text(const char *s, int len, int64_t *out)
     return tide_timestamp_parse_utc(s, (size_t)len, out);
 }
 
+/* A PostgreSQL binary date (days since 2000-01-01) in tide's days since
+   1970, infinities kept; -1 for a value no server sends. */
+static int from_pg_date(int32_t v, int64_t *out)
+{
+    if (v == INT32_MAX || v == INT32_MIN) return *out = v, 0;
+    int64_t days = (int64_t)v + PG_EPOCH_OFFSET_DAYS;
+    if (days < PG_DATE_MIN_DAYS || days > PG_DATE_MAX_DAYS) return -1;
+    return *out = days, 0;
+}
+
+/* A date as DateStyle ISO prints it (the session's, pg.c): "2024-02-29",
+   "0044-03-15 BC" (there is no year 0: 1 BC is year 0 of the proleptic
+   calendar tide counts in), "infinity", "-infinity". */
+static int parse_date_text(const char *s, int len, int64_t *out)
+{
+    if (strcmp(s, "infinity") == 0) return *out = INT32_MAX, 0;
+    if (strcmp(s, "-infinity") == 0) return *out = INT32_MIN, 0;
+    int bc = len > 3 && strcmp(s + len - 3, " BC") == 0;
+    if (bc) len -= 3;
+    int64_t y = 0;
+    int i = 0;
+    for (; i < len && i < 8 && s[i] >= '0' && s[i] <= '9'; i++)
+        y = y * 10 + (s[i] - '0');
+    int mo, dd;
+    if (i < 4 || i > 7 || len != i + 6 || s[i] != '-' || s[i + 3] != '-' ||
+        tide_two_digits(s + i + 1, &mo) != 0 || tide_two_digits(s + i + 4, &dd) != 0)
+        return -1;
+    if (bc) y = 1 - y;
+    if (mo < 1 || mo > 12 || dd < 1 || dd > days_in_month(y, mo)) return -1;
+    int64_t days = days_from_civil(y, mo, dd);
+    if (days < PG_DATE_MIN_DAYS || days > PG_DATE_MAX_DAYS) return -1;
+    return *out = days, 0;
+}
+
 static int fixed_column(decode *d, Oid type)
 {
-    int32_t tide_type = type == PG_BOOL ? TIDE_BOOL
-                        : type == PG_INT2 || type == PG_INT4 ? TIDE_INT32
-                        : type == PG_INT8 || type == PG_OID ? TIDE_INT64
+    int32_t tide_type = type == PG_BOOL                          ? TIDE_BOOL
+                        : type == PG_INT2 || type == PG_INT4     ? TIDE_INT32
+                        : type == PG_INT8 || type == PG_OID      ? TIDE_INT64
                         : type == PG_FLOAT4 || type == PG_FLOAT8 ? TIDE_FLOAT64
+                        : type == PG_DATE                        ? TIDE_DATE
                                                                  : TIDE_TIMESTAMP;
     if (init_column(d, tide_type) != 0) return -1;
     tide_column *col = d->col;
@@ -133,8 +171,11 @@ static int fixed_column(decode *d, Oid type)
         int64_t i = 0;
         double f = 0;
         if (d->binary) {
-            int want = type == PG_BOOL ? 1 : type == PG_INT2 ? 2
-                       : type == PG_INT4 || type == PG_OID || type == PG_FLOAT4 ? 4 : 8;
+            int want = type == PG_BOOL   ? 1
+                       : type == PG_INT2 ? 2
+                       : type == PG_INT4 || type == PG_OID || type == PG_FLOAT4 || type == PG_DATE
+                           ? 4
+                           : 8;
             if (len != want) return bad_value(d, r, "malformed binary value");
             uint64_t u = get_be(v, len);
             switch (type) {
@@ -151,6 +192,10 @@ static int fixed_column(decode *d, Oid type)
                 break;
             }
             case PG_FLOAT8: memcpy(&f, &u, 8); break;
+            case PG_DATE:
+                if (from_pg_date((int32_t)(uint32_t)u, &i) != 0)
+                    return bad_value(d, r, "date out of range");
+                break;
             default: i = from_pg_epoch((int64_t)u); break;
             }
         } else {
@@ -171,6 +216,7 @@ static int fixed_column(decode *d, Oid type)
                 rc = end == v || *end ? -1 : 0;
                 break;
             }
+            case PG_DATE: rc = parse_date_text(v, len, &i); break;
             default: rc = parse_timestamp_text(v, len, &i); break;
             }
             if (rc != 0) return bad_value(d, r, "malformed value");
@@ -181,7 +227,10 @@ static int fixed_column(decode *d, Oid type)
            C library's. */
         switch (tide_type) {
         case TIDE_BOOL: ((uint8_t *)col->values)[r] = (uint8_t)i; break;
-        case TIDE_INT32: ((int32_t *)col->values)[r] = (int32_t)i; break;
+        case TIDE_INT32:
+        case TIDE_DATE:
+            ((int32_t *)col->values)[r] = (int32_t)i;
+            break;
         case TIDE_FLOAT64:
             ((double *)col->values)[r] = isnan(f) ? NAN : f;
             break;
@@ -325,15 +374,6 @@ static int bytea_text(decode *d, int r, const char *v, int len)
     return 0;
 }
 
-static int date_text(const char *v, int len, char *out)
-{
-    if (len != 4) return -1;
-    int32_t days = (int32_t)get_be(v, 4);
-    if (days == INT32_MAX) return (int)strlen(strcpy(out, "infinity"));
-    if (days == INT32_MIN) return (int)strlen(strcpy(out, "-infinity"));
-    return tide_date_format((int64_t)days + PG_EPOCH_OFFSET_US / (86400 * 1000000LL), out);
-}
-
 static int uuid_text(const char *v, int len, char *out)
 {
     if (len != 16) return -1;
@@ -362,9 +402,9 @@ static int bytes_column(decode *d, Oid type)
             if (bytea_text(d, r, v, len) != 0) return -1;
             continue;
         }
-        if (d->binary && (type == PG_DATE || type == PG_UUID)) {
+        if (d->binary && type == PG_UUID) {
             char text[48];
-            int n = type == PG_DATE ? date_text(v, len, text) : uuid_text(v, len, text);
+            int n = uuid_text(v, len, text);
             if (n < 0) return bad_value(d, r, "malformed binary value");
             if (append_bytes(d, text, n) != 0) return -1;
             continue;
@@ -396,7 +436,7 @@ tide_batch *tide_pg_result_batch(const PGresult *res, char *errbuf, size_t errle
         int rc;
         switch (type) {
         case PG_BOOL: case PG_INT2: case PG_INT4: case PG_INT8: case PG_OID: case PG_FLOAT4:
-        case PG_FLOAT8: case PG_TIMESTAMP: case PG_TIMESTAMPTZ:
+        case PG_FLOAT8: case PG_TIMESTAMP: case PG_TIMESTAMPTZ: case PG_DATE:
             rc = fixed_column(&d, type);
             break;
         case PG_NUMERIC: rc = numeric_column(&d); break;

@@ -32,7 +32,8 @@ int32_t tide_pg_in_transaction(const tide_pg *pg);
    the command tells none). Column types: bool -> boolean, int2/int4 -> int,
    int8/oid -> bigint, float4/float8 -> double, numeric -> decimal(p,s) when
    every value fits 38 digits (else string), bytea -> binary,
-   timestamp/timestamptz -> timestamp, everything else -> string
+   timestamp/timestamptz -> timestamp, date -> date (its -infinity and
+   infinity as INT32_MIN and INT32_MAX days), everything else -> string
    (PostgreSQL's text). NULL with errbuf on error. */
 tide_batch *tide_pg_exec(tide_pg *pg, const char *sql, int32_t nparams, const char **params,
                          int64_t *affected, char *errbuf, size_t errlen);

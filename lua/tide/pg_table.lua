@@ -51,6 +51,7 @@ function M.pgType(dt)
   if id == T.ID.float then return "FLOAT4" end
   if id == T.ID.double then return "FLOAT8" end
   if id == T.ID.timestamp then return "TIMESTAMP" end
+  if id == T.ID.date then return "DATE" end -- JdbcUtils' common type: the dialect leaves dates to it
   if id == T.ID.decimal then return ("NUMERIC(%d,%d)"):format(dt.precision, dt.scale) end
   return nil
 end

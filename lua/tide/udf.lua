@@ -18,6 +18,11 @@
 -- F.udf(fn, type, { perRow = true }) calls fn(v1, v2, ...) once per row
 -- with Lua values (as collect() gives them) and takes its return value:
 -- simpler, and much slower, since every row crosses into Lua.
+--
+-- Dates: a date argument's get(i) (and a perRow argument) is its
+-- "yyyy-MM-dd" text, as collect() gives it; its values() are int32 days
+-- since 1970-01-01. A date result takes such text or whole days in
+-- set(i, v) and in a returned list, and days in values().
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -29,7 +34,7 @@ local ID = T.ID
 local POINTER = {
   [ID.boolean] = "uint8_t*", [ID.int] = "int32_t*", [ID.long] = "int64_t*",
   [ID.float] = "float*", [ID.double] = "double*", [ID.timestamp] = "int64_t*",
-  [ID.decimal] = "uint8_t*",
+  [ID.decimal] = "uint8_t*", [ID.date] = "int32_t*",
 }
 
 -- ---- the result being built ------------------------------------------------------
@@ -81,6 +86,7 @@ end
 
 local scratch16 = ffi.new("uint8_t[16]")
 local ts = ffi.new("int64_t[1]")
+local day = ffi.new("int32_t[1]")
 
 function Output:set(i, v)
   check_row(self, i)
@@ -105,6 +111,18 @@ function Output:set(i, v)
       error(("udf %s: row %d: %q is not a timestamp"):format(self.name, i, v), 2)
     end
     self.ptr[i] = ts[0]
+  elseif id == ID.date then
+    if type(v) == "string" then
+      if C.tide_date_parse(v, #v, day) ~= 0 then
+        error(("udf %s: row %d: %q is not a date"):format(self.name, i, v), 2)
+      end
+      self.ptr[i] = day[0]
+    elseif type(v) == "number" and v == math.floor(v) and v >= -2 ^ 31 and v < 2 ^ 31 then
+      self.ptr[i] = v
+    else
+      error(("udf %s: row %d: %s is not a date (\"yyyy-MM-dd\" or whole days since 1970-01-01)")
+        :format(self.name, i, tostring(v)), 2)
+    end
   else
     if type(v) ~= "number" and type(v) ~= "cdata" then
       error(("udf %s: row %d: %s is not a %s"):format(self.name, i, tostring(v), self.t:simpleString()), 2)

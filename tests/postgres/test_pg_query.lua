@@ -22,7 +22,7 @@ t.test("result columns get tide types, values exact", function()
     '2024-01-02 03:04:05.123456'::timestamp AS ts, '2024-01-02 03:04:05+02'::timestamptz AS tz,
     '2024-02-29'::date AS dt, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS u, '{"a":1}'::jsonb AS j]])
   t.eq(schema_of(df), "b:boolean,s:int,i:int,l:bigint,f:double,d:double,id:decimal(38,0),n2:decimal(10,2)," ..
-    "t:string,v:string,by:binary,ts:timestamp,tz:timestamp,dt:string,u:string,j:string")
+    "t:string,v:string,by:binary,ts:timestamp,tz:timestamp,dt:date,u:string,j:string")
   local r = df:collect()[1]
   t.eq(r.b, true); t.eq(r.s, 1); t.eq(r.i, 2); t.eq(r.l, 3); t.eq(r.f, 1.5); t.eq(r.d, 2.25)
   t.eq(r.id, "18446744073709551615"); t.eq(r.n2, "1.50"); t.eq(r.t, "héllo"); t.eq(r.v, "x")
@@ -44,12 +44,34 @@ t.test("dates and timestamps read the same in any session time zone: a date is n
   if not ok then error(err, 0) end
 end)
 
+t.test("date reads as date, in binary and in text results alike; a malformed one fails naming its row", function()
+  local sql = [[SELECT d FROM (VALUES (1, '2024-02-29'::date), (2, '1999-12-31'), (3, '2000-01-01'), (4, '0001-01-01 BC'),
+    (5, 'infinity'), (6, '-infinity'), (7, NULL)) v(id, d) ORDER BY id]]
+  local want = { "2024-02-29", "1999-12-31", "2000-01-01", "0000-01-01", "+5881580-07-11", "-5877641-06-23" }
+  local binary = pg.query(ci, sql)
+  local text = pg.query(ci, (sql:gsub("SELECT d", "SELECT d, ARRAY[id] AS a"))) -- no binary decoder for the array
+  t.eq(schema_of(binary), "d:date"); t.eq(schema_of(text), "d:date,a:string")
+  for i, r in ipairs({ binary:collect(), text:collect() }) do
+    for k = 1, 7 do t.eq(r[k].d, want[k], ("result %d row %d"):format(i, k)) end
+  end
+  -- the days read are the dates CAST and show give
+  t.same_table(t.rows(binary:selectExpr("CAST(d AS STRING)"):limit(3)), { "2024-02-29", "1999-12-31", "2000-01-01" })
+  -- the session's DateStyle is ISO; any other text is refused, never guessed at
+  local conn = pg.connect(ci)
+  conn:command("SET DateStyle = 'SQL, DMY'")
+  local ok, err = pcall(function() return conn:execText("SELECT '2024-02-29'::date AS d", false) end)
+  conn:command("SET DateStyle = 'ISO, MDY'")
+  t.ok(not ok, "a date in another style is refused")
+  t.has(tostring(err), 'row 1, column "d": malformed value')
+end)
+
 t.test("NULLs of every type are nulls", function()
   local df = pg.query(ci, [[SELECT NULL::bool a, NULL::int b, NULL::int8 c, NULL::float8 d, NULL::numeric(5,1) e,
-    NULL::text f, NULL::bytea g, NULL::timestamp h UNION ALL SELECT true, 1, 2, 3, 4.5, 'x', '\x00', '2000-01-01']])
+    NULL::text f, NULL::bytea g, NULL::timestamp h, NULL::date i
+    UNION ALL SELECT true, 1, 2, 3, 4.5, 'x', '\x00', '2000-01-01', '2000-01-01']])
   local rows = df:collect()
   for _, name in ipairs(df.columns) do t.eq(rows[1][name], nil, name) end
-  t.eq(rows[2].e, "4.5"); t.eq(rows[2].g, "\0"); t.eq(rows[2].h, 946684800000000)
+  t.eq(rows[2].e, "4.5"); t.eq(rows[2].g, "\0"); t.eq(rows[2].h, 946684800000000); t.eq(rows[2].i, "2000-01-01")
 end)
 
 t.test("a stored NaN of any bits reads back as a NaN, never a crash", function()

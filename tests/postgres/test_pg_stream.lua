@@ -348,4 +348,18 @@ t.test("the sink checks its options when the query starts", function()
   end, "'url' is required")
 end)
 
+t.test("the jdbc sink creates a DATE column for a date and writes each epoch's dates, whole or in pieces", function()
+  local function dated() return counter_stream():selectExpr("value", "CAST(CAST(value * 86400 AS TIMESTAMP) AS DATE) AS d") end
+  local dir, tbl = t.tempdir(), t.unique("stream_dates")
+  run_once(dir, jdbc(ci, tbl), dated())
+  t.eq(scalar("SELECT data_type AS v FROM information_schema.columns WHERE table_name = $1 AND column_name = 'd'", tbl),
+    "date")
+  -- the next epochs go by the table the connection learnt, one of them in pieces
+  pieced(function() run_once(dir, jdbc(ci, tbl), dated()) end)
+  run_once(dir, jdbc(ci, tbl), dated())
+  t.eq(scalar("SELECT count(*) AS v FROM " .. tbl), 3 * PER)
+  t.eq(scalar("SELECT count(*) AS v FROM " .. tbl .. " WHERE d = DATE '1970-01-01' + value::int"), 3 * PER)
+  t.eq(scalar("SELECT max(d)::text AS v FROM " .. tbl), "1974-02-08")
+end)
+
 t.run()

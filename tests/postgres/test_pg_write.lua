@@ -565,4 +565,100 @@ t.test("df.write:jdbc(url, table, mode, properties) and unsupported formats", fu
   t.raises(function() df.write:format("jdbc"):option("url", ci):save() end, "'dbtable' is required")
 end)
 
+-- ---- dates ------------------------------------------------------------------------------
+
+local function data_type(tbl, column)
+  return pg.query(ci, "SELECT data_type AS t FROM information_schema.columns WHERE table_name = $1 AND column_name = $2",
+    tbl, column):collect()[1].t
+end
+
+-- The values of a column in PostgreSQL's text, by id.
+local function server_text(tbl, column)
+  local out = {}
+  for _, r in ipairs(pg.query(ci, ("SELECT id, %s::text AS v FROM %s ORDER BY id"):format(column, tbl)):collect()) do
+    out[r.id] = r.v == nil and "NULL" or r.v
+  end
+  return out
+end
+
+local DATES = { { 1, "2024-02-29" }, { 2, "1969-12-31" }, { 3, nil }, { 4, "-0043-03-15" }, { 5, "-4713-11-24" },
+                { 6, "+5874897-12-31" }, { 7, "1970-01-01" }, { 8, "2000-01-01" } }
+
+t.test("a date column creates DATE, as Spark's JdbcUtils, and dates round-trip exactly, BC and far years too", function()
+  local tbl = t.unique("dates")
+  local df = spark:createDataFrame(DATES, "id int, d date")
+  t.eq((writer(df, tbl):mode("append"):save()), #DATES)
+  t.eq(data_type(tbl, "d"), "date")
+  -- the server's dates: year 0 of the proleptic calendar is 1 BC
+  t.same_table(server_text(tbl, "d"), { "2024-02-29", "1969-12-31", "NULL", "0044-03-15 BC", "4714-11-24 BC",
+    "5874897-12-31", "1970-01-01", "2000-01-01" })
+  -- read back as dates: the jdbc source (binary results) and a query in text format (the array has no
+  -- binary decoder), both alike
+  local back = spark.read:format("jdbc"):option("url", ci):option("query", "SELECT * FROM " .. tbl .. " ORDER BY id"):load()
+  t.eq(back.schema, df.schema)
+  local text = pg.query(ci, ("SELECT id, d, ARRAY[id] AS a FROM %s ORDER BY id"):format(tbl))
+  t.eq(text.schema.fields[2].dataType, T.date)
+  local want, got, got_text = df:collect(), back:collect(), text:collect()
+  for i = 1, #DATES do
+    t.eq(got[i].d, want[i].d, "binary, row " .. i)
+    t.eq(got_text[i].d, want[i].d, "text, row " .. i)
+  end
+  -- compared by the server as dates
+  t.eq(pg.query(ci, ("SELECT count(*) AS n FROM %s WHERE d = DATE '2024-02-29' OR d = DATE '0044-03-15 BC'"):format(tbl))
+    :collect()[1].n, 2)
+end)
+
+t.test("date ±infinity reads as the ends of date's range, which sort as infinities and are written back as them", function()
+  local src, dst = t.unique("inf_dates"), t.unique("inf_dates_back")
+  pg.execute(ci, ("CREATE TABLE %s (id int, d date)"):format(src))
+  pg.execute(ci, ("INSERT INTO %s VALUES (1, 'infinity'), (2, '-infinity'), (3, '2000-01-01'), (4, NULL)"):format(src))
+  local df = spark.read:format("jdbc"):option("url", ci):option("dbtable", src):load()
+  local byid = {}
+  for _, r in ipairs(df:collect()) do byid[r.id] = r.d end
+  t.eq(byid[1], "+5881580-07-11"); t.eq(byid[2], "-5877641-06-23"); t.eq(byid[3], "2000-01-01"); t.eq(byid[4], nil)
+  t.same_table(t.rows(df:orderBy("d"):select("id")), { "4", "2", "3", "1" })
+  local text = pg.query(ci, ("SELECT id, d, ARRAY[id] AS a FROM %s ORDER BY id"):format(src)):collect()
+  t.eq(text[1].d, byid[1]); t.eq(text[2].d, byid[2])
+  writer(df, dst):mode("append"):save()
+  t.same_table(server_text(dst, "d"), { "infinity", "-infinity", "2000-01-01", "NULL" })
+  t.eq(pg.query(ci, ("SELECT count(*) AS n FROM %s WHERE NOT isfinite(d)"):format(dst)):collect()[1].n, 2)
+end)
+
+t.test("a date PostgreSQL cannot store fails the save naming its row and column; nothing is written", function()
+  for _, case in ipairs { { "-4713-11-23", 2 }, { "+5874898-01-01", 3 }, { "+5881580-07-10", 1 } } do
+    local tbl = t.unique("far_dates")
+    pg.execute(ci, ("CREATE TABLE %s (id int, d date)"):format(tbl))
+    local rows = { { 1, "2024-01-01" }, { 2, "2024-01-02" }, { 3, "2024-01-03" } }
+    rows[case[2]] = { case[2], case[1] }
+    local err = t.raises(function()
+      writer(spark:createDataFrame(rows, "id int, d date"), tbl):mode("append"):save()
+    end)
+    t.has(err, ('row %d, column "d": the value %s is out of range for PostgreSQL\'s date (-4713-11-24 to +5874897-12-31)')
+      :format(case[2], case[1]))
+    t.has(err, "none of its rows is in the table")
+    t.eq(count(tbl), 0)
+  end
+end)
+
+t.test("into an existing table a date goes into date; text, timestamp and string columns are refused up front", function()
+  local tbl = t.unique("date_targets")
+  pg.execute(ci, ("CREATE TABLE %s (id int, d date NOT NULL, ts timestamp, s text)"):format(tbl))
+  writer(spark:createDataFrame({ { 1, "2024-03-01" } }, "id int, d date"), tbl):mode("append"):save()
+  t.same_table(server_text(tbl, "d"), { "2024-03-01" })
+  local err = t.raises(function()
+    writer(spark:createDataFrame({ { 2, "2024-03-02", "2024-03-02", "2024-03-02" } }, "id int, d string, ts date, s date"),
+      tbl):mode("append"):save()
+  end)
+  for _, want in ipairs({ 'column "d" is string in the DataFrame but date in the table',
+      'column "ts" is date in the DataFrame but timestamp without time zone in the table',
+      'column "s" is date in the DataFrame but text in the table', "nothing was written" }) do
+    t.has(err, want)
+  end
+  -- a CAST makes the types meet, as in Spark
+  writer(spark:createDataFrame({ { 3, "2024-03-03" } }, "id int, d string"):selectExpr("id", "CAST(d AS DATE) AS d"), tbl)
+    :mode("append"):save()
+  t.same_table(server_text(tbl, "d"), { "2024-03-01", nil, "2024-03-03" })
+  t.eq(count(tbl), 2)
+end)
+
 t.run()
