@@ -54,6 +54,8 @@ static int date_field(int32_t field, int64_t days)
         return (monday_based(days) + 1) % 7 + 1;
     case TIDE_DT_WEEKDAY:
         return monday_based(days);
+    case TIDE_DT_DAY_OF_WEEK_ISO:
+        return monday_based(days) + 1;
     case TIDE_DT_DAY_OF_YEAR:
         return (int)(days - days_from_civil(y, 1, 1) + 1);
     default:
@@ -64,12 +66,14 @@ static int date_field(int32_t field, int64_t days)
 int tide_eval_datetime_field(tide_batch *out, int32_t field, const tide_column *a, tide_column *dst,
                              char *errbuf, size_t errlen)
 {
-    if (field < TIDE_DT_YEAR || field > TIDE_DT_SECOND)
+    if (field < TIDE_DT_YEAR || field > TIDE_DT_DAY_OF_WEEK_ISO)
         return kernel_error(errbuf, errlen, "unknown datetime field %d", field);
-    int is_date = a->type == TIDE_DATE;
-    if (a->type != TIDE_TIMESTAMP && !(is_date && field < TIDE_DT_HOUR))
+    int is_date = a->type == TIDE_DATE, time_field = field >= TIDE_DT_HOUR && field <= TIDE_DT_SECONDS;
+    if (a->type != TIDE_TIMESTAMP && !(is_date && !time_field))
         return kernel_error(errbuf, errlen, "datetime field %d of type %d", field, a->type);
-    if (kernel_alloc(out, dst, "", TIDE_INT32, 0, 0, a->length, 0) != 0 ||
+    int fraction = field == TIDE_DT_SECONDS; /* decimal(8,6) */
+    if (kernel_alloc(out, dst, "", fraction ? TIDE_DECIMAL : TIDE_INT32, fraction ? 8 : 0,
+                     fraction ? 6 : 0, a->length, 0) != 0 ||
         kernel_validity_and(out, dst, a, NULL) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     int32_t *r = dst->values;
@@ -101,6 +105,10 @@ int tide_eval_datetime_field(tide_batch *out, int32_t field, const tide_column *
             break;
         case TIDE_DT_SECOND:
             r[i] = (int32_t)(sod % 60);
+            break;
+        case TIDE_DT_SECONDS:
+            dec_store((char *)dst->values + 16 * i,
+                      (i128)(sod % 60 * MICROS_PER_SECOND + floor_mod(v, MICROS_PER_SECOND)));
             break;
         default:
             r[i] = date_field(field, days);

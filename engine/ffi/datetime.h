@@ -44,12 +44,14 @@ typedef enum tide_datetime_field {
     TIDE_DT_WEEK_OF_YEAR = 8,
     TIDE_DT_HOUR = 9,
     TIDE_DT_MINUTE = 10,
-    TIDE_DT_SECOND = 11
+    TIDE_DT_SECOND = 11,
+    TIDE_DT_SECONDS = 12,        /* with the fraction: a decimal(8,6) */
+    TIDE_DT_DAY_OF_WEEK_ISO = 13 /* 1 = Monday ... 7 = Sunday */
 } tide_datetime_field;
 
-/* A field of each row as an int column: of a timestamp column (of its
-   local date-time in the session time zone), or (the date fields YEAR
-   ... WEEK_OF_YEAR only) of a date column. DAY_OF_WEEK is 1 = Sunday, WEEKDAY
+/* A field of each row as an int column (SECONDS a decimal(8,6) one): of
+   a timestamp column (of its local date-time in the session time zone),
+   or (the date fields only, not HOUR ... SECONDS) of a date column. DAY_OF_WEEK is 1 = Sunday, WEEKDAY
    0 = Monday, WEEK_OF_YEAR the ISO 8601 week. */
 int tide_eval_datetime_field(tide_batch *out, int32_t field, const tide_column *a, tide_column *dst,
                              char *errbuf, size_t errlen);

@@ -5,7 +5,7 @@
 -- in its session time zone (spark.sql.session.timeZone, UTC unless set):
 --   year, quarter, month, dayofmonth/day, dayofweek (1 = Sunday), weekday
 --   (0 = Monday), dayofyear, weekofyear (ISO 8601), hour, minute, second
---   (ints); unix_timestamp([x[, pattern]]), to_timestamp(x[, pattern]),
+--   (ints); date_part(field, x) (EXTRACT(field FROM x)); unix_timestamp([x[, pattern]]), to_timestamp(x[, pattern]),
 --   date_format(ts, pattern), from_unixtime(seconds[, pattern]),
 --   date_trunc(unit, ts), timestamp_seconds/_millis/_micros,
 --   unix_seconds/_millis/_micros, from_utc_timestamp(ts, zone),
@@ -98,6 +98,37 @@ local function field(code, is_date)
       return C.tide_eval_datetime_field(out, code, cols[1], dst, ev.errbuf, ev.errlen)
     end)
   end
+end
+
+-- date_part(field, source) and EXTRACT(field FROM source): Spark's
+-- DatePart.parseExtractField names for the fields above, SECOND with its
+-- fraction (a decimal(8,6)) and DAYOFWEEK_ISO (1 = Monday).
+local PARTS = {}
+for names, code in pairs({
+  ["YEAR Y YEARS YR YRS"] = C.TIDE_DT_YEAR, ["QUARTER QTR"] = C.TIDE_DT_QUARTER,
+  ["MONTH MON MONS MONTHS"] = C.TIDE_DT_MONTH, ["WEEK W WEEKS"] = C.TIDE_DT_WEEK_OF_YEAR,
+  ["DAY D DAYS"] = C.TIDE_DT_DAY, ["DAYOFWEEK DOW"] = C.TIDE_DT_DAY_OF_WEEK,
+  ["DAYOFWEEK_ISO DOW_ISO"] = C.TIDE_DT_DAY_OF_WEEK_ISO, ["DOY"] = C.TIDE_DT_DAY_OF_YEAR,
+  ["HOUR H HOURS HR HRS"] = C.TIDE_DT_HOUR, ["MINUTE M MIN MINS MINUTES"] = C.TIDE_DT_MINUTE,
+  ["SECOND S SEC SECONDS SECS"] = C.TIDE_DT_SECONDS,
+}) do
+  for name in names:gmatch("%S+") do PARTS[name] = code end
+end
+
+local function date_part(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  local name = literal_string(node, args[1], ev, "field")
+  local code = name and PARTS[name:upper()]
+  if not code then
+    ev.typeError(node, ("%s cannot take the field %s: YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFWEEK, DAYOFWEEK_ISO,"
+      .. " DOY, HOUR, MINUTE or SECOND"):format(node.fn, tostring(name)))
+  end
+  local time = code == C.TIDE_DT_HOUR or code == C.TIDE_DT_MINUTE or code == C.TIDE_DT_SECONDS
+  local x = time and as_timestamp(node, args[2], ev) or as_date(node, args[2], ev)
+  local t = code == C.TIDE_DT_SECONDS and T.decimal(8, 6) or T.int
+  return over_args(ev, node, t, { x }, function(out, cols, dst)
+    return C.tide_eval_datetime_field(out, code, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
 end
 
 -- ---- epochs --------------------------------------------------------------------------
@@ -264,6 +295,9 @@ M.TRUNC_LEVELS = TRUNC_LEVELS
 function M.register(eval)
   for name, code in pairs(DATE_FIELDS) do eval.register(name, field(code, true)) end
   for name, code in pairs(TIME_FIELDS) do eval.register(name, field(code, false)) end
+  eval.register("date_part", date_part)
+  eval.register("datepart", date_part)
+  eval.register("extract", date_part)
   eval.register("timestamp_seconds", timestamp_seconds)
   eval.register("timestamp_millis", from_integer(C.TIDE_EPOCH_FROM_MILLIS))
   eval.register("timestamp_micros", from_integer(C.TIDE_EPOCH_FROM_MICROS))

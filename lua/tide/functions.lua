@@ -419,6 +419,15 @@ end
 function F.current_date() return call("current_date", {}) end
 F.curdate = F.current_date
 
+-- date_part(field, source) (extract, datepart): field a Column of a
+-- literal, as PySpark's F.lit("YEAR"), or the name as a Lua string.
+for _, name in ipairs({ "date_part", "datepart", "extract" }) do
+  F[name] = function(field, source)
+    local node = type(field) == "string" and { k = "lit", value = field } or colNode(field)
+    return call(name, { node, colNode(source) })
+  end
+end
+
 -- An int argument (days, months) given as a Lua number or a Column.
 local function int_node(name, v, level)
   if type(v) == "number" then return { k = "lit", value = v } end

@@ -319,6 +319,7 @@ function Parser:primary()
   self:advance()
   if not is_op(self:peek(), "(") then return { k = "col", name = tok.value } end
   if word == "CAST" then return self:cast() end
+  if word == "EXTRACT" then return self:extract() end
   return self:call(tok.value:lower())
 end
 
@@ -338,6 +339,17 @@ function Parser:typed_literal(word)
   if not ok then fail(self.text, tok.pos, ("cannot parse the %s value: %s"):format(word, tok.value)) end
   return { k = "cast", to = word == "DATE" and T.date or T.timestamp, expr = { k = "lit", value = tok.value },
            literalText = ("%s '%s'"):format(word, tok.value) }
+end
+
+-- EXTRACT(field FROM source): date_part's call, named as Spark names it.
+function Parser:extract()
+  self:expect_op("(")
+  local field = self:advance()
+  if field.t ~= "id" then self:fail("a field to extract (YEAR, MONTH, DAY, HOUR, ...)", field) end
+  self:expect_kw("FROM")
+  local source = self:expr()
+  self:expect_op(")")
+  return { k = "call", fn = "extract", args = { { k = "lit", value = field.value }, source } }
 end
 
 function Parser:call(fn)

@@ -96,6 +96,7 @@ local function to_string(n)
       parts[i] = (n.fn == "count" and a.k == "star") and "1" or to_string(a)
     end
     if n.fn == "count_distinct" then return "count(DISTINCT " .. table.concat(parts, ", ") .. ")" end
+    if n.fn == "extract" and #parts == 2 then return ("extract(%s FROM %s)"):format(parts[1], parts[2]) end
     -- Spark's math functions name themselves (prettyName): round(x) is
     -- Round(x, 0), log(x) is Logarithm(E(), x), SQRT(x) and CEIL(x) in
     -- capitals, unless called by an alias (pow, sign, ceiling).

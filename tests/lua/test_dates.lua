@@ -175,6 +175,23 @@ t.test("the functions of dates give Spark's values", function()
   t.eq(spark:range(1):select(F.current_date()).schema.fields[1].dataType, T.date)
 end)
 
+t.test("EXTRACT(field FROM x) and date_part(field, x)", function()
+  local df = spark:createDataFrame({ { "2024-07-04", "2024-07-04 10:11:12.345678" }, { nil, nil } },
+    "d date, ts timestamp")
+  local out = df:selectExpr("EXTRACT(YEAR FROM d)", "extract(dow_iso FROM d)", "date_part('doy', ts)",
+    "extract(SECOND FROM ts)", "extract(hour FROM d)", "datepart('W', '2021-01-03')", "extract(QTR FROM ts)")
+  t.same_table(out.columns, { "extract(YEAR FROM d)", "extract(dow_iso FROM d)", "date_part(doy, ts)",
+    "extract(SECOND FROM ts)", "extract(hour FROM d)", "datepart(W, 2021-01-03)", "extract(QTR FROM ts)" })
+  t.same_table(t.rows(out), { "2024|4|186|12.345678|0|53|3", "null|null|null|null|null|53|null" })
+  t.eq(out.schema.fields[4].dataType, T.decimal(8, 6))
+  t.same_table(column(df:select(F.date_part(F.lit("MONTH"), "d"))), { "7", "null" })
+  t.same_table(column(df:select(F.extract("dow", "ts"))), { "5", "null" })
+  t.raises_at_caller({
+    { function() local _ = df:selectExpr("extract(fortnight FROM d)") end, "extract cannot take the field fortnight" },
+    { function() local _ = df:selectExpr("extract(YEAR d)") end, "expected FROM" },
+  })
+end)
+
 t.test("grouping, sorting, aggregates, windows and unions move dates", function()
   local df = spark:createDataFrame({ { "a", "2024-01-31" }, { "a", "2023-05-01" }, { "b", nil }, { "b", "2024-02-29" },
     { "a", "2024-01-31" } }, "k string, d date")
