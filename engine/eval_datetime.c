@@ -323,6 +323,62 @@ int tide_eval_utc_shift(tide_batch *out, int32_t op, const tide_column *a, const
     return 0;
 }
 
+/* ---- make_timestamp ------------------------------------------------------------------ */
+
+/* Spark's MakeTimestamp outside ANSI mode: LocalDateTime.of's fields (a
+   second of 60 with no fraction is the next minute, as PostgreSQL takes
+   it), resolved in the zone as ZonedDateTime.of resolves a local time;
+   -1 (NULL) where Java throws. */
+static int make_timestamp(const int32_t f[5], i128 sec_micros, const tide_zone *z, int64_t *out)
+{
+    int64_t y = f[0];
+    if (y < -999999999 || y > 999999999 || f[1] < 1 || f[1] > 12 || f[2] < 1 ||
+        f[2] > days_in_month(y, f[1]) || f[3] < 0 || f[3] > 23 || f[4] < 0 || f[4] > 59 ||
+        sec_micros < 0 || sec_micros > 60 * MICROS_PER_SECOND)
+        return -1;
+    int64_t local = days_from_civil(y, f[1], f[2]) * 86400 + f[3] * 3600 + f[4] * 60;
+    int64_t secs = (int64_t)(sec_micros / MICROS_PER_SECOND);
+    int64_t micros = (int64_t)(sec_micros % MICROS_PER_SECOND);
+    local += secs; /* 60 (no fraction, by the range above) is the next minute */
+    if (z) local = tide_zone_utc(z, local, TIDE_ZONE_EARLIER);
+    if (__builtin_mul_overflow(local, MICROS_PER_SECOND, out) ||
+        __builtin_add_overflow(*out, micros, out))
+        return -1;
+    return 0;
+}
+
+int tide_eval_make_timestamp(tide_batch *out, const tide_column *const *parts,
+                             const tide_zone *zone, tide_column *dst, char *errbuf, size_t errlen)
+{
+    int64_t n = parts[0]->length;
+    for (int k = 0; k < 6; k++)
+        if (parts[k]->length != n || parts[k]->type != (k < 5 ? TIDE_INT32 : TIDE_DECIMAL) ||
+            (k == 5 && parts[k]->scale != 6))
+            return kernel_error(errbuf, errlen,
+                                "make_timestamp needs five ints and a decimal(_,6)");
+    if (kernel_alloc(out, dst, "", TIDE_TIMESTAMP, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, parts[0], parts[1]) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    for (int k = 2; k < 6; k++)
+        if (kernel_validity_and(out, dst, dst, parts[k]) != 0)
+            return kernel_error(errbuf, errlen, "out of memory");
+    const tide_zone *z = zone ? zone : tide_zone_session();
+    int64_t *r = dst->values;
+    for (int64_t i = 0; i < n; i++) {
+        if (!tide_valid(dst, i)) continue;
+        int32_t f[5];
+        for (int k = 0; k < 5; k++)
+            f[k] = ((const int32_t *)parts[k]->values)[i];
+        if (make_timestamp(f, dec_load((const char *)parts[5]->values + 16 * i), z, &r[i]) != 0) {
+            if (kernel_validity(out, dst) != 0)
+                return kernel_error(errbuf, errlen, "out of memory");
+            tide_mark_null(dst, i);
+        }
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
 /* ---- a timestamp plus a day-time interval ------------------------------------------ */
 
 /* Spark's timestampAddDayTime: v's zoned date-time plus `days`

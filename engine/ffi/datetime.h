@@ -110,6 +110,14 @@ typedef enum tide_utc_shift { TIDE_FROM_UTC = 1, TIDE_TO_UTC = 2 } tide_utc_shif
 int tide_eval_utc_shift(tide_batch *out, int32_t op, const tide_column *a, const tide_column *zones,
                         const tide_zone *zone, tide_column *dst, char *errbuf, size_t errlen);
 
+/* make_timestamp(year, month, day, hour, min, sec[, zone]): parts[0..4]
+   int columns, parts[5] a decimal(p,6) column of seconds, all of one
+   length; the local date-time in `zone` (NULL: the session time zone) as
+   a timestamp column, NULL where the fields make none (Spark outside
+   ANSI mode; a second of 60 without a fraction is the next minute). */
+int tide_eval_make_timestamp(tide_batch *out, const tide_column *const *parts,
+                             const tide_zone *zone, tide_column *dst, char *errbuf, size_t errlen);
+
 /* ts + INTERVAL (Spark's timestampAddDayTime) of a timestamp column:
    `days` whole days on the session time zone's calendar
    (ZonedDateTime.plusDays: the local date-time moved by the days and

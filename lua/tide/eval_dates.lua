@@ -3,7 +3,8 @@
 -- with Spark 3.5's types, names and non-ANSI results:
 --   to_date(x[, pattern]), current_date()/curdate(), date_add/dateadd,
 --   date_sub, datediff/date_diff, add_months, last_day, next_day, trunc,
---   make_date, months_between, unix_date, date_from_unix_date.
+--   make_date, months_between, unix_date, date_from_unix_date, and
+--   make_timestamp.
 -- Arguments are cast as Spark casts them implicitly: a string or a
 -- timestamp is a date where one is wanted (CAST(x AS date)), a number or
 -- a string an int where days or months are, a date a timestamp for
@@ -117,6 +118,32 @@ local function months_between(node, _, compileChild, ev)
   end)
 end
 
+-- make_timestamp(year, month, day, hour, min, sec[, timezone]): sec a
+-- decimal(16,6) (numbers and strings cast, as Spark's), timezone a
+-- literal zone (the session's when left out).
+local function make_timestamp(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 6, 7, ev)
+  local parts = {}
+  for i = 1, 5 do parts[i] = as_int(node, args[i], ev) end
+  local sec = args[6]
+  if not (coerce.isNumeric(sec.type) or sec.type.id == ID.string or coerce.isVoid(sec.type)) then
+    refuse(node, sec, ev, "a number of seconds")
+  end
+  parts[6] = ev.castTo(sec, T.decimal(16, 6))
+  local zone
+  if args[7] then
+    local text = literal_string(node, args[7], ev, "timezone")
+    if text == nil then return all_null(ev, node, T.timestamp) end
+    zone = C.tide_time_zone_find(text, #text)
+    if zone == nil then
+      error(("%s: unknown time zone '%s' (Spark: Unknown time-zone ID)"):format(ev.sqlName(node), text), 0)
+    end
+  end
+  return over_args(ev, node, T.timestamp, parts, function(out, cols, dst)
+    return C.tide_eval_make_timestamp(out, ev.columnArray(cols), zone, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
 function M.register(eval)
   eval.register("to_date", to_date)
   eval.register("current_date", current_date)
@@ -136,6 +163,7 @@ function M.register(eval)
   eval.register("trunc", trunc)
   eval.register("make_date", make_date)
   eval.register("months_between", months_between)
+  eval.register("make_timestamp", make_timestamp)
 end
 
 return M

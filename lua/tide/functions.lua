@@ -448,6 +448,13 @@ F.last_day = columns_fn("last_day")
 F.unix_date = columns_fn("unix_date")
 F.date_from_unix_date = columns_fn("date_from_unix_date")
 F.make_date = columns_fn("make_date")
+-- make_timestamp(years, months, days, hours, mins, secs[, timezone]):
+-- columns; timezone a zone's name.
+function F.make_timestamp(years, months, days, hours, mins, secs, timezone)
+  local args = { colNode(years), colNode(months), colNode(days), colNode(hours), colNode(mins), colNode(secs) }
+  if timezone ~= nil then args[7] = type(timezone) == "string" and { k = "lit", value = timezone } or colNode(timezone) end
+  return call("make_timestamp", args)
+end
 
 -- next_day(date, dayOfWeek): the first date after it that is a
 -- 'Mon', 'Tue', ... ('MO', 'Monday' too).

@@ -148,6 +148,12 @@ t.test("the functions of dates give Spark's values", function()
     { "date_format(DATE '2024-07-04', 'EEE dd/MM/yyyy HH:mm')", "Thu 04/07/2024 00:00" },
     { "unix_timestamp(DATE '1970-01-02')", "86400" }, { "to_timestamp(DATE '2024-07-04')", "2024-07-04 00:00:00" },
     { "date_trunc('month', DATE '2024-07-04')", "2024-07-01 00:00:00" }, { "to_date(NULL)", "null" },
+    { "make_timestamp(2014, 12, 28, 6, 30, 45.887)", "2014-12-28 06:30:45.887" },
+    { "make_timestamp(2014, 12, 28, 6, 30, 45.887, 'CET')", "2014-12-28 05:30:45.887" },
+    { "make_timestamp(2019, 6, 30, 23, 59, 60)", "2019-07-01 00:00:00" },
+    { "make_timestamp(2019, 6, 30, 23, 59, 60.5)", "null" }, { "make_timestamp(2019, 13, 1, 10, 11, 12, 'PST')", "null" },
+    { "make_timestamp(NULL, 7, 22, 15, 30, 0)", "null" }, { "make_timestamp(2024, 2, 29, 0, 0, '1.5')", "2024-02-29 00:00:01.5" },
+    { "make_timestamp(2024, 3, 31, 2, 30, 0, 'Europe/Paris')", "2024-03-31 01:30:00" },
   }
   for _, case in ipairs(cases) do t.eq(exprs(case[1])[1], case[2], case[1]) end
   local df = dates({ "2024-01-31", false })
@@ -166,6 +172,12 @@ t.test("the functions of dates give Spark's values", function()
     { function() local _ = df:select(F.date_add("d", {})) end, "date_add needs a number of days" },
     { function() local _ = df:select(F.trunc("d", 1)) end, "takes the unit second" },
     { function() local _ = df:select(F.next_day("d", 1)) end, "needs a day of the week" },
+  })
+  t.same_table(column(spark:range(1):select(F.make_timestamp(F.lit(2024), F.lit(1), F.lit(2), F.lit(3), F.lit(4),
+    F.lit(5.5), "+02:00"))), { "2024-01-02 01:04:05.5" })
+  t.raises_at_caller({
+    { function() local _ = spark:range(1):selectExpr("make_timestamp(2024, 1, 1, 0, 0, 0, 'Mars/Base')") end,
+      "unknown time zone 'Mars/Base'" },
   })
   t.has(t.raises(function() exprs("add_months(DATE '2024-01-01', 2147483647)") end),
     "add_months: the date is out of range")
