@@ -64,10 +64,10 @@ int tide_eval_date_op(tide_batch *out, int32_t op, const tide_column *a, const t
                       tide_column *dst, char *errbuf, size_t errlen)
 {
     int32_t want_a = op == TIDE_DATE_FROM_DAYS ? TIDE_INT32 : TIDE_DATE;
-    int32_t want_b = op == TIDE_DATE_DIFF        ? TIDE_DATE
-                     : op == TIDE_DATE_NEXT_DAY  ? TIDE_STRING
-                     : op >= TIDE_DATE_LAST_DAY  ? 0
-                                                 : TIDE_INT32;
+    int32_t want_b = op == TIDE_DATE_DIFF       ? TIDE_DATE
+                     : op == TIDE_DATE_NEXT_DAY ? TIDE_STRING
+                     : op >= TIDE_DATE_LAST_DAY ? 0
+                                                : TIDE_INT32;
     if (op < TIDE_DATE_PLUS_DAYS || op > TIDE_DATE_TO_DAYS || a->type != want_a ||
         (want_b ? !b || b->type != want_b || b->length != a->length : b != NULL))
         return kernel_error(errbuf, errlen, "date function %d of types %d and %d", op, a->type,
@@ -84,9 +84,15 @@ int tide_eval_date_op(tide_batch *out, int32_t op, const tide_column *a, const t
         switch (op) {
         /* Int arithmetic that wraps, as Spark's DateAdd, DateSub and
            DateDiff add and subtract Java ints. */
-        case TIDE_DATE_PLUS_DAYS: r[i] = (int32_t)((uint32_t)x[i] + (uint32_t)y[i]); break;
-        case TIDE_DATE_MINUS_DAYS: r[i] = (int32_t)((uint32_t)x[i] - (uint32_t)y[i]); break;
-        case TIDE_DATE_DIFF: r[i] = (int32_t)((uint32_t)x[i] - (uint32_t)y[i]); break;
+        case TIDE_DATE_PLUS_DAYS:
+            r[i] = (int32_t)((uint32_t)x[i] + (uint32_t)y[i]);
+            break;
+        case TIDE_DATE_MINUS_DAYS:
+            r[i] = (int32_t)((uint32_t)x[i] - (uint32_t)y[i]);
+            break;
+        case TIDE_DATE_DIFF:
+            r[i] = (int32_t)((uint32_t)x[i] - (uint32_t)y[i]);
+            break;
         case TIDE_DATE_PLUS_MONTHS:
             if (plus_months(x[i], y[i], &r[i]) != 0)
                 return kernel_error(errbuf, errlen, "add_months: the date is out of range");
@@ -99,7 +105,8 @@ int tide_eval_date_op(tide_batch *out, int32_t op, const tide_column *a, const t
             next += floor_mod(w - monday_based(next), 7);
             /* An unknown day is NULL, as Spark's NextDay outside ANSI mode. */
             if (w < 0 || !fits_days(next)) {
-                if (null_row(out, dst, i) != 0) return kernel_error(errbuf, errlen, "out of memory");
+                if (null_row(out, dst, i) != 0)
+                    return kernel_error(errbuf, errlen, "out of memory");
                 continue;
             }
             r[i] = (int32_t)next;
@@ -112,7 +119,8 @@ int tide_eval_date_op(tide_batch *out, int32_t op, const tide_column *a, const t
             r[i] = (int32_t)(x[i] + days_in_month(yr, m) - d);
             break;
         }
-        default: r[i] = x[i]; /* the same int, as days or as a date */
+        default:
+            r[i] = x[i]; /* the same int, as days or as a date */
         }
     }
     kernel_finish(dst);
@@ -134,10 +142,17 @@ int tide_eval_date_trunc_days(tide_batch *out, int32_t level, const tide_column 
         int m, d;
         civil_from_days(x[i], &y, &m, &d);
         switch (level) {
-        case TIDE_TRUNC_WEEK: r[i] = (int32_t)(x[i] - monday_based(x[i])); break;
-        case TIDE_TRUNC_MONTH: r[i] = (int32_t)(x[i] - d + 1); break;
-        case TIDE_TRUNC_QUARTER: r[i] = (int32_t)days_from_civil(y, (m - 1) / 3 * 3 + 1, 1); break;
-        default: r[i] = (int32_t)days_from_civil(y, 1, 1);
+        case TIDE_TRUNC_WEEK:
+            r[i] = (int32_t)(x[i] - monday_based(x[i]));
+            break;
+        case TIDE_TRUNC_MONTH:
+            r[i] = (int32_t)(x[i] - d + 1);
+            break;
+        case TIDE_TRUNC_QUARTER:
+            r[i] = (int32_t)days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
+            break;
+        default:
+            r[i] = (int32_t)days_from_civil(y, 1, 1);
         }
     }
     kernel_finish(dst);
