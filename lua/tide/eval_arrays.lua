@@ -320,7 +320,31 @@ local function array_repeat(node, _, compileChild, ev)
   end)
 end
 
+-- sequence(start, stop[, step]) of dates: their day numbers' sequence
+-- (the step an interval of whole days, else one day either way), its
+-- elements then dates (the same int32 layout).
+local function date_sequence(node, compileChild, ev)
+  local step = node.args[3]
+  if step and not (step.k == "interval" and step.daysOnly) then
+    ev.typeError(node, "sequence of dates steps by an interval of whole days (INTERVAL 7 DAYS) in tide")
+  end
+  local args = {}
+  for i = 1, 2 do
+    args[i] = compileChild({ k = "call", fn = "unix_date", args = { { k = "cast", to = T.date, expr = node.args[i] } } })
+  end
+  if step then args[3] = compileChild({ k = "lit", value = step.micros / 86400000000 }) end
+  return over_args(ev, node, T.array(T.date, false), args, function(out, cols, dst)
+    local rc = C.tide_eval_sequence(out, cols[1], cols[2], cols[3], dst, ev.errbuf, ev.errlen)
+    if rc == 0 then dst.children[0].type = ID.date end
+    return rc
+  end)
+end
+
 local function sequence(node, _, compileChild, ev)
+  local first = node.args and node.args[1] and compileChild(node.args[1])
+  if first and (first.type.id == ID.date or (node.args[3] and node.args[3].k == "interval")) then
+    return date_sequence(node, compileChild, ev)
+  end
   local args = args_of(node, compileChild, 2, 3, ev)
   local t = ev.commonType(node, args, "the arguments of sequence")
   if t.id ~= ID.int and t.id ~= ID.long then

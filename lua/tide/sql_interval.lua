@@ -60,13 +60,13 @@ function M.parse(p)
     repeat
       local text, n = value_unit(inner)
       parts[#parts + 1], micros = text, micros + n
-      days_only = days_only and text:match(" DAY$") ~= nil
+      days_only = days_only and (text:match(" DAY$") or text:match(" WEEK$")) ~= nil
     until inner:peek().t == "eof"
   else
     repeat
       local text, n = value_unit(p)
       parts[#parts + 1], micros = text, micros + n
-      days_only = days_only and text:match(" DAY$") ~= nil
+      days_only = days_only and (text:match(" DAY$") or text:match(" WEEK$")) ~= nil
     until not (p:peek().t == "num" or p:peek().t == "str" or (p:peek().t == "op" and p:peek().value == "-"
       and p:peek(1).t == "num" and p:peek(2).t == "id" and unit_of(p:peek(2).value)))
   end

@@ -204,6 +204,23 @@ t.test("EXTRACT(field FROM x) and date_part(field, x)", function()
   })
 end)
 
+t.test("sequence of dates, by a day or an interval of days", function()
+  local out = spark:range(1):selectExpr("sequence(DATE '2018-01-01', DATE '2018-01-03') AS up",
+    "sequence(DATE '2018-01-03', DATE '2018-01-01') AS down",
+    "sequence(to_date('2018-01-01'), to_date('2018-03-01'), INTERVAL 2 WEEKS) AS weeks",
+    "sequence(DATE '2018-01-10', DATE '2018-01-01', INTERVAL -3 DAYS) AS back")
+  t.eq(out.schema.fields[1].dataType, T.array(T.date, false))
+  t.same_table(t.rows(out), { "[2018-01-01, 2018-01-02, 2018-01-03]|[2018-01-03, 2018-01-02, 2018-01-01]|"
+    .. "[2018-01-01, 2018-01-15, 2018-01-29, 2018-02-12, 2018-02-26]|[2018-01-10, 2018-01-07, 2018-01-04, 2018-01-01]" })
+  t.eq(out:collect()[1].up[3], "2018-01-03")
+  t.raises_at_caller({
+    { function() local _ = spark:range(1):selectExpr("sequence(DATE '2018-01-01', DATE '2018-02-01', INTERVAL 1 HOUR)")
+      end, "steps by an interval of whole days" },
+  })
+  t.has(t.raises(function() exprs("sequence(DATE '2018-01-10', DATE '2018-01-01', INTERVAL 3 DAYS)") end),
+    "Illegal sequence boundaries")
+end)
+
 t.test("grouping, sorting, aggregates, windows and unions move dates", function()
   local df = spark:createDataFrame({ { "a", "2024-01-31" }, { "a", "2023-05-01" }, { "b", nil }, { "b", "2024-02-29" },
     { "a", "2024-01-31" } }, "k string, d date")
