@@ -2,7 +2,7 @@
 -- over whole columns (engine/eval_map.c):
 --   map_keys, map_values, map_entries, m[key] (getItem), element_at(m, key),
 --   map_contains_key, size (cardinality: tide.eval_arrays'), create_map,
---   map_from_arrays, map_from_entries.
+--   map_from_arrays, map_from_entries; map_concat and str_to_map over them.
 -- explode and posexplode of a map (key, value) are tide.generate's.
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -127,6 +127,49 @@ local function map_from_entries(node, _, compileChild, ev)
   end)
 end
 
+-- Functions that are others over new nodes (named, and naming their
+-- errors, as the call they stand for: sqlText).
+-- map_concat(m1, ...): map_from_entries(concat(map_entries(m1), ...)),
+-- so that a key in two maps is DUPLICATED_MAP_KEY (Spark's default
+-- spark.sql.mapKeyDedupPolicy) and a null map makes the row null.
+local function map_concat(node, _, compileChild, ev)
+  local entries, types, map_type = {}, {}, nil
+  for i, a in ipairs(node.args or {}) do
+    local c = compileChild(a)
+    types[i] = c.type
+    if not coerce.isVoid(c.type) then map_type = map_type or as_map(node, c, ev).type end
+    if map_type and c.type ~= map_type and not coerce.isVoid(c.type) then as_map(node, c, ev) end
+  end
+  if not map_type then ev.typeError(node, "map_concat takes one or more maps in tide") end
+  for i, a in ipairs(node.args) do
+    -- (a NULL is a null map of the others' type)
+    if coerce.isVoid(types[i]) then a = { k = "cast", to = map_type, expr = a } end
+    entries[i] = { k = "call", fn = "map_entries", args = { a } }
+  end
+  return compileChild({ k = "call", fn = "map_from_entries", args = { { k = "call", fn = "concat", args = entries } },
+    sqlText = ev.sqlName(node) })
+end
+
+-- str_to_map(text[, pairDelim[, keyValueDelim]]): the text split into
+-- pairs by pairDelim (a regex, ','), each into its key and value by
+-- keyValueDelim (':') at the first match (a value missing is null), as
+-- Spark's StringToMap; a repeated key is DUPLICATED_MAP_KEY.
+local function str_to_map(node, _, compileChild, ev)
+  local args = node.args or {}
+  if #args < 1 or #args > 3 then ev.typeError(node, "str_to_map takes a text and up to two delimiters") end
+  local pair, kv = args[2] or { k = "lit", value = "," }, args[3] or { k = "lit", value = ":" }
+  local x = { k = "lambdavar", name = "__pair" }
+  local function part(i)
+    return { k = "call", fn = "element_at", args = { { k = "call", fn = "split", args = { x, kv, { k = "lit", value = 2 } } },
+      { k = "lit", value = i } } }
+  end
+  local entry = { k = "call", fn = "struct", args = { { k = "alias", name = "key", expr = part(1) },
+    { k = "alias", name = "value", expr = part(2) } } }
+  local pairs_of = { k = "call", fn = "split", args = { args[1], pair, { k = "lit", value = -1 } } }
+  return compileChild({ k = "call", fn = "map_from_entries", args = { { k = "call", fn = "transform",
+    args = { pairs_of, { k = "lambda", params = { "__pair" }, body = entry } } } }, sqlText = ev.sqlName(node) })
+end
+
 function M.register(eval)
   eval.register("map_keys", part(0, function(t) return T.array(t.keyType, false) end))
   eval.register("map_values", part(1, function(t) return T.array(t.valueType, t.valueContainsNull) end))
@@ -138,6 +181,8 @@ function M.register(eval)
   eval.register("create_map", create_map)
   eval.register("map_from_arrays", map_from_arrays)
   eval.register("map_from_entries", map_from_entries)
+  eval.register("map_concat", map_concat)
+  eval.register("str_to_map", str_to_map)
 end
 
 return M

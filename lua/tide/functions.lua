@@ -162,8 +162,14 @@ function F.array_append(c, value) return call("array_append", { colNode(c), node
 function F.array_prepend(c, value) return call("array_prepend", { colNode(c), nodeOf(value) }) end
 -- maps (tide.eval_maps)
 for _, name in ipairs({ "map_keys", "map_values", "map_entries", "create_map", "map_from_arrays",
-                        "map_from_entries" }) do
+                        "map_from_entries", "map_concat" }) do
   F[name] = columns_fn(name)
+end
+-- str_to_map(text, pairDelim=',', keyValueDelim=':'): the delimiters
+-- regular expressions, as Lua strings.
+function F.str_to_map(text, pairDelim, keyValueDelim)
+  return call("str_to_map", { colNode(text), { k = "lit", value = pairDelim or "," },
+    { k = "lit", value = keyValueDelim or ":" } })
 end
 function F.map_contains_key(c, key) return call("map_contains_key", { colNode(c), nodeOf(key) }) end
 -- get(arr, index): 0-based, null past either end (Spark 3.4's).

@@ -50,6 +50,8 @@ local TRIM_SIDES = { trim = "BOTH", ltrim = "LEADING", rtrim = "TRAILING" }
 
 local function to_string(n)
   if type(n) ~= "table" then return tostring(n) end
+  -- (a node a function is rewritten into speaks for the call it replaces)
+  if n.sqlText then return n.sqlText end
   local k = n.k
   if k == "col" then return tostring(n.name)
   elseif k == "star" then return n.prefix and n.prefix .. ".*" or "*"

@@ -95,6 +95,24 @@ t.test("map_filter, transform_keys and transform_values run a function over the 
     "map_filter's function takes two arguments" } })
 end)
 
+t.test("map_concat and str_to_map", function()
+  local out = spark:range(1):selectExpr("str_to_map('a:1,b:2,c:3', ',', ':') AS m", "str_to_map('a') AS n",
+    "str_to_map('a=1;b=2', ';', '=') AS o", "str_to_map(NULL) AS p", "str_to_map('') AS r",
+    "map_concat(map(1, 'a', 2, 'b'), map(3, 'c')) AS q", "map_concat(map(1, 'a'), NULL) AS s")
+  t.same_table(t.rows(out), { "{a -> 1, b -> 2, c -> 3}|{a -> null}|{a -> 1, b -> 2}|null|{ -> null}|"
+    .. "{1 -> a, 2 -> b, 3 -> c}|null" })
+  t.eq(out.schema.fields[1].dataType, T.map(T.string, T.string))
+  t.same_table(spark:range(1):selectExpr("str_to_map('k:v', ',', ':')").columns, { "str_to_map(k:v, ,, :)" })
+  local df = scores()
+  t.same_table(t.rows(df:select(F.map_concat("m", F.create_map(F.lit("new"), F.col("id"))), F.str_to_map(F.lit("x=1|y"),
+    "[|]", "="))), { "{a -> 1, b -> 2, new -> 1}|{x -> 1, y -> null}", "{new -> 2}|{x -> 1, y -> null}",
+    "null|{x -> 1, y -> null}", "{z -> 26, new -> 4}|{x -> 1, y -> null}" })
+  t.has(t.raises(function() df:selectExpr("str_to_map('a:1,a:2')"):collect() end),
+    "str_to_map(a:1,a:2): [DUPLICATED_MAP_KEY]")
+  t.has(t.raises(function() df:selectExpr("map_concat(m, m)"):collect() end), "map_concat(m, m): [DUPLICATED_MAP_KEY]")
+  t.raises_at_caller({ { function() local _ = df:selectExpr("map_concat(m, id)") end, "map_concat needs a map, not int" } })
+end)
+
 t.test("what maps cannot do fails clearly, as in Spark", function()
   local df = scores()
   t.raises_at_caller({
