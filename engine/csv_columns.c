@@ -147,6 +147,14 @@ int csv_put_value(tide_column *c, int64_t row, const char *s, size_t n)
     return 0;
 }
 
+int csv_put_date(tide_column *c, int64_t row, const char *s, size_t n, const tide_csv_options *opt)
+{
+    if (csv_parse_date(s, n, opt->date_format, opt->date_fallback, (int32_t *)c->values + row) != 0)
+        return -1;
+    csv_mark_valid(c, row);
+    return 0;
+}
+
 int csv_ensure_row(tide_batch *b, int64_t row, int64_t *room)
 {
     int64_t least = INT64_MAX;

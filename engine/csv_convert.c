@@ -2,9 +2,12 @@
  * csv_convert.c — CSV field text to typed values, and Spark's CSV type
  * inference. The rules follow Spark's UnivocityParser (Java's number
  * parsing) and CSVInferSchema: a column's type only widens, int -> bigint
- * -> decimal(p,0) -> double -> timestamp -> boolean -> string.
+ * -> decimal(p,0) -> double -> date -> timestamp -> boolean -> string.
  */
 #include "csv_convert.h"
+
+#include "ffi/datetime.h"
+#include "timestamp.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +285,52 @@ int csv_parse_decimal(const char *s, size_t n, int32_t precision, int32_t scale,
     return 0;
 }
 
+/* A date by a pattern: the local date of what it reads (a local time
+   in the session time zone, so its local date is the text's). */
+static int date_by_pattern(const struct tide_datetime_pattern *format, const char *s, size_t n,
+                           int32_t *out)
+{
+    int64_t micros;
+    if (tide_datetime_parse_one(format, s, n, &micros) != 0) return -1;
+    int64_t days = tide_local_days(micros);
+    if (days < INT32_MIN || days > INT32_MAX) return -1;
+    *out = (int32_t)days;
+    return 0;
+}
+
+/* CAST(string AS date) of the text with every "GMT" taken out, as Spark's
+   fallback cleans a legacy text first; such text is rare, so only it is
+   copied. */
+static int date_without_gmt(const char *s, size_t n, int32_t *out)
+{
+    const char *g = memchr(s, 'G', n);
+    if (!g || (size_t)(s + n - g) < 3) return tide_date_parse(s, n, out);
+    char small[128];
+    char *buf = n <= sizeof small ? small : malloc(n);
+    if (!buf) return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        if (i + 3 <= n && s[i] == 'G' && s[i + 1] == 'M' && s[i + 2] == 'T') {
+            i += 3;
+            continue;
+        }
+        buf[k++] = s[i++];
+    }
+    int rc = tide_date_parse(buf, k, out);
+    if (buf != small) free(buf);
+    return rc;
+}
+
+int csv_parse_date(const char *s, size_t n, const struct tide_datetime_pattern *format,
+                   int fallback, int32_t *out)
+{
+    if (format ? date_by_pattern(format, s, n, out) == 0 : tide_date_parse(s, n, out) == 0)
+        return 0;
+    /* Without a pattern, text with no "GMT" was read as the fallback would. */
+    if (!fallback || (!format && !memchr(s, 'G', n))) return -1;
+    return date_without_gmt(s, n, out);
+}
+
 /* ---- inference ---------------------------------------------------------------- */
 
 /* Digits of an integer as Java's BigDecimal counts its precision (leading
@@ -301,7 +350,8 @@ static int integer_precision(const char *s, size_t n)
     return digits;
 }
 
-static int32_t try_kind(int32_t from, const char *s, size_t n, int32_t *precision)
+static int32_t try_kind(int32_t from, const tide_csv_options *opt, const char *s, size_t n,
+                        int32_t *precision)
 {
     union {
         int32_t i;
@@ -328,6 +378,13 @@ static int32_t try_kind(int32_t from, const char *s, size_t n, int32_t *precisio
     case CSV_INFER_DOUBLE:
         if (csv_parse_double(s, n, &v.d) == 0) return CSV_INFER_DOUBLE;
         /* fall through */
+    case CSV_INFER_DATE:
+        /* The pattern alone, strictly (Spark's tryParseDate): "2024-1-2"
+           is no date here, though a date column reads it. */
+        if (opt && opt->infer_date_format &&
+            date_by_pattern(opt->infer_date_format, s, n, &v.i) == 0)
+            return CSV_INFER_DATE;
+        /* fall through */
     case CSV_INFER_TIMESTAMP:
         if (tide_timestamp_parse(s, n, &v.l) == 0) return CSV_INFER_TIMESTAMP;
         /* fall through */
@@ -345,7 +402,8 @@ static int is_numeric(int32_t k)
 }
 
 /* Spark's CSVInferSchema.compatibleType for the kinds inference yields. */
-static void merge(csv_infer_state *state, int32_t kind, int32_t precision)
+static void merge(csv_infer_state *state, const tide_csv_options *opt, int32_t kind,
+                  int32_t precision)
 {
     int32_t a = state->kind;
     if (a == kind) {
@@ -368,15 +426,27 @@ static void merge(csv_infer_state *state, int32_t kind, int32_t precision)
         state->kind = hi;
         return;
     }
+    if ((a == CSV_INFER_DATE && kind == CSV_INFER_TIMESTAMP) ||
+        (a == CSV_INFER_TIMESTAMP && kind == CSV_INFER_DATE)) {
+        state->kind =
+            opt && opt->infer_dates_as_timestamps ? CSV_INFER_TIMESTAMP : CSV_INFER_STRING;
+        return;
+    }
     state->kind = CSV_INFER_STRING;
+}
+
+void csv_infer_field_with(csv_infer_state *state, const tide_csv_options *opt, const char *s,
+                          size_t n)
+{
+    if (state->kind == CSV_INFER_STRING) return;
+    int32_t precision = 0;
+    int32_t kind = try_kind(state->kind, opt, s, n, &precision);
+    merge(state, opt, kind, precision);
 }
 
 void csv_infer_field(csv_infer_state *state, const char *s, size_t n)
 {
-    if (state->kind == CSV_INFER_STRING) return;
-    int32_t precision = 0;
-    int32_t kind = try_kind(state->kind, s, n, &precision);
-    merge(state, kind, precision);
+    csv_infer_field_with(state, NULL, s, n);
 }
 
 void csv_infer_result(const csv_infer_state *state, tide_csv_field *out)
@@ -392,6 +462,9 @@ void csv_infer_result(const csv_infer_state *state, tide_csv_field *out)
         out->precision = (int16_t)state->precision;
         break;
     case CSV_INFER_DOUBLE: out->type = TIDE_FLOAT64; break;
+    case CSV_INFER_DATE:
+        out->type = TIDE_DATE;
+        break;
     case CSV_INFER_TIMESTAMP: out->type = TIDE_TIMESTAMP; break;
     case CSV_INFER_BOOLEAN: out->type = TIDE_BOOL; break;
     case CSV_INFER_NULL: out->type = 0; break; /* no value seen: the caller decides */

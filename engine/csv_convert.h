@@ -19,6 +19,14 @@ int csv_parse_bool(const char *s, size_t n, uint8_t *out);
 /* A decimal(precision, scale): rounded half up to the scale; -1 when it
    needs more than `precision` digits. */
 int csv_parse_decimal(const char *s, size_t n, int32_t precision, int32_t scale, void *out);
+/* A date (days since 1970-01-01) as Spark's CSV and JSON readers read
+   one: by `format`, a dateFormat compiled for parsing (strict, the whole
+   text; its local date, a time it reads checked and dropped), or without
+   one as CAST(string AS date) reads it (Spark's DefaultDateFormatter);
+   failing that, when `fallback`, as CAST(string AS date) reads it after
+   every "GMT" is taken out (Spark's cleanLegacyTimestampStr). */
+int csv_parse_date(const char *s, size_t n, const struct tide_datetime_pattern *format,
+                   int fallback, int32_t *out);
 
 /* The type inference of one column so far. */
 typedef enum csv_inferred {
@@ -27,6 +35,7 @@ typedef enum csv_inferred {
     CSV_INFER_LONG,
     CSV_INFER_DECIMAL,
     CSV_INFER_DOUBLE,
+    CSV_INFER_DATE,
     CSV_INFER_TIMESTAMP,
     CSV_INFER_BOOLEAN,
     CSV_INFER_STRING
@@ -37,8 +46,15 @@ typedef struct csv_infer_state {
     int32_t precision; /* decimal */
 } csv_infer_state;
 
-/* Widens state by one non-null field (s NUL-terminated at n). */
+/* Widens state by one non-null field (s NUL-terminated at n), dates not
+   inferred. */
 void csv_infer_field(csv_infer_state *state, const char *s, size_t n);
+/* The same with opt's date inference (Spark's preferDate): a field that
+   opt->infer_date_format reads is a date, tried after double and before
+   timestamp; dates and timestamps in one column make a timestamp column
+   when opt->infer_dates_as_timestamps, else a string one. */
+void csv_infer_field_with(csv_infer_state *state, const tide_csv_options *opt, const char *s,
+                          size_t n);
 /* The tide type of a finished inference; type 0 when no value was seen. */
 void csv_infer_result(const csv_infer_state *state, tide_csv_field *out);
 

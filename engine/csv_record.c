@@ -45,6 +45,7 @@ static int put_value(tide_csv_reader *r, tide_column *c, const char *s, size_t n
         put_bytes(r, c, s, n);
         return 0;
     }
+    if (c->type == TIDE_DATE) return csv_put_date(c, r->row, s, n, &r->opt);
     return csv_put_value(c, r->row, s, n);
 }
 
@@ -125,7 +126,7 @@ void csv_on_field(void *data, size_t n, void *arg)
                 (int64_t)((i + 1) * r->sampling_ratio) > (int64_t)(i * r->sampling_ratio);
         }
         if (r->sample_this && k < MAX_COLUMNS && !is_null_text(r, s, n))
-            csv_infer_field(&r->infer[k], s, n);
+            csv_infer_field_with(&r->infer[k], &r->opt, s, n);
         return;
     }
     store_field(r, k, s, n);
@@ -258,6 +259,8 @@ static const char *type_name(const tide_column *c)
         return "double";
     case TIDE_TIMESTAMP:
         return "timestamp";
+    case TIDE_DATE:
+        return "date";
     case TIDE_DECIMAL:
         return "decimal";
     default:

@@ -33,7 +33,8 @@
  *   strings, and the JSON text of any other value as Jackson writes it
  *   back (compact, strings re-escaped, doubles as Java prints them); booleans take
  *   true/false; timestamps take strings (tide_timestamp_parse) and
- *   integral numbers as seconds; binary takes base64 strings; structs
+ *   integral numbers as seconds; dates take non-empty strings only, read
+ *   as tide_json_options says; binary takes base64 strings; structs
  *   take objects; arrays take arrays, their elements read by the same
  *   rules (a null element is a null element); maps (string keys only, as
  *   Spark's from_json) take objects, every member an entry in document
@@ -223,6 +224,8 @@ bool start_part(Parts &parts, FromJson &main, const tide_column *input, int64_t 
     part.fj.out = main.out;
     part.fj.rows = main.rows;
     part.fj.allow_non_numeric = main.allow_non_numeric;
+    part.fj.date_format = main.date_format;
+    part.fj.date_fallback = main.date_fallback;
     part.fj.arena = tide_arena_new(0);
     if (!part.fj.arena || !build_nodes(part.fj, fields, num_fields, errbuf, errlen)) {
         set_error(errbuf, errlen, "from_json: out of memory");
@@ -262,13 +265,15 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
                   type_name(input->type));
         return -1;
     }
-    tide_json_options opts = {TIDE_JSON_PERMISSIVE, -1, 1, 0};
+    tide_json_options opts = {TIDE_JSON_PERMISSIVE, -1, 1, 1, nullptr};
     if (options) opts = *options;
     FromJson fj;
     fj.out = out;
     fj.arena = out->arena;
     fj.rows = input->length;
     fj.allow_non_numeric = opts.allow_non_numeric != 0;
+    fj.date_format = opts.date_format;
+    fj.date_fallback = opts.date_fallback != 0;
     if (!build_nodes(fj, fields, num_fields, errbuf, errlen)) return -1;
     Node &root = fj.nodes[0];
     Node *corrupt = nullptr;

@@ -89,6 +89,10 @@ struct FromJson {
     std::vector<Node *> varlen; /* string/binary leaves, whose offsets close each row */
     std::vector<Node *> arrays; /* arrays and maps outside them, whose offsets close each row */
     bool allow_non_numeric = true;
+    /* Date fields: dateFormat's pattern (NULL: CAST's forms) and
+       whether Spark's fallback forms follow (tide_json_options). */
+    const struct tide_datetime_pattern *date_format = nullptr;
+    bool date_fallback = true;
     /* Why the current record is malformed, for FAILFAST's message: the
        first value that did not fit, and its path ("pts[1].x"), built as
        the failure returns through the values around it; path_depth is

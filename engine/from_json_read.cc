@@ -8,9 +8,42 @@
 
 #include <cmath>
 
+extern "C" {
+#include "csv_convert.h"
+}
+
 namespace tide_fromjson {
 
 namespace {
+
+/* Spark's rebaseJulianToGregorianDays: a day number counted on the
+   hybrid Julian calendar (before 1582-10-15) as the proleptic Gregorian
+   day of the same local date, by RebaseDateTime's tables; ints wrap as
+   Java's do. */
+int32_t rebase_julian_days(int32_t days)
+{
+    static const int32_t switches[] = {-719164, -682945, -646420, -609895, -536845,
+                                       -500320, -463795, -390745, -354220, -317695,
+                                       -244645, -208120, -171595, -141427};
+    static const int32_t diffs[] = {2, 1, 0, -1, -2, -3, -4, -5, -6, -7, -8, -9, -10, 0};
+    int i = (int)(sizeof switches / sizeof switches[0]);
+    do {
+        i--;
+    } while (i > 0 && days < switches[i]);
+    return (int32_t)((uint32_t)days + (uint32_t)diffs[i]);
+}
+
+/* A date field's string, as Spark's JacksonParser reads it: by the
+   pattern or CAST's forms, then (the fallback) CAST's forms without
+   "GMT" and an int of days, Spark 1.5's form. */
+bool read_date(const FromJson &fj, std::string_view s, int32_t *out)
+{
+    if (csv_parse_date(s.data(), s.size(), fj.date_format, fj.date_fallback, out) == 0) return true;
+    int32_t days;
+    if (!fj.date_fallback || csv_parse_int32(s.data(), s.size(), &days) != 0) return false;
+    *out = rebase_julian_days(days);
+    return true;
+}
 
 /* An int of up to 9 plain digits (and a minus sign), which always fits:
    the usual int in JSON events, read without the general number check.
@@ -310,6 +343,17 @@ Outcome Reader::read_value(Node &n, od::value &v, int64_t row, int depth)
             return mismatch(n, v, t, depth);
         }
         fj.put<int64_t>(n, row, us);
+        return OK;
+    }
+    case TIDE_DATE: {
+        /* Only a string, and not an empty one: a number is no date in
+           Spark's JacksonParser, unlike a timestamp's seconds. */
+        if (t != od::json_type::string) return mismatch(n, v, t, depth);
+        std::string_view s;
+        if (auto e = v.get_string().get(s)) return bad_syntax(e);
+        int32_t days;
+        if (s.empty() || !read_date(fj, s, &days)) return mismatch(n, v, t, depth, "not a date");
+        fj.put<int32_t>(n, row, days);
         return OK;
     }
     }

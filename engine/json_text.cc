@@ -413,6 +413,8 @@ const char *type_name(int32_t type)
     case TIDE_STRING: return "string";
     case TIDE_BINARY: return "binary";
     case TIDE_TIMESTAMP: return "timestamp";
+    case TIDE_DATE:
+        return "date";
     case TIDE_DECIMAL: return "decimal";
     case TIDE_STRUCT: return "struct";
     case TIDE_ARRAY: return "array";

@@ -26,7 +26,8 @@
  *   digit); timestamps as "yyyy-MM-dd'T'HH:mm:ss.SSSXXX" in the session
  *   time zone ("2022-06-29T02:38:24.177Z" in UTC, the default;
  *   "2022-06-29T04:38:24.177+02:00" in Paris), or as timestampFormat's
- *   pattern; binary as base64 with padding (json_write_scalars.c).
+ *   pattern; dates as "yyyy-MM-dd" or dateFormat's pattern; binary as
+ *   base64 with padding (json_write_scalars.c).
  * - The text goes in one pass into one buffer in out's arena, grown by
  *   doubling (the last allocation of the arena, so it mostly grows in
  *   place); offsets and validity are allocated before it.
@@ -208,7 +209,7 @@ static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64
    writeMapData names a member with the toString of the key's value: a
    string as it is; numbers and booleans as JSON writes them (Java's
    Double.toString, BigDecimal.toString); a timestamp as its microseconds
-   since the epoch, Spark's internal value. Binary, struct, array and map
+   since the epoch and a date as its days, Spark's internal values. Binary, struct, array and map
    keys, which Spark names with a JVM object's text ("[B@1f2a3b"), are
    named with their JSON text here, base64 for binary. */
 static void put_map_key(jbuf *b, const tide_column *k, const key_tree *keys, int64_t i,
@@ -239,6 +240,11 @@ static void put_map_key(jbuf *b, const tide_column *k, const key_tree *keys, int
     case TIDE_TIMESTAMP:
         put_char(b, '"');
         put_int(b, ((const int64_t *)k->values)[i]);
+        put_char(b, '"');
+        break;
+    case TIDE_DATE:
+        put_char(b, '"');
+        put_int(b, ((const int32_t *)k->values)[i]);
         put_char(b, '"');
         break;
     case TIDE_BOOL:
@@ -351,6 +357,9 @@ static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64
         return;
     }
     case TIDE_TIMESTAMP: json_put_timestamp(b, ((const int64_t *)c->values)[row]); return;
+    case TIDE_DATE:
+        json_put_date(b, ((const int32_t *)c->values)[row], 1);
+        return;
     case TIDE_DECIMAL: json_put_decimal(b, (const char *)c->values + (size_t)row * 16, c->scale); return;
     case TIDE_STRUCT:
         put_struct(b, c, keys, row, include_nulls);
@@ -456,7 +465,7 @@ static int build_keys(key_tree *k, const tide_column *c)
 int tide_to_json(tide_batch *out, const tide_column *input, int32_t include_nulls,
                  tide_column *dst, char *errbuf, size_t errlen)
 {
-    tide_json_write_options o = {include_nulls, 0, NULL};
+    tide_json_write_options o = {include_nulls, 0, NULL, NULL};
     return tide_to_json_with(out, input, &o, dst, errbuf, errlen);
 }
 
@@ -490,7 +499,13 @@ int tide_to_json_with(tide_batch *out, const tide_column *input,
         if (!dst->validity) goto oom;
         memset(dst->validity, 0xff, (size_t)(n + 7) / 8 + 1);
     }
-    jbuf b = {out, NULL, 0, 0, NULL, options ? options->timestamp_format : NULL};
+    jbuf b = {out,
+              NULL,
+              0,
+              0,
+              NULL,
+              options ? options->timestamp_format : NULL,
+              options ? options->date_format : NULL};
     b.cap = n * 48 < 256 ? 256 : n * 48;
     if (b.cap > INT32_MAX) b.cap = INT32_MAX;
     b.data = tide_arena_alloc(out->arena, (size_t)b.cap);
@@ -558,4 +573,51 @@ int tide_timestamp_text(tide_batch *out, const tide_column *input, tide_column *
     offsets[0] = 0;
     dst->name = input->name;
     return 0;
+}
+
+int tide_date_text(tide_batch *out, const tide_column *input,
+                   const struct tide_datetime_pattern *format, tide_column *dst, char *errbuf,
+                   size_t errlen)
+{
+    if (!out || !input || !dst || input->type != TIDE_DATE) {
+        set_error(errbuf, errlen, "date text: not a date column");
+        return -1;
+    }
+    int64_t n = input->length;
+    if (tide_column_init(out, dst, input->name, TIDE_STRING, 0) != 0) goto oom;
+    dst->values = tide_arena_alloc(out->arena, ((size_t)n + 1) * sizeof(int32_t));
+    if (!dst->values) goto oom;
+    dst->capacity = n;
+    if (input->validity && input->null_count > 0) {
+        size_t bytes = tide_bitmap_bytes(n);
+        dst->validity = tide_arena_alloc(out->arena, bytes);
+        if (!dst->validity) goto oom;
+        memcpy(dst->validity, input->validity, bytes);
+    }
+    jbuf b = {out, NULL, 0, 0, NULL, NULL, format};
+    /* yyyy-MM-dd is 10 bytes; a pattern grows the buffer as needed. */
+    b.cap = n * 10 < 256 ? 256 : n * 10;
+    if (b.cap > INT32_MAX) b.cap = INT32_MAX;
+    b.data = tide_arena_alloc(out->arena, (size_t)b.cap);
+    if (!b.data) goto oom;
+    int32_t *offsets = dst->values;
+    offsets[0] = 0;
+    const int32_t *days = input->values;
+    for (int64_t row = 0; row < n && !b.error; row++) {
+        if (tide_valid(input, row)) json_put_date(&b, days[row], 0);
+        offsets[row + 1] = (int32_t)b.len;
+    }
+    if (b.error) {
+        set_error(errbuf, errlen, "date text: %s", b.error);
+        return -1;
+    }
+    dst->data = (uint8_t *)b.data;
+    dst->data_capacity = b.cap;
+    dst->length = n;
+    dst->null_count = dst->validity ? input->null_count : 0;
+    dst->name = input->name;
+    return 0;
+oom:
+    set_error(errbuf, errlen, "date text: out of memory");
+    return -1;
 }

@@ -1,7 +1,7 @@
 /*
  * json_write.h — what to_json's writer (json_write.c) shares with the
  * formatting of its scalars that take more than digits
- * (json_write_scalars.c: decimals, timestamps, base64): the output
+ * (json_write_scalars.c: decimals, timestamps, dates, base64): the output
  * buffer and the inline helpers that append to it. Internal to those two
  * files.
  */
@@ -25,6 +25,8 @@ typedef struct {
     const char *error; /* set once something failed */
     /* timestampFormat's pattern, or NULL for Spark's default */
     const struct tide_datetime_pattern *timestamp_format;
+    /* dateFormat's pattern, or NULL for yyyy-MM-dd */
+    const struct tide_datetime_pattern *date_format;
 } jbuf;
 
 /* Grows b for extra more bytes; 0, or -1 with b->error set. */
@@ -55,6 +57,9 @@ void json_put_string(jbuf *b, const char *text, size_t n);
 void json_put_decimal(jbuf *b, const void *value, int scale);
 /* A timestamp as Spark's JSON writer formats it, quoted. */
 void json_put_timestamp(jbuf *b, int64_t micros);
+/* A date (days since 1970-01-01) as dateFormat writes it, quoted as a
+   JSON string or (quoted 0) as it is. */
+void json_put_date(jbuf *b, int32_t days, int quoted);
 /* Bytes as base64 with padding, quoted. */
 void json_put_base64(jbuf *b, const unsigned char *s, size_t n);
 

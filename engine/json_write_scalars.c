@@ -1,8 +1,9 @@
 /*
  * json_write_scalars.c — to_json's scalars that take more than digits
  * (json_write.h): decimals as Java's BigDecimal.toString, timestamps in
- * Spark's JSON default text or timestampFormat's pattern, binary as
- * base64; and the growth of the output buffer.
+ * Spark's JSON default text or timestampFormat's pattern, dates as
+ * yyyy-MM-dd or dateFormat's pattern, binary as base64; and the growth of
+ * the output buffer.
  */
 #include "json_write.h"
 
@@ -10,6 +11,7 @@
 #include "digits.h"
 #include "ffi/datetime.h"
 #include "time_zone.h"
+#include "timestamp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,34 +107,38 @@ static int put_offset(char *tmp, int32_t off)
     return 6;
 }
 
-/* Spark's default JSON timestamp format, yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in
-   the session time zone: its local time and offset, or in UTC (the
-   default) the UTC time and Z, which looks at no zone. */
-/* A timestamp as timestampFormat's pattern writes it, as a JSON string. */
-static void put_timestamp_pattern(jbuf *b, int64_t micros)
+/* An instant as a pattern writes it, as a JSON string (quoted) or as it
+   is. */
+static void put_pattern(jbuf *b, const struct tide_datetime_pattern *p, int64_t micros, int quoted)
 {
     char small[128];
     char *buf = small;
     size_t size = sizeof small;
     int len;
-    while ((len = tide_datetime_format_one(b->timestamp_format, micros, buf, size)) < 0) {
+    while ((len = tide_datetime_format_one(p, micros, buf, size)) < 0) {
         if (buf != small) free(buf);
         size *= 4;
         buf = malloc(size);
         if (!buf || size > (1u << 20)) {
             free(buf);
-            if (!b->error) b->error = "out of memory formatting a timestamp";
+            if (!b->error) b->error = "out of memory formatting a date or timestamp";
             return;
         }
     }
-    json_put_string(b, buf, (size_t)len);
+    if (quoted)
+        json_put_string(b, buf, (size_t)len);
+    else
+        put_raw(b, buf, (size_t)len);
     if (buf != small) free(buf);
 }
 
+/* Spark's default JSON timestamp format, yyyy-MM-dd'T'HH:mm:ss.SSSXXX, in
+   the session time zone: its local time and offset, or in UTC (the
+   default) the UTC time and Z, which looks at no zone. */
 void json_put_timestamp(jbuf *b, int64_t micros)
 {
     if (b->timestamp_format) {
-        put_timestamp_pattern(b, micros);
+        put_pattern(b, b->timestamp_format, micros, 1);
         return;
     }
     int64_t secs = floor_div(micros, 1000000);
@@ -176,6 +182,22 @@ void json_put_timestamp(jbuf *b, int64_t micros)
     n += put_offset(tmp + n, off);
     tmp[n++] = '"';
     b->len += n;
+}
+
+void json_put_date(jbuf *b, int32_t days, int quoted)
+{
+    if (b->date_format) {
+        /* The pattern formats instants: the day's first one in the session
+           time zone has the day's date there. */
+        put_pattern(b, b->date_format, tide_start_of_day(days), quoted);
+        return;
+    }
+    if (reserve(b, 18) != 0) return;
+    char *o = b->data + b->len;
+    if (quoted) *o++ = '"';
+    o += tide_date_format(days, o);
+    if (quoted) *o++ = '"';
+    b->len = o - b->data;
 }
 
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -337,7 +337,16 @@ typedef struct tide_json_options {
                                   raw text of malformed records, or -1 */
     int32_t allow_non_numeric; /* "NaN", "Infinity", "-INF"... strings in float and
                                   double fields (Spark's allowNonNumericNumbers) */
-    int32_t reserved;          /* 0 */
+    int32_t date_fallback;     /* Spark's enableDateTimeParsingFallback, below */
+    /* Date fields take non-empty strings only (Spark's JacksonParser), read
+       by date_format (dateFormat compiled for parsing, ffi/datetime.h:
+       strictly, the whole text, its local date) or when NULL as CAST(string
+       AS date) reads them; failing that, with date_fallback, as CAST reads
+       them with every "GMT" taken out, then an integer as days since
+       1970-01-01 (Spark 1.5's form, rebased from the Julian calendar before
+       1582-10-15 as Spark rebases it). Any other value (a number too) does
+       not fit the field. */
+    const struct tide_datetime_pattern *date_format;
 } tide_json_options;
 
 /* Parses every row of input (a string or binary column of JSON objects)
@@ -381,6 +390,9 @@ typedef struct tide_json_write_options {
     int32_t include_nulls;
     int32_t reserved; /* 0 */
     const struct tide_datetime_pattern *timestamp_format;
+    /* dates as this pattern (dateFormat, compiled for formatting) writes
+       them; NULL: yyyy-MM-dd */
+    const struct tide_datetime_pattern *date_format;
 } tide_json_write_options;
 
 /* tide_to_json with options (NULL: the defaults). */
@@ -395,6 +407,13 @@ int tide_to_json_with(tide_batch *out, const tide_column *input,
    -1 with errbuf. */
 int tide_timestamp_text(tide_batch *out, const tide_column *input, tide_column *dst, char *errbuf,
                         size_t errlen);
+/* Writes a date column's values into dst, a string column named as
+   input, as Spark's CSV writer does: as format (dateFormat compiled for
+   formatting) writes them, or yyyy-MM-dd when NULL. A null gives null.
+   0, or -1 with errbuf. */
+int tide_date_text(tide_batch *out, const tide_column *input,
+                   const struct tide_datetime_pattern *format, tide_column *dst, char *errbuf,
+                   size_t errlen);
 
 /* Java's Double.toString (is_float: Float.toString) with the shortest
    digits that read back as the same value: "0.1", "1.0E-5", "NaN".

@@ -35,6 +35,22 @@ typedef struct tide_csv_options {
                                ends the record, so a quote not closed by the end of
                                its line makes that line malformed and the next line
                                is read. 1: quoted fields may hold line breaks */
+    /* Date columns: a field is read by date_format (Spark's dateFormat,
+       compiled for parsing, ffi/datetime.h), or when NULL as CAST(string
+       AS date) reads it; failing that, when date_fallback, as CAST reads
+       it with "GMT" taken out first: Spark's reading, whose fallback is
+       on unless a dateFormat is given. A field read neither way is
+       malformed. */
+    const struct tide_datetime_pattern *date_format;
+    int32_t date_fallback;
+    /* Inference (Spark's preferDate): a column whose values
+       infer_date_format reads (the dateFormat, or yyyy-MM-dd) is a date
+       column; NULL infers no dates. A column of dates and timestamps is
+       a timestamp column when infer_dates_as_timestamps (Spark: no
+       timestampFormat, and a dateFormat its lenient timestamp parsing
+       reads), else a string one. */
+    int32_t infer_dates_as_timestamps;
+    const struct tide_datetime_pattern *infer_date_format;
     int64_t reserved;      /* 0 */
 } tide_csv_options;
 
@@ -86,13 +102,12 @@ int64_t tide_csv_bytes_read(const tide_csv_reader *reader);
 int64_t tide_csv_file_size(const tide_csv_reader *reader);
 
 /* Reads up to max_records records (-1: all; 0: just the header) and of
-   them a share sampling_ratio (1 for all), and infers each column's type with Spark's rules: int, then bigint, then
-   decimal(p,0) for wider integers (p <= 38), double, timestamp, boolean,
-   string; nulls do not vote, and a column of nulls gets type 0 (Spark
-   makes it a string unless other files have values). The width is
-   the first record's (the header's when header = 1). Fills out[0..n) with
-   types (names NULL; use tide_csv_header_name) and returns n, or -1 with
-   errbuf. */
+   them a share sampling_ratio (1 for all), and infers each column's type with Spark's rules: int,
+   then bigint, then decimal(p,0) for wider integers (p <= 38), double, date (see
+   infer_date_format), timestamp, boolean, string; nulls do not vote, and a column of nulls gets
+   type 0 (Spark makes it a string unless other files have values). The width is the first record's
+   (the header's when header = 1). Fills out[0..n) with types (names NULL; use tide_csv_header_name)
+   and returns n, or -1 with errbuf. */
 int32_t tide_csv_infer(tide_csv_reader *reader, int64_t max_records, double sampling_ratio,
                        tide_csv_field *out, int32_t max_fields, char *errbuf, size_t errlen);
 

@@ -12,6 +12,11 @@
 --                              the raw text of malformed records; by default
 --                              "_corrupt_record" when the schema has it
 --   allowNonNumericNumbers     "NaN", "Infinity", ... in float/double fields (true)
+--   dateFormat                 date fields: Spark's pattern letters, read strictly;
+--                              by default CAST(string AS date)'s forms
+--   enableDateTimeParsingFallback  after dateFormat (or CAST), CAST's forms
+--                              with "GMT" taken out, then an int of days
+--                              (true unless dateFormat is given)
 -- Malformed records add to ctx.malformed. In DROPMALFORMED mode their rows
 -- are handed to ctx.dropRows(status, count), so that the projection drops
 -- whole rows (and counts them in ctx.dropped); FAILFAST raises an error
@@ -22,7 +27,8 @@
 -- timestampFormat (Spark's pattern letters; by default
 -- yyyy-MM-dd'T'HH:mm:ss.SSSXXX, milliseconds) writes timestamps, also
 -- inside structs and arrays: "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX" keeps their
--- microseconds, which from_json reads back.
+-- microseconds, which from_json reads back; dateFormat (by default
+-- yyyy-MM-dd) writes dates.
 -- Arrays: from_json reads a JSON array into an array field (null elements
 -- kept; an element that does not fit fails its top-level field as a
 -- scalar does); to_json writes arrays, null elements as null.
@@ -46,6 +52,15 @@ local function truthy(v, default)
   if v == nil then return default end
   if type(v) == "string" then return v:lower() == "true" end
   return v and true or false
+end
+
+-- A dateFormat compiled for parsing or formatting, freed with the plan
+-- that keeps it.
+local function date_pattern(fmt, parsing, fn)
+  fmt = tostring(fmt)
+  local p = C.tide_datetime_pattern_compile(fmt, #fmt, parsing and 1 or 0, errbuf, 1024)
+  if p == nil then error(("%s option dateFormat: %s"):format(fn, ffi.string(errbuf)), 0) end
+  return ffi.gc(p, C.tide_datetime_pattern_free)
 end
 
 -- Whether t is, or holds, a map whose keys are not strings.
@@ -121,7 +136,14 @@ function M.fromJsonPlan(schema, opts, name)
       corrupt = i - 1
     end
   end
-  plan.options = ffi.new("tide_json_options", mode, corrupt, truthy(opts.allowNonNumericNumbers, true) and 1 or 0, 0)
+  -- Spark's JacksonParser: dateFormat strictly when given, else CAST's
+  -- forms; the fallback after it is on unless a dateFormat is given.
+  plan.options = ffi.new("tide_json_options", mode, corrupt, truthy(opts.allowNonNumericNumbers, true) and 1 or 0,
+    truthy(opts.enableDateTimeParsingFallback, opts.dateFormat == nil) and 1 or 0)
+  if opts.dateFormat ~= nil then
+    plan.datePattern = date_pattern(opts.dateFormat, true, "from_json")
+    plan.options.date_format = plan.datePattern
+  end
   plan.mode = mode
   plan.type = schema
   return plan
@@ -157,11 +179,15 @@ function M.fromJson(plan, out, input, dst, ctx)
 end
 
 -- to_json's options, checked once when the plan is compiled: the C
--- options, and the compiled timestampFormat pattern they point to (kept
--- alive by the returned table).
+-- options, and the compiled timestampFormat and dateFormat patterns they
+-- point to (kept alive by the returned table).
 function M.toJsonPlan(opts)
   opts = opts or {}
   local plan = { options = ffi.new("tide_json_write_options") }
+  if opts.dateFormat ~= nil then
+    plan.datePattern = date_pattern(opts.dateFormat, false, "to_json")
+    plan.options.date_format = plan.datePattern
+  end
   plan.options.include_nulls = truthy(opts.ignoreNullFields, true) and 0 or 1
   local fmt = opts.timestampFormat
   if fmt ~= nil then

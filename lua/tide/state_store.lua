@@ -16,7 +16,10 @@
 -- whole state instead, state/<op>/N.snapshot. So a batch writes what it
 -- changed, not a state of a million groups. Files are JSON lines
 -- (timestamps as their microseconds), written atomically before any sink
--- sees the batch. Between batches the rows stay in memory; a restart or a
+-- sees the batch. Dates need no such encoding: to_json writes them as
+-- yyyy-MM-dd (+10000-01-01 past four digits), which the JSON source reads
+-- back to the same day in any session time zone, a date being no instant.
+-- Between batches the rows stay in memory; a restart or a
 -- replayed epoch rebuilds the rows after N-1 from the latest snapshot at
 -- or before it and the deltas after it, so its output is the same and each
 -- record counts once. A plain state/<op>/N (the whole state, as tide wrote

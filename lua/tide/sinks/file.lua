@@ -5,7 +5,8 @@
 -- checkpoint) writing to the same directory names its files with its own
 -- id, so it never overwrites what an earlier query committed.
 --   json: one object per line (to_json of the row; null fields left out)
---   csv:  options sep (","), quote ("\""), nullValue (""), header (false);
+--   csv:  options sep (","), quote ("\""), nullValue (""), header (false),
+--         dateFormat (yyyy-MM-dd, Spark's default: dates as it writes them);
 --         timestamps as Spark's CSV writer writes them by default,
 --         2026-12-05T18:08:58.649Z (the json sink's to_json writes the same)
 local ffi = require("ffi")
@@ -41,7 +42,7 @@ function M.new(writer, schema, format, query)
       args = { { k = "call", fn = "struct", args = cols } } } } }, schema)
   else
     local casts = {}
-    sink.timestamps = {}
+    sink.timestamps, sink.dates = {}, {}
     for i, f in ipairs(schema.fields) do
       local id = f.dataType.id
       if id == T.ID.struct or id == T.ID.binary or id == T.ID.array or id == T.ID.map then
@@ -53,6 +54,10 @@ function M.new(writer, schema, format, query)
         -- gives Spark SQL's "2026-12-05 18:08:58.649072", not the CSV's).
         sink.timestamps[#sink.timestamps + 1] = i - 1
         casts[i] = { k = "alias", name = f.name, expr = cols[i] }
+      elseif id == T.ID.date then
+        -- Taken as it is too: date_texts writes it as dateFormat says.
+        sink.dates[#sink.dates + 1] = i - 1
+        casts[i] = { k = "alias", name = f.name, expr = cols[i] }
       else
         casts[i] = { k = "alias", name = f.name, expr = { k = "cast", to = T.string, expr = cols[i] } }
       end
@@ -61,6 +66,12 @@ function M.new(writer, schema, format, query)
     sink.sep, sink.quote = one_char(opts, "sep", ","), one_char(opts, "quote", '"')
     sink.nullValue = opts.nullvalue or ""
     if opts.header == "true" then sink.header = table.concat(schema:fieldNames(), sink.sep) end
+    if opts.dateformat then
+      local fmt = opts.dateformat
+      local p = C.tide_datetime_pattern_compile(fmt, #fmt, 0, errbuf, 1024)
+      if p == nil then error(("csv option dateFormat %q: %s"):format(fmt, ffi.string(errbuf)), 0) end
+      sink.datePattern = ffi.gc(p, C.tide_datetime_pattern_free)
+    end
   end
   return sink
 end
@@ -77,6 +88,17 @@ local function iso_timestamps(strings, i)
   strings.columns[i] = dst[0]
 end
 
+-- Column i of `strings` (a date column) replaced by its text as Spark's
+-- CSV writer gives it: as dateFormat formats it (pattern), yyyy-MM-dd
+-- without one.
+local function date_texts(strings, i, pattern)
+  local dst = eval.newColumn(strings)
+  if C.tide_date_text(strings, strings.columns + i, pattern, dst, errbuf, 1024) ~= 0 then
+    error("csv sink: " .. ffi.string(errbuf), 0)
+  end
+  strings.columns[i] = dst[0]
+end
+
 function Sink:addBatch(epoch, batch)
   local ctx = execution.context()
   local strings = eval.project(batch, self.compiled, ctx)
@@ -85,6 +107,7 @@ function Sink:addBatch(epoch, batch)
     lines = strings.columns
   else
     for _, i in ipairs(self.timestamps) do iso_timestamps(strings, i) end
+    for _, i in ipairs(self.dates) do date_texts(strings, i, self.datePattern) end
     lines = ffi.new("tide_column[1]")
     if C.tide_csv_join(strings, strings, self.sep:byte(), self.quote:byte(), self.nullValue, lines, errbuf, 1024) ~= 0 then
       error(ffi.string(errbuf), 0)

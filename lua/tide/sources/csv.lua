@@ -57,7 +57,44 @@ M.knownOptions = { "sep", "delimiter", "quote", "escape", "header", "inferSchema
   "comment", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace", "nanValue", "positiveInf", "negativeInf",
   "dateFormat", "timestampFormat", "maxColumns", "maxCharsPerColumn", "multiLine", "locale", "lineSep",
   "enforceSchema", "emptyValue", "unescapedQuoteHandling", "pathGlobFilter", "recursiveFileLookup",
-  "latestFirst", "fileNameOnly", "maxFileAge", "preferDate" }
+  "latestFirst", "fileNameOnly", "maxFileAge", "preferDate", "enableDateTimeParsingFallback" }
+
+-- Date formats whose dates Spark's lenient timestamp parsing also reads
+-- (CSVInferSchema's LENIENT_TS_FORMATTER_SUPPORTED_DATE_FORMATS): with one
+-- of them and no timestampFormat, a column of dates and timestamps is
+-- inferred as timestamps, else as strings.
+local LENIENT_DATE_FORMATS = { ["yyyy-MM-dd"] = true, ["yyyy-M-d"] = true, ["yyyy-M-dd"] = true,
+  ["yyyy-MM-d"] = true, ["yyyy-MM"] = true, ["yyyy-M"] = true, ["yyyy"] = true }
+
+-- A dateFormat compiled for parsing (freed with o).
+local function date_pattern(text)
+  local err = ffi.new("char[256]")
+  local p = C.tide_datetime_pattern_compile(text, #text, 1, err, 256)
+  if p == nil then error(("CSV option dateFormat %q: %s"):format(text, ffi.string(err)), 0) end
+  return ffi.gc(p, C.tide_datetime_pattern_free)
+end
+
+-- Spark's dates (CSVOptions, UnivocityParser, CSVInferSchema): a date
+-- column reads dateFormat strictly, or without one CAST(string AS date)'s
+-- forms, which hold yyyy-MM-dd's; its fallback (enableDateTimeParsingFallback,
+-- on unless a dateFormat is given) then reads CAST's forms with "GMT"
+-- taken out. Inference (preferDate, true by default) takes a column as
+-- dates when dateFormat (by default yyyy-MM-dd) reads every value.
+local function date_options(o, options)
+  local format = options.dateformat
+  o.dateFallback = flag(options, "enableDateTimeParsingFallback", format == nil)
+  local prefer = flag(options, "preferDate", true)
+  local pattern = format and date_pattern(format)
+  -- Without a dateFormat Spark reads yyyy-MM-dd strictly first, which
+  -- CAST's forms hold: only without the fallback is the pattern alone left.
+  if pattern then
+    o.datePattern = pattern
+  elseif prefer and not o.dateFallback then
+    o.datePattern = date_pattern("yyyy-MM-dd")
+  end
+  if prefer then o.inferDatePattern = pattern or o.datePattern or date_pattern("yyyy-MM-dd") end
+  o.datesAsTimestamps = options.timestampformat == nil and LENIENT_DATE_FORMATS[format or "yyyy-MM-dd"] or false
+end
 
 local function parse_options(options)
   local o = {
@@ -85,6 +122,7 @@ local function parse_options(options)
   if not o.samplingRatio or o.samplingRatio <= 0 or o.samplingRatio > 1 then
     error("CSV option samplingRatio must be in (0, 1]", 0)
   end
+  date_options(o, options)
   return o
 end
 
@@ -95,6 +133,8 @@ local function c_options(o, corrupt)
     sep = o.sep, quote = o.quote, escape = o.escape, header = o.header and 1 or 0,
     mode = o.mode, corrupt_field = corrupt or -1, null_value = o.nullValue,
     multi_line = o.multiLine and 1 or 0,
+    date_format = o.datePattern, date_fallback = o.dateFallback and 1 or 0,
+    infer_date_format = o.inferDatePattern, infer_dates_as_timestamps = o.datesAsTimestamps and 1 or 0,
   })
 end
 
@@ -145,9 +185,12 @@ end
 local NUMERIC_RANK = { [ID.int] = 1, [ID.long] = 2, [ID.decimal] = 3, [ID.double] = 4 }
 
 -- Spark's CSVInferSchema.compatibleType, for the types inference yields.
-local function widen(a, b)
+local function widen(a, b, o)
   if a == nil then return b end
   if b == nil or a == b then return a end
+  if (a.id == ID.date and b.id == ID.timestamp) or (a.id == ID.timestamp and b.id == ID.date) then
+    return o.datesAsTimestamps and T.timestamp or T.string
+  end
   local ra, rb = NUMERIC_RANK[a.id], NUMERIC_RANK[b.id]
   if ra and rb then
     local hi = ra > rb and a or b
@@ -179,7 +222,7 @@ local function infer(paths, o)
     -- Columns null everywhere in this file (type 0) do not vote against
     -- what other files found.
     for i = 1, math.min(width, n) do
-      if out[i - 1].type ~= 0 then types[i] = widen(types[i], type_of(out[i - 1])) end
+      if out[i - 1].type ~= 0 then types[i] = widen(types[i], type_of(out[i - 1]), o) end
     end
     progress:advance(f.size)
     close(r)
@@ -365,6 +408,7 @@ function M.chunks(options, schema, path, rows)
   local copts = c_options(o, corrupt)
   local i, reader = 0, nil
   local function next_batch()
+    local _ = o -- (copts points at its date patterns)
     while true do
       if not reader then
         i = i + 1

@@ -29,7 +29,8 @@ local function cerr() return ffi.string(errbuf) end
 
 -- Spark's spellings, for load()'s warning about a misspelled option.
 M.knownOptions = { "mode", "columnNameOfCorruptRecord", "samplingRatio", "primitivesAsString",
-  "allowNonNumericNumbers", "multiLine", "encoding", "lineSep", "maxFilesPerTrigger" }
+  "allowNonNumericNumbers", "multiLine", "encoding", "lineSep", "maxFilesPerTrigger", "dateFormat",
+  "enableDateTimeParsingFallback" }
 
 -- ---- options ---------------------------------------------------------------------
 
@@ -51,6 +52,10 @@ local function parse_options(options)
     samplingRatio = tonumber(options.samplingratio or 1),
     primitivesAsString = flag(options, "primitivesAsString", false),
     allowNonNumericNumbers = flag(options, "allowNonNumericNumbers", true),
+    -- Date fields (from_json's options): strings are never inferred as
+    -- dates, as Spark's JsonInferSchema infers none.
+    dateFormat = options.dateformat,
+    dateFallback = flag(options, "enableDateTimeParsingFallback", options.dateformat == nil),
   }
   if not MODES[o.mode] then
     error(("JSON option mode must be PERMISSIVE, DROPMALFORMED or FAILFAST, not %q"):format(options.mode), 0)
@@ -426,6 +431,7 @@ local function plan_for(schema, o)
   local ok, plan = pcall(json_functions.fromJsonPlan, schema, {
     mode = o.mode, columnNameOfCorruptRecord = o.corruptColumn,
     allowNonNumericNumbers = o.allowNonNumericNumbers and "true" or "false",
+    dateFormat = o.dateFormat, enableDateTimeParsingFallback = o.dateFallback and "true" or "false",
   })
   if not ok then error((tostring(plan):gsub("^from_json", "JSON source")), 0) end
   return plan
