@@ -17,7 +17,8 @@
  *   integers floored).
  * - dates: from strings (tide_date_parse), to and from timestamps in the
  *   session time zone (a timestamp's local date; a date's first instant);
- *   no numbers, as Spark 3 casts none.
+ *   to numbers and booleans NULL, as Spark's castToInt (...) of a date;
+ *   no numbers to dates, as Spark 3 casts none.
  */
 #include "calendar.h"
 #include "decimal128.h"
@@ -500,6 +501,7 @@ static int convert_row(const tide_column *src, int64_t row, int32_t type, int32_
     }
     if (type == TIDE_DATE) /* from a timestamp: its local date */
         return *(int32_t *)slot = (int32_t)tide_local_days(((const int64_t *)src->values)[row]), 0;
+    if (src->type == TIDE_DATE && type != TIDE_TIMESTAMP) return -1; /* Spark's NULL */
     if (src->type == TIDE_DATE) { /* to a timestamp: the start of its day */
         int32_t days = ((const int32_t *)src->values)[row];
         /* beyond int64 microseconds (about 292,000 years): NULL */
@@ -595,7 +597,7 @@ int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_
     }
     if (type == TIDE_STRUCT || from == TIDE_STRUCT || type == TIDE_ARRAY || from == TIDE_ARRAY ||
         type == TIDE_MAP || from == TIDE_MAP ||
-        from == TIDE_BINARY || (from == TIDE_DATE && type != TIDE_TIMESTAMP) ||
+        from == TIDE_BINARY ||
         (type == TIDE_DATE && from != TIDE_STRING && from != TIDE_TIMESTAMP) ||
         (from != TIDE_STRING && from != TIDE_DATE && !is_numeric_source(from)))
         return kernel_error(errbuf, errlen, "cannot cast %s to %s", tide_type_name(from),

@@ -100,6 +100,11 @@ local function key_type(lf, rf)
   end
   if a == b then return a end
   if coerce.isNumeric(a) and coerce.isNumeric(b) then return coerce.widerNumeric(a, b) end
+  -- a date with a timestamp or a string, as Spark compares them
+  if a.id == ID.date or b.id == ID.date then
+    local t = coerce.comparison(a, b)
+    if t then return t end
+  end
   fail(("join: the key columns %s (%s) and %s (%s) cannot be compared: their types differ (cast one first,"
     .. " e.g. F.col(%q):cast(%q))"):format(lf.name, a:simpleString(), rf.name, b:simpleString(), rf.name,
     a:simpleString()))

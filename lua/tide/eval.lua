@@ -318,9 +318,8 @@ function can_cast(from, to)
   if from.id == ID.array or to.id == ID.array then return false end
   if to.id == ID.binary then return from.id == ID.string or coerce.isIntegral(from) end
   if from.id == ID.binary then return false end
-  -- a date to or from a timestamp or a string only (Spark 3 casts no
-  -- numbers to or from dates)
-  if from.id == ID.date then return to.id == ID.timestamp end
+  -- a date from a string or a timestamp only; to numbers and booleans a
+  -- date casts, as NULL (Spark's non-ANSI Cast)
   if to.id == ID.date then return from.id == ID.string or from.id == ID.timestamp end
   return true
 end

@@ -7,7 +7,8 @@
 --   make_timestamp.
 -- Arguments are cast as Spark casts them implicitly: a string or a
 -- timestamp is a date where one is wanted (CAST(x AS date)), a number or
--- a string an int where days or months are, a date a timestamp for
+-- a string an int where months or a date's fields are (date_add's days
+-- only an int or a string literal of one), a date a timestamp for
 -- months_between. Units must be literals, as date_trunc's.
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -39,6 +40,20 @@ local function as_int(node, c, ev)
   if t.id == ID.int then return c end
   if coerce.isNumeric(t) or t.id == ID.string or coerce.isVoid(t) then return ev.castTo(c, T.int) end
   refuse(node, c, ev, "an int")
+end
+
+-- Days of date_add and date_sub: an int, or a string literal of one
+-- (Spark 3's DateAdd takes no bigint, fraction or other string).
+local function as_days(node, c, ev)
+  if c.type.id == ID.int then return c end
+  if coerce.isVoid(c.type) then return ev.castTo(c, T.int) end
+  local is_lit, v = ev.literalOf(c)
+  if is_lit and type(v) == "string" and v:match("^%s*[+-]?%d+%s*$") and tonumber(v) < 2 ^ 31
+      and tonumber(v) >= -2 ^ 31 then
+    return ev.castTo(c, T.int)
+  end
+  ev.typeError(node, ("the second argument of %s needs to be an int, not %s (%s)"):format(node.fn,
+    c.type:simpleString(), c.name))
 end
 
 local function date_op(op, result, second)
@@ -149,9 +164,9 @@ function M.register(eval)
   eval.register("current_date", current_date)
   eval.register("curdate", current_date)
   for _, name in ipairs({ "date_add", "dateadd" }) do
-    eval.register(name, date_op(C.TIDE_DATE_PLUS_DAYS, T.date, as_int))
+    eval.register(name, date_op(C.TIDE_DATE_PLUS_DAYS, T.date, as_days))
   end
-  eval.register("date_sub", date_op(C.TIDE_DATE_MINUS_DAYS, T.date, as_int))
+  eval.register("date_sub", date_op(C.TIDE_DATE_MINUS_DAYS, T.date, as_days))
   for _, name in ipairs({ "datediff", "date_diff" }) do
     eval.register(name, date_op(C.TIDE_DATE_DIFF, T.int, as_date))
   end

@@ -171,12 +171,15 @@ local function comparable_type(node, args, ev)
     if result == nil or coerce.isVoid(result) then
       result = t
     elseif not coerce.isVoid(t) and t ~= result then
-      if not (coerce.isNumeric(result) and coerce.isNumeric(t)) then
+      if coerce.datetime(result, t) then
+        result = T.timestamp -- a date meets a timestamp as its first instant
+      elseif coerce.isNumeric(result) and coerce.isNumeric(t) then
+        result = coerce.widerNumeric(result, t)
+      else
         local names = {}
         for i, a in ipairs(args) do names[i] = simple(a.type) end
         ev.typeError(node, ("the arguments of %s must share a type, not %s"):format(node.fn, table.concat(names, ", ")))
       end
-      result = coerce.widerNumeric(result, t)
     end
   end
   if coerce.isVoid(result) then result = T.string end

@@ -83,14 +83,16 @@ function M.expand(df, node)
   local w = node.window
   local schema = df._plan.schema
   local time = node.args[1]
-  if time.k ~= "col" then df, time = df:withColumn("__window_time", column.wrap(time)), { name = "__window_time" } end
+  if time.k ~= "col" then
+    df, time = df:withColumn("__window_time", column.wrap(time)), { k = "col", name = "__window_time" }
+  end
   schema = df._plan.schema
   local ti = ops.index_of(schema, time.name, "window", 3)
   if schema.fields[ti + 1].dataType == T.date then
     -- a date's first instant, as Spark casts a date to the timestamp a
     -- window takes
     df = df:withColumn("__window_time", column.wrap({ k = "cast", to = T.timestamp, expr = time }))
-    time, schema = { name = "__window_time" }, df._plan.schema
+    time, schema = { k = "col", name = "__window_time" }, df._plan.schema
     ti = ops.index_of(schema, time.name, "window", 3)
   end
   if schema.fields[ti + 1].dataType ~= T.timestamp then

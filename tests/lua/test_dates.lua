@@ -76,10 +76,12 @@ t.test("CAST to and from timestamps in the session time zone; no numbers", funct
   spark.conf:set("spark.sql.session.timeZone", "UTC")
   assert(ok, err)
   t.eq(exprs("CAST(DATE '2024-03-31' AS string)")[1], "2024-03-31")
+  -- to numbers and booleans a date casts as NULL (Spark's non-ANSI Cast)
+  t.same_table(t.rows(df:selectExpr("CAST(d AS int)", "CAST(d AS double)", "CAST(d AS boolean)",
+    "CAST(d AS decimal(10,2))")), { "null|null|null|null", "null|null|null|null" })
   t.raises_at_caller({
-    { function() local _ = df:selectExpr("CAST(d AS int)") end, "cannot cast date to int" },
     { function() local _ = df:selectExpr("CAST(i AS date)") end, "cannot cast int to date" },
-    { function() local _ = df:select(F.col("d"):cast("double")) end, "cannot cast date to double" },
+    { function() local _ = df:select(F.col("d"):cast("binary")) end, "cannot cast date to binary" },
   })
 end)
 
@@ -113,6 +115,9 @@ t.test("DATE literals and date arithmetic in SQL", function()
     { function() local _ = df:selectExpr("d - d") end, "datediff(end, start) gives the days between them" },
     { function() local _ = df:selectExpr("1 - d") end, "write the date first" },
     { function() local _ = df:selectExpr("d * 2") end, "needs numbers, not date and int" },
+    { function() local _ = df:selectExpr("d + 1.5") end, "the second argument of date_add needs to be an int, not double" },
+    { function() local _ = df:selectExpr("d - 1L") end, "the second argument of date_sub needs to be an int, not bigint" },
+    { function() local _ = df:selectExpr("date_add(d, '1.5')") end, "needs to be an int, not string" },
   })
 end)
 
@@ -132,7 +137,9 @@ t.test("the functions of dates give Spark's values", function()
     { "to_date('31/12/2016', 'dd/MM/yyyy')", "2016-12-31" }, { "to_date('2016-12-31', 'dd/MM/yyyy')", "null" },
     { "date_diff('2009-07-31', '2009-07-30')", "1" }, { "dateadd('2016-07-30', 1)", "2016-07-31" },
     -- edges: the month's end kept or clamped, leap years, weekdays, units
-    { "add_months('2024-01-31', 1)", "2024-02-29" }, { "add_months('2024-02-29', 12)", "2025-02-28" },
+    { "add_months('2024-01-31', 1)", "2024-02-29" }, { "date_add('2024-01-31', ' 2')", "2024-02-02" },
+    { "greatest(DATE '2024-03-01', TIMESTAMP '2024-02-05 10:00:00')", "2024-03-01 00:00:00" },
+    { "least(DATE '2024-03-01', TIMESTAMP '2024-03-01 10:00:00', NULL)", "2024-03-01 00:00:00" }, { "add_months('2024-02-29', 12)", "2025-02-28" },
     { "add_months('2024-03-31', -1)", "2024-02-29" }, { "add_months('2024-01-15', '2')", "2024-03-15" },
     { "last_day('2024-02-10')", "2024-02-29" }, { "last_day('2100-02-10')", "2100-02-28" },
     { "next_day('2015-01-20', 'tuesday')", "2015-01-27" }, { "next_day('2015-01-14', 'Sun')", "2015-01-18" },
@@ -244,6 +251,15 @@ t.test("grouping, sorting, aggregates, windows and unions move dates", function(
   local windows = df:groupBy(F.window("d", "1 day")):count():orderBy("window")
   t.same_table(t.rows(windows:select("window.start", "count")),
     { "2023-05-01 00:00:00|1", "2024-01-31 00:00:00|2", "2024-02-29 00:00:00|1" })
+  local weeks = df:groupBy(F.window(F.date_add("d", 1), "7 days")):count():orderBy("window")
+  t.same_table(t.rows(weeks:select("window.start", "count")),
+    { "2023-04-27 00:00:00|1", "2024-02-01 00:00:00|2", "2024-02-29 00:00:00|1" })
+  -- a date key meets a timestamp key at its first instant, a string key as a date
+  local stamps = spark:createDataFrame({ { "2024-01-31 00:00:00", "x" }, { "2024-02-29 12:00:00", "y" } },
+    "t timestamp, tag string")
+  t.same_table(t.rows(df:join(stamps, F.col("d"):eq(F.col("t"))):select("k", "tag")), { "a|x", "a|x" })
+  local texts = spark:createDataFrame({ { "2024-2-29", "z" } }, "s string, tag string")
+  t.same_table(t.rows(df:join(texts, F.col("d"):eq(F.col("s"))):select("k", "tag")), { "b|z" })
   t.raises_at_caller({
     { function() local _ = df:agg(F.avg("d")) end, "avg(d): the column is date" },
     { function() local _ = df:agg(F.sum("d")) end, "sum(d): the column is date" },
