@@ -358,7 +358,7 @@ static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64
     }
     case TIDE_TIMESTAMP: json_put_timestamp(b, ((const int64_t *)c->values)[row]); return;
     case TIDE_DATE:
-        json_put_date(b, ((const int32_t *)c->values)[row], 1);
+        json_put_date(b, ((const int32_t *)c->values)[row]);
         return;
     case TIDE_DECIMAL: json_put_decimal(b, (const char *)c->values + (size_t)row * 16, c->scale); return;
     case TIDE_STRUCT:
@@ -548,14 +548,13 @@ done:
     return rc;
 }
 
-int tide_timestamp_text(tide_batch *out, const tide_column *input, tide_column *dst, char *errbuf,
-                        size_t errlen)
+/* to_json of a timestamp or date column, each value's quotes dropped:
+   the text Spark's CSV writer gives it. */
+static int unquoted_text(tide_batch *out, const tide_column *input,
+                         const tide_json_write_options *options, tide_column *dst, char *errbuf,
+                         size_t errlen)
 {
-    if (!input || input->type != TIDE_TIMESTAMP) {
-        set_error(errbuf, errlen, "timestamp text: not a timestamp column");
-        return -1;
-    }
-    if (tide_to_json(out, input, 1, dst, errbuf, errlen) != 0) return -1;
+    if (tide_to_json_with(out, input, options, dst, errbuf, errlen) != 0) return -1;
     /* Each value's quotes dropped in place: the text moves left by two
        bytes a value before it, and one at its start. */
     int32_t *offsets = dst->values;
@@ -575,49 +574,25 @@ int tide_timestamp_text(tide_batch *out, const tide_column *input, tide_column *
     return 0;
 }
 
+int tide_timestamp_text(tide_batch *out, const tide_column *input, tide_column *dst, char *errbuf,
+                        size_t errlen)
+{
+    if (!input || input->type != TIDE_TIMESTAMP) {
+        set_error(errbuf, errlen, "timestamp text: not a timestamp column");
+        return -1;
+    }
+    tide_json_write_options o = {1, 0, NULL, NULL};
+    return unquoted_text(out, input, &o, dst, errbuf, errlen);
+}
+
 int tide_date_text(tide_batch *out, const tide_column *input,
                    const struct tide_datetime_pattern *format, tide_column *dst, char *errbuf,
                    size_t errlen)
 {
-    if (!out || !input || !dst || input->type != TIDE_DATE) {
+    if (!input || input->type != TIDE_DATE) {
         set_error(errbuf, errlen, "date text: not a date column");
         return -1;
     }
-    int64_t n = input->length;
-    if (tide_column_init(out, dst, input->name, TIDE_STRING, 0) != 0) goto oom;
-    dst->values = tide_arena_alloc(out->arena, ((size_t)n + 1) * sizeof(int32_t));
-    if (!dst->values) goto oom;
-    dst->capacity = n;
-    if (input->validity && input->null_count > 0) {
-        size_t bytes = tide_bitmap_bytes(n);
-        dst->validity = tide_arena_alloc(out->arena, bytes);
-        if (!dst->validity) goto oom;
-        memcpy(dst->validity, input->validity, bytes);
-    }
-    jbuf b = {out, NULL, 0, 0, NULL, NULL, format};
-    /* yyyy-MM-dd is 10 bytes; a pattern grows the buffer as needed. */
-    b.cap = n * 10 < 256 ? 256 : n * 10;
-    if (b.cap > INT32_MAX) b.cap = INT32_MAX;
-    b.data = tide_arena_alloc(out->arena, (size_t)b.cap);
-    if (!b.data) goto oom;
-    int32_t *offsets = dst->values;
-    offsets[0] = 0;
-    const int32_t *days = input->values;
-    for (int64_t row = 0; row < n && !b.error; row++) {
-        if (tide_valid(input, row)) json_put_date(&b, days[row], 0);
-        offsets[row + 1] = (int32_t)b.len;
-    }
-    if (b.error) {
-        set_error(errbuf, errlen, "date text: %s", b.error);
-        return -1;
-    }
-    dst->data = (uint8_t *)b.data;
-    dst->data_capacity = b.cap;
-    dst->length = n;
-    dst->null_count = dst->validity ? input->null_count : 0;
-    dst->name = input->name;
-    return 0;
-oom:
-    set_error(errbuf, errlen, "date text: out of memory");
-    return -1;
+    tide_json_write_options o = {1, 0, NULL, format};
+    return unquoted_text(out, input, &o, dst, errbuf, errlen);
 }

@@ -57,9 +57,9 @@ void json_put_string(jbuf *b, const char *text, size_t n);
 void json_put_decimal(jbuf *b, const void *value, int scale);
 /* A timestamp as Spark's JSON writer formats it, quoted. */
 void json_put_timestamp(jbuf *b, int64_t micros);
-/* A date (days since 1970-01-01) as dateFormat writes it, quoted as a
-   JSON string or (quoted 0) as it is. */
-void json_put_date(jbuf *b, int32_t days, int quoted);
+/* A date (days since 1970-01-01) as dateFormat writes it (yyyy-MM-dd
+   without one, or beyond a timestamp's range), quoted. */
+void json_put_date(jbuf *b, int32_t days);
 /* Bytes as base64 with padding, quoted. */
 void json_put_base64(jbuf *b, const unsigned char *s, size_t n);
 

@@ -109,7 +109,7 @@ static int put_offset(char *tmp, int32_t off)
 
 /* An instant as a pattern writes it, as a JSON string (quoted) or as it
    is. */
-static void put_pattern(jbuf *b, const struct tide_datetime_pattern *p, int64_t micros, int quoted)
+static void put_pattern(jbuf *b, const struct tide_datetime_pattern *p, int64_t micros)
 {
     char small[128];
     char *buf = small;
@@ -125,10 +125,7 @@ static void put_pattern(jbuf *b, const struct tide_datetime_pattern *p, int64_t 
             return;
         }
     }
-    if (quoted)
-        json_put_string(b, buf, (size_t)len);
-    else
-        put_raw(b, buf, (size_t)len);
+    json_put_string(b, buf, (size_t)len);
     if (buf != small) free(buf);
 }
 
@@ -138,7 +135,7 @@ static void put_pattern(jbuf *b, const struct tide_datetime_pattern *p, int64_t 
 void json_put_timestamp(jbuf *b, int64_t micros)
 {
     if (b->timestamp_format) {
-        put_pattern(b, b->timestamp_format, micros, 1);
+        put_pattern(b, b->timestamp_format, micros);
         return;
     }
     int64_t secs = floor_div(micros, 1000000);
@@ -184,19 +181,19 @@ void json_put_timestamp(jbuf *b, int64_t micros)
     b->len += n;
 }
 
-void json_put_date(jbuf *b, int32_t days, int quoted)
+void json_put_date(jbuf *b, int32_t days)
 {
-    if (b->date_format) {
-        /* The pattern formats instants: the day's first one in the session
-           time zone has the day's date there. */
-        put_pattern(b, b->date_format, tide_start_of_day(days), quoted);
+    /* The pattern formats instants: the day's first one in the session
+       time zone has the day's date there (for days a timestamp holds). */
+    if (b->date_format && days >= -106751990 && days <= 106751990) {
+        put_pattern(b, b->date_format, tide_start_of_day(days));
         return;
     }
     if (reserve(b, 18) != 0) return;
     char *o = b->data + b->len;
-    if (quoted) *o++ = '"';
+    *o++ = '"';
     o += tide_date_format(days, o);
-    if (quoted) *o++ = '"';
+    *o++ = '"';
     b->len = o - b->data;
 }
 

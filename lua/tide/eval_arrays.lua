@@ -151,13 +151,7 @@ local function sort_array(node, _, compileChild, ev)
   local arr = as_array(node, args[1], ev)
   comparable_elements(node, arr, ev)
   local ascending = true
-  if args[2] then
-    local is_lit, v = ev.literalOf(args[2])
-    if not is_lit or type(v) ~= "boolean" then
-      ev.typeError(node, "the second argument of sort_array must be a literal boolean (ascending)")
-    end
-    ascending = v
-  end
+  if args[2] then ascending = fns.literalBoolean(node, args[2], ev, "second argument (ascending)") end
   return over_args(ev, node, arr.type, { arr }, function(out, cols, dst)
     return C.tide_eval_sort_array(out, cols[1], ascending and 1 or 0, ascending and 1 or 0, dst, ev.errbuf, ev.errlen)
   end)

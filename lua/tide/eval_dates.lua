@@ -21,9 +21,7 @@ local ID = T.ID
 local args_of, over_args, all_null = shared.argsOf, shared.overArgs, shared.allNull
 local literal_string = shared.literalString
 
-local function refuse(node, c, ev, want)
-  ev.typeError(node, ("%s needs %s, not %s (%s)"):format(node.fn, want, c.type:simpleString(), c.name))
-end
+local refuse = datetime.refuse
 
 -- A date argument: dates stay; strings, timestamps and NULL are cast.
 local function as_date(node, c, ev)
@@ -121,13 +119,7 @@ local function months_between(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 2, 3, ev)
   local a, b = datetime.asTimestamp(node, args[1], ev), datetime.asTimestamp(node, args[2], ev)
   local round_off = true
-  if args[3] then
-    local is_lit, v = ev.literalOf(args[3])
-    if not is_lit or type(v) ~= "boolean" then
-      ev.typeError(node, "the roundOff of months_between must be a literal boolean")
-    end
-    round_off = v
-  end
+  if args[3] then round_off = shared.literalBoolean(node, args[3], ev, "roundOff") end
   return over_args(ev, node, T.double, { a, b }, function(out, cols, dst)
     return C.tide_eval_months_between(out, cols[1], cols[2], round_off and 1 or 0, dst, ev.errbuf, ev.errlen)
   end)

@@ -194,7 +194,7 @@ local function parse_call(node, x, fmt, divisor, ev)
 end
 
 -- What tide.eval_dates builds on.
-M.asTimestamp, M.parseCall = as_timestamp, parse_call
+M.asTimestamp, M.parseCall, M.refuse = as_timestamp, parse_call, refuse
 
 -- unix_timestamp() is unix_timestamp(current_timestamp()), as Spark.
 local function unix_timestamp(node, _, compileChild, ev)

@@ -55,6 +55,14 @@ local function literal_string(node, c, ev, what)
   return v
 end
 
+local function literal_boolean(node, c, ev, what)
+  local is_lit, v = ev.literalOf(c)
+  if not is_lit or type(v) ~= "boolean" then
+    ev.typeError(node, ("the %s of %s must be a literal boolean"):format(what, node.fn))
+  end
+  return v
+end
+
 local function literal_int(node, c, ev, what)
   local is_lit, v = ev.literalOf(c)
   if not is_lit or type(v) ~= "number" or v ~= math.floor(v) then
@@ -320,6 +328,7 @@ end
 -- The helpers of the other function modules (tide.eval_math, eval_text,
 -- eval_datetime, eval_dates, eval_arrays).
 M.argsOf, M.overArgs, M.allNull, M.literalString = args_of, over_args, all_null, literal_string
+M.literalBoolean = literal_boolean
 
 function M.register(eval)
   eval.register("lower", change_case(0))

@@ -355,6 +355,13 @@ end
 
 local DEFAULT_PATTERN = "yyyy-MM-dd HH:mm:ss"
 
+-- A Lua string argument as a literal; anything else fails at the line
+-- that called F (level: how far up it is), with message naming its kind.
+local function string_literal(v, message, level)
+  if type(v) ~= "string" then error(message:format(checks.kindOf(v)), level + 1) end
+  return { k = "lit", value = v }
+end
+
 local function pattern_node(name, format, level)
   if type(format) ~= "string" then
     error(("%s's format must be a datetime pattern string, such as 'yyyy-MM-dd', not %s"):format(name,
@@ -404,11 +411,8 @@ end
 -- date_trunc(format, col): note the unit first, as in PySpark ('year',
 -- 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', ...).
 function F.date_trunc(format, c)
-  if type(format) ~= "string" then
-    error(("date_trunc(format, timestamp) takes the unit first, a string such as 'month', not %s"):format(
-      checks.kindOf(format)), 2)
-  end
-  return call("date_trunc", { { k = "lit", value = format }, colNode(c) })
+  return call("date_trunc", { string_literal(format,
+    "date_trunc(format, timestamp) takes the unit first, a string such as 'month', not %s", 2), colNode(c) })
 end
 
 -- ---- dates (tide.eval_dates) -----------------------------------------------------
@@ -465,21 +469,15 @@ end
 -- next_day(date, dayOfWeek): the first date after it that is a
 -- 'Mon', 'Tue', ... ('MO', 'Monday' too).
 function F.next_day(c, dayOfWeek)
-  if type(dayOfWeek) ~= "string" then
-    error(("next_day(date, dayOfWeek) needs a day of the week, a string such as 'Mon', not %s"):format(
-      checks.kindOf(dayOfWeek)), 2)
-  end
-  return call("next_day", { colNode(c), { k = "lit", value = dayOfWeek } })
+  return call("next_day", { colNode(c), string_literal(dayOfWeek,
+    "next_day(date, dayOfWeek) needs a day of the week, a string such as 'Mon', not %s", 2) })
 end
 
 -- trunc(date, format): the first day of its 'year', 'quarter', 'month' or
 -- 'week' (note the date first, unlike date_trunc).
 function F.trunc(c, format)
-  if type(format) ~= "string" then
-    error(("trunc(date, format) takes the unit second, a string such as 'month', not %s"):format(
-      checks.kindOf(format)), 2)
-  end
-  return call("trunc", { colNode(c), { k = "lit", value = format } })
+  return call("trunc", { colNode(c), string_literal(format,
+    "trunc(date, format) takes the unit second, a string such as 'month', not %s", 2) })
 end
 
 -- months_between(date1, date2, roundOff=true): months from date2 to date1.
