@@ -87,8 +87,9 @@ void add_members(Node &a, Node &n)
 bool build_nodes(FromJson &fj, const tide_json_field *fields, int32_t n, char *errbuf,
                  size_t errlen)
 {
-    if (n < 1 || (fields[0].type != TIDE_STRUCT && fields[0].type != TIDE_MAP)) {
-        set_error(errbuf, errlen, "from_json: the schema must be a struct or a map");
+    if (n < 1 ||
+        (fields[0].type != TIDE_STRUCT && fields[0].type != TIDE_MAP && fields[0].type != TIDE_ARRAY)) {
+        set_error(errbuf, errlen, "from_json: the schema must be a struct, a map or an array");
         return false;
     }
     fj.nodes.resize((size_t)n);

@@ -525,7 +525,14 @@ int64_t FromJson::parse_rows(const tide_column *input, int64_t begin, int64_t en
                              int64_t *failed_row, char *errbuf, size_t errlen)
 {
     Node &root = nodes[0];
-    const bool map_root = root.type == TIDE_MAP;
+    /* A map or array schema reads the whole document into one value; a
+       malformed record is then null (JsonToStructs' getMap or getArray
+       of a row of nulls), where a struct's is a struct of nulls. */
+    const bool map_root = root.type == TIDE_MAP, array_root = root.type == TIDE_ARRAY;
+    const bool whole_root = map_root || array_root;
+    /* Spark's makeRootConverter (SPARK-19595): an object where an array
+       of structs is expected is an array of that one struct. */
+    const bool object_as_array = array_root && root.children[0]->type == TIDE_STRUCT;
     Reader rd{*this};
     Scratch &sc = thread_scratch();
     od::parser &parser = sc.get_parser();
@@ -557,24 +564,41 @@ int64_t FromJson::parse_rows(const tide_column *input, int64_t begin, int64_t en
             if (buf != text) room = len + PADDING;
             od::document doc;
             od::object obj;
+            od::array arr;
             od::json_type t;
+            bool as_array = false;
             if (auto e = parser.iterate(simdjson::padded_string_view(buf, len, room)).get(doc)) {
                 r = rd.bad_syntax(e);
             } else if (auto e2 = doc.type().get(t)) {
                 r = rd.bad_syntax(e2);
-            } else if (t != od::json_type::object) {
+            } else if (array_root && t == od::json_type::array) {
+                if (auto e3 = doc.get_array().get(arr)) r = rd.bad_syntax(e3);
+                else r = rd.read_array(root, arr, 1);
+                as_array = true;
+            } else if (t != od::json_type::object || (array_root && !object_as_array)) {
                 r = SYNTAX;
-                record_why = "it is not a JSON object";
+                record_why = array_root ? "it is not a JSON array" : "it is not a JSON object";
             } else if (auto e3 = doc.get_object().get(obj)) {
                 r = rd.bad_syntax(e3);
+            } else if (array_root) {
+                Node &element = *root.children[0];
+                int64_t idx = root.count;
+                if (!grow_elements(root, idx + 1)) {
+                    r = FATAL;
+                } else {
+                    root.count = idx + 1;
+                    tide_mark_valid(element.col, idx);
+                    r = rd.read_struct(element, obj, idx, false, 2);
+                    close_element(root, idx);
+                }
             } else {
                 r = map_root ? rd.read_map(root, obj, 1) : rd.read_struct(root, obj, row, true, 1);
-                if (r == OK || r == FIELD) {
-                    const char *loc;
-                    if (doc.current_location().get(loc) != simdjson::OUT_OF_BOUNDS) {
-                        r = SYNTAX;
-                        record_why = "text follows the JSON object";
-                    }
+            }
+            if (r == OK || r == FIELD) {
+                const char *loc;
+                if (doc.current_location().get(loc) != simdjson::OUT_OF_BOUNDS) {
+                    r = SYNTAX;
+                    record_why = as_array ? "text follows the JSON array" : "text follows the JSON object";
                 }
             }
         }
@@ -596,9 +620,9 @@ int64_t FromJson::parse_rows(const tide_column *input, int64_t begin, int64_t en
         /* Spark 3: a malformed record is a struct of nulls, not null; a
            map schema's is a null map (JsonToStructs' getMap(0) of that
            row of nulls). */
-        if (!map_root || r == OK) tide_mark_valid(root.col, row);
+        if (!whole_root || r == OK) tide_mark_valid(root.col, row);
         if (r != OK) {
-            if (map_root) {
+            if (whole_root) {
                 null_subtree(root, row);
             } else if (r == SYNTAX) {
                 for (Node *k : root.children)

@@ -32,6 +32,9 @@
 -- Arrays: from_json reads a JSON array into an array field (null elements
 -- kept; an element that does not fit fails its top-level field as a
 -- scalar does); to_json writes arrays, null elements as null.
+-- An array schema ("array<struct<a:int>>") reads a JSON array as the
+-- whole document (an object, when the elements are structs, as an array
+-- of it alone; a malformed record is a null array, as Spark's).
 -- Maps: from_json reads a JSON object into a map field, or as the whole
 -- schema ("map<string,int>", a malformed record giving a null map), its
 -- members the entries in order (null values kept, a duplicate name an
@@ -79,8 +82,8 @@ end
 -- the names stay referenced by the returned table, which keeps the C
 -- pointers to them valid.
 function M.flatten(schema, name)
-  if not (T.isType(schema) and (schema.id == T.ID.struct or schema.id == T.ID.map)) then
-    error("from_json needs a struct or map schema, not " .. tostring(schema), 0)
+  if not (T.isType(schema) and (schema.id == T.ID.struct or schema.id == T.ID.map or schema.id == T.ID.array)) then
+    error("from_json needs a struct, map or array schema, not " .. tostring(schema), 0)
   end
   -- A JSON object's member names are strings: Spark's from_json refuses
   -- any other key type when it is analyzed.

@@ -151,6 +151,27 @@ t.test("from_json over thousands of rows: the same elements with or without work
     .. '"m":[[999],[],[99,null]]}')
 end)
 
+t.test("an array schema reads the whole document: a JSON array, or an object as an array of it", function()
+  local df = frame { '[{"a":1},{"a":2}]', '{"a":3}', "[]", "[1,2]", "oops", false, "  ", '[{"a":"x"}]',
+    '[{"a":1}] x' }
+  local out = df:select(F.from_json("value", "array<struct<a:int>>"):alias("v"),
+    F.expr("from_json(value, 'array<int>')"):alias("ints"))
+  t.eq(out.schema.fields[1].dataType, T.array(T.struct { T.field("a", T.int) }))
+  -- a malformed record is a null array, as Spark's; blank and null rows too
+  t.same_table(t.rows(out), { "[{1}, {2}]|null", "[{3}]|null", "[]|[]", "null|[1, 2]", "null|null", "null|null",
+    "null|null", "null|null", "null|null" })
+  t.has(t.raises(function() df:select(F.from_json("value", "array<struct<a:int>>", { mode = "FAILFAST" })):collect() end),
+    'Row 3: field "[0]": a number cannot be read as struct')
+  t.has(t.raises(function() frame({ "{}" }):select(F.from_json("value", "array<int>", { mode = "FAILFAST" })):collect()
+    end), "it is not a JSON array")
+  local values = {}
+  for i = 1, 3000 do values[i] = i % 7 == 0 and "[1,]" or ("[%d,%d]"):format(i, -i) end
+  local runs = t.collect_with_workers(spark, frame(values):select(F.from_json("value", "array<bigint>"):alias("v")))
+  t.ok(t.same(runs[3], runs[0]), "the same rows")
+  t.eq(runs[0][5].v[2], -5)
+  t.eq(runs[0][7].v, nil)
+end)
+
 -- ---- to_json -------------------------------------------------------------------------
 
 local function arrays()
