@@ -375,3 +375,132 @@ int tide_map_keep(tide_batch *out, const tide_column *m, const tide_column *keep
     free(new_off);
     return rc;
 }
+
+/* ---- array_sort with a comparator -------------------------------------------------- */
+
+/* The most (left, right) pairs a batch's arrays may make: the comparator
+   runs once over all of them, so that each row's n elements cost n * n
+   rows of memory. */
+#define MAX_PAIRS (64LL << 20)
+
+tide_batch *tide_array_pair_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
+                                  const tide_column *arr, char *errbuf, size_t errlen)
+{
+    if (check_array(arr, "array_sort", errbuf, errlen) != 0) return NULL;
+    const int64_t *off = arr->values;
+    int64_t n = arr->length, pairs = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t len = off[i + 1] - off[i];
+        pairs += len * len;
+        if (len > (1LL << 20) || pairs > MAX_PAIRS) {
+            kernel_error(errbuf, errlen,
+                         "array_sort: a comparator over arrays this long would compare more than "
+                         "%lld pairs in a batch (sort_array or array_sort without one take any)",
+                         (long long)MAX_PAIRS);
+            return NULL;
+        }
+    }
+    tide_batch *out = tide_batch_new(n_outer + 2);
+    int64_t *rows = malloc(sizeof *rows * (size_t)(pairs ? pairs : 1));
+    int64_t *left = malloc(sizeof *left * (size_t)(pairs ? pairs : 1));
+    int64_t *right = malloc(sizeof *right * (size_t)(pairs ? pairs : 1));
+    if (!out || !rows || !left || !right) {
+        kernel_error(errbuf, errlen, "out of memory");
+        goto fail;
+    }
+    int64_t k = 0;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t a = off[i]; a < off[i + 1]; a++)
+            for (int64_t b = off[i]; b < off[i + 1]; b++)
+                rows[k] = i, left[k] = a, right[k] = b, k++;
+    for (int32_t c = 0; c < n_outer; c++) {
+        if (outer[c] < 0 || outer[c] >= input->num_columns) {
+            kernel_error(errbuf, errlen, "a lambda function: no column %d", outer[c]);
+            goto fail;
+        }
+        const tide_column *src = &input->columns[outer[c]];
+        if (kernel_gather(out, &out->columns[c], src->name, &src, 1, NULL, rows, pairs, errbuf,
+                          errlen) != 0)
+            goto fail;
+    }
+    const tide_column *el = &arr->children[0];
+    if (kernel_gather(out, &out->columns[n_outer], "left", &el, 1, NULL, left, pairs, errbuf,
+                      errlen) != 0 ||
+        kernel_gather(out, &out->columns[n_outer + 1], "right", &el, 1, NULL, right, pairs, errbuf,
+                      errlen) != 0)
+        goto fail;
+    out->num_rows = pairs;
+    free(rows);
+    free(left);
+    free(right);
+    return out;
+fail:
+    if (out) tide_batch_free(out);
+    free(rows);
+    free(left);
+    free(right);
+    return NULL;
+}
+
+/* Sorts idx[0, len) stably (a merge sort, as Java's TimSort is stable)
+   by cmp, the row's len * len comparator results: element a before b
+   when cmp[a * len + b] < 0. */
+static void merge_sort(int64_t *idx, int64_t *tmp, int64_t len, const int32_t *cmp, int64_t stride)
+{
+    if (len < 2) return;
+    int64_t half = len / 2;
+    merge_sort(idx, tmp, half, cmp, stride);
+    merge_sort(idx + half, tmp, len - half, cmp, stride);
+    int64_t a = 0, b = half, k = 0;
+    while (a < half && b < len)
+        tmp[k++] = cmp[idx[b] * stride + idx[a]] < 0 ? idx[b++] : idx[a++];
+    while (a < half)
+        tmp[k++] = idx[a++];
+    while (b < len)
+        tmp[k++] = idx[b++];
+    memcpy(idx, tmp, sizeof *idx * (size_t)len);
+}
+
+int tide_array_sort_by(tide_batch *out, const tide_column *arr, const tide_column *cmp,
+                       tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (check_array(arr, "array_sort", errbuf, errlen) != 0) return -1;
+    const int64_t *off = arr->values;
+    int64_t n = arr->length, pairs = 0, first, last;
+    element_range(arr, &first, &last);
+    for (int64_t i = 0; i < n; i++)
+        pairs += (off[i + 1] - off[i]) * (off[i + 1] - off[i]);
+    if (cmp->type != TIDE_INT32 || cmp->length != pairs)
+        return kernel_error(errbuf, errlen, "array_sort: the comparator did not give an int a pair");
+    for (int64_t p = 0; p < pairs; p++)
+        if (!tide_valid(cmp, p))
+            return kernel_error(errbuf, errlen, "The comparator has returned a null");
+    int64_t m = last - first;
+    int64_t *order = malloc(sizeof *order * (size_t)(m ? m : 1));
+    int64_t *tmp = malloc(sizeof *tmp * (size_t)(m ? m : 1));
+    int64_t *new_off = malloc(sizeof *new_off * (size_t)(n + 1));
+    if (!order || !tmp || !new_off) {
+        free(order);
+        free(tmp);
+        free(new_off);
+        return kernel_error(errbuf, errlen, "out of memory");
+    }
+    const int32_t *res = cmp->values;
+    int64_t base = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t len = off[i + 1] - off[i], *row = order + (off[i] - first);
+        for (int64_t e = 0; e < len; e++)
+            row[e] = e;
+        merge_sort(row, tmp, len, res + base, len);
+        for (int64_t e = 0; e < len; e++)
+            row[e] += off[i];
+        base += len * len;
+    }
+    for (int64_t i = 0; i <= n; i++)
+        new_off[i] = off[i] - first;
+    int rc = rebuild(out, arr, &arr->children[0], order, new_off, dst, errbuf, errlen);
+    free(order);
+    free(tmp);
+    free(new_off);
+    return rc;
+}

@@ -128,6 +128,17 @@ int tide_map_with_part(tide_batch *out, const tide_column *m, int32_t part,
                        size_t errlen);
 int tide_map_keep(tide_batch *out, const tide_column *m, const tide_column *keep, tide_column *dst,
                   char *errbuf, size_t errlen);
+/* array_sort(arr, comparator): a batch of every (left, right) pair of
+   each row's elements, row-major (the outer columns the comparator reads
+   first, repeated per pair, then "left" and "right"); NULL with errbuf
+   when the pairs pass 64 Mi in the batch. tide_array_sort_by then sorts
+   each row stably by cmp, the comparator's int per pair (a negative one
+   puts left first); a null result is Spark's error. */
+tide_batch *tide_array_pair_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
+                                  const tide_column *arr, char *errbuf, size_t errlen);
+int tide_array_sort_by(tide_batch *out, const tide_column *arr, const tide_column *cmp,
+                       tide_column *dst, char *errbuf, size_t errlen);
+
 /* transform: arr's rows with elements the rows of `elements` (one per
    element of arr, in order). */
 int tide_array_replace_elements(tide_batch *out, const tide_column *arr, const tide_column *elements,

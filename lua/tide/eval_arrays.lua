@@ -157,12 +157,10 @@ local function sort_array(node, _, compileChild, ev)
   end)
 end
 
--- array_sort(arr): ascending, nulls last (Spark's, unlike sort_array's).
-local function array_sort(node, _, compileChild, ev)
-  if node.args and node.args[2] then
-    ev.typeError(node, "array_sort with a comparator function is not in tide: sort_array(arr[, asc]), or"
-      .. " transform the elements into a sortable key first")
-  end
+-- array_sort(arr): ascending, nulls last (Spark's, unlike sort_array's);
+-- array_sort(arr, comparator) is tide.eval_lambda's.
+local function array_sort(node, schema, compileChild, ev)
+  if node.args and node.args[2] then return require("tide.eval_lambda").sortWith(node, schema, compileChild, ev) end
   local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
   comparable_elements(node, arr, ev)
   return over_args(ev, node, arr.type, { arr }, function(out, cols, dst)

@@ -343,6 +343,48 @@ local function aggregate(node, schema, compileChild, ev)
   }
 end
 
+-- array_sort(arr, (left, right) -> int): each row's elements sorted
+-- stably by the comparator (negative: left first), run once over every
+-- pair of a row's elements, as a batch of pairs.
+function M.sortWith(node, schema, compileChild, ev)
+  local args = node.args
+  if #args ~= 2 or not is_lambda(args[2], 2) then
+    ev.typeError(node, "array_sort takes an array and a function (left, right) giving an int (F.array_sort(col,"
+      .. " function(l, r) return ... end), or SQL's (l, r) -> ...)")
+  end
+  local arr = compileChild(args[1])
+  if arr.type.id ~= ID.array then
+    ev.typeError(node, ("array_sort needs an array, not %s (%s)"):format(arr.type:simpleString(), arr.name))
+  end
+  local et = arr.type.elementType
+  local cmp, c_outer, n_outer = compile_lambda(args[2], schema, { et, et }, ev)
+  if cmp.type ~= T.int then
+    local coerce = require("tide.eval_coerce")
+    ev.typeError(node, ("array_sort's comparator must give an int, not %s (%s)"):format(
+      coerce.isVoid(cmp.type) and "NULL" or cmp.type:simpleString(), cmp.name))
+  end
+  local name = ev.sqlName(node)
+  return {
+    type = arr.type, name = name,
+    run = function(input, out, ctx)
+      local a = arr.run(input, out, ctx)
+      local pairs_of = C.tide_array_pair_batch(input, c_outer, n_outer, a, ev.errbuf, ev.errlen)
+      if pairs_of == nil then error(name .. ": " .. ffi.string(ev.errbuf), 0) end
+      pairs_of = batchlib.wrap(pairs_of)
+      local scratch = C.tide_batch_derive(pairs_of, 0)
+      if scratch == nil then error("out of memory evaluating " .. name, 0) end
+      local dst = ev.newColumn(out)
+      local ok, result = pcall(cmp.run, pairs_of, scratch, ctx)
+      local rc = ok and C.tide_array_sort_by(out, a, result, dst, ev.errbuf, ev.errlen)
+      C.tide_batch_free(scratch)
+      batchlib.release(pairs_of)
+      if not ok then error(result, 0) end
+      ev.check(rc, name)
+      return dst
+    end,
+  }
+end
+
 function M.register(eval)
   for fn in pairs(KINDS) do eval.register(fn, higher_order) end
   eval.register("aggregate", aggregate)

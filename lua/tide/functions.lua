@@ -156,7 +156,13 @@ function F.slice(c, start, length) return call("slice", { colNode(c), int_or_col
 function F.array_position(c, value) return call("array_position", { colNode(c), nodeOf(value) }) end
 function F.array_remove(c, value) return call("array_remove", { colNode(c), nodeOf(value) }) end
 F.arrays_zip = columns_fn("arrays_zip")
-F.array_sort = columns_fn("array_sort")
+-- array_sort(col[, comparator]): comparator a function(left, right) of
+-- Columns giving an int (negative: left first), as PySpark's.
+function F.array_sort(c, comparator)
+  if comparator == nil then return call("array_sort", { colNode(c) }) end
+  return call("array_sort", { colNode(c),
+    require("tide.eval_lambda").ofFunction("array_sort", comparator, 2, 2, { "left", "right" }) })
+end
 F.array_compact = columns_fn("array_compact")
 function F.array_append(c, value) return call("array_append", { colNode(c), nodeOf(value) }) end
 function F.array_prepend(c, value) return call("array_prepend", { colNode(c), nodeOf(value) }) end

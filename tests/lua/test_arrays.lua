@@ -411,4 +411,29 @@ t.test("what arrays cannot do fails clearly", function()
     "CSV data source does not support array<string> data type")
 end)
 
+t.test("array_sort with a comparator: Spark's examples, a stable sort of structs, errors", function()
+  local out = spark:range(1):selectExpr(
+    "array_sort(array(5, 6, 1), (left, right) -> case when left < right then -1 when left > right then 1 else 0 end)",
+    "array_sort(array('b', 'd', null, 'c', 'a'), (left, right) -> case when left is null and right is null then 0"
+      .. " when left is null then -1 when right is null then 1 when left < right then 1 when left > right then -1"
+      .. " else 0 end)")
+  t.same_table(t.rows(out), { "[1, 5, 6]|[null, d, c, b, a]" })
+  local df = spark:createDataFrame({ { { { t = 3, v = "c" }, { t = 1, v = "a" }, { t = 2, v = "b" }, { t = 1, v = "a2" } },
+    -1 }, { nil, 1 }, { {}, 1 } }, "xs array<struct<t:int,v:string>>, dir int")
+  local sorted = df:select(F.array_sort("xs", function(l, r)
+    local a, b = l:getField("t"), r:getField("t")
+    return F.when(a:lt(b), -F.col("dir")):when(a:gt(b), F.col("dir")):otherwise(0)
+  end):alias("s"))
+  -- (the comparator reads an outer column; equal keys keep their order)
+  t.same_table(t.rows(sorted), { "[{3, c}, {2, b}, {1, a}, {1, a2}]", "null", "[]" })
+  t.eq(sorted.schema.fields[1].dataType, df.schema.fields[1].dataType)
+  t.raises_at_caller({
+    { function() local _ = df:selectExpr("array_sort(xs, (l, r) -> 'x')") end, "must give an int, not string" },
+    { function() local _ = df:selectExpr("array_sort(dir, (l, r) -> 0)") end, "array_sort needs an array, not int" },
+    { function() local _ = df:select(F.array_sort("xs", function(l) return 0 end)) end, "takes left, right" },
+  })
+  t.has(t.raises(function() df:selectExpr("array_sort(xs, (l, r) -> CAST(NULL AS int))"):collect() end),
+    "The comparator has returned a null")
+end)
+
 t.run()
