@@ -471,7 +471,8 @@ int tide_array_sort_by(tide_batch *out, const tide_column *arr, const tide_colum
     for (int64_t i = 0; i < n; i++)
         pairs += (off[i + 1] - off[i]) * (off[i + 1] - off[i]);
     if (cmp->type != TIDE_INT32 || cmp->length != pairs)
-        return kernel_error(errbuf, errlen, "array_sort: the comparator did not give an int a pair");
+        return kernel_error(errbuf, errlen,
+                            "array_sort: the comparator did not give an int a pair");
     for (int64_t p = 0; p < pairs; p++)
         if (!tide_valid(cmp, p))
             return kernel_error(errbuf, errlen, "The comparator has returned a null");
