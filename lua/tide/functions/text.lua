@@ -1,0 +1,95 @@
+-- tide.functions.text — the string, hash and null functions of F (tide.eval_text,
+-- eval_functions).
+local column = require("tide.column")
+local checks = require("tide.checks")
+local common = require("tide.functions.common")
+
+local F = {}
+local call, columns_fn, colNode, nodeOf = common.call, common.columnsFn, common.colNode, common.nodeOf
+
+-- PySpark 3.5's signatures and Spark's names: F.trim("s") is trim(s),
+-- F.concat_ws("-", "a", "b") is concat_ws(-, a, b), F.locate("b", "s") is
+-- locate(b, s, 1). Strings where PySpark takes a str (a separator, a
+-- pattern, a pad) are values; elsewhere they name columns.
+
+for _, name in ipairs({ "initcap", "reverse", "ascii", "md5", "sha1", "crc32", "base64", "unbase64", "hex" }) do
+  F[name] = function(c)
+    if c == nil then error(name .. "() needs a column", 2) end
+    return call(name, { colNode(c) })
+  end
+end
+
+-- trim(col[, trimStr]), ltrim, rtrim: spaces, or the characters of
+-- trimStr (Scala's trim(col, trimString), PySpark 4's trim(col, trim)).
+for _, name in ipairs({ "trim", "ltrim", "rtrim" }) do
+  F[name] = function(c, chars)
+    if c == nil then error(name .. "() needs a column", 2) end
+    if chars == nil then return call(name, { colNode(c) }) end
+    return call(name, { nodeOf(chars), colNode(c) })
+  end
+end
+
+-- btrim(col, trim=None): Spark's btrim(str[, trimStr]), named btrim(s, x).
+function F.btrim(c, chars)
+  if c == nil then error("btrim() needs a column", 2) end
+  return call("btrim", { colNode(c), chars ~= nil and nodeOf(chars) or nil })
+end
+
+-- lpad(col, len, pad), rpad(col, len, pad)
+for _, name in ipairs({ "lpad", "rpad" }) do
+  F[name] = function(c, len, pad)
+    if len == nil or pad == nil then error(name .. "(col, len, pad) needs a length and a pad", 2) end
+    return call(name, { colNode(c), nodeOf(len), nodeOf(pad) })
+  end
+end
+
+-- concat_ws(sep, *cols): sep is a string; NULL columns are skipped.
+function F.concat_ws(sep, ...)
+  if type(sep) ~= "string" then error("concat_ws(sep, *cols): sep is a string, not " .. checks.kindOf(sep), 2) end
+  local args = { nodeOf(sep) }
+  for i = 1, select("#", ...) do args[i + 1] = colNode((select(i, ...))) end
+  return call("concat_ws", args)
+end
+
+-- instr(col, substr), locate(substr, col, pos=1): 1-based, 0 when absent.
+function F.instr(c, substr) return call("instr", { colNode(c), nodeOf(substr) }) end
+function F.locate(substr, c, pos) return call("locate", { nodeOf(substr), colNode(c), nodeOf(pos or 1) }) end
+
+function F.translate(c, matching, replace)
+  return call("translate", { colNode(c), nodeOf(matching), nodeOf(replace) })
+end
+
+-- repeat(col, n); Lua's `repeat` is a keyword: F["repeat"] or F.repeat_.
+F["repeat"] = function(c, n) return call("repeat", { colNode(c), nodeOf(n) }) end
+F.repeat_ = F["repeat"]
+
+-- regexp_extract(col, pattern, idx): group idx of the first match, "" when none.
+function F.regexp_extract(c, pattern, idx)
+  return call("regexp_extract", { colNode(c), nodeOf(pattern), nodeOf(idx) })
+end
+
+-- sha2(col, numBits): 224, 256 (or 0), 384, 512.
+function F.sha2(c, numBits) return call("sha2", { colNode(c), nodeOf(numBits) }) end
+
+F.hash = columns_fn("hash")
+F.ifnull = columns_fn("ifnull")
+F.nvl = columns_fn("nvl")
+F.nvl2 = columns_fn("nvl2")
+F.nullif = columns_fn("nullif")
+
+
+-- substring(str, pos, len): pos is 1-based, negative counts from the end.
+function F.substring(c, pos, len)
+  return call("substring", { colNode(c), nodeOf(pos), nodeOf(len) })
+end
+
+function F.regexp_replace(c, pattern, replacement)
+  return call("regexp_replace", { colNode(c), nodeOf(pattern), nodeOf(replacement) })
+end
+
+-- split(str, pattern[, limit]): an array<string> (:getItem(i) a piece).
+function F.split(c, pattern, limit)
+  return call("split", { colNode(c), nodeOf(pattern), nodeOf(limit or -1) })
+end
+
+return F
