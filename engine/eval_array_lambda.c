@@ -29,6 +29,23 @@ static int check_array(const tide_column *arr, const char *what, char *errbuf, s
     return 0;
 }
 
+/* The outer columns a lambda reads (outer[], indices into input) into
+   out's first columns, row k of each the input's row rows[k]. */
+static int gather_outer(tide_batch *out, const tide_batch *input, const int32_t *outer,
+                        int32_t n_outer, const int64_t *rows, int64_t m, char *errbuf,
+                        size_t errlen)
+{
+    for (int32_t c = 0; c < n_outer; c++) {
+        if (outer[c] < 0 || outer[c] >= input->num_columns)
+            return kernel_error(errbuf, errlen, "a lambda function: no column %d", outer[c]);
+        const tide_column *src = &input->columns[outer[c]];
+        if (kernel_gather(out, &out->columns[c], src->name, &src, 1, NULL, rows, m, errbuf,
+                          errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 tide_batch *tide_array_element_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
                                      const tide_column *arr, int32_t with_pos, char *errbuf,
                                      size_t errlen)
@@ -51,16 +68,7 @@ tide_batch *tide_array_element_batch(const tide_batch *input, const int32_t *out
     for (int64_t i = 0; i < n; i++)
         for (int64_t e = off[i]; e < off[i + 1]; e++)
             rows[e - first] = i, elements[e - first] = e;
-    for (int32_t c = 0; c < n_outer; c++) {
-        if (outer[c] < 0 || outer[c] >= input->num_columns) {
-            kernel_error(errbuf, errlen, "a lambda function: no column %d", outer[c]);
-            goto fail;
-        }
-        const tide_column *src = &input->columns[outer[c]];
-        if (kernel_gather(out, &out->columns[c], src->name, &src, 1, NULL, rows, m, errbuf,
-                          errlen) != 0)
-            goto fail;
-    }
+    if (gather_outer(out, input, outer, n_outer, rows, m, errbuf, errlen) != 0) goto fail;
     for (int32_t part = 0; part < (is_map ? 2 : 1); part++) {
         const tide_column *el = &arr->children[part];
         if (kernel_gather(out, &out->columns[n_outer + part], is_map ? el->name : "element", &el, 1,
@@ -413,16 +421,7 @@ tide_batch *tide_array_pair_batch(const tide_batch *input, const int32_t *outer,
         for (int64_t a = off[i]; a < off[i + 1]; a++)
             for (int64_t b = off[i]; b < off[i + 1]; b++)
                 rows[k] = i, left[k] = a, right[k] = b, k++;
-    for (int32_t c = 0; c < n_outer; c++) {
-        if (outer[c] < 0 || outer[c] >= input->num_columns) {
-            kernel_error(errbuf, errlen, "a lambda function: no column %d", outer[c]);
-            goto fail;
-        }
-        const tide_column *src = &input->columns[outer[c]];
-        if (kernel_gather(out, &out->columns[c], src->name, &src, 1, NULL, rows, pairs, errbuf,
-                          errlen) != 0)
-            goto fail;
-    }
+    if (gather_outer(out, input, outer, n_outer, rows, pairs, errbuf, errlen) != 0) goto fail;
     const tide_column *el = &arr->children[0];
     if (kernel_gather(out, &out->columns[n_outer], "left", &el, 1, NULL, left, pairs, errbuf,
                       errlen) != 0 ||
@@ -502,6 +501,111 @@ int tide_array_sort_by(tide_batch *out, const tide_column *arr, const tide_colum
     int rc = rebuild(out, arr, &arr->children[0], order, new_off, dst, errbuf, errlen);
     free(order);
     free(tmp);
+    free(new_off);
+    return rc;
+}
+
+/* ---- zip_with: the lambda over both arrays' elements at each position ------ */
+
+/* The rows where a and b are both valid have max(len a, len b) positions;
+   the others none. */
+static int64_t zip_length(const tide_column *a, const tide_column *b, int64_t i)
+{
+    if (!tide_valid(a, i) || !tide_valid(b, i)) return 0;
+    const int64_t *oa = a->values, *ob = b->values;
+    int64_t la = oa[i + 1] - oa[i], lb = ob[i + 1] - ob[i];
+    return la > lb ? la : lb;
+}
+
+static int check_pair(const tide_column *a, const tide_column *b, char *errbuf, size_t errlen)
+{
+    if (check_array(a, "zip_with", errbuf, errlen) != 0 ||
+        check_array(b, "zip_with", errbuf, errlen) != 0)
+        return -1;
+    if (a->length != b->length)
+        return kernel_error(errbuf, errlen, "zip_with: arrays of %lld and %lld rows",
+                            (long long)a->length, (long long)b->length);
+    return 0;
+}
+
+tide_batch *tide_array_zip_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
+                                 const tide_column *a, const tide_column *b, char *errbuf,
+                                 size_t errlen)
+{
+    if (check_pair(a, b, errbuf, errlen) != 0) return NULL;
+    int64_t n = a->length, m = 0;
+    for (int64_t i = 0; i < n; i++)
+        m += zip_length(a, b, i);
+    const int64_t *oa = a->values, *ob = b->values;
+    tide_batch *out = tide_batch_new(n_outer + 2);
+    int64_t *rows = malloc(sizeof *rows * (size_t)(m ? m : 1));
+    int64_t *left = malloc(sizeof *left * (size_t)(m ? m : 1));
+    int64_t *right = malloc(sizeof *right * (size_t)(m ? m : 1));
+    int32_t *in_left = malloc(sizeof *in_left * (size_t)(m ? m : 1));
+    int32_t *in_right = malloc(sizeof *in_right * (size_t)(m ? m : 1));
+    if (!out || !rows || !left || !right || !in_left || !in_right) {
+        kernel_error(errbuf, errlen, "out of memory");
+        goto fail;
+    }
+    int64_t k = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t len = zip_length(a, b, i);
+        for (int64_t e = 0; e < len; e++, k++) {
+            rows[k] = i;
+            /* past the shorter array's end, its element is null */
+            in_left[k] = e < oa[i + 1] - oa[i] ? 0 : -1;
+            in_right[k] = e < ob[i + 1] - ob[i] ? 0 : -1;
+            left[k] = in_left[k] == 0 ? oa[i] + e : 0;
+            right[k] = in_right[k] == 0 ? ob[i] + e : 0;
+        }
+    }
+    if (gather_outer(out, input, outer, n_outer, rows, m, errbuf, errlen) != 0) goto fail;
+    const tide_column *ea = &a->children[0], *eb = &b->children[0];
+    if (kernel_gather(out, &out->columns[n_outer], "left", &ea, 1, in_left, left, m, errbuf,
+                      errlen) != 0 ||
+        kernel_gather(out, &out->columns[n_outer + 1], "right", &eb, 1, in_right, right, m, errbuf,
+                      errlen) != 0)
+        goto fail;
+    out->num_rows = m;
+    free(rows);
+    free(left);
+    free(right);
+    free(in_left);
+    free(in_right);
+    return out;
+fail:
+    if (out) tide_batch_free(out);
+    free(rows);
+    free(left);
+    free(right);
+    free(in_left);
+    free(in_right);
+    return NULL;
+}
+
+int tide_array_zip_result(tide_batch *out, const tide_column *a, const tide_column *b,
+                          const tide_column *results, tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (check_pair(a, b, errbuf, errlen) != 0) return -1;
+    int64_t n = a->length;
+    int64_t *new_off = malloc(sizeof *new_off * (size_t)(n + 1));
+    if (!new_off) return kernel_error(errbuf, errlen, "out of memory");
+    new_off[0] = 0;
+    for (int64_t i = 0; i < n; i++)
+        new_off[i + 1] = new_off[i] + zip_length(a, b, i);
+    int rc = 0;
+    if (results->length != new_off[n])
+        rc = kernel_error(errbuf, errlen, "zip_with: %lld results for %lld positions",
+                          (long long)results->length, (long long)new_off[n]);
+    if (rc == 0 && (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
+                    kernel_validity_and(out, dst, a, b) != 0))
+        rc = kernel_error(errbuf, errlen, "out of memory");
+    if (rc == 0) {
+        memcpy(dst->values, new_off, sizeof *new_off * (size_t)(n + 1));
+        rc = kernel_gather(out, &dst->children[0], "element", &results, 1, NULL, NULL, new_off[n],
+                           errbuf, errlen);
+    }
+    if (rc == 0) kernel_finish(dst);
     free(new_off);
     return rc;
 }

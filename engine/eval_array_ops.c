@@ -8,6 +8,7 @@
  */
 #include "ffi/array.h"
 #include "kernel.h"
+#include "random.h"
 #include "row_compare.h"
 #include "row_hash.h"
 
@@ -488,4 +489,136 @@ int tide_eval_arrays_overlap(tide_batch *out, const tide_column *a, const tide_c
     }
     kernel_finish(dst);
     return 0;
+}
+
+/* ---- array_insert and shuffle ----------------------------------------------- */
+
+/* Spark's ByteArrayMethods.MAX_ROUNDED_ARRAY_LENGTH */
+#define MAX_ARRAY_LENGTH 2147483632LL
+
+int tide_eval_array_insert(tide_batch *out, const tide_column *arr, const tide_column *pos,
+                           const tide_column *item, tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (check_arrays(&arr, 1, "array_insert", errbuf, errlen) != 0) return -1;
+    if (pos->type != TIDE_INT32 || pos->length != arr->length || item->length != arr->length)
+        return kernel_error(errbuf, errlen, "array_insert: a position (int) and an item per row");
+    int64_t n = arr->length, total = 0;
+    const int64_t *off = offsets_of(arr);
+    const int32_t *at = pos->values;
+    uint8_t *valid = malloc((size_t)n + 1);
+    int64_t *bounds = malloc(sizeof *bounds * (size_t)(n + 1));
+    picks p = {0};
+    int rc = -1;
+    if (!valid || !bounds) {
+        kernel_error(errbuf, errlen, "out of memory");
+        goto done;
+    }
+    /* the new lengths first: the elements to gather, and Spark's errors */
+    for (int64_t i = 0; i < n; i++) {
+        valid[i] = (uint8_t)(tide_valid(arr, i) && tide_valid(pos, i));
+        if (!valid[i]) continue;
+        int64_t len = off[i + 1] - off[i], k = at[i];
+        if (k == 0) {
+            kernel_error(errbuf, errlen,
+                         "[INVALID_INDEX_OF_ZERO] The index 0 is invalid. An index shall be "
+                         "either < 0 or > 0 (the first element has index 1).");
+            goto done;
+        }
+        /* -1 puts the item after the last element; past either end, nulls
+           fill the gap */
+        int64_t size = k > 0 ? (k > len ? k : len + 1) : (-k > len ? -k : len + 1);
+        if (size > MAX_ARRAY_LENGTH) {
+            kernel_error(errbuf, errlen,
+                         "Unsuccessful try to concat arrays with %lld elements due to exceeding "
+                         "the array size limit %lld.",
+                         (long long)size, MAX_ARRAY_LENGTH);
+            goto done;
+        }
+        total += size;
+    }
+    if (picks_init(&p, total) != 0) {
+        kernel_error(errbuf, errlen, "out of memory");
+        goto done;
+    }
+    bounds[0] = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (valid[i]) {
+            int64_t len = off[i + 1] - off[i], k = at[i];
+            if (k < 0 && -k > len) {
+                /* the item first, then nulls, then the elements */
+                pick(&p, 1, i);
+                for (int64_t e = 0; e < -k - len - 1; e++)
+                    pick(&p, -1, 0);
+                for (int64_t e = off[i]; e < off[i + 1]; e++)
+                    pick(&p, 0, e);
+            } else {
+                int64_t where = k > 0 ? k - 1 : len + k + 1;
+                for (int64_t e = 0; e < where || e < len; e++) {
+                    if (e == where) pick(&p, 1, i);
+                    pick(&p, e < len ? 0 : -1, e < len ? off[i] + e : 0);
+                }
+                if (where >= len) pick(&p, 1, i);
+            }
+        }
+        bounds[i + 1] = p.used;
+    }
+    if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0) {
+        kernel_error(errbuf, errlen, "out of memory");
+        goto done;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        if (valid[i]) continue;
+        if (kernel_validity(out, dst) != 0) {
+            kernel_error(errbuf, errlen, "out of memory");
+            goto done;
+        }
+        tide_mark_null(dst, i);
+    }
+    memcpy(dst->values, bounds, sizeof *bounds * (size_t)(n + 1));
+    const tide_column *srcs[2] = {&arr->children[0], item};
+    rc = kernel_gather(out, &dst->children[0], "element", srcs, 2, p.which, p.rows, p.used, errbuf,
+                       errlen);
+    if (rc == 0) kernel_finish(dst);
+done:
+    free(valid);
+    free(bounds);
+    picks_free(&p);
+    return rc;
+}
+
+int tide_eval_array_shuffle(tide_batch *out, const tide_column *arr, uint64_t seed, int32_t seeded,
+                            int64_t first_row, tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (check_arrays(&arr, 1, "shuffle", errbuf, errlen) != 0) return -1;
+    int64_t n = arr->length;
+    const int64_t *off = offsets_of(arr);
+    int64_t *bounds = malloc(sizeof *bounds * (size_t)(n + 1));
+    picks p = {0};
+    int rc = -1;
+    if (!bounds || picks_init(&p, n ? off[n] - off[0] : 0) != 0) {
+        kernel_error(errbuf, errlen, "out of memory");
+        goto done;
+    }
+    if (!seeded) seed = tide_random_seed();
+    bounds[0] = 0;
+    for (int64_t i = 0; i < n; i++) {
+        /* a seeded row's order comes from its own number, however the
+           rows before it were cut into batches */
+        uint64_t state = tide_random_at(seed, (uint64_t)(first_row + i));
+        int64_t len = off[i + 1] - off[i], *rows = p.rows + p.used;
+        for (int64_t e = 0; e < len; e++)
+            pick(&p, 0, off[i] + e);
+        for (int64_t e = len - 1; e > 0; e--) {
+            int64_t j = (int64_t)(tide_random_next(&state) % (uint64_t)(e + 1));
+            int64_t t = rows[e];
+            rows[e] = rows[j];
+            rows[j] = t;
+        }
+        bounds[i + 1] = p.used;
+    }
+    rc = finish(out, dst, &arr, 1, NULL, &p, bounds, errbuf, errlen);
+done:
+    free(bounds);
+    picks_free(&p);
+    return rc;
 }

@@ -7,7 +7,10 @@
  *   2.67499999...; NaN and infinities stay; the result is never -0.0.
  *   Integers round at negative scales only and wrap (intValue).
  * - the log family gives NULL at x <= 0 (Hive's rule, kept by Spark), not
- *   NaN or -Infinity; log2 is ln(x) / ln(2) as Spark writes it.
+ *   NaN or -Infinity; log2 is ln(x) / ln(2) as Spark writes it. exp and
+ *   the logarithms are the C library's, which differ from Java's
+ *   StrictMath (fdlibm) in the last bit for some arguments: exp(1) is
+ *   2.718281828459045 here, 2.7182818284590455 in Spark.
  * - pow follows Java's Math.pow where it differs from C's: a NaN exponent
  *   gives NaN even for base 1, and (+-1)^(+-Infinity) is NaN.
  * - floor/ceil of a double is Java's (long) cast: saturating, NaN -> 0.
@@ -16,6 +19,7 @@
  * the types they document.
  */
 #include "decimal128.h"
+#include "ffi/math.h"
 #include "kernel.h"
 
 #include <math.h>

@@ -10,20 +10,13 @@
  * limit -1 does, and drops a leading empty piece made by an empty match).
  * An empty split pattern is no regex in Spark 3.4+ (SPARK-40194): the
  * string's characters, without the trailing empty string a regex split
- * would keep.
+ * would keep. The compiled regex and the way of finding matches are
+ * shared with eval_regex_find.c and eval_url.c (regex_internal.h).
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include "kernel.h"
+#include "regex_internal.h"
 
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct tide_regex {
-    pcre2_code *code;
-    uint32_t captures;
-    int empty; /* the pattern is "": split takes characters */
-};
 
 static tide_regex *compile(const char *pattern, size_t len, uint32_t options, const char *shown,
                            size_t shown_len, char *errbuf, size_t errlen)
@@ -114,18 +107,7 @@ void tide_regex_free(tide_regex *re)
 
 /* ---- finding matches as Java does ------------------------------------------ */
 
-typedef struct {
-    const tide_regex *re;
-    pcre2_match_data *md;
-    const unsigned char *s;
-    size_t len;
-    size_t from;
-    int done;
-} finder;
-
-/* The next match of f into start and end: 1, 0 when there is none, -1 on a
-   matching error (errbuf). */
-static int find_next(finder *f, size_t *start, size_t *end, char *errbuf, size_t errlen)
+int regex_find_next(regex_finder *f, size_t *start, size_t *end, char *errbuf, size_t errlen)
 {
     if (f->done || f->from > f->len) return 0;
     int rc = pcre2_match(f->re->code, f->s, f->len, f->from, 0, f->md, NULL);
@@ -238,10 +220,10 @@ int tide_eval_regexp_replace(tide_batch *out, const tide_column *s, const tide_r
     int64_t used = 0;
     for (int64_t i = 0; rc == 0 && i < n; i++) {
         if (tide_valid(s, i)) {
-            finder f = {re, md, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0};
+            regex_finder f = {re, md, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0};
             size_t copied = 0, ms = 0, me = 0;
             int found = 0;
-            while (rc == 0 && (found = find_next(&f, &ms, &me, errbuf, errlen)) == 1) {
+            while (rc == 0 && (found = regex_find_next(&f, &ms, &me, errbuf, errlen)) == 1) {
                 rc = kernel_str_append(out, dst, &used, f.s + copied, (int64_t)(ms - copied), errbuf, errlen);
                 PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
                 for (int32_t k = 0; rc == 0 && k < rep.n; k++) {
@@ -301,12 +283,12 @@ static int each_split_piece(const tide_regex *re, pcre2_match_data *md, const un
         }
         return rc < 0 ? -1 : 0;
     }
-    finder f = {re, md, s, len, 0, 0};
+    regex_finder f = {re, md, s, len, 0, 0};
     size_t seg = 0, ms = 0, me = 0;
     int32_t pieces = 0;
     int found = 0;
     while (rc == 0 && (limit <= 0 || pieces < limit - 1) &&
-           (found = find_next(&f, &ms, &me, errbuf, errlen)) == 1) {
+           (found = regex_find_next(&f, &ms, &me, errbuf, errlen)) == 1) {
         if (seg == 0 && ms == 0 && me == 0) continue; /* no leading empty piece */
         rc = emit(ctx, seg, ms);
         pieces++;

@@ -1,10 +1,12 @@
 /*
  * eval_strings.c — lower/upper, length, substring and concat over string
- * columns (contracts in ffi/eval.h). Strings are UTF-8 and counted in
+ * columns (contracts in ffi/eval.h; tide_text_lower, ILIKE's pattern, in
+ * ffi/text.h). Strings are UTF-8 and counted in
  * code points, as Spark counts characters; bytes that are not UTF-8 count
  * one each and are copied as they are. Binary columns count bytes.
  */
 #include "kernel.h"
+#include "ffi/text.h"
 #include "utf8.h"
 
 #include <limits.h>
@@ -57,6 +59,28 @@ static int32_t utf8_offset(const unsigned char *s, int32_t len, int32_t chars)
         chars--;
     }
     return i;
+}
+
+size_t tide_text_lower(const char *s, size_t len, char *out)
+{
+    locale_t loc = tide_utf8_locale();
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+    for (size_t k = 0; k < len;) {
+        int32_t cp;
+        int w = p[k] < 0x80 ? (cp = p[k], 1) : utf8_decode(p + k, (int32_t)(len - k), &cp);
+        if (cp >= 0 && cp < 0x80) {
+            out[o++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+        } else if (cp >= 0 && loc) {
+            o += (size_t)tide_utf8_encode((int32_t)towlower_l((wint_t)cp, loc),
+                                          (unsigned char *)out + o);
+        } else {
+            memcpy(out + o, p + k, (size_t)w);
+            o += (size_t)w;
+        }
+        k += (size_t)w;
+    }
+    return o;
 }
 
 int tide_eval_change_case(tide_batch *out, const tide_column *s, int32_t upper, tide_column *dst,

@@ -8,92 +8,13 @@
  * Spark: their malformed bytes come out as U+FFFD, as Java's decoder
  * replaces them (utf8.h).
  */
-#include "kernel.h"
+#include "text_kernel.h"
 #include "ffi/text.h"
-#include "utf8.h"
 
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
-
-/* UTF8String.numBytesForFirstByte: 2-4 for a byte starting a sequence, 1
-   for anything else. */
-static int32_t char_bytes(unsigned char c)
-{
-    return c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 1;
-}
-
-/* The bytes of the character at p[i] of a len-byte string (cut at len). */
-static int32_t char_at(const unsigned char *p, int32_t i, int32_t len)
-{
-    int32_t w = char_bytes(p[i]);
-    return w < len - i ? w : len - i;
-}
-
-static int64_t count_chars(const unsigned char *p, int32_t len)
-{
-    int64_t n = 0;
-    for (int32_t i = 0; i < len; i += char_bytes(p[i]))
-        n++;
-    return n;
-}
-
-/* The byte length of the first `chars` characters of p (len when fewer). */
-static int32_t chars_prefix(const unsigned char *p, int32_t len, int64_t chars)
-{
-    int32_t i = 0;
-    for (; i < len && chars > 0; chars--)
-        i += char_at(p, i, len);
-    return i;
-}
-
-static const unsigned char *row_bytes(const tide_column *c, int64_t i, int32_t *len)
-{
-    return (const unsigned char *)tide_column_bytes(c, i, len);
-}
-
-/* dst as a string column of n rows, valid where a and b (NULL: no
-   condition) are. */
-static int alloc_string(tide_batch *out, tide_column *dst, int64_t n, int64_t bytes,
-                        const tide_column *a, const tide_column *b)
-{
-    if (kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, n, bytes < 0 ? 0 : bytes) != 0) return -1;
-    return kernel_validity_and(out, dst, a, b);
-}
-
-static int64_t data_bytes(const tide_column *s)
-{
-    const int32_t *off = s->values;
-    return s->length ? off[s->length] - off[0] : 0;
-}
-
-static int check_column(const tide_column *c, int32_t type, int64_t rows, const char *fn,
-                        const char *what, char *errbuf, size_t errlen)
-{
-    if (c->type != type || c->length != rows)
-        return kernel_error(errbuf, errlen, "%s needs %s of %lld rows, not type %d of %lld rows",
-                            fn, what, (long long)rows, c->type, (long long)c->length);
-    return 0;
-}
-
-/* The next code point of p[*i..len) as Java's decoder reads it: a
-   well-formed sequence, or U+FFFD for the malformed bytes it replaces. */
-static int32_t java_code_point(const unsigned char *p, int32_t *i, int32_t len)
-{
-    unsigned char c = p[*i];
-    if (c < 0x80) return (*i)++, c;
-    size_t w = tide_utf8_sequence(p + *i, (size_t)(len - *i));
-    if (w == 0) {
-        *i += (int32_t)tide_utf8_malformed(p + *i, (size_t)(len - *i));
-        return 0xFFFD;
-    }
-    int32_t cp = c & (w == 2 ? 0x1F : w == 3 ? 0x0F : 0x07);
-    for (size_t k = 1; k < w; k++)
-        cp = (cp << 6) | (p[*i + (int32_t)k] & 0x3F);
-    *i += (int32_t)w;
-    return cp;
-}
 
 /* ---- trim ------------------------------------------------------------------------ */
 
@@ -109,19 +30,19 @@ int tide_eval_trim(tide_batch *out, const tide_column *s, const tide_column *cha
                    tide_column *dst, char *errbuf, size_t errlen)
 {
     int64_t n = s->length;
-    if (check_column(s, TIDE_STRING, n, "trim", "a string", errbuf, errlen) != 0 ||
-        (chars && check_column(chars, TIDE_STRING, n, "trim", "string characters", errbuf, errlen)))
+    if (text_check(s, TIDE_STRING, n, "trim", "a string", errbuf, errlen) != 0 ||
+        (chars && text_check(chars, TIDE_STRING, n, "trim", "string characters", errbuf, errlen)))
         return -1;
     if (side < TIDE_TRIM_BOTH || side > TIDE_TRIM_TRAILING)
         return kernel_error(errbuf, errlen, "unknown trim side %d", side);
-    if (alloc_string(out, dst, n, data_bytes(s), s, chars) != 0)
+    if (text_alloc(out, dst, TIDE_STRING, n, text_data_bytes(s), s, chars) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     int lead = side != TIDE_TRIM_TRAILING, trail = side != TIDE_TRIM_LEADING;
     int64_t used = 0;
     for (int64_t i = 0; i < n; i++) {
         if (tide_valid(dst, i)) {
             int32_t len, start = 0, end;
-            const unsigned char *p = row_bytes(s, i, &len);
+            const unsigned char *p = text_row(s, i, &len);
             end = len;
             if (!chars) {
                 while (lead && start < end && p[start] == ' ')
@@ -130,9 +51,9 @@ int tide_eval_trim(tide_batch *out, const tide_column *s, const tide_column *cha
                     end--;
             } else {
                 int32_t setlen;
-                const unsigned char *set = row_bytes(chars, i, &setlen);
+                const unsigned char *set = text_row(chars, i, &setlen);
                 while (lead && start < len) {
-                    int32_t w = char_at(p, start, len);
+                    int32_t w = text_char_at(p, start, len);
                     if (!contains(set, setlen, p + start, w)) break;
                     start += w;
                 }
@@ -141,7 +62,7 @@ int tide_eval_trim(tide_batch *out, const tide_column *s, const tide_column *cha
                        characters counted from start as UTF8String does. */
                     end = start;
                     for (int32_t j = start; j < len;) {
-                        int32_t w = char_at(p, j, len);
+                        int32_t w = text_char_at(p, j, len);
                         j += w;
                         if (!contains(set, setlen, p + j - w, w)) end = j;
                     }
@@ -171,11 +92,11 @@ int tide_eval_pad(tide_batch *out, const tide_column *s, const tide_column *len,
                   size_t errlen)
 {
     int64_t n = s->length;
-    if (check_column(s, TIDE_STRING, n, "lpad/rpad", "a string", errbuf, errlen) != 0 ||
-        check_column(len, TIDE_INT32, n, "lpad/rpad", "an int length", errbuf, errlen) != 0 ||
-        check_column(pad, TIDE_STRING, n, "lpad/rpad", "a string pad", errbuf, errlen) != 0)
+    if (text_check(s, TIDE_STRING, n, "lpad/rpad", "a string", errbuf, errlen) != 0 ||
+        text_check(len, TIDE_INT32, n, "lpad/rpad", "an int length", errbuf, errlen) != 0 ||
+        text_check(pad, TIDE_STRING, n, "lpad/rpad", "a string pad", errbuf, errlen) != 0)
         return -1;
-    if (alloc_string(out, dst, n, data_bytes(s), s, len) != 0 ||
+    if (text_alloc(out, dst, TIDE_STRING, n, text_data_bytes(s), s, len) != 0 ||
         kernel_validity_and(out, dst, dst, pad) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     const int32_t *want = len->values;
@@ -183,16 +104,16 @@ int tide_eval_pad(tide_batch *out, const tide_column *s, const tide_column *len,
     for (int64_t i = 0; i < n; i++) {
         if (tide_valid(dst, i)) {
             int32_t slen, plen;
-            const unsigned char *p = row_bytes(s, i, &slen), *q = row_bytes(pad, i, &plen);
-            int64_t spaces = (int64_t)want[i] - count_chars(p, slen);
+            const unsigned char *p = text_row(s, i, &slen), *q = text_row(pad, i, &plen);
+            int64_t spaces = (int64_t)want[i] - text_count_chars(p, slen);
             int rc;
             if (spaces <= 0 || plen == 0) {
                 /* UTF8String.substring(0, len): the first len characters. */
-                int32_t keep = want[i] > 0 ? chars_prefix(p, slen, want[i]) : 0;
+                int32_t keep = want[i] > 0 ? text_chars_prefix(p, slen, want[i]) : 0;
                 rc = kernel_str_append(out, dst, &used, p, keep, errbuf, errlen);
             } else {
-                int64_t pad_chars = count_chars(q, plen), times = spaces / pad_chars;
-                int32_t rest = chars_prefix(q, plen, spaces - pad_chars * times);
+                int64_t pad_chars = text_count_chars(q, plen), times = spaces / pad_chars;
+                int32_t rest = text_chars_prefix(q, plen, spaces - pad_chars * times);
                 if (left)
                     rc = append_times(out, dst, &used, q, plen, times, errbuf, errlen) ||
                          kernel_str_append(out, dst, &used, q, rest, errbuf, errlen) ||
@@ -215,24 +136,24 @@ int tide_eval_pad(tide_batch *out, const tide_column *s, const tide_column *len,
 int tide_eval_concat_ws(tide_batch *out, const tide_column *sep, const tide_column *const *args,
                         int32_t n, int64_t rows, tide_column *dst, char *errbuf, size_t errlen)
 {
-    if (check_column(sep, TIDE_STRING, rows, "concat_ws", "a string separator", errbuf, errlen))
+    if (text_check(sep, TIDE_STRING, rows, "concat_ws", "a string separator", errbuf, errlen))
         return -1;
     int64_t bytes = 0;
     for (int32_t a = 0; a < n; a++) {
         /* an array<string> argument gives its elements */
         const tide_column *c = args[a];
         int array = c->type == TIDE_ARRAY && c->children[0].type == TIDE_STRING;
-        if (!array && check_column(c, TIDE_STRING, rows, "concat_ws", "strings", errbuf, errlen))
+        if (!array && text_check(c, TIDE_STRING, rows, "concat_ws", "strings", errbuf, errlen))
             return -1;
-        bytes += data_bytes(array ? &c->children[0] : c);
+        bytes += text_data_bytes(array ? &c->children[0] : c);
     }
-    if (alloc_string(out, dst, rows, bytes, sep, NULL) != 0)
+    if (text_alloc(out, dst, TIDE_STRING, rows, bytes, sep, NULL) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     int64_t used = 0;
     for (int64_t i = 0; i < rows; i++) {
         if (tide_valid(dst, i)) {
             int32_t seplen, len;
-            const unsigned char *sp = row_bytes(sep, i, &seplen);
+            const unsigned char *sp = text_row(sep, i, &seplen);
             int first = 1;
             for (int32_t a = 0; a < n; a++) {
                 const tide_column *c = args[a];
@@ -245,7 +166,7 @@ int tide_eval_concat_ws(tide_batch *out, const tide_column *sep, const tide_colu
                     to = ((const int64_t *)c->values)[i + 1];
                 for (int64_t e = from; e < to; e++) {
                     if (!tide_valid(pieces, e)) continue;
-                    const unsigned char *p = row_bytes(pieces, e, &len);
+                    const unsigned char *p = text_row(pieces, e, &len);
                     if ((!first &&
                          kernel_str_append(out, dst, &used, sp, seplen, errbuf, errlen)) ||
                         kernel_str_append(out, dst, &used, p, len, errbuf, errlen))
@@ -270,13 +191,13 @@ static int32_t index_of(const unsigned char *p, int32_t len, const unsigned char
     if (vlen == 0) return 0;
     int32_t i = 0, c = 0;
     while (i < len && c < start) {
-        i += char_bytes(p[i]);
+        i += text_char_bytes(p[i]);
         c++;
     }
     do {
         if ((int64_t)i + vlen > len) return -1;
         if (p[i] == v[0] && memcmp(p + i, v, (size_t)vlen) == 0) return c;
-        i += char_bytes(p[i]);
+        i += text_char_bytes(p[i]);
         c++;
     } while (i < len);
     return -1;
@@ -286,9 +207,9 @@ int tide_eval_locate(tide_batch *out, const tide_column *s, const tide_column *s
                      const tide_column *pos, tide_column *dst, char *errbuf, size_t errlen)
 {
     int64_t n = s->length;
-    if (check_column(s, TIDE_STRING, n, "locate", "a string", errbuf, errlen) != 0 ||
-        check_column(sub, TIDE_STRING, n, "locate", "a string", errbuf, errlen) != 0 ||
-        (pos && check_column(pos, TIDE_INT32, n, "locate", "an int position", errbuf, errlen)))
+    if (text_check(s, TIDE_STRING, n, "locate", "a string", errbuf, errlen) != 0 ||
+        text_check(sub, TIDE_STRING, n, "locate", "a string", errbuf, errlen) != 0 ||
+        (pos && text_check(pos, TIDE_INT32, n, "locate", "an int position", errbuf, errlen)))
         return -1;
     if (kernel_alloc(out, dst, "", TIDE_INT32, 0, 0, n, 0) != 0 ||
         kernel_validity_and(out, dst, s, sub) != 0)
@@ -307,7 +228,7 @@ int tide_eval_locate(tide_batch *out, const tide_column *s, const tide_column *s
             continue;
         }
         int32_t len, vlen;
-        const unsigned char *p = row_bytes(s, i, &len), *v = row_bytes(sub, i, &vlen);
+        const unsigned char *p = text_row(s, i, &len), *v = text_row(sub, i, &vlen);
         r[i] = index_of(p, len, v, vlen, start - 1) + 1;
     }
     kernel_finish(dst);
@@ -345,8 +266,8 @@ static int build_translation(translation *t, const unsigned char *m, int32_t mle
     if (!t->keys || !t->values) return -1;
     int32_t i = 0, j = 0;
     while (i < mlen) {
-        int32_t key = java_code_point(m, &i, mlen);
-        int32_t value = j < rlen ? java_code_point(r, &j, rlen) : 0;
+        int32_t key = text_java_code_point(m, &i, mlen);
+        int32_t value = j < rlen ? text_java_code_point(r, &j, rlen) : 0;
         if (value == 0) value = -1;
         if (translated(t, key) != -2) continue;
         if (key < 128) {
@@ -364,22 +285,22 @@ int tide_eval_translate(tide_batch *out, const tide_column *s, const char *match
                         tide_column *dst, char *errbuf, size_t errlen)
 {
     int64_t n = s->length;
-    if (check_column(s, TIDE_STRING, n, "translate", "a string", errbuf, errlen) != 0) return -1;
+    if (text_check(s, TIDE_STRING, n, "translate", "a string", errbuf, errlen) != 0) return -1;
     if (matching_len > INT32_MAX || replace_len > INT32_MAX)
         return kernel_error(errbuf, errlen, "translate: the characters are too long");
     translation t;
     int rc = build_translation(&t, (const unsigned char *)matching, (int32_t)matching_len,
                                (const unsigned char *)replace, (int32_t)replace_len);
-    if (rc != 0 || alloc_string(out, dst, n, data_bytes(s), s, NULL) != 0)
+    if (rc != 0 || text_alloc(out, dst, TIDE_STRING, n, text_data_bytes(s), s, NULL) != 0)
         rc = kernel_error(errbuf, errlen, "out of memory");
     int64_t used = 0;
     for (int64_t i = 0; rc == 0 && i < n; i++) {
         if (tide_valid(dst, i)) {
             int32_t len, k = 0, b = 0;
-            const unsigned char *p = row_bytes(s, i, &len);
+            const unsigned char *p = text_row(s, i, &len);
             unsigned char buf[256];
             while (rc == 0 && k < len) {
-                int32_t from = k, cp = java_code_point(p, &k, len), to = translated(&t, cp);
+                int32_t from = k, cp = text_java_code_point(p, &k, len), to = translated(&t, cp);
                 if (to == -2 && cp != 0xFFFD) { /* kept as it is */
                     memcpy(buf + b, p + from, (size_t)(k - from));
                     b += k - from;
@@ -440,7 +361,7 @@ static int java_lower(const unsigned char *p, int32_t k, int32_t len, int32_t cp
         return 2;
     }
     if (cp == 0x3A3 && is_cased(prev, loc)) {
-        int32_t next = k < len ? java_code_point(p, &k, len) : 0;
+        int32_t next = k < len ? text_java_code_point(p, &k, len) : 0;
         l[0] = is_cased(next, loc) ? 0x3C3 : 0x3C2;
         return 1;
     }
@@ -459,7 +380,7 @@ static int initcap_row(tide_batch *out, tide_column *dst, int64_t *used, const u
     unsigned char buf[256];
     int b = 0, after_space = 1, bytes_only = 1;
     for (int32_t k = 0; k < len && bytes_only; k++)
-        bytes_only = char_bytes(p[k]) == 1;
+        bytes_only = text_char_bytes(p[k]) == 1;
     int32_t prev = 0;
     for (int32_t k = 0; k < len;) {
         int32_t l[2], nl = 1;
@@ -467,7 +388,7 @@ static int initcap_row(tide_batch *out, tide_column *dst, int64_t *used, const u
             unsigned char c = p[k++];
             l[0] = c >= 'A' && c <= 'Z' ? c + 32 : c;
         } else {
-            int32_t cp = java_code_point(p, &k, len);
+            int32_t cp = text_java_code_point(p, &k, len);
             nl = java_lower(p, k, len, cp, prev, loc, l);
             prev = cp;
         }
@@ -497,7 +418,7 @@ static int reverse_row(tide_batch *out, tide_column *dst, int64_t *used, const u
     if (kernel_str_append(out, dst, used, p, len, errbuf, errlen) != 0) return -1;
     unsigned char *r = dst->data + at;
     for (int32_t i = 0; i < len;) {
-        int32_t w = char_at(p, i, len);
+        int32_t w = text_char_at(p, i, len);
         memcpy(r + len - i - w, p + i, (size_t)w);
         i += w;
     }
@@ -508,18 +429,18 @@ int tide_eval_text_map(tide_batch *out, int32_t op, const tide_column *s, tide_c
                        char *errbuf, size_t errlen)
 {
     int64_t n = s->length;
-    if (check_column(s, TIDE_STRING, n, "initcap/reverse", "a string", errbuf, errlen) != 0)
+    if (text_check(s, TIDE_STRING, n, "initcap/reverse", "a string", errbuf, errlen) != 0)
         return -1;
     if (op != TIDE_TEXT_INITCAP && op != TIDE_TEXT_REVERSE)
         return kernel_error(errbuf, errlen, "unknown string function %d", op);
-    if (alloc_string(out, dst, n, data_bytes(s), s, NULL) != 0)
+    if (text_alloc(out, dst, TIDE_STRING, n, text_data_bytes(s), s, NULL) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     locale_t loc = op == TIDE_TEXT_INITCAP ? tide_utf8_locale() : (locale_t)0;
     int64_t used = 0;
     for (int64_t i = 0; i < n; i++) {
         if (tide_valid(dst, i)) {
             int32_t len;
-            const unsigned char *p = row_bytes(s, i, &len);
+            const unsigned char *p = text_row(s, i, &len);
             int rc = op == TIDE_TEXT_INITCAP
                          ? initcap_row(out, dst, &used, p, len, loc, errbuf, errlen)
                          : reverse_row(out, dst, &used, p, len, errbuf, errlen);
@@ -537,17 +458,17 @@ int tide_eval_repeat(tide_batch *out, const tide_column *s, const tide_column *t
                      tide_column *dst, char *errbuf, size_t errlen)
 {
     int64_t n = s->length;
-    if (check_column(s, TIDE_STRING, n, "repeat", "a string", errbuf, errlen) != 0 ||
-        check_column(times, TIDE_INT32, n, "repeat", "an int count", errbuf, errlen) != 0)
+    if (text_check(s, TIDE_STRING, n, "repeat", "a string", errbuf, errlen) != 0 ||
+        text_check(times, TIDE_INT32, n, "repeat", "an int count", errbuf, errlen) != 0)
         return -1;
-    if (alloc_string(out, dst, n, data_bytes(s), s, times) != 0)
+    if (text_alloc(out, dst, TIDE_STRING, n, text_data_bytes(s), s, times) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     const int32_t *k = times->values;
     int64_t used = 0;
     for (int64_t i = 0; i < n; i++) {
         if (tide_valid(dst, i) && k[i] > 0) {
             int32_t len;
-            const unsigned char *p = row_bytes(s, i, &len);
+            const unsigned char *p = text_row(s, i, &len);
             if ((int64_t)len * k[i] > INT32_MAX)
                 return kernel_error(errbuf, errlen, "repeat: %d copies of %d bytes exceed 2 GiB",
                                     k[i], len);
@@ -563,16 +484,16 @@ int tide_eval_ascii(tide_batch *out, const tide_column *s, tide_column *dst, cha
                     size_t errlen)
 {
     int64_t n = s->length;
-    if (check_column(s, TIDE_STRING, n, "ascii", "a string", errbuf, errlen) != 0) return -1;
+    if (text_check(s, TIDE_STRING, n, "ascii", "a string", errbuf, errlen) != 0) return -1;
     if (kernel_alloc(out, dst, "", TIDE_INT32, 0, 0, n, 0) != 0 ||
         kernel_validity_and(out, dst, s, NULL) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     int32_t *r = dst->values;
     for (int64_t i = 0; i < n; i++) {
         int32_t len, k = 0;
-        const unsigned char *p = row_bytes(s, i, &len);
+        const unsigned char *p = text_row(s, i, &len);
         /* The first character (substring(0, 1)) as Java decodes it. */
-        r[i] = len == 0 ? 0 : java_code_point(p, &k, char_at(p, 0, len));
+        r[i] = len == 0 ? 0 : text_java_code_point(p, &k, text_char_at(p, 0, len));
     }
     kernel_finish(dst);
     return 0;

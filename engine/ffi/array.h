@@ -108,6 +108,18 @@ int tide_eval_array_set_op(tide_batch *out, const tide_column *a, const tide_col
    NULL when both are non-empty and one holds a null; false otherwise. */
 int tide_eval_arrays_overlap(tide_batch *out, const tide_column *a, const tide_column *b,
                              tide_column *dst, char *errbuf, size_t errlen);
+/* array_insert(arr, pos, item), item of the elements' type: arr with
+   item at pos, 1-based, -1 after the last element (Spark 3.5's); a pos
+   past either end pads with nulls up to it; pos 0 is Spark's error
+   INVALID_INDEX_OF_ZERO. NULL where arr or pos is. */
+int tide_eval_array_insert(tide_batch *out, const tide_column *arr, const tide_column *pos,
+                           const tide_column *item, tide_column *dst, char *errbuf, size_t errlen);
+/* shuffle(arr): each row's elements in a random order. When seeded, row i
+   (counted from first_row) is ordered by a generator seeded by seed and
+   its number alone, so that the same rows give the same orders however
+   they come in batches; otherwise each call draws a new seed. */
+int tide_eval_array_shuffle(tide_batch *out, const tide_column *arr, uint64_t seed, int32_t seeded,
+                            int64_t first_row, tide_column *dst, char *errbuf, size_t errlen);
 
 /* Higher-order functions (eval_array_lambda.c). A batch of a row per
    element of arr's rows (null rows have none): input's columns outer[0,
@@ -165,6 +177,18 @@ tide_batch *tide_array_step_batch(const tide_batch *input, const int32_t *outer,
                                   int64_t *rows, int64_t candidates, char *errbuf, size_t errlen);
 int tide_array_step_merge(tide_batch *out, const tide_column *acc, const tide_column *merged,
                           const int64_t *rows, int64_t m, tide_column *dst, char *errbuf,
+                          size_t errlen);
+/* zip_with(a, b, f): a batch of a row per position of each row where a
+   and b are valid, as many as the longer array has (the outer columns f
+   reads first, repeated per position, then "left" and "right", null past
+   the end of the shorter array); NULL with errbuf on failure.
+   tide_array_zip_result then makes the arrays of f's results, one per
+   position in order, valid where a and b are. */
+tide_batch *tide_array_zip_batch(const tide_batch *input, const int32_t *outer, int32_t n_outer,
+                                 const tide_column *a, const tide_column *b, char *errbuf,
+                                 size_t errlen);
+int tide_array_zip_result(tide_batch *out, const tide_column *a, const tide_column *b,
+                          const tide_column *results, tide_column *dst, char *errbuf,
                           size_t errlen);
 /* value where arr's row is valid, NULL where it is null. */
 int tide_array_null_where(tide_batch *out, const tide_column *value, const tide_column *arr,

@@ -153,23 +153,18 @@ end
 function Column:like(pattern) return wrap { k = "call", fn = "like", args = { self.node, node_of(pattern) } } end
 function Column:rlike(pattern) return wrap { k = "call", fn = "rlike", args = { self.node, node_of(pattern) } } end
 
--- startswith, endswith and contains of a literal string, as a LIKE whose
--- pattern escapes the string's own % and _ (one regular expression
--- kernel); named as Spark names them.
-local function string_match(method, make_pattern)
-  return function(self, text)
-    if type(text) ~= "string" then
-      error(("%s takes a string, not %s"):format(method, checks.kindOf(text)), 2)
-    end
-    local pattern = make_pattern((text:gsub("[\\%%_]", "\\%0")))
-    local match = { k = "call", fn = "like", args = { self.node, { k = "lit", value = pattern } } }
-    local name = ("%s(%s, %s)"):format(method, require("tide.sql").toString(self.node), text)
-    return wrap { k = "alias", name = name, expr = match }
-  end
+function Column:ilike(pattern) return wrap { k = "call", fn = "ilike", args = { self.node, node_of(pattern) } } end
+
+-- startswith, endswith and contains of a string or a Column (Spark's
+-- StartsWith, EndsWith, Contains).
+for _, name in ipairs({ "startswith", "endswith", "contains" }) do
+  Column[name] = function(self, other) return wrap { k = "call", fn = name, args = { self.node, node_of(other) } } end
 end
-Column.startswith = string_match("startswith", function(p) return p .. "%" end)
-Column.endswith = string_match("endswith", function(p) return "%" .. p end)
-Column.contains = string_match("contains", function(p) return "%" .. p .. "%" end)
+
+-- bitwiseAND, bitwiseOR, bitwiseXOR: SQL's &, |, ^.
+Column.bitwiseAND = binary("&")
+Column.bitwiseOR = binary("|")
+Column.bitwiseXOR = binary("^")
 
 -- The sort orders of orderBy: col:desc(), F.desc("x"), ... Nulls come
 -- first ascending and last descending unless said.

@@ -3,8 +3,9 @@
 --   size (cardinality), element_at, arr[i] (getItem), array_contains,
 --   array(...), array_join, sort_array, array_distinct, array_max/min,
 --   slice, flatten, array_position, array_remove, array_union/intersect/
---   except, arrays_overlap, array_repeat, sequence, arrays_zip, and
---   reverse and concat of arrays; Spark ML's
+--   except, arrays_overlap, array_repeat, sequence, arrays_zip, array_size,
+--   try_element_at, array_insert, shuffle, and reverse and concat of
+--   arrays; Spark ML's
 --   vector_to_array and array_to_vector (tide.ml.functions).
 -- split is tide.eval_functions'; explode and its kin make rows
 -- (tide.generate); collect_list and collect_set are aggregates.
@@ -387,18 +388,82 @@ local function concat(node, _, compileChild, ev)
   end)
 end
 
+-- array_size(arr): size, but NULL for a null array (whatever
+-- spark.sql.legacy.sizeOfNull says), and of arrays only.
+local function array_size(node, _, compileChild, ev)
+  local c = args_of(node, compileChild, 1, 1, ev)[1]
+  if coerce.isVoid(c.type) then return all_null(ev, node, T.int) end
+  local arr = as_array(node, c, ev)
+  return over_args(ev, node, T.int, { arr }, function(out, cols, dst)
+    local sizes = ev.newColumn(out)
+    local rc = C.tide_eval_array_size(out, cols[1], sizes, ev.errbuf, ev.errlen)
+    if rc ~= 0 then return rc end
+    return C.tide_array_null_where(out, sizes, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- array_insert(arr, pos, item): Spark 3.5's (-1 puts the item last), pos
+-- an int, item cast to the type it shares with the elements.
+local function array_insert(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 3, 3, ev)
+  local arr = as_array(node, args[1], ev)
+  local pos = args[2]
+  if coerce.isVoid(pos.type) then return all_null(ev, node, arr.type) end
+  if pos.type.id ~= ID.int then
+    ev.typeError(node, ("array_insert's position must be an int, not %s (%s)"):format(pos.type:simpleString(),
+      pos.name))
+  end
+  local item
+  arr, item = element_and_value(node, arr, args[3], ev)
+  -- padding makes nulls whatever the item, as Spark's (whose type says so
+  -- only for a nullable item)
+  local is_lit, v = ev.literalOf(args[3])
+  local t = (is_lit and v ~= nil) and arr.type or T.array(arr.type.elementType, true)
+  return over_args(ev, node, t, { arr, pos, item }, function(out, cols, dst)
+    return C.tide_eval_array_insert(out, cols[1], cols[2], cols[3], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- shuffle(arr[, seed]): each array's elements in a random order; with a
+-- seed (an integer literal), the same rows give the same orders, each
+-- row's from the seed, its partition and its number in it.
+local function shuffle(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, 2, ev)
+  local arr = as_array(node, args[1], ev)
+  local seed = args[2] and fns.literalInt(node, args[2], ev, "seed")
+  local name, key = ev.sqlName(node), {}
+  return {
+    type = arr.type, name = name,
+    run = function(input, out, ctx)
+      local a = arr.run(input, out, ctx)
+      local n = tonumber(input.num_rows)
+      local partition, first = fns.rowPosition(ctx, key, n)
+      local s = ffi.cast("uint64_t", seed or 0) + partition
+      local dst = ev.newColumn(out)
+      ev.check(C.tide_eval_array_shuffle(out, a, s, seed and 1 or 0, first, dst, ev.errbuf, ev.errlen), name)
+      return dst
+    end,
+  }
+end
+
 -- explode and its kin in an expression: Spark's message.
 local function generator(node, _, _, ev)
   error(("The generator is not supported: nested in expressions %q (explode and its kin go directly in a select)")
     :format(ev.sqlName(node)), 0)
 end
 M.GENERATORS = { explode = true, explode_outer = true, posexplode = true, posexplode_outer = true, inline = true,
-                 inline_outer = true }
+                 inline_outer = true, json_tuple = true, json_tuple_outer = true }
 
 function M.register(eval)
   eval.register("size", size)
   eval.register("cardinality", size)
   eval.register("element_at", element_at)
+  -- element_at's errors are ANSI's only, but for index 0: try_element_at
+  -- is element_at in non-ANSI Spark 3.5
+  eval.register("try_element_at", element_at)
+  eval.register("array_size", array_size)
+  eval.register("array_insert", array_insert)
+  eval.register("shuffle", shuffle)
   eval.register("array_contains", array_contains)
   eval.register("array", array)
   eval.register("array_join", array_join)
@@ -424,7 +489,9 @@ function M.register(eval)
   eval.register("concat", or_strings(eval.compilerOf("concat"), concat))
   eval.register("vector_to_array", vector_to_array)
   eval.register("array_to_vector", array_to_vector)
-  for name in pairs(M.GENERATORS) do eval.register(name, generator) end
+  for name in pairs(M.GENERATORS) do
+    if not name:find("^json_tuple") then eval.register(name, generator) end
+  end
 end
 
 return M

@@ -3,7 +3,9 @@
 -- eval_regex.c, eval_hash.c, eval_select.c, eval_logic.c):
 --   lower, upper, length, substring, concat, coalesce, isnan, nanvl, regexp_replace,
 --   split, split(...)[i], like, rlike, xxhash64, struct, current_timestamp (now), udf,
---   assert_true.
+--   assert_true; if, equal_null, typeof, named_struct; monotonically_increasing_id,
+--   spark_partition_id and uuid (engine/eval_misc.c); and the session's constants
+--   current_database (current_schema), current_catalog, version, input_file_name.
 -- Arguments are cast as Spark casts them implicitly (numbers to strings
 -- for string functions, strings to ints for positions). Regular
 -- expressions must be literals: they are compiled once, with the plan.
@@ -325,10 +327,177 @@ local function assert_true(node, _, compileChild, ev)
   }
 end
 
+-- ---- conditionals ---------------------------------------------------------------
+
+-- if(cond, a, b): Spark's If, a CASE WHEN cond THEN a ELSE b END named
+-- (IF(cond, a, b)); its values coerced as CASE's, cond a boolean (or NULL).
+local function if_(node, _, compileChild, ev)
+  local args = node.args or {}
+  if #args ~= 3 then ev.typeError(node, ("if takes 3 arguments, not %d"):format(#args)) end
+  local cond = compileChild(args[1])
+  if cond.type.id ~= ID.boolean and not coerce.isVoid(cond.type) then
+    ev.typeError(node, ("the first argument of if must be a boolean, not %s (%s)"):format(simple(cond.type),
+      cond.name))
+  end
+  local name = ev.sqlName(node)
+  local c = compileChild({ k = "case", branches = { { when = args[1], value = args[2] } }, otherwise = args[3],
+                           sqlText = name })
+  c.name = name
+  return c
+end
+
+-- equal_null(a, b): a <=> b (Spark's EqualNull is EqualNullSafe).
+local function equal_null(node, _, compileChild, ev)
+  local args = node.args or {}
+  if #args ~= 2 then ev.typeError(node, ("equal_null takes 2 arguments, not %d"):format(#args)) end
+  local name = ev.sqlName(node)
+  local c = compileChild({ k = "op", op = "<=>", left = args[1], right = args[2], sqlText = name })
+  c.name = name
+  return c
+end
+
+-- ---- types and structs ----------------------------------------------------------
+
+-- Spark's DataType.catalogString of a type (typeof's answer): NULL's is
+-- void, and an ML vector's that of the struct VectorUDT stores it as.
+local function catalog_string(t)
+  if coerce.isVoid(t) then return "void" end
+  if t.id == ID.vector then return "struct<type:tinyint,size:int,indices:array<int>,values:array<double>>" end
+  if t.id == ID.array then return "array<" .. catalog_string(t.elementType) .. ">" end
+  if t.id == ID.map then return ("map<%s,%s>"):format(catalog_string(t.keyType), catalog_string(t.valueType)) end
+  if t.id == ID.struct then
+    local parts = {}
+    for i, f in ipairs(t.fields) do parts[i] = f.name .. ":" .. catalog_string(f.dataType) end
+    return "struct<" .. table.concat(parts, ",") .. ">"
+  end
+  return t:simpleString()
+end
+
+-- A constant string, known when the plan is compiled, named as node.
+local function constant(node, compileChild, ev, value)
+  local c = compileChild({ k = "lit", value = value })
+  c.name = ev.sqlName(node)
+  return c
+end
+
+local function typeof(node, _, compileChild, ev)
+  local arg = args_of(node, compileChild, 1, 1, ev)[1]
+  return constant(node, compileChild, ev, catalog_string(arg.type))
+end
+
+-- named_struct(name1, value1, ...): Spark's CreateNamedStruct, its names
+-- literal strings.
+local function named_struct(node, _, compileChild, ev)
+  local n = #(node.args or {})
+  if n == 0 or n % 2 ~= 0 then
+    ev.typeError(node, ("[WRONG_NUM_ARGS] named_struct requires 2n (n > 0) arguments, not %d"):format(n))
+  end
+  local args = args_of(node, compileChild, n, n, ev)
+  local values, names, fields = {}, {}, {}
+  for i = 1, n, 2 do
+    local is_lit, name = ev.literalOf(args[i])
+    if not is_lit or (name ~= nil and type(name) ~= "string") then
+      ev.typeError(node, ("Only foldable STRING expressions are allowed to appear at odd position, not %s")
+        :format(args[i].name))
+    end
+    if name == nil then ev.typeError(node, ("the field name %s must not be null"):format(args[i].name)) end
+    local v = args[i + 1]
+    if coerce.isVoid(v.type) then v = ev.castTo(v, T.string) end
+    values[#values + 1] = v
+    names[#names + 1] = name
+    fields[#fields + 1] = T.field(name, v.type, true)
+  end
+  local k = #values
+  local cnames = ffi.new("const char*[?]", k, names)
+  return over_args(ev, node, T.struct(fields), values, function(out, cols, dst, input)
+    local _ = names -- (keeps the strings cnames points to)
+    return C.tide_eval_struct(out, ev.columnArray(cols), cnames, k, input.num_rows, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- ---- values of their own: ids, partitions, uuids ---------------------------------
+
+-- The partition of the batch being run, and the rows a function (key, a
+-- table of its own) numbered in it before this run. A partition is one
+-- micro-batch of a stream, numbered as its batch id (the one
+-- foreachBatch gets), or the one batch of a batch query (0); ctx lives
+-- for one batch and goes with each of its slices, so the numbering goes
+-- on from slice to slice.
+function M.rowPosition(ctx, key, n)
+  if not ctx then return 0, 0 end
+  local seen = ctx.rowsNumbered
+  if not seen then
+    seen = setmetatable({}, { __mode = "k" })
+    ctx.rowsNumbered = seen
+  end
+  local first = seen[key] or 0
+  seen[key] = first + n
+  return ctx.epochId or 0, first
+end
+
+-- monotonically_increasing_id(): Spark's (partition << 33) + the row's
+-- number in its partition (M.rowPosition): unique and increasing over a
+-- query's output.
+local function monotonically_increasing_id(node, _, compileChild, ev)
+  args_of(node, compileChild, 0, 0, ev)
+  local name, key = ev.sqlName(node), {}
+  return {
+    type = T.long, name = name,
+    run = function(input, out, ctx)
+      local n = tonumber(input.num_rows)
+      local partition, first = M.rowPosition(ctx, key, n)
+      local dst = ev.newColumn(out)
+      ev.check(C.tide_eval_row_ids(out, partition, first, n, dst, ev.errbuf, ev.errlen), name)
+      return dst
+    end,
+  }
+end
+
+-- spark_partition_id(): the batch's partition (M.rowPosition), an int.
+local function spark_partition_id(node, _, compileChild, ev)
+  args_of(node, compileChild, 0, 0, ev)
+  return {
+    type = T.int, name = "SPARK_PARTITION_ID()",
+    run = function(input, out, ctx)
+      local one = ev.newColumn(out)
+      ev.check(C.tide_eval_alloc(out, one, "", ID.int, 0, 0, 1), "SPARK_PARTITION_ID()")
+      ffi.cast("int32_t*", one.values)[0] = ctx and ctx.epochId or 0
+      local dst = ev.newColumn(out)
+      ev.check(C.tide_eval_broadcast(out, one, input.num_rows, dst, ev.errbuf, ev.errlen), "SPARK_PARTITION_ID()")
+      return dst
+    end,
+  }
+end
+
+-- uuid(): a random version 4 UUID a row.
+local function uuid(node, _, compileChild, ev)
+  args_of(node, compileChild, 0, 0, ev)
+  local name = ev.sqlName(node)
+  return {
+    type = T.string, name = name,
+    run = function(input, out)
+      local dst = ev.newColumn(out)
+      ev.check(C.tide_eval_uuid(out, input.num_rows, dst, ev.errbuf, ev.errlen), name)
+      return dst
+    end,
+  }
+end
+
+-- Functions of the session that are constants here: tide has one
+-- database and one catalog, Spark's default names; version() is tide's
+-- version; input_file_name() is "" (Spark's answer where no file is
+-- read: tide's file sources do not say which file a row came from).
+local function session_constant(value)
+  return function(node, _, compileChild, ev)
+    args_of(node, compileChild, 0, 0, ev)
+    return constant(node, compileChild, ev, type(value) == "function" and value() or value)
+  end
+end
+
 -- The helpers of the other function modules (tide.eval_math, eval_text,
 -- eval_datetime, eval_dates, eval_arrays).
 M.argsOf, M.overArgs, M.allNull, M.literalString = args_of, over_args, all_null, literal_string
-M.literalBoolean = literal_boolean
+M.literalBoolean, M.literalInt = literal_boolean, literal_int
 
 function M.register(eval)
   eval.register("lower", change_case(0))
@@ -353,6 +522,18 @@ function M.register(eval)
   eval.register("now", current_timestamp)
   eval.register("assert_true", assert_true)
   eval.register("udf", function(...) return require("tide.udf").compile(...) end)
+  eval.register("if", if_)
+  eval.register("equal_null", equal_null)
+  eval.register("typeof", typeof)
+  eval.register("named_struct", named_struct)
+  eval.register("monotonically_increasing_id", monotonically_increasing_id)
+  eval.register("spark_partition_id", spark_partition_id)
+  eval.register("uuid", uuid)
+  eval.register("input_file_name", session_constant(""))
+  eval.register("current_database", session_constant("default"))
+  eval.register("current_schema", session_constant("default"))
+  eval.register("current_catalog", session_constant("spark_catalog"))
+  eval.register("version", session_constant(function() return ffi.string(C.tide_version()) end))
 end
 
 return M

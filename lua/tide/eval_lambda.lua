@@ -9,6 +9,7 @@
 --   F.aggregate("v", F.lit(0), function(acc, x) return acc + x end)   aggregate(v, 0, (acc, x) -> acc + x)
 --   F.map_filter("m", function(k, v) return v:gt(0) end)          map_filter(m, (k, v) -> v > 0)
 --   F.transform_values("m", function(k, v) return v * 2 end)       transform_values(m, (k, v) -> v * 2)
+--   F.zip_with("a", "b", function(x, y) return x + y end)        zip_with(a, b, (x, y) -> x + y)
 --
 -- The body is compiled once, over a batch of a row per element (the
 -- element, its position, and the outer columns the body reads, repeated
@@ -117,6 +118,30 @@ local function bind(lambda, schema)
   return rewrite(lambda.body, params), outer
 end
 
+-- A batch a kernel made (elements, pairs or positions laid out for a
+-- lambda), wrapped; NULL raises that kernel's error under name.
+local function wrapped(ptr, ev, name)
+  if ptr == nil then error(name .. ": " .. ffi.string(ev.errbuf), 0) end
+  return batchlib.wrap(ptr)
+end
+
+-- Runs compiled over b (wrapped), then take(result), which copies what
+-- it keeps into the output before b goes; b is released either way, and
+-- a failure raised under name.
+local function over_batch(b, compiled, ctx, ev, name, take)
+  local scratch = C.tide_batch_derive(b, 0)
+  if scratch == nil then
+    batchlib.release(b)
+    error("out of memory evaluating " .. name, 0)
+  end
+  local ok, result = pcall(compiled.run, b, scratch, ctx)
+  local rc = ok and take(result)
+  C.tide_batch_free(scratch)
+  batchlib.release(b)
+  if not ok then error(result, 0) end
+  ev.check(rc, name)
+end
+
 -- The most parameters each function's lambda takes; the map functions
 -- take exactly two, the entry's key and value.
 local KINDS = { transform = 2, filter = 2, exists = 1, forall = 1, map_filter = 2, transform_keys = 2,
@@ -188,17 +213,10 @@ local function higher_order(node, schema, compileChild, ev)
     type = t, name = name,
     run = function(input, out, ctx)
       local a = arr.run(input, out, ctx)
-      local elements = batchlib.wrap(C.tide_array_element_batch(input, c_outer, n_outer, a, with_pos and 1 or 0,
-        ev.errbuf, ev.errlen), ffi.string(ev.errbuf))
-      local scratch = C.tide_batch_derive(elements, 0)
-      if scratch == nil then error("out of memory evaluating " .. name, 0) end
       local dst = ev.newColumn(out)
-      local ok, result = pcall(compiled.run, elements, scratch, ctx)
-      local rc = ok and put_back(out, a, result, dst)
-      C.tide_batch_free(scratch)
-      batchlib.release(elements)
-      if not ok then error(result, 0) end
-      ev.check(rc, name)
+      local elements = wrapped(C.tide_array_element_batch(input, c_outer, n_outer, a, with_pos and 1 or 0, ev.errbuf,
+        ev.errlen), ev, name)
+      over_batch(elements, compiled, ctx, ev, name, function(result) return put_back(out, a, result, dst) end)
       return dst
     end,
   }
@@ -207,27 +225,19 @@ end
 -- CAST of an array to another array type: its elements, as one column,
 -- cast to t's element type (ev.castTo's kernel), then put back.
 function M.castElements(c, t, ev)
-  local elements -- the element column of the batch being cast
-  local cast = ev.castTo({ type = c.type.elementType, name = c.name, run = function() return elements end },
+  -- (the element batch's one column)
+  local cast = ev.castTo({ type = c.type.elementType, name = c.name, run = function(b) return b.columns end },
     t.elementType)
   local none = ffi.new("int32_t[1]")
+  local name = "CAST(" .. c.name .. ")"
   return {
     type = t, name = c.name, outputName = c.outputName,
     run = function(input, out, ctx)
       local a = c.run(input, out, ctx)
-      local eb = C.tide_array_element_batch(input, none, 0, a, 0, ev.errbuf, ev.errlen)
-      if eb == nil then error("CAST(" .. c.name .. "): " .. ffi.string(ev.errbuf), 0) end
-      eb = batchlib.wrap(eb)
-      elements = eb.columns
-      local scratch = C.tide_batch_derive(eb, 0)
       local dst = ev.newColumn(out)
-      local ok, casted = pcall(cast.run, eb, scratch, ctx)
-      local rc = ok and C.tide_array_replace_elements(out, a, casted, dst, ev.errbuf, ev.errlen)
-      elements = nil
-      C.tide_batch_free(scratch)
-      batchlib.release(eb)
-      if not ok then error(casted, 0) end
-      ev.check(rc, "CAST(" .. c.name .. ")")
+      local elements = wrapped(C.tide_array_element_batch(input, none, 0, a, 0, ev.errbuf, ev.errlen), ev, name)
+      over_batch(elements, cast, ctx, ev, name,
+        function(casted) return C.tide_array_replace_elements(out, a, casted, dst, ev.errbuf, ev.errlen) end)
       return dst
     end,
   }
@@ -283,22 +293,6 @@ local function aggregate(node, schema, compileChild, ev)
   if finish then f, f_outer, f_n = compile_lambda(finish, schema, { acc_type }, ev) end
   local name = ev.sqlName(node)
   local ops = require("tide.dataframe_ops")
-  local function checked(ptr)
-    if ptr == nil then error(name .. ": " .. ffi.string(ev.errbuf), 0) end
-    return batchlib.wrap(ptr)
-  end
-  -- runs compiled over batch b, the result's buffers copied into out by
-  -- take(out, result) before b goes
-  local function over(compiled, b, ctx, take)
-    local scratch = C.tide_batch_derive(b, 0)
-    if scratch == nil then error("out of memory evaluating " .. name, 0) end
-    local ok, result = pcall(compiled.run, b, scratch, ctx)
-    local rc = ok and take(result)
-    C.tide_batch_free(scratch)
-    batchlib.release(b)
-    if not ok then error(result, 0) end
-    ev.check(rc, name)
-  end
   return {
     type = f and f.type or acc_type, name = name,
     run = function(input, out, ctx)
@@ -310,16 +304,16 @@ local function aggregate(node, schema, compileChild, ev)
       local held
       local k, candidates = 0, -1
       while true do
-        local step = checked(C.tide_array_step_batch(input, m_outer, m_n, a, acc, k, rows, candidates, ev.errbuf,
-          ev.errlen))
+        local step = wrapped(C.tide_array_step_batch(input, m_outer, m_n, a, acc, k, rows, candidates, ev.errbuf,
+          ev.errlen), ev, name)
         local count = step:count()
         if count == 0 then
           batchlib.release(step)
           break
         end
-        local next_held = checked(C.tide_batch_new(1))
+        local next_held = wrapped(C.tide_batch_new(1), ev, name)
         local dst = next_held.columns
-        over(m, step, ctx, function(merged)
+        over_batch(step, m, ctx, ev, name, function(merged)
           return C.tide_array_step_merge(next_held, acc, merged, rows, count, dst, ev.errbuf, ev.errlen)
         end)
         if held then batchlib.release(held) end
@@ -331,7 +325,7 @@ local function aggregate(node, schema, compileChild, ev)
         for j = 0, f_n - 1 do cols[j + 1] = f_outer[j] end
         local rowwise = ops.columns_of(input, cols, 1)
         rowwise.columns[f_n] = acc[0]
-        over(f, rowwise, ctx, function(result)
+        over_batch(rowwise, f, ctx, ev, name, function(result)
           return C.tide_array_null_where(out, result, a, dst, ev.errbuf, ev.errlen)
         end)
       else
@@ -368,18 +362,39 @@ function M.sortWith(node, schema, compileChild, ev)
     type = arr.type, name = name,
     run = function(input, out, ctx)
       local a = arr.run(input, out, ctx)
-      local pairs_of = C.tide_array_pair_batch(input, c_outer, n_outer, a, ev.errbuf, ev.errlen)
-      if pairs_of == nil then error(name .. ": " .. ffi.string(ev.errbuf), 0) end
-      pairs_of = batchlib.wrap(pairs_of)
-      local scratch = C.tide_batch_derive(pairs_of, 0)
-      if scratch == nil then error("out of memory evaluating " .. name, 0) end
       local dst = ev.newColumn(out)
-      local ok, result = pcall(cmp.run, pairs_of, scratch, ctx)
-      local rc = ok and C.tide_array_sort_by(out, a, result, dst, ev.errbuf, ev.errlen)
-      C.tide_batch_free(scratch)
-      batchlib.release(pairs_of)
-      if not ok then error(result, 0) end
-      ev.check(rc, name)
+      over_batch(wrapped(C.tide_array_pair_batch(input, c_outer, n_outer, a, ev.errbuf, ev.errlen), ev, name), cmp,
+        ctx, ev, name, function(result) return C.tide_array_sort_by(out, a, result, dst, ev.errbuf, ev.errlen) end)
+      return dst
+    end,
+  }
+end
+
+-- zip_with(left, right, (x, y) -> ...): the function over the arrays'
+-- elements at each position, the shorter array's past its end null; one
+-- batch of every position of every row (tide_array_zip_batch).
+local function zip_with(node, schema, compileChild, ev)
+  local args = node.args or {}
+  if #args ~= 3 or not is_lambda(args[3], 2) then
+    ev.typeError(node, "zip_with takes two arrays and a function (x, y) (F.zip_with(a, b, function(x, y) return ..."
+      .. " end), or SQL's (x, y) -> ...)")
+  end
+  local a, b = compileChild(args[1]), compileChild(args[2])
+  for _, c in ipairs({ a, b }) do
+    if c.type.id ~= ID.array then
+      ev.typeError(node, ("zip_with needs arrays, not %s (%s)"):format(c.type:simpleString(), c.name))
+    end
+  end
+  local f, c_outer, n_outer = compile_lambda(args[3], schema, { a.type.elementType, b.type.elementType }, ev)
+  local name = ev.sqlName(node)
+  return {
+    type = T.array(f.type), name = name,
+    run = function(input, out, ctx)
+      local ac, bc = a.run(input, out, ctx), b.run(input, out, ctx)
+      local dst = ev.newColumn(out)
+      local zipped = wrapped(C.tide_array_zip_batch(input, c_outer, n_outer, ac, bc, ev.errbuf, ev.errlen), ev, name)
+      over_batch(zipped, f, ctx, ev, name,
+        function(result) return C.tide_array_zip_result(out, ac, bc, result, dst, ev.errbuf, ev.errlen) end)
       return dst
     end,
   }
@@ -389,6 +404,7 @@ function M.register(eval)
   for fn in pairs(KINDS) do eval.register(fn, higher_order) end
   eval.register("aggregate", aggregate)
   eval.register("reduce", aggregate)
+  eval.register("zip_with", zip_with)
 end
 
 return M

@@ -1,13 +1,24 @@
 -- tide.eval_math — the math functions of tide.eval's `call` nodes, each
--- one C kernel over whole columns (engine/eval_math.c), with Spark 3.5's
--- types (mathExpressions.scala, non-ANSI):
+-- one C kernel over whole columns (engine/eval_math.c, eval_math_fn.c,
+-- eval_math_int.c), with Spark 3.5's types and names (mathExpressions.scala,
+-- arithmetic.scala, bitwiseExpressions.scala, randomExpressions.scala,
+-- non-ANSI):
 --   abs (keeps the type), round/bround(x[, d]) (keep the type; a decimal
 --   gets RoundBase's precision), floor/ceil/ceiling(x) (bigint, or a
 --   decimal of scale 0) and floor/ceil(x, d) (decimals), sqrt, exp,
 --   ln, log(x) and log(base, x), log10, log2, pow/power, signum/sign
---   (doubles), greatest/least (the arguments' common type).
+--   (doubles), greatest/least (the arguments' common type);
+--   the trigonometric and hyperbolic functions, radians, degrees, log1p,
+--   expm1, cbrt, rint, atan2, hypot, pi(), e() (doubles); pmod and mod
+--   (the type of %), negative and positive (keep the type), try_add,
+--   try_subtract, try_multiply, try_divide (the types of + - * /, NULL on
+--   overflow), factorial (bigint), bin and conv (strings), width_bucket
+--   (bigint), shiftleft/shiftright/shiftrightunsigned (the left side's
+--   type), bit_count (int), rand/random and randn (doubles).
 -- Arguments are cast as Spark casts them implicitly: strings and NULL to
--- double where a number is wanted.
+-- double where a number is wanted. Spark's capitals (SIN(x), PI()) are
+-- tide.sql_names'.
+local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local coerce = require("tide.eval_coerce")
@@ -198,6 +209,249 @@ local function greatest(is_least)
   end
 end
 
+-- The argument count check of args_of, for calls rewritten into other
+-- nodes before their arguments are compiled.
+local function check_count(node, min, max, ev)
+  local n = #(node.args or {})
+  if n < min or n > max then
+    local want = max == min and tostring(min) or ("%d to %d"):format(min, max)
+    ev.typeError(node, ("%s takes %s arguments, not %d"):format(node.fn, want, n))
+  end
+end
+
+-- The Lua value of an integral literal (for decimal widening), else nil.
+local function integral_literal(c, ev)
+  local is_lit, v = ev.literalOf(c)
+  if is_lit and coerce.isIntegral(c.type) then return v end
+end
+
+-- c compiled from another node but named as the call node is.
+local function renamed(node, c, ev)
+  local copy = {}
+  for k, v in pairs(c) do copy[k] = v end
+  copy.name, copy.outputName, copy.literal = ev.sqlName(node), nil, nil
+  return copy
+end
+
+-- ---- functions of doubles ------------------------------------------------------------
+
+-- f(x) of one double (C.TIDE_FN_*).
+local function double_fn(fn)
+  return function(node, _, compileChild, ev)
+    local x = args_of(node, compileChild, 1, 1, ev)[1]
+    return over_args(ev, node, T.double, { as_double(node, x, ev) }, function(out, cols, dst)
+      return C.tide_eval_math_fn(out, fn, cols[1], dst, ev.errbuf, ev.errlen)
+    end)
+  end
+end
+
+-- atan2(y, x), hypot(a, b).
+local function double_fn2(fn)
+  return function(node, _, compileChild, ev)
+    local args = args_of(node, compileChild, 2, 2, ev)
+    return over_args(ev, node, T.double, { as_double(node, args[1], ev), as_double(node, args[2], ev) },
+      function(out, cols, dst)
+        return C.tide_eval_math_fn2(out, fn, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+      end)
+  end
+end
+
+-- pi(), e(): a double literal named PI(), E().
+local function constant(value)
+  return function(node, _, compileChild, ev)
+    args_of(node, compileChild, 0, 0, ev)
+    local c = compileChild({ k = "lit", value = value, type = T.double })
+    c.name = ev.sqlName(node)
+    return c
+  end
+end
+
+-- width_bucket(v, min, max, n): three doubles and a bigint count.
+local function width_bucket(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 4, 4, ev)
+  for i = 1, 3 do args[i] = as_double(node, args[i], ev) end
+  args[4] = ev.castTo(as_number(node, args[4], ev), T.long)
+  return over_args(ev, node, T.long, args, function(out, cols, dst)
+    return C.tide_eval_width_bucket(out, cols[1], cols[2], cols[3], cols[4], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- ---- arithmetic as functions ------------------------------------------------------------
+
+-- The operands of a binary arithmetic function with op's types (Spark's
+-- BinaryArithmetic coercion, as tide.eval_operators applies it): the two
+-- cast columns and the result type, or nil when they are not numbers.
+local function arithmetic_operands(op, l, r, ev)
+  local lt, rt, result = coerce.arithmetic(op, l.type, r.type, integral_literal(l, ev), integral_literal(r, ev))
+  if not lt then return nil end
+  return ev.castTo(l, lt), ev.castTo(r, rt), result
+end
+
+-- pmod(a, b): the types of a % b; NULL where b is 0.
+local function pmod(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  local l, r, t = arithmetic_operands("%", args[1], args[2], ev)
+  if not l then
+    ev.typeError(node, ("pmod needs numbers, not %s and %s"):format(simple(args[1].type), simple(args[2].type)))
+  end
+  local p, s = t.precision or 0, t.scale or 0
+  return over_args(ev, node, t, { l, r }, function(out, cols, dst)
+    return C.tide_eval_pmod(out, cols[1], cols[2], p, s, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- mod(a, b) is a % b (Spark's Remainder), named mod(a, b).
+local function mod(node, _, compileChild, ev)
+  check_count(node, 2, 2, ev)
+  return renamed(node, compileChild({ k = "op", op = "%", left = node.args[1], right = node.args[2] }), ev)
+end
+
+-- negative(x) is -x (UnaryMinus), named negative(x).
+local function negative(node, _, compileChild, ev)
+  check_count(node, 1, 1, ev)
+  return renamed(node, compileChild({ k = "neg", expr = node.args[1] }), ev)
+end
+
+-- positive(x): x itself (a string or NULL as a double), named (+ x).
+local function positive(node, _, compileChild, ev)
+  local x = as_number(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+  return same_values(ev, node, x)
+end
+
+-- try_add, try_subtract, try_multiply, try_divide: the operator's types;
+-- an int or bigint result that overflows is NULL (Spark's TRY mode; the
+-- other types already give NULL or Infinity). Other operands (a date and
+-- days) go to the operator itself, as Spark's TryEval of it.
+local TRY_OPS = { try_add = "+", try_subtract = "-", try_multiply = "*", try_divide = "/" }
+local ARITH_CODE = { ["+"] = C.TIDE_ADD, ["-"] = C.TIDE_SUB, ["*"] = C.TIDE_MUL, ["/"] = C.TIDE_DIV }
+
+local function try_arith(node, _, compileChild, ev)
+  local op = TRY_OPS[node.fn:lower()]
+  check_count(node, 2, 2, ev)
+  local function as_operator()
+    return renamed(node, compileChild({ k = "op", op = op, left = node.args[1], right = node.args[2] }), ev)
+  end
+  if node.args[1].k == "interval" or node.args[2].k == "interval" then return as_operator() end
+  local args = args_of(node, compileChild, 2, 2, ev)
+  local l, r, t = arithmetic_operands(op, args[1], args[2], ev)
+  if not l then return as_operator() end
+  local code, p, s = ARITH_CODE[op], t.precision or 0, t.scale or 0
+  local checked = coerce.isIntegral(t) and op ~= "/"
+  return over_args(ev, node, t, { l, r }, function(out, cols, dst)
+    if checked then return C.tide_eval_try_arith(out, code, cols[1], cols[2], dst, ev.errbuf, ev.errlen) end
+    return C.tide_eval_arith(out, code, cols[1], cols[2], p, s, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- ---- integers and bits ------------------------------------------------------------------
+
+-- An argument Spark casts implicitly to int (IntegerType): numbers,
+-- strings and NULL.
+local function as_int(node, c, ev)
+  return ev.castTo(as_number(node, c, ev), T.int)
+end
+
+-- The value shifted: int and bigint stay, NULL and other numbers or
+-- strings become ints (the first type of Spark's TypeCollection(IntegerType,
+-- LongType) they cast to).
+local function shifted(node, c, ev)
+  if c.type.id == ID.int or c.type.id == ID.long then return c end
+  return as_int(node, c, ev)
+end
+
+local function shift(op)
+  return function(node, _, compileChild, ev)
+    local args = args_of(node, compileChild, 2, 2, ev)
+    local x, k = shifted(node, args[1], ev), as_int(node, args[2], ev)
+    return over_args(ev, node, x.type, { x, k }, function(out, cols, dst)
+      return C.tide_eval_bitwise(out, op, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+    end)
+  end
+end
+
+-- bit_count(x): an int, bigint or boolean, without implicit casts
+-- (ExpectsInputTypes); NULL is an int NULL.
+local function bit_count(node, _, compileChild, ev)
+  local x = args_of(node, compileChild, 1, 1, ev)[1]
+  if coerce.isVoid(x.type) then x = ev.castTo(x, T.int) end
+  local id = x.type.id
+  if id ~= ID.int and id ~= ID.long and id ~= ID.boolean then
+    ev.typeError(node, ("bit_count needs an integer or a boolean, not %s (%s)"):format(simple(x.type), x.name))
+  end
+  return over_args(ev, node, T.int, { x }, function(out, cols, dst)
+    return C.tide_eval_bit_count(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+local function factorial(node, _, compileChild, ev)
+  local x = as_int(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+  return over_args(ev, node, T.long, { x }, function(out, cols, dst)
+    return C.tide_eval_factorial(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- bin(x): x as a bigint (Spark's implicit cast truncates 13.3 to 13).
+local function bin(node, _, compileChild, ev)
+  local x = ev.castTo(as_number(node, args_of(node, compileChild, 1, 1, ev)[1], ev), T.long)
+  return over_args(ev, node, T.string, { x }, function(out, cols, dst)
+    return C.tide_eval_bin(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- conv(num, from, to): num read as a string (numbers as Spark prints
+-- them), the bases as ints.
+local function conv(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 3, 3, ev)
+  local num = args[1]
+  local id = num.type.id
+  if id == ID.struct or id == ID.array or id == ID.map or id == ID.vector then
+    ev.typeError(node, ("conv needs a string, not %s (%s)"):format(simple(num.type), num.name))
+  end
+  num = ev.castTo(num, T.string)
+  return over_args(ev, node, T.string, { num, as_int(node, args[2], ev), as_int(node, args[3], ev) },
+    function(out, cols, dst)
+      return C.tide_eval_conv(out, cols[1], cols[2], cols[3], dst, ev.errbuf, ev.errlen)
+    end)
+end
+
+-- ---- rand, randn -----------------------------------------------------------------------
+
+-- rand([seed]) / randn([seed]): Spark's XORShiftRandom(seed + partition)
+-- over the rows in order, where tide's partition is the slice a batch is
+-- evaluated in (ctx.sliceIndex, 0 for a batch evaluated whole) and a
+-- micro-batch adds its epoch times 2^32. The seed is an int or bigint
+-- literal (NULL is 0); without one, a random seed drawn once per node.
+local function random(gaussian)
+  return function(node, _, compileChild, ev)
+    local args = args_of(node, compileChild, 0, 1, ev)
+    local seed
+    if args[1] then
+      local is_lit, v = ev.literalOf(args[1])
+      if not is_lit or not (coerce.isIntegral(args[1].type) or coerce.isVoid(args[1].type)) then
+        ev.typeError(node, ("Input argument to %s must be an integer, long, or null constant."):format(
+          gaussian == 1 and "randn" or "rand"))
+      end
+      seed = v or 0
+    else
+      node.randomSeed = node.randomSeed or C.tide_random_seed()
+      seed = node.randomSeed
+    end
+    seed = ffi.cast("int64_t", seed)
+    local name = ev.sqlName(node)
+    return {
+      type = T.double, name = name,
+      run = function(input, out, ctx)
+        local part = ffi.cast("int64_t", ctx and ctx.sliceIndex or 0)
+        local epoch = ffi.cast("int64_t", ctx and ctx.epochId or 0)
+        local dst = ev.newColumn(out)
+        ev.check(C.tide_eval_rand(out, input.num_rows, seed + part + epoch * 4294967296LL, gaussian, dst,
+          ev.errbuf, ev.errlen), name)
+        return dst
+      end,
+    }
+  end
+end
+
 function M.register(eval)
   eval.register("abs", abs)
   eval.register("round", round(C.TIDE_ROUND_HALF_UP))
@@ -217,6 +471,35 @@ function M.register(eval)
   eval.register("power", pow)
   eval.register("greatest", greatest(false))
   eval.register("least", greatest(true))
+  for name, fn in pairs({ sin = C.TIDE_FN_SIN, cos = C.TIDE_FN_COS, tan = C.TIDE_FN_TAN, cot = C.TIDE_FN_COT,
+                          sec = C.TIDE_FN_SEC, csc = C.TIDE_FN_CSC, asin = C.TIDE_FN_ASIN, acos = C.TIDE_FN_ACOS,
+                          atan = C.TIDE_FN_ATAN, sinh = C.TIDE_FN_SINH, cosh = C.TIDE_FN_COSH,
+                          tanh = C.TIDE_FN_TANH, asinh = C.TIDE_FN_ASINH, acosh = C.TIDE_FN_ACOSH,
+                          atanh = C.TIDE_FN_ATANH, radians = C.TIDE_FN_RADIANS, degrees = C.TIDE_FN_DEGREES,
+                          log1p = C.TIDE_FN_LOG1P, expm1 = C.TIDE_FN_EXPM1, cbrt = C.TIDE_FN_CBRT,
+                          rint = C.TIDE_FN_RINT }) do
+    eval.register(name, double_fn(fn))
+  end
+  eval.register("atan2", double_fn2(C.TIDE_FN_ATAN2))
+  eval.register("hypot", double_fn2(C.TIDE_FN_HYPOT))
+  eval.register("pi", constant(math.pi))
+  eval.register("e", constant(2.718281828459045)) -- Math.E
+  eval.register("width_bucket", width_bucket)
+  eval.register("pmod", pmod)
+  eval.register("mod", mod)
+  eval.register("negative", negative)
+  eval.register("positive", positive)
+  for name in pairs(TRY_OPS) do eval.register(name, try_arith) end
+  eval.register("shiftleft", shift(C.TIDE_SHIFT_LEFT))
+  eval.register("shiftright", shift(C.TIDE_SHIFT_RIGHT))
+  eval.register("shiftrightunsigned", shift(C.TIDE_SHIFT_RIGHT_UNSIGNED))
+  eval.register("bit_count", bit_count)
+  eval.register("factorial", factorial)
+  eval.register("bin", bin)
+  eval.register("conv", conv)
+  eval.register("rand", random(0))
+  eval.register("random", random(0))
+  eval.register("randn", random(1))
 end
 
 return M

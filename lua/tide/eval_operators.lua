@@ -1,9 +1,10 @@
 -- tide.eval_operators — the compilers of tide.eval's operator nodes: `op`
--- (arithmetic, div, comparisons, and/or), `not`, `neg`, `isnull` /
--- `isnotnull`, `in`, `case` and `atleastnnonnulls`. Each checks its
--- operands' types as Spark does (tide.eval_coerce), casts them to the type
--- its kernel takes, and runs one C kernel over whole columns
--- (engine/eval_arith.c, eval_compare.c, eval_logic.c, eval_select.c).
+-- (arithmetic, div, comparisons, and/or, the bitwise & | ^), `not`, `neg`,
+-- `bitnot` (~), `isnull` / `isnotnull`, `in`, `case` and
+-- `atleastnnonnulls`. Each checks its operands' types as Spark does
+-- (tide.eval_coerce), casts them to the type its kernel takes, and runs
+-- one C kernel over whole columns (engine/eval_arith.c, eval_compare.c,
+-- eval_logic.c, eval_select.c, eval_math_int.c).
 --
 -- tide.eval installs them into its table of compilers (install), handing
 -- over what they share with its other compilers.
@@ -36,6 +37,7 @@ local function no_vectors(node, list, what)
 end
 
 local ARITH = { ["+"] = 1, ["-"] = 2, ["*"] = 3, ["/"] = 4, ["%"] = 5 }
+local BITWISE = { ["&"] = C.TIDE_BIT_AND, ["|"] = C.TIDE_BIT_OR, ["^"] = C.TIDE_BIT_XOR }
 local COMPARE = { ["="] = 1, ["=="] = 1, ["!="] = 2, ["<>"] = 2, ["<"] = 3, ["<="] = 4, [">"] = 5,
                   [">="] = 6, ["<=>"] = 7 }
 
@@ -133,6 +135,27 @@ function operators.interval(node)
   type_error(node, "an interval literal only moves a timestamp here (ts + " .. node.text .. ")")
 end
 
+-- The type of Spark's bitwise operators (BitwiseAnd, BitwiseOr,
+-- BitwiseXor, BitwiseNot): integers only, int and bigint meeting as
+-- bigint, NULL taking the other's type (int when all are NULL). Strings
+-- are not read as numbers here: Spark reads them as doubles, which are
+-- refused too.
+local function bitwise_type(node, list)
+  local t
+  for _, c in ipairs(list) do
+    local ty = c.type
+    if not coerce.isVoid(ty) then
+      if not coerce.isIntegral(ty) then
+        local names = {}
+        for i, x in ipairs(list) do names[i] = simple(x.type) end
+        type_error(node, ("%s needs integers, not %s"):format(node.op or "~", table.concat(names, " and ")))
+      end
+      t = (t == nil or ty.id == ID.long) and ty or t
+    end
+  end
+  return t or T.int
+end
+
 function operators.op(node, scope)
   local op = node.op
   if type(op) == "string" then op = op:lower() end
@@ -178,6 +201,12 @@ function operators.op(node, scope)
     return binary(name, T.boolean, l, r, function(out, a, b, dst)
       return C.tide_eval_compare(out, code, a, b, dst, errbuf, ERRLEN)
     end)
+  elseif BITWISE[op] then
+    local code, t = BITWISE[op], bitwise_type(node, { l, r })
+    l, r = cast_to(l, t), cast_to(r, t)
+    return binary(name, t, l, r, function(out, a, b, dst)
+      return C.tide_eval_bitwise(out, code, a, b, dst, errbuf, ERRLEN)
+    end)
   elseif op == "and" or op == "or" or op == "&&" or op == "||" then
     local is_or = (op == "or" or op == "||") and 1 or 0
     local word = is_or == 1 and "OR" or "AND"
@@ -216,6 +245,16 @@ function operators.neg(node, scope)
   end
   return unary(sql_name(node), child.type, child, function(out, a, dst)
     return C.tide_eval_negate(out, a, dst, errbuf, ERRLEN)
+  end)
+end
+
+-- ~x (Spark's BitwiseNot), named ~x.
+function operators.bitnot(node, scope)
+  local child = compile_node(node.expr, scope)
+  local t = bitwise_type(node, { child })
+  child = cast_to(child, t)
+  return unary(sql_name(node), t, child, function(out, a, dst)
+    return C.tide_eval_bitwise(out, C.TIDE_BIT_NOT, a, nil, dst, errbuf, ERRLEN)
   end)
 end
 

@@ -10,7 +10,9 @@
 --   translate(s, from, to), initcap, reverse, repeat(s, n), ascii,
 --   regexp_extract(s, pattern[, idx]); md5, sha1, sha2(x, bits), crc32,
 --   base64, unbase64, hex, hash(...) (Murmur3, seed 42); ifnull/nvl,
---   nullif, nvl2.
+--   nullif, nvl2; character_length and len (length's aliases).
+-- Spark 3.5's other string functions are in tide.eval_text_search,
+-- eval_text_format and eval_text_regex, registered with these.
 -- Arguments are cast as Spark casts them implicitly: numbers (any atomic
 -- type) to strings for string functions, strings and numbers to int for
 -- lengths and counts; md5, sha1, sha2, crc32 and base64 take strings or
@@ -69,6 +71,21 @@ local function literal_int(node, c, ev, what)
 end
 
 local function lit(compileChild, value) return compileChild({ k = "lit", value = value }) end
+
+-- A bigint argument (chr's code): numbers, strings and NULL are cast.
+local function as_long(node, c, ev)
+  local t = c.type
+  if t.id == ID.long then return c end
+  if coerce.isVoid(t) or t.id == ID.string or coerce.isNumeric(t) then return ev.castTo(c, T.long) end
+  ev.typeError(node, ("%s needs a bigint, not %s (%s)"):format(node.fn, simple(t), c.name))
+end
+
+-- A string or binary argument (left, bit_length, ...): binary stays,
+-- anything else is a string argument.
+local function as_varlen(node, c, ev)
+  if c.type.id == ID.binary then return c end
+  return as_string(node, c, ev)
+end
 
 -- ---- strings ----------------------------------------------------------------------------
 
@@ -339,6 +356,11 @@ local function nullif(node, _, compileChild, ev)
   }
 end
 
+-- The helpers of the other string modules (tide.eval_text_search,
+-- eval_text_format, eval_text_regex).
+M.asString, M.asInt, M.asLong, M.asVarlen, M.asBytes = as_string, as_int, as_long, as_varlen, as_bytes
+M.literalInt, M.lit = literal_int, lit
+
 function M.register(eval)
   eval.register("trim", trim(C.TIDE_TRIM_BOTH))
   eval.register("ltrim", trim(C.TIDE_TRIM_LEADING))
@@ -368,6 +390,11 @@ function M.register(eval)
   eval.register("nvl", ifnull)
   eval.register("nvl2", nvl2)
   eval.register("nullif", nullif)
+  eval.register("character_length", eval.compilerOf("length"))
+  eval.register("len", eval.compilerOf("length"))
+  require("tide.eval_text_search").register(eval)
+  require("tide.eval_text_format").register(eval)
+  require("tide.eval_text_regex").register(eval)
 end
 
 return M

@@ -62,6 +62,22 @@ end
 
 function F.current_timestamp() return call("current_timestamp", {}) end
 
+-- equal_null(a, b): a <=> b; typeof(col): Spark's name of its type;
+-- named_struct(F.lit("a"), col, ...): names as literal Columns.
+F.equal_null = columns_fn("equal_null")
+F.typeof = columns_fn("typeof")
+F.named_struct = columns_fn("named_struct")
+-- Values of their own (a "partition" is a micro-batch, docs/streaming.md),
+-- and the session's constants.
+for _, name in ipairs({ "monotonically_increasing_id", "input_file_name", "current_database", "current_catalog",
+                        "current_schema", "version" }) do
+  F[name] = function() return call(name, {}) end
+end
+-- (named as Spark's prettyName writes it, wherever it stands)
+function F.spark_partition_id()
+  return wrap { k = "call", fn = "spark_partition_id", args = {} }
+end
+
 
 -- ---- json and udf ----------------------------------------------------------------
 
@@ -92,6 +108,24 @@ function F.from_json(c, schema, options)
 end
 
 function F.to_json(c, options) return call("to_json", { colNode(c) }, options or {}) end
+
+-- get_json_object(col, path): path a string (Spark's JsonPath: "$.a[0].b").
+function F.get_json_object(c, path) return call("get_json_object", { colNode(c), nodeOf(path) }) end
+-- json_tuple(col, field, ...): a generator of columns c0, c1, ... (in a
+-- select, as explode): df:select(F.json_tuple("value", "a", "b")).
+function F.json_tuple(c, ...)
+  local args = { colNode(c) }
+  for i = 1, select("#", ...) do args[i + 1] = nodeOf((select(i, ...))) end
+  return call("json_tuple", args)
+end
+F.json_array_length = columns_fn("json_array_length")
+F.json_object_keys = columns_fn("json_object_keys")
+-- schema_of_json(json[, options]): json a JSON text (a Lua string is the
+-- text, as PySpark's), or a literal Column of one.
+function F.schema_of_json(json, options)
+  if next(options or {}) ~= nil then error("schema_of_json's options are not supported by tide", 2) end
+  return call("schema_of_json", { nodeOf(json) })
+end
 
 -- udf(fn, returnType[, {perRow = true}]): by default fn runs once per batch
 -- as fn(n, out, arg1, arg2, ...) over column views (see docs/streaming.md);

@@ -5,11 +5,14 @@
 --   df:select(F.posexplode("tags"))                         -- pos, col
 --   df:selectExpr("id", "explode_outer(tags) AS tag")       -- null or [] -> one row, tag null
 --   df:select(F.inline("points"))                           -- an array of structs: their fields
+--   df:select(F.json_tuple("value", "a", "b"))              -- c0, c1: fields of each JSON object
 --
 -- The select's other items are computed first, with the generator's array
 -- beside them; then one C kernel (tide_batch_explode) repeats each row
 -- once per element and puts the elements (and their positions) where the
 -- generator stood. Row-wise: streams and slices explode as they come.
+-- json_tuple makes one row of each: its columns are the fields of the
+-- struct one kernel reads out of each row's JSON (tide.json_functions).
 local C = require("tide.ffi")
 local T = require("tide.types")
 local column = require("tide.column")
@@ -29,7 +32,9 @@ local function generator_of(node)
   if node.k == "alias" then
     names, node = node.names or { node.name }, node.expr
   end
-  if node.k == "call" and type(node.fn) == "string" and GENERATORS[node.fn:lower()] then return node, names end
+  if node.k == "call" and type(node.fn) == "string" and GENERATORS[node.fn:lower()] and not node.asStruct then
+    return node, names
+  end
 end
 
 function M.has(nodes)
@@ -39,17 +44,61 @@ function M.has(nodes)
   return false
 end
 
+local function is_json_tuple(fn) return fn == "json_tuple" or fn == "json_tuple_outer" end
+
+-- json_tuple(json, k1, ..., kn) in a select: the struct of its n fields
+-- where it stands, then those fields as columns c0, ..., or as named by
+-- its alias. (LATERAL VIEW OUTER asks for json_tuple_outer: the same, as
+-- json_tuple gives every row one row.)
+local function json_tuple(df, nodes, at_item, gen, names)
+  local sql_names = require("tide.sql_names")
+  local k = #(gen.args or {}) - 1
+  if k < 1 then
+    checks.failAtUser(("[WRONG_NUM_ARGS] json_tuple requires at least 2 arguments (the JSON and a field name),"
+      .. " not %d: %s"):format(k + 1, sql_names.toString(gen)))
+  end
+  local defaults = {}
+  for i = 1, k do defaults[i] = "c" .. (i - 1) end
+  names = names or defaults
+  if #names ~= k then
+    checks.failAtUser(("The number of aliases supplied in the AS clause does not match the number of columns output"
+      .. " by the UDTF expected %d aliases but got %s"):format(k, table.concat(names, ", ")))
+  end
+  local items = {}
+  for i, n in ipairs(nodes) do
+    items[i] = column.wrap(i == at_item and { k = "alias", name = ARRAY,
+      expr = { k = "call", fn = "json_tuple", args = gen.args, asStruct = true, sqlText = sql_names.toString(gen) } }
+      or n)
+  end
+  local ok, projected = pcall(df.select, df, items)
+  if not ok then checks.failAtUser((tostring(projected):gsub("^[^\n]-:%d+: ", ""))) end
+  local cols = {}
+  for i, f in ipairs(projected._plan.schema.fields) do
+    if f.name == ARRAY then
+      for j = 1, k do
+        cols[#cols + 1] = column.wrap({ k = "alias", name = names[j],
+          expr = { k = "field", expr = { k = "col", name = ARRAY, index = i - 1 }, name = defaults[j] } })
+      end
+    else
+      cols[#cols + 1] = column.wrap({ k = "col", name = f.name, index = i - 1 })
+    end
+  end
+  return projected:select(cols)
+end
+
 -- select(nodes) over df where one of nodes is a generator; new_df(df, op)
 -- makes the plan node over df.
 function M.project(df, nodes, derive)
-  local items, gen, names, sql_names = {}, nil, nil, require("tide.sql_names")
+  local items, gen, names, sql_names, at_tuple = {}, nil, nil, require("tide.sql_names"), nil
   for i, n in ipairs(nodes) do
     local g, alias = generator_of(n)
     if g and gen then
       checks.failAtUser(("Only one generator allowed per select clause but found 2: %s, %s"):format(
         sql_names.toString(gen), sql_names.toString(g)))
     end
-    if g then
+    if g and is_json_tuple(g.fn:lower()) then
+      gen, names, at_tuple = g, alias, i
+    elseif g then
       gen, names = g, alias
       if #(g.args or {}) ~= 1 then
         checks.failAtUser(("%s takes 1 argument, not %d"):format(g.fn, #(g.args or {})))
@@ -60,6 +109,7 @@ function M.project(df, nodes, derive)
     end
   end
   local fn = gen.fn:lower()
+  if at_tuple then return json_tuple(df, nodes, at_tuple, gen, names) end
   local with_pos, outer, inline = fn:sub(1, 3) == "pos", fn:sub(-6) == "_outer", fn:sub(1, 6) == "inline"
   local projected = df:select(items)
   local schema = projected._plan.schema

@@ -1,6 +1,8 @@
 -- tide.json_functions — from_json and to_json for tide.eval, over whole
 -- columns through the C kernels (tide_from_json in from_json.cc, tide_to_json in
--- json_write.c).
+-- json_write.c), and the functions of JSON text without a schema
+-- (json_path.cc): get_json_object, json_tuple, json_array_length,
+-- json_object_keys, schema_of_json.
 --
 --   F.from_json(F.col("value"), schema, { mode = "PERMISSIVE",
 --                                         columnNameOfCorruptRecord = "_corrupt_record" })
@@ -213,6 +215,112 @@ function M.toJson(out, input, dst, plan)
   return dst
 end
 
+-- ---- JSON text without a schema (json_path.cc) ----------------------------------------
+--
+-- get_json_object(json, path), json_tuple(json, name, ...) (a generator:
+-- tide.generate makes its columns), json_array_length, json_object_keys
+-- and schema_of_json, as Spark 3.5's. The text may use single quotes and
+-- raw control characters in strings, as the Jackson parser Spark reads it
+-- with allows (schema_of_json: single quotes only, its default options);
+-- text that is not JSON gives NULL. get_json_object's path may be a
+-- column; json_tuple's names and schema_of_json's text must be literals.
+
+local function json_text(node, c, ev, position)
+  local id = c.type.id
+  if id == T.ID.string or id == T.ID.binary then return c end
+  if require("tide.eval_coerce").isVoid(c.type) then return ev.castTo(c, T.string) end
+  ev.typeError(node, ('%s needs a string as its %s argument, not %s (%s)'):format(node.fn, position or "first",
+    c.type:simpleString(), c.name))
+end
+
+local function get_json_object(node, _, compileChild, ev)
+  local fns = require("tide.eval_functions")
+  local args = fns.argsOf(node, compileChild, 2, 2, ev)
+  local json, path = json_text(node, args[1], ev), json_text(node, args[2], ev, "second")
+  return fns.overArgs(ev, node, T.string, { json, path }, function(out, cols, dst)
+    return C.tide_eval_get_json_object(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- One kernel of the json text alone, giving type t.
+local function of_json(kernel, t)
+  return function(node, _, compileChild, ev)
+    local fns = require("tide.eval_functions")
+    local json = json_text(node, fns.argsOf(node, compileChild, 1, 1, ev)[1], ev)
+    return fns.overArgs(ev, node, t, { json }, function(out, cols, dst)
+      return kernel(out, cols[1], dst, ev.errbuf, ev.errlen)
+    end)
+  end
+end
+
+-- json_tuple(json, name, ...): in a select, tide.generate compiles it with
+-- node.asStruct, for a struct of its columns (c0, c1, ...); anywhere else
+-- it is a generator in an expression, as Spark refuses.
+local function json_tuple(node, _, compileChild, ev)
+  if not node.asStruct then
+    error(("The generator is not supported: nested in expressions %q (json_tuple goes directly in a select)")
+      :format(ev.sqlName(node)), 0)
+  end
+  local fns = require("tide.eval_functions")
+  local n = #(node.args or {})
+  if n < 2 then
+    ev.typeError(node, ("[WRONG_NUM_ARGS] json_tuple requires at least 2 arguments (the JSON and a field name),"
+      .. " not %d"):format(n))
+  end
+  local args = fns.argsOf(node, compileChild, 2, nil, ev)
+  local json = json_text(node, args[1], ev)
+  local names, fields = {}, {}
+  for i = 2, #args do
+    local c = args[i]
+    if c.type.id ~= T.ID.string and not require("tide.eval_coerce").isVoid(c.type) then
+      ev.typeError(node, ("json_tuple requires that all arguments are strings, not %s (%s)"):format(
+        c.type:simpleString(), c.name))
+    end
+    local name = fns.literalString(node, c, ev, "field name")
+    names[i - 1] = name
+    fields[i - 1] = T.field("c" .. (i - 2), T.string, true)
+  end
+  local k = #args - 1
+  local c_names = ffi.new("const char*[?]", k)
+  for i = 1, k do c_names[i - 1] = names[i] end
+  return fns.overArgs(ev, node, T.struct(fields), { json }, function(out, cols, dst)
+    local _ = names -- (keeps the strings c_names points to)
+    return C.tide_eval_json_tuple(out, cols[1], c_names, k, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- Spark's DDL of the type it infers for a JSON document (tide_json_schema_of).
+function M.schemaOf(text)
+  local size = 256
+  while true do
+    local buf = ffi.new("char[?]", size)
+    local n = C.tide_json_schema_of(text, #text, buf, size, errbuf, 1024)
+    if n < 0 then error(ffi.string(errbuf), 0) end
+    if n < size then return ffi.string(buf, n) end
+    size = tonumber(n) + 1
+  end
+end
+
+-- schema_of_json(json[, options]): a string, computed once from the
+-- literal text when the plan is compiled.
+local function schema_of_json(node, _, compileChild, ev)
+  local fns = require("tide.eval_functions")
+  local args = fns.argsOf(node, compileChild, 1, 2, ev)
+  local is_lit, text = ev.literalOf(args[1])
+  if not is_lit or type(text) ~= "string" then
+    ev.typeError(node, ("[NON_FOLDABLE_INPUT] the input json should be a foldable string expression and not null;"
+      .. " however, got %s"):format(args[1].name))
+  end
+  if args[2] then
+    ev.typeError(node, "schema_of_json's options are not supported by tide (its defaults are Spark's)")
+  end
+  local ok, ddl = pcall(M.schemaOf, text)
+  if not ok then error(("%s: %s"):format(ev.sqlName(node), ddl), 0) end
+  local c = compileChild({ k = "lit", value = ddl })
+  c.name = ev.sqlName(node)
+  return c
+end
+
 -- ---- registration with tide.eval ----------------------------------------------------
 
 -- ASSUMED CONTRACT (docs/architecture.md; adjust when eval.lua settles):
@@ -246,6 +354,11 @@ function M.register(eval)
       end,
     }
   end)
+  eval.register("get_json_object", get_json_object)
+  eval.register("json_tuple", json_tuple)
+  eval.register("json_array_length", of_json(C.tide_eval_json_array_length, T.int))
+  eval.register("json_object_keys", of_json(C.tide_eval_json_object_keys, T.array(T.string)))
+  eval.register("schema_of_json", schema_of_json)
   eval.register("to_json", function(node, schema, compileChild)
     local child = compileChild(node.args[1])
     local opts = M.toJsonPlan(node.opts)

@@ -27,14 +27,20 @@ local RESERVED = {}
 for w in ([[AND OR NOT IS NULL IN BETWEEN LIKE RLIKE REGEXP CASE WHEN THEN ELSE END AS
             TRUE FALSE DIV FROM WHERE SELECT DISTINCT]]):gmatch("%a+") do RESERVED[w] = true end
 
--- Binary operators of valueExpression: precedence and node op.
+-- Binary operators of valueExpression: precedence and node op. As
+-- Spark's grammar: comparisons < | < ^ < & < + - || < * / % DIV.
 local BINARY = {
   ["="] = { 1, "=" }, ["=="] = { 1, "=" }, ["!="] = { 1, "!=" }, ["<>"] = { 1, "!=" },
   ["<"] = { 1, "<" }, ["<="] = { 1, "<=" }, [">"] = { 1, ">" }, [">="] = { 1, ">=" },
   ["<=>"] = { 1, "<=>" },
-  ["+"] = { 2, "+" }, ["-"] = { 2, "-" }, ["||"] = { 2, "concat" },
-  ["*"] = { 3, "*" }, ["/"] = { 3, "/" }, ["%"] = { 3, "%" }, DIV = { 3, "div" },
+  ["|"] = { 2, "|" }, ["^"] = { 3, "^" }, ["&"] = { 4, "&" },
+  ["+"] = { 5, "+" }, ["-"] = { 5, "-" }, ["||"] = { 5, "concat" },
+  ["*"] = { 6, "*" }, ["/"] = { 6, "/" }, ["%"] = { 6, "%" }, DIV = { 6, "div" },
 }
+
+-- The bitwise operators, which tide.sql_lexer leaves as unknown
+-- characters: operators here.
+local BITWISE_CHARS = { ["&"] = true, ["|"] = true, ["^"] = true, ["~"] = true }
 
 local MAX_DEPTH = 150
 
@@ -175,7 +181,7 @@ function Parser:predicated()
   local negate = false
   local nxt = self:peek(1)
   if is_not(self:peek()) and (is_kw(nxt, "BETWEEN") or is_kw(nxt, "IN") or is_kw(nxt, "LIKE")
-      or is_kw(nxt, "RLIKE") or is_kw(nxt, "REGEXP")) then
+      or is_kw(nxt, "ILIKE") or is_kw(nxt, "RLIKE") or is_kw(nxt, "REGEXP")) then
     self:advance()
     negate = true
   end
@@ -198,6 +204,10 @@ function Parser:predicated()
     result = { k = "in", expr = e, list = list }
   elseif self:accept_kw("LIKE") then
     result = { k = "call", fn = "like", args = { e, self:value(1) } }
+  elseif self:accept_kw("ILIKE") then
+    -- ILIKE pattern [ESCAPE 'c']: the function ilike(e, pattern[, escape])
+    result = { k = "call", fn = "ilike", args = { e, self:value(1) } }
+    if self:accept_kw("ESCAPE") then result.args[3] = self:value(1) end
   elseif self:accept_kw("RLIKE") or self:accept_kw("REGEXP") then
     result = { k = "call", fn = "rlike", args = { e, self:value(1) } }
   else
@@ -220,6 +230,14 @@ end
 
 function Parser:unary()
   local tok = self:peek()
+  if is_op(tok, "~") then
+    -- ~x, Spark's BitwiseNot, named ~x
+    self:enter()
+    self:advance()
+    local e = self:unary()
+    self.depth = self.depth - 1
+    return { k = "bitnot", expr = e }
+  end
   if is_op(tok, "-") or is_op(tok, "+") then
     self:enter()
     self:advance()
@@ -313,14 +331,61 @@ function Parser:primary()
     local query = self:subquery()
     self:expect_op(")")
     return { k = "exists", query = query }
+  elseif word == "REGEXP" and is_op(self:peek(1), "(") then
+    self:advance() -- regexp(s, re): the function, not the operator
+    return self:call("regexp")
   elseif RESERVED[word] then
     self:fail("an expression")
   end
   self:advance()
   if not is_op(self:peek(), "(") then return { k = "col", name = tok.value } end
   if word == "CAST" then return self:cast() end
+  -- TRY_CAST: CAST, whose failures are NULLs in non-ANSI Spark already
+  if word == "TRY_CAST" then
+    local c = self:cast()
+    c.try = true
+    return c
+  end
   if word == "EXTRACT" then return self:extract() end
+  if word == "POSITION" and self:insideParens("IN") then return self:position() end
+  if word == "OVERLAY" and self:insideParens("PLACING") then return self:overlay() end
   return self:call(tok.value:lower())
+end
+
+-- Whether the parenthesis at the cursor holds the keyword word outside
+-- any inner parenthesis (POSITION(a IN b) rather than position(a, b)).
+function Parser:insideParens(word)
+  local depth, k = 0, 0
+  repeat
+    local tok = self:peek(k)
+    if is_op(tok, "(") then depth = depth + 1 elseif is_op(tok, ")") then depth = depth - 1 end
+    if depth == 1 and is_kw(tok, word) then return true end
+    k = k + 1
+  until depth == 0 or tok.t == "eof"
+  return false
+end
+
+-- POSITION(substr IN str): locate(substr, str), as Spark's parser makes it.
+function Parser:position()
+  self:expect_op("(")
+  local substr = self:value(1)
+  self:expect_kw("IN")
+  local str = self:value(1)
+  self:expect_op(")")
+  return { k = "call", fn = "locate", args = { substr, str } }
+end
+
+-- OVERLAY(input PLACING replace FROM pos [FOR len]): overlay's call.
+function Parser:overlay()
+  self:expect_op("(")
+  local args = { self:value(1) }
+  self:expect_kw("PLACING")
+  args[2] = self:value(1)
+  self:expect_kw("FROM")
+  args[3] = self:value(1)
+  if self:accept_kw("FOR") then args[4] = self:value(1) end
+  self:expect_op(")")
+  return { k = "call", fn = "overlay", args = args }
 end
 
 -- DATE '2024-01-31' and TIMESTAMP '2024-01-31 10:00:00': the text as
@@ -575,7 +640,12 @@ end
 
 local function parser(text)
   if type(text) ~= "string" then error("a SQL expression must be a string, not " .. type(text), 0) end
-  return setmetatable({ text = text, toks = tokenize(text), i = 1, depth = 0 }, Parser)
+  local toks = tokenize(text)
+  for _, tok in ipairs(toks) do
+    local c = tok.t == "bad" and text:sub(tok.pos, tok.pos)
+    if c and BITWISE_CHARS[c] then tok.t, tok.value = "op", c end
+  end
+  return setmetatable({ text = text, toks = toks, i = 1, depth = 0 }, Parser)
 end
 
 function Parser:finish(e, expected)

@@ -42,9 +42,22 @@ local function type_sql(t)
 end
 
 local PRETTY_NAMES = { sqrt = "SQRT", exp = "EXP", log = "LOG", log10 = "LOG10", log2 = "LOG2",
-                       signum = "SIGNUM", power = "POWER", floor = "FLOOR", ceil = "CEIL" }
+                       signum = "SIGNUM", power = "POWER", floor = "FLOOR", ceil = "CEIL",
+  regexp_like = "REGEXP_LIKE", regexp = "REGEXP",
+  sin = "SIN", cos = "COS", tan = "TAN", cot = "COT", sec = "SEC", csc = "CSC", asin = "ASIN", acos = "ACOS",
+  atan = "ATAN", sinh = "SINH", cosh = "COSH", tanh = "TANH", asinh = "ASINH", acosh = "ACOSH", atanh = "ATANH",
+  radians = "RADIANS", degrees = "DEGREES", log1p = "LOG1P", expm1 = "EXPM1", cbrt = "CBRT", atan2 = "ATAN2",
+  hypot = "HYPOT", pi = "PI", e = "E", random = "rand", spark_partition_id = "SPARK_PARTITION_ID" }
 
 local SYMBOL = { ["and"] = "AND", ["or"] = "OR", div = "div" }
+
+-- The arguments Spark fills in where a call leaves them out, which its
+-- name shows (replace(s, x) is replace(s, x, )): position -> text.
+local DEFAULTS = {
+  locate = { [3] = "1" }, regexp_extract = { [3] = "1" }, lpad = { [3] = " " }, rpad = { [3] = " " },
+  replace = { [3] = "" }, position = { [3] = "1" }, overlay = { [4] = "-1" }, regexp_extract_all = { [3] = "1" },
+  regexp_instr = { [3] = "0" }, mask = { [2] = "X", [3] = "x", [4] = "n", [5] = "NULL" },
+}
 
 local TRIM_SIDES = { trim = "BOTH", ltrim = "LEADING", rtrim = "TRAILING" }
 
@@ -58,7 +71,8 @@ local function to_string(n)
   elseif k == "lit" then return literal_string(n)
   elseif k == "alias" then return tostring(n.name)
   elseif k == "cast" and n.literalText then return n.literalText
-  elseif k == "cast" then return "CAST(" .. to_string(n.expr) .. " AS " .. type_sql(n.to) .. ")"
+  elseif k == "cast" then
+    return (n.try and "TRY_CAST(" or "CAST(") .. to_string(n.expr) .. " AS " .. type_sql(n.to) .. ")"
   elseif k == "field" then return to_string(n.expr) .. "." .. tostring(n.name)
   elseif k == "item" then return to_string(n.expr) .. "[" .. to_string(n.index) .. "]"
   elseif k == "op" then
@@ -68,6 +82,7 @@ local function to_string(n)
     return "(" .. l .. " " .. (SYMBOL[n.op] or tostring(n.op)) .. " " .. r .. ")"
   elseif k == "not" then return "(NOT " .. to_string(n.expr) .. ")"
   elseif k == "neg" then return "(- " .. to_string(n.expr) .. ")"
+  elseif k == "bitnot" then return "~" .. to_string(n.expr)
   elseif k == "isnull" then return "(" .. to_string(n.expr) .. " IS NULL)"
   elseif k == "isnotnull" then return "(" .. to_string(n.expr) .. " IS NOT NULL)"
   elseif k == "atleastnnonnulls" then
@@ -90,15 +105,17 @@ local function to_string(n)
     return table.concat(out) .. " END"
   elseif k == "call" then
     local args = n.args or {}
-    if (n.fn == "like" or n.fn == "rlike") and #args == 2 then
-      return to_string(args[1]) .. " " .. n.fn:upper() .. " " .. to_string(args[2])
-    end
+    -- (Spark's Like.sql is infix, RLike's a call: RLIKE(s, p))
+    if n.fn == "like" and #args == 2 then return to_string(args[1]) .. " LIKE " .. to_string(args[2]) end
+    if n.fn == "rlike" and #args == 2 then return "RLIKE(" .. to_string(args[1]) .. ", " .. to_string(args[2]) .. ")" end
     local parts = {}
     for i, a in ipairs(args) do
       parts[i] = (n.fn == "count" and a.k == "star") and "1" or to_string(a)
     end
     if n.fn == "count_distinct" then return "count(DISTINCT " .. table.concat(parts, ", ") .. ")" end
     if n.fn == "extract" and #parts == 2 then return ("extract(%s FROM %s)"):format(parts[1], parts[2]) end
+    if n.fn == "positive" and #parts == 1 then return "(+ " .. parts[1] .. ")" end
+    if n.fn == "if" and #parts == 3 then return "(IF(" .. table.concat(parts, ", ") .. "))" end
     -- Spark's math functions name themselves (prettyName): round(x) is
     -- Round(x, 0), log(x) is Logarithm(E(), x), SQRT(x) and CEIL(x) in
     -- capitals, unless called by an alias (pow, sign, ceiling).
@@ -106,8 +123,11 @@ local function to_string(n)
     if n.fn == "log" and #parts == 1 then table.insert(parts, 1, "E()") end
     -- Defaults Spark fills in, and TRIM's own SQL for trim(trimStr, s).
     local fn = type(n.fn) == "string" and n.fn:lower()
-    if (fn == "locate" or fn == "regexp_extract") and #parts == 2 then parts[3] = "1" end
-    if (fn == "lpad" or fn == "rpad") and #parts == 2 then parts[3] = " " end
+    local defaults = DEFAULTS[fn]
+    if defaults then
+      for i = #parts + 1, table.maxn(defaults) do parts[i] = defaults[i] end
+    end
+    if fn == "ilike" then parts[3] = nil end -- (its escape is no part of its name)
     local side = #parts == 2 and TRIM_SIDES[fn]
     if side then return ("TRIM(%s %s FROM %s)"):format(side, parts[1], parts[2]) end
     -- unix_timestamp(x) and from_unixtime(x) carry Spark's default pattern,

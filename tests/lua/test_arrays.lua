@@ -436,4 +436,92 @@ t.test("array_sort with a comparator: Spark's examples, a stable sort of structs
     "The comparator has returned a null")
 end)
 
+t.test("array_size, try_element_at and array_insert: Spark 3.5's examples, nulls, positions past either end", function()
+  local df = spark:createDataFrame({ { { "a", "b", "c" }, 2, "d" }, { { "c", "b", "a" }, -2, "d" }, { {}, 1, "x" },
+    { nil, 1, "x" }, { { "a" }, nil, "x" } }, "data array<string>, pos int, val string")
+  local out = df:select(F.array_size("data"), F.try_element_at("data", 2), F.try_element_at("data", F.lit(-1)),
+    F.array_insert("data", "pos", F.col("val")), F.array_insert("data", 5, "hello"), F.array_insert("data", -5, "hi"))
+  t.same_table(out.columns, { "array_size(data)", "try_element_at(data, 2)", "try_element_at(data, -1)",
+    "array_insert(data, pos, val)", "array_insert(data, 5, hello)", "array_insert(data, -5, hi)" })
+  t.same_table(out.dtypes, { { "array_size(data)", "int" }, { "try_element_at(data, 2)", "string" },
+    { "try_element_at(data, -1)", "string" }, { "array_insert(data, pos, val)", "array<string>" },
+    { "array_insert(data, 5, hello)", "array<string>" }, { "array_insert(data, -5, hi)", "array<string>" } })
+  t.same_table(t.rows(out), {
+    "3|b|c|[a, d, b, c]|[a, b, c, null, hello]|[hi, null, a, b, c]",
+    "3|b|a|[c, b, d, a]|[c, b, a, null, hello]|[hi, null, c, b, a]",
+    "0|null|null|[x]|[null, null, null, null, hello]|[hi, null, null, null, null]",
+    "null|null|null|null|null|null",
+    "1|null|a|null|[a, null, null, null, hello]|[hi, null, null, null, a]" })
+  -- Spark's documented examples; -1 puts the item last (3.5's)
+  t.same_table(t.rows(spark:range(1):selectExpr("array_insert(array(1, 2, 3, 4), 5, 5)",
+    "array_insert(array(5, 4, 3, 2), -1, 1)", "array_insert(array(5, 3, 2, 1), -4, 4)",
+    "array_insert(array(1, 2), 1, 2.5D)", "array_insert(array(1, 2), 2, NULL)", "array_size(array('b', 'd', 'c', 'a'))",
+    "try_element_at(array(1, 2, 3), 2)", "try_element_at(map(1, 'a', 2, 'b'), 2)", "try_element_at(array(1), 5)",
+    "array_size(NULL)")),
+    { "[1, 2, 3, 4, 5]|[5, 4, 3, 2, 1]|[5, 4, 3, 2, 1]|[2.5, 1.0, 2.0]|[1, null, 2]|4|2|b|null|null" })
+  -- the index 0 is an error in both, as Spark 3.5's
+  t.raises(function() df:select(F.try_element_at("data", 0)):collect() end, "INVALID_INDEX_OF_ZERO")
+  t.raises(function() df:select(F.array_insert("data", 0, "x")):collect() end, "INVALID_INDEX_OF_ZERO")
+  t.raises_at_caller({
+    { function() local _ = df:select(F.array_size(F.create_map(F.lit(1), F.lit(2)))) end,
+      "array_size needs an array, not map<int,int>" },
+    { function() local _ = df:select(F.array_insert("data", F.lit(1.5), "x")) end,
+      "array_insert's position must be an int, not double" },
+    { function() local _ = df:select(F.array_insert("data", 1, F.lit(true))) end, "does not go with the array's" },
+  })
+end)
+
+t.test("shuffle: the elements in a random order, the same ones for a seed however the rows are cut", function()
+  local rows = {}
+  for i = 1, 300 do rows[i] = { i, { i, i + 1, i + 2, i + 3, i + 4, i + 5 } } end
+  rows[301] = { 301, nil }
+  rows[302] = { 302, {} }
+  local df = spark:createDataFrame(rows, "id int, a array<int>")
+  local shuffled = df:select("a", F.shuffle("a"):alias("s"), F.shuffle("a", 7):alias("s7"))
+  t.same_table(shuffled.dtypes, { { "a", "array<int>" }, { "s", "array<int>" }, { "s7", "array<int>" } })
+  t.same_table(df:select(F.shuffle("a")).columns, { "shuffle(a)" })
+  local moved, first = 0, shuffled:collect()
+  for i, r in ipairs(first) do
+    if i <= 300 then
+      local sorted = { unpack(r.s, 1, r.s.n) }
+      table.sort(sorted)
+      t.same_table(sorted, { unpack(r.a, 1, r.a.n) }, "the same elements")
+      if r.s[1] ~= r.a[1] then moved = moved + 1 end
+    end
+  end
+  t.ok(moved > 150, "most rows moved: " .. moved)
+  t.eq(first[301].s, nil)
+  t.eq(first[302].s.n, 0)
+  -- a seed gives the same orders, in slices or whole
+  spark.conf:set("spark.tide.sliceRows", 7)
+  local sliced = shuffled:collect()
+  spark.conf:unset("spark.tide.sliceRows")
+  for i = 1, 300 do t.same_table(sliced[i].s7, first[i].s7, "row " .. i) end
+end)
+
+t.test("zip_with: Spark's examples, the shorter array padded with nulls, one batch of every position", function()
+  local out = spark:range(1):selectExpr("zip_with(array(1, 2), array(3, 4), (x, y) -> x + y)",
+    "zip_with(array('a', 'b', 'c'), array('d', 'e', 'f'), (x, y) -> concat(x, y))",
+    "zip_with(array(1, 2, 3), array('a', 'b', 'c'), (x, y) -> named_struct('y', y, 'x', x))")
+  t.same_table(out.columns, { "zip_with(array(1, 2), array(3, 4), lambdafunction((x + y), x, y))",
+    "zip_with(array(a, b, c), array(d, e, f), lambdafunction(concat(x, y), x, y))",
+    "zip_with(array(1, 2, 3), array(a, b, c), lambdafunction(named_struct(y, y, x, x), x, y))" })
+  t.same_table(t.rows(out), { "[4, 6]|[ad, be, cf]|[{a, 1}, {b, 2}, {c, 3}]" })
+  -- PySpark's examples
+  local df = spark:createDataFrame({ { 1, { 1, 3, 5, 8 }, { 0, 2, 4, 6 }, { "foo", "bar" }, { 1, 2, 3 } },
+    { 2, nil, { 1 }, {}, {} } }, "id int, xs array<int>, ys array<int>, s array<string>, n array<int>")
+  local zipped = df:select(F.zip_with("xs", "ys", function(x, y) return F.pow(x, y) end):alias("powers"),
+    F.zip_with("s", "n", function(x, y) return F.concat_ws("_", x, y) end):alias("xs_ys"),
+    F.zip_with("n", "ys", function(x, y) return x + y + F.col("id") end):alias("outer"))
+  t.same_table(zipped.dtypes, { { "powers", "array<double>" }, { "xs_ys", "array<string>" },
+    { "outer", "array<int>" } })
+  t.same_table(t.rows(zipped), { "[1.0, 9.0, 625.0, 262144.0]|[foo_1, bar_2, 3]|[2, 5, 8, null]",
+    "null|[]|[null]" })
+  t.raises_at_caller({
+    { function() local _ = df:selectExpr("zip_with(xs, ys, x -> x)") end, "zip_with takes two arrays and a function" },
+    { function() local _ = df:selectExpr("zip_with(id, ys, (x, y) -> x)") end, "zip_with needs arrays, not int" },
+    { function() local _ = df:select(F.zip_with("xs", "ys", function(x) return x end)) end, "takes x, y" },
+  })
+end)
+
 t.run()

@@ -1,12 +1,17 @@
 -- tide.eval_math: abs, round, bround, floor, ceil, sqrt, exp, ln/log,
--- log10, log2, pow, signum, greatest, least and to_timestamp against
--- Spark 3.5's results (non-ANSI), result types and column names, from
--- tide.functions and from SQL strings. Values are compared as Spark's
+-- log10, log2, pow, signum, greatest, least, to_timestamp, the
+-- trigonometric and hyperbolic functions, radians, degrees, log1p, expm1,
+-- cbrt, rint, atan2, hypot, pi, e, pmod, mod, negative, positive, the try_
+-- arithmetic, the bitwise operators, shifts, bit_count, factorial, bin,
+-- conv, width_bucket, rand and randn against Spark 3.5's results
+-- (non-ANSI; Java's values where Spark calls java.lang.Math), result
+-- types and column names, from tide.functions and from SQL strings. Values are compared as Spark's
 -- show prints them ("2.68", "NaN", "null"), so that NaN, -0.0 and
 -- infinities are checked too.
 local t = require("testing")
 local tide = require("tide")
 local eval = require("tide.eval")
+local column = require("tide.column")
 local suggest = require("tide.suggest")
 local F = tide.functions
 local cases = require("expression_cases")
@@ -14,7 +19,7 @@ local over, check, list = cases.over, cases.check, cases.list
 local spark = tide.session()
 
 local NAN, INF = 0 / 0, math.huge
-local INT_MIN, LONG_MAX = -2147483648, 9223372036854775807LL
+local INT_MIN, INT_MAX, LONG_MAX = -2147483648, 2147483647, 9223372036854775807LL
 local LONG_MIN = -LONG_MAX - 1
 
 t.test("round and bround: HALF_UP and HALF_EVEN over the double's decimal digits, as BigDecimal", function()
@@ -109,6 +114,8 @@ t.test("sqrt, exp, the logarithms, pow and signum: doubles, NULL for a logarithm
     { "double", list(4, -1, 2, INF, NAN, nil), F.sqrt("v"),
       { "2.0", "NaN", "1.4142135623730951", "Infinity", "NaN", "null" }, "double", "SQRT(v)" },
     { "int", list(9), F.sqrt("v"), { "3.0" }, "double", "SQRT(v)" },
+    -- exp and the logarithms are the C library's: exp(1) is e's double,
+    -- where Java's StrictMath (fdlibm) gives one bit above it.
     { "double", list(0, 1, -INF, NAN, 1000), F.exp("v"),
       { "1.0", "2.718281828459045", "0.0", "NaN", "Infinity" }, "double", "EXP(v)" },
     -- log(x) is ln: NULL (not NaN or -Infinity) at x <= 0, NaN stays NaN.
@@ -203,9 +210,362 @@ t.test("'did you mean' needs real similarity: at most one edit up to four letter
   t.eq(suggest.closest("abz", { "asc", "abs" }, 2), "abs")
   t.eq(suggest.closest("coalese", { "coalesce" }, 2), "coalesce")
   t.eq(suggest.closest("maxOffsetPerTrigger", { "maxOffsetsPerTrigger" }, 2), "maxOffsetsPerTrigger")
-  local err = t.raises(function() return F.sinh end)
-  t.ok(err:find('tide.functions has no function "sinh"', 1, true) and not err:find("did you mean", 1, true), err)
+  local err = t.raises(function() return F.gamma end)
+  t.ok(err:find('tide.functions has no function "gamma"', 1, true) and not err:find("did you mean", 1, true), err)
   t.has(t.raises(function() return F.sqr end), 'did you mean "sqrt"?')
+end)
+
+t.test("trigonometric and hyperbolic functions: doubles named in capitals, Java's values", function()
+  local PI = 3.141592653589793
+  check {
+    { "double", list(0, -0.0, 1, PI / 2, NAN, INF, nil), F.sin("v"),
+      { "0.0", "-0.0", "0.8414709848078965", "1.0", "NaN", "NaN", "null" }, "double", "SIN(v)" },
+    { "double", list(0, 1, PI), F.cos("v"), { "1.0", "0.5403023058681398", "-1.0" }, "double", "COS(v)" },
+    { "double", list(0, -0.0, 1, 0.5), F.tan("v"), { "0.0", "-0.0", "1.5574077246549023", "0.5463024898437905" },
+      "double", "TAN(v)" },
+    -- cot, sec and csc are 1 / tan, cos, sin: Infinity at 0, signed.
+    { "double", list(1, 0, -0.0, 2), F.cot("v"),
+      { "0.6420926159343306", "Infinity", "-Infinity", "-0.45765755436028577" }, "double", "COT(v)" },
+    { "double", list(0, 1, 2), F.sec("v"), { "1.0", "1.8508157176809255", "-2.402997961722381" }, "double", "SEC(v)" },
+    { "double", list(1, 0, 2), F.csc("v"), { "1.1883951057781212", "Infinity", "1.0997501702946164" }, "double",
+      "CSC(v)" },
+    { "double", list(0, 2, 1, 0.5, -1), F.asin("v"),
+      { "0.0", "NaN", "1.5707963267948966", "0.5235987755982989", "-1.5707963267948966" }, "double", "ASIN(v)" },
+    { "double", list(1, 2, 0, 0.5, -1), F.acos("v"),
+      { "0.0", "NaN", "1.5707963267948966", "1.0471975511965979", "3.141592653589793" }, "double", "ACOS(v)" },
+    { "double", list(0, 1, INF, -1), F.atan("v"),
+      { "0.0", "0.7853981633974483", "1.5707963267948966", "-0.7853981633974483" }, "double", "ATAN(v)" },
+    { "double", list(0, 1, -2, 1000), F.sinh("v"), { "0.0", "1.1752011936438014", "-3.626860407847019", "Infinity" },
+      "double", "SINH(v)" },
+    { "double", list(0, -2, 1000), F.cosh("v"), { "1.0", "3.7621956910836314", "Infinity" }, "double", "COSH(v)" },
+    { "double", list(0, 1, INF, -0.5), F.tanh("v"), { "0.0", "0.7615941559557649", "1.0", "-0.46211715726000974" },
+      "double", "TANH(v)" },
+    -- Spark's formulas, overflow included: asinh(-1e200) and acosh(1e300)
+    -- are Infinity (x * x is), asinh(-0.0) is 0.0.
+    { "double", list(0, 1, -INF, -1e200, -0.0), F.asinh("v"),
+      { "0.0", "0.8813735870195429", "-Infinity", "Infinity", "0.0" }, "double", "ASINH(v)" },
+    { "double", list(1, 0, 2, 1e300), F.acosh("v"), { "0.0", "NaN", "1.3169578969248166", "Infinity" }, "double",
+      "ACOSH(v)" },
+    { "double", list(0, 2, 1, 0.5, -0.0), F.atanh("v"), { "0.0", "NaN", "Infinity", "0.5493061443340548", "-0.0" },
+      "double", "ATANH(v)" },
+    -- Numbers, strings and NULL are read as doubles.
+    { "int", list(0, nil), F.sin("v"), { "0.0", "null" }, "double", "SIN(v)" },
+    { "decimal(10,2)", list("1.00"), F.cot("v"), { "0.6420926159343306" }, "double", "COT(v)" },
+    { "string", list("1", "x"), F.sec("v"), { "1.8508157176809255", "null" }, "double", "SEC(v)" },
+    { "int", list(1), "acos(NULL)", { "null" }, "double", "ACOS(NULL)" },
+  }
+end)
+
+t.test("radians, degrees, log1p, expm1, cbrt, rint, atan2, hypot, pi() and e()", function()
+  check {
+    { "double", list(180, 1, -90), F.radians("v"),
+      { "3.141592653589793", "0.017453292519943295", "-1.5707963267948966" }, "double", "RADIANS(v)" },
+    { "double", list(3.141592653589793, 1, 0.5), F.degrees("v"), { "180.0", "57.29577951308232", "28.64788975654116" },
+      "double", "DEGREES(v)" },
+    { "int", list(180), F.toRadians("v"), { "3.141592653589793" }, "double", "RADIANS(v)" },
+    { "double", list(1), F.toDegrees("v"), { "57.29577951308232" }, "double", "DEGREES(v)" },
+    -- log1p is NULL at -1 and below (Hive's rule, as the other logarithms).
+    { "double", list(0, 1, -0.5, 1e-20, -1, -2, NAN, nil), F.log1p("v"),
+      { "0.0", "0.6931471805599453", "-0.6931471805599453", "1.0E-20", "null", "null", "NaN", "null" }, "double",
+      "LOG1P(v)" },
+    { "double", list(0, 1, -1, 1e-20, 1000), F.expm1("v"),
+      { "0.0", "1.718281828459045", "-0.6321205588285577", "1.0E-20", "Infinity" }, "double", "EXPM1(v)" },
+    -- a cube's root exact, as Java's cbrt: cbrt(27.0) is 3.0, not the C
+    -- library's double cbrt's 3.0000000000000004.
+    { "double", list(27, -8, 2, 0.001, -0.0, -INF, NAN), F.cbrt("v"),
+      { "3.0", "-2.0", "1.2599210498948732", "0.1", "-0.0", "-Infinity", "NaN" }, "double", "CBRT(v)" },
+    -- rint rounds half to even and keeps the sign of a zero.
+    { "double", list(12.3456, 2.5, 3.5, -2.5, -0.4, 1e20, NAN), F.rint("v"),
+      { "12.0", "2.0", "4.0", "-2.0", "-0.0", "1.0E20", "NaN" }, "double", "rint(v)" },
+    -- atan2 of zeros: Spark adds 0.0 to both sides, so -0.0 is 0.0.
+    { "y double, x double", { { 0, 0 }, { -0.0, -1 }, { 0, -1 }, { 1, 1 }, { -1, -0.0 }, { 1, -1 }, { -1, -1 },
+        { INF, INF }, { nil, 1 } }, F.atan2("y", "x"),
+      { "0.0", "3.141592653589793", "3.141592653589793", "0.7853981633974483", "-1.5707963267948966",
+        "2.356194490192345", "-2.356194490192345", "0.7853981633974483", "null" }, "double", "ATAN2(y, x)" },
+    { "a double, b double", { { 3, 4 }, { INF, NAN }, { NAN, 1 }, { 1, 1 }, { -5, 12 }, { 1e300, 1e300 } },
+      F.hypot("a", "b"), { "5.0", "Infinity", "NaN", "1.4142135623730951", "13.0", "1.4142135623730952E300" },
+      "double", "HYPOT(a, b)" },
+    { "double", list(1), F.atan2(1, "v"), { "0.7853981633974483" }, "double", "ATAN2(1, v)" },
+    { "int", list(3), "hypot(v, 4)", { "5.0" }, "double", "HYPOT(v, 4)" },
+    { "int", list(1, 2), F.pi(), { "3.141592653589793", "3.141592653589793" }, "double", "PI()" },
+    { "int", list(1), F.e(), { "2.718281828459045" }, "double", "E()" },
+    { "int", list(1), "pi() * 2", { "6.283185307179586" }, "double", "(PI() * 2)" },
+  }
+end)
+
+t.test("Spark's documented examples of the math functions, through SQL", function()
+  local out = spark:range(1):selectExpr("acos(1)", "asin(0)", "atan(0)", "atan2(0, 0)", "cbrt(27.0)", "cos(0)",
+    "cosh(0)", "cot(1)", "csc(1)", "sec(0)", "degrees(3.141592653589793)", "radians(180)", "expm1(0)", "log1p(0)",
+    "rint(12.3456)", "sin(0)", "sinh(0)", "tan(0)", "tanh(0)", "asinh(0)", "acosh(1)", "atanh(0)", "hypot(3, 4)",
+    "e()", "pi()", "factorial(5)", "bin(13)", "bin(-13)", "bin(13.3)", "conv('100', 2, 10)", "conv(-10, 16, -10)",
+    "pmod(10, 3)", "pmod(-10, 3)", "shiftleft(2, 1)", "shiftright(4, 1)", "shiftrightunsigned(4, 1)", "bit_count(0)",
+    "3 & 5", "3 | 5", "3 ^ 5", "~ 0", "negative(1)", "positive(1)", "try_add(1, 2)", "try_subtract(2, 1)",
+    "try_multiply(2, 3)", "try_divide(3, 2)", "try_divide(2L, 2L)", "width_bucket(5.3, 0.2, 10.6, 5)",
+    "width_bucket(-2.1, 1.3, 3.4, 3)", "width_bucket(8.1, 0.0, 5.7, 4)", "width_bucket(-0.9, 5.2, 0.5, 2)",
+    "mod(2, 1.8BD)", "rand(0)", "randn(0)", "rand(null)")
+  t.same_table(out.columns, { "ACOS(1)", "ASIN(0)", "ATAN(0)", "ATAN2(0, 0)", "CBRT(27.0)", "COS(0)", "COSH(0)",
+    "COT(1)", "CSC(1)", "SEC(0)", "DEGREES(3.141592653589793)", "RADIANS(180)", "EXPM1(0)", "LOG1P(0)",
+    "rint(12.3456)", "SIN(0)", "SINH(0)", "TAN(0)", "TANH(0)", "ASINH(0)", "ACOSH(1)", "ATANH(0)", "HYPOT(3, 4)",
+    "E()", "PI()", "factorial(5)", "bin(13)", "bin(-13)", "bin(13.3)", "conv(100, 2, 10)", "conv(-10, 16, -10)",
+    "pmod(10, 3)", "pmod(-10, 3)", "shiftleft(2, 1)", "shiftright(4, 1)", "shiftrightunsigned(4, 1)",
+    "bit_count(0)", "(3 & 5)", "(3 | 5)", "(3 ^ 5)", "~0", "negative(1)", "(+ 1)", "try_add(1, 2)",
+    "try_subtract(2, 1)", "try_multiply(2, 3)", "try_divide(3, 2)", "try_divide(2, 2)",
+    "width_bucket(5.3, 0.2, 10.6, 5)", "width_bucket(-2.1, 1.3, 3.4, 3)", "width_bucket(8.1, 0.0, 5.7, 4)",
+    "width_bucket(-0.9, 5.2, 0.5, 2)", "mod(2, 1.8)", "rand(0)", "randn(0)", "rand(NULL)" })
+  t.same_table(t.rows(out), { table.concat({ "0.0", "0.0", "0.0", "0.0", "3.0", "1.0", "1.0", "0.6420926159343306",
+    "1.1883951057781212", "1.0", "180.0", "3.141592653589793", "0.0", "0.0", "12.0", "0.0", "0.0", "0.0", "0.0",
+    "0.0", "0.0", "0.0", "5.0", "2.718281828459045", "3.141592653589793", "120", "1101",
+    "1111111111111111111111111111111111111111111111111111111111110011", "1101", "4", "-16", "1", "2", "4", "2",
+    "2", "0", "1", "7", "6", "-1", "-1", "1", "3", "1", "6", "1.5", "1.0", "3", "0", "5", "3", "0.2",
+    "0.7604953758285915", "1.6034991609278433", "0.7604953758285915" }, "|") })
+  t.eq(out.schema.fields[53].dataType:simpleString(), "decimal(2,1)") -- mod(2, 1.8BD), as Spark's 2 % 1.8
+end)
+
+t.test("pmod and mod: the type of %, pmod taking the divisor's sign, NULL for a zero divisor", function()
+  -- PySpark's example of pmod, and Java's % for the rest.
+  check {
+    { "a double, b double", { { 1, NAN }, { NAN, 2 }, { 10, 3 }, { NAN, NAN }, { -3, 4 }, { -10, 3 }, { -5, -6 },
+        { 7, -8 }, { 1, 2 }, { -7.5, 2 }, { -0.0, 3 }, { -1e-20, 3 }, { 1, 0 }, { nil, 1 } }, F.pmod("a", "b"),
+      { "NaN", "NaN", "1.0", "NaN", "1.0", "2.0", "-5.0", "7.0", "1.0", "0.5", "-0.0", "0.0", "null", "null" },
+      "double", "pmod(a, b)" },
+    { "a int, b int", { { 10, 3 }, { -10, 3 }, { -7, -3 }, { 7, -3 }, { INT_MIN, -1 }, { -1, INT_MIN }, { INT_MIN, 3 },
+        { -7, 2147483647 }, { 5, 0 } }, F.pmod("a", "b"),
+      { "1", "2", "-1", "1", "0", "2147483647", "1", "2147483640", "null" }, "int", "pmod(a, b)" },
+    { "a bigint, b bigint", { { LONG_MIN, -1 }, { -1, LONG_MIN }, { -7, 3 } }, F.pmod("a", "b"),
+      { "0", "9223372036854775807", "2" }, "bigint", "pmod(a, b)" },
+    { "a float, b float", { { -7.5, 2 }, { -1e-8, 3 } }, F.pmod("a", "b"), { "0.5", "0.0" }, "float", "pmod(a, b)" },
+    -- Decimals get Remainder's type: min(p1-s1, p2-s2) + max(s1, s2) digits.
+    { "a decimal(10,2), b decimal(5,1)", { { "-7.50", "2.0" }, { "7.50", "-2.0" }, { "-0.01", "0.3" },
+        { "1.00", "0.0" } }, F.pmod("a", "b"), { "0.50", "1.50", "0.29", "null" }, "decimal(6,2)", "pmod(a, b)" },
+    { "a int, b bigint", { { -7, 3 } }, F.pmod("a", "b"), { "2" }, "bigint", "pmod(a, b)" },
+    { "a int, b string", { { -7, "2.5" } }, "pmod(a, b)", { "0.5" }, "double", "pmod(a, b)" },
+    { "int", list(-10), F.pmod("v", 3), { "2" }, "int", "pmod(v, 3)" },
+    { "int", list(7), F.pmod(-10, "v"), { "4" }, "int", "pmod(-10, v)" },
+    -- mod is %, named mod(a, b): Java's remainder, the dividend's sign.
+    { "a int, b int", { { -7, 3 }, { 7, -3 }, { INT_MIN, -1 }, { 1, 0 } }, "mod(a, b)", { "-1", "1", "0", "null" },
+      "int", "mod(a, b)" },
+    { "a double, b int", { { -7.5, 2 } }, "MOD(a, b) + 1", { "-0.5" }, "double", "(mod(a, b) + 1)" },
+  }
+end)
+
+t.test("negative and positive keep the type; strings and NULL are doubles", function()
+  check {
+    { "int", list(1, -5, INT_MIN, nil), F.negative("v"), { "-1", "5", "-2147483648", "null" }, "int", "negative(v)" },
+    { "bigint", list(LONG_MIN), F.negate("v"), { "-9223372036854775808" }, "bigint", "negative(v)" },
+    { "decimal(10,2)", list("1.50"), "negative(v)", { "-1.50" }, "decimal(10,2)", "negative(v)" },
+    { "string", list("2.5"), "negative(v)", { "-2.5" }, "double", "negative(v)" },
+    { "double", list(0.0), F.negative("v"), { "-0.0" }, "double", "negative(v)" },
+    { "int", list(1, nil), F.positive("v"), { "1", "null" }, "int", "(+ v)" },
+    { "decimal(10,2)", list("-1.50"), "positive(v)", { "-1.50" }, "decimal(10,2)", "(+ v)" },
+    { "string", list("2"), "positive(v) * 2", { "4.0" }, "double", "((+ v) * 2)" },
+  }
+end)
+
+t.test("try_add, try_subtract, try_multiply, try_divide: NULL where Spark's + - * / would overflow", function()
+  check {
+    { "a int, b int", { { 1, 2 }, { 2147483647, 1 }, { INT_MIN, -1 }, { INT_MIN, 1 }, { nil, 1 } }, F.try_add("a", "b"),
+      { "3", "null", "null", "-2147483647", "null" }, "int", "try_add(a, b)" },
+    { "a int, b int", { { 2, 1 }, { INT_MIN, 1 }, { 0, INT_MIN } }, F.try_subtract("a", "b"),
+      { "1", "null", "null" }, "int", "try_subtract(a, b)" },
+    { "a int, b int", { { 2, 3 }, { INT_MIN, 10 }, { INT_MIN, -1 }, { 65536, 32768 } }, F.try_multiply("a", "b"),
+      { "6", "null", "null", "null" }, "int", "try_multiply(a, b)" },
+    { "a bigint, b int", { { LONG_MAX, 1 }, { LONG_MAX, -1 } }, F.try_add("a", "b"),
+      { "null", "9223372036854775806" }, "bigint", "try_add(a, b)" },
+    { "a bigint, b bigint", { { LONG_MIN, -1 }, { 3037000500, 3037000500 }, { 3037000499, 3037000499 } },
+      F.try_multiply("a", "b"), { "null", "null", "9223372030926249001" }, "bigint", "try_multiply(a, b)" },
+    -- try_divide is Spark's /: doubles (or decimals), NULL for a zero divisor.
+    { "a int, b int", { { 3, 2 }, { 1, 0 }, { INT_MIN, -1 } }, F.try_divide("a", "b"),
+      { "1.5", "null", "2.147483648E9" }, "double", "try_divide(a, b)" },
+    -- Doubles overflow to Infinity in Spark's TRY mode too.
+    { "a double, b double", { { 1e308, 1e308 }, { 1, 0 } }, "try_add(a, b)", { "Infinity", "1.0" }, "double",
+      "try_add(a, b)" },
+    { "a double, b double", { { 1, 0 } }, "try_divide(a, b)", { "null" }, "double", "try_divide(a, b)" },
+    -- Decimals: NULL past the result's precision.
+    { "a decimal(38,0), b decimal(38,0)", { { "99999999999999999999999999999999999999", "1" }, { "1", "2" } },
+      F.try_add("a", "b"), { "null", "3" }, "decimal(38,0)", "try_add(a, b)" },
+    { "a decimal(10,2), b decimal(10,2)", { { "1.00", "0.00" }, { "1.00", "3.00" } }, F.try_divide("a", "b"),
+      { "null", "0.3333333333333" }, "decimal(23,13)", "try_divide(a, b)" },
+    { "a string, b int", { { "1.5", 1 } }, "try_add(a, b)", { "2.5" }, "double", "try_add(a, b)" },
+    -- A date and days go to date_add and date_sub, as Spark's.
+    { "d date, n int", { { "2021-01-01", 1 } }, "try_add(d, n)", { "2021-01-02" }, "date", "try_add(d, n)" },
+    { "d date, n int", { { "2021-01-01", 1 } }, "try_subtract(d, n)", { "2020-12-31" }, "date", "try_subtract(d, n)" },
+  }
+end)
+
+t.test("bitwise & | ^ ~ in SQL, with Spark's precedence; shifts as Java's; bit_count", function()
+  check {
+    { "a int, b int", { { 3, 5 }, { -1, 255 }, { nil, 1 } }, "a & b", { "1", "255", "null" }, "int", "(a & b)" },
+    { "a int, b int", { { 3, 5 }, { INT_MIN, 1 } }, "a | b", { "7", "-2147483647" }, "int", "(a | b)" },
+    { "a int, b int", { { 3, 5 }, { -1, 1 } }, "a ^ b", { "6", "-2" }, "int", "(a ^ b)" },
+    { "int", list(0, -1, 2147483647, nil), "~v", { "-1", "0", "-2147483648", "null" }, "int", "~v" },
+    { "bigint", list(0), "~ v", { "-1" }, "bigint", "~v" },
+    -- int meets bigint as bigint, NULL takes the other side's type.
+    { "a int, b bigint", { { -1, 4294967296 } }, "a & b", { "4294967296" }, "bigint", "(a & b)" },
+    { "int", list(6), "v & NULL", { "null" }, "int", "(v & NULL)" },
+    -- | < ^ < & < + - < * /, and ~ binds to its operand.
+    { "int", list(1), "1 | 2 & 3 ^ 4", { "7" }, "int", "(1 | ((2 & 3) ^ 4))" },
+    { "int", list(1), "1 + 2 & 3", { "3" }, "int", "((1 + 2) & 3)" },
+    { "int", list(1), "5 & 3 = 1", { "true" }, "boolean", "((5 & 3) = 1)" },
+    { "int", list(1), "~v + 1", { "-1" }, "int", "(~v + 1)" },
+    { "int", list(1), "2 * 3 | 1", { "7" }, "int", "((2 * 3) | 1)" },
+    { "int", list(5), F.bitwise_not("v"), { "-6" }, "int", "~v" },
+    { "int", list(5), F.bitwiseNOT("v"), { "-6" }, "int", "~v" },
+    -- Shifts take their count mod 32 (int) or 64 (bigint), as Java's.
+    { "a int, n int", { { 1, 33 }, { -8, 1 }, { INT_MAX, 1 }, { 1, -1 }, { 1, nil } }, F.shiftleft("a", F.col("n")),
+      { "2", "-16", "-2", "-2147483648", "null" }, "int", "shiftleft(a, n)" },
+    { "a int, n int", { { -8, 1 }, { -1, 31 }, { 4, 1 } }, F.shiftright("a", F.col("n")), { "-4", "-1", "2" }, "int",
+      "shiftright(a, n)" },
+    { "a int, n int", { { -1, 28 }, { -8, 0 }, { -8, 32 } }, F.shiftrightunsigned("a", F.col("n")),
+      { "15", "-8", "-8" }, "int", "shiftrightunsigned(a, n)" },
+    { "bigint", list(1, -1), F.shiftLeft("v", 63), { "-9223372036854775808", "-9223372036854775808" }, "bigint",
+      "shiftleft(v, 63)" },
+    { "bigint", list(-1), F.shiftRightUnsigned("v", 60), { "15" }, "bigint", "shiftrightunsigned(v, 60)" },
+    { "bigint", list(-16), F.shiftRight("v", 2), { "-4" }, "bigint", "shiftright(v, 2)" },
+    -- Other numbers and strings become ints (Spark's implicit cast), the
+    -- count too.
+    { "double", list(5.9), "shiftleft(v, 1)", { "10" }, "int", "shiftleft(v, 1)" },
+    { "string", list("5"), "shiftleft(v, 2L)", { "20" }, "int", "shiftleft(v, 2)" },
+    -- bit_count counts an int's bits as a bigint's (sign-extended).
+    { "int", list(0, 7, -1, INT_MIN, nil), F.bit_count("v"), { "0", "3", "64", "33", "null" }, "int", "bit_count(v)" },
+    { "bigint", list(-1, LONG_MIN), F.bit_count("v"), { "64", "1" }, "int", "bit_count(v)" },
+    { "boolean", list(true, false), F.bit_count("v"), { "1", "0" }, "int", "bit_count(v)" },
+    { "int", list(1), "bit_count(NULL)", { "null" }, "int", "bit_count(NULL)" },
+  }
+end)
+
+t.test("factorial, bin and conv", function()
+  check {
+    -- factorial: 0..20 (a bigint), NULL outside.
+    { "int", list(0, 1, 5, 20, 21, -1, nil), F.factorial("v"),
+      { "1", "1", "120", "2432902008176640000", "null", "null", "null" }, "bigint", "factorial(v)" },
+    { "string", list("5", "5.9", "x"), "factorial(v)", { "120", "120", "null" }, "bigint", "factorial(v)" },
+    { "bigint", list(4294967301), "factorial(v)", { "120" }, "bigint", "factorial(v)" }, -- the int cast wraps
+    -- bin: Long.toBinaryString of a bigint (doubles truncated).
+    { "bigint", list(13, -13, 0, LONG_MIN, nil), F.bin("v"),
+      { "1101", "1111111111111111111111111111111111111111111111111111111111110011", "0",
+        "1000000000000000000000000000000000000000000000000000000000000000", "null" }, "string", "bin(v)" },
+    { "double", list(13.3, -1.5), F.bin("v"),
+      { "1101", "1111111111111111111111111111111111111111111111111111111111111111" }, "string", "bin(v)" },
+    { "int", list(-1), F.bin("v"), { "1111111111111111111111111111111111111111111111111111111111111111" }, "string",
+      "bin(v)" },
+    -- conv: Spark's NumberConverter. Digits up to the first that is not
+    -- one; an unsigned 64-bit value (all ones past 2^64 - 1); a negative
+    -- to base > 0 wraps; to base < 0 is signed; bad bases are NULL.
+    { "string", list("100", "-10", "FFFFFFFFFFFFFFFF", "1FFFFFFFFFFFFFFFF", "12x3", "x", "-", "  7f  ", "", nil),
+      F.conv("v", 16, 10),
+      { "256", "18446744073709551600", "18446744073709551615", "18446744073709551615", "18", "0", "0", "127", "null",
+        "null" }, "string", "conv(v, 16, 10)" },
+    { "string", list("-10", "FFFFFFFFFFFFFFFF", "8000000000000000", "-0", "zz"), F.conv("v", 16, -10),
+      { "-16", "-1", "-9223372036854775808", "-0", "0" }, "string", "conv(v, 16, -10)" },
+    { "s string, f int, t int", { { "zz", 36, 10 }, { "Zz", 36, 16 }, { "10", 1, 10 }, { "10", 10, 37 },
+        { "10", 10, -1 }, { "11", 2, -2 }, { "-11", 2, 2 }, { "1.5", 10, 10 }, { "10", nil, 2 }, { "10", 10, nil } },
+      F.expr("conv(s, f, t)"),
+      { "1295", "50F", "null", "null", "null", "11", "1111111111111111111111111111111111111111111111111111111111111101",
+        "1", "null", "null" }, "string", "conv(s, f, t)" },
+    { "int", list(-10, 255), "conv(v, 10, 16)", { "FFFFFFFFFFFFFFF6", "FF" }, "string", "conv(v, 10, 16)" },
+  }
+end)
+
+t.test("width_bucket: Spark's buckets, NULL for a bad range or count", function()
+  check {
+    { "v double, lo double, hi double, n bigint", { { 5.3, 0.2, 10.6, 5 }, { -2.1, 1.3, 3.4, 3 }, { 8.1, 0, 5.7, 4 },
+        { -0.9, 5.2, 0.5, 2 }, { INF, 0, 10, 5 }, { -INF, 0, 10, 5 }, { 10, 0, 10, 5 }, { 0, 0, 10, 5 },
+        { 5.2, 5.2, 0.5, 2 }, { 0.5, 5.2, 0.5, 2 }, { 6, 5.2, 0.5, 2 } }, F.width_bucket("v", "lo", "hi", "n"),
+      { "3", "0", "5", "3", "6", "0", "6", "1", "1", "3", "0" }, "bigint", "width_bucket(v, lo, hi, n)" },
+    -- NULL: a count <= 0 or the largest bigint, a NaN value, an empty or
+    -- infinite range.
+    { "v double, lo double, hi double, n bigint", { { 1, 0, 10, 0 }, { 1, 0, 10, -1 }, { NAN, 0, 10, 5 },
+        { 1, 3, 3, 5 }, { 1, -INF, 10, 5 }, { 1, 0, NAN, 5 }, { 1, 0, 10, LONG_MAX }, { nil, 0, 10, 5 },
+        { 1, 0, 10, nil } }, F.width_bucket("v", "lo", "hi", "n"),
+      { "null", "null", "null", "null", "null", "null", "null", "null", "null" }, "bigint",
+      "width_bucket(v, lo, hi, n)" },
+    -- Java's (long) of the quotient, + 1.
+    { "v double, n bigint", { { 9.999999999999998, LONG_MAX - 1 }, { 10, LONG_MAX - 1 } },
+      F.width_bucket("v", F.lit(0), F.lit(10), "n"), { "9223372036854773761", "9223372036854775807" }, "bigint",
+      "width_bucket(v, 0, 10, n)" },
+    { "int", list(7), F.width_bucket("v", F.lit(0), F.lit(10), 5), { "4" }, "bigint", "width_bucket(v, 0, 10, 5)" },
+    { "string", list("7.5"), "width_bucket(v, 0, 10, '5')", { "4" }, "bigint", "width_bucket(v, 0, 10, 5)" },
+  }
+end)
+
+t.test("rand and randn: Spark's XORShiftRandom, the slice as the partition, the epoch apart", function()
+  local b = tide.batch.fromRows({ { 1 }, { 2 } }, "id int")
+  local function values(expr, ctx)
+    local compiled = eval.compileSelect({ column.colNode(expr) }, b:schema())
+    local out = eval.project(b, compiled, ctx or {})
+    return { tide.batch.cellText(out.columns[0], 0), tide.batch.cellText(out.columns[0], 1) }, compiled.schema
+  end
+  -- Spark's rand(42) and randn(42) over one partition (PySpark's examples).
+  t.same_table(values(F.rand(42)), { "0.619189370225301", "0.5096018842446481" })
+  t.same_table(values(F.randn(42)), { "2.384479054241165", "0.1920934041293524" })
+  t.same_table(values(F.expr("random(42)")), { "0.619189370225301", "0.5096018842446481" })
+  -- A slice k draws as Spark's partition k, XORShiftRandom(seed + k); a
+  -- micro-batch's epoch e adds e * 2^32.
+  t.same_table(values(F.rand(42), { sliceIndex = 1 }), { "0.8017532427858894", "0.6565552949992319" })
+  t.same_table(values(F.rand(42), { epochId = 1 }), { "0.27646105206982663", "0.8967802740192191" })
+  -- randn's pairs: the second of each pair is the next row's.
+  local five = tide.batch.fromRows({ { 1 }, { 2 }, { 3 }, { 4 }, { 5 } }, "id int")
+  local out = eval.project(five, eval.compileSelect({ F.randn(0).node }, five:schema()), {})
+  local texts = {}
+  for r = 0, 4 do texts[r + 1] = tide.batch.cellText(out.columns[0], r) end
+  t.same_table(texts, { "1.6034991609278433", "0.14416006165776865", "-0.6253564498627744", "-0.28385414448030416",
+    "0.9333495004884642" })
+  -- Names, types, determinism: the same seed gives the same values; a
+  -- DataFrame keeps its values across actions, rand() keeps its seed.
+  local df = spark:createDataFrame(b)
+  local r = df:select(F.rand(7), F.expr("rand()"), F.expr("randn(-1L)"), F.expr("rand(NULL)"))
+  t.same_table(r.dtypes, { { "rand(7)", "double" }, { "rand()", "double" }, { "randn(-1)", "double" },
+    { "rand(NULL)", "double" } })
+  t.same_table(t.rows(r), t.rows(r))
+  t.eq(t.rows(r:select("rand(7)"))[1], "0.28188121484885875")
+  local row = r:collect()[1]
+  t.ok(row["rand()"] >= 0 and row["rand()"] < 1, "rand() in [0, 1)")
+  t.eq(t.rows(r:select("rand(NULL)"))[1], "0.7604953758285915") -- NULL is seed 0
+  t.eq(df:filter("rand(42) < 0.6"):count(), 1)
+  -- F.rand() draws its seed when called, and is named by it, as PySpark's.
+  local name = df:select(F.rand()).columns[1]
+  t.ok(name:match("^rand%(%-?%d+%)$"), name)
+  t.ok(df:select(F.randn()).columns[1] ~= df:select(F.randn()).columns[1], "two seeds")
+end)
+
+t.test("the new functions' names inside other expressions, aggregates and Column's repr", function()
+  local df = spark:createDataFrame(tide.batch.fromRows({ { 0.5, 3 }, { 1.5, 4 } }, "d double, i int"))
+  t.eq(tostring(F.sin("d")), "Column<'SIN(d)'>")
+  t.eq(tostring(F.positive("i")), "Column<'(+ i)'>")
+  t.eq(tostring(F.bitwise_not("i")), "Column<'~i'>")
+  local agg = df:agg(F.sum(F.sin("d")), F.max(F.positive("i")), F.min(F.pi()))
+  t.same_table(agg.columns, { "sum(SIN(d))", "max((+ i))", "min(PI())" })
+  local nested = df:select(F.round(F.cbrt("d"), 2), F.log1p(F.abs("d")), (F.sinh("d") + 1):alias("s"))
+  t.same_table(nested.columns, { "round(CBRT(d), 2)", "LOG1P(abs(d))", "s" })
+  t.same_table(df:selectExpr("round(atan2(d, i), 3)", "hypot(d, i) > 1", "conv(bin(i), 2, 16)").columns,
+    { "round(ATAN2(d, i), 3)", "(HYPOT(d, i) > 1)", "conv(bin(i), 2, 16)" })
+end)
+
+t.test("errors of the new functions, at the caller's line", function()
+  local df = spark:createDataFrame(tide.batch.fromRows({ { 0.5, 3, true } }, "d double, i int, b boolean"))
+  t.raises_at_caller({
+    { function() F.conv("i", 2.5, 10) end, "conv(col, fromBase, toBase) takes whole-number bases, not 2.5 and 10" },
+    { function() F.shiftleft("i", "x") end, "shiftleft(col, numBits) takes a whole number of bits, not x" },
+    { function() F.rand(1.5) end, "rand(seed) takes a whole-number seed, not 1.5" },
+    { function() F.atan2("d") end, "atan2() needs two columns or numbers" },
+    { function() F.sin() end, "sin() needs a column" },
+    { function() F.try_divide("d") end, "try_divide() needs two columns" },
+    { function() F.width_bucket("d", 0, 1) end, "width_bucket(v, min, max, numBucket) needs four arguments" },
+    { function() local _ = df:select(F.bit_count("d")) end, "bit_count needs an integer or a boolean, not double (d)" },
+    { function() local _ = df:select(F.sin("b")) end,
+      "cannot resolve 'SIN(b)' due to data type mismatch: sin needs a number, not boolean (b)" },
+    { function() local _ = df:select(F.pmod("b", "i")) end, "pmod needs numbers, not boolean and int" },
+    { function() local _ = df:selectExpr("rand(i)") end,
+      "Input argument to rand must be an integer, long, or null constant." },
+    { function() local _ = df:selectExpr("randn(0.5)") end,
+      "Input argument to randn must be an integer, long, or null constant." },
+    { function() local _ = df:selectExpr("d & i") end, "& needs integers, not double and int" },
+    { function() local _ = df:selectExpr("~d") end, "~ needs integers, not double" },
+    { function() local _ = df:selectExpr("mod(i)") end, "mod takes 2 arguments, not 1" },
+    { function() local _ = df:selectExpr("factorial(i, 2)") end, "factorial takes 1 arguments, not 2" },
+    { function() local _ = df:selectExpr("pi(1)") end, "pi takes 0 arguments, not 1" },
+    { function() local _ = df:selectExpr("conv(struct(i), 2, 10)") end, "conv needs a string, not struct<i:int>" },
+  })
 end)
 
 t.run()

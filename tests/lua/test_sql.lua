@@ -172,6 +172,9 @@ t.test("predicates: IS [NOT] NULL, [NOT] IN, [NOT] BETWEEN, [NOT] LIKE", functio
   t.same_table(parse("a NOT LIKE 'x%'"),
     { k = "not", expr = { k = "call", fn = "like", args = { a, lit("x%", T.string) } } })
   t.same_table(parse("a RLIKE '^x'"), { k = "call", fn = "rlike", args = { a, lit("^x", T.string) } })
+  -- Spark names LIKE infix and RLIKE as a call
+  t.eq(name_of("a RLIKE '^x'"), "RLIKE(a, ^x)")
+  t.eq(name_of("a LIKE 'x%'"), "a LIKE x%")
   local yes = lit(true, T.boolean)
   t.same_table(parse("a IS TRUE"), op("<=>", a, yes))
   t.same_table(parse("a IS NOT FALSE"), { k = "not", expr = op("<=>", a, lit(false, T.boolean)) })

@@ -62,6 +62,22 @@ F.inline = columns_fn("inline")
 F.inline_outer = columns_fn("inline_outer")
 -- element_at(arr, index): 1-based (-1 the last element), as Spark's.
 function F.element_at(c, index) return call("element_at", { colNode(c), nodeOf(index) }) end
+-- try_element_at(arr, index): index a Column or a column name (a number
+-- is taken as a literal).
+function F.try_element_at(c, index) return call("try_element_at", { colNode(c), int_or_column(index) }) end
+F.array_size = columns_fn("array_size")
+-- array_insert(arr, pos, value): pos an int, a Column or a name; value a
+-- literal or a Column, as PySpark's.
+function F.array_insert(c, pos, value)
+  return call("array_insert", { colNode(c), int_or_column(pos), nodeOf(value) })
+end
+-- shuffle(col[, seed]): seed an integer, for the same orders run after run.
+function F.shuffle(c, seed) return call("shuffle", { colNode(c), seed ~= nil and nodeOf(seed) or nil }) end
+-- zip_with(left, right, fn): fn(x, y) of Columns, as PySpark's lambda.
+function F.zip_with(left, right, fn)
+  return call("zip_with", { colNode(left), colNode(right),
+    require("tide.eval_lambda").ofFunction("zip_with", fn, 2, 2, { "x", "y" }) })
+end
 -- array_contains(arr, value): value a literal or a Column.
 function F.array_contains(c, value) return call("array_contains", { colNode(c), nodeOf(value) }) end
 function F.array_join(c, delimiter, null_replacement)

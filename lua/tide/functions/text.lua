@@ -92,4 +92,91 @@ function F.split(c, pattern, limit)
   return call("split", { colNode(c), nodeOf(pattern), nodeOf(limit or -1) })
 end
 
+-- ---- Spark 3.5's other string functions (tide.eval_text_search,
+-- eval_text_format, eval_text_regex), with PySpark 3.5's signatures:
+-- where it takes "ColumnOrName", a string names a column (F.left("s",
+-- F.lit(3)); a number is a value either way).
+
+for _, name in ipairs({ "bit_length", "octet_length", "char", "soundex", "luhn_check", "unhex", "url_encode",
+                        "url_decode", "character_length", "char_length" }) do
+  F[name] = function(c)
+    if c == nil then error(name .. "() needs a column", 2) end
+    return call(name, { colNode(c) })
+  end
+end
+
+for _, name in ipairs({ "left", "right", "contains", "startswith", "endswith", "find_in_set", "split_part",
+                        "regexp_like", "regexp", "regexp_count", "regexp_substr", "elt" }) do
+  F[name] = columns_fn(name)
+end
+
+-- The calls whose last arguments PySpark leaves out when None.
+local function with_optional(name, required)
+  return function(...)
+    local args = {}
+    for i = 1, math.max(select("#", ...), required) do
+      local v = (select(i, ...))
+      if v ~= nil then args[#args + 1] = colNode(v) elseif i <= required then
+        error(("%s() needs %d arguments"):format(name, required), 2)
+      end
+    end
+    return call(name, args)
+  end
+end
+
+-- replace(src, search, replace=None), position(substr, str, start=None),
+-- parse_url(url, partToExtract, key=None), to_binary(col, format=None),
+-- try_to_binary, regexp_extract_all(str, regexp, idx=None) (idx an int
+-- or a Column), regexp_instr(str, regexp, idx=None), ilike(str, pattern,
+-- escapeChar=None).
+F.replace = with_optional("replace", 2)
+F.position = with_optional("position", 2)
+F.parse_url = with_optional("parse_url", 2)
+F.to_binary = with_optional("to_binary", 1)
+F.try_to_binary = with_optional("try_to_binary", 1)
+F.regexp_extract_all = with_optional("regexp_extract_all", 2)
+F.regexp_instr = with_optional("regexp_instr", 2)
+F.ilike = with_optional("ilike", 2)
+
+-- substring_index(str, delim: str, count: int)
+function F.substring_index(c, delim, count)
+  return call("substring_index", { colNode(c), nodeOf(delim), nodeOf(count) })
+end
+
+-- format_number(col, d): d places (an int), or a DecimalFormat pattern.
+function F.format_number(c, d) return call("format_number", { colNode(c), nodeOf(d) }) end
+
+-- format_string(format: str, *cols); printf(format: ColumnOrName, *cols).
+function F.format_string(format, ...)
+  if type(format) ~= "string" then
+    error("format_string(format, *cols): format is a string, not " .. checks.kindOf(format), 2)
+  end
+  local args = { nodeOf(format) }
+  for i = 1, select("#", ...) do args[i + 1] = colNode((select(i, ...))) end
+  return call("format_string", args)
+end
+F.printf = columns_fn("printf")
+
+-- levenshtein(left, right, threshold: int = None)
+function F.levenshtein(l, r, threshold)
+  return call("levenshtein", { colNode(l), colNode(r), threshold ~= nil and nodeOf(threshold) or nil })
+end
+
+-- overlay(src, replace, pos, len=-1): pos and len ints or columns.
+function F.overlay(src, rep, pos, len)
+  return call("overlay", { colNode(src), colNode(rep), colNode(pos), colNode(len == nil and -1 or len) })
+end
+
+-- mask(col, upperChar=None, lowerChar=None, digitChar=None, otherChar=None):
+-- Spark's defaults 'X', 'x', 'n' and NULL (keep) for those left out.
+function F.mask(c, upper, lower, digit, other)
+  local function arg(v, default) return v == nil and nodeOf(default) or colNode(v) end
+  return call("mask", { colNode(c), arg(upper, "X"), arg(lower, "x"), arg(digit, "n"),
+                        other == nil and { k = "lit", value = nil } or colNode(other) })
+end
+
+-- encode(col, charset: str), decode(col, charset: str)
+function F.encode(c, charset) return call("encode", { colNode(c), nodeOf(charset) }) end
+function F.decode(c, charset) return call("decode", { colNode(c), nodeOf(charset) }) end
+
 return F

@@ -1,0 +1,59 @@
+/* The JSON functions that read JSON text without a schema (json_path.cc):
+   get_json_object, json_tuple, json_array_length, json_object_keys and
+   schema_of_json, as Spark 3.5 computes them. Part of the FFI
+   declarations (see tide_ffi.h): plain C, no macros, so that LuaJIT's
+   ffi.cdef reads it as well.
+
+   The text is read as Spark's Jackson parser for these functions reads
+   it: strings may be in single quotes, and strings may hold raw control
+   characters (schema_of_json excepted, as Spark's default options); only
+   the first JSON value of the text is read, so that what follows it is
+   ignored. A string result of a JSON string is its text, unquoted; of any
+   other value, that value written as Jackson writes it back: compact,
+   strings re-escaped, integers as they are, other numbers as Java's
+   Double.toString prints them (1.50 is 1.5).
+
+   As the kernels of ffi/eval.h: each writes its result into dst (buffers
+   in out's arena) and returns 0, or -1 with a message in errbuf (out of
+   memory, a column past 2 GiB); json is a string or binary column, and a
+   row is NULL where json is, or where its text is not JSON. */
+#ifndef TIDE_FFI_JSON_PATH_H
+#define TIDE_FFI_JSON_PATH_H
+
+#include "tide_ffi.h"
+
+/* get_json_object(json, path): path a string column (a literal as a
+   broadcast one) in Spark's JsonPath: $, then .name or ['name'], [n],
+   [*], and .* or ['*'] (which match no object, as Spark's); a row is NULL
+   where path is, or is not such a path, or selects nothing (a field whose
+   value is null selects nothing). [*] gives the values it selects as a
+   JSON array, or the one value alone, as Hive's. */
+int tide_eval_get_json_object(tide_batch *out, const tide_column *json, const tide_column *path,
+                              tide_column *dst, char *errbuf, size_t errlen);
+/* json_tuple(json, names[0], ..., names[k - 1]): a struct of k string
+   fields c0, c1, ..., field i the value of the top-level member named
+   names[i] (NULL: none) of each row's object, never a NULL struct. A
+   member holding null gives nothing (an earlier member of that name
+   stays); of members sharing a name the last one gives the value; every
+   field is NULL where the text is not an object, or not JSON. */
+int tide_eval_json_tuple(tide_batch *out, const tide_column *json, const char *const *names,
+                         int32_t k, tide_column *dst, char *errbuf, size_t errlen);
+/* json_array_length(json): the number of elements of each row's outer
+   JSON array (int); NULL where the text is any other value. */
+int tide_eval_json_array_length(tide_batch *out, const tide_column *json, tide_column *dst,
+                                char *errbuf, size_t errlen);
+/* json_object_keys(json): the names of the members of each row's outer
+   JSON object, in order, repeats kept (array<string>); NULL where the
+   text is any other value. */
+int tide_eval_json_object_keys(tide_batch *out, const tide_column *json, tide_column *dst,
+                               char *errbuf, size_t errlen);
+/* schema_of_json(text): the type Spark 3.5 infers for the JSON document
+   text[0, len) with its default options, as Spark writes it in DDL
+   (STRUCT<a: BIGINT, b: ARRAY<STRING>>), written NUL-terminated into
+   buf when it fits in buflen bytes. Returns its length (without the NUL:
+   a length >= buflen asks for a larger buffer), or -1 with errbuf when
+   the text is not JSON. */
+int64_t tide_json_schema_of(const char *text, int64_t len, char *buf, int64_t buflen, char *errbuf,
+                            size_t errlen);
+
+#endif
