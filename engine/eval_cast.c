@@ -637,3 +637,51 @@ int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_
     kernel_finish(dst);
     return 0;
 }
+
+/* Whether TRY_CAST (an ANSI cast that gives NULL where ANSI fails) keeps
+   row `row` of src cast to an int (wide 0) or a bigint (wide 1): no
+   overflow, and text that is a whole number (UTF8String.toLongExact
+   refuses a fraction, which the non-ANSI cast drops). */
+static int exact_integral(const tide_column *src, int64_t row, int wide)
+{
+    double lo = wide ? -9223372036854775808.0 : INT32_MIN,
+           hi = wide ? 9223372036854775808.0 : 2147483648.0;
+    switch (src->type) {
+    case TIDE_FLOAT32:
+    case TIDE_FLOAT64: {
+        double d = number_as_double(src, row);
+        return d == d && floor(d) < hi && ceil(d) >= lo;
+    }
+    case TIDE_STRING: {
+        int32_t len;
+        const char *text = tide_column_bytes(src, row, &len);
+        return memchr(text, '.', (size_t)len) == NULL;
+    }
+    case TIDE_INT64:
+    case TIDE_TIMESTAMP:
+    case TIDE_DECIMAL: {
+        if (src->type == TIDE_DECIMAL) {
+            i128 v = dec_load((const char *)src->values + 16 * row) / (i128)dec_pow10(src->scale);
+            return wide ? v >= INT64_MIN && v <= INT64_MAX : v >= INT32_MIN && v <= INT32_MAX;
+        }
+        int64_t v = number_as_long(src, row);
+        return wide || (v >= INT32_MIN && v <= INT32_MAX);
+    }
+    default:
+        return 1;
+    }
+}
+
+int tide_eval_try_cast(tide_batch *out, const tide_column *src, int32_t type, int32_t precision,
+                       int32_t scale, tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (tide_eval_cast(out, src, type, precision, scale, dst, errbuf, errlen) != 0) return -1;
+    if ((type != TIDE_INT32 && type != TIDE_INT64) || src->type == type) return 0;
+    for (int64_t i = 0; i < dst->length; i++) {
+        if (!tide_valid(dst, i) || exact_integral(src, i, type == TIDE_INT64)) continue;
+        if (kernel_validity(out, dst) != 0) return kernel_error(errbuf, errlen, "out of memory");
+        tide_mark_null(dst, i);
+    }
+    kernel_finish(dst);
+    return 0;
+}

@@ -356,7 +356,7 @@ static int digit_of(unsigned char c, int radix)
    returns the length, or -1 for NULL. */
 static int conv_one(const unsigned char *p, int32_t len, int from, int to, char *buf)
 {
-    int to_abs = to < 0 ? -to : to;
+    int64_t to_abs = to < 0 ? -(int64_t)to : to; /* (INT_MIN's absolute value) */
     if (from < 2 || from > 36 || to_abs < 2 || to_abs > 36) return -1;
     /* UTF8String.trim: spaces (0x20) only. */
     while (len > 0 && p[0] == ' ')

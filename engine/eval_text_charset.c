@@ -173,10 +173,13 @@ static int decode_row(tide_batch *out, tide_column *dst, int64_t *used, const un
                 int32_t v = i + 1 < len ? (le ? p[i] | p[i + 1] << 8 : p[i] << 8 | p[i + 1]) : -1;
                 if (v >= 0xDC00 && v <= 0xDFFF) {
                     cp = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
-                    i += 2;
                 } else {
                     cp = 0xFFFD;
                 }
+                /* A pair, or a high surrogate and what follows it: Java's
+                   decoder replaces the malformed four bytes with one
+                   U+FFFD. */
+                if (v >= 0) i += 2;
             }
         }
         b += tide_utf8_encode(cp, buf + b);

@@ -147,9 +147,12 @@ static int grow(int32_t **p, size_t *cap, size_t need)
 }
 
 /* UTF8String.levenshteinDistance: over characters (the bytes each first
-   byte announces), one row of the table at a time. */
+   byte announces), one row of the table at a time. With a limit (>= 0),
+   only the cells within `limit` of the diagonal count, as Spark's
+   limitedCompare: anything past it is past the limit, and a row whose
+   every cell is gives up early; O(n * limit), not O(n * m). */
 static int64_t levenshtein(const unsigned char *a, int32_t al, const unsigned char *b, int32_t bl,
-                           lev_scratch *w)
+                           int64_t limit, lev_scratch *w)
 {
     int64_t n = text_count_chars(a, al), m = text_count_chars(b, bl);
     if (n > m) { /* the shorter string spans the row */
@@ -159,23 +162,33 @@ static int64_t levenshtein(const unsigned char *a, int32_t al, const unsigned ch
         a = b, al = bl, n = m, b = t, bl = tl, m = tn;
     }
     if (grow(&w->starts, &w->cap_starts, (size_t)n + 1) ||
-        grow(&w->cols, &w->cap_cols, 2 * ((size_t)n + 1)))
+        grow(&w->cols, &w->cap_cols, 2 * ((size_t)n + 2)))
         return -1;
-    int32_t *start = w->starts, *p = w->cols, *d = w->cols + n + 1;
+    /* past the limit: a value no path within it reaches */
+    int32_t far = limit >= 0 && limit < INT32_MAX - 2 ? (int32_t)limit + 1 : INT32_MAX - 2;
+    int32_t *start = w->starts, *p = w->cols, *d = w->cols + n + 2;
     for (int32_t i = 0, at = 0; i <= n; i++) {
         start[i] = at;
         if (i < n) at += text_char_at(a, at, al);
-        p[i] = i;
+        p[i] = i < far ? i : far;
     }
+    p[n + 1] = far;
     for (int32_t j = 0, bj = 0; j < m; j++) {
         int32_t wj = text_char_at(b, bj, bl);
-        d[0] = j + 1;
-        for (int32_t i = 0; i < n; i++) {
+        int64_t lo = limit >= 0 && j - limit > 0 ? j - limit : 0;
+        int64_t hi = limit >= 0 && j + 1 + limit < n ? j + 1 + limit : n;
+        d[lo] = lo == 0 ? (j + 1 < far ? j + 1 : far) : far;
+        int32_t row_min = d[lo];
+        for (int64_t i = lo; i < hi; i++) {
             int32_t wi = start[i + 1] - start[i];
             int cost = wi != wj || memcmp(a + start[i], b + bj, (size_t)wj) != 0;
             int32_t best = d[i] + 1 < p[i + 1] + 1 ? d[i] + 1 : p[i + 1] + 1;
-            d[i + 1] = best < p[i] + cost ? best : p[i] + cost;
+            best = best < p[i] + cost ? best : p[i] + cost;
+            d[i + 1] = best < far ? best : far;
+            if (d[i + 1] < row_min) row_min = d[i + 1];
         }
+        d[hi + 1 <= n ? hi + 1 : n + 1] = far;
+        if (limit >= 0 && row_min > limit) return far;
         int32_t *swap = p;
         p = d, d = swap;
         bj += wj;
@@ -211,7 +224,7 @@ int tide_eval_levenshtein(tide_batch *out, const tide_column *a, const tide_colu
             r[i] = -1;
             continue;
         }
-        int64_t dist = levenshtein(p, al, q, bl, &w);
+        int64_t dist = levenshtein(p, al, q, bl, threshold ? t : -1, &w);
         if (dist < 0) rc = kernel_error(errbuf, errlen, "out of memory");
         r[i] = dist <= t ? (int32_t)dist : -1;
     }

@@ -195,12 +195,13 @@ static int parse(const char *fmt, int32_t len, int32_t nargs, const int32_t *kin
         } else {
             q = digits;
         }
-        for (const char *fl; q < end && (fl = strchr("-#+ 0,(<", *q)) && *q; q++) {
+        static const char FLAGS[] = "-#+ 0,(<";
+        for (const char *fl; q < end && (fl = strchr(FLAGS, *q)) && *q; q++) {
             if (*q == '<') {
                 relative = 1;
                 continue;
             }
-            int32_t bit = 1 << (fl - "-#+ 0,(<");
+            int32_t bit = 1 << (fl - FLAGS);
             if (pc.flags & bit)
                 return free(pcs), kernel_error(errbuf, errlen,
                                                "DuplicateFormatFlagsException: Flags = '%c'", *q);

@@ -307,7 +307,8 @@ struct PathParser {
             }
             if (literal(i, "['", &end)) {
                 size_t a = space(end), b = a;
-                while (b < n && s[b] != '\'')
+                /* Spark's [^'?]+: a '?' makes the path invalid */
+                while (b < n && s[b] != '\'' && s[b] != '?')
                     b++;
                 if (b > a && literal(b, "']", &end)) {
                     out.push_back({KEY, 0, {}});

@@ -30,6 +30,12 @@ void tide_eval_finish(tide_column *dst);
    binary, share src's buffers. precision/scale for decimal targets. */
 int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_t precision,
                    int32_t scale, tide_column *dst, char *errbuf, size_t errlen);
+/* TRY_CAST: as tide_eval_cast, with NULL where Spark's ANSI cast fails
+   and the non-ANSI one does not: an int or bigint that overflows (from a
+   wider integer, a double, a decimal, a timestamp's seconds) or text
+   with a fraction ('1.5'). */
+int tide_eval_try_cast(tide_batch *out, const tide_column *src, int32_t type, int32_t precision,
+                       int32_t scale, tide_column *dst, char *errbuf, size_t errlen);
 
 /* ---- selection: literals, CASE, coalesce, nanvl, structs (eval_select.c) - */
 

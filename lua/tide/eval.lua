@@ -123,9 +123,10 @@ local function same_type(a, b)
 end
 
 -- c converted to type t: c itself when it has that type, a NULL of t when
--- c is an untyped NULL, else a cast kernel over c's result.
+-- c is an untyped NULL, else a cast kernel over c's result (TRY_CAST's
+-- when try is set).
 local cast_to
-function cast_to(c, t)
+function cast_to(c, t, try)
   if same_type(c.type, t) then return c end
   if coerce.isVoid(c.type) then return null_of(t, c.name) end
   if c.type.id == ID.array and t.id == ID.array then
@@ -139,7 +140,8 @@ function cast_to(c, t)
     run = function(input, out, ctx)
       local col = child_run(input, out, ctx)
       local dst = new_column(out)
-      check(C.tide_eval_cast(out, col, id, p, s, dst, errbuf, ERRLEN), "CAST(" .. name .. ")")
+      local kernel = try and C.tide_eval_try_cast or C.tide_eval_cast
+      check(kernel(out, col, id, p, s, dst, errbuf, ERRLEN), "CAST(" .. name .. ")")
       return dst
     end,
   }
@@ -331,7 +333,7 @@ function compilers.cast(node, scope)
   if not can_cast(child.type, to) then
     type_error(node, ("cannot cast %s to %s"):format(simple(child.type), simple(to)))
   end
-  local c = cast_to(child, to)
+  local c = cast_to(child, to, node.try)
   if c == child then
     local copy = {}
     for k, v in pairs(c) do copy[k] = v end

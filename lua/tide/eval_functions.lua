@@ -422,7 +422,9 @@ end
 -- micro-batch of a stream, numbered as its batch id (the one
 -- foreachBatch gets), or the one batch of a batch query (0); ctx lives
 -- for one batch and goes with each of its slices, so the numbering goes
--- on from slice to slice.
+-- on from slice to slice. A union's second side numbers its rows after
+-- every row numbered before it (ctx.rowBase, set by tide.execution), as
+-- Spark's union gives its sides' partitions numbers of their own.
 function M.rowPosition(ctx, key, n)
   if not ctx then return 0, 0 end
   local seen = ctx.rowsNumbered
@@ -430,8 +432,9 @@ function M.rowPosition(ctx, key, n)
     seen = setmetatable({}, { __mode = "k" })
     ctx.rowsNumbered = seen
   end
-  local first = seen[key] or 0
-  seen[key] = first + n
+  local first = (ctx.rowBase or 0) + (seen[key] or 0)
+  seen[key] = (seen[key] or 0) + n
+  ctx.rowsNext = math.max(ctx.rowsNext or 0, first + n)
   return ctx.epochId or 0, first
 end
 

@@ -86,7 +86,7 @@ local function ilike(node, _, compileChild, ev)
   local s = as_string(node, args[1], ev)
   local pattern = literal_string(node, args[2], ev, "pattern")
   local escape = args[3] and literal_string(node, args[3], ev, "escape") or "\\"
-  if escape == nil or #escape ~= 1 then ev.typeError(node, "the escape of ILIKE must be one character") end
+  if escape == nil or #escape ~= 1 then ev.typeError(node, "the escape of ILIKE must be one ASCII character") end
   if pattern == nil then return all_null(ev, node, T.boolean) end
   local lower = ffi.new("char[?]", 2 * #pattern + 4)
   local n = C.tide_text_lower(pattern, #pattern, lower)

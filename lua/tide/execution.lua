@@ -543,7 +543,11 @@ end
 -- slice by slice (execute_sliced).
 execute = function(plan, ctx, input)
   if plan.kind == "union" then
-    local left, right = execute(plan.left, ctx, input), execute(plan.right, ctx, input)
+    local left, base = execute(plan.left, ctx, input), ctx.rowBase
+    -- (the right side's row ids after the left's: tide.eval_functions)
+    ctx.rowBase = ctx.rowsNext
+    local right = execute(plan.right, ctx, input)
+    ctx.rowBase = base
     local list = ffi.new("tide_batch*[2]", left, right)
     return batchlib.wrap(C.tide_batch_concat(list, 2, ctx.errbuf, ctx.errlen), "union: " .. ffi.string(ctx.errbuf))
   end

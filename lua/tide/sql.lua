@@ -340,7 +340,7 @@ function Parser:primary()
   self:advance()
   if not is_op(self:peek(), "(") then return { k = "col", name = tok.value } end
   if word == "CAST" then return self:cast() end
-  -- TRY_CAST: CAST, whose failures are NULLs in non-ANSI Spark already
+  -- TRY_CAST: Spark's ANSI cast, NULL where that fails
   if word == "TRY_CAST" then
     local c = self:cast()
     c.try = true

@@ -568,4 +568,9 @@ t.test("errors of the new functions, at the caller's line", function()
   })
 end)
 
+t.test("conv with the smallest int as a base is NULL, as Spark's", function()
+  t.same_table(t.rows(spark:range(1):selectExpr("conv('10', 10, -2147483648)", "conv('10', -2147483648, 10)")),
+    { "null|null" })
+end)
+
 t.run()

@@ -243,7 +243,7 @@ t.test("if, equal_null, typeof, named_struct: Spark's examples, types and names"
   })
 end)
 
-t.test("TRY_CAST is CAST, named TRY_CAST", function()
+t.test("TRY_CAST is Spark's ANSI cast with NULL for its failures, named TRY_CAST", function()
   local df = spark:createDataFrame({ { "12" }, { "x" }, { nil } }, "s string")
   local out = df:selectExpr("TRY_CAST(s AS INT)", "try_cast(s || '5' AS BIGINT)", "TRY_CAST('2024-02-30' AS DATE)")
   -- a column's CAST keeps the column's name, as Spark's
@@ -252,6 +252,13 @@ t.test("TRY_CAST is CAST, named TRY_CAST", function()
     { "TRY_CAST(2024-02-30 AS DATE)", "date" } })
   t.same_table(t.rows(out), { "12|125|null", "null|null|null", "null|null|null" })
   t.eq(tostring(F.expr("try_cast(s AS double)")), "Column<'TRY_CAST(s AS DOUBLE)'>")
+  -- NULL where ANSI's cast fails and the non-ANSI one wraps, saturates or
+  -- drops a fraction
+  local strict = spark:range(1):selectExpr("TRY_CAST(2147483648L AS INT)", "TRY_CAST(1e10 AS INT)",
+    "TRY_CAST(CAST(1e20 AS double) AS bigint)", "TRY_CAST('1.5' AS INT)", "TRY_CAST(' 42 ' AS INT)",
+    "TRY_CAST(CAST(12.7 AS double) AS int)", "TRY_CAST(99999999999.5BD AS int)", "CAST('1.5' AS INT)",
+    "TRY_CAST(CAST('NaN' AS double) AS bigint)")
+  t.same_table(t.rows(strict), { "null|null|null|null|42|12|null|1|null" })
   t.raises_at_caller({
     { function() local _ = df:selectExpr("TRY_CAST(array(1) AS INT)") end, "cannot cast array<int> to int" },
   })
@@ -271,6 +278,15 @@ t.test("monotonically_increasing_id and spark_partition_id: a batch query is par
   local sliced = spark:range(10):select("id", F.monotonically_increasing_id():alias("m")):collect()
   spark.conf:unset("spark.tide.sliceRows")
   for i, r in ipairs(sliced) do t.eq(r.m, i - 1, "id of row " .. i) end
+  -- a union's sides number their rows apart, as Spark's sides have
+  -- partitions of their own; the columns of one select agree
+  local twice = spark:range(3):select(F.monotonically_increasing_id():alias("x"), F.monotonically_increasing_id():alias("y"))
+  local ids = {}
+  for _, r in ipairs(twice:union(spark:range(2):select(F.monotonically_increasing_id(), F.lit(0))):union(twice):collect()) do
+    t.ok(not ids[r.x], "unique: " .. tostring(r.x))
+    ids[r.x] = true
+  end
+  for _, r in ipairs(twice:collect()) do t.eq(r.x, r.y) end
 end)
 
 t.test("monotonically_increasing_id over a stream: micro-batch n is partition n", function()
@@ -326,6 +342,11 @@ t.test("the session's constants: databases, catalog, version, input_file_name", 
   t.write(dir .. "/a.csv", "x\n1\n")
   t.same_table(t.rows(spark.read:option("header", true):csv(dir .. "/a.csv"):select("x", F.input_file_name())),
     { "1|" })
+end)
+
+t.test("get_json_object: a '?' in a bracketed name is no path, as Spark's parser says", function()
+  t.same_table(t.rows(spark:range(1):selectExpr([[get_json_object('{"a?":1,"b":2}', '$[''a?'']')]],
+    [[get_json_object('{"a?":1,"b":2}', '$[''b'']')]])), { "null|2" })
 end)
 
 t.run()

@@ -779,4 +779,15 @@ t.test("a DataFrame's selectExpr over the new functions, and their aliases", fun
   }
 end)
 
+t.test("UTF-16 surrogates Java cannot pair; levenshtein's threshold bounds its work", function()
+  -- a high surrogate and what follows it are one malformed unit of four bytes, as Java's decoder reads them
+  t.same_table(t.rows(spark:range(1):selectExpr("hex(encode(decode(unhex('D8000041'), 'UTF-16BE'), 'UTF-8'))",
+    "hex(encode(decode(unhex('D800D800DC00'), 'UTF-16BE'), 'UTF-8'))",
+    "hex(encode(decode(unhex('D83DDE00'), 'UTF-16BE'), 'UTF-8'))")), { "EFBFBD|EFBFBDEFBFBD|F09F9880" })
+  -- (a threshold's band: quick over 20,000 characters)
+  t.same_table(t.rows(spark:range(1):selectExpr("levenshtein(repeat('ab', 10000), repeat('ba', 10000), 2)",
+    "levenshtein(repeat('ab', 10000), repeat('ba', 10000), 1)", "levenshtein('abcdef', 'azcdxf', 2)")),
+    { "2|-1|2" })
+end)
+
 t.run()
