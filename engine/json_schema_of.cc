@@ -1,0 +1,310 @@
+/*
+ * json_schema_of.cc — schema_of_json (contract in ffi/json_path.h): the
+ * type Spark's JsonInferSchema infers for one JSON text, written as
+ * Spark's DDL (STRUCT<a: BIGINT>), the text read as json_lenient.hh reads
+ * it.
+ */
+#include "json_lenient.hh"
+
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "ffi/json_path.h"
+}
+
+namespace
+{
+
+using namespace tide_json;
+
+/* A type JsonInferSchema infers. */
+struct Type {
+    enum Kind { NUL, BOOLEAN, LONG, DOUBLE, DECIMAL, STRING, ARRAY, STRUCT } kind = NUL;
+    int precision = 0, scale = 0;
+    std::vector<Type> element;      /* ARRAY: one */
+    std::vector<std::string> names; /* STRUCT: sorted by name (stably) */
+    std::vector<Type> types;
+
+    static Type of(Kind k, int p = 0, int s = 0)
+    {
+        Type t;
+        t.kind = k;
+        t.precision = p;
+        t.scale = s;
+        return t;
+    }
+};
+
+Type decimal_merge(const Type &a, const Type &b)
+{
+    int scale = std::max(a.scale, b.scale);
+    int range = std::max(a.precision - a.scale, b.precision - b.scale);
+    if (range + scale > 38) return Type::of(Type::DOUBLE);
+    return Type::of(Type::DECIMAL, range + scale, scale);
+}
+
+/* JsonInferSchema.compatibleType: TypeCoercion.findTightestCommonType,
+   else its own rules, else STRING. */
+Type compatible(const Type &a, const Type &b)
+{
+    typedef Type::Kind K;
+    if (a.kind == K::NUL) return b;
+    if (b.kind == K::NUL) return a;
+    if (a.kind == b.kind &&
+        (a.kind == K::BOOLEAN || a.kind == K::LONG || a.kind == K::DOUBLE || a.kind == K::STRING))
+        return a;
+    if (a.kind == K::DECIMAL && b.kind == K::DECIMAL && a.precision == b.precision &&
+        a.scale == b.scale)
+        return a;
+    if ((a.kind == K::LONG && b.kind == K::DOUBLE) || (a.kind == K::DOUBLE && b.kind == K::LONG))
+        return Type::of(K::DOUBLE);
+    /* a decimal that holds every long (at least 20 integral digits) */
+    if (a.kind == K::LONG && b.kind == K::DECIMAL && b.precision - b.scale >= 20) return b;
+    if (b.kind == K::LONG && a.kind == K::DECIMAL && a.precision - a.scale >= 20) return a;
+    if ((a.kind == K::DOUBLE && b.kind == K::DECIMAL) ||
+        (a.kind == K::DECIMAL && b.kind == K::DOUBLE))
+        return Type::of(K::DOUBLE);
+    if (a.kind == K::DECIMAL && b.kind == K::DECIMAL) return decimal_merge(a, b);
+    if (a.kind == K::LONG && b.kind == K::DECIMAL)
+        return decimal_merge(Type::of(K::DECIMAL, 20), b);
+    if (a.kind == K::DECIMAL && b.kind == K::LONG)
+        return decimal_merge(a, Type::of(K::DECIMAL, 20));
+    if (a.kind == K::ARRAY && b.kind == K::ARRAY) {
+        Type t = Type::of(K::ARRAY);
+        t.element.push_back(compatible(a.element[0], b.element[0]));
+        return t;
+    }
+    if (a.kind == K::STRUCT && b.kind == K::STRUCT) {
+        /* both sorted by name: merged as sorted lists */
+        Type t = Type::of(K::STRUCT);
+        size_t i = 0, j = 0;
+        while (i < a.names.size() && j < b.names.size()) {
+            int c = a.names[i].compare(b.names[j]);
+            if (c == 0) {
+                t.names.push_back(a.names[i]);
+                t.types.push_back(compatible(a.types[i++], b.types[j++]));
+            } else if (c < 0) {
+                t.names.push_back(a.names[i]);
+                t.types.push_back(a.types[i++]);
+            } else {
+                t.names.push_back(b.names[j]);
+                t.types.push_back(b.types[j++]);
+            }
+        }
+        for (; i < a.names.size(); i++)
+            t.names.push_back(a.names[i]), t.types.push_back(a.types[i]);
+        for (; j < b.names.size(); j++)
+            t.names.push_back(b.names[j]), t.types.push_back(b.types[j]);
+        return t;
+    }
+    return Type::of(K::STRING);
+}
+
+/* JsonInferSchema.inferField with the default options: integers bigint
+   (or a decimal past a long), other numbers double, strings string (an
+   empty one nothing yet), objects structs of their members sorted by
+   name, arrays of their elements' compatible type. */
+error_code infer(od::value &v, Type &out, int depth)
+{
+    typedef Type::Kind K;
+    if (depth > MAX_DEPTH) return simdjson::DEPTH_ERROR;
+    od::json_type t;
+    if (auto e = v.type().get(t)) return e;
+    switch (t) {
+    case od::json_type::null: {
+        out = Type::of(K::NUL);
+        return validate(v, depth);
+    }
+    case od::json_type::boolean: {
+        out = Type::of(K::BOOLEAN);
+        return validate(v, depth);
+    }
+    case od::json_type::string: {
+        std::string_view s;
+        if (auto e = v.get_string().get(s)) return e;
+        out = Type::of(s.empty() ? K::NUL : K::STRING);
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::number: {
+        std::string_view tok = trim_right(v.raw_json_token());
+        bool integral;
+        if (!json_number(tok, &integral)) return simdjson::NUMBER_ERROR;
+        int64_t x;
+        if (!integral || integer_in_range(tok, INT64_MIN, INT64_MAX, &x)) {
+            out = Type::of(integral ? K::LONG : K::DOUBLE);
+            return simdjson::SUCCESS;
+        }
+        /* Jackson's BigInteger: a decimal of its digits, if they fit */
+        int digits = (int)(tok.size() - (tok[0] == '-' ? 1 : 0));
+        out = digits <= 38 ? Type::of(K::DECIMAL, digits, 0) : Type::of(K::DOUBLE);
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::array: {
+        od::array a;
+        if (auto e = v.get_array().get(a)) return e;
+        Type element;
+        for (auto er : a) {
+            od::value x;
+            if (auto e = std::move(er).get(x)) return e;
+            Type xt;
+            if (auto e = infer(x, xt, depth + 1)) return e;
+            element = compatible(element, xt);
+        }
+        out = Type::of(K::ARRAY);
+        out.element.push_back(std::move(element));
+        return simdjson::SUCCESS;
+    }
+    case od::json_type::object: {
+        od::object o;
+        if (auto e = v.get_object().get(o)) return e;
+        std::vector<std::pair<std::string, Type>> fields;
+        for (auto fr : o) {
+            od::field f;
+            if (auto e = std::move(fr).get(f)) return e;
+            std::string_view key;
+            if (auto e = f.unescaped_key().get(key)) return e;
+            Type ft;
+            if (auto e = infer(f.value(), ft, depth + 1)) return e;
+            fields.emplace_back(std::string(key), std::move(ft));
+        }
+        std::stable_sort(fields.begin(), fields.end(),
+                         [](const auto &x, const auto &y) { return x.first < y.first; });
+        out = Type::of(K::STRUCT);
+        for (auto &f : fields) {
+            out.names.push_back(std::move(f.first));
+            out.types.push_back(std::move(f.second));
+        }
+        return simdjson::SUCCESS;
+    }
+    }
+    return simdjson::TAPE_ERROR;
+}
+
+/* JsonInferSchema.canonicalizeType: no type yet is string; struct fields
+   without a name, or of no type, go; a struct left without fields, and
+   an array of one, is no type. */
+bool canonical(const Type &t, Type &out)
+{
+    typedef Type::Kind K;
+    if (t.kind == K::ARRAY) {
+        Type e;
+        if (!canonical(t.element[0], e)) return false;
+        out = Type::of(K::ARRAY);
+        out.element.push_back(std::move(e));
+        return true;
+    }
+    if (t.kind == K::STRUCT) {
+        out = Type::of(K::STRUCT);
+        for (size_t i = 0; i < t.names.size(); i++) {
+            Type ft;
+            if (t.names[i].empty() || !canonical(t.types[i], ft)) continue;
+            out.names.push_back(t.names[i]);
+            out.types.push_back(std::move(ft));
+        }
+        return !out.names.empty();
+    }
+    out = t.kind == K::NUL ? Type::of(K::STRING) : t;
+    return true;
+}
+
+/* A field name as Spark's DDL writes it (QuotingUtils.quoteIfNeeded). */
+void field_name(const std::string &name, std::string &o)
+{
+    bool plain = !name.empty(), digits = true;
+    for (char c : name) {
+        plain &= is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        digits &= is_digit(c);
+    }
+    if (plain && !digits) {
+        o += name;
+        return;
+    }
+    o += '`';
+    for (char c : name) {
+        if (c == '`') o += '`';
+        o += c;
+    }
+    o += '`';
+}
+
+/* DataType.sql */
+void type_sql(const Type &t, std::string &o)
+{
+    typedef Type::Kind K;
+    switch (t.kind) {
+    case K::NUL:
+        o += "VOID";
+        return;
+    case K::BOOLEAN:
+        o += "BOOLEAN";
+        return;
+    case K::LONG:
+        o += "BIGINT";
+        return;
+    case K::DOUBLE:
+        o += "DOUBLE";
+        return;
+    case K::STRING:
+        o += "STRING";
+        return;
+    case K::DECIMAL:
+        o += "DECIMAL(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
+        return;
+    case K::ARRAY:
+        o += "ARRAY<";
+        type_sql(t.element[0], o);
+        o += ">";
+        return;
+    case K::STRUCT:
+        o += "STRUCT<";
+        for (size_t i = 0; i < t.names.size(); i++) {
+            if (i) o += ", ";
+            field_name(t.names[i], o);
+            o += ": ";
+            type_sql(t.types[i], o);
+        }
+        o += ">";
+        return;
+    }
+}
+
+int64_t schema_of(const char *text, int64_t len, char *buf, int64_t buflen, char *errbuf,
+                  size_t errlen)
+{
+    typedef Type::Kind K;
+    std::vector<char> scratch;
+    Type t;
+    /* Spark's default JSON options: single quotes, no raw control characters */
+    error_code e =
+        with_value(scratch, text, (size_t)len, false, [&](od::value &v) { return infer(v, t, 1); });
+    thread_scratch().trim();
+    if (e && e != simdjson::EMPTY) {
+        set_error(errbuf, errlen, "schema_of_json: the text is not JSON (%s)",
+                  simdjson::error_message(e));
+        return -1;
+    }
+    Type result;
+    if (t.kind == K::STRUCT) {
+        if (!canonical(t, result)) result = Type::of(K::STRUCT);
+    } else if (t.kind == K::ARRAY && t.element[0].kind == K::STRUCT) {
+        Type e2;
+        result = Type::of(K::ARRAY);
+        result.element.push_back(canonical(t.element[0], e2) ? e2 : Type::of(K::STRUCT));
+    } else if (!canonical(t, result)) {
+        result = Type::of(K::STRING);
+    }
+    std::string o;
+    type_sql(result, o);
+    if ((int64_t)o.size() < buflen) memcpy(buf, o.c_str(), o.size() + 1);
+    return (int64_t)o.size();
+}
+
+} // namespace
+
+extern "C" int64_t tide_json_schema_of(const char *text, int64_t len, char *buf, int64_t buflen,
+                                       char *errbuf, size_t errlen)
+{
+    return guarded("schema_of_json", errbuf, errlen,
+                   [&] { return schema_of(text, len, buf, buflen, errbuf, errlen); });
+}
