@@ -136,13 +136,22 @@ int csv_put_value(tide_column *c, int64_t row, const char *s, size_t n)
         break;
     }
     case TIDE_BOOL: rc = csv_parse_bool(s, n, (uint8_t *)c->values + row); break;
-    case TIDE_TIMESTAMP: rc = tide_timestamp_parse(s, n, (int64_t *)c->values + row); break;
     case TIDE_DECIMAL:
         rc = csv_parse_decimal(s, n, c->precision, c->scale, (char *)c->values + 16 * row);
         break;
     default: rc = -1;
     }
     if (rc != 0) return -1;
+    csv_mark_valid(c, row);
+    return 0;
+}
+
+int csv_put_timestamp(tide_column *c, int64_t row, const char *s, size_t n,
+                      const tide_csv_options *opt)
+{
+    if (csv_parse_timestamp(s, n, opt->timestamp_format, opt->timestamp_fallback,
+                            (int64_t *)c->values + row) != 0)
+        return -1;
     csv_mark_valid(c, row);
     return 0;
 }

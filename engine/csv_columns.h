@@ -16,11 +16,14 @@ int csv_ensure_row(tide_batch *b, int64_t row, int64_t *room);
 void csv_mark_valid(tide_column *c, int64_t row);
 int csv_put_null(tide_batch *b, tide_column *c, int64_t row);
 int csv_put_bytes(tide_batch *b, tide_column *c, int64_t row, const char *s, size_t n);
-/* Parses a field of a fixed-width column (not strings; dates by
-   csv_put_date). */
+/* Parses a field of a fixed-width column (not strings; dates and
+   timestamps by csv_put_date and csv_put_timestamp). */
 int csv_put_value(tide_column *c, int64_t row, const char *s, size_t n);
 /* Parses a field of a date column as opt's dateFormat reads it
-   (csv_parse_date). */
+   (csv_parse_date), of a timestamp column as its timestampFormat does
+   (csv_parse_timestamp). */
 int csv_put_date(tide_column *c, int64_t row, const char *s, size_t n, const tide_csv_options *opt);
+int csv_put_timestamp(tide_column *c, int64_t row, const char *s, size_t n,
+                      const tide_csv_options *opt);
 
 #endif

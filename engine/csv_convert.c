@@ -298,13 +298,14 @@ static int date_by_pattern(const struct tide_datetime_pattern *format, const cha
     return 0;
 }
 
-/* CAST(string AS date) of the text with every "GMT" taken out, as Spark's
-   fallback cleans a legacy text first; such text is rare, so only it is
-   copied. */
-static int date_without_gmt(const char *s, size_t n, int32_t *out)
+/* parse(text with every "GMT" taken out), as Spark's fallback cleans a
+   legacy text first (cleanLegacyTimestampStr); such text is rare, so only
+   it is copied. */
+static int without_gmt(const char *s, size_t n, int (*parse)(const char *, size_t, void *),
+                       void *out)
 {
     const char *g = memchr(s, 'G', n);
-    if (!g || (size_t)(s + n - g) < 3) return tide_date_parse(s, n, out);
+    if (!g || (size_t)(s + n - g) < 3) return parse(s, n, out);
     char small[128];
     char *buf = n <= sizeof small ? small : malloc(n);
     if (!buf) return -1;
@@ -316,9 +317,19 @@ static int date_without_gmt(const char *s, size_t n, int32_t *out)
         }
         buf[k++] = s[i++];
     }
-    int rc = tide_date_parse(buf, k, out);
+    int rc = parse(buf, k, out);
     if (buf != small) free(buf);
     return rc;
+}
+
+static int cast_date(const char *s, size_t n, void *out)
+{
+    return tide_date_parse(s, n, out);
+}
+
+static int cast_timestamp(const char *s, size_t n, void *out)
+{
+    return tide_timestamp_parse(s, n, out);
 }
 
 int csv_parse_date(const char *s, size_t n, const struct tide_datetime_pattern *format,
@@ -328,7 +339,17 @@ int csv_parse_date(const char *s, size_t n, const struct tide_datetime_pattern *
         return 0;
     /* Without a pattern, text with no "GMT" was read as the fallback would. */
     if (!fallback || (!format && !memchr(s, 'G', n))) return -1;
-    return date_without_gmt(s, n, out);
+    return without_gmt(s, n, cast_date, out);
+}
+
+int csv_parse_timestamp(const char *s, size_t n, const struct tide_datetime_pattern *format,
+                        int fallback, int64_t *out)
+{
+    if (format ? tide_datetime_parse_one(format, s, n, out) == 0
+               : tide_timestamp_parse(s, n, out) == 0)
+        return 0;
+    if (!fallback || (!format && !memchr(s, 'G', n))) return -1;
+    return without_gmt(s, n, cast_timestamp, out);
 }
 
 /* ---- inference ---------------------------------------------------------------- */
@@ -386,7 +407,10 @@ static int32_t try_kind(int32_t from, const tide_csv_options *opt, const char *s
             return CSV_INFER_DATE;
         /* fall through */
     case CSV_INFER_TIMESTAMP:
-        if (tide_timestamp_parse(s, n, &v.l) == 0) return CSV_INFER_TIMESTAMP;
+        /* the timestampFormat, strictly, when one is given (Spark's
+           tryParseTimestamp) */
+        if (csv_parse_timestamp(s, n, opt ? opt->timestamp_format : NULL, 0, &v.l) == 0)
+            return CSV_INFER_TIMESTAMP;
         /* fall through */
     case CSV_INFER_BOOLEAN:
         if (csv_parse_bool(s, n, &v.b) == 0) return CSV_INFER_BOOLEAN;

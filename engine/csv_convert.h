@@ -27,6 +27,12 @@ int csv_parse_decimal(const char *s, size_t n, int32_t precision, int32_t scale,
    every "GMT" is taken out (Spark's cleanLegacyTimestampStr). */
 int csv_parse_date(const char *s, size_t n, const struct tide_datetime_pattern *format,
                    int fallback, int32_t *out);
+/* A timestamp as Spark's CSV and JSON readers read one: by `format`, a
+   timestampFormat compiled for parsing (strict, the whole text), or
+   without one as CAST(string AS timestamp) reads it; failing that, when
+   `fallback`, as CAST reads it after every "GMT" is taken out. */
+int csv_parse_timestamp(const char *s, size_t n, const struct tide_datetime_pattern *format,
+                        int fallback, int64_t *out);
 
 /* The type inference of one column so far. */
 typedef enum csv_inferred {

@@ -46,6 +46,7 @@ static int put_value(tide_csv_reader *r, tide_column *c, const char *s, size_t n
         return 0;
     }
     if (c->type == TIDE_DATE) return csv_put_date(c, r->row, s, n, &r->opt);
+    if (c->type == TIDE_TIMESTAMP) return csv_put_timestamp(c, r->row, s, n, &r->opt);
     return csv_put_value(c, r->row, s, n);
 }
 

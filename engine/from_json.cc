@@ -227,6 +227,8 @@ bool start_part(Parts &parts, FromJson &main, const tide_column *input, int64_t 
     part.fj.allow_non_numeric = main.allow_non_numeric;
     part.fj.date_format = main.date_format;
     part.fj.date_fallback = main.date_fallback;
+    part.fj.timestamp_format = main.timestamp_format;
+    part.fj.timestamp_fallback = main.timestamp_fallback;
     part.fj.arena = tide_arena_new(0);
     if (!part.fj.arena || !build_nodes(part.fj, fields, num_fields, errbuf, errlen)) {
         set_error(errbuf, errlen, "from_json: out of memory");
@@ -266,7 +268,7 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
                   type_name(input->type));
         return -1;
     }
-    tide_json_options opts = {TIDE_JSON_PERMISSIVE, -1, 1, 1, nullptr};
+    tide_json_options opts = {TIDE_JSON_PERMISSIVE, -1, 1, 1, nullptr, nullptr, 1, 0};
     if (options) opts = *options;
     FromJson fj;
     fj.out = out;
@@ -275,6 +277,8 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
     fj.allow_non_numeric = opts.allow_non_numeric != 0;
     fj.date_format = opts.date_format;
     fj.date_fallback = opts.date_fallback != 0;
+    fj.timestamp_format = opts.timestamp_format;
+    fj.timestamp_fallback = opts.timestamp_fallback != 0;
     if (!build_nodes(fj, fields, num_fields, errbuf, errlen)) return -1;
     Node &root = fj.nodes[0];
     Node *corrupt = nullptr;

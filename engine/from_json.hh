@@ -93,6 +93,8 @@ struct FromJson {
        whether Spark's fallback forms follow (tide_json_options). */
     const struct tide_datetime_pattern *date_format = nullptr;
     bool date_fallback = true;
+    const struct tide_datetime_pattern *timestamp_format = nullptr;
+    bool timestamp_fallback = true;
     /* Why the current record is malformed, for FAILFAST's message: the
        first value that did not fit, and its path ("pts[1].x"), built as
        the failure returns through the values around it; path_depth is

@@ -327,7 +327,8 @@ Outcome Reader::read_value(Node &n, od::value &v, int64_t row, int depth)
         if (t == od::json_type::string) {
             std::string_view s;
             if (auto e = v.get_string().get(s)) return bad_syntax(e);
-            if (s.empty() || tide_timestamp_parse(s.data(), s.size(), &us) != 0)
+            if (s.empty() || csv_parse_timestamp(s.data(), s.size(), fj.timestamp_format,
+                                                 fj.timestamp_fallback, &us) != 0)
                 return mismatch(n, v, t, depth, "not a timestamp");
         } else if (t == od::json_type::number) {
             /* Spark reads an integral number as seconds since the epoch. */

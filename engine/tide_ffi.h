@@ -347,6 +347,14 @@ typedef struct tide_json_options {
        1582-10-15 as Spark rebases it). Any other value (a number too) does
        not fit the field. */
     const struct tide_datetime_pattern *date_format;
+    /* Timestamp fields' strings alike: by timestamp_format (Spark's
+       timestampFormat, compiled for parsing), or when NULL as CAST(string
+       AS timestamp) reads them; failing that, with timestamp_fallback, as
+       CAST reads them with "GMT" taken out (on unless a timestampFormat
+       is given). An integral number is seconds either way. */
+    const struct tide_datetime_pattern *timestamp_format;
+    int32_t timestamp_fallback;
+    int32_t reserved; /* 0 */
 } tide_json_options;
 
 /* Parses every row of input (a string or binary column of JSON objects)

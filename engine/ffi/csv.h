@@ -51,7 +51,14 @@ typedef struct tide_csv_options {
        reads), else a string one. */
     int32_t infer_dates_as_timestamps;
     const struct tide_datetime_pattern *infer_date_format;
-    int64_t reserved;      /* 0 */
+    /* Timestamp columns (and inference): read by timestamp_format
+       (Spark's timestampFormat, compiled for parsing), or when NULL as
+       CAST(string AS timestamp) reads them; failing that, when
+       timestamp_fallback, as CAST reads them with "GMT" taken out
+       (Spark's fallback, on unless a timestampFormat is given). */
+    const struct tide_datetime_pattern *timestamp_format;
+    int32_t timestamp_fallback;
+    int32_t reserved; /* 0 */
 } tide_csv_options;
 
 /* One column of a schema: name and type (tide_type), with precision and

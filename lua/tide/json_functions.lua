@@ -16,9 +16,12 @@
 --   allowNonNumericNumbers     "NaN", "Infinity", ... in float/double fields (true)
 --   dateFormat                 date fields: Spark's pattern letters, read strictly;
 --                              by default CAST(string AS date)'s forms
+--   timestampFormat            timestamp fields: Spark's pattern letters, read
+--                              strictly; by default CAST(string AS timestamp)'s
 --   enableDateTimeParsingFallback  after dateFormat (or CAST), CAST's forms
---                              with "GMT" taken out, then an int of days
---                              (true unless dateFormat is given)
+--                              with "GMT" taken out, then for dates an int of
+--                              days (true unless dateFormat, for timestamps
+--                              timestampFormat, is given)
 -- Malformed records add to ctx.malformed. In DROPMALFORMED mode their rows
 -- are handed to ctx.dropRows(status, count), so that the projection drops
 -- whole rows (and counts them in ctx.dropped); FAILFAST raises an error
@@ -59,12 +62,12 @@ local function truthy(v, default)
   return v and true or false
 end
 
--- A dateFormat compiled for parsing or formatting, freed with the plan
--- that keeps it.
-local function date_pattern(fmt, parsing, fn)
+-- A dateFormat (or timestampFormat: option) compiled for parsing or
+-- formatting, freed with the plan that keeps it.
+local function date_pattern(fmt, parsing, fn, option)
   fmt = tostring(fmt)
   local p = C.tide_datetime_pattern_compile(fmt, #fmt, parsing and 1 or 0, errbuf, 1024)
-  if p == nil then error(("%s option dateFormat: %s"):format(fn, ffi.string(errbuf)), 0) end
+  if p == nil then error(("%s option %s: %s"):format(fn, option or "dateFormat", ffi.string(errbuf)), 0) end
   return ffi.gc(p, C.tide_datetime_pattern_free)
 end
 
@@ -148,6 +151,12 @@ function M.fromJsonPlan(schema, opts, name)
   if opts.dateFormat ~= nil then
     plan.datePattern = date_pattern(opts.dateFormat, true, "from_json")
     plan.options.date_format = plan.datePattern
+  end
+  -- timestamps alike, their fallback on unless a timestampFormat is given
+  plan.options.timestamp_fallback = truthy(opts.enableDateTimeParsingFallback, opts.timestampFormat == nil) and 1 or 0
+  if opts.timestampFormat ~= nil then
+    plan.timestampPattern = date_pattern(opts.timestampFormat, true, "from_json", "timestampFormat")
+    plan.options.timestamp_format = plan.timestampPattern
   end
   plan.mode = mode
   plan.type = schema

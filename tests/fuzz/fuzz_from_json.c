@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *status = malloc((size_t)rows);
     int64_t failed_row = -1;
     char err[512];
-    tide_json_options o = {mode, corrupt, allow_non_numeric, 1, NULL};
+    tide_json_options o = {mode, corrupt, allow_non_numeric, 1, NULL, NULL, 1, 0};
     int64_t malformed = tide_from_json(out, col, FIELDS, (int32_t)(sizeof FIELDS / sizeof FIELDS[0]),
                                        &o, &out->columns[0], status, &failed_row, err, sizeof err);
     if (malformed > rows) abort();

@@ -429,4 +429,38 @@ t.test("dropDuplicates on a date keeps the keys seen across restarts", function(
   })
 end)
 
+t.test("timestampFormat: the CSV reader, its inference, from_json and the JSON source read by it", function()
+  local dir = t.tempdir()
+  t.write(dir .. "/a.csv", "id,ts\n1,05/03/2024 10:30\n2,2024-03-05 10:30:00\n3,bad\n")
+  local opts = { header = "true", timestampFormat = "dd/MM/yyyy HH:mm" }
+  local rows, malformed = read_counted(csv(dir, opts, "id int, ts timestamp"))
+  -- strictly by the pattern: the fallback is off once a timestampFormat is given
+  t.same_table(rows, { "1|2024-03-05 10:30:00", "2|null", "3|null" })
+  t.eq(malformed, 2)
+  rows = read_counted(csv(dir, { header = "true" }, "id int, ts timestamp"))
+  t.same_table(rows, { "1|null", "2|2024-03-05 10:30:00", "3|null" })
+  rows = read_counted(csv(dir, { header = "true", timestampFormat = "dd/MM/yyyy HH:mm",
+    enableDateTimeParsingFallback = "true" }, "id int, ts timestamp"))
+  t.same_table(rows, { "1|2024-03-05 10:30:00", "2|2024-03-05 10:30:00", "3|null" })
+  t.has(t.raises(function()
+    read_counted(csv(dir, { header = "true", timestampFormat = "dd/MM/yyyy HH:mm", mode = "FAILFAST" },
+      "id int, ts timestamp"))
+  end), "a.csv:3: malformed CSV record (field 2 (ts): '2024-03-05 10:30:00' is not a valid timestamp)")
+  -- inference reads the pattern alone
+  t.write(dir .. "/a.csv", "id,ts\n1,05/03/2024 10:30\n2,31/12/1999 23:59\n")
+  t.eq(csv(dir, { header = "true", inferSchema = "true", timestampFormat = "dd/MM/yyyy HH:mm" }).schema.fields[2]
+    .dataType, T.timestamp)
+  t.raises(function() csv(dir, { header = "true", timestampFormat = "yyyy-MM-dd zz" }, "id int, ts timestamp") end,
+    "timestampFormat")
+  -- from_json and the JSON source
+  local json = spark:createDataFrame({ { '{"t":"05/03/2024 10:30"}' }, { '{"t":"2024-03-05 10:30:00"}' },
+    { '{"t":1700000000}' } }, "s string")
+  t.same_table(t.rows(json:select(F.from_json("s", "t timestamp", { timestampFormat = "dd/MM/yyyy HH:mm" })
+    :alias("v")):select("v.t")), { "2024-03-05 10:30:00", "null", "2023-11-14 22:13:20" })
+  local jdir = t.tempdir()
+  t.write(jdir .. "/a.json", '{"t":"05/03/2024 10:30"}\n{"t":"2024-03-05"}\n')
+  t.same_table(t.rows(spark.read:schema("t timestamp"):option("timestampFormat", "dd/MM/yyyy HH:mm"):json(jdir)),
+    { "2024-03-05 10:30:00", "null" })
+end)
+
 t.run()

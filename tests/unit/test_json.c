@@ -41,7 +41,7 @@ static void parse(run *r, const char **rows, const int *lens, int n, const tide_
     r->in = input_of(rows, lens, n);
     r->out = tide_batch_derive(r->in, 1);
     r->data = &r->out->columns[0];
-    tide_json_options o = {mode, corrupt, 1, 1, NULL};
+    tide_json_options o = {mode, corrupt, 1, 1, NULL, NULL, 1, 0};
     r->malformed = tide_from_json(r->out, &r->in->columns[0], fields, nf, &o, r->data, r->status,
                                   &r->failed_row, r->err, sizeof r->err);
 }
@@ -416,7 +416,7 @@ static void every_type_follows_sparks_rules(void)
     memset(&r, 0, sizeof r);
     r.in = input_of(rows2, NULL, 1);
     r.out = tide_batch_derive(r.in, 1);
-    tide_json_options o = {TIDE_JSON_PERMISSIVE, -1, 0, 1, NULL};
+    tide_json_options o = {TIDE_JSON_PERMISSIVE, -1, 0, 1, NULL, NULL, 1, 0};
     CHECK(tide_from_json(r.out, &r.in->columns[0], TYPES, 9, &o, &r.out->columns[0], NULL, NULL, r.err,
                          sizeof r.err) == 1);
     CHECK(!valid(&r.out->columns[0].children[1], 0));
@@ -549,7 +549,7 @@ static void bad_schemas_and_inputs_are_errors(void)
     tide_json_field short_schema[] = {{"d", TIDE_STRUCT, 0, 0, 2}, {"x", TIDE_INT32, 0, 0, 0}};
     CHECK(tide_from_json(out, &in->columns[0], short_schema, 2, NULL, &out->columns[0], NULL, NULL, err,
                          sizeof err) == -1);
-    tide_json_options bad_corrupt = {0, 0, 1, 1, NULL}; /* field 0 is an int */
+    tide_json_options bad_corrupt = {0, 0, 1, 1, NULL, NULL, 1, 0}; /* field 0 is an int */
     CHECK(tide_from_json(out, &in->columns[0], AB, 4, &bad_corrupt, &out->columns[0], NULL, NULL, err,
                          sizeof err) == -1);
     CHECK(strstr(err, "corrupt") != NULL);
@@ -795,7 +795,7 @@ static void to_json_output_reads_back_with_from_json(void)
               "{\"id\":10000720757801103869,\"hour\":14102100,\"site_id\":\"d6137915\",\"device_type\":1,"
               "\"C20\":100084,\"banner_pos\":1}");
     tide_batch *back = tide_batch_derive(out, 1);
-    tide_json_options o = {TIDE_JSON_FAILFAST, -1, 1, 1, NULL};
+    tide_json_options o = {TIDE_JSON_FAILFAST, -1, 1, 1, NULL, NULL, 1, 0};
     CHECK(tide_from_json(back, &out->columns[0], AVAZU, 7, &o, &back->columns[0], NULL, NULL, err, sizeof err) == 0);
     CHECK(dec_is(&back->columns[0].children[0], 0, "10000720757801103869"));
     tide_batch_free(back);

@@ -84,7 +84,7 @@ static void run_with(result *r, int threads, tide_batch *in, int mode, int corru
     int64_t n = in->columns[0].length;
     r->out = tide_batch_derive(in, 1);
     r->status = calloc((size_t)n + 1, 1);
-    tide_json_options o = {mode, corrupt, 1, 1, NULL};
+    tide_json_options o = {mode, corrupt, 1, 1, NULL, NULL, 1, 0};
     r->malformed = tide_from_json(r->out, &in->columns[0], SCHEMA, NFIELDS, &o, &r->out->columns[0],
                                   r->status, &r->failed_row, r->err, sizeof r->err);
     if (r->malformed >= 0) {

@@ -66,11 +66,12 @@ M.knownOptions = { "sep", "delimiter", "quote", "escape", "header", "inferSchema
 local LENIENT_DATE_FORMATS = { ["yyyy-MM-dd"] = true, ["yyyy-M-d"] = true, ["yyyy-M-dd"] = true,
   ["yyyy-MM-d"] = true, ["yyyy-MM"] = true, ["yyyy-M"] = true, ["yyyy"] = true }
 
--- A dateFormat compiled for parsing (freed with o).
-local function date_pattern(text)
+-- A dateFormat (or timestampFormat: option) compiled for parsing (freed
+-- with o).
+local function date_pattern(text, option)
   local err = ffi.new("char[256]")
   local p = C.tide_datetime_pattern_compile(text, #text, 1, err, 256)
-  if p == nil then error(("CSV option dateFormat %q: %s"):format(text, ffi.string(err)), 0) end
+  if p == nil then error(("CSV option %s %q: %s"):format(option or "dateFormat", text, ffi.string(err)), 0) end
   return ffi.gc(p, C.tide_datetime_pattern_free)
 end
 
@@ -94,6 +95,11 @@ local function date_options(o, options)
   end
   if prefer then o.inferDatePattern = pattern or o.datePattern or date_pattern("yyyy-MM-dd") end
   o.datesAsTimestamps = options.timestampformat == nil and LENIENT_DATE_FORMATS[format or "yyyy-MM-dd"] or false
+  -- Timestamps alike: timestampFormat strictly (inference too), else
+  -- CAST's forms; the fallback on unless a timestampFormat is given.
+  local ts = options.timestampformat
+  o.timestampPattern = ts and date_pattern(ts, "timestampFormat")
+  o.timestampFallback = flag(options, "enableDateTimeParsingFallback", ts == nil)
 end
 
 local function parse_options(options)
@@ -135,6 +141,7 @@ local function c_options(o, corrupt)
     multi_line = o.multiLine and 1 or 0,
     date_format = o.datePattern, date_fallback = o.dateFallback and 1 or 0,
     infer_date_format = o.inferDatePattern, infer_dates_as_timestamps = o.datesAsTimestamps and 1 or 0,
+    timestamp_format = o.timestampPattern, timestamp_fallback = o.timestampFallback and 1 or 0,
   })
 end
 

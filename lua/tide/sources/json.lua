@@ -30,7 +30,7 @@ local function cerr() return ffi.string(errbuf) end
 -- Spark's spellings, for load()'s warning about a misspelled option.
 M.knownOptions = { "mode", "columnNameOfCorruptRecord", "samplingRatio", "primitivesAsString",
   "allowNonNumericNumbers", "multiLine", "encoding", "lineSep", "maxFilesPerTrigger", "dateFormat",
-  "enableDateTimeParsingFallback" }
+  "enableDateTimeParsingFallback", "timestampFormat" }
 
 -- ---- options ---------------------------------------------------------------------
 
@@ -55,8 +55,11 @@ local function parse_options(options)
     -- Date fields (from_json's options): strings are never inferred as
     -- dates, as Spark's JsonInferSchema infers none.
     dateFormat = options.dateformat,
-    dateFallback = flag(options, "enableDateTimeParsingFallback", options.dateformat == nil),
+    timestampFormat = options.timestampformat,
+    -- (as given: its default differs for dates and timestamps)
+    parsingFallback = options.enabledatetimeparsingfallback,
   }
+  flag(options, "enableDateTimeParsingFallback", true) -- (checked: true or false)
   if not MODES[o.mode] then
     error(("JSON option mode must be PERMISSIVE, DROPMALFORMED or FAILFAST, not %q"):format(options.mode), 0)
   end
@@ -431,7 +434,8 @@ local function plan_for(schema, o)
   local ok, plan = pcall(json_functions.fromJsonPlan, schema, {
     mode = o.mode, columnNameOfCorruptRecord = o.corruptColumn,
     allowNonNumericNumbers = o.allowNonNumericNumbers and "true" or "false",
-    dateFormat = o.dateFormat, enableDateTimeParsingFallback = o.dateFallback and "true" or "false",
+    dateFormat = o.dateFormat, timestampFormat = o.timestampFormat,
+    enableDateTimeParsingFallback = o.parsingFallback,
   })
   if not ok then error((tostring(plan):gsub("^from_json", "JSON source")), 0) end
   return plan
