@@ -99,6 +99,12 @@ void tide_count_valid_combinations(const tide_batch *b, const int32_t *cols, int
     }
 }
 
+void tide_groups_at(const int32_t *group_of_row, const int64_t *rows, int64_t n, int32_t *out)
+{
+    for (int64_t k = 0; k < n; k++)
+        out[k] = group_of_row[rows[k]];
+}
+
 /* ---- aggregates ---------------------------------------------------------------- */
 
 static int is_numeric(int32_t t)

@@ -1,5 +1,5 @@
 /* Batch DataFrame operations: sampling, sorting and grouped aggregation
-   (sample.c, sort.c, aggregate.c); their rows are gathered with
+   (sample.c, sort.c, aggregate*.c); their rows are gathered with
    tide_batch_take (ffi/batch_ops.h).
    Part of the FFI declarations (see tide_ffi.h): plain C, no macros, so
    that LuaJIT's ffi.cdef reads it as well. */
@@ -41,6 +41,9 @@ void tide_count_valid_combinations(const tide_batch *b, const int32_t *cols, int
                                    const int64_t *first_row, int64_t num_combinations,
                                    const int32_t *group_of_row, int64_t *counts);
 
+/* out[k] = group_of_row[rows[k]] for k < n: the groups of chosen rows. */
+void tide_groups_at(const int32_t *group_of_row, const int64_t *rows, int64_t n, int32_t *out);
+
 /* Aggregate functions, as Spark's. */
 typedef enum tide_agg_fn {
     TIDE_AGG_COUNT = 1, /* non-null values (count(*) when input is NULL): bigint */
@@ -62,8 +65,43 @@ typedef enum tide_agg_fn {
     TIDE_AGG_COLLECT_SET = 15,  /* the same, each value once (its first row); not of vectors */
     TIDE_AGG_MERGE_LISTS = 16,  /* of arrays (a streaming aggregation's collect_list partials):
                                    each group's elements, in the rows' order */
-    TIDE_AGG_MERGE_SETS = 17    /* the same, each element once (collect_set's) */
+    TIDE_AGG_MERGE_SETS = 17,   /* the same, each element once (collect_set's) */
+    /* Taken by tide_aggregate_groups and tide_aggregate_frames only. */
+    TIDE_AGG_MAX_BY = 18, /* max_by(x, ord): x of the row of the greatest ord (the last of equal
+                             ones); rows with a null ord skipped: x's type */
+    TIDE_AGG_MIN_BY = 19,
+    TIDE_AGG_PRODUCT = 20, /* of numbers: double */
+    TIDE_AGG_BIT_AND = 21, /* of int or bigint: the input's type */
+    TIDE_AGG_BIT_OR = 22,
+    TIDE_AGG_BIT_XOR = 23,
+    TIDE_AGG_SKEWNESS = 24, /* of numbers: double, null for none or equal values */
+    TIDE_AGG_KURTOSIS = 25,
+    TIDE_AGG_COVAR_POP = 26, /* (x, y): pairs with neither null; double */
+    TIDE_AGG_COVAR_SAMP = 27,
+    TIDE_AGG_CORR = 28,
+    TIDE_AGG_REGR_SXX = 29, /* (y, x), as Spark's regr_* */
+    TIDE_AGG_REGR_SYY = 30,
+    TIDE_AGG_REGR_SXY = 31,
+    TIDE_AGG_REGR_SLOPE = 32,
+    TIDE_AGG_REGR_INTERCEPT = 33,
+    TIDE_AGG_REGR_R2 = 34,
+    TIDE_AGG_PERCENTILE = 35, /* (x[, frequency]) exact, interpolated: double, or array<double>
+                                 of the percentages */
+    TIDE_AGG_PERCENTILE_APPROX = 36, /* the first value of rank >= ceil(p * n): x's type (array) */
+    TIDE_AGG_MODE = 37               /* the most frequent value (the least of equally frequent
+                                        ones): x's type */
 } tide_agg_fn;
+
+/* What tide_aggregate_groups computes of an aggregate that a streaming
+   aggregation keeps as partials (max_by, min_by and the moments': a
+   struct; product and bit_*: their result, merged by themselves). */
+typedef enum tide_agg_stage {
+    TIDE_AGG_WHOLE = 0,   /* values -> result */
+    TIDE_AGG_PARTIAL = 1, /* values -> partial */
+    TIDE_AGG_MERGE = 2,   /* partials -> partial */
+    TIDE_AGG_FINAL = 3    /* partials -> result; percentile, percentile_approx and mode take
+                             arrays of values (collect_list's) */
+} tide_agg_stage;
 
 /* The result type of fn over a column of type in_type (decimal precision
    and scale in *precision, *scale, updated for decimal results; for an
@@ -79,5 +117,29 @@ int32_t tide_agg_result_type(int32_t fn, int32_t in_type, int32_t *precision, in
 int tide_aggregate(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
                    const tide_column *input, int64_t num_rows, const int32_t *group_of_row,
                    int64_t num_groups, char *errbuf, size_t errlen);
+
+/* The aggregates from TIDE_AGG_MAX_BY on, per group as tide_aggregate
+   (stage: tide_agg_stage). input is x (y of regr_*), other the second
+   argument (max_by's ordering, the y of corr and covar_*, the x of regr_*,
+   percentile's frequency: NULL for 1) or NULL. percentile and
+   percentile_approx take num_percentages percentages in [0, 1]; as_array
+   != 0 gives arrays of them. Moments follow Spark's one-pass updates, and
+   its merge of partial buffers when grouped (so its last digits).
+   group_of_row NULL: each row is a group (num_groups = num_rows), as a
+   streaming aggregation's state is finalized. 0, or -1 with errbuf. */
+int tide_aggregate_groups(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
+                          int32_t stage, const tide_column *input, const tide_column *other,
+                          const double *percentages, int32_t num_percentages, int32_t as_array,
+                          int64_t num_rows, const int32_t *group_of_row, int64_t num_groups,
+                          char *errbuf, size_t errlen);
+
+/* The same aggregates over window frames: row i of dst over the rows
+   [frame_start[i], frame_end[i]) of the inputs (a frame that only grows
+   at its end goes on from the previous row's). */
+int tide_aggregate_frames(tide_batch *out, tide_column *dst, const char *name, int32_t fn,
+                          const tide_column *input, const tide_column *other,
+                          const double *percentages, int32_t num_percentages, int32_t as_array,
+                          int64_t num_rows, const int64_t *frame_start, const int64_t *frame_end,
+                          char *errbuf, size_t errlen);
 
 #endif

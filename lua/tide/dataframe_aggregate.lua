@@ -8,6 +8,10 @@
 --   df:groupBy("a"):agg(F.sum(F.col("x") * 2), (F.avg("x") * 100):alias("pct"),
 --                       F.count(F.when(F.col("click"):eq(1), 1)))
 --   df:groupBy("k"):agg(F.collect_list("v"), F.collect_set("v"))   (arrays)
+--   df:groupBy("k"):agg(F.corr("x", "y"), F.max_by("v", "t"), F.percentile("x", 0.9), F.count_if(...))
+--
+-- The aggregates Spark 3.5 added to those (count_if, max_by, corr,
+-- percentile, mode, ...; FILTER and DISTINCT) are tide.aggregate_functions'.
 --
 -- describe and summary, which aggregate too, are tide.dataframe_describe's.
 --
@@ -24,6 +28,7 @@ local T = require("tide.types")
 local column = require("tide.column")
 local batchlib = require("tide.batch")
 local ops = require("tide.dataframe_ops")
+local more = require("tide.aggregate_functions")
 
 local M = {}
 local ID = T.ID
@@ -44,7 +49,8 @@ local AGG_LABEL = { mean = "avg", std = "stddev" }
 local DISTINCT = { count_distinct = true, approx_count_distinct = true }
 
 local function is_aggregate(node)
-  return type(node) == "table" and node.k == "call" and (AGG[node.fn] ~= nil or DISTINCT[node.fn] ~= nil)
+  return type(node) == "table" and node.k == "call"
+    and (AGG[node.fn] ~= nil or DISTINCT[node.fn] ~= nil or more.isAggregate(node.fn))
 end
 M.isAggregate = is_aggregate
 
@@ -222,6 +228,25 @@ function M.install(dataframe)
     return { distinct = cols, name = alias or label, type = T.long }
   end
 
+  -- One of tide.aggregate_functions' kernels (max_by, corr, percentile,
+  -- ...) of a call whose column arguments are columns: spec.column and
+  -- column2 its columns, and what the kernel takes besides.
+  local function kernel_spec(schema, node, alias, level)
+    local k = more.kernel(node)
+    local function column_at(i)
+      local arg = node.args[i]
+      local idx = index_of(schema, arg.name, node.fn, level + 1, arg.from)
+      return idx, schema.fields[idx + 1].dataType
+    end
+    local x, xt = column_at(1)
+    local other, ot
+    if k.other then other, ot = column_at(k.other) end
+    local t = more.resultType(node, k, xt, ot)
+    return { code = k.code, kernel = true, column = x, column2 = other, percentages = k.percentages,
+             asArray = k.asArray, name = alias or node.sqlText or require("tide.sql_names").toString(node), type = t,
+             nullable = true }
+  end
+
   -- The aggregate of an aggregate call node whose arguments are columns
   -- (or count's literal or *), named `alias` or as Spark names it; errors
   -- at `level`, as agg_spec's. Its calls are no tail calls, so that the
@@ -229,6 +254,18 @@ function M.install(dataframe)
   local function spec_from_node(schema, node, alias, level)
     if DISTINCT[node.fn] then
       local spec = distinct_spec(schema, node, alias, level + 1)
+      return spec
+    end
+    if more.OF_DISTINCT[node.fn] then
+      -- sum(DISTINCT x): the aggregate over the rows that are the first of
+      -- their (keys, x) (distinct_rows below).
+      local arg = node.args[1]
+      local spec = agg_spec(schema, more.OF_DISTINCT[node.fn], arg.name, alias or node.sqlText, level + 1, arg.from)
+      spec.distinctRows = true
+      return spec
+    end
+    if more.isKernel(node.fn) then
+      local spec = kernel_spec(schema, node, alias, level + 1)
       return spec
     end
     local arg = node.args[1]
@@ -282,6 +319,23 @@ function M.install(dataframe)
     dst.length = ng
   end
 
+  -- The rows of batch that are the first of their (keys, column)
+  -- combination, as a batch of that column, and their groups: what
+  -- sum(DISTINCT column) adds up.
+  local function distinct_rows(batch, key_idx, column, gids)
+    local n = batch:count()
+    local cols = {}
+    for i, k in ipairs(key_idx) do cols[i] = k end
+    cols[#cols + 1] = column
+    local combo = ffi.new("int32_t[?]", math.max(n, 1))
+    local first = ffi.new("int64_t[?]", math.max(n, 1))
+    local nc = tonumber(C.tide_group_rows(batch, int32s(cols), #cols, combo, first, errbuf, ERRLEN))
+    if nc < 0 then error(cerr(), 0) end
+    local groups = ffi.new("int32_t[?]", math.max(nc, 1))
+    C.tide_groups_at(gids, first, nc, groups)
+    return take(columns_of(batch, { column }), first, nc), groups, nc
+  end
+
   -- The aggregates `specs` of batch grouped by the columns key_idx
   -- (0-based): the keys of each group's first row, then a column per
   -- aggregate. grouping, when given, is the rows' groups already made
@@ -317,6 +371,20 @@ function M.install(dataframe)
         if C.tide_column_init(out, dst, s.name, ID.long, ng) ~= 0 then error("out of memory in count", 0) end
         ffi.fill(dst.values, 8 * ng)
         dst.length = ng
+      elseif s.kernel then
+        local other = s.column2 and batch.columns[s.column2] or nil
+        local np = s.percentages and #s.percentages or 0
+        local p = np > 0 and ffi.new("double[?]", np, unpack(s.percentages)) or nil
+        if C.tide_aggregate_groups(out, out.columns[nk + j - 1], s.name, s.code, s.stage or 0, input, other, p, np,
+            s.asArray and 1 or 0, n, gids, ng, errbuf, ERRLEN) ~= 0 then
+          error(cerr(), 0)
+        end
+      elseif s.distinctRows then
+        local rows, groups, nd = distinct_rows(batch, key_idx, s.column, gids)
+        if C.tide_aggregate(out, out.columns[nk + j - 1], s.name, s.code, rows.columns[0], nd, groups, ng, errbuf,
+            ERRLEN) ~= 0 then
+          error(cerr(), 0)
+        end
       elseif C.tide_aggregate(out, out.columns[nk + j - 1], s.name, s.code, input, n, gids, ng, errbuf,
           ERRLEN) ~= 0 then
         error(cerr(), 0)
@@ -384,26 +452,52 @@ function M.install(dataframe)
       end
       return { k = "col", name = input_named[name] }
     end
+    -- An argument's type, when it can be told now (for Spark's checks of
+    -- the aggregates tide computes as others: count_if's boolean).
+    local function typeof(arg)
+      local ok, c = pcall(require("tide.eval").compile, arg, df._plan.schema)
+      return ok and c.type or nil
+    end
     -- Adds an aggregate call, its arguments that are expressions replaced
-    -- by input columns computed for them; returns its index in calls.
+    -- by input columns computed for them (FILTER and Spark's replacements
+    -- made first: tide.aggregate_functions); returns its index in calls.
+    -- Parameters (percentile's percentages) stay as they are.
     local function add_call(call)
-      local lifted = { k = "call", fn = call.fn, args = {} }
-      local any = false
-      for i, arg in ipairs(call.args) do
+      for _, arg in ipairs(call.args) do
         if has_aggregate(arg) then
           fail(("%s: an aggregate function cannot take another one"):format(names.toString(call)))
         end
-        if not (arg.k == "col" or arg.k == "star" or (arg.k == "lit" and (call.fn == "count" or i > 1))) then
+      end
+      local prepared = more.prepare(call, typeof)
+      local lifted = { k = "call", fn = prepared.fn, args = {}, sqlText = prepared.sqlText }
+      local any = prepared ~= call
+      local kernel = more.isKernel(prepared.fn)
+      for i, arg in ipairs(prepared.args) do
+        local plain = arg.k == "col" or arg.k == "star"
+          or (arg.k == "lit" and (prepared.fn == "count" or (i > 1 and not kernel)))
+        if not (plain or more.isParameter(prepared.fn, i)) then
           arg, any = input_for(arg), true
         end
         lifted.args[i] = arg
       end
-      calls[#calls + 1] = { node = lifted, lifted = any }
+      calls[#calls + 1] = { node = lifted, lifted = any or call.distinct or more.isAggregate(call.fn) }
       return #calls
     end
     -- An expression over aggregates: each call replaced by its result.
     local function over_results(node)
       if is_aggregate(node) then return { k = "col", name = ("__agg%d"):format(add_call(node)) } end
+      if node.k == "window" then
+        -- A window's function runs over the aggregated rows (sum(v) OVER
+        -- (...) of a GROUP BY v): only what its arguments aggregate is
+        -- computed by the grouping.
+        local fn, window = {}, {}
+        for k, v in pairs(node.fn) do fn[k] = v end
+        fn.args = {}
+        for i, arg in ipairs(node.fn.args or {}) do fn.args[i] = over_results(arg) end
+        for k, v in pairs(node) do window[k] = v end
+        window.fn = fn
+        return window
+      end
       if node.k == "call" and (node.fn == "grouping" or node.fn == "grouping_id") then
         return require("tide.grouping_sets").groupingNode(node, keys)
       end
@@ -418,7 +512,7 @@ function M.install(dataframe)
       return map_children(node, over_results)
     end
     for i, node in ipairs(nodes) do
-      local bare, alias = node, nil
+      local bare, alias = more.annotate(node), nil
       if bare.k == "alias" then bare, alias = bare.expr, bare.name end
       if is_aggregate(bare) then
         local c = add_call(bare)
@@ -479,6 +573,21 @@ function M.install(dataframe)
         end
       end
       table.sort(by_column, function(a, b) return a.index < b.index end)
+      -- {x = "skewness"}: the aggregates of one column past agg_spec's
+      -- are calls (Spark's agg(Map) resolves any function by its name).
+      local any_more = false
+      for _, a in ipairs(by_column) do any_more = any_more or more.isAggregate(a.fn) end
+      if any_more then
+        local calls = {}
+        for i, a in ipairs(by_column) do
+          calls[i] = { k = "call", fn = a.fn, args = { { k = "col", name = schema.fields[a.index + 1].name } } }
+        end
+        if first["*"] then
+          calls[#calls + 1] = { k = "call", fn = tostring(first["*"]):lower(), args = { { k = "star" } } }
+        end
+        local grouped = aggregate_nodes(self.df, self.keys, calls, 2)
+        return grouped
+      end
       for _, a in ipairs(by_column) do
         specs[#specs + 1] = agg_spec(schema, a.fn, schema.fields[a.index + 1].name, nil, 2)
       end

@@ -18,7 +18,10 @@ local names = require("tide.sql_names")
 local M = {}
 local arglist, name_of, index_of, key_index = ops.arglist, ops.name_of, ops.index_of, ops.key_index
 
-local COUNTS = { count = true, count_distinct = true, approx_count_distinct = true }
+local COUNTS = { count = true, count_distinct = true, approx_count_distinct = true, count_if = true,
+                 regr_count = true }
+-- The aggregates that keep a null row unless told to skip nulls.
+local FIRSTS = { first = true, last = true, first_value = true, last_value = true, any_value = true }
 
 local function col(name) return { k = "col", name = name } end
 
@@ -75,15 +78,17 @@ local function over_value(expr, pivot, value, is_aggregate)
   local function rewrite(node)
     if is_aggregate(node) then
       local ignore = node.args[2]
-      if (node.fn == "first" or node.fn == "last") and not (ignore and ignore.value == true) then
+      if FIRSTS[node.fn] and not (ignore and ignore.value == true) then
+        local which = node.fn:match("last") and "last" or "first"
         error(("pivot: %s(x) takes the group's %s row, which a pivot value's rows do not start; %s(x, true) (its"
-          .. " %s value) can be pivoted"):format(node.fn, node.fn, node.fn, node.fn), 0)
+          .. " %s non-null value) can be pivoted"):format(node.fn, which, node.fn, which), 0)
       end
+      -- every argument but a literal parameter (a percentage, a flag)
+      -- masked, as Spark's pivot masks each child (max_by's ordering too)
       local call = { k = "call", fn = node.fn, args = {} }
       for i, arg in ipairs(node.args) do
         local counted = arg.k == "star" or (arg.k == "lit" and arg.value ~= nil and node.fn == "count")
-        call.args[i] = (i == 1 or node.fn == "count_distinct") and only_there(counted and { k = "lit", value = 1 }
-          or arg) or arg
+        call.args[i] = (i == 1 or arg.k ~= "lit") and only_there(counted and { k = "lit", value = 1 } or arg) or arg
       end
       if not COUNTS[node.fn] then return call end
       local rows = { k = "call", fn = "count", args = { only_there({ k = "lit", value = 1 }) } }

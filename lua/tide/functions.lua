@@ -191,6 +191,87 @@ for _, name in ipairs({ "first", "last" }) do
   end
 end
 
+-- Spark 3.5's other aggregates (tide.aggregate_functions): of a column,
+-- of two (max_by(x, ord); corr(x, y); regr_*(y, x)), and of a column and
+-- parameters.
+for _, name in ipairs({ "count_if", "bool_and", "every", "bool_or", "some", "product", "bit_and", "bit_or", "bit_xor",
+                        "skewness", "kurtosis", "median", "array_agg" }) do
+  F[name] = function(c)
+    if c == nil then error(name .. "() needs a column", 2) end
+    return call(name, { colNode(c) })
+  end
+end
+for _, name in ipairs({ "max_by", "min_by", "corr", "covar_pop", "covar_samp", "regr_count", "regr_avgx", "regr_avgy",
+                        "regr_sxx", "regr_syy", "regr_sxy", "regr_slope", "regr_intercept", "regr_r2" }) do
+  F[name] = function(a, b)
+    if a == nil or b == nil then error(name .. "() needs two columns", 2) end
+    return call(name, { colNode(a), colNode(b) })
+  end
+end
+
+-- sum_distinct(col): sum(DISTINCT col) (sumDistinct, PySpark's older name).
+function F.sum_distinct(c)
+  if c == nil then error("sum_distinct() needs a column", 2) end
+  return call("sum_distinct", { colNode(c) })
+end
+F.sumDistinct = F.sum_distinct
+
+-- any_value(col[, ignoreNulls]), first_value and last_value: first(col) and
+-- last(col) by Spark's other names.
+for _, name in ipairs({ "any_value", "first_value", "last_value" }) do
+  F[name] = function(c, ignorenulls)
+    if c == nil then error(name .. "() needs a column", 2) end
+    if ignorenulls ~= nil and type(ignorenulls) ~= "boolean" then
+      error(("%s(col, ignoreNulls): ignoreNulls is true or false, not %s"):format(name, checks.kindOf(ignorenulls)), 2)
+    end
+    return call(name, { colNode(c), ignorenulls ~= nil and { k = "lit", value = ignorenulls } or nil })
+  end
+end
+
+-- A percentage (a number), a Lua list of them or a Column of a literal.
+local function percentage_node(p, what)
+  if type(p) == "table" and not column.isColumn(p) then
+    local items = {}
+    for i, v in ipairs(p) do
+      if type(v) ~= "number" then
+        error(("%s: the percentages are numbers, not %s"):format(what, checks.kindOf(v)), 3)
+      end
+      items[i] = { k = "lit", value = v }
+    end
+    return { k = "call", fn = "array", args = items }
+  end
+  if p == nil then error(what .. "() needs a percentage", 3) end
+  return nodeOf(p)
+end
+
+-- percentile(col, percentage[, frequency]): exact, interpolated between
+-- the two nearest values (Spark's); percentage a number or a list of them.
+function F.percentile(c, percentage, frequency)
+  if c == nil then error("percentile() needs a column", 2) end
+  return call("percentile", { colNode(c), percentage_node(percentage, "percentile"),
+                              frequency ~= nil and colNode(frequency) or nil })
+end
+
+-- percentile_approx(col, percentage[, accuracy]) (approx_percentile):
+-- computed exactly, the first value whose rank reaches ceil(p * n).
+for _, name in ipairs({ "percentile_approx", "approx_percentile" }) do
+  F[name] = function(c, percentage, accuracy)
+    if c == nil then error(name .. "() needs a column", 2) end
+    return call(name, { colNode(c), percentage_node(percentage, name),
+                        accuracy ~= nil and nodeOf(accuracy) or nil })
+  end
+end
+
+-- mode(col[, deterministic]): the most frequent value; of equally frequent
+-- ones the least (either way).
+function F.mode(c, deterministic)
+  if c == nil then error("mode() needs a column", 2) end
+  if deterministic ~= nil and type(deterministic) ~= "boolean" then
+    error(("mode(col, deterministic): deterministic is true or false, not %s"):format(checks.kindOf(deterministic)), 2)
+  end
+  return call("mode", { colNode(c), deterministic ~= nil and { k = "lit", value = deterministic } or nil })
+end
+
 -- grouping(col), grouping_id(): which keys a rollup's or cube's group
 -- leaves out (tide.grouping_sets).
 function F.grouping(c)

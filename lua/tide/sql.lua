@@ -420,12 +420,17 @@ end
 function Parser:call(fn)
   local open = self:expect_op("(")
   self:enter()
-  local args, starts = {}, {}
+  local args, starts, distinct = {}, {}, false
   if is_op(self:peek(), "*") and is_op(self:peek(1), ")") then
     self:advance()
     args[1] = { k = "star" }
   elseif fn == "count" and self:accept_kw("DISTINCT") then
     fn = "count_distinct"
+    repeat
+      args[#args + 1] = self:expr()
+    until not self:accept_op(",")
+  elseif self:accept_kw("DISTINCT") then
+    distinct = true
     repeat
       args[#args + 1] = self:expr()
     until not self:accept_op(",")
@@ -440,6 +445,17 @@ function Parser:call(fn)
   if (fn == "isnull" or fn == "isnotnull") and #args == 1 then return { k = fn, expr = args[1] } end
   if fn == "from_json" then return self:from_json(args, starts, open) end
   local node = { k = "call", fn = fn, args = args }
+  -- sum(DISTINCT x), and an aggregate's FILTER (WHERE cond)
+  -- (tide.aggregate_functions)
+  if distinct then node = require("tide.aggregate_functions").distinctCall(fn, args) end
+  if is_kw(self:peek(), "FILTER") and is_op(self:peek(1), "(") then
+    self:advance()
+    self:advance()
+    self:expect_kw("WHERE")
+    local cond = self:expr()
+    self:expect_op(")")
+    node = require("tide.aggregate_functions").filtered(node, cond)
+  end
   if is_kw(self:peek(), "OVER") and is_op(self:peek(1), "(") then return self:over(node) end
   return node
 end

@@ -18,6 +18,17 @@
 -- are final: "append" writes them then and drops them from the state,
 -- "update" drops them after writing the changed ones. Without a watermark
 -- the state keeps every group.
+--
+-- Spark 3.5's other aggregates merge as its partial buffers do
+-- (tide.aggregate_functions): product and bit_and/or/xor by themselves;
+-- max_by/min_by as a struct of the extreme ordering and its value;
+-- skewness, kurtosis, covar_*, corr and regr_* as a struct of their
+-- moments (n, means, co-moment, second to fourth moments), merged by
+-- Spark's own merge formulas, so the digits are those of a Spark job
+-- whose partitions were the micro-batches; percentile, median,
+-- percentile_approx and mode as the list of their values (as
+-- collect_list), computed over it each batch. count_if, bool_and/or and
+-- regr_count/avgx/avgy are counts, mins, maxes and averages already.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -34,6 +45,12 @@ local by_time = state_store.byTime
 -- tide_agg_fn codes.
 local COUNT, SUM, AVG, MIN, MAX, COLLECT_LIST, COLLECT_SET = 1, 2, 3, 4, 5, 14, 15
 local MERGE_LISTS, MERGE_SETS = 16, 17
+-- tide_agg_stage, and the kernels whose partials are their results
+-- (product, bit_*) or the lists of their values (percentile,
+-- percentile_approx, mode).
+local WHOLE, PARTIAL, MERGE_PARTIALS, FINAL = 0, 1, 2, 3
+local SELF_MERGING = { [20] = true, [21] = true, [22] = true, [23] = true }
+local LISTED = { [35] = true, [36] = true, [37] = true }
 -- How each aggregate's partials merge: codes taken over the partial column
 -- (the lists of collect_list and collect_set: their elements, the state's
 -- first, as Spark's Collect merges its buffers).
@@ -42,11 +59,13 @@ local MERGE = { [COUNT] = SUM, [SUM] = SUM, [MIN] = MIN, [MAX] = MAX, [10] = 10,
 
 local function col(name) return { k = "col", name = name } end
 
--- The partial aggregates of specs, how they merge, and the projection
--- that finalizes them; errors at the user's line for what tide cannot keep.
+-- The partial aggregates of specs, how they merge, the kernels that
+-- finish some of them from the state (each state row its own group), and
+-- the projection that finalizes them; errors at the user's line for what
+-- tide cannot keep.
 local function partials_of(schema, key_idx, specs)
   local nk = #key_idx
-  local partial, merge, final = {}, {}, {}
+  local partial, merge, finish, final = {}, {}, {}, {}
   for i, k in ipairs(key_idx) do final[i] = col(schema.fields[k + 1].name) end
   local function add(spec, code)
     local name = ("__partial%d"):format(#partial + 1)
@@ -54,9 +73,26 @@ local function partials_of(schema, key_idx, specs)
     merge[#merge + 1] = { code = MERGE[code], column = nk + #merge, zero = spec.zero, name = name }
     return name
   end
+  -- A kernel's partial (of stage `from`) and merge (of stage `by`); its
+  -- state column is nk + #partial - 1.
+  local function add_kernel(spec, from, by)
+    local name = ("__partial%d"):format(#partial + 1)
+    partial[#partial + 1] = { code = spec.code, kernel = true, stage = from, column = spec.column,
+                              column2 = spec.column2, name = name }
+    merge[#merge + 1] = { code = spec.code, kernel = true, stage = by, column = nk + #merge, name = name }
+    return name
+  end
+  local function finish_from(spec, state_column)
+    local name = ("__final%d"):format(#finish + 1)
+    finish[#finish + 1] = { code = spec.code, column = state_column, percentages = spec.percentages,
+                            asArray = spec.asArray, name = name, type = spec.type }
+    return name
+  end
   for _, s in ipairs(specs) do
     local input = s.column and schema.fields[s.column + 1].dataType
-    if s.distinct then
+    local other = s.column2 and schema.fields[s.column2 + 1].dataType
+    if other and (other.id == ID.binary or other.id == ID.vector) then input = other end
+    if s.distinct or s.distinctRows then
       checks.failAtUser(("%s over a stream: tide keeps no sets of values across micro-batches (Spark: distinct"
         .. " aggregations are not supported on streaming DataFrames/Datasets)"):format(s.name))
     elseif input and (input.id == ID.binary or input.id == ID.vector) then
@@ -70,17 +106,50 @@ local function partials_of(schema, key_idx, specs)
       local sum, count = add(s, SUM), add(s, COUNT)
       final[#final + 1] = { k = "alias", name = s.name, expr = { k = "op", op = "/",
         left = { k = "cast", expr = col(sum), to = T.double }, right = col(count) } }
+    elseif s.kernel and SELF_MERGING[s.code] then
+      local name = add_kernel(s, WHOLE, WHOLE)
+      final[#final + 1] = { k = "alias", name = s.name, expr = { k = "cast", expr = col(name), to = s.type } }
+    elseif s.kernel and LISTED[s.code] then
+      if s.column2 then
+        checks.failAtUser(("%s over a stream: tide keeps a percentile's values, not their frequencies, across"
+          .. " micro-batches"):format(s.name))
+      end
+      add(s, COLLECT_LIST)
+      final[#final + 1] = { k = "alias", name = s.name, expr = col(finish_from(s, nk + #partial - 1)) }
+    elseif s.kernel then
+      add_kernel(s, PARTIAL, MERGE_PARTIALS)
+      final[#final + 1] = { k = "alias", name = s.name, expr = col(finish_from(s, nk + #partial - 1)) }
     elseif s.zero or MERGE[s.code] then
       local name = add(s, s.zero and COUNT or s.code)
       -- A decimal sum merged is wider than the sum: back to its type (null
       -- past it, as Spark's sum).
       final[#final + 1] = { k = "alias", name = s.name, expr = { k = "cast", expr = col(name), to = s.type } }
     else
-      checks.failAtUser(("%s over a stream: tide merges count, sum, avg, min, max, first, last, collect_list and"
-        .. " collect_set across micro-batches, not this aggregate"):format(s.name))
+      checks.failAtUser(("%s over a stream: tide merges count, sum, avg, min, max, first, last, collect_list,"
+        .. " collect_set and tide.aggregate_functions' (max_by, corr, percentile, mode, ...) across micro-batches,"
+        .. " not this aggregate"):format(s.name))
     end
   end
-  return partial, merge, final
+  return partial, merge, finish, final
+end
+
+-- The state rows with the finished kernels' columns after them.
+local function finished(rows, finish)
+  if #finish == 0 then return rows end
+  local n, width = rows:count(), #rows:schema().fields
+  local all = {}
+  for i = 1, width do all[i] = i - 1 end
+  local out = ops.columns_of(rows, all, #finish)
+  for i, f in ipairs(finish) do
+    local np = f.percentages and #f.percentages or 0
+    local p = np > 0 and ffi.new("double[?]", np, unpack(f.percentages)) or nil
+    if C.tide_aggregate_groups(out, out.columns[width + i - 1], f.name, f.code, FINAL, rows.columns[f.column], nil, p,
+        np, f.asArray and 1 or 0, n, nil, n, errbuf, ERRLEN) ~= 0 then
+      error(cerr(), 0)
+    end
+  end
+  if C.tide_batch_finish(out) ~= 0 then error("streaming aggregation: columns of different lengths", 0) end
+  return out
 end
 
 -- The watermark's delay (ms) of a query's plan, or nil without one.
@@ -108,7 +177,7 @@ end
 function M.plan(df, key_idx, specs, schema, explain)
   local input_schema = df._plan.schema
   local evict_by = eviction_key(df._plan, input_schema, key_idx)
-  local partial, merge, final = partials_of(input_schema, key_idx, specs)
+  local partial, merge, finish, final = partials_of(input_schema, key_idx, specs)
   local nk = #key_idx
   local aggregate_batch = require("tide.dataframe_aggregate").aggregateBatch
   local eval = require("tide.eval")
@@ -116,7 +185,10 @@ function M.plan(df, key_idx, specs, schema, explain)
   -- partial aggregation gives them, found over no rows).
   local empty = aggregate_batch(batchlib.fromRows({}, input_schema), key_idx, partial)
   local state_schema = empty:schema()
-  local finalize = eval.compileSelect(final, state_schema)
+  local final_fields = {}
+  for i, f in ipairs(state_schema.fields) do final_fields[i] = f end
+  for _, f in ipairs(finish) do final_fields[#final_fields + 1] = T.field(f.name, f.type, true) end
+  local finalize = eval.compileSelect(final, T.struct(final_fields))
   local store = state_store.new(state_schema, 0, nk, df._session)
   local merge_keys = {}
   for i = 1, nk do merge_keys[i] = i - 1 end
@@ -165,7 +237,7 @@ function M.plan(df, key_idx, specs, schema, explain)
         if ctx.outputMode == "append" then out = removed or empty end
       end
       store:commit(ctx, "stateStoreSave", state, changed, removed, late)
-      return eval.project(out, finalize, ctx)
+      return eval.project(finished(out, finish), finalize, ctx)
     end,
   })
 end

@@ -17,7 +17,9 @@
 -- partition and order keys. Aggregates over a window take Spark's default
 -- frame: the whole partition without orderBy, and with it the rows up to
 -- the current row's last peer (RANGE BETWEEN UNBOUNDED PRECEDING AND
--- CURRENT ROW).
+-- CURRENT ROW). Spark 3.5's other aggregates (tide.aggregate_functions:
+-- max_by, corr, percentile, median, mode, count_if, ...) are window
+-- aggregates too, the kernels' over each frame (tide_aggregate_frames).
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -25,6 +27,7 @@ local column = require("tide.column")
 local checks = require("tide.checks")
 local ops = require("tide.dataframe_ops")
 local names = require("tide.sql_names")
+local more = require("tide.aggregate_functions")
 
 local M = {}
 local ID = T.ID
@@ -177,11 +180,13 @@ function column.Column:over(w)
     error(("over needs a window (tide.Window.partitionBy(...):orderBy(...)), not %s"):format(checks.kindOf(w)), 2)
   end
   local node = self.node
-  if node.k ~= "call" or not (RANKING[node.fn] or OFFSETS[node.fn] or AGGREGATES[node.fn]) then
+  if node.k ~= "call" or not (RANKING[node.fn] or OFFSETS[node.fn] or AGGREGATES[node.fn] or more.isAggregate(node.fn))
+  then
     error(("over: %s is not a window function (row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag,"
-      .. " lead, or an aggregate: count, sum, avg, min, max, first, last, collect_list, collect_set)"):format(
-      names.toString(node)), 2)
+      .. " lead, or an aggregate: count, sum, avg, min, max, first, last, collect_list, collect_set, and Spark 3.5's"
+      .. " others: max_by, corr, percentile, median, mode, count_if, ...)"):format(names.toString(node)), 2)
   end
+  node = more.annotate(node)
   if (RANKING[node.fn] or OFFSETS[node.fn]) and #w.order == 0 then
     error(("Window function %s() requires window to be ordered, please add ORDER BY clause (Window.partitionBy(...)"
       .. ":orderBy(...))"):format(node.fn), 2)
@@ -239,6 +244,19 @@ function M.project(df, nodes)
     if require("tide.dataframe_aggregate").hasAggregate(fn.args) or has_window(fn.args) then
       fail(("%s: a window function's arguments cannot hold aggregates or windows"):format(names.toString(fn)))
     end
+    if fn.filter then
+      fail(("%s: window aggregate function with filter predicate is not supported yet (Spark's words)"):format(
+        names.toString(fn)))
+    elseif more.OF_DISTINCT[fn.fn] or fn.distinct then
+      fail(("%s over a window: Distinct window functions are not supported (Spark's words)"):format(
+        names.toString(fn)))
+    elseif more.isAggregate(fn.fn) then
+      -- Spark's replacements (count_if as count, median as percentile)
+      fn = more.prepare(fn, function(arg)
+        local ok, c = pcall(eval.compile, arg, df._plan.schema)
+        return ok and c.type or nil
+      end)
+    end
     local key = spec_text(s, nil)
     local g = group_of[key]
     if not g then
@@ -263,6 +281,10 @@ function M.project(df, nodes)
         local t = eval.compile(arg, df._plan.schema).type
         call.fallback = input_for({ k = "cast", expr = default, to = t })
       end
+    elseif more.isKernel(fn.fn) then
+      call.kernel, call.node = more.kernel(fn), fn
+      call.input = input_for(arg)
+      if call.kernel.other then call.other = input_for(fn.args[call.kernel.other]) end
     else
       local code = AGGREGATES[fn.fn]
       local ignore = fn.args[2]
@@ -313,8 +335,12 @@ function M.windowOperator(df, g)
   for _, call in ipairs(g.calls) do
     local t
     if call.input then call.inputIndex = index(call.input) end
+    if call.other then call.otherIndex = index(call.other) end
     if call.fallback then call.fallbackIndex = index(call.fallback) end
-    if RANKING[call.fn] then
+    if call.kernel then
+      t = more.resultType(call.node, call.kernel, schema.fields[call.inputIndex + 1].dataType,
+        call.otherIndex and schema.fields[call.otherIndex + 1].dataType)
+    elseif RANKING[call.fn] then
       t = (call.fn == "percent_rank" or call.fn == "cume_dist") and T.double or T.int
     elseif OFFSETS[call.fn] then
       t = schema.fields[call.inputIndex + 1].dataType
@@ -374,7 +400,16 @@ function M.windowOperator(df, g)
           local f = call.frame
           C.tide_window_frames(n, f.range and 1 or 0, f.loUnbounded and 1 or 0, f.lo or 0, f.hiUnbounded and 1 or 0,
             f.hi or 0, ps, pe, qs, qe, fs, fe)
-          rc = C.tide_window_aggregate(out, dst, call.name, call.code, input, n, ps, fs, fe, errbuf, ERRLEN)
+          if call.kernel then
+            local k = call.kernel
+            local other = call.otherIndex and sorted.columns[call.otherIndex] or nil
+            local np = k.percentages and #k.percentages or 0
+            local p = np > 0 and ffi.new("double[?]", np, unpack(k.percentages)) or nil
+            rc = C.tide_aggregate_frames(out, dst, call.name, k.code, input, other, p, np, k.asArray and 1 or 0, n, fs,
+              fe, errbuf, ERRLEN)
+          else
+            rc = C.tide_window_aggregate(out, dst, call.name, call.code, input, n, ps, fs, fe, errbuf, ERRLEN)
+          end
         end
         if rc ~= 0 then error(cerr(), 0) end
       end
