@@ -202,7 +202,7 @@ t.test("pivot refuses what Spark refuses, and what tide cannot pivot", function(
   local df = events()
   t.raises(function() df:groupBy("k"):pivot("p"):agg(F.col("n")) end,
     "pivot: n is not an aggregate %(Spark: Aggregate expression required for pivot%)")
-  t.raises(function() df:groupBy("k"):pivot("p"):agg(F.first("n")) end, "first%(x, true%) %(its first value%) can be")
+  t.raises(function() df:groupBy("k"):pivot("p"):agg(F.first("n")) end, "first%(x, true%) %(its first non%-null value%) can be")
   t.raises(function() df:groupBy("k"):pivot("nope") end, 'cannot resolve column "nope"')
   t.raises(function() df:groupBy("k"):pivot("p", "x") end, "values is a list, not a string")
   t.raises(function() df:groupBy("k"):pivot("p"):pivot("k") end, "pivot")
