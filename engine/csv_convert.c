@@ -306,7 +306,7 @@ static int without_gmt(const char *s, size_t n, int (*parse)(const char *, size_
 {
     const char *g = memchr(s, 'G', n);
     if (!g || (size_t)(s + n - g) < 3) return parse(s, n, out);
-    char small[128];
+    char small[128] = {0}; /* (zeroed: GCC cannot tell the copy fills what parse reads) */
     char *buf = n <= sizeof small ? small : malloc(n);
     if (!buf) return -1;
     size_t k = 0;
