@@ -18,7 +18,7 @@ local common = require("tide.functions.common")
 
 local F = {}
 local wrap, colNode, nodeOf, conditionNode = common.wrap, common.colNode, common.nodeOf, common.conditionNode
-local call, columns_fn = common.call, common.columnsFn
+local call, columns_fn, column_fn = common.call, common.columnsFn, common.columnFn
 
 function F.col(name)
   if type(name) ~= "string" then error("col() needs a column name", 2) end
@@ -155,10 +155,7 @@ end
 -- F.avg("x") is a call node that only agg accepts.
 for _, name in ipairs({ "count", "sum", "avg", "mean", "min", "max", "stddev", "stddev_samp", "std",
                         "variance", "var_samp", "stddev_pop", "var_pop", "collect_list", "collect_set" }) do
-  F[name] = function(c)
-    if c == nil then error(name .. "() needs a column", 2) end
-    return call(name, { colNode(c) })
-  end
+  F[name] = column_fn(name)
 end
 
 -- countDistinct(col, ...): Spark's count(DISTINCT a, ...).
@@ -196,10 +193,7 @@ end
 -- parameters.
 for _, name in ipairs({ "count_if", "bool_and", "every", "bool_or", "some", "product", "bit_and", "bit_or", "bit_xor",
                         "skewness", "kurtosis", "median", "array_agg" }) do
-  F[name] = function(c)
-    if c == nil then error(name .. "() needs a column", 2) end
-    return call(name, { colNode(c) })
-  end
+  F[name] = column_fn(name)
 end
 for _, name in ipairs({ "max_by", "min_by", "corr", "covar_pop", "covar_samp", "regr_count", "regr_avgx", "regr_avgy",
                         "regr_sxx", "regr_syy", "regr_sxy", "regr_slope", "regr_intercept", "regr_r2" }) do

@@ -5,6 +5,7 @@ local checks = require("tide.checks")
 local common = require("tide.functions.common")
 
 local F = {}
+local column_fn = common.columnFn
 local call, columns_fn, colNode = common.call, common.columnsFn, common.colNode
 
 -- Spark 3.5's functions over timestamps, in the session time zone
@@ -15,10 +16,7 @@ local call, columns_fn, colNode = common.call, common.columnsFn, common.colNode
 for _, name in ipairs({ "year", "quarter", "month", "dayofmonth", "day", "dayofweek", "weekday", "dayofyear",
                         "weekofyear", "hour", "minute", "second", "timestamp_seconds", "timestamp_millis",
                         "timestamp_micros", "unix_seconds", "unix_millis", "unix_micros" }) do
-  F[name] = function(c)
-    if c == nil then error(name .. "() needs a column", 2) end
-    return call(name, { colNode(c) })
-  end
+  F[name] = column_fn(name)
 end
 
 local DEFAULT_PATTERN = "yyyy-MM-dd HH:mm:ss"

@@ -4,6 +4,7 @@ local column = require("tide.column")
 local common = require("tide.functions.common")
 
 local F = {}
+local column_fn = common.columnFn
 local call, columns_fn, colNode, nodeOf = common.call, common.columnsFn, common.colNode, common.nodeOf
 
 -- Spark 3.5's types and names: F.sqrt("x") is the double SQRT(x),
@@ -11,10 +12,7 @@ local call, columns_fn, colNode, nodeOf = common.call, common.columnsFn, common.
 -- F.sin("x") is SIN(x), F.positive("x") is (+ x).
 
 for _, name in ipairs({ "abs", "sqrt", "exp", "ln", "log10", "log2", "signum", "sign" }) do
-  F[name] = function(c)
-    if c == nil then error(name .. "() needs a column", 2) end
-    return call(name, { colNode(c) })
-  end
+  F[name] = column_fn(name)
 end
 
 -- round(col, scale=0), bround(col, scale=0): scale a whole number.
@@ -69,10 +67,7 @@ F.least = at_least_two("least")
 for _, name in ipairs({ "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan", "sinh", "cosh", "tanh",
                         "asinh", "acosh", "atanh", "radians", "degrees", "log1p", "expm1", "cbrt", "rint",
                         "bin", "factorial", "bit_count", "negative", "positive" }) do
-  F[name] = function(c)
-    if c == nil then error(name .. "() needs a column", 2) end
-    return call(name, { colNode(c) })
-  end
+  F[name] = column_fn(name)
 end
 F.toRadians, F.toDegrees = F.radians, F.degrees
 F.negate = F.negative

@@ -5,6 +5,7 @@ local checks = require("tide.checks")
 local common = require("tide.functions.common")
 
 local F = {}
+local column_fn = common.columnFn
 local call, columns_fn, colNode, nodeOf = common.call, common.columnsFn, common.colNode, common.nodeOf
 
 -- PySpark 3.5's signatures and Spark's names: F.trim("s") is trim(s),
@@ -13,10 +14,7 @@ local call, columns_fn, colNode, nodeOf = common.call, common.columnsFn, common.
 -- pattern, a pad) are values; elsewhere they name columns.
 
 for _, name in ipairs({ "initcap", "reverse", "ascii", "md5", "sha1", "crc32", "base64", "unbase64", "hex" }) do
-  F[name] = function(c)
-    if c == nil then error(name .. "() needs a column", 2) end
-    return call(name, { colNode(c) })
-  end
+  F[name] = column_fn(name)
 end
 
 -- trim(col[, trimStr]), ltrim, rtrim: spaces, or the characters of
@@ -99,10 +97,7 @@ end
 
 for _, name in ipairs({ "bit_length", "octet_length", "char", "soundex", "luhn_check", "unhex", "url_encode",
                         "url_decode", "character_length", "char_length" }) do
-  F[name] = function(c)
-    if c == nil then error(name .. "() needs a column", 2) end
-    return call(name, { colNode(c) })
-  end
+  F[name] = column_fn(name)
 end
 
 for _, name in ipairs({ "left", "right", "contains", "startswith", "endswith", "find_in_set", "split_part",
