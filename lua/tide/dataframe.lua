@@ -57,6 +57,7 @@ local properties = {
   write = function(df) return require("tide.writer").DataFrameWriter(df) end,
   sparkSession = function(df) return df._session end,
 }
+M.properties = properties
 
 -- df.colname and df["colname"] are Columns (the name resolved as in
 -- expressions); any other name is an error at the line that wrote it, as
@@ -473,6 +474,8 @@ require("tide.dataframe_sets").install(M)
 require("tide.dataframe_join").install(M)
 na.install(M, projection)
 require("tide.dataframe_explain").install(M)
+require("tide.dataframe_stat").install(M)
+require("tide.observation").install(M)
 
 checks.colonCalls("DataFrame", "df", function(v) return getmetatable(v) == DataFrame end, methods)
 

@@ -1,0 +1,8 @@
+-- tide.observation — df:observe(...), named metrics of a query.
+local M = {}
+
+function M.install(dataframe)
+  local _ = dataframe
+end
+
+return M
