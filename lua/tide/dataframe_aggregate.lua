@@ -225,7 +225,7 @@ function M.install(dataframe)
     end
     local label = approx and ("approx_count_distinct(%s)"):format(names[1])
       or ("count(DISTINCT %s)"):format(table.concat(names, ", "))
-    return { distinct = cols, name = alias or label, type = T.long }
+    return { distinct = cols, approx = approx, name = alias or label, type = T.long }
   end
 
   -- One of tide.aggregate_functions' kernels (max_by, corr, percentile,

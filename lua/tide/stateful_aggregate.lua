@@ -27,7 +27,10 @@
 -- Spark's own merge formulas, so the digits are those of a Spark job
 -- whose partitions were the micro-batches; percentile, median,
 -- percentile_approx and mode as the list of their values (as
--- collect_list), computed over it each batch. count_if, bool_and/or and
+-- collect_list), computed over it each batch. stddev and variance (and
+-- their _pop forms) keep the same moments: Spark's CentralMomentAgg
+-- buffer, finished by its evaluations. approx_count_distinct keeps the
+-- set of its values (collect_set's). count_if, bool_and/or and
 -- regr_count/avgx/avgy are counts, mins, maxes and averages already.
 local ffi = require("ffi")
 local C = require("tide.ffi")
@@ -58,6 +61,21 @@ local MERGE = { [COUNT] = SUM, [SUM] = SUM, [MIN] = MIN, [MAX] = MAX, [10] = 10,
                 [COLLECT_LIST] = MERGE_LISTS, [COLLECT_SET] = MERGE_SETS }
 
 local function col(name) return { k = "col", name = name } end
+
+-- stddev, variance, stddev_pop, var_pop: codes 6-9, over the moments'
+-- n and m2 as Spark's evaluations (a sample's of fewer than two values
+-- and a population's of none are null), kept by skewness's kernel.
+local SKEWNESS = 24
+local SECOND_MOMENT = { [6] = { sample = true, root = true }, [7] = { sample = true }, [8] = { root = true }, [9] = {} }
+local function second_moment(state, how)
+  local function field(name) return { k = "field", expr = col(state), name = name } end
+  local n = field("n")
+  local divisor = how.sample and { k = "op", op = "-", left = n, right = { k = "lit", value = 1 } } or n
+  local v = { k = "op", op = "/", left = field("m2"), right = divisor }
+  if how.root then v = { k = "call", fn = "sqrt", args = { v } } end
+  local enough = { k = "op", op = ">", left = n, right = { k = "lit", value = how.sample and 1 or 0 } }
+  return { k = "case", branches = { { when = enough, value = v } } }
+end
 
 -- The partial aggregates of specs, how they merge, the kernels that
 -- finish some of them from the state (each state row its own group), and
@@ -92,7 +110,13 @@ local function partials_of(schema, key_idx, specs)
     local input = s.column and schema.fields[s.column + 1].dataType
     local other = s.column2 and schema.fields[s.column2 + 1].dataType
     if other and (other.id == ID.binary or other.id == ID.vector) then input = other end
-    if s.distinct or s.distinctRows then
+    if s.approx then
+      -- Counted exactly, as over a batch: the state keeps the group's
+      -- distinct values (Spark's HyperLogLog++ sketch would be smaller).
+      local name = add({ column = s.distinct[1] }, COLLECT_SET)
+      final[#final + 1] = { k = "alias", name = s.name, expr = { k = "cast", to = T.long,
+        expr = { k = "call", fn = "size", args = { col(name) } } } }
+    elseif s.distinct or s.distinctRows then
       checks.failAtUser(("%s over a stream: tide keeps no sets of values across micro-batches (Spark: distinct"
         .. " aggregations are not supported on streaming DataFrames/Datasets)"):format(s.name))
     elseif input and (input.id == ID.binary or input.id == ID.vector) then
@@ -106,6 +130,9 @@ local function partials_of(schema, key_idx, specs)
       local sum, count = add(s, SUM), add(s, COUNT)
       final[#final + 1] = { k = "alias", name = s.name, expr = { k = "op", op = "/",
         left = { k = "cast", expr = col(sum), to = T.double }, right = col(count) } }
+    elseif not s.kernel and SECOND_MOMENT[s.code] then
+      local name = add_kernel({ code = SKEWNESS, column = s.column }, PARTIAL, MERGE_PARTIALS)
+      final[#final + 1] = { k = "alias", name = s.name, expr = second_moment(name, SECOND_MOMENT[s.code]) }
     elseif s.kernel and SELF_MERGING[s.code] then
       local name = add_kernel(s, WHOLE, WHOLE)
       final[#final + 1] = { k = "alias", name = s.name, expr = { k = "cast", expr = col(name), to = s.type } }
@@ -125,9 +152,7 @@ local function partials_of(schema, key_idx, specs)
       -- past it, as Spark's sum).
       final[#final + 1] = { k = "alias", name = s.name, expr = { k = "cast", expr = col(name), to = s.type } }
     else
-      checks.failAtUser(("%s over a stream: tide merges count, sum, avg, min, max, first, last, collect_list,"
-        .. " collect_set and tide.aggregate_functions' (max_by, corr, percentile, mode, ...) across micro-batches,"
-        .. " not this aggregate"):format(s.name))
+      error(("%s over a stream: no merge for aggregate code %d"):format(s.name, s.code), 0)
     end
   end
   return partial, merge, finish, final
