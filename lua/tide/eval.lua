@@ -548,5 +548,6 @@ require("tide.eval_arrays").register(M)
 require("tide.eval_lambda").register(M)
 require("tide.eval_maps").register(M)
 require("tide.json_functions").register(M)
+require("tide.eval_csv").register(M)
 
 return M
