@@ -183,10 +183,99 @@ static int refill(tide_csv_reader *r)
     return 0;
 }
 
+/* ---- the text mode (opt.text_lines) ------------------------------------------------------ */
+
+/* A line of the text mode ends in s[0..n): with the piece of it kept in
+   raw, when it began before the input buffer's last refill. */
+static void text_line(tide_csv_reader *r, const unsigned char *s, size_t n)
+{
+    r->record_line = r->line++;
+    if (r->raw_len == 0) {
+        csv_on_text_line(r, (const char *)s, n);
+        return;
+    }
+    if (n && csv_keep_raw(r, s, n) != 0) return;
+    csv_on_text_line(r, r->raw, r->raw_len);
+    r->raw_len = 0;
+}
+
+/* Where the line at s[0..n) ends: the separator's first byte, or NULL
+   when the buffer holds no end; *end_len is the separator's length. A
+   lone CR ends a line under the default separators: whether a LF follows
+   is known only once the next byte is read (r->text_cr). */
+static const unsigned char *text_line_end(const tide_csv_reader *r, const unsigned char *s,
+                                          size_t n, size_t *end_len)
+{
+    const char *sep = r->opt.line_sep;
+    if (!sep) {
+        const unsigned char *lf = memchr(s, '\n', n);
+        const unsigned char *cr = memchr(s, '\r', lf ? (size_t)(lf - s) : n);
+        *end_len = 1;
+        return cr ? cr : lf;
+    }
+    size_t len = strlen(sep);
+    *end_len = len;
+    for (const unsigned char *p = s; n >= len && (size_t)(p - s) <= n - len; p++) {
+        p = memchr(p, (unsigned char)sep[0], n - len + 1 - (size_t)(p - s));
+        if (!p) return NULL;
+        if (memcmp(p, sep, len) == 0) return p;
+    }
+    return NULL;
+}
+
+/* The text mode's loop, as parse's: lines (or the whole file) until the
+   read has stop_row rows, checked between lines, or the file ends. A line
+   longer than the input buffer gathers in raw. */
+static void parse_text(tide_csv_reader *r, int64_t stop_row)
+{
+    int whole = r->opt.text_lines == 2;
+    while (!r->failed && !r->finished) {
+        if (!whole && r->raw_len == 0 && r->row >= stop_row) return;
+        const unsigned char *s = r->in + r->pos;
+        size_t avail = r->len - r->pos;
+        if (avail == 0) {
+            if (!r->eof) {
+                if (refill(r) != 0) return;
+                continue;
+            }
+            r->finished = 1;
+            /* Spark reads no split of an empty file, gzip's empty text a row. */
+            if (whole ? r->file_size > 0 : r->raw_len > 0) text_line(r, s, 0);
+            return;
+        }
+        if (r->text_cr) {
+            r->text_cr = 0;
+            if (s[0] == '\n') {
+                r->pos++;
+                continue;
+            }
+        }
+        size_t end_len = 0;
+        const unsigned char *end = whole ? NULL : text_line_end(r, s, avail, &end_len);
+        if (end) {
+            r->text_cr = !r->opt.line_sep && *end == '\r';
+            text_line(r, s, (size_t)(end - s));
+            r->pos += (size_t)(end - s) + end_len;
+            continue;
+        }
+        /* No end in the buffer: its bytes are the line's so far, but for
+           those a separator the next read completes may start with. */
+        size_t keep = whole || r->eof || end_len < 2 ? 0 : end_len - 1;
+        size_t take = avail > keep ? avail - keep : 0;
+        if (take && csv_keep_raw(r, s, take) != 0) return;
+        r->pos += take;
+        if (!r->eof && refill(r) != 0) return;
+    }
+}
+
 /* Parses input, a line at a time, until the read has stop_row rows
    (inference: its records), checked between records, or the file ends. */
 static void parse(tide_csv_reader *r, int64_t stop_row)
 {
+    if (r->opt.text_lines) {
+        parse_text(r, stop_row);
+        return;
+    }
     while (!r->failed && !r->finished) {
         int at_start = csv_between_records(r);
         if (at_start && !r->header_pending &&

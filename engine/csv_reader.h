@@ -43,6 +43,7 @@ struct tide_csv_reader {
     int started; /* the first bytes were read (and a byte-order mark skipped) */
     int eof, finished;
     int64_t line; /* 1-based line of the next byte */
+    int text_cr;  /* text mode: a lone CR ended the last line (a LF next is its CRLF) */
 
     /* Quoted input through libcsv (csv_quoting.c). */
     struct csv_parser parser;
@@ -118,5 +119,8 @@ int csv_split_plain_line(tide_csv_reader *r, const unsigned char *s, size_t n);
 void csv_on_field(void *data, size_t n, void *arg);
 void csv_on_record(int terminator, void *arg);
 int csv_keep_raw(tide_csv_reader *r, const unsigned char *s, size_t n);
+/* csv_record.c: a line of the text mode (opt.text_lines), s[0..n), as a
+   record: a row whose first column holds it ("" when n is 0). */
+void csv_on_text_line(tide_csv_reader *r, const char *s, size_t n);
 
 #endif

@@ -224,6 +224,18 @@ __attribute__((aligned(64))) int csv_split_plain_line(tide_csv_reader *r, const 
     return 1;
 }
 
+void csv_on_text_line(tide_csv_reader *r, const char *s, size_t n)
+{
+    if (r->failed) return;
+    r->records++;
+    if (ensure_row(r) != 0) return;
+    if (r->num_targets > 0) put_bytes(r, r->targets[0], n ? s : "", n);
+    for (int32_t k = 1; k < r->num_targets; k++)
+        put_null(r, r->targets[k]);
+    if (r->corrupt) put_null(r, r->corrupt);
+    r->row++;
+}
+
 int csv_keep_raw(tide_csv_reader *r, const unsigned char *s, size_t n)
 {
     if (r->raw_len + n > r->raw_cap) {

@@ -59,6 +59,15 @@ typedef struct tide_csv_options {
     const struct tide_datetime_pattern *timestamp_format;
     int32_t timestamp_fallback;
     int32_t reserved; /* 0 */
+    /* The text source (Spark's text format). text_lines 1: each line is a
+       record of one field taken as it is (no separator, quotes, escapes or
+       null_value; an empty line is ""), ending at line_sep, which it does
+       not keep: NULL for Hadoop's default, "\n", "\r\n" or a lone "\r". A
+       last line without an end is a line too; an end at the file's end
+       starts none. 2: the whole file is one record (Spark's wholetext),
+       none for an empty file. 0: CSV. */
+    int32_t text_lines;
+    const char *line_sep;
 } tide_csv_options;
 
 /* One column of a schema: name and type (tide_type), with precision and

@@ -6,6 +6,7 @@ local ffi = require("ffi")
 local C = require("tide.ffi")
 local batchlib = require("tide.batch")
 local optimizer = require("tide.optimizer")
+local input_files = require("tide.input_files")
 
 local M = {}
 
@@ -17,7 +18,7 @@ local M = {}
 -- batches.
 local ROW_WISE = { project = true, filter = true, ml = true, ["ml-watched"] = true,
                    sample = true, randomSplit = true, join = true, time_window = true, watermark = true,
-                   generate = true }
+                   generate = true, observe = true }
 M.ROW_WISE = ROW_WISE
 
 -- Rows of one slice unless spark.tide.sliceRows says otherwise: small
@@ -82,6 +83,7 @@ MemorySlicer.__index = MemorySlicer
 function MemorySlicer:next()
   if self.first >= self.anchor:count() then return nil end
   local slice = batchlib.wrap(C.tide_batch_slice(self.anchor, self.first, self.size), "out of memory slicing a batch")
+  self.sliceFirst = self.first
   self.first = self.first + self.size
   return slice
 end
@@ -242,6 +244,7 @@ local function run_slice(ops, before, made, b, ctx)
     slicing.described = nil
     local ok, out = pcall(op.apply, b, ctx)
     if not ok then error(place_row(shift_row(out, before[i]), out, rows == n), 0) end
+    input_files.carry(op, b, out, ctx)
     before[i] = before[i] + rows
     made[i] = out
     b = out
@@ -295,6 +298,7 @@ local function run_slices(ops, ctx, slicer, into)
   if describe or getmetatable(slicer) == FetchSlicer then ctx.describeRow = describe_row end
   local k = 0
   local function restore()
+    input_files.forget(ctx)
     ctx.describeRow, ctx.sliceIndex = describe, nil
     slicing.slicer = outer
     slicer.current = nil
@@ -306,6 +310,8 @@ local function run_slices(ops, ctx, slicer, into)
       error(slice, 0)
     end
     if not slice then break end
+    -- A slice of a file source's batch: its rows' files (input_file_name()).
+    if slicer.inputRuns then input_files.slice(ctx, slicer.inputRuns, slicer.sliceFirst, slice) end
     -- The previous slice's intermediates are garbage now. Only between
     -- slices: after the last one the caller reclaims (a stream's loop with
     -- incremental steps), or a one-slice micro-batch would pay a full
@@ -321,6 +327,7 @@ local function run_slices(ops, ctx, slicer, into)
       -- Nothing refers to the slice's intermediates now (the result is a
       -- copy, or views of the anchor), and no row of it is described again.
       slicer.current = nil
+      input_files.forget(ctx) -- (what it names is released next)
       release_slice(slice, made)
       slice = nil -- luacheck: ignore
       ok, result = pcall(into.take, into, result)
@@ -371,11 +378,14 @@ local function execute_sliced(plan, ctx, input, size)
   if batch:count() <= size then
     for i = #ops, 1, -1 do
       ctx.state = ctx.stateOf(ops[i])
-      batch = ops[i].apply(batch, ctx)
+      local out = ops[i].apply(batch, ctx)
+      input_files.carry(ops[i], batch, out, ctx)
+      batch = out
     end
     return batch
   end
-  local slicer = setmetatable({ anchor = batch, size = size, first = 0, outer = ctx.describeRow }, MemorySlicer)
+  local slicer = setmetatable({ anchor = batch, size = size, first = 0, outer = ctx.describeRow,
+    inputRuns = input_files.of(ctx, batch) }, MemorySlicer)
   local results = setmetatable({ n = 0 }, Collector)
   run_slices(ops, ctx, slicer, results)
   return join(results, ctx, slicer.anchor)
@@ -552,14 +562,22 @@ execute = function(plan, ctx, input)
     return batchlib.wrap(C.tide_batch_concat(list, 2, ctx.errbuf, ctx.errlen), "union: " .. ffi.string(ctx.errbuf))
   end
   if not plan.child then
-    if input then return input end
+    -- (a file source says which file each row of its batch came from:
+    -- tide.input_files; a streaming input came with that from getBatch)
+    if input then
+      if not input_files.of(ctx, input) then input_files.forget(ctx) end
+      return input
+    end
+    input_files.forget(ctx)
     return plan.source:read(ctx)
   end
   local size = ctx.sliceRows
   if size and size > 0 and row_wise_to_scan(plan) then return execute_sliced(plan, ctx, input, size) end
   local batch = execute(plan.child, ctx, input)
   ctx.state = ctx.stateOf(plan)
-  return plan.apply(batch, ctx)
+  local out = plan.apply(batch, ctx)
+  input_files.carry(plan, batch, out, ctx)
+  return out
 end
 
 -- A fresh context for one batch. states persists across the batches of one

@@ -174,4 +174,20 @@ function M.absolute(path)
   return (cwd .. "/" .. path):gsub("/%./", "/")
 end
 
+-- A file's URI as Spark names it (input_file_name(), Hadoop's
+-- Path.toUri): file:// and the absolute path, "." steps and repeated or
+-- trailing slashes dropped, and the bytes a URI path may not hold
+-- (space, %, #, ?, ...) %-escaped; UTF-8 is kept as it is.
+function M.uri(path)
+  local abs = M.absolute(path):gsub("/+", "/")
+  repeat
+    local n
+    abs, n = abs:gsub("/%./", "/")
+  until n == 0
+  abs = abs:gsub("/%.$", ""):gsub("(.)/$", "%1")
+  return "file://" .. abs:gsub("[^%w_%-!%.~'%(%)%*,;:%$&%+=/@\128-\255]", function(c)
+    return ("%%%02X"):format(c:byte())
+  end)
+end
+
 return M

@@ -175,12 +175,27 @@ function Reader:load(...)
   return load_path(self, call_args(self, "load", { "path", "format", "schema" }, ...))
 end
 
--- Shortcuts as in PySpark: spark.read:csv(path), :json(path).
+-- Shortcuts as in PySpark: spark.read:csv(path), :json(path), :text(path).
 function Reader:csv(...)
   return load_path(self:format("csv"), call_args(self, "csv", { "path", "schema" }, ...))
 end
 function Reader:json(...)
   return load_path(self:format("json"), call_args(self, "json", { "path", "schema" }, ...))
+end
+
+-- PySpark's text(paths, wholetext=False, lineSep=None): a path or a list
+-- of them, then a table of options ({wholetext = true}).
+function Reader:text(paths, ...)
+  if type(paths) == "table" and getmetatable(paths) == nil and #paths > 0 then
+    for i, p in ipairs(paths) do
+      if type(p) ~= "string" then
+        error(("text: paths must be strings, not a %s (path %d)"):format(type(p), i), 2)
+      end
+    end
+    call_args(self, "text", {}, ...)
+    return load_path(self:format("text"), paths)
+  end
+  return load_path(self:format("text"), call_args(self, "text", { "path" }, paths, ...))
 end
 
 -- The same methods under Spark's two names, each failing clearly when

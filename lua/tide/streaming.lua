@@ -44,8 +44,8 @@ local TEMP_CHECKPOINT_SINKS = { console = true, memory = true }
 -- The sink formats, each a module tide.sinks.<name> (foreachbatch and
 -- foreach are what foreachBatch(fn) and foreach(fn) set).
 local SINKS = { console = true, memory = true, kafka = true, jdbc = true, postgres = true, csv = true,
-                json = true, foreachbatch = true, foreach = true }
-local SINK_NAMES = "console, csv, jdbc, json, kafka, memory, postgres; or foreachBatch(fn), foreach(fn)"
+                json = true, text = true, foreachbatch = true, foreach = true }
+local SINK_NAMES = "console, csv, jdbc, json, kafka, memory, postgres, text; or foreachBatch(fn), foreach(fn)"
 -- What runs the user's code, for an error(nil) raised in it.
 local SINK_CODE = { foreachbatch = "the foreachBatch function", foreach = "the foreach writer" }
 

@@ -10,7 +10,7 @@
 --
 -- Formats: "jdbc" and its alias "postgres" (PostgreSQL; docs/postgres.md),
 -- "kafka" (options kafka.bootstrap.servers and topic, as Spark's), and
--- "csv" / "json" (a directory of part files; df.write:csv(path)).
+-- "csv" / "json" / "text" (a directory of part files; df.write:csv(path)).
 -- A save is one transaction: the table is created from the DataFrame's
 -- schema when missing (Spark's type mapping; createTableColumnTypes,
 -- createTableOptions), an existing table's columns are checked before any
@@ -169,7 +169,7 @@ local function save_kafka(self)
   return rows, "written"
 end
 
--- csv and json, as Spark's batch file writes: a directory (the path) of
+-- csv, json and text, as Spark's batch file writes: a directory (the path) of
 -- part files, one a save (part-00000-<uuid>.csv, written atomically, as
 -- the streaming file sinks write theirs), and _SUCCESS once it is whole.
 -- Modes: errorifexists (the default) fails when the path holds anything,
@@ -179,6 +179,8 @@ local function save_file(self, format)
   local files = require("tide.files")
   local path = self.opts.path
   if not path or path == "" then error(("%s: no path given (df.write:%s(path))"):format(format, format), 0) end
+  -- (Spark checks the schema before it looks at the path)
+  if format == "text" then require("tide.sinks.file").checkText(self.df.schema, self.opts) end
   local info = files.stat(path)
   if info and not info.isDir then error(("%s: path %s is a file, not a directory"):format(format, path), 0) end
   local names = info and files.list(path) or {}
@@ -205,7 +207,8 @@ end
 
 local FORMATS = { jdbc = save_jdbc, postgres = save_jdbc, postgresql = save_jdbc, kafka = save_kafka,
                   csv = function(self) return save_file(self, "csv") end,
-                  json = function(self) return save_file(self, "json") end }
+                  json = function(self) return save_file(self, "json") end,
+                  text = function(self) return save_file(self, "text") end }
 
 -- Writes the DataFrame; returns the rows written and "written", "skipped"
 -- (its epoch was already committed) or "ignored" (mode ignore, table there).
@@ -215,7 +218,7 @@ function Writer:save(path)
   if not fmt then error('save: no format given (df.write:format("jdbc"))', 2) end
   local fn = FORMATS[fmt]
   if not fn then
-    error(("DataFrameWriter: format %q is not supported yet (supported: jdbc, postgres, kafka, csv, json)")
+    error(("DataFrameWriter: format %q is not supported yet (supported: jdbc, postgres, kafka, csv, json, text)")
       :format(fmt), 2)
   end
   local ok, rows, status = pcall(fn, self)
@@ -263,6 +266,12 @@ end
 
 function Writer:json(path, options)
   local rows, status = save_as(self, "json", path, options)
+  return rows, status
+end
+
+-- PySpark's df.write.text(path, compression=None, lineSep=None).
+function Writer:text(path, options)
+  local rows, status = save_as(self, "text", path, options)
   return rows, status
 end
 

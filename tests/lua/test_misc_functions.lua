@@ -341,7 +341,7 @@ t.test("the session's constants: databases, catalog, version, input_file_name", 
   local dir = t.tempdir()
   t.write(dir .. "/a.csv", "x\n1\n")
   t.same_table(t.rows(spark.read:option("header", true):csv(dir .. "/a.csv"):select("x", F.input_file_name())),
-    { "1|" })
+    { "1|file://" .. require("tide.files").absolute(dir) .. "/a.csv" })
 end)
 
 t.test("get_json_object: a '?' in a bracketed name is no path, as Spark's parser says", function()

@@ -1,4 +1,4 @@
--- The json and csv file sinks: each epoch's rows go to one file,
+-- The json, csv and text file sinks: each epoch's rows go to one file,
 -- PATH/part-<epoch>-<query id>.<ext>, written atomically. The query id is
 -- kept in the checkpoint, so a replayed epoch rewrites its own file and the
 -- directory holds every input row exactly once; another query (another
@@ -9,6 +9,8 @@
 --         dateFormat (yyyy-MM-dd, Spark's default: dates as it writes them);
 --         timestamps as Spark's CSV writer writes them by default,
 --         2026-12-05T18:08:58.649Z (the json sink's to_json writes the same)
+--   text: the one string column, a row a line (a null one empty), each
+--         followed by lineSep ("\n"), to part-....txt, as Spark's
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -27,6 +29,27 @@ local function one_char(opts, key, default)
   return v
 end
 
+-- Spark's checks of a text write: every column a string (the first
+-- that is not is named), then one column; lineSep not empty. tide writes
+-- no compression.
+function M.checkText(schema, opts)
+  for _, f in ipairs(schema.fields) do
+    if f.dataType.id ~= T.ID.string then
+      error(("[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The Text datasource doesn't support the column `%s` of the type "
+        .. '"%s".')
+        :format(f.name, f.dataType:simpleString():upper()), 0)
+    end
+  end
+  if #schema.fields ~= 1 then
+    error(("Text data source supports only a single column, and you have %d columns."):format(#schema.fields), 0)
+  end
+  if opts.linesep == "" then error("requirement failed: 'lineSep' cannot be an empty string.", 0) end
+  local codec = opts.compression and opts.compression:lower()
+  if codec and codec ~= "none" and codec ~= "uncompressed" then
+    error(("text: compression %s is not supported (tide writes uncompressed text)"):format(opts.compression), 0)
+  end
+end
+
 -- query: the StreamingQuery, whose id (the checkpoint's) names the files.
 function M.new(writer, schema, format, query)
   local opts = writer.opts
@@ -37,7 +60,11 @@ function M.new(writer, schema, format, query)
     description = "FileSink[" .. opts.path .. "]" }, Sink)
   local cols = {}
   for i, f in ipairs(schema.fields) do cols[i] = { k = "col", name = f.name } end
-  if format == "json" then
+  if format == "text" then
+    M.checkText(schema, opts)
+    sink.lineSep, sink.extension = opts.linesep or "\n", "txt"
+    sink.compiled = eval.compileSelect({ cols[1] }, schema)
+  elseif format == "json" then
     sink.compiled = eval.compileSelect({ { k = "alias", name = "value", expr = { k = "call", fn = "to_json",
       args = { { k = "call", fn = "struct", args = cols } } } } }, schema)
   else
@@ -102,6 +129,13 @@ end
 function Sink:addBatch(epoch, batch)
   local ctx = execution.context()
   local strings = eval.project(batch, self.compiled, ctx)
+  local file = ("%s/part-%05d-%s.%s"):format(self.path, epoch, self.queryId, self.extension or self.format)
+  if self.format == "text" then
+    if C.tide_write_text(file, strings.columns, self.lineSep, #self.lineSep, errbuf, 1024) ~= 0 then
+      error("text sink: " .. ffi.string(errbuf), 0)
+    end
+    return batch:count()
+  end
   local lines
   if self.format == "json" then
     lines = strings.columns
@@ -113,7 +147,6 @@ function Sink:addBatch(epoch, batch)
       error(ffi.string(errbuf), 0)
     end
   end
-  local file = ("%s/part-%05d-%s.%s"):format(self.path, epoch, self.queryId, self.format)
   if C.tide_write_lines(file, self.header, lines, errbuf, 1024) ~= 0 then
     error(self.format .. " sink: " .. ffi.string(errbuf), 0)
   end

@@ -14,6 +14,7 @@ local C = require("tide.ffi")
 local T = require("tide.types")
 local files = require("tide.files")
 local batchlib = require("tide.batch")
+local input_files = require("tide.input_files")
 
 local M = {}
 
@@ -142,6 +143,8 @@ local function c_options(o, corrupt)
     date_format = o.datePattern, date_fallback = o.dateFallback and 1 or 0,
     infer_date_format = o.inferDatePattern, infer_dates_as_timestamps = o.datesAsTimestamps and 1 or 0,
     timestamp_format = o.timestampPattern, timestamp_fallback = o.timestampFallback and 1 or 0,
+    -- (the text source's: tide.sources.text)
+    text_lines = o.textLines or 0, line_sep = o.lineSep,
   })
 end
 
@@ -338,7 +341,8 @@ end
 -- Reads files into one batch of `schema`; adds the malformed and dropped
 -- counts to ctx when given, and the records read (those dropped too) to
 -- ctx.sourceRecords: a stream's numInputRows, so that input = output +
--- dropped as for a Kafka source whose from_json drops rows.
+-- dropped as for a Kafka source whose from_json drops rows. The rows each
+-- file gave go to ctx too (tide.input_files: input_file_name()).
 local function read_files(list, schema, o, corrupt, ctx)
   local fields, n, keep = c_fields(schema)
   local b = batchlib.wrap(C.tide_csv_batch_new(fields, n, CHUNK_ROWS), "out of memory creating a CSV batch")
@@ -346,7 +350,9 @@ local function read_files(list, schema, o, corrupt, ctx)
   local progress = M.progress(list, "reading")
   local reserved = false
   local total_bytes = progress.total
+  local runs = {}
   for _, f in ipairs(list) do
+    local before = tonumber(b.num_rows)
     local r = open(f.path, copts)
     while true do
       local got = C.tide_csv_read(r, b, CHUNK_ROWS, errbuf, ERRLEN)
@@ -372,8 +378,10 @@ local function read_files(list, schema, o, corrupt, ctx)
     end
     progress:advance(f.size)
     close(r)
+    runs[#runs + 1] = input_files.run(f.path, tonumber(b.num_rows) - before, f.size)
   end
   progress:done()
+  input_files.record(ctx, b, runs)
   local _ = keep
   return b
 end

@@ -18,6 +18,7 @@ local T = require("tide.types")
 local files = require("tide.files")
 local batchlib = require("tide.batch")
 local csv = require("tide.sources.csv")
+local input_files = require("tide.input_files")
 local json_functions = require("tide.json_functions")
 
 local M = {}
@@ -379,11 +380,13 @@ end
 -- The columns of `schema` read from the files of list, in one batch; the
 -- malformed and dropped counts go to ctx when given, and the records read
 -- (non-blank lines, dropped ones too) to ctx.sourceRecords, a stream's
--- numInputRows (as the CSV source's).
+-- numInputRows (as the CSV source's), and the rows each file gave too
+-- (tide.input_files: input_file_name()).
 local function read_files(list, schema, plan, ctx)
-  local parts = {}
+  local parts, runs = {}, {}
   local progress = csv.progress(list, "reading")
   for _, f in ipairs(list) do
+    local rows = 0
     each_chunk(f.path, progress, function(records, line_of)
       local out = batchlib.wrap(C.tide_batch_derive(records, 1), "out of memory reading " .. f.path)
       local k, status = json_functions.fromJson(plan, out, records.columns, out.columns, {
@@ -400,15 +403,23 @@ local function read_files(list, schema, plan, ctx)
         ctx.sourceRecords = (ctx.sourceRecords or 0) + tonumber(records.num_rows)
       end
       parts[#parts + 1] = part
+      rows = rows + part:count()
     end)
     progress:advance(f.size)
+    runs[#runs + 1] = input_files.run(f.path, rows, f.size)
   end
   progress:done()
-  if #parts == 0 then return batchlib.fromRows({}, schema) end
-  -- One batch of its own (the parts keep every chunk's lines alive).
-  local joined = C.tide_batch_concat(ffi.new("tide_batch*[?]", #parts, parts), #parts, errbuf, ERRLEN)
-  if joined == nil then error("reading JSON: " .. cerr(), 0) end
-  return batchlib.wrap(joined)
+  local out
+  if #parts == 0 then
+    out = batchlib.fromRows({}, schema)
+  else
+    -- One batch of its own (the parts keep every chunk's lines alive).
+    local joined = C.tide_batch_concat(ffi.new("tide_batch*[?]", #parts, parts), #parts, errbuf, ERRLEN)
+    if joined == nil then error("reading JSON: " .. cerr(), 0) end
+    out = batchlib.wrap(joined)
+  end
+  input_files.record(ctx, out, runs)
+  return out
 end
 
 -- Spark ML's vectors have no JSON form (the only tide type without one),
