@@ -397,6 +397,29 @@ function M.install(dataframe)
   end
   methods.drop_duplicates = methods.dropDuplicates
 
+  -- dropDuplicatesWithinWatermark([cols]) (Spark 3.5): on a stream with a
+  -- watermark, a row whose keys were seen within the watermark's delay is
+  -- dropped (tide.stateful_dedup). As Spark's analysis, a batch DataFrame
+  -- refuses it.
+  function methods:dropDuplicatesWithinWatermark(...)
+    local cols = arglist("dropDuplicatesWithinWatermark", ...)
+    if not self._streaming then
+      checks.failAtUser("dropDuplicatesWithinWatermark is not supported with batch DataFrames/DataSets")
+    end
+    if #cols == 0 then cols = every_column(self) end
+    local schema = self._plan.schema
+    local key_idx, key_names = {}, {}
+    for i, c in ipairs(cols) do
+      local node = column.isColumn(c) and c.node
+      key_idx[i] = key_index(schema, node and node.index or name_of(c, "dropDuplicatesWithinWatermark"),
+        "dropDuplicatesWithinWatermark", 2, node and node.from)
+      key_names[i] = schema.fields[key_idx[i] + 1].name
+    end
+    local label = ("[%s]"):format(table.concat(key_names, ", "))
+    return require("tide.stateful_dedup").planWithinWatermark(self, key_idx, key_names, label)
+  end
+  methods.drop_duplicates_within_watermark = methods.dropDuplicatesWithinWatermark
+
   -- ---- partitioning, hints, checkpoints: what one process makes moot ------------------
 
   -- A batch is one partition in tide: repartition, coalesce and hints

@@ -41,6 +41,8 @@ return setmetatable(tide, {
     if name == "SparkSession" then return require("tide.session").SparkSession end
     -- tide.Window, as pyspark.sql.window's Window.
     if name == "Window" then return require("tide.window").Window end
+    -- tide.Observation(name), as pyspark.sql's Observation.
+    if name == "Observation" then return require("tide.observation").new end
     local ok, mod = pcall(require, "tide." .. name)
     if not ok then
       if tostring(mod):find("module 'tide." .. name .. "' not found", 1, true) then return nil end

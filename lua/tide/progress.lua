@@ -1,6 +1,7 @@
 -- tide.progress — StreamingQueryProgress, one per micro-batch, with Spark's
 -- field names and order (compare ../shared/data/spark_progress_sample.json),
--- plus tide's own counters numMalformedRows and numDroppedRows.
+-- plus tide's own counters numMalformedRows and numDroppedRows, and
+-- df:observe's metrics (observedMetrics: name -> Row, tide.observation).
 --
 -- A progress is a Lua table (progress.numInputRows, progress.sources[1]...)
 -- whose :json() gives the one-line JSON Spark logs and whose tostring is
@@ -16,7 +17,7 @@ Progress.__index = Progress
 local ORDER = {
   top = { "id", "runId", "name", "timestamp", "batchId", "batchDuration", "numInputRows",
           "inputRowsPerSecond", "processedRowsPerSecond", "numMalformedRows", "numDroppedRows",
-          "durationMs", "eventTime", "stateOperators", "sources", "sink" },
+          "durationMs", "eventTime", "stateOperators", "sources", "sink", "observedMetrics" },
   durationMs = { "addBatch", "commitOffsets", "getBatch", "latestOffset", "queryPlanning",
                  "triggerExecution", "walCommit" },
   source = { "description", "startOffset", "endOffset", "latestOffset", "numInputRows",
@@ -62,6 +63,37 @@ M.javaDouble = java_double
 
 local function is_array(t) return type(t) == "table" and (t[1] ~= nil or next(t) == nil) end
 
+-- The fields of observed metrics' Rows that are doubles (row -> {name =
+-- true}), for Java's Double.toString in the JSON (tide.observation).
+M.doubleFields = setmetatable({}, { __mode = "k" })
+
+-- A Row (tide.row) as Spark's Row.jsonValue: its fields in order, a null
+-- one as null.
+local function encode_row(row, indent, depth)
+  local names = getmetatable(row).__fields
+  local doubles = M.doubleFields[row] or {}
+  local nl, pad, pad_in = "", "", ""
+  if indent then
+    nl, pad, pad_in = "\n", (" "):rep(indent * depth), (" "):rep(indent * (depth + 1))
+  end
+  local parts = {}
+  for i, name in ipairs(names) do
+    local v, text = row[name], nil
+    if v == nil then
+      text = "null"
+    elseif type(v) == "number" and doubles[name] and v == v and v ~= math.huge and v ~= -math.huge then
+      text = java_double(v)
+    elseif type(v) == "number" or type(v) == "string" or type(v) == "boolean" then
+      text = json.encode(v)
+    else
+      text = json.encode(tostring(v))
+    end
+    parts[i] = pad_in .. json.encode(name) .. (indent and " : " or ":") .. text
+  end
+  if #parts == 0 then return "{ }" end
+  return "{" .. nl .. table.concat(parts, "," .. nl) .. nl .. pad .. "}"
+end
+
 local function encode(value, order, indent, depth)
   local nl, pad, pad_in = "", "", ""
   if indent then
@@ -74,6 +106,8 @@ local function encode(value, order, indent, depth)
     if value == json.null then return "null" end
     return json.encode(value)
   end
+  local mt = getmetatable(value)
+  if mt and mt.__fields then return encode_row(value, indent, depth) end
   if is_array(value) then
     if #value == 0 then return indent and "[ ]" or "[]" end -- Jackson's pretty and compact forms
     local parts = {}

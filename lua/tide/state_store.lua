@@ -3,7 +3,8 @@
 -- state/0/ a streaming aggregation's groups (tide.stateful_aggregate),
 -- state/1/ dropDuplicates' keys (tide.stateful_dedup), state/2/ and
 -- state/3/ the left and right rows a join of two streams keeps
--- (tide.stream_join).
+-- (tide.stream_join), state/4/ dropDuplicatesWithinWatermark's keys and
+-- when they expire (tide.stateful_dedup).
 --
 --   local store = state_store.new(schema, 0, num_keys, session)  -- state/0/
 --   local rows = store:before(ctx)                   -- the rows after epoch - 1

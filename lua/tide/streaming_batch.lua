@@ -187,6 +187,8 @@ function Query:runBatch(wait_ms)
   -- The batch is done: whatever still reaches ctx (a compiled trace may
   -- keep an object it saw) must not keep the input alive through it.
   ctx.describeRow = nil
+  -- df:observe's metrics of the batch (every slice of it has run).
+  local observed = require("tide.observation").finish(ctx)
 
   -- Spark's watermark: the latest event time seen less the delay, never
   -- moving back; the next batch runs with it (commits/N holds it).
@@ -204,6 +206,7 @@ function Query:runBatch(wait_ms)
   d.triggerExecution = duration(t_trigger)
 
   local p = self:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, start, finish, latest)
+  p.observedMetrics = observed
   self.lastTriggerStart = t_trigger
   self.recent[#self.recent + 1] = p
   if #self.recent > RECENT then table.remove(self.recent, 1) end

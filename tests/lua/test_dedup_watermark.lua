@@ -1,0 +1,127 @@
+-- dropDuplicatesWithinWatermark (Spark 3.5) on a stream: a row whose keys
+-- were seen within the watermark's delay is dropped; a key's entry expires
+-- at (its first row's event time + the delay) once the watermark reaches
+-- it; late rows are dropped and counted; the state (state/4/) comes back
+-- after a restart, and a replayed epoch starts from the state before it.
+-- Batch DataFrames and streams without a watermark refuse it, as Spark.
+local t = require("testing")
+local tide = require("tide")
+local spark = tide.session()
+
+local SCHEMA = "k string, v int, at timestamp"
+
+local function add_file(dir, name, rows) t.write_csv(dir .. "/" .. name, rows) end
+local function stream(dir) return spark.readStream:csv(dir, { schema = SCHEMA, maxFilesPerTrigger = 1 }) end
+-- An event time `s` seconds after 2024-01-01 00:00:00.
+local function at(s) return ("2024-01-01 00:00:%02d"):format(s) end
+
+-- Runs df over every file available, one file a batch: the rows of each
+-- epoch (k|v), the progress records by epoch.
+local function run(df, cp, batches, fail_at)
+  local q = df.writeStream
+    :foreachBatch(function(b, epoch)
+      if epoch == fail_at then error("sink down") end
+      batches[epoch + 1] = t.rows(b:select("k", "v"))
+    end)
+    :option("checkpointLocation", cp):trigger { availableNow = true }:start()
+  return q
+end
+
+local function ops_by_epoch(q)
+  local out = {}
+  for _, p in ipairs(q:recentProgress()) do out[p.batchId + 1] = p.stateOperators[1] end
+  return out
+end
+
+-- Spark's StreamingDeduplicationWithinWatermarkSuite, "deduplicate with
+-- subset of columns which event time column is not in subset", one file a
+-- batch.
+t.test("keys seen within the delay are dropped; entries expire at event time + delay", function()
+  local input, cp = t.tempdir(), t.tempdir() .. "/cp"
+  add_file(input, "1.csv", { { "a", 1, at(17) } }) -- a expires at 19; watermark 15 next
+  add_file(input, "2.csv", { { "a", 2, at(16) } }) -- a seen: dropped
+  add_file(input, "3.csv", { { "a", 3, at(13) } }) -- at or before the watermark (15): late
+  add_file(input, "4.csv", { { "b", 4, at(22) }, { "c", 5, at(21) }, { "b", 6, at(22) } }) -- watermark 20 next
+  add_file(input, "5.csv", { { "a", 7, at(21) } }) -- a's entry (19) expired at 20: a passes again
+  add_file(input, "6.csv", { { "d", 8, at(25) }, { "c", 9, at(24) } }) -- c seen (expires 23): dropped
+  add_file(input, "7.csv", { { "c", 10, at(26) } }) -- watermark 23: c's entry went, c passes
+  local batches = {}
+  local q = run(stream(input):withWatermark("at", "2 seconds"):dropDuplicatesWithinWatermark("k"), cp, batches)
+  q:awaitTermination()
+  t.same_table(batches, { { "a|1" }, {}, {}, { "b|4", "c|5" }, { "a|7" }, { "d|8" }, { "c|10" } })
+  local ops = ops_by_epoch(q)
+  t.eq(ops[1].operatorName, "dedupeWithinWatermark")
+  local totals, updated, removed, late = {}, {}, {}, {}
+  for i, o in ipairs(ops) do
+    totals[i], updated[i], removed[i], late[i] = o.numRowsTotal, o.numRowsUpdated, o.numRowsRemoved,
+      o.numRowsDroppedByWatermark
+  end
+  t.same_table(totals, { 1, 1, 1, 3, 3, 4, 3 })
+  t.same_table(updated, { 1, 0, 0, 2, 1, 1, 1 })
+  -- batch 5 (watermark 20) lets a (19) go; batch 7 (watermark 23) a (23) and c (23)
+  t.same_table(removed, { 0, 0, 0, 0, 1, 0, 2 })
+  t.same_table(late, { 0, 0, 1, 0, 0, 0, 0 })
+  t.ok(io.open(cp .. "/state/4/6.delta", "r"), "state/4/6.delta written")
+end)
+
+t.test("every column as the key when none are named, the event time among them", function()
+  local input = t.tempdir()
+  add_file(input, "1.csv", { { "a", 1, at(10) }, { "a", 1, at(10) }, { "a", 1, at(11) } })
+  add_file(input, "2.csv", { { "a", 1, at(10) }, { "a", 1, at(30) } })
+  local batches = {}
+  local q = run(stream(input):withWatermark("at", "5 seconds"):dropDuplicatesWithinWatermark(), t.tempdir() .. "/cp",
+    batches)
+  q:awaitTermination()
+  -- batch 2 runs with watermark 6: (a, 1, 10) is still kept, so it is dropped
+  t.same_table(batches, { { "a|1", "a|1" }, { "a|1" } })
+  local ops = ops_by_epoch(q)
+  t.same_table({ ops[1].numRowsTotal, ops[2].numRowsTotal }, { 2, 3 })
+end)
+
+t.test("the state comes back after a restart; a replayed epoch starts from the state before it", function()
+  local input, cp = t.tempdir(), t.tempdir() .. "/cp"
+  local function query() return stream(input):withWatermark("at", "10 seconds"):dropDuplicatesWithinWatermark("k") end
+  add_file(input, "1.csv", { { "a", 1, at(10) }, { "b", 2, at(10) } })
+  local batches = {}
+  local q = run(query(), cp, batches)
+  q:awaitTermination()
+  -- Epoch 1 saves its state, then its sink fails: the restart replays it.
+  add_file(input, "2.csv", { { "a", 3, at(12) }, { "c", 4, at(12) } })
+  q = run(query(), cp, batches, 1)
+  t.raises(function() q:awaitTermination() end, "sink down")
+  q = run(query(), cp, batches)
+  q:awaitTermination()
+  t.same_table(batches, { { "a|1", "b|2" }, { "c|4" } })
+  -- A new process (a new query on the checkpoint) still knows a, b and c.
+  add_file(input, "3.csv", { { "c", 5, at(15) }, { "b", 6, at(14) }, { "d", 7, at(16) } })
+  q = run(query(), cp, batches)
+  q:awaitTermination()
+  t.same_table(batches[3], { "d|7" })
+  t.eq(q:lastProgress().stateOperators[1].numRowsTotal, 4)
+  -- Past a's expiry (20) but not d's (26): the watermark is 25 after e.
+  add_file(input, "4.csv", { { "e", 8, at(35) } })
+  add_file(input, "5.csv", { { "a", 9, at(30) }, { "d", 10, at(30) } })
+  q = run(query(), cp, batches)
+  q:awaitTermination()
+  t.same_table({ batches[4], batches[5] }, { { "e|8" }, { "a|9" } })
+end)
+
+t.test("Spark's errors: a batch DataFrame, a stream without a watermark, an unknown column", function()
+  local b = spark:createDataFrame({ { "a", 1 }, { "a", 2 } }, "k string, v int")
+  t.raises(function() b:dropDuplicatesWithinWatermark("k") end,
+    "dropDuplicatesWithinWatermark is not supported with batch DataFrames/DataSets")
+  local input = t.tempdir()
+  t.raises(function() stream(input):dropDuplicatesWithinWatermark("k") end,
+    "dropDuplicatesWithinWatermark is not supported with streaming DataFrames/DataSets without watermark")
+  -- the watermark's column dropped before it
+  t.raises(function() stream(input):withWatermark("at", "1 second"):select("k"):dropDuplicatesWithinWatermark() end,
+    "without watermark")
+  t.raises(function() stream(input):withWatermark("at", "1 second"):dropDuplicatesWithinWatermark("kk") end,
+    "cannot resolve column \"kk\"")
+  -- a list of names, and the alias
+  local df = stream(input):withWatermark("at", "1 second")
+  t.eq(df:dropDuplicatesWithinWatermark({ "k", "v" }).isStreaming, true)
+  t.eq(df:drop_duplicates_within_watermark("k").isStreaming, true)
+end)
+
+t.run()
