@@ -12,9 +12,10 @@
 -- dropped rows) and the operators' state across batches of a stream.
 --
 -- Here: the properties, the projections (select, withColumn, drop, ...),
--- filter, withWatermark, limit and the actions; the other groups of
--- methods are installed at the end from their modules (tide.dataframe_ops,
--- _aggregate, _sets, _join, _na, _explain).
+-- filter, withWatermark, limit, offset, the actions and the temp views;
+-- the other groups of methods are installed at the end from their modules
+-- (tide.dataframe_ops, _aggregate, _sets, _join, _na, _explain, _unpivot,
+-- _convert, _plan).
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -121,16 +122,35 @@ local arglist = ops.arglist
 
 local kind_of = checks.kindOf
 
+-- df:colRegex's Column: the columns of schema whose names match its
+-- pattern (whole names, case-insensitively, as Spark's UnresolvedRegex).
+local function regex_columns(node, schema)
+  local names = schema:fieldNames()
+  local matched = {}
+  for _, name in ipairs(require("tide.catalog").matchNames(names, node.pattern, "colRegex")) do
+    matched[name] = true
+  end
+  local out = {}
+  for i, name in ipairs(names) do
+    if matched[name] then out[#out + 1] = { k = "col", name = name, index = i - 1 } end
+  end
+  return out
+end
+
 -- select(cols...): column names ("*", "data.*" too) and Columns. A Lua
 -- boolean is mostly F.col("k") == 3, which Lua answered itself.
 function methods:select(...)
   local nodes = {}
-  for i, c in ipairs(arglist("select", ...)) do
+  for _, c in ipairs(arglist("select", ...)) do
     if type(c) == "boolean" then error(checks.luaBoolean("select takes column names or Columns", c), 2) end
     if type(c) ~= "string" and not column.isColumn(c) then
       error(("select takes column names or Columns (F.lit(v) for a value), not %s"):format(kind_of(c)), 2)
     end
-    nodes[i] = column.colNode(c)
+    if column.isColumn(c) and c.node.k == "colregex" then
+      for _, node in ipairs(regex_columns(c.node, self._plan.schema)) do nodes[#nodes + 1] = node end
+    else
+      nodes[#nodes + 1] = column.colNode(c)
+    end
   end
   if aggregates.hasAggregate(nodes) then return aggregates.selectAggregates(self, nodes) end
   return projection(self, nodes)
@@ -205,6 +225,9 @@ function methods:withColumn(name, col)
   if type(col) == "boolean" then error(checks.luaBoolean("withColumn needs a Column", col), 2) end
   if not column.isColumn(col) then
     error(("withColumn needs a Column (F.lit(v) for a value), not %s"):format(kind_of(col)), 2)
+  end
+  if col.node.k == "colregex" then
+    error("withColumn: colRegex's Column stands for columns of a regex; select them with df:select", 2)
   end
   local nodes = column_nodes(self)
   set_named(nodes, self._plan.schema, name, function() return { k = "alias", expr = col.node, name = name } end)
@@ -410,6 +433,46 @@ function methods:limit(n)
   })
 end
 
+-- offset(n): the rows after the first n (Spark 3.4); batch DataFrames
+-- only, as Spark's.
+function methods:offset(n)
+  if type(n) ~= "number" or n < 0 or n ~= math.floor(n) then
+    error(("offset needs a whole number >= 0, not %s"):format(tostring(n)), 2)
+  end
+  if self._streaming then error("Offset is not supported on streaming DataFrames/Datasets", 2) end
+  return derive(self, {
+    kind = "offset",
+    schema = self._plan.schema,
+    explain = "Offset " .. n,
+    apply = function(batch, ctx)
+      local state = ctx.state
+      local skip = n - (state.skipped or 0)
+      local rows = batch:count()
+      if skip <= 0 then return batch end
+      state.skipped = (state.skipped or 0) + math.min(skip, rows)
+      if rows <= skip then return batchlib.wrap(C.tide_batch_slice(batch, 0, 0), "out of memory in offset") end
+      return batchlib.wrap(C.tide_batch_slice(batch, skip, rows - skip), "out of memory in offset")
+    end,
+  })
+end
+
+-- colRegex(colName): with the name in backquotes, a Column standing for
+-- the columns whose names match it as a Java regex (select expands it);
+-- otherwise the column of that name, as Spark's.
+function methods:colRegex(name)
+  if type(name) ~= "string" then error(("colRegex needs a string, not %s"):format(kind_of(name)), 2) end
+  local pattern = name:match("^`(.+)`$")
+  if not pattern then
+    local i = ops.resolve(self._plan.schema, name, 2)
+    if not i then
+      error(("colRegex: cannot resolve column %q (columns: %s)"):format(name,
+        table.concat(self._plan.schema:fieldNames(), ", ")), 2)
+    end
+    return column.wrap { k = "col", name = self._plan.schema.fields[i].name, from = lineage.ref(self._plan) }
+  end
+  return column.wrap { k = "colregex", pattern = pattern }
+end
+
 local execution = require("tide.execution")
 
 -- ---- actions ---------------------------------------------------------------------
@@ -464,9 +527,8 @@ end
 
 function methods:printSchema() io.write(self._plan.schema:treeString()) end
 
-function methods:createOrReplaceTempView(name)
-  self._session:registerTable(name, self)
-end
+-- Temp views (createOrReplaceTempView, createTempView, the global ones):
+-- tide.catalog's.
 
 ops.install(M)
 aggregates.install(M)
@@ -476,6 +538,10 @@ na.install(M, projection)
 require("tide.dataframe_explain").install(M)
 require("tide.dataframe_stat").install(M)
 require("tide.observation").install(M)
+require("tide.dataframe_unpivot").install(M)
+require("tide.dataframe_convert").install(M)
+require("tide.dataframe_plan").install(M)
+require("tide.catalog").install(M)
 
 checks.colonCalls("DataFrame", "df", function(v) return getmetatable(v) == DataFrame end, methods)
 

@@ -7,6 +7,8 @@
 --   spark:range(10)                                       -- id 0 .. 9
 --   spark.streams:awaitAnyTermination()
 --   spark:table("name")   -- a memory sink's rows, or a temp view
+--   spark:table("global_temp.name")   -- a global temp view
+--   spark.catalog:listTables()        -- tide.catalog
 --
 -- There is one session per Lua state (getOrCreate), as in PySpark.
 local dataframe = require("tide.dataframe")
@@ -23,6 +25,10 @@ local properties = {
     s._streams = s._streams or require("tide.streaming").StreamingQueryManager(s)
     return s._streams
   end,
+  catalog = function(s)
+    s._catalog = s._catalog or require("tide.catalog").new(s)
+    return s._catalog
+  end,
 }
 
 Session.__index = function(s, key) return methods[key] or (properties[key] and properties[key](s)) end
@@ -32,7 +38,7 @@ local current
 
 function M.session(options)
   if not current then
-    current = setmetatable({ options = options or {}, _tables = {}, conf = M.newConf() }, Session)
+    current = setmetatable({ options = options or {}, _tables = {}, _globalTables = {}, conf = M.newConf() }, Session)
   end
   return current
 end
@@ -239,15 +245,44 @@ function methods:range(start, finish, step, partitions)
   for i = 0, n - 1 do values[i] = start + i * step end
   col.length = n
   if C.tide_batch_finish(b) ~= 0 then error("range: out of memory", 2) end
-  return M.localFrame(self, b)
+  local df = M.localFrame(self, b)
+  -- Spark's Range, not a LocalRelation: two ranges alike are the same
+  -- plan (df:sameSemantics) without comparing their rows.
+  df._plan.source.range = ("Range (%d, %d, step=%d)"):format(start, finish, step)
+  return df
 end
 
 -- Tables are memory sinks (by queryName) and temp views. A memory sink
--- registers a function giving its rows so far, and its schema.
+-- registers a function giving its rows so far, and its schema. Names are
+-- case-insensitive and kept lower-cased, as Spark's session catalog keeps
+-- them (spark.catalog:listTables() shows them so).
 function methods:registerTable(name, provider, schema)
-  self._tables[name] = provider
+  local key = tostring(name):lower()
+  self._tables[key] = provider
   self._tableSchemas = self._tableSchemas or {}
-  self._tableSchemas[name] = schema
+  self._tableSchemas[key] = schema
+end
+
+-- The global temp views (df:createGlobalTempView), in Spark's database
+-- global_temp: spark:table("global_temp.name").
+M.GLOBAL_TEMP = "global_temp"
+
+function methods:registerGlobalTable(name, df)
+  self._globalTables[tostring(name):lower()] = df
+end
+
+-- The table a name stands for ("name" or "global_temp.name"): its entry
+-- (a DataFrame, or a memory sink's provider), its key, and the table of
+-- entries it is in; nil when there is none.
+function methods:lookupTable(name)
+  if type(name) ~= "string" then return nil end
+  local db, rest = name:match("^`?([^.`]+)`?%.`?([^`]+)`?$")
+  if db and db:lower() == M.GLOBAL_TEMP then
+    local key = rest:lower()
+    return self._globalTables[key], key, self._globalTables
+  end
+  local key = (name:match("^`(.*)`$") or name):lower()
+  return self._tables[key], key, self._tables
 end
 
 -- A memory sink's table is read at each action on the DataFrame, not
@@ -261,9 +296,12 @@ function M.liveFrame(session, name, provider, schema)
 end
 
 function methods:table(name)
-  local t = self._tables[name]
-  if not t then error(("table or view not found: %s"):format(name), 2) end
-  if type(t) == "function" then return M.liveFrame(self, name, t, (self._tableSchemas or {})[name]) end
+  local t, key, where = self:lookupTable(name)
+  if not t then error(("table or view not found: %s"):format(tostring(name)), 2) end
+  -- spark.catalog:cacheTable(name) of a memory sink's table: its rows then.
+  local cached = where == self._tables and self._cachedTables and self._cachedTables[key]
+  if cached then return cached end
+  if type(t) == "function" then return M.liveFrame(self, key, t, (self._tableSchemas or {})[key]) end
   return t
 end
 

@@ -245,7 +245,7 @@ t.test("a method or function tide does not have fails naming it, with the neares
     { function() F.hll_sketch_agg("k") end, 'tide.functions has no function "hll_sketch_agg"' },
     { function() F.coalese("k") end, 'did you mean "coalesce"?' },
     { function() df:groupBy("k"):applyInPandas(print) end, 'GroupedData has no method "applyInPandas"' },
-    { function() df.na:replace(1, 2) end, 'DataFrameNaFunctions has no method "replace"' },
+    { function() df.na:fil(0) end, 'DataFrameNaFunctions has no method "fil"; did you mean "fill"?' },
   }
   t.raises_at_caller(cases)
 end)
