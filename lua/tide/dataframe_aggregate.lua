@@ -439,7 +439,7 @@ function M.install(dataframe)
     local fail = require("tide.checks").failAtUser
     local inputs, input_named, calls, outputs = {}, {}, {}, {}
     local is_key = {}
-    for _, k in ipairs(keys) do is_key[k:lower()] = true end
+    for _, k in ipairs(keys) do is_key[k:lower()] = k end
     -- The column computed for an aggregate's argument: named as Spark
     -- shows the expression (so that the aggregate's name and errors read
     -- sum((x * 2))), one for each distinct expression.
@@ -504,6 +504,13 @@ function M.install(dataframe)
       -- (rollup's and cube's keys are copies of the columns they name)
       local alias = node.k == "col" and keys.aliases and keys.aliases[tostring(node.name):lower()]
       if alias then return { k = "col", name = alias } end
+      -- An expression a key was computed from (GROUP BY upper(c) with
+      -- SELECT upper(c)) is that key, as Spark matches them.
+      if node.k ~= "col" and node.k ~= "lit" and node.k ~= "star" then
+        local text = names.toString(node):lower()
+        alias = keys.aliases and keys.aliases[text]
+        if alias or is_key[text] then return { k = "col", name = alias or is_key[text] } end
+      end
       if (node.k == "col" and not is_key[tostring(node.name):lower()]) or node.k == "star" then
         local name = node.k == "star" and "*" or node.name
         fail(("%s is neither a grouping key nor inside an aggregate function (Spark: expression '%s' is neither"

@@ -47,9 +47,28 @@ function M.groupingNode(node, keys)
     expr = { k = "op", op = "%", left = shifted, right = { k = "lit", value = 2 } } }
 end
 
+local grouping_sets -- set by install
+
+-- SQL's GROUP BY with grouping sets: keys are expressions (a column, or
+-- one computed first and named as Spark shows it), sets lists of their
+-- positions (tide.sql_query's GROUP BY ROLLUP / CUBE / GROUPING SETS).
+function M.groupingSets(df, keys, sets)
+  local names, computed = {}, {}
+  for i, k in ipairs(keys) do
+    if k.k == "col" then
+      names[i] = k.name
+    else
+      names[i] = require("tide.sql_names").outputName(k)
+      computed[#computed + 1] = column.wrap({ k = "alias", name = names[i], expr = k })
+    end
+  end
+  if #computed > 0 then df = df:select(column.wrap({ k = "star" }), unpack(computed)) end
+  return grouping_sets(df, names, sets, "GROUP BY with grouping sets")
+end
+
 function M.install(methods, GroupedData)
   -- The GroupedData of the grouping sets `sets` (lists of key positions).
-  local function grouping_sets(df, names, sets, what)
+  function grouping_sets(df, names, sets, what)
     if df._streaming then
       checks.failAtUser(("%s on a streaming DataFrame is not there in tide: group by the keys, or compute the"
         .. " subtotals in foreachBatch"):format(what))

@@ -10,8 +10,8 @@
 --     [ORDER BY expr [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT n]
 --
 -- A table is a name registered with createOrReplaceTempView (or a memory
--- sink's query name), a WITH query's name, or a (SELECT ...) with an
--- alias. Selects combine with UNION, EXCEPT (MINUS) and INTERSECT, each
+-- sink's query name), global_temp.name for a global temp view, a WITH
+-- query's name, or a (SELECT ...) with an alias. Selects combine with UNION, EXCEPT (MINUS) and INTERSECT, each
 -- [ALL | DISTINCT]; ORDER BY and LIMIT after them order the whole
 -- result. Expressions are tide's SQL expressions (functions, CASE, CAST,
 -- aggregates, OVER (...)), and subqueries (tide.sql_subquery). A
@@ -101,7 +101,9 @@ local function table_ref(p, session, scope)
       df = t
     end
   end
-  local a = alias(p) or name
+  -- A qualified name (global_temp.v) is referred to by its last part, as
+  -- in Spark.
+  local a = alias(p) or (name and name:match("[^.]*$"))
   if a then
     scope.names[a:lower()] = true
     df = df:alias(a)
@@ -175,6 +177,100 @@ local function expressions(p, scope)
   local list = {}
   repeat list[#list + 1] = unqualify(p:expr(), scope) until not p:accept_op(",")
   return list
+end
+
+-- GROUP BY's items (after GROUP BY): the keys, each expression once in
+-- order, and the grouping sets (lists of key positions) when ROLLUP,
+-- CUBE, GROUPING SETS or WITH ROLLUP / WITH CUBE ask for them, as
+-- Spark's: a plain key is in every set, and several items give every
+-- combination of their sets.
+local function group_by(p, scope)
+  local keys, position, options = {}, {}, {}
+  local function key(e)
+    local text = sql.toString(e)
+    if not position[text] then
+      keys[#keys + 1] = e
+      position[text] = #keys
+    end
+    return position[text]
+  end
+  -- (a, b) or a: the positions of a set's keys
+  local function one_set()
+    local set = {}
+    if p:accept_op("(") then
+      if not p:accept_op(")") then
+        repeat set[#set + 1] = key(unqualify(p:expr(), scope)) until not p:accept_op(",")
+        p:expect_op(")")
+      end
+    else
+      set[1] = key(unqualify(p:expr(), scope))
+    end
+    return set
+  end
+  local function rollup(list)
+    local sets = {}
+    for size = #list, 0, -1 do sets[#sets + 1] = { unpack(list, 1, size) } end
+    return sets
+  end
+  local function cube(list)
+    local sets, n = {}, #list
+    for id = 0, 2 ^ n - 1 do
+      local set = {}
+      for i = 1, n do
+        if math.floor(id / 2 ^ (n - i)) % 2 == 0 then set[#set + 1] = list[i] end
+      end
+      sets[#sets + 1] = set
+    end
+    return sets
+  end
+  local any = false
+  repeat
+    if p:peek().t == "id" and p:peek().up == "GROUPING" and p:peek(1).t == "id" and p:peek(1).up == "SETS" then
+      p:advance()
+      p:advance()
+      p:expect_op("(")
+      local sets = {}
+      repeat sets[#sets + 1] = one_set() until not p:accept_op(",")
+      p:expect_op(")")
+      options[#options + 1], any = sets, true
+    else
+      local e = unqualify(p:expr(), scope)
+      local fn = e.k == "call" and type(e.fn) == "string" and e.fn:lower()
+      if fn == "rollup" or fn == "cube" then
+        local list = {}
+        for i, arg in ipairs(e.args or {}) do list[i] = key(arg) end
+        options[#options + 1], any = (fn == "rollup" and rollup or cube)(list), true
+      else
+        options[#options + 1] = { { key(e) } }
+      end
+    end
+  until not p:accept_op(",")
+  if p:accept_kw("WITH") then
+    local how = p:peek().t == "id" and p:peek().up
+    if how ~= "ROLLUP" and how ~= "CUBE" then p:fail("ROLLUP or CUBE after GROUP BY ... WITH") end
+    p:advance()
+    local list = {}
+    for i = 1, #keys do list[i] = i end
+    return keys, (how == "ROLLUP" and rollup or cube)(list)
+  end
+  if not any then return keys, nil end
+  -- every combination of the items' sets, the first item's varying slowest
+  local sets = { {} }
+  for _, choices in ipairs(options) do
+    local next_sets = {}
+    for _, so_far in ipairs(sets) do
+      for _, choice in ipairs(choices) do
+        local set, seen = {}, {}
+        for _, k in ipairs(so_far) do set[#set + 1], seen[k] = k, true end
+        for _, k in ipairs(choice) do
+          if not seen[k] then set[#set + 1], seen[k] = k, true end
+        end
+        next_sets[#next_sets + 1] = set
+      end
+    end
+    sets = next_sets
+  end
+  return keys, sets
 end
 
 -- ORDER BY's keys (after ORDER BY), each { expr, desc, nullsFirst }.
@@ -251,10 +347,10 @@ local function select_core(p, session, ctes, in_set)
   end
   for i, item in ipairs(items) do items[i] = unqualify(item, scope) end
   local where = p:accept_kw("WHERE") and unqualify(p:expr(), scope)
-  local keys, having
+  local keys, sets, having
   if p:accept_kw("GROUP") then
     p:expect_kw("BY")
-    keys = expressions(p, scope)
+    keys, sets = group_by(p, scope)
   end
   if p:accept_kw("HAVING") then having = unqualify(p:expr(), scope) end
   local order, limit = {}, nil
@@ -284,7 +380,7 @@ local function select_core(p, session, ctes, in_set)
     end
     items = listed
   end
-  return M.plan(df, items, distinct, keys, having, order, limit), #order > 0 or limit ~= nil
+  return M.plan(df, items, distinct, keys, having, order, limit, sets), #order > 0 or limit ~= nil
 end
 
 -- Spark's set operators; INTERSECT binds tighter than UNION and EXCEPT
@@ -393,7 +489,7 @@ parse_query = function(p, session, ctes)
 end
 
 -- The DataFrame a parsed query stands for.
-function M.plan(df, items, distinct, keys, having, order, limit)
+function M.plan(df, items, distinct, keys, having, order, limit, sets)
   local grouped = keys or having or aggregates.hasAggregate(items)
   -- The select list's aliases and expressions, which GROUP BY and ORDER
   -- BY may name (or number, from 1), as Spark's groupByAliases and
@@ -452,11 +548,16 @@ function M.plan(df, items, distinct, keys, having, order, limit)
     local list = {}
     for i, item in ipairs(items) do list[i] = wrap(item) end
     if having then list[#list + 1] = wrap({ k = "alias", name = "__having", expr = having }) end
-    local g = keys and df:groupBy((function()
-      local cols = {}
-      for i, k in ipairs(keys) do cols[i] = wrap(k) end
-      return cols
-    end)()) or df:groupBy()
+    local g
+    if sets then
+      g = require("tide.grouping_sets").groupingSets(df, keys, sets)
+    else
+      g = keys and df:groupBy((function()
+        local cols = {}
+        for i, k in ipairs(keys) do cols[i] = wrap(k) end
+        return cols
+      end)()) or df:groupBy()
+    end
     out = g:agg(list)
     -- agg gives the keys first: the select list is what follows them.
     local n, fields = #(keys or {}), out._plan.schema.fields

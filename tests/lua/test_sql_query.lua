@@ -155,6 +155,32 @@ t.test("assert_true is NULL while its condition holds and fails the query where 
   t.raises(function() spark:range(3):selectExpr("assert_true(id)") end, "assert_true needs a boolean, not bigint")
 end)
 
+t.test("GROUP BY ROLLUP, CUBE, GROUPING SETS, WITH ROLLUP / CUBE, and keys that are expressions", function()
+  spark:createDataFrame({ { "us", "a", 1 }, { "us", "b", 2 }, { "fr", "a", 3 } }, "c string, s string, n int")
+    :createOrReplaceTempView("sales")
+  local function q(text) return t.rows(spark:sql(text)) end
+  t.same_table(q("SELECT c, s, sum(n) FROM sales GROUP BY ROLLUP(c, s) ORDER BY c, s"),
+    { "null|null|6", "fr|null|3", "fr|a|3", "us|null|3", "us|a|1", "us|b|2" })
+  t.same_table(q("SELECT c, s, sum(n) FROM sales GROUP BY c, s WITH ROLLUP ORDER BY c, s"),
+    q("SELECT c, s, sum(n) FROM sales GROUP BY ROLLUP(c, s) ORDER BY c, s"))
+  t.same_table(q("SELECT c, s, sum(n), grouping(c), grouping_id() FROM sales GROUP BY CUBE(c, s)"
+    .. " ORDER BY 5, c, s"), { "fr|a|3|0|0", "us|a|1|0|0", "us|b|2|0|0", "fr|null|3|0|1", "us|null|3|0|1",
+    "null|a|4|1|2", "null|b|2|1|2", "null|null|6|1|3" })
+  t.same_table(q("SELECT c, s, count(*) AS k FROM sales GROUP BY c, s WITH CUBE ORDER BY c, s"),
+    q("SELECT c, s, count(*) AS k FROM sales GROUP BY CUBE(c, s) ORDER BY c, s"))
+  t.same_table(q("SELECT c, s, count(*) AS k FROM sales GROUP BY GROUPING SETS ((c), (s), ()) ORDER BY c, s"),
+    { "null|null|3", "null|a|2", "null|b|1", "fr|null|1", "us|null|2" })
+  -- a plain key is in every set
+  t.same_table(q("SELECT c, s, count(*) AS k FROM sales GROUP BY c, ROLLUP(s) ORDER BY c, s"),
+    { "fr|null|1", "fr|a|1", "us|null|2", "us|a|1", "us|b|1" })
+  -- an expression key, and the select list's same expression
+  t.same_table(q("SELECT upper(c) AS u, sum(n) FROM sales GROUP BY ROLLUP(upper(c)) ORDER BY u"),
+    { "null|6", "FR|3", "US|3" })
+  t.same_table(q("SELECT upper(c), sum(n) FROM sales GROUP BY upper(c) ORDER BY 1"), { "FR|3", "US|3" })
+  t.same_table(q("SELECT lower(s) AS l, count(*) FROM sales GROUP BY l ORDER BY l"), { "a|2", "b|1" })
+  t.raises(function() spark:sql("SELECT c FROM sales GROUP BY c WITH TOTALS") end, "ROLLUP or CUBE after GROUP BY")
+end)
+
 t.test("spark:range gives Spark's id column: end, start and end, a step either way", function()
   local r = spark:range(4)
   t.same_table(r.dtypes, { { "id", "bigint" } })
