@@ -3,8 +3,10 @@
 -- with Spark 3.5's types, names and non-ANSI results:
 --   to_date(x[, pattern]), current_date()/curdate(), date_add/dateadd,
 --   date_sub, datediff/date_diff, add_months, last_day, next_day, trunc,
---   make_date, months_between, unix_date, date_from_unix_date, and
---   make_timestamp.
+--   make_date, months_between, unix_date, date_from_unix_date,
+--   make_timestamp/make_timestamp_ltz, and timestampadd(unit, n, ts) and
+--   timestampdiff(unit, start, end) (SQL's DATEADD/DATE_ADD and
+--   DATEDIFF/DATE_DIFF with a unit: tide.sql turns those into these).
 -- Arguments are cast as Spark casts them implicitly: a string or a
 -- timestamp is a date where one is wanted (CAST(x AS date)), a number or
 -- a string an int where months or a date's fields are (date_add's days
@@ -151,6 +153,58 @@ local function make_timestamp(node, _, compileChild, ev)
   end)
 end
 
+-- make_timestamp_ntz makes a TIMESTAMP_NTZ, which tide lacks.
+local function make_timestamp_ntz(node, _, _compile, ev)
+  error(("%s: make_timestamp_ntz returns TIMESTAMP_NTZ (a timestamp without time zone), a type tide does not"
+    .. " have; make_timestamp (or make_timestamp_ltz) makes a TIMESTAMP of the same fields in the session time"
+    .. " zone"):format(ev.sqlName(node)), 0)
+end
+
+-- ---- timestampadd, timestampdiff ---------------------------------------------------
+
+-- The units of Spark's grammar (datetimeUnit); DAYOFYEAR adds as DAY,
+-- and timestampdiff has no DAYOFYEAR (Spark fails on it when it runs).
+local UNIT_NAMES = "YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND"
+local UNITS = {
+  MICROSECOND = C.TIDE_TSU_MICROSECOND, MILLISECOND = C.TIDE_TSU_MILLISECOND, SECOND = C.TIDE_TSU_SECOND,
+  MINUTE = C.TIDE_TSU_MINUTE, HOUR = C.TIDE_TSU_HOUR, DAY = C.TIDE_TSU_DAY, DAYOFYEAR = C.TIDE_TSU_DAY,
+  WEEK = C.TIDE_TSU_WEEK, MONTH = C.TIDE_TSU_MONTH, QUARTER = C.TIDE_TSU_QUARTER, YEAR = C.TIDE_TSU_YEAR,
+}
+M.TIMESTAMP_UNITS = UNITS
+
+local function unit_of(node, c, ev, name)
+  local text = literal_string(node, c, ev, "unit")
+  local code = type(text) == "string" and UNITS[text:upper()]
+  if not code or (name == "timestampdiff" and text:upper() == "DAYOFYEAR") then
+    error(("%s: [INVALID_PARAMETER_VALUE.DATETIME_UNIT] the unit of %s must be one of %s, not %s"):format(
+      ev.sqlName(node), name, name == "timestampdiff" and UNIT_NAMES:gsub("DAYOFYEAR, ", "") or UNIT_NAMES,
+      tostring(text)), 0)
+  end
+  return code
+end
+
+-- timestampadd(unit, quantity, ts): quantity an int (numbers and strings
+-- cast, as Spark's IntegerType input), ts a timestamp (dates and strings
+-- cast); a TIMESTAMP.
+local function timestampadd(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 3, 3, ev)
+  local unit = unit_of(node, args[1], ev, "timestampadd")
+  local q, ts = as_int(node, args[2], ev), datetime.asTimestamp(node, args[3], ev)
+  return over_args(ev, node, T.timestamp, { q, ts }, function(out, cols, dst)
+    return C.tide_eval_timestamp_add(out, unit, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- timestampdiff(unit, start, end): whole units from start to end, a bigint.
+local function timestampdiff(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 3, 3, ev)
+  local unit = unit_of(node, args[1], ev, "timestampdiff")
+  local a, b = datetime.asTimestamp(node, args[2], ev), datetime.asTimestamp(node, args[3], ev)
+  return over_args(ev, node, T.long, { a, b }, function(out, cols, dst)
+    return C.tide_eval_timestamp_diff(out, unit, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
 function M.register(eval)
   eval.register("to_date", to_date)
   eval.register("current_date", current_date)
@@ -171,6 +225,10 @@ function M.register(eval)
   eval.register("make_date", make_date)
   eval.register("months_between", months_between)
   eval.register("make_timestamp", make_timestamp)
+  eval.register("make_timestamp_ltz", make_timestamp)
+  eval.register("make_timestamp_ntz", make_timestamp_ntz)
+  eval.register("timestampadd", timestampadd)
+  eval.register("timestampdiff", timestampdiff)
 end
 
 return M

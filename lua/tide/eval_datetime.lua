@@ -9,7 +9,12 @@
 --   date_format(ts, pattern), from_unixtime(seconds[, pattern]),
 --   date_trunc(unit, ts), timestamp_seconds/_millis/_micros,
 --   unix_seconds/_millis/_micros, from_utc_timestamp(ts, zone),
---   to_utc_timestamp(ts, zone).
+--   to_utc_timestamp(ts, zone), to_unix_timestamp(x[, pattern]),
+--   try_to_timestamp and to_timestamp_ltz (to_timestamp's), to_char and
+--   to_varchar of dates and timestamps (date_format's), current_timezone(),
+--   window_time(window). TIMESTAMP is Spark's TIMESTAMP_LTZ; what returns
+--   TIMESTAMP_NTZ (to_timestamp_ntz, localtimestamp, convert_timezone) is
+--   refused, naming the type tide lacks.
 -- Arguments are cast as Spark casts them implicitly: a string or a date
 -- is a timestamp where Spark wants one, and a string a date (CAST(s AS
 -- date): its date part, any time after it ignored) where Spark takes a
@@ -292,6 +297,74 @@ end
 
 M.TRUNC_LEVELS = TRUNC_LEVELS
 
+-- to_unix_timestamp(x[, pattern]): unix_timestamp with its argument.
+local function to_unix_timestamp(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, 2, ev)
+  return parse_call(node, args[1], args[2], 1000000, ev)
+end
+
+-- What Spark types TIMESTAMP_NTZ, refused rather than shown as a
+-- TIMESTAMP: the two read and compare differently once the session time
+-- zone is not UTC. instead: what does the work on TIMESTAMPs.
+local function timestamp_ntz(instead)
+  return function(node, _, _compile, ev)
+    error(("%s: %s returns TIMESTAMP_NTZ (a timestamp without time zone), a type tide does not have; %s")
+      :format(ev.sqlName(node), node.fn, instead), 0)
+  end
+end
+
+-- current_timezone(): the session time zone as spark.sql.session.timeZone
+-- holds it (tide's default, UTC, when unset).
+local function current_timezone(node, _, compileChild, ev)
+  args_of(node, compileChild, 0, 0, ev)
+  local zone = require("tide.session").session().conf:get("spark.sql.session.timeZone", "UTC")
+  local c = compileChild({ k = "lit", value = zone })
+  c.name = ev.sqlName(node)
+  return c
+end
+
+-- window_time(window): the last instant of a window() column's window
+-- (its end less a microsecond), as Spark's WindowTime. A column of
+-- struct<start: timestamp, end: timestamp> is taken as one.
+local function window_time(node, _, compileChild, ev)
+  local w = args_of(node, compileChild, 1, 1, ev)[1]
+  local fields = w.type.id == ID.struct and w.type.fields or {}
+  local ok = #fields == 2 and fields[1].name == "start" and fields[2].name == "end"
+    and fields[1].dataType.id == ID.timestamp and fields[2].dataType.id == ID.timestamp
+  if not ok then
+    ev.typeError(node, ("window_time needs a window column (struct<start: timestamp, end: timestamp>, made by"
+      .. " window()), not %s (%s)"):format(simple(w.type), w.name))
+  end
+  local stop = compileChild({ k = "field", expr = node.args[1], name = "end" })
+  return over_args(ev, node, T.timestamp, { stop }, function(out, cols, dst)
+    return C.tide_eval_plus_interval(out, cols[1], 0, -1, dst, ev.errbuf, ev.errlen)
+  end)
+end
+
+-- to_char(x, format) and to_varchar: of a date or a timestamp, Spark's
+-- ToCharacterBuilder makes date_format(x, format), and names it so; of
+-- binary, base64, hex or decode by the format; numbers' formats (Spark's
+-- ToCharacter) are not in tide.
+local BINARY_FORMATS = { base64 = "base64", hex = "hex", ["utf-8"] = "decode" }
+local function to_char(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 2, 2, ev)
+  local id = args[1].type.id
+  if id == ID.date or id == ID.timestamp then
+    return compileChild({ k = "call", fn = "date_format", args = node.args })
+  elseif id == ID.binary then
+    local text = literal_string(node, args[2], ev, "format")
+    local fn = text and BINARY_FORMATS[text:lower():match("^%s*(.-)%s*$")]
+    if not fn then
+      ev.typeError(node, ("%s of binary takes the format 'base64', 'hex' or 'utf-8', not %s"):format(node.fn,
+        tostring(text)))
+    end
+    return compileChild({ k = "call", fn = fn, args = fn == "decode" and node.args or { node.args[1] } })
+  end
+  ev.typeError(node, ("%s takes a date, a timestamp or binary; the number formats of Spark's to_char"
+    .. " (9, 0, ., D, ',', G, $, S, MI, PR) are not in tide: format_number or printf write numbers, not %s (%s)")
+    :format(node.fn, simple(args[1].type), args[1].name))
+end
+
 function M.register(eval)
   for name, code in pairs(DATE_FIELDS) do eval.register(name, field(code, true)) end
   for name, code in pairs(TIME_FIELDS) do eval.register(name, field(code, false)) end
@@ -311,6 +384,19 @@ function M.register(eval)
   eval.register("date_trunc", date_trunc)
   eval.register("from_utc_timestamp", utc_shift(C.TIDE_FROM_UTC))
   eval.register("to_utc_timestamp", utc_shift(C.TIDE_TO_UTC))
+  eval.register("to_unix_timestamp", to_unix_timestamp)
+  eval.register("try_to_timestamp", to_timestamp)
+  eval.register("to_timestamp_ltz", to_timestamp)
+  eval.register("to_timestamp_ntz", timestamp_ntz("to_timestamp (or to_timestamp_ltz) reads the text as a TIMESTAMP"
+    .. " in the session time zone"))
+  eval.register("localtimestamp", timestamp_ntz("current_timestamp() is the same instant as a TIMESTAMP, shown in"
+    .. " the session time zone"))
+  eval.register("convert_timezone", timestamp_ntz("from_utc_timestamp(to_utc_timestamp(ts, sourceTz), targetTz)"
+    .. " shifts a TIMESTAMP's wall-clock time from one zone to another"))
+  eval.register("current_timezone", current_timezone)
+  eval.register("window_time", window_time)
+  eval.register("to_char", to_char)
+  eval.register("to_varchar", to_char)
 end
 
 return M

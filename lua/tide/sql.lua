@@ -27,6 +27,16 @@ local RESERVED = {}
 for w in ([[AND OR NOT IS NULL IN BETWEEN LIKE RLIKE REGEXP CASE WHEN THEN ELSE END AS
             TRUE FALSE DIV FROM WHERE SELECT DISTINCT]]):gmatch("%a+") do RESERVED[w] = true end
 
+-- TIMESTAMPADD(unit, quantity, ts) and TIMESTAMPDIFF(unit, start, end),
+-- the unit a bare keyword of Spark's datetimeUnit; DATEADD and DATE_ADD,
+-- DATEDIFF and DATE_DIFF are them with three arguments (with two, the
+-- functions of days). Spark names them all timestampadd/timestampdiff.
+local UNIT_CALLS = { TIMESTAMPADD = "timestampadd", DATEADD = "timestampadd", DATE_ADD = "timestampadd",
+                     TIMESTAMPDIFF = "timestampdiff", DATEDIFF = "timestampdiff", DATE_DIFF = "timestampdiff" }
+local DATETIME_UNITS = { YEAR = true, QUARTER = true, MONTH = true, WEEK = true, DAY = true, DAYOFYEAR = true,
+                         HOUR = true, MINUTE = true, SECOND = true, MILLISECOND = true, MICROSECOND = true }
+local UNIT_LIST = "YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFYEAR, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND"
+
 -- Binary operators of valueExpression: precedence and node op. As
 -- Spark's grammar: comparisons < | < ^ < & < + - || < * / % DIV.
 local BINARY = {
@@ -347,6 +357,10 @@ function Parser:primary()
     return c
   end
   if word == "EXTRACT" then return self:extract() end
+  if UNIT_CALLS[word] then
+    local node = self:unit_call(UNIT_CALLS[word], word)
+    if node then return node end
+  end
   if word == "POSITION" and self:insideParens("IN") then return self:position() end
   if word == "OVERLAY" and self:insideParens("PLACING") then return self:overlay() end
   return self:call(tok.value:lower())
@@ -404,6 +418,37 @@ function Parser:typed_literal(word)
   if not ok then fail(self.text, tok.pos, ("cannot parse the %s value: %s"):format(word, tok.value)) end
   return { k = "cast", to = word == "DATE" and T.date or T.timestamp, expr = { k = "lit", value = tok.value },
            literalText = ("%s '%s'"):format(word, tok.value) }
+end
+
+-- TIMESTAMPADD(unit, quantity, ts) and TIMESTAMPDIFF(unit, start, end),
+-- the unit a bare keyword of Spark's datetimeUnit (UNIT_CALLS).
+-- The call at the cursor (its "(" next) when it is one with a unit, else
+-- nil, the cursor unmoved.
+function Parser:unit_call(fn, word)
+  local commas, depth, k = 0, 0, 0
+  repeat
+    local tok = self:peek(k)
+    if is_op(tok, "(") then depth = depth + 1 elseif is_op(tok, ")") then depth = depth - 1 end
+    if depth == 1 and is_op(tok, ",") then commas = commas + 1 end
+    k = k + 1
+  until depth == 0 or tok.t == "eof"
+  local unit = self:peek(1)
+  if commas ~= 2 or not is_op(self:peek(2), ",") then return nil end
+  local named = unit.t == "id" and DATETIME_UNITS[unit.up]
+  if unit.t == "str" or (unit.t == "id" and not named and fn == word:lower()) then
+    -- Spark 3.5's parser: INVALID_PARAMETER_VALUE.DATETIME_UNIT
+    self:fail(("a unit of %s without quotes (%s)"):format(word:lower(), UNIT_LIST), unit)
+  end
+  if not named then return nil end
+  self:expect_op("(")
+  self:advance()
+  self:expect_op(",")
+  local args = { { k = "lit", value = unit.value, type = T.string } }
+  args[2] = self:expr()
+  self:expect_op(",")
+  args[3] = self:expr()
+  self:expect_op(")")
+  return { k = "call", fn = fn, args = args }
 end
 
 -- EXTRACT(field FROM source): date_part's call, named as Spark names it.

@@ -61,6 +61,46 @@ function F.to_timestamp(c, format)
   return call("to_timestamp", { colNode(c), pattern_node("to_timestamp", format, 2) })
 end
 
+-- A format or zone given as a Lua string (a literal) or a Column, as
+-- PySpark's Column arguments (F.lit("yyyy-MM-dd")) are.
+local function text_node(name, v, what, level)
+  if type(v) == "string" then return { k = "lit", value = v } end
+  if column.isColumn(v) then return v.node end
+  error(("%s's %s must be a string or a Column, not %s"):format(name, what, checks.kindOf(v)), level + 1)
+end
+
+-- to_unix_timestamp(timestamp[, format]), try_to_timestamp(col[, format]),
+-- to_timestamp_ltz(timestamp[, format]), to_timestamp_ntz (refused: tide
+-- has no TIMESTAMP_NTZ): the format a string or a Column.
+for _, name in ipairs({ "to_unix_timestamp", "try_to_timestamp", "to_timestamp_ltz", "to_timestamp_ntz" }) do
+  F[name] = function(c, format)
+    if format == nil then return call(name, { colNode(c) }) end
+    return call(name, { colNode(c), text_node(name, format, "format", 2) })
+  end
+end
+
+-- to_char(col, format) and to_varchar: a date or timestamp as
+-- date_format writes it (binary by 'base64', 'hex' or 'utf-8').
+for _, name in ipairs({ "to_char", "to_varchar" }) do
+  F[name] = function(c, format) return call(name, { colNode(c), text_node(name, format, "format", 2) }) end
+end
+
+-- current_timezone(): the session time zone; localtimestamp() and
+-- convert_timezone([sourceTz,] targetTz, sourceTs) are refused (they
+-- return TIMESTAMP_NTZ).
+function F.current_timezone() return call("current_timezone", {}) end
+function F.localtimestamp() return call("localtimestamp", {}) end
+function F.convert_timezone(sourceTz, targetTz, sourceTs)
+  local args = { targetTz, sourceTs }
+  if sourceTz ~= nil then args = { sourceTz, targetTz, sourceTs } end
+  for i, a in ipairs(args) do args[i] = colNode(a) end
+  return call("convert_timezone", args)
+end
+
+-- window_time(windowColumn): the last instant of a window() column's
+-- window.
+F.window_time = column_fn("window_time")
+
 -- from_utc_timestamp(col, tz) and to_utc_timestamp(col, tz): the
 -- timestamp's wall-clock time in zone tz shown as if UTC, and back; tz a
 -- zone's name ('Europe/Paris', '+02:00') or a Column of them.
@@ -130,6 +170,18 @@ function F.make_timestamp(years, months, days, hours, mins, secs, timezone)
   local args = { colNode(years), colNode(months), colNode(days), colNode(hours), colNode(mins), colNode(secs) }
   if timezone ~= nil then args[7] = type(timezone) == "string" and { k = "lit", value = timezone } or colNode(timezone) end
   return call("make_timestamp", args)
+end
+
+-- make_timestamp_ltz: make_timestamp; make_timestamp_ntz is refused (it
+-- returns TIMESTAMP_NTZ).
+F.make_timestamp_ltz = function(...)
+  local node = F.make_timestamp(...).node
+  node.fn = "make_timestamp_ltz"
+  return common.wrap(node)
+end
+function F.make_timestamp_ntz(years, months, days, hours, mins, secs)
+  return call("make_timestamp_ntz", { colNode(years), colNode(months), colNode(days), colNode(hours),
+    colNode(mins), colNode(secs) })
 end
 
 -- next_day(date, dayOfWeek): the first date after it that is a
