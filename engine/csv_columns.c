@@ -175,3 +175,21 @@ int csv_ensure_row(tide_batch *b, int64_t row, int64_t *room)
     *room = least;
     return 0;
 }
+
+int csv_field_type(int32_t type)
+{
+    switch (type) {
+    case TIDE_BOOL:
+    case TIDE_INT32:
+    case TIDE_INT64:
+    case TIDE_FLOAT32:
+    case TIDE_FLOAT64:
+    case TIDE_STRING:
+    case TIDE_DECIMAL:
+    case TIDE_DATE:
+    case TIDE_TIMESTAMP:
+        return 1;
+    default:
+        return 0;
+    }
+}

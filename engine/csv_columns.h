@@ -9,6 +9,9 @@
 #include "batch.h"
 #include "ffi/csv.h"
 
+/* Whether a CSV field holds values of the type: the atomic types but
+   binary (from_csv, to_csv). */
+int csv_field_type(int32_t type);
 /* Room for row `row` in every column of b; *room is then the rows every
    column has room for (so the caller checks again only past it). */
 int csv_ensure_row(tide_batch *b, int64_t row, int64_t *room);

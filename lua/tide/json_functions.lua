@@ -173,23 +173,26 @@ function M.fromJson(plan, out, input, dst, ctx)
   if plan.mode == MODES.DROPMALFORMED then status = ffi.new("uint8_t[?]", math.max(n, 1)) end
   failed[0] = -1
   local k = C.tide_from_json(out, input, plan.fields, plan.n, plan.options, dst, status, failed, errbuf, 1024)
-  if k < 0 then
-    local msg = ffi.string(errbuf)
-    local row = tonumber(failed[0])
-    if row >= 0 and ctx and ctx.malformedRecord then
-      -- The kernel's words without its row number, which is the caller's to place.
-      error(ctx.malformedRecord(row, msg:match("^Malformed records are detected in record parsing%. "
-        .. "Parse Mode: FAILFAST%. Row %d+: (.*)$") or msg), 0)
-    end
-    if row >= 0 and ctx and ctx.describeRow then
-      local ok, where = pcall(ctx.describeRow, row)
-      if ok and where then msg = msg .. " (" .. where .. ")" end
-    end
-    error(msg, 0)
-  end
+  if k < 0 then M.raiseParseError(ffi.string(errbuf), tonumber(failed[0]), ctx) end
   k = tonumber(k)
   if ctx then ctx.malformed = (ctx.malformed or 0) + k end
   return k, k > 0 and status or nil
+end
+
+-- Raises a parsing kernel's error (from_json's, from_csv's) about row
+-- (-1: none): a FAILFAST record through ctx.malformedRecord, which places
+-- the row (a topic, partition and offset), the kernel's words without its
+-- row number; else the message with the row described where ctx can.
+function M.raiseParseError(msg, row, ctx)
+  if row >= 0 and ctx and ctx.malformedRecord then
+    error(ctx.malformedRecord(row, msg:match("^Malformed records are detected in record parsing%. "
+      .. "Parse Mode: FAILFAST%. Row %d+: (.*)$") or msg), 0)
+  end
+  if row >= 0 and ctx and ctx.describeRow then
+    local ok, where = pcall(ctx.describeRow, row)
+    if ok and where then msg = msg .. " (" .. where .. ")" end
+  end
+  error(msg, 0)
 end
 
 -- to_json's options, checked once when the plan is compiled: the C
