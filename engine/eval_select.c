@@ -86,41 +86,76 @@ static int choose(tide_batch *out, const tide_column *const *srcs, int32_t num_s
     return kernel_gather(out, dst, srcs[0]->name, srcs, num_srcs, which, NULL, n, errbuf, errlen);
 }
 
+/* The branch CASE gives row i: the first true (non-null) WHEN, else n
+   (the ELSE). */
+static int32_t branch_of(const tide_column *const *conds, int32_t n, int64_t i)
+{
+    for (int32_t b = 0; b < n; b++) {
+        const tide_column *c = conds[b];
+        if (((const uint8_t *)c->values)[i] && tide_valid(c, i)) return b;
+    }
+    return n;
+}
+
+int tide_eval_case_compact(tide_batch *out, const tide_column *const *conds,
+                           const tide_column *const *values, int32_t n,
+                           const tide_column *otherwise, const uint8_t *compact, tide_column *dst,
+                           char *errbuf, size_t errlen)
+{
+    if (n < 1) return kernel_error(errbuf, errlen, "CASE needs a WHEN");
+    int64_t rows = conds[0]->length;
+    int32_t num_srcs = n + 1;
+    const tide_column **srcs = malloc(sizeof *srcs * (size_t)num_srcs);
+    int32_t *which = malloc(sizeof *which * (size_t)(rows ? rows : 1));
+    int64_t *from = malloc(sizeof *from * (size_t)(rows ? rows : 1));
+    int64_t *taken = calloc((size_t)num_srcs, sizeof *taken);
+    int rc = -1;
+    if (!srcs || !which || !from || !taken) {
+        rc = kernel_error(errbuf, errlen, "out of memory");
+        goto done;
+    }
+    for (int32_t b = 0; b < n; b++)
+        srcs[b] = values[b];
+    /* Without an ELSE the last source is never chosen (which -1: NULL). */
+    srcs[n] = otherwise ? otherwise : values[0];
+    for (int64_t i = 0; i < rows; i++) {
+        int32_t b = branch_of(conds, n, i);
+        which[i] = b == n && !otherwise ? -1 : b;
+        /* A compact branch's column holds only the rows it was chosen for,
+           in order. */
+        from[i] = compact && compact[b] ? taken[b]++ : i;
+    }
+    rc =
+        kernel_gather(out, dst, values[0]->name, srcs, num_srcs, which, from, rows, errbuf, errlen);
+done:
+    free(srcs);
+    free(which);
+    free(from);
+    free(taken);
+    return rc;
+}
+
 int tide_eval_case(tide_batch *out, const tide_column *const *conds,
                    const tide_column *const *values, int32_t n, const tide_column *otherwise,
                    tide_column *dst, char *errbuf, size_t errlen)
 {
-    if (n < 1) return kernel_error(errbuf, errlen, "CASE needs a WHEN");
-    int64_t rows = values[0]->length;
-    int32_t num_srcs = n + (otherwise ? 1 : 0);
-    const tide_column **srcs = malloc(sizeof *srcs * (size_t)num_srcs);
-    int32_t *which = malloc(sizeof *which * (size_t)(rows ? rows : 1));
-    if (!srcs || !which) {
-        free(srcs);
-        free(which);
-        return kernel_error(errbuf, errlen, "out of memory");
-    }
-    for (int32_t b = 0; b < n; b++) srcs[b] = values[b];
-    if (otherwise) srcs[n] = otherwise;
-    for (int64_t i = 0; i < rows; i++) {
-        int32_t chosen = otherwise ? n : -1;
-        for (int32_t b = 0; b < n; b++) {
-            const tide_column *c = conds[b];
-            if (((const uint8_t *)c->values)[i] && tide_valid(c, i)) {
-                chosen = b;
-                break;
-            }
-        }
-        which[i] = chosen;
-    }
-    int rc = choose(out, srcs, num_srcs, which, rows, dst, errbuf, errlen);
-    free(srcs);
-    free(which);
-    return rc;
+    return tide_eval_case_compact(out, conds, values, n, otherwise, NULL, dst, errbuf, errlen);
 }
 
-int tide_eval_coalesce(tide_batch *out, const tide_column *const *args, int32_t n,
-                       tide_column *dst, char *errbuf, size_t errlen)
+int tide_eval_case_picks(tide_batch *out, const tide_column *const *conds, int32_t n,
+                         int32_t branch, tide_column *dst, char *errbuf, size_t errlen)
+{
+    int64_t rows = conds[0]->length;
+    if (kernel_alloc(out, dst, "picks", TIDE_BOOL, 0, 0, rows, 0) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    for (int64_t i = 0; i < rows; i++)
+        ((uint8_t *)dst->values)[i] = branch_of(conds, n, i) == branch;
+    kernel_finish(dst);
+    return 0;
+}
+
+int tide_eval_coalesce(tide_batch *out, const tide_column *const *args, int32_t n, tide_column *dst,
+                       char *errbuf, size_t errlen)
 {
     if (n < 1) return kernel_error(errbuf, errlen, "coalesce needs an argument");
     int64_t rows = args[0]->length;
@@ -172,14 +207,14 @@ int tide_eval_field(tide_batch *out, const tide_column *s, int32_t index, tide_c
     if (kernel_validity_and(out, dst, s, &s->children[index]) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     int64_t nulls = 0;
-    for (int64_t i = 0; i < dst->length; i++) nulls += !tide_valid(dst, i);
+    for (int64_t i = 0; i < dst->length; i++)
+        nulls += !tide_valid(dst, i);
     dst->null_count = nulls;
     return 0;
 }
 
-int tide_eval_struct(tide_batch *out, const tide_column *const *fields,
-                     const char *const *names, int32_t n, int64_t rows, tide_column *dst,
-                     char *errbuf, size_t errlen)
+int tide_eval_struct(tide_batch *out, const tide_column *const *fields, const char *const *names,
+                     int32_t n, int64_t rows, tide_column *dst, char *errbuf, size_t errlen)
 {
     if (kernel_alloc(out, dst, "struct", TIDE_STRUCT, 0, 0, rows, 0) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
@@ -188,8 +223,8 @@ int tide_eval_struct(tide_batch *out, const tide_column *const *fields,
     if (!dst->children) return kernel_error(errbuf, errlen, "out of memory");
     for (int32_t i = 0; i < n; i++) {
         if (fields[i]->length != rows)
-            return kernel_error(errbuf, errlen, "struct field %s has %lld rows, not %lld",
-                                names[i], (long long)fields[i]->length, (long long)rows);
+            return kernel_error(errbuf, errlen, "struct field %s has %lld rows, not %lld", names[i],
+                                (long long)fields[i]->length, (long long)rows);
         dst->children[i] = *fields[i];
         dst->children[i].name = tide_arena_strdup(out->arena, names[i]);
         if (!dst->children[i].name) return kernel_error(errbuf, errlen, "out of memory");

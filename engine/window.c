@@ -283,5 +283,42 @@ int tide_window_offset(tide_batch *out, tide_column *dst, const char *name,
         which[i] = inside ? 0 : fallback ? 1 : -1;
         rows[i] = inside ? i + offset : i;
     }
-    return gather_rows(out, dst, name, srcs, fallback ? 2 : 1, which, rows, num_rows, errbuf, errlen);
+    return gather_rows(out, dst, name, srcs, fallback ? 2 : 1, which, rows, num_rows, errbuf,
+                       errlen);
+}
+
+int tide_window_nth(tide_batch *out, tide_column *dst, const char *name, const tide_column *input,
+                    int64_t num_rows, int64_t nth, int32_t ignore_nulls, const int64_t *frame_start,
+                    const int64_t *frame_end, char *errbuf, size_t errlen)
+{
+    int32_t *which = malloc(((size_t)num_rows + 1) * sizeof *which);
+    int64_t *rows = malloc(((size_t)num_rows + 1) * sizeof *rows);
+    /* Skipping nulls: the positions of the valid rows, and for each row
+       how many come before it, so that a frame's nth valid row is one
+       lookup rather than a walk. */
+    int64_t *valid_at = ignore_nulls ? malloc(((size_t)num_rows + 1) * sizeof *valid_at) : NULL;
+    int64_t *before = ignore_nulls ? malloc(((size_t)num_rows + 1) * sizeof *before) : NULL;
+    if (ignore_nulls && (!valid_at || !before)) {
+        free(valid_at), free(before);
+        return gather_rows(out, dst, name, &input, 1, NULL, NULL, num_rows, errbuf, errlen);
+    }
+    int64_t num_valid = 0;
+    for (int64_t i = 0; ignore_nulls && i < num_rows; i++) {
+        before[i] = num_valid;
+        if (tide_valid(input, i)) valid_at[num_valid++] = i;
+    }
+    for (int64_t i = 0; which && rows && i < num_rows; i++) {
+        int64_t s = frame_start[i], e = frame_end[i], at = -1;
+        if (s < e && ignore_nulls) {
+            int64_t k = before[s] + nth - 1;
+            if (k < num_valid && valid_at[k] < e) at = valid_at[k];
+        } else if (s < e && nth <= e - s) {
+            at = s + nth - 1;
+        }
+        which[i] = at >= 0 ? 0 : -1;
+        rows[i] = at >= 0 ? at : i;
+    }
+    free(valid_at);
+    free(before);
+    return gather_rows(out, dst, name, &input, 1, which, rows, num_rows, errbuf, errlen);
 }

@@ -48,6 +48,16 @@ int tide_eval_broadcast(tide_batch *out, const tide_column *value, int64_t n, ti
 int tide_eval_case(tide_batch *out, const tide_column *const *conds,
                    const tide_column *const *values, int32_t n, const tide_column *otherwise,
                    tide_column *dst, char *errbuf, size_t errlen);
+/* The same, where compact[b] (n + 1 flags, the ELSE's last; NULL: none)
+   says branch b's value column holds only the rows CASE gives it, in
+   order: a value evaluated over those rows alone (picks below). */
+int tide_eval_case_compact(tide_batch *out, const tide_column *const *conds,
+                           const tide_column *const *values, int32_t n,
+                           const tide_column *otherwise, const uint8_t *compact, tide_column *dst,
+                           char *errbuf, size_t errlen);
+/* Whether CASE gives each row to branch (n: the ELSE): a boolean column. */
+int tide_eval_case_picks(tide_batch *out, const tide_column *const *conds, int32_t n,
+                         int32_t branch, tide_column *dst, char *errbuf, size_t errlen);
 /* The first non-null of args (of one type), per row. */
 int tide_eval_coalesce(tide_batch *out, const tide_column *const *args, int32_t n,
                        tide_column *dst, char *errbuf, size_t errlen);

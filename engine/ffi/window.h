@@ -60,4 +60,11 @@ int tide_window_offset(tide_batch *out, tide_column *dst, const char *name,
                        int64_t offset, const int64_t *part_start, const int64_t *part_end,
                        char *errbuf, size_t errlen);
 
+/* nth_value: the value of input at the nth row (from 1) of each row's
+   frame [frame_start, frame_end), or of its nth non-null row with
+   ignore_nulls; null where the frame has fewer. 0, or -1 with errbuf. */
+int tide_window_nth(tide_batch *out, tide_column *dst, const char *name, const tide_column *input,
+                    int64_t num_rows, int64_t nth, int32_t ignore_nulls, const int64_t *frame_start,
+                    const int64_t *frame_end, char *errbuf, size_t errlen);
+
 #endif

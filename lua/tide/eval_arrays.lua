@@ -452,7 +452,7 @@ local function generator(node, _, _, ev)
     :format(ev.sqlName(node)), 0)
 end
 M.GENERATORS = { explode = true, explode_outer = true, posexplode = true, posexplode_outer = true, inline = true,
-                 inline_outer = true, json_tuple = true, json_tuple_outer = true }
+                 inline_outer = true, json_tuple = true, json_tuple_outer = true, stack = true }
 
 function M.register(eval)
   eval.register("size", size)

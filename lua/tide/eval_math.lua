@@ -383,6 +383,31 @@ local function bit_count(node, _, compileChild, ev)
   end)
 end
 
+-- bit_get(x, pos) / getbit: the bit of x (an int or bigint) at pos (0
+-- the lowest) as 0 or 1; a pos outside x's bits fails the query, as
+-- Spark's, where the row is evaluated (a CASE's raise_error).
+local function bit_get(node, _, compileChild, ev)
+  local x = args_of(node, compileChild, 2, 2, ev)[1]
+  if coerce.isVoid(x.type) then x = ev.castTo(x, T.int) end
+  if x.type.id ~= ID.int and x.type.id ~= ID.long then
+    ev.typeError(node, ("%s needs an integer, not %s (%s)"):format(node.fn, simple(x.type), x.name))
+  end
+  local bits = x.type.id == ID.long and 64 or 32
+  local pos = node.args[2]
+  local function lit(v) return { k = "lit", value = v } end
+  local outside = { k = "op", op = "or", left = { k = "op", op = "<", left = pos, right = lit(0) },
+                    right = { k = "op", op = ">=", left = pos, right = lit(bits) } }
+  local message = { k = "call", fn = "concat", args = {
+    lit(("[INVALID_PARAMETER_VALUE.BIT_POSITION_RANGE] The value of parameter(s) `pos` in `%s` is invalid: expects"
+      .. " an integer value in [0, %d), but got "):format(node.fn:lower(), bits)),
+    { k = "cast", expr = pos, to = T.string }, lit(".") } }
+  local bit = { k = "cast", to = T.int, expr = { k = "op", op = "&", right = lit(1),
+    left = { k = "call", fn = "shiftright", args = { node.args[1], pos } } } }
+  return compileChild({ k = "case", branches = { { when = outside,
+    value = { k = "call", fn = "raise_error", args = { message }, unprefixed = true } } }, otherwise = bit,
+    sqlText = ev.sqlName(node) })
+end
+
 local function factorial(node, _, compileChild, ev)
   local x = as_int(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
   return over_args(ev, node, T.long, { x }, function(out, cols, dst)
@@ -490,6 +515,8 @@ function M.register(eval)
   eval.register("negative", negative)
   eval.register("positive", positive)
   for name in pairs(TRY_OPS) do eval.register(name, try_arith) end
+  eval.register("bit_get", bit_get)
+  eval.register("getbit", bit_get)
   eval.register("shiftleft", shift(C.TIDE_SHIFT_LEFT))
   eval.register("shiftright", shift(C.TIDE_SHIFT_RIGHT))
   eval.register("shiftrightunsigned", shift(C.TIDE_SHIFT_RIGHT_UNSIGNED))

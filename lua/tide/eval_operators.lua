@@ -8,7 +8,9 @@
 --
 -- tide.eval installs them into its table of compilers (install), handing
 -- over what they share with its other compilers.
+local ffi = require("ffi")
 local C = require("tide.ffi")
+local batchlib = require("tide.batch")
 local T = require("tide.types")
 local coerce = require("tide.eval_coerce")
 
@@ -309,6 +311,22 @@ operators["in"] = function(node, scope)
   }
 end
 
+-- Calls whose results depend on how many rows they are evaluated over, or
+-- which fail: Spark evaluates a CASE branch only for the rows CASE gives
+-- it, so a branch holding one runs over those rows alone (a value of
+-- rand() advances, an assert_true or raise_error fails, only there).
+local EFFECTS = { raise_error = true, assert_true = true, rand = true, randn = true, random = true, uuid = true,
+                  shuffle = true, monotonically_increasing_id = true }
+local function has_effects(node, seen)
+  if type(node) ~= "table" or getmetatable(node) or seen[node] then return false end
+  seen[node] = true
+  if node.k == "call" and type(node.fn) == "string" and EFFECTS[node.fn:lower()] then return true end
+  for key, v in pairs(node) do
+    if key ~= "from" and has_effects(v, seen) then return true end
+  end
+  return false
+end
+
 operators["case"] = function(node, scope)
   local conds, values = {}, {}
   for i, b in ipairs(node.branches or {}) do
@@ -323,14 +341,49 @@ operators["case"] = function(node, scope)
   for i, v in ipairs(values) do values[i] = cast_to(v, t) end
   if otherwise then otherwise = cast_to(otherwise, t) end
   local name, n = sql_name(node), #conds
+  -- compact[b]: branch b (n: the ELSE) runs over its own rows.
+  local compact, any_compact = ffi.new("uint8_t[?]", n + 1), false
+  for i, b in ipairs(node.branches) do
+    if has_effects(b.value, {}) then compact[i - 1], any_compact = 1, true end
+  end
+  if otherwise and has_effects(node.otherwise, {}) then compact[n], any_compact = 1, true end
+  if not any_compact then
+    return {
+      type = t, name = name,
+      run = function(input, out, ctx)
+        local cc = column_array(run_all(conds, input, out, ctx))
+        local vc = column_array(run_all(values, input, out, ctx))
+        local oc = otherwise and otherwise.run(input, out, ctx) or nil
+        local dst = new_column(out)
+        check(C.tide_eval_case_compact(out, cc, vc, n, oc, nil, dst, errbuf, ERRLEN), name)
+        return dst
+      end,
+    }
+  end
   return {
     type = t, name = name,
     run = function(input, out, ctx)
       local cc = column_array(run_all(conds, input, out, ctx))
-      local vc = column_array(run_all(values, input, out, ctx))
-      local oc = otherwise and otherwise.run(input, out, ctx) or nil
+      local held = {}
+      -- Runs value over the rows CASE gives branch b; the rows' batch and
+      -- its scratch batch hold the result until the gather below.
+      local function over_picks(value, b)
+        local picks = new_column(out)
+        check(C.tide_eval_case_picks(out, cc, n, b, picks, errbuf, ERRLEN), name)
+        local rows = C.tide_batch_filter(input, picks, errbuf, ERRLEN)
+        if rows == nil then check(-1, name) end
+        held[#held + 1] = batchlib.wrap(rows)
+        local scratch = C.tide_batch_derive(rows, 0)
+        if scratch == nil then error("out of memory evaluating " .. name, 0) end
+        held[#held + 1] = batchlib.wrap(scratch)
+        return value.run(rows, scratch, ctx)
+      end
+      local vs = {}
+      for i, v in ipairs(values) do vs[i] = compact[i - 1] == 1 and over_picks(v, i - 1) or v.run(input, out, ctx) end
+      local oc = otherwise and (compact[n] == 1 and over_picks(otherwise, n) or otherwise.run(input, out, ctx)) or nil
       local dst = new_column(out)
-      check(C.tide_eval_case(out, cc, vc, n, oc, dst, errbuf, ERRLEN), name)
+      check(C.tide_eval_case_compact(out, cc, column_array(vs), n, oc, compact, dst, errbuf, ERRLEN), name)
+      for i = #held, 1, -1 do batchlib.release(held[i]) end
       return dst
     end,
   }

@@ -86,9 +86,63 @@ local function json_tuple(df, nodes, at_item, gen, names)
   return projected:select(cols)
 end
 
+-- stack(n, e1, ..., ek): n rows of each, columns col0, ... of ceil(k / n)
+-- values each, filled row by row (NULL past ek), as Spark's Stack; made
+-- the inline of an array of those rows' structs. A column's values must
+-- share one type, NULLs taking it (Spark's StackCoercion).
+local function stack_as_inline(df, gen)
+  local sql_names, eval = require("tide.sql_names"), require("tide.eval")
+  local args, name = gen.args or {}, sql_names.toString(gen)
+  local n = args[1] and args[1].k == "lit" and args[1].value
+  if #args < 2 or type(n) ~= "number" or n < 1 or n % 1 ~= 0 then
+    checks.failAtUser(("[DATATYPE_MISMATCH] Cannot resolve \"%s\": stack takes the number of rows, a positive"
+      .. " integer literal, then at least one value"):format(name))
+  end
+  local k = #args - 1
+  local width = math.ceil(k / n)
+  local types = {}
+  for i = 2, #args do
+    local ok, c = pcall(eval.compile, args[i], df._plan.schema)
+    if not ok then checks.failAtUser(tostring(c)) end
+    local j = (i - 2) % width + 1
+    -- (a top-level compile makes NULL a string: the node tells)
+    if not (args[i].k == "lit" and args[i].value == nil) then
+      if types[j] and types[j].type ~= c.type then
+        checks.failAtUser(("[DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES] Cannot resolve \"%s\" due to data type"
+          .. " mismatch: The data type of the column (%d) do not have the same type: %s (%s) <> %s (%s)."):format(
+          name, j - 1, types[j].type:simpleString(), types[j].name, c.type:simpleString(), c.name))
+      end
+      types[j] = types[j] or c
+    end
+  end
+  local rows = {}
+  for r = 0, n - 1 do
+    local fields = {}
+    for j = 1, width do
+      local v = args[2 + r * width + j - 1] or { k = "lit", value = nil }
+      if types[j] then v = { k = "cast", expr = v, to = types[j].type } end
+      fields[#fields + 1] = { k = "lit", value = ("col%d"):format(j - 1) }
+      fields[#fields + 1] = v
+    end
+    rows[#rows + 1] = { k = "call", fn = "named_struct", args = fields }
+  end
+  return { k = "call", fn = "inline", args = { { k = "call", fn = "array", args = rows } }, sqlText = name }
+end
+
 -- select(nodes) over df where one of nodes is a generator; new_df(df, op)
 -- makes the plan node over df.
 function M.project(df, nodes, derive)
+  -- stack is an inline (its call replaced, under its alias if it has one)
+  for i, n in ipairs(nodes) do
+    local g = generator_of(n)
+    if g and g.fn:lower() == "stack" then
+      local copy = {}
+      for key, v in pairs(nodes) do copy[key] = v end
+      local inline = stack_as_inline(df, g)
+      copy[i] = n.k == "alias" and { k = "alias", name = n.name, names = n.names, expr = inline } or inline
+      nodes = copy
+    end
+  end
   local items, gen, names, sql_names, at_tuple = {}, nil, nil, require("tide.sql_names"), nil
   for i, n in ipairs(nodes) do
     local g, alias = generator_of(n)

@@ -39,11 +39,13 @@ local RANKING = { row_number = C.TIDE_WINDOW_ROW_NUMBER, rank = C.TIDE_WINDOW_RA
                   dense_rank = C.TIDE_WINDOW_DENSE_RANK, percent_rank = C.TIDE_WINDOW_PERCENT_RANK,
                   cume_dist = C.TIDE_WINDOW_CUME_DIST, ntile = C.TIDE_WINDOW_NTILE }
 local OFFSETS = { lag = -1, lead = 1 }
+-- nth_value(x, n[, ignoreNulls]): x at the nth row of each row's frame.
+local NTH = { nth_value = true }
 -- The aggregates a window computes, by tide_agg_fn code.
 local AGGREGATES = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, first = 10, last = 11,
                      collect_list = 14, collect_set = 15 }
 M.functionNames = { row_number = true, rank = true, dense_rank = true, percent_rank = true, cume_dist = true,
-                    ntile = true, lag = true, lead = true }
+                    ntile = true, lag = true, lead = true, nth_value = true }
 
 -- ---- Window and WindowSpec ---------------------------------------------------------------
 
@@ -173,17 +175,32 @@ for name in pairs(OFFSETS) do
   end
 end
 
--- col:over(window): the function (a ranking function, lag/lead, or an
--- aggregate) over the window.
+function M.functions.nth_value(c, offset, ignore_nulls)
+  if c == nil then error("nth_value() needs a column", 2) end
+  if type(offset) ~= "number" or offset ~= math.floor(offset) or offset < 1 then
+    error(("nth_value(col, offset[, ignoreNulls]): offset is a whole number >= 1, not %s"):format(tostring(offset)),
+      2)
+  end
+  local node = { k = "call", fn = "nth_value", args = { column.colNode(c), { k = "lit", value = offset } } }
+  if ignore_nulls then
+    node.args[3] = { k = "lit", value = true }
+    -- (as Spark shows it)
+    node.sqlText = ("nth_value(%s, %d) ignore nulls"):format(names.toString(node.args[1]), offset)
+  end
+  return column.wrap(node)
+end
+
+-- col:over(window): the function (a ranking function, lag/lead,
+-- nth_value, or an aggregate) over the window.
 function column.Column:over(w)
   if getmetatable(w) ~= WindowSpec then
     error(("over needs a window (tide.Window.partitionBy(...):orderBy(...)), not %s"):format(checks.kindOf(w)), 2)
   end
   local node = self.node
-  if node.k ~= "call" or not (RANKING[node.fn] or OFFSETS[node.fn] or AGGREGATES[node.fn] or more.isAggregate(node.fn))
-  then
+  if node.k ~= "call" or not (RANKING[node.fn] or OFFSETS[node.fn] or NTH[node.fn] or AGGREGATES[node.fn]
+    or more.isAggregate(node.fn)) then
     error(("over: %s is not a window function (row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag,"
-      .. " lead, or an aggregate: count, sum, avg, min, max, first, last, collect_list, collect_set, and Spark 3.5's"
+      .. " lead, nth_value, or an aggregate: count, sum, avg, min, max, first, last, collect_list, collect_set, and Spark 3.5's"
       .. " others: max_by, corr, percentile, median, mode, count_if, ...)"):format(names.toString(node)), 2)
   end
   node = more.annotate(node)
@@ -281,6 +298,16 @@ function M.project(df, nodes)
         local t = eval.compile(arg, df._plan.schema).type
         call.fallback = input_for({ k = "cast", expr = default, to = t })
       end
+    elseif NTH[fn.fn] then
+      local offset, ignore = fn.args[2], fn.args[3]
+      if not (offset and offset.k == "lit" and type(offset.value) == "number" and offset.value >= 1
+        and offset.value % 1 == 0) then
+        fail(("The 'offset' argument of %s must be a positive integer literal"):format(names.toString(fn)))
+      end
+      if ignore and not (ignore.k == "lit" and type(ignore.value) == "boolean") then
+        fail(("The 'ignoreNulls' argument of %s must be a boolean literal"):format(names.toString(fn)))
+      end
+      call.input, call.nth, call.ignoreNulls = input_for(arg), offset.value, ignore and ignore.value or false
     elseif more.isKernel(fn.fn) then
       call.kernel, call.node = more.kernel(fn), fn
       call.input = input_for(arg)
@@ -342,7 +369,7 @@ function M.windowOperator(df, g)
         call.otherIndex and schema.fields[call.otherIndex + 1].dataType)
     elseif RANKING[call.fn] then
       t = (call.fn == "percent_rank" or call.fn == "cume_dist") and T.double or T.int
-    elseif OFFSETS[call.fn] then
+    elseif OFFSETS[call.fn] or NTH[call.fn] then
       t = schema.fields[call.inputIndex + 1].dataType
     else
       local it = call.inputIndex and schema.fields[call.inputIndex + 1].dataType or T.long
@@ -400,7 +427,10 @@ function M.windowOperator(df, g)
           local f = call.frame
           C.tide_window_frames(n, f.range and 1 or 0, f.loUnbounded and 1 or 0, f.lo or 0, f.hiUnbounded and 1 or 0,
             f.hi or 0, ps, pe, qs, qe, fs, fe)
-          if call.kernel then
+          if call.nth then
+            rc = C.tide_window_nth(out, dst, call.name, input, n, call.nth, call.ignoreNulls and 1 or 0, fs, fe,
+              errbuf, ERRLEN)
+          elseif call.kernel then
             local k = call.kernel
             local other = call.otherIndex and sorted.columns[call.otherIndex] or nil
             local np = k.percentages and #k.percentages or 0

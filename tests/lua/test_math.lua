@@ -573,4 +573,19 @@ t.test("conv with the smallest int as a base is NULL, as Spark's", function()
     { "null|null" })
 end)
 
+t.test("bit_get / getbit: a bit as 0 or 1; a position outside the type's bits fails where it is evaluated", function()
+  local out = spark:sql("SELECT bit_get(11, 0), bit_get(11, 2), getbit(11, 3), bit_get(-1, 31),"
+    .. " bit_get(shiftleft(CAST(1 AS BIGINT), 40), 40), bit_get(NULL, 1), bit_get(5, NULL)")
+  t.same_table(t.rows(out), { "1|0|1|1|1|null|null" })
+  t.eq(out.dtypes[1][2], "int")
+  local df = spark:createDataFrame({ { 5, 0 }, { 5, 1 }, { 5, 40 } }, "x int, p int")
+  t.same_table(t.rows(df:filter("p < 32"):select(F.bit_get("x", F.col("p")), F.getbit("x", 2))), { "1|1", "0|1" })
+  t.raises(function() df:select(F.bit_get("x", F.col("p"))):collect() end,
+    "^%[INVALID_PARAMETER_VALUE.BIT_POSITION_RANGE%] The value of parameter%(s%) `pos` in `bit_get` is invalid:"
+    .. " expects an integer value in %[0, 32%), but got 40.$")
+  t.raises(function() spark:sql("SELECT getbit(CAST(1 AS BIGINT), -1)"):collect() end, "in `getbit` is invalid:"
+    .. " expects an integer value in %[0, 64%), but got %-1.")
+  t.raises(function() spark:sql("SELECT bit_get(1.5, 1)") end, "bit_get needs an integer, not double")
+end)
+
 t.run()

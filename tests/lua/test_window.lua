@@ -148,4 +148,25 @@ t.test("window functions refuse what Spark refuses", function()
     "Non%-time%-based windows are not supported on streaming DataFrames")
 end)
 
+t.test("nth_value: the frame's nth row, or its nth non-null one; null where the frame is shorter", function()
+  local df = spark:createDataFrame({ { "a", 1, nil }, { "a", 2, 20 }, { "a", 3, 30 }, { "b", 1, 5 }, { "b", 2, nil } },
+    "k string, o int, v int")
+  df:createOrReplaceTempView("nth")
+  t.same_table(table_of(spark:sql("SELECT k, o, nth_value(v, 2) OVER (PARTITION BY k ORDER BY o) AS running,"
+    .. " nth_value(v, 1) OVER (PARTITION BY k ORDER BY o ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+    .. " AS whole FROM nth ORDER BY k, o")),
+    { "a|1|null|null", "a|2|20|null", "a|3|20|null", "b|1|null|5", "b|2|null|5" })
+  local w = Window.partitionBy("k"):orderBy("o")
+  local out = df:select("k", "o", F.nth_value("v", 1, true):over(w):alias("first_seen"),
+    F.nth_value("v", 2, true):over(Window.partitionBy("k"):orderBy("o"):rowsBetween(-1, 1)):alias("second"))
+    :orderBy("k", "o")
+  t.same_table(out.dtypes, { { "k", "string" }, { "o", "int" }, { "first_seen", "int" }, { "second", "int" } })
+  t.same_table(table_of(out), { "a|1|null|null", "a|2|20|30", "a|3|20|30", "b|1|5|null", "b|2|5|null" })
+  t.same_table(df:select(F.nth_value("v", 2, true):over(w)).columns, { "nth_value(v, 2) ignore nulls OVER"
+    .. " (PARTITION BY k ORDER BY o ASC NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)" })
+  t.raises(function() spark:sql("SELECT nth_value(v, 0) OVER (ORDER BY o) FROM nth") end,
+    "The 'offset' argument of nth_value%(v, 0%) must be a positive integer literal")
+  t.raises(function() F.nth_value("v", 1.5) end, "offset is a whole number >= 1")
+end)
+
 t.run()

@@ -60,6 +60,8 @@ F.posexplode = columns_fn("posexplode")
 F.posexplode_outer = columns_fn("posexplode_outer")
 F.inline = columns_fn("inline")
 F.inline_outer = columns_fn("inline_outer")
+-- stack(n, cols...): n rows of each row's values (F.stack(2, "a", "b", "c")).
+F.stack = columns_fn("stack")
 -- element_at(arr, index): 1-based (-1 the last element), as Spark's.
 function F.element_at(c, index) return call("element_at", { colNode(c), nodeOf(index) }) end
 -- try_element_at(arr, index): index a Column or a column name (a number

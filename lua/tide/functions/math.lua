@@ -104,6 +104,11 @@ function F.conv(c, from, to)
   return call("conv", { colNode(c), nodeOf(from), nodeOf(to) })
 end
 
+-- bit_get(col, pos) / getbit: the bit at pos (a number or a Column) as 0 or 1.
+for _, name in ipairs({ "bit_get", "getbit" }) do
+  F[name] = function(c, pos) return call(name, { colNode(c), nodeOf(pos) }) end
+end
+
 -- shiftleft(col, numBits) and the right shifts; shiftLeft, shiftRight and
 -- shiftRightUnsigned are PySpark's old names.
 for name, old in pairs({ shiftleft = "shiftLeft", shiftright = "shiftRight",

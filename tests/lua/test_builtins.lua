@@ -1,0 +1,82 @@
+-- CASE and IF branches that run over their own rows (rand, uuid,
+-- monotonically_increasing_id, assert_true, raise_error), raise_error,
+-- Spark's cast functions (int(x), ...), current_user, iff, and the stack
+-- generator.
+local t = require("testing")
+local tide = require("tide")
+local F = tide.functions
+local spark = tide.session()
+
+local function frame()
+  local df = spark:createDataFrame({ { 1, "7" }, { -2, "x" }, { 3, nil } }, "id int, s string")
+  df:createOrReplaceTempView("t")
+  return df
+end
+
+t.test("raise_error fails the query with the first row's message, only where it is evaluated", function()
+  frame()
+  local guarded = "SELECT id, CASE WHEN id < 0 THEN raise_error(concat('negative: ', id)) ELSE id END AS v FROM t"
+  t.same_table(t.rows(spark:sql(guarded .. " WHERE id > 0")), { "1|1", "3|3" })
+  t.raises(function() spark:sql(guarded):collect() end, "^%[USER_RAISED_EXCEPTION%] negative: %-2$")
+  t.raises(function() frame():select(F.raise_error("stop")):collect() end, "^%[USER_RAISED_EXCEPTION%] stop$")
+  -- over no rows, a NULL of NULL's type (a string column, as a selected NULL), which a CASE takes the others' of
+  local none = spark:sql("SELECT raise_error('x') AS e, IF(id > 5, raise_error('y'), id) AS v FROM t WHERE id > 9")
+  t.same_table(none.dtypes, { { "e", "string" }, { "v", "int" } })
+  t.eq(none:count(), 0)
+  t.same_table(t.rows(spark:sql("SELECT IF(id > 5, raise_error('y'), id) FROM t")), { "1", "-2", "3" })
+end)
+
+t.test("a branch's rand and monotonically_increasing_id advance only on the rows it is taken for", function()
+  frame()
+  local df = spark:sql("SELECT id, IF(id > 0, monotonically_increasing_id(), -1) AS m,"
+    .. " CASE WHEN id > 0 THEN rand(42) END AS r, rand(42) AS r2 FROM t")
+  local rows = df:collect()
+  t.same_table({ rows[1].m, rows[2].m, rows[3].m }, { 0, -1, 1 })
+  -- the branch's values are the first and second of the seed's sequence
+  t.eq(rows[1].r, rows[1].r2)
+  t.eq(rows[3].r, rows[2].r2)
+  t.eq(rows[2].r, nil)
+  -- ELSE branches too, and branches whose rows are none or all
+  local e = spark:sql("SELECT CASE WHEN id > 0 THEN 0 ELSE monotonically_increasing_id() END AS m,"
+    .. " CASE WHEN id > 9 THEN monotonically_increasing_id() END AS n,"
+    .. " CASE WHEN id > -9 THEN monotonically_increasing_id() END AS a FROM t")
+  t.same_table(t.rows(e), { "0|null|0", "0|null|1", "0|null|2" })
+  -- assert_true in a branch checks that branch's rows alone
+  t.same_table(t.rows(spark:sql("SELECT CASE WHEN id > 0 THEN assert_true(id > 0) END FROM t")),
+    { "null", "null", "null" })
+  t.raises(function() spark:sql("SELECT CASE WHEN id > -9 THEN assert_true(id > 0) END FROM t"):collect() end,
+    "is not true")
+end)
+
+t.test("Spark's cast functions are CASTs named as CASTs; current_user, iff", function()
+  local df = frame()
+  local out = df:selectExpr("int(s)", "double(id)", "string(id) AS text", "boolean('true')", "date('2024-01-02')",
+    "decimal('1.5')", "bigint(id)")
+  t.same_table(out.dtypes, { { "s", "int" }, { "id", "double" }, { "text", "string" },
+    { "CAST(true AS BOOLEAN)", "boolean" }, { "CAST(2024-01-02 AS DATE)", "date" },
+    { "CAST(1.5 AS DECIMAL(10,0))", "decimal(10,0)" }, { "id", "bigint" } })
+  t.same_table(t.rows(out), { "7|1.0|1|true|2024-01-02|2|1", "null|-2.0|-2|true|2024-01-02|2|-2",
+    "null|3.0|3|true|2024-01-02|2|3" })
+  t.raises(function() df:selectExpr("int(id, s)") end, "Function int accepts only one argument")
+  local user = t.sh("id -un"):gsub("%s+$", "")
+  local users = spark:range(1):select(F.current_user(), F.user(), F.session_user())
+  t.same_table(users.columns, { "current_user()", "user()", "session_user()" })
+  t.same_table(t.rows(users), { user .. "|" .. user .. "|" .. user })
+  t.same_table(t.rows(df:selectExpr("iff(id > 0, 'p', 'n')")), { "p", "n", "p" })
+end)
+
+t.test("stack: n rows of each row's values, NULL past the last, columns col0, ...", function()
+  local df = spark:createDataFrame({ { 1, 2, 3 } }, "a int, b int, c int")
+  df:createOrReplaceTempView("s")
+  local out = spark:sql("SELECT stack(2, 1, 2, 3)")
+  t.same_table(out.dtypes, { { "col0", "int" }, { "col1", "int" } })
+  t.same_table(t.rows(out), { "1|2", "3|null" })
+  t.same_table(t.rows(spark:sql("SELECT a, stack(3, 'b', b, 'c', c, 'x', NULL) AS (k, v) FROM s")),
+    { "1|b|2", "1|c|3", "1|x|null" })
+  t.same_table(t.rows(df:select("a", F.stack(2, "b", "c", "a"))), { "1|2|3", "1|1|null" })
+  t.raises(function() spark:sql("SELECT stack(2, 1, 'x', 'y', 2) FROM s") end,
+    "STACK_COLUMN_DIFF_TYPES.*column %(0%) do not have the same type: int")
+  t.raises(function() spark:sql("SELECT stack(0, 1) FROM s") end, "the number of rows, a positive integer literal")
+end)
+
+t.run()
