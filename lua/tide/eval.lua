@@ -34,6 +34,7 @@ local T = require("tide.types")
 local batchlib = require("tide.batch")
 local coerce = require("tide.eval_coerce")
 local lineage = require("tide.lineage")
+local input_files = require("tide.input_files")
 
 local M = {}
 package.loaded["tide.eval"] = M -- function modules below require us back
@@ -128,7 +129,17 @@ end
 local cast_to
 function cast_to(c, t, try)
   if same_type(c.type, t) then return c end
-  if coerce.isVoid(c.type) then return null_of(t, c.name) end
+  if coerce.isVoid(c.type) then
+    local null = null_of(t, c.name)
+    if not c.mustRun then return null end
+    -- raise_error: a NULL of any type that must still run.
+    local run_null = null.run
+    null.literal, null.run = nil, function(input, out, ctx)
+      c.run(input, out, ctx)
+      return run_null(input, out, ctx)
+    end
+    return null
+  end
   if c.type.id == ID.array and t.id == ID.array then
     -- each element cast, the rows keeping their elements (tide.eval_lambda)
     return require("tide.eval_lambda").castElements(c, t, M)
@@ -520,9 +531,15 @@ function M.filter(batch, pred, ctx)
     error(mask, 0)
   end
   local result = C.tide_batch_filter(batch, mask, errbuf, ERRLEN)
+  if result == nil then
+    C.tide_batch_free(scratch)
+    error("filter " .. tostring(pred.name) .. ": " .. ffi.string(errbuf), 0)
+  end
+  result = batchlib.wrap(result)
+  -- (the files of a file source's rows follow them: input_file_name())
+  if ctx and ctx.inputFiles then input_files.filtered(ctx, batch, mask, result) end
   C.tide_batch_free(scratch)
-  if result == nil then error("filter " .. tostring(pred.name) .. ": " .. ffi.string(errbuf), 0) end
-  return batchlib.wrap(result)
+  return result
 end
 
 -- Makes a function of `call` nodes known: compiler(node, schema,

@@ -5,13 +5,15 @@
 --   split, split(...)[i], like, rlike, xxhash64, struct, current_timestamp (now), udf,
 --   assert_true; if, equal_null, typeof, named_struct; monotonically_increasing_id,
 --   spark_partition_id and uuid (engine/eval_misc.c); and the session's constants
---   current_database (current_schema), current_catalog, version, input_file_name.
+--   current_database (current_schema), current_catalog, version; input_file_name and its
+--   block start and length (tide.input_files).
 -- Arguments are cast as Spark casts them implicitly (numbers to strings
 -- for string functions, strings to ints for positions). Regular
 -- expressions must be literals: they are compiled once, with the plan.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
+local batchlib = require("tide.batch")
 local coerce = require("tide.eval_coerce")
 
 local M = {}
@@ -486,14 +488,74 @@ local function uuid(node, _, compileChild, ev)
   }
 end
 
+-- input_file_name(), input_file_block_start(), input_file_block_length():
+-- the file each row was read from, as a file source's batch in flight
+-- says (tide.input_files); "" and -1 where that is not known, as Spark
+-- answers where no file is read.
+local function input_file(what)
+  return function(node, _, compileChild, ev)
+    args_of(node, compileChild, 0, 0, ev)
+    local input_files = require("tide.input_files")
+    return {
+      type = what == "name" and T.string or T.long, name = ev.sqlName(node),
+      run = function(input, out, ctx) return input_files.column(what, input, out, ctx, ev) end,
+    }
+  end
+end
+
 -- Functions of the session that are constants here: tide has one
 -- database and one catalog, Spark's default names; version() is tide's
--- version; input_file_name() is "" (Spark's answer where no file is
--- read: tide's file sources do not say which file a row came from).
+-- version.
 local function session_constant(value)
   return function(node, _, compileChild, ev)
     args_of(node, compileChild, 0, 0, ev)
     return constant(node, compileChild, ev, type(value) == "function" and value() or value)
+  end
+end
+
+-- current_user(), user(), session_user(): the user running tide, as
+-- Spark's is the user running the driver.
+ffi.cdef [[
+  unsigned int geteuid(void);
+  struct tide_passwd_name { char *pw_name; };
+  struct tide_passwd_name *getpwuid(unsigned int uid);
+]]
+local function user_name()
+  local pw = ffi.C.getpwuid(ffi.C.geteuid())
+  if pw ~= nil and pw.pw_name ~= nil then return ffi.string(pw.pw_name) end
+  return os.getenv("USER") or ""
+end
+
+-- raise_error(message): fails the query with message (the first row's,
+-- as Spark raises at the first row it evaluates; tide's own checks made
+-- of it, node.unprefixed, raise their message as is); over no rows it is a
+-- NULL. Its type is NULL's, so that a CASE branch holding it takes the
+-- others' (and runs over the rows CASE gives it alone: tide.eval_operators).
+local function raise_error(node, _, compileChild, ev)
+  local message = as_string(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+  local null = all_null(ev, node, coerce.void)
+  null.type = coerce.void
+  return {
+    type = coerce.void, name = null.name, mustRun = true,
+    run = function(input, out, ctx)
+      if input.num_rows > 0 then
+        local m = message.run(input, out, ctx)
+        local text = batchlib.isValid(m, 0) and batchlib.cellText(m, 0) or "null"
+        error((node.unprefixed and "" or "[USER_RAISED_EXCEPTION] ") .. text, 0)
+      end
+      return null.run(input, out, ctx)
+    end,
+  }
+end
+
+-- int(x), string(x), ...: Spark's cast aliases, a CAST named as one.
+local CAST_ALIASES = { boolean = T.boolean, tinyint = T.int, smallint = T.int, int = T.int, bigint = T.long,
+                       float = T.float, double = T.double, decimal = T.decimal(10, 0), date = T.date,
+                       timestamp = T.timestamp, binary = T.binary, string = T.string }
+local function cast_alias(name, t)
+  return function(node, _, compileChild)
+    if #(node.args or {}) ~= 1 then error(("Function %s accepts only one argument"):format(name), 0) end
+    return compileChild({ k = "cast", expr = node.args[1], to = t })
   end
 end
 
@@ -532,11 +594,19 @@ function M.register(eval)
   eval.register("monotonically_increasing_id", monotonically_increasing_id)
   eval.register("spark_partition_id", spark_partition_id)
   eval.register("uuid", uuid)
-  eval.register("input_file_name", session_constant(""))
+  eval.register("input_file_name", input_file("name"))
+  eval.register("input_file_block_start", input_file("start"))
+  eval.register("input_file_block_length", input_file("length"))
   eval.register("current_database", session_constant("default"))
   eval.register("current_schema", session_constant("default"))
   eval.register("current_catalog", session_constant("spark_catalog"))
   eval.register("version", session_constant(function() return ffi.string(C.tide_version()) end))
+  for _, name in ipairs({ "current_user", "user", "session_user" }) do
+    eval.register(name, session_constant(user_name))
+  end
+  eval.register("raise_error", raise_error)
+  eval.register("iff", if_)
+  for name, t in pairs(CAST_ALIASES) do eval.register(name, cast_alias(name, t)) end
 end
 
 return M

@@ -69,9 +69,15 @@ F.typeof = columns_fn("typeof")
 F.named_struct = columns_fn("named_struct")
 -- Values of their own (a "partition" is a micro-batch, docs/streaming.md),
 -- and the session's constants.
-for _, name in ipairs({ "monotonically_increasing_id", "input_file_name", "current_database", "current_catalog",
-                        "current_schema", "version" }) do
+for _, name in ipairs({ "monotonically_increasing_id", "input_file_name", "input_file_block_start",
+                        "input_file_block_length", "current_database", "current_catalog", "current_schema", "version",
+                        "current_user", "user", "session_user" }) do
   F[name] = function() return call(name, {}) end
+end
+-- raise_error(message): fails the query with the message (a Column or a
+-- string), where it is evaluated.
+function F.raise_error(message)
+  return call("raise_error", { type(message) == "string" and { k = "lit", value = message } or colNode(message) })
 end
 -- (named as Spark's prettyName writes it, wherever it stands)
 function F.spark_partition_id()
@@ -108,6 +114,26 @@ function F.from_json(c, schema, options)
 end
 
 function F.to_json(c, options) return call("to_json", { colNode(c) }, options or {}) end
+
+-- from_csv(col, schema[, options]): schema a DDL string, a struct type, or
+-- a Column folding to a DDL string (schema_of_csv(...)); options as Spark's
+-- (mode PERMISSIVE or FAILFAST, columnNameOfCorruptRecord, sep, ...).
+-- to_csv(struct[, options]); schema_of_csv(csv[, options]): csv a CSV
+-- text (a Lua string is the text, as PySpark's) or a literal Column.
+function F.from_csv(c, schema, options)
+  local opts = {}
+  for k, v in pairs(options or {}) do opts[k] = v end
+  if column.isColumn(schema) then
+    opts.schemaNode = schema.node
+  else
+    local ok, t = pcall(require("tide.eval_csv").schemaOf, schema)
+    if not ok then error(t, 2) end
+    opts.schema = t
+  end
+  return call("from_csv", { colNode(c) }, opts)
+end
+function F.to_csv(c, options) return call("to_csv", { colNode(c) }, options or {}) end
+function F.schema_of_csv(csv, options) return call("schema_of_csv", { nodeOf(csv) }, options or {}) end
 
 -- get_json_object(col, path): path a string (Spark's JsonPath: "$.a[0].b").
 function F.get_json_object(c, path) return call("get_json_object", { colNode(c), nodeOf(path) }) end

@@ -60,6 +60,7 @@ local DEFAULTS = {
 }
 
 local TRIM_SIDES = { trim = "BOTH", ltrim = "LEADING", rtrim = "TRAILING" }
+local CSV_FUNCTIONS = { from_csv = true, to_csv = true, schema_of_csv = true }
 
 local function to_string(n)
   if type(n) ~= "table" then return tostring(n) end
@@ -116,6 +117,9 @@ local function to_string(n)
     if n.fn == "extract" and #parts == 2 then return ("extract(%s FROM %s)"):format(parts[1], parts[2]) end
     if n.fn == "positive" and #parts == 1 then return "(+ " .. parts[1] .. ")" end
     if n.fn == "if" and #parts == 3 then return "(IF(" .. table.concat(parts, ", ") .. "))" end
+    -- (the CSV functions' schema and options are no children of theirs: Spark
+    -- names them by their one child, from_csv(value))
+    if CSV_FUNCTIONS[n.fn] and #parts > 1 then return n.fn .. "(" .. parts[1] .. ")" end
     -- Spark's math functions name themselves (prettyName): round(x) is
     -- Round(x, 0), log(x) is Logarithm(E(), x), SQRT(x) and CEIL(x) in
     -- capitals, unless called by an alias (pow, sign, ceiling).
@@ -130,10 +134,12 @@ local function to_string(n)
     if fn == "ilike" then parts[3] = nil end -- (its escape is no part of its name)
     local side = #parts == 2 and TRIM_SIDES[fn]
     if side then return ("TRIM(%s %s FROM %s)"):format(side, parts[1], parts[2]) end
-    -- unix_timestamp(x) and from_unixtime(x) carry Spark's default pattern,
-    -- unix_timestamp() current_timestamp() too.
+    -- unix_timestamp(x), to_unix_timestamp(x) and from_unixtime(x) carry
+    -- Spark's default pattern, unix_timestamp() current_timestamp() too.
     if n.fn == "unix_timestamp" and #parts == 0 then parts[1] = "current_timestamp()" end
-    if (n.fn == "unix_timestamp" or n.fn == "from_unixtime") and #parts == 1 then
+    local fn_name = n.fn
+    if (fn_name == "unix_timestamp" or fn_name == "from_unixtime" or fn_name == "to_unix_timestamp")
+        and #parts == 1 then
       parts[2] = "yyyy-MM-dd HH:mm:ss"
     end
     local pretty = PRETTY_NAMES[n.fn]
