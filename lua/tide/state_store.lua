@@ -4,7 +4,8 @@
 -- state/1/ dropDuplicates' keys (tide.stateful_dedup), state/2/ and
 -- state/3/ the left and right rows a join of two streams keeps
 -- (tide.stream_join), state/4/ dropDuplicatesWithinWatermark's keys and
--- when they expire (tide.stateful_dedup).
+-- when they expire (tide.stateful_dedup); a second operator of a kind in
+-- one query takes a number past these (operatorNumbers).
 --
 --   local store = state_store.new(schema, 0, num_keys, session)  -- state/0/
 --   local rows = store:before(ctx)                   -- the rows after epoch - 1
@@ -291,6 +292,34 @@ function M.find(plan, kind)
     plan = plan.child
   end
   return first, n
+end
+
+-- The state/<op>/ numbers a new stateful operator over plan takes: its
+-- kind's own (wanted: a list, as a join's sides take two) when no
+-- operator below has them, else the least numbers past the kinds' own
+-- (4) that none below has, so that two deduplications in one query keep
+-- their state apart. Plans are built bottom-up, so a query's operators
+-- get the same numbers at every start.
+function M.operatorNumbers(plan, wanted)
+  local used, seen = {}, {}
+  local function walk(p)
+    if type(p) ~= "table" or seen[p] then return end
+    seen[p] = true
+    for _, n in ipairs(p.stateOps or {}) do used[n] = true end
+    walk(p.child)
+    walk(p.left)
+    walk(p.right)
+  end
+  walk(plan)
+  local clash = false
+  for _, n in ipairs(wanted) do clash = clash or used[n] end
+  if not clash then return wanted end
+  local out, n = {}, 4
+  for i = 1, #wanted do
+    repeat n = n + 1 until not used[n]
+    out[i] = n
+  end
+  return out
 end
 
 -- withWatermark's node below a plan (a chain), or nil.

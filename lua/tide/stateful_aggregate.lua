@@ -220,6 +220,7 @@ function M.plan(df, key_idx, specs, schema, explain)
 
   return ops.derive(df, {
     kind = "stateful_aggregate",
+    stateOps = { 0 },
     schema = schema,
     evictable = evict_by ~= nil,
     explain = "StateStore" .. explain,

@@ -40,10 +40,12 @@ function M.plan(df, key_idx, key_names, label)
     state_cols[i] = i - 1
     if mark and key_names[i] == mark.watermark.column then evict_by = i end
   end
-  local store = state_store.new(T.struct(key_fields), 1, #key_fields, df._session)
+  local op = state_store.operatorNumbers(df._plan, { 1 })
+  local store = state_store.new(T.struct(key_fields), op[1], #key_fields, df._session)
   local c_keys, c_state_cols, nk = int32s(key_idx), int32s(state_cols), #key_idx
   return ops.derive(df, {
     kind = "stateful_dedup",
+    stateOps = op,
     schema = schema,
     explain = "StreamingDeduplicate " .. label,
     apply = function(batch, ctx)
@@ -132,7 +134,8 @@ function M.planWithinWatermark(df, key_idx, key_names, label)
   while taken[expires:lower()] do expires = "_" .. expires end
   local nk = #key_idx
   fields[nk + 1] = T.field(expires, T.timestamp, true)
-  local store = state_store.new(T.struct(fields), WITHIN_WATERMARK_OP, nk, df._session)
+  local op = state_store.operatorNumbers(df._plan, { WITHIN_WATERMARK_OP })
+  local store = state_store.new(T.struct(fields), op[1], nk, df._session)
   -- A new entry from a row's keys and event time (columns_of the row's
   -- keys and time): the keys, and the time + the delay.
   local entry_fields, entry = {}, {}
@@ -141,9 +144,13 @@ function M.planWithinWatermark(df, key_idx, key_names, label)
     entry[i] = { k = "alias", name = fields[i].name, expr = { k = "col", name = entry_fields[i].name } }
   end
   entry_fields[nk + 1] = T.field("t", T.timestamp, true)
+  -- (a null time counts as 0, as Spark's getLong reads it: such a key
+  -- expires at the first eviction)
+  local micros = { k = "call", fn = "coalesce", args = {
+    { k = "call", fn = "unix_micros", args = { { k = "col", name = "t" } } },
+    { k = "cast", expr = { k = "lit", value = 0 }, to = T.long } } }
   entry[nk + 1] = { k = "alias", name = expires, expr = { k = "call", fn = "timestamp_micros", args = { {
-    k = "op", op = "+", left = { k = "call", fn = "unix_micros", args = { { k = "col", name = "t" } } },
-    right = { k = "cast", expr = { k = "lit", value = delay_us }, to = T.long } } } } }
+    k = "op", op = "+", left = micros, right = { k = "cast", expr = { k = "lit", value = delay_us }, to = T.long } } } } }
   local eval = require("tide.eval")
   local make_entries = eval.compileSelect(entry, T.struct(entry_fields))
   local c_keys = int32s(key_idx)
@@ -151,6 +158,7 @@ function M.planWithinWatermark(df, key_idx, key_names, label)
   entry_cols[nk + 1] = time_idx
   return ops.derive(df, {
     kind = "stateful_dedup",
+    stateOps = op,
     schema = schema,
     explain = "StreamingDeduplicateWithinWatermark " .. label,
     apply = function(batch, ctx)

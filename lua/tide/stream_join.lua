@@ -529,6 +529,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
     fail("a query may hold one join between two streams (its sides' state is state/2 and state/3)")
   end
   local op = { spec = spec, outer = outer, semi = semi }
+  local numbers = state_store.operatorNumbers({ child = base, left = lplan, right = rplan }, { LEFT_OP, RIGHT_OP })
   for _, s in ipairs(SIDES) do
     local plan = s == "left" and lplan or rplan
     local side_ops = ops_above(plan, base)
@@ -539,7 +540,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
           .. " before it splits"):format(SIDE_STATEFUL[o.kind]))
       end
     end
-    op[s] = side_state(plan.schema, s == "left" and LEFT_OP or RIGHT_OP, ldf._session,
+    op[s] = side_state(plan.schema, s == "left" and numbers[1] or numbers[2], ldf._session,
       (outer and outer[s]) or (semi and s == "left"))
     op[s].ops = side_ops
     op[s].mark = side_mark(plan, base)
@@ -575,6 +576,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   if outer and outer.left then op.noRight = join.buildTable(spec, op.right.empty) end
   local node = {
     kind = "stream_join",
+    stateOps = numbers,
     schema = spec.schema,
     -- whether a moved watermark alone lets kept rows go (a batch without new rows then)
     evictable = #op.left.bounds > 0 or #op.right.bounds > 0,

@@ -124,4 +124,33 @@ t.test("Spark's errors: a batch DataFrame, a stream without a watermark, an unkn
   t.eq(df:drop_duplicates_within_watermark("k").isStreaming, true)
 end)
 
+t.test("two deduplications in one query keep their states apart, across a restart; a null time expires first", function()
+  local input, cp = t.tempdir(), t.tempdir() .. "/cp"
+  local function plan()
+    return stream(input):withWatermark("at", "30 seconds"):dropDuplicatesWithinWatermark("k")
+      :dropDuplicatesWithinWatermark("v")
+  end
+  add_file(input, "1.csv", { { "a", 1, at(10) }, { "b", 1, at(10) } })
+  add_file(input, "2.csv", { { "c", 1, at(11) }, { "a", 2, at(11) } })
+  local batches = {}
+  run(plan(), cp, batches):awaitTermination()
+  t.same_table(batches, { { "a|1" }, {} })
+  -- after a restart, a is still within its delay for the first operator
+  add_file(input, "3.csv", { { "a", 5, at(12) }, { "d", 6, at(12) } })
+  run(plan(), cp, batches):awaitTermination()
+  t.same_table(batches[3], { "d|6" })
+  local dirs = t.sh("ls " .. cp .. "/state")
+  t.eq(dirs, "4\n5\n")
+  -- a row without an event time passes, and its key's entry (time 0 + the
+  -- delay, as Spark reads a null) goes once a watermark is set (the third
+  -- batch's, 40 s - 10 s)
+  local input2, cp2 = t.tempdir(), t.tempdir() .. "/cp"
+  add_file(input2, "1.csv", { { "x", 1 } })
+  add_file(input2, "2.csv", { { "x", 2, at(40) } })
+  add_file(input2, "3.csv", { { "x", 3, at(41) } })
+  local b2 = {}
+  run(stream(input2):withWatermark("at", "10 seconds"):dropDuplicatesWithinWatermark("k"), cp2, b2):awaitTermination()
+  t.same_table(b2, { { "x|1" }, {}, { "x|3" } })
+end)
+
 t.run()
