@@ -291,6 +291,7 @@ int tide_window_nth(tide_batch *out, tide_column *dst, const char *name, const t
                     int64_t num_rows, int64_t nth, int32_t ignore_nulls, const int64_t *frame_start,
                     const int64_t *frame_end, char *errbuf, size_t errlen)
 {
+    if (nth < 1) return kernel_error(errbuf, errlen, "%s: the offset must be at least 1", name);
     int32_t *which = malloc(((size_t)num_rows + 1) * sizeof *which);
     int64_t *rows = malloc(((size_t)num_rows + 1) * sizeof *rows);
     /* Skipping nulls: the positions of the valid rows, and for each row
@@ -299,20 +300,23 @@ int tide_window_nth(tide_batch *out, tide_column *dst, const char *name, const t
     int64_t *valid_at = ignore_nulls ? malloc(((size_t)num_rows + 1) * sizeof *valid_at) : NULL;
     int64_t *before = ignore_nulls ? malloc(((size_t)num_rows + 1) * sizeof *before) : NULL;
     if (ignore_nulls && (!valid_at || !before)) {
-        free(valid_at), free(before);
-        return gather_rows(out, dst, name, &input, 1, NULL, NULL, num_rows, errbuf, errlen);
+        free(valid_at), free(before), free(which), free(rows);
+        return kernel_error(errbuf, errlen, "%s: out of memory over %lld rows", name,
+                            (long long)num_rows);
     }
     int64_t num_valid = 0;
     for (int64_t i = 0; ignore_nulls && i < num_rows; i++) {
         before[i] = num_valid;
         if (tide_valid(input, i)) valid_at[num_valid++] = i;
     }
+    /* (nth - 1 is compared with what is left, never added to a row
+       number: an offset near INT64_MAX must not wrap) */
     for (int64_t i = 0; which && rows && i < num_rows; i++) {
         int64_t s = frame_start[i], e = frame_end[i], at = -1;
         if (s < e && ignore_nulls) {
-            int64_t k = before[s] + nth - 1;
-            if (k < num_valid && valid_at[k] < e) at = valid_at[k];
-        } else if (s < e && nth <= e - s) {
+            if (nth - 1 < num_valid - before[s] && valid_at[before[s] + nth - 1] < e)
+                at = valid_at[before[s] + nth - 1];
+        } else if (s < e && nth - 1 < e - s) {
             at = s + nth - 1;
         }
         which[i] = at >= 0 ? 0 : -1;

@@ -177,9 +177,9 @@ end
 
 function M.functions.nth_value(c, offset, ignore_nulls)
   if c == nil then error("nth_value() needs a column", 2) end
-  if type(offset) ~= "number" or offset ~= math.floor(offset) or offset < 1 then
-    error(("nth_value(col, offset[, ignoreNulls]): offset is a whole number >= 1, not %s"):format(tostring(offset)),
-      2)
+  if type(offset) ~= "number" or offset ~= math.floor(offset) or offset < 1 or offset > 2147483647 then
+    error(("nth_value(col, offset[, ignoreNulls]): offset is a whole number from 1 to 2147483647 (an int), not %s")
+      :format(tostring(offset)), 2)
   end
   local node = { k = "call", fn = "nth_value", args = { column.colNode(c), { k = "lit", value = offset } } }
   if ignore_nulls then
@@ -301,7 +301,7 @@ function M.project(df, nodes)
     elseif NTH[fn.fn] then
       local offset, ignore = fn.args[2], fn.args[3]
       if not (offset and offset.k == "lit" and type(offset.value) == "number" and offset.value >= 1
-        and offset.value % 1 == 0) then
+        and offset.value % 1 == 0 and offset.value <= 2147483647) then
         fail(("The 'offset' argument of %s must be a positive integer literal"):format(names.toString(fn)))
       end
       if ignore and not (ignore.k == "lit" and type(ignore.value) == "boolean") then

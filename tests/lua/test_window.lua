@@ -166,7 +166,12 @@ t.test("nth_value: the frame's nth row, or its nth non-null one; null where the 
     .. " (PARTITION BY k ORDER BY o ASC NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)" })
   t.raises(function() spark:sql("SELECT nth_value(v, 0) OVER (ORDER BY o) FROM nth") end,
     "The 'offset' argument of nth_value%(v, 0%) must be a positive integer literal")
-  t.raises(function() F.nth_value("v", 1.5) end, "offset is a whole number >= 1")
+  t.raises(function() F.nth_value("v", 1.5) end, "offset is a whole number from 1 to 2147483647")
+  t.raises(function() F.nth_value("v", 1e19) end, "offset is a whole number from 1 to 2147483647")
+  t.raises(function() spark:sql("SELECT nth_value(v, 10000000000000000000) OVER (ORDER BY o) FROM nth") end,
+    "must be a positive integer literal")
+  -- an offset past every frame: null, in each partition
+  t.same_table(table_of(df:select(F.nth_value("v", 2147483647, true):over(w)):distinct()), { "null" })
 end)
 
 t.run()
