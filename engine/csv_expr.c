@@ -83,6 +83,7 @@ static int put_bytes(split *sp, const char *s, size_t n)
 static int begin_field(split *sp)
 {
     if (sp->count == sp->fields_cap) {
+        if (sp->fields_cap > INT32_MAX / 2) return -1; /* (a value of 2^30 fields) */
         int32_t cap = sp->fields_cap ? sp->fields_cap * 2 : 16;
         size_t *st = realloc(sp->start, (size_t)cap * sizeof *st);
         if (!st) return -1;

@@ -74,7 +74,9 @@ static int needs_quotes(const writer *w, const char *e, size_t from, size_t n)
 {
     for (size_t i = from; i < n; i++) {
         unsigned char c = (unsigned char)e[i];
-        if (c == w->sep || c == '\n' || (w->escape_quotes && w->quote && c == w->quote)) return 1;
+        if (c == w->sep || c == '\n' || c == '\r' ||
+            (w->escape_quotes && w->quote && c == w->quote))
+            return 1;
     }
     return 0;
 }
@@ -127,7 +129,7 @@ static int append_value(const writer *w, buf *v, int quoted, const char *e, size
             }
             return put(v, e + start, n - start) != 0 ? -1 : quoted;
         }
-        if (c == w->sep || c == '\n') {
+        if (c == w->sep || c == '\n' || c == '\r') {
             if (put(v, e + start, i - start) != 0 || put_quoted(w, v, e, i, n) != 0) return -1;
             return 1;
         }
@@ -245,7 +247,6 @@ static void fail(char *errbuf, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-
 static const char DEFAULT_TIMESTAMP[] = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
 int tide_to_csv(tide_batch *out, const tide_column *input, const tide_csv_expr_options *o,
@@ -318,8 +319,14 @@ int tide_to_csv(tide_batch *out, const tide_column *input, const tide_csv_expr_o
                    null, empty_value for an empty value */
                 const char *sub = is_null ? null_value : empty_value;
                 int q = quoted && !is_null;
-                if (append_value(&w, &record, q, sub, strlen(sub), 1) < 0) goto failed;
+                size_t sn = strlen(sub);
+                if (append_value(&w, &record, q, sub, sn, 1) < 0) goto failed;
                 trim_trailing(&w, &record, from);
+                /* a substitute already in quotes ("" for an empty value)
+                   is written as it is, not quoted again */
+                if (w.quote && sn >= 2 && (unsigned char)sub[0] == w.quote &&
+                    (unsigned char)sub[sn - 1] == w.quote)
+                    quoted = 0;
             }
             if (quoted && w.quote) {
                 record.data[from - 1] = (char)w.quote;

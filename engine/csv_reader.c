@@ -162,8 +162,10 @@ static int refill(tide_csv_reader *r)
         r->started = 1;
         /* A UTF-8 byte-order mark is no text of the file: left in, it would
            be part of the first field (the first column's name). gzread
-           fills the whole buffer unless the file is shorter. */
-        if (got >= 3 && memcmp(r->in, "\xEF\xBB\xBF", 3) == 0) r->pos = 3;
+           fills the whole buffer unless the file is shorter. A whole file
+           (wholetext) keeps it, as Spark's reader of whole files. */
+        if (got >= 3 && memcmp(r->in, "\xEF\xBB\xBF", 3) == 0 && r->opt.text_lines != 2)
+            r->pos = 3;
     }
     if (got == 0) {
         /* zlib reports input that ends inside a gzip member only here, as

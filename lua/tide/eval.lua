@@ -556,6 +556,9 @@ function M.isRegistered(name) return registry[name] ~= nil end
 function M.compilerOf(name) return registry[name] end
 
 require("tide.eval_operators").install(M, compilers, compile_node, integral_literal)
+-- Whether an expression node holds a call that must run only where it is
+-- reached (tide.eval_operators: CASE's branches, AND, OR, coalesce).
+M.hasEffects = require("tide.eval_operators").hasEffects
 require("tide.eval_functions").register(M)
 require("tide.eval_math").register(M)
 require("tide.eval_text").register(M)

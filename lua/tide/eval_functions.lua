@@ -133,7 +133,25 @@ local function concat(node, _, compileChild, ev)
   end)
 end
 
+-- coalesce(a, b, ...) whose later arguments hold a call that must run
+-- only where it is reached (rand, raise_error, ...): Spark's coalesce
+-- stops at the first non-null, so it is CASE WHEN a IS NOT NULL THEN a
+-- ELSE coalesce(b, ...) END, whose ELSE runs over those rows alone.
+local function short_circuited(node, ev)
+  local args = node.args or {}
+  for i = 2, #args do
+    if ev.hasEffects(args[i]) then
+      local rest = { k = "call", fn = "coalesce", args = { unpack(args, 2) } }
+      return { k = "case", sqlText = ev.sqlName(node), otherwise = #args > 2 and rest or args[2],
+               branches = { { when = { k = "isnotnull", expr = args[1] }, value = args[1] } } }
+    end
+  end
+end
+M.shortCircuited = short_circuited
+
 local function coalesce(node, _, compileChild, ev)
+  local lazy = short_circuited(node, ev)
+  if lazy then return compileChild(lazy) end
   local args = args_of(node, compileChild, 1, nil, ev)
   local t = ev.commonType(node, args, "the arguments of coalesce")
   for i, a in ipairs(args) do args[i] = ev.castTo(a, t) end

@@ -158,9 +158,44 @@ local function bitwise_type(node, list)
   return t or T.int
 end
 
+-- Calls whose results depend on how many rows they are evaluated over, or
+-- which fail: Spark evaluates a CASE branch only for the rows CASE gives
+-- it, so a branch holding one runs over those rows alone (a value of
+-- rand() advances, an assert_true or raise_error fails, only there).
+local EFFECTS = { raise_error = true, assert_true = true, rand = true, randn = true, random = true, uuid = true,
+                  shuffle = true, monotonically_increasing_id = true }
+-- (the compact flags of a one-branch CASE whose value is compact)
+local ONLY_FIRST = ffi.new("uint8_t[2]", 1, 0)
+
+local function has_effects(node, seen)
+  if type(node) ~= "table" or getmetatable(node) or seen[node] then return false end
+  seen[node] = true
+  if node.k == "call" and type(node.fn) == "string" and EFFECTS[node.fn:lower()] then return true end
+  for key, v in pairs(node) do
+    if key ~= "from" and has_effects(v, seen) then return true end
+  end
+  return false
+end
+
+M.hasEffects = function(node) return has_effects(node, {}) end
+
 function operators.op(node, scope)
   local op = node.op
   if type(op) == "string" then op = op:lower() end
+  -- AND / OR whose right side holds such a call: Spark evaluates it only
+  -- where the left side leaves the answer open (l AND r: where l is not
+  -- false), so it is a CASE whose ELSE runs over those rows.
+  local is_logic = op == "and" or op == "or" or op == "&&" or op == "||"
+  if is_logic and not node.shortCircuited and has_effects(node.right, {}) then
+    local is_or = op == "or" or op == "||"
+    local decided = is_or and node.left or { k = "not", expr = node.left }
+    local inner = {}
+    for k, v in pairs(node) do inner[k] = v end
+    inner.shortCircuited = true
+    return compile_node({ k = "case", sqlText = sql_name(node), branches = { {
+      when = { k = "call", fn = "coalesce", args = { decided, { k = "lit", value = false } } },
+      value = { k = "lit", value = is_or } } }, otherwise = inner }, scope)
+  end
   if (op == "+" or op == "-") and (node.left.k == "interval" or node.right.k == "interval") then
     return shifted_timestamp(node, op, scope)
   end
@@ -311,22 +346,6 @@ operators["in"] = function(node, scope)
   }
 end
 
--- Calls whose results depend on how many rows they are evaluated over, or
--- which fail: Spark evaluates a CASE branch only for the rows CASE gives
--- it, so a branch holding one runs over those rows alone (a value of
--- rand() advances, an assert_true or raise_error fails, only there).
-local EFFECTS = { raise_error = true, assert_true = true, rand = true, randn = true, random = true, uuid = true,
-                  shuffle = true, monotonically_increasing_id = true }
-local function has_effects(node, seen)
-  if type(node) ~= "table" or getmetatable(node) or seen[node] then return false end
-  seen[node] = true
-  if node.k == "call" and type(node.fn) == "string" and EFFECTS[node.fn:lower()] then return true end
-  for key, v in pairs(node) do
-    if key ~= "from" and has_effects(v, seen) then return true end
-  end
-  return false
-end
-
 operators["case"] = function(node, scope)
   local conds, values = {}, {}
   for i, b in ipairs(node.branches or {}) do
@@ -341,12 +360,17 @@ operators["case"] = function(node, scope)
   for i, v in ipairs(values) do values[i] = cast_to(v, t) end
   if otherwise then otherwise = cast_to(otherwise, t) end
   local name, n = sql_name(node), #conds
+  -- A WHEN past the first holding such a call runs over the rows no
+  -- earlier WHEN took, as Spark tries the conditions in turn.
+  local lazy_conds = {}
+  for i, b in ipairs(node.branches) do lazy_conds[i] = i > 1 and has_effects(b.when, {}) end
   -- compact[b]: branch b (n: the ELSE) runs over its own rows.
   local compact, any_compact = ffi.new("uint8_t[?]", n + 1), false
   for i, b in ipairs(node.branches) do
     if has_effects(b.value, {}) then compact[i - 1], any_compact = 1, true end
   end
   if otherwise and has_effects(node.otherwise, {}) then compact[n], any_compact = 1, true end
+  for i = 1, n do any_compact = any_compact or lazy_conds[i] end
   if not any_compact then
     return {
       type = t, name = name,
@@ -363,24 +387,50 @@ operators["case"] = function(node, scope)
   return {
     type = t, name = name,
     run = function(input, out, ctx)
-      local cc = column_array(run_all(conds, input, out, ctx))
       local held = {}
-      -- Runs value over the rows CASE gives branch b; the rows' batch and
-      -- its scratch batch hold the result until the gather below.
-      local function over_picks(value, b)
+      -- Runs value over the rows CASE gives branch b of the first k
+      -- conditions (k: all of them); the rows' batch and its scratch batch
+      -- hold the result until the gather below.
+      local cc
+      local function over_picks(value, b, k)
         local picks = new_column(out)
-        check(C.tide_eval_case_picks(out, cc, n, b, picks, errbuf, ERRLEN), name)
+        check(C.tide_eval_case_picks(out, cc, k or n, b, picks, errbuf, ERRLEN), name)
         local rows = C.tide_batch_filter(input, picks, errbuf, ERRLEN)
         if rows == nil then check(-1, name) end
-        held[#held + 1] = batchlib.wrap(rows)
+        rows = batchlib.wrap(rows)
+        held[#held + 1] = rows
         local scratch = C.tide_batch_derive(rows, 0)
         if scratch == nil then error("out of memory evaluating " .. name, 0) end
         held[#held + 1] = batchlib.wrap(scratch)
-        return value.run(rows, scratch, ctx)
+        -- The rows' files go with them (input_file_name() in the branch),
+        -- the input's being in flight again after.
+        local in_flight = ctx and ctx.inputFiles
+        if in_flight then require("tide.input_files").filtered(ctx, input, picks, rows) end
+        local ok, result = pcall(value.run, rows, scratch, ctx)
+        if ctx then ctx.inputFiles = in_flight end
+        if not ok then error(result, 0) end
+        return result, picks
       end
+      local cs = {}
+      for i, cond in ipairs(conds) do
+        if lazy_conds[i] then
+          -- over the rows the first i - 1 conditions leave, NULL (false) elsewhere
+          cc = column_array(cs)
+          local part, picks = over_picks(cond, i - 1, i - 1)
+          local full = new_column(out)
+          check(C.tide_eval_case_compact(out, column_array({ picks }), column_array({ part }), 1, nil, ONLY_FIRST, full,
+            errbuf, ERRLEN), name)
+          cs[i] = full
+        else
+          cs[i] = cond.run(input, out, ctx)
+        end
+      end
+      cc = column_array(cs)
       local vs = {}
-      for i, v in ipairs(values) do vs[i] = compact[i - 1] == 1 and over_picks(v, i - 1) or v.run(input, out, ctx) end
-      local oc = otherwise and (compact[n] == 1 and over_picks(otherwise, n) or otherwise.run(input, out, ctx)) or nil
+      for i, v in ipairs(values) do
+        vs[i] = compact[i - 1] == 1 and (over_picks(v, i - 1)) or v.run(input, out, ctx)
+      end
+      local oc = otherwise and (compact[n] == 1 and (over_picks(otherwise, n)) or otherwise.run(input, out, ctx)) or nil
       local dst = new_column(out)
       check(C.tide_eval_case_compact(out, cc, column_array(vs), n, oc, compact, dst, errbuf, ERRLEN), name)
       for i = #held, 1, -1 do batchlib.release(held[i]) end

@@ -285,6 +285,8 @@ end
 
 -- ifnull(a, b), nvl(a, b): coalesce(a, b), in the type both share.
 local function ifnull(node, _, compileChild, ev)
+  local lazy = #(node.args or {}) == 2 and require("tide.eval_functions").shortCircuited(node, ev)
+  if lazy then return compileChild(lazy) end
   local args = args_of(node, compileChild, 2, 2, ev)
   local t = ev.commonType(node, args, "the arguments of " .. node.fn)
   for i, a in ipairs(args) do args[i] = ev.castTo(a, t) end
@@ -303,6 +305,12 @@ end
 
 -- nvl2(a, b, c): b where a is not NULL, else c (b and c in their shared type).
 local function nvl2(node, _, compileChild, ev)
+  local a3 = node.args or {}
+  if #a3 == 3 and (ev.hasEffects(a3[2]) or ev.hasEffects(a3[3])) then
+    -- (its values where reached, as Spark's: a CASE's branches)
+    return compileChild({ k = "case", sqlText = ev.sqlName(node), otherwise = a3[3],
+                          branches = { { when = { k = "isnotnull", expr = a3[1] }, value = a3[2] } } })
+  end
   local args = args_of(node, compileChild, 3, 3, ev)
   local a = args[1]
   if coerce.isVoid(a.type) then a = ev.castTo(a, T.boolean) end

@@ -93,7 +93,7 @@ function M.filtered(ctx, batch, mask, out)
 end
 
 -- Operators whose output is their input's rows, all of them, in order.
-local SAME_ROWS = { project = true, watermark = true }
+local SAME_ROWS = { project = true, watermark = true, observe = true }
 
 -- After operator op made output from input: the batch in flight moves to
 -- output when op keeps its rows in order (a filter moved it already), and

@@ -212,12 +212,16 @@ local function metrics(acc)
   end
   acc.parts = {}
   acc.row = result:collect()[1]
-  local doubles = {}
-  for _, f in ipairs(result:schema().fields) do
+  local doubles, texts = {}, {}
+  for i, f in ipairs(result:schema().fields) do
     local id = f.dataType.id
     if id == T.ID.double or id == T.ID.float then doubles[f.name] = true end
+    -- (a timestamp is a number of microseconds in a Row: its text as shown)
+    local c = result.columns[i - 1]
+    if id == T.ID.timestamp and batchlib.isValid(c, 0) then texts[f.name] = batchlib.cellText(c, 0) end
   end
-  require("tide.progress").doubleFields[acc.row] = doubles
+  local progress = require("tide.progress")
+  progress.doubleFields[acc.row], progress.textFields[acc.row] = doubles, texts
   return acc.row
 end
 

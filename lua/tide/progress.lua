@@ -66,12 +66,14 @@ local function is_array(t) return type(t) == "table" and (t[1] ~= nil or next(t)
 -- The fields of observed metrics' Rows that are doubles (row -> {name =
 -- true}), for Java's Double.toString in the JSON (tide.observation).
 M.doubleFields = setmetatable({}, { __mode = "k" })
+-- ... and the fields written as text (a timestamp: row -> {name = text}).
+M.textFields = setmetatable({}, { __mode = "k" })
 
 -- A Row (tide.row) as Spark's Row.jsonValue: its fields in order, a null
 -- one as null.
 local function encode_row(row, indent, depth)
   local names = getmetatable(row).__fields
-  local doubles = M.doubleFields[row] or {}
+  local doubles, texts = M.doubleFields[row] or {}, M.textFields[row] or {}
   local nl, pad, pad_in = "", "", ""
   if indent then
     nl, pad, pad_in = "\n", (" "):rep(indent * depth), (" "):rep(indent * (depth + 1))
@@ -81,6 +83,8 @@ local function encode_row(row, indent, depth)
     local v, text = row[name], nil
     if v == nil then
       text = "null"
+    elseif texts[name] then
+      text = json.encode(texts[name])
     elseif type(v) == "number" and doubles[name] and v == v and v ~= math.huge and v ~= -math.huge then
       text = java_double(v)
     elseif type(v) == "number" or type(v) == "string" or type(v) == "boolean" then

@@ -48,6 +48,25 @@ t.test("a branch's rand and monotonically_increasing_id advance only on the rows
     "is not true")
 end)
 
+t.test("coalesce, nvl, nvl2, AND, OR and later WHEN conditions run such calls only where they are reached", function()
+  frame()
+  local function q(text) return t.rows(spark:sql(text)) end
+  t.same_table(q("SELECT coalesce(id, raise_error('co')), nvl(id, raise_error('nvl')), ifnull(s, string(rand()) || 'x')"
+    .. " IS NULL FROM t WHERE id > 0"), { "1|1|false", "3|3|false" })
+  t.raises(function() spark:sql("SELECT coalesce(s, raise_error('no s')) FROM t"):collect() end,
+    "%[USER_RAISED_EXCEPTION%] no s")
+  t.same_table(q("SELECT nvl2(s, 1, raise_error('nvl2')) FROM t WHERE s IS NOT NULL"), { "1", "1" })
+  t.same_table(q("SELECT id FROM t WHERE id > 100 AND assert_true(id > 100) IS NULL"), {})
+  t.same_table(q("SELECT id FROM t WHERE id > -9 OR raise_error('or') IS NULL"), { "1", "-2", "3" })
+  t.raises(function() spark:sql("SELECT id FROM t WHERE id > 0 OR raise_error('or') IS NULL"):collect() end, "or")
+  t.same_table(q("SELECT CASE WHEN id > -9 THEN 1 WHEN raise_error('c2') THEN 2 END FROM t"), { "1", "1", "1" })
+  -- a later condition's rand advances only over the rows it is tried on
+  t.same_table(q("SELECT CASE WHEN id > 0 THEN 'p' WHEN rand(42) < 2 THEN 'r' END FROM t"), { "p", "r", "p" })
+  -- the names stay the expressions'
+  t.same_table(spark:sql("SELECT coalesce(id, raise_error('x')) FROM t").columns,
+    { "coalesce(id, raise_error(x))" })
+end)
+
 t.test("Spark's cast functions are CASTs named as CASTs; current_user, iff", function()
   local df = frame()
   local out = df:selectExpr("int(s)", "double(id)", "string(id) AS text", "boolean('true')", "date('2024-01-02')",

@@ -253,6 +253,9 @@ t.test("to_csv: nulls, empty strings, quoting and blanks by default", function()
     [[,"","a,b","say \"hi\"",x,back\slash,"l1]] .. "\n" .. [[l2",'q']])
   t.eq(one(df:select(F.to_csv(F.struct("a", "c", "f"), { quoteAll = true }):alias("c"))).c, [["","a,b","back\\slash"]])
   t.eq(one(df:select(F.to_csv(F.struct("c", "d"), { sep = ";", quote = "'" }):alias("c"))).c, [[a,b;say "hi"]])
+  -- an empty string with quoteAll is its emptyValue, "", not quoted again; a carriage return is quoted
+  t.eq(one(df:select(F.to_csv(F.struct("b", "b"), { quoteAll = true }):alias("c"))).c, [["",""]])
+  t.eq(to_csv_of("a\rb", "string"), '"a\rb"')
   -- a value starting with a quote is quoted; a null struct is null
   t.eq(to_csv_of('"x', "string"), [["\"x"]])
   t.eq(one(spark:createDataFrame({ { nil } }, "a struct<x:int>"):select(F.to_csv("a"):alias("c"))).c, nil)

@@ -84,6 +84,11 @@ t.test("wholetext: a row per file, its text as it is; gzip read transparently", 
   t.same_table(values(spark.read:text(dir, { wholetext = true })), { "one\r\n\ntwo", "zipped\nlines\n" })
   t.same_table(values(spark.read:text(dir)), { "one", "", "two", "zipped", "lines" })
   t.raises(function() spark.read:text(dir, { wholetext = "yes" }) end, "wholetext must be true or false")
+  -- a byte-order mark: no part of a line, but of a whole file's text (Spark's readers of each)
+  local bom = t.tempdir()
+  write(bom .. "/m.txt", "\xEF\xBB\xBFhello\nworld\n")
+  t.same_table(values(spark.read:text(bom)), { "hello", "world" })
+  t.same_table(values(spark.read:text(bom, { wholetext = true })), { "\xEF\xBB\xBFhello\nworld\n" })
 end)
 
 t.test("paths: a list of them, globs, a user's one string column; errors as Spark's", function()
@@ -143,6 +148,14 @@ t.test("the text sink writes an epoch's rows to part-<epoch>-<query id>.txt", fu
   local text_sink = require("tide.sinks.text")
   t.raises(function() text_sink.new({ opts = { path = dir } }, spark:range(1).schema, { id = "q" }) end,
     "doesn't support the column `id` of the type \"BIGINT\"")
+  -- as a query's sink: writeStream:format("text")
+  local input, out = t.tempdir(), t.tempdir()
+  write(input .. "/1.txt", "a\nb\n")
+  local q = spark.readStream:text(input).writeStream:format("text"):option("path", out)
+    :option("checkpointLocation", t.tempdir() .. "/cp"):trigger { availableNow = true }:start()
+  q:awaitTermination()
+  local files = t.sh("cat " .. out .. "/part-00000-*.txt")
+  t.eq(files, "a\nb\n")
 end)
 
 -- ---- streaming -------------------------------------------------------------------
@@ -204,6 +217,12 @@ t.test("input_file_name(): each row's own file, in a batch read of several files
     { "" }, "after a shuffle (distinct): no file")
   t.same_table(t.rows(spark.read:text(dir .. "/c.csv"):select("value", F.input_file_name())),
     { "x|" .. c, "6|" .. c })
+  -- in a CASE branch that runs over its own rows, after an observe
+  local branch = F.when(F.col("x"):gt(4), F.concat(F.input_file_name(), F.expr("substr(uuid(), 1, 0)")))
+    :otherwise(F.input_file_name())
+  local csvs = spark.read:option("header", true):csv(dir .. "/*.csv")
+  t.same_table(t.rows(csvs:observe("seen", F.count(F.lit(1)):alias("n")):select("x", branch:alias("f"))),
+    { "1|" .. a, "2|" .. a, "3|" .. a, "4|" .. b, "5|" .. b, "6|" .. c })
 end)
 
 t.test("input_file_name(): a limit keeps its first rows' files; other operators give \"\" after them", function()
