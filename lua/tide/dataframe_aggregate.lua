@@ -93,6 +93,24 @@ local function map_children(node, rewrite)
 end
 M.mapChildren = map_children
 
+-- An expression's text with its names (columns, functions) in lower case
+-- and its literals as they are: a select item is a GROUP BY key computed
+-- from an expression when these match (SELECT CONCAT(C, 'x') ... GROUP BY
+-- concat(c, 'x')), as Spark's case-insensitive resolution matches them.
+function M.normalizedText(node)
+  local function copy(n)
+    if type(n) ~= "table" or getmetatable(n) then return n end
+    local c = {}
+    for k, v in pairs(n) do
+      if k ~= "from" and k ~= "sqlText" then c[k] = copy(v) end
+    end
+    if c.k == "col" and type(c.name) == "string" then c.name = c.name:lower() end
+    if c.k == "call" and type(c.fn) == "string" then c.fn = c.fn:lower() end
+    return c
+  end
+  return require("tide.sql_names").toString(copy(node))
+end
+
 -- ---- install -----------------------------------------------------------------------------------
 
 function M.install(dataframe)
@@ -127,13 +145,14 @@ function M.install(dataframe)
     -- A column whose name another column shares (a.site after a join
     -- with b.site) is copied under a name of its own, the copy grouped by
     -- and named back in the result, as Spark's attribute keeps its name.
-    local input_schema, renamed, names = df._plan.schema, {}, {}
+    local input_schema, renamed, names, by_text = df._plan.schema, {}, {}, {}
     for i, c in ipairs(list) do
       if column.isColumn(c) and c.node.k ~= "col" and c.node ~= window then
         local node = c.node.k == "alias" and c.node or
           { k = "alias", expr = c.node, name = require("tide.sql_names").outputName(c.node) }
         computed[#computed + 1] = column.wrap(node)
         names[i] = node.name
+        by_text[M.normalizedText(node.expr)] = node.name
       elseif not (column.isColumn(c) and c.node == window) then
         local from = column.isColumn(c) and c.node.from
         local at = key_index(input_schema, name_of(c, "groupBy"), "groupBy", 2, from)
@@ -149,7 +168,7 @@ function M.install(dataframe)
       end
     end
     if #computed > 0 then df = df:select(column.wrap({ k = "star" }), unpack(computed)) end
-    local keys = { finish = window and time_window.finish }
+    local keys = { finish = window and time_window.finish, computed = by_text }
     for i = 1, #list do
       if names[i] then
         keys[#keys + 1] = names[i]
@@ -439,7 +458,7 @@ function M.install(dataframe)
     local fail = require("tide.checks").failAtUser
     local inputs, input_named, calls, outputs = {}, {}, {}, {}
     local is_key = {}
-    for _, k in ipairs(keys) do is_key[k:lower()] = k end
+    for _, k in ipairs(keys) do is_key[k:lower()] = true end
     -- The column computed for an aggregate's argument: named as Spark
     -- shows the expression (so that the aggregate's name and errors read
     -- sum((x * 2))), one for each distinct expression.
@@ -506,10 +525,9 @@ function M.install(dataframe)
       if alias then return { k = "col", name = alias } end
       -- An expression a key was computed from (GROUP BY upper(c) with
       -- SELECT upper(c)) is that key, as Spark matches them.
-      if node.k ~= "col" and node.k ~= "lit" and node.k ~= "star" then
-        local text = names.toString(node):lower()
-        alias = keys.aliases and keys.aliases[text]
-        if alias or is_key[text] then return { k = "col", name = alias or is_key[text] } end
+      if node.k ~= "col" and node.k ~= "lit" and node.k ~= "star" and keys.computed then
+        local name = keys.computed[M.normalizedText(node)]
+        if name then return { k = "col", name = keys.aliases and keys.aliases[name:lower()] or name } end
       end
       if (node.k == "col" and not is_key[tostring(node.name):lower()]) or node.k == "star" then
         local name = node.k == "star" and "*" or node.name

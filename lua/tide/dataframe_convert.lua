@@ -37,7 +37,10 @@ local function can_store(from, to)
   if from == to or from.id == 0 then return true end
   if NUMERIC[from.id] and NUMERIC[to.id] then return true end
   if to.id == ID.string then return not COMPOSITE[from.id] end
-  if from.id == ID.date and to.id == ID.timestamp then return true end
+  -- (any datetime to any datetime, as Spark's canANSIStoreAssign)
+  if (from.id == ID.date or from.id == ID.timestamp) and (to.id == ID.date or to.id == ID.timestamp) then
+    return true
+  end
   if from.id == ID.array and to.id == ID.array then
     return (to.containsNull or not from.containsNull) and can_store(from.elementType, to.elementType)
   end
@@ -147,6 +150,13 @@ end
 
 -- ---- install ----------------------------------------------------------------------------------------
 
+-- A streaming DataFrame's actions are writeStream's (raised at the user's line).
+local function batch_only(df, action)
+  if df._streaming then
+    checks.failAtUser(("Queries with streaming sources must be executed with writeStream:start() (%s)"):format(action))
+  end
+end
+
 function M.install(dataframe)
   local methods = dataframe.methods
 
@@ -159,9 +169,7 @@ function M.install(dataframe)
   -- toLocalIterator(): an iterator over the rows as Rows (collect's);
   -- PySpark's prefetchPartitions has nothing to prefetch here.
   function methods:toLocalIterator()
-    if self._streaming then
-      error("Queries with streaming sources must be executed with writeStream:start() (toLocalIterator)", 2)
-    end
+    batch_only(self, "toLocalIterator")
     local batch = self:toBatch()
     local n, start, rows, k = batch:count(), 0, {}, 0
     return function()
@@ -178,6 +186,7 @@ function M.install(dataframe)
 
   function methods:foreach(fn)
     if type(fn) ~= "function" then error(("foreach needs a function, not %s"):format(checks.kindOf(fn)), 2) end
+    batch_only(self, "foreach")
     for row in self:toLocalIterator() do fn(row) end
   end
 
@@ -187,6 +196,7 @@ function M.install(dataframe)
     if type(fn) ~= "function" then
       error(("foreachPartition needs a function, not %s"):format(checks.kindOf(fn)), 2)
     end
+    batch_only(self, "foreachPartition")
     fn(self:toLocalIterator())
   end
 

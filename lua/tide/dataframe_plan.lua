@@ -106,8 +106,14 @@ end
 local function local_rows(src)
   local ok, batch = pcall(src.read, src)
   if not ok or type(batch) ~= "cdata" or batch:count() > M.LOCAL_ROWS then return nil end
-  local out = {}
-  for i, row in ipairs(batch:showCells(M.LOCAL_ROWS, false).rows) do out[i] = table.concat(row, "\1") end
+  local out, is_valid = {}, require("tide.batch").isValid
+  for i, row in ipairs(batch:showCells(M.LOCAL_ROWS, false).rows) do
+    -- (a null apart from the text "null")
+    for j = 1, #row do
+      if not is_valid(batch.columns[j - 1], i - 1) then row[j] = "\0" end
+    end
+    out[i] = table.concat(row, "\1")
+  end
   return table.concat(out, "\2")
 end
 

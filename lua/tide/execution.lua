@@ -556,7 +556,17 @@ execute = function(plan, ctx, input)
     local left, base = execute(plan.left, ctx, input), ctx.rowBase
     -- (the right side's row ids after the left's: tide.eval_functions)
     ctx.rowBase = ctx.rowsNext
-    local right = execute(plan.right, ctx, input)
+    -- The right side's operators keep their states apart from the left's,
+    -- under the union's own: a DataFrame united with itself (d:union(d))
+    -- runs its limit or offset once per side.
+    local state_of, scoped = ctx.stateOf, ctx.stateOf(plan)
+    ctx.stateOf = function(op)
+      scoped[op] = scoped[op] or {}
+      return scoped[op]
+    end
+    local ok, right = pcall(execute, plan.right, ctx, input)
+    ctx.stateOf = state_of
+    if not ok then error(right, 0) end
     ctx.rowBase = base
     local list = ffi.new("tide_batch*[2]", left, right)
     return batchlib.wrap(C.tide_batch_concat(list, 2, ctx.errbuf, ctx.errlen), "union: " .. ffi.string(ctx.errbuf))

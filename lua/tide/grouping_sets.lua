@@ -18,7 +18,7 @@ local ops = require("tide.dataframe_ops")
 
 local M = {}
 
-local ID_NAME = "__grouping_id"
+local ID_NAME, POS_NAME = "__grouping_id", "__grouping_pos"
 local function col(name) return { k = "col", name = name } end
 local function key_copy(i) return ("__grouping_key%d"):format(i) end
 
@@ -63,7 +63,14 @@ function M.groupingSets(df, keys, sets)
     end
   end
   if #computed > 0 then df = df:select(column.wrap({ k = "star" }), unpack(computed)) end
-  return grouping_sets(df, names, sets, "GROUP BY with grouping sets")
+  local grouped = grouping_sets(df, names, sets, "GROUP BY with grouping sets")
+  -- (a select item that is a key's expression is that key)
+  local by_text = {}
+  for i, k in ipairs(keys) do
+    if k.k ~= "col" then by_text[require("tide.dataframe_aggregate").normalizedText(k)] = names[i] end
+  end
+  grouped.keys.computed = by_text
+  return grouped
 end
 
 function M.install(methods, GroupedData)
@@ -80,8 +87,18 @@ function M.install(methods, GroupedData)
       resolved[i], types[i] = schema.fields[idx + 1].name, schema.fields[idx + 1].dataType
     end
     local n = #resolved
-    local expanded
+    -- A set named twice gives its groups twice, as Spark's Expand does with
+    -- a position column (_gen_grouping_pos) that keeps the copies apart.
+    local seen, repeated = {}, false
     for _, set in ipairs(sets) do
+      local sorted = { unpack(set) }
+      table.sort(sorted)
+      local text = table.concat(sorted, ",")
+      repeated = repeated or seen[text] ~= nil
+      seen[text] = true
+    end
+    local expanded
+    for j, set in ipairs(sets) do
       local in_set, id = {}, 0
       for _, p in ipairs(set) do in_set[p] = true end
       local cols = { column.wrap({ k = "star" }) }
@@ -92,6 +109,10 @@ function M.install(methods, GroupedData)
       end
       cols[#cols + 1] = column.wrap({ k = "alias", name = ID_NAME,
         expr = { k = "lit", value = id, type = require("tide.types").long } })
+      if repeated then
+        cols[#cols + 1] = column.wrap({ k = "alias", name = POS_NAME,
+          expr = { k = "lit", value = j - 1, type = require("tide.types").int } })
+      end
       local part = df:select(cols)
       expanded = expanded and expanded:union(part) or part
     end
@@ -101,6 +122,7 @@ function M.install(methods, GroupedData)
       shown[key_copy(i)] = name
     end
     keys[n + 1] = ID_NAME
+    if repeated then keys[n + 2] = POS_NAME end
     keys.positions, keys.aliases = positions, aliases
     -- The copies under the keys' names, the id and the columns the
     -- aggregation kept aside.
@@ -109,7 +131,7 @@ function M.install(methods, GroupedData)
       for _, f in ipairs(result._plan.schema.fields) do
         if shown[f.name] then
           cols[#cols + 1] = column.wrap({ k = "alias", name = shown[f.name], expr = col(f.name) })
-        elseif f.name ~= ID_NAME then
+        elseif f.name ~= ID_NAME and f.name ~= POS_NAME then
           cols[#cols + 1] = column.wrap(col(f.name))
         end
       end

@@ -258,6 +258,8 @@ end
 -- them (spark.catalog:listTables() shows them so).
 function methods:registerTable(name, provider, schema)
   local key = tostring(name):lower()
+  -- A view replaced is no longer cached, as Spark uncaches it.
+  if self._cachedTables then self._cachedTables[key] = nil end
   self._tables[key] = provider
   self._tableSchemas = self._tableSchemas or {}
   self._tableSchemas[key] = schema
@@ -315,7 +317,14 @@ local function sql(self, query)
   local ok, df = pcall(require("tide.sql_query").run, self, query)
   -- A DataFrame method's error names the line that called it: here, a
   -- line of tide's own, which the script's line replaces.
-  if not ok then error((tostring(df):gsub("^[^:\n]*tide/[%w_/]+%.lua:%d+: ", "")), 2) end
+  if not ok then
+    local msg = tostring(df):gsub("^[^:\n]*tide/[%w_/]+%.lua:%d+: ", "")
+    -- (an error already placed at the caller's line, checks.failAtUser's, keeps its one place)
+    local caller = debug.getinfo(2, "Sl")
+    local here = caller and caller.currentline and ("%s:%d: "):format(caller.short_src, caller.currentline)
+    if here and msg:sub(1, #here) == here then error(msg, 0) end
+    error(msg, 2)
+  end
   return df
 end
 

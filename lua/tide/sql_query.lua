@@ -207,25 +207,40 @@ local function group_by(p, scope)
     end
     return set
   end
-  local function rollup(list)
+  -- ROLLUP's and CUBE's sets of groups of keys (each a list of positions:
+  -- ROLLUP((a, b), c) rolls a and b up together).
+  local function union_of(groups, take)
+    local set = {}
+    for i, g in ipairs(groups) do
+      if take(i) then
+        for _, p in ipairs(g) do set[#set + 1] = p end
+      end
+    end
+    return set
+  end
+  local function rollup(groups)
     local sets = {}
-    for size = #list, 0, -1 do sets[#sets + 1] = { unpack(list, 1, size) } end
+    for size = #groups, 0, -1 do sets[#sets + 1] = union_of(groups, function(i) return i <= size end) end
     return sets
   end
-  local function cube(list)
-    local sets, n = {}, #list
+  local function cube(groups)
+    local sets, n = {}, #groups
     for id = 0, 2 ^ n - 1 do
-      local set = {}
-      for i = 1, n do
-        if math.floor(id / 2 ^ (n - i)) % 2 == 0 then set[#set + 1] = list[i] end
-      end
-      sets[#sets + 1] = set
+      sets[#sets + 1] = union_of(groups, function(i) return math.floor(id / 2 ^ (n - i)) % 2 == 0 end)
     end
     return sets
   end
+  local function word(ahead, w) return p:peek(ahead).t == "id" and p:peek(ahead).up == w end
   local any = false
   repeat
-    if p:peek().t == "id" and p:peek().up == "GROUPING" and p:peek(1).t == "id" and p:peek(1).up == "SETS" then
+    if (word(0, "ROLLUP") or word(0, "CUBE")) and is_op(p:peek(1), "(") then
+      local how = p:advance().up
+      p:advance()
+      local groups = {}
+      repeat groups[#groups + 1] = one_set() until not p:accept_op(",")
+      p:expect_op(")")
+      options[#options + 1], any = (how == "ROLLUP" and rollup or cube)(groups), true
+    elseif word(0, "GROUPING") and word(1, "SETS") then
       p:advance()
       p:advance()
       p:expect_op("(")
@@ -234,24 +249,16 @@ local function group_by(p, scope)
       p:expect_op(")")
       options[#options + 1], any = sets, true
     else
-      local e = unqualify(p:expr(), scope)
-      local fn = e.k == "call" and type(e.fn) == "string" and e.fn:lower()
-      if fn == "rollup" or fn == "cube" then
-        local list = {}
-        for i, arg in ipairs(e.args or {}) do list[i] = key(arg) end
-        options[#options + 1], any = (fn == "rollup" and rollup or cube)(list), true
-      else
-        options[#options + 1] = { { key(e) } }
-      end
+      options[#options + 1] = { { key(unqualify(p:expr(), scope)) } }
     end
   until not p:accept_op(",")
   if p:accept_kw("WITH") then
     local how = p:peek().t == "id" and p:peek().up
     if how ~= "ROLLUP" and how ~= "CUBE" then p:fail("ROLLUP or CUBE after GROUP BY ... WITH") end
     p:advance()
-    local list = {}
-    for i = 1, #keys do list[i] = i end
-    return keys, (how == "ROLLUP" and rollup or cube)(list)
+    local groups = {}
+    for i = 1, #keys do groups[i] = { i } end
+    return keys, (how == "ROLLUP" and rollup or cube)(groups)
   end
   if not any then return keys, nil end
   -- every combination of the items' sets, the first item's varying slowest
@@ -510,6 +517,28 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets)
   end
   for i, k in ipairs(keys or {}) do
     keys[i] = item_at(k) or (k.k == "col" and by_alias[k.name:lower()]) or k
+  end
+  if sets then
+    -- Keys the same once resolved (an alias and its expression; names in
+    -- another case) are one key, in every set that names either.
+    local unique, at, position = {}, {}, {}
+    for i, k in ipairs(keys) do
+      local text = k.k == "col" and tostring(k.name):lower() or aggregates.normalizedText(k)
+      if not at[text] then
+        unique[#unique + 1] = k
+        at[text] = #unique
+      end
+      position[i] = at[text]
+    end
+    local remapped = {}
+    for j, set in ipairs(sets) do
+      local seen, out = {}, {}
+      for _, p in ipairs(set) do
+        if not seen[position[p]] then out[#out + 1], seen[position[p]] = position[p], true end
+      end
+      remapped[j] = out
+    end
+    keys, sets = unique, remapped
   end
   local sort_keys = {}
   local function sorted(frame, over_output)

@@ -154,6 +154,11 @@ t.test("cacheTable, isCached, uncacheTable and clearCache cache a view's DataFra
   t.ok(spark:table("cat_sink"):count() >= 0)
   catalog:uncacheTable("cat_sink")
   t.eq(catalog:isCached("cat_sink"), false)
+  -- a cached memory sink's table replaced by a view: the view's rows
+  catalog:cacheTable("cat_sink")
+  spark:createDataFrame({ { 1 } }, "z int"):createOrReplaceTempView("cat_sink")
+  t.same_table(spark:table("cat_sink").columns, { "z" })
+  t.eq(catalog:isCached("cat_sink"), false)
   catalog:refreshTable("cat_cached")
   t.raises_at_caller({
     { function() catalog:isCached("cat_nope") end, "[TABLE_OR_VIEW_NOT_FOUND] The table or view `cat_nope`" },

@@ -144,6 +144,11 @@ end)
 t.test("offset skips the first rows; with limit it pages", function()
   t.same_table(rows_of(spark:range(10):offset(7)), { "7", "8", "9" })
   t.same_table(rows_of(spark:range(10):offset(20)), {})
+  -- a DataFrame united with itself skips (and limits) on each side
+  local d, l = spark:range(5):offset(2), spark:range(5):limit(2)
+  t.same_table(rows_of(d:union(d)), { "2", "3", "4", "2", "3", "4" })
+  t.same_table(rows_of(l:union(l)), { "0", "1", "0", "1" })
+  t.eq(d:union(d):union(d:union(d)):count(), 12)
   t.same_table(rows_of(spark:range(10):offset(0)), rows_of(spark:range(10)))
   t.same_table(rows_of(spark:range(10):offset(3):limit(2)), { "3", "4" })
   t.same_table(rows_of(spark:range(10):limit(5):offset(3)), { "3", "4" })
@@ -202,6 +207,8 @@ t.test("to(schema) reorders columns by name and casts them as Spark's Dataset.to
   local reordered = nested:to("s struct<b:string,a:bigint>")
   t.eq(reordered.schema:simpleString(), "struct<s:struct<b:string,a:bigint>>")
   t.same_table(rows_of(reordered), { "{x, 1}" })
+  -- a timestamp stored as a date, as Spark's store assignment allows
+  t.same_table(rows_of(spark:sql("SELECT TIMESTAMP '2024-01-02 03:04:05' AS t"):to("t date")), { "2024-01-02" })
 end)
 
 t.test("to(schema) fails as Spark's for a missing column, an unsafe cast or a nullable column", function()
@@ -276,6 +283,8 @@ t.test("sameSemantics and semanticHash compare plans, top-level aliases' names l
   t.eq(a:filter("n > 0"):sameSemantics(c:filter("n > 0")), false, "other rows")
   t.eq(a:filter("n > 0"):sameSemantics(a:filter("n > 1")), false)
   t.eq(a:sameSemantics(a:limit(1)), false)
+  t.eq(spark:createDataFrame({ { "null" } }, "s string"):sameSemantics(spark:createDataFrame({ { nil } }, "s string")),
+    false, "a null is no text \"null\"")
   local h = a:semanticHash()
   t.eq(type(h), "number")
   t.ok(h == math.floor(h) and h >= -2 ^ 31 and h < 2 ^ 31, "a Java int")

@@ -179,6 +179,18 @@ t.test("GROUP BY ROLLUP, CUBE, GROUPING SETS, WITH ROLLUP / CUBE, and keys that 
   t.same_table(q("SELECT upper(c), sum(n) FROM sales GROUP BY upper(c) ORDER BY 1"), { "FR|3", "US|3" })
   t.same_table(q("SELECT lower(s) AS l, count(*) FROM sales GROUP BY l ORDER BY l"), { "a|2", "b|1" })
   t.raises(function() spark:sql("SELECT c FROM sales GROUP BY c WITH TOTALS") end, "ROLLUP or CUBE after GROUP BY")
+  -- a set named twice gives its groups twice, as Spark's; keys that are one once resolved are one
+  t.same_table(q("SELECT c, count(*) AS k, sum(n) FROM sales GROUP BY GROUPING SETS ((c), (c), ()) ORDER BY c, k"),
+    { "null|3|6", "fr|1|3", "fr|1|3", "us|2|3", "us|2|3" })
+  t.same_table(q("SELECT c AS cc, sum(n) FROM sales GROUP BY ROLLUP(cc, C) ORDER BY cc"),
+    { "null|6", "fr|3", "fr|3", "us|3", "us|3" })
+  -- ROLLUP and CUBE of groups of keys
+  t.same_table(q("SELECT c, s, count(*) FROM sales GROUP BY ROLLUP((c, s)) ORDER BY c, s"),
+    { "null|null|3", "fr|a|1", "us|a|1", "us|b|1" })
+  -- a key's expression matches with its literals as they are
+  t.raises(function() spark:sql("SELECT concat(c, 'x') FROM sales GROUP BY concat(c, 'X')") end,
+    "neither a grouping key nor inside an aggregate")
+  t.same_table(q("SELECT CONCAT(C, 'x') AS v FROM sales GROUP BY concat(c, 'x') ORDER BY v"), { "frx", "usx" })
 end)
 
 t.test("spark:range gives Spark's id column: end, start and end, a step either way", function()
