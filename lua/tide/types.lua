@@ -153,6 +153,9 @@ end
 function DataType:matchingFields(name)
   local named = self:fieldsNamed(name)
   if #named > 0 then return named end
+  -- `a.b`: the column of that very name, as Spark reads a quoted one
+  local quoted = name:match("^`(.*)`$")
+  if quoted and not quoted:gsub("``", ""):find("`") then return self:fieldsNamed((quoted:gsub("``", "`"))) end
   local qualifier, rest = name:lower():match("^([^.]+)%.(.+)$")
   local qualified = {}
   if qualifier then

@@ -49,6 +49,10 @@ t.test("corr and cov take a null as 0.0, as Spark's StatFunctions does, and give
 t.test("approxQuantile: PySpark's examples, nulls and NaN left out, exact ranks ceil(p * n)", function()
   local df = spark:createDataFrame({ { 1 }, { 2 }, { 3 }, { 4 }, { 5 } }, "values bigint")
   t.same_table(df:approxQuantile("values", { 0.0, 0.5, 1.0 }, 0.05), { 1.0, 3.0, 5.0 })
+  -- a quoted name is the column of that very name, dots and all
+  local dotted = spark:createDataFrame({ { 1.0 }, { 3.0 } }, "`a.b` double")
+  t.same_table(dotted.stat:approxQuantile("`a.b`", { 0.5 }, 0), { 1.0 })
+  t.same_table(t.rows(dotted:groupBy("`a.b`"):count():orderBy("`a.b`")), { "1.0|1", "3.0|1" })
   t.same_table(df.stat:approxQuantile("values", { 0.0, 0.2, 1.0 }, 0.1), { 1.0, 1.0, 5.0 })
   local two = spark:createDataFrame({ { 1, 10 }, { 2, 20 }, { 3, 30 }, { 4, 40 }, { 5, 50 } },
     "col1 bigint, col2 bigint")
