@@ -136,7 +136,31 @@ local function plans(session, schema, nodes)
   for _, c in ipairs(calls) do
     mergeable = mergeable and MERGE[c.fn] ~= nil and not c.sqlText and c.k == "call"
   end
-  if not mergeable or #calls == 0 then return { whole = whole._plan } end
+  if not mergeable or #calls == 0 then
+    -- Each slice's rows are kept until the end: only the columns the
+    -- metrics read (all of them when a name is not a column's).
+    local used, all_named = {}, true
+    local function walk(n)
+      if type(n) ~= "table" or getmetatable(n) then return end
+      if n.k == "col" then
+        local i = schema:resolveField(tostring(n.name))
+        if i then used[i] = true else all_named = false end
+      elseif n.k == "star" then
+        all_named = false
+      end
+      for k, v in pairs(n) do
+        if k ~= "from" and not (k == "value" and n.k == "lit") then walk(v) end
+      end
+    end
+    for _, node in ipairs(nodes) do walk(node) end
+    if not all_named then return { whole = whole._plan } end
+    local keep, fields = {}, {}
+    for i, f in ipairs(schema.fields) do
+      if used[i] then keep[#keep + 1], fields[#fields + 1] = i - 1, f end
+    end
+    local kept = T.struct(fields)
+    return { whole = over(session, kept):agg(unpack(named))._plan, keep = keep, inputSchema = kept }
+  end
   -- Each call's type in the one pass: its merged value is cast to it.
   local typed = {}
   for i, c in ipairs(calls) do typed[i] = column.wrap(alias(("__c%d"):format(i), c)) end
@@ -191,8 +215,9 @@ local function add(acc, batch)
   if op.plans.partial then
     acc.parts[#acc.parts + 1] = run(op.plans.partial, batch)
   else
-    -- The rows outlive the slice: a copy.
+    -- The rows outlive the slice: a copy of the columns the metrics read.
     local ffi, C, ops = require("ffi"), require("tide.ffi"), require("tide.dataframe_ops")
+    if op.plans.keep then batch = ops.columns_of(batch, op.plans.keep) end
     acc.parts[#acc.parts + 1] = batchlib.wrap(C.tide_batch_concat(ffi.new("tide_batch*[1]", batch), 1, ops.errbuf,
       ops.ERRLEN), ops.cerr())
   end
@@ -204,7 +229,7 @@ local function metrics(acc)
   local op, parts = acc.op, acc.parts
   local result
   if #parts == 0 then
-    result = run(op.plans.whole, batchlib.fromRows({}, op.child.schema))
+    result = run(op.plans.whole, batchlib.fromRows({}, op.plans.inputSchema or op.child.schema))
   elseif op.plans.partial then
     result = run(op.plans.merge, require("tide.state_store").concat(parts))
   else
