@@ -114,6 +114,9 @@ end
 -- ---- install -----------------------------------------------------------------------------------
 
 function M.install(dataframe)
+  -- (loaded with the DataFrame: it makes SQL's session_window known to
+  -- expressions, tide.eval's registry, before any query names it)
+  require("tide.session_window")
   local methods = dataframe.methods
 
   -- ---- grouping and aggregation ----------------------------------------------------------
@@ -127,13 +130,25 @@ function M.install(dataframe)
   -- computed first, as a column named as Spark names it ((hour % 100)).
   -- F.window(time, "10 minutes") is one too: the rows repeated per window
   -- (tide.time_window), grouped by its start and end, shown as Spark's
-  -- `window` struct.
+  -- `window` struct; so is F.session_window(time, "5 minutes"), whose
+  -- sessions (tide.session_window) are per value of the other keys, so
+  -- found after those are computed.
   function methods:groupBy(...)
     local df, list, computed = self, arglist("groupBy", ...), {}
     local time_window = require("tide.time_window")
-    local window
-    for _, c in ipairs(list) do
-      if column.isColumn(c) and time_window.isWindow(c.node) then
+    local session_window = require("tide.session_window")
+    local window, session
+    for i, c in ipairs(list) do
+      -- (SQL's window(ts, '10 minutes') call is F.window's)
+      if column.isColumn(c) and time_window.isWindowCall(c.node) then
+        c = time_window.fromCall(c.node)
+        list[i] = c
+      end
+      -- (a session window may be aliased: its struct takes the name)
+      local is_session = column.isColumn(c) and (session_window.isSession(c.node)
+        or (c.node.k == "alias" and session_window.isSession(c.node.expr)))
+      if column.isColumn(c) and (time_window.isWindow(c.node) or is_session) then
+        session = session or is_session
         if window then
           require("tide.checks").failAtUser("Multiple time/session window expressions would result in a cartesian"
             .. " product of rows, therefore they are currently not supported.")
@@ -141,7 +156,7 @@ function M.install(dataframe)
         window = c.node
       end
     end
-    if window then df = time_window.expand(df, window) end
+    if window and not session then df = time_window.expand(df, window) end
     -- A column whose name another column shares (a.site after a join
     -- with b.site) is copied under a name of its own, the copy grouped by
     -- and named back in the result, as Spark's attribute keeps its name.
@@ -168,13 +183,34 @@ function M.install(dataframe)
       end
     end
     if #computed > 0 then df = df:select(column.wrap({ k = "star" }), unpack(computed)) end
-    local keys = { finish = window and time_window.finish, computed = by_text }
+    local shape = session and session_window or time_window
+    local finish = window and shape.finish
+    if session then
+      local name = window.k == "alias" and window.name or session_window.NAME
+      finish = function(result) return session_window.finish(result, name) end
+    end
+    local keys = { finish = finish, computed = by_text }
+    if session then
+      -- (what a select over the aggregation may name it by: SELECT
+      -- session_window.start, or the call itself, as Spark resolves them)
+      local node = window.k == "alias" and window.expr or window
+      keys.window = { name = window.k == "alias" and window.name or session_window.NAME, text = M.normalizedText(node),
+                      start = session_window.START, stop = session_window.END }
+    elseif window then
+      keys.window = { name = "window", text = M.normalizedText(window.call or window), start = time_window.START,
+                      stop = time_window.END }
+    end
     for i = 1, #list do
       if names[i] then
         keys[#keys + 1] = names[i]
       else -- the window
-        keys[#keys + 1], keys[#keys + 2] = time_window.START, time_window.END
+        keys[#keys + 1], keys[#keys + 2] = shape.START, shape.END
       end
+    end
+    if session then
+      local others = {}
+      for i = 1, #list do others[#others + 1] = names[i] end
+      df = session_window.expand(df, window.k == "alias" and window.expr or window, others)
     end
     for _, key in ipairs(keys) do key_index(df._plan.schema, key, "groupBy", 2) end
     if #renamed > 0 then
@@ -523,6 +559,15 @@ function M.install(dataframe)
       -- (rollup's and cube's keys are copies of the columns they name)
       local alias = node.k == "col" and keys.aliases and keys.aliases[tostring(node.name):lower()]
       if alias then return { k = "col", name = alias } end
+      -- A session window key, by its name or its call: the struct of its
+      -- start and end.
+      local w = keys.window
+      if w and ((node.k == "col" and tostring(node.name):lower() == w.name:lower())
+          or (node.k == "call" and M.normalizedText(node) == w.text)) then
+        return { k = "call", fn = "struct", args = {
+          { k = "alias", name = "start", expr = { k = "col", name = w.start } },
+          { k = "alias", name = "end", expr = { k = "col", name = w.stop } } } }
+      end
       -- An expression a key was computed from (GROUP BY upper(c) with
       -- SELECT upper(c)) is that key, as Spark matches them.
       if node.k ~= "col" and node.k ~= "lit" and node.k ~= "star" and keys.computed then

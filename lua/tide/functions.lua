@@ -304,6 +304,10 @@ function F.grouping_id() return column.wrap({ k = "call", fn = "grouping_id", ar
 -- event-time window, for groupBy (tide.time_window).
 function F.window(...) return require("tide.time_window").window(...) end
 
+-- session_window(timeColumn, gapDuration): a session window, for groupBy
+-- (tide.session_window).
+function F.session_window(...) return require("tide.session_window").sessionWindow(...) end
+
 -- Window functions (tide.window): F.row_number():over(w), F.lag("x"):over(w).
 for name, fn in pairs(require("tide.window").functions) do F[name] = fn end
 

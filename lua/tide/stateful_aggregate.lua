@@ -19,6 +19,14 @@
 -- "update" drops them after writing the changed ones. Without a watermark
 -- the state keeps every group.
 --
+-- A session window key (tide.session_window) keeps each key's open
+-- sessions (state/6/): the micro-batch's partials, one per event time,
+-- merge with the kept sessions of their keys that they overlap or touch,
+-- as Spark's session window state store operators do; a kept session a
+-- merge replaces leaves the state. Rows whose own session [time, time +
+-- gap) ends at or before the watermark are late. As Spark's: "append" or
+-- "complete" (not "update"), and never without another key.
+--
 -- Spark 3.5's other aggregates merge as its partial buffers do
 -- (tide.aggregate_functions): product and bit_and/or/xor by themselves;
 -- max_by/min_by as a struct of the extreme ordering and its value;
@@ -184,24 +192,66 @@ function M.watermarkOf(plan)
 end
 
 -- The key a watermark finalizes groups by (its 0-based index in the keys),
--- or nil: a window over the watermark's column (its end), or that column.
+-- or nil: a window or session window over the watermark's column (its
+-- end), or that column.
 local function eviction_key(plan, input_schema, key_idx)
   local mark = state_store.watermarkNode(plan)
   if not mark then return nil end
-  local time_window = require("tide.time_window")
+  local ends = { time_window = require("tide.time_window").END, session_window = require("tide.session_window").END }
   local names = {}
   for i, k in ipairs(key_idx) do names[input_schema.fields[k + 1].name] = i - 1 end
   local node = plan
-  while node and node.kind ~= "time_window" do node = node.child end
-  if node and node.timeColumn == mark.watermark.column and names[time_window.END] then
-    return names[time_window.END]
+  while node and not ends[node.kind] do node = node.child end
+  if node and node.timeColumn == mark.watermark.column and names[ends[node.kind]] then
+    return names[ends[node.kind]]
   end
   return names[mark.watermark.column]
+end
+
+-- A session window's keys (0-based, in the keys): its start and end, and
+-- the other keys, which sessions are per; nil when the aggregation has
+-- none.
+local function session_keys(plan, input_schema, key_idx)
+  local sw = require("tide.session_window")
+  if not state_store.find(plan, "session_window") then return nil end
+  local at, others = {}, {}
+  for i, k in ipairs(key_idx) do
+    local name = input_schema.fields[k + 1].name
+    if name == sw.START or name == sw.END then at[name] = i - 1 else others[#others + 1] = i - 1 end
+  end
+  if not (at[sw.START] and at[sw.END]) then return nil end
+  return { start = at[sw.START], stop = at[sw.END], others = others }
+end
+
+-- A session window's merge: the kept sessions (before, or nil) and a
+-- micro-batch's partial aggregates (each row an event's interval, or
+-- those of events at one time), their intervals merged per value of the
+-- other keys into sessions (tide.session_window.mergeSessions), the
+-- partials of each session merged. Returns the sessions, those the batch
+-- touched, and the kept ones a merge replaced (nil when none), which
+-- leave the state under their old start and end.
+local function merge_sessions(before, partials, sessions, merge_keys, merge)
+  local sw = require("tide.session_window")
+  local aggregate_batch = require("tide.dataframe_aggregate").aggregateBatch
+  local ns = before and before:count() or 0
+  local both = ns > 0 and state_store.concat({ before, partials }) or partials
+  local merged, starts, ends = sw.mergeSessions(both, sessions.others, sessions.start, sessions.stop)
+  local n = both:count()
+  local grouping = { gids = ffi.new("int32_t[?]", math.max(n, 1)), first = ffi.new("int64_t[?]", math.max(n, 1)) }
+  grouping.ng = tonumber(C.tide_group_rows(merged, int32s(merge_keys), #merge_keys, grouping.gids, grouping.first,
+    errbuf, ERRLEN))
+  if grouping.ng < 0 then error(cerr(), 0) end
+  local state = aggregate_batch(merged, merge_keys, merge, grouping)
+  local groups = ffi.new("int64_t[?]", math.max(n - ns, 1))
+  local k = tonumber(C.tide_groups_of_rows(grouping.gids, ns, n, grouping.ng, groups))
+  if k < 0 then error("streaming aggregation: out of memory", 0) end
+  return state, take(state, groups, k), sw.moved(before, ns, sessions.start, sessions.stop, starts, ends)
 end
 
 function M.plan(df, key_idx, specs, schema, explain)
   local input_schema = df._plan.schema
   local evict_by = eviction_key(df._plan, input_schema, key_idx)
+  local sessions = session_keys(df._plan, input_schema, key_idx)
   local partial, merge, finish, final = partials_of(input_schema, key_idx, specs)
   local nk = #key_idx
   local aggregate_batch = require("tide.dataframe_aggregate").aggregateBatch
@@ -214,15 +264,23 @@ function M.plan(df, key_idx, specs, schema, explain)
   for i, f in ipairs(state_schema.fields) do final_fields[i] = f end
   for _, f in ipairs(finish) do final_fields[#final_fields + 1] = T.field(f.name, f.type, true) end
   local finalize = eval.compileSelect(final, T.struct(final_fields))
-  local store = state_store.new(state_schema, 0, nk, df._session)
+  if sessions and #sessions.others == 0 then
+    checks.failAtUser("Global aggregation with session window in streaming query is not supported.")
+  end
+  -- (a session window's sessions are kept apart from other aggregations',
+  -- under an operator number of their own, as Spark's session operators
+  -- keep a state of another shape)
+  local op = sessions and state_store.operatorNumbers(df._plan, { 6 })[1] or 0
+  local store = state_store.new(state_schema, op, nk, df._session)
   local merge_keys = {}
   for i = 1, nk do merge_keys[i] = i - 1 end
 
   return ops.derive(df, {
     kind = "stateful_aggregate",
-    stateOps = { 0 },
+    stateOps = { op },
     schema = schema,
     evictable = evict_by ~= nil,
+    sessionWindow = sessions ~= nil,
     explain = "StateStore" .. explain,
     apply = function(batch, ctx)
       if not ctx.checkpoint then
@@ -236,7 +294,10 @@ function M.plan(df, key_idx, specs, schema, explain)
       -- changed: the groups the batch touched, as they are now (the delta
       -- the state store writes; update mode's output).
       local state, changed = partials, partials
-      if before and before:count() > 0 then
+      local moved -- (the kept sessions a merge replaced)
+      if sessions then
+        state, changed, moved = merge_sessions(before, partials, sessions, merge_keys, merge)
+      elseif before and before:count() > 0 then
         local both = state_store.concat({ before, partials })
         local n, ns = both:count(), before:count()
         local grouping = { gids = ffi.new("int32_t[?]", n), first = ffi.new("int64_t[?]", n), ng = 1 }
@@ -262,7 +323,9 @@ function M.plan(df, key_idx, specs, schema, explain)
         state, removed = state_store.evict(state, evict_by, watermark_us)
         if ctx.outputMode == "append" then out = removed or empty end
       end
-      store:commit(ctx, "stateStoreSave", state, changed, removed, late)
+      if moved then removed = removed and state_store.concat({ moved, removed }) or moved end
+      store:commit(ctx, sessions and "sessionWindowStateStoreSaveExec" or "stateStoreSave", state, changed, removed,
+        late)
       return eval.project(finished(out, finish), finalize, ctx)
     end,
   })
@@ -294,7 +357,9 @@ function M.checkOutputMode(w, fmt)
     end
     node = node.child
   end
-  if aggregations > 1 then
+  if aggregations == 1 and aggregation.sessionWindow and mode == "update" then
+    error("Update output mode not supported for session window on streaming DataFrames/DataSets", 0)
+  elseif aggregations > 1 then
     error("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets", 0)
   elseif aggregations == 0 and mode == "complete" then
     error("Complete output mode not supported when there are no streaming aggregations on streaming"

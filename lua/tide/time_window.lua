@@ -28,10 +28,12 @@ local MICROS = { microsecond = 1, microseconds = 1, us = 1, millisecond = 1000, 
                  week = 604800e6, weeks = 604800e6 }
 
 -- "10 minutes", "1 hour 30 minutes", "interval 5 seconds", "-5 minutes"
--- (a start time) -> microseconds; what (the argument) names it in errors.
-local function duration(text, what)
+-- (a start time) -> microseconds; what (the argument) and fn (the
+-- function, "window" unless given) name it in errors.
+local function duration(text, what, fn)
+  fn = fn or "window"
   if type(text) ~= "string" then
-    checks.failAtUser(("window: the %s is a duration such as \"10 minutes\", not %s"):format(what,
+    checks.failAtUser(("%s: the %s is a duration such as \"10 minutes\", not %s"):format(fn, what,
       checks.kindOf(text)))
   end
   local s = text:lower():gsub("^%s*interval%s+", "")
@@ -40,20 +42,21 @@ local function duration(text, what)
   local total, found = 0, false
   for n, unit in s:gmatch("(%d+)%s*(%a+)") do
     if unit == "month" or unit == "months" or unit == "year" or unit == "years" then
-      checks.failAtUser(("window: the %s %q has months or years, which have no fixed length (Spark: Intervals"
-        .. " greater than a month is not supported)"):format(what, text))
+      checks.failAtUser(("%s: the %s %q has months or years, which have no fixed length (Spark: Intervals"
+        .. " greater than a month is not supported)"):format(fn, what, text))
     end
     if not MICROS[unit] then
-      checks.failAtUser(("window: the %s %q has a unit tide does not know (%s)"):format(what, text, unit))
+      checks.failAtUser(("%s: the %s %q has a unit tide does not know (%s)"):format(fn, what, text, unit))
     end
     total, found = total + tonumber(n) * MICROS[unit], true
   end
   if not found or s:gsub("(%d+)%s*(%a+)", ""):match("%S") then
-    checks.failAtUser(("window: cannot read the %s %q (write it as \"10 minutes\", \"1 hour 30 minutes\")"):format(
-      what, text))
+    checks.failAtUser(("%s: cannot read the %s %q (write it as \"10 minutes\", \"1 hour 30 minutes\")"):format(
+      fn, what, text))
   end
   return sign * total
 end
+M.duration = duration
 
 -- F.window(timeColumn, windowDuration, slideDuration, startTime).
 function M.window(time, window_duration, slide_duration, start_time)
@@ -76,6 +79,31 @@ function M.window(time, window_duration, slide_duration, start_time)
 end
 
 function M.isWindow(node) return type(node) == "table" and node.k == "call" and node.fn == "window" and node.window end
+
+-- SQL's window(time, '10 minutes'[, slide[, start]]) call, which names the
+-- same window as F.window (fromCall: its Column); its durations literals.
+function M.isWindowCall(node)
+  return type(node) == "table" and node.k == "call" and type(node.fn) == "string" and node.fn:lower() == "window"
+    and not node.window
+end
+
+function M.fromCall(node)
+  local args = node.args or {}
+  if #args < 2 or #args > 4 then
+    checks.failAtUser(("window takes a time column and 1 to 3 durations, not %d arguments"):format(#args))
+  end
+  local texts = {}
+  for i = 2, #args do
+    if not (args[i].k == "lit" and type(args[i].value) == "string") then
+      checks.failAtUser(("window: the durations are literal strings such as '10 minutes', not %s"):format(
+        require("tide.sql_names").toString(args[i])))
+    end
+    texts[i - 1] = args[i].value
+  end
+  local c = M.window(column.wrap(args[1]), texts[1], texts[2], texts[3])
+  c.node.sqlText, c.node.call = node.sqlText, node
+  return c
+end
 
 -- df with each row repeated once per window of w that holds its time, and
 -- the windows' start and end appended (M.START, M.END).
@@ -130,13 +158,14 @@ end
 -- keys become Spark's `window` struct, in the first one's place.
 function M.finish(df)
   local cols = {}
-  for _, f in ipairs(df._plan.schema.fields) do
+  -- (by index: an aggregation's SQL select list may repeat a key's name)
+  for i, f in ipairs(df._plan.schema.fields) do
     if f.name == M.START then
       cols[#cols + 1] = column.wrap({ k = "alias", name = "window", expr = { k = "call", fn = "struct", args = {
         { k = "alias", name = "start", expr = { k = "col", name = M.START } },
         { k = "alias", name = "end", expr = { k = "col", name = M.END } } } } })
     elseif f.name ~= M.END then
-      cols[#cols + 1] = column.wrap({ k = "col", name = f.name })
+      cols[#cols + 1] = column.wrap({ k = "col", name = f.name, index = i - 1 })
     end
   end
   return df:select(cols)
