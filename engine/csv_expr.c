@@ -19,12 +19,12 @@
  * The split is written to a scratch buffer the call owns and frees.
  */
 #include "batch.h"
+#include "kernel.h"
 #include "csv_columns.h"
 #include "csv_convert.h"
 #include "ffi/csv_expr.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,17 +186,6 @@ static int split_record(split *sp, const tide_csv_expr_options *o, const char *s
     }
 }
 
-static void fail(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void fail(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    if (!errbuf || errlen == 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(errbuf, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* Up to 200 bytes of text for a message, control characters as '?'. */
 static void excerpt(const char *s, size_t n, char *buf, size_t cap)
 {
@@ -210,8 +199,6 @@ static void excerpt(const char *s, size_t n, char *buf, size_t cap)
     }
     buf[k] = '\0';
 }
-
-
 
 static int same_text(const char *a, size_t n, const char *b)
 {
@@ -292,25 +279,27 @@ int64_t tide_from_csv(tide_batch *out, const tide_column *input, const tide_csv_
                       int64_t *failed_row, char *errbuf, size_t errlen)
 {
     if (input->type != TIDE_STRING && input->type != TIDE_BINARY) {
-        fail(errbuf, errlen, "from_csv needs a string column, not %s", tide_type_name(input->type));
+        kernel_error(errbuf, errlen, "from_csv needs a string column, not %s",
+                     tide_type_name(input->type));
         return -1;
     }
     int32_t corrupt = o->csv.corrupt_field;
     if (corrupt >= num_fields || (corrupt >= 0 && fields[corrupt].type != TIDE_STRING)) {
-        fail(errbuf, errlen, "from_csv: the field for corrupt records must be a string field");
+        kernel_error(errbuf, errlen,
+                     "from_csv: the field for corrupt records must be a string field");
         return -1;
     }
     for (int32_t i = 0; i < num_fields; i++) {
         if (!csv_field_type(fields[i].type)) {
-            fail(errbuf, errlen,
-                 "from_csv: field %s: CSV data source does not support %s data type",
-                 fields[i].name, tide_type_name(fields[i].type));
+            kernel_error(errbuf, errlen,
+                         "from_csv: field %s: CSV data source does not support %s data type",
+                         fields[i].name, tide_type_name(fields[i].type));
             return -1;
         }
     }
     int64_t n = input->length;
     if (tide_column_init_struct(out, dst, "from_csv", num_fields) != 0) {
-        fail(errbuf, errlen, "from_csv: out of memory");
+        kernel_error(errbuf, errlen, "from_csv: out of memory");
         return -1;
     }
     for (int32_t i = 0; i < num_fields; i++) {
@@ -319,8 +308,8 @@ int64_t tide_from_csv(tide_batch *out, const tide_column *input, const tide_csv_
                                                 fields[i].precision, fields[i].scale, n)
                      : tide_column_init(out, &dst->children[i], fields[i].name, fields[i].type, n);
         if (rc != 0) {
-            fail(errbuf, errlen, "from_csv: field %s: cannot make a %s column", fields[i].name,
-                 tide_type_name(fields[i].type));
+            kernel_error(errbuf, errlen, "from_csv: field %s: cannot make a %s column",
+                         fields[i].name, tide_type_name(fields[i].type));
             return -1;
         }
     }
@@ -377,10 +366,11 @@ int64_t tide_from_csv(tide_batch *out, const tide_column *input, const tide_csv_
                              width);
                 }
                 excerpt(s, (size_t)len, text, sizeof text);
-                fail(errbuf, errlen,
-                     "Malformed records are detected in record parsing. Parse Mode: FAILFAST. "
-                     "Row %lld: %s. Record: %s",
-                     (long long)row, what, text);
+                kernel_error(
+                    errbuf, errlen,
+                    "Malformed records are detected in record parsing. Parse Mode: FAILFAST. "
+                    "Row %lld: %s. Record: %s",
+                    (long long)row, what, text);
                 if (failed_row) *failed_row = row;
                 split_free(&sp);
                 return -1;
@@ -399,7 +389,7 @@ int64_t tide_from_csv(tide_batch *out, const tide_column *input, const tide_csv_
 
 no_memory:
     split_free(&sp);
-    fail(errbuf, errlen, "from_csv: out of memory");
+    kernel_error(errbuf, errlen, "from_csv: out of memory");
     return -1;
 }
 
@@ -409,12 +399,13 @@ int32_t tide_schema_of_csv(const char *text, size_t len, const tide_csv_expr_opt
     split sp = {0};
     int why = split_record(&sp, o, text, len);
     if (why != SPLIT_OK) {
-        fail(errbuf, errlen, "schema_of_csv: %s", SPLIT_WHY[why]);
+        kernel_error(errbuf, errlen, "schema_of_csv: %s", SPLIT_WHY[why]);
         split_free(&sp);
         return -1;
     }
     if (sp.count > max_fields) {
-        fail(errbuf, errlen, "schema_of_csv: %d fields, more than %d", sp.count, max_fields);
+        kernel_error(errbuf, errlen, "schema_of_csv: %d fields, more than %d", sp.count,
+                     max_fields);
         split_free(&sp);
         return -1;
     }

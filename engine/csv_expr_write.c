@@ -21,12 +21,12 @@
  * copied into the output column.
  */
 #include "batch.h"
+#include "kernel.h"
 #include "csv_columns.h"
 #include "ffi/csv_expr.h"
 #include "ffi/datetime.h"
 #include "timestamp.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,36 +236,27 @@ static int format_value(buf *b, const tide_column *c, int64_t row, const tide_cs
     }
 }
 
-static void fail(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void fail(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    if (!errbuf || errlen == 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(errbuf, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static const char DEFAULT_TIMESTAMP[] = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
 int tide_to_csv(tide_batch *out, const tide_column *input, const tide_csv_expr_options *o,
                 tide_column *dst, char *errbuf, size_t errlen)
 {
     if (input->type != TIDE_STRUCT) {
-        fail(errbuf, errlen, "to_csv needs a struct column, not %s", tide_type_name(input->type));
+        kernel_error(errbuf, errlen, "to_csv needs a struct column, not %s",
+                     tide_type_name(input->type));
         return -1;
     }
     for (int32_t i = 0; i < input->num_children; i++) {
         if (!csv_field_type(input->children[i].type)) {
-            fail(errbuf, errlen, "to_csv: field %s: CSV data source does not support %s data type",
-                 input->children[i].name, tide_type_name(input->children[i].type));
+            kernel_error(errbuf, errlen,
+                         "to_csv: field %s: CSV data source does not support %s data type",
+                         input->children[i].name, tide_type_name(input->children[i].type));
             return -1;
         }
     }
     int64_t n = input->length;
     if (tide_column_init(out, dst, "to_csv", TIDE_STRING, n) != 0) {
-        fail(errbuf, errlen, "to_csv: out of memory");
+        kernel_error(errbuf, errlen, "to_csv: out of memory");
         return -1;
     }
     /* Spark's default timestampFormat for writing, compiled for this call. */
@@ -349,6 +340,6 @@ failed:
     free(record.data);
     free(text.data);
     tide_datetime_pattern_free(own_format);
-    fail(errbuf, errlen, "to_csv: %s", why);
+    kernel_error(errbuf, errlen, "to_csv: %s", why);
     return -1;
 }

@@ -153,18 +153,7 @@ end
 -- end keys become Spark's `session_window` struct (or the name the key
 -- was aliased to), in the first one's place.
 function M.finish(df, name)
-  local cols = {}
-  -- (by index: an aggregation's SQL select list may repeat a key's name)
-  for i, f in ipairs(df._plan.schema.fields) do
-    if f.name == M.START then
-      cols[#cols + 1] = column.wrap({ k = "alias", name = name or M.NAME, expr = { k = "call", fn = "struct", args = {
-        { k = "alias", name = "start", expr = { k = "col", name = M.START } },
-        { k = "alias", name = "end", expr = { k = "col", name = M.END } } } } })
-    elseif f.name ~= M.END then
-      cols[#cols + 1] = column.wrap({ k = "col", name = f.name, index = i - 1 })
-    end
-  end
-  return df:select(cols)
+  return time_window.finishAs(df, name or M.NAME, M.START, M.END)
 end
 
 -- A streaming aggregation's merge (tide.stateful_aggregate): rows (the

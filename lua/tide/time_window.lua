@@ -156,15 +156,19 @@ end
 
 -- The result of an aggregation grouped by a window: its start and end
 -- keys become Spark's `window` struct, in the first one's place.
-function M.finish(df)
+function M.finish(df) return M.finishAs(df, "window", M.START, M.END) end
+
+-- The same for a key of start and end columns start and stop, shown as
+-- the struct `name` (tide.session_window's too).
+function M.finishAs(df, name, start, stop)
   local cols = {}
   -- (by index: an aggregation's SQL select list may repeat a key's name)
   for i, f in ipairs(df._plan.schema.fields) do
-    if f.name == M.START then
-      cols[#cols + 1] = column.wrap({ k = "alias", name = "window", expr = { k = "call", fn = "struct", args = {
-        { k = "alias", name = "start", expr = { k = "col", name = M.START } },
-        { k = "alias", name = "end", expr = { k = "col", name = M.END } } } } })
-    elseif f.name ~= M.END then
+    if f.name == start then
+      cols[#cols + 1] = column.wrap({ k = "alias", name = name, expr = { k = "call", fn = "struct", args = {
+        { k = "alias", name = "start", expr = { k = "col", name = start } },
+        { k = "alias", name = "end", expr = { k = "col", name = stop } } } } })
+    elseif f.name ~= stop then
       cols[#cols + 1] = column.wrap({ k = "col", name = f.name, index = i - 1 })
     end
   end
