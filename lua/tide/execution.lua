@@ -554,6 +554,7 @@ end
 execute = function(plan, ctx, input)
   if plan.kind == "union" then
     local left, base = execute(plan.left, ctx, input), ctx.rowBase
+    local left_files = input_files.of(ctx, left)
     -- (the right side's row ids after the left's: tide.eval_functions)
     ctx.rowBase = ctx.rowsNext
     -- The right side's operators keep their states apart from the left's,
@@ -569,7 +570,9 @@ execute = function(plan, ctx, input)
     if not ok then error(right, 0) end
     ctx.rowBase = base
     local list = ffi.new("tide_batch*[2]", left, right)
-    return batchlib.wrap(C.tide_batch_concat(list, 2, ctx.errbuf, ctx.errlen), "union: " .. ffi.string(ctx.errbuf))
+    local out = batchlib.wrap(C.tide_batch_concat(list, 2, ctx.errbuf, ctx.errlen), "union: " .. ffi.string(ctx.errbuf))
+    input_files.united(ctx, out, left, left_files, right, input_files.of(ctx, right))
+    return out
   end
   if not plan.child then
     -- (a file source says which file each row of its batch came from:

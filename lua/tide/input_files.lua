@@ -12,8 +12,9 @@
 -- The batch in flight moves on with the operators that keep its rows in
 -- order (M.carry, after each operator; tide.execution): project and
 -- withWatermark (the same rows), filter (the rows its mask keeps:
--- M.filtered, from tide.eval's filter), limit (its first rows) and the
--- slices of a large batch (M.slice); any other operator ends it.
+-- M.filtered, from tide.eval's filter), limit (its first rows), the
+-- slices of a large batch (M.slice) and a union (each side's rows,
+-- M.united); any other operator ends it.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local files = require("tide.files")
@@ -90,6 +91,22 @@ function M.filtered(ctx, batch, mask, out)
     first = first + r.rows
   end
   M.record(ctx, out, kept)
+end
+
+-- A union's rows (out: left's, then right's) come from the files of each
+-- side's runs (nil: a side whose files are not known, "" for its rows).
+function M.united(ctx, out, left, left_runs, right, right_runs)
+  if not left_runs and not right_runs then return M.forget(ctx) end
+  local runs = {}
+  for _, side in ipairs({ { left, left_runs }, { right, right_runs } }) do
+    local batch, side_runs = side[1], side[2]
+    if side_runs then
+      for _, r in ipairs(side_runs) do runs[#runs + 1] = r end
+    elseif batch:count() > 0 then
+      runs[#runs + 1] = { rows = batch:count(), uri = "", size = -1, unknown = true }
+    end
+  end
+  M.record(ctx, out, runs)
 end
 
 -- Operators whose output is their input's rows, all of them, in order.

@@ -232,12 +232,17 @@ t.test("input_file_name(): a limit keeps its first rows' files; other operators 
   t.same_table(t.rows(df:limit(4):select("x", F.input_file_name())), { "1|" .. a, "2|" .. a, "3|" .. a, "4|" .. b })
   t.same_table(t.rows(df:filter("x > 1"):limit(3):withColumn("f", F.input_file_name())),
     { "2|" .. a, "3|" .. a, "4|" .. b })
-  -- after an aggregate, a join, a union, a sort: ""
+  -- a union's rows keep each side's files (a side of no file: "")
+  local c = uri(dir .. "/c.csv")
+  t.same_table(t.rows(df:filter("x = 1"):union(df:filter("x = 6")):select("x", F.input_file_name())),
+    { "1|" .. a, "6|" .. c })
+  t.same_table(t.rows(df:filter("x = 1"):union(spark:createDataFrame({ { "9" } }, "x string"))
+    :select("x", F.input_file_name(), F.input_file_block_length())), { "1|" .. a .. "|8", "9||-1" })
+  -- after an aggregate, a join, a sort: ""
   t.same_table(t.rows(df:groupBy():count():select("count", F.input_file_name(), F.input_file_block_length())),
     { "6||-1" })
   local other = spark:createDataFrame({ { "1", "p" }, { "5", "q" } }, "x string, tag string")
   t.same_table(t.rows(df:join(other, "x"):select("x", "tag", F.input_file_name()):orderBy("x")), { "1|p|", "5|q|" })
-  t.same_table(t.rows(df:union(df):select(F.input_file_name()):distinct()), { "" })
   t.same_table(t.rows(df:orderBy(F.col("x"):desc()):limit(1):select("x", F.input_file_name())), { "6|" })
   -- evaluated over the scan, in the aggregate itself: each file's rows
   t.same_table(t.rows(df:groupBy(F.input_file_name():alias("f")):count():orderBy("f")),
