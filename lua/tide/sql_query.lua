@@ -541,13 +541,37 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets)
     keys, sets = unique, remapped
   end
   local sort_keys = {}
+  -- ORDER BY's aggregates the select list lacks (ORDER BY count(*),
+  -- grouping(c)): computed by the aggregation as hidden columns, sorted
+  -- by, then dropped (hidden_aggs[i]: the i-th key's column).
+  local hidden_aggs, hidden_list = {}, {}
+  local function has_grouping(node)
+    if type(node) ~= "table" or getmetatable(node) then return false end
+    if node.k == "call" and (node.fn == "grouping" or node.fn == "grouping_id") then return true end
+    for key, v in pairs(node) do
+      if key ~= "from" and has_grouping(v) then return true end
+    end
+    return false
+  end
+  if grouped then
+    for i, o in ipairs(order) do
+      local e = item_at(o.expr) or o.expr
+      if not by_text[sql.toString(e)] and (aggregates.hasAggregate({ e }) or has_grouping(e)) then
+        hidden_aggs[i] = ("__orderagg%d"):format(i)
+        hidden_list[#hidden_list + 1] = { name = hidden_aggs[i], expr = e }
+      end
+    end
+  end
   local function sorted(frame, over_output)
     if #order == 0 then return frame end
     local hidden, cols = {}, { wrap({ k = "star" }) }
     for i, o in ipairs(order) do
       local e, position = item_at(o.expr)
       e = e or o.expr
-      if over_output then
+      if hidden_aggs[i] then
+        e = { k = "col", name = hidden_aggs[i] }
+        hidden[#hidden + 1] = hidden_aggs[i]
+      elseif over_output then
         -- Over the select's output: an item by its position or its text.
         position = position or by_text[sql.toString(e)]
         if position then e = { k = "col", name = frame._plan.schema.fields[position].name } end
@@ -556,13 +580,13 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets)
       end
       if e.k == "col" then
         sort_keys[i] = e.name
-      else
+      elseif not hidden_aggs[i] then
         sort_keys[i] = ("__order%d"):format(i)
         hidden[#hidden + 1] = sort_keys[i]
         cols[#cols + 1] = wrap({ k = "alias", name = sort_keys[i], expr = e })
       end
     end
-    if #hidden > 0 then frame = frame:select(cols) end
+    if #cols > 1 then frame = frame:select(cols) end
     local keys_ = {}
     for i, o in ipairs(order) do
       keys_[i] = wrap({ k = "sortorder", expr = { k = "col", name = sort_keys[i] }, descending = o.desc,
@@ -577,6 +601,7 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets)
     local list = {}
     for i, item in ipairs(items) do list[i] = wrap(item) end
     if having then list[#list + 1] = wrap({ k = "alias", name = "__having", expr = having }) end
+    for _, h in ipairs(hidden_list) do list[#list + 1] = wrap({ k = "alias", name = h.name, expr = h.expr }) end
     local g
     if sets then
       g = require("tide.grouping_sets").groupingSets(df, keys, sets)
@@ -593,10 +618,15 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets)
     local names = {}
     for i = 1, #fields do names[i] = ("__c%d"):format(i) end
     local renamed = out:toDF(names)
-    if having then renamed = renamed:filter(wrap({ k = "col", name = names[#names] })) end
+    local having_at = n + #items + 1
+    if having then renamed = renamed:filter(wrap({ k = "col", name = names[having_at] })) end
     local shown = {}
     for i = 1, #items do
       shown[i] = wrap({ k = "alias", name = fields[n + i].name, expr = { k = "col", name = names[n + i] } })
+    end
+    for k, h in ipairs(hidden_list) do
+      shown[#shown + 1] = wrap({ k = "alias", name = h.name,
+        expr = { k = "col", name = names[having_at + (having and 1 or 0) + k - 1] } })
     end
     out = renamed:select(shown)
     if distinct then out = out:distinct() end

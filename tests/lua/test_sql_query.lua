@@ -191,6 +191,11 @@ t.test("GROUP BY ROLLUP, CUBE, GROUPING SETS, WITH ROLLUP / CUBE, and keys that 
   t.raises(function() spark:sql("SELECT concat(c, 'x') FROM sales GROUP BY concat(c, 'X')") end,
     "neither a grouping key nor inside an aggregate")
   t.same_table(q("SELECT CONCAT(C, 'x') AS v FROM sales GROUP BY concat(c, 'x') ORDER BY v"), { "frx", "usx" })
+  -- ORDER BY aggregates and grouping functions the select list lacks
+  t.same_table(q("SELECT c, sum(n) FROM sales GROUP BY c ORDER BY count(*) DESC"), { "us|3", "fr|3" })
+  t.same_table(q("SELECT c, sum(n) FROM sales GROUP BY ROLLUP(c) ORDER BY grouping(c), c"),
+    { "fr|3", "us|3", "null|6" })
+  t.same_table(q("SELECT c FROM sales GROUP BY c HAVING sum(n) > 0 ORDER BY max(n) DESC"), { "fr", "us" })
 end)
 
 t.test("GROUP BY window(ts, '10 minutes'[, slide]): Spark's event-time windows, selected as window or its fields",
