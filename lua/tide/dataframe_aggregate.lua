@@ -617,7 +617,11 @@ function M.install(dataframe)
       local node = o.node or { k = "col", name = ("__agg%d"):format(o.call) }
       cols[#cols + 1] = column.wrap({ k = "alias", expr = node, name = o.node and o.name or shown[o.call] })
     end
-    local result = aggregate(input, keys, specs, true):select(cols)
+    local ok, result = pcall(function() return aggregate(input, keys, specs, true):select(cols) end)
+    -- (an expression's error over the aggregates, at the user's line)
+    if not ok then
+      require("tide.checks").failAtUser((tostring(result):gsub("^[^:\n]*tide/[%w_/]+%.lua:%d+: ", "")))
+    end
     if keys.finish then result = keys.finish(result) end
     return result
   end

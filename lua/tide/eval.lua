@@ -198,6 +198,10 @@ local function compile_node(node, scope)
     error("not an expression node: " .. tostring(node), 0)
   end
   local compiler = compilers[node.k]
+  if node.k == "colregex" then
+    error(("colRegex(%q) stands for the columns its regex matches: select them with df:select, not in an"
+      .. " expression"):format(tostring(node.pattern)), 0)
+  end
   if not compiler then error(("unknown expression kind %q"):format(tostring(node.k)), 0) end
   local c = compiler(node, scope)
   if c.name == nil then c.name = sql_name(node) end

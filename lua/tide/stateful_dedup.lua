@@ -150,7 +150,8 @@ function M.planWithinWatermark(df, key_idx, key_names, label)
     { k = "call", fn = "unix_micros", args = { { k = "col", name = "t" } } },
     { k = "cast", expr = { k = "lit", value = 0 }, to = T.long } } }
   entry[nk + 1] = { k = "alias", name = expires, expr = { k = "call", fn = "timestamp_micros", args = { {
-    k = "op", op = "+", left = micros, right = { k = "cast", expr = { k = "lit", value = delay_us }, to = T.long } } } } }
+    k = "op", op = "+", left = micros,
+    right = { k = "cast", expr = { k = "lit", value = delay_us }, to = T.long } } } } }
   local eval = require("tide.eval")
   local make_entries = eval.compileSelect(entry, T.struct(entry_fields))
   local c_keys = int32s(key_idx)

@@ -200,7 +200,8 @@ function column.Column:over(w)
   if node.k ~= "call" or not (RANKING[node.fn] or OFFSETS[node.fn] or NTH[node.fn] or AGGREGATES[node.fn]
     or more.isAggregate(node.fn)) then
     error(("over: %s is not a window function (row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag,"
-      .. " lead, nth_value, or an aggregate: count, sum, avg, min, max, first, last, collect_list, collect_set, and Spark 3.5's"
+      .. " lead, nth_value, or an aggregate: count, sum, avg, min, max, first, last, collect_list, collect_set, and"
+      .. " Spark 3.5's"
       .. " others: max_by, corr, percentile, median, mode, count_if, ...)"):format(names.toString(node)), 2)
   end
   node = more.annotate(node)

@@ -267,6 +267,14 @@ t.test("isLocal is true for rows in memory themselves, as Spark's LocalRelation"
   df:unpersist()
 end)
 
+t.test("colRegex stands for columns in a select only: elsewhere an error at the user's line", function()
+  local df = spark:createDataFrame({ { 1, 2 } }, "col1 int, col2 int")
+  t.raises_at_caller({
+    { function() df:groupBy():agg(df:colRegex("`col.*`")) end, "stands for the columns its regex matches" },
+    { function() df:filter(df:colRegex("`col.*`")) end, "select them with df:select" },
+  })
+end)
+
 t.test("sameSemantics and semanticHash compare plans, top-level aliases' names left out", function()
   -- PySpark's docstrings
   local df1, df2 = spark:range(10), spark:range(10)

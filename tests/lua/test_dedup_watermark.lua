@@ -124,7 +124,8 @@ t.test("Spark's errors: a batch DataFrame, a stream without a watermark, an unkn
   t.eq(df:drop_duplicates_within_watermark("k").isStreaming, true)
 end)
 
-t.test("two deduplications in one query keep their states apart, across a restart; a null time expires first", function()
+t.test("two deduplications in one query keep their states apart, across a restart; a null time expires first",
+  function()
   local input, cp = t.tempdir(), t.tempdir() .. "/cp"
   local function plan()
     return stream(input):withWatermark("at", "30 seconds"):dropDuplicatesWithinWatermark("k")

@@ -200,11 +200,13 @@ end)
 
 t.test("GROUP BY window(ts, '10 minutes'[, slide]): Spark's event-time windows, selected as window or its fields",
   function()
-  spark:createDataFrame({ { "a", "2024-01-01 00:01:00" }, { "a", "2024-01-01 00:07:00" }, { "b", "2024-01-01 00:12:00" } },
-    "k string, ts string"):selectExpr("k", "CAST(ts AS TIMESTAMP) AS ts"):createOrReplaceTempView("ev")
+  spark:createDataFrame({ { "a", "2024-01-01 00:01:00" }, { "a", "2024-01-01 00:07:00" },
+    { "b", "2024-01-01 00:12:00" } }, "k string, ts string"):selectExpr("k", "CAST(ts AS TIMESTAMP) AS ts")
+    :createOrReplaceTempView("ev")
   local function q(text) return t.rows(spark:sql(text)) end
   t.same_table(q("SELECT window.start, window.end, k, count(*) AS n FROM ev GROUP BY window(ts, '10 minutes'), k"
-    .. " ORDER BY start, k"), { "2024-01-01 00:00:00|2024-01-01 00:10:00|a|2", "2024-01-01 00:10:00|2024-01-01 00:20:00|b|1" })
+    .. " ORDER BY start, k"), { "2024-01-01 00:00:00|2024-01-01 00:10:00|a|2",
+    "2024-01-01 00:10:00|2024-01-01 00:20:00|b|1" })
   t.same_table(q("SELECT window, count(*) AS n FROM ev GROUP BY window(ts, '10 minutes', '5 minutes') ORDER BY window"),
     { "{2023-12-31 23:55:00, 2024-01-01 00:05:00}|1", "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|2",
       "{2024-01-01 00:05:00, 2024-01-01 00:15:00}|2", "{2024-01-01 00:10:00, 2024-01-01 00:20:00}|1" })
