@@ -697,6 +697,12 @@ function M.install(dataframe)
     end
   end
 
+  -- Arbitrary stateful processing (Spark's flatMapGroupsWithState):
+  -- tide.stateful_map.
+  function GroupedData:flatMapGroupsWithState(fn, outputSchema, stateSchema, outputMode, timeoutConf)
+    return require("tide.stateful_map").plan(self, fn, outputSchema, stateSchema, outputMode, timeoutConf)
+  end
+
   require("tide.dataframe_pivot").install(GroupedData, aggregate_nodes, is_aggregate, has_aggregate)
   require("tide.grouping_sets").install(methods, GroupedData)
 

@@ -4,8 +4,10 @@
 -- state/1/ dropDuplicates' keys (tide.stateful_dedup), state/2/ and
 -- state/3/ the left and right rows a join of two streams keeps
 -- (tide.stream_join), state/4/ dropDuplicatesWithinWatermark's keys and
--- when they expire (tide.stateful_dedup); a second operator of a kind in
--- one query takes a number past these (operatorNumbers).
+-- when they expire (tide.stateful_dedup), state/6/ a session window's
+-- open sessions (tide.session_window), state/7/ flatMapGroupsWithState's
+-- groups (tide.stateful_map); a second operator of a kind in one query
+-- takes a number past the first free one (operatorNumbers).
 --
 --   local store = state_store.new(schema, 0, num_keys, session)  -- state/0/
 --   local rows = store:before(ctx)                   -- the rows after epoch - 1
@@ -297,9 +299,10 @@ end
 -- The state/<op>/ numbers a new stateful operator over plan takes: its
 -- kind's own (wanted: a list, as a join's sides take two) when no
 -- operator below has them, else the least numbers past the kinds' own
--- (4) that none below has, so that two deduplications in one query keep
--- their state apart. Plans are built bottom-up, so a query's operators
--- get the same numbers at every start.
+-- (0 to 7) that none below has, so that two deduplications in one query
+-- keep their state apart. Plans are built bottom-up, so a query's
+-- operators get the same numbers at every start.
+local KINDS_OWN = 7
 function M.operatorNumbers(plan, wanted)
   local used, seen = {}, {}
   local function walk(p)
@@ -314,7 +317,7 @@ function M.operatorNumbers(plan, wanted)
   local clash = false
   for _, n in ipairs(wanted) do clash = clash or used[n] end
   if not clash then return wanted end
-  local out, n = {}, 4
+  local out, n = {}, KINDS_OWN
   for i = 1, #wanted do
     repeat n = n + 1 until not used[n]
     out[i] = n

@@ -373,11 +373,15 @@ function M.checkOutputMode(w, fmt)
     error(("Data source %s does not support %s output mode (it appends rows: a streaming aggregation's groups go"
       .. " to it through foreachBatch, which can overwrite or upsert them)"):format(fmt, shown), 0)
   end
+  -- (flatMapGroupsWithState's own rules, and whether its event-time
+  -- timeouts want batches when the watermark moves)
+  local timeouts = require("tide.stateful_map").checkOutputMode(w.df._plan, mode)
   -- Whether a moved watermark alone gives rows or lets state go (no-data
   -- batches, as Spark's): it makes groups final, or lets a join of two
   -- streams drop kept rows (an outer one's unmatched come out with nulls).
   local join = state_store.find(w.df._plan, "stream_join")
   return (aggregations == 1 and aggregation.evictable and mode ~= "complete") or (join ~= nil and join.evictable)
+    or timeouts
 end
 
 return M

@@ -485,7 +485,8 @@ local function run(op, batch, ctx)
 end
 
 -- The operators on a side that keep state, which tide.stream_join refuses.
-local SIDE_STATEFUL = { stateful_aggregate = "An aggregation", stateful_dedup = "dropDuplicates" }
+local SIDE_STATEFUL = { stateful_aggregate = "An aggregation", stateful_dedup = "dropDuplicates",
+                        stateful_map = "flatMapGroupsWithState" }
 
 -- The sides whose rows an outer join keeps when nothing matches them.
 local OUTER = { left = { left = true }, right = { right = true }, full = { left = true, right = true } }

@@ -103,7 +103,11 @@ function Query:runBatch(wait_ms)
     -- (and dropped from the state) without waiting for more records.
     local watermark_moved = self.noDataBatches and kind ~= "once"
       and (self.watermarkMs or 0) > (self.lastBatchWatermarkMs or 0)
-    if no_data and not watermark_moved then
+    -- So does one when a group's processing-time timeout has passed
+    -- (flatMapGroupsWithState's), under the triggers that keep running.
+    local timeout_due = no_data and (kind == "default" or kind == "processingTime")
+      and require("tide.stateful_map").timeoutDue(self.plan, self.states, self.nextBatchId > 0, now_ms())
+    if no_data and not watermark_moved and not timeout_due then
       self.triggerActive, self.dataAvailable = false, false
       self.statusMessage = "Waiting for data to arrive"
       if not self.idle then
@@ -130,6 +134,8 @@ function Query:runBatch(wait_ms)
   -- the batch's event-time watermark; withWatermark's operator records
   -- the batch's latest event time, ctx.maxEventTimeMs)
   ctx.checkpoint, ctx.outputMode, ctx.watermarkMs = cp, self.mode, self.watermarkMs or 0
+  -- (the batch's time as the offsets log holds it: a replay's is its first run's)
+  ctx.batchTimestampMs = batch_ts
   -- Another batch follows (unless the trigger runs one, or up to a fixed
   -- end): the source may fetch its first piece while this one finishes.
   -- Not when maxOffsetsPerTrigger allows only a few pieces a batch: the

@@ -89,7 +89,9 @@ static int read_back(int *seen, int limit, int want)
 }
 
 /* Reads partition `partition` of `topic` from the start until it has
-   `want` records, or is idle for a second: the record-N numbers in the
+   `want` records, or is idle for a second after its first record (five
+   before it: a loaded machine's consumer may wait that long for its
+   first fetch): the record-N numbers in the
    order the partition holds them (at most `limit`), and the keys' first
    bytes in keys (when not NULL). Returns how many were read. */
 static int read_partition(const char *topic, int partition, int *numbers, char *keys, int limit,
@@ -97,7 +99,7 @@ static int read_partition(const char *topic, int partition, int *numbers, char *
 {
     rd_kafka_t *rk = consumer_of(topic, partition, 1);
     int got = 0;
-    for (int idle = 0; got < want && got < limit && idle < 10;) {
+    for (int idle = 0; got < want && got < limit && idle < (got ? 10 : 50);) {
         rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
         if (!m) {
             idle++;
