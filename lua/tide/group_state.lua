@@ -16,6 +16,7 @@
 -- again is cleared when the call ends (tide.stateful_map reads outcome()).
 local T = require("tide.types")
 local Row = require("tide.row")
+local batchlib = require("tide.batch")
 
 local M = {}
 
@@ -57,15 +58,15 @@ end
 -- The value as a Row of the state's schema: a Row or table read by field
 -- name, else by position (as batch.fromRows reads rows).
 local function as_row(schema, value)
-  local names, floating, out = {}, {}, {}
+  local names, floating, out, found = {}, {}, {}, false
   for i, f in ipairs(schema.fields) do
     names[i] = f.name
     floating[i] = f.dataType.id == T.ID.double or f.dataType.id == T.ID.float
     local v = value[f.name]
     if v == nil then v = value[i] end
-    out[f.name] = v
+    out[f.name], found = v, found or v ~= nil
   end
-  return setmetatable(out, Row.metatable(names, floating))
+  return setmetatable(out, Row.metatable(names, floating)), found
 end
 
 function GroupState:update(value)
@@ -74,7 +75,17 @@ function GroupState:update(value)
     error(("update takes a Row or a table of the state's fields (%s), not a %s"):format(
       self._schema:simpleString(), type(value)), 2)
   end
-  self._value = as_row(self._schema, value)
+  local row, found = as_row(self._schema, value)
+  if not found and next(value) ~= nil then
+    error(("update: the value has none of the state's fields (%s)"):format(self._schema:simpleString()), 2)
+  end
+  -- (checked here, at the function's line, as the state's batch would take it)
+  local fits, why = pcall(batchlib.fromRows, { row }, self._schema)
+  if not fits then
+    error(("update: the value does not fit the state's schema %s: %s"):format(self._schema:simpleString(),
+      tostring(why):gsub("^[^:\n]*tide/[%w_/]+%.lua:%d+: ", "")), 2)
+  end
+  self._value = row
   self._defined, self._updated, self._removed = true, true, false
 end
 

@@ -7,7 +7,8 @@
 -- when they expire (tide.stateful_dedup), state/6/ a session window's
 -- open sessions (tide.session_window), state/7/ flatMapGroupsWithState's
 -- groups (tide.stateful_map); a second operator of a kind in one query
--- takes a number past the first free one (operatorNumbers).
+-- takes the first number past 4 that no operator below it uses
+-- (operatorNumbers).
 --
 --   local store = state_store.new(schema, 0, num_keys, session)  -- state/0/
 --   local rows = store:before(ctx)                   -- the rows after epoch - 1
@@ -299,10 +300,12 @@ end
 -- The state/<op>/ numbers a new stateful operator over plan takes: its
 -- kind's own (wanted: a list, as a join's sides take two) when no
 -- operator below has them, else the least numbers past the kinds' own
--- (0 to 7) that none below has, so that two deduplications in one query
--- keep their state apart. Plans are built bottom-up, so a query's
--- operators get the same numbers at every start.
-local KINDS_OWN = 7
+-- (from 5, as when 4 was the last kind's; numbers a kind took later are
+-- skipped only where an operator below uses them) that none below has,
+-- so that two deduplications in one query keep their state apart. Plans
+-- are built bottom-up, so a query's operators get the same numbers at
+-- every start.
+local KINDS_OWN = 4
 function M.operatorNumbers(plan, wanted)
   local used, seen = {}, {}
   local function walk(p)

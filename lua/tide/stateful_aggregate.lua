@@ -341,7 +341,7 @@ end
 -- aggregation needs "complete" or "update", or "append" with a watermark
 -- that makes its groups final; only one per query, and a sink that can
 -- take its rows again each batch (in "append", each group comes once).
-local ROW_APPENDING_SINKS = { json = "json", csv = "csv", jdbc = "jdbc", postgres = "postgres" }
+local ROW_APPENDING_SINKS = { json = "json", csv = "csv", text = "text", jdbc = "jdbc", postgres = "postgres" }
 function M.checkOutputMode(w, fmt)
   local mode = w.mode or "append"
   local aggregations, aggregation = M.find(w.df._plan)
@@ -368,10 +368,12 @@ function M.checkOutputMode(w, fmt)
     error("Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets"
       .. " without watermark (withWatermark on the time of a window key, or of a key; or outputMode(\"complete\")"
       .. " or \"update\")", 0)
-  elseif aggregations == 1 and mode ~= "append" and ROW_APPENDING_SINKS[fmt] then
+  elseif (aggregations == 1 or state_store.find(w.df._plan, "stateful_map")) and mode ~= "append"
+      and ROW_APPENDING_SINKS[fmt] then
     local shown = mode:sub(1, 1):upper() .. mode:sub(2)
-    error(("Data source %s does not support %s output mode (it appends rows: a streaming aggregation's groups go"
-      .. " to it through foreachBatch, which can overwrite or upsert them)"):format(fmt, shown), 0)
+    error(("Data source %s does not support %s output mode (it appends rows: a streaming aggregation's groups, or"
+      .. " flatMapGroupsWithState's updates, go to it through foreachBatch, which can overwrite or upsert them)")
+      :format(fmt, shown), 0)
   end
   -- (flatMapGroupsWithState's own rules, and whether its event-time
   -- timeouts want batches when the watermark moves)

@@ -105,8 +105,11 @@ function Query:runBatch(wait_ms)
       and (self.watermarkMs or 0) > (self.lastBatchWatermarkMs or 0)
     -- So does one when a group's processing-time timeout has passed
     -- (flatMapGroupsWithState's), under the triggers that keep running.
+    -- (one clock reading for the check and the batch's time: a timeout
+    -- due by it fires in this batch, not the next)
+    local checked_at = now_ms()
     local timeout_due = no_data and (kind == "default" or kind == "processingTime")
-      and require("tide.stateful_map").timeoutDue(self.plan, self.states, self.nextBatchId > 0, now_ms())
+      and require("tide.stateful_map").timeoutDue(self.plan, self.states, self.nextBatchId > 0, checked_at)
     if no_data and not watermark_moved and not timeout_due then
       self.triggerActive, self.dataAvailable = false, false
       self.statusMessage = "Waiting for data to arrive"
@@ -117,6 +120,7 @@ function Query:runBatch(wait_ms)
       return false
     end
     id, start, batch_ts = self.nextBatchId, self.committedEnd, math.floor(t_trigger)
+    if no_data and timeout_due and not watermark_moved then batch_ts = math.floor(checked_at) end
     t = now_ms()
     cp:writeOffsets(id, batch_ts, { ["spark.sql.streaming.maxOffsetsPerTrigger"] = self.opts.maxoffsetspertrigger },
       { src:serialize(finish) }, self.watermarkMs)

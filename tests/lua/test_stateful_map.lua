@@ -231,9 +231,12 @@ t.test("processing-time timeouts fire once their duration has passed, with no ne
   add_file(input, "1.csv", { { "a", 1, at(1) }, { "a", 2, at(1) } })
   t.wait_for(seen("a|2|idle"), 20)
   t.eq(out[1], "a|2|active")
-  -- the timeout's batch had no rows; the state is empty after it
+  -- the timeout's batch had no rows; the state is empty after it; and it
+  -- was the first batch after the one that set it (none ran empty-handed
+  -- between, its time read before the wait for data)
   local p = q:lastProgress()
   t.eq(p.stateOperators[1].numRowsTotal, 0)
+  t.eq(p.batchId, 1)
   -- no batch runs while nothing is pending
   local epochs = #q:recentProgress()
   tide.sleep(0.5)
@@ -273,6 +276,11 @@ t.test("GroupState misuse fails with Spark's messages, at the function's line", 
   -- the errors point at the user's line
   t.raises(with("NoTimeout", function(s) s:get() end), "test_stateful_map.lua:%d+: State is either")
   t.raises(with("NoTimeout", function(s) s.get() end), "GroupState.get called with '.'")
+  -- a state that does not fit its schema, at the update's line (a batch DataFrame too)
+  t.raises(with("NoTimeout", function(s) s:update({ n = "many" }) end),
+    "test_stateful_map.lua:%d+: update: the value does not fit the state's schema struct<n:bigint>")
+  t.raises(with("NoTimeout", function(s) s:update({ user = "a", v = 1 }) end),
+    "update: the value has none of the state's fields")
   -- a row alone, not in a list
   t.raises(function()
     df:groupBy("user"):flatMapGroupsWithState(function(key) return { user = key[1] } end, "user string", "n long",
@@ -291,19 +299,25 @@ t.test("GroupState misuse fails with Spark's messages, at the function's line", 
     :option("checkpointLocation", t.tempdir() .. "/cp"):trigger { availableNow = true }:start()
   t.raises(function() q:awaitTermination() end,
     "Timeout timestamp %(1704067201000%) cannot be earlier than the current watermark %(1704067220000%)")
-  -- a state that does not fit its schema fails the batch that keeps it
+  -- a state that does not fit its schema fails the batch, at the update's line
   q = stream(input):groupBy("user"):flatMapGroupsWithState(function(key, rows, state)
       state:update({ n = "many" })
       return nil
     end, "user string", "n long", "update", "NoTimeout")
     .writeStream:outputMode("update"):foreachBatch(function() end)
     :option("checkpointLocation", t.tempdir() .. "/cp"):trigger { availableNow = true }:start()
-  t.raises(function() q:awaitTermination() end, "does not fit the state schema struct<n:bigint>")
+  t.raises(function() q:awaitTermination() end,
+    "test_stateful_map.lua:%d+: update: the value does not fit the state's schema struct<n:bigint>")
 end)
 
 t.test("Spark's checks of the arguments and of output modes", function()
   local input = t.tempdir()
   local grouped = stream(input):groupBy("user")
+  -- a file sink appends: update mode's rows would be there twice
+  t.raises(function()
+    counts(stream(input)).writeStream:outputMode("update"):format("json"):option("path", t.tempdir())
+      :option("checkpointLocation", t.tempdir() .. "/cp"):start()
+  end, "Data source json does not support Update output mode")
   local function fmgws(g, mode, conf) return g:flatMapGroupsWithState(count_events, "user string, n long", "n long",
     mode, conf) end
   t.raises(function() fmgws(grouped, "complete", "NoTimeout") end,
