@@ -160,6 +160,7 @@ void tide_pg_close(tide_pg *pg)
 {
     if (!pg) return;
     free(pg->copy.buf);
+    free(pg->array.buf);
     PQfinish(pg->conn);
     free(pg);
 }
@@ -239,8 +240,10 @@ static int binary_decodable(Oid type)
     case PG_UNKNOWN: case PG_BPCHAR: case PG_VARCHAR: case PG_DATE: case PG_TIMESTAMP:
     case PG_TIMESTAMPTZ: case PG_NUMERIC: case PG_UUID: case PG_JSONB:
         return 1;
-    default:
-        return 0;
+    default: {
+        Oid element = tide_pg_array_element(type);
+        return element && binary_decodable(element);
+    }
     }
 }
 

@@ -34,6 +34,7 @@ struct tide_pg {
     PGconn *conn;
     char sqlstate[6]; /* of the last error, "" when none (or no server reply) */
     copy_out copy;
+    copy_out array; /* one array value, encoded before its length is known */
     copy_report report;
 };
 
@@ -44,6 +45,9 @@ enum {
     PG_UNKNOWN = 705, PG_BPCHAR = 1042, PG_VARCHAR = 1043, PG_DATE = 1082, PG_TIMESTAMP = 1114,
     PG_TIMESTAMPTZ = 1184, PG_NUMERIC = 1700, PG_UUID = 2950, PG_JSONB = 3802
 };
+
+/* PostgreSQL's most dimensions an array value has (MAXDIM). */
+#define PG_ARRAY_MAX_DIMS 6
 
 /* Microseconds between the Unix epoch and PostgreSQL's (2000-01-01). */
 #define PG_EPOCH_OFFSET_US INT64_C(946684800000000)

@@ -10,7 +10,8 @@
  * int8 beyond int4, a double beyond real, a timestamp or a date out of
  * range, a NUL byte in text) aborts the COPY with an error naming its row
  * and column; the caller's transaction then rolls back, so no row of the
- * batch is written.
+ * batch is written. Arrays go into PostgreSQL's array types, element by
+ * element as above; nested arrays as multidimensional ones.
  *
  * Text: a string column may hold bytes that are not UTF-8 (a Kafka value
  * cast to string, from_json's _corrupt_record). PostgreSQL refuses them
@@ -47,7 +48,8 @@ typedef enum encoding {
     ENC_JSONB,
     ENC_BYTEA,
     ENC_TIMESTAMP,
-    ENC_DATE
+    ENC_DATE,
+    ENC_ARRAY /* a tide array (nested: a multidimensional one) into an array type */
 } encoding;
 
 static int is_integer_type(int32_t type, int32_t scale)
@@ -89,6 +91,22 @@ int32_t tide_pg_copy_supported(int32_t type, int32_t scale, uint32_t pg_type)
     return encoding_for(type, scale, pg_type) != ENC_NONE;
 }
 
+/* The built-in array types (pg_type.dat's typarray of each element type). */
+static const uint32_t ARRAY_TYPES[][2] = {
+    {1000, PG_BOOL},      {1001, PG_BYTEA},  {1003, PG_NAME},      {1005, PG_INT2},
+    {1007, PG_INT4},      {1009, PG_TEXT},   {1014, PG_BPCHAR},    {1015, PG_VARCHAR},
+    {1016, PG_INT8},      {1021, PG_FLOAT4}, {1022, PG_FLOAT8},    {1028, PG_OID},
+    {1115, PG_TIMESTAMP}, {1182, PG_DATE},   {1185, PG_TIMESTAMPTZ}, {1231, PG_NUMERIC},
+    {199, PG_JSON},       {2951, PG_UUID},   {3807, PG_JSONB},
+};
+
+uint32_t tide_pg_array_element(uint32_t pg_type)
+{
+    for (size_t i = 0; i < sizeof ARRAY_TYPES / sizeof ARRAY_TYPES[0]; i++)
+        if (ARRAY_TYPES[i][0] == pg_type) return ARRAY_TYPES[i][1];
+    return 0;
+}
+
 /* ---- the output buffer ------------------------------------------------------- */
 
 static int flush(copy_out *out)
@@ -100,17 +118,21 @@ static int flush(copy_out *out)
 }
 
 /* Makes room for n more bytes, sending what is buffered when the chunk is
-   full. -1 when the connection fails or memory runs out (*oom set). */
+   full; a buffer without a connection (an array value's) grows instead.
+   -1 when the connection fails or memory runs out (*oom set). */
 static int room(copy_out *out, size_t n, int *oom)
 {
     if (out->len + n <= out->cap) return 0;
-    if (flush(out) != 0) return -1;
-    if (n > out->cap) {
-        unsigned char *b = realloc(out->buf, n);
-        if (!b) return *oom = 1, -1;
-        out->buf = b;
-        out->cap = n;
+    if (out->conn) {
+        if (flush(out) != 0) return -1;
+        if (n <= out->cap) return 0;
     }
+    size_t cap = out->cap ? out->cap : 256;
+    while (cap < out->len + n) cap *= 2;
+    unsigned char *b = realloc(out->buf, cap);
+    if (!b) return *oom = 1, -1;
+    out->buf = b;
+    out->cap = cap;
     return 0;
 }
 
@@ -172,12 +194,44 @@ typedef struct copy_column {
     const tide_column *col;
     encoding enc;
     const char *name;
+    /* ENC_ARRAY: the levels of tide arrays, the innermost elements, how
+       they are encoded and as which type, and where a value is built */
+    int dims;
+    const tide_column *inner;
+    encoding inner_enc;
+    uint32_t inner_oid;
+    copy_out *scratch;
 } copy_column;
+
+/* How column col is written as pg_type (cc filled in); ENC_NONE when it
+   cannot be. */
+static encoding plan_column(const tide_column *col, uint32_t pg_type, copy_out *scratch,
+                            copy_column *cc)
+{
+    *cc = (copy_column){.col = col, .name = col->name};
+    uint32_t element = tide_pg_array_element(pg_type);
+    if (col->type != TIDE_ARRAY)
+        return cc->enc = element ? ENC_NONE : encoding_for(col->type, col->scale, pg_type);
+    const tide_column *inner = col;
+    int dims = 0;
+    while (inner->type == TIDE_ARRAY && inner->num_children == 1 && dims <= PG_ARRAY_MAX_DIMS) {
+        inner = &inner->children[0];
+        dims++;
+    }
+    if (!element || inner->type == TIDE_ARRAY || dims > PG_ARRAY_MAX_DIMS) return ENC_NONE;
+    cc->inner_enc = encoding_for(inner->type, inner->scale, element);
+    if (cc->inner_enc == ENC_NONE) return ENC_NONE;
+    cc->dims = dims;
+    cc->inner = inner;
+    cc->inner_oid = element;
+    cc->scratch = scratch;
+    return cc->enc = ENC_ARRAY;
+}
 
 /* Why a value cannot be written: the end of "the value ..." and the
    SQLSTATE PostgreSQL gives the same failure. */
 typedef struct refusal {
-    char why[128];
+    char why[256];
     const char *sqlstate;
 } refusal;
 
@@ -223,6 +277,74 @@ static int put_text(copy_out *out, const unsigned char *bytes, size_t len, int j
     return 0;
 }
 
+static int put_field(copy_out *out, const copy_column *cc, int64_t r, int *replaced, refusal *f,
+                     int *oom);
+
+/* Appends row r of an array column as array_recv reads it: dimensions,
+   a null flag, the element type, each dimension's size and lower bound
+   (1), then the elements. Nested tide arrays are one multidimensional
+   value, which PostgreSQL keeps rectangular: every array at a level has
+   the first one's length and none is null. Built apart first, as its
+   length comes before it. Returns as put_field. */
+static int put_array(copy_out *out, const copy_column *cc, int64_t r, int *replaced, refusal *f,
+                     int *oom)
+{
+    int32_t size[PG_ARRAY_MAX_DIMS];
+    int64_t lo = r, hi = r + 1;
+    const tide_column *level = cc->col;
+    for (int d = 0; d < cc->dims; d++, level = &level->children[0]) {
+        const int64_t *offsets = level->values;
+        int64_t n = lo < hi ? offsets[lo + 1] - offsets[lo] : 0;
+        for (int64_t i = lo; i < hi; i++) {
+            if (d > 0 && !tide_column_is_valid(level, i))
+                return refuse(f, "2202E",
+                              "holds a null array inside an array, which a PostgreSQL array "
+                              "cannot hold");
+            if (offsets[i + 1] - offsets[i] != n)
+                return refuse(f, "2202E",
+                              "holds arrays of different lengths inside an array, which a "
+                              "PostgreSQL (multidimensional) array cannot hold");
+        }
+        if (n > INT32_MAX) return refuse(f, "54000", "has more elements than a PostgreSQL array");
+        size[d] = (int32_t)n;
+        lo = offsets[lo];
+        hi = offsets[hi];
+    }
+    int ndim = hi > lo ? cc->dims : 0; /* PostgreSQL's empty array has no dimensions */
+    int has_null = 0;
+    for (int64_t i = lo; i < hi && !has_null; i++) has_null = !tide_column_is_valid(cc->inner, i);
+    copy_out *a = cc->scratch;
+    a->len = 0;
+    if (room(a, 12 + 8 * (size_t)ndim, oom) != 0) return -1;
+    put32(a->buf, (uint32_t)ndim);
+    put32(a->buf + 4, (uint32_t)has_null);
+    put32(a->buf + 8, cc->inner_oid);
+    for (int d = 0; d < ndim; d++) {
+        put32(a->buf + 12 + 8 * d, (uint32_t)size[d]);
+        put32(a->buf + 16 + 8 * d, 1);
+    }
+    a->len = 12 + 8 * (size_t)ndim;
+    const copy_column element = {.col = cc->inner, .enc = cc->inner_enc, .name = cc->name};
+    for (int64_t i = lo; i < hi; i++) {
+        int rc = put_field(a, &element, i, replaced, f, oom);
+        if (rc < 0) return -1;
+        if (rc > 0) {
+            char why[160]; /* an element's reasons are short */
+            snprintf(why, sizeof why, "%.159s", f->why);
+            snprintf(f->why, sizeof f->why, "has an element that %s (element %lld of %lld)", why,
+                     (long long)(i - lo + 1), (long long)(hi - lo));
+            return 1;
+        }
+    }
+    if (a->len > (1u << 30) - 1) /* PostgreSQL's largest value */
+        return refuse(f, "54000", "is larger than the 1 GB a PostgreSQL value may be");
+    if (room(out, 4 + a->len, oom) != 0) return -1;
+    put32(out->buf + out->len, (uint32_t)a->len);
+    memcpy(out->buf + out->len + 4, a->buf, a->len);
+    out->len += 4 + a->len;
+    return 0;
+}
+
 /* Appends one field; returns 0, -1 on a connection/memory failure, or 1
    when the value does not fit (f set). */
 static int put_field(copy_out *out, const copy_column *cc, int64_t r, int *replaced, refusal *f,
@@ -235,6 +357,7 @@ static int put_field(copy_out *out, const copy_column *cc, int64_t r, int *repla
         out->len += 4;
         return 0;
     }
+    if (cc->enc == ENC_ARRAY) return put_array(out, cc, r, replaced, f, oom);
     if (cc->enc == ENC_TEXT || cc->enc == ENC_JSONB) {
         int32_t len;
         const char *bytes = tide_column_bytes(col, r, &len);
@@ -392,6 +515,8 @@ static int64_t finish(tide_pg *pg, const char *abort_why, char *errbuf, size_t e
 {
     free(pg->copy.buf);
     pg->copy = (copy_out){0};
+    free(pg->array.buf);
+    pg->array = (copy_out){0};
     int64_t rows = -1;
     if (PQputCopyEnd(pg->conn, abort_why) != 1) {
         tide_pg_error(errbuf, errlen, "PostgreSQL COPY failed", PQerrorMessage(pg->conn),
@@ -477,9 +602,12 @@ int64_t tide_pg_copy_rows(tide_pg *pg, const tide_batch *batch, int32_t ncolumns
         return -1;
     }
     const char *why = NULL;
-    copy_column cc[1600]; /* PostgreSQL's most columns a table */
-    if (ncolumns <= 0 || ncolumns > 1600) {
+    copy_column *cc = NULL;
+    if (ncolumns <= 0 || ncolumns > 1600) { /* PostgreSQL's most columns a table */
         snprintf(errbuf, errlen, "%d columns", (int)ncolumns);
+        why = errbuf;
+    } else if (!(cc = malloc((size_t)ncolumns * sizeof *cc))) {
+        snprintf(errbuf, errlen, "out of memory");
         why = errbuf;
     }
     for (int32_t i = 0; !why && i < ncolumns; i++) {
@@ -489,8 +617,7 @@ int64_t tide_pg_copy_rows(tide_pg *pg, const tide_batch *batch, int32_t ncolumns
             break;
         }
         const tide_column *col = &batch->columns[columns[i]];
-        cc[i] = (copy_column){col, encoding_for(col->type, col->scale, pg_types[i]), col->name};
-        if (cc[i].enc == ENC_NONE) {
+        if (plan_column(col, pg_types[i], &pg->array, &cc[i]) == ENC_NONE) {
             snprintf(errbuf, errlen,
                      "column \"%s\" (tide type %d) cannot be written as PostgreSQL type %u",
                      col->name, (int)col->type, (unsigned)pg_types[i]);
@@ -498,6 +625,7 @@ int64_t tide_pg_copy_rows(tide_pg *pg, const tide_batch *batch, int32_t ncolumns
         }
     }
     if (why) {
+        free(cc);
         char msg[512];
         snprintf(msg, sizeof msg, "%s", why);
         finish(pg, msg, errbuf, errlen);
@@ -505,19 +633,25 @@ int64_t tide_pg_copy_rows(tide_pg *pg, const tide_batch *batch, int32_t ncolumns
         return -1;
     }
 
-    int oom = 0;
+    int oom = 0, failed = 0;
     int64_t bad_row = -1;
     const char *bad_column = NULL;
     refusal f;
     copy_report *rep = &pg->report;
-    for (int64_t r = 0; r < batch->num_rows && bad_row < 0; r++) {
-        if (room(out, 2, &oom) != 0) return fail_sending(pg, oom, errbuf, errlen);
+    for (int64_t r = 0; r < batch->num_rows && bad_row < 0 && !failed; r++) {
+        if (room(out, 2, &oom) != 0) {
+            failed = 1;
+            break;
+        }
         put16(out->buf + out->len, (uint16_t)ncolumns);
         out->len += 2;
         for (int32_t i = 0; i < ncolumns; i++) {
             int replaced = 0;
             int rc = put_field(out, &cc[i], r, &replaced, &f, &oom);
-            if (rc < 0) return fail_sending(pg, oom, errbuf, errlen);
+            if (rc < 0) {
+                failed = 1;
+                break;
+            }
             if (rc > 0) {
                 bad_row = r;
                 bad_column = cc[i].name;
@@ -534,15 +668,17 @@ int64_t tide_pg_copy_rows(tide_pg *pg, const tide_batch *batch, int32_t ncolumns
         int64_t row = out->rows + bad_row + 1;
         snprintf(msg, sizeof msg, "row %lld, column \"%s\": the value %s", (long long)row,
                  bad_column, f.why);
+        free(cc);
         finish(pg, msg, errbuf, errlen);
         snprintf(errbuf, errlen, "PostgreSQL COPY failed: %s", msg);
         snprintf(pg->sqlstate, sizeof pg->sqlstate, "%s", f.sqlstate);
         rep->error_row = row;
         return -1;
     }
+    free(cc);
     /* Sent now, not when the chunk fills: the server takes these rows in
        while the caller makes the next ones. */
-    if (flush(out) != 0) return fail_sending(pg, 0, errbuf, errlen);
+    if (failed || flush(out) != 0) return fail_sending(pg, oom, errbuf, errlen);
     out->rows += batch->num_rows;
     return batch->num_rows;
 }

@@ -7,6 +7,9 @@
  * text: exact digits either way, never rounded. date becomes date, its
  * ±infinity kept as INT32_MAX and INT32_MIN (PostgreSQL's own binary
  * values for them), so that a date read and written back stays infinite.
+ * An array column's elements, parsed out of each value (binary or text),
+ * are decoded as a column of their own by the same code as top-level
+ * values.
  */
 #include "pg_conn.h"
 
@@ -16,11 +19,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "batch.h"
 #include "calendar.h"
 #include "timestamp.h"
 
+/* An element of the arrays of a column: its bytes (NULL for a null; text
+   elements end with a NUL as libpq's values do) and its result row. */
+typedef struct cell {
+    const char *value;
+    int len;
+    int row;
+} cell;
+
+/* The values being decoded into col: the result's column `field`, or the
+   elements of its arrays (cells, `rows` of them). */
 typedef struct decode {
     const PGresult *res;
     tide_batch *batch;
@@ -28,14 +42,36 @@ typedef struct decode {
     int field;
     int binary;
     int rows;
+    const cell *cells;
     char *errbuf;
     size_t errlen;
 } decode;
 
-static int bad_value(decode *d, int row, const char *why)
+static int is_null(const decode *d, int i)
 {
-    snprintf(d->errbuf, d->errlen, "PostgreSQL result: row %d, column \"%s\": %s", row + 1,
-             PQfname(d->res, d->field), why);
+    return d->cells ? d->cells[i].value == NULL : PQgetisnull(d->res, i, d->field);
+}
+
+static const char *value_at(const decode *d, int i)
+{
+    return d->cells ? d->cells[i].value : PQgetvalue(d->res, i, d->field);
+}
+
+static int length_at(const decode *d, int i)
+{
+    return d->cells ? d->cells[i].len : PQgetlength(d->res, i, d->field);
+}
+
+static const char *column_name(const decode *d)
+{
+    return d->cells ? "element" : PQfname(d->res, d->field);
+}
+
+static int bad_value(decode *d, int i, const char *why)
+{
+    snprintf(d->errbuf, d->errlen, "PostgreSQL result: row %d, column \"%s\": %s%s",
+             (d->cells ? d->cells[i].row : i) + 1, PQfname(d->res, d->field),
+             d->cells ? "an array element: " : "", why);
     return -1;
 }
 
@@ -55,7 +91,7 @@ static uint64_t get_be(const char *p, int n)
 
 static int init_column(decode *d, int32_t type)
 {
-    if (tide_column_init(d->batch, d->col, PQfname(d->res, d->field), type, d->rows) != 0)
+    if (tide_column_init(d->batch, d->col, column_name(d), type, d->rows) != 0)
         return out_of_memory(d);
     return 0;
 }
@@ -64,7 +100,7 @@ static int init_column(decode *d, int32_t type)
 static int reserve_bytes(decode *d)
 {
     int64_t total = 0;
-    for (int r = 0; r < d->rows; r++) total += PQgetlength(d->res, r, d->field);
+    for (int r = 0; r < d->rows; r++) total += length_at(d, r);
     if (total > INT32_MAX) return bad_value(d, 0, "the column holds more than 2 GiB");
     tide_column *col = d->col;
     if (total > col->data_capacity) {
@@ -161,13 +197,13 @@ static int fixed_column(decode *d, Oid type)
     if (init_column(d, tide_type) != 0) return -1;
     tide_column *col = d->col;
     for (int r = 0; r < d->rows; r++) {
-        if (PQgetisnull(d->res, r, d->field)) {
+        if (is_null(d, r)) {
             tide_column_set_null(d->batch, col, r);
             if (!col->validity) return out_of_memory(d);
             continue;
         }
-        const char *v = PQgetvalue(d->res, r, d->field);
-        int len = PQgetlength(d->res, r, d->field);
+        const char *v = value_at(d, r);
+        int len = length_at(d, r);
         int64_t i = 0;
         double f = 0;
         if (d->binary) {
@@ -273,12 +309,12 @@ static int numeric_column(decode *d)
     /* Find the scale the values need and whether they fit 38 digits. */
     int fits = 1, max_int = 0, max_scale = 0;
     for (int r = 0; r < d->rows && fits; r++) {
-        if (PQgetisnull(d->res, r, d->field)) continue;
-        const char *v = PQgetvalue(d->res, r, d->field);
+        if (is_null(d, r)) continue;
+        const char *v = value_at(d, r);
         int int_digits, s;
         if (d->binary) {
             pg_numeric n;
-            if (tide_pgnum_read(v, PQgetlength(d->res, r, d->field), &n) != 0)
+            if (tide_pgnum_read(v, length_at(d, r), &n) != 0)
                 return bad_value(d, r, "malformed binary numeric");
             if (tide_pgnum_is_special(&n)) {
                 fits = 0;
@@ -296,21 +332,21 @@ static int numeric_column(decode *d)
     if (scale < 0) scale = max_scale;
     if (max_scale > scale || max_int + scale > precision) fits = 0;
     if (fits) {
-        if (tide_column_init_decimal(d->batch, d->col, PQfname(d->res, d->field), precision, scale,
+        if (tide_column_init_decimal(d->batch, d->col, column_name(d), precision, scale,
                                      d->rows) != 0)
             return out_of_memory(d);
         unsigned char *values = d->col->values;
         for (int r = 0; r < d->rows; r++) {
-            if (PQgetisnull(d->res, r, d->field)) {
+            if (is_null(d, r)) {
                 tide_column_set_null(d->batch, d->col, r);
                 if (!d->col->validity) return out_of_memory(d);
                 continue;
             }
-            const char *v = PQgetvalue(d->res, r, d->field);
+            const char *v = value_at(d, r);
             int rc;
             if (d->binary) {
                 pg_numeric n;
-                tide_pgnum_read(v, PQgetlength(d->res, r, d->field), &n);
+                tide_pgnum_read(v, length_at(d, r), &n);
                 rc = tide_pgnum_to_decimal(&n, scale, values + 16 * (size_t)r);
             } else {
                 rc = tide_decimal_parse(v, strlen(v), scale, values + 16 * (size_t)r);
@@ -322,17 +358,17 @@ static int numeric_column(decode *d)
     }
     if (init_column(d, TIDE_STRING) != 0) return -1;
     for (int r = 0; r < d->rows; r++) {
-        if (PQgetisnull(d->res, r, d->field)) {
+        if (is_null(d, r)) {
             if (append_null(d) != 0) return -1;
             continue;
         }
-        const char *v = PQgetvalue(d->res, r, d->field);
+        const char *v = value_at(d, r);
         if (!d->binary) {
             if (append_bytes(d, v, (int64_t)strlen(v)) != 0) return -1;
             continue;
         }
         pg_numeric n;
-        tide_pgnum_read(v, PQgetlength(d->res, r, d->field), &n);
+        tide_pgnum_read(v, length_at(d, r), &n);
         char stack[256];
         size_t need = tide_pgnum_text_size(&n);
         char *text = need <= sizeof stack ? stack : malloc(need);
@@ -392,12 +428,12 @@ static int bytes_column(decode *d, Oid type)
     if (init_column(d, type == PG_BYTEA ? TIDE_BINARY : TIDE_STRING) != 0) return -1;
     if (reserve_bytes(d) != 0) return -1;
     for (int r = 0; r < d->rows; r++) {
-        if (PQgetisnull(d->res, r, d->field)) {
+        if (is_null(d, r)) {
             if (append_null(d) != 0) return -1;
             continue;
         }
-        const char *v = PQgetvalue(d->res, r, d->field);
-        int len = PQgetlength(d->res, r, d->field);
+        const char *v = value_at(d, r);
+        int len = length_at(d, r);
         if (!d->binary && type == PG_BYTEA) {
             if (bytea_text(d, r, v, len) != 0) return -1;
             continue;
@@ -418,6 +454,250 @@ static int bytes_column(decode *d, Oid type)
     return 0;
 }
 
+/* ---- arrays --------------------------------------------------------------------------- */
+
+/* One value of an array column: its dimensions' sizes (ndim 0: empty,
+   -1: NULL). */
+typedef struct array_shape {
+    int ndim;
+    int size[PG_ARRAY_MAX_DIMS];
+} array_shape;
+
+/* The elements of a column's arrays, in order, and (text results) their
+   unescaped bytes, sized up front so that cells may point into them. */
+typedef struct element_list {
+    cell *items;
+    int count, cap;
+    char *text;
+    size_t text_len;
+} element_list;
+
+static int add_cell(decode *d, element_list *list, const char *value, int len, int row)
+{
+    if (list->count == list->cap) {
+        int cap = list->cap ? list->cap * 2 : 64;
+        cell *items = realloc(list->items, (size_t)cap * sizeof *items);
+        if (!items) return out_of_memory(d);
+        list->items = items;
+        list->cap = cap;
+    }
+    list->items[list->count++] = (cell){value, len, row};
+    return 0;
+}
+
+/* array_send's format: dimensions, a null flag, the element type, each
+   dimension's size and lower bound, then each element's length (-1:
+   NULL) and bytes. */
+static int binary_array(decode *d, int r, Oid element, array_shape *shape, element_list *list)
+{
+    const char *v = value_at(d, r);
+    int len = length_at(d, r);
+    if (len < 12) return bad_value(d, r, "malformed binary array");
+    int32_t ndim = (int32_t)get_be(v, 4);
+    uint32_t flags = (uint32_t)get_be(v + 4, 4);
+    if (ndim < 0 || ndim > PG_ARRAY_MAX_DIMS || flags > 1 || len < 12 + 8 * ndim)
+        return bad_value(d, r, "malformed binary array");
+    if ((Oid)get_be(v + 8, 4) != element) return bad_value(d, r, "array of an unexpected type");
+    int64_t total = ndim > 0;
+    for (int i = 0; i < ndim; i++) {
+        int32_t size = (int32_t)get_be(v + 12 + 8 * i, 4);
+        if (size < 0 || size > len) return bad_value(d, r, "malformed binary array");
+        shape->size[i] = size;
+        total *= size;
+        if (total > len) return bad_value(d, r, "malformed binary array");
+    }
+    shape->ndim = total > 0 ? ndim : 0;
+    int64_t pos = 12 + 8 * (int64_t)ndim;
+    for (int64_t i = 0; i < total; i++) {
+        if (pos + 4 > len) return bad_value(d, r, "malformed binary array");
+        int32_t n = (int32_t)get_be(v + pos, 4);
+        pos += 4;
+        if (n == -1) {
+            if (add_cell(d, list, NULL, 0, r) != 0) return -1;
+            continue;
+        }
+        if (n < 0 || pos + n > len) return bad_value(d, r, "malformed binary array");
+        if (add_cell(d, list, v + pos, n, r) != 0) return -1;
+        pos += n;
+    }
+    return pos == len ? 0 : bad_value(d, r, "malformed binary array");
+}
+
+/* array_out's format: an optional "[lo:hi]...=" of bounds, then nested
+   braces; elements are separated by commas, quoted (with backslash
+   escapes) or bare (NULL, in any case, is a null). Each element's bytes
+   are copied, unescaped and NUL-ended, to list->text. */
+typedef struct text_array {
+    const char *p, *end;
+    int ndim;  /* the level elements sit at + 1, once one is seen */
+    int size[PG_ARRAY_MAX_DIMS];
+    int seen[PG_ARRAY_MAX_DIMS]; /* whether size[level] is known */
+} text_array;
+
+static int text_level(decode *d, int r, text_array *t, int level, element_list *list)
+{
+    if (level >= PG_ARRAY_MAX_DIMS || t->p >= t->end || *t->p != '{') return -1;
+    t->p++;
+    int items = 0;
+    if (t->p < t->end && *t->p == '}') {
+        t->p++;
+        return level == 0 ? 0 : -1; /* only the whole value may be empty */
+    }
+    for (;;) {
+        if (t->p >= t->end) return -1;
+        if (*t->p == '{') {
+            if (t->ndim && t->ndim <= level + 1) return -1; /* elements were seen here */
+            if (text_level(d, r, t, level + 1, list) != 0) return -1;
+        } else {
+            if (t->ndim && t->ndim != level + 1) return -1;
+            t->ndim = level + 1;
+            char *out = list->text + list->text_len;
+            size_t n = 0;
+            int quoted = *t->p == '"';
+            if (quoted) {
+                for (t->p++; t->p < t->end && *t->p != '"'; t->p++) {
+                    if (*t->p == '\\' && ++t->p >= t->end) return -1;
+                    out[n++] = *t->p;
+                }
+                if (t->p++ >= t->end) return -1;
+            } else {
+                for (; t->p < t->end && *t->p != ',' && *t->p != '}'; t->p++) out[n++] = *t->p;
+            }
+            out[n] = '\0';
+            int null = !quoted && n == 4 && strncasecmp(out, "NULL", 4) == 0;
+            if (add_cell(d, list, null ? NULL : out, (int)n, r) != 0) return -2;
+            if (!null) list->text_len += n + 1;
+        }
+        items++;
+        if (t->p < t->end && *t->p == ',') {
+            t->p++;
+            continue;
+        }
+        if (t->p < t->end && *t->p == '}') {
+            t->p++;
+            break;
+        }
+        return -1;
+    }
+    if (t->seen[level] && t->size[level] != items) return -1; /* not rectangular */
+    t->seen[level] = 1;
+    t->size[level] = items;
+    return 0;
+}
+
+static int text_array_value(decode *d, int r, array_shape *shape, element_list *list)
+{
+    const char *v = value_at(d, r);
+    text_array t = {.p = v, .end = v + length_at(d, r)};
+    if (*t.p == '[') { /* bounds other than 1: the elements are the same */
+        const char *eq = memchr(t.p, '=', (size_t)(t.end - t.p));
+        if (!eq) return bad_value(d, r, "malformed array text");
+        t.p = eq + 1;
+    }
+    int rc = text_level(d, r, &t, 0, list);
+    if (rc == -2) return -1;
+    if (rc != 0 || t.p != t.end) return bad_value(d, r, "malformed array text");
+    shape->ndim = t.ndim;
+    memcpy(shape->size, t.size, sizeof t.size);
+    return 0;
+}
+
+static int decode_column(decode *d, Oid type);
+
+/* An array column as tide's arrays: one level of tide array a dimension,
+   as deep as the column's values (a column whose values have different
+   dimensions is refused: a tide column has one type), the elements
+   decoded as a column of their own. */
+static int array_column(decode *d, Oid element)
+{
+    element_list list = {0};
+    array_shape *shapes = calloc((size_t)d->rows + 1, sizeof *shapes);
+    int rc = shapes ? 0 : out_of_memory(d);
+    if (rc == 0 && !d->binary) {
+        size_t bytes = 1;
+        for (int r = 0; r < d->rows; r++) bytes += (size_t)length_at(d, r);
+        list.text = malloc(bytes);
+        if (!list.text) rc = out_of_memory(d);
+    }
+    int depth = 1;
+    for (int r = 0; rc == 0 && r < d->rows; r++) {
+        if (is_null(d, r)) {
+            shapes[r].ndim = -1;
+            continue;
+        }
+        rc = d->binary ? binary_array(d, r, element, &shapes[r], &list)
+                       : text_array_value(d, r, &shapes[r], &list);
+        if (rc == 0 && shapes[r].ndim > depth) depth = shapes[r].ndim;
+    }
+    for (int r = 0; rc == 0 && r < d->rows; r++) {
+        if (shapes[r].ndim > 0 && shapes[r].ndim != depth) {
+            char why[160];
+            snprintf(why, sizeof why,
+                     "an array of %d dimension%s where others have %d (the column's arrays "
+                     "are read as one type)",
+                     shapes[r].ndim, shapes[r].ndim == 1 ? "" : "s", depth);
+            rc = bad_value(d, r, why);
+        }
+    }
+    tide_column *level = d->col;
+    int64_t level_rows = d->rows;
+    const char *name = PQfname(d->res, d->field);
+    for (int k = 0; rc == 0 && k < depth; k++) {
+        if (tide_column_init_array(d->batch, level, name, level_rows) != 0) {
+            rc = out_of_memory(d);
+            break;
+        }
+        int64_t *offsets = level->values, pos = 0;
+        for (int r = 0; r < d->rows; r++) {
+            const array_shape *s = &shapes[r];
+            if (k == 0) {
+                offsets[r + 1] = offsets[r] + (s->ndim > 0 ? s->size[0] : 0);
+                if (s->ndim < 0) tide_column_set_null(d->batch, level, r);
+                continue;
+            }
+            if (s->ndim <= 0) continue;
+            int64_t repeat = 1;
+            for (int i = 0; i < k; i++) repeat *= s->size[i];
+            for (int64_t j = 0; j < repeat; j++, pos++) offsets[pos + 1] = offsets[pos] + s->size[k];
+        }
+        if (level->null_count > 0 && !level->validity) {
+            rc = out_of_memory(d);
+            break;
+        }
+        level->length = level_rows;
+        level_rows = offsets[level_rows];
+        level = &level->children[0];
+        name = "element";
+    }
+    if (rc == 0) {
+        decode elements = *d;
+        elements.col = level;
+        elements.rows = list.count;
+        elements.cells = list.items;
+        rc = decode_column(&elements, element);
+        if (rc == 0 && level->length != level_rows) rc = bad_value(d, 0, "malformed array");
+    }
+    free(shapes);
+    free(list.items);
+    free(list.text);
+    return rc;
+}
+
+/* Decodes d's values as PostgreSQL type `type` into d->col. */
+static int decode_column(decode *d, Oid type)
+{
+    switch (type) {
+    case PG_BOOL: case PG_INT2: case PG_INT4: case PG_INT8: case PG_OID: case PG_FLOAT4:
+    case PG_FLOAT8: case PG_TIMESTAMP: case PG_TIMESTAMPTZ: case PG_DATE:
+        return fixed_column(d, type);
+    case PG_NUMERIC: return numeric_column(d);
+    default: {
+        Oid element = d->cells ? 0 : tide_pg_array_element(type);
+        return element ? array_column(d, element) : bytes_column(d, type);
+    }
+    }
+}
+
 tide_batch *tide_pg_result_batch(const PGresult *res, char *errbuf, size_t errlen)
 {
     int fields = PQnfields(res);
@@ -432,17 +712,7 @@ tide_batch *tide_pg_result_batch(const PGresult *res, char *errbuf, size_t errle
         d.field = f;
         d.col = &batch->columns[f];
         d.binary = PQfformat(res, f) == 1;
-        Oid type = PQftype(res, f);
-        int rc;
-        switch (type) {
-        case PG_BOOL: case PG_INT2: case PG_INT4: case PG_INT8: case PG_OID: case PG_FLOAT4:
-        case PG_FLOAT8: case PG_TIMESTAMP: case PG_TIMESTAMPTZ: case PG_DATE:
-            rc = fixed_column(&d, type);
-            break;
-        case PG_NUMERIC: rc = numeric_column(&d); break;
-        default: rc = bytes_column(&d, type); break;
-        }
-        if (rc != 0) {
+        if (decode_column(&d, PQftype(res, f)) != 0) {
             tide_batch_free(batch);
             return NULL;
         }

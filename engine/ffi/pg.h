@@ -33,8 +33,10 @@ int32_t tide_pg_in_transaction(const tide_pg *pg);
    int8/oid -> bigint, float4/float8 -> double, numeric -> decimal(p,s) when
    every value fits 38 digits (else string), bytea -> binary,
    timestamp/timestamptz -> timestamp, date -> date (its -infinity and
-   infinity as INT32_MIN and INT32_MAX days), everything else -> string
-   (PostgreSQL's text). NULL with errbuf on error. */
+   infinity as INT32_MIN and INT32_MAX days), an array of these -> array
+   (nested, one level a dimension; a column's values of different
+   dimensions are an error), everything else -> string (PostgreSQL's
+   text). NULL with errbuf on error. */
 tide_batch *tide_pg_exec(tide_pg *pg, const char *sql, int32_t nparams, const char **params,
                          int64_t *affected, char *errbuf, size_t errlen);
 /* Prepares sql as the named statement `name` of this connection (for
@@ -96,6 +98,11 @@ int64_t tide_pg_copy_replaced(const tide_pg *pg, int64_t *first_row, const char 
 /* 1 when a column of tide type `type` (scale for decimals) can be written
    into a PostgreSQL column of type pg_type. */
 int32_t tide_pg_copy_supported(int32_t type, int32_t scale, uint32_t pg_type);
+/* The element type of a built-in array type (int4[] -> int4), 0 for any
+   other type. An array column takes a tide array whose innermost element
+   type tide_pg_copy_supported takes into that element type; nested arrays
+   become PostgreSQL's multidimensional arrays. */
+uint32_t tide_pg_array_element(uint32_t pg_type);
 
 /* The conninfo as "key='value' ..." with user and password (when not
    NULL or empty) put in place of its own; with redact, the password left

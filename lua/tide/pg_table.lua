@@ -53,7 +53,29 @@ function M.pgType(dt)
   if id == T.ID.timestamp then return "TIMESTAMP" end
   if id == T.ID.date then return "DATE" end -- JdbcUtils' common type: the dialect leaves dates to it
   if id == T.ID.decimal then return ("NUMERIC(%d,%d)"):format(dt.precision, dt.scale) end
+  -- as the dialect's: an array of a type it creates, nested arrays as
+  -- more dimensions of the same type (PostgreSQL's int[][] is int[])
+  if id == T.ID.array then
+    local inner = M.pgType(dt.elementType)
+    return inner and inner .. "[]"
+  end
   return nil
+end
+
+-- The innermost element type of nested arrays (dt itself when no array).
+local function innermost(dt)
+  while dt.id == T.ID.array do dt = dt.elementType end
+  return dt
+end
+
+-- Whether a DataFrame column of type dt can be copied into a table column
+-- of type oid: an array into an array type by its innermost elements.
+local function copyable(dt, oid)
+  if dt.id == T.ID.array then
+    local element, inner = C.tide_pg_array_element(oid), innermost(dt)
+    return element ~= 0 and C.tide_pg_copy_supported(inner.id, inner.scale or 0, element) ~= 0
+  end
+  return C.tide_pg_copy_supported(dt.id, dt.scale or 0, oid) ~= 0
 end
 
 -- Spark's createTableColumnTypes: "id DECIMAL(38,0), name VARCHAR(64)".
@@ -153,6 +175,7 @@ ORDER BY c.attnum]]):format(commits, commits)
 end
 
 local PG_NUMERIC = 1700
+local PG_NUMERIC_ARRAY = 1231
 
 -- Matches the batch's columns to the table's: by name (exactly, else
 -- case-insensitively when that is unambiguous), each type writable into
@@ -175,10 +198,10 @@ function M.planColumns(schema, table_columns, display)
       problems[#problems + 1] = ("column %q of the DataFrame is not in the table"):format(f.name)
     elseif used[c.name] then
       problems[#problems + 1] = ("columns %q and %q of the DataFrame both name column %q"):format(used[c.name], f.name, c.name)
-    elseif C.tide_pg_copy_supported(dt.id, dt.scale or 0, c.oid) == 0 then
+    elseif not copyable(dt, c.oid) then
       problems[#problems + 1] = ("column %q is %s in the DataFrame but %s in the table"):format(f.name, dt:simpleString(), c.type)
-    elseif dt.id == T.ID.decimal and c.oid == PG_NUMERIC and c.typmod >= 4
-        and dt.scale > bit.band(c.typmod - 4, 0xFFFF) then
+    elseif innermost(dt).id == T.ID.decimal and (c.oid == PG_NUMERIC or c.oid == PG_NUMERIC_ARRAY)
+        and c.typmod >= 4 and innermost(dt).scale > bit.band(c.typmod - 4, 0xFFFF) then
       problems[#problems + 1] = ("column %q is %s in the DataFrame but %s in the table, which would round it")
         :format(f.name, dt:simpleString(), c.type)
     else

@@ -592,11 +592,11 @@ t.test("a date column creates DATE, as Spark's JdbcUtils, and dates round-trip e
   -- the server's dates: year 0 of the proleptic calendar is 1 BC
   t.same_table(server_text(tbl, "d"), { "2024-02-29", "1969-12-31", "NULL", "0044-03-15 BC", "4714-11-24 BC",
     "5874897-12-31", "1970-01-01", "2000-01-01" })
-  -- read back as dates: the jdbc source (binary results) and a query in text format (the array has no
+  -- read back as dates: the jdbc source (binary results) and a query in text format (the interval has no
   -- binary decoder), both alike
   local back = spark.read:format("jdbc"):option("url", ci):option("query", "SELECT * FROM " .. tbl .. " ORDER BY id"):load()
   t.eq(back.schema, df.schema)
-  local text = pg.query(ci, ("SELECT id, d, ARRAY[id] AS a FROM %s ORDER BY id"):format(tbl))
+  local text = pg.query(ci, ("SELECT id, d, interval '1 day' AS a FROM %s ORDER BY id"):format(tbl))
   t.eq(text.schema.fields[2].dataType, T.date)
   local want, got, got_text = df:collect(), back:collect(), text:collect()
   for i = 1, #DATES do
@@ -617,7 +617,7 @@ t.test("date ±infinity reads as the ends of date's range, which sort as infinit
   for _, r in ipairs(df:collect()) do byid[r.id] = r.d end
   t.eq(byid[1], "+5881580-07-11"); t.eq(byid[2], "-5877641-06-23"); t.eq(byid[3], "2000-01-01"); t.eq(byid[4], nil)
   t.same_table(t.rows(df:orderBy("d"):select("id")), { "4", "2", "3", "1" })
-  local text = pg.query(ci, ("SELECT id, d, ARRAY[id] AS a FROM %s ORDER BY id"):format(src)):collect()
+  local text = pg.query(ci, ("SELECT id, d, interval '1 day' AS a FROM %s ORDER BY id"):format(src)):collect()
   t.eq(text[1].d, byid[1]); t.eq(text[2].d, byid[2])
   writer(df, dst):mode("append"):save()
   t.same_table(server_text(dst, "d"), { "infinity", "-infinity", "2000-01-01", "NULL" })
