@@ -332,6 +332,8 @@ function Parser:primary()
     return self:case()
   elseif (word == "DATE" or word == "TIMESTAMP") and self:peek(1).t == "str" then
     return self:typed_literal(word)
+  elseif word == "X" and self:peek(1).t == "str" and self:peek(1).pos == self:peek().stop + 1 then
+    return self:binary_literal()
   elseif word == "INTERVAL" and require("tide.sql_interval").starts(self) then
     return require("tide.sql_interval").parse(self)
   elseif word == "EXISTS" and is_op(self:peek(1), "(") and self.readQuery
@@ -418,6 +420,17 @@ function Parser:typed_literal(word)
   if not ok then fail(self.text, tok.pos, ("cannot parse the %s value: %s"):format(word, tok.value)) end
   return { k = "cast", to = word == "DATE" and T.date or T.timestamp, expr = { k = "lit", value = tok.value },
            literalText = ("%s '%s'"):format(word, tok.value) }
+end
+
+-- X'01FF': Spark's binary literal, hex digits (an odd count as unhex
+-- reads it), named as written.
+function Parser:binary_literal()
+  self:advance()
+  local tok = self:advance()
+  if tok.value:find("[^%x]") then
+    fail(self.text, tok.pos, ("the binary literal X'%s' holds a character that is not a hex digit"):format(tok.value))
+  end
+  return { k = "call", fn = "unhex", args = { { k = "lit", value = tok.value } }, sqlText = ("X'%s'"):format(tok.value) }
 end
 
 -- TIMESTAMPADD(unit, quantity, ts) and TIMESTAMPDIFF(unit, start, end),

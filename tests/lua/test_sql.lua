@@ -342,6 +342,15 @@ t.test("INTERVAL literals move timestamps by their days, hours, minutes and seco
   t.raises(function() df:selectExpr("INTERVAL 1 HOUR") end, "an interval literal only moves a timestamp")
 end)
 
+t.test("X'..' is a binary literal, named as written; X alone is still a column", function()
+  local spark = tide.session()
+  local df = spark:sql("SELECT X'01FF', X'1' AS odd, hex(X'') AS empty, typeof(X'00') AS ty, x FROM (SELECT 7 AS x)")
+  t.same_table(df.columns, { "X'01FF'", "odd", "empty", "ty", "x" })
+  t.same_table(t.rows(df), { "[01 FF]|[01]||binary|7" })
+  t.same_table(parse("X"), col("X"))
+  t.raises(function() parse("X'0G'") end, "the binary literal X'0G' holds a character that is not a hex digit")
+end)
+
 t.test("toString gives Spark's pretty SQL", function()
   local cases = {
     { "hour", "hour" }, { "data.x", "data.x" }, { "`a b`", "a b" },
