@@ -7,13 +7,21 @@
  * merges sorted sessions. The rows are sorted here (by group id, start and
  * row, so the result never depends on the sort's stability) rather than
  * by the key columns: tide_group_rows has already told the groups apart.
+ *
+ * A dynamic gap (Spark's session_window(ts, expr), a duration string per
+ * row) comes here as microseconds per row: the strings are told apart
+ * with tide_group_rows too, so tide.session_window parses each distinct
+ * one once (its duration parser is tide.time_window's), not each row.
  */
 #include "batch.h"
+#include "ffi/frame_ops.h"
 #include "ffi/session_window.h"
+#include "kernel.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct {
     int64_t start;
@@ -39,8 +47,9 @@ static int64_t plus(int64_t t, int64_t gap)
 }
 
 int64_t tide_session_windows(const int32_t *group_of_row, const tide_column *start,
-                             const tide_column *end, int64_t gap, int64_t n, int64_t *rows,
-                             int64_t *starts, int64_t *ends, char *errbuf, size_t errlen)
+                             const tide_column *end, const int64_t *gaps, int64_t gap, int64_t n,
+                             int64_t *rows, int64_t *starts, int64_t *ends, char *errbuf,
+                             size_t errlen)
 {
     interval *v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
     if (!v) {
@@ -51,7 +60,7 @@ int64_t tide_session_windows(const int32_t *group_of_row, const tide_column *sta
     int64_t m = 0;
     for (int64_t r = 0; r < n; r++) {
         if (!tide_valid(start, r) || (end && !tide_valid(end, r))) continue;
-        int64_t stop = e ? e[r] : plus(s[r], gap);
+        int64_t stop = e ? e[r] : plus(s[r], gaps ? gaps[r] : gap);
         if (stop <= s[r]) continue; /* as Spark's filter: an empty session holds nothing */
         v[m].start = s[r], v[m].end = stop, v[m].row = r;
         v[m].group = group_of_row ? group_of_row[r] : 0;
@@ -82,6 +91,67 @@ int64_t tide_session_windows(const int32_t *group_of_row, const tide_column *sta
     }
     free(v);
     return m;
+}
+
+int64_t tide_session_gap_texts(const tide_column *texts, int64_t n, int32_t *text_of_row,
+                               int64_t *first_row, char *errbuf, size_t errlen)
+{
+    if (texts->type != TIDE_STRING) {
+        snprintf(errbuf, errlen, "session_window: a gap column of type %d, not a string",
+                 (int)texts->type);
+        return -1;
+    }
+    /* A batch of the one column, as tide_group_rows takes its keys (it
+       only reads them). */
+    tide_batch view = {0};
+    view.num_rows = n;
+    view.num_columns = 1;
+    view.columns = (tide_column *)texts;
+    const int32_t key = 0;
+    return tide_group_rows(&view, &key, 1, text_of_row, first_row, errbuf, errlen);
+}
+
+void tide_session_gaps(const int32_t *text_of_row, const int64_t *gap_of_text, int64_t n,
+                       int64_t *gaps)
+{
+    for (int64_t r = 0; r < n; r++)
+        gaps[r] = gap_of_text[text_of_row[r]];
+}
+
+int tide_session_intervals(tide_batch *out, const tide_column *start, const int64_t *gaps,
+                           int64_t n, tide_column *dst, char *errbuf, size_t errlen)
+{
+    tide_column fields[2];
+    if (kernel_alloc(out, &fields[0], "start", TIDE_TIMESTAMP, 0, 0, n, 0) != 0 ||
+        kernel_alloc(out, &fields[1], "end", TIDE_TIMESTAMP, 0, 0, n, 0) != 0)
+        return kernel_error(errbuf, errlen, "session_window: out of memory");
+    const int64_t *t = start->values;
+    int64_t *s = fields[0].values, *e = fields[1].values;
+    /* One bitmap for the struct and both fields: a row without a session
+       is null in all three, so session_window.start reads null there. */
+    uint8_t *valid = NULL;
+    for (int64_t r = 0; r < n; r++) {
+        if (tide_valid(start, r) && gaps[r] > 0) {
+            s[r] = t[r], e[r] = plus(t[r], gaps[r]);
+            continue;
+        }
+        if (!valid) {
+            size_t bytes = tide_bitmap_bytes(n);
+            valid = tide_arena_alloc(out->arena, bytes ? bytes : 1);
+            if (!valid) return kernel_error(errbuf, errlen, "session_window: out of memory");
+            memset(valid, 0xff, bytes);
+        }
+        valid[r >> 3] &= (uint8_t) ~(1u << (r & 7));
+    }
+    fields[0].validity = fields[1].validity = valid;
+    kernel_finish(&fields[0]);
+    kernel_finish(&fields[1]);
+    const tide_column *const cols[2] = {&fields[0], &fields[1]};
+    const char *const names[2] = {"start", "end"};
+    if (tide_eval_struct(out, cols, names, 2, n, dst, errbuf, errlen) != 0) return -1;
+    dst->validity = valid;
+    kernel_finish(dst);
+    return 0;
 }
 
 int tide_session_columns(tide_batch *out, tide_column *start_col, const char *start_name,

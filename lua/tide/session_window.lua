@@ -8,7 +8,8 @@
 -- Each row with a time is the interval [time, time + gap); per value of the
 -- other keys, intervals taken by start merge while the next starts at or
 -- before the current session's end (Spark's MergingSessionsIterator), so
--- a session ends `gap` after its last event. Over a batch DataFrame the
+-- a session ends at the latest end of its events (`gap` after the last
+-- one when the gap is one literal). Over a batch DataFrame the
 -- rows get their merged session here (one C pass, engine/session_window.c,
 -- after grouping the other keys), then aggregate by the keys and the
 -- session's start and end. Over a stream each row keeps its own interval:
@@ -21,13 +22,29 @@
 --
 -- In a select, session_window(time, gap) is that struct of the row's own
 -- interval, as Spark's projection of it (which also drops the rows without
--- a time; tide gives them a null session_window).
+-- a time, or without a gap above zero; tide gives them a null
+-- session_window).
 --
--- The gap is a literal duration ("5 minutes", as F.window's); Spark's
--- dynamic gap (a column or expression per row) fails at the call.
+-- The gap is a literal duration ("5 minutes", as F.window's, or an
+-- INTERVAL literal), or Spark's dynamic gap: a column or expression giving
+-- each row's duration string,
+--
+--   F.session_window("at", F.when(F.col("user"):eq("bot"), "5 seconds"):otherwise("20 seconds"))
+--   GROUP BY user, session_window(at, CASE WHEN kind = 'bot' THEN '5 seconds' ELSE '20 seconds' END)
+--
+-- evaluated as a column; its distinct strings are found in C and parsed
+-- once each (tide.time_window's durations, kept per string), and the
+-- microseconds go back to C by row. A row whose gap is null, unreadable,
+-- zero or less has no session (Spark casts the string to an interval, null
+-- when unreadable, and filters on the session's length). Each row is then
+-- [time, time + its gap), and the merge is the same: a session ends at the
+-- latest end of its events, whatever their gaps; over a stream each kept
+-- session carries its own end, so the gaps of earlier events need not be
+-- known again.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
+local batchlib = require("tide.batch")
 local column = require("tide.column")
 local checks = require("tide.checks")
 local ops = require("tide.dataframe_ops")
@@ -37,39 +54,130 @@ local M = {}
 local errbuf, ERRLEN, cerr, int32s = ops.errbuf, ops.ERRLEN, ops.cerr, ops.int32s
 
 -- The names of a session's start and end while it is a grouping key, and
--- of the struct shown.
+-- of the struct shown; the column a dynamic gap is computed into.
 M.START, M.END, M.NAME = "__session_start", "__session_end", "session_window"
+M.GAP = "__session_gap"
 
-local DYNAMIC = "session_window: tide takes the gap as a literal duration such as \"5 minutes\", not %s (Spark's"
-  .. " dynamic gap, a gap per row from a column or expression, is not supported)"
-
--- The gap (microseconds) of a session_window call node: F.session_window's,
--- or a SQL call's literal second argument.
-local function gap_of(node)
-  if node.session then return node.session.gap end
-  local gap = node.args and node.args[2]
-  if #(node.args or {}) ~= 2 then
-    checks.failAtUser(("session_window takes a time column and a gap duration, not %d arguments"):format(
-      #(node.args or {})))
+-- A dynamic gap's expression with its INTERVAL literals as the duration
+-- strings they are ("5000000 microseconds"), so that a CASE of intervals
+-- evaluates as a CASE of strings does (an interval literal is no column in
+-- tide). Those an arithmetic operator takes (ts + INTERVAL 1 HOUR) are left
+-- to it. The node itself when there are none; `from` (the plan a
+-- reference came from) is shared, not walked.
+local function intervals_as_text(node, parent)
+  if type(node) ~= "table" or getmetatable(node) then return node end
+  if node.k == "interval" and not (parent and parent.k == "op" and (parent.op == "+" or parent.op == "-")) then
+    return { k = "lit", value = ("%d microseconds"):format(node.micros) }
   end
-  if not (gap.k == "lit" and type(gap.value) == "string") then
-    checks.failAtUser(DYNAMIC:format(require("tide.sql_names").toString(gap)))
+  local copy
+  for k, v in pairs(node) do
+    if k ~= "from" and type(v) == "table" then
+      local w = intervals_as_text(v, node)
+      if w ~= v then
+        if not copy then
+          copy = {}
+          for k2, v2 in pairs(node) do copy[k2] = v2 end
+        end
+        copy[k] = w
+      end
+    end
   end
-  return time_window.duration(gap.value, "gap duration", "session_window")
+  return copy or node
 end
 
--- F.session_window(timeColumn, gapDuration).
+-- The gap of a session_window call node (F.session_window's, or SQL's):
+-- its microseconds when a literal (a duration string or an INTERVAL),
+-- else nil and the expression giving each row's gap.
+local function gap_of(node)
+  if node.session then return node.session.gap end
+  local args = node.args or {}
+  if #args ~= 2 then
+    checks.failAtUser(("session_window takes a time column and a gap duration, not %d arguments"):format(#args))
+  end
+  local gap = args[2]
+  if gap.k == "lit" and type(gap.value) == "string" then
+    return time_window.duration(gap.value, "gap duration", "session_window")
+  end
+  if gap.k == "interval" then return gap.micros end
+  return nil, intervals_as_text(gap)
+end
+
+-- A dynamic gap's type, the one Spark casts to an interval: a string (or
+-- an untyped NULL, which gives no row a session).
+local function check_gap_type(t, gap)
+  if t ~= T.string and not require("tide.eval_coerce").isVoid(t) then
+    checks.failAtUser(("session_window: Gap duration expression used in session window must be CalendarIntervalType,"
+      .. " but got %s (%s: a gap expression gives a duration string such as '5 seconds')"):format(t:simpleString(),
+      require("tide.sql_names").toString(gap)))
+  end
+end
+
+-- The microseconds of a dynamic gap's string, or false when it has none
+-- (unreadable: Spark's cast to an interval makes it null). Months and
+-- years fail: Spark adds them by the calendar, which a fixed number of
+-- microseconds cannot do.
+local function parse_gap(text)
+  local ok, us = pcall(time_window.duration, text, "gap duration", "session_window")
+  if ok then return us end
+  if tostring(us):find("months or years", 1, true) then
+    error(("session_window: the gap %q has months or years, which have no fixed length (tide takes day-time gaps:"
+      .. " days, hours, minutes, seconds)"):format(text), 0)
+  end
+  return false
+end
+
+-- A parser of gap strings that keeps what it parsed (up to CACHED strings,
+-- then starts over): a stream's gaps are mostly the same few strings.
+local CACHED = 4096
+local function gap_parser()
+  local known, count = {}, 0
+  return function(text)
+    local us = known[text]
+    if us == nil then
+      us = parse_gap(text)
+      if count >= CACHED then known, count = {}, 0 end
+      known[text], count = us, count + 1
+    end
+    return us or 0
+  end
+end
+
+-- The microseconds of each of n rows' gaps (an int64_t array; 0: none)
+-- from col, a dynamic gap's strings (or an untyped NULL's column), each
+-- distinct string parsed once.
+local function row_gaps(col, n, parse)
+  local size = math.max(n, 1)
+  local gaps = ffi.new("int64_t[?]", size)
+  if col.type ~= T.ID.string then return gaps end
+  local texts, first = ffi.new("int32_t[?]", size), ffi.new("int64_t[?]", size)
+  local nt = tonumber(C.tide_session_gap_texts(col, n, texts, first, errbuf, ERRLEN))
+  if nt < 0 then error(cerr(), 0) end
+  local of_text = ffi.new("int64_t[?]", math.max(nt, 1))
+  local offsets = ffi.cast("int32_t*", col.values)
+  for d = 0, nt - 1 do
+    local r = first[d]
+    if batchlib.isValid(col, r) then
+      of_text[d] = parse(ffi.string(col.data + offsets[r], offsets[r + 1] - offsets[r]))
+    end
+  end
+  C.tide_session_gaps(texts, of_text, n, gaps)
+  return gaps
+end
+
+-- F.session_window(timeColumn, gapDuration): the gap a duration string, or
+-- a Column (a literal string or INTERVAL; else a dynamic gap).
 function M.sessionWindow(time, gap)
   if time == nil then checks.failAtUser("session_window() needs a time column") end
-  if column.isColumn(gap) then
-    if not (gap.node.k == "lit" and type(gap.node.value) == "string") then
-      checks.failAtUser(DYNAMIC:format("a column"))
-    end
-    gap = gap.node.value
+  local node = { k = "call", fn = "session_window", args = { column.colNode(time) } }
+  if column.isColumn(gap) and not (gap.node.k == "lit" and type(gap.node.value) == "string") then
+    node.args[2] = gap.node
+    if gap.node.k == "interval" then node.session = { gap = gap.node.micros } end
+    return column.wrap(node)
   end
-  local us = time_window.duration(gap, "gap duration", "session_window")
-  return column.wrap({ k = "call", fn = "session_window", args = { column.colNode(time), { k = "lit", value = gap } },
-    session = { gap = us } })
+  if column.isColumn(gap) then gap = gap.node.value end
+  node.args[2] = { k = "lit", value = gap }
+  node.session = { gap = time_window.duration(gap, "gap duration", "session_window") }
+  return column.wrap(node)
 end
 
 -- Whether a node is a session window (F.session_window's, or SQL's call).
@@ -101,30 +209,49 @@ local function time_column(df, node)
   return df, ti
 end
 
+-- df with a dynamic gap's column (M.GAP) computed, and its index.
+local function gap_column(df, gap)
+  local ok, with = pcall(df.withColumn, df, M.GAP, column.wrap(gap))
+  if not ok then
+    checks.failAtUser(("session_window: the gap %s: %s"):format(require("tide.sql_names").toString(gap),
+      (tostring(with):gsub("^[^:\n]*tide/[%w_/]+%.lua:%d+: ", ""))))
+  end
+  df = with
+  local schema = df._plan.schema
+  local gi = ops.index_of(schema, M.GAP, "session_window", 4)
+  check_gap_type(schema.fields[gi + 1].dataType, gap)
+  return df, gi
+end
+
 -- df with each row's session appended (M.START, M.END), the rows without
 -- one left out. keys: the names of the other grouping keys, which the
 -- sessions of a batch DataFrame are per; over a stream each row is its own
 -- interval, merged by the streaming aggregation.
 function M.expand(df, node, keys)
-  local gap = gap_of(node)
-  local ti
+  local gap, dynamic = gap_of(node)
+  local ti, gi
   df, ti = time_column(df, node)
+  if dynamic then df, gi = gap_column(df, dynamic) end
   local schema = df._plan.schema
   local merge = not df._streaming
   local key_idx = {}
   for i, k in ipairs(keys) do key_idx[i] = ops.key_index(schema, k, "groupBy", 3) end
   local c_keys, nk = int32s(key_idx), #key_idx
   local fields, all = {}, {}
-  for i, f in ipairs(schema.fields) do fields[i], all[i] = f, i - 1 end
+  for i, f in ipairs(schema.fields) do
+    -- (a dynamic gap's column is spent once the sessions are found)
+    if i - 1 ~= gi then fields[#fields + 1], all[#all + 1] = f, i - 1 end
+  end
   fields[#fields + 1] = T.field(M.START, T.timestamp, true)
   fields[#fields + 1] = T.field(M.END, T.timestamp, true)
-  local c_gap = ffi.cast("int64_t", gap)
+  local c_gap = ffi.cast("int64_t", gap or 0)
+  local parse = dynamic and gap_parser()
   return ops.derive(df, {
     kind = "session_window",
     timeColumn = schema.fields[ti + 1].name, -- what a watermark finalizes (tide.stateful_aggregate)
     schema = T.struct(fields),
-    explain = ("%s session_window(%s, %d us)"):format(merge and "MergingSessions" or "Project",
-      schema.fields[ti + 1].name, gap),
+    explain = ("%s session_window(%s, %s)"):format(merge and "MergingSessions" or "Project",
+      schema.fields[ti + 1].name, gap and ("%d us"):format(gap) or require("tide.sql_names").toString(dynamic)),
     apply = function(batch)
       local n = batch:count()
       local size = math.max(n, 1)
@@ -135,9 +262,10 @@ function M.expand(df, node, keys)
           error(cerr(), 0)
         end
       end
+      local gaps = gi and row_gaps(batch.columns[gi], n, parse) or nil
       local rows, starts, ends = ffi.new("int64_t[?]", size), ffi.new("int64_t[?]", size), ffi.new("int64_t[?]", size)
-      local k = tonumber(C.tide_session_windows(groups, batch.columns[ti], nil, c_gap, n, rows, starts, ends, errbuf,
-        ERRLEN))
+      local k = tonumber(C.tide_session_windows(groups, batch.columns[ti], nil, gaps, c_gap, n, rows, starts, ends,
+        errbuf, ERRLEN))
       if k < 0 then error(cerr(), 0) end
       local out = ops.columns_of(ops.take(batch, rows, k), all, 2)
       if C.tide_session_columns(out, out.columns[#all], M.START, out.columns[#all + 1], M.END, rows, starts, ends,
@@ -170,8 +298,8 @@ function M.mergeSessions(rows, others, si, ei)
     error(cerr(), 0)
   end
   local order, starts, ends = ffi.new("int64_t[?]", size), ffi.new("int64_t[?]", size), ffi.new("int64_t[?]", size)
-  local k = tonumber(C.tide_session_windows(groups, rows.columns[si], rows.columns[ei], 0, n, order, starts, ends,
-    errbuf, ERRLEN))
+  local k = tonumber(C.tide_session_windows(groups, rows.columns[si], rows.columns[ei], nil, 0, n, order, starts,
+    ends, errbuf, ERRLEN))
   if k < 0 then error(cerr(), 0) end
   -- (a kept session and a partial aggregate's interval are never empty)
   if k ~= n then error("session_window: a kept session has no time", 0) end
@@ -196,11 +324,29 @@ function M.moved(rows, n, si, ei, starts, ends)
 end
 
 -- session_window(time, gap) in a select: the struct of the row's own
--- interval (null without a time), named session_window as Spark names it
--- (the microseconds added as the grouping adds them: a day is 24 hours).
-require("tide.eval").register("session_window", function(node, _, compileChild)
-  local gap = gap_of(node)
+-- interval (null without a time, or without a gap above zero), named
+-- session_window as Spark names it (the microseconds added as the grouping
+-- adds them: a day is 24 hours).
+require("tide.eval").register("session_window", function(node, _, compileChild, ev)
+  local gap, dynamic = gap_of(node)
   local t = { k = "cast", to = T.timestamp, expr = node.args[1] }
+  if dynamic then
+    local time, texts = compileChild(t), compileChild(dynamic)
+    check_gap_type(texts.type, dynamic)
+    local parse = gap_parser()
+    return {
+      type = T.struct({ T.field("start", T.timestamp, true), T.field("end", T.timestamp, true) }),
+      name = M.NAME, outputName = M.NAME,
+      run = function(input, out, ctx)
+        local n = tonumber(input.num_rows)
+        local starts = time.run(input, out, ctx)
+        local gaps = row_gaps(texts.run(input, out, ctx), n, parse)
+        local dst = ev.newColumn(out)
+        if C.tide_session_intervals(out, starts, gaps, n, dst, errbuf, ERRLEN) ~= 0 then error(cerr(), 0) end
+        return dst
+      end,
+    }
+  end
   local stop = { k = "call", fn = "timestamp_micros", args = { { k = "op", op = "+",
     left = { k = "call", fn = "unix_micros", args = { t } }, right = { k = "lit", value = gap } } } }
   local struct = { k = "call", fn = "struct", args = { { k = "alias", name = "start", expr = t },

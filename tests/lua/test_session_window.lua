@@ -102,25 +102,130 @@ t.test("null times have no session; the type, an alias, SQL, and the errors", fu
   t.same_table(t.rows(spark:sql("SELECT id, session_window.start, session_window.end, count(*) AS cnt"
     .. " FROM session_events GROUP BY id, session_window(time, '1 minute')"):selectExpr("id", "CAST(start AS STRING)",
     "CAST(`end` AS STRING)", "cnt")), { "a|2016-03-27 09:00:05|2016-03-27 09:01:32|2" })
-  t.raises(function() F.session_window("time", F.col("id")) end, "not supported")
-  t.raises(function() spark:sql("SELECT count(*) FROM session_events GROUP BY session_window(time, id)") end,
-    "not supported")
+  -- a gap of another type than a string fails as Spark's analysis fails it
+  t.raises(function() df:groupBy(F.session_window("time", F.lit(5)), "id") end,
+    "Gap duration expression used in session window must be CalendarIntervalType, but got int")
+  t.raises(function() spark:sql("SELECT session_window(time, 1.0), value FROM session_events") end,
+    "must be CalendarIntervalType, but got double")
+  -- (a gap column of unreadable durations gives no row a session)
+  t.same_table(t.rows(spark:sql("SELECT count(*) FROM session_events GROUP BY session_window(time, id)")), {})
   t.raises(function() F.session_window("time", "1 month") end, "months or years")
   t.raises(function() df:groupBy(F.session_window("id", "1 minute")) end, "not a timestamp")
   t.raises(function() df:groupBy(F.session_window("time", "1 minute"), F.window("time", "1 minute")) end,
     "Multiple time/session window expressions")
 end)
 
+-- ---- dynamic gaps ----------------------------------------------------------------------------
+
+-- Rows of {time, value, id, gap}, the gap a duration string (or nil).
+local function gapped(rows)
+  return spark:createDataFrame(rows, "time string, value int, id string, gap string")
+    :selectExpr("CAST(time AS timestamp) AS time", "value", "id", "gap")
+end
+
+local TWO_KEYS = {
+  { "2016-03-27 10:00:00", 1, "a" }, { "2016-03-27 10:00:04", 2, "a" }, { "2016-03-27 10:00:10", 4, "a" },
+  { "2016-03-27 10:00:00", 8, "b" }, { "2016-03-27 10:00:15", 16, "b" }, { "2016-03-27 10:00:40", 32, "b" },
+}
+-- a's sessions with a gap of 5 seconds, b's with one of 20
+local TWO_KEYS_SESSIONS = {
+  "2016-03-27 10:00:00|2016-03-27 10:00:09|a|2|3", "2016-03-27 10:00:00|2016-03-27 10:00:35|b|2|24",
+  "2016-03-27 10:00:10|2016-03-27 10:00:15|a|1|4", "2016-03-27 10:00:40|2016-03-27 10:01:00|b|1|32",
+}
+
+t.test("dynamic gap: two keys with different gaps (F.when), each key's sessions by its own gap", function()
+  local gap = F.when(F.col("id"):eq("a"), "5 seconds"):otherwise("20 seconds")
+  local out = events(TWO_KEYS):groupBy(F.session_window("time", gap), "id")
+    :agg(F.count("*"):alias("counts"), F.sum("value"):alias("sum"))
+  t.same_table(out.columns, { "session_window", "id", "counts", "sum" })
+  t.eq(out.schema.fields[1].dataType:simpleString(), "struct<start:timestamp,end:timestamp>")
+  t.same_table(sorted_rows(shown(out)), TWO_KEYS_SESSIONS)
+end)
+
+t.test("dynamic gap by row: a session ends at the latest end of its events; null, zero, negative and unreadable"
+  .. " gaps drop the row", function()
+  local df = gapped({
+    { "2016-03-27 10:00:00", 1, "a", "30 seconds" }, { "2016-03-27 10:00:20", 2, "a", "1 second" },
+    { "2016-03-27 10:00:29", 4, "a", "1 second" }, -- [29, 30): the session still ends at 30
+    { "2016-03-27 10:00:31", 8, "a", "interval 1 minute" }, -- after 30: a session of its own
+    { "2016-03-27 10:00:30", 16, "a", "0 seconds" }, -- would touch the first session's end
+    { "2016-03-27 10:00:05", 32, "a", nil }, { "2016-03-27 10:00:10", 64, "a", "-5 seconds" },
+    { "2016-03-27 10:00:12", 128, "a", "soon" }, { "2016-03-27 10:00:00", 256, "b", "1 day" },
+    { nil, 512, "b", "1 hour" },
+  })
+  local out = df:groupBy("id", F.session_window("time", F.col("gap"))):agg(F.count("*"):alias("n"),
+    F.sum("value"):alias("s"))
+  t.same_table(out.columns, { "id", "session_window", "n", "s" })
+  t.same_table(sorted_rows(shown(out)), {
+    "2016-03-27 10:00:00|2016-03-27 10:00:30|a|3|7", "2016-03-27 10:00:00|2016-03-28 10:00:00|b|1|256",
+    "2016-03-27 10:00:31|2016-03-27 10:01:31|a|1|8",
+  })
+  -- a gap of months has no fixed length: the action fails, naming it
+  local months = gapped({ { "2016-03-27 10:00:00", 1, "a", "1 month" } })
+  t.raises(function() t.rows(months:groupBy("id", F.session_window("time", F.col("gap"))):count()) end,
+    "the gap \"1 month\" has months or years")
+end)
+
+t.test("dynamic gap in SQL: a CASE of strings or of INTERVALs, and an INTERVAL literal", function()
+  events(TWO_KEYS):createOrReplaceTempView("two_keys")
+  local function query(gap)
+    return sorted_rows(spark:sql("SELECT CAST(session_window.start AS STRING) AS s, CAST(session_window.end AS STRING)"
+      .. " AS e, id, count(*) AS counts, sum(value) AS sum FROM two_keys GROUP BY id, session_window(time, " .. gap
+      .. ")"))
+  end
+  t.same_table(query("CASE WHEN id = 'a' THEN '5 seconds' ELSE '20 seconds' END"), TWO_KEYS_SESSIONS)
+  t.same_table(query("CASE WHEN id = 'a' THEN INTERVAL 5 SECONDS ELSE INTERVAL 20 SECONDS END"), TWO_KEYS_SESSIONS)
+  t.same_table(query("INTERVAL 10 SECONDS"), {
+    "2016-03-27 10:00:00|2016-03-27 10:00:10|b|1|8", "2016-03-27 10:00:00|2016-03-27 10:00:20|a|3|7",
+    "2016-03-27 10:00:15|2016-03-27 10:00:25|b|1|16", "2016-03-27 10:00:40|2016-03-27 10:00:50|b|1|32",
+  })
+  -- F.expr's INTERVAL is a literal gap too
+  local out = events(TWO_KEYS):groupBy(F.session_window("time", F.expr("INTERVAL 20 SECONDS")), "id"):count()
+  t.same_table(sorted_rows(shown(out)), { "2016-03-27 10:00:00|2016-03-27 10:00:30|a|3",
+    "2016-03-27 10:00:00|2016-03-27 10:00:35|b|2", "2016-03-27 10:00:40|2016-03-27 10:01:00|b|1" })
+end)
+
+t.test("dynamic gap in a select: each row's own [time, time + gap), null without a gap above zero", function()
+  -- DataFrameSessionWindowingSuite's table of SPARK-36465's tests
+  local df = spark:createDataFrame({ { "2016-03-27 19:39:34", 1, "10 seconds" }, { "2016-03-27 19:39:56", 2,
+    "20 seconds" }, { "2016-03-27 19:39:27", 4, "30 seconds" } }, "time string, value int, duration string")
+    :selectExpr("CAST(time AS timestamp) AS time", "value", "duration")
+  df:createOrReplaceTempView("durations")
+  local function selected(sql)
+    local out = spark:sql(sql)
+    t.same_table(out.columns, { "session_window", "value" })
+    return sorted_rows(out:selectExpr("CAST(session_window.start AS STRING)", "CAST(session_window.end AS STRING)",
+      "value"))
+  end
+  t.same_table(selected("SELECT session_window(time, duration), value FROM durations"), {
+    "2016-03-27 19:39:27|2016-03-27 19:39:57|4", "2016-03-27 19:39:34|2016-03-27 19:39:44|1",
+    "2016-03-27 19:39:56|2016-03-27 19:40:16|2" })
+  t.same_table(selected("SELECT session_window(time, CASE WHEN value = 1 THEN '2 seconds' WHEN value = 2 THEN"
+    .. " '10 seconds' ELSE '20 seconds' END), value FROM durations"), {
+    "2016-03-27 19:39:27|2016-03-27 19:39:47|4", "2016-03-27 19:39:34|2016-03-27 19:39:36|1",
+    "2016-03-27 19:39:56|2016-03-27 19:40:06|2" })
+  -- (Spark drops the row of an unreadable, zero or negative gap; tide's is
+  -- a null session_window, as a row without a time is)
+  t.same_table(selected("SELECT session_window(time, CASE WHEN value = 1 THEN '2 seconds' WHEN value = 2 THEN"
+    .. " 'invalid gap duration' ELSE '-20 seconds' END), value FROM durations"), {
+    "2016-03-27 19:39:34|2016-03-27 19:39:36|1", "null|null|2", "null|null|4" })
+  local out = df:select(F.session_window("time", F.col("duration")):alias("session"), "value")
+  t.same_table(out.columns, { "session", "value" })
+  t.eq(out.schema.fields[1].dataType:simpleString(), "struct<start:timestamp,end:timestamp>")
+  t.same_table(sorted_rows(out:selectExpr("CAST(session.end AS STRING)", "value")), {
+    "2016-03-27 19:39:44|1", "2016-03-27 19:39:57|4", "2016-03-27 19:40:16|2" })
+end)
+
 -- ---- streams ---------------------------------------------------------------------------------
 
 -- StreamingSessionWindowSuite's sessionWindowQuery over a directory of
 -- CSV files of {words, seconds}, a file a batch: each word a session id.
-local function session_query(dir)
+local function session_query(dir, gap)
   return spark.readStream:csv(dir, { schema = "value string, timestamp long", maxFilesPerTrigger = 1 })
     :withColumn("eventTime", F.col("timestamp"):cast("timestamp"))
     :withWatermark("eventTime", "30 seconds")
     :selectExpr("explode(split(value, ' ')) AS sessionId", "eventTime")
-    :groupBy(F.session_window("eventTime", "10 seconds"):alias("session"), "sessionId")
+    :groupBy(F.session_window("eventTime", gap or "10 seconds"):alias("session"), "sessionId")
     :agg(F.count("*"):alias("numEvents"))
     :selectExpr("sessionId", "CAST(session.start AS LONG)", "CAST(session.end AS LONG)",
       "CAST(session.end AS LONG) - CAST(session.start AS LONG) AS durationMs", "numEvents")
@@ -226,6 +331,146 @@ t.test("a replayed epoch gives the same sessions: its state is the one before it
   t.same_table(seen[3], { "hello|40|51|11|2", "spark|25|50|25|3", "streaming|25|51|26|4", "structured|41|51|10|1",
     "world|40|51|11|2" })
 end)
+
+-- StreamingSessionWindowSuite's dynamic gap (SPARK-36465): hello's
+-- events 1 second, structured's 0 and world's -10 (left out), the others'
+-- 10 seconds.
+local function spark_gap()
+  return F.when(F.col("sessionId"):eq("hello"), "1 second"):when(F.col("sessionId"):eq("structured"), "0 second")
+    :when(F.col("sessionId"):eq("world"), "-10 seconds"):otherwise("10 seconds")
+end
+
+t.test("dynamic gap, complete mode: every session each batch, each word's by its own gap", function()
+  local input = t.tempdir()
+  local batches = {}
+  local q
+  for _, i in ipairs({ 1, 2, 4, 5, 6 }) do
+    add_input(input, i)
+    q = q or session_query(input, spark_gap()).writeStream:outputMode("complete")
+      :foreachBatch(function(df, epoch) batches[epoch + 1] = sorted_rows(df) end)
+      :option("checkpointLocation", t.tempdir() .. "/cp"):start()
+    q:processAllAvailable()
+  end
+  q:stop()
+  t.same_table(batches[1], { "hello|40|42|2|2", "spark|40|50|10|1", "streaming|40|51|11|2" })
+  t.same_table(batches[2], { "hello|40|42|2|2", "spark|25|35|10|1", "spark|40|50|10|1", "streaming|25|35|10|1",
+    "streaming|40|51|11|2" })
+  t.same_table(batches[3], { "hello|40|42|2|2", "spark|25|50|25|3", "streaming|25|51|26|4" })
+  t.same_table(batches[4], { "apache|60|70|10|1", "hello|40|42|2|2", "hello|60|61|1|1", "spark|25|50|25|3",
+    "spark|60|70|10|1", "streaming|25|51|26|4" })
+  t.same_table(batches[5], { "apache|60|70|10|1", "hello|40|42|2|2", "hello|60|61|1|1", "spark|25|50|25|3",
+    "spark|60|70|10|1", "streaming|25|51|26|4", "streaming|90|100|10|1" })
+end)
+
+t.test("dynamic gap, append mode: Spark's sessions, late rows dropped, across a restart", function()
+  local input, cp = t.tempdir(), t.tempdir() .. "/cp"
+  local out, dropped = {}, {}
+  local function start()
+    return session_query(input, spark_gap()).writeStream:outputMode("append")
+      :foreachBatch(function(df, epoch) out[epoch + 1] = sorted_rows(df) end)
+      :option("checkpointLocation", cp):start()
+  end
+  local q = start()
+  for i = 1, #INPUTS do
+    add_input(input, i)
+    if i == 4 then
+      q:stop()
+      q = start()
+    end
+    q:processAllAvailable()
+    if i == 3 then dropped[#dropped + 1] = q:lastProgress().stateOperators[1].numRowsDroppedByWatermark end
+  end
+  local function written()
+    local all = {}
+    for epoch = 1, table.maxn(out) do
+      for _, r in ipairs(out[epoch] or {}) do all[#all + 1] = r end
+    end
+    table.sort(all)
+    return all
+  end
+  t.wait_for(function() return #written() >= 3 end, 10)
+  q:stop()
+  t.same_table(dropped, { 2 })
+  t.same_table(written(), { "hello|40|42|2|2", "spark|25|50|25|3", "streaming|25|51|26|4" })
+end)
+
+-- A stream of {user, at (seconds), gap}, a file a batch, sessionized by
+-- each row's gap.
+local function gap_query(dir, gap)
+  return spark.readStream:csv(dir, { schema = "user string, at long, gap string", maxFilesPerTrigger = 1 })
+    :withColumn("eventTime", F.col("at"):cast("timestamp"))
+    :withWatermark("eventTime", "10 seconds")
+    :groupBy(F.session_window("eventTime", gap or F.col("gap")), "user")
+    :agg(F.count("*"):alias("n"), F.sum("at"):alias("ats"))
+    :selectExpr("user", "CAST(session_window.start AS LONG)", "CAST(session_window.end AS LONG)", "n", "ats")
+end
+
+t.test("dynamic gap, append mode: a session opened with one gap is extended by events of others, across micro-"
+  .. "batches and restarts, by its kept end", function()
+  local input, cp = t.tempdir(), t.tempdir() .. "/cp"
+  local files = {
+    -- a: [10, 40); b: [10, 12); b's null and negative gaps: no session
+    "a,10,30 seconds\nb,10,2 seconds\nb,10,\nb,10,-1 seconds\n",
+    -- a: [38, 58) joins [10, 40) -> [10, 58); b: [13, 15), after [10, 12)
+    "a,38,20 seconds\nb,13,2 seconds\n",
+    -- (restarted) a: [55, 56) joins the kept [10, 58), which it only holds
+    -- by its kept end (its last event's gap, 20 seconds, is not 1)
+    "a,55,1 second\n",
+    -- (restarted) a: [57, 59) -> [10, 59)
+    "a,57,2 seconds\n",
+    -- the watermark (90) passes every session above
+    "a,100,1 second\nb,100,1 second\n",
+  }
+  local out = {}
+  local function start()
+    return gap_query(input).writeStream:outputMode("append")
+      :foreachBatch(function(df, epoch) out[epoch + 1] = sorted_rows(df) end)
+      :option("checkpointLocation", cp):start()
+  end
+  local q = start()
+  for i, text in ipairs(files) do
+    t.write(("%s/%02d.csv"):format(input, i), text)
+    if i == 3 or i == 4 then
+      q:stop()
+      q = start()
+    end
+    q:processAllAvailable()
+  end
+  local function written()
+    local all = {}
+    for epoch = 1, table.maxn(out) do
+      for _, r in ipairs(out[epoch] or {}) do all[#all + 1] = r end
+    end
+    table.sort(all)
+    return all
+  end
+  t.wait_for(function() return #written() >= 3 end, 10)
+  q:stop()
+  t.same_table(written(), { "a|10|59|4|160", "b|10|12|1|10", "b|13|15|1|13" })
+  t.ok(io.open(cp .. "/state/6/1.delta", "r"), "the sessions are state/6/ in the checkpoint")
+end)
+
+t.test("a checkpoint of a literal gap's sessions restarts under a dynamic gap: the kept sessions keep their ends",
+  function()
+    local input, cp = t.tempdir(), t.tempdir() .. "/cp"
+    local last
+    local function start(gap)
+      return gap_query(input, gap).writeStream:outputMode("complete")
+        :foreachBatch(function(df) last = sorted_rows(df) end)
+        :option("checkpointLocation", cp):start()
+    end
+    t.write(input .. "/01.csv", "a,10,1 second\n")
+    local q = start("10 seconds")
+    q:processAllAvailable()
+    q:stop()
+    t.same_table(last, { "a|10|20|1|10" })
+    -- [19, 20) joins the kept [10, 20); [25, 30) does not
+    t.write(input .. "/02.csv", "a,19,1 second\na,25,5 seconds\n")
+    q = start(nil)
+    q:processAllAvailable()
+    q:stop()
+    t.same_table(last, { "a|10|20|2|29", "a|25|30|1|25" })
+  end)
 
 t.test("on a stream: update mode, a global session window and append without a watermark fail as Spark's", function()
   local input = t.tempdir()
