@@ -107,7 +107,7 @@ end
 
 -- A compiled NULL of type t.
 local function null_of(t, name)
-  local holder, col = literal_column(nil, t)
+  local holder, col = literal_column(nil, coerce.materialized(t))
   return {
     type = t, name = name or "NULL", literal = { value = nil },
     run = function(input, out)
@@ -122,6 +122,23 @@ end
 local function same_type(a, b)
   return a == b
 end
+
+-- An empty array or map of type t in every row: array() and map(), whose
+-- void elements take the type of what they meet (coalesce(tags, array())).
+local EMPTY_ARRAY, EMPTY_MAP = { n = 0 }, {}
+local function empty_of(t, name)
+  local holder, col = literal_column(t.id == ID.map and EMPTY_MAP or EMPTY_ARRAY, coerce.materialized(t))
+  return {
+    type = t, name = name, empty = true,
+    run = function(input, out)
+      local dst = new_column(out)
+      check(C.tide_eval_broadcast(out, col, input.num_rows, dst, errbuf, ERRLEN), name)
+      local _ = holder
+      return dst
+    end,
+  }
+end
+M.emptyOf = empty_of
 
 -- c converted to type t: c itself when it has that type, a NULL of t when
 -- c is an untyped NULL, else a cast kernel over c's result (TRY_CAST's
@@ -140,6 +157,7 @@ function cast_to(c, t, try)
     end
     return null
   end
+  if c.empty and (t.id == ID.array or t.id == ID.map) then return empty_of(t, c.name) end
   if c.type.id == ID.array and t.id == ID.array then
     -- each element cast, the rows keeping their elements (tide.eval_lambda)
     return require("tide.eval_lambda").castElements(c, t, M)
@@ -331,6 +349,7 @@ function can_cast(from, to)
   if from.id == ID.struct or to.id == ID.struct then return false end
   if from.id == ID.vector or to.id == ID.vector then return false end
   if from.id == ID.array and to.id == ID.array then return can_cast(from.elementType, to.elementType) end
+  if from.id == ID.map and to.id == ID.map and coerce.isVoid(from.keyType) then return true end -- map()'s
   if from.id == ID.map or to.id == ID.map then return false end
   if from.id == ID.array or to.id == ID.array then return false end
   if to.id == ID.binary then return from.id == ID.string or coerce.isIntegral(from) end
@@ -424,7 +443,8 @@ local function schema_of(schema)
 end
 
 local function finish(c, node)
-  if coerce.isVoid(c.type) then c = cast_to(c, T.string) end
+  local kept = coerce.materialized(c.type)
+  if kept ~= c.type then c = cast_to(c, kept) end
   return { type = c.type, name = c.outputName or c.name, run = c.run, node = node, ml = c.ml, field = c.field }
 end
 
@@ -573,5 +593,6 @@ require("tide.eval_lambda").register(M)
 require("tide.eval_maps").register(M)
 require("tide.json_functions").register(M)
 require("tide.eval_csv").register(M)
+require("tide.eval_number_format").register(M)
 
 return M

@@ -99,6 +99,7 @@ end
 local function element_and_value(node, arr, value, ev)
   local et, vt = arr.type.elementType, value.type
   if coerce.isVoid(vt) or vt == et then return arr, ev.castTo(value, et) end
+  if coerce.isVoid(et) then return ev.castTo(arr, T.array(vt, arr.type.containsNull)), value end -- array()'s
   if coerce.isNumeric(et) and coerce.isNumeric(vt) then
     local w = coerce.widerNumeric(et, vt)
     return ev.castTo(arr, T.array(w, arr.type.containsNull)), ev.castTo(value, w)
@@ -120,6 +121,7 @@ end
 
 -- array(c1, ...): the values as an array of their common type.
 local function array(node, _, compileChild, ev)
+  if #(node.args or {}) == 0 then return ev.emptyOf(T.array(coerce.void), "array()") end
   local args = args_of(node, compileChild, 1, nil, ev)
   local t = ev.commonType(node, args, "the arguments of array")
   for i, a in ipairs(args) do args[i] = ev.castTo(a, t) end

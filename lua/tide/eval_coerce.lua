@@ -15,6 +15,22 @@ M.void = setmetatable({ id = 0, name = "void", simple = "void" }, getmetatable(T
 local function is_void(t) return t.id == 0 end
 M.isVoid = is_void
 
+-- t with each void inside an array or a map (array(), map(): Spark's
+-- array<void>, map<void,void>) as string, the type its values are kept
+-- in until they meet another; t itself when it holds none.
+function M.materialized(t)
+  if is_void(t) then return T.string end
+  if t.id == ID.array then
+    local e = M.materialized(t.elementType)
+    return e == t.elementType and t or T.array(e, t.containsNull)
+  end
+  if t.id == ID.map then
+    local k, v = M.materialized(t.keyType), M.materialized(t.valueType)
+    return (k == t.keyType and v == t.valueType) and t or T.map(k, v)
+  end
+  return t
+end
+
 local INTEGRAL = { [ID.int] = true, [ID.long] = true }
 local NUMERIC = { [ID.int] = 1, [ID.long] = 2, [ID.float] = 3, [ID.double] = 4 }
 
@@ -148,6 +164,10 @@ function M.common(types, lits)
         local element = M.common({ result.elementType, t.elementType })
         if element == nil then return nil end
         result = T.array(element, result.containsNull or t.containsNull)
+      elseif result.id == ID.map and t.id == ID.map then
+        local k, v = M.common({ result.keyType, t.keyType }), M.common({ result.valueType, t.valueType })
+        if k == nil or v == nil then return nil end
+        result = T.map(k, v)
       elseif M.isNumeric(result) and M.isNumeric(t) then
         result = M.widerNumeric(result, t, nil, lits and lits[i])
       elseif M.datetime(result, t) then

@@ -83,6 +83,7 @@ end
 
 -- create_map(k1, v1, k2, v2, ...): keys of their common type, values too.
 local function create_map(node, _, compileChild, ev)
+  if #(node.args or {}) == 0 then return ev.emptyOf(T.map(coerce.void, coerce.void), "map()") end
   local args = args_of(node, compileChild, 2, nil, ev)
   if #args % 2 ~= 0 then
     ev.typeError(node, ("map expects a positive even number of arguments, not %d"):format(#args))
@@ -133,17 +134,21 @@ end
 -- so that a key in two maps is DUPLICATED_MAP_KEY (Spark's default
 -- spark.sql.mapKeyDedupPolicy) and a null map makes the row null.
 local function map_concat(node, _, compileChild, ev)
-  local entries, types, map_type = {}, {}, nil
+  local entries, typeless, map_type, empties = {}, {}, nil, 0
   for i, a in ipairs(node.args or {}) do
     local c = compileChild(a)
-    types[i] = c.type
-    if not coerce.isVoid(c.type) then map_type = map_type or as_map(node, c, ev).type end
-    if map_type and c.type ~= map_type and not coerce.isVoid(c.type) then as_map(node, c, ev) end
+    -- (a NULL is a null map of the others' type, map() an empty one)
+    typeless[i] = coerce.isVoid(c.type) or c.empty
+    if c.empty then empties = empties + 1 end
+    if not typeless[i] then map_type = map_type or as_map(node, c, ev).type end
+    if map_type and c.type ~= map_type and not typeless[i] then as_map(node, c, ev) end
+  end
+  if not map_type and empties > 0 and empties == #node.args then
+    return ev.emptyOf(T.map(coerce.void, coerce.void), ev.sqlName(node))
   end
   if not map_type then ev.typeError(node, "map_concat takes one or more maps in tide") end
   for i, a in ipairs(node.args) do
-    -- (a NULL is a null map of the others' type)
-    if coerce.isVoid(types[i]) then a = { k = "cast", to = map_type, expr = a } end
+    if typeless[i] then a = { k = "cast", to = map_type, expr = a } end
     entries[i] = { k = "call", fn = "map_entries", args = { a } }
   end
   return compileChild({ k = "call", fn = "map_from_entries", args = { { k = "call", fn = "concat", args = entries } },

@@ -524,4 +524,28 @@ t.test("zip_with: Spark's examples, the shorter array padded with nulls, one bat
   })
 end)
 
+t.test("array() and map() are empty, their elements taking the type of what they meet, as Spark's", function()
+  local df = spark:sql("SELECT array() AS a, map() AS m, size(array()) AS n, size(map()) AS nm, "
+    .. "to_json(array()) AS j, to_json(map()) AS jm, array_contains(array(), 1) AS c, array(array()) AS aa")
+  t.eq(df.schema:simpleString(),
+    "struct<a:array<string>,m:map<string,string>,n:int,nm:int,j:string,jm:string,c:boolean,aa:array<array<string>>>")
+  t.same_table(t.rows(df), { "[]|{}|0|0|[]|{}|false|[[]]" })
+  -- a default for a missing array or map keeps the column's type
+  local filled = spark:sql("SELECT coalesce(x, array()) AS x, coalesce(m, map()) AS m FROM "
+    .. "(SELECT array(1, 2) AS x, map('a', 1) AS m UNION ALL SELECT CAST(NULL AS array<int>), "
+    .. "CAST(NULL AS map<string,int>))")
+  t.eq(filled.schema:simpleString(), "struct<x:array<int>,m:map<string,int>>")
+  t.same_table(t.rows(filled), { "[1, 2]|{a -> 1}", "[]|{}" })
+  local cases = spark:sql("SELECT CASE WHEN id = 0 THEN array() ELSE array(id) END AS a, "
+    .. "concat(array(id), array()) AS c, map_concat(map('k', id), map()) AS m FROM (SELECT 0 AS id UNION ALL SELECT 1)")
+  t.eq(cases.schema:simpleString(), "struct<a:array<int>,c:array<int>,m:map<string,int>>")
+  t.same_table(t.rows(cases), { "[]|[0]|{k -> 0}", "[1]|[1]|{k -> 1}" })
+  t.eq(spark:sql("SELECT explode(array()) AS e"):count(), 0)
+  -- through the DataFrame API
+  local api = spark:createDataFrame({ { { "a" } }, { nil } }, "tags array<string>")
+    :select(F.coalesce(F.col("tags"), F.array()):alias("tags"), F.create_map():alias("m"))
+  t.eq(api.schema:simpleString(), "struct<tags:array<string>,m:map<string,string>>")
+  t.same_table(t.rows(api), { "[a]|{}", "[]|{}" })
+end)
+
 t.run()
