@@ -80,7 +80,45 @@ local function rename_clashes(joined, count, alias, scope)
   return changed and joined:toDF(names) or joined
 end
 
-local parse_query
+local parse_query, table_function
+
+-- The generators Spark takes as table-valued functions (FROM explode(...)).
+local GENERATORS = { explode = true, explode_outer = true, posexplode = true, posexplode_outer = true,
+                     inline = true, inline_outer = true, stack = true, json_tuple = true }
+
+-- A table-valued function after its name: range(end) / range(start, end
+-- [, step[, numPartitions]]) (Spark's, the arguments integer literals), or
+-- a generator's rows (its columns named as in a select).
+function table_function(p, session, name)
+  local fn = name:lower()
+  p:expect_op("(")
+  local args = {}
+  if not is_op(p:peek(), ")") then
+    repeat args[#args + 1] = p:expr() until not p:accept_op(",")
+  end
+  p:expect_op(")")
+  if fn == "range" then
+    local values = {}
+    for i, a in ipairs(args) do
+      local v = a.k == "lit" and a.value
+      if a.k == "op" and a.op == "neg" then v = a.expr.k == "lit" and tonumber(a.expr.value) and -a.expr.value end
+      if type(v) ~= "number" and type(v) ~= "cdata" or v ~= math.floor(tonumber(v)) then
+        error(("spark:sql: range takes integer literals, not %q"):format(require("tide.sql_names").toString(a)), 0)
+      end
+      values[i] = tonumber(v)
+    end
+    if #values < 1 or #values > 4 then
+      error(("spark:sql: range takes 1 to 4 arguments (end, or start, end[, step[, numPartitions]]), not %d")
+        :format(#values), 0)
+    end
+    return session:range(unpack(values))
+  end
+  if GENERATORS[fn] then
+    return session:range(1):select(wrap({ k = "call", fn = fn, args = args }))
+  end
+  error(("spark:sql: unknown table-valued function %s (tide has range, explode, explode_outer, posexplode,"
+    .. " posexplode_outer, inline, inline_outer, stack and json_tuple)"):format(name), 0)
+end
 
 -- table_ref: name [alias] | ( query ) alias. Returns a DataFrame.
 local function table_ref(p, session, scope)
@@ -92,7 +130,10 @@ local function table_ref(p, session, scope)
     name = p:name("a table name", true)
     while p:accept_op(".") do name = name .. "." .. p:name("a table name", true) end
     df = scope.ctes[name:lower()]
-    if not df then
+    if not df and is_op(p:peek(), "(") then
+      df = table_function(p, session, name)
+      name = nil
+    elseif not df then
       local ok, t = pcall(session.table, session, name)
       if not ok then
         error(("spark:sql: table or view not found: %s (a DataFrame is registered with"

@@ -233,4 +233,25 @@ t.test("spark:range gives Spark's id column: end, start and end, a step either w
   t.raises(function() spark:range("3") end, "range: end must be a whole number")
 end)
 
+t.test("table-valued functions in FROM: range and the generators, as Spark SQL's", function()
+  t.same_table(t.rows(spark:sql("SELECT * FROM range(3)")), { "0", "1", "2" })
+  t.same_table(t.rows(spark:sql("SELECT id * 2 AS d FROM range(2, 10, 3) r WHERE r.id > 2")), { "10", "16" })
+  t.same_table(t.rows(spark:sql("SELECT * FROM range(10, 0, -4, 2)")), { "10", "6", "2" })
+  t.same_table(t.rows(spark:sql("SELECT * FROM range(-2, 1)")), { "-2", "-1", "0" })
+  local ex = spark:sql("SELECT * FROM explode(array(1, 2))")
+  t.same_table(ex.columns, { "col" }); t.same_table(t.rows(ex), { "1", "2" })
+  local pos = spark:sql("SELECT t.pos, t.col FROM posexplode(array('a', 'b')) AS t")
+  t.same_table(t.rows(pos), { "0|a", "1|b" })
+  local inl = spark:sql("SELECT * FROM inline(array(struct(1, 'a'), struct(2, 'b')))")
+  t.same_table(inl.columns, { "col1", "col2" }); t.same_table(t.rows(inl), { "1|a", "2|b" })
+  t.same_table(t.rows(spark:sql("SELECT * FROM stack(2, 1, 'x', 2, 'y')")), { "1|x", "2|y" })
+  t.same_table(t.rows(spark:sql("SELECT * FROM explode_outer(CAST(NULL AS array<int>))")), { "null" })
+  t.same_table(t.rows(spark:sql(
+    "SELECT r.id, e.col FROM range(2) r JOIN explode(array(0, 1, 1)) e ON r.id = e.col ORDER BY r.id")),
+    { "0|0", "1|1", "1|1" })
+  t.raises(function() spark:sql("SELECT * FROM range('a')") end, 'range takes integer literals, not "a"')
+  t.raises(function() spark:sql("SELECT * FROM range(1, 2, 3, 4, 5)") end, "range takes 1 to 4 arguments")
+  t.raises(function() spark:sql("SELECT * FROM nosuch(1)") end, "unknown table%-valued function nosuch")
+end)
+
 t.run()
