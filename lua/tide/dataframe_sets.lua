@@ -7,8 +7,9 @@
 --
 -- Column types are widened as Spark widens them for set operations (int
 -- and bigint to bigint, a number and a double to double, decimals to the
--- decimal holding both, a string and a number or timestamp to string);
--- the names are the left side's. intersect and
+-- decimal holding both, a string and a number or timestamp to string;
+-- an untyped NULL's column, SELECT NULL, takes the other side's type);
+-- columns go by position, the names are the left side's. intersect and
 -- subtract keep each distinct row once, the *All forms as many times as
 -- the counts allow; rows compare as Spark's set operations compare them
 -- (nulls equal), and the result keeps the left side's order (one C pass
@@ -36,6 +37,8 @@ local DECIMAL_OF = { [ID.int] = { 10, 0 }, [ID.long] = { 20, 0 } }
 local common_type
 function common_type(a, b)
   if a == b then return a end
+  if coerce.isVoid(a) then return b end -- (an untyped NULL's column takes the other's type)
+  if coerce.isVoid(b) then return a end
   if a.id == ID.array and b.id == ID.array then -- arrays: of their elements' type
     local element = common_type(a.elementType, b.elementType)
     return element and T.array(element, a.containsNull or b.containsNull)
@@ -62,8 +65,14 @@ function common_type(a, b)
   return nil
 end
 
-local function cast_to(name, t, as)
-  return column.wrap({ k = "alias", expr = { k = "cast", expr = { k = "col", name = name }, to = t }, name = as })
+-- Column `name` as type t, named as; an untyped NULL's column (void its
+-- Spark type) as a NULL of t where its strings do not cast to t.
+local function cast_to(name, t, as, void)
+  local value = { k = "col", name = name }
+  if void and coerce.isVoid(void) and (t.id == ID.array or t.id == ID.map or t.id == ID.struct) then
+    value = { k = "lit", value = nil }
+  end
+  return column.wrap({ k = "alias", expr = { k = "cast", expr = value, to = t }, name = as })
 end
 
 -- df and other with the same column types (widened), named as df's
@@ -77,18 +86,21 @@ local function aligned(df, other, what)
     fail(("%s needs the same number of columns: %d and %d (Spark: %s can only be performed on inputs with"
       .. " the same number of columns)"):format(what, #a, #b, what))
   end
-  local left, right, cast = {}, {}, false
+  local left, right, cast, slots = {}, {}, false, {}
   for i, f in ipairs(a) do
-    local t = common_type(f.dataType, b[i].dataType)
+    local t = common_type(f.voidType or f.dataType, b[i].voidType or b[i].dataType)
+    t = t and coerce.materialized(t)
     if not t then
       fail(("%s: column %d (%s) is %s on the left and %s on the right, which have no common type"):format(
         what, i, f.name, f.dataType:simpleString(), b[i].dataType:simpleString()))
     end
     cast = cast or t ~= f.dataType or t ~= b[i].dataType or f.name ~= b[i].name
-    left[i], right[i] = cast_to(f.name, t, f.name), cast_to(b[i].name, t, f.name)
+    -- (columns by position: a side may name two alike, SELECT NULL, NULL)
+    slots[i] = "__column" .. i
+    left[i], right[i] = cast_to(slots[i], t, f.name, f.voidType), cast_to(slots[i], t, f.name, b[i].voidType)
   end
   if not cast then return df, other end
-  return df:select(left), other:select(right)
+  return df:toDF(slots):select(left), other:toDF(slots):select(right)
 end
 
 function M.install(dataframe)

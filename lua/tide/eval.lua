@@ -442,10 +442,14 @@ local function schema_of(schema)
   return schema
 end
 
+-- A compiled expression as a column: a void (an untyped NULL, array())
+-- kept as strings, its Spark type left in voidType for what meets the
+-- column later (a union takes the other side's type for it, as Spark's).
 local function finish(c, node)
-  local kept = coerce.materialized(c.type)
-  if kept ~= c.type then c = cast_to(c, kept) end
-  return { type = c.type, name = c.outputName or c.name, run = c.run, node = node, ml = c.ml, field = c.field }
+  local kept, void = coerce.materialized(c.type), nil
+  if kept ~= c.type then c, void = cast_to(c, kept), c.type end
+  return { type = c.type, name = c.outputName or c.name, run = c.run, node = node, ml = c.ml, field = c.field,
+           voidType = void }
 end
 
 -- Compiles one expression node against schema (a tide.types struct or a
@@ -493,7 +497,8 @@ function M.compileSelect(nodes, schema)
   local fields = {}
   for i, c in ipairs(list) do
     fields[i] = T.field(c.name, c.type, true)
-    fields[i].ml = c.ml
+    -- (a column passed on, aliased or not, stays an untyped NULL's)
+    fields[i].ml, fields[i].voidType = c.ml, c.voidType or (c.field and c.field.voidType)
     if kept[i] then fields[i].origin, fields[i].qualifier = kept[i].origin, kept[i].qualifier end
   end
   list.schema = T.struct(fields)

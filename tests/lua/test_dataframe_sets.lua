@@ -105,4 +105,26 @@ t.test("tail gives the last rows", function()
   t.raises(function() left():tail(-1) end, "tail needs a whole number >= 0")
 end)
 
+t.test("an untyped NULL's column takes the other side's type in a union, as Spark's void does", function()
+  local function typed(q) local df = spark:sql(q); return df.schema:simpleString(), t.rows(df) end
+  local ty, rows = typed("SELECT 1 AS a UNION ALL SELECT NULL")
+  t.eq(ty, "struct<a:int>"); t.same_table(rows, { "1", "null" })
+  ty, rows = typed("SELECT NULL AS a UNION ALL SELECT DATE'2024-01-02'")
+  t.eq(ty, "struct<a:date>"); t.same_table(rows, { "null", "2024-01-02" })
+  ty, rows = typed("SELECT array(1) AS a UNION ALL SELECT NULL")
+  t.eq(ty, "struct<a:array<int>>"); t.same_table(rows, { "[1]", "null" })
+  ty, rows = typed("SELECT array(1) AS a UNION ALL SELECT array()")
+  t.eq(ty, "struct<a:array<int>>"); t.same_table(rows, { "[1]", "[]" })
+  ty = typed("SELECT * FROM (SELECT NULL AS a) UNION ALL SELECT 2L")
+  t.eq(ty, "struct<a:bigint>")
+  -- columns go by position, whatever their names: SELECT NULL, NULL names two alike
+  ty, rows = typed("SELECT 1 AS a, 'x' AS b UNION SELECT NULL, NULL")
+  t.eq(ty, "struct<a:int,b:string>"); t.same_table(rows, { "1|x", "null|null" })
+  local byname = spark:sql("SELECT 1 AS a, 'x' AS b"):unionByName(spark:sql("SELECT 'y' AS b, NULL AS a"))
+  t.eq(byname.schema:simpleString(), "struct<a:int,b:string>")
+  t.same_table(t.rows(byname), { "1|x", "null|y" })
+  -- a NULL alone is still a string column, as tide keeps void
+  t.eq(spark:sql("SELECT NULL AS n").schema:simpleString(), "struct<n:string>")
+end)
+
 t.run()
