@@ -212,6 +212,8 @@ function Parser:predicated()
     while self:accept_op(",") do list[#list + 1] = self:expr() end
     self:expect_op(")")
     result = { k = "in", expr = e, list = list }
+  elseif (is_kw(self:peek(), "LIKE") or is_kw(self:peek(), "ILIKE")) and self:quantified(1) then
+    return self:like_quantified(e, self:advance().up:lower(), negate)
   elseif self:accept_kw("LIKE") then
     result = { k = "call", fn = "like", args = { e, self:value(1) } }
   elseif self:accept_kw("ILIKE") then
@@ -224,6 +226,29 @@ function Parser:predicated()
     return e
   end
   return negate and { k = "not", expr = result } or result
+end
+
+-- Whether ANY, SOME or ALL and a parenthesis follow `ahead` tokens on.
+function Parser:quantified(ahead)
+  local q = self:peek(ahead)
+  return (is_kw(q, "ANY") or is_kw(q, "SOME") or is_kw(q, "ALL")) and is_op(self:peek(ahead + 1), "(")
+end
+
+-- e [NOT] LIKE|ILIKE ANY|SOME|ALL (p1, p2, ...): as Spark's parser makes
+-- it where the patterns are not all literals, each LIKE joined by OR (ANY,
+-- SOME) or AND (ALL), NOT applying to each: true, false or null alike.
+function Parser:like_quantified(e, fn, negate)
+  local all = self:advance().up == "ALL"
+  self:expect_op("(")
+  if is_op(self:peek(), ")") then self:fail("a pattern") end
+  local result
+  repeat
+    local one = { k = "call", fn = fn, args = { result and copy(e) or e, self:value(1) } }
+    if negate then one = { k = "not", expr = one } end
+    result = result and op(all and "and" or "or", result, one) or one
+  until not self:accept_op(",")
+  self:expect_op(")")
+  return result
 end
 
 -- valueExpression by precedence climbing: comparisons < + - || < * / % DIV.
@@ -364,6 +389,7 @@ function Parser:primary()
     if node then return node end
   end
   if word == "POSITION" and self:insideParens("IN") then return self:position() end
+  if word == "TRIM" and self:insideParens("FROM") then return self:trim_from() end
   if word == "OVERLAY" and self:insideParens("PLACING") then return self:overlay() end
   return self:call(tok.value:lower())
 end
@@ -389,6 +415,19 @@ function Parser:position()
   local str = self:value(1)
   self:expect_op(")")
   return { k = "call", fn = "locate", args = { substr, str } }
+end
+
+-- TRIM([BOTH | LEADING | TRAILING] [trimStr] FROM str): trim, ltrim or
+-- rtrim of (trimStr, str), or of str alone (spaces), as Spark's parser.
+local TRIM_SIDES = { BOTH = "trim", LEADING = "ltrim", TRAILING = "rtrim" }
+function Parser:trim_from()
+  self:expect_op("(")
+  local side = TRIM_SIDES[self:peek().up or ""] and self:peek().t == "id" and TRIM_SIDES[self:advance().up]
+  local chars = not is_kw(self:peek(), "FROM") and self:value(1) or nil
+  self:expect_kw("FROM")
+  local str = self:value(1)
+  self:expect_op(")")
+  return { k = "call", fn = side or "trim", args = chars and { chars, str } or { str } }
 end
 
 -- OVERLAY(input PLACING replace FROM pos [FOR len]): overlay's call.
@@ -496,10 +535,17 @@ function Parser:call(fn)
     repeat
       starts[#args + 1] = self:peek()
       args[#args + 1] = self:lambda() or self:expr()
+      -- struct(1 AS a, x AS b): Spark's struct takes named expressions
+      if fn == "struct" and self:accept_kw("AS") then
+        args[#args] = { k = "alias", name = self:name("a field name", true), expr = args[#args] }
+      end
     until not self:accept_op(",")
   end
   self:expect_op(")")
   self.depth = self.depth - 1
+  if (is_kw(self:peek(), "IGNORE") or is_kw(self:peek(), "RESPECT")) and is_kw(self:peek(1), "NULLS") then
+    self:nulls_option(fn, args)
+  end
   if (fn == "isnull" or fn == "isnotnull") and #args == 1 then return { k = fn, expr = args[1] } end
   if fn == "from_json" then return self:from_json(args, starts, open) end
   local node = { k = "call", fn = fn, args = args }
@@ -516,6 +562,27 @@ function Parser:call(fn)
   end
   if is_kw(self:peek(), "OVER") and is_op(self:peek(1), "(") then return self:over(node) end
   return node
+end
+
+-- Where f(x) IGNORE NULLS / RESPECT NULLS puts its ignoreNulls argument.
+local IGNORE_NULLS_ARG = { first = 2, last = 2, first_value = 2, last_value = 2, any_value = 2, nth_value = 3 }
+
+-- After f(...): IGNORE NULLS or RESPECT NULLS, as the ignoreNulls argument
+-- the function takes (first(x) IGNORE NULLS is first(x, true)).
+function Parser:nulls_option(fn, args)
+  local at = self:peek()
+  local ignore = self:advance().up == "IGNORE"
+  self:advance()
+  local place = IGNORE_NULLS_ARG[fn]
+  if not place then
+    fail(self.text, at.pos, ("%s does not take IGNORE NULLS or RESPECT NULLS in tide (first, last, first_value,"
+      .. " last_value, any_value and nth_value do)"):format(fn))
+  end
+  if #args ~= place - 1 then
+    fail(self.text, at.pos, ("%s takes IGNORE NULLS or RESPECT NULLS after %d argument%s, not %d"):format(fn,
+      place - 1, place == 2 and "" or "s", #args))
+  end
+  args[place] = { k = "lit", value = ignore, type = T.boolean }
 end
 
 -- A lambda function argument, x -> body or (x, y) -> body (Spark's

@@ -351,6 +351,34 @@ t.test("X'..' is a binary literal, named as written; X alone is still a column",
   t.raises(function() parse("X'0G'") end, "the binary literal X'0G' holds a character that is not a hex digit")
 end)
 
+t.test("LIKE ANY/SOME/ALL, IGNORE/RESPECT NULLS, struct(x AS name), TRIM(... FROM ...): Spark's SQL forms", function()
+  local spark = tide.session()
+  local df = spark:createDataFrame({ { 1, "apple", 10 }, { 2, "zebra", nil }, { 3, nil, 5 }, { 4, "kiwi", nil } },
+    "id int, k string, v int")
+  t.same_table(t.rows(df:selectExpr("k LIKE ANY ('a%', 'z%')", "k NOT LIKE ANY ('a%', 'z%')",
+    "k LIKE ALL ('%a%', '%e%')", "k NOT LIKE ALL ('a%', 'z%')", "k ILIKE SOME ('A%')", "k LIKE ANY ('a%', NULL)")),
+    { "true|true|true|false|true|true", "true|true|true|false|false|null", "null|null|null|null|null|null",
+      "false|true|false|true|false|null" })
+  t.raises(function() parse("k LIKE ANY ()") end, "expected a pattern")
+  -- IGNORE NULLS is the ignoreNulls argument
+  t.same_table(t.rows(df:selectExpr("first(v) IGNORE NULLS AS f", "last(v) IGNORE NULLS AS l",
+    "first(v) RESPECT NULLS AS r", "last(v) RESPECT NULLS AS lr")), { "10|5|10|null" })
+  t.same_table(t.rows(df:selectExpr("nth_value(v, 2) IGNORE NULLS OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING"
+    .. " AND UNBOUNDED FOLLOWING) AS n"):limit(1)), { "5" })
+  t.raises(function() parse("lag(v) IGNORE NULLS OVER (ORDER BY id)") end,
+    "lag does not take IGNORE NULLS or RESPECT NULLS in tide")
+  t.raises(function() parse("first(v, true) IGNORE NULLS") end, "first takes IGNORE NULLS or RESPECT NULLS after 1")
+  -- struct's named expressions
+  local st = df:selectExpr("struct(1 AS a, k AS b) AS s", "struct(id, k AS name).name AS nm"):limit(1)
+  t.eq(st.schema:simpleString(), "struct<s:struct<a:int,b:string>,nm:string>")
+  t.same_table(t.rows(st), { "{1, apple}|apple" })
+  -- TRIM([BOTH | LEADING | TRAILING] [chars] FROM s), named as Spark names it
+  local tr = spark:sql("SELECT trim(BOTH 'x' FROM 'xaxx') AS a, trim(LEADING 'x' FROM 'xax') AS b, "
+    .. "trim(TRAILING FROM '  a  ') AS c, trim(FROM ' z ') AS d, TRIM(BOTH 'x' FROM 'xax')")
+  t.same_table(tr.columns, { "a", "b", "c", "d", "TRIM(BOTH x FROM xax)" })
+  t.same_table(t.rows(tr), { "a|ax|  a|z|a" })
+end)
+
 t.test("toString gives Spark's pretty SQL", function()
   local cases = {
     { "hour", "hour" }, { "data.x", "data.x" }, { "`a b`", "a b" },
