@@ -65,6 +65,8 @@ end
 
 local DAY = 86400000000
 
+local shifted_by_months
+
 -- fn(date, n), named as Spark names what its analyzer rewrites an
 -- operator into (d - 1 is date_sub(d, 1)).
 local function date_call(fn, date, n, scope)
@@ -90,6 +92,28 @@ local function date_arithmetic(node, op, l, r, scope)
   return date_call(op == "+" and "date_add" or "date_sub", date, n, scope)
 end
 
+-- A date or timestamp moved by a year-month interval, as Spark's
+-- DateAddYMInterval and TimestampAddYMInterval: add_months of a date (a
+-- date; the day kept, or the month's last when it has fewer), a
+-- timestamp's local date-time in the session time zone moved by months.
+function shifted_by_months(node, ts, months, scope)
+  local child = compile_node(ts, scope)
+  local id = child.type.id
+  local call
+  if id == ID.date then
+    call = { k = "call", fn = "add_months", args = { ts, { k = "lit", value = months } } }
+  elseif id == ID.timestamp then
+    call = { k = "call", fn = "timestampadd", args = { { k = "lit", value = "MONTH", type = T.string },
+      { k = "lit", value = months }, ts } }
+  else
+    type_error(node, ("an interval moves a timestamp or a date, not %s (%s)"):format(simple(child.type),
+      sql_name(ts)))
+  end
+  local c = compile_node(call, scope)
+  c.name = sql_name(node)
+  return c
+end
+
 -- ts + INTERVAL ..., ts - INTERVAL ..., INTERVAL ... + ts: the timestamp
 -- moved by the interval (tide.sql_interval) as Spark's
 -- timestampAddDayTime moves it: its whole days on the calendar of the
@@ -100,6 +124,9 @@ local function shifted_timestamp(node, op, scope)
   if ts.k == "interval" then
     if op == "-" then type_error(node, "an interval minus a timestamp: write the timestamp first") end
     ts, interval = interval, ts
+  end
+  if interval.months then
+    return shifted_by_months(node, ts, op == "-" and -interval.months or interval.months, scope)
   end
   local child = compile_node(ts, scope)
   local t = child.type

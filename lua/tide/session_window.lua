@@ -67,6 +67,7 @@ M.GAP = "__session_gap"
 local function intervals_as_text(node, parent)
   if type(node) ~= "table" or getmetatable(node) then return node end
   if node.k == "interval" and not (parent and parent.k == "op" and (parent.op == "+" or parent.op == "-")) then
+    if node.months then return { k = "lit", value = ("%d months"):format(node.months) } end
     return { k = "lit", value = ("%d microseconds"):format(node.micros) }
   end
   local copy
@@ -97,6 +98,10 @@ local function gap_of(node)
   local gap = args[2]
   if gap.k == "lit" and type(gap.value) == "string" then
     return time_window.duration(gap.value, "gap duration", "session_window")
+  end
+  if gap.k == "interval" and gap.months then
+    checks.failAtUser(("session_window: the gap %s has months or years, which have no fixed length (tide takes"
+      .. " day-time gaps: days, hours, minutes, seconds)"):format(gap.text))
   end
   if gap.k == "interval" then return gap.micros end
   return nil, intervals_as_text(gap)
@@ -171,7 +176,7 @@ function M.sessionWindow(time, gap)
   local node = { k = "call", fn = "session_window", args = { column.colNode(time) } }
   if column.isColumn(gap) and not (gap.node.k == "lit" and type(gap.node.value) == "string") then
     node.args[2] = gap.node
-    if gap.node.k == "interval" then node.session = { gap = gap.node.micros } end
+    if gap.node.k == "interval" and gap.node.micros then node.session = { gap = gap.node.micros } end
     return column.wrap(node)
   end
   if column.isColumn(gap) then gap = gap.node.value end

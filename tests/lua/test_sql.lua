@@ -327,7 +327,19 @@ t.test("INTERVAL literals move timestamps by their days, hours, minutes and seco
   t.eq(name_of("ts + INTERVAL 1 HOUR"), "(ts + INTERVAL '1' HOUR)")
   -- A column named interval is still a column.
   t.same_table(parse("interval + 1"), op("+", col("interval"), lit(1, T.int)))
-  t.raises(function() parse("INTERVAL 1 MONTH") end, "months and years have no fixed length")
+  -- year-month intervals: a date moves as add_months moves it, a timestamp by months of its local date-time
+  t.same_table(parse("INTERVAL 1 YEAR 2 MONTHS"), { k = "interval", months = 14,
+    text = "INTERVAL '1-2' YEAR TO MONTH" })
+  t.eq(parse("INTERVAL '3' MONTHS").text, "INTERVAL '3' MONTH")
+  t.eq(parse("INTERVAL -2 YEARS").months, -24)
+  t.raises(function() parse("INTERVAL 1 MONTH 2 DAYS") end, "Cannot mix year%-month and day%-time fields")
+  t.raises(function() parse("INTERVAL 1.5 MONTHS") end, "expected a whole number of months")
+  local ym = tide.session():sql("SELECT DATE'2024-01-31' + INTERVAL 1 MONTH AS a, DATE'2024-03-31' - INTERVAL 1 MONTH"
+    .. " AS b, DATE'2024-02-29' + INTERVAL 1 YEAR AS c, INTERVAL '14' MONTH + DATE'2024-01-31' AS d, "
+    .. "TIMESTAMP'2024-01-31 10:00:00' + INTERVAL 1 MONTH AS e, TIMESTAMP'2024-03-31 10:00:00' - INTERVAL 2 YEARS AS f")
+  t.eq(ym.schema:simpleString(), "struct<a:date,b:date,c:date,d:date,e:timestamp,f:timestamp>")
+  t.same_table(t.rows(ym), { "2024-02-29|2024-02-29|2025-02-28|2025-03-31|2024-02-29 10:00:00|2022-03-31 10:00:00" })
+  t.eq(name_of("d + INTERVAL 1 MONTH"), "(d + INTERVAL '1' MONTH)")
   t.raises(function() parse("INTERVAL 1 FOO") end, "expected an interval unit")
   local spark = tide.session()
   local df = spark:createDataFrame({ { "2024-03-10 12:00:00" }, { nil } }, "ts timestamp")
