@@ -77,11 +77,17 @@ function M.install(dataframe)
     if mode ~= "simple" and mode ~= "extended" then
       error(("explain: mode %q is not supported (simple or extended)"):format(mode), 2)
     end
-    local run = require("tide.optimizer").optimize(self._plan)
-    local text = "== Physical Plan ==\n" .. plan_text(run)
-    if mode == "extended" then text = "== Logical Plan ==\n" .. plan_text(self._plan) .. "\n" .. text end
-    io.write(text, "\n")
+    io.write(M.text(self, mode), "\n")
   end
+end
+
+-- The text explain(mode) prints ("simple" or "extended"), which SQL's
+-- EXPLAIN gives as a row.
+function M.text(df, mode)
+  local run = require("tide.optimizer").optimize(df._plan)
+  local text = "== Physical Plan ==\n" .. plan_text(run)
+  if mode == "extended" then text = "== Logical Plan ==\n" .. plan_text(df._plan) .. "\n" .. text end
+  return text
 end
 
 return M

@@ -152,6 +152,12 @@ function M.newConf()
     if KNOWN[k] and KNOWN[k].apply then KNOWN[k].apply(nil) end
     values[k] = nil
   end
+  -- the settings made, key -> value (Spark's RuntimeConfig.getAll)
+  function conf:getAll()
+    local all = {}
+    for k, v in pairs(values) do all[k] = v end
+    return all
+  end
   -- spark.conf.set(...) fails naming the method, as the session's do.
   return require("tide.checks").colonCalls("RuntimeConfig", "spark.conf", function(v) return v == conf end, conf)
 end
@@ -308,13 +314,16 @@ function methods:table(name)
 end
 
 -- spark:sql(query): a SELECT over temp views and memory sinks' tables
--- (tide.sql_query), also called with '.', as PySpark does.
+-- (tide.sql_query), or a statement (tide.sql_statements: CREATE TEMP
+-- VIEW, SHOW TABLES, SET, ...), also called with '.', as PySpark does.
 local function sql(self, query)
   if getmetatable(self) ~= Session then self, query = M.session(), self end
   if type(query) ~= "string" then
     error(("spark:sql needs the query's text, not %s"):format(require("tide.checks").kindOf(query)), 2)
   end
-  local ok, df = pcall(require("tide.sql_query").run, self, query)
+  local ok, df = pcall(function()
+    return require("tide.sql_statements").run(self, query) or require("tide.sql_query").run(self, query)
+  end)
   -- A DataFrame method's error names the line that called it: here, a
   -- line of tide's own, which the script's line replaces.
   if not ok then

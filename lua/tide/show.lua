@@ -47,6 +47,8 @@ function M.table(t)
   end
   local sep = { "+" }
   for c = 1, #t.names do sep[#sep + 1] = ("-"):rep(widths[c]) .. "+" end
+  -- (no columns: Scala's addString of nothing still writes both ends, ++ and ||)
+  if #t.names == 0 then sep[2] = "+" end
   sep = table.concat(sep)
   local out = { sep }
   for r, cells in ipairs(all) do
@@ -55,6 +57,7 @@ function M.table(t)
       local pad = (" "):rep(widths[c] - width(cells[c]))
       line[#line + 1] = (t.truncate > 0 and pad .. cells[c] or cells[c] .. pad) .. "|"
     end
+    if #t.names == 0 then line[2] = "|" end
     out[#out + 1] = table.concat(line)
     if r == 1 then out[#out + 1] = sep end
   end
