@@ -18,12 +18,12 @@
 -- rows), so a replayed epoch starts from the rows after N-1 and writes
 -- the same rows again.
 --
--- An outer join, as Spark's, needs watermarks and a condition that lets
--- the outer side's kept rows go (below): a kept row of an outer side also
--- records whether some row of the other side has matched it (__matched,
--- set through the state's deltas when a later batch matches it), and
--- when the watermark lets it go unmatched it comes out once, with nulls
--- for the other side, in that batch. Since the flag is state, a restart
+-- An outer join, as Spark's, needs watermarks and a condition or a key
+-- that lets the outer side's kept rows go (below): a kept row of an
+-- outer side also records whether some row of the other side has
+-- matched it (__matched, set through the state's deltas when a later
+-- batch matches it), and when the watermark lets it go unmatched it
+-- comes out once, with nulls for the other side, in that batch. Since the flag is state, a restart
 -- or a replayed epoch emits the same null-extended rows, once. A left
 -- semi join, as Spark's, emits a left row once, in the batch where its
 -- first match arrives: a new left row that matches is not kept, one that
@@ -48,11 +48,23 @@
 -- once the watermark makes them unable to match a later row; a query with
 -- such a bound runs a batch without new rows when its watermark moves, as
 -- Spark's does (tide.stateful_aggregate.checkOutputMode). Without such a
--- bound a side's state keeps every row. An interval of a day or more is a
--- fixed bound only in a session zone of fixed offset (UTC, +02:00): in a
--- region's, days move on its calendar (tide.eval_operators). Watermarks on
+-- bound (or key, below) a side's state keeps every row. An interval of a
+-- day or more is a fixed bound only in a session zone of fixed offset
+-- (UTC, +02:00): in a region's, days move on its calendar
+-- (tide.eval_operators). Watermarks on
 -- both sides, after the stream splits, make the query's watermark the
 -- earlier of the two (Spark's default "min" policy).
+--
+-- A watermarked column among the join's keys lets rows go too, as
+-- Spark's JoinStateKeyWatermarkPredicate: when a side's key of an
+-- equality is that side's watermark column, a kept row of either side
+-- whose key of that equality (the other side's equals it wherever a pair
+-- matches; a date compared as the timestamp the join casts it to) is at
+-- or before the watermark can match no later row, since a later row of
+-- the watermarked side with such a key is late and dropped. Such a key
+-- also lets an outer or semi join run without a range bound, as Spark's
+-- checker allows. The keys are columns the state already holds: its
+-- layout, and older checkpoints, stay as they were.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -143,6 +155,7 @@ local function linear(node, schema, fixed_days)
   local k = node.k
   if k == "lit" and type(node.value) == "number" then return { terms = {}, const = node.value, whole = true } end
   if k == "interval" then -- ts + INTERVAL 1 HOUR
+    if node.months then return nil end -- (a month has no fixed length: no bound)
     if not fixed_days and math.abs(node.micros) >= DAY then return nil end
     return { terms = {}, const = node.micros, unit = 1, whole = true }
   end
@@ -263,6 +276,49 @@ local function keyed(rows, epoch)
   key.name = C.tide_arena_strdup(held.arena, ROW)
   if key.name == nil then error(OUT_OF_MEMORY, 0) end
   return held
+end
+
+-- The rows of a side's state the watermark (w_us) has not passed by one
+-- of the side's join keys ({ column = its index in the side's rows, cast
+-- = the type the join compares it as, or nil }), and those it has passed
+-- (nil when none). A date key is compared as the timestamp the join
+-- casts it to (the same kernel), so that a row goes exactly when no
+-- later row of the other side can equal it; a null key matches nothing
+-- later and stays, as Spark's predicate keeps it.
+local function evict_by_key(rows, key, w_us)
+  local at = key.column + 1 -- (after the state's row key)
+  if not key.cast then return state_store.evict(rows, at, w_us) end
+  local n = rows:count()
+  local scratch = batchlib.wrap(C.tide_batch_derive(rows, 0), OUT_OF_MEMORY)
+  local time = eval.newColumn(scratch)
+  if C.tide_eval_cast(scratch, rows.columns + at, key.cast.id, 0, 0, time, errbuf, ERRLEN) ~= 0 then
+    error("join: casting a key: " .. cerr(), 0)
+  end
+  local places = ffi.new("int64_t[?]", math.max(n, 1))
+  local k = tonumber(C.tide_rows_by_time(time, n, w_us, 1, places))
+  local kept, gone = rows, nil
+  if k < n then
+    kept = ops.take(rows, places, k)
+    gone = ops.take(rows, places, tonumber(C.tide_rows_by_time(time, n, w_us, 0, places)))
+  end
+  batchlib.release(scratch)
+  return kept, gone
+end
+
+-- A side's state after the watermark w_us lets go of the rows that can
+-- match no later row, by its range bounds and its watermarked keys (each
+-- alone is enough for a row to go), and the rows let go, or nil.
+local function let_go(side, rows, w_us)
+  local gone = {}
+  local evict = eviction_time(side.bounds, w_us)
+  if evict then rows, gone[1] = state_store.evict(rows, evict.column + 1, evict.time) end
+  for _, key in ipairs(side.keyMarks) do
+    local removed
+    rows, removed = evict_by_key(rows, key, w_us)
+    gone[#gone + 1] = removed
+  end
+  if #gone == 0 then return rows, nil end
+  return rows, state_store.concat(gone)
 end
 
 -- A side's state: its store (state/<op>/), the state's schema (the key,
@@ -474,8 +530,7 @@ local function run(op, batch, ctx)
       rows, upserted = state_store.concat({ kept[s], added }), added
     end
     local removed
-    local evict = w_us and eviction_time(side.bounds, w_us)
-    if evict then rows, removed = state_store.evict(rows, evict.column + 1, evict.time) end
+    if w_us then rows, removed = let_go(side, rows, w_us) end
     if side.outer and removed and not op.semi then emitted[#emitted + 1] = null_extended(op, s, removed, ctx) end
     -- (the side's context reads the query's list of progress entries)
     ctx.stateOperators = ctx.stateOperators or {}
@@ -492,12 +547,13 @@ local SIDE_STATEFUL = { stateful_aggregate = "An aggregation", stateful_dedup = 
 local OUTER = { left = { left = true }, right = { right = true }, full = { left = true, right = true } }
 
 -- As Spark's UnsupportedOperationChecker: an outer join needs a side's
--- rows to be let go, for the nulls to come out: a watermark on the other
--- side and a condition bounding the outer side's time by it (for a full
--- join, either side's will do, as Spark's; the other side's state then
--- keeps every row). tide does not let rows go by a watermarked join key.
+-- rows to be let go, for the nulls to come out: a watermarked column
+-- among the keys (either side's: both sides' rows then go), or a
+-- watermark on the other side and a condition bounding the outer side's
+-- time by it (for a full join, either side's will do, as Spark's; the
+-- other side's state then keeps every row).
 local function check_outer(op, outer, text)
-  local ok = false
+  local ok = #op.left.keyMarks > 0
   for s in pairs(outer) do ok = ok or #op[s].bounds > 0 end
   if not ok then
     fail(("Stream-stream %s join between two streaming DataFrame/Datasets is not supported without a watermark in"
@@ -570,6 +626,19 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
       if other and b.side == s and b.other == other.column then op[s].bounds[#op[s].bounds + 1] = b end
     end
   end
+  -- Each side's keys that the watermark bounds: those of the equalities
+  -- in which either side's key is its watermarked column (Spark's
+  -- joinKeyOrdinalForWatermark, which takes the first; each of several
+  -- lets rows go alone).
+  op.left.keyMarks, op.right.keyMarks = {}, {}
+  for k = 1, #spec.probeKeys do
+    local lm, rm = op.left.mark, op.right.mark
+    if (lm and spec.probeKeys[k] == lm.column) or (rm and spec.buildKeys[k] == rm.column) then
+      local left, right = op.left.keyMarks, op.right.keyMarks
+      left[#left + 1] = { column = spec.probeKeys[k], cast = spec.probeCasts[k] }
+      right[#right + 1] = { column = spec.buildKeys[k], cast = spec.buildCasts[k] }
+    end
+  end
   if outer or semi then check_outer(op, outer or { left = true }, text) end
   -- the kernel's modes that give a side's rows with nulls for the other
   op.nullRight = setmetatable({ mode = join.MODE.probe_outer, residual = false }, { __index = spec })
@@ -580,7 +649,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
     stateOps = numbers,
     schema = spec.schema,
     -- whether a moved watermark alone lets kept rows go (a batch without new rows then)
-    evictable = #op.left.bounds > 0 or #op.right.bounds > 0,
+    evictable = #op.left.bounds > 0 or #op.right.bounds > 0 or #op.left.keyMarks > 0,
     explain = "StreamingSymmetricHashJoin " .. text:gsub("^Join ", ""),
     child = base,
     left = lplan,
