@@ -255,6 +255,45 @@ static int is_multi_statement_error(tide_pg *pg, const PGresult *res)
 
 static const char QUERY_FAILED[] = "PostgreSQL query failed";
 
+/* The dimensions the table columns behind a result's array fields were
+   declared with (pg_attribute.attndims: INTEGER[][] has 2), for the
+   depth of a column whose values show none (empty, or all NULL or {});
+   NULL when no field is an array read from a table, or the catalog does
+   not say. Only results with such fields pay for the query. */
+static int *declared_dims(tide_pg *pg, const PGresult *res)
+{
+    int fields = PQnfields(res), asked = 0;
+    size_t cap = 256, len = 0;
+    char *sql = malloc(cap);
+    if (!sql) return NULL;
+    len = (size_t)snprintf(sql, cap, "SELECT attrelid::int8, attnum::int4, attndims::int4 "
+                                     "FROM pg_attribute WHERE (attrelid, attnum) IN (");
+    for (int f = 0; f < fields; f++) {
+        if (!tide_pg_array_element(PQftype(res, f)) || PQftable(res, f) == InvalidOid) continue;
+        if (cap - len < 64) {
+            char *grown = realloc(sql, cap *= 2);
+            if (!grown) return free(sql), NULL;
+            sql = grown;
+        }
+        len += (size_t)snprintf(sql + len, cap - len, "%s(%u, %d)", asked++ ? ", " : "",
+                                (unsigned)PQftable(res, f), PQftablecol(res, f));
+    }
+    int *dims = NULL;
+    if (asked && cap - len >= 2) {
+        memcpy(sql + len, ")", 2);
+        PGresult *found = PQexec(pg->conn, sql);
+        if (PQresultStatus(found) == PGRES_TUPLES_OK && (dims = calloc((size_t)fields, sizeof *dims)))
+            for (int r = 0; r < PQntuples(found); r++)
+                for (int f = 0; f < fields; f++)
+                    if ((long long)PQftable(res, f) == atoll(PQgetvalue(found, r, 0)) &&
+                        PQftablecol(res, f) == atoi(PQgetvalue(found, r, 1)))
+                        dims[f] = atoi(PQgetvalue(found, r, 2));
+        PQclear(found);
+    }
+    free(sql);
+    return dims;
+}
+
 /* The rows of a statement's result (which it clears), its affected count
    in *affected; NULL with errbuf when it failed. */
 static tide_batch *result_batch(tide_pg *pg, PGresult *res, int64_t *affected, char *errbuf,
@@ -265,7 +304,9 @@ static tide_batch *result_batch(tide_pg *pg, PGresult *res, int64_t *affected, c
         return NULL;
     }
     if (affected) *affected = rows_of(res);
-    tide_batch *batch = tide_pg_result_batch(res, errbuf, errlen);
+    int *dims = declared_dims(pg, res);
+    tide_batch *batch = tide_pg_result_batch(res, dims, errbuf, errlen);
+    free(dims);
     PQclear(res);
     return batch;
 }

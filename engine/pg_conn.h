@@ -70,8 +70,10 @@ void tide_pg_result_error(tide_pg *pg, const PGresult *res, const char *what, ch
                           size_t errlen);
 
 /* The rows of a result as a batch (types as tide_pg_exec says); NULL with
-   errbuf on malformed data or out of memory. */
-tide_batch *tide_pg_result_batch(const PGresult *res, char *errbuf, size_t errlen);
+   errbuf on malformed data or out of memory. declared_dims (NULL, or one
+   a field) gives an array field's depth where its values show none. */
+tide_batch *tide_pg_result_batch(const PGresult *res, const int *declared_dims, char *errbuf,
+                                 size_t errlen);
 
 /* ---- binary numeric (base-10000 digits; pg_numeric.c) -------------------- */
 

@@ -93,11 +93,11 @@ int32_t tide_pg_copy_supported(int32_t type, int32_t scale, uint32_t pg_type)
 
 /* The built-in array types (pg_type.dat's typarray of each element type). */
 static const uint32_t ARRAY_TYPES[][2] = {
-    {1000, PG_BOOL},      {1001, PG_BYTEA},  {1003, PG_NAME},      {1005, PG_INT2},
-    {1007, PG_INT4},      {1009, PG_TEXT},   {1014, PG_BPCHAR},    {1015, PG_VARCHAR},
-    {1016, PG_INT8},      {1021, PG_FLOAT4}, {1022, PG_FLOAT8},    {1028, PG_OID},
-    {1115, PG_TIMESTAMP}, {1182, PG_DATE},   {1185, PG_TIMESTAMPTZ}, {1231, PG_NUMERIC},
-    {199, PG_JSON},       {2951, PG_UUID},   {3807, PG_JSONB},
+    {1000, PG_BOOL},        {1001, PG_BYTEA},    {1002, PG_CHAR},    {1003, PG_NAME},
+    {1005, PG_INT2},        {1007, PG_INT4},     {1009, PG_TEXT},    {1014, PG_BPCHAR},
+    {1015, PG_VARCHAR},     {1016, PG_INT8},     {1021, PG_FLOAT4},  {1022, PG_FLOAT8},
+    {1028, PG_OID},         {1115, PG_TIMESTAMP}, {1182, PG_DATE},   {1185, PG_TIMESTAMPTZ},
+    {1231, PG_NUMERIC},     {199, PG_JSON},      {2951, PG_UUID},    {3807, PG_JSONB},
 };
 
 uint32_t tide_pg_array_element(uint32_t pg_type)
@@ -231,7 +231,7 @@ static encoding plan_column(const tide_column *col, uint32_t pg_type, copy_out *
 /* Why a value cannot be written: the end of "the value ..." and the
    SQLSTATE PostgreSQL gives the same failure. */
 typedef struct refusal {
-    char why[256];
+    char why[320];
     const char *sqlstate;
 } refusal;
 
@@ -331,8 +331,9 @@ static int put_array(copy_out *out, const copy_column *cc, int64_t r, int *repla
         if (rc > 0) {
             char why[160]; /* an element's reasons are short */
             snprintf(why, sizeof why, "%.159s", f->why);
-            snprintf(f->why, sizeof f->why, "has an element that %s (element %lld of %lld)", why,
-                     (long long)(i - lo + 1), (long long)(hi - lo));
+            snprintf(f->why, sizeof f->why,
+                     "has an element (%lld of %lld, in order) that cannot be written: the element %s",
+                     (long long)(i - lo + 1), (long long)(hi - lo), why);
             return 1;
         }
     }

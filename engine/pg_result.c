@@ -43,6 +43,7 @@ typedef struct decode {
     int binary;
     int rows;
     const cell *cells;
+    int declared_dims; /* an array column's, when its values show none */
     char *errbuf;
     size_t errlen;
 } decode;
@@ -619,7 +620,7 @@ static int array_column(decode *d, Oid element)
         list.text = malloc(bytes);
         if (!list.text) rc = out_of_memory(d);
     }
-    int depth = 1;
+    int depth = 0;
     for (int r = 0; rc == 0 && r < d->rows; r++) {
         if (is_null(d, r)) {
             shapes[r].ndim = -1;
@@ -629,6 +630,8 @@ static int array_column(decode *d, Oid element)
                        : text_array_value(d, r, &shapes[r], &list);
         if (rc == 0 && shapes[r].ndim > depth) depth = shapes[r].ndim;
     }
+    if (depth == 0) /* no value shows its dimensions: the table column's, else one */
+        depth = d->declared_dims > 1 && d->declared_dims <= PG_ARRAY_MAX_DIMS ? d->declared_dims : 1;
     for (int r = 0; rc == 0 && r < d->rows; r++) {
         if (shapes[r].ndim > 0 && shapes[r].ndim != depth) {
             char why[160];
@@ -698,7 +701,8 @@ static int decode_column(decode *d, Oid type)
     }
 }
 
-tide_batch *tide_pg_result_batch(const PGresult *res, char *errbuf, size_t errlen)
+tide_batch *tide_pg_result_batch(const PGresult *res, const int *declared_dims, char *errbuf,
+                                 size_t errlen)
 {
     int fields = PQnfields(res);
     tide_batch *batch = tide_batch_new(fields);
@@ -712,6 +716,7 @@ tide_batch *tide_pg_result_batch(const PGresult *res, char *errbuf, size_t errle
         d.field = f;
         d.col = &batch->columns[f];
         d.binary = PQfformat(res, f) == 1;
+        d.declared_dims = declared_dims ? declared_dims[f] : 0;
         if (decode_column(&d, PQftype(res, f)) != 0) {
             tide_batch_free(batch);
             return NULL;

@@ -40,6 +40,16 @@ end
 
 -- ---- types --------------------------------------------------------------------------
 
+-- PostgreSQL's most dimensions an array has (MAXDIM).
+local MAX_DIMS = 6
+
+-- How many arrays dt nests (0 when it is no array).
+function M.arrayDepth(dt)
+  local n = 0
+  while dt.id == T.ID.array do dt, n = dt.elementType, n + 1 end
+  return n
+end
+
 -- The column type Spark's PostgreSQL dialect creates for a Spark type.
 function M.pgType(dt)
   local id = dt.id
@@ -55,7 +65,7 @@ function M.pgType(dt)
   if id == T.ID.decimal then return ("NUMERIC(%d,%d)"):format(dt.precision, dt.scale) end
   -- as the dialect's: an array of a type it creates, nested arrays as
   -- more dimensions of the same type (PostgreSQL's int[][] is int[])
-  if id == T.ID.array then
+  if id == T.ID.array and M.arrayDepth(dt) <= MAX_DIMS then
     local inner = M.pgType(dt.elementType)
     return inner and inner .. "[]"
   end
@@ -73,7 +83,8 @@ end
 local function copyable(dt, oid)
   if dt.id == T.ID.array then
     local element, inner = C.tide_pg_array_element(oid), innermost(dt)
-    return element ~= 0 and C.tide_pg_copy_supported(inner.id, inner.scale or 0, element) ~= 0
+    return element ~= 0 and M.arrayDepth(dt) <= MAX_DIMS
+      and C.tide_pg_copy_supported(inner.id, inner.scale or 0, element) ~= 0
   end
   return C.tide_pg_copy_supported(dt.id, dt.scale or 0, oid) ~= 0
 end
@@ -115,7 +126,8 @@ function M.createTableSql(qualified, schema, column_types, table_options)
   for i, f in ipairs(schema.fields) do
     local ty = overrides[f.name] or M.pgType(f.dataType)
     if not ty then
-      error(("cannot create a PostgreSQL column for %q of type %s"):format(f.name, f.dataType:simpleString()), 0)
+      error(("cannot create a PostgreSQL column for %q of type %s%s"):format(f.name, f.dataType:simpleString(),
+        M.arrayDepth(f.dataType) > MAX_DIMS and " (PostgreSQL's arrays have at most 6 dimensions)" or ""), 0)
     end
     cols[i] = pg.quoteIdent(f.name) .. " " .. ty .. (f.nullable == false and " NOT NULL" or "")
   end
@@ -177,6 +189,13 @@ end
 local PG_NUMERIC = 1700
 local PG_NUMERIC_ARRAY = 1231
 
+-- The scale of a numeric(p, s) typmod: 11 bits, signed since PostgreSQL
+-- 15 (numeric(5, -2) rounds to hundreds).
+local function numeric_scale(typmod)
+  local s = bit.band(typmod - 4, 0x7FF)
+  return s >= 0x400 and s - 0x800 or s
+end
+
 -- Matches the batch's columns to the table's: by name (exactly, else
 -- case-insensitively when that is unambiguous), each type writable into
 -- the column's. Returns the batch column indices, the quoted column list,
@@ -199,9 +218,11 @@ function M.planColumns(schema, table_columns, display)
     elseif used[c.name] then
       problems[#problems + 1] = ("columns %q and %q of the DataFrame both name column %q"):format(used[c.name], f.name, c.name)
     elseif not copyable(dt, c.oid) then
-      problems[#problems + 1] = ("column %q is %s in the DataFrame but %s in the table"):format(f.name, dt:simpleString(), c.type)
+      problems[#problems + 1] = ("column %q is %s in the DataFrame but %s in the table%s"):format(f.name,
+        dt:simpleString(), c.type, M.arrayDepth(dt) > MAX_DIMS and " (PostgreSQL's arrays have at most 6 dimensions)"
+        or "")
     elseif innermost(dt).id == T.ID.decimal and (c.oid == PG_NUMERIC or c.oid == PG_NUMERIC_ARRAY)
-        and c.typmod >= 4 and innermost(dt).scale > bit.band(c.typmod - 4, 0xFFFF) then
+        and c.typmod >= 4 and innermost(dt).scale > numeric_scale(c.typmod) then
       problems[#problems + 1] = ("column %q is %s in the DataFrame but %s in the table, which would round it")
         :format(f.name, dt:simpleString(), c.type)
     else

@@ -97,7 +97,8 @@ t.test("a value that does not fit names its row, column and element, and nothing
   local df = spark:sql("SELECT 1 AS id, array(1L, 2L) AS vals, array(array(1)) AS grid UNION ALL "
     .. "SELECT 2, array(3L, 4294967296L), array(array(2))")
   t.raises(function() writer(df, tbl):mode("append"):save() end,
-    'row 2, column "vals": the value has an element that is out of range for integer %(element 2 of 2%)')
+    'row 2, column "vals": the value has an element %(2 of 2, in order%) that cannot be written: the element is'
+    .. ' out of range for integer')
   t.eq(count(tbl), 0)
   -- ragged and null inner arrays: PostgreSQL's arrays are rectangular
   local ragged = spark:sql("SELECT 1 AS id, array(1L) AS vals, array(array(1, 2), array(3)) AS grid")
@@ -127,6 +128,39 @@ t.test("a column whose arrays have different dimensions is refused when read, na
   t.raises(function()
     read_query("SELECT x FROM (VALUES (1, '{1}'::int[]), (2, '{{1},{2}}'::int[])) v(i, x) ORDER BY i"):collect()
   end, 'row 1, column "x": an array of 1 dimension where others have 2')
+end)
+
+t.test("a table's declared dimensions type its empty array columns; deeper than 6 and negative scales refused", function()
+  local tbl = t.unique("arrays_dims")
+  local df = spark:sql("SELECT array(array(1, 2), array(3, 4)) AS g, array(array('a')) AS s")
+  writer(df:limit(0), tbl):mode("overwrite"):save()
+  t.eq(column_types(tbl), "g integer[], s text[]")
+  local src = spark.read:format("jdbc"):option("url", ci):option("dbtable", tbl):load()
+  t.eq(src.schema, df.schema, "empty, the columns read as the arrays they were made for")
+  t.eq(src:count(), 0)
+  writer(df, tbl):mode("append"):save()
+  pg.execute(ci, ("INSERT INTO %s VALUES (NULL, '{}')"):format(tbl))
+  t.same_table(t.rows(src:orderBy("g")), { "null|[]", "[[1, 2], [3, 4]]|[[a]]" })
+  -- PostgreSQL's arrays have at most 6 dimensions
+  local deep = spark:sql("SELECT array(array(array(array(array(array(array(1))))))) AS a")
+  t.raises(function() writer(deep, t.unique("arrays_deep")):mode("overwrite"):save() end,
+    'cannot create a PostgreSQL column for "a" of type array<array<array<array<array<array<array<int>>>>>>> %(PostgreSQL\'s'
+    .. " arrays have at most 6 dimensions%)")
+  local flat = t.unique("arrays_flat")
+  pg.execute(ci, ("CREATE TABLE %s (a int[])"):format(flat))
+  t.raises(function() writer(deep, flat):mode("append"):save() end, "PostgreSQL's arrays have at most 6 dimensions")
+  -- numeric(5,-2) rounds to hundreds (PostgreSQL 15's negative scales): refused, scalar or element
+  local rounded = t.unique("arrays_rounded")
+  pg.execute(ci, ("CREATE TABLE %s (s numeric(5,-2), a numeric(5,-2)[])"):format(rounded))
+  local err = t.raises(function()
+    writer(spark:sql("SELECT CAST(123 AS decimal(5,0)) AS s, array(CAST(123 AS decimal(5,0))) AS a"), rounded)
+      :mode("append"):save()
+  end)
+  t.has(err, 'column "s" is decimal(5,0) in the DataFrame but numeric(5,-2) in the table, which would round it')
+  t.has(err, 'column "a" is array<decimal(5,0)> in the DataFrame but numeric(5,-2)[] in the table, which would round it')
+  t.eq(count(rounded), 0)
+  -- "char"[] reads as strings, as Spark's dialect maps it
+  t.same_table(t.rows(read_query([[SELECT ARRAY['a'::"char", 'b'] AS c]])), { "[a, b]" })
 end)
 
 t.run()
