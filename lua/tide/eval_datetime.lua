@@ -343,8 +343,8 @@ end
 
 -- to_char(x, format) and to_varchar: of a date or a timestamp, Spark's
 -- ToCharacterBuilder makes date_format(x, format), and names it so; of
--- binary, base64, hex or decode by the format; numbers' formats (Spark's
--- ToCharacter) are not in tide.
+-- binary, base64, hex or decode by the format; of anything else, Spark's
+-- ToCharacter, by a number format (tide.eval_number_format).
 local BINARY_FORMATS = { base64 = "base64", hex = "hex", ["utf-8"] = "decode" }
 local function to_char(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 2, 2, ev)
@@ -360,9 +360,7 @@ local function to_char(node, _, compileChild, ev)
     end
     return compileChild({ k = "call", fn = fn, args = fn == "decode" and node.args or { node.args[1] } })
   end
-  ev.typeError(node, ("%s takes a date, a timestamp or binary; the number formats of Spark's to_char"
-    .. " (9, 0, ., D, ',', G, $, S, MI, PR) are not in tide: format_number or printf write numbers, not %s (%s)")
-    :format(node.fn, simple(args[1].type), args[1].name))
+  return require("tide.eval_number_format").toChar(node, args, ev)
 end
 
 function M.register(eval)

@@ -80,7 +80,8 @@ for _, name in ipairs({ "to_unix_timestamp", "try_to_timestamp", "to_timestamp_l
 end
 
 -- to_char(col, format) and to_varchar: a date or timestamp as
--- date_format writes it (binary by 'base64', 'hex' or 'utf-8').
+-- date_format writes it, binary by 'base64', 'hex' or 'utf-8', a number
+-- by Spark's number format ('99G999D9S').
 for _, name in ipairs({ "to_char", "to_varchar" }) do
   F[name] = function(c, format) return call(name, { colNode(c), text_node(name, format, "format", 2) }) end
 end

@@ -138,6 +138,12 @@ function F.substring_index(c, delim, count)
   return call("substring_index", { colNode(c), nodeOf(delim), nodeOf(count) })
 end
 
+-- to_number(col, format) and try_to_number: text read by Spark's number
+-- format ('$99,999.99'), a decimal; try_ gives null where it does not match.
+for _, name in ipairs({ "to_number", "try_to_number" }) do
+  F[name] = function(c, format) return call(name, { colNode(c), nodeOf(format) }) end
+end
+
 -- format_number(col, d): d places (an int), or a DecimalFormat pattern.
 function F.format_number(c, d) return call("format_number", { colNode(c), nodeOf(d) }) end
 
