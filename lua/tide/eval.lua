@@ -289,6 +289,7 @@ local function literal_type(v)
   if tv == "boolean" then return T.boolean end
   if tv == "string" then return T.string end
   if tv == "number" then
+    if v == 0 and 1 / v < 0 then return T.double end -- (-0.0 is no integer: it keeps its sign)
     if v == math.floor(v) and v >= -2 ^ 31 and v < 2 ^ 31 then return T.int end
     if v == math.floor(v) and v >= -2 ^ 63 and v < 2 ^ 63 then return T.long end
     return T.double
@@ -301,6 +302,8 @@ end
 function compilers.lit(node)
   local v = node.value
   local t = literal_type(v)
+  -- a float or double literal made in its type (-0.0D keeps its sign)
+  if type(v) == "number" and node.type and (node.type.id == ID.double or node.type.id == ID.float) then t = node.type end
   -- Named with its type known: 2^40 is the bigint 1099511627776.
   local name = sql_name(node.type and node or { k = "lit", value = v, type = not coerce.isVoid(t) and t or nil })
   if coerce.isVoid(t) then

@@ -123,7 +123,10 @@ end
 local function array(node, _, compileChild, ev)
   if #(node.args or {}) == 0 then return ev.emptyOf(T.array(coerce.void), "array()") end
   local args = args_of(node, compileChild, 1, nil, ev)
-  local t = ev.commonType(node, args, "the arguments of array")
+  local voids = 0
+  for _, a in ipairs(args) do voids = voids + (coerce.isVoid(a.type) and 1 or 0) end
+  -- (all NULL: Spark's array<void>, its elements typed by what it meets)
+  local t = voids == #args and coerce.void or ev.commonType(node, args, "the arguments of array")
   for i, a in ipairs(args) do args[i] = ev.castTo(a, t) end
   local n = #args
   return over_args(ev, node, T.array(t), args, function(out, cols, dst)
