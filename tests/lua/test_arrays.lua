@@ -541,6 +541,11 @@ t.test("array() and map() are empty, their elements taking the type of what they
   t.eq(cases.schema:simpleString(), "struct<a:array<int>,c:array<int>,m:map<string,int>>")
   t.same_table(t.rows(cases), { "[]|[0]|{k -> 0}", "[1]|[1]|{k -> 1}" })
   t.eq(spark:sql("SELECT explode(array()) AS e"):count(), 0)
+  -- array(NULL, ...) alike: its elements take the type they meet
+  local nulls = spark:sql("SELECT array(NULL, NULL) AS n, array(array(1, NULL), array(NULL)) AS a, "
+    .. "concat(array(1), array(NULL)) AS c")
+  t.eq(nulls.schema:simpleString(), "struct<n:array<string>,a:array<array<int>>,c:array<int>>")
+  t.same_table(t.rows(nulls), { "[null, null]|[[1, null], [null]]|[1, null]" })
   -- through the DataFrame API
   local api = spark:createDataFrame({ { { "a" } }, { nil } }, "tags array<string>")
     :select(F.coalesce(F.col("tags"), F.array()):alias("tags"), F.create_map():alias("m"))

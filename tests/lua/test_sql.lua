@@ -68,6 +68,11 @@ t.test("fractional literals are double (F float, BD decimal)", function()
   t.same_table(parse("007BD"), lit("7", T.decimal(1, 0)))
   t.raises(function() parse("1e999") end, "in the range of double")
   t.raises(function() parse("1.5L") end, "expected an integer before the L suffix")
+  -- a negative zero stays one, as a double or float
+  local spark = tide.session()
+  local zeros = spark:sql("SELECT -0.0D AS d, -0.0F AS f, CAST(-0.0D AS string) AS s"):collect()[1]
+  t.eq(1 / zeros.d, -1 / 0); t.eq(1 / zeros.f, -1 / 0); t.eq(zeros.s, "-0.0")
+  t.eq(1 / spark:range(1):select(F.lit(-0.0):alias("z")):collect()[1].z, -1 / 0)
 end)
 
 t.test("a name that starts with digits is a name, as in Spark's lexer", function()
