@@ -73,6 +73,10 @@ local DEFAULT_SHOWN = { percentile = { [3] = "1" }, percentile_approx = { [3] = 
                         approx_percentile = { [3] = "10000" } }
 local UNSHOWN_SECOND = { first_value = true, last_value = true, any_value = true }
 local function shown_name(node)
+  -- percentile_cont(0.5) WITHIN GROUP (ORDER BY x): named as written
+  if node.orderedSet then
+    return node.filter and ("%s FILTER (WHERE %s)"):format(node.orderedSet, to_string(node.filter)) or node.orderedSet
+  end
   local args, parts = node.args or {}, {}
   for i, a in ipairs(args) do parts[i] = to_string(a) end
   local fn = node.fn

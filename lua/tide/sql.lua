@@ -167,6 +167,13 @@ function Parser:negation()
   return self:predicated()
 end
 
+-- A row constructor's struct with its fields named col1, col2, ...
+local function positional(row)
+  local args = {}
+  for i, a in ipairs(row.args) do args[i] = { k = "alias", name = "col" .. i, expr = a } end
+  return { k = "call", fn = "struct", args = args, sqlText = require("tide.sql_names").toString(row) }
+end
+
 -- A value optionally followed by one predicate: IS [NOT] NULL / TRUE /
 -- FALSE / DISTINCT FROM b, [NOT] BETWEEN a AND b, [NOT] IN (...),
 -- [NOT] LIKE/RLIKE p.
@@ -211,6 +218,12 @@ function Parser:predicated()
     local list = { self:expr() }
     while self:accept_op(",") do list[#list + 1] = self:expr() end
     self:expect_op(")")
+    if e.row then
+      -- (a, b) IN ((1, 'x'), ...): rows compared field by field, whatever
+      -- their names, as Spark's
+      e = positional(e)
+      for i, item in ipairs(list) do list[i] = item.row and positional(item) or item end
+    end
     result = { k = "in", expr = e, list = list }
   elseif (is_kw(self:peek(), "LIKE") or is_kw(self:peek(), "ILIKE")) and self:quantified(1) then
     return self:like_quantified(e, self:advance().up:lower(), negate)
@@ -341,6 +354,13 @@ function Parser:primary()
       return { k = "scalarsubquery", query = query }
     end
     local e = self:expr()
+    if is_op(self:peek(), ",") then
+      -- (a, b): Spark's row constructor, a struct (so (a, b) IN ((1, 'x'), ...))
+      local args = { e }
+      while self:accept_op(",") do args[#args + 1] = self:expr() end
+      self:expect_op(")")
+      return { k = "call", fn = "struct", args = args, row = true }
+    end
     self:expect_op(")")
     return e
   elseif tok.t ~= "id" then
@@ -546,9 +566,13 @@ function Parser:call(fn)
   if (is_kw(self:peek(), "IGNORE") or is_kw(self:peek(), "RESPECT")) and is_kw(self:peek(1), "NULLS") then
     self:nulls_option(fn, args)
   end
+  local within
+  if is_kw(self:peek(), "WITHIN") and is_kw(self:peek(1), "GROUP") then
+    fn, args, within = self:within_group(fn, args, open)
+  end
   if (fn == "isnull" or fn == "isnotnull") and #args == 1 then return { k = fn, expr = args[1] } end
   if fn == "from_json" then return self:from_json(args, starts, open) end
-  local node = { k = "call", fn = fn, args = args }
+  local node = { k = "call", fn = fn, args = args, sqlText = within, orderedSet = within }
   -- sum(DISTINCT x), and an aggregate's FILTER (WHERE cond)
   -- (tide.aggregate_functions)
   if distinct then node = require("tide.aggregate_functions").distinctCall(fn, args) end
@@ -562,6 +586,37 @@ function Parser:call(fn)
   end
   if is_kw(self:peek(), "OVER") and is_op(self:peek(1), "(") then return self:over(node) end
   return node
+end
+
+-- f(p) WITHIN GROUP (ORDER BY x [ASC|DESC]), after f's arguments: Spark's
+-- ordered-set aggregates, percentile_cont(p) (percentile(x, p); p from
+-- the other end descending) and mode() (mode(x), ascending only in tide).
+-- Returns the call's name, arguments and Spark's name for it.
+function Parser:within_group(fn, args, open)
+  local at = self:peek()
+  self:advance()
+  self:advance()
+  self:expect_op("(")
+  self:expect_kw("ORDER")
+  self:expect_kw("BY")
+  local x = self:expr()
+  local desc = self:ordering()
+  self:expect_op(")")
+  local text = fn .. self.text:sub(open.pos, self.toks[self.i - 1].stop)
+  if fn == "percentile_cont" and #args == 1 then
+    local p = args[1]
+    if desc then -- (a literal: percentile takes its percentage as one)
+      if not (p.k == "lit" and type(p.value) == "number") then
+        fail(self.text, at.pos, "percentile_cont takes a literal percentage")
+      end
+      p = { k = "lit", value = 1 - p.value, type = T.double }
+    end
+    return "percentile", { x, p }, text
+  elseif fn == "mode" and #args == 0 and not desc then
+    return "mode", { x }, text
+  end
+  fail(self.text, at.pos, ("%s WITHIN GROUP is not supported in tide (percentile_cont(p) and mode() ascending are)")
+    :format(fn))
 end
 
 -- Where f(x) IGNORE NULLS / RESPECT NULLS puts its ignoreNulls argument.

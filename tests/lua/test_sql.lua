@@ -396,6 +396,24 @@ t.test("LIKE ANY/SOME/ALL, IGNORE/RESPECT NULLS, struct(x AS name), TRIM(... FRO
   t.same_table(t.rows(tr), { "a|ax|  a|z|a" })
 end)
 
+t.test("row constructors (a, b) IN ((1, 'x'), ...) and WITHIN GROUP (ORDER BY x), as Spark's parser reads them", function()
+  local spark = tide.session()
+  local df = spark:createDataFrame({ { 1, "a" }, { 2, "b" }, { 2, "a" } }, "id int, k string")
+  t.same_table(t.rows(df:filter("(id, k) NOT IN ((2, 'b'))")
+    :selectExpr("id", "(id, k) IN ((1, 'a'), (2, 'b')) AS hit")), { "1|true", "2|false" })
+  t.eq(df:selectExpr("(id, k) AS r").schema:simpleString(), "struct<r:struct<id:int,k:string>>")
+  t.same_table(t.rows(df:selectExpr("(id + 1) AS p")), { "2", "3", "3" }, "one expression in parentheses is itself")
+  local g = spark:createDataFrame({ { "a", 1 }, { "a", 2 }, { "a", 4 }, { "b", 10 }, { "b", 10 }, { "b", 3 } },
+    "k string, v int")
+  local agg = g:groupBy("k"):agg(F.expr("percentile_cont(0.25) WITHIN GROUP (ORDER BY v)"),
+    F.expr("percentile_cont(0.25) WITHIN GROUP (ORDER BY v DESC)"):alias("d"),
+    F.expr("mode() WITHIN GROUP (ORDER BY v)"):alias("m")):orderBy("k")
+  t.same_table(agg.columns, { "k", "percentile_cont(0.25) WITHIN GROUP (ORDER BY v)", "d", "m" })
+  t.same_table(t.rows(agg), { "a|1.5|3.0|1", "b|6.5|10.0|10" })
+  t.raises(function() parse("percentile_disc(0.5) WITHIN GROUP (ORDER BY v)") end,
+    "percentile_disc WITHIN GROUP is not supported in tide")
+end)
+
 t.test("toString gives Spark's pretty SQL", function()
   local cases = {
     { "hour", "hour" }, { "data.x", "data.x" }, { "`a b`", "a b" },
