@@ -38,6 +38,14 @@ function F.expr(text)
   return wrap(node)
 end
 
+-- broadcast(df): Spark's hint that df is small enough to send to every
+-- executor; one process joins any DataFrame as it is, so df itself.
+function F.broadcast(df)
+  local ok, hinted = pcall(function() return df:hint("broadcast") end)
+  if not ok then error(("broadcast needs a DataFrame, not %s"):format(require("tide.checks").kindOf(df)), 2) end
+  return hinted
+end
+
 -- when(cond, value): cond is a Column (F.col("k"):eq(3)); Lua's own
 -- F.col("k") == 3 is the boolean false, refused here with the hint.
 function F.when(cond, value)

@@ -1,5 +1,5 @@
 -- tide.time_window — Spark's event-time windows, F.window(time, duration
--- [, slide[, start]]), as grouping keys:
+-- [, slide[, start]]), as grouping keys (and, tumbling, as columns):
 --
 --   events:groupBy(F.window("at", "10 minutes"), "site_id"):count()
 --   events:groupBy(F.window("at", "10 minutes", "5 minutes")):agg(F.avg("click"))
@@ -153,6 +153,33 @@ function M.expand(df, node)
     end,
   })
 end
+
+-- window(time, duration[, slide[, start]]) in a select: the struct of the
+-- one window a tumbling window's row falls in, [t - (t - start) pmod d,
+-- + d), named window as Spark names it (null without a time). A sliding
+-- window holds a row several times: only a grouping key can say which.
+require("tide.eval").register("window", function(node, _, compileChild)
+  local w = node.window or M.fromCall(node).node.window
+  if w.slide ~= w.duration then
+    error("window: a sliding window puts a row in several windows, which only groupBy(window(...)) can give; in a"
+      .. " select, window takes a duration alone (a tumbling window)", 0)
+  end
+  local t = { k = "cast", to = T.timestamp, expr = node.args[1] }
+  local us = { k = "call", fn = "unix_micros", args = { t } }
+  local function micros(v) return { k = "cast", expr = { k = "lit", value = v }, to = T.long } end
+  local offset = { k = "call", fn = "pmod", args = { { k = "op", op = "-", left = us, right = micros(w.start) },
+    micros(w.duration) } }
+  local start = { k = "op", op = "-", left = us, right = offset }
+  local struct = { k = "call", fn = "struct", args = {
+    { k = "alias", name = "start", expr = { k = "call", fn = "timestamp_micros", args = { start } } },
+    { k = "alias", name = "end", expr = { k = "call", fn = "timestamp_micros", args = {
+      { k = "op", op = "+", left = start, right = micros(w.duration) } } } } } }
+  local c = compileChild({ k = "case", branches = { { when = { k = "isnotnull", expr = t }, value = struct } } })
+  local copy = {}
+  for k, v in pairs(c) do copy[k] = v end
+  copy.name, copy.outputName = "window", "window"
+  return copy
+end)
 
 -- The result of an aggregation grouped by a window: its start and end
 -- keys become Spark's `window` struct, in the first one's place.

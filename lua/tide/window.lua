@@ -102,11 +102,18 @@ end
 
 M.Window = {
   unboundedPreceding = -math.huge, unboundedFollowing = math.huge, currentRow = 0,
-  partitionBy = function(...) return spec():partitionBy(...) end,
-  orderBy = function(...) return spec():orderBy(...) end,
-  rowsBetween = function(lo, hi) return spec():rowsBetween(lo, hi) end,
-  rangeBetween = function(lo, hi) return spec():rangeBetween(lo, hi) end,
 }
+-- Window.partitionBy("k") as in PySpark; Window:partitionBy("k") too (the
+-- class itself as a first argument is no column).
+local function static(method)
+  return function(...)
+    if (...) == M.Window then return spec()[method](spec(), select(2, ...)) end
+    return spec()[method](spec(), ...)
+  end
+end
+for _, method in ipairs({ "partitionBy", "orderBy", "rowsBetween", "rangeBetween" }) do
+  M.Window[method] = static(method)
+end
 
 local function frame_text(frame)
   local function side(unbounded, v, word)

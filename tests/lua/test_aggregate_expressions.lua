@@ -143,6 +143,20 @@ t.test("window(time, duration[, slide[, start]]) groups by tumbling and sliding 
     "Multiple time/session window expressions")
 end)
 
+t.test("window(time, duration) in a select: the row's tumbling window, as Spark's; a sliding one only groups", function()
+  local df = spark:createDataFrame({ { "2024-01-01 10:03:00" }, { "1969-12-31 23:58:00" }, { nil } }, "ts timestamp")
+  local out = df:select(F.window("ts", "5 minutes"), F.window("ts", "1 hour", nil, "15 minutes"):alias("w2"))
+  t.eq(out.schema:simpleString(),
+    "struct<window:struct<start:timestamp,end:timestamp>,w2:struct<start:timestamp,end:timestamp>>")
+  t.same_table(t.rows(out), {
+    "{2024-01-01 10:00:00, 2024-01-01 10:05:00}|{2024-01-01 09:15:00, 2024-01-01 10:15:00}",
+    "{1969-12-31 23:55:00, 1970-01-01 00:00:00}|{1969-12-31 23:15:00, 1970-01-01 00:15:00}", "null|null" })
+  t.same_table(t.rows(spark:sql("SELECT window(TIMESTAMP'2024-01-01 10:03:00', '10 minutes').end AS e")),
+    { "2024-01-01 10:10:00" })
+  t.raises(function() df:select(F.window("ts", "10 minutes", "5 minutes")) end,
+    "a sliding window puts a row in several windows")
+end)
+
 t.test("rollup and cube: grouping sets with Spark's grouping_id, aggregates over the original values", function()
   local df = spark:createDataFrame({ { "fr", "a", 1 }, { "fr", "b", 2 }, { "de", "a", 3 }, { "fr", "a", 4 },
     { nil, "c", 5 } }, "country string, site string, n int")

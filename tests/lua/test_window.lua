@@ -174,4 +174,17 @@ t.test("nth_value: the frame's nth row, or its nth non-null one; null where the 
   t.same_table(table_of(df:select(F.nth_value("v", 2147483647, true):over(w)):distinct()), { "null" })
 end)
 
+t.test("Window.partitionBy and Window:partitionBy alike; F.broadcast(df) is df", function()
+  local df = spark:createDataFrame({ { 1, "a" }, { 2, "b" }, { 3, "a" } }, "id int, k string")
+  local dot = df:select("id", F.row_number():over(Window.partitionBy("k"):orderBy("id")):alias("n"))
+  local colon = df:select("id", F.row_number():over(Window:partitionBy("k"):orderBy("id")):alias("n"))
+  t.same_table(table_of(colon:orderBy("id")), table_of(dot:orderBy("id")))
+  t.same_table(table_of(colon:orderBy("id")), { "1|1", "2|1", "3|2" })
+  t.same_table(table_of(df:select("id", F.count("*"):over(Window:rowsBetween(Window.unboundedPreceding,
+    Window.currentRow):orderBy("id")):alias("c")):orderBy("id")), { "1|1", "2|2", "3|3" })
+  t.same_table(table_of(df:join(F.broadcast(df:select(F.col("id"):alias("j"))), F.col("id"):eq(F.col("j")))
+    :select("id"):orderBy("id")), { "1", "2", "3" })
+  t.raises(function() F.broadcast("t") end, "broadcast needs a DataFrame")
+end)
+
 t.run()
