@@ -1,0 +1,397 @@
+-- tide.sql_from — what spark:sql's FROM clause takes besides tables and
+-- joins (tide.sql_query): table-valued functions (range, the generators),
+-- inline tables (VALUES ...), TABLESAMPLE, PIVOT and UNPIVOT, each as the
+-- DataFrame operations Spark plans them into.
+local sql = require("tide.sql")
+local column = require("tide.column")
+local aggregates = require("tide.dataframe_aggregate")
+local batchlib = require("tide.batch")
+local coerce = require("tide.eval_coerce")
+local T = require("tide.types")
+
+local M = {}
+local is_kw, is_op = sql.isKeyword, sql.isOperator
+local S = require("tide.sql_support")
+local wrap, raise, alias, column_in = S.wrap, S.raise, S.alias, S.columnIn
+local constant, sql_type, row_count, wider = S.constant, S.sqlType, S.rowCount, S.wider
+local unqualify, expressions, field_named, item_alias = S.unqualify, S.expressions, S.fieldNamed, S.itemAlias
+
+-- The generators Spark takes as table-valued functions (FROM explode(...)).
+local GENERATORS = { explode = true, explode_outer = true, posexplode = true, posexplode_outer = true,
+                     inline = true, inline_outer = true, stack = true, json_tuple = true }
+
+-- A table-valued function after its name: range(end) / range(start, end
+-- [, step[, numPartitions]]) (Spark's, the arguments integer literals), or
+-- a generator's rows (its columns named as in a select).
+local function table_function(p, session, name)
+  local fn = name:lower()
+  p:expect_op("(")
+  local args = {}
+  if not is_op(p:peek(), ")") then
+    repeat args[#args + 1] = p:expr() until not p:accept_op(",")
+  end
+  p:expect_op(")")
+  if fn == "range" then
+    local values = {}
+    for i, a in ipairs(args) do
+      local v = a.k == "lit" and a.value
+      if a.k == "op" and a.op == "neg" then v = a.expr.k == "lit" and tonumber(a.expr.value) and -a.expr.value end
+      if type(v) ~= "number" and type(v) ~= "cdata" or v ~= math.floor(tonumber(v)) then
+        error(("spark:sql: range takes integer literals, not %q"):format(require("tide.sql_names").toString(a)), 0)
+      end
+      values[i] = tonumber(v)
+    end
+    if #values < 1 or #values > 4 then
+      error(("spark:sql: range takes 1 to 4 arguments (end, or start, end[, step[, numPartitions]]), not %d")
+        :format(#values), 0)
+    end
+    return session:range(unpack(values))
+  end
+  if GENERATORS[fn] then
+    return session:range(1):select(wrap({ k = "call", fn = fn, args = args }))
+  end
+  error(("spark:sql: unknown table-valued function %s (tide has range, explode, explode_outer, posexplode,"
+    .. " posexplode_outer, inline, inline_outer, stack and json_tuple)"):format(name), 0)
+end
+
+-- Functions whose value differs from call to call: no constant of an
+-- inline table (Spark evaluates its values once, when it plans them).
+local NONDETERMINISTIC = { rand = true, randn = true, random = true, uuid = true, shuffle = true,
+                           monotonically_increasing_id = true, spark_partition_id = true, input_file_name = true }
+
+-- Why a value of an inline table is no constant, as Spark reports it, or nil.
+local function not_constant(node)
+  local c = column_in(node)
+  if c and c.k == "col" then
+    return ("[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column or function parameter with name `%s` cannot be resolved.")
+      :format(c.name)
+  end
+  local function varies(n)
+    if type(n) ~= "table" or getmetatable(n) then return false end
+    if n.k == "window" or n.k == "scalarsubquery" or n.k == "exists" or n.k == "insubquery" or n.k == "star"
+        or (n.k == "call" and NONDETERMINISTIC[tostring(n.fn):lower()]) then
+      return true
+    end
+    for key, v in pairs(n) do
+      if key ~= "from" and varies(v) then return true end
+    end
+    return false
+  end
+  if varies(node) or aggregates.hasAggregate({ node }) then
+    return ('[INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE] Invalid inline table. Cannot'
+      .. ' evaluate the expression "%s" in inline table definition.'):format(sql.toString(node))
+  end
+end
+
+-- VALUES' rows (after VALUES): (e, e, ...) is a row of several columns,
+-- any other expression, (e) too, a row of one, as Spark's grammar reads
+-- them (a column's alias, (1 AS one, 2), names nothing).
+local function inline_rows(p)
+  local function value()
+    local e = p:expr()
+    alias(p)
+    return e
+  end
+  local rows = {}
+  repeat
+    local start, row = p.i, nil
+    if p:accept_op("(") then
+      local first = value()
+      if p:accept_op(",") then
+        row = { first }
+        repeat row[#row + 1] = value() until not p:accept_op(",")
+        p:expect_op(")")
+      else
+        p.i = start -- a parenthesized expression: read again as one
+      end
+    end
+    rows[#rows + 1] = row or { p:expr() }
+  until not p:accept_op(",")
+  return rows
+end
+
+-- An inline table's DataFrame: its columns named col1, col2, ... unless
+-- names are given; each of the type its values widen to (no string
+-- promotion: VALUES 1, 'a' fails), as Spark's ResolveInlineTables. One
+-- row holds every value, which inline() turns into the table's rows.
+local function inline_table(session, rows, names)
+  local width = names and #names or #rows[1]
+  for i, row in ipairs(rows) do
+    if #row ~= width then
+      raise(("[INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH] Invalid inline table. Inline table expected %d columns but"
+        .. " found %d columns in row %d."):format(width, #row, i - 1))
+    end
+  end
+  if not names then
+    names = {}
+    for j = 1, width do names[j] = "col" .. j end
+  end
+  local cells = {}
+  for i, row in ipairs(rows) do
+    for j, e in ipairs(row) do
+      local why = not_constant(e)
+      if why then raise(why) end
+      cells[#cells + 1] = wrap({ k = "alias", name = ("__v%d_%d"):format(i, j), expr = e })
+    end
+  end
+  local one = session:range(1):select(cells)
+  local fields = one._plan.schema.fields
+  local function field(i, j) return fields[(i - 1) * width + j] end
+  local types = {}
+  for j = 1, width do
+    for i = 1, #rows do
+      local f = field(i, j)
+      local t = f.voidType or f.dataType
+      types[j] = i == 1 and t or types[j] and wider(types[j], t)
+    end
+    if not types[j] then
+      raise(("[INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE] Invalid inline table. Found incompatible"
+        .. " types in the column `%s` for inline table."):format(names[j]))
+    end
+    types[j] = coerce.materialized(types[j])
+  end
+  local structs = {}
+  for i = 1, #rows do
+    local args = {}
+    for j = 1, width do
+      local f, value = field(i, j), { k = "col", name = field(i, j).name }
+      if f.voidType then value = { k = "cast", expr = { k = "lit", value = nil }, to = types[j] }
+      elseif f.dataType ~= types[j] then value = { k = "cast", expr = value, to = types[j] } end
+      args[j] = { k = "alias", name = names[j], expr = value }
+    end
+    structs[i] = { k = "call", fn = "struct", args = args }
+  end
+  return one:select(wrap({ k = "call", fn = "inline", args = { { k = "call", fn = "array", args = structs } } }))
+end
+
+-- A whole number of a TABLESAMPLE (BUCKET x OUT OF y).
+local function whole_number(p)
+  local tok = p:peek()
+  local n = tok.t == "num" and tonumber(tok.body)
+  if not n or n ~= math.floor(n) then p:fail("a whole number") end
+  p:advance()
+  return n
+end
+
+-- TABLESAMPLE (x PERCENT | n ROWS | BUCKET x OUT OF y) [REPEATABLE
+-- (seed)] after a table, if the next words are one: as Spark's, a
+-- fraction of the rows drawn without replacement (x / 100, or x / y), or
+-- the first n rows. Without REPEATABLE each query draws another sample.
+local function table_sample(p, session, df)
+  if not p:accept_kw("TABLESAMPLE") then return df end
+  p:expect_op("(")
+  if is_op(p:peek(), ")") then raise("TABLESAMPLE does not accept empty inputs.") end
+  local fraction, rows
+  local negative = is_op(p:peek(), "-") and p:peek(1).t == "num" and is_kw(p:peek(2), "PERCENT")
+  if negative or (p:peek().t == "num" and is_kw(p:peek(1), "PERCENT")) then
+    if negative then p:advance() end
+    fraction = tonumber(p:advance().body) / 100 * (negative and -1 or 1)
+    p:advance()
+  elseif p:accept_kw("BUCKET") then
+    local x = whole_number(p)
+    p:expect_kw("OUT")
+    p:expect_kw("OF")
+    local y = whole_number(p)
+    if p:accept_kw("ON") then
+      local what = is_op(p:peek(1), "(") and "function" or "colname"
+      raise(("TABLESAMPLE(BUCKET x OUT OF y ON %s) is not supported."):format(what))
+    end
+    fraction = x / y
+  else
+    local tok = p:peek()
+    if tok.t == "id" and tok.value:match("^%d+[bBkKmMgG]$") then
+      raise("TABLESAMPLE(byteLengthLiteral) is not supported.")
+    end
+    rows = p:expr()
+    if not p:accept_kw("ROWS") then p:fail("PERCENT, ROWS or BUCKET x OUT OF y in TABLESAMPLE") end
+  end
+  p:expect_op(")")
+  local seed
+  if p:accept_kw("REPEATABLE") then
+    p:expect_op("(")
+    seed = whole_number(p)
+    p:expect_op(")")
+  end
+  if rows then return df:limit(row_count(session, rows, "limit")) end
+  local eps = 1e-6 -- (Spark's RandomSampler.roundingEpsilon)
+  if fraction ~= fraction or fraction < -eps or fraction > 1 + eps then
+    raise(("Sampling fraction (%s) must be on interval [0, 1]"):format(batchlib.javaDouble(fraction)))
+  end
+  return df:sample(math.min(math.max(fraction, 0), 1), seed)
+end
+
+-- PIVOT (agg [AS a], ... FOR col IN (value [AS v], ...)) after FROM's
+-- tables (PIVOT read): Spark's SQL pivot, grouped by the columns that
+-- neither the aggregates nor the pivot column name; a column per value,
+-- named by the value's alias or its text (with several aggregates, one per
+-- value and aggregate: value_a, or value_agg(x) for one without alias).
+-- GroupedData:pivot computes it, given the values cast to the pivot
+-- column's type as Spark casts them.
+local function pivot_clause(p, session, df, scope)
+  p:expect_op("(")
+  local aggs = {}
+  repeat
+    local e = unqualify(p:expr(), scope)
+    local a = item_alias(p)
+    aggs[#aggs + 1] = a and { k = "alias", expr = e, name = a } or e
+  until not p:accept_op(",")
+  p:expect_kw("FOR")
+  if is_op(p:peek(), "(") then
+    raise("PIVOT FOR (col, ...) of several columns is not supported: tide's PIVOT pivots one column, FOR col IN"
+      .. " (value, ...)")
+  end
+  local pivot = field_named(df, p:name("the pivot column", true))
+  p:expect_kw("IN")
+  p:expect_op("(")
+  local values = {}
+  repeat
+    local e = p:expr()
+    values[#values + 1] = { expr = e, alias = item_alias(p) }
+  until not p:accept_op(",")
+  p:expect_op(")")
+  p:expect_op(")")
+  local used = { [pivot.name:lower()] = true }
+  local function mark(n)
+    if type(n) ~= "table" or getmetatable(n) then return end
+    if n.k == "col" and type(n.name) == "string" then used[n.name:lower()] = true end
+    for key, v in pairs(n) do
+      if key ~= "from" then mark(v) end
+    end
+  end
+  mark(aggs)
+  local keys = {}
+  for _, f in ipairs(df._plan.schema.fields) do
+    if not used[f.name:lower()] then keys[#keys + 1] = f.name end
+  end
+  local list = {}
+  for i, v in ipairs(values) do
+    if column_in(v.expr) then
+      raise(('[NON_LITERAL_PIVOT_VALUES] Literal expressions required for pivot values, found "%s".')
+        :format(sql.toString(v.expr)))
+    end
+    local ok, text = pcall(constant, session, { k = "cast", expr = v.expr, to = pivot.dataType })
+    if not ok then
+      local _, field = constant(session, v.expr)
+      raise(("[PIVOT_VALUE_DATA_TYPE_MISMATCH] Invalid pivot value '%s': value data type %s does not match pivot"
+        .. " column data type %s."):format(sql.toString(v.expr), sql_type(field), sql_type(pivot)))
+    end
+    -- (as GroupedData:pivot keeps the values it casts: a typed literal of
+    -- the value's text, the column named by the alias instead)
+    list[i] = { text = v.alias or text or "null", node = { k = "lit", value = text, type = pivot.dataType } }
+  end
+  local pivoted = df:groupBy(unpack(keys)):pivot(pivot.name, {})
+  pivoted.values = list
+  local cols = {}
+  for i, a in ipairs(aggs) do cols[i] = wrap(a) end
+  return pivoted:agg(cols)
+end
+
+-- UNPIVOT [INCLUDE | EXCLUDE NULLS] (v FOR name IN (col [AS a], ...))
+-- [[AS] u], or ((v1, v2) FOR name IN ((c1, c2) [AS a], ...)), after
+-- FROM's tables (UNPIVOT read): Spark's SQL unpivot. The columns not
+-- unpivoted are the ids; name holds each column's alias or name (c1_c2
+-- for a set without alias); rows whose values are all NULL are left out
+-- unless INCLUDE NULLS says. df:unpivot computes one value column.
+local function unpivot_clause(p, df, scope)
+  local include = false
+  if p:accept_kw("INCLUDE") then
+    include = true
+    p:expect_kw("NULLS")
+  elseif p:accept_kw("EXCLUDE") then
+    p:expect_kw("NULLS")
+  end
+  p:expect_op("(")
+  local value_names, several = {}, p:accept_op("(") ~= nil
+  repeat
+    value_names[#value_names + 1] = p:name("a name for the value column", true)
+  until not (several and p:accept_op(","))
+  if several then p:expect_op(")") end
+  p:expect_kw("FOR")
+  local name_column = p:name("a name for the name column", true)
+  p:expect_kw("IN")
+  p:expect_op("(")
+  local sets, unpivoted = {}, {}
+  repeat
+    local set = {}
+    local function one()
+      local tok = p:peek()
+      local e = unqualify(p:expr(), scope)
+      if e.k ~= "col" then p:fail("a column name", tok) end
+      set[#set + 1] = field_named(df, e.name)
+      unpivoted[set[#set].name] = true
+    end
+    if several then
+      p:expect_op("(")
+      repeat one() until not p:accept_op(",")
+      p:expect_op(")")
+    else
+      one()
+    end
+    set.alias = item_alias(p)
+    if #set ~= #value_names then
+      raise(("[UNPIVOT_VALUE_SIZE_MISMATCH] All unpivot value columns must have the same size as there are value"
+        .. " column names (%d)."):format(#value_names))
+    end
+    sets[#sets + 1] = set
+  until not p:accept_op(",")
+  p:expect_op(")")
+  p:expect_op(")")
+  local ids = {}
+  for _, f in ipairs(df._plan.schema.fields) do
+    if not unpivoted[f.name] then ids[#ids + 1] = f.name end
+  end
+  local out
+  if #value_names == 1 then
+    local values = {}
+    for i, set in ipairs(sets) do
+      local c = { k = "col", name = set[1].name }
+      values[i] = wrap(set.alias and { k = "alias", expr = c, name = set.alias } or c)
+    end
+    out = df:unpivot(ids, values, name_column, value_names[1])
+  else
+    local types = {}
+    for k, v in ipairs(value_names) do
+      for i, set in ipairs(sets) do
+        types[k] = i == 1 and set[k].dataType or types[k] and wider(types[k], set[k].dataType)
+      end
+      if not types[k] then
+        raise(("[UNPIVOT_VALUE_DATA_TYPE_MISMATCH] Unpivot value columns must share a least common type, some"
+          .. " types do not: the columns of %s"):format(v))
+      end
+    end
+    local structs = {}
+    for i, set in ipairs(sets) do
+      local label = {}
+      for k, f in ipairs(set) do label[k] = f.name end
+      local args = { { k = "alias", name = name_column, expr = { k = "lit", value = set.alias or
+        table.concat(label, "_") } } }
+      for k, f in ipairs(set) do
+        local value = { k = "col", name = f.name }
+        if f.dataType ~= types[k] then value = { k = "cast", expr = value, to = types[k] } end
+        args[k + 1] = { k = "alias", name = value_names[k], expr = value }
+      end
+      structs[i] = { k = "call", fn = "struct", args = args }
+    end
+    local items = {}
+    for i, id in ipairs(ids) do items[i] = wrap({ k = "col", name = id }) end
+    items[#items + 1] = wrap({ k = "call", fn = "inline", args = { { k = "call", fn = "array", args = structs } } })
+    out = df:select(items)
+  end
+  if not include then
+    local values = {}
+    for k, v in ipairs(value_names) do values[k] = { k = "col", name = v } end
+    local any = #values == 1 and values[1] or { k = "call", fn = "coalesce", args = values }
+    out = out:filter(wrap({ k = "isnotnull", expr = any }))
+  end
+  local a = alias(p)
+  if a then
+    scope.names[a:lower()] = true
+    out = out:alias(a)
+  end
+  return out
+end
+
+M.tableFunction, M.inlineRows, M.inlineTable, M.tableSample = table_function, inline_rows, inline_table, table_sample
+M.pivot, M.unpivot = pivot_clause, unpivot_clause
+
+return M
