@@ -31,6 +31,7 @@
 local sql = require("tide.sql")
 local column = require("tide.column")
 local subquery = require("tide.sql_subquery")
+local correlation = require("tide.sql_correlated")
 local aggregates = require("tide.dataframe_aggregate")
 local T = require("tide.types")
 
@@ -177,11 +178,16 @@ local function select_core(p, session, ctes, in_set)
   p.readQuery = function()
     local ok, df = pcall(parse_query, p, session, ctes)
     if ok then return df end
-    if tostring(df):find("cannot resolve", 1, true) and not tostring(df):find("uncorrelated", 1, true) then
-      df = tostring(df) .. " (a subquery reads its own tables only: tide's subqueries are uncorrelated)"
+    if tostring(df):find("cannot resolve", 1, true) and not tostring(df):find("outer query", 1, true) then
+      df = tostring(df) .. " (a subquery reads its own tables, and in its WHERE the outer query's)"
     end
     error(df, 0)
   end
+  -- The outer query whose columns this select's WHERE may name (a
+  -- correlated subquery: tide.sql_correlated); none for its select list,
+  -- which is read before its tables.
+  local enclosing = p.outerContext
+  p.outerContext = nil
   named_windows(p)
   p:expect_kw("SELECT")
   local distinct = p:accept_kw("DISTINCT") ~= nil
@@ -238,7 +244,11 @@ local function select_core(p, session, ctes, in_set)
     df = session:range(1):select() -- SELECT 1: one row of no columns
   end
   for i, item in ipairs(items) do items[i] = unqualify(item, scope) end
+  p.outerContext = { scope = scope, df = df }
   local where = p:accept_kw("WHERE") and unqualify(p:expr(), scope)
+  p.outerContext = nil
+  local correlated
+  if where and enclosing then where, correlated = correlation.split(where, scope, df, enclosing) end
   local keys, sets, having, group_all
   if p:accept_kw("GROUP") then
     p:expect_kw("BY")
@@ -253,7 +263,7 @@ local function select_core(p, session, ctes, in_set)
   end
   if p:accept_kw("HAVING") then having = unqualify(p:expr(), scope) end
   local org = in_set and { order = {} } or organization(p, session, scope)
-  p.readQuery = outer_reader
+  p.readQuery, p.outerContext = outer_reader, enclosing
   -- Subqueries in expressions: joins over the FROM clause's rows, whose
   -- extra columns * leaves out.
   local sq = subquery.new(df)
@@ -283,6 +293,10 @@ local function select_core(p, session, ctes, in_set)
       end
     end
     items, org.groupAll = listed, true
+  end
+  if correlated then
+    return correlation.result(M.plan, df, items, { distinct = distinct, keys = keys, having = having,
+      limit = org.limit, offset = org.offset, sets = sets }, correlated), org.any
   end
   return M.plan(df, items, distinct, keys, having, org.order, org.limit, sets, org), org.any
 end

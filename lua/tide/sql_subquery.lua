@@ -15,8 +15,8 @@
 --   items = sq:scalars(items, grouped)   -- before sq:where
 --   local rows = sq:where(condition)     -- the rows WHERE keeps
 --
--- A subquery names only its own tables: one that names the outer query's
--- (a correlated subquery) fails to resolve them.
+-- A subquery whose WHERE names the outer query's columns (a correlated
+-- one, tide.sql_correlated) joins on those conditions too.
 local sql = require("tide.sql")
 local column = require("tide.column")
 local aggregates = require("tide.dataframe_aggregate")
@@ -62,6 +62,7 @@ end
 -- A scalar subquery's value as a column of self.df: its one row joined to
 -- every row (no row: NULL; more rows fail, when the query runs).
 function Subqueries:scalar(query)
+  if query._correlated then return self:correlatedScalar(query) end
   local v = one_column(query, "Scalar subquery")
   local value = query:agg(alias("n", count_all()), alias("v", call("first", col(v, 0))))
     :filter(wrap({ k = "isnull", expr = call("assert_true", op("<=", col("n"), { k = "lit", value = 1 }),
@@ -69,6 +70,45 @@ function Subqueries:scalar(query)
     :select(alias("scalarsubquery()", col("v")))
   self.df = self.df:crossJoin(value)
   return col("scalarsubquery()", width(self.df) - 1)
+end
+
+-- A correlated scalar subquery's value as a column of self.df: its
+-- groups left joined on the outer sides of its equalities; a row no group
+-- matches gets the value over no rows.
+function Subqueries:correlatedScalar(query)
+  local corr = query._correlated
+  if not corr.scalar then
+    error("spark:sql: Correlated scalar subqueries must be aggregated (their value one per outer row: max(...),"
+      .. " count(*), ...)", 0)
+  end
+  local names, condition = {}, nil
+  for i = 1, corr.keys do
+    names[i] = "__sq_key" .. i
+    local eq = op("=", corr.outer[i], col(names[i]))
+    condition = condition and op("and", condition, eq) or eq
+  end
+  names[#names + 1], names[#names + 2] = "__sq_value", "__sq_matched"
+  self.df = self.df:join(query:toDF(names), wrap(condition), "left"):crossJoin(corr.empty:toDF({ "__sq_empty" }))
+  local value = { k = "case", branches = { { when = { k = "isnull", expr = col("__sq_matched") },
+    value = col("__sq_empty") } }, otherwise = col("__sq_value") }
+  self.df = self.df:select(wrap({ k = "star" }), alias("scalarsubquery()", value))
+  return col("scalarsubquery()", width(self.df) - 1)
+end
+
+-- The join condition of a correlated subquery's conditions, and more
+-- (a condition of the subquery's columns named __sq_value...) when given.
+local function correlated_condition(corr, more)
+  local condition = more
+  for _, c in ipairs(corr.conditions) do condition = condition and op("and", condition, c) or c end
+  return wrap(condition)
+end
+
+-- query's columns, its own renamed first (so that none shares an outer
+-- column's name), the hidden ones kept.
+local function renamed(query, own)
+  local names = {}
+  for i, f in ipairs(query._plan.schema.fields) do names[i] = own[i] or f.name end
+  return query:toDF(names)
 end
 
 -- node (or a list of nodes) with each scalar subquery replaced by its
@@ -107,6 +147,19 @@ end
 
 -- rows whose value e is (negated: is not) in the subquery's.
 function Subqueries:inSubquery(rows, c, negated)
+  local corr = c.query._correlated
+  if corr then
+    if corr.width ~= 1 then
+      error(("spark:sql: IN subquery must return only one column, but got %d"):format(corr.width), 0)
+    end
+    local n = width(rows)
+    local keyed = rows:select(wrap({ k = "star" }), alias("__in", c.expr))
+    local equal = op("=", col("__in"), col("__in_value"))
+    -- NOT IN as Spark rewrites it: no row where x = y or that is unknown
+    local match = negated and op("or", equal, { k = "isnull", expr = equal }) or equal
+    return first_columns(keyed:join(renamed(c.query, { "__in_value" }), correlated_condition(corr, match),
+      negated and "left_anti" or "left_semi"), n)
+  end
   local v = one_column(c.query, "IN subquery")
   local n = width(rows)
   local keyed = rows:select(wrap({ k = "star" }), alias("__in", c.expr))
@@ -126,6 +179,13 @@ end
 -- rows when the subquery has a row (negated: when it has none).
 function Subqueries:exists(rows, c, negated)
   local n = width(rows)
+  local corr = c.query._correlated
+  if corr then
+    local own = {}
+    for i = 1, corr.width do own[i] = "__sq_" .. i end
+    return first_columns(rows:join(renamed(c.query, own), correlated_condition(corr),
+      negated and "left_anti" or "left_semi"), n)
+  end
   local count = c.query:agg(alias("__n", count_all()))
   local test = op(negated and "=" or ">", col("__n"), { k = "lit", value = 0 })
   return first_columns(rows:crossJoin(count):filter(wrap(test)), n)

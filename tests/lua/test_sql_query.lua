@@ -142,9 +142,39 @@ t.test("subqueries: a scalar anywhere, [NOT] IN and [NOT] EXISTS in WHERE, as Sp
   t.has(err, "IN subquery must return only one column, but got 2")
   t.raises(function() spark:sql("SELECT * FROM hits WHERE n > 2 OR site IN (SELECT site FROM seen)") end,
     "an IN or EXISTS subquery is a condition of WHERE of its own")
-  err = t.raises(function() spark:sql("SELECT * FROM hits h WHERE EXISTS (SELECT * FROM seen s WHERE s.site = h.site)") end)
+  -- the select list is read before the query's tables: no outer names there
+  err = t.raises(function() spark:sql("SELECT (SELECT count(*) FROM seen s WHERE s.site = h.site) FROM hits h") end)
   t.at_caller(err)
-  t.has(err, "cannot resolve 'h' given input columns: [site] (a subquery reads its own tables only")
+  t.has(err, "(a subquery reads its own tables, and in its WHERE the outer query's)")
+end)
+
+t.test("correlated subqueries in WHERE: [NOT] EXISTS, [NOT] IN and scalars, decorrelated into joins as Spark's", function()
+  spark:createDataFrame({ { 1, "a", 10 }, { 2, "b", 20 }, { 3, "a", 30 }, { 4, "c", nil }, { 5, "b", 7 } },
+    "id int, k string, v int"):createOrReplaceTempView("ct")
+  spark:createDataFrame({ { "a", 15 }, { "b", 20 }, { "b", nil } }, "k string, lim int"):createOrReplaceTempView("cu")
+  local function ids(q) return t.rows(spark:sql(q)) end
+  t.same_table(ids("SELECT id FROM ct WHERE EXISTS (SELECT 1 FROM cu WHERE cu.k = ct.k) ORDER BY id"),
+    { "1", "2", "3", "5" })
+  t.same_table(ids("SELECT id FROM ct t WHERE NOT EXISTS (SELECT * FROM cu u WHERE u.k = t.k) ORDER BY id"), { "4" })
+  t.same_table(ids("SELECT id FROM ct t WHERE EXISTS (SELECT 1 FROM cu u WHERE u.k = t.k AND u.lim > t.v) ORDER BY id"),
+    { "1", "5" })
+  -- a name only the outer rows have is theirs; one both have is the subquery's own
+  t.same_table(ids("SELECT id FROM ct WHERE EXISTS (SELECT 1 FROM cu WHERE lim = v) ORDER BY id"), { "2" })
+  t.same_table(ids("SELECT id FROM ct WHERE v IN (SELECT lim FROM cu u WHERE u.k = ct.k) ORDER BY id"), { "2" })
+  -- NOT IN: null-aware, per outer row (5: 7 against {20, NULL} is unknown, so no row)
+  t.same_table(ids("SELECT id FROM ct WHERE v NOT IN (SELECT lim FROM cu u WHERE u.k = ct.k) ORDER BY id"),
+    { "1", "3", "4" })
+  t.same_table(ids("SELECT id FROM ct t WHERE v >= (SELECT avg(v) FROM ct x WHERE x.k = t.k) ORDER BY id"),
+    { "2", "3" })
+  -- a row no group matches: the aggregate of no rows (count 0, not NULL)
+  t.same_table(ids("SELECT id FROM ct t WHERE (SELECT count(*) FROM cu u WHERE u.k = t.k) = 0"), { "4" })
+  t.raises(function() spark:sql("SELECT id FROM ct t WHERE v > (SELECT max(lim) FROM cu u WHERE u.lim < t.v)") end,
+    "Correlated column is not allowed in a non%-equality predicate: %(lim < t.v%)")
+  t.raises(function() spark:sql("SELECT id FROM ct t WHERE v = (SELECT lim FROM cu u WHERE u.k = t.k)") end,
+    "Correlated scalar subqueries must be aggregated")
+  t.raises(function()
+    spark:sql("SELECT id FROM ct t WHERE EXISTS (SELECT k FROM cu u WHERE u.k = t.k GROUP BY k)")
+  end, "a correlated subquery with DISTINCT, GROUP BY, HAVING, LIMIT or OFFSET is not supported")
 end)
 
 t.test("assert_true is NULL while its condition holds and fails the query where it does not", function()
