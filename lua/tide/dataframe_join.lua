@@ -241,7 +241,7 @@ local function side_outputs(out, df, side, nullable, skip)
   for i, f in ipairs(df._plan.schema.fields) do
     if not (skip and skip[i]) then
       local field = T.field(f.name, f.dataType, f.nullable or nullable)
-      field.origin, field.qualifier = df._plan, df._alias or f.qualifier
+      field.origin, field.qualifier, field.voidType = df._plan, df._alias or f.qualifier, f.voidType
       out[#out + 1] = { side = side, index = i - 1, field = field }
     end
   end

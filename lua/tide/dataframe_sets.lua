@@ -43,6 +43,10 @@ function common_type(a, b)
     local element = common_type(a.elementType, b.elementType)
     return element and T.array(element, a.containsNull or b.containsNull)
   end
+  if a.id == ID.map and b.id == ID.map then -- maps: key by key, value by value
+    local k, v = common_type(a.keyType, b.keyType), common_type(a.valueType, b.valueType)
+    return k and v and T.map(k, v)
+  end
   if RANK[a.id] and RANK[b.id] then return RANK[a.id] >= RANK[b.id] and a or b end
   if a.id == ID.decimal or b.id == ID.decimal then
     local other = a.id == ID.decimal and b or a
@@ -65,14 +69,22 @@ function common_type(a, b)
   return nil
 end
 
--- Column `name` as type t, named as; an untyped NULL's column (void its
--- Spark type) as a NULL of t where its strings do not cast to t.
+-- Column `name` as type t, named as. An untyped one (void its Spark
+-- type, kept as strings) casts as that type: an untyped NULL's column as
+-- a NULL of t where its strings do not cast to t, array()'s elements as
+-- t's, map()'s empty maps (or nulls) as t's.
 local function cast_to(name, t, as, void)
   local value = { k = "col", name = name }
+  local cast = { k = "cast", expr = value, to = t }
   if void and coerce.isVoid(void) and (t.id == ID.array or t.id == ID.map or t.id == ID.struct) then
-    value = { k = "lit", value = nil }
+    cast.expr = { k = "lit", value = nil }
+  elseif void and void.id == ID.array then
+    cast.fromVoid = void
+  elseif void and void.id == ID.map and coerce.isVoid(void.keyType) then
+    cast.expr = { k = "case", branches = { { when = { k = "isnotnull", expr = value },
+      value = { k = "cast", expr = { k = "call", fn = "map", args = {} }, to = t } } } }
   end
-  return column.wrap({ k = "alias", expr = { k = "cast", expr = value, to = t }, name = as })
+  return column.wrap({ k = "alias", expr = cast, name = as })
 end
 
 -- df and other with the same column types (widened), named as df's

@@ -146,6 +146,14 @@ M.emptyOf = empty_of
 local cast_to
 function cast_to(c, t, try)
   if same_type(c.type, t) then return c end
+  if not coerce.isVoid(c.type) and coerce.materialized(c.type) == t then
+    -- voids inside a collection (array(NULL), map_entries(map())), kept as
+    -- strings where they were made: the values are already t's
+    local copy = {}
+    for k, v in pairs(c) do copy[k] = v end
+    copy.type = t
+    return copy
+  end
   if coerce.isVoid(c.type) then
     local null = null_of(t, c.name)
     if not c.mustRun then return null end
@@ -365,6 +373,13 @@ end
 
 function compilers.cast(node, scope)
   local child = compile_node(node.expr, scope)
+  if node.fromVoid then
+    -- a column an untyped collection was kept in (array<void> as
+    -- array<string>, tide.dataframe_sets): cast as the void it stands for
+    local copy = {}
+    for k, v in pairs(child) do copy[k] = v end
+    child, copy.type = copy, node.fromVoid
+  end
   local to = node.to
   if type(to) == "string" then to = T.parse(to) end
   if not can_cast(child.type, to) then

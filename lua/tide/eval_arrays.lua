@@ -127,7 +127,8 @@ local function array(node, _, compileChild, ev)
   for _, a in ipairs(args) do voids = voids + (coerce.isVoid(a.type) and 1 or 0) end
   -- (all NULL: Spark's array<void>, its elements typed by what it meets)
   local t = voids == #args and coerce.void or ev.commonType(node, args, "the arguments of array")
-  for i, a in ipairs(args) do args[i] = ev.castTo(a, t) end
+  -- (void elements kept as strings, which is what a void collection holds)
+  for i, a in ipairs(args) do args[i] = ev.castTo(a, voids == #args and T.string or t) end
   local n = #args
   return over_args(ev, node, T.array(t), args, function(out, cols, dst)
     return C.tide_eval_array_of(out, ev.columnArray(cols), n, dst, ev.errbuf, ev.errlen)
@@ -192,7 +193,10 @@ local function with_element(first)
     local args = node.args or {}
     if #args ~= 2 then ev.typeError(node, ("%s takes an array and a value"):format(node.fn)) end
     local arr = as_array(node, compileChild(args[1]), ev)
-    local one = { k = "call", fn = "array", args = { { k = "cast", expr = args[2], to = arr.type.elementType } } }
+    -- (array()'s void elements take the value's type, concat's common one)
+    local value = coerce.isVoid(arr.type.elementType) and args[2]
+      or { k = "cast", expr = args[2], to = arr.type.elementType }
+    local one = { k = "call", fn = "array", args = { value } }
     local c = compileChild({ k = "call", fn = "concat", args = first and { one, args[1] } or { args[1], one } })
     c.name = ev.sqlName(node)
     return c

@@ -28,6 +28,15 @@ function M.materialized(t)
     local k, v = M.materialized(t.keyType), M.materialized(t.valueType)
     return (k == t.keyType and v == t.valueType) and t or T.map(k, v)
   end
+  if t.id == ID.struct then
+    local fields, changed = {}, false
+    for i, f in ipairs(t.fields) do
+      local ft = M.materialized(f.dataType)
+      changed = changed or ft ~= f.dataType
+      fields[i] = ft == f.dataType and f or T.field(f.name, ft, f.nullable)
+    end
+    return changed and T.struct(fields) or t
+  end
   return t
 end
 
@@ -132,6 +141,10 @@ function M.comparison(a, b, a_lit, b_lit)
   if M.isNumeric(a) and M.isNumeric(b) then
     local w = M.widerNumeric(a, b, a_lit, b_lit)
     return w, w
+  end
+  if a.id == ID.array and b.id == ID.array then -- (array() = array(1): their common type)
+    local t = M.common({ a, b })
+    return t, t
   end
   local function string_vs(x, y)
     if x.id ~= ID.string then return nil end

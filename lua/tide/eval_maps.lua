@@ -21,6 +21,7 @@ end
 -- A key cast to the map's key type, as Spark's GetMapValue (m[key]) casts it.
 local function as_key(node, m, key, ev)
   local kt = m.type.keyType
+  if m.empty and coerce.isVoid(kt) then return ev.castTo(key, key.type) end -- map()[k]: no key, NULL
   if key.type == kt or coerce.isVoid(key.type) or (coerce.isNumeric(key.type) and coerce.isNumeric(kt))
       or kt.id == ID.string then
     return ev.castTo(key, kt)
@@ -37,6 +38,7 @@ local function widened(node, compileChild, ev)
   local args = args_of(node, compileChild, 2, 2, ev)
   local m, key = as_map(node, args[1], ev), args[2]
   local kt, vt = m.type.keyType, key.type
+  if m.empty and coerce.isVoid(kt) then return ev.castTo(m, T.map(vt, m.type.valueType)), key end -- map(): no key
   if vt == kt or coerce.isVoid(vt) then return m, ev.castTo(key, kt) end
   if not (coerce.isNumeric(kt) and coerce.isNumeric(vt)) then
     ev.typeError(node, ("%s: the key %s is %s, which does not go with the map's %s keys"):format(node.fn, key.name,

@@ -161,7 +161,7 @@ local function shifted_timestamp(node, op, scope)
 end
 
 function operators.interval(node)
-  type_error(node, "an interval literal only moves a timestamp here (ts + " .. node.text .. ")")
+  type_error(node, "an interval literal only moves a timestamp or a date here (ts + " .. node.text .. ")")
 end
 
 -- The type of Spark's bitwise operators (BitwiseAnd, BitwiseOr,

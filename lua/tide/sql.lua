@@ -170,7 +170,10 @@ end
 -- A row constructor's struct with its fields named col1, col2, ...
 local function positional(row)
   local args = {}
-  for i, a in ipairs(row.args) do args[i] = { k = "alias", name = "col" .. i, expr = a } end
+  for i, a in ipairs(row.args) do
+    local e = a.k == "alias" and a.expr or a
+    args[i] = { k = "alias", name = "col" .. i, expr = e.row and positional(e) or e }
+  end
   return { k = "call", fn = "struct", args = args, sqlText = require("tide.sql_names").toString(row) }
 end
 
@@ -354,10 +357,15 @@ function Parser:primary()
       return { k = "scalarsubquery", query = query }
     end
     local e = self:expr()
-    if is_op(self:peek(), ",") then
-      -- (a, b): Spark's row constructor, a struct (so (a, b) IN ((1, 'x'), ...))
-      local args = { e }
-      while self:accept_op(",") do args[#args + 1] = self:expr() end
+    if is_op(self:peek(), ",") or (is_kw(self:peek(), "AS") and is_op(self:peek(2), ",")) then
+      -- (a, b): Spark's row constructor, a struct (so (a, b) IN ((1, 'x'), ...)),
+      -- its fields named expressions ((a AS x, b AS y))
+      local args = {}
+      repeat
+        if #args > 0 then e = self:expr() end
+        args[#args + 1] = self:accept_kw("AS") and { k = "alias", name = self:name("a field name", true), expr = e }
+          or e
+      until not self:accept_op(",")
       self:expect_op(")")
       return { k = "call", fn = "struct", args = args, row = true }
     end
@@ -563,27 +571,34 @@ function Parser:call(fn)
   end
   self:expect_op(")")
   self.depth = self.depth - 1
-  if (is_kw(self:peek(), "IGNORE") or is_kw(self:peek(), "RESPECT")) and is_kw(self:peek(1), "NULLS") then
-    self:nulls_option(fn, args)
+  -- Spark's order after the arguments: [WITHIN GROUP (...)] [FILTER (WHERE
+  -- ...)] [IGNORE | RESPECT NULLS] [OVER ...] (IGNORE NULLS first is taken too)
+  local function nulls_option()
+    if (is_kw(self:peek(), "IGNORE") or is_kw(self:peek(), "RESPECT")) and is_kw(self:peek(1), "NULLS") then
+      self:nulls_option(fn, args)
+    end
   end
+  nulls_option()
   local within
   if is_kw(self:peek(), "WITHIN") and is_kw(self:peek(1), "GROUP") then
-    fn, args, within = self:within_group(fn, args, open)
+    fn, args, within = self:within_group(fn, args)
   end
+  local cond
+  if is_kw(self:peek(), "FILTER") and is_op(self:peek(1), "(") then
+    self:advance()
+    self:advance()
+    self:expect_kw("WHERE")
+    cond = self:expr()
+    self:expect_op(")")
+  end
+  nulls_option()
   if (fn == "isnull" or fn == "isnotnull") and #args == 1 then return { k = fn, expr = args[1] } end
   if fn == "from_json" then return self:from_json(args, starts, open) end
   local node = { k = "call", fn = fn, args = args, sqlText = within, orderedSet = within }
   -- sum(DISTINCT x), and an aggregate's FILTER (WHERE cond)
   -- (tide.aggregate_functions)
   if distinct then node = require("tide.aggregate_functions").distinctCall(fn, args) end
-  if is_kw(self:peek(), "FILTER") and is_op(self:peek(1), "(") then
-    self:advance()
-    self:advance()
-    self:expect_kw("WHERE")
-    local cond = self:expr()
-    self:expect_op(")")
-    node = require("tide.aggregate_functions").filtered(node, cond)
-  end
+  if cond then node = require("tide.aggregate_functions").filtered(node, cond) end
   if is_kw(self:peek(), "OVER") and is_op(self:peek(1), "(") then return self:over(node) end
   return node
 end
@@ -592,7 +607,7 @@ end
 -- ordered-set aggregates, percentile_cont(p) (percentile(x, p); p from
 -- the other end descending) and mode() (mode(x), ascending only in tide).
 -- Returns the call's name, arguments and Spark's name for it.
-function Parser:within_group(fn, args, open)
+function Parser:within_group(fn, args)
   local at = self:peek()
   self:advance()
   self:advance()
@@ -602,7 +617,10 @@ function Parser:within_group(fn, args, open)
   local x = self:expr()
   local desc = self:ordering()
   self:expect_op(")")
-  local text = fn .. self.text:sub(open.pos, self.toks[self.i - 1].stop)
+  local shown = {}
+  for i, a in ipairs(args) do shown[i] = M.toString(a) end
+  local text = ("%s(%s) WITHIN GROUP (ORDER BY %s%s)"):format(fn, table.concat(shown, ", "), M.toString(x),
+    desc and " DESC" or "")
   if fn == "percentile_cont" and #args == 1 then
     local p = args[1]
     if desc then -- (a literal: percentile takes its percentage as one)

@@ -11,6 +11,7 @@ local T = require("tide.types")
 
 local M = {}
 local is_kw, is_op = sql.isKeyword, sql.isOperator
+local ID = T.ID
 local S = require("tide.sql_support")
 local wrap, raise, alias, column_in = S.wrap, S.raise, S.alias, S.columnIn
 local constant, sql_type, row_count, wider = S.constant, S.sqlType, S.rowCount, S.wider
@@ -32,18 +33,23 @@ local function table_function(p, session, name)
   end
   p:expect_op(")")
   if fn == "range" then
+    -- (constant expressions, as Spark evaluates them: range(2 + 3) too)
     local values = {}
     for i, a in ipairs(args) do
-      local v = a.k == "lit" and a.value
-      if a.k == "op" and a.op == "neg" then v = a.expr.k == "lit" and tonumber(a.expr.value) and -a.expr.value end
-      if type(v) ~= "number" and type(v) ~= "cdata" or v ~= math.floor(tonumber(v)) then
-        error(("spark:sql: range takes integer literals, not %q"):format(require("tide.sql_names").toString(a)), 0)
+      if column_in(a) then raise(("range takes constant arguments, not %s"):format(sql.toString(a))) end
+      local text, field = constant(session, a)
+      local id = field.dataType.id
+      local v = text and tonumber(text)
+      if not v or (id ~= ID.int and id ~= ID.long) then
+        raise(("range takes whole numbers (int or bigint), not %s (%s)"):format(sql.toString(a), sql_type(field)))
       end
-      values[i] = tonumber(v)
+      if math.abs(v) >= 2 ^ 53 then
+        raise(("range's %s is beyond the whole numbers tide's range takes (+-2^53)"):format(text))
+      end
+      values[i] = v
     end
     if #values < 1 or #values > 4 then
-      error(("spark:sql: range takes 1 to 4 arguments (end, or start, end[, step[, numPartitions]]), not %d")
-        :format(#values), 0)
+      raise(("range takes 1 to 4 arguments (end, or start, end[, step[, numPartitions]]), not %d"):format(#values))
     end
     return session:range(unpack(values))
   end

@@ -64,6 +64,20 @@ function M.parse(p)
     if MONTHS[unit] then year_month = true else day_time = true end
   end
   local tok = p:peek()
+  local sign, y, m
+  if tok.t == "str" then sign, y, m = tok.value:match("^%s*([+-]?)(%d+)-(%d+)%s*$") end
+  if sign and p:peek(1).t == "id" and p:peek(1).up == "YEAR" and p:peek(2).t == "id" and p:peek(2).up == "TO"
+      and p:peek(3).t == "id" and p:peek(3).up == "MONTH" then
+    -- INTERVAL '1-2' YEAR TO MONTH: the ANSI form (tide's own text of one)
+    for _ = 1, 4 do p:advance() end
+    local months = (tonumber(y) * 12 + tonumber(m)) * (sign == "-" and -1 or 1)
+    if tonumber(m) > 11 then
+      require("tide.sql_lexer").fail(p.text, tok.pos, ("the month %s of INTERVAL '%s' YEAR TO MONTH is outside 0-11")
+        :format(m, tok.value))
+    end
+    return { k = "interval", months = months, text = ("INTERVAL '%s%s-%s' YEAR TO MONTH"):format(
+      sign == "-" and "-" or "", y:gsub("^0+(%d)", "%1"), m:gsub("^0+(%d)", "%1")) }
+  end
   if tok.t == "str" and not tonumber(tok.value) then
     -- INTERVAL '1 hour 30 minutes': the pairs inside the string.
     p:advance()

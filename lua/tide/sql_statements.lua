@@ -22,8 +22,15 @@ local function none(session)
   return session:createDataFrame({}, "")
 end
 
--- The text from token tok on (what a statement hands to the query parser).
+-- The text from token tok on (what a statement hands to the query
+-- parser), the statement before it blanked so that an error's position
+-- is the statement's.
 local function rest(p, tok)
+  return (" "):rep(tok.pos - 1) .. p.text:sub(tok.pos)
+end
+
+-- The text from tok on as written (SET's key and value).
+local function rest_text(p, tok)
   return p.text:sub(tok.pos)
 end
 
@@ -52,8 +59,16 @@ local function create_view(p, session)
     p:fail("TEMP VIEW or TEMPORARY VIEW (tide's views are temporary: a session's names for queries)")
   end
   p:expect_kw("VIEW")
+  local at = p:peek()
   local if_not_exists = p:accept_kw("IF") and p:expect_kw("NOT") and p:expect_kw("EXISTS") and true
+  if replace and if_not_exists then
+    require("tide.sql_lexer").fail(p.text, at.pos, "CREATE VIEW with both IF NOT EXISTS and REPLACE is not allowed")
+  end
   local name = view_name(p)
+  if not global and name:find(".", 1, true) then
+    error(("[TEMP_VIEW_NAME_TOO_MANY_NAME_PARTS] CREATE TEMPORARY VIEW or the corresponding Dataset APIs only accept"
+      .. " single-part view names, but got: %s."):format(name), 0)
+  end
   local columns = p:aliasNames()
   p:expect_kw("AS")
   local df = require("tide.sql_query").run(session, rest(p, p:peek()))
@@ -101,7 +116,8 @@ local function cache_table(p, session)
   p:expect_kw("TABLE")
   local name = view_name(p)
   if p:accept_kw("AS") then
-    require("tide.sql_query").run(session, rest(p, p:peek())):createOrReplaceTempView(name)
+    -- (a new view, as Spark's CACHE TABLE ... AS makes it: never one replaced)
+    require("tide.sql_query").run(session, rest(p, p:peek())):createTempView(name)
   else
     p:finish(nil, "AS or the end of the statement")
   end
@@ -185,16 +201,34 @@ end
 
 -- SET's text after the keyword: key = value, key, or nothing; the value
 -- is the rest of the text, as Spark's parser takes it.
+local function unquoted(s) return (s:gsub("^`(.*)`$", "%1"):gsub("``", "`")) end
+
 local function set(p, session)
   local conf = session.conf
-  local text = p:peek().t == "eof" and "" or rest(p, p:peek())
-  local key, value = text:match("^%s*([^=%s]+)%s*=%s*(.-)%s*$")
-  if key then
+  if p:accept_kw("TIME") then
+    -- SET TIME ZONE 'zone' | LOCAL: the session time zone
+    p:expect_kw("ZONE")
+    local tok = p:advance()
+    local zone = tok.t == "str" and tok.value or (tok.t == "id" and tok.up == "LOCAL" and "UTC")
+    if not zone then p:fail("a time zone ('Europe/Paris') or LOCAL", tok) end
+    p:finish(nil, "the end of the statement")
+    conf:set("spark.sql.session.timeZone", zone)
+    return none(session)
+  end
+  local text = p:peek().t == "eof" and "" or rest_text(p, p:peek())
+  if text:match("^%s*%-v%s*$") then p:fail("SET key = value, SET key or SET (tide has no SET -v)") end
+  local key, value = text:match("^%s*([^=]-)%s*=%s*(.-)%s*$")
+  if key and value:find(";", 1, true) then
+    error(("SET: the value %q holds a ';', which ends a statement (one statement a call)"):format(value), 0)
+  end
+  if key and key ~= "" then
+    key, value = unquoted(key), unquoted(value)
     conf:set(key, value)
     return session:createDataFrame({ { key, value } }, "key string, value string")
   end
   key = text:match("^%s*(%S+)%s*$")
   if key then
+    key = unquoted(key)
     return session:createDataFrame({ { key, conf:get(key, "<undefined>") } }, "key string, value string")
   end
   if text:match("%S") then error(("SET: cannot read %q (SET key = value, SET key or SET)"):format(text), 0) end

@@ -164,6 +164,10 @@ require("tide.eval").register("window", function(node, _, compileChild)
     error("window: a sliding window puts a row in several windows, which only groupBy(window(...)) can give; in a"
       .. " select, window takes a duration alone (a tumbling window)", 0)
   end
+  local time_type = compileChild(node.args[1]).type
+  if time_type ~= T.timestamp and time_type ~= T.date and time_type ~= T.string then
+    error(("window: the time column is %s, not a timestamp"):format(time_type:simpleString()), 0)
+  end
   local t = { k = "cast", to = T.timestamp, expr = node.args[1] }
   local us = { k = "call", fn = "unix_micros", args = { t } }
   local function micros(v) return { k = "cast", expr = { k = "lit", value = v }, to = T.long } end

@@ -155,6 +155,7 @@ t.test("window(time, duration) in a select: the row's tumbling window, as Spark'
     { "2024-01-01 10:10:00" })
   t.raises(function() df:select(F.window("ts", "10 minutes", "5 minutes")) end,
     "a sliding window puts a row in several windows")
+  t.raises(function() spark:range(1):select(F.window("id", "10 minutes")) end, "the time column is bigint")
 end)
 
 t.test("rollup and cube: grouping sets with Spark's grouping_id, aggregates over the original values", function()

@@ -553,4 +553,22 @@ t.test("array() and map() are empty, their elements taking the type of what they
   t.same_table(t.rows(api), { "[a]|{}", "[]|{}" })
 end)
 
+t.test("void collections meet typed ones: appends, comparisons, lookups and unions, as Spark's", function()
+  local df = spark:sql("SELECT array_append(array(NULL), 1) AS a, array_append(array(), 1) AS b, "
+    .. "array() = array(1) AS c, array(NULL) = array('x') AS d, element_at(map(), 'k') AS e, "
+    .. "map_contains_key(map(), 'k') AS f")
+  t.eq(df.schema:simpleString(), "struct<a:array<int>,b:array<int>,c:boolean,d:boolean,e:string,f:boolean>")
+  t.same_table(t.rows(df), { "[null, 1]|[1]|false|false|null|false" })
+  local function union(q) local u = spark:sql(q); return u.schema:simpleString(), t.rows(u) end
+  local ty, rows = union("SELECT array() AS s UNION ALL SELECT array(named_struct('a', 1))")
+  t.eq(ty, "struct<s:array<struct<a:int>>>"); t.same_table(rows, { "[]", "[{1}]" })
+  ty, rows = union("SELECT map() AS s UNION ALL SELECT map('a', 1)")
+  t.eq(ty, "struct<s:map<string,int>>"); t.same_table(rows, { "{}", "{a -> 1}" })
+  ty, rows = union("SELECT x.a FROM (SELECT NULL AS a, 1 AS k) x JOIN (SELECT 1 AS k) y ON x.k = y.k "
+    .. "UNION ALL SELECT DATE'2024-01-01'")
+  t.eq(ty, "struct<a:date>", "an untyped NULL stays one through a join")
+  t.eq(spark:sql("SELECT map_entries(map()) AS e").schema:simpleString(),
+    "struct<e:array<struct<key:string,value:string>>>", "no void in a schema")
+end)
+
 t.run()

@@ -339,6 +339,10 @@ t.test("INTERVAL literals move timestamps by their days, hours, minutes and seco
   t.eq(parse("INTERVAL -2 YEARS").months, -24)
   t.raises(function() parse("INTERVAL 1 MONTH 2 DAYS") end, "Cannot mix year%-month and day%-time fields")
   t.raises(function() parse("INTERVAL 1.5 MONTHS") end, "expected a whole number of months")
+  t.same_table(parse("INTERVAL '1-2' YEAR TO MONTH"), { k = "interval", months = 14,
+    text = "INTERVAL '1-2' YEAR TO MONTH" })
+  t.eq(parse("INTERVAL '-0-3' YEAR TO MONTH").months, -3)
+  t.raises(function() parse("INTERVAL '1-12' YEAR TO MONTH") end, "outside 0%-11")
   local ym = tide.session():sql("SELECT DATE'2024-01-31' + INTERVAL 1 MONTH AS a, DATE'2024-03-31' - INTERVAL 1 MONTH"
     .. " AS b, DATE'2024-02-29' + INTERVAL 1 YEAR AS c, INTERVAL '14' MONTH + DATE'2024-01-31' AS d, "
     .. "TIMESTAMP'2024-01-31 10:00:00' + INTERVAL 1 MONTH AS e, TIMESTAMP'2024-03-31 10:00:00' - INTERVAL 2 YEARS AS f")
@@ -356,7 +360,7 @@ t.test("INTERVAL literals move timestamps by their days, hours, minutes and seco
     { "2024-03-24 12:00:00", "null" })
   t.raises(function() df:selectExpr("INTERVAL 1 HOUR - ts") end, "write the timestamp first")
   t.raises(function() df:selectExpr("1 + INTERVAL 1 HOUR") end, "an interval moves a timestamp or a date, not int")
-  t.raises(function() df:selectExpr("INTERVAL 1 HOUR") end, "an interval literal only moves a timestamp")
+  t.raises(function() df:selectExpr("INTERVAL 1 HOUR") end, "an interval literal only moves a timestamp or a date")
 end)
 
 t.test("X'..' is a binary literal, named as written; X alone is still a column", function()
@@ -412,6 +416,13 @@ t.test("row constructors (a, b) IN ((1, 'x'), ...) and WITHIN GROUP (ORDER BY x)
   t.same_table(t.rows(agg), { "a|1.5|3.0|1", "b|6.5|10.0|10" })
   t.raises(function() parse("percentile_disc(0.5) WITHIN GROUP (ORDER BY v)") end,
     "percentile_disc WITHIN GROUP is not supported in tide")
+  -- named as Spark names them, whatever the spelling; FILTER before IGNORE NULLS, Spark's order
+  t.same_table(g:agg(F.expr("percentile_cont(.5)\n within group (order by v asc)")).columns,
+    { "percentile_cont(0.5) WITHIN GROUP (ORDER BY v)" })
+  t.same_table(t.rows(g:agg(F.expr("first(v) FILTER (WHERE k = 'b') IGNORE NULLS"):alias("f"))), { "10" })
+  -- nested rows, and named fields
+  t.same_table(t.rows(df:selectExpr("(id, (k, id)) IN ((1, ('a', 1))) AS h")), { "true", "false", "false" })
+  t.eq(df:selectExpr("(id AS x, k AS y) AS r").schema:simpleString(), "struct<r:struct<x:int,y:string>>")
 end)
 
 t.test("toString gives Spark's pretty SQL", function()

@@ -279,7 +279,9 @@ t.test("table-valued functions in FROM: range and the generators, as Spark SQL's
   t.same_table(t.rows(spark:sql(
     "SELECT r.id, e.col FROM range(2) r JOIN explode(array(0, 1, 1)) e ON r.id = e.col ORDER BY r.id")),
     { "0|0", "1|1", "1|1" })
-  t.raises(function() spark:sql("SELECT * FROM range('a')") end, 'range takes integer literals, not "a"')
+  t.raises(function() spark:sql("SELECT * FROM range('a')") end, 'range takes whole numbers %(int or bigint%), not a %("STRING"%)')
+  t.same_table(t.rows(spark:sql("SELECT * FROM range(1 + 1, CAST(4 AS bigint))")), { "2", "3" })
+  t.same_table(t.rows(spark:sql("SELECT v FROM explode(array(7, 8)) AS t(v)")), { "7", "8" })
   t.raises(function() spark:sql("SELECT * FROM range(1, 2, 3, 4, 5)") end, "range takes 1 to 4 arguments")
   t.raises(function() spark:sql("SELECT * FROM nosuch(1)") end, "unknown table%-valued function nosuch")
 end)

@@ -83,4 +83,23 @@ t.test("CACHE TABLE [AS query], UNCACHE TABLE, CLEAR CACHE and EXPLAIN", functio
   t.ok(spark:sql("EXPLAIN EXTENDED SELECT 1"):collect()[1].plan:find("== Logical Plan ==", 1, true))
 end)
 
+t.test("statements refuse what Spark's refuse, and SET reads Spark's forms", function()
+  t.raises(function() spark:sql("CREATE OR REPLACE TEMP VIEW IF NOT EXISTS stmt_x AS SELECT 1") end,
+    "CREATE VIEW with both IF NOT EXISTS and REPLACE is not allowed")
+  t.raises(function() spark:sql("CREATE TEMP VIEW IF NOT EXISTS global_temp.stmt_x AS SELECT 1") end,
+    "TEMP_VIEW_NAME_TOO_MANY_NAME_PARTS")
+  spark:sql("CREATE OR REPLACE TEMP VIEW stmt_kept AS SELECT 1 AS x")
+  t.raises(function() spark:sql("CACHE TABLE stmt_kept AS SELECT 2 AS y") end, "TEMP_TABLE_OR_VIEW_ALREADY_EXISTS")
+  t.same_table(spark:table("stmt_kept").columns, { "x" })
+  t.same_table(t.rows(spark:sql("SET `spark.sql.session.timeZone` = `Europe/Paris`")),
+    { "spark.sql.session.timeZone|Europe/Paris" })
+  none(spark:sql("SET TIME ZONE 'America/New_York'"))
+  t.eq(spark.conf:get("spark.sql.session.timeZone"), "America/New_York")
+  spark:sql("RESET spark.sql.session.timeZone")
+  t.raises(function() spark:sql("SET a = b; SELECT 1") end, "holds a ';'")
+  t.raises(function() spark:sql("SET -v") end, "tide has no SET %-v")
+  -- an error in the query of a statement is placed in the statement's text
+  t.raises(function() spark:sql("CREATE TEMP VIEW stmt_y AS SELECT FROM stmt_t") end, "syntax error at position 35")
+end)
+
 t.run()
