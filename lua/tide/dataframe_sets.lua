@@ -43,6 +43,16 @@ function common_type(a, b)
     local element = common_type(a.elementType, b.elementType)
     return element and T.array(element, a.containsNull or b.containsNull)
   end
+  if a.id == ID.struct and b.id == ID.struct and #a.fields == #b.fields then -- structs: field by field
+    local fields = {}
+    for i, f in ipairs(a.fields) do
+      if f.name:lower() ~= b.fields[i].name:lower() then return nil end
+      local ft = common_type(f.dataType, b.fields[i].dataType)
+      if not ft then return nil end
+      fields[i] = T.field(f.name, ft, true)
+    end
+    return T.struct(fields)
+  end
   if a.id == ID.map and b.id == ID.map then -- maps: key by key, value by value
     local k, v = common_type(a.keyType, b.keyType), common_type(a.valueType, b.valueType)
     return k and v and T.map(k, v)

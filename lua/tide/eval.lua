@@ -140,6 +140,8 @@ local function empty_of(t, name)
 end
 M.emptyOf = empty_of
 
+local cast_struct
+
 -- c converted to type t: c itself when it has that type, a NULL of t when
 -- c is an untyped NULL, else a cast kernel over c's result (TRY_CAST's
 -- when try is set).
@@ -166,6 +168,7 @@ function cast_to(c, t, try)
     return null
   end
   if c.empty and (t.id == ID.array or t.id == ID.map) then return empty_of(t, c.name) end
+  if c.type.id == ID.struct and t.id == ID.struct then return cast_struct(c, t, try) end
   if c.type.id == ID.array and t.id == ID.array then
     -- each element cast, the rows keeping their elements (tide.eval_lambda)
     return require("tide.eval_lambda").castElements(c, t, M)
@@ -184,6 +187,40 @@ function cast_to(c, t, try)
   }
 end
 M.castTo = cast_to
+
+-- CAST of a struct to another struct type of as many fields: each field
+-- cast to the target's type (cast_to over the struct's child column), the
+-- struct made again with the target's names, null where the struct is.
+function cast_struct(c, t, try)
+  local n = #t.fields
+  local casts, slots, names = {}, {}, {}
+  for i, f in ipairs(t.fields) do
+    local slot, from = {}, c.type.fields[i]
+    slots[i] = slot
+    casts[i] = cast_to({ type = from.dataType, name = c.name .. "." .. from.name,
+      run = function() return slot.col end }, f.dataType, try)
+    names[i] = f.name
+  end
+  local cnames = ffi.new("const char*[?]", math.max(n, 1), names)
+  local name = "CAST(" .. c.name .. ")"
+  return {
+    type = t, name = c.name, outputName = c.outputName,
+    run = function(input, out, ctx)
+      local col = c.run(input, out, ctx)
+      local cols = {}
+      for i = 1, n do
+        slots[i].col = col.children + (i - 1)
+        cols[i] = casts[i].run(input, out, ctx)
+      end
+      local dst = new_column(out)
+      check(C.tide_eval_struct(out, ffi.new("const tide_column*[?]", math.max(n, 1), cols), cnames, n, col.length,
+        dst, errbuf, ERRLEN), name)
+      dst.validity, dst.null_count = col.validity, col.null_count
+      local _ = names -- (the strings cnames points at)
+      return dst
+    end,
+  }
+end
 
 -- An array of the given columns, for kernels taking `const tide_column *const *`.
 local function column_array(cols)
@@ -357,6 +394,13 @@ local can_cast
 function can_cast(from, to)
   if from == to or coerce.isVoid(from) then return true end
   if to.id == ID.string then return true end
+  if from.id == ID.struct and to.id == ID.struct and #from.fields == #to.fields then
+    -- Spark's: field by field, by position, the names the target's
+    for i, f in ipairs(from.fields) do
+      if not can_cast(f.dataType, to.fields[i].dataType) then return false end
+    end
+    return true
+  end
   if from.id == ID.struct or to.id == ID.struct then return false end
   if from.id == ID.vector or to.id == ID.vector then return false end
   if from.id == ID.array and to.id == ID.array then return can_cast(from.elementType, to.elementType) end

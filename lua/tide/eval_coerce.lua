@@ -177,6 +177,15 @@ function M.common(types, lits)
         local element = M.common({ result.elementType, t.elementType })
         if element == nil then return nil end
         result = T.array(element, result.containsNull or t.containsNull)
+      elseif result.id == ID.struct and t.id == ID.struct and #result.fields == #t.fields then
+        -- structs of as many fields: field by field, the first one's names
+        local fields = {}
+        for j, f in ipairs(result.fields) do
+          local ft = M.common({ f.dataType, t.fields[j].dataType })
+          if ft == nil then return nil end
+          fields[j] = T.field(f.name, ft, true)
+        end
+        result = T.struct(fields)
       elseif result.id == ID.map and t.id == ID.map then
         local k, v = M.common({ result.keyType, t.keyType }), M.common({ result.valueType, t.valueType })
         if k == nil or v == nil then return nil end

@@ -425,6 +425,22 @@ t.test("row constructors (a, b) IN ((1, 'x'), ...) and WITHIN GROUP (ORDER BY x)
   t.eq(df:selectExpr("(id AS x, k AS y) AS r").schema:simpleString(), "struct<r:struct<x:int,y:string>>")
 end)
 
+t.test("CAST of a struct to a struct of as many fields casts field by field, as Spark's; unions and IN widen them", function()
+  local spark = tide.session()
+  local c = spark:sql("SELECT CAST(named_struct('a', 1, 'b', '2') AS struct<x:bigint,y:int>) AS c, "
+    .. "CAST(CAST(NULL AS struct<a:int>) AS struct<b:string>) AS n, "
+    .. "CAST(named_struct('a', array(1, 2)) AS struct<a:array<string>>) AS arr")
+  t.eq(c.schema:simpleString(), "struct<c:struct<x:bigint,y:int>,n:struct<b:string>,arr:struct<a:array<string>>>")
+  t.same_table(t.rows(c), { "{1, 2}|null|{[1, 2]}" })
+  t.raises(function() spark:sql("SELECT CAST(named_struct('a', 1) AS struct<a:int,b:int>)") end,
+    "cannot cast struct<a:int> to struct<a:int,b:int>")
+  local u = spark:sql("SELECT named_struct('a', 1) AS s UNION ALL SELECT named_struct('a', 2L)")
+  t.eq(u.schema:simpleString(), "struct<s:struct<a:bigint>>")
+  t.same_table(t.rows(u), { "{1}", "{2}" })
+  t.same_table(t.rows(spark:createDataFrame({ { 1, 10 }, { 2, 20 }, { 3, 5 } }, "id int, v int")
+    :selectExpr("(id, v) IN ((1, 10L), (2, 20.0)) AS h")), { "true", "true", "false" })
+end)
+
 t.test("toString gives Spark's pretty SQL", function()
   local cases = {
     { "hour", "hour" }, { "data.x", "data.x" }, { "`a b`", "a b" },
