@@ -269,20 +269,58 @@ oom:
     return -1;
 }
 
+/* With ignore_nulls, the row of the |offset|-th non-null value after row
+   i (before it for a negative offset) within [part_start, part_end), or
+   -1: the non-null rows' positions in order (partitions are contiguous),
+   and before[i] how many of them precede row i. */
+static int64_t non_null_target(const int64_t *nn, int64_t count, const int64_t *before, int64_t i,
+                               int64_t offset, int64_t part_start, int64_t part_end)
+{
+    if (offset > 0) {
+        int64_t j = before[i + 1] + offset - 1; /* (rows after i: from i + 1 on) */
+        return j < count && nn[j] < part_end ? nn[j] : -1;
+    }
+    int64_t j = before[i] + offset; /* offset < 0 */
+    return j >= 0 && nn[j] >= part_start ? nn[j] : -1;
+}
+
 int tide_window_offset(tide_batch *out, tide_column *dst, const char *name,
                        const tide_column *input, const tide_column *fallback, int64_t num_rows,
-                       int64_t offset, const int64_t *part_start, const int64_t *part_end,
-                       char *errbuf, size_t errlen)
+                       int64_t offset, int32_t ignore_nulls, const int64_t *part_start,
+                       const int64_t *part_end, char *errbuf, size_t errlen)
 {
     /* the row offset away in the partition, else the fallback's row, else null */
     const tide_column *srcs[2] = {input, fallback};
     int32_t *which = malloc(((size_t)num_rows + 1) * sizeof *which);
     int64_t *rows = malloc(((size_t)num_rows + 1) * sizeof *rows);
-    for (int64_t i = 0; which && rows && i < num_rows; i++) {
-        int inside = offset >= 0 ? offset < part_end[i] - i : -offset <= i - part_start[i];
-        which[i] = inside ? 0 : fallback ? 1 : -1;
-        rows[i] = inside ? i + offset : i;
+    int64_t *nn = NULL, *before = NULL, count = 0;
+    if (ignore_nulls && offset != 0) {
+        nn = malloc(((size_t)num_rows + 1) * sizeof *nn);
+        before = malloc(((size_t)num_rows + 2) * sizeof *before);
+        for (int64_t i = 0; nn && before && i < num_rows; i++) {
+            before[i] = count;
+            if (tide_valid(input, i)) nn[count++] = i;
+        }
+        if (before) before[num_rows] = count;
+        if (!nn || !before) {
+            free(which), free(rows), free(nn), free(before);
+            snprintf(errbuf, errlen, "%s: out of memory over %lld rows", name, (long long)num_rows);
+            return -1;
+        }
     }
+    for (int64_t i = 0; which && rows && i < num_rows; i++) {
+        int64_t target;
+        if (nn)
+            target = non_null_target(nn, count, before, i, offset, part_start[i], part_end[i]);
+        else
+            target = (offset >= 0 ? offset < part_end[i] - i : -offset <= i - part_start[i])
+                         ? i + offset
+                         : -1;
+        which[i] = target >= 0 ? 0 : fallback ? 1 : -1;
+        rows[i] = target >= 0 ? target : i;
+    }
+    free(nn);
+    free(before);
     return gather_rows(out, dst, name, srcs, fallback ? 2 : 1, which, rows, num_rows, errbuf,
                        errlen);
 }

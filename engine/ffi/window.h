@@ -52,13 +52,14 @@ int tide_window_aggregate(tide_batch *out, tide_column *dst, const char *name, i
                           size_t errlen);
 
 /* lag/lead: the value of input `offset` rows after each row (negative:
-   before) within its partition; where there is no such row, fallback's
-   value of the row (fallback NULL: null). fallback has input's type. 0,
-   or -1 with errbuf. */
+   before) within its partition, counting only its non-null rows with
+   ignore_nulls; where there is no such row, fallback's value of the row
+   (fallback NULL: null). fallback has input's type. 0, or -1 with
+   errbuf. */
 int tide_window_offset(tide_batch *out, tide_column *dst, const char *name,
                        const tide_column *input, const tide_column *fallback, int64_t num_rows,
-                       int64_t offset, const int64_t *part_start, const int64_t *part_end,
-                       char *errbuf, size_t errlen);
+                       int64_t offset, int32_t ignore_nulls, const int64_t *part_start,
+                       const int64_t *part_end, char *errbuf, size_t errlen);
 
 /* nth_value: the value of input at the nth row (from 1) of each row's
    frame [frame_start, frame_end), or of its nth non-null row with

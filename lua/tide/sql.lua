@@ -638,7 +638,8 @@ function Parser:within_group(fn, args)
 end
 
 -- Where f(x) IGNORE NULLS / RESPECT NULLS puts its ignoreNulls argument.
-local IGNORE_NULLS_ARG = { first = 2, last = 2, first_value = 2, last_value = 2, any_value = 2, nth_value = 3 }
+local IGNORE_NULLS_ARG = { first = 2, last = 2, first_value = 2, last_value = 2, any_value = 2, nth_value = 3,
+                           lag = 4, lead = 4 }
 
 -- After f(...): IGNORE NULLS or RESPECT NULLS, as the ignoreNulls argument
 -- the function takes (first(x) IGNORE NULLS is first(x, true)).
@@ -649,7 +650,12 @@ function Parser:nulls_option(fn, args)
   local place = IGNORE_NULLS_ARG[fn]
   if not place then
     fail(self.text, at.pos, ("%s does not take IGNORE NULLS or RESPECT NULLS in tide (first, last, first_value,"
-      .. " last_value, any_value and nth_value do)"):format(fn))
+      .. " last_value, any_value, nth_value, lag and lead do)"):format(fn))
+  end
+  if place == 4 and #args >= 1 and #args < 3 then
+    -- lag(x[, offset[, default]]): the ones left out, Spark's defaults
+    args[2] = args[2] or { k = "lit", value = 1, type = T.int }
+    args[3] = { k = "lit", value = nil }
   end
   if #args ~= place - 1 then
     fail(self.text, at.pos, ("%s takes IGNORE NULLS or RESPECT NULLS after %d argument%s, not %d"):format(fn,

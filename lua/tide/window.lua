@@ -300,7 +300,13 @@ function M.project(df, nodes)
     if RANKING[fn.fn] then
       call.buckets = fn.fn == "ntile" and fn.args[1].value or 0
     elseif OFFSETS[fn.fn] then
-      call.input, call.offset = input_for(arg), OFFSETS[fn.fn] * fn.args[2].value
+      -- lag(x[, offset[, default]]) [IGNORE NULLS] (the fourth argument)
+      local offset, ignore = fn.args[2] or { k = "lit", value = 1 }, fn.args[4]
+      if not (offset.k == "lit" and type(offset.value) == "number" and offset.value % 1 == 0) then
+        fail(("The 'offset' argument of %s must be an integer literal"):format(names.toString(fn)))
+      end
+      call.input, call.offset = input_for(arg), OFFSETS[fn.fn] * offset.value
+      call.ignoreNulls = ignore and ignore.k == "lit" and ignore.value == true
       local default = fn.args[3]
       if default and not (default.k == "lit" and default.value == nil) then
         local t = eval.compile(arg, df._plan.schema).type
@@ -430,7 +436,8 @@ function M.windowOperator(df, g)
           if rc ~= 0 then error("window: out of memory", 0) end
         elseif OFFSETS[call.fn] then
           local fallback = call.fallbackIndex and sorted.columns[call.fallbackIndex] or nil
-          rc = C.tide_window_offset(out, dst, call.name, input, fallback, n, call.offset, ps, pe, errbuf, ERRLEN)
+          rc = C.tide_window_offset(out, dst, call.name, input, fallback, n, call.offset, call.ignoreNulls and 1 or 0,
+            ps, pe, errbuf, ERRLEN)
         else
           local f = call.frame
           C.tide_window_frames(n, f.range and 1 or 0, f.loUnbounded and 1 or 0, f.lo or 0, f.hiUnbounded and 1 or 0,

@@ -386,8 +386,8 @@ t.test("LIKE ANY/SOME/ALL, IGNORE/RESPECT NULLS, struct(x AS name), TRIM(... FRO
     "first(v) RESPECT NULLS AS r", "last(v) RESPECT NULLS AS lr")), { "10|5|10|null" })
   t.same_table(t.rows(df:selectExpr("nth_value(v, 2) IGNORE NULLS OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING"
     .. " AND UNBOUNDED FOLLOWING) AS n"):limit(1)), { "5" })
-  t.raises(function() parse("lag(v) IGNORE NULLS OVER (ORDER BY id)") end,
-    "lag does not take IGNORE NULLS or RESPECT NULLS in tide")
+  t.raises(function() parse("ntile(2) IGNORE NULLS OVER (ORDER BY id)") end,
+    "ntile does not take IGNORE NULLS or RESPECT NULLS in tide")
   t.raises(function() parse("first(v, true) IGNORE NULLS") end, "first takes IGNORE NULLS or RESPECT NULLS after 1")
   -- struct's named expressions
   local st = df:selectExpr("struct(1 AS a, k AS b) AS s", "struct(id, k AS name).name AS nm"):limit(1)

@@ -187,4 +187,15 @@ t.test("Window.partitionBy and Window:partitionBy alike; F.broadcast(df) is df",
   t.raises(function() F.broadcast("t") end, "broadcast needs a DataFrame")
 end)
 
+t.test("lag and lead IGNORE NULLS count only the partition's non-null rows, as Spark's", function()
+  spark:createDataFrame({ { "a", 1, 10 }, { "a", 2, nil }, { "a", 3, 30 }, { "a", 4, nil }, { "a", 5, 50 },
+    { "b", 1, nil }, { "b", 2, 7 } }, "k string, t int, v int"):createOrReplaceTempView("lagged")
+  local df = spark:sql([[SELECT lag(v) IGNORE NULLS OVER (PARTITION BY k ORDER BY t) AS lg,
+    lead(v, 2) IGNORE NULLS OVER (PARTITION BY k ORDER BY t) AS ld2,
+    lag(v, 1, -1) IGNORE NULLS OVER (PARTITION BY k ORDER BY t) AS lgd,
+    lag(v) RESPECT NULLS OVER (PARTITION BY k ORDER BY t) AS plain FROM lagged ORDER BY k, t]])
+  t.same_table(table_of(df), { "null|50|-1|null", "10|50|10|10", "10|null|10|null", "30|null|30|30",
+    "30|null|30|null", "null|null|-1|null", "null|null|-1|null" })
+end)
+
 t.run()
