@@ -579,9 +579,9 @@ function Parser:call(fn)
     end
   end
   nulls_option()
-  local within
+  local within, as_double
   if is_kw(self:peek(), "WITHIN") and is_kw(self:peek(1), "GROUP") then
-    fn, args, within = self:within_group(fn, args)
+    fn, args, within, as_double = self:within_group(fn, args)
   end
   local cond
   if is_kw(self:peek(), "FILTER") and is_op(self:peek(1), "(") then
@@ -599,6 +599,7 @@ function Parser:call(fn)
   -- (tide.aggregate_functions)
   if distinct then node = require("tide.aggregate_functions").distinctCall(fn, args) end
   if cond then node = require("tide.aggregate_functions").filtered(node, cond) end
+  if as_double then node = { k = "cast", to = T.double, expr = node, sqlText = within } end
   if is_kw(self:peek(), "OVER") and is_op(self:peek(1), "(") then return self:over(node) end
   return node
 end
@@ -606,7 +607,8 @@ end
 -- f(p) WITHIN GROUP (ORDER BY x [ASC|DESC]), after f's arguments: Spark's
 -- ordered-set aggregates, percentile_cont(p) (percentile(x, p); p from
 -- the other end descending) and mode() (mode(x), ascending only in tide).
--- Returns the call's name, arguments and Spark's name for it.
+-- Returns the call's name, arguments and Spark's name for it, and whether
+-- its value is then cast to a double (percentile_disc's).
 function Parser:within_group(fn, args)
   local at = self:peek()
   self:advance()
@@ -630,11 +632,15 @@ function Parser:within_group(fn, args)
       p = { k = "lit", value = 1 - p.value, type = T.double }
     end
     return "percentile", { x, p }, text
+  elseif fn == "percentile_disc" and #args == 1 and not desc then
+    -- the first value whose rank reaches ceil(p * n): tide's exact
+    -- percentile_approx, a double as Spark's PercentileDisc gives it
+    return "percentile_approx", { x, args[1] }, text, true
   elseif fn == "mode" and #args == 0 and not desc then
     return "mode", { x }, text
   end
-  fail(self.text, at.pos, ("%s WITHIN GROUP is not supported in tide (percentile_cont(p) and mode() ascending are)")
-    :format(fn))
+  fail(self.text, at.pos, ("%s WITHIN GROUP is not supported in tide (percentile_cont(p), and percentile_disc(p) and"
+    .. " mode() ascending, are)"):format(fn))
 end
 
 -- Where f(x) IGNORE NULLS / RESPECT NULLS puts its ignoreNulls argument.

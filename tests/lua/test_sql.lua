@@ -414,7 +414,13 @@ t.test("row constructors (a, b) IN ((1, 'x'), ...) and WITHIN GROUP (ORDER BY x)
     F.expr("mode() WITHIN GROUP (ORDER BY v)"):alias("m")):orderBy("k")
   t.same_table(agg.columns, { "k", "percentile_cont(0.25) WITHIN GROUP (ORDER BY v)", "d", "m" })
   t.same_table(t.rows(agg), { "a|1.5|3.0|1", "b|6.5|10.0|10" })
-  t.raises(function() parse("percentile_disc(0.5) WITHIN GROUP (ORDER BY v)") end,
+  -- percentile_disc: the first value whose rank reaches ceil(p * n), a double
+  local disc = spark:createDataFrame({ { 0 }, { 10 } }, "v int"):agg(
+    F.expr("percentile_disc(0.25) WITHIN GROUP (ORDER BY v)"), F.expr("percentile_disc(1) WITHIN GROUP (ORDER BY v)"))
+  t.eq(disc.schema:simpleString(), "struct<percentile_disc(0.25) WITHIN GROUP (ORDER BY v):double,"
+    .. "percentile_disc(1) WITHIN GROUP (ORDER BY v):double>")
+  t.same_table(t.rows(disc), { "0.0|10.0" })
+  t.raises(function() parse("percentile_disc(0.5) WITHIN GROUP (ORDER BY v DESC)") end,
     "percentile_disc WITHIN GROUP is not supported in tide")
   -- named as Spark names them, whatever the spelling; FILTER before IGNORE NULLS, Spark's order
   t.same_table(g:agg(F.expr("percentile_cont(.5)\n within group (order by v asc)")).columns,
