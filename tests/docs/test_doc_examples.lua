@@ -71,6 +71,12 @@ t.test("streaming.md: a vectorized and a per-row UDF", function()
   t.has(out, "|null|b:nil|")
 end)
 
+t.test("sql.md: the opening example", function()
+  local out = run(t.tempdir(), "local tide = require(\"tide\")", example("sql.md", "# SQL: `spark:sql`"))
+  t.has(out, "|   a|  1|")
+  t.has(out, "|   b|  1|")
+end)
+
 t.test("streaming.md: the SQL syntax error quoted", function()
   local doc = t.read(root .. "/docs/streaming.md")
   local quoted = doc:match("Malformed text fails\nwith the position and what was expected:\n\n```\n(.-)\n```")
