@@ -85,7 +85,7 @@ local function over_value(expr, pivot, value, is_aggregate)
       end
       -- every argument but a literal parameter (a percentage, a flag)
       -- masked, as Spark's pivot masks each child (max_by's ordering too)
-      local call = { k = "call", fn = node.fn, args = {} }
+      local call = { k = "call", fn = node.fn, args = {}, filter = node.filter } -- (its FILTER kept)
       for i, arg in ipairs(node.args) do
         local counted = arg.k == "star" or (arg.k == "lit" and arg.value ~= nil and node.fn == "count")
         call.args[i] = (i == 1 or arg.k ~= "lit") and only_there(counted and { k = "lit", value = 1 } or arg) or arg

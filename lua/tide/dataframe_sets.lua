@@ -85,15 +85,7 @@ end
 -- t's, map()'s empty maps (or nulls) as t's.
 local function cast_to(name, t, as, void)
   local value = { k = "col", name = name }
-  local cast = { k = "cast", expr = value, to = t }
-  if void and coerce.isVoid(void) and (t.id == ID.array or t.id == ID.map or t.id == ID.struct) then
-    cast.expr = { k = "lit", value = nil }
-  elseif void and void.id == ID.array then
-    cast.fromVoid = void
-  elseif void and void.id == ID.map and coerce.isVoid(void.keyType) then
-    cast.expr = { k = "case", branches = { { when = { k = "isnotnull", expr = value },
-      value = { k = "cast", expr = { k = "call", fn = "map", args = {} }, to = t } } } }
-  end
+  local cast = void and coerce.castNode(value, void, t) or { k = "cast", expr = value, to = t }
   return column.wrap({ k = "alias", expr = cast, name = as })
 end
 

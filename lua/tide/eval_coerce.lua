@@ -15,6 +15,22 @@ M.void = setmetatable({ id = 0, name = "void", simple = "void" }, getmetatable(T
 local function is_void(t) return t.id == 0 end
 M.isVoid = is_void
 
+-- CAST(value AS t) for a column an untyped value was kept in (void its
+-- Spark type, its values strings): an untyped NULL as a NULL of t,
+-- array()'s elements as t's, map()'s empty maps (or nulls) as t's.
+function M.castNode(value, void, t)
+  local cast = { k = "cast", expr = value, to = t }
+  if M.isVoid(void) then
+    cast.expr = { k = "lit", value = nil }
+  elseif void.id == ID.array then
+    cast.fromVoid = void
+  elseif void.id == ID.map and M.isVoid(void.keyType) then
+    cast.expr = { k = "case", branches = { { when = { k = "isnotnull", expr = value },
+      value = { k = "cast", expr = { k = "call", fn = "map", args = {} }, to = t } } } }
+  end
+  return cast
+end
+
 -- t with each void inside an array or a map (array(), map(): Spark's
 -- array<void>, map<void,void>) as string, the type its values are kept
 -- in until they meet another; t itself when it holds none.

@@ -328,7 +328,8 @@ end
 -- which reads one and returns its DataFrame; other text has no queries.
 function Parser:startsQuery()
   local tok = self:peek()
-  return self.readQuery ~= nil and (is_kw(tok, "SELECT") or is_kw(tok, "WITH"))
+  return self.readQuery ~= nil and (is_kw(tok, "SELECT") or is_kw(tok, "WITH")
+    or (is_kw(tok, "VALUES") and not is_op(self:peek(1), ")")))
 end
 
 function Parser:subquery()
@@ -390,7 +391,8 @@ function Parser:primary()
   elseif word == "INTERVAL" and require("tide.sql_interval").starts(self) then
     return require("tide.sql_interval").parse(self)
   elseif word == "EXISTS" and is_op(self:peek(1), "(") and self.readQuery
-      and (is_kw(self:peek(2), "SELECT") or is_kw(self:peek(2), "WITH") or is_op(self:peek(2), "(")) then
+      and (is_kw(self:peek(2), "SELECT") or is_kw(self:peek(2), "WITH") or is_kw(self:peek(2), "VALUES")
+        or is_op(self:peek(2), "(")) then
     self:advance()
     self:advance()
     local query = self:subquery()

@@ -110,6 +110,17 @@ end
 -- tide.sql_subquery joins on. Without aggregates: the select's columns,
 -- then the hidden ones. With them (a scalar subquery): its one value
 -- grouped by the inner side of each correlated equality.
+local EQUALITY = { ["="] = "=", ["=="] = "=", ["<=>"] = "<=>" }
+
+-- An equality condition's inner side (over hidden columns only), its
+-- outer side and operator, or nil when c is none.
+local function equality(c)
+  if c.k ~= "op" or not EQUALITY[c.op] then return nil end
+  local l, r = side_of(c.left), side_of(c.right)
+  if l == true and r == false then return c.left, c.right, EQUALITY[c.op] end
+  if l == false and r == true then return c.right, c.left, EQUALITY[c.op] end
+end
+
 function M.result(plan, df, items, q, corr)
   local hidden_items = {}
   for i, name in ipairs(corr.inner) do
@@ -119,40 +130,67 @@ function M.result(plan, df, items, q, corr)
   if q.distinct or q.limit or q.offset or q.keys or q.having or q.sets then
     raise("a correlated subquery with DISTINCT, GROUP BY, HAVING, LIMIT or OFFSET is not supported in tide")
   end
+  -- * is the subquery's own columns, never the hidden ones
+  local listed = {}
+  for _, item in ipairs(items) do
+    if item.k == "star" then
+      for i, f in ipairs(df._plan.schema.fields) do listed[#listed + 1] = { k = "col", name = f.name, index = i - 1 } end
+    else
+      listed[#listed + 1] = item
+    end
+  end
   local with_hidden = df:select(wrap({ k = "star" }), unpack(hidden_items))
   if not aggregated then
-    local listed = {}
-    for i, item in ipairs(items) do listed[i] = item end
+    -- Each equality's sides as columns to join on: the inner one computed
+    -- here (a hidden item), the outer one on the outer rows (outerColumns).
+    local conditions, outer_columns, hidden_more, joinable = {}, {}, {}, false
+    for i, c in ipairs(corr.conditions) do
+      local inner, outer, how = equality(c)
+      if inner then
+        if inner.k ~= "col" then
+          local name = HIDDEN .. "e" .. i
+          hidden_more[#hidden_more + 1] = { k = "alias", name = name, expr = inner }
+          inner = { k = "col", name = name }
+        end
+        if outer.k ~= "col" then
+          local name = HIDDEN .. "o" .. i
+          outer_columns[#outer_columns + 1] = { name = name, expr = outer }
+          outer = { k = "col", name = name }
+        end
+        conditions[i], joinable = { k = "op", op = how, left = outer, right = inner }, true
+      else
+        conditions[i] = c
+      end
+    end
+    if not joinable then
+      raise(("%s: a correlated subquery needs an equality of one of its columns (or expressions) and one of the"
+        .. " outer query's, which tide joins on"):format(table.concat(corr.texts, " AND ")))
+    end
+    local width = #listed
     for i = 1, #corr.inner do listed[#listed + 1] = { k = "col", name = HIDDEN .. i } end
+    for _, h in ipairs(hidden_more) do listed[#listed + 1] = h end
     local out = plan(with_hidden, listed, false, nil, nil, {})
-    out._correlated = { conditions = corr.conditions, width = #out._plan.schema.fields - #corr.inner }
+    out._correlated = { conditions = conditions, outerColumns = outer_columns, width = width }
     return out
   end
-  if #items ~= 1 or items[1].k == "star" then
-    raise("a correlated scalar subquery must return only one column")
-  end
+  if #listed ~= 1 then raise("a correlated scalar subquery must return only one column") end
   -- each condition an equality of an inner side and an outer one: Spark's
   -- "Correlated column is not allowed in a non-equality predicate" else
-  local keys, pairs_ = {}, {}
+  local keys, outer, ops = {}, {}, {}
   for i, c in ipairs(corr.conditions) do
-    local inner_left = c.k == "op" and (c.op == "=" or c.op == "==") and side_of(c.left)
-    local inner_right = c.k == "op" and (c.op == "=" or c.op == "==") and side_of(c.right)
-    if inner_left == true and inner_right == false then
-      keys[i], pairs_[i] = c.left, c.right
-    elseif inner_left == false and inner_right == true then
-      keys[i], pairs_[i] = c.right, c.left
-    else
+    keys[i], outer[i], ops[i] = equality(c)
+    if not keys[i] then
       raise(("Correlated column is not allowed in a non-equality predicate: %s (a correlated scalar subquery joins"
         .. " on equalities of an inner and an outer expression)"):format(corr.texts[i]))
     end
   end
   local selected = {}
   for i, k in ipairs(keys) do selected[i] = { k = "alias", name = "__key" .. i, expr = k } end
-  selected[#selected + 1] = { k = "alias", name = "__value", expr = items[1] }
+  selected[#selected + 1] = { k = "alias", name = "__value", expr = listed[1] }
   selected[#selected + 1] = { k = "alias", name = "__matched", expr = { k = "lit", value = true } }
   local out = plan(with_hidden, selected, false, keys, nil, {})
-  out._correlated = { scalar = true, outer = pairs_, keys = #keys,
-    empty = plan(df:limit(0), { { k = "alias", name = "__empty", expr = items[1] } }, false, nil, nil, {}) }
+  out._correlated = { scalar = true, outer = outer, ops = ops, keys = #keys,
+    empty = plan(df:limit(0), { { k = "alias", name = "__empty", expr = listed[1] } }, false, nil, nil, {}) }
   return out
 end
 

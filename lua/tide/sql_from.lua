@@ -65,10 +65,14 @@ end
 local NONDETERMINISTIC = { rand = true, randn = true, random = true, uuid = true, shuffle = true,
                            monotonically_increasing_id = true, spark_partition_id = true, input_file_name = true }
 
+-- Functions Spark's SQL calls without parentheses, which read as names.
+local NILADIC = { current_date = true, current_timestamp = true, current_user = true, user = true,
+                  session_user = true, current_timezone = true, localtimestamp = true, now = true }
+
 -- Why a value of an inline table is no constant, as Spark reports it, or nil.
 local function not_constant(node)
   local c = column_in(node)
-  if c and c.k == "col" then
+  if c and c.k == "col" and not NILADIC[tostring(c.name):lower()] then
     return ("[UNRESOLVED_COLUMN.WITHOUT_SUGGESTION] A column or function parameter with name `%s` cannot be resolved.")
       :format(c.name)
   end
@@ -161,7 +165,8 @@ local function inline_table(session, rows, names)
     local args = {}
     for j = 1, width do
       local f, value = field(i, j), { k = "col", name = field(i, j).name }
-      if f.voidType then value = { k = "cast", expr = { k = "lit", value = nil }, to = types[j] }
+      if f.voidType then
+        value = coerce.castNode(value, f.voidType, types[j]) -- (NULL, array(), map())
       elseif f.dataType ~= types[j] then value = { k = "cast", expr = value, to = types[j] } end
       args[j] = { k = "alias", name = names[j], expr = value }
     end
@@ -247,6 +252,11 @@ local function pivot_clause(p, session, df, scope)
       .. " (value, ...)")
   end
   local pivot = field_named(df, p:name("the pivot column", true))
+  local pid = pivot.dataType.id
+  if pid == ID.array or pid == ID.map or pid == ID.struct then
+    raise(("PIVOT on %s, a column of type %s, is not supported in tide (pivot columns of atomic types are)")
+      :format(pivot.name, pivot.dataType:simpleString()))
+  end
   p:expect_kw("IN")
   p:expect_op("(")
   local values = {}

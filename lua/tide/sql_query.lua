@@ -51,6 +51,16 @@ local group_by, organization, named_windows, group_by_all = Q.groupBy, Q.organiz
 
 local parse_query
 
+-- A correlated select (tide.sql_correlated) where only a subquery's own
+-- select can be one: its correlation would be lost there.
+local function not_correlated(df, where)
+  if df._correlated then
+    raise(("a correlated subquery %s is not supported in tide (the correlated select must be the subquery"
+      .. " itself)"):format(where))
+  end
+  return df
+end
+
 -- table_ref: name [TABLESAMPLE (...)] [alias] | (query) [TABLESAMPLE
 -- (...)] [alias] | function(args) [alias] | VALUES rows [alias], an alias
 -- being [AS] t [(col, ...)]. Returns a DataFrame.
@@ -69,7 +79,7 @@ local function table_ref(p, session, scope)
     end
     return df
   elseif p:accept_op("(") then
-    df = parse_query(p, session, scope.ctes)
+    df = not_correlated(parse_query(p, session, scope.ctes), "as a table in FROM (Spark's LATERAL)")
     p:expect_op(")")
     df = table_sample(p, session, df)
   else
@@ -255,8 +265,7 @@ local function select_core(p, session, ctes, in_set)
     local after = p:peek(1)
     if is_kw(p:peek(), "ALL") and (after.t == "eof" or is_op(after, ")") or (after.t == "id" and CLAUSE[after.up])) then
       p:advance()
-      keys, group_all = group_by_all(df, items), true
-      if #keys == 0 then keys = nil end -- (every item an aggregate: one group)
+      group_all = true -- (its keys are found once the items' subqueries are columns)
     else
       keys, sets = group_by(p, scope)
     end
@@ -267,8 +276,12 @@ local function select_core(p, session, ctes, in_set)
   -- Subqueries in expressions: joins over the FROM clause's rows, whose
   -- extra columns * leaves out.
   local sq = subquery.new(df)
-  local grouped = keys ~= nil or having ~= nil or aggregates.hasAggregate(items)
+  local grouped = group_all or keys ~= nil or having ~= nil or aggregates.hasAggregate(items)
   items, having, keys = sq:scalars(items, grouped), sq:scalars(having, true), sq:scalars(keys, false)
+  if group_all then
+    keys = group_by_all(df, items)
+    if #keys == 0 then keys = nil end -- (every item an aggregate: one group)
+  end
   for _, o in ipairs(org.order) do o.expr = sq:scalars(o.expr, grouped) end
   df = where and sq:where(where) or sq.df
   if #df._plan.schema.fields > sq.width then
@@ -314,6 +327,8 @@ local function set_operator(p, words)
 end
 
 local function combine(left, word, all, right)
+  not_correlated(left, "in UNION, INTERSECT or EXCEPT")
+  not_correlated(right, "in UNION, INTERSECT or EXCEPT")
   if word == "UNION" then
     local both = left:union(right)
     return all and both or both:distinct()
@@ -364,6 +379,7 @@ end
 -- The whole result's organization (after set operations, VALUES, or a
 -- query in parentheses), over its columns by name or position.
 local function organize(df, org)
+  if org.any then not_correlated(df, "under an ORDER BY, LIMIT or OFFSET of its own") end
   local fields = df._plan.schema.fields
   local function output(e)
     if e.k == "lit" and type(e.value) == "number" then
@@ -400,7 +416,7 @@ local function with_clause(p, session, ctes)
     end
     p:expect_kw("AS")
     p:expect_op("(")
-    local df = parse_query(p, session, own)
+    local df = not_correlated(parse_query(p, session, own), "as a WITH query")
     p:expect_op(")")
     own[name:lower()] = columns and df:toDF(columns) or df
   until not p:accept_op(",")

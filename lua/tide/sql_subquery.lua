@@ -73,26 +73,33 @@ function Subqueries:scalar(query)
 end
 
 -- A correlated scalar subquery's value as a column of self.df: its
--- groups left joined on the outer sides of its equalities; a row no group
--- matches gets the value over no rows.
+-- groups left joined on the outer sides of its equalities (as columns of
+-- their own); a row no group matches gets the value over no rows. Its
+-- helper columns, named apart for each subquery, go again after.
 function Subqueries:correlatedScalar(query)
   local corr = query._correlated
   if not corr.scalar then
     error("spark:sql: Correlated scalar subqueries must be aggregated (their value one per outer row: max(...),"
       .. " count(*), ...)", 0)
   end
-  local names, condition = {}, nil
+  self.count = (self.count or 0) + 1
+  local tag = ("__sq%d_"):format(self.count)
+  local fields, kept = self.df._plan.schema.fields, {}
+  for i, f in ipairs(fields) do kept[i] = wrap(col(f.name, i - 1)) end
+  local outer, names, condition = {}, {}, nil
   for i = 1, corr.keys do
-    names[i] = "__sq_key" .. i
-    local eq = op("=", corr.outer[i], col(names[i]))
+    outer[i] = alias(tag .. "o" .. i, corr.outer[i])
+    names[i] = tag .. "k" .. i
+    local eq = op(corr.ops[i], col(tag .. "o" .. i), col(names[i]))
     condition = condition and op("and", condition, eq) or eq
   end
-  names[#names + 1], names[#names + 2] = "__sq_value", "__sq_matched"
-  self.df = self.df:join(query:toDF(names), wrap(condition), "left"):crossJoin(corr.empty:toDF({ "__sq_empty" }))
-  local value = { k = "case", branches = { { when = { k = "isnull", expr = col("__sq_matched") },
-    value = col("__sq_empty") } }, otherwise = col("__sq_value") }
-  self.df = self.df:select(wrap({ k = "star" }), alias("scalarsubquery()", value))
-  return col("scalarsubquery()", width(self.df) - 1)
+  names[#names + 1], names[#names + 2] = tag .. "v", tag .. "m"
+  local joined = self.df:select(wrap({ k = "star" }), unpack(outer))
+    :join(query:toDF(names), wrap(condition), "left"):crossJoin(corr.empty:toDF({ tag .. "e" }))
+  kept[#kept + 1] = alias("scalarsubquery()", { k = "case", branches = { { when = { k = "isnull", expr = col(tag .. "m") },
+    value = col(tag .. "e") } }, otherwise = col(tag .. "v") })
+  self.df = joined:select(kept)
+  return col("scalarsubquery()", #fields)
 end
 
 -- The join condition of a correlated subquery's conditions, and more
@@ -109,6 +116,15 @@ local function renamed(query, own)
   local names = {}
   for i, f in ipairs(query._plan.schema.fields) do names[i] = own[i] or f.name end
   return query:toDF(names)
+end
+
+-- rows with the outer sides of a correlated subquery's equalities that
+-- are expressions as columns of their own (after rows' n columns).
+local function with_outer_columns(rows, corr)
+  if #(corr.outerColumns or {}) == 0 then return rows end
+  local extra = {}
+  for i, o in ipairs(corr.outerColumns) do extra[i] = alias(o.name, o.expr) end
+  return rows:select(wrap({ k = "star" }), unpack(extra))
 end
 
 -- node (or a list of nodes) with each scalar subquery replaced by its
@@ -148,12 +164,21 @@ end
 -- rows whose value e is (negated: is not) in the subquery's.
 function Subqueries:inSubquery(rows, c, negated)
   local corr = c.query._correlated
+  if corr and corr.scalar then
+    -- one value per outer row: x IN (it) is x = it
+    local n, saved = width(rows), self.df
+    self.df = rows
+    local value = self:correlatedScalar(c.query)
+    local equal = op("=", c.expr, value)
+    rows, self.df = self.df:filter(wrap(negated and { k = "not", expr = equal } or equal)), saved
+    return first_columns(rows, n)
+  end
   if corr then
     if corr.width ~= 1 then
       error(("spark:sql: IN subquery must return only one column, but got %d"):format(corr.width), 0)
     end
     local n = width(rows)
-    local keyed = rows:select(wrap({ k = "star" }), alias("__in", c.expr))
+    local keyed = with_outer_columns(rows:select(wrap({ k = "star" }), alias("__in", c.expr)), corr)
     local equal = op("=", col("__in"), col("__in_value"))
     -- NOT IN as Spark rewrites it: no row where x = y or that is unknown
     local match = negated and op("or", equal, { k = "isnull", expr = equal }) or equal
@@ -180,10 +205,14 @@ end
 function Subqueries:exists(rows, c, negated)
   local n = width(rows)
   local corr = c.query._correlated
+  if corr and corr.scalar then
+    -- an aggregate without GROUP BY has a row for every outer row
+    return negated and rows:filter(wrap({ k = "lit", value = false })) or rows
+  end
   if corr then
     local own = {}
     for i = 1, corr.width do own[i] = "__sq_" .. i end
-    return first_columns(rows:join(renamed(c.query, own), correlated_condition(corr),
+    return first_columns(with_outer_columns(rows, corr):join(renamed(c.query, own), correlated_condition(corr),
       negated and "left_anti" or "left_semi"), n)
   end
   local count = c.query:agg(alias("__n", count_all()))

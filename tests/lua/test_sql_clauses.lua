@@ -309,4 +309,30 @@ t.test("UNPIVOT: a row per column (or set of columns), the other columns as ids,
     "cannot resolve 'nope' given input columns: [id, q1, q2, q3]")
 end)
 
+t.test("VALUES of untyped collections and niladic functions, VALUES as a subquery, GROUP BY ALL over a scalar, PIVOT's FILTER", function()
+  local spark = require("tide").session()
+  local function rows(q) local df = spark:sql(q); return df.schema:simpleString(), t.rows(df) end
+  local ty, r = rows("SELECT * FROM VALUES (array()), (array(1))")
+  t.eq(ty, "struct<col1:array<int>>"); t.same_table(r, { "[]", "[1]" })
+  ty, r = rows("SELECT * FROM VALUES (map()), (map('a', 1))")
+  t.eq(ty, "struct<col1:map<string,int>>"); t.same_table(r, { "{}", "{a -> 1}" })
+  ty, r = rows("SELECT a FROM VALUES ('one', current_timestamp) AS data(a, b)")
+  t.same_table(r, { "one" })
+  t.same_table(select(2, rows("SELECT 1 AS x WHERE 1 IN (VALUES (1), (2))")), { "1" })
+  t.same_table(select(2, rows("SELECT 3 AS x WHERE EXISTS (VALUES 1)")), { "3" })
+  spark:createDataFrame({ { 1, "a" }, { 2, "b" }, { 3, "a" } }, "id int, k string"):createOrReplaceTempView("gba")
+  spark:createDataFrame({ { 5 }, { 7 } }, "a int"):createOrReplaceTempView("gbu")
+  t.same_table(select(2, rows("SELECT k, (SELECT max(a) FROM gbu) AS m, count(*) FROM gba GROUP BY ALL ORDER BY k")),
+    { "a|7|2", "b|7|1" })
+  spark:createDataFrame({ { "dotNET", 2012, 10000 }, { "Java", 2012, 20000 }, { "dotNET", 2012, 5000 },
+    { "dotNET", 2013, 48000 }, { "Java", 2013, 30000 } }, "course string, year int, earnings int")
+    :createOrReplaceTempView("cs")
+  t.same_table(select(2, rows("SELECT * FROM (SELECT course, year, earnings FROM cs) PIVOT (sum(earnings) FILTER"
+    .. " (WHERE year > 2012) AS s, count(*) FILTER (WHERE earnings > 9000) AS c FOR course IN ('dotNET', 'Java'))")),
+    { "48000|2|30000|2" })
+  t.raises(function()
+    spark:sql("SELECT * FROM (SELECT array(year) AS y, earnings FROM cs) PIVOT (sum(earnings) FOR y IN (array(2012)))")
+  end, "PIVOT on y, a column of type array<int>, is not supported in tide")
+end)
+
 t.run()

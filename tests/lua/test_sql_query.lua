@@ -286,4 +286,34 @@ t.test("table-valued functions in FROM: range and the generators, as Spark SQL's
   t.raises(function() spark:sql("SELECT * FROM nosuch(1)") end, "unknown table%-valued function nosuch")
 end)
 
+t.test("correlated subqueries: expressions as keys, several scalars, aggregates in EXISTS and IN, clear refusals", function()
+  spark:createDataFrame({ { 1, "a", 10 }, { 2, "b", 20 }, { 3, "c", 30 }, { 4, nil, 40 }, { 5, "a", 50 } },
+    "id int, k string, v int"):createOrReplaceTempView("rt")
+  spark:createDataFrame({ { "a", 1, 5 }, { "a", 2, 100 }, { "b", 3, 20 }, { nil, 4, 1 }, { "d", 5, 7 } },
+    "k string, a int, b int"):createOrReplaceTempView("ru")
+  local function ids(q) return t.rows(spark:sql(q .. " ORDER BY id")) end
+  t.same_table(ids("SELECT id FROM rt WHERE v >= (SELECT min(b) FROM ru WHERE ru.k = rt.k)"
+    .. " AND v <= (SELECT max(b) FROM ru WHERE ru.k = rt.k)"), { "1", "2", "5" })
+  t.same_table(ids("SELECT id FROM rt WHERE EXISTS (SELECT count(*) FROM ru WHERE ru.k = rt.k)"),
+    { "1", "2", "3", "4", "5" })
+  t.same_table(ids("SELECT id FROM rt WHERE NOT EXISTS (SELECT count(*) FROM ru WHERE ru.k = rt.k)"), {})
+  t.same_table(ids("SELECT id FROM rt WHERE id + 1 IN (SELECT max(a) FROM ru WHERE ru.k = rt.k)"), { "1", "2" })
+  t.same_table(ids("SELECT id FROM rt WHERE EXISTS (SELECT 1 FROM ru WHERE upper(ru.k) = upper(rt.k))"),
+    { "1", "2", "5" })
+  t.same_table(ids("SELECT id FROM rt WHERE EXISTS (SELECT 1 FROM ru WHERE ru.a + 1 = rt.id)"), { "2", "3", "4", "5" })
+  t.same_table(ids("SELECT id FROM rt WHERE id IN (SELECT * FROM (SELECT a FROM ru) s WHERE s.a + 2 = rt.id + 2)"),
+    { "1", "2", "3", "4", "5" })
+  t.same_table(ids("SELECT id FROM rt WHERE (SELECT count(*) FROM ru WHERE ru.k <=> rt.k) = 1"), { "2", "4" })
+  t.raises(function() spark:sql("SELECT id FROM rt WHERE NOT EXISTS (SELECT 1 FROM ru WHERE ru.a > rt.id)") end,
+    "a correlated subquery needs an equality")
+  t.raises(function()
+    spark:sql("SELECT id FROM rt WHERE EXISTS (SELECT 1 FROM ru WHERE ru.k = rt.k UNION ALL SELECT 1 FROM ru)")
+  end, "a correlated subquery in UNION, INTERSECT or EXCEPT is not supported")
+  t.raises(function() spark:sql("SELECT id FROM rt WHERE EXISTS ((SELECT 1 FROM ru WHERE ru.k = rt.k) LIMIT 1)") end,
+    "under an ORDER BY, LIMIT or OFFSET of its own")
+  t.raises(function()
+    spark:sql("SELECT id FROM rt WHERE id IN (WITH c AS (SELECT a FROM ru WHERE ru.k = rt.k) SELECT a FROM c)")
+  end, "as a WITH query")
+end)
+
 t.run()
