@@ -484,6 +484,10 @@ static int parse_row(const tide_number_parser *p, const unsigned char *s, int32_
        zeros, and fails on "" (or "-") when it has none: no match here. */
     if (d.num_before == 0 && d.num_after == 0 && p->scale == 0) return -1;
     if (d.num_before + p->scale > NF_MAX_DIGITS || d.num_after > p->scale) return -1;
+    /* More whole digits than the format has room for (its fraction group
+       read them when the text has no point: '15' by '.99'): no value of
+       decimal(precision, scale), where Spark's fails to make one. */
+    if (d.num_before > p->precision - p->scale) return -1;
     i128 v = 0;
     for (int32_t k = 0; k < d.num_before; k++)
         v = v * 10 + d.before[k];

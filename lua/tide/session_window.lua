@@ -117,18 +117,44 @@ local function check_gap_type(t, gap)
   end
 end
 
--- The microseconds of a dynamic gap's string, or false when it has none
--- (unreadable: Spark's cast to an interval makes it null). Months and
--- years fail: Spark adds them by the calendar, which a fixed number of
--- microseconds cannot do.
+local GAP_UNITS = { microsecond = 1LL, millisecond = 1000LL, second = 1000000LL, minute = 60000000LL,
+                    hour = 3600000000LL, day = 86400000000LL, week = 604800000000LL }
+local INT64_MAX = 9223372036854775807LL
+
+-- A gap string as Spark's cast of a string to an interval reads it
+-- (IntervalUtils.stringToInterval): an optional "interval", then a signed
+-- number and a unit's full name (singular or plural) each, white space
+-- between; a fraction only of seconds. Its microseconds as an int64, or
+-- false when it reads as none (Spark's NULL: no session) or does not
+-- fit; months and years fail (no fixed length).
 local function parse_gap(text)
-  local ok, us = pcall(time_window.duration, text, "gap duration", "session_window")
-  if ok then return us end
-  if tostring(us):find("months or years", 1, true) then
-    error(("session_window: the gap %q has months or years, which have no fixed length (tide takes day-time gaps:"
-      .. " days, hours, minutes, seconds)"):format(text), 0)
+  local s = text:lower():gsub("^%s*interval%s+", ""):match("^%s*(.-)%s*$")
+  if s == "" then return false end
+  local total, pos = 0LL, 1
+  while pos <= #s do
+    local sign, whole, point, fraction, unit, after = s:match("^([+-]?)(%d+)(%.?)(%d*)%s+(%a+)%s*()", pos)
+    if not sign then return false end
+    unit = unit:gsub("s$", "")
+    if unit == "month" or unit == "year" then
+      error(("session_window: the gap %q has months or years, which have no fixed length (tide takes day-time"
+        .. " gaps: days, hours, minutes, seconds)"):format(text), 0)
+    end
+    local scale = GAP_UNITS[unit]
+    if not scale or (point ~= "" and unit ~= "second") or #whole > 18 then return false end
+    local v = 0LL
+    for digit in whole:gmatch("%d") do v = v * 10 + (digit:byte() - 48) end
+    if v > INT64_MAX / scale then return false end
+    v = v * scale
+    if fraction ~= "" then
+      local micros = 0LL
+      for k = 1, 6 do micros = micros * 10 + ((fraction:byte(k) or 48) - 48) end
+      v = v + micros
+    end
+    if sign == "-" then v = -v end
+    if (v > 0 and total > INT64_MAX - v) or (v < 0 and total < -INT64_MAX - v) then return false end
+    total, pos = total + v, after
   end
-  return false
+  return total
 end
 
 -- A parser of gap strings that keeps what it parsed (up to CACHED strings,
@@ -334,33 +360,34 @@ end
 -- adds them: a day is 24 hours).
 require("tide.eval").register("session_window", function(node, _, compileChild, ev)
   local gap, dynamic = gap_of(node)
-  local t = { k = "cast", to = T.timestamp, expr = node.args[1] }
+  local time = compileChild({ k = "cast", to = T.timestamp, expr = node.args[1] })
+  local texts, parse
   if dynamic then
-    local time, texts = compileChild(t), compileChild(dynamic)
+    texts = compileChild(dynamic)
     check_gap_type(texts.type, dynamic)
-    local parse = gap_parser()
-    return {
-      type = T.struct({ T.field("start", T.timestamp, true), T.field("end", T.timestamp, true) }),
-      name = M.NAME, outputName = M.NAME,
-      run = function(input, out, ctx)
-        local n = tonumber(input.num_rows)
-        local starts = time.run(input, out, ctx)
-        local gaps = row_gaps(texts.run(input, out, ctx), n, parse)
-        local dst = ev.newColumn(out)
-        if C.tide_session_intervals(out, starts, gaps, n, dst, errbuf, ERRLEN) ~= 0 then error(cerr(), 0) end
-        return dst
-      end,
-    }
+    parse = gap_parser()
   end
-  local stop = { k = "call", fn = "timestamp_micros", args = { { k = "op", op = "+",
-    left = { k = "call", fn = "unix_micros", args = { t } }, right = { k = "lit", value = gap } } } }
-  local struct = { k = "call", fn = "struct", args = { { k = "alias", name = "start", expr = t },
-    { k = "alias", name = "end", expr = stop } } }
-  local c = compileChild({ k = "case", branches = { { when = { k = "isnotnull", expr = t }, value = struct } } })
-  local copy = {}
-  for k, v in pairs(c) do copy[k] = v end
-  copy.name, copy.outputName = M.NAME, M.NAME
-  return copy
+  -- (a literal gap: every row's the same, through the same kernel, so that
+  -- one of zero or less is null and a late end stops at the last time)
+  local one = ffi.new("int64_t[1]", gap or 0)
+  return {
+    type = T.struct({ T.field("start", T.timestamp, true), T.field("end", T.timestamp, true) }),
+    name = M.NAME, outputName = M.NAME,
+    run = function(input, out, ctx)
+      local n = tonumber(input.num_rows)
+      local starts = time.run(input, out, ctx)
+      local gaps
+      if texts then
+        gaps = row_gaps(texts.run(input, out, ctx), n, parse)
+      else
+        gaps = ffi.new("int64_t[?]", math.max(n, 1))
+        C.tide_session_gaps(ffi.new("int32_t[?]", math.max(n, 1)), one, n, gaps)
+      end
+      local dst = ev.newColumn(out)
+      if C.tide_session_intervals(out, starts, gaps, n, dst, errbuf, ERRLEN) ~= 0 then error(cerr(), 0) end
+      return dst
+    end,
+  }
 end)
 
 return M

@@ -340,4 +340,12 @@ t.test("F.to_number and F.try_to_number, as PySpark's", function()
   t.raises(function() df:select(F.to_number("s", F.lit("$99.99"))):collect() end, "does not match the format")
 end)
 
+t.test("more whole digits than the format holds never make a decimal that does not fit", function()
+  t.same_table(column(spark:range(1):selectExpr("try_to_number('15', '.99')", "try_to_number('$15', '$.99')",
+    "try_to_number('.15', '.99')")), { "null" })
+  t.same_table(t.rows(spark:range(1):selectExpr("try_to_number('15', '.99')", "try_to_number('$15', '$.99')",
+    "try_to_number('.15', '.99')")), { "null|null|0.15" })
+  t.raises(function() spark:range(1):selectExpr("to_number('15', '.99')"):collect() end, "does not match the format")
+end)
+
 t.run()

@@ -489,4 +489,19 @@ t.test("on a stream: update mode, a global session window and append without a w
   end, "Append output mode not supported")
 end)
 
+t.test("a dynamic gap's text reads as Spark casts a string to an interval; a literal gap of zero or less is null", function()
+  local spark = tide.session()
+  local df = spark:createDataFrame({ { "0.5 seconds" }, { "+5 seconds" }, { "1 hour -30 minutes" },
+    { "-1 hour 90 minutes" }, { "5 s" }, { "5seconds" }, { "interval 2 days" }, { "106751992 days" } }, "g string")
+    :selectExpr("g", "TIMESTAMP'2024-01-01 10:00:00' AS t")
+  t.same_table(t.rows(df:selectExpr("CAST(session_window(t, g).end AS string)")), { "2024-01-01 10:00:00.5",
+    "2024-01-01 10:00:05", "2024-01-01 10:30:00", "2024-01-01 10:30:00", "null", "null", "2024-01-03 10:00:00",
+    "null" })
+  t.same_table(t.rows(df:limit(1):selectExpr("session_window(t, '0 seconds')", "session_window(t, '-5 seconds')",
+    "session_window(t, INTERVAL -5 SECONDS)")), { "null|null|null" })
+  -- a late end stops at the last time there is, never wraps
+  t.same_table(t.rows(spark:sql("SELECT CAST(session_window(CAST(9223372036854 AS timestamp), '100 days').end"
+    .. " AS string) AS e")), { "+294247-01-10 04:00:54.775807" })
+end)
+
 t.run()
