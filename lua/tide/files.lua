@@ -123,10 +123,11 @@ local function expand(path)
   return found
 end
 
--- The files of a path (see the top); raises "Path does not exist" as
--- Spark does when nothing matches. allow_empty: an empty directory or glob
--- gives {} (streams start from nothing).
-function M.resolve(path, allow_empty)
+-- The paths a path names, each with its stat: the path itself, or a
+-- glob's matches; raises "Path does not exist" as Spark does for a path
+-- that is not there (a glob's matches that cannot be read are skipped
+-- with a warning).
+function M.roots(path)
   if type(path) ~= "string" or path == "" then error("a file source needs a path", 0) end
   local candidates = is_glob(path) and expand(path) or { path }
   -- (Names a glob's last part matched come from a listing, so they exist.)
@@ -137,7 +138,21 @@ function M.resolve(path, allow_empty)
     if not st then
       if not is_glob(path) then error(("Path does not exist: %s"):format(err), 0) end
       if listed then skip_unreadable(p, err) end
-    elseif st.isDir then
+    else
+      out[#out + 1] = { path = p, stat = st }
+    end
+  end
+  return out
+end
+
+-- The files of a path (see the top); raises "Path does not exist" as
+-- Spark does when nothing matches. allow_empty: an empty directory or glob
+-- gives {} (streams start from nothing).
+function M.resolve(path, allow_empty)
+  local out = {}
+  for _, root in ipairs(M.roots(path)) do
+    local p, st = root.path, root.stat
+    if st.isDir then
       local dir = p:gsub("/+$", "")
       for _, name in ipairs(M.list(p)) do
         if not hidden(name) then
@@ -159,6 +174,28 @@ function M.resolve(path, allow_empty)
   end
   table.sort(out, function(a, b) return a.path < b.path end)
   return out
+end
+
+M.skipUnreadable = skip_unreadable
+
+-- Removes what dir holds, subdirectories and all (dir itself stays): an
+-- overwrite of a partitioned directory.
+function M.empty(dir)
+  for _, name in ipairs(M.list(dir)) do
+    local p = dir .. "/" .. name
+    -- remove() unlinks a file or a symbolic link (never what it points
+    -- to) and removes an empty directory: only a directory with content
+    -- is gone into.
+    local ok, err = os.remove(p)
+    if not ok then
+      local st = M.stat(p)
+      if st and st.isDir then
+        M.empty(p)
+        ok, err = os.remove(p)
+      end
+      if not ok then error(("cannot remove %s: %s"):format(p, tostring(err)), 0) end
+    end
+  end
 end
 
 -- An absolute path, for logs that must name a file the same way whatever

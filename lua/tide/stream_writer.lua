@@ -74,6 +74,14 @@ function Writer:option(k, v) self.opts[tostring(k):lower()] = checks.optionValue
 function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
 function Writer:queryName(name) self.name = name; return self end
 
+-- partitionBy("k", "d") or partitionBy{"k", "d"}: the csv, json and text
+-- sinks write each epoch's rows into partition directories
+-- (k=1/d=x/part-....csv), as Spark's file sink; other sinks ignore it.
+function Writer:partitionBy(...)
+  self.partitionCols = require("tide.partitions").names("partitionBy", ...)
+  return self
+end
+
 -- Spark's modes. A query with a streaming aggregation writes every group
 -- ("complete") or the groups a batch changed ("update"); one without
 -- writes each batch's rows, in "update" as in "append" (Spark accepts it

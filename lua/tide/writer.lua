@@ -39,6 +39,14 @@ function Writer:format(name) self.fmt = tostring(name):lower(); return self end
 function Writer:option(k, v) self.opts[tostring(k):lower()] = checks.optionValue(k, v); return self end
 function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
 
+-- partitionBy("k", "d") or partitionBy{"k", "d"}: csv, json and text
+-- saves write a directory per value (k=1/d=x/part-....csv), as Spark's;
+-- the columns are checked when the DataFrame is saved, as Spark does.
+function Writer:partitionBy(...)
+  self.partitionCols = require("tide.partitions").names("partitionBy", ...)
+  return self
+end
+
 -- (level: the caller whose line a bad mode names)
 local function set_mode(self, name, level)
   local ok, m = pcall(pg_table.mode, name)
@@ -171,16 +179,22 @@ end
 
 -- csv, json and text, as Spark's batch file writes: a directory (the path) of
 -- part files, one a save (part-00000-<uuid>.csv, written atomically, as
--- the streaming file sinks write theirs), and _SUCCESS once it is whole.
+-- the streaming file sinks write theirs), and _SUCCESS once it is whole;
+-- partitioned (partitionBy), one part file in each partition directory.
 -- Modes: errorifexists (the default) fails when the path holds anything,
--- ignore writes nothing then, overwrite first removes the directory's
--- files, append adds a part file.
+-- ignore writes nothing then, overwrite first removes what the directory
+-- holds, partition directories too, append adds part files.
 local function save_file(self, format)
   local files = require("tide.files")
+  local file_sink = require("tide.sinks.file")
   local path = self.opts.path
   if not path or path == "" then error(("%s: no path given (df.write:%s(path))"):format(format, format), 0) end
-  -- (Spark checks the schema before it looks at the path)
-  if format == "text" then require("tide.sinks.file").checkText(self.df.schema, self.opts) end
+  -- (Spark checks the partition columns, then the schema, before it
+  -- looks at the path)
+  -- (rawget: a writer's missing field is an error, a misspelt method's)
+  local partition_by = rawget(self, "partitionCols")
+  local data = file_sink.dataColumns(self.df.schema, partition_by)
+  if format == "text" then file_sink.checkText(data, self.opts) end
   local info = files.stat(path)
   if info and not info.isDir then error(("%s: path %s is a file, not a directory"):format(format, path), 0) end
   local names = info and files.list(path) or {}
@@ -191,14 +205,12 @@ local function save_file(self, format)
     elseif self.saveMode == "ignore" then
       return 0, "ignored"
     elseif self.saveMode == "overwrite" then
-      for _, name in ipairs(names) do
-        local ok, err = os.remove(path .. "/" .. name)
-        if not ok then error(("%s: overwrite cannot remove %s: %s"):format(format, name, tostring(err)), 0) end
-      end
+      local ok, err = pcall(files.empty, path)
+      if not ok then error(("%s: overwrite %s"):format(format, tostring(err)), 0) end
     end
   end
   local id = require("tide.checkpoint").uuid()
-  local sink = require("tide.sinks.file").new({ opts = self.opts }, self.df.schema, format, { id = id })
+  local sink = file_sink.new({ opts = self.opts, partitionCols = partition_by }, self.df.schema, format, { id = id })
   local rows = sink:addBatch(0, self.df:toBatch())
   local f = assert(io.open(path .. "/_SUCCESS", "w"))
   f:close()

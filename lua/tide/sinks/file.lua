@@ -11,11 +11,17 @@
 --         2026-12-05T18:08:58.649Z (the json sink's to_json writes the same)
 --   text: the one string column, a row a line (a null one empty), each
 --         followed by lineSep ("\n"), to part-....txt, as Spark's
+-- With partitionBy(cols) (the writer's partitionCols), each epoch writes
+-- one file into each partition directory its rows have,
+-- PATH/k=1/d=x/part-<epoch>-<query id>.<ext>, holding the other columns
+-- (tide.partitions). A replayed epoch has the same rows, so it rewrites
+-- the same files: still every row exactly once, with no log to keep.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local eval = require("tide.eval")
 local execution = require("tide.execution")
+local partitions = require("tide.partitions")
 
 local M = {}
 local Sink = {}
@@ -50,6 +56,20 @@ function M.checkText(schema, opts)
   end
 end
 
+-- The columns the files hold: schema without the partition columns
+-- (partition_by: their names, checked as Spark checks them), and the
+-- 1-based indices of the partition columns.
+function M.dataColumns(schema, partition_by)
+  if not partition_by or #partition_by == 0 then return schema, nil end
+  local indices = partitions.writeColumns(schema, partition_by)
+  local skip, fields = {}, {}
+  for _, i in ipairs(indices) do skip[i] = true end
+  for i, f in ipairs(schema.fields) do
+    if not skip[i] then fields[#fields + 1] = f end
+  end
+  return T.struct(fields), indices
+end
+
 -- query: the StreamingQuery, whose id (the checkpoint's) names the files.
 function M.new(writer, schema, format, query)
   local opts = writer.opts
@@ -58,15 +78,20 @@ function M.new(writer, schema, format, query)
   if not id then error(("the %s sink needs its query's id"):format(format), 0) end
   local sink = setmetatable({ path = opts.path, format = format, queryId = id,
     description = "FileSink[" .. opts.path .. "]" }, Sink)
+  local data, indices = M.dataColumns(schema, writer.partitionCols)
+  if indices then sink.split = partitions.splitter(schema, indices) end
+  -- (the files' columns, taken from the rows of the whole schema)
   local cols = {}
-  for i, f in ipairs(schema.fields) do cols[i] = { k = "col", name = f.name } end
+  for i, f in ipairs(data.fields) do cols[i] = { k = "col", name = f.name } end
+  local full = schema
+  schema = data
   if format == "text" then
     M.checkText(schema, opts)
     sink.lineSep, sink.extension = opts.linesep or "\n", "txt"
-    sink.compiled = eval.compileSelect({ cols[1] }, schema)
+    sink.compiled = eval.compileSelect({ cols[1] }, full)
   elseif format == "json" then
     sink.compiled = eval.compileSelect({ { k = "alias", name = "value", expr = { k = "call", fn = "to_json",
-      args = { { k = "call", fn = "struct", args = cols } } } } }, schema)
+      args = { { k = "call", fn = "struct", args = cols } } } } }, full)
   else
     local casts = {}
     sink.timestamps, sink.dates = {}, {}
@@ -89,7 +114,7 @@ function M.new(writer, schema, format, query)
         casts[i] = { k = "alias", name = f.name, expr = { k = "cast", to = T.string, expr = cols[i] } }
       end
     end
-    sink.compiled = eval.compileSelect(casts, schema)
+    sink.compiled = eval.compileSelect(casts, full)
     sink.sep, sink.quote = one_char(opts, "sep", ","), one_char(opts, "quote", '"')
     sink.nullValue = opts.nullvalue or ""
     if opts.header == "true" then sink.header = table.concat(schema:fieldNames(), sink.sep) end
@@ -126,15 +151,14 @@ local function date_texts(strings, i, pattern)
   strings.columns[i] = dst[0]
 end
 
-function Sink:addBatch(epoch, batch)
-  local ctx = execution.context()
+-- Writes the rows of batch to file.
+local function write_file(self, file, batch, ctx)
   local strings = eval.project(batch, self.compiled, ctx)
-  local file = ("%s/part-%05d-%s.%s"):format(self.path, epoch, self.queryId, self.extension or self.format)
   if self.format == "text" then
     if C.tide_write_text(file, strings.columns, self.lineSep, #self.lineSep, errbuf, 1024) ~= 0 then
       error("text sink: " .. ffi.string(errbuf), 0)
     end
-    return batch:count()
+    return
   end
   local lines
   if self.format == "json" then
@@ -149,6 +173,19 @@ function Sink:addBatch(epoch, batch)
   end
   if C.tide_write_lines(file, self.header, lines, errbuf, 1024) ~= 0 then
     error(self.format .. " sink: " .. ffi.string(errbuf), 0)
+  end
+end
+
+function Sink:addBatch(epoch, batch)
+  local ctx = execution.context()
+  local name = ("part-%05d-%s.%s"):format(epoch, self.queryId, self.extension or self.format)
+  if not self.split then
+    write_file(self, self.path .. "/" .. name, batch, ctx)
+  else
+    -- (the writes create the partition directories)
+    for _, part in ipairs(self.split(batch, ctx)) do
+      write_file(self, ("%s/%s/%s"):format(self.path, part.dir, name), part.batch, ctx)
+    end
   end
   return batch:count()
 end

@@ -15,6 +15,7 @@ local T = require("tide.types")
 local files = require("tide.files")
 local batchlib = require("tide.batch")
 local input_files = require("tide.input_files")
+local partitions = require("tide.partitions")
 
 local M = {}
 
@@ -58,7 +59,7 @@ M.knownOptions = { "sep", "delimiter", "quote", "escape", "header", "inferSchema
   "comment", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace", "nanValue", "positiveInf", "negativeInf",
   "dateFormat", "timestampFormat", "maxColumns", "maxCharsPerColumn", "multiLine", "locale", "lineSep",
   "enforceSchema", "emptyValue", "unescapedQuoteHandling", "pathGlobFilter", "recursiveFileLookup",
-  "latestFirst", "fileNameOnly", "maxFileAge", "preferDate", "enableDateTimeParsingFallback" }
+  "latestFirst", "fileNameOnly", "maxFileAge", "preferDate", "enableDateTimeParsingFallback", "basePath" }
 
 -- Date formats whose dates Spark's lenient timestamp parsing also reads
 -- (CSVInferSchema's LENIENT_TS_FORMATTER_SUPPORTED_DATE_FORMATS): with one
@@ -342,7 +343,8 @@ end
 -- counts to ctx when given, and the records read (those dropped too) to
 -- ctx.sourceRecords: a stream's numInputRows, so that input = output +
 -- dropped as for a Kafka source whose from_json drops rows. The rows each
--- file gave go to ctx too (tide.input_files: input_file_name()).
+-- file gave go to ctx too (tide.input_files: input_file_name()), and are
+-- returned after the batch (runs[i]: the rows of list[i]).
 local function read_files(list, schema, o, corrupt, ctx)
   local fields, n, keep = c_fields(schema)
   local b = batchlib.wrap(C.tide_csv_batch_new(fields, n, CHUNK_ROWS), "out of memory creating a CSV batch")
@@ -383,7 +385,7 @@ local function read_files(list, schema, o, corrupt, ctx)
   progress:done()
   input_files.record(ctx, b, runs)
   local _ = keep
-  return b
+  return b, runs
 end
 M.readFiles = read_files
 
@@ -393,8 +395,32 @@ local function resolve_schema(schema, paths, o)
   return string_schema(paths, o)
 end
 
-function M.batch(options, schema, path)
+-- A read of partitioned directories (tide.partitions): the files' columns
+-- are those of data_schema, the partition columns added to each batch.
+function M.partitioned(layout, description, data_schema, read)
+  return {
+    schema = layout:setSchema(data_schema),
+    description = description,
+    paths = layout.files,
+    -- (listed again at each read, the partition columns' types kept)
+    read = function(_, ctx)
+      local list = layout:list()
+      local b, runs = read(list, ctx)
+      return layout:attach(b, list, runs, ctx)
+    end,
+  }
+end
+
+function M.batch(options, schema, path, session)
   local o = parse_options(options)
+  local layout = partitions.discover(path, options, schema, session)
+  if layout then
+    local data = resolve_schema(layout:dataSchema(schema), layout.files, o)
+    local corrupt = check_schema(data, o)
+    return M.partitioned(layout, ("FileScan csv [%s]"):format(tostring(path)), data, function(list, ctx)
+      return read_files(list, data, o, corrupt, ctx)
+    end)
+  end
   local paths = files.resolve(path)
   schema = resolve_schema(schema, paths, o)
   local corrupt = check_schema(schema, o)
@@ -404,7 +430,7 @@ function M.batch(options, schema, path)
     paths = paths,
     -- Files are listed again at each read, as Spark does for a new query.
     read = function(_, ctx)
-      return read_files(files.resolve(path), schema, o, corrupt, ctx)
+      return (read_files(files.resolve(path), schema, o, corrupt, ctx))
     end,
   }
 end
@@ -525,14 +551,16 @@ function M.lineOf(path, record)
   return line
 end
 
-function M.stream(options, schema, path)
+function M.stream(options, schema, path, session)
   local file_stream = require("tide.sources.file_stream")
   file_stream.requireSchema(schema, "csv")
   local o = parse_options(options)
-  local corrupt = check_schema(schema, o)
+  local layout = partitions.discover(path, options, schema, session, true)
+  local data = layout and layout:dataSchema(schema) or schema
+  local corrupt = check_schema(data, o)
   return file_stream.new {
-    format = "csv", path = path, schema = schema, options = options,
-    read = function(list, ctx) return read_files(list, schema, o, corrupt, ctx) end,
+    format = "csv", path = path, schema = schema, options = options, partitions = layout, dataSchema = data,
+    read = function(list, ctx) return read_files(list, data, o, corrupt, ctx) end,
   }
 end
 

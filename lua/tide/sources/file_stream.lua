@@ -29,7 +29,10 @@ Source.__index = Source
 
 local errbuf = ffi.new("char[1024]")
 
--- spec: { format, path, schema, options, read = function(file_list, ctx) -> batch }
+-- spec: { format, path, schema, options, read = function(file_list, ctx) -> batch, runs }
+-- and, for partitioned directories, partitions (a tide.partitions layout)
+-- and dataSchema (the columns of the files): the stream's schema is then
+-- the layout's, each batch gets its files' partition columns.
 -- As Spark: a file stream does not infer its schema (the files it will
 -- read are not there yet).
 function M.requireSchema(schema, format)
@@ -44,8 +47,16 @@ function M.new(spec)
   if spec.options.maxfilespertrigger and (not max_files or max_files < 1 or max_files ~= math.floor(max_files)) then
     error(("maxFilesPerTrigger must be a whole number >= 1, not %q"):format(spec.options.maxfilespertrigger), 0)
   end
+  local read, schema, layout = spec.read, spec.schema, spec.partitions
+  if layout then
+    schema = layout:setSchema(spec.dataSchema)
+    read = function(list, ctx)
+      local b, runs = spec.read(list, ctx)
+      return layout:attach(b, list, runs, ctx)
+    end
+  end
   return setmetatable({
-    schema = spec.schema, path = spec.path, read = spec.read, maxFiles = max_files,
+    schema = schema, path = spec.path, read = read, maxFiles = max_files, partitions = layout,
     description = ("FileStreamSource[file:%s]"):format(files.absolute(spec.path)),
     -- One log entry per batch: streaming caps each batch's offsets with
     -- this (planEnd's limit), except under trigger once.
@@ -115,7 +126,8 @@ function Source:stop() end
 -- Files under the path in no entry yet, oldest first.
 function Source:newFiles()
   local fresh = {}
-  for _, f in ipairs(files.resolve(self.path, true)) do
+  local listed = self.partitions and self.partitions:list() or files.resolve(self.path, true)
+  for _, f in ipairs(listed) do
     local abs = files.absolute(f.path)
     if not self.seen[abs] then
       f.path = abs
@@ -219,7 +231,7 @@ function Source:getBatch(start, finish, ctx)
       list[#list + 1] = { path = f.path, size = st.size, mtime = st.mtime }
     end
   end
-  return self.read(list, ctx)
+  return (self.read(list, ctx))
 end
 
 return M

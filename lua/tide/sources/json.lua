@@ -20,6 +20,7 @@ local batchlib = require("tide.batch")
 local csv = require("tide.sources.csv")
 local input_files = require("tide.input_files")
 local json_functions = require("tide.json_functions")
+local partitions = require("tide.partitions")
 
 local M = {}
 
@@ -31,7 +32,7 @@ local function cerr() return ffi.string(errbuf) end
 -- Spark's spellings, for load()'s warning about a misspelled option.
 M.knownOptions = { "mode", "columnNameOfCorruptRecord", "samplingRatio", "primitivesAsString",
   "allowNonNumericNumbers", "multiLine", "encoding", "lineSep", "maxFilesPerTrigger", "dateFormat",
-  "enableDateTimeParsingFallback", "timestampFormat" }
+  "enableDateTimeParsingFallback", "timestampFormat", "basePath" }
 
 -- ---- options ---------------------------------------------------------------------
 
@@ -381,7 +382,8 @@ end
 -- malformed and dropped counts go to ctx when given, and the records read
 -- (non-blank lines, dropped ones too) to ctx.sourceRecords, a stream's
 -- numInputRows (as the CSV source's), and the rows each file gave too
--- (tide.input_files: input_file_name()).
+-- (tide.input_files: input_file_name()), returned after the batch
+-- (runs[i]: the rows of list[i]).
 local function read_files(list, schema, plan, ctx)
   local parts, runs = {}, {}
   local progress = csv.progress(list, "reading")
@@ -419,7 +421,7 @@ local function read_files(list, schema, plan, ctx)
     out = batchlib.wrap(joined)
   end
   input_files.record(ctx, out, runs)
-  return out
+  return out, runs
 end
 
 -- Spark ML's vectors have no JSON form (the only tide type without one),
@@ -452,8 +454,16 @@ local function plan_for(schema, o)
   return plan
 end
 
-function M.batch(options, schema, path)
+function M.batch(options, schema, path, session)
   local o = parse_options(options)
+  local layout = partitions.discover(path, options, schema, session)
+  if layout then
+    local data = layout:dataSchema(schema) or infer(layout.files, o)
+    local plan = plan_for(data, o)
+    return csv.partitioned(layout, ("FileScan json [%s]"):format(tostring(path)), data, function(list, ctx)
+      return read_files(list, data, plan, ctx)
+    end)
+  end
   if not schema then
     local list = files.resolve(path)
     if #list == 0 then error("Unable to infer schema for JSON. It must be specified manually.", 0) end
@@ -464,18 +474,20 @@ function M.batch(options, schema, path)
     schema = schema,
     description = ("FileScan json [%s]"):format(tostring(path)),
     -- Files are listed again at each read, as Spark does for a new query.
-    read = function(_, ctx) return read_files(files.resolve(path), schema, plan, ctx) end,
+    read = function(_, ctx) return (read_files(files.resolve(path), schema, plan, ctx)) end,
   }
 end
 
-function M.stream(options, schema, path)
+function M.stream(options, schema, path, session)
   local file_stream = require("tide.sources.file_stream")
   file_stream.requireSchema(schema, "json")
   local o = parse_options(options)
-  local plan = plan_for(schema, o)
+  local layout = partitions.discover(path, options, schema, session, true)
+  local data = layout and layout:dataSchema(schema) or schema
+  local plan = plan_for(data, o)
   return file_stream.new {
-    format = "json", path = path, schema = schema, options = options,
-    read = function(list, ctx) return read_files(list, schema, plan, ctx) end,
+    format = "json", path = path, schema = schema, options = options, partitions = layout, dataSchema = data,
+    read = function(list, ctx) return read_files(list, data, plan, ctx) end,
   }
 end
 

@@ -17,12 +17,14 @@
 local T = require("tide.types")
 local files = require("tide.files")
 local csv = require("tide.sources.csv")
+local partitions = require("tide.partitions")
 
 local M = {}
 
 -- Spark's spellings, for load()'s warning about a misspelled option.
 M.knownOptions = { "wholetext", "lineSep", "encoding", "compression", "maxFilesPerTrigger", "pathGlobFilter",
-  "recursiveFileLookup", "modifiedBefore", "modifiedAfter", "latestFirst", "fileNameOnly", "maxFileAge" }
+  "recursiveFileLookup", "modifiedBefore", "modifiedAfter", "latestFirst", "fileNameOnly", "maxFileAge",
+  "basePath" }
 
 local DEFAULT_SCHEMA = T.fromDDL("value string")
 
@@ -72,27 +74,36 @@ local function describe(path)
   return type(path) == "table" and table.concat(path, ", ") or tostring(path)
 end
 
-function M.batch(options, schema, path)
+function M.batch(options, schema, path, session)
   local o = parse_options(options)
-  schema = check_schema(schema)
   if path == nil then error("text: no path given (spark.read:text(path))", 0) end
+  local layout = partitions.discover(path, options, schema, session)
+  if layout then
+    -- (the user's schema names the partition columns too: the text is the other one)
+    local data = check_schema(layout:dataSchema(schema))
+    return csv.partitioned(layout, ("FileScan text [%s]"):format(describe(path)), data, function(list, ctx)
+      return csv.readFiles(list, data, o, -1, ctx)
+    end)
+  end
+  schema = check_schema(schema)
   resolve(path) -- ("Path does not exist" at once, as Spark's)
   return {
     schema = schema,
     description = ("FileScan text [%s]"):format(describe(path)),
     -- Files are listed again at each read, as Spark does for a new query.
-    read = function(_, ctx) return csv.readFiles(resolve(path), schema, o, -1, ctx) end,
+    read = function(_, ctx) return (csv.readFiles(resolve(path), schema, o, -1, ctx)) end,
   }
 end
 
 -- As Spark, a text stream needs no schema: it has but the one column.
-function M.stream(options, schema, path)
+function M.stream(options, schema, path, session)
   local o = parse_options(options)
-  schema = check_schema(schema)
   if type(path) ~= "string" then error("text: a stream reads one path (a directory or a glob)", 0) end
+  local layout = partitions.discover(path, options, schema, session, true)
+  local data = check_schema(layout and layout:dataSchema(schema) or schema)
   return require("tide.sources.file_stream").new {
-    format = "text", path = path, schema = schema, options = options,
-    read = function(list, ctx) return csv.readFiles(list, schema, o, -1, ctx) end,
+    format = "text", path = path, schema = data, options = options, partitions = layout, dataSchema = data,
+    read = function(list, ctx) return csv.readFiles(list, data, o, -1, ctx) end,
   }
 end
 
