@@ -15,29 +15,14 @@
 -- Columnar: one projection of the ids and inline(array(struct(name, value),
 -- ...)), tide.generate's explode kernel repeating each row once per value.
 -- Row by row, so a stream unpivots batch by batch, as Spark allows.
-local T = require("tide.types")
 local column = require("tide.column")
 local checks = require("tide.checks")
 local coerce = require("tide.eval_coerce")
 
 local M = {}
-local ID = T.ID
 local fail = checks.failAtUser
 
--- The type values of types a and b both widen to, or nil.
-local function wider(a, b)
-  if a == b then return a end
-  if coerce.isVoid(a) then return b end
-  if coerce.isVoid(b) then return a end
-  if coerce.isNumeric(a) and coerce.isNumeric(b) then return coerce.widerNumeric(a, b) end
-  local datetime = coerce.datetime(a, b)
-  if datetime then return datetime end
-  if a.id == ID.array and b.id == ID.array then
-    local element = wider(a.elementType, b.elementType)
-    return element and T.array(element, a.containsNull or b.containsNull)
-  end
-  return nil
-end
+local wider = coerce.widerWithoutStrings
 
 -- Spark's toSQLType: "INT", "ARRAY<BIGINT>".
 local function sql_type(t) return '"' .. t:simpleString():upper() .. '"' end

@@ -15,6 +15,26 @@ M.void = setmetatable({ id = 0, name = "void", simple = "void" }, getmetatable(T
 local function is_void(t) return t.id == 0 end
 M.isVoid = is_void
 
+-- The type values of types a and b both widen to without turning into
+-- strings (Spark's findWiderTypeWithoutStringPromotion: inline tables',
+-- UNPIVOT's and unpivot's values), or nil.
+function M.widerWithoutStrings(a, b)
+  if a == b or a:simpleString() == b:simpleString() then return a end
+  if is_void(a) then return b end
+  if is_void(b) then return a end
+  if M.isNumeric(a) and M.isNumeric(b) then return M.widerNumeric(a, b) end
+  local datetime = M.datetime(a, b)
+  if datetime then return datetime end
+  if a.id == ID.array and b.id == ID.array then
+    local element = M.widerWithoutStrings(a.elementType, b.elementType)
+    return element and T.array(element, a.containsNull or b.containsNull)
+  end
+  if a.id == ID.map and b.id == ID.map then
+    local k, v = M.widerWithoutStrings(a.keyType, b.keyType), M.widerWithoutStrings(a.valueType, b.valueType)
+    return k and v and T.map(k, v)
+  end
+end
+
 -- CAST(value AS t) for a column an untyped value was kept in (void its
 -- Spark type, its values strings): an untyped NULL as a NULL of t,
 -- array()'s elements as t's, map()'s empty maps (or nulls) as t's.

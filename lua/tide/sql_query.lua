@@ -284,7 +284,9 @@ local function select_core(p, session, ctes, in_set)
   end
   for _, o in ipairs(org.order) do o.expr = sq:scalars(o.expr, grouped) end
   df = where and sq:where(where) or sq.df
-  if #df._plan.schema.fields > sq.width then
+  -- * as the FROM clause's own columns where subqueries joined more, and
+  -- under GROUP BY ALL (its keys and items the same expressions)
+  if #df._plan.schema.fields > sq.width or group_all then
     local listed = {}
     for _, item in ipairs(items) do
       if item.k == "star" then
@@ -293,19 +295,7 @@ local function select_core(p, session, ctes, in_set)
         listed[#listed + 1] = item
       end
     end
-    items = listed
-  end
-  if group_all then
-    -- (keys and items the same expressions: * as its columns)
-    local listed = {}
-    for _, item in ipairs(items) do
-      if item.k == "star" then
-        for _, c in ipairs(sq:ownColumns()) do listed[#listed + 1] = c end
-      else
-        listed[#listed + 1] = item
-      end
-    end
-    items, org.groupAll = listed, true
+    items, org.groupAll = listed, group_all or nil
   end
   if correlated then
     return correlation.result(M.plan, df, items, { distinct = distinct, keys = keys, having = having,

@@ -95,25 +95,8 @@ local function row_count(session, node, what)
   return n
 end
 
--- The type values of types a and b both widen to without turning into
--- strings (Spark's findWiderTypeWithoutStringPromotion: an inline table's
--- and UNPIVOT's columns), or nil.
-local function wider(a, b)
-  if a == b or a:simpleString() == b:simpleString() then return a end
-  if coerce.isVoid(a) then return b end
-  if coerce.isVoid(b) then return a end
-  if coerce.isNumeric(a) and coerce.isNumeric(b) then return coerce.widerNumeric(a, b) end
-  local datetime = coerce.datetime(a, b)
-  if datetime then return datetime end
-  if a.id == ID.array and b.id == ID.array then
-    local element = wider(a.elementType, b.elementType)
-    return element and T.array(element, a.containsNull or b.containsNull)
-  end
-  if a.id == ID.map and b.id == ID.map then
-    local k, v = wider(a.keyType, b.keyType), wider(a.valueType, b.valueType)
-    return k and v and T.map(k, v)
-  end
-end
+-- (Spark's findWiderTypeWithoutStringPromotion)
+local wider = coerce.widerWithoutStrings
 
 -- Qualified names: t.col is col of the table aliased t (a struct field of
 -- another column stays one); in a join's condition it stays "t.col" for
