@@ -105,18 +105,22 @@ local function literal_column(value, t)
   return holder, holder.columns
 end
 
+-- A run of a compiled node: value (of type t) in every row of its input;
+-- name in its errors.
+local function broadcast(value, t, name)
+  local holder, col = literal_column(value, t)
+  return function(input, out)
+    local dst = new_column(out)
+    check(C.tide_eval_broadcast(out, col, input.num_rows, dst, errbuf, ERRLEN), name)
+    local _ = holder
+    return dst
+  end
+end
+
 -- A compiled NULL of type t.
 local function null_of(t, name)
-  local holder, col = literal_column(nil, coerce.materialized(t))
-  return {
-    type = t, name = name or "NULL", literal = { value = nil },
-    run = function(input, out)
-      local dst = new_column(out)
-      check(C.tide_eval_broadcast(out, col, input.num_rows, dst, errbuf, ERRLEN), "NULL")
-      local _ = holder
-      return dst
-    end,
-  }
+  return { type = t, name = name or "NULL", literal = { value = nil },
+           run = broadcast(nil, coerce.materialized(t), "NULL") }
 end
 
 local function same_type(a, b)
@@ -127,16 +131,8 @@ end
 -- void elements take the type of what they meet (coalesce(tags, array())).
 local EMPTY_ARRAY, EMPTY_MAP = { n = 0 }, {}
 local function empty_of(t, name)
-  local holder, col = literal_column(t.id == ID.map and EMPTY_MAP or EMPTY_ARRAY, coerce.materialized(t))
-  return {
-    type = t, name = name, empty = true,
-    run = function(input, out)
-      local dst = new_column(out)
-      check(C.tide_eval_broadcast(out, col, input.num_rows, dst, errbuf, ERRLEN), name)
-      local _ = holder
-      return dst
-    end,
-  }
+  return { type = t, name = name, empty = true,
+           run = broadcast(t.id == ID.map and EMPTY_MAP or EMPTY_ARRAY, coerce.materialized(t), name) }
 end
 M.emptyOf = empty_of
 
@@ -356,16 +352,7 @@ function compilers.lit(node)
     local as_string = null_of(T.string, name)
     return { type = VOID, name = name, literal = { value = nil }, run = as_string.run }
   end
-  local holder, col = literal_column(v, t)
-  local c = {
-    type = t, name = name, literal = { value = v },
-    run = function(input, out)
-      local dst = new_column(out)
-      check(C.tide_eval_broadcast(out, col, input.num_rows, dst, errbuf, ERRLEN), name)
-      local _ = holder
-      return dst
-    end,
-  }
+  local c = { type = t, name = name, literal = { value = v }, run = broadcast(v, t, name) }
   if node.type and node.type ~= t then
     local typed = cast_to(c, node.type)
     typed.literal = c.literal
