@@ -240,6 +240,16 @@ local INPUTS = {
   { { "structured streaming", 90 } },
 }
 
+-- Every row a foreachBatch collector kept (out[epoch] = its rows), sorted.
+local function written(out)
+  local all = {}
+  for epoch = 1, table.maxn(out) do
+    for _, r in ipairs(out[epoch] or {}) do all[#all + 1] = r end
+  end
+  table.sort(all)
+  return all
+end
+
 local function add_input(dir, i) t.write_csv(("%s/%02d.csv"):format(dir, i), INPUTS[i]) end
 
 t.test("complete mode: every session after each batch, merged across batches", function()
@@ -292,19 +302,11 @@ t.test("append mode: each session once, when the watermark passes its end; late 
   local p = q:lastProgress()
   -- The last watermark (60) makes five sessions final in a batch without
   -- data, which the query runs on its own once the batch before is done.
-  local function written()
-    local all = {}
-    for epoch = 1, table.maxn(out) do
-      for _, r in ipairs(out[epoch] or {}) do all[#all + 1] = r end
-    end
-    table.sort(all)
-    return all
-  end
-  t.wait_for(function() return #written() >= 5 end, 10)
+  t.wait_for(function() return #written(out) >= 5 end, 10)
   q:stop()
   t.same_table(dropped, { 2 })
   t.eq(p.stateOperators[1].operatorName, "sessionWindowStateStoreSaveExec")
-  t.same_table(written(), { "hello|40|51|11|2", "spark|25|50|25|3", "streaming|25|51|26|4", "structured|41|51|10|1",
+  t.same_table(written(out), { "hello|40|51|11|2", "spark|25|50|25|3", "streaming|25|51|26|4", "structured|41|51|10|1",
     "world|40|51|11|2" })
   t.ok(io.open(cp .. "/state/6/1.delta", "r"), "the sessions are state/6/ in the checkpoint")
 end)
@@ -380,18 +382,10 @@ t.test("dynamic gap, append mode: Spark's sessions, late rows dropped, across a 
     q:processAllAvailable()
     if i == 3 then dropped[#dropped + 1] = q:lastProgress().stateOperators[1].numRowsDroppedByWatermark end
   end
-  local function written()
-    local all = {}
-    for epoch = 1, table.maxn(out) do
-      for _, r in ipairs(out[epoch] or {}) do all[#all + 1] = r end
-    end
-    table.sort(all)
-    return all
-  end
-  t.wait_for(function() return #written() >= 3 end, 10)
+  t.wait_for(function() return #written(out) >= 3 end, 10)
   q:stop()
   t.same_table(dropped, { 2 })
-  t.same_table(written(), { "hello|40|42|2|2", "spark|25|50|25|3", "streaming|25|51|26|4" })
+  t.same_table(written(out), { "hello|40|42|2|2", "spark|25|50|25|3", "streaming|25|51|26|4" })
 end)
 
 -- A stream of {user, at (seconds), gap}, a file a batch, sessionized by
@@ -436,17 +430,9 @@ t.test("dynamic gap, append mode: a session opened with one gap is extended by e
     end
     q:processAllAvailable()
   end
-  local function written()
-    local all = {}
-    for epoch = 1, table.maxn(out) do
-      for _, r in ipairs(out[epoch] or {}) do all[#all + 1] = r end
-    end
-    table.sort(all)
-    return all
-  end
-  t.wait_for(function() return #written() >= 3 end, 10)
+  t.wait_for(function() return #written(out) >= 3 end, 10)
   q:stop()
-  t.same_table(written(), { "a|10|59|4|160", "b|10|12|1|10", "b|13|15|1|13" })
+  t.same_table(written(out), { "a|10|59|4|160", "b|10|12|1|10", "b|13|15|1|13" })
   t.ok(io.open(cp .. "/state/6/1.delta", "r"), "the sessions are state/6/ in the checkpoint")
 end)
 
