@@ -22,13 +22,7 @@ local function in_zone(zone, fn)
 end
 
 -- The one column of df's rows, as text.
-local function column(df)
-  local out = {}
-  for i, row in ipairs(df:toBatch():showCells(1000, false).rows) do out[i] = row[1] end
-  return out
-end
-
-local function expr(e) return column(spark:range(1):selectExpr(e))[1] end
+local function expr(e) return t.rows(spark:range(1):selectExpr(e))[1] end
 
 -- The name and type a select gives e.
 local function named(e)
@@ -119,8 +113,8 @@ end)
 t.test("timestampadd and timestampdiff: nulls, columns, overflow and bad units", function()
   local df = spark:range(3):selectExpr("CAST(CASE id WHEN 0 THEN 1 WHEN 2 THEN 2 END AS int) AS n",
     "CASE WHEN id < 2 THEN TIMESTAMP '2024-01-31 10:00:00' END AS ts")
-  t.same_table(column(df:selectExpr("timestampadd(MONTH, n, ts)")), { "2024-02-29 10:00:00", "null", "null" })
-  t.same_table(column(df:selectExpr("timestampdiff(HOUR, ts, timestampadd(DAY, n, ts))")), { "24", "null", "null" })
+  t.same_table(t.rows(df:selectExpr("timestampadd(MONTH, n, ts)")), { "2024-02-29 10:00:00", "null", "null" })
+  t.same_table(t.rows(df:selectExpr("timestampdiff(HOUR, ts, timestampadd(DAY, n, ts))")), { "24", "null", "null" })
   t.eq(expr("timestampadd(DAY, NULL, TIMESTAMP '2024-01-01 00:00:00')"), "null")
   t.eq(expr("timestampdiff(DAY, NULL, TIMESTAMP '2024-01-01 00:00:00')"), "null")
   -- (raised when the batch runs, as Spark raises it)
