@@ -52,8 +52,9 @@ end
 
 -- The keys whose values tide checks when they are set, as Spark checks
 -- the settings it knows: allowed(value) tells whether a value fits, `want`
--- says what does, and apply(value or nil) acts on the engine at once
--- (nil: unset, back to the default). Keys under spark.tide. are tide's
+-- says what does, apply(value or nil) acts on the engine at once
+-- (nil: unset, back to the default), and `default` is what conf:get and
+-- SET give while the key is unset. Keys under spark.tide. are tide's
 -- own: any other is refused, as a misspelled one would change nothing.
 -- Other keys are kept as given (tide reads none of them), except the
 -- Spark settings below, common in ported jobs, whose values are checked
@@ -75,12 +76,14 @@ local KNOWN = {
   -- tide has no shuffle; Spark's check of the value, so that a job that
   -- runs on Spark runs here.
   ["spark.sql.shuffle.partitions"] = {
+    default = "200",
     want = "a whole number >= 1",
     allowed = function(v) return whole_number(v, 1) end,
   },
   -- How many state deltas a streaming operator writes between two whole
   -- snapshots of its state (tide.state_store), as Spark's.
   ["spark.sql.streaming.stateStore.minDeltasForSnapshot"] = {
+    default = "10",
     want = "a whole number >= 1",
     allowed = function(v) return whole_number(v, 1) end,
   },
@@ -88,6 +91,7 @@ local KNOWN = {
   -- and split into fields (engine/time_zone.c). Spark's default is the
   -- JVM's zone; tide's, when unset, is UTC.
   ["spark.sql.session.timeZone"] = {
+    default = "UTC",
     want = "a time zone Spark takes: a region id of tzdata (Europe/Paris, America/Los_Angeles), "
       .. "an offset (+02:00, -08:00, UTC+1) or UTC",
     allowed = function(v)
@@ -134,7 +138,9 @@ local function checked(key, value)
   return tostring(value)
 end
 
--- spark.conf:set(key, value) / :get(key, default) / :unset(key)
+-- spark.conf:set(key, value) / :get(key, default) / :unset(key). Unset,
+-- get gives its default argument, else the key's default (Spark's
+-- `spark.conf.get("spark.sql.shuffle.partitions")` is "200"), else nil.
 function M.newConf()
   local values = {}
   local conf = {}
@@ -145,8 +151,9 @@ function M.newConf()
   end
   function conf:get(k, default)
     local v = values[k]
-    if v == nil then return default end
-    return v
+    if v ~= nil then return v end
+    if default ~= nil then return default end
+    return KNOWN[k] and KNOWN[k].default
   end
   function conf:unset(k)
     if KNOWN[k] and KNOWN[k].apply then KNOWN[k].apply(nil) end

@@ -229,7 +229,7 @@ local function set(p, session)
   key = text:match("^%s*(%S+)%s*$")
   if key then
     key = unquoted(key)
-    return session:createDataFrame({ { key, conf:get(key, "<undefined>") } }, "key string, value string")
+    return session:createDataFrame({ { key, conf:get(key) or "<undefined>" } }, "key string, value string")
   end
   if text:match("%S") then error(("SET: cannot read %q (SET key = value, SET key or SET)"):format(text), 0) end
   local rows = {}

@@ -62,7 +62,7 @@ t.test("SET, SET key, SET key = value and RESET over spark.conf", function()
     { "2024-01-01 01:00:00" }, "the zone set is the session's")
   t.ok(#t.rows(spark:sql("SET")) >= 1)
   none(spark:sql("RESET spark.sql.session.timeZone"))
-  t.same_table(t.rows(spark:sql("SET spark.sql.session.timeZone")), { "spark.sql.session.timeZone|<undefined>" })
+  t.same_table(t.rows(spark:sql("SET spark.sql.session.timeZone")), { "spark.sql.session.timeZone|UTC" }, "back to the default")
   t.raises(function() spark:sql("SET spark.sql.session.timeZone = Mars/Base") end, "spark.sql.session.timeZone")
 end)
 

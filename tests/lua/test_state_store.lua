@@ -372,7 +372,7 @@ t.test("minDeltasForSnapshot must be a whole number >= 1, checked when it is set
     t.at_caller(err)
     t.has(err, ("spark.sql.streaming.stateStore.minDeltasForSnapshot must be a whole number >= 1, not %q"):format(bad))
   end
-  t.eq(spark.conf:get(SNAPSHOT_CONF), nil, "nothing kept")
+  t.eq(spark.conf:get(SNAPSHOT_CONF), "10", "nothing kept: Spark's default")
 end)
 
 t.run()
