@@ -75,6 +75,18 @@ local reorder
 
 -- The expression of `node` (of type `from`, nullable or not) as a value
 -- of type `to` at `path`, or Spark's error.
+local function nullable_elements(path)
+  fail(("[NULLABLE_ARRAY_OR_MAP_ELEMENT] Array or map at %s contains nullable element while it's required to be"
+    .. " non-nullable."):format(sql_id(path)))
+end
+
+-- A fresh name for a lambda's parameter, so that nested ones never shadow.
+local lambdas = 0
+local function lambda_name()
+  lambdas = lambdas + 1
+  return "__to" .. lambdas
+end
+
 local function reconcile(node, from, nullable, to, to_nullable, path)
   if nullable and not to_nullable then
     fail(("[NULLABLE_COLUMN_OR_FIELD] Column or field %s is nullable while it's required to be non-nullable.")
@@ -93,6 +105,27 @@ local function reconcile(node, from, nullable, to, to_nullable, path)
       value = { k = "lit", value = nil, type = to } } }, otherwise = struct }
   end
   if from == to then return node end
+  -- Arrays and maps are reconciled element by element, as Spark's
+  -- Project.reconcileColumnType: structs inside them by name, not place.
+  if from.id == ID.array and to.id == ID.array then
+    if from.containsNull and not to.containsNull then nullable_elements(path) end
+    local x = lambda_name()
+    return { k = "call", fn = "transform", args = { node, { k = "lambda", params = { x },
+      body = reconcile({ k = "lambdavar", name = x }, from.elementType, from.containsNull, to.elementType,
+        to.containsNull, path) } } }
+  end
+  if from.id == ID.map and to.id == ID.map then
+    if from.valueContainsNull and not to.valueContainsNull then nullable_elements(path) end
+    local key, value = lambda_name(), lambda_name()
+    local function each(of, name, from_t, nullable, to_t, to_nullable)
+      return { k = "call", fn = "transform", args = { { k = "call", fn = of, args = { node } },
+        { k = "lambda", params = { name },
+          body = reconcile({ k = "lambdavar", name = name }, from_t, nullable, to_t, to_nullable, path) } } }
+    end
+    return { k = "call", fn = "map_from_arrays", args = {
+      each("map_keys", key, from.keyType, false, to.keyType, false),
+      each("map_values", value, from.valueType, from.valueContainsNull, to.valueType, to.valueContainsNull) } }
+  end
   if can_store(from, to) then return { k = "cast", expr = node, to = to } end
   fail(("[INVALID_COLUMN_OR_FIELD_DATA_TYPE] Column or field %s is of type %s while it's required to be %s.")
     :format(sql_id(path), sql_type(from), sql_type(to)))

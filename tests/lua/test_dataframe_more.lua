@@ -211,6 +211,27 @@ t.test("to(schema) reorders columns by name and casts them as Spark's Dataset.to
   t.same_table(rows_of(spark:sql("SELECT TIMESTAMP '2024-01-02 03:04:05' AS t"):to("t date")), { "2024-01-02" })
 end)
 
+t.test("to(schema) reconciles the elements of arrays and the keys and values of maps, structs by name", function()
+  local df = spark:createDataFrame({ { { { 1, "x" }, { 2, "y" } }, { k = { 3, "z" } }, { { 4 } } },
+    { nil, nil, nil } }, "arr array<struct<b:int,a:string>>, m map<string,struct<b:int,a:string>>,"
+    .. " deep array<array<int>>")
+  local to = df:to("deep array<array<bigint>>, arr array<struct<a:string,b:bigint>>,"
+    .. " m map<string,struct<a:string,b:double>>")
+  t.eq(to.schema:simpleString(), "struct<deep:array<array<bigint>>,arr:array<struct<a:string,b:bigint>>,"
+    .. "m:map<string,struct<a:string,b:double>>>")
+  t.same_table(rows_of(to), { "[[4]]|[{x, 1}, {y, 2}]|{k -> {z, 3.0}}", "null|null|null" })
+  t.raises_at_caller({
+    { function()
+        local T = tide.types
+        df:to(T.struct({ T.field("arr", T.array(T.fromDDL("a string, b bigint"), false)) }))
+      end,
+      "[NULLABLE_ARRAY_OR_MAP_ELEMENT] Array or map at `arr` contains nullable element while it's required to be"
+      .. " non-nullable." },
+    { function() df:to("arr array<struct<a:int,b:int>>") end, '[INVALID_COLUMN_OR_FIELD_DATA_TYPE] Column or'
+      .. ' field `arr`.`a` is of type "STRING" while it\'s required to be "INT".' },
+  })
+end)
+
 t.test("to(schema) fails as Spark's for a missing column, an unsafe cast or a nullable column", function()
   local df = spark:createDataFrame({ { "a", 1 } }, "i string, j int")
   t.raises_at_caller({
