@@ -103,4 +103,19 @@ int tide_pgnum_to_text(const pg_numeric *n, char *buf);
    PG_NUMERIC_MAX_BYTES bytes); returns the length. */
 int tide_pgnum_encode(const void *value, int scale, unsigned char *out);
 
+/* ---- dates and timestamps as text (pg_datetime.c) ------------------------ */
+
+/* The longest text below (a timestamp's year has at most 6 digits), with
+   room to spare. */
+#define PG_DATETIME_TEXT_MAX 48
+
+struct tide_zone;
+/* Day number `days` as PostgreSQL's date text ("2024-03-10", "0044-03-15
+   BC"; tide's ends of the range as "infinity" / "-infinity"); returns the
+   length (at most PG_DATETIME_TEXT_MAX, no NUL). */
+int tide_pg_date_text(char *p, int32_t days);
+/* Microseconds `us` as PostgreSQL's timestamptz text in `zone` (NULL: UTC),
+   "2024-07-01 14:34:56.5+02"; returns the length, as above. */
+int tide_pg_timestamp_text(char *p, int64_t us, const struct tide_zone *zone);
+
 #endif

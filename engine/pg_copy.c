@@ -13,6 +13,17 @@
  * batch is written. Arrays go into PostgreSQL's array types, element by
  * element as above; nested arrays as multidimensional ones.
  *
+ * Dates and timestamps into other types go as Spark's JDBC writer sends
+ * them, through the PostgreSQL driver's setDate and setTimestamp: text of
+ * the session time zone's local time (the JVM's, for Spark), which the
+ * server converts to the column's type. So a timestamp column holds a
+ * timestamp's wall clock in the session time zone and a date's midnight;
+ * a timestamptz the instant, and a date's first instant in the session
+ * time zone; a text column a timestamp as the driver's text, which is
+ * PostgreSQL's timestamptz output (ISO DateStyle) in that zone, and a
+ * date as PostgreSQL's date output. Each column's encoding, and the zone,
+ * are chosen once per batch (plan_column).
+ *
  * Text: a string column may hold bytes that are not UTF-8 (a Kafka value
  * cast to string, from_json's _corrupt_record). PostgreSQL refuses them
  * and fails the whole COPY, every time it is replayed. Spark's JDBC
@@ -31,6 +42,8 @@
 #include <string.h>
 
 #include "batch.h"
+#include "calendar.h"
+#include "time_zone.h"
 #include "utf8.h"
 
 #define CHUNK (1u << 20) /* bytes per PQputCopyData */
@@ -47,8 +60,13 @@ typedef enum encoding {
     ENC_TEXT,
     ENC_JSONB,
     ENC_BYTEA,
-    ENC_TIMESTAMP,
+    ENC_TIMESTAMP,       /* a timestamp's instant (timestamptz; timestamp in UTC) */
+    ENC_TIMESTAMP_LOCAL, /* a timestamp's wall clock in the session time zone */
+    ENC_TIMESTAMP_TEXT,  /* a timestamp as timestamptz text in the session time zone */
     ENC_DATE,
+    ENC_DATE_TIMESTAMP,   /* a date's midnight */
+    ENC_DATE_TIMESTAMPTZ, /* a date's first instant in the session time zone */
+    ENC_DATE_TEXT,        /* a date as PostgreSQL's date text */
     ENC_ARRAY /* a tide array (nested: a multidimensional one) into an array type */
 } encoding;
 
@@ -75,11 +93,22 @@ static encoding encoding_for(int32_t type, int32_t scale, uint32_t pg_type)
     case PG_NUMERIC:
         return type == TIDE_INT32 || type == TIDE_INT64 || type == TIDE_DECIMAL ? ENC_NUMERIC
                                                                                 : ENC_NONE;
-    case PG_TEXT: case PG_VARCHAR: case PG_BPCHAR: case PG_NAME: case PG_JSON:
-        return type == TIDE_STRING ? ENC_TEXT : ENC_NONE;
+    case PG_TEXT: case PG_VARCHAR: case PG_BPCHAR:
+        return type == TIDE_STRING      ? ENC_TEXT
+               : type == TIDE_DATE      ? ENC_DATE_TEXT
+               : type == TIDE_TIMESTAMP ? ENC_TIMESTAMP_TEXT
+                                        : ENC_NONE;
+    case PG_NAME: case PG_JSON: return type == TIDE_STRING ? ENC_TEXT : ENC_NONE;
     case PG_JSONB: return type == TIDE_STRING ? ENC_JSONB : ENC_NONE;
     case PG_BYTEA: return type == TIDE_BINARY ? ENC_BYTEA : ENC_NONE;
-    case PG_TIMESTAMP: case PG_TIMESTAMPTZ: return type == TIDE_TIMESTAMP ? ENC_TIMESTAMP : ENC_NONE;
+    case PG_TIMESTAMP:
+        return type == TIDE_TIMESTAMP ? ENC_TIMESTAMP_LOCAL
+               : type == TIDE_DATE    ? ENC_DATE_TIMESTAMP
+                                      : ENC_NONE;
+    case PG_TIMESTAMPTZ:
+        return type == TIDE_TIMESTAMP ? ENC_TIMESTAMP
+               : type == TIDE_DATE    ? ENC_DATE_TIMESTAMPTZ
+                                      : ENC_NONE;
     case PG_DATE:
         return type == TIDE_DATE ? ENC_DATE : ENC_NONE;
     default: return ENC_NONE;
@@ -188,12 +217,23 @@ static double double_at(const tide_column *col, int64_t r)
     }
 }
 
+/* ---- dates and timestamps into other types -------------------------------------- */
+
+#define US_PER_SECOND INT64_C(1000000)
+#define SECONDS_PER_DAY 86400
+#define PG_EPOCH_OFFSET_SECONDS INT64_C(946684800)
+/* PostgreSQL's timestamps, MIN_TIMESTAMP (4714-11-24 BC 00:00) up to, not
+   including, END_TIMESTAMP (294277-01-01 00:00), in seconds since its
+   2000 epoch. */
+#define PG_TIMESTAMP_MIN_SECONDS INT64_C(-211813488000)
+#define PG_TIMESTAMP_END_SECONDS INT64_C(9223371331200)
 /* ---- fields ---------------------------------------------------------------------- */
 
 typedef struct copy_column {
     const tide_column *col;
     encoding enc;
     const char *name;
+    const tide_zone *zone; /* the session time zone, NULL for UTC */
     /* ENC_ARRAY: the levels of tide arrays, the innermost elements, how
        they are encoded and as which type, and where a value is built */
     int dims;
@@ -203,15 +243,24 @@ typedef struct copy_column {
     copy_out *scratch;
 } copy_column;
 
+/* An encoding in the session time zone `zone`: in UTC (NULL) a
+   timestamp's wall clock is its instant, copied as it is. */
+static encoding in_zone(encoding enc, const tide_zone *zone)
+{
+    return enc == ENC_TIMESTAMP_LOCAL && !zone ? ENC_TIMESTAMP : enc;
+}
+
 /* How column col is written as pg_type (cc filled in); ENC_NONE when it
    cannot be. */
 static encoding plan_column(const tide_column *col, uint32_t pg_type, copy_out *scratch,
                             copy_column *cc)
 {
-    *cc = (copy_column){.col = col, .name = col->name};
+    /* Read once a batch: the zone changes between queries only. */
+    *cc = (copy_column){.col = col, .name = col->name, .zone = tide_zone_session()};
     uint32_t element = tide_pg_array_element(pg_type);
     if (col->type != TIDE_ARRAY)
-        return cc->enc = element ? ENC_NONE : encoding_for(col->type, col->scale, pg_type);
+        return cc->enc = element ? ENC_NONE
+                                 : in_zone(encoding_for(col->type, col->scale, pg_type), cc->zone);
     const tide_column *inner = col;
     int dims = 0;
     while (inner->type == TIDE_ARRAY && inner->num_children == 1 && dims <= PG_ARRAY_MAX_DIMS) {
@@ -219,7 +268,7 @@ static encoding plan_column(const tide_column *col, uint32_t pg_type, copy_out *
         dims++;
     }
     if (!element || inner->type == TIDE_ARRAY || dims > PG_ARRAY_MAX_DIMS) return ENC_NONE;
-    cc->inner_enc = encoding_for(inner->type, inner->scale, element);
+    cc->inner_enc = in_zone(encoding_for(inner->type, inner->scale, element), cc->zone);
     if (cc->inner_enc == ENC_NONE) return ENC_NONE;
     cc->dims = dims;
     cc->inner = inner;
@@ -240,6 +289,32 @@ static int refuse(refusal *f, const char *sqlstate, const char *why)
     snprintf(f->why, sizeof f->why, "%s", why);
     f->sqlstate = sqlstate;
     return 1;
+}
+
+/* A date as a timestamp column takes it (its midnight) or a timestamptz
+   one (its first instant in `zone`, NULL for UTC: midnight, or where a gap
+   that hides midnight ends, as Spark's CAST(date AS timestamp)), in
+   microseconds since PostgreSQL's epoch; the ends of tide's date range
+   are the infinities. 0, or 1 with f set when PostgreSQL's timestamps do
+   not reach it (the server's timestamp_recv refuses it too). */
+static int date_start(int32_t days, int tz, const tide_zone *zone, int64_t *out, refusal *f)
+{
+    if (days == INT32_MAX || days == INT32_MIN) return *out = days > 0 ? INT64_MAX : INT64_MIN, 0;
+    int64_t secs = (int64_t)days * SECONDS_PER_DAY;
+    if (tz && zone) secs = tide_zone_day_start(zone, secs);
+    secs -= PG_EPOCH_OFFSET_SECONDS;
+    if (secs >= PG_TIMESTAMP_MIN_SECONDS && secs < PG_TIMESTAMP_END_SECONDS)
+        return *out = secs * US_PER_SECOND, 0;
+    char why[256], text[16];
+    tide_date_format(days, text);
+    snprintf(why, sizeof why,
+             tz ? "%s is out of range for PostgreSQL's timestamp with time zone: its first instant in "
+                  "the session time zone is not within -4713-11-24 00:00:00 to +294276-12-31 "
+                  "23:59:59.999999 UTC"
+                : "%s is out of range for PostgreSQL's timestamp (-4713-11-24 00:00:00 to "
+                  "+294276-12-31 23:59:59.999999)",
+             text);
+    return refuse(f, "22008", why); /* datetime_field_overflow, as the server's */
 }
 
 /* Appends a text value (jsonb: with its format's version byte) as valid
@@ -324,7 +399,8 @@ static int put_array(copy_out *out, const copy_column *cc, int64_t r, int *repla
         put32(a->buf + 16 + 8 * d, 1);
     }
     a->len = 12 + 8 * (size_t)ndim;
-    const copy_column element = {.col = cc->inner, .enc = cc->inner_enc, .name = cc->name};
+    const copy_column element = {
+        .col = cc->inner, .enc = cc->inner_enc, .name = cc->name, .zone = cc->zone};
     for (int64_t i = lo; i < hi; i++) {
         int rc = put_field(a, &element, i, replaced, f, oom);
         if (rc < 0) return -1;
@@ -372,6 +448,16 @@ static int put_field(copy_out *out, const copy_column *cc, int64_t r, int *repla
         put32(out->buf + out->len, (uint32_t)len);
         memcpy(out->buf + out->len + 4, bytes, (size_t)len);
         out->len += 4 + (size_t)len;
+        return 0;
+    }
+    if (cc->enc == ENC_DATE_TEXT || cc->enc == ENC_TIMESTAMP_TEXT) {
+        if (room(out, 4 + PG_DATETIME_TEXT_MAX, oom) != 0) return -1;
+        char *text = (char *)out->buf + out->len + 4;
+        int n = cc->enc == ENC_DATE_TEXT
+                    ? tide_pg_date_text(text, ((const int32_t *)col->values)[r])
+                    : tide_pg_timestamp_text(text, ((const int64_t *)col->values)[r], cc->zone);
+        put32(out->buf + out->len, (uint32_t)n);
+        out->len += 4 + (size_t)n;
         return 0;
     }
     if (room(out, 4 + PG_NUMERIC_MAX_BYTES, oom) != 0) return -1;
@@ -449,6 +535,32 @@ static int put_field(copy_out *out, const copy_column *cc, int64_t r, int *repla
         } else if (__builtin_sub_overflow(us, PG_EPOCH_OFFSET_US, &pg)) {
             return refuse(f, "22003", "is out of range for timestamp");
         }
+        put64(p + 4, (uint64_t)pg);
+        n = 8;
+        break;
+    }
+    case ENC_TIMESTAMP_LOCAL: {
+        /* The wall clock Spark's java.sql.Timestamp shows in the session
+           (JVM) zone, which the driver sends with its offset and a
+           timestamp column keeps without. */
+        int64_t us = ((const int64_t *)col->values)[r], pg = us;
+        if (us != INT64_MAX && us != INT64_MIN) {
+            int64_t shift = (int64_t)tide_zone_offset(cc->zone, floor_div(us, US_PER_SECOND)) *
+                            US_PER_SECOND;
+            if (__builtin_add_overflow(us, shift, &pg) ||
+                __builtin_sub_overflow(pg, PG_EPOCH_OFFSET_US, &pg))
+                return refuse(f, "22003", "is out of range for timestamp");
+        }
+        put64(p + 4, (uint64_t)pg);
+        n = 8;
+        break;
+    }
+    case ENC_DATE_TIMESTAMP:
+    case ENC_DATE_TIMESTAMPTZ: {
+        int64_t pg;
+        if (date_start(((const int32_t *)col->values)[r], cc->enc == ENC_DATE_TIMESTAMPTZ,
+                       cc->zone, &pg, f) != 0)
+            return 1;
         put64(p + 4, (uint64_t)pg);
         n = 8;
         break;

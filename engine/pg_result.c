@@ -23,6 +23,7 @@
 
 #include "batch.h"
 #include "calendar.h"
+#include "time_zone.h"
 #include "timestamp.h"
 
 /* An element of the arrays of a column: its bytes (NULL for a null; text
@@ -146,6 +147,19 @@ static int64_t from_pg_epoch(int64_t v)
     return out;
 }
 
+/* A timestamp (without time zone) holds a wall clock: its instant is that
+   local time in the session time zone z, as tide writes one and as Spark
+   reads one (the driver reads it in the JVM's zone). A local time the
+   zone skips or repeats resolves as java.time's does (tide_zone_utc). */
+static int64_t from_wall_clock(const tide_zone *z, int64_t local)
+{
+    if (local == INT64_MAX || local == INT64_MIN) return local;
+    int64_t secs = floor_div(local, 1000000), out;
+    int64_t shift = (tide_zone_utc(z, secs, TIDE_ZONE_EARLIER) - secs) * 1000000;
+    if (__builtin_add_overflow(local, shift, &out)) return shift > 0 ? INT64_MAX : INT64_MIN;
+    return out;
+}
+
 static int parse_timestamp_text(const char *s, int len, int64_t *out)
 {
     if (strcmp(s, "infinity") == 0) return *out = INT64_MAX, 0;
@@ -197,6 +211,8 @@ static int fixed_column(decode *d, Oid type)
                                                                  : TIDE_TIMESTAMP;
     if (init_column(d, tide_type) != 0) return -1;
     tide_column *col = d->col;
+    /* the zone of a timestamp column's wall clocks; NULL for UTC and other types */
+    const tide_zone *wall_zone = type == PG_TIMESTAMP ? tide_zone_session() : NULL;
     for (int r = 0; r < d->rows; r++) {
         if (is_null(d, r)) {
             tide_column_set_null(d->batch, col, r);
@@ -271,7 +287,7 @@ static int fixed_column(decode *d, Oid type)
         case TIDE_FLOAT64:
             ((double *)col->values)[r] = isnan(f) ? NAN : f;
             break;
-        default: ((int64_t *)col->values)[r] = i; break;
+        default: ((int64_t *)col->values)[r] = wall_zone ? from_wall_clock(wall_zone, i) : i; break;
         }
     }
     col->length = d->rows;

@@ -32,7 +32,8 @@ int32_t tide_pg_in_transaction(const tide_pg *pg);
    the command tells none). Column types: bool -> boolean, int2/int4 -> int,
    int8/oid -> bigint, float4/float8 -> double, numeric -> decimal(p,s) when
    every value fits 38 digits (else string), bytea -> binary,
-   timestamp/timestamptz -> timestamp, date -> date (its -infinity and
+   timestamp -> timestamp (its wall clock read in the session time zone),
+   timestamptz -> timestamp, date -> date (its -infinity and
    infinity as INT32_MIN and INT32_MAX days), an array of these -> array
    (nested, one level a dimension; a column's values of different
    dimensions are an error), everything else -> string (PostgreSQL's
@@ -68,8 +69,10 @@ int64_t tide_pg_command(tide_pg *pg, const char *sql, int32_t nparams, const cha
    naming the row and column of a value that does not fit (an integer or
    a double beyond its column's type, a NUL byte in text). Text is sent as
    valid UTF-8: each malformed sequence becomes U+FFFD, as Java's decoder
-   (and so Spark's JDBC writer) makes it. It does not begin or end a
-   transaction. */
+   (and so Spark's JDBC writer) makes it. Dates and timestamps go into
+   timestamp, timestamptz and text columns as Spark's writer sends them,
+   in the session time zone (a timestamp column takes a timestamp's wall
+   clock there). It does not begin or end a transaction. */
 int64_t tide_pg_copy(tide_pg *pg, const char *copy_sql, const tide_batch *batch,
                      int32_t ncolumns, const int32_t *columns, const uint32_t *pg_types,
                      char *errbuf, size_t errlen);

@@ -1,8 +1,10 @@
 -- df.write:format("jdbc") and spark.read:format("jdbc") against the test
 -- PostgreSQL: Spark's save modes, table creation with Spark's types, exact
--- round trips (decimal ids beyond 2^63, NULLs, timestamps), a mismatch
--- refused before any row is written, hostile identifiers, exactly-once
--- markers, retries, and errors without the password.
+-- round trips (decimal ids beyond 2^63, NULLs, timestamps), dates and
+-- timestamps into timestamp, timestamptz and text columns as Spark's writer
+-- sends them in a session time zone, a mismatch refused before any row is
+-- written, hostile identifiers, exactly-once markers, retries, and errors
+-- without the password.
 local t = require("testing")
 local tide = require("tide")
 local pg = require("tide.pg")
@@ -640,18 +642,18 @@ t.test("a date PostgreSQL cannot store fails the save naming its row and column;
   end
 end)
 
-t.test("into an existing table a date goes into date; text, timestamp and string columns are refused up front", function()
+t.test("into an existing table a date goes into date; a string and other types are refused up front", function()
   local tbl = t.unique("date_targets")
-  pg.execute(ci, ("CREATE TABLE %s (id int, d date NOT NULL, ts timestamp, s text)"):format(tbl))
+  pg.execute(ci, ("CREATE TABLE %s (id int, d date NOT NULL, n int, j jsonb)"):format(tbl))
   writer(spark:createDataFrame({ { 1, "2024-03-01" } }, "id int, d date"), tbl):mode("append"):save()
   t.same_table(server_text(tbl, "d"), { "2024-03-01" })
   local err = t.raises(function()
-    writer(spark:createDataFrame({ { 2, "2024-03-02", "2024-03-02", "2024-03-02" } }, "id int, d string, ts date, s date"),
+    writer(spark:createDataFrame({ { 2, "2024-03-02", "2024-03-02", "2024-03-02" } }, "id int, d string, n date, j date"),
       tbl):mode("append"):save()
   end)
   for _, want in ipairs({ 'column "d" is string in the DataFrame but date in the table',
-      'column "ts" is date in the DataFrame but timestamp without time zone in the table',
-      'column "s" is date in the DataFrame but text in the table', "nothing was written" }) do
+      'column "n" is date in the DataFrame but integer in the table',
+      'column "j" is date in the DataFrame but jsonb in the table', "nothing was written" }) do
     t.has(err, want)
   end
   -- a CAST makes the types meet, as in Spark
@@ -659,6 +661,215 @@ t.test("into an existing table a date goes into date; text, timestamp and string
     :mode("append"):save()
   t.same_table(server_text(tbl, "d"), { "2024-03-01", nil, "2024-03-03" })
   t.eq(count(tbl), 2)
+end)
+
+-- ---- dates and timestamps into other types, in a session time zone ---------------------
+
+-- Runs fn with the session time zone `zone`, then puts UTC back.
+local function in_zone(zone, fn)
+  spark.conf:set("spark.sql.session.timeZone", zone)
+  local ok, err = pcall(fn)
+  spark.conf:set("spark.sql.session.timeZone", "UTC")
+  if not ok then error(err, 0) end
+end
+
+-- The rows of sql run by PostgreSQL with its TimeZone set to zone (on a
+-- connection of its own): the server's own conversions in that zone.
+local function server_rows(zone, sql)
+  local conn = pg.open(ci)
+  local ok, rows = pcall(function()
+    conn:command("SET TimeZone = " .. pg.literal(zone))
+    return require("tide.session").localFrame(spark, (conn:exec(sql))):collect()
+  end)
+  conn:close()
+  if not ok then error(rows, 0) end
+  return rows
+end
+
+local function read_back(tbl)
+  return spark.read:format("jdbc"):option("url", ci)
+    :option("query", ("SELECT * FROM %s ORDER BY id"):format(tbl)):load():collect()
+end
+
+-- 2018-11-04 began at 01:00 in Sao Paulo: its clocks skipped midnight.
+local DAYS = { { 1, "2024-03-10" }, { 2, "2018-11-04" }, { 3, "-0043-03-15" }, { 4, "+10000-01-01" }, { 5, nil },
+               { 6, "1970-01-01" } }
+
+t.test("a date goes into timestamp as its midnight, timestamptz as its first instant in the session zone", function()
+  -- the instants, in UTC, that PostgreSQL's own date::timestamptz gives in each zone
+  local first_instants = {
+    UTC = { "2024-03-10 00:00:00+00", "2018-11-04 00:00:00+00", "0044-03-15 00:00:00+00 BC", "10000-01-01 00:00:00+00",
+            "NULL", "1970-01-01 00:00:00+00" },
+    ["Europe/Paris"] = { "2024-03-09 23:00:00+00", "2018-11-03 23:00:00+00", "0044-03-14 23:50:39+00 BC",
+                         "9999-12-31 23:00:00+00", "NULL", "1969-12-31 23:00:00+00" },
+    ["America/Sao_Paulo"] = { "2024-03-10 03:00:00+00", "2018-11-04 03:00:00+00", "0044-03-15 03:06:28+00 BC",
+                              "10000-01-01 03:00:00+00", "NULL", "1970-01-01 03:00:00+00" },
+  }
+  for _, zone in ipairs({ "UTC", "Europe/Paris", "America/Sao_Paulo" }) do
+    in_zone(zone, function()
+      local tbl = t.unique("date_times")
+      pg.execute(ci, ("CREATE TABLE %s (id int, d date, ts timestamp, tz timestamptz)"):format(tbl))
+      local df = spark:createDataFrame(DAYS, "id int, d date"):selectExpr("id", "d", "d AS ts", "d AS tz")
+      t.eq((writer(df, tbl):mode("append"):save()), #DAYS)
+      t.same_table(server_text(tbl, "ts"), { "2024-03-10 00:00:00", "2018-11-04 00:00:00", "0044-03-15 00:00:00 BC",
+        "10000-01-01 00:00:00", "NULL", "1970-01-01 00:00:00" }, zone)
+      t.same_table(server_text(tbl, "tz"), first_instants[zone], zone)
+      local sql = ("SELECT id, tz = d::timestamptz AS same FROM %s WHERE d IS NOT NULL"):format(tbl)
+      for _, r in ipairs(server_rows(zone, sql)) do
+        t.eq(r.same, true, ("%s: row %d is the server's date::timestamptz"):format(zone, r.id))
+      end
+      -- read back, both are the date's first instant, as Spark's CAST(d AS TIMESTAMP): the timestamp is a wall clock
+      -- in the session time zone (a midnight the zone skipped moves on to where its gap ends, as in Spark)
+      local want = spark:createDataFrame(DAYS, "id int, d date"):selectExpr("CAST(d AS TIMESTAMP) AS t"):collect()
+      for i, r in ipairs(read_back(tbl)) do
+        t.eq(r.tz, want[i].t, ("%s: tz, row %d"):format(zone, i))
+        t.eq(r.ts, want[i].t, ("%s: ts, row %d"):format(zone, i))
+      end
+    end)
+  end
+end)
+
+t.test("a date goes into text, varchar and char as PostgreSQL's date text; too long fails naming its row", function()
+  local tbl = t.unique("date_text")
+  pg.execute(ci, ("CREATE TABLE %s (id int, s text, v varchar(13), c char(14))"):format(tbl))
+  local df = spark:createDataFrame(DAYS, "id int, d date"):selectExpr("id", "d AS s", "d AS v", "d AS c")
+  in_zone("Asia/Kolkata", function() writer(df, tbl):mode("append"):save() end) -- a date is no instant
+  local want = { "2024-03-10", "2018-11-04", "0044-03-15 BC", "10000-01-01", "NULL", "1970-01-01" }
+  t.same_table(server_text(tbl, "s"), want)
+  t.same_table(server_text(tbl, "v"), want)
+  local back = read_back(tbl)
+  t.eq(back[1].s, "2024-03-10"); t.eq(back[3].v, "0044-03-15 BC"); t.eq(back[1].c, "2024-03-10    ")
+  t.eq(back[5].s, nil)
+  -- the server reads each back as the same date
+  t.eq(pg.query(ci, ("SELECT count(*) AS n FROM %s WHERE s::date = v::date AND v::date = c::date"):format(tbl))
+    :collect()[1].n, 5)
+  -- the ends of tide's date range stand for PostgreSQL's infinities (as read from a date column)
+  local inf = t.unique("date_text_inf")
+  pg.execute(ci, ("CREATE TABLE %s (id int, s text, ts timestamp)"):format(inf))
+  writer(spark:createDataFrame({ { 1, "+5881580-07-11" }, { 2, "-5877641-06-23" } }, "id int, d date")
+    :selectExpr("id", "d AS s", "d AS ts"), inf):mode("append"):save()
+  t.same_table(server_text(inf, "s"), { "infinity", "-infinity" })
+  t.same_table(server_text(inf, "ts"), { "infinity", "-infinity" })
+  -- too long for varchar(n): the server refuses it, naming the row; nothing is written
+  local short = t.unique("date_short")
+  pg.execute(ci, ("CREATE TABLE %s (id int, v varchar(10))"):format(short))
+  local err = t.raises(function()
+    writer(spark:createDataFrame({ { 1, "2024-03-10" }, { 2, "-0043-03-15" } }, "id int, v date"), short)
+      :mode("append"):save()
+  end)
+  t.has(err, "value too long for type character varying(10)")
+  t.has(err, ", line 2, column v"); t.has(err, "the row is row 2 of the DataFrame written")
+  t.eq(count(short), 0)
+end)
+
+t.test("a date beyond PostgreSQL's timestamps fails the save naming its row and column; nothing is written", function()
+  local tbl = t.unique("date_far")
+  pg.execute(ci, ("CREATE TABLE %s (id int, ts timestamp, tz timestamptz)"):format(tbl))
+  local function save(rows, columns)
+    return writer(spark:createDataFrame(rows, "id int, d date"):selectExpr("id", columns), tbl):mode("append"):save()
+  end
+  local ok_rows = { { 1, "2024-01-01" }, { 2, "-4713-11-24" }, { 3, "+294276-12-31" } }
+  t.eq(save(ok_rows, "d AS ts"), 3)
+  t.same_table(server_text(tbl, "ts"), { "2024-01-01 00:00:00", "4714-11-24 00:00:00 BC", "294276-12-31 00:00:00" })
+  local err = t.raises(function() save({ { 4, "2024-01-01" }, { 5, "+294277-01-01" } }, "d AS ts") end)
+  t.has(err, 'row 2, column "ts": the value +294277-01-01 is out of range for PostgreSQL\'s timestamp ' ..
+    "(-4713-11-24 00:00:00 to +294276-12-31 23:59:59.999999)")
+  t.has(err, "none of its rows is in the table")
+  err = t.raises(function() save({ { 4, "-4713-11-23" } }, "d AS ts") end)
+  t.has(err, 'row 1, column "ts": the value -4713-11-23 is out of range')
+  -- into timestamptz the first instant counts: Paris's midnight of the first day is 23:50:39 UTC the day before
+  in_zone("Europe/Paris", function()
+    err = t.raises(function() save({ { 4, "2024-01-01" }, { 5, "-4713-11-24" } }, "d AS tz") end)
+  end)
+  t.has(err, 'row 2, column "tz": the value -4713-11-24 is out of range for PostgreSQL\'s timestamp with time zone')
+  t.eq(count(tbl), 3)
+  t.eq(save({ { 4, "-4713-11-24" } }, "d AS tz"), 1) -- in UTC it is the first instant PostgreSQL has
+end)
+
+-- Instants of a timestamp column's rows: a summer and a winter time in Paris, an LMT offset with seconds, a fraction
+-- with trailing zeros, a year BC, a year beyond 9999.
+local INSTANTS = { { 1, "2024-07-01 12:34:56.5" }, { 2, "2024-01-15 08:00:00" }, { 3, "1890-06-01 00:00:00.000123" },
+                   { 4, "-0043-03-15 10:00:00" }, { 5, "+10000-01-01 00:00:00" }, { 6, nil } }
+
+t.test("a timestamp goes into timestamp as its wall clock in the session zone, as Spark's writer sends it", function()
+  local want = {
+    UTC = { "2024-07-01 12:34:56.5", "2024-01-15 08:00:00", "1890-06-01 00:00:00.000123", "0044-03-15 10:00:00 BC",
+            "10000-01-01 00:00:00", "NULL" },
+    ["Europe/Paris"] = { "2024-07-01 14:34:56.5", "2024-01-15 09:00:00", "1890-06-01 00:09:21.000123",
+                         "0044-03-15 10:09:21 BC", "10000-01-01 01:00:00", "NULL" },
+  }
+  for _, zone in ipairs({ "UTC", "Europe/Paris" }) do
+    local tbl, created = t.unique("wall_clock"), t.unique("wall_clock_new")
+    pg.execute(ci, ("CREATE TABLE %s (id int, ts timestamp, tz timestamptz)"):format(tbl))
+    local df = spark:createDataFrame(INSTANTS, "id int, ts timestamp"):selectExpr("id", "ts", "ts AS tz")
+    in_zone(zone, function()
+      writer(df, tbl):mode("append"):save()
+      writer(df:select("id", "ts"), created):save() -- a table tide creates: TIMESTAMP, the same
+      -- read back in the same zone, the instants are the ones written
+      local wrote = df:collect()
+      for i, r in ipairs(read_back(tbl)) do
+        t.eq(r.ts, wrote[i].ts, ("%s: ts, row %d"):format(zone, i))
+        t.eq(r.tz, wrote[i].tz, ("%s: tz, row %d"):format(zone, i))
+      end
+      for i, r in ipairs(read_back(created)) do t.eq(r.ts, wrote[i].ts, ("%s: created, row %d"):format(zone, i)) end
+    end)
+    -- the wall clocks (timestamps are written as their instants are shown in the zone, not as UTC's)
+    t.same_table(server_text(tbl, "ts"), want[zone], zone)
+    t.same_table(server_text(created, "ts"), want[zone], zone)
+    -- which is the server's own: the timestamptz of the same instant at its TimeZone there
+    local sql = ("SELECT id, ts = tz::timestamp AS same FROM %s WHERE ts IS NOT NULL"):format(tbl)
+    for _, r in ipairs(server_rows(zone, sql)) do
+      t.eq(r.same, true, ("%s: row %d"):format(zone, r.id))
+    end
+  end
+end)
+
+t.test("a timestamp goes into text as the driver sends it: PostgreSQL's timestamptz text in the zone", function()
+  local want = {
+    UTC = { "2024-07-01 12:34:56.5+00", "2024-01-15 08:00:00+00", "1890-06-01 00:00:00.000123+00",
+            "0044-03-15 10:00:00+00 BC", "10000-01-01 00:00:00+00", "NULL" },
+    ["Europe/Paris"] = { "2024-07-01 14:34:56.5+02", "2024-01-15 09:00:00+01", "1890-06-01 00:09:21.000123+00:09:21",
+                         "0044-03-15 10:09:21+00:09:21 BC", "10000-01-01 01:00:00+01", "NULL" },
+    ["Asia/Kolkata"] = { "2024-07-01 18:04:56.5+05:30", "2024-01-15 13:30:00+05:30",
+                         "1890-06-01 05:21:10.000123+05:21:10", "0044-03-15 15:53:28+05:53:28 BC",
+                         "10000-01-01 05:30:00+05:30", "NULL" },
+  }
+  for _, zone in ipairs({ "UTC", "Europe/Paris", "Asia/Kolkata" }) do
+    local tbl = t.unique("ts_text")
+    pg.execute(ci, ("CREATE TABLE %s (id int, s text, v varchar(40), tz timestamptz)"):format(tbl))
+    local df = spark:createDataFrame(INSTANTS, "id int, s timestamp"):selectExpr("id", "s", "s AS v", "s AS tz")
+    in_zone(zone, function() writer(df, tbl):mode("append"):save() end)
+    t.same_table(server_text(tbl, "s"), want[zone], zone)
+    t.same_table(server_text(tbl, "v"), want[zone], zone)
+    -- the server's own text of the instant at its TimeZone there, and read back as the same instant
+    local sql = ("SELECT id, s = tz::text AND s::timestamptz = tz AS same FROM %s WHERE s IS NOT NULL"):format(tbl)
+    for _, r in ipairs(server_rows(zone, sql)) do
+      t.eq(r.same, true, ("%s: row %d"):format(zone, r.id))
+    end
+    local back = read_back(tbl)
+    t.eq(back[1].s, want[zone][1]); t.eq(back[6].v, nil)
+  end
+  -- too long for varchar(n): the server refuses it, naming the row; nothing is written
+  local short = t.unique("ts_short")
+  pg.execute(ci, ("CREATE TABLE %s (id int, v varchar(22))"):format(short))
+  local rows = { { 1, "2024-01-15 08:00:00" }, { 2, "2024-01-15 08:00:00.5" } }
+  in_zone("Europe/Paris", function()
+    local err = t.raises(function()
+      writer(spark:createDataFrame(rows, "id int, v timestamp"), short):mode("append"):save()
+    end)
+    t.has(err, "value too long for type character varying(22)"); t.has(err, "the row is row 2 of the DataFrame written")
+  end)
+  t.eq(count(short), 0)
+end)
+
+t.test("arrays of dates and timestamps go into timestamp and text arrays element by element as above", function()
+  local tbl = t.unique("time_arrays")
+  pg.execute(ci, ("CREATE TABLE %s (id int, days timestamp[], stamps text[])"):format(tbl))
+  local df = spark:createDataFrame({ { 1, "2024-03-10", "2024-07-01 12:00:00" } }, "id int, d date, ts timestamp")
+    :selectExpr("id", "array(d, NULL) AS days", "array(ts) AS stamps")
+  in_zone("Europe/Paris", function() writer(df, tbl):mode("append"):save() end)
+  t.same_table(server_text(tbl, "days"), { '{"2024-03-10 00:00:00",NULL}' })
+  t.same_table(server_text(tbl, "stamps"), { '{"2024-07-01 14:00:00+02"}' })
 end)
 
 t.run()
