@@ -185,6 +185,7 @@ function methods:filter(cond)
     kind = "filter",
     schema = self._plan.schema,
     explain = "Filter " .. pred.name,
+    predicate = pred, -- what tide.optimizer reads (partition pruning)
     apply = function(batch, ctx) return eval().filter(batch, pred, ctx) end,
   })
 end

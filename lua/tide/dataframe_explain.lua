@@ -13,7 +13,9 @@ local function describe_op(op)
   if op.kind == "union" then return "Union" end
   if not op.child then
     local src = op.source
-    return ((src and src.description) or op.kind or "Scan") .. " " .. column_list(op.schema)
+    -- (a file source says what it adds: its partition filters)
+    local details = src and src.explainDetails and src.explainDetails() or ""
+    return ((src and src.description) or op.kind or "Scan") .. " " .. column_list(op.schema) .. details
   end
   if op.kind == "project" and op.compiled then
     local sql = require("tide.sql")

@@ -1,11 +1,17 @@
--- tide.optimizer — rewrites a plan before it runs. One rewrite so far: a
--- fitted pipeline whose columns in between nothing above it reads (the
--- seed's model:transform(events):select("id", "probability", ...)) runs as
--- one fused scorer (tide.ml.fused) instead of stage after stage. Which
--- columns the operators above read is worked out through projections
--- (their expressions' column references); any other operator, or an
--- expression that reads every column (a star), leaves the plan as it is.
--- A plan is rewritten once; the result is kept on it.
+-- tide.optimizer — rewrites a plan before it runs. Two rewrites:
+--   * a fitted pipeline whose columns in between nothing above it reads
+--     (the seed's model:transform(events):select("id", "probability", ...))
+--     runs as one fused scorer (tide.ml.fused) instead of stage after
+--     stage. Which columns the operators above read is worked out through
+--     projections (their expressions' column references); any other
+--     operator, or an expression that reads every column (a star), leaves
+--     the plan as it is.
+--   * partition pruning: a filter over a read of partitioned directories
+--     whose condition, or a conjunct of it, names partition columns alone
+--     has the read skip the directories it cannot keep (Spark's
+--     PartitionFilters; below).
+-- A plan is rewritten once; the result is kept on it (operators above a
+-- rewritten one are copies).
 local C = require("tide.ffi")
 local batchlib = require("tide.batch")
 local lineage = require("tide.lineage")
@@ -125,12 +131,250 @@ local function rewrite(plan)
   return plan
 end
 
--- The plan to run for plan.
+-- ---- partition pruning -------------------------------------------------------------------------
+
+-- A filter over a read of partitioned directories (a source with prune:
+-- tide.sources.csv's partitioned reads, for csv, json and text) hands the
+-- read the conditions of its own that name partition columns alone,
+-- through the filters and projections in between: the conjuncts of an AND,
+-- and of an OR the OR of what each side has (Spark's
+-- extractPredicatesWithinOutputSet: (k = 1 AND n > 0) OR k = 2 gives
+-- k = 1 OR k = 2). The read evaluates them once per directory and opens
+-- none they do not make true. The filter stays as it is: over the rows of
+-- the directories read it keeps what it kept, the others it would have
+-- dropped. So that the rows are those of a read of every directory:
+--   * the conditions are deterministic, name a partition column and no
+--     other, and run nothing of the rows' files or batch (NOT_PUSHED);
+--   * the filter and the filters and projections below it run nothing
+--     whose values depend on the rows it runs over, nor a call that fails
+--     (ROW_DEPENDENT): those would see fewer rows;
+--   * when a row-wise operator above it holds rand() or randn(), whose
+--     values follow the slices a batch is run over (tide.execution), the
+--     read is pruned only when it is not sliced (spark.tide.sliceRows 0,
+--     a batch query's default).
+
+-- Calls whose values depend on the rows they run over (their number and
+-- order), or on the batch, or which fail the query (Spark evaluates
+-- them where they are reached: a directory skipped would not fail); a
+-- UDF sees whole columns.
+local ROW_DEPENDENT = { rand = true, randn = true, random = true, uuid = true, shuffle = true,
+  monotonically_increasing_id = true, raise_error = true, assert_true = true, udf = true }
+-- Calls a partition filter may not hold: those, and those of the row's
+-- file or batch (nondeterministic in Spark).
+local NOT_PUSHED = { input_file_name = true, input_file_block_start = true, input_file_block_length = true,
+  spark_partition_id = true, current_user = true, user = true, session_user = true }
+for fn in pairs(ROW_DEPENDENT) do NOT_PUSHED[fn] = true end
+-- Calls whose values follow the slice a batch is run over (ctx.sliceIndex).
+local SLICED = { rand = true, randn = true, random = true }
+
+-- Expression kinds a partition filter may hold; and what an operator below
+-- a pushed filter may hold besides (lambdas: their variables are no
+-- columns of the read).
+local PUSHABLE_KINDS = { col = true, lit = true, op = true, call = true, cast = true, isnull = true,
+  isnotnull = true, ["not"] = true, ["in"] = true, case = true, neg = true, bitnot = true, alias = true,
+  interval = true, item = true, field = true, atleastnnonnulls = true }
+local ROW_LOCAL_KINDS = { lambda = true, lambdavar = true }
+for k in pairs(PUSHABLE_KINDS) do ROW_LOCAL_KINDS[k] = true end
+
+-- Whether expression node (or a list of them) holds a call of `calls`, or
+-- (kinds given) a node of a kind not in kinds.
+local function holds(node, calls, kinds, seen)
+  if type(node) ~= "table" or getmetatable(node) or seen[node] then return false end
+  seen[node] = true
+  if node.k ~= nil then
+    if kinds and not kinds[node.k] then return true end
+    if node.k == "call" and (type(node.fn) ~= "string" or calls[node.fn:lower()]) then return true end
+    if node.k == "lit" then return false end
+  end
+  for key, v in pairs(node) do
+    if key ~= "from" and holds(v, calls, kinds, seen) then return true end
+  end
+  return false
+end
+
+-- The expressions of a filter or a projection (nil: of another operator).
+local function expressions(op)
+  if op.kind == "filter" and op.predicate then return { op.predicate.node } end
+  if op.kind == "project" and op.compiled then
+    local nodes = {}
+    for i, c in ipairs(op.compiled) do nodes[i] = c.node end
+    return nodes
+  end
+  return nil
+end
+
+-- Whether a filter or projection may run over the rows of fewer
+-- directories (see the top).
+local function row_local(op)
+  local nodes = expressions(op)
+  return nodes ~= nil and not holds(nodes, ROW_DEPENDENT, ROW_LOCAL_KINDS, {})
+end
+
+-- Whether op (any operator) holds rand() or randn(): its expressions, or
+-- what it keeps of them (other modules' operators), its inputs left out.
+local INPUTS = { child = true, left = true, right = true, source = true, optimized = true, fusedFrom = true,
+  pipeline = true }
+local function holds_sliced(op)
+  local nodes = expressions(op)
+  if nodes then return holds(nodes, SLICED, nil, {}) end
+  local seen = {}
+  for key, v in pairs(op) do
+    if not INPUTS[key] and holds(v, SLICED, nil, seen) then return true end
+  end
+  return false
+end
+
+-- The column of the read (the leaf under filters and projections) that a
+-- column node over op's output names, as tide.eval resolves it: the
+-- read's field index and the read; nil when it is computed or not found.
+local function read_column(node, op)
+  while true do
+    while op.kind == "filter" do op = op.child end
+    local i
+    if node.index then
+      i = node.index + 1
+    elseif type(node.name) == "string" then
+      i = op.schema:resolveField(node.name, lineage.fieldsOf(node.from))
+    end
+    if not i then return nil end
+    if op.kind ~= "project" then return i, op end
+    local item = op.compiled[i]
+    local expr = item and item.node
+    while expr and expr.k == "alias" do expr = expr.expr end
+    if not expr or expr.k ~= "col" then return nil, op, expr end
+    node, op = expr, op.child
+  end
+end
+
+-- node (over op's output) as an expression over the partition columns of
+-- the read below (column nodes by position in them), or nil when it names
+-- another column or holds what a partition filter may not. found.columns
+-- counts the partition columns named.
+local function over_partitions(node, op, found)
+  if type(node) ~= "table" or getmetatable(node) then return node end
+  local kind = node.k
+  if kind ~= nil then
+    if not PUSHABLE_KINDS[kind] then return nil end
+    if kind == "call" and (type(node.fn) ~= "string" or NOT_PUSHED[node.fn:lower()]) then return nil end
+    if kind == "col" then
+      local i, read, computed = read_column(node, op)
+      if computed then
+        -- a projection's expression: over the partition columns in turn
+        return over_partitions(computed, read.child, found)
+      end
+      if not i or read.child or not read.source or not read.source.partitionColumn then return nil end
+      local p, name = read.source.partitionColumn(i)
+      if not p then return nil end
+      found.columns = found.columns + 1
+      return { k = "col", name = name, index = p - 1 }
+    end
+  end
+  local out = {}
+  for key, v in pairs(node) do
+    if key ~= "from" then
+      local copy = over_partitions(v, op, found)
+      if copy == nil then return nil end
+      out[key] = copy
+    end
+  end
+  return out
+end
+
+local function logic(node)
+  return node.k == "op" and type(node.op) == "string" and node.op:lower() or nil
+end
+
+-- What of condition (over op's output) names partition columns alone,
+-- appended to out as conjuncts.
+local function partition_conditions(condition, op, out)
+  local function extract(node)
+    local which = logic(node)
+    if which == "and" then
+      local l, r = extract(node.left), extract(node.right)
+      if l and r then return { k = "op", op = "and", left = l, right = r } end
+      return l or r
+    elseif which == "or" then
+      local l = extract(node.left)
+      local r = l and extract(node.right)
+      return r and { k = "op", op = "or", left = l, right = r } or nil
+    end
+    local found = { columns = 0 }
+    local copy = over_partitions(node, op, found)
+    return found.columns > 0 and copy or nil
+  end
+  local function split(node)
+    if logic(node) == "and" then
+      split(node.left)
+      split(node.right)
+    else
+      out[#out + 1] = node
+    end
+  end
+  local got = extract(condition)
+  if got then split(got) end
+end
+
+-- A shallow copy of op with fields replaced.
+local function copy_of(op, fields)
+  local copy = {}
+  for key, v in pairs(op) do copy[key] = v end
+  copy.optimized = nil
+  for key, v in pairs(fields) do copy[key] = v end
+  return copy
+end
+
+-- The filter top over filters and projections down to a partitioned read,
+-- the read pruned by their partition conditions (operators copied); nil
+-- when there is nothing to prune. sliced: see prune.
+local function pruned_chain(top, sliced)
+  local path, op = {}, top
+  while op.kind == "filter" or op.kind == "project" do
+    if not row_local(op) then return nil end
+    path[#path + 1] = op
+    op = op.child
+  end
+  if op.child or op.left or not (op.source and op.source.prune) then return nil end
+  local conditions = {}
+  for _, f in ipairs(path) do
+    if f.kind == "filter" then partition_conditions(f.predicate.node, f.child, conditions) end
+  end
+  if #conditions == 0 then return nil end
+  local source = op.source:prune(conditions, { unlessSliced = sliced })
+  if not source then return nil end
+  local below = copy_of(op, { source = source })
+  for i = #path, 1, -1 do below = copy_of(path[i], { child = below }) end
+  return below
+end
+
+-- plan with its partitioned reads pruned. sliced: a row-wise operator
+-- above plan, with no other kind in between, holds rand() or randn().
+local function prune(plan, sliced)
+  if plan.kind == "filter" then
+    local pruned = pruned_chain(plan, sliced)
+    if pruned then return pruned end
+  end
+  local row_wise = require("tide.execution").ROW_WISE[plan.kind]
+  local below = row_wise and (sliced or holds_sliced(plan)) or false
+  local fields, changed = {}, false
+  for _, key in ipairs({ "child", "left", "right" }) do
+    local input = plan[key]
+    if input then
+      -- (a join's probe side is its child and one of left and right)
+      local done = (key ~= "child" and input == plan.child) and fields.child
+        or prune(input, key == "child" and below or false)
+      fields[key] = done
+      changed = changed or done ~= input
+    end
+  end
+  return changed and copy_of(plan, fields) or plan
+end
+
+-- The plan to run for plan (itself the plan to run for the result).
 function M.optimize(plan)
   local done = plan.optimized
   if done then return done end
-  done = rewrite(plan)
-  plan.optimized = done
+  done = prune(rewrite(plan), false)
+  plan.optimized, done.optimized = done, done
   return done
 end
 

@@ -359,6 +359,15 @@ function Layout:holder(dir)
     end
     self.texts[dir] = row
   end
+  h = self:values({ row })
+  self.holders[dir or ""] = h
+  return h
+end
+
+-- A batch of the partition columns, typed, a row per text row (each
+-- column's text, nil for NULL): CAST of the texts, as Spark's
+-- castPartValueToDesiredType.
+function Layout:values(rows)
   local eval = require("tide.eval")
   if not self.casts then
     local strings, casts = {}, {}
@@ -370,9 +379,68 @@ function Layout:holder(dir)
     self.strings = T.struct(strings)
     self.casts = eval.compileSelect(casts, self.strings)
   end
-  h = eval.project(batchlib.fromRows({ row }, self.strings), self.casts)
-  self.holders[dir or ""] = h
-  return h
+  return eval.project(batchlib.fromRows(rows, self.strings), self.casts)
+end
+
+-- ---- pruning --------------------------------------------------------------------------
+
+-- Spark's PartitionFilters: conditions over the partition columns alone
+-- (expression nodes naming them; tide.optimizer finds them in the filters
+-- over a read), evaluated once per leaf directory against its values, so
+-- that a directory they do not keep is never opened. The filter of the
+-- nodes that compile over the partition columns as a boolean condition
+-- (all must hold), and those nodes; nil when none does.
+function Layout:partitionFilter(nodes)
+  local eval = require("tide.eval")
+  local fields = {}
+  for i, c in ipairs(self.columns) do fields[i] = T.field(c.name, c.type, true) end
+  local schema, kept, cond = T.struct(fields), {}, nil
+  for _, node in ipairs(nodes) do
+    local ok, c = pcall(eval.compile, node, schema)
+    if ok and c.type == T.boolean then
+      kept[#kept + 1] = node
+      cond = cond and { k = "op", op = "and", left = cond, right = node } or node
+    end
+  end
+  if not cond then return nil end
+  local ok, compiled = pcall(eval.compileSelect, { { k = "alias", name = "keep", expr = cond } }, schema)
+  if not ok then return nil end
+  return compiled, kept
+end
+
+local function dir_of(f) return f.dir or parent_of(clean(f.path)) end
+
+-- The files of list (a listing's, sorted) in the directories whose values
+-- filter (Layout:partitionFilter's) makes true (false and NULL drop a
+-- directory, as a WHERE drops a row), and what was kept: { partitions,
+-- partitionsRead, files, filesRead } (leaf directories with files, and
+-- files). ctx: the query's (current_timestamp() agrees with the rows'
+-- filter). A filter that fails over the values (a cast that raises) keeps
+-- every directory: the rows' filter then decides, or fails, as unpruned.
+function Layout:prune(list, filter, ctx)
+  -- (a listing gave each directory its texts; one without is kept)
+  local keep, dirs, rows = {}, {}, {}
+  for _, f in ipairs(list) do
+    local dir = dir_of(f)
+    if keep[dir] == nil then
+      local row = self.texts[dir]
+      keep[dir] = not row
+      if row then dirs[#dirs + 1], rows[#rows + 1] = dir, row end
+    end
+  end
+  local ok, kept = pcall(function()
+    return require("tide.eval").project(self:values(rows), filter, ctx):collect()
+  end)
+  for i, dir in ipairs(dirs) do keep[dir] = not ok or kept[i].keep == true end
+  local out, partitions, read = {}, 0, 0
+  for _, kept_dir in pairs(keep) do
+    partitions = partitions + 1
+    if kept_dir then read = read + 1 end
+  end
+  for _, f in ipairs(list) do
+    if keep[dir_of(f)] then out[#out + 1] = f end
+  end
+  return out, { partitions = partitions, partitionsRead = read, files = #list, filesRead = #out }
 end
 
 local function check(rc, what)

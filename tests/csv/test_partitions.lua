@@ -273,9 +273,10 @@ t.test("input_file_name() gives each row its file; inputFiles lists them", funct
   local listed = df:inputFiles()
   t.eq(#listed, 5)
   t.ok(listed[1]:match("^file:.*/k=1/a%.csv$"), listed[1])
-  -- a filter on a partition column reads as any filter (no pruning), with the files kept
+  -- a filter on a partition column (its directories pruned) keeps each row's file
   local filtered = df:filter(F.col("k"):ge(2)):select("n", F.input_file_name():alias("f")):collect()
   t.eq(#filtered, 2)
+  t.ok(filtered[1].f:match("k=2/c%.csv$"), filtered[1].f)
   t.ok(filtered[2].f:match("k=4/d%.csv$"), filtered[2].f)
 end)
 
@@ -292,6 +293,177 @@ t.test("json and text reads of partitioned directories", function()
   t.same_table(t.rows(txt), { "one|x", "three|y", "two|x" })
   local whole = spark.read:text(dir_of { ["p=x/a.txt"] = "one\ntwo\n" }, { wholetext = true })
   t.same_table(t.rows(whole), { "one\ntwo\n|x" })
+end)
+
+-- ---- partition pruning ----------------------------------------------------------------
+
+-- Bytes that start as gzip and are not: reading the file fails.
+local CORRUPT_GZIP = "\31\139\8\0 not deflate data at all"
+
+-- The plan explain() prints.
+local function plan_of(df) return require("tide.dataframe_explain").text(df, "simple") end
+
+-- The files of a DataFrame's rows (input_file_name()), their directory and name.
+local function files_read(df)
+  local seen, out = {}, {}
+  for _, row in ipairs(df:select(F.input_file_name():alias("f")):collect()) do
+    local f = row.f:match("[^/]*/[^/]*$")
+    if not seen[f] then
+      seen[f] = true
+      out[#out + 1] = f
+    end
+  end
+  table.sort(out)
+  return out
+end
+
+t.test("a filter on partition columns never opens the directories it cannot keep", function()
+  local dir = dir_of { ["k=1/a.csv"] = "1,x\n2,y\n", ["k=1/b.csv"] = "3,x\n", ["k=2/c.csv"] = "4,z\n",
+    ["k=3/bad.csv.gz"] = CORRUPT_GZIP, ["k=__HIVE_DEFAULT_PARTITION__/d.csv"] = "5,x\n" }
+  local df = spark.read:schema("n int, s string"):csv(dir)
+  -- the file of k=3 fails a read that opens it
+  has(t.raises(function() df:collect() end), "bad.csv.gz")
+  has(t.raises(function() df:filter("k = 3"):collect() end), "bad.csv.gz")
+  local function rows_of(cond) return t.rows(df:filter(cond):orderBy("n")) end
+  t.same_table(rows_of("k = 1"), { "1|x|1", "2|y|1", "3|x|1" })
+  t.same_table(rows_of(F.col("k"):isin(1, 2)), { "1|x|1", "2|y|1", "3|x|1", "4|z|2" })
+  t.same_table(rows_of("k < 3 AND s = 'x'"), { "1|x|1", "3|x|1" }, "the data conjunct filters the rows")
+  t.same_table(rows_of("k IS NULL"), { "5|x|null" })
+  t.same_table(rows_of("k != 3"), { "1|x|1", "2|y|1", "3|x|1", "4|z|2" }, "k = NULL is not true")
+  t.same_table(rows_of("(k = 1 AND n > 2) OR (k = 2 AND n > 0)"), { "3|x|1", "4|z|2" })
+  t.same_table(rows_of("k = 1 OR k IS NULL"), { "1|x|1", "2|y|1", "3|x|1", "5|x|null" })
+  t.same_table(t.rows(df:filter(df.k:eq(2))), { "4|z|2" }, "a column of the DataFrame")
+  -- through projections: a renamed or computed partition column
+  t.same_table(t.rows(df:select("n", F.col("k"):alias("key")):filter("key = 2")), { "4|2" })
+  t.same_table(t.rows(df:withColumn("k2", F.col("k") * 10):filter("k2 = 20"):select("n")), { "4" })
+  -- SQL over a view
+  df:createOrReplaceTempView("pruned_view")
+  t.same_table(t.rows(spark:sql("SELECT n, k FROM pruned_view WHERE k = 2 AND n > 0")), { "4|2" })
+  t.same_table(t.rows(spark:sql("SELECT n FROM pruned_view WHERE k IN (1, 2) AND s = 'z'")), { "4" })
+  -- the files read, as input_file_name() gives them
+  t.same_table(files_read(df:filter("k = 1")), { "k=1/a.csv", "k=1/b.csv" })
+  t.same_table(files_read(df:filter("k IS NULL OR k = 2")), { "k=2/c.csv", "k=__HIVE_DEFAULT_PARTITION__/d.csv" })
+  -- explain: the partition filters on the scan, and what a read reads
+  local plan = plan_of(df:filter("k = 1 AND n > 0"))
+  has(plan, "Filter ((k = 1) AND (n > 0))\n+- FileScan csv [" .. dir .. "] [n, s, k], "
+    .. "PartitionFilters: [(k = 1)], PartitionsRead: 1 of 4, FilesRead: 2 of 5\n")
+  has(plan_of(spark:sql("SELECT * FROM pruned_view WHERE k IS NULL OR k > 1")),
+    "PartitionFilters: [((k IS NULL) OR (k > 1))], PartitionsRead: 3 of 4, FilesRead: 3 of 5")
+  has(plan_of(df:filter("(k = 1 AND n > 2) OR (k = 2 AND n > 0)")),
+    "PartitionFilters: [((k = 1) OR (k = 2))], PartitionsRead: 2 of 4")
+  -- a filter that keeps no directory reads none
+  t.same_table(t.rows(df:filter("k = 7")), {})
+  has(plan_of(df:filter("k = 7")), "PartitionsRead: 0 of 4, FilesRead: 0 of 5")
+  t.ok(not plan_of(df:filter("n > 0")):find("PartitionFilters", 1, true), "no partition filter")
+end)
+
+t.test("conditions that are not the partition columns' alone, or not deterministic, read every directory", function()
+  local dir = dir_of { ["k=1/a.csv"] = "1\n2\n", ["k=2/bad.csv.gz"] = CORRUPT_GZIP }
+  local df = spark.read:schema("n int"):csv(dir)
+  t.same_table(t.rows(df:filter("k = 1")), { "1|1", "2|1" })
+  local every = {
+    "k = n",                                -- a partition and a data column in one conjunct
+    "k = 1 OR n > 5",                       -- an OR whose side names a data column alone
+    "NOT (k = 2 AND n > 5)",
+    "k = 1 AND rand(1) < 2",                -- rand() in the filter: it must see every row
+    "k = 1 AND monotonically_increasing_id() >= 0",
+  }
+  for _, cond in ipairs(every) do
+    has(t.raises(function() df:filter(cond):collect() end), "bad.csv.gz")
+    t.ok(not plan_of(df:filter(cond)):find("PartitionFilters", 1, true), cond)
+  end
+  -- a projection below the filter that must see every row
+  has(t.raises(function() df:withColumn("r", F.rand(3)):filter("k = 1"):collect() end), "bad.csv.gz")
+  has(t.raises(function() df:withColumn("id", F.monotonically_increasing_id()):filter("k = 1"):collect() end),
+    "bad.csv.gz")
+  local udf = F.udf(function(n, out, x) for i = 0, n - 1 do out:values()[i] = x:values()[i] end end, "int")
+  has(t.raises(function() df:withColumn("u", udf("n")):filter("k = 1"):collect() end), "bad.csv.gz")
+  -- a sample below it: the rows it keeps depend on the rows it sees
+  has(t.raises(function() df:sample(0.99, 1):filter("k = 1"):collect() end), "bad.csv.gz")
+  -- a filter above a deterministic one prunes; input_file_name(), each
+  -- row's own, stays in the rows' filter
+  t.same_table(t.rows(df:filter("n > 0"):filter("k = 1"):orderBy("n")), { "1|1", "2|1" })
+  t.same_table(t.rows(df:filter("k = 1 AND input_file_name() LIKE '%/k=1/a.csv'")), { "1|1", "2|1" })
+  has(plan_of(df:filter("k = 1 AND input_file_name() != ''")), "PartitionFilters: [(k = 1)]")
+end)
+
+t.test("json and text reads are pruned alike", function()
+  local jdir = dir_of { ["day=2024-01-01/a.json"] = '{"id":1}\n', ["day=2024-01-02/b.json"] = '{"id":2}\n',
+    ["day=2024-01-03/bad.json.gz"] = CORRUPT_GZIP }
+  local j = spark.read:schema("id bigint"):json(jdir)
+  has(t.raises(function() j:collect() end), "bad.json.gz")
+  t.same_table(t.rows(j:filter("day < DATE'2024-01-03'"):orderBy("id")), { "1|2024-01-01", "2|2024-01-02" })
+  t.same_table(t.rows(j:filter(F.col("day"):eq("2024-01-02"))), { "2|2024-01-02" })
+  local tdir = dir_of { ["p=x/a.txt"] = "one\n", ["p=y/bad.txt.gz"] = CORRUPT_GZIP }
+  local txt = spark.read:text(tdir)
+  has(t.raises(function() txt:collect() end), "bad.txt.gz")
+  t.same_table(t.rows(txt:where("p = 'x'")), { "one|x" })
+  has(plan_of(txt:where("p = 'x'")), "FileScan text [" .. tdir .. "] [value, p], PartitionFilters: [(p = x)], "
+    .. "PartitionsRead: 1 of 2, FilesRead: 1 of 2")
+end)
+
+t.test("a pruned read gives the rows of a read of every directory", function()
+  spark.conf:set("spark.sql.session.timeZone", "UTC")
+  local files = {}
+  local n = 0
+  for _, k in ipairs({ "0", "1", "2", "__HIVE_DEFAULT_PARTITION__" }) do
+    for _, d in ipairs({ "a", "b%20c", "__HIVE_DEFAULT_PARTITION__" }) do
+      for _, day in ipairs({ "2024-01-01", "2024-02-01" }) do
+        local lines = {}
+        for i = 1, 3 do
+          n = n + 1
+          lines[i] = ("%d,%s"):format(n, i == 2 and "" or "s" .. (n % 4))
+        end
+        files[("k=%s/d=%s/day=%s/part.csv"):format(k, d, day)] = table.concat(lines, "\n") .. "\n"
+      end
+    end
+  end
+  local dir = dir_of(files)
+  local function read() return spark.read:schema("n int, s string"):csv(dir) end
+  local pruned = read()
+  local every = read():cache() -- (a filter over the cached rows reads every directory)
+  t.eq(schema_of(pruned), "n int, s string, k int, d string, day date")
+  local conditions = {
+    "k = 1", "k IN (0, 2)", "k < 2", "k >= 1 AND k <= 2", "k IS NULL", "k IS NOT NULL", "NOT (k = 1)",
+    "k <=> NULL", "coalesce(k, 9) = 9", "d = 'b c'", "d IS NULL OR k = 0", "k = 1 OR d = 'a'",
+    "day = DATE'2024-02-01'", "day < '2024-01-15' AND k = 2", "k = 1 AND n > 30", "k = 2 AND s IS NULL",
+    "(k = 1 AND n > 30) OR (k = 2 AND s = 's1')", "k + n > 40", "k = 0 OR n < 5", "d LIKE 'b%' AND k != 2",
+    "CASE WHEN k = 1 THEN d = 'a' ELSE k = 0 END", "k = 1 AND rand(7) < 0.5", "rand(7) < 0.5 AND k = 1",
+  }
+  local pushed = 0
+  for _, cond in ipairs(conditions) do
+    local got = t.rows(pruned:filter(cond))
+    t.ok(#got > 0, cond .. " keeps rows")
+    t.same_table(got, t.rows(every:filter(cond)), cond)
+    if plan_of(pruned:filter(cond)):find("PartitionFilters", 1, true) then pushed = pushed + 1 end
+  end
+  t.eq(pushed, 19, "the conditions pruned (not: k + n > 40, k = 0 OR n < 5, and those with rand())")
+  -- operators above the filter see the same rows: rand() and row ids too
+  local function above(df)
+    return df:filter("k = 2 AND day = '2024-02-01'"):withColumn("r", F.rand(5))
+      :withColumn("id", F.monotonically_increasing_id()):select("n", "r", "id")
+  end
+  t.same_table(t.rows(above(pruned)), t.rows(above(every)))
+  -- with the plan run over slices of the read's batch, rand() above follows
+  -- the slices: the read is not pruned then
+  spark.conf:set("spark.tide.sliceRows", "2")
+  t.same_table(t.rows(above(pruned)), t.rows(above(every)), "sliced")
+  has(plan_of(above(pruned)), "PartitionFilters: [(k = 2), (day = 2024-02-01)] (unused: spark.tide.sliceRows")
+  t.same_table(t.rows(pruned:filter("k = 1")), t.rows(every:filter("k = 1")), "sliced, no rand()")
+  has(plan_of(pruned:filter("k = 1")), "PartitionsRead: 6 of 24")
+  spark.conf:unset("spark.tide.sliceRows")
+  spark.conf:unset("spark.sql.session.timeZone")
+end)
+
+t.test("each read lists the directories again and prunes the new ones too", function()
+  local dir = dir_of { ["k=1/a.csv"] = "1\n" }
+  local df = spark.read:schema("n int"):csv(dir):filter("k >= 2")
+  t.same_table(t.rows(df), {})
+  assert(os.execute(("mkdir -p '%s/k=2' '%s/k=0'"):format(dir, dir)) == 0)
+  t.write(dir .. "/k=2/b.csv", "2\n")
+  t.write(dir .. "/k=0/bad.csv.gz", CORRUPT_GZIP)
+  t.same_table(t.rows(df), { "2|2" })
+  has(plan_of(df), "PartitionsRead: 1 of 3, FilesRead: 1 of 3")
 end)
 
 -- ---- streaming ------------------------------------------------------------------------

@@ -397,18 +397,63 @@ end
 
 -- A read of partitioned directories (tide.partitions): the files' columns
 -- are those of data_schema, the partition columns added to each batch.
+-- source:prune(nodes, options) is the read of the directories whose
+-- partition values conditions over them (expression nodes,
+-- tide.optimizer's) make true, or nil when they do not compile there;
+-- options.unlessSliced: every directory when the query runs its plan over
+-- slices of the read's batch (spark.tide.sliceRows).
 function M.partitioned(layout, description, data_schema, read)
-  return {
-    schema = layout:setSchema(data_schema),
-    description = description,
-    paths = layout.files,
+  local schema = layout:setSchema(data_schema)
+  local function source(filter, nodes, options)
+    local function pruning(slice_rows)
+      return filter and not (options.unlessSliced and (slice_rows or 0) > 0)
+    end
     -- (listed again at each read, the partition columns' types kept)
-    read = function(_, ctx)
+    local function listing(ctx)
       local list = layout:list()
-      local b, runs = read(list, ctx)
-      return layout:attach(b, list, runs, ctx)
-    end,
-  }
+      if pruning(ctx.sliceRows) then return layout:prune(list, filter, ctx) end
+      return list
+    end
+    return {
+      schema = schema,
+      description = description,
+      paths = layout.files,
+      partitionFilters = nodes,
+      read = function(_, ctx)
+        local list = listing(ctx or {})
+        local b, runs = read(list, ctx)
+        return layout:attach(b, list, runs, ctx)
+      end,
+      -- (a pruned read is not pruned again)
+      prune = not filter and function(_, conditions, how)
+        local compiled, kept = layout:partitionFilter(conditions)
+        return compiled and source(compiled, kept, how or {}) or nil
+      end or nil,
+      -- The partition column (its index and name) that field i of the
+      -- schema is, or nil for a column of the files.
+      partitionColumn = function(i)
+        local p = layout.from[i] and layout.from[i].part
+        if p then return p, layout.columns[p].name end
+      end,
+      -- What explain() adds to the scan's line: the partition filters and
+      -- the leaf directories and files a read of the path now reads.
+      explainDetails = function()
+        if not nodes then return "" end
+        local sql = require("tide.sql")
+        local texts = {}
+        for i, node in ipairs(nodes) do texts[i] = sql.toString(node) end
+        local text = ", PartitionFilters: [" .. table.concat(texts, ", ") .. "]"
+        local known, slice_rows = pcall(require("tide.execution").sliceRows, layout.session)
+        slice_rows = known and slice_rows or 0
+        if not pruning(slice_rows) then return text .. " (unused: spark.tide.sliceRows slices a rand() above)" end
+        local ok, _, stats = pcall(listing, { sliceRows = slice_rows })
+        if not ok or not stats then return text end
+        return text .. (", PartitionsRead: %d of %d, FilesRead: %d of %d"):format(stats.partitionsRead,
+          stats.partitions, stats.filesRead, stats.files)
+      end,
+    }
+  end
+  return source(nil, nil, {})
 end
 
 function M.batch(options, schema, path, session)
