@@ -1,32 +1,48 @@
--- tide.sql_correlated — spark:sql's correlated subqueries in WHERE, as
--- Spark's optimizer decorrelates them into joins over the outer rows:
+-- tide.sql_correlated — spark:sql's correlated subqueries: a subquery
+-- whose WHERE names the outer query's columns, in the outer query's WHERE
+-- or select list (or HAVING), decorrelated into joins over the outer rows
+-- as Spark's optimizer does (tide.sql_subquery makes the joins):
 --
 --   WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k AND u.v > t.v)
 --     a left semi join on the correlated conditions (NOT EXISTS: anti)
 --   WHERE x IN (SELECT y FROM u WHERE u.k = t.k)
 --     a left semi join on x = y and them (NOT IN: an anti join on
 --     (x = y OR (x = y) IS NULL) and them, Spark's null-aware rewrite)
---   WHERE v > (SELECT avg(v) FROM t u WHERE u.k = t.k)
+--   (SELECT avg(v) FROM t u WHERE u.k = t.k), anywhere
 --     the aggregate grouped by the inner side of each equality, left
 --     joined on them; a row no group matches gets the aggregate of no rows
 --     (count(*) is 0 there, as Spark's count bug fix makes it)
+--   (SELECT max(v) FROM u WHERE u.v < t.v)
+--     Spark's domain join: the distinct outer values the conditions read,
+--     joined to the inner rows on them, the aggregate grouped by them and
+--     left joined back on them (<=>)
+--   EXISTS (...) and x IN (...) as values (the select list): aggregates
+--     of the same joins (a count of the matched rows; for IN also of the
+--     matches of x and of NULLs, for its three-valued result)
 --
 -- A subquery's WHERE conjuncts that name the outer query's columns (t.col
 -- of an outer table, or a name only the outer rows have) are taken out
 -- of its filter (split); each inner column they read is carried out of
 -- the subquery as a hidden column __corr_N, and the conditions, read
 -- over those and the outer columns, become the join's (result: the
--- subquery's DataFrame marks them in _correlated). tide.sql_subquery
--- makes the joins.
+-- subquery's DataFrame marks them in _correlated, with its source: the
+-- inner rows with the hidden columns, which sql_subquery aggregates).
+--
+-- The outer query's side (tide.sql_query): its select list's subqueries
+-- are read after its tables (defer, readDeferred), so that they may name
+-- their columns, as Spark resolves them; in an aggregate query those
+-- outside the aggregates may read GROUP BY columns only (groupNames), and
+-- ORDER BY's may not be correlated at all (refuseInOrder), as in Spark.
 local sql = require("tide.sql")
-local column = require("tide.column")
 local aggregates = require("tide.dataframe_aggregate")
 local S = require("tide.sql_support")
 
 local M = {}
 local wrap, raise, unqualify = S.wrap, S.raise, S.unqualify
+local is_op = sql.isOperator
 
 local HIDDEN = "__corr_"
+M.HIDDEN = HIDDEN
 
 local function resolves(df, name)
   return type(name) == "string" and df._plan.schema:resolveField(name) ~= nil
@@ -51,10 +67,44 @@ local function refers_outer(node, scope, df, outer)
   return false
 end
 
+-- A node's children in the order its text shows them (operands left to
+-- right, arguments in order), for names that list what they read.
+local ORDER = { expr = 1, left = 2, right = 3, args = 4, list = 5, branches = 6, when = 7, value = 8, otherwise = 9 }
+local function ordered_keys(node)
+  local keys = {}
+  for key, v in pairs(node) do
+    if type(v) == "table" and not getmetatable(v) and key ~= "from" and key ~= "query"
+        and not (key == "value" and node.k == "lit") then
+      keys[#keys + 1] = key
+    end
+  end
+  table.sort(keys, function(a, b)
+    if type(a) == "number" and type(b) == "number" then return a < b end
+    if type(a) == "number" or type(b) == "number" then return type(a) == "number" end
+    local ra, rb = ORDER[a] or 99, ORDER[b] or 99
+    if ra ~= rb then return ra < rb end
+    return a < b
+  end)
+  return keys
+end
+
+-- The name Spark shows for an outer column (its attribute's name: the
+-- outer rows' own spelling, without a table's qualifier).
+local function outer_name(n, outer)
+  local name = n.name
+  local fields = outer.df._plan.schema.fields
+  local ok, index = pcall(outer.df._plan.schema.resolveField, outer.df._plan.schema, name)
+  if ok and index and fields[index] then name = fields[index].name end
+  if outer.scope.renamed[name:lower()] then name = name:match("^[^.]*%.(.*)$") or name end
+  return name
+end
+
 -- where (unqualified in the subquery's scope) split into its own
 -- conditions (nil when none) and the correlated ones, or nil when none is:
 -- { conditions = each over outer columns and hidden ones, inner = the
--- inner column names the hidden ones carry, in order }.
+-- inner column names the hidden ones carry, in order, outerNames = the
+-- outer columns they read, in order and as often as they do (Spark's
+-- scalarsubquery(k), exists(k)) }.
 function M.split(where, scope, df, outer)
   local own, correlated = nil, {}
   for _, c in ipairs(sql.conjuncts(where, {})) do
@@ -65,10 +115,14 @@ function M.split(where, scope, df, outer)
     end
   end
   if #correlated == 0 then return where, nil end
-  local inner, hidden = {}, {}
+  local inner, hidden, names = {}, {}, {}
   local function rewrite(n)
     if type(n) ~= "table" or getmetatable(n) then return n end
-    if outer_ref(n, scope, df, outer) then return unqualify(n, outer.scope) end
+    if outer_ref(n, scope, df, outer) then
+      local ref = unqualify(n, outer.scope)
+      names[#names + 1] = outer_name(ref, outer)
+      return ref
+    end
     if n.k == "col" and type(n.name) == "string" then
       local key = n.name:lower()
       if not hidden[key] then
@@ -80,15 +134,21 @@ function M.split(where, scope, df, outer)
     if n.k == "scalarsubquery" or n.k == "exists" or n.k == "insubquery" then
       raise(("%s: a subquery inside a correlated condition is not supported in tide"):format(sql.toString(n)))
     end
-    return aggregates.mapChildren(n, rewrite)
+    if aggregates.isAggregate(n) and refers_outer(n, scope, df, outer) then
+      raise(("%s: an aggregate of the outer query's columns in a correlated subquery is not supported in tide")
+        :format(sql.toString(n)))
+    end
+    local copy = aggregates.mapChildren(n, function(v) return v end)
+    for _, key in ipairs(ordered_keys(n)) do copy[key] = rewrite(n[key]) end
+    return copy
   end
   local conditions, texts = {}, {}
   for i, c in ipairs(correlated) do conditions[i], texts[i] = rewrite(c), sql.toString(c) end
-  return own, { conditions = conditions, texts = texts, inner = inner }
+  return own, { conditions = conditions, texts = texts, inner = inner, outerNames = names }
 end
 
--- Whether node reads hidden columns only (true), outer ones only (false),
--- or both or neither (nil).
+-- What node reads: "inner" (hidden columns only), "outer" (the outer
+-- query's only), "both", or "none" (a constant).
 local function side_of(node)
   local hidden, other = false, false
   local function walk(n)
@@ -101,26 +161,51 @@ local function side_of(node)
     end
   end
   walk(node)
-  if hidden and not other then return true end
-  if other and not hidden then return false end
+  if hidden and other then return "both" end
+  return hidden and "inner" or other and "outer" or "none"
+end
+
+local EQUALITY = { ["="] = "=", ["=="] = "=", ["<=>"] = "<=>" }
+
+-- A correlated condition's inner side (over hidden columns only), its
+-- outer side (over outer columns, or a constant) and operator, or nil
+-- when it is no such equality (tide.sql_subquery groups the inner rows
+-- by the inner sides of equalities and joins on them).
+function M.equality(c)
+  if c.k ~= "op" or not EQUALITY[c.op] then return nil end
+  local l, r = side_of(c.left), side_of(c.right)
+  if l == "inner" and (r == "outer" or r == "none") then return c.left, c.right, EQUALITY[c.op] end
+  if r == "inner" and (l == "outer" or l == "none") then return c.right, c.left, EQUALITY[c.op] end
+end
+local equality = M.equality
+
+-- A column node's identity: its name, and its position where it has one.
+function M.columnKey(n) return n.name:lower() .. "#" .. tostring(n.index) end
+
+-- The outer columns conditions read (column nodes, each once, in order).
+function M.outerColumns(conditions)
+  local nodes, seen = {}, {}
+  local function walk(n)
+    if type(n) ~= "table" or getmetatable(n) then return end
+    if n.k == "col" and type(n.name) == "string" and n.name:sub(1, #HIDDEN) ~= HIDDEN then
+      local key = M.columnKey(n)
+      if not seen[key] then nodes[#nodes + 1], seen[key] = { k = "col", name = n.name, index = n.index }, true end
+      return
+    end
+    for _, key in ipairs(ordered_keys(n)) do walk(n[key]) end
+  end
+  for _, c in ipairs(conditions) do walk(c) end
+  return nodes
 end
 
 -- The correlated subquery's DataFrame: plan (tide.sql_query's M.plan)
 -- of its select over df (its rows after its own WHERE), marked with what
--- tide.sql_subquery joins on. Without aggregates: the select's columns,
--- then the hidden ones. With them (a scalar subquery): its one value
--- grouped by the inner side of each correlated equality.
-local EQUALITY = { ["="] = "=", ["=="] = "=", ["<=>"] = "<=>" }
-
--- An equality condition's inner side (over hidden columns only), its
--- outer side and operator, or nil when c is none.
-local function equality(c)
-  if c.k ~= "op" or not EQUALITY[c.op] then return nil end
-  local l, r = side_of(c.left), side_of(c.right)
-  if l == true and r == false then return c.left, c.right, EQUALITY[c.op] end
-  if l == false and r == true then return c.right, c.left, EQUALITY[c.op] end
-end
-
+-- tide.sql_subquery joins on (_correlated). Its source: those rows with
+-- the hidden columns (and, without aggregates, the select's values as
+-- hidden columns __corr_vN too), which the subquery's uses as values
+-- aggregate. Without aggregates: the select's columns, then the hidden
+-- ones, and the joins of WHERE's [NOT] EXISTS and [NOT] IN. With them (a
+-- scalar subquery): its value over no rows, with its schema.
 function M.result(plan, df, items, q, corr)
   local hidden_items = {}
   for i, name in ipairs(corr.inner) do
@@ -134,64 +219,139 @@ function M.result(plan, df, items, q, corr)
   local listed = {}
   for _, item in ipairs(items) do
     if item.k == "star" then
-      for i, f in ipairs(df._plan.schema.fields) do listed[#listed + 1] = { k = "col", name = f.name, index = i - 1 } end
+      for i, f in ipairs(df._plan.schema.fields) do
+        listed[#listed + 1] = { k = "col", name = f.name, index = i - 1 }
+      end
     else
       listed[#listed + 1] = item
     end
   end
   local with_hidden = df:select(wrap({ k = "star" }), unpack(hidden_items))
-  if not aggregated then
-    -- Each equality's sides as columns to join on: the inner one computed
-    -- here (a hidden item), the outer one on the outer rows (outerColumns).
-    local conditions, outer_columns, hidden_more, joinable = {}, {}, {}, false
-    for i, c in ipairs(corr.conditions) do
-      local inner, outer, how = equality(c)
-      if inner then
-        if inner.k ~= "col" then
-          local name = HIDDEN .. "e" .. i
-          hidden_more[#hidden_more + 1] = { k = "alias", name = name, expr = inner }
-          inner = { k = "col", name = name }
-        end
-        if outer.k ~= "col" then
-          local name = HIDDEN .. "o" .. i
-          outer_columns[#outer_columns + 1] = { name = name, expr = outer }
-          outer = { k = "col", name = name }
-        end
-        conditions[i], joinable = { k = "op", op = how, left = outer, right = inner }, true
-      else
-        conditions[i] = c
-      end
-    end
-    if not joinable then
-      raise(("%s: a correlated subquery needs an equality of one of its columns (or expressions) and one of the"
-        .. " outer query's, which tide joins on"):format(table.concat(corr.texts, " AND ")))
-    end
-    local width = #listed
-    for i = 1, #corr.inner do listed[#listed + 1] = { k = "col", name = HIDDEN .. i } end
-    for _, h in ipairs(hidden_more) do listed[#listed + 1] = h end
-    local out = plan(with_hidden, listed, false, nil, nil, {})
-    out._correlated = { conditions = conditions, outerColumns = outer_columns, width = width }
+  local source = { conditions = corr.conditions, texts = corr.texts, plan = plan, rows = with_hidden }
+  if aggregated then
+    local out = plan(df:limit(0), listed, false, nil, nil, {})
+    out._correlated = { scalar = true, source = source, values = listed, width = #listed,
+      outerNames = corr.outerNames }
     return out
   end
-  if #listed ~= 1 then raise("a correlated scalar subquery must return only one column") end
-  -- each condition an equality of an inner side and an outer one: Spark's
-  -- "Correlated column is not allowed in a non-equality predicate" else
-  local keys, outer, ops = {}, {}, {}
+  local values = {}
+  for i, item in ipairs(listed) do
+    values[i] = wrap({ k = "alias", name = HIDDEN .. "v" .. i, expr = item.k == "alias" and item.expr or item })
+  end
+  source.rows = with_hidden:select(wrap({ k = "star" }), unpack(values))
+  source.valueColumn = HIDDEN .. "v1"
+  -- Each equality's sides as columns to join on: the inner one computed
+  -- here (a hidden item), the outer one on the outer rows (outerColumns).
+  local conditions, outer_columns, hidden_more, joinable = {}, {}, {}, false
   for i, c in ipairs(corr.conditions) do
-    keys[i], outer[i], ops[i] = equality(c)
-    if not keys[i] then
-      raise(("Correlated column is not allowed in a non-equality predicate: %s (a correlated scalar subquery joins"
-        .. " on equalities of an inner and an outer expression)"):format(corr.texts[i]))
+    local inner, outer, how = equality(c)
+    if inner and side_of(outer) == "outer" then
+      if inner.k ~= "col" then
+        local name = HIDDEN .. "e" .. i
+        hidden_more[#hidden_more + 1] = { k = "alias", name = name, expr = inner }
+        inner = { k = "col", name = name }
+      end
+      if outer.k ~= "col" then
+        local name = HIDDEN .. "o" .. i
+        outer_columns[#outer_columns + 1] = { name = name, expr = outer }
+        outer = { k = "col", name = name }
+      end
+      conditions[i], joinable = { k = "op", op = how, left = outer, right = inner }, true
+    else
+      conditions[i] = c
     end
   end
-  local selected = {}
-  for i, k in ipairs(keys) do selected[i] = { k = "alias", name = "__key" .. i, expr = k } end
-  selected[#selected + 1] = { k = "alias", name = "__value", expr = listed[1] }
-  selected[#selected + 1] = { k = "alias", name = "__matched", expr = { k = "lit", value = true } }
-  local out = plan(with_hidden, selected, false, keys, nil, {})
-  out._correlated = { scalar = true, outer = outer, ops = ops, keys = #keys,
-    empty = plan(df:limit(0), { { k = "alias", name = "__empty", expr = listed[1] } }, false, nil, nil, {}) }
+  local width = #listed
+  for i = 1, #corr.inner do listed[#listed + 1] = { k = "col", name = HIDDEN .. i } end
+  for _, h in ipairs(hidden_more) do listed[#listed + 1] = h end
+  local out = plan(with_hidden, listed, false, nil, nil, {})
+  out._correlated = { conditions = conditions, outerColumns = outer_columns, width = width, joinable = joinable,
+    texts = corr.texts, source = source, outerNames = corr.outerNames }
   return out
+end
+
+-- ---- the outer query's side: where correlated subqueries are read ----------
+
+-- A subquery of the select list, until the query's tables are read: its
+-- first token and the closing parenthesis after it (tokens, not
+-- positions: a subquery's WINDOW clause, once read, leaves the token list).
+local Deferred = {}
+
+-- Skips a subquery's text (the parser is after its opening parenthesis),
+-- for readDeferred to read once the tables are known.
+function M.defer(p)
+  local first, depth = p:peek(), 0
+  while true do
+    local tok = p:peek()
+    if tok.t == "eof" then break end
+    if is_op(tok, "(") then
+      depth = depth + 1
+    elseif is_op(tok, ")") then
+      if depth == 0 then break end
+      depth = depth - 1
+    end
+    p:advance()
+  end
+  return setmetatable({ first = first, close = p:peek() }, Deferred)
+end
+
+local function index_of(p, tok)
+  for i, t in ipairs(p.toks) do
+    if t == tok then return i end
+  end
+end
+
+-- The subqueries of node (the select list's) read where their text is,
+-- now that the tables they may name (p.outerContext) are known.
+function M.readDeferred(p, node)
+  if type(node) ~= "table" or getmetatable(node) then return end
+  if getmetatable(node.query) == Deferred then
+    local here, close = p:peek(), node.query.close
+    p.i = index_of(p, node.query.first)
+    node.query = p:subquery()
+    if p:peek() ~= close then p:fail("')'") end
+    p.i = index_of(p, here)
+  end
+  for key, v in pairs(node) do
+    if key ~= "query" then M.readDeferred(p, v) end
+  end
+end
+
+-- The names of the columns GROUP BY keys are (by name, position or a
+-- select alias), lower-cased: what a correlated subquery outside the
+-- aggregates may read in an aggregate query. Under GROUP BY ALL, the
+-- plain columns of the select list.
+function M.groupNames(keys, items, all)
+  local names, by_alias = {}, {}
+  for _, item in ipairs(items) do
+    if item.k == "alias" then by_alias[item.name:lower()] = item.expr end
+    if all and item.k == "col" and type(item.name) == "string" then names[item.name:lower()] = true end
+  end
+  for _, k in ipairs(keys or {}) do
+    local e = k
+    if k.k == "lit" and type(k.value) == "number" and items[k.value] then
+      e = items[k.value].k == "alias" and items[k.value].expr or items[k.value]
+    elseif k.k == "col" and type(k.name) == "string" and by_alias[k.name:lower()] then
+      names[k.name:lower()] = true
+      e = by_alias[k.name:lower()]
+    end
+    if e.k == "col" and type(e.name) == "string" then names[e.name:lower()] = true end
+  end
+  return names
+end
+
+-- ORDER BY's (and DISTRIBUTE BY's) subqueries may not be correlated, as in
+-- Spark, where a sort hosts no outer reference.
+function M.refuseInOrder(node)
+  if type(node) ~= "table" or getmetatable(node) then return end
+  if node.query and node.query._correlated then
+    raise("[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.UNSUPPORTED_CORRELATED_SCALAR_SUBQUERY] Unsupported subquery"
+      .. " expression: Correlated scalar subqueries can only be used in filters, aggregations, projections, and"
+      .. " UPDATE/MERGE/DELETE commands (ORDER BY names a select alias of one instead)")
+  end
+  for key, v in pairs(node) do
+    if key ~= "query" then M.refuseInOrder(v) end
+  end
 end
 
 return M

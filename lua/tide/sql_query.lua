@@ -193,16 +193,18 @@ local function select_core(p, session, ctes, in_set)
     end
     error(df, 0)
   end
-  -- The outer query whose columns this select's WHERE may name (a
-  -- correlated subquery: tide.sql_correlated); none for its select list,
-  -- which is read before its tables.
+  -- The outer query whose columns this select's WHERE (and select list,
+  -- HAVING) may name: a correlated subquery, tide.sql_correlated.
   local enclosing = p.outerContext
   p.outerContext = nil
   named_windows(p)
   p:expect_kw("SELECT")
   local distinct = p:accept_kw("DISTINCT") ~= nil
-  -- The select list, kept as nodes until the tables' aliases are known.
-  local items = {}
+  -- The select list, kept as nodes until the tables' aliases are known;
+  -- its subqueries are read after the tables (defer), as they may name
+  -- their columns.
+  local items, reader = {}, p.readQuery
+  p.readQuery = correlation.defer
   repeat
     if is_op(p:peek(), "*") then
       p:advance()
@@ -220,6 +222,7 @@ local function select_core(p, session, ctes, in_set)
         or a and { k = "alias", expr = e, name = a } or e
     end
   until not p:accept_op(",")
+  p.readQuery = reader
   local scope = { names = {}, renamed = {}, ambiguous = {}, ctes = ctes }
   local df
   if p:accept_kw("FROM") then
@@ -255,6 +258,7 @@ local function select_core(p, session, ctes, in_set)
   end
   for i, item in ipairs(items) do items[i] = unqualify(item, scope) end
   p.outerContext = { scope = scope, df = df }
+  correlation.readDeferred(p, items)
   local where = p:accept_kw("WHERE") and unqualify(p:expr(), scope)
   p.outerContext = nil
   local correlated
@@ -270,14 +274,25 @@ local function select_core(p, session, ctes, in_set)
       keys, sets = group_by(p, scope)
     end
   end
-  if p:accept_kw("HAVING") then having = unqualify(p:expr(), scope) end
+  if p:accept_kw("HAVING") then
+    p.outerContext = { scope = scope, df = df }
+    having = unqualify(p:expr(), scope)
+    p.outerContext = nil
+  end
+  p.outerContext = { scope = scope, df = df }
   local org = in_set and { order = {} } or organization(p, session, scope)
+  p.outerContext = nil
+  for _, o in ipairs(org.order) do correlation.refuseInOrder(o.expr) end
+  for _, e in ipairs(org.distribute or {}) do correlation.refuseInOrder(e) end
   p.readQuery, p.outerContext = outer_reader, enclosing
   -- Subqueries in expressions: joins over the FROM clause's rows, whose
   -- extra columns * leaves out.
   local sq = subquery.new(df)
   local grouped = group_all or keys ~= nil or having ~= nil or aggregates.hasAggregate(items)
-  items, having, keys = sq:scalars(items, grouped), sq:scalars(having, true), sq:scalars(keys, false)
+  local names = grouped and correlation.groupNames(keys, items, group_all)
+  items = sq:values(items, { grouped = grouped, predicates = true, groupNames = names })
+  having = sq:values(having, { grouped = true, having = true, predicates = true, groupNames = names })
+  keys = sq:scalars(keys, false)
   if group_all then
     keys = group_by_all(df, items)
     if #keys == 0 then keys = nil end -- (every item an aggregate: one group)

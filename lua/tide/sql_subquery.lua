@@ -1,6 +1,6 @@
 -- tide.sql_subquery — spark:sql's subqueries inside expressions, planned
--- as Spark's optimizer plans uncorrelated ones, as joins over the rows of
--- the FROM clause (`df`):
+-- as Spark's optimizer plans them, as joins over the rows of the FROM
+-- clause (`df`):
 --
 --   (SELECT one value ...)     anywhere: the subquery's value joined to
 --                              every row; NULL when it has no row, and
@@ -10,16 +10,24 @@
 --                              null-aware, as Spark's
 --   [NOT] EXISTS (SELECT ...)  a condition of WHERE: every row when the
 --                              subquery has a row (none), else none
+--   EXISTS (...), x IN (...)   elsewhere (the select list, HAVING): a
+--                              boolean per row (Spark's existence join),
+--                              IN's three-valued (NULL where x or a value
+--                              of the subquery is NULL and none is x)
 --
 --   local sq = sql_subquery.new(df)
---   items = sq:scalars(items, grouped)   -- before sq:where
---   local rows = sq:where(condition)     -- the rows WHERE keeps
+--   items = sq:values(items, { grouped = ... })  -- before sq:where
+--   local rows = sq:where(condition)             -- the rows WHERE keeps
 --
 -- A subquery whose WHERE names the outer query's columns (a correlated
--- one, tide.sql_correlated) joins on those conditions too.
+-- one, tide.sql_correlated) joins on those conditions too; its value is
+-- named after the outer columns it reads, as Spark names it
+-- (scalarsubquery(k), exists(k), (v IN (listquery(k)))).
 local sql = require("tide.sql")
 local column = require("tide.column")
 local aggregates = require("tide.dataframe_aggregate")
+local correlation = require("tide.sql_correlated")
+local T = require("tide.types")
 
 local M = {}
 local Subqueries = {}
@@ -27,12 +35,23 @@ Subqueries.__index = Subqueries
 
 local wrap = column.wrap
 local function col(name, index) return { k = "col", name = name, index = index } end
+local function lit(value) return { k = "lit", value = value } end
 local function call(fn, ...) return { k = "call", fn = fn, args = { ... } } end
 local function op(o, l, r) return { k = "op", op = o, left = l, right = r } end
 local function alias(name, expr) return wrap({ k = "alias", name = name, expr = expr }) end
 local function count_all() return call("count", { k = "star" }) end
+local function is_null(e) return { k = "isnull", expr = e } end
+local function case(branches, otherwise)
+  local list = {}
+  for i, b in ipairs(branches) do list[i] = { when = b[1], value = b[2] } end
+  return { k = "case", branches = list, otherwise = otherwise }
+end
 
 local function width(df) return #df._plan.schema.fields end
+
+-- tide.sql_query's plan of a select (loaded when first used: it loads
+-- this module).
+local function plan_select(...) return require("tide.sql_query").plan(...) end
 
 -- df: the FROM clause's rows; the columns joined to it go after its own.
 function M.new(df) return setmetatable({ df = df, width = width(df) }, Subqueries) end
@@ -59,47 +78,242 @@ local function one_column(query, what)
   return query._plan.schema.fields[1].name
 end
 
+-- A fresh prefix for one subquery's helper columns.
+function Subqueries:tag()
+  self.count = (self.count or 0) + 1
+  return ("__sq%d_"):format(self.count)
+end
+
+-- self.df's first n columns and then expr named `name`; the column's node.
+function Subqueries:keep(n, name, expr)
+  local fields, kept = self.df._plan.schema.fields, {}
+  for i = 1, n do kept[i] = wrap(col(fields[i].name, i - 1)) end
+  kept[n + 1] = alias(name, expr)
+  self.df = self.df:select(kept)
+  return col(name, n)
+end
+
+-- The outer columns a correlated subquery reads, as Spark lists them in
+-- its name: "k, v" ("" for an uncorrelated one).
+local function outer_list(query)
+  return table.concat(query._correlated and query._correlated.outerNames or {}, ", ")
+end
+
+-- An uncorrelated subquery as a source of rows (tide.sql_correlated's
+-- shape): its rows, its first column also as the hidden column
+-- __corr_v1, and no condition.
+local function plain_source(query)
+  local first = query._plan.schema.fields[1]
+  return { conditions = {}, plan = plan_select, valueColumn = correlation.HIDDEN .. "v1",
+    rows = query:select(wrap({ k = "star" }), alias(correlation.HIDDEN .. "v1", col(first.name, 0))) }
+end
+
+-- Per row of self.df, `values` (aggregates over src's inner rows) over
+-- the inner rows that src's conditions (and `more`) match, joined to
+-- self.df as columns; a row nothing matches gets their values over no
+-- rows (count(*) 0, not NULL: Spark's count bug fix). Returns an
+-- expression for each, over self.df's columns.
+--
+-- When every condition is an equality of an inner and an outer side, the
+-- inner rows are grouped by the inner sides and left joined on them;
+-- otherwise (Spark's DecorrelateInnerQuery) the distinct values of the
+-- outer columns the conditions read are joined to the inner rows on
+-- them (every pair, filtered by the conditions), grouped by those values
+-- and left joined back on them with <=>.
+function Subqueries:aggregated(src, values, more)
+  local conditions = {}
+  for _, c in ipairs(src.conditions) do conditions[#conditions + 1] = c end
+  for _, c in ipairs(more or {}) do conditions[#conditions + 1] = c end
+  local tag = self:tag()
+  local outputs = {}
+  if #conditions == 0 then
+    local list = {}
+    for j, v in ipairs(values) do
+      list[j], outputs[j] = { k = "alias", name = tag .. "v" .. j, expr = v }, col(tag .. "v" .. j)
+    end
+    self.df = self.df:crossJoin(src.plan(src.rows, list, false, nil, nil, {}))
+    return outputs
+  end
+  local keys, outer, ops, keyed = {}, {}, {}, true
+  for i, c in ipairs(conditions) do
+    keys[i], outer[i], ops[i] = correlation.equality(c)
+    if not keys[i] then keyed = false end
+  end
+  local inner_rows = src.rows
+  if not keyed then
+    local columns, domain, renamed = correlation.outerColumns(conditions), {}, {}
+    for i, c in ipairs(columns) do
+      domain[i] = alias(tag .. "d" .. i, c)
+      renamed[correlation.columnKey(c)] = tag .. "d" .. i
+    end
+    local function rename(n)
+      if type(n) ~= "table" or getmetatable(n) then return n end
+      local to = n.k == "col" and type(n.name) == "string" and renamed[correlation.columnKey(n)]
+      if to then return col(to) end
+      return aggregates.mapChildren(n, rename)
+    end
+    -- (a join needs an equality of the sides' columns: one of constants
+    -- pairs every row, the conditions then filter the pairs)
+    local condition = op("=", col(tag .. "one"), col(tag .. "one2"))
+    for _, c in ipairs(conditions) do condition = op("and", condition, rename(c)) end
+    local distinct = #domain > 0 and self.df:select(domain):distinct() or self.df:limit(1):select()
+    inner_rows = distinct:select(wrap({ k = "star" }), alias(tag .. "one", lit(1)))
+      :join(src.rows:select(wrap({ k = "star" }), alias(tag .. "one2", lit(1))), wrap(condition), "inner")
+    keys, outer, ops = {}, {}, {}
+    for i, c in ipairs(columns) do keys[i], outer[i], ops[i] = col(tag .. "d" .. i), c, "<=>" end
+  end
+  local selected, empties, names = {}, {}, {}
+  for i, k in ipairs(keys) do
+    selected[i], names[i] = { k = "alias", name = "__key" .. i, expr = k }, tag .. "k" .. i
+  end
+  for j, v in ipairs(values) do
+    selected[#selected + 1], names[#names + 1] = { k = "alias", name = "__value" .. j, expr = v }, tag .. "v" .. j
+    empties[j] = { k = "alias", name = tag .. "e" .. j, expr = v }
+  end
+  selected[#selected + 1], names[#names + 1] = { k = "alias", name = "__matched", expr = lit(true) }, tag .. "m"
+  local groups = src.plan(inner_rows, selected, false, #keys > 0 and keys or nil, nil, {})
+  local empty = src.plan(src.rows:limit(0), empties, false, nil, nil, {})
+  local outer_cols, condition = {}, nil
+  for i = 1, #keys do
+    outer_cols[i] = alias(tag .. "o" .. i, outer[i])
+    local eq = op(ops[i], col(tag .. "o" .. i), col(tag .. "k" .. i))
+    condition = condition and op("and", condition, eq) or eq
+  end
+  self.df = self.df:select(wrap({ k = "star" }), unpack(outer_cols))
+    :join(groups:toDF(names), condition and wrap(condition), "left"):crossJoin(empty)
+  for j = 1, #values do
+    outputs[j] = case({ { is_null(col(tag .. "m")), col(tag .. "e" .. j) } }, col(tag .. "v" .. j))
+  end
+  return outputs
+end
+
 -- A scalar subquery's value as a column of self.df: its one row joined to
--- every row (no row: NULL; more rows fail, when the query runs).
+-- every row (no row: NULL; more rows fail, when the query runs); a
+-- correlated one's aggregate per row (aggregated).
 function Subqueries:scalar(query)
-  if query._correlated then return self:correlatedScalar(query) end
+  local corr = query._correlated
+  if corr then
+    if not corr.scalar then
+      error("spark:sql: [UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.MUST_AGGREGATE_CORRELATED_SCALAR_SUBQUERY]"
+        .. " Unsupported subquery expression: Correlated scalar subqueries must be aggregated to return at most"
+        .. " one row (max(...), count(*), ... over the matching rows).", 0)
+    end
+    one_column(query, "Scalar subquery")
+    local n = width(self.df)
+    local value = self:aggregated(corr.source, { corr.values[1] })[1]
+    return self:keep(n, "scalarsubquery(" .. outer_list(query) .. ")", value)
+  end
   local v = one_column(query, "Scalar subquery")
   local value = query:agg(alias("n", count_all()), alias("v", call("first", col(v, 0))))
-    :filter(wrap({ k = "isnull", expr = call("assert_true", op("<=", col("n"), { k = "lit", value = 1 }),
-      { k = "lit", value = "spark:sql: more than one row returned by a subquery used as an expression" }) }))
+    :filter(wrap(is_null(call("assert_true", op("<=", col("n"), lit(1)),
+      lit("spark:sql: more than one row returned by a subquery used as an expression")))))
     :select(alias("scalarsubquery()", col("v")))
   self.df = self.df:crossJoin(value)
   return col("scalarsubquery()", width(self.df) - 1)
 end
 
--- A correlated scalar subquery's value as a column of self.df: its
--- groups left joined on the outer sides of its equalities (as columns of
--- their own); a row no group matches gets the value over no rows. Its
--- helper columns, named apart for each subquery, go again after.
-function Subqueries:correlatedScalar(query)
+-- EXISTS (query) as a boolean column of self.df: whether the subquery
+-- has a row (a correlated one: one its conditions match for the row).
+function Subqueries:existsValue(query)
   local corr = query._correlated
-  if not corr.scalar then
-    error("spark:sql: Correlated scalar subqueries must be aggregated (their value one per outer row: max(...),"
-      .. " count(*), ...)", 0)
+  local name = "exists(" .. outer_list(query) .. ")"
+  local n = width(self.df)
+  -- an aggregate without GROUP BY has a row for every outer row
+  if corr and corr.scalar then return self:keep(n, name, lit(true)) end
+  local count = self:aggregated(corr and corr.source or plain_source(query), { count_all() })[1]
+  return self:keep(n, name, op(">", count, lit(0)))
+end
+
+-- x IN (query) as a boolean column of self.df, as Spark's three-valued
+-- IN: true where a value of the subquery's (matched) rows is x; else NULL
+-- where it has rows and x or one of their values is NULL; else false.
+function Subqueries:inValue(node, x)
+  local query, corr = node.query, node.query._correlated
+  local name = "(" .. sql.toString(x) .. " IN (listquery(" .. outer_list(query) .. ")))"
+  local n = width(self.df)
+  if aggregates.hasAggregate({ x }) then
+    error(("spark:sql: %s: an IN subquery's value over an aggregate is not supported in tide"):format(name), 0)
   end
-  self.count = (self.count or 0) + 1
-  local tag = ("__sq%d_"):format(self.count)
-  local fields, kept = self.df._plan.schema.fields, {}
-  for i, f in ipairs(fields) do kept[i] = wrap(col(f.name, i - 1)) end
-  local outer, names, condition = {}, {}, nil
-  for i = 1, corr.keys do
-    outer[i] = alias(tag .. "o" .. i, corr.outer[i])
-    names[i] = tag .. "k" .. i
-    local eq = op(corr.ops[i], col(tag .. "o" .. i), col(names[i]))
-    condition = condition and op("and", condition, eq) or eq
+  if corr and corr.scalar then
+    -- one value per outer row: x IN (it) is x = it
+    one_column(query, "IN subquery")
+    local value = self:aggregated(corr.source, { corr.values[1] })[1]
+    return self:keep(n, name, op("=", x, value))
   end
-  names[#names + 1], names[#names + 2] = tag .. "v", tag .. "m"
-  local joined = self.df:select(wrap({ k = "star" }), unpack(outer))
-    :join(query:toDF(names), wrap(condition), "left"):crossJoin(corr.empty:toDF({ tag .. "e" }))
-  kept[#kept + 1] = alias("scalarsubquery()", { k = "case", branches = { { when = { k = "isnull", expr = col(tag .. "m") },
-    value = col(tag .. "e") } }, otherwise = col(tag .. "v") })
-  self.df = joined:select(kept)
-  return col("scalarsubquery()", #fields)
+  if corr and corr.width ~= 1 then
+    error(("spark:sql: IN subquery must return only one column, but got %d"):format(corr.width), 0)
+  end
+  if not corr then one_column(query, "IN subquery") end
+  local src = corr and corr.source or plain_source(query)
+  local value = col(src.valueColumn)
+  local hits = self:aggregated(src, { count_all() }, { op("=", x, value) })[1]
+  local stats = self:aggregated(src, { count_all(), call("count", value) })
+  local rows, values = stats[1], stats[2]
+  return self:keep(n, name, case({
+    { op(">", hits, lit(0)), lit(true) },
+    { op("=", rows, lit(0)), lit(false) },
+    { op("or", is_null(x), op("<", values, rows)), { k = "lit", value = nil, type = T.boolean } },
+  }, lit(false)))
+end
+
+-- Whether every name of list is in `names` (a set of lower-case names),
+-- and else the first that is not.
+local function reads_only(list, names)
+  for _, name in ipairs(list) do
+    if not names[name:lower()] then return false, name end
+  end
+  return true
+end
+
+-- node (or a list of nodes) with each subquery replaced by its column:
+-- scalar ones, and with opts.predicates EXISTS and IN too. In a grouped
+-- query (opts.grouped), where no aggregate is around it, first(column)
+-- (the value is one for each group): for a correlated one only when it
+-- reads GROUP BY columns only (opts.groupNames), and a scalar one only in
+-- HAVING (opts.having), as Spark allows.
+function Subqueries:values(node, opts)
+  opts = opts or {}
+  local function per_group(n, ref, name)
+    local corr = n.query._correlated
+    if corr then
+      if n.k == "scalarsubquery" and not opts.having then
+        error(("spark:sql: [SCALAR_SUBQUERY_IS_IN_GROUP_BY_OR_AGGREGATE_FUNCTION] The correlated scalar subquery"
+          .. " '\"%s\"' is neither present in GROUP BY, nor in an aggregate function. Add it to GROUP BY using"
+          .. " ordinal position or wrap it in `first()` (or `first_value`) if you don't care which value you"
+          .. " get."):format(name), 0)
+      end
+      local ok, other = reads_only(corr.outerNames, opts.groupNames or {})
+      if not ok then
+        error(("spark:sql: [MISSING_AGGREGATION] The non-aggregating expression \"%s\" is based on columns which"
+          .. " are not participating in the GROUP BY clause. Add the columns or the expression to the GROUP BY,"
+          .. " aggregate the expression, or use \"any_value(%s)\" if you do not care which of the values within"
+          .. " a group is returned (the correlated subquery %s reads it)."):format(other, other, name), 0)
+      end
+    end
+    return { k = "alias", name = name, expr = call("first", ref) }
+  end
+  local function walk(n, in_aggregate)
+    if type(n) ~= "table" or getmetatable(n) then return n end
+    local inside = in_aggregate or aggregates.isAggregate(n)
+    local ref
+    if n.k == "scalarsubquery" then
+      ref = self:scalar(n.query)
+    elseif n.k == "exists" and opts.predicates then
+      ref = self:existsValue(n.query)
+    elseif n.k == "insubquery" and opts.predicates then
+      ref = self:inValue(n, walk(n.expr, inside))
+    else
+      return aggregates.mapChildren(n, function(child) return walk(child, inside) end)
+    end
+    if not opts.grouped or in_aggregate then return ref end
+    return per_group(n, ref, ref.name)
+  end
+  return walk(node, false)
+end
+
+-- The scalar subqueries of node replaced by their columns (values).
+function Subqueries:scalars(node, grouped)
+  return self:values(node, { grouped = grouped })
 end
 
 -- The join condition of a correlated subquery's conditions, and more
@@ -108,6 +322,15 @@ local function correlated_condition(corr, more)
   local condition = more
   for _, c in ipairs(corr.conditions) do condition = condition and op("and", condition, c) or c end
   return wrap(condition)
+end
+
+-- A correlated subquery of WHERE's [NOT] IN or [NOT] EXISTS joins on an
+-- equality of its columns and the outer query's.
+local function joinable(corr)
+  if not corr.joinable then
+    error(("spark:sql: %s: a correlated subquery needs an equality of one of its columns (or expressions) and one"
+      .. " of the outer query's, which tide joins on"):format(table.concat(corr.texts, " AND ")), 0)
+  end
 end
 
 -- query's columns, its own renamed first (so that none shares an outer
@@ -125,23 +348,6 @@ local function with_outer_columns(rows, corr)
   local extra = {}
   for i, o in ipairs(corr.outerColumns) do extra[i] = alias(o.name, o.expr) end
   return rows:select(wrap({ k = "star" }), unpack(extra))
-end
-
--- node (or a list of nodes) with each scalar subquery replaced by its
--- column; in a grouped query, first(column) where no aggregate is around
--- it (the value is one for every group).
-function Subqueries:scalars(node, grouped)
-  local function walk(n, in_aggregate)
-    if type(n) ~= "table" or getmetatable(n) then return n end
-    if n.k == "scalarsubquery" then
-      local ref = self:scalar(n.query)
-      if not grouped or in_aggregate then return ref end
-      return { k = "alias", name = "scalarsubquery()", expr = call("first", ref) }
-    end
-    local inside = in_aggregate or aggregates.isAggregate(n)
-    return aggregates.mapChildren(n, function(child) return walk(child, inside) end)
-  end
-  return walk(node, false)
 end
 
 local SUBQUERY = { insubquery = true, exists = true }
@@ -166,9 +372,10 @@ function Subqueries:inSubquery(rows, c, negated)
   local corr = c.query._correlated
   if corr and corr.scalar then
     -- one value per outer row: x IN (it) is x = it
+    one_column(c.query, "IN subquery")
     local n, saved = width(rows), self.df
     self.df = rows
-    local value = self:correlatedScalar(c.query)
+    local value = self:aggregated(corr.source, { corr.values[1] })[1]
     local equal = op("=", c.expr, value)
     rows, self.df = self.df:filter(wrap(negated and { k = "not", expr = equal } or equal)), saved
     return first_columns(rows, n)
@@ -177,11 +384,12 @@ function Subqueries:inSubquery(rows, c, negated)
     if corr.width ~= 1 then
       error(("spark:sql: IN subquery must return only one column, but got %d"):format(corr.width), 0)
     end
+    joinable(corr)
     local n = width(rows)
     local keyed = with_outer_columns(rows:select(wrap({ k = "star" }), alias("__in", c.expr)), corr)
     local equal = op("=", col("__in"), col("__in_value"))
     -- NOT IN as Spark rewrites it: no row where x = y or that is unknown
-    local match = negated and op("or", equal, { k = "isnull", expr = equal }) or equal
+    local match = negated and op("or", equal, is_null(equal)) or equal
     return first_columns(keyed:join(renamed(c.query, { "__in_value" }), correlated_condition(corr, match),
       negated and "left_anti" or "left_semi"), n)
   end
@@ -196,7 +404,7 @@ function Subqueries:inSubquery(rows, c, negated)
   -- not NULL and not among the subquery's.
   local stats = c.query:agg(alias("__n", count_all()), alias("__values", call("count", col(v, 0))))
   local kept = keyed:join(values, equal, "left_anti"):crossJoin(stats)
-    :filter(wrap(op("or", op("=", col("__n"), { k = "lit", value = 0 }),
+    :filter(wrap(op("or", op("=", col("__n"), lit(0)),
       op("and", op("=", col("__values"), col("__n")), { k = "isnotnull", expr = col("__in") }))))
   return first_columns(kept, n)
 end
@@ -207,16 +415,17 @@ function Subqueries:exists(rows, c, negated)
   local corr = c.query._correlated
   if corr and corr.scalar then
     -- an aggregate without GROUP BY has a row for every outer row
-    return negated and rows:filter(wrap({ k = "lit", value = false })) or rows
+    return negated and rows:filter(wrap(lit(false))) or rows
   end
   if corr then
+    joinable(corr)
     local own = {}
     for i = 1, corr.width do own[i] = "__sq_" .. i end
     return first_columns(with_outer_columns(rows, corr):join(renamed(c.query, own), correlated_condition(corr),
       negated and "left_anti" or "left_semi"), n)
   end
   local count = c.query:agg(alias("__n", count_all()))
-  local test = op(negated and "=" or ">", col("__n"), { k = "lit", value = 0 })
+  local test = op(negated and "=" or ">", col("__n"), lit(0))
   return first_columns(rows:crossJoin(count):filter(wrap(test)), n)
 end
 
