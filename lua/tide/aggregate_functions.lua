@@ -241,6 +241,7 @@ local function number_of(node)
   if type(v) == "string" and node.type then return tonumber(v) end
   return type(v) == "number" and v or nil
 end
+M.numberOf = number_of
 
 -- percentile's and percentile_approx's percentages: a literal number, or
 -- array(...) of them (F.percentile takes a Lua list too).

@@ -264,7 +264,7 @@ function M.install(dataframe)
     -- approx_count_distinct(a[, rsd]): one column, and the error it may
     -- have (tide's count is exact).
     local args = approx and { node.args[1] } or node.args
-    if approx and (#node.args > 2 or (node.args[2] and type(node.args[2].value) ~= "number")) then
+    if approx and (#node.args > 2 or (node.args[2] and not more.numberOf(node.args[2]))) then
       error("approx_count_distinct takes a column and the relative error it may have (a number)", level + 1)
     end
     for i, arg in ipairs(args) do

@@ -105,16 +105,21 @@ local function literal_column(value, t)
   return holder, holder.columns
 end
 
--- A run of a compiled node: value (of type t) in every row of its input;
--- name in its errors.
-local function broadcast(value, t, name)
-  local holder, col = literal_column(value, t)
+-- A run of a compiled node: the one-row column col (kept alive by
+-- holder) in every row of its input; name in its errors.
+local function broadcast_column(holder, col, name)
   return function(input, out)
     local dst = new_column(out)
     check(C.tide_eval_broadcast(out, col, input.num_rows, dst, errbuf, ERRLEN), name)
     local _ = holder
     return dst
   end
+end
+
+-- A run of value (of type t) in every row, and the constant it broadcasts.
+local function broadcast(value, t, name)
+  local holder, col = literal_column(value, t)
+  return broadcast_column(holder, col, name), { holder = holder, col = col }
 end
 
 -- A compiled NULL of type t.
@@ -171,12 +176,22 @@ function cast_to(c, t, try)
   end
   local child_run, name = c.run, c.name
   local id, p, s = t.id, t.precision or 0, t.scale or 0
+  local kernel = try and C.tide_eval_try_cast or C.tide_eval_cast
+  if c.constant then
+    -- a literal's cast made once (d > 0.5 compares with the double 0.5),
+    -- unless it fails: then where it runs, as any cast
+    local out = batchlib.wrap(C.tide_batch_derive(c.constant.holder, 0))
+    local dst = new_column(out)
+    if kernel(out, c.constant.col, id, p, s, dst, errbuf, ERRLEN) == 0 then
+      return { type = t, name = name, outputName = c.outputName, constant = { holder = out, col = dst },
+               run = broadcast_column(out, dst, "CAST(" .. name .. ")") }
+    end
+  end
   return {
     type = t, name = name, outputName = c.outputName,
     run = function(input, out, ctx)
       local col = child_run(input, out, ctx)
       local dst = new_column(out)
-      local kernel = try and C.tide_eval_try_cast or C.tide_eval_cast
       check(kernel(out, col, id, p, s, dst, errbuf, ERRLEN), "CAST(" .. name .. ")")
       return dst
     end,
@@ -234,12 +249,9 @@ M.runAll = run_all
 
 -- The type a list of compiled nodes shares, or a type error naming node.
 local function common_type(node, list, what)
-  local types, lits = {}, {}
-  for i, c in ipairs(list) do
-    types[i] = c.type
-    lits[i] = integral_literal(c)
-  end
-  local t = coerce.common(types, lits)
+  local types = {}
+  for i, c in ipairs(list) do types[i] = c.type end
+  local t = coerce.common(types)
   if t == nil then
     local names = {}
     for i, ty in ipairs(types) do names[i] = simple(ty) end
@@ -352,10 +364,14 @@ function compilers.lit(node)
     local as_string = null_of(T.string, name)
     return { type = VOID, name = name, literal = { value = nil }, run = as_string.run }
   end
-  local c = { type = t, name = name, literal = { value = v }, run = broadcast(v, t, name) }
+  local run, constant = broadcast(v, t, name)
+  local c = { type = t, name = name, literal = { value = v }, run = run, constant = constant }
   if node.type and node.type ~= t then
     local typed = cast_to(c, node.type)
-    typed.literal = c.literal
+    -- (a decimal literal, kept as its digits, is the number they write to
+    -- what reads literals: split(s, ',', 2.0)'s limit, no string)
+    local decimal = node.type.id == ID.decimal and type(v) == "string"
+    typed.literal = decimal and { value = tonumber(v) } or c.literal
     return typed
   end
   return c

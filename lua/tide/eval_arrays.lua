@@ -177,8 +177,10 @@ end
 
 -- Functions that are others over new nodes: array_compact(arr) is
 -- filter(arr, x -> x IS NOT NULL), array_append(arr, x) concat(arr,
--- array(x)), array_prepend(arr, x) concat(array(x), arr) (x cast to the
--- elements' type), get(arr, i) arr[i].
+-- array(x)), array_prepend(arr, x) concat(array(x), arr) (x and the
+-- elements in the type they fit in without a loss, as Spark's
+-- findTightestCommonType: array(1, 2) and 0.5 have none), get(arr, i)
+-- arr[i].
 local function array_compact(node, _, compileChild, ev)
   if #(node.args or {}) ~= 1 then ev.typeError(node, "array_compact takes an array") end
   local x = "__element"
@@ -193,11 +195,21 @@ local function with_element(first)
     local args = node.args or {}
     if #args ~= 2 then ev.typeError(node, ("%s takes an array and a value"):format(node.fn)) end
     local arr = as_array(node, compileChild(args[1]), ev)
+    local et = arr.type.elementType
     -- (array()'s void elements take the value's type, concat's common one)
-    local value = coerce.isVoid(arr.type.elementType) and args[2]
-      or { k = "cast", expr = args[2], to = arr.type.elementType }
+    local value, list = args[2], args[1]
+    if not coerce.isVoid(et) then
+      local vt = compileChild(args[2]).type
+      local t = coerce.tightest(et, vt)
+      if not t then
+        ev.typeError(node, ("Input to `%s` should have been \"ARRAY\" followed by a value with same element type,"
+          .. " but it's [\"%s\", \"%s\"]"):format(node.fn, arr.type:simpleString():upper(), vt:simpleString():upper()))
+      end
+      value = { k = "cast", expr = args[2], to = t }
+      if t ~= et then list = { k = "cast", expr = args[1], to = T.array(t, arr.type.containsNull) } end
+    end
     local one = { k = "call", fn = "array", args = { value } }
-    local c = compileChild({ k = "call", fn = "concat", args = first and { one, args[1] } or { args[1], one } })
+    local c = compileChild({ k = "call", fn = "concat", args = first and { one, list } or { list, one } })
     c.name = ev.sqlName(node)
     return c
   end

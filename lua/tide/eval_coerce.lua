@@ -147,6 +147,23 @@ function M.widerNumeric(a, b, a_lit, b_lit)
   return NUMERIC[a.id] >= NUMERIC[b.id] and a or b
 end
 
+-- Spark's findTightestCommonType: the type a and b both fit in without
+-- a loss (an integer and a decimal of fewer integer digits have none, nor
+-- a decimal and a double), or nil.
+function M.tightest(a, b)
+  if a == b or is_void(b) then return a end
+  if is_void(a) then return b end
+  local function holds(d, i) return d.precision - d.scale >= M.decimalOf(i).precision end
+  if INTEGRAL[a.id] and b.id == ID.decimal then return holds(b, a) and b or nil end
+  if a.id == ID.decimal and INTEGRAL[b.id] then return holds(a, b) and a or nil end
+  if NUMERIC[a.id] and NUMERIC[b.id] then return NUMERIC[a.id] >= NUMERIC[b.id] and a or b end
+  if a.id == ID.array and b.id == ID.array then
+    local e = M.tightest(a.elementType, b.elementType)
+    return e and T.array(e, a.containsNull or b.containsNull)
+  end
+  return M.datetime(a, b)
+end
+
 -- The types the left and right operands of + - * / % are cast to, and the
 -- result type; nil when the operands are not numbers. Strings are read as doubles (Spark's implicit
 -- cast in non-ANSI mode). a_lit/b_lit as in widerNumeric.
@@ -167,8 +184,9 @@ end
 
 -- The types the two sides of a comparison are cast to: numbers widen
 -- (two decimals stay as they are: the kernel compares them by value), a
--- string meets the other side's type, a NULL literal takes the other's,
--- a date meets a timestamp as the timestamp of its first instant.
+-- string meets the other side's type (a decimal as a double), a NULL
+-- literal takes the other's, a date meets a timestamp as the timestamp of
+-- its first instant.
 function M.comparison(a, b, a_lit, b_lit)
   if a == b then return a, b end
   if is_void(a) then return b, b end
@@ -184,6 +202,8 @@ function M.comparison(a, b, a_lit, b_lit)
   end
   local function string_vs(x, y)
     if x.id ~= ID.string then return nil end
+    -- (no decimal fits every string: Spark compares them as doubles)
+    if y.id == ID.decimal then return T.double end
     if M.isNumeric(y) or y.id == ID.timestamp or y.id == ID.date or y.id == ID.boolean then return y end
     if y.id == ID.binary then return T.binary end
   end
@@ -200,12 +220,13 @@ function M.datetime(a, b)
 end
 
 -- The type values of CASE, coalesce and IN share (Spark's
--- findWiderCommonType): numbers widen, strings absorb other atomic types,
--- arrays take their elements' common type, NULL takes any type. nil when
--- there is none.
-function M.common(types, lits)
+-- findWiderCommonType): numbers widen (an integer as its type's decimal,
+-- int decimal(10,0), even a literal: CASE ... THEN 1 ELSE 0.5 END is
+-- decimal(11,1)), strings absorb other atomic types, arrays take their
+-- elements' common type, NULL takes any type. nil when there is none.
+function M.common(types)
   local result
-  for i, t in ipairs(types) do
+  for _, t in ipairs(types) do
     if result == nil or is_void(result) then
       result = t
     elseif not is_void(t) and t ~= result then
@@ -227,7 +248,7 @@ function M.common(types, lits)
         if k == nil or v == nil then return nil end
         result = T.map(k, v)
       elseif M.isNumeric(result) and M.isNumeric(t) then
-        result = M.widerNumeric(result, t, nil, lits and lits[i])
+        result = M.widerNumeric(result, t)
       elseif M.datetime(result, t) then
         result = T.timestamp
       elseif (result.id == ID.string and t.id ~= ID.struct and t.id ~= ID.binary and t.id ~= ID.array) or

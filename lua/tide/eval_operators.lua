@@ -57,6 +57,38 @@ local function binary(name, t, l, r, kernel_call)
   }
 end
 
+-- a div b of a decimal and an integer or a decimal (Spark's
+-- IntegralDivide of decimals: the quotient truncated to a bigint), as
+-- (a - a % b) / b, which is exact; nil for other operands (a double or a
+-- string makes both bigints, as Spark casts them).
+local function decimal_div(name, l, r)
+  local types = { l.type, r.type }
+  if not (types[1].id == ID.decimal or types[2].id == ID.decimal) then return nil end
+  for _, t in ipairs(types) do
+    if not (t.id == ID.decimal or coerce.isIntegral(t) or coerce.isVoid(t)) then return nil end
+  end
+  local lt, rt = coerce.arithmetic("%", l.type, r.type, integral_literal(l), integral_literal(r))
+  l, r = cast_to(l, lt), cast_to(r, rt)
+  local rem = coerce.decimalResult("%", lt, rt)
+  local diff = coerce.decimalResult("-", lt, rem)
+  local quot = coerce.decimalResult("/", diff, rt)
+  local function arith(out, code, a, b, t)
+    local dst = new_column(out)
+    check(C.tide_eval_arith(out, code, a, b, t.precision, t.scale, dst, errbuf, ERRLEN), name)
+    return dst
+  end
+  return {
+    type = T.long, name = name,
+    run = function(input, out, ctx)
+      local a, b = l.run(input, out, ctx), r.run(input, out, ctx)
+      local q = arith(out, 4, arith(out, 2, a, arith(out, 5, a, b, rem), diff), b, quot)
+      local dst = new_column(out)
+      check(C.tide_eval_cast(out, q, ID.long, 0, 0, dst, errbuf, ERRLEN), name)
+      return dst
+    end,
+  }
+end
+
 local function as_boolean(node, c, what)
   if c.type.id == ID.boolean then return c end
   if coerce.isVoid(c.type) or c.type.id == ID.string then return cast_to(c, T.boolean) end
@@ -242,13 +274,16 @@ function operators.op(node, scope)
       return C.tide_eval_arith(out, code, a, b, p, s, dst, errbuf, ERRLEN)
     end)
   elseif op == "div" then
-    -- Spark's integral division: bigint operands, a bigint result.
+    -- Spark's integral division: bigint operands, a bigint result; or
+    -- decimals (integers and decimals), whose quotient is truncated.
     for _, c in ipairs({ l, r }) do
       local ty = c.type
-      if not (coerce.isVoid(ty) or ty.id == ID.string or (coerce.isNumeric(ty) and ty.id ~= ID.decimal)) then
-        type_error(node, ("div needs integers or doubles, not %s and %s"):format(simple(l.type), simple(r.type)))
+      if not (coerce.isVoid(ty) or ty.id == ID.string or coerce.isNumeric(ty)) then
+        type_error(node, ("div needs numbers, not %s and %s"):format(simple(l.type), simple(r.type)))
       end
     end
+    local decimal = decimal_div(name, l, r)
+    if decimal then return decimal end
     l, r = cast_to(l, T.long), cast_to(r, T.long)
     return binary(name, T.long, l, r, function(out, a, b, dst)
       return C.tide_eval_arith(out, 4, a, b, 0, 0, dst, errbuf, ERRLEN)

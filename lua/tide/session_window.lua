@@ -96,7 +96,7 @@ local function gap_of(node)
     checks.failAtUser(("session_window takes a time column and a gap duration, not %d arguments"):format(#args))
   end
   local gap = args[2]
-  if gap.k == "lit" and type(gap.value) == "string" then
+  if gap.k == "lit" and type(gap.value) == "string" and not (gap.type and gap.type.id == T.ID.decimal) then
     return time_window.duration(gap.value, "gap duration", "session_window")
   end
   if gap.k == "interval" and gap.months then

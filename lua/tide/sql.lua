@@ -628,10 +628,9 @@ function Parser:within_group(fn, args)
   if fn == "percentile_cont" and #args == 1 then
     local p = args[1]
     if desc then -- (a literal: percentile takes its percentage as one)
-      if not (p.k == "lit" and type(p.value) == "number") then
-        fail(self.text, at.pos, "percentile_cont takes a literal percentage")
-      end
-      p = { k = "lit", value = 1 - p.value, type = T.double }
+      local v = require("tide.aggregate_functions").numberOf(p)
+      if not v then fail(self.text, at.pos, "percentile_cont takes a literal percentage") end
+      p = { k = "lit", value = 1 - v, type = T.double }
     end
     return "percentile", { x, p }, text
   elseif fn == "percentile_disc" and #args == 1 and not desc then
@@ -745,9 +744,9 @@ function Parser:over(fn)
   local frame = self:accept_kw("ROWS") and "rows" or self:accept_kw("RANGE") and "range"
   if frame then
     self:expect_kw("BETWEEN")
-    local lo = self:frame_bound()
+    local lo = self:frame_bound(frame)
     self:expect_kw("AND")
-    local hi = self:frame_bound()
+    local hi = self:frame_bound(frame)
     local ok, framed = pcall(frame == "rows" and w.rowsBetween or w.rangeBetween, w, lo, hi)
     if not ok then error((tostring(framed):gsub("^[^:]*:%d+: ", "")), 0) end
     w = framed
@@ -759,8 +758,10 @@ function Parser:over(fn)
   return over.node
 end
 
--- UNBOUNDED PRECEDING | UNBOUNDED FOLLOWING | CURRENT ROW | n PRECEDING | n FOLLOWING
-function Parser:frame_bound()
+-- UNBOUNDED PRECEDING | UNBOUNDED FOLLOWING | CURRENT ROW | n PRECEDING | n FOLLOWING;
+-- n an int for ROWS (as Spark's RowFrame: 1.0 is a decimal), any number
+-- for RANGE (an offset of the order value).
+function Parser:frame_bound(frame)
   if self:accept_kw("UNBOUNDED") then
     if self:accept_kw("PRECEDING") then return -math.huge end
     self:expect_kw("FOLLOWING")
@@ -773,14 +774,18 @@ function Parser:frame_bound()
   local tok = self:peek()
   if tok.t ~= "num" then self:fail("UNBOUNDED, CURRENT ROW or a number of rows") end
   self:advance()
-  local n = tonumber(tok.body)
-  if not n or n ~= math.floor(n) then self:fail("a whole number of rows", tok) end
+  local lit = number_literal(self.text, tok, false)
+  local n = tonumber(lit.value)
+  if frame == "rows" and lit.type ~= T.int then self:fail("a whole number of rows (an int)", tok) end
   if self:accept_kw("PRECEDING") then return -n end
   self:expect_kw("FOLLOWING")
   return n
 end
 
-local function is_string_literal(n) return n.k == "lit" and type(n.value) == "string" end
+-- (a decimal literal's value is its digits: 1.5 is no string)
+local function is_string_literal(n)
+  return n.k == "lit" and type(n.value) == "string" and not (n.type and n.type.id == T.ID.decimal)
+end
 
 -- from_json(json, schema[, options]) as Spark SQL writes it: the schema a
 -- string literal of DDL ('a int, b string' or 'struct<a:int>'), the

@@ -175,11 +175,12 @@ local function inline_table(session, rows, names)
   return one:select(wrap({ k = "call", fn = "inline", args = { { k = "call", fn = "array", args = structs } } }))
 end
 
--- A whole number of a TABLESAMPLE (BUCKET x OUT OF y).
+-- A whole number of a TABLESAMPLE (BUCKET x OUT OF y): an integer
+-- literal, as Spark's grammar has it (2.0 is a decimal).
 local function whole_number(p)
   local tok = p:peek()
-  local n = tok.t == "num" and tonumber(tok.body)
-  if not n or n ~= math.floor(n) then p:fail("a whole number") end
+  local n = tok.t == "num" and tok.suffix == "" and tok.body:find("^%d+$") and tonumber(tok.body)
+  if not n then p:fail("a whole number") end
   p:advance()
   return n
 end

@@ -91,13 +91,18 @@ local function number_literal(text, tok, negative)
   local body, suffix = tok.body, tok.suffix
   local sign = negative and "-" or ""
   local function range(what) fail(text, tok.pos, "expected a number in the range of " .. what .. ", found '" .. sign .. tok.src .. "'") end
-  if suffix == "BD" then
+  -- A fraction without an exponent or a suffix is a decimal, as 1.5BD is
+  -- (Spark's DECIMAL_VALUE: Literal(BigDecimal)): 1.5 decimal(2,1), .5
+  -- decimal(1,1), 0.10 decimal(2,2), 1. decimal(1,0).
+  local fraction = suffix == "" and body:find("%.") and not body:find("[eE]")
+  if suffix == "BD" or fraction then
     if body:find("[eE]") then range("decimal (no exponent)") end
     local int, frac = body:match("^(%d*)%.?(%d*)$")
     local digits = (int .. frac):gsub("^0+", "")
     local p, s = math.max(#digits, #frac, 1), #frac
     if p > 38 then range("decimal(38)") end
     int = int:gsub("^0+", "")
+    if digits == "" then sign = "" end -- (-0.0 is 0.0)
     local value = sign .. (int == "" and "0" or int) .. (frac ~= "" and "." .. frac or "")
     return { k = "lit", value = value, type = T.decimal(p, s) }
   end

@@ -94,7 +94,8 @@ function M.fromCall(node)
   end
   local texts = {}
   for i = 2, #args do
-    if not (args[i].k == "lit" and type(args[i].value) == "string") then
+    local decimal = args[i].type and args[i].type.id == T.ID.decimal -- (1.5: a decimal's digits)
+    if not (args[i].k == "lit" and type(args[i].value) == "string") or decimal then
       checks.failAtUser(("window: the durations are literal strings such as '10 minutes', not %s"):format(
         require("tide.sql_names").toString(args[i])))
     end

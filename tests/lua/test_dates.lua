@@ -106,7 +106,8 @@ t.test("DATE literals and date arithmetic in SQL", function()
     { function() local _ = df:selectExpr("d - d") end, "datediff(end, start) gives the days between them" },
     { function() local _ = df:selectExpr("1 - d") end, "write the date first" },
     { function() local _ = df:selectExpr("d * 2") end, "needs numbers, not date and int" },
-    { function() local _ = df:selectExpr("d + 1.5") end, "the second argument of date_add needs to be an int, not double" },
+    { function() local _ = df:selectExpr("d + 1.5") end,
+      "the second argument of date_add needs to be an int, not decimal(2,1)" },
     { function() local _ = df:selectExpr("d - 1L") end, "the second argument of date_sub needs to be an int, not bigint" },
     { function() local _ = df:selectExpr("date_add(d, '1.5')") end, "needs to be an int, not string" },
   })

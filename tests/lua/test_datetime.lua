@@ -282,7 +282,8 @@ t.test("patterns are literals compiled with the plan: unsupported letters fail n
   t.raises(function() df:selectExpr("year(1)") end,
     "cannot resolve 'year%(1%)' due to data type mismatch: year needs a date, not int")
   t.raises(function() df:selectExpr("hour(true)") end, "hour needs a timestamp, not boolean")
-  t.raises(function() df:selectExpr("timestamp_millis(1.5)") end, "timestamp_millis needs an integer, not double")
+  t.raises(function() df:selectExpr("timestamp_millis(1.5)") end,
+    "timestamp_millis needs an integer, not decimal%(2,1%)")
   t.raises(function() df:selectExpr("from_unixtime(ts)") end, "from_unixtime needs a bigint, not timestamp")
   t.raises(function() df:selectExpr("date_format(ts)") end, "date_format takes 2 arguments, not 1")
   t.raises(function() df:selectExpr("unix_timestamp(ts, 'y', 1)") end, "unix_timestamp takes 0 to 2 arguments")

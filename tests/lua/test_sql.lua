@@ -53,13 +53,19 @@ t.test("integer literals are int, then bigint, then decimal, as Spark types them
   t.raises(function() parse(("9"):rep(39)) end, "decimal%(38%)")
 end)
 
-t.test("fractional literals are double (F float, BD decimal)", function()
-  t.same_table(parse("1.5"), lit(1.5, T.double))
-  t.same_table(parse(".5"), lit(0.5, T.double))
-  t.same_table(parse("1."), lit(1, T.double))
+t.test("fractional literals are decimals; an exponent or D makes a double, F a float, BD a decimal", function()
+  t.same_table(parse("1.5"), lit("1.5", T.decimal(2, 1)))
+  t.same_table(parse(".5"), lit("0.5", T.decimal(1, 1)))
+  t.same_table(parse("0.10"), lit("0.10", T.decimal(2, 2)))
+  t.same_table(parse("1."), lit("1", T.decimal(1, 0)))
+  t.same_table(parse("0.001"), lit("0.001", T.decimal(3, 3)))
+  t.same_table(parse("-1.5"), lit("-1.5", T.decimal(2, 1)))
+  t.same_table(parse("-0.0"), lit("0.0", T.decimal(1, 1)))
+  t.same_table(parse("1.5D"), lit(1.5, T.double))
+  t.same_table(parse("1.5e0"), lit(1.5, T.double))
   t.same_table(parse("1e3"), lit(1000, T.double))
   t.same_table(parse("2.5E-3"), lit(0.0025, T.double))
-  t.same_table(parse("-1.5"), lit(-1.5, T.double))
+  t.same_table(parse("-1.5D"), lit(-1.5, T.double))
   t.same_table(parse("3D"), lit(3, T.double))
   t.same_table(parse("1.25f"), lit(1.25, T.float))
   t.same_table(parse("1.50BD"), lit("1.50", T.decimal(3, 2)))
@@ -67,6 +73,9 @@ t.test("fractional literals are double (F float, BD decimal)", function()
   t.same_table(parse("-.5BD"), lit("-0.5", T.decimal(1, 1)))
   t.same_table(parse("007BD"), lit("7", T.decimal(1, 0)))
   t.raises(function() parse("1e999") end, "in the range of double")
+  -- as Spark's BigDecimal literal: more than 38 digits fail
+  t.raises(function() parse(("1"):rep(38) .. ".5") end, "in the range of decimal%(38%)")
+  t.same_table(parse("0." .. ("1"):rep(38)), lit("0." .. ("1"):rep(38), T.decimal(38, 38)))
   t.raises(function() parse("1.5L") end, "expected an integer before the L suffix")
   -- a negative zero stays one, as a double or float
   local spark = tide.session()
@@ -452,7 +461,8 @@ t.test("toString gives Spark's pretty SQL", function()
     { "hour", "hour" }, { "data.x", "data.x" }, { "`a b`", "a b" },
     { "1", "1" }, { "-7", "-7" }, { "5000000000", "5000000000" }, { "3L", "3" },
     { "1.5", "1.5" }, { "2.0", "2.0" }, { "1e10", "1.0E10" }, { "1e-4", "1.0E-4" }, { "0.001", "0.001" },
-    { "1234567.5", "1234567.5" }, { "12345678.5", "1.23456785E7" }, { "0.1", "0.1" }, { "1.1F", "1.1" },
+    { "1234567.5", "1234567.5" }, { "12345678.5", "12345678.5" }, { "12345678.5D", "1.23456785E7" }, { "0.1", "0.1" },
+    { "1.1F", "1.1" },
     { "1.50BD", "1.50" }, { "10000554139829213984", "10000554139829213984" },
     { "9223372036854775807", "9223372036854775807" },
     { "'demo'", "demo" }, { "NULL", "NULL" }, { "true", "true" },
@@ -520,6 +530,58 @@ end)
 
 -- Random text from pieces of the grammar: every input gives a node (whose
 -- name can be printed) or a syntax error, nothing else.
+-- "name:type" of each column of df's schema.
+local function typed_columns(df)
+  local out = {}
+  for i, f in ipairs(df.schema.fields) do out[i] = f.name .. ":" .. f.dataType:simpleString() end
+  return out
+end
+
+t.test("decimal literals in queries: Spark's types, values and coercions (DecimalPrecision)", function()
+  local spark = tide.session()
+  local one = spark:sql("SELECT 0.1 + 0.2, 1.5, .5, 0.10, 1., -0.8, 0.001, 1.5e3, 1.5D, 1.5F, 1.5BD")
+  t.same_table(typed_columns(one), { "(0.1 + 0.2):decimal(2,1)", "1.5:decimal(2,1)", "0.5:decimal(1,1)",
+    "0.10:decimal(2,2)", "1:decimal(1,0)", "-0.8:decimal(1,1)", "0.001:decimal(3,3)", "1500.0:double",
+    "1.5:double", "1.5:float", "1.5:decimal(2,1)" })
+  t.same_table(t.rows(one), { "0.3|1.5|0.5|0.10|1|-0.8|0.001|1500.0|1.5|1.5|1.5" })
+  t.same_table(t.rows(spark:sql("SELECT 0.1 + 0.2 = 0.3, 0.1D + 0.2D = 0.3D, 1.0 / 3, 2 % 1.8")),
+    { "true|false|0.333333|0.2" })
+  local df = spark:createDataFrame({ { 1, 4, 0.25, "0.54" }, { 3, 5, 0.75, "x" } },
+    "i int, l bigint, d double, s string")
+  df:createOrReplaceTempView("nums")
+  local q = spark:sql([[SELECT i * 0.5 AS a, l + 0.5 AS b, d * 0.5 AS c, i * 1.00 AS e, 2 * 0.5 AS f,
+    CASE WHEN i > 1 THEN 1 ELSE 0.5 END AS g, coalesce(d, 0.5) AS h, if(i > 1, 0.5, 1) AS k, array(0.5, i) AS m,
+    greatest(i, 0.5) AS n, s > 0.5 AS o, i DIV 0.5 AS p, round(i * 0.333, 2) AS r, sqrt(i * 1.5) AS u FROM nums]])
+  t.same_table(typed_columns(q), { "a:decimal(12,1)", "b:decimal(22,1)", "c:double", "e:decimal(14,2)",
+    "f:decimal(3,1)", "g:decimal(11,1)", "h:double", "k:decimal(11,1)", "m:array<decimal(11,1)>",
+    "n:decimal(11,1)", "o:boolean", "p:bigint", "r:decimal(14,2)", "u:double" })
+  t.same_table(t.rows(q), {
+    "0.5|4.5|0.125|1.00|1.0|0.5|0.25|1.0|[0.5, 1.0]|1.0|true|2|0.33|1.224744871391589",
+    "1.5|5.5|0.375|3.00|1.0|1.0|0.75|0.5|[0.5, 3.0]|3.0|null|6|1.00|2.1213203435596424" })
+  -- filters, selectExpr and F.expr read the same literals
+  t.same_table(t.rows(df:filter("d > 0.5"):select("i")), { "3" })
+  t.same_table(t.rows(df:where("i * 1.5 BETWEEN 0.1 AND 2.0"):select("i")), { "1" })
+  t.same_table(typed_columns(df:selectExpr("i * 0.5 AS h", "d"):select("h", F.expr("d + 0.1"), F.lit(1.5))),
+    { "h:decimal(12,1)", "(d + 0.1):double", "1.5:double" })
+  -- aggregates of decimals, and parameters that take the literal as its number
+  local agg = spark:sql([[SELECT avg(0.5) AS a, sum(i * 0.5) AS b, percentile(d, 0.5) AS c,
+    approx_percentile(i, 0.95) AS e, approx_count_distinct(i, 0.05) AS f,
+    percentile_cont(0.25) WITHIN GROUP (ORDER BY i DESC) AS g FROM nums]])
+  t.same_table(typed_columns(agg), { "a:decimal(5,5)", "b:decimal(22,1)", "c:double", "e:int", "f:bigint",
+    "g:double" })
+  t.same_table(t.rows(agg), { "0.50000|2.0|0.5|3|2|2.5" })
+  t.same_table(t.rows(spark:sql("SELECT count(*) FROM nums TABLESAMPLE (100.0 PERCENT)")), { "2" })
+  -- ROWS bounds are ints (1.0 is a decimal); 39 digits are no decimal
+  t.raises(function() spark:sql("SELECT sum(i) OVER (ORDER BY i ROWS BETWEEN 1.0 PRECEDING AND CURRENT ROW) FROM nums")
+  end, "whole number of rows %(an int%), found '1.0'")
+  t.raises(function() spark:sql("SELECT " .. ("9"):rep(38) .. ".5") end, "in the range of decimal%(38%)")
+  t.raises(function() spark:sql("SELECT i FROM nums LIMIT 1.5") end, "must be integer type, but got \"DECIMAL%(2,1%)\"")
+  -- array_append as Spark's: no type holds an int and 0.5 without a loss (findTightestCommonType)
+  t.raises(function() df:selectExpr("array_append(array(i), 0.5)") end,
+    'but it\'s %["ARRAY<INT>", "DECIMAL%(1,1%)"%]')
+  t.same_table(t.rows(df:selectExpr("array_append(array(i), 0.5D)")), { "[1.0, 0.5]", "[3.0, 0.5]" })
+end)
+
 t.test("fuzz: random text parses or fails with a syntax error", function()
   local pieces = { "a", "b.c", "`q`", "`x``y`", "1", "2.5", "1e3", "7L", "1BD", "'s'", '"t"', "'it''s'", "'\\n'",
     "NULL", "TRUE", "+", "-", "*", "/", "%", "||", "=", "==", "!=", "<>", "<", "<=", ">", ">=", "<=>", "(", ")",
