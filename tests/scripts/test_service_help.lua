@@ -1,0 +1,20 @@
+-- scripts/kafka and scripts/postgres explain themselves: --help prints the
+-- header of the script (its commands) and nothing of its code.
+local t = require("testing")
+
+local root = os.getenv("TIDE_SOURCE_DIR") or "."
+
+for _, name in ipairs({ "kafka", "postgres" }) do
+  t.test("scripts/" .. name .. " --help prints its commands; an unknown command fails with them", function()
+    local out, status = t.sh(("'%s/scripts/%s' --help"):format(root, name))
+    t.eq(status, 0, out)
+    t.eq(out:sub(1, #("scripts/" .. name .. " — ")), "scripts/" .. name .. " — ")
+    t.has(out, "scripts/" .. name .. " stop")
+    t.ok(not out:find("set -euo", 1, true) and not out:find("#", 1, true), out)
+    local bad, bad_status = t.sh(("'%s/scripts/%s' no-such-command"):format(root, name))
+    t.eq(bad_status, 2)
+    t.eq(bad, out)
+  end)
+end
+
+t.run()
