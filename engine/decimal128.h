@@ -24,12 +24,33 @@ static inline void dec_store(void *p, i128 v)
     memcpy(p, &v, sizeof v);
 }
 
-/* 10^n for 0 <= n <= 38. */
+/* 10^n for 0 <= n <= 38: a table, as kernels ask for it per row. */
 static inline u128 dec_pow10(int n)
 {
-    u128 p = 1;
-    while (n-- > 0) p *= 10;
-    return p;
+#define E19 ((u128)10000000000000000000ULL)
+    static const u128 table[39] = {
+        (u128)1ULL, (u128)10ULL,
+        (u128)100ULL, (u128)1000ULL,
+        (u128)10000ULL, (u128)100000ULL,
+        (u128)1000000ULL, (u128)10000000ULL,
+        (u128)100000000ULL, (u128)1000000000ULL,
+        (u128)10000000000ULL, (u128)100000000000ULL,
+        (u128)1000000000000ULL, (u128)10000000000000ULL,
+        (u128)100000000000000ULL, (u128)1000000000000000ULL,
+        (u128)10000000000000000ULL, (u128)100000000000000000ULL,
+        (u128)1000000000000000000ULL, (u128)10000000000000000000ULL,
+        E19 * 10ULL, E19 * 100ULL,
+        E19 * 1000ULL, E19 * 10000ULL,
+        E19 * 100000ULL, E19 * 1000000ULL,
+        E19 * 10000000ULL, E19 * 100000000ULL,
+        E19 * 1000000000ULL, E19 * 10000000000ULL,
+        E19 * 100000000000ULL, E19 * 1000000000000ULL,
+        E19 * 10000000000000ULL, E19 * 100000000000000ULL,
+        E19 * 1000000000000000ULL, E19 * 10000000000000000ULL,
+        E19 * 100000000000000000ULL, E19 * 1000000000000000000ULL,
+        E19 * 10000000000000000000ULL};
+#undef E19
+    return table[n];
 }
 
 static inline u128 dec_abs(i128 v)
@@ -95,6 +116,7 @@ static inline dec_u256 dec_mul_wide(u128 a, u128 b)
 static inline int dec_div_wide_round(dec_u256 n, u128 d, u128 *q)
 {
     if (d == 0) return -1;
+    if (d == 1) return n.hi != 0 ? -1 : (*q = n.lo, 0); /* a product at its own scale */
     if (n.hi == 0) {
         u128 quo = n.lo / d, rem = n.lo % d;
         if (rem >= d - rem) {

@@ -123,6 +123,12 @@ static int decimal_op(int32_t op, i128 x, int sx, i128 y, int sy, int p, int s, 
         break;
     }
     case TIDE_MUL: {
+        /* Two 64-bit values at the product's own scale (an int column
+           times a short literal): one exact multiplication. */
+        if (sx + sy == s && x == (int64_t)x && y == (int64_t)y) {
+            *r = (i128)(int64_t)x * (int64_t)y;
+            break;
+        }
         /* The exact product has scale sx + sy; round it to s. */
         dec_u256 prod = dec_mul_wide(dec_abs(x), dec_abs(y));
         int drop = sx + sy - s;

@@ -625,6 +625,16 @@ int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_
     } else if (from == TIDE_FLOAT32 && type == TIDE_FLOAT64) {
         const float *a = src->values;
         for (int64_t i = 0; i < n; i++) ((double *)values)[i] = a[i];
+    } else if ((from == TIDE_INT32 || from == TIDE_INT64) && type == TIDE_DECIMAL &&
+               precision - scale >= (from == TIDE_INT32 ? 10 : 19)) {
+        /* Every value fits (an int as decimal(10,0) of Spark's arithmetic
+           with decimals): scaled, no check a row. */
+        i128 factor = (i128)dec_pow10(scale);
+        for (int64_t i = 0; i < n; i++) {
+            int64_t v = from == TIDE_INT32 ? ((const int32_t *)src->values)[i]
+                                           : ((const int64_t *)src->values)[i];
+            dec_store(values + 16 * (size_t)i, (i128)v * factor);
+        }
     } else {
         for (int64_t i = 0; i < n; i++) {
             if (!tide_valid(src, i)) continue;

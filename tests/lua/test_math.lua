@@ -361,6 +361,26 @@ t.test("negative and positive keep the type; strings and NULL are doubles", func
   }
 end)
 
+t.test("decimal arithmetic with integer columns: exact at the ends of int and bigint, NULL past decimal(38)", function()
+  local df = spark:createDataFrame({ { INT_MIN, LONG_MIN }, { INT_MAX, LONG_MAX }, { -3, -7 }, { nil, nil } },
+    "i int, l bigint")
+  local out = df:selectExpr("i * 0.5", "l * 1.5", "CAST(i AS decimal(10,0))", "CAST(l AS decimal(19,0))",
+    "CAST(l AS decimal(21,2))", "CAST(i AS decimal(5,0))", "l * CAST(l AS decimal(19,0))",
+    "CAST(l AS decimal(38,0)) * 100000000000000000000")
+  -- (a cast of a column keeps its name, as Spark's ResolveAliases names it)
+  t.same_table(out.dtypes, { { "(i * 0.5)", "decimal(12,1)" }, { "(l * 1.5)", "decimal(23,1)" },
+    { "i", "decimal(10,0)" }, { "l", "decimal(19,0)" }, { "l", "decimal(21,2)" }, { "i", "decimal(5,0)" },
+    { "(l * CAST(l AS DECIMAL(19,0)))", "decimal(38,0)" },
+    { "(CAST(l AS DECIMAL(38,0)) * 100000000000000000000)", "decimal(38,0)" } })
+  t.same_table(t.rows(out), {
+    "-1073741824.0|-13835058055282163712.0|-2147483648|-9223372036854775808|-9223372036854775808.00|null|"
+      .. "85070591730234615865843651857942052864|null",
+    "1073741823.5|13835058055282163710.5|2147483647|9223372036854775807|9223372036854775807.00|null|"
+      .. "85070591730234615847396907784232501249|null",
+    "-1.5|-10.5|-3|-7|-7.00|-3|49|-700000000000000000000",
+    "null|null|null|null|null|null|null|null" })
+end)
+
 t.test("try_add, try_subtract, try_multiply, try_divide: NULL where Spark's + - * / would overflow", function()
   check {
     { "a int, b int", { { 1, 2 }, { 2147483647, 1 }, { INT_MIN, -1 }, { INT_MIN, 1 }, { nil, 1 } }, F.try_add("a", "b"),
