@@ -4,7 +4,8 @@
 -- as Spark's optimizer does (tide.sql_subquery makes the joins):
 --
 --   WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k AND u.v > t.v)
---     a left semi join on the correlated conditions (NOT EXISTS: anti)
+--     a left semi join on the correlated conditions (NOT EXISTS: anti;
+--     without an equality, u.v > t.v, every pair is tested)
 --   WHERE x IN (SELECT y FROM u WHERE u.k = t.k)
 --     a left semi join on x = y and them (NOT IN: an anti join on
 --     (x = y OR (x = y) IS NULL) and them, Spark's null-aware rewrite)
@@ -16,9 +17,14 @@
 --     Spark's domain join: the distinct outer values the conditions read,
 --     joined to the inner rows on them, the aggregate grouped by them and
 --     left joined back on them (<=>)
---   EXISTS (...) and x IN (...) as values (the select list): aggregates
---     of the same joins (a count of the matched rows; for IN also of the
---     matches of x and of NULLs, for its three-valued result)
+--   EXISTS (...) and x IN (...) as values (the select list, HAVING, and
+--     WHERE under OR or NOT): aggregates of the same joins (a count of the
+--     matched rows; for IN also of the matches of x and of NULLs, for its
+--     three-valued result)
+--   EXISTS (SELECT k FROM u WHERE u.k = t.k GROUP BY k)
+--     the groups, grouped by the inner columns of the equalities too, as
+--     the subquery's rows (Spark pulls such equalities above the
+--     aggregate; other correlated conditions it refuses there)
 --
 -- A subquery's WHERE conjuncts that name the outer query's columns (t.col
 -- of an outer table, or a name only the outer rows have) are taken out
@@ -198,6 +204,54 @@ function M.outerColumns(conditions)
   return nodes
 end
 
+-- Whether a correlated condition may be pulled above the subquery's GROUP
+-- BY, as Spark's canPullUpOverAgg allows: an equality of an inner column
+-- (a hidden one) and an outer side, or a condition of no inner column;
+-- anything else reads the rows the groups stand for.
+local function over_groups(c)
+  local inner = equality(c)
+  if inner then return inner.k == "col" end
+  local side = side_of(c)
+  return side == "outer" or side == "none"
+end
+
+-- The GROUP BY keys of a correlated subquery that its equalities do not
+-- pin to one value per outer row (Spark's NON_CORRELATED_COLUMNS_IN_GROUP_BY
+-- for a scalar one): the names of the columns they read.
+local function loose_keys(keys, listed, corr)
+  local pinned = {}
+  for _, c in ipairs(corr.conditions) do
+    local inner = equality(c)
+    if inner and inner.k == "col" then
+      pinned[corr.inner[tonumber(inner.name:sub(#HIDDEN + 1))]:lower()] = true
+    end
+  end
+  local loose, by_alias = {}, {}
+  for _, item in ipairs(listed) do
+    if item.k == "alias" then by_alias[item.name:lower()] = item.expr end
+  end
+  -- (a key names a select item by position or alias, as tide.sql_query's plan resolves it)
+  for _, k in ipairs(keys) do
+    if k.k == "lit" and type(k.value) == "number" and listed[k.value] then
+      k = listed[k.value].k == "alias" and listed[k.value].expr or listed[k.value]
+    elseif k.k == "col" and type(k.name) == "string" and by_alias[k.name:lower()] then
+      k = by_alias[k.name:lower()]
+    end
+    local function walk(n)
+      if type(n) ~= "table" or getmetatable(n) then return end
+      if n.k == "col" and type(n.name) == "string" then
+        if not pinned[n.name:lower()] then loose[#loose + 1] = n.name end
+        return
+      end
+      for key, v in pairs(n) do
+        if key ~= "from" and key ~= "query" then walk(v) end
+      end
+    end
+    if not (k.k == "col" and type(k.name) == "string" and pinned[k.name:lower()]) then walk(k) end
+  end
+  return loose
+end
+
 -- The correlated subquery's DataFrame: plan (tide.sql_query's M.plan)
 -- of its select over df (its rows after its own WHERE), marked with what
 -- tide.sql_subquery joins on (_correlated). Its source: those rows with
@@ -205,15 +259,23 @@ end
 -- hidden columns __corr_vN too), which the subquery's uses as values
 -- aggregate. Without aggregates: the select's columns, then the hidden
 -- ones, and the joins of WHERE's [NOT] EXISTS and [NOT] IN. With them (a
--- scalar subquery): its value over no rows, with its schema.
+-- scalar subquery): its value over no rows, with its schema. With GROUP
+-- BY: its groups, the hidden columns grouping keys too (as Spark pulls
+-- the correlated equalities above the aggregate: within the rows an
+-- outer row matches, an inner column equal to an outer value is one
+-- value), and those groups are the source's rows.
 function M.result(plan, df, items, q, corr)
   local hidden_items = {}
   for i, name in ipairs(corr.inner) do
     hidden_items[i] = wrap({ k = "alias", name = HIDDEN .. i, expr = { k = "col", name = name } })
   end
-  local aggregated = q.keys ~= nil or q.having ~= nil or aggregates.hasAggregate(items)
-  if q.distinct or q.limit or q.offset or q.keys or q.having or q.sets then
-    raise("a correlated subquery with DISTINCT, GROUP BY, HAVING, LIMIT or OFFSET is not supported in tide")
+  local grouped = q.keys ~= nil
+  local aggregated = not grouped and aggregates.hasAggregate(items)
+  -- (DISTINCT is left out: it changes neither what EXISTS finds nor IN's
+  -- values, and an aggregate's rows are one for each outer row already)
+  if q.limit or q.offset or q.sets or (q.having and not grouped) then
+    raise("a correlated subquery with LIMIT, OFFSET, GROUPING SETS (ROLLUP, CUBE), or HAVING without GROUP BY"
+      .. " is not supported in tide")
   end
   -- * is the subquery's own columns, never the hidden ones
   local listed = {}
@@ -234,12 +296,43 @@ function M.result(plan, df, items, q, corr)
       outerNames = corr.outerNames }
     return out
   end
-  local values = {}
-  for i, item in ipairs(listed) do
-    values[i] = wrap({ k = "alias", name = HIDDEN .. "v" .. i, expr = item.k == "alias" and item.expr or item })
+  local width = #listed
+  local marks = { outerNames = corr.outerNames, texts = corr.texts, width = width, source = source }
+  local out
+  if grouped then
+    local keys, refused = {}, {}
+    for i, k in ipairs(q.keys) do
+      -- (a position names the select's own items, never the hidden ones)
+      if k.k == "lit" and type(k.value) == "number" and not listed[k.value] then
+        raise(("position %s is not in the select list"):format(tostring(k.value)))
+      end
+      keys[i] = k
+    end
+    for i = 1, #corr.inner do keys[#keys + 1] = { k = "col", name = HIDDEN .. i } end
+    for i, c in ipairs(corr.conditions) do
+      if not over_groups(c) then refused[#refused + 1] = corr.texts[i] end
+    end
+    marks.grouped, marks.refused = true, refused
+    marks.looseKeys = loose_keys(q.keys, listed, corr)
+    marks.aggregates = aggregates.hasAggregate(listed)
+    for i = 1, #corr.inner do listed[#listed + 1] = { k = "col", name = HIDDEN .. i } end
+    local groups = plan(with_hidden, listed, false, keys, q.having, {})
+    local fields, values = groups._plan.schema.fields, {}
+    for i = 1, width do
+      values[i] = wrap({ k = "alias", name = HIDDEN .. "v" .. i, expr = { k = "col", name = fields[i].name,
+        index = i - 1 } })
+    end
+    source.rows = groups:select(wrap({ k = "star" }), unpack(values))
+    source.valueColumn = HIDDEN .. "v1"
+    out = groups
+  else
+    local values = {}
+    for i, item in ipairs(listed) do
+      values[i] = wrap({ k = "alias", name = HIDDEN .. "v" .. i, expr = item.k == "alias" and item.expr or item })
+    end
+    source.rows = with_hidden:select(wrap({ k = "star" }), unpack(values))
+    source.valueColumn = HIDDEN .. "v1"
   end
-  source.rows = with_hidden:select(wrap({ k = "star" }), unpack(values))
-  source.valueColumn = HIDDEN .. "v1"
   -- Each equality's sides as columns to join on: the inner one computed
   -- here (a hidden item), the outer one on the outer rows (outerColumns).
   local conditions, outer_columns, hidden_more, joinable = {}, {}, {}, false
@@ -261,12 +354,13 @@ function M.result(plan, df, items, q, corr)
       conditions[i] = c
     end
   end
-  local width = #listed
-  for i = 1, #corr.inner do listed[#listed + 1] = { k = "col", name = HIDDEN .. i } end
-  for _, h in ipairs(hidden_more) do listed[#listed + 1] = h end
-  local out = plan(with_hidden, listed, false, nil, nil, {})
-  out._correlated = { conditions = conditions, outerColumns = outer_columns, width = width, joinable = joinable,
-    texts = corr.texts, source = source, outerNames = corr.outerNames }
+  marks.conditions, marks.outerColumns, marks.joinable = conditions, outer_columns, joinable
+  if not grouped then
+    for i = 1, #corr.inner do listed[#listed + 1] = { k = "col", name = HIDDEN .. i } end
+    for _, h in ipairs(hidden_more) do listed[#listed + 1] = h end
+    out = plan(with_hidden, listed, false, nil, nil, {})
+  end
+  out._correlated = marks
   return out
 end
 

@@ -10,10 +10,11 @@
 --                              null-aware, as Spark's
 --   [NOT] EXISTS (SELECT ...)  a condition of WHERE: every row when the
 --                              subquery has a row (none), else none
---   EXISTS (...), x IN (...)   elsewhere (the select list, HAVING): a
---                              boolean per row (Spark's existence join),
---                              IN's three-valued (NULL where x or a value
---                              of the subquery is NULL and none is x)
+--   EXISTS (...), x IN (...)   elsewhere (the select list, HAVING, WHERE
+--                              under OR, NOT or CASE): a boolean per row
+--                              (Spark's existence join), IN's
+--                              three-valued (NULL where x or a value of
+--                              the subquery is NULL and none is x)
 --
 --   local sq = sql_subquery.new(df)
 --   items = sq:values(items, { grouped = ... })  -- before sq:where
@@ -70,8 +71,9 @@ local function first_columns(df, n)
   return df:select(cols)
 end
 
+-- (a correlated subquery's own columns: its select's, not the hidden ones)
 local function one_column(query, what)
-  local n = width(query)
+  local n = query._correlated and query._correlated.width or width(query)
   if n ~= 1 then
     error(("spark:sql: %s must return only one column, but got %d"):format(what, n), 0)
   end
@@ -193,14 +195,31 @@ end
 function Subqueries:scalar(query)
   local corr = query._correlated
   if corr then
-    if not corr.scalar then
+    if not corr.scalar and not (corr.grouped and corr.aggregates) then
       error("spark:sql: [UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.MUST_AGGREGATE_CORRELATED_SCALAR_SUBQUERY]"
         .. " Unsupported subquery expression: Correlated scalar subqueries must be aggregated to return at most"
         .. " one row (max(...), count(*), ... over the matching rows).", 0)
     end
     one_column(query, "Scalar subquery")
-    local n = width(self.df)
-    local value = self:aggregated(corr.source, { corr.values[1] })[1]
+    local n, value = width(self.df), nil
+    if corr.grouped then
+      -- GROUP BY keys the correlated equalities pin leave one group at
+      -- most for each outer row: its value, NULL where there is none
+      -- (no count bug: the aggregate of no rows is no group)
+      if #corr.looseKeys > 0 then
+        error(("spark:sql: [UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.NON_CORRELATED_COLUMNS_IN_GROUP_BY]"
+          .. " Unsupported subquery expression: A GROUP BY clause in a scalar correlated subquery cannot contain"
+          .. " non-correlated columns: %s."):format(table.concat(corr.looseKeys, ",")), 0)
+      end
+      if #corr.refused > 0 then
+        error(("spark:sql: %s: a correlated scalar subquery with GROUP BY correlated by more than equalities of"
+          .. " its columns and the outer query's is not supported in tide"):format(table.concat(corr.refused,
+          " AND ")), 0)
+      end
+      value = self:aggregated(corr.source, { call("first", col(corr.source.valueColumn)) })[1]
+    else
+      value = self:aggregated(corr.source, { corr.values[1] })[1]
+    end
     return self:keep(n, "scalarsubquery(" .. outer_list(query) .. ")", value)
   end
   local v = one_column(query, "Scalar subquery")
@@ -212,10 +231,23 @@ function Subqueries:scalar(query)
   return col("scalarsubquery()", width(self.df) - 1)
 end
 
+-- A correlated EXISTS or IN subquery with GROUP BY whose conditions
+-- cannot be pulled above its groups is refused, as Spark's CheckAnalysis
+-- refuses it (canPullUpOverAgg).
+local function check_groups(corr)
+  if corr and corr.grouped and #corr.refused > 0 then
+    error(("spark:sql: [UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_COLUMN_IS_NOT_ALLOWED_IN_PREDICATE]"
+      .. " Unsupported subquery expression: Correlated column is not allowed in predicate: %s (under the"
+      .. " subquery's GROUP BY, a correlated condition is an equality of one of its columns and the outer"
+      .. " query's)"):format(table.concat(corr.refused, " AND ")), 0)
+  end
+end
+
 -- EXISTS (query) as a boolean column of self.df: whether the subquery
 -- has a row (a correlated one: one its conditions match for the row).
 function Subqueries:existsValue(query)
   local corr = query._correlated
+  check_groups(corr)
   local name = "exists(" .. outer_list(query) .. ")"
   local n = width(self.df)
   -- an aggregate without GROUP BY has a row for every outer row
@@ -229,6 +261,7 @@ end
 -- where it has rows and x or one of their values is NULL; else false.
 function Subqueries:inValue(node, x)
   local query, corr = node.query, node.query._correlated
+  check_groups(corr)
   local name = "(" .. sql.toString(x) .. " IN (listquery(" .. outer_list(query) .. ")))"
   local n = width(self.df)
   if aggregates.hasAggregate({ x }) then
@@ -321,16 +354,21 @@ end
 local function correlated_condition(corr, more)
   local condition = more
   for _, c in ipairs(corr.conditions) do condition = condition and op("and", condition, c) or c end
-  return wrap(condition)
+  return condition
 end
 
--- A correlated subquery of WHERE's [NOT] IN or [NOT] EXISTS joins on an
--- equality of its columns and the outer query's.
-local function joinable(corr)
-  if not corr.joinable then
-    error(("spark:sql: %s: a correlated subquery needs an equality of one of its columns (or expressions) and one"
-      .. " of the outer query's, which tide joins on"):format(table.concat(corr.texts, " AND ")), 0)
+-- left joined to right on condition (`how`: semi or anti). tide's join
+-- hashes on an equality of a column of each side; where the condition
+-- has none (keyed false: u.lim > t.v), a constant column on each side is
+-- one, and the condition decides which of all the pairs match (Spark's
+-- nested-loop join).
+local function join_on(left, right, condition, how, keyed)
+  if not keyed then
+    left = left:select(wrap({ k = "star" }), alias("__pair", lit(1)))
+    right = right:select(wrap({ k = "star" }), alias("__pair2", lit(1)))
+    condition = op("and", op("=", col("__pair"), col("__pair2")), condition)
   end
+  return left:join(right, wrap(condition), how)
 end
 
 -- query's columns, its own renamed first (so that none shares an outer
@@ -358,15 +396,6 @@ local function subquery_condition(c)
   if c.k == "not" and SUBQUERY[c.expr.k] then return c.expr, true end
 end
 
-local function holds_subquery(node)
-  if type(node) ~= "table" or getmetatable(node) then return false end
-  if SUBQUERY[node.k] then return true end
-  for _, v in pairs(node) do
-    if holds_subquery(v) then return true end
-  end
-  return false
-end
-
 -- rows whose value e is (negated: is not) in the subquery's.
 function Subqueries:inSubquery(rows, c, negated)
   local corr = c.query._correlated
@@ -384,14 +413,14 @@ function Subqueries:inSubquery(rows, c, negated)
     if corr.width ~= 1 then
       error(("spark:sql: IN subquery must return only one column, but got %d"):format(corr.width), 0)
     end
-    joinable(corr)
+    check_groups(corr)
     local n = width(rows)
     local keyed = with_outer_columns(rows:select(wrap({ k = "star" }), alias("__in", c.expr)), corr)
     local equal = op("=", col("__in"), col("__in_value"))
     -- NOT IN as Spark rewrites it: no row where x = y or that is unknown
     local match = negated and op("or", equal, is_null(equal)) or equal
-    return first_columns(keyed:join(renamed(c.query, { "__in_value" }), correlated_condition(corr, match),
-      negated and "left_anti" or "left_semi"), n)
+    return first_columns(join_on(keyed, renamed(c.query, { "__in_value" }), correlated_condition(corr, match),
+      negated and "left_anti" or "left_semi", corr.joinable or not negated), n)
   end
   local v = one_column(c.query, "IN subquery")
   local n = width(rows)
@@ -418,34 +447,34 @@ function Subqueries:exists(rows, c, negated)
     return negated and rows:filter(wrap(lit(false))) or rows
   end
   if corr then
-    joinable(corr)
+    check_groups(corr)
     local own = {}
     for i = 1, corr.width do own[i] = "__sq_" .. i end
-    return first_columns(with_outer_columns(rows, corr):join(renamed(c.query, own), correlated_condition(corr),
-      negated and "left_anti" or "left_semi"), n)
+    return first_columns(join_on(with_outer_columns(rows, corr), renamed(c.query, own), correlated_condition(corr),
+      negated and "left_anti" or "left_semi", corr.joinable), n)
   end
   local count = c.query:agg(alias("__n", count_all()))
   local test = op(negated and "=" or ">", col("__n"), lit(0))
   return first_columns(rows:crossJoin(count):filter(wrap(test)), n)
 end
 
--- The rows of self.df that condition keeps: its subquery conditions as
--- joins, the rest as a filter.
+-- The rows of self.df that condition keeps: its [NOT] IN and [NOT]
+-- EXISTS conditions as semi (anti) joins, the rest as a filter, where an
+-- IN or EXISTS inside another expression (under OR or NOT, in CASE) is
+-- its boolean value (Spark's existence joins; NOT IN null-aware there
+-- too, as SQL's three-valued NOT of IN's NULL leaves no row).
 function Subqueries:where(condition)
   local rest, tests = nil, {}
   for _, c in ipairs(sql.conjuncts(condition, {})) do
     local sub, negated = subquery_condition(c)
     if sub then
       tests[#tests + 1] = { self:scalars(sub, false), negated }
-    elseif holds_subquery(c) then
-      error(("spark:sql: %s: an IN or EXISTS subquery is a condition of WHERE of its own (joined by AND),"
-        .. " not part of another expression"):format(sql.toString(c)), 0)
     else
       rest = rest and op("and", rest, c) or c
     end
   end
-  rest = rest and self:scalars(rest, false)
-  local rows = self.df -- with every scalar subquery's column
+  rest = rest and self:values(rest, { predicates = true })
+  local rows = self.df -- with every subquery value's column
   if rest then rows = rows:filter(wrap(rest)) end
   for _, t in ipairs(tests) do
     local c, negated = t[1], t[2]
