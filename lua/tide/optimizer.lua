@@ -159,10 +159,11 @@ end
 -- UDF sees whole columns.
 local ROW_DEPENDENT = { rand = true, randn = true, random = true, uuid = true, shuffle = true,
   monotonically_increasing_id = true, raise_error = true, assert_true = true, udf = true }
--- Calls a partition filter may not hold: those, and those of the row's
--- file or batch (nondeterministic in Spark).
+-- Calls a partition filter may not hold: those, those of the row's file
+-- or batch (nondeterministic in Spark), and current_timezone(), which a
+-- filter fixes when it is made (the pruning's copy is made later).
 local NOT_PUSHED = { input_file_name = true, input_file_block_start = true, input_file_block_length = true,
-  spark_partition_id = true, current_user = true, user = true, session_user = true }
+  spark_partition_id = true, current_user = true, user = true, session_user = true, current_timezone = true }
 for fn in pairs(ROW_DEPENDENT) do NOT_PUSHED[fn] = true end
 -- Calls whose values follow the slice a batch is run over (ctx.sliceIndex).
 local SLICED = { rand = true, randn = true, random = true }

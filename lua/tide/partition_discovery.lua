@@ -419,18 +419,23 @@ local function dir_of(f) return f.dir or parent_of(clean(f.path)) end
 -- every directory: the rows' filter then decides, or fails, as unpruned.
 function Layout:prune(list, filter, ctx)
   -- (a listing gave each directory its texts; one without is kept)
-  local keep, dirs, rows = {}, {}, {}
+  local keep, dirs = {}, {}
   for _, f in ipairs(list) do
     local dir = dir_of(f)
     if keep[dir] == nil then
-      local row = self.texts[dir]
-      keep[dir] = not row
-      if row then dirs[#dirs + 1], rows[#rows + 1] = dir, row end
+      keep[dir] = not self.texts[dir]
+      if self.texts[dir] then dirs[#dirs + 1] = dir end
     end
   end
+  -- Over the values the rows of each directory get (Layout:holder, kept
+  -- from the first read: a timestamp's text was read in the zone of then).
   local ok, kept = pcall(function()
-    return require("tide.eval").project(self:values(rows), filter, ctx):collect()
+    local values = {}
+    for i, dir in ipairs(dirs) do values[i] = self:holder(dir) end
+    return require("tide.eval").project(require("tide.state_store").concat(values), filter, ctx):collect()
   end)
+  -- (a filter that drops rows of its own, from_json's DROPMALFORMED, keeps all)
+  ok = ok and #kept == #dirs
   for i, dir in ipairs(dirs) do keep[dir] = not ok or kept[i].keep == true end
   local out, partitions, read = {}, 0, 0
   for _, kept_dir in pairs(keep) do

@@ -466,6 +466,31 @@ t.test("each read lists the directories again and prunes the new ones too", func
   has(plan_of(df), "PartitionsRead: 1 of 3, FilesRead: 1 of 3")
 end)
 
+t.test("pruning goes by the values the rows get, whatever changed since the read was made", function()
+  -- a timestamp partition read in UTC, pruned after the session zone changed
+  local dir = dir_of { ["ts=2024-01-01 00%3A00%3A00/a.csv"] = "1\n", ["ts=2024-01-02 00%3A00%3A00/b.csv"] = "2\n" }
+  spark.conf:set("spark.sql.session.timeZone", "UTC")
+  local df = spark.read:schema("n int"):csv(dir)
+  df:collect()
+  spark.conf:set("spark.sql.session.timeZone", "Asia/Tokyo")
+  local cond = "ts = TIMESTAMP'2024-01-01 09:00:00'"
+  t.same_table(t.rows(df:filter(cond)), t.rows(df:filter(cond .. " AND rand() < 2")))
+  t.same_table(t.rows(df:filter(cond)), { "1|2024-01-01 09:00:00" })
+  -- current_timezone() is the filter's, fixed when it was made: never pushed
+  local zones = dir_of { ["tz=UTC/a.csv"] = "1\n", ["tz=Asia%2FTokyo/b.csv"] = "2\n" }
+  spark.conf:set("spark.sql.session.timeZone", "UTC")
+  local by_zone = spark.read:schema("n int"):csv(zones):filter("tz = current_timezone()")
+  spark.conf:set("spark.sql.session.timeZone", "Asia/Tokyo")
+  t.same_table(t.rows(by_zone), { "1|UTC" })
+  t.ok(not plan_of(by_zone):find("PartitionFilters", 1, true))
+  spark.conf:unset("spark.sql.session.timeZone")
+  -- a condition that drops rows of its own (from_json's DROPMALFORMED) reads every directory
+  local json = dir_of { ["j=%7B%22a%22%3A2}/a.csv"] = "1\n", ["j=x/b.csv"] = "2\n" }
+  local malformed = "coalesce(from_json(j, 'a int', map('mode', 'DROPMALFORMED')).a, 0) = 2"
+  local jdf = spark.read:schema("n int"):csv(json)
+  t.same_table(t.rows(jdf:filter(malformed):select("n")), { "1" })
+end)
+
 -- ---- streaming ------------------------------------------------------------------------
 
 local function run(w)
