@@ -111,19 +111,23 @@ static inline dec_u256 dec_mul_wide(u128 a, u128 b)
     return r;
 }
 
-/* n / d rounded half up into *q; -1 when d is 0 or the quotient passes
-   128 bits. Long division bit by bit: only the rare wide cases come here. */
-static inline int dec_div_wide_round(dec_u256 n, u128 d, u128 *q)
+/* n * m into *out; -1 when it passes 256 bits. */
+static inline int dec_mul_wide_by(dec_u256 n, u128 m, dec_u256 *out)
+{
+    dec_u256 low = dec_mul_wide(n.lo, m), high = dec_mul_wide(n.hi, m);
+    if (high.hi != 0 || __builtin_add_overflow(low.hi, high.lo, &out->hi)) return -1;
+    out->lo = low.lo;
+    return 0;
+}
+
+/* n / d truncated into *q, the remainder into *rem; -1 when d is 0 or the
+   quotient passes 128 bits. Long division bit by bit: only the rare wide
+   cases come here. */
+static inline int dec_div_wide(dec_u256 n, u128 d, u128 *q, u128 *rem)
 {
     if (d == 0) return -1;
-    if (d == 1) return n.hi != 0 ? -1 : (*q = n.lo, 0); /* a product at its own scale */
     if (n.hi == 0) {
-        u128 quo = n.lo / d, rem = n.lo % d;
-        if (rem >= d - rem) {
-            if (quo == ~(u128)0) return -1;
-            quo++;
-        }
-        *q = quo;
+        *q = n.lo / d, *rem = n.lo % d;
         return 0;
     }
     if (n.hi >= d) return -1; /* the quotient needs more than 128 bits */
@@ -137,12 +141,36 @@ static inline int dec_div_wide_round(dec_u256 n, u128 d, u128 *q)
             if (i < 128) quo |= (u128)1 << i;
         }
     }
-    if (r >= d - r) {
+    *q = quo, *rem = r;
+    return 0;
+}
+
+/* n / d rounded half up into *q; -1 when d is 0 or the quotient passes
+   128 bits. */
+static inline int dec_div_wide_round(dec_u256 n, u128 d, u128 *q)
+{
+    if (d == 1) return n.hi != 0 ? -1 : (*q = n.lo, 0); /* a product at its own scale */
+    u128 quo, rem;
+    if (dec_div_wide(n, d, &quo, &rem) != 0) return -1;
+    if (rem >= d - rem) {
         if (quo == ~(u128)0) return -1;
         quo++;
     }
     *q = quo;
     return 0;
+}
+
+/* n / 10^k (k <= 76) rounded half up into *q; -1 when the quotient passes
+   128 bits. Past 10^38 in two steps: truncated by 10^38 first (n < 10^77
+   leaves a quotient of 128 bits), then rounded, which rounds as one
+   division would (the half of the second step is the half of the whole). */
+static inline int dec_div_wide_pow10_round(dec_u256 n, int k, u128 *q)
+{
+    if (k <= 38) return dec_div_wide_round(n, dec_pow10(k), q);
+    u128 high, rem;
+    if (dec_div_wide(n, dec_pow10(38), &high, &rem) != 0) return -1;
+    dec_u256 rest = {0, high};
+    return dec_div_wide_round(rest, dec_pow10(k - 38), q);
 }
 
 #endif

@@ -134,8 +134,7 @@ static int decimal_op(int32_t op, i128 x, int sx, i128 y, int sy, int p, int s, 
         int drop = sx + sy - s;
         u128 q;
         if (drop >= 0) {
-            if (drop > 38) q = 0;
-            else if (dec_div_wide_round(prod, dec_pow10(drop), &q) != 0) return -1;
+            if (dec_div_wide_pow10_round(prod, drop, &q) != 0) return -1;
         } else {
             if (prod.hi != 0 || dec_div_wide_round(dec_mul_wide(prod.lo, dec_pow10(-drop)), 1, &q) != 0)
                 return -1;
@@ -151,8 +150,10 @@ static int decimal_op(int32_t op, i128 x, int sx, i128 y, int sy, int p, int s, 
         u128 num = dec_abs(x), den = dec_abs(y), q;
         dec_u256 wide;
         if (e >= 0) {
-            if (e > 38) return -1;
-            wide = dec_mul_wide(num, dec_pow10(e));
+            /* (past 10^38 in two steps: a product past 256 bits is a
+               quotient past 10^38, which no decimal holds) */
+            wide = dec_mul_wide(num, dec_pow10(e > 38 ? 38 : e));
+            if (e > 38 && dec_mul_wide_by(wide, dec_pow10(e - 38), &wide) != 0) return -1;
         } else {
             if (-e > 38) return -1;
             dec_u256 d = dec_mul_wide(den, dec_pow10(-e));

@@ -381,6 +381,17 @@ t.test("decimal arithmetic with integer columns: exact at the ends of int and bi
     "null|null|null|null|null|null|null|null" })
 end)
 
+t.test("decimal products and quotients whose exact form passes 10^38 before rounding, as Spark's", function()
+  t.same_table(t.rows(spark:sql([[SELECT CAST(2 AS decimal(38,28)) * CAST(3 AS decimal(38,18)),
+    CAST(1.5 AS decimal(38,30)) * CAST(1.5 AS decimal(38,30)), CAST(i AS decimal(38,28)) * CAST(i AS decimal(38,28)),
+    CAST(-0.5 AS decimal(38,37)) * CAST(0.000001 AS decimal(38,37)),
+    1 / CAST(0.5 AS decimal(38,36)), CAST(-7 AS decimal(10,0)) / CAST(0.3 AS decimal(38,37)),
+    CAST(1 AS decimal(10,0)) / CAST(0.00000000000000000000000000000000000001 AS decimal(38,38))
+    FROM VALUES (2147483647) AS v(i)]])), {
+    "6.0000000|2.250000000000000000000|4611686014132420609.00000000000000000|-0.00000050000000000000000000000000000|"
+      .. "2.000000|-23.333333|null" })
+end)
+
 t.test("try_add, try_subtract, try_multiply, try_divide: NULL where Spark's + - * / would overflow", function()
   check {
     { "a int, b int", { { 1, 2 }, { 2147483647, 1 }, { INT_MIN, -1 }, { INT_MIN, 1 }, { nil, 1 } }, F.try_add("a", "b"),
