@@ -130,8 +130,9 @@ end
 local function wider_decimal(a, b)
   local scale = math.max(a.scale, b.scale)
   local range = math.max(a.precision - a.scale, b.precision - b.scale)
-  if range + scale > 38 then return T.decimal(38, math.max(38 - range, 0)) end
-  return T.decimal(range + scale, scale)
+  -- (DecimalType.bounded: the scale kept, the precision capped at 38, so
+  -- a value of more integer digits than are left becomes NULL)
+  return T.decimal(math.min(range + scale, 38), scale)
 end
 
 -- The wider of two numeric types (a_lit/b_lit: literal values of integral

@@ -392,6 +392,14 @@ t.test("decimal products and quotients whose exact form passes 10^38 before roun
       .. "2.000000|-23.333333|null" })
 end)
 
+t.test("an integer meets a decimal of many fraction digits in its type, the scale kept (Spark's bounded)", function()
+  local out = spark:sql([[SELECT b > 0.9999999999999999999, b <= 0.9999999999999999999, b = x, coalesce(x, b),
+    1 < 1.00000000000000000000000000001
+    FROM VALUES (1L, CAST('0.999999999999999999999' AS decimal(38,21))) AS v(b, x)]])
+  t.eq(out.schema.fields[4].dataType:simpleString(), "decimal(38,21)")
+  t.same_table(t.rows(out), { "true|false|false|0.999999999999999999999|true" })
+end)
+
 t.test("try_add, try_subtract, try_multiply, try_divide: NULL where Spark's + - * / would overflow", function()
   check {
     { "a int, b int", { { 1, 2 }, { 2147483647, 1 }, { INT_MIN, -1 }, { INT_MIN, 1 }, { nil, 1 } }, F.try_add("a", "b"),
