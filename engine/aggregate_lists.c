@@ -115,6 +115,24 @@ static int check_call(const agg_call *c, const char *name, char *errbuf, size_t 
     case TIDE_AGG_BIT_XOR:
         ok = in->type == TIDE_INT32 || in->type == TIDE_INT64;
         break;
+    case TIDE_AGG_TRY_SUM:
+        ok = partials ? in->type == TIDE_STRUCT && in->num_children == 2 &&
+                            in->children[0].type == TIDE_INT64 && in->children[1].type == TIDE_BOOL
+                      : in->type == TIDE_INT32 || in->type == TIDE_INT64;
+        break;
+    case TIDE_AGG_HISTOGRAM_NUMERIC:
+        /* (a histogram's partials, Spark's serialized buffers, are not kept) */
+        if (c->stage != TIDE_AGG_WHOLE)
+            return kernel_error(errbuf, errlen,
+                                "%s over a stream: tide keeps no histograms across micro-batches",
+                                name);
+        if (c->num_percentages != 1 || !c->percentages || !(c->percentages[0] >= 2) ||
+            c->percentages[0] > 2147483647.0)
+            return kernel_error(errbuf, errlen,
+                                "%s: the number of bins must be from 2 to 2147483647", name);
+        ok = (is_numeric(in) && in->type != TIDE_DECIMAL) || in->type == TIDE_DATE ||
+             in->type == TIDE_TIMESTAMP;
+        break;
     case TIDE_AGG_PERCENTILE:
         ok = c->stage == TIDE_AGG_WHOLE && is_numeric(in) &&
              (!other || other->type == TIDE_INT32 || other->type == TIDE_INT64);
@@ -282,6 +300,80 @@ static int bits(tide_batch *out, tide_column *dst, const char *name, const agg_c
     return 0;
 }
 
+/* try_sum of int or bigint: Spark's TrySum, a bigint sum over the
+   non-null values in the rows' order that becomes null for good at the
+   first step that overflows (TryEval of the addition leaves its buffer
+   null); null without any value. Partials are Spark's buffer,
+   struct(sum: null once overflowed, isEmpty), merged as Spark merges
+   them: an overflowed side makes null, else the sums add, checked. */
+static const char *const TRY_SUM_FIELDS[] = {"sum", "isEmpty"};
+
+static int try_sum(tide_batch *out, tide_column *dst, const char *name, const agg_call *c,
+                   const agg_lists *l, char *errbuf, size_t errlen)
+{
+    int partials_in = c->stage == TIDE_AGG_MERGE || c->stage == TIDE_AGG_FINAL;
+    int partials_out = c->stage == TIDE_AGG_PARTIAL || c->stage == TIDE_AGG_MERGE;
+    const tide_column *in = c->input;
+    const tide_column *sums = partials_in ? &in->children[0] : in;
+    const tide_column *empties = partials_in ? &in->children[1] : NULL;
+    int64_t n = l->count;
+    tide_column *res = dst;
+    if (partials_out) {
+        if (kernel_alloc(out, dst, name, TIDE_STRUCT, 0, 0, n, 0) != 0 ||
+            !(dst->children = tide_arena_calloc(out->arena, 2 * sizeof(tide_column))))
+            return kernel_error(errbuf, errlen, "%s: out of memory", name);
+        dst->num_children = 2;
+        res = &dst->children[0];
+        if (kernel_alloc(out, &dst->children[1], TRY_SUM_FIELDS[1], TIDE_BOOL, 0, 0, n, 0) != 0)
+            return kernel_error(errbuf, errlen, "%s: out of memory", name);
+    }
+    const char *res_name = partials_out ? TRY_SUM_FIELDS[0] : name;
+    if (kernel_alloc(out, res, res_name, TIDE_INT64, 0, 0, n, 0) != 0 ||
+        kernel_validity(out, res) != 0)
+        return kernel_error(errbuf, errlen, "%s: out of memory", name);
+    int64_t acc = 0;
+    int have = 0, over = 0;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t from = l->lo[k];
+        if (agg_extends(l, k)) {
+            from = l->hi[k - 1];
+        } else {
+            acc = 0;
+            have = over = 0;
+        }
+        for (int64_t p = from; p < l->hi[k]; p++) {
+            int64_t r = agg_row(l, p);
+            if (partials_in) {
+                if (!tide_valid(in, r) || ((const uint8_t *)empties->values)[r]) continue;
+                have = 1;
+                if (!tide_valid(sums, r)) {
+                    over = 1;
+                    continue;
+                }
+            } else if (!tide_valid(sums, r)) {
+                continue;
+            }
+            have = 1;
+            int64_t x = sums->type == TIDE_INT32 ? ((const int32_t *)sums->values)[r]
+                                                 : ((const int64_t *)sums->values)[r];
+            if (!over && __builtin_add_overflow(acc, x, &acc)) over = 1;
+        }
+        if (partials_out) {
+            ((uint8_t *)dst->children[1].values)[k] = (uint8_t)!have;
+            if (over)
+                tide_mark_null(res, k);
+            else
+                ((int64_t *)res->values)[k] = have ? acc : 0;
+        } else if (have && !over) {
+            ((int64_t *)res->values)[k] = acc;
+        } else {
+            tide_mark_null(res, k);
+        }
+    }
+    kernel_finish(res);
+    return 0;
+}
+
 static int run(tide_batch *out, tide_column *dst, const char *name, const agg_call *c,
                const agg_lists *l, char *errbuf, size_t errlen)
 {
@@ -292,6 +384,10 @@ static int run(tide_batch *out, tide_column *dst, const char *name, const agg_ca
         return pick_by(out, dst, name, c, l, errbuf, errlen);
     case TIDE_AGG_PRODUCT:
         return product(out, dst, name, c, l, errbuf, errlen);
+    case TIDE_AGG_TRY_SUM:
+        return try_sum(out, dst, name, c, l, errbuf, errlen);
+    case TIDE_AGG_HISTOGRAM_NUMERIC:
+        return agg_histogram(out, dst, name, c, l, errbuf, errlen);
     case TIDE_AGG_BIT_AND:
     case TIDE_AGG_BIT_OR:
     case TIDE_AGG_BIT_XOR:

@@ -57,6 +57,10 @@ int agg_alloc_double_struct(tide_batch *out, tide_column *dst, const char *name,
 int agg_moments(tide_batch *out, tide_column *dst, const char *name, const agg_call *c,
                 const agg_lists *l, char *errbuf, size_t errlen);
 
+/* histogram_numeric (aggregate_histogram.c): nb is percentages[0]. */
+int agg_histogram(tide_batch *out, tide_column *dst, const char *name, const agg_call *c,
+                  const agg_lists *l, char *errbuf, size_t errlen);
+
 /* percentile, percentile_approx, mode. */
 int agg_ordered(tide_batch *out, tide_column *dst, const char *name, const agg_call *c,
                 const agg_lists *l, char *errbuf, size_t errlen);

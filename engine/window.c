@@ -165,7 +165,9 @@ static int sum_frames(tide_batch *out, tide_column *dst, int32_t fn, const tide_
 {
     int64_t *count = malloc(((size_t)n + 1) * sizeof *count);
     double *sum = malloc(((size_t)n + 1) * sizeof *sum);
-    uint64_t *whole = malloc(((size_t)n + 1) * sizeof *whole);
+    /* integers summed in 128 bits: a sum wraps to 64 as Spark's non-ANSI
+       sum does, an average (Spark's sum of doubles) does not */
+    __int128 *whole = malloc(((size_t)n + 1) * sizeof *whole);
     if (!count || !sum || !whole) {
         free(count), free(sum), free(whole);
         return -1;
@@ -174,14 +176,14 @@ static int sum_frames(tide_batch *out, tide_column *dst, int32_t fn, const tide_
     for (int64_t r = 0; r < n; r++) {
         int first = r == part_start[r], valid = !in || tide_valid(in, r);
         double x = 0;
-        uint64_t w = 0;
+        __int128 w = 0;
         if (valid && in) {
             switch (in->type) {
             case TIDE_INT32:
-                w = (uint64_t)(int64_t)((const int32_t *)in->values)[r];
+                w = ((const int32_t *)in->values)[r];
                 break;
             case TIDE_INT64:
-                w = (uint64_t)((const int64_t *)in->values)[r];
+                w = ((const int64_t *)in->values)[r];
                 break;
             case TIDE_FLOAT32:
                 x = ((const float *)in->values)[r];
@@ -195,26 +197,26 @@ static int sum_frames(tide_batch *out, tide_column *dst, int32_t fn, const tide_
         }
         count[r] = (first ? 0 : count[r - 1]) + valid;
         sum[r] = (first ? 0 : sum[r - 1]) + x;
-        whole[r] = (first ? 0 : whole[r - 1]) + w; /* wraps, as Spark's non-ANSI sum */
+        whole[r] = (first ? 0 : whole[r - 1]) + w;
     }
     int rc = 0;
     for (int64_t i = 0; rc == 0 && i < n; i++) {
         int64_t s = fs[i], e = fe[i], c = 0;
         double total = 0;
-        uint64_t wide = 0;
+        __int128 wide = 0;
         if (e > s) {
             int cut = s > part_start[s];
             c = count[e - 1] - (cut ? count[s - 1] : 0);
             total = sum[e - 1] - (cut ? sum[s - 1] : 0);
             wide = whole[e - 1] - (cut ? whole[s - 1] : 0);
         }
-        if (integral) total = (double)(int64_t)wide;
+        if (integral) total = (double)wide;
         if (fn == TIDE_AGG_COUNT) {
             rc = tide_column_append_fixed(out, dst, &c);
         } else if (c == 0) {
             rc = tide_column_append_null(out, dst);
         } else if (fn == TIDE_AGG_SUM && integral) {
-            int64_t v = (int64_t)wide;
+            int64_t v = (int64_t)(uint64_t)wide; /* wraps, as Spark's non-ANSI sum */
             rc = tide_column_append_fixed(out, dst, &v);
         } else {
             double v = fn == TIDE_AGG_AVG ? total / (double)c : total;

@@ -88,8 +88,12 @@ typedef enum tide_agg_fn {
     TIDE_AGG_PERCENTILE = 35, /* (x[, frequency]) exact, interpolated: double, or array<double>
                                  of the percentages */
     TIDE_AGG_PERCENTILE_APPROX = 36, /* the first value of rank >= ceil(p * n): x's type (array) */
-    TIDE_AGG_MODE = 37               /* the most frequent value (the least of equally frequent
+    TIDE_AGG_MODE = 37,              /* the most frequent value (the least of equally frequent
                                         ones): x's type */
+    TIDE_AGG_TRY_SUM = 38,           /* of int or bigint: bigint, null once a step overflows
+                                        (Spark's TrySum); partials struct(sum, isEmpty) */
+    TIDE_AGG_HISTOGRAM_NUMERIC = 39  /* (x, nb = percentages[0]): Spark's NumericHistogram,
+                                        array<struct<x: x's type, y: double>>; no partials */
 } tide_agg_fn;
 
 /* What tide_aggregate_groups computes of an aggregate that a streaming

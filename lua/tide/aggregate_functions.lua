@@ -25,7 +25,7 @@ local ID = T.ID
 local CODES = { max_by = 18, min_by = 19, product = 20, bit_and = 21, bit_or = 22, bit_xor = 23,
                 skewness = 24, kurtosis = 25, covar_pop = 26, covar_samp = 27, corr = 28, regr_sxx = 29,
                 regr_syy = 30, regr_sxy = 31, regr_slope = 32, regr_intercept = 33, regr_r2 = 34,
-                percentile = 35, percentile_approx = 36, mode = 37 }
+                percentile = 35, percentile_approx = 36, mode = 37, try_sum = 38, histogram_numeric = 39 }
 M.CODES = CODES
 
 -- How many arguments each takes (at least, at most).
@@ -37,7 +37,8 @@ local ARITY = { max_by = { 2, 2 }, min_by = { 2, 2 }, product = { 1, 1 }, bit_an
                 count_if = { 1, 1 }, bool_and = { 1, 1 }, every = { 1, 1 }, bool_or = { 1, 1 }, some = { 1, 1 },
                 any = { 1, 1 }, regr_count = { 2, 2 }, regr_avgx = { 2, 2 }, regr_avgy = { 2, 2 },
                 any_value = { 1, 2 }, first_value = { 1, 2 }, last_value = { 1, 2 }, array_agg = { 1, 1 },
-                median = { 1, 1 }, sum_distinct = { 1, 1 }, avg_distinct = { 1, 1 } }
+                median = { 1, 1 }, sum_distinct = { 1, 1 }, avg_distinct = { 1, 1 }, try_sum = { 1, 1 },
+                try_avg = { 1, 1 }, histogram_numeric = { 2, 2 } }
 
 -- sum(DISTINCT x) and avg(DISTINCT x): the aggregate over each group's
 -- distinct values (F.sum_distinct, SQL's DISTINCT).
@@ -52,7 +53,8 @@ local DUPLICATE_BLIND = { min = true, max = true, bool_and = true, every = true,
 local PARAMETERS = { percentile = { [2] = true }, percentile_approx = { [2] = true, [3] = true },
                      approx_percentile = { [2] = true, [3] = true }, mode = { [2] = true },
                      first = { [2] = true }, last = { [2] = true }, first_value = { [2] = true },
-                     last_value = { [2] = true }, any_value = { [2] = true }, approx_count_distinct = { [2] = true } }
+                     last_value = { [2] = true }, any_value = { [2] = true }, approx_count_distinct = { [2] = true },
+                     histogram_numeric = { [2] = true } }
 
 function M.isAggregate(fn) return ARITY[fn] ~= nil end
 function M.isKernel(fn) return CODES[fn] ~= nil end
@@ -151,6 +153,15 @@ local function check_type(node, i, typeof, ok, wanted)
 end
 local BOOLEAN = { [ID.boolean] = true }
 
+-- try_sum's and try_avg's argument: a string cast to double, as Spark's
+-- implicit cast for a numeric aggregate.
+local NUMERIC_OR_STRING = { [ID.string] = true }
+for id in pairs(NUMERIC) do NUMERIC_OR_STRING[id] = true end
+local function as_number(arg, t)
+  if t and t.id == ID.string then return { k = "cast", expr = arg, to = T.double } end
+  return arg
+end
+
 -- Spark's replacements of the aggregates tide computes as others.
 local REWRITES = {
   count_if = function(a, typeof, node)
@@ -185,6 +196,31 @@ local REWRITES = {
   array_agg = function(a) return call("collect_list", a[1]) end,
   median = function(a) return call("percentile", a[1], lit(0.5)) end,
   approx_percentile = function(a) return { k = "call", fn = "percentile_approx", args = a } end,
+  -- try_sum and try_avg (Spark's TrySum, TryAverage): null where an
+  -- addition overflows, which only a sum of ints or bigints does outside
+  -- ANSI mode (its kernel); a sum of doubles goes to Infinity, a decimal
+  -- sum past its precision and every average (a double sum, or a
+  -- decimal's null past its precision) are already null there: sum and
+  -- avg. A string is summed as a double, as Spark casts it.
+  try_sum = function(a, typeof, node)
+    local t = typeof(a[1])
+    if t and (t.id == ID.int or t.id == ID.long) then return call("try_sum", a[1]) end
+    check_type(node, 1, typeof, NUMERIC_OR_STRING, "numbers")
+    return call("sum", as_number(a[1], t))
+  end,
+  -- (numbers other than decimals averaged as doubles, as Spark's Average
+  -- sums them: so a micro-batch's partial sum, or a running frame's, is
+  -- Spark's, where a bigint's would wrap)
+  try_avg = function(a, typeof, node)
+    check_type(node, 1, typeof, NUMERIC_OR_STRING, "numbers")
+    local t = typeof(a[1])
+    if t and t.id ~= ID.decimal and t.id ~= ID.double then
+      return call("avg", { k = "cast", expr = a[1], to = T.double })
+    end
+    return call("avg", a[1])
+  end,
+  -- (its kernel's; a string's values as doubles, as Spark casts them)
+  histogram_numeric = function(a, typeof) return call("histogram_numeric", as_number(a[1], typeof(a[1])), a[2]) end,
 }
 REWRITES.every, REWRITES.some, REWRITES.any = REWRITES.bool_and, REWRITES.bool_or, REWRITES.bool_or
 REWRITES.any_value = REWRITES.first_value
@@ -283,6 +319,17 @@ function M.kernel(node)
           name, to_string(node.args[3])))
       end
     end
+  elseif fn == "histogram_numeric" then
+    -- nb, an int literal from 2 (Spark's, which casts a bigint literal)
+    local nb = number_of(node.args[2])
+    if not nb then
+      fail(('%s: the input nb should be a foldable "INT" expression; however, got "%s" (Spark:'
+        .. ' DATATYPE_MISMATCH.NON_FOLDABLE_INPUT)'):format(name, to_string(node.args[2])))
+    elseif nb ~= math.floor(nb) or nb < 2 or nb > 2147483647 then
+      fail(("%s: The nb must be between [2, 2147483647] (current value = %s) (Spark:"
+        .. " DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE)"):format(name, to_string(node.args[2])))
+    end
+    k.percentages = { nb } -- (the kernel's one parameter)
   elseif fn == "mode" then
     local d = node.args[2]
     if d and not (d.k == "lit" and type(d.value) == "boolean") then
@@ -310,6 +357,20 @@ function M.resultType(node, k, xt, ot)
   elseif fn == "bit_and" or fn == "bit_or" or fn == "bit_xor" then
     if xt.id ~= ID.int and xt.id ~= ID.long then refuse(xt, nil, "an integral type") end
     return xt
+  elseif fn == "try_sum" then
+    if xt.id ~= ID.int and xt.id ~= ID.long then refuse(xt, nil, "numbers") end
+    return T.long
+  elseif fn == "histogram_numeric" then
+    -- array<struct<x: the input's type, y: double>>, as Spark 3.5's
+    -- (spark.sql.legacy.histogramNumericPropagateInputType)
+    if xt.id == ID.decimal then
+      fail(("%s: the column is %s, which histogram_numeric cannot take in tide (Spark 3.5 fails on decimals"
+        .. " when it runs); cast it to double"):format(name, describe(xt)))
+    end
+    if not (NUMERIC[xt.id] or xt.id == ID.date or xt.id == ID.timestamp) then
+      refuse(xt, nil, "a number, a date or a timestamp")
+    end
+    return T.array(T.struct { T.field("x", xt, true), T.field("y", T.double, true) }, true)
   elseif fn == "mode" then
     if T.unordered(xt) then refuse(xt, nil, "a type tide can compare") end
     return xt

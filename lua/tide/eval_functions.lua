@@ -326,20 +326,22 @@ local function current_timestamp(node, _, compileChild, ev)
   }
 end
 
--- assert_true(cond[, message]): NULL, once every row's cond is true; a
--- row where it is false or NULL fails the query with message, or with
--- Spark's "'cond' is not true!".
+-- assert_true(cond[, message]): NULL (Spark's void), once every row's
+-- cond is true; a row where it is false or NULL fails the query with
+-- message, or with Spark's "'cond' is not true!", which its name shows:
+-- assert_true((1 < 2), '(1 < 2)' is not true!).
 local function assert_true(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 1, 2, ev)
   local cond = coerce.isVoid(args[1].type) and ev.castTo(args[1], T.boolean) or args[1]
   if cond.type.id ~= ID.boolean then
     ev.typeError(node, ("assert_true needs a boolean, not %s (%s)"):format(simple(cond.type), cond.name))
   end
-  local message = args[2] and literal_string(node, args[2], ev, "message")
-    or ("'%s' is not true!"):format(cond.name)
-  local null = all_null(ev, node, T.string)
+  local given = args[2] and literal_string(node, args[2], ev, "message")
+  local message = given or ("'%s' is not true!"):format(cond.name)
+  local null = compileChild({ k = "lit", value = nil })
+  local name = given and ev.sqlName(node) or ("assert_true(%s, %s)"):format(ev.sqlName(node.args[1]), message)
   return {
-    type = T.string, name = null.name,
+    type = null.type, name = name, mustRun = true,
     run = function(input, out, ctx)
       if C.tide_eval_first_not_true(cond.run(input, out, ctx)) >= 0 then error(message, 0) end
       return null.run(input, out, ctx)

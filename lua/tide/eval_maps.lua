@@ -177,6 +177,86 @@ local function str_to_map(node, _, compileChild, ev)
     args = { pairs_of, { k = "lambda", params = { "__pair" }, body = entry } } } }, sqlText = ev.sqlName(node) })
 end
 
+-- map_zip_with(m1, m2, (k, v1, v2) -> ...): Spark's MapZipWith, the
+-- function over the keys of m1 in order, then those only in m2, with
+-- each map's value of the key (NULL where the map lacks it); a null map
+-- makes the row null. It is the higher-order functions over the maps'
+-- entries:
+--   map_from_entries(transform(concat(
+--     transform(map_entries(m1), e -> struct(e.key, e.value, <m2's value of e.key>)),
+--     transform(filter(map_entries(m2), g -> NOT exists(map_entries(m1), e -> e.key = g.key)),
+--               g -> struct(g.key, NULL, g.value))),
+--     s -> struct(s.key, f(s.key, s.v1, s.v2))))
+-- the keys of both in the type they share. Keys match as Spark's
+-- Scala equality does: 0.0 and -0.0 alike, a NaN no other NaN (a NaN key
+-- in both maps makes two, which a map cannot hold: DUPLICATED_MAP_KEY).
+local function map_zip_with(node, _, compileChild, ev)
+  local args = node.args or {}
+  local lambda = args[3]
+  if #args ~= 3 or type(lambda) ~= "table" or lambda.k ~= "lambda" then
+    ev.typeError(node, "map_zip_with takes two maps and a function (k, v1, v2) (F.map_zip_with(m1, m2,"
+      .. " function(k, v1, v2) return ... end), or SQL's (k, v1, v2) -> ...)")
+  end
+  if #lambda.params ~= 3 then
+    ev.typeError(node, ("map_zip_with's function takes three arguments (k, v1, v2), not %d (Spark:"
+      .. " INVALID_LAMBDA_FUNCTION_CALL.NUM_ARGS_MISMATCH)"):format(#lambda.params))
+  end
+  local maps = {}
+  for i = 1, 2 do
+    local c = compileChild(args[i])
+    if c.type.id ~= ID.map and not c.empty then
+      ev.typeError(node, ('Parameter %d requires the "MAP" type, however "%s" has the type "%s"'):format(i, c.name,
+        coerce.isVoid(c.type) and "VOID" or c.type:simpleString():upper()))
+    end
+    maps[i] = c
+  end
+  local kt = ev.commonType(node, { { type = maps[1].type.keyType }, { type = maps[2].type.keyType } },
+    "the keys of map_zip_with's maps")
+  local function v(name) return { k = "lambdavar", name = name } end
+  local function field(e, name) return { k = "field", expr = e, name = name } end
+  local function key_of(e) return { k = "cast", expr = field(e, "key"), to = kt } end
+  local function lambda_of(param, body) return { k = "lambda", params = { param }, body = body } end
+  local function fn(name, ...) return { k = "call", fn = name, args = { ... } } end
+  local function named(name, e) return { k = "alias", name = name, expr = e } end
+  local function same(a, b)
+    local eq = { k = "op", op = "=", left = a, right = b }
+    if kt.id ~= ID.float and kt.id ~= ID.double then return eq end
+    return { k = "op", op = "and", left = eq, right = { k = "not", expr = fn("isnan", a) } }
+  end
+  -- (fresh names: the user's function may read lambda variables of its own)
+  local e, g, s = "__zip_entry1", "__zip_entry2", "__zip_entry"
+  local entries1, entries2 = fn("map_entries", args[1]), fn("map_entries", args[2])
+  local match = fn("filter", entries2, lambda_of(g, same(key_of(v(g)), key_of(v(e)))))
+  local left = fn("transform", entries1, lambda_of(e, fn("struct", named("key", key_of(v(e))),
+    named("v1", field(v(e), "value")), named("v2", field(fn("element_at", match, { k = "lit", value = 1 }), "value")))))
+  local only2 = fn("filter", entries2, lambda_of(g, { k = "not", expr = fn("exists", entries1,
+    lambda_of(e, same(key_of(v(e)), key_of(v(g))))) }))
+  local right = fn("transform", only2, lambda_of(g, fn("struct", named("key", key_of(v(g))),
+    named("v1", { k = "cast", expr = { k = "lit", value = nil }, to = maps[1].type.valueType }),
+    named("v2", field(v(g), "value")))))
+  -- the function's parameters replaced by the entry's fields, where no
+  -- lambda inside it takes the same names
+  local by = {}
+  for i, name in ipairs({ "key", "v1", "v2" }) do by[lambda.params[i]] = field(v(s), name) end
+  local map = require("tide.dataframe_aggregate").mapChildren
+  local function substitute(n, names)
+    if type(n) ~= "table" or getmetatable(n) then return n end
+    if n.k == "lambdavar" and names[n.name] then return names[n.name] end
+    if n.k == "lambda" then
+      local inner = {}
+      for k, x in pairs(names) do inner[k] = x end
+      for _, p in ipairs(n.params) do inner[p] = nil end
+      names = inner
+    end
+    return map(n, function(child) return substitute(child, names) end)
+  end
+  local zipped = fn("transform", fn("concat", left, right), lambda_of(s, fn("struct",
+    named("key", field(v(s), "key")), named("value", substitute(lambda.body, by)))))
+  local result = fn("map_from_entries", zipped)
+  result.sqlText = ev.sqlName(node)
+  return compileChild(result)
+end
+
 function M.register(eval)
   eval.register("map_keys", part(0, function(t) return T.array(t.keyType, false) end))
   eval.register("map_values", part(1, function(t) return T.array(t.valueType, t.valueContainsNull) end))
@@ -190,6 +270,7 @@ function M.register(eval)
   eval.register("map_from_entries", map_from_entries)
   eval.register("map_concat", map_concat)
   eval.register("str_to_map", str_to_map)
+  eval.register("map_zip_with", map_zip_with)
 end
 
 return M

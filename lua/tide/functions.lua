@@ -69,6 +69,8 @@ function F.not_(c)
 end
 
 function F.current_timestamp() return call("current_timestamp", {}) end
+-- now(): current_timestamp(), and so named, as PySpark's.
+F.now = F.current_timestamp
 
 -- equal_null(a, b): a <=> b; typeof(col): Spark's name of its type;
 -- named_struct(F.lit("a"), col, ...): names as literal Columns.
@@ -86,6 +88,19 @@ end
 -- string), where it is evaluated.
 function F.raise_error(message)
   return call("raise_error", { type(message) == "string" and { k = "lit", value = message } or colNode(message) })
+end
+-- assert_true(col[, errMsg]): NULL where col is true; a row where it is
+-- false or NULL fails the query with errMsg (a Column or a string) or
+-- Spark's "'col' is not true!".
+function F.assert_true(c, errMsg)
+  if c == nil then error("assert_true() needs a column", 2) end
+  local msg = errMsg
+  if type(errMsg) == "string" then
+    msg = { k = "lit", value = errMsg }
+  elseif errMsg ~= nil then
+    msg = colNode(errMsg)
+  end
+  return call("assert_true", { colNode(c), msg })
 end
 -- (named as Spark's prettyName writes it, wherever it stands)
 function F.spark_partition_id()
@@ -226,7 +241,7 @@ end
 -- of two (max_by(x, ord); corr(x, y); regr_*(y, x)), and of a column and
 -- parameters.
 for _, name in ipairs({ "count_if", "bool_and", "every", "bool_or", "some", "product", "bit_and", "bit_or", "bit_xor",
-                        "skewness", "kurtosis", "median", "array_agg" }) do
+                        "skewness", "kurtosis", "median", "array_agg", "try_sum", "try_avg" }) do
   F[name] = column_fn(name)
 end
 for _, name in ipairs({ "max_by", "min_by", "corr", "covar_pop", "covar_samp", "regr_count", "regr_avgx", "regr_avgy",
@@ -288,6 +303,13 @@ for _, name in ipairs({ "percentile_approx", "approx_percentile" }) do
     return call(name, { colNode(c), percentage_node(percentage, name),
                         accuracy ~= nil and nodeOf(accuracy) or nil })
   end
+end
+
+-- histogram_numeric(col, nBins): Spark's approximate histogram of nBins
+-- bins (a number, or a literal Column), an array of structs (x, y).
+function F.histogram_numeric(c, nBins)
+  if c == nil or nBins == nil then error("histogram_numeric() needs a column and a number of bins", 2) end
+  return call("histogram_numeric", { colNode(c), type(nBins) == "number" and nodeOf(nBins) or colNode(nBins) })
 end
 
 -- mode(col[, deterministic]): the most frequent value; of equally frequent

@@ -232,6 +232,35 @@ local function has_window(node)
 end
 M.hasWindow = has_window
 
+-- lag's and lead's offset: a constant int (1 + 1 too), as Spark 3.5
+-- takes it; a bigint, decimal (1.0), double or NULL one fails with
+-- Spark's words, which speak of the frame Spark makes of the offset.
+local INT_MAX = 2147483647
+local function offset_of(df, fn)
+  local offset = fn.args[2] or { k = "lit", value = 1 }
+  local v = offset.value
+  if offset.k == "lit" and type(v) == "number" and (offset.type == nil or offset.type == T.int) and v % 1 == 0
+      and v >= -INT_MAX - 1 and v <= INT_MAX then
+    return v
+  end
+  local support = require("tide.sql_support")
+  if support.columnIn(offset) then
+    fail(('%s: the offset must be a constant int, not %s (Spark: [DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] the input'
+      .. ' offset should be a foldable "INT" expression)'):format(names.toString(fn), names.toString(offset)))
+  end
+  local ok, text, field = pcall(support.constant, df._session, offset)
+  if not ok then fail(("%s: %s"):format(names.toString(fn), tostring(text):gsub("^[^:\n]*%.lua:%d+: ", ""))) end
+  local t = field.dataType
+  if not field.voidType and t.id == ID.int and text ~= nil then return tonumber(text) end
+  local kind = field.voidType and "NULL" or t:simpleString()
+  if not field.voidType and t.id == ID.string then
+    fail(("%s: the offset must be an int, not a string (Spark: [FAILED_FUNCTION_CALL] Failed preparing of the"
+      .. " function `%s` for call)"):format(names.toString(fn), fn.fn))
+  end
+  fail(("%s: the offset must be an int, not %s (Spark: Cannot specify window frame for %s function.)"):format(
+    names.toString(fn), kind, fn.fn))
+end
+
 -- select(nodes) over df where nodes hold window expressions.
 function M.project(df, nodes)
   if df._streaming then
@@ -301,11 +330,8 @@ function M.project(df, nodes)
       call.buckets = fn.fn == "ntile" and fn.args[1].value or 0
     elseif OFFSETS[fn.fn] then
       -- lag(x[, offset[, default]]) [IGNORE NULLS] (the fourth argument)
-      local offset, ignore = fn.args[2] or { k = "lit", value = 1 }, fn.args[4]
-      if not (offset.k == "lit" and type(offset.value) == "number" and offset.value % 1 == 0) then
-        fail(("The 'offset' argument of %s must be an integer literal"):format(names.toString(fn)))
-      end
-      call.input, call.offset = input_for(arg), OFFSETS[fn.fn] * offset.value
+      local ignore = fn.args[4]
+      call.input, call.offset = input_for(arg), OFFSETS[fn.fn] * offset_of(df, fn)
       call.ignoreNulls = ignore and ignore.k == "lit" and ignore.value == true
       local default = fn.args[3]
       if default and not (default.k == "lit" and default.value == nil) then

@@ -103,6 +103,12 @@ for _, name in ipairs({ "map_filter", "transform_keys", "transform_values" }) do
     return call(name, { colNode(c), require("tide.eval_lambda").ofFunction(name, fn, 2, 2, { "k", "v" }) })
   end
 end
+-- map_zip_with(col1, col2, fn): fn(k, v1, v2) over the keys of either
+-- map, a value missing from a map NULL.
+function F.map_zip_with(col1, col2, fn)
+  return call("map_zip_with", { colNode(col1), colNode(col2),
+    require("tide.eval_lambda").ofFunction("map_zip_with", fn, 3, 3, { "k", "v1", "v2" }) })
+end
 -- aggregate(col, initialValue, merge[, finish]): merge(acc, x), finish(acc).
 function F.aggregate(c, initial, merge, finish)
   local lambda = require("tide.eval_lambda")

@@ -176,6 +176,34 @@ function F.mask(c, upper, lower, digit, other)
                         other == nil and { k = "lit", value = nil } or colNode(other) })
 end
 
+-- PySpark 3.5's other names of SQL functions: lcase and ucase (lower,
+-- upper), sha (sha1), substr(str, pos[, len]) (substring, its columns or
+-- names; without len Spark's default, so named substr(s, 2, 2147483647)),
+-- like(str, pattern[, escapeChar]) and rlike(str, regexp) (the pattern a
+-- Column or a name, as PySpark's; tide matches literal patterns, F.lit).
+F.lcase = column_fn("lcase")
+F.ucase = column_fn("ucase")
+F.sha = column_fn("sha")
+function F.substr(c, pos, len)
+  if c == nil or pos == nil then error("substr() needs a column and a position", 2) end
+  return call("substr", { colNode(c), colNode(pos), len == nil and nodeOf(2147483647) or colNode(len) })
+end
+function F.like(c, pattern, escapeChar)
+  if c == nil or pattern == nil then error("like() needs a column and a pattern", 2) end
+  local node = { k = "call", fn = "like", args = { colNode(c), colNode(pattern) } }
+  if escapeChar ~= nil then
+    node.args[3] = colNode(escapeChar)
+    -- (Spark names like(s, p, '/') s LIKE p, its escape left out)
+    local names = require("tide.sql_names")
+    node.sqlText = names.toString(node.args[1]) .. " LIKE " .. names.toString(node.args[2])
+  end
+  return common.wrap(node)
+end
+function F.rlike(c, regexp)
+  if c == nil or regexp == nil then error("rlike() needs a column and a regular expression", 2) end
+  return call("rlike", { colNode(c), colNode(regexp) })
+end
+
 -- encode(col, charset: str), decode(col, charset: str)
 function F.encode(c, charset) return call("encode", { colNode(c), nodeOf(charset) }) end
 function F.decode(c, charset) return call("decode", { colNode(c), nodeOf(charset) }) end
