@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "time_zone.h"
+
 /* ---- error messages --------------------------------------------------------- */
 
 /* Replaces every occurrence of secret in buf (NUL-terminated, cap bytes). */
@@ -122,8 +124,84 @@ void tide_pg_result_error(tide_pg *pg, const PGresult *res, const char *what, ch
 /* ---- connections ------------------------------------------------------------- */
 
 static const char SESSION_SETTINGS[] =
-    "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET bytea_output = 'hex'; "
+    "SET DateStyle = 'ISO, MDY'; SET bytea_output = 'hex'; "
     "SET client_min_messages = 'warning'"; /* no NOTICEs on stderr (CREATE ... IF NOT EXISTS) */
+
+/* The SET that makes the connection's TimeZone zone z (NULL: UTC), as the
+   PostgreSQL driver gives Spark's sessions the JVM's zone: a region by its
+   tzdb id, which PostgreSQL reads from the same tzdata; a fixed offset as
+   an interval, which PostgreSQL takes east of UTC as tide and Java do (a
+   POSIX string, '<+02>-02', counts the other way; one with seconds,
+   '+01:02:03', PostgreSQL takes only as an interval). Returns the
+   length, or -1 when it does not fit or the id is not a tzdb id. */
+static int zone_setting(const tide_zone *z, char *sql, size_t cap)
+{
+    if (!z) return snprintf(sql, cap, "SET TimeZone = 'UTC'");
+    if (!z->id) {
+        int32_t a = z->fixed < 0 ? -z->fixed : z->fixed;
+        return snprintf(sql, cap, "SET TIME ZONE INTERVAL '%c%02d:%02d:%02d'",
+                        z->fixed < 0 ? '-' : '+', (int)(a / 3600), (int)(a / 60 % 60),
+                        (int)(a % 60));
+    }
+    /* (tzdb ids are letters, digits and "/_+-": nothing to quote) */
+    if (strspn(z->id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
+        strlen(z->id))
+        return -1;
+    int n = snprintf(sql, cap, "SET TimeZone = '%s'", z->id);
+    return n < (int)cap ? n : -1;
+}
+
+/* The server's TimeZone as it last reported it ("" when it did not). */
+static const char *reported_zone(const tide_pg *pg)
+{
+    const char *v = PQparameterStatus(pg->conn, "TimeZone");
+    return v ? v : "";
+}
+
+/* Whether a ROLLBACK (or ROLLBACK TO SAVEPOINT) undid the SET of the
+   connection's TimeZone that tide ran inside a transaction block: the
+   server reports the TimeZone from before it again. Once the block ended
+   with the SET kept, there is nothing left to undo. */
+static int zone_undone(tide_pg *pg)
+{
+    if (!pg->zone_before[0]) return 0;
+    if (strcmp(reported_zone(pg), pg->zone_before) == 0) return 1;
+    if (PQtransactionStatus(pg->conn) == PQTRANS_IDLE) pg->zone_before[0] = '\0';
+    return 0;
+}
+
+int tide_pg_sync_zone(tide_pg *pg, char *errbuf, size_t errlen)
+{
+    const tide_zone *z = tide_zone_session();
+    if (z == pg->zone && !zone_undone(pg)) return 0;
+    /* A failed transaction takes no SET, only its end: the statement after
+       that sets the zone. */
+    PGTransactionStatusType status = PQtransactionStatus(pg->conn);
+    if (status == PQTRANS_INERROR) return 0;
+    char sql[256], before[sizeof pg->zone_before];
+    if (zone_setting(z, sql, sizeof sql) < 0) {
+        snprintf(errbuf, errlen, "cannot set PostgreSQL's TimeZone to the session time zone %s",
+                 z->id);
+        return -1;
+    }
+    snprintf(before, sizeof before, "%s", reported_zone(pg));
+    PGresult *res = PQexec(pg->conn, sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        tide_pg_result_error(pg, res,
+                             "cannot set PostgreSQL's TimeZone to the session time zone "
+                             "(spark.sql.session.timeZone)",
+                             errbuf, errlen);
+        PQclear(res);
+        return -1;
+    }
+    PQclear(res);
+    pg->zone = z;
+    /* Inside a transaction block a ROLLBACK would undo it (zone_undone);
+       a TimeZone that reads the same either way needs no watching. */
+    int watch = status != PQTRANS_IDLE && strcmp(before, reported_zone(pg)) != 0;
+    snprintf(pg->zone_before, sizeof pg->zone_before, "%s", watch ? before : "");
+    return 0;
+}
 
 tide_pg *tide_pg_connect(const char *conninfo, char *errbuf, size_t errlen)
 {
@@ -145,7 +223,17 @@ tide_pg *tide_pg_connect(const char *conninfo, char *errbuf, size_t errlen)
         return NULL;
     }
     pg->conn = conn;
-    PGresult *res = PQexec(conn, SESSION_SETTINGS);
+    /* The settings and the session time zone, in one round trip. */
+    const tide_zone *zone = tide_zone_session();
+    char settings[sizeof SESSION_SETTINGS + 256];
+    int n = snprintf(settings, sizeof settings, "%s; ", SESSION_SETTINGS);
+    if (zone_setting(zone, settings + n, sizeof settings - (size_t)n) < 0) {
+        snprintf(errbuf, errlen, "cannot set PostgreSQL's TimeZone to the session time zone %s",
+                 zone->id);
+        tide_pg_close(pg);
+        return NULL;
+    }
+    PGresult *res = PQexec(conn, settings);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         tide_pg_result_error(pg, res, "cannot set up the PostgreSQL session", errbuf, errlen);
         PQclear(res);
@@ -153,6 +241,7 @@ tide_pg *tide_pg_connect(const char *conninfo, char *errbuf, size_t errlen)
         return NULL;
     }
     PQclear(res);
+    pg->zone = zone;
     return pg;
 }
 
@@ -316,6 +405,7 @@ tide_batch *tide_pg_exec(tide_pg *pg, const char *sql, int32_t nparams, const ch
 {
     pg->sqlstate[0] = '\0';
     if (affected) *affected = -1;
+    if (tide_pg_sync_zone(pg, errbuf, errlen) != 0) return NULL;
     PGresult *res = PQprepare(pg->conn, "", sql, nparams, NULL);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         tide_pg_result_error(pg, res, QUERY_FAILED, errbuf, errlen);
@@ -357,6 +447,7 @@ tide_batch *tide_pg_exec_text(tide_pg *pg, const char *name, const char *sql, in
 {
     pg->sqlstate[0] = '\0';
     if (affected) *affected = -1;
+    if (tide_pg_sync_zone(pg, errbuf, errlen) != 0) return NULL;
     /* One round trip: no describe step to pick binary results first. */
     PGresult *res = name          ? PQexecPrepared(pg->conn, name, nparams, params, NULL, NULL, 0)
                     : nparams > 0 ? PQexecParams(pg->conn, sql, nparams, NULL, params, NULL, NULL, 0)
@@ -378,6 +469,7 @@ int64_t tide_pg_command(tide_pg *pg, const char *sql, int32_t nparams, const cha
                         char *errbuf, size_t errlen)
 {
     pg->sqlstate[0] = '\0';
+    if (tide_pg_sync_zone(pg, errbuf, errlen) != 0) return -1;
     PGresult *res = nparams > 0 ? PQexecParams(pg->conn, sql, nparams, NULL, params, NULL, NULL, 0)
                                 : PQexec(pg->conn, sql);
     if (!result_ok(pg, res, "PostgreSQL command failed", errbuf, errlen)) {

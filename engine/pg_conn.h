@@ -36,6 +36,11 @@ struct tide_pg {
     copy_out copy;
     copy_out array; /* one array value, encoded before its length is known */
     copy_report report;
+    /* The session time zone the connection's TimeZone was last set to
+       (NULL: UTC), and, when that SET ran inside a transaction block
+       (which a ROLLBACK undoes), the server's TimeZone before it; else "". */
+    const struct tide_zone *zone;
+    char zone_before[64];
 };
 
 /* Type OIDs of the built-in types tide maps (pg_type.dat). */
@@ -64,6 +69,14 @@ enum {
    newline, with every occurrence of password replaced by "********". */
 void tide_pg_error(char *errbuf, size_t errlen, const char *what, const char *message,
                    const char *password);
+/* Sets the connection's TimeZone to the session time zone when it is not
+   there (the session zone changed since it was last set, or a ROLLBACK
+   undid that SET), so that the server's conversions (now()::timestamp,
+   timestamptz::text) agree with tide's reading and writing of timestamp
+   columns as wall clocks in it. Before each statement and COPY: 0, or -1
+   with errbuf (the server does not know the zone). */
+int tide_pg_sync_zone(tide_pg *pg, char *errbuf, size_t errlen);
+
 /* The error of a failed result: message, detail and SQLSTATE; records the
    SQLSTATE in pg. */
 void tide_pg_result_error(tide_pg *pg, const PGresult *res, const char *what, char *errbuf,
@@ -105,8 +118,8 @@ int tide_pgnum_encode(const void *value, int scale, unsigned char *out);
 
 /* ---- dates and timestamps as text (pg_datetime.c) ------------------------ */
 
-/* The longest text below (a timestamp's year has at most 6 digits), with
-   room to spare. */
+/* The longest text below (a timestamp's year has at most 6 digits, a
+   date's 7: tide's dates reach +5881580), with room to spare. */
 #define PG_DATETIME_TEXT_MAX 48
 
 struct tide_zone;
@@ -117,5 +130,9 @@ int tide_pg_date_text(char *p, int32_t days);
 /* Microseconds `us` as PostgreSQL's timestamptz text in `zone` (NULL: UTC),
    "2024-07-01 14:34:56.5+02"; returns the length, as above. */
 int tide_pg_timestamp_text(char *p, int64_t us, const struct tide_zone *zone);
+/* A timestamp's binary value (microseconds since 2000-01-01, finite) as
+   PostgreSQL's text of it, "294270-01-01 00:00:00"; returns the length, as
+   above. */
+int tide_pg_wall_clock_text(char *p, int64_t pg_us);
 
 #endif

@@ -60,7 +60,7 @@ typedef enum encoding {
     ENC_TEXT,
     ENC_JSONB,
     ENC_BYTEA,
-    ENC_TIMESTAMP,       /* a timestamp's instant (timestamptz; timestamp in UTC) */
+    ENC_TIMESTAMP,       /* a timestamp's instant (timestamptz) */
     ENC_TIMESTAMP_LOCAL, /* a timestamp's wall clock in the session time zone */
     ENC_TIMESTAMP_TEXT,  /* a timestamp as timestamptz text in the session time zone */
     ENC_DATE,
@@ -243,13 +243,6 @@ typedef struct copy_column {
     copy_out *scratch;
 } copy_column;
 
-/* An encoding in the session time zone `zone`: in UTC (NULL) a
-   timestamp's wall clock is its instant, copied as it is. */
-static encoding in_zone(encoding enc, const tide_zone *zone)
-{
-    return enc == ENC_TIMESTAMP_LOCAL && !zone ? ENC_TIMESTAMP : enc;
-}
-
 /* How column col is written as pg_type (cc filled in); ENC_NONE when it
    cannot be. */
 static encoding plan_column(const tide_column *col, uint32_t pg_type, copy_out *scratch,
@@ -259,8 +252,7 @@ static encoding plan_column(const tide_column *col, uint32_t pg_type, copy_out *
     *cc = (copy_column){.col = col, .name = col->name, .zone = tide_zone_session()};
     uint32_t element = tide_pg_array_element(pg_type);
     if (col->type != TIDE_ARRAY)
-        return cc->enc = element ? ENC_NONE
-                                 : in_zone(encoding_for(col->type, col->scale, pg_type), cc->zone);
+        return cc->enc = element ? ENC_NONE : encoding_for(col->type, col->scale, pg_type);
     const tide_column *inner = col;
     int dims = 0;
     while (inner->type == TIDE_ARRAY && inner->num_children == 1 && dims <= PG_ARRAY_MAX_DIMS) {
@@ -268,7 +260,7 @@ static encoding plan_column(const tide_column *col, uint32_t pg_type, copy_out *
         dims++;
     }
     if (!element || inner->type == TIDE_ARRAY || dims > PG_ARRAY_MAX_DIMS) return ENC_NONE;
-    cc->inner_enc = in_zone(encoding_for(inner->type, inner->scale, element), cc->zone);
+    cc->inner_enc = encoding_for(inner->type, inner->scale, element);
     if (cc->inner_enc == ENC_NONE) return ENC_NONE;
     cc->dims = dims;
     cc->inner = inner;
@@ -311,6 +303,32 @@ static int date_start(int32_t days, int tz, const tide_zone *zone, int64_t *out,
              tz ? "%s is out of range for PostgreSQL's timestamp with time zone: its first instant in "
                   "the session time zone is not within -4713-11-24 00:00:00 to +294276-12-31 "
                   "23:59:59.999999 UTC"
+                : "%s is out of range for PostgreSQL's timestamp (-4713-11-24 00:00:00 to "
+                  "+294276-12-31 23:59:59.999999)",
+             text);
+    return refuse(f, "22008", why); /* datetime_field_overflow, as the server's */
+}
+
+/* A timestamp as a timestamptz column takes it (tz: its instant) or a
+   timestamp one (its wall clock in `zone`, NULL for UTC), in microseconds
+   since PostgreSQL's epoch; the ends of tide's range are the infinities.
+   0, or 1 with f set when PostgreSQL's timestamps do not reach it (the
+   server's timestamp_recv refuses it too, but a value that lands on an
+   end of int64 would be its -infinity or infinity instead). */
+static int timestamp_value(int64_t us, int tz, const tide_zone *zone, int64_t *out, refusal *f)
+{
+    if (us == INT64_MAX || us == INT64_MIN) return *out = us, 0;
+    int64_t shift = tz || !zone ? 0 : tide_zone_offset(zone, floor_div(us, US_PER_SECOND));
+    /* (a wall clock after tide's last instant passes int64's end) */
+    i128 pg = (i128)us + (i128)shift * US_PER_SECOND - PG_EPOCH_OFFSET_US;
+    if (pg >= (i128)PG_TIMESTAMP_MIN_SECONDS * US_PER_SECOND &&
+        pg < (i128)PG_TIMESTAMP_END_SECONDS * US_PER_SECOND)
+        return *out = (int64_t)pg, 0;
+    char why[256], text[40];
+    tide_timestamp_format(us, text); /* as Spark shows it: the wall clock in the session zone */
+    snprintf(why, sizeof why,
+             tz ? "%s is out of range for PostgreSQL's timestamp with time zone: its instant is not "
+                  "within -4713-11-24 00:00:00 to +294276-12-31 23:59:59.999999 UTC"
                 : "%s is out of range for PostgreSQL's timestamp (-4713-11-24 00:00:00 to "
                   "+294276-12-31 23:59:59.999999)",
              text);
@@ -528,29 +546,15 @@ static int put_field(copy_out *out, const copy_column *cc, int64_t r, int *repla
             n = (size_t)tide_pgnum_encode(&v, 0, p + 4);
         }
         break;
-    case ENC_TIMESTAMP: {
-        int64_t us = ((const int64_t *)col->values)[r], pg;
-        if (us == INT64_MAX || us == INT64_MIN) {
-            pg = us; /* infinity */
-        } else if (__builtin_sub_overflow(us, PG_EPOCH_OFFSET_US, &pg)) {
-            return refuse(f, "22003", "is out of range for timestamp");
-        }
-        put64(p + 4, (uint64_t)pg);
-        n = 8;
-        break;
-    }
+    case ENC_TIMESTAMP:
     case ENC_TIMESTAMP_LOCAL: {
-        /* The wall clock Spark's java.sql.Timestamp shows in the session
-           (JVM) zone, which the driver sends with its offset and a
-           timestamp column keeps without. */
-        int64_t us = ((const int64_t *)col->values)[r], pg = us;
-        if (us != INT64_MAX && us != INT64_MIN) {
-            int64_t shift = (int64_t)tide_zone_offset(cc->zone, floor_div(us, US_PER_SECOND)) *
-                            US_PER_SECOND;
-            if (__builtin_add_overflow(us, shift, &pg) ||
-                __builtin_sub_overflow(pg, PG_EPOCH_OFFSET_US, &pg))
-                return refuse(f, "22003", "is out of range for timestamp");
-        }
+        /* Into a timestamp column, the wall clock Spark's
+           java.sql.Timestamp shows in the session (JVM) zone, which the
+           driver sends with its offset and the column keeps without. */
+        int64_t pg;
+        if (timestamp_value(((const int64_t *)col->values)[r], cc->enc == ENC_TIMESTAMP, cc->zone,
+                            &pg, f) != 0)
+            return 1;
         put64(p + 4, (uint64_t)pg);
         n = 8;
         break;
@@ -680,6 +684,8 @@ int32_t tide_pg_copy_begin(tide_pg *pg, const char *copy_sql, char *errbuf, size
         return -1;
     }
     pg->report = (copy_report){0};
+    /* A column's DEFAULT now() or a trigger converts in the TimeZone. */
+    if (tide_pg_sync_zone(pg, errbuf, errlen) != 0) return -1;
     PGresult *res = PQexec(pg->conn, copy_sql);
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         if (PQresultStatus(res) == PGRES_COPY_OUT || PQresultStatus(res) == PGRES_COMMAND_OK ||

@@ -62,21 +62,13 @@ int tide_pg_date_text(char *p, int32_t days)
     return n;
 }
 
-/* A timestamp as the PostgreSQL driver's setTimestamp sends it for Spark,
-   which a text column stores as it is: the local date-time in `zone` (NULL:
-   UTC), the fraction without trailing zeros, then the offset as +hh,
-   +hh:mm or +hh:mm:ss. It is PostgreSQL's own text of a timestamptz in
-   that zone (DateStyle ISO), " BC" last included. The ends of tide's
-   range stand for the infinities, as when read. Returns the length. */
-int tide_pg_timestamp_text(char *p, int64_t us, const tide_zone *zone)
+/* Local seconds `local` and microseconds `frac` as PostgreSQL prints a
+   date-time: the date as put_pg_date does (*bc set for a year BC), the
+   time, and the fraction without trailing zeros. Returns the length. */
+static int put_local(char *p, int64_t local, int64_t frac, int *bc)
 {
-    if (us == INT64_MAX) return memcpy(p, "infinity", 8), 8;
-    if (us == INT64_MIN) return memcpy(p, "-infinity", 9), 9;
-    int64_t secs = floor_div(us, US_PER_SECOND), frac = floor_mod(us, US_PER_SECOND);
-    int32_t offset = zone ? tide_zone_offset(zone, secs) : 0;
-    int64_t local = secs + offset, days = floor_div(local, SECONDS_PER_DAY);
-    int64_t rem = local - days * SECONDS_PER_DAY;
-    int bc, n = put_pg_date(p, days, &bc);
+    int64_t days = floor_div(local, SECONDS_PER_DAY), rem = local - days * SECONDS_PER_DAY;
+    int n = put_pg_date(p, days, bc);
     int64_t hms[] = {rem / 3600, rem / 60 % 60, rem % 60};
     for (int i = 0; i < 3; i++) {
         p[n++] = i ? ':' : ' ';
@@ -89,6 +81,33 @@ int tide_pg_timestamp_text(char *p, int64_t us, const tide_zone *zone)
         p[n++] = '.';
         n += put_digits(p + n, frac, width);
     }
+    return n;
+}
+
+/* A timestamp (without time zone) as PostgreSQL prints it, from its
+   binary value: microseconds since 2000-01-01 (any finite value it holds,
+   also beyond tide's range). Returns the length. */
+int tide_pg_wall_clock_text(char *p, int64_t pg_us)
+{
+    int64_t secs = floor_div(pg_us, US_PER_SECOND) + PG_EPOCH_OFFSET_US / US_PER_SECOND;
+    int bc, n = put_local(p, secs, floor_mod(pg_us, US_PER_SECOND), &bc);
+    if (bc) memcpy(p + n, " BC", 3), n += 3;
+    return n;
+}
+
+/* A timestamp as the PostgreSQL driver's setTimestamp sends it for Spark,
+   which a text column stores as it is: the local date-time in `zone` (NULL:
+   UTC), the fraction without trailing zeros, then the offset as +hh,
+   +hh:mm or +hh:mm:ss. It is PostgreSQL's own text of a timestamptz in
+   that zone (DateStyle ISO), " BC" last included. The ends of tide's
+   range stand for the infinities, as when read. Returns the length. */
+int tide_pg_timestamp_text(char *p, int64_t us, const tide_zone *zone)
+{
+    if (us == INT64_MAX) return memcpy(p, "infinity", 8), 8;
+    if (us == INT64_MIN) return memcpy(p, "-infinity", 9), 9;
+    int64_t secs = floor_div(us, US_PER_SECOND), frac = floor_mod(us, US_PER_SECOND);
+    int32_t offset = zone ? tide_zone_offset(zone, secs) : 0;
+    int bc, n = put_local(p, secs + offset, frac, &bc);
     int32_t a = offset < 0 ? -offset : offset;
     p[n++] = offset < 0 ? '-' : '+';
     n += put_digits(p + n, a / 3600, 2);

@@ -137,34 +137,90 @@ static int parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
     return 0;
 }
 
-/* A PostgreSQL timestamp in tide's microseconds since 1970 (infinities kept
-   as the extremes of int64). */
-static int64_t from_pg_epoch(int64_t v)
+/* A PostgreSQL timestamp (microseconds since 2000-01-01) in tide's
+   microseconds since 1970, infinities kept as the extremes of int64: 0,
+   or -1 for a finite one after tide's last instant (+294247-01-10
+   04:00:54.775806 UTC; PostgreSQL's go on to 294276), which must not
+   become infinity. */
+static int from_pg_epoch(int64_t v, int64_t *out)
 {
-    if (v == INT64_MAX || v == INT64_MIN) return v;
-    int64_t out;
-    if (__builtin_add_overflow(v, PG_EPOCH_OFFSET_US, &out)) return v > 0 ? INT64_MAX : INT64_MIN;
-    return out;
+    if (v == INT64_MAX || v == INT64_MIN) return *out = v, 0;
+    return __builtin_add_overflow(v, PG_EPOCH_OFFSET_US, out) || *out == INT64_MAX ? -1 : 0;
 }
 
 /* A timestamp (without time zone) holds a wall clock: its instant is that
    local time in the session time zone z, as tide writes one and as Spark
    reads one (the driver reads it in the JVM's zone). A local time the
-   zone skips or repeats resolves as java.time's does (tide_zone_utc). */
-static int64_t from_wall_clock(const tide_zone *z, int64_t local)
+   zone skips or repeats resolves as java.time's does (tide_zone_utc).
+   `local` is microseconds since 1970 read as UTC, in 128 bits: a wall
+   clock just after tide's last instant is an instant before it in a zone
+   east of UTC. 0, or -1 when the instant is beyond tide's range (west of
+   UTC, a wall clock just before tide's last instant can be). */
+static int from_wall_clock(const tide_zone *z, __int128 local, int64_t *out)
 {
-    if (local == INT64_MAX || local == INT64_MIN) return local;
-    int64_t secs = floor_div(local, 1000000), out;
-    int64_t shift = (tide_zone_utc(z, secs, TIDE_ZONE_EARLIER) - secs) * 1000000;
-    if (__builtin_add_overflow(local, shift, &out)) return shift > 0 ? INT64_MAX : INT64_MIN;
-    return out;
+    int64_t secs = (int64_t)(local / 1000000 - (local % 1000000 < 0));
+    __int128 instant =
+        local + (__int128)(tide_zone_utc(z, secs, TIDE_ZONE_EARLIER) - secs) * 1000000;
+    if (instant <= INT64_MIN || instant >= INT64_MAX) return -1; /* (the ends: the infinities) */
+    return *out = (int64_t)instant, 0;
 }
 
-static int parse_timestamp_text(const char *s, int len, int64_t *out)
+/* The failure of a finite timestamp beyond tide's range, `text` as
+   PostgreSQL shows it: a timestamp column's wall clock (wall) or a
+   timestamptz. Spark 3.5's read fails on it too (long overflow). */
+static int beyond_range(decode *d, int r, const char *text, int wall)
+{
+    char why[320];
+    snprintf(why, sizeof why,
+             "the value %s%s is after the last instant of tide's timestamps (and Spark's), "
+             "+294247-01-10 04:00:54.775806 UTC",
+             text, wall ? ", a wall clock in the session time zone," : "");
+    return bad_value(d, r, why);
+}
+
+/* beyond_range for a binary value v (microseconds since 2000-01-01). */
+static int beyond_range_binary(decode *d, int r, int64_t v, int wall)
+{
+    char text[PG_DATETIME_TEXT_MAX + 4];
+    int n = tide_pg_wall_clock_text(text, v);
+    snprintf(text + n, sizeof text - (size_t)n, "%s", wall ? "" : "+00");
+    return beyond_range(d, r, text, wall);
+}
+
+/* Microseconds in 400 years, a whole cycle of the calendar. */
+#define US_PER_400_YEARS ((__int128)146097 * 86400 * 1000000)
+
+/* A timestamp's or timestamptz's text as DateStyle ISO prints it (the
+   session's, pg.c) into *out: a timestamp's wall clock read in wall_zone
+   (NULL for UTC and timestamptz), its "infinity" and "-infinity" as the
+   ends of int64. A year BC ("0044-03-15 10:00:00 BC") is tide's year
+   1 - y; a year after tide's last (PostgreSQL's reach 294276) is read
+   400 years earlier, on the same calendar, and moved back, so that a
+   wall clock past tide's range in a zone east of UTC reads as the binary
+   one does. 0; -1 when malformed; 1 when after tide's last instant. */
+static int parse_timestamp_text(const char *s, int len, const tide_zone *wall_zone, int64_t *out)
 {
     if (strcmp(s, "infinity") == 0) return *out = INT64_MAX, 0;
     if (strcmp(s, "-infinity") == 0) return *out = INT64_MIN, 0;
-    return tide_timestamp_parse_utc(s, (size_t)len, out);
+    char buf[64];
+    int digits = (int)strspn(s, "0123456789"), bc = len > 3 && strcmp(s + len - 3, " BC") == 0;
+    if (len + 2 > (int)sizeof buf || digits < 4 || digits > 6) return -1;
+    long year = strtol(s, NULL, 10);
+    int far = !bc && year >= 294247, n = 0;
+    if (bc) n = snprintf(buf, sizeof buf, "-%04ld", year - 1); /* 1 BC is year 0 */
+    if (far) n = snprintf(buf, sizeof buf, "%ld", year - 400);
+    if (bc || far) {
+        int rest = len - digits - (bc ? 3 : 0);
+        memcpy(buf + n, s + digits, (size_t)rest);
+        buf[n + rest] = '\0';
+        s = buf, len = n + rest;
+    }
+    int64_t t;
+    if (tide_timestamp_parse_utc(s, (size_t)len, &t) != 0) return -1;
+    __int128 v = t + (far ? US_PER_400_YEARS : 0);
+    if (wall_zone) return from_wall_clock(wall_zone, v, out) != 0 ? 1 : 0;
+    if (v <= INT64_MIN || v >= INT64_MAX) return 1;
+    return *out = (int64_t)v, 0;
 }
 
 /* A PostgreSQL binary date (days since 2000-01-01) in tide's days since
@@ -249,7 +305,14 @@ static int fixed_column(decode *d, Oid type)
                 if (from_pg_date((int32_t)(uint32_t)u, &i) != 0)
                     return bad_value(d, r, "date out of range");
                 break;
-            default: i = from_pg_epoch((int64_t)u); break;
+            default: {
+                int64_t stamp = (int64_t)u;
+                int rc = !wall_zone || stamp == INT64_MAX || stamp == INT64_MIN
+                             ? from_pg_epoch(stamp, &i)
+                             : from_wall_clock(wall_zone, (__int128)stamp + PG_EPOCH_OFFSET_US, &i);
+                if (rc != 0) return beyond_range_binary(d, r, stamp, type == PG_TIMESTAMP);
+                break;
+            }
             }
         } else {
             int rc = 0;
@@ -270,7 +333,10 @@ static int fixed_column(decode *d, Oid type)
                 break;
             }
             case PG_DATE: rc = parse_date_text(v, len, &i); break;
-            default: rc = parse_timestamp_text(v, len, &i); break;
+            default:
+                if ((rc = parse_timestamp_text(v, len, wall_zone, &i)) > 0)
+                    return beyond_range(d, r, v, type == PG_TIMESTAMP);
+                break;
             }
             if (rc != 0) return bad_value(d, r, "malformed value");
         }
@@ -287,7 +353,7 @@ static int fixed_column(decode *d, Oid type)
         case TIDE_FLOAT64:
             ((double *)col->values)[r] = isnan(f) ? NAN : f;
             break;
-        default: ((int64_t *)col->values)[r] = wall_zone ? from_wall_clock(wall_zone, i) : i; break;
+        default: ((int64_t *)col->values)[r] = i; break;
         }
     }
     col->length = d->rows;

@@ -13,8 +13,14 @@
 
 typedef struct tide_pg tide_pg;
 
-/* Connects; NULL with errbuf on failure. The session runs with TimeZone
-   UTC (tide's timestamps are UTC), DateStyle ISO and bytea_output hex. */
+/* Connects; NULL with errbuf on failure. The session runs with DateStyle
+   ISO, bytea_output hex and TimeZone the session time zone
+   (spark.sql.session.timeZone), as the PostgreSQL driver sets the JVM's
+   for Spark; each statement and COPY on pg first sets TimeZone again when
+   the session time zone changed since (or a ROLLBACK undid tide's SET), so
+   that the server's conversions (now()::timestamp, a timestamptz's text)
+   agree with tide's reading and writing of timestamp columns as wall
+   clocks in it. A SET TimeZone of the caller's own holds until then. */
 tide_pg *tide_pg_connect(const char *conninfo, char *errbuf, size_t errlen);
 void tide_pg_close(tide_pg *pg);
 /* 1 while the connection is up, 0 once it was lost (also when the server
@@ -33,7 +39,9 @@ int32_t tide_pg_in_transaction(const tide_pg *pg);
    int8/oid -> bigint, float4/float8 -> double, numeric -> decimal(p,s) when
    every value fits 38 digits (else string), bytea -> binary,
    timestamp -> timestamp (its wall clock read in the session time zone),
-   timestamptz -> timestamp, date -> date (its -infinity and
+   timestamptz -> timestamp (±infinity as the ends of int64; a finite
+   value whose instant is after tide's last, +294247-01-10 04:00:54.775806
+   UTC, is an error naming its row and column), date -> date (its -infinity and
    infinity as INT32_MIN and INT32_MAX days), an array of these -> array
    (nested, one level a dimension; a column's values of different
    dimensions are an error), everything else -> string (PostgreSQL's
@@ -72,7 +80,9 @@ int64_t tide_pg_command(tide_pg *pg, const char *sql, int32_t nparams, const cha
    (and so Spark's JDBC writer) makes it. Dates and timestamps go into
    timestamp, timestamptz and text columns as Spark's writer sends them,
    in the session time zone (a timestamp column takes a timestamp's wall
-   clock there). It does not begin or end a transaction. */
+   clock there); one beyond PostgreSQL's timestamps (4713-11-24 BC to
+   294276-12-31) is refused, the ends of tide's range being -infinity and
+   infinity. It does not begin or end a transaction. */
 int64_t tide_pg_copy(tide_pg *pg, const char *copy_sql, const tide_batch *batch,
                      int32_t ncolumns, const int32_t *columns, const uint32_t *pg_types,
                      char *errbuf, size_t errlen);

@@ -10,7 +10,9 @@
 -- postgresql:// URI); libpq's environment (PGHOST, PGPASSWORD, PGSERVICE,
 -- ...) and ~/.pgpass fill in what it leaves out. Spark's JDBC options
 -- (url = "jdbc:postgresql://...", user, password) become one. Connections
--- are kept per conninfo and reused. Statements run in C; their rows come
+-- are kept per conninfo and reused; the C side keeps each one's TimeZone
+-- at the session time zone (spark.sql.session.timeZone), setting it again
+-- before a statement once that changed. Statements run in C; their rows come
 -- back as one columnar batch (types in engine/ffi/pg.h). Error messages
 -- name the server (never the password) and carry PostgreSQL's SQLSTATE.
 local ffi = require("ffi")

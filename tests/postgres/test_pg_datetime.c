@@ -57,4 +57,26 @@ static void test_timestamps(void)
     CHECK_STR(timestamp_text(INT64_MIN, NULL), "-infinity");
 }
 
-TEST_MAIN(TEST(test_dates), TEST(test_timestamps))
+static const char *wall_clock_text(int64_t pg_us)
+{
+    static char buf[PG_DATETIME_TEXT_MAX + 1];
+    buf[tide_pg_wall_clock_text(buf, pg_us)] = '\0';
+    return buf;
+}
+
+/* A timestamp's binary value (since 2000-01-01) as PostgreSQL prints it,
+   over PostgreSQL's whole range: for errors about values tide cannot hold. */
+static void test_wall_clocks(void)
+{
+    CHECK_STR(wall_clock_text(0), "2000-01-01 00:00:00");
+    CHECK_STR(wall_clock_text(-1), "1999-12-31 23:59:59.999999");
+    CHECK_STR(wall_clock_text(INT64_C(-211813488000000000)), "4714-11-24 00:00:00 BC");
+    CHECK_STR(wall_clock_text(INT64_C(9223371331199999999)), "294276-12-31 23:59:59.999999");
+    /* tide's last instant, and the microsecond after it */
+    CHECK_STR(wall_clock_text(INT64_MAX - 1 - INT64_C(946684800000000)),
+              "294247-01-10 04:00:54.775806");
+    CHECK_STR(wall_clock_text(INT64_MAX - INT64_C(946684800000000)),
+              "294247-01-10 04:00:54.775807");
+}
+
+TEST_MAIN(TEST(test_dates), TEST(test_timestamps), TEST(test_wall_clocks))

@@ -686,6 +686,15 @@ local function server_rows(zone, sql)
   return rows
 end
 
+-- server_text in UTC (the server's text of a timestamptz is in the session time zone).
+local function utc_text(tbl, column)
+  local out = {}
+  for _, r in ipairs(server_rows("UTC", ("SELECT id, %s::text AS v FROM %s ORDER BY id"):format(column, tbl))) do
+    out[r.id] = r.v == nil and "NULL" or r.v
+  end
+  return out
+end
+
 local function read_back(tbl)
   return spark.read:format("jdbc"):option("url", ci)
     :option("query", ("SELECT * FROM %s ORDER BY id"):format(tbl)):load():collect()
@@ -713,7 +722,7 @@ t.test("a date goes into timestamp as its midnight, timestamptz as its first ins
       t.eq((writer(df, tbl):mode("append"):save()), #DAYS)
       t.same_table(server_text(tbl, "ts"), { "2024-03-10 00:00:00", "2018-11-04 00:00:00", "0044-03-15 00:00:00 BC",
         "10000-01-01 00:00:00", "NULL", "1970-01-01 00:00:00" }, zone)
-      t.same_table(server_text(tbl, "tz"), first_instants[zone], zone)
+      t.same_table(utc_text(tbl, "tz"), first_instants[zone], zone)
       local sql = ("SELECT id, tz = d::timestamptz AS same FROM %s WHERE d IS NOT NULL"):format(tbl)
       for _, r in ipairs(server_rows(zone, sql)) do
         t.eq(r.same, true, ("%s: row %d is the server's date::timestamptz"):format(zone, r.id))
@@ -870,6 +879,109 @@ t.test("arrays of dates and timestamps go into timestamp and text arrays element
   in_zone("Europe/Paris", function() writer(df, tbl):mode("append"):save() end)
   t.same_table(server_text(tbl, "days"), { '{"2024-03-10 00:00:00",NULL}' })
   t.same_table(server_text(tbl, "stamps"), { '{"2024-07-01 14:00:00+02"}' })
+end)
+
+-- ---- the connection's TimeZone is the session time zone ----------------------------------
+
+-- Zones without summer time (a wall clock of the hour a change to winter time repeats reads back as its first pass),
+-- a fixed offset west of UTC, Spark's UTC+h form and an offset with seconds; each with its offset in PostgreSQL's
+-- text of a timestamptz there.
+local SERVER_ZONES = { { "Asia/Tokyo", "+09" }, { "America/Sao_Paulo", "-03" }, { "-08:00", "-08" },
+                       { "UTC+1", "+01" }, { "+05:45:30", "+05:45:30" } }
+
+t.test("the server converts in the session time zone: DEFAULT now() into timestamp reads back as now", function()
+  for _, z in ipairs(SERVER_ZONES) do
+    local zone, offset = z[1], z[2]
+    in_zone(zone, function()
+      local tbl = t.unique("loaded")
+      pg.execute(ci, ("CREATE TABLE %s (id int, loaded_at timestamp DEFAULT now())"):format(tbl))
+      writer(spark:createDataFrame({ { 1 } }, "id int"), tbl):mode("append"):save()
+      local r = spark.read:format("jdbc"):option("url", ci):option("dbtable", tbl):load()
+        :selectExpr("CAST(loaded_at AS long) - unix_timestamp() AS d"):collect()[1]
+      t.ok(math.abs(r.d) < 60, ("%s: the default's wall clock is now's (off by %d s)"):format(zone, r.d))
+      -- what the server computes into a timestamp is the wall clock tide reads and writes
+      local q = spark.read:format("jdbc"):option("url", ci):option("query", "SELECT now()::timestamp AS wall, now() AS"
+        .. " instant, now()::text AS text, date '2024-03-10'::timestamptz AS midnight"):load():collect()[1]
+      t.eq(q.wall, q.instant, zone)
+      t.ok(q.text:sub(-#offset - 1) == " " .. q.text:sub(-#offset - 1, -#offset - 1) .. offset
+        or q.text:sub(-#offset) == offset, ("%s: %s ends with %s"):format(zone, q.text, offset))
+      -- date::timestamptz is the date's first instant there, as Spark's CAST(d AS TIMESTAMP)
+      t.eq(q.midnight, spark:sql("SELECT CAST(DATE'2024-03-10' AS TIMESTAMP) AS t"):collect()[1].t, zone)
+    end)
+  end
+end)
+
+t.test("a kept connection's TimeZone follows the session time zone, also after a ROLLBACK undid it", function()
+  local function server()
+    return pg.query(ci, "SELECT current_setting('TimeZone') AS zone, now()::timestamp AS wall, now() AS instant")
+      :collect()[1]
+  end
+  in_zone("Asia/Tokyo", function()
+    t.eq(server().zone, "Asia/Tokyo")
+    spark.conf:set("spark.sql.session.timeZone", "Asia/Kolkata") -- the same connection, set again
+    local r = server()
+    t.eq(r.zone, "Asia/Kolkata"); t.eq(r.wall, r.instant)
+    -- set inside a transaction block, which a ROLLBACK undoes: set again after it
+    pg.execute(ci, "BEGIN")
+    spark.conf:set("spark.sql.session.timeZone", "Asia/Tokyo")
+    t.eq(server().zone, "Asia/Tokyo")
+    pg.execute(ci, "ROLLBACK")
+    r = server()
+    t.eq(r.zone, "Asia/Tokyo"); t.eq(r.wall, r.instant)
+    pg.execute(ci, "BEGIN; SAVEPOINT s")
+    spark.conf:set("spark.sql.session.timeZone", "-08:00")
+    t.eq(server().zone, "<-08>+08") -- PostgreSQL's name of an offset (POSIX's sign: west of UTC is +)
+    pg.execute(ci, "ROLLBACK TO SAVEPOINT s")
+    t.eq(server().zone, "<-08>+08")
+    pg.execute(ci, "COMMIT")
+    -- a SET TimeZone of a script's own holds until the session time zone changes
+    pg.execute(ci, "SET TimeZone = 'Europe/Paris'")
+    t.eq(server().zone, "Europe/Paris")
+    spark.conf:set("spark.sql.session.timeZone", "America/Sao_Paulo")
+    t.eq(server().zone, "America/Sao_Paulo")
+  end)
+  t.eq(server().zone, "UTC")
+end)
+
+-- Timestamps from microseconds since 1970 (text: beyond a Lua number's exact integers).
+local function micros_frame(rows)
+  return spark:createDataFrame(rows, "id int, us string"):selectExpr("id", "timestamp_micros(CAST(us AS BIGINT)) AS ts")
+end
+
+t.test("a timestamp beyond PostgreSQL's fails the save naming its row and column; never -infinity", function()
+  local tbl = t.unique("ts_far")
+  pg.execute(ci, ("CREATE TABLE %s (id int, ts timestamp, tz timestamptz)"):format(tbl))
+  local function save(rows, column) return writer(micros_frame(rows):selectExpr("id", "ts AS " .. column), tbl)
+    :mode("append"):save() end
+  local range = "(-4713-11-24 00:00:00 to +294276-12-31 23:59:59.999999)"
+  -- a wall clock in Los Angeles (local mean time, -07:52:58 then) one step from int64's end, PostgreSQL's -infinity
+  in_zone("America/Los_Angeles", function()
+    local err = t.raises(function()
+      save({ { 1, "0" }, { 2, "-9222425323676775808" } }, "ts") -- int64's first + 2000-01-01 + 7:52:58
+    end)
+    t.has(err, 'row 2, column "ts": the value -290278-')
+    t.has(err, "is out of range for PostgreSQL's timestamp " .. range)
+    -- PostgreSQL's first wall clock, and a microsecond before it
+    local first = spark:sql("SELECT CAST('-4713-11-24 00:00:00' AS TIMESTAMP) AS ts"):collect()[1].ts
+    t.eq(writer(spark:createDataFrame({ { 1, first } }, "id int, ts timestamp"), tbl):mode("append"):save(), 1)
+    err = t.raises(function()
+      writer(spark:createDataFrame({ { 2, first - 1 } }, "id int, ts timestamp"), tbl):mode("append"):save()
+    end)
+    t.has(err, 'row 1, column "ts": the value -4713-11-23 23:59:59.999999 is out of range for PostgreSQL\'s timestamp '
+      .. range)
+  end)
+  -- into timestamptz the instant counts: one at PostgreSQL's -infinity, then its first and the one before
+  local err = t.raises(function() save({ { 3, "-9222425352054775808" } }, "tz") end)
+  t.has(err, 'row 1, column "tz": the value -290278-')
+  t.has(err, "is out of range for PostgreSQL's timestamp with time zone: its instant is not within -4713-11-24 "
+    .. "00:00:00 to +294276-12-31 23:59:59.999999 UTC")
+  t.eq(save({ { 3, "-210866803200000000" } }, "tz"), 1)
+  err = t.raises(function() save({ { 4, "-210866803200000001" } }, "tz") end)
+  t.has(err, 'row 1, column "tz": the value -4713-11-23 23:59:59.999999 is out of range')
+  -- tide's ends stay PostgreSQL's infinities
+  t.eq(save({ { 5, "9223372036854775807" }, { 6, "-9223372036854775808" } }, "ts"), 2)
+  t.same_table(server_text(tbl, "ts"), { "4714-11-24 00:00:00 BC", [3] = "NULL", [5] = "infinity", [6] = "-infinity" })
+  t.same_table(server_text(tbl, "tz"), { "NULL", [3] = "4714-11-24 00:00:00+00 BC", [5] = "NULL", [6] = "NULL" })
 end)
 
 t.run()
