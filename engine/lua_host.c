@@ -204,17 +204,18 @@ static void add_place(lua_State *L)
     }
 }
 
-/* The message with tide.error_hints' hints (where Lua's wording leaves a
-   Spark user without the way out); as it was if that fails. */
-static void add_hints(lua_State *L)
+/* The message at stack index `index` (absolute) with tide.error_hints'
+   hints (where Lua's wording leaves a Spark user without the way out); as
+   it was if that fails. */
+static void add_hints(lua_State *L, int index)
 {
     int top = lua_gettop(L);
     lua_getglobal(L, "require");
     lua_pushliteral(L, "tide.error_hints");
     if (lua_pcall(L, 1, 1, 0) == 0 && lua_istable(L, -1)) {
         lua_getfield(L, -1, "explain");
-        lua_pushvalue(L, 1);
-        if (lua_pcall(L, 1, 1, 0) == 0 && lua_isstring(L, -1)) lua_replace(L, 1);
+        lua_pushvalue(L, index);
+        if (lua_pcall(L, 1, 1, 0) == 0 && lua_isstring(L, -1)) lua_replace(L, index);
     }
     lua_settop(L, top);
 }
@@ -231,7 +232,7 @@ static int traceback(lua_State *L)
         }
     }
     add_place(L);
-    add_hints(L);
+    add_hints(L, 1);
     luaL_traceback(L, L, lua_tostring(L, 1), 1);
     return 1;
 }
@@ -257,7 +258,10 @@ void tide_lua_report(lua_State *L)
 int tide_lua_dofile(lua_State *L, const char *path)
 {
     int status = luaL_loadfile(L, strcmp(path, "-") == 0 ? NULL : path);
-    if (status == 0) status = tide_lua_pcall(L, 0, 0);
+    if (status == 0)
+        status = tide_lua_pcall(L, 0, 0);
+    else if (lua_isstring(L, -1))
+        add_hints(L, lua_gettop(L)); /* a syntax error: df:write:mode(...) */
     if (status != 0) tide_lua_report(L);
     return status ? 1 : 0;
 }

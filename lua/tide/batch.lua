@@ -555,7 +555,7 @@ function append(b, col, field, value, row)
     if type(value) ~= "table" then bad(field, row, value, "a table") end
     for k, f in ipairs(t.fields) do
       local v = value[f.name]
-      if v == nil then v = value[k] end
+      if v == nil then v = rawget(value, k) end -- (a Row's value[k] is its k-th field, not the struct's)
       append(b, col.children[k - 1], f, v, row)
     end
     rc = C.tide_column_append_fixed(b, col, nil)
@@ -606,7 +606,8 @@ function M.fromRows(rows, schema)
   for r, row in ipairs(rows) do
     for i, f in ipairs(st.fields) do
       local v = row[f.name]
-      if v == nil then v = row[i] end
+      -- (rawget: a Row's r[i] is its i-th field, not the schema's)
+      if v == nil and type(row) == "table" then v = rawget(row, i) end
       local okay, err = pcall(append, b, b.columns[i - 1], f, v, r)
       if not okay then error(err, 2) end
     end

@@ -2,8 +2,9 @@
 -- each failing where the slip is made and naming what it is about: a
 -- method called with '.' instead of ':', a method or function tide does
 -- not have, a Lua comparison where a Column belongs, an option given nil
--- (an unset os.getenv), a maxOffsetsPerTrigger that is not a count; and
--- failAtUser, which raises at the user's line.
+-- (an unset os.getenv), an option a letter or two from a known one (a
+-- warning), a maxOffsetsPerTrigger that is not a count; and failAtUser,
+-- which raises at the user's line.
 -- Requires nothing of tide's but tide.suggest, so every class can use it.
 local M = {}
 
@@ -37,6 +38,15 @@ function M.isTideModule(source)
   if source:sub(1, 10) == "@lua/tide/" then return true end
   local root = os.getenv("TIDE_LUA_PATH")
   return root ~= nil and root ~= "" and source:sub(1, #root + 7) == "@" .. root .. "/tide/"
+end
+
+-- Whether the code that indexed an object is tide's own (one of its
+-- modules, or C): for an __index that fails a user's misspelt member but
+-- gives tide the optional fields it keeps on the object (nil when unset).
+-- Call it from the __index function itself.
+function M.indexedByTide()
+  local info = debug.getinfo(3, "S")
+  return info == nil or info.what == "C" or M.isTideModule(info.source)
 end
 
 -- Raises msg at the line of the user's script that led here (the
@@ -100,6 +110,32 @@ function M.noSuchMember(class_name, what, key, known, detail)
   local best = require("tide.suggest").closest(key, names, 2)
   error(("%s has no %s %q%s%s"):format(class_name, what, key, detail and (" (" .. detail .. ")") or "",
     best and ("; did you mean %q?"):format(best) or ""), 3)
+end
+
+-- As Spark, a reader or writer ignores options it does not know; but one
+-- a letter or two from a known one (`known`, Spark's spellings) is most
+-- likely a typo that would silently change nothing, so it gets one line on
+-- stderr: "tide: warning: <subject> option "heder" is not known; did you
+-- mean "header"?". opts: the options given (keys lower-cased), spelled:
+-- each key as the user wrote it; options under `prefix` (kafka.*, checked
+-- by librdkafka) are left alone. Warnings come in key order, the same
+-- every run.
+function M.warnMisspelledOptions(subject, opts, spelled, known, prefix)
+  local lower = {}
+  for _, name in ipairs(known) do lower[name:lower()] = true end
+  local keys = {}
+  for key in pairs(opts) do keys[#keys + 1] = key end
+  table.sort(keys)
+  local suggest = require("tide.suggest")
+  for _, key in ipairs(keys) do
+    if not lower[key] and not (prefix and key:sub(1, #prefix) == prefix) then
+      local best = suggest.closest(key, known, 2)
+      if best then
+        io.stderr:write(("tide: warning: %s option %q is not known; did you mean %q?\n")
+          :format(subject, spelled[key] or key, best))
+      end
+    end
+  end
 end
 
 -- The value option(key, value) keeps: a string (numbers and booleans as

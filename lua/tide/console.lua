@@ -65,6 +65,7 @@ function M.compile(source)
     if not fn then
       local method = err:sub(-#METHOD_NOT_CALLED) == METHOD_NOT_CALLED and source:match("([%w_.]+:[%w_]+)%s*$")
       if method then err = ("%s: call the method with parentheses, %s()"):format(err, method) end
+      if not incomplete(err) then err = require("tide.error_hints").explain(err, source) end
       return nil, err, incomplete(err) or incomplete(expr_err)
     end
   end
@@ -91,13 +92,14 @@ end
 
 -- ---- methods that PySpark has as properties ----------------------------------
 
--- What PySpark reads as a property and tide calls as a method: q.status
--- in Python is q:status() here, and q.status alone is the function. A
--- module not loaded yet has made no such object, so there is nothing to
--- recognize.
+-- What PySpark reads as a property and tide calls as a method: q.isActive
+-- in Python is q:isActive() here, and q.isActive alone is the function
+-- (q.status, q.lastProgress and q.recentProgress are properties in tide
+-- too). A module not loaded yet has made no such object, so there is
+-- nothing to recognize.
 local PYSPARK_PROPERTIES = {
   { module = "tide.streaming", class = "StreamingQuery", name = "StreamingQuery", usage = "q",
-    properties = { "isActive", "lastProgress", "recentProgress", "status" } },
+    properties = { "isActive" } },
   { module = "tide.streaming_manager", class = "Manager", name = "StreamingQueryManager",
     usage = "spark.streams", properties = { "active" } },
 }

@@ -1,7 +1,8 @@
 -- tide.error_hints — hints added to an error's message where Lua's own
 -- wording leaves a Spark user without the way out: the host's traceback
 -- handler (tide run, the console) and the notebook runner pass every
--- error's message through explain.
+-- error's message through explain, and the host and the console a
+-- script's or chunk's syntax error too.
 local M = {}
 
 -- The globals a PySpark shell or the console has and a script does not;
@@ -17,7 +18,55 @@ local HINTS = {
       .. " F.col(\"x\"):gt(1), :ge, :lt, :le" },
 }
 
-function M.explain(message)
+-- The properties of DataFrame and SparkSession (PySpark's df.write,
+-- spark.read, ...), reached with '.' in tide too. Written with ':' and
+-- followed by a method (df:write:mode("x")), they make Lua's syntax error
+-- "function arguments expected near ':'" (or '.'), which names neither.
+local PROPERTIES = { write = "df", writeStream = "df", na = "df", stat = "df", read = "spark", readStream = "spark",
+                     conf = "spark", catalog = "spark" }
+
+-- Lines first - 1 and first of text (a chunk's source), or of the file
+-- named path; nil when there is no such file or line.
+local function lines_of(text, path, first)
+  local lines = {}
+  if text then
+    for line in (text .. "\n"):gmatch("([^\n]*)\n") do lines[#lines + 1] = line end
+  else
+    local f = path and io.open(path, "r")
+    if not f then return nil end
+    for line in f:lines() do
+      lines[#lines + 1] = line
+      if #lines >= first then break end
+    end
+    f:close()
+  end
+  if not lines[first] then return nil end
+  return (lines[first - 1] or "") .. "\n" .. lines[first]
+end
+
+-- The hint for a property written with ':' on the line that the syntax
+-- error names (or across it and the line before, where a chain breaks
+-- lines: df:writeStream\n  :format(...)); nil when the line has none.
+local function property_with_colon(message, source)
+  local chunk, line = message:match("^(.-):(%d+): function arguments expected near '[:.]'")
+  if not chunk then return nil end
+  local text = lines_of(source, chunk, tonumber(line))
+  if not text then return nil end
+  local hint
+  for object, property, sep, method in text:gmatch("([%w_%.]*):([%a_][%w_]*)%s*([:.])%s*([%a_][%w_]*)") do
+    if PROPERTIES[property] then
+      object = object:match("^[%a_]") and object or PROPERTIES[property]
+      hint = ("%s is a property, reached with '.': %s.%s:%s(...), not %s:%s%s%s(...)"):format(property, object,
+        property, method, object, property, sep, method)
+    end
+  end
+  return hint
+end
+
+-- message with the hint that fits it, if any. source: the chunk's text,
+-- when the error is a syntax error of a chunk that is no file (the
+-- console's input); otherwise the file the message names is read.
+function M.explain(message, source)
   for _, h in ipairs(HINTS) do
     for _, pattern in ipairs(h.patterns) do
       if message:find(pattern, 1, true) and not message:find(h.hint, 1, true) then
@@ -25,6 +74,8 @@ function M.explain(message)
       end
     end
   end
+  local hint = property_with_colon(message, source)
+  if hint and not message:find(hint, 1, true) then return message .. " (" .. hint .. ")" end
   return message
 end
 

@@ -152,6 +152,9 @@ end
 function Progress:json() return encode(self, "top", nil, 0) end
 function Progress:prettyJson() return encode(self, "top", 2, 0) end
 Progress.__tostring = Progress.prettyJson
+-- q.lastProgress is a property in PySpark and a method in tide: a
+-- progress called gives itself, so q:lastProgress() is q.lastProgress.
+Progress.__call = function(p) return p end
 
 function M.new(t) return setmetatable(t, Progress) end
 

@@ -5,14 +5,14 @@
 --                                            tide.streaming for its methods)
 -- and optionally knownOptions (a list of its options as Spark spells them)
 -- and optionPrefix (options under it are someone else's to check): load()
--- warns of an option a letter or two from a known one.
+-- warns of an option a letter or two from a known one (tide.checks
+-- warnMisspelledOptions, as df.write and df.writeStream do).
 -- Option keys are case-insensitive, as in Spark (kept lower-cased, which
 -- suits librdkafka's properties too); values are kept as strings, and a
 -- nil value fails at once (tide.checks).
 local T = require("tide.types")
 local dataframe = require("tide.dataframe")
 local checks = require("tide.checks")
-local suggest = require("tide.suggest")
 
 local M = {}
 
@@ -53,54 +53,37 @@ function Reader:schema(schema)
   return self
 end
 
--- As Spark, a source ignores options it does not know; but one a letter
--- or two from a known one (source.knownOptions, Spark's spellings) is
--- most likely a typo that would silently change nothing, so it gets one
--- line on stderr. Options under source.optionPrefix (kafka.*, checked by
--- librdkafka) are left alone.
-local function warn_misspelled(self, source)
-  local prefix = source.optionPrefix
-  local known = {}
-  for _, name in ipairs(source.knownOptions) do known[name:lower()] = true end
-  local keys = {}
-  for key in pairs(self.opts) do keys[#keys + 1] = key end
-  table.sort(keys) -- (warnings in the same order every run)
-  for _, key in ipairs(keys) do
-    if not known[key] and not (prefix and key:sub(1, #prefix) == prefix) then
-      local best = suggest.closest(key, source.knownOptions, 2)
-      if best then
-        io.stderr:write(("tide: warning: %s source option %q is not known; did you mean %q?\n")
-          :format(self.fmt, self.spelled[key] or key, best))
-      end
-    end
-  end
-end
-
 -- The DataFrame of the reader's format, options and schema over path.
-local function load_path(self, path)
-  if not self.fmt then error("load: no format given (call :format(...) first)", 2) end
-  local ok, source = pcall(require, "tide.sources." .. self.fmt)
+-- extra: what a source takes beyond its options (jdbc's predicates).
+-- (rawget: an unset field of a reader is nil, a misspelt method an error)
+local function load_path(self, path, extra)
+  local fmt = rawget(self, "fmt")
+  if not fmt then error("load: no format given (call :format(...) first)", 2) end
+  local ok, source = pcall(require, "tide.sources." .. fmt)
   if not ok then
     if tostring(source):find("not found", 1, true) then
-      error(("unknown data source format %q"):format(self.fmt), 2)
+      error(("unknown data source format %q"):format(fmt), 2)
     end
     error(source, 2)
   end
   local make = self.streaming and source.stream or source.batch
   if not make then
-    error(("format %q cannot be read as a %s"):format(self.fmt, self.streaming and "stream" or "batch"), 2)
+    error(("format %q cannot be read as a %s"):format(fmt, self.streaming and "stream" or "batch"), 2)
   end
-  if source.knownOptions then warn_misspelled(self, source) end
+  if source.knownOptions then
+    checks.warnMisspelledOptions(fmt .. " source", self.opts, self.spelled, source.knownOptions,
+      source.optionPrefix)
+  end
   local options = {}
   for k, v in pairs(self.opts) do options[k] = v end
-  local user_schema, session = self.userSchema, self.session
-  local okk, src = pcall(make, options, user_schema, path, session)
+  local user_schema, session = rawget(self, "userSchema"), self.session
+  local okk, src = pcall(make, options, user_schema, path, session, extra)
   if not okk then error(src, 2) end
   local scan = { kind = "scan", schema = src.schema, source = src }
   if self.streaming then
     -- This instance only described the source; each query opens its own.
     src:stop()
-    function scan.open() return make(options, user_schema, path, session) end
+    function scan.open() return make(options, user_schema, path, session, extra) end
   end
   return dataframe.new(self.session, scan, self.streaming)
 end
@@ -198,13 +181,132 @@ function Reader:text(paths, ...)
   return load_path(self:format("text"), call_args(self, "text", { "path" }, paths, ...))
 end
 
+-- PySpark's spark.read.jdbc(url, table, column=None, lowerBound=None,
+-- upperBound=None, numPartitions=None, predicates=None, properties=None),
+-- the same read as format("jdbc") with options url and dbtable:
+--   spark.read:jdbc(url, "t")
+--   spark.read:jdbc(url, "t", { user = "u", password = "p" })   -- properties
+--   spark.read:jdbc(url, "t", { properties = { user = "u" }, predicates = { "k < 5", "k >= 5" } })
+--   spark.read:jdbc(url, "t", "id", 1, 1000, 4, { user = "u" }) -- column, bounds, partitions
+--   spark.read:jdbc(url, "t", { "k < 5", "k >= 5" }, { user = "u" }) -- predicates
+-- The table after the positional arguments takes jdbc's parameters by
+-- name (column, lowerBound, ..., properties); its other entries are
+-- properties, options as in option(key, value). As in Spark, the
+-- properties come first and url and table are set over them.
+local JDBC_PARAMS = { "column", "lowerBound", "upperBound", "numPartitions", "predicates", "properties" }
+
+local function jdbc_args(url, dbtable, ...)
+  for i, v in ipairs({ { "url", url }, { "table", dbtable } }) do
+    if type(v[2]) ~= "string" then
+      error(("jdbc: argument %d (%s) must be a string, not %s"):format(i, v[1], checks.kindOf(v[2])), 3)
+    end
+  end
+  local n, rest = select("#", ...), { ... }
+  local given, keywords = {}, nil
+  if type(rest[1]) == "string" then
+    for i = 1, 4 do given[JDBC_PARAMS[i]] = rest[i] end
+    keywords = rest[5]
+    if n > 5 then error(("jdbc takes at most 7 arguments here, not %d"):format(n + 2), 3) end
+  elseif type(rest[1]) == "table" and rest[1][1] ~= nil then
+    given.predicates, keywords = rest[1], rest[2]
+    if n > 2 then error(("jdbc takes at most 4 arguments with a list of predicates, not %d"):format(n + 2), 3) end
+  else
+    keywords = rest[1]
+    if n > 1 then
+      error(("jdbc: argument 4 is %s: after url and table come column, lowerBound, upperBound, numPartitions"
+        .. " and a table, or one table ({user = ..., password = ...})"):format(checks.kindOf(rest[2])), 3)
+    end
+  end
+  if keywords ~= nil and type(keywords) ~= "table" then
+    error(("jdbc: properties must be a table ({user = \"u\", password = \"p\"}), not %s")
+      :format(checks.kindOf(keywords)), 3)
+  end
+  local properties = {}
+  local by_name = {}
+  for _, p in ipairs(JDBC_PARAMS) do by_name[p:lower()] = p end
+  for k, v in pairs(keywords or {}) do
+    local param = type(k) == "string" and by_name[k:lower()]
+    if param then
+      if given[param] ~= nil then error(("jdbc: %s given twice"):format(param), 3) end
+      given[param] = v
+    elseif type(k) ~= "string" then
+      error(("jdbc: a table of properties takes names ({user = \"u\"}), not [%s] = %s"):format(tostring(k),
+        tostring(v)), 3)
+    else
+      properties[k] = v
+    end
+  end
+  if given.properties ~= nil then
+    if type(given.properties) ~= "table" then
+      error(("jdbc: properties must be a table, not %s"):format(checks.kindOf(given.properties)), 3)
+    end
+    for k, v in pairs(given.properties) do properties[k] = v end
+  end
+  for k, v in pairs(properties) do
+    if type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "boolean" then
+      error(("jdbc: property %s must be a string, number or boolean, not %s"):format(tostring(k),
+        checks.kindOf(v)), 3)
+    end
+  end
+  if given.column ~= nil and type(given.column) ~= "string" then
+    error(("jdbc: column must be a column name (a string), not %s"):format(checks.kindOf(given.column)), 3)
+  end
+  for _, p in ipairs({ "lowerBound", "upperBound", "numPartitions" }) do
+    local v = given[p]
+    if v ~= nil and type(v) ~= "number" and type(v) ~= "string" then
+      error(("jdbc: %s must be a number, not %s"):format(p, checks.kindOf(v)), 3)
+    end
+  end
+  return given, properties
+end
+
+local function jdbc(self, url, dbtable, ...)
+  local given, properties = jdbc_args(url, dbtable, ...)
+  self:format("jdbc"):options(properties)
+  if given.column ~= nil then
+    if given.predicates ~= nil then
+      error("jdbc: column and predicates cannot both be given (a read is partitioned by one or the other)", 2)
+    end
+    for _, p in ipairs({ "lowerBound", "upperBound", "numPartitions" }) do
+      if given[p] == nil then error(("jdbc: %s can not be None when column is specified"):format(p), 2) end
+    end
+    self:option("partitionColumn", given.column):option("lowerBound", given.lowerBound)
+      :option("upperBound", given.upperBound):option("numPartitions", given.numPartitions)
+  else
+    for _, p in ipairs({ "lowerBound", "upperBound", "numPartitions" }) do
+      if given[p] ~= nil then error(("jdbc: %s is given without column"):format(p), 2) end
+    end
+  end
+  local extra
+  if given.predicates ~= nil then
+    if type(given.predicates) ~= "table" then
+      error(("jdbc: predicates must be a list of conditions ({\"k < 5\", \"k >= 5\"}), not %s")
+        :format(checks.kindOf(given.predicates)), 2)
+    end
+    for i, p in ipairs(given.predicates) do
+      if type(p) ~= "string" then
+        error(("jdbc: predicate %d must be a string (an SQL condition), not %s"):format(i, checks.kindOf(p)), 2)
+      end
+    end
+    extra = { predicates = given.predicates }
+  end
+  self:option("url", url):option("dbtable", dbtable)
+  return load_path(self, nil, extra)
+end
+
 -- The same methods under Spark's two names, each failing clearly when
--- called with '.' (spark.readStream.format("kafka")).
+-- called with '.' (spark.readStream.format("kafka")) or when misspelt
+-- (spark.read:formt("csv"): DataFrameReader has no method "formt"; did
+-- you mean "format"?). jdbc is spark.read's alone, as in PySpark.
 local function is_reader(v)
   local mt = getmetatable(v)
   return mt ~= nil and (mt == StreamReader or mt == BatchReader)
 end
-StreamReader = { __index = checks.colonCalls("DataStreamReader", "spark.readStream", is_reader, Reader, {}) }
-BatchReader = { __index = checks.colonCalls("DataFrameReader", "spark.read", is_reader, Reader, {}) }
+local batch_methods = { jdbc = jdbc }
+for name, fn in pairs(Reader) do batch_methods[name] = fn end
+StreamReader = { __index = checks.strictIndex("DataStreamReader", "method",
+  checks.colonCalls("DataStreamReader", "spark.readStream", is_reader, Reader, {})) }
+BatchReader = { __index = checks.strictIndex("DataFrameReader", "method",
+  checks.colonCalls("DataFrameReader", "spark.read", is_reader, batch_methods, {})) }
 
 return M

@@ -1,6 +1,12 @@
 -- tide.row — the rows collect() returns: tables keyed by field name that
 -- print as Spark prints them, Row(id=1, site='a'). Field order lives in the
--- metatable, shared by every row of one schema.
+-- metatable, shared by every row of one schema. As PySpark's Row is a
+-- tuple (row[0] its first field), r[1] is the first field here (Lua
+-- counts from 1), r[2] the second, ...: the metatable's __index finds it
+-- by name, so a row holds each value once, under its name, and pairs()
+-- sees the names alone. #r and ipairs(r) do not see them (LuaJIT reads a
+-- table's length and its integer keys without metamethods): the number
+-- of fields is #tide.row.fields(r).
 local M = {}
 
 -- A float or double as Python's repr prints it: the fewest digits that
@@ -38,11 +44,21 @@ function M.metatable(names, floating)
     for i, name in ipairs(names) do parts[i] = name .. "=" .. quote(row[name], floating[i]) end
     return "Row(" .. table.concat(parts, ", ") .. ")"
   end
-  mt.__index = { asDict = function(row)
+  local function as_dict(row)
     local d = {}
-    for _, name in ipairs(names) do d[name] = row[name] end
+    for _, name in ipairs(names) do d[name] = rawget(row, name) end
     return d
-  end }
+  end
+  -- (a name that is no field, or a field whose value is null, is nil)
+  mt.__index = function(row, key)
+    if type(key) == "number" then
+      local name = names[key]
+      if name == nil then return nil end
+      return rawget(row, name)
+    end
+    if key == "asDict" then return as_dict end
+    return nil
+  end
   return mt
 end
 
@@ -81,6 +97,16 @@ function M.mapMetatable(floating)
   return mt
 end
 
+-- A list that is also a function returning itself: a value PySpark reads
+-- as a property and tide also answers as a method (q.recentProgress and
+-- q:recentProgress(), tide.streaming). It prints, encodes (tide.json)
+-- and is taken as a list as collect()'s are.
+local callable_list_mt = { __call = function(list) return list end, __tostring = function(list)
+  return M.listMetatable(false).__tostring(list)
+end }
+
+function M.callableList(t) return setmetatable(t, callable_list_mt) end
+
 function M.isMap(v)
   local mt = getmetatable(v)
   return mt ~= nil and (mt == map_metatables[true] or mt == map_metatables[false])
@@ -88,7 +114,7 @@ end
 
 function M.isList(v)
   local mt = getmetatable(v)
-  return mt ~= nil and (mt == list_metatables[true] or mt == list_metatables[false])
+  return mt ~= nil and (mt == list_metatables[true] or mt == list_metatables[false] or mt == callable_list_mt)
 end
 
 -- The field names of a row, in order.

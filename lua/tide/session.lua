@@ -193,7 +193,7 @@ local function infer_type(rows, i, name)
   local kind, whole = nil, true
   for r, row in ipairs(rows) do
     local v = row[name]
-    if v == nil then v = row[i] end
+    if v == nil and type(row) == "table" then v = rawget(row, i) end -- (a Row's row[i]: its own i-th field)
     if v ~= nil then
       local k = type(v)
       if k == "cdata" then

@@ -66,11 +66,20 @@ function M.new(df)
   if not df.isStreaming then
     error("writeStream applies to streaming DataFrames (made with spark.readStream); use write", 3)
   end
-  return setmetatable({ df = df, fmt = nil, opts = {}, mode = "append", trig = { kind = "default" } }, Writer)
+  return setmetatable({ df = df, fmt = nil, opts = {}, spelled = {}, mode = "append", trig = { kind = "default" } },
+    Writer)
 end
 
 function Writer:format(name) self.fmt = tostring(name):lower(); return self end
-function Writer:option(k, v) self.opts[tostring(k):lower()] = checks.optionValue(k, v); return self end
+
+-- (keys lower-cased, as Spark's are case-insensitive; spelled: as given,
+-- for the warning about a misspelled one)
+function Writer:option(k, v)
+  local lower = tostring(k):lower()
+  self.opts[lower] = checks.optionValue(k, v)
+  self.spelled[lower] = tostring(k)
+  return self
+end
 function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
 function Writer:queryName(name) self.name = name; return self end
 
@@ -133,23 +142,49 @@ local function default_checkpoint(w)
   return root:gsub("/+$", "") .. "/" .. (w.name or require("tide.checkpoint").uuid())
 end
 
+-- The options of every query (tide.streaming, tide.streaming_batch), and
+-- those of the sinks that have no list of their own, for start()'s
+-- warning about a misspelled one (as the readers warn; the file, jdbc and
+-- kafka sinks take df.write's: tide.writer knownOptions).
+local QUERY_OPTIONS = { "checkpointLocation", "path", "queryName", "maxOffsetsPerTrigger", "minBatchesToRetain",
+  "progressLog" }
+local SINK_OPTIONS = { console = { "numRows", "truncate" } }
+
+local function warn_misspelled(w)
+  local fmt = w.fmt or "console"
+  local known = {}
+  local writer = require("tide.writer")
+  for _, part in ipairs({ QUERY_OPTIONS, SINK_OPTIONS[fmt] or writer.knownOptions(fmt) or {} }) do
+    for _, name in ipairs(part) do known[#known + 1] = name end
+  end
+  checks.warnMisspelledOptions(fmt .. " sink", w.opts, w.spelled, known, writer.optionPrefix(fmt))
+end
+
 function Writer:start(path)
-  if path then self.opts.path = path end
-  -- The query gets a copy of the writer: a default checkpoint (a new uuid
-  -- each start) is this start's only, not a setting of the writer, which
-  -- may start another query.
-  local w = setmetatable({}, Writer)
+  if path then
+    self.opts.path = path
+    self.spelled.path = "path"
+  end
+  -- The query gets a copy of the writer (a plain table, whose unset
+  -- fields the sinks read as nil): a default checkpoint (a new uuid each
+  -- start) is this start's only, not a setting of the writer, which may
+  -- start another query.
+  local w = {}
   for k, v in pairs(self) do w[k] = v end
   w.opts = {}
   for k, v in pairs(self.opts) do w.opts[k] = v end
+  warn_misspelled(w)
   w.opts.checkpointlocation = w.opts.checkpointlocation or default_checkpoint(w)
   local ok, q = pcall(require("tide.streaming").startQuery, w)
   if not ok then error(q, 2) end
   return q
 end
 
--- df.writeStream.format("console") fails naming the method.
+-- df.writeStream.format("console") fails naming the method, and a method
+-- it does not have (writeStream:outputmode("x")) where it is called, with
+-- a did-you-mean.
 checks.colonCalls("DataStreamWriter", "df.writeStream", function(v) return getmetatable(v) == Writer end,
   Writer)
+Writer.__index = checks.strictIndex("DataStreamWriter", "method", Writer)
 
 return M

@@ -30,7 +30,6 @@ local now_ms = loop.nowMs
 -- ---- StreamingQuery ----------------------------------------------------------------
 
 local Query = {}
-Query.__index = Query
 M.StreamingQuery = Query -- (the class, for the console's hints)
 -- The methods of its other parts (above), all on the one class.
 for _, part in ipairs({ "tide.streaming_recovery", "tide.streaming_batch", "tide.streaming_runner" }) do
@@ -48,6 +47,20 @@ local SINKS = { console = true, memory = true, kafka = true, jdbc = true, postgr
 local SINK_NAMES = "console, csv, jdbc, json, kafka, memory, postgres, text; or foreachBatch(fn), foreach(fn)"
 -- What runs the user's code, for an error(nil) raised in it.
 local SINK_CODE = { foreachbatch = "the foreachBatch function", foreach = "the foreach writer" }
+
+-- "; option \"checkpointLocaton\" was given: did you mean
+-- \"checkpointLocation\"?" when an option of w is a letter or two from it.
+local function misspelled_checkpoint(w)
+  local keys = {}
+  for key in pairs(w.opts) do keys[#keys + 1] = key end
+  table.sort(keys)
+  for _, key in ipairs(keys) do
+    if require("tide.suggest").closest(key, { "checkpointLocation" }, 2) then
+      return ('; option %q was given: did you mean "checkpointLocation"?'):format(w.spelled and w.spelled[key] or key)
+    end
+  end
+  return ""
+end
 
 function M.startQuery(w)
   local fmt = w.fmt or "console"
@@ -78,7 +91,8 @@ function M.startQuery(w)
   if not dir then
     if not TEMP_CHECKPOINT_SINKS[fmt] then
       error(('checkpointLocation must be given: writeStream:option("checkpointLocation", DIR), or a root for'
-        .. ' every query with spark.conf:set("spark.sql.streaming.checkpointLocation", DIR) (sink %s)'):format(fmt), 0)
+        .. ' every query with spark.conf:set("spark.sql.streaming.checkpointLocation", DIR) (sink %s)%s')
+        :format(fmt, misspelled_checkpoint(w)), 0)
     end
     dir = os.tmpname()
     os.remove(dir)
@@ -118,12 +132,44 @@ end
 -- query's state at once)
 function Query:isActive() return self.active and not self.stopAfterBatch end
 function Query:exception() return self.exceptionText end
-function Query:lastProgress() return self.recent[#self.recent] end
-function Query:recentProgress() return { unpack(self.recent) } end
 
-function Query:status()
-  return { message = self.statusMessage, isDataAvailable = self.dataAvailable, isTriggerActive = self.triggerActive }
-end
+-- ---- properties ----------------------------------------------------------------------
+
+-- status, lastProgress and recentProgress are properties in PySpark
+-- (q.status["message"]) and were methods in tide (q:status()). Both work:
+-- q.status is the value, and calling it (q:status(), q.status()) gives the
+-- value again. A value that can be called is a table whose metatable's
+-- __call returns it: the status table, the progress (tide.progress), a
+-- list (tide.row callableList). isActive stays a method: a boolean
+-- cannot be called, and a value that can would always be true in
+-- `if q.isActive then`.
+local STATUS = { __call = function(status) return status end }
+
+-- q.lastProgress before the first progress: PySpark's None. As a value
+-- that must also answer q:lastProgress() with nil, it is a placeholder
+-- whose fields fail, naming the way to test for a progress.
+local NoProgress = {
+  __call = function() return nil end,
+  __index = function(_, key)
+    error(("q.lastProgress.%s: the query has no progress yet (None in PySpark); test for one with"
+      .. " `local p = q:lastProgress()`, nil until the first micro-batch ends"):format(tostring(key)), 2)
+  end,
+  __tostring = function() return "nil (no progress yet)" end,
+}
+local NO_PROGRESS = setmetatable({}, NoProgress)
+
+local PROPERTIES = {
+  status = function(q)
+    return setmetatable({ message = q.statusMessage, isDataAvailable = q.dataAvailable,
+                          isTriggerActive = q.triggerActive }, STATUS)
+  end,
+  lastProgress = function(q) return q.recent[#q.recent] or NO_PROGRESS end,
+  recentProgress = function(q) return require("tide.row").callableList({ unpack(q.recent) }) end,
+}
+
+-- The fields a script reads besides the methods and properties (name is
+-- nil for a query without one).
+local FIELDS = { id = true, runId = true, name = true }
 
 local function which(q)
   return q.name and ("query %s (id %s)"):format(q.name, q.id) or ("query (id %s)"):format(q.id)
@@ -171,13 +217,29 @@ Query.__tostring = function(q) return ("StreamingQuery(id=%s, runId=%s, name=%s)
 
 -- q.awaitTermination(5) fails naming the method (tide.checks); only the
 -- public methods: the loop's own (step, runBatch, ...) are left as they are.
+local PUBLIC = { "isActive", "exception", "stop", "awaitTermination", "processAllAvailable", "explain" }
 do
   local public = {}
-  for _, name in ipairs({ "isActive", "exception", "lastProgress", "recentProgress", "status", "stop",
-                          "awaitTermination", "processAllAvailable", "explain" }) do
-    public[name] = Query[name]
-  end
+  for _, name in ipairs(PUBLIC) do public[name] = Query[name] end
   checks.colonCalls("StreamingQuery", "query", function(v) return getmetatable(v) == Query end, public, Query)
+end
+
+-- A query's methods, then its properties; a name it does not have is an
+-- error at the script's line that read it (q:awaitTerminaton() ->
+-- StreamingQuery has no method or property "awaitTerminaton"; did you
+-- mean "awaitTermination"?), while tide's own code reads the optional
+-- fields it keeps on the query (nil when unset).
+Query.__index = function(q, key)
+  local m = Query[key]
+  if m ~= nil then return m end
+  local property = PROPERTIES[key]
+  if property then return property(q) end
+  if FIELDS[key] or type(key) ~= "string" or key:sub(1, 1) == "_" or checks.indexedByTide() then return nil end
+  local known = {}
+  for _, names in ipairs({ PUBLIC, { "status", "lastProgress", "recentProgress", "id", "runId", "name" } }) do
+    for _, name in ipairs(names) do known[#known + 1] = name end
+  end
+  checks.noSuchMember("StreamingQuery", "method or property", key, known)
 end
 
 M.step, M.finishPaused, M.active = loop.step, loop.finishPaused, loop.active

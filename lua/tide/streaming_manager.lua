@@ -56,7 +56,7 @@ end
 -- seconds pass (false). With no query active and none terminated there is
 -- nothing to wait for: true at once.
 function Manager:awaitAnyTermination(timeout)
-  local session = self.session or NO_SESSION
+  local session = rawget(self, "session") or NO_SESSION
   if not terminated[session] and #loop.active() == 0 then return true end
   local deadline = timeout and (C.tide_now() * 1000 + timeout * 1000)
   loop.runUntil(function() return terminated[session] ~= nil end, deadline)
@@ -67,7 +67,7 @@ end
 
 -- Forgets the queries that terminated: awaitAnyTermination waits for the
 -- next one.
-function Manager:resetTerminated() terminated[self.session or NO_SESSION] = nil end
+function Manager:resetTerminated() terminated[rawget(self, "session") or NO_SESSION] = nil end
 
 -- addListener{onQueryStarted = fn, onQueryProgress = fn, onQueryIdle = fn,
 -- onQueryTerminated = fn}
@@ -81,7 +81,10 @@ function Manager:removeListener(l)
   for i, x in ipairs(listeners) do if x == l then table.remove(listeners, i); return end end
 end
 
+-- spark.streams.awaitAnyTermination() fails naming the method, and a
+-- method it does not have where it is called, with a did-you-mean.
 checks.colonCalls("StreamingQueryManager", "spark.streams", function(v) return getmetatable(v) == Manager end,
   Manager)
+Manager.__index = checks.strictIndex("StreamingQueryManager", "method", Manager)
 
 return M

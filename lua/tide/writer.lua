@@ -32,12 +32,55 @@ function M.DataFrameWriter(df)
   if df.isStreaming then
     error("'write' can not be called on streaming Dataset/DataFrame; use writeStream", 3)
   end
-  return setmetatable({ df = df, fmt = nil, opts = {}, saveMode = "errorifexists" }, Writer)
+  return setmetatable({ df = df, fmt = nil, opts = {}, spelled = {}, saveMode = "errorifexists" }, Writer)
 end
 
 function Writer:format(name) self.fmt = tostring(name):lower(); return self end
-function Writer:option(k, v) self.opts[tostring(k):lower()] = checks.optionValue(k, v); return self end
+
+-- (keys lower-cased, as Spark's are case-insensitive; spelled: as given,
+-- for the warning about a misspelled one)
+function Writer:option(k, v)
+  local lower = tostring(k):lower()
+  self.opts[lower] = checks.optionValue(k, v)
+  self.spelled[lower] = tostring(k)
+  return self
+end
 function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
+
+-- The options of a format's writes as Spark spells them, for the warning
+-- of save() and writeStream's start() about one a letter or two from a
+-- known one (tide.checks warnMisspelledOptions, as the readers warn):
+-- Spark takes one set of options for a format's reads and writes, so the
+-- source's (tide.sources.<format>.knownOptions), then those of writing
+-- and tide's own. Options under optionPrefix(format) (kafka.*) are
+-- librdkafka's to check. nil for a format without a list.
+local FILE_WRITE = { "path", "compression", "codec", "dateFormat", "timestampFormat", "timestampNTZFormat",
+  "encoding", "lineSep", "timeZone" }
+local WRITE_ONLY = {
+  csv = { "escapeQuotes", "quoteAll", "emptyValue", "charToEscapeQuoteEscaping" },
+  json = { "ignoreNullFields" },
+  text = {},
+  -- tide's own (docs/postgres.md)
+  jdbc = { "maxRetries", "retryDelayMs", "epochId", "queryId", "exactlyOnce", "commitTable" },
+}
+local SOURCE = { csv = "csv", json = "json", text = "text", jdbc = "jdbc", postgres = "jdbc", postgresql = "jdbc" }
+local known_cache = {}
+
+function M.knownOptions(format)
+  if format == "kafka" then return { "topic", "includeHeaders", "deliveryTimeoutMs" } end
+  local source = SOURCE[format]
+  if not source then return nil end
+  if known_cache[source] then return known_cache[source] end
+  local list = {}
+  for _, part in ipairs({ require("tide.sources." .. source).knownOptions, source ~= "jdbc" and FILE_WRITE or {},
+                          WRITE_ONLY[source] }) do
+    for _, name in ipairs(part) do list[#list + 1] = name end
+  end
+  known_cache[source] = list
+  return list
+end
+
+function M.optionPrefix(format) return format == "kafka" and "kafka." or nil end
 
 -- partitionBy("k", "d") or partitionBy{"k", "d"}: csv, json and text
 -- saves write a directory per value (k=1/d=x/part-....csv), as Spark's;
@@ -226,12 +269,17 @@ local FORMATS = { jdbc = save_jdbc, postgres = save_jdbc, postgresql = save_jdbc
 -- (its epoch was already committed) or "ignored" (mode ignore, table there).
 function Writer:save(path)
   if path ~= nil then self.opts.path = tostring(path) end
-  local fmt = self.fmt
+  -- (rawget: a writer's unset field is nil, a misspelt method an error)
+  local fmt = rawget(self, "fmt")
   if not fmt then error('save: no format given (df.write:format("jdbc"))', 2) end
   local fn = FORMATS[fmt]
   if not fn then
     error(("DataFrameWriter: format %q is not supported yet (supported: jdbc, postgres, kafka, csv, json, text)")
       :format(fmt), 2)
+  end
+  local known = M.knownOptions(fmt)
+  if known then
+    checks.warnMisspelledOptions(fmt .. " writer", self.opts, self.spelled, known, M.optionPrefix(fmt))
   end
   local ok, rows, status = pcall(fn, self)
   if not ok then error(rows, 2) end

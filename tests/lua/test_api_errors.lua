@@ -223,6 +223,76 @@ print("loaded")
   t.eq(warnings, 2, "no warning for Spark's minOffsetsPerTrigger, a far-off name or kafka.*: " .. out)
 end)
 
+t.test("the rate source warns of a misspelt option, which would leave its default of a row a second", function()
+  local lines = t.stderr_of(function()
+    spark.readStream:format("rate"):option("rowsPerSecnd", 50):load()
+    -- Spark's others are known, as is tide's maxOffsetsPerTrigger
+    spark.readStream:format("rate"):option("rowsPerSecond", 5):option("rampUpTime", "1s")
+      :option("numPartitions", 2):option("maxOffsetsPerTrigger", 10):option("somethingElse", 1):load()
+  end)
+  t.same_table(lines,
+    { 'tide: warning: rate source option "rowsPerSecnd" is not known; did you mean "rowsPerSecond"?\n' })
+end)
+
+t.test("df.write warns of a misspelt csv, json, text, jdbc or kafka option at save(), ignoring it as Spark", function()
+  local out = tmp .. "/write_typos"
+  local df = frame()
+  local lines = t.stderr_of(function()
+    df.write:option("heder", true):option("sep", ";"):mode("overwrite"):csv(out .. "/csv")
+    df.write:mode("overwrite"):json(out .. "/json", { ignoreNullField = true, compression = "none" })
+    df:select("v").write:mode("overwrite"):text(out .. "/text", { lineSp = "\n" })
+    -- a save that fails (nothing listens there) has warned first
+    t.raises(function()
+      df.write:jdbc("jdbc:postgresql://127.0.0.1:1/db", "t", "append", { user = "u", pasword = "p" })
+    end, "cannot connect")
+    t.raises(function()
+      df:selectExpr("v AS value").write:format("kafka"):option("kafka.bootstrap.servers", NOWHERE)
+        :option("topc", "t"):option("kafka.linger.ms", 5):option("deliveryTimeoutMs", 1):save()
+    end)
+  end)
+  t.same_table(lines, {
+    'tide: warning: csv writer option "heder" is not known; did you mean "header"?\n',
+    'tide: warning: json writer option "ignoreNullField" is not known; did you mean "ignoreNullFields"?\n',
+    'tide: warning: text writer option "lineSp" is not known; did you mean "lineSep"?\n',
+    'tide: warning: jdbc writer option "pasword" is not known; did you mean "password"?\n',
+    'tide: warning: kafka writer option "topc" is not known; did you mean "topic"?\n',
+  })
+  -- the misspelt header did nothing: the first line is a row, split by the option that was right
+  local f = assert(io.popen("cat '" .. out .. "/csv'/part-*.csv | sort"))
+  t.eq(f:read("*a"), "1;x\n2;y\n")
+  f:close()
+end)
+
+t.test("writeStream warns of a misspelt option at start(); a missing checkpointLocation names the near miss", function()
+  local lines = t.stderr_of(function()
+    local err = t.raises(function()
+      rate().writeStream:format("csv"):option("path", tmp .. "/cp_typo_out")
+        :option("checkpointLocaton", tmp .. "/cp_typo"):start()
+    end)
+    has(err, "checkpointLocation must be given")
+    has(err, '(sink csv); option "checkpointLocaton" was given: did you mean "checkpointLocation"?')
+    at_caller(err)
+    -- the console sink needs no checkpoint: it starts, with the warnings
+    local q = rate().writeStream:format("console"):option("numRow", 5):option("checkpointLocaton", "x")
+      :option("progressLog", tmp .. "/typo_progress.jsonl"):start()
+    q:stop()
+    -- Spark's file sink options and the query's own are known
+    q = rate().writeStream:format("json"):option("path", tmp .. "/typo_json_out")
+      :option("checkpointLocation", tmp .. "/typo_json_cp"):option("minBatchesToRetain", 5):start()
+    q:stop()
+  end)
+  t.same_table(lines, {
+    'tide: warning: csv sink option "checkpointLocaton" is not known; did you mean "checkpointLocation"?\n',
+    'tide: warning: console sink option "checkpointLocaton" is not known; did you mean "checkpointLocation"?\n',
+    'tide: warning: console sink option "numRow" is not known; did you mean "numRows"?\n',
+  })
+  -- the error without a near miss is as it was
+  local err = t.raises(function()
+    rate().writeStream:format("csv"):option("path", tmp .. "/cp_none_out"):start()
+  end)
+  t.ok(err:find("%(sink csv%)$"), err)
+end)
+
 -- ---- sinks and queries ------------------------------------------------------------
 
 t.test("a typo in the sink format fails before anything is written, listing the formats", function()

@@ -217,4 +217,35 @@ t.test("a streaming aggregation merges the lists of micro-batches, in order, acr
   t.same_table(complete[3], { "a|[1, 3, 1, 4]|[1, 3, 4]|4", "b|[2, 5, 2]|[2, 5]|3", "c|[6]|[6]|2", "d|[7]|[7]|1" })
 end)
 
+t.test("a collected Row: r[1] is its first field (PySpark's row[0]), beside r.name and r['name']", function()
+  local df = spark:createDataFrame({ { "a", 3, false }, { nil, 5, true } }, "k string, v int, b boolean")
+  local rows = df:collect()
+  local r = rows[1]
+  t.eq(r[1], "a")
+  t.eq(r[2], 3)
+  t.eq(r[3], false)
+  t.eq(r.k, "a")
+  t.eq(r["v"], 3)
+  -- a null field and a position past the fields are nil; Lua counts from 1
+  t.eq(rows[2][1], nil)
+  t.eq(rows[2][2], 5)
+  t.eq(r[4], nil)
+  t.eq(r[0], nil)
+  -- the values are kept once, under their names: pairs and asDict see the names alone
+  local keys = {}
+  for key in pairs(r) do keys[#keys + 1] = key end
+  table.sort(keys)
+  t.same_table(keys, { "b", "k", "v" })
+  t.same_table(r:asDict(), { k = "a", v = 3, b = false })
+  t.same_table(require("tide.row").fields(r), { "k", "v", "b" })
+  t.eq(tostring(r), "Row(k='a', v=3, b=false)")
+  t.eq(tide.json.encode(r), '{"k":"a","v":3,"b":false}')
+  -- a struct value is a Row too
+  local s = spark:createDataFrame({ { { x = 1, y = "p" } } }, "st struct<x:int,y:string>"):collect()[1].st
+  t.eq(s[1], 1)
+  t.eq(s[2], "p")
+  -- rows fed back to createDataFrame make the same rows, nulls included
+  t.same_table(t.rows(spark:createDataFrame(rows, "k string, v int, b boolean")), { "a|3|false", "null|5|true" })
+end)
+
 t.run()

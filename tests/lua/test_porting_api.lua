@@ -262,6 +262,74 @@ t.test("slips that were Lua's own errors are tide's, at the caller's line", func
   t.raises_at_caller(cases)
 end)
 
+t.test("readers, writers, queries and spark.streams name a method they do not have, with the nearest", function()
+  local df = frame()
+  local stream = spark.readStream:format("rate"):load()
+  local q = stream.writeStream:format("memory"):queryName("porting_missing_methods"):start()
+  local cases = {
+    { function() spark.read:formt("csv") end, 'DataFrameReader has no method "formt"; did you mean "format"?' },
+    { function() spark.read:parquet("x") end, 'DataFrameReader has no method "parquet"' },
+    { function() spark.readStream:optoin("a", 1) end,
+      'DataStreamReader has no method "optoin"; did you mean "option"?' },
+    -- jdbc reads batches, as in PySpark
+    { function() spark.readStream:jdbc("jdbc:postgresql://h/db", "t") end, 'DataStreamReader has no method "jdbc"' },
+    { function() stream.writeStream:outputmod("append") end,
+      'DataStreamWriter has no method "outputmod"; did you mean "outputMode"?' },
+    { function() df.write:parquet("out") end, 'DataFrameWriter has no method "parquet"' },
+    { function() q:awaitTerminaton(1) end,
+      'StreamingQuery has no method or property "awaitTerminaton"; did you mean "awaitTermination"?' },
+    { function() local _ = q.lastProgres end,
+      'StreamingQuery has no method or property "lastProgres"; did you mean "lastProgress"?' },
+    { function() spark.streams:awaitAnyTerminaton(1) end,
+      'StreamingQueryManager has no method "awaitAnyTerminaton"; did you mean "awaitAnyTermination"?' },
+    -- (an unset field of a writer is no missing method)
+    { function() df.write:save("out") end, 'save: no format given (df.write:format("jdbc"))' },
+  }
+  t.raises_at_caller(cases)
+  -- A query without a name has a nil name, no error.
+  local unnamed = stream.writeStream:format("console"):start()
+  t.eq(unnamed.name, nil)
+  t.eq(q.name, "porting_missing_methods")
+  unnamed:stop()
+  q:stop()
+end)
+
+t.test("a property written with ':' (df:write:mode) gets a hint on Lua's syntax error; other slips do not", function()
+  local dir = t.tempdir()
+  local function run(code)
+    local out, status = t.run_script(dir, "slip.lua", 'local spark = require("tide").session()\n'
+      .. "local df = spark:range(3)\n" .. code .. "\n")
+    t.eq(status, 1, out)
+    return out
+  end
+  local out = run('df:write:mode("overwrite"):csv("out")')
+  has(out, "slip.lua:3: function arguments expected near ':' (write is a property, reached with '.':"
+    .. " df.write:mode(...), not df:write:mode(...))")
+  -- a chain over lines: the error names the second line
+  out = run('local q = df:writeStream\n  :format("console")')
+  has(out, "slip.lua:4: function arguments expected near ':' (writeStream is a property, reached with '.':"
+    .. " df.writeStream:format(...), not df:writeStream:format(...))")
+  out = run('local r = spark:read.csv("x")')
+  has(out, "(read is a property, reached with '.': spark.read:csv(...), not spark:read.csv(...))")
+  -- the same syntax error without a property: Lua's message alone
+  out = run("df:show:foo()")
+  has(out, "slip.lua:3: function arguments expected near ':'\n")
+  t.ok(not out:find("is a property", 1, true), out)
+  -- as explain sees a chunk that is no file (the console's input)
+  local hints = require("tide.error_hints")
+  t.eq(hints.explain("stdin:1: function arguments expected near ':'", 'spark:conf:set("k", "v")'),
+    "stdin:1: function arguments expected near ':' (conf is a property, reached with '.': spark.conf:set(...),"
+      .. " not spark:conf:set(...))")
+  t.eq(hints.explain("stdin:1: function arguments expected near ':'", "df:na:fill(0)"),
+    "stdin:1: function arguments expected near ':' (na is a property, reached with '.': df.na:fill(...),"
+      .. " not df:na:fill(...))")
+  t.eq(hints.explain("stdin:1: function arguments expected near ':'", "x:y:z()"),
+    "stdin:1: function arguments expected near ':'")
+  -- the line named by the error, not another one
+  t.eq(hints.explain("stdin:3: function arguments expected near ':'", "df:write:mode('a')\n\n\nx:y:z()"),
+    "stdin:3: function arguments expected near ':'")
+end)
+
 t.test("Column between, rlike, startswith, endswith, contains; DataFrame transform", function()
   local df = spark:createDataFrame({ { 1, "a%b" }, { 2, "ab_" }, { 3, "xa%" } }, "k int, s string")
   t.eq(column_of(df:where(F.col("k"):between(2, 3)), "k"), "2,3")

@@ -44,6 +44,74 @@ t.test("a date reads the same in any session time zone; a timestamp is its wall 
   if not ok then error(err, 0) end
 end)
 
+t.test("each jdbc action reads in the session time zone of its own time, as Spark reads at the action", function()
+  local spark = require("tide").session()
+  pg.execute(ci, "DROP TABLE IF EXISTS zone_reads; DROP SEQUENCE IF EXISTS zone_reads_seq;"
+    .. " CREATE SEQUENCE zone_reads_seq; CREATE TABLE zone_reads (ts timestamp);"
+    .. " INSERT INTO zone_reads VALUES ('2024-07-01 12:00:00')")
+  local function load()
+    return spark.read:format("jdbc"):option("url", ci)
+      :option("query", "SELECT ts, ts::timestamptz::text AS text, nextval('zone_reads_seq') AS n FROM zone_reads")
+      :load()
+  end
+  local noon = 1719835200000000 -- 2024-07-01 12:00:00 UTC
+  -- the zone unchanged, load()'s rows serve the first action: one statement
+  local df = load()
+  t.eq(df:collect()[1].n, 1); t.eq(df:collect()[1].n, 2)
+  df = load() -- 3
+  spark.conf:set("spark.sql.session.timeZone", "Asia/Tokyo")
+  local ok, err = pcall(function()
+    local a, b = df:collect()[1], df:collect()[1]
+    t.eq(a.ts, noon - 9 * 3600e6); t.eq(b.ts, a.ts) -- 12:00 in Tokyo, at both actions
+    t.eq(a.text, "2024-07-01 12:00:00+09"); t.eq(b.text, a.text)
+    t.eq(a.n, 4); t.eq(b.n, 5) -- read at each action
+  end)
+  spark.conf:set("spark.sql.session.timeZone", "UTC")
+  pg.execute(ci, "DROP TABLE zone_reads; DROP SEQUENCE zone_reads_seq")
+  if not ok then error(err, 0) end
+end)
+
+t.test("timestamps read alike in binary and text results, BC too; one after tide's fails, not infinity", function()
+  local spark = require("tide").session()
+  -- each query as binary results and as text ones (no binary decoder for an interval)
+  local function read(sql)
+    local binary = pg.query(ci, sql):collect()[1].ts
+    local text = pg.query(ci, sql .. ", interval '1 day' AS i"):collect()[1].ts
+    t.eq(text, binary, sql)
+    return binary
+  end
+  local function refused(sql, value)
+    for _, q in ipairs({ sql, sql .. ", interval '1 day' AS i" }) do
+      local err = t.raises(function() pg.query(ci, q) end)
+      t.has(err, ('row 1, column "ts": the value %s is after the last instant of tide\'s timestamps (and Spark\'s),'
+        .. " +294247-01-10 04:00:54.775806 UTC"):format(value))
+    end
+  end
+  t.eq(read("SELECT timestamptz '0044-03-15 10:00:00+00 BC' AS ts"), -63517788000000000LL) -- -0043-03-15 10:00 UTC
+  t.eq(read("SELECT timestamp '0044-03-15 10:00:00 BC' AS ts"), -63517788000000000LL)
+  t.eq(read("SELECT timestamptz '294247-01-10 04:00:54.775806+00' AS ts"), 9223372036854775806LL)
+  refused("SELECT timestamptz '294247-01-10 04:00:54.775807+00' AS ts", "294247-01-10 04:00:54.775807+00")
+  refused("SELECT timestamptz '294276-12-31 23:59:59+00' AS ts", "294276-12-31 23:59:59+00")
+  t.eq(read("SELECT timestamptz 'infinity' AS ts"), 9223372036854775807LL)
+  refused("SELECT timestamp '294247-01-10 04:00:54.775807' AS ts",
+    "294247-01-10 04:00:54.775807, a wall clock in the session time zone,")
+  spark.conf:set("spark.sql.session.timeZone", "America/Los_Angeles")
+  local ok, err = pcall(function()
+    -- a wall clock before tide's last instant is an instant after it west of UTC
+    refused("SELECT timestamp '294247-01-10 00:00:00' AS ts",
+      "294247-01-10 00:00:00, a wall clock in the session time zone,")
+    t.eq(read("SELECT timestamp '294246-01-10 00:00:00' AS ts"), 9223340486400000000LL + 8 * 3600000000LL)
+    t.eq(read("SELECT timestamp 'infinity' AS ts"), 9223372036854775807LL)
+    -- and one after it is an instant before it east of UTC
+    spark.conf:set("spark.sql.session.timeZone", "Europe/Paris")
+    t.eq(read("SELECT timestamp '294247-01-10 04:30:00' AS ts"), 9223372035000000000LL)
+    -- (Paris's local mean time, +00:09:21)
+    t.eq(read("SELECT timestamp '0044-03-15 10:00:00 BC' AS ts"), -63517788000000000LL - 561000000LL)
+  end)
+  spark.conf:set("spark.sql.session.timeZone", "UTC")
+  if not ok then error(err, 0) end
+end)
+
 t.test("date reads as date, in binary and in text results alike; a malformed one fails naming its row", function()
   local sql = [[SELECT d FROM (VALUES (1, '2024-02-29'::date), (2, '1999-12-31'), (3, '2000-01-01'), (4, '0001-01-01 BC'),
     (5, 'infinity'), (6, '-infinity'), (7, NULL)) v(id, d) ORDER BY id]]
@@ -258,6 +326,79 @@ t.test("a batch DataFrame from a query works with DataFrame actions", function()
   t.eq(df:count(), 1000)
   t.eq(df.schema.fields[2].dataType, T.decimal(38, 1))
   t.eq(df:collect()[2].half, "1.0")
+end)
+
+t.test("spark.read:jdbc(url, table, properties): the jdbc source with the properties as options", function()
+  local spark = tide.session()
+  pg.execute(ci, "DROP TABLE IF EXISTS jdbc_read; CREATE TABLE jdbc_read (id int, site text);"
+    .. " INSERT INTO jdbc_read VALUES (1, 'a'), (2, 'b'), (3, 'a'), (NULL, 'c')")
+  local host, port, db, user = ci:match("host=(%S+)"), ci:match("port=(%S+)"), ci:match("dbname=(%S+)"),
+    ci:match("user=(%S+)")
+  local url = ("jdbc:postgresql://%s:%s/%s"):format(host, port, db)
+  local props = { user = user, password = password }
+  local function sorted(df)
+    local rows = t.rows(df)
+    table.sort(rows)
+    return rows
+  end
+  local all = { "1|a", "2|b", "3|a", "null|c" }
+  local df = spark.read:jdbc(url, "jdbc_read", props)
+  t.eq(schema_of(df), "id:int,site:string")
+  t.same_table(sorted(df), all)
+  -- PySpark's keyword form, and the option form it stands for
+  t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", { properties = props })), all)
+  t.same_table(sorted(spark.read:format("jdbc"):option("url", url):option("dbtable", "jdbc_read"):options(props)
+    :load()), all)
+  -- the properties reach the server: a wrong password fails, without showing it
+  local err = t.raises(function()
+    spark.read:jdbc(url, "jdbc_read", { user = user, password = "not-the-password" })
+  end, "password authentication failed")
+  t.ok(not err:find("not-the-password", 1, true), err)
+  -- predicates: the rows of each in turn (a row two hold comes twice); none: no rows
+  t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", { "site = 'a'", "id >= 2" }, props)),
+    { "1|a", "2|b", "3|a", "3|a" })
+  t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", { predicates = { "id IS NULL" }, properties = props })),
+    { "null|c" })
+  local none = spark.read:jdbc(url, "jdbc_read", { predicates = {}, properties = props })
+  t.eq(none:count(), 0)
+  t.eq(schema_of(none), "id:int,site:string")
+  -- column partitioning reads every row, nulls included, as Spark's partitions together do
+  t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", "id", 1, 3, 2, props)), all)
+  t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", { column = "ID", lowerBound = 1, upperBound = 100,
+    numPartitions = 8, properties = props })), all)
+  -- a lower bound above the upper is refused only when there are partitions to make, as in Spark
+  t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", "id", 5, 1, 1, props)), all)
+  t.raises_at_caller({
+    { function() spark.read:jdbc(url, "jdbc_read", "id", 5, 1, 2, props) end,
+      "Operation not allowed: the lower bound of partitioning column is larger than the upper bound."
+        .. " Lower bound: 5; Upper bound: 1" },
+    { function() spark.read:jdbc(url, "jdbc_read", "site", 1, 3, 2, props) end,
+      "Partition column type should be numeric, date, or timestamp, but string found." },
+    { function() spark.read:jdbc(url, "jdbc_read", "nope", 1, 3, 2, props) end,
+      "User-defined partition column nope not found in the JDBC relation: struct<id:int,site:string>" },
+    { function() spark.read:jdbc(url, "jdbc_read", "id", 1.5, 3, 2, props) end,
+      'jdbc option lowerBound must be a whole number for the numeric partition column id, not "1.5"' },
+    { function() spark.read:jdbc(url, "jdbc_read", "id", 1, 3) end,
+      "jdbc: numPartitions can not be None when column is specified" },
+    { function() spark.read:jdbc(url, "jdbc_read", { column = "id", predicates = { "true" } }) end,
+      "jdbc: column and predicates cannot both be given" },
+    { function() spark.read:jdbc(url, nil, props) end, "jdbc: argument 2 (table) must be a string, not nil" },
+    { function() spark.read:jdbc(url, "jdbc_read", { "id > 1", 2 }, props) end,
+      "jdbc: predicate 2 must be a string (an SQL condition), not a number" },
+    { function() spark.read:format("jdbc"):option("url", url):option("dbtable", "jdbc_read")
+        :option("partitionColumn", "id"):options(props):load() end,
+      "users need to specify all or none for the following options: 'partitionColumn', 'lowerBound',"
+        .. " 'upperBound', and 'numPartitions'" },
+    { function() spark.read:format("jdbc"):option("url", url):option("query", "SELECT 1 AS id")
+        :options({ partitionColumn = "id", lowerBound = 1, upperBound = 2, numPartitions = 2 }):load() end,
+      "Options 'query' and 'partitionColumn' can not be specified together." },
+  })
+  -- a misspelt property gets load()'s warning, as the option form's
+  local lines = t.stderr_of(function()
+    spark.read:jdbc(url, "jdbc_read", { user = user, password = password, fetchsze = 100 }):count()
+  end)
+  t.same_table(lines, { 'tide: warning: jdbc source option "fetchsze" is not known; did you mean "fetchsize"?\n' })
+  pg.execute(ci, "DROP TABLE jdbc_read")
 end)
 
 t.run()

@@ -13,6 +13,12 @@ Source.__index = Source
 
 local SCHEMA = T.struct { T.field("timestamp", T.timestamp), T.field("value", T.long) }
 
+-- Spark's options of the rate source (rampUpTime and numPartitions are
+-- taken and have no effect here) and tide's maxOffsetsPerTrigger, for
+-- load()'s warning about a misspelled one (rowsPerSecnd would otherwise
+-- leave the default, a row a second).
+M.knownOptions = { "rowsPerSecond", "rampUpTime", "numPartitions", "maxOffsetsPerTrigger" }
+
 function M.stream(options)
   local rate = tonumber(options.rowspersecond or 1)
   if not rate or rate < 0 then error("rate source: rowsPerSecond must be a number >= 0", 0) end
