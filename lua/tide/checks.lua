@@ -153,6 +153,22 @@ function M.optionValue(key, value)
   return tostring(value)
 end
 
+-- option(key, value) and options(map) on a reader's or writer's class:
+-- keys lower-cased into self.opts, as Spark's are case-insensitive, and
+-- kept as given in self.spelled, for the warning about a misspelled one.
+function M.optionMethods(class)
+  function class:option(k, v)
+    local lower = tostring(k):lower()
+    self.opts[lower] = M.optionValue(k, v)
+    self.spelled[lower] = tostring(k)
+    return self
+  end
+  function class:options(map)
+    for k, v in pairs(map) do self:option(k, v) end
+    return self
+  end
+end
+
 -- A count of records (maxOffsetsPerTrigger of a source or of
 -- writeStream, minOffsetsPerTrigger): as Spark, a whole number >= 1, or
 -- nil when not given. Anything else would be ignored ("abc": the whole

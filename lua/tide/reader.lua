@@ -34,17 +34,7 @@ function Reader:format(name)
   return self
 end
 
-function Reader:option(key, value)
-  local lower = tostring(key):lower()
-  self.opts[lower] = checks.optionValue(key, value)
-  self.spelled[lower] = tostring(key)
-  return self
-end
-
-function Reader:options(map)
-  for k, v in pairs(map) do self:option(k, v) end
-  return self
-end
+checks.optionMethods(Reader)
 
 function Reader:schema(schema)
   local ok, st = pcall(T.fromDDL, schema)

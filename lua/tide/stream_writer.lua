@@ -72,15 +72,7 @@ end
 
 function Writer:format(name) self.fmt = tostring(name):lower(); return self end
 
--- (keys lower-cased, as Spark's are case-insensitive; spelled: as given,
--- for the warning about a misspelled one)
-function Writer:option(k, v)
-  local lower = tostring(k):lower()
-  self.opts[lower] = checks.optionValue(k, v)
-  self.spelled[lower] = tostring(k)
-  return self
-end
-function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
+checks.optionMethods(Writer)
 function Writer:queryName(name) self.name = name; return self end
 
 -- partitionBy("k", "d") or partitionBy{"k", "d"}: the csv, json and text

@@ -37,15 +37,7 @@ end
 
 function Writer:format(name) self.fmt = tostring(name):lower(); return self end
 
--- (keys lower-cased, as Spark's are case-insensitive; spelled: as given,
--- for the warning about a misspelled one)
-function Writer:option(k, v)
-  local lower = tostring(k):lower()
-  self.opts[lower] = checks.optionValue(k, v)
-  self.spelled[lower] = tostring(k)
-  return self
-end
-function Writer:options(map) for k, v in pairs(map) do self:option(k, v) end; return self end
+checks.optionMethods(Writer)
 
 -- The options of a format's writes as Spark spells them, for the warning
 -- of save() and writeStream's start() about one a letter or two from a
