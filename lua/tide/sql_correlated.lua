@@ -409,6 +409,11 @@ function M.readDeferred(p, node)
   for key, v in pairs(node) do
     if key ~= "query" then M.readDeferred(p, v) end
   end
+  -- (a window's PARTITION BY and ORDER BY, in its spec)
+  if node.k == "window" and node.spec then
+    M.readDeferred(p, node.spec.partition)
+    M.readDeferred(p, node.spec.order)
+  end
 end
 
 -- The names of the columns GROUP BY keys are (by name, position or a

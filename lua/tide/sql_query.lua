@@ -271,7 +271,10 @@ local function select_core(p, session, ctes, in_set)
       p:advance()
       group_all = true -- (its keys are found once the items' subqueries are columns)
     else
+      -- (its subqueries may name the query's columns, as Spark's do)
+      p.outerContext = { scope = scope, df = df }
       keys, sets = group_by(p, scope)
+      p.outerContext = nil
     end
   end
   if p:accept_kw("HAVING") then
@@ -290,9 +293,33 @@ local function select_core(p, session, ctes, in_set)
   local sq = subquery.new(df)
   local grouped = group_all or keys ~= nil or having ~= nil or aggregates.hasAggregate(items)
   local names = grouped and correlation.groupNames(keys, items, group_all)
-  items = sq:values(items, { grouped = grouped, predicates = true, groupNames = names })
-  having = sq:values(having, { grouped = true, having = true, predicates = true, groupNames = names })
-  keys = sq:scalars(keys, false)
+  -- An item GROUP BY names (by position or alias; under GROUP BY ALL, one
+  -- without aggregates) is a key: its subqueries are values of the rows.
+  local key_items = {}
+  for _, k in ipairs(keys or {}) do
+    if k.k == "lit" and type(k.value) == "number" then key_items[k.value] = true end
+    for i, item in ipairs(items) do
+      if k.k == "col" and type(k.name) == "string" and item.k == "alias" and item.name:lower() == k.name:lower() then
+        key_items[i] = true
+      end
+    end
+  end
+  for i, item in ipairs(items) do
+    if group_all and not aggregates.hasAggregate({ item }) then key_items[i] = true end
+  end
+  for i, item in ipairs(items) do
+    items[i] = sq:values(item, { grouped = grouped and not key_items[i], predicates = true, groupNames = names,
+      afterGroups = true })
+    if grouped and key_items[i] and subquery.holds(item) then
+      -- (a column of its own, which the key and the item name)
+      local e = items[i].k == "alias" and items[i].expr or items[i]
+      items[i] = { k = "alias", name = items[i].k == "alias" and items[i].name or sql.outputName(e),
+        expr = sq:column(e) }
+    end
+  end
+  having = sq:values(having, { grouped = true, having = true, predicates = true, groupNames = names,
+    afterGroups = true })
+  keys = sq:values(keys, { predicates = true })
   if group_all then
     keys = group_by_all(df, items)
     if #keys == 0 then keys = nil end -- (every item an aggregate: one group)
@@ -585,8 +612,30 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets, org)
   end
   local out
   if grouped then
-    local list = {}
-    for i, item in ipairs(items) do list[i] = wrap(item) end
+    -- What the aggregation computes (slots; its output's columns __c<i>,
+    -- keys first): the items, HAVING and ORDER BY's aggregates, but for
+    -- those holding an uncorrelated subquery (tide.sql_subquery's
+    -- afterGroups): their parts without one, the rest computed over the
+    -- groups, which the subquery's value then joins.
+    local nk, slots, aggregated = #(keys or {}), {}, false
+    local function slot(node)
+      slots[#slots + 1] = wrap(node)
+      aggregated = aggregated or aggregates.hasAggregate({ node })
+      return ("__c%d"):format(nk + #slots), nk + #slots
+    end
+    local function lift(node)
+      return { k = "col", name = (slot({ k = "alias", name = ("__part%d"):format(#slots + 1), expr = node })) }
+    end
+    local at, later, named = {}, {}, {}
+    for i, item in ipairs(items) do
+      local e = item.k == "alias" and item.expr or item
+      if subquery.holds(item) then
+        later[i], named[i] = subquery.splitAtGroups(e, lift), item.k == "alias" and item.name or sql.outputName(e)
+      else
+        at[i], named[i] = slot(item)
+      end
+    end
+    local having_at, having_later
     if having then
       -- HAVING names a select alias (HAVING cnt > 1) where no input
       -- column has that name, as Spark resolves it.
@@ -599,9 +648,19 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets, org)
         end
         return aggregates.mapChildren(n, resolve)
       end
-      list[#list + 1] = wrap({ k = "alias", name = "__having", expr = resolve(having) })
+      having = resolve(having)
+      if subquery.holds(having) then
+        having_later = subquery.splitAtGroups(having, lift)
+      else
+        having_at = slot({ k = "alias", name = "__having", expr = having })
+      end
     end
-    for _, h in ipairs(hidden_list) do list[#list + 1] = wrap({ k = "alias", name = h.name, expr = h.expr }) end
+    for _, h in ipairs(hidden_list) do h.at = slot({ k = "alias", name = h.name, expr = h.expr }) end
+    -- (an aggregate, for the one row of a query without keys; a key's
+    -- rows are there without it)
+    if not aggregated and (#slots == 0 or not keys) then
+      slot({ k = "alias", name = "__rows", expr = { k = "call", fn = "count", args = { { k = "star" } } } })
+    end
     local g
     if sets then
       g = require("tide.grouping_sets").groupingSets(df, keys, sets)
@@ -612,23 +671,24 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets, org)
         return cols
       end)()) or df:groupBy()
     end
-    out = g:agg(list)
-    -- agg gives the keys first: the select list is what follows them.
-    local n, fields = #(keys or {}), out._plan.schema.fields
+    out = g:agg(slots)
+    -- agg gives the keys first, then the slots.
+    local fields = out._plan.schema.fields
     local names = {}
     for i = 1, #fields do names[i] = ("__c%d"):format(i) end
-    local renamed = out:toDF(names)
-    local having_at = n + #items + 1
-    if having then renamed = renamed:filter(wrap({ k = "col", name = names[having_at] })) end
+    local rows = out:toDF(names)
+    if having_at then rows = rows:filter(wrap({ k = "col", name = having_at })) end
+    local values = {}
+    if next(later) or having_later then rows, values = subquery.overGroups(rows, later, having_later) end
     local shown = {}
     for i = 1, #items do
-      shown[i] = wrap({ k = "alias", name = fields[n + i].name, expr = { k = "col", name = names[n + i] } })
+      local name = type(named[i]) == "number" and fields[named[i]].name or named[i]
+      shown[i] = wrap({ k = "alias", name = name, expr = values[i] or { k = "col", name = at[i] } })
     end
-    for k, h in ipairs(hidden_list) do
-      shown[#shown + 1] = wrap({ k = "alias", name = h.name,
-        expr = { k = "col", name = names[having_at + (having and 1 or 0) + k - 1] } })
+    for _, h in ipairs(hidden_list) do
+      shown[#shown + 1] = wrap({ k = "alias", name = h.name, expr = { k = "col", name = h.at } })
     end
-    out = renamed:select(shown)
+    out = rows:select(shown)
     if distinct then out = out:distinct() end
     out = sorted(out, true)
   else

@@ -23,11 +23,17 @@
 -- A subquery whose WHERE names the outer query's columns (a correlated
 -- one, tide.sql_correlated) joins on those conditions too; its value is
 -- named after the outer columns it reads, as Spark names it
--- (scalarsubquery(k), exists(k), (v IN (listquery(k)))).
+-- (scalarsubquery(k), exists(k), (v IN (listquery(k)))). IN's sides are
+-- cast as Spark's IN casts them, a correlated equality's as its
+-- comparisons; in an aggregate query an uncorrelated subquery outside
+-- the aggregates is joined to the groups, once made (values'
+-- afterGroups, tide.sql_query's plan).
 local sql = require("tide.sql")
 local column = require("tide.column")
 local aggregates = require("tide.dataframe_aggregate")
 local correlation = require("tide.sql_correlated")
+local S = require("tide.sql_support")
+local coerce = require("tide.eval_coerce")
 local T = require("tide.types")
 
 local M = {}
@@ -49,6 +55,68 @@ local function case(branches, otherwise)
 end
 
 local function width(df) return #df._plan.schema.fields end
+
+-- ---- types: what a join on a subquery's values compares ---------------------------------------
+
+-- The type of node over df's columns (an untyped NULL's: void), or nil
+-- when it cannot be told.
+local function type_in(df, node)
+  local ok, c = pcall(require("tide.eval").compile, node, df._plan.schema)
+  if not ok then return nil end
+  return c.voidType or (c.field and c.field.voidType) or c.type
+end
+
+local function same(a, b) return a == b or a:simpleString() == b:simpleString() end
+
+-- node (of type `from`) as type t.
+local function cast_to(node, from, t)
+  if same(from, t) then return node end
+  return { k = "cast", expr = node, to = t }
+end
+
+-- The type an equality of a (an outer side) and b (an inner one) casts
+-- both to where tide's join would not (it widens numbers itself): a
+-- string and a number as the number, as Spark's comparisons cast them
+-- (PromoteStrings), an untyped NULL as the other side; nil when none.
+local function comparison_type(a, b)
+  if not a or not b or same(a, b) or (coerce.isNumeric(a) and coerce.isNumeric(b)) then return nil end
+  return (coerce.comparison(a, b))
+end
+
+-- (no string promotion for these, as Spark's findWiderTypeForTwo)
+local NOT_STRING = { [T.ID.boolean] = true, [T.ID.binary] = true, [T.ID.array] = true, [T.ID.map] = true,
+                     [T.ID.struct] = true }
+
+-- x and v (the subquery's value) of x IN (subquery), of types xt and vt,
+-- cast to the one type Spark compares them as (InConversion's
+-- findWiderTypeForTwo: numbers widen; a string and a number, a date or a
+-- timestamp are strings; NULL takes the other's type). Fails as Spark
+-- when there is none.
+local function in_operands(x, xt, v, vt, name, shown)
+  if not xt or not vt or same(xt, vt) or (coerce.isNumeric(xt) and coerce.isNumeric(vt)) then return x, v end
+  local t
+  if coerce.isVoid(xt) or coerce.isVoid(vt) then
+    t = coerce.isVoid(xt) and vt or xt
+  elseif not ((xt.id == T.ID.string and NOT_STRING[vt.id]) or (vt.id == T.ID.string and NOT_STRING[xt.id])) then
+    t = coerce.common({ xt, vt })
+  end
+  if not t then
+    error(("spark:sql: [DATATYPE_MISMATCH.IN_SUBQUERY_DATA_TYPE_MISMATCH] Cannot resolve \"%s\" due to data type"
+      .. " mismatch: The data type of one or more elements in the left hand side of an IN subquery is not"
+      .. " compatible with the data type of the output of the subquery. Mismatched columns: [(%s:%s, %s:%s)],"
+      .. " left side: [\"%s\"], right side: [\"%s\"]."):format(name, sql.toString(x), xt:simpleString(),
+      shown or sql.toString(v), vt:simpleString(), xt:simpleString():upper(), vt:simpleString():upper()), 0)
+  end
+  return cast_to(x, xt, t), cast_to(v, vt, t)
+end
+
+-- df with its first column named `name` (its type `from`) as type t.
+local function first_as(df, name, from, t)
+  local fields, cols = df._plan.schema.fields, {}
+  for i, f in ipairs(fields) do cols[i] = wrap(col(f.name, i - 1)) end
+  cols[1] = alias(name, cast_to(col(fields[1].name, 0), from, t))
+  return df:select(cols)
+end
 
 -- tide.sql_query's plan of a select (loaded when first used: it loads
 -- this module).
@@ -101,6 +169,11 @@ local function outer_list(query)
   return table.concat(query._correlated and query._correlated.outerNames or {}, ", ")
 end
 
+-- The name Spark gives x IN (subquery): (x IN (listquery(k))).
+local function in_name(node)
+  return "(" .. sql.toString(node.expr) .. " IN (listquery(" .. outer_list(node.query) .. ")))"
+end
+
 -- An uncorrelated subquery as a source of rows (tide.sql_correlated's
 -- shape): its rows, its first column also as the hidden column
 -- __corr_v1, and no condition.
@@ -142,7 +215,18 @@ function Subqueries:aggregated(src, values, more)
     if not keys[i] then keyed = false end
   end
   local inner_rows = src.rows
-  if not keyed then
+  if keyed then
+    -- (a string key meeting a number one: both as the number's type, the
+    -- inner one a column of its own to group by)
+    for i = 1, #keys do
+      local kt, ot = type_in(inner_rows, keys[i]), type_in(self.df, outer[i])
+      local t = comparison_type(ot, kt)
+      if t then
+        inner_rows = inner_rows:select(wrap({ k = "star" }), alias(tag .. "c" .. i, cast_to(keys[i], kt, t)))
+        keys[i], outer[i] = col(tag .. "c" .. i), cast_to(outer[i], ot, t)
+      end
+    end
+  else
     local columns, domain, renamed = correlation.outerColumns(conditions), {}, {}
     for i, c in ipairs(columns) do
       domain[i] = alias(tag .. "d" .. i, c)
@@ -271,7 +355,8 @@ function Subqueries:inValue(node, x)
     -- one value per outer row: x IN (it) is x = it
     one_column(query, "IN subquery")
     local value = self:aggregated(corr.source, { corr.values[1] })[1]
-    return self:keep(n, name, op("=", x, value))
+    local left, right = in_operands(x, type_in(self.df, x), value, type_in(self.df, value), name)
+    return self:keep(n, name, op("=", left, right))
   end
   if corr and corr.width ~= 1 then
     error(("spark:sql: IN subquery must return only one column, but got %d"):format(corr.width), 0)
@@ -279,7 +364,9 @@ function Subqueries:inValue(node, x)
   if not corr then one_column(query, "IN subquery") end
   local src = corr and corr.source or plain_source(query)
   local value = col(src.valueColumn)
-  local hits = self:aggregated(src, { count_all() }, { op("=", x, value) })[1]
+  local left, right = in_operands(x, type_in(self.df, x), value, type_in(src.rows, value), name,
+    query._plan.schema.fields[1].name)
+  local hits = self:aggregated(src, { count_all() }, { op("=", left, right) })[1]
   local stats = self:aggregated(src, { count_all(), call("count", value) })
   local rows, values = stats[1], stats[2]
   return self:keep(n, name, case({
@@ -287,6 +374,20 @@ function Subqueries:inValue(node, x)
     { op("=", rows, lit(0)), lit(false) },
     { op("or", is_null(x), op("<", values, rows)), { k = "lit", value = nil, type = T.boolean } },
   }, lit(false)))
+end
+
+-- expr (over self.df) as a column of its own, named after its place
+-- among them: its reference by name.
+function Subqueries:column(expr)
+  local name = ("__keyvalue%d"):format(width(self.df) + 1)
+  self.df = self.df:select(wrap({ k = "star" }), alias(name, expr))
+  return col(name)
+end
+
+-- Whether node is a subquery (a scalar one; with predicates, EXISTS and
+-- IN too).
+function M.isSubquery(node, predicates)
+  return node.k == "scalarsubquery" or (predicates and (node.k == "exists" or node.k == "insubquery")) or false
 end
 
 -- Whether every name of list is in `names` (a set of lower-case names),
@@ -303,7 +404,10 @@ end
 -- query (opts.grouped), where no aggregate is around it, first(column)
 -- (the value is one for each group): for a correlated one only when it
 -- reads GROUP BY columns only (opts.groupNames), and a scalar one only in
--- HAVING (opts.having), as Spark allows.
+-- HAVING (opts.having), as Spark allows. With opts.afterGroups an
+-- uncorrelated one there is left as it is (x IN's x replaced): its value
+-- is the query's own, not its rows', which tide.sql_query's plan joins
+-- to the groups once made (one even when no row makes a group).
 function Subqueries:values(node, opts)
   opts = opts or {}
   local function per_group(n, ref, name)
@@ -325,10 +429,26 @@ function Subqueries:values(node, opts)
     end
     return { k = "alias", name = name, expr = call("first", ref) }
   end
-  local function walk(n, in_aggregate)
+  local walk
+  local function walk_children(n, inside)
+    local copy = aggregates.mapChildren(n, function(child) return walk(child, inside) end)
+    -- (a window's PARTITION BY and ORDER BY are outside its function)
+    if n.k == "window" and n.spec then
+      copy.spec = S.mapWindowSpec(n.spec, function(child) return walk(child, inside) end)
+    end
+    return copy
+  end
+  walk = function(n, in_aggregate)
     if type(n) ~= "table" or getmetatable(n) then return n end
     local inside = in_aggregate or aggregates.isAggregate(n)
     local ref
+    if opts.afterGroups and opts.grouped and not in_aggregate and M.isSubquery(n, opts.predicates)
+        and not n.query._correlated then
+      if n.k ~= "insubquery" then return n end
+      local copy = aggregates.mapChildren(n, function(v) return v end)
+      copy.expr = walk(n.expr, inside)
+      return copy
+    end
     if n.k == "scalarsubquery" then
       ref = self:scalar(n.query)
     elseif n.k == "exists" and opts.predicates then
@@ -336,12 +456,64 @@ function Subqueries:values(node, opts)
     elseif n.k == "insubquery" and opts.predicates then
       ref = self:inValue(n, walk(n.expr, inside))
     else
-      return aggregates.mapChildren(n, function(child) return walk(child, inside) end)
+      return walk_children(n, inside)
     end
     if not opts.grouped or in_aggregate then return ref end
     return per_group(n, ref, ref.name)
   end
   return walk(node, false)
+end
+
+-- ---- after the aggregation: the subqueries values(afterGroups) left --------------------------
+
+-- Whether node holds a subquery (one values left for after the groups).
+local function holds(node)
+  if type(node) ~= "table" or getmetatable(node) then return false end
+  if M.isSubquery(node, true) then return true end
+  for key, v in pairs(node) do
+    if key ~= "from" and holds(v) then return true end
+  end
+  if node.k == "window" and node.spec then return holds(node.spec.partition) or holds(node.spec.order) end
+  return false
+end
+M.holds = holds
+
+-- node (which holds such subqueries) with each part that holds none
+-- replaced by lift(part), the column the aggregation computes it as
+-- (constants stay): a window's function's arguments, not the function,
+-- which runs over the groups, as do the subqueries.
+function M.splitAtGroups(node, lift)
+  local function split(n)
+    if type(n) ~= "table" or getmetatable(n) then return n end
+    if n.k == nil then return aggregates.mapChildren(n, split) end -- (a list: arguments, branches)
+    if not holds(n) then
+      if n.k == "star" or not (S.columnIn(n) or aggregates.hasAggregate({ n })) then return n end
+      return lift(n)
+    end
+    if M.isSubquery(n, true) then
+      local copy = aggregates.mapChildren(n, function(v) return v end)
+      if n.k == "insubquery" then copy.expr = split(n.expr) end
+      return copy
+    end
+    if n.k == "window" then
+      local copy = {}
+      for k, v in pairs(n) do copy[k] = v end
+      copy.fn = aggregates.mapChildren(n.fn, split)
+      copy.spec = S.mapWindowSpec(n.spec, split)
+      return copy
+    end
+    return aggregates.mapChildren(n, split)
+  end
+  return split(node)
+end
+
+-- Over the aggregation's rows: exprs (splitAtGroups' nodes, by position)
+-- as expressions over the rows returned, their subqueries joined to them,
+-- which are those that `having` (split too), when given, keeps.
+function M.overGroups(rows, exprs, having)
+  local sq, values = M.new(rows), {}
+  for i, e in pairs(exprs) do values[i] = sq:values(e, { predicates = true }) end
+  return having and sq:where(having) or sq.df, values
 end
 
 -- The scalar subqueries of node replaced by their columns (values).
@@ -357,12 +529,35 @@ local function correlated_condition(corr, more)
   return condition
 end
 
+local EQUALITY = { ["="] = true, ["=="] = true, ["<=>"] = true }
+
 -- left joined to right on condition (`how`: semi or anti). tide's join
 -- hashes on an equality of a column of each side; where the condition
 -- has none (keyed false: u.lim > t.v), a constant column on each side is
 -- one, and the condition decides which of all the pairs match (Spark's
--- nested-loop join).
+-- nested-loop join). An equality of a column of each side whose types
+-- the join cannot compare (a string and a number) is one of columns cast
+-- to one type, as Spark's comparison casts them.
 local function join_on(left, right, condition, how, keyed)
+  local parts, more_left, more_right = {}, {}, {}
+  for i, c in ipairs(sql.conjuncts(condition, {})) do
+    if c.k == "op" and EQUALITY[c.op] and c.left.k == "col" and c.right.k == "col" then
+      local lt, rt = type_in(left, c.left), type_in(right, c.right)
+      local t = comparison_type(lt, rt)
+      if t then
+        more_left[#more_left + 1] = alias("__key_l" .. i, cast_to(c.left, lt, t))
+        more_right[#more_right + 1] = alias("__key_r" .. i, cast_to(c.right, rt, t))
+        c = op(c.op, col("__key_l" .. i), col("__key_r" .. i))
+      end
+    end
+    parts[i] = c
+  end
+  if #more_left > 0 then
+    left = left:select(wrap({ k = "star" }), unpack(more_left))
+    right = right:select(wrap({ k = "star" }), unpack(more_right))
+    condition = parts[1]
+    for i = 2, #parts do condition = op("and", condition, parts[i]) end
+  end
   if not keyed then
     left = left:select(wrap({ k = "star" }), alias("__pair", lit(1)))
     right = right:select(wrap({ k = "star" }), alias("__pair2", lit(1)))
@@ -405,7 +600,8 @@ function Subqueries:inSubquery(rows, c, negated)
     local n, saved = width(rows), self.df
     self.df = rows
     local value = self:aggregated(corr.source, { corr.values[1] })[1]
-    local equal = op("=", c.expr, value)
+    local equal = op("=", in_operands(c.expr, type_in(self.df, c.expr), value, type_in(self.df, value),
+      in_name(c)))
     rows, self.df = self.df:filter(wrap(negated and { k = "not", expr = equal } or equal)), saved
     return first_columns(rows, n)
   end
@@ -415,17 +611,24 @@ function Subqueries:inSubquery(rows, c, negated)
     end
     check_groups(corr)
     local n = width(rows)
-    local keyed = with_outer_columns(rows:select(wrap({ k = "star" }), alias("__in", c.expr)), corr)
+    local values = renamed(c.query, { "__in_value" })
+    local vt = type_in(values, col("__in_value", 0))
+    local x, value = in_operands(c.expr, type_in(rows, c.expr), col("__in_value", 0), vt, in_name(c),
+      c.query._plan.schema.fields[1].name)
+    if value.k == "cast" then values = first_as(values, "__in_value", vt, value.to) end
+    local keyed = with_outer_columns(rows:select(wrap({ k = "star" }), alias("__in", x)), corr)
     local equal = op("=", col("__in"), col("__in_value"))
     -- NOT IN as Spark rewrites it: no row where x = y or that is unknown
     local match = negated and op("or", equal, is_null(equal)) or equal
-    return first_columns(join_on(keyed, renamed(c.query, { "__in_value" }), correlated_condition(corr, match),
+    return first_columns(join_on(keyed, values, correlated_condition(corr, match),
       negated and "left_anti" or "left_semi", corr.joinable or not negated), n)
   end
   local v = one_column(c.query, "IN subquery")
   local n = width(rows)
-  local keyed = rows:select(wrap({ k = "star" }), alias("__in", c.expr))
-  local values = c.query:toDF({ "__in_value" })
+  local vt = type_in(c.query, col(v, 0))
+  local x, value = in_operands(c.expr, type_in(rows, c.expr), col(v, 0), vt, in_name(c))
+  local keyed = rows:select(wrap({ k = "star" }), alias("__in", x))
+  local values = c.query:select(alias("__in_value", value))
   local equal = wrap(op("=", col("__in"), col("__in_value")))
   if not negated then return first_columns(keyed:join(values, equal, "left_semi"), n) end
   -- NOT IN as Spark's null-aware anti join: every row when the subquery

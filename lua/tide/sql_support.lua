@@ -1,7 +1,8 @@
 -- tide.sql_support — what spark:sql's clause readers share (tide.sql_query,
 -- tide.sql_from, tide.sql_clauses): the words that end a clause, names and
 -- aliases, constants and row counts checked as Spark checks them, the
--- widening of inline tables' and UNPIVOT's columns, and qualified names.
+-- widening of inline tables' and UNPIVOT's columns, and qualified names
+-- (a window's spec's expressions too).
 local sql = require("tide.sql")
 local column = require("tide.column")
 local aggregates = require("tide.dataframe_aggregate")
@@ -98,6 +99,23 @@ end
 -- (Spark's findWiderTypeWithoutStringPromotion)
 local wider = coerce.widerWithoutStrings
 
+-- A window's spec (tide.window's, PARTITION BY and ORDER BY) with each
+-- of its expressions replaced by rewrite(expression).
+local function map_window_spec(spec, rewrite)
+  local partition, order = {}, {}
+  for i, n in ipairs(spec.partition) do partition[i] = rewrite(n) end
+  for i, n in ipairs(spec.order) do order[i] = rewrite(n) end
+  return setmetatable({ partition = partition, order = order, frame = spec.frame }, getmetatable(spec))
+end
+
+-- node with rewrite(child) for each child, a window's spec's expressions
+-- too.
+local function map_children(node, rewrite)
+  local copy = aggregates.mapChildren(node, rewrite)
+  if node.k == "window" and node.spec then copy.spec = map_window_spec(node.spec, rewrite) end
+  return copy
+end
+
 -- Qualified names: t.col is col of the table aliased t (a struct field of
 -- another column stays one); in a join's condition it stays "t.col" for
 -- the join to tell the sides apart. After a join, a column of the right
@@ -115,7 +133,7 @@ local function unqualify(node, scope, keep)
     error(("spark:sql: Reference '%s' is ambiguous, could be: %s"):format(node.name,
       scope.ambiguous[node.name:lower()]), 0)
   end
-  return aggregates.mapChildren(node, function(v) return unqualify(v, scope, keep) end)
+  return map_children(node, function(v) return unqualify(v, scope, keep) end)
 end
 
 -- After a join: the right side's columns (the last `count` of joined)
@@ -165,6 +183,7 @@ M.CLAUSE, M.INTERSECT, M.UNION_EXCEPT = CLAUSE, INTERSECT, UNION_EXCEPT
 M.wrap, M.raise, M.isName, M.alias, M.tableAlias = wrap, raise, is_name, alias, table_alias
 M.columnIn, M.constant, M.sqlType, M.rowCount, M.wider = column_in, constant, sql_type, row_count, wider
 M.unqualify, M.renameClashes = unqualify, rename_clashes
+M.mapWindowSpec, M.mapChildren = map_window_spec, map_children
 M.expressions, M.fieldNamed, M.itemAlias = expressions, field_named, item_alias
 
 return M

@@ -265,6 +265,94 @@ t.test("GROUP BY and DISTINCT inside a correlated subquery, where Spark 3.5 take
   end, "a correlated scalar subquery with GROUP BY correlated by more than equalities")
 end)
 
+t.test("an uncorrelated subquery in an aggregate query: the query's own value, with no row to aggregate too", function()
+  spark:createDataFrame({ { 1, 10 } }, "id int, v int"):createOrReplaceTempView("one")
+  spark:createDataFrame({ { 5 }, { 100 } }, "w int"):createOrReplaceTempView("ws")
+  -- no GROUP BY and no row left: one row all the same, with the subqueries' values, not NULL
+  local df = spark:sql("SELECT count(*) n, (SELECT max(w) FROM ws) m, EXISTS (SELECT 1 FROM ws) e,"
+    .. " 5 IN (SELECT w FROM ws) i, count(*) + (SELECT min(w) FROM ws) s FROM one WHERE id > 1")
+  t.same_table(df.columns, { "n", "m", "e", "i", "s" })
+  t.same_table(t.rows(df), { "0|100|true|true|5" })
+  t.same_table(q("SELECT count(*), (SELECT max(w) FROM ws WHERE w > 1000), EXISTS (SELECT 1 FROM ws WHERE w > 1000),"
+    .. " 5 NOT IN (SELECT w FROM ws WHERE w > 1000) FROM one WHERE id > 1"), { "0|null|false|true" })
+  t.same_table(q("SELECT count(*) n FROM one WHERE id > 1 HAVING EXISTS (SELECT 1 FROM ws)"), { "0" })
+  t.same_table(q("SELECT count(*) n FROM one WHERE id > 1 HAVING NOT EXISTS (SELECT 1 FROM ws)"), {})
+  t.same_table(q("SELECT 1 AS x FROM one WHERE id > 1 HAVING (SELECT max(w) FROM ws) > 50"), { "1" })
+  -- with GROUP BY: each group's row; an aggregate as IN's value
+  t.same_table(q("SELECT k, count(*), (SELECT max(lim) FROM cu) FROM ct GROUP BY k ORDER BY k"),
+    { "a|2|20", "b|2|20", "c|1|20" })
+  t.same_table(q("SELECT k, sum(v) - 20 IN (SELECT lim FROM cu WHERE lim IS NOT NULL) FROM ct GROUP BY k ORDER BY k"),
+    { "a|true", "b|false", "c|null" })
+  t.same_table(q("SELECT k, count(*) FROM ct GROUP BY k HAVING count(*) < (SELECT count(*) FROM cu) - 1 ORDER BY k"),
+    { "c|1" })
+  -- Spark's in-having.sql: NOT IN in HAVING over the groups
+  spark:createDataFrame({ { "val1a", 6 }, { "val1b", 8 }, { "val1a", 16 }, { "val1a", 16 }, { "val1c", 8 },
+    { "val1d", nil }, { "val1d", nil }, { "val1e", 10 }, { "val1e", 10 }, { "val1d", 10 }, { "val1a", 6 },
+    { "val1e", 10 } }, "t1a string, t1b int"):createOrReplaceTempView("t1")
+  spark:createDataFrame({ { "val2a", 6 }, { "val1b", 10 }, { "val1b", 8 }, { "val1c", 12 }, { "val1b", nil },
+    { "val2e", 8 }, { "val1f", 19 }, { "val1b", 10 }, { "val1b", 8 }, { "val1c", 12 }, { "val1e", 8 }, { "val1f", 19 },
+    { "val1b", nil } }, "t2a string, t2b int"):createOrReplaceTempView("t2")
+  t.same_table(q("SELECT t1a, max(t1b) FROM t1 WHERE t1b > 0 GROUP BY t1a HAVING t1a NOT IN (SELECT t2a FROM t2"
+    .. " WHERE t2b > 3) ORDER BY t1a"), { "val1a|16", "val1d|10" })
+  -- inside a correlated subquery's aggregate: its value over no matched rows too
+  t.same_table(q("SELECT id, (SELECT count(*) + (SELECT max(w) FROM ws) FROM cu u WHERE u.k = t.k) c FROM ct t"
+    .. " ORDER BY id"), { "1|101", "2|102", "3|101", "4|100", "5|102" })
+end)
+
+t.test("a correlated subquery as a GROUP BY key (by position or alias), in GROUP BY, and in a window's spec", function()
+  local m = { "null|1", "15|2", "20|2" }
+  t.same_table(q("SELECT (SELECT max(lim) FROM cu u WHERE u.k = t.k) m, count(*) n FROM ct t GROUP BY 1 ORDER BY m"), m)
+  t.same_table(q("SELECT (SELECT max(lim) FROM cu u WHERE u.k = t.k) m, count(*) n FROM ct t GROUP BY m ORDER BY m"), m)
+  local df = spark:sql("SELECT (SELECT max(lim) FROM cu u WHERE u.k = t.k), (SELECT min(lim) FROM cu u"
+    .. " WHERE u.k = t.k) + 1, count(*) FROM ct t GROUP BY 1, 2 ORDER BY 1")
+  t.same_table(df.columns, { "scalarsubquery(k)", "(scalarsubquery(k) + 1)", "count(1)" })
+  t.same_table(t.rows(df), { "null|null|1", "15|16|2", "20|21|2" })
+  emp_views(true)
+  -- Spark's exists-outside-filter.sql: GROUP BY EXISTS, and EXISTS in a window's PARTITION BY (TC.01.07)
+  t.same_table(q("SELECT count(id), sum(salary) FROM emp GROUP BY EXISTS (SELECT 1 FROM dept"
+    .. " WHERE emp.dept_id = dept.dept_id) ORDER BY 1"), { "3|1200", "6|1250" })
+  t.same_table(q("SELECT emp_name, sum(salary) OVER (PARTITION BY EXISTS (SELECT 1 FROM dept WHERE dept.dept_id > 10"
+    .. " AND dept.dept_id < 30)) FROM emp ORDER BY emp_name"), { "emp 1|2450", "emp 1|2450", "emp 2|2450",
+    "emp 3|2450", "emp 4|2450", "emp 5|2450", "emp 6 - no dept|2450", "emp 7|2450", "emp 8|2450" })
+  t.same_table(q("SELECT emp_name, sum(salary) OVER (PARTITION BY EXISTS (SELECT 1 FROM dept"
+    .. " WHERE emp.dept_id = dept.dept_id)) FROM emp ORDER BY emp_name"), { "emp 1|1250", "emp 1|1250",
+    "emp 2|1250", "emp 3|1250", "emp 4|1250", "emp 5|1200", "emp 6 - no dept|1200", "emp 7|1200", "emp 8|1250" })
+  -- a scalar one in PARTITION BY and ORDER BY, a qualified name there, and over the groups of an aggregate query
+  t.same_table(q("SELECT id, rank() OVER (PARTITION BY (SELECT max(lim) FROM cu u WHERE u.k = t.k) ORDER BY t.v DESC)"
+    .. " FROM ct t ORDER BY id"), { "1|2", "2|1", "3|1", "4|1", "5|2" })
+  t.same_table(q("SELECT id, row_number() OVER (ORDER BY (SELECT count(*) FROM cu u WHERE u.k = t.k), id DESC)"
+    .. " FROM ct t ORDER BY id"), { "1|3", "2|5", "3|2", "4|1", "5|4" })
+  t.same_table(q("SELECT k, sum(count(*)) OVER (PARTITION BY EXISTS (SELECT 1 FROM cu WHERE lim > 18)) FROM ct"
+    .. " GROUP BY k ORDER BY k"), { "a|5", "b|5", "c|5" })
+end)
+
+t.test("IN and correlated equalities over other types: NULL, strings and numbers as Spark casts them", function()
+  -- NULL IN (...): NULL when the subquery has rows, false when none (NOT IN: true)
+  t.same_table(q("SELECT NULL IN (SELECT lim FROM cu), NULL IN (SELECT lim FROM cu WHERE lim > 100),"
+    .. " NULL NOT IN (SELECT lim FROM cu WHERE lim > 100)"), { "null|false|true" })
+  t.same_table(q("SELECT id FROM ct WHERE NULL IN (SELECT lim FROM cu)"), {})
+  t.same_table(q("SELECT id FROM ct WHERE NULL NOT IN (SELECT lim FROM cu WHERE lim > 100) AND id < 3"),
+    { "1", "2" })
+  -- IN compares a number and a string as strings (20 is not '20.0'); = as numbers ('20.0' is 20)
+  spark:createDataFrame({ { "10" }, { "x" }, { "20.0" } }, "s string"):createOrReplaceTempView("cs")
+  t.same_table(q("SELECT id, v IN (SELECT s FROM cs) FROM ct ORDER BY id"),
+    { "1|true", "2|false", "3|false", "4|null", "5|false" })
+  t.same_table(q("SELECT id FROM ct WHERE v IN (SELECT s FROM cs)"), { "1" })
+  t.same_table(q("SELECT id FROM ct WHERE v NOT IN (SELECT s FROM cs) ORDER BY id"), { "2", "3", "5" })
+  t.same_table(q("SELECT id FROM ct t WHERE v IN (SELECT s FROM cs WHERE cs.s <> t.k) ORDER BY id"), { "1" })
+  t.same_table(q("SELECT id FROM ct WHERE EXISTS (SELECT 1 FROM cs WHERE cs.s = ct.v) ORDER BY id"), { "1", "2" })
+  t.same_table(q("SELECT id FROM ct WHERE NOT EXISTS (SELECT 1 FROM cs WHERE cs.s = ct.v) ORDER BY id"),
+    { "3", "4", "5" })
+  t.same_table(q("SELECT id, (SELECT count(*) FROM cs WHERE cs.s = ct.v), EXISTS (SELECT 1 FROM cs WHERE ct.v = cs.s)"
+    .. " FROM ct ORDER BY id"), { "1|1|true", "2|1|true", "3|0|false", "4|0|false", "5|0|false" })
+  -- no type both are (a boolean and a string): Spark's error
+  local err = t.raises(function() spark:sql("SELECT id FROM ct WHERE (v > 1) IN (SELECT s FROM cs)") end)
+  t.at_caller(err)
+  t.has(err, "[DATATYPE_MISMATCH.IN_SUBQUERY_DATA_TYPE_MISMATCH] Cannot resolve \"((v > 1) IN (listquery()))\" due"
+    .. " to data type mismatch: The data type of one or more elements in the left hand side of an IN subquery is not"
+    .. " compatible with the data type of the output of the subquery.")
+end)
+
 t.test("Spark's errors for the shapes it refuses", function()
   local err = t.raises(function() spark:sql("SELECT id, (SELECT lim FROM cu u WHERE u.k = t.k) FROM ct t") end)
   t.at_caller(err)
