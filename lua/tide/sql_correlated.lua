@@ -230,7 +230,7 @@ local function loose_keys(keys, listed, corr)
   for _, item in ipairs(listed) do
     if item.k == "alias" then by_alias[item.name:lower()] = item.expr end
   end
-  -- (a key names a select item by position or alias, as tide.sql_query's plan resolves it)
+  -- (a key names a select item by position or alias, as tide.sql_plan's plan resolves it)
   for _, k in ipairs(keys) do
     if k.k == "lit" and type(k.value) == "number" and listed[k.value] then
       k = listed[k.value].k == "alias" and listed[k.value].expr or listed[k.value]
@@ -252,7 +252,7 @@ local function loose_keys(keys, listed, corr)
   return loose
 end
 
--- The correlated subquery's DataFrame: plan (tide.sql_query's M.plan)
+-- The correlated subquery's DataFrame: plan (tide.sql_plan's M.plan)
 -- of its select over df (its rows after its own WHERE), marked with what
 -- tide.sql_subquery joins on (_correlated). Its source: those rows with
 -- the hidden columns (and, without aggregates, the select's values as

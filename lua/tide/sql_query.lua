@@ -27,11 +27,13 @@
 -- (t.col) is the column of that table; without FROM a select is one row.
 -- Here: the select, its tables and joins, set operations and WITH; the
 -- FROM clause's other forms are tide.sql_from's, GROUP BY, ORDER BY and
--- the rest after it and WINDOW tide.sql_clauses'.
+-- the rest after it and WINDOW tide.sql_clauses', and the DataFrame a
+-- select's parts stand for tide.sql_plan's.
 local sql = require("tide.sql")
 local column = require("tide.column")
 local subquery = require("tide.sql_subquery")
 local correlation = require("tide.sql_correlated")
+local planner = require("tide.sql_plan")
 local aggregates = require("tide.dataframe_aggregate")
 local T = require("tide.types")
 
@@ -310,7 +312,7 @@ local function select_core(p, session, ctes, in_set)
   for i, item in ipairs(items) do
     items[i] = sq:values(item, { grouped = grouped and not key_items[i], predicates = true, groupNames = names,
       afterGroups = true })
-    if grouped and key_items[i] and subquery.holds(item) then
+    if grouped and key_items[i] and planner.holds(item) then
       -- (a column of its own, which the key and the item name)
       local e = items[i].k == "alias" and items[i].expr or items[i]
       items[i] = { k = "alias", name = items[i].k == "alias" and items[i].name or sql.outputName(e),
@@ -340,10 +342,10 @@ local function select_core(p, session, ctes, in_set)
     items, org.groupAll = listed, group_all or nil
   end
   if correlated then
-    return correlation.result(M.plan, df, items, { distinct = distinct, keys = keys, having = having,
+    return correlation.result(planner.plan, df, items, { distinct = distinct, keys = keys, having = having,
       limit = org.limit, offset = org.offset, sets = sets }, correlated), org.any
   end
-  return M.plan(df, items, distinct, keys, having, org.order, org.limit, sets, org), org.any
+  return planner.plan(df, items, distinct, keys, having, org.order, org.limit, sets, org), org.any
 end
 
 -- Spark's set operators; INTERSECT binds tighter than UNION and EXCEPT
@@ -470,247 +472,6 @@ parse_query = function(p, session, ctes)
     df = organize(df, organization(p, session, { names = {}, renamed = {}, ambiguous = {} }))
   end
   return df
-end
-
--- Whether an expression node (or a list of them) holds a window function.
-local function windowed(node)
-  if type(node) ~= "table" or getmetatable(node) then return false end
-  if node.k == "window" then return true end
-  for key, v in pairs(node) do
-    if key ~= "from" and windowed(v) then return true end
-  end
-  return false
-end
-
--- The DataFrame a parsed query stands for.
-function M.plan(df, items, distinct, keys, having, order, limit, sets, org)
-  org = org or {}
-  local grouped = keys or having or aggregates.hasAggregate(items)
-  -- Window functions of a query without grouping are computed first, as
-  -- columns beside the input's: a window's rows come out in its own order,
-  -- which the ORDER BY that follows then sorts (and may name them).
-  local windowed_text = {}
-  if not grouped and windowed(items) then
-    local fields, pre, listed = df._plan.schema.fields, {}, {}
-    for i, f in ipairs(fields) do pre[i] = wrap({ k = "col", name = f.name, index = i - 1 }) end
-    for _, item in ipairs(items) do
-      local e = item.k == "alias" and item.expr or item
-      if item.k == "star" then
-        for i, f in ipairs(fields) do listed[#listed + 1] = { k = "col", name = f.name, index = i - 1 } end
-      elseif windowed(e) then
-        local name = ("__window%d"):format(#pre - #fields + 1)
-        pre[#pre + 1] = wrap({ k = "alias", name = name, expr = e })
-        windowed_text[sql.toString(e)] = { k = "col", name = name }
-        listed[#listed + 1] = { k = "alias", name = item.k == "alias" and item.name or sql.outputName(e),
-          expr = windowed_text[sql.toString(e)] }
-      else
-        listed[#listed + 1] = item
-      end
-    end
-    df, items = df:select(pre), listed
-  end
-  -- The select list's aliases and expressions, which GROUP BY and ORDER
-  -- BY may name (or number, from 1), as Spark's groupByAliases and
-  -- orderByOrdinal allow.
-  local by_alias, by_text = {}, {}
-  for i, item in ipairs(items) do
-    if item.k == "alias" then by_alias[item.name:lower()] = item.expr end
-    by_text[sql.toString(item.k == "alias" and item.expr or item)] = i
-  end
-  local function item_at(e)
-    if e.k == "lit" and type(e.value) == "number" then
-      local item = items[e.value]
-      if not item or item.k == "star" then
-        error(("spark:sql: position %s is not in the select list"):format(tostring(e.value)), 0)
-      end
-      return item.k == "alias" and item.expr or item, e.value
-    end
-  end
-  -- (GROUP BY ALL's keys are the items' expressions already)
-  for i, k in ipairs(not org.groupAll and keys or {}) do
-    keys[i] = item_at(k) or (k.k == "col" and by_alias[k.name:lower()]) or k
-  end
-  if sets then
-    -- Keys the same once resolved (an alias and its expression; names in
-    -- another case) are one key, in every set that names either.
-    local unique, at, position = {}, {}, {}
-    for i, k in ipairs(keys) do
-      local text = k.k == "col" and tostring(k.name):lower() or aggregates.normalizedText(k)
-      if not at[text] then
-        unique[#unique + 1] = k
-        at[text] = #unique
-      end
-      position[i] = at[text]
-    end
-    local remapped = {}
-    for j, set in ipairs(sets) do
-      local seen, out = {}, {}
-      for _, p in ipairs(set) do
-        if not seen[position[p]] then out[#out + 1], seen[position[p]] = position[p], true end
-      end
-      remapped[j] = out
-    end
-    keys, sets = unique, remapped
-  end
-  local sort_keys = {}
-  -- ORDER BY's aggregates the select list lacks (ORDER BY count(*),
-  -- grouping(c)): computed by the aggregation as hidden columns, sorted
-  -- by, then dropped (hidden_aggs[i]: the i-th key's column).
-  local hidden_aggs, hidden_list = {}, {}
-  local function has_grouping(node)
-    if type(node) ~= "table" or getmetatable(node) then return false end
-    if node.k == "call" and (node.fn == "grouping" or node.fn == "grouping_id") then return true end
-    for key, v in pairs(node) do
-      if key ~= "from" and has_grouping(v) then return true end
-    end
-    return false
-  end
-  if grouped then
-    for i, o in ipairs(order) do
-      local e = item_at(o.expr) or o.expr
-      if not by_text[sql.toString(e)] and (aggregates.hasAggregate({ e }) or has_grouping(e)) then
-        hidden_aggs[i] = ("__orderagg%d"):format(i)
-        hidden_list[#hidden_list + 1] = { name = hidden_aggs[i], expr = e }
-      end
-    end
-  end
-  local function sorted(frame, over_output)
-    if #order == 0 then return frame end
-    local hidden, cols = {}, { wrap({ k = "star" }) }
-    for i, o in ipairs(order) do
-      local e, position = item_at(o.expr)
-      e = e or o.expr
-      if hidden_aggs[i] then
-        e = { k = "col", name = hidden_aggs[i] }
-        hidden[#hidden + 1] = hidden_aggs[i]
-      elseif over_output then
-        -- Over the select's output: an item by its position or its text.
-        position = position or by_text[sql.toString(e)]
-        if position then e = { k = "col", name = frame._plan.schema.fields[position].name } end
-      elseif e.k == "col" and by_alias[e.name:lower()] then
-        e = by_alias[e.name:lower()]
-      else
-        e = windowed_text[sql.toString(e)] or e
-      end
-      if e.k == "col" then
-        sort_keys[i] = e.name
-      elseif not hidden_aggs[i] then
-        sort_keys[i] = ("__order%d"):format(i)
-        hidden[#hidden + 1] = sort_keys[i]
-        cols[#cols + 1] = wrap({ k = "alias", name = sort_keys[i], expr = e })
-      end
-    end
-    if #cols > 1 then frame = frame:select(cols) end
-    local keys_ = {}
-    for i, o in ipairs(order) do
-      keys_[i] = wrap({ k = "sortorder", expr = { k = "col", name = sort_keys[i] }, descending = o.desc,
-        nullsFirst = o.nullsFirst })
-    end
-    frame = frame:orderBy(keys_)
-    if #hidden > 0 then frame = frame:drop(hidden) end
-    return frame
-  end
-  local out
-  if grouped then
-    -- What the aggregation computes (slots; its output's columns __c<i>,
-    -- keys first): the items, HAVING and ORDER BY's aggregates, but for
-    -- those holding an uncorrelated subquery (tide.sql_subquery's
-    -- afterGroups): their parts without one, the rest computed over the
-    -- groups, which the subquery's value then joins.
-    local nk, slots, aggregated = #(keys or {}), {}, false
-    local function slot(node)
-      slots[#slots + 1] = wrap(node)
-      aggregated = aggregated or aggregates.hasAggregate({ node })
-      return ("__c%d"):format(nk + #slots), nk + #slots
-    end
-    local function lift(node)
-      return { k = "col", name = (slot({ k = "alias", name = ("__part%d"):format(#slots + 1), expr = node })) }
-    end
-    local at, later, named = {}, {}, {}
-    for i, item in ipairs(items) do
-      local e = item.k == "alias" and item.expr or item
-      if subquery.holds(item) then
-        later[i], named[i] = subquery.splitAtGroups(e, lift), item.k == "alias" and item.name or sql.outputName(e)
-      else
-        at[i], named[i] = slot(item)
-      end
-    end
-    local having_at, having_later
-    if having then
-      -- HAVING names a select alias (HAVING cnt > 1) where no input
-      -- column has that name, as Spark resolves it.
-      local inputs = {}
-      for _, f in ipairs(df._plan.schema.fields) do inputs[f.name:lower()] = true end
-      local function resolve(n)
-        if type(n) ~= "table" or getmetatable(n) then return n end
-        if n.k == "col" and type(n.name) == "string" and not inputs[n.name:lower()] and by_alias[n.name:lower()] then
-          return by_alias[n.name:lower()]
-        end
-        return aggregates.mapChildren(n, resolve)
-      end
-      having = resolve(having)
-      if subquery.holds(having) then
-        having_later = subquery.splitAtGroups(having, lift)
-      else
-        having_at = slot({ k = "alias", name = "__having", expr = having })
-      end
-    end
-    for _, h in ipairs(hidden_list) do h.at = slot({ k = "alias", name = h.name, expr = h.expr }) end
-    -- (an aggregate, for the one row of a query without keys; a key's
-    -- rows are there without it)
-    if not aggregated and (#slots == 0 or not keys) then
-      slot({ k = "alias", name = "__rows", expr = { k = "call", fn = "count", args = { { k = "star" } } } })
-    end
-    local g
-    if sets then
-      g = require("tide.grouping_sets").groupingSets(df, keys, sets)
-    else
-      g = keys and df:groupBy((function()
-        local cols = {}
-        for i, k in ipairs(keys) do cols[i] = wrap(k) end
-        return cols
-      end)()) or df:groupBy()
-    end
-    out = g:agg(slots)
-    -- agg gives the keys first, then the slots.
-    local fields = out._plan.schema.fields
-    local names = {}
-    for i = 1, #fields do names[i] = ("__c%d"):format(i) end
-    local rows = out:toDF(names)
-    if having_at then rows = rows:filter(wrap({ k = "col", name = having_at })) end
-    local values = {}
-    if next(later) or having_later then rows, values = subquery.overGroups(rows, later, having_later) end
-    local shown = {}
-    for i = 1, #items do
-      local name = type(named[i]) == "number" and fields[named[i]].name or named[i]
-      shown[i] = wrap({ k = "alias", name = name, expr = values[i] or { k = "col", name = at[i] } })
-    end
-    for _, h in ipairs(hidden_list) do
-      shown[#shown + 1] = wrap({ k = "alias", name = h.name, expr = { k = "col", name = h.at } })
-    end
-    out = rows:select(shown)
-    if distinct then out = out:distinct() end
-    out = sorted(out, true)
-  else
-    -- Rows are ordered before the select, so ORDER BY may name an input
-    -- column the select leaves out, or one of its aliases.
-    local cols = {}
-    for i, item in ipairs(items) do cols[i] = wrap(item) end
-    out = sorted(df, false):select(cols)
-    if distinct then out = out:distinct() end
-  end
-  -- DISTRIBUTE BY moves no row; its expressions are checked all the same,
-  -- over the output or (without grouping) the input columns.
-  for _, e in ipairs(org.distribute or {}) do
-    if not pcall(out.select, out, wrap(e)) then
-      local from = grouped and out or df
-      local ok, why = pcall(from.select, from, wrap(e))
-      if not ok then error(why, 0) end
-    end
-  end
-  if org.offset then out = out:offset(org.offset) end
-  if limit then out = out:limit(limit) end
-  return out
 end
 
 -- spark:sql(query): the DataFrame of a SELECT.

@@ -25,16 +25,18 @@
 -- named after the outer columns it reads, as Spark names it
 -- (scalarsubquery(k), exists(k), (v IN (listquery(k)))). IN's sides are
 -- cast as Spark's IN casts them, a correlated equality's as its
--- comparisons; in an aggregate query an uncorrelated subquery outside
--- the aggregates is joined to the groups, once made (values'
--- afterGroups, tide.sql_query's plan).
+-- comparisons (tide.sql_subquery_types); in an aggregate query an
+-- uncorrelated subquery outside the aggregates is joined to the groups,
+-- once made (values' afterGroups, tide.sql_plan).
 local sql = require("tide.sql")
 local column = require("tide.column")
 local aggregates = require("tide.dataframe_aggregate")
 local correlation = require("tide.sql_correlated")
 local S = require("tide.sql_support")
-local coerce = require("tide.eval_coerce")
 local T = require("tide.types")
+local types = require("tide.sql_subquery_types")
+local type_in, cast_to, comparison_type, in_operands = types.typeIn, types.castTo, types.comparisonType,
+  types.inOperands
 
 local M = {}
 local Subqueries = {}
@@ -56,60 +58,6 @@ end
 
 local function width(df) return #df._plan.schema.fields end
 
--- ---- types: what a join on a subquery's values compares ---------------------------------------
-
--- The type of node over df's columns (an untyped NULL's: void), or nil
--- when it cannot be told.
-local function type_in(df, node)
-  local ok, c = pcall(require("tide.eval").compile, node, df._plan.schema)
-  if not ok then return nil end
-  return c.voidType or (c.field and c.field.voidType) or c.type
-end
-
-local function same(a, b) return a == b or a:simpleString() == b:simpleString() end
-
--- node (of type `from`) as type t.
-local function cast_to(node, from, t)
-  if same(from, t) then return node end
-  return { k = "cast", expr = node, to = t }
-end
-
--- The type an equality of a (an outer side) and b (an inner one) casts
--- both to where tide's join would not (it widens numbers itself): a
--- string and a number as the number, as Spark's comparisons cast them
--- (PromoteStrings), an untyped NULL as the other side; nil when none.
-local function comparison_type(a, b)
-  if not a or not b or same(a, b) or (coerce.isNumeric(a) and coerce.isNumeric(b)) then return nil end
-  return (coerce.comparison(a, b))
-end
-
--- (no string promotion for these, as Spark's findWiderTypeForTwo)
-local NOT_STRING = { [T.ID.boolean] = true, [T.ID.binary] = true, [T.ID.array] = true, [T.ID.map] = true,
-                     [T.ID.struct] = true }
-
--- x and v (the subquery's value) of x IN (subquery), of types xt and vt,
--- cast to the one type Spark compares them as (InConversion's
--- findWiderTypeForTwo: numbers widen; a string and a number, a date or a
--- timestamp are strings; NULL takes the other's type). Fails as Spark
--- when there is none.
-local function in_operands(x, xt, v, vt, name, shown)
-  if not xt or not vt or same(xt, vt) or (coerce.isNumeric(xt) and coerce.isNumeric(vt)) then return x, v end
-  local t
-  if coerce.isVoid(xt) or coerce.isVoid(vt) then
-    t = coerce.isVoid(xt) and vt or xt
-  elseif not ((xt.id == T.ID.string and NOT_STRING[vt.id]) or (vt.id == T.ID.string and NOT_STRING[xt.id])) then
-    t = coerce.common({ xt, vt })
-  end
-  if not t then
-    error(("spark:sql: [DATATYPE_MISMATCH.IN_SUBQUERY_DATA_TYPE_MISMATCH] Cannot resolve \"%s\" due to data type"
-      .. " mismatch: The data type of one or more elements in the left hand side of an IN subquery is not"
-      .. " compatible with the data type of the output of the subquery. Mismatched columns: [(%s:%s, %s:%s)],"
-      .. " left side: [\"%s\"], right side: [\"%s\"]."):format(name, sql.toString(x), xt:simpleString(),
-      shown or sql.toString(v), vt:simpleString(), xt:simpleString():upper(), vt:simpleString():upper()), 0)
-  end
-  return cast_to(x, xt, t), cast_to(v, vt, t)
-end
-
 -- df with its first column named `name` (its type `from`) as type t.
 local function first_as(df, name, from, t)
   local fields, cols = df._plan.schema.fields, {}
@@ -118,9 +66,9 @@ local function first_as(df, name, from, t)
   return df:select(cols)
 end
 
--- tide.sql_query's plan of a select (loaded when first used: it loads
+-- tide.sql_plan's plan of a select (loaded when first used: it loads
 -- this module).
-local function plan_select(...) return require("tide.sql_query").plan(...) end
+local function plan_select(...) return require("tide.sql_plan").plan(...) end
 
 -- df: the FROM clause's rows; the columns joined to it go after its own.
 function M.new(df) return setmetatable({ df = df, width = width(df) }, Subqueries) end
@@ -406,7 +354,7 @@ end
 -- reads GROUP BY columns only (opts.groupNames), and a scalar one only in
 -- HAVING (opts.having), as Spark allows. With opts.afterGroups an
 -- uncorrelated one there is left as it is (x IN's x replaced): its value
--- is the query's own, not its rows', which tide.sql_query's plan joins
+-- is the query's own, not its rows', which tide.sql_plan's plan joins
 -- to the groups once made (one even when no row makes a group).
 function Subqueries:values(node, opts)
   opts = opts or {}
@@ -462,58 +410,6 @@ function Subqueries:values(node, opts)
     return per_group(n, ref, ref.name)
   end
   return walk(node, false)
-end
-
--- ---- after the aggregation: the subqueries values(afterGroups) left --------------------------
-
--- Whether node holds a subquery (one values left for after the groups).
-local function holds(node)
-  if type(node) ~= "table" or getmetatable(node) then return false end
-  if M.isSubquery(node, true) then return true end
-  for key, v in pairs(node) do
-    if key ~= "from" and holds(v) then return true end
-  end
-  if node.k == "window" and node.spec then return holds(node.spec.partition) or holds(node.spec.order) end
-  return false
-end
-M.holds = holds
-
--- node (which holds such subqueries) with each part that holds none
--- replaced by lift(part), the column the aggregation computes it as
--- (constants stay): a window's function's arguments, not the function,
--- which runs over the groups, as do the subqueries.
-function M.splitAtGroups(node, lift)
-  local function split(n)
-    if type(n) ~= "table" or getmetatable(n) then return n end
-    if n.k == nil then return aggregates.mapChildren(n, split) end -- (a list: arguments, branches)
-    if not holds(n) then
-      if n.k == "star" or not (S.columnIn(n) or aggregates.hasAggregate({ n })) then return n end
-      return lift(n)
-    end
-    if M.isSubquery(n, true) then
-      local copy = aggregates.mapChildren(n, function(v) return v end)
-      if n.k == "insubquery" then copy.expr = split(n.expr) end
-      return copy
-    end
-    if n.k == "window" then
-      local copy = {}
-      for k, v in pairs(n) do copy[k] = v end
-      copy.fn = aggregates.mapChildren(n.fn, split)
-      copy.spec = S.mapWindowSpec(n.spec, split)
-      return copy
-    end
-    return aggregates.mapChildren(n, split)
-  end
-  return split(node)
-end
-
--- Over the aggregation's rows: exprs (splitAtGroups' nodes, by position)
--- as expressions over the rows returned, their subqueries joined to them,
--- which are those that `having` (split too), when given, keeps.
-function M.overGroups(rows, exprs, having)
-  local sq, values = M.new(rows), {}
-  for i, e in pairs(exprs) do values[i] = sq:values(e, { predicates = true }) end
-  return having and sq:where(having) or sq.df, values
 end
 
 -- The scalar subqueries of node replaced by their columns (values).
