@@ -197,7 +197,10 @@ int tide_pg_sync_zone(tide_pg *pg, char *errbuf, size_t errlen)
     PQclear(res);
     pg->zone = z;
     /* Inside a transaction block a ROLLBACK would undo it (zone_undone);
-       a TimeZone that reads the same either way needs no watching. */
+       a TimeZone that reads the same either way needs no watching. A
+       second SET in the same block keeps the zone from before the block:
+       that is what its ROLLBACK brings back. */
+    if (status != PQTRANS_IDLE && pg->zone_before[0]) return 0;
     int watch = status != PQTRANS_IDLE && strcmp(before, reported_zone(pg)) != 0;
     snprintf(pg->zone_before, sizeof pg->zone_before, "%s", watch ? before : "");
     return 0;
