@@ -1,8 +1,8 @@
 /*
  * window.c — Spark's window functions over rows sorted by partition and
  * order keys. Partitions and peers are runs found in one pass; ranking
- * reads them, counts and sums come from prefix sums over the partition
- * (a running frame's sum is accumulated in the rows' order, as Spark's),
+ * reads them, counts and integer sums come from prefix sums over the
+ * partition, double sums add each frame's values in order, as Spark's,
  * and min/max/first/last extend the previous row's answer when the frame
  * only grew at its end, and scan the frame otherwise. collect_list and
  * collect_set are collect.c's lists of each frame's rows.
@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "row_compare.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -156,66 +157,92 @@ static int gather_rows(tide_batch *out, tide_column *dst, const char *name,
     return rc;
 }
 
-/* count/sum/avg from running sums restarted at each partition (so that
-   a running frame's sum is accumulated in the rows' order, as Spark's):
-   a frame [s, e) of a partition starting at ps sums to
-   run[e - 1] - run[s - 1], the latter 0 when s == ps. */
+/* Row r of a numeric column as the double Spark adds (a sum of floats, an
+   average of anything but decimals), 0 for a null. */
+static double double_at(const tide_column *in, int64_t r)
+{
+    if (!tide_valid(in, r)) return 0;
+    switch (in->type) {
+    case TIDE_INT32:
+        return ((const int32_t *)in->values)[r];
+    case TIDE_INT64:
+        return (double)((const int64_t *)in->values)[r];
+    case TIDE_FLOAT32:
+        return ((const float *)in->values)[r];
+    case TIDE_FLOAT64:
+        return ((const double *)in->values)[r];
+    default:
+        return 0;
+    }
+}
+
+/* count/sum/avg of frames [fs, fe). Counts and sums of integers (summed in
+   128 bits: a sum wraps to 64 as Spark's non-ANSI long sum does) are
+   differences of running totals restarted at each partition. A double sum
+   is Spark's: the frame's values added in order from 0 (Spark's Average
+   adds integers as doubles too). A frame that only grew at its end (a
+   running frame, the whole partition) extends the previous row's sum, as
+   Spark keeps adding; one whose start moved is added up again, as Spark's
+   sliding frame recomputes it, unless its partition's values are whole
+   numbers whose magnitudes add up to less than 2^53, where every partial
+   sum is exact and so is a difference of running sums. */
 static int sum_frames(tide_batch *out, tide_column *dst, int32_t fn, const tide_column *in,
                       int64_t n, const int64_t *part_start, const int64_t *fs, const int64_t *fe)
 {
     int64_t *count = malloc(((size_t)n + 1) * sizeof *count);
-    double *sum = malloc(((size_t)n + 1) * sizeof *sum);
-    /* integers summed in 128 bits: a sum wraps to 64 as Spark's non-ANSI
-       sum does, an average (Spark's sum of doubles) does not */
+    double *run = malloc(((size_t)n + 1) * sizeof *run);
     __int128 *whole = malloc(((size_t)n + 1) * sizeof *whole);
-    if (!count || !sum || !whole) {
-        free(count), free(sum), free(whole);
+    /* exact[ps]: the partition starting at ps sums exactly */
+    unsigned char *exact = malloc((size_t)n + 1);
+    if (!count || !run || !whole || !exact) {
+        free(count), free(run), free(whole), free(exact);
         return -1;
     }
     int integral = in && (in->type == TIDE_INT32 || in->type == TIDE_INT64);
+    int doubles = in && fn != TIDE_AGG_COUNT && !(fn == TIDE_AGG_SUM && integral);
+    double magnitude = 0;
     for (int64_t r = 0; r < n; r++) {
         int first = r == part_start[r], valid = !in || tide_valid(in, r);
-        double x = 0;
         __int128 w = 0;
-        if (valid && in) {
-            switch (in->type) {
-            case TIDE_INT32:
-                w = ((const int32_t *)in->values)[r];
-                break;
-            case TIDE_INT64:
-                w = ((const int64_t *)in->values)[r];
-                break;
-            case TIDE_FLOAT32:
-                x = ((const float *)in->values)[r];
-                break;
-            case TIDE_FLOAT64:
-                x = ((const double *)in->values)[r];
-                break;
-            default:
-                break;
-            }
-        }
+        if (valid && in && in->type == TIDE_INT32) w = ((const int32_t *)in->values)[r];
+        if (valid && in && in->type == TIDE_INT64) w = ((const int64_t *)in->values)[r];
+        double x = doubles ? double_at(in, r) : 0;
         count[r] = (first ? 0 : count[r - 1]) + valid;
-        sum[r] = (first ? 0 : sum[r - 1]) + x;
         whole[r] = (first ? 0 : whole[r - 1]) + w;
+        run[r] = (first ? 0 : run[r - 1]) + x;
+        if (first) exact[r] = 1, magnitude = 0;
+        magnitude += fabs(x);
+        /* (a NaN or an infinity is no whole number) */
+        if (!(x == floor(x) && magnitude < 9007199254740992.0)) exact[part_start[r]] = 0;
     }
     int rc = 0;
+    double total = 0;
     for (int64_t i = 0; rc == 0 && i < n; i++) {
         int64_t s = fs[i], e = fe[i], c = 0;
-        double total = 0;
         __int128 wide = 0;
         if (e > s) {
             int cut = s > part_start[s];
             c = count[e - 1] - (cut ? count[s - 1] : 0);
-            total = sum[e - 1] - (cut ? sum[s - 1] : 0);
             wide = whole[e - 1] - (cut ? whole[s - 1] : 0);
         }
-        if (integral) total = (double)wide;
+        if (doubles) {
+            int64_t from = s;
+            if (i > 0 && s == fs[i - 1] && e >= fe[i - 1]) {
+                from = fe[i - 1];
+            } else if (e > s && exact[part_start[s]]) {
+                total = run[e - 1] - (s > part_start[s] ? run[s - 1] : 0);
+                from = e;
+            } else {
+                total = 0;
+            }
+            for (int64_t r = from; r < e; r++)
+                total += double_at(in, r);
+        }
         if (fn == TIDE_AGG_COUNT) {
             rc = tide_column_append_fixed(out, dst, &c);
         } else if (c == 0) {
             rc = tide_column_append_null(out, dst);
-        } else if (fn == TIDE_AGG_SUM && integral) {
+        } else if (!doubles) {
             int64_t v = (int64_t)(uint64_t)wide; /* wraps, as Spark's non-ANSI sum */
             rc = tide_column_append_fixed(out, dst, &v);
         } else {
@@ -223,7 +250,7 @@ static int sum_frames(tide_batch *out, tide_column *dst, int32_t fn, const tide_
             rc = tide_column_append_fixed(out, dst, &v);
         }
     }
-    free(count), free(sum), free(whole);
+    free(count), free(run), free(whole), free(exact);
     return rc;
 }
 

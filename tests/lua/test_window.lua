@@ -198,4 +198,59 @@ t.test("lag and lead IGNORE NULLS count only the partition's non-null rows, as S
     "30|null|30|null", "null|null|-1|null", "null|null|-1|null" })
 end)
 
+t.test("double sums and averages of moving frames add each frame's values in order, as Spark's", function()
+  local function rows_of(sql) return table_of(spark:sql(sql)) end
+  local one = "ROWS BETWEEN CURRENT ROW AND CURRENT ROW"
+  -- an infinity or a NaN stays in its own frames; a running frame keeps it
+  t.same_table(rows_of(("SELECT i, sum(x) OVER (ORDER BY i %s), avg(x) OVER (ORDER BY i %s),"
+    .. " sum(x) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), sum(x) OVER (ORDER BY i)"
+    .. " FROM VALUES (1, CAST('Infinity' AS double)), (2, 1D), (3, 2D), (4, CAST('NaN' AS double)), (5, -3D),"
+    .. " (6, 4D) AS t(i, x) ORDER BY i"):format(one, one)), {
+    "1|Infinity|Infinity|Infinity|Infinity", "2|1.0|1.0|Infinity|Infinity", "3|2.0|2.0|3.0|Infinity",
+    "4|NaN|NaN|NaN|NaN", "5|-3.0|-3.0|NaN|NaN", "6|4.0|4.0|1.0|NaN" })
+  -- no rounding a difference of running sums would bring
+  t.same_table(rows_of(("SELECT sum(x) OVER (ORDER BY i %s), sum(x) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND"
+    .. " CURRENT ROW), sum(x) OVER (ORDER BY i) FROM VALUES (1, 0.1D), (2, 0.2D), (3, 0.3D) AS t(i, x) ORDER BY i")
+    :format(one)), { "0.1|0.1|0.1", "0.2|0.30000000000000004|0.30000000000000004", "0.3|0.5|0.6000000000000001" })
+  t.same_table(rows_of(("SELECT sum(x) OVER (ORDER BY i %s), sum(x) OVER (ORDER BY i ROWS BETWEEN CURRENT ROW AND"
+    .. " UNBOUNDED FOLLOWING), sum(x) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM VALUES"
+    .. " (1, 1e20D), (2, 1D), (3, 2D) AS t(i, x) ORDER BY i"):format(one)),
+    { "1.0E20|1.0E20|1.0E20", "1.0|3.0|1.0E20", "2.0|2.0|3.0" })
+  -- a RANGE frame of the current row's peers moves its start too
+  t.same_table(rows_of("SELECT i, sum(x) OVER (ORDER BY i RANGE BETWEEN CURRENT ROW AND CURRENT ROW) FROM VALUES"
+    .. " (1, 1e20D), (1, 1D), (2, 2D), (2, 0.5D) AS t(i, x) ORDER BY i"),
+    { "1|1.0E20", "1|1.0E20", "2|2.5", "2|2.5" })
+  -- a sum of -0.0 starts from 0 (0.0 + -0.0 is 0.0), as Spark's
+  t.same_table(rows_of(("SELECT sum(x) OVER (ORDER BY i %s), avg(x) OVER (ORDER BY i %s), min(x) OVER (ORDER BY i"
+    .. " %s), sum(x) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM VALUES (1, -0.0D), (2, -0.0D),"
+    .. " (3, 2D) AS t(i, x) ORDER BY i"):format(one, one, one)),
+    { "0.0|0.0|-0.0|0.0", "0.0|0.0|-0.0|0.0", "2.0|2.0|2.0|2.0" })
+  -- floats are added as doubles; whole numbers per partition, fractions in another
+  t.same_table(rows_of(("SELECT k, sum(x) OVER (PARTITION BY k ORDER BY i %s), sum(x) OVER (PARTITION BY k"
+    .. " ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM VALUES ('a', 1, CAST(0.1 AS float)),"
+    .. " ('a', 2, CAST(0.2 AS float)), ('b', 1, CAST(3 AS float)), ('b', 2, CAST(-4 AS float)) AS t(k, i, x)"
+    .. " ORDER BY k, i"):format(one)), { "a|0.10000000149011612|0.10000000149011612",
+    "a|0.20000000298023224|0.30000000447034836", "b|3.0|3.0", "b|-4.0|-1.0" })
+end)
+
+t.test("a window's average of integers adds them as doubles in row order, as Spark's Average", function()
+  local function rows_of(sql) return table_of(spark:sql(sql)) end
+  -- past 2^53: 2^53 + 1 is 2^53 in doubles (groupBy's avg alike)
+  t.same_table(rows_of("SELECT avg(x) OVER () FROM VALUES (9007199254740992L), (1L), (1L) AS t(x)"),
+    { "3.0023997515803305E15", "3.0023997515803305E15", "3.0023997515803305E15" })
+  t.same_table(rows_of("SELECT avg(x) FROM VALUES (9007199254740992L), (1L), (1L) AS t(x)"),
+    { "3.0023997515803305E15" })
+  -- a sliding frame of them is added up again; a bigint sum stays exact
+  t.same_table(rows_of("SELECT i, avg(x) OVER (ORDER BY i ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING), sum(x) OVER"
+    .. " (ORDER BY i ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING), avg(x) OVER (ORDER BY i) FROM VALUES"
+    .. " (1, 9007199254740992L), (2, 1L), (3, 1L), (4, NULL) AS t(i, x) ORDER BY i"), {
+    "1|4.503599627370496E15|9007199254740993|9.007199254740992E15", "2|1.0|2|4.503599627370496E15",
+    "3|1.0|1|3.0023997515803305E15", "4|null|null|3.0023997515803305E15" })
+  -- a bigint sum wraps as Spark's long sum; try_avg over a sliding frame
+  t.same_table(rows_of("SELECT i, sum(x) OVER (ORDER BY i ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING),"
+    .. " try_avg(x) OVER (ORDER BY i ROWS BETWEEN CURRENT ROW AND CURRENT ROW) FROM VALUES"
+    .. " (1, 9223372036854775807L), (2, 1L), (3, 2L) AS t(i, x) ORDER BY i"),
+    { "1|-9223372036854775808|9.223372036854776E18", "2|3|1.0", "3|2|2.0" })
+end)
+
 t.run()
