@@ -231,9 +231,9 @@ function value_at(col, i)
       local child = col.children[k]
       names[k + 1] = ffi.string(child.name)
       floating[k + 1] = child.type == ID.double or child.type == ID.float
-      values[names[k + 1]] = value_at(child, i)
+      values[k + 1] = value_at(child, i)
     end
-    return setmetatable(values, Row.metatable(names, floating))
+    return Row.make(Row.metatable(names, floating), values)
   end
   local v = ffi.cast(POINTER[id], col.values)[i]
   if id == ID.boolean then return v ~= 0 end
@@ -251,6 +251,14 @@ function Batch:collect()
   end
   local mt = Row.metatable(names, floating)
   local rows = {}
+  if mt.__repeats then -- (a name twice: each position's value is kept, Row.make)
+    for r = 0, tonumber(self.num_rows) - 1 do
+      local values = {}
+      for c = 0, self.num_columns - 1 do values[c + 1] = value_at(self.columns[c], r) end
+      rows[r + 1] = Row.make(mt, values)
+    end
+    return rows
+  end
   for r = 0, tonumber(self.num_rows) - 1 do
     local row = {}
     for c = 0, self.num_columns - 1 do row[names[c + 1]] = value_at(self.columns[c], r) end
@@ -477,6 +485,26 @@ local function bad(field, row, value, want)
   error(("row %d, column %q: %s is not %s"):format(row, field.name, shown, want), 0)
 end
 
+-- Field k (named name) of a row given as a Lua value: a Row (collect()'s,
+-- positional: PySpark reads a collected Row as the tuple it is) by
+-- position, a table by name, else by position ({ 1, "a" }).
+local function field_value(value, positional, name, k)
+  if positional then return value[k] end
+  local v = value[name]
+  if v == nil then v = rawget(value, k) end
+  return v
+end
+
+-- A Row read by position has as many fields as the struct it fills, as
+-- PySpark's verifier wants of a tuple.
+local function check_length(value, fields, what, row)
+  local n = #Row.fields(value)
+  if n ~= #fields then
+    error(("row %d%s: %s has %d fields, the schema %d (a Row is read by position)"):format(
+      row, what, tostring(value), n, #fields), 0)
+  end
+end
+
 local append
 function append(b, col, field, value, row)
   local t = field.dataType
@@ -553,9 +581,10 @@ function append(b, col, field, value, row)
     rc = C.tide_column_append_array(b, col)
   elseif id == ID.struct then
     if type(value) ~= "table" then bad(field, row, value, "a table") end
+    local positional = Row.isRow(value)
+    if positional then check_length(value, t.fields, (", column %q"):format(field.name), row) end
     for k, f in ipairs(t.fields) do
-      local v = value[f.name]
-      if v == nil then v = rawget(value, k) end -- (a Row's value[k] is its k-th field, not the struct's)
+      local v = field_value(value, positional, f.name, k)
       append(b, col.children[k - 1], f, v, row)
     end
     rc = C.tide_column_append_fixed(b, col, nil)
@@ -596,7 +625,8 @@ function append(b, col, field, value, row)
   if rc ~= 0 then error("out of memory appending to column " .. field.name, 0) end
 end
 
--- A batch from rows: each row a table keyed by field name or by position.
+-- A batch from rows: each row a table keyed by field name or by position,
+-- or a Row (read by position, whatever its names, as PySpark reads one).
 -- schema is a DDL string ("id decimal(38,0), site string") or a T.struct.
 function M.fromRows(rows, schema)
   local ok, st = pcall(T.fromDDL, schema)
@@ -604,10 +634,14 @@ function M.fromRows(rows, schema)
   local b = M.wrap(C.tide_batch_new(#st.fields))
   for i, f in ipairs(st.fields) do init_column(b, b.columns[i - 1], f) end
   for r, row in ipairs(rows) do
+    local positional = Row.isRow(row)
+    if positional then
+      local okay, err = pcall(check_length, row, st.fields, "", r)
+      if not okay then error(err, 2) end
+    end
     for i, f in ipairs(st.fields) do
-      local v = row[f.name]
-      -- (rawget: a Row's r[i] is its i-th field, not the schema's)
-      if v == nil and type(row) == "table" then v = rawget(row, i) end
+      local v
+      if type(row) == "table" then v = field_value(row, positional, f.name, i) else v = row[f.name] end
       local okay, err = pcall(append, b, b.columns[i - 1], f, v, r)
       if not okay then error(err, 2) end
     end

@@ -41,19 +41,53 @@ local function lines_of(text, path, first)
     f:close()
   end
   if not lines[first] then return nil end
-  return (lines[first - 1] or "") .. "\n" .. lines[first]
+  return lines[first - 1] or "", lines[first]
 end
 
--- The hint for a property written with ':' on the line that the syntax
--- error names (or across it and the line before, where a chain breaks
--- lines: df:writeStream\n  :format(...)); nil when the line has none.
+-- A line of code without its strings' contents and its comment, as far
+-- as one line can tell (a long string or comment over lines is not
+-- seen): what is left is code.
+local function code_of(line)
+  local out, quote, i = {}, nil, 1
+  while i <= #line do
+    local c = line:sub(i, i)
+    if quote then
+      if c == "\\" then
+        i = i + 1
+      elseif c == quote then
+        out[#out + 1], quote = c, nil
+      end
+    elseif c == '"' or c == "'" then
+      out[#out + 1], quote = c, c
+    elseif line:sub(i, i + 1) == "--" then
+      break
+    else
+      out[#out + 1] = c
+    end
+    i = i + 1
+  end
+  return table.concat(out)
+end
+
+-- object:property, then ':' or '.' and a method called: (...), "..." or {...}.
+local PROPERTY_CALL = "([%w_%.]*):([%a_][%w_]*)%s*([:.])%s*([%a_][%w_]*)%s*[%(\"'{]"
+
+-- The hint for a property written with ':' and followed by a method call
+-- on the line that the syntax error names (or, where a chain breaks
+-- lines and that line begins with the method, df:writeStream\n
+-- :format(...), across the end of the line before and it); nil when the
+-- code there has none.
 local function property_with_colon(message, source)
   local chunk, line = message:match("^(.-):(%d+): function arguments expected near '[:.]'")
   if not chunk then return nil end
-  local text = lines_of(source, chunk, tonumber(line))
+  local before, text = lines_of(source, chunk, tonumber(line))
   if not text then return nil end
+  text = code_of(text)
+  if text:match("^%s*[:.]") then
+    text = (code_of(before):match("([%w_%.]*:[%a_][%w_]*)%s*$") or "") .. text
+  end
   local hint
-  for object, property, sep, method in text:gmatch("([%w_%.]*):([%a_][%w_]*)%s*([:.])%s*([%a_][%w_]*)") do
+  for object, property, sep, method in text:gmatch(PROPERTY_CALL) do
     if PROPERTIES[property] then
       object = object:match("^[%a_]") and object or PROPERTIES[property]
       hint = ("%s is a property, reached with '.': %s.%s:%s(...), not %s:%s%s%s(...)"):format(property, object,

@@ -179,11 +179,18 @@ end
 --   spark.read:jdbc(url, "t", { properties = { user = "u" }, predicates = { "k < 5", "k >= 5" } })
 --   spark.read:jdbc(url, "t", "id", 1, 1000, 4, { user = "u" }) -- column, bounds, partitions
 --   spark.read:jdbc(url, "t", { "k < 5", "k >= 5" }, { user = "u" }) -- predicates
+--   spark.read:jdbc(url, "t", nil, nil, nil, nil, nil, { user = "u" }) -- PySpark's order, nil for None
 -- The table after the positional arguments takes jdbc's parameters by
 -- name (column, lowerBound, ..., properties); its other entries are
--- properties, options as in option(key, value). As in Spark, the
+-- properties, options as in option(key, value). lowerBound, upperBound
+-- and numPartitions are the partitioning's only with a column: without
+-- one they are options too (PySpark passes properties on as options, and
+-- the jdbc source takes numPartitions alone). As in Spark, the
 -- properties come first and url and table are set over them.
 local JDBC_PARAMS = { "column", "lowerBound", "upperBound", "numPartitions", "predicates", "properties" }
+local BOUNDS = { lowerbound = true, upperbound = true, numpartitions = true }
+
+local function is_list(v) return type(v) == "table" and v[1] ~= nil end
 
 local function jdbc_args(url, dbtable, ...)
   for i, v in ipairs({ { "url", url }, { "table", dbtable } }) do
@@ -193,11 +200,19 @@ local function jdbc_args(url, dbtable, ...)
   end
   local n, rest = select("#", ...), { ... }
   local given, keywords = {}, nil
-  if type(rest[1]) == "string" then
+  if type(rest[1]) == "string" or (rest[1] == nil and n > 1 and type(rest[2]) ~= "table") then
+    -- column, lowerBound, upperBound, numPartitions, then predicates and
+    -- properties (PySpark's order), or one table of both
     for i = 1, 4 do given[JDBC_PARAMS[i]] = rest[i] end
-    keywords = rest[5]
-    if n > 5 then error(("jdbc takes at most 7 arguments here, not %d"):format(n + 2), 3) end
-  elseif type(rest[1]) == "table" and rest[1][1] ~= nil then
+    if n == 5 and is_list(rest[5]) then
+      given.predicates = rest[5]
+    elseif n <= 5 then
+      keywords = rest[5]
+    else
+      given.predicates, keywords = rest[5], rest[6]
+    end
+    if n > 6 then error(("jdbc takes at most 8 arguments, not %d"):format(n + 2), 3) end
+  elseif is_list(rest[1]) then
     given.predicates, keywords = rest[1], rest[2]
     if n > 2 then error(("jdbc takes at most 4 arguments with a list of predicates, not %d"):format(n + 2), 3) end
   else
@@ -214,9 +229,13 @@ local function jdbc_args(url, dbtable, ...)
   local properties = {}
   local by_name = {}
   for _, p in ipairs(JDBC_PARAMS) do by_name[p:lower()] = p end
+  local column = given.column
+  for k, v in pairs(keywords or {}) do
+    if type(k) == "string" and k:lower() == "column" then column = v end
+  end
   for k, v in pairs(keywords or {}) do
     local param = type(k) == "string" and by_name[k:lower()]
-    if param then
+    if param and not (column == nil and BOUNDS[k:lower()]) then
       if given[param] ~= nil then error(("jdbc: %s given twice"):format(param), 3) end
       given[param] = v
     elseif type(k) ~= "string" then
@@ -263,8 +282,9 @@ local function jdbc(self, url, dbtable, ...)
     self:option("partitionColumn", given.column):option("lowerBound", given.lowerBound)
       :option("upperBound", given.upperBound):option("numPartitions", given.numPartitions)
   else
+    -- (given without a column: options, which the source checks as Spark's)
     for _, p in ipairs({ "lowerBound", "upperBound", "numPartitions" }) do
-      if given[p] ~= nil then error(("jdbc: %s is given without column"):format(p), 2) end
+      if given[p] ~= nil then self:option(p, given[p]) end
     end
   end
   local extra

@@ -7,6 +7,13 @@
 -- sees the names alone. #r and ipairs(r) do not see them (LuaJIT reads a
 -- table's length and its integer keys without metamethods): the number
 -- of fields is #tide.row.fields(r).
+--
+-- A name may repeat (a join's two sides, SELECT 1 AS a, 2 AS a): r.a is
+-- then the first field of that name, as PySpark's, and the later fields
+-- of the name are kept beside the row (M.make), so that r[i], tostring
+-- and equality still see every position's own value.
+-- Two rows are equal when their values are, position by position, as
+-- PySpark's tuples are (the names are not compared).
 local M = {}
 
 -- A float or double as Python's repr prints it: the fewest digits that
@@ -34,32 +41,102 @@ local function quote(v, floating)
   return tostring(v)
 end
 
+-- The values of a row's later fields whose name an earlier field has
+-- (row -> { [position] = value }); rows of names that do not repeat have
+-- none.
+local shadowed = setmetatable({}, { __mode = "k" })
+
+-- The value at position i of a row whose metatable is mt.
+local function value_at(row, mt, i)
+  local name = mt.__fields[i]
+  if name == nil then return nil end
+  if mt.__first[name] == i then return rawget(row, name) end
+  local later = shadowed[row]
+  return later and later[i]
+end
+
+local values_equal
+
+local function rows_equal(a, b)
+  local ma, mb = getmetatable(a), getmetatable(b)
+  local n = #ma.__fields
+  if #mb.__fields ~= n then return false end
+  for i = 1, n do
+    if not values_equal(value_at(a, ma, i), value_at(b, mb, i)) then return false end
+  end
+  return true
+end
+
+-- Python's == over collected values: rows and lists element by element,
+-- maps key by key (a list or map inside a row compares by its values).
+function values_equal(a, b)
+  if a == b then return true end
+  if type(a) ~= "table" or type(b) ~= "table" then return false end
+  if M.isList(a) and M.isList(b) then
+    local n = a.n or #a
+    if (b.n or #b) ~= n then return false end
+    for i = 1, n do
+      if not values_equal(a[i], b[i]) then return false end
+    end
+    return true
+  end
+  if M.isMap(a) and M.isMap(b) then
+    for k, v in pairs(a) do
+      if not values_equal(v, b[k]) then return false end
+    end
+    for k in pairs(b) do
+      if a[k] == nil then return false end
+    end
+    return true
+  end
+  return false -- (rows that are equal were found so by ==, through __eq)
+end
+
 -- A metatable for rows with these field names (in order); floating[i] is
 -- true when field i is a float or double (their values print as such).
 function M.metatable(names, floating)
   floating = floating or {}
-  local mt = { __fields = names }
+  local first, repeats = {}, false
+  for i, name in ipairs(names) do
+    if first[name] == nil then first[name] = i else repeats = true end
+  end
+  local mt = { __fields = names, __first = first, __repeats = repeats, __eq = rows_equal }
   mt.__tostring = function(row)
     local parts = {}
-    for i, name in ipairs(names) do parts[i] = name .. "=" .. quote(row[name], floating[i]) end
+    for i, name in ipairs(names) do parts[i] = name .. "=" .. quote(value_at(row, mt, i), floating[i]) end
     return "Row(" .. table.concat(parts, ", ") .. ")"
   end
+  -- (as PySpark's, a name that repeats has its last field's value)
   local function as_dict(row)
     local d = {}
-    for _, name in ipairs(names) do d[name] = rawget(row, name) end
+    for i, name in ipairs(names) do d[name] = value_at(row, mt, i) end
     return d
   end
   -- (a name that is no field, or a field whose value is null, is nil)
   mt.__index = function(row, key)
-    if type(key) == "number" then
-      local name = names[key]
-      if name == nil then return nil end
-      return rawget(row, name)
-    end
+    if type(key) == "number" then return value_at(row, mt, key) end
     if key == "asDict" then return as_dict end
     return nil
   end
   return mt
+end
+
+-- A row of metatable mt (M.metatable) from its values by position
+-- (values[i] the i-th field's, nil for a null).
+function M.make(mt, values)
+  local row, names, first, later = {}, mt.__fields, mt.__first, nil
+  for i, name in ipairs(names) do
+    local v = values[i]
+    if first[name] == i then
+      row[name] = v
+    elseif v ~= nil then
+      later = later or {}
+      later[i] = v
+    end
+  end
+  setmetatable(row, mt)
+  if later then shadowed[row] = later end
+  return row
 end
 
 -- The metatable of the Lua lists collect() gives for arrays (n: their
@@ -121,6 +198,12 @@ end
 function M.fields(row)
   local mt = getmetatable(row)
   return mt and mt.__fields
+end
+
+-- Whether v is a Row (collect()'s, a struct value's).
+function M.isRow(v)
+  local mt = getmetatable(v)
+  return type(mt) == "table" and mt.__eq == rows_equal
 end
 
 return M

@@ -191,9 +191,15 @@ end
 local function infer_type(rows, i, name)
   local T = require("tide.types")
   local kind, whole = nil, true
+  local Row = require("tide.row")
   for r, row in ipairs(rows) do
-    local v = row[name]
-    if v == nil and type(row) == "table" then v = rawget(row, i) end -- (a Row's row[i]: its own i-th field)
+    local v
+    if Row.isRow(row) then
+      v = row[i] -- (a Row is read by position, its names replaced by the given ones, as PySpark's)
+    else
+      v = row[name]
+      if v == nil and type(row) == "table" then v = rawget(row, i) end
+    end
     if v ~= nil then
       local k = type(v)
       if k == "cdata" then

@@ -73,7 +73,15 @@ end
 function Writer:format(name) self.fmt = tostring(name):lower(); return self end
 
 checks.optionMethods(Writer)
-function Writer:queryName(name) self.name = name; return self end
+-- The query's name is its option queryName, as Spark's queryName() sets
+-- that option: option("queryName", "t") names the query too.
+function Writer:queryName(name)
+  if type(name) ~= "string" or not name:find("%S") then
+    error(("Value for `queryName` must be a non-empty string, got %s")
+      :format(type(name) == "string" and ("'%s'"):format(name) or checks.kindOf(name)), 2)
+  end
+  return self:option("queryName", name)
+end
 
 -- partitionBy("k", "d") or partitionBy{"k", "d"}: the csv, json and text
 -- sinks write each epoch's rows into partition directories
@@ -166,6 +174,7 @@ function Writer:start(path)
   w.opts = {}
   for k, v in pairs(self.opts) do w.opts[k] = v end
   warn_misspelled(w)
+  w.name = w.opts.queryname
   w.opts.checkpointlocation = w.opts.checkpointlocation or default_checkpoint(w)
   local ok, q = pcall(require("tide.streaming").startQuery, w)
   if not ok then error(q, 2) end

@@ -248,4 +248,63 @@ t.test("a collected Row: r[1] is its first field (PySpark's row[0]), beside r.na
   t.same_table(t.rows(spark:createDataFrame(rows, "k string, v int, b boolean")), { "a|3|false", "null|5|true" })
 end)
 
+t.test("a Row whose names repeat keeps each position's value; r.a is the first field named a", function()
+  local r = spark:sql("SELECT 1 AS a, 2 AS a, 'x' AS b"):collect()[1]
+  t.eq(r[1], 1)
+  t.eq(r[2], 2)
+  t.eq(r[3], "x")
+  t.eq(r.a, 1)
+  t.eq(tostring(r), "Row(a=1, a=2, b='x')")
+  local keys = {}
+  for key, v in pairs(r) do keys[#keys + 1] = key .. "=" .. tostring(v) end
+  table.sort(keys)
+  t.same_table(keys, { "a=1", "b=x" })
+  -- a join's two sides, and a struct whose names repeat
+  local left = spark:createDataFrame({ { 1, "p" } }, "id int, s string")
+  local right = spark:createDataFrame({ { 1, "P" } }, "id int, s string")
+  local j = left:join(right, left.id:eqNullSafe(right.id)):collect()[1]
+  t.eq(tostring(j), "Row(id=1, s='p', id=1, s='P')")
+  t.eq(j.s, "p")
+  t.eq(j[4], "P")
+  local s = spark:sql("SELECT struct(1 AS a, 2 AS a) AS st"):collect()[1].st
+  t.eq(tostring(s), "Row(a=1, a=2)")
+  t.eq(s[2], 2)
+  -- fed back, each position keeps its value
+  t.same_table(t.rows(spark:createDataFrame({ j }, "a int, b string, c int, d string")), { "1|p|1|P" })
+end)
+
+t.test("createDataFrame reads a collected Row by position (PySpark's tuple), plain tables by name", function()
+  local rows = spark:createDataFrame({ { 1, "p" }, { 2, nil } }, "id int, s string"):collect()
+  t.same_table(t.rows(spark:createDataFrame(rows, "x int, y string")), { "1|p", "2|null" })
+  t.same_table(t.rows(spark:createDataFrame(rows, { "x", "y" })), { "1|p", "2|null" })
+  t.same_table(spark:createDataFrame(rows, { "x", "y" }).columns, { "x", "y" })
+  -- nested: a struct value that is a Row fills a struct of other names by position
+  local st = spark:sql("SELECT named_struct('a', 1, 'b', 'z') AS s"):collect()
+  t.same_table(t.rows(spark:createDataFrame(st, "t struct<x:int,y:string>")), { "{1, z}" })
+  -- plain tables keyed by name stay read by name, whatever their order
+  t.same_table(t.rows(spark:createDataFrame({ { y = "q", x = 3 } }, "x int, y string")), { "3|q" })
+  -- a Row of another length is refused, as PySpark refuses a tuple of another length
+  local err = t.raises(function() return spark:createDataFrame(rows, "x int") end)
+  t.has(err, "has 2 fields, the schema 1")
+end)
+
+t.test("collected Rows compare equal when their values are, position by position", function()
+  local function rows()
+    return spark:sql("SELECT 1 AS a, 'x' AS b, array(1, 2) AS l, named_struct('p', 1.5) AS s"):collect()
+  end
+  local r1, r2 = rows(), rows()
+  t.ok(r1[1] == r2[1], "the same values")
+  t.ok(not (r1[1] ~= r2[1]), "~=")
+  -- names are not compared (a tuple's equality), values are
+  t.ok(spark:sql("SELECT 1 AS x, 'x' AS y, array(1, 2) AS z, named_struct('q', 1.5) AS w"):collect()[1] == r1[1],
+    "other names")
+  t.ok(spark:sql("SELECT 1 AS a, 'x' AS b, array(1, 3) AS l, named_struct('p', 1.5) AS s"):collect()[1] ~= r1[1],
+    "another list")
+  t.ok(spark:sql("SELECT 1 AS a, 'x' AS b"):collect()[1] ~= r1[1], "fewer fields")
+  t.ok(spark:sql("SELECT 1 AS a, 2 AS a"):collect()[1] ~= spark:sql("SELECT 1 AS a, 3 AS a"):collect()[1],
+    "a repeated name's later value")
+  t.ok(spark:sql("SELECT 1 AS a, NULL AS b"):collect()[1] == spark:sql("SELECT 1 AS a, NULL AS b"):collect()[1],
+    "nulls")
+end)
+
 t.run()

@@ -328,6 +328,27 @@ t.test("a property written with ':' (df:write:mode) gets a hint on Lua's syntax 
   -- the line named by the error, not another one
   t.eq(hints.explain("stdin:3: function arguments expected near ':'", "df:write:mode('a')\n\n\nx:y:z()"),
     "stdin:3: function arguments expected near ':'")
+  -- nor the line before it, nor a comment or a string, nor a property not followed by a call
+  local plain = "stdin:2: function arguments expected near ':'"
+  t.eq(hints.explain(plain, '-- df:write:mode("a")\nx:y:z()'), plain)
+  t.eq(hints.explain(plain, 'print("df:read:csv(1)")\nx:y:z()'), plain)
+  t.eq(hints.explain(plain, 'x = 1\nx:y:z() -- not df:write:mode("a")'), plain)
+  t.eq(hints.explain(plain, 'x = 1\nprint("df:write:mode(1)", y:z:w())'), plain)
+  t.eq(hints.explain(plain, 'local q = "df:writeStream"\n  :format("console")'), plain)
+  t.eq(hints.explain("stdin:1: function arguments expected near '.'", "t:write.y"),
+    "stdin:1: function arguments expected near '.'")
+  t.eq(hints.explain("stdin:1: function arguments expected near '.'", "t:write.y = 1"),
+    "stdin:1: function arguments expected near '.'")
+  -- still found after a string holding a quote, with a string or table call, and before a comment
+  t.eq(hints.explain(plain, 'x = 1\ns = "a\\"b" .. df:write:mode "x" -- c'),
+    plain .. " (write is a property, reached with '.': df.write:mode(...), not df:write:mode(...))")
+  t.eq(hints.explain(plain, 'local q = df:writeStream -- the stream\n  :options{ a = 1 }'),
+    plain .. " (writeStream is a property, reached with '.': df.writeStream:options(...),"
+      .. " not df:writeStream:options(...))")
+  -- a script whose comment above the error mentions the slip: Lua's message alone
+  out = run('-- df:write:mode("overwrite") would be wrong\ndf:show:foo()')
+  has(out, "slip.lua:4: function arguments expected near ':'\n")
+  t.ok(not out:find("is a property", 1, true), out)
 end)
 
 t.test("Column between, rlike, startswith, endswith, contains; DataFrame transform", function()

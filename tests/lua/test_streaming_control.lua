@@ -328,4 +328,34 @@ t.test("progress JSON writes rates as Spark's doubles, and has processedRowsPerS
   end
 end)
 
+t.test("option(\"queryName\") names the query as queryName() does: the memory sink's table, q.name", function()
+  local input = dir("query_name_in")
+  assert(os.execute("mkdir -p '" .. input .. "'") == 0)
+  t.write(input .. "/a.csv", "1\n2\n")
+  local q = spark.readStream:schema("k int"):csv(input).writeStream:format("memory"):option("queryName", "by_option")
+    :start()
+  q:processAllAvailable()
+  t.eq(q.name, "by_option")
+  t.same_table(t.rows(spark:table("by_option"):orderBy("k")), { "1", "2" })
+  q:stop()
+  -- the later of the two wins, as both set the one option in Spark
+  q = spark.readStream:schema("k int"):csv(input).writeStream:format("memory"):queryName("first")
+    :option("queryName", "second"):start()
+  t.eq(q.name, "second")
+  q:stop()
+  q = spark.readStream:schema("k int"):csv(input).writeStream:format("memory"):option("queryName", "first")
+    :queryName("second"):start()
+  t.eq(q.name, "second")
+  q:stop()
+  -- a query without a name has none; an empty name is refused in PySpark's words
+  q = rate(100).writeStream:foreachBatch(function() end):option("checkpointLocation", dir("unnamed_cp")):start()
+  t.eq(q.name, nil)
+  q:stop()
+  t.raises_at_caller({
+    { function() rate(100).writeStream:queryName("") end, "Value for `queryName` must be a non-empty string, got ''" },
+    { function() rate(100).writeStream:queryName(nil) end,
+      "Value for `queryName` must be a non-empty string, got nil" },
+  })
+end)
+
 t.run()

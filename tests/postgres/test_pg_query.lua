@@ -366,6 +366,13 @@ t.test("spark.read:jdbc(url, table, properties): the jdbc source with the proper
   t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", "id", 1, 3, 2, props)), all)
   t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", { column = "ID", lowerBound = 1, upperBound = 100,
     numPartitions = 8, properties = props })), all)
+  -- without a column, numPartitions in the table is an option, as PySpark passes its properties on
+  t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", { user = user, password = password, numPartitions = "4" })),
+    all)
+  -- PySpark's arguments in order, nil for None: properties, predicates, a partitioned read
+  t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", nil, nil, nil, nil, nil, props)), all)
+  t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", nil, nil, nil, nil, { "site = 'b'" }, props)), { "2|b" })
+  t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", "id", 1, 3, 2, nil, props)), all)
   -- a lower bound above the upper is refused only when there are partitions to make, as in Spark
   t.same_table(sorted(spark.read:jdbc(url, "jdbc_read", "id", 5, 1, 1, props)), all)
   t.raises_at_caller({
@@ -380,6 +387,13 @@ t.test("spark.read:jdbc(url, table, properties): the jdbc source with the proper
       'jdbc option lowerBound must be a whole number for the numeric partition column id, not "1.5"' },
     { function() spark.read:jdbc(url, "jdbc_read", "id", 1, 3) end,
       "jdbc: numPartitions can not be None when column is specified" },
+    -- bounds without a column are options, which want a partitionColumn, as Spark's
+    { function() spark.read:jdbc(url, "jdbc_read", { lowerBound = 1, upperBound = 3, properties = props }) end,
+      "users need to specify all or none for the following options: 'partitionColumn', 'lowerBound'," },
+    { function() spark.read:jdbc(url, "jdbc_read", nil, props) end,
+      "jdbc: argument 4 is a table: after url and table come column" },
+    { function() spark.read:jdbc(url, "jdbc_read", nil, nil, nil, nil, nil, props, {}) end,
+      "jdbc takes at most 8 arguments, not 9" },
     { function() spark.read:jdbc(url, "jdbc_read", { column = "id", predicates = { "true" } }) end,
       "jdbc: column and predicates cannot both be given" },
     { function() spark.read:jdbc(url, nil, props) end, "jdbc: argument 2 (table) must be a string, not nil" },
