@@ -229,12 +229,20 @@ end
 -- StreamingQuery has no method or property "awaitTerminaton"; did you
 -- mean "awaitTermination"?), while tide's own code reads the optional
 -- fields it keeps on the query (nil when unset).
+-- (a field tide's code was once seen to read is remembered: asking who
+-- reads costs a debug.getinfo, which the streaming loop must not pay a
+-- batch, and stops LuaJIT's compiler)
+local read_by_tide = {}
 Query.__index = function(q, key)
   local m = Query[key]
   if m ~= nil then return m end
   local property = PROPERTIES[key]
   if property then return property(q) end
-  if FIELDS[key] or type(key) ~= "string" or key:sub(1, 1) == "_" or checks.indexedByTide() then return nil end
+  if FIELDS[key] or read_by_tide[key] or type(key) ~= "string" or key:sub(1, 1) == "_" then return nil end
+  if checks.indexedByTide() then
+    read_by_tide[key] = true
+    return nil
+  end
   local known = {}
   for _, names in ipairs({ PUBLIC, { "status", "lastProgress", "recentProgress", "id", "runId", "name" } }) do
     for _, name in ipairs(names) do known[#known + 1] = name end
