@@ -161,19 +161,7 @@ static int gather_rows(tide_batch *out, tide_column *dst, const char *name,
    average of anything but decimals), 0 for a null. */
 static double double_at(const tide_column *in, int64_t r)
 {
-    if (!tide_valid(in, r)) return 0;
-    switch (in->type) {
-    case TIDE_INT32:
-        return ((const int32_t *)in->values)[r];
-    case TIDE_INT64:
-        return (double)((const int64_t *)in->values)[r];
-    case TIDE_FLOAT32:
-        return ((const float *)in->values)[r];
-    case TIDE_FLOAT64:
-        return ((const double *)in->values)[r];
-    default:
-        return 0;
-    }
+    return tide_valid(in, r) ? tide_number_at(in, r) : 0;
 }
 
 /* count/sum/avg of frames [fs, fe). Counts and sums of integers (summed in
