@@ -493,13 +493,7 @@ end)
 
 -- ---- streaming ------------------------------------------------------------------------
 
-local function run(w)
-  local q = w:trigger { availableNow = true }:start()
-  q:awaitTermination(30)
-  t.ok(not q:isActive(), "the query ended")
-  t.eq(q:exception(), nil)
-  return q
-end
+local run = t.run_available
 
 t.test("writeStream:partitionBy: a file per epoch in each partition directory, each row once after a restart",
   function()

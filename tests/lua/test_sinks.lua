@@ -25,14 +25,7 @@ local function stream(dir, opts)
   return r:load(dir)
 end
 
--- Runs w (a DataStreamWriter) over what there is now, to the end.
-local function run(w)
-  local q = w:trigger { availableNow = true }:start()
-  q:awaitTermination(30)
-  t.ok(not q:isActive(), "the query ended")
-  t.eq(q:exception(), nil)
-  return q
-end
+local run = t.run_available
 
 local function ls(dir)
   local names = {}

@@ -93,6 +93,16 @@ function M.rows(df, limit)
   return out
 end
 
+-- Runs w (a DataStreamWriter) over what there is now, to the end, and
+-- checks that the query ended without an exception; returns the query.
+function M.run_available(w)
+  local q = w:trigger { availableNow = true }:start()
+  q:awaitTermination(30)
+  M.ok(not q:isActive(), "the query ended")
+  M.eq(q:exception(), nil)
+  return q
+end
+
 -- df's rows collected without worker threads and with three
 -- (spark.tide.workerThreads), each run checked to have handed its work
 -- to that many: { [0] = rows, [3] = rows }.
