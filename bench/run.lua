@@ -32,7 +32,7 @@ do
     elseif a == "--results" then opts.results = arg[i + 1]; i = i + 1
     elseif a == "--no-record" then opts.record = false
     elseif a == "--keep-topics" then opts.keepTopics = true
-    else io.stderr:write("bench: unknown option ", a, "\n"); os.exit(2) end
+    else io.stderr:write("bench: unknown option ", a, " (bench/run --help)\n"); os.exit(2) end
     i = i + 1
   end
 end
