@@ -11,10 +11,12 @@
 --   [NOT] EXISTS (SELECT ...)  a condition of WHERE: every row when the
 --                              subquery has a row (none), else none
 --   EXISTS (...), x IN (...)   elsewhere (the select list, HAVING, WHERE
---                              under OR, NOT or CASE): a boolean per row
---                              (Spark's existence join), IN's
---                              three-valued (NULL where x or a value of
---                              the subquery is NULL and none is x)
+--                              under OR, NOT or CASE): a boolean per row,
+--                              never NULL (Spark's existence join): IN
+--                              true where a value is x; NOT IN (and an IN
+--                              under NOTs that Spark's BooleanSimplification
+--                              would push down to it) null-aware, false
+--                              also where x or a value is NULL
 --
 --   local sq = sql_subquery.new(df)
 --   items = sq:values(items, { grouped = ... })  -- before sq:where
@@ -288,10 +290,13 @@ function Subqueries:existsValue(query)
   return self:keep(n, name, op(">", count, lit(0)))
 end
 
--- x IN (query) as a boolean column of self.df, as Spark's three-valued
--- IN: true where a value of the subquery's (matched) rows is x; else NULL
--- where it has rows and x or one of their values is NULL; else false.
-function Subqueries:inValue(node, x)
+-- x IN (query) as a boolean column of self.df, never NULL, as Spark's
+-- existence join makes it: true where a value of the subquery's
+-- (matched) rows is x, else false. Under a NOT (negated), the complement
+-- of the null-aware x NOT IN (query) instead, true also where the
+-- subquery has rows and x or one of their values is NULL (Spark's join
+-- on x = v OR isnull(x = v)), so that the NOT above it gives NOT IN.
+function Subqueries:inValue(node, x, negated)
   local query, corr = node.query, node.query._correlated
   check_groups(corr)
   local name = "(" .. sql.toString(x) .. " IN (listquery(" .. outer_list(query) .. ")))"
@@ -300,11 +305,12 @@ function Subqueries:inValue(node, x)
     error(("spark:sql: %s: an IN subquery's value over an aggregate is not supported in tide"):format(name), 0)
   end
   if corr and corr.scalar then
-    -- one value per outer row: x IN (it) is x = it
+    -- one value per outer row: x IN (it) is x = it, a NULL comparison
+    -- false (under a NOT: true)
     one_column(query, "IN subquery")
     local value = self:aggregated(corr.source, { corr.values[1] })[1]
     local left, right = in_operands(x, type_in(self.df, x), value, type_in(self.df, value), name)
-    return self:keep(n, name, op("=", left, right))
+    return self:keep(n, name, call("coalesce", op("=", left, right), lit(negated == true)))
   end
   if corr and corr.width ~= 1 then
     error(("spark:sql: IN subquery must return only one column, but got %d"):format(corr.width), 0)
@@ -315,13 +321,11 @@ function Subqueries:inValue(node, x)
   local left, right = in_operands(x, type_in(self.df, x), value, type_in(src.rows, value), name,
     query._plan.schema.fields[1].name)
   local hits = self:aggregated(src, { count_all() }, { op("=", left, right) })[1]
+  if not negated then return self:keep(n, name, op(">", hits, lit(0))) end
   local stats = self:aggregated(src, { count_all(), call("count", value) })
   local rows, values = stats[1], stats[2]
-  return self:keep(n, name, case({
-    { op(">", hits, lit(0)), lit(true) },
-    { op("=", rows, lit(0)), lit(false) },
-    { op("or", is_null(x), op("<", values, rows)), { k = "lit", value = nil, type = T.boolean } },
-  }, lit(false)))
+  return self:keep(n, name, op("or", op(">", hits, lit(0)),
+    op("and", op(">", rows, lit(0)), op("or", is_null(x), op("<", values, rows)))))
 end
 
 -- expr (over self.df) as a column of its own, named after its place
@@ -378,15 +382,20 @@ function Subqueries:values(node, opts)
     return { k = "alias", name = name, expr = call("first", ref) }
   end
   local walk
-  local function walk_children(n, inside)
-    local copy = aggregates.mapChildren(n, function(child) return walk(child, inside) end)
+  -- negated: whether NOTs (through ANDs and ORs only) make node's value
+  -- count negated, as it would once Spark's BooleanSimplification pushed
+  -- them down to it; an IN there is its NOT IN's complement (inValue).
+  local function walk_children(n, inside, negated)
+    local through = n.k == "not" or (n.k == "op" and (n.op == "and" or n.op == "or"))
+    local child_negated = through and (negated ~= (n.k == "not"))
+    local copy = aggregates.mapChildren(n, function(child) return walk(child, inside, child_negated) end)
     -- (a window's PARTITION BY and ORDER BY are outside its function)
     if n.k == "window" and n.spec then
-      copy.spec = S.mapWindowSpec(n.spec, function(child) return walk(child, inside) end)
+      copy.spec = S.mapWindowSpec(n.spec, function(child) return walk(child, inside, false) end)
     end
     return copy
   end
-  walk = function(n, in_aggregate)
+  walk = function(n, in_aggregate, negated)
     if type(n) ~= "table" or getmetatable(n) then return n end
     local inside = in_aggregate or aggregates.isAggregate(n)
     local ref
@@ -394,7 +403,7 @@ function Subqueries:values(node, opts)
         and not n.query._correlated then
       if n.k ~= "insubquery" then return n end
       local copy = aggregates.mapChildren(n, function(v) return v end)
-      copy.expr = walk(n.expr, inside)
+      copy.expr = walk(n.expr, inside, false)
       return copy
     end
     if n.k == "scalarsubquery" then
@@ -402,14 +411,14 @@ function Subqueries:values(node, opts)
     elseif n.k == "exists" and opts.predicates then
       ref = self:existsValue(n.query)
     elseif n.k == "insubquery" and opts.predicates then
-      ref = self:inValue(n, walk(n.expr, inside))
+      ref = self:inValue(n, walk(n.expr, inside, false), negated)
     else
-      return walk_children(n, inside)
+      return walk_children(n, inside, negated)
     end
     if not opts.grouped or in_aggregate then return ref end
     return per_group(n, ref, ref.name)
   end
-  return walk(node, false)
+  return walk(node, false, false)
 end
 
 -- The scalar subqueries of node replaced by their columns (values).
@@ -561,7 +570,7 @@ end
 -- EXISTS conditions as semi (anti) joins, the rest as a filter, where an
 -- IN or EXISTS inside another expression (under OR or NOT, in CASE) is
 -- its boolean value (Spark's existence joins; NOT IN null-aware there
--- too, as SQL's three-valued NOT of IN's NULL leaves no row).
+-- too, so that where SQL's NOT IN is NULL no row is kept either).
 function Subqueries:where(condition)
   local rest, tests = nil, {}
   for _, c in ipairs(sql.conjuncts(condition, {})) do

@@ -72,28 +72,29 @@ t.test("EXISTS in the select list: a boolean per row (Spark's existence join), n
   t.same_table(t.rows(none), { "false" })
 end)
 
-t.test("x IN (subquery) in the select list: SQL's three-valued IN, correlated or not", function()
-  -- cu's lim holds 15, 20 and NULL: no match is unknown (NULL), as is NULL IN anything
+t.test("x IN (subquery) in the select list: never NULL, as Spark's existence join, correlated or not", function()
+  -- cu's lim holds 15, 20 and NULL: no match is false, as is NULL IN anything (not SQL's NULL); NOT IN is
+  -- null-aware: false for a NULL v
   local df = spark:sql("SELECT id, v IN (SELECT lim FROM cu) AS hit, v NOT IN (SELECT lim FROM cu"
     .. " WHERE lim IS NOT NULL) FROM ct ORDER BY id")
   t.same_table(df.columns, { "id", "hit", "(NOT (v IN (listquery())))" })
-  t.same_table(t.rows(df), { "1|null|true", "2|true|false", "3|null|true", "4|null|null", "5|null|true" })
+  t.same_table(t.rows(df), { "1|false|true", "2|true|false", "3|false|true", "4|false|false", "5|false|true" })
   -- nothing is IN an empty subquery, NULL neither
   t.same_table(q("SELECT id, v IN (SELECT lim FROM cu WHERE lim > 100) FROM ct WHERE id >= 4 ORDER BY id"),
     { "4|false", "5|false" })
   -- correlated: a's values {15}, b's {20, NULL}, c's none
   local per_k = spark:sql("SELECT id, v IN (SELECT lim FROM cu u WHERE u.k = ct.k) FROM ct ORDER BY id")
   t.same_table(per_k.columns, { "id", "(v IN (listquery(k)))" })
-  t.same_table(t.rows(per_k), { "1|false", "2|true", "3|false", "4|false", "5|null" })
+  t.same_table(t.rows(per_k), { "1|false", "2|true", "3|false", "4|false", "5|false" })
   -- correlated by more than equalities (the values >= v, and k's), and x itself a correlated subquery
   local both = spark:sql("SELECT id, v IN (SELECT lim FROM cu u WHERE u.lim >= t.v OR u.k = t.k),"
     .. " (SELECT max(lim) FROM cu u WHERE u.k = t.k) IN (SELECT lim FROM cu u2 WHERE u2.lim >= t.v) FROM ct t"
     .. " ORDER BY id")
   t.same_table(both.columns, { "id", "(v IN (listquery(v, k)))", "(scalarsubquery(k) IN (listquery(v)))" })
-  t.same_table(t.rows(both), { "1|false|true", "2|true|true", "3|false|false", "4|false|false", "5|null|true" })
+  t.same_table(t.rows(both), { "1|false|true", "2|true|true", "3|false|false", "4|false|false", "5|false|true" })
   -- over a correlated aggregate: its one value per row, x = it
   t.same_table(q("SELECT id, v IN (SELECT max(lim) FROM cu u WHERE u.k = ct.k) FROM ct ORDER BY id"),
-    { "1|false", "2|true", "3|false", "4|null", "5|false" })
+    { "1|false", "2|true", "3|false", "4|false", "5|false" })
 end)
 
 t.test("in an aggregate query: inside aggregates, in HAVING, and outside them over GROUP BY columns only", function()
@@ -175,6 +176,14 @@ t.test("IN and EXISTS inside WHERE's other expressions (OR, NOT, CASE): their va
   t.same_table(q("SELECT * FROM s1 WHERE NOT (a > 5 OR a NOT IN (SELECT c FROM s2))"), {})
   t.same_table(q("SELECT * FROM s1 WHERE NOT (a > 5 AND a IN (SELECT c FROM s2))"), { "5|5" })
   t.same_table(q("SELECT * FROM s1 WHERE NOT (a > 5 AND a NOT IN (SELECT c FROM s2))"), { "5|5", "8|8", "11|11" })
+  -- as values: the NOTs pushed down to the IN first (Spark's BooleanSimplification), so that NOT (a > 5 OR a IN
+  -- ...) is a <= 5 AND a NOT IN (...), null-aware (s2 holds a NULL: false), and NOT NOT a IN is a IN; never NULL
+  local pushed = spark:sql("SELECT a, NOT (a > 5 OR a IN (SELECT c FROM s2)), NOT (NOT (a IN (SELECT c FROM s2))),"
+    .. " (a IN (SELECT c FROM s2)) IS NULL, NOT (a NOT IN (SELECT c FROM s2 WHERE c > 7) AND a < 10) FROM s1 ORDER BY a")
+  t.same_table(pushed.columns, { "a", "(NOT ((a > 5) OR (a IN (listquery()))))", "(NOT (NOT (a IN (listquery()))))",
+    "((a IN (listquery())) IS NULL)", "(NOT ((NOT (a IN (listquery()))) AND (a < 10)))" })
+  t.same_table(t.rows(pushed), { "null|false|false|false|null", "5|false|false|false|false", "8|false|true|false|true",
+    "11|false|true|false|true" })
   -- CASE, and beside a scalar subquery, in an aggregate query and over a join
   t.same_table(q("SELECT id FROM ct t WHERE CASE WHEN EXISTS (SELECT 1 FROM cu u WHERE u.k = t.k) THEN v > 9"
     .. " ELSE true END ORDER BY id"), { "1", "2", "3", "4" })
@@ -233,7 +242,7 @@ t.test("GROUP BY and DISTINCT inside a correlated subquery, where Spark 3.5 take
     .. " ORDER BY id"), { "1", "3", "4" })
   local values = spark:sql("SELECT id, v IN (SELECT lim FROM cu u WHERE u.k = t.k GROUP BY lim) AS hit,"
     .. " EXISTS (SELECT k FROM cu u WHERE u.k = t.k GROUP BY k HAVING count(*) > 1) AS twice FROM ct t ORDER BY id")
-  t.same_table(t.rows(values), { "1|false|false", "2|true|true", "3|false|false", "4|false|false", "5|null|true" })
+  t.same_table(t.rows(values), { "1|false|false", "2|true|true", "3|false|false", "4|false|false", "5|false|true" })
   -- DISTINCT changes neither what EXISTS finds nor IN's values
   t.same_table(q("SELECT id FROM ct t WHERE v IN (SELECT DISTINCT lim FROM cu u WHERE u.lim >= t.v) ORDER BY id"),
     { "2" })
@@ -282,7 +291,7 @@ t.test("an uncorrelated subquery in an aggregate query: the query's own value, w
   t.same_table(q("SELECT k, count(*), (SELECT max(lim) FROM cu) FROM ct GROUP BY k ORDER BY k"),
     { "a|2|20", "b|2|20", "c|1|20" })
   t.same_table(q("SELECT k, sum(v) - 20 IN (SELECT lim FROM cu WHERE lim IS NOT NULL) FROM ct GROUP BY k ORDER BY k"),
-    { "a|true", "b|false", "c|null" })
+    { "a|true", "b|false", "c|false" })
   t.same_table(q("SELECT k, count(*) FROM ct GROUP BY k HAVING count(*) < (SELECT count(*) FROM cu) - 1 ORDER BY k"),
     { "c|1" })
   -- Spark's in-having.sql: NOT IN in HAVING over the groups
@@ -327,16 +336,17 @@ t.test("a correlated subquery as a GROUP BY key (by position or alias), in GROUP
 end)
 
 t.test("IN and correlated equalities over other types: NULL, strings and numbers as Spark casts them", function()
-  -- NULL IN (...): NULL when the subquery has rows, false when none (NOT IN: true)
+  -- NULL IN (...) is false; NULL NOT IN (...) false when the subquery has rows, true when none
   t.same_table(q("SELECT NULL IN (SELECT lim FROM cu), NULL IN (SELECT lim FROM cu WHERE lim > 100),"
-    .. " NULL NOT IN (SELECT lim FROM cu WHERE lim > 100)"), { "null|false|true" })
+    .. " NULL NOT IN (SELECT lim FROM cu WHERE lim > 100), NULL NOT IN (SELECT lim FROM cu)"),
+    { "false|false|true|false" })
   t.same_table(q("SELECT id FROM ct WHERE NULL IN (SELECT lim FROM cu)"), {})
   t.same_table(q("SELECT id FROM ct WHERE NULL NOT IN (SELECT lim FROM cu WHERE lim > 100) AND id < 3"),
     { "1", "2" })
   -- IN compares a number and a string as strings (20 is not '20.0'); = as numbers ('20.0' is 20)
   spark:createDataFrame({ { "10" }, { "x" }, { "20.0" } }, "s string"):createOrReplaceTempView("cs")
   t.same_table(q("SELECT id, v IN (SELECT s FROM cs) FROM ct ORDER BY id"),
-    { "1|true", "2|false", "3|false", "4|null", "5|false" })
+    { "1|true", "2|false", "3|false", "4|false", "5|false" })
   t.same_table(q("SELECT id FROM ct WHERE v IN (SELECT s FROM cs)"), { "1" })
   t.same_table(q("SELECT id FROM ct WHERE v NOT IN (SELECT s FROM cs) ORDER BY id"), { "2", "3", "5" })
   t.same_table(q("SELECT id FROM ct t WHERE v IN (SELECT s FROM cs WHERE cs.s <> t.k) ORDER BY id"), { "1" })
