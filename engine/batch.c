@@ -6,6 +6,7 @@
 #include "batch.h"
 #include "digits.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -441,4 +442,24 @@ int tide_decimal_format(const void *value, int32_t scale, char *buf)
     len += scale;
     buf[len] = '\0';
     return len;
+}
+
+int tide_decimal_format_java(const void *value, int32_t scale, char *buf)
+{
+    i128 v;
+    memcpy(&v, value, sizeof v);
+    u128 u = v < 0 ? (u128)0 - (u128)v : (u128)v;
+    char digits[48];
+    int nd = tide_u128_digits(u, digits);
+    int adjusted = nd - 1 - scale;
+    if (scale <= 0 || adjusted >= -6) return tide_decimal_format(value, scale, buf);
+    int len = 0;
+    if (v < 0) buf[len++] = '-';
+    buf[len++] = digits[0];
+    if (nd > 1) {
+        buf[len++] = '.';
+        memcpy(buf + len, digits + 1, (size_t)(nd - 1));
+        len += nd - 1;
+    }
+    return len + sprintf(buf + len, "E%d", adjusted);
 }

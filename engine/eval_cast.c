@@ -280,7 +280,7 @@ static int append_text(tide_batch *out, tide_column *dst, int64_t *used, const t
         break;
     case TIDE_DATE: n = tide_date_format(((const int32_t *)col->values)[row], buf); break;
     case TIDE_DECIMAL:
-        n = tide_decimal_format((const char *)col->values + 16 * row, col->scale, buf);
+        n = tide_decimal_format_java((const char *)col->values + 16 * row, col->scale, buf);
         break;
     case TIDE_STRING:
     case TIDE_BINARY: {

@@ -8,7 +8,6 @@
 #include "json_write.h"
 
 #include "calendar.h"
-#include "digits.h"
 #include "ffi/datetime.h"
 #include "time_zone.h"
 #include "timestamp.h"
@@ -39,54 +38,11 @@ int json_grow(jbuf *b, int64_t extra)
     return 0;
 }
 
-typedef __int128 i128;
-typedef unsigned __int128 u128;
-
 /* Java's BigDecimal.toString of unscaled * 10^-scale. */
 void json_put_decimal(jbuf *b, const void *value, int scale)
 {
-    i128 v;
-    memcpy(&v, value, sizeof v);
-    u128 u = v < 0 ? (u128)0 - (u128)v : (u128)v;
-    if (scale == 0) { /* an integer: its digits are its text */
-        if (reserve(b, 41) != 0) return;
-        if (v < 0) b->data[b->len++] = '-';
-        b->len += tide_u128_digits(u, b->data + b->len);
-        return;
-    }
-    char forward[48], digits[48];
-    int nd = tide_u128_digits(u, forward);
-    for (int k = 0; k < nd; k++)
-        digits[k] = forward[nd - 1 - k];
-    /* digits are reversed; the adjusted exponent decides the notation */
-    int adjusted = nd - 1 - scale;
-    char out[96];
-    int o = 0;
-    if (v < 0) out[o++] = '-';
-    if (scale == 0 || adjusted >= -6) {
-        if (nd <= scale) {
-            out[o++] = '0';
-            out[o++] = '.';
-            for (int k = 0; k < scale - nd; k++)
-                out[o++] = '0';
-            for (int k = nd - 1; k >= 0; k--)
-                out[o++] = digits[k];
-        } else {
-            for (int k = nd - 1; k >= 0; k--) {
-                out[o++] = digits[k];
-                if (k == scale && scale > 0) out[o++] = '.';
-            }
-        }
-    } else {
-        out[o++] = digits[nd - 1];
-        if (nd > 1) {
-            out[o++] = '.';
-            for (int k = nd - 2; k >= 0; k--)
-                out[o++] = digits[k];
-        }
-        o += snprintf(out + o, sizeof out - (size_t)o, "E%d", adjusted);
-    }
-    put_raw(b, out, (size_t)o);
+    char text[48];
+    put_raw(b, text, (size_t)tide_decimal_format_java(value, scale, text));
 }
 
 /* Java's XXX offset at tmp: Z for none, else +hh:mm (seconds dropped, as

@@ -247,10 +247,10 @@ static int value_text(const tide_column *col, int64_t i, char *buf)
     case TIDE_INT64: return sprintf(buf, "%lld", (long long)((const int64_t *)col->values)[i]);
     case TIDE_FLOAT32: return tide_format_java_double(((const float *)col->values)[i], 1, buf);
     case TIDE_FLOAT64: return tide_format_java_double(((const double *)col->values)[i], 0, buf);
-    /* Spark's cast of a decimal to string: every digit of its scale
-       ("1.50", "10000000000000000000"). */
+    /* Spark's cast of a decimal to string, BigDecimal.toString: every
+       digit of its scale ("1.50", "10000000000000000000"; "1E-7"). */
     case TIDE_DECIMAL:
-        return tide_decimal_format((const char *)col->values + 16 * i, col->scale, buf);
+        return tide_decimal_format_java((const char *)col->values + 16 * i, col->scale, buf);
     default: return -1;
     }
 }

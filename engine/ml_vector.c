@@ -470,7 +470,7 @@ static int java_text(const tide_column *col, int64_t i, char *buf)
     case TIDE_INT64: return sprintf(buf, "%lld", (long long)((const int64_t *)col->values)[i]);
     case TIDE_FLOAT32: return tide_format_java_double(((const float *)col->values)[i], 1, buf);
     case TIDE_DECIMAL:
-        return tide_decimal_format((const char *)col->values + 16 * i, col->scale, buf);
+        return tide_decimal_format_java((const char *)col->values + 16 * i, col->scale, buf);
     default: return tide_format_java_double(((const double *)col->values)[i], 0, buf);
     }
 }

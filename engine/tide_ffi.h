@@ -186,6 +186,11 @@ int tide_decimal_parse(const char *text, size_t len, int32_t scale, void *out);
 /* Writes the exact decimal text of a 128-bit value; returns its length.
    buf needs 42 bytes. */
 int tide_decimal_format(const void *value, int32_t scale, char *buf);
+/* The same value as Java's BigDecimal.toString writes it, as Spark casts
+   a decimal to a string and Jackson writes it: scientific when the
+   exponent of the leading digit is below -6 ("1E-7", "1.20E-7", "0E-7"),
+   else as tide_decimal_format. buf needs 48 bytes. */
+int tide_decimal_format_java(const void *value, int32_t scale, char *buf);
 
 /* ---- timestamps (int64 microseconds since the epoch, UTC) --------------- */
 

@@ -13,10 +13,24 @@ local INT_MAX = 2147483647
 -- literals (tide.batch has the one implementation).
 local function java_number(x, float) return require("tide.batch").javaDouble(x, float) end
 
+-- A decimal's text (digits, at most one point) as Java's
+-- BigDecimal.toString writes it, as Spark names a decimal literal:
+-- scientific when its leading digit's exponent is below -6 ("1E-7").
+local function java_decimal(text)
+  local sign, whole, fraction = text:match("^(%-?)(%d*)%.?(%d*)$")
+  if not sign or #fraction == 0 then return text end
+  local digits = (whole .. fraction):gsub("^0+", "")
+  if digits == "" then digits = "0" end
+  local adjusted = #digits - 1 - #fraction
+  if adjusted >= -6 then return text end
+  return sign .. digits:sub(1, 1) .. (#digits > 1 and "." .. digits:sub(2) or "") .. "E" .. adjusted
+end
+
 local function literal_string(n)
   local v, t = n.value, n.type
   if v == nil then return "NULL" end
   if type(v) == "cdata" then return (tostring(v):gsub("U?LL$", "")) end
+  if type(v) == "string" and t and t.id == T.ID.decimal then return java_decimal(v) end
   if type(v) ~= "number" then return tostring(v) end
   local id = t and t.id
   if id == T.ID.decimal then return ("%." .. (t.scale or 0) .. "f"):format(v) end

@@ -546,6 +546,12 @@ t.test("decimal literals in queries: Spark's types, values and coercions (Decima
   t.same_table(t.rows(one), { "0.3|1.5|0.5|0.10|1|-0.8|0.001|1500.0|1.5|1.5|1.5" })
   t.same_table(t.rows(spark:sql("SELECT 0.1 + 0.2 = 0.3, 0.1D + 0.2D = 0.3D, 1.0 / 3, 2 % 1.8")),
     { "true|false|0.333333|0.2" })
+  -- named as BigDecimal.toString writes them (scientific below 1e-6), shown plainly, cast to strings and written
+  -- to JSON as toString again (Spark's Cast without ANSI mode, Jackson)
+  local tiny = spark:sql("SELECT 0.0000001, 0.000001, -0.00000010, 0.0000000, CAST(0.00000012 AS STRING) AS s,"
+    .. " concat(CAST(0.000000120 AS DECIMAL(10, 9)), '') AS c, to_json(named_struct('x', 0.0000001)) AS j")
+  t.same_table(tiny.columns, { "1E-7", "0.000001", "-1.0E-7", "0E-7", "s", "c", "j" })
+  t.same_table(t.rows(tiny), { "0.0000001|0.000001|-0.00000010|0.0000000|1.2E-7|1.20E-7|{\"x\":1E-7}" })
   local df = spark:createDataFrame({ { 1, 4, 0.25, "0.54" }, { 3, 5, 0.75, "x" } },
     "i int, l bigint, d double, s string")
   df:createOrReplaceTempView("nums")
