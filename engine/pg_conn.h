@@ -1,8 +1,9 @@
 /*
  * pg_conn.h — what the PostgreSQL files of the engine share (C only; the
  * functions Lua calls are in ffi/pg.h): the connection struct, error
- * messages that never carry the password, and PostgreSQL's binary numeric
- * next to tide's 128-bit decimals.
+ * messages that never carry the password, PostgreSQL's binary numeric
+ * next to tide's 128-bit decimals, and its dates and timestamps next to
+ * tide's.
  */
 #ifndef TIDE_PG_CONN_H
 #define TIDE_PG_CONN_H
@@ -53,6 +54,15 @@ enum {
 
 /* PostgreSQL's most dimensions an array value has (MAXDIM). */
 #define PG_ARRAY_MAX_DIMS 6
+
+/* The big-endian integer of the n (at most 8) bytes at p, as PostgreSQL's
+   binary values hold their integers. */
+static inline uint64_t tide_pg_get_be(const char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++) v = (v << 8) | (unsigned char)p[i];
+    return v;
+}
 
 /* Microseconds between the Unix epoch and PostgreSQL's (2000-01-01). */
 #define PG_EPOCH_OFFSET_US INT64_C(946684800000000)
@@ -116,13 +126,45 @@ int tide_pgnum_to_text(const pg_numeric *n, char *buf);
    PG_NUMERIC_MAX_BYTES bytes); returns the length. */
 int tide_pgnum_encode(const void *value, int scale, unsigned char *out);
 
-/* ---- dates and timestamps as text (pg_datetime.c) ------------------------ */
-
-/* The longest text below (a timestamp's year has at most 6 digits, a
-   date's 7: tide's dates reach +5881580), with room to spare. */
-#define PG_DATETIME_TEXT_MAX 48
+/* ---- dates and timestamps (pg_datetime.c) -------------------------------- */
 
 struct tide_zone;
+
+/* Read. A binary date (days since 2000-01-01) as tide's days since 1970,
+   its infinities (INT32_MAX, INT32_MIN) kept; 0, or -1 for a value no
+   server sends. */
+int tide_pg_date_read(int32_t pg_days, int64_t *days);
+/* A date's text as DateStyle ISO prints it (the session's, pg.c):
+   "2024-02-29", "0044-03-15 BC", "infinity"; 0, or -1 when malformed. */
+int tide_pg_date_parse(const char *s, int len, int64_t *days);
+/* A binary timestamp or timestamptz (microseconds since 2000-01-01) as
+   tide's microseconds since 1970, its infinities as the ends of int64: a
+   timestamp's wall clock read in wall_zone (the session time zone), a
+   timestamptz's instant with wall_zone NULL (as a timestamp's in UTC).
+   0, or -1 when after tide's last instant. */
+int tide_pg_timestamp_read(int64_t pg_us, const struct tide_zone *wall_zone, int64_t *us);
+/* The same from its text (DateStyle ISO, NUL-ended at s[len]): 0; -1
+   when malformed; 1 when after tide's last instant. */
+int tide_pg_timestamp_parse(const char *s, int len, const struct tide_zone *wall_zone,
+                            int64_t *us);
+
+/* Written, as COPY's binary values: each 0, or -1 when PostgreSQL's type
+   does not reach the value. tide's ends of its ranges are the
+   infinities. A date as a date: */
+int tide_pg_date_binary(int32_t days, int32_t *pg_days);
+/* A date as a timestamp column takes it (zone NULL: its midnight) or a
+   timestamptz one (zone: its first instant in the session time zone): */
+int tide_pg_date_start_binary(int32_t days, const struct tide_zone *zone, int64_t *pg_us);
+/* A timestamp as a timestamptz column takes it (wall_zone NULL: its
+   instant) or a timestamp one (its wall clock in wall_zone, the session
+   time zone): */
+int tide_pg_timestamp_binary(int64_t us, const struct tide_zone *wall_zone, int64_t *pg_us);
+
+/* Written as text. The longest text below (a timestamp's year has at
+   most 6 digits, a date's 7: tide's dates reach +5881580), with room to
+   spare. */
+#define PG_DATETIME_TEXT_MAX 48
+
 /* Day number `days` as PostgreSQL's date text ("2024-03-10", "0044-03-15
    BC"; tide's ends of the range as "infinity" / "-infinity"); returns the
    length (at most PG_DATETIME_TEXT_MAX, no NUL). */

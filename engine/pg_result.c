@@ -6,10 +6,10 @@
  * every value fits 38 digits, else (or for NaN/Infinity) the column is its
  * text: exact digits either way, never rounded. date becomes date, its
  * ±infinity kept as INT32_MAX and INT32_MIN (PostgreSQL's own binary
- * values for them), so that a date read and written back stays infinite.
- * An array column's elements, parsed out of each value (binary or text),
- * are decoded as a column of their own by the same code as top-level
- * values.
+ * values for them), so that a date read and written back stays infinite
+ * (dates and timestamps are read by pg_datetime.c). An array column's
+ * elements, parsed out of each value (binary or text: pg_array.c), are
+ * decoded as a column of their own by the same code as top-level values.
  */
 #include "pg_conn.h"
 
@@ -19,20 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "batch.h"
-#include "calendar.h"
+#include "pg_array.h"
 #include "time_zone.h"
-#include "timestamp.h"
-
-/* An element of the arrays of a column: its bytes (NULL for a null; text
-   elements end with a NUL as libpq's values do) and its result row. */
-typedef struct cell {
-    const char *value;
-    int len;
-    int row;
-} cell;
 
 /* The values being decoded into col: the result's column `field`, or the
    elements of its arrays (cells, `rows` of them). */
@@ -43,7 +33,7 @@ typedef struct decode {
     int field;
     int binary;
     int rows;
-    const cell *cells;
+    const pg_cell *cells;
     int declared_dims; /* an array column's, when its values show none */
     char *errbuf;
     size_t errlen;
@@ -84,13 +74,6 @@ static int out_of_memory(decode *d)
     return -1;
 }
 
-static uint64_t get_be(const char *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++) v = (v << 8) | (unsigned char)p[i];
-    return v;
-}
-
 static int init_column(decode *d, int32_t type)
 {
     if (tide_column_init(d->batch, d->col, column_name(d), type, d->rows) != 0)
@@ -125,6 +108,13 @@ static int append_null(decode *d)
     return tide_column_append_null(d->batch, d->col) == 0 ? 0 : out_of_memory(d);
 }
 
+/* A null in a fixed-width column, which has a value slot for every row. */
+static int set_null(decode *d, int r)
+{
+    tide_column_set_null(d->batch, d->col, r);
+    return d->col->validity ? 0 : out_of_memory(d);
+}
+
 /* ---- fixed-width columns ---------------------------------------------------- */
 
 static int parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
@@ -135,34 +125,6 @@ static int parse_int(const char *s, int64_t lo, int64_t hi, int64_t *out)
     if (errno || end == s || *end || v < lo || v > hi) return -1;
     *out = v;
     return 0;
-}
-
-/* A PostgreSQL timestamp (microseconds since 2000-01-01) in tide's
-   microseconds since 1970, infinities kept as the extremes of int64: 0,
-   or -1 for a finite one after tide's last instant (+294247-01-10
-   04:00:54.775806 UTC; PostgreSQL's go on to 294276), which must not
-   become infinity. */
-static int from_pg_epoch(int64_t v, int64_t *out)
-{
-    if (v == INT64_MAX || v == INT64_MIN) return *out = v, 0;
-    return __builtin_add_overflow(v, PG_EPOCH_OFFSET_US, out) || *out == INT64_MAX ? -1 : 0;
-}
-
-/* A timestamp (without time zone) holds a wall clock: its instant is that
-   local time in the session time zone z, as tide writes one and as Spark
-   reads one (the driver reads it in the JVM's zone). A local time the
-   zone skips or repeats resolves as java.time's does (tide_zone_utc).
-   `local` is microseconds since 1970 read as UTC, in 128 bits: a wall
-   clock just after tide's last instant is an instant before it in a zone
-   east of UTC. 0, or -1 when the instant is beyond tide's range (west of
-   UTC, a wall clock just before tide's last instant can be). */
-static int from_wall_clock(const tide_zone *z, __int128 local, int64_t *out)
-{
-    int64_t secs = (int64_t)(local / 1000000 - (local % 1000000 < 0));
-    __int128 instant =
-        local + (__int128)(tide_zone_utc(z, secs, TIDE_ZONE_EARLIER) - secs) * 1000000;
-    if (instant <= INT64_MIN || instant >= INT64_MAX) return -1; /* (the ends: the infinities) */
-    return *out = (int64_t)instant, 0;
 }
 
 /* The failure of a finite timestamp beyond tide's range, `text` as
@@ -187,76 +149,6 @@ static int beyond_range_binary(decode *d, int r, int64_t v, int wall)
     return beyond_range(d, r, text, wall);
 }
 
-/* Microseconds in 400 years, a whole cycle of the calendar. */
-#define US_PER_400_YEARS ((__int128)146097 * 86400 * 1000000)
-
-/* A timestamp's or timestamptz's text as DateStyle ISO prints it (the
-   session's, pg.c) into *out: a timestamp's wall clock read in wall_zone
-   (NULL for UTC and timestamptz), its "infinity" and "-infinity" as the
-   ends of int64. A year BC ("0044-03-15 10:00:00 BC") is tide's year
-   1 - y; a year after tide's last (PostgreSQL's reach 294276) is read
-   400 years earlier, on the same calendar, and moved back, so that a
-   wall clock past tide's range in a zone east of UTC reads as the binary
-   one does. 0; -1 when malformed; 1 when after tide's last instant. */
-static int parse_timestamp_text(const char *s, int len, const tide_zone *wall_zone, int64_t *out)
-{
-    if (strcmp(s, "infinity") == 0) return *out = INT64_MAX, 0;
-    if (strcmp(s, "-infinity") == 0) return *out = INT64_MIN, 0;
-    char buf[64];
-    int digits = (int)strspn(s, "0123456789"), bc = len > 3 && strcmp(s + len - 3, " BC") == 0;
-    if (len + 2 > (int)sizeof buf || digits < 4 || digits > 6) return -1;
-    long year = strtol(s, NULL, 10);
-    int far = !bc && year >= 294247, n = 0;
-    if (bc) n = snprintf(buf, sizeof buf, "-%04ld", year - 1); /* 1 BC is year 0 */
-    if (far) n = snprintf(buf, sizeof buf, "%ld", year - 400);
-    if (bc || far) {
-        int rest = len - digits - (bc ? 3 : 0);
-        memcpy(buf + n, s + digits, (size_t)rest);
-        buf[n + rest] = '\0';
-        s = buf, len = n + rest;
-    }
-    int64_t t;
-    if (tide_timestamp_parse_utc(s, (size_t)len, &t) != 0) return -1;
-    __int128 v = t + (far ? US_PER_400_YEARS : 0);
-    if (wall_zone) return from_wall_clock(wall_zone, v, out) != 0 ? 1 : 0;
-    if (v <= INT64_MIN || v >= INT64_MAX) return 1;
-    return *out = (int64_t)v, 0;
-}
-
-/* A PostgreSQL binary date (days since 2000-01-01) in tide's days since
-   1970, infinities kept; -1 for a value no server sends. */
-static int from_pg_date(int32_t v, int64_t *out)
-{
-    if (v == INT32_MAX || v == INT32_MIN) return *out = v, 0;
-    int64_t days = (int64_t)v + PG_EPOCH_OFFSET_DAYS;
-    if (days < PG_DATE_MIN_DAYS || days > PG_DATE_MAX_DAYS) return -1;
-    return *out = days, 0;
-}
-
-/* A date as DateStyle ISO prints it (the session's, pg.c): "2024-02-29",
-   "0044-03-15 BC" (there is no year 0: 1 BC is year 0 of the proleptic
-   calendar tide counts in), "infinity", "-infinity". */
-static int parse_date_text(const char *s, int len, int64_t *out)
-{
-    if (strcmp(s, "infinity") == 0) return *out = INT32_MAX, 0;
-    if (strcmp(s, "-infinity") == 0) return *out = INT32_MIN, 0;
-    int bc = len > 3 && strcmp(s + len - 3, " BC") == 0;
-    if (bc) len -= 3;
-    int64_t y = 0;
-    int i = 0;
-    for (; i < len && i < 8 && s[i] >= '0' && s[i] <= '9'; i++)
-        y = y * 10 + (s[i] - '0');
-    int mo, dd;
-    if (i < 4 || i > 7 || len != i + 6 || s[i] != '-' || s[i + 3] != '-' ||
-        tide_two_digits(s + i + 1, &mo) != 0 || tide_two_digits(s + i + 4, &dd) != 0)
-        return -1;
-    if (bc) y = 1 - y;
-    if (mo < 1 || mo > 12 || dd < 1 || dd > days_in_month(y, mo)) return -1;
-    int64_t days = days_from_civil(y, mo, dd);
-    if (days < PG_DATE_MIN_DAYS || days > PG_DATE_MAX_DAYS) return -1;
-    return *out = days, 0;
-}
-
 static int fixed_column(decode *d, Oid type)
 {
     int32_t tide_type = type == PG_BOOL                          ? TIDE_BOOL
@@ -271,8 +163,7 @@ static int fixed_column(decode *d, Oid type)
     const tide_zone *wall_zone = type == PG_TIMESTAMP ? tide_zone_session() : NULL;
     for (int r = 0; r < d->rows; r++) {
         if (is_null(d, r)) {
-            tide_column_set_null(d->batch, col, r);
-            if (!col->validity) return out_of_memory(d);
+            if (set_null(d, r) != 0) return -1;
             continue;
         }
         const char *v = value_at(d, r);
@@ -286,7 +177,7 @@ static int fixed_column(decode *d, Oid type)
                            ? 4
                            : 8;
             if (len != want) return bad_value(d, r, "malformed binary value");
-            uint64_t u = get_be(v, len);
+            uint64_t u = tide_pg_get_be(v, len);
             switch (type) {
             case PG_BOOL: i = u != 0; break;
             case PG_INT2: i = (int16_t)u; break;
@@ -302,17 +193,13 @@ static int fixed_column(decode *d, Oid type)
             }
             case PG_FLOAT8: memcpy(&f, &u, 8); break;
             case PG_DATE:
-                if (from_pg_date((int32_t)(uint32_t)u, &i) != 0)
+                if (tide_pg_date_read((int32_t)(uint32_t)u, &i) != 0)
                     return bad_value(d, r, "date out of range");
                 break;
-            default: {
-                int64_t stamp = (int64_t)u;
-                int rc = !wall_zone || stamp == INT64_MAX || stamp == INT64_MIN
-                             ? from_pg_epoch(stamp, &i)
-                             : from_wall_clock(wall_zone, (__int128)stamp + PG_EPOCH_OFFSET_US, &i);
-                if (rc != 0) return beyond_range_binary(d, r, stamp, type == PG_TIMESTAMP);
+            default:
+                if (tide_pg_timestamp_read((int64_t)u, wall_zone, &i) != 0)
+                    return beyond_range_binary(d, r, (int64_t)u, type == PG_TIMESTAMP);
                 break;
-            }
             }
         } else {
             int rc = 0;
@@ -332,9 +219,9 @@ static int fixed_column(decode *d, Oid type)
                 rc = end == v || *end ? -1 : 0;
                 break;
             }
-            case PG_DATE: rc = parse_date_text(v, len, &i); break;
+            case PG_DATE: rc = tide_pg_date_parse(v, len, &i); break;
             default:
-                if ((rc = parse_timestamp_text(v, len, wall_zone, &i)) > 0)
+                if ((rc = tide_pg_timestamp_parse(v, len, wall_zone, &i)) > 0)
                     return beyond_range(d, r, v, type == PG_TIMESTAMP);
                 break;
             }
@@ -421,8 +308,7 @@ static int numeric_column(decode *d)
         unsigned char *values = d->col->values;
         for (int r = 0; r < d->rows; r++) {
             if (is_null(d, r)) {
-                tide_column_set_null(d->batch, d->col, r);
-                if (!d->col->validity) return out_of_memory(d);
+                if (set_null(d, r) != 0) return -1;
                 continue;
             }
             const char *v = value_at(d, r);
@@ -539,150 +425,15 @@ static int bytes_column(decode *d, Oid type)
 
 /* ---- arrays --------------------------------------------------------------------------- */
 
-/* One value of an array column: its dimensions' sizes (ndim 0: empty,
-   -1: NULL). */
-typedef struct array_shape {
-    int ndim;
-    int size[PG_ARRAY_MAX_DIMS];
-} array_shape;
-
-/* The elements of a column's arrays, in order, and (text results) their
-   unescaped bytes, sized up front so that cells may point into them. */
-typedef struct element_list {
-    cell *items;
-    int count, cap;
-    char *text;
-    size_t text_len;
-} element_list;
-
-static int add_cell(decode *d, element_list *list, const char *value, int len, int row)
+/* Row r's array value into its shape and list (pg_array.c). */
+static int array_value(decode *d, int r, Oid element, pg_array_shape *shape, pg_cell_list *list)
 {
-    if (list->count == list->cap) {
-        int cap = list->cap ? list->cap * 2 : 64;
-        cell *items = realloc(list->items, (size_t)cap * sizeof *items);
-        if (!items) return out_of_memory(d);
-        list->items = items;
-        list->cap = cap;
-    }
-    list->items[list->count++] = (cell){value, len, row};
-    return 0;
-}
-
-/* array_send's format: dimensions, a null flag, the element type, each
-   dimension's size and lower bound, then each element's length (-1:
-   NULL) and bytes. */
-static int binary_array(decode *d, int r, Oid element, array_shape *shape, element_list *list)
-{
-    const char *v = value_at(d, r);
+    const char *v = value_at(d, r), *why;
     int len = length_at(d, r);
-    if (len < 12) return bad_value(d, r, "malformed binary array");
-    int32_t ndim = (int32_t)get_be(v, 4);
-    uint32_t flags = (uint32_t)get_be(v + 4, 4);
-    if (ndim < 0 || ndim > PG_ARRAY_MAX_DIMS || flags > 1 || len < 12 + 8 * ndim)
-        return bad_value(d, r, "malformed binary array");
-    if ((Oid)get_be(v + 8, 4) != element) return bad_value(d, r, "array of an unexpected type");
-    int64_t total = ndim > 0;
-    for (int i = 0; i < ndim; i++) {
-        int32_t size = (int32_t)get_be(v + 12 + 8 * i, 4);
-        if (size < 0 || size > len) return bad_value(d, r, "malformed binary array");
-        shape->size[i] = size;
-        total *= size;
-        if (total > len) return bad_value(d, r, "malformed binary array");
-    }
-    shape->ndim = total > 0 ? ndim : 0;
-    int64_t pos = 12 + 8 * (int64_t)ndim;
-    for (int64_t i = 0; i < total; i++) {
-        if (pos + 4 > len) return bad_value(d, r, "malformed binary array");
-        int32_t n = (int32_t)get_be(v + pos, 4);
-        pos += 4;
-        if (n == -1) {
-            if (add_cell(d, list, NULL, 0, r) != 0) return -1;
-            continue;
-        }
-        if (n < 0 || pos + n > len) return bad_value(d, r, "malformed binary array");
-        if (add_cell(d, list, v + pos, n, r) != 0) return -1;
-        pos += n;
-    }
-    return pos == len ? 0 : bad_value(d, r, "malformed binary array");
-}
-
-/* array_out's format: an optional "[lo:hi]...=" of bounds, then nested
-   braces; elements are separated by commas, quoted (with backslash
-   escapes) or bare (NULL, in any case, is a null). Each element's bytes
-   are copied, unescaped and NUL-ended, to list->text. */
-typedef struct text_array {
-    const char *p, *end;
-    int ndim;  /* the level elements sit at + 1, once one is seen */
-    int size[PG_ARRAY_MAX_DIMS];
-    int seen[PG_ARRAY_MAX_DIMS]; /* whether size[level] is known */
-} text_array;
-
-static int text_level(decode *d, int r, text_array *t, int level, element_list *list)
-{
-    if (level >= PG_ARRAY_MAX_DIMS || t->p >= t->end || *t->p != '{') return -1;
-    t->p++;
-    int items = 0;
-    if (t->p < t->end && *t->p == '}') {
-        t->p++;
-        return level == 0 ? 0 : -1; /* only the whole value may be empty */
-    }
-    for (;;) {
-        if (t->p >= t->end) return -1;
-        if (*t->p == '{') {
-            if (t->ndim && t->ndim <= level + 1) return -1; /* elements were seen here */
-            if (text_level(d, r, t, level + 1, list) != 0) return -1;
-        } else {
-            if (t->ndim && t->ndim != level + 1) return -1;
-            t->ndim = level + 1;
-            char *out = list->text + list->text_len;
-            size_t n = 0;
-            int quoted = *t->p == '"';
-            if (quoted) {
-                for (t->p++; t->p < t->end && *t->p != '"'; t->p++) {
-                    if (*t->p == '\\' && ++t->p >= t->end) return -1;
-                    out[n++] = *t->p;
-                }
-                if (t->p++ >= t->end) return -1;
-            } else {
-                for (; t->p < t->end && *t->p != ',' && *t->p != '}'; t->p++) out[n++] = *t->p;
-            }
-            out[n] = '\0';
-            int null = !quoted && n == 4 && strncasecmp(out, "NULL", 4) == 0;
-            if (add_cell(d, list, null ? NULL : out, (int)n, r) != 0) return -2;
-            if (!null) list->text_len += n + 1;
-        }
-        items++;
-        if (t->p < t->end && *t->p == ',') {
-            t->p++;
-            continue;
-        }
-        if (t->p < t->end && *t->p == '}') {
-            t->p++;
-            break;
-        }
-        return -1;
-    }
-    if (t->seen[level] && t->size[level] != items) return -1; /* not rectangular */
-    t->seen[level] = 1;
-    t->size[level] = items;
-    return 0;
-}
-
-static int text_array_value(decode *d, int r, array_shape *shape, element_list *list)
-{
-    const char *v = value_at(d, r);
-    text_array t = {.p = v, .end = v + length_at(d, r)};
-    if (*t.p == '[') { /* bounds other than 1: the elements are the same */
-        const char *eq = memchr(t.p, '=', (size_t)(t.end - t.p));
-        if (!eq) return bad_value(d, r, "malformed array text");
-        t.p = eq + 1;
-    }
-    int rc = text_level(d, r, &t, 0, list);
-    if (rc == -2) return -1;
-    if (rc != 0 || t.p != t.end) return bad_value(d, r, "malformed array text");
-    shape->ndim = t.ndim;
-    memcpy(shape->size, t.size, sizeof t.size);
-    return 0;
+    int rc = d->binary ? tide_pg_array_read_binary(v, len, element, r, shape, list, &why)
+                       : tide_pg_array_read_text(v, len, r, shape, list, &why);
+    if (rc == -2) return out_of_memory(d);
+    return rc == 0 ? 0 : bad_value(d, r, why);
 }
 
 static int decode_column(decode *d, Oid type);
@@ -693,8 +444,8 @@ static int decode_column(decode *d, Oid type);
    decoded as a column of their own. */
 static int array_column(decode *d, Oid element)
 {
-    element_list list = {0};
-    array_shape *shapes = calloc((size_t)d->rows + 1, sizeof *shapes);
+    pg_cell_list list = {0};
+    pg_array_shape *shapes = calloc((size_t)d->rows + 1, sizeof *shapes);
     int rc = shapes ? 0 : out_of_memory(d);
     if (rc == 0 && !d->binary) {
         size_t bytes = 1;
@@ -708,8 +459,7 @@ static int array_column(decode *d, Oid element)
             shapes[r].ndim = -1;
             continue;
         }
-        rc = d->binary ? binary_array(d, r, element, &shapes[r], &list)
-                       : text_array_value(d, r, &shapes[r], &list);
+        rc = array_value(d, r, element, &shapes[r], &list);
         if (rc == 0 && shapes[r].ndim > depth) depth = shapes[r].ndim;
     }
     if (depth == 0) /* no value shows its dimensions: the table column's, else one */
@@ -734,7 +484,7 @@ static int array_column(decode *d, Oid element)
         }
         int64_t *offsets = level->values, pos = 0;
         for (int r = 0; r < d->rows; r++) {
-            const array_shape *s = &shapes[r];
+            const pg_array_shape *s = &shapes[r];
             if (k == 0) {
                 offsets[r + 1] = offsets[r] + (s->ndim > 0 ? s->size[0] : 0);
                 if (s->ndim < 0) tide_column_set_null(d->batch, level, r);
