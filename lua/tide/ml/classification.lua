@@ -405,6 +405,54 @@ end
 
 function LogisticRegressionModel:setThreshold(t) self:set("threshold", t); return self end
 
+-- ---- one vector at a time (Spark's predict, predictRaw, predictProbability) -------------------
+
+-- The margin of one features vector (a tide.ml.linalg vector): its
+-- entries' products summed in order, then the intercept added, as
+-- tide_ml_lr_score sums a row, so the scores are the column's bits.
+local function margin(model, features, method)
+  local who = "LogisticRegressionModel:" .. method
+  if not linalg.isVector(features) then
+    base.fail(("%s needs a vector (ml.Vectors.dense{...} or ml.Vectors.sparse(...)), not %s"):format(who,
+      type(features)))
+  end
+  if features.size ~= model.numFeatures then
+    base.fail(("%s: the vector has size %d; the model has %d features"):format(who, features.size,
+      model.numFeatures))
+  end
+  local coef, values, s = model._coef, features.values, 0.0
+  if features.dense then
+    for j = 1, #values do s = s + coef[j - 1] * values[j] end
+  else
+    for k, j in ipairs(features.indices) do s = s + coef[j] * values[k] end
+  end
+  return model.intercept + s
+end
+
+local function sigmoid(m)
+  if m >= 0 then return 1.0 / (1.0 + math.exp(-m)) end
+  local e = math.exp(m)
+  return e / (1.0 + e)
+end
+
+-- 1.0 when P(label = 1) > threshold, else 0.0 (the prediction column's).
+function LogisticRegressionModel:predict(features)
+  return sigmoid(margin(self, features, "predict")) > self:getOrDefault("threshold") and 1.0 or 0.0
+end
+
+-- [-m, m], the rawPrediction column's vector.
+function LogisticRegressionModel:predictRaw(features)
+  local m = margin(self, features, "predictRaw")
+  return linalg.dense({ -m, m })
+end
+
+-- [1 - p, p], p = P(label = 1) (the probability column's double), as
+-- Spark's probability vector.
+function LogisticRegressionModel:predictProbability(features)
+  local p = sigmoid(margin(self, features, "predictProbability"))
+  return linalg.dense({ 1 - p, p })
+end
+
 local function number_json(x)
   if x == math.huge then return "Infinity" elseif x == -math.huge then return "-Infinity" end
   return x

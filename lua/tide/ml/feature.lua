@@ -117,6 +117,22 @@ end
 
 function StringIndexerModel:labels() return dict_labels(self.dicts[1]) end
 
+-- Spark's NominalAttribute: numValues, and values (the labels, with
+-- "__unknown" last under keep), which IndexToString reads. values is made
+-- when first read: a model may hold a million labels, and most transforms
+-- never look at them.
+local function nominal(n, dict, keep)
+  local labels
+  return setmetatable({ nominal = true, numValues = n }, { __index = function(_, key)
+    if key ~= "values" then return nil end
+    if not labels then
+      labels = dict_labels(dict)
+      if keep then labels[#labels + 1] = "__unknown" end
+    end
+    return labels
+  end })
+end
+
 function StringIndexerModel:transform(df)
   local ins, outs = base.columnPairs(self)
   local mode = INVALID[self:getOrDefault("handleInvalid")]
@@ -125,7 +141,7 @@ function StringIndexerModel:transform(df)
     base.fieldOf(df.schema, name, self._name)
     local n = tonumber(C.tide_ml_dict_size(self.dicts[k])) + (mode == INVALID.keep and 1 or 0)
     local f = T.field(outs[k], T.double, false)
-    f.ml = { nominal = true, numValues = n } -- Spark's NominalAttribute (with "__unknown" under keep)
+    f.ml = nominal(n, self.dicts[k], mode == INVALID.keep)
     fields[k] = f
   end
   local dicts = self.dicts

@@ -11,9 +11,12 @@
 --   ml.PipelineModel.load("model/ctr")
 --
 -- Names follow pyspark.ml; submodules as Spark's packages (tide.ml.feature,
--- tide.ml.classification, tide.ml.evaluation, tide.ml.linalg, tide.ml.functions).
+-- tide.ml.classification, tide.ml.evaluation, tide.ml.tuning, tide.ml.linalg,
+-- tide.ml.functions); tide.ml.feature_more's stages are in ml.feature too.
 -- See docs/ml.md.
 local feature = require("tide.ml.feature")
+local feature_more = require("tide.ml.feature_more")
+local tuning = require("tide.ml.tuning")
 local classification = require("tide.ml.classification")
 local evaluation = require("tide.ml.evaluation")
 local pipeline = require("tide.ml.pipeline")
@@ -21,13 +24,16 @@ local persist = require("tide.ml.persist")
 local linalg = require("tide.ml.linalg")
 
 local M = {
-  feature = feature, classification = classification, evaluation = evaluation, linalg = linalg,
+  feature = feature, classification = classification, evaluation = evaluation, tuning = tuning, linalg = linalg,
   functions = require("tide.ml.functions"),
   Vectors = linalg.Vectors,
   Pipeline = pipeline.Pipeline, PipelineModel = pipeline.PipelineModel,
+  ParamGridBuilder = tuning.ParamGridBuilder,
 }
 
-for _, mod in ipairs({ feature, classification, evaluation }) do
+for name, v in pairs(feature_more) do feature[name] = v end
+
+for _, mod in ipairs({ feature, classification, evaluation, tuning }) do
   for name, v in pairs(mod) do
     if type(v) == "table" and v._sparkClass then M[name] = v end
   end

@@ -1,0 +1,281 @@
+-- tide.ml.feature_more — two more of Spark ML's feature stages:
+-- IndexToString (indices back to labels, StringIndexer's inverse) and
+-- Imputer (nulls and a missing value replaced by each column's mean,
+-- median or mode). IndexToString adds one plan operator; Imputer's model
+-- is one projection of CASE expressions, as Spark's withColumns, so both
+-- apply to batch and streaming DataFrames alike.
+local ffi = require("ffi")
+local C = require("tide.ffi")
+local T = require("tide.types")
+local base = require("tide.ml.base")
+local batchlib = require("tide.batch")
+local column = require("tide.column")
+
+local M = {}
+local NONE = base.NONE
+local errbuf, errlen = base.errbuf, base.errlen
+
+-- Spark's NumericType (booleans are not numbers there)
+local NUMBER = { [T.ID.int] = true, [T.ID.long] = true, [T.ID.float] = true, [T.ID.double] = true,
+                 [T.ID.decimal] = true }
+
+local function F() return require("tide.functions") end
+
+-- A number as Spark prints a Double ("NaN", "0.0", "2.5").
+local function java(x) return batchlib.javaDouble(x) end
+
+-- Whether v is a Lua list of strings (PySpark's TypeConverters.toListString).
+local function string_list(v)
+  if type(v) ~= "table" then return false end
+  for k, x in pairs(v) do
+    if type(k) ~= "number" or k < 1 or k > #v or type(x) ~= "string" then return false end
+  end
+  return true
+end
+
+-- ---- IndexToString -----------------------------------------------------------------------
+
+local IndexToString = base.class {
+  name = "IndexToString", sparkClass = "org.apache.spark.ml.feature.IndexToString",
+  params = { inputCol = NONE, outputCol = NONE, labels = NONE },
+}
+M.IndexToString = IndexToString
+
+function IndexToString:set(name, value)
+  if name == "labels" and value ~= nil and not string_list(value) then
+    base.fail(("IndexToString: Invalid param value given for param \"labels\". Could not convert %s to list of "
+      .. "strings"):format(tostring(value)))
+  end
+  return base.Params.set(self, name, value)
+end
+
+-- The labels: the labels param when set and not empty, else the input
+-- column's nominal metadata (a StringIndexer's output carries it), as
+-- Spark's.
+local function labels_of(stage, field)
+  local labels = stage:getOrDefault("labels")
+  if labels and #labels > 0 then return labels end
+  local values = field.ml and field.ml.nominal and field.ml.values
+  if not values then
+    base.fail(("IndexToString: column %s carries no labels in its metadata (a StringIndexer's output does, "
+      .. "also after select, alias or filter, not after a computation); set labels"):format(field.name))
+  end
+  return values
+end
+
+-- Each row's index, truncated to a whole number (Spark's toInt), picks a
+-- label; null stays null. An index outside the labels is an error, with
+-- Spark's message; so is NaN (Spark's toInt would read it as 0).
+function IndexToString:transform(df)
+  local in_name = self:need("inputCol")
+  local out_name = self:getOrDefault("outputCol") or (self.uid .. "__output")
+  local field = base.fieldOf(df.schema, in_name, self._name)
+  if not NUMBER[field.dataType.id] then
+    base.fail(("IndexToString: The input column %s must be a numeric type, but got %s."):format(in_name,
+      field.dataType:simpleString()))
+  end
+  local labels = labels_of(self, field)
+  local count = #labels
+  return base.addColumns(df, self, { T.field(out_name, T.string, true) }, function(input, out, first)
+    local col = base.column(input, in_name)
+    local n = tonumber(col.length)
+    local index = ffi.new("double[?]", math.max(n, 1))
+    if C.tide_ml_column_doubles(col, index, errbuf, errlen) ~= 0 then error(base.lastError(), 0) end
+    local dst = out.columns[first]
+    if C.tide_column_init(out, dst, out_name, T.ID.string, n) ~= 0 then error("out of memory", 0) end
+    for i = 0, n - 1 do
+      local rc
+      if not batchlib.isValid(col, i) then
+        rc = C.tide_column_append_null(out, dst)
+      else
+        local x = index[i]
+        local k = x >= 0 and math.floor(x) or math.ceil(x)
+        if x ~= x or k < 0 or k >= count then
+          error(("column %s, row %d: Unseen index: %s ??"):format(in_name, i, java(x)), 0)
+        end
+        local s = labels[k + 1]
+        rc = C.tide_column_append_bytes(out, dst, s, #s)
+      end
+      if rc ~= 0 then error("out of memory", 0) end
+    end
+  end)
+end
+
+-- ---- Imputer ------------------------------------------------------------------------------
+
+local IMPUTER_PARAMS = { inputCol = NONE, outputCol = NONE, inputCols = NONE, outputCols = NONE,
+  strategy = "mean", missingValue = 0 / 0, relativeError = 0.001 }
+
+local Imputer = base.class {
+  name = "Imputer", sparkClass = "org.apache.spark.ml.feature.Imputer",
+  params = IMPUTER_PARAMS,
+  choices = { strategy = { "mean", "median", "mode" } },
+  ranges = { relativeError = { 0, 1 } },
+}
+M.Imputer = Imputer
+
+local ImputerModel = base.class {
+  name = "ImputerModel", sparkClass = "org.apache.spark.ml.feature.ImputerModel",
+  params = IMPUTER_PARAMS, choices = Imputer._choices, ranges = Imputer._ranges,
+}
+M.ImputerModel = ImputerModel
+
+-- (JSON has no NaN: missingValue is saved as Spark's DoubleParam saves
+-- it, the string "NaN", and read back as the number)
+local function json_params(stage)
+  local set, defaults = base.Params.paramMaps(stage)
+  for _, t in ipairs({ set, defaults }) do
+    local v = t.missingValue
+    if v ~= nil and (v ~= v or v == math.huge or v == -math.huge) then
+      t.missingValue = v ~= v and "NaN" or (v > 0 and "Infinity" or "-Infinity")
+    end
+  end
+  return set, defaults
+end
+local NON_FINITE = { NaN = 0 / 0, Infinity = math.huge, ["-Infinity"] = -math.huge }
+local function read_params(stage)
+  local v = stage._set.missingValue
+  if type(v) == "string" then stage._set.missingValue = NON_FINITE[v] end
+end
+Imputer.paramMaps, ImputerModel.paramMaps = json_params, json_params
+Imputer._readData = read_params
+
+-- A reference to column i of df (by position: a name with a dot or a
+-- backquote needs no quoting).
+local function ref(df, i)
+  return column.wrap({ k = "col", name = df.schema.fields[i].name, index = i - 1 })
+end
+
+-- The input columns, checked to be numbers, and their positions in df.
+local function numeric_inputs(stage, df)
+  local ins, outs = base.columnPairs(stage)
+  local positions = {}
+  for k, name in ipairs(ins) do
+    local f, i = base.fieldOf(df.schema, name, stage._name)
+    if not NUMBER[f.dataType.id] then
+      base.fail(("%s: Column %s must be of type numeric but was actually of type %s."):format(stage._name, name,
+        f.dataType:simpleString()))
+    end
+    positions[k] = i
+  end
+  return ins, outs, positions
+end
+
+-- Whether x (a double Column) is the missing value: NaN is one when
+-- missingValue is NaN (Spark's NaN = NaN is true).
+local function is_missing(x, missing)
+  if missing ~= missing then return F().isnan(x) end
+  return x:eq(missing)
+end
+
+-- The mode of the values of column `name` of df (nulls left out): the
+-- most frequent, the smallest of those as frequent (Spark's, as
+-- scikit-learn's most_frequent); NaN when there is none.
+local function mode_of(df, name)
+  local best, best_count = 0 / 0, 0
+  for _, row in ipairs(df:filter(df[name]:isNotNull()):groupBy(name):count():collect()) do
+    local v, c = row[1], row[2]
+    if c > best_count or (c == best_count and v < best) then best, best_count = v, c end
+  end
+  return best
+end
+
+-- Spark's fit: each input as a double, its missing values and NaNs as
+-- nulls; the surrogate is the mean (avg), the median (approxQuantile at
+-- 0.5 with relativeError: a value of the column) or the mode of the rest.
+-- A column with nothing left is an error, as Spark's.
+function Imputer:fit(df)
+  if batchlib.isBatch(df) then df = base.frame(nil, df) end
+  if df._streaming then base.fail("Imputer: fit needs a batch DataFrame, not a streaming one") end
+  local ins, _, positions = numeric_inputs(self, df)
+  local missing, strategy = self:getOrDefault("missingValue"), self:getOrDefault("strategy")
+  local cleaned = {}
+  for k, name in ipairs(ins) do
+    local x = ref(df, positions[k]):cast("double")
+    local drop = F().isnan(x)
+    if missing == missing then drop = drop:or_(x:eq(missing)) end
+    cleaned[k] = F().when(drop, F().lit(nil)):otherwise(x):alias(("c%d"):format(k))
+  end
+  local values = base.frame(df._session, df:select(cleaned):toBatch())
+  local surrogates = {}
+  if strategy == "mean" then
+    local aggs = {}
+    for k = 1, #ins do aggs[k] = F().avg(("c%d"):format(k)) end
+    local row = values:select(aggs):collect()[1]
+    for k = 1, #ins do
+      local v = row[k]
+      surrogates[k] = v == nil and 0 / 0 or v
+    end
+  elseif strategy == "median" then
+    local names = {}
+    for k = 1, #ins do names[k] = ("c%d"):format(k) end
+    local q = values.stat:approxQuantile(names, { 0.5 }, self:getOrDefault("relativeError"))
+    for k = 1, #ins do surrogates[k] = q[k][1] or 0 / 0 end
+  else
+    for k = 1, #ins do surrogates[k] = mode_of(values, ("c%d"):format(k)) end
+  end
+  local empty = {}
+  for k, name in ipairs(ins) do
+    if surrogates[k] ~= surrogates[k] then empty[#empty + 1] = name end
+  end
+  if #empty > 0 then
+    base.fail(("Imputer: surrogate cannot be computed. All the values in %s are Null, Nan or missingValue(%s)")
+      :format(table.concat(empty, ","), java(missing)))
+  end
+  local model = base.inherit(ImputerModel.new(), self)
+  model:_setSurrogates(ins, surrogates)
+  return model
+end
+
+-- surrogateDF: one row, a double column per input column (Spark's).
+function ImputerModel:_setSurrogates(names, surrogates)
+  self._surrogates = {}
+  local fields, row = {}, {}
+  for k, name in ipairs(names) do
+    self._surrogates[name] = surrogates[k]
+    fields[k] = T.field(name, T.double, false)
+    row[k] = surrogates[k]
+  end
+  self._surrogateNames = names
+  self.surrogateDF = base.frame(nil, batchlib.fromRows({ row }, T.struct(fields)))
+end
+
+-- Each output column: the surrogate where the input is null or the
+-- missing value, else the input, cast back to the input's type (an int
+-- column gets the surrogate truncated, as Spark's cast); an output column
+-- that exists is replaced (Spark's withColumns).
+function ImputerModel:transform(df)
+  local ins, outs, positions = numeric_inputs(self, df)
+  local missing = self:getOrDefault("missingValue")
+  local pairs_list = {}
+  for k, name in ipairs(ins) do
+    local s = self._surrogates[name]
+    if s == nil then
+      base.fail(("ImputerModel: no surrogate for column %s (the model was fitted on %s)"):format(name,
+        table.concat(self._surrogateNames, ", ")))
+    end
+    local t = df.schema.fields[positions[k]].dataType
+    local x = ref(df, positions[k]):cast("double")
+    local value = F().when(x:isNull(), F().lit(s)):when(is_missing(x, missing), F().lit(s)):otherwise(x)
+    if t.id ~= T.ID.double then value = value:cast(t:simpleString()) end
+    pairs_list[k] = { outs[k], value }
+  end
+  return df:withColumns(pairs_list)
+end
+
+function ImputerModel:_writeData(w)
+  local values = {}
+  for k, name in ipairs(self._surrogateNames) do values[k] = self._surrogates[name] end
+  w:json("data.json", { inputCols = self._surrogateNames, surrogates = values })
+end
+
+function ImputerModel:_readData(r)
+  read_params(self)
+  local d = r:json("data.json")
+  if type(d.inputCols) ~= "table" or type(d.surrogates) ~= "table" or #d.inputCols ~= #d.surrogates then
+    r:fail("data.json", "inputCols and surrogates are missing or differ in length")
+  end
+  self:_setSurrogates({ unpack(d.inputCols) }, { unpack(d.surrogates) })
+end
+
+return M
