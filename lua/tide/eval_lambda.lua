@@ -25,27 +25,48 @@ local lineage = require("tide.lineage")
 local M = {}
 local ID = T.ID
 
+-- A copy of node with each node replace(n, scope) gives in its place,
+-- scope being `names` less the parameters of the lambdas around n: a
+-- lambda's own parameters shadow the same names outside it, as Spark
+-- resolves nested lambdas' variables (fold: how a parameter is spelled
+-- as a key of names, string.lower where names are case-insensitive).
+-- replace gives nil to keep n and go on into its children.
+local function in_scope(node, names, replace, fold)
+  local map = require("tide.dataframe_aggregate").mapChildren
+  local function rewrite(n, scope)
+    if type(n) ~= "table" or getmetatable(n) then return n end
+    local replaced = replace(n, scope)
+    if replaced ~= nil then return replaced end
+    if n.k == "lambda" then
+      local inner = {}
+      for k, v in pairs(scope) do inner[k] = v end
+      for _, p in ipairs(n.params) do inner[fold and fold(p) or p] = nil end
+      scope = inner
+    end
+    return map(n, function(child) return rewrite(child, scope) end)
+  end
+  return rewrite(node, names)
+end
+
 -- A copy of body with its parameters' names (case-insensitive, as
--- Spark's) as lambda variables; a nested lambda's own parameters shadow
--- them inside it.
+-- Spark's) as lambda variables, where a column of that name would be; a
+-- nested lambda's own parameters shadow them inside it.
 function M.bindParams(params, body)
   local bound = {}
   for _, p in ipairs(params) do bound[p:lower()] = p end
-  local map = require("tide.dataframe_aggregate").mapChildren
-  local function rewrite(n, names)
-    if type(n) ~= "table" or getmetatable(n) then return n end
-    if n.k == "col" and type(n.name) == "string" and names[n.name:lower()] and not n.from then
-      return { k = "lambdavar", name = names[n.name:lower()] }
-    end
-    if n.k == "lambda" then
-      local inner = {}
-      for k, v in pairs(names) do inner[k] = v end
-      for _, p in ipairs(n.params) do inner[p:lower()] = nil end
-      names = inner
-    end
-    return map(n, function(child) return rewrite(child, names) end)
-  end
-  return { k = "lambda", params = params, body = rewrite(body, bound) }
+  return { k = "lambda", params = params, body = in_scope(body, bound, function(n, scope)
+    local name = n.k == "col" and type(n.name) == "string" and not n.from and scope[n.name:lower()]
+    if name then return { k = "lambdavar", name = name } end
+  end, string.lower) }
+end
+
+-- A copy of body with each lambda variable named in `by` replaced by the
+-- node by[name] (map_zip_with's parameters by its entry's fields), where
+-- no lambda inside takes the same name.
+function M.substitute(body, by)
+  return in_scope(body, by, function(n, scope)
+    if n.k == "lambdavar" then return scope[n.name] end
+  end)
 end
 
 -- The lambda of a Lua function (F.transform's and kin's): called once with
@@ -101,21 +122,13 @@ local function bind(lambda, schema)
   local params = {}
   for k, p in ipairs(lambda.params) do params[p] = #outer + k - 1 end
   local function rewrite(n, names)
-    if type(n) ~= "table" or getmetatable(n) then return n end
     if n.k == "lambdavar" and names[n.name] then return { k = "col", name = n.name, index = names[n.name] } end
     if n.k == "col" then
       local i = index_of(n)
       return i and { k = "col", name = schema.fields[i].name, index = at[i] - 1 } or n
     end
-    if n.k == "lambda" then
-      local inner = {}
-      for k, v in pairs(names) do inner[k] = v end
-      for _, p in ipairs(n.params) do inner[p] = nil end
-      names = inner
-    end
-    return map(n, function(child) return rewrite(child, names) end)
   end
-  return rewrite(lambda.body, params), outer
+  return in_scope(lambda.body, params, rewrite), outer
 end
 
 -- A batch a kernel made (elements, pairs or positions laid out for a

@@ -8,6 +8,7 @@ local C = require("tide.ffi")
 local T = require("tide.types")
 local coerce = require("tide.eval_coerce")
 local fns = require("tide.eval_functions")
+local lambdas = require("tide.eval_lambda")
 
 local M = {}
 local ID = T.ID
@@ -235,23 +236,11 @@ local function map_zip_with(node, _, compileChild, ev)
     named("v1", { k = "cast", expr = { k = "lit", value = nil }, to = maps[1].type.valueType }),
     named("v2", field(v(g), "value")))))
   -- the function's parameters replaced by the entry's fields, where no
-  -- lambda inside it takes the same names
+  -- lambda inside it takes the same names (tide.eval_lambda)
   local by = {}
   for i, name in ipairs({ "key", "v1", "v2" }) do by[lambda.params[i]] = field(v(s), name) end
-  local map = require("tide.dataframe_aggregate").mapChildren
-  local function substitute(n, names)
-    if type(n) ~= "table" or getmetatable(n) then return n end
-    if n.k == "lambdavar" and names[n.name] then return names[n.name] end
-    if n.k == "lambda" then
-      local inner = {}
-      for k, x in pairs(names) do inner[k] = x end
-      for _, p in ipairs(n.params) do inner[p] = nil end
-      names = inner
-    end
-    return map(n, function(child) return substitute(child, names) end)
-  end
   local zipped = fn("transform", fn("concat", left, right), lambda_of(s, fn("struct",
-    named("key", field(v(s), "key")), named("value", substitute(lambda.body, by)))))
+    named("key", field(v(s), "key")), named("value", lambdas.substitute(lambda.body, by)))))
   local result = fn("map_from_entries", zipped)
   result.sqlText = ev.sqlName(node)
   return compileChild(result)

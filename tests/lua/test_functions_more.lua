@@ -206,6 +206,35 @@ t.test("map_zip_with: the keys of the first map, then those only in the second, 
     "takes three arguments %(k, v1, v2%), not 2")
 end)
 
+t.test("map_zip_with's lambda variables shadow columns of their names, and a nested lambda's shadow them", function()
+  spark:sql("SELECT * FROM VALUES (map(1, 10, 2, 20), map(2, 2, 3, 3), 1000, 500, 7) t(m1, m2, k, v1, n)")
+    :createOrReplaceTempView("shadowed")
+  -- k and v1 are the entry's, not the columns k and v1 (names compared case-insensitively, as Spark's)
+  t.same_table(sql("SELECT map_zip_with(m1, m2, (k, v1, v2) -> k + coalesce(v1, 0) + coalesce(v2, 0)),"
+    .. " map_zip_with(m1, m2, (K, V1, v2) -> k * 100 + coalesce(v1, 0)) FROM shadowed"),
+    { "{1 -> 11, 2 -> 24, 3 -> 6}|{1 -> 110, 2 -> 220, 3 -> 300}" })
+  -- inside a nested lambda its own v2 (and aggregate's k) hides the entry's; v1 and k outside it are the entry's
+  t.same_table(sql("SELECT map_zip_with(m1, m2, (k, v1, v2) -> transform(array(1, 2), v2 -> v2 * 100"
+    .. " + coalesce(v1, -1))), map_zip_with(m1, m2, (k, v1, v2) -> aggregate(array(coalesce(v1, 0), coalesce(v2, 0)),"
+    .. " k, (k, x) -> k * 10 + x) + k) FROM shadowed"),
+    { "{1 -> [110, 210], 2 -> [120, 220], 3 -> [99, 199]}|{1 -> 201, 2 -> 404, 3 -> 306}" })
+  -- a map_zip_with inside one taking the same names, and one inside transform hiding its x (or reading it)
+  t.same_table(sql("SELECT map_zip_with(m1, m2, (k, v1, v2) -> map_zip_with(map(k, v1), map(k, v2),"
+    .. " (k, v1, v2) -> concat(k, ':', v1, ':', v2))) FROM shadowed"),
+    { "{1 -> {1 -> null}, 2 -> {2 -> 2:20:2}, 3 -> {3 -> null}}" })
+  t.same_table(sql("SELECT transform(array(1, 2), x -> map_zip_with(m1, m2, (k, v1, x) -> k + x)),"
+    .. " transform(array(1, 2), x -> map_zip_with(m1, m2, (k, v1, v2) -> k + x + n)) FROM shadowed"),
+    { "[{1 -> null, 2 -> 4, 3 -> 6}, {1 -> null, 2 -> 4, 3 -> 6}]|[{1 -> 9, 2 -> 10, 3 -> 11}, {1 -> 10, 2 -> 11,"
+      .. " 3 -> 12}]" })
+  -- PySpark's lambda: its parameters have names of their own, so F.col("k") is the column
+  local out = spark:table("shadowed"):select(F.map_zip_with("m1", "m2", function(k, v1, _)
+    return k + F.col("k") + F.coalesce(v1, F.col("v1"))
+  end), F.map_zip_with("m1", "m2", function(k, v1, v2)
+    return F.transform(F.array(v1, v2), function(x) return F.coalesce(x, k) end)
+  end))
+  t.same_table(rows(out), { "{1 -> 1011, 2 -> 1022, 3 -> 1503}|{1 -> [10, 1], 2 -> [20, 2], 3 -> [3, 3]}" })
+end)
+
 t.test("F.map_zip_with(col1, col2, function(k, v1, v2) ... end), as PySpark's lambda", function()
   local df = spark:createDataFrame({ { { a = 1, b = 2 }, { b = 10, c = 20 } }, { nil, { a = 1 } } },
     "m1 map<string,int>, m2 map<string,int>")
