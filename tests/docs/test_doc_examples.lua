@@ -177,6 +177,13 @@ assert(scored.isStreaming)
 ]])
 end)
 
+t.test("ml.md: model selection", function()
+  run(data_dir(600), ML_PRELUDE .. "local ml = tide.ml\n", example("ml.md", "## Model selection"), [[
+assert(#cvModel.avgMetrics == 4, "a metric a map")
+assert(cvModel.bestModel.stages[4]:getRegParam() == 0.1 or cvModel.bestModel.stages[4]:getRegParam() == 0.01)
+]])
+end)
+
 t.test("ml.md: synthetic data", function()
   local dir = t.tempdir()
   local code = swap(example("ml.md", "## Synthetic data (tide.datagen)"), "rows = 200000", "rows = 2000")
