@@ -86,7 +86,7 @@ t.test("a copied binary carries its Lua modules", function()
   t.eq(status, 0); t.eq(out, "1\n")
 end)
 
-t.test("SIGTERM is a stop request the script sees; a second signal exits at once", function()
+t.test("SIGTERM is a stop request the script sees; a second signal exits at once, the same one twice does not", function()
   local ready = tmp .. "/ready"
   local script = write("stop.lua", ([[
     local tide = require("tide")
@@ -102,9 +102,15 @@ t.test("SIGTERM is a stop request the script sees; a second signal exits at once
   t.eq(out, "finishing the batch in flight\n")
   os.remove(ready)
   out, status = run(bin .. " run " .. script .. " stubborn & pid=$!; " .. wait_ready ..
-    "; kill -INT $pid; sleep 0.3; kill -INT $pid; wait $pid")
+    "; kill -INT $pid; sleep 0.7; kill -INT $pid; wait $pid")
   t.eq(status, 130)
   t.ok(out:find("second signal"), out)
+  -- timeout(1) signals the child and then its process group: one request, delivered twice at once
+  os.remove(ready)
+  out, status = run(bin .. " run " .. script .. " & pid=$!; " .. wait_ready ..
+    "; kill -TERM $pid; kill -TERM $pid; wait $pid")
+  t.eq(status, 0)
+  t.eq(out, "finishing the batch in flight\n")
 end)
 
 t.test("version names tide and every library", function()
