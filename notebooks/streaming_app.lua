@@ -166,16 +166,17 @@ if PRODUCE_EVENTS then
   local f = io.open(script, "rb")
   if not f then error(("cannot find the producer: no %s (set TIDE_SOURCE_DIR to tide's source tree)"):format(script), 0) end
   f:close()
-  -- In the background, its output and then its exit status into files:
-  -- the loop below stops at once when it fails.
+  -- In the background, its pid, its output and then its exit status into
+  -- files: the loop below stops at once when it fails, and a notebook
+  -- stopped before it ends stops it too.
   producer = { log = os.tmpname() }
-  producer.status = producer.log .. ".status"
-  os.execute(("(%s > %s 2>&1; echo $? > %s.tmp; mv %s.tmp %s) </dev/null >/dev/null 2>&1 &"):format(
-    table.concat({ q(tide.executable()), "run", q(script),
+  producer.status, producer.pid = producer.log .. ".status", producer.log .. ".pid"
+  os.execute(("(%s > %s 2>&1 & echo $! > %s; wait $!; echo $? > %s.tmp; mv %s.tmp %s) </dev/null >/dev/null 2>&1 &")
+    :format(table.concat({ q(tide.executable()), "run", q(script),
       os.getenv("PRODUCER_FILE") and q(os.getenv("PRODUCER_FILE")) or "",
       "--bootstrap", q(KAFKA_HOST), "--topic to_predict --quiet --limit", PRODUCE_EVENTS,
       "--rate", tonumber(os.getenv("PRODUCE_RATE")) or 20000 }, " "),
-    q(producer.log), q(producer.status), q(producer.status), q(producer.status)))
+    q(producer.log), q(producer.pid), q(producer.status), q(producer.status), q(producer.status)))
   -- Once it has ended: its exit status and what it printed.
   function producer.finished()
     local sf = io.open(producer.status, "rb")
@@ -187,13 +188,27 @@ if PRODUCE_EVENTS then
     if lf then lf:close() end
     return code or -1, out
   end
+  function producer.cleanup()
+    for _, path in ipairs({ producer.log, producer.status, producer.pid }) do os.remove(path) end
+  end
   -- Its error once it has failed, else nil.
   function producer.failure()
     local code, out = producer.finished()
     if not code or code == 0 then return nil end
-    os.remove(producer.log)
-    os.remove(producer.status)
+    producer.cleanup()
     return ("the producer (%s) failed, exit status %d:\n%s"):format(script, code, out)
+  end
+  -- Asks it to stop (SIGTERM: it ends after the chunk it is sending) and
+  -- waits for it to end.
+  function producer.stop()
+    local pf = io.open(producer.pid, "rb")
+    local pid = pf and tonumber(pf:read("*a"))
+    if pf then pf:close() end
+    if pid then os.execute(("kill -TERM %d 2>/dev/null"):format(pid)) end
+    for _ = 1, 100 do
+      if producer.finished() then return end
+      tide.sleep(0.1)
+    end
   end
   print(("producer started: %d events"):format(PRODUCE_EVENTS))
 end
@@ -245,13 +260,15 @@ to_postgres:stop()
 if to_postgres:exception() then error(to_postgres:exception()) end
 local produced
 if producer then
-  -- It has sent its events; wait for it to end.
+  -- It has sent its events; wait for it to end (a notebook stopped
+  -- before then stops it).
   while not producer.finished() and not tide.stopRequested() do tide.sleep(0.1) end
-  local failure = producer.failure()
+  local stopped = not producer.finished()
+  if stopped then producer.stop() end
+  local failure = not stopped and producer.failure()
   if failure then error(failure, 0) end
-  produced = select(2, producer.finished()) or "stopped before it ended\n"
-  os.remove(producer.log)
-  os.remove(producer.status)
+  produced = (stopped and "stopped with the notebook\n" or "") .. (select(2, producer.finished()) or "")
+  producer.cleanup()
   -- (its own lines already say "producer: ")
   for line in produced:gmatch("[^\n]+") do io.write(line:find("^producer: ") and "" or "producer: ", line, "\n") end
 end

@@ -101,8 +101,16 @@ end
 
 step("PostgreSQL")
 local conninfo = run({}, "scripts/postgres start", "scripts/postgres start"):match("([^\n]+)\n*$")
-tide.sql(conninfo, "DROP TABLE IF EXISTS predictions")
 print("a private cluster at " .. conninfo:gsub("password=%S+", "password=***"))
+-- The table starts empty, so that what it holds afterwards is this run's
+-- rows: said aloud when earlier runs (a notebook's too) left rows in it.
+local earlier = tide.sql(conninfo, "SELECT count(*) AS n FROM pg_tables WHERE tablename = 'predictions'"
+  .. " AND schemaname = current_schema()"):collect()[1].n
+if tonumber(tostring(earlier)) > 0 then
+  local rows = tide.sql(conninfo, "SELECT count(*) AS n FROM predictions"):collect()[1].n
+  print(("the table predictions emptied for this run (%s rows of earlier runs dropped)"):format(tostring(rows)))
+end
+tide.sql(conninfo, "DROP TABLE IF EXISTS predictions")
 
 -- ---- training ------------------------------------------------------------------------
 

@@ -97,6 +97,21 @@ t.test("a producer that fails stops the notebook at once, with the producer's er
   t.ok(out:find("cannot find the producer: no /nonexistent/scripts/producer.lua (set TIDE_SOURCE_DIR", 1, true), out)
 end)
 
+t.test("a notebook stopped by SIGTERM before its producer ends stops the producer too", function()
+  assert(os.execute(("cp '%s/events.csv.gz' '%s/events_stop.csv.gz'"):format(tmp, tmp)) == 0)
+  -- ([p]: the pattern does not match this command's own line)
+  local running = "pgrep -f '[p]roducer.lua .*events_stop' >/dev/null"
+  local out, status = t.sh(("cd '%s' && (KAFKA_HOST='%s' POSTGRES_URL='%s' MODEL_PATH=model/ctr CHECKPOINT_DIR=cp_stop "
+    .. "PRODUCE_EVENTS=3000 PRODUCE_RATE=200 PRODUCER_FILE=events_stop.csv.gz TIDE_SOURCE_DIR='%s' RUN_SECONDS=60 "
+    .. "'%s' notebook '%s/notebooks/streaming_app.lua' --out stop.html & pid=$!; "
+    .. "for i in $(seq 600); do %s && break; sleep 0.1; done; sleep 1; kill -TERM $pid; wait $pid; echo exit=$?; "
+    .. "sleep 0.5; if %s; then echo producer still running; fi)"):format(tmp, bootstrap, conninfo, root, bin, root, running, running))
+  t.eq(status, 0, out)
+  t.ok(out:find("exit=0", 1, true), out)
+  t.ok(out:find("producer: stopped with the notebook", 1, true), out)
+  t.ok(not out:find("producer still running", 1, true), out)
+end)
+
 t.test("KAFKA_FETCH_WAIT_MS reaches the source: a value out of range fails the notebook, naming it", function()
   local out, status = t.sh(("cd '%s' && KAFKA_HOST='%s' POSTGRES_URL='%s' KAFKA_FETCH_WAIT_MS=-5 CHECKPOINT_DIR=cp2 "
     .. "'%s' notebook '%s/notebooks/streaming_app.lua' --out report2.html"):format(tmp, bootstrap, conninfo, bin, root))
