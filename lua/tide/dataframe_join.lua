@@ -327,6 +327,7 @@ local function run_join(spec, batch, ctx)
   end
   return probe(spec, built, batch, ctx)
 end
+M.run = run_join
 
 local dataframe_new -- tide.dataframe's, set by install
 
@@ -426,6 +427,7 @@ local function join_plan(ldf, rdf, how, keys, outputs, condition_text, residual,
     child = dfs[probe_side]._plan,
     left = ldf._plan,
     right = rdf._plan,
+    spec = spec, -- (tide.optimizer's copy of the join may build a pruned side: M.run)
     apply = function(batch, ctx) return run_join(spec, batch, ctx) end,
   }
   return dataframe_new(ldf._session, plan, lstream or rstream)

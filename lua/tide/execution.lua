@@ -630,6 +630,7 @@ end
 -- Spark query instantiates its sources, so two queries over one DataFrame
 -- never share or free each other's.
 function M.openSource(plan)
+  plan = optimizer.optimize(plan) -- (a file stream's source pruned by the query's partition filters)
   while plan.child do plan = plan.child end
   if plan.open then return plan.open() end
   return plan.source

@@ -7,12 +7,14 @@
 --     operator, or an expression that reads every column (a star), leaves
 --     the plan as it is.
 --   * partition pruning: a filter over a read of partitioned directories
---     whose condition, or a conjunct of it, names partition columns alone
---     has the read skip the directories it cannot keep (Spark's
+--     (or a file stream of them), through projections and joins, whose
+--     condition, or a conjunct of it, names partition columns alone has
+--     the read skip the directories it cannot keep (Spark's
 --     PartitionFilters; below).
 -- A plan is rewritten once; the result is kept on it (operators above a
 -- rewritten one are copies).
 local C = require("tide.ffi")
+local T = require("tide.types")
 local batchlib = require("tide.batch")
 local lineage = require("tide.lineage")
 
@@ -134,24 +136,33 @@ end
 -- ---- partition pruning -------------------------------------------------------------------------
 
 -- A filter over a read of partitioned directories (a source with prune:
--- tide.sources.csv's partitioned reads, for csv, json and text) hands the
--- read the conditions of its own that name partition columns alone,
--- through the filters and projections in between: the conjuncts of an AND,
--- and of an OR the OR of what each side has (Spark's
--- extractPredicatesWithinOutputSet: (k = 1 AND n > 0) OR k = 2 gives
--- k = 1 OR k = 2). The read evaluates them once per directory and opens
--- none they do not make true. The filter stays as it is: over the rows of
--- the directories read it keeps what it kept, the others it would have
--- dropped. So that the rows are those of a read of every directory:
+-- tide.sources.csv's partitioned reads, for csv, json and text, and a file
+-- stream's, tide.sources.file_stream) hands the read the conditions of its
+-- own that name partition columns alone, through the filters, projections
+-- and joins in between: the conjuncts of an AND, and of an OR the OR of
+-- what each side has (Spark's extractPredicatesWithinOutputSet:
+-- (k = 1 AND n > 0) OR k = 2 gives k = 1 OR k = 2). The read evaluates
+-- them once per directory and opens none they do not make true. The
+-- filter stays as it is: over the rows of the directories read it keeps
+-- what it kept, the others it would have dropped. So that the rows are
+-- those of a read of every directory:
 --   * the conditions are deterministic, name a partition column and no
 --     other, and run nothing of the rows' files or batch (NOT_PUSHED);
---   * the filter and the filters and projections below it run nothing
---     whose values depend on the rows it runs over, nor a call that fails
---     (ROW_DEPENDENT): those would see fewer rows;
+--   * the filter and the filters, projections and joins below it run
+--     nothing whose values depend on the rows it runs over, nor a call
+--     that fails (ROW_DEPENDENT): those would see fewer rows;
+--   * a join passes a condition to a side whose rows it keeps whatever
+--     the other side holds (Spark's PushPredicateThroughJoin): both of an
+--     inner join, an outer join's preserved side, a semi or anti join's
+--     left; never the side an outer join fills with nulls, whose rows a
+--     condition such as k IS NULL would then keep padded. Its own
+--     condition prunes the sides whose rows that fail it match nothing
+--     (pushable_sides);
 --   * when a row-wise operator above it holds rand() or randn(), whose
 --     values follow the slices a batch is run over (tide.execution), the
 --     read is pruned only when it is not sliced (spark.tide.sliceRows 0,
---     a batch query's default).
+--     a batch query's default). A join's build side is read whole, apart
+--     from the slices.
 
 -- Calls whose values depend on the rows they run over (their number and
 -- order), or on the batch, or which fail the query (Spark evaluates
@@ -211,24 +222,56 @@ local function row_local(op)
   return nodes ~= nil and not holds(nodes, ROW_DEPENDENT, ROW_LOCAL_KINDS, {})
 end
 
+-- Whether op is a join of tide.dataframe_join: its spec says how it runs
+-- (the probe side its child, the build side spec.buildPlan).
+local function is_join(op)
+  return (op.kind == "join" or op.kind == "joinWhole") and op.spec ~= nil and op.left ~= nil and op.right ~= nil
+end
+
 -- Whether op (any operator) holds rand() or randn(): its expressions, or
--- what it keeps of them (other modules' operators), its inputs left out.
+-- what it keeps of them (other modules' operators), its inputs left out
+-- (a join's: its condition's remainder).
 local INPUTS = { child = true, left = true, right = true, source = true, optimized = true, fusedFrom = true,
-  pipeline = true }
+  pipeline = true, spec = true }
 local function holds_sliced(op)
   local nodes = expressions(op)
   if nodes then return holds(nodes, SLICED, nil, {}) end
   local seen = {}
+  if op.spec and holds(op.spec.residualNode, SLICED, nil, seen) then return true end
   for key, v in pairs(op) do
     if not INPUTS[key] and holds(v, SLICED, nil, seen) then return true end
   end
   return false
 end
 
--- The column of the read (the leaf under filters and projections) that a
--- column node over op's output names, as tide.eval resolves it: the
--- read's field index and the read; nil when it is computed or not found.
-local function read_column(node, op)
+-- The sides ("left", "right" keys) of join op that a condition over its
+-- output may prune (see the top), and those its own condition's (the
+-- remainder after the keys, over the pairs it matches) may: a side whose
+-- rows that fail it could match nothing anyway (Spark pushes a join's
+-- one-sided conditions to an inner or semi join's sides, an outer join's
+-- null-supplying side, an anti join's right). None when the join's
+-- condition holds what depends on the rows it sees.
+local function pushable_sides(op)
+  local spec = op.spec
+  if holds(spec.residualNode, ROW_DEPENDENT, ROW_LOCAL_KINDS, {}) then return {}, {} end
+  local MODE = require("tide.dataframe_join").MODE
+  local probe = spec.probeSide
+  local build = probe == "left" and "right" or "left"
+  local mode = spec.mode
+  if mode == MODE.inner then return { left = true, right = true }, { left = true, right = true } end
+  if mode == MODE.semi then return { [probe] = true }, { left = true, right = true } end
+  if mode == MODE.anti then return { [probe] = true }, { [build] = true } end
+  if mode == MODE.probe_outer then return { [probe] = true }, { [build] = true } end
+  if mode == MODE.build_outer then return { [build] = true }, { [probe] = true } end
+  return {}, {} -- a full outer join fills either side with nulls, and keeps every row of both
+end
+
+-- The column of the read (the leaf under filters, projections and joins)
+-- that a column node over op's output names, as tide.eval resolves it: the
+-- read's field index, the read and the route to it (route and, for each
+-- join passed, "l" or "r"); nil when it is computed or not found (with
+-- the projection, its expression and the route to it when computed).
+local function read_column(node, op, route)
   while true do
     while op.kind == "filter" do op = op.child end
     local i
@@ -238,32 +281,42 @@ local function read_column(node, op)
       i = op.schema:resolveField(node.name, lineage.fieldsOf(node.from))
     end
     if not i then return nil end
-    if op.kind ~= "project" then return i, op end
-    local item = op.compiled[i]
-    local expr = item and item.node
-    while expr and expr.k == "alias" do expr = expr.expr end
-    if not expr or expr.k ~= "col" then return nil, op, expr end
-    node, op = expr, op.child
+    if is_join(op) then
+      -- (a full outer join's USING key is both sides' coalesced: no side's)
+      local out = op.spec.outputs[i]
+      if not (out and out.side and out.index) then return nil end
+      node, op, route = { k = "col", index = out.index }, op[out.side], route .. out.side:sub(1, 1)
+    elseif op.kind ~= "project" then
+      return i, op, nil, route
+    else
+      local item = op.compiled[i]
+      local expr = item and item.node
+      while expr and expr.k == "alias" do expr = expr.expr end
+      if not expr or expr.k ~= "col" then return nil, op, expr, route end
+      node, op = expr, op.child
+    end
   end
 end
 
--- node (over op's output) as an expression over the partition columns of
--- the read below (column nodes by position in them), or nil when it names
+-- node (over op's output, `route` from where the condition was made) as
+-- an expression over the partition columns of found.read, which is at
+-- found.route (column nodes by position in them), or nil when it names
 -- another column or holds what a partition filter may not. found.columns
 -- counts the partition columns named.
-local function over_partitions(node, op, found)
+local function over_partitions(node, op, found, route)
   if type(node) ~= "table" or getmetatable(node) then return node end
   local kind = node.k
   if kind ~= nil then
     if not PUSHABLE_KINDS[kind] then return nil end
     if kind == "call" and (type(node.fn) ~= "string" or NOT_PUSHED[node.fn:lower()]) then return nil end
     if kind == "col" then
-      local i, read, computed = read_column(node, op)
+      local i, read, computed, at = read_column(node, op, route)
       if computed then
         -- a projection's expression: over the partition columns in turn
-        return over_partitions(computed, read.child, found)
+        return over_partitions(computed, read.child, found, at)
       end
-      if not i or read.child or not read.source or not read.source.partitionColumn then return nil end
+      -- (a self-join reads one plan on both sides: the route tells them apart)
+      if not i or read ~= found.read or at ~= found.route then return nil end
       local p, name = read.source.partitionColumn(i)
       if not p then return nil end
       found.columns = found.columns + 1
@@ -273,7 +326,7 @@ local function over_partitions(node, op, found)
   local out = {}
   for key, v in pairs(node) do
     if key ~= "from" then
-      local copy = over_partitions(v, op, found)
+      local copy = over_partitions(v, op, found, route)
       if copy == nil then return nil end
       out[key] = copy
     end
@@ -285,9 +338,10 @@ local function logic(node)
   return node.k == "op" and type(node.op) == "string" and node.op:lower() or nil
 end
 
--- What of condition (over op's output) names partition columns alone,
--- appended to out as conjuncts.
-local function partition_conditions(condition, op, out)
+-- What of pushed.node (a condition over pushed.over's output) names
+-- partition columns of read (at pushed.route from there) alone, appended
+-- to out as conjuncts.
+local function partition_conditions(pushed, read, out)
   local function extract(node)
     local which = logic(node)
     if which == "and" then
@@ -299,8 +353,8 @@ local function partition_conditions(condition, op, out)
       local r = l and extract(node.right)
       return r and { k = "op", op = "or", left = l, right = r } or nil
     end
-    local found = { columns = 0 }
-    local copy = over_partitions(node, op, found)
+    local found = { columns = 0, read = read, route = pushed.route }
+    local copy = over_partitions(node, pushed.over, found, "")
     return found.columns > 0 and copy or nil
   end
   local function split(node)
@@ -311,7 +365,7 @@ local function partition_conditions(condition, op, out)
       out[#out + 1] = node
     end
   end
-  local got = extract(condition)
+  local got = extract(pushed.node)
   if got then split(got) end
 end
 
@@ -324,57 +378,106 @@ local function copy_of(op, fields)
   return copy
 end
 
--- The filter top over filters and projections down to a partitioned read,
--- the read pruned by their partition conditions (operators copied); nil
--- when there is nothing to prune. sliced: see prune.
-local function pruned_chain(top, sliced)
-  local path, op = {}, top
-  while op.kind == "filter" or op.kind == "project" do
-    if not row_local(op) then return nil end
-    path[#path + 1] = op
-    op = op.child
-  end
-  if op.child or op.left or not (op.source and op.source.prune) then return nil end
+-- The read pruned by the conditions pushed to it (a copy), or the read.
+-- A stream's query opens a source of its own (tide.execution.openSource):
+-- the copy's opens one pruned alike.
+local function pruned_read(read, sliced, pushed)
+  if #pushed == 0 or not (read.source and read.source.prune and read.source.partitionColumn) then return read end
   local conditions = {}
-  for _, f in ipairs(path) do
-    if f.kind == "filter" then partition_conditions(f.predicate.node, f.child, conditions) end
+  for _, p in ipairs(pushed) do partition_conditions(p, read, conditions) end
+  if #conditions == 0 then return read end
+  local how = { unlessSliced = sliced }
+  local source = read.source:prune(conditions, how)
+  if not source then return read end
+  local open = read.open
+  return copy_of(read, { source = source, open = open and function()
+    local own = open()
+    return own.prune and own:prune(conditions, how) or own
+  end or nil })
+end
+
+local NONE = {}
+local prune
+
+-- A join with its sides pruned: the conditions pushed (a list of
+-- { node = condition, over = operator, route = ... }) and its own
+-- condition passed to the sides they may prune (pushable_sides). below:
+-- its probe side runs under slices with rand() above (see prune).
+local function pruned_join(plan, below, pushed)
+  local spec = plan.spec
+  local sides, own_sides = pushable_sides(plan)
+  local own
+  if spec.residualNode and next(own_sides) then
+    -- the join's condition, over the pairs of rows it matches: as a
+    -- condition over a join whose output those pairs are
+    local pair_fields = {}
+    for j, o in ipairs(spec.pairOutputs) do pair_fields[j] = o.field end
+    own = { node = spec.residualNode, route = "", over = { kind = plan.kind, spec = { outputs = spec.pairOutputs },
+      schema = T.struct(pair_fields), left = plan.left, right = plan.right } }
   end
-  if #conditions == 0 then return nil end
-  local source = op.source:prune(conditions, { unlessSliced = sliced })
-  if not source then return nil end
-  local below = copy_of(op, { source = source })
-  for i = #path, 1, -1 do below = copy_of(path[i], { child = below }) end
-  return below
+  local fields, changed = {}, false
+  for _, side in ipairs({ "left", "right" }) do
+    local passed = {}
+    for _, p in ipairs(sides[side] and pushed or NONE) do passed[#passed + 1] = p end
+    if own and own_sides[side] then passed[#passed + 1] = own end
+    for i, p in ipairs(passed) do passed[i] = { node = p.node, over = p.over, route = p.route .. side:sub(1, 1) } end
+    local input = plan[side]
+    fields[side] = prune(input, side == spec.probeSide and below or false, passed)
+    changed = changed or fields[side] ~= input
+  end
+  if not changed then return plan end
+  fields.child = fields[spec.probeSide]
+  local build = spec.probeSide == "left" and "right" or "left"
+  if fields[build] ~= plan[build] then
+    -- the build side the join computes: the pruned one
+    local pruned_spec = {}
+    for key, v in pairs(spec) do pruned_spec[key] = v end
+    pruned_spec.buildPlan = fields[build]
+    local run = require("tide.dataframe_join").run
+    fields.spec, fields.apply = pruned_spec, function(batch, ctx) return run(pruned_spec, batch, ctx) end
+  end
+  return copy_of(plan, fields)
 end
 
 -- plan with its partitioned reads pruned. sliced: a row-wise operator
 -- above plan, with no other kind in between, holds rand() or randn().
-local function prune(plan, sliced)
-  if plan.kind == "filter" then
-    local pruned = pruned_chain(plan, sliced)
-    if pruned then return pruned end
-  end
+-- pushed: the conditions of the filters above that reach it (see
+-- pruned_join), each over the output of an operator above or at plan.
+prune = function(plan, sliced, pushed)
+  pushed = pushed or NONE
+  if not plan.child and not plan.left then return pruned_read(plan, sliced, pushed) end
   local row_wise = require("tide.execution").ROW_WISE[plan.kind]
   local below = row_wise and (sliced or holds_sliced(plan)) or false
-  local fields, changed = {}, false
-  for _, key in ipairs({ "child", "left", "right" }) do
-    local input = plan[key]
-    if input then
-      -- (a join's probe side is its child and one of left and right)
-      local done = (key ~= "child" and input == plan.child) and fields.child
-        or prune(input, key == "child" and below or false)
-      fields[key] = done
-      changed = changed or done ~= input
+  if is_join(plan) then return pruned_join(plan, below, pushed) end
+  if plan.kind == "filter" or plan.kind == "project" then
+    local passed = NONE
+    if row_local(plan) then
+      passed = pushed
+      if plan.kind == "filter" then
+        passed = { unpack(pushed) }
+        passed[#passed + 1] = { node = plan.predicate.node, over = plan.child, route = "" }
+      end
     end
+    local child = prune(plan.child, below, passed)
+    return child ~= plan.child and copy_of(plan, { child = child }) or plan
   end
-  return changed and copy_of(plan, fields) or plan
+  if plan.child then
+    -- (a join of two streams runs its sides' operators, views of its
+    -- child, inside itself: the child is what it reads)
+    local child = prune(plan.child, below, NONE)
+    return child ~= plan.child and copy_of(plan, { child = child }) or plan
+  end
+  -- a union: each side read in turn
+  local left, right = prune(plan.left, false, NONE), prune(plan.right, false, NONE)
+  if left == plan.left and right == plan.right then return plan end
+  return copy_of(plan, { left = left, right = right })
 end
 
 -- The plan to run for plan (itself the plan to run for the result).
 function M.optimize(plan)
   local done = plan.optimized
   if done then return done end
-  done = prune(rewrite(plan), false)
+  done = prune(rewrite(plan), false, nil)
   plan.optimized, done.optimized = done, done
   return done
 end

@@ -384,12 +384,27 @@ end
 
 -- ---- pruning --------------------------------------------------------------------------
 
+-- Whether the column nodes of node name the columns at their positions
+-- (a stream's query discovers its layout again when it starts).
+local function names_match(node, columns)
+  if type(node) ~= "table" or getmetatable(node) then return true end
+  if node.k == "col" and node.index then
+    local c = columns[node.index + 1]
+    if not c or type(node.name) ~= "string" or c.name:lower() ~= node.name:lower() then return false end
+  end
+  for key, v in pairs(node) do
+    if key ~= "from" and not names_match(v, columns) then return false end
+  end
+  return true
+end
+
 -- Spark's PartitionFilters: conditions over the partition columns alone
 -- (expression nodes naming them; tide.optimizer finds them in the filters
 -- over a read), evaluated once per leaf directory against its values, so
 -- that a directory they do not keep is never opened. The filter of the
--- nodes that compile over the partition columns as a boolean condition
--- (all must hold), and those nodes; nil when none does.
+-- nodes that compile over the partition columns as a boolean condition,
+-- each column named at its position (all must hold), and those nodes; nil
+-- when none does.
 function Layout:partitionFilter(nodes)
   local eval = require("tide.eval")
   local fields = {}
@@ -397,7 +412,7 @@ function Layout:partitionFilter(nodes)
   local schema, kept, cond = T.struct(fields), {}, nil
   for _, node in ipairs(nodes) do
     local ok, c = pcall(eval.compile, node, schema)
-    if ok and c.type == T.boolean then
+    if ok and c.type == T.boolean and names_match(node, self.columns) then
       kept[#kept + 1] = node
       cond = cond and { k = "op", op = "and", left = cond, right = node } or node
     end
@@ -410,15 +425,17 @@ end
 
 local function dir_of(f) return f.dir or parent_of(clean(f.path)) end
 
--- The files of list (a listing's, sorted) in the directories whose values
--- filter (Layout:partitionFilter's) makes true (false and NULL drop a
--- directory, as a WHERE drops a row), and what was kept: { partitions,
--- partitionsRead, files, filesRead } (leaf directories with files, and
--- files). ctx: the query's (current_timestamp() agrees with the rows'
--- filter). A filter that fails over the values (a cast that raises) keeps
--- every directory: the rows' filter then decides, or fails, as unpruned.
+-- The files of list (a listing's, sorted; or a stream's batch) in the
+-- directories whose values filter (Layout:partitionFilter's) makes true
+-- (false and NULL drop a directory, as a WHERE drops a row), and what was
+-- kept: { partitions, partitionsRead, files, filesRead } (leaf directories
+-- with files, and files). ctx: the query's (current_timestamp() agrees
+-- with the rows' filter). A filter that fails over the values (a cast that
+-- raises) keeps every directory: the rows' filter then decides, or fails,
+-- as unpruned.
 function Layout:prune(list, filter, ctx)
-  -- (a listing gave each directory its texts; one without is kept)
+  -- (a listing gave each directory its texts, a stream's when its query
+  -- started and at each listing since; one without is kept)
   local keep, dirs = {}, {}
   for _, f in ipairs(list) do
     local dir = dir_of(f)

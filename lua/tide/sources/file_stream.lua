@@ -18,6 +18,14 @@
 -- there at the start in batches of maxFilesPerTrigger, and none that
 -- arrives later; trigger once, for which streaming passes planEnd no
 -- limit, reads them all in one batch, as Spark's.
+--
+-- Partitioned directories are pruned as a batch read's are (Spark's
+-- FileStreamSource makes each batch a relation over its files, whose
+-- partition filters FileSourceStrategy applies): a filter over the
+-- stream's partition columns (tide.optimizer) has the query's source read
+-- a batch's files of the directories it keeps only. The others are still
+-- its files: planned, counted by maxFilesPerTrigger and in the log, so a
+-- restart never reads them either; numInputRows counts the rows read.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local files = require("tide.files")
@@ -55,7 +63,7 @@ function M.new(spec)
       return layout:attach(b, list, runs, ctx)
     end
   end
-  return setmetatable({
+  local source = setmetatable({
     schema = schema, path = spec.path, read = read, maxFiles = max_files, partitions = layout,
     description = ("FileStreamSource[file:%s]"):format(files.absolute(spec.path)),
     -- One log entry per batch: streaming caps each batch's offsets with
@@ -66,6 +74,45 @@ function M.new(spec)
     lastWritten = -1, -- the newest entry in the log
     lastPlanned = -1, -- the newest entry, written or planned
   }, Source)
+  if layout then
+    -- What tide.optimizer prunes partitions with: source:prune(nodes, how)
+    -- (see pruned) and the partition column (its index and name) that
+    -- field i of the schema is, nil for a column of the files.
+    source.prune = M.pruned
+    source.partitionColumn = function(i)
+      local p = layout.from[i] and layout.from[i].part
+      if p then return p, layout.columns[p].name end
+    end
+  end
+  return source
+end
+
+-- A copy of source that reads of each batch's files those in the
+-- directories whose partition values conditions over them (expression
+-- nodes, tide.optimizer's) make true; nil when they do not compile there.
+-- how.unlessSliced: every file when the batch runs its plan over slices
+-- (spark.tide.sliceRows: a rand() above follows them).
+function M.pruned(source, conditions, how)
+  local layout = source.partitions
+  local filter, kept = layout:partitionFilter(conditions)
+  if not filter then return nil end
+  local copy = setmetatable({}, Source)
+  for key, v in pairs(source) do copy[key] = v end
+  copy.prune = nil -- (a pruned source is not pruned again)
+  copy.partitionFilter, copy.unlessSliced = filter, how and how.unlessSliced
+  -- explain(): the partition filters on the source's line
+  copy.explainDetails = function()
+    local sql = require("tide.sql")
+    local texts = {}
+    for i, node in ipairs(kept) do texts[i] = sql.toString(node) end
+    local text = ", PartitionFilters: [" .. table.concat(texts, ", ") .. "]"
+    local known, slice_rows = pcall(require("tide.execution").sliceRows, layout.session, true)
+    if copy.unlessSliced and (not known or slice_rows > 0) then
+      text = text .. " (unused: spark.tide.sliceRows slices a rand() above)"
+    end
+    return text
+  end
+  return copy
 end
 
 local function uri(path) return "file://" .. files.absolute(path) end
@@ -217,7 +264,9 @@ function Source:planEnd(start, latest, limit)
   return finish
 end
 
--- The files of log entries (start, finish], read into one batch.
+-- The files of log entries (start, finish], read into one batch: with a
+-- partition filter (M.pruned), those of the directories it keeps, the
+-- others left unopened.
 function Source:getBatch(start, finish, ctx)
   local list = {}
   for id = start + 1, finish do
@@ -225,11 +274,17 @@ function Source:getBatch(start, finish, ctx)
     if not entry then
       error(("file source: log entry %d is missing from %s"):format(id, self.logDir or "memory"), 0)
     end
-    for _, f in ipairs(entry) do
-      local st, err = files.stat(f.path)
-      if not st then error(("file source: %s was listed in batch %d but cannot be read: %s"):format(f.path, id, err), 0) end
-      list[#list + 1] = { path = f.path, size = st.size, mtime = st.mtime }
+    for _, f in ipairs(entry) do list[#list + 1] = { path = f.path, batch = id } end
+  end
+  if self.partitionFilter and not (self.unlessSliced and ((ctx and ctx.sliceRows) or 0) > 0) then
+    list = self.partitions:prune(list, self.partitionFilter, ctx)
+  end
+  for i, f in ipairs(list) do
+    local st, err = files.stat(f.path)
+    if not st then
+      error(("file source: %s was listed in batch %d but cannot be read: %s"):format(f.path, f.batch, err), 0)
     end
+    list[i] = { path = f.path, size = st.size, mtime = st.mtime }
   end
   return (self.read(list, ctx))
 end
