@@ -206,6 +206,18 @@ int tide_pg_sync_zone(tide_pg *pg, char *errbuf, size_t errlen)
     return 0;
 }
 
+/* What the server says outside an answer (a connection terminated by an
+   administrator's shutdown, a WARNING) goes to stderr as tide's other
+   warnings do, not bare as libpq's default writes it. */
+static void on_notice(void *arg, const char *message)
+{
+    (void)arg;
+    size_t len = strlen(message);
+    while (len > 0 && message[len - 1] == '\n')
+        len--;
+    fprintf(stderr, "tide: warning: postgres server: %.*s\n", (int)len, message);
+}
+
 tide_pg *tide_pg_connect(const char *conninfo, char *errbuf, size_t errlen)
 {
     PGconn *conn = PQconnectdb(conninfo ? conninfo : "");
@@ -226,6 +238,7 @@ tide_pg *tide_pg_connect(const char *conninfo, char *errbuf, size_t errlen)
         return NULL;
     }
     pg->conn = conn;
+    PQsetNoticeProcessor(conn, on_notice, NULL);
     /* The settings and the session time zone, in one round trip. */
     const tide_zone *zone = tide_zone_session();
     char settings[sizeof SESSION_SETTINGS + 256];

@@ -309,6 +309,18 @@ t.test("libpq's environment fills in what the conninfo leaves out", function()
   t.ok(out:find("42", 1, true), out)
 end)
 
+t.test("what the server says outside an answer is a tide warning on stderr, not a bare libpq line", function()
+  local script = t.tempdir() .. "/notice.lua"
+  local f = assert(io.open(script, "w"))
+  f:write(("require('tide.pg').execute(%q, [[DO $$ BEGIN RAISE WARNING 'careful: %%', 42; END $$]]); print('done')")
+    :format(ci))
+  f:close()
+  local out, status = t.sh(("%s run %s"):format(os.getenv("TIDE_BIN") or "build/tide", script))
+  t.eq(status, 0, out)
+  t.ok(out:find("tide: warning: postgres server: WARNING:  careful: 42\n", 1, true), out)
+  t.ok(out:find("done", 1, true), out)
+end)
+
 t.test("table names: unquoted parts fold to lower case, quoted ones are kept, all come out quoted", function()
   local parts, q = pg.tableName("Sales.Orders")
   t.same_table(parts, { "sales", "orders" }); t.eq(q, '"sales"."orders"')
