@@ -97,6 +97,14 @@ local function property_with_colon(message, source)
   return hint
 end
 
+-- What PySpark reaches as a property and tide as a method
+-- (spark.streams.active, query.exception), used as a value: Lua says
+-- "attempt to get length of field 'active' (a function value)".
+local function method_as_value(message)
+  local name = message:match("attempt to [%a ]- field '([%a_][%w_]*)' %(a function value%)")
+  return name and ("%s is a method in tide: call it, :%s()"):format(name, name)
+end
+
 -- message with the hint that fits it, if any. source: the chunk's text,
 -- when the error is a syntax error of a chunk that is no file (the
 -- console's input); otherwise the file the message names is read.
@@ -108,7 +116,7 @@ function M.explain(message, source)
       end
     end
   end
-  local hint = property_with_colon(message, source)
+  local hint = property_with_colon(message, source) or method_as_value(message)
   if hint and not message:find(hint, 1, true) then return message .. " (" .. hint .. ")" end
   return message
 end

@@ -115,7 +115,8 @@ function M.arguments(n, truncate, vertical)
   end
   if n == nil then n = 20 end
   if type(n) ~= "number" or n ~= math.floor(n) then
-    error(("show: n must be a whole number of rows, not %s"):format(tostring(n)), 3)
+    local hint = type(n) == "boolean" and " (untruncated: show(20, false) or show{truncate = false})" or ""
+    error(("show: n must be a whole number of rows, not %s%s"):format(tostring(n), hint), 3)
   end
   if truncate ~= nil and type(truncate) ~= "boolean" and type(truncate) ~= "number" then
     error(("show: truncate must be a boolean or a number of characters, not a %s"):format(type(truncate)), 3)
