@@ -18,6 +18,7 @@ local column = require("tide.column")
 local checks = require("tide.checks")
 local batchlib = require("tide.batch")
 local execution = require("tide.execution")
+local input_files = require("tide.input_files")
 
 local M = {}
 local ID = T.ID
@@ -153,7 +154,9 @@ function M.install(dataframe)
         local rows = ffi.new("int64_t[?]", math.max(n, 1))
         local k = tonumber(C.tide_sample_rows(n, first, seed64, lo, hi, rows))
         if k == n then return batch end
-        return take(batch, rows, k)
+        local out = take(batch, rows, k)
+        if ctx.inputFiles then input_files.picked(ctx, batch, rows, k, out) end
+        return out
       end,
     })
   end

@@ -12,7 +12,8 @@
 -- The batch in flight moves on with the operators that keep its rows in
 -- order (M.carry, after each operator; tide.execution): project and
 -- withWatermark (the same rows), filter (the rows its mask keeps:
--- M.filtered, from tide.eval's filter), limit (its first rows), the
+-- M.filtered, from tide.eval's filter), limit (its first rows), sample
+-- and randomSplit (the rows they draw: M.picked), the
 -- slices of a large batch (M.slice) and a union (each side's rows,
 -- M.united); any other operator ends it.
 local ffi = require("ffi")
@@ -93,6 +94,31 @@ function M.filtered(ctx, batch, mask, out)
   M.record(ctx, out, kept)
 end
 
+-- out holds rows[0 .. k-1] of batch (increasing row indices, as a
+-- sample picks them): when batch was in flight, out is now, each run
+-- counting the picks in its range (a binary search a run, no loop a row).
+function M.picked(ctx, batch, rows, k, out)
+  local runs = M.of(ctx, batch)
+  if not runs then return end
+  -- how many picks are below row index `limit`
+  local function below(limit)
+    local lo, hi = 0, k
+    while lo < hi do
+      local mid = math.floor((lo + hi) / 2)
+      if rows[mid] < limit then lo = mid + 1 else hi = mid end
+    end
+    return lo
+  end
+  local kept, first, before = {}, 0, 0
+  for _, r in ipairs(runs) do
+    first = first + r.rows
+    local upto = below(first)
+    if upto > before then kept[#kept + 1] = { rows = upto - before, uri = r.uri, size = r.size } end
+    before = upto
+  end
+  M.record(ctx, out, kept)
+end
+
 -- A union's rows (out: left's, then right's) come from the files of each
 -- side's runs (nil: a side whose files are not known, "" for its rows).
 function M.united(ctx, out, left, left_runs, right, right_runs)
@@ -109,8 +135,11 @@ function M.united(ctx, out, left, left_runs, right, right_runs)
   M.record(ctx, out, runs)
 end
 
--- Operators whose output is their input's rows, all of them, in order.
+-- Operators whose output is their input's rows, all of them, in order;
+-- and those that keep some of them in order and move the batch in flight
+-- themselves (M.filtered, M.picked) or here (limit).
 local SAME_ROWS = { project = true, watermark = true, observe = true }
+local SOME_ROWS = { filter = true, limit = true, sample = true, randomSplit = true }
 
 -- After operator op made output from input: the batch in flight moves to
 -- output when op keeps its rows in order (a filter moved it already), and
@@ -119,7 +148,7 @@ function M.carry(op, input, output, ctx)
   local f = ctx.inputFiles
   if not f then return end
   local kind = op.kind
-  if f.batch == output and (SAME_ROWS[kind] or kind == "filter" or kind == "limit") then return end
+  if f.batch == output and (SAME_ROWS[kind] or SOME_ROWS[kind]) then return end
   if f.batch == input and SAME_ROWS[kind] and output:count() == input:count() then
     M.record(ctx, output, f.runs)
   elseif f.batch == input and kind == "limit" then

@@ -278,6 +278,20 @@ t.test("input_file_name() gives each row its file; inputFiles lists them", funct
   t.eq(#filtered, 2)
   t.ok(filtered[1].f:match("k=2/c%.csv$"), filtered[1].f)
   t.ok(filtered[2].f:match("k=4/d%.csv$"), filtered[2].f)
+  -- so do sample and randomSplit: every row drawn keeps its own file (n tells which)
+  local function files_of(rows)
+    local out = {}
+    for _, row in ipairs(rows) do out[#out + 1] = ("%d %s"):format(row.n, row.f:match("k=%d/[^/]*$")) end
+    return out
+  end
+  local expected = { ["1"] = "k=1/a.csv", ["2"] = "k=1/a.csv", ["3"] = "k=1/b.csv", ["4"] = "k=2/c.csv",
+    ["5"] = "k=4/d.csv" }
+  local sampled = files_of(df:sample(0.6, 11):select("n", F.input_file_name():alias("f")):collect())
+  t.ok(#sampled > 0 and #sampled < 5, "a sample: " .. #sampled .. " rows")
+  for _, line in ipairs(sampled) do t.eq(line, line:match("^%d") .. " " .. expected[line:match("^%d")]) end
+  local a, b = unpack(df:randomSplit({ 0.5, 0.5 }, 3))
+  local split = files_of(a:union(b):select("n", F.input_file_name():alias("f")):orderBy("n"):collect())
+  t.same_table(split, { "1 k=1/a.csv", "2 k=1/a.csv", "3 k=1/b.csv", "4 k=2/c.csv", "5 k=4/d.csv" })
 end)
 
 t.test("json and text reads of partitioned directories", function()
