@@ -97,12 +97,15 @@ local function property_with_colon(message, source)
   return hint
 end
 
--- What PySpark reaches as a property and tide as a method
--- (spark.streams.active, query.exception), used as a value: Lua says
--- "attempt to get length of field 'active' (a function value)".
+-- What PySpark reaches as a property and tide as a method, used as a
+-- value: Lua says "attempt to get length of field 'active' (a function
+-- value)" of #spark.streams.active.
+local PROPERTY_METHODS = { active = "spark.streams:active()", isActive = "query:isActive()" }
+
 local function method_as_value(message)
   local name = message:match("attempt to [%a ]- field '([%a_][%w_]*)' %(a function value%)")
-  return name and ("%s is a method in tide: call it, :%s()"):format(name, name)
+  local call = name and PROPERTY_METHODS[name]
+  return call and ("%s is a method in tide (a property in PySpark): %s"):format(name, call)
 end
 
 -- message with the hint that fits it, if any. source: the chunk's text,

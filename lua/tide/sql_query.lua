@@ -326,7 +326,16 @@ local function select_core(p, session, ctes, in_set)
     keys = group_by_all(df, items)
     if #keys == 0 then keys = nil end -- (every item an aggregate: one group)
   end
-  for _, o in ipairs(org.order) do o.expr = sq:scalars(o.expr, grouped) end
+  for _, o in ipairs(org.order) do
+    -- (Spark's CheckAnalysis takes IN and EXISTS in filters, joins,
+    -- aggregations, windows and projections, not in a sort)
+    if subquery.holdsPredicate(o.expr) then
+      error("spark:sql: [UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.UNSUPPORTED_IN_EXISTS_SUBQUERY] Unsupported subquery"
+        .. " expression: IN/EXISTS predicate subqueries are not taken in ORDER BY; compute the value in the select"
+        .. " list and order by its alias", 0)
+    end
+    o.expr = sq:scalars(o.expr, grouped)
+  end
   df = where and sq:where(where) or sq.df
   -- * as the FROM clause's own columns where subqueries joined more, and
   -- under GROUP BY ALL (its keys and items the same expressions)

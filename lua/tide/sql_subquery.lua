@@ -336,6 +336,17 @@ function Subqueries:column(expr)
   return col(name)
 end
 
+-- Whether node holds an EXISTS or IN subquery (not inside another
+-- subquery's query).
+function M.holdsPredicate(node)
+  if type(node) ~= "table" or getmetatable(node) then return false end
+  if node.k == "exists" or node.k == "insubquery" then return true end
+  for key, v in pairs(node) do
+    if key ~= "query" and M.holdsPredicate(v) then return true end
+  end
+  return false
+end
+
 -- Whether node is a subquery (a scalar one; with predicates, EXISTS and
 -- IN too).
 function M.isSubquery(node, predicates)
@@ -382,13 +393,29 @@ function Subqueries:values(node, opts)
     return { k = "alias", name = name, expr = call("first", ref) }
   end
   local walk
-  -- negated: whether NOTs (through ANDs and ORs only) make node's value
-  -- count negated, as it would once Spark's BooleanSimplification pushed
-  -- them down to it; an IN there is its NOT IN's complement (inValue).
+  -- negated: whether NOTs make node's value count negated, as it would
+  -- once Spark's optimizer pushed them down to it (BooleanSimplification,
+  -- through ANDs and ORs; SimplifyBinaryComparison, x = false as NOT x,
+  -- x = true as x, either side); an IN there is its NOT IN's complement
+  -- (inValue).
   local function walk_children(n, inside, negated)
-    local through = n.k == "not" or (n.k == "op" and (n.op == "and" or n.op == "or"))
-    local child_negated = through and (negated ~= (n.k == "not"))
-    local copy = aggregates.mapChildren(n, function(child) return walk(child, inside, child_negated) end)
+    local child_negated, literal_side = false, nil
+    if n.k == "not" then
+      child_negated = not negated
+    elseif n.k == "op" and (n.op == "and" or n.op == "or") then
+      child_negated = negated
+    elseif n.k == "op" and (n.op == "=" or n.op == "!=") then
+      for _, side in ipairs({ "left", "right" }) do
+        local lit_node = n[side]
+        if type(lit_node) == "table" and lit_node.k == "lit" and type(lit_node.value) == "boolean" then
+          literal_side = lit_node
+          child_negated = negated ~= ((n.op == "=") ~= lit_node.value)
+        end
+      end
+    end
+    local copy = aggregates.mapChildren(n, function(child)
+      return walk(child, inside, child ~= literal_side and child_negated)
+    end)
     -- (a window's PARTITION BY and ORDER BY are outside its function)
     if n.k == "window" and n.spec then
       copy.spec = S.mapWindowSpec(n.spec, function(child) return walk(child, inside, false) end)

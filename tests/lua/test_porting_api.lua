@@ -319,13 +319,14 @@ t.test("a property written with ':' (df:write:mode) gets a hint on Lua's syntax 
   local hints = require("tide.error_hints")
   -- PySpark's properties that are tide's methods, used as values
   out = run("print(#spark.streams.active)")
-  has(out, "attempt to get length of field 'active' (a function value) (active is a method in tide: call it,"
-    .. " :active())")
-  t.eq(hints.explain("x.lua:1: attempt to index field 'exception' (a function value)"),
-    "x.lua:1: attempt to index field 'exception' (a function value) (exception is a method in tide: call it,"
-      .. " :exception())")
-  t.eq(hints.explain("x.lua:1: attempt to index field 'exception' (a nil value)"),
-    "x.lua:1: attempt to index field 'exception' (a nil value)")
+  has(out, "attempt to get length of field 'active' (a function value) (active is a method in tide (a property in"
+    .. " PySpark): spark.streams:active())")
+  t.eq(hints.explain("x.lua:1: attempt to index field 'isActive' (a function value)"),
+    "x.lua:1: attempt to index field 'isActive' (a function value) (isActive is a method in tide (a property in"
+      .. " PySpark): query:isActive())")
+  -- a module's function (F.lit.value) is no such method
+  t.eq(hints.explain("x.lua:1: attempt to index field 'lit' (a function value)"),
+    "x.lua:1: attempt to index field 'lit' (a function value)")
   t.eq(hints.explain("stdin:1: function arguments expected near ':'", 'spark:conf:set("k", "v")'),
     "stdin:1: function arguments expected near ':' (conf is a property, reached with '.': spark.conf:set(...),"
       .. " not spark:conf:set(...))")

@@ -184,6 +184,18 @@ t.test("IN and EXISTS inside WHERE's other expressions (OR, NOT, CASE): their va
     "((a IN (listquery())) IS NULL)", "(NOT ((NOT (a IN (listquery()))) AND (a < 10)))" })
   t.same_table(t.rows(pushed), { "null|false|false|false|null", "5|false|false|false|false", "8|false|true|false|true",
     "11|false|true|false|true" })
+  -- and a comparison with a boolean literal as Spark's SimplifyBinaryComparison rewrites it first: x = false is
+  -- NOT x (null-aware there), x = true and x <> false are x, either side
+  local compared = spark:sql("SELECT a, (a IN (SELECT c FROM s2)) = false, (a IN (SELECT c FROM s2)) <> true,"
+    .. " (NOT (a IN (SELECT c FROM s2))) = false, true = (a IN (SELECT c FROM s2)) FROM s1 ORDER BY a")
+  t.same_table(t.rows(compared), { "null|false|false|false|false", "5|false|false|false|false",
+    "8|false|false|true|true", "11|false|false|true|true" })
+  t.same_table(q("SELECT * FROM s1 WHERE (a IN (SELECT c FROM s2)) = false"), {})
+  t.same_table(q("SELECT * FROM s1 WHERE false = (a NOT IN (SELECT c FROM s2 WHERE c > 7))"), { "8|8", "11|11" })
+  -- not in a sort, as Spark's CheckAnalysis; by the alias of a select item it is
+  t.raises(function() q("SELECT a FROM s1 ORDER BY a IN (SELECT c FROM s2)") end, "UNSUPPORTED_IN_EXISTS_SUBQUERY")
+  t.same_table(q("SELECT a, a IN (SELECT c FROM s2) AS hit FROM s1 ORDER BY hit DESC, a"),
+    { "8|true", "11|true", "null|false", "5|false" })
   -- CASE, and beside a scalar subquery, in an aggregate query and over a join
   t.same_table(q("SELECT id FROM ct t WHERE CASE WHEN EXISTS (SELECT 1 FROM cu u WHERE u.k = t.k) THEN v > 9"
     .. " ELSE true END ORDER BY id"), { "1", "2", "3", "4" })
