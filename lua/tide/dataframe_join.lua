@@ -242,6 +242,7 @@ local function side_outputs(out, df, side, nullable, skip)
     if not (skip and skip[i]) then
       local field = T.field(f.name, f.dataType, f.nullable or nullable)
       field.origin, field.qualifier, field.voidType = df._plan, df._alias or f.qualifier, f.voidType
+      field.ml = f.ml -- (a column's ML attribute, a StringIndexer's labels, survives the join as in Spark)
       out[#out + 1] = { side = side, index = i - 1, field = field }
     end
   end

@@ -370,6 +370,11 @@ t.test("IndexToString inverts StringIndexer, reading the labels from the column'
   local renamed = indexed:select(F.col("i"):alias("k")):filter("k > 0")
   t.same_table(column(ml.IndexToString { inputCol = "k", outputCol = "s" }:transform(renamed), "s"),
     { "a", "b", "b", "d" })
+  -- and through a join, either side, as Spark keeps an attribute's metadata
+  local ids = indexed:withColumn("id", F.monotonically_increasing_id())
+  local other = ids:select("id"):join(ids:select("id", "i"), "id"):orderBy("id")
+  t.same_table(column(ml.IndexToString { inputCol = "i", outputCol = "s2" }:transform(other), "s2"),
+    column(letters, "s"))
   -- the metadata's shape is unchanged for those who compare it
   t.same_table(indexed.schema.fields[2].ml, { nominal = true, numValues = 4 })
 end)

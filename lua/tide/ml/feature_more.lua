@@ -58,7 +58,7 @@ local function labels_of(stage, field)
   local values = field.ml and field.ml.nominal and field.ml.values
   if not values then
     base.fail(("IndexToString: column %s carries no labels in its metadata (a StringIndexer's output does, "
-      .. "also after select, alias or filter, not after a computation); set labels"):format(field.name))
+      .. "also after select, alias, filter or a join, not after a computation); set labels"):format(field.name))
   end
   return values
 end
