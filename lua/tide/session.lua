@@ -87,6 +87,21 @@ local KNOWN = {
     want = "a whole number >= 1",
     allowed = function(v) return whole_number(v, 1) end,
   },
+  -- Settings that change what a query computes, taken at Spark's default
+  -- only: a job that asks for the other semantics is told, not given
+  -- these silently (tide's expressions are Spark's without ANSI mode:
+  -- overflow wraps, a cast that fails gives NULL; names match whatever
+  -- their case).
+  ["spark.sql.ansi.enabled"] = {
+    default = "false",
+    want = "false (tide computes as Spark does without ANSI mode: overflow wraps, a failed cast gives NULL)",
+    allowed = function(v) return tostring(v):lower() == "false" end,
+  },
+  ["spark.sql.caseSensitive"] = {
+    default = "false",
+    want = "false (tide resolves names whatever their case, as Spark's default)",
+    allowed = function(v) return tostring(v):lower() == "false" end,
+  },
   -- The zone in which text without one is read and timestamps are shown
   -- and split into fields (engine/time_zone.c). Spark's default is the
   -- JVM's zone; tide's, when unset, is UTC.

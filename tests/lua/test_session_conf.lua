@@ -54,6 +54,14 @@ t.test("Spark's settings: checked as Spark checks them, the others kept as given
   t.raises(function() spark.conf:set("spark.sql.session.timeZone", "Europe/Pariss") end,
     'spark.sql.session.timeZone must be a time zone Spark takes')
   spark.conf:set("spark.sql.session.timeZone", "UTC")
+  -- settings that change what a query computes: Spark's default taken, the other refused, not ignored
+  t.eq(spark.conf:get("spark.sql.ansi.enabled"), "false")
+  spark.conf:set("spark.sql.ansi.enabled", false)
+  spark.conf:set("spark.sql.caseSensitive", "FALSE")
+  t.raises(function() spark.conf:set("spark.sql.ansi.enabled", true) end,
+    "spark.sql.ansi.enabled must be false %(tide computes as Spark does without ANSI mode")
+  t.raises(function() spark:sql("SET spark.sql.ansi.enabled=true") end, "spark.sql.ansi.enabled must be false")
+  t.raises(function() spark.conf:set("spark.sql.caseSensitive", "true") end, "spark.sql.caseSensitive must be false")
   spark.conf:set("spark.app.name", "ported job")
   t.eq(spark.conf:get("spark.app.name"), "ported job")
   t.raises(function() spark.conf:set("spark.app.name", nil) end, "spark.conf:unset")
