@@ -221,12 +221,7 @@ tide_batch *tide_array_step_batch(const tide_batch *input, const int32_t *outer,
         int64_t i = candidates < 0 ? j : rows[j];
         if (tide_valid(arr, i) && off[i + 1] - off[i] > k) rows[m] = i, elements[m++] = off[i] + k;
     }
-    for (int32_t c = 0; c < n_outer; c++) {
-        const tide_column *src = &input->columns[outer[c]];
-        if (kernel_gather(out, &out->columns[c], src->name, &src, 1, NULL, rows, m, errbuf,
-                          errlen) != 0)
-            goto fail;
-    }
+    if (gather_outer(out, input, outer, n_outer, rows, m, errbuf, errlen) != 0) goto fail;
     const tide_column *el = &arr->children[0];
     if (kernel_gather(out, &out->columns[n_outer], "acc", &acc, 1, NULL, rows, m, errbuf, errlen) !=
             0 ||

@@ -29,27 +29,33 @@ static int check_arrays(const tide_column *const *arrs, int32_t k, const char *w
     return 0;
 }
 
-/* What a result row holds: elements (which source array, which element
-   row), appended row after row; sized for `cap` elements up front. */
+/* What the result rows hold: elements (which source array, which element
+   row), appended row after row, and the rows' offsets into them (row i:
+   [bounds[i], bounds[i + 1])); sized for n rows and `cap` elements up
+   front. */
 typedef struct picks {
     int32_t *which;
-    int64_t *rows;
+    int64_t *rows, *bounds;
     int64_t used, cap;
 } picks;
 
-static int picks_init(picks *p, int64_t cap)
+static int picks_init(picks *p, int64_t n, int64_t cap)
 {
     p->used = 0;
     p->cap = cap > 0 ? cap : 1;
     p->which = malloc(sizeof *p->which * (size_t)p->cap);
     p->rows = malloc(sizeof *p->rows * (size_t)p->cap);
-    return p->which && p->rows ? 0 : -1;
+    p->bounds = malloc(sizeof *p->bounds * (size_t)(n + 1));
+    if (!p->which || !p->rows || !p->bounds) return -1;
+    p->bounds[0] = 0;
+    return 0;
 }
 
 static void picks_free(picks *p)
 {
     free(p->which);
     free(p->rows);
+    free(p->bounds);
 }
 
 static void pick(picks *p, int32_t which, int64_t row)
@@ -58,31 +64,47 @@ static void pick(picks *p, int32_t which, int64_t row)
     p->rows[p->used++] = row;
 }
 
+/* Row i holds the picks made since row i - 1 ended. */
+static void end_row(picks *p, int64_t i)
+{
+    p->bounds[i + 1] = p->used;
+}
+
 /* dst: an array column of n rows, valid where every arrs[] row is (and
-   `valid`, when given, says so), row i holding the picks
-   [bounds[i], bounds[i + 1]) from the element columns of arrs. */
-static int finish(tide_batch *out, tide_column *dst, const tide_column *const *arrs, int32_t k,
-                  const uint8_t *valid, const picks *p, const int64_t *bounds, char *errbuf,
-                  size_t errlen)
+   `valid`, when given, says so), holding p's rows of the columns el[] (p's
+   which picks among them). */
+static int finish_from(tide_batch *out, tide_column *dst, const tide_column *const *arrs, int32_t k,
+                       const uint8_t *valid, const picks *p, const tide_column *const *el,
+                       int32_t k_el, char *errbuf, size_t errlen)
 {
     int64_t n = arrs[0]->length;
     if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
         kernel_validity_and(out, dst, arrs[0], k > 1 ? arrs[1] : NULL) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
-    for (int32_t a = 2; a < k; a++)
-        for (int64_t i = 0; i < n; i++)
-            if (!tide_valid(arrs[a], i) && kernel_validity(out, dst) == 0) tide_mark_null(dst, i);
-    for (int64_t i = 0; valid && i < n; i++)
-        if (!valid[i] && kernel_validity(out, dst) == 0) tide_mark_null(dst, i);
-    memcpy(dst->values, bounds, sizeof *bounds * (size_t)(n + 1));
-    const tide_column *el[8];
-    for (int32_t a = 0; a < k; a++)
-        el[a] = &arrs[a]->children[0];
-    if (kernel_gather(out, &dst->children[0], "element", el, k, p->which, p->rows, p->used, errbuf,
-                      errlen) != 0)
+    for (int64_t i = 0; i < n; i++) {
+        int null = valid && !valid[i];
+        for (int32_t a = 2; a < k; a++)
+            null |= !tide_valid(arrs[a], i);
+        if (!null) continue;
+        if (kernel_validity(out, dst) != 0) return kernel_error(errbuf, errlen, "out of memory");
+        tide_mark_null(dst, i);
+    }
+    memcpy(dst->values, p->bounds, sizeof *p->bounds * (size_t)(n + 1));
+    if (kernel_gather(out, &dst->children[0], "element", el, k_el, p->which, p->rows, p->used,
+                      errbuf, errlen) != 0)
         return -1;
     kernel_finish(dst);
     return 0;
+}
+
+/* finish_from the element columns of arrs. */
+static int finish(tide_batch *out, tide_column *dst, const tide_column *const *arrs, int32_t k,
+                  const uint8_t *valid, const picks *p, char *errbuf, size_t errlen)
+{
+    const tide_column *el[8];
+    for (int32_t a = 0; a < k; a++)
+        el[a] = &arrs[a]->children[0];
+    return finish_from(out, dst, arrs, k, valid, p, el, k, errbuf, errlen);
 }
 
 /* ---- one array ------------------------------------------------------------ */
@@ -95,7 +117,7 @@ int tide_eval_array_extreme(tide_batch *out, const tide_column *arr, int32_t max
     const int64_t *off = offsets_of(arr);
     const tide_column *el = &arr->children[0];
     picks p = {0};
-    if (picks_init(&p, n) != 0) {
+    if (picks_init(&p, n, n) != 0) {
         picks_free(&p);
         return kernel_error(errbuf, errlen, "out of memory");
     }
@@ -123,14 +145,12 @@ int tide_eval_array_slice(tide_batch *out, const tide_column *arr, const tide_co
     const int64_t *off = offsets_of(arr);
     const int32_t *st = start->values, *len = length->values;
     uint8_t *valid = malloc((size_t)n + 1);
-    int64_t *bounds = malloc(sizeof *bounds * (size_t)(n + 1));
     picks p = {0};
     int rc = -1;
-    if (!valid || !bounds || picks_init(&p, n ? off[n] - off[0] : 0) != 0) {
+    if (!valid || picks_init(&p, n, n ? off[n] - off[0] : 0) != 0) {
         kernel_error(errbuf, errlen, "out of memory");
         goto done;
     }
-    bounds[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         valid[i] = (uint8_t)(tide_valid(start, i) && tide_valid(length, i));
         if (valid[i] && tide_valid(arr, i)) {
@@ -151,12 +171,11 @@ int tide_eval_array_slice(tide_batch *out, const tide_column *arr, const tide_co
             for (int64_t e = from < 0 ? size : from; e < size && e < from + len[i]; e++)
                 pick(&p, 0, off[i] + e);
         }
-        bounds[i + 1] = p.used;
+        end_row(&p, i);
     }
-    rc = finish(out, dst, &arr, 1, valid, &p, bounds, errbuf, errlen);
+    rc = finish(out, dst, &arr, 1, valid, &p, errbuf, errlen);
 done:
     free(valid);
-    free(bounds);
     picks_free(&p);
     return rc;
 }
@@ -167,22 +186,19 @@ int tide_eval_array_reverse(tide_batch *out, const tide_column *arr, tide_column
     if (check_arrays(&arr, 1, "reverse", errbuf, errlen) != 0) return -1;
     int64_t n = arr->length;
     const int64_t *off = offsets_of(arr);
-    int64_t *bounds = malloc(sizeof *bounds * (size_t)(n + 1));
     picks p = {0};
     int rc = -1;
-    if (!bounds || picks_init(&p, n ? off[n] - off[0] : 0) != 0) {
+    if (picks_init(&p, n, n ? off[n] - off[0] : 0) != 0) {
         kernel_error(errbuf, errlen, "out of memory");
         goto done;
     }
-    bounds[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         for (int64_t e = off[i + 1] - 1; e >= off[i]; e--)
             pick(&p, 0, e);
-        bounds[i + 1] = p.used;
+        end_row(&p, i);
     }
-    rc = finish(out, dst, &arr, 1, NULL, &p, bounds, errbuf, errlen);
+    rc = finish(out, dst, &arr, 1, NULL, &p, errbuf, errlen);
 done:
-    free(bounds);
     picks_free(&p);
     return rc;
 }
@@ -197,15 +213,13 @@ int tide_eval_array_flatten(tide_batch *out, const tide_column *arr, tide_column
     int64_t n = arr->length;
     const int64_t *off = offsets_of(arr), *ioff = offsets_of(inner);
     uint8_t *valid = malloc((size_t)n + 1);
-    int64_t *bounds = malloc(sizeof *bounds * (size_t)(n + 1));
     picks p = {0};
     int rc = -1;
     int64_t total = n && inner->length ? ioff[inner->length] - ioff[0] : 0;
-    if (!valid || !bounds || picks_init(&p, total) != 0) {
+    if (!valid || picks_init(&p, n, total) != 0) {
         kernel_error(errbuf, errlen, "out of memory");
         goto done;
     }
-    bounds[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         /* a null inner array makes the row null, as Spark's */
         valid[i] = 1;
@@ -214,24 +228,13 @@ int tide_eval_array_flatten(tide_batch *out, const tide_column *arr, tide_column
         for (int64_t e = off[i]; valid[i] && tide_valid(arr, i) && e < off[i + 1]; e++)
             for (int64_t x = ioff[e]; x < ioff[e + 1]; x++)
                 pick(&p, 0, x);
-        bounds[i + 1] = p.used;
+        end_row(&p, i);
     }
     /* the picks are rows of the inner arrays' elements: gather from there */
-    if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
-        kernel_validity_and(out, dst, arr, NULL) != 0) {
-        kernel_error(errbuf, errlen, "out of memory");
-        goto done;
-    }
-    for (int64_t i = 0; i < n; i++)
-        if (!valid[i] && kernel_validity(out, dst) == 0) tide_mark_null(dst, i);
-    memcpy(dst->values, bounds, sizeof *bounds * (size_t)(n + 1));
     const tide_column *el = &inner->children[0];
-    rc = kernel_gather(out, &dst->children[0], "element", &el, 1, NULL, p.rows, p.used, errbuf,
-                       errlen);
-    if (rc == 0) kernel_finish(dst);
+    rc = finish_from(out, dst, &arr, 1, valid, &p, &el, 1, errbuf, errlen);
 done:
     free(valid);
-    free(bounds);
     picks_free(&p);
     return rc;
 }
@@ -246,14 +249,12 @@ int tide_eval_array_concat(tide_batch *out, const tide_column *const *arrs, int3
         const int64_t *off = offsets_of(arrs[a]);
         total += n ? off[n] - off[0] : 0;
     }
-    int64_t *bounds = malloc(sizeof *bounds * (size_t)(n + 1));
     picks p = {0};
     int rc = -1;
-    if (!bounds || picks_init(&p, total) != 0) {
+    if (picks_init(&p, n, total) != 0) {
         kernel_error(errbuf, errlen, "out of memory");
         goto done;
     }
-    bounds[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         /* a row null in the result holds no elements (the layout's rule) */
         int valid = 1;
@@ -264,11 +265,10 @@ int tide_eval_array_concat(tide_batch *out, const tide_column *const *arrs, int3
             for (int64_t e = off[i]; e < off[i + 1]; e++)
                 pick(&p, a, e);
         }
-        bounds[i + 1] = p.used;
+        end_row(&p, i);
     }
-    rc = finish(out, dst, arrs, k, NULL, &p, bounds, errbuf, errlen);
+    rc = finish(out, dst, arrs, k, NULL, &p, errbuf, errlen);
 done:
-    free(bounds);
     picks_free(&p);
     return rc;
 }
@@ -307,24 +307,21 @@ int tide_eval_array_remove(tide_batch *out, const tide_column *arr, const tide_c
     int64_t n = arr->length;
     const int64_t *off = offsets_of(arr);
     uint8_t *valid = malloc((size_t)n + 1);
-    int64_t *bounds = malloc(sizeof *bounds * (size_t)(n + 1));
     picks p = {0};
     int rc = -1;
-    if (!valid || !bounds || picks_init(&p, n ? off[n] - off[0] : 0) != 0) {
+    if (!valid || picks_init(&p, n, n ? off[n] - off[0] : 0) != 0) {
         kernel_error(errbuf, errlen, "out of memory");
         goto done;
     }
-    bounds[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         valid[i] = (uint8_t)tide_valid(value, i);
         for (int64_t e = off[i]; valid[i] && e < off[i + 1]; e++)
             if (!tide_valid(el, e) || !tide_same_value(el, e, value, i)) pick(&p, 0, e);
-        bounds[i + 1] = p.used;
+        end_row(&p, i);
     }
-    rc = finish(out, dst, &arr, 1, valid, &p, bounds, errbuf, errlen);
+    rc = finish(out, dst, &arr, 1, valid, &p, errbuf, errlen);
 done:
     free(valid);
-    free(bounds);
     picks_free(&p);
     return rc;
 }
@@ -387,21 +384,19 @@ int tide_eval_array_set_op(tide_batch *out, const tide_column *a, const tide_col
         if (len > longest) longest = len;
         total += len;
     }
-    int64_t *bounds = malloc(sizeof *bounds * (size_t)(n + 1));
     picks p = {0};
     element_set s;
     int rc = -1;
     memset(&s, 0, sizeof s);
-    if (!bounds || picks_init(&p, total) != 0 ||
+    if (picks_init(&p, n, total) != 0 ||
         set_init(&s, &a->children[0], &b->children[0], longest) != 0) {
         kernel_error(errbuf, errlen, "out of memory");
         goto done;
     }
-    bounds[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         s.now = i;
         if (!tide_valid(a, i) || !tide_valid(b, i)) { /* null: no elements */
-            bounds[i + 1] = p.used;
+            end_row(&p, i);
             continue;
         }
         /* b's values (and whether it holds a null) first, but for a union,
@@ -442,11 +437,10 @@ int tide_eval_array_set_op(tide_batch *out, const tide_column *a, const tide_col
                 pick(&p, w, e);
             }
         }
-        bounds[i + 1] = p.used;
+        end_row(&p, i);
     }
-    rc = finish(out, dst, arrs, 2, NULL, &p, bounds, errbuf, errlen);
+    rc = finish(out, dst, arrs, 2, NULL, &p, errbuf, errlen);
 done:
-    free(bounds);
     picks_free(&p);
     free(s.which);
     free(s.rows);
@@ -506,10 +500,9 @@ int tide_eval_array_insert(tide_batch *out, const tide_column *arr, const tide_c
     const int64_t *off = offsets_of(arr);
     const int32_t *at = pos->values;
     uint8_t *valid = malloc((size_t)n + 1);
-    int64_t *bounds = malloc(sizeof *bounds * (size_t)(n + 1));
     picks p = {0};
     int rc = -1;
-    if (!valid || !bounds) {
+    if (!valid) {
         kernel_error(errbuf, errlen, "out of memory");
         goto done;
     }
@@ -536,11 +529,10 @@ int tide_eval_array_insert(tide_batch *out, const tide_column *arr, const tide_c
         }
         total += size;
     }
-    if (picks_init(&p, total) != 0) {
+    if (picks_init(&p, n, total) != 0) {
         kernel_error(errbuf, errlen, "out of memory");
         goto done;
     }
-    bounds[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         if (valid[i]) {
             int64_t len = off[i + 1] - off[i], k = at[i];
@@ -560,28 +552,12 @@ int tide_eval_array_insert(tide_batch *out, const tide_column *arr, const tide_c
                 if (where >= len) pick(&p, 1, i);
             }
         }
-        bounds[i + 1] = p.used;
+        end_row(&p, i);
     }
-    if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0) {
-        kernel_error(errbuf, errlen, "out of memory");
-        goto done;
-    }
-    for (int64_t i = 0; i < n; i++) {
-        if (valid[i]) continue;
-        if (kernel_validity(out, dst) != 0) {
-            kernel_error(errbuf, errlen, "out of memory");
-            goto done;
-        }
-        tide_mark_null(dst, i);
-    }
-    memcpy(dst->values, bounds, sizeof *bounds * (size_t)(n + 1));
     const tide_column *srcs[2] = {&arr->children[0], item};
-    rc = kernel_gather(out, &dst->children[0], "element", srcs, 2, p.which, p.rows, p.used, errbuf,
-                       errlen);
-    if (rc == 0) kernel_finish(dst);
+    rc = finish_from(out, dst, &arr, 1, valid, &p, srcs, 2, errbuf, errlen);
 done:
     free(valid);
-    free(bounds);
     picks_free(&p);
     return rc;
 }
@@ -592,15 +568,13 @@ int tide_eval_array_shuffle(tide_batch *out, const tide_column *arr, uint64_t se
     if (check_arrays(&arr, 1, "shuffle", errbuf, errlen) != 0) return -1;
     int64_t n = arr->length;
     const int64_t *off = offsets_of(arr);
-    int64_t *bounds = malloc(sizeof *bounds * (size_t)(n + 1));
     picks p = {0};
     int rc = -1;
-    if (!bounds || picks_init(&p, n ? off[n] - off[0] : 0) != 0) {
+    if (picks_init(&p, n, n ? off[n] - off[0] : 0) != 0) {
         kernel_error(errbuf, errlen, "out of memory");
         goto done;
     }
     if (!seeded) seed = tide_random_seed();
-    bounds[0] = 0;
     for (int64_t i = 0; i < n; i++) {
         /* a seeded row's order comes from its own number, however the
            rows before it were cut into batches */
@@ -614,11 +588,10 @@ int tide_eval_array_shuffle(tide_batch *out, const tide_column *arr, uint64_t se
             rows[e] = rows[j];
             rows[j] = t;
         }
-        bounds[i + 1] = p.used;
+        end_row(&p, i);
     }
-    rc = finish(out, dst, &arr, 1, NULL, &p, bounds, errbuf, errlen);
+    rc = finish(out, dst, &arr, 1, NULL, &p, errbuf, errlen);
 done:
-    free(bounds);
     picks_free(&p);
     return rc;
 }

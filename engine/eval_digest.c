@@ -12,9 +12,9 @@
  * would give other values; it is written out here, checked against
  * Spark's own class (tests/lua/test_text_functions.lua).
  */
-#include "decimal128.h"
 #include "ffi/text.h"
 #include "kernel.h"
+#include "spark_hash.h"
 
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -353,17 +353,10 @@ static uint32_t hash_decimal(const tide_column *c, int64_t row, uint32_t seed)
 {
     i128 v = dec_load((const char *)c->values + 16 * row);
     if (c->precision <= 18) return hash_long((uint64_t)(int64_t)v, seed);
-    /* BigInteger.toByteArray: big-endian two's complement, shortest form
-       that keeps the sign bit. */
     unsigned char b[16];
-    u128 u = (u128)v;
-    for (int k = 0; k < 16; k++)
-        b[15 - k] = (unsigned char)(u >> (8 * k));
-    int start = 0;
-    while (start < 15 && ((b[start] == 0x00 && !(b[start + 1] & 0x80)) ||
-                          (b[start] == 0xff && (b[start + 1] & 0x80))))
-        start++;
-    return hash_bytes(b + start, 16 - start, seed);
+    int32_t len;
+    const unsigned char *p = spark_hash_decimal_bytes(v, b, &len);
+    return hash_bytes(p, len, seed);
 }
 
 /* The hash of row `row` of c (valid there) chained onto seed. */
@@ -378,20 +371,10 @@ static uint32_t hash_value(const tide_column *c, int64_t row, uint32_t seed)
     case TIDE_INT64:
     case TIDE_TIMESTAMP:
         return hash_long((uint64_t)((const int64_t *)c->values)[row], seed);
-    case TIDE_FLOAT32: {
-        float f = ((const float *)c->values)[row];
-        uint32_t bits = 0x7fc00000u; /* floatToIntBits: one NaN */
-        if (f == 0.0f) f = 0.0f;     /* -0.0 hashes as 0.0 */
-        if (f == f) memcpy(&bits, &f, 4);
-        return hash_int(bits, seed);
-    }
-    case TIDE_FLOAT64: {
-        double d = ((const double *)c->values)[row];
-        uint64_t bits = 0x7ff8000000000000ull;
-        if (d == 0.0) d = 0.0;
-        if (d == d) memcpy(&bits, &d, 8);
-        return hash_long(bits, seed);
-    }
+    case TIDE_FLOAT32:
+        return hash_int(spark_hash_float_bits(((const float *)c->values)[row]), seed);
+    case TIDE_FLOAT64:
+        return hash_long(spark_hash_double_bits(((const double *)c->values)[row]), seed);
     case TIDE_DECIMAL:
         return hash_decimal(c, row, seed);
     case TIDE_STRING:

@@ -11,11 +11,10 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "decimal128.h"
 #include "kernel.h"
+#include "spark_hash.h"
 
 #include <math.h>
-#include <string.h>
 
 static uint64_t hash_int(int32_t v, uint64_t seed)
 {
@@ -37,16 +36,10 @@ static uint64_t hash_decimal(const tide_column *c, int64_t row, uint64_t seed)
 {
     i128 v = dec_load((const char *)c->values + 16 * row);
     if (c->precision <= 18) return hash_long((int64_t)v, seed);
-    /* BigInteger.toByteArray: big-endian two's complement, shortest form
-       that keeps the sign bit. */
-    uint8_t b[16];
-    u128 u = (u128)v;
-    for (int k = 0; k < 16; k++) b[15 - k] = (uint8_t)(u >> (8 * k));
-    int start = 0;
-    while (start < 15 && ((b[start] == 0x00 && !(b[start + 1] & 0x80)) ||
-                          (b[start] == 0xff && (b[start + 1] & 0x80))))
-        start++;
-    return XXH64(b + start, (size_t)(16 - start), seed);
+    unsigned char b[16];
+    int32_t len;
+    const unsigned char *p = spark_hash_decimal_bytes(v, b, &len);
+    return XXH64(p, (size_t)len, seed);
 }
 
 /* The hash of row `row` of c chained onto seed (c valid there). */
@@ -58,22 +51,10 @@ static uint64_t hash_value(const tide_column *c, int64_t row, uint64_t seed)
     case TIDE_DATE: return hash_int(((const int32_t *)c->values)[row], seed);
     case TIDE_INT64:
     case TIDE_TIMESTAMP: return hash_long(((const int64_t *)c->values)[row], seed);
-    case TIDE_FLOAT32: {
-        float f = ((const float *)c->values)[row];
-        if (f == 0.0f) f = 0.0f;
-        int32_t bits;
-        if (f != f) bits = 0x7fc00000;
-        else memcpy(&bits, &f, 4);
-        return hash_int(bits, seed);
-    }
-    case TIDE_FLOAT64: {
-        double d = ((const double *)c->values)[row];
-        if (d == 0.0) d = 0.0;
-        int64_t bits;
-        if (d != d) bits = 0x7ff8000000000000LL;
-        else memcpy(&bits, &d, 8);
-        return hash_long(bits, seed);
-    }
+    case TIDE_FLOAT32:
+        return hash_int((int32_t)spark_hash_float_bits(((const float *)c->values)[row]), seed);
+    case TIDE_FLOAT64:
+        return hash_long((int64_t)spark_hash_double_bits(((const double *)c->values)[row]), seed);
     case TIDE_DECIMAL: return hash_decimal(c, row, seed);
     case TIDE_STRING:
     case TIDE_BINARY: {

@@ -107,6 +107,30 @@ void tide_regex_free(tide_regex *re)
 
 /* ---- finding matches as Java does ------------------------------------------ */
 
+/* A match that failed (code < 0, other than PCRE2_ERROR_NOMATCH) as an error. */
+static int match_error(int code, char *errbuf, size_t errlen)
+{
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(code, msg, sizeof msg);
+    return kernel_error(errbuf, errlen, "regular expression: %s", (const char *)msg);
+}
+
+/* re's match data, and dst as a `type` column of s's rows (with room for
+   `bytes`) valid where s is; NULL, with errbuf, when out of memory. */
+static pcre2_match_data *start_matching(tide_batch *out, const tide_column *s, const tide_regex *re,
+                                        int32_t type, int64_t bytes, tide_column *dst, char *errbuf,
+                                        size_t errlen)
+{
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    if (!md || kernel_alloc(out, dst, "", type, 0, 0, s->length, bytes) != 0 ||
+        kernel_validity_and(out, dst, s, NULL) != 0) {
+        pcre2_match_data_free(md);
+        kernel_error(errbuf, errlen, "out of memory");
+        return NULL;
+    }
+    return md;
+}
+
 int regex_find_next(regex_finder *f, size_t *start, size_t *end, char *errbuf, size_t errlen)
 {
     if (f->done || f->from > f->len) return 0;
@@ -115,11 +139,7 @@ int regex_find_next(regex_finder *f, size_t *start, size_t *end, char *errbuf, s
         f->done = 1;
         return 0;
     }
-    if (rc < 0) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(rc, msg, sizeof msg);
-        return kernel_error(errbuf, errlen, "regular expression: %s", (const char *)msg);
-    }
+    if (rc < 0) return match_error(rc, errbuf, errlen);
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(f->md);
     *start = ov[0];
     *end = ov[1];
@@ -211,12 +231,12 @@ int tide_eval_regexp_replace(tide_batch *out, const tide_column *s, const tide_r
     if (s->type != TIDE_STRING) return kernel_error(errbuf, errlen, "regexp_replace needs a string column");
     replacement rep = {0};
     int rc = parse_replacement(re, replacement_text, replacement_len, &rep, errbuf, errlen);
-    pcre2_match_data *md = rc == 0 ? pcre2_match_data_create_from_pattern(re->code, NULL) : NULL;
     int64_t n = s->length;
     const int32_t *off = s->values;
-    if (rc == 0 && (!md || kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, n, n ? off[n] - off[0] : 0) != 0 ||
-                    kernel_validity_and(out, dst, s, NULL) != 0))
-        rc = kernel_error(errbuf, errlen, "out of memory");
+    pcre2_match_data *md = rc == 0 ? start_matching(out, s, re, TIDE_STRING, n ? off[n] - off[0] : 0,
+                                                    dst, errbuf, errlen)
+                                   : NULL;
+    if (!md) rc = -1;
     int64_t used = 0;
     for (int64_t i = 0; rc == 0 && i < n; i++) {
         if (tide_valid(s, i)) {
@@ -366,10 +386,9 @@ int tide_eval_split(tide_batch *out, const tide_column *s, const tide_regex *re,
     if (s->type != TIDE_STRING) return kernel_error(errbuf, errlen, "split needs a string column");
     int64_t n = s->length;
     const int32_t *off = s->values;
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
-    if (!md || kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
-        kernel_validity_and(out, dst, s, NULL) != 0 ||
-        tide_column_init(out, &dst->children[0], "element", TIDE_STRING, n * 2) != 0) {
+    pcre2_match_data *md = start_matching(out, s, re, TIDE_ARRAY, 0, dst, errbuf, errlen);
+    if (!md) return -1;
+    if (tide_column_init(out, &dst->children[0], "element", TIDE_STRING, n * 2) != 0) {
         pcre2_match_data_free(md);
         return kernel_error(errbuf, errlen, "out of memory");
     }
@@ -396,21 +415,15 @@ int tide_eval_regex_match(tide_batch *out, const tide_column *s, const tide_rege
     if (s->type != TIDE_STRING) return kernel_error(errbuf, errlen, "LIKE/RLIKE need a string column");
     int64_t n = s->length;
     const int32_t *off = s->values;
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
-    if (!md || kernel_alloc(out, dst, "", TIDE_BOOL, 0, 0, n, 0) != 0 ||
-        kernel_validity_and(out, dst, s, NULL) != 0) {
-        pcre2_match_data_free(md);
-        return kernel_error(errbuf, errlen, "out of memory");
-    }
+    pcre2_match_data *md = start_matching(out, s, re, TIDE_BOOL, 0, dst, errbuf, errlen);
+    if (!md) return -1;
     uint8_t *r = dst->values;
     for (int64_t i = 0; i < n; i++) {
         if (!tide_valid(s, i)) continue;
         int rc = pcre2_match(re->code, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0, md, NULL);
         if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
-            PCRE2_UCHAR msg[256];
-            pcre2_get_error_message(rc, msg, sizeof msg);
             pcre2_match_data_free(md);
-            return kernel_error(errbuf, errlen, "regular expression: %s", (const char *)msg);
+            return match_error(rc, errbuf, errlen);
         }
         r[i] = rc >= 0;
     }
@@ -432,12 +445,8 @@ int tide_eval_regexp_extract(tide_batch *out, const tide_column *s, const tide_r
                             group);
     int64_t n = s->length;
     const int32_t *off = s->values;
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re->code, NULL);
-    if (!md || kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, n, 0) != 0 ||
-        kernel_validity_and(out, dst, s, NULL) != 0) {
-        pcre2_match_data_free(md);
-        return kernel_error(errbuf, errlen, "out of memory");
-    }
+    pcre2_match_data *md = start_matching(out, s, re, TIDE_STRING, 0, dst, errbuf, errlen);
+    if (!md) return -1;
     int64_t used = 0;
     int rc = 0;
     for (int64_t i = 0; rc == 0 && i < n; i++) {
@@ -451,9 +460,7 @@ int tide_eval_regexp_extract(tide_batch *out, const tide_column *s, const tide_r
                     rc =
                         kernel_str_append(out, dst, &used, p + a, (int64_t)(b - a), errbuf, errlen);
             } else if (m != PCRE2_ERROR_NOMATCH) {
-                PCRE2_UCHAR msg[256];
-                pcre2_get_error_message(m, msg, sizeof msg);
-                rc = kernel_error(errbuf, errlen, "regular expression: %s", (const char *)msg);
+                rc = match_error(m, errbuf, errlen);
             }
         }
         kernel_str_end(dst, i, used);

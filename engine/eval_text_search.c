@@ -84,6 +84,25 @@ int tide_eval_find_in_set(tide_batch *out, const tide_column *word, const tide_c
     return 0;
 }
 
+/* The checks and the result of a function of a string, a string to look
+   for and a third argument (substring_index, replace, split_part), all of
+   one length: dst a string column with room for s's bytes, NULL where any
+   argument is. */
+static int search_start(tide_batch *out, const char *fn, const tide_column *s,
+                        const tide_column *search, const tide_column *third, int32_t third_type,
+                        const char *third_what, tide_column *dst, char *errbuf, size_t errlen)
+{
+    int64_t n = s->length;
+    if (text_check(s, TIDE_STRING, n, fn, "a string", errbuf, errlen) ||
+        text_check(search, TIDE_STRING, n, fn, "a string", errbuf, errlen) ||
+        text_check(third, third_type, n, fn, third_what, errbuf, errlen))
+        return -1;
+    if (text_alloc(out, dst, TIDE_STRING, n, text_data_bytes(s), s, search) != 0 ||
+        kernel_validity_and(out, dst, dst, third) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    return 0;
+}
+
 /* ---- substring_index ---------------------------------------------------------- */
 
 /* The last byte index at or before `from` where needle starts (-1: none),
@@ -126,14 +145,10 @@ int tide_eval_substring_index(tide_batch *out, const tide_column *s, const tide_
                               const tide_column *count, tide_column *dst, char *errbuf,
                               size_t errlen)
 {
-    int64_t n = s->length;
-    if (text_check(s, TIDE_STRING, n, "substring_index", "a string", errbuf, errlen) ||
-        text_check(delim, TIDE_STRING, n, "substring_index", "a string", errbuf, errlen) ||
-        text_check(count, TIDE_INT32, n, "substring_index", "an int count", errbuf, errlen))
+    if (search_start(out, "substring_index", s, delim, count, TIDE_INT32, "an int count", dst,
+                     errbuf, errlen) != 0)
         return -1;
-    if (text_alloc(out, dst, TIDE_STRING, n, text_data_bytes(s), s, delim) != 0 ||
-        kernel_validity_and(out, dst, dst, count) != 0)
-        return kernel_error(errbuf, errlen, "out of memory");
+    int64_t n = s->length;
     const int32_t *k = count->values;
     int64_t used = 0;
     for (int64_t i = 0; i < n; i++) {
@@ -155,15 +170,10 @@ int tide_eval_substring_index(tide_batch *out, const tide_column *s, const tide_
 int tide_eval_replace(tide_batch *out, const tide_column *s, const tide_column *search,
                       const tide_column *rep, tide_column *dst, char *errbuf, size_t errlen)
 {
-    int64_t n = s->length;
-    if (text_check(s, TIDE_STRING, n, "replace", "a string", errbuf, errlen) ||
-        text_check(search, TIDE_STRING, n, "replace", "a string", errbuf, errlen) ||
-        text_check(rep, TIDE_STRING, n, "replace", "a string", errbuf, errlen))
+    if (search_start(out, "replace", s, search, rep, TIDE_STRING, "a string", dst, errbuf,
+                     errlen) != 0)
         return -1;
-    if (text_alloc(out, dst, TIDE_STRING, n, text_data_bytes(s), s, search) != 0 ||
-        kernel_validity_and(out, dst, dst, rep) != 0)
-        return kernel_error(errbuf, errlen, "out of memory");
-    int64_t used = 0;
+    int64_t n = s->length, used = 0;
     for (int64_t i = 0; i < n; i++) {
         if (tide_valid(dst, i)) {
             int32_t len, sl, rl, at = 0, hit;
@@ -247,14 +257,10 @@ int tide_eval_text_split_part(tide_batch *out, const tide_column *s, const tide_
                               const tide_column *part, tide_column *dst, char *errbuf,
                               size_t errlen)
 {
-    int64_t n = s->length;
-    if (text_check(s, TIDE_STRING, n, "split_part", "a string", errbuf, errlen) ||
-        text_check(delim, TIDE_STRING, n, "split_part", "a string", errbuf, errlen) ||
-        text_check(part, TIDE_INT32, n, "split_part", "an int part", errbuf, errlen))
+    if (search_start(out, "split_part", s, delim, part, TIDE_INT32, "an int part", dst, errbuf,
+                     errlen) != 0)
         return -1;
-    if (text_alloc(out, dst, TIDE_STRING, n, text_data_bytes(s), s, delim) != 0 ||
-        kernel_validity_and(out, dst, dst, part) != 0)
-        return kernel_error(errbuf, errlen, "out of memory");
+    int64_t n = s->length;
     const int32_t *k = part->values;
     unsigned char *buf = NULL, *dbuf = NULL;
     size_t cap = 0, dcap = 0;

@@ -257,6 +257,21 @@ struct Evaluator {
     {
         return at + 1 < path.size() && path[at].op == SUBSCRIPT && path[at + 1].op == WILDCARD;
     }
+    /* value() over each element of array v, path[at] on: how many wrote a
+       match, -1 on a failure. */
+    int64_t elements(od::value &v, Writer &g, Style style, size_t at, int depth)
+    {
+        od::array a;
+        if (failed(v.get_array().get(a))) return -1;
+        int64_t matched = 0;
+        for (auto er : a) {
+            od::value x;
+            if (failed(std::move(er).get(x))) return -1;
+            if (value(x, g, style, at, depth + 1)) matched++;
+            if (err) return -1;
+        }
+        return matched;
+    }
 
     bool value(od::value &v, Writer &g, Style style, size_t at, int depth)
     {
@@ -272,16 +287,7 @@ struct Evaluator {
             }
             if (t == od::json_type::array && style == FLATTEN) {
                 /* the elements go into the array being written */
-                od::array a;
-                if (failed(v.get_array().get(a))) return false;
-                bool dirty = false;
-                for (auto er : a) {
-                    od::value x;
-                    if (failed(std::move(er).get(x))) return false;
-                    dirty |= value(x, g, FLATTEN, at, depth + 1);
-                    if (err) return false;
-                }
-                return dirty;
+                return elements(v, g, FLATTEN, at, depth) > 0;
             }
             return !failed(g.copy(v, depth));
         }
@@ -302,33 +308,20 @@ struct Evaluator {
             return dirty;
         }
         if (t == od::json_type::array && wildcard_at(at)) {
-            od::array a;
-            if (failed(v.get_array().get(a))) return false;
-            bool dirty = false;
             if (wildcard_at(at + 2)) {
                 /* [*][*]: Hive's flattened array of the inner arrays' matches */
                 g.start_array();
-                for (auto er : a) {
-                    od::value x;
-                    if (failed(std::move(er).get(x))) return false;
-                    dirty |= value(x, g, FLATTEN, at + 4, depth + 1);
-                    if (err) return false;
-                }
+                int64_t matched = elements(v, g, FLATTEN, at + 4, depth);
+                if (matched < 0) return false;
                 g.end_array();
-                return dirty;
+                return matched > 0;
             }
             if (style != QUOTED) {
                 /* the matches as an array, or the one match alone */
                 Writer buf;
                 buf.start_array();
-                int64_t matched = 0;
-                for (auto er : a) {
-                    od::value x;
-                    if (failed(std::move(er).get(x))) return false;
-                    if (value(x, buf, style == RAW ? QUOTED : FLATTEN, at + 2, depth + 1))
-                        matched++;
-                    if (err) return false;
-                }
+                int64_t matched = elements(v, buf, style == RAW ? QUOTED : FLATTEN, at + 2, depth);
+                if (matched < 0) return false;
                 buf.end_array();
                 if (matched > 1)
                     g.raw_value(buf.out);
@@ -337,14 +330,10 @@ struct Evaluator {
                 return matched > 0;
             }
             g.start_array();
-            for (auto er : a) {
-                od::value x;
-                if (failed(std::move(er).get(x))) return false;
-                dirty |= value(x, g, QUOTED, at + 2, depth + 1);
-                if (err) return false;
-            }
+            int64_t matched = elements(v, g, QUOTED, at + 2, depth);
+            if (matched < 0) return false;
             g.end_array();
-            return dirty;
+            return matched > 0;
         }
         if (t == od::json_type::array && at + 1 < path.size() && path[at].op == SUBSCRIPT &&
             path[at + 1].op == INDEX) {
@@ -434,52 +423,50 @@ error_code value_text(od::value &v, std::string &out, int depth)
     return serialize(v, out, depth);
 }
 
+/* f(value) on the JSON value of row i of json, when it is a `want`;
+   INCORRECT_TYPE when the row is NULL or its value of another type. */
+template <class F>
+error_code with_row_value(const tide_column *json, int64_t i, Work &w, od::json_type want, F &&f)
+{
+    if (!tide_valid(json, i)) return simdjson::INCORRECT_TYPE;
+    int32_t n;
+    const char *text = tide_column_bytes(json, i, &n);
+    return with_value(w.buf, text, (size_t)n, true, [&](od::value &v) -> error_code {
+        od::json_type t;
+        if (auto e = v.type().get(t)) return e;
+        if (t != want) return simdjson::INCORRECT_TYPE;
+        return f(v);
+    });
+}
+
 struct JsonTuple : Job {
     std::vector<const char *> names;
     void row(int64_t i, Rows &r, Work &w) const override
     {
         size_t k = names.size();
-        int32_t n;
-        const char *text = tide_column_bytes(json, i, &n);
         std::vector<std::string> &got = w.values;
         std::vector<uint8_t> &set = w.found;
         got.resize(k);
         set.assign(k, 0);
-        error_code e = simdjson::INCORRECT_TYPE;
-        if (tide_valid(json, i)) {
-            e = with_value(w.buf, text, (size_t)n, true, [&](od::value &v) -> error_code {
-                od::json_type t;
-                if (auto e2 = v.type().get(t)) return e2;
-                if (t != od::json_type::object) return simdjson::INCORRECT_TYPE;
-                od::object o;
-                if (auto e2 = v.get_object().get(o)) return e2;
-                for (auto fr : o) {
-                    od::field f;
-                    if (auto e2 = std::move(fr).get(f)) return e2;
-                    std::string_view key;
-                    if (auto e2 = f.unescaped_key().get(key)) return e2;
-                    od::value &x = f.value();
-                    bool wanted = false;
-                    for (size_t j = 0; j < k && !wanted; j++)
-                        wanted = names[j] && key == names[j];
-                    od::json_type xt;
-                    if (auto e2 = x.type().get(xt)) return e2;
-                    if (!wanted || xt == od::json_type::null) {
-                        if (auto e2 = validate(x, 2)) return e2;
-                        continue;
-                    }
-                    if (auto e2 = value_text(x, w.text, 2)) return e2;
-                    /* SPARK-21804: every field asking for the name gets it */
-                    for (size_t j = 0; j < k; j++) {
-                        if (names[j] && key == names[j]) {
-                            got[j] = w.text;
-                            set[j] = 1;
-                        }
+        error_code e = with_row_value(json, i, w, od::json_type::object, [&](od::value &v) {
+            return each_member(v, [&](std::string_view key, od::value &x) -> error_code {
+                bool wanted = false;
+                for (size_t j = 0; j < k && !wanted; j++)
+                    wanted = names[j] && key == names[j];
+                od::json_type xt;
+                if (auto e2 = x.type().get(xt)) return e2;
+                if (!wanted || xt == od::json_type::null) return validate(x, 2);
+                if (auto e2 = value_text(x, w.text, 2)) return e2;
+                /* SPARK-21804: every field asking for the name gets it */
+                for (size_t j = 0; j < k; j++) {
+                    if (names[j] && key == names[j]) {
+                        got[j] = w.text;
+                        set[j] = 1;
                     }
                 }
                 return simdjson::SUCCESS;
             });
-        }
+        });
         for (size_t j = 0; j < k; j++) {
             if (!e && set[j])
                 r.add(got[j]);
@@ -492,26 +479,13 @@ struct JsonTuple : Job {
 struct JsonArrayLength : Job {
     void row(int64_t i, Rows &r, Work &w) const override
     {
-        int32_t n;
-        const char *text = tide_column_bytes(json, i, &n);
         int64_t count = 0;
-        error_code e = simdjson::INCORRECT_TYPE;
-        if (tide_valid(json, i)) {
-            e = with_value(w.buf, text, (size_t)n, true, [&](od::value &v) -> error_code {
-                od::json_type t;
-                if (auto e2 = v.type().get(t)) return e2;
-                if (t != od::json_type::array) return simdjson::INCORRECT_TYPE;
-                od::array a;
-                if (auto e2 = v.get_array().get(a)) return e2;
-                for (auto er : a) {
-                    od::value x;
-                    if (auto e2 = std::move(er).get(x)) return e2;
-                    if (auto e2 = validate(x, 2)) return e2;
-                    count++;
-                }
-                return simdjson::SUCCESS;
+        error_code e = with_row_value(json, i, w, od::json_type::array, [&](od::value &v) {
+            return each_element(v, [&](od::value &x) {
+                count++;
+                return validate(x, 2);
             });
-        }
+        });
         r.count.push_back(e ? 0 : count);
         r.row_valid.push_back(e ? 0 : 1);
     }
@@ -520,28 +494,13 @@ struct JsonArrayLength : Job {
 struct JsonObjectKeys : Job {
     void row(int64_t i, Rows &r, Work &w) const override
     {
-        int32_t n;
-        const char *text = tide_column_bytes(json, i, &n);
         size_t cells = r.ends.size(), bytes = r.bytes.size();
-        error_code e = simdjson::INCORRECT_TYPE;
-        if (tide_valid(json, i)) {
-            e = with_value(w.buf, text, (size_t)n, true, [&](od::value &v) -> error_code {
-                od::json_type t;
-                if (auto e2 = v.type().get(t)) return e2;
-                if (t != od::json_type::object) return simdjson::INCORRECT_TYPE;
-                od::object o;
-                if (auto e2 = v.get_object().get(o)) return e2;
-                for (auto fr : o) {
-                    od::field f;
-                    if (auto e2 = std::move(fr).get(f)) return e2;
-                    std::string_view key;
-                    if (auto e2 = f.unescaped_key().get(key)) return e2;
-                    r.add(key);
-                    if (auto e2 = validate(f.value(), 2)) return e2;
-                }
-                return simdjson::SUCCESS;
+        error_code e = with_row_value(json, i, w, od::json_type::object, [&](od::value &v) {
+            return each_member(v, [&](std::string_view key, od::value &x) {
+                r.add(key);
+                return validate(x, 2);
             });
-        }
+        });
         if (e) {
             /* the keys of a row found malformed half way are dropped */
             r.ends.resize(cells);
@@ -692,6 +651,17 @@ bool row_validity(tide_batch *out, tide_column *dst, const Parts &parts)
     return true;
 }
 
+/* The column of a job that gives a count per row (json_array_length,
+   json_object_keys): dst as a `type` column of n rows, valid as the rows. */
+bool counted_column(tide_batch *out, tide_column *dst, int32_t type, int64_t n, const Parts &parts,
+                    const char *what, char *errbuf, size_t errlen)
+{
+    if (kernel_alloc(out, dst, "", type, 0, 0, n, 0) == 0 && row_validity(out, dst, parts))
+        return true;
+    set_error(errbuf, errlen, "%s: out of memory", what);
+    return false;
+}
+
 bool check_input(const tide_column *json, const char *what, char *errbuf, size_t errlen)
 {
     if (json->type != TIDE_STRING && json->type != TIDE_BINARY) {
@@ -760,12 +730,9 @@ int json_array_length(tide_batch *out, const tide_column *json, tide_column *dst
     JsonArrayLength job;
     job.json = json;
     Parts parts;
-    if (!run(job, json->length, parts, what, errbuf, errlen)) return -1;
-    if (kernel_alloc(out, dst, "", TIDE_INT32, 0, 0, json->length, 0) != 0 ||
-        !row_validity(out, dst, parts)) {
-        set_error(errbuf, errlen, "%s: out of memory", what);
+    if (!run(job, json->length, parts, what, errbuf, errlen) ||
+        !counted_column(out, dst, TIDE_INT32, json->length, parts, what, errbuf, errlen))
         return -1;
-    }
     int32_t *v = (int32_t *)dst->values;
     int64_t row = 0;
     for (auto &p : parts)
@@ -783,12 +750,9 @@ int json_object_keys(tide_batch *out, const tide_column *json, tide_column *dst,
     JsonObjectKeys job;
     job.json = json;
     Parts parts;
-    if (!run(job, json->length, parts, what, errbuf, errlen)) return -1;
-    if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, json->length, 0) != 0 ||
-        !row_validity(out, dst, parts)) {
-        set_error(errbuf, errlen, "%s: out of memory", what);
+    if (!run(job, json->length, parts, what, errbuf, errlen) ||
+        !counted_column(out, dst, TIDE_ARRAY, json->length, parts, what, errbuf, errlen))
         return -1;
-    }
     int64_t *off = (int64_t *)dst->values, row = 0;
     off[0] = 0;
     for (auto &p : parts) {

@@ -210,28 +210,11 @@ error_code validate(od::value &v, int depth)
     od::json_type t;
     if (auto e = v.type().get(t)) return e;
     switch (t) {
-    case od::json_type::object: {
-        od::object o;
-        if (auto e = v.get_object().get(o)) return e;
-        for (auto fr : o) {
-            od::field f;
-            if (auto e = std::move(fr).get(f)) return e;
-            std::string_view key;
-            if (auto e = f.unescaped_key().get(key)) return e;
-            if (auto e = validate(f.value(), depth + 1)) return e;
-        }
-        return simdjson::SUCCESS;
-    }
-    case od::json_type::array: {
-        od::array a;
-        if (auto e = v.get_array().get(a)) return e;
-        for (auto er : a) {
-            od::value x;
-            if (auto e = std::move(er).get(x)) return e;
-            if (auto e = validate(x, depth + 1)) return e;
-        }
-        return simdjson::SUCCESS;
-    }
+    case od::json_type::object:
+        return each_member(v,
+                           [&](std::string_view, od::value &x) { return validate(x, depth + 1); });
+    case od::json_type::array:
+        return each_element(v, [&](od::value &x) { return validate(x, depth + 1); });
     case od::json_type::string: {
         std::string_view s;
         return v.get_string().get(s);
@@ -297,36 +280,28 @@ error_code serialize(od::value &v, std::string &o, int depth)
     if (auto e = v.type().get(t)) return e;
     switch (t) {
     case od::json_type::object: {
-        od::object obj;
-        if (auto e = v.get_object().get(obj)) return e;
         o += '{';
         bool first = true;
-        for (auto fr : obj) {
-            od::field f;
-            if (auto e = std::move(fr).get(f)) return e;
-            std::string_view key;
-            if (auto e = f.unescaped_key().get(key)) return e;
+        error_code e = each_member(v, [&](std::string_view key, od::value &x) {
             if (!first) o += ',';
             first = false;
             escape_into(o, key);
             o += ':';
-            if (auto e = serialize(f.value(), o, depth + 1)) return e;
-        }
+            return serialize(x, o, depth + 1);
+        });
+        if (e) return e;
         o += '}';
         return simdjson::SUCCESS;
     }
     case od::json_type::array: {
-        od::array a;
-        if (auto e = v.get_array().get(a)) return e;
         o += '[';
         bool first = true;
-        for (auto er : a) {
-            od::value x;
-            if (auto e = std::move(er).get(x)) return e;
+        error_code e = each_element(v, [&](od::value &x) {
             if (!first) o += ',';
             first = false;
-            if (auto e = serialize(x, o, depth + 1)) return e;
-        }
+            return serialize(x, o, depth + 1);
+        });
+        if (e) return e;
         o += ']';
         return simdjson::SUCCESS;
     }

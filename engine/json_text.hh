@@ -2,8 +2,9 @@
  * json_text.hh — what tide's JSON readers share (from_json*.cc and
  * json_decode.cc; implemented in json_text.cc): simdjson's padding and a
  * parser per thread, RFC 8259 numbers, Java's BigDecimal grammar and
- * base64 read from a value's raw token, and whole values read through or
- * written back as Jackson does. C++ only; nothing here is seen from C.
+ * base64 read from a value's raw token, and whole values walked, read
+ * through or written back as Jackson does. C++ only; nothing here is seen
+ * from C.
  */
 #ifndef TIDE_JSON_TEXT_HH
 #define TIDE_JSON_TEXT_HH
@@ -147,6 +148,38 @@ bool parse_decimal(std::string_view s, int precision, int scale, bool skip_comma
 /* Standard base64 (padding optional) into out, which has room for
    3 * len / 4 + 3 bytes; the decoded length, or -1 when not base64. */
 int64_t base64_decode(std::string_view s, unsigned char *out);
+
+/* ---- whole values: walked, read through, written back ------------------------- */
+
+/* fn(key, value) for each member of object v in turn (the key unescaped);
+   the first error, the parser's or fn's, ends the walk. */
+template <class F> error_code each_member(od::value &v, F &&fn)
+{
+    od::object o;
+    if (auto e = v.get_object().get(o)) return e;
+    for (auto fr : o) {
+        od::field f;
+        if (auto e = std::move(fr).get(f)) return e;
+        std::string_view key;
+        if (auto e = f.unescaped_key().get(key)) return e;
+        if (auto e = fn(key, f.value())) return e;
+    }
+    return simdjson::SUCCESS;
+}
+
+/* fn(element) for each element of array v in turn; the first error, the
+   parser's or fn's, ends the walk. */
+template <class F> error_code each_element(od::value &v, F &&fn)
+{
+    od::array a;
+    if (auto e = v.get_array().get(a)) return e;
+    for (auto er : a) {
+        od::value x;
+        if (auto e = std::move(er).get(x)) return e;
+        if (auto e = fn(x)) return e;
+    }
+    return simdjson::SUCCESS;
+}
 
 /* Reads (and so validates) a whole value, as Jackson tokenizes what Spark
    skips. */

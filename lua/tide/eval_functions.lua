@@ -43,11 +43,15 @@ local function as_string(node, c, ev, keep_binary)
   return ev.castTo(c, T.string)
 end
 
-local function as_int(node, c, ev)
-  if c.type.id == ID.int then return c end
-  if coerce.isVoid(c.type) or c.type.id == ID.string or coerce.isNumeric(c.type) then return ev.castTo(c, T.int) end
-  ev.typeError(node, ("%s needs an int, not %s (%s)"):format(node.fn, simple(c.type), c.name))
+-- An argument of type t (int, or bigint), `what` ("an int") in errors:
+-- numbers, strings and NULL are cast, as Spark casts them implicitly.
+local function as_integral(node, c, ev, t, what)
+  if c.type.id == t.id then return c end
+  if coerce.isVoid(c.type) or c.type.id == ID.string or coerce.isNumeric(c.type) then return ev.castTo(c, t) end
+  ev.typeError(node, ("%s needs %s, not %s (%s)"):format(node.fn, what, simple(c.type), c.name))
 end
+
+local function as_int(node, c, ev) return as_integral(node, c, ev, T.int, "an int") end
 
 -- The value of a literal string argument (a pattern, a unit; nil for
 -- NULL): it is compiled with the plan.
@@ -268,17 +272,27 @@ local function matcher(is_like)
   end
 end
 
-local function xxhash64(node, _, compileChild, ev)
+-- Spark's hash functions over their arguments (xxhash64, and tide.eval_text's
+-- hash): kernel with seed 42, a t per row. A NULL leaves the running hash as
+-- it is, so untyped NULLs are simply skipped; no_vectors: hash, whose kernel
+-- cannot hash a vector.
+local function hash_of(node, compileChild, ev, t, kernel, no_vectors)
   local args = args_of(node, compileChild, 1, nil, ev)
-  -- A NULL leaves the hash as it is: untyped NULLs are simply skipped.
   local kept = {}
   for _, a in ipairs(args) do
+    if no_vectors and a.type.id == ID.vector then
+      ev.typeError(node, ("hash cannot hash a vector (%s)"):format(a.name))
+    end
     if not coerce.isVoid(a.type) then kept[#kept + 1] = a end
   end
   local n = #kept
-  return over_args(ev, node, T.long, kept, function(out, cols, dst, input)
-    return C.tide_eval_xxhash64(out, ev.columnArray(cols), n, 42, input.num_rows, dst, ev.errbuf, ev.errlen)
+  return over_args(ev, node, t, kept, function(out, cols, dst, input)
+    return kernel(out, ev.columnArray(cols), n, 42, input.num_rows, dst, ev.errbuf, ev.errlen)
   end)
+end
+
+local function xxhash64(node, _, compileChild, ev)
+  return hash_of(node, compileChild, ev, T.long, C.tide_eval_xxhash64)
 end
 
 -- struct(a, b + 1) has fields a and col2, as in Spark; `*` and `data.*`
@@ -301,6 +315,17 @@ local function struct(node, schema, compileChild, ev)
   end)
 end
 
+-- value, of type id (its C type ctype), in every row of input: the
+-- column of a value known only when the batch runs.
+local function in_every_row(ev, input, out, id, ctype, value, name)
+  local one = ev.newColumn(out)
+  ev.check(C.tide_eval_alloc(out, one, "", id, 0, 0, 1), name)
+  ffi.cast(ctype, one.values)[0] = value
+  local dst = ev.newColumn(out)
+  ev.check(C.tide_eval_broadcast(out, one, input.num_rows, dst, ev.errbuf, ev.errlen), name)
+  return dst
+end
+
 -- One value per batch: ctx.batchTimestampUs when the query loop sets it,
 -- else the time the batch first asked, kept in ctx so that every use in
 -- the batch agrees.
@@ -316,12 +341,7 @@ local function current_timestamp(node, _, compileChild, ev)
         now = C.tide_now_us()
         ctx.currentTimestampUs = now
       end
-      local one = ev.newColumn(out)
-      ev.check(C.tide_eval_alloc(out, one, "", ID.timestamp, 0, 0, 1), name)
-      ffi.cast("int64_t*", one.values)[0] = now
-      local dst = ev.newColumn(out)
-      ev.check(C.tide_eval_broadcast(out, one, input.num_rows, dst, ev.errbuf, ev.errlen), name)
-      return dst
+      return in_every_row(ev, input, out, ID.timestamp, "int64_t*", now, name)
     end,
   }
 end
@@ -484,12 +504,7 @@ local function spark_partition_id(node, _, compileChild, ev)
   return {
     type = T.int, name = "SPARK_PARTITION_ID()",
     run = function(input, out, ctx)
-      local one = ev.newColumn(out)
-      ev.check(C.tide_eval_alloc(out, one, "", ID.int, 0, 0, 1), "SPARK_PARTITION_ID()")
-      ffi.cast("int32_t*", one.values)[0] = ctx and ctx.epochId or 0
-      local dst = ev.newColumn(out)
-      ev.check(C.tide_eval_broadcast(out, one, input.num_rows, dst, ev.errbuf, ev.errlen), "SPARK_PARTITION_ID()")
-      return dst
+      return in_every_row(ev, input, out, ID.int, "int32_t*", ctx and ctx.epochId or 0, "SPARK_PARTITION_ID()")
     end,
   }
 end
@@ -582,7 +597,7 @@ end
 -- The helpers of the other function modules (tide.eval_math, eval_text,
 -- eval_datetime, eval_dates, eval_arrays).
 M.argsOf, M.overArgs, M.allNull, M.literalString = args_of, over_args, all_null, literal_string
-M.literalBoolean, M.literalInt = literal_boolean, literal_int
+M.literalBoolean, M.literalInt, M.asIntegral, M.hashOf = literal_boolean, literal_int, as_integral, hash_of
 
 function M.register(eval)
   eval.register("lower", change_case(0))

@@ -27,7 +27,7 @@ local shared = require("tide.eval_functions")
 local M = {}
 local ID = T.ID
 local args_of, over_args, all_null = shared.argsOf, shared.overArgs, shared.allNull
-local literal_string = shared.literalString
+local literal_string, as_integral = shared.literalString, shared.asIntegral
 
 local function simple(t) return t:simpleString() end
 
@@ -44,12 +44,7 @@ end
 
 -- An int argument (a length, a count, a position): numbers, strings and
 -- NULL are cast.
-local function as_int(node, c, ev)
-  local t = c.type
-  if t.id == ID.int then return c end
-  if coerce.isVoid(t) or t.id == ID.string or coerce.isNumeric(t) then return ev.castTo(c, T.int) end
-  ev.typeError(node, ("%s needs an int, not %s (%s)"):format(node.fn, simple(t), c.name))
-end
+local function as_int(node, c, ev) return as_integral(node, c, ev, T.int, "an int") end
 
 -- The bytes md5, sha1, sha2, crc32 and base64 hash or encode: binary, or
 -- a string (Spark casts it to binary, the same bytes); NULL.
@@ -73,12 +68,7 @@ end
 local function lit(compileChild, value) return compileChild({ k = "lit", value = value }) end
 
 -- A bigint argument (chr's code): numbers, strings and NULL are cast.
-local function as_long(node, c, ev)
-  local t = c.type
-  if t.id == ID.long then return c end
-  if coerce.isVoid(t) or t.id == ID.string or coerce.isNumeric(t) then return ev.castTo(c, T.long) end
-  ev.typeError(node, ("%s needs a bigint, not %s (%s)"):format(node.fn, simple(t), c.name))
-end
+local function as_long(node, c, ev) return as_integral(node, c, ev, T.long, "a bigint") end
 
 -- A string or binary argument (left, bit_length, ...): binary stays,
 -- anything else is a string argument.
@@ -264,21 +254,9 @@ local function hex_argument(node, c, ev)
   return as_string(node, c, ev)
 end
 
--- hash(args...): Spark's Murmur3Hash, seed 42, an int; NULLs leave the
--- running hash as it is, so untyped NULLs are skipped.
+-- hash(args...): Spark's Murmur3Hash, seed 42, an int.
 local function hash(node, _, compileChild, ev)
-  local args = args_of(node, compileChild, 1, nil, ev)
-  local kept = {}
-  for _, a in ipairs(args) do
-    if a.type.id == ID.vector then
-      ev.typeError(node, ("hash cannot hash a vector (%s)"):format(a.name))
-    end
-    if not coerce.isVoid(a.type) then kept[#kept + 1] = a end
-  end
-  local n = #kept
-  return over_args(ev, node, T.int, kept, function(out, cols, dst, input)
-    return C.tide_eval_murmur3(out, ev.columnArray(cols), n, 42, input.num_rows, dst, ev.errbuf, ev.errlen)
-  end)
+  return shared.hashOf(node, compileChild, ev, T.int, C.tide_eval_murmur3, true)
 end
 
 -- ---- nulls ------------------------------------------------------------------------------
