@@ -346,6 +346,7 @@ end
 -- eval_text_format, eval_text_regex).
 M.asString, M.asInt, M.asLong, M.asVarlen, M.asBytes = as_string, as_int, as_long, as_varlen, as_bytes
 M.literalInt, M.lit = literal_int, lit
+M.locate = locate -- (position's too: Spark's StringLocate under another name)
 
 function M.register(eval)
   eval.register("trim", trim(C.TIDE_TRIM_BOTH))

@@ -92,16 +92,6 @@ local function replace(node, _, compileChild, ev)
   return kernel_of(ev, node, T.string, args, C.tide_eval_replace)
 end
 
--- position(sub, s[, start = 1]): locate's, named position.
-local function position(node, _, compileChild, ev)
-  local args = args_of(node, compileChild, 2, 3, ev)
-  local sub, s = as_string(node, args[1], ev), as_string(node, args[2], ev)
-  local start = as_int(node, args[3] or text.lit(compileChild, 1), ev)
-  return over_args(ev, node, T.int, { s, sub, start }, function(out, cols, dst)
-    return C.tide_eval_locate(out, cols[1], cols[2], cols[3], dst, ev.errbuf, ev.errlen)
-  end)
-end
-
 -- overlay(s, rep, pos[, len = -1]): strings, or two binaries.
 local function overlay(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 3, 4, ev)
@@ -212,7 +202,7 @@ function M.register(eval)
   eval.register("split_part", strings_then(C.tide_eval_text_split_part, T.string, 3, true))
   eval.register("find_in_set", strings_then(C.tide_eval_find_in_set, T.int, 2, false))
   eval.register("replace", replace)
-  eval.register("position", position)
+  eval.register("position", text.locate)
   eval.register("overlay", overlay)
   eval.register("elt", elt)
   eval.register("bit_length", byte_length(1))
