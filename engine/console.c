@@ -2,28 +2,24 @@
  * console.c — `tide console`: the interactive Lua console on libedit.
  *
  * This file owns the terminal side: arguments, line editing and history
- * (libedit's readline interface), signals, and the input loop. What a line
- * means — compiling it, printing values, completing names, idle work — is
- * lua/tide/console.lua, reached through the table require("tide.console")
- * returns, which stays at a fixed stack slot for the whole session.
+ * (libedit's readline interface), completion, and the input loops. What a
+ * line means — compiling it, printing values, completing names, idle work —
+ * is lua/tide/console.lua, reached through the table require("tide.console")
+ * returns, which stays at a fixed stack slot for the whole session;
+ * console_chunk.c runs a line through it. console_signals.c handles the
+ * signals: Ctrl-C interrupts a running chunk, and at the prompt discards the
+ * line and any unfinished chunk.
  *
  * The loop waits for input with poll() and feeds libedit one key at a
  * time (rl_callback_read_char); every 100 ms without input it calls the
  * module's idle(), where streaming queries run their micro-batches.
  * A complete chunk runs from libedit's line callback, with the terminal
  * back in its normal mode.
- *
- * Ctrl-C while a chunk runs sets a debug hook that raises "interrupted!"
- * at the next Lua instruction, as luajit's own REPL does; chunks are
- * compiled with the JIT off (see console.lua) so that the hook is seen.
- * If a second Ctrl-C comes before the hook ran (code stuck in C), the
- * default action ends the process. Ctrl-C at the prompt discards the line
- * and any unfinished chunk.
  */
 #include "console.h"
+#include "console_int.h"
 #include "lua_host.h"
 
-#include <lauxlib.h>
 #include <lua.h>
 
 #include <editline/readline.h>
@@ -32,7 +28,6 @@
 #include <locale.h>
 #include <poll.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,281 +87,8 @@ const char tide_console_usage[] =
    `.` and `:`, so that `string.up` is one word to complete. */
 static const char completion_breaks[] = " \t\n\"'`@$><=;|&{}()[],+-*/%^#~";
 
-/* The console is one per process: libedit's callbacks and the signal
-   handler reach it through this. */
-static struct {
-    lua_State *L;
-    int module;      /* stack slot of the tide.console table */
-    int tty;         /* input through libedit (else plain lines) */
-    int done;        /* leave the input loop */
-    int idle_failed; /* idle() raised; not called again until the next line */
-    int failed;      /* a chunk raised or did not compile: piped -i exits 1 */
-    int line;        /* lines of input read so far */
-    int chunk_line;  /* the line the unfinished chunk starts on */
-    char *chunk;     /* the unfinished chunk typed so far; owned */
-    size_t chunk_len, chunk_cap;
-    char *history;      /* history file, or NULL; owned */
-    char *last_entry;   /* last line added to the history; owned */
-    char **completions; /* owned, each entry too */
-    int n_completions;
-} con;
-
-static volatile sig_atomic_t running;     /* a chunk from the prompt runs */
-static volatile sig_atomic_t stopped;     /* Ctrl-C while it ran */
-static volatile sig_atomic_t interrupted; /* Ctrl-C at the prompt */
-static volatile sig_atomic_t resized;     /* SIGWINCH */
-static volatile sig_atomic_t quit_signal; /* SIGTERM/SIGHUP at the prompt */
-static volatile sig_atomic_t in_stream_batch; /* tide_console_stream_batch */
-static volatile sig_atomic_t deferred;        /* a Ctrl-C waits for the batch's end */
-static volatile sig_atomic_t forced;          /* a second one: interrupt the batch */
-
-#define INTERRUPT_HOOK_MASK (LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT)
-
-static void on_sigint(int sig);
-
-/* ---- signals ------------------------------------------------------------ */
-
-static void set_handler(int sig, void (*handler)(int));
-
-/* As PySpark, where Ctrl-C in awaitTermination() leaves the query running:
-   raised inside a micro-batch, the error would fail the batch and end the
-   query, so it waits for the batch's end; a second Ctrl-C does not wait. */
-static void interrupt_hook(lua_State *L, lua_Debug *ar)
-{
-    (void)ar;
-    lua_sethook(L, NULL, 0, 0);
-    if (in_stream_batch && !forced) {
-        deferred = 1;
-        set_handler(SIGINT, on_sigint);
-        fputs("\ntide: interrupting once the micro-batch in flight ends (Ctrl-C again to interrupt "
-              "it, which stops its query)\n",
-              stderr);
-        return;
-    }
-    if (deferred) {
-        /* Where the loop happens to be is no place of the user's. */
-        deferred = forced = 0;
-        lua_pushliteral(L, "interrupted!");
-        lua_error(L);
-    }
-    /* luaL_where, not luaL_error: a hook adds no frame of its own. */
-    luaL_where(L, 0);
-    lua_pushfstring(L, "%sinterrupted!", lua_tostring(L, -1));
-    lua_error(L);
-}
-
-static void set_handler(int sig, void (*handler)(int))
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = handler;
-    sigemptyset(&sa.sa_mask);
-    /* No SA_RESTART: poll() must return so the loop sees the flag. */
-    sigaction(sig, &sa, NULL);
-}
-
-static void on_sigint(int sig)
-{
-    if (!running) {
-        interrupted = 1;
-        return;
-    }
-    if (deferred) forced = 1;
-    /* As luajit's laction(): until the hook runs, another Ctrl-C kills. */
-    set_handler(sig, SIG_DFL);
-    stopped = 1;
-    lua_sethook(con.L, interrupt_hook, INTERRUPT_HOOK_MASK, 1);
-}
-
-void tide_console_stream_batch(int running_now)
-{
-    in_stream_batch = running_now;
-    if (!running_now && deferred && running)
-        lua_sethook(con.L, interrupt_hook, INTERRUPT_HOOK_MASK, 1);
-}
-
-static void on_sigwinch(int sig)
-{
-    (void)sig;
-    resized = 1;
-}
-
-static void on_quit_signal(int sig)
-{
-    if (running) {
-        /* The terminal is in its normal mode while code runs: just die. */
-        set_handler(sig, SIG_DFL);
-        raise(sig);
-        return;
-    }
-    quit_signal = sig;
-}
-
-static void install_console_signals(void)
-{
-    set_handler(SIGINT, on_sigint);
-    set_handler(SIGWINCH, on_sigwinch);
-    set_handler(SIGTERM, on_quit_signal);
-    set_handler(SIGHUP, on_quit_signal);
-}
-
-/* ---- running what was typed ---------------------------------------------- */
-
-enum compiled { COMPILED, INCOMPLETE, FAILED };
-
-/* console.compile(chunk): on COMPILED leaves the function on the stack; a
-   syntax error is reported. */
-static enum compiled compile_chunk(lua_State *L, const char *code, size_t len)
-{
-    lua_getfield(L, con.module, "compile");
-    lua_pushlstring(L, code, len);
-    if (tide_lua_pcall(L, 1, 3) != 0) {
-        tide_lua_report(L);
-        return FAILED;
-    }
-    if (lua_isfunction(L, -3)) {
-        lua_pop(L, 2);
-        return COMPILED;
-    }
-    if (lua_toboolean(L, -1)) {
-        lua_pop(L, 3);
-        return INCOMPLETE;
-    }
-    lua_pop(L, 1);
-    lua_remove(L, -2);
-    tide_lua_report(L);
-    return FAILED;
-}
-
-/* Runs the function on top of the stack and shows what it returns; both
-   can be interrupted. Errors are reported and the console goes on. */
-static void run_chunk(lua_State *L)
-{
-    int base = lua_gettop(L) - 1;
-    fflush(stdout);
-    stopped = 0;
-    running = 1;
-    int status = tide_lua_pcall(L, 0, LUA_MULTRET);
-    int n = lua_gettop(L) - base;
-    if (status == 0 && n > 0) {
-        lua_getfield(L, con.module, "show");
-        lua_insert(L, base + 1);
-        status = tide_lua_pcall(L, n, 0);
-    }
-    running = 0;
-    deferred = forced = 0;
-    /* A Ctrl-C that came after the code finished left the hook set and
-       the default action in place. */
-    lua_sethook(L, NULL, 0, 0);
-    set_handler(SIGINT, on_sigint);
-    fflush(stdout);
-    if (status != 0) {
-        /* The terminal echoed ^C; start the message on a line of its own. */
-        if (stopped && con.tty) fputs("\n", stderr);
-        tide_lua_report(L);
-        con.failed = 1;
-    }
-    lua_settop(L, base);
-}
-
-static void discard_chunk(void)
-{
-    con.chunk_len = 0;
-}
-
-static int append_chunk(const char *line)
-{
-    size_t len = strlen(line);
-    size_t need = con.chunk_len + len + 2;
-    if (need > con.chunk_cap) {
-        size_t cap = con.chunk_cap ? con.chunk_cap : 256;
-        while (cap < need)
-            cap *= 2;
-        char *grown = realloc(con.chunk, cap);
-        if (!grown) return -1;
-        con.chunk = grown;
-        con.chunk_cap = cap;
-    }
-    if (con.chunk_len > 0) con.chunk[con.chunk_len++] = '\n';
-    memcpy(con.chunk + con.chunk_len, line, len + 1);
-    con.chunk_len += len;
-    return 0;
-}
-
-static int is_blank(const char *s)
-{
-    for (; *s; s++)
-        if (!strchr(" \t\r\n", *s)) return 0;
-    return 1;
-}
-
-/* One line of input: it completes a chunk (which then runs), continues
-   one, or is a syntax error. */
-static void handle_line(const char *line)
-{
-    con.idle_failed = 0;
-    con.line++;
-    if (con.chunk_len == 0 && is_blank(line)) return;
-    if (con.chunk_len == 0) con.chunk_line = con.line;
-    if (append_chunk(line) != 0) {
-        fputs("tide: out of memory\n", stderr);
-        discard_chunk();
-        return;
-    }
-    switch (compile_chunk(con.L, con.chunk, con.chunk_len)) {
-    case COMPILED:
-        discard_chunk();
-        run_chunk(con.L);
-        break;
-    case INCOMPLETE:
-        break;
-    case FAILED:
-        discard_chunk();
-        con.failed = 1;
-        break;
-    }
-}
-
-/* Input ended (Ctrl-D, or the end of a pipe) inside an unfinished chunk:
-   said, not dropped in silence, with Lua's own message about the end of
-   input (console.unfinished), as a script with the same text would get. */
-static void report_unfinished(void)
-{
-    if (con.chunk_len == 0) return;
-    lua_State *L = con.L;
-    lua_getfield(L, con.module, "unfinished");
-    lua_pushlstring(L, con.chunk, con.chunk_len);
-    lua_pushinteger(L, con.chunk_line);
-    if (tide_lua_pcall(L, 2, 1) != 0 || !lua_isstring(L, -1)) {
-        lua_pop(L, 1);
-        lua_pushfstring(
-            L, "the input ended inside an unfinished chunk (from line %d), which did not run",
-            con.chunk_line);
-    }
-    tide_lua_report(L);
-    discard_chunk();
-    con.failed = 1;
-}
-
-/* The module's idle(); true when it wrote to the terminal. */
-static int call_idle(void)
-{
-    if (con.idle_failed) return 0;
-    lua_State *L = con.L;
-    lua_getfield(L, con.module, "idle");
-    if (tide_lua_pcall(L, 0, 1) != 0) {
-        /* Reported once: an idle() that always fails would flood the
-           screen ten times a second. */
-        if (con.tty) fputs("\n", stdout); /* off the prompt line */
-        fflush(stdout);
-        tide_lua_report(L);
-        con.idle_failed = 1;
-        return 1;
-    }
-    int wrote = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    return wrote;
-}
+/* The one console of the process (console_int.h). */
+console_state console;
 
 /* ---- history ------------------------------------------------------------- */
 
@@ -390,15 +112,15 @@ static char *history_file(void)
    a console that is killed; it is at most HISTORY_MAX short lines. */
 static void remember(const char *line)
 {
-    if (is_blank(line)) return;
-    if (con.last_entry && strcmp(con.last_entry, line) == 0) return;
+    if (console_is_blank(line)) return;
+    if (console.last_entry && strcmp(console.last_entry, line) == 0) return;
     add_history(line);
-    free(con.last_entry);
-    con.last_entry = strdup(line);
-    if (con.history && write_history(con.history) != 0) {
-        fprintf(stderr, "tide: cannot write the history to %s; history is off\n", con.history);
-        free(con.history);
-        con.history = NULL;
+    free(console.last_entry);
+    console.last_entry = strdup(line);
+    if (console.history && write_history(console.history) != 0) {
+        fprintf(stderr, "tide: cannot write the history to %s; history is off\n", console.history);
+        free(console.history);
+        console.history = NULL;
     }
 }
 
@@ -406,11 +128,11 @@ static void remember(const char *line)
 
 static void free_completions(void)
 {
-    for (int i = 0; i < con.n_completions; i++)
-        free(con.completions[i]);
-    free(con.completions);
-    con.completions = NULL;
-    con.n_completions = 0;
+    for (int i = 0; i < console.n_completions; i++)
+        free(console.completions[i]);
+    free(console.completions);
+    console.completions = NULL;
+    console.n_completions = 0;
 }
 
 /* libedit's generator protocol: one match per call, state 0 first. */
@@ -419,8 +141,8 @@ static char *next_completion(const char *text, int state)
     static int next;
     (void)text;
     if (state == 0) next = 0;
-    if (next >= con.n_completions) return NULL;
-    return strdup(con.completions[next++]);
+    if (next >= console.n_completions) return NULL;
+    return strdup(console.completions[next++]);
 }
 
 static char **complete(const char *text, int start, int end)
@@ -429,24 +151,24 @@ static char **complete(const char *text, int start, int end)
     (void)end;
     rl_attempted_completion_over = 1; /* never fall back to file names */
     free_completions();
-    lua_State *L = con.L;
+    lua_State *L = console.L;
     int top = lua_gettop(L);
-    lua_getfield(L, con.module, "complete");
+    lua_getfield(L, console.module, "complete");
     lua_pushstring(L, text);
     if (tide_lua_pcall(L, 1, 1) != 0 || !lua_istable(L, -1)) {
         lua_settop(L, top);
         return NULL;
     }
     int n = (int)lua_objlen(L, -1);
-    con.completions = n > 0 ? calloc((size_t)n, sizeof *con.completions) : NULL;
-    for (int i = 0; con.completions && i < n; i++) {
+    console.completions = n > 0 ? calloc((size_t)n, sizeof *console.completions) : NULL;
+    for (int i = 0; console.completions && i < n; i++) {
         lua_rawgeti(L, -1, i + 1);
         const char *s = lua_tostring(L, -1);
-        if (s && (con.completions[con.n_completions] = strdup(s))) con.n_completions++;
+        if (s && (console.completions[console.n_completions] = strdup(s))) console.n_completions++;
         lua_pop(L, 1);
     }
     lua_settop(L, top);
-    if (con.n_completions == 0) return NULL;
+    if (console.n_completions == 0) return NULL;
     return rl_completion_matches(text, next_completion);
 }
 
@@ -454,9 +176,9 @@ static char **complete(const char *text, int start, int end)
 
 static const char *current_prompt(void)
 {
-    lua_getfield(con.L, con.module, con.chunk_len ? "continuation" : "prompt");
-    const char *prompt = lua_tostring(con.L, -1);
-    lua_pop(con.L, 1); /* the string stays reachable from the module table */
+    lua_getfield(console.L, console.module, console.chunk_len ? "continuation" : "prompt");
+    const char *prompt = lua_tostring(console.L, -1);
+    lua_pop(console.L, 1); /* the string stays reachable from the module table */
     return prompt ? prompt : "> ";
 }
 
@@ -474,13 +196,13 @@ static void on_line(char *line)
 {
     if (!line) {
         fputs("\n", stdout);
-        con.done = 1;
+        console.done = 1;
         return;
     }
     remember(line);
-    handle_line(line);
+    console_handle_line(line);
     free(line);
-    if (!con.done) show_prompt();
+    if (!console.done) show_prompt();
 }
 
 static int wait_input(void)
@@ -508,27 +230,27 @@ static void tty_loop(void)
     rl_completion_append_character = '\0';
     using_history();
     stifle_history(HISTORY_MAX);
-    if (con.history) read_history(con.history);
+    if (console.history) read_history(console.history);
 
     show_prompt();
-    while (!con.done && !quit_signal) {
-        if (interrupted) {
-            interrupted = 0;
-            discard_chunk();
+    while (!console.done && !console_quit_signal) {
+        if (console_interrupted) {
+            console_interrupted = 0;
+            console_discard_chunk();
             fputs("^C\n", stdout);
             fflush(stdout);
             rl_callback_handler_remove();
             show_prompt();
         }
-        if (resized) {
-            resized = 0;
+        if (console_resized) {
+            console_resized = 0;
             rl_resize_terminal();
         }
         int ready = wait_input();
         if (ready < 0) break;
         if (ready > 0) {
             rl_callback_read_char();
-        } else if (!interrupted && !resized && call_idle()) {
+        } else if (!console_interrupted && !console_resized && console_call_idle()) {
             rl_forced_update_display();
         }
     }
@@ -541,14 +263,14 @@ static void plain_loop(void)
 {
     char *buf = NULL;
     size_t len = 0, cap = 0;
-    while (!con.done && !quit_signal) {
-        if (interrupted) {
-            interrupted = 0;
-            discard_chunk();
+    while (!console.done && !console_quit_signal) {
+        if (console_interrupted) {
+            console_interrupted = 0;
+            console_discard_chunk();
         }
         int ready = wait_input();
         if (ready == 0) {
-            call_idle();
+            console_call_idle();
             continue;
         }
         if (len + 4096 + 1 > cap) {
@@ -563,16 +285,16 @@ static void plain_loop(void)
         if (got <= 0) {
             if (len > 0) {
                 buf[len] = '\0';
-                handle_line(buf);
+                console_handle_line(buf);
             }
             break;
         }
         len += (size_t)got;
         char *start = buf, *nl;
-        while (!con.done && (nl = memchr(start, '\n', len - (size_t)(start - buf)))) {
+        while (!console.done && (nl = memchr(start, '\n', len - (size_t)(start - buf)))) {
             *nl = '\0';
             if (nl > start && nl[-1] == '\r') nl[-1] = '\0';
-            handle_line(start);
+            console_handle_line(start);
             start = nl + 1;
         }
         len -= (size_t)(start - buf);
@@ -606,11 +328,11 @@ static int load_module(lua_State *L)
 
 static int repl(int interactive_tty)
 {
-    lua_State *L = con.L;
-    con.tty = interactive_tty;
-    install_console_signals();
-    if (con.tty) {
-        lua_getfield(L, con.module, "banner");
+    lua_State *L = console.L;
+    console.tty = interactive_tty;
+    console_signals_install();
+    if (console.tty) {
+        lua_getfield(L, console.module, "banner");
         if (tide_lua_pcall(L, 0, 1) == 0) {
             const char *banner = lua_tostring(L, -1);
             if (banner) printf("%s\n", banner);
@@ -619,22 +341,21 @@ static int repl(int interactive_tty)
             tide_lua_report(L);
         }
         fflush(stdout);
-        con.history = history_file();
+        console.history = history_file();
         tty_loop();
     } else {
         plain_loop();
     }
-    if (quit_signal) {
+    if (console_quit_signal) {
         /* Die of the signal, now that the terminal is restored. */
         fputs("\n", stdout);
         fflush(stdout);
-        set_handler(quit_signal, SIG_DFL);
-        raise(quit_signal);
+        console_raise(console_quit_signal);
     }
-    report_unfinished();
+    console_report_unfinished();
     /* At a terminal the user saw each error; read from a pipe, a session
        is a run like a script's, and its status says whether it went well. */
-    return !con.tty && con.failed ? 1 : 0;
+    return !console.tty && console.failed ? 1 : 0;
 }
 
 int tide_console_main(int argc, char **argv)
@@ -658,18 +379,18 @@ int tide_console_main(int argc, char **argv)
         fputs("tide: cannot create the Lua state (out of memory)\n", stderr);
         return 1;
     }
-    con.L = L;
+    console.L = L;
     tide_lua_set_args(L, argc, argv, argc);
     if (load_module(L) != 0) {
         lua_close(L);
         return 1;
     }
-    con.module = lua_gettop(L);
+    console.module = lua_gettop(L);
 
     /* The console's globals; a tide module that does not load is worth a
        warning at the prompt, not the end of the session. */
     int status = 0;
-    lua_getfield(L, con.module, "setup");
+    lua_getfield(L, console.module, "setup");
     if (tide_lua_pcall(L, 0, 1) != 0) {
         tide_lua_report(L);
     } else {
@@ -696,10 +417,10 @@ int tide_console_main(int argc, char **argv)
     }
 
     free_completions();
-    free(con.chunk);
-    free(con.history);
-    free(con.last_entry);
-    memset(&con, 0, sizeof con);
+    free(console.chunk);
+    free(console.history);
+    free(console.last_entry);
+    memset(&console, 0, sizeof console);
     lua_close(L);
     return status;
 }
