@@ -5,6 +5,7 @@
  * charset lacks becomes '?', malformed input U+FFFD), unhex, and
  * to_binary's strict hex and base64.
  */
+#include "java_char.h"
 #include "text_kernel.h"
 #include "ffi/text.h"
 
@@ -258,15 +259,6 @@ static int32_t unhex(const unsigned char *p, int32_t len, unsigned char *out)
         out[o++] = (unsigned char)(hi << 4 | lo);
     }
     return o;
-}
-
-/* Character.isWhitespace: the ASCII ones and the Unicode separators but
-   the non-breaking spaces. */
-static int java_whitespace(int32_t c)
-{
-    return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F) || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x2006) || (c >= 0x2008 && c <= 0x200A) || c == 0x2028 ||
-           c == 0x2029 || c == 0x205F || c == 0x3000;
 }
 
 /* UnBase64.isValidBase64 (to_binary's check): groups of four of

@@ -6,6 +6,7 @@
  * luhn_check and mask go through Java Strings (UTF-16 chars, malformed
  * bytes as U+FFFD) and Java's character classes.
  */
+#include "java_char.h"
 #include "text_kernel.h"
 #include "ffi/text.h"
 
@@ -235,25 +236,6 @@ int tide_eval_levenshtein(tide_batch *out, const tide_column *a, const tide_colu
 }
 
 /* ---- luhn_check, mask: Java's character classes ------------------------------------- */
-
-/* The zero of each run of ten DECIMAL_DIGIT_NUMBER chars (Nd) below
-   U+10000, as Java's Character.isDigit(char) and getNumericValue read
-   them. */
-static const uint16_t digit_zeros[] = {
-    0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6,
-    0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0,
-    0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620,
-    0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10};
-
-/* The digit a UTF-16 char stands for, or -1. */
-static int java_digit(int32_t c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c < 0x660 || c > 0xFFFF) return -1;
-    for (size_t k = 1; k < sizeof digit_zeros / sizeof digit_zeros[0]; k++)
-        if (c >= digit_zeros[k] && c < digit_zeros[k] + 10) return c - digit_zeros[k];
-    return -1;
-}
 
 /* Splits p into the UTF-16 chars of its Java String, into units (grown as
    needed); their count, or -1 out of memory. */

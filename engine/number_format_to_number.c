@@ -7,35 +7,12 @@
  */
 #include "kernel.h"
 #include "decimal128.h"
+#include "java_char.h"
 #include "text_kernel.h"
 #include "number_format_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>
-
-/* Character.isWhitespace of a Java char (Java 17's Unicode). */
-static int java_whitespace(int32_t c)
-{
-    return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x2006) || (c >= 0x2008 && c <= 0x200A) || c == 0x2028 ||
-           c == 0x2029 || c == 0x205F || c == 0x3000;
-}
-
-/* The value of a Java char Character.isDigit takes (Unicode's decimal
-   digits of the BMP, each block's zero here), or -1. */
-static int java_digit(int32_t c)
-{
-    static const int32_t zeros[] = {0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66,
-                                    0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20,
-                                    0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
-                                    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0,
-                                    0xA9F0, 0xAA50, 0xABF0, 0xFF10};
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c < 0x0660 || c > 0xFF19) return -1;
-    for (size_t i = 0; i < sizeof zeros / sizeof *zeros; i++)
-        if (c >= zeros[i] && c < zeros[i] + 10) return c - zeros[i];
-    return -1;
-}
 
 /* The digits read so far, before and after the input's point. Only as
    many as a matching input can have are kept: the counts go on, and fail
