@@ -12,19 +12,9 @@ local F = tide.functions
 local spark = tide.session()
 local has = t.has
 
--- Bytes that start as gzip and are not: reading the file fails.
-local CORRUPT_GZIP = "\31\139\8\0 not deflate data at all"
+local CORRUPT_GZIP = t.CORRUPT_GZIP
 
--- A directory holding the given files ({ ["k=1/a.csv"] = "text", ... }).
-local function dir_of(files)
-  local dir = t.tempdir()
-  for path, text in pairs(files) do
-    local sub = path:match("^(.*)/[^/]*$")
-    if sub then assert(os.execute(("mkdir -p '%s/%s'"):format(dir, sub)) == 0) end
-    t.write(dir .. "/" .. path, text)
-  end
-  return dir
-end
+local dir_of = t.dir_of
 
 -- The plan explain() prints.
 local function plan_of(df) return require("tide.dataframe_explain").text(df, "simple") end

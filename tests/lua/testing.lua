@@ -234,6 +234,20 @@ function M.tempdir()
   return dir
 end
 
+-- A fresh directory holding the given files ({ ["k=1/a.csv"] = "text", ... }).
+function M.dir_of(files)
+  local dir = M.tempdir()
+  for path, text in pairs(files) do
+    local sub = path:match("^(.*)/[^/]*$")
+    if sub then assert(os.execute(("mkdir -p '%s/%s'"):format(dir, sub)) == 0) end
+    M.write(dir .. "/" .. path, text)
+  end
+  return dir
+end
+
+-- Bytes that start as gzip and are not: reading a file of them fails.
+M.CORRUPT_GZIP = "\31\139\8\0 not deflate data at all"
+
 local unique_names = {}
 
 -- A name unique to this run, for topics and tables. The topics and
