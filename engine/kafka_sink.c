@@ -23,6 +23,10 @@
  * reference counts are not atomic). A headers column makes the sink
  * enqueue record by record (kafka_sink_headers.c); without one the batch
  * path is unchanged.
+ *
+ * With librdkafka's transactional.id the producer is transactional and
+ * each epoch one transaction (kafka_sink_txn.c): exactly once for
+ * read_committed readers. Without it nothing of that runs.
  */
 #include "kafka_conf.h"
 #include "kafka_sink_int.h"
@@ -49,6 +53,13 @@ static const tide_kafka_setting sink_defaults[] = {
     {"queue.buffering.max.messages", "1000000"},
 };
 
+/* A transactional producer's own: an open transaction must outlive the
+   slowest batch (its pieces, the deliveries, the commit) with room to
+   spare, yet end soon enough after a crash that read_committed readers are
+   not held up long when no restart aborts it first (librdkafka's 60 s;
+   brokers accept up to transaction.max.timeout.ms, 15 min by default). */
+static const tide_kafka_setting txn_default = {"transaction.timeout.ms", "300000"};
+
 tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char *errbuf,
                                      size_t errlen)
 {
@@ -61,13 +72,18 @@ tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char 
        more requests in flight than idempotence allows turn tide's default
        idempotence off instead of failing, unless the user set
        enable.idempotence (librdkafka then says what conflicts). */
-    int drop_idempotence = !tide_kafka_conf_find(conf_kv, conf_n, "enable.idempotence") &&
+    /* A transactional producer is idempotent: a conflict is refused then. */
+    const char *txn_id = tide_kafka_conf_find(conf_kv, conf_n, "transactional.id");
+    if (txn_id && !*txn_id) txn_id = NULL; /* librdkafka's unset */
+    int drop_idempotence = !txn_id &&
+                           !tide_kafka_conf_find(conf_kv, conf_n, "enable.idempotence") &&
                            tide_kafka_conf_idempotence_conflict(conf_kv, conf_n);
-    tide_kafka_setting defaults[sizeof sink_defaults / sizeof sink_defaults[0]];
+    tide_kafka_setting defaults[sizeof sink_defaults / sizeof sink_defaults[0] + 1];
     size_t n_defaults = 0;
     for (size_t i = 0; i < sizeof sink_defaults / sizeof sink_defaults[0]; i++)
         if (!drop_idempotence || strcmp(sink_defaults[i].key, "enable.idempotence") != 0)
             defaults[n_defaults++] = sink_defaults[i];
+    if (txn_id) defaults[n_defaults++] = txn_default;
     rd_kafka_conf_t *conf = tide_kafka_conf_new("kafka sink", defaults, n_defaults, conf_kv, conf_n,
                                                 NULL, errbuf, errlen);
     if (!conf) {
@@ -87,7 +103,10 @@ tide_kafka_sink *tide_kafka_sink_new(const char **conf_kv, int32_t conf_n, char 
     }
     sink->log = tide_kafka_client_log(sink->rk);
     sink->partitions = tide_kafka_partitions_new(sink->rk, refresh_s);
-    if (!sink->partitions) {
+    if (txn_id) sink->txn = sink_txn_new(txn_id);
+    if (!sink->partitions || (txn_id && !sink->txn)) {
+        tide_kafka_partitions_free(sink->partitions);
+        if (sink->txn) sink_txn_free(sink);
         tide_kafka_client_destroy(sink->rk, 0);
         free(sink);
         snprintf(errbuf, errlen, "kafka sink: out of memory");
@@ -104,7 +123,7 @@ static int is_bytes(const tide_column *col)
 
 /* Waits for the send in flight. When it failed, what it enqueued is still
    delivered (or dropped on timeout) and -1 returns its error. */
-static int settle(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_t errlen)
+int sink_settle(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_t errlen)
 {
     sink_thread_wait(sink);
     sink_loans_release(sink);
@@ -157,9 +176,10 @@ int64_t tide_kafka_sink_send_rows(tide_kafka_sink *sink, tide_batch *owner, cons
         return -1;
     }
     snprintf(job.topic, sizeof job.topic, "%s", topic ? topic : "");
-    if (settle(sink, timeout_ms, errbuf, errlen) != 0) return -1;
+    if (sink_settle(sink, timeout_ms, errbuf, errlen) != 0) return -1;
     snprintf(sink->topic_label, sizeof sink->topic_label, "%s",
              job.topic[0] ? job.topic : "(from the topic column)");
+    if (sink->txn) sink_txn_note_topic(sink->txn, &job);
 
     if (owner && !(job.loan = sink_loan_new(sink, owner))) {
         snprintf(errbuf, errlen, "topic %s: out of memory", sink->topic_label);
@@ -170,7 +190,7 @@ int64_t tide_kafka_sink_send_rows(tide_kafka_sink *sink, tide_batch *owner, cons
     if (!owner || !sink_thread_start(sink)) {
         if (sink_enqueue(sink, &job, sink->job_error, sizeof sink->job_error) != 0)
             sink->job_failed = 1;
-        return settle(sink, timeout_ms, errbuf, errlen) != 0 ? -1 : values->length;
+        return sink_settle(sink, timeout_ms, errbuf, errlen) != 0 ? -1 : values->length;
     }
     sink_thread_send(sink, &job);
     return values->length;
@@ -188,7 +208,7 @@ int64_t tide_kafka_sink_send(tide_kafka_sink *sink, tide_batch *owner, const cha
 int64_t tide_kafka_sink_flush(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf,
                               size_t errlen)
 {
-    if (settle(sink, timeout_ms, errbuf, errlen) != 0) return -1;
+    if (sink_settle(sink, timeout_ms, errbuf, errlen) != 0) return -1;
     return sink_flush_sent(sink, timeout_ms, errbuf, errlen);
 }
 
@@ -214,6 +234,7 @@ void tide_kafka_sink_free(tide_kafka_sink *sink)
 {
     if (!sink) return;
     sink_thread_free(sink);
+    if (sink->txn) sink_txn_free(sink);
     tide_kafka_partitions_free(sink->partitions);
     for (int32_t i = 0; i < sink->num_topics; i++) {
         rd_kafka_topic_destroy(sink->topics[i].rkt);

@@ -4,8 +4,8 @@
  * kafka_sink_enqueue.c (rows into librdkafka's queue, a chunk at a time),
  * kafka_sink_headers.c (records with headers, one at a time),
  * kafka_sink_delivery.c (delivery reports, the loans they end, waiting
- * for them) and kafka_sink_thread.c (a send on a thread of its own).
- * C only.
+ * for them), kafka_sink_thread.c (a send on a thread of its own) and
+ * kafka_sink_txn.c (transactions, with transactional.id). C only.
  */
 #ifndef TIDE_KAFKA_SINK_INT_H
 #define TIDE_KAFKA_SINK_INT_H
@@ -50,8 +50,12 @@ typedef struct {
     int32_t timeout_ms;
 } send_job;
 
+/* A transactional sink's state (kafka_sink_txn.c). */
+typedef struct sink_txn sink_txn;
+
 struct tide_kafka_sink {
     rd_kafka_t *rk;
+    sink_txn *txn;       /* with transactional.id, else NULL: nothing of it runs */
     tide_kafka_log *log; /* the client's (tide_kafka_client_log) */
     sink_topic *topics;
     int32_t num_topics, topics_cap;
@@ -78,6 +82,19 @@ struct tide_kafka_sink {
     int job_failed;
     char job_error[1024];
 };
+
+/* kafka_sink.c: waits for the send in flight; when it failed, flushes
+   what it enqueued and returns -1 with its error. */
+int sink_settle(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf, size_t errlen);
+
+/* kafka_sink_txn.c: the transactions of a producer made with
+   transactional.id `id` (NULL when out of memory); note_topic keeps the
+   topic of the first send of a transaction, where its marker goes; free
+   aborts a transaction left open (an epoch that failed), before the
+   producer goes. */
+sink_txn *sink_txn_new(const char *id);
+void sink_txn_note_topic(sink_txn *txn, const send_job *job);
+void sink_txn_free(tide_kafka_sink *sink);
 
 /* kafka_sink_enqueue.c: the topic named by name[0, len), made on first
    use (NULL when librdkafka refuses it, with rd_kafka_last_error, or

@@ -213,6 +213,22 @@ int64_t tide_kafka_sink_flush(tide_kafka_sink *sink, int32_t timeout_ms, char *e
    written to or asked about here), librdkafka's partitioner placing each
    record meanwhile. */
 int32_t tide_kafka_sink_partition_count(tide_kafka_sink *sink, const char *topic);
+/* With librdkafka's transactional.id, every send is inside a transaction
+   (kafka_sink_txn.c). begin opens one for epoch `epoch` of query `query`
+   (query NULL or epoch < 0: a write that is no epoch's, which nothing
+   marks); the first call starts the producer's transactions (fencing an
+   earlier producer of the id, aborting its open transaction) and reads
+   which epochs of `query` are committed. Returns 1 when `epoch` is (a
+   replay after a crash between Kafka's commit and the checkpoint's:
+   nothing is to be written), 0 with a transaction open, -1 with errbuf.
+   commit waits for every record sent since begin, marks the epoch in the
+   transaction and commits it: the count delivered, or -1 with errbuf (the
+   transaction aborted; a fenced producer, a newer one having started with
+   the same transactional.id, says so). */
+int tide_kafka_sink_begin(tide_kafka_sink *sink, const char *query, int64_t epoch,
+                          int32_t timeout_ms, char *errbuf, size_t errlen);
+int64_t tide_kafka_sink_commit(tide_kafka_sink *sink, int32_t timeout_ms, char *errbuf,
+                               size_t errlen);
 void tide_kafka_sink_free(tide_kafka_sink *sink);
 
 #endif

@@ -6,7 +6,10 @@
 -- producer is idempotent unless the user's kafka.* options rule it out,
 -- and every delivery is confirmed before the epoch commits, so the sink is
 -- at least once: a replayed epoch may write its records again, never lose
--- them.
+-- them. With option kafka.transactional.id (librdkafka's) it is exactly
+-- once for read_committed readers: each epoch is one transaction, which
+-- also marks the epoch committed, so a replayed epoch the marker shows is
+-- not written again (Txn below; engine/kafka_sink_txn.c).
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -27,7 +30,10 @@ local function fail(self)
   error(("kafka sink: %s (kafka.bootstrap.servers %s)"):format(ffi.string(errbuf), self.servers), 0)
 end
 
-function M.new(writer, schema)
+local Txn = setmetatable({}, { __index = Sink })
+Txn.__index = Txn
+
+function M.new(writer, schema, query)
   local opts = writer.opts
   local bootstrap = checks.bootstrapServers(opts["kafka.bootstrap.servers"], "the kafka sink")
   local idx = {}
@@ -58,6 +64,11 @@ function M.new(writer, schema)
   if not topic and not idx.topic then
     error('the kafka sink needs option "topic" or a topic column', 0)
   end
+  local txid = opts["kafka.transactional.id"]
+  if txid and not txid:find("%S") then
+    error('the kafka sink\'s option "kafka.transactional.id" is empty: give the id of this query\'s producer '
+      .. "(the same at every restart), or leave the option out", 0)
+  end
   local kv = {}
   for k, v in pairs(opts) do
     local key = k:match("^kafka%.(.+)$")
@@ -74,7 +85,8 @@ function M.new(writer, schema)
     rows = ffi.new("tide_kafka_rows"), timeout = tonumber(opts.deliverytimeoutms) or 60000,
     servers = checks.shownServers(bootstrap),
     description = "org.apache.spark.sql.kafka010.KafkaSourceProvider$KafkaTable",
-  }, Sink)
+    transactionalId = txid, queryId = query and query.id, queryName = query and query.name,
+  }, txid and Txn or Sink)
 end
 
 local function column_ptr(batch, name)
@@ -137,6 +149,74 @@ function Sink:addPiece(_, batch) self:send(batch) end
 Sink.piecesHeldInC = true
 
 function Sink:endPieces() return self:flush() end
+
+-- ---- exactly once: kafka.transactional.id ----------------------------------
+-- Every write is a transaction. An epoch's (addBatch, or addPiece ...
+-- endPieces) opens with begin and ends with commit, which waits for every
+-- record, marks the epoch committed in the same transaction and commits
+-- it; only then does the query commit the epoch to its checkpoint. A
+-- replayed epoch that the marker shows committed (the query died between
+-- the two commits) writes nothing: 0 rows, and one line on stderr, as the
+-- PostgreSQL sink's. A failure aborts the transaction and fails the epoch,
+-- which the restart writes again.
+
+-- Opens the transaction of epoch (nil: a write that is no epoch's); false
+-- when the epoch is already committed.
+local function begin(self, epoch)
+  local rc = C.tide_kafka_sink_begin(self.c, self.queryId, epoch or -1, self.timeout, errbuf, 1024)
+  if rc < 0 then fail(self) end
+  if rc == 1 then
+    local where = ("Kafka %s (transactional.id %s)"):format(
+      self.topic and "topic " .. self.topic or "topics", self.transactionalId)
+    require("tide.writer").reportSkipped({ queryId = self.queryId, epochId = epoch }, where, self.queryName)
+    return false
+  end
+  self.open = true
+  return true
+end
+
+local function commit(self)
+  self.open = false
+  local n = C.tide_kafka_sink_commit(self.c, self.timeout, errbuf, 1024)
+  if n < 0 then fail(self) end
+  return tonumber(n)
+end
+
+function Txn:addBatch(epoch, batch)
+  if batch:count() == 0 or not begin(self, epoch) then return 0 end
+  Sink.send(self, batch)
+  return commit(self)
+end
+
+-- The first piece of an epoch opens its transaction, or finds the epoch
+-- committed: its pieces are still made (its input is counted, an error
+-- in the plan fails it, as on its first run), and none is sent.
+function Txn:addPiece(epoch, batch)
+  if self.pieceEpoch ~= epoch then self.pieceEpoch, self.skipping = epoch, not begin(self, epoch) end
+  if not self.skipping then Sink.send(self, batch) end
+end
+
+function Txn:endPieces()
+  self.pieceEpoch = nil
+  if self.skipping then
+    self.skipping = false
+    return 0
+  end
+  return commit(self)
+end
+
+-- A bulk loader's send opens a transaction when none is open, and flush
+-- commits it: what one flush acknowledges is read all together or not at
+-- all. (Stopping the sink aborts a transaction still open.)
+function Txn:send(batch)
+  if not self.open then begin(self, nil) end
+  return Sink.send(self, batch)
+end
+
+function Txn:flush()
+  if not self.open then return 0 end
+  return commit(self)
+end
 
 function Sink:stop()
   if self.c then
