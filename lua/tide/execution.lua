@@ -505,6 +505,10 @@ end
 
 function Pieces:drain() self:get(math.huge) end
 
+-- pieces(k) is pieces:get(k), for what takes a function of k (a sink's
+-- save): no closure per batch (see PieceChain).
+Pieces.__call = Pieces.get
+
 function Pieces:all()
   self:drain()
   if self.n > 1 then
@@ -516,10 +520,35 @@ function Pieces:all()
   return self[1]
 end
 
+-- The chain's result over the k-th piece of a micro-batch (nil past the
+-- last), as chain(k): an object whose call is one function for all, not
+-- a closure per batch. LuaJIT specializes a trace to the closure it calls
+-- while that closure's prototype has made only a few, and the trace then
+-- keeps the closure, and with it every piece of its batch, for the
+-- trace's life: a batch or two of a query's first ones held to its end.
+local PieceChain = {}
+PieceChain.__index = PieceChain
+
+function PieceChain:__call(k)
+  local pieces, ops = self.pieces, self.ops
+  local piece = pieces:get(k)
+  if not piece or #ops == 0 then return piece end
+  -- the chain over the piece (as execute over it), an error naming where
+  -- its row came from
+  local ctx, n, b = self.ctx, piece:count(), piece
+  for i = #ops, 1, -1 do
+    ctx.state = ctx.stateOf(ops[i])
+    local rows = b:count()
+    local ok, out = pcall(ops[i].apply, b, ctx)
+    if not ok then error(pieces:place(out, k, rows == n), 0) end
+    b = out
+  end
+  return b
+end
+
 -- When plan is a row-wise chain over a scan of fetched pieces (a
--- foreachBatch DataFrame, tide.session.piecesFrame): a function giving
--- the chain's result over the k-th piece (nil past the last). Otherwise
--- nil.
+-- foreachBatch DataFrame, tide.session.piecesFrame): its PieceChain.
+-- Otherwise nil.
 function M.piecesOf(plan)
   plan = optimizer.optimize(plan)
   local ops, scan = chain(plan)
@@ -528,23 +557,7 @@ function M.piecesOf(plan)
   for _, op in ipairs(ops) do
     if not ROW_WISE[op.kind] then return nil end
   end
-  if #ops == 0 then return function(k) return pieces:get(k) end end
-  local ctx = M.context()
-  return function(k)
-    local piece = pieces:get(k)
-    if not piece then return nil end
-    -- the chain over the piece (as execute over it), an error naming
-    -- where its row came from
-    local n, b = piece:count(), piece
-    for i = #ops, 1, -1 do
-      ctx.state = ctx.stateOf(ops[i])
-      local rows = b:count()
-      local ok, out = pcall(ops[i].apply, b, ctx)
-      if not ok then error(pieces:place(out, k, rows == n), 0) end
-      b = out
-    end
-    return b
-  end
+  return setmetatable({ pieces = pieces, ops = ops, ctx = M.context() }, PieceChain)
 end
 
 -- Runs plan over one batch of its source (streaming), or reads the source

@@ -448,6 +448,16 @@ end
 -- replayed epoch, a bad row) has the caller run the full transaction,
 -- which finds out what it was; so does a save without rows (nil:
 -- nothing was sent).
+-- spec.pieces with its first two pieces kept (fast_append): a callable
+-- object, not a closure per batch, which a compiled trace would keep,
+-- and the batch with it (tide.execution's PieceChain).
+local KeptPieces = {}
+KeptPieces.__index = KeptPieces
+function KeptPieces:__call(k)
+  if k <= 2 then return self[k] end
+  return self.rest(k)
+end
+
 local function fast_append(conn, spec, plan, qualified, commits)
   local rows, pieces = spec.batch and spec.batch:count(), spec.pieces
   if pieces then
@@ -457,10 +467,7 @@ local function fast_append(conn, spec, plan, qualified, commits)
     -- again: a piece of a plan over the pieces is computed at each call.
     local first, second = pieces(1), pieces(2)
     if second == nil then rows = first and first:count() or 0 end
-    pieces = function(k)
-      if k == 1 then return first elseif k == 2 then return second end
-      return spec.pieces(k)
-    end
+    pieces = setmetatable({ first, second, rest = spec.pieces }, KeptPieces)
   end
   if rows == 0 then return nil end
   local marker, last = spec.marker, nil

@@ -152,21 +152,28 @@ function M.reportSkipped(marker, qualified, queryName)
 end
 
 -- pg_table.save of spec whose rows are made while they are written
--- (spec.pieces, a function giving the k-th batch): an error of making a
+-- (spec.pieces, called with k gives the k-th batch): an error of making a
 -- piece (the plan's: a FAILFAST record, a model's invalid row) is raised
 -- as it is, not as a failure of writing to PostgreSQL, which it is not.
-function M.savePieces(spec, pieces)
-  local failed
-  spec.pieces = function(k)
-    local ok, b = pcall(pieces, k)
-    if not ok then
-      failed = failed or { b }
-      error(b, 0)
-    end
-    return b
+-- (A callable object, not a closure per batch, as tide.execution's
+-- PieceChain and for its reason: a trace would keep the batch.)
+local MadePieces = {}
+MadePieces.__index = MadePieces
+
+function MadePieces:__call(k)
+  local ok, b = pcall(self.chain, k)
+  if not ok then
+    self.failed = self.failed or { b }
+    error(b, 0)
   end
+  return b
+end
+
+function M.savePieces(spec, pieces)
+  local made = setmetatable({ chain = pieces }, MadePieces)
+  spec.pieces = made
   local ok, rows, status = pcall(pg_table.save, spec)
-  if not ok then error(failed and failed[1] or rows, 0) end
+  if not ok then error(made.failed and made.failed[1] or rows, 0) end
   return rows, status
 end
 

@@ -63,7 +63,7 @@ end
 -- pieces are still made: its input is counted, and an error in the plan
 -- fails it, as on its first run.
 function Sink:addPieces(epoch, pieces)
-  local rows = save(self, epoch, "pieces", function(k) return pieces:get(k) end)
+  local rows = save(self, epoch, "pieces", pieces) -- (pieces(k) is pieces:get(k))
   pieces:drain()
   return rows
 end
