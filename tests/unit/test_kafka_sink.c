@@ -15,6 +15,7 @@
 #include "check.h"
 #include "ffi/broker.h"
 #include "ffi/kafka.h"
+#include "mock_topic.h"
 
 #define TIMEOUT_MS 30000
 
@@ -22,19 +23,7 @@ static tide_broker *broker;
 
 static tide_batch *values_batch(int from, int n, int null_topic_at)
 {
-    tide_batch *b = tide_batch_new(2);
-    CHECK(tide_column_init(b, &b->columns[0], "value", TIDE_STRING, 0) == 0);
-    CHECK(tide_column_init(b, &b->columns[1], "topic", TIDE_STRING, 0) == 0);
-    for (int i = from; i < from + n; i++) {
-        char text[32];
-        int len = snprintf(text, sizeof text, "record-%06d", i);
-        CHECK(tide_column_append_bytes(b, &b->columns[0], text, (size_t)len) == 0);
-        if (i - from == null_topic_at)
-            CHECK(tide_column_append_null(b, &b->columns[1]) == 0);
-        else
-            CHECK(tide_column_append_bytes(b, &b->columns[1], "sunk", 4) == 0);
-    }
-    return b;
+    return mock_rows(from, n, null_topic_at, "sunk");
 }
 
 static tide_kafka_sink *new_sink(void)
@@ -50,42 +39,14 @@ static tide_kafka_sink *new_sink(void)
 /* A consumer of partitions [first, first + count) of topic, from the start. */
 static rd_kafka_t *consumer_of(const char *topic, int first, int count)
 {
-    char err[512];
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "bootstrap.servers", tide_broker_bootstrap(broker), err, sizeof err);
-    rd_kafka_conf_set(conf, "group.id", "test-kafka-sink", err, sizeof err);
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-    rd_kafka_poll_set_consumer(rk);
-    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(count);
-    for (int p = first; p < first + count; p++)
-        rd_kafka_topic_partition_list_add(parts, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-    rd_kafka_assign(rk, parts);
-    rd_kafka_topic_partition_list_destroy(parts);
-    return rk;
+    return mock_consumer(tide_broker_bootstrap(broker), "test-kafka-sink", topic, first, count);
 }
 
 /* Reads the topic "sunk" from the start until it has `want` records and
    counts how many times each record-N came (seen[N]). */
 static int read_back(int *seen, int limit, int want)
 {
-    rd_kafka_t *rk = consumer_of("sunk", 0, 2);
-    int got = 0;
-    for (int idle = 0; got < want && idle < 100;) {
-        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
-        if (!m) {
-            idle++;
-            continue;
-        }
-        int n;
-        if (!m->err && sscanf(m->payload, "record-%d", &n) == 1 && n >= 0 && n < limit) {
-            seen[n]++;
-            got++;
-        }
-        rd_kafka_message_destroy(m);
-    }
-    rd_kafka_consumer_close(rk);
-    rd_kafka_destroy(rk);
-    return got;
+    return mock_read_back(consumer_of("sunk", 0, 2), seen, limit, want, 100);
 }
 
 /* Reads partition `partition` of `topic` from the start until it has

@@ -15,28 +15,16 @@
 #include "check.h"
 #include "ffi/broker.h"
 #include "ffi/kafka.h"
+#include "mock_topic.h"
 
 #define TIMEOUT_MS 30000
 #define QUERY      "2b1f3c56-0d7e-4c8a-9a61-5e0f4a8e1c77"
 
 static tide_broker *broker;
 
-/* Rows "record-<from>"... with a topic column, null at row null_topic_at. */
 static tide_batch *values_batch(int from, int n, int null_topic_at)
 {
-    tide_batch *b = tide_batch_new(2);
-    CHECK(tide_column_init(b, &b->columns[0], "value", TIDE_STRING, 0) == 0);
-    CHECK(tide_column_init(b, &b->columns[1], "topic", TIDE_STRING, 0) == 0);
-    for (int i = from; i < from + n; i++) {
-        char text[32];
-        int len = snprintf(text, sizeof text, "record-%06d", i);
-        CHECK(tide_column_append_bytes(b, &b->columns[0], text, (size_t)len) == 0);
-        if (i - from == null_topic_at)
-            CHECK(tide_column_append_null(b, &b->columns[1]) == 0);
-        else
-            CHECK(tide_column_append_bytes(b, &b->columns[1], "txn", 3) == 0);
-    }
-    return b;
+    return mock_rows(from, n, null_topic_at, "txn");
 }
 
 static tide_kafka_sink *new_sink(const char *transactional_id)
@@ -65,34 +53,9 @@ static void send_rows(tide_kafka_sink *sink, int from, int n, int null_topic_at)
    for two seconds) and counts how many times each record-N came. */
 static int read_back(int *seen, int limit, int want)
 {
-    char err[512];
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "bootstrap.servers", tide_broker_bootstrap(broker), err, sizeof err);
-    rd_kafka_conf_set(conf, "group.id", "test-kafka-sink-txn", err, sizeof err);
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-    rd_kafka_poll_set_consumer(rk);
-    rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(2);
-    for (int p = 0; p < 2; p++)
-        rd_kafka_topic_partition_list_add(parts, "txn", p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-    rd_kafka_assign(rk, parts);
-    rd_kafka_topic_partition_list_destroy(parts);
-    int got = 0;
-    for (int idle = 0; got < want && idle < 20;) {
-        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
-        if (!m) {
-            idle++;
-            continue;
-        }
-        int n;
-        if (!m->err && sscanf(m->payload, "record-%d", &n) == 1 && n >= 0 && n < limit) {
-            seen[n]++;
-            got++;
-        }
-        rd_kafka_message_destroy(m);
-    }
-    rd_kafka_consumer_close(rk);
-    rd_kafka_destroy(rk);
-    return got;
+    return mock_read_back(
+        mock_consumer(tide_broker_bootstrap(broker), "test-kafka-sink-txn", "txn", 0, 2), seen,
+        limit, want, 20);
 }
 
 static void epochs_commit_and_a_committed_one_is_skipped(void)
