@@ -1,8 +1,8 @@
 /*
  * json_lenient.hh — JSON text read as Spark's Jackson parser reads it for
- * the schemaless JSON functions (json_path.cc, json_schema_of.cc): single
- * quotes and raw control characters in strings are taken, and only the
- * first value of the text is read. Each row is copied as "[text]" (the
+ * the schemaless JSON functions (json_path.cc, json_fields.cc,
+ * json_schema_of.cc): single quotes and raw control characters in
+ * strings are taken, and only the first value of the text is read. Each row is copied as "[text]" (the
  * wrapper makes a scalar document a value like any other, and the copy
  * has simdjson's padding), its strings rewritten as standard JSON on the
  * way. C++ only.

@@ -1,8 +1,8 @@
-/* The JSON functions that read JSON text without a schema (json_path.cc):
-   get_json_object, json_tuple, json_array_length, json_object_keys and
-   schema_of_json, as Spark 3.5 computes them. Part of the FFI
-   declarations (see tide_ffi.h): plain C, no macros, so that LuaJIT's
-   ffi.cdef reads it as well.
+/* The JSON functions that read JSON text without a schema (json_path.cc,
+   json_fields.cc, json_schema_of.cc): get_json_object, json_tuple,
+   json_array_length, json_object_keys and schema_of_json, as Spark 3.5
+   computes them. Part of the FFI declarations (see tide_ffi.h): plain C,
+   no macros, so that LuaJIT's ffi.cdef reads it as well.
 
    The text is read as Spark's Jackson parser for these functions reads
    it: strings may be in single quotes, and strings may hold raw control

@@ -1,7 +1,7 @@
 -- tide.json_functions — from_json and to_json for tide.eval, over whole
 -- columns through the C kernels (tide_from_json in from_json.cc, tide_to_json in
 -- json_write.c), and the functions of JSON text without a schema
--- (json_path.cc): get_json_object, json_tuple, json_array_length,
+-- (json_path.cc, json_fields.cc): get_json_object, json_tuple, json_array_length,
 -- json_object_keys, schema_of_json.
 --
 --   F.from_json(F.col("value"), schema, { mode = "PERMISSIVE",
@@ -227,7 +227,7 @@ function M.toJson(out, input, dst, plan)
   return dst
 end
 
--- ---- JSON text without a schema (json_path.cc) ----------------------------------------
+-- ---- JSON text without a schema (json_path.cc, json_fields.cc) ----------------------------
 --
 -- get_json_object(json, path), json_tuple(json, name, ...) (a generator:
 -- tide.generate makes its columns), json_array_length, json_object_keys
