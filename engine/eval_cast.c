@@ -21,6 +21,7 @@
  *   no numbers to dates, as Spark 3 casts none.
  */
 #include "calendar.h"
+#include "cast_parse.h"
 #include "decimal128.h"
 #include "digits.h"
 #include "kernel.h"
@@ -32,184 +33,6 @@
 #include <string.h>
 
 #define MICROS 1000000LL
-
-/* ---- parsing strings ------------------------------------------------------ */
-
-static int is_space(unsigned char c)
-{
-    return c <= ' ' || c == 0x7f;
-}
-
-static void trim(const char **s, int32_t *len)
-{
-    while (*len > 0 && is_space((unsigned char)**s)) (*s)++, (*len)--;
-    while (*len > 0 && is_space((unsigned char)(*s)[*len - 1])) (*len)--;
-}
-
-/* UTF8String.toLong(allowDecimal = true) on trimmed text. */
-static int parse_long(const char *s, int32_t len, int64_t *out)
-{
-    trim(&s, &len);
-    if (len == 0) return -1;
-    int32_t i = 0;
-    int negative = s[0] == '-';
-    if (negative || s[0] == '+') {
-        if (len == 1) return -1;
-        i++;
-    }
-    /* Accumulate negatively: |INT64_MIN| > INT64_MAX. */
-    int64_t result = 0;
-    const int64_t stop = INT64_MIN / 10;
-    for (; i < len; i++) {
-        char c = s[i];
-        if (c == '.') {
-            i++;
-            break;
-        }
-        if (c < '0' || c > '9') return -1;
-        if (result < stop) return -1;
-        int digit = c - '0';
-        if (result * 10 < INT64_MIN + digit) return -1;
-        result = result * 10 - digit;
-    }
-    for (; i < len; i++)
-        if (s[i] < '0' || s[i] > '9') return -1;
-    if (!negative) {
-        if (result == INT64_MIN) return -1;
-        result = -result;
-    }
-    *out = result;
-    return 0;
-}
-
-static int lower_equals(const char *s, int32_t len, const char *word)
-{
-    size_t n = strlen(word);
-    if ((size_t)len != n) return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        if (c != word[i]) return 0;
-    }
-    return 1;
-}
-
-/* Java's Double.parseDouble (decimal forms, optional f/d suffix, NaN,
-   Infinity) and Spark's extra spellings inf/infinity/nan in any case. */
-static int parse_double(const char *s, int32_t len, double *out)
-{
-    trim(&s, &len);
-    if (len == 0 || len > 400) return -1;
-    const char *body = s;
-    int32_t blen = len;
-    int negative = 0;
-    if (body[0] == '+' || body[0] == '-') {
-        negative = body[0] == '-';
-        body++, blen--;
-    }
-    if (lower_equals(body, blen, "nan")) {
-        *out = NAN;
-        return 0;
-    }
-    if (lower_equals(body, blen, "inf") || lower_equals(body, blen, "infinity")) {
-        *out = negative ? -INFINITY : INFINITY;
-        return 0;
-    }
-    int32_t i = 0, digits = 0;
-    while (i < blen && body[i] >= '0' && body[i] <= '9') i++, digits++;
-    if (i < blen && body[i] == '.') {
-        i++;
-        while (i < blen && body[i] >= '0' && body[i] <= '9') i++, digits++;
-    }
-    if (digits == 0) return -1;
-    if (i < blen && (body[i] == 'e' || body[i] == 'E')) {
-        i++;
-        if (i < blen && (body[i] == '+' || body[i] == '-')) i++;
-        int32_t exp_digits = 0;
-        while (i < blen && body[i] >= '0' && body[i] <= '9') i++, exp_digits++;
-        if (exp_digits == 0) return -1;
-    }
-    int32_t end = i;
-    if (i < blen && strchr("fFdD", body[i])) i++;
-    if (i != blen) return -1;
-    char buf[416];
-    int32_t n = (int32_t)(body - s) + end;
-    memcpy(buf, s, (size_t)n);
-    buf[n] = '\0';
-    *out = strtod(buf, NULL);
-    return 0;
-}
-
-static int parse_bool(const char *s, int32_t len, uint8_t *out)
-{
-    trim(&s, &len);
-    static const char *yes[] = {"t", "true", "y", "yes", "1"};
-    static const char *no[] = {"f", "false", "n", "no", "0"};
-    for (int i = 0; i < 5; i++) {
-        if (lower_equals(s, len, yes[i])) return *out = 1, 0;
-        if (lower_equals(s, len, no[i])) return *out = 0, 0;
-    }
-    return -1;
-}
-
-/* Exact decimal text (digits, optional point, optional exponent) to a
-   value of scale `scale`, rounded half up; -1 if malformed or it does not
-   fit `precision` digits. */
-static int parse_decimal(const char *s, int32_t len, int32_t precision, int32_t scale, i128 *out)
-{
-    trim(&s, &len);
-    int32_t i = 0;
-    int negative = 0;
-    if (i < len && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
-    /* The significant digits, and the exponent of the last one. */
-    char digits[128];
-    int32_t nd = 0, frac = 0, seen = 0;
-    int seen_point = 0;
-    for (; i < len; i++) {
-        char c = s[i];
-        if (c == '.' && !seen_point) {
-            seen_point = 1;
-            continue;
-        }
-        if (c < '0' || c > '9') break;
-        seen++;
-        if (seen_point) frac++;
-        if (nd == 0 && c == '0') continue; /* leading zeros */
-        if (nd < (int32_t)sizeof digits) digits[nd++] = c;
-        else if (!seen_point) return -1; /* far more integer digits than 38 */
-        else frac--; /* too far right to change the rounding: ignored */
-    }
-    if (seen == 0) return -1;
-    int64_t exponent = 0;
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        int exp_negative = 0;
-        if (i < len && (s[i] == '+' || s[i] == '-')) exp_negative = s[i++] == '-';
-        int32_t ed = 0;
-        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, ed++)
-            if (exponent < 100000) exponent = exponent * 10 + (s[i] - '0');
-        if (ed == 0) return -1;
-        if (exp_negative) exponent = -exponent;
-    }
-    if (i != len) return -1;
-    /* value = digits * 10^(exponent - frac); we want value * 10^scale. */
-    int64_t shift = exponent - frac + scale;
-    int64_t keep = nd + (shift < 0 ? shift : 0); /* digits that survive */
-    if (keep > 38) return -1;
-    u128 v = 0;
-    for (int32_t k = 0; k < keep; k++) v = v * 10 + (u128)(digits[k] - '0');
-    if (shift > 0) {
-        if (nd + shift > 38) return nd == 0 ? (*out = 0, 0) : -1;
-        v *= dec_pow10((int)shift);
-    } else if (keep < nd) {
-        /* Round half up on the first dropped digit. */
-        int64_t first_dropped = keep < 0 ? -1 : keep;
-        if (first_dropped >= 0 && digits[first_dropped] >= '5') v++;
-    }
-    if (v >= dec_pow10(precision)) return -1;
-    *out = negative ? -(i128)v : (i128)v;
-    return 0;
-}
 
 /* ---- writing text ------------------------------------------------------------ */
 
@@ -443,7 +266,7 @@ static int to_decimal(const tide_column *src, int64_t row, int32_t p, int32_t s,
         double d = number_as_double(src, row);
         if (!isfinite(d)) return -1;
         int n = tide_format_java_double(d, 0, buf);
-        return parse_decimal(buf, n, p, s, out);
+        return cast_parse_decimal(buf, n, p, s, out);
     }
     case TIDE_DECIMAL: {
         i128 v = dec_load((const char *)src->values + 16 * row), r;
@@ -454,7 +277,7 @@ static int to_decimal(const tide_column *src, int64_t row, int32_t p, int32_t s,
     case TIDE_STRING: {
         int32_t len;
         const char *text = tide_column_bytes(src, row, &len);
-        return parse_decimal(text, len, p, s, out);
+        return cast_parse_decimal(text, len, p, s, out);
     }
     default: return -1;
     }
@@ -475,11 +298,11 @@ static int convert_row(const tide_column *src, int64_t row, int32_t type, int32_
         int32_t len;
         const char *text = tide_column_bytes(src, row, &len);
         switch (type) {
-        case TIDE_BOOL: return parse_bool(text, len, slot);
+        case TIDE_BOOL: return cast_parse_bool(text, len, slot);
         case TIDE_INT32:
         case TIDE_INT64: {
             int64_t v;
-            if (parse_long(text, len, &v) != 0) return -1;
+            if (cast_parse_long(text, len, &v) != 0) return -1;
             if (type == TIDE_INT64) return *(int64_t *)slot = v, 0;
             if (v < INT32_MIN || v > INT32_MAX) return -1;
             return *(int32_t *)slot = (int32_t)v, 0;
@@ -487,12 +310,12 @@ static int convert_row(const tide_column *src, int64_t row, int32_t type, int32_
         case TIDE_FLOAT32:
         case TIDE_FLOAT64: {
             double d;
-            if (parse_double(text, len, &d) != 0) return -1;
+            if (cast_parse_double(text, len, &d) != 0) return -1;
             if (type == TIDE_FLOAT32) return *(float *)slot = (float)d, 0;
             return *(double *)slot = d, 0;
         }
         case TIDE_TIMESTAMP: {
-            trim(&text, &len);
+            cast_trim(&text, &len);
             return tide_timestamp_parse(text, (size_t)len, slot) == 0 ? 0 : -1;
         }
         case TIDE_DATE: return tide_date_parse(text, (size_t)len, slot) == 0 ? 0 : -1;
