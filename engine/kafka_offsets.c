@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define QUERY_TIMEOUT_MS 10000
 /* A refresh may fail harmlessly (what the metadata said last holds), so it
    waits less: a stop request is not seen while a query is in flight. */
 #define REFRESH_TIMEOUT_MS 2000

@@ -1,7 +1,7 @@
 /*
  * kafka_source_int.h — the Kafka source's state, shared by its files:
- * kafka_source.c (topics, partitions, the consumer and its position),
- * kafka_queue.c (serving the consumer's queues), kafka_offsets.c
+ * kafka_source.c (topics, partitions, the consumer), kafka_position.c
+ * (assignment, seeks, offset queries), kafka_queue.c (serving the consumer's queues), kafka_offsets.c
  * (metadata, watermarks, latest offsets, seek, commit), kafka_fetch.c
  * (offset ranges into a batch), kafka_fetch_ahead.c (a fetch on a thread
  * of its own) and kafka_nudge.c (refilling the prefetch). C only.
@@ -105,6 +105,9 @@ const char *ks_part_topic(const tide_kafka_source *src, const ks_part *p);
 rd_kafka_message_t *ks_stash_peek(const ks_part *p);
 void ks_stash_pop(tide_kafka_source *src, ks_part *p);
 void ks_stash_drop(tide_kafka_source *src, ks_part *p);
+/* kafka_position.c: the consumer made to deliver each part from its pos
+   (a new part assigned, with a queue of its own); offsets of parts for
+   `which` (a time, -2 earliest, -1 latest) into out, one per part. */
 int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errbuf, size_t errlen);
 /* KS_GONE: the query failed because a partition's topic is unknown to the
    broker (deleted; the metadata may not say so yet). */
@@ -115,6 +118,8 @@ int ks_reposition(tide_kafka_source *src, ks_part **parts, int32_t n, char *errb
 /* How long a call waits for a broker that does not answer (a restart)
    before the query fails: about a consumer's default.api.timeout.ms. */
 #define UNREACHABLE_WAIT_S 60.0
+/* How long metadata and offset queries may take. */
+#define QUERY_TIMEOUT_MS 10000
 int ks_unreachable(rd_kafka_resp_err_t e);
 int ks_query_offsets(tide_kafka_source *src, ks_part **parts, int32_t n, int64_t which,
                      int64_t *out, char *errbuf, size_t errlen);
