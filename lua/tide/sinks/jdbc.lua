@@ -12,6 +12,7 @@
 -- with the error, and that epoch has no marker, so the restart writes it.
 local T = require("tide.types")
 local pg = require("tide.pg")
+local pg_columns = require("tide.pg_columns")
 local pg_table = require("tide.pg_table")
 local writer = require("tide.writer")
 
@@ -23,7 +24,7 @@ function M.new(w, schema, query)
   local spec, qualified = writer.jdbcSpec(w.opts, "append")
   for _, f in ipairs(schema.fields) do
     local id = f.dataType.id
-    if not pg_table.pgType(f.dataType) and (id == T.ID.struct or id == T.ID.array or id == T.ID.map) then
+    if not pg_columns.pgType(f.dataType) and (id == T.ID.struct or id == T.ID.array or id == T.ID.map) then
       error(("the jdbc sink cannot write column %q of type %s"):format(f.name, f.dataType:simpleString()), 0)
     end
   end
