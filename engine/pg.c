@@ -208,10 +208,18 @@ int tide_pg_sync_zone(tide_pg *pg, char *errbuf, size_t errlen)
 
 /* What the server says outside an answer (a connection terminated by an
    administrator's shutdown, a WARNING) goes to stderr as tide's other
-   warnings do, not bare as libpq's default writes it. */
-static void on_notice(void *arg, const char *message)
+   warnings do, not bare as libpq's default writes it. Below WARNING
+   nothing, as client_min_messages asks: a pooler's DISCARD ALL or RESET
+   ALL puts that setting back to NOTICE, and CREATE TABLE IF NOT EXISTS
+   would then say so at every epoch. */
+static void on_notice(void *arg, const PGresult *res)
 {
     (void)arg;
+    const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    if (severity && (strcmp(severity, "NOTICE") == 0 || strcmp(severity, "INFO") == 0 ||
+                     strcmp(severity, "LOG") == 0 || strcmp(severity, "DEBUG") == 0))
+        return;
+    const char *message = PQresultErrorMessage(res);
     size_t len = strlen(message);
     while (len > 0 && message[len - 1] == '\n')
         len--;
@@ -238,7 +246,7 @@ tide_pg *tide_pg_connect(const char *conninfo, char *errbuf, size_t errlen)
         return NULL;
     }
     pg->conn = conn;
-    PQsetNoticeProcessor(conn, on_notice, NULL);
+    PQsetNoticeReceiver(conn, on_notice, NULL);
     /* The settings and the session time zone, in one round trip. */
     const tide_zone *zone = tide_zone_session();
     char settings[sizeof SESSION_SETTINGS + 256];

@@ -312,12 +312,15 @@ end)
 t.test("what the server says outside an answer is a tide warning on stderr, not a bare libpq line", function()
   local script = t.tempdir() .. "/notice.lua"
   local f = assert(io.open(script, "w"))
-  f:write(("require('tide.pg').execute(%q, [[DO $$ BEGIN RAISE WARNING 'careful: %%', 42; END $$]]); print('done')")
-    :format(ci))
+  -- RESET ALL (as a pooler's DISCARD ALL) puts client_min_messages back
+  -- to NOTICE: the NOTICE is still not printed.
+  f:write(("require('tide.pg').execute(%q, [[RESET ALL; DO $$ BEGIN RAISE NOTICE 'chatty'; "
+    .. "RAISE WARNING 'careful: %%', 42; END $$]]); print('done')"):format(ci))
   f:close()
   local out, status = t.sh(("%s run %s"):format(os.getenv("TIDE_BIN") or "build/tide", script))
   t.eq(status, 0, out)
   t.ok(out:find("tide: warning: postgres server: WARNING:  careful: 42\n", 1, true), out)
+  t.ok(not out:find("chatty", 1, true), out)
   t.ok(out:find("done", 1, true), out)
 end)
 
