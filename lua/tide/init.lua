@@ -41,6 +41,8 @@ return setmetatable(tide, {
     if name == "SparkSession" then return require("tide.session").SparkSession end
     -- tide.Window, as pyspark.sql.window's Window.
     if name == "Window" then return require("tide.window").Window end
+    -- tide.Row{name = value} or tide.Row("name", ...)(values), as pyspark.sql's Row.
+    if name == "Row" then return require("tide.row").Row end
     -- tide.Observation(name), as pyspark.sql's Observation.
     if name == "Observation" then return require("tide.observation").new end
     local ok, mod = pcall(require, "tide." .. name)

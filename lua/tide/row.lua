@@ -200,6 +200,53 @@ function M.fields(row)
   return mt and mt.__fields
 end
 
+-- PySpark's Row, made by a script:
+--   tide.Row{name = "Alice", age = 11}       --> Row(age=11, name='Alice')
+--   local Person = tide.Row("name", "age")   -- a row of these fields, in order
+--   Person("Alice", 11)                      --> Row(name='Alice', age=11)
+-- A Lua table keeps no order of its keys, so the first form's fields come
+-- in the order of their names (as PySpark's before 3.0); the second keeps
+-- the order given, and takes nil for a null.
+local factory_mt = {
+  __call = function(self, ...)
+    local n = select("#", ...)
+    if n > #self.fields then
+      error(("Row(%s) takes %d values, not %d"):format(table.concat(self.fields, ", "), #self.fields, n), 2)
+    end
+    return M.make(self.mt, { ... })
+  end,
+  __tostring = function(self)
+    local quoted = {}
+    for i, name in ipairs(self.fields) do quoted[i] = "'" .. name .. "'" end
+    return "<Row(" .. table.concat(quoted, ", ") .. ")>"
+  end,
+}
+
+function M.Row(first, ...)
+  if type(first) == "table" and select("#", ...) == 0 and getmetatable(first) == nil then
+    local names = {}
+    for k in pairs(first) do
+      if type(k) ~= "string" then
+        error("Row{...} takes fields by name (Row{name = 'Alice'}); for values by position use "
+          .. "Row('name', ...)(values)", 2)
+      end
+      names[#names + 1] = k
+    end
+    table.sort(names)
+    local values = {}
+    for i, name in ipairs(names) do values[i] = first[name] end
+    return M.make(M.metatable(names), values)
+  end
+  local fields = { first, ... }
+  for i = 1, select("#", ...) + 1 do
+    if type(fields[i]) ~= "string" then
+      error(("Row(...): field names must be strings, not %s (argument %d); a row by names is "
+        .. "Row{name = value, ...}"):format(type(fields[i]), i), 2)
+    end
+  end
+  return setmetatable({ fields = fields, mt = M.metatable(fields) }, factory_mt)
+end
+
 -- Whether v is a Row (collect()'s, a struct value's).
 function M.isRow(v)
   local mt = getmetatable(v)

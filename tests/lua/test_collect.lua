@@ -307,4 +307,23 @@ t.test("collected Rows compare equal when their values are, position by position
     "nulls")
 end)
 
+t.test("tide.Row makes rows as PySpark's Row: by name (sorted) or through a Row of field names", function()
+  local r = tide.Row{ name = "Alice", age = 11 }
+  t.eq(tostring(r), "Row(age=11, name='Alice')")
+  t.eq(r.name, "Alice"); t.eq(r[1], 11); t.eq(r:asDict().name, "Alice")
+  local Person = tide.Row("name", "age")
+  t.eq(tostring(Person), "<Row('name', 'age')>")
+  t.eq(tostring(Person("Bob", nil)), "Row(name='Bob', age=None)")
+  local df = spark:createDataFrame({ Person("Bob", 12), Person("Carl", nil) }, "name string, age int")
+  t.same_table(df:collect(), { Person("Bob", 12), Person("Carl", nil) })
+  t.ok(df:collect()[1] == Person("Bob", 12))
+  t.ok(Person("Bob", 12) ~= Person("Bob", 13))
+  local ok, err = pcall(Person, "a", 1, 2)
+  t.ok(not ok and tostring(err):find("takes 2 values, not 3", 1, true), err)
+  ok, err = pcall(tide.Row, "a", 1)
+  t.ok(not ok and tostring(err):find("field names must be strings", 1, true), err)
+  ok, err = pcall(tide.Row, { 1, 2 })
+  t.ok(not ok and tostring(err):find("takes fields by name", 1, true), err)
+end)
+
 t.run()
