@@ -29,6 +29,8 @@ local properties = {
     s._catalog = s._catalog or require("tide.catalog").new(s)
     return s._catalog
   end,
+  -- tide's version (it computes as Spark 3.5 does: docs/sql.md)
+  version = function() return require("tide").version() end,
 }
 
 Session.__index = function(s, key) return methods[key] or (properties[key] and properties[key](s)) end
@@ -438,11 +440,18 @@ require("tide.checks").colonCalls("Builder", "SparkSession.builder", function(v)
 Builder.__index = require("tide.checks").strictIndex("Builder", "method", Builder)
 
 -- SparkSession.builder is a new builder at each use, as PySpark's.
+-- SparkSession.getActiveSession() is the session once made (nil before),
+-- SparkSession.active() the session, made if need be, as PySpark's.
+local statics = {
+  getActiveSession = function() return current end,
+  active = function() return M.session() end,
+}
 M.SparkSession = setmetatable({}, {
   __index = function(_, key)
     if key == "builder" then return new_builder() end
-    error(("SparkSession.%s: tide's SparkSession has only builder (SparkSession.builder:getOrCreate())"):format(
-      tostring(key)), 2)
+    if statics[key] then return statics[key] end
+    error(("SparkSession.%s: tide's SparkSession has builder, getActiveSession and active"
+      .. " (SparkSession.builder:getOrCreate())"):format(tostring(key)), 2)
   end,
 })
 

@@ -97,7 +97,10 @@ t.test("SparkSession.builder:appName(...):config(...):getOrCreate() is the one s
   t.raises(function() tide.SparkSession.builder:enableHiveSupport() end, "tide has no Hive metastore")
   t.raises(function() tide.SparkSession.builder:appNme("x") end, 'did you mean "appName"')
   t.raises(function() tide.SparkSession.builder.getOrCreate() end, "use SparkSession.builder:getOrCreate")
-  t.raises(function() local _ = tide.SparkSession.active end, "tide's SparkSession has only builder")
+  t.raises(function() local _ = tide.SparkSession.newSession end, "tide's SparkSession has builder, getActiveSession")
+  t.eq(tide.SparkSession.getActiveSession(), spark)
+  t.eq(tide.SparkSession.active(), spark)
+  t.eq(spark.version, tide.version())
 end)
 
 t.test("spark.sparkContext: setLogLevel takes Spark's levels; appName and master are the session's", function()
