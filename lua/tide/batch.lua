@@ -330,10 +330,12 @@ local function hex_bytes(s)
   return "[" .. table.concat(parts, " ") .. "]"
 end
 
--- The text show prints for row i of a column (Spark's formatting).
+-- The text of row i of a column as Spark writes a value: null as
+-- null_text ("null", as CAST to STRING; show's "NULL", as Spark 3.5's
+-- ToPrettyString), at any depth.
 local cell_text
-function cell_text(col, i)
-  if not is_valid(col, i) then return "null" end
+function cell_text(col, i, null_text)
+  if not is_valid(col, i) then return null_text or "null" end
   local id = col.type
   if id == ID.string then return bytes_at(col, i) end
   if id == ID.binary then return hex_bytes(bytes_at(col, i)) end
@@ -351,20 +353,21 @@ function cell_text(col, i)
   if id == ID.vector then return tostring(vector_at(col, i)) end
   if id == ID.struct then
     local parts = {}
-    for k = 0, col.num_children - 1 do parts[k + 1] = cell_text(col.children[k], i) end
+    for k = 0, col.num_children - 1 do parts[k + 1] = cell_text(col.children[k], i, null_text) end
     return "{" .. table.concat(parts, ", ") .. "}"
   end
   if id == ID.array then
     local first, last = elements_of(col, i)
     local parts = {}
-    for k = first, last - 1 do parts[k - first + 1] = cell_text(col.children[0], k) end
+    for k = first, last - 1 do parts[k - first + 1] = cell_text(col.children[0], k, null_text) end
     return "[" .. table.concat(parts, ", ") .. "]"
   end
   if id == ID.map then
     local first, last = elements_of(col, i)
     local parts = {}
     for k = first, last - 1 do
-      parts[k - first + 1] = cell_text(col.children[0], k) .. " -> " .. cell_text(col.children[1], k)
+      parts[k - first + 1] = cell_text(col.children[0], k, null_text) .. " -> "
+        .. cell_text(col.children[1], k, null_text)
     end
     return "{" .. table.concat(parts, ", ") .. "}"
   end
@@ -375,19 +378,23 @@ M.isValid = is_valid
 M.javaDouble = java_double
 
 -- The cells Spark's show prints: the column names, then up to n rows of
--- cell texts cut to `truncate` characters (20 when true, none when false
--- or 0); `more` tells whether rows were left out.
+-- cell texts (nulls NULL, control characters escaped: show.escape) cut
+-- to `truncate` characters (20 when true, none when false or 0); `more`
+-- tells whether rows were left out.
 function Batch:showCells(n, truncate)
   n = n or 20
   if truncate == nil or truncate == true then truncate = 20 end
   if truncate == false then truncate = 0 end
   local names = self:columnNames()
+  for c, name in ipairs(names) do names[c] = show.escape(name) end
   local total = self:count()
   local shown = math.min(n, total)
   local rows = {}
   for r = 0, shown - 1 do
     local cells = {}
-    for c = 0, self.num_columns - 1 do cells[c + 1] = show.cut(cell_text(self.columns[c], r), truncate) end
+    for c = 0, self.num_columns - 1 do
+      cells[c + 1] = show.cut(show.escape(cell_text(self.columns[c], r, "NULL")), truncate)
+    end
     rows[#rows + 1] = cells
   end
   return { names = names, rows = rows, truncate = truncate, more = total > shown }
@@ -407,7 +414,7 @@ function Batch:show(...)
   local n, truncate, vertical = show.arguments(...)
   local cells = self:showCells(n, truncate)
   if vertical then
-    io.write(show.vertical(cells))
+    io.write(show.vertical(cells), "\n")
   else
     require("tide.display").table(cells, show.table(cells))
   end

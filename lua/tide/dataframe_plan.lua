@@ -106,13 +106,15 @@ end
 local function local_rows(src)
   local ok, batch = pcall(src.read, src)
   if not ok or type(batch) ~= "cdata" or batch:count() > M.LOCAL_ROWS then return nil end
-  local out, is_valid = {}, require("tide.batch").isValid
-  for i, row in ipairs(batch:showCells(M.LOCAL_ROWS, false).rows) do
-    -- (a null apart from the text "null")
-    for j = 1, #row do
-      if not is_valid(batch.columns[j - 1], i - 1) then row[j] = "\0" end
+  local batchlib, out = require("tide.batch"), {}
+  for i = 0, batch:count() - 1 do
+    local row = {}
+    for j = 0, batch.num_columns - 1 do
+      -- (a null apart from the text "null")
+      local col = batch.columns[j]
+      row[j + 1] = batchlib.isValid(col, i) and batchlib.cellText(col, i) or "\0"
     end
-    out[i] = table.concat(row, "\1")
+    out[i + 1] = table.concat(row, "\1")
   end
   return table.concat(out, "\2")
 end

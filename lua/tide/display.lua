@@ -9,7 +9,7 @@ local M = { handler = nil }
 
 function M.table(cells, text)
   if M.handler then return M.handler("table", text, cells) end
-  io.write(text)
+  io.write(text, "\n") -- (a blank line after the table, as Spark's println of it)
 end
 
 return M

@@ -3,6 +3,7 @@
 --
 --   show.arguments(...)     -> n, truncate, vertical: show(n, truncate,
 --                              vertical) or show{n =, truncate =, vertical =}
+--   show.escape(text)       -> control characters escaped, "a\\nb"
 --   show.cut(text, limit)   -> a cell cut to limit characters ("abcd...")
 --   show.table(cells)       -> the bordered table Dataset.showString prints
 --   show.vertical(cells)    -> the vertical form (-RECORD 0 ...)
@@ -11,26 +12,54 @@
 -- more = whether rows were left out }.
 local M = {}
 
--- Width in characters (UTF-8 code points), as a terminal shows them.
-local function width(s)
+-- Spark's show escapes control characters in names and cells
+-- (SparkSchemaUtils.escapeMetaCharacters), so a newline keeps the table
+-- whole.
+local META = { ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t", ["\a"] = "\\a", ["\b"] = "\\b",
+               ["\v"] = "\\v", ["\f"] = "\\f" }
+function M.escape(s) return (s:gsub("[\a\b\t\n\v\f\r]", META)) end
+
+-- Java's length of s (UTF-16 units: a character beyond the BMP, 4 bytes
+-- of UTF-8, is two), which is what Spark cuts cells by.
+local function java_length(s)
   local _, continuation = s:gsub("[\128-\191]", "")
-  return #s - continuation
+  local _, astral = s:gsub("[\240-\247]", "")
+  return #s - continuation + astral
 end
 
-local function utf8_prefix(s, chars)
+-- East Asian wide characters, which Spark's Utils.stringHalfWidth counts
+-- twice when it pads a cell.
+local WIDE = { { 0x1100, 0x115F }, { 0x2E80, 0xA4CF }, { 0xAC00, 0xD7A3 }, { 0xF900, 0xFAFF }, { 0xFE10, 0xFE19 },
+               { 0xFE30, 0xFE6F }, { 0xFF00, 0xFF60 }, { 0xFFE0, 0xFFE6 } }
+local function wide_count(s)
+  local n = 0
+  for a, b, c in s:gmatch("([\225-\239])([\128-\191])([\128-\191])") do
+    local cp = (a:byte() - 0xE0) * 4096 + (b:byte() - 0x80) * 64 + (c:byte() - 0x80)
+    for _, r in ipairs(WIDE) do
+      if cp >= r[1] and cp <= r[2] then n = n + 1; break end
+    end
+  end
+  return n
+end
+
+-- Width as Spark pads cells: Java's length plus the wide characters.
+local function width(s) return java_length(s) + wide_count(s) end
+
+-- The first `units` UTF-16 units of s (a character is not split).
+local function java_prefix(s, units)
   local count, i = 0, 1
-  while i <= #s and count < chars do
+  while i <= #s and count < units do
     local b = s:byte(i)
     i = i + (b >= 0xF0 and 4 or b >= 0xE0 and 3 or b >= 0xC0 and 2 or 1)
-    count = count + 1
+    count = count + (b >= 0xF0 and 2 or 1)
   end
   return s:sub(1, i - 1)
 end
 
 function M.cut(s, limit)
-  if limit > 0 and width(s) > limit then
-    if limit < 4 then return utf8_prefix(s, limit) end
-    return utf8_prefix(s, limit - 3) .. "..."
+  if limit > 0 and java_length(s) > limit then
+    if limit < 4 then return java_prefix(s, limit) end
+    return java_prefix(s, limit - 3) .. "..."
   end
   return s
 end

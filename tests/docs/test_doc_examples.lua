@@ -68,7 +68,7 @@ t.test("streaming.md: a vectorized and a per-row UDF", function()
   local out = run(t.tempdir(), PRELUDE, example("streaming.md", "### UDFs"))
   t.has(out, "|  x2|  tag|")
   t.has(out, "| 3.0|a:1.5|")
-  t.has(out, "|null|b:nil|")
+  t.has(out, "|NULL|b:nil|")
 end)
 
 t.test("sql.md: the opening example", function()

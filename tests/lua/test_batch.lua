@@ -28,8 +28,8 @@ t.test("show prints Spark's table, truncated and right-aligned", function()
 |  id|                name|              p|                 big|   ok|                  ts|        s|
 +----+--------------------+---------------+--------------------+-----+--------------------+---------+
 |   1|               hello|            0.5|10000169349117863715| true|2022-06-29 02:38:...|   {1, a}|
-|null|a long string tha...|         1.0E10|                  -1|false| 1970-01-01 00:00:00|     null|
-|   3|                null|1.23456789125E8|                null| null|                null|{2, null}|
+|NULL|a long string tha...|         1.0E10|                  -1|false| 1970-01-01 00:00:00|     NULL|
+|   3|                NULL|1.23456789125E8|                NULL| NULL|                NULL|{2, NULL}|
 +----+--------------------+---------------+--------------------+-----+--------------------+---------+
 ]])
 end)

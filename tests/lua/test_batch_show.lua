@@ -44,7 +44,8 @@ t.test("a batch prints what a DataFrame of it prints, for every form of the argu
     local from_frame = printed(function() df:show(unpack(args, 1, 3)) end)
     t.eq(from_batch, from_frame, "show(" .. require("tide.pretty")(args) .. ")")
   end
-  t.eq(b:showString{ truncate = false }, printed(function() df:show(20, false) end))
+  -- show prints the table and a blank line, as Spark's println of showString
+  t.eq(b:showString{ truncate = false } .. "\n", printed(function() df:show(20, false) end))
 end)
 
 t.test("show's arguments are checked, at the line that called show", function()
@@ -57,6 +58,38 @@ t.test("show's arguments are checked, at the line that called show", function()
   t.has(t.raises(function() b:show(false) end), "not false (untruncated: show(20, false) or show{truncate = false})")
   t.raises(function() b:show{ truncate = "no" } end, "truncate must be a boolean or a number")
   t.raises(function() b:show{ vertical = 1 } end, "vertical must be a boolean")
+end)
+
+t.test("the table is Spark 3.5's: NULL at any depth, control characters escaped, wide characters counted twice",
+  function()
+  -- (the expected texts are what Spark 3.5.3's show prints for this query)
+  local df = spark:sql("SELECT 'a\\nbcdefghijklmnopqrstuvwxyz' AS `x\\ty`, '日本語テキスト' AS w, NULL AS n, "
+    .. "array('p\\nq', NULL) AS arr, map('k', CAST(NULL AS INT)) AS m, 'ab\\u0007c' AS bell, '😀x' AS emoji")
+  t.eq(df:toBatch():showString(), [[
++--------------------+--------------+----+------------+-----------+-----+-----+
+|                x\ty|             w|   n|         arr|          m| bell|emoji|
++--------------------+--------------+----+------------+-----------+-----+-----+
+|a\nbcdefghijklmno...|日本語テキスト|NULL|[p\nq, NULL]|{k -> NULL}|ab\ac|  😀x|
++--------------------+--------------+----+------------+-----------+-----+-----+
+]])
+  t.eq(df:toBatch():showString(20, false), [[
++----------------------------+--------------+----+------------+-----------+-----+-----+
+|x\ty                        |w             |n   |arr         |m          |bell |emoji|
++----------------------------+--------------+----+------------+-----------+-----+-----+
+|a\nbcdefghijklmnopqrstuvwxyz|日本語テキスト|NULL|[p\nq, NULL]|{k -> NULL}|ab\ac|😀x  |
++----------------------------+--------------+----+------------+-----------+-----+-----+
+]])
+  t.eq(df:toBatch():showString(20, 20, true), [[
+-RECORD 0---------------------
+ x\ty  | a\nbcdefghijklmno... 
+ w     | 日本語テキスト       
+ n     | NULL                 
+ arr   | [p\nq, NULL]         
+ m     | {k -> NULL}          
+ bell  | ab\ac                
+ emoji | 😀x                  
+]])
+  t.eq(spark:sql("SELECT CAST(array(1, NULL) AS STRING) AS s"):collect()[1].s, "[1, null]")
 end)
 
 t.run()

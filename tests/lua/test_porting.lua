@@ -190,8 +190,8 @@ t.test("show takes PySpark's keywords as a table", function()
     " n   | 2                    ",
     " s   | bbbbbbbbbbbbbbbbb... ",
     "only showing top 2 rows",
-    "" }, "\n"))
-  t.eq(output_of(function() df:filter("n > 5"):show(20, true, true) end), "(0 rows)\n")
+    "", "" }, "\n")) -- (and a blank line, as Spark's println)
+  t.eq(output_of(function() df:filter("n > 5"):show(20, true, true) end), "(0 rows)\n\n")
   local err = t.raises(function() df:show{ rows = 2 } end)
   has(err, "show has no parameter rows (it takes n, truncate, vertical)")
   at_caller(err)

@@ -110,7 +110,7 @@ t.test("createDataFrame reads text and show() prints in the session zone", funct
     if not ok then error(err, 0) end
     t.eq(table.concat(printed), table.concat({
       "+-------------------+", "|                 ts|", "+-------------------+", "|2024-03-31 03:30:00|",
-      "|2024-10-27 02:30:00|", "|2024-07-01 00:00:00|", "+-------------------+", "" }, "\n"))
+      "|2024-10-27 02:30:00|", "|2024-07-01 00:00:00|", "+-------------------+", "", "" }, "\n"))
   end)
 end)
 

@@ -83,12 +83,16 @@ local function same(a, b)
 end
 M.same = same
 
--- The rows of a DataFrame as show prints its cells, joined by "|" (at
+-- The rows of a DataFrame as text, cells as CAST to STRING writes them
+-- (a null "null", no escapes), joined by "|" (at
 -- most `limit`, 100000 by default).
 function M.rows(df, limit)
-  local out = {}
-  for _, row in ipairs(df:toBatch():showCells(limit or 100000, false).rows) do
-    out[#out + 1] = table.concat(row, "|")
+  local batchlib = require("tide.batch")
+  local b, out = df:toBatch(), {}
+  for r = 0, math.min(b:count(), limit or 100000) - 1 do
+    local cells = {}
+    for c = 0, b.num_columns - 1 do cells[c + 1] = batchlib.cellText(b.columns[c], r) end
+    out[#out + 1] = table.concat(cells, "|")
   end
   return out
 end

@@ -18,7 +18,7 @@ t.test("vector columns show as Spark prints vectors", function()
 +---+--------------------+
 |  1|(4,[0,3],[1.0,-2.5])|
 |  2|           (4,[],[])|
-|  3|                null|
+|  3|                NULL|
 +---+--------------------+
 ]])
   t.eq(b:schema():simpleString(), "struct<id:int,v:vector>")
