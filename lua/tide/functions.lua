@@ -112,7 +112,7 @@ end
 
 local function schema_of(schema)
   if type(schema) == "string" then
-    local ok, t = pcall(T.parseSchema, schema)
+    local ok, t = pcall(T.parseSchemaOrJson, schema) -- DDL or Spark's JSON, as Spark's
     if not ok then error(t, 3) end
     return t
   end

@@ -8,8 +8,12 @@
 --
 -- Every type knows its column type id (tide_ffi.h), Spark's simpleString
 -- ("int", "bigint", "decimal(38,0)", "struct<a:int>") and typeName as
--- printSchema shows it ("integer", "long", ...).
+-- printSchema shows it ("integer", "long", ...), and Spark's JSON form
+-- (t:json(), T.fromJson(text): tide.types_json).
 local M = {}
+-- Spark's JSON form of types (json, jsonValue, fromJson) and field
+-- metadata: tide.types_json, installed at the end of this file.
+local types_json
 
 local DataType = {}
 DataType.__index = DataType
@@ -96,13 +100,36 @@ function M.map(keyType, valueType, valueContainsNull)
   return t
 end
 
--- A field of a struct: name, type and nullability (true unless said).
-function M.field(name, dataType, nullable)
+-- A struct's field, PySpark's StructField. f.metadata reads as PySpark's:
+-- the table given, else field.ml (the ML attribute tide keeps, docs/ml.md)
+-- in Spark's form, else {}.
+local Field = {}
+function Field.__index(f, key)
+  if key == "metadata" then return types_json.metadataOf(f) end
+  return Field[key]
+end
+
+function Field:simpleString() return self.name .. ":" .. self.dataType:simpleString() end
+
+-- As PySpark 3.5's: a field has no type name, its type has.
+function Field:typeName()
+  error("[INVALID_TYPENAME_CALL] StructField does not have typeName. Use typeName on its type explicitly instead.", 2)
+end
+
+-- A field of a struct: name, type, nullability (true unless said) and
+-- Spark's field metadata (a table, optional), whose ML attribute
+-- ("ml_attr") becomes field.ml as a stage's output carries it.
+function M.field(name, dataType, nullable, metadata)
   if type(name) ~= "string" then error("field name must be a string", 2) end
   if getmetatable(dataType) ~= DataType then
     error(("field %q: the type must be a tide.types value"):format(name), 2)
   end
-  return { name = name, dataType = dataType, nullable = nullable ~= false }
+  local f = setmetatable({ name = name, dataType = dataType, nullable = nullable ~= false }, Field)
+  if metadata ~= nil then
+    if type(metadata) ~= "table" then error(("field %q: the metadata must be a table"):format(name), 2) end
+    f.metadata, f.ml = metadata, types_json.attributeOf(metadata)
+  end
+  return f
 end
 
 local function struct_simple(fields)
@@ -117,9 +144,11 @@ function M.struct(fields)
   t.fields = {}
   for i, f in ipairs(fields or {}) do
     if f.name == nil and type(f[1]) == "string" then f = M.field(f[1], f[2], f[3]) end
+    if getmetatable(f) == nil then setmetatable(f, Field) end -- a plain {name = ..., dataType = ...}
     t.fields[i] = f
   end
   t.simple = struct_simple(t.fields)
+  t.names = t:fieldNames() -- PySpark's schema.names
   return t
 end
 
@@ -388,6 +417,7 @@ function M.parseSchema(s)
 end
 
 function M.isType(v) return getmetatable(v) == DataType end
+function M.isField(v) return getmetatable(v) == Field end
 
 -- Whether values of type t cannot be ordered or compared, as Spark's: a
 -- vector (Spark ML's) or a map, or a struct or array holding one.
@@ -399,5 +429,8 @@ function M.unordered(t)
   end
   return false
 end
+
+types_json = require("tide.types_json")
+types_json.install(M, DataType, Field)
 
 return M
