@@ -1,7 +1,9 @@
 -- tide.ml.evaluation — Spark ML's evaluators over scored DataFrames:
 -- BinaryClassificationEvaluator (areaUnderROC, areaUnderPR; exact, from
 -- every distinct score), MulticlassClassificationEvaluator (f1, accuracy,
--- weightedPrecision, weightedRecall, logLoss), and the confusion matrix.
+-- weightedPrecision, weightedRecall, logLoss), RegressionEvaluator (rmse,
+-- mse, r2, mae, var; aggregations over the columns), and the confusion
+-- matrix.
 -- The score may be a rawPrediction/probability vector (element 1) or a
 -- double column (tide's probability).
 local ffi = require("ffi")
@@ -207,6 +209,145 @@ end
 function Multi:isLargerBetter()
   local m = self:getOrDefault("metricName")
   return m ~= "logLoss" and m ~= "hammingLoss"
+end
+
+-- ---- RegressionEvaluator ------------------------------------------------------------------
+
+local Regression = base.class {
+  name = "RegressionEvaluator", sparkClass = "org.apache.spark.ml.evaluation.RegressionEvaluator",
+  params = { predictionCol = "prediction", labelCol = "label", metricName = "rmse", weightCol = NONE,
+             throughOrigin = false },
+  choices = { metricName = { "rmse", "mse", "r2", "mae", "var" } },
+  docs = {
+    metricName = "metric name in evaluation - one of:\n                       rmse - root mean squared error "
+      .. "(default)\n                       mse - mean squared error\n                       r2 - r^2 metric\n"
+      .. "                       mae - mean absolute error\n                       var - explained variance.",
+    throughOrigin = "whether the regression is through the origin.",
+  },
+}
+M.RegressionEvaluator = Regression
+
+local REAL = { [T.ID.float] = true, [T.ID.double] = true }
+local NUMERIC = { [T.ID.int] = true, [T.ID.long] = true, [T.ID.float] = true, [T.ID.double] = true,
+                  [T.ID.decimal] = true }
+
+local function F() return require("tide.functions") end
+
+-- Column i (1-based) of df by position, as a double.
+local function double_at(df, i)
+  return require("tide.column").wrap({ k = "col", name = df.schema.fields[i].name, index = i - 1 }):cast("double")
+end
+
+-- The first row of a column the aggregate found invalid, and the error
+-- that names it (only when there is one: a Lua loop over the rows).
+local function invalid_row(data, k, name, who, what)
+  local col = data:toBatch().columns[k - 1]
+  local n = tonumber(col.length)
+  local x = ffi.new("double[?]", math.max(n, 1))
+  C.tide_ml_column_doubles(col, x, errbuf, errlen)
+  for i = 0, n - 1 do
+    local v = x[i]
+    if what == "weight" then
+      if v ~= v then
+        base.fail(("%s: weight column %s, row %d: Weights MUST NOT be Null or NaN"):format(who, name, i))
+      elseif v < 0 or v == math.huge then
+        base.fail(("%s: weight column %s, row %d: Weights MUST NOT be Negative or Infinity, but got %s"):format(who,
+          name, i, require("tide.batch").javaDouble(v)))
+      end
+    elseif v ~= v then
+      base.fail(("%s: %s column %s, row %d: " .. INVALID[what]):format(who, what, name, i,
+        is_null(col, i) and "null" or "NaN"))
+    end
+  end
+end
+
+-- Spark's RegressionMetrics over (prediction, label, weight): the sums
+-- the metric needs, in one aggregation over the columns (and Σw(y - ȳ)²
+-- in a second, for r2), combined as Spark combines its summarizer's:
+-- SStot = variance · (W - 1), with its unbiased weighted variance; SSreg =
+-- ‖p‖² + ȳ²W - 2ȳp̄W; squares of norms as the squares of their square
+-- roots. Rows of weight 0 count for nothing. A null or NaN label,
+-- prediction or weight is an error naming the row, as in the other
+-- evaluators (Spark fails on a null and gives a NaN metric for a NaN),
+-- and so is a negative or infinite weight (Spark's message).
+function Regression:evaluate(df, extra)
+  local stage = extra and self:copy(extra) or self
+  local who = self._name
+  if require("tide.batch").isBatch(df) then df = base.frame(nil, df) end
+  local names = { prediction = stage:getOrDefault("predictionCol"), label = stage:getOrDefault("labelCol") }
+  local wc = stage:getOrDefault("weightCol")
+  if wc == "" then wc = nil end
+  local pf, pi = base.fieldOf(df.schema, names.prediction, who)
+  if not REAL[pf.dataType.id] then
+    base.fail(("%s: Column %s must be of type equal to one of the following types: [double, float] but was "
+      .. "actually of type %s."):format(who, names.prediction, pf.dataType:simpleString()))
+  end
+  local cols = { double_at(df, pi):alias("p") }
+  for _, what in ipairs({ "label", "weight" }) do
+    local name = what == "label" and names.label or wc
+    if name then
+      local f, i = base.fieldOf(df.schema, name, who)
+      if not NUMERIC[f.dataType.id] then
+        base.fail(("%s: Column %s must be of type numeric but was actually of type %s."):format(who, name,
+          f.dataType:simpleString()))
+      end
+      cols[#cols + 1] = double_at(df, i):alias(what == "label" and "y" or "w")
+    end
+  end
+  -- (held in memory: the aggregations below read it twice, and a scored
+  -- DataFrame's plan would score again each time)
+  local data = base.frame(df._session, df:select(cols):toBatch())
+  local f = F()
+  local p, y, w = f.col("p"), f.col("y"), wc and f.col("w")
+  local function weighted(x) return w and (w * x) or x end
+  local metric = stage:getOrDefault("metricName")
+  local origin = stage:getOrDefault("throughOrigin")
+  local e = y - p
+  -- A null is not counted and a NaN makes its sum NaN: either sends the
+  -- check to the rows (invalid_row), which names the first.
+  local aggs = { f.count(f.lit(1)):alias("n"), f.count(p):alias("np"), f.count(y):alias("ny"),
+                 f.sum(p):alias("sp"), f.sum(y):alias("sy") }
+  local function add(name, agg) aggs[#aggs + 1] = agg:alias(name) end
+  if w then
+    add("nw", f.count(w)); add("W", f.sum(w)); add("wmin", f.min(w)); add("wmax", f.max(w))
+  end
+  if metric ~= "mae" and metric ~= "var" then add("SSerr", f.sum(weighted(e * e))) end
+  if metric == "mae" then add("L1", f.sum(weighted(f.abs(e)))) end
+  if metric == "var" then add("Spp", f.sum(weighted(p * p))); add("Sp", f.sum(weighted(p))) end
+  if metric == "var" or metric == "r2" then add("Sy", f.sum(weighted(y))) end
+  if metric == "r2" and w then add("W2", f.sum(w * w)) end
+  if metric == "r2" and origin then add("Syy", f.sum(weighted(y * y))) end
+  local v = data:select(aggs):collect()[1]
+  local function get(name) return v[name] or 0 end
+  local n = get("n")
+  if get("np") < n or get("sp") ~= get("sp") then invalid_row(data, 1, names.prediction, who, "prediction") end
+  if get("ny") < n or get("sy") ~= get("sy") then invalid_row(data, 2, names.label, who, "label") end
+  if w and (get("nw") < n or get("W") ~= get("W") or get("wmin") < 0 or get("wmax") == math.huge) then
+    invalid_row(data, 3, wc, who, "weight")
+  end
+  local W = w and get("W") or n
+  if not (W > 0) then
+    base.fail(("%s: Nothing has been added to this summarizer (no rows, or every weight is 0)."):format(who))
+  end
+  local function square_of_norm(s) return math.sqrt(s) ^ 2 end
+  if metric == "rmse" then return math.sqrt(square_of_norm(get("SSerr")) / W) end
+  if metric == "mse" then return square_of_norm(get("SSerr")) / W end
+  if metric == "mae" then return get("L1") / W end
+  local ybar = get("Sy") / W
+  if metric == "var" then
+    return (square_of_norm(get("Spp")) + ybar * ybar * W - 2 * ybar * (get("Sp") / W) * W) / W
+  end
+  if origin then return 1 - square_of_norm(get("SSerr")) / square_of_norm(get("Syy")) end
+  local M2 = data:select(f.sum(weighted((y - ybar) * (y - ybar)))):collect()[1][1] or 0
+  local denominator = W - (w and get("W2") or n) / W
+  local variance = denominator > 0 and math.max(M2 / denominator, 0) or 0
+  return 1 - square_of_norm(get("SSerr")) / (variance * (W - 1))
+end
+
+-- rmse, mse and mae are better smaller, r2 and var larger (Spark's).
+function Regression:isLargerBetter()
+  local m = self:getOrDefault("metricName")
+  return m == "r2" or m == "var"
 end
 
 return M
