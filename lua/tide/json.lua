@@ -49,6 +49,13 @@ function M.ordered(pairs_list) return setmetatable(pairs_list or {}, ordered_mt)
 
 function M.isArray(t) return getmetatable(t) == array_mt end
 
+-- A number written as a double, as Java's Double.toString writes it (0.0,
+-- 1.0E-6): json.double(x). Spark reads a DoubleParam back only in that
+-- form (json4s takes 0 for an integer).
+local double_mt = { __name = "json.double" }
+function M.double(x) return setmetatable({ x }, double_mt) end
+local java_buf = ffi.new("char[32]")
+
 -- ---- encode ------------------------------------------------------------------------
 
 local TWO53 = 2 ^ 53
@@ -206,6 +213,12 @@ function encode_value(v, out, depth)
         end
       end
       out[#out + 1] = "}"
+    elseif mt == double_mt then
+      local x = v[1]
+      if x ~= x or x == huge or x == -huge then
+        error("json.encode: cannot encode " .. tostring(x) .. " (JSON has no NaN or infinity)", 0)
+      end
+      out[#out + 1] = ffi.string(java_buf, C.tide_format_java_double(x, 0, java_buf))
     elseif mt == array_mt or (mt == nil and is_sequence(v)) or require("tide.row").isList(v) then
       -- (a collected array's list holds its length: null elements are holes)
       out[#out + 1] = "["

@@ -84,6 +84,12 @@ t.test("the directory has Spark's layout", function()
   t.eq(lr_meta.class, "org.apache.spark.ml.classification.LogisticRegressionModel")
   t.eq(lr_meta.paramMap.maxIter, 20)
   t.eq(lr_meta.defaultParamMap.threshold, 0.5)
+  -- doubles as Spark's DoubleParam writes them (json4s reads 0 as an
+  -- integer, which Spark refuses for a double): 0.0, 1.0E-6; ints as ints
+  local text = io.open(lr_dir .. "/metadata/part-00000"):read("*a")
+  t.has(text, '"regParam":0.0')
+  t.has(text, '"tol":1.0E-6')
+  t.has(text, '"maxIter":20,')
   local f = io.open(lr_dir .. "/data/coefficients.f64", "rb")
   t.eq(#f:read("*a"), 8 * model.stages[7].numFeatures)
   f:close()
@@ -211,6 +217,15 @@ t.test("estimators and the FTRL learner save and load too", function()
   local p = ml.Pipeline { stages = { ml.StringIndexer { inputCol = "s", outputCol = "i" } } }
   p:save(dir .. "/p")
   t.eq(ml.Pipeline.load(dir .. "/p"):getStages()[1]:getInputCol(), "s")
+end)
+
+t.test("an infinite or NaN double param is saved as Spark's DoubleParam writes it and loads back", function()
+  local dir = t.tempdir()
+  ml.Imputer { inputCols = { "x" }, outputCols = { "y" }, missingValue = math.huge }:save(dir .. "/imp")
+  local text = io.open(dir .. "/imp/metadata/part-00000"):read("*a")
+  t.has(text, '"missingValue":"Inf"')
+  t.has(text, '"missingValue":"NaN"') -- (the default)
+  t.eq(ml.Imputer.load(dir .. "/imp"):getMissingValue(), math.huge)
 end)
 
 t.run()

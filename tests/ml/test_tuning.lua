@@ -310,7 +310,7 @@ t.test("a CrossValidatorModel saves in Spark's layout and loads with its best mo
   t.eq(meta.class, "org.apache.spark.ml.tuning.CrossValidatorModel")
   t.eq(meta.paramMap.estimatorParamMaps[2][1].parent, lr.uid)
   t.eq(meta.paramMap.estimatorParamMaps[2][1].name, "regParam")
-  t.eq(meta.paramMap.estimatorParamMaps[2][1].value, "10")
+  t.eq(meta.paramMap.estimatorParamMaps[2][1].value, "10.0") -- (Spark's jsonEncode of a double)
   t.eq(meta.defaultParamMap.numFolds, 3)
   for _, sub in ipairs({ "bestModel", "estimator", "evaluator", "subModels/fold2/1" }) do
     t.ok(read(dir .. "/cv/" .. sub .. "/metadata/part-00000"):find('"class"', 1, true), sub)

@@ -9,6 +9,7 @@ local C = require("tide.ffi")
 local batchlib = require("tide.batch")
 local checks = require("tide.checks")
 local dataframe = require("tide.dataframe")
+local json = require("tide.json")
 
 local M = {}
 
@@ -365,6 +366,45 @@ end
 -- Params whose numbers are whole (PySpark's toInt and toListInt).
 local WHOLE = { maxIter = true, numFeatures = true, aggregationDepth = true, numBins = true, numBuckets = true,
                 numBucketsArray = true, numFolds = true, seed = true, parallelism = true }
+
+-- A param's value as Spark's JSON of it (Param.jsonEncode), for a saved
+-- stage's paramMap: whole numbers as they are; other numbers, alone or in
+-- lists, as DoubleParam and DoubleArrayParam write them, a double (0.0,
+-- not 0, which Spark cannot read back as one) or "NaN", "Inf", "-Inf".
+local NON_FINITE_TEXT = { [math.huge] = "Inf", [-math.huge] = "-Inf" }
+function M.paramJson(name, v)
+  if WHOLE[name] then return v end
+  if type(v) == "number" then
+    if v ~= v then return "NaN" end
+    return NON_FINITE_TEXT[v] or json.double(v)
+  end
+  if type(v) == "table" and getmetatable(v) == nil and #v > 0 then
+    local out = {}
+    for i, x in ipairs(v) do out[i] = M.paramJson(name, x) end
+    return out
+  end
+  return v
+end
+
+-- The value of stage's param `name` back from Spark's JSON: "NaN",
+-- "Inf", "-Inf" (and the "Infinity" older saves wrote) as numbers where
+-- the param is a double or a list of them.
+local NON_FINITE = { NaN = 0 / 0, Inf = math.huge, ["-Inf"] = -math.huge, Infinity = math.huge,
+                     ["-Infinity"] = -math.huge }
+local DOUBLE_LISTS = { splits = true, splitsArray = true }
+local function non_finite(v)
+  if type(v) == "string" and NON_FINITE[v] then return NON_FINITE[v] end
+  if type(v) == "table" then
+    local out = {}
+    for i, x in ipairs(v) do out[i] = non_finite(x) end
+    return out
+  end
+  return v
+end
+function M.paramFromJson(stage, name, v)
+  if WHOLE[name] or not (type(stage._defaults[name]) == "number" or DOUBLE_LISTS[name]) then return v end
+  return non_finite(v)
+end
 
 -- A param's value as PySpark's explainParam prints it ("%s" of the
 -- Python value): True, 0.001, 10, [-inf, 0.5, inf], ['a', 'b'], a

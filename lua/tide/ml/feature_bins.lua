@@ -88,44 +88,25 @@ local function set_splits(stage, name, value)
   return out
 end
 
--- (JSON has no infinities: split points are saved as Spark's
--- DoubleArrayParam saves them, "-Inf", "Inf" and "NaN" strings.)
-local ENCODED = { ["-Inf"] = -math.huge, Inf = math.huge, NaN = 0 / 0 }
-local function encode_double(x)
-  if x ~= x then return "NaN" end
-  if x == math.huge then return "Inf" end
-  if x == -math.huge then return "-Inf" end
-  return x
-end
-local function map_numbers(list, fn)
-  local out = {}
-  for i, x in ipairs(list) do out[i] = type(x) == "table" and map_numbers(x, fn) or fn(x) end
-  return out
-end
-local function decode_double(x)
-  if type(x) == "string" then
-    local v = ENCODED[x]
-    if v == nil then error(("cannot read %q as a split point"):format(x), 0) end
-    return v
-  end
-  return x
-end
-
--- Spark's paramMap and defaultParamMap: the splits encoded, and the
--- outputCol default Spark writes (uid__output).
+-- Spark's defaultParamMap holds the outputCol default Spark writes
+-- (uid__output). (Split points are saved as Spark's DoubleArrayParam
+-- saves them, infinities as "-Inf" and "Inf": base.paramJson.)
 local function json_params(stage)
   local set, defaults = base.Params.paramMaps(stage)
-  for _, name in ipairs({ "splits", "splitsArray" }) do
-    if set[name] then set[name] = map_numbers(set[name], encode_double) end
-  end
   defaults.outputCol = stage.uid .. "__output"
   return set, defaults
 end
 
+-- Split points read back are numbers (base.paramFromJson read "-Inf").
 local function read_params(stage)
+  local function check(list)
+    for _, x in ipairs(list) do
+      if type(x) == "table" then check(x)
+      elseif type(x) ~= "number" then error(("cannot read %q as a split point"):format(tostring(x)), 0) end
+    end
+  end
   for _, name in ipairs({ "splits", "splitsArray" }) do
-    local v = stage._set[name]
-    if v ~= nil then stage._set[name] = map_numbers(v, decode_double) end
+    if stage._set[name] ~= nil then check(stage._set[name]) end
   end
 end
 

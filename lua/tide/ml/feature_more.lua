@@ -120,26 +120,6 @@ local ImputerModel = base.class {
 }
 M.ImputerModel = ImputerModel
 
--- (JSON has no NaN: missingValue is saved as Spark's DoubleParam saves
--- it, the string "NaN", and read back as the number)
-local function json_params(stage)
-  local set, defaults = base.Params.paramMaps(stage)
-  for _, t in ipairs({ set, defaults }) do
-    local v = t.missingValue
-    if v ~= nil and (v ~= v or v == math.huge or v == -math.huge) then
-      t.missingValue = v ~= v and "NaN" or (v > 0 and "Infinity" or "-Infinity")
-    end
-  end
-  return set, defaults
-end
-local NON_FINITE = { NaN = 0 / 0, Infinity = math.huge, ["-Infinity"] = -math.huge }
-local function read_params(stage)
-  local v = stage._set.missingValue
-  if type(v) == "string" then stage._set.missingValue = NON_FINITE[v] end
-end
-Imputer.paramMaps, ImputerModel.paramMaps = json_params, json_params
-Imputer._readData = read_params
-
 -- A reference to column i of df (by position: a name with a dot or a
 -- backquote needs no quoting).
 local function ref(df, i)
@@ -270,7 +250,6 @@ function ImputerModel:_writeData(w)
 end
 
 function ImputerModel:_readData(r)
-  read_params(self)
   local d = r:json("data.json")
   if type(d.inputCols) ~= "table" or type(d.surrogates) ~= "table" or #d.inputCols ~= #d.surrogates then
     r:fail("data.json", "inputCols and surrogates are missing or differ in length")

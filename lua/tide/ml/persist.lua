@@ -72,6 +72,9 @@ local function write_stage(stage, dir, save_id)
   local w = setmetatable({ dir = dir, files = {} }, Writer)
   if stage._writeData then stage:_writeData(w) end
   local set, defaults = stage:paramMaps()
+  for _, map in ipairs({ set, defaults }) do
+    for k, v in pairs(map) do map[k] = base.paramJson(k, v) end
+  end
   if stage._stageUids then set.stages, set.stageUids = nil, stage:_stageUids() end
   local meta = json.ordered {
     { "class", stage._sparkClass }, { "timestamp", math.floor(C.tide_now() * 1000) },
@@ -217,7 +220,7 @@ local function load_stage(dir, expected)
   local stage_uids
   for k, v in pairs(plain(meta.paramMap) or {}) do
     if k == "stageUids" then stage_uids = v
-    elseif stage._defaults[k] ~= nil then stage._set[k] = v end
+    elseif stage._defaults[k] ~= nil then stage._set[k] = base.paramFromJson(stage, k, v) end
   end
   local r = setmetatable({ dir = dir, files = plain(meta.dataFiles) or {} }, Reader)
   if stage._readData then

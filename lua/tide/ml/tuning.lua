@@ -473,22 +473,16 @@ function TrainValidationSplitModel:transform(df) return self.bestModel:transform
 -- bestModel/ (and subModels/fold<i>/<j> or subModels/<j> when collected)
 -- are stages in the same layout. The metrics are in data/data.json.
 
--- A value as JSON text (Spark's jsonEncode: a Double's NaN is "NaN").
-local function value_json(v)
-  if type(v) == "number" and (v ~= v or v == math.huge or v == -math.huge) then
-    return json.encode(v ~= v and "NaN" or (v > 0 and "Infinity" or "-Infinity"))
-  end
-  return json.encode(v)
-end
-
-local NON_FINITE = { NaN = 0 / 0, Infinity = math.huge, ["-Infinity"] = -math.huge }
+-- A param's value as JSON text (Spark's Param.jsonEncode: a double 0.0,
+-- NaN "NaN").
+local function value_json(name, v) return json.encode(base.paramJson(name, v)) end
 
 local function encode_maps(maps)
   local out = {}
   for i, map in ipairs(maps) do
     local list = {}
     for k, e in ipairs(entries(map)) do
-      list[k] = json.ordered { { "parent", e[1].uid }, { "name", e[2] }, { "value", value_json(e[3]) },
+      list[k] = json.ordered { { "parent", e[1].uid }, { "name", e[2] }, { "value", value_json(e[2], e[3]) },
                                { "isJson", true } }
     end
     out[i] = json.array(list)
@@ -549,10 +543,8 @@ local function decode_maps(list, est, eva, dir)
       end
       local v = e.value
       if e.isJson ~= false then v = json.decode(v) end
-      if type(v) == "string" and NON_FINITE[v] and type(stage._defaults[e.name]) == "number" then
-        v = NON_FINITE[v]
-      end
       if json.isArray(v) then v = { unpack(v) } end
+      v = base.paramFromJson(stage, e.name, v)
       items[k] = { stage, e.name, v }
     end
     maps[i] = new_map(items)
@@ -582,14 +574,14 @@ local function readStages(self, dir, _, load_stage)
   end
 end
 
+-- Metrics as doubles, a NaN or infinity as DoubleParam writes it.
 local function numbers_json(list)
   local out = {}
-  for i, v in ipairs(list or {}) do
-    out[i] = (v ~= v or v == math.huge or v == -math.huge) and (v ~= v and "NaN" or (v > 0 and "Infinity"
-      or "-Infinity")) or v
-  end
+  for i, v in ipairs(list or {}) do out[i] = base.paramJson("metric", v) end
   return json.array(out)
 end
+local NON_FINITE = { NaN = 0 / 0, Inf = math.huge, ["-Inf"] = -math.huge, Infinity = math.huge,
+                     ["-Infinity"] = -math.huge }
 
 local function json_numbers(list, r, key)
   if type(list) ~= "table" then r:fail("data.json", key .. " is missing") end
