@@ -86,6 +86,58 @@ done:
     return groups;
 }
 
+/* Whether the float or double v is one NormalizeFloatingNumbers would
+   change: -0.0, or a NaN of other bits than Java's Double.NaN. */
+static int float_unnormal(double v, int is_float, const void *p)
+{
+    if (v == 0) return signbit(v) != 0;
+    if (v == v) return 0;
+    if (is_float) {
+        uint32_t bits;
+        memcpy(&bits, p, sizeof bits);
+        return bits != 0x7FC00000U;
+    }
+    uint64_t bits;
+    memcpy(&bits, p, sizeof bits);
+    return bits != 0x7FF8000000000000ULL;
+}
+
+/* Normalizes (or, when only_count, counts) the values of c and of its
+   children that float_unnormal finds; returns how many. */
+static int64_t normalize_floats(tide_column *c, int only_count)
+{
+    int64_t found = 0;
+    if (c->type == TIDE_FLOAT32 || c->type == TIDE_FLOAT64) {
+        int is_float = c->type == TIDE_FLOAT32;
+        for (int64_t r = 0; r < c->length; r++) {
+            void *p = (char *)c->values + (is_float ? 4 : 8) * r;
+            double v = is_float ? *(float *)p : *(double *)p;
+            if (!float_unnormal(v, is_float, p)) continue;
+            found++;
+            if (only_count) continue;
+            if (is_float)
+                *(float *)p = v == 0 ? 0.0f : NAN;
+            else
+                *(double *)p = v == 0 ? 0.0 : NAN;
+        }
+        return found;
+    }
+    if (c->type == TIDE_VECTOR) return 0;
+    for (int32_t i = 0; i < c->num_children; i++)
+        found += normalize_floats(&c->children[i], only_count);
+    return found;
+}
+
+int64_t tide_normalize_float_keys(tide_batch *b, const int32_t *cols, int32_t num_keys,
+                                  int32_t only_count)
+{
+    int64_t found = 0;
+    for (int32_t k = 0; k < num_keys; k++)
+        if (cols[k] >= 0 && cols[k] < b->num_columns)
+            found += normalize_floats(&b->columns[cols[k]], only_count);
+    return found;
+}
+
 void tide_count_valid_combinations(const tide_batch *b, const int32_t *cols, int32_t num_cols,
                                    const int64_t *first_row, int64_t num_combinations,
                                    const int32_t *group_of_row, int64_t *counts)

@@ -2,14 +2,16 @@
  * collect.c — collect_list and collect_set (contract in collect.h). The
  * rows each list keeps are found first (their indices, in order), then
  * their values are one kernel_gather as the element column, whatever
- * its type. A set keeps a value's first row: a hash table of the rows
- * kept, whose slots are stamped with their list so that no list has to
- * clear the table for the next (a slot of another list is free).
+ * its type. A set keeps a value's first row (and every NaN: nan_at): a
+ * hash table of the rows kept, whose slots are stamped with their list so
+ * that no list has to clear the table for the next (a slot of another
+ * list is free).
  */
 #include "collect.h"
 #include "kernel.h"
 #include "row_hash.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,16 @@ int tide_collect_comparable(const tide_column *c)
     for (int32_t i = 0; i < c->num_children; i++)
         if (!tide_collect_comparable(&c->children[i])) return 0;
     return 1;
+}
+
+/* Whether row r of c is a float or double NaN. Spark's collect_set keeps
+   its values in a Scala HashSet, whose == tells -0.0 and 0.0 alike but
+   no NaN equal to another: each NaN is kept. */
+static int nan_at(const tide_column *c, int64_t r)
+{
+    if (c->type == TIDE_FLOAT32) return isnan(((const float *)c->values)[r]);
+    if (c->type == TIDE_FLOAT64) return isnan(((const double *)c->values)[r]);
+    return 0;
 }
 
 int tide_collect(tide_batch *out, tide_column *dst, const char *name, int distinct,
@@ -67,7 +79,7 @@ int tide_collect(tide_batch *out, tide_column *dst, const char *name, int distin
         for (int64_t p = lo[k]; p < hi[k]; p++) {
             int64_t r = order ? order[p] : p;
             if (!tide_valid(in, r)) continue;
-            if (distinct) {
+            if (distinct && !nan_at(in, r)) {
                 size_t s = (size_t)hashes[r] & mask;
                 int seen = 0;
                 while (slot_list[s] == k && !seen) {

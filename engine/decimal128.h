@@ -145,6 +145,49 @@ static inline int dec_div_wide(dec_u256 n, u128 d, u128 *q, u128 *rem)
     return 0;
 }
 
+/* n % d (d > 0), whatever the quotient's size. */
+static inline u128 dec_mod_wide(dec_u256 n, u128 d)
+{
+    if (n.hi == 0) return n.lo % d;
+    u128 r = 0;
+    for (int i = 255; i >= 0; i--) {
+        int carry = (int)(r >> 127);
+        u128 bit = i >= 128 ? (n.hi >> (i - 128)) & 1 : (n.lo >> i) & 1;
+        r = (r << 1) | bit;
+        if (carry || r >= d) r -= d;
+    }
+    return r;
+}
+
+/* |v| * 10^k (0 <= k <= 38) as 256 bits. */
+static inline dec_u256 dec_widen(i128 v, int k)
+{
+    return dec_mul_wide(dec_abs(v), dec_pow10(k));
+}
+
+/* a + b or a - b of two 256-bit magnitudes with signs (neg_a, neg_b),
+   as a magnitude and *neg its sign; -1 when it passes 256 bits. */
+static inline int dec_add_wide(dec_u256 a, int neg_a, dec_u256 b, int neg_b, dec_u256 *out,
+                               int *neg)
+{
+    if (neg_a == neg_b) {
+        u128 lo = a.lo + b.lo;
+        u128 carry = lo < a.lo;
+        if (__builtin_add_overflow(a.hi, b.hi, &out->hi) ||
+            __builtin_add_overflow(out->hi, carry, &out->hi))
+            return -1;
+        out->lo = lo;
+        *neg = neg_a;
+        return 0;
+    }
+    int a_bigger = a.hi > b.hi || (a.hi == b.hi && a.lo >= b.lo);
+    dec_u256 x = a_bigger ? a : b, y = a_bigger ? b : a;
+    out->lo = x.lo - y.lo;
+    out->hi = x.hi - y.hi - (x.lo < y.lo);
+    *neg = a_bigger ? neg_a : neg_b;
+    return 0;
+}
+
 /* n / d rounded half up into *q; -1 when d is 0 or the quotient passes
    128 bits. */
 static inline int dec_div_wide_round(dec_u256 n, u128 d, u128 *q)

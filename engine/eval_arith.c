@@ -3,8 +3,11 @@
  * Spark computes them in non-ANSI mode: int and bigint wrap around, a
  * zero divisor gives NULL (for doubles too), and decimal results are exact
  * then rounded half up to the result's scale, NULL when they do not fit its
- * precision. The result type is decided in Lua (tide.eval) with Spark's
- * rules; operands arrive already cast to a common type.
+ * precision (exact past 128 bits: sums and remainders of far apart scales
+ * are 256-bit intermediates, as products and quotients are). SQL's div of
+ * decimals is tide_eval_decimal_quot. The result type is decided in Lua
+ * (tide.eval) with Spark's rules; operands arrive already cast to a
+ * common type.
  */
 #include "decimal128.h"
 #include "kernel.h"
@@ -107,6 +110,47 @@ static int float_arith(tide_batch *out, int32_t op, const tide_column *a, const 
     return 1;
 }
 
+/* x + y or x - y (sub) exactly at the larger of their scales, past 128
+   bits, then rounded half up to scale s: Spark adds the BigDecimals
+   exactly before it rounds to the result's type, decimal(38, s) when the
+   exact sum has more digits than 38. -1 when the result passes 128 bits. */
+static int wide_add(i128 x, int sx, i128 y, int sy, int sub, int s, i128 *r)
+{
+    int common = sx > sy ? sx : sy;
+    dec_u256 sum;
+    int neg;
+    if (dec_add_wide(dec_widen(x, common - sx), x < 0, dec_widen(y, common - sy),
+                     sub ? y > 0 : y < 0, &sum, &neg) != 0)
+        return -1;
+    u128 q;
+    if (common >= s) {
+        if (dec_div_wide_pow10_round(sum, common - s, &q) != 0) return -1;
+    } else {
+        if (sum.hi != 0 || dec_mul_wide_by(sum, dec_pow10(s - common), &sum) != 0 || sum.hi != 0)
+            return -1;
+        q = sum.lo;
+    }
+    if (q >> 127) return -1;
+    *r = neg ? -(i128)q : (i128)q;
+    return 0;
+}
+
+/* x % y (y != 0) exactly at the larger of their scales, past 128 bits,
+   then rounded half up to scale s; the sign is x's, as Java's remainder. */
+static int wide_mod(i128 x, int sx, i128 y, int sy, int s, i128 *r)
+{
+    int common = sx > sy ? sx : sy;
+    dec_u256 ys = dec_widen(y, common - sy);
+    if (ys.hi != 0) { /* |y| past 128 bits at the common scale: more than |x| */
+        dec_u256 xs = dec_widen(x, common - sx);
+        if (xs.hi != 0) return -1;
+        return dec_rescale(x < 0 ? -(i128)xs.lo : (i128)xs.lo, common, s, r);
+    }
+    u128 m = dec_mod_wide(dec_widen(x, common - sx), ys.lo);
+    if (m >> 127) return -1;
+    return dec_rescale(x < 0 ? -(i128)m : (i128)m, common, s, r);
+}
+
 /* One decimal operation; -1 when the result is NULL (overflow, zero
    divisor). */
 static int decimal_op(int32_t op, i128 x, int sx, i128 y, int sy, int p, int s, i128 *r)
@@ -116,9 +160,12 @@ static int decimal_op(int32_t op, i128 x, int sx, i128 y, int sy, int p, int s, 
     case TIDE_SUB: {
         int common = sx > sy ? sx : sy;
         i128 xs, ys, sum;
-        if (dec_rescale(x, sx, common, &xs) != 0 || dec_rescale(y, sy, common, &ys) != 0) return -1;
-        if (op == TIDE_SUB ? __builtin_sub_overflow(xs, ys, &sum) : __builtin_add_overflow(xs, ys, &sum))
-            return -1;
+        if (dec_rescale(x, sx, common, &xs) != 0 || dec_rescale(y, sy, common, &ys) != 0 ||
+            (op == TIDE_SUB ? __builtin_sub_overflow(xs, ys, &sum)
+                            : __builtin_add_overflow(xs, ys, &sum))) {
+            if (wide_add(x, sx, y, sy, op == TIDE_SUB, s, r) != 0) return -1;
+            break;
+        }
         if (dec_rescale(sum, common, s, r) != 0) return -1;
         break;
     }
@@ -174,7 +221,10 @@ static int decimal_op(int32_t op, i128 x, int sx, i128 y, int sy, int p, int s, 
         if (y == 0) return -1;
         int common = sx > sy ? sx : sy;
         i128 xs, ys;
-        if (dec_rescale(x, sx, common, &xs) != 0 || dec_rescale(y, sy, common, &ys) != 0) return -1;
+        if (dec_rescale(x, sx, common, &xs) != 0 || dec_rescale(y, sy, common, &ys) != 0) {
+            if (wide_mod(x, sx, y, sy, s, r) != 0) return -1;
+            break;
+        }
         if (dec_rescale(xs % ys, common, s, r) != 0) return -1;
         break;
     }
@@ -230,6 +280,54 @@ int tide_eval_arith(tide_batch *out, int32_t op, const tide_column *a, const tid
     }
     if (rc < 0) return kernel_error(errbuf, errlen, "out of memory");
     if (rc > 0) return kernel_error(errbuf, errlen, "operator %d does not apply to type %d", op, type);
+    kernel_finish(dst);
+    return 0;
+}
+
+/* trunc(x / y) of decimals x (scale sx) and y (scale sy), y != 0, into
+   *q as a magnitude; -1 when it passes 128 bits. */
+static int decimal_quot(i128 x, int sx, i128 y, int sy, u128 *q)
+{
+    u128 rem;
+    if (sx >= sy) { /* |x| / (|y| * 10^(sx - sy)) */
+        dec_u256 den = dec_widen(y, sx - sy);
+        if (den.hi != 0) { /* a divisor past 10^38: more than |x| */
+            *q = 0;
+            return 0;
+        }
+        *q = dec_abs(x) / den.lo;
+        return 0;
+    }
+    return dec_div_wide(dec_widen(x, sy - sx), dec_abs(y), q, &rem);
+}
+
+int tide_eval_decimal_quot(tide_batch *out, const tide_column *a, const tide_column *b,
+                           tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (a->type != TIDE_DECIMAL || b->type != TIDE_DECIMAL || a->length != b->length)
+        return kernel_error(errbuf, errlen, "div needs two decimal columns of one length");
+    /* IntegralDivide's decimal(p1 - s1 + s2, 0), at most 38 digits */
+    int digits = a->precision - a->scale + b->scale;
+    if (digits > 38) digits = 38;
+    if (digits < 1) digits = 1;
+    if (kernel_alloc(out, dst, "", TIDE_INT64, 0, 0, a->length, 0) != 0 ||
+        kernel_validity_and(out, dst, a, b) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const char *x = a->values, *y = b->values;
+    int64_t *r = dst->values;
+    for (int64_t i = 0; i < a->length; i++) {
+        if (!tide_valid(dst, i)) continue;
+        i128 xv = dec_load(x + 16 * i), yv = dec_load(y + 16 * i);
+        u128 q;
+        if (yv == 0 || decimal_quot(xv, a->scale, yv, b->scale, &q) != 0 ||
+            q >= dec_pow10(digits)) {
+            if (mark_null(out, dst, i) != 0) return kernel_error(errbuf, errlen, "out of memory");
+            continue;
+        }
+        /* Decimal.toLong: BigDecimal.longValue, the low 64 bits */
+        uint64_t low = (uint64_t)q;
+        r[i] = (int64_t)(((xv < 0) != (yv < 0)) ? 0 - low : low);
+    }
     kernel_finish(dst);
     return 0;
 }

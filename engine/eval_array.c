@@ -445,7 +445,7 @@ int tide_eval_array_distinct(tide_batch *out, const tide_column *arr, tide_colum
                 continue;
             }
             uint64_t s = tide_hash_value(el, e) & (uint64_t)(slots - 1);
-            while (table[s] >= 0 && !tide_same_value(el, table[s], el, e))
+            while (table[s] >= 0 && !tide_same_set_element(el, table[s], el, e))
                 s = (s + 1) & (uint64_t)(slots - 1);
             if (table[s] >= 0) continue;
             table[s] = e;

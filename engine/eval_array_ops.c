@@ -356,7 +356,8 @@ static int set_init(element_set *s, const tide_column *a, const tide_column *b, 
 static int64_t set_slot(const element_set *s, int32_t w, int64_t r)
 {
     uint64_t mask = (uint64_t)s->slots - 1, k = tide_hash_value(s->el[w], r) & mask;
-    while (s->stamp[k] == s->now && !tide_same_value(s->el[s->which[k]], s->rows[k], s->el[w], r))
+    while (s->stamp[k] == s->now &&
+           !tide_same_set_element(s->el[s->which[k]], s->rows[k], s->el[w], r))
         k = (k + 1) & mask;
     return (int64_t)k;
 }

@@ -3,7 +3,8 @@
  * ffi/text.h), as Spark 3.5 computes them: md5/sha1/sha2 with OpenSSL's
  * libcrypto (lower-case hex, as commons-codec's DigestUtils writes
  * them), crc32 with zlib, base64/unbase64 with libcrypto's block coder
- * (unbase64 first reads its text as Java's MIME decoder does), hex as
+ * (base64's lines broken as Java's MIME encoder breaks them, unbase64's
+ * text first read as its decoder does), hex as
  * Spark's Hex, and hash as Spark's Murmur3Hash.
  *
  * Spark's Murmur3 is Murmur3_x86_32 with one twist no library has: the
@@ -137,6 +138,7 @@ int tide_eval_base64(tide_batch *out, const tide_column *s, tide_column *dst, ch
     if (check_varlen(s, "base64", errbuf, errlen) != 0) return -1;
     int64_t n = s->length;
     int64_t most = 4 * (((int64_t)longest(s) + 2) / 3);
+    most += 2 * (most / 76); /* the line breaks */
     if (most > INT32_MAX) return kernel_error(errbuf, errlen, "base64: a value is too long");
     unsigned char *buf = malloc((size_t)most + 1);
     if (!buf || kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, n, 0) != 0 ||
@@ -151,7 +153,17 @@ int tide_eval_base64(tide_batch *out, const tide_column *s, tide_column *dst, ch
             int32_t len;
             const unsigned char *p = row_bytes(s, i, &len);
             int w = EVP_EncodeBlock(buf, p, len);
-            rc = kernel_str_append(out, dst, &used, buf, w, errbuf, errlen);
+            /* Spark 3.5 encodes with Java's MIME encoder: a CRLF after
+               every 76 characters but the last ones, moved in place from
+               the end. */
+            int breaks = (w - 1) / 76, to = w + 2 * breaks;
+            for (int line = breaks; line > 0; line--) {
+                int from = line * 76, n = (line == breaks ? w : from + 76) - from;
+                memmove(buf + from + 2 * line, buf + from, (size_t)n);
+                buf[from + 2 * line - 2] = '\r';
+                buf[from + 2 * line - 1] = '\n';
+            }
+            rc = kernel_str_append(out, dst, &used, buf, w > 0 ? to : 0, errbuf, errlen);
         }
         kernel_str_end(dst, i, used);
     }

@@ -194,13 +194,15 @@ int tide_eval_concat(tide_batch *out, const tide_column *const *args, int32_t n,
 {
     if (n < 1) return kernel_error(errbuf, errlen, "concat needs an argument");
     int64_t rows = args[0]->length, bytes = 0;
+    int32_t type = TIDE_BINARY; /* of binary columns only, as Spark's Concat */
     for (int32_t a = 0; a < n; a++) {
         const int32_t *off = args[a]->values;
         if (!tide_is_varlen(args[a]->type) || args[a]->length != rows)
             return kernel_error(errbuf, errlen, "concat needs string columns of one length");
+        if (args[a]->type != TIDE_BINARY) type = TIDE_STRING;
         if (rows) bytes += off[rows] - off[0];
     }
-    if (kernel_alloc(out, dst, "", TIDE_STRING, 0, 0, rows, bytes) != 0)
+    if (kernel_alloc(out, dst, "", type, 0, 0, rows, bytes) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     for (int32_t a = 0; a < n; a++)
         if (kernel_validity_and(out, dst, dst, args[a]) != 0)

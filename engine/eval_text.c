@@ -1,7 +1,7 @@
 /*
  * eval_text.c — the string functions of tide.eval_text (contracts in
  * ffi/text.h) as Spark 3.5's UTF8String computes them: trim/ltrim/rtrim,
- * lpad/rpad, concat_ws, instr/locate, translate, initcap, reverse, repeat
+ * lpad/rpad (of binary too), concat_ws, instr/locate, translate, initcap, reverse, repeat
  * and ascii. Characters are what UTF8String steps over (the length its
  * first byte announces), so positions and cuts in malformed text fall
  * where Spark's do. translate and initcap go through Java Strings in
@@ -92,11 +92,14 @@ int tide_eval_pad(tide_batch *out, const tide_column *s, const tide_column *len,
                   size_t errlen)
 {
     int64_t n = s->length;
-    if (text_check(s, TIDE_STRING, n, "lpad/rpad", "a string", errbuf, errlen) != 0 ||
+    /* binary s and pad: bytes for characters, a binary result (Spark's
+       ByteArray.lpad/rpad) */
+    int32_t type = s->type == TIDE_BINARY ? TIDE_BINARY : TIDE_STRING;
+    if (text_check(s, type, n, "lpad/rpad", "a string", errbuf, errlen) != 0 ||
         text_check(len, TIDE_INT32, n, "lpad/rpad", "an int length", errbuf, errlen) != 0 ||
-        text_check(pad, TIDE_STRING, n, "lpad/rpad", "a string pad", errbuf, errlen) != 0)
+        text_check(pad, type, n, "lpad/rpad", "a pad of the same type", errbuf, errlen) != 0)
         return -1;
-    if (text_alloc(out, dst, TIDE_STRING, n, text_data_bytes(s), s, len) != 0 ||
+    if (text_alloc(out, dst, type, n, text_data_bytes(s), s, len) != 0 ||
         kernel_validity_and(out, dst, dst, pad) != 0)
         return kernel_error(errbuf, errlen, "out of memory");
     const int32_t *want = len->values;
@@ -105,15 +108,25 @@ int tide_eval_pad(tide_batch *out, const tide_column *s, const tide_column *len,
         if (tide_valid(dst, i)) {
             int32_t slen, plen;
             const unsigned char *p = text_row(s, i, &slen), *q = text_row(pad, i, &plen);
-            int64_t spaces = (int64_t)want[i] - text_count_chars(p, slen);
+            if (type == TIDE_BINARY && want[i] < 0) /* a byte[] of that length */
+                return kernel_error(errbuf, errlen,
+                                    "lpad/rpad: a binary cannot be padded to %d bytes",
+                                    (int)want[i]);
+            int64_t slen_chars = type == TIDE_BINARY ? slen : text_count_chars(p, slen);
+            int64_t spaces = (int64_t)want[i] - slen_chars;
             int rc;
             if (spaces <= 0 || plen == 0) {
                 /* UTF8String.substring(0, len): the first len characters. */
-                int32_t keep = want[i] > 0 ? text_chars_prefix(p, slen, want[i]) : 0;
+                int32_t keep = want[i] <= 0            ? 0
+                               : type == TIDE_BINARY ? (want[i] < slen ? want[i] : slen)
+                                                     : text_chars_prefix(p, slen, want[i]);
                 rc = kernel_str_append(out, dst, &used, p, keep, errbuf, errlen);
             } else {
-                int64_t pad_chars = text_count_chars(q, plen), times = spaces / pad_chars;
-                int32_t rest = text_chars_prefix(q, plen, spaces - pad_chars * times);
+                int64_t pad_chars = type == TIDE_BINARY ? plen : text_count_chars(q, plen);
+                int64_t times = spaces / pad_chars;
+                int32_t rest = type == TIDE_BINARY
+                                   ? (int32_t)(spaces - pad_chars * times)
+                                   : text_chars_prefix(q, plen, spaces - pad_chars * times);
                 if (left)
                     rc = append_times(out, dst, &used, q, plen, times, errbuf, errlen) ||
                          kernel_str_append(out, dst, &used, q, rest, errbuf, errlen) ||

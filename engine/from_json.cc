@@ -20,6 +20,12 @@
  * - Every value of the document is read or validated, so a syntax error
  *   anywhere (even in a field the schema does not name) makes the record
  *   malformed, as Jackson's streaming parser does in Spark.
+ * - A record simdjson refuses is read a second time as Spark's Jackson
+ *   parser reads it with its default options (json_lenient.hh's
+ *   load_first_value): strings in single quotes (allowSingleQuotes),
+ *   NaN, Infinity, +INF, -INF... as numbers (allowNonNumericNumbers), and
+ *   only its first object: text after it is never read. Well-formed
+ *   records take the fast way alone.
  * - A null input row, and an empty or blank one (Jackson finds no token
  *   in it: SPARK-19543), is a null struct, not a malformed record, as
  *   Spark's JsonToStructs gives null for both. The JSON literal null is
@@ -225,6 +231,7 @@ bool start_part(Parts &parts, FromJson &main, const tide_column *input, int64_t 
     part.fj.out = main.out;
     part.fj.rows = main.rows;
     part.fj.allow_non_numeric = main.allow_non_numeric;
+    part.fj.allow_single_quotes = main.allow_single_quotes;
     part.fj.date_format = main.date_format;
     part.fj.date_fallback = main.date_fallback;
     part.fj.timestamp_format = main.timestamp_format;
@@ -275,6 +282,7 @@ int64_t from_json(tide_batch *out, const tide_column *input, const tide_json_fie
     fj.arena = out->arena;
     fj.rows = input->length;
     fj.allow_non_numeric = opts.allow_non_numeric != 0;
+    fj.allow_single_quotes = opts.no_single_quotes == 0;
     fj.date_format = opts.date_format;
     fj.date_fallback = opts.date_fallback != 0;
     fj.timestamp_format = opts.timestamp_format;

@@ -2,7 +2,8 @@
  * from_json.hh — the state of one from_json call (or of a part of its rows
  * parsed on a worker thread): the schema as a tree of Nodes, and the
  * output columns each Node writes, grown and joined here. Rows are read
- * into them by from_json_read.cc; from_json.cc sets up the call and its
+ * into them by from_json_read.cc (with from_json_reader.hh; a record read
+ * again by from_json_again.cc); from_json.cc sets up the call and its
  * parts; from_json_arrays.cc grows the element columns of arrays and
  * maps. C++ only, internal to those files.
  */
@@ -11,6 +12,7 @@
 
 #include "json_text.hh"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -107,6 +109,20 @@ struct FromJson {
     error_code syntax = simdjson::SUCCESS;
     const char *fatal = nullptr;
     std::string text; /* scratch for values written back as JSON text */
+    bool allow_single_quotes = true;
+    /* A record read a second time (read_again): its copy as standard
+       JSON, and where the strings that stand for its non-numeric numbers
+       start in it, ascending (empty but while it is read). */
+    std::vector<char> lenient;
+    std::vector<size_t> number_tokens;
+
+    /* Whether v is one of number_tokens' strings: a NaN or Infinity. */
+    bool number_token(od::value &v)
+    {
+        std::string_view raw = v.raw_json_token();
+        size_t at = (size_t)((uintptr_t)raw.data() - (uintptr_t)lenient.data());
+        return std::binary_search(number_tokens.begin(), number_tokens.end(), at);
+    }
 
     /* -- building the output -- */
 
@@ -367,6 +383,13 @@ struct FromJson {
     int64_t parse_rows(const tide_column *input, int64_t begin, int64_t end,
                        const tide_json_options &opts, Node *corrupt, uint8_t *status,
                        int64_t *failed_row, char *errbuf, size_t errlen);
+    /* A record that did not parse as it is (first, its outcome) read
+       again into row as Spark's Jackson parser reads it with from_json's
+       options: its first object (array) alone, single quotes and
+       non-numeric numbers taken (from_json_again.cc). When that fails
+       too, the first reading's outcome and reasons stand. */
+    Outcome read_again(od::parser &parser, const char *text, size_t len, int64_t row,
+                       Outcome first, const char **record_why);
 };
 
 } // namespace tide_fromjson

@@ -19,8 +19,7 @@
  *   subsequence, as Java's decoder does when Spark turns bytes into a
  *   String.
  * - Numbers: ints as digits; float and double as Java's Float/Double
- *   toString (shortest round-trip digits, 1.0E-5 style outside
- *   [1e-3, 1e7)), non-finite ones as the strings "NaN", "Infinity",
+ *   toString (java_double.cc; 1.0E-5 style outside [1e-3, 1e7)), non-finite ones as the strings "NaN", "Infinity",
  *   "-Infinity" (Jackson's default); decimals as BigDecimal.toString (exact
  *   digits, scientific only below 1e-6 of the unscaled value's leading
  *   digit); timestamps as "yyyy-MM-dd'T'HH:mm:ss.SSSXXX" in the session
@@ -205,13 +204,50 @@ static void put_double(jbuf *b, double x, int is_float)
 static void put_value(jbuf *b, const tide_column *c, const key_tree *keys, int64_t row,
                       int include_nulls);
 
+/* The toString of row i of a struct column's internal value, as Spark's
+   GenericInternalRow gives it: "[1,x,null,1.5,[true]]", each field as
+   its value's toString (a string as it is, a double as Java prints it,
+   NaN bare, a date's days and a timestamp's microseconds, a nested struct
+   alike). Arrays, maps and binary, whose JVM objects print as "[B@1f2a3b",
+   are written as their JSON text. */
+static void put_row_text(jbuf *b, const tide_column *c, const key_tree *keys, int64_t i)
+{
+    put_char(b, '[');
+    for (int32_t f = 0; f < c->num_children && !b->error; f++) {
+        const tide_column *x = &c->children[f];
+        if (f) put_char(b, ',');
+        if (!tide_valid(x, i)) {
+            put_raw(b, "null", 4);
+        } else if (x->type == TIDE_STRING) {
+            int32_t len;
+            const char *t = tide_column_bytes(x, i, &len);
+            put_raw(b, t, (size_t)len);
+        } else if (x->type == TIDE_FLOAT32 || x->type == TIDE_FLOAT64) {
+            if (reserve(b, 42) != 0) return;
+            double v = x->type == TIDE_FLOAT32 ? ((const float *)x->values)[i]
+                                               : ((const double *)x->values)[i];
+            b->len += tide_format_java_double(v, x->type == TIDE_FLOAT32, b->data + b->len);
+        } else if (x->type == TIDE_TIMESTAMP) {
+            put_int(b, ((const int64_t *)x->values)[i]);
+        } else if (x->type == TIDE_DATE) {
+            put_int(b, ((const int32_t *)x->values)[i]);
+        } else if (x->type == TIDE_STRUCT) {
+            put_row_text(b, x, &keys->children[f], i);
+        } else {
+            put_value(b, x, &keys->children[f], i, 1);
+        }
+    }
+    put_char(b, ']');
+}
+
 /* Entry i of a map's key column k as a member's name and its ':'. Spark's
    writeMapData names a member with the toString of the key's value: a
    string as it is; numbers and booleans as JSON writes them (Java's
    Double.toString, BigDecimal.toString); a timestamp as its microseconds
-   since the epoch and a date as its days, Spark's internal values. Binary, struct, array and map
-   keys, which Spark names with a JVM object's text ("[B@1f2a3b"), are
-   named with their JSON text here, base64 for binary. */
+   since the epoch and a date as its days, Spark's internal values; a
+   struct as its row's text (put_row_text). Binary, array and map keys,
+   which Spark names with a JVM object's text ("[B@1f2a3b"), are named
+   with their JSON text here, base64 for binary. */
 static void put_map_key(jbuf *b, const tide_column *k, const key_tree *keys, int64_t i,
                         int include_nulls)
 {
@@ -259,7 +295,10 @@ static void put_map_key(jbuf *b, const tide_column *k, const key_tree *keys, int
         /* The JSON text written where it goes, then moved into a string:
            copied out first, as escaping it may grow (move) the buffer. */
         int64_t start = b->len;
-        put_value(b, k, keys, i, include_nulls);
+        if (k->type == TIDE_STRUCT)
+            put_row_text(b, k, keys, i);
+        else
+            put_value(b, k, keys, i, include_nulls);
         if (b->error) return;
         size_t n = (size_t)(b->len - start);
         char *text = malloc(n ? n : 1);

@@ -11,6 +11,7 @@
 #define TIDE_ROW_HASH_H
 #include "row_compare.h"
 
+#include <math.h>
 #include <string.h>
 
 static inline uint64_t tide_hash_mix(uint64_t x)
@@ -138,6 +139,24 @@ static inline int tide_same_inner(const tide_column *a, int64_t ra, const tide_c
 {
     int va = tide_valid(a, ra), vb = tide_valid(b, rb);
     return va == vb && (!va || tide_same_value(a, ra, b, rb));
+}
+
+/* Whether two valid elements are one in Spark 3.5's array_distinct,
+   array_union, array_intersect and array_except: their atomic elements
+   go into an OpenHashSet, which compares by Java's equals, so a float's or
+   double's -0.0 and 0.0 differ, while SQLOpenHashSet keeps one NaN of all.
+   Other elements compare as tide_same_value (hashes: tide_hash_value). */
+static inline int tide_same_set_element(const tide_column *a, int64_t ra, const tide_column *b,
+                                        int64_t rb)
+{
+    if (a->type == TIDE_FLOAT32 || a->type == TIDE_FLOAT64) {
+        double x = a->type == TIDE_FLOAT32 ? ((const float *)a->values)[ra]
+                                           : ((const double *)a->values)[ra];
+        double y = b->type == TIDE_FLOAT32 ? ((const float *)b->values)[rb]
+                                           : ((const double *)b->values)[rb];
+        if (x == 0 && y == 0) return signbit(x) == signbit(y);
+    }
+    return tide_same_value(a, ra, b, rb);
 }
 
 #endif

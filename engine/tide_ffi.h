@@ -359,7 +359,8 @@ typedef struct tide_json_options {
        is given). An integral number is seconds either way. */
     const struct tide_datetime_pattern *timestamp_format;
     int32_t timestamp_fallback;
-    int32_t reserved; /* 0 */
+    int32_t no_single_quotes; /* strings in single quotes are malformed (Spark's
+                                 allowSingleQuotes=false; 0: taken, its default) */
 } tide_json_options;
 
 /* Parses every row of input (a string or binary column of JSON objects)
@@ -428,8 +429,9 @@ int tide_date_text(tide_batch *out, const tide_column *input,
                    const struct tide_datetime_pattern *format, tide_column *dst, char *errbuf,
                    size_t errlen);
 
-/* Java's Double.toString (is_float: Float.toString) with the shortest
-   digits that read back as the same value: "0.1", "1.0E-5", "NaN".
+/* Java's Double.toString (is_float: Float.toString) as the JDKs of Spark
+   3.5 (8 to 17) print it: "0.1", "1.0E-5", "NaN", "1.0E-323" (not
+   always the shortest digits that read back: java_double.cc).
    buf needs 32 bytes; returns the length. */
 int tide_format_java_double(double value, int32_t is_float, char *buf);
 

@@ -54,7 +54,8 @@ int tide_eval_array_join(tide_batch *out, const tide_column *arr, const char *se
 int tide_eval_sort_array(tide_batch *out, const tide_column *arr, int32_t ascending, int32_t nulls_first,
                          tide_column *dst, char *errbuf, size_t errlen);
 /* array_distinct(arr): each row's elements without repeats (atomic
-   types; one null kept), in order of first appearance. */
+   types; one null kept), in order of first appearance; as in Spark 3.5,
+   -0.0 and 0.0 are two elements, NaNs one. */
 int tide_eval_array_distinct(tide_batch *out, const tide_column *arr, tide_column *dst,
                              char *errbuf, size_t errlen);
 /* Spark ML's vector_to_array(vec, dtype): each vector's values, dense, as

@@ -93,6 +93,12 @@ typedef enum tide_arith_op {
 int tide_eval_arith(tide_batch *out, int32_t op, const tide_column *a, const tide_column *b,
                     int32_t precision, int32_t scale, tide_column *dst, char *errbuf,
                     size_t errlen);
+/* a div b of two decimal columns (Spark's IntegralDivide): the quotient
+   truncated, a bigint: NULL when b is 0 or the quotient has more digits
+   than decimal(p_a - s_a + s_b, 0) holds (at most 38), else its low 64
+   bits (Decimal.toLong wraps). */
+int tide_eval_decimal_quot(tide_batch *out, const tide_column *a, const tide_column *b,
+                           tide_column *dst, char *errbuf, size_t errlen);
 /* -a for int, bigint, float, double, decimal. */
 int tide_eval_negate(tide_batch *out, const tide_column *a, tide_column *dst, char *errbuf,
                      size_t errlen);
@@ -156,7 +162,8 @@ int tide_eval_length(tide_batch *out, const tide_column *s, tide_column *dst, ch
    to the end). */
 int tide_eval_substring(tide_batch *out, const tide_column *s, const tide_column *pos,
                         const tide_column *len, tide_column *dst, char *errbuf, size_t errlen);
-/* The strings of args joined per row; NULL when any is NULL. */
+/* The strings of args joined per row; NULL when any is NULL. Binary
+   when every arg is binary. */
 int tide_eval_concat(tide_batch *out, const tide_column *const *args, int32_t n,
                      tide_column *dst, char *errbuf, size_t errlen);
 

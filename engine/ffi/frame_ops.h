@@ -32,6 +32,14 @@ int tide_sort_rows(const tide_batch *b, const int32_t *cols, const int32_t *desc
 int64_t tide_group_rows(const tide_batch *b, const int32_t *cols, int32_t num_keys,
                         int32_t *group_of_row, int64_t *first_row, char *errbuf, size_t errlen);
 
+/* Spark's NormalizeFloatingNumbers of grouping keys: in the key columns
+   (and inside their structs and arrays), each -0.0 becomes 0.0 and each
+   NaN Java's one NaN, in place; with only_count != 0 nothing changes.
+   Returns how many values were (or would be) changed. Only for batches of
+   the caller's own (a tide_batch_take's), never for shared buffers. */
+int64_t tide_normalize_float_keys(tide_batch *b, const int32_t *cols, int32_t num_keys,
+                                  int32_t only_count);
+
 /* count(DISTINCT cols...) per group: for each of num_combinations rows
    (first_row[k], the first row of a distinct combination of the group's
    keys and cols, from tide_group_rows) whose values in cols are all valid,

@@ -32,7 +32,8 @@ int tide_eval_trim(tide_batch *out, const tide_column *s, const tide_column *cha
                    tide_column *dst, char *errbuf, size_t errlen);
 /* lpad (left = 1) / rpad of s to len characters with pad (int and string
    columns): a longer s, or an empty pad, gives s's first len characters
-   ("" at len <= 0); pad repeats, its last copy cut to fit. */
+   ("" at len <= 0); pad repeats, its last copy cut to fit. Binary s and
+   pad: the same in bytes, a binary column (a negative len fails). */
 int tide_eval_pad(tide_batch *out, const tide_column *s, const tide_column *len,
                   const tide_column *pad, int32_t left, tide_column *dst, char *errbuf,
                   size_t errlen);
@@ -278,8 +279,9 @@ int tide_eval_digest(tide_batch *out, const tide_column *s, int32_t digest, tide
 /* crc32 of each value's bytes, as a bigint column (0 .. 2^32 - 1). */
 int tide_eval_crc32(tide_batch *out, const tide_column *s, tide_column *dst, char *errbuf,
                     size_t errlen);
-/* base64 of each value's bytes (RFC 4648, padded, no line breaks): a
-   string column. */
+/* base64 of each value's bytes (RFC 4648, padded), as Spark 3.5's
+   (Java's MIME encoder): "\r\n" after every 76 characters but the last
+   ones. A string column. */
 int tide_eval_base64(tide_batch *out, const tide_column *s, tide_column *dst, char *errbuf,
                      size_t errlen);
 /* unbase64 of a string column into a binary column, as Java's MIME

@@ -90,7 +90,7 @@ local function shown_name(node)
   elseif fn == "array_agg" then
     name = ("collect_list(%s)"):format(parts[1] or "") -- (Spark's CollectList keeps its own name)
   elseif node.distinct then
-    name = ("%s(DISTINCT %s)"):format(fn, table.concat(parts, ", "))
+    name = ("%s(DISTINCT %s)"):format(node.distinctOf or fn, table.concat(parts, ", "))
   elseif ARITY[fn] then
     name = ("%s(%s)"):format(fn, table.concat(parts, ", "))
   else
@@ -123,8 +123,13 @@ function M.distinctCall(fn, args)
     return { k = "call", fn = fn == "sum" and "sum_distinct" or "avg_distinct", args = args }
   end
   if DUPLICATE_BLIND[fn] then return { k = "call", fn = fn, args = args, distinct = true } end
-  error(("%s(DISTINCT ...): tide takes DISTINCT in count, sum and avg, and in the aggregates duplicates do not"
-    .. " change (min, max, bool_and, bool_or, bit_and, bit_or, collect_set)"):format(fn), 0)
+  -- collect_list(DISTINCT x) (array_agg's too): the distinct values,
+  -- collect_set's, named as Spark names it
+  if (fn == "collect_list" or fn == "array_agg") and #args == 1 then
+    return { k = "call", fn = "collect_set", args = args, distinct = true, distinctOf = "collect_list" }
+  end
+  error(("%s(DISTINCT ...): tide takes DISTINCT in count, sum and avg, collect_list, and in the aggregates"
+    .. " duplicates do not change (min, max, bool_and, bool_or, bit_and, bit_or, collect_set)"):format(fn), 0)
 end
 
 -- fn(...) FILTER (WHERE cond) of SQL text: only an aggregate has one.

@@ -115,7 +115,8 @@ end
 function Column:cast(to)
   local ok, t = pcall(T.parse, to)
   if not ok then error(t, 2) end
-  return wrap { k = "cast", expr = self.node, to = t }
+  -- (typeText: the name Spark shows for a type tide keeps as another, TINYINT)
+  return wrap { k = "cast", expr = self.node, to = t, typeText = type(to) == "string" and to or nil }
 end
 Column.astype = Column.cast
 
@@ -139,7 +140,8 @@ function Column:isin(...)
   return wrap { k = "in", expr = self.node, list = list }
 end
 
-function Column:getField(name) return wrap { k = "field", expr = self.node, name = name } end
+-- (an extraction, which Spark names by its SQL, data.x, where col("data.x") is x)
+function Column:getField(name) return wrap { k = "field", expr = self.node, name = name, extracted = true } end
 -- getItem(i): an array's element i (0-based), a map's value of key i;
 -- i a value or a Column.
 function Column:getItem(i)

@@ -77,6 +77,8 @@ local function aggregate_batch(batch, key_idx, specs, grouping)
     local key_slots = {}
     for i = 1, nk do key_slots[i] = i - 1 end
     out = columns_of(take(columns_of(batch, key_idx), first, ng), key_slots, #specs)
+    -- Spark's keys come out as NormalizeFloatingNumbers makes them: -0.0 as 0.0, one NaN.
+    C.tide_normalize_float_keys(out, int32s(key_slots), nk, 0)
   end
   for j, s in ipairs(specs) do
     local input = s.column and batch.columns[s.column] or nil

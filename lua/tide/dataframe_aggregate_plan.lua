@@ -218,9 +218,11 @@ local function aggregate_nodes(df, keys, nodes, level)
     cols[#cols + 1] = column.wrap({ k = "alias", expr = node, name = o.node and o.name or shown[o.call] })
   end
   local ok, result = pcall(function() return aggregate(input, keys, specs, true):select(cols) end)
-  -- (an expression's error over the aggregates, at the user's line)
+  -- (an expression's error over the aggregates, at the user's line, once:
+  -- the error may be placed there already)
   if not ok then
-    require("tide.checks").failAtUser((tostring(result):gsub("^[^:\n]*tide/[%w_/]+%.lua:%d+: ", "")))
+    require("tide.checks").failAtUser((tostring(result):gsub("^[^:\n]*tide/[%w_/]+%.lua:%d+: ", "")
+      :gsub("^[^:\n]+:%d+: ", "")))
   end
   if keys.finish then result = keys.finish(result) end
   return result

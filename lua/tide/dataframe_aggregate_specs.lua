@@ -26,7 +26,7 @@ local AGG = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, stddev = 
 -- first(x, true) and last(x, true) skip nulls: codes of their own.
 local IGNORING_NULLS = { [AGG.first] = 12, [AGG.last] = 13 }
 -- Spark's name of the result column: avg(x); mean is shown as avg.
-local AGG_LABEL = { mean = "avg", std = "stddev" }
+local AGG_LABEL = { mean = "avg" }
 -- The distinct counts: count(DISTINCT a, ...) and approx_count_distinct(a),
 -- which tide counts exactly.
 local DISTINCT = { count_distinct = true, approx_count_distinct = true }

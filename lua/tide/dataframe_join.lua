@@ -7,11 +7,17 @@
 --   events:join(static_lookup, "k", "left")                -- a stream with a static DataFrame
 --   a:crossJoin(b)
 --
--- A condition may also ask more than equalities (a.ad:eq(b.ad):and_(
--- b.t:ge(a.t))): the equalities are the keys, the rest (the residual)
--- filters the pairs they matched in an inner join, and decides which
--- rows have a match in the other types (tide.join_pairs). Two streams
--- join in tide.stream_join, with this module's hash table and probe.
+-- A condition may ask anything (tide.join_conditions reads it): its
+-- equalities of an expression over each side are the keys (lower(a.x) =
+-- b.x hashes a hidden column of lower(a.x)), a conjunct over one side
+-- filters that side first where the join type allows, and the rest (the
+-- residual) filters the pairs the keys matched in an inner join, and
+-- decides which rows have a match in the other types (tide.join_pairs).
+-- Without a key, every pair is tried (tide.join_nested_loop). A filter
+-- over an inner join moves into its condition when the query runs
+-- (tide.join_filters: FROM a, b WHERE a.x = b.y hashes on x and y). Two
+-- streams join in tide.stream_join, with this module's hash table and
+-- probe, on equalities of columns.
 --
 -- The join is an operator over one side, the probe side (a batch join's
 -- left, a stream-static join's stream), that holds the other, the build
@@ -37,8 +43,9 @@ local batchlib = require("tide.batch")
 local execution = require("tide.execution")
 local coerce = require("tide.eval_coerce")
 local ops = require("tide.dataframe_ops")
-local lineage = require("tide.lineage")
 local join_pairs = require("tide.join_pairs")
+local conditions = require("tide.join_conditions")
+local nested_loop = require("tide.join_nested_loop")
 
 local M = {}
 local ID = T.ID
@@ -83,6 +90,7 @@ local function normalize_how(how)
   end
   return h
 end
+M.normalizeHow = normalize_how
 
 -- ---- keys ------------------------------------------------------------------------------------
 
@@ -100,23 +108,16 @@ local function key_type(lf, rf)
   end
   if a == b then return a end
   if coerce.isNumeric(a) and coerce.isNumeric(b) then return coerce.widerNumeric(a, b) end
-  -- a date with a timestamp or a string, as Spark compares them
-  if a.id == ID.date or b.id == ID.date then
-    local t = coerce.comparison(a, b)
-    if t then return t end
-  end
+  -- a date with a timestamp or a string, a string with a number or a
+  -- boolean, as Spark's `=` compares them ('1' = 1 as ints)
+  local t, u = coerce.comparison(a, b)
+  if t and t == u then return t end
   fail(("join: the key columns %s (%s) and %s (%s) cannot be compared: their types differ (cast one first,"
     .. " e.g. F.col(%q):cast(%q))"):format(lf.name, a:simpleString(), rf.name, b:simpleString(), rf.name,
     a:simpleString()))
 end
 
--- The field index (1-based) a name resolves to in schema, or nil; a name
--- several fields match only in case fails as Spark's.
-local function resolve(schema, name, from)
-  local i, ambiguous = schema:resolveField(name, lineage.fieldsOf(from))
-  if ambiguous then fail("join: " .. ambiguous) end
-  return i
-end
+local resolve = conditions.resolve
 
 -- USING names: each resolved on both sides, left first.
 local function using_keys(ldf, rdf, names)
@@ -138,110 +139,21 @@ local function using_keys(ldf, rdf, names)
   return keys
 end
 
--- The side ("left" or "right") and field index a column of a join
--- condition refers to: a.x (a DataFrame's column) is the column of the
--- side built on a; "a.x" is column x of the side aliased "a"
--- (df:alias("a")). A name both sides have is ambiguous, as df.id is in
--- Spark when both DataFrames have an id and nothing tells them apart
--- (a self-join: alias the sides).
-local function locate(node, ldf, rdf)
-  local name, from = node.name, node.from
-  local ls, rs = ldf._plan.schema, rdf._plan.schema
-  if from then
-    local left, right = lineage.derives(ldf._plan, from.plan), lineage.derives(rdf._plan, from.plan)
-    if left ~= right then
-      local i = resolve(left and ls or rs, name, from)
-      if i then return left and "left" or "right", i end
-    end
-  end
-  local qualifier, rest = name:match("^([^.]+)%.(.+)$")
-  if qualifier and (qualifier == ldf._alias) ~= (qualifier == rdf._alias) then
-    local side, schema = qualifier == ldf._alias and "left" or "right", qualifier == ldf._alias and ls or rs
-    local i = resolve(schema, rest)
-    if not i then
-      fail(("join: cannot resolve column %q of the condition: %s (the %s side) has columns %s"):format(name,
-        qualifier, side, table.concat(schema:fieldNames(), ", ")))
-    end
-    return side, i
-  end
-  local li, ri = resolve(ls, name), resolve(rs, name)
-  if li and ri then
-    fail(("join: reference %q is ambiguous in the join condition: both sides have a column %s. Join on the name"
-      .. " instead (df:join(other, %q), which keeps one %s), rename one side first (withColumnRenamed), or"
-      .. " alias both (df:alias(\"l\"), F.col(\"l.%s\"))"):format(name, name, name, name, name))
-  end
-  if li then return "left", li end
-  if ri then return "right", ri end
-  fail(("join: cannot resolve column %q of the join condition (left columns: %s; right columns: %s)"):format(name,
-    table.concat(ls:fieldNames(), ", "), table.concat(rs:fieldNames(), ", ")))
-end
-
--- The condition with each "a.x" that SQL text (F.expr) parses as field x
--- of a column a, where a is the alias of a side and no column, made the
--- column reference F.col("a.x") is: that side's x.
-local function side_qualified(node, ldf, rdf)
-  if type(node) ~= "table" or getmetatable(node) then return node end
-  if node.k == "field" and node.expr.k == "col" and not node.expr.from then
-    local q = node.expr.name
-    if (q == ldf._alias or q == rdf._alias) and not resolve(ldf._plan.schema, q) and not resolve(rdf._plan.schema, q)
-    then
-      return { k = "col", name = q .. "." .. node.name }
-    end
-  end
-  return require("tide.dataframe_aggregate").mapChildren(node, function(v) return side_qualified(v, ldf, rdf) end)
-end
-
-local EQUALS = { ["="] = false, ["=="] = false, ["<=>"] = true } -- null-safe?
-
--- The keys of a condition, and what else it asks (the residual: nil, or
--- the AND of its other conjuncts). Each equality between a column of each
--- side is a key the hash join matches on; any other conjunct (a range of
--- times, a comparison with a value, an equality of one side's columns)
--- filters the pairs the keys matched, as Spark's join evaluates its
--- condition's remainder over the joined row. Without a key at all there
--- is nothing to hash on: that fails, naming the first conjunct.
-local function condition_keys(ldf, rdf, node)
-  local sql = require("tide.sql")
-  local keys, rest, first_error = {}, {}, nil
-  for _, c in ipairs(sql.conjuncts(side_qualified(node, ldf, rdf), {})) do
-    local null_safe
-    if c.k == "op" then null_safe = EQUALS[c.op] end
-    local s1, i1, s2, i2
-    if null_safe ~= nil and c.left.k == "col" and c.right.k == "col" then
-      s1, i1 = locate(c.left, ldf, rdf)
-      s2, i2 = locate(c.right, ldf, rdf)
-      if s1 == s2 then
-        first_error = first_error or ("join: the condition %s compares two columns of the %s side: tide joins on"
-          .. " at least one equality between a column of each side"):format(sql.toString(c), s1)
-        s1 = nil
-      end
-    else
-      first_error = first_error or ("join: the condition %s is not an equality of two columns: tide joins on at least"
-        .. " one equality between a column of each side (and_ of several), and filters the matched rows by the"
-        .. " other conditions"):format(sql.toString(c))
-    end
-    if s1 then
-      keys[#keys + 1] = { left = s1 == "left" and i1 or i2, right = s1 == "right" and i1 or i2, nullSafe = null_safe }
-    else
-      rest[#rest + 1] = c
-    end
-  end
-  if #keys == 0 then fail(first_error) end
-  local residual
-  for _, c in ipairs(rest) do residual = residual and { k = "op", op = "and", left = residual, right = c } or c end
-  return keys, residual
-end
+local condition_keys = conditions.columnKeys
 
 -- ---- the operator --------------------------------------------------------------------------
 
 -- Columns of df's fields, as output entries of `side`, nullable when the
 -- join makes that side's rows optional; each field knows the side it came
--- from (tide.lineage: df.x and F.col("alias.x") find it).
+-- from (tide.lineage: df.x and F.col("alias.x") find it). A hidden field
+-- (an outer JOIN ... USING's other key, which SQL's t.k names and * does
+-- not list) stays hidden.
 local function side_outputs(out, df, side, nullable, skip)
   for i, f in ipairs(df._plan.schema.fields) do
     if not (skip and skip[i]) then
       local field = T.field(f.name, f.dataType, f.nullable or nullable)
       field.origin, field.qualifier, field.voidType = df._plan, df._alias or f.qualifier, f.voidType
+      field.hidden = f.hidden
       field.ml = f.ml -- (a column's ML attribute, a StringIndexer's labels, survives the join as in Spark)
       out[#out + 1] = { side = side, index = i - 1, field = field }
     end
@@ -303,6 +215,7 @@ M.pairsOf = pairs_of
 -- the keys matched, after the kernel made them; another type's decides
 -- which rows have a match (pairs_of).
 local function probe(spec, built, batch, ctx)
+  if spec.residual and #spec.probeKeys == 0 then return nested_loop.probe(spec, built, batch, ctx) end
   if spec.residual and spec.mode ~= MODE.inner then return (pairs_of(spec, built, batch, spec.mode, ctx)) end
   local keys, holder = key_array(batch, spec.probeKeys, spec.probeCasts)
   local probe_cols, build_cols = join_pairs.columns(spec, spec.outputs, built, batch, keys)
@@ -406,8 +319,11 @@ local function join_plan(ldf, rdf, how, keys, outputs, condition_text, residual,
     fail("FullOuter joins with streaming DataFrames/Datasets on the right and a static DataFrame/Dataset on the"
       .. " left is not supported")
   end
-  -- The probe side: the stream; else the left.
+  -- The probe side: the stream; else the left, but for a right outer join
+  -- of no keys (a nested loop, which probes chunk by chunk: the right's
+  -- rows are the ones it keeps).
   local probe_side = rstream and "right" or "left"
+  if how == "right" and not lstream and #keys == 0 then probe_side = "right" end
   local build = probe_side == "left" and "right" or "left"
   local mode
   if how == "inner" or how == "cross" then mode = MODE.inner
@@ -447,20 +363,59 @@ local function condition_text(ldf, rdf, keys, residual)
   return "(" .. table.concat(parts, " AND ") .. ")"
 end
 
+-- df with the columns of `nodes` (expressions over its columns, by
+-- position) after its own, its alias kept: a join's hidden columns (a
+-- computed key, a key cast for a coalesce). Their positions follow df's.
+local function with_hidden(df, nodes)
+  if #nodes == 0 then return df end
+  local cols = {}
+  for i, f in ipairs(df._plan.schema.fields) do cols[i] = column.wrap({ k = "col", name = f.name, index = i - 1 }) end
+  for _, n in ipairs(nodes) do cols[#cols + 1] = column.wrap(n) end
+  local ok, out = pcall(df.select, df, unpack(cols))
+  if not ok then fail("join: " .. tostring(out):gsub("^[^:\n]+:%d+: ", "")) end
+  out._alias = df._alias
+  return out
+end
+
 -- A USING join: the keys once, first (the left's, the right's for a right
--- outer join, coalesce(left, right) for a full outer one), then the
+-- outer join, coalesce(left, right) for a full outer one, of the type both
+-- take: a string with a number is a string, as Spark's coalesce), then the
 -- left's other columns, then the right's; a semi or anti join keeps the
--- left's columns, keys first.
-local function using_join(ldf, rdf, names, how)
+-- left's columns, keys first. opts (SQL's): hidden, the side's key an
+-- outer join leaves out, named "t.k" (t the side's alias) and hidden
+-- after the others (t.k finds it, * leaves it out); rename(outputs),
+-- which may rename the output entries' fields before the join is made.
+local function using_join(ldf, rdf, names, how, opts)
+  opts = opts or {}
   local keys = using_keys(ldf, rdf, names)
   local ls, rs = ldf._plan.schema, rdf._plan.schema
   local lkey, rkey = {}, {}
   for _, key in ipairs(keys) do lkey[key.left], rkey[key.right] = true, true end
-  local outputs = {}
+  local outputs, casts = {}, { left = {}, right = {} }
   for k, key in ipairs(keys) do
     local lf, rf = ls.fields[key.left], rs.fields[key.right]
     if how == "full" then
-      outputs[k] = { key = k, field = T.field(lf.name, key_type(lf, rf), lf.nullable and rf.nullable) }
+      local t = key_type(lf, rf)
+      if (lf.dataType.id == ID.string) ~= (rf.dataType.id == ID.string) then t = T.string end
+      local field = T.field(lf.name, t, lf.nullable or rf.nullable)
+      if t == key_type(lf, rf) then
+        outputs[k] = { key = k, field = field }
+      else
+        -- each side's key as that type, coalesced
+        local both = {}
+        for side, f in pairs({ left = lf, right = rf }) do
+          local width = #(side == "left" and ls or rs).fields
+          local at = (side == "left" and key.left or key.right) - 1
+          if f.dataType ~= t then
+            local list = casts[side]
+            list[#list + 1] = { k = "alias", name = f.name, expr = { k = "cast", to = t,
+              expr = { k = "col", name = f.name, index = at } } }
+            at = width + #list - 1
+          end
+          both[side] = at
+        end
+        outputs[k] = { both = both, field = field }
+      end
     elseif how == "right" then
       outputs[k] = { side = "right", index = key.right - 1, field = rf }
     else
@@ -469,12 +424,30 @@ local function using_join(ldf, rdf, names, how)
   end
   side_outputs(outputs, ldf, "left", how == "right" or how == "full", lkey)
   if how ~= "semi" and how ~= "anti" then side_outputs(outputs, rdf, "right", how == "left" or how == "full", rkey) end
-  return join_plan(ldf, rdf, how, keys, outputs, condition_text(ldf, rdf, keys))
+  if opts.hidden then
+    for _, key in ipairs(keys) do
+      for _, side in ipairs({ "left", "right" }) do
+        local df, at = side == "left" and ldf or rdf, side == "left" and key.left or key.right
+        local f = df._plan.schema.fields[at]
+        local alias = df._alias or f.qualifier
+        local left_out = how == "right" or how == "full"
+        if alias and ((side == "left" and left_out) or (side == "right" and (how == "left" or how == "full"))) then
+          local field = T.field(alias .. "." .. f.name, f.dataType, true)
+          field.origin, field.qualifier, field.voidType, field.hidden = df._plan, alias, f.voidType, true
+          outputs[#outputs + 1] = { side = side, index = at - 1, field = field }
+        end
+      end
+    end
+  end
+  if opts.rename then opts.rename(outputs) end
+  local lcast, rcast = with_hidden(ldf, casts.left), with_hidden(rdf, casts.right)
+  return join_plan(lcast, rcast, how, keys, outputs, condition_text(ldf, rdf, keys))
 end
+M.usingJoin = using_join
 
--- A join on a condition (or none: a cross join): every column of the
--- left, then every column of the right (names may repeat, as Spark's);
--- a semi or anti join keeps the left's.
+-- A join on a condition (or none: a cross join), by name (a join of two
+-- streams): every column of the left, then every column of the right
+-- (names may repeat, as Spark's); a semi or anti join keeps the left's.
 local function condition_join(ldf, rdf, keys, how, residual)
   local outputs, pair_outputs = {}, nil
   side_outputs(outputs, ldf, "left", how == "right" or how == "full")
@@ -487,6 +460,83 @@ local function condition_join(ldf, rdf, keys, how, residual)
     side_outputs(pair_outputs, rdf, "right", false)
   end
   return join_plan(ldf, rdf, how, keys, outputs, condition_text(ldf, rdf, keys, residual), residual, pair_outputs)
+end
+
+-- A join on a located condition (tide.join_conditions; nil: none, a cross
+-- join), with the columns condition_join gives: its one-sided conjuncts
+-- filter their side first where the join type lets them; its keys are
+-- hashed, an expression computed first as a hidden column of its side;
+-- the rest is evaluated over the pairs; without a key, every pair is
+-- tried (tide.join_nested_loop). An inner or cross join of DataFrames
+-- that are not streams can take a filter above it into its condition
+-- (plan.withCondition, tide.join_filters).
+local function located_join(ldf, rdf, how, located)
+  local sql = require("tide.sql")
+  local keys, sided, rest = {}, { left = {}, right = {} }, {}
+  if located then keys, sided, rest = conditions.split(located, how) end
+  local sides = { left = ldf, right = rdf }
+  local width = { left = #ldf._plan.schema.fields, right = #rdf._plan.schema.fields }
+  local function own(_, at) return at - 1 end
+  for _, side in ipairs({ "left", "right" }) do
+    local c = conditions.all(sided[side])
+    if c then
+      local df = sides[side]
+      local ok, filtered = pcall(df.filter, df, column.wrap(conditions.compilable(c, own)))
+      if not ok then fail("join: " .. tostring(filtered):gsub("^[^:\n]+:%d+: ", "")) end
+      filtered._alias = df._alias
+      sides[side] = filtered
+    end
+  end
+  -- the keys: a column of each side (a hidden one for an expression)
+  local plain, extra, parts = {}, { left = {}, right = {} }, {}
+  for k, key in ipairs(keys) do
+    local entry = { nullSafe = key.nullSafe }
+    for _, side in ipairs({ "left", "right" }) do
+      local e = key[side]
+      if e.k == "col" and e.side then
+        entry[side] = e.at
+      else
+        local list = extra[side]
+        list[#list + 1] = { k = "alias", name = sql.toString(e), expr = conditions.compilable(e, own) }
+        entry[side] = width[side] + #list
+      end
+    end
+    plain[k] = entry
+    parts[k] = ("(%s %s %s)"):format(sql.toString(key.left), key.nullSafe and "<=>" or "=", sql.toString(key.right))
+  end
+  local outputs, pair_outputs = {}, nil
+  side_outputs(outputs, ldf, "left", how == "right" or how == "full")
+  if how ~= "semi" and how ~= "anti" then side_outputs(outputs, rdf, "right", how == "left" or how == "full") end
+  local residual = conditions.all(rest)
+  if residual then
+    parts[#parts + 1] = sql.toString(residual)
+    -- (over every column of both sides, the left's first)
+    residual = conditions.compilable(residual, function(side, at)
+      return side == "left" and at - 1 or width.left + at - 1
+    end)
+    pair_outputs = {}
+    side_outputs(pair_outputs, ldf, "left", false)
+    side_outputs(pair_outputs, rdf, "right", false)
+  end
+  local text = #parts > 1 and "(" .. table.concat(parts, " AND ") .. ")" or parts[1]
+  local joined = join_plan(with_hidden(sides.left, extra.left), with_hidden(sides.right, extra.right), how, plain,
+    outputs, text, residual, pair_outputs)
+  if (how == "inner" or how == "cross") and not (ldf._streaming or rdf._streaming)
+      and conditions.deterministic(located) then
+    -- (tide.join_filters: the same join, its condition ANDed with more; not
+    -- where the condition's values follow the rows it sees, rand())
+    joined._plan.withCondition = function(more)
+      return located_join(ldf, rdf, "inner", located and conditions.all({ located, more }) or more)._plan
+    end
+  end
+  return joined
+end
+M.locatedJoin = located_join
+
+-- Every row of ldf with every row of rdf.
+local function cross_join(ldf, rdf)
+  if ldf._streaming and rdf._streaming then return condition_join(ldf, rdf, {}, "cross") end
+  return located_join(ldf, rdf, "cross", nil)
 end
 
 local function check_other(method, other, DataFrame)
@@ -502,10 +552,10 @@ function M.install(dataframe)
   dataframe_new = dataframe.new
 
   -- join(other, on, how), as PySpark's: on a column name or a list of
-  -- them (a USING join), a Column condition (at least one equality of a
-  -- column of each side, and_ other conditions) or a list of such
-  -- Columns (their AND); how "inner" by
-  -- default. PySpark's keywords as a table: join(other, {on = ..., how = ...}).
+  -- them (a USING join), a Column condition (any boolean Column over both
+  -- sides' columns; two streams join on at least one equality of a column
+  -- of each side, and_ other conditions) or a list of such Columns (their
+  -- AND); how "inner" by default. PySpark's keywords as a table: join(other, {on = ..., how = ...}).
   function methods:join(other, on, how)
     check_other("join", other, DataFrame)
     if type(on) == "table" and not column.isColumn(on) and on[1] == nil and (on.on ~= nil or on.how ~= nil) then
@@ -519,7 +569,7 @@ function M.install(dataframe)
     if on == nil or #on == 0 then
       -- Spark 3 (spark.sql.crossJoin.enabled, true by default): an inner
       -- join without a condition pairs every row.
-      if how == "cross" or how == "inner" then return condition_join(self, other, {}, "cross") end
+      if how == "cross" or how == "inner" then return cross_join(self, other) end
       fail(("join without a condition (on): a %s join needs the columns to join on, or a Column condition;"
         .. " df:crossJoin(other) pairs every row"):format(how))
     end
@@ -540,14 +590,17 @@ function M.install(dataframe)
       end
       node = node and { k = "op", op = "and", left = node, right = c.node } or c.node
     end
-    local keys, residual = condition_keys(self, other, node)
-    return condition_join(self, other, keys, how, residual)
+    if self._streaming and other._streaming then
+      local keys, residual = condition_keys(self, other, node)
+      return condition_join(self, other, keys, how, residual)
+    end
+    return located_join(self, other, how, conditions.located(node, self, other))
   end
 
   -- crossJoin(other): every row of the left with every row of the right.
   function methods:crossJoin(other)
     check_other("crossJoin", other, DataFrame)
-    return condition_join(self, other, {}, "cross")
+    return cross_join(self, other)
   end
 end
 

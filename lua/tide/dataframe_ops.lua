@@ -375,8 +375,12 @@ function M.install(dataframe)
         local first = ffi.new("int64_t[?]", math.max(n, 1))
         local ng = tonumber(C.tide_group_rows(batch, c_keys, nk, gids, first, errbuf, ERRLEN))
         if ng < 0 then error(cerr(), 0) end
-        if ng == n then return batch end -- no duplicates: the rows as they are
-        return take(batch, first, ng)
+        -- no duplicates: the rows as they are, unless a key needs Spark's
+        -- NormalizeFloatingNumbers (-0.0 as 0.0, one NaN)
+        if ng == n and C.tide_normalize_float_keys(batch, c_keys, nk, 1) == 0 then return batch end
+        local out = take(batch, first, ng)
+        C.tide_normalize_float_keys(out, c_keys, nk, 0)
+        return out
       end,
     })
   end

@@ -195,7 +195,11 @@ function M.install(dataframe)
       local keep = ffi.new("int64_t[?]", math.max(nl, 1))
       local kept = tonumber(C.tide_set_operation(gids, n, nl, ng, op, keep))
       if kept < 0 then error(what .. ": out of memory", 0) end
-      return take(both, keep, kept)
+      -- Spark computes these with an Aggregate of every column: its keys
+      -- come out normalized (NormalizeFloatingNumbers: -0.0 as 0.0, one NaN).
+      local out = take(both, keep, kept)
+      C.tide_normalize_float_keys(out, int32s(cols), #cols, 0)
+      return out
     end
     local plan = { kind = "scan", schema = schema, source = { read = read, description = what } }
     return dataframe.new(df._session, plan, false)

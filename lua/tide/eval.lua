@@ -290,8 +290,9 @@ function compilers.col(node, scope)
   local i = node.index and node.index + 1 or find_field(st, node.name, node.from)
   if i then
     local k, f = i - 1, st.fields[i]
+    -- (node.shown: the name Spark gives a column a join renamed, tide.sql_support's unqualify)
     return {
-      type = f.dataType, name = f.name, outputName = f.name, ml = f.ml, field = f,
+      type = f.dataType, name = f.name, outputName = node.shown or f.name, ml = f.ml, field = f,
       run = function(input) return input.columns + k end,
     }
   end
@@ -325,8 +326,10 @@ function compilers.field(node, scope)
     error(("no such struct field %s in %s"):format(node.name, table.concat(t:fieldNames(), ", ")), 0)
   end
   local index, name = i - 1, sql_name(node)
+  -- (a dotted name is named by its field, an extraction by its SQL: tide.sql_names)
+  local output = require("tide.sql_names").isNestedAttribute(node) and t.fields[i].name or nil
   return {
-    type = t.fields[i].dataType, name = name, outputName = t.fields[i].name, ml = t.fields[i].ml,
+    type = t.fields[i].dataType, name = name, outputName = output, ml = t.fields[i].ml,
     run = function(input, out, ctx)
       local s = child.run(input, out, ctx)
       local dst = new_column(out)
@@ -440,9 +443,10 @@ function compilers.cast(node, scope)
   end
   c.name = sql_name(node)
   c.ml = nil -- a CAST is no attribute: Spark drops the metadata
-  -- CAST of a named column keeps its name, as Spark's analyzer does.
+  -- CAST of a named column keeps its name, as Spark's analyzer does (not
+  -- of a struct's field, data.x: CAST(data.x AS STRING)).
   local k = node.expr.k
-  c.outputName = (k == "col" or k == "alias" or k == "field") and child.outputName or nil
+  c.outputName = (k == "alias" or (k == "col" and child.field)) and child.outputName or nil
   c.literal = child.literal and coerce.isVoid(child.type) and child.literal or nil
   return c
 end

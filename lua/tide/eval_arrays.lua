@@ -27,6 +27,22 @@ local function as_array(node, c, ev, what)
   ev.typeError(node, ("%s needs an array, not %s (%s)"):format(what or node.fn, c.type:simpleString(), c.name))
 end
 
+local VOID_ARRAY = T.array(coerce.void)
+
+-- Whether c is a bare NULL, which the functions whose argument Spark
+-- declares an array take as one (its implicit cast of NullType: an
+-- array<void>), so that they give NULL of their type: slice(NULL, 1, 1).
+local function is_null(c) return coerce.isVoid(c.type) end
+
+-- The call's NULL of type t (named as the call), for a NULL array.
+local function null_result(node, t, compileChild, ev)
+  local c = ev.castTo(compileChild({ k = "lit", value = nil }), t)
+  local copy = {}
+  for k, v in pairs(c) do copy[k] = v end
+  copy.name = ev.sqlName(node)
+  return copy
+end
+
 -- An argument cast to t, as Spark's implicit casts for these functions
 -- (an int index from a bigint literal, a value to the elements' type).
 local function cast_arg(node, c, t, ev, what)
@@ -52,9 +68,11 @@ end
 -- A function of one array: kernel(out, arr, dst, errbuf, errlen), its
 -- result's type result(the array's type); check(node, arr, ev) first when
 -- given.
-local function of_array(kernel, result, check)
+local function of_array(kernel, result, check, takes_null)
   return function(node, _, compileChild, ev)
-    local arr = as_array(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+    local c = args_of(node, compileChild, 1, 1, ev)[1]
+    if takes_null and is_null(c) then return null_result(node, result(VOID_ARRAY), compileChild, ev) end
+    local arr = as_array(node, c, ev)
     if check then check(node, arr, ev) end
     return over_args(ev, node, result(arr.type), { arr }, function(out, cols, dst)
       return kernel(out, cols[1], dst, ev.errbuf, ev.errlen)
@@ -66,6 +84,7 @@ local function same_type(t) return t end
 -- size of an array or a map: its elements, or entries
 local function size(node, _, compileChild, ev)
   local c = args_of(node, compileChild, 1, 1, ev)[1]
+  if is_null(c) then c = ev.castTo(c, VOID_ARRAY) end -- (a null array: -1, Spark 3.5's sizeOfNull)
   if c.type.id ~= ID.map then as_array(node, c, ev) end
   return over_args(ev, node, T.int, { c }, function(out, cols, dst)
     return C.tide_eval_array_size(out, cols[1], dst, ev.errbuf, ev.errlen)
@@ -90,6 +109,9 @@ end
 function M.item(node, arr, index_node, compileChild, ev)
   local index = type(index_node) == "table" and compileChild(index_node)
     or compileChild({ k = "lit", value = index_node })
+  if coerce.isNumeric(index.type) and not coerce.isIntegral(index.type) then -- (Spark's GetArrayItem)
+    ev.typeError(node, ("the index %s is %s, not an integral type"):format(index.name, index.type:simpleString()))
+  end
   return item_of(node, arr, index, false, ev)
 end
 
@@ -137,6 +159,7 @@ end
 
 local function array_join(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 2, 3, ev)
+  if is_null(args[1]) then return null_result(node, T.string, compileChild, ev) end
   local arr = as_array(node, args[1], ev)
   local et = arr.type.elementType
   if et.id == ID.struct or et.id == ID.array or et.id == ID.map or et.id == ID.vector then
@@ -155,6 +178,7 @@ end
 
 local function sort_array(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 1, 2, ev)
+  if is_null(args[1]) then return null_result(node, VOID_ARRAY, compileChild, ev) end
   local arr = as_array(node, args[1], ev)
   comparable_elements(node, arr, ev)
   local ascending = true
@@ -183,6 +207,7 @@ end
 -- arr[i].
 local function array_compact(node, _, compileChild, ev)
   if #(node.args or {}) ~= 1 then ev.typeError(node, "array_compact takes an array") end
+  if is_null(compileChild(node.args[1])) then return null_result(node, VOID_ARRAY, compileChild, ev) end
   local x = "__element"
   local c = compileChild({ k = "call", fn = "filter", args = { node.args[1],
     { k = "lambda", params = { x }, body = { k = "isnotnull", expr = { k = "lambdavar", name = x } } } } })
@@ -220,7 +245,7 @@ local function get(node, _, compileChild, ev)
   return item_of(node, as_array(node, args[1], ev), args[2], false, ev)
 end
 
-local array_distinct = of_array(C.tide_eval_array_distinct, same_type, comparable_elements)
+local array_distinct = of_array(C.tide_eval_array_distinct, same_type, comparable_elements, true)
 
 -- Spark ML's vector_to_array(vec, dtype) (tide.ml.functions).
 local function vector_to_array(node, _, compileChild, ev)
@@ -251,11 +276,12 @@ end
 local function array_extreme(max)
   return of_array(function(out, arr, dst, errbuf, errlen)
     return C.tide_eval_array_extreme(out, arr, max and 1 or 0, dst, errbuf, errlen)
-  end, function(t) return t.elementType end, comparable_elements)
+  end, function(t) return t.elementType end, comparable_elements, true)
 end
 
 local function slice(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 3, 3, ev)
+  if is_null(args[1]) then return null_result(node, VOID_ARRAY, compileChild, ev) end
   local arr = as_array(node, args[1], ev)
   local start = cast_arg(node, args[2], T.int, ev, "a start (int)")
   local length = cast_arg(node, args[3], T.int, ev, "a length (int)")
@@ -374,13 +400,16 @@ end
 -- by the columns given, else by their positions ("0", "1", ...).
 local function arrays_zip(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 1, nil, ev)
-  local names, fields = {}, {}
+  local names, fields, any_null = {}, {}, false
   for i, a in ipairs(args) do
+    -- (a NULL: an array<void>, which makes the whole zip NULL)
+    if is_null(a) then a, any_null = ev.castTo(a, VOID_ARRAY), true end
     as_array(node, a, ev)
     local n = node.args[i]
     names[i] = (n.k == "col" or n.k == "alias" or n.k == "field") and tostring(n.name) or tostring(i - 1)
     fields[i] = T.field(names[i], a.type.elementType, true)
   end
+  if any_null then return null_result(node, T.array(T.struct(fields), false), compileChild, ev) end
   local c_names = ffi.new("const char*[?]", #names, names)
   local k = #args
   return over_args(ev, node, T.array(T.struct(fields), false), args, function(out, cols, dst)
@@ -400,6 +429,27 @@ local function or_strings(string_compiler, array_compiler)
 end
 
 local reverse = of_array(C.tide_eval_array_reverse, same_type)
+
+-- concat of binary values only: binary (Spark's Concat; any other
+-- argument makes them all strings, as tide.eval_functions' concat does);
+-- of nothing, the empty string.
+local function binary_concat(node, schema, compileChild, ev, string_compiler)
+  local args = node.args or {}
+  if #args == 0 then
+    local c = compileChild({ k = "lit", value = "" })
+    c.name = ev.sqlName(node)
+    return c
+  end
+  local cols = {}
+  for i, a in ipairs(args) do
+    cols[i] = compileChild(a)
+    if cols[i].type.id ~= ID.binary then return string_compiler(node, schema, compileChild, ev) end
+  end
+  local n = #cols
+  return over_args(ev, node, T.binary, cols, function(out, c, dst)
+    return C.tide_eval_concat(out, ev.columnArray(c), n, dst, ev.errbuf, ev.errlen)
+  end)
+end
 
 local function concat(node, _, compileChild, ev)
   local args = common_arrays(node, args_of(node, compileChild, 1, 8, ev), ev)
@@ -450,6 +500,7 @@ end
 -- row's from the seed, its partition and its number in it.
 local function shuffle(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 1, 2, ev)
+  if is_null(args[1]) then return null_result(node, VOID_ARRAY, compileChild, ev) end
   local arr = as_array(node, args[1], ev)
   local seed = args[2] and fns.literalInt(node, args[2], ev, "seed")
   local name, key = ev.sqlName(node), {}
@@ -507,7 +558,10 @@ function M.register(eval)
   eval.register("sequence", sequence)
   eval.register("arrays_zip", arrays_zip)
   eval.register("reverse", or_strings(eval.compilerOf("reverse"), reverse))
-  eval.register("concat", or_strings(eval.compilerOf("concat"), concat))
+  local string_concat = eval.compilerOf("concat")
+  eval.register("concat", or_strings(function(node, schema, compileChild, ev)
+    return binary_concat(node, schema, compileChild, ev, string_concat)
+  end, concat))
   eval.register("vector_to_array", vector_to_array)
   eval.register("array_to_vector", array_to_vector)
   for name in pairs(M.GENERATORS) do

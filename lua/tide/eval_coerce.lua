@@ -197,8 +197,8 @@ function M.comparison(a, b, a_lit, b_lit)
     local w = M.widerNumeric(a, b, a_lit, b_lit)
     return w, w
   end
-  if a.id == ID.array and b.id == ID.array then -- (array() = array(1): their common type)
-    local t = M.common({ a, b })
+  if a.id == ID.array and b.id == ID.array then -- (array() = array(1): their tightest common type)
+    local t = M.tightest(a, b)
     return t, t
   end
   local function string_vs(x, y)
@@ -210,6 +210,24 @@ function M.comparison(a, b, a_lit, b_lit)
   end
   local t = string_vs(a, b) or string_vs(b, a) or M.datetime(a, b)
   return t, t
+end
+
+-- Spark's findTightestCommonType, which compares arrays: the type itself,
+-- NULL's the other's, numbers widened (not to a decimal), arrays by their
+-- elements; nil for others (array<string> with array<int>: Spark's
+-- DATATYPE_MISMATCH).
+function M.tightest(a, b)
+  if a == b then return a end
+  if is_void(a) then return b end
+  if is_void(b) then return a end
+  if M.isNumeric(a) and M.isNumeric(b) and a.id ~= ID.decimal and b.id ~= ID.decimal then
+    return M.widerNumeric(a, b)
+  end
+  if a.id == ID.array and b.id == ID.array then
+    local e = M.tightest(a.elementType, b.elementType)
+    return e and T.array(e)
+  end
+  return M.datetime(a, b)
 end
 
 -- The timestamp a date and a timestamp widen to (Spark's

@@ -157,7 +157,8 @@ local function c_options(fn, opts, writing)
   return plan, o
 end
 
--- Options given in SQL as map('key', 'value', ...) of literals (a node).
+-- Options given in SQL as map('key', 'value', ...) of literals (a node),
+-- as a table: from_csv's, to_csv's, to_json's.
 local function map_options(node, fn)
   if node == nil then return {} end
   local ok = node.k == "call" and node.fn == "map" and #(node.args or {}) % 2 == 0
@@ -401,5 +402,7 @@ function M.register(eval)
   eval.register("to_csv", to_csv)
   eval.register("schema_of_csv", schema_of_csv)
 end
+
+M.sqlOptions = map_options
 
 return M

@@ -299,7 +299,8 @@ end
 -- stand for every column, or every field of data (Spark's
 -- `to_json(struct("*"))`).
 local function struct(node, schema, compileChild, ev)
-  local expanded = { k = node.k, fn = node.fn, args = ev.expandStars(node.args or {}, schema) }
+  -- (row: a row constructor's, (a, b), which Spark names named_struct(a, a, col2, b): tide.sql_names)
+  local expanded = { k = node.k, fn = node.fn, args = ev.expandStars(node.args or {}, schema), row = node.row }
   local args = args_of(expanded, compileChild, 0, nil, ev)
   local fields, names = {}, {}
   for i, a in ipairs(args) do
@@ -590,7 +591,8 @@ local CAST_ALIASES = { boolean = T.boolean, tinyint = T.int, smallint = T.int, i
 local function cast_alias(name, t)
   return function(node, _, compileChild)
     if #(node.args or {}) ~= 1 then error(("Function %s accepts only one argument"):format(name), 0) end
-    return compileChild({ k = "cast", expr = node.args[1], to = t })
+    -- (implicit: Spark names it as its operand, string(1.0) is 1.0)
+    return compileChild({ k = "cast", expr = node.args[1], to = t, implicit = true })
   end
 end
 

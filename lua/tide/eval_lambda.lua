@@ -70,10 +70,11 @@ function M.substitute(body, by)
 end
 
 -- The lambda of a Lua function (F.transform's and kin's): called once with
--- its parameters as Columns of lambda variables, named as PySpark names
--- them (x_1, i_2, ...: unique, so nested lambdas do not shadow each
--- other); names: the parameters' (x and i unless given), of which it
--- takes at least min_params (1 unless given) and at most max_params.
+-- its parameters as Columns of lambda variables, x_1, i_2, ... (unique,
+-- so nested lambdas do not shadow each other; a name shows each as
+-- Spark's namedlambdavariable(), tide.sql_names); names: the parameters'
+-- (x and i unless given), of which it takes at least min_params (1 unless
+-- given) and at most max_params.
 local counter = 0
 function M.ofFunction(what, fn, max_params, min_params, names)
   local column = require("tide.column")

@@ -55,7 +55,16 @@ end
 
 local function part(which, result)
   return function(node, _, compileChild, ev)
-    local m = as_map(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
+    local m = args_of(node, compileChild, 1, 1, ev)[1]
+    if coerce.isVoid(m.type) then
+      -- a bare NULL: Spark's map<void,void> (its implicit cast), the result NULL of its type
+      local c = ev.castTo(m, result(T.map(coerce.void, coerce.void)))
+      local copy = {}
+      for k, v in pairs(c) do copy[k] = v end
+      copy.name = ev.sqlName(node)
+      return copy
+    end
+    m = as_map(node, m, ev)
     return over_args(ev, node, result(m.type), { m }, function(out, cols, dst)
       return C.tide_eval_map_part(out, cols[1], which, dst, ev.errbuf, ev.errlen)
     end)
@@ -79,6 +88,9 @@ end
 
 local function map_contains_key(node, _, compileChild, ev)
   local m, key = widened(node, compileChild, ev)
+  if coerce.isVoid(compileChild(node.args[2]).type) then -- (Spark's DATATYPE_MISMATCH.NULL_TYPE)
+    ev.typeError(node, "Null typed values cannot be used as arguments of map_contains_key")
+  end
   return over_args(ev, node, T.boolean, { m, key }, function(out, cols, dst)
     return C.tide_eval_map_contains_key(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
   end)

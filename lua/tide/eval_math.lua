@@ -7,7 +7,8 @@
 --   gets RoundBase's precision), floor/ceil/ceiling(x) (bigint, or a
 --   decimal of scale 0) and floor/ceil(x, d) (decimals), sqrt, exp,
 --   ln, log(x) and log(base, x), log10, log2, pow/power, signum/sign
---   (doubles), greatest/least (the arguments' common type);
+--   (doubles), greatest/least (the arguments' common type; arrays and
+--   structs through array_max/array_min of them);
 --   the trigonometric and hyperbolic functions, radians, degrees, log1p,
 --   expm1, cbrt, rint, atan2, hypot, pi(), e() (doubles); pmod and mod
 --   (the type of %), negative and positive (keep the type), try_add,
@@ -200,6 +201,25 @@ end
 local function greatest(is_least)
   return function(node, _, compileChild, ev)
     local args = args_of(node, compileChild, 2, nil, ev)
+    for _, a in ipairs(args) do
+      if a.type.id == ID.array or a.type.id == ID.struct then
+        -- arrays and structs, ordered as Spark orders them (element by
+        -- element, field by field): the extreme of the array of them, which
+        -- skips NULLs as greatest does, in the type array() gives them
+        local shown = {}
+        for i, b in ipairs(args) do
+          shown[i] = simple(b.type)
+          if b.type.id ~= a.type.id and not coerce.isVoid(b.type) then
+            ev.typeError(node, ("the arguments of %s must share a type, not %s"):format(node.fn,
+              table.concat(shown, ", ")))
+          end
+        end
+        local c = compileChild({ k = "call", fn = is_least and "array_min" or "array_max",
+                                 args = { { k = "call", fn = "array", args = node.args } } })
+        c.name = ev.sqlName(node)
+        return c
+      end
+    end
     local t = comparable_type(node, args, ev)
     for i, a in ipairs(args) do args[i] = ev.castTo(a, t) end
     local n, least = #args, is_least and 1 or 0

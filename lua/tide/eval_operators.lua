@@ -58,8 +58,8 @@ local function binary(name, t, l, r, kernel_call)
 end
 
 -- a div b of a decimal and an integer or a decimal (Spark's
--- IntegralDivide of decimals: the quotient truncated to a bigint), as
--- (a - a % b) / b, which is exact; nil for other operands (a double or a
+-- IntegralDivide of decimals: the quotient truncated to a bigint, its low
+-- 64 bits; tide_eval_decimal_quot); nil for other operands (a double or a
 -- string makes both bigints, as Spark casts them).
 local function decimal_div(name, l, r)
   local types = { l.type, r.type }
@@ -69,21 +69,12 @@ local function decimal_div(name, l, r)
   end
   local lt, rt = coerce.arithmetic("%", l.type, r.type, integral_literal(l), integral_literal(r))
   l, r = cast_to(l, lt), cast_to(r, rt)
-  local rem = coerce.decimalResult("%", lt, rt)
-  local diff = coerce.decimalResult("-", lt, rem)
-  local quot = coerce.decimalResult("/", diff, rt)
-  local function arith(out, code, a, b, t)
-    local dst = new_column(out)
-    check(C.tide_eval_arith(out, code, a, b, t.precision, t.scale, dst, errbuf, ERRLEN), name)
-    return dst
-  end
   return {
     type = T.long, name = name,
     run = function(input, out, ctx)
       local a, b = l.run(input, out, ctx), r.run(input, out, ctx)
-      local q = arith(out, 4, arith(out, 2, a, arith(out, 5, a, b, rem), diff), b, quot)
       local dst = new_column(out)
-      check(C.tide_eval_cast(out, q, ID.long, 0, 0, dst, errbuf, ERRLEN), name)
+      check(C.tide_eval_decimal_quot(out, a, b, dst, errbuf, ERRLEN), name)
       return dst
     end,
   }
@@ -168,7 +159,9 @@ local function shifted_timestamp(node, op, scope)
     -- date's first instant (TimeAdd of CAST(date AS timestamp)).
     if interval.daysOnly then
       local c = date_call("date_add", ts, { k = "lit", value = micros / DAY }, scope)
-      c.name = sql_name(node)
+      -- (named as Spark's: date_add(d, extractansiintervaldays(INTERVAL '1' DAY)), - ... for d - INTERVAL)
+      c.name = ("date_add(%s, %sextractansiintervaldays(%s)%s)"):format(sql_name(ts), op == "-" and "(- " or "",
+        sql_name(interval), op == "-" and ")" or "")
       return c
     end
     child, t = cast_to(child, T.timestamp), T.timestamp
@@ -238,6 +231,34 @@ end
 
 M.hasEffects = function(node) return has_effects(node, {}) end
 
+-- Spark's BooleanEquality: a boolean equal (=, <=>, and != as NOT =) to
+-- a number. To a literal 1 or 0 it is the boolean or its negation,
+-- compiled and named so (b = 1 is b, true = 0 is (NOT true), b <=> 1 is
+-- ((b IS NOT NULL) AND b)); to another number the boolean is cast to the
+-- number's type (true is 1), returned as the new l and r. nil, l, r when
+-- it is no such comparison.
+local EQUALITIES = { ["="] = true, ["=="] = true, ["!="] = true, ["<>"] = true, ["<=>"] = true }
+local function boolean_equality(node, op, l, r, scope)
+  local bool_side
+  if l.type.id == ID.boolean and coerce.isNumeric(r.type) then
+    bool_side = "left"
+  elseif r.type.id == ID.boolean and coerce.isNumeric(l.type) then
+    bool_side = "right"
+  end
+  if not (EQUALITIES[op] and bool_side) then return nil, l, r end
+  local num = bool_side == "left" and r or l
+  local v = num.literal and tonumber(num.literal.value)
+  if v == 1 or v == 0 then
+    local b = node[bool_side]
+    local e = v == 1 and b or { k = "not", expr = b }
+    if op == "<=>" then e = { k = "op", op = "and", left = { k = "isnotnull", expr = b }, right = e } end
+    if op == "!=" or op == "<>" then e = { k = "not", expr = e } end
+    return compile_node(e, scope)
+  end
+  if bool_side == "left" then return nil, cast_to(l, num.type), r end
+  return nil, l, cast_to(r, num.type)
+end
+
 function operators.op(node, scope)
   local op = node.op
   if type(op) == "string" then op = op:lower() end
@@ -290,6 +311,9 @@ function operators.op(node, scope)
     end)
   elseif COMPARE[op] then
     local code = COMPARE[op]
+    local equal_boolean
+    equal_boolean, l, r = boolean_equality(node, op, l, r, scope)
+    if equal_boolean then return equal_boolean end
     no_vectors(node, { l, r }, "compared")
     local lt, rt = coerce.comparison(l.type, r.type, integral_literal(l), integral_literal(r))
     if not lt then

@@ -5,7 +5,7 @@
 -- with Spark 3.5's semantics and types:
 --   trim/ltrim/rtrim(s) (spaces) and (trimStr, s) (SQL's two-argument
 --   form, TRIM(BOTH trimStr FROM s)), btrim(s[, trimStr]),
---   lpad/rpad(s, len[, pad]), concat_ws(sep, ...), instr(s, sub),
+--   lpad/rpad(s, len[, pad]) (of binary: bytes), concat_ws(sep, ...), instr(s, sub),
 --   locate(sub, s[, pos]),
 --   translate(s, from, to), initcap, reverse, repeat(s, n), ascii,
 --   regexp_extract(s, pattern[, idx]); md5, sha1, sha2(x, bits), crc32,
@@ -103,12 +103,16 @@ local function btrim(node, _, compileChild, ev)
 end
 
 -- lpad/rpad(s, len[, pad]): pad is a space when left out (Spark 3.3+).
+-- A binary s with a binary pad (or none: a zero byte) is padded in bytes,
+-- a binary (Spark 3.5's BinaryPad); with a string pad, s is a string.
 local function pad(left)
   return function(node, _, compileChild, ev)
     local args = args_of(node, compileChild, 2, 3, ev)
-    local s, len = as_string(node, args[1], ev), as_int(node, args[2], ev)
-    local p = as_string(node, args[3] or lit(compileChild, " "), ev)
-    return over_args(ev, node, T.string, { s, len, p }, function(out, cols, dst)
+    local binary = args[1].type.id == ID.binary and (not args[3] or args[3].type.id == ID.binary)
+    local s, len = args[1], as_int(node, args[2], ev)
+    local p = args[3] or (binary and ev.castTo(lit(compileChild, "\0"), T.binary)) or lit(compileChild, " ")
+    if not binary then s, p = as_string(node, s, ev), as_string(node, p, ev) end
+    return over_args(ev, node, binary and T.binary or T.string, { s, len, p }, function(out, cols, dst)
       return C.tide_eval_pad(out, cols[1], cols[2], cols[3], left, dst, ev.errbuf, ev.errlen)
     end)
   end

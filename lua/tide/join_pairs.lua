@@ -29,14 +29,20 @@ local errbuf, ERRLEN, cerr = ops.errbuf, ops.ERRLEN, ops.cerr
 
 -- Pointer arrays of the columns of `outputs` for a probe of batch (its
 -- key columns keys) against built: the probe side's columns, the build
--- side's, and both for a full outer USING join's coalesced key.
+-- side's, and both for a full outer USING join's coalesced key (o.key:
+-- the key columns, as compared; o.both: a column of each side, 0-based,
+-- when the output's type is another).
 function M.columns(spec, outputs, built, batch, keys)
   local n = #outputs
   local probe_cols = ffi.new("const tide_column*[?]", n + 1)
   local build_cols = ffi.new("const tide_column*[?]", n + 1)
+  local build_side = spec.probeSide == "left" and "right" or "left"
   for j, o in ipairs(outputs) do
     if o.key then -- a full outer USING join's key: coalesce(left, right)
       probe_cols[j - 1], build_cols[j - 1] = keys[o.key - 1], built.keys[o.key - 1]
+    elseif o.both then
+      probe_cols[j - 1], build_cols[j - 1] = batch.columns + o.both[spec.probeSide],
+        built.batch.columns + o.both[build_side]
     elseif o.side == spec.probeSide then
       probe_cols[j - 1] = batch.columns + o.index
     else

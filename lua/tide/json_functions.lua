@@ -13,7 +13,9 @@
 --   columnNameOfCorruptRecord  a top-level string field of the schema that gets
 --                              the raw text of malformed records; by default
 --                              "_corrupt_record" when the schema has it
---   allowNonNumericNumbers     "NaN", "Infinity", ... in float/double fields (true)
+--   allowNonNumericNumbers     NaN, Infinity, -INF, ... as numbers, and the strings
+--                              "NaN", "Infinity", ... in float/double fields (true)
+--   allowSingleQuotes          strings (and names) in single quotes (true)
 --   dateFormat                 date fields: Spark's pattern letters, read strictly;
 --                              by default CAST(string AS date)'s forms
 --   timestampFormat            timestamp fields: Spark's pattern letters, read
@@ -154,6 +156,7 @@ function M.fromJsonPlan(schema, opts, name)
   end
   -- timestamps alike, their fallback on unless a timestampFormat is given
   plan.options.timestamp_fallback = truthy(opts.enableDateTimeParsingFallback, opts.timestampFormat == nil) and 1 or 0
+  plan.options.no_single_quotes = truthy(opts.allowSingleQuotes, true) and 0 or 1
   if opts.timestampFormat ~= nil then
     plan.timestampPattern = date_pattern(opts.timestampFormat, true, "from_json", "timestampFormat")
     plan.options.timestamp_format = plan.timestampPattern
@@ -199,7 +202,13 @@ end
 -- options, and the compiled timestampFormat and dateFormat patterns they
 -- point to (kept alive by the returned table).
 function M.toJsonPlan(opts)
-  opts = opts or {}
+  -- Spark's option names are case-insensitive
+  local lowered = {}
+  for k, v in pairs(opts or {}) do
+    if type(k) == "string" then lowered[k:lower()] = v end
+  end
+  opts = { dateFormat = lowered.dateformat, timestampFormat = lowered.timestampformat,
+           ignoreNullFields = lowered.ignorenullfields }
   local plan = { options = ffi.new("tide_json_write_options") }
   if opts.dateFormat ~= nil then
     plan.datePattern = date_pattern(opts.dateFormat, false, "to_json")
@@ -356,7 +365,8 @@ function M.register(eval)
     local plan = M.fromJsonPlan(opts.schema, opts, "from_json(" .. (child.name or "value") .. ")")
     return {
       type = plan.type,
-      name = "from_json(" .. (child.name or "value") .. ")",
+      -- (Spark names from_json of a map type "entries": tide.sql_names)
+      name = plan.type.id == T.ID.map and "entries" or "from_json(" .. (child.name or "value") .. ")",
       run = function(input, out, ctx)
         local col = child.run(input, out, ctx)
         local dst = new_column(out)
@@ -373,7 +383,8 @@ function M.register(eval)
   eval.register("schema_of_json", schema_of_json)
   eval.register("to_json", function(node, schema, compileChild)
     local child = compileChild(node.args[1])
-    local opts = M.toJsonPlan(node.opts)
+    local sql_options = node.args[2] and require("tide.eval_csv").sqlOptions(node.args[2], "to_json")
+    local opts = M.toJsonPlan(sql_options or node.opts)
     return {
       type = T.string,
       name = "to_json(" .. (child.name or "value") .. ")",

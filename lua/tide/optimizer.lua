@@ -1,4 +1,6 @@
--- tide.optimizer — rewrites a plan before it runs. Two rewrites:
+-- tide.optimizer — rewrites a plan before it runs: a filter over an inner
+-- join moves into the join's condition first (tide.join_filters); then
+-- two rewrites:
 --   * a fitted pipeline whose columns in between nothing above it reads
 --     (the seed's model:transform(events):select("id", "probability", ...))
 --     runs as one fused scorer (tide.ml.fused) instead of stage after
@@ -377,6 +379,7 @@ local function copy_of(op, fields)
   for key, v in pairs(fields) do copy[key] = v end
   return copy
 end
+M.copyOf = copy_of
 
 -- The read pruned by the conditions pushed to it (a copy), or the read.
 -- A stream's query opens a source of its own (tide.execution.openSource):
@@ -477,7 +480,7 @@ end
 function M.optimize(plan)
   local done = plan.optimized
   if done then return done end
-  done = prune(rewrite(plan), false, nil)
+  done = prune(rewrite(require("tide.join_filters").rewrite(plan)), false, nil)
   plan.optimized, done.optimized = done, done
   return done
 end

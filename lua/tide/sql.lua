@@ -169,7 +169,7 @@ function Parser:predicated()
   elseif (is_kw(self:peek(), "LIKE") or is_kw(self:peek(), "ILIKE")) and self:quantified(1) then
     return self:like_quantified(e, self:advance().up:lower(), negate)
   elseif self:accept_kw("LIKE") then
-    result = { k = "call", fn = "like", args = { e, self:value(1) } }
+    result = self:like_escape({ k = "call", fn = "like", args = { e, self:value(1) } })
   elseif self:accept_kw("ILIKE") then
     -- ILIKE pattern [ESCAPE 'c']: the function ilike(e, pattern[, escape])
     result = { k = "call", fn = "ilike", args = { e, self:value(1) } }
@@ -191,17 +191,26 @@ end
 -- e [NOT] LIKE|ILIKE ANY|SOME|ALL (p1, p2, ...): as Spark's parser makes
 -- it where the patterns are not all literals, each LIKE joined by OR (ANY,
 -- SOME) or AND (ALL), NOT applying to each: true, false or null alike.
+-- Of string literals Spark makes LikeAny and kin, named likeany(e),
+-- notlikeall(lower(e)) (ILIKE's), ...
 function Parser:like_quantified(e, fn, negate)
   local all = self:advance().up == "ALL"
   self:expect_op("(")
   if is_op(self:peek(), ")") then self:fail("a pattern") end
-  local result
+  local result, literals = nil, true
   repeat
-    local one = { k = "call", fn = fn, args = { result and copy(e) or e, self:value(1) } }
+    local pattern = self:value(1)
+    literals = literals and pattern.k == "lit" and type(pattern.value) == "string"
+      and (pattern.type == nil or pattern.type.id == T.ID.string)
+    local one = { k = "call", fn = fn, args = { result and copy(e) or e, pattern } }
     if negate then one = { k = "not", expr = one } end
     result = result and op(all and "and" or "or", result, one) or one
   until not self:accept_op(",")
   self:expect_op(")")
+  if literals then
+    local subject = fn == "ilike" and ("lower(%s)"):format(names.toString(e)) or names.toString(e)
+    result.sqlText = ("%slike%s(%s)"):format(negate and "not" or "", all and "all" or "any", subject)
+  end
   return result
 end
 
@@ -251,11 +260,11 @@ function Parser:postfix(e)
     if self:accept_op(".") then
       e = { k = "field", expr = e, name = self:name("a field name", true) }
     elseif self:accept_op("[") then
-      local tok = self:peek()
       local index = self:expr()
-      if index.k ~= "lit" or index.value == nil then self:fail("a literal index", tok) end
       self:expect_op("]")
-      e = { k = "item", expr = e, index = index.value }
+      -- (an int's or a string's literal value, else the expression: a[i + 1], m[NULL], m[array(1, 2)])
+      local plain = index.k == "lit" and (index.type == T.int or index.type == T.string)
+      e = { k = "item", expr = e, index = plain and index.value or index }
     else
       return e
     end
@@ -367,7 +376,7 @@ function Parser:typed_literal(word)
 end
 
 -- X'01FF': Spark's binary literal, hex digits (an odd count as unhex
--- reads it), named as written.
+-- reads it), named as Spark names it, the digits in capitals (X'0AFF').
 function Parser:binary_literal()
   self:advance()
   local tok = self:advance()
@@ -375,7 +384,7 @@ function Parser:binary_literal()
     fail(self.text, tok.pos, ("the binary literal X'%s' holds a character that is not a hex digit"):format(tok.value))
   end
   return { k = "call", fn = "unhex", args = { { k = "lit", value = tok.value } },
-           sqlText = ("X'%s'"):format(tok.value) }
+           sqlText = ("X'%s'"):format(tok.value:upper()) }
 end
 
 -- CASE WHEN c THEN v ... [ELSE e] END, or CASE x WHEN v THEN r ... END

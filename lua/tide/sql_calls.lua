@@ -2,7 +2,7 @@
 -- what Spark's grammar takes around its arguments (tide.sql's parser
 -- reads it after the function's name):
 --
---   count(*)  count(DISTINCT a, b)  sum(DISTINCT x)  struct(a AS x, b AS y)
+--   count(*)  count(DISTINCT a, b)  count(a, b)  sum(DISTINCT x)  collect_list(DISTINCT x)  struct(a AS x, b AS y)
 --   transform(arr, x -> x + 1)  aggregate(arr, 0, (acc, x) -> acc + x)
 --   percentile_cont(0.5) WITHIN GROUP (ORDER BY x)  count(*) FILTER (WHERE x > 0)
 --   first(x) IGNORE NULLS  lag(x) RESPECT NULLS  f(...) OVER (...) (tide.sql_over)
@@ -20,6 +20,20 @@ local is_kw, is_op = cursor.isKeyword, cursor.isOperator
 
 local Parser = {} -- the parser's methods here (tide.sql takes them)
 M.methods = Parser
+
+-- count(a, b, ...): the rows where none of them is null, as Spark's
+-- Count of several children: count(CASE WHEN a IS NOT NULL AND ... THEN
+-- 1 END), named count(a, b).
+local function counted_together(args)
+  local cond, shown = nil, {}
+  for i, a in ipairs(args) do
+    local one = { k = "isnotnull", expr = a }
+    cond = cond and { k = "op", op = "and", left = cond, right = one } or one
+    shown[i] = names.toString(a)
+  end
+  local counted = { k = "case", branches = { { when = cond, value = { k = "lit", value = 1, type = T.int } } } }
+  return { k = "call", fn = "count", args = { counted }, sqlText = ("count(%s)"):format(table.concat(shown, ", ")) }
+end
 
 -- f(args) after f's name (fn, lower case): the call's node, or what it
 -- stands for (isnull(x) is x IS NULL).
@@ -75,7 +89,12 @@ function Parser:call(fn)
   nulls_option()
   if (fn == "isnull" or fn == "isnotnull") and #args == 1 then return { k = fn, expr = args[1] } end
   if fn == "from_json" then return self:from_json(args, starts, open) end
+  -- div(a, b): the operator a div b, as Spark's parser makes it
+  if fn == "div" and #args == 2 and not distinct then
+    return { k = "op", op = "div", left = args[1], right = args[2] }
+  end
   local node = { k = "call", fn = fn, args = args, sqlText = within, orderedSet = within }
+  if fn == "count" and #args > 1 and not distinct then node = counted_together(args) end
   -- sum(DISTINCT x), and an aggregate's FILTER (WHERE cond)
   -- (tide.aggregate_functions)
   if distinct then node = require("tide.aggregate_functions").distinctCall(fn, args) end
@@ -209,7 +228,12 @@ function Parser:from_json(args, starts, open)
         .. ", found " .. self:found(starts[3]))
     end
   end
-  local made, c = pcall(require("tide.functions").from_json, require("tide.column").wrap(args[1]), schema, opts)
+  local json = args[1]
+  if json.k == "lit" and json.value == nil and not json.type then
+    -- a bare NULL: Spark casts it to the string from_json takes (NULL of its struct)
+    json = { k = "cast", expr = json, to = T.string, sqlText = "NULL" }
+  end
+  local made, c = pcall(require("tide.functions").from_json, require("tide.column").wrap(json), schema, opts)
   if not made then fail(self.text, (starts[3] or starts[2]).pos, tostring(c)) end
   return c.node
 end

@@ -8,10 +8,11 @@ local lexer = require("tide.sql_lexer")
 local M = {}
 local fail = lexer.fail
 
--- Words that cannot name a column or an alias without backticks.
+-- Words that cannot name a column or an alias without backticks (DIV
+-- can, as in Spark: div(7, 2) is a call, 7 div 2 the operator).
 local RESERVED = {}
 for w in ([[AND OR NOT IS NULL IN BETWEEN LIKE RLIKE REGEXP CASE WHEN THEN ELSE END AS
-            TRUE FALSE DIV FROM WHERE SELECT DISTINCT]]):gmatch("%a+") do RESERVED[w] = true end
+            TRUE FALSE FROM WHERE SELECT DISTINCT]]):gmatch("%a+") do RESERVED[w] = true end
 
 local MAX_DEPTH = 150
 

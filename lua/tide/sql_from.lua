@@ -1,6 +1,8 @@
--- tide.sql_from — what spark:sql's FROM clause takes besides tables and
--- joins (tide.sql_query): table-valued functions (range, the generators),
--- inline tables (VALUES ...), TABLESAMPLE, PIVOT and UNPIVOT, each as the
+-- tide.sql_from — what spark:sql's FROM clause takes besides tables
+-- (tide.sql_query): the words of a join (a comma, NATURAL, the join
+-- types), NATURAL's and USING's columns, LATERAL generators and
+-- subqueries, table-valued functions (range, the generators), inline
+-- tables (VALUES ...), TABLESAMPLE, PIVOT and UNPIVOT, each as the
 -- DataFrame operations Spark plans them into.
 local sql = require("tide.sql")
 local column = require("tide.column")
@@ -58,6 +60,184 @@ local function table_function(p, session, name)
   end
   error(("spark:sql: unknown table-valued function %s (tide has range, explode, explode_outer, posexplode,"
     .. " posexplode_outer, inline, inline_outer, stack and json_tuple)"):format(name), 0)
+end
+
+-- ---- joins ---------------------------------------------------------------------------------
+
+local JOIN_TYPES = { INNER = "inner", CROSS = "cross", LEFT = "left", RIGHT = "right", FULL = "full" }
+-- Spark's names of the join types NATURAL refuses.
+local NOT_NATURAL = { left_semi = "LeftSemi", left_anti = "LeftAnti" }
+
+-- The words before a joined table, taken if the next ones are: a comma (a
+-- cross join, FROM a, b), or [NATURAL] [INNER | CROSS | LEFT [OUTER |
+-- SEMI | ANTI] | RIGHT [OUTER] | FULL [OUTER]] JOIN. Returns the join
+-- type ("inner", "cross", "left", "right", "full", "left_semi",
+-- "left_anti") and whether NATURAL said it, or nil.
+local function join_type(p)
+  if p:accept_op(",") then return "cross", false end
+  local natural = p:accept_kw("NATURAL") ~= nil
+  local tok, how = p:peek(), nil
+  if is_kw(tok, "JOIN") then
+    how = "inner"
+  elseif JOIN_TYPES[tok.up or ""] and tok.t == "id" then
+    p:advance()
+    how = JOIN_TYPES[tok.up]
+    if how == "left" and p:accept_kw("SEMI") then how = "left_semi"
+    elseif how == "left" and p:accept_kw("ANTI") then how = "left_anti"
+    elseif how ~= "inner" and how ~= "cross" then p:accept_kw("OUTER") end
+  elseif natural then
+    p:fail("JOIN after NATURAL")
+  else
+    return nil
+  end
+  p:expect_kw("JOIN")
+  if natural and how == "cross" then
+    raise("[INCOMPATIBLE_JOIN_TYPES] The join types NATURAL and CROSS are incompatible.")
+  end
+  if natural and NOT_NATURAL[how] then raise(("Unsupported natural join type %s"):format(NOT_NATURAL[how])) end
+  return how, natural
+end
+
+-- NATURAL's columns: the names both sides have, as written (Spark's
+-- natural join matches names case-sensitively), in the left's order.
+local function natural_columns(df, other)
+  local right, names, seen = {}, {}, {}
+  for _, f in ipairs(other._plan.schema.fields) do
+    if not f.hidden then right[f.name] = true end
+  end
+  for _, f in ipairs(df._plan.schema.fields) do
+    if not f.hidden and right[f.name] and not seen[f.name] then
+      names[#names + 1], seen[f.name] = f.name, true
+    end
+  end
+  return names
+end
+
+-- df JOIN other USING (cols) (NATURAL's too), as Spark's: the keys once,
+-- first; an outer join's key of the side it leaves out stays a hidden
+-- column, which t.k names (SELECT l.k, r.k of a full join gives each
+-- side's) and * leaves out; a right column whose name the left has is
+-- t.col (scope.renamed), the bare name ambiguous (scope.ambiguous).
+-- Without columns (NATURAL of no common name) every pair joins. Returns
+-- the DataFrame and the count of right columns still to rename (none).
+local function using_join(df, other, cols, how, scope)
+  local join = require("tide.dataframe_join")
+  how = join.normalizeHow(how)
+  if #cols == 0 then
+    if how == "inner" then return df:join(other, nil, "cross"), #other._plan.schema.fields end
+    local always = { k = "lit", value = true }
+    return join.locatedJoin(df, other, how, always), #other._plan.schema.fields
+  end
+  local alias = other._alias
+  local function rename(outputs)
+    local seen = {}
+    for _, o in ipairs(outputs) do
+      local f = o.field
+      local name = f.name
+      if f.hidden then
+        scope.renamed[name:lower()] = name
+      elseif o.side == "right" and o.index and seen[name:lower()] and alias and not (o.key or o.both) then
+        local renamed = alias .. "." .. name
+        scope.renamed[renamed:lower()] = renamed
+        scope.ambiguous[name:lower()] = ("%s, %s"):format(seen[name:lower()], renamed)
+        local copy = T.field(renamed, f.dataType, f.nullable)
+        copy.origin, copy.qualifier, copy.voidType, copy.ml = f.origin, f.qualifier, f.voidType, f.ml
+        o.field = copy
+      end
+      if not f.hidden then seen[name:lower()] = seen[name:lower()] or name end
+    end
+  end
+  return join.usingJoin(df, other, cols, how, { hidden = true, rename = rename }), 0
+end
+
+-- The generator's call after LATERAL: name(args), its arguments over the
+-- FROM clause's columns so far.
+local function lateral_generator(p, scope, name)
+  local fn = name:lower()
+  if not GENERATORS[fn] then
+    raise(("LATERAL %s(...): tide takes a generator after LATERAL (explode, explode_outer, posexplode,"
+      .. " posexplode_outer, inline, inline_outer, stack, json_tuple) or (SELECT ...) without FROM"):format(name))
+  end
+  p:expect_op("(")
+  local args = {}
+  if not is_op(p:peek(), ")") then
+    repeat args[#args + 1] = unqualify(p:expr(), scope) until not p:accept_op(",")
+  end
+  p:expect_op(")")
+  return { k = "call", fn = fn, args = args }
+end
+
+-- LATERAL (SELECT items): the items over the outer row (no FROM).
+local function lateral_select(p, scope)
+  p:expect_kw("SELECT")
+  local items = {}
+  repeat
+    local e = unqualify(p:expr(), scope)
+    local a = alias(p)
+    items[#items + 1] = a and { k = "alias", expr = e, name = a } or e
+  until not p:accept_op(",")
+  if not is_op(p:peek(), ")") then
+    raise("a LATERAL subquery with FROM, WHERE or GROUP BY is not supported in tide: it takes LATERAL (SELECT"
+      .. " expressions) over the outer row, and LATERAL generators (explode(t.a))")
+  end
+  p:expect_op(")")
+  return items
+end
+
+-- After a join's words (join_type's how), LATERAL and what it joins to each
+-- row of df, if the next words are one: a generator, generator(args)
+-- [[AS] t [(cols)]], whose rows are the row's (LATERAL VIEW's), or (SELECT
+-- items) [[AS] t [(cols)]], a row of values over it; [ON condition] keeps
+-- the pairs it passes (a left join: ON true alone, a generator's _outer
+-- form). Returns the joined DataFrame, or nil.
+local function lateral(p, df, scope, how)
+  if not p:accept_kw("LATERAL") then return nil end
+  if how ~= "inner" and how ~= "cross" and how ~= "left" then
+    raise(("LATERAL with a %s join is not supported: Spark joins a LATERAL subquery inner, cross or left outer")
+      :format(how:upper():gsub("_", " ")))
+  end
+  local gen, items
+  if p:accept_op("(") then
+    items = lateral_select(p, scope)
+  else
+    gen = lateral_generator(p, scope, p:name("a generator function"))
+  end
+  local a, names = S.tableAlias(p)
+  if a then scope.names[a:lower()] = true end
+  local cond = p:accept_kw("ON") and unqualify(p:expr(), scope)
+  local always = not cond or (cond.k == "lit" and cond.value == true)
+  if how == "left" and not always then
+    raise("LEFT JOIN LATERAL ... ON a condition other than true is not supported in tide (a left join of a"
+      .. " LATERAL row set: ON true, or no ON)")
+  end
+  local cols = { wrap({ k = "star" }) }
+  if gen then
+    if how == "left" and (gen.fn == "explode" or gen.fn == "posexplode" or gen.fn == "inline") then
+      gen.fn = gen.fn .. "_outer"
+    end
+    cols[2] = wrap(names and { k = "alias", expr = gen, name = names[1], names = names } or gen)
+  else
+    if names and #names ~= #items then
+      raise(("Number of column aliases does not match number of columns. Number of column aliases: %d; number of"
+        .. " columns: %d."):format(#names, #items))
+    end
+    for i, item in ipairs(items) do
+      if names then item = { k = "alias", expr = item.k == "alias" and item.expr or item, name = names[i] } end
+      cols[#cols + 1] = wrap(item)
+    end
+  end
+  local width = #df._plan.schema.fields
+  local out = df:select(cols)
+  for i, f in ipairs(df._plan.schema.fields) do out._plan.schema.fields[i].hidden = f.hidden end
+  if cond and not always then out = out:filter(wrap(cond)) end
+  if scope.columns then
+    -- (tide.sql_query's list of each column's table: the new ones are a's)
+    local fields = out._plan.schema.fields
+    for i = width + 1, #fields do
+      scope.columns[#scope.columns + 1] = { name = fields[i].name, tables = a and { [a:lower()] = true } or {} }
+    end
+  end
+  return out
 end
 
 -- Functions whose value differs from call to call: no constant of an
@@ -278,7 +458,7 @@ local function pivot_clause(p, session, df, scope)
   mark(aggs)
   local keys = {}
   for _, f in ipairs(df._plan.schema.fields) do
-    if not used[f.name:lower()] then keys[#keys + 1] = f.name end
+    if not used[f.name:lower()] and not f.hidden then keys[#keys + 1] = f.name end
   end
   local list = {}
   for i, v in ipairs(values) do
@@ -355,7 +535,7 @@ local function unpivot_clause(p, df, scope)
   p:expect_op(")")
   local ids = {}
   for _, f in ipairs(df._plan.schema.fields) do
-    if not unpivoted[f.name] then ids[#ids + 1] = f.name end
+    if not unpivoted[f.name] and not f.hidden then ids[#ids + 1] = f.name end
   end
   local out
   if #value_names == 1 then
@@ -408,6 +588,7 @@ local function unpivot_clause(p, df, scope)
   return out
 end
 
+M.joinType, M.naturalColumns, M.usingJoin, M.lateral = join_type, natural_columns, using_join, lateral
 M.tableFunction, M.inlineRows, M.inlineTable, M.tableSample = table_function, inline_rows, inline_table, table_sample
 M.pivot, M.unpivot = pivot_clause, unpivot_clause
 

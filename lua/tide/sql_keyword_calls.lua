@@ -5,10 +5,12 @@
 --   CAST(x AS type)  TRY_CAST(x AS type)    EXTRACT(field FROM source)
 --   TIMESTAMPADD(HOUR, 1, ts)  TIMESTAMPDIFF(DAY, a, b)  (and DATEADD, DATE_ADD, DATEDIFF, DATE_DIFF)
 --   POSITION(s IN t)  TRIM([BOTH|LEADING|TRAILING] [chars] FROM s)  OVERLAY(s PLACING r FROM p [FOR n])
+--   SUBSTRING(s FROM p [FOR n])  (and SUBSTR)   s LIKE p ESCAPE 'c' (after tide.sql's LIKE)
 --
 -- Methods of the one parser class (tide.sql takes them).
 local T = require("tide.types")
 local cursor = require("tide.sql_cursor")
+local names = require("tide.sql_names")
 
 local M = {}
 local is_kw, is_op = cursor.isKeyword, cursor.isOperator
@@ -69,6 +71,9 @@ function Parser:keyword_call(word)
   if word == "POSITION" and inside_parens(self, "IN") then return self:position() end
   if word == "TRIM" and inside_parens(self, "FROM") then return self:trim_from() end
   if word == "OVERLAY" and inside_parens(self, "PLACING") then return self:overlay() end
+  if (word == "SUBSTRING" or word == "SUBSTR") and (inside_parens(self, "FROM") or inside_parens(self, "FOR")) then
+    return self:substring_from()
+  end
 end
 
 -- CAST(x AS type): the type's text, up to the matching ")", goes to T.parse.
@@ -93,7 +98,8 @@ function Parser:cast()
   end
   self:expect_op(")")
   self.depth = self.depth - 1
-  return { k = "cast", expr = e, to = t }
+  -- (typeText: the type as written, which Spark's name shows: CAST(x AS TINYINT))
+  return { k = "cast", expr = e, to = t, typeText = self.text:sub(first.pos, close.pos - 1) }
 end
 
 -- POSITION(substr IN str): locate(substr, str), as Spark's parser makes it.
@@ -130,6 +136,34 @@ function Parser:overlay()
   if self:accept_kw("FOR") then args[4] = self:value(1) end
   self:expect_op(")")
   return { k = "call", fn = "overlay", args = args }
+end
+
+-- e LIKE pattern [ESCAPE 'c'] (node: like's call of e and pattern, which
+-- tide.sql reads): the escape character like's third argument; Spark
+-- names it e LIKE pattern whatever the escape.
+function Parser:like_escape(node)
+  if not self:accept_kw("ESCAPE") then return node end
+  node.sqlText = names.toString(node)
+  node.args[3] = self:value(1)
+  return node
+end
+
+-- SUBSTRING(str FROM pos [FOR len]) and SUBSTR (a comma may stand for
+-- either word, as in Spark's grammar): substring's call, its length
+-- Integer.MAX_VALUE when left out, as Spark's parser makes it (and names
+-- it: substring(s, 2, 2147483647)).
+function Parser:substring_from()
+  self:expect_op("(")
+  local args = { self:value(1) }
+  if not self:accept_op(",") then self:expect_kw("FROM") end
+  args[2] = self:value(1)
+  if self:accept_kw("FOR") or self:accept_op(",") then
+    args[3] = self:value(1)
+  else
+    args[3] = { k = "lit", value = 2147483647, type = T.int }
+  end
+  self:expect_op(")")
+  return { k = "call", fn = "substring", args = args }
 end
 
 -- TIMESTAMPADD(unit, quantity, ts) and TIMESTAMPDIFF(unit, start, end),

@@ -37,8 +37,9 @@ local function utf8(cp)
   return string.char(0xE0 + math.floor(cp / 4096), 0x80 + math.floor(cp / 64) % 64, 0x80 + cp % 64)
 end
 
--- A quoted string starting at i; Spark's escapes (unescapeSQLString), a
--- doubled quote stands for one, r'...' is raw.
+-- A quoted string starting at i; Spark's escapes (unescapeSQLString),
+-- r'...' raw. A quote ends it: 'it''s' is two strings, which join to
+-- "its" as adjacent strings do in Spark (a quote inside is \').
 local function lex_string(text, i, raw)
   local q, start = text:sub(i, i), i
   local out, j = {}, i + 1
@@ -46,8 +47,7 @@ local function lex_string(text, i, raw)
     local c = text:sub(j, j)
     if c == "" then fail(text, start, ("expected a closing %s for the string, found the end of the text"):format(q)) end
     if c == q then
-      if text:sub(j + 1, j + 1) ~= q then break end
-      out[#out + 1], j = q, j + 2
+      break
     elseif c == "\\" and not raw then
       local e = text:sub(j + 1, j + 1)
       local oct = text:match("^[0-3][0-7][0-7]", j + 1)
@@ -93,17 +93,25 @@ local function number_literal(text, tok, negative)
   local function range(what) fail(text, tok.pos, "expected a number in the range of " .. what .. ", found '" .. sign .. tok.src .. "'") end
   -- A fraction without an exponent or a suffix is a decimal, as 1.5BD is
   -- (Spark's DECIMAL_VALUE: Literal(BigDecimal)): 1.5 decimal(2,1), .5
-  -- decimal(1,1), 0.10 decimal(2,2), 1. decimal(1,0).
+  -- decimal(1,1), 0.10 decimal(2,2), 1. decimal(1,0). With BD an exponent
+  -- moves the point, as Java's BigDecimal and then Spark's Decimal read
+  -- it: 1.0E-8BD is decimal(9,9) (the scale, as no precision may be below
+  -- it), 1.5E2BD decimal(3,0) (no negative scale: the digits are 150).
   local fraction = suffix == "" and body:find("%.") and not body:find("[eE]")
   if suffix == "BD" or fraction then
-    if body:find("[eE]") then range("decimal (no exponent)") end
-    local int, frac = body:match("^(%d*)%.?(%d*)$")
+    local int, frac, exp = body:match("^(%d*)%.?(%d*)[eE]?([+-]?%d*)$")
     local digits = (int .. frac):gsub("^0+", "")
-    local p, s = math.max(#digits, #frac, 1), #frac
+    local s = #frac - (tonumber(exp) or 0)
+    local p = math.max(#digits, 1) - math.min(s, 0) -- (BigDecimal's precision: 0 has one digit)
+    if s < 0 then -- (0E2 is 0, of precision 3)
+      digits = digits ~= "" and digits .. ("0"):rep(-s) or ""
+      s = 0
+    end
+    p = math.max(p, s)
     if p > 38 then range("decimal(38)") end
-    int = int:gsub("^0+", "")
     if digits == "" then sign = "" end -- (-0.0 is 0.0)
-    local value = sign .. (int == "" and "0" or int) .. (frac ~= "" and "." .. frac or "")
+    local padded = ("0"):rep(s + 1 - #digits) .. digits
+    local value = sign .. padded:sub(1, #padded - s) .. (s > 0 and "." .. padded:sub(-s) or "")
     return { k = "lit", value = value, type = T.decimal(p, s) }
   end
   local integral = body:find("^%d+$") ~= nil

@@ -3,6 +3,8 @@
 --
 --   rank() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST)
 --   sum(v) OVER (ORDER BY t ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)
+--   sum(v) OVER (ORDER BY t ROWS UNBOUNDED PRECEDING)    (BETWEEN it AND CURRENT ROW)
+--   avg(v) OVER (ORDER BY x RANGE BETWEEN 1.5 PRECEDING AND 1.5 FOLLOWING)
 --
 -- and a sort key's [ASC|DESC] [NULLS FIRST|LAST], which spark:sql's ORDER
 -- BY reads too (tide.sql_clauses). Methods of the one parser class
@@ -38,8 +40,9 @@ function Parser:ordering()
 end
 
 -- fn OVER ([PARTITION BY e, ...] [ORDER BY e [ASC|DESC] [NULLS FIRST|LAST],
--- ...] [ROWS|RANGE BETWEEN bound AND bound]): the window of tide.window,
--- as Column:over makes it.
+-- ...] [ROWS|RANGE BETWEEN bound AND bound | ROWS|RANGE bound]): the window
+-- of tide.window, as Column:over makes it; a frame of one bound runs from
+-- it to the current row, as Spark's.
 function Parser:over(fn)
   local column, window = require("tide.column"), require("tide.window")
   self:advance()
@@ -63,11 +66,16 @@ function Parser:over(fn)
   end
   local frame = self:accept_kw("ROWS") and "rows" or self:accept_kw("RANGE") and "range"
   if frame then
-    self:expect_kw("BETWEEN")
-    local lo = self:frame_bound(frame)
-    self:expect_kw("AND")
-    local hi = self:frame_bound(frame)
-    w = unplaced(pcall(frame == "rows" and w.rowsBetween or w.rangeBetween, w, lo, hi))
+    local lo, lo_lit, hi, hi_lit
+    if self:accept_kw("BETWEEN") then
+      lo, lo_lit = self:frame_bound(frame)
+      self:expect_kw("AND")
+      hi, hi_lit = self:frame_bound(frame)
+    else
+      lo, lo_lit = self:frame_bound(frame, "BETWEEN, UNBOUNDED, CURRENT ROW or a number of rows")
+      hi = 0
+    end
+    w = unplaced(pcall(frame == "rows" and w.rowsBetween or w.rangeBetween, w, lo, hi, lo_lit, hi_lit))
   end
   self:expect_op(")")
   -- Column:over's checks (an unordered rank) without its place in tide.
@@ -76,8 +84,9 @@ end
 
 -- UNBOUNDED PRECEDING | UNBOUNDED FOLLOWING | CURRENT ROW | n PRECEDING | n FOLLOWING;
 -- n an int for ROWS (as Spark's RowFrame: 1.0 is a decimal), any number
--- for RANGE (an offset of the order value).
-function Parser:frame_bound(frame)
+-- for RANGE (an offset of the order value, given with its literal too:
+-- -1.5 of 1.5 PRECEDING, a decimal). expected: what the error says was.
+function Parser:frame_bound(frame, expected)
   if self:accept_kw("UNBOUNDED") then
     if self:accept_kw("PRECEDING") then return -math.huge end
     self:expect_kw("FOLLOWING")
@@ -88,14 +97,14 @@ function Parser:frame_bound(frame)
     return 0
   end
   local tok = self:peek()
-  if tok.t ~= "num" then self:fail("UNBOUNDED, CURRENT ROW or a number of rows") end
+  if tok.t ~= "num" then self:fail(expected or "UNBOUNDED, CURRENT ROW or a number of rows") end
   self:advance()
   local lit = number_literal(self.text, tok, false)
   local n = tonumber(lit.value)
   if frame == "rows" and lit.type ~= T.int then self:fail("a whole number of rows (an int)", tok) end
-  if self:accept_kw("PRECEDING") then return -n end
+  if self:accept_kw("PRECEDING") then return -n, number_literal(self.text, tok, true) end
   self:expect_kw("FOLLOWING")
-  return n
+  return n, lit
 end
 
 return M

@@ -7,11 +7,13 @@
 -- over df, the FROM clause's rows after WHERE: window functions of a
 -- select without grouping first, as columns beside df's; GROUP BY's keys
 -- (an item by position or alias; keys of grouping sets the same once
--- resolved are one) and the aggregation, HAVING, ORDER BY (an item, its
--- position or alias, or an aggregate the items lack), DISTINCT,
--- DISTRIBUTE BY's check, OFFSET and LIMIT. In an aggregate query an
--- uncorrelated subquery outside the aggregates (what tide.sql_subquery's
--- values(afterGroups) leaves) is joined to the groups once made.
+-- resolved are one) and the aggregation, HAVING, window functions over
+-- the groups, ORDER BY (an item, its position or alias, or an aggregate
+-- or key the items lack; after the select when a generator makes its
+-- rows), DISTINCT, DISTRIBUTE BY's check, OFFSET and LIMIT. In an
+-- aggregate query an uncorrelated subquery outside the aggregates (what
+-- tide.sql_subquery's values(afterGroups) leaves) is joined to the groups
+-- once made.
 local sql = require("tide.sql")
 local subquery = require("tide.sql_subquery")
 local aggregates = require("tide.dataframe_aggregate")
@@ -35,15 +37,43 @@ local function holds(node)
 end
 M.holds = holds
 
--- node (which holds such subqueries) with each part that holds none
--- replaced by lift(part), the column the aggregation computes it as
--- (constants stay): a window's function's arguments, not the function,
--- which runs over the groups, as do the subqueries.
+-- Whether an expression node (or a list of them) holds a window function.
+local function windowed(node)
+  if type(node) ~= "table" or getmetatable(node) then return false end
+  if node.k == "window" then return true end
+  for key, v in pairs(node) do
+    if key ~= "from" and windowed(v) then return true end
+  end
+  return false
+end
+
+-- Whether a window function of node runs over an aggregate (rank() OVER
+-- (ORDER BY sum(y)), sum(sum(y)) OVER ()): its query aggregates, as
+-- Spark's, without GROUP BY too.
+local function window_over_aggregate(node)
+  if type(node) ~= "table" or getmetatable(node) then return false end
+  if node.k == "window" then
+    local has = aggregates.hasAggregate
+    return has(node.fn.args or {}) or (node.spec ~= nil and (has(node.spec.partition) or has(node.spec.order)))
+  end
+  for key, v in pairs(node) do
+    if key ~= "from" and window_over_aggregate(v) then return true end
+  end
+  return false
+end
+
+-- node (which holds such subqueries, or window functions) with each part
+-- that holds none replaced by lift(part), the column the aggregation
+-- computes it as (constants stay): a window's function's arguments and
+-- its spec's expressions, not the function, which runs over the groups,
+-- as do the subqueries (Spark's window over an aggregate: the aggregate
+-- first, then the window over the groups).
 function M.splitAtGroups(node, lift)
   local function split(n)
     if type(n) ~= "table" or getmetatable(n) then return n end
-    if n.k == nil then return aggregates.mapChildren(n, split) end -- (a list: arguments, branches)
-    if not holds(n) then
+    -- (a list: arguments, branches; a window's ORDER BY key)
+    if n.k == nil or n.k == "sortorder" then return aggregates.mapChildren(n, split) end
+    if not holds(n) and not windowed(n) then
       if n.k == "star" or not (S.columnIn(n) or aggregates.hasAggregate({ n })) then return n end
       return lift(n)
     end
@@ -75,20 +105,39 @@ end
 
 -- ---- the plan --------------------------------------------------------------------------------
 
--- Whether an expression node (or a list of them) holds a window function.
-local function windowed(node)
-  if type(node) ~= "table" or getmetatable(node) then return false end
-  if node.k == "window" then return true end
-  for key, v in pairs(node) do
-    if key ~= "from" and windowed(v) then return true end
+-- items with * as df's columns, each its own item: an aggregation
+-- groups them as keys (SELECT * ... GROUP BY a, b), ORDER BY numbers
+-- them. (A name df has twice is told by its position.)
+local function expand_star(df, items)
+  local fields, count, out = df._plan.schema.fields, {}, {}
+  for _, f in ipairs(fields) do count[f.name:lower()] = (count[f.name:lower()] or 0) + 1 end
+  for _, item in ipairs(items) do
+    if item.k == "star" and not item.prefix then
+      for i, f in ipairs(fields) do
+        -- (not a hidden field: an outer JOIN ... USING's other key, tide.sql_from)
+        if not f.hidden then
+          out[#out + 1] = { k = "col", name = f.name, index = count[f.name:lower()] > 1 and i - 1 or nil }
+        end
+      end
+    else
+      out[#out + 1] = item
+    end
   end
-  return false
+  return out
+end
+
+-- Whether an item is a generator's call (explode(a) AS x): its rows are
+-- there only once the select is.
+local function generates(item)
+  local e = item.k == "alias" and item.expr or item
+  return e.k == "call" and require("tide.eval_arrays").GENERATORS[tostring(e.fn):lower()] ~= nil
 end
 
 -- The DataFrame a parsed query stands for.
 function M.plan(df, items, distinct, keys, having, order, limit, sets, org)
   org = org or {}
-  local grouped = keys or having or aggregates.hasAggregate(items)
+  local grouped = keys or having or aggregates.hasAggregate(items) or window_over_aggregate(items)
+  items = expand_star(df, items)
   -- Window functions of a query without grouping are computed first, as
   -- columns beside the input's: a window's rows come out in its own order,
   -- which the ORDER BY that follows then sorts (and may name them).
@@ -117,7 +166,7 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets, org)
   -- orderByOrdinal allow.
   local by_alias, by_text = {}, {}
   for i, item in ipairs(items) do
-    if item.k == "alias" then by_alias[item.name:lower()] = item.expr end
+    if item.k == "alias" and not item.star then by_alias[item.name:lower()] = item.expr end
     by_text[sql.toString(item.k == "alias" and item.expr or item)] = i
   end
   local function item_at(e)
@@ -168,10 +217,26 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets, org)
     end
     return false
   end
+  -- (and, as Spark's, those that name a column the output lacks: a key
+  -- the select leaves out, ORDER BY x of SELECT sum(y) ... GROUP BY x;
+  -- not under grouping sets, where Spark cannot resolve one)
+  local shown_names = {}
+  for _, item in ipairs(items) do
+    shown_names[(item.k == "alias" and item.name or sql.outputName(item)):lower()] = true
+  end
+  local function names_hidden(node)
+    if type(node) ~= "table" or getmetatable(node) then return false end
+    if node.k == "col" and type(node.name) == "string" then return not shown_names[node.name:lower()] end
+    for key, v in pairs(node) do
+      if key ~= "from" and names_hidden(v) then return true end
+    end
+    return false
+  end
   if grouped then
     for i, o in ipairs(order) do
       local e = item_at(o.expr) or o.expr
-      if not by_text[sql.toString(e)] and (aggregates.hasAggregate({ e }) or has_grouping(e)) then
+      local hidden = aggregates.hasAggregate({ e }) or has_grouping(e) or (not sets and names_hidden(e))
+      if hidden and not by_text[sql.toString(e)] then
         hidden_aggs[i] = ("__orderagg%d"):format(i)
         hidden_list[#hidden_list + 1] = { name = hidden_aggs[i], expr = e }
       end
@@ -232,7 +297,7 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets, org)
     local at, later, named = {}, {}, {}
     for i, item in ipairs(items) do
       local e = item.k == "alias" and item.expr or item
-      if holds(item) then
+      if holds(item) or windowed(e) then
         later[i], named[i] = M.splitAtGroups(e, lift), item.k == "alias" and item.name or sql.outputName(e)
       else
         at[i], named[i] = slot(item)
@@ -295,12 +360,39 @@ function M.plan(df, items, distinct, keys, having, order, limit, sets, org)
     if distinct then out = out:distinct() end
     out = sorted(out, true)
   else
-    -- Rows are ordered before the select, so ORDER BY may name an input
-    -- column the select leaves out, or one of its aliases.
     local cols = {}
     for i, item in ipairs(items) do cols[i] = wrap(item) end
-    out = sorted(df, false):select(cols)
-    if distinct then out = out:distinct() end
+    local generator = false
+    for _, item in ipairs(items) do generator = generator or generates(item) end
+    if generator and #order > 0 then
+      -- A generator's rows are there once the select is, so the sort
+      -- comes after it, over its output (ORDER BY e of explode(a) AS e);
+      -- what names input columns the output lacks the select computes
+      -- beside it, hidden.
+      out = df:select(cols)
+      if distinct then
+        out = out:distinct()
+      else
+        local more = {}
+        for i, o in ipairs(order) do
+          local e = item_at(o.expr) or o.expr
+          if not by_text[sql.toString(e)] and not pcall(out.select, out, wrap(e)) then
+            hidden_aggs[i] = ("__orderin%d"):format(i)
+            more[#more + 1] = wrap({ k = "alias", name = hidden_aggs[i], expr = e })
+          end
+        end
+        if #more > 0 then
+          for _, c in ipairs(more) do cols[#cols + 1] = c end
+          out = df:select(cols)
+        end
+      end
+      out = sorted(out, true)
+    else
+      -- Rows are ordered before the select, so ORDER BY may name an input
+      -- column the select leaves out, or one of its aliases.
+      out = sorted(df, false):select(cols)
+      if distinct then out = out:distinct() end
+    end
   end
   -- DISTRIBUTE BY moves no row; its expressions are checked all the same,
   -- over the output or (without grouping) the input columns.

@@ -24,11 +24,12 @@
 -- the rest after them organize the whole result. Expressions are tide's
 -- SQL expressions (functions, CASE, CAST, aggregates, OVER (...) or OVER
 -- a named window), and subqueries (tide.sql_subquery). A qualified name
--- (t.col) is the column of that table; without FROM a select is one row.
+-- (t.col) is the column of that table, t.* its columns and s.* the fields
+-- of a struct column s; without FROM a select is one row.
 -- Here: the select, its tables and joins, set operations and WITH; the
--- FROM clause's other forms are tide.sql_from's, GROUP BY, ORDER BY and
--- the rest after it and WINDOW tide.sql_clauses', and the DataFrame a
--- select's parts stand for tide.sql_plan's.
+-- stars are tide.sql_stars', the FROM clause's other forms tide.sql_from's,
+-- GROUP BY, ORDER BY and the rest after it and WINDOW tide.sql_clauses',
+-- and the DataFrame a select's parts stand for tide.sql_plan's.
 local sql = require("tide.sql")
 local column = require("tide.column")
 local subquery = require("tide.sql_subquery")
@@ -48,6 +49,7 @@ local F = require("tide.sql_from")
 local table_function, inline_rows, inline_table, table_sample = F.tableFunction, F.inlineRows, F.inlineTable,
   F.tableSample
 local pivot_clause, unpivot_clause = F.pivot, F.unpivot
+local stars = require("tide.sql_stars")
 local Q = require("tide.sql_clauses")
 local group_by, organization, named_windows, group_by_all = Q.groupBy, Q.organization, Q.namedWindows, Q.groupByAll
 
@@ -120,39 +122,45 @@ local function table_ref(p, session, scope)
   return df
 end
 
-local JOIN_TYPES = { INNER = "inner", CROSS = "cross", LEFT = "left", RIGHT = "right", FULL = "full" }
-
 -- [type] JOIN table [ON cond | USING (cols)], if the next words are one.
 local function join(p, session, df, scope)
-  local how
-  local tok = p:peek()
-  if is_kw(tok, "JOIN") then
-    how = "inner"
-  elseif JOIN_TYPES[tok.up or ""] and tok.t == "id" then
-    p:advance()
-    how = JOIN_TYPES[tok.up]
-    if how == "left" and p:accept_kw("SEMI") then how = "left_semi"
-    elseif how == "left" and p:accept_kw("ANTI") then how = "left_anti"
-    elseif how ~= "inner" and how ~= "cross" then p:accept_kw("OUTER") end
-  else
-    return nil
+  -- (the join's words, a comma too, and LATERAL's joins: tide.sql_from)
+  local how, natural = F.joinType(p)
+  if not how then return nil end
+  local named = {}
+  for n in pairs(scope.names) do named[n] = true end
+  local lateral = F.lateral(p, df, scope, how)
+  if lateral then
+    -- (its columns after df's are its alias's, the name it added)
+    local a
+    for n in pairs(scope.names) do a = a or (not named[n] and n) or nil end
+    local fields = lateral._plan.schema.fields
+    for i = #df._plan.schema.fields + 1, scope.columns and #fields or 0 do
+      scope.columns[i] = { name = fields[i].name, tables = a and { [a] = true } or {} }
+    end
+    return lateral
   end
-  p:expect_kw("JOIN")
   local other = table_ref(p, session, scope)
-  local joined, right = nil, #other._plan.schema.fields
-  if p:accept_kw("ON") then
+  local joined, right, cols = nil, #other._plan.schema.fields, nil
+  if natural then
+    cols = F.naturalColumns(df, other)
+    joined, right = F.usingJoin(df, other, cols, how, scope)
+  elseif p:accept_kw("ON") then
     joined = df:join(other, wrap(unqualify(p:expr(), scope, true)), how)
   elseif p:accept_kw("USING") then
     p:expect_op("(")
-    local cols = {}
+    cols = {}
     repeat cols[#cols + 1] = p:name("a column name", true) until not p:accept_op(",")
     p:expect_op(")")
-    joined, right = df:join(other, cols, how), right - #cols
+    joined, right = F.usingJoin(df, other, cols, how, scope)
   else
     joined = df:join(other, nil, how)
   end
   if how == "left_semi" or how == "left_anti" then return joined end
-  return rename_clashes(joined, right, other._alias, scope)
+  joined = rename_clashes(joined, right, other._alias, scope)
+  scope.columns = scope.columns
+    and stars.joinedColumns(scope, scope.columns, stars.columnsOf(other, other._alias), cols, how, joined)
+  return joined
 end
 
 -- LATERAL VIEW [OUTER] generator(args) view [[AS] col, ...], if the next
@@ -178,7 +186,30 @@ local function lateral_view(p, df, scope)
     repeat names[#names + 1] = p:name("a column name", true) until not p:accept_op(",")
   end
   local node = #names > 0 and { k = "alias", expr = gen, name = names[1], names = names } or gen
-  return df:select(wrap({ k = "star" }), wrap(node))
+  local out = df:select(wrap({ k = "star" }), wrap(node))
+  if scope.columns then
+    local fields = out._plan.schema.fields
+    for i = #scope.columns + 1, #fields do
+      scope.columns[i] = { name = fields[i].name, tables = { [view:lower()] = true } }
+    end
+  end
+  return out
+end
+
+-- Whether the next tokens are name[.name...].* (a star of a table or a
+-- struct); when take, they are taken and the names returned.
+local function star_target(p, take)
+  local parts, j = {}, 0
+  while (p:peek(j).t == "id" or p:peek(j).t == "qid") and is_op(p:peek(j + 1), ".") do
+    parts[#parts + 1] = p:peek(j).value
+    if is_op(p:peek(j + 2), "*") then
+      if take then
+        for _ = 0, j + 2 do p:advance() end
+      end
+      return parts
+    end
+    j = j + 2
+  end
 end
 
 -- SELECT ... FROM ... [WHERE] [GROUP BY] [HAVING] [WINDOW], and ORDER BY,
@@ -211,11 +242,9 @@ local function select_core(p, session, ctes, in_set)
     if is_op(p:peek(), "*") then
       p:advance()
       items[#items + 1] = { k = "star" }
-    elseif p:peek().t == "id" and is_op(p:peek(1), ".") and is_op(p:peek(2), "*") then
-      -- t.*: the columns of the query's rows, as * (tables are not told
-      -- apart after a join)
-      p:advance(); p:advance(); p:advance()
-      items[#items + 1] = { k = "star" }
+    elseif star_target(p) then
+      -- t.*, s.*, t.s.*: what it stands for is known with the tables
+      items[#items + 1] = { k = "star", target = star_target(p, true) }
     else
       local e = p:expr()
       local several = is_kw(p:peek(), "AS") and sql.isOperator(p:peek(1), "(") and p:advance() and p:aliasNames()
@@ -225,10 +254,11 @@ local function select_core(p, session, ctes, in_set)
     end
   until not p:accept_op(",")
   p.readQuery = reader
-  local scope = { names = {}, renamed = {}, ambiguous = {}, ctes = ctes }
+  local scope = { names = {}, renamed = {}, ambiguous = {}, ctes = ctes, missing = {} }
   local df
   if p:accept_kw("FROM") then
     df = table_ref(p, session, scope)
+    scope.columns = stars.columnsOf(df, df._alias)
     while true do
       local joined = join(p, session, df, scope)
       if not joined then break end
@@ -248,17 +278,18 @@ local function select_core(p, session, ctes, in_set)
     local pivoted = false
     if p:accept_kw("PIVOT") then
       if viewed then not_with("LATERAL", "PIVOT") end
-      df, pivoted = pivot_clause(p, session, df, scope), true
+      df, pivoted, scope.columns = pivot_clause(p, session, df, scope), true, nil
     end
     if p:accept_kw("UNPIVOT") then
       if viewed then not_with("LATERAL", "UNPIVOT") end
       if pivoted then not_with("UNPIVOT", "PIVOT") end
-      df = unpivot_clause(p, df, scope)
+      df, scope.columns = unpivot_clause(p, df, scope), nil
     end
   else
     df = session:range(1):select() -- SELECT 1: one row of no columns
   end
   for i, item in ipairs(items) do items[i] = unqualify(item, scope) end
+  items = stars.expandStars(items, df, scope)
   p.outerContext = { scope = scope, df = df }
   correlation.readDeferred(p, items)
   local where = p:accept_kw("WHERE") and unqualify(p:expr(), scope)

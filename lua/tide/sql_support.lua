@@ -18,7 +18,7 @@ local ID = T.ID
 local CLAUSE = {}
 for w in ([[FROM WHERE GROUP HAVING ORDER LIMIT JOIN INNER LEFT RIGHT FULL CROSS SEMI ANTI ON USING UNION
             EXCEPT MINUS INTERSECT WINDOW LATERAL SORT CLUSTER DISTRIBUTE OFFSET PIVOT UNPIVOT TABLESAMPLE
-            VALUES]]):gmatch("%a+") do CLAUSE[w] = true end
+            VALUES NATURAL]]):gmatch("%a+") do CLAUSE[w] = true end
 
 -- Spark's set operators, in two ranks (INTERSECT binds tighter).
 local INTERSECT, UNION_EXCEPT = { INTERSECT = true }, { UNION = true, EXCEPT = true, MINUS = true }
@@ -126,7 +126,8 @@ local function unqualify(node, scope, keep)
   if node.k == "field" and node.expr.k == "col" and scope.names[node.expr.name:lower()] then
     local qualified = node.expr.name .. "." .. node.name
     local renamed = scope.renamed[qualified:lower()]
-    if renamed then return { k = "col", name = renamed } end
+    -- (shown: the name Spark gives it, a, where tide's column is r.a: tide.sql_names)
+    if renamed then return { k = "col", name = renamed, shown = node.name } end
     return { k = "col", name = keep and qualified or node.name }
   end
   if node.k == "col" and not keep and scope.ambiguous[tostring(node.name):lower()] then
@@ -152,7 +153,14 @@ local function rename_clashes(joined, count, alias, scope)
     seen[f.name:lower()] = seen[f.name:lower()] or f.name
     names[i] = name
   end
-  return changed and joined:toDF(names) or joined
+  if not changed then return joined end
+  local renamed = joined:toDF(names)
+  -- (each column keeps the table it came from, t.col of a later join finds
+  -- it, and stays hidden if it was: tide.sql_from)
+  for i, f in ipairs(renamed._plan.schema.fields) do
+    f.qualifier, f.origin, f.hidden = fields[i].qualifier, fields[i].origin, fields[i].hidden
+  end
+  return renamed
 end
 
 -- A list of expressions separated by commas.

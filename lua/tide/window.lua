@@ -19,7 +19,11 @@
 -- the current row's last peer (RANGE BETWEEN UNBOUNDED PRECEDING AND
 -- CURRENT ROW). Spark 3.5's other aggregates (tide.aggregate_functions:
 -- max_by, corr, percentile, median, mode, count_if, ...) are window
--- aggregates too, the kernels' over each frame (tide_aggregate_frames).
+-- aggregates too, the kernels' over each frame (tide_aggregate_frames);
+-- stddev and variance (and their _pop and _samp forms) are Spark's
+-- formulas over the frame's count and second central moment (the
+-- regr_syy kernel's, Spark's own updates). A RANGE frame may have offsets
+-- of the order value as bounds (tide.window_range).
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -28,6 +32,7 @@ local checks = require("tide.checks")
 local ops = require("tide.dataframe_ops")
 local names = require("tide.sql_names")
 local more = require("tide.aggregate_functions")
+local range_frames = require("tide.window_range")
 
 local M = {}
 local ID = T.ID
@@ -46,6 +51,12 @@ local AGGREGATES = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, fi
                      collect_list = 14, collect_set = 15 }
 M.functionNames = { row_number = true, rank = true, dense_rank = true, percent_rank = true, cume_dist = true,
                     ntile = true, lag = true, lead = true, nth_value = true }
+-- stddev and variance: whether the square root is taken, and whether a
+-- sample's (n - 1) or the population's (n) divides the moment.
+local MOMENTS = { stddev = { root = true, sample = true }, std = { root = true, sample = true },
+                  stddev_samp = { root = true, sample = true }, stddev_pop = { root = true, sample = false },
+                  variance = { root = false, sample = true }, var_samp = { root = false, sample = true },
+                  var_pop = { root = false, sample = false } }
 
 -- ---- Window and WindowSpec ---------------------------------------------------------------
 
@@ -73,30 +84,49 @@ end
 function WindowSpec:partitionBy(...) return spec(key_nodes("partitionBy", ...), self.order, self.frame) end
 function WindowSpec:orderBy(...) return spec(self.partition, key_nodes("orderBy", ...), self.frame) end
 
-local function bound(v, what)
-  if type(v) ~= "number" or (v == v and v ~= math.floor(v) and math.abs(v) ~= math.huge) then
-    error(("%s takes whole numbers (or Window.unboundedPreceding, Window.currentRow, Window.unboundedFollowing),"
-      .. " not %s"):format(what, tostring(v)), 3)
+-- A bound: a number of rows (whole), or for a range any number (an
+-- offset of the order value); nil when unbounded.
+local function bound(v, what, fractional)
+  if type(v) ~= "number" or v ~= v or (not fractional and v ~= math.floor(v) and math.abs(v) ~= math.huge) then
+    error(("%s takes %s (or Window.unboundedPreceding, Window.currentRow, Window.unboundedFollowing), not %s"):format(
+      what, fractional and "numbers" or "whole numbers", tostring(v)), 3)
   end
   if v <= -UNBOUNDED or v >= UNBOUNDED then return nil end
   return v
 end
 
+local frame_text
+
+-- Spark's checks of a frame's bounds: neither past the other's end, and
+-- of two offsets (the current row, 0, is none) the lower at most the upper.
+local function checked(frame, lo, hi)
+  if lo >= UNBOUNDED or hi <= -UNBOUNDED then
+    error(("%s BETWEEN %s AND %s: Window frame upper bound does not follow the lower bound (Spark:"
+      .. " DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_INVALID_BOUND)"):format(frame.range and "RANGE" or "ROWS",
+      tostring(lo), tostring(hi)), 3)
+  end
+  if frame.lo and frame.hi and frame.lo ~= 0 and frame.hi ~= 0 and frame.lo > frame.hi then
+    error(("%s: The lower bound of a window frame must be less than or equal to the upper bound (Spark:"
+      .. " DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON)"):format(frame_text(frame)), 3)
+  end
+  return frame
+end
+
 function WindowSpec:rowsBetween(lo, hi)
-  local frame = { range = false, lo = bound(lo, "rowsBetween"), hi = bound(hi, "rowsBetween"),
-                  loUnbounded = lo <= -UNBOUNDED, hiUnbounded = hi >= UNBOUNDED }
+  local frame = checked({ range = false, lo = bound(lo, "rowsBetween"), hi = bound(hi, "rowsBetween"),
+                          loUnbounded = lo <= -UNBOUNDED, hiUnbounded = hi >= UNBOUNDED }, lo, hi)
   return spec(self.partition, self.order, frame)
 end
 
--- rangeBetween with offsets of the order value itself (a range of values)
--- is not there: bounds are unbounded or the current row.
-function WindowSpec:rangeBetween(lo, hi)
-  local l, h = bound(lo, "rangeBetween"), bound(hi, "rangeBetween")
-  if (l ~= nil and l ~= 0) or (h ~= nil and h ~= 0) then
-    error("rangeBetween: tide takes Window.unboundedPreceding, Window.currentRow and Window.unboundedFollowing;"
-      .. " a range of order values (rangeBetween(-10, 0)) is not there: rowsBetween counts rows", 2)
-  end
-  local frame = { range = true, lo = 0, hi = 0, loUnbounded = l == nil, hiUnbounded = h == nil }
+-- A range of order values: bounds unbounded, the current row (0: its
+-- peers) or offsets of the order value (rangeBetween(-10, 0): values from
+-- 10 below the row's to its own; tide.window_range). loLit and hiLit are
+-- the literals SQL wrote for the offsets (1.5 PRECEDING: -1.5, a
+-- decimal), which keep their type and text.
+function WindowSpec:rangeBetween(lo, hi, loLit, hiLit)
+  local l, h = bound(lo, "rangeBetween", true), bound(hi, "rangeBetween", true)
+  local frame = checked({ range = true, lo = l or 0, hi = h or 0, loUnbounded = l == nil, hiUnbounded = h == nil,
+                          loLit = loLit, hiLit = hiLit }, lo, hi)
   return spec(self.partition, self.order, frame)
 end
 
@@ -115,14 +145,17 @@ for _, method in ipairs({ "partitionBy", "orderBy", "rowsBetween", "rangeBetween
   M.Window[method] = static(method)
 end
 
-local function frame_text(frame)
-  local function side(unbounded, v, word)
+function frame_text(frame)
+  local function side(unbounded, v, word, lit)
     if unbounded then return "UNBOUNDED " .. word end
     if v == 0 then return "CURRENT ROW" end
-    return ("%d %s"):format(math.abs(v), v < 0 and "PRECEDING" or "FOLLOWING")
+    local shown = lit and names.toString(lit):gsub("^%-", "") or v % 1 == 0 and ("%d"):format(math.abs(v))
+      or names.toString({ k = "lit", value = math.abs(v), type = T.double })
+    return ("%s %s"):format(shown, v < 0 and "PRECEDING" or "FOLLOWING")
   end
   return ("%s BETWEEN %s AND %s"):format(frame.range and "RANGE" or "ROWS",
-    side(frame.loUnbounded, frame.lo, "PRECEDING"), side(frame.hiUnbounded, frame.hi, "FOLLOWING"))
+    side(frame.loUnbounded, frame.lo, "PRECEDING", frame.loLit),
+    side(frame.hiUnbounded, frame.hi, "FOLLOWING", frame.hiLit))
 end
 
 -- Spark's text of a window spec (as it names a window expression's column).
@@ -142,15 +175,25 @@ local function spec_text(s, frame)
     end
     parts[#parts + 1] = "ORDER BY " .. table.concat(keys, ", ")
   end
-  if frame then parts[#parts + 1] = frame_text(frame) end
+  if frame then parts[#parts + 1] = frame.text or frame_text(frame) end
   return table.concat(parts, " ")
 end
 WindowSpec.__tostring = function(s) return "WindowSpec(" .. spec_text(s, s.frame) .. ")" end
 
 -- The frame a function is computed over: Spark's defaults, or the spec's
 -- (nil for ranking functions and lag/lead, which have none of their own;
--- Spark shows them with DEFAULT_ROWS).
+-- Spark shows them with DEFAULT_ROWS, cume_dist with RANGE, lag and lead
+-- with their offset row: shown_frame).
 local DEFAULT_ROWS = { range = false, loUnbounded = true, hiUnbounded = false, lo = 0, hi = 0 }
+local DEFAULT_RANGE = { range = true, loUnbounded = true, hiUnbounded = false, lo = 0, hi = 0 }
+local function shown_frame(node)
+  if not OFFSETS[node.fn] then return node.fn == "cume_dist" and DEFAULT_RANGE or DEFAULT_ROWS end
+  -- (lag(x, 1) is ROWS BETWEEN -1 FOLLOWING AND -1 FOLLOWING: its offset's value, negated for lag)
+  local offset = node.args[2] or { k = "lit", value = 1 }
+  local text = names.toString(offset)
+  if offset.k == "lit" and type(offset.value) == "number" then text = ("%d"):format(OFFSETS[node.fn] * offset.value) end
+  return { text = ("ROWS BETWEEN %s FOLLOWING AND %s FOLLOWING"):format(text, text) }
+end
 local function frame_of(node, s)
   if RANKING[node.fn] or OFFSETS[node.fn] then return nil end
   if s.frame then return s.frame end
@@ -205,9 +248,10 @@ function column.Column:over(w)
   end
   local node = self.node
   if node.k ~= "call" or not (RANKING[node.fn] or OFFSETS[node.fn] or NTH[node.fn] or AGGREGATES[node.fn]
-    or more.isAggregate(node.fn)) then
+    or MOMENTS[node.fn] or more.isAggregate(node.fn)) then
     error(("over: %s is not a window function (row_number, rank, dense_rank, percent_rank, cume_dist, ntile, lag,"
-      .. " lead, nth_value, or an aggregate: count, sum, avg, min, max, first, last, collect_list, collect_set, and"
+      .. " lead, nth_value, or an aggregate: count, sum, avg, min, max, first, last, collect_list, collect_set,"
+      .. " stddev, variance, and"
       .. " Spark 3.5's"
       .. " others: max_by, corr, percentile, median, mode, count_if, ...)"):format(names.toString(node)), 2)
   end
@@ -217,7 +261,7 @@ function column.Column:over(w)
       .. ":orderBy(...))"):format(node.fn), 2)
   end
   return column.wrap({ k = "window", fn = node, spec = w,
-    text = ("%s OVER (%s)"):format(names.toString(node), spec_text(w, frame_of(node, w) or DEFAULT_ROWS)) })
+    text = ("%s OVER (%s)"):format(names.toString(node), spec_text(w, frame_of(node, w) or shown_frame(node))) })
 end
 
 -- ---- planning -----------------------------------------------------------------------------
@@ -290,8 +334,38 @@ function M.project(df, nodes)
     end
     return input_named[text]
   end
+  local function typeof(node) return eval.compile(node, schema).type end
   local groups, group_of, results = {}, {}, 0
-  local function rewrite(node)
+  local rewrite
+  -- stddev(x) and the variances over a window: Spark's formulas over the
+  -- frame's count n and second central moment m2 (regr_syy(x, x), whose
+  -- updates are Spark's CentralMomentAgg's): NULL without rows (or with
+  -- one, for a sample's), else m2 / n or m2 / (n - 1), the deviations
+  -- their square roots. A string is read as a double, as Spark casts it.
+  local function moment(node)
+    local fn, m = node.fn, MOMENTS[node.fn.fn]
+    local x = fn.args[1]
+    if #fn.args ~= 1 or x.k == "star" then fail(("%s takes one column"):format(names.toString(fn))) end
+    local t = typeof(x)
+    if t.id == ID.string then
+      x = { k = "cast", expr = x, to = T.double }
+    elseif not (t.id == ID.int or t.id == ID.long or t.id == ID.float or t.id == ID.double or t.id == ID.decimal) then
+      fail(("%s: the column %s is %s, which %s cannot take (Spark: it requires numbers)"):format(names.toString(fn),
+        names.toString(x), t:simpleString(), fn.fn))
+    end
+    local function over(call) return { k = "window", fn = call, spec = node.spec, text = node.text } end
+    local m2 = rewrite(over({ k = "call", fn = "regr_syy", args = { x, x } }))
+    local n = rewrite(over({ k = "call", fn = "count", args = { x } }))
+    local divisor = { k = "cast", expr = n, to = T.double }
+    if m.sample then
+      divisor = { k = "op", op = "-", left = divisor, right = { k = "lit", value = 1, type = T.double } }
+    end
+    local v = { k = "op", op = "/", left = m2, right = divisor }
+    if m.root then v = { k = "call", fn = "sqrt", args = { v } } end
+    local enough = { k = "op", op = ">", left = n, right = { k = "lit", value = m.sample and 1 or 0, type = T.int } }
+    return { k = "case", branches = { { when = enough, value = v } } }
+  end
+  function rewrite(node)
     if type(node) ~= "table" or getmetatable(node) then return node end
     if node.k ~= "window" then return require("tide.dataframe_aggregate").mapChildren(node, rewrite) end
     local fn, s = node.fn, node.spec
@@ -304,6 +378,8 @@ function M.project(df, nodes)
     elseif more.OF_DISTINCT[fn.fn] or fn.distinct then
       fail(("%s over a window: Distinct window functions are not supported (Spark's words)"):format(
         names.toString(fn)))
+    elseif MOMENTS[fn.fn] then
+      return moment(node)
     elseif more.isAggregate(fn.fn) then
       -- Spark's replacements (count_if as count, median as percentile)
       fn = more.prepare(fn, function(arg)
@@ -325,6 +401,9 @@ function M.project(df, nodes)
     end
     results = results + 1
     local call = { fn = fn.fn, name = ("__window%d"):format(results), frame = frame_of(fn, s), shown = node.text }
+    if range_frames.hasOffsets(call.frame) then
+      call.range = range_frames.plan(s, call.frame, node.text, input_for, typeof)
+    end
     local arg = fn.args[1]
     if RANKING[fn.fn] then
       call.buckets = fn.fn == "ntile" and fn.args[1].value or 0
@@ -404,6 +483,10 @@ function M.windowOperator(df, g)
     if call.input then call.inputIndex = index(call.input) end
     if call.other then call.otherIndex = index(call.other) end
     if call.fallback then call.fallbackIndex = index(call.fallback) end
+    if call.range then
+      call.rangeIndex = { key = index(call.range.key), lo = call.range.lo and index(call.range.lo),
+                          hi = call.range.hi and index(call.range.hi) }
+    end
     if call.kernel then
       t = more.resultType(call.node, call.kernel, schema.fields[call.inputIndex + 1].dataType,
         call.otherIndex and schema.fields[call.otherIndex + 1].dataType)
@@ -466,8 +549,14 @@ function M.windowOperator(df, g)
             ps, pe, errbuf, ERRLEN)
         else
           local f = call.frame
-          C.tide_window_frames(n, f.range and 1 or 0, f.loUnbounded and 1 or 0, f.lo or 0, f.hiUnbounded and 1 or 0,
-            f.hi or 0, ps, pe, qs, qe, fs, fe)
+          -- (a range's offsets are found over its values next; its other sides are peers or unbounded)
+          C.tide_window_frames(n, f.range and 1 or 0, f.loUnbounded and 1 or 0, f.range and 0 or f.lo or 0,
+            f.hiUnbounded and 1 or 0, f.range and 0 or f.hi or 0, ps, pe, qs, qe, fs, fe)
+          local ri = call.rangeIndex
+          if ri then
+            range_frames.frames(call.range, sorted.columns[ri.key], ri.lo and sorted.columns[ri.lo],
+              ri.hi and sorted.columns[ri.hi], n, ps, pe, qs, qe, fs, fe)
+          end
           if call.nth then
             rc = C.tide_window_nth(out, dst, call.name, input, n, call.nth, call.ignoreNulls and 1 or 0, fs, fe,
               errbuf, ERRLEN)

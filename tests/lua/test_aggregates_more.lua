@@ -304,7 +304,7 @@ t.test("rollup, cube and pivot take them as the other aggregates", function()
   t.same_table(table_of(c), { "a|x|2.0|1", "a|y|2.0|2", "b|y|3.0|3", "b|x|null|null", "a|null|4.0|2",
     "b|null|3.0|3", "null|x|2.0|1", "null|y|6.0|2", "null|null|12.0|2" })
   local p = df:groupBy("k"):pivot("p", { "x", "y" }):agg(F.percentile("v", 0.5), F.corr("n", "v"))
-  t.same_table(p.columns, { "k", "x_percentile(v, 0.5)", "x_corr(n, v)", "y_percentile(v, 0.5)", "y_corr(n, v)" })
+  t.same_table(p.columns, { "k", "x_percentile(v, 0.5, 1)", "x_corr(n, v)", "y_percentile(v, 0.5, 1)", "y_corr(n, v)" })
   t.same_table(table_of(p), { "a|25.0|1.0|20.0|null", "b|5.0|null|null|null", "c|null|null|null|null" })
 end)
 
@@ -363,7 +363,7 @@ t.test("errors name the call, at the caller's line", function()
     { function() df:agg(F.percentile_approx("p", 0.5)) end, "percentile_approx(p, 0.5, 10000): the column is string" },
     { function() df:agg(F.max_by("p", F.create_map(F.lit("a"), "n"))) end, "which max_by cannot take" },
     { function() df:agg(F.expr("corr(n)")) end, "corr takes 2 arguments, not 1" },
-    { function() df:agg(F.expr("collect_list(DISTINCT n)")) end, "tide takes DISTINCT in count, sum and avg" },
+    { function() df:agg(F.expr("product(DISTINCT n)")) end, "tide takes DISTINCT in count, sum and avg" },
     { function() df:agg(F.expr("first(n) FILTER (WHERE n > 1)")) end, "FILTER with first(x)" },
     { function() df:select(F.expr("upper(p) FILTER (WHERE n > 1)")) end,
       "FILTER (WHERE ...) follows an aggregate function, not upper(p)" },

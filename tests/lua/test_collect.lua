@@ -73,11 +73,11 @@ t.test("every element type: values copied as they are, sets compared as groupBy 
       .. "|[[1, 2], [1, 2], [1, null], [1, null], []]|[{1, p}, {1, p}, {1, null}, {1, null}, {null, p}]"
       .. "|[7, 7, 8, 7, 7]|[1.50, 0.00, 0.00]",
     "2|[]|[]|[]|[]|[]|[]|[]|[]" })
-  -- Sets: -0.0 is 0.0 and NaN is NaN (the first kept), as tide's groupBy
-  -- tells keys apart; arrays and structs by their elements and fields,
-  -- nulls inside them equal.
+  -- Sets: -0.0 is 0.0 (the first kept), but each NaN is kept, as Spark's
+  -- Scala HashSet compares doubles with ==; arrays and structs by their
+  -- elements and fields, nulls inside them equal.
   t.same_table(t.rows(df:groupBy("k"):agg(unpack(sets, 2))), {
-    "1|[1.5, -0.0, NaN]|[x, y, ]|[true, false]|[2024-01-01 00:00:00.000001, 2024-01-02 00:00:00]"
+    "1|[1.5, -0.0, NaN, NaN]|[x, y, ]|[true, false]|[2024-01-01 00:00:00.000001, 2024-01-02 00:00:00]"
       .. "|[[1, 2], [1, null], []]|[{1, p}, {1, null}, {null, p}]|[7, 8]|[1.50, 0.00]",
     "2|[]|[]|[]|[]|[]|[]|[]|[]" })
   -- Lists of arrays of structs come back as Lua values.

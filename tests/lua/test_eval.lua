@@ -297,7 +297,7 @@ end)
 t.test("struct fields: zero-copy children, NULL when the struct is NULL, data.* expands", function()
   local cols, schema, out, input = run({ { { x = 1, y = "a" } }, { nil }, { { x = 3 } } }, "data struct<x:int,y:string>",
     "data.x", F.col("data"):getField("y"), "data.*")
-  t.eq(schema:simpleString(), "struct<x:int,y:string,x:int,y:string>")
+  t.eq(schema:simpleString(), "struct<x:int,data.y:string,x:int,y:string>")
   same(cols[1], list(1, nil, 3))
   same(cols[2], list("a", nil, nil))
   same(cols[4], list("a", nil, nil))

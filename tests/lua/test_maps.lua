@@ -108,7 +108,7 @@ t.test("map_concat and str_to_map", function()
     "[|]", "="))), { "{a -> 1, b -> 2, new -> 1}|{x -> 1, y -> null}", "{new -> 2}|{x -> 1, y -> null}",
     "null|{x -> 1, y -> null}", "{z -> 26, new -> 4}|{x -> 1, y -> null}" })
   t.has(t.raises(function() df:selectExpr("str_to_map('a:1,a:2')"):collect() end),
-    "str_to_map(a:1,a:2): [DUPLICATED_MAP_KEY]")
+    "str_to_map(a:1,a:2, ,, :): [DUPLICATED_MAP_KEY]")
   t.has(t.raises(function() df:selectExpr("map_concat(m, m)"):collect() end), "map_concat(m, m): [DUPLICATED_MAP_KEY]")
   t.raises_at_caller({ { function() local _ = df:selectExpr("map_concat(m, id)") end, "map_concat needs a map, not int" } })
 end)
