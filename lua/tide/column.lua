@@ -142,6 +142,25 @@ end
 
 -- (an extraction, which Spark names by its SQL, data.x, where col("data.x") is x)
 function Column:getField(name) return wrap { k = "field", expr = self.node, name = name, extracted = true } end
+-- withField("b.x", col) / dropFields("a", ...): the struct with a field
+-- set or added, or fields left out (tide.eval_update_fields).
+function Column:withField(name, col)
+  if type(name) ~= "string" then error("withField: fieldName should be a string", 2) end
+  if not M.isColumn(col) then error("withField: col should be a Column", 2) end
+  local U = require("tide.eval_update_fields")
+  return wrap(U.node(self.node, { path = U.path(name), value = col.node }))
+end
+function Column:dropFields(...)
+  local U = require("tide.eval_update_fields")
+  local node = self.node
+  for i = 1, select("#", ...) do
+    local name = select(i, ...)
+    if type(name) ~= "string" then error("dropFields: fieldName should be a string", 2) end
+    node = U.node(node, { path = U.path(name) })
+  end
+  if node == self.node then error("dropFields needs at least one field name", 2) end
+  return wrap(node)
+end
 -- getItem(i): an array's element i (0-based), a map's value of key i;
 -- i a value or a Column.
 function Column:getItem(i)

@@ -668,5 +668,6 @@ require("tide.eval_maps").register(M)
 require("tide.json_functions").register(M)
 require("tide.eval_csv").register(M)
 require("tide.eval_number_format").register(M)
+require("tide.eval_update_fields").register(M)
 
 return M

@@ -237,4 +237,21 @@ t.test("lpad and rpad of binary with a binary pad (or none: a zero byte), and co
   t.same_table(sql("SELECT concat(), length(concat())"), { "|0" })
 end)
 
+t.test("withField and dropFields update a struct as Spark's UpdateFields, named as Spark names them", function()
+  local df = spark:sql("SELECT named_struct('a', 1, 'b', named_struct('x', 2, 'y', 3)) AS s UNION ALL SELECT NULL")
+  local s = F.col("s")
+  local out = df:select(s:withField("c", F.lit(9)), s:withField("a", F.lit("z")), s:withField("b.x", F.lit(7)),
+    s:dropFields("a"), s:dropFields("b.y", "a"))
+  t.same_table(out.columns, { "update_fields(s, WithField(9))", "update_fields(s, WithField(z))",
+    "update_fields(s, WithField(update_fields(s.b, WithField(7))))", "update_fields(s, dropfield())",
+    "update_fields(s, WithField(update_fields(s.b, dropfield())), dropfield())" })
+  t.same_table(rows(out), { "{1, {2, 3}, 9}|{z, {2, 3}}|{1, {7, 3}}|{{2, 3}}|{{2}}", "null|null|null|null|null" })
+  t.eq(out.schema.fields[2].dataType:simpleString(), "struct<a:string,b:struct<x:int,y:int>>")
+  t.eq(df:select(s:withField("c", F.lit(1)):withField("d", F.lit(2))).columns[1],
+    "update_fields(s, WithField(1), WithField(2))")
+  t.same_table(rows(df:select(s:dropFields("zz"))), { "{1, {2, 3}}", "null" })
+  t.raises(function() df:select(s:dropFields("a", "b")) end, "Cannot drop all fields in struct")
+  t.raises(function() df:select(s:withField("q.r", F.lit(1))) end, "No such struct field `q` in `a`, `b`")
+end)
+
 t.run()
