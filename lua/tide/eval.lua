@@ -454,6 +454,11 @@ end
 function compilers.call(node, scope)
   local fn = node.fn
   local compiler = registry[fn] or (type(fn) == "string" and registry[fn:lower()])
+  local registered = not compiler and require("tide.udf").registered(fn)
+  if registered then
+    return registry.udf({ k = "call", fn = fn, args = node.args, opts = registered }, scope.schema,
+      compile_child(scope), M)
+  end
   if not compiler then
     if require("tide.window").functionNames[fn] then
       error(("%s() is a window function: F.%s(...):over(Window.partitionBy(...):orderBy(...)) in select or"

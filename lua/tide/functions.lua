@@ -192,6 +192,16 @@ function F.udf(fn, returnType, options)
   end
 end
 
+-- F.call_function(name, cols...) / F.call_udf(name, cols...): a function
+-- of SQL by its name, a built-in or one spark.udf:register made.
+function F.call_function(name, ...)
+  if type(name) ~= "string" then error("call_function needs a function name", 2) end
+  local args = {}
+  for i = 1, select("#", ...) do args[i] = colNode((select(i, ...))) end
+  return call(name, args)
+end
+F.call_udf = F.call_function
+
 -- ---- the areas' functions ------------------------------------------------------
 
 for _, area in ipairs({ "math", "text", "arrays", "datetime" }) do

@@ -29,6 +29,10 @@ local properties = {
     s._catalog = s._catalog or require("tide.catalog").new(s)
     return s._catalog
   end,
+  udf = function(s)
+    s._udf = s._udf or require("tide.udf").registration()
+    return s._udf
+  end,
   -- tide's version (it computes as Spark 3.5 does: docs/sql.md)
   version = function() return require("tide").version() end,
 }

@@ -19,6 +19,12 @@
 -- with Lua values (as collect() gives them) and takes its return value:
 -- simpler, and much slower, since every row crosses into Lua.
 --
+-- spark.udf:register(name, fn, returnType[, options]) makes fn (either
+-- form) a function of SQL, as PySpark's spark.udf.register: spark:sql,
+-- selectExpr, F.expr and F.call_udf(name, ...) call it by name (case does
+-- not matter; a name of a built-in function is refused). It returns a
+-- function of Columns, as F.udf does, whose columns are named name(args).
+--
 -- Dates: a date argument's get(i) (and a perRow argument) is its
 -- "yyyy-MM-dd" text, as collect() gives it; its values() are int32 days
 -- since 1970-01-01. A date result takes such text or whole days in
@@ -197,5 +203,38 @@ function M.compile(node, _, compileChild, ev)
     end,
   }
 end
+
+
+-- ---- spark.udf: functions of SQL ---------------------------------------------------
+
+-- name (lower case) -> { fn =, returnType =, perRow = }, for the one
+-- session of a Lua state.
+local registered = {}
+
+-- The udf node's options of a function registered by that name, or nil.
+function M.registered(name)
+  return type(name) == "string" and registered[name:lower()] or nil
+end
+
+local Registration = {}
+Registration.__index = Registration
+
+function Registration:register(name, fn, returnType, options)
+  if type(name) ~= "string" or not name:match("^[%a_][%w_]*$") then
+    error(("udf.register: the name must be a SQL identifier, not %s"):format(tostring(name)), 2)
+  end
+  if type(fn) ~= "function" then error("udf.register needs a Lua function", 2) end
+  if require("tide.eval").isRegistered(name:lower()) then
+    error(("udf.register: %s is a built-in function; pick another name"):format(name), 2)
+  end
+  local ok, t = pcall(T.parse, returnType or "string")
+  if not ok then error(t, 2) end
+  registered[name:lower()] = { fn = fn, returnType = t, perRow = options and options.perRow or false }
+  local F = require("tide.functions")
+  return function(...) return F.call_udf(name, ...) end
+end
+
+-- spark.udf
+function M.registration() return setmetatable({}, Registration) end
 
 return M
