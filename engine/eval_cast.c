@@ -518,3 +518,34 @@ int tide_eval_try_cast(tide_batch *out, const tide_column *src, int32_t type, in
     kernel_finish(dst);
     return 0;
 }
+
+int tide_eval_narrow(tide_batch *out, const tide_column *src, int32_t bits, int32_t strict,
+                     tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (src->type != TIDE_INT32 || (bits != 8 && bits != 16))
+        return kernel_error(errbuf, errlen, "cannot narrow %s to %d bits",
+                            tide_type_name(src->type), (int)bits);
+    int64_t n = src->length;
+    if (kernel_alloc(out, dst, src->name, TIDE_INT32, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, src, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const int32_t *a = src->values;
+    int32_t *v = dst->values;
+    if (!strict) {
+        /* Java's (byte) and (short): the low bits, sign-extended. */
+        if (bits == 8)
+            for (int64_t i = 0; i < n; i++) v[i] = (int8_t)(uint8_t)(uint32_t)a[i];
+        else
+            for (int64_t i = 0; i < n; i++) v[i] = (int16_t)(uint16_t)(uint32_t)a[i];
+    } else {
+        int32_t hi = bits == 8 ? 127 : 32767, lo = -hi - 1;
+        for (int64_t i = 0; i < n; i++) {
+            v[i] = a[i];
+            if (!tide_valid(src, i) || (a[i] >= lo && a[i] <= hi)) continue;
+            if (kernel_validity(out, dst) != 0) return kernel_error(errbuf, errlen, "out of memory");
+            tide_mark_null(dst, i);
+        }
+    }
+    kernel_finish(dst);
+    return 0;
+}

@@ -135,9 +135,11 @@ static int parse_text(const char *const *names, int count, size_t len, const cha
 /* The instant of the fields, as Spark's toLocalDate/toLocalTime default
    the missing ones and Java's strict resolver checks the rest: at the
    offset read, else in the session time zone (ZonedDateTime.of). */
-static int resolve(const int64_t *f, int64_t *micros)
+static int resolve(const int64_t *f, const tide_zone *zone, int64_t *micros)
 {
     int64_t year = f[K_YEAR] == UNSET ? 1970 : f[K_YEAR], y, hour = f[K_HOUR];
+    /* a year of era: Spark's formatter defaults the era to AD */
+    if (f[K_ERA] == 0 && f[K_YEAR] != UNSET) year = 1 - year;
     int64_t ampm_hour = f[K_AMPM_HOUR], days;
     int m, d;
     if (year < -290000 || year > 290000) return -1;
@@ -183,7 +185,7 @@ static int resolve(const int64_t *f, int64_t *micros)
     int64_t nanos = f[K_FRACTION] == UNSET ? 0 : f[K_FRACTION];
     if (minute < 0 || minute > 59 || second < 0 || second > 59) return -1;
     int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second;
-    const tide_zone *z = tide_zone_session();
+    const tide_zone *z = zone ? zone : tide_zone_session();
     if (f[K_OFFSET] != UNSET)
         secs -= f[K_OFFSET];
     else if (z)
@@ -194,50 +196,101 @@ static int resolve(const int64_t *f, int64_t *micros)
     return 0;
 }
 
-int tide_datetime_parse_one(const tide_datetime_pattern *p, const char *s, size_t n,
-                            int64_t *micros)
+/* What a text gave: its fields and the zone it named (VV, z). */
+typedef struct {
+    int64_t f[K_COUNT];
+    const tide_zone *zone;
+    tide_zone fixed;
+} parsed;
+
+/* Ops [from, to) of p read from s + *pos. An optional section that does
+   not match leaves nothing behind (Java's optionalStart). */
+static int parse_ops(const tide_datetime_pattern *p, int from, int to, const char *s, size_t n,
+                     size_t *pos, parsed *r)
 {
-    int64_t f[K_COUNT], v;
-    for (int k = 0; k < K_COUNT; k++)
-        f[k] = UNSET;
-    size_t pos = 0;
-    for (int i = 0; i < p->n; i++) {
+    int64_t *f = r->f, v;
+    for (int i = from; i < to; i++) {
         const pat_op *op = &p->ops[i];
         int rc;
         switch (op->kind) {
         case K_LIT:
-            if (starts_with(s + pos, n - pos, p->text + op->off, op->len) != op->len) return -1;
-            pos += op->len;
+            if (starts_with(s + *pos, n - *pos, p->text + op->off, op->len) != op->len) return -1;
+            *pos += op->len;
+            continue;
+        case K_OPT_START: {
+            parsed saved = *r;
+            size_t at = *pos;
+            if (parse_ops(p, i + 1, (int)op->off, s, n, pos, r) != 0) {
+                *r = saved;
+                if (r->zone == &saved.fixed) r->zone = &r->fixed;
+                *pos = at;
+            }
+            i = (int)op->off; /* its ']' */
+            continue;
+        }
+        case K_OPT_END:
             continue;
         case K_MONTH_TEXT:
-            rc = parse_text(tide_month_names, 12, op->count == 3 ? 3 : 0, s, n, &pos, &v);
+            rc = parse_text(tide_month_names, 12, op->count == 3 ? 3 : 0, s, n, pos, &v);
             v++;
             break;
         case K_AMPM: {
             static const char *const ampm[] = {"AM", "PM"};
-            rc = parse_text(ampm, 2, 2, s, n, &pos, &v);
+            rc = parse_text(ampm, 2, 2, s, n, pos, &v);
+            break;
+        }
+        case K_ERA: {
+            static const char *const eras[] = {"BC", "AD"};
+            static const char *const long_eras[] = {"Before Christ", "Anno Domini"};
+            rc = parse_text(op->count == 4 ? long_eras : eras, 2, 0, s, n, pos, &v);
             break;
         }
         case K_FRACTION: {
             size_t k = 0;
-            for (v = 0; k < op->max && pos + k < n && is_digit(s[pos + k]); k++)
-                v = v * 10 + (s[pos + k] - '0');
+            for (v = 0; k < op->max && *pos + k < n && is_digit(s[*pos + k]); k++)
+                v = v * 10 + (s[*pos + k] - '0');
             rc = k >= op->min ? 0 : -1;
-            pos += k;
+            *pos += k;
             for (; k < 9; k++)
                 v *= 10; /* nanoseconds */
             break;
         }
         case K_OFFSET:
-            rc = parse_offset(op, s, n, &pos, &v);
+            rc = parse_offset(op, s, n, pos, &v);
             break;
+        case K_ZONE_ID:
+        case K_ZONE_NAME:
+        case K_LOCAL_OFFSET: {
+            const tide_zone *zone = NULL;
+            tide_zone fixed;
+            if (pattern_zone_parse(op, s, n, pos, &fixed, &zone, &v) != 0) return -1;
+            if (!zone) break;       /* an offset, in v */
+            if (r->zone) return -1; /* Java: a second, different zone; tide refuses any second */
+            r->fixed = fixed;
+            r->zone = zone == &fixed ? &r->fixed : zone;
+            continue;
+        }
         default: /* numbers */
-            rc = parse_number(op, s, n, &pos, &v);
+            rc = parse_number(op, s, n, pos, &v);
             if (op->kind == K_YEAR && op->count == 2) v += 2000; /* Java's base year 2000 */
         }
-        if (rc != 0 || set_field(&f[op->kind == K_MONTH_TEXT ? K_MONTH : op->kind], v) != 0)
-            return -1;
+        int field = op->kind == K_MONTH_TEXT     ? K_MONTH
+                    : op->kind == K_LOCAL_OFFSET ? K_OFFSET
+                                                 : op->kind;
+        if (rc != 0 || set_field(&f[field], v) != 0) return -1;
     }
+    return 0;
+}
+
+int tide_datetime_parse_one(const tide_datetime_pattern *p, const char *s, size_t n,
+                            int64_t *micros)
+{
+    parsed r;
+    for (int k = 0; k < K_COUNT; k++)
+        r.f[k] = UNSET;
+    r.zone = NULL;
+    size_t pos = 0;
+    if (parse_ops(p, 0, p->n, s, n, &pos, &r) != 0) return -1;
     if (pos != n) return -1; /* Java parses the whole text */
-    return resolve(f, micros);
+    return resolve(r.f, r.zone, micros);
 }

@@ -61,7 +61,8 @@ static void add_op(tide_datetime_pattern *p, int kind, int count, int min, int m
 }
 
 /* A run of `count` letters c: 0, or -1 with errbuf saying why not. */
-static int add_letter(tide_datetime_pattern *p, char c, int count, char *errbuf, size_t errlen)
+static int add_letter(tide_datetime_pattern *p, char c, int count, int era, char *errbuf,
+                      size_t errlen)
 {
     int parsing = p->parsing;
     if (strchr("YWwuec", c))
@@ -83,14 +84,28 @@ static int add_letter(tide_datetime_pattern *p, char c, int count, char *errbuf,
             add_op(p, K_YEAR, 2, 2, 2, S_NONE);
         else
             add_op(p, K_YEAR, count, count, 19, count < 4 ? S_NORMAL : S_EXCEEDS_PAD);
+        /* With an era in the pattern Spark keeps Java's 'y', the year of era. */
+        if (era) p->ops[p->n - 1].letter = 'G';
+        break;
+    case 'G':
+        too_many = count >= 5; /* Spark refuses the narrow form */
+        add_op(p, K_ERA, count, 0, 0, S_NONE);
         break;
     case 'M':
+    case 'L': /* stand-alone: the same in English */
     case 'Q':
+    case 'q': {
+        int month = c == 'M' || c == 'L';
         too_many = count >= 5;
         if (count <= 2)
-            add_op(p, c == 'M' ? K_MONTH : K_QUARTER, count, count, count == 1 ? 19 : 2, S_NONE);
+            add_op(p, month ? K_MONTH : K_QUARTER, count, count, count == 1 ? 19 : 2, S_NONE);
         else
-            add_op(p, c == 'M' ? K_MONTH_TEXT : K_QUARTER_TEXT, count, 0, 0, S_NONE);
+            add_op(p, month ? K_MONTH_TEXT : K_QUARTER_TEXT, count, 0, 0, S_NONE);
+        break;
+    }
+    case 'F':
+        too_many = count > 1;
+        add_op(p, K_ALIGNED_DOW, 1, 0, 0, S_NONE);
         break;
     case 'D':
         too_many = count > 3;
@@ -126,21 +141,48 @@ static int add_letter(tide_datetime_pattern *p, char c, int count, char *errbuf,
     case 'x':
     case 'Z':
         too_many = count > 5;
-        if (c == 'Z' && count == 4)
-            return kernel_error(errbuf, errlen,
-                                "the pattern letters ZZZZ (a localized offset) are not supported "
-                                "by tide: write XXX or Z");
+        if (c == 'Z' && count == 4) {
+            add_op(p, K_LOCAL_OFFSET, 4, 0, 0, S_NONE); /* GMT-05:00, as OOOO */
+            break;
+        }
         add_op(p, K_OFFSET, count, 0, 0, S_NONE);
         p->ops[p->n - 1].letter = c;
+        break;
+    case 'V':
+        if (count != 2) return kernel_error(errbuf, errlen, "Pattern letter count must be 2: V");
+        add_op(p, K_ZONE_ID, 2, 0, 0, S_NONE);
+        break;
+    case 'z':
+        too_many = count > 4;
+        add_op(p, K_ZONE_NAME, count == 4 ? 4 : 1, 0, 0, S_NONE);
+        break;
+    case 'O':
+        if (count != 1 && count != 4)
+            return kernel_error(errbuf, errlen, "Pattern letter count must be 1 or 4: O");
+        add_op(p, K_LOCAL_OFFSET, count, 0, 0, S_NONE);
         break;
     default:
         return kernel_error(
             errbuf, errlen,
-            "the pattern letter '%c' is not supported by tide (it takes y M d D H h "
-            "k K m s S a E Q X x Z, and text in quotes)",
+            "the pattern letter '%c' is not supported by tide (it takes G y M L d D Q q E F H h "
+            "k K m s S a X x Z O z VV, optional sections [...] and text in quotes)",
             c);
     }
     if (too_many) return kernel_error(errbuf, errlen, "Too many pattern letters: %c", c);
+    return 0;
+}
+
+/* Whether the pattern has an era letter outside quotes (Spark's
+   convertIncompatiblePattern then keeps 'y' as the year of era). */
+static int has_era(const char *pat, size_t len)
+{
+    int quoted = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (pat[i] == '\'')
+            quoted = !quoted;
+        else if (!quoted && pat[i] == 'G')
+            return 1;
+    }
     return 0;
 }
 
@@ -175,6 +217,13 @@ tide_datetime_pattern *tide_datetime_pattern_compile(const char *pat, size_t len
     }
     p->parsing = parsing != 0;
     size_t used = 0, i = 0;
+    int era = has_era(pat, len), depth = 0;
+    int *open = malloc((len + 1) * sizeof *open); /* the '[' of each open section */
+    if (!open) {
+        tide_datetime_pattern_free(p);
+        kernel_error(errbuf, errlen, "out of memory");
+        return NULL;
+    }
     while (i < len) {
         char c = pat[i];
         if (c == '\'') {
@@ -207,12 +256,29 @@ tide_datetime_pattern *tide_datetime_pattern_compile(const char *pat, size_t len
             size_t j = i;
             while (j < len && pat[j] == c)
                 j++;
-            if (add_letter(p, c, j - i > 20 ? 20 : (int)(j - i), errbuf, errlen) != 0) goto fail;
+            if (add_letter(p, c, j - i > 20 ? 20 : (int)(j - i), era, errbuf, errlen) != 0)
+                goto fail;
             i = j;
-        } else if (strchr("[]{}#", c) && c != '\0') {
+        } else if (c == '[') {
+            if (depth == 32) {
+                kernel_error(errbuf, errlen, "tide nests optional sections 32 deep at most");
+                goto fail;
+            }
+            open[depth++] = p->n;
+            add_op(p, K_OPT_START, 0, 0, 0, S_NONE);
+            i++;
+        } else if (c == ']') {
+            if (depth == 0) {
+                kernel_error(errbuf, errlen, "Pattern invalid as it contains ] without previous [");
+                goto fail;
+            }
+            p->ops[open[--depth]].off = (uint32_t)p->n;
+            add_op(p, K_OPT_END, 0, 0, 0, S_NONE);
+            i++;
+        } else if (strchr("{}#", c) && c != '\0') {
             kernel_error(errbuf, errlen,
-                         "'%c' is not supported in a pattern by tide (optional sections and "
-                         "reserved characters); quote it as '%c' for the character itself",
+                         "'%c' is not supported in a pattern by tide (a reserved character); "
+                         "quote it as '%c' for the character itself",
                          c, c);
             goto fail;
         } else {
@@ -220,11 +286,19 @@ tide_datetime_pattern *tide_datetime_pattern_compile(const char *pat, size_t len
             i++;
         }
     }
+    /* An unclosed '[' ends with the pattern (Java's optionalEnd at toFormatter). */
+    while (depth > 0)
+        p->ops[open[--depth]].off = (uint32_t)p->n;
+    free(open);
     if (p->parsing) reserve_adjacent(p);
     for (int k = 0; k < p->n; k++)
-        p->max_out += p->ops[k].kind == K_LIT ? p->ops[k].len : 24;
+        p->max_out += p->ops[k].kind == K_LIT ? p->ops[k].len
+                      : p->ops[k].kind >= K_ZONE_ID && p->ops[k].kind <= K_LOCAL_OFFSET
+                          ? PATTERN_ZONE_MAX
+                          : 24;
     return p;
 fail:
+    free(open);
     tide_datetime_pattern_free(p);
     return NULL;
 }
@@ -308,11 +382,29 @@ int tide_datetime_format_one(const tide_datetime_pattern *p, int64_t micros, cha
         case K_LIT:
             k += put_str(b, p->text + op->off, op->len);
             break;
-        case K_YEAR:
+        case K_YEAR: {
+            int64_t v = op->letter == 'G' && y <= 0 ? 1 - y : y; /* year of era */
             if (op->count == 2)
-                k += put_int(b, (y < 0 ? -y : y) % 100, 2, 0);
+                k += put_int(b, (v < 0 ? -v : v) % 100, 2, 0);
             else
-                k += put_int(b, y, op->count, op->count >= 4);
+                k += put_int(b, v, op->count, op->count >= 4);
+            break;
+        }
+        case K_ERA:
+            k += op->count == 4
+                     ? put_str(b, y > 0 ? "Anno Domini" : "Before Christ", y > 0 ? 11 : 13)
+                     : put_str(b, y > 0 ? "AD" : "BC", 2);
+            break;
+        case K_ALIGNED_DOW:
+            k += put_int(b, (d - 1) % 7 + 1, 1, 0);
+            break;
+        case K_ZONE_ID:
+        case K_ZONE_NAME:
+        case K_LOCAL_OFFSET:
+            k += pattern_zone_format(b, op, z, offset);
+            break;
+        case K_OPT_START:
+        case K_OPT_END: /* a timestamp has every field: optional sections are written */
             break;
         case K_MONTH:
             k += put_int(b, m, op->count, 0);

@@ -31,6 +31,13 @@ enum kind {
     K_QUARTER,
     K_QUARTER_TEXT,
     K_OFFSET,
+    K_ERA,          /* G: 0 BC, 1 AD */
+    K_ALIGNED_DOW,  /* F: Java's ALIGNED_DAY_OF_WEEK_IN_MONTH, formatting only */
+    K_ZONE_ID,      /* VV */
+    K_ZONE_NAME,    /* z (short), zzzz (long) */
+    K_LOCAL_OFFSET, /* O, OOOO and ZZZZ (count 4) */
+    K_OPT_START,    /* '[': off is the index of its ']' */
+    K_OPT_END,
     K_COUNT
 };
 
@@ -39,7 +46,7 @@ enum sign { S_NONE, S_NORMAL, S_EXCEEDS_PAD };
 typedef struct {
     uint8_t kind, count, min, max, sign;
     uint8_t reserve; /* digits of the fixed-width numbers right after it */
-    char letter;     /* of an offset: X, x or Z */
+    char letter;     /* of an offset: X, x or Z; of a year, G when it is the year of era */
     uint32_t off, len;
 } pat_op;
 
@@ -69,5 +76,15 @@ static inline const char *pattern_no_offset(const pat_op *op)
            : op->letter == 'Z' && op->count < 4 ? "+0000"
                                                 : "Z";
 }
+
+/* The zone letters (eval_datetime_zone_text.c). Formatting writes at most
+   PATTERN_ZONE_MAX bytes of op (VV, z, O) for the session zone z (NULL
+   for UTC) at `offset`. Parsing reads op at s + *pos: a zone into *zone
+   (*fixed, filled in, for an offset) for VV and z, an offset into
+   *offset (and NULL into *zone) for O; 0, or -1 when the text has none. */
+#define PATTERN_ZONE_MAX 64
+size_t pattern_zone_format(char *b, const pat_op *op, const tide_zone *z, int32_t offset);
+int pattern_zone_parse(const pat_op *op, const char *s, size_t n, size_t *pos, tide_zone *fixed,
+                       const tide_zone **zone, int64_t *offset);
 
 #endif

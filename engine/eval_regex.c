@@ -224,9 +224,22 @@ static int parse_replacement(const tide_regex *re, const char *r, size_t len, re
     return 0;
 }
 
+/* The byte offset of s's character `chars` (0-based), len when s has
+   fewer (Java counts UTF-16 units, where a character beyond U+FFFF is two:
+   positions past such a character differ). */
+static size_t char_offset(const unsigned char *s, size_t len, int64_t chars)
+{
+    size_t b = 0;
+    for (int64_t k = 0; k < chars && b < len; k++) {
+        b++;
+        while (b < len && (s[b] & 0xC0) == 0x80) b++;
+    }
+    return b;
+}
+
 int tide_eval_regexp_replace(tide_batch *out, const tide_column *s, const tide_regex *re,
-                             const char *replacement_text, size_t replacement_len, tide_column *dst,
-                             char *errbuf, size_t errlen)
+                             const char *replacement_text, size_t replacement_len, int64_t position,
+                             tide_column *dst, char *errbuf, size_t errlen)
 {
     if (s->type != TIDE_STRING) return kernel_error(errbuf, errlen, "regexp_replace needs a string column");
     replacement rep = {0};
@@ -240,7 +253,15 @@ int tide_eval_regexp_replace(tide_batch *out, const tide_column *s, const tide_r
     int64_t used = 0;
     for (int64_t i = 0; rc == 0 && i < n; i++) {
         if (tide_valid(s, i)) {
-            regex_finder f = {re, md, s->data + off[i], (size_t)(off[i + 1] - off[i]), 0, 0};
+            const unsigned char *row = s->data + off[i];
+            size_t row_len = (size_t)(off[i + 1] - off[i]);
+            /* Java's Matcher.region(position - 1, length): the text before
+               it kept, the region searched as the whole subject (^ and
+               lookbehind see its bounds); past the end nothing is replaced. */
+            size_t skip = position > 1 ? char_offset(row, row_len, position - 1) : 0;
+            int past_end = position > 1 && skip >= row_len;
+            rc = kernel_str_append(out, dst, &used, row, (int64_t)skip, errbuf, errlen);
+            regex_finder f = {re, md, row + skip, row_len - skip, 0, past_end};
             size_t copied = 0, ms = 0, me = 0;
             int found = 0;
             while (rc == 0 && (found = regex_find_next(&f, &ms, &me, errbuf, errlen)) == 1) {

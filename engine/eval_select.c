@@ -213,6 +213,21 @@ int tide_eval_field(tide_batch *out, const tide_column *s, int32_t index, tide_c
     return 0;
 }
 
+int tide_eval_array_field(tide_batch *out, const tide_column *a, int32_t index, tide_column *dst,
+                          char *errbuf, size_t errlen)
+{
+    if (a->type != TIDE_ARRAY || a->num_children != 1 || a->children[0].type != TIDE_STRUCT)
+        return kernel_error(errbuf, errlen, "column %s is no array of structs", a->name);
+    tide_column *element = tide_arena_calloc(out->arena, sizeof *element);
+    if (!element) return kernel_error(errbuf, errlen, "out of memory");
+    if (tide_eval_field(out, &a->children[0], index, element, errbuf, errlen) != 0) return -1;
+    element->name = a->children[0].name;
+    /* The array's offsets and validity, over the field's column. */
+    *dst = *a;
+    dst->children = element;
+    return 0;
+}
+
 int tide_eval_struct(tide_batch *out, const tide_column *const *fields, const char *const *names,
                      int32_t n, int64_t rows, tide_column *dst, char *errbuf, size_t errlen)
 {

@@ -1,19 +1,20 @@
 /*
- * eval_strings.c — lower/upper, length, substring and concat over string
- * columns (contracts in ffi/eval.h; tide_text_lower, ILIKE's pattern, in
- * ffi/text.h). Strings are UTF-8 and counted in
+ * eval_strings.c — lower/upper (Java's case, case_map.c), length,
+ * substring and concat over string columns (contracts in ffi/eval.h;
+ * tide_text_lower, ILIKE's pattern, in ffi/text.h). Strings are UTF-8 and counted in
  * code points, as Spark counts characters; bytes that are not UTF-8 count
  * one each and are copied as they are. Binary columns count bytes.
  */
 #include "kernel.h"
+#include "case_map.h"
 #include "ffi/text.h"
+#include "text_kernel.h"
 #include "utf8.h"
 
 #include <limits.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 /* Decodes one code point at s[0..len); returns its byte length (1 for an
    invalid byte, with *cp = -1). */
@@ -67,13 +68,14 @@ size_t tide_text_lower(const char *s, size_t len, char *out)
     const unsigned char *p = (const unsigned char *)s;
     size_t o = 0;
     for (size_t k = 0; k < len;) {
-        int32_t cp;
+        int32_t cp, l[2];
         int w = p[k] < 0x80 ? (cp = p[k], 1) : utf8_decode(p + k, (int32_t)(len - k), &cp);
         if (cp >= 0 && cp < 0x80) {
             out[o++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
-        } else if (cp >= 0 && loc) {
-            o += (size_t)tide_utf8_encode((int32_t)towlower_l((wint_t)cp, loc),
-                                          (unsigned char *)out + o);
+        } else if (cp >= 0) {
+            int n = case_lower(p, (int32_t)k, (int32_t)k + w, (int32_t)len, cp, loc, l);
+            for (int j = 0; j < n; j++)
+                o += (size_t)tide_utf8_encode(l[j], (unsigned char *)out + o);
         } else {
             memcpy(out + o, p + k, (size_t)w);
             o += (size_t)w;
@@ -81,6 +83,36 @@ size_t tide_text_lower(const char *s, size_t len, char *out)
         k += (size_t)w;
     }
     return o;
+}
+
+/* The case of row p[0..len) as UTF8String.toUpperCase / toLowerCase give
+   it: ASCII letters in place when no byte starts a multi-byte sequence,
+   else Java's String case of the text Java decodes (malformed bytes as
+   U+FFFD). */
+static int change_case_row(tide_batch *out, tide_column *dst, int64_t *used, const unsigned char *p,
+                           int32_t len, int32_t upper, locale_t loc, char *errbuf, size_t errlen)
+{
+    int java = case_needs_java(p, len);
+    int32_t k = 0;
+    while (k < len) {
+        /* Runs of ASCII in one go. */
+        unsigned char tmp[64];
+        int t = 0;
+        while (k < len && (p[k] < 0x80 || !java) && t < (int)sizeof tmp) {
+            unsigned char c = p[k++];
+            if (upper && c >= 'a' && c <= 'z') c = (unsigned char)(c - 32);
+            else if (!upper && c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+            tmp[t++] = c;
+        }
+        if (t == 0) {
+            int32_t at = k, m[3];
+            int32_t cp = text_java_code_point(p, &k, len);
+            int n = upper ? case_upper(cp, loc, m) : case_lower(p, at, k, len, cp, loc, m);
+            for (int j = 0; j < n; j++) t += tide_utf8_encode(m[j], tmp + t);
+        }
+        if (kernel_str_append(out, dst, used, tmp, t, errbuf, errlen) != 0) return -1;
+    }
+    return 0;
 }
 
 int tide_eval_change_case(tide_batch *out, const tide_column *s, int32_t upper, tide_column *dst,
@@ -96,35 +128,10 @@ int tide_eval_change_case(tide_batch *out, const tide_column *s, int32_t upper, 
     locale_t loc = tide_utf8_locale();
     int64_t used = 0;
     for (int64_t i = 0; i < n; i++) {
-        if (tide_valid(s, i)) {
-            const unsigned char *p = s->data + off[i];
-            int32_t len = off[i + 1] - off[i];
-            int32_t k = 0;
-            while (k < len) {
-                /* Runs of ASCII in one go. */
-                unsigned char tmp[64];
-                int t = 0;
-                while (k < len && p[k] < 0x80 && t < (int)sizeof tmp) {
-                    unsigned char c = p[k++];
-                    if (upper && c >= 'a' && c <= 'z') c = (unsigned char)(c - 32);
-                    else if (!upper && c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
-                    tmp[t++] = c;
-                }
-                if (t == 0) {
-                    int32_t cp;
-                    int w = utf8_decode(p + k, len - k, &cp);
-                    if (cp >= 0 && loc) {
-                        cp = upper ? (int32_t)towupper_l((wint_t)cp, loc) : (int32_t)towlower_l((wint_t)cp, loc);
-                        t = tide_utf8_encode(cp, tmp);
-                    } else {
-                        memcpy(tmp, p + k, (size_t)w);
-                        t = w;
-                    }
-                    k += w;
-                }
-                if (kernel_str_append(out, dst, &used, tmp, t, errbuf, errlen) != 0) return -1;
-            }
-        }
+        const unsigned char *p = s->data + off[i];
+        if (tide_valid(s, i) &&
+            change_case_row(out, dst, &used, p, off[i + 1] - off[i], upper, loc, errbuf, errlen) != 0)
+            return -1;
         kernel_str_end(dst, i, used);
     }
     kernel_finish(dst);

@@ -9,12 +9,12 @@
  * replaces them (utf8.h).
  */
 #include "text_kernel.h"
+#include "case_map.h"
 #include "ffi/text.h"
 
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 /* ---- trim ------------------------------------------------------------------------ */
 
@@ -336,52 +336,6 @@ int tide_eval_translate(tide_batch *out, const tide_column *s, const char *match
 
 /* ---- initcap, reverse ----------------------------------------------------------------- */
 
-static int32_t lower_cp(int32_t cp, locale_t loc)
-{
-    if (cp < 0x80) return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
-    return loc ? (int32_t)towlower_l((wint_t)cp, loc) : cp;
-}
-
-/* Java's Character.toTitleCase(char): a char (U+10000 and above are two,
-   which it leaves alone), upper case but for the digraphs' title forms
-   and Georgian letters, which have none. */
-static int32_t title_cp(int32_t cp, locale_t loc)
-{
-    if (cp < 0x80) return cp >= 'a' && cp <= 'z' ? cp - 32 : cp;
-    if (cp > 0xFFFF || (cp >= 0x10D0 && cp <= 0x10FF)) return cp;
-    if (cp >= 0x1C4 && cp <= 0x1CC) return 0x1C5 + 3 * ((cp - 0x1C4) / 3);
-    if (cp >= 0x1F1 && cp <= 0x1F3) return 0x1F2;
-    return loc ? (int32_t)towupper_l((wint_t)cp, loc) : cp;
-}
-
-/* Whether cp has case (Java's isCased, near enough: it has another case). */
-static int is_cased(int32_t cp, locale_t loc)
-{
-    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
-    return loc && (iswlower_l((wint_t)cp, loc) || iswupper_l((wint_t)cp, loc) ||
-                   (int32_t)towlower_l((wint_t)cp, loc) != cp);
-}
-
-/* The lower case of code point cp of p (k: the index after it; prev: the
-   code point before it) as String.toLowerCase gives it, into l: one code
-   point, or two for U+0130. A final sigma (after a cased letter, before
-   none) is U+03C2. */
-static int java_lower(const unsigned char *p, int32_t k, int32_t len, int32_t cp, int32_t prev,
-                      locale_t loc, int32_t *l)
-{
-    if (cp == 0x130) {
-        l[0] = 'i', l[1] = 0x307;
-        return 2;
-    }
-    if (cp == 0x3A3 && is_cased(prev, loc)) {
-        int32_t next = k < len ? text_java_code_point(p, &k, len) : 0;
-        l[0] = is_cased(next, loc) ? 0x3C3 : 0x3C2;
-        return 1;
-    }
-    l[0] = lower_cp(cp, loc);
-    return 1;
-}
-
 /* initcap: InitCap's toLowerCase().toTitleCase(), title case at the start
    and after each space. Text without a byte that starts a sequence
    (C2..F4) stays bytes, as UTF8String's fast paths keep it: only ASCII
@@ -394,20 +348,19 @@ static int initcap_row(tide_batch *out, tide_column *dst, int64_t *used, const u
     int b = 0, after_space = 1, bytes_only = 1;
     for (int32_t k = 0; k < len && bytes_only; k++)
         bytes_only = text_char_bytes(p[k]) == 1;
-    int32_t prev = 0;
     for (int32_t k = 0; k < len;) {
         int32_t l[2], nl = 1;
         if (bytes_only) {
             unsigned char c = p[k++];
             l[0] = c >= 'A' && c <= 'Z' ? c + 32 : c;
         } else {
-            int32_t cp = text_java_code_point(p, &k, len);
-            nl = java_lower(p, k, len, cp, prev, loc, l);
-            prev = cp;
+            int32_t at = k, cp = text_java_code_point(p, &k, len);
+            nl = case_lower(p, at, k, len, cp, loc, l);
         }
         for (int j = 0; j < nl; j++) {
             int32_t cp = l[j];
-            if (after_space && (!bytes_only || (cp >= 'a' && cp <= 'z'))) cp = title_cp(cp, loc);
+            if (after_space && (!bytes_only || (cp >= 'a' && cp <= 'z')))
+                cp = case_title_cp(cp, loc);
             after_space = cp == ' ';
             if (bytes_only)
                 buf[b++] = (unsigned char)cp;

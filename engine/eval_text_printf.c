@@ -107,6 +107,7 @@ static int check_spec(const pf_piece *pc, const char *spec, char *errbuf, size_t
         bad = c == 'd'                             ? f & PF_ALT
               : (c == 'o' || c == 'x' || c == 'e') ? f & PF_GROUP
               : c == 'g'                           ? f & PF_ALT
+              : c == 'a'                           ? ((f & PF_PAREN) ? PF_PAREN : f & PF_GROUP)
                                                    : 0;
     }
     if (bad) {
@@ -129,7 +130,8 @@ static int check_argument(const pf_piece *pc, int32_t kind, int32_t arg, char *e
     if (c == 'd' || c == 'o' || c == 'x')
         ok = ok || kind == TIDE_INT32 || kind == TIDE_DATE || kind == TIDE_INT64 ||
              kind == TIDE_TIMESTAMP;
-    if (c == 'e' || c == 'f' || c == 'g') ok = ok || kind == TIDE_FLOAT32 || kind == TIDE_FLOAT64;
+    if (c == 'e' || c == 'f' || c == 'g' || c == 'a')
+        ok = ok || kind == TIDE_FLOAT32 || kind == TIDE_FLOAT64;
     char conv = pc->flags & PF_UPPER ? c - 32 : c;
     if (!ok)
         return kernel_error(errbuf, errlen,
@@ -226,11 +228,11 @@ static int parse(const char *fmt, int32_t len, int32_t nargs, const int32_t *kin
         pc.to = (int32_t)(q - fmt);
         char spec[64];
         snprintf(spec, sizeof spec, "%.*s", (int)(q - pct), pct);
-        if (strchr("hHaAtT", c))
+        if (strchr("hHtT", c))
             return free(pcs), kernel_error(errbuf, errlen,
                                            "tide does not support the conversion '%s' (it has "
                                            "%%s %%S %%b %%B %%c %%C %%d %%o %%x %%X %%e %%E %%f "
-                                           "%%g %%G %%%% %%n)",
+                                           "%%g %%G %%a %%A %%%% %%n)",
                                            spec);
         if (c >= 'A' && c <= 'Z') pc.flags |= PF_UPPER, c = (char)(c + 32);
         pc.conv = c;

@@ -12,6 +12,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <wctype.h>
 
 static int put_str(pf_buf *b, const char *s)
@@ -222,6 +223,84 @@ static void decimal_text(i128 v, int32_t scale, char *out)
     out[o] = '\0';
 }
 
+/* Java's Double.toHexString of x >= 0, finite, without its "0x". */
+static void hex_text(double x, char *out)
+{
+    if (x == 0) {
+        strcpy(out, "0.0p0");
+        return;
+    }
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int subnormal = x < 2.2250738585072014e-308;
+    char digits[16];
+    snprintf(digits, sizeof digits, "%013llx", (unsigned long long)(bits & 0xFFFFFFFFFFFFFULL));
+    int n = 13;
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    sprintf(out, "%s.%.*sp%d", subnormal ? "0" : "1", n, digits,
+            subnormal ? -1022 : (int)((bits >> 52) & 0x7FF) - 1023);
+}
+
+/* Formatter.hexDouble: x >= 0 finite rounded to prec hex digits (1..12,
+   half even), a subnormal normalized; 0 or 13+: Double.toHexString's. */
+static void hex_double(double x, int32_t prec, char *out)
+{
+    if (x == 0 || prec == 0 || prec >= 13) {
+        hex_text(x, out);
+        return;
+    }
+    int subnormal = x < 2.2250738585072014e-308;
+    if (subnormal) x = ldexp(x, 54);
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int shift = 53 - (1 + prec * 4);
+    uint64_t kept = bits >> shift, dropped = bits & ~(~0ULL << shift);
+    int least_zero = (kept & 1) == 0, round = (dropped >> (shift - 1)) & 1;
+    int sticky = shift > 1 && (dropped & ~(1ULL << (shift - 1))) != 0;
+    if ((least_zero && round && sticky) || (!least_zero && round)) kept++;
+    bits = kept << shift;
+    double r;
+    memcpy(&r, &bits, sizeof r);
+    if (isinf(r)) {
+        strcpy(out, "1.0p1024");
+        return;
+    }
+    hex_text(r, out);
+    if (subnormal) {
+        char *p = strchr(out, 'p');
+        sprintf(p + 1, "%d", atoi(p + 1) - 54);
+    }
+}
+
+/* Formatter's %a of x >= 0 (finite) after its sign: 0x, zeros for '0',
+   the digits (at least the precision of them), p and the exponent. */
+static int print_hex(pf_buf *sb, const pf_piece *pc, double x, int negative)
+{
+    int32_t prec = pc->precision < 0 ? 0 : pc->precision == 0 ? 1 : pc->precision;
+    char s[64];
+    hex_double(x, prec, s);
+    int upper = (pc->flags & PF_UPPER) != 0;
+    if (put_str(sb, upper ? "0X" : "0x")) return -1;
+    if (pc->flags & PF_ZERO) {
+        int lead = (pc->flags & (PF_SPACE | PF_PLUS)) || negative ? 3 : 2;
+        for (int64_t z = (int64_t)pc->width - (int64_t)strlen(s) - lead; z > 0; z--)
+            if (pf_put(sb, "0", 1)) return -1;
+    }
+    char *p = strchr(s, 'p');
+    *p = '\0';
+    for (char *q = s; upper && *q; q++)
+        if (*q >= 'a' && *q <= 'f') *q = (char)(*q - 32);
+    if (put_str(sb, s)) return -1;
+    /* Formatter.addZeros: the precision's digits after the point */
+    const char *dot = strchr(s, '.');
+    int64_t have = dot ? (int64_t)strlen(dot + 1) : 0;
+    if (prec != 0 && !dot && pf_put(sb, ".", 1)) return -1;
+    for (int64_t z = prec != 0 ? prec - have : 0; z > 0; z--)
+        if (pf_put(sb, "0", 1)) return -1;
+    return put_str(sb, upper ? "P" : "p") || put_str(sb, p + 1);
+}
+
 int pf_render(pf_buf *b, pf_buf scratch[2], const pf_piece *pc, const tide_column *c, int32_t kind,
               int64_t i, char *errbuf, size_t errlen)
 {
@@ -306,6 +385,8 @@ int pf_render(pf_buf *b, pf_buf scratch[2], const pf_piece *pc, const tide_colum
                 rc = leading_sign(sb, pc->flags, negative);
                 if (rc == 0 && isinf(x))
                     rc = put_str(sb, upper ? "INFINITY" : "Infinity");
+                else if (rc == 0 && conv == 'a')
+                    rc = print_hex(sb, pc, fabs(x), negative);
                 else if (rc == 0)
                     rc = print_double(sb, sb->n, pc, fabs(x), negative, &scratch[1]);
                 if (rc == 0 && negative && (pc->flags & PF_PAREN)) rc = put_str(sb, ")");

@@ -37,6 +37,13 @@ int tide_eval_cast(tide_batch *out, const tide_column *src, int32_t type, int32_
 int tide_eval_try_cast(tide_batch *out, const tide_column *src, int32_t type, int32_t precision,
                        int32_t scale, tide_column *dst, char *errbuf, size_t errlen);
 
+/* src (an int column) as Spark's tinyint (bits 8) or smallint (bits 16),
+   still held as ints: each value wrapped to its low bits as Java's (byte)
+   and (short) casts do, or, when strict, NULL where it is out of the
+   range (a string's cast, UTF8String.toByte; TRY_CAST). */
+int tide_eval_narrow(tide_batch *out, const tide_column *src, int32_t bits, int32_t strict,
+                     tide_column *dst, char *errbuf, size_t errlen);
+
 /* ---- selection: literals, CASE, coalesce, nanvl, structs (eval_select.c) - */
 
 /* n copies of row 0 of value (a column of at least one row). */
@@ -69,6 +76,11 @@ int tide_eval_nanvl(tide_batch *out, const tide_column *a, const tide_column *b,
    when the struct row is null too. */
 int tide_eval_field(tide_batch *out, const tide_column *s, int32_t index, tide_column *dst,
                     char *errbuf, size_t errlen);
+/* Field `index` of an array of structs' elements (Spark's
+   GetArrayStructFields): an array column sharing a's offsets and validity
+   whose elements are the field's values, null where the struct is. */
+int tide_eval_array_field(tide_batch *out, const tide_column *a, int32_t index, tide_column *dst,
+                          char *errbuf, size_t errlen);
 /* A struct column of `rows` rows whose fields are the given columns
    (shared, not copied) renamed to names. */
 int tide_eval_struct(tide_batch *out, const tide_column *const *fields,
@@ -182,11 +194,13 @@ void tide_regex_free(tide_regex *re);
 /* The capturing groups of re. */
 int32_t tide_regex_groups(const tide_regex *re);
 
-/* regexp_replace(s, re, replacement): every match replaced; the
-   replacement uses Java's syntax ($1, ${name}, \$ for a dollar). */
+/* regexp_replace(s, re, replacement, position): every match from the
+   position-th character (1-based) on replaced, the text before it kept (a
+   position past the end: s unchanged); the replacement uses Java's syntax
+   ($1, ${name}, \$ for a dollar). */
 int tide_eval_regexp_replace(tide_batch *out, const tide_column *s, const tide_regex *re,
-                             const char *replacement, size_t replacement_len, tide_column *dst,
-                             char *errbuf, size_t errlen);
+                             const char *replacement, size_t replacement_len, int64_t position,
+                             tide_column *dst, char *errbuf, size_t errlen);
 /* split(s, re, limit)[index]: the index-th (0-based) piece of Spark's
    split, NULL when there are fewer pieces. limit > 0 caps the pieces (the
    last holds the rest); limit <= 0 splits at every match. */

@@ -108,21 +108,37 @@ local function unpivot(df, ids, values, variable, value)
     fail("[UNPIVOT_REQUIRES_VALUE_COLUMNS] At least one value column needs to be specified for UNPIVOT, all columns"
       .. " specified as ids.")
   end
-  local vals, common = {}, nil
+  local vals = {}
   for i, node in ipairs(list) do
     local e = compiled(column.wrap(node))
-    vals[i] = { node = node, name = e.name, type = e.type }
-    if i == 1 then
-      common = e.type
-    elseif common then
-      common = wider(common, e.type)
-    end
+    -- (a column of untyped NULLs, array() or map() is of Spark's void type)
+    local inner = node
+    while inner.k == "alias" do inner = inner.expr end
+    local field = e.field or inner.k == "col" and schema.fields[schema:resolveField(inner.name) or 0]
+    vals[i] = { node = node, name = e.name, type = e.type, void = field and field.voidType }
   end
+  -- the least common type, a void column taking the others' (as Spark's
+  -- NullType); with voids only, their stored types'
+  local function common_of(with_void)
+    local common
+    for i, v in ipairs(vals) do
+      local t = with_void and v.void or v.type
+      if i == 1 then common = t elseif common then common = wider(common, t) end
+    end
+    return common
+  end
+  local common = common_of(true)
+  local voided = common ~= nil and not common:simpleString():find("void", 1, true)
+  if not voided then common = common_of(false) end
   if not common then mismatch(vals) end
   local structs = {}
   for i, v in ipairs(vals) do
     local expr = v.node
-    if v.type ~= common then expr = { k = "cast", expr = expr, to = common } end
+    if voided and v.void then
+      expr = coerce.castNode(expr, v.void, common)
+    elseif v.type ~= common then
+      expr = { k = "cast", expr = expr, to = common }
+    end
     structs[i] = { k = "call", fn = "struct", args = {
       { k = "alias", expr = { k = "lit", value = v.name }, name = variable },
       { k = "alias", expr = expr, name = value } } }

@@ -128,10 +128,6 @@ local function null_of(t, name)
            run = broadcast(nil, coerce.materialized(t), "NULL") }
 end
 
-local function same_type(a, b)
-  return a == b
-end
-
 -- An empty array or map of type t in every row: array() and map(), whose
 -- void elements take the type of what they meet (coalesce(tags, array())).
 local EMPTY_ARRAY, EMPTY_MAP = { n = 0 }, {}
@@ -141,97 +137,7 @@ local function empty_of(t, name)
 end
 M.emptyOf = empty_of
 
-local cast_struct
-
--- c converted to type t: c itself when it has that type, a NULL of t when
--- c is an untyped NULL, else a cast kernel over c's result (TRY_CAST's
--- when try is set).
-local cast_to
-function cast_to(c, t, try)
-  if same_type(c.type, t) then return c end
-  if not coerce.isVoid(c.type) and coerce.materialized(c.type) == t then
-    -- voids inside a collection (array(NULL), map_entries(map())), kept as
-    -- strings where they were made: the values are already t's
-    local copy = {}
-    for k, v in pairs(c) do copy[k] = v end
-    copy.type = t
-    return copy
-  end
-  if coerce.isVoid(c.type) then
-    local null = null_of(t, c.name)
-    if not c.mustRun then return null end
-    -- raise_error: a NULL of any type that must still run.
-    local run_null = null.run
-    null.literal, null.run = nil, function(input, out, ctx)
-      c.run(input, out, ctx)
-      return run_null(input, out, ctx)
-    end
-    return null
-  end
-  if c.empty and (t.id == ID.array or t.id == ID.map) then return empty_of(t, c.name) end
-  if c.type.id == ID.struct and t.id == ID.struct then return cast_struct(c, t, try) end
-  if c.type.id == ID.array and t.id == ID.array then
-    -- each element cast, the rows keeping their elements (tide.eval_lambda)
-    return require("tide.eval_lambda").castElements(c, t, M)
-  end
-  local child_run, name = c.run, c.name
-  local id, p, s = t.id, t.precision or 0, t.scale or 0
-  local kernel = try and C.tide_eval_try_cast or C.tide_eval_cast
-  if c.constant then
-    -- a literal's cast made once (d > 0.5 compares with the double 0.5),
-    -- unless it fails: then where it runs, as any cast
-    local out = batchlib.wrap(C.tide_batch_derive(c.constant.holder, 0))
-    local dst = new_column(out)
-    if kernel(out, c.constant.col, id, p, s, dst, errbuf, ERRLEN) == 0 then
-      return { type = t, name = name, outputName = c.outputName, constant = { holder = out, col = dst },
-               run = broadcast_column(out, dst, "CAST(" .. name .. ")") }
-    end
-  end
-  return {
-    type = t, name = name, outputName = c.outputName,
-    run = function(input, out, ctx)
-      local col = child_run(input, out, ctx)
-      local dst = new_column(out)
-      check(kernel(out, col, id, p, s, dst, errbuf, ERRLEN), "CAST(" .. name .. ")")
-      return dst
-    end,
-  }
-end
-M.castTo = cast_to
-
--- CAST of a struct to another struct type of as many fields: each field
--- cast to the target's type (cast_to over the struct's child column), the
--- struct made again with the target's names, null where the struct is.
-function cast_struct(c, t, try)
-  local n = #t.fields
-  local casts, slots, names = {}, {}, {}
-  for i, f in ipairs(t.fields) do
-    local slot, from = {}, c.type.fields[i]
-    slots[i] = slot
-    casts[i] = cast_to({ type = from.dataType, name = c.name .. "." .. from.name,
-      run = function() return slot.col end }, f.dataType, try)
-    names[i] = f.name
-  end
-  local cnames = ffi.new("const char*[?]", math.max(n, 1), names)
-  local name = "CAST(" .. c.name .. ")"
-  return {
-    type = t, name = c.name, outputName = c.outputName,
-    run = function(input, out, ctx)
-      local col = c.run(input, out, ctx)
-      local cols = {}
-      for i = 1, n do
-        slots[i].col = col.children + (i - 1)
-        cols[i] = casts[i].run(input, out, ctx)
-      end
-      local dst = new_column(out)
-      check(C.tide_eval_struct(out, ffi.new("const tide_column*[?]", math.max(n, 1), cols), cnames, n, col.length,
-        dst, errbuf, ERRLEN), name)
-      dst.validity, dst.null_count = col.validity, col.null_count
-      local _ = names -- (the strings cnames points at)
-      return dst
-    end,
-  }
-end
+local cast_to = require("tide.eval_casts").install(M, broadcast_column, null_of, empty_of)
 
 -- An array of the given columns, for kernels taking `const tide_column *const *`.
 local function column_array(cols)
@@ -318,6 +224,9 @@ end
 function compilers.field(node, scope)
   local child = compile_node(node.expr, scope)
   local t = child.type
+  -- a field of an array of structs is the array of its values (Spark's GetArrayStructFields)
+  local array = t.id == ID.array and t.elementType.id == ID.struct and t or nil
+  if array then t = array.elementType end
   if t.id ~= ID.struct then
     type_error(node, ("%s is %s, not a struct"):format(child.name, simple(t)))
   end
@@ -328,12 +237,15 @@ function compilers.field(node, scope)
   local index, name = i - 1, sql_name(node)
   -- (a dotted name is named by its field, an extraction by its SQL: tide.sql_names)
   local output = require("tide.sql_names").isNestedAttribute(node) and t.fields[i].name or nil
+  local f = t.fields[i]
+  local kernel = array and C.tide_eval_array_field or C.tide_eval_field
   return {
-    type = t.fields[i].dataType, name = name, outputName = output, ml = t.fields[i].ml,
+    type = array and T.array(f.dataType, array.containsNull or f.nullable ~= false) or f.dataType,
+    name = name, outputName = output, ml = not array and f.ml or nil,
     run = function(input, out, ctx)
       local s = child.run(input, out, ctx)
       local dst = new_column(out)
-      check(C.tide_eval_field(out, s, index, dst, errbuf, ERRLEN), name)
+      check(kernel(out, s, index, dst, errbuf, ERRLEN), name)
       return dst
     end,
   }

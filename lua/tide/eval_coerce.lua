@@ -82,6 +82,19 @@ local NUMERIC = { [ID.int] = 1, [ID.long] = 2, [ID.float] = 3, [ID.double] = 4 }
 function M.isNumeric(t) return NUMERIC[t.id] ~= nil or t.id == ID.decimal end
 function M.isIntegral(t) return INTEGRAL[t.id] == true end
 
+-- A number type's place in Spark's numericPrecedence (tinyint, smallint,
+-- int, bigint, float, double): tinyint and smallint are ints of 8 and 16
+-- bits (tide.types), below int.
+local function rank(t)
+  local r = NUMERIC[t.id]
+  if t.bits then return r - (t.bits == 8 and 0.5 or 0.25) end
+  return r
+end
+
+-- Spark's tinyint or smallint (ByteType, ShortType): the bits its values
+-- wrap to (8 or 16), nil for other types.
+function M.narrowBits(t) return t.bits end
+
 -- The digits of an integer literal, for Spark's DecimalType.fromLiteral.
 local function literal_digits(v)
   local s = tostring(v):gsub("^-", ""):gsub("U?LL$", "")
@@ -92,9 +105,11 @@ end
 -- decimal(20,0), unless it is a literal, which needs only its digits.
 function M.decimalOf(t, literal)
   if t.id == ID.decimal then return t end
-  if literal ~= nil and type(literal) ~= "boolean" then
+  -- (a tinyint or smallint literal is its type's decimal, as Spark's: 1Y + 1.5 is decimal(5,1))
+  if literal ~= nil and type(literal) ~= "boolean" and not t.bits then
     return T.decimal(math.min(literal_digits(literal), 38), 0)
   end
+  if t.bits then return T.decimal(t.bits == 8 and 3 or 5, 0) end
   if t.id == ID.int then return T.decimal(10, 0) end
   if t.id == ID.long then return T.decimal(20, 0) end
 end
@@ -145,7 +160,7 @@ function M.widerNumeric(a, b, a_lit, b_lit)
     end
     return wider_decimal(M.decimalOf(a, a_lit), M.decimalOf(b, b_lit))
   end
-  return NUMERIC[a.id] >= NUMERIC[b.id] and a or b
+  return rank(a) >= rank(b) and a or b
 end
 
 -- Spark's findTightestCommonType: the type a and b both fit in without
@@ -157,7 +172,7 @@ function M.tightest(a, b)
   local function holds(d, i) return d.precision - d.scale >= M.decimalOf(i).precision end
   if INTEGRAL[a.id] and b.id == ID.decimal then return holds(b, a) and b or nil end
   if a.id == ID.decimal and INTEGRAL[b.id] then return holds(a, b) and a or nil end
-  if NUMERIC[a.id] and NUMERIC[b.id] then return NUMERIC[a.id] >= NUMERIC[b.id] and a or b end
+  if NUMERIC[a.id] and NUMERIC[b.id] then return rank(a) >= rank(b) and a or b end
   if a.id == ID.array and b.id == ID.array then
     local e = M.tightest(a.elementType, b.elementType)
     return e and T.array(e, a.containsNull or b.containsNull)

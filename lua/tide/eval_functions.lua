@@ -208,13 +208,16 @@ local function regexp_replace(node, _, compileChild, ev)
   local s = as_string(node, args[1], ev)
   local pattern = literal_string(node, args[2], ev, "pattern")
   local replacement = literal_string(node, args[3], ev, "replacement")
-  if args[4] and literal_int(node, args[4], ev, "position") ~= 1 then
-    ev.typeError(node, "regexp_replace supports position 1 only")
+  -- the 1-based character where matching starts (Spark: positive)
+  local position = args[4] and literal_int(node, args[4], ev, "position") or 1
+  if position <= 0 then
+    ev.typeError(node, ("The position must be between (0, 2147483647] (current value = %d)"):format(position))
   end
   if pattern == nil or replacement == nil then return all_null(ev, node, T.string) end
   local re = regex(node, pattern, ev)
   return over_args(ev, node, T.string, { s }, function(out, cols, dst)
-    return C.tide_eval_regexp_replace(out, cols[1], re, replacement, #replacement, dst, ev.errbuf, ev.errlen)
+    return C.tide_eval_regexp_replace(out, cols[1], re, replacement, #replacement, position, dst,
+      ev.errbuf, ev.errlen)
   end)
 end
 
@@ -585,7 +588,7 @@ local function raise_error(node, _, compileChild, ev)
 end
 
 -- int(x), string(x), ...: Spark's cast aliases, a CAST named as one.
-local CAST_ALIASES = { boolean = T.boolean, tinyint = T.int, smallint = T.int, int = T.int, bigint = T.long,
+local CAST_ALIASES = { boolean = T.boolean, tinyint = T.byte, smallint = T.short, int = T.int, bigint = T.long,
                        float = T.float, double = T.double, decimal = T.decimal(10, 0), date = T.date,
                        timestamp = T.timestamp, binary = T.binary, string = T.string }
 local function cast_alias(name, t)

@@ -40,6 +40,14 @@ end
 
 local all_null = shared.allNull -- (a NULL scale)
 
+-- c, computed over ints, as its tinyint or smallint type: wrapped to its
+-- bits as Java's byte and short arithmetic (abs(-128Y) is -128), or NULL
+-- where it does not fit when strict (try_add); c for other types.
+local function wrapped(ev, c, strict)
+  if not c.type.bits then return c end
+  return ev.narrowed(c, c.type, strict)
+end
+
 -- Where Spark wants a number and takes any (NumericType): numbers stay,
 -- strings and NULL become doubles.
 local function as_number(node, c, ev)
@@ -100,7 +108,7 @@ local function round(mode)
     local t = x.type.id == ID.decimal and rounded_decimal(x.type, d or 0) or x.type
     if d == nil then return all_null(ev, node, t) end
     if coerce.isIntegral(t) and d >= 0 then return same_values(ev, node, x) end
-    return round_call(ev, node, x, d, mode, t)
+    return wrapped(ev, round_call(ev, node, x, d, mode, t))
   end
 end
 
@@ -134,9 +142,9 @@ end
 
 local function abs(node, _, compileChild, ev)
   local x = as_number(node, args_of(node, compileChild, 1, 1, ev)[1], ev)
-  return over_args(ev, node, x.type, { x }, function(out, cols, dst)
+  return wrapped(ev, over_args(ev, node, x.type, { x }, function(out, cols, dst)
     return C.tide_eval_abs(out, cols[1], dst, ev.errbuf, ev.errlen)
-  end)
+  end))
 end
 
 -- A function of one double giving a double.
@@ -357,10 +365,10 @@ local function try_arith(node, _, compileChild, ev)
   if not l then return as_operator() end
   local code, p, s = ARITH_CODE[op], t.precision or 0, t.scale or 0
   local checked = coerce.isIntegral(t) and op ~= "/"
-  return over_args(ev, node, t, { l, r }, function(out, cols, dst)
+  return wrapped(ev, over_args(ev, node, t, { l, r }, function(out, cols, dst)
     if checked then return C.tide_eval_try_arith(out, code, cols[1], cols[2], dst, ev.errbuf, ev.errlen) end
     return C.tide_eval_arith(out, code, cols[1], cols[2], p, s, dst, ev.errbuf, ev.errlen)
-  end)
+  end), true)
 end
 
 -- ---- integers and bits ------------------------------------------------------------------
@@ -373,9 +381,9 @@ end
 
 -- The value shifted: int and bigint stay, NULL and other numbers or
 -- strings become ints (the first type of Spark's TypeCollection(IntegerType,
--- LongType) they cast to).
+-- LongType) they cast to), tinyint and smallint too.
 local function shifted(node, c, ev)
-  if c.type.id == ID.int or c.type.id == ID.long then return c end
+  if (c.type.id == ID.int and not c.type.bits) or c.type.id == ID.long then return c end
   return as_int(node, c, ev)
 end
 

@@ -20,10 +20,19 @@ local operators = {} -- compilers by node kind
 
 -- tide.eval's, set by install (tide.eval loads this module while it loads).
 local compile_node, integral_literal, cast_to, type_error, sql_name
-local new_column, check, column_array, run_all, common_type
+local new_column, check, column_array, run_all, common_type, narrowed
 local errbuf, ERRLEN
 
 local function simple(t) return t:simpleString() end
+
+-- c, computed over ints, as its type: a tinyint's or smallint's result
+-- wrapped to its bits, as Java's byte and short arithmetic overflows
+-- (127Y + 1Y is -128); c itself for other types.
+local function wrapped(c)
+  if not c.type.bits then return c end
+  return narrowed(c, c.type)
+end
+M.wrapped = wrapped
 
 -- tide compares and hashes atomic values only; a vector operand is a type
 -- error naming it (arithmetic on vectors is one already: not a number).
@@ -204,7 +213,7 @@ local function bitwise_type(node, list)
         for i, x in ipairs(list) do names[i] = simple(x.type) end
         type_error(node, ("%s needs integers, not %s"):format(node.op or "~", table.concat(names, " and ")))
       end
-      t = (t == nil or ty.id == ID.long) and ty or t
+      t = t == nil and ty or coerce.widerNumeric(t, ty)
     end
   end
   return t or T.int
@@ -291,9 +300,9 @@ function operators.op(node, scope)
     end
     l, r = cast_to(l, lt), cast_to(r, rt)
     local p, s = result.precision or 0, result.scale or 0
-    return binary(name, result, l, r, function(out, a, b, dst)
+    return wrapped(binary(name, result, l, r, function(out, a, b, dst)
       return C.tide_eval_arith(out, code, a, b, p, s, dst, errbuf, ERRLEN)
-    end)
+    end))
   elseif op == "div" then
     -- Spark's integral division: bigint operands, a bigint result; or
     -- decimals (integers and decimals), whose quotient is truncated.
@@ -366,9 +375,9 @@ function operators.neg(node, scope)
   if not coerce.isNumeric(child.type) then
     type_error(node, ("unary minus needs a number, not %s"):format(simple(child.type)))
   end
-  return unary(sql_name(node), child.type, child, function(out, a, dst)
+  return wrapped(unary(sql_name(node), child.type, child, function(out, a, dst)
     return C.tide_eval_negate(out, a, dst, errbuf, ERRLEN)
-  end)
+  end))
 end
 
 -- ~x (Spark's BitwiseNot), named ~x.
@@ -533,7 +542,7 @@ function M.install(ev, compilers, compileNode, integralLiteral)
   cast_to, type_error, sql_name = ev.castTo, ev.typeError, ev.sqlName
   new_column, check, column_array, run_all, common_type = ev.newColumn, ev.check, ev.columnArray, ev.runAll,
     ev.commonType
-  errbuf, ERRLEN = ev.errbuf, ev.errlen
+  errbuf, ERRLEN, narrowed = ev.errbuf, ev.errlen, ev.narrowed
   for kind, compiler in pairs(operators) do compilers[kind] = compiler end
 end
 

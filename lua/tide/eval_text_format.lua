@@ -81,7 +81,12 @@ local function format_string(node, _, compileChild, ev)
     elseif FORMATTABLE[a.type.id] then
       values[i - 1], kinds[i - 2] = a, a.type.id
     else
-      ev.typeError(node, ("%s cannot format %s (%s)"):format(node.fn, simple(a.type), a.name))
+      -- Spark hands Java its internal object, whose text depends on how the
+      -- value was made ([1,2] for a folded array(1, 2), UnsafeArrayData@3cc0915e
+      -- for a computed one, [B@600a5ba8 for binary): none is reproducible
+      ev.typeError(node, ("%s cannot format %s (%s): Spark prints the Java object text of its internal value,"
+        .. " which depends on how it was computed; format to_json(...), hex(...) or CAST(... AS STRING)"
+        .. " instead"):format(node.fn, simple(a.type), a.name))
     end
   end
   local is_lit, f = ev.literalOf(fmt)

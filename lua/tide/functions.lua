@@ -332,13 +332,17 @@ function F.mode(c, deterministic)
   return call("mode", { colNode(c), deterministic ~= nil and { k = "lit", value = deterministic } or nil })
 end
 
--- grouping(col), grouping_id(): which keys a rollup's or cube's group
--- leaves out (tide.grouping_sets).
+-- grouping(col), grouping_id([cols...]): which keys a rollup's or cube's
+-- group leaves out (tide.grouping_sets).
 function F.grouping(c)
   if c == nil then error("grouping() needs a column", 2) end
   return column.wrap({ k = "call", fn = "grouping", args = { colNode(c) } })
 end
-function F.grouping_id() return column.wrap({ k = "call", fn = "grouping_id", args = {} }) end
+function F.grouping_id(...)
+  local args = {}
+  for i = 1, select("#", ...) do args[i] = colNode((select(i, ...))) end
+  return column.wrap({ k = "call", fn = "grouping_id", args = args })
+end
 
 -- window(timeColumn, windowDuration, slideDuration, startTime): an
 -- event-time window, for groupBy (tide.time_window).

@@ -29,22 +29,31 @@ function M.groupingNode(node, keys)
     checks.failAtUser(("%s() can only be used with GroupingSets/Cube/Rollup"):format(node.fn))
   end
   local n = #keys.grouping
+  -- the bit of key `arg` in the id: (id div 2^(n - position)) % 2
+  local function bit(arg)
+    local position = arg and arg.k == "col" and keys.positions[tostring(arg.name):lower()]
+    if not position then
+      checks.failAtUser(("%s(%s): the column must be one of the keys (%s)"):format(node.fn,
+        arg and require("tide.sql_names").toString(arg) or "", table.concat(keys.grouping, ", ")))
+    end
+    local shifted = { k = "op", op = "div", left = col(ID_NAME), right = { k = "lit", value = 2 ^ (n - position) } }
+    return { k = "op", op = "%", left = shifted, right = { k = "lit", value = 2 } }
+  end
   if node.fn == "grouping_id" then
-    if #node.args > 0 then
-      checks.failAtUser("grouping_id() takes no columns in tide (all the keys, as Spark's default)")
+    -- grouping_id(c1, ..., cn): Spark takes the keys themselves, in order
+    local same = #node.args == 0 or #node.args == n
+    for i, arg in ipairs(node.args) do
+      same = same and arg.k == "col" and keys.positions[tostring(arg.name):lower()] == i
+    end
+    if not same then
+      local shown = {}
+      for i, arg in ipairs(node.args) do shown[i] = require("tide.sql_names").toString(arg) end
+      checks.failAtUser(("[GROUPING_ID_COLUMN_MISMATCH] Columns of grouping_id (%s) does not match grouping columns"
+        .. " (%s)."):format(table.concat(shown, ","), table.concat(keys.grouping, ",")))
     end
     return col(ID_NAME)
   end
-  local arg = node.args[1]
-  local position = arg and arg.k == "col" and keys.positions[tostring(arg.name):lower()]
-  if not position then
-    checks.failAtUser(("grouping(%s): the column must be one of the keys (%s)"):format(
-      arg and require("tide.sql_names").toString(arg) or "", table.concat(keys.grouping, ", ")))
-  end
-  -- (id div 2^(n - position)) % 2, an int
-  local shifted = { k = "op", op = "div", left = col(ID_NAME), right = { k = "lit", value = 2 ^ (n - position) } }
-  return { k = "cast", to = require("tide.types").int,
-    expr = { k = "op", op = "%", left = shifted, right = { k = "lit", value = 2 } } }
+  return { k = "cast", to = require("tide.types").byte, expr = bit(node.args[1]) }
 end
 
 local grouping_sets -- set by install

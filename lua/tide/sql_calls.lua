@@ -99,16 +99,21 @@ function Parser:call(fn)
   -- (tide.aggregate_functions)
   if distinct then node = require("tide.aggregate_functions").distinctCall(fn, args) end
   if cond then node = require("tide.aggregate_functions").filtered(node, cond) end
-  if as_double then node = { k = "cast", to = T.double, expr = node, sqlText = within } end
+  if as_double == "negate" then
+    node = { k = "neg", expr = node, sqlText = within }
+  elseif as_double then
+    node = { k = "cast", to = T.double, expr = node, sqlText = within }
+  end
   if is_kw(self:peek(), "OVER") and is_op(self:peek(1), "(") then return self:over(node) end
   return node
 end
 
 -- f(p) WITHIN GROUP (ORDER BY x [ASC|DESC]), after f's arguments: Spark's
 -- ordered-set aggregates, percentile_cont(p) (percentile(x, p); p from
--- the other end descending) and mode() (mode(x), ascending only in tide).
+-- the other end descending), percentile_disc(p) and mode() (mode(x),
+-- ascending only in tide).
 -- Returns the call's name, arguments and Spark's name for it, and whether
--- its value is then cast to a double (percentile_disc's).
+-- its value is then cast to a double (percentile_disc's), or "negate".
 function Parser:within_group(fn, args)
   local at = self:peek()
   self:advance()
@@ -131,14 +136,19 @@ function Parser:within_group(fn, args)
       p = { k = "lit", value = 1 - v, type = T.double }
     end
     return "percentile", { x, p }, text
-  elseif fn == "percentile_disc" and #args == 1 and not desc then
+  elseif fn == "percentile_disc" and #args == 1 then
     -- the first value whose rank reaches ceil(p * n): tide's exact
-    -- percentile_approx, a double as Spark's PercentileDisc gives it
+    -- percentile_approx, a double as Spark's PercentileDisc gives it;
+    -- descending, the same of -x, negated back (a number: Spark's is)
+    if desc then
+      local negated = { k = "neg", expr = { k = "cast", to = T.double, expr = x } }
+      return "percentile_approx", { negated, args[1] }, text, "negate"
+    end
     return "percentile_approx", { x, args[1] }, text, true
   elseif fn == "mode" and #args == 0 and not desc then
     return "mode", { x }, text
   end
-  fail(self.text, at.pos, ("%s WITHIN GROUP is not supported in tide (percentile_cont(p), and percentile_disc(p) and"
+  fail(self.text, at.pos, ("%s WITHIN GROUP is not supported in tide (percentile_cont(p), percentile_disc(p), and"
     .. " mode() ascending, are)"):format(fn))
 end
 

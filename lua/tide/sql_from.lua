@@ -327,7 +327,7 @@ local function inline_table(session, rows, names)
   local one = session:range(1):select(cells)
   local fields = one._plan.schema.fields
   local function field(i, j) return fields[(i - 1) * width + j] end
-  local types = {}
+  local types, voids = {}, {}
   for j = 1, width do
     for i = 1, #rows do
       local f = field(i, j)
@@ -338,7 +338,9 @@ local function inline_table(session, rows, names)
       raise(("[INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE] Invalid inline table. Found incompatible"
         .. " types in the column `%s` for inline table."):format(names[j]))
     end
-    types[j] = coerce.materialized(types[j])
+    local kept = coerce.materialized(types[j])
+    if kept ~= types[j] then voids[j] = types[j] end
+    types[j] = kept
   end
   local structs = {}
   for i = 1, #rows do
@@ -352,7 +354,10 @@ local function inline_table(session, rows, names)
     end
     structs[i] = { k = "call", fn = "struct", args = args }
   end
-  return one:select(wrap({ k = "call", fn = "inline", args = { { k = "call", fn = "array", args = structs } } }))
+  local out = one:select(wrap({ k = "call", fn = "inline", args = { { k = "call", fn = "array", args = structs } } }))
+  -- (a column of untyped NULLs stays void for what meets it: UNPIVOT, a union)
+  for j, void in pairs(voids) do out._plan.schema.fields[j].voidType = void end
+  return out
 end
 
 -- A whole number of a TABLESAMPLE (BUCKET x OUT OF y): an integer
@@ -546,10 +551,18 @@ local function unpivot_clause(p, df, scope)
     end
     out = df:unpivot(ids, values, name_column, value_names[1])
   else
-    local types = {}
+    local types, voided = {}, {}
     for k, v in ipairs(value_names) do
+      -- (an untyped NULL column, Spark's void, takes the others' type)
       for i, set in ipairs(sets) do
-        types[k] = i == 1 and set[k].dataType or types[k] and wider(types[k], set[k].dataType)
+        local t = set[k].voidType or set[k].dataType
+        types[k] = i == 1 and t or types[k] and wider(types[k], t)
+      end
+      voided[k] = types[k] ~= nil and not types[k]:simpleString():find("void", 1, true)
+      if not voided[k] then
+        for i, set in ipairs(sets) do
+          types[k] = i == 1 and set[k].dataType or types[k] and wider(types[k], set[k].dataType)
+        end
       end
       if not types[k] then
         raise(("[UNPIVOT_VALUE_DATA_TYPE_MISMATCH] Unpivot value columns must share a least common type, some"
@@ -564,7 +577,11 @@ local function unpivot_clause(p, df, scope)
         table.concat(label, "_") } } }
       for k, f in ipairs(set) do
         local value = { k = "col", name = f.name }
-        if f.dataType ~= types[k] then value = { k = "cast", expr = value, to = types[k] } end
+        if voided[k] and f.voidType then
+          value = coerce.castNode(value, f.voidType, types[k])
+        elseif f.dataType ~= types[k] then
+          value = { k = "cast", expr = value, to = types[k] }
+        end
         args[k + 1] = { k = "alias", name = value_names[k], expr = value }
       end
       structs[i] = { k = "call", fn = "struct", args = args }

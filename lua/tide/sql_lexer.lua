@@ -120,7 +120,7 @@ local function number_literal(text, tok, negative)
     if limit then
       local v = tonumber(body) * (negative and -1 or 1)
       if v > limit or v < -limit - 1 then range(suffix == "S" and "smallint" or "tinyint") end
-      return { k = "lit", value = v, type = T.int }
+      return { k = "lit", value = v, type = suffix == "S" and T.short or T.byte }
     end
     if not fits_long(body, negative) then
       if suffix == "L" then range("bigint") end

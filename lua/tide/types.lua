@@ -45,6 +45,13 @@ M.ID = ID
 
 M.boolean = atomic(ID.boolean, "boolean", "boolean")
 M.int = atomic(ID.int, "integer", "int")
+-- ByteType and ShortType (tinyint, smallint): held in int columns, so
+-- that every kernel takes them as ints; bits is the width their values
+-- wrap to (tide.eval: casts and arithmetic narrow their results).
+M.byte = atomic(ID.int, "byte", "tinyint")
+M.byte.bits = 8
+M.short = atomic(ID.int, "short", "smallint")
+M.short.bits = 16
 M.long = atomic(ID.long, "long", "bigint")
 M.float = atomic(ID.float, "float", "float")
 M.double = atomic(ID.double, "double", "double")
@@ -270,7 +277,7 @@ end
 
 local NAMES = {
   boolean = M.boolean, bool = M.boolean,
-  int = M.int, integer = M.int, smallint = M.int, tinyint = M.int, short = M.int, byte = M.int,
+  int = M.int, integer = M.int, smallint = M.short, tinyint = M.byte, short = M.short, byte = M.byte,
   bigint = M.long, long = M.long,
   float = M.float, real = M.float,
   double = M.double,

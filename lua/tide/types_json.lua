@@ -284,7 +284,7 @@ function M.metadataOf(f) return metadata_value(f, false) end
 
 function M.install(types, DataType, Field)
   T = types
-  ATOMIC = { boolean = T.boolean, byte = T.int, short = T.int, integer = T.int, long = T.long, float = T.float,
+  ATOMIC = { boolean = T.boolean, byte = T.byte, short = T.short, integer = T.int, long = T.long, float = T.float,
              double = T.double, string = T.string, binary = T.binary, date = T.date, timestamp = T.timestamp }
 
   -- Spark's jsonValue: a type's name, or tables (lists are json.array).

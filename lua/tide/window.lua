@@ -506,7 +506,7 @@ function M.windowOperator(df, g)
       -- collect_list and collect_set: Spark's array<input> without nulls;
       -- the aggregates that take a row's value keep its type.
       local collect = call.fn == "collect_list" or call.fn == "collect_set"
-      t = collect and T.array(it, false) or T.fromId(rid, p[0], sc[0]) or it
+      t = collect and T.array(it, false) or (it.bits and rid == it.id and it) or T.fromId(rid, p[0], sc[0]) or it
     end
     fields[#fields + 1] = T.field(call.name, t, true)
   end

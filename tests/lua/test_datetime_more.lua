@@ -11,15 +11,8 @@ local F = tide.functions
 local T = tide.types
 local spark = tide.session()
 
-local KEY = "spark.sql.session.timeZone"
 
--- fn run with the session in zone, then back to the default (UTC).
-local function in_zone(zone, fn)
-  spark.conf:set(KEY, zone)
-  local ok, err = pcall(fn)
-  spark.conf:unset(KEY)
-  if not ok then error(err, 0) end
-end
+local in_zone = t.in_zone
 
 -- The one column of df's rows, as text.
 local function expr(e) return t.rows(spark:range(1):selectExpr(e))[1] end

@@ -16,13 +16,7 @@ local spark = tide.session()
 
 local KEY = "spark.sql.session.timeZone"
 
--- fn run with the session in zone, then back to the default (UTC).
-local function in_zone(zone, fn)
-  spark.conf:set(KEY, zone)
-  local ok, err = pcall(fn)
-  spark.conf:unset(KEY)
-  if not ok then error(err, 0) end
-end
+local in_zone = t.in_zone
 
 -- Instants of 2024's changes, in seconds since the epoch.
 local PARIS_SPRING = 1711846800 -- 2024-03-31 01:00:00Z: 02:00 CET becomes 03:00 CEST

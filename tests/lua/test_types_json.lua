@@ -142,9 +142,10 @@ t.test("fromJson: Spark's JSON names of types, as Spark 3.5 reads them", functio
   t.eq(T.fromJson('"decimal"'), T.decimal(10, 0))
   t.eq(T.fromJson('"decimal(10, 2)"'), T.decimal(10, 2))
   t.eq(T.fromJson('  "integer" '), T.int)
-  -- short, byte, char(n) and varchar(n) are read as tide's DDL reads them
-  t.eq(T.fromJson('"short"'), T.int)
-  t.eq(T.fromJson('"byte"'), T.int)
+  -- short and byte are Spark's ShortType and ByteType; char(n) and
+  -- varchar(n) are read as tide's DDL reads them
+  t.eq(T.fromJson('"short"'), T.short)
+  t.eq(T.fromJson('"byte"'), T.byte)
   t.eq(T.fromJson('"varchar(3)"'), T.string)
   t.eq(T.fromJson('"char(5)"'), T.string)
   t.eq(T.fromJson("long"), T.long, "a jsonValue: the type's name")

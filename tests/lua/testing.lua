@@ -83,6 +83,16 @@ local function same(a, b)
 end
 M.same = same
 
+-- fn run with the session in time zone `zone`
+-- (spark.sql.session.timeZone), then back to the default (UTC).
+function M.in_zone(zone, fn)
+  local conf = require("tide").session().conf
+  conf:set("spark.sql.session.timeZone", zone)
+  local ok, err = pcall(fn)
+  conf:unset("spark.sql.session.timeZone")
+  if not ok then error(err, 0) end
+end
+
 -- The rows of a DataFrame as text, cells as CAST to STRING writes them
 -- (a null "null", no escapes), joined by "|" (at
 -- most `limit`, 100000 by default).
