@@ -28,10 +28,9 @@ local M = {}
 local ID = T.ID
 local errbuf, ERRLEN, cerr, int32s, take = ops.errbuf, ops.ERRLEN, ops.cerr, ops.int32s, ops.take
 
--- Numbers in Spark's order of widening (TypeCoercion's numericPrecedence).
-local RANK = { [ID.int] = 1, [ID.long] = 2, [ID.float] = 3, [ID.double] = 4 }
--- The decimal a whole-number type fits in (Spark's DecimalType.forType).
-local DECIMAL_OF = { [ID.int] = { 10, 0 }, [ID.long] = { 20, 0 } }
+-- The numbers that widen in Spark's numericPrecedence (coerce.widerNumeric:
+-- tinyint and smallint below int); decimals widen apart.
+local PRECEDENCE = { [ID.int] = true, [ID.long] = true, [ID.float] = true, [ID.double] = true }
 
 -- The type both a and b widen to, or nil.
 local common_type
@@ -57,15 +56,16 @@ function common_type(a, b)
     local k, v = common_type(a.keyType, b.keyType), common_type(a.valueType, b.valueType)
     return k and v and T.map(k, v)
   end
-  if RANK[a.id] and RANK[b.id] then return RANK[a.id] >= RANK[b.id] and a or b end
+  if PRECEDENCE[a.id] and PRECEDENCE[b.id] then return coerce.widerNumeric(a, b) end
   if a.id == ID.decimal or b.id == ID.decimal then
     local other = a.id == ID.decimal and b or a
     if other.id == ID.float or other.id == ID.double then return T.double end
-    local pa = a.id == ID.decimal and { a.precision, a.scale } or DECIMAL_OF[a.id]
-    local pb = b.id == ID.decimal and { b.precision, b.scale } or DECIMAL_OF[b.id]
-    if not pa or not pb then return nil end
-    local scale = math.max(pa[2], pb[2])
-    local whole = math.max(pa[1] - pa[2], pb[1] - pb[2])
+    -- (a whole-number type as the decimal it fits in: Spark's DecimalType.forType)
+    local da = (a.id == ID.decimal or coerce.isIntegral(a)) and coerce.decimalOf(a)
+    local db = (b.id == ID.decimal or coerce.isIntegral(b)) and coerce.decimalOf(b)
+    if not da or not db then return nil end
+    local scale = math.max(da.scale, db.scale)
+    local whole = math.max(da.precision - da.scale, db.precision - db.scale)
     return T.decimal(math.min(whole + scale, 38), scale)
   end
   if coerce.datetime(a, b) then return T.timestamp end

@@ -98,4 +98,14 @@ t.test("aggregates: sum is a bigint, avg a double, min/max/first keep the type",
   t.same_table(t.rows(df), { "1|0|tinyint", "null|1|tinyint" })
 end)
 
+t.test("set operations widen tinyint and smallint as Spark does", function()
+  -- (Spark 3.5.3: 1, 1000 as int; decimal(4,1); smallint)
+  local u = spark:sql("SELECT CAST(1 AS TINYINT) AS x UNION ALL SELECT 1000 ORDER BY x")
+  t.same_table(t.rows(u), { "1", "1000" })
+  t.eq(u.schema:simpleString(), "struct<x:int>")
+  t.eq(spark:sql("SELECT CAST(1 AS TINYINT) AS x UNION ALL SELECT 1.5").schema:simpleString(), "struct<x:decimal(4,1)>")
+  t.eq(spark:sql("SELECT CAST(1 AS TINYINT) AS x UNION ALL SELECT CAST(2 AS SMALLINT)").schema:simpleString(),
+    "struct<x:smallint>")
+end)
+
 t.run()
