@@ -305,6 +305,11 @@ static int latest_highs_fresh(tide_kafka_source *src, int64_t **highs, char *err
     return latest_highs(src, *highs, 0, errbuf, errlen);
 }
 
+void tide_kafka_source_refresh(tide_kafka_source *src)
+{
+    src->metadata_at = 0;
+}
+
 int32_t tide_kafka_source_latest(tide_kafka_source *src, const tide_partition_offset *after,
                                  int32_t n, tide_partition_offset *out, int32_t max,
                                  int32_t wait_ms, char *errbuf, size_t errlen)

@@ -112,6 +112,10 @@ int tide_kafka_source_seek(tide_kafka_source *source, const tide_partition_offse
 int32_t tide_kafka_source_latest(tide_kafka_source *source, const tide_partition_offset *after,
                                  int32_t n, tide_partition_offset *out, int32_t max,
                                  int32_t wait_ms, char *errbuf, size_t errlen);
+/* The next tide_kafka_source_latest asks the broker for the topics'
+   partitions instead of taking metadata up to a second old: a topic
+   created a moment ago is then seen (processAllAvailable). */
+void tide_kafka_source_refresh(tide_kafka_source *source);
 /* A descriptor that becomes readable when records (or events) reach the
    source's queues, empty before: a loop over several queries waits on all
    of theirs at once. Owned by the source. */

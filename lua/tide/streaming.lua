@@ -204,6 +204,8 @@ end
 
 function Query:processAllAvailable()
   refuse_inside_own_batch(self, "processAllAvailable")
+  -- (what is available now: a topic made a moment ago included)
+  if self.source.refresh then self.source:refresh() end
   loop.runUntil(function()
     if not self.active then return true end
     local latest = self.source:latestOffsets(self.committedEnd, 0)

@@ -255,6 +255,9 @@ end
 function Source:wakeFd() return C.tide_kafka_source_wake_fd(self.c) end
 function Source:serveReady() C.tide_kafka_source_serve(self.c, errbuf, 1024) end
 
+-- Metadata asked for afresh by the next latestOffsets.
+function Source:refresh() C.tide_kafka_source_refresh(self.c) end
+
 -- Latest available offsets; partitions that appeared since `after` are
 -- included (and read from their earliest offset).
 function Source:latestOffsets(after, wait_ms)
