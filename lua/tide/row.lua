@@ -30,6 +30,7 @@ local function python_float(v)
   if not s:find("[.e]") then s = s .. ".0" end
   return s
 end
+M.pythonFloat = python_float
 
 local function quote(v, floating)
   if type(v) == "string" then return "'" .. v .. "'" end

@@ -348,20 +348,8 @@ function Params:paramMaps()
   return set, defaults
 end
 
--- A number as Python's repr prints a float: the fewest digits that keep
--- it, a whole number with ".0", "inf", "nan".
-local function python_float(v)
-  if v ~= v then return "nan" end
-  if v == math.huge then return "inf" end
-  if v == -math.huge then return "-inf" end
-  local s
-  for digits = 15, 17 do
-    s = ("%." .. digits .. "g"):format(v)
-    if tonumber(s) == v then break end
-  end
-  if not s:find("[.e]") then s = s .. ".0" end
-  return s
-end
+-- A number as Python's repr prints a float (tide.row's, as Rows print).
+local python_float = require("tide.row").pythonFloat
 
 -- Params whose numbers are whole (PySpark's toInt and toListInt).
 local WHOLE = { maxIter = true, numFeatures = true, aggregationDepth = true, numBins = true, numBuckets = true,
