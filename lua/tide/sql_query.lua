@@ -36,7 +36,6 @@ local subquery = require("tide.sql_subquery")
 local correlation = require("tide.sql_correlated")
 local planner = require("tide.sql_plan")
 local aggregates = require("tide.dataframe_aggregate")
-local T = require("tide.types")
 
 local M = {}
 local is_kw, is_op = sql.isKeyword, sql.isOperator
