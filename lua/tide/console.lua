@@ -435,9 +435,11 @@ function M.idle()
     printed = true
   end
   local ok, err = pcall(function()
-    -- At most ~80 ms of batches, then back to the keyboard.
-    local deadline = os.clock() + 0.08
-    while streaming.step(0) and os.clock() < deadline do end
+    -- At most ~80 ms of batches, then back to the keyboard: wall-clock
+    -- time, as a batch may wait (a sink, a sleep) without using the CPU.
+    local now_ms = require("tide.streaming_loop").nowMs
+    local deadline = now_ms() + 80
+    while streaming.step(0) and now_ms() < deadline do end
     streaming.finishPaused()
   end)
   console_sink.beforeOutput = nil
