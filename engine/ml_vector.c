@@ -1,8 +1,8 @@
 /*
  * ml_vector.c — kernels that build and read vector columns (layout in
  * tide_ffi.h): OneHotEncoder, VectorAssembler, the statistics scalers fit
- * on, MinMaxScaler/StandardScaler transforms, FeatureHasher (Spark's
- * MurmurHash3), and numeric views for labels and scores. Each builds its
+ * on, MinMaxScaler/StandardScaler transforms, FeatureHasher (its hash in
+ * ml_murmur3.c), and numeric views for labels and scores. Each builds its
  * output column in the output batch's arena with one pass over the rows.
  */
 #include "batch.h"
@@ -413,45 +413,6 @@ int tide_ml_scale_vectors(tide_batch *out, const tide_column *input, const doubl
 }
 
 /* ---- FeatureHasher -------------------------------------------------------------- */
-
-static inline uint32_t rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
-
-int32_t tide_ml_murmur3_32(const void *data, int32_t len, uint32_t seed)
-{
-    const uint8_t *p = data;
-    const uint32_t c1 = 0xcc9e2d51, c2 = 0x1b873593;
-    uint32_t h1 = seed;
-    int32_t blocks = len / 4;
-    for (int32_t i = 0; i < blocks; i++) {
-        uint32_t k1 = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-                      (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-        k1 *= c1;
-        k1 = rotl32(k1, 15);
-        k1 *= c2;
-        h1 ^= k1;
-        h1 = rotl32(h1, 13);
-        h1 = h1 * 5 + 0xe6546b64;
-    }
-    const uint8_t *tail = p + blocks * 4;
-    uint32_t k1 = 0;
-    switch (len & 3) {
-    case 3: k1 ^= (uint32_t)tail[2] << 16; /* fall through */
-    case 2: k1 ^= (uint32_t)tail[1] << 8;  /* fall through */
-    case 1:
-        k1 ^= tail[0];
-        k1 *= c1;
-        k1 = rotl32(k1, 15);
-        k1 *= c2;
-        h1 ^= k1;
-    }
-    h1 ^= (uint32_t)len;
-    h1 ^= h1 >> 16;
-    h1 *= 0x85ebca6b;
-    h1 ^= h1 >> 13;
-    h1 *= 0xc2b2ae35;
-    h1 ^= h1 >> 16;
-    return (int32_t)h1;
-}
 
 #define HASH_SEED 42 /* Spark's FeatureHasher (OldHashingTF.seed) */
 

@@ -132,10 +132,11 @@ tide_batch *tide_array_element_batch(const tide_batch *input, const int32_t *out
                                      size_t errlen);
 /* (Of a map, tide_array_element_batch gives its keys and values as two
    columns after the outer ones; with_pos is ignored.)
-   transform_keys (part 0) and transform_values (1): m's rows with that
-   part's entries the rows of replacement (one per entry, in order); new
-   keys are checked as Spark's (NULL_MAP_KEY, DUPLICATED_MAP_KEY).
-   map_filter: m's rows with the entries where keep is true. */
+   eval_map_lambda.c: transform_keys (part 0) and transform_values (1):
+   m's rows with that part's entries the rows of replacement (one per
+   entry, in order); new keys are checked as Spark's (NULL_MAP_KEY,
+   DUPLICATED_MAP_KEY). map_filter: m's rows with the entries where keep
+   is true. */
 int tide_map_with_part(tide_batch *out, const tide_column *m, int32_t part,
                        const tide_column *replacement, tide_column *dst, char *errbuf,
                        size_t errlen);

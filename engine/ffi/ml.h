@@ -60,7 +60,7 @@ int64_t tide_ml_string_index(tide_batch *out, const tide_column *input, const ti
                              int32_t handle_invalid, tide_column *dst, uint8_t *drop,
                              char *errbuf, size_t errlen);
 
-/* ---- ml_vector.c: vector columns ---------------------------------------- */
+/* ---- ml_vector.c, ml_murmur3.c: vector columns -------------------------- */
 
 /* OneHotEncoderModel.transform of one column of category indices (double or
    int): vectors of size num_categories + (KEEP ? 1 : 0) - (drop_last ? 1 : 0)
@@ -121,7 +121,7 @@ int tide_ml_column_doubles(const tide_column *col, double *out, char *errbuf, si
 int tide_ml_vector_element(const tide_column *col, int32_t index, double *out, char *errbuf,
                            size_t errlen);
 
-/* ---- ml_logreg.c: logistic regression ------------------------------------ */
+/* ---- ml_logreg.c, ml_auc.c: logistic regression -------------------------- */
 
 /* Scores a vector column of vector_size == num_coef: margin m = intercept +
    coef . x; raw (a vector column [-m, m]), prob (double, P(label = 1)) and
