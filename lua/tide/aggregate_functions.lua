@@ -230,6 +230,9 @@ local REWRITES = {
 REWRITES.every, REWRITES.some, REWRITES.any = REWRITES.bool_and, REWRITES.bool_or, REWRITES.bool_or
 REWRITES.any_value = REWRITES.first_value
 
+local AS_DOUBLE_WHEN_VOID = { sum = true, avg = true, mean = true, try_sum = true, try_avg = true, stddev = true,
+  stddev_samp = true, stddev_pop = true, std = true, variance = true, var_samp = true, var_pop = true }
+
 -- An aggregate call as tide computes it: FILTER made conditional
 -- arguments, Spark's replacements made, the number of arguments checked.
 -- typeof(node) is an argument's type, or nil. Fails at the user's line.
@@ -260,6 +263,12 @@ function M.prepare(node, typeof)
   -- (a frequency of 1, percentile's default, counts no column)
   local third = args[3]
   if fn == "percentile" and third and third.k == "lit" and third.value == 1 then args = { args[1], args[2] } end
+  -- an untyped NULL (Spark's void) averaged or summed: as a double, as
+  -- Spark's implicit cast of it to a number (sum(NULL) is a double)
+  local first = AS_DOUBLE_WHEN_VOID[fn] and args[1] and args[1].k ~= "star" and typeof(args[1])
+  if first and first.void then
+    args = { { k = "cast", expr = args[1], to = T.double }, unpack(args, 2) }
+  end
   local rewrite = REWRITES[fn]
   if rewrite then return rewrite(args, typeof, node) end
   if args == node.args then return node end

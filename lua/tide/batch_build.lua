@@ -107,6 +107,8 @@ function append(b, col, field, value, row)
   local rc
   if value == nil then
     rc = C.tide_column_append_null(b, col)
+  elseif t.void then
+    bad(field, row, value, "nil (the column is void, whose values are all null)")
   elseif id == ID.string or id == ID.binary then
     if type(value) ~= "string" then bad(field, row, value, "a string") end
     rc = C.tide_column_append_bytes(b, col, value, #value)

@@ -523,7 +523,8 @@ function methods:show(...)
   batch_only(self, "show")
   local n, truncate, vertical = require("tide.show").arguments(...)
   -- The extra row only tells show that more rows exist.
-  self:limit(n + 1):toBatch():show(n, truncate, vertical)
+  -- (an interval shown as its text: tide.interval_values)
+  require("tide.interval_values").shown(self):limit(n + 1):toBatch():show(n, truncate, vertical)
 end
 
 function methods:printSchema() io.write(self._plan.schema:treeString()) end

@@ -138,8 +138,12 @@ local function aggregate_nodes(df, keys, nodes, level)
     calls[#calls + 1] = { node = lifted, lifted = any or call.distinct or more.isAggregate(call.fn) }
     return #calls
   end
+  -- avg and sum of an interval, as expressions over aggregates (tide.eval_intervals), else nil
+  local function of_interval(node) return require("tide.eval_intervals").aggregate(node, typeof) end
   -- An expression over aggregates: each call replaced by its result.
   local function over_results(node)
+    local rewritten = of_interval(node)
+    if rewritten then return over_results(rewritten) end
     if is_aggregate(node) then return { k = "col", name = ("__agg%d"):format(add_call(node)) } end
     if node.k == "window" then
       -- A window's function runs over the aggregated rows (sum(v) OVER
@@ -184,7 +188,7 @@ local function aggregate_nodes(df, keys, nodes, level)
   for i, node in ipairs(nodes) do
     local bare, alias = more.annotate(node), nil
     if bare.k == "alias" then bare, alias = bare.expr, bare.name end
-    if is_aggregate(bare) then
+    if is_aggregate(bare) and not of_interval(bare) then
       local c = add_call(bare)
       outputs[i] = { call = c, name = alias or (calls[c].lifted and names.outputName(bare)) or nil }
     else

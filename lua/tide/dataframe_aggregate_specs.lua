@@ -70,11 +70,18 @@ local function agg_spec(schema, fn, colname, alias, level, from)
     error(("%s(%s): the column is %s, which %s cannot take"):format(label, field.name, t:simpleString(), label),
       level + 1)
   end
+  if t.interval and code ~= AGG.count and not (rid == t.id or code == AGG.sum or collect) then
+    -- (avg of an interval is a call's: F.avg(x), AVG(x) in SQL, tide.eval_intervals)
+    error(("%s(%s): the column is %s, which tide's %s takes only as a call: F.%s(\"%s\")"):format(label,
+      field.name, t:simpleString(), label, label, field.name), level + 1)
+  end
   -- collect_list and collect_set: Spark's array<input> without nulls,
   -- never null itself; the aggregates that take a row's value (min,
   -- first, ...) keep its type, nested ones too.
   local collect = code == AGG.collect_list or code == AGG.collect_set
-  local result = collect and T.array(t, false) or (t.bits and rid == t.id and t) or T.fromId(rid, p[0], s[0]) or t
+  local result = collect and T.array(t, false)
+    or ((t.bits or t.void or (t.interval and code ~= AGG.count)) and rid == t.id and t) or T.fromId(rid, p[0], s[0])
+    or t
   return { code = code, column = idx, name = alias or ("%s(%s)"):format(label, field.name),
            type = result, nullable = not collect }
 end

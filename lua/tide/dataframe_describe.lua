@@ -48,7 +48,9 @@ function M.install(methods, AGG, NUMERIC)
     local indices = {}
     if #cols == 0 then
       for i, f in ipairs(schema.fields) do
-        if NUMERIC[f.dataType.id] or f.dataType.id == ID.string then indices[#indices + 1] = i - 1 end
+        if NUMERIC[f.dataType.id] or (f.dataType.id == ID.string and not f.dataType.void) then
+          indices[#indices + 1] = i - 1
+        end
       end
     else
       for i, c in ipairs(cols) do indices[i] = index_of(schema, name_of(c, what), what, 2) end

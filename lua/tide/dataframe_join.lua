@@ -306,7 +306,9 @@ local function using_join(ldf, rdf, names, how, opts)
     local lf, rf = ls.fields[key.left], rs.fields[key.right]
     if how == "full" then
       local t = key_type(lf, rf)
-      if (lf.dataType.id == ID.string) ~= (rf.dataType.id == ID.string) then t = T.string end
+      -- (a void key, an untyped NULL held as strings, takes the other's type)
+      local lt, rt = lf.dataType, rf.dataType
+      if not (lt.void or rt.void) and (lt.id == ID.string) ~= (rt.id == ID.string) then t = T.string end
       local field = T.field(lf.name, t, lf.nullable or rf.nullable)
       if t == key_type(lf, rf) then
         outputs[k] = { key = k, field = field }

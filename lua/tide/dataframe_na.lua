@@ -76,6 +76,7 @@ local FILL_KINDS = { number = true, string = true, boolean = true }
 -- fillValue).
 local function fills(value, t)
   local kind = type(value)
+  if t.void then return false end -- (a void column, SELECT NULL's, stays void: Spark's fill skips it)
   return (kind == "number" and NUMERIC[t.id]) or (kind == "string" and t.id == T.ID.string)
     or (kind == "boolean" and t.id == T.ID.boolean)
 end
@@ -207,7 +208,7 @@ function NaFunctions:replace(...)
   local key_type = ({ numeric = T.double, string = T.string, bool = T.boolean })[kind]
   local function targets(t)
     if kind == "numeric" then return NUMERIC[t.id] ~= nil end
-    return t.id == key_type.id
+    return t.id == key_type.id and not t.void
   end
   local nodes = {}
   for i, f in ipairs(schema.fields) do

@@ -56,6 +56,7 @@ function common_type(a, b)
     local k, v = common_type(a.keyType, b.keyType), common_type(a.valueType, b.valueType)
     return k and v and T.map(k, v)
   end
+  if a.interval or b.interval then return coerce.widerInterval(a, b) end -- (of one kind: tide.eval_intervals)
   if PRECEDENCE[a.id] and PRECEDENCE[b.id] then return coerce.widerNumeric(a, b) end
   if a.id == ID.decimal or b.id == ID.decimal then
     local other = a.id == ID.decimal and b or a

@@ -163,7 +163,7 @@ local function common_type(node, list, what)
     for i, ty in ipairs(types) do names[i] = simple(ty) end
     type_error(node, ("%s must share a type, not %s"):format(what, table.concat(names, ", ")))
   end
-  if coerce.isVoid(t) then t = T.string end
+  if coerce.isVoid(t) then t = T.null end -- (all NULL: Spark's void, strings of nulls in the kernels)
   return t
 end
 M.commonType = common_type
@@ -197,8 +197,9 @@ function compilers.col(node, scope)
   if i then
     local k, f = i - 1, st.fields[i]
     -- (node.shown: the name Spark gives a column a join renamed, tide.sql_support's unqualify)
+    -- (a void column, SELECT NULL's, reads as the untyped NULL it holds)
     return {
-      type = f.dataType, name = f.name, outputName = node.shown or f.name, ml = f.ml, field = f,
+      type = coerce.voided(f.dataType), name = f.name, outputName = node.shown or f.name, ml = f.ml, field = f,
       run = function(input) return input.columns + k end,
     }
   end
@@ -310,7 +311,8 @@ end
 -- Whether CAST(from AS to) exists (Spark's Cast.canCast, for tide's types).
 local can_cast
 function can_cast(from, to)
-  if from == to or coerce.isVoid(from) then return true end
+  if from == to or coerce.isVoid(from) or coerce.voidsAsStrings(from) == to then return true end
+  if to.void then return false end -- (only a NULL is a void: Spark's CAST(1 AS VOID) fails)
   if to.id == ID.string then return true end
   if from.id == ID.struct and to.id == ID.struct and #from.fields == #to.fields then
     -- Spark's: field by field, by position, the names the target's
@@ -429,12 +431,13 @@ local function schema_of(schema)
 end
 
 -- A compiled expression as a column: a void (an untyped NULL, array())
--- kept as strings, its Spark type left in voidType for what meets the
--- column later (a union takes the other side's type for it, as Spark's).
+-- as T.null, Spark's void in the schema, kept as strings of nulls; the
+-- void also left in voidType for what meets the column later (a union
+-- takes the other side's type for it, as Spark's).
 local function finish(c, node)
   local kept, void = coerce.materialized(c.type), nil
-  if kept ~= c.type then c, void = cast_to(c, kept), c.type end
-  return { type = c.type, name = c.outputName or c.name, run = c.run, node = node, ml = c.ml, field = c.field,
+  if not rawequal(kept, c.type) then c, void = cast_to(c, kept), c.type end
+  return { type = kept, name = c.outputName or c.name, run = c.run, node = node, ml = c.ml, field = c.field,
            voidType = void }
 end
 
@@ -586,5 +589,8 @@ require("tide.json_functions").register(M)
 require("tide.eval_csv").register(M)
 require("tide.eval_number_format").register(M)
 require("tide.eval_update_fields").register(M)
+-- Spark's ANSI intervals: wraps the operators', CAST's and a few
+-- functions' compilers above (tide.eval_intervals).
+require("tide.eval_intervals").install(M, compilers, compile_node)
 
 return M

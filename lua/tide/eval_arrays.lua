@@ -354,7 +354,7 @@ end
 local function array_repeat(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 2, 2, ev)
   local value, count = args[1], cast_arg(node, args[2], T.int, ev, "a count (int)")
-  if coerce.isVoid(value.type) then value = ev.castTo(value, T.string) end
+  if coerce.isVoid(value.type) then value = ev.castTo(value, T.null) end -- (array_repeat(NULL, 2): array<void>)
   return over_args(ev, node, T.array(value.type), { value, count }, function(out, cols, dst)
     return C.tide_eval_array_repeat(out, cols[1], cols[2], dst, ev.errbuf, ev.errlen)
   end)

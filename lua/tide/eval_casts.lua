@@ -48,8 +48,10 @@ function M.install(ev, broadcast_column, null_of, empty_of)
   -- when try is set).
   local cast_to
   function cast_to(c, t, try)
-    if c.type == t then return c end
-    if not coerce.isVoid(c.type) and coerce.materialized(c.type) == t then
+    -- (an untyped NULL as T.null, a void column, is made as a NULL of any
+    -- type: what compiled it, raise_error's, may make no column)
+    if c.type == t and not (c.type.id == 0 and t.void) then return c end
+    if not coerce.isVoid(c.type) and coerce.voidsAsStrings(c.type) == t then
       -- voids inside a collection (array(NULL), map_entries(map())), kept as
       -- strings where they were made: the values are already t's
       local copy = {}
@@ -73,6 +75,11 @@ function M.install(ev, broadcast_column, null_of, empty_of)
     if c.type.id == ID.array and t.id == ID.array then
       -- each element cast, the rows keeping their elements (tide.eval_lambda)
       return require("tide.eval_lambda").castElements(c, t, ev)
+    end
+    if c.type.interval or t.interval then
+      -- an interval to its text and back (tide.eval_intervals)
+      local converted = require("tide.eval_intervals").castTo(c, t)
+      if converted then return converted end
     end
     if t.bits then
       -- to a tinyint or smallint: as an int, then narrowed

@@ -8,11 +8,12 @@ local T = require("tide.types")
 local M = {}
 local ID = T.ID
 
--- The type of an untyped NULL literal (Spark's NullType, "void"): it
--- becomes whatever type it meets.
+-- The type of an untyped NULL literal (Spark's NullType, "void") while
+-- an expression compiles: it becomes whatever type it meets. A column of
+-- it is T.null (void in its schema, strings of nulls in its column).
 M.void = setmetatable({ id = 0, name = "void", simple = "void" }, getmetatable(T.int))
 
-local function is_void(t) return t.id == 0 end
+local function is_void(t) return t.id == 0 or t.void == true end
 M.isVoid = is_void
 
 -- The type values of types a and b both widen to without turning into
@@ -23,6 +24,7 @@ function M.widerWithoutStrings(a, b)
   if is_void(a) then return b end
   if is_void(b) then return a end
   if M.isNumeric(a) and M.isNumeric(b) then return M.widerNumeric(a, b) end
+  if a.interval and b.interval then return M.widerInterval(a, b) end
   local datetime = M.datetime(a, b)
   if datetime then return datetime end
   if a.id == ID.array and b.id == ID.array then
@@ -32,6 +34,18 @@ function M.widerWithoutStrings(a, b)
   if a.id == ID.map and b.id == ID.map then
     local k, v = M.widerWithoutStrings(a.keyType, b.keyType), M.widerWithoutStrings(a.valueType, b.valueType)
     return k and v and T.map(k, v)
+  end
+  if a.id == ID.struct and b.id == ID.struct and #a.fields == #b.fields then
+    -- field by field, of the same names but for case, the first's names
+    -- (struct<a:int,b:void> and struct<a:int,b:string>)
+    local fields = {}
+    for i, f in ipairs(a.fields) do
+      local g = b.fields[i]
+      local t = f.name:lower() == g.name:lower() and M.widerWithoutStrings(f.dataType, g.dataType)
+      if not t then return nil end
+      fields[i] = T.field(f.name, t, f.nullable or g.nullable)
+    end
+    return T.struct(fields)
   end
 end
 
@@ -51,36 +65,74 @@ function M.castNode(value, void, t)
   return cast
 end
 
--- t with each void inside an array or a map (array(), map(): Spark's
--- array<void>, map<void,void>) as string, the type its values are kept
--- in until they meet another; t itself when it holds none.
-function M.materialized(t)
-  if is_void(t) then return T.string end
+-- t with each void in it, itself or inside an array, a map or a struct
+-- (SELECT NULL, array(): Spark's void, array<void>, map<void,void>) as
+-- with (a type, or a function of the void), rawequal to t when it holds
+-- none. (== would not do: the types compare by their names, and both
+-- voids are named void.)
+local function replaced(t, void_of)
+  if is_void(t) then return void_of(t) end
   if t.id == ID.array then
-    local e = M.materialized(t.elementType)
-    return e == t.elementType and t or T.array(e, t.containsNull)
+    local e = replaced(t.elementType, void_of)
+    return rawequal(e, t.elementType) and t or T.array(e, t.containsNull)
   end
   if t.id == ID.map then
-    local k, v = M.materialized(t.keyType), M.materialized(t.valueType)
-    return (k == t.keyType and v == t.valueType) and t or T.map(k, v)
+    local k, v = replaced(t.keyType, void_of), replaced(t.valueType, void_of)
+    return (rawequal(k, t.keyType) and rawequal(v, t.valueType)) and t or T.map(k, v, t.valueContainsNull)
   end
   if t.id == ID.struct then
     local fields, changed = {}, false
     for i, f in ipairs(t.fields) do
-      local ft = M.materialized(f.dataType)
-      changed = changed or ft ~= f.dataType
-      fields[i] = ft == f.dataType and f or T.field(f.name, ft, f.nullable)
+      local ft = replaced(f.dataType, void_of)
+      changed = changed or not rawequal(ft, f.dataType)
+      fields[i] = rawequal(ft, f.dataType) and f or T.field(f.name, ft, f.nullable)
     end
     return changed and T.struct(fields) or t
   end
   return t
 end
 
+-- Whether t is or holds a void (by its name: a cheap test that a field
+-- named void passes too, which replaced then leaves as it is).
+local function may_hold_void(t) return t.simple:find("void", 1, true) ~= nil end
+
+-- t as a column holds it: each void as T.null (Spark's NullType, kept as
+-- strings of nulls).
+function M.materialized(t)
+  if not may_hold_void(t) then return t end
+  return replaced(t, function(v) return v.id == 0 and T.null or v end)
+end
+
+-- t with its voids as strings, the columns they are held in: a value of
+-- t is one of that type too (map<int,void> of map<int,string>).
+function M.voidsAsStrings(t)
+  if not may_hold_void(t) then return t end
+  return replaced(t, function() return T.string end)
+end
+
+-- A column's type as an expression over it compiles: each T.null as the
+-- void an untyped NULL compiles to, which takes the type of what it meets
+-- (a column of SELECT NULL, read again, is as the NULL itself).
+function M.voided(t)
+  if not may_hold_void(t) then return t end
+  return replaced(t, function(v) return v.void and M.void or v end)
+end
+
 local INTEGRAL = { [ID.int] = true, [ID.long] = true }
 local NUMERIC = { [ID.int] = 1, [ID.long] = 2, [ID.float] = 3, [ID.double] = 4 }
 
-function M.isNumeric(t) return NUMERIC[t.id] ~= nil or t.id == ID.decimal end
-function M.isIntegral(t) return INTEGRAL[t.id] == true end
+-- (an interval, held in a long or an int column, is no number: tide.eval_intervals)
+function M.isNumeric(t) return (NUMERIC[t.id] ~= nil and not t.interval) or t.id == ID.decimal end
+function M.isIntegral(t) return INTEGRAL[t.id] == true and not t.interval end
+
+-- The interval type two intervals of one kind meet as, their fields
+-- spanned (Spark's: interval hour and interval minute are interval hour
+-- to minute); nil for other types.
+function M.widerInterval(a, b)
+  if not (a.interval and a.interval == b.interval) then return nil end
+  local from, to = math.min(a.startField, b.startField), math.max(a.endField, b.endField)
+  return a.interval == "daytime" and T.dayTimeInterval(from, to) or T.yearMonthInterval(from, to)
+end
 
 -- A number type's place in Spark's numericPrecedence (tinyint, smallint,
 -- int, bigint, float, double): tinyint and smallint are ints of 8 and 16
@@ -212,6 +264,8 @@ function M.comparison(a, b, a_lit, b_lit)
     local w = M.widerNumeric(a, b, a_lit, b_lit)
     return w, w
   end
+  local interval = M.widerInterval(a, b)
+  if interval then return interval, interval end
   if a.id == ID.array and b.id == ID.array then -- (array() = array(1): their tightest common type)
     local t = M.tightest(a, b)
     return t, t
@@ -283,6 +337,9 @@ function M.common(types)
         result = T.map(k, v)
       elseif M.isNumeric(result) and M.isNumeric(t) then
         result = M.widerNumeric(result, t)
+      elseif result.interval and t.interval then
+        result = M.widerInterval(result, t)
+        if result == nil then return nil end
       elseif M.datetime(result, t) then
         result = T.timestamp
       elseif (result.id == ID.string and t.id ~= ID.struct and t.id ~= ID.binary and t.id ~= ID.array) or

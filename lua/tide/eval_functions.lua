@@ -307,7 +307,7 @@ local function struct(node, schema, compileChild, ev)
   local args = args_of(expanded, compileChild, 0, nil, ev)
   local fields, names = {}, {}
   for i, a in ipairs(args) do
-    if coerce.isVoid(a.type) then args[i] = ev.castTo(a, T.string) end
+    if coerce.isVoid(a.type) then args[i] = ev.castTo(a, T.null) end -- (a void field: struct<col1:void>)
     names[i] = a.outputName or ("col" .. i)
     fields[i] = T.field(names[i], args[i].type, true)
   end
@@ -448,7 +448,7 @@ local function named_struct(node, _, compileChild, ev)
     end
     if name == nil then ev.typeError(node, ("the field name %s must not be null"):format(args[i].name)) end
     local v = args[i + 1]
-    if coerce.isVoid(v.type) then v = ev.castTo(v, T.string) end
+    if coerce.isVoid(v.type) then v = ev.castTo(v, T.null) end
     values[#values + 1] = v
     names[#names + 1] = name
     fields[#fields + 1] = T.field(name, v.type, true)

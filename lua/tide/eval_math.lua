@@ -195,6 +195,8 @@ local function comparable_type(node, args, ev)
         result = T.timestamp -- a date meets a timestamp as its first instant
       elseif coerce.isNumeric(result) and coerce.isNumeric(t) then
         result = coerce.widerNumeric(result, t)
+      elseif coerce.widerInterval(result, t) then -- (intervals of one kind: tide.eval_intervals)
+        result = coerce.widerInterval(result, t)
       else
         local names = {}
         for i, a in ipairs(args) do names[i] = simple(a.type) end
@@ -202,7 +204,7 @@ local function comparable_type(node, args, ev)
       end
     end
   end
-  if coerce.isVoid(result) then result = T.string end
+  if coerce.isVoid(result) then result = T.null end -- (all NULL: Spark's void)
   return result
 end
 
@@ -357,7 +359,8 @@ local function try_arith(node, _, compileChild, ev)
   local op = TRY_OPS[node.fn:lower()]
   check_count(node, 2, 2, ev)
   local function as_operator()
-    return renamed(node, compileChild({ k = "op", op = op, left = node.args[1], right = node.args[2] }), ev)
+    -- (try: an interval's product or quotient is NULL where it fails, tide.eval_intervals)
+    return renamed(node, compileChild({ k = "op", op = op, left = node.args[1], right = node.args[2], try = true }), ev)
   end
   if node.args[1].k == "interval" or node.args[2].k == "interval" then return as_operator() end
   local args = args_of(node, compileChild, 2, 2, ev)

@@ -106,8 +106,8 @@ local function date_call(fn, date, n, scope)
 end
 
 -- date + n, n + date, date - n: date_add and date_sub (Spark's
--- DateAdd, DateSub); two dates' difference is an interval, which tide
--- has no type for. nil when neither side is a date.
+-- DateAdd, DateSub); two dates' difference is an interval, which
+-- tide.eval_intervals compiles before this. nil when neither side is a date.
 local function date_arithmetic(node, op, l, r, scope)
   local ld, rd = l.type.id == ID.date, r.type.id == ID.date
   if not (ld or rd) or (op ~= "+" and op ~= "-") then return nil end

@@ -324,7 +324,7 @@ local function nullif(node, _, compileChild, ev)
   if not lt then
     ev.typeError(node, ("nullif cannot compare %s and %s"):format(simple(a.type), simple(b.type)))
   end
-  if coerce.isVoid(a.type) then return all_null(ev, node, T.string) end
+  if coerce.isVoid(a.type) then return all_null(ev, node, T.null) end
   -- a runs once: its column, then cast for the comparison when it must be.
   local current
   local a_again = { type = a.type, name = a.name, run = function() return current end }

@@ -170,6 +170,25 @@ end
 -- (tide.eval's newColumn(out) or one of out's columns) whose buffers go in out's arena. Returns the number of
 -- malformed rows and, in DROPMALFORMED mode when any, their statuses (a
 -- uint8_t array: 1 = malformed).
+-- The columns of void fields (T.null: Spark's NullType, which its JSON
+-- parser reads as null whatever the text holds) in col, of type t, made
+-- all null: the kernel reads them as the strings they are held in.
+local function null_voids(out, col, t)
+  if t.void then
+    local bytes = math.max(math.floor((tonumber(col.length) + 7) / 8), 1)
+    local validity = C.tide_arena_calloc(out.arena, bytes)
+    if validity == nil then error("out of memory", 0) end
+    col.validity, col.null_count = ffi.cast("uint8_t*", validity), col.length
+  elseif t.id == T.ID.array then
+    null_voids(out, col.children[0], t.elementType)
+  elseif t.id == T.ID.map then
+    null_voids(out, col.children[0], t.keyType)
+    null_voids(out, col.children[1], t.valueType)
+  elseif t.id == T.ID.struct then
+    for i, f in ipairs(t.fields) do null_voids(out, col.children[i - 1], f.dataType) end
+  end
+end
+
 function M.fromJson(plan, out, input, dst, ctx)
   local n = tonumber(input.length)
   local status = nil
@@ -177,6 +196,7 @@ function M.fromJson(plan, out, input, dst, ctx)
   failed[0] = -1
   local k = C.tide_from_json(out, input, plan.fields, plan.n, plan.options, dst, status, failed, errbuf, 1024)
   if k < 0 then M.raiseParseError(ffi.string(errbuf), tonumber(failed[0]), ctx) end
+  if plan.type.simple:find("void", 1, true) then null_voids(out, dst, plan.type) end
   k = tonumber(k)
   if ctx then ctx.malformed = (ctx.malformed or 0) + k end
   return k, k > 0 and status or nil

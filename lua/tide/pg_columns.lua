@@ -22,6 +22,7 @@ end
 -- The column type Spark's PostgreSQL dialect creates for a Spark type.
 function M.pgType(dt)
   local id = dt.id
+  if dt.void then return nil end -- (Spark's: Can't get JDBC type for void.)
   if id == T.ID.string then return "TEXT" end
   if id == T.ID.binary then return "BYTEA" end
   if id == T.ID.boolean then return "BOOLEAN" end
@@ -45,6 +46,20 @@ end
 local function innermost(dt)
   while dt.id == T.ID.array do dt = dt.elementType end
   return dt
+end
+
+-- Why a void column (an untyped NULL's, SELECT NULL) is written nowhere.
+local VOID_HINT = " (Spark: Can't get JDBC type for void.; an untyped NULL has no type: CAST(NULL AS INT), or"
+  .. " the table column's type, gives it one)"
+
+-- Fails naming the first void column of schema (or array of voids): Spark
+-- writes none over JDBC, into a new table or an existing one.
+function M.refuseVoid(schema, what)
+  for _, f in ipairs(schema.fields) do
+    if innermost(f.dataType).void then
+      error(("%s: cannot write column %q of type %s%s"):format(what, f.name, f.dataType:simpleString(), VOID_HINT), 0)
+    end
+  end
 end
 
 -- Whether a DataFrame column of type dt can be copied into a table column
@@ -96,7 +111,8 @@ function M.createTableSql(qualified, schema, column_types, table_options)
     local ty = overrides[f.name] or M.pgType(f.dataType)
     if not ty then
       error(("cannot create a PostgreSQL column for %q of type %s%s"):format(f.name, f.dataType:simpleString(),
-        M.arrayDepth(f.dataType) > MAX_DIMS and " (PostgreSQL's arrays have at most 6 dimensions)" or ""), 0)
+        M.arrayDepth(f.dataType) > MAX_DIMS and " (PostgreSQL's arrays have at most 6 dimensions)"
+        or innermost(f.dataType).void and VOID_HINT or ""), 0)
     end
     cols[i] = pg.quoteIdent(f.name) .. " " .. ty .. (f.nullable == false and " NOT NULL" or "")
   end
@@ -137,10 +153,10 @@ function M.planColumns(schema, table_columns, display)
       problems[#problems + 1] = ("column %q of the DataFrame is not in the table"):format(f.name)
     elseif used[c.name] then
       problems[#problems + 1] = ("columns %q and %q of the DataFrame both name column %q"):format(used[c.name], f.name, c.name)
-    elseif not copyable(dt, c.oid) then
+    elseif innermost(dt).void or not copyable(dt, c.oid) then
       problems[#problems + 1] = ("column %q is %s in the DataFrame but %s in the table%s"):format(f.name,
         dt:simpleString(), c.type, M.arrayDepth(dt) > MAX_DIMS and " (PostgreSQL's arrays have at most 6 dimensions)"
-        or "")
+        or innermost(dt).void and VOID_HINT or "")
     elseif innermost(dt).id == T.ID.decimal and (c.oid == PG_NUMERIC or c.oid == PG_NUMERIC_ARRAY)
         and c.typmod >= 4 and innermost(dt).scale > numeric_scale(c.typmod) then
       problems[#problems + 1] = ("column %q is %s in the DataFrame but %s in the table, which would round it")

@@ -69,6 +69,14 @@ local function load_path(self, path, extra)
   local user_schema, session = rawget(self, "userSchema"), self.session
   local okk, src = pcall(make, options, user_schema, path, session, extra)
   if not okk then error(src, 2) end
+  local named = ({ csv = "CSV", text = "Text" })[fmt]
+  for _, f in ipairs(named and src.schema.fields or {}) do
+    if f.dataType.void then -- (a void column, all nulls, is no CSV's or text's: Spark's schema check)
+      if src.stop then src:stop() end
+      error(('[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The %s datasource doesn\'t support the column `%s` of the type'
+        .. ' "VOID".'):format(named, f.name), 2)
+    end
+  end
   local scan = { kind = "scan", schema = src.schema, source = src }
   if self.streaming then
     -- This instance only described the source; each query opens its own.

@@ -257,7 +257,18 @@ function methods:createDataFrame(rows, schema)
   end
   local ok, b = pcall(batchlib.fromRows, rows, schema)
   if not ok then error(b, 2) end
-  return M.localFrame(self, b)
+  local df = M.localFrame(self, b)
+  -- the schema's own types where its columns hold them as others (void as
+  -- strings of nulls, tinyint as ints): what Spark's schema shows
+  local T = require("tide.types")
+  local given, fields, changed = T.parseSchema(schema), {}, false
+  for i, f in ipairs(df._plan.schema.fields) do
+    local t = given.fields and given.fields[i] and given.fields[i].dataType
+    changed = changed or (t and t.id == f.dataType.id and t ~= f.dataType)
+    fields[i] = (t and t.id == f.dataType.id and t ~= f.dataType) and T.field(f.name, t, f.nullable) or f
+  end
+  if changed then df._plan.schema = T.struct(fields) end
+  return df
 end
 
 -- spark:range(end) or range(start, end[, step[, numPartitions]]): one

@@ -156,6 +156,7 @@ local DEFAULTS = {
   sort_array = { [2] = "true" }, array_sort = { [2] = COMPARATOR },
   aggregate = { [4] = IDENTITY }, reduce = { [4] = IDENTITY },
   months_between = { [3] = "true" },
+  make_dt_interval = { "0", "0", "0", "0.000000" }, make_ym_interval = { "0", "0" },
   percentile = { [3] = "1" }, percentile_approx = { [3] = "10000" }, approx_percentile = { [3] = "10000" },
   lag = { [2] = "1", [3] = "NULL" }, lead = { [2] = "1", [3] = "NULL" },
 }
@@ -199,8 +200,8 @@ local DT_NAMES = { [0] = "DAY", "HOUR", "MINUTE", "SECOND" }
 local DT_MICROS = { [0] = 86400000000, 3600000000, 60000000 }
 local function interval_text(n)
   if type(n.micros) ~= "number" then return n.text end
-  local from, to
-  for unit in tostring(n.text):gmatch("' (%u+)") do
+  local from, to = n.startField, n.endField
+  for unit in (from and "" or tostring(n.text)):gmatch("' (%u+)") do
     local f = DT_FIELDS[unit]
     if not f then return n.text end
     from, to = math.min(from or f, f), math.max(to or f, f)

@@ -64,7 +64,8 @@ end
 
 function M.startQuery(w)
   local fmt = w.fmt or "console"
-  local df = w.df
+  -- (an interval column as its text, or refused: tide.interval_values)
+  local df = require("tide.interval_values").forSink(w.df, fmt)
   -- Before anything is written (the checkpoint's directory and metadata).
   if not SINKS[fmt] then error(("unknown sink format %q (known: %s)"):format(fmt, SINK_NAMES), 0) end
   local sink_module = require("tide.sinks." .. fmt)

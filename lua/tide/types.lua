@@ -60,9 +60,36 @@ M.binary = atomic(ID.binary, "binary", "binary")
 M.timestamp = atomic(ID.timestamp, "timestamp", "timestamp")
 -- DateType: a calendar day, no time and no zone.
 M.date = atomic(ID.date, "date", "date")
+-- Spark's ANSI intervals (tide.eval_intervals): DayTimeIntervalType, a
+-- duration in microseconds held in long columns, and
+-- YearMonthIntervalType, a number of months held in int columns; fields
+-- from startField to endField (Spark's codes: day 0, hour 1, minute 2,
+-- second 3; year 0, month 1) as its text shows them.
+local INTERVAL_FIELDS = { daytime = { [0] = "day", "hour", "minute", "second" }, yearmonth = { [0] = "year", "month" } }
+local function interval_type(kind, startField, endField)
+  local names = INTERVAL_FIELDS[kind]
+  endField = endField or startField
+  if not (names[startField] and names[endField] and startField <= endField) then
+    error(("interval %s to %s: no such interval type"):format(tostring(names[startField] or startField),
+      tostring(names[endField] or endField)), 3)
+  end
+  local name = "interval " .. names[startField] .. (endField ~= startField and " to " .. names[endField] or "")
+  local t = atomic(kind == "daytime" and ID.long or ID.int, name, name)
+  t.interval, t.startField, t.endField = kind, startField, endField
+  return t
+end
+function M.dayTimeInterval(startField, endField) return interval_type("daytime", startField or 0, endField or 3) end
+function M.yearMonthInterval(startField, endField) return interval_type("yearmonth", startField or 0, endField or 1) end
 -- Spark ML's VectorUDT: feature vectors (tide.ml.linalg values in Lua).
 M.vector = atomic(ID.vector, "vector", "vector")
 M.integer = M.int
+-- NullType (void): the type of an untyped NULL (SELECT NULL, F.lit(nil)),
+-- whose values are all null. Held in string columns of nulls, so that
+-- every kernel takes them; void marks it, and tide.eval_coerce widens it
+-- to whatever type it meets, as Spark's type coercion does.
+M.null = atomic(ID.string, "void", "void")
+M.null.void = true
+M.void = M.null
 
 function M.decimal(precision, scale)
   precision, scale = precision or 10, scale or 0
@@ -245,10 +272,12 @@ end
 -- The tree printSchema prints.
 function DataType:treeString()
   local out = { "root" }
+  -- (a name's control characters escaped, as show's: Spark's escapeMetaCharacters)
+  local escape = require("tide.show").escape
   local walk_type
   local function walk(fields, prefix)
     for _, f in ipairs(fields) do
-      out[#out + 1] = ("%s|-- %s: %s (nullable = %s)"):format(prefix, f.name, f.dataType:typeName(),
+      out[#out + 1] = ("%s|-- %s: %s (nullable = %s)"):format(prefix, escape(f.name), f.dataType:typeName(),
         tostring(f.nullable))
       walk_type(f.dataType, prefix .. "|    ")
     end
@@ -286,6 +315,7 @@ local NAMES = {
   timestamp = M.timestamp,
   date = M.date,
   vector = M.vector,
+  void = M.null,
 }
 
 local Parser = {}
@@ -360,6 +390,24 @@ function Parser:type()
     local value = self:type()
     self:take(">", ">")
     return M.map(key, value)
+  elseif name == "interval" then
+    -- interval day to second, interval year, ... (Spark's ANSI intervals)
+    local function field()
+      local word = self:take("%a+", "an interval field (year, month, day, hour, minute, second)"):lower()
+      for kind, names in pairs(INTERVAL_FIELDS) do
+        for code = 0, #names do if names[code] == word then return kind, code end end
+      end
+      self:fail("unknown interval field '" .. word .. "'")
+    end
+    local kind, from = field()
+    local to_kind, to = kind, from
+    if self:peek("[Tt][Oo]%s") then
+      self:take("[Tt][Oo]", "to")
+      to_kind, to = field()
+    end
+    local ok, t = pcall(interval_type, kind, from, kind == to_kind and to or -1)
+    if not ok then self:fail(t) end
+    return t
   elseif name == "varchar" or name == "char" then
     if self:peek("%(") then
       self:take("%(", "(")

@@ -160,7 +160,7 @@ end
 
 local ATOMIC -- name -> type (install)
 -- Spark's JSON names of types tide's columns do not hold.
-local UNSUPPORTED = { timestamp_ntz = true, void = true, null = true, variant = true, calendarinterval = true }
+local UNSUPPORTED = { timestamp_ntz = true, variant = true, calendarinterval = true }
 -- DDL names that Spark's JSON writes otherwise.
 local JSON_NAME = { int = "integer", bigint = "long", smallint = "short", tinyint = "byte", bool = "boolean" }
 
@@ -176,6 +176,11 @@ local function parse_name(v, path)
   end
   -- CHAR(n) and VARCHAR(n) are strings in tide, as in its DDL
   if v:match("^char%(%s*%d+%s*%)$") or v:match("^varchar%(%s*%d+%s*%)$") then return T.string end
+  -- Spark's ANSI intervals: interval day to second, interval year, ...
+  if v:match("^interval [%a ]+$") then
+    local ok, iv = pcall(T.parse, v)
+    if ok then return iv end
+  end
   if UNSUPPORTED[v] or v:match("^interval ") then
     fail(v, "data type", path, ("tide has no %s type"):format(v))
   end
@@ -285,7 +290,9 @@ function M.metadataOf(f) return metadata_value(f, false) end
 function M.install(types, DataType, Field)
   T = types
   ATOMIC = { boolean = T.boolean, byte = T.byte, short = T.short, integer = T.int, long = T.long, float = T.float,
-             double = T.double, string = T.string, binary = T.binary, date = T.date, timestamp = T.timestamp }
+             double = T.double, string = T.string, binary = T.binary, date = T.date, timestamp = T.timestamp,
+             -- (NullType: Spark writes "void"; its DataType.fromJson also reads the older "null")
+             void = T.null, null = T.null }
 
   -- Spark's jsonValue: a type's name, or tables (lists are json.array).
   function DataType:jsonValue() return value_of(self, false) end

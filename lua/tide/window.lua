@@ -506,7 +506,14 @@ function M.windowOperator(df, g)
       -- collect_list and collect_set: Spark's array<input> without nulls;
       -- the aggregates that take a row's value keep its type.
       local collect = call.fn == "collect_list" or call.fn == "collect_set"
-      t = collect and T.array(it, false) or (it.bits and rid == it.id and it) or T.fromId(rid, p[0], sc[0]) or it
+      if it.interval and rid ~= it.id and not collect and call.fn ~= "count" then
+        -- (an interval's avg, a year-month one's sum: tide.eval_intervals computes them in aggregations only)
+        fail(("%s over a window: the column is %s, which tide does not %s over windows"):format(call.fn,
+          it:simpleString(), call.fn))
+      end
+      t = collect and T.array(it, false)
+        or ((it.bits or it.void or (it.interval and call.fn ~= "count")) and rid == it.id and it)
+        or T.fromId(rid, p[0], sc[0]) or it
     end
     fields[#fields + 1] = T.field(call.name, t, true)
   end

@@ -179,6 +179,7 @@ end
 
 local function save_jdbc(self)
   local spec, qualified = M.jdbcSpec(self.opts, self.saveMode)
+  require("tide.pg_columns").refuseVoid(self.df.schema, "jdbc write")
   spec.marker = M.epochMarker(self.opts, qualified)
   local pieces = execution.piecesOf(self.df._plan)
   local rows, status
@@ -280,7 +281,11 @@ function Writer:save(path)
   if known then
     checks.warnMisspelledOptions(fmt .. " writer", self.opts, self.spelled, known, M.optionPrefix(fmt))
   end
-  local ok, rows, status = pcall(fn, self)
+  -- (an interval column as its text, or refused: tide.interval_values)
+  local ok, rows, status = pcall(function()
+    self.df = require("tide.interval_values").forSink(self.df, fmt)
+    return fn(self)
+  end)
   if not ok then error(rows, 2) end
   return rows, status
 end

@@ -90,6 +90,10 @@ t.test("the table is Spark 3.5's: NULL at any depth, control characters escaped,
  emoji | 😀x                  
 ]])
   t.eq(spark:sql("SELECT CAST(array(1, NULL) AS STRING) AS s"):collect()[1].s, "[1, null]")
+  -- printSchema escapes names so too, a struct's fields' as well
+  t.ok(df.schema:treeString():find("\n |-- x\\ty: string (", 1, true), df.schema:treeString())
+  local tree = spark:sql("SELECT named_struct('a\\nb', 1) AS s").schema:treeString()
+  t.ok(tree:find("\n |    |-- a\\nb: integer (", 1, true), tree)
 end)
 
 t.run()

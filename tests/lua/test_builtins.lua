@@ -19,9 +19,9 @@ t.test("raise_error fails the query with the first row's message, only where it 
   t.same_table(t.rows(spark:sql(guarded .. " WHERE id > 0")), { "1|1", "3|3" })
   t.raises(function() spark:sql(guarded):collect() end, "^%[USER_RAISED_EXCEPTION%] negative: %-2$")
   t.raises(function() frame():select(F.raise_error("stop")):collect() end, "^%[USER_RAISED_EXCEPTION%] stop$")
-  -- over no rows, a NULL of NULL's type (a string column, as a selected NULL), which a CASE takes the others' of
+  -- over no rows, a NULL of NULL's type (Spark's void, as a selected NULL), which a CASE takes the others' of
   local none = spark:sql("SELECT raise_error('x') AS e, IF(id > 5, raise_error('y'), id) AS v FROM t WHERE id > 9")
-  t.same_table(none.dtypes, { { "e", "string" }, { "v", "int" } })
+  t.same_table(none.dtypes, { { "e", "void" }, { "v", "int" } })
   t.eq(none:count(), 0)
   t.same_table(t.rows(spark:sql("SELECT IF(id > 5, raise_error('y'), id) FROM t")), { "1", "-2", "3" })
 end)

@@ -53,7 +53,7 @@ end
 t.test("columns pass through without copying, under Spark's names", function()
   local cols, schema, out, input = run({ { 1, "a" }, { 2, "b" } }, "id int, s string",
     "id", F.col("s"):alias("name"), F.col("id") + 1, F.lit("x"), F.lit(nil))
-  t.eq(schema:simpleString(), "struct<id:int,name:string,(id + 1):int,x:string,NULL:string>")
+  t.eq(schema:simpleString(), "struct<id:int,name:string,(id + 1):int,x:string,NULL:void>")
   same(cols[1], { 1, 2 })
   same(cols[2], { "a", "b" })
   same(cols[3], { 2, 3 })

@@ -229,7 +229,7 @@ t.test("if, equal_null, typeof, named_struct: Spark's examples, types and names"
   -- named_struct
   local ns = df:selectExpr("named_struct('n', a, 's', s, 'z', NULL)")
   t.same_table(ns.columns, { "named_struct(n, a, s, s, z, NULL)" })
-  t.eq(ns.schema.fields[1].dataType:simpleString(), "struct<n:int,s:string,z:string>")
+  t.eq(ns.schema.fields[1].dataType:simpleString(), "struct<n:int,s:string,z:void>")
   t.same_table(t.rows(ns), { "{1, x, null}", "{5, null, null}", "{null, z, null}" })
   t.same_table(t.rows(df:select(F.named_struct(F.lit("x"), "a"):alias("v"))), { "{1}", "{5}", "{null}" })
   t.raises_at_caller({

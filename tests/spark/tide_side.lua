@@ -18,7 +18,9 @@ for i = 2, #arg do
       local schema, shown
       local ok, err = pcall(function()
         local df = spark:sql(sql)
-        schema, shown = df.schema:treeString(), df:limit(21):toBatch():showString(20, false)
+        -- (what df:show prints: intervals as their text, tide.interval_values)
+        local text = require("tide.interval_values").shown(df)
+        schema, shown = df.schema:treeString(), text:limit(21):toBatch():showString(20, false)
       end)
       if ok then
         record[3], record[4], record[5] = { "ok", true }, { "schema", schema }, { "out", shown }

@@ -40,7 +40,7 @@ end
 -- no compression.
 function M.checkText(schema, opts)
   for _, f in ipairs(schema.fields) do
-    if f.dataType.id ~= T.ID.string then
+    if f.dataType.id ~= T.ID.string or f.dataType.void then
       error(("[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The Text datasource doesn't support the column `%s` of the type "
         .. '"%s".')
         :format(f.name, f.dataType:simpleString():upper()), 0)
@@ -97,6 +97,10 @@ function M.new(writer, schema, format, query)
     sink.timestamps, sink.dates = {}, {}
     for i, f in ipairs(schema.fields) do
       local id = f.dataType.id
+      if f.dataType.void then -- (SELECT NULL's untyped column: CAST(NULL AS STRING) writes it)
+        error(("[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The CSV datasource doesn't support the column `%s` of the"
+          .. ' type "VOID".'):format(f.name), 0)
+      end
       if id == T.ID.struct or id == T.ID.binary or id == T.ID.array or id == T.ID.map then
         error(("the csv sink cannot write column %s of type %s (CSV data source does not support %s data type)")
           :format(f.name, f.dataType:simpleString(), f.dataType:simpleString()), 0)

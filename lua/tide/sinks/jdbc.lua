@@ -22,6 +22,7 @@ Sink.__index = Sink
 
 function M.new(w, schema, query)
   local spec, qualified = writer.jdbcSpec(w.opts, "append")
+  pg_columns.refuseVoid(schema, "the jdbc sink")
   for _, f in ipairs(schema.fields) do
     local id = f.dataType.id
     if not pg_columns.pgType(f.dataType) and (id == T.ID.struct or id == T.ID.array or id == T.ID.map) then

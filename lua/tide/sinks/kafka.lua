@@ -40,11 +40,13 @@ function M.new(writer, schema, query)
   for i, f in ipairs(schema.fields) do idx[f.name] = { i, f.dataType } end
   if not idx.value then error("the kafka sink needs a value column (string or binary)", 0) end
   for _, name in ipairs({ "value", "key" }) do
-    if idx[name] and not BYTES[idx[name][2].id] then
+    if idx[name] and (not BYTES[idx[name][2].id] or idx[name][2].void) then -- (void: SELECT NULL's)
       error(("the kafka sink's %s column must be string or binary, not %s"):format(name, idx[name][2]:simpleString()), 0)
     end
   end
-  if idx.topic and idx.topic[2].id ~= T.ID.string then error("the kafka sink's topic column must be a string", 0) end
+  if idx.topic and (idx.topic[2].id ~= T.ID.string or idx.topic[2].void) then
+    error("the kafka sink's topic column must be a string", 0)
+  end
   -- Spark's sink schema: partition int, headers array<struct<key string,
   -- value binary>>.
   if idx.partition and idx.partition[2].id ~= T.ID.int then
