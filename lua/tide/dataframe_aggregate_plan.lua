@@ -190,7 +190,9 @@ local function aggregate_nodes(df, keys, nodes, level)
     if bare.k == "alias" then bare, alias = bare.expr, bare.name end
     if is_aggregate(bare) and not of_interval(bare) then
       local c = add_call(bare)
-      outputs[i] = { call = c, name = alias or (calls[c].lifted and names.outputName(bare)) or nil }
+      -- (Spark's name, count(a), for count(r.a) of a column a join renamed)
+      local named = calls[c].lifted or names.namesShown(bare)
+      outputs[i] = { call = c, name = alias or (named and names.outputName(bare)) or nil }
     else
       outputs[i] = { node = over_results(bare), name = alias or names.outputName(bare) }
     end

@@ -437,8 +437,11 @@ end
 local function finish(c, node)
   local kept, void = coerce.materialized(c.type), nil
   if not rawequal(kept, c.type) then c, void = cast_to(c, kept), c.type end
-  return { type = kept, name = c.outputName or c.name, run = c.run, node = node, ml = c.ml, field = c.field,
-           voidType = void }
+  -- (c.name tells l.a from r.a, a column a join renamed; the output's name
+  -- is Spark's, which names both a: tide.sql_names)
+  local names = require("tide.sql_names")
+  local name = c.outputName or (names.namesShown(node) and names.outputName(node)) or c.name
+  return { type = kept, name = name, run = c.run, node = node, ml = c.ml, field = c.field, voidType = void }
 end
 
 -- Compiles one expression node against schema (a tide.types struct or a

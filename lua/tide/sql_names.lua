@@ -284,12 +284,17 @@ local function call_string(n)
   return tostring(pretty or n.fn) .. "(" .. table.concat(parts, ", ") .. ")"
 end
 
+-- Whether to_string names a column a join renamed as Spark shows it (a)
+-- rather than by the name that tells it from the other side's (r.a):
+-- true while outputName makes a column's name.
+local shown_names = false
+
 function to_string(n)
   if type(n) ~= "table" then return tostring(n) end
   -- (a node a function is rewritten into speaks for the call it replaces)
   if n.sqlText then return n.sqlText end
   local k = n.k
-  if k == "col" then return tostring(n.name)
+  if k == "col" then return tostring(shown_names and n.shown or n.name)
   elseif k == "star" then return n.prefix and n.prefix .. ".*" or "*"
   elseif k == "lit" then return literal_string(n)
   -- (Spark's Alias.sql: struct(1 AS x), abs(d AS b))
@@ -359,6 +364,17 @@ M.toString = to_string
 -- A column a join renamed (r.a, where the left side has an a) is named
 -- as Spark names it, a (its node's shown); toString keeps r.a, which
 -- tells it from l.a where expressions are compared by their text.
+-- Whether an expression names a column a join renamed (r.a, shown as a).
+local function names_shown(node)
+  if type(node) ~= "table" or getmetatable(node) then return false end
+  if node.k == "col" then return node.shown ~= nil end
+  for _, v in pairs(node) do
+    if type(v) == "table" and names_shown(v) then return true end
+  end
+  return false
+end
+M.namesShown = names_shown
+
 function M.outputName(n)
   if type(n) ~= "table" then return tostring(n) end
   if n.k == "col" and n.shown then return tostring(n.shown) end
@@ -366,7 +382,12 @@ function M.outputName(n)
   if n.k == "cast" and type(n.expr) == "table" and (n.expr.k == "col" or n.expr.k == "alias") then
     return tostring(n.expr.shown or n.expr.name)
   end
-  return to_string(n)
+  -- (inside an expression too: Spark's (a + a) for l.a + r.a)
+  shown_names = true
+  local ok, text = pcall(to_string, n)
+  shown_names = false
+  if not ok then error(text, 0) end
+  return text
 end
 
 return M

@@ -216,4 +216,21 @@ t.test("a column of either side of a join is named by its name, l.a and r.a both
     { "1|2" })
 end)
 
+t.test("inside an expression or an aggregate too: l.a + r.a is (a + a), count(r.a) count(a)", function()
+  local lr = " FROM VALUES (1, 'x') AS l(a, b) JOIN VALUES (1, 'y') AS r(a, b) ON l.a = r.a"
+  same_names({
+    { "SELECT r.a + 1, upper(r.b), r.a" .. lr, { "(a + 1)", "upper(b)", "a" } },
+    { "SELECT r.a + 1, upper(r.b), count(r.a), max(l.a), r.a" .. lr .. " GROUP BY r.a, r.b",
+      { "(a + 1)", "upper(b)", "count(a)", "max(a)", "a" } },
+    { "SELECT l.a + r.a, count(DISTINCT r.b), l.a = r.a" .. lr .. " GROUP BY l.a, r.a",
+      { "(a + a)", "count(DISTINCT b)", "(a = a)" } },
+  })
+  -- the aggregate still found by HAVING and ORDER BY, each side's column its own
+  local df = spark:sql("SELECT l.a, count(r.a) FROM VALUES (1), (2), (3) AS l(a) LEFT JOIN VALUES (1), (1), (3) "
+    .. "AS r(a) ON l.a = r.a GROUP BY l.a HAVING count(r.a) > 0 ORDER BY count(r.a)")
+  t.same_table(df.columns, { "a", "count(a)" })
+  t.same_table(t.rows(df), { "3|1", "1|2" })
+  t.same_table(t.rows(spark:sql("SELECT l.a - r.a" .. lr:gsub("l.a = r.a", "l.a <= r.a + 1"))), { "0" })
+end)
+
 t.run()
