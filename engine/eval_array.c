@@ -212,64 +212,6 @@ int tide_eval_array_repeat(tide_batch *out, const tide_column *value, const tide
     return rc;
 }
 
-int tide_eval_sequence(tide_batch *out, const tide_column *start, const tide_column *stop,
-                       const tide_column *step, tide_column *dst, char *errbuf, size_t errlen)
-{
-    int32_t t = start->type;
-    if ((t != TIDE_INT32 && t != TIDE_INT64) || stop->type != t || (step && step->type != t))
-        return kernel_error(errbuf, errlen, "sequence takes integers of one type");
-    int64_t n = start->length, total = 0;
-#define AT(c, i)                                                                                   \
-    ((c)->type == TIDE_INT32 ? (int64_t)((const int32_t *)(c)->values)[i]                          \
-                             : ((const int64_t *)(c)->values)[i])
-    for (int64_t i = 0; i < n; i++) {
-        if (!tide_valid(start, i) || !tide_valid(stop, i) || (step && !tide_valid(step, i)))
-            continue;
-        int64_t a = AT(start, i), b = AT(stop, i), s = step ? AT(step, i) : (a <= b ? 1 : -1);
-        if (s == 0 || (s > 0 && a > b) || (s < 0 && a < b)) {
-            if (a == b) {
-                total += 1;
-                continue;
-            }
-            return kernel_error(errbuf, errlen, "Illegal sequence boundaries: %lld to %lld by %lld",
-                                (long long)a, (long long)b, (long long)s);
-        }
-        /* the count as unsigned: the span of two int64 may pass int64 */
-        uint64_t span = s > 0 ? (uint64_t)b - (uint64_t)a : (uint64_t)a - (uint64_t)b;
-        uint64_t len = span / (s > 0 ? (uint64_t)s : -(uint64_t)s) + 1;
-        if (len > 2147483632ULL - (uint64_t)total)
-            return kernel_error(errbuf, errlen, "Too long sequence: %llu. Should be <= 2147483632",
-                                (unsigned long long)len);
-        total += (int64_t)len;
-    }
-    tide_column *el;
-    if (kernel_alloc(out, dst, "", TIDE_ARRAY, 0, 0, n, 0) != 0 ||
-        kernel_validity_and(out, dst, start, stop) != 0 ||
-        (step && kernel_validity_and(out, dst, dst, step) != 0) ||
-        kernel_alloc(out, el = &dst->children[0], "element", t, 0, 0, total, 0) != 0)
-        return kernel_error(errbuf, errlen, "out of memory");
-    int64_t *off = dst->values, used = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (tide_valid(dst, i)) {
-            int64_t a = AT(start, i), b = AT(stop, i), s = step ? AT(step, i) : (a <= b ? 1 : -1);
-            if (s == 0) s = 1; /* a == b: one element */
-            for (int64_t v = a;; v += s) {
-                if (t == TIDE_INT32)
-                    ((int32_t *)el->values)[used++] = (int32_t)v;
-                else
-                    ((int64_t *)el->values)[used++] = v;
-                /* the distance left, as unsigned: b - v may pass int64 */
-                uint64_t left = s > 0 ? (uint64_t)b - (uint64_t)v : (uint64_t)v - (uint64_t)b;
-                if (left < (s > 0 ? (uint64_t)s : -(uint64_t)s)) break;
-            }
-        }
-        off[i + 1] = used;
-    }
-#undef AT
-    kernel_finish(dst);
-    return 0;
-}
-
 /* The length of row i of arrays_zip: its longest array's, 0 where one is
    null (the row is null, and holds no elements). */
 static int64_t zip_length(const tide_column *const *arrs, int32_t k, int64_t i)

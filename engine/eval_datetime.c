@@ -381,35 +381,6 @@ int tide_eval_make_timestamp(tide_batch *out, const tide_column *const *parts,
 
 /* ---- a timestamp plus a day-time interval ------------------------------------------ */
 
-/* Spark's timestampAddDayTime: v's zoned date-time plus `days`
-   (ZonedDateTime.plusDays: the local date-time moved, resolved with v's
-   own offset preferred, so that an overlap keeps the side v was on),
-   then `micros` of exact time. In UTC a day is 86400 s. -1 on overflow,
-   as Spark's Math.addExact. */
-static int plus_interval(const tide_zone *z, int64_t v, int64_t days, int64_t micros, int64_t *r)
-{
-    if (days != 0 && !z) {
-        int64_t d;
-        if (__builtin_mul_overflow(days, MICROS_PER_DAY, &d) || __builtin_add_overflow(v, d, &v))
-            return -1;
-    } else if (days != 0) {
-        int64_t secs = floor_div(v, MICROS_PER_SECOND), frac = floor_mod(v, MICROS_PER_SECOND);
-        int32_t offset = tide_zone_offset(z, secs);
-        int64_t d, local;
-        /* Far beyond any timestamp's seconds (2^43): the conversion's
-           arithmetic stays clear of int64's ends. */
-        if (__builtin_mul_overflow(days, 86400, &d) ||
-            __builtin_add_overflow(secs + offset, d, &local) || local > (INT64_C(1) << 50) ||
-            local < -(INT64_C(1) << 50))
-            return -1;
-        secs = tide_zone_utc(z, local, offset);
-        if (__builtin_mul_overflow(secs, MICROS_PER_SECOND, &v) ||
-            __builtin_add_overflow(v, frac, &v))
-            return -1;
-    }
-    return __builtin_add_overflow(v, micros, r);
-}
-
 int tide_eval_plus_interval(tide_batch *out, const tide_column *a, int64_t days, int64_t micros,
                             tide_column *dst, char *errbuf, size_t errlen)
 {
@@ -423,7 +394,7 @@ int tide_eval_plus_interval(tide_batch *out, const tide_column *a, int64_t days,
     const tide_zone *z = tide_zone_session();
     for (int64_t i = 0; i < a->length; i++) {
         if (!tide_valid(dst, i)) continue;
-        if (plus_interval(z, x[i], days, micros, &r[i]) != 0)
+        if (tide_zone_move(z, x[i], 0, days, micros, &r[i]) != 0)
             return kernel_error(errbuf, errlen,
                                 "long overflow: %lld plus %lld days and %lld microseconds (Spark: "
                                 "ArithmeticException)",

@@ -187,35 +187,101 @@ int tide_eval_interval_scale(tide_batch *out, const tide_column *a, const tide_c
     return 0;
 }
 
-/* ---- timestamps moved ------------------------------------------------------------ */
+/* ---- exact sums ---------------------------------------------------------------------- */
 
-/* v + micros as Spark's timestampAddDayTime: the whole days (towards zero)
-   on the calendar of zone z (NULL: UTC), a local time the new day repeats
-   keeping the offset it had, then the rest in exact time. -1 on
-   overflow. */
-static int timestamp_add(const tide_zone *z, int64_t v, int64_t micros, int64_t *r)
+/* Spark's interval arithmetic is exact whatever spark.sql.ansi.enabled
+   says (Math.addExact in Add, Subtract, UnaryMinus, Abs and Sum of
+   intervals): an overflow is Spark's error, or NULL in try_add and
+   try_subtract. */
+static int overflow(char *errbuf, size_t errlen, int32_t op, int months)
 {
-    int64_t days = micros / MICROS_PER_DAY, rest = micros % MICROS_PER_DAY;
-    if (days != 0 && !z) {
-        int64_t d;
-        if (__builtin_mul_overflow(days, MICROS_PER_DAY, &d) || __builtin_add_overflow(v, d, &v))
-            return -1;
-    } else if (days != 0) {
-        int64_t secs = floor_div(v, MICROS_PER_SECOND), frac = floor_mod(v, MICROS_PER_SECOND);
-        int32_t offset = tide_zone_offset(z, secs);
-        int64_t local;
-        /* (far beyond any timestamp's seconds: clear of int64's ends) */
-        if (days > (INT64_C(1) << 30) || days < -(INT64_C(1) << 30) ||
-            __builtin_add_overflow(secs + offset, days * 86400, &local) ||
-            local > (INT64_C(1) << 50) || local < -(INT64_C(1) << 50))
-            return -1;
-        secs = tide_zone_utc(z, local, offset);
-        if (__builtin_mul_overflow(secs, MICROS_PER_SECOND, &v) ||
-            __builtin_add_overflow(v, frac, &v))
-            return -1;
-    }
-    return __builtin_add_overflow(v, rest, r) ? -1 : 0;
+    const char *kind = months ? "integer" : "long";
+    if (op == TIDE_INTERVAL_ABS)
+        return kernel_error(errbuf, errlen,
+                            "[ARITHMETIC_OVERFLOW] %s overflow. If necessary set "
+                            "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                            kind);
+    if (op == TIDE_INTERVAL_NEGATE)
+        return kernel_error(errbuf, errlen, "[INTERVAL_ARITHMETIC_OVERFLOW] %s overflow.", kind);
+    return kernel_error(errbuf, errlen,
+                        "[INTERVAL_ARITHMETIC_OVERFLOW] %s overflow. Use '%s' to tolerate overflow "
+                        "and return NULL instead.",
+                        kind, op == TIDE_INTERVAL_SUBTRACT ? "try_subtract" : "try_add");
 }
+
+int tide_eval_interval_exact(tide_batch *out, int32_t op, const tide_column *a,
+                             const tide_column *b, int32_t try, tide_column *dst, char *errbuf,
+                             size_t errlen)
+{
+    int months = a->type == TIDE_INT32,
+        unary = op == TIDE_INTERVAL_NEGATE || op == TIDE_INTERVAL_ABS;
+    if ((a->type != TIDE_INT64 && !months) || op < TIDE_INTERVAL_ADD || op > TIDE_INTERVAL_ABS ||
+        (unary ? b != NULL : (!b || b->type != a->type || b->length != a->length)))
+        return kernel_error(errbuf, errlen, "interval arithmetic of type %d", a->type);
+    int64_t n = a->length;
+    if (kernel_alloc(out, dst, "", a->type, 0, 0, n, 0) != 0 ||
+        kernel_validity_and(out, dst, a, b) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    for (int64_t i = 0; i < n; i++) {
+        if (!tide_valid(dst, i)) continue;
+        int64_t x = months ? ((const int32_t *)a->values)[i] : ((const int64_t *)a->values)[i];
+        int64_t y = unary    ? 0
+                    : months ? ((const int32_t *)b->values)[i]
+                             : ((const int64_t *)b->values)[i];
+        int64_t r;
+        int failed;
+        if (op == TIDE_INTERVAL_ADD)
+            failed = __builtin_add_overflow(x, y, &r);
+        else if (op == TIDE_INTERVAL_SUBTRACT)
+            failed = __builtin_sub_overflow(x, y, &r);
+        else if (op == TIDE_INTERVAL_ABS && x >= 0)
+            failed = (r = x, 0);
+        else
+            failed = __builtin_sub_overflow((int64_t)0, x, &r);
+        if (!failed && months) failed = r > INT32_MAX || r < INT32_MIN;
+        if (failed && !try) return overflow(errbuf, errlen, op, months);
+        if (failed)
+            tide_column_set_null(out, dst, i);
+        else if (months)
+            ((int32_t *)dst->values)[i] = (int32_t)r;
+        else
+            ((int64_t *)dst->values)[i] = r;
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+int tide_eval_interval_total(tide_batch *out, const tide_column *sum, const tide_column *count,
+                             int32_t mode, tide_column *dst, char *errbuf, size_t errlen)
+{
+    int months = (mode & 1) != 0, avg = (mode & 2) != 0;
+    if (sum->type != TIDE_INT64 || count->type != TIDE_INT64 || sum->length != count->length)
+        return kernel_error(errbuf, errlen, "an interval's sum of type %d", sum->type);
+    int64_t n = sum->length;
+    if (kernel_alloc(out, dst, "", months ? TIDE_INT32 : TIDE_INT64, 0, 0, n, 0) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    const int64_t *s = sum->values, *c = count->values;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t k = tide_valid(count, i) ? c[i] : 0;
+        if (k == 0) {
+            /* no values: NULL, as Spark's sum and average of none */
+            tide_column_set_null(out, dst, i);
+            continue;
+        }
+        /* (try_sum's NULL over values: its sum overflowed a long) */
+        if (!tide_valid(sum, i) || (months && (s[i] > INT32_MAX || s[i] < INT32_MIN)))
+            return overflow(errbuf, errlen, TIDE_INTERVAL_ADD, months);
+        int64_t r = avg ? divide_half_up(s[i], k) : s[i];
+        if (months)
+            ((int32_t *)dst->values)[i] = (int32_t)r;
+        else
+            ((int64_t *)dst->values)[i] = r;
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* ---- timestamps moved ------------------------------------------------------------ */
 
 int tide_eval_timestamp_plus_interval(tide_batch *out, const tide_column *ts, const tide_column *iv,
                                       int32_t negate, tide_column *dst, char *errbuf, size_t errlen)
@@ -230,8 +296,11 @@ int tide_eval_timestamp_plus_interval(tide_batch *out, const tide_column *ts, co
     const tide_zone *z = tide_zone_session();
     for (int64_t i = 0; i < ts->length; i++) {
         if (!tide_valid(dst, i)) continue;
+        /* (Spark's timestampAddDayTime: the whole days, towards zero, on
+           the zone's calendar, then the rest in exact time) */
+        int64_t m = negate ? -x[i] : x[i];
         if ((negate && x[i] == INT64_MIN) ||
-            timestamp_add(z, t[i], negate ? -x[i] : x[i], &r[i]) != 0)
+            tide_zone_move(z, t[i], 0, m / MICROS_PER_DAY, m % MICROS_PER_DAY, &r[i]) != 0)
             return kernel_error(errbuf, errlen,
                                 "long overflow: %lld moved by %lld microseconds (Spark: "
                                 "ArithmeticException)",

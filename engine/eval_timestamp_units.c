@@ -16,9 +16,6 @@
 #define MICROS_PER_SECOND 1000000LL
 #define MICROS_PER_DAY    86400000000LL
 #define SECONDS_PER_DAY   86400LL
-/* Local seconds beyond this are far past any timestamp's (2^43 s): the
-   conversions' arithmetic stays clear of int64's ends. */
-#define LOCAL_LIMIT (INT64_C(1) << 50)
 
 /* The microseconds one unit of time is; 0 for the calendar's units. */
 static int64_t unit_micros(int32_t unit)
@@ -44,35 +41,6 @@ static int32_t offset_at(const tide_zone *z, int64_t secs)
     return z ? tide_zone_offset(z, secs) : 0;
 }
 
-/* v moved by `days` days and then `months` months on its local calendar,
-   resolved preferring its own offset: 0 with *r, or -1 out of range. */
-static int calendar_add(const tide_zone *z, int64_t v, int64_t days, int64_t months, int64_t *r)
-{
-    int64_t secs = floor_div(v, MICROS_PER_SECOND), frac = floor_mod(v, MICROS_PER_SECOND);
-    int32_t offset = offset_at(z, secs);
-    int64_t local = secs + offset;
-    int64_t day = floor_div(local, SECONDS_PER_DAY), sod = floor_mod(local, SECONDS_PER_DAY);
-    day += days;
-    if (months != 0) {
-        int64_t y;
-        int m, d;
-        civil_from_days(day, &y, &m, &d);
-        int64_t count = y * 12 + (m - 1) + months;
-        int64_t ny = floor_div(count, 12);
-        int nm = (int)floor_mod(count, 12) + 1;
-        /* LocalDate's years: Year.MIN_VALUE to MAX_VALUE */
-        if (ny > 999999999 || ny < -999999999) return -1;
-        int dim = days_in_month(ny, nm);
-        day = days_from_civil(ny, nm, d < dim ? d : dim);
-    }
-    if (day > LOCAL_LIMIT / SECONDS_PER_DAY || day < -LOCAL_LIMIT / SECONDS_PER_DAY) return -1;
-    local = day * SECONDS_PER_DAY + sod;
-    secs = z ? tide_zone_utc(z, local, offset) : local;
-    if (__builtin_mul_overflow(secs, MICROS_PER_SECOND, r) || __builtin_add_overflow(*r, frac, r))
-        return -1;
-    return 0;
-}
-
 static int timestamp_add(const tide_zone *z, int32_t unit, int32_t q, int64_t v, int64_t *r)
 {
     int64_t micros = unit_micros(unit);
@@ -80,19 +48,19 @@ static int timestamp_add(const tide_zone *z, int32_t unit, int32_t q, int64_t v,
     int32_t n;
     switch (unit) {
     case TIDE_TSU_DAY:
-        return calendar_add(z, v, q, 0, r);
+        return tide_zone_move(z, v, 0, q, 0, r);
     case TIDE_TSU_WEEK:
         /* Math.multiplyExact over ints, as Spark */
         if (__builtin_mul_overflow(q, 7, &n)) return -1;
-        return calendar_add(z, v, n, 0, r);
+        return tide_zone_move(z, v, 0, n, 0, r);
     case TIDE_TSU_MONTH:
-        return calendar_add(z, v, 0, q, r);
+        return tide_zone_move(z, v, q, 0, 0, r);
     case TIDE_TSU_QUARTER:
         if (__builtin_mul_overflow(q, 3, &n)) return -1;
-        return calendar_add(z, v, 0, n, r);
+        return tide_zone_move(z, v, n, 0, 0, r);
     case TIDE_TSU_YEAR:
         if (__builtin_mul_overflow(q, 12, &n)) return -1;
-        return calendar_add(z, v, 0, n, r);
+        return tide_zone_move(z, v, n, 0, 0, r);
     default:
         return -1;
     }

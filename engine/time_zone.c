@@ -489,3 +489,35 @@ int tide_time_zone_set_session(const char *id, size_t len, char *errbuf, size_t 
                           memory_order_release);
     return 0;
 }
+
+int tide_zone_move(const tide_zone *z, int64_t v, int64_t months, int64_t days, int64_t micros,
+                   int64_t *r)
+{
+    if (months != 0 || days != 0) {
+        /* Far beyond any timestamp's 292,000 years: the arithmetic below
+           stays clear of int64's ends. */
+        if (months > 12LL * 1000000 || months < -12LL * 1000000 || days > 400000000LL ||
+            days < -400000000LL)
+            return -1;
+        int64_t secs = floor_div(v, 1000000), frac = floor_mod(v, 1000000);
+        int32_t offset = z ? tide_zone_offset(z, secs) : 0;
+        int64_t local = secs + offset;
+        int64_t day = floor_div(local, 86400), time = floor_mod(local, 86400);
+        if (months != 0) {
+            int64_t y;
+            int m, d;
+            civil_from_days(day, &y, &m, &d);
+            int64_t index = y * 12 + (m - 1) + months;
+            y = floor_div(index, 12);
+            m = (int)floor_mod(index, 12) + 1;
+            if (d > days_in_month(y, m)) d = days_in_month(y, m);
+            day = days_from_civil(y, m, d);
+        }
+        local = (day + days) * 86400 + time;
+        if (local > (INT64_C(1) << 50) || local < -(INT64_C(1) << 50)) return -1;
+        secs = z ? tide_zone_utc(z, local, offset) : local;
+        if (__builtin_mul_overflow(secs, 1000000, &v) || __builtin_add_overflow(v, frac, &v))
+            return -1;
+    }
+    return __builtin_add_overflow(v, micros, r) ? -1 : 0;
+}

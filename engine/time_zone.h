@@ -80,4 +80,12 @@ int64_t tide_zone_utc(const tide_zone *z, int64_t local, int32_t prefer);
    else midnight resolved as tide_zone_utc does. */
 int64_t tide_zone_day_start(const tide_zone *z, int64_t local);
 
+/* Instant v (microseconds) moved as Spark moves a timestamp in zone z
+   (NULL: UTC): `months` then `days` on its local calendar (a month's
+   last day kept where the new month is shorter), resolved preferring v's
+   own offset (ZonedDateTime.plusMonths/plusDays), then `micros` of exact
+   time. 0 with *r, or -1 out of range (Math.addExact's overflow). */
+int tide_zone_move(const tide_zone *z, int64_t v, int64_t months, int64_t days, int64_t micros,
+                   int64_t *r);
+
 #endif

@@ -370,7 +370,7 @@ function methods:withWatermark(eventTime, delayThreshold)
       table.concat(schema:fieldNames(), ", ")), 2)
   end
   local t = schema.fields[i].dataType
-  if t ~= T.timestamp then
+  if t ~= T.timestamp and not t.ntz then -- (a TIMESTAMP_NTZ too: its microseconds, as Spark's)
     error(("withWatermark: the event time column must be a timestamp, but %s is %s"):format(
       schema.fields[i].name, t:simpleString()), 2)
   end

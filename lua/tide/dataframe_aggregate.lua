@@ -197,7 +197,10 @@ function M.install(dataframe)
       -- {x = "skewness"}: the aggregates of one column past agg_spec's
       -- are calls (Spark's agg(Map) resolves any function by its name).
       local any_more = false
-      for _, a in ipairs(by_column) do any_more = any_more or more.isAggregate(a.fn) end
+      for _, a in ipairs(by_column) do
+        -- (and an interval's: its sum and avg are expressions, tide.eval_intervals)
+        any_more = any_more or more.isAggregate(a.fn) or schema.fields[a.index + 1].dataType.interval ~= nil
+      end
       if any_more then
         local calls = {}
         for i, a in ipairs(by_column) do

@@ -80,7 +80,8 @@ local function agg_spec(schema, fn, colname, alias, level, from)
   -- first, ...) keep its type, nested ones too.
   local collect = code == AGG.collect_list or code == AGG.collect_set
   local result = collect and T.array(t, false)
-    or ((t.bits or t.void or (t.interval and code ~= AGG.count)) and rid == t.id and t) or T.fromId(rid, p[0], s[0])
+    or ((t.bits or t.void or t.ntz or (t.interval and code ~= AGG.count)) and rid == t.id and t)
+    or T.fromId(rid, p[0], s[0])
     or t
   return { code = code, column = idx, name = alias or ("%s(%s)"):format(label, field.name),
            type = result, nullable = not collect }

@@ -69,7 +69,7 @@ function common_type(a, b)
     local whole = math.max(da.precision - da.scale, db.precision - db.scale)
     return T.decimal(math.min(whole + scale, 38), scale)
   end
-  if coerce.datetime(a, b) then return T.timestamp end
+  if coerce.datetime(a, b) then return coerce.datetime(a, b) end -- (a TIMESTAMP_NTZ with a date stays one)
   -- Spark's stringPromotion: a string and another atomic type but binary
   -- and boolean meet as strings.
   local other = a.id == ID.string and b or b.id == ID.string and a or nil

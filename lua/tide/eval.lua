@@ -325,6 +325,12 @@ function can_cast(from, to)
   if from.id == ID.vector or to.id == ID.vector then return false end
   if from.id == ID.array and to.id == ID.array then return can_cast(from.elementType, to.elementType) end
   if from.id == ID.map and to.id == ID.map and coerce.isVoid(from.keyType) then return true end -- map()'s
+  if from.id == ID.map and to.id == ID.map then
+    -- (Spark's: no key may become NULL, so not from a string, a fraction
+    -- to an integer, ...: coerce.castMayGiveNull)
+    return can_cast(from.keyType, to.keyType) and not coerce.castMayGiveNull(from.keyType, to.keyType)
+      and can_cast(from.valueType, to.valueType)
+  end
   if from.id == ID.map or to.id == ID.map then return false end
   if from.id == ID.array or to.id == ID.array then return false end
   if to.id == ID.binary then return from.id == ID.string or coerce.isIntegral(from) end
@@ -337,12 +343,14 @@ end
 
 function compilers.cast(node, scope)
   local child = compile_node(node.expr, scope)
-  if node.fromVoid then
+  if node.fromVoid or node.held then
     -- a column an untyped collection was kept in (array<void> as
-    -- array<string>, tide.dataframe_sets): cast as the void it stands for
+    -- array<string>, tide.dataframe_sets), or one holding another type's
+    -- values (a streaming state's bigint of an interval's microseconds):
+    -- cast as the type it stands for
     local copy = {}
     for k, v in pairs(child) do copy[k] = v end
-    child, copy.type = copy, node.fromVoid
+    child, copy.type = copy, node.fromVoid or node.held
   end
   local to = node.to
   if type(to) == "string" then to = T.parse(to) end
@@ -595,5 +603,7 @@ require("tide.eval_update_fields").register(M)
 -- Spark's ANSI intervals: wraps the operators', CAST's and a few
 -- functions' compilers above (tide.eval_intervals).
 require("tide.eval_intervals").install(M, compilers, compile_node)
+-- Spark's TIMESTAMP_NTZ: wraps them in turn (tide.eval_timestamp_ntz).
+require("tide.eval_timestamp_ntz").install(M, compilers, compile_node)
 
 return M

@@ -1,5 +1,5 @@
 -- tide.eval_arrays — Spark's functions over array columns, each one C
--- kernel over whole columns (engine/eval_array.c):
+-- kernel over whole columns (engine/eval_array.c; sequence's engine/eval_sequence.c):
 --   size (cardinality), element_at, arr[i] (getItem), array_contains,
 --   array(...), array_join, sort_array, array_distinct, array_max/min,
 --   slice, flatten, array_position, array_remove, array_union/intersect/
@@ -360,35 +360,39 @@ local function array_repeat(node, _, compileChild, ev)
   end)
 end
 
--- sequence(start, stop[, step]) of dates: their day numbers' sequence
--- (the step an interval of whole days, else one day either way), its
--- elements then dates (the same int32 layout).
-local function date_sequence(node, compileChild, ev)
-  local step = node.args[3]
-  if step and not (step.k == "interval" and step.daysOnly) then
-    ev.typeError(node, "sequence of dates steps by an interval of whole days (INTERVAL 7 DAYS) in tide")
+-- sequence(start, stop[, step]) of dates or timestamps (engine/eval_sequence.c):
+-- two dates stay dates, a date meets a timestamp as one; the step a
+-- day-time or a year-month interval, else a day towards stop, as Spark's.
+local function temporal_sequence(node, args, ev)
+  local first, second, step = args[1], args[2], args[3]
+  local function datetime(t) return t.id == ID.date or t.id == ID.timestamp or coerce.isVoid(t) end
+  if not (datetime(first.type) and datetime(second.type)) or (step and not step.type.interval) then
+    local got = {}
+    for i, a in ipairs(args) do got[i] = a.type:simpleString() end
+    ev.typeError(node, ("sequence takes two integers, two dates or two timestamps and a step of their kind (an"
+      .. " interval for dates and timestamps), not (%s)"):format(table.concat(got, ", ")))
   end
-  local args = {}
-  for i = 1, 2 do
-    args[i] = compileChild({ k = "call", fn = "unix_date", args = { { k = "cast", to = T.date, expr = node.args[i] } } })
-  end
-  if step then args[3] = compileChild({ k = "lit", value = step.micros / 86400000000 }) end
-  return over_args(ev, node, T.array(T.date, false), args, function(out, cols, dst)
-    local rc = C.tide_eval_sequence(out, cols[1], cols[2], cols[3], dst, ev.errbuf, ev.errlen)
-    if rc == 0 then dst.children[0].type = ID.date end
-    return rc
+  -- (a timestamp_ntz meets a date as itself, a timestamp as one: Spark's wider type)
+  local function zoned(a) return a.type.id == ID.timestamp and not a.type.ntz end
+  local t = (zoned(first) or zoned(second)) and T.timestamp
+    or (first.type.ntz and first.type or second.type.ntz and second.type) or T.date
+  local cols = { ev.castTo(first, t), ev.castTo(second, t), step }
+  local kind = (not step and 0 or step.type.interval == "daytime" and 1 or 2) + (t.ntz and 4 or 0)
+  return over_args(ev, node, T.array(t, false), cols, function(out, c, dst)
+    return C.tide_eval_temporal_sequence(out, c[1], c[2], c[3], kind, dst, ev.errbuf, ev.errlen)
   end)
 end
 
 local function sequence(node, _, compileChild, ev)
-  local first = node.args and node.args[1] and compileChild(node.args[1])
-  if first and (first.type.id == ID.date or (node.args[3] and node.args[3].k == "interval")) then
-    return date_sequence(node, compileChild, ev)
-  end
   local args = args_of(node, compileChild, 2, 3, ev)
+  for _, a in ipairs(args) do
+    local t = a.type
+    if t.id == ID.date or t.id == ID.timestamp or t.interval then return temporal_sequence(node, args, ev) end
+  end
   local t = ev.commonType(node, args, "the arguments of sequence")
-  if t.id ~= ID.int and t.id ~= ID.long then
-    ev.typeError(node, ("sequence takes integers (int or bigint) in tide, not %s"):format(t:simpleString()))
+  if (t.id ~= ID.int and t.id ~= ID.long) or t.interval then
+    ev.typeError(node, ("sequence takes integers (int or bigint), dates or timestamps, not %s"):format(
+      t:simpleString()))
   end
   for i, a in ipairs(args) do args[i] = ev.castTo(a, t) end
   return over_args(ev, node, T.array(t, false), args, function(out, cols, dst)

@@ -76,9 +76,15 @@ function M.install(ev, broadcast_column, null_of, empty_of)
       -- each element cast, the rows keeping their elements (tide.eval_lambda)
       return require("tide.eval_lambda").castElements(c, t, ev)
     end
+    if c.type.id == ID.map and t.id == ID.map then return require("tide.eval_lambda").castEntries(c, t, ev) end
     if c.type.interval or t.interval then
       -- an interval to its text and back (tide.eval_intervals)
       local converted = require("tide.eval_intervals").castTo(c, t)
+      if converted then return converted end
+    end
+    if c.type.ntz or t.ntz then
+      -- a TIMESTAMP_NTZ to and from text, dates and timestamps (tide.eval_timestamp_ntz)
+      local converted = require("tide.eval_timestamp_ntz").castTo(c, t, try)
       if converted then return converted end
     end
     if t.bits then

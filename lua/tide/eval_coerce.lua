@@ -65,31 +65,37 @@ function M.castNode(value, void, t)
   return cast
 end
 
--- t with each void in it, itself or inside an array, a map or a struct
--- (SELECT NULL, array(): Spark's void, array<void>, map<void,void>) as
--- with (a type, or a function of the void), rawequal to t when it holds
--- none. (== would not do: the types compare by their names, and both
--- voids are named void.)
-local function replaced(t, void_of)
-  if is_void(t) then return void_of(t) end
+-- t with each type in it that is not a collection (t itself, an array's
+-- element, a map's key and value, a struct's field, at any depth) as
+-- leaf gives it; t itself where leaf changes none.
+local function map_leaves(t, leaf)
   if t.id == ID.array then
-    local e = replaced(t.elementType, void_of)
+    local e = map_leaves(t.elementType, leaf)
     return rawequal(e, t.elementType) and t or T.array(e, t.containsNull)
   end
   if t.id == ID.map then
-    local k, v = replaced(t.keyType, void_of), replaced(t.valueType, void_of)
+    local k, v = map_leaves(t.keyType, leaf), map_leaves(t.valueType, leaf)
     return (rawequal(k, t.keyType) and rawequal(v, t.valueType)) and t or T.map(k, v, t.valueContainsNull)
   end
   if t.id == ID.struct then
     local fields, changed = {}, false
     for i, f in ipairs(t.fields) do
-      local ft = replaced(f.dataType, void_of)
+      local ft = map_leaves(f.dataType, leaf)
       changed = changed or not rawequal(ft, f.dataType)
       fields[i] = rawequal(ft, f.dataType) and f or T.field(f.name, ft, f.nullable)
     end
     return changed and T.struct(fields) or t
   end
-  return t
+  return leaf(t)
+end
+M.mapLeaves = map_leaves
+
+-- t with each void in it, itself or inside an array, a map or a struct
+-- (SELECT NULL, array(): Spark's void, array<void>, map<void,void>) as
+-- void_of gives it, rawequal to t when it holds none. (== would not do:
+-- the types compare by their names, and both voids are named void.)
+local function replaced(t, void_of)
+  return map_leaves(t, function(v) if is_void(v) then return void_of(v) end return v end)
 end
 
 -- Whether t is or holds a void (by its name: a cheap test that a field
@@ -124,6 +130,28 @@ local NUMERIC = { [ID.int] = 1, [ID.long] = 2, [ID.float] = 3, [ID.double] = 4 }
 -- (an interval, held in a long or an int column, is no number: tide.eval_intervals)
 function M.isNumeric(t) return (NUMERIC[t.id] ~= nil and not t.interval) or t.id == ID.decimal end
 function M.isIntegral(t) return INTEGRAL[t.id] == true and not t.interval end
+
+-- Whether CAST(from AS to) may give NULL where the value is not (Spark's
+-- non-ANSI Cast.forceNullable): a map's keys may not be cast so.
+local INTEGRAL_DIGITS = { byte = 3, short = 5, integer = 10, long = 20 }
+function M.castMayGiveNull(from, to)
+  local f, d = from.id, to.id
+  if M.isVoid(from) or from == to then return false end
+  if f == ID.string then return d ~= ID.binary end
+  if d == ID.string then return false end
+  if (f == ID.float or f == ID.double) and d == ID.timestamp then return true end
+  if d == ID.date then return f ~= ID.timestamp end
+  if f == ID.date then return d ~= ID.timestamp and not to.interval end
+  if d == ID.decimal then
+    -- (what fits the decimal's digits: an integer's, a narrower decimal)
+    local whole = to.precision - to.scale
+    if f == ID.boolean then return false end
+    if M.isIntegral(from) then return (INTEGRAL_DIGITS[from.name] or 20) > whole end
+    if f == ID.decimal then return from.precision - from.scale > whole or from.scale > to.scale end
+    return true
+  end
+  return (f == ID.float or f == ID.double) and M.isIntegral(to)
+end
 
 -- The interval type two intervals of one kind meet as, their fields
 -- spanned (Spark's: interval hour and interval minute are interval hour
@@ -300,9 +328,11 @@ function M.tightest(a, b)
 end
 
 -- The timestamp a date and a timestamp widen to (Spark's
--- findWiderTypeForTwo); nil for other pairs.
+-- findWiderTypeForTwo): a TIMESTAMP_NTZ with a date or another, else a
+-- TIMESTAMP; nil for other pairs.
 function M.datetime(a, b)
   if (a.id == ID.date or a.id == ID.timestamp) and (b.id == ID.date or b.id == ID.timestamp) then
+    if (a.ntz or a.id == ID.date) and (b.ntz or b.id == ID.date) and (a.ntz or b.ntz) then return T.timestampNTZ end
     return T.timestamp
   end
 end
@@ -341,7 +371,7 @@ function M.common(types)
         result = M.widerInterval(result, t)
         if result == nil then return nil end
       elseif M.datetime(result, t) then
-        result = T.timestamp
+        result = M.datetime(result, t)
       elseif (result.id == ID.string and t.id ~= ID.struct and t.id ~= ID.binary and t.id ~= ID.array) or
              (t.id == ID.string and result.id ~= ID.struct and result.id ~= ID.binary and result.id ~= ID.array) then
         result = T.string

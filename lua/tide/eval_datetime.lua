@@ -12,9 +12,9 @@
 --   to_utc_timestamp(ts, zone), to_unix_timestamp(x[, pattern]),
 --   try_to_timestamp and to_timestamp_ltz (to_timestamp's), to_char and
 --   to_varchar of dates and timestamps (date_format's), current_timezone(),
---   window_time(window). TIMESTAMP is Spark's TIMESTAMP_LTZ; what returns
---   TIMESTAMP_NTZ (to_timestamp_ntz, localtimestamp, convert_timezone) is
---   refused, naming the type tide lacks.
+--   window_time(window). TIMESTAMP is Spark's TIMESTAMP_LTZ; what makes
+--   a TIMESTAMP_NTZ (to_timestamp_ntz, localtimestamp, convert_timezone)
+--   is tide.eval_timestamp_ntz's, which registers over these.
 -- Arguments are cast as Spark casts them implicitly: a string or a date
 -- is a timestamp where Spark wants one, and a string a date (CAST(s AS
 -- date): its date part, any time after it ignored) where Spark takes a
@@ -48,8 +48,11 @@ end
 -- CAST(s AS timestamp) reads them, dates to their first instant, and NULL.
 local function as_timestamp(node, c, ev)
   local id = c.type.id
-  if id == ID.timestamp then return c end
-  if id == ID.string or id == ID.date or coerce.isVoid(c.type) then return ev.castTo(c, T.timestamp) end
+  if id == ID.timestamp and not c.type.ntz then return c end
+  -- (a TIMESTAMP_NTZ too: its local date-time in the session time zone, Spark's implicit cast)
+  if id == ID.string or id == ID.date or id == ID.timestamp or coerce.isVoid(c.type) then
+    return ev.castTo(c, T.timestamp)
+  end
   refuse(node, c, ev, "a timestamp")
 end
 
@@ -58,8 +61,9 @@ end
 -- timestamp stays, the kernel taking its date in the session time zone.
 local function as_date(node, c, ev)
   local id = c.type.id
-  if id == ID.timestamp or id == ID.date then return c end
-  if id == ID.string or coerce.isVoid(c.type) then return ev.castTo(c, T.date) end
+  if (id == ID.timestamp and not c.type.ntz) or id == ID.date then return c end
+  -- (a TIMESTAMP_NTZ: its own date)
+  if id == ID.string or id == ID.timestamp or coerce.isVoid(c.type) then return ev.castTo(c, T.date) end
   refuse(node, c, ev, "a date")
 end
 M.asDate = as_date

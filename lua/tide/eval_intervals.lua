@@ -115,6 +115,8 @@ local function literal(node, scope)
 end
 
 -- CAST(c AS STRING) of an interval: Spark's ANSI text of its fields.
+local exact
+
 local function as_text(c, name)
   local t = c.type
   local ym = t.interval == "yearmonth" and 1 or 0
@@ -144,21 +146,7 @@ end
 -- t with each interval in it (a struct's field, an array's element) as
 -- a string: what to_json writes of it.
 local function texts_of(t)
-  if is_interval(t) then return T.string end
-  if t.id == ID.array then
-    local e = texts_of(t.elementType)
-    return e == t.elementType and t or T.array(e, t.containsNull)
-  end
-  if t.id == ID.struct then
-    local fields, changed = {}, false
-    for i, f in ipairs(t.fields) do
-      local ft = texts_of(f.dataType)
-      changed = changed or ft ~= f.dataType
-      fields[i] = ft == f.dataType and f or T.field(f.name, ft, f.nullable)
-    end
-    return changed and T.struct(fields) or t
-  end
-  return t
+  return coerce.mapLeaves(t, function(v) return is_interval(v) and T.string or v end)
 end
 M.textsOf = texts_of
 
@@ -216,6 +204,17 @@ local function moved(node, op, when, iv, when_node, iv_node, scope)
   return retyped(c, c.type, name)
 end
 
+-- l + r, l - r, - l, abs(l) of intervals (op a tide_interval_op), exact
+-- as Spark's are even outside ANSI mode: an overflow fails, or is NULL
+-- where try (try_add, try_subtract).
+function exact(op, l, r, t, name, try)
+  local f = function(out, a, b, dst)
+    return C.tide_eval_interval_exact(out, op, a, b, try and 1 or 0, dst, ev.errbuf, ev.errlen)
+  end
+  if r then return binary(t, name, l, r, f) end
+  return unary(t, name, l, function(out, a, dst) return f(out, a, nil, dst) end)
+end
+
 -- iv * n, n * iv, iv / n: Spark's MultiplyDTInterval, DivideDTInterval,
 -- MultiplyYMInterval, DivideYMInterval (interval day to second or year
 -- to month; integers exact, else rounded half up).
@@ -250,7 +249,7 @@ local function operator(node, scope)
     if not t then ev.typeError(node, ("%s cannot take %s (a year-month and a day-time interval)"):format(op, pair)) end
     -- (in parentheses, as Spark names it, where a literal moving a datetime has none)
     local name = ("(%s %s %s)"):format(ev.sqlName(node.left), op, ev.sqlName(node.right))
-    return retyped(arith(op, as_physical(l), as_physical(r), scope), t, name)
+    return exact(op == "+" and C.TIDE_INTERVAL_ADD or C.TIDE_INTERVAL_SUBTRACT, l, r, t, name, node.try)
   end
   if op == "+" or op == "-" then
     -- a literal moving a timestamp or a date: tide.eval_operators' path
@@ -388,30 +387,44 @@ end
 
 -- ---- aggregates ------------------------------------------------------------------------
 
--- avg(iv) and a year-month sum(iv) as expressions over aggregates (nil
--- for other nodes; typeof(node) its type, or nil): Spark's Average of an
--- interval is its sum divided by the count, rounded half up, of its
--- kind's widest type; a year-month sum (summed as a bigint) is of its
--- type. A day-time sum, min, max, ... are the long aggregates' own.
-function M.aggregate(node, typeof)
+-- sum(iv) and avg(iv) as expressions over aggregates, nil for other nodes
+-- (typeof(node): its type, or nil): Spark sums an interval exactly (an
+-- overflow fails, [INTERVAL_ARITHMETIC_OVERFLOW], with ANSI mode off too),
+-- of its type; its Average is the sum divided by the count, rounded half
+-- up, of its kind's widest type. Made of try_sum of the interval's number
+-- (NULL where it overflows) and count, which an intervalTotal node turns
+-- into the result; over(call), when given, puts them over a window
+-- (tide.window's). (Months are summed as a bigint, checked against an int
+-- at the end: where Spark's running int sum overflows on the way and comes
+-- back, tide gives the sum.)
+local AVERAGES = { avg = true, mean = true }
+function M.aggregate(node, typeof, over)
   if not (node.k == "call" and type(node.fn) == "string") or node.intervalPart or node.distinct or node.filter then
     return nil
   end
   local fn = node.fn:lower()
-  if not ((fn == "avg" or fn == "mean" or fn == "sum") and node.args and #node.args == 1) then return nil end
+  if not ((AVERAGES[fn] or fn == "sum") and node.args and #node.args == 1) then return nil end
   local t = typeof(node.args[1])
-  if not (t and t.interval) or (fn == "sum" and t.interval == "daytime") then return nil end
+  if not (t and t.interval) then return nil end
+  over = over or function(call) return call end
   local arg = node.args[1]
-  local sum = { k = "call", fn = "sum", args = { arg }, intervalPart = true }
-  local count = { k = "call", fn = "count", args = { arg }, intervalPart = true }
-  if t.interval == "daytime" then -- (a count of 0 divides into NULL, as Spark's average of no rows)
-    return { k = "op", op = "/", left = sum, right = { k = "call", fn = "nullif", args = { count, lit(0) } } }
-  end
-  local one_month = { k = "call", fn = "make_ym_interval", args = { lit(0), lit(1) } }
-  if fn == "sum" then
-    return { k = "op", op = "*", left = one_month, right = sum }
-  end
-  return { k = "op", op = "*", left = one_month, right = { k = "op", op = "/", left = sum, right = count } }
+  -- (the interval's microseconds or months: tide.eval_intervals' CAST)
+  local number = { k = "cast", expr = arg, to = T.long, intervalNumber = true }
+  return { k = "intervalTotal", text = ev.sqlName(node), average = AVERAGES[fn] or nil, kind = t.interval,
+    startField = t.startField, endField = t.endField,
+    sum = over({ k = "call", fn = "try_sum", args = { number }, intervalPart = true }),
+    count = over({ k = "call", fn = "count", args = { arg }, intervalPart = true }) }
+end
+
+local function interval_total(node, scope)
+  local sum, count = compile_node(node.sum, scope), compile_node(node.count, scope)
+  local t = node.kind == "daytime" and T.dayTimeInterval(node.startField, node.endField)
+    or T.yearMonthInterval(node.startField, node.endField)
+  if node.average then t = node.kind == "daytime" and T.dayTimeInterval(0, 3) or T.yearMonthInterval(0, 1) end
+  local mode = (node.kind == "yearmonth" and 1 or 0) + (node.average and 2 or 0)
+  return binary(t, node.text, ev.castTo(sum, T.long), ev.castTo(count, T.long), function(out, a, b, dst)
+    return C.tide_eval_interval_total(out, a, b, mode, dst, ev.errbuf, ev.errlen)
+  end)
 end
 
 -- ---- install -----------------------------------------------------------------------------------
@@ -420,6 +433,7 @@ function M.install(eval, compilers, compileNode)
   ev, compile_node = eval, compileNode
   compilers.compiled = function(node) return node.c end
   compilers.interval = literal
+  compilers.intervalTotal = interval_total
 
   local op_compiler = compilers.op
   compilers.op = function(node, scope)
@@ -430,14 +444,16 @@ function M.install(eval, compilers, compileNode)
   compilers.neg = function(node, scope)
     local c = compile_node(node.expr, scope)
     if not is_interval(c.type) then return neg_compiler(node, scope) end
-    return retyped(arith("-", compile_node(lit(0), scope), as_physical(c), scope), c.type, ev.sqlName(node))
+    return exact(C.TIDE_INTERVAL_NEGATE, c, nil, c.type, ev.sqlName(node))
   end
 
   local cast_compiler = compilers.cast
   compilers.cast = function(node, scope)
     local to = node.to
     if type(to) == "string" then to = T.parse(to) end
-    local c = not node.fromVoid and compile_node(node.expr, scope)
+    -- (a column holding another type's values is retyped by the cast itself)
+    local c = not (node.fromVoid or node.held) and compile_node(node.expr, scope)
+    if node.intervalNumber and is_interval(c.type) then return ev.castTo(as_physical(c), to) end
     local done = c and cast(node, c, to, scope)
     if not done then return cast_compiler(node, scope) end
     local k = node.expr.k
@@ -450,9 +466,22 @@ function M.install(eval, compilers, compileNode)
     local args = node.args or {}
     local c = #args == 1 and compileChild(args[1])
     if not (c and is_interval(c.type)) then return abs_compiler(node, schema, compileChild, e) end
-    local a = abs_compiler({ k = "call", fn = "abs", args = { raw(as_physical(c)) } }, schema, compileChild, e)
-    return retyped(a, c.type, ev.sqlName(node))
+    return exact(C.TIDE_INTERVAL_ABS, c, nil, c.type, ev.sqlName(node))
   end)
+
+  -- try_add(iv, iv), try_multiply(iv, n), ...: the operator, NULL where it fails
+  for fn, op in pairs({ try_add = "+", try_subtract = "-", try_multiply = "*", try_divide = "/" }) do
+    local try_compiler = eval.compilerOf(fn)
+    eval.register(fn, function(node, schema, compileChild, e)
+      local args = node.args or {}
+      local l, r = #args == 2 and compileChild(args[1]), #args == 2 and compileChild(args[2])
+      if not (l and (is_interval(l.type) or is_interval(r.type))) then
+        return try_compiler(node, schema, compileChild, e)
+      end
+      local c = compile_node({ k = "op", op = op, left = raw(l), right = raw(r), try = true }, { schema = schema })
+      return retyped(c, c.type, ev.sqlName(node))
+    end)
+  end
 
   for _, fn in ipairs({ "date_part", "datepart", "extract" }) do
     local part_compiler = eval.compilerOf(fn)
@@ -481,6 +510,12 @@ function M.install(eval, compilers, compileNode)
 
   eval.register("make_dt_interval", make_dt_interval)
   eval.register("make_ym_interval", make_ym_interval)
+  -- (Spark's make_interval gives its legacy CalendarIntervalType: months, days and microseconds in one value)
+  eval.register("make_interval", function(node)
+    ev.typeError(node, "make_interval gives Spark's legacy CalendarIntervalType (months, days and microseconds in "
+      .. "one value), which tide has not: make_dt_interval(days, hours, mins, secs) makes a duration (interval day "
+      .. "to second), make_ym_interval(years, months) a year-month interval")
+  end)
 end
 
 return M

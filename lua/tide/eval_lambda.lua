@@ -257,6 +257,45 @@ function M.castElements(c, t, ev)
   }
 end
 
+-- CAST of a map to another map type: its keys and its values, each as
+-- one column, cast to t's key and value types, then put back (the keys
+-- checked as transform_keys checks them).
+function M.castEntries(c, t, ev)
+  local from = c.type
+  local parts = {}
+  for part, types in ipairs({ { from.keyType, t.keyType }, { from.valueType, t.valueType } }) do
+    if types[1] ~= types[2] then
+      parts[#parts + 1] = { index = part - 1, cast = ev.castTo({ type = types[1], name = c.name,
+        run = function(b) return b.columns + (part - 1) end }, types[2]) }
+    end
+  end
+  local name = "CAST(" .. c.name .. ")"
+  local both = { run = function(b, scratch, ctx)
+    local results = {}
+    for k, p in ipairs(parts) do results[k] = p.cast.run(b, scratch, ctx) end
+    return results
+  end }
+  local none = ffi.new("int32_t[1]")
+  return {
+    type = t, name = c.name, outputName = c.outputName,
+    run = function(input, out, ctx)
+      local m = c.run(input, out, ctx)
+      local dst
+      local entries = wrapped(C.tide_array_element_batch(input, none, 0, m, 0, ev.errbuf, ev.errlen), ev, name)
+      over_batch(entries, both, ctx, ev, name, function(results)
+        for k, p in ipairs(parts) do
+          dst = ev.newColumn(out)
+          local rc = C.tide_map_with_part(out, m, p.index, results[k], dst, ev.errbuf, ev.errlen)
+          if rc ~= 0 then return rc end
+          m = dst
+        end
+        return 0
+      end)
+      return dst or m
+    end,
+  }
+end
+
 local function is_lambda(n, params)
   return type(n) == "table" and n.k == "lambda" and #n.params == params
 end

@@ -117,7 +117,7 @@ function M.flatten(schema, name)
     local c = fields[i - 1]
     names[i] = e.name
     c.name = e.name
-    c.type = e.t.id
+    c.type = e.t.ntz and T.ID.string or e.t.id -- (a TIMESTAMP_NTZ read as its text first: ntz_values)
     c.precision = e.t.precision or 0
     c.scale = e.t.scale or 0
     c.num_children = e.t.id == T.ID.array and 1 or e.t.id == T.ID.map and 2 or e.t.fields and #e.t.fields or 0
@@ -166,29 +166,51 @@ function M.fromJsonPlan(schema, opts, name)
   return plan
 end
 
--- Runs from_json over a string or binary column into dst, a column slot
--- (tide.eval's newColumn(out) or one of out's columns) whose buffers go in out's arena. Returns the number of
--- malformed rows and, in DROPMALFORMED mode when any, their statuses (a
--- uint8_t array: 1 = malformed).
+-- Calls fn(c, ft) for each column c in col, of type t, that is no
+-- collection (col itself, or an array's elements, a map's keys and
+-- values, a struct's fields, at any depth), ft its type.
+local function each_leaf(col, t, fn)
+  if t.id == T.ID.array then
+    each_leaf(col.children[0], t.elementType, fn)
+  elseif t.id == T.ID.map then
+    each_leaf(col.children[0], t.keyType, fn)
+    each_leaf(col.children[1], t.valueType, fn)
+  elseif t.id == T.ID.struct then
+    for i, f in ipairs(t.fields) do each_leaf(col.children[i - 1], f.dataType, fn) end
+  else
+    fn(col, t)
+  end
+end
+
 -- The columns of void fields (T.null: Spark's NullType, which its JSON
 -- parser reads as null whatever the text holds) in col, of type t, made
 -- all null: the kernel reads them as the strings they are held in.
 local function null_voids(out, col, t)
-  if t.void then
-    local bytes = math.max(math.floor((tonumber(col.length) + 7) / 8), 1)
+  each_leaf(col, t, function(c, ft)
+    if not ft.void then return end
+    local bytes = math.max(math.floor((tonumber(c.length) + 7) / 8), 1)
     local validity = C.tide_arena_calloc(out.arena, bytes)
     if validity == nil then error("out of memory", 0) end
-    col.validity, col.null_count = ffi.cast("uint8_t*", validity), col.length
-  elseif t.id == T.ID.array then
-    null_voids(out, col.children[0], t.elementType)
-  elseif t.id == T.ID.map then
-    null_voids(out, col.children[0], t.keyType)
-    null_voids(out, col.children[1], t.valueType)
-  elseif t.id == T.ID.struct then
-    for i, f in ipairs(t.fields) do null_voids(out, col.children[i - 1], f.dataType) end
-  end
+    c.validity, c.null_count = ffi.cast("uint8_t*", validity), c.length
+  end)
 end
 
+-- The columns of TIMESTAMP_NTZ fields in col, of type t, read from the
+-- text the kernel left in them as Spark's JSON reader reads a local
+-- date-time: NULL where it has a zone (tide.eval_timestamp_ntz).
+local function ntz_values(out, col, t)
+  each_leaf(col, t, function(c, ft)
+    if not ft.ntz then return end
+    local parsed = ffi.new("tide_column")
+    if C.tide_eval_timestamp_ntz_parse(out, c, 0, parsed, errbuf, 1024) ~= 0 then error(ffi.string(errbuf), 0) end
+    ffi.copy(c, parsed, ffi.sizeof("tide_column"))
+  end)
+end
+
+-- Runs from_json over a string or binary column into dst, a column slot
+-- (tide.eval's newColumn(out) or one of out's columns) whose buffers go in out's arena. Returns the number of
+-- malformed rows and, in DROPMALFORMED mode when any, their statuses (a
+-- uint8_t array: 1 = malformed).
 function M.fromJson(plan, out, input, dst, ctx)
   local n = tonumber(input.length)
   local status = nil
@@ -197,6 +219,7 @@ function M.fromJson(plan, out, input, dst, ctx)
   local k = C.tide_from_json(out, input, plan.fields, plan.n, plan.options, dst, status, failed, errbuf, 1024)
   if k < 0 then M.raiseParseError(ffi.string(errbuf), tonumber(failed[0]), ctx) end
   if plan.type.simple:find("void", 1, true) then null_voids(out, dst, plan.type) end
+  if plan.type.simple:find("timestamp_ntz", 1, true) then ntz_values(out, dst, plan.type) end
   k = tonumber(k)
   if ctx then ctx.malformed = (ctx.malformed or 0) + k end
   return k, k > 0 and status or nil

@@ -191,8 +191,10 @@ function M.newConf()
 end
 
 -- A DataFrame over one batch in memory (sources that are not streams).
-function M.localFrame(session, batch)
-  local plan = { kind = "scan", schema = batch:schema(), source = { read = function() return batch end,
+-- schema: the batch's own when not given; a query's output schema tells
+-- its logical types (tinyint, intervals, void) from the columns holding them.
+function M.localFrame(session, batch, schema)
+  local plan = { kind = "scan", schema = schema or batch:schema(), source = { read = function() return batch end,
     description = "LocalRelation" } }
   return dataframe.new(session, plan, false)
 end

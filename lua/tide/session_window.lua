@@ -233,7 +233,7 @@ local function time_column(df, node)
     schema = df._plan.schema
     ti = ops.index_of(schema, "__session_time", "session_window", 4)
   end
-  if schema.fields[ti + 1].dataType ~= T.timestamp then
+  if schema.fields[ti + 1].dataType ~= T.timestamp and not schema.fields[ti + 1].dataType.ntz then
     checks.failAtUser(("session_window: the time column %s is %s, not a timestamp"):format(schema.fields[ti + 1].name,
       schema.fields[ti + 1].dataType:simpleString()))
   end
@@ -273,8 +273,10 @@ function M.expand(df, node, keys)
     -- (a dynamic gap's column is spent once the sessions are found)
     if i - 1 ~= gi then fields[#fields + 1], all[#all + 1] = f, i - 1 end
   end
-  fields[#fields + 1] = T.field(M.START, T.timestamp, true)
-  fields[#fields + 1] = T.field(M.END, T.timestamp, true)
+  -- (a TIMESTAMP_NTZ's sessions are TIMESTAMP_NTZ's: the same microseconds)
+  local time_type = schema.fields[ti + 1].dataType
+  fields[#fields + 1] = T.field(M.START, time_type, true)
+  fields[#fields + 1] = T.field(M.END, time_type, true)
   local c_gap = ffi.cast("int64_t", gap or 0)
   local parse = dynamic and gap_parser()
   return ops.derive(df, {
@@ -361,6 +363,10 @@ end
 require("tide.eval").register("session_window", function(node, _, compileChild, ev)
   local gap, dynamic = gap_of(node)
   local time = compileChild({ k = "cast", to = T.timestamp, expr = node.args[1] })
+  -- (a TIMESTAMP_NTZ's microseconds as they are, its session's TIMESTAMP_NTZ: tide.eval_timestamp_ntz)
+  local ntz = compileChild(node.args[1]).type.ntz and require("tide.eval_timestamp_ntz")
+  if ntz then time = ntz.asInstant(compileChild(node.args[1])) end
+  local bound = ntz and T.timestampNTZ or T.timestamp
   local texts, parse
   if dynamic then
     texts = compileChild(dynamic)
@@ -371,7 +377,7 @@ require("tide.eval").register("session_window", function(node, _, compileChild, 
   -- one of zero or less is null and a late end stops at the last time)
   local one = ffi.new("int64_t[1]", gap or 0)
   return {
-    type = T.struct({ T.field("start", T.timestamp, true), T.field("end", T.timestamp, true) }),
+    type = T.struct({ T.field("start", bound, true), T.field("end", bound, true) }),
     name = M.NAME, outputName = M.NAME,
     run = function(input, out, ctx)
       local n = tonumber(input.num_rows)

@@ -331,7 +331,8 @@ function Parser:primary()
     return { k = "lit", value = nil }
   elseif word == "CASE" then
     return self:case()
-  elseif (word == "DATE" or word == "TIMESTAMP") and self:peek(1).t == "str" then
+  elseif (word == "DATE" or word == "TIMESTAMP" or word == "TIMESTAMP_NTZ" or word == "TIMESTAMP_LTZ")
+      and self:peek(1).t == "str" then
     return self:typed_literal(word)
   elseif word == "X" and self:peek(1).t == "str" and self:peek(1).pos == self:peek().stop + 1 then
     return self:binary_literal()
@@ -367,11 +368,16 @@ function Parser:typed_literal(word)
   local ok
   if word == "DATE" then
     ok = C.tide_date_parse(tok.value, #tok.value, ffi.new("int32_t[1]")) == 0
+  elseif word == "TIMESTAMP_NTZ" then -- (a local date-time: tide.eval_timestamp_ntz)
+    ok = require("tide.eval_timestamp_ntz").parse(tok.value) ~= nil
   else
     ok = C.tide_timestamp_parse(tok.value, #tok.value, ffi.new("int64_t[1]")) == 0
   end
   if not ok then fail(self.text, tok.pos, ("cannot parse the %s value: %s"):format(word, tok.value)) end
-  return { k = "cast", to = word == "DATE" and T.date or T.timestamp, expr = { k = "lit", value = tok.value },
+  -- (TIMESTAMP_LTZ '...' is a TIMESTAMP, named as one)
+  if word == "TIMESTAMP_LTZ" then word = "TIMESTAMP" end
+  local to = ({ DATE = T.date, TIMESTAMP = T.timestamp, TIMESTAMP_NTZ = T.timestampNTZ })[word]
+  return { k = "cast", to = to, expr = { k = "lit", value = tok.value },
            literalText = ("%s '%s'"):format(word, tok.value) }
 end
 

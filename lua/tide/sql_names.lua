@@ -54,6 +54,12 @@ end
 -- the session time zone.
 local function typed_literal(n)
   local word, text = n.literalText:match("^(%u+) '"), type(n.expr) == "table" and n.expr.value
+  if type(text) == "string" and n.literalText:match("^TIMESTAMP_NTZ '") then
+    -- a local date-time, shown whatever the session time zone (tide.eval_timestamp_ntz)
+    local ntz = require("tide.eval_timestamp_ntz")
+    local micros = ntz.parse(text)
+    return micros and ("TIMESTAMP_NTZ '%s'"):format(ntz.format(micros)) or n.literalText
+  end
   if type(text) ~= "string" or (word ~= "DATE" and word ~= "TIMESTAMP") then return n.literalText end
   local ffi, C = require("ffi"), require("tide.ffi")
   local buf = ffi.new("char[64]")
@@ -263,6 +269,8 @@ local function call_string(n)
   -- capitals, unless called by an alias (pow, sign, ceiling).
   if (fn == "round" or fn == "bround") and #parts == 1 then parts[2] = "0" end
   if fn == "log" and #parts == 1 then table.insert(parts, 1, "E()") end
+  -- (convert_timezone(to, ts) converts from the session time zone)
+  if fn == "convert_timezone" and #parts == 2 then table.insert(parts, 1, "current_timezone()") end
   -- Defaults Spark fills in, and TRIM's own SQL for trim(trimStr, s).
   local defaults = DEFAULTS[fn]
   if defaults then

@@ -85,6 +85,14 @@ local function second_moment(state, how)
   return { k = "case", branches = { { when = enough, value = v } } }
 end
 
+-- A merged state column as the aggregate's type: cast (a decimal sum
+-- merged is wider than the sum's type), or, for an interval, the column's
+-- microseconds or months taken as the interval they are (a TIMESTAMP_NTZ's
+-- microseconds alike: the state holds them as a timestamp's).
+local function as_result(state, t)
+  return { k = "cast", expr = state, to = t, held = (t.interval or t.ntz) and t or nil }
+end
+
 -- The partial aggregates of specs, how they merge, the kernels that
 -- finish some of them from the state (each state row its own group), and
 -- the projection that finalizes them; errors at the user's line for what
@@ -143,7 +151,7 @@ local function partials_of(schema, key_idx, specs)
       final[#final + 1] = { k = "alias", name = s.name, expr = second_moment(name, SECOND_MOMENT[s.code]) }
     elseif s.kernel and SELF_MERGING[s.code] then
       local name = add_kernel(s, WHOLE, WHOLE)
-      final[#final + 1] = { k = "alias", name = s.name, expr = { k = "cast", expr = col(name), to = s.type } }
+      final[#final + 1] = { k = "alias", name = s.name, expr = as_result(col(name), s.type) }
     elseif s.kernel and LISTED[s.code] then
       if s.column2 then
         checks.failAtUser(("%s over a stream: tide keeps a percentile's values, not their frequencies, across"
@@ -158,7 +166,7 @@ local function partials_of(schema, key_idx, specs)
       local name = add(s, s.zero and COUNT or s.code)
       -- A decimal sum merged is wider than the sum: back to its type (null
       -- past it, as Spark's sum).
-      final[#final + 1] = { k = "alias", name = s.name, expr = { k = "cast", expr = col(name), to = s.type } }
+      final[#final + 1] = { k = "alias", name = s.name, expr = as_result(col(name), s.type) }
     else
       error(("%s over a stream: no merge for aggregate code %d"):format(s.name, s.code), 0)
     end

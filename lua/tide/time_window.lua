@@ -124,14 +124,16 @@ function M.expand(df, node)
     time, schema = { k = "col", name = "__window_time" }, df._plan.schema
     ti = ops.index_of(schema, time.name, "window", 3)
   end
-  if schema.fields[ti + 1].dataType ~= T.timestamp then
+  -- (a TIMESTAMP_NTZ's windows are TIMESTAMP_NTZ's: the same microseconds)
+  local time_type = schema.fields[ti + 1].dataType
+  if time_type ~= T.timestamp and not time_type.ntz then
     checks.failAtUser(("window: the time column %s is %s, not a timestamp"):format(schema.fields[ti + 1].name,
       schema.fields[ti + 1].dataType:simpleString()))
   end
   local fields, all = {}, {}
   for i, f in ipairs(schema.fields) do fields[i], all[i] = f, i - 1 end
-  fields[#fields + 1] = T.field(M.START, T.timestamp, true)
-  fields[#fields + 1] = T.field(M.END, T.timestamp, true)
+  fields[#fields + 1] = T.field(M.START, time_type, true)
+  fields[#fields + 1] = T.field(M.END, time_type, true)
   local copies = math.ceil(w.duration / w.slide)
   local dur, slide, start = ffi.cast("int64_t", w.duration), ffi.cast("int64_t", w.slide), ffi.cast("int64_t", w.start)
   return ops.derive(df, {
@@ -165,11 +167,15 @@ require("tide.eval").register("window", function(node, _, compileChild)
     error("window: a sliding window puts a row in several windows, which only groupBy(window(...)) can give; in a"
       .. " select, window takes a duration alone (a tumbling window)", 0)
   end
-  local time_type = compileChild(node.args[1]).type
-  if time_type ~= T.timestamp and time_type ~= T.date and time_type ~= T.string then
+  local time = compileChild(node.args[1])
+  local time_type = time.type
+  if time_type ~= T.timestamp and time_type ~= T.date and time_type ~= T.string and not time_type.ntz then
     error(("window: the time column is %s, not a timestamp"):format(time_type:simpleString()), 0)
   end
   local t = { k = "cast", to = T.timestamp, expr = node.args[1] }
+  -- (a TIMESTAMP_NTZ's microseconds as they are, its window's TIMESTAMP_NTZ: tide.eval_timestamp_ntz)
+  local ntz = time_type.ntz and require("tide.eval_timestamp_ntz")
+  if ntz then t = { k = "compiled", c = ntz.asInstant(time) } end
   local us = { k = "call", fn = "unix_micros", args = { t } }
   local function micros(v) return { k = "cast", expr = { k = "lit", value = v }, to = T.long } end
   local offset = { k = "call", fn = "pmod", args = { { k = "op", op = "-", left = us, right = micros(w.start) },
@@ -183,6 +189,7 @@ require("tide.eval").register("window", function(node, _, compileChild)
   local copy = {}
   for k, v in pairs(c) do copy[k] = v end
   copy.name, copy.outputName = "window", "window"
+  if ntz then copy.type = ntz.localType(copy.type) end
   return copy
 end)
 

@@ -58,6 +58,12 @@ M.double = atomic(ID.double, "double", "double")
 M.string = atomic(ID.string, "string", "string")
 M.binary = atomic(ID.binary, "binary", "binary")
 M.timestamp = atomic(ID.timestamp, "timestamp", "timestamp")
+-- TimestampNTZType (timestamp_ntz): a local date-time without a zone,
+-- never shifted by the session time zone. Held in timestamp columns as
+-- the local date-time's microseconds read as if it were UTC; ntz marks it
+-- (tide.eval_timestamp_ntz runs its kernels in UTC).
+M.timestampNTZ = atomic(ID.timestamp, "timestamp_ntz", "timestamp_ntz")
+M.timestampNTZ.ntz = true
 -- DateType: a calendar day, no time and no zone.
 M.date = atomic(ID.date, "date", "date")
 -- Spark's ANSI intervals (tide.eval_intervals): DayTimeIntervalType, a
@@ -312,7 +318,7 @@ local NAMES = {
   double = M.double,
   string = M.string, varchar = M.string, char = M.string, text = M.string,
   binary = M.binary, bytes = M.binary,
-  timestamp = M.timestamp,
+  timestamp = M.timestamp, timestamp_ltz = M.timestamp, timestamp_ntz = M.timestampNTZ,
   date = M.date,
   vector = M.vector,
   void = M.null,

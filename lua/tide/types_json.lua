@@ -160,7 +160,7 @@ end
 
 local ATOMIC -- name -> type (install)
 -- Spark's JSON names of types tide's columns do not hold.
-local UNSUPPORTED = { timestamp_ntz = true, variant = true, calendarinterval = true }
+local UNSUPPORTED = { variant = true, calendarinterval = true }
 -- DDL names that Spark's JSON writes otherwise.
 local JSON_NAME = { int = "integer", bigint = "long", smallint = "short", tinyint = "byte", bool = "boolean" }
 
@@ -291,6 +291,7 @@ function M.install(types, DataType, Field)
   T = types
   ATOMIC = { boolean = T.boolean, byte = T.byte, short = T.short, integer = T.int, long = T.long, float = T.float,
              double = T.double, string = T.string, binary = T.binary, date = T.date, timestamp = T.timestamp,
+             timestamp_ntz = T.timestampNTZ,
              -- (NullType: Spark writes "void"; its DataType.fromJson also reads the older "null")
              void = T.null, null = T.null }
 

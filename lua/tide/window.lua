@@ -387,6 +387,12 @@ function M.project(df, nodes)
         return ok and c.type or nil
       end)
     end
+    -- sum and avg of an interval: exact, of Spark's types (tide.eval_intervals)
+    local total = require("tide.eval_intervals").aggregate(fn, function(arg)
+      local ok, t = pcall(typeof, arg)
+      return ok and t or nil
+    end, function(call) return { k = "window", fn = call, spec = node.spec, text = node.text } end)
+    if total then return rewrite(total) end
     local key = spec_text(s, nil)
     local g = group_of[key]
     if not g then
@@ -507,12 +513,12 @@ function M.windowOperator(df, g)
       -- the aggregates that take a row's value keep its type.
       local collect = call.fn == "collect_list" or call.fn == "collect_set"
       if it.interval and rid ~= it.id and not collect and call.fn ~= "count" then
-        -- (an interval's avg, a year-month one's sum: tide.eval_intervals computes them in aggregations only)
+        -- (an interval's avg and sum are tide.eval_intervals' expressions, in project: none reaches here)
         fail(("%s over a window: the column is %s, which tide does not %s over windows"):format(call.fn,
           it:simpleString(), call.fn))
       end
       t = collect and T.array(it, false)
-        or ((it.bits or it.void or (it.interval and call.fn ~= "count")) and rid == it.id and it)
+        or ((it.bits or it.void or it.ntz or (it.interval and call.fn ~= "count")) and rid == it.id and it)
         or T.fromId(rid, p[0], sc[0]) or it
     end
     fields[#fields + 1] = T.field(call.name, t, true)

@@ -227,6 +227,69 @@ t.test("aggregates: min, max, sum and avg keep Spark's interval types", function
     { "1|INTERVAL '0 02:00:00' DAY TO SECOND|INTERVAL '03' HOUR" })
 end)
 
+t.test("avg and sum over windows, and the table form agg({x = \"avg\"})", function()
+  local df = spark:sql("SELECT k, avg(x) OVER (PARTITION BY k ORDER BY x) AS a, sum(x) OVER (PARTITION BY k) AS s "
+    .. "FROM VALUES (1, INTERVAL '1' HOUR), (1, INTERVAL '2' HOUR), (1, INTERVAL '4' HOUR), (2, INTERVAL '5' MINUTE) "
+    .. "AS t(k, x)")
+  t.same_table(types_of(df), { "int", "interval day to second", "interval hour to minute" })
+  t.same_table(shown(df), { "1|INTERVAL '0 01:00:00' DAY TO SECOND|INTERVAL '07:00' HOUR TO MINUTE",
+    "1|INTERVAL '0 01:30:00' DAY TO SECOND|INTERVAL '07:00' HOUR TO MINUTE",
+    "1|INTERVAL '0 02:20:00' DAY TO SECOND|INTERVAL '07:00' HOUR TO MINUTE",
+    "2|INTERVAL '0 00:05:00' DAY TO SECOND|INTERVAL '00:05' HOUR TO MINUTE" })
+  -- year-month ones: the average rounded half up
+  df = spark:sql("SELECT avg(x) OVER (PARTITION BY k ORDER BY x), sum(x) OVER (PARTITION BY k) FROM VALUES "
+    .. "(1, INTERVAL '1' MONTH), (1, INTERVAL '2' MONTH), (1, INTERVAL '4' MONTH), (2, INTERVAL '5' YEAR) AS t(k, x)")
+  t.same_table(types_of(df), { "interval year to month", "interval year to month" })
+  t.same_table(shown(df), { "INTERVAL '0-1' YEAR TO MONTH|INTERVAL '0-7' YEAR TO MONTH",
+    "INTERVAL '0-2' YEAR TO MONTH|INTERVAL '0-7' YEAR TO MONTH",
+    "INTERVAL '0-2' YEAR TO MONTH|INTERVAL '0-7' YEAR TO MONTH",
+    "INTERVAL '5-0' YEAR TO MONTH|INTERVAL '5-0' YEAR TO MONTH" })
+  df = spark:sql("SELECT avg(x) OVER () FROM VALUES (INTERVAL '1' SECOND), (INTERVAL '2' SECOND), (NULL) AS t(x)")
+  t.same_table(df.columns, { "avg(x) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)" })
+  t.same_table(shown(df), { "INTERVAL '0 00:00:01.5' DAY TO SECOND", "INTERVAL '0 00:00:01.5' DAY TO SECOND",
+    "INTERVAL '0 00:00:01.5' DAY TO SECOND" })
+  local hours = spark:sql("SELECT * FROM VALUES (1, INTERVAL '1' HOUR, INTERVAL '1' MONTH), "
+    .. "(1, INTERVAL '2' HOUR, INTERVAL '2' MONTH), (2, NULL, NULL) AS t(k, x, y)")
+  df = hours:groupBy("k"):agg({ x = "avg", y = "sum" }):orderBy("k")
+  t.same_table(df.columns, { "k", "avg(x)", "sum(y)" })
+  t.same_table(types_of(df), { "int", "interval day to second", "interval month" })
+  t.same_table(shown(df), { "1|INTERVAL '0 01:30:00' DAY TO SECOND|INTERVAL '3' MONTH", "2|null|null" })
+end)
+
+t.test("overflow: sums, differences, negation, abs, products and sum fail as Spark's, ANSI mode or not", function()
+  local function fails(sql) return t.raises(function() spark:sql(sql):collect() end) end
+  local add = "[INTERVAL_ARITHMETIC_OVERFLOW] long overflow. Use 'try_add' to tolerate overflow and return NULL "
+    .. "instead."
+  t.has(fails("SELECT make_dt_interval(106751991) + make_dt_interval(106751991)"), add)
+  t.has(fails("SELECT make_dt_interval(106751991) - make_dt_interval(-106751991)"),
+    "[INTERVAL_ARITHMETIC_OVERFLOW] long overflow. Use 'try_subtract' to tolerate overflow and return NULL instead.")
+  t.has(fails("SELECT make_ym_interval(178956970) + make_ym_interval(178956970)"),
+    "[INTERVAL_ARITHMETIC_OVERFLOW] integer overflow. Use 'try_add' to tolerate overflow and return NULL instead.")
+  t.has(fails("SELECT - make_dt_interval(-106751991, -4, 0, -54.775808)"),
+    "[INTERVAL_ARITHMETIC_OVERFLOW] long overflow.")
+  t.has(fails("SELECT abs(make_ym_interval(0, -2147483648))"), "[ARITHMETIC_OVERFLOW] integer overflow. If necessary "
+    .. "set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.")
+  t.has(fails("SELECT make_dt_interval(106751991) * 2"), "long overflow")
+  t.has(fails("SELECT make_ym_interval(178956970) * 2"), "integer overflow")
+  -- sums: of a group, and over a window's frame
+  t.has(fails("SELECT sum(x) FROM VALUES (make_dt_interval(106751991)), (make_dt_interval(106751991)) AS t(x)"), add)
+  t.has(fails("SELECT avg(x) FROM VALUES (make_ym_interval(178956970)), (make_ym_interval(178956970)) AS t(x)"),
+    "[INTERVAL_ARITHMETIC_OVERFLOW] integer overflow. Use 'try_add'")
+  t.has(fails("SELECT sum(x) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM VALUES "
+    .. "(1, make_dt_interval(106751991)), (2, make_dt_interval(106751991)) AS t(k, x)"), add)
+  -- try_add, try_subtract and try_multiply give NULL
+  local df = spark:sql("SELECT try_add(make_ym_interval(178956970), make_ym_interval(178956970)), "
+    .. "try_subtract(make_dt_interval(106751991), make_dt_interval(-106751991)), "
+    .. "try_multiply(make_dt_interval(106751991), 2), try_add(INTERVAL 1 HOUR, INTERVAL 30 MINUTES)")
+  t.same_table(df.columns, { "try_add(make_ym_interval(178956970, 0), make_ym_interval(178956970, 0))",
+    "try_subtract(make_dt_interval(106751991, 0, 0, 0.000000), make_dt_interval(-106751991, 0, 0, 0.000000))",
+    "try_multiply(make_dt_interval(106751991, 0, 0, 0.000000), 2)",
+    "try_add(INTERVAL '01' HOUR, INTERVAL '30' MINUTE)" })
+  t.same_table(types_of(df), { "interval year to month", "interval day to second", "interval day to second",
+    "interval hour to minute" })
+  t.same_table(shown(df), { "null|null|null|INTERVAL '01:30' HOUR TO MINUTE" })
+end)
+
 t.test("CAST: to and from strings, between intervals, to and from integers", function()
   local df = spark:sql("SELECT CAST(INTERVAL 90 MINUTES AS STRING), CAST(INTERVAL '1-2' YEAR TO MONTH AS STRING)")
   t.same_table(df.columns, { "CAST(INTERVAL '90' MINUTE AS STRING)", "CAST(INTERVAL '1-2' YEAR TO MONTH AS STRING)" })
@@ -255,6 +318,9 @@ t.test("CAST: to and from strings, between intervals, to and from integers", fun
 end)
 
 t.test("make_dt_interval, make_ym_interval, extract and date_part", function()
+  -- Spark's make_interval is of its legacy CalendarIntervalType, which tide has not: the error names these two
+  t.has(t.raises(function() spark:sql("SELECT make_interval(1, 2, 3, 4, 5, 6, 7.5)") end),
+    "make_dt_interval(days, hours, mins, secs)")
   local df = spark:sql("SELECT make_dt_interval(1, 2, 3, 4.5), make_dt_interval(0, 25), make_dt_interval(), "
     .. "make_ym_interval(1, 2), make_ym_interval(0, 14)")
   t.same_table(df.columns, { "make_dt_interval(1, 2, 3, 4.5)", "make_dt_interval(0, 25, 0, 0.000000)",

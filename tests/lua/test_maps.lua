@@ -128,12 +128,34 @@ t.test("what maps cannot do fails clearly, as in Spark", function()
     { function() local _ = df:select(F.array_distinct(F.array("m"))) end, "vectors and maps have no order" },
     { function() local _ = df:subtract(df) end, "which tide cannot compare" },
     { function() local _ = df:agg(F.max("m")) end, "max(m): the column is map<string,int>, which max cannot take" },
-    { function() local _ = df:select(F.col("m"):cast("map<string,bigint>")) end, "cannot cast" },
+    { function() local _ = df:select(F.col("m"):cast("map<int,bigint>")) end, "cannot cast" },
     { function() local _ = df:select(F.map_keys("id")) end, "map_keys needs a map, not int" },
     { function() local _ = df:groupBy("id"):agg(F.collect_set("m")) end, "which collect_set cannot take" },
   })
   t.raises(function() df.write:mode("overwrite"):csv(t.tempdir() .. "/out") end,
     "CSV data source does not support map<string,int> data type")
+end)
+
+t.test("CAST of a map to another map type casts its keys and values, as Spark's", function()
+  -- (the expected tables are Spark 3.5.3's for the same SQL)
+  local df = spark:sql("SELECT CAST(map('a', '1', 'b', 'x') AS MAP<STRING, INT>) AS a, "
+    .. "CAST(map(1, 2.5D) AS map<bigint, string>) AS b, CAST(map(1, 'x') AS map<string, string>) AS c, "
+    .. "CAST(CAST(NULL AS map<int,int>) AS map<bigint,bigint>) AS d, "
+    .. "CAST(map(date'2024-01-01', 1) AS map<timestamp,int>) AS e")
+  t.eq(df.schema:simpleString(), "struct<a:map<string,int>,b:map<bigint,string>,c:map<string,string>,"
+    .. "d:map<bigint,bigint>,e:map<timestamp,int>>")
+  t.same_table(t.rows(df), { "{a -> 1, b -> null}|{1 -> 2.5}|{1 -> x}|null|{2024-01-01 00:00:00 -> 1}" })
+  t.same_table(t.rows(spark:sql("SELECT CAST(map(id, id * 10, id + 5, NULL) AS map<bigint, string>) AS m "
+    .. "FROM VALUES (1), (2) AS t(id)")), { "{1 -> 10, 6 -> null}", "{2 -> 20, 7 -> null}" })
+  -- no key may become NULL: not from a string, a fraction to an integer, a decimal too narrow
+  for _, q in ipairs({ "CAST(map('1', 1) AS map<int,int>)", "CAST(map(1.5D, 1) AS map<int,int>)",
+                       "CAST(map(1, 1) AS map<decimal(2,0),int>)" }) do
+    t.raises(function() spark:sql("SELECT " .. q) end, "cannot cast map<")
+  end
+  t.same_table(t.rows(spark:sql("SELECT CAST(map(1, 1) AS map<decimal(10,0),int>)")), { "{1 -> 1}" })
+  local cast = scores():select("id", F.col("m"):cast("map<string,bigint>"))
+  t.eq(cast.dtypes[2][2], "map<string,bigint>")
+  t.same_table(t.rows(cast:orderBy("id")), { "1|{a -> 1, b -> 2}", "2|{}", "3|null", "4|{z -> 26}" })
 end)
 
 t.run()

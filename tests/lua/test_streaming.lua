@@ -61,6 +61,23 @@ t.test("foreachBatch gets each batch with increasing epoch ids", function()
   t.eq(p.batchId, epochs[#epochs])
 end)
 
+t.test("foreachBatch's DataFrame has the query's schema: tinyint, smallint, intervals, void", function()
+  local schemas, shown = {}, nil
+  local q = rate(100):selectExpr("value", "CAST(value AS TINYINT) AS b", "CAST(value AS SMALLINT) AS s",
+      "INTERVAL 1 HOUR AS iv", "NULL AS n")
+    .writeStream:foreachBatch(function(df)
+      schemas[#schemas + 1] = df.schema:simpleString()
+      if df:count() > 0 then shown = shown or t.rows(df:limit(1)) end
+    end)
+    :option("checkpointLocation", dir("foreach_types"))
+    :trigger { processingTime = "50 milliseconds" }
+    :start()
+  wait_for(function() return shown ~= nil end, 10)
+  q:stop()
+  for _, s in ipairs(schemas) do t.eq(s, "struct<value:bigint,b:tinyint,s:smallint,iv:interval hour,n:void>") end
+  t.same_table(shown, { "0|0|0|3600000000|null" }) -- (an interval collects as its microseconds)
+end)
+
 t.test("several queries: one waiting for records does not hold back another's", function()
   local waits = {}
   local idle = rate(0.001).writeStream:format("memory"):queryName("idle_rates"):start()

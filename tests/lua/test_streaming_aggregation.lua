@@ -58,6 +58,35 @@ t.test("complete mode: every group each batch, counted across batches and across
     { 2, 3 })
 end)
 
+t.test("intervals and tinyints kept in the state keep their types: max, min, sum, avg", function()
+  local input = t.tempdir()
+  add_file(input, "1.csv", { { "a", 1, 2.0, "2024-01-01 00:00:00" }, { "a", 3, 1.0, "2024-01-01 00:00:10" } })
+  add_file(input, "2.csv", { { "a", 2, 4.0, "2024-01-01 00:01:00" }, { "b", 1, 1.0, "2024-01-01 00:00:00" } })
+  local lat = F.expr("at - timestamp'2024-01-01 00:00:00'")
+  local df = stream(input):select("site", lat:alias("lat"), F.expr("make_ym_interval(0, click)"):alias("ym"),
+      F.col("click"):cast("tinyint"):alias("b"))
+    :groupBy("site"):agg(F.max("lat"), F.min("lat"), F.sum("lat"), F.avg("lat"), F.max("ym"), F.sum("ym"),
+      F.max("b"))
+  local batches, schema = {}, nil
+  local q = df.writeStream:outputMode("complete")
+    :foreachBatch(function(b, epoch)
+      schema = b.schema:simpleString()
+      batches[epoch + 1] = rows_of(b:selectExpr("site", "CAST(`max(lat)` AS STRING)", "CAST(`sum(lat)` AS STRING)",
+        "CAST(`avg(lat)` AS STRING)", "CAST(`sum(ym)` AS STRING)", "`max(b)`"))
+    end)
+    :option("checkpointLocation", t.tempdir() .. "/cp"):start()
+  q:processAllAvailable()
+  q:stop()
+  t.eq(schema, "struct<site:string,max(lat):interval day to second,min(lat):interval day to second,"
+    .. "sum(lat):interval day to second,avg(lat):interval day to second,max(ym):interval year to month,"
+    .. "sum(ym):interval year to month,max(b):tinyint>")
+  t.same_table(batches[2], {
+    "a|INTERVAL '0 00:01:00' DAY TO SECOND|INTERVAL '0 00:01:10' DAY TO SECOND|INTERVAL '0 00:00:23.333333' DAY TO "
+      .. "SECOND|INTERVAL '0-6' YEAR TO MONTH|3",
+    "b|INTERVAL '0 00:00:00' DAY TO SECOND|INTERVAL '0 00:00:00' DAY TO SECOND|INTERVAL '0 00:00:00' DAY TO SECOND|"
+      .. "INTERVAL '0-1' YEAR TO MONTH|1" })
+end)
+
 t.test("update mode: the groups a batch changed; the memory sink in complete mode holds the latest result", function()
   local input = t.tempdir()
   add_file(input, "1.csv", { { "a", 1, 2.0, "2024-01-01 00:00:00" }, { "b", 0, 1.0, "2024-01-01 00:00:00" } })

@@ -171,7 +171,7 @@ t.test("fromJson errors name what is wrong and where", function()
   fails('"bigint"', 'unknown type name "bigint" (Spark\'s JSON writes "long")')
   fails('"LONG"', 'unknown type name "LONG" (Spark\'s JSON writes "long")')
   fails('"decimal(40,2)"', "decimal(40,2): precision must be 1..38 and scale 0..precision")
-  fails('"timestamp_ntz"', "tide has no timestamp_ntz type")
+  fails('"calendarinterval"', "tide has no calendarinterval type")
   fails('{"type":"struct","fields":[{"name":"a","type":"long"}]}',
     [[Failed to convert the JSON string '{"name":"a","type":"long"}' to a field: no "nullable" (at a)]])
   fails('{"type":"struct","fields":[{"name":"a","type":"long","nullable":"yes"}]}',

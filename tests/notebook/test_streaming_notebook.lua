@@ -19,26 +19,27 @@ t.test("the streaming notebook scores every produced event into PostgreSQL once"
   local ok, err = pcall(tide.admin.client(bootstrap).createTopic, tide.admin.client(bootstrap), "to_predict", 3)
   t.ok(ok or tostring(err):find("already exists", 1, true), tostring(err))
   tide.sql(conninfo, "DROP TABLE IF EXISTS predictions")
-  tide.datagen.ctr { rows = 3000, out = tmp .. "/events.csv.gz", test = true, seed = 3 }
+  tide.datagen.ctr { rows = 5000, out = tmp .. "/events.csv.gz", test = true, seed = 3 }
 
   out, status = t.sh(("cd '%s' && KAFKA_HOST='%s' POSTGRES_URL='%s' MODEL_PATH=model/ctr CHECKPOINT_DIR=cp "
-    .. "PRODUCE_EVENTS=3000 PRODUCE_RATE=1000 PRODUCER_FILE=events.csv.gz SUMMARY_PATH=summary.json "
+    .. "PRODUCE_EVENTS=5000 PRODUCE_RATE=1000 PRODUCER_FILE=events.csv.gz SUMMARY_PATH=summary.json "
     .. "TIDE_SOURCE_DIR='%s' RUN_SECONDS=60 '%s' notebook '%s/notebooks/streaming_app.lua' --out report.html")
     :format(tmp, bootstrap, conninfo, root, bin, root))
   t.eq(status, 0, out)
   local summary = tide.json.decode(read(tmp .. "/summary.json"))
-  t.eq(summary.produced, 3000, "produced")
-  t.eq(summary.stored, 3000, "stored once each")
-  t.eq(summary.tableRows, 3000, "the table holds this run's rows only")
+  t.eq(summary.produced, 5000, "produced")
+  t.eq(summary.stored, 5000, "stored once each")
+  t.eq(summary.tableRows, 5000, "the table holds this run's rows only")
   t.ok(summary.latencyP50Ms > 0 and summary.latencyP99Ms >= summary.latencyP50Ms, "latency figures")
-  -- Three seconds of events, the console sink stopped after two: the
-  -- figures without its batches cover the events produced after it.
-  t.ok(summary.steadyRows > 0 and summary.steadyRows < 3000, "events after the console sink: " .. tostring(summary.steadyRows))
+  -- Five seconds of events, the console sink stopped after two (later on
+  -- a loaded machine): the figures without its batches cover the events
+  -- produced after it.
+  t.ok(summary.steadyRows > 0 and summary.steadyRows < 5000, "events after the console sink: " .. tostring(summary.steadyRows))
   t.ok(summary.steadyP50Ms > 0 and summary.steadyP99Ms >= summary.steadyP50Ms, "latency figures after the console sink")
 
   local ids = tide.sql(conninfo, "SELECT COUNT(DISTINCT id) AS n, MIN(probability) AS lo, MAX(probability) AS hi FROM predictions")
     :collect()[1]
-  t.eq(tonumber(tostring(ids.n)), 3000, "distinct ids")
+  t.eq(tonumber(tostring(ids.n)), 5000, "distinct ids")
   t.ok(ids.lo > 0 and ids.hi < 1, "probabilities")
 
   local html = read(tmp .. "/report.html")
@@ -46,7 +47,7 @@ t.test("the streaming notebook scores every produced event into PostgreSQL once"
   t.ok(html:find("<table", 1, true), "PostgreSQL query tables")
   t.ok(select(2, html:gsub("<svg", "")) >= 4, "the four progress charts")
   local predictions = tide.kafka.read { bootstrap = bootstrap, topic = "predictions", partition = "all", timeout = 30000 }
-  t.ok(predictions:count() >= 3000, "predictions topic")
+  t.ok(predictions:count() >= 5000, "predictions topic")
   local first = predictions:collect()[1].value
   t.ok(first:match('^{"id":%d+,"probability":[%d.E-]+,"processed_at":"[%d-]+T[%d:.]+Z"}$'), first)
 end)
@@ -65,8 +66,8 @@ t.test("a restart on the same checkpoints sums up its own batches and rows apart
   local summary = tide.json.decode(read(tmp .. "/summary2.json"))
   t.eq(summary.produced, 500, "produced")
   t.eq(summary.stored, 500, "the rows this run wrote")
-  t.eq(summary.tableRows, 3500, "the table's rows, the first run's included")
-  t.ok(out:find("500 rows written by this run; the table predictions holds 3500 rows in all (with earlier runs')",
+  t.eq(summary.tableRows, 5500, "the table's rows, the first run's included")
+  t.ok(out:find("500 rows written by this run; the table predictions holds 5500 rows in all (with earlier runs')",
     1, true), out)
   local logged = #tide.plot.readProgress(tmp .. "/cp/predictions_postgres.progress.jsonl")
   t.ok(summary.batches >= 1 and summary.batches < logged, ("this run's %d batches of the log's %d"):format(summary.batches, logged))

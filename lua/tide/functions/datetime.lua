@@ -70,8 +70,8 @@ local function text_node(name, v, what, level)
 end
 
 -- to_unix_timestamp(timestamp[, format]), try_to_timestamp(col[, format]),
--- to_timestamp_ltz(timestamp[, format]), to_timestamp_ntz (refused: tide
--- has no TIMESTAMP_NTZ): the format a string or a Column.
+-- to_timestamp_ltz(timestamp[, format]), to_timestamp_ntz(timestamp[,
+-- format]) (a TIMESTAMP_NTZ): the format a string or a Column.
 for _, name in ipairs({ "to_unix_timestamp", "try_to_timestamp", "to_timestamp_ltz", "to_timestamp_ntz" }) do
   F[name] = function(c, format)
     if format == nil then return call(name, { colNode(c) }) end
@@ -87,8 +87,8 @@ for _, name in ipairs({ "to_char", "to_varchar" }) do
 end
 
 -- current_timezone(): the session time zone; localtimestamp() and
--- convert_timezone([sourceTz,] targetTz, sourceTs) are refused (they
--- return TIMESTAMP_NTZ).
+-- convert_timezone([sourceTz,] targetTz, sourceTs): TIMESTAMP_NTZs
+-- (tide.eval_timestamp_ntz).
 function F.current_timezone() return call("current_timezone", {}) end
 function F.localtimestamp() return call("localtimestamp", {}) end
 function F.convert_timezone(sourceTz, targetTz, sourceTs)
@@ -173,8 +173,8 @@ function F.make_timestamp(years, months, days, hours, mins, secs, timezone)
   return call("make_timestamp", args)
 end
 
--- make_timestamp_ltz: make_timestamp; make_timestamp_ntz is refused (it
--- returns TIMESTAMP_NTZ).
+-- make_timestamp_ltz: make_timestamp; make_timestamp_ntz the same fields
+-- as a TIMESTAMP_NTZ (no time zone argument).
 F.make_timestamp_ltz = function(...)
   local node = F.make_timestamp(...).node
   node.fn = "make_timestamp_ltz"

@@ -15,8 +15,20 @@ function M.new(writer, schema)
     description = "ForeachBatchSink" }, Sink)
 end
 
+-- The query's schema when it describes the batch's columns, as Spark's
+-- foreachBatch DataFrame has it: a tinyint or an interval is one there,
+-- where the batch's columns only say int or bigint.
+local function schema_of(batch, schema)
+  local own = batch:schema()
+  if not schema or #schema.fields ~= #own.fields then return own end
+  for i, f in ipairs(schema.fields) do
+    if f.name ~= own.fields[i].name or f.dataType.id ~= own.fields[i].dataType.id then return own end
+  end
+  return schema
+end
+
 function Sink:addBatch(epoch, batch)
-  self.fn(session.localFrame(self.session, batch), epoch)
+  self.fn(session.localFrame(self.session, batch, schema_of(batch, self.schema)), epoch)
   return batch:count()
 end
 

@@ -289,7 +289,7 @@ local function c_fields(schema)
     keep[i] = f.name
     local t = f.dataType
     arr[i - 1].name = f.name
-    arr[i - 1].type = t.id
+    arr[i - 1].type = t.ntz and ID.string or t.id -- (a TIMESTAMP_NTZ read as its text first: read_files)
     arr[i - 1].precision = t.precision or 0
     arr[i - 1].scale = t.scale or 0
   end
@@ -347,6 +347,14 @@ local function read_files(list, schema, o, corrupt, ctx)
     runs[#runs + 1] = input_files.run(f.path, tonumber(b.num_rows) - before, f.size)
   end
   progress:done()
+  -- each TIMESTAMP_NTZ column's text as a local date-time (tide.eval_timestamp_ntz: NULL with a zone, as Spark's)
+  for i, f in ipairs(schema.fields) do
+    if f.dataType.ntz then
+      local parsed = ffi.new("tide_column")
+      if C.tide_eval_timestamp_ntz_parse(b, b.columns[i - 1], 0, parsed, errbuf, ERRLEN) ~= 0 then error(cerr(), 0) end
+      ffi.copy(b.columns[i - 1], parsed, ffi.sizeof("tide_column"))
+    end
+  end
   input_files.record(ctx, b, runs)
   local _ = keep
   return b, runs

@@ -64,3 +64,19 @@ SELECT x FROM VALUES (INTERVAL 1 HOUR) AS t(x) UNION ALL SELECT INTERVAL 1 DAY
 SELECT if(true, INTERVAL 1 HOUR, NULL), nvl(NULL, INTERVAL 1 MONTH)
 SELECT try_divide(INTERVAL 1 HOUR, 0), try_multiply(INTERVAL 1 HOUR, 2)
 SELECT s, r FROM VALUES (INTERVAL 1 HOUR, 'a'), (INTERVAL 2 HOURS, 'b') AS t(x, s) JOIN VALUES (INTERVAL 60 MINUTES, 'c') AS u(y, r) ON x = y
+SELECT k, x, avg(x) OVER (PARTITION BY k ORDER BY x) AS a, sum(x) OVER (PARTITION BY k) AS s FROM VALUES (1, INTERVAL '1' HOUR), (1, INTERVAL '2' HOUR), (1, INTERVAL '4' HOUR), (2, INTERVAL '5' MINUTE) AS t(k, x)
+SELECT k, x, avg(x) OVER (PARTITION BY k ORDER BY x) AS a, sum(x) OVER (PARTITION BY k) AS s FROM VALUES (1, INTERVAL '1' MONTH), (1, INTERVAL '2' MONTH), (1, INTERVAL '4' MONTH), (2, INTERVAL '5' YEAR) AS t(k, x)
+SELECT avg(x) OVER () FROM VALUES (INTERVAL '1' SECOND), (INTERVAL '2' SECOND), (NULL) AS t(x)
+SELECT k, avg(x) FROM VALUES (1, INTERVAL '1' HOUR), (1, INTERVAL '2' HOUR), (2, NULL) AS t(k, x) GROUP BY k ORDER BY k
+SELECT make_dt_interval(106751991) + make_dt_interval(106751991)
+SELECT make_dt_interval(106751991) - make_dt_interval(-106751991)
+SELECT make_ym_interval(178956970) + make_ym_interval(178956970)
+SELECT - make_dt_interval(-106751991, -4, 0, -54.775808)
+SELECT abs(make_ym_interval(0, -2147483648))
+SELECT make_dt_interval(106751991) * 2
+SELECT make_ym_interval(178956970) * 2
+SELECT sum(x) FROM VALUES (make_dt_interval(106751991)), (make_dt_interval(106751991)) AS t(x)
+SELECT avg(x) FROM VALUES (make_ym_interval(178956970)), (make_ym_interval(178956970)) AS t(x)
+SELECT sum(x) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM VALUES (1, make_dt_interval(106751991)), (2, make_dt_interval(106751991)) AS t(k, x)
+SELECT try_add(make_ym_interval(178956970), make_ym_interval(178956970)), try_subtract(make_dt_interval(106751991), make_dt_interval(-106751991))
+SELECT try_multiply(make_dt_interval(106751991), 2), try_multiply(make_ym_interval(178956970), 2), try_add(INTERVAL 1 HOUR, INTERVAL 30 MINUTES)
