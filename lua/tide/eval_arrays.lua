@@ -132,6 +132,11 @@ end
 
 local function array_contains(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 2, 2, ev)
+  -- (an untyped NULL, as Spark's NULL_TYPE; CAST(NULL AS ...) is a typed one)
+  if coerce.isVoid(args[1].type) or coerce.isVoid(args[2].type) then
+    ev.typeError(node, "[DATATYPE_MISMATCH.NULL_TYPE] Null typed values cannot be used as arguments of"
+      .. " `array_contains`")
+  end
   local arr = as_array(node, args[1], ev)
   comparable_elements(node, arr, ev)
   local value

@@ -1,6 +1,6 @@
 -- tide.eval_functions — the built-in functions of tide.eval's `call`
 -- nodes, each one C kernel over whole columns (engine/eval_strings.c,
--- eval_regex.c, eval_hash.c, eval_select.c, eval_logic.c):
+-- eval_regex.c, eval_select.c, eval_logic.c; xxhash64 is tide.eval_hash's):
 --   lower, upper, length, substring, concat, coalesce, isnan, nanvl, regexp_replace,
 --   split, split(...)[i], like, rlike, xxhash64, struct, current_timestamp (now), udf,
 --   assert_true; if, equal_null, typeof, named_struct; monotonically_increasing_id,
@@ -273,29 +273,6 @@ local function matcher(is_like)
       return C.tide_eval_regex_match(out, cols[1], re, dst, ev.errbuf, ev.errlen)
     end)
   end
-end
-
--- Spark's hash functions over their arguments (xxhash64, and tide.eval_text's
--- hash): kernel with seed 42, a t per row. A NULL leaves the running hash as
--- it is, so untyped NULLs are simply skipped; no_vectors: hash, whose kernel
--- cannot hash a vector.
-local function hash_of(node, compileChild, ev, t, kernel, no_vectors)
-  local args = args_of(node, compileChild, 1, nil, ev)
-  local kept = {}
-  for _, a in ipairs(args) do
-    if no_vectors and a.type.id == ID.vector then
-      ev.typeError(node, ("hash cannot hash a vector (%s)"):format(a.name))
-    end
-    if not coerce.isVoid(a.type) then kept[#kept + 1] = a end
-  end
-  local n = #kept
-  return over_args(ev, node, t, kept, function(out, cols, dst, input)
-    return kernel(out, ev.columnArray(cols), n, 42, input.num_rows, dst, ev.errbuf, ev.errlen)
-  end)
-end
-
-local function xxhash64(node, _, compileChild, ev)
-  return hash_of(node, compileChild, ev, T.long, C.tide_eval_xxhash64)
 end
 
 -- struct(a, b + 1) has fields a and col2, as in Spark; `*` and `data.*`
@@ -602,7 +579,9 @@ end
 -- The helpers of the other function modules (tide.eval_math, eval_text,
 -- eval_datetime, eval_dates, eval_arrays).
 M.argsOf, M.overArgs, M.allNull, M.literalString = args_of, over_args, all_null, literal_string
-M.literalBoolean, M.literalInt, M.asIntegral, M.hashOf = literal_boolean, literal_int, as_integral, hash_of
+M.literalBoolean, M.literalInt, M.asIntegral = literal_boolean, literal_int, as_integral
+-- (tide.eval_hash's, named here too for tide.eval_text's hash)
+function M.hashOf(...) return require("tide.eval_hash").hashOf(...) end
 
 function M.register(eval)
   eval.register("lower", change_case(0))
@@ -621,7 +600,7 @@ function M.register(eval)
   eval.register("split", split)
   eval.register("like", matcher(true))
   eval.register("rlike", matcher(false))
-  eval.register("xxhash64", xxhash64)
+  eval.register("xxhash64", function(...) return require("tide.eval_hash").xxhash64(...) end)
   eval.register("struct", struct)
   eval.register("current_timestamp", current_timestamp)
   eval.register("now", current_timestamp)

@@ -148,12 +148,28 @@ end
 -- map_concat(m1, ...): map_from_entries(concat(map_entries(m1), ...)),
 -- so that a key in two maps is DUPLICATED_MAP_KEY (Spark's default
 -- spark.sql.mapKeyDedupPolicy) and a null map makes the row null.
+-- An untyped NULL is refused, as Spark's MAP_CONCAT_DIFF_TYPES (a NULL
+-- cast to the map type is a null map).
+local function no_void_maps(node, compiled, ev)
+  local names, void = {}, false
+  for i, c in ipairs(compiled) do
+    void = void or coerce.isVoid(c.type)
+    names[i] = '"' .. c.type:simpleString():upper():gsub(",", ", ") .. '"'
+  end
+  if void then
+    ev.typeError(node, ("[DATATYPE_MISMATCH.MAP_CONCAT_DIFF_TYPES] The `map_concat` should all be of type map, but"
+      .. " it's [%s]"):format(table.concat(names, ", ")))
+  end
+end
+
 local function map_concat(node, _, compileChild, ev)
   local entries, typeless, map_type, empties = {}, {}, nil, 0
-  for i, a in ipairs(node.args or {}) do
-    local c = compileChild(a)
-    -- (a NULL is a null map of the others' type, map() an empty one)
-    typeless[i] = coerce.isVoid(c.type) or c.empty
+  local compiled = {}
+  for i, a in ipairs(node.args or {}) do compiled[i] = compileChild(a) end
+  no_void_maps(node, compiled, ev)
+  for i, c in ipairs(compiled) do
+    -- (map() is an empty map of the others' type)
+    typeless[i] = c.empty
     if c.empty then empties = empties + 1 end
     if not typeless[i] then map_type = map_type or as_map(node, c, ev).type end
     if map_type and c.type ~= map_type and not typeless[i] then as_map(node, c, ev) end

@@ -89,6 +89,37 @@ local function decimal_div(name, l, r)
   }
 end
 
+-- Spark's IntegralDivide (div) takes bigints, decimals or intervals. Its
+-- analyzer first makes a string a double, a byte, short or int a bigint,
+-- a decimal beside a float or double (or string) a double, and a NULL
+-- beside a bigint or decimal that type; operands still of different types
+-- are BINARY_OP_DIFF_TYPES, then a type it does not take
+-- BINARY_OP_WRONG_TYPE (7.5D div 2, '10' div 3 are refused).
+local FRACTIONAL = { [ID.float] = true, [ID.double] = true, [ID.string] = true }
+local function div_operand(t, other)
+  if coerce.isVoid(t) then return nil end
+  if t.id == ID.string then return "DOUBLE" end
+  if coerce.isIntegral(t) then return "BIGINT" end
+  if t.id == ID.decimal then return FRACTIONAL[other.id] and "DOUBLE" or "DECIMAL" end
+  return simple(t):upper()
+end
+
+local function check_div(node, l, r)
+  local a, b = div_operand(l.type, r.type), div_operand(r.type, l.type)
+  local integral = { BIGINT = true, DECIMAL = true }
+  -- (a NULL takes a bigint's or decimal's type, and no other)
+  if not (a and b) and integral[a or b or "BIGINT"] then return end
+  a, b = a or "VOID", b or "VOID"
+  if a ~= b and not (integral[a] and integral[b]) then
+    type_error(node, ('[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] the left and right operands of the binary operator'
+      .. ' have incompatible types ("%s" and "%s")'):format(a, b))
+  end
+  if not integral[a] then
+    type_error(node, ('[DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE] the binary operator requires the input type'
+      .. ' ("BIGINT" or "DECIMAL" or "INTERVAL YEAR TO MONTH" or "INTERVAL DAY TO SECOND"), not "%s"'):format(a))
+  end
+end
+
 local function as_boolean(node, c, what)
   if c.type.id == ID.boolean then return c end
   if coerce.isVoid(c.type) or c.type.id == ID.string then return cast_to(c, T.boolean) end
@@ -312,6 +343,7 @@ function operators.op(node, scope)
         type_error(node, ("div needs numbers, not %s and %s"):format(simple(l.type), simple(r.type)))
       end
     end
+    check_div(node, l, r)
     local decimal = decimal_div(name, l, r)
     if decimal then return decimal end
     l, r = cast_to(l, T.long), cast_to(r, T.long)
@@ -441,10 +473,22 @@ operators["in"] = function(node, scope)
   }
 end
 
+-- Spark's CaseWhen takes only boolean conditions: a NULL (void) or string
+-- one is refused (CASE WHEN NULL THEN 1 END), though IF(NULL, ...) and
+-- the other functions made CASEs (named by their sqlText) are not.
+local function when_condition(node, i, c)
+  local t = c.type
+  if (coerce.isVoid(t) and not node.sqlText) or t.id == ID.string then
+    type_error(node, ('[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Parameter %d requires the "BOOLEAN" type, however'
+      .. ' "%s" has the type "%s"'):format(i, c.name, coerce.isVoid(t) and "VOID" or "STRING"))
+  end
+  return as_boolean(node, c, "WHEN")
+end
+
 operators["case"] = function(node, scope)
   local conds, values = {}, {}
   for i, b in ipairs(node.branches or {}) do
-    conds[i] = as_boolean(node, compile_node(b.when, scope), "WHEN")
+    conds[i] = when_condition(node, i, compile_node(b.when, scope))
     values[i] = compile_node(b.value, scope)
   end
   if #conds == 0 then error("CASE needs at least one WHEN", 0) end

@@ -332,14 +332,16 @@ local function json_tuple(node, _, compileChild, ev)
       .. " not %d"):format(n))
   end
   local args = fns.argsOf(node, compileChild, 2, nil, ev)
+  local function not_string(c) -- (an untyped NULL too, as Spark: json_tuple(NULL, 'a'))
+    ev.typeError(node, ("[DATATYPE_MISMATCH.NON_STRING_TYPE] json_tuple requires that all arguments are strings,"
+      .. " not %s (%s)"):format(c.type:simpleString(), c.name))
+  end
+  if require("tide.eval_coerce").isVoid(args[1].type) then not_string(args[1]) end
   local json = json_text(node, args[1], ev)
   local names, fields = {}, {}
   for i = 2, #args do
     local c = args[i]
-    if c.type.id ~= T.ID.string and not require("tide.eval_coerce").isVoid(c.type) then
-      ev.typeError(node, ("json_tuple requires that all arguments are strings, not %s (%s)"):format(
-        c.type:simpleString(), c.name))
-    end
+    if c.type.id ~= T.ID.string then not_string(c) end
     local name = fns.literalString(node, c, ev, "field name")
     names[i - 1] = name
     fields[i - 1] = T.field("c" .. (i - 2), T.string, true)

@@ -98,7 +98,7 @@ end)
 t.test("map_concat and str_to_map", function()
   local out = spark:range(1):selectExpr("str_to_map('a:1,b:2,c:3', ',', ':') AS m", "str_to_map('a') AS n",
     "str_to_map('a=1;b=2', ';', '=') AS o", "str_to_map(NULL) AS p", "str_to_map('') AS r",
-    "map_concat(map(1, 'a', 2, 'b'), map(3, 'c')) AS q", "map_concat(map(1, 'a'), NULL) AS s")
+    "map_concat(map(1, 'a', 2, 'b'), map(3, 'c')) AS q", "map_concat(map(1, 'a'), CAST(NULL AS MAP<INT,STRING>)) AS s")
   t.same_table(t.rows(out), { "{a -> 1, b -> 2, c -> 3}|{a -> null}|{a -> 1, b -> 2}|null|{ -> null}|"
     .. "{1 -> a, 2 -> b, 3 -> c}|null" })
   t.eq(out.schema.fields[1].dataType, T.map(T.string, T.string))
