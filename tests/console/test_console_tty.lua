@@ -160,6 +160,8 @@ end)
 
 t.test("Ctrl-C at the prompt discards the line and any unfinished chunk", function()
   type_text("one", "junk junk")
+  -- (the line read in full first: a Ctrl-C makes the terminal drop keys not yet read)
+  wait_until("one", "the typed line", function(ls) return last(ls) == "tide> junk junk" end)
   key("one", "C-c")
   wait_until("one", "the discarded line", function(ls)
     return ls[#ls - 1] == "tide> junk junk^C" and last(ls) == "tide>"
