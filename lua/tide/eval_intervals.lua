@@ -81,24 +81,10 @@ end
 local function simple(t) return t:simpleString() end
 
 -- A kernel over two columns: f(out, a, b, dst).
-local function binary(t, name, a, b, f)
-  return { type = t, name = name, run = function(input, out, ctx)
-    local x, y = a.run(input, out, ctx), b.run(input, out, ctx)
-    local dst = ev.newColumn(out)
-    ev.check(f(out, x, y, dst), name)
-    return dst
-  end }
-end
+local function binary(t, name, a, b, f) return ev.binaryKernel(t, name, a, b, f) end
 
 -- A kernel over one column: f(out, a, dst).
-local function unary(t, name, a, f)
-  return { type = t, name = name, run = function(input, out, ctx)
-    local x = a.run(input, out, ctx)
-    local dst = ev.newColumn(out)
-    ev.check(f(out, x, dst), name)
-    return dst
-  end }
-end
+local function unary(t, name, a, f) return ev.unaryKernel(t, name, a, f) end
 
 -- ---- literals, text ---------------------------------------------------------------
 

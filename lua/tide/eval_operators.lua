@@ -588,6 +588,10 @@ function M.install(ev, compilers, compileNode, integralLiteral)
     ev.commonType
   errbuf, ERRLEN, narrowed = ev.errbuf, ev.errlen, ev.narrowed
   for kind, compiler in pairs(operators) do compilers[kind] = compiler end
+  -- The kernel wrappers, for the types' own operators (tide.eval_intervals,
+  -- tide.eval_timestamp_ntz): f(out, a[, b], dst) over the operands' columns.
+  ev.unaryKernel = function(t, name, a, f) return unary(name, t, a, f) end
+  ev.binaryKernel = function(t, name, a, b, f) return binary(name, t, a, b, f) end
 end
 
 return M

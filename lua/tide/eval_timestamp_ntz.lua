@@ -123,14 +123,7 @@ end
 -- ---- CAST --------------------------------------------------------------------------------
 
 -- A kernel over one column: f(out, col, dst).
-local function unary(t, name, a, f)
-  return { type = t, name = name, run = function(input, out, ctx)
-    local x = a.run(input, out, ctx)
-    local dst = ev.newColumn(out)
-    ev.check(f(out, x, dst), name)
-    return dst
-  end }
-end
+local function unary(t, name, a, f) return ev.unaryKernel(t, name, a, f) end
 
 -- A string as a TIMESTAMP_NTZ (Spark's stringToTimestampWithoutTimeZone:
 -- any zone after the time ignored; a time alone is NULL). A literal's is
