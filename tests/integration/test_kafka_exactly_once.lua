@@ -17,9 +17,19 @@ local spark = tide.session()
 
 -- The records of topic as a reader with isolation level `level` reads
 -- them: {id = copies}, and the count of records.
-local function read_ids(topic, level)
-  local rows = spark.read:format("kafka"):option("kafka.bootstrap.servers", bootstrap):option("subscribe", topic)
-    :option("kafka.isolation.level", level):load():selectExpr("CAST(value AS STRING) AS v"):collect()
+-- With `want`, read again (for up to 15 s) until at least that many
+-- records come: a transaction's commit markers reach the partitions a
+-- moment after the commit returns, and a read_committed reader sees its
+-- records only then.
+local function read_ids(topic, level, want)
+  local rows
+  local deadline = tide.now() + 15
+  repeat
+    rows = spark.read:format("kafka"):option("kafka.bootstrap.servers", bootstrap):option("subscribe", topic)
+      :option("kafka.isolation.level", level):load():selectExpr("CAST(value AS STRING) AS v"):collect()
+    if not want or #rows >= want or tide.now() > deadline then break end
+    tide.sleep(0.2)
+  until false
   local copies = {}
   for _, r in ipairs(rows) do
     local id = r.v:match('"id":"(%d+)"')
@@ -110,12 +120,12 @@ local function kill_and_check(opts)
   t.eq(p:wait(300), 0, p:output())
 
   local ids = faults.ids(1, produced)
-  local copies, committed = read_ids(output, "read_committed")
+  local copies, committed = read_ids(output, "read_committed", #ids)
   check_exactly_once(copies, committed, ids, "read_committed")
   -- A read_uncommitted reader also reads the records of the transactions
   -- that the kills left open (aborted by the next run): every id, and
   -- maybe some twice.
-  local all, uncommitted = read_ids(output, "read_uncommitted")
+  local all, uncommitted = read_ids(output, "read_uncommitted", committed)
   for _, id in ipairs(ids) do
     if not all[id] then error("read_uncommitted: id " .. id .. " is missing") end
   end
@@ -175,13 +185,13 @@ t.test("a replayed epoch the marker shows committed writes nothing; a fresh chec
   t.has(lines[1], ("epoch 4: already written to Kafka topic %s (transactional.id %s) before a restart; skipped")
     :format(output, txid))
   local ids = faults.ids(1, 500)
-  local copies, count = read_ids(output, "read_committed")
+  local copies, count = read_ids(output, "read_committed", 500)
   check_exactly_once(copies, count, ids, "after the replay")
   -- The marker names the query (its checkpoint's id): a query started on
   -- a new checkpoint is another query, and writes every epoch.
   written = run(dir .. "/cp2")
   t.same_table(written, { 100, 100, 100, 100, 100 })
-  copies, count = read_ids(output, "read_committed")
+  copies, count = read_ids(output, "read_committed", 1000)
   t.eq(count, 1000)
   for _, id in ipairs(ids) do t.eq(copies[id], 2, "id " .. id) end
 end)
@@ -217,7 +227,7 @@ t.test("a second query with the same transactional.id fences the first, which st
   t.ok(rc and rc ~= 0, "the first query failed: " .. tostring(rc) .. "\n" .. first:output())
   t.has(first:output(), ('kafka sink: transactional.id "%s" is fenced: a newer producer with the same '
     .. "transactional.id started (another query or write uses it: give each query its own)"):format(txid))
-  local copies, count = read_ids(output, "read_committed")
+  local copies, count = read_ids(output, "read_committed", 110)
   check_exactly_once(copies, count, faults.ids(1, 110), "the two queries' records")
 end)
 
@@ -234,18 +244,18 @@ t.test("df.write with kafka.transactional.id: one transaction, all or nothing", 
       :option("kafka.transactional.id", t.unique("eos-write")):save()
   end
   write(frame(nil))
-  local copies, count = read_ids(topic, "read_committed")
+  local copies, count = read_ids(topic, "read_committed", 300)
   check_exactly_once(copies, count, faults.ids(1, 300), "the write")
   -- Row 200 has no topic: the 199 records before it are sent, the write
   -- fails, and its transaction is aborted: none of them is read.
   local ok, err = pcall(write, frame(200))
   t.ok(not ok)
   t.has(err, "row 200 has a null topic and the sink has no topic option to fall back on (the transaction was aborted)")
-  copies, count = read_ids(topic, "read_committed")
+  copies, count = read_ids(topic, "read_committed", 300)
   check_exactly_once(copies, count, faults.ids(1, 300), "after the failed write")
   -- They reached the log before the abort: a read_uncommitted reader
   -- reads them too.
-  copies, count = read_ids(topic, "read_uncommitted")
+  copies, count = read_ids(topic, "read_uncommitted", 300 + 199)
   t.eq(count, 300 + 199)
   for i = 1, 300 do t.eq(copies[faults.id(i)], i < 200 and 2 or 1, "id " .. faults.id(i)) end
 end)
