@@ -151,7 +151,8 @@ local NUMERIC = { [ID.int] = true, [ID.long] = true, [ID.float] = true, [ID.doub
 local function check_type(node, i, typeof, ok, wanted)
   local arg = node.args[i]
   local t = arg and typeof(arg)
-  if t and not ok[t.id] then
+  -- (an untyped NULL takes any type, as Spark's implicit cast of a NULL)
+  if t and not ok[t.id] and not (t.id == 0 or t.void) then
     fail(("%s: the column %s is %s, which %s cannot take (Spark: it requires %s)"):format(shown_name(node),
       to_string(arg), t:simpleString(), node.fn, wanted))
   end
@@ -167,19 +168,26 @@ local function as_number(arg, t)
   return arg
 end
 
+-- A boolean aggregate's argument: an untyped NULL as a boolean one.
+local function as_boolean(arg, typeof)
+  local t = typeof(arg)
+  if t and (t.id == 0 or t.void) then return { k = "cast", expr = arg, to = T.boolean } end
+  return arg
+end
+
 -- Spark's replacements of the aggregates tide computes as others.
 local REWRITES = {
   count_if = function(a, typeof, node)
     check_type(node, 1, typeof, BOOLEAN, "a boolean")
-    return call("count", case_when(a[1], lit(true)))
+    return call("count", case_when(as_boolean(a[1], typeof), lit(true)))
   end,
   bool_and = function(a, typeof, node)
     check_type(node, 1, typeof, BOOLEAN, "a boolean")
-    return call("min", a[1])
+    return call("min", as_boolean(a[1], typeof))
   end,
   bool_or = function(a, typeof, node)
     check_type(node, 1, typeof, BOOLEAN, "a boolean")
-    return call("max", a[1])
+    return call("max", as_boolean(a[1], typeof))
   end,
   regr_count = function(a, typeof, node)
     check_type(node, 1, typeof, NUMERIC, "numbers")

@@ -222,12 +222,19 @@ end
 -- difference of datetimes), else nil (for tide.eval's own compiler).
 local function operator(node, scope)
   local op = type(node.op) == "string" and node.op:lower() or node.op
-  if not (op == "+" or op == "-" or op == "*" or op == "/" or COMPARE[op]) then return nil end
+  if not (op == "+" or op == "-" or op == "*" or op == "/" or op == "div" or COMPARE[op]) then return nil end
   local l, r = compile_node(node.left, scope), compile_node(node.right, scope)
   local li, ri = is_interval(l.type), is_interval(r.type)
   if not (li or ri) then
     if op == "-" and is_datetime(l.type) and is_datetime(r.type) then return difference(node, l, r, scope) end
     return nil
+  end
+  if op == "div" then
+    -- two intervals of one kind: how many times the second fits in the
+    -- first, a bigint (NULL for a zero one, as Spark's non-ANSI div);
+    -- anything else is refused by tide.eval_operators' div, as Spark's
+    if not (li and ri and wider(l.type, r.type)) then return nil end
+    return retyped(arith("div", as_physical(l), as_physical(r), scope), T.long, ev.sqlName(node))
   end
   local pair = ("%s and %s"):format(simple(l.type), simple(r.type))
   if (op == "+" or op == "-") and li and ri then

@@ -177,6 +177,8 @@ local function map_concat(node, _, compileChild, ev)
   if not map_type and empties > 0 and empties == #node.args then
     return ev.emptyOf(T.map(coerce.void, coerce.void), ev.sqlName(node))
   end
+  -- (none at all: an empty map<string,string>, as Spark's)
+  if #compiled == 0 then return ev.emptyOf(T.map(T.string, T.string), ev.sqlName(node)) end
   if not map_type then ev.typeError(node, "map_concat takes one or more maps in tide") end
   for i, a in ipairs(node.args) do
     if typeless[i] then a = { k = "cast", to = map_type, expr = a } end

@@ -337,13 +337,13 @@ function operators.op(node, scope)
   elseif op == "div" then
     -- Spark's integral division: bigint operands, a bigint result; or
     -- decimals (integers and decimals), whose quotient is truncated.
+    check_div(node, l, r)
     for _, c in ipairs({ l, r }) do
       local ty = c.type
       if not (coerce.isVoid(ty) or ty.id == ID.string or coerce.isNumeric(ty)) then
         type_error(node, ("div needs numbers, not %s and %s"):format(simple(l.type), simple(r.type)))
       end
     end
-    check_div(node, l, r)
     local decimal = decimal_div(name, l, r)
     if decimal then return decimal end
     l, r = cast_to(l, T.long), cast_to(r, T.long)

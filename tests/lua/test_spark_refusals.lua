@@ -2,7 +2,8 @@
 -- Spark's error class and wording), and their neighbours Spark accepts:
 -- div of non-integral operands, hash of a map, untyped NULLs where a map,
 -- a boolean condition, a string or a typed value is needed. Each expected
--- error was checked in Spark 3.5.3.
+-- error was checked in Spark 3.5.3; and a few statements Spark runs that
+-- tide refused.
 local t = require("testing")
 local tide = require("tide")
 local F = tide.functions
@@ -132,6 +133,28 @@ t.test("array_contains: an untyped NULL is refused, a typed one gives NULL", fun
     NULL_TYPE)
   t.eq(value("SELECT array_contains(array('a'), CAST(NULL AS STRING))"), nil)
   t.eq(value("SELECT array_contains(array(1), 1.5)"), false)
+end)
+
+t.test("what Spark runs: intervals div intervals, count_if and bool_and of NULL, map_concat()", function()
+  -- (the expected values are Spark 3.5.3's)
+  local df = spark:sql("SELECT INTERVAL '3' DAY div INTERVAL '1' DAY, INTERVAL '5' MONTH div INTERVAL '2' MONTH AS m,"
+    .. " INTERVAL '-7' HOUR div INTERVAL '2' HOUR AS h, INTERVAL '25' HOUR div INTERVAL '1' DAY AS d,"
+    .. " INTERVAL '1' DAY div INTERVAL '0' DAY AS z")
+  t.eq(df.schema:simpleString(), "struct<(INTERVAL '3' DAY div INTERVAL '1' DAY):bigint,m:bigint,h:bigint,d:bigint,"
+    .. "z:bigint>")
+  t.same_table(t.rows(df), { "3|2|-3|1|null" })
+  refused({
+    { "SELECT INTERVAL '1' MONTH div INTERVAL '1' DAY", DIFF, '("INTERVAL MONTH" and "INTERVAL DAY")' },
+    { "SELECT INTERVAL '1' DAY div 2", DIFF, '("INTERVAL DAY" and "BIGINT")' },
+    { "SELECT true div true", WRONG, 'not "BOOLEAN"' },
+  })
+  df = spark:sql("SELECT count_if(NULL), bool_and(NULL), bool_or(NULL)")
+  t.eq(df.schema:simpleString(), "struct<count_if(NULL):bigint,bool_and(NULL):boolean,bool_or(NULL):boolean>")
+  t.same_table(t.rows(df), { "0|null|null" })
+  t.same_table(t.rows(spark:sql("SELECT count_if(x), every(x) FROM VALUES (NULL), (NULL) AS t(x)")), { "0|null" })
+  df = spark:sql("SELECT map_concat() AS m FROM VALUES (1), (2) AS t(x)")
+  t.eq(df.schema:simpleString(), "struct<m:map<string,string>>")
+  t.same_table(t.rows(df), { "{}", "{}" })
 end)
 
 t.run()
