@@ -174,6 +174,11 @@ local function compile_node(node, scope)
   if type(node) ~= "table" or node.k == nil then
     error("not an expression node: " .. tostring(node), 0)
   end
+  local handed = scope and scope.handed and scope.handed[node]
+  if handed then
+    scope.handed[node] = nil
+    return handed
+  end
   local compiler = compilers[node.k]
   if node.k == "colregex" then
     error(("colRegex(%q) stands for the columns its regex matches: select them with df:select, not in an"
@@ -185,7 +190,31 @@ local function compile_node(node, scope)
   return c
 end
 
-local function compile_child(scope) return function(n) return compile_node(n, scope) end end
+-- A function's compileChild: each node compiled once, so that a compiler
+-- wrapping another (tide.eval_intervals' abs, ...) that looks at an
+-- argument's type before handing the call on does not compile it again
+-- (at every level of nesting: 2^n times at depth n).
+local function compile_child(scope)
+  local compiled = {}
+  return function(n)
+    local c = compiled[n]
+    if c == nil then
+      c = compile_node(n, scope)
+      compiled[n] = c
+    end
+    return c
+  end
+end
+
+-- Hands c, node compiled in scope, to the next compile of node there: a
+-- compiler wrapping another (tide.eval_intervals' operators, ...) that
+-- compiled an operand to look at its type and then leaves the node to the
+-- compiler it wraps. Compiled again, each operand would be compiled twice
+-- at every level of nesting: 2^n times at depth n.
+function M.handOver(scope, node, c)
+  scope.handed = scope.handed or setmetatable({}, { __mode = "k" })
+  scope.handed[node] = c
+end
 
 local LITERAL_FUNCTIONS = { current_timestamp = true, current_date = true }
 

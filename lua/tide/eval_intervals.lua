@@ -225,15 +225,21 @@ local function operator(node, scope)
   if not (op == "+" or op == "-" or op == "*" or op == "/" or op == "div" or COMPARE[op]) then return nil end
   local l, r = compile_node(node.left, scope), compile_node(node.right, scope)
   local li, ri = is_interval(l.type), is_interval(r.type)
+  -- (the operands, for tide.eval's own compiler of the node)
+  local function passed()
+    ev.handOver(scope, node.left, l)
+    ev.handOver(scope, node.right, r)
+    return nil
+  end
   if not (li or ri) then
     if op == "-" and is_datetime(l.type) and is_datetime(r.type) then return difference(node, l, r, scope) end
-    return nil
+    return passed()
   end
   if op == "div" then
     -- two intervals of one kind: how many times the second fits in the
     -- first, a bigint (NULL for a zero one, as Spark's non-ANSI div);
     -- anything else is refused by tide.eval_operators' div, as Spark's
-    if not (li and ri and wider(l.type, r.type)) then return nil end
+    if not (li and ri and wider(l.type, r.type)) then return passed() end
     return retyped(arith("div", as_physical(l), as_physical(r), scope), T.long, ev.sqlName(node))
   end
   local pair = ("%s and %s"):format(simple(l.type), simple(r.type))
@@ -436,7 +442,10 @@ function M.install(eval, compilers, compileNode)
   local neg_compiler = compilers.neg
   compilers.neg = function(node, scope)
     local c = compile_node(node.expr, scope)
-    if not is_interval(c.type) then return neg_compiler(node, scope) end
+    if not is_interval(c.type) then
+      ev.handOver(scope, node.expr, c)
+      return neg_compiler(node, scope)
+    end
     return exact(C.TIDE_INTERVAL_NEGATE, c, nil, c.type, ev.sqlName(node))
   end
 
@@ -448,7 +457,10 @@ function M.install(eval, compilers, compileNode)
     local c = not (node.fromVoid or node.held) and compile_node(node.expr, scope)
     if node.intervalNumber and is_interval(c.type) then return ev.castTo(as_physical(c), to) end
     local done = c and cast(node, c, to, scope)
-    if not done then return cast_compiler(node, scope) end
+    if not done then
+      if c then ev.handOver(scope, node.expr, c) end
+      return cast_compiler(node, scope)
+    end
     local k = node.expr.k
     done.outputName = (k == "alias" or (k == "col" and c.field)) and c.outputName or nil
     return done

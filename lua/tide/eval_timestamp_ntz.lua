@@ -219,7 +219,12 @@ local function operator(node, scope, op_compiler)
   if not (op == "+" or op == "-" or COMPARE[op]) then return nil end
   local l, r = compile_node(node.left, scope), compile_node(node.right, scope)
   local ln, rn = is_ntz(l.type), is_ntz(r.type)
-  if not (ln or rn) then return nil end
+  if not (ln or rn) then
+    -- (the operands, for the compiler this one wraps: tide.eval's handOver)
+    ev.handOver(scope, node.left, l)
+    ev.handOver(scope, node.right, r)
+    return nil
+  end
   local name = ev.sqlName(node)
   local pair = ("%s and %s"):format(simple(l.type), simple(r.type))
   local function over(a, b, keep_interval)
@@ -391,6 +396,7 @@ function M.install(eval, compilers, compileNode)
         ev.typeError(node, ('[DATATYPE_MISMATCH.CAST_WITHOUT_SUGGESTION] cannot cast "%s" to "%s"')
           :format(simple(c.type):upper(), simple(to):upper()))
       end
+      ev.handOver(scope, node.expr, c)
     end
     return cast_compiler(node, scope)
   end

@@ -615,4 +615,22 @@ t.test("createDataFrame refuses numbers outside their column's type instead of s
     { { "1000000000000000.00" }, { "9007199254740994.00" }, { "0.00" }, { "0.30" }, { "999.99" } })
 end)
 
+t.test("each node compiles once, however deep, under the compilers that wrap others", function()
+  -- (operators, casts, negation, abs, extract, to_json: each looks at its
+  -- operands' types before handing the node on to the compiler it wraps)
+  local compiles = 0
+  eval.register("compile_counted", function(node, _, compileChild)
+    compiles = compiles + 1
+    return compileChild(node.args[1])
+  end)
+  local expr = "compile_counted(x)"
+  for _ = 1, 6 do
+    expr = ("to_json(named_struct('a', abs(-CAST(%s + 1 AS BIGINT)) * 2 > 0))"):format(expr)
+    expr = ("length(%s) + date_part('hour', timestamp'2024-01-01 00:00:00' + make_dt_interval(0, 1))"):format(expr)
+  end
+  local df = spark:sql("SELECT " .. expr .. " AS s FROM VALUES (1) AS t(x)")
+  t.eq(compiles, 1)
+  t.same_table(t.rows(df), { "11" })
+end)
+
 t.run()
