@@ -24,10 +24,11 @@
 -- the run makes; the result may also be one of input's columns (zero
 -- copy). ctx is the batch context (docs/architecture.md), possibly nil.
 --
--- Here: the nodes that name columns and values (col, field, lit, alias,
--- cast), calls, and the public API. The operators (op, not, neg, IS NULL,
--- IN, CASE) compile in tide.eval_operators; the functions a call names, in
--- the modules registered at the end (tide.eval_functions, ...).
+-- Here: the nodes that name columns and values (col, field, lit, alias),
+-- calls, and the public API. CAST compiles in tide.eval_casts; the
+-- operators (op, not, neg, IS NULL, IN, CASE) in tide.eval_operators; the
+-- functions a call names, in the modules registered at the end
+-- (tide.eval_functions, ...).
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -337,70 +338,7 @@ function compilers.alias(node, scope)
   return copy
 end
 
--- Whether CAST(from AS to) exists (Spark's Cast.canCast, for tide's types).
-local can_cast
-function can_cast(from, to)
-  if from == to or coerce.isVoid(from) or coerce.voidsAsStrings(from) == to then return true end
-  if to.void then return false end -- (only a NULL is a void: Spark's CAST(1 AS VOID) fails)
-  if to.id == ID.string then return true end
-  if from.id == ID.struct and to.id == ID.struct and #from.fields == #to.fields then
-    -- Spark's: field by field, by position, the names the target's
-    for i, f in ipairs(from.fields) do
-      if not can_cast(f.dataType, to.fields[i].dataType) then return false end
-    end
-    return true
-  end
-  if from.id == ID.struct or to.id == ID.struct then return false end
-  if from.id == ID.vector or to.id == ID.vector then return false end
-  if from.id == ID.array and to.id == ID.array then return can_cast(from.elementType, to.elementType) end
-  if from.id == ID.map and to.id == ID.map and coerce.isVoid(from.keyType) then return true end -- map()'s
-  if from.id == ID.map and to.id == ID.map then
-    -- (Spark's: no key may become NULL, so not from a string, a fraction
-    -- to an integer, ...: coerce.castMayGiveNull)
-    return can_cast(from.keyType, to.keyType) and not coerce.castMayGiveNull(from.keyType, to.keyType)
-      and can_cast(from.valueType, to.valueType)
-  end
-  if from.id == ID.map or to.id == ID.map then return false end
-  if from.id == ID.array or to.id == ID.array then return false end
-  if to.id == ID.binary then return from.id == ID.string or coerce.isIntegral(from) end
-  if from.id == ID.binary then return false end
-  -- a date from a string or a timestamp only; to numbers and booleans a
-  -- date casts, as NULL (Spark's non-ANSI Cast)
-  if to.id == ID.date then return from.id == ID.string or from.id == ID.timestamp end
-  return true
-end
-
-function compilers.cast(node, scope)
-  local child = compile_node(node.expr, scope)
-  if node.fromVoid or node.held then
-    -- a column an untyped collection was kept in (array<void> as
-    -- array<string>, tide.dataframe_sets), or one holding another type's
-    -- values (a streaming state's bigint of an interval's microseconds):
-    -- cast as the type it stands for
-    local copy = {}
-    for k, v in pairs(child) do copy[k] = v end
-    child, copy.type = copy, node.fromVoid or node.held
-  end
-  local to = node.to
-  if type(to) == "string" then to = T.parse(to) end
-  if not can_cast(child.type, to) then
-    type_error(node, ("cannot cast %s to %s"):format(simple(child.type), simple(to)))
-  end
-  local c = cast_to(child, to, node.try)
-  if c == child then
-    local copy = {}
-    for k, v in pairs(c) do copy[k] = v end
-    c = copy
-  end
-  c.name = sql_name(node)
-  c.ml = nil -- a CAST is no attribute: Spark drops the metadata
-  -- CAST of a named column keeps its name, as Spark's analyzer does (not
-  -- of a struct's field, data.x: CAST(data.x AS STRING)).
-  local k = node.expr.k
-  c.outputName = (k == "alias" or (k == "col" and child.field)) and child.outputName or nil
-  c.literal = child.literal and coerce.isVoid(child.type) and child.literal or nil
-  return c
-end
+compilers.cast = require("tide.eval_casts").compiler(compile_node)
 
 function compilers.call(node, scope)
   local fn = node.fn

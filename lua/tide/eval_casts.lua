@@ -8,6 +8,8 @@
 --
 -- install sets eval.castTo and eval.narrowed and returns cast_to; the
 -- other arguments are tide.eval's builders of constant columns.
+-- compiler(compile_node) is the compiler of CAST nodes, which checks the
+-- cast exists as Spark's Cast.canCast does.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -158,4 +160,73 @@ function M.install(ev, broadcast_column, null_of, empty_of)
   return cast_to
 end
 
+-- Whether CAST(from AS to) exists (Spark's Cast.canCast, for tide's types).
+local can_cast
+function can_cast(from, to)
+  if from == to or coerce.isVoid(from) or coerce.voidsAsStrings(from) == to then return true end
+  if to.void then return false end -- (only a NULL is a void: Spark's CAST(1 AS VOID) fails)
+  if to.id == ID.string then return true end
+  if from.id == ID.struct and to.id == ID.struct and #from.fields == #to.fields then
+    -- Spark's: field by field, by position, the names the target's
+    for i, f in ipairs(from.fields) do
+      if not can_cast(f.dataType, to.fields[i].dataType) then return false end
+    end
+    return true
+  end
+  if from.id == ID.struct or to.id == ID.struct then return false end
+  if from.id == ID.vector or to.id == ID.vector then return false end
+  if from.id == ID.array and to.id == ID.array then return can_cast(from.elementType, to.elementType) end
+  if from.id == ID.map and to.id == ID.map and coerce.isVoid(from.keyType) then return true end -- map()'s
+  if from.id == ID.map and to.id == ID.map then
+    -- (Spark's: no key may become NULL, so not from a string, a fraction
+    -- to an integer, ...: coerce.castMayGiveNull)
+    return can_cast(from.keyType, to.keyType) and not coerce.castMayGiveNull(from.keyType, to.keyType)
+      and can_cast(from.valueType, to.valueType)
+  end
+  if from.id == ID.map or to.id == ID.map then return false end
+  if from.id == ID.array or to.id == ID.array then return false end
+  if to.id == ID.binary then return from.id == ID.string or coerce.isIntegral(from) end
+  if from.id == ID.binary then return false end
+  -- a date from a string or a timestamp only; to numbers and booleans a
+  -- date casts, as NULL (Spark's non-ANSI Cast)
+  if to.id == ID.date then return from.id == ID.string or from.id == ID.timestamp end
+  return true
+end
+
+-- The compiler of CAST nodes for tide.eval, which hands it its
+-- compile_node.
+function M.compiler(compile_node)
+  local ev = require("tide.eval")
+  return function(node, scope)
+    local child = compile_node(node.expr, scope)
+    if node.fromVoid or node.held then
+      -- a column an untyped collection was kept in (array<void> as
+      -- array<string>, tide.dataframe_sets), or one holding another type's
+      -- values (a streaming state's bigint of an interval's microseconds):
+      -- cast as the type it stands for
+      local copy = {}
+      for k, v in pairs(child) do copy[k] = v end
+      child, copy.type = copy, node.fromVoid or node.held
+    end
+    local to = node.to
+    if type(to) == "string" then to = T.parse(to) end
+    if not can_cast(child.type, to) then
+      ev.typeError(node, ("cannot cast %s to %s"):format(child.type:simpleString(), to:simpleString()))
+    end
+    local c = ev.castTo(child, to, node.try)
+    if c == child then
+      local copy = {}
+      for k, v in pairs(c) do copy[k] = v end
+      c = copy
+    end
+    c.name = ev.sqlName(node)
+    c.ml = nil -- a CAST is no attribute: Spark drops the metadata
+    -- CAST of a named column keeps its name, as Spark's analyzer does (not
+    -- of a struct's field, data.x: CAST(data.x AS STRING)).
+    local k = node.expr.k
+    c.outputName = (k == "alias" or (k == "col" and child.field)) and child.outputName or nil
+    c.literal = child.literal and coerce.isVoid(child.type) and child.literal or nil
+    return c
+  end
+end
 return M
