@@ -556,6 +556,7 @@ require("tide.eval_operators").install(M, compilers, compile_node, integral_lite
 -- reached (tide.eval_operators: CASE's branches, AND, OR, coalesce).
 M.hasEffects = require("tide.eval_operators").hasEffects
 require("tide.eval_functions").register(M)
+require("tide.eval_row_context").register(M)
 require("tide.eval_math").register(M)
 require("tide.eval_text").register(M)
 require("tide.eval_datetime").register(M)

@@ -14,6 +14,7 @@ local C = require("tide.ffi")
 local T = require("tide.types")
 local coerce = require("tide.eval_coerce")
 local fns = require("tide.eval_functions")
+local row_context = require("tide.eval_row_context")
 
 local M = {}
 local ID = T.ID
@@ -518,7 +519,7 @@ local function shuffle(node, _, compileChild, ev)
     run = function(input, out, ctx)
       local a = arr.run(input, out, ctx)
       local n = tonumber(input.num_rows)
-      local partition, first = fns.rowPosition(ctx, key, n)
+      local partition, first = row_context.rowPosition(ctx, key, n)
       local s = ffi.cast("uint64_t", seed or 0) + partition
       local dst = ev.newColumn(out)
       ev.check(C.tide_eval_array_shuffle(out, a, s, seed and 1 or 0, first, dst, ev.errbuf, ev.errlen), name)
