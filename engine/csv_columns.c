@@ -73,6 +73,7 @@ tide_batch *tide_csv_batch_new(const tide_csv_field *fields, int32_t n, int64_t 
             rc = -1;
         else
             rc = tide_column_init(b, &b->columns[i], f->name, f->type, 0);
+        if (rc == 0 && f->type == TIDE_INT32) b->columns[i].precision = f->precision;
         /* Sized here rather than by tide_column_init, which zeroes its
            values: the reader writes every row it keeps (a null as well),
            and clearing columns sized for a whole chunk cost more than
@@ -122,11 +123,23 @@ int csv_put_bytes(tide_batch *b, tide_column *c, int64_t row, const char *s, siz
     return 0;
 }
 
+/* Whether v fits a tinyint (bits 8) or smallint (16): Spark's reader
+   parses those with Java's Byte.parseByte and Short.parseShort. */
+static int fits_bits(int32_t v, int bits)
+{
+    int32_t max = (1 << (bits - 1)) - 1;
+    return v >= -max - 1 && v <= max;
+}
+
 int csv_put_value(tide_column *c, int64_t row, const char *s, size_t n)
 {
     int rc;
     switch (c->type) {
-    case TIDE_INT32: rc = csv_parse_int32(s, n, (int32_t *)c->values + row); break;
+    case TIDE_INT32:
+        rc = csv_parse_int32(s, n, (int32_t *)c->values + row);
+        if (rc == 0 && c->precision && !fits_bits(((int32_t *)c->values)[row], c->precision))
+            rc = -1;
+        break;
     case TIDE_INT64: rc = csv_parse_int64(s, n, (int64_t *)c->values + row); break;
     case TIDE_FLOAT64: rc = csv_parse_double(s, n, (double *)c->values + row); break;
     case TIDE_FLOAT32: {

@@ -307,6 +307,7 @@ int64_t tide_from_csv(tide_batch *out, const tide_column *input, const tide_csv_
                      ? tide_column_init_decimal(out, &dst->children[i], fields[i].name,
                                                 fields[i].precision, fields[i].scale, n)
                      : tide_column_init(out, &dst->children[i], fields[i].name, fields[i].type, n);
+        if (rc == 0 && fields[i].type == TIDE_INT32) dst->children[i].precision = fields[i].precision;
         if (rc != 0) {
             kernel_error(errbuf, errlen, "from_csv: field %s: cannot make a %s column",
                          fields[i].name, tide_type_name(fields[i].type));

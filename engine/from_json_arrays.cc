@@ -41,7 +41,7 @@ static bool init_member(FromJson &fj, Node &n, tide_column *col, int64_t cap)
     std::string name(n.name);
     col->name = tide_arena_strdup(arena, name.c_str());
     col->type = n.type;
-    col->precision = (int16_t)n.precision;
+    col->precision = (int16_t)(n.type == TIDE_DECIMAL ? n.precision : 0);
     col->scale = (int16_t)n.scale;
     col->capacity = cap;
     col->validity = (uint8_t *)tide_arena_calloc(arena, tide_bitmap_bytes(cap) + 1);

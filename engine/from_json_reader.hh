@@ -151,6 +151,24 @@ template <bool lenient> Outcome Reader<lenient>::bad_syntax(error_code e)
     return SYNTAX;
 }
 
+/* x as a field of precision bits holds it (tide_json_field): a tinyint
+   takes -128 ... 255, the top half wrapped as Jackson's getByteValue
+   reads an unsigned byte; a smallint -32768 ... 32767 (getShortValue); an
+   int any. False when x does not fit. */
+static inline bool narrowed(int32_t precision, int32_t x, int32_t *out)
+{
+    if (precision == 8) {
+        if (x < INT8_MIN || x > UINT8_MAX) return false;
+        *out = (int8_t)x;
+    } else if (precision == 16) {
+        if (x < INT16_MIN || x > INT16_MAX) return false;
+        *out = x;
+    } else {
+        *out = x;
+    }
+    return true;
+}
+
 template <bool lenient>
 Outcome Reader<lenient>::read_value(Node &n, od::value &v, int64_t row, int depth)
 {
@@ -173,7 +191,7 @@ Outcome Reader<lenient>::read_value(Node &n, od::value &v, int64_t row, int dept
         if (e != simdjson::INCORRECT_TYPE) return bad_syntax(e);
     } else if (n.type == TIDE_INT32) {
         int32_t x;
-        if (plain_int32(trim_right(v.raw_json_token()), &x)) {
+        if (plain_int32(trim_right(v.raw_json_token()), &x) && narrowed(n.precision, x, &x)) {
             fj.put<int32_t>(n, row, x);
             return OK;
         }
@@ -250,12 +268,14 @@ Outcome Reader<lenient>::read_value(Node &n, od::value &v, int64_t row, int dept
         if (!json_number(tok, &integral)) return bad_syntax(simdjson::NUMBER_ERROR);
         if (!integral) return mismatch(n, v, t, depth, "not an integer");
         int64_t x;
-        if (!integer_in_range(tok, wide ? INT64_MIN : INT32_MIN, wide ? INT64_MAX : INT32_MAX, &x))
+        int32_t narrow;
+        if (!integer_in_range(tok, wide ? INT64_MIN : INT32_MIN, wide ? INT64_MAX : INT32_MAX, &x) ||
+            (!wide && !narrowed(n.precision, (int32_t)x, &narrow)))
             return mismatch(n, v, t, depth, "out of range");
         if (wide)
             fj.put<int64_t>(n, row, x);
         else
-            fj.put<int32_t>(n, row, (int32_t)x);
+            fj.put<int32_t>(n, row, narrow);
         return OK;
     }
     case TIDE_FLOAT32:

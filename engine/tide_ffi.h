@@ -105,7 +105,8 @@ typedef enum tide_type {
 typedef struct tide_column {
     const char *name;
     int32_t type;          /* tide_type */
-    int16_t precision;     /* decimal only */
+    int16_t precision;     /* decimal: its digits; int32 read from text as a tinyint or
+                              smallint: 8 or 16 (the reader checks each value fits), else 0 */
     int16_t scale;         /* decimal only */
     int64_t length;        /* rows */
     int64_t null_count;
@@ -321,7 +322,7 @@ int64_t tide_layout_probe(const char *what);
 typedef struct tide_json_field {
     const char *name;
     int32_t type;         /* tide_type (any but vector) */
-    int16_t precision;    /* decimal only */
+    int16_t precision;    /* decimal; int32: 8 or 16 for a tinyint or smallint, else 0 */
     int16_t scale;        /* decimal only */
     int32_t num_children; /* struct: its fields; array: 1; map: 2 */
 } tide_json_field;

@@ -71,7 +71,9 @@ typedef struct tide_csv_options {
 } tide_csv_options;
 
 /* One column of a schema: name and type (tide_type), with precision and
-   scale for decimals. */
+   scale for decimals; an int32 column's precision is 8 or 16 for a
+   tinyint or smallint (a field out of its range is malformed, as in
+   Spark's reader), else 0. */
 typedef struct tide_csv_field {
     const char *name;
     int32_t type;

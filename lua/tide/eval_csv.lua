@@ -242,7 +242,7 @@ function M.fromCsvPlan(schema, opts)
     local c = fields[i - 1]
     c.name = f.name
     c.type = f.dataType.id
-    c.precision = f.dataType.precision or 0
+    c.precision = f.dataType.precision or f.dataType.bits or 0 -- (a tinyint's, smallint's range)
     c.scale = f.dataType.scale or 0
     nullable[i] = T.field(f.name, f.dataType, true)
   end

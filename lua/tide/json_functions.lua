@@ -118,7 +118,7 @@ function M.flatten(schema, name)
     names[i] = e.name
     c.name = e.name
     c.type = e.t.ntz and T.ID.string or e.t.id -- (a TIMESTAMP_NTZ read as its text first: ntz_values)
-    c.precision = e.t.precision or 0
+    c.precision = e.t.precision or e.t.bits or 0 -- (a tinyint's, smallint's range)
     c.scale = e.t.scale or 0
     c.num_children = e.t.id == T.ID.array and 1 or e.t.id == T.ID.map and 2 or e.t.fields and #e.t.fields or 0
   end

@@ -108,4 +108,32 @@ t.test("set operations widen tinyint and smallint as Spark does", function()
     "struct<x:smallint>")
 end)
 
+t.test("readers of text refuse values out of a tinyint's or smallint's range", function()
+  -- (Spark 3.5.3: Jackson's getByteValue takes -128 ... 255, wrapping the
+  -- top half as an unsigned byte's; getShortValue and Java's parseByte
+  -- and parseShort refuse what does not fit: the field is NULL, the
+  -- record malformed)
+  t.eq(row([[from_json('{"a":300,"b":1}', 'a tinyint, b int'), from_json('{"a":-129}', 'a tinyint'),]]
+    .. [[ from_json('{"a":-128}', 'a tinyint'), from_json('{"a":40000}', 'a smallint'),]]
+    .. [[ from_json('{"a":[127, 128]}', 'a array<tinyint>'), from_json('{"a":-32768}', 'a smallint'),]]
+    .. [[ from_json('{"a":200}', 'a tinyint'), from_json('{"a":256}', 'a tinyint')]]),
+    "{null, 1}|{null}|{-128}|{null}|{[127, -128]}|{-32768}|{-56}|{null}")
+  t.eq(row("from_csv('300,1', 'a tinyint, b int'), from_csv('-128,1', 'a tinyint, b int'),"
+    .. " from_csv('40000,1', 'a smallint, b int'), from_csv('32767,1', 'a smallint, b int'),"
+    .. " from_csv('200', 'a tinyint')"),
+    "{null, 1}|{-128, 1}|{null, 1}|{32767, 1}|{null}")
+  local k, malformed = t.malformed_statuses({ '{"a":127}', '{"a":256}', '{"a":-200}' }, "a tinyint")
+  t.eq(k, 2, "from_json's malformed records")
+  t.eq(malformed, 2, "counted as malformed")
+
+  local dir = t.tempdir()
+  t.write(dir .. "/t.csv", "a,b\n127,x\n128,y\n-32769,z\n")
+  local csv = spark.read:option("header", true):schema("a tinyint, b string, _corrupt_record string")
+    :csv(dir .. "/t.csv")
+  t.same_table(t.rows(csv), { "127|x|null", "null|y|128,y", "null|z|-32769,z" })
+  t.write(dir .. "/t.json", '{"a":127,"b":1}\n{"a":40000,"b":2}\n')
+  local json = spark.read:schema("a smallint, b int, _corrupt_record string"):json(dir .. "/t.json")
+  t.same_table(t.rows(json), { '127|1|null', 'null|2|{"a":40000,"b":2}' })
+end)
+
 t.run()

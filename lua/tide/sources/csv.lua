@@ -290,7 +290,7 @@ local function c_fields(schema)
     local t = f.dataType
     arr[i - 1].name = f.name
     arr[i - 1].type = t.ntz and ID.string or t.id -- (a TIMESTAMP_NTZ read as its text first: read_files)
-    arr[i - 1].precision = t.precision or 0
+    arr[i - 1].precision = t.precision or t.bits or 0 -- (a tinyint's, smallint's range)
     arr[i - 1].scale = t.scale or 0
   end
   return arr, n, keep
