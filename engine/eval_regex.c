@@ -1,8 +1,8 @@
 /*
  * eval_regex.c — regular expressions over string columns with PCRE2
  * (contracts in ffi/eval.h): regexp_replace, regexp_extract, split,
- * split(...)[i], RLIKE and LIKE. Patterns use Java's syntax, which PCRE2 reads nearly alike; they
- * are compiled once per plan (UTF-8 mode, invalid UTF-8 subjects allowed,
+ * split(...)[i], RLIKE and LIKE. Patterns use Java's syntax, rewritten
+ * where PCRE2 reads it otherwise (java_regex.c); they are compiled once per plan (UTF-8 mode, invalid UTF-8 subjects allowed,
  * JIT when available). Matches are found as java.util.regex.Matcher.find
  * finds them: the next search starts where the last match ended, one
  * character further after an empty match, so that replace and split agree
@@ -13,25 +13,15 @@
  * would keep. The compiled regex and the way of finding matches are
  * shared with eval_regex_find.c and eval_url.c (regex_internal.h).
  */
+#include "java_regex.h"
 #include "regex_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static tide_regex *compile(const char *pattern, size_t len, uint32_t options, const char *shown,
-                           size_t shown_len, char *errbuf, size_t errlen)
+/* re, compiled, as a tide_regex (JIT-compiled when PCRE2 has a JIT). */
+static tide_regex *wrap(pcre2_code *re, char *errbuf, size_t errlen)
 {
-    int code;
-    PCRE2_SIZE where;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, len,
-                                   PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | options, &code, &where, NULL);
-    if (!re) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(code, msg, sizeof msg);
-        kernel_error(errbuf, errlen, "invalid regular expression '%.*s' at position %zu: %s",
-                     (int)shown_len, shown, (size_t)where, (const char *)msg);
-        return NULL;
-    }
     pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* without JIT it still works, slower */
     tide_regex *r = calloc(1, sizeof *r);
     if (!r) {
@@ -46,7 +36,13 @@ static tide_regex *compile(const char *pattern, size_t len, uint32_t options, co
 
 tide_regex *tide_regex_compile(const char *pattern, size_t len, char *errbuf, size_t errlen)
 {
-    tide_regex *r = compile(pattern, len, 0, pattern, len, errbuf, errlen);
+    char why[256];
+    pcre2_code *re = java_regex_compile(pattern, len, 0, why, sizeof why);
+    if (!re) {
+        kernel_error(errbuf, errlen, "invalid regular expression '%.*s': %s", (int)len, pattern, why);
+        return NULL;
+    }
+    tide_regex *r = wrap(re, errbuf, errlen);
     if (r) r->empty = len == 0;
     return r;
 }
@@ -87,10 +83,21 @@ tide_regex *tide_like_compile(const char *pattern, size_t len, int32_t escape, c
             rx[n++] = (char)c;
         }
     }
-    tide_regex *r = compile(rx, n, PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_DOTALL, pattern, len,
-                            errbuf, errlen);
+    int code;
+    PCRE2_SIZE where;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)rx, n,
+                                   PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_ANCHORED |
+                                       PCRE2_ENDANCHORED | PCRE2_DOTALL,
+                                   &code, &where, NULL);
     free(rx);
-    return r;
+    if (!re) { /* (invalid UTF-8 in the pattern) */
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        kernel_error(errbuf, errlen, "invalid LIKE pattern '%.*s': %s", (int)len, pattern,
+                     (const char *)msg);
+        return NULL;
+    }
+    return wrap(re, errbuf, errlen);
 }
 
 int32_t tide_regex_groups(const tide_regex *re)

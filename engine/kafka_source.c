@@ -26,10 +26,10 @@
 #include "kafka_source_int.h"
 
 #include "bounded_call.h"
+#include "java_regex.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,16 +364,12 @@ int tide_kafka_source_subscribe_pattern(tide_kafka_source *src, const char *patt
         return -1;
     }
     /* Whole names only, as Java's Pattern.matches in Kafka's consumer;
-       Java's syntax (\d, \w, (?i)), which PCRE2 reads nearly alike. */
-    int code;
-    PCRE2_SIZE at;
-    src->pattern = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                 PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &at, NULL);
+       Java's syntax, rewritten where PCRE2 reads it otherwise. */
+    char why[256];
+    src->pattern = java_regex_compile(pattern, strlen(pattern), PCRE2_ANCHORED | PCRE2_ENDANCHORED,
+                                      why, sizeof why);
     if (!src->pattern) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(code, msg, sizeof msg);
-        snprintf(errbuf, errlen, "subscribePattern %s: %s at character %zu", pattern,
-                 (const char *)msg, (size_t)at + 1);
+        snprintf(errbuf, errlen, "subscribePattern %s: %s", pattern, why);
         return -1;
     }
     src->pattern_match = pcre2_match_data_create_from_pattern(src->pattern, NULL);
