@@ -10,9 +10,9 @@
  * so that instants before 1970 fall on the right day), and the calendar
  * is the proleptic Gregorian one (Spark 3's). Epochs are instants and
  * know no zone. The date fields are also a date's (to which Spark casts
- * strings implicitly, tide.eval_datetime too). The
- * column kernels of the patterns (date_format, to_timestamp) are here
- * too, over eval_datetime_pattern.c's one-value calls.
+ * strings implicitly, tide.eval_datetime too). date_format's column
+ * kernel is here too, over eval_datetime_pattern.c's one-value calls
+ * (to_timestamp's is eval_datetime_parse.c's).
  */
 #include "calendar.h"
 #include "decimal128.h"
@@ -438,32 +438,6 @@ int tide_eval_date_format(tide_batch *out, const tide_column *a, const tide_date
     }
     if (buf != small) free(buf);
     if (rc != 0) return -1;
-    kernel_finish(dst);
-    return 0;
-}
-
-int tide_eval_parse_timestamp(tide_batch *out, const tide_column *s, const tide_datetime_pattern *p,
-                              int64_t divisor, tide_column *dst, char *errbuf, size_t errlen)
-{
-    if (s->type != TIDE_STRING || divisor < 1)
-        return kernel_error(errbuf, errlen, "to_timestamp needs a string, not type %d", s->type);
-    if (kernel_alloc(out, dst, "", divisor == 1 ? TIDE_TIMESTAMP : TIDE_INT64, 0, 0, s->length,
-                     0) != 0 ||
-        kernel_validity_and(out, dst, s, NULL) != 0)
-        return kernel_error(errbuf, errlen, "out of memory");
-    int64_t *r = dst->values;
-    for (int64_t i = 0; i < s->length; i++) {
-        if (!tide_valid(dst, i)) continue;
-        int32_t len;
-        const char *text = tide_column_bytes(s, i, &len);
-        if (tide_datetime_parse_one(p, text, (size_t)len, &r[i]) != 0) {
-            if (kernel_validity(out, dst) != 0)
-                return kernel_error(errbuf, errlen, "out of memory");
-            tide_mark_null(dst, i);
-            continue;
-        }
-        r[i] /= divisor; /* unix_timestamp: Java's long division, toward zero */
-    }
     kernel_finish(dst);
     return 0;
 }

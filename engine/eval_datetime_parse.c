@@ -11,9 +11,16 @@
  * variable-width number followed directly by fixed-width ones leaves them
  * their digits ("yyyyMMdd" reads "20240102"), 'yyyy' takes exactly four
  * digits unless a '+' announces more, "-0" is no number.
+ *
+ * A text this parser refuses goes, as spark.sql.legacy.timeParserPolicy
+ * says, to the legacy parser (datetime_legacy_parse.c) under EXCEPTION,
+ * whose reading it fails the query (Spark's checkParsedDiff); under
+ * LEGACY the legacy parser reads every text instead.
  */
 #include "eval_datetime_pattern.h"
 #include "calendar.h"
+#include "datetime_legacy_parse.h"
+#include "kernel.h"
 #include "time_zone.h"
 
 #include <string.h>
@@ -293,4 +300,52 @@ int tide_datetime_parse_one(const tide_datetime_pattern *p, const char *s, size_
     if (parse_ops(p, 0, p->n, s, n, &pos, &r) != 0) return -1;
     if (pos != n) return -1; /* Java parses the whole text */
     return resolve(r.f, r.zone, micros);
+}
+
+/* Spark's SparkUpgradeException for a text only the legacy parser reads. */
+static int new_parser_error(const char *text, int32_t len, char *errbuf, size_t errlen)
+{
+    return kernel_error(errbuf, errlen,
+                        "[INCONSISTENT_BEHAVIOR_CROSS_VERSION.PARSE_DATETIME_BY_NEW_PARSER] You "
+                        "may get a different result due to the upgrading to Spark >= 3.0: Fail "
+                        "to parse '%.*s' in the new parser. You can set "
+                        "\"spark.sql.legacy.timeParserPolicy\" to \"LEGACY\" to restore the "
+                        "behavior before Spark 3.0, or set to \"CORRECTED\" and treat it as an "
+                        "invalid datetime string.",
+                        len > 200 ? 200 : (int)len, text);
+}
+
+int tide_eval_parse_timestamp(tide_batch *out, const tide_column *s, const tide_datetime_pattern *p,
+                              const tide_legacy_pattern *legacy, int32_t policy, int64_t divisor,
+                              tide_column *dst, char *errbuf, size_t errlen)
+{
+    if (s->type != TIDE_STRING || divisor < 1)
+        return kernel_error(errbuf, errlen, "to_timestamp needs a string, not type %d", s->type);
+    if ((policy == TIDE_PARSER_LEGACY ? !legacy : !p) || policy < 0 || policy > 2)
+        return kernel_error(errbuf, errlen, "no pattern for the time parser policy %d", policy);
+    if (kernel_alloc(out, dst, "", divisor == 1 ? TIDE_TIMESTAMP : TIDE_INT64, 0, 0, s->length,
+                     0) != 0 ||
+        kernel_validity_and(out, dst, s, NULL) != 0)
+        return kernel_error(errbuf, errlen, "out of memory");
+    int64_t *r = dst->values;
+    for (int64_t i = 0; i < s->length; i++) {
+        if (!tide_valid(dst, i)) continue;
+        int32_t len;
+        const char *text = tide_column_bytes(s, i, &len);
+        int rc = policy == TIDE_PARSER_LEGACY
+                     ? tide_legacy_parse_one(legacy, text, (size_t)len, &r[i])
+                     : tide_datetime_parse_one(p, text, (size_t)len, &r[i]);
+        if (rc != 0 && policy == TIDE_PARSER_EXCEPTION && legacy &&
+            tide_legacy_parse_one(legacy, text, (size_t)len, &r[i]) == 0)
+            return new_parser_error(text, len, errbuf, errlen);
+        if (rc != 0) {
+            if (kernel_validity(out, dst) != 0)
+                return kernel_error(errbuf, errlen, "out of memory");
+            tide_mark_null(dst, i);
+            continue;
+        }
+        r[i] /= divisor; /* unix_timestamp: Java's long division, toward zero */
+    }
+    kernel_finish(dst);
+    return 0;
 }

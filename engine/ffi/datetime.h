@@ -190,10 +190,33 @@ int tide_datetime_parse_one(const tide_datetime_pattern *p, const char *text, si
    the epoch (from_unixtime), formatted by p into a string column. */
 int tide_eval_date_format(tide_batch *out, const tide_column *a, const tide_datetime_pattern *p,
                           tide_column *dst, char *errbuf, size_t errlen);
+/* ---- Spark's legacy parser (datetime_legacy_parse.c) ---------------------- */
+
+typedef struct tide_legacy_pattern tide_legacy_pattern;
+
+/* A java.text.SimpleDateFormat pattern compiled for the parser Spark
+   falls back to (its letters: G y M L d D E u H k K h m s S a z Z X; 'S'
+   is milliseconds). NULL with errbuf naming a letter it refuses. */
+tide_legacy_pattern *tide_legacy_pattern_compile(const char *pattern, size_t len, char *errbuf,
+                                                 size_t errlen);
+void tide_legacy_pattern_free(tide_legacy_pattern *p);
+
+/* spark.sql.legacy.timeParserPolicy: what a text the pattern does not
+   match gives. EXCEPTION: NULL, or an error naming it when the legacy
+   parser reads it; CORRECTED: NULL; LEGACY: the legacy parser alone. */
+typedef enum tide_time_parser_policy {
+    TIDE_PARSER_EXCEPTION = 0,
+    TIDE_PARSER_CORRECTED = 1,
+    TIDE_PARSER_LEGACY = 2
+} tide_time_parser_policy;
+
 /* to_timestamp (divisor 1: a timestamp column) and unix_timestamp
    (divisor 1000000: a bigint column of seconds, truncated toward zero) of
-   a string column parsed by p; NULL where the text does not match. */
+   a string column parsed by p, as `policy` says (p may be NULL under
+   LEGACY, legacy NULL under CORRECTED or where the legacy parser refused
+   the pattern); NULL where neither reads the text. */
 int tide_eval_parse_timestamp(tide_batch *out, const tide_column *s, const tide_datetime_pattern *p,
-                              int64_t divisor, tide_column *dst, char *errbuf, size_t errlen);
+                              const tide_legacy_pattern *legacy, int32_t policy, int64_t divisor,
+                              tide_column *dst, char *errbuf, size_t errlen);
 
 #endif

@@ -90,6 +90,33 @@ local function pattern(node, text, parsing, ev)
   return ffi.gc(p, C.tide_datetime_pattern_free)
 end
 
+-- spark.sql.legacy.timeParserPolicy, read when a query is planned and
+-- each time it runs, as Spark reads it when it parses: what
+-- a text the pattern does not match gives. EXCEPTION (Spark's default):
+-- NULL, or Spark's INCONSISTENT_BEHAVIOR_CROSS_VERSION error naming the
+-- text when Spark's legacy parser (SimpleDateFormat) reads it; CORRECTED:
+-- NULL; LEGACY: the legacy parser reads every text, by the pattern's
+-- SimpleDateFormat letters (engine/datetime_legacy_parse.c).
+local POLICIES = {
+  EXCEPTION = C.TIDE_PARSER_EXCEPTION, CORRECTED = C.TIDE_PARSER_CORRECTED, LEGACY = C.TIDE_PARSER_LEGACY,
+}
+local function parser_policy()
+  local v = require("tide.session").session().conf:get("spark.sql.legacy.timeParserPolicy", "EXCEPTION")
+  return POLICIES[tostring(v):upper()] or C.TIDE_PARSER_EXCEPTION
+end
+
+-- The pattern compiled for the legacy parser, or nil and why not. Under
+-- EXCEPTION a pattern it refuses is no error: Spark builds the legacy
+-- parser only when a text needs it and takes its failure as a refusal.
+local function legacy_pattern(node, text, ev)
+  local p = C.tide_legacy_pattern_compile(text, #text, ev.errbuf, ev.errlen)
+  if p == nil then
+    return nil, ("%s: the pattern '%s' (spark.sql.legacy.timeParserPolicy LEGACY, SimpleDateFormat's letters): %s")
+      :format(ev.sqlName(node), text, ffi.string(ev.errbuf))
+  end
+  return ffi.gc(p, C.tide_legacy_pattern_free)
+end
+
 -- ---- fields ----------------------------------------------------------------------------
 
 local DATE_FIELDS = {
@@ -184,8 +211,8 @@ end
 
 -- The parse of x (a string or a timestamp) by the pattern argument fmt
 -- (nil: the default pattern): unix_timestamp (divisor 10^6, bigint
--- seconds) and to_timestamp (divisor 1). A timestamp ignores the pattern,
--- as Spark's ToTimestamp does.
+-- seconds) and to_timestamp (divisor 1), under the session's time parser
+-- policy. A timestamp ignores the pattern, as Spark's ToTimestamp does.
 local function parse_call(node, x, fmt, divisor, ev)
   local t = divisor == 1 and T.timestamp or T.long
   x = as_string_or_timestamp(node, x, ev)
@@ -196,9 +223,26 @@ local function parse_call(node, x, fmt, divisor, ev)
     return epoch_call(ev, node, C.TIDE_EPOCH_UNIX_TIMESTAMP, x, t)
   end
   if text == nil then return all_null(ev, node, t) end
-  local p = pattern(node, text, true, ev)
+  -- Both patterns are compiled with the plan and the policy read again
+  -- when it runs, as Spark reads it when it parses; the pattern the
+  -- policy needs fails the plan when it is refused.
+  local ok, p = pcall(pattern, node, text, true, ev)
+  local legacy, legacy_err = legacy_pattern(node, text, ev)
+  -- (to_timestamp_ntz keeps java.time's parser under LEGACY: Spark's
+  -- forTimestampNTZ formatter)
+  local ntz = tostring(node.fn):lower() == "to_timestamp_ntz"
+  local function policy_now()
+    local policy = parser_policy()
+    if policy == C.TIDE_PARSER_LEGACY and ntz then policy = C.TIDE_PARSER_CORRECTED end
+    if policy ~= C.TIDE_PARSER_LEGACY and not ok then error(p, 0) end
+    if policy == C.TIDE_PARSER_LEGACY and not legacy then error(legacy_err, 0) end
+    return policy
+  end
+  policy_now()
   return over_args(ev, node, t, { x }, function(out, cols, dst)
-    return C.tide_eval_parse_timestamp(out, cols[1], p, divisor, dst, ev.errbuf, ev.errlen)
+    local policy = policy_now()
+    return C.tide_eval_parse_timestamp(out, cols[1], ok and p or nil, policy ~= C.TIDE_PARSER_CORRECTED and legacy
+      or nil, policy, divisor, dst, ev.errbuf, ev.errlen)
   end)
 end
 

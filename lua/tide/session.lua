@@ -108,6 +108,16 @@ local KNOWN = {
     want = "false (tide resolves names whatever their case, as Spark's default)",
     allowed = function(v) return tostring(v):lower() == "false" end,
   },
+  -- What to_date, to_timestamp and unix_timestamp with a pattern give for
+  -- a text the pattern does not match (tide.eval_datetime), as Spark 3.5.
+  ["spark.sql.legacy.timeParserPolicy"] = {
+    default = "EXCEPTION",
+    want = "EXCEPTION, CORRECTED or LEGACY",
+    allowed = function(v)
+      local u = tostring(v):upper()
+      return u == "EXCEPTION" or u == "CORRECTED" or u == "LEGACY"
+    end,
+  },
   -- The zone in which text without one is read and timestamps are shown
   -- and split into fields (engine/time_zone.c). Spark's default is the
   -- JVM's zone; tide's, when unset, is UTC.

@@ -274,3 +274,32 @@ SELECT unix_timestamp('1709622489', 's') AS r
 SELECT to_timestamp('2024-03-05 07:08', 'yyyy-MM-dd HH:mm:ss') AS r
 SELECT to_date('2024-03-05 07:08', 'yyyy-MM-dd HH:mm:ss') AS r
 SELECT unix_timestamp('2024-03-05 07:08', 'yyyy-MM-dd HH:mm:ss') AS r
+SELECT to_date('2024-3-5', 'yyyy-MM-dd') AS r
+SELECT to_date(' 2024-03-05', 'yyyy-MM-dd') AS r
+SELECT to_date('2024-03-05 extra', 'yyyy-MM-dd') AS r
+SELECT to_date('2024-03-05T10:00:00', 'yyyy-MM-dd') AS r
+SELECT to_date('2024-02-30', 'yyyy-MM-dd') AS r
+SELECT to_date('2024-13-01', 'yyyy-MM-dd') AS r
+SELECT to_date('24-03-05', 'yyyy-MM-dd') AS r
+SELECT to_date('2024035', 'yyyyMMdd') AS r
+SELECT to_date('5.3.2024', 'dd.MM.yyyy') AS r
+SELECT to_timestamp('2024-03-05 7:08:09', 'yyyy-MM-dd HH:mm:ss') AS r
+SELECT to_timestamp('2024-03-05 25:00:00', 'yyyy-MM-dd HH:mm:ss') AS r
+SELECT to_timestamp('5 March 2024', 'd MMM yyyy') AS r
+SELECT to_timestamp('Mar 5, 2024', 'MMMM d, yyyy') AS r
+SELECT to_timestamp('2024-03-05 07:08:09 pm', 'yyyy-MM-dd hh:mm:ss a') AS r
+SELECT to_timestamp('3/5/2024 7:08:09 PM', 'MM/dd/yyyy h:mm:ss a') AS r
+SELECT to_timestamp('2024-03-05 13:08 PM', 'yyyy-MM-dd hh:mm a') AS r
+SELECT to_timestamp('2024-03-05 0:30 AM', 'yyyy-MM-dd h:mm a') AS r
+SELECT to_timestamp('2024-03-05 10:00:00.0999', 'yyyy-MM-dd HH:mm:ss.SSS') AS r
+SELECT to_timestamp('2024-03-05 10:00:00.1234', 'yyyy-MM-dd HH:mm:ss.SSS') AS r
+SELECT to_timestamp('2024-03-05 10:00:00 +0130', 'yyyy-MM-dd HH:mm:ss z') AS r
+SELECT to_timestamp('2024-03-05 10:00:00 -08:00', 'yyyy-MM-dd HH:mm:ss z') AS r
+SELECT to_timestamp('abc', 'yyyy-MM-dd') AS r
+SELECT to_timestamp('2024/03/05', 'yyyy-MM-dd') AS r
+SELECT unix_timestamp('2024-3-5', 'yyyy-MM-dd') AS r
+SELECT to_unix_timestamp('2024-3-5', 'yyyy-MM-dd') AS r
+SELECT try_to_timestamp('2024-3-5', 'yyyy-MM-dd') AS r
+SELECT try_to_timestamp('abc', 'yyyy-MM-dd') AS r
+SELECT unix_timestamp('2024-3-5 1:2:3') AS r
+SELECT to_timestamp('2024-03-05 10:00:00 +01', 'yyyy-MM-dd HH:mm:ss xxx') AS r
