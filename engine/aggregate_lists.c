@@ -8,6 +8,7 @@
  */
 #include "aggregate_lists.h"
 #include "decimal128.h"
+#include "hll.h"
 #include "ffi/frame_ops.h"
 #include "kernel.h"
 #include "row_compare.h"
@@ -377,6 +378,9 @@ static int try_sum(tide_batch *out, tide_column *dst, const char *name, const ag
 static int run(tide_batch *out, tide_column *dst, const char *name, const agg_call *c,
                const agg_lists *l, char *errbuf, size_t errlen)
 {
+    /* (approx_count_distinct checks its own inputs: hll.c) */
+    if (c->fn == TIDE_AGG_APPROX_COUNT_DISTINCT)
+        return agg_approx_distinct(out, dst, name, c, l, errbuf, errlen);
     if (check_call(c, name, errbuf, errlen) != 0) return -1;
     switch (c->fn) {
     case TIDE_AGG_MAX_BY:

@@ -100,8 +100,10 @@ typedef enum tide_agg_fn {
                                         ones): x's type */
     TIDE_AGG_TRY_SUM = 38,           /* of int or bigint: bigint, null once a step overflows
                                         (Spark's TrySum); partials struct(sum, isEmpty) */
-    TIDE_AGG_HISTOGRAM_NUMERIC = 39  /* (x, nb = percentages[0]): Spark's NumericHistogram,
+    TIDE_AGG_HISTOGRAM_NUMERIC = 39, /* (x, nb = percentages[0]): Spark's NumericHistogram,
                                         array<struct<x: x's type, y: double>>; no partials */
+    TIDE_AGG_APPROX_COUNT_DISTINCT = 40 /* (x, relativeSD = percentages[0]): Spark's HyperLogLog++,
+                                           bigint; partials binary sketches (hll.h) */
 } tide_agg_fn;
 
 /* What tide_aggregate_groups computes of an aggregate that a streaming

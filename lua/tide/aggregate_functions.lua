@@ -25,7 +25,8 @@ local ID = T.ID
 local CODES = { max_by = 18, min_by = 19, product = 20, bit_and = 21, bit_or = 22, bit_xor = 23,
                 skewness = 24, kurtosis = 25, covar_pop = 26, covar_samp = 27, corr = 28, regr_sxx = 29,
                 regr_syy = 30, regr_sxy = 31, regr_slope = 32, regr_intercept = 33, regr_r2 = 34,
-                percentile = 35, percentile_approx = 36, mode = 37, try_sum = 38, histogram_numeric = 39 }
+                percentile = 35, percentile_approx = 36, mode = 37, try_sum = 38, histogram_numeric = 39,
+                approx_count_distinct = 40 }
 M.CODES = CODES
 
 -- How many arguments each takes (at least, at most).
@@ -38,7 +39,7 @@ local ARITY = { max_by = { 2, 2 }, min_by = { 2, 2 }, product = { 1, 1 }, bit_an
                 any = { 1, 1 }, regr_count = { 2, 2 }, regr_avgx = { 2, 2 }, regr_avgy = { 2, 2 },
                 any_value = { 1, 2 }, first_value = { 1, 2 }, last_value = { 1, 2 }, array_agg = { 1, 1 },
                 median = { 1, 1 }, sum_distinct = { 1, 1 }, avg_distinct = { 1, 1 }, try_sum = { 1, 1 },
-                try_avg = { 1, 1 }, histogram_numeric = { 2, 2 } }
+                try_avg = { 1, 1 }, histogram_numeric = { 2, 2 }, approx_count_distinct = { 1, 2 } }
 
 -- sum(DISTINCT x) and avg(DISTINCT x): the aggregate over each group's
 -- distinct values (F.sum_distinct, SQL's DISTINCT).
@@ -83,7 +84,8 @@ local function shown_name(node)
   for i, a in ipairs(args) do parts[i] = to_string(a) end
   local fn = node.fn
   for i, text in pairs(DEFAULT_SHOWN[fn] or {}) do parts[i] = parts[i] or text end
-  if UNSHOWN_SECOND[fn] then parts[2] = nil end
+  -- (approx_count_distinct's relativeSD is no part of Spark's name either)
+  if UNSHOWN_SECOND[fn] or fn == "approx_count_distinct" then parts[2] = nil end
   local name
   if OF_DISTINCT[fn] then
     name = ("%s(DISTINCT %s)"):format(OF_DISTINCT[fn], parts[1] or "")
@@ -352,6 +354,25 @@ function M.kernel(node)
         .. " DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE)"):format(name, to_string(node.args[2])))
     end
     k.percentages = { nb } -- (the kernel's one parameter)
+  elseif fn == "approx_count_distinct" then
+    -- relativeSD (0.05 by default): Spark's HyperLogLog++ precision p =
+    -- ceil(2 log2(1.106 / rsd)), at least 4 (engine/hll.h)
+    local rsd = 0.05
+    if node.args[2] then
+      rsd = number_of(node.args[2])
+      if not rsd then
+        fail(("%s: approx_count_distinct takes a column and the relative error it may have (a number), not %s")
+          :format(name, to_string(node.args[2])))
+      end
+    end
+    local p = rsd > 0 and math.ceil(2 * math.log(1.106 / rsd) / math.log(2)) or math.huge
+    if p < 4 then
+      fail(("%s: HLL++ requires at least 4 bits for addressing. Use a lower error, at most 39%%."):format(name))
+    elseif p > 24 then
+      fail(("%s: the relative error %s asks for 2^%s registers per group; tide takes at most 2^24 (an error of"
+        .. " 0.0003)"):format(name, tostring(rsd), tostring(p)))
+    end
+    k.percentages = { rsd }
   elseif fn == "mode" then
     local d = node.args[2]
     if d and not (d.k == "lit" and type(d.value) == "boolean") then
@@ -396,6 +417,12 @@ function M.resultType(node, k, xt, ot)
   elseif fn == "mode" then
     if T.unordered(xt) then refuse(xt, nil, "a type tide can compare") end
     return xt
+  elseif fn == "approx_count_distinct" then
+    -- (hashed as xxhash64 hashes them; tide hashes no vectors or maps)
+    if T.unordered(xt) then
+      fail(("%s: the column is %s, which tide's approx_count_distinct does not hash"):format(name, describe(xt)))
+    end
+    return T.long
   elseif fn == "percentile_approx" then
     if not (NUMERIC[xt.id] or xt.id == ID.date or xt.id == ID.timestamp) then
       refuse(xt, nil, "a number, a date or a timestamp")

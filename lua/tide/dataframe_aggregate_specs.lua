@@ -4,9 +4,10 @@
 --
 --   { code, column, name, type, nullable }   one C aggregate (engine/aggregate.c) of a column
 --                                            (0-based; nil for count(*)), named as Spark names it
---   distinct = { columns }                   count(DISTINCT a, ...), approx_count_distinct(a)
+--   distinct = { columns }                   count(DISTINCT a, ...)
 --   distinctRows = true                      sum(DISTINCT x): the code over distinct (keys, x)
---   kernel = true, column2, percentages      tide.aggregate_functions' kernels (corr, max_by, ...)
+--   kernel = true, column2, percentages      tide.aggregate_functions' kernels (corr, max_by,
+--                                            approx_count_distinct's HyperLogLog++, ...)
 --   zero = true                              count(NULL): 0 for every group
 --
 -- Each spec function's errors are at `level` (1: its caller), as Lua's error counts.
@@ -27,9 +28,9 @@ local AGG = { count = 1, sum = 2, avg = 3, mean = 3, min = 4, max = 5, stddev = 
 local IGNORING_NULLS = { [AGG.first] = 12, [AGG.last] = 13 }
 -- Spark's name of the result column: avg(x); mean is shown as avg.
 local AGG_LABEL = { mean = "avg" }
--- The distinct counts: count(DISTINCT a, ...) and approx_count_distinct(a),
--- which tide counts exactly.
-local DISTINCT = { count_distinct = true, approx_count_distinct = true }
+-- The exact distinct count, count(DISTINCT a, ...) (approx_count_distinct
+-- is a kernel's, tide.aggregate_functions).
+local DISTINCT = { count_distinct = true }
 M.AGG = AGG
 
 local function is_aggregate(node)
@@ -92,14 +93,7 @@ end
 -- at `level`, as agg_spec's.
 local function distinct_spec(schema, node, alias, level)
   local names, cols = {}, {}
-  local approx = node.fn == "approx_count_distinct"
-  -- approx_count_distinct(a[, rsd]): one column, and the error it may
-  -- have (tide's count is exact).
-  local args = approx and { node.args[1] } or node.args
-  if approx and (#node.args > 2 or (node.args[2] and not more.numberOf(node.args[2]))) then
-    error("approx_count_distinct takes a column and the relative error it may have (a number)", level + 1)
-  end
-  for i, arg in ipairs(args) do
+  for i, arg in ipairs(node.args) do
     if arg.k ~= "col" then error("countDistinct() takes column names", level + 1) end
     local idx = index_of(schema, arg.name, "countDistinct", level + 1, arg.from)
     local field = schema.fields[idx + 1]
@@ -109,9 +103,8 @@ local function distinct_spec(schema, node, alias, level)
     end
     names[i], cols[i] = field.name, idx
   end
-  local label = approx and ("approx_count_distinct(%s)"):format(names[1])
-    or ("count(DISTINCT %s)"):format(table.concat(names, ", "))
-  return { distinct = cols, approx = approx, name = alias or label, type = T.long }
+  local label = ("count(DISTINCT %s)"):format(table.concat(names, ", "))
+  return { distinct = cols, name = alias or label, type = T.long }
 end
 
 -- One of tide.aggregate_functions' kernels (max_by, corr, percentile,

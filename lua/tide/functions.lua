@@ -227,8 +227,8 @@ function F.countDistinct(...)
 end
 F.count_distinct = F.countDistinct
 
--- approx_count_distinct(col[, rsd]): counted exactly, which is within any
--- relative error asked for.
+-- approx_count_distinct(col[, rsd]): Spark's HyperLogLog++ estimate
+-- (tide.aggregate_functions, engine/hll.h); rsd 0.05 by default.
 function F.approx_count_distinct(c, rsd)
   if c == nil then error("approx_count_distinct() needs a column", 2) end
   return call("approx_count_distinct", { colNode(c), rsd ~= nil and { k = "lit", value = rsd } or nil })

@@ -69,8 +69,10 @@ end
 
 -- schema: the rows' (a struct) whose first num_keys columns are the key;
 -- op: the operator's number in state/; session: whose conf sets how often
--- a snapshot is written.
-function M.new(schema, op, num_keys, session)
+-- a snapshot is written; legacy (or nil): { columns = { [i] = the type
+-- column i had in files an earlier tide wrote }, upgrade = function(rows)
+-- giving such rows in this schema }, for files that do not read in it.
+function M.new(schema, op, num_keys, session, legacy)
   local eval = require("tide.eval")
   local taken = {}
   for _, f in ipairs(schema.fields) do taken[f.name] = true end
@@ -93,6 +95,14 @@ function M.new(schema, op, num_keys, session)
   removed[#removed + 1] = alias(flag, { k = "lit", value = true })
   file_fields[#file_fields + 1] = T.field(flag, T.boolean, true)
   local file_schema = T.struct(file_fields)
+  local legacy_schema
+  if legacy then
+    local fields = {}
+    for i, f in ipairs(file_fields) do
+      fields[i] = legacy.columns[i] and T.field(f.name, legacy.columns[i], true) or f
+    end
+    legacy_schema = T.struct(fields)
+  end
   -- The merge of a snapshot and its deltas: per key, the last row of each
   -- other column (the flag among them).
   local keys, latest = {}, {}
@@ -102,6 +112,7 @@ function M.new(schema, op, num_keys, session)
   end
   return setmetatable({
     op = op, session = session, fileSchema = file_schema, keys = keys, latest = latest,
+    legacySchema = legacy_schema, upgrade = legacy and legacy.upgrade,
     encode = eval.compileSelect(to_json(encode), schema),
     encodeRemoved = eval.compileSelect(to_json(removed), schema),
     decode = eval.compileSelect(decode, file_schema),
@@ -152,9 +163,14 @@ local function whole(f) return f and (f.snapshot or f.plain) and true or false e
 -- One state file, in the file schema; an unreadable one fails naming it.
 function Store:read(cp, epoch, kind)
   local path = self:path(cp, epoch, kind)
-  local ok, rows = pcall(function()
-    return require("tide.sources.json").batch({ mode = "FAILFAST" }, self.fileSchema, path):read()
-  end)
+  local function read_as(schema)
+    return pcall(function() return require("tide.sources.json").batch({ mode = "FAILFAST" }, schema, path):read() end)
+  end
+  local ok, rows = read_as(self.fileSchema)
+  if not ok and self.legacySchema then
+    local old_ok, old = read_as(self.legacySchema)
+    if old_ok then return self.upgrade(old) end
+  end
   if not ok then
     error(("checkpoint %s: %s is corrupt or unreadable: %s"):format(cp.dir, self:file(epoch, kind), tostring(rows)),
       0)

@@ -37,9 +37,13 @@
 -- percentile_approx and mode as the list of their values (as
 -- collect_list), computed over it each batch. stddev and variance (and
 -- their _pop forms) keep the same moments: Spark's CentralMomentAgg
--- buffer, finished by its evaluations. approx_count_distinct keeps the
--- set of its values (collect_set's). count_if, bool_and/or and
--- regr_count/avgx/avgy are counts, mins, maxes and averages already.
+-- buffer, finished by its evaluations. approx_count_distinct keeps its
+-- HyperLogLog++ sketch (engine/hll.h: 2^p bytes per group, 512 by default,
+-- however many values it has seen), merged register by register, so a
+-- stream's estimate is a batch job's over the same rows; a state an
+-- earlier tide wrote (each group's set of values) is made sketches as it
+-- is read. count_if, bool_and/or and regr_count/avgx/avgy are counts,
+-- mins, maxes and averages already.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -62,6 +66,7 @@ local MERGE_LISTS, MERGE_SETS = 16, 17
 local WHOLE, PARTIAL, MERGE_PARTIALS, FINAL = 0, 1, 2, 3
 local SELF_MERGING = { [20] = true, [21] = true, [22] = true, [23] = true }
 local LISTED = { [35] = true, [36] = true, [37] = true }
+local APPROX_COUNT_DISTINCT = 40
 -- How each aggregate's partials merge: codes taken over the partial column
 -- (the lists of collect_list and collect_set: their elements, the state's
 -- first, as Spark's Collect merges its buffers).
@@ -94,12 +99,13 @@ local function as_result(state, t)
 end
 
 -- The partial aggregates of specs, how they merge, the kernels that
--- finish some of them from the state (each state row its own group), and
--- the projection that finalizes them; errors at the user's line for what
--- tide cannot keep.
+-- finish some of them from the state (each state row its own group), the
+-- projection that finalizes them, and the sketches' state columns (1-based
+-- -> { type = the set of values an earlier tide kept there, rsd });
+-- errors at the user's line for what tide cannot keep.
 local function partials_of(schema, key_idx, specs)
   local nk = #key_idx
-  local partial, merge, finish, final = {}, {}, {}, {}
+  local partial, merge, finish, final, sketches = {}, {}, {}, {}, {}
   for i, k in ipairs(key_idx) do final[i] = col(schema.fields[k + 1].name) end
   local function add(spec, code)
     local name = ("__partial%d"):format(#partial + 1)
@@ -112,8 +118,9 @@ local function partials_of(schema, key_idx, specs)
   local function add_kernel(spec, from, by)
     local name = ("__partial%d"):format(#partial + 1)
     partial[#partial + 1] = { code = spec.code, kernel = true, stage = from, column = spec.column,
-                              column2 = spec.column2, name = name }
-    merge[#merge + 1] = { code = spec.code, kernel = true, stage = by, column = nk + #merge, name = name }
+                              column2 = spec.column2, percentages = spec.percentages, name = name }
+    merge[#merge + 1] = { code = spec.code, kernel = true, stage = by, column = nk + #merge,
+                          percentages = spec.percentages, name = name }
     return name
   end
   local function finish_from(spec, state_column)
@@ -126,16 +133,10 @@ local function partials_of(schema, key_idx, specs)
     local input = s.column and schema.fields[s.column + 1].dataType
     local other = s.column2 and schema.fields[s.column2 + 1].dataType
     if other and (other.id == ID.binary or other.id == ID.vector) then input = other end
-    if s.approx then
-      -- Counted exactly, as over a batch: the state keeps the group's
-      -- distinct values (Spark's HyperLogLog++ sketch would be smaller).
-      local name = add({ column = s.distinct[1] }, COLLECT_SET)
-      final[#final + 1] = { k = "alias", name = s.name, expr = { k = "cast", to = T.long,
-        expr = { k = "call", fn = "size", args = { col(name) } } } }
-    elseif s.distinct or s.distinctRows then
+    if s.distinct or s.distinctRows then
       checks.failAtUser(("%s over a stream: tide keeps no sets of values across micro-batches (Spark: distinct"
         .. " aggregations are not supported on streaming DataFrames/Datasets)"):format(s.name))
-    elseif input and (input.id == ID.binary or input.id == ID.vector) then
+    elseif input and (input.id == ID.binary or input.id == ID.vector) and s.code ~= APPROX_COUNT_DISTINCT then
       checks.failAtUser(("%s over a stream: a %s column is not kept in a streaming aggregation's state"):format(
         s.name, input:simpleString()))
     elseif s.code == AVG then
@@ -162,6 +163,9 @@ local function partials_of(schema, key_idx, specs)
     elseif s.kernel then
       add_kernel(s, PARTIAL, MERGE_PARTIALS)
       final[#final + 1] = { k = "alias", name = s.name, expr = col(finish_from(s, nk + #partial - 1)) }
+      if s.code == APPROX_COUNT_DISTINCT then
+        sketches[nk + #partial] = { type = T.array(input, false), rsd = s.percentages[1] }
+      end
     elseif s.zero or MERGE[s.code] then
       local name = add(s, s.zero and COUNT or s.code)
       -- A decimal sum merged is wider than the sum: back to its type (null
@@ -171,7 +175,33 @@ local function partials_of(schema, key_idx, specs)
       error(("%s over a stream: no merge for aggregate code %d"):format(s.name, s.code), 0)
     end
   end
-  return partial, merge, finish, final
+  return partial, merge, finish, final, sketches
+end
+
+-- State rows read from files an earlier tide wrote, whose sketch columns
+-- held each group's set of values (collect_set's partials): the sets made
+-- sketches (the kernel's merge takes arrays of values), the other columns
+-- as they are.
+local function sets_as_sketches(rows, sketches)
+  local n, fields = rows:count(), rows:schema().fields
+  local order = {}
+  for i = 1, #fields do order[i] = i - 1 end
+  local extra = 0
+  for _ in pairs(sketches) do extra = extra + 1 end
+  local out = ops.columns_of(rows, order, extra)
+  local slot = #fields
+  for i, sketch in pairs(sketches) do
+    local rsd = ffi.new("double[1]", sketch.rsd)
+    if C.tide_aggregate_groups(out, out.columns[slot], fields[i].name, APPROX_COUNT_DISTINCT, MERGE_PARTIALS,
+        rows.columns[i - 1], nil, rsd, 1, 0, n, nil, n, errbuf, ERRLEN) ~= 0 then
+      error(cerr(), 0)
+    end
+    order[i], slot = slot, slot + 1
+  end
+  if C.tide_batch_finish(out) ~= 0 then error("streaming aggregation: columns of different lengths", 0) end
+  local upgraded = ops.columns_of(out, order)
+  if C.tide_batch_finish(upgraded) ~= 0 then error("streaming aggregation: columns of different lengths", 0) end
+  return upgraded
 end
 
 -- The state rows with the finished kernels' columns after them.
@@ -260,7 +290,7 @@ function M.plan(df, key_idx, specs, schema, explain)
   local input_schema = df._plan.schema
   local evict_by = eviction_key(df._plan, input_schema, key_idx)
   local sessions = session_keys(df._plan, input_schema, key_idx)
-  local partial, merge, finish, final = partials_of(input_schema, key_idx, specs)
+  local partial, merge, finish, final, sketches = partials_of(input_schema, key_idx, specs)
   local nk = #key_idx
   local aggregate_batch = require("tide.dataframe_aggregate").aggregateBatch
   local eval = require("tide.eval")
@@ -279,7 +309,13 @@ function M.plan(df, key_idx, specs, schema, explain)
   -- under an operator number of their own, as Spark's session operators
   -- keep a state of another shape)
   local op = sessions and state_store.operatorNumbers(df._plan, { 6 })[1] or 0
-  local store = state_store.new(state_schema, op, nk, df._session)
+  local legacy
+  if next(sketches) then
+    local columns = {}
+    for i, sketch in pairs(sketches) do columns[i] = sketch.type end
+    legacy = { columns = columns, upgrade = function(rows) return sets_as_sketches(rows, sketches) end }
+  end
+  local store = state_store.new(state_schema, op, nk, df._session, legacy)
   local merge_keys = {}
   for i = 1, nk do merge_keys[i] = i - 1 end
 

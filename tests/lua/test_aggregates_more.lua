@@ -396,7 +396,7 @@ local function moments(df)
 end
 
 -- stddev, variance and their _pop forms keep the moments too;
--- approx_count_distinct its set of values.
+-- approx_count_distinct its HyperLogLog++ sketch.
 local function spread(df)
   return df:groupBy("site"):agg(F.stddev("price"):alias("sd"), F.variance("click"):alias("var"),
     F.stddev_pop("price"):alias("sdp"), F.var_pop("click"):alias("varp"), F.approx_count_distinct("click"):alias("n"))
