@@ -299,6 +299,7 @@ int tide_datetime_parse_one(const tide_datetime_pattern *p, const char *s, size_
     size_t pos = 0;
     if (parse_ops(p, 0, p->n, s, n, &pos, &r) != 0) return -1;
     if (pos != n) return -1; /* Java parses the whole text */
+    if (p->local) r.zone = NULL, r.f[K_OFFSET] = UNSET;
     return resolve(r.f, r.zone, micros);
 }
 

@@ -216,6 +216,7 @@ tide_datetime_pattern *tide_datetime_pattern_compile(const char *pat, size_t len
         return NULL;
     }
     p->parsing = parsing != 0;
+    p->local = parsing == 2;
     size_t used = 0, i = 0;
     int era = has_era(pat, len), depth = 0;
     int *open = malloc((len + 1) * sizeof *open); /* the '[' of each open section */

@@ -52,6 +52,7 @@ typedef struct {
 
 struct tide_datetime_pattern {
     int32_t n, parsing;
+    int32_t local; /* parsing a local date-time: zones read, not applied */
     size_t max_out;
     pat_op *ops;
     char *text;

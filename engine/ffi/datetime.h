@@ -166,7 +166,9 @@ int tide_eval_months_between(tide_batch *out, const tide_column *a, const tide_c
 typedef struct tide_datetime_pattern tide_datetime_pattern;
 
 /* A Spark datetime pattern ("yyyy-MM-dd HH:mm:ss.SSS", "dd MMM yyyy
-   'at' h a") compiled once, for formatting (parsing = 0) or parsing.
+   'at' h a") compiled once, for formatting (parsing = 0) or parsing (1;
+   2: a local date-time, whose zone or offset is read and not applied, as
+   Spark's to_timestamp_ntz reads one).
    Letters: y M d D H h k K m s S a E Q X x Z ('E' and 'Q' format only, as
    Spark refuses them for parsing); '...' quotes text, '' is a quote; any
    other character that is not a letter is literal. NULL with errbuf

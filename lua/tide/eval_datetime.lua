@@ -81,9 +81,11 @@ local function as_string_or_timestamp(node, c, ev)
 end
 
 -- A compiled pattern, freed with the plan; a letter tide or Spark does
--- not take fails here, naming it.
+-- not take fails here, naming it. parsing: true, or "local" for a local
+-- date-time whose zone is read and not applied (TIMESTAMP_NTZ).
 local function pattern(node, text, parsing, ev)
-  local p = C.tide_datetime_pattern_compile(text, #text, parsing and 1 or 0, ev.errbuf, ev.errlen)
+  local p = C.tide_datetime_pattern_compile(text, #text, parsing == "local" and 2 or parsing and 1 or 0, ev.errbuf,
+    ev.errlen)
   if p == nil then
     error(("%s: the pattern '%s': %s"):format(ev.sqlName(node), text, ffi.string(ev.errbuf)), 0)
   end
@@ -226,11 +228,12 @@ local function parse_call(node, x, fmt, divisor, ev)
   -- Both patterns are compiled with the plan and the policy read again
   -- when it runs, as Spark reads it when it parses; the pattern the
   -- policy needs fails the plan when it is refused.
-  local ok, p = pcall(pattern, node, text, true, ev)
-  local legacy, legacy_err = legacy_pattern(node, text, ev)
-  -- (to_timestamp_ntz keeps java.time's parser under LEGACY: Spark's
+  -- (to_timestamp_ntz reads a local date-time, ignoring a zone the text
+  -- names, and keeps java.time's parser under LEGACY: Spark's
   -- forTimestampNTZ formatter)
   local ntz = tostring(node.fn):lower() == "to_timestamp_ntz"
+  local ok, p = pcall(pattern, node, text, ntz and "local" or true, ev)
+  local legacy, legacy_err = legacy_pattern(node, text, ev)
   local function policy_now()
     local policy = parser_policy()
     if policy == C.TIDE_PARSER_LEGACY and ntz then policy = C.TIDE_PARSER_CORRECTED end

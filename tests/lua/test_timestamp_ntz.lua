@@ -95,6 +95,15 @@ t.test("to_timestamp_ntz, make_timestamp_ntz, localtimestamp, convert_timezone",
     "to_timestamp_ntz(01/02/2024 10:30, MM/dd/yyyy HH:mm)", "to_timestamp_ntz(bad)", "to_timestamp_ntz(1)" })
   t.eq(shown(df)[1], "2024-01-01 10:00:00|2024-01-02 10:30:00|null|null")
   t.same_table(types_of(df), { "timestamp_ntz", "timestamp_ntz", "timestamp_ntz", "timestamp_ntz" })
+  -- a zone or offset the text names is read and not applied (Spark 3.5.3,
+  -- in America/Los_Angeles: 10:00 each time)
+  t.in_zone("America/Los_Angeles", function()
+    t.eq(one("SELECT to_timestamp_ntz('2024-03-05 10:00 +02:00', 'yyyy-MM-dd HH:mm XXX'),"
+      .. " to_timestamp_ntz('2024-03-05 10:00 Europe/Paris', 'yyyy-MM-dd HH:mm VV'),"
+      .. " to_timestamp_ntz('2024-03-05 10:00 PST', 'yyyy-MM-dd HH:mm z'), to_timestamp_ntz('2024-03-05T10:00:00+05:00'),"
+      .. " to_timestamp_ntz('2024-03-05 10:00 +0200', 'yyyy-MM-dd HH:mm Z')"),
+      "2024-03-05 10:00:00|2024-03-05 10:00:00|2024-03-05 10:00:00|2024-03-05 10:00:00|2024-03-05 10:00:00")
+  end)
   t.eq(one("SELECT make_timestamp_ntz(2024, 1, 1, 10, 30, 45.5), make_timestamp_ntz(2024, 13, 1, 0, 0, 0), "
     .. "make_timestamp_ntz(2024, 1, 1, 0, 0, 60)"), "2024-01-01 10:30:45.5|null|2024-01-01 00:01:00")
   t.raises(function() spark:sql("SELECT make_timestamp_ntz(2024, 1, 1, 10, 30, 45.5, 'UTC')") end,
