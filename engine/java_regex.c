@@ -334,9 +334,11 @@ static int parse_class(tr *t, sbuf *out)
                 puts_at(&o->plain, text, at);
             }
         } else {
-            /* a literal; ']' first and '^' first in an operand are
-               literals in Java, as escapes in PCRE2 */
-            if ((c == ']' || c == '^') && o->plain.len == 0) put(&o->plain, "\\", 1, at);
+            /* a literal; ']' and '^' first in an operand are literals in
+               Java, as escapes in PCRE2, and so are ':', '.' and '=' first,
+               which PCRE2 would read as a POSIX class ("[[:alpha:]]" is
+               Java's class of ':', 'a', 'l', 'p', 'h') */
+            if (o->plain.len == 0 && c && strchr("]^:.=", c)) put(&o->plain, "\\", 1, at);
             size_t k = utf8_len((unsigned char)c);
             if (t->i + k > t->n) k = t->n - t->i;
             put(&o->plain, t->s + t->i, k, at);

@@ -58,6 +58,8 @@ t.test("nested classes are unions, && intersects, ^ negates the whole class", fu
     { "a.b", [=[[\p{Punct}&&[^.]]]=], "" }, { "a-b", [=[[\w&&[^a]]+]=], "b" }, { "a,b", [=[[\p{L}&&[^a]]]=], "b" },
     { "]a", [=[[]a]+]=], "]a" }, { "]a", [=[[^]a]+]=], "" }, { "x^", [=[[x^]+]=], "x^" }, { "ab", [=[[a&b]+]=], "ab" },
     { "a]", [=[[\Q]\E]]=], "]" },
+    -- (no POSIX classes in Java: a nested class of ':', 'a', 'l', 'p', 'h')
+    { "abc", "[[:alpha:]]+", "a" }, { "b:a", "[:a]+", ":a" },
   })
 end)
 
