@@ -4,6 +4,7 @@
  */
 #include "cast_parse.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,18 +69,51 @@ static int lower_equals(const char *s, int32_t len, const char *word)
     return 1;
 }
 
+/* Java's hexadecimal floating-point text, s[0..len) with "0x" at start:
+   hex digits with an optional point, then a binary exponent (p, which
+   Java requires), then an optional f, F, d or D. */
+static int hex_double(const char *s, int32_t len, int32_t start, double *out)
+{
+    int32_t i = start + 2, digits = 0;
+    while (i < len && isxdigit((unsigned char)s[i]))
+        i++, digits++;
+    if (i < len && s[i] == '.') {
+        i++;
+        while (i < len && isxdigit((unsigned char)s[i]))
+            i++, digits++;
+    }
+    if (digits == 0 || i == len || (s[i] != 'p' && s[i] != 'P')) return -1;
+    i++;
+    if (i < len && (s[i] == '+' || s[i] == '-')) i++;
+    int32_t exp_digits = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++, exp_digits++;
+    if (exp_digits == 0) return -1;
+    int32_t end = i;
+    if (i < len && strchr("fFdD", s[i])) i++;
+    if (i != len) return -1;
+    char buf[416];
+    memcpy(buf, s, (size_t)end);
+    buf[end] = '\0';
+    *out = strtod(buf, NULL);
+    return 0;
+}
+
 int cast_parse_double(const char *s, int32_t len, double *out)
 {
     cast_trim(&s, &len);
     if (len == 0 || len > 400) return -1;
     const char *body = s;
     int32_t blen = len;
-    int negative = 0;
-    if (body[0] == '+' || body[0] == '-') {
+    int negative = 0, has_sign = body[0] == '+' || body[0] == '-';
+    if (has_sign) {
         negative = body[0] == '-';
         body++, blen--;
     }
+    /* Java's parseDouble takes "NaN" with a sign; Spark's fallback any
+       case of "nan" without one */
     if (lower_equals(body, blen, "nan")) {
+        if (has_sign && memcmp(body, "NaN", 3) != 0) return -1;
         *out = NAN;
         return 0;
     }
@@ -87,6 +121,8 @@ int cast_parse_double(const char *s, int32_t len, double *out)
         *out = negative ? -INFINITY : INFINITY;
         return 0;
     }
+    if (blen > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X'))
+        return hex_double(s, (int32_t)(body - s) + blen, (int32_t)(body - s), out);
     int32_t i = 0, digits = 0;
     while (i < blen && body[i] >= '0' && body[i] <= '9')
         i++, digits++;

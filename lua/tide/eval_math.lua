@@ -414,8 +414,8 @@ local function bit_count(node, _, compileChild, ev)
   end)
 end
 
--- bit_get(x, pos) / getbit: the bit of x (an int or bigint) at pos (0
--- the lowest) as 0 or 1; a pos outside x's bits fails the query, as
+-- bit_get(x, pos) / getbit: the bit of x (an integer) at pos (0 the
+-- lowest) as a tinyint 0 or 1; a pos outside x's bits fails the query, as
 -- Spark's, where the row is evaluated (a CASE's raise_error).
 local function bit_get(node, _, compileChild, ev)
   local x = args_of(node, compileChild, 2, 2, ev)[1]
@@ -423,7 +423,7 @@ local function bit_get(node, _, compileChild, ev)
   if x.type.id ~= ID.int and x.type.id ~= ID.long then
     ev.typeError(node, ("%s needs an integer, not %s (%s)"):format(node.fn, simple(x.type), x.name))
   end
-  local bits = x.type.id == ID.long and 64 or 32
+  local bits = x.type.id == ID.long and 64 or x.type.bits or 32 -- (a tinyint's 8, a smallint's 16)
   local pos = node.args[2]
   local function lit(v) return { k = "lit", value = v } end
   local outside = { k = "op", op = "or", left = { k = "op", op = "<", left = pos, right = lit(0) },
@@ -432,7 +432,7 @@ local function bit_get(node, _, compileChild, ev)
     lit(("[INVALID_PARAMETER_VALUE.BIT_POSITION_RANGE] The value of parameter(s) `pos` in `%s` is invalid: expects"
       .. " an integer value in [0, %d), but got "):format(node.fn:lower(), bits)),
     { k = "cast", expr = pos, to = T.string }, lit(".") } }
-  local bit = { k = "cast", to = T.int, expr = { k = "op", op = "&", right = lit(1),
+  local bit = { k = "cast", to = T.byte, expr = { k = "op", op = "&", right = lit(1),
     left = { k = "call", fn = "shiftright", args = { node.args[1], pos } } } }
   return compileChild({ k = "case", branches = { { when = outside,
     value = { k = "call", fn = "raise_error", args = { message }, unprefixed = true } } }, otherwise = bit,
