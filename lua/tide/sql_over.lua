@@ -85,7 +85,9 @@ end
 -- UNBOUNDED PRECEDING | UNBOUNDED FOLLOWING | CURRENT ROW | n PRECEDING | n FOLLOWING;
 -- n an int for ROWS (as Spark's RowFrame: 1.0 is a decimal), any number
 -- for RANGE (an offset of the order value, given with its literal too:
--- -1.5 of 1.5 PRECEDING, a decimal). expected: what the error says was.
+-- -1.5 of 1.5 PRECEDING, a decimal) or an interval literal (of a
+-- timestamp or date order value: its microseconds or months signed,
+-- and the literal as written). expected: what the error says was.
 function Parser:frame_bound(frame, expected)
   if self:accept_kw("UNBOUNDED") then
     if self:accept_kw("PRECEDING") then return -math.huge end
@@ -95,6 +97,14 @@ function Parser:frame_bound(frame, expected)
   if self:accept_kw("CURRENT") then
     self:expect_kw("ROW")
     return 0
+  end
+  local intervals = require("tide.sql_interval")
+  if frame == "range" and intervals.starts(self) then
+    local iv = intervals.parse(self)
+    local n = iv.months or iv.micros
+    if self:accept_kw("PRECEDING") then return -n, iv end
+    self:expect_kw("FOLLOWING")
+    return n, iv
   end
   local tok = self:peek()
   if tok.t ~= "num" then self:fail(expected or "UNBOUNDED, CURRENT ROW or a number of rows") end

@@ -117,6 +117,36 @@ t.test("RANGE BETWEEN n PRECEDING AND m FOLLOWING: the rows whose order value is
     { "1|5", "2|5", "2|5", "4|9", "5|9" })
 end)
 
+t.test("RANGE BETWEEN INTERVAL ... PRECEDING: timestamps by either kind of interval, dates by months", function()
+  -- (Spark 3.5.3's values and names)
+  local ts = "(TIMESTAMP'2024-01-01 10:00:00', 1), (TIMESTAMP'2024-01-01 10:20:00', 2),"
+    .. " (TIMESTAMP'2024-01-01 10:40:00', 4), (NULL, 8)"
+  local df = spark:sql("SELECT ts, sum(v) OVER (ORDER BY ts DESC RANGE BETWEEN INTERVAL '30' MINUTE PRECEDING AND"
+    .. " INTERVAL 10 MINUTES FOLLOWING) FROM VALUES " .. ts .. " AS t(ts, v) ORDER BY ts")
+  t.same_table(t.rows(df), { "null|8", "2024-01-01 10:00:00|3", "2024-01-01 10:20:00|6", "2024-01-01 10:40:00|4" })
+  t.eq(df.columns[2], "sum(v) OVER (ORDER BY ts DESC NULLS LAST RANGE BETWEEN INTERVAL '30' MINUTE PRECEDING AND"
+    .. " INTERVAL '10' MINUTE FOLLOWING)")
+  t.same_table(q("SELECT k, ts, max(v) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL 90 SECONDS PRECEDING"
+    .. " AND INTERVAL 30 SECONDS FOLLOWING) FROM VALUES ('a', TIMESTAMP'2024-01-01 00:00:00', 1),"
+    .. " ('a', TIMESTAMP'2024-01-01 00:01:00', 5), ('a', TIMESTAMP'2024-01-01 00:02:00', 3),"
+    .. " ('b', TIMESTAMP'2024-01-01 00:00:30', 7) AS t(k, ts, v) ORDER BY k, ts"),
+    { "a|2024-01-01 00:00:00|1", "a|2024-01-01 00:01:00|5", "a|2024-01-01 00:02:00|5", "b|2024-01-01 00:00:30|7" })
+  -- a month back from 2024-03-30 is 2024-02-29; from 2024-02-29, 2024-01-29
+  local month = "count(*) OVER (ORDER BY d RANGE BETWEEN INTERVAL 1 MONTH PRECEDING AND CURRENT ROW)"
+  t.same_table(q("SELECT d, " .. month .. " FROM VALUES (DATE'2024-01-31'), (DATE'2024-02-29'), (DATE'2024-03-30')"
+    .. " AS t(d) ORDER BY d"), { "2024-01-31|1", "2024-02-29|2", "2024-03-30|2" })
+  t.same_table(q("SELECT ts, count(*) OVER (ORDER BY ts RANGE INTERVAL 1 HOUR PRECEDING) FROM VALUES"
+    .. " (TIMESTAMP_NTZ'2024-01-01 00:00:00'), (TIMESTAMP_NTZ'2024-01-01 00:59:59'),"
+    .. " (TIMESTAMP_NTZ'2024-01-01 02:00:00') AS t(ts) ORDER BY ts"),
+    { "2024-01-01 00:00:00|1", "2024-01-01 00:59:59|2", "2024-01-01 02:00:00|1" })
+  fails("SELECT count(*) OVER (ORDER BY d RANGE BETWEEN INTERVAL 1 DAY PRECEDING AND CURRENT ROW) FROM VALUES"
+    .. " (DATE'2024-01-01') AS t(d)", 'RANGE_FRAME_INVALID_TYPE] The data type "DATE"')
+  fails("SELECT count(*) OVER (ORDER BY x RANGE BETWEEN INTERVAL 1 HOUR PRECEDING AND CURRENT ROW) FROM VALUES (1)"
+    .. " AS t(x)", "RANGE_FRAME_INVALID_TYPE")
+  fails("SELECT count(*) OVER (ORDER BY ts RANGE BETWEEN INTERVAL 2 HOURS FOLLOWING AND INTERVAL 1 HOUR FOLLOWING)"
+    .. " FROM VALUES (TIMESTAMP'2024-01-01 00:00:00') AS t(ts)", "must be less than or equal to the upper bound")
+end)
+
 t.test("RANGE offsets and frames Spark refuses", function()
   fails("SELECT sum(x) OVER (ORDER BY x, x RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM VALUES (1) AS t(x)",
     "RANGE_FRAME_MULTI_ORDER")
