@@ -69,26 +69,37 @@ static int lower_equals(const char *s, int32_t len, const char *word)
     return 1;
 }
 
-/* Java's hexadecimal floating-point text, s[0..len) with "0x" at start:
-   hex digits with an optional point, then a binary exponent (p, which
-   Java requires), then an optional f, F, d or D. */
-static int hex_double(const char *s, int32_t len, int32_t start, double *out)
+static int is_digit(char c, int hex)
 {
-    int32_t i = start + 2, digits = 0;
-    while (i < len && isxdigit((unsigned char)s[i]))
+    return hex ? isxdigit((unsigned char)c) != 0 : c >= '0' && c <= '9';
+}
+
+/* Java's floating-point text (Double.parseDouble), s[0..len) with its
+   sign before `from`: digits with an optional point (hexadecimal ones
+   after "0x"), an exponent (e; p, which hexadecimal text requires), an
+   optional f, F, d or D; read by strtod without the suffix. */
+static int java_double(const char *s, int32_t len, int32_t from, double *out)
+{
+    int hex = len - from > 2 && s[from] == '0' && (s[from + 1] == 'x' || s[from + 1] == 'X');
+    int32_t i = from + (hex ? 2 : 0), digits = 0;
+    while (i < len && is_digit(s[i], hex))
         i++, digits++;
     if (i < len && s[i] == '.') {
         i++;
-        while (i < len && isxdigit((unsigned char)s[i]))
+        while (i < len && is_digit(s[i], hex))
             i++, digits++;
     }
-    if (digits == 0 || i == len || (s[i] != 'p' && s[i] != 'P')) return -1;
-    i++;
-    if (i < len && (s[i] == '+' || s[i] == '-')) i++;
-    int32_t exp_digits = 0;
-    while (i < len && s[i] >= '0' && s[i] <= '9')
-        i++, exp_digits++;
-    if (exp_digits == 0) return -1;
+    if (digits == 0) return -1;
+    if (i < len && (s[i] == (hex ? 'p' : 'e') || s[i] == (hex ? 'P' : 'E'))) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-')) i++;
+        int32_t exp_digits = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++, exp_digits++;
+        if (exp_digits == 0) return -1;
+    } else if (hex) {
+        return -1;
+    }
     int32_t end = i;
     if (i < len && strchr("fFdD", s[i])) i++;
     if (i != len) return -1;
@@ -121,34 +132,7 @@ int cast_parse_double(const char *s, int32_t len, double *out)
         *out = negative ? -INFINITY : INFINITY;
         return 0;
     }
-    if (blen > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X'))
-        return hex_double(s, (int32_t)(body - s) + blen, (int32_t)(body - s), out);
-    int32_t i = 0, digits = 0;
-    while (i < blen && body[i] >= '0' && body[i] <= '9')
-        i++, digits++;
-    if (i < blen && body[i] == '.') {
-        i++;
-        while (i < blen && body[i] >= '0' && body[i] <= '9')
-            i++, digits++;
-    }
-    if (digits == 0) return -1;
-    if (i < blen && (body[i] == 'e' || body[i] == 'E')) {
-        i++;
-        if (i < blen && (body[i] == '+' || body[i] == '-')) i++;
-        int32_t exp_digits = 0;
-        while (i < blen && body[i] >= '0' && body[i] <= '9')
-            i++, exp_digits++;
-        if (exp_digits == 0) return -1;
-    }
-    int32_t end = i;
-    if (i < blen && strchr("fFdD", body[i])) i++;
-    if (i != blen) return -1;
-    char buf[416];
-    int32_t n = (int32_t)(body - s) + end;
-    memcpy(buf, s, (size_t)n);
-    buf[n] = '\0';
-    *out = strtod(buf, NULL);
-    return 0;
+    return java_double(s, len, (int32_t)(body - s), out);
 }
 
 int cast_parse_bool(const char *s, int32_t len, uint8_t *out)
