@@ -105,7 +105,37 @@ Type compatible(const Type &a, const Type &b)
    (or a decimal past a long), other numbers double, strings string (an
    empty one nothing yet), objects structs of their members sorted by
    name, arrays of their elements' compatible type. */
-error_code infer(od::value &v, Type &out, int depth)
+/* What inference is asked for (tide_json_infer_flag), and the first
+   number whose decimal would have a negative scale. */
+struct Inference {
+    int32_t flags = 0;
+    std::string negative_scale;
+};
+
+/* Java's BigDecimal of a JSON number's text: its precision (significant
+   digits, at least one) and scale (digits after the point less the
+   exponent). */
+void big_decimal(std::string_view tok, int &precision, int &scale)
+{
+    size_t i = tok[0] == '-' ? 1 : 0;
+    int digits = 0, fraction = 0;
+    bool leading = true, after_point = false;
+    for (; i < tok.size() && tok[i] != 'e' && tok[i] != 'E'; i++) {
+        if (tok[i] == '.') {
+            after_point = true;
+            continue;
+        }
+        if (after_point) fraction++;
+        if (leading && tok[i] == '0') continue;
+        leading = false;
+        digits++;
+    }
+    long exponent = i < tok.size() ? strtol(std::string(tok.substr(i + 1)).c_str(), nullptr, 10) : 0;
+    precision = digits ? digits : 1;
+    scale = (int)(fraction - exponent);
+}
+
+error_code infer(od::value &v, Type &out, int depth, Inference &how)
 {
     typedef Type::Kind K;
     if (depth > MAX_DEPTH) return simdjson::DEPTH_ERROR;
@@ -117,7 +147,7 @@ error_code infer(od::value &v, Type &out, int depth)
         return validate(v, depth);
     }
     case od::json_type::boolean: {
-        out = Type::of(K::BOOLEAN);
+        out = Type::of(how.flags & TIDE_JSON_PRIMITIVES_AS_STRING ? K::STRING : K::BOOLEAN);
         return validate(v, depth);
     }
     case od::json_type::string: {
@@ -130,6 +160,20 @@ error_code infer(od::value &v, Type &out, int depth)
         std::string_view tok = trim_right(v.raw_json_token());
         bool integral;
         if (!json_number(tok, &integral)) return simdjson::NUMBER_ERROR;
+        if (how.flags & TIDE_JSON_PRIMITIVES_AS_STRING) {
+            out = Type::of(K::STRING);
+            return simdjson::SUCCESS;
+        }
+        if (!integral && (how.flags & TIDE_JSON_PREFERS_DECIMAL)) {
+            /* Spark's DecimalType(max(precision, scale), scale), a double
+               past 38 digits */
+            int precision, scale;
+            big_decimal(tok, precision, scale);
+            if (scale < 0 && how.negative_scale.empty()) how.negative_scale = std::string(tok);
+            out = std::max(precision, scale) <= 38 ? Type::of(K::DECIMAL, std::max(precision, scale), scale)
+                                                   : Type::of(K::DOUBLE);
+            return simdjson::SUCCESS;
+        }
         int64_t x;
         if (!integral || integer_in_range(tok, INT64_MIN, INT64_MAX, &x)) {
             out = Type::of(integral ? K::LONG : K::DOUBLE);
@@ -148,7 +192,7 @@ error_code infer(od::value &v, Type &out, int depth)
             od::value x;
             if (auto e = std::move(er).get(x)) return e;
             Type xt;
-            if (auto e = infer(x, xt, depth + 1)) return e;
+            if (auto e = infer(x, xt, depth + 1, how)) return e;
             element = compatible(element, xt);
         }
         out = Type::of(K::ARRAY);
@@ -165,7 +209,7 @@ error_code infer(od::value &v, Type &out, int depth)
             std::string_view key;
             if (auto e = f.unescaped_key().get(key)) return e;
             Type ft;
-            if (auto e = infer(f.value(), ft, depth + 1)) return e;
+            if (auto e = infer(f.value(), ft, depth + 1, how)) return e;
             fields.emplace_back(std::string(key), std::move(ft));
         }
         std::stable_sort(fields.begin(), fields.end(),
@@ -269,19 +313,28 @@ void type_sql(const Type &t, std::string &o)
     }
 }
 
-int64_t schema_of(const char *text, int64_t len, char *buf, int64_t buflen, char *errbuf,
-                  size_t errlen)
+int64_t schema_of(const char *text, int64_t len, int32_t flags, char *buf, int64_t buflen,
+                  char *errbuf, size_t errlen)
 {
     typedef Type::Kind K;
     std::vector<char> scratch;
     Type t;
+    Inference how;
+    how.flags = flags;
     /* Spark's default JSON options: single quotes, no raw control characters */
     error_code e =
-        with_value(scratch, text, (size_t)len, false, [&](od::value &v) { return infer(v, t, 1); });
+        with_value(scratch, text, (size_t)len, false, [&](od::value &v) { return infer(v, t, 1, how); });
     thread_scratch().trim();
     if (e && e != simdjson::EMPTY) {
         set_error(errbuf, errlen, "schema_of_json: the text is not JSON (%s)",
                   simdjson::error_message(e));
+        return -1;
+    }
+    if (!how.negative_scale.empty()) {
+        set_error(errbuf, errlen,
+                  "schema_of_json: %s as a decimal (prefersDecimal) has a negative scale, which "
+                  "Spark refuses too",
+                  how.negative_scale.c_str());
         return -1;
     }
     Type result;
@@ -302,9 +355,9 @@ int64_t schema_of(const char *text, int64_t len, char *buf, int64_t buflen, char
 
 } // namespace
 
-extern "C" int64_t tide_json_schema_of(const char *text, int64_t len, char *buf, int64_t buflen,
-                                       char *errbuf, size_t errlen)
+extern "C" int64_t tide_json_schema_of(const char *text, int64_t len, int32_t flags, char *buf,
+                                       int64_t buflen, char *errbuf, size_t errlen)
 {
     return guarded("schema_of_json", errbuf, errlen,
-                   [&] { return schema_of(text, len, buf, buflen, errbuf, errlen); });
+                   [&] { return schema_of(text, len, flags, buf, buflen, errbuf, errlen); });
 }

@@ -47,13 +47,23 @@ int tide_eval_json_array_length(tide_batch *out, const tide_column *json, tide_c
    text is any other value. */
 int tide_eval_json_object_keys(tide_batch *out, const tide_column *json, tide_column *dst,
                                char *errbuf, size_t errlen);
+/* schema_of_json's options (flags): Spark's prefersDecimal (a number
+   with a fraction or an exponent is the decimal Java's BigDecimal reads
+   it as, when its digits fit) and primitivesAsString (numbers and
+   booleans are strings). */
+typedef enum tide_json_infer_flag {
+    TIDE_JSON_PREFERS_DECIMAL = 1,
+    TIDE_JSON_PRIMITIVES_AS_STRING = 2
+} tide_json_infer_flag;
+
 /* schema_of_json(text): the type Spark 3.5 infers for the JSON document
-   text[0, len) with its default options, as Spark writes it in DDL
-   (STRUCT<a: BIGINT, b: ARRAY<STRING>>), written NUL-terminated into
-   buf when it fits in buflen bytes. Returns its length (without the NUL:
-   a length >= buflen asks for a larger buffer), or -1 with errbuf when
-   the text is not JSON. */
-int64_t tide_json_schema_of(const char *text, int64_t len, char *buf, int64_t buflen, char *errbuf,
-                            size_t errlen);
+   text[0, len) with its default options but flags, as Spark writes it
+   in DDL (STRUCT<a: BIGINT, b: ARRAY<STRING>>), written NUL-terminated
+   into buf when it fits in buflen bytes. Returns its length (without the
+   NUL: a length >= buflen asks for a larger buffer), or -1 with errbuf
+   when the text is not JSON (or, with prefersDecimal, a number's decimal
+   would have a negative scale, 1e2, which Spark refuses too). */
+int64_t tide_json_schema_of(const char *text, int64_t len, int32_t flags, char *buf, int64_t buflen,
+                            char *errbuf, size_t errlen);
 
 #endif

@@ -172,8 +172,7 @@ F.json_object_keys = columns_fn("json_object_keys")
 -- schema_of_json(json[, options]): json a JSON text (a Lua string is the
 -- text, as PySpark's), or a literal Column of one.
 function F.schema_of_json(json, options)
-  if next(options or {}) ~= nil then error("schema_of_json's options are not supported by tide", 2) end
-  return call("schema_of_json", { nodeOf(json) })
+  return call("schema_of_json", { nodeOf(json) }, options or {})
 end
 
 -- udf(fn, returnType[, {perRow = true}]): by default fn runs once per batch

@@ -355,12 +355,45 @@ local function json_tuple(node, _, compileChild, ev)
   end)
 end
 
--- Spark's DDL of the type it infers for a JSON document (tide_json_schema_of).
-function M.schemaOf(text)
+-- schema_of_json's options tide takes, Spark's spellings: flags of
+-- tide_json_schema_of. Spark's other JSON options are refused when
+-- given (their defaults are tide's); names Spark does not know it ignores.
+local INFER_FLAGS = { prefersdecimal = C.TIDE_JSON_PREFERS_DECIMAL,
+                      primitivesasstring = C.TIDE_JSON_PRIMITIVES_AS_STRING }
+local OTHER_JSON_OPTIONS = { "allowComments", "allowUnquotedFieldNames", "allowSingleQuotes",
+  "allowNumericLeadingZeros", "allowBackslashEscapingAnyCharacter", "allowUnquotedControlChars",
+  "allowNonNumericNumbers", "dropFieldIfAllNull", "samplingRatio", "mode", "columnNameOfCorruptRecord",
+  "dateFormat", "timestampFormat", "timestampNTZFormat", "locale", "multiLine", "encoding", "lineSep" }
+
+local function infer_flags(opts, fn)
+  local flags = 0
+  for key, value in pairs(opts or {}) do
+    local lower = tostring(key):lower()
+    local v = tostring(value):lower()
+    if INFER_FLAGS[lower] then
+      if v ~= "true" and v ~= "false" then error(("%s: option %s must be true or false, not %q"):format(fn, key,
+        tostring(value)), 0) end
+      if v == "true" then flags = bit.bor(flags, INFER_FLAGS[lower]) end
+    else
+      for _, name in ipairs(OTHER_JSON_OPTIONS) do
+        if name:lower() == lower then
+          error(("%s: option %s is not supported by tide (its default is Spark's; prefersDecimal and"
+            .. " primitivesAsString are)"):format(fn, name), 0)
+        end
+      end
+    end
+  end
+  return flags
+end
+
+-- Spark's DDL of the type it infers for a JSON document (tide_json_schema_of),
+-- with opts (prefersDecimal, primitivesAsString).
+function M.schemaOf(text, opts)
+  local flags = infer_flags(opts, "schema_of_json")
   local size = 256
   while true do
     local buf = ffi.new("char[?]", size)
-    local n = C.tide_json_schema_of(text, #text, buf, size, errbuf, 1024)
+    local n = C.tide_json_schema_of(text, #text, flags, buf, size, errbuf, 1024)
     if n < 0 then error(ffi.string(errbuf), 0) end
     if n < size then return ffi.string(buf, n) end
     size = tonumber(n) + 1
@@ -377,10 +410,8 @@ local function schema_of_json(node, _, compileChild, ev)
     ev.typeError(node, ("[NON_FOLDABLE_INPUT] the input json should be a foldable string expression and not null;"
       .. " however, got %s"):format(args[1].name))
   end
-  if args[2] then
-    ev.typeError(node, "schema_of_json's options are not supported by tide (its defaults are Spark's)")
-  end
-  local ok, ddl = pcall(M.schemaOf, text)
+  local opts = node.args[2] and require("tide.eval_csv").sqlOptions(node.args[2], "schema_of_json") or node.opts
+  local ok, ddl = pcall(M.schemaOf, text, opts)
   if not ok then error(("%s: %s"):format(ev.sqlName(node), ddl), 0) end
   local c = compileChild({ k = "lit", value = ddl })
   c.name = ev.sqlName(node)

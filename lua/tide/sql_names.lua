@@ -179,7 +179,8 @@ local CAST_FUNCTIONS = { boolean = true, tinyint = true, smallint = true, int = 
                          double = true, decimal = true, date = true, timestamp = true, binary = true, string = true }
 
 local TRIM_SIDES = { trim = "BOTH", ltrim = "LEADING", rtrim = "TRAILING" }
-local CSV_FUNCTIONS = { from_csv = true, to_csv = true, schema_of_csv = true }
+local OPTIONS_NOT_CHILDREN = { from_csv = true, to_csv = true, schema_of_csv = true, schema_of_json = true,
+                               to_json = true }
 
 local to_string
 
@@ -256,9 +257,9 @@ local function call_string(n)
   if fn == "extract" and #parts == 2 then return ("extract(%s FROM %s)"):format(parts[1], parts[2]) end
   if fn == "positive" and #parts == 1 then return "(+ " .. parts[1] .. ")" end
   if fn == "if" and #parts == 3 then return "(IF(" .. table.concat(parts, ", ") .. "))" end
-  -- (the CSV functions' schema and options are no children of theirs: Spark
-  -- names them by their one child, from_csv(value))
-  if CSV_FUNCTIONS[fn] and #parts > 1 then return n.fn .. "(" .. parts[1] .. ")" end
+  -- (the CSV and JSON functions' schema and options are no children of
+  -- theirs: Spark names them by their one child, from_csv(value))
+  if OPTIONS_NOT_CHILDREN[fn] and #parts > 1 then return n.fn .. "(" .. parts[1] .. ")" end
   local at = IGNORE_NULLS_AT[fn]
   if at and #args == at and boolean_literal(args[at]) then parts[at] = nil end
   if fn == "nth_value" and #args == 3 and boolean_literal(args[3]) then

@@ -208,6 +208,28 @@ t.test("schema_of_json: Spark's inferred DDL", function()
   })
 end)
 
+t.test("schema_of_json's options prefersDecimal and primitivesAsString, as Spark 3.5.3's", function()
+  local function schema(text, opts)
+    return spark:range(1):select(F.schema_of_json(text, opts):alias("s")):collect()[1].s
+  end
+  local dec = { prefersDecimal = "true" }
+  -- (Java's BigDecimal of the text: 1.50 is 150 at scale 2; past 38 digits a double)
+  t.eq(schema('{"a":1.50,"b":0.001,"c":-1.5,"d":1.5e1,"e":12e-1,"f":0.0,"g":1}', dec),
+    "STRUCT<a: DECIMAL(3,2), b: DECIMAL(3,3), c: DECIMAL(2,1), d: DECIMAL(2,0), e: DECIMAL(2,1), f: DECIMAL(1,1),"
+      .. " g: BIGINT>")
+  t.eq(schema('[{"a":1.5},{"a":100.125},{"b":[1, 2.5]}]', dec),
+    "ARRAY<STRUCT<a: DECIMAL(6,3), b: ARRAY<DECIMAL(21,1)>>>")
+  t.eq(schema('{"a":1.0E-40,"b":123456789012345678901234567890.123456789}', dec), "STRUCT<a: DOUBLE, b: DOUBLE>")
+  t.eq(schema('{"a":1.5,"b":true,"c":[1],"d":"x","e":null}', { primitivesAsString = "true", prefersDecimal = "true" }),
+    "STRUCT<a: STRING, b: STRING, c: ARRAY<STRING>, d: STRING, e: STRING>")
+  local out = one([[schema_of_json('{"a":1.5}', map('prefersDecimal', 'true', 'unknownOption', 'x'))]])
+  t.same_table(out.columns, { 'schema_of_json({"a":1.5})' })
+  t.same_table(t.rows(out), { "STRUCT<a: DECIMAL(2,1)>" })
+  t.raises(function() schema('{"a":1e2}', dec) end, "1e2 as a decimal %(prefersDecimal%) has a negative scale")
+  t.raises(function() schema('{"a":1}', { allowNumericLeadingZeros = "true" }) end,
+    "option allowNumericLeadingZeros is not supported by tide")
+end)
+
 t.test("if, equal_null, typeof, named_struct: Spark's examples, types and names", function()
   local df = spark:createDataFrame({ { 1, 2.5, "x" }, { 5, nil, nil }, { nil, 1.0, "z" } }, "a int, d double, s string")
   local out = df:selectExpr("if(a > 1, 'big', 'small')", "if(a > 1, a, d)", "if(NULL, 1, 2)",

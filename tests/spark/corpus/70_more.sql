@@ -405,3 +405,12 @@ SELECT * FROM VALUES (1), (2) AS t(x) WHERE x = '1'
 SELECT * FROM VALUES ('1'), ('01'), ('1.0') AS t(x) WHERE x = 1
 SELECT * FROM VALUES ('a'), ('b') AS t(x) WHERE x > 1
 SELECT x, CAST(x AS INT) FROM VALUES ('1'), (' 2'), ('3.7'), ('x'), (NULL) AS t(x)
+SELECT schema_of_json('{"a":1.50}', map('prefersDecimal', 'true')), schema_of_json('{"a":0.001}', map('prefersDecimal', 'true')), schema_of_json('{"a":-1.5}', map('prefersDecimal', 'true')) AS r
+SELECT schema_of_json('{"a":1e2}', map('prefersDecimal', 'true')) AS r
+SELECT schema_of_json('{"a":1.5e1}', map('prefersDecimal', 'true')), schema_of_json('{"a":12e-1}', map('prefersDecimal', 'true')), schema_of_json('{"a":[1.5, 10.25]}', map('prefersDecimal', 'true')) AS r
+SELECT schema_of_json('{"a":1.5,"b":1}', map('prefersDecimal', 'true')), schema_of_json('[{"a":1.5},{"a":100.125}]', map('prefersDecimal', 'true')), schema_of_json('{"a":1.0E-40}', map('prefersDecimal', 'true')) AS r
+SELECT schema_of_json('{"a":123456789012345678901234567890.123456789}', map('prefersDecimal', 'true')), schema_of_json('{"a":[1, 2.5]}', map('prefersDecimal', 'true')), schema_of_json('{"a":0.0}', map('prefersDecimal', 'true')) AS r
+SELECT schema_of_json('{"a":1.5,"b":true,"c":[1],"d":"x","e":null}', map('primitivesAsString', 'true')), schema_of_json('{"a":1.5}', map('prefersDecimal', 'true', 'primitivesAsString', 'true')) AS r
+SELECT schema_of_json('{"a":1}', map('bogus', 'true')), schema_of_json('{"a":1.5}', map('prefersDecimal', 'false')) AS r
+SELECT to_json(named_struct('a', 1), map('timestampFormat', 'yyyy')), to_json(array(1)) AS r
+SELECT from_json('{"a":1}', 'a INT', map('mode', 'PERMISSIVE')), from_json('{"a":1}', 'a INT') AS r
