@@ -127,6 +127,8 @@ local function element_and_value(node, arr, value, ev)
     local w = coerce.widerNumeric(et, vt)
     return ev.castTo(arr, T.array(w, arr.type.containsNull)), ev.castTo(value, w)
   end
+  local dt = coerce.datetime(et, vt) -- (a date meets a timestamp as its first instant)
+  if dt then return ev.castTo(arr, T.array(dt, arr.type.containsNull)), ev.castTo(value, dt) end
   ev.typeError(node, ("%s: the value %s is %s, which does not go with the array's %s elements"):format(node.fn,
     value.name, vt:simpleString(), et:simpleString()))
 end
@@ -302,12 +304,20 @@ local flatten = of_array(C.tide_eval_array_flatten, function(t) return t.element
   end
 end)
 
--- array_position and array_remove: an array and a value of its elements' type.
+-- array_position and array_remove: an array and a value of its elements'
+-- type. array_remove's meet at their tightest common type, as Spark's
+-- ArrayRemove (an int array and 2.0 are refused; 2L widens the array).
 local function with_value(kernel, result)
   return function(node, _, compileChild, ev)
     local args = args_of(node, compileChild, 2, 2, ev)
     local arr = as_array(node, args[1], ev)
     comparable_elements(node, arr, ev)
+    local et, vt = arr.type.elementType, args[2].type
+    if kernel == "tide_eval_array_remove" and not coerce.isVoid(et) and not coerce.tightest(et, vt) then
+      ev.typeError(node, ("[DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES] Input to `array_remove` should have been"
+        .. " \"ARRAY\" followed by a value with same element type, but it's [\"%s\", \"%s\"]"):format(
+        arr.type:simpleString():upper(), vt:simpleString():upper()))
+    end
     local value
     arr, value = element_and_value(node, arr, args[2], ev)
     return over_args(ev, node, result or arr.type, { arr, value }, function(out, cols, dst)

@@ -243,23 +243,6 @@ function M.widerNumeric(a, b, a_lit, b_lit)
   return rank(a) >= rank(b) and a or b
 end
 
--- Spark's findTightestCommonType: the type a and b both fit in without
--- a loss (an integer and a decimal of fewer integer digits have none, nor
--- a decimal and a double), or nil.
-function M.tightest(a, b)
-  if a == b or is_void(b) then return a end
-  if is_void(a) then return b end
-  local function holds(d, i) return d.precision - d.scale >= M.decimalOf(i).precision end
-  if INTEGRAL[a.id] and b.id == ID.decimal then return holds(b, a) and b or nil end
-  if a.id == ID.decimal and INTEGRAL[b.id] then return holds(a, b) and a or nil end
-  if NUMERIC[a.id] and NUMERIC[b.id] then return rank(a) >= rank(b) and a or b end
-  if a.id == ID.array and b.id == ID.array then
-    local e = M.tightest(a.elementType, b.elementType)
-    return e and T.array(e, a.containsNull or b.containsNull)
-  end
-  return M.datetime(a, b)
-end
-
 -- The types the left and right operands of + - * / % are cast to, and the
 -- result type; nil when the operands are not numbers. Strings are read as doubles (Spark's implicit
 -- cast in non-ANSI mode). a_lit/b_lit as in widerNumeric.
@@ -309,20 +292,25 @@ function M.comparison(a, b, a_lit, b_lit)
   return t, t
 end
 
--- Spark's findTightestCommonType, which compares arrays: the type itself,
--- NULL's the other's, numbers widened (not to a decimal), arrays by their
--- elements; nil for others (array<string> with array<int>: Spark's
--- DATATYPE_MISMATCH).
+-- Spark's findTightestCommonType: the type a and b both fit in without a
+-- loss, or nil: the type itself, NULL's the other's, numbers widened but
+-- not to a decimal (an integer meets a decimal of as many integer digits
+-- as its type's: int and decimal(12,1), not decimal(2,1)), dates and
+-- timestamps as M.datetime, arrays by their elements (array<string> with
+-- array<int>: nil, Spark's DATATYPE_MISMATCH).
 function M.tightest(a, b)
   if a == b then return a end
   if is_void(a) then return b end
   if is_void(b) then return a end
+  local function holds(d, i) return d.precision - d.scale >= M.decimalOf(i).precision end
+  if INTEGRAL[a.id] and b.id == ID.decimal then return holds(b, a) and b or nil end
+  if a.id == ID.decimal and INTEGRAL[b.id] then return holds(a, b) and a or nil end
   if M.isNumeric(a) and M.isNumeric(b) and a.id ~= ID.decimal and b.id ~= ID.decimal then
     return M.widerNumeric(a, b)
   end
   if a.id == ID.array and b.id == ID.array then
     local e = M.tightest(a.elementType, b.elementType)
-    return e and T.array(e)
+    return e and T.array(e, a.containsNull or b.containsNull)
   end
   return M.datetime(a, b)
 end

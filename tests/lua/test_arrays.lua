@@ -178,6 +178,16 @@ t.test("values widen with the elements; columns as indices; hash of arrays", fun
   -- Spark compares 1.5 with the ints as decimals, not 1.5 cast to an int
   t.same_table(t.rows(df:select(F.array_contains("a", 1.5), F.array_position("a", 1.9), F.array_remove("a", 1.5))),
     { "false|0|[1.0, 2.0]", "null|null|null" })
+  -- array_remove's array and value meet at their tightest common type, as
+  -- Spark 3.5.3's ArrayRemove: 2L widens the array, a decimal of too few
+  -- integer digits is refused; a date meets a timestamp as its first instant
+  t.same_table(t.rows(spark:range(1):selectExpr("array_remove(array(1, 2), 2L)",
+    "array_remove(array(CAST(1 AS DECIMAL(12,1))), 1)",
+    "array_remove(array(DATE'2024-01-01'), TIMESTAMP'2024-01-01 00:00:00')",
+    "array_contains(array(DATE'2024-01-01'), TIMESTAMP'2024-01-01 00:00:00')")), { "[1]|[]|[]|true" })
+  t.has(t.raises(function() spark:range(1):selectExpr("array_remove(array(1, 2), 2.0)") end),
+    '[DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES] Input to `array_remove` should have been "ARRAY" followed by a'
+      .. ' value with same element type, but it\'s ["ARRAY<INT>", "DECIMAL(2,1)"]')
   t.same_table(t.rows(df:select(F.concat_ws(",", "a"), F.array_join("a", "-"))), { "1,2|1-2", "|null" })
   local by_columns = df:select(F.slice("a", "s", "l"), F.col("a"):getItem(F.col("s")), F.get("a", "s"))
   t.same_table(by_columns.columns, { "slice(a, s, l)", "a[s]", "get(a, s)" })

@@ -102,3 +102,73 @@ SELECT json_array_length('[1,2,[3]]'), json_array_length('[]'), json_array_lengt
 SELECT to_json(named_struct('a', CAST(1.5 AS FLOAT), 'b', CAST(1 AS TINYINT), 'c', X'01', 'd', array(map('k', NULL)))) AS r
 SELECT to_csv(named_struct('a', 1, 'b', 'x,y', 'c', NULL)), from_csv('1,abc', 'a INT, b STRING'), schema_of_csv('1,abc,2.5')
 SELECT from_json('{"a":"1"}', 'a INT'), from_json('{"a":" 1"}', 'a INT'), from_json('{"a":"NaN"}', 'a DOUBLE'), from_json('{"a":NaN}', 'a DOUBLE')
+SELECT array_remove(array(1, 2), 2.0) AS r
+SELECT array_remove(array(1, 2), 2L) AS r
+SELECT array_remove(array(1, 2), 2.0D) AS r
+SELECT array_remove(array(1, 2), '2') AS r
+SELECT array_remove(array(1.5, 2), 2) AS r
+SELECT array_remove(array(CAST(1 AS DECIMAL(12,1))), 1) AS r
+SELECT array_remove(array('a'), 1) AS r
+SELECT array_remove(array(DATE'2024-01-01'), TIMESTAMP'2024-01-01 00:00:00') AS r
+SELECT array_remove(array(1Y), 1) AS r
+SELECT array_remove(array(1), NULL) AS r
+SELECT array_position(array(1, 2), 2.0), array_position(array(1), '1') AS r
+SELECT array_contains(array(1, 2), 2.0), array_contains(array(1), '1') AS r
+SELECT array_remove(array(1.5D), 1.5) AS r
+SELECT array_contains(array(DATE'2024-01-01'), TIMESTAMP'2024-01-01 00:00:00'), array_position(array(TIMESTAMP'2024-01-01 00:00:00'), DATE'2024-01-01') AS r
+SELECT map(1, 'a', 1, 'b') AS r
+SELECT map_from_arrays(array(1, 1), array('a', 'b')) AS r
+SELECT map_concat(map(1, 'a'), map(1, 'b')) AS r
+SELECT str_to_map('a:1,a:2') AS r
+SELECT map(NULL, 1) AS r
+SELECT map_from_entries(array(struct(1, 'a'), struct(NULL, 'b'))) AS r
+SELECT element_at(map(1, 'a'), NULL), map(1, 'a')[2], try_element_at(map(1, 'a'), 1) AS r
+SELECT array(1, 2)[5], array(1, 2)[-1], element_at(array(1, 2), 0) AS r
+SELECT element_at(array(1, 2), 5) AS r
+SELECT concat(array(1), array(NULL, 2)), concat(array(1), NULL), array_join(array(NULL), ',') AS r
+SELECT '2024-03-05' < DATE'2024-03-06', DATE'2024-03-05' = '2024-03-05', TIMESTAMP'2024-03-05 00:00:00' = DATE'2024-03-05' AS r
+SELECT '1' = 1, '1.0' = 1, 'a' = 1, ' 1' = 1, '1' IN (1, 2), 1 IN ('1', 'x') AS r
+SELECT DATE'2024-03-05' + 1, DATE'2024-03-05' - 1, '2024-03-05' + 1, date_add('2024-03-05 10:00:00', 1) AS r
+SELECT DATE'2024-03-05' - DATE'2024-03-01', TIMESTAMP'2024-03-05 10:00:00' - TIMESTAMP'2024-03-05 09:00:00' AS r
+SELECT CAST('2024-03-05 10:00:00' AS DATE), CAST(DATE'2024-03-05' AS TIMESTAMP), CAST(TIMESTAMP'2024-03-05 23:59:59' AS DATE) AS r
+SELECT year('2024-03-05'), month(TIMESTAMP'2024-03-05 10:00:00'), day('2024-03-05T10:00:00Z'), hour('2024-03-05 10:11:12'), minute('10:11:12') AS r
+SELECT to_date('2024-03-05 10:11:12'), to_date('2024/03/05'), to_timestamp('2024-03-05'), to_timestamp('2024-03-05T10:11:12.123+01:00') AS r
+SELECT from_unixtime(0), from_unixtime(1700000000, 'yyyy-MM-dd'), unix_timestamp('2024-03-05', 'yyyy-MM-dd'), to_unix_timestamp('2024-03-05 00:00:00') AS r
+SELECT date_format('2024-03-05', 'yyyy'), date_format(NULL, 'yyyy'), date_format(TIMESTAMP'2024-03-05 10:00:00', '') AS r
+SELECT abs(-5), abs(-2147483648), negative(5), positive(-5), -(5) AS r
+SELECT 5 / 2, 5 DIV 2, -5 DIV 2, 5.0 / 2, 5 % 2.5, CAST(5 AS DOUBLE) / 0, 0.0 / 0 AS r
+SELECT 1e308 * 10, -1e308 * 10, CAST('1e400' AS DOUBLE), 1.0E-320 AS r
+SELECT round(2.345, 2), round(2.345D, 2), round(-2.5D), round(0.5D), bround(0.5D), round(1.5F) AS r
+SELECT ceil(2.1D), floor(-2.1D), ceil(CAST(2.1 AS DECIMAL(3,1))), typeof(ceil(2.1D)), typeof(ceil(2.1)) AS r
+SELECT log(0), log(-1), ln(0), sqrt(-0.0), pow(0, 0), pow(-8, 1.0/3) AS r
+SELECT greatest(1, 2.5, '3'), least(DATE'2024-01-01', '2023-12-31') AS r
+SELECT nvl(1, 'a'), coalesce(1, 'a'), if(true, 1, 'a'), CASE WHEN true THEN 1 ELSE '2' END AS r
+SELECT array(1, 'a'), array(1, 2.5), array(DATE'2024-01-01', TIMESTAMP'2024-01-01 10:00:00'), map(1, 'a', 'b', 2) AS r
+SELECT struct(1 AS a, 'x' AS b) = struct(1 AS c, 'x' AS d), named_struct('a', 1) IN (named_struct('a', 1)) AS r
+SELECT length(NULL), length(''), length(X'0102'), char_length(X'01') AS r
+SELECT substring('abc', 0), substring('abc', -5, 2), substring('abc', 2, -1), substring(X'010203', 2, 1) AS r
+SELECT repeat('a', -1), lpad('a', -1, 'x'), rpad(X'01', 3, X'02'), lpad('abc', 5, '') AS r
+SELECT upper('ǆ'), lower('Σ'), initcap('hello-world foo_bar'), lower('İSTANBUL') AS r
+SELECT trim('  a  '), trim(BOTH 'ab' FROM 'abcba'), ltrim('xyxa', 'xy'), trim(LEADING '' FROM ' a') AS r
+SELECT split('a,b', ',', 0), split('a,b,c', ',', 1), split('', ','), split(NULL, ',') AS r
+SELECT regexp_replace('a.b', '.', 'x'), regexp_replace('abc', '(a)(b)', '$2$1'), regexp_replace('aaa', 'a', 'b', 2) AS r
+SELECT instr(NULL, 'a'), instr('abc', NULL), locate('', ''), locate('a', 'abc', 0), locate('a', 'abc', -1) AS r
+SELECT ascii(''), ascii('é'), chr(-1), chr(0), char(65 + 256) AS r
+SELECT base64(''), unbase64('!!'), unhex('zz'), hex(''), hex(NULL) AS r
+SELECT md5(''), sha2('', 0), sha2('a', 1), crc32(''), hash(NULL), xxhash64(NULL) AS r
+SELECT format_number(1.5, 0), format_number(2.5, 0), format_number(-1234.5678, 2), format_number(1, -1) AS r
+SELECT sort_array(array(3, 1, NULL)), sort_array(array(3, 1, NULL), false), array_sort(array('b', 'a', NULL)) AS r
+SELECT array_contains(array(1, 2), 2L), array_position(array(1.5, 2), 2), array_remove(array(1, 2), 2.0) AS r
+SELECT flatten(array(array(1, 2), array(3))), flatten(array(array(1), array())), sequence(1, 1), sequence(3, 1, -1) AS r
+SELECT array_repeat(NULL, 2), array_repeat('a', 0), array_repeat('a', -1) AS r
+SELECT size(array()), size(CAST(NULL AS ARRAY<INT>)), cardinality(map()) AS r
+SELECT explode(map('a', 1)) 
+SELECT posexplode_outer(CAST(NULL AS ARRAY<INT>))
+SELECT inline_outer(CAST(NULL AS ARRAY<STRUCT<a: INT>>))
+SELECT a, explode(b) FROM VALUES (1, array(1, 2)), (2, array()) AS t(a, b) ORDER BY a
+SELECT count(*), count(1), count(NULL), count(DISTINCT NULL), sum(NULL), avg(NULL) FROM VALUES (1) AS t(x)
+SELECT sum(x) FROM VALUES (9223372036854775807L), (1L) AS t(x)
+SELECT avg(x), sum(x) FROM VALUES (CAST(99999999999999999999999999999999999999 AS DECIMAL(38,0))), (CAST(1 AS DECIMAL(38,0))) AS t(x)
+SELECT min(x), max(x) FROM VALUES (CAST('NaN' AS DOUBLE)), (1.0D), (-0.0D) AS t(x)
+SELECT stddev(x), variance(x) FROM VALUES (1), (1) AS t(x)
+SELECT first(x), last(x), first(x, true), last(x, true) FROM VALUES (NULL), (1), (NULL) AS t(x)
