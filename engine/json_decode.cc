@@ -132,7 +132,9 @@ struct Decoder {
                 add_text(add(TIDE_JSON_BIGINT), tok);
                 return simdjson::SUCCESS;
             }
-            values[add(TIDE_JSON_NUMBER)].number = java_read_double(v, tok);
+            size_t i = add(TIDE_JSON_NUMBER);
+            values[i].number = java_read_double(v, tok);
+            add_text(i, tok); /* (as written: schema inference's prefersDecimal) */
             return simdjson::SUCCESS;
         }
         case od::json_type::boolean: {
@@ -307,7 +309,9 @@ extern "C" tide_json_doc *tide_json_parse(const char *text, size_t len, char *er
         doc_out->strings = std::move(d.strings);
         const char *sbase = doc_out->strings.data();
         for (auto &v : doc_out->values)
-            if (v.kind == TIDE_JSON_STRING || v.kind == TIDE_JSON_BIGINT) v.text = sbase + (uintptr_t)v.text;
+            if (v.kind == TIDE_JSON_STRING || v.kind == TIDE_JSON_BIGINT ||
+                (v.kind == TIDE_JSON_NUMBER && v.length > 0))
+                v.text = sbase + (uintptr_t)v.text;
         sc.trim();
         return doc_out;
     } catch (const std::exception &e) {

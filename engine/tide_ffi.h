@@ -441,7 +441,8 @@ int tide_format_java_double(double value, int32_t is_float, char *buf);
    pairs of a key (kind TIDE_JSON_STRING) and a value, each with its own
    subtree. Integers up to 2^53 are TIDE_JSON_NUMBER; larger ones that fit
    64 bits are INT64 or UINT64 (in `integer`); others BIGINT (digits in
-   text). */
+   text). A NUMBER written with a fraction or an exponent also has its
+   text as written (length 0 for the others). */
 typedef enum tide_json_kind {
     TIDE_JSON_NULL = 0,
     TIDE_JSON_FALSE = 1,
@@ -460,7 +461,7 @@ typedef struct tide_json_value {
     int32_t count;      /* array: elements; object: members */
     int64_t integer;    /* INT64, UINT64 (as its bits) */
     double number;      /* NUMBER */
-    const char *text;   /* STRING (unescaped), BIGINT digits */
+    const char *text;   /* STRING (unescaped), BIGINT digits, NUMBER as written */
     int64_t length;     /* bytes of text */
 } tide_json_value;
 

@@ -242,6 +242,27 @@ t.test("the JSON source infers arrays as Spark's JsonInferSchema", function()
     T.fromDDL("ids array<string>, m array<array<string>>"))
 end)
 
+t.test("the JSON source's prefersDecimal infers numbers with a fraction as decimals, as Spark 3.5.3", function()
+  local dir = t.tempdir()
+  t.write(dir .. "/d.json", '{"a":1.50,"b":1,"c":0.001,"d":[1.5,10.25],"e":{"x":-2.5},"f":1.0E-40,"g":1.5}\n'
+    .. '{"a":2.125,"b":2.5,"c":3,"d":[],"e":{"x":12345678901234567890},"f":2.0,"g":"x"}\n'
+    .. '{"a":null,"b":12345678901234567890,"h":1.0}\n')
+  -- (Java's BigDecimal of each text; decimals widen by the digits on each
+  -- side of the point, a long as decimal(20,0); past 38 digits a double)
+  local df = spark.read:option("prefersDecimal", "true"):json(dir)
+  t.eq(df.schema, T.fromDDL("a decimal(4,3), b decimal(21,1), c decimal(23,3), d array<decimal(4,2)>,"
+    .. " e struct<x:decimal(21,1)>, f double, g string, h decimal(2,1)"))
+  t.same_table(t.rows(df), {
+    "1.500|1.0|0.001|[1.50, 10.25]|{-2.5}|1.0E-40|1.5|null",
+    "2.125|2.5|3.000|[]|{12345678901234567890.0}|2.0|x|null",
+    "null|12345678901234567890.0|null|null|null|null|null|1.0",
+  })
+  t.eq(spark.read:json(dir).schema.fields[1].dataType, T.double) -- (without it, as before)
+  t.write(dir .. "/e.json", '{"a":1e2}\n')
+  t.has(t.raises(function() spark.read:option("prefersDecimal", "true"):json(dir .. "/e.json") end),
+    "1e2 as a decimal has a negative scale")
+end)
+
 t.test("the JSON source reads arrays with a schema, in batches and streams, and its sink writes them", function()
   local dir, out, cp = t.tempdir(), t.tempdir() .. "/out", t.tempdir()
   t.write(dir .. "/a.json", '{"id":1,"tags":["a",null],"pts":[{"x":1,"y":0.5}]}\n{"id":2,"tags":"bad"}\n'

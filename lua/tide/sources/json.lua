@@ -30,7 +30,7 @@ local errbuf = ffi.new("char[?]", ERRLEN)
 local function cerr() return ffi.string(errbuf) end
 
 -- Spark's spellings, for load()'s warning about a misspelled option.
-M.knownOptions = { "mode", "columnNameOfCorruptRecord", "samplingRatio", "primitivesAsString",
+M.knownOptions = { "mode", "columnNameOfCorruptRecord", "samplingRatio", "primitivesAsString", "prefersDecimal",
   "allowNonNumericNumbers", "multiLine", "encoding", "lineSep", "maxFilesPerTrigger", "dateFormat",
   "enableDateTimeParsingFallback", "timestampFormat", "basePath" }
 
@@ -53,6 +53,7 @@ local function parse_options(options)
     corruptColumn = options.columnnameofcorruptrecord or "_corrupt_record",
     samplingRatio = tonumber(options.samplingratio or 1),
     primitivesAsString = flag(options, "primitivesAsString", false),
+    prefersDecimal = flag(options, "prefersDecimal", false),
     allowNonNumericNumbers = flag(options, "allowNonNumericNumbers", true),
     -- Date fields (from_json's options): strings are never inferred as
     -- dates, as Spark's JsonInferSchema infers none.
@@ -135,32 +136,50 @@ end
 -- ---- schema inference (Spark's JsonInferSchema, for JSON lines) ----------------------
 
 -- A node of the schema being inferred: kind nil (only nulls seen),
--- "boolean", "long", "double", "decimal" (precision, scale 0), "string",
+-- "boolean", "long", "double", "decimal" (precision, scale), "string",
 -- "struct" (fields: name -> node) or "array" (element: a node, whose kind
 -- stays nil while only empty arrays and null elements were seen).
 local NUMERIC = { long = true, double = true, decimal = true }
 
 -- Spark's compatibleType: numbers widen (long and double to double, long
--- to decimal(20,0) next to a decimal, decimals to the widest, and past 38
--- digits to double); arrays merge their elements' types; anything else
--- that differs (an array and a scalar too) is a string.
-local function vote(node, kind, precision)
+-- to decimal(20,0) next to a decimal, decimals to the widest, as many
+-- digits each side of the point as either has, and past 38 digits to
+-- double); arrays merge their elements' types; anything else that differs
+-- (an array and a scalar too) is a string.
+local function vote(node, kind, precision, scale)
   local have = node.kind
   if have == kind and kind ~= "decimal" then return end
   if have == nil then
-    node.kind, node.precision = kind, precision
+    node.kind, node.precision, node.scale = kind, precision, scale
     if kind == "struct" then node.fields = {} end
     if kind == "array" then node.element = {} end
   elseif NUMERIC[have] and NUMERIC[kind] then
     if have == "double" or kind == "double" then
-      node.kind, node.precision = "double", nil
+      node.kind, node.precision, node.scale = "double", nil, nil
     else
-      local digits = math.max(have == "long" and 20 or node.precision, kind == "long" and 20 or precision)
-      if digits > 38 then node.kind, node.precision = "double", nil else node.kind, node.precision = "decimal", digits end
+      local p1, s1 = have == "long" and 20 or node.precision, have == "long" and 0 or node.scale or 0
+      local p2, s2 = kind == "long" and 20 or precision, kind == "long" and 0 or scale or 0
+      local s = math.max(s1, s2)
+      local digits = math.max(p1 - s1, p2 - s2) + s
+      if digits > 38 then
+        node.kind, node.precision, node.scale = "double", nil, nil
+      else
+        node.kind, node.precision, node.scale = "decimal", digits, s
+      end
     end
   elseif have ~= "string" then
-    node.kind, node.precision, node.fields, node.element = "string", nil, nil, nil
+    node.kind, node.precision, node.scale, node.fields, node.element = "string", nil, nil, nil, nil
   end
+end
+
+-- Java's BigDecimal of a number's text: its precision (significant digits,
+-- at least one) and scale (digits after the point less the exponent).
+local function big_decimal(text)
+  local mantissa, exponent = text:match("^%-?([%d.]+)[eE]([+-]?%d+)$")
+  mantissa = mantissa or text:match("^%-?([%d.]+)$")
+  local whole, fraction = mantissa:match("^(%d*)%.?(%d*)$")
+  local digits = (whole .. fraction):gsub("^0+", "")
+  return math.max(#digits, 1), #fraction - tonumber(exponent or 0)
 end
 
 -- tide_json_kind
@@ -182,7 +201,7 @@ end
 -- Merges the value at i of a parsed document into node; returns the index
 -- after it. A number that is a whole one votes long, as its kind cannot
 -- tell 1 from 1.0: probe_longs checks the longs against the text.
-local function merge(node, v, i, primitives_as_string)
+local function merge(node, v, i, o)
   local x = v[i]
   local kind = x.kind
   if kind == J_NULL then return i + 1 end
@@ -197,7 +216,7 @@ local function merge(node, v, i, primitives_as_string)
         child = {}
         fields[name] = child
       end
-      j = merge(child, v, j + 1, primitives_as_string)
+      j = merge(child, v, j + 1, o)
     end
     return j
   end
@@ -205,15 +224,28 @@ local function merge(node, v, i, primitives_as_string)
     vote(node, "array")
     if node.kind ~= "array" then return skip(v, i) end
     local element, j = node.element, i + 1
-    for _ = 1, x.count do j = merge(element, v, j, primitives_as_string) end
+    for _ = 1, x.count do j = merge(element, v, j, o) end
     return j
   end
-  if kind == J_STRING or primitives_as_string then
+  if kind == J_STRING or o.primitivesAsString then
     vote(node, "string")
     return skip(v, i)
   end
   if kind == J_TRUE or kind == J_FALSE then
     vote(node, "boolean")
+  elseif kind == J_NUMBER and o.prefersDecimal and x.length > 0 then
+    -- (a fraction or an exponent: Spark's DecimalType(max(precision, scale), scale))
+    local text = ffi.string(x.text, x.length)
+    local precision, scale = big_decimal(text)
+    if scale < 0 then
+      error(("JSON option prefersDecimal: %s as a decimal has a negative scale, which Spark refuses too"):format(text),
+        0)
+    end
+    if math.max(precision, scale) > 38 then
+      vote(node, "double")
+    else
+      vote(node, "decimal", math.max(precision, scale), scale)
+    end
   elseif kind == J_NUMBER then
     local n = x.number
     vote(node, (n == math.floor(n) and n > -2 ^ 63 and n < 2 ^ 63) and "long" or "double")
@@ -243,7 +275,7 @@ local function type_of(node)
     for i, name in ipairs(names) do fields[i] = T.field(name, type_of(node.fields[name]), true) end
     return T.struct(fields)
   end
-  if kind == "decimal" then return T.decimal(node.precision, 0) end
+  if kind == "decimal" then return T.decimal(node.precision, node.scale or 0) end
   return T[kind or "string"]
 end
 
@@ -342,7 +374,7 @@ local function infer(list, o)
           local doc = C.tide_json_parse(data + offsets[row], offsets[row + 1] - offsets[row], errbuf, ERRLEN)
           local values = doc ~= nil and C.tide_json_doc_values(doc, count)
           if values and values[0].kind == J_OBJECT then
-            merge(root, values, 0, o.primitivesAsString)
+            merge(root, values, 0, o)
           else
             ignore[row] = 1
             any_malformed = true
