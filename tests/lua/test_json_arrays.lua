@@ -242,7 +242,7 @@ t.test("the JSON source infers arrays as Spark's JsonInferSchema", function()
     T.fromDDL("ids array<string>, m array<array<string>>"))
 end)
 
-t.test("the JSON source's prefersDecimal infers numbers with a fraction as decimals, as Spark 3.5.3", function()
+t.test("the JSON source's prefersDecimal and dropFieldIfAllNull, and the fields Spark's inference drops", function()
   local dir = t.tempdir()
   t.write(dir .. "/d.json", '{"a":1.50,"b":1,"c":0.001,"d":[1.5,10.25],"e":{"x":-2.5},"f":1.0E-40,"g":1.5}\n'
     .. '{"a":2.125,"b":2.5,"c":3,"d":[],"e":{"x":12345678901234567890},"f":2.0,"g":"x"}\n'
@@ -258,6 +258,14 @@ t.test("the JSON source's prefersDecimal infers numbers with a fraction as decim
     "null|12345678901234567890.0|null|null|null|null|null|1.0",
   })
   t.eq(spark.read:json(dir).schema.fields[1].dataType, T.double) -- (without it, as before)
+  -- (Spark's canonicalizeType: a struct left without fields goes, and an
+  -- array of it; dropFieldIfAllNull drops what was only ever null too)
+  local nulls = t.tempdir()
+  t.write(nulls .. "/n.json", '{"a":null,"b":1,"c":[],"d":{},"e":[null],"f":{"x":null},"g":{"x":null,"y":1},'
+    .. '"h":[[]]}\n{"a":null,"c":[],"i":[{}]}\n')
+  t.eq(spark.read:json(nulls).schema, T.fromDDL("a string, b bigint, c array<string>, e array<string>,"
+    .. " f struct<x:string>, g struct<x:string,y:bigint>, h array<array<string>>"))
+  t.eq(spark.read:option("dropFieldIfAllNull", true):json(nulls).schema, T.fromDDL("b bigint, g struct<y:bigint>"))
   t.write(dir .. "/e.json", '{"a":1e2}\n')
   t.has(t.raises(function() spark.read:option("prefersDecimal", "true"):json(dir .. "/e.json") end),
     "1e2 as a decimal has a negative scale")

@@ -31,8 +31,8 @@ local function cerr() return ffi.string(errbuf) end
 
 -- Spark's spellings, for load()'s warning about a misspelled option.
 M.knownOptions = { "mode", "columnNameOfCorruptRecord", "samplingRatio", "primitivesAsString", "prefersDecimal",
-  "allowNonNumericNumbers", "multiLine", "encoding", "lineSep", "maxFilesPerTrigger", "dateFormat",
-  "enableDateTimeParsingFallback", "timestampFormat", "basePath" }
+  "dropFieldIfAllNull", "allowNonNumericNumbers", "multiLine", "encoding", "lineSep", "maxFilesPerTrigger",
+  "dateFormat", "enableDateTimeParsingFallback", "timestampFormat", "basePath" }
 
 -- ---- options ---------------------------------------------------------------------
 
@@ -54,6 +54,7 @@ local function parse_options(options)
     samplingRatio = tonumber(options.samplingratio or 1),
     primitivesAsString = flag(options, "primitivesAsString", false),
     prefersDecimal = flag(options, "prefersDecimal", false),
+    dropFieldIfAllNull = flag(options, "dropFieldIfAllNull", false),
     allowNonNumericNumbers = flag(options, "allowNonNumericNumbers", true),
     -- Date fields (from_json's options): strings are never inferred as
     -- dates, as Spark's JsonInferSchema infers none.
@@ -260,20 +261,29 @@ local function merge(node, v, i, o)
   return i + 1
 end
 
--- The type a node stands for; fields sorted by name, as Spark's. A field
--- that was only ever null is a string, and so is the element of arrays
--- only ever empty (or of null elements), as Spark's canonicalizeType
--- makes NullType; a field named "" is left out.
-local function type_of(node)
+-- The type a node stands for, or nil where Spark's canonicalizeType
+-- drops it; fields sorted by name, as Spark's. A field that was only ever
+-- null is a string, and so is the element of arrays only ever empty (or
+-- of null elements), unless drop_nulls (dropFieldIfAllNull) drops them; a
+-- struct left without fields goes, and an array of it (SPARK-8093); a
+-- field named "" is left out.
+local function type_of(node, drop_nulls)
   local kind = node.kind
-  if kind == "array" then return T.array(type_of(node.element)) end
+  if kind == nil then return not drop_nulls and T.string or nil end
+  if kind == "array" then
+    local element = type_of(node.element, drop_nulls)
+    return element and T.array(element)
+  end
   if kind == "struct" then
     local names = {}
     for name in pairs(node.fields) do if name ~= "" then names[#names + 1] = name end end
     table.sort(names)
     local fields = {}
-    for i, name in ipairs(names) do fields[i] = T.field(name, type_of(node.fields[name]), true) end
-    return T.struct(fields)
+    for _, name in ipairs(names) do
+      local t = type_of(node.fields[name], drop_nulls)
+      if t then fields[#fields + 1] = T.field(name, t, true) end
+    end
+    return #fields > 0 and T.struct(fields) or nil
   end
   if kind == "decimal" then return T.decimal(node.precision, node.scale or 0) end
   return T[kind or "string"]
@@ -395,12 +405,12 @@ local function infer(list, o)
     progress:advance(f.size)
   end
   progress:done()
-  local schema = type_of(root)
+  local schema = type_of(root, o.dropFieldIfAllNull) or T.struct({})
   -- As Spark, PERMISSIVE keeps malformed records' text in a column of
   -- their own (sorted in with the others).
   if any_malformed and o.mode == "PERMISSIVE" and not schema:fieldIndex(o.corruptColumn) then
     root.fields[o.corruptColumn] = { kind = "string" }
-    schema = type_of(root)
+    schema = type_of(root, o.dropFieldIfAllNull)
   end
   if #schema.fields == 0 then
     error("Unable to infer schema for JSON: the files hold no JSON object. It must be specified manually.", 0)
