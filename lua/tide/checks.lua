@@ -138,6 +138,27 @@ function M.warnMisspelledOptions(subject, opts, spelled, known, prefix)
   end
 end
 
+-- Spark's options of its file sources that tide does not apply, each with
+-- the value that changes nothing (Spark's default), or none where any
+-- value would: a job that sets one is told, rather than given other rows
+-- than Spark's.
+M.FILE_SOURCE_OPTIONS_NOT_APPLIED = { { "pathGlobFilter" }, { "recursiveFileLookup", "false" },
+  { "modifiedBefore" }, { "modifiedAfter" }, { "latestFirst", "false" }, { "fileNameOnly", "false" },
+  { "maxFileAge" } }
+
+-- Fails naming the first of `not_applied` ({ { name, harmless value }, ...
+-- }, Spark's spellings) that opts (keys lower-cased) sets to another value.
+function M.refuseOptionsNotApplied(subject, opts, not_applied)
+  for _, option in ipairs(not_applied) do
+    local name, harmless = option[1], option[2]
+    local v = opts[name:lower()]
+    if v ~= nil and not (harmless and tostring(v):lower() == harmless:lower()) then
+      error(("%s option %s=%s is Spark's, but tide does not apply it%s"):format(subject, name, tostring(v),
+        harmless and (" (only its default, %q)"):format(harmless) or ""), 0)
+    end
+  end
+end
+
 -- The value option(key, value) keeps: a string (numbers and booleans as
 -- tostring writes them). A nil value -- mostly os.getenv of a variable
 -- that is not set -- fails at once at the caller of option (level 3),

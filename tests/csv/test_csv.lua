@@ -302,8 +302,18 @@ t.test("an option a letter or two from one of Spark's warns, naming the one mean
   end)
   t.eq(table.concat(lines), 'tide: warning: csv source option "heder" is not known; did you mean "header"?\n'
     .. 'tide: warning: csv source option "inferSchem" is not known; did you mean "inferSchema"?\n')
-  -- Spark's options tide does not read are not taken for typos.
-  t.eq(#t.stderr_of(function() spark.read:option("comment", "#"):option("dateFormat", "y"):csv(path) end), 0)
+  -- Spark's options are not taken for typos; those tide does not apply
+  -- fail, naming them, unless set to Spark's default
+  t.eq(#t.stderr_of(function() spark.read:option("nullValue", "NA"):option("dateFormat", "y"):csv(path) end), 0)
+  t.eq(spark.read:option("ignoreLeadingWhiteSpace", false):option("nanValue", "NaN"):csv(path):count(), 2)
+  t.raises(function() spark.read:option("comment", "#"):csv(path) end,
+    "CSV option comment=# is Spark's, but tide does not apply it")
+  t.raises(function() spark.read:option("ignoreTrailingWhiteSpace", true):csv(path) end,
+    'CSV option ignoreTrailingWhiteSpace=true is Spark\'s, but tide does not apply it %(only its default, "false"%)')
+  t.raises(function() spark.read:option("pathGlobFilter", "*.csv"):csv(path) end,
+    "CSV option pathGlobFilter=%*.csv is Spark's, but tide does not apply it")
+  t.raises(function() spark.read:option("allowComments", true):json(path) end,
+    "JSON option allowComments=true is Spark's, but tide does not apply it")
 end)
 
 -- ---- a record is a line unless multiLine ------------------------------------------

@@ -14,6 +14,7 @@ local C = require("tide.ffi")
 local T = require("tide.types")
 local files = require("tide.files")
 local batchlib = require("tide.batch")
+local checks = require("tide.checks")
 local input_files = require("tide.input_files")
 local partitions = require("tide.partitions")
 local read_progress = require("tide.read_progress")
@@ -105,6 +106,12 @@ local function date_options(o, options)
   o.timestampFallback = flag(options, "enableDateTimeParsingFallback", ts == nil)
 end
 
+-- Spark's CSV options the reader does not apply (from_csv takes some),
+-- with their defaults (tide.checks.refuseOptionsNotApplied).
+local NOT_APPLIED = { { "comment" }, { "ignoreLeadingWhiteSpace", "false" }, { "ignoreTrailingWhiteSpace", "false" },
+  { "nanValue", "NaN" }, { "positiveInf", "Inf" }, { "negativeInf", "-Inf" }, { "emptyValue", "" },
+  { "locale", "en-US" }, { "enforceSchema", "true" }, { "unescapedQuoteHandling", "STOP_AT_DELIMITER" } }
+
 local function parse_options(options)
   local o = {
     sep = char_option(options, "sep", options.delimiter or ","),
@@ -128,6 +135,8 @@ local function parse_options(options)
     error(("CSV encoding %s is not supported (tide reads UTF-8)"):format(options.encoding or options.charset), 0)
   end
   if o.sep == 0 then error("CSV option sep must not be empty", 0) end
+  checks.refuseOptionsNotApplied("CSV", options, NOT_APPLIED)
+  checks.refuseOptionsNotApplied("CSV", options, checks.FILE_SOURCE_OPTIONS_NOT_APPLIED)
   if not o.samplingRatio or o.samplingRatio <= 0 or o.samplingRatio > 1 then
     error("CSV option samplingRatio must be in (0, 1]", 0)
   end

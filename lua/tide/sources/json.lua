@@ -17,6 +17,7 @@ local C = require("tide.ffi")
 local T = require("tide.types")
 local files = require("tide.files")
 local batchlib = require("tide.batch")
+local checks = require("tide.checks")
 local csv = require("tide.sources.csv")
 local input_files = require("tide.input_files")
 local json_functions = require("tide.json_functions")
@@ -46,6 +47,13 @@ local function flag(options, key, default)
   end
   return v:lower() == "true"
 end
+
+-- Spark's JSON options the reader does not apply, with their defaults
+-- (tide.checks.refuseOptionsNotApplied).
+local NOT_APPLIED = { { "allowComments", "false" }, { "allowUnquotedFieldNames", "false" },
+  { "allowSingleQuotes", "true" }, { "allowNumericLeadingZeros", "false" },
+  { "allowBackslashEscapingAnyCharacter", "false" }, { "allowUnquotedControlChars", "false" },
+  { "locale", "en-US" } }
 
 local function parse_options(options)
   local o = {
@@ -81,6 +89,8 @@ local function parse_options(options)
   if not o.samplingRatio or o.samplingRatio <= 0 or o.samplingRatio > 1 then
     error(("JSON option samplingRatio must be in (0, 1], not %q"):format(options.samplingratio), 0)
   end
+  checks.refuseOptionsNotApplied("JSON", options, NOT_APPLIED)
+  checks.refuseOptionsNotApplied("JSON", options, checks.FILE_SOURCE_OPTIONS_NOT_APPLIED)
   return o
 end
 

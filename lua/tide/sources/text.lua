@@ -16,6 +16,7 @@
 -- new files as the CSV and JSON ones do (tide.sources.file_stream).
 local T = require("tide.types")
 local files = require("tide.files")
+local checks = require("tide.checks")
 local csv = require("tide.sources.csv")
 local partitions = require("tide.partitions")
 
@@ -40,6 +41,7 @@ local function parse_options(options)
   if enc ~= "utf8" and enc ~= "ascii" and enc ~= "usascii" then
     error(("text encoding %s is not supported (tide reads UTF-8)"):format(options.encoding or options.charset), 0)
   end
+  checks.refuseOptionsNotApplied("text", options, checks.FILE_SOURCE_OPTIONS_NOT_APPLIED)
   -- The CSV reader's options, its text mode on: the separator, quote and
   -- escape are not looked at then.
   return { sep = 0x1F, quote = 0, escape = 0, header = false, mode = 0, nullValue = "", multiLine = false,
