@@ -305,15 +305,16 @@ local flatten = of_array(C.tide_eval_array_flatten, function(t) return t.element
 end)
 
 -- array_position and array_remove: an array and a value of its elements'
--- type. array_remove's meet at their tightest common type, as Spark's
--- ArrayRemove (an int array and 2.0 are refused; 2L widens the array).
-local function with_value(kernel, result)
+-- type. With tightest, they must meet at their tightest common type, as
+-- Spark's ArrayRemove has them (an int array and 2.0 are refused; 2L
+-- widens the array).
+local function with_value(kernel, result, tightest)
   return function(node, _, compileChild, ev)
     local args = args_of(node, compileChild, 2, 2, ev)
     local arr = as_array(node, args[1], ev)
     comparable_elements(node, arr, ev)
     local et, vt = arr.type.elementType, args[2].type
-    if kernel == "tide_eval_array_remove" and not coerce.isVoid(et) and not coerce.tightest(et, vt) then
+    if tightest and not coerce.isVoid(et) and not coerce.tightest(et, vt) then
       ev.typeError(node, ("[DATATYPE_MISMATCH.ARRAY_FUNCTION_DIFF_TYPES] Input to `array_remove` should have been"
         .. " \"ARRAY\" followed by a value with same element type, but it's [\"%s\", \"%s\"]"):format(
         arr.type:simpleString():upper(), vt:simpleString():upper()))
@@ -571,7 +572,7 @@ function M.register(eval)
   eval.register("slice", slice)
   eval.register("flatten", flatten)
   eval.register("array_position", with_value("tide_eval_array_position", T.long))
-  eval.register("array_remove", with_value("tide_eval_array_remove"))
+  eval.register("array_remove", with_value("tide_eval_array_remove", nil, true))
   for name in pairs(SET_OPS) do eval.register(name, set_op) end
   eval.register("arrays_overlap", arrays_overlap)
   eval.register("array_repeat", array_repeat)
