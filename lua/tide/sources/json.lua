@@ -394,7 +394,12 @@ local function infer(list, o)
           local doc = C.tide_json_parse(data + offsets[row], offsets[row + 1] - offsets[row], errbuf, ERRLEN)
           local values = doc ~= nil and C.tide_json_doc_values(doc, count)
           if values and values[0].kind == J_OBJECT then
-            merge(root, values, 0, o)
+            -- (an error, prefersDecimal's negative scale, after the doc is freed)
+            local ok, err = pcall(merge, root, values, 0, o)
+            if not ok then
+              C.tide_json_doc_free(doc)
+              error(err, 0)
+            end
           else
             ignore[row] = 1
             any_malformed = true
