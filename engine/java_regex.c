@@ -214,6 +214,10 @@ static int escape(tr *t, char *text, size_t size)
     }
     if (c == 'N' && at + 2 < t->n && s[at + 2] == '{')
         return fail(t, at, "named characters (\\N{...}) are not supported: write \\x{...}");
+    /* a letter Java does not know (PCRE2's \g, \K, \o) is Java's error */
+    if (((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) &&
+        !strchr("tnrfaecdDhHsSvVwWbBAGZzRXQEkx", c))
+        return fail(t, at, "illegal or unsupported escape sequence \\%c", c);
     /* anything else reads alike: the backslash and one character (two
        after \c) */
     size_t k = 1 + utf8_len((unsigned char)c) + (c == 'c' && at + 2 < t->n);
@@ -392,8 +396,7 @@ done:
 static int flag_group(tr *t, sbuf *out)
 {
     size_t at = t->i, k = at + 2;
-    while (k < t->n && ((t->s[k] >= 'a' && t->s[k] <= 'z') || (t->s[k] >= 'A' && t->s[k] <= 'Z') ||
-                        t->s[k] == '-'))
+    while (k < t->n && t->s[k] && strchr("idmsuxU-", t->s[k])) /* (Java's flags) */
         k++;
     if (k == at + 2 || k >= t->n || (t->s[k] != ')' && t->s[k] != ':')) return 0;
     flags f = *now(t);
@@ -436,6 +439,18 @@ static int flag_group(tr *t, sbuf *out)
     return 1;
 }
 
+/* Whether g, at "(?", opens a group Java has (flags aside): (?: (?= (?!
+   (?> (?<= (?<! (?<name>. PCRE2's others, recursion ((?R), (?1)),
+   conditionals, branch resets, are refused as Java refuses them. */
+static int java_group(const char *g, size_t n)
+{
+    if (n < 3) return 0;
+    if (strchr(":=!>", g[2])) return 1;
+    if (g[2] != '<' || n < 4) return 0;
+    return g[3] == '=' || g[3] == '!' || (g[3] >= 'a' && g[3] <= 'z') ||
+           (g[3] >= 'A' && g[3] <= 'Z');
+}
+
 /* ---- the pattern ----------------------------------------------------------------------- */
 
 int java_regex_translate(const char *java, size_t len, java_regex *re, char *errbuf, size_t errlen)
@@ -476,6 +491,12 @@ int java_regex_translate(const char *java, size_t len, java_regex *re, char *err
             t.i++;
         } else if (c == '(' && at + 1 < t.n && java[at + 1] == '?' && flag_group(&t, &out)) {
             continue;
+        } else if (c == '(' && at + 1 < t.n && java[at + 1] == '?' &&
+                   !java_group(java + at, t.n - at)) {
+            fail(&t, at,
+                 "unknown group (?%c...): Java's are (?:, (?=, (?!, (?<=, (?<!, (?> and (?<name>",
+                 at + 2 < t.n ? java[at + 2] : ' ');
+            break;
         } else if (c == '(') {
             flags f = *now(&t);
             t.depth++;

@@ -97,6 +97,13 @@ t.test("what PCRE2 cannot do is an error naming it; so are Java's unknown proper
   t.raises(function() extract("abc", [=[\p{isLatin}]=]) end, "unknown character property")
   t.raises(function() extract("abc", [=[[a-]=]) end, "unclosed character class at position 0")
   t.raises(function() extract("abc", [=[\u12]=]) end, "\\u needs four hexadecimal digits")
+  -- PCRE2's syntax that Java does not have is refused, as Java refuses it
+  t.raises(function() extract("ab", "(?R)") end, "unknown group %(%?R%.%.%.%)")
+  t.raises(function() extract("ab", "(?1)(a)") end, "unknown group")
+  t.raises(function() extract("ab", "(?P<n>a)") end, "unknown group")
+  t.raises(function() extract("ab", [=[a\Kb]=]) end, "illegal or unsupported escape sequence \\K")
+  t.raises(function() extract("ab", [=[(a)\g1]=]) end, "illegal or unsupported escape sequence \\g")
+  check({ { "ab", "(?<n>a)(?=b)", "a" }, { "ab", "(?<=a)b", "b" }, { "ab", "(?>a)", "a" } })
   -- PCRE2's own errors point at the Java pattern's position
   t.raises(function() extract("abc", [=[\p{Alpha}(]=]) end, "missing closing parenthesis at position 10")
 end)
