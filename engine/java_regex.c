@@ -18,6 +18,16 @@
 #include <string.h>
 #include <strings.h>
 
+/* A pattern rewritten for PCRE2. */
+typedef struct {
+    char *pattern; /* NUL-terminated, owned */
+    size_t len;
+    size_t *source;   /* per byte of pattern (and its end): the byte of the Java
+                         pattern it was written for, to place PCRE2's errors */
+    uint32_t options; /* PCRE2 compile options it needs: PCRE2_UCP for (?U) */
+    uint32_t newline; /* PCRE2_NEWLINE_ANYCRLF, or PCRE2_NEWLINE_LF under (?d) */
+} java_regex;
+
 /* ---- output ---------------------------------------------------------------------------- */
 
 typedef struct {
@@ -453,7 +463,10 @@ static int java_group(const char *g, size_t n)
 
 /* ---- the pattern ----------------------------------------------------------------------- */
 
-int java_regex_translate(const char *java, size_t len, java_regex *re, char *errbuf, size_t errlen)
+/* Rewrites java[0..len) into re. 0, or -1 with errbuf saying what the
+   pattern asks that PCRE2 cannot do and where ("at position N"); re
+   holds nothing to free then. */
+static int translate(const char *java, size_t len, java_regex *re, char *errbuf, size_t errlen)
 {
     memset(re, 0, sizeof *re);
     tr t = {.s = java, .n = len, .errbuf = errbuf, .errlen = errlen};
@@ -530,7 +543,7 @@ int java_regex_translate(const char *java, size_t len, java_regex *re, char *err
     return 0;
 }
 
-void java_regex_free(java_regex *re)
+static void java_regex_free(java_regex *re)
 {
     free(re->pattern);
     free(re->source);
@@ -541,7 +554,7 @@ pcre2_code *java_regex_compile(const char *java, size_t len, uint32_t options, c
                                size_t errlen)
 {
     java_regex re;
-    if (java_regex_translate(java, len, &re, errbuf, errlen) != 0) return NULL;
+    if (translate(java, len, &re, errbuf, errlen) != 0) return NULL;
     pcre2_compile_context *context = pcre2_compile_context_create(NULL);
     if (!context) {
         java_regex_free(&re);

@@ -19,22 +19,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct {
-    char *pattern; /* NUL-terminated, owned */
-    size_t len;
-    size_t *source;   /* per byte of pattern (and its end): the byte of the Java
-                         pattern it was written for, to place PCRE2's errors */
-    uint32_t options; /* PCRE2 compile options it needs: PCRE2_UCP for (?U) */
-    uint32_t newline; /* PCRE2_NEWLINE_ANYCRLF, or PCRE2_NEWLINE_LF under (?d) */
-} java_regex;
-
-/* Rewrites java[0..len) into out. 0, or -1 with errbuf saying what the
-   pattern asks that PCRE2 cannot do and where ("at position N"); out
-   holds nothing to free then. */
-int java_regex_translate(const char *java, size_t len, java_regex *out, char *errbuf,
-                         size_t errlen);
-void java_regex_free(java_regex *re);
-
 /* java[0..len) translated and compiled by PCRE2 (UTF-8, invalid UTF-8
    subjects allowed) with options added: the code (the caller's to free),
    or NULL with errbuf saying what is wrong and at which position of
