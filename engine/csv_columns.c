@@ -131,7 +131,8 @@ static int fits_bits(int32_t v, int bits)
     return v >= -max - 1 && v <= max;
 }
 
-int csv_put_value(tide_column *c, int64_t row, const char *s, size_t n)
+int csv_put_value(tide_column *c, int64_t row, const char *s, size_t n,
+                  const tide_csv_options *opt)
 {
     int rc;
     switch (c->type) {
@@ -141,10 +142,10 @@ int csv_put_value(tide_column *c, int64_t row, const char *s, size_t n)
             rc = -1;
         break;
     case TIDE_INT64: rc = csv_parse_int64(s, n, (int64_t *)c->values + row); break;
-    case TIDE_FLOAT64: rc = csv_parse_double(s, n, (double *)c->values + row); break;
+    case TIDE_FLOAT64: rc = csv_parse_double(opt, s, n, (double *)c->values + row); break;
     case TIDE_FLOAT32: {
         double d;
-        rc = csv_parse_double(s, n, &d);
+        rc = csv_parse_double(opt, s, n, &d);
         ((float *)c->values)[row] = (float)d;
         break;
     }

@@ -20,8 +20,10 @@ void csv_mark_valid(tide_column *c, int64_t row);
 int csv_put_null(tide_batch *b, tide_column *c, int64_t row);
 int csv_put_bytes(tide_batch *b, tide_column *c, int64_t row, const char *s, size_t n);
 /* Parses a field of a fixed-width column (not strings; dates and
-   timestamps by csv_put_date and csv_put_timestamp). */
-int csv_put_value(tide_column *c, int64_t row, const char *s, size_t n);
+   timestamps by csv_put_date and csv_put_timestamp); floats and doubles
+   by opt's nan_value, positive_inf and negative_inf. */
+int csv_put_value(tide_column *c, int64_t row, const char *s, size_t n,
+                  const tide_csv_options *opt);
 /* Parses a field of a date column as opt's dateFormat reads it
    (csv_parse_date), of a timestamp column as its timestampFormat does
    (csv_parse_timestamp). */

@@ -86,12 +86,15 @@ static int equals_nocase(const char *s, size_t n, const char *word)
     return 1;
 }
 
-int csv_parse_double(const char *s, size_t n, double *out)
+int csv_parse_double(const tide_csv_options *opt, const char *s, size_t n, double *out)
 {
-    /* Spark's nanValue, positiveInf and negativeInf defaults first. */
-    if (equals(s, n, "NaN")) { *out = __builtin_nan(""); return 0; }
-    if (equals(s, n, "Inf")) { *out = __builtin_inf(); return 0; }
-    if (equals(s, n, "-Inf")) { *out = -__builtin_inf(); return 0; }
+    /* Spark's nanValue, positiveInf and negativeInf first. */
+    const char *nan_value = opt && opt->nan_value ? opt->nan_value : "NaN";
+    const char *positive_inf = opt && opt->positive_inf ? opt->positive_inf : "Inf";
+    const char *negative_inf = opt && opt->negative_inf ? opt->negative_inf : "-Inf";
+    if (equals(s, n, nan_value)) { *out = __builtin_nan(""); return 0; }
+    if (equals(s, n, positive_inf)) { *out = __builtin_inf(); return 0; }
+    if (equals(s, n, negative_inf)) { *out = -__builtin_inf(); return 0; }
     /* Java trims characters <= ' ' on both ends. */
     while (n > 0 && (unsigned char)s[0] <= ' ') { s++; n--; }
     while (n > 0 && (unsigned char)s[n - 1] <= ' ') n--;
@@ -267,6 +270,19 @@ static int without_exponent(const char *s, size_t n, int32_t scale, char *buf, s
 
 int csv_parse_decimal(const char *s, size_t n, int32_t precision, int32_t scale, void *out)
 {
+    if (memchr(s, ',', n)) {
+        /* Spark's decimal parser for the en-US locale takes grouping
+           commas out first: "1,234.5" is 1234.5. */
+        char plain[256];
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] == ',') continue;
+            if (k == sizeof plain - 1) return -1;
+            plain[k++] = s[i];
+        }
+        plain[k] = '\0';
+        return csv_parse_decimal(plain, k, precision, scale, out);
+    }
     i128 v;
     if (tide_decimal_parse(s, n, scale, &v) != 0) {
         /* Spark parses a decimal with BigDecimal(String), which takes an
@@ -397,7 +413,7 @@ static int32_t try_kind(int32_t from, const tide_csv_options *opt, const char *s
     }
         /* fall through */
     case CSV_INFER_DOUBLE:
-        if (csv_parse_double(s, n, &v.d) == 0) return CSV_INFER_DOUBLE;
+        if (csv_parse_double(opt, s, n, &v.d) == 0) return CSV_INFER_DOUBLE;
         /* fall through */
     case CSV_INFER_DATE:
         /* The pattern alone, strictly (Spark's tryParseDate): "2024-1-2"

@@ -10,14 +10,16 @@
 /* Java's Integer.parseInt / Long.parseLong: an optional sign and digits. */
 int csv_parse_int32(const char *s, size_t n, int32_t *out);
 int csv_parse_int64(const char *s, size_t n, int64_t *out);
-/* Java's Double.parseDouble (surrounding blanks allowed, a d/f suffix, NaN
-   and [+-]Infinity) plus Spark's nanValue/positiveInf/negativeInf defaults
-   (NaN, Inf, -Inf). s must be NUL-terminated at n. */
-int csv_parse_double(const char *s, size_t n, double *out);
+/* A float or double field as Spark reads one: opt's nan_value,
+   positive_inf and negative_inf (NaN, Inf, -Inf when NULL, or opt NULL),
+   else Java's Double.parseDouble (surrounding blanks allowed, a d/f
+   suffix, NaN and [+-]Infinity). s must be NUL-terminated at n. */
+int csv_parse_double(const tide_csv_options *opt, const char *s, size_t n, double *out);
 /* "true" or "false", any case. */
 int csv_parse_bool(const char *s, size_t n, uint8_t *out);
-/* A decimal(precision, scale): rounded half up to the scale; -1 when it
-   needs more than `precision` digits. */
+/* A decimal(precision, scale) as Spark's en-US decimal parser reads one
+   (BigDecimal of the text with its commas taken out): rounded half up to
+   the scale; -1 when it needs more than `precision` digits. */
 int csv_parse_decimal(const char *s, size_t n, int32_t precision, int32_t scale, void *out);
 /* A date (days since 1970-01-01) as Spark's CSV and JSON readers read
    one: by `format`, a dateFormat compiled for parsing (strict, the whole

@@ -121,17 +121,18 @@ static int split_record(split *sp, const tide_csv_expr_options *o, const char *s
     sp->len = 0;
     sp->count = 0;
     if (n == 0) return SPLIT_EMPTY;
-    if (o->comment && (unsigned char)s[0] == (unsigned char)o->comment) return SPLIT_COMMENT;
+    if (o->csv.comment && (unsigned char)s[0] == (unsigned char)o->csv.comment)
+        return SPLIT_COMMENT;
     const unsigned char sep = (unsigned char)o->csv.sep, quote = (unsigned char)o->csv.quote;
     const unsigned char esc = (unsigned char)o->csv.escape,
                         esc_esc = (unsigned char)o->escape_escape;
     const char *null_value = o->csv.null_value ? o->csv.null_value : "";
-    const char *empty_value = o->empty_value ? o->empty_value : "";
+    const char *empty_value = o->csv.empty_value ? o->csv.empty_value : "";
     size_t p = 0;
     for (;;) {
         if (begin_field(sp) != 0) return SPLIT_NO_MEMORY;
         size_t q = p;
-        if (o->ignore_leading)
+        if (o->csv.ignore_leading)
             while (q < n && is_blank((unsigned char)s[q]) && (unsigned char)s[q] != sep)
                 q++;
         if (quote && q < n && (unsigned char)s[q] == quote) {
@@ -174,7 +175,7 @@ static int split_record(split *sp, const tide_csv_expr_options *o, const char *s
             const char *end = memchr(s + p, sep, n - p);
             size_t e = end ? (size_t)(end - s) : n;
             size_t last = e;
-            if (o->ignore_trailing)
+            if (o->csv.ignore_trailing)
                 while (last > p && is_blank((unsigned char)s[last - 1]))
                     last--;
             if (put_bytes(sp, s + p, last - p) != 0) return SPLIT_NO_MEMORY;
@@ -205,31 +206,6 @@ static int same_text(const char *a, size_t n, const char *b)
     return b && strlen(b) == n && memcmp(a, b, n) == 0;
 }
 
-/* A float or double field: nanValue, negativeInf and positiveInf first
-   (Spark's order), then Java's Double.parseDouble, which takes "NaN" but
-   not csv_parse_double's "Inf" and "-Inf" (those are the defaults of
-   positiveInf and negativeInf, handled above when they are set so). */
-static int parse_real(const tide_csv_expr_options *o, const char *s, size_t n, double *out)
-{
-    const char *nan_value = o->nan_value ? o->nan_value : "NaN";
-    const char *neg = o->negative_inf ? o->negative_inf : "-Inf";
-    const char *pos = o->positive_inf ? o->positive_inf : "Inf";
-    if (same_text(s, n, nan_value)) {
-        *out = NAN;
-        return 0;
-    }
-    if (same_text(s, n, neg)) {
-        *out = -INFINITY;
-        return 0;
-    }
-    if (same_text(s, n, pos)) {
-        *out = INFINITY;
-        return 0;
-    }
-    if (same_text(s, n, "Inf") || same_text(s, n, "-Inf")) return -1;
-    return csv_parse_double(s, n, out);
-}
-
 /* Converts field text s[0..n) (NUL-terminated) into row `row` of c. 0, -1
    when it is not a value of c's type, -2 when out of memory. */
 static int put_field(tide_batch *out, tide_column *c, int64_t row, const char *s, size_t n,
@@ -244,33 +220,8 @@ static int put_field(tide_batch *out, tide_column *c, int64_t row, const char *s
         return csv_put_date(c, row, s, n, &o->csv);
     case TIDE_TIMESTAMP:
         return csv_put_timestamp(c, row, s, n, &o->csv);
-    case TIDE_FLOAT64:
-    case TIDE_FLOAT32: {
-        double d;
-        if (parse_real(o, s, n, &d) != 0) return -1;
-        if (c->type == TIDE_FLOAT64)
-            ((double *)c->values)[row] = d;
-        else
-            ((float *)c->values)[row] = (float)d;
-        csv_mark_valid(c, row);
-        return 0;
-    }
-    case TIDE_DECIMAL: {
-        /* java.math.BigDecimal of the text with its commas taken out (Spark's
-           decimal parser for the en-US locale) */
-        if (!memchr(s, ',', n)) return csv_put_value(c, row, s, n);
-        char *plain = malloc(n + 1);
-        if (!plain) return -2;
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (s[i] != ',') plain[k++] = s[i];
-        plain[k] = '\0';
-        int rc = csv_put_value(c, row, plain, k);
-        free(plain);
-        return rc;
-    }
     default:
-        return csv_put_value(c, row, s, n);
+        return csv_put_value(c, row, s, n, &o->csv);
     }
 }
 

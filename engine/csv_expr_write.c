@@ -274,11 +274,11 @@ int tide_to_csv(tide_batch *out, const tide_column *input, const tide_csv_expr_o
         .esc = (unsigned char)o->csv.escape,
         .esc_esc = (unsigned char)o->escape_escape,
         .escape_quotes = o->escape_quotes,
-        .ignore_leading = o->ignore_leading,
-        .ignore_trailing = o->ignore_trailing,
+        .ignore_leading = o->csv.ignore_leading,
+        .ignore_trailing = o->csv.ignore_trailing,
     };
     const char *null_value = o->csv.null_value ? o->csv.null_value : "";
-    const char *empty_value = o->empty_value ? o->empty_value : "\"\"";
+    const char *empty_value = o->csv.empty_value ? o->csv.empty_value : "\"\"";
     buf record = {0}, text = {0};
     const char *why = "out of memory";
     for (int64_t row = 0; row < n; row++) {

@@ -5,8 +5,9 @@
  * lines (multiLine) and across the pieces of a line longer than the input
  * buffer (the only lines the reader hands on in pieces), handing fields
  * and record ends to csv_record.c. Escaped quotes (\") are rewritten first
- * as the doubled quotes libcsv knows, escapes at a piece's end waiting for
- * the next piece, so that the pieces read as the whole line would.
+ * as the doubled quotes libcsv knows, and blanks around values dropped when
+ * the options say so, escapes and blanks at a piece's end waiting for the
+ * next piece, so that the pieces read as the whole line would.
  *
  * libcsv runs in strict mode, and where it stops the quoting is judged as
  * Spark's is: a quote inside an unquoted field (5'10") is an ordinary
@@ -33,7 +34,8 @@ enum { LIBCSV_ROW_NOT_BEGUN = 0, LIBCSV_FIELD_BEGUN = 2, LIBCSV_FIELD_MIGHT_HAVE
 #define LIBCSV_OPTIONS (CSV_APPEND_NULL | CSV_EMPTY_IS_NULL | CSV_STRICT)
 
 /* libcsv trims blanks around unquoted fields unless told none are blank;
-   Spark keeps them (ignoreLeadingWhiteSpace and ...Trailing... are false). */
+   Spark keeps them, or drops them at one end or both as told
+   (ignoreLeadingWhiteSpace, ignoreTrailingWhiteSpace), which rewrite does. */
 static int no_blanks(unsigned char c)
 {
     (void)c;
@@ -54,35 +56,62 @@ int csv_between_records(const tide_csv_reader *r)
     return r->parser.pstate == LIBCSV_ROW_NOT_BEGUN && r->field == 0;
 }
 
-/* Rewrites an escaped quote (escape + quote inside a quoted field) as the
-   doubled quote libcsv understands; two escapes before a quote are one
-   escape, and the quote is a quote of its own (it ends the field or, with
-   another after it, is a doubled one). Where s starts comes from libcsv,
-   which has parsed everything before it: inside a quoted field, just after
-   a quote in one (a quote first in s doubles it), or outside. A line
-   longer than the input buffer comes in pieces, so escapes at the end of
-   one wait in r->escapes_pending for the bytes that give them their
-   meaning: the pieces read as the whole line would. */
-static const unsigned char *unescape(tide_csv_reader *r, const unsigned char *s, size_t *n)
+/* The blanks univocity drops around a value when told to
+   (ignoreLeadingWhiteSpace, ignoreTrailingWhiteSpace). */
+static int is_value_blank(const tide_csv_reader *r, unsigned char c)
 {
-    unsigned char esc = (unsigned char)r->opt.escape, quote = (unsigned char)r->opt.quote;
+    return c >= 1 && c <= ' ' && c != '\n' && c != '\r' && c != (unsigned char)r->opt.sep;
+}
+
+/* Keeps a blank that ends a value so far (ignore_trailing): it is
+   dropped if the value ends after it, else written. */
+static int hold_blank(tide_csv_reader *r, unsigned char c)
+{
+    if (r->held_len == r->held_cap) {
+        size_t cap = r->held_cap ? r->held_cap * 2 : 64;
+        unsigned char *held = realloc(r->held, cap);
+        if (!held) return -1;
+        r->held = held;
+        r->held_cap = cap;
+    }
+    r->held[r->held_len++] = c;
+    return 0;
+}
+
+/* Rewrites a line (or a piece of one) into r->scratch as libcsv should
+   see it. When `escaping`, an escaped quote (escape + quote inside a
+   quoted field) becomes the doubled quote libcsv understands; two escapes
+   before a quote are one escape, and the quote is a quote of its own (it
+   ends the field or, with another after it, is a doubled one). Outside
+   quotes, blanks are dropped at a value's start (ignore_leading, so that a
+   quote after them opens a quoted value) and at its end (ignore_trailing;
+   libcsv's own trimming would take both ends at once). Where s starts
+   comes from libcsv, which has parsed everything before it: inside a
+   quoted field, just after a quote in one (a quote first in s doubles it),
+   or outside. A line longer than the input buffer comes in pieces, so
+   escapes and blanks at the end of one wait in r->escapes_pending and
+   r->held for the bytes that give them their meaning: the pieces read as
+   the whole line would. */
+static const unsigned char *rewrite(tide_csv_reader *r, const unsigned char *s, size_t *n,
+                                    int escaping)
+{
+    int esc = escaping ? r->opt.escape : -1;
+    int quote = r->opt.quote ? r->opt.quote : -1;
     unsigned char sep = (unsigned char)r->opt.sep;
     /* At most one byte is written for each byte read, the pending escapes
-       included. */
-    size_t need = *n + 2;
+       and held blanks included. */
+    size_t need = *n + r->held_len + 2;
     if (need > r->scratch_cap) {
         unsigned char *buf = realloc(r->scratch, need * 2);
-        if (!buf) {
-            csv_fail(r, "out of memory reading %s", r->path);
-            return NULL;
-        }
+        if (!buf) goto oom;
         r->scratch = buf;
         r->scratch_cap = need * 2;
     }
     int state = r->parser.pstate;
     int in_quotes = state == LIBCSV_FIELD_BEGUN && r->parser.quoted;
-    int after_quote = state == LIBCSV_FIELD_MIGHT_HAVE_ENDED && !r->blanks_after_quote;
-    int field_start = state < LIBCSV_FIELD_BEGUN;
+    int after_quote =
+        state == LIBCSV_FIELD_MIGHT_HAVE_ENDED && !r->blanks_after_quote && r->held_len == 0;
+    int field_start = state < LIBCSV_FIELD_BEGUN && r->held_len == 0;
     int escapes = r->escapes_pending; /* read, not yet written (at most 2) */
     unsigned char *out = r->scratch;
     for (size_t i = 0; i < *n; i++) {
@@ -99,34 +128,56 @@ static const unsigned char *unescape(tide_csv_reader *r, const unsigned char *s,
         if (in_quotes) {
             if (c == esc) {
                 if (escapes == 2)
-                    *out++ = esc; /* the first of three is an ordinary character */
+                    *out++ = c; /* the first of three is an ordinary character */
                 else
                     escapes++;
                 continue;
             }
             if (c == quote && escapes == 1) { /* an escaped quote */
-                *out++ = quote;
-                *out++ = quote;
+                *out++ = c;
+                *out++ = c;
                 escapes = 0;
                 continue;
             }
             if (c == quote) {
-                if (escapes == 2) *out++ = esc; /* an escaped escape */
+                if (escapes == 2) *out++ = (unsigned char)esc; /* an escaped escape */
                 escapes = 0;
                 in_quotes = 0;
                 after_quote = 1;
             }
             for (; escapes > 0; escapes--)
-                *out++ = esc; /* before another byte, escapes are ordinary */
+                *out++ = (unsigned char)esc; /* before another byte, escapes are ordinary */
+            *out++ = c;
+            continue;
+        }
+        if (is_value_blank(r, c)) {
+            if (field_start && r->opt.ignore_leading) continue;
+            if (r->opt.ignore_trailing) {
+                if (hold_blank(r, c) != 0) goto oom;
+                continue;
+            }
+        }
+        if (c == sep || c == '\n' || c == '\r') {
+            r->held_len = 0; /* the value ends: its blanks go */
+            field_start = 1;
         } else {
+            if (r->held_len) { /* not the value's end: its blanks stay */
+                memcpy(out, r->held, r->held_len);
+                out += r->held_len;
+                r->held_len = 0;
+                field_start = 0;
+            }
             if (c == quote && field_start) in_quotes = 1;
-            field_start = c == sep;
+            field_start = 0;
         }
         *out++ = c;
     }
     r->escapes_pending = escapes;
     *n = (size_t)(out - r->scratch);
     return r->scratch;
+oom:
+    csv_fail(r, "out of memory reading %s", r->path);
+    return NULL;
 }
 
 /* The record in progress went wrong (r->quote_error says how, unless it
@@ -143,6 +194,7 @@ static void end_bad_record(tide_csv_reader *r, int why)
     r->skip_line = 0;
     r->blanks_after_quote = 0;
     r->escapes_pending = 0;
+    r->held_len = 0;
     if (!r->quote_error) {
         r->quote_error = why;
         r->quote_field = r->field;
@@ -176,9 +228,10 @@ static void text_after_quote(tide_csv_reader *r)
 
 void csv_feed_quoted(tide_csv_reader *r, const unsigned char *s, size_t n)
 {
-    if (r->opt.escape && r->opt.escape != r->opt.quote && r->opt.quote &&
-        (r->escapes_pending || memchr(s, r->opt.escape, n))) {
-        s = unescape(r, s, &n);
+    int escaping = r->opt.escape && r->opt.escape != r->opt.quote && r->opt.quote &&
+                   (r->escapes_pending || memchr(s, r->opt.escape, n));
+    if (escaping || r->opt.ignore_leading || r->opt.ignore_trailing) {
+        s = rewrite(r, s, &n, escaping);
         if (!s) return;
     }
     for (;;) {
@@ -250,7 +303,9 @@ void csv_end_file(tide_csv_reader *r)
         return;
     }
     /* Blanks after a closing quote at the end of the file: libcsv, still
-       just after the quote, ends the field without them. */
+       just after the quote, ends the field without them; blanks held at
+       the end of a value (ignore_trailing) end with it. */
     r->blanks_after_quote = 0;
+    r->held_len = 0;
     csv_fini(&r->parser, csv_on_field, csv_on_record, r);
 }

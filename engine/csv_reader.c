@@ -97,6 +97,7 @@ void tide_csv_close(tide_csv_reader *r)
     free(r->infer);
     free(r->raw);
     free(r->scratch);
+    free(r->held);
     free(r->in);
     free(r->null_value);
     free(r->path);
@@ -270,6 +271,20 @@ static void parse_text(tide_csv_reader *r, int64_t stop_row)
     }
 }
 
+/* Whether the line starting a record, s[0..n) (whole when `whole`), is
+   not read as Spark does not: a comment (its first byte is the comment
+   character), or a line of blanks alone (bytes up to ' '), which Spark's
+   filter of lines trims away without multiLine and univocity skips with
+   it when it drops leading blanks. */
+static int skipped_line(const tide_csv_reader *r, const unsigned char *s, size_t n, int whole)
+{
+    if (r->opt.comment && s[0] == (unsigned char)r->opt.comment) return 1;
+    if ((r->opt.multi_line && !r->opt.ignore_leading) || !whole || s[0] > ' ') return 0;
+    for (size_t i = 1; i < n; i++)
+        if (s[i] > ' ') return 0;
+    return 1;
+}
+
 /* Parses input, a line at a time, until the read has stop_row rows
    (inference: its records), checked between records, or the file ends. */
 static void parse(tide_csv_reader *r, int64_t stop_row)
@@ -299,6 +314,16 @@ static void parse(tide_csv_reader *r, int64_t stop_row)
         /* Without a line end, s is the whole buffer, a piece of a line
            longer than it, or the file's last line, which lacks its end. */
         size_t n = nl ? (size_t)(nl - s) + 1 : avail;
+        if (at_start && !r->skipping_line && skipped_line(r, s, n, nl != NULL))
+            r->skipping_line = 1;
+        if (r->skipping_line) {
+            r->pos += n;
+            if (nl) {
+                r->skipping_line = 0;
+                r->line++;
+            }
+            continue;
+        }
         if (at_start) {
             r->record_line = r->line;
             r->raw_len = 0;

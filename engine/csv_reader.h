@@ -44,12 +44,15 @@ struct tide_csv_reader {
     int eof, finished;
     int64_t line; /* 1-based line of the next byte */
     int text_cr;  /* text mode: a lone CR ended the last line (a LF next is its CRLF) */
+    int skipping_line; /* the line being read is a comment or blank (skipped_line) */
 
     /* Quoted input through libcsv (csv_quoting.c). */
     struct csv_parser parser;
     int skip_line;          /* the record went wrong: the rest of its line is not parsed */
     int blanks_after_quote; /* the input so far ends in blanks after a closing quote */
     int escapes_pending;    /* escapes ending a piece inside quotes, not yet given to libcsv */
+    unsigned char *held;    /* blanks ending the value so far (ignore_trailing), not yet given */
+    size_t held_len, held_cap;
     unsigned char *scratch; /* a line with escapes rewritten for libcsv */
     size_t scratch_cap;
 

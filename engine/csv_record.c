@@ -47,7 +47,7 @@ static int put_value(tide_csv_reader *r, tide_column *c, const char *s, size_t n
     }
     if (c->type == TIDE_DATE) return csv_put_date(c, r->row, s, n, &r->opt);
     if (c->type == TIDE_TIMESTAMP) return csv_put_timestamp(c, r->row, s, n, &r->opt);
-    return csv_put_value(c, r->row, s, n);
+    return csv_put_value(c, r->row, s, n, &r->opt);
 }
 
 /* ---- fields --------------------------------------------------------------------------- */
@@ -114,6 +114,10 @@ void csv_on_field(void *data, size_t n, void *arg)
     tide_csv_reader *r = arg;
     const char *s = data;
     if (r->failed) return;
+    if (s && n == 0 && r->opt.empty_value) { /* a quoted empty field: Spark's emptyValue */
+        s = r->opt.empty_value;
+        n = strlen(s);
+    }
     int32_t k = r->field++;
     if (r->header_pending) {
         keep_name(r, s, n);
@@ -135,16 +139,35 @@ void csv_on_field(void *data, size_t n, void *arg)
 
 /* ---- lines without quotes, split here ------------------------------------------------- */
 
+/* Blanks (bytes 1..32) around a value, which ignoreLeadingWhiteSpace and
+   ignoreTrailingWhiteSpace drop. */
+static size_t trim_value(const tide_csv_reader *r, const unsigned char **p, size_t len)
+{
+    const unsigned char *v = *p;
+    if (r->opt.ignore_leading)
+        while (len > 0 && *v >= 1 && *v <= ' ') {
+            v++;
+            len--;
+        }
+    if (r->opt.ignore_trailing)
+        while (len > 0 && v[len - 1] >= 1 && v[len - 1] <= ' ')
+            len--;
+    *p = v;
+    return len;
+}
+
 /* The fields of a plain line (no quote, no CR), [s, stop): to the batch
    directly when reading, else through csv_on_field (header, inference). */
 static void split_fields(tide_csv_reader *r, const unsigned char *s, const unsigned char *stop)
 {
     unsigned char sep = (unsigned char)r->opt.sep;
-    if (r->header_pending || r->inferring) {
+    int trim = r->opt.ignore_leading || r->opt.ignore_trailing;
+    if (r->header_pending || r->inferring || trim) {
         for (const unsigned char *p = s;;) {
             const unsigned char *q = memchr(p, sep, (size_t)(stop - p));
-            size_t len = (size_t)((q ? q : stop) - p);
-            csv_on_field(len ? (void *)p : NULL, len, r);
+            const unsigned char *v = p;
+            size_t len = trim_value(r, &v, (size_t)((q ? q : stop) - p));
+            csv_on_field(len ? (void *)v : NULL, len, r);
             if (!q) return;
             p = q + 1;
         }
@@ -180,7 +203,7 @@ static int split_plain_line_sse2(tide_csv_reader *r, const unsigned char *s, siz
         if (end - i < 16) m &= (1u << (end - i)) - 1;
         if (m) return 0;
     }
-    if (r->header_pending || r->inferring) {
+    if (r->header_pending || r->inferring || r->opt.ignore_leading || r->opt.ignore_trailing) {
         split_fields(r, s, s + end);
         return 1;
     }

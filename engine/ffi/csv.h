@@ -58,7 +58,25 @@ typedef struct tide_csv_options {
        (Spark's fallback, on unless a timestampFormat is given). */
     const struct tide_datetime_pattern *timestamp_format;
     int32_t timestamp_fallback;
-    int32_t reserved; /* 0 */
+    /* univocity's settings as Spark sets them. comment: a record
+       starting with it is skipped by the reader (from_csv: malformed);
+       0 for none. ignore_leading, ignore_trailing: blanks (bytes 1..32
+       but the separator and line ends) before and after an unquoted
+       value are dropped, and before a quoted one's opening quote and
+       after its closing quote. */
+    int32_t comment;
+    int32_t ignore_leading;
+    int32_t ignore_trailing;
+    /* Reading: the text of a quoted empty field (NULL for "", which the
+       default null_value makes null). Writing (to_csv): what an empty
+       string is written as (NULL for "\"\""). */
+    const char *empty_value;
+    /* Reading float and double fields: these texts are NaN, +Infinity and
+       -Infinity (NULL for "NaN", "Inf", "-Inf"), tried before Java's
+       Double.parseDouble; so is inference. */
+    const char *nan_value;
+    const char *positive_inf;
+    const char *negative_inf;
     /* The text source (Spark's text format). text_lines 1: each line is a
        record of one field taken as it is (no separator, quotes, escapes or
        null_value; an empty line is ""), ending at line_sep, which it does

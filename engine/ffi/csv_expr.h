@@ -18,7 +18,9 @@ typedef struct tide_csv_expr_options {
        text is null; "" by default, so an unquoted empty field is one),
        and the date and timestamp parsing and inference (date_format,
        date_fallback, timestamp_format, timestamp_fallback,
-       infer_date_format, infer_dates_as_timestamps). Line breaks are
+       infer_date_format, infer_dates_as_timestamps), comment,
+       ignore_leading/ignore_trailing (also writing), empty_value (also
+       writing), nan_value, positive_inf and negative_inf. Line breaks are
        ordinary characters: Spark gives from_csv and schema_of_csv a line
        separator no text holds. */
     tide_csv_options csv;
@@ -26,19 +28,8 @@ typedef struct tide_csv_expr_options {
        escape is one escape (0: none; Spark's default is the escape when
        it is not the quote). */
     int32_t escape_escape;
-    int32_t comment;         /* reading: a record starting with it is malformed (0: none) */
-    int32_t ignore_leading;  /* blanks (bytes 1..32) before a value are dropped */
-    int32_t ignore_trailing; /* and after it */
     int32_t quote_all;       /* writing: every value quoted */
     int32_t escape_quotes;   /* writing: a value holding a quote is quoted (Spark's escapeQuotes) */
-    /* Reading: the text of a quoted empty field ("" by default). Writing:
-       what an empty string is written as ("\"\"" by default). */
-    const char *empty_value;
-    /* Reading float and double fields: these texts are NaN, +Infinity
-       and -Infinity ("NaN", "Inf", "-Inf"). */
-    const char *nan_value;
-    const char *positive_inf;
-    const char *negative_inf;
     /* Writing: dates as this pattern (compiled for formatting) writes
        them, NULL for yyyy-MM-dd; timestamps likewise, NULL for Spark's
        yyyy-MM-dd'T'HH:mm:ss.SSSXXX in the session time zone. */

@@ -104,15 +104,15 @@ local function c_options(fn, opts, writing)
   elseif c.csv.escape ~= c.csv.quote then
     c.escape_escape = c.csv.escape
   end
-  c.comment = char_option(fn, o, "comment")
-  c.ignore_leading = flag(fn, o, "ignoreLeadingWhiteSpace", writing) and 1 or 0
-  c.ignore_trailing = flag(fn, o, "ignoreTrailingWhiteSpace", writing) and 1 or 0
+  c.csv.comment = char_option(fn, o, "comment")
+  c.csv.ignore_leading = flag(fn, o, "ignoreLeadingWhiteSpace", writing) and 1 or 0
+  c.csv.ignore_trailing = flag(fn, o, "ignoreTrailingWhiteSpace", writing) and 1 or 0
   c.quote_all = flag(fn, o, "quoteAll", false) and 1 or 0
   c.escape_quotes = flag(fn, o, "escapeQuotes", true) and 1 or 0
   local function text(field, value)
     if value == nil then return end
     plan.keep[#plan.keep + 1] = value
-    c[field] = value
+    c.csv[field] = value
   end
   text("empty_value", o.emptyvalue or (writing and '""' or ""))
   plan.nullValue = o.nullvalue or ""

@@ -306,10 +306,9 @@ t.test("an option a letter or two from one of Spark's warns, naming the one mean
   -- fail, naming them, unless set to Spark's default
   t.eq(#t.stderr_of(function() spark.read:option("nullValue", "NA"):option("dateFormat", "y"):csv(path) end), 0)
   t.eq(spark.read:option("ignoreLeadingWhiteSpace", false):option("nanValue", "NaN"):csv(path):count(), 2)
-  t.raises(function() spark.read:option("comment", "#"):csv(path) end,
-    "CSV option comment=# is Spark's, but tide does not apply it")
-  t.raises(function() spark.read:option("ignoreTrailingWhiteSpace", true):csv(path) end,
-    'CSV option ignoreTrailingWhiteSpace=true is Spark\'s, but tide does not apply it %(only its default, "false"%)')
+  t.raises(function() spark.read:option("unescapedQuoteHandling", "RAISE_ERROR"):csv(path) end,
+    'CSV option unescapedQuoteHandling=RAISE_ERROR is Spark\'s, but tide does not apply it %(only its default, '
+    .. '"STOP_AT_DELIMITER"%)')
   t.raises(function() spark.read:option("pathGlobFilter", "*.csv"):csv(path) end,
     "CSV option pathGlobFilter=%*.csv is Spark's, but tide does not apply it")
   t.raises(function() spark.read:option("allowComments", true):json(path) end,

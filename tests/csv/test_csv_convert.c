@@ -33,16 +33,16 @@ static void integers_parse_as_java_does(void)
 static void doubles_parse_as_java_does(void)
 {
     double d;
-    CHECK(csv_parse_double("1.5", 3, &d) == 0 && d == 1.5);
-    CHECK(csv_parse_double(" 1e3 ", 5, &d) == 0 && d == 1000);
-    CHECK(csv_parse_double("2.5d", 4, &d) == 0 && d == 2.5);
-    CHECK(csv_parse_double("NaN", 3, &d) == 0 && isnan(d));
-    CHECK(csv_parse_double("Inf", 3, &d) == 0 && isinf(d) && d > 0);
-    CHECK(csv_parse_double("-Infinity", 9, &d) == 0 && isinf(d) && d < 0);
-    CHECK(csv_parse_double("inf", 3, &d) == -1);
-    CHECK(csv_parse_double("0x10", 4, &d) == -1);
-    CHECK(csv_parse_double("1,5", 3, &d) == -1);
-    CHECK(csv_parse_double(".", 1, &d) == -1);
+    CHECK(csv_parse_double(NULL, "1.5", 3, &d) == 0 && d == 1.5);
+    CHECK(csv_parse_double(NULL, " 1e3 ", 5, &d) == 0 && d == 1000);
+    CHECK(csv_parse_double(NULL, "2.5d", 4, &d) == 0 && d == 2.5);
+    CHECK(csv_parse_double(NULL, "NaN", 3, &d) == 0 && isnan(d));
+    CHECK(csv_parse_double(NULL, "Inf", 3, &d) == 0 && isinf(d) && d > 0);
+    CHECK(csv_parse_double(NULL, "-Infinity", 9, &d) == 0 && isinf(d) && d < 0);
+    CHECK(csv_parse_double(NULL, "inf", 3, &d) == -1);
+    CHECK(csv_parse_double(NULL, "0x10", 4, &d) == -1);
+    CHECK(csv_parse_double(NULL, "1,5", 3, &d) == -1);
+    CHECK(csv_parse_double(NULL, ".", 1, &d) == -1);
 }
 
 static void booleans_and_decimals(void)

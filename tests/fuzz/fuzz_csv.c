@@ -2,9 +2,10 @@
  * fuzz_csv.c — the CSV reader (csv_reader.c through its FFI API) on
  * arbitrary files, in every mode. The first two bytes pick the options:
  * mode (PERMISSIVE, DROPMALFORMED, FAILFAST), header, separator, quote,
- * escape, the corrupt-record column, the null value and how many rows each
- * read asks for; the rest is the file (plain, or gzip when it starts with
- * gzip's magic). Any file is read to its end or fails with an error naming
+ * escape, the corrupt-record column, the null value, the comment
+ * character, whether blanks around values are dropped, the empty and NaN
+ * values and how many rows each read asks for; the rest is the file
+ * (plain, or gzip when it starts with gzip's magic). Any file is read to its end or fails with an error naming
  * it (FAILFAST: its line), and the counts agree: every record is a row
  * unless DROPMALFORMED dropped it, and FAILFAST never lets a malformed
  * record through.
@@ -55,7 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .mode = (b & 3) % 3,
         .corrupt_field = (b >> 2) & 1 ? NUM_FIELDS - 1 : -1,
         .null_value = (b >> 3) & 1 ? "NA" : "",
-        .reserved = 0,
+        .ignore_leading = (a >> 6) & 1,
+        .ignore_trailing = (a >> 7) & 1,
+        .comment = (b >> 6) & 1 ? '#' : 0,
+        .empty_value = (b >> 7) & 1 ? "E" : NULL,
+        .nan_value = (b >> 7) & 1 ? "nan" : NULL,
     };
     int64_t chunk = CHUNKS[(b >> 4) & 3];
     /* Without a corrupt-record column the schema ends before it. */

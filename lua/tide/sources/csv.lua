@@ -108,9 +108,7 @@ end
 
 -- Spark's CSV options the reader does not apply (from_csv takes some),
 -- with their defaults (tide.checks.refuseOptionsNotApplied).
-local NOT_APPLIED = { { "comment" }, { "ignoreLeadingWhiteSpace", "false" }, { "ignoreTrailingWhiteSpace", "false" },
-  { "nanValue", "NaN" }, { "positiveInf", "Inf" }, { "negativeInf", "-Inf" }, { "emptyValue", "" },
-  { "locale", "en-US" }, { "enforceSchema", "true" }, { "unescapedQuoteHandling", "STOP_AT_DELIMITER" } }
+local NOT_APPLIED = { { "locale", "en-US" }, { "enforceSchema", "true" }, { "unescapedQuoteHandling", "STOP_AT_DELIMITER" } }
 
 local function parse_options(options)
   local o = {
@@ -122,6 +120,12 @@ local function parse_options(options)
     -- Spark's default: a line is a record; quoted line breaks need it true.
     multiLine = flag(options, "multiLine", false),
     nullValue = options.nullvalue or "",
+    -- univocity's settings as Spark reads with them (tide_csv_options)
+    comment = char_option(options, "comment", ""),
+    ignoreLeading = flag(options, "ignoreLeadingWhiteSpace", false),
+    ignoreTrailing = flag(options, "ignoreTrailingWhiteSpace", false),
+    emptyValue = options.emptyvalue, nanValue = options.nanvalue,
+    positiveInf = options.positiveinf, negativeInf = options.negativeinf,
     corruptColumn = options.columnnameofcorruptrecord or "_corrupt_record",
     samplingRatio = tonumber(options.samplingratio or 1),
   }
@@ -151,6 +155,8 @@ local function c_options(o, corrupt)
     sep = o.sep, quote = o.quote, escape = o.escape, header = o.header and 1 or 0,
     mode = o.mode, corrupt_field = corrupt or -1, null_value = o.nullValue,
     multi_line = o.multiLine and 1 or 0,
+    comment = o.comment, ignore_leading = o.ignoreLeading and 1 or 0, ignore_trailing = o.ignoreTrailing and 1 or 0,
+    empty_value = o.emptyValue, nan_value = o.nanValue, positive_inf = o.positiveInf, negative_inf = o.negativeInf,
     date_format = o.datePattern, date_fallback = o.dateFallback and 1 or 0,
     infer_date_format = o.inferDatePattern, infer_dates_as_timestamps = o.datesAsTimestamps and 1 or 0,
     timestamp_format = o.timestampPattern, timestamp_fallback = o.timestampFallback and 1 or 0,
