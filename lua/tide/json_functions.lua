@@ -51,6 +51,7 @@
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
+local checks = require("tide.checks")
 
 local M = {}
 
@@ -125,9 +126,23 @@ function M.flatten(schema, name)
   return { fields = fields, n = #list, names = names }
 end
 
+-- Spark's JSON parser options tide's parsing does not apply, with their
+-- defaults (tide.checks.refuseOptionsNotApplied): from_json, schema_of_json
+-- and the JSON source refuse them unless set so.
+M.PARSER_OPTIONS_NOT_APPLIED = { { "allowComments", "false" }, { "allowUnquotedFieldNames", "false" },
+  { "allowNumericLeadingZeros", "false" }, { "allowBackslashEscapingAnyCharacter", "false" },
+  { "allowUnquotedControlChars", "false" }, { "locale", "en-US" } }
+
+local function refuse_not_applied(fn, opts)
+  local lowered = {}
+  for k, v in pairs(opts or {}) do lowered[tostring(k):lower()] = v end
+  checks.refuseOptionsNotApplied(fn, lowered, M.PARSER_OPTIONS_NOT_APPLIED)
+end
+
 -- Everything from_json needs, checked once when the plan is compiled.
 function M.fromJsonPlan(schema, opts, name)
   opts = opts or {}
+  refuse_not_applied("from_json", opts)
   local mode = MODES[(opts.mode or "PERMISSIVE"):upper()]
   if not mode then
     error("from_json mode must be PERMISSIVE, DROPMALFORMED or FAILFAST, not " .. tostring(opts.mode), 0)
@@ -360,12 +375,12 @@ end
 -- given (their defaults are tide's); names Spark does not know it ignores.
 local INFER_FLAGS = { prefersdecimal = C.TIDE_JSON_PREFERS_DECIMAL,
                       primitivesasstring = C.TIDE_JSON_PRIMITIVES_AS_STRING }
-local OTHER_JSON_OPTIONS = { "allowComments", "allowUnquotedFieldNames", "allowSingleQuotes",
-  "allowNumericLeadingZeros", "allowBackslashEscapingAnyCharacter", "allowUnquotedControlChars",
-  "allowNonNumericNumbers", "dropFieldIfAllNull", "samplingRatio", "mode", "columnNameOfCorruptRecord",
-  "dateFormat", "timestampFormat", "timestampNTZFormat", "locale", "multiLine", "encoding", "lineSep" }
+local OTHER_JSON_OPTIONS = { "allowSingleQuotes", "allowNonNumericNumbers", "dropFieldIfAllNull", "samplingRatio",
+  "mode", "columnNameOfCorruptRecord", "dateFormat", "timestampFormat", "timestampNTZFormat", "multiLine", "encoding",
+  "lineSep" }
 
 local function infer_flags(opts, fn)
+  refuse_not_applied(fn, opts)
   local flags = 0
   for key, value in pairs(opts or {}) do
     local lower = tostring(key):lower()

@@ -258,6 +258,17 @@ t.test("from_json names the typo in its schema, read as DDL or as a type", funct
   t.eq(F.from_json("value", "struct<a:int>"):alias("d") ~= nil, true)
 end)
 
+t.test("from_json refuses Spark's parser options it does not apply, unless at their default", function()
+  local function read(options)
+    return tide.session():sql(([[SELECT from_json('{"a":1}', 'a INT', map(%s)).a AS a]]):format(options)):collect()[1].a
+  end
+  t.eq(read("'allowComments', 'false', 'ALLOWUNQUOTEDFIELDNAMES', 'false', 'locale', 'en-US'"), 1)
+  t.raises(function() read("'allowComments', 'true'") end,
+    "from_json option allowComments=true is Spark's, but tide does not apply it")
+  t.raises(function() read("'allowunquotedfieldnames', 'true'") end,
+    "from_json option allowUnquotedFieldNames=true is Spark's")
+end)
+
 t.test("from_json reads decimals from JSON numbers and quoted numbers alike", function()
   local texts = {
     "10000169349117863715", "-42", "007", ("9"):rep(38), ("1"):rep(39), "1,234", "12.5", "-", "", "+5", "1e3",

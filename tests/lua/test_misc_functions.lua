@@ -226,8 +226,12 @@ t.test("schema_of_json's options prefersDecimal and primitivesAsString, as Spark
   t.same_table(out.columns, { 'schema_of_json({"a":1.5})' })
   t.same_table(t.rows(out), { "STRUCT<a: DECIMAL(2,1)>" })
   t.raises(function() schema('{"a":1e2}', dec) end, "1e2 as a decimal %(prefersDecimal%) has a negative scale")
+  -- Spark's parser options tide does not apply fail unless at Spark's
+  -- default; those of reading alone fail at any value.
   t.raises(function() schema('{"a":1}', { allowNumericLeadingZeros = "true" }) end,
-    "option allowNumericLeadingZeros is not supported by tide")
+    "option allowNumericLeadingZeros=true is Spark's, but tide does not apply it %(only its default, \"false\"%)")
+  t.eq(schema('{"a":1}', { allowComments = "false", locale = "en-US" }), "STRUCT<a: BIGINT>")
+  t.raises(function() schema('{"a":1}', { mode = "FAILFAST" }) end, "option mode is not supported by tide")
 end)
 
 t.test("if, equal_null, typeof, named_struct: Spark's examples, types and names", function()

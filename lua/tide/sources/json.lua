@@ -49,11 +49,9 @@ local function flag(options, key, default)
 end
 
 -- Spark's JSON options the reader does not apply, with their defaults
--- (tide.checks.refuseOptionsNotApplied).
-local NOT_APPLIED = { { "allowComments", "false" }, { "allowUnquotedFieldNames", "false" },
-  { "allowSingleQuotes", "true" }, { "allowNumericLeadingZeros", "false" },
-  { "allowBackslashEscapingAnyCharacter", "false" }, { "allowUnquotedControlChars", "false" },
-  { "locale", "en-US" } }
+-- (tide.checks.refuseOptionsNotApplied): those of the parser, and
+-- allowSingleQuotes, which from_json applies but inference does not.
+local NOT_APPLIED = { { "allowSingleQuotes", "true" } }
 
 local function parse_options(options)
   local o = {
@@ -89,6 +87,7 @@ local function parse_options(options)
   if not o.samplingRatio or o.samplingRatio <= 0 or o.samplingRatio > 1 then
     error(("JSON option samplingRatio must be in (0, 1], not %q"):format(options.samplingratio), 0)
   end
+  checks.refuseOptionsNotApplied("JSON", options, json_functions.PARSER_OPTIONS_NOT_APPLIED)
   checks.refuseOptionsNotApplied("JSON", options, NOT_APPLIED)
   checks.refuseOptionsNotApplied("JSON", options, checks.FILE_SOURCE_OPTIONS_NOT_APPLIED)
   return o
