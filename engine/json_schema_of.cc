@@ -1,8 +1,8 @@
 /*
- * json_schema_of.cc — schema_of_json (contract in ffi/json_path.h): the
- * type Spark's JsonInferSchema infers for one JSON text, written as
- * Spark's DDL (STRUCT<a: BIGINT>), the text read as json_lenient.hh reads
- * it.
+ * json_schema_of.cc — Spark's JsonInferSchema (contract in ffi/json_path.h):
+ * schema_of_json, the type of one JSON text, and the JSON source's
+ * inference over its records; either written as Spark's DDL
+ * (STRUCT<a: BIGINT>), the text read as json_lenient.hh reads it.
  */
 #include "json_lenient.hh"
 
@@ -10,6 +10,7 @@
 #include <vector>
 
 extern "C" {
+#include "batch.h"
 #include "ffi/json_path.h"
 }
 
@@ -225,15 +226,16 @@ error_code infer(od::value &v, Type &out, int depth, Inference &how)
     return simdjson::TAPE_ERROR;
 }
 
-/* JsonInferSchema.canonicalizeType: no type yet is string; struct fields
-   without a name, or of no type, go; a struct left without fields, and
-   an array of one, is no type. */
-bool canonical(const Type &t, Type &out)
+/* JsonInferSchema.canonicalizeType: no type yet is string (or, when
+   drop_nulls, dropFieldIfAllNull, no type); struct fields without a name,
+   or of no type, go; a struct left without fields, and an array of one,
+   is no type. */
+bool canonical(const Type &t, Type &out, bool drop_nulls)
 {
     typedef Type::Kind K;
     if (t.kind == K::ARRAY) {
         Type e;
-        if (!canonical(t.element[0], e)) return false;
+        if (!canonical(t.element[0], e, drop_nulls)) return false;
         out = Type::of(K::ARRAY);
         out.element.push_back(std::move(e));
         return true;
@@ -242,12 +244,13 @@ bool canonical(const Type &t, Type &out)
         out = Type::of(K::STRUCT);
         for (size_t i = 0; i < t.names.size(); i++) {
             Type ft;
-            if (t.names[i].empty() || !canonical(t.types[i], ft)) continue;
+            if (t.names[i].empty() || !canonical(t.types[i], ft, drop_nulls)) continue;
             out.names.push_back(t.names[i]);
             out.types.push_back(std::move(ft));
         }
         return !out.names.empty();
     }
+    if (t.kind == K::NUL && drop_nulls) return false;
     out = t.kind == K::NUL ? Type::of(K::STRING) : t;
     return true;
 }
@@ -313,6 +316,22 @@ void type_sql(const Type &t, std::string &o)
     }
 }
 
+/* The DDL of t, NUL-terminated into buf when it fits; its length. */
+int64_t write_sql(const Type &t, char *buf, int64_t buflen)
+{
+    std::string o;
+    type_sql(t, o);
+    if ((int64_t)o.size() < buflen) memcpy(buf, o.c_str(), o.size() + 1);
+    return (int64_t)o.size();
+}
+
+void negative_scale_error(const std::string &number, const char *what, char *errbuf, size_t errlen)
+{
+    set_error(errbuf, errlen,
+              "%s: %s as a decimal (prefersDecimal) has a negative scale, which Spark refuses too",
+              what, number.c_str());
+}
+
 int64_t schema_of(const char *text, int64_t len, int32_t flags, char *buf, int64_t buflen,
                   char *errbuf, size_t errlen)
 {
@@ -331,29 +350,102 @@ int64_t schema_of(const char *text, int64_t len, int32_t flags, char *buf, int64
         return -1;
     }
     if (!how.negative_scale.empty()) {
-        set_error(errbuf, errlen,
-                  "schema_of_json: %s as a decimal (prefersDecimal) has a negative scale, which "
-                  "Spark refuses too",
-                  how.negative_scale.c_str());
+        negative_scale_error(how.negative_scale, "schema_of_json", errbuf, errlen);
         return -1;
     }
+    bool drop_nulls = flags & TIDE_JSON_DROP_FIELD_IF_ALL_NULL;
     Type result;
     if (t.kind == K::STRUCT) {
-        if (!canonical(t, result)) result = Type::of(K::STRUCT);
+        if (!canonical(t, result, drop_nulls)) result = Type::of(K::STRUCT);
     } else if (t.kind == K::ARRAY && t.element[0].kind == K::STRUCT) {
         Type e2;
         result = Type::of(K::ARRAY);
-        result.element.push_back(canonical(t.element[0], e2) ? e2 : Type::of(K::STRUCT));
-    } else if (!canonical(t, result)) {
+        result.element.push_back(canonical(t.element[0], e2, drop_nulls) ? e2 : Type::of(K::STRUCT));
+    } else if (!canonical(t, result, drop_nulls)) {
         result = Type::of(K::STRING);
     }
-    std::string o;
-    type_sql(result, o);
-    if ((int64_t)o.size() < buflen) memcpy(buf, o.c_str(), o.size() + 1);
-    return (int64_t)o.size();
+    return write_sql(result, buf, buflen);
 }
 
 } // namespace
+
+/* The JSON source's inference: the records' struct types merged so far. */
+struct tide_json_inference {
+    Inference how;
+    Type root; /* NUL until a record is an object */
+};
+
+extern "C" tide_json_inference *tide_json_inference_new(int32_t flags)
+{
+    try {
+        tide_json_inference *inf = new tide_json_inference;
+        inf->how.flags = flags;
+        return inf;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" void tide_json_inference_free(tide_json_inference *inf)
+{
+    delete inf;
+}
+
+extern "C" int64_t tide_json_inference_add(tide_json_inference *inf, const tide_column *records,
+                                           const uint8_t *skip, uint8_t *malformed, char *errbuf,
+                                           size_t errlen)
+{
+    return guarded("JSON schema inference", errbuf, errlen, [&]() -> int64_t {
+        typedef Type::Kind K;
+        std::vector<char> scratch;
+        int64_t bad = 0;
+        for (int64_t row = 0; row < records->length; row++) {
+            if ((skip && skip[row]) || !tide_valid(records, row)) continue;
+            int32_t n;
+            const char *text = tide_column_bytes(records, row, &n);
+            Type t;
+            /* Spark's default JSON options: single quotes, no raw control characters */
+            error_code e = with_value(scratch, text, (size_t)n, false,
+                                      [&](od::value &v) { return infer(v, t, 1, inf->how); });
+            if (!inf->how.negative_scale.empty()) {
+                negative_scale_error(inf->how.negative_scale, "JSON source", errbuf, errlen);
+                return -1;
+            }
+            std::string why;
+            if (e == simdjson::EMPTY || (!e && t.kind == K::NUL)) {
+                /* a blank record, or null: Spark's inference passes over it */
+            } else if (e) {
+                why = std::string("not valid JSON: ") + simdjson::error_message(e);
+            } else if (t.kind == K::STRUCT) {
+                inf->root = compatible(inf->root, t);
+            } else {
+                why = "not a JSON object";
+            }
+            if (!why.empty()) {
+                malformed[row] = 1;
+                if (bad++ == 0) set_error(errbuf, errlen, "%s", why.c_str());
+            }
+        }
+        thread_scratch().trim();
+        return bad;
+    });
+}
+
+extern "C" int64_t tide_json_inference_schema(const tide_json_inference *inf, char *buf,
+                                              int64_t buflen)
+{
+    Type result;
+    bool drop_nulls = inf->how.flags & TIDE_JSON_DROP_FIELD_IF_ALL_NULL;
+    if (inf->root.kind != Type::STRUCT || !canonical(inf->root, result, drop_nulls)) {
+        if (buflen > 0) buf[0] = '\0';
+        return 0;
+    }
+    try {
+        return write_sql(result, buf, buflen);
+    } catch (...) {
+        return -1;
+    }
+}
 
 extern "C" int64_t tide_json_schema_of(const char *text, int64_t len, int32_t flags, char *buf,
                                        int64_t buflen, char *errbuf, size_t errlen)

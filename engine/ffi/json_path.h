@@ -53,7 +53,8 @@ int tide_eval_json_object_keys(tide_batch *out, const tide_column *json, tide_co
    booleans are strings). */
 typedef enum tide_json_infer_flag {
     TIDE_JSON_PREFERS_DECIMAL = 1,
-    TIDE_JSON_PRIMITIVES_AS_STRING = 2
+    TIDE_JSON_PRIMITIVES_AS_STRING = 2,
+    TIDE_JSON_DROP_FIELD_IF_ALL_NULL = 4 /* dropFieldIfAllNull: fields only ever null go */
 } tide_json_infer_flag;
 
 /* schema_of_json(text): the type Spark 3.5 infers for the JSON document
@@ -65,5 +66,25 @@ typedef enum tide_json_infer_flag {
    would have a negative scale, 1e2, which Spark refuses too). */
 int64_t tide_json_schema_of(const char *text, int64_t len, int32_t flags, char *buf, int64_t buflen,
                             char *errbuf, size_t errlen);
+
+/* The JSON source's inference (Spark's JsonInferSchema over a dataset):
+   the struct types of its records merged as schema_of_json merges types,
+   with flags. tide_json_inference_add merges each row of records (a
+   string column) but those skip[row] says to leave (skip NULL: none): a
+   record that is an object merges in; a blank one or null is passed over;
+   any other (not JSON, a scalar, an array) is malformed: malformed[row]
+   is set to 1, and the first one's why is written to errbuf ("not valid
+   JSON: ...", "not a JSON object"). Only a record's first JSON value is
+   read. Returns the number of malformed rows, or -1 with errbuf (a
+   decimal with a negative scale under prefersDecimal, out of memory).
+   tide_json_inference_schema writes the merged struct in DDL as
+   tide_json_schema_of does (length returned, as there), or "" when no
+   field is left (no object, or all dropped); -1 when out of memory. */
+typedef struct tide_json_inference tide_json_inference;
+tide_json_inference *tide_json_inference_new(int32_t flags);
+void tide_json_inference_free(tide_json_inference *inf);
+int64_t tide_json_inference_add(tide_json_inference *inf, const tide_column *records,
+                                const uint8_t *skip, uint8_t *malformed, char *errbuf, size_t errlen);
+int64_t tide_json_inference_schema(const tide_json_inference *inf, char *buf, int64_t buflen);
 
 #endif

@@ -374,8 +374,9 @@ end
 -- tide_json_schema_of. Spark's other JSON options are refused when
 -- given (their defaults are tide's); names Spark does not know it ignores.
 local INFER_FLAGS = { prefersdecimal = C.TIDE_JSON_PREFERS_DECIMAL,
-                      primitivesasstring = C.TIDE_JSON_PRIMITIVES_AS_STRING }
-local OTHER_JSON_OPTIONS = { "allowSingleQuotes", "allowNonNumericNumbers", "dropFieldIfAllNull", "samplingRatio",
+                      primitivesasstring = C.TIDE_JSON_PRIMITIVES_AS_STRING,
+                      dropfieldifallnull = C.TIDE_JSON_DROP_FIELD_IF_ALL_NULL }
+local OTHER_JSON_OPTIONS = { "allowSingleQuotes", "allowNonNumericNumbers", "samplingRatio",
   "mode", "columnNameOfCorruptRecord", "dateFormat", "timestampFormat", "timestampNTZFormat", "multiLine", "encoding",
   "lineSep" }
 
@@ -392,8 +393,8 @@ local function infer_flags(opts, fn)
     else
       for _, name in ipairs(OTHER_JSON_OPTIONS) do
         if name:lower() == lower then
-          error(("%s: option %s is not supported by tide (its default is Spark's; prefersDecimal and"
-            .. " primitivesAsString are)"):format(fn, name), 0)
+          error(("%s: option %s is not supported by tide (its default is Spark's; prefersDecimal,"
+            .. " primitivesAsString and dropFieldIfAllNull are)"):format(fn, name), 0)
         end
       end
     end

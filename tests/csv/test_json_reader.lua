@@ -59,6 +59,20 @@ t.test("a schema is inferred as Spark infers it: fields sorted, numbers widened,
   t.eq(schema_text(spark.read:json(dir .. "/b.json", { primitivesAsString = true })), "struct<a:string>")
 end)
 
+t.test("inference takes an empty string for no type yet, and passes over a record null, as Spark's", function()
+  -- (expected: Apache Spark 3.5.3 on the same file)
+  local path = write(t.tempdir() .. "/e.json", '{"a":"","b":1}\n{"a":1,"b":""}\n5\n{"c":""}\nnull\n')
+  local df = spark.read:json(path)
+  t.eq(schema_text(df), "struct<_corrupt_record:string,a:bigint,b:bigint,c:string>")
+  -- reading, "" is no bigint and null no object: those records are malformed
+  t.eq(rows(df), '{"a":"","b":1}|nil|1|nil\n{"a":1,"b":""}|1|nil|nil\n5|nil|nil|nil\nnil|nil|nil|\nnull|nil|nil|nil')
+  df = spark.read:json(path, { dropFieldIfAllNull = true })
+  t.eq(schema_text(df), "struct<_corrupt_record:string,a:bigint,b:bigint>")
+  df = spark.read:json(path, { mode = "DROPMALFORMED" })
+  t.eq(schema_text(df), "struct<a:bigint,b:bigint,c:string>")
+  t.eq(rows(df), "nil|nil|")
+end)
+
 t.test("malformed lines: PERMISSIVE keeps their text, DROPMALFORMED drops them, FAILFAST names file and line", function()
   local dir = t.tempdir()
   local path = dir .. "/a.json"

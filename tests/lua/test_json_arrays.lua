@@ -268,7 +268,7 @@ t.test("the JSON source's prefersDecimal and dropFieldIfAllNull, and the fields 
   t.eq(spark.read:option("dropFieldIfAllNull", true):json(nulls).schema, T.fromDDL("b bigint, g struct<y:bigint>"))
   t.write(dir .. "/e.json", '{"a":1e2}\n')
   t.has(t.raises(function() spark.read:option("prefersDecimal", "true"):json(dir .. "/e.json") end),
-    "1e2 as a decimal has a negative scale")
+    "JSON source: 1e2 as a decimal (prefersDecimal) has a negative scale")
 end)
 
 t.test("the JSON source reads arrays with a schema, in batches and streams, and its sink writes them", function()

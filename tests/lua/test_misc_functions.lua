@@ -231,6 +231,10 @@ t.test("schema_of_json's options prefersDecimal and primitivesAsString, as Spark
   t.raises(function() schema('{"a":1}', { allowNumericLeadingZeros = "true" }) end,
     "option allowNumericLeadingZeros=true is Spark's, but tide does not apply it %(only its default, \"false\"%)")
   t.eq(schema('{"a":1}', { allowComments = "false", locale = "en-US" }), "STRUCT<a: BIGINT>")
+  local drop = { dropFieldIfAllNull = "true" }
+  t.eq(schema('{"a":null,"b":1}', drop), "STRUCT<b: BIGINT>")
+  t.eq(schema('{"a":null}', drop), "STRUCT<>")
+  t.eq(schema('{"a":null}'), "STRUCT<a: STRING>")
   t.raises(function() schema('{"a":1}', { mode = "FAILFAST" }) end, "option mode is not supported by tide")
 end)
 

@@ -9,9 +9,10 @@
 -- files into lines (tide.sources.csv lineReader: gzip, LF or CRLF, line
 -- numbers), and from_json's kernel (simdjson) parses a chunk of lines at a
 -- time straight into typed columns, with its modes for malformed records.
--- Blank lines are skipped, as Spark skips them. Inferring a schema parses
--- each record (tide_json_parse) and follows Spark's JsonInferSchema for
--- what tide has types for (docs/csv.md).
+-- Blank lines are skipped, as Spark skips them. Inferring a schema
+-- follows Spark's JsonInferSchema, in C as schema_of_json does
+-- (json_schema_of.cc), for what tide has types for (docs/csv.md).
+local bit = require("bit")
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -145,222 +146,13 @@ end
 
 -- ---- schema inference (Spark's JsonInferSchema, for JSON lines) ----------------------
 
--- A node of the schema being inferred: kind nil (only nulls seen),
--- "boolean", "long", "double", "decimal" (precision, scale), "string",
--- "struct" (fields: name -> node) or "array" (element: a node, whose kind
--- stays nil while only empty arrays and null elements were seen).
-local NUMERIC = { long = true, double = true, decimal = true }
-
--- Spark's compatibleType: numbers widen (long and double to double, long
--- to decimal(20,0) next to a decimal, decimals to the widest, as many
--- digits each side of the point as either has, and past 38 digits to
--- double); arrays merge their elements' types; anything else that differs
--- (an array and a scalar too) is a string.
-local function vote(node, kind, precision, scale)
-  local have = node.kind
-  if have == kind and kind ~= "decimal" then return end
-  if have == nil then
-    node.kind, node.precision, node.scale = kind, precision, scale
-    if kind == "struct" then node.fields = {} end
-    if kind == "array" then node.element = {} end
-  elseif NUMERIC[have] and NUMERIC[kind] then
-    if have == "double" or kind == "double" then
-      node.kind, node.precision, node.scale = "double", nil, nil
-    else
-      local p1, s1 = have == "long" and 20 or node.precision, have == "long" and 0 or node.scale or 0
-      local p2, s2 = kind == "long" and 20 or precision, kind == "long" and 0 or scale or 0
-      local s = math.max(s1, s2)
-      local digits = math.max(p1 - s1, p2 - s2) + s
-      if digits > 38 then
-        node.kind, node.precision, node.scale = "double", nil, nil
-      else
-        node.kind, node.precision, node.scale = "decimal", digits, s
-      end
-    end
-  elseif have ~= "string" then
-    node.kind, node.precision, node.scale, node.fields, node.element = "string", nil, nil, nil, nil
-  end
-end
-
--- Java's BigDecimal of a number's text: its precision (significant digits,
--- at least one) and scale (digits after the point less the exponent).
-local function big_decimal(text)
-  local mantissa, exponent = text:match("^%-?([%d.]+)[eE]([+-]?%d+)$")
-  mantissa = mantissa or text:match("^%-?([%d.]+)$")
-  local whole, fraction = mantissa:match("^(%d*)%.?(%d*)$")
-  local digits = (whole .. fraction):gsub("^0+", "")
-  return math.max(#digits, 1), #fraction - tonumber(exponent or 0)
-end
-
--- tide_json_kind
-local J_NULL, J_FALSE, J_TRUE, J_NUMBER, J_INT64, J_UINT64, J_BIGINT, J_STRING, J_ARRAY, J_OBJECT =
-  0, 1, 2, 3, 4, 5, 6, 7, 8, 9
-
--- The index after the value at i of a parsed document (its subtree).
-local function skip(v, i)
-  local kind, count = v[i].kind, v[i].count
-  i = i + 1
-  if kind == J_OBJECT then
-    for _ = 1, count do i = skip(v, i + 1) end -- a key, then its value
-  elseif kind == J_ARRAY then
-    for _ = 1, count do i = skip(v, i) end
-  end
-  return i
-end
-
--- Merges the value at i of a parsed document into node; returns the index
--- after it. A number that is a whole one votes long, as its kind cannot
--- tell 1 from 1.0: probe_longs checks the longs against the text.
-local function merge(node, v, i, o)
-  local x = v[i]
-  local kind = x.kind
-  if kind == J_NULL then return i + 1 end
-  if kind == J_OBJECT then
-    vote(node, "struct")
-    if node.kind ~= "struct" then return skip(v, i) end
-    local fields, j = node.fields, i + 1
-    for _ = 1, x.count do
-      local name = ffi.string(v[j].text, v[j].length)
-      local child = fields[name]
-      if not child then
-        child = {}
-        fields[name] = child
-      end
-      j = merge(child, v, j + 1, o)
-    end
-    return j
-  end
-  if kind == J_ARRAY then
-    vote(node, "array")
-    if node.kind ~= "array" then return skip(v, i) end
-    local element, j = node.element, i + 1
-    for _ = 1, x.count do j = merge(element, v, j, o) end
-    return j
-  end
-  if kind == J_STRING or o.primitivesAsString then
-    vote(node, "string")
-    return skip(v, i)
-  end
-  if kind == J_TRUE or kind == J_FALSE then
-    vote(node, "boolean")
-  elseif kind == J_NUMBER and o.prefersDecimal and x.length > 0 then
-    -- (a fraction or an exponent: Spark's DecimalType(max(precision, scale), scale))
-    local text = ffi.string(x.text, x.length)
-    local precision, scale = big_decimal(text)
-    if scale < 0 then
-      error(("JSON option prefersDecimal: %s as a decimal has a negative scale, which Spark refuses too"):format(text),
-        0)
-    end
-    if math.max(precision, scale) > 38 then
-      vote(node, "double")
-    else
-      vote(node, "decimal", math.max(precision, scale), scale)
-    end
-  elseif kind == J_NUMBER then
-    local n = x.number
-    vote(node, (n == math.floor(n) and n > -2 ^ 63 and n < 2 ^ 63) and "long" or "double")
-  elseif kind == J_INT64 then
-    vote(node, "long")
-  elseif kind == J_UINT64 then
-    vote(node, "decimal", #tostring(ffi.cast("uint64_t", x.integer)) - 3) -- (less "ULL")
-  elseif kind == J_BIGINT then
-    local digits = tonumber(x.length) - (x.text[0] == 45 and 1 or 0) -- (a '-')
-    if digits <= 38 then vote(node, "decimal", digits) else vote(node, "double") end
-  end
-  return i + 1
-end
-
--- The type a node stands for, or nil where Spark's canonicalizeType
--- drops it; fields sorted by name, as Spark's. A field that was only ever
--- null is a string, and so is the element of arrays only ever empty (or
--- of null elements), unless drop_nulls (dropFieldIfAllNull) drops them; a
--- struct left without fields goes, and an array of it (SPARK-8093); a
--- field named "" is left out.
-local function type_of(node, drop_nulls)
-  local kind = node.kind
-  if kind == nil then return not drop_nulls and T.string or nil end
-  if kind == "array" then
-    local element = type_of(node.element, drop_nulls)
-    return element and T.array(element)
-  end
-  if kind == "struct" then
-    local names = {}
-    for name in pairs(node.fields) do if name ~= "" then names[#names + 1] = name end end
-    table.sort(names)
-    local fields = {}
-    for _, name in ipairs(names) do
-      local t = type_of(node.fields[name], drop_nulls)
-      if t then fields[#fields + 1] = T.field(name, t, true) end
-    end
-    return #fields > 0 and T.struct(fields) or nil
-  end
-  if kind == "decimal" then return T.decimal(node.precision, node.scale or 0) end
-  return T[kind or "string"]
-end
-
--- A step into an array's elements, in the paths below (other steps are
--- field names).
-local ELEMENTS = {}
-
--- The type of the long leaves under node and the structs and arrays above
--- them, with each leaf's path (a list of steps) appended to paths; nil
--- when there is none.
-local function longs_of(node, paths, path)
-  if node.kind == "long" then
-    paths[#paths + 1] = { path = path, node = node }
-    return T.long
-  end
-  if node.kind == "array" then
-    local here = { unpack(path) }
-    here[#here + 1] = ELEMENTS
-    local et = longs_of(node.element, paths, here)
-    return et and T.array(et)
-  end
-  if node.kind ~= "struct" then return nil end
-  local fields = {}
-  for name, child in pairs(node.fields) do
-    local here = { unpack(path) }
-    here[#here + 1] = name
-    local ct = longs_of(child, paths, here)
-    if ct then fields[#fields + 1] = T.field(name, ct, true) end
-  end
-  return #fields > 0 and T.struct(fields) or nil
-end
-
--- The type of one path, down to a long (a struct: a path starts with a
--- field's name).
-local function path_struct(path, k)
-  k = k or 1
-  local t = k == #path and T.long or path_struct(path, k + 1)
-  if path[k] == ELEMENTS then return T.array(t) end
-  return T.struct{ T.field(path[k], t, true) }
-end
-
--- Whether from_json reads every record of `records` not in `ignore` (a
--- uint8_t per row) under schema, without a malformed one.
-local function reads_all(records, schema, ignore)
-  local plan = json_functions.fromJsonPlan(schema, { mode = "DROPMALFORMED" })
-  local out = batchlib.wrap(C.tide_batch_derive(records, 1), "out of memory inferring a JSON schema")
-  local k, status = json_functions.fromJson(plan, out, records.columns, out.columns)
-  if k == 0 then return true end
-  for row = 0, tonumber(records.num_rows) - 1 do
-    if status[row] ~= 0 and ignore[row] == 0 then return false end
-  end
-  return true
-end
-
--- A long in the inferred schema may have been a number written with a
--- fraction or an exponent (1.0, 1e3), which Spark infers as double and a
--- long column would not read: from_json, which reads the text, tells. One
--- pass over the chunk for every long, and one for each long when that
--- fails.
-local function probe_longs(root, records, ignore)
-  local paths = {}
-  local schema = longs_of(root, paths, {})
-  if not schema or reads_all(records, schema, ignore) then return end
-  for _, p in ipairs(paths) do
-    if not reads_all(records, path_struct(p.path), ignore) then p.node.kind = "double" end
-  end
+-- Spark's inference options, as tide_json_inference's flags.
+local function infer_flags(o)
+  local flags = 0
+  if o.prefersDecimal then flags = bit.bor(flags, C.TIDE_JSON_PREFERS_DECIMAL) end
+  if o.primitivesAsString then flags = bit.bor(flags, C.TIDE_JSON_PRIMITIVES_AS_STRING) end
+  if o.dropFieldIfAllNull then flags = bit.bor(flags, C.TIDE_JSON_DROP_FIELD_IF_ALL_NULL) end
+  return flags
 end
 
 local function sampler(ratio)
@@ -375,61 +167,58 @@ local function sampler(ratio)
   end
 end
 
+-- The schema of the records of the files in list, inferred in C
+-- (json_schema_of.cc) a chunk at a time, sampled by samplingRatio.
 local function infer(list, o)
-  local root = { kind = "struct", fields = {} }
+  local inference = C.tide_json_inference_new(infer_flags(o))
+  if inference == nil then error("out of memory inferring a JSON schema", 0) end
+  inference = ffi.gc(inference, C.tide_json_inference_free)
   local any_malformed = false
-  local sampled = sampler(o.samplingRatio)
-  local count = ffi.new("int64_t[1]")
+  local sampled = o.samplingRatio < 1 and sampler(o.samplingRatio)
   local progress = csv.progress(list, "inferring the schema of")
   for _, f in ipairs(list) do
     each_chunk(f.path, progress, function(records, line_of)
-      local col = records.columns[0]
-      local offsets, data = ffi.cast("int32_t*", col.values), col.data
       local n = tonumber(records.num_rows)
-      -- Rows the probe of longs leaves out: malformed, or not sampled.
-      local ignore = ffi.new("uint8_t[?]", math.max(n, 1))
-      for row = 0, n - 1 do
-        if sampled() then
-          local doc = C.tide_json_parse(data + offsets[row], offsets[row + 1] - offsets[row], errbuf, ERRLEN)
-          local values = doc ~= nil and C.tide_json_doc_values(doc, count)
-          if values and values[0].kind == J_OBJECT then
-            -- (an error, prefersDecimal's negative scale, after the doc is freed)
-            local ok, err = pcall(merge, root, values, 0, o)
-            if not ok then
-              C.tide_json_doc_free(doc)
-              error(err, 0)
-            end
-          else
-            ignore[row] = 1
-            any_malformed = true
-            if o.mode == "FAILFAST" then
-              local why = values and "not a JSON object"
-                or ("not valid JSON: " .. cerr():gsub("^JSON error at line 1, ", ""))
-              if doc ~= nil then C.tide_json_doc_free(doc) end
-              error(failfast(f.path, line_of(row), why), 0)
-            end
-          end
-          if doc ~= nil then C.tide_json_doc_free(doc) end
-        else
-          ignore[row] = 1
+      local skip = nil
+      if sampled then
+        skip = ffi.new("uint8_t[?]", math.max(n, 1))
+        for row = 0, n - 1 do skip[row] = sampled() and 0 or 1 end
+      end
+      local malformed = ffi.new("uint8_t[?]", math.max(n, 1))
+      local bad = C.tide_json_inference_add(inference, records.columns, skip, malformed, errbuf, ERRLEN)
+      if bad < 0 then error(cerr(), 0) end
+      if bad > 0 then
+        any_malformed = true
+        if o.mode == "FAILFAST" then
+          local row = 0
+          while malformed[row] == 0 do row = row + 1 end
+          error(failfast(f.path, line_of(row), cerr()), 0)
         end
       end
-      probe_longs(root, records, ignore)
     end)
     progress:advance(f.size)
   end
   progress:done()
-  local schema = type_of(root, o.dropFieldIfAllNull) or T.struct({})
+  local need = C.tide_json_inference_schema(inference, nil, 0)
+  if need < 0 then error("out of memory inferring a JSON schema", 0) end
+  local ddl = ffi.new("char[?]", need + 1)
+  C.tide_json_inference_schema(inference, ddl, need + 1)
+  local fields = need > 0 and T.parse(ffi.string(ddl, need)).fields or {}
   -- As Spark, PERMISSIVE keeps malformed records' text in a column of
-  -- their own (sorted in with the others).
-  if any_malformed and o.mode == "PERMISSIVE" and not schema:fieldIndex(o.corruptColumn) then
-    root.fields[o.corruptColumn] = { kind = "string" }
-    schema = type_of(root, o.dropFieldIfAllNull)
+  -- their own, sorted in with the others (withCorruptField).
+  if any_malformed and o.mode == "PERMISSIVE" then
+    local have = false
+    for _, field in ipairs(fields) do have = have or field.name == o.corruptColumn end
+    if not have then
+      local at = 1
+      while fields[at] and fields[at].name < o.corruptColumn do at = at + 1 end
+      table.insert(fields, at, T.field(o.corruptColumn, T.string, true))
+    end
   end
-  if #schema.fields == 0 then
+  if #fields == 0 then
     error("Unable to infer schema for JSON: the files hold no JSON object. It must be specified manually.", 0)
   end
-  return schema
+  return T.struct(fields)
 end
 
 -- ---- reading -------------------------------------------------------------------------
