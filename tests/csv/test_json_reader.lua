@@ -73,6 +73,26 @@ t.test("inference takes an empty string for no type yet, and passes over a recor
   t.eq(rows(df), "nil|nil|")
 end)
 
+t.test("a line holding an array of objects is a record of each object, as Spark's (SPARK-3308)", function()
+  -- (expected: Apache Spark 3.5.3 on the same file, but the last line's)
+  local dir = t.tempdir()
+  local path = write(dir .. "/a.json", '{"a":1}\n[{"a":2,"b":3},{"a":4}]\n[]\n[1,2]\n[{"a":5},{"a":"x"}]\n')
+  local df = spark.read:json(path)
+  t.eq(schema_text(df), "struct<_corrupt_record:string,a:string,b:bigint>")
+  t.eq(rows(df), "nil|1|nil\nnil|2|3\nnil|4|nil\n[1,2]|nil|nil\nnil|5|nil\nnil|x|nil")
+  -- An element that does not fit is malformed on its own (Spark makes the
+  -- whole line's rows malformed, each with the line's text).
+  df = spark.read:json(path, "a bigint, b bigint, _corrupt_record string")
+  t.eq(rows(df), '1|nil|nil\n2|3|nil\n4|nil|nil\nnil|nil|[1,2]\n5|nil|nil\nnil|nil|{"a":"x"}')
+  t.eq(rows(spark.read:json(path, "a bigint, b bigint", { mode = "DROPMALFORMED" })), "1|nil\n2|3\n4|nil\n5|nil")
+  -- FAILFAST names the line the array is on.
+  local err = t.raises(function() spark.read:json(path, "a bigint", { mode = "FAILFAST" }):collect() end)
+  t.has(err, path .. ":4: malformed JSON record (it is not a JSON object. Record: [1,2])")
+  write(path, '[{"a":1},{"a":2}]\n{"a":3}\n[{"a":4},{"a":"y"}]\n')
+  err = t.raises(function() spark.read:json(path, "a bigint", { mode = "FAILFAST" }):collect() end)
+  t.has(err, path .. ':3: malformed JSON record (field "a": a string cannot be read as bigint')
+end)
+
 t.test("malformed lines: PERMISSIVE keeps their text, DROPMALFORMED drops them, FAILFAST names file and line", function()
   local dir = t.tempdir()
   local path = dir .. "/a.json"

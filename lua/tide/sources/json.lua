@@ -108,9 +108,12 @@ local function failfast(path, line, why)
 end
 
 -- Calls fn(records, line_of) for each chunk of the file's records: the
--- lines that hold more than white space, as a batch of one string column;
+-- lines that hold more than white space, as a batch of one string column,
+-- a line holding an array of objects a record of each (Spark's, SPARK-3308);
 -- line_of(row) is the line the record in that row starts on (for errors,
 -- so it may read the file again). Advances progress with the file's bytes.
+local origin = ffi.new("int64_t*[1]")
+
 local function each_chunk(path, progress, fn)
   local lines = csv.lineReader(path)
   local ok, err = pcall(function()
@@ -125,8 +128,13 @@ local function each_chunk(path, progress, fn)
       local records = C.tide_batch_filter(text, scratch.columns, errbuf, ERRLEN)
       if records == nil then error(("reading %s: %s"):format(path, cerr()), 0) end
       records = batchlib.wrap(records)
+      local split = C.tide_json_split_arrays(records, origin, errbuf, ERRLEN)
+      if split == nil and errbuf[0] ~= 0 then error(("reading %s: %s"):format(path, cerr()), 0) end
+      local from = split ~= nil and origin[0]
+      if split ~= nil then records = batchlib.wrap(split) end
       local first = before
       local function line_of(row)
+        if from then row = tonumber(from[row]) end
         local kept = ffi.cast("uint8_t*", scratch.columns[0].values)
         local i, seen = 0, -1
         while seen < row do
