@@ -192,13 +192,15 @@ inline size_t load_first_value(std::vector<char> &buf, const char *p, size_t n, 
 }
 
 /* The first value of the text, given to f(value) -> error_code; EMPTY
-   when the text holds none (it is empty or blank). */
+   when the text holds none (it is empty or blank). Strings may be in
+   single quotes unless single_quotes is false (Spark's allowSingleQuotes). */
 template <class F>
-error_code with_value(std::vector<char> &buf, const char *p, size_t n, bool controls, F &&f)
+error_code with_value(std::vector<char> &buf, const char *p, size_t n, bool controls,
+                      bool single_quotes, F &&f)
 {
     /* text without single quotes is copied as it is, and rewritten only
        when simdjson finds raw control characters in a string */
-    bool quotes = n && memchr(p, '\'', n);
+    bool quotes = single_quotes && n && memchr(p, '\'', n);
     size_t len = quotes ? load_rewritten(buf, p, n, controls) : load(buf, p, n);
     od::parser &parser = thread_scratch().get_parser();
     od::document doc;
@@ -221,6 +223,12 @@ error_code with_value(std::vector<char> &buf, const char *p, size_t n, bool cont
                                                 : simdjson::SUCCESS;
     }
     return simdjson::EMPTY;
+}
+
+template <class F>
+error_code with_value(std::vector<char> &buf, const char *p, size_t n, bool controls, F &&f)
+{
+    return with_value(buf, p, n, controls, true, std::forward<F>(f));
 }
 
 /* Errors of the C++ runtime (out of memory) as error returns. */

@@ -405,7 +405,8 @@ extern "C" int64_t tide_json_inference_add(tide_json_inference *inf, const tide_
             const char *text = tide_column_bytes(records, row, &n);
             Type t;
             /* Spark's default JSON options: single quotes, no raw control characters */
-            error_code e = with_value(scratch, text, (size_t)n, false,
+            bool single_quotes = !(inf->how.flags & TIDE_JSON_NO_SINGLE_QUOTES);
+            error_code e = with_value(scratch, text, (size_t)n, false, single_quotes,
                                       [&](od::value &v) { return infer(v, t, 1, inf->how); });
             if (!inf->how.negative_scale.empty()) {
                 negative_scale_error(inf->how.negative_scale, "JSON source", errbuf, errlen);

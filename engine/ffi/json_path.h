@@ -54,7 +54,9 @@ int tide_eval_json_object_keys(tide_batch *out, const tide_column *json, tide_co
 typedef enum tide_json_infer_flag {
     TIDE_JSON_PREFERS_DECIMAL = 1,
     TIDE_JSON_PRIMITIVES_AS_STRING = 2,
-    TIDE_JSON_DROP_FIELD_IF_ALL_NULL = 4 /* dropFieldIfAllNull: fields only ever null go */
+    TIDE_JSON_DROP_FIELD_IF_ALL_NULL = 4, /* dropFieldIfAllNull: fields only ever null go */
+    TIDE_JSON_NO_SINGLE_QUOTES = 8 /* the JSON source's allowSingleQuotes false: a string in
+                                      single quotes makes its record malformed */
 } tide_json_infer_flag;
 
 /* schema_of_json(text): the type Spark 3.5 infers for the JSON document

@@ -73,6 +73,16 @@ t.test("inference takes an empty string for no type yet, and passes over a recor
   t.eq(rows(df), "nil|nil|")
 end)
 
+t.test("allowSingleQuotes false makes a string in single quotes malformed, inferring and reading", function()
+  -- (expected: Apache Spark 3.5.3 on the same file)
+  local path = write(t.tempdir() .. "/q.json", '{"a":1}\n{\'a\':2}\n{"a":"it\'s"}\n')
+  t.eq(rows(spark.read:json(path)), "1\n2\nit's")
+  local df = spark.read:json(path, { allowSingleQuotes = false })
+  t.eq(schema_text(df), "struct<_corrupt_record:string,a:string>")
+  t.eq(rows(df), "nil|1\n{'a':2}|nil\nnil|it's")
+  t.eq(rows(spark.read:json(path, "a string", { allowSingleQuotes = false })), "1\nnil\nit's")
+end)
+
 t.test("a line holding an array of objects is a record of each object, as Spark's (SPARK-3308)", function()
   -- (expected: Apache Spark 3.5.3 on the same file, but the last line's)
   local dir = t.tempdir()

@@ -49,10 +49,6 @@ local function flag(options, key, default)
   return v:lower() == "true"
 end
 
--- Spark's JSON options the reader does not apply, with their defaults
--- (tide.checks.refuseOptionsNotApplied): those of the parser, and
--- allowSingleQuotes, which from_json applies but inference does not.
-local NOT_APPLIED = { { "allowSingleQuotes", "true" } }
 
 local function parse_options(options)
   local o = {
@@ -63,6 +59,7 @@ local function parse_options(options)
     prefersDecimal = flag(options, "prefersDecimal", false),
     dropFieldIfAllNull = flag(options, "dropFieldIfAllNull", false),
     allowNonNumericNumbers = flag(options, "allowNonNumericNumbers", true),
+    allowSingleQuotes = flag(options, "allowSingleQuotes", true),
     -- Date fields (from_json's options): strings are never inferred as
     -- dates, as Spark's JsonInferSchema infers none.
     dateFormat = options.dateformat,
@@ -89,7 +86,6 @@ local function parse_options(options)
     error(("JSON option samplingRatio must be in (0, 1], not %q"):format(options.samplingratio), 0)
   end
   checks.refuseOptionsNotApplied("JSON", options, json_functions.PARSER_OPTIONS_NOT_APPLIED)
-  checks.refuseOptionsNotApplied("JSON", options, NOT_APPLIED)
   checks.refuseOptionsNotApplied("JSON", options, checks.FILE_SOURCE_OPTIONS_NOT_APPLIED)
   return o
 end
@@ -160,6 +156,7 @@ local function infer_flags(o)
   if o.prefersDecimal then flags = bit.bor(flags, C.TIDE_JSON_PREFERS_DECIMAL) end
   if o.primitivesAsString then flags = bit.bor(flags, C.TIDE_JSON_PRIMITIVES_AS_STRING) end
   if o.dropFieldIfAllNull then flags = bit.bor(flags, C.TIDE_JSON_DROP_FIELD_IF_ALL_NULL) end
+  if not o.allowSingleQuotes then flags = bit.bor(flags, C.TIDE_JSON_NO_SINGLE_QUOTES) end
   return flags
 end
 
@@ -300,6 +297,7 @@ local function plan_for(schema, o)
   local ok, plan = pcall(json_functions.fromJsonPlan, schema, {
     mode = o.mode, columnNameOfCorruptRecord = o.corruptColumn,
     allowNonNumericNumbers = o.allowNonNumericNumbers and "true" or "false",
+    allowSingleQuotes = o.allowSingleQuotes and "true" or "false",
     dateFormat = o.dateFormat, timestampFormat = o.timestampFormat,
     enableDateTimeParsingFallback = o.parsingFallback,
   })
