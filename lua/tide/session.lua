@@ -118,6 +118,12 @@ local KNOWN = {
       return u == "EXCEPTION" or u == "CORRECTED" or u == "LEGACY"
     end,
   },
+  -- Whether ${name} in SQL text is replaced by the setting (tide.sql_variables).
+  ["spark.sql.variable.substitute"] = {
+    default = "true",
+    want = "true or false",
+    allowed = function(v) return tostring(v):lower() == "true" or tostring(v):lower() == "false" end,
+  },
   -- The zone in which text without one is read and timestamps are shown
   -- and split into fields (engine/time_zone.c). Spark's default is the
   -- JVM's zone; tide's, when unset, is UTC.
@@ -379,6 +385,7 @@ local function sql(self, query)
     error(("spark:sql needs the query's text, not %s"):format(require("tide.checks").kindOf(query)), 2)
   end
   local ok, df = pcall(function()
+    query = require("tide.sql_variables").substitute(query, self)
     return require("tide.sql_statements").run(self, query) or require("tide.sql_query").run(self, query)
   end)
   -- A DataFrame method's error names the line that called it: here, a

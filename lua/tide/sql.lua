@@ -22,6 +22,7 @@ local T = require("tide.types")
 local lexer = require("tide.sql_lexer")
 local names = require("tide.sql_names")
 local cursor = require("tide.sql_cursor")
+local variables = require("tide.sql_variables")
 
 local M = {}
 local tokenize, fail, number_literal = lexer.tokenize, lexer.fail, lexer.numberLiteral
@@ -428,14 +429,14 @@ local function parser(text)
 end
 
 function M.parseExpression(text)
-  local p = parser(text)
+  local p = parser(variables.substitute(text))
   return p:finish(p:expr(), "an operator or the end of the expression")
 end
 
 -- An expression with an optional alias ("x AS name", "x name"), or "*" /
 -- "prefix.*" (a star node, for select lists).
 function M.parseNamedExpression(text)
-  local p = parser(text)
+  local p = parser(variables.substitute(text))
   local toks = p.toks
   if is_op(toks[1], "*") and toks[2].t == "eof" then return { k = "star" } end
   local parts, j = {}, 1

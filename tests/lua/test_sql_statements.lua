@@ -66,6 +66,32 @@ t.test("SET, SET key, SET key = value and RESET over spark.conf", function()
   t.raises(function() spark:sql("SET spark.sql.session.timeZone = Mars/Base") end, "spark.sql.session.timeZone")
 end)
 
+t.test("${name} in SQL text is the setting of that name, as Spark's variable substitution", function()
+  -- (expected: Apache Spark 3.5.3's answers to the same statements)
+  local function row(text) return t.rows(spark:sql(text))[1] end
+  t.eq(row("SELECT '${stmt_day}' AS a"), "", "unset: empty")
+  spark:sql("SET stmt_day=2024-03-05")
+  t.eq(row("SELECT '${stmt_day}', '${spark:stmt_day}', '${hiveconf:stmt_day}', '${hivevar:stmt_day}'"),
+    "2024-03-05|2024-03-05|2024-03-05|2024-03-05")
+  spark:sql("SET stmt_n=5")
+  t.eq(row("SELECT ${stmt_n} + 1, regexp_replace('abc', '(?<x>b)', '[${stmt_n}]')"), "6|a[5]c")
+  -- expressions of the DataFrame API too, and settings made from settings
+  t.same_table(t.rows(spark:range(1):selectExpr("${stmt_n} * 2 AS b"):filter("'${stmt_n}' = '5'")), { "10" })
+  spark:sql("SET stmt_m=${stmt_n}0")
+  t.eq(spark.conf:get("stmt_m"), "50")
+  -- what names nothing stays as written
+  t.eq(row("SELECT '${foo:bar}', '${stmt_n', '${ stmt_n}', '$${stmt_n}', '${env:TIDE_SURELY_UNSET}', '${system:x}'"),
+    "${foo:bar}|${stmt_n|${ stmt_n}|$5|${env:TIDE_SURELY_UNSET}|${system:x}")
+  t.eq(row("SELECT '${env:HOME}'"), os.getenv("HOME"))
+  spark.conf:set("stmt_p", "${stmt_q}")
+  spark.conf:set("stmt_q", "${stmt_p}")
+  t.raises(function() spark:sql("SELECT '${stmt_p}'") end, "Circular reference in ${stmt_p}: stmt_p")
+  spark.conf:set("spark.sql.variable.substitute", false)
+  t.eq(row("SELECT '${stmt_n}'"), "${stmt_n}")
+  spark.conf:unset("spark.sql.variable.substitute")
+  t.raises(function() spark.conf:set("spark.sql.variable.substitute", "yes") end, "true or false")
+end)
+
 t.test("CACHE TABLE [AS query], UNCACHE TABLE, CLEAR CACHE and EXPLAIN", function()
   none(spark:sql("CACHE TABLE stmt_c AS SELECT k, count(*) AS n FROM stmt_t GROUP BY k"))
   t.eq(spark.catalog:isCached("stmt_c"), true)
