@@ -133,4 +133,12 @@ t.test("decimals read with grouping commas taken out, as Spark's en-US parser", 
   t.eq(df.schema:simpleString(), "struct<a:string,b:int>")
 end)
 
+t.test("lineSep and charToEscapeQuoteEscaping are taken at Spark's default only", function()
+  local path = write(t.tempdir() .. "/a.csv", "a,b\n1,2\n")
+  t.same_table(rows(path, { lineSep = "\n", charToEscapeQuoteEscaping = "\\" }), { "1|2" })
+  t.raises(function() rows(path, { lineSep = ";" }) end, 'CSV option lineSep ";" is not supported')
+  t.raises(function() rows(path, { charToEscapeQuoteEscaping = "#" }) end,
+    "CSV option charToEscapeQuoteEscaping=# is Spark's, but tide does not apply it")
+end)
+
 t.run()

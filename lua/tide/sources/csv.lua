@@ -60,7 +60,7 @@ M.knownOptions = { "sep", "delimiter", "quote", "escape", "header", "inferSchema
   "columnNameOfCorruptRecord", "samplingRatio", "mode", "encoding", "charset", "maxFilesPerTrigger",
   "comment", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace", "nanValue", "positiveInf", "negativeInf",
   "dateFormat", "timestampFormat", "maxColumns", "maxCharsPerColumn", "multiLine", "locale", "lineSep",
-  "enforceSchema", "emptyValue", "unescapedQuoteHandling", "pathGlobFilter", "recursiveFileLookup",
+  "enforceSchema", "emptyValue", "unescapedQuoteHandling", "charToEscapeQuoteEscaping", "pathGlobFilter", "recursiveFileLookup",
   "latestFirst", "fileNameOnly", "maxFileAge", "preferDate", "enableDateTimeParsingFallback", "basePath" }
 
 -- Date formats whose dates Spark's lenient timestamp parsing also reads
@@ -141,6 +141,18 @@ local function parse_options(options)
   if o.sep == 0 then error("CSV option sep must not be empty", 0) end
   checks.refuseOptionsNotApplied("CSV", options, NOT_APPLIED)
   checks.refuseOptionsNotApplied("CSV", options, checks.FILE_SOURCE_OPTIONS_NOT_APPLIED)
+  -- Records end at line ends (LF, CRLF or CR) as with Spark's default;
+  -- two escapes before a quote are one escape (Spark's default
+  -- charToEscapeQuoteEscaping, the escape itself).
+  local sep = options.linesep
+  if sep ~= nil and sep ~= "\n" and sep ~= "\\n" then
+    error(("CSV option lineSep %q is not supported: records end at LF, CRLF or CR"):format(sep), 0)
+  end
+  local esc_esc = options.chartoescapequoteescaping
+  if esc_esc ~= nil and o.escape ~= 0 and char_option(options, "chartoescapequoteescaping") ~= o.escape then
+    error(("CSV option charToEscapeQuoteEscaping=%s is Spark's, but tide does not apply it (only the escape, %q)")
+      :format(esc_esc, string.char(o.escape)), 0)
+  end
   if not o.samplingRatio or o.samplingRatio <= 0 or o.samplingRatio > 1 then
     error("CSV option samplingRatio must be in (0, 1]", 0)
   end
