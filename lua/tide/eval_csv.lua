@@ -86,6 +86,8 @@ local LENIENT_DATE_FORMATS = { ["yyyy-MM-dd"] = true, ["yyyy-M-d"] = true, ["yyy
 -- to, kept by the returned plan. writing: to_csv's defaults and patterns.
 local function c_options(fn, opts, writing)
   local o = lowered(opts)
+  -- (text is read in the session's time zone; TIMESTAMP_NTZ by CAST's forms)
+  require("tide.checks").refuseOptionsNotApplied(fn, o, { { "timeZone" }, { "timestampNTZFormat" } })
   local plan = { keep = {} }
   local c = ffi.new("tide_csv_expr_options")
   plan.options = c

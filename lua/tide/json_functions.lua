@@ -131,7 +131,10 @@ end
 -- and the JSON source refuse them unless set so.
 M.PARSER_OPTIONS_NOT_APPLIED = { { "allowComments", "false" }, { "allowUnquotedFieldNames", "false" },
   { "allowNumericLeadingZeros", "false" }, { "allowBackslashEscapingAnyCharacter", "false" },
-  { "allowUnquotedControlChars", "false" }, { "locale", "en-US" } }
+  { "allowUnquotedControlChars", "false" }, { "locale", "en-US" }, { "inferTimestamp", "false" },
+  -- (text is read in the session's time zone, spark.sql.session.timeZone;
+  -- TIMESTAMP_NTZ fields by CAST's forms)
+  { "timeZone" }, { "timestampNTZFormat" } }
 
 local function refuse_not_applied(fn, opts)
   local lowered = {}
@@ -377,7 +380,7 @@ local INFER_FLAGS = { prefersdecimal = C.TIDE_JSON_PREFERS_DECIMAL,
                       primitivesasstring = C.TIDE_JSON_PRIMITIVES_AS_STRING,
                       dropfieldifallnull = C.TIDE_JSON_DROP_FIELD_IF_ALL_NULL }
 local OTHER_JSON_OPTIONS = { "allowSingleQuotes", "allowNonNumericNumbers", "samplingRatio",
-  "mode", "columnNameOfCorruptRecord", "dateFormat", "timestampFormat", "timestampNTZFormat", "multiLine", "encoding",
+  "mode", "columnNameOfCorruptRecord", "dateFormat", "timestampFormat", "multiLine", "encoding",
   "lineSep" }
 
 local function infer_flags(opts, fn)

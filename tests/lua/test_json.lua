@@ -267,6 +267,7 @@ t.test("from_json refuses Spark's parser options it does not apply, unless at th
     "from_json option allowComments=true is Spark's, but tide does not apply it")
   t.raises(function() read("'allowunquotedfieldnames', 'true'") end,
     "from_json option allowUnquotedFieldNames=true is Spark's")
+  t.raises(function() read("'timeZone', 'UTC'") end, "from_json option timeZone=UTC is Spark's")
 end)
 
 t.test("from_json reads decimals from JSON numbers and quoted numbers alike", function()

@@ -60,7 +60,7 @@ M.knownOptions = { "sep", "delimiter", "quote", "escape", "header", "inferSchema
   "columnNameOfCorruptRecord", "samplingRatio", "mode", "encoding", "charset", "maxFilesPerTrigger",
   "comment", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace", "nanValue", "positiveInf", "negativeInf",
   "dateFormat", "timestampFormat", "maxColumns", "maxCharsPerColumn", "multiLine", "locale", "lineSep",
-  "enforceSchema", "emptyValue", "unescapedQuoteHandling", "charToEscapeQuoteEscaping", "pathGlobFilter", "recursiveFileLookup",
+  "enforceSchema", "emptyValue", "unescapedQuoteHandling", "charToEscapeQuoteEscaping", "timeZone", "timestampNTZFormat", "pathGlobFilter", "recursiveFileLookup",
   "latestFirst", "fileNameOnly", "maxFileAge", "preferDate", "enableDateTimeParsingFallback", "basePath" }
 
 -- Date formats whose dates Spark's lenient timestamp parsing also reads
@@ -106,9 +106,11 @@ local function date_options(o, options)
   o.timestampFallback = flag(options, "enableDateTimeParsingFallback", ts == nil)
 end
 
--- Spark's CSV options the reader does not apply (from_csv takes some),
--- with their defaults (tide.checks.refuseOptionsNotApplied).
-local NOT_APPLIED = { { "locale", "en-US" }, { "enforceSchema", "true" }, { "unescapedQuoteHandling", "STOP_AT_DELIMITER" } }
+-- Spark's CSV options the reader does not apply, with their defaults
+-- (tide.checks.refuseOptionsNotApplied); text is read in the session's
+-- time zone, and TIMESTAMP_NTZ fields by CAST's forms.
+local NOT_APPLIED = { { "locale", "en-US" }, { "timeZone" }, { "timestampNTZFormat" }, { "enforceSchema", "true" },
+  { "unescapedQuoteHandling", "STOP_AT_DELIMITER" } }
 
 local function parse_options(options)
   local o = {

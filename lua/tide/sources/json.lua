@@ -34,7 +34,8 @@ local function cerr() return ffi.string(errbuf) end
 -- Spark's spellings, for load()'s warning about a misspelled option.
 M.knownOptions = { "mode", "columnNameOfCorruptRecord", "samplingRatio", "primitivesAsString", "prefersDecimal",
   "dropFieldIfAllNull", "allowNonNumericNumbers", "multiLine", "encoding", "lineSep", "maxFilesPerTrigger",
-  "dateFormat", "enableDateTimeParsingFallback", "timestampFormat", "basePath" }
+  "dateFormat", "enableDateTimeParsingFallback", "timestampFormat", "basePath", "inferTimestamp", "timeZone",
+  "timestampNTZFormat" }
 
 -- ---- options ---------------------------------------------------------------------
 
