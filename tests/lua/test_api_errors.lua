@@ -223,6 +223,21 @@ print("loaded")
   t.eq(warnings, 2, "no warning for Spark's minOffsetsPerTrigger, a far-off name or kafka.*: " .. out)
 end)
 
+t.test("the jdbc source refuses Spark's options that change what it reads, before it connects", function()
+  local function read(key, value)
+    return spark.read:format("jdbc"):option("url", "jdbc:postgresql://127.0.0.1:1/x"):option("dbtable", "t")
+      :option(key, value):load()
+  end
+  t.raises(function() read("customSchema", "id DECIMAL(38, 0)") end,
+    "jdbc option customSchema=id DECIMAL%(38, 0%) is Spark's, but tide does not apply it")
+  t.raises(function() read("sessionInitStatement", "SET search_path TO x") end, "jdbc option sessionInitStatement=")
+  t.raises(function() read("prepareQuery", "WITH t AS (SELECT 1)") end, "jdbc option prepareQuery=")
+  t.raises(function() read("preferTimestampNTZ", true) end, 'only its default, "false"%)')
+  -- at its default it goes on to connect (and, no server there, fails so)
+  local err = t.raises(function() read("preferTimestampNTZ", false) end)
+  t.ok(not err:find("does not apply", 1, true), err)
+end)
+
 t.test("the rate source warns of a misspelt option, which would leave its default of a row a second", function()
   local lines = t.stderr_of(function()
     spark.readStream:format("rate"):option("rowsPerSecnd", 50):load()

@@ -65,7 +65,15 @@ local NUMERIC = { [T.ID.int] = true, [T.ID.long] = true, [T.ID.float] = true, [T
 -- none, not with query, a numeric, date or timestamp column of the
 -- relation, whole-number bounds for a numeric one, the lower not above
 -- the upper when there are partitions to make.
+-- Spark's JDBC options that change what a read gives, which tide does not
+-- apply (tide.checks.refuseOptionsNotApplied): types of its own for
+-- columns, statements run before the query, TIMESTAMP_NTZ for timestamps
+-- without a zone.
+local NOT_APPLIED = { { "customSchema" }, { "sessionInitStatement" }, { "prepareQuery" },
+  { "preferTimestampNTZ", "false" } }
+
 local function check_options(options)
+  require("tide.checks").refuseOptionsNotApplied("jdbc", options, NOT_APPLIED)
   local column, lower, upper, n = options.partitioncolumn, options.lowerbound, options.upperbound,
     options.numpartitions
   if (column or lower or upper) and not (column and lower and upper and n) then
