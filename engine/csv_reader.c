@@ -314,7 +314,7 @@ static void parse(tide_csv_reader *r, int64_t stop_row)
         /* Without a line end, s is the whole buffer, a piece of a line
            longer than it, or the file's last line, which lacks its end. */
         size_t n = nl ? (size_t)(nl - s) + 1 : avail;
-        if (at_start && !r->skipping_line && skipped_line(r, s, n, nl != NULL))
+        if (at_start && !r->skipping_line && skipped_line(r, s, n, nl != NULL || r->eof))
             r->skipping_line = 1;
         if (r->skipping_line) {
             r->pos += n;

@@ -47,6 +47,10 @@ t.test("comment skips the lines starting with it; lines of blanks alone are skip
   t.same_table(got, { "1|x", "2|y" })
   t.eq(df.schema:simpleString(), "struct<n:int,s:string>")
   t.eq(spark.read:option("header", true):option("comment", "#"):option("mode", "FAILFAST"):csv(headed):count(), 2)
+  -- the file's last line, without its end, too
+  local last = write(t.tempdir() .. "/last.csv", "n,s\n1,x\n  \t")
+  t.same_table(rows(last), { "1|x" })
+  t.same_table(rows(write(t.tempdir() .. "/c.csv", "n,s\n1,x\n#2,y"), { comment = "#" }), { "1|x" })
 end)
 
 t.test("ignoreLeadingWhiteSpace and ignoreTrailingWhiteSpace drop blanks around values", function()
