@@ -137,6 +137,25 @@ t.test("decimals read with grouping commas taken out, as Spark's en-US parser", 
   t.eq(df.schema:simpleString(), "struct<a:string,b:int>")
 end)
 
+t.test("enforceSchema false checks the header against the schema given, as Spark's CSVHeaderChecker", function()
+  -- (messages: Apache Spark 3.5.3's, but for the file's name)
+  local path = write(t.tempdir() .. "/h.csv", "a,B\n1,2\n")
+  local function read(schema, opts) return rows(path, opts or { enforceSchema = false }, schema) end
+  -- names compared without case; the corrupt-record column is not the file's
+  t.same_table(read("a int, b int, _corrupt_record string"), { "1|2|null" })
+  t.raises(function() read("x int, b int") end, "CSV header does not conform to the schema.\n Header: a, B\n"
+    .. " Schema: x, b\nExpected: x but found: a\nCSV file: " .. path)
+  t.raises(function() read("a int") end, "Number of column in CSV header is not equal to number of fields in the"
+    .. " schema:\n Header length: 2, schema size: 1\nCSV file: " .. path)
+  -- by default the rows are read, and the mismatch is a warning
+  local got
+  local lines = t.stderr_of(function() got = read("x int, b int", {}) end)
+  t.same_table(got, { "1|2" })
+  t.eq(table.concat(lines), "tide: warning: CSV header does not conform to the schema.\n Header: a, B\n"
+    .. " Schema: x, b\nExpected: x but found: a\nCSV file: " .. path .. "\n")
+  t.eq(#t.stderr_of(function() read("A int, b int", {}) end), 0)
+end)
+
 t.test("lineSep and charToEscapeQuoteEscaping are taken at Spark's default only", function()
   local path = write(t.tempdir() .. "/a.csv", "a,b\n1,2\n")
   t.same_table(rows(path, { lineSep = "\n", charToEscapeQuoteEscaping = "\\" }), { "1|2" })

@@ -60,8 +60,8 @@ M.knownOptions = { "sep", "delimiter", "quote", "escape", "header", "inferSchema
   "columnNameOfCorruptRecord", "samplingRatio", "mode", "encoding", "charset", "maxFilesPerTrigger",
   "comment", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace", "nanValue", "positiveInf", "negativeInf",
   "dateFormat", "timestampFormat", "maxColumns", "maxCharsPerColumn", "multiLine", "locale", "lineSep",
-  "enforceSchema", "emptyValue", "unescapedQuoteHandling", "charToEscapeQuoteEscaping", "timeZone", "timestampNTZFormat", "pathGlobFilter", "recursiveFileLookup",
-  "latestFirst", "fileNameOnly", "maxFileAge", "preferDate", "enableDateTimeParsingFallback", "basePath" }
+  "enforceSchema", "emptyValue", "unescapedQuoteHandling", "charToEscapeQuoteEscaping", "timeZone",
+  "timestampNTZFormat", "pathGlobFilter", "recursiveFileLookup", "latestFirst", "fileNameOnly", "maxFileAge", "preferDate", "enableDateTimeParsingFallback", "basePath" }
 
 -- Date formats whose dates Spark's lenient timestamp parsing also reads
 -- (CSVInferSchema's LENIENT_TS_FORMATTER_SUPPORTED_DATE_FORMATS): with one
@@ -109,7 +109,7 @@ end
 -- Spark's CSV options the reader does not apply, with their defaults
 -- (tide.checks.refuseOptionsNotApplied); text is read in the session's
 -- time zone, and TIMESTAMP_NTZ fields by CAST's forms.
-local NOT_APPLIED = { { "locale", "en-US" }, { "timeZone" }, { "timestampNTZFormat" }, { "enforceSchema", "true" },
+local NOT_APPLIED = { { "locale", "en-US" }, { "timeZone" }, { "timestampNTZFormat" },
   { "unescapedQuoteHandling", "STOP_AT_DELIMITER" } }
 
 local function parse_options(options)
@@ -121,6 +121,8 @@ local function parse_options(options)
     inferSchema = flag(options, "inferSchema", false),
     -- Spark's default: a line is a record; quoted line breaks need it true.
     multiLine = flag(options, "multiLine", false),
+    -- false: a header whose names are not the schema's fails the read
+    enforceSchema = flag(options, "enforceSchema", true),
     nullValue = options.nullvalue or "",
     -- univocity's settings as Spark reads with them (tide_csv_options)
     comment = char_option(options, "comment", ""),
@@ -221,6 +223,34 @@ local function header_names(r)
   local raw = {}
   for i = 0, C.tide_csv_header_count(r) - 1 do raw[i + 1] = ffi.string(C.tide_csv_header_name(r, i)) end
   return raw
+end
+
+-- Spark's CSVHeaderChecker: a file's header against the schema given (the
+-- corrupt-record column left out), names compared without case; a
+-- mismatch fails the read with enforceSchema false, else is a warning,
+-- once per file, as Spark logs it.
+local function check_header(r, schema, o, path)
+  local header, names = header_names(r), {}
+  if #header == 0 then return end -- (an empty file)
+  for _, f in ipairs(schema.fields) do
+    if f.name ~= o.corruptColumn then names[#names + 1] = f.name end
+  end
+  local why
+  if #header ~= #names then
+    why = ("Number of column in CSV header is not equal to number of fields in the schema:\n Header length: %d,"
+      .. " schema size: %d\nCSV file: %s"):format(#header, #names, path)
+  else
+    for i = 1, #names do
+      if header[i]:lower() ~= names[i]:lower() then
+        why = ("CSV header does not conform to the schema.\n Header: %s\n Schema: %s\nExpected: %s but found: %s"
+          .. "\nCSV file: %s"):format(table.concat(header, ", "), table.concat(names, ", "), names[i], header[i], path)
+        break
+      end
+    end
+  end
+  if not why then return end
+  if not o.enforceSchema then error(why, 0) end
+  io.stderr:write("tide: warning: ", why, "\n")
 end
 
 local NUMERIC_RANK = { [ID.int] = 1, [ID.long] = 2, [ID.decimal] = 3, [ID.double] = 4 }
@@ -349,9 +379,14 @@ local function read_files(list, schema, o, corrupt, ctx)
   for _, f in ipairs(list) do
     local before = tonumber(b.num_rows)
     local r = open(f.path, copts)
+    local header_checked = not (o.header and o.givenSchema)
     while true do
       local got = C.tide_csv_read(r, b, CHUNK_ROWS, errbuf, ERRLEN)
       if got < 0 then error(cerr(), 0) end
+      if not header_checked then
+        header_checked = true
+        check_header(r, schema, o, f.path)
+      end
       if got == 0 then break end
       local rows = tonumber(b.num_rows)
       local done = progress.base + tonumber(C.tide_csv_bytes_read(r))
@@ -459,6 +494,7 @@ end
 
 function M.batch(options, schema, path, session)
   local o = parse_options(options)
+  o.givenSchema = schema ~= nil
   local layout = partitions.discover(path, options, schema, session)
   if layout then
     local data = resolve_schema(layout:dataSchema(schema), layout.files, o)
@@ -601,6 +637,7 @@ function M.stream(options, schema, path, session)
   local file_stream = require("tide.sources.file_stream")
   file_stream.requireSchema(schema, "csv")
   local o = parse_options(options)
+  o.givenSchema = true
   local layout = partitions.discover(path, options, schema, session, true)
   local data = layout and layout:dataSchema(schema) or schema
   local corrupt = check_schema(data, o)
