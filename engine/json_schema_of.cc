@@ -102,6 +102,25 @@ Type compatible(const Type &a, const Type &b)
     return Type::of(K::STRING);
 }
 
+/* a = compatible(a, b), in place: a struct of the same fields as before,
+   the common case over a dataset's records, merges field by field and
+   allocates nothing. */
+void merge_into(Type &a, Type &b)
+{
+    typedef Type::Kind K;
+    if (a.kind == K::STRUCT && b.kind == K::STRUCT && a.names == b.names) {
+        for (size_t i = 0; i < a.types.size(); i++)
+            merge_into(a.types[i], b.types[i]);
+        return;
+    }
+    if (a.kind == K::ARRAY && b.kind == K::ARRAY) {
+        merge_into(a.element[0], b.element[0]);
+        return;
+    }
+    if (b.kind == K::NUL || (a.kind == b.kind && a.kind != K::DECIMAL && a.kind != K::STRUCT)) return;
+    a = compatible(a, b);
+}
+
 /* JsonInferSchema.inferField with the default options: integers bigint
    (or a decimal past a long), other numbers double, strings string (an
    empty one nothing yet), objects structs of their members sorted by
@@ -203,22 +222,29 @@ error_code infer(od::value &v, Type &out, int depth, Inference &how)
     case od::json_type::object: {
         od::object o;
         if (auto e = v.get_object().get(o)) return e;
-        std::vector<std::pair<std::string, Type>> fields;
+        std::vector<std::string> names;
+        std::vector<Type> types;
         for (auto fr : o) {
             od::field f;
             if (auto e = std::move(fr).get(f)) return e;
             std::string_view key;
             if (auto e = f.unescaped_key().get(key)) return e;
-            Type ft;
-            if (auto e = infer(f.value(), ft, depth + 1, how)) return e;
-            fields.emplace_back(std::string(key), std::move(ft));
+            types.emplace_back();
+            if (auto e = infer(f.value(), types.back(), depth + 1, how)) return e;
+            names.emplace_back(key);
         }
-        std::stable_sort(fields.begin(), fields.end(),
-                         [](const auto &x, const auto &y) { return x.first < y.first; });
+        /* sorted by name, stably (an index each, so that no type moves twice) */
+        std::vector<uint32_t> order(names.size());
+        for (uint32_t i = 0; i < order.size(); i++)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(),
+                         [&](uint32_t x, uint32_t y) { return names[x] < names[y]; });
         out = Type::of(K::STRUCT);
-        for (auto &f : fields) {
-            out.names.push_back(std::move(f.first));
-            out.types.push_back(std::move(f.second));
+        out.names.reserve(order.size());
+        out.types.reserve(order.size());
+        for (uint32_t i : order) {
+            out.names.push_back(std::move(names[i]));
+            out.types.push_back(std::move(types[i]));
         }
         return simdjson::SUCCESS;
     }
@@ -418,7 +444,7 @@ extern "C" int64_t tide_json_inference_add(tide_json_inference *inf, const tide_
             } else if (e) {
                 why = std::string("not valid JSON: ") + simdjson::error_message(e);
             } else if (t.kind == K::STRUCT) {
-                inf->root = compatible(inf->root, t);
+                merge_into(inf->root, t);
             } else {
                 why = "not a JSON object";
             }

@@ -50,7 +50,6 @@ local function flag(options, key, default)
   return v:lower() == "true"
 end
 
-
 local function parse_options(options)
   local o = {
     mode = (options.mode or "PERMISSIVE"):upper(),
