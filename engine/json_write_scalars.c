@@ -2,9 +2,8 @@
  * json_write_scalars.c — to_json's scalars that take more than digits
  * (json_write.h): decimals as Java's BigDecimal.toString, timestamps in
  * Spark's JSON default text or timestampFormat's pattern, dates as
- * yyyy-MM-dd or dateFormat's pattern, binary as base64; the growth of
- * the output buffer; and the text of timestamps and dates without the
- * quotes (tide_timestamp_text, tide_date_text: the CSV writer's).
+ * yyyy-MM-dd or dateFormat's pattern, binary as base64; and the growth
+ * of the output buffer.
  */
 #include "json_write.h"
 
@@ -178,53 +177,4 @@ void json_put_base64(jbuf *b, const unsigned char *s, size_t n)
     }
     *o++ = '"';
     b->len = o - b->data;
-}
-
-/* to_json of a timestamp or date column, each value's quotes dropped:
-   the text Spark's CSV writer gives it. */
-static int unquoted_text(tide_batch *out, const tide_column *input,
-                         const tide_json_write_options *options, tide_column *dst, char *errbuf,
-                         size_t errlen)
-{
-    if (tide_to_json_with(out, input, options, dst, errbuf, errlen) != 0) return -1;
-    /* Each value's quotes dropped in place: the text moves left by two
-       bytes a value before it, and one at its start. */
-    int32_t *offsets = dst->values;
-    char *data = (char *)dst->data;
-    int32_t from = offsets[0], w = 0;
-    for (int64_t row = 0; row < dst->length; row++) {
-        int32_t to = offsets[row + 1];
-        if (to - from >= 2) {
-            memmove(data + w, data + from + 1, (size_t)(to - from - 2));
-            w += to - from - 2;
-        }
-        offsets[row + 1] = w;
-        from = to;
-    }
-    offsets[0] = 0;
-    dst->name = input->name;
-    return 0;
-}
-
-int tide_timestamp_text(tide_batch *out, const tide_column *input, tide_column *dst, char *errbuf,
-                        size_t errlen)
-{
-    if (!input || input->type != TIDE_TIMESTAMP) {
-        snprintf(errbuf, errlen, "timestamp text: not a timestamp column");
-        return -1;
-    }
-    tide_json_write_options o = {1, 0, NULL, NULL};
-    return unquoted_text(out, input, &o, dst, errbuf, errlen);
-}
-
-int tide_date_text(tide_batch *out, const tide_column *input,
-                   const struct tide_datetime_pattern *format, tide_column *dst, char *errbuf,
-                   size_t errlen)
-{
-    if (!input || input->type != TIDE_DATE) {
-        snprintf(errbuf, errlen, "date text: not a date column");
-        return -1;
-    }
-    tide_json_write_options o = {1, 0, NULL, format};
-    return unquoted_text(out, input, &o, dst, errbuf, errlen);
 }

@@ -271,12 +271,6 @@ void tide_fs_unlock(int fd);
 
 /* ---- file sinks ---------------------------------------------------------- */
 
-/* Joins string columns into CSV lines (a string column of n rows written
-   into dst in out's arena): fields separated by sep, quoted with quote only
-   when they hold sep, quote, a line break or edge spaces; NULL fields as
-   null_value. */
-int tide_csv_join(tide_batch *out, const tide_batch *strings, char sep, char quote,
-                  const char *null_value, tide_column *dst, char *errbuf, size_t errlen);
 /* Writes header (when not NULL) and every row of a string column followed by
    '\n' to path, atomically (tide_fs_write_atomic, replacing the file). */
 int tide_write_lines(const char *path, const char *header, const tide_column *lines,
@@ -414,21 +408,6 @@ typedef struct tide_json_write_options {
 int tide_to_json_with(tide_batch *out, const tide_column *input,
                       const tide_json_write_options *options, tide_column *dst, char *errbuf,
                       size_t errlen);
-
-/* Writes a timestamp column's values into dst, a string column named as
-   input, as Spark's CSV and JSON writers do by default: to_json's text
-   without its quotes (2022-06-29T02:38:24.177Z in UTC, the local time
-   and offset in another session time zone). A null gives null. 0, or
-   -1 with errbuf. */
-int tide_timestamp_text(tide_batch *out, const tide_column *input, tide_column *dst, char *errbuf,
-                        size_t errlen);
-/* Writes a date column's values into dst, a string column named as
-   input, as Spark's CSV writer does: as format (dateFormat compiled for
-   formatting) writes them, or yyyy-MM-dd when NULL. A null gives null.
-   0, or -1 with errbuf. */
-int tide_date_text(tide_batch *out, const tide_column *input,
-                   const struct tide_datetime_pattern *format, tide_column *dst, char *errbuf,
-                   size_t errlen);
 
 /* Java's Double.toString (is_float: Float.toString) as the JDKs of Spark
    3.5 (8 to 17) print it: "0.1", "1.0E-5", "NaN", "1.0E-323" (not

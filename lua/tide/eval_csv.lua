@@ -314,8 +314,9 @@ end
 
 local WRITABLE = READABLE
 
-function M.toCsvPlan(opts)
-  return (c_options("to_csv", opts, true))
+-- fn: who writes, for errors (to_csv, the csv sink).
+function M.toCsvPlan(opts, fn)
+  return (c_options(fn or "to_csv", opts, true))
 end
 
 -- Runs to_csv over a struct column into dst; plan is toCsvPlan's.

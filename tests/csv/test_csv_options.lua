@@ -156,6 +156,32 @@ t.test("enforceSchema false checks the header against the schema given, as Spark
   t.eq(#t.stderr_of(function() read("A int, b int", {}) end), 0)
 end)
 
+t.test("the CSV writer writes as Spark's: blanks trimmed, quotes escaped, \"\" for an empty string, its options", function()
+  -- (expected: the files Apache Spark 3.5.3 wrote for the same rows and options)
+  local df = spark:createDataFrame({ { " a ", 'q"x', "", nil, "c,d", "l\nm", 1.5 } },
+    "s string, t string, e string, n string, c string, nl string, d double")
+  local function written(opts)
+    local dir = t.tempdir() .. "/out"
+    local w = df.write
+    for k, v in pairs(opts) do w = w:option(k, v) end
+    w:csv(dir)
+    local text = t.sh(("cat '%s'/part-*.csv"):format(dir))
+    return text
+  end
+  t.eq(written({ header = true }), 's,t,e,n,c,nl,d\na,"q\\"x","",,"c,d","l\nm",1.5\n')
+  t.eq(written({ escape = '"' }), 'a,"q""x","",,"c,d","l\nm",1.5\n')
+  t.eq(written({ ignoreLeadingWhiteSpace = false, ignoreTrailingWhiteSpace = false }),
+    ' a ,"q\\"x","",,"c,d","l\nm",1.5\n')
+  t.eq(written({ escapeQuotes = false }), 'a,q"x,"",,"c,d","l\nm",1.5\n')
+  t.eq(written({ nullValue = "NULL", emptyValue = "EMPTY" }), 'a,"q\\"x",EMPTY,NULL,"c,d","l\nm",1.5\n')
+  t.eq(written({ quoteAll = true }), '"a","q\\"x","","","c,d","l\nm","1.5"\n')
+  -- and the reader reads back what it wrote
+  local dir = t.tempdir() .. "/back"
+  df.write:option("header", true):csv(dir)
+  t.same_table(rows(dir, { multiLine = true }, "s string, t string, e string, n string, c string, nl string, d double"),
+    { 'a|q"x|null|null|c,d|l\nm|1.5' })
+end)
+
 t.test("lineSep and charToEscapeQuoteEscaping are taken at Spark's default only", function()
   local path = write(t.tempdir() .. "/a.csv", "a,b\n1,2\n")
   t.same_table(rows(path, { lineSep = "\n", charToEscapeQuoteEscaping = "\\" }), { "1|2" })

@@ -227,7 +227,7 @@ t.test("the CSV writer writes dates as yyyy-MM-dd or dateFormat, and the reader 
   t.eq(q:exception(), nil)
   t.eq(part_text(sink, "csv"), "2024/03/01,1\n,2\n")
   t.raises(function() df.write:csv(t.tempdir() .. "/x", { dateFormat = "yyyy-MM-dd A" }) end,
-    "csv option dateFormat \"yyyy%-MM%-dd A\": Illegal pattern character: A")
+    "csv sink option dateFormat \"yyyy%-MM%-dd A\": Illegal pattern character: A")
 end)
 
 -- ---- JSON ---------------------------------------------------------------------------------

@@ -5,10 +5,12 @@
 -- checkpoint) writing to the same directory names its files with its own
 -- id, so it never overwrites what an earlier query committed.
 --   json: one object per line (to_json of the row; null fields left out)
---   csv:  options sep (","), quote ("\""), nullValue (""), header (false),
---         dateFormat (yyyy-MM-dd, Spark's default: dates as it writes them);
---         timestamps as Spark's CSV writer writes them by default,
---         2026-12-05T18:08:58.649Z (the json sink's to_json writes the same)
+--   csv:  a row a line as Spark's CSV writer writes it, by to_csv's kernel
+--         with the writer's options (tide.eval_csv: sep, quote, escape,
+--         nullValue, emptyValue, quoteAll, escapeQuotes, blanks around
+--         values dropped, dateFormat, timestampFormat: 2026-12-05T18:08:58.649Z
+--         by default, as the json sink's to_json writes them); header (false)
+--         the column names, written the same way
 --   text: the one string column, a row a line (a null one empty), each
 --         followed by lineSep ("\n"), to part-....txt, as Spark's
 -- With partitionBy(cols) (the writer's partitionCols), each epoch writes
@@ -19,7 +21,9 @@
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
+local batchlib = require("tide.batch")
 local eval = require("tide.eval")
+local eval_csv = require("tide.eval_csv")
 local execution = require("tide.execution")
 local partitions = require("tide.partitions")
 
@@ -28,12 +32,6 @@ local Sink = {}
 Sink.__index = Sink
 
 local errbuf = ffi.new("char[1024]")
-
-local function one_char(opts, key, default)
-  local v = opts[key] or default
-  if #v ~= 1 then error(("csv option %s must be one character, not %q"):format(key, v), 0) end
-  return v
-end
 
 -- Spark's checks of a text write: every column a string (the first
 -- that is not is named), then one column; lineSep not empty. tide writes
@@ -70,6 +68,20 @@ function M.dataColumns(schema, partition_by)
   return T.struct(fields), indices
 end
 
+-- The header a CSV file starts with: the column names written as the
+-- rows are (to_csv's plan: quoted, escaped and trimmed alike).
+local function header_line(schema, plan)
+  local fields, names = {}, {}
+  for i, f in ipairs(schema.fields) do
+    fields[i] = T.field("c" .. i, T.string)
+    names["c" .. i] = f.name
+  end
+  local b = batchlib.fromRows({ { names } }, T.struct { T.field("header", T.struct(fields)) })
+  local line = eval_csv.toCsv(plan, b, b.columns, eval.newColumn(b))
+  local offsets = ffi.cast("int32_t*", line.values)
+  return ffi.string(line.data + offsets[0], offsets[1] - offsets[0])
+end
+
 -- query: the StreamingQuery, whose id (the checkpoint's) names the files.
 function M.new(writer, schema, format, query)
   local opts = writer.opts
@@ -93,9 +105,7 @@ function M.new(writer, schema, format, query)
     sink.compiled = eval.compileSelect({ { k = "alias", name = "value", expr = { k = "call", fn = "to_json",
       args = { { k = "call", fn = "struct", args = cols } } } } }, full)
   else
-    local casts = {}
-    sink.timestamps, sink.dates = {}, {}
-    for i, f in ipairs(schema.fields) do
+    for _, f in ipairs(schema.fields) do
       local id = f.dataType.id
       if f.dataType.void then -- (SELECT NULL's untyped column: CAST(NULL AS STRING) writes it)
         error(("[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The CSV datasource doesn't support the column `%s` of the"
@@ -105,54 +115,12 @@ function M.new(writer, schema, format, query)
         error(("the csv sink cannot write column %s of type %s (CSV data source does not support %s data type)")
           :format(f.name, f.dataType:simpleString(), f.dataType:simpleString()), 0)
       end
-      if f.dataType.id == T.ID.timestamp then
-        -- Taken as it is: iso_timestamps writes its text (CAST AS STRING
-        -- gives Spark SQL's "2026-12-05 18:08:58.649072", not the CSV's).
-        sink.timestamps[#sink.timestamps + 1] = i - 1
-        casts[i] = { k = "alias", name = f.name, expr = cols[i] }
-      elseif id == T.ID.date then
-        -- Taken as it is too: date_texts writes it as dateFormat says.
-        sink.dates[#sink.dates + 1] = i - 1
-        casts[i] = { k = "alias", name = f.name, expr = cols[i] }
-      else
-        casts[i] = { k = "alias", name = f.name, expr = { k = "cast", to = T.string, expr = cols[i] } }
-      end
     end
-    sink.compiled = eval.compileSelect(casts, full)
-    sink.sep, sink.quote = one_char(opts, "sep", ","), one_char(opts, "quote", '"')
-    sink.nullValue = opts.nullvalue or ""
-    if opts.header == "true" then sink.header = table.concat(schema:fieldNames(), sink.sep) end
-    if opts.dateformat then
-      local fmt = opts.dateformat
-      local p = C.tide_datetime_pattern_compile(fmt, #fmt, 0, errbuf, 1024)
-      if p == nil then error(("csv option dateFormat %q: %s"):format(fmt, ffi.string(errbuf)), 0) end
-      sink.datePattern = ffi.gc(p, C.tide_datetime_pattern_free)
-    end
+    sink.compiled = eval.compileSelect({ { k = "call", fn = "struct", args = cols } }, full)
+    sink.csv = eval_csv.toCsvPlan(opts, "csv sink")
+    if opts.header == "true" then sink.header = header_line(schema, sink.csv) end
   end
   return sink
-end
-
--- Column i of `strings` (a timestamp column) replaced by its text as
--- Spark's CSV writer gives it by default (yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]
--- in UTC: 2026-12-05T18:08:58.649Z, Spark's JSON default too), which tide's
--- csv reader (tide_timestamp_parse) reads back.
-local function iso_timestamps(strings, i)
-  local dst = eval.newColumn(strings)
-  if C.tide_timestamp_text(strings, strings.columns + i, dst, errbuf, 1024) ~= 0 then
-    error("csv sink: " .. ffi.string(errbuf), 0)
-  end
-  strings.columns[i] = dst[0]
-end
-
--- Column i of `strings` (a date column) replaced by its text as Spark's
--- CSV writer gives it: as dateFormat formats it (pattern), yyyy-MM-dd
--- without one.
-local function date_texts(strings, i, pattern)
-  local dst = eval.newColumn(strings)
-  if C.tide_date_text(strings, strings.columns + i, pattern, dst, errbuf, 1024) ~= 0 then
-    error("csv sink: " .. ffi.string(errbuf), 0)
-  end
-  strings.columns[i] = dst[0]
 end
 
 -- Writes the rows of batch to file.
@@ -164,17 +132,8 @@ local function write_file(self, file, batch, ctx)
     end
     return
   end
-  local lines
-  if self.format == "json" then
-    lines = strings.columns
-  else
-    for _, i in ipairs(self.timestamps) do iso_timestamps(strings, i) end
-    for _, i in ipairs(self.dates) do date_texts(strings, i, self.datePattern) end
-    lines = ffi.new("tide_column[1]")
-    if C.tide_csv_join(strings, strings, self.sep:byte(), self.quote:byte(), self.nullValue, lines, errbuf, 1024) ~= 0 then
-      error(ffi.string(errbuf), 0)
-    end
-  end
+  local lines = strings.columns
+  if self.format == "csv" then lines = eval_csv.toCsv(self.csv, strings, strings.columns, eval.newColumn(strings)) end
   if C.tide_write_lines(file, self.header, lines, errbuf, 1024) ~= 0 then
     error(self.format .. " sink: " .. ffi.string(errbuf), 0)
   end
