@@ -197,4 +197,21 @@ t.test("JSON lines: a quote is just a byte to the line splitter", function()
   t.eq(rows(df), '1|a"b\n3|x')
 end)
 
+t.test("the JSON writer takes ignoreNullFields, dateFormat and timestampFormat, as Spark's", function()
+  -- (expected: the files Apache Spark 3.5.3 wrote for the same row and options)
+  local df = spark:sql("SELECT 'a' AS s, CAST(NULL AS INT) AS n, DATE'2024-03-05' AS d,"
+    .. " TIMESTAMP'2024-03-05 10:11:12.345678' AS t")
+  local function written(opts)
+    local dir = t.tempdir() .. "/out"
+    local w = df.write
+    for k, v in pairs(opts) do w = w:option(k, v) end
+    w:json(dir)
+    return t.sh(("cat '%s'/part-*.json"):format(dir))
+  end
+  t.eq(written({}), '{"s":"a","d":"2024-03-05","t":"2024-03-05T10:11:12.345Z"}\n')
+  t.eq(written({ ignoreNullFields = false }), '{"s":"a","n":null,"d":"2024-03-05","t":"2024-03-05T10:11:12.345Z"}\n')
+  t.eq(written({ dateFormat = "dd/MM/yyyy", timestampFormat = "yyyy-MM-dd HH:mm:ss.SSSSSS" }),
+    '{"s":"a","d":"05/03/2024","t":"2024-03-05 10:11:12.345678"}\n')
+end)
+
 t.run()

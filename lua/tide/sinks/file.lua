@@ -4,7 +4,9 @@
 -- directory holds every input row exactly once; another query (another
 -- checkpoint) writing to the same directory names its files with its own
 -- id, so it never overwrites what an earlier query committed.
---   json: one object per line (to_json of the row; null fields left out)
+--   json: one object per line (to_json of the row with the writer's
+--         options: null fields left out unless ignoreNullFields is false,
+--         dateFormat, timestampFormat)
 --   csv:  a row a line as Spark's CSV writer writes it, by to_csv's kernel
 --         with the writer's options (tide.eval_csv: sep, quote, escape,
 --         nullValue, emptyValue, quoteAll, escapeQuotes, blanks around
@@ -102,8 +104,9 @@ function M.new(writer, schema, format, query)
     sink.lineSep, sink.extension = opts.linesep or "\n", "txt"
     sink.compiled = eval.compileSelect({ cols[1] }, full)
   elseif format == "json" then
+    -- (the writer's options: ignoreNullFields, dateFormat, timestampFormat)
     sink.compiled = eval.compileSelect({ { k = "alias", name = "value", expr = { k = "call", fn = "to_json",
-      args = { { k = "call", fn = "struct", args = cols } } } } }, full)
+      args = { { k = "call", fn = "struct", args = cols } }, opts = opts } } }, full)
   else
     for _, f in ipairs(schema.fields) do
       local id = f.dataType.id
