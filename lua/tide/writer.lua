@@ -237,6 +237,7 @@ local function save_file(self, format)
   -- (rawget: a writer's missing field is an error, a misspelt method's)
   local partition_by = rawget(self, "partitionCols")
   local data = file_sink.dataColumns(self.df.schema, partition_by)
+  file_sink.checkWriteOptions(format, self.opts)
   if format == "text" then file_sink.checkText(data, self.opts) end
   local info = files.stat(path)
   if info and not info.isDir then error(("%s: path %s is a file, not a directory"):format(format, path), 0) end

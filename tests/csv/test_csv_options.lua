@@ -175,6 +175,12 @@ t.test("the CSV writer writes as Spark's: blanks trimmed, quotes escaped, \"\" f
   t.eq(written({ escapeQuotes = false }), 'a,q"x,"",,"c,d","l\nm",1.5\n')
   t.eq(written({ nullValue = "NULL", emptyValue = "EMPTY" }), 'a,"q\\"x",EMPTY,NULL,"c,d","l\nm",1.5\n')
   t.eq(written({ quoteAll = true }), '"a","q\\"x","","","c,d","l\nm","1.5"\n')
+  -- files tide does not write fail, naming the option
+  t.raises(function() written({ compression = "gzip" }) end, "csv: compression gzip is not supported")
+  t.raises(function() written({ lineSep = ";" }) end, 'csv: lineSep ";" is not supported')
+  t.raises(function() written({ encoding = "ISO-8859-1" }) end, "csv: encoding ISO%-8859%-1 is not supported")
+  t.raises(function() df.write:json(t.tempdir() .. "/j", { compression = "gzip" }) end,
+    "json: compression gzip is not supported")
   -- and the reader reads back what it wrote
   local dir = t.tempdir() .. "/back"
   df.write:option("header", true):csv(dir)

@@ -35,9 +35,26 @@ Sink.__index = Sink
 
 local errbuf = ffi.new("char[1024]")
 
+-- What tide writes: uncompressed UTF-8 files whose lines end with "\n"
+-- (a text write's lineSep as given, not empty, as Spark checks it);
+-- Spark's options asking for other files fail, naming themselves.
+function M.checkWriteOptions(format, opts)
+  local codec = opts.compression or opts.codec
+  if codec and codec:lower() ~= "none" and codec:lower() ~= "uncompressed" then
+    error(("%s: compression %s is not supported (tide writes uncompressed files)"):format(format, codec), 0)
+  end
+  if opts.linesep == "" then error("requirement failed: 'lineSep' cannot be an empty string.", 0) end
+  if format ~= "text" and opts.linesep and opts.linesep ~= "\n" then
+    error(("%s: lineSep %q is not supported (tide ends each line with \\n)"):format(format, opts.linesep), 0)
+  end
+  local encoding = opts.encoding or opts.charset
+  if encoding and encoding:lower():gsub("[-_]", "") ~= "utf8" then
+    error(("%s: encoding %s is not supported (tide writes UTF-8)"):format(format, encoding), 0)
+  end
+end
+
 -- Spark's checks of a text write: every column a string (the first
--- that is not is named), then one column; lineSep not empty. tide writes
--- no compression.
+-- that is not is named), then one column.
 function M.checkText(schema, opts)
   for _, f in ipairs(schema.fields) do
     if f.dataType.id ~= T.ID.string or f.dataType.void then
@@ -49,11 +66,7 @@ function M.checkText(schema, opts)
   if #schema.fields ~= 1 then
     error(("Text data source supports only a single column, and you have %d columns."):format(#schema.fields), 0)
   end
-  if opts.linesep == "" then error("requirement failed: 'lineSep' cannot be an empty string.", 0) end
-  local codec = opts.compression and opts.compression:lower()
-  if codec and codec ~= "none" and codec ~= "uncompressed" then
-    error(("text: compression %s is not supported (tide writes uncompressed text)"):format(opts.compression), 0)
-  end
+  M.checkWriteOptions("text", opts)
 end
 
 -- The columns the files hold: schema without the partition columns
@@ -99,6 +112,7 @@ function M.new(writer, schema, format, query)
   for i, f in ipairs(data.fields) do cols[i] = { k = "col", name = f.name } end
   local full = schema
   schema = data
+  M.checkWriteOptions(format, opts)
   if format == "text" then
     M.checkText(schema, opts)
     sink.lineSep, sink.extension = opts.linesep or "\n", "txt"
