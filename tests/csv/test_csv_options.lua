@@ -195,6 +195,9 @@ t.test("lineSep and charToEscapeQuoteEscaping are taken at Spark's default only"
   t.raises(function() rows(path, { charToEscapeQuoteEscaping = "#" }) end,
     "CSV option charToEscapeQuoteEscaping=# is Spark's, but tide does not apply it")
   -- a zone of its own, and a TIMESTAMP_NTZ pattern, are refused as from_csv refuses them
+  t.raises(function() rows(path, { maxCharsPerColumn = 100 }) end,
+    'CSV option maxCharsPerColumn=100 is Spark.s, but tide does not apply it %(only its default, "%-1"%)')
+  t.same_table(rows(path, { maxColumns = 20480 }), { "1|2" })
   t.raises(function() rows(path, { timeZone = "Europe/Paris" }) end,
     "CSV option timeZone=Europe/Paris is Spark's, but tide does not apply it")
   t.raises(function() spark:sql("SELECT from_csv('1', 'a INT', map('timestampNTZFormat', 'yyyy'))"):collect() end,

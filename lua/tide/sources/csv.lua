@@ -110,7 +110,7 @@ end
 -- (tide.checks.refuseOptionsNotApplied); text is read in the session's
 -- time zone, and TIMESTAMP_NTZ fields by CAST's forms.
 local NOT_APPLIED = { { "locale", "en-US" }, { "timeZone" }, { "timestampNTZFormat" },
-  { "unescapedQuoteHandling", "STOP_AT_DELIMITER" } }
+  { "unescapedQuoteHandling", "STOP_AT_DELIMITER" }, { "maxColumns", "20480" }, { "maxCharsPerColumn", "-1" } }
 
 local function parse_options(options)
   local o = {
