@@ -238,7 +238,7 @@ local function save_file(self, format)
   local partition_by = rawget(self, "partitionCols")
   local data = file_sink.dataColumns(self.df.schema, partition_by)
   file_sink.checkWriteOptions(format, self.opts)
-  if format == "text" then file_sink.checkText(data, self.opts) end
+  if format == "text" then file_sink.checkText(data) end
   local info = files.stat(path)
   if info and not info.isDir then error(("%s: path %s is a file, not a directory"):format(format, path), 0) end
   local names = info and files.list(path) or {}

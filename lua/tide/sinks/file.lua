@@ -55,7 +55,7 @@ end
 
 -- Spark's checks of a text write: every column a string (the first
 -- that is not is named), then one column.
-function M.checkText(schema, opts)
+function M.checkText(schema)
   for _, f in ipairs(schema.fields) do
     if f.dataType.id ~= T.ID.string or f.dataType.void then
       error(("[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The Text datasource doesn't support the column `%s` of the type "
@@ -66,7 +66,6 @@ function M.checkText(schema, opts)
   if #schema.fields ~= 1 then
     error(("Text data source supports only a single column, and you have %d columns."):format(#schema.fields), 0)
   end
-  M.checkWriteOptions("text", opts)
 end
 
 -- The columns the files hold: schema without the partition columns
@@ -114,7 +113,7 @@ function M.new(writer, schema, format, query)
   schema = data
   M.checkWriteOptions(format, opts)
   if format == "text" then
-    M.checkText(schema, opts)
+    M.checkText(schema)
     sink.lineSep, sink.extension = opts.linesep or "\n", "txt"
     sink.compiled = eval.compileSelect({ cols[1] }, full)
   elseif format == "json" then
@@ -124,7 +123,7 @@ function M.new(writer, schema, format, query)
   else
     for _, f in ipairs(schema.fields) do
       local id = f.dataType.id
-      if f.dataType.void then -- (SELECT NULL's untyped column: CAST(NULL AS STRING) writes it)
+      if f.dataType.void then -- (SELECT NULL's untyped column, as Spark's: CAST(NULL AS STRING) writes it)
         error(("[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The CSV datasource doesn't support the column `%s` of the"
           .. ' type "VOID".'):format(f.name), 0)
       end
