@@ -408,6 +408,11 @@ typedef struct tide_json_write_options {
 int tide_to_json_with(tide_batch *out, const tide_column *input,
                       const tide_json_write_options *options, tide_column *dst, char *errbuf,
                       size_t errlen);
+/* to_json's pretty option: each row of input (to_json's compact text)
+   written into dst as Jackson's default pretty printer writes it
+   (json_pretty.c). A null gives null. 0, or -1 with errbuf. */
+int tide_json_pretty(tide_batch *out, const tide_column *input, tide_column *dst, char *errbuf,
+                     size_t errlen);
 
 /* Java's Double.toString (is_float: Float.toString) as the JDKs of Spark
    3.5 (8 to 17) print it: "0.1", "1.0E-5", "NaN", "1.0E-323" (not

@@ -161,6 +161,13 @@ t.test("to_json's options in SQL: timestampFormat, dateFormat, ignoreNullFields;
     :select(F.to_json("s", { ignoreNullFields = false }))), { '{"n":null}' })
   t.raises(function() spark:sql("SELECT to_json(named_struct('a', 1), map('x', current_date()))"):collect() end,
     "the options must be map")
+  -- pretty: Jackson's default pretty printer, objects a member a line, arrays inline
+  local pretty = spark:sql([[SELECT to_json(named_struct('a', 1, 'b', array(1, 2), 'c', named_struct('d', 'x',
+    'e', array()), 'f', map('k', 1), 'g', array(named_struct('h', 1)), 'n', CAST(NULL AS INT), 'm', map()),
+    map('pretty', 'true')) AS j, to_json(array(1, 2), map('pretty', 'true')) AS a]]):collect()[1]
+  t.eq(pretty.j, '{\n  "a" : 1,\n  "b" : [ 1, 2 ],\n  "c" : {\n    "d" : "x",\n    "e" : [ ]\n  },\n  "f" : {\n'
+    .. '    "k" : 1\n  },\n  "g" : [ {\n    "h" : 1\n  } ],\n  "m" : { }\n}')
+  t.eq(pretty.a, "[ 1, 2 ]")
 end)
 
 -- ---- decimals -------------------------------------------------------------------------------
