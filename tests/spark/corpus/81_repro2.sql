@@ -16,3 +16,12 @@ SELECT g, explode(a) AS v FROM VALUES ('x', array(1, 2)) AS t(g, a) ORDER BY v
 SELECT g, explode(a) AS v FROM VALUES ('x', array(1, 2)) AS t(g, a) ORDER BY g
 SELECT * FROM (SELECT explode(array(1, 2)) AS v) ORDER BY v
 SELECT posexplode(array(5, 6)) ORDER BY pos DESC
+SELECT to_json(named_struct('a', 1, 'b', array(1, 2), 'c', map('k', named_struct('d', 1)), 'e', map()), map('pretty', 'true')) AS r
+SELECT to_json(array(named_struct('h', 1), named_struct('h', 2)), map('pretty', 'true')) AS r
+SELECT to_json(array(array(1), array()), map('pretty', 'true')) AS r
+SELECT '${tide_compare_unset}' AS r, '${foo:bar}' AS s, '$${x' AS t
+SELECT schema_of_json('{"a":null,"b":[{}],"c":{"d":null,"e":1}}', map('dropFieldIfAllNull', 'true')) AS r
+SELECT schema_of_json('{"a":"","b":[""]}') AS r
+SELECT to_csv(named_struct('a', ' x ', 'b', 'q"y', 'c', '', 'd', CAST(NULL AS STRING))) AS r
+SELECT to_csv(named_struct('a', ' x ', 'b', 'q"y'), map('quoteAll', 'true', 'ignoreLeadingWhiteSpace', 'false')) AS r
+SELECT from_csv('"a"  ,  b  ', 'x STRING, y STRING', map('ignoreLeadingWhiteSpace', 'true', 'ignoreTrailingWhiteSpace', 'true')) AS r
