@@ -88,13 +88,13 @@ static int equals_nocase(const char *s, size_t n, const char *word)
 
 int csv_parse_double(const tide_csv_options *opt, const char *s, size_t n, double *out)
 {
-    /* Spark's nanValue, positiveInf and negativeInf first. */
+    /* Spark's nanValue, negativeInf and positiveInf first, in its order. */
     const char *nan_value = opt && opt->nan_value ? opt->nan_value : "NaN";
-    const char *positive_inf = opt && opt->positive_inf ? opt->positive_inf : "Inf";
     const char *negative_inf = opt && opt->negative_inf ? opt->negative_inf : "-Inf";
+    const char *positive_inf = opt && opt->positive_inf ? opt->positive_inf : "Inf";
     if (equals(s, n, nan_value)) { *out = __builtin_nan(""); return 0; }
-    if (equals(s, n, positive_inf)) { *out = __builtin_inf(); return 0; }
     if (equals(s, n, negative_inf)) { *out = -__builtin_inf(); return 0; }
+    if (equals(s, n, positive_inf)) { *out = __builtin_inf(); return 0; }
     /* Java trims characters <= ' ' on both ends. */
     while (n > 0 && (unsigned char)s[0] <= ' ') { s++; n--; }
     while (n > 0 && (unsigned char)s[n - 1] <= ' ') n--;

@@ -24,7 +24,6 @@
 #include "csv_convert.h"
 #include "ffi/csv_expr.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
