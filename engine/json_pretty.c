@@ -1,123 +1,85 @@
 /*
- * json_pretty.c — to_json's `pretty` option (tide_json_pretty, tide_ffi.h):
- * the compact JSON to_json writes, rewritten as Jackson's
- * DefaultPrettyPrinter writes it (Spark's JacksonGenerator with pretty):
- * an object's members on lines of their own, indented two spaces for
- * each object around them, as "name" : value; arrays inline, "[ 1, 2 ]",
- * adding no indentation; empty ones "{ }" and "[ ]". The input holds no
- * blanks outside strings (to_json writes none), so every structural byte
+ * json_pretty.c — to_json's `pretty` option (json_write.h): a row's
+ * compact JSON, as to_json has just written it, rewritten in place as
+ * Jackson's DefaultPrettyPrinter writes it (Spark's JacksonGenerator with
+ * pretty): an object's members on lines of their own, indented two spaces
+ * for each object around them, as "name" : value; arrays inline,
+ * "[ 1, 2 ]", adding no indentation; empty ones "{ }" and "[ ]". The
+ * compact text holds no blanks outside strings, so every structural byte
  * is a token.
  */
-#include "batch.h"
-#include "kernel.h"
+#include "json_write.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A growable byte buffer, owned by the call that makes it. */
-typedef struct text {
-    char *data;
-    size_t len, cap;
-} text;
+/* Objects and arrays nested deeper than this fail the row (Jackson's
+   own limit on reading is 1000). */
+#define MAX_NESTING 4096
 
-static int put(text *t, const char *s, size_t n)
+static void line_at(jbuf *b, int level)
 {
-    if (t->len + n > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->len + n)
-            cap *= 2;
-        char *grown = realloc(t->data, cap);
-        if (!grown) return -1;
-        t->data = grown;
-        t->cap = cap;
-    }
-    memcpy(t->data + t->len, s, n);
-    t->len += n;
-    return 0;
-}
-
-static int line_at(text *t, int level)
-{
-    if (put(t, "\n", 1) != 0) return -1;
+    put_char(b, '\n');
     for (int i = 0; i < level; i++)
-        if (put(t, "  ", 2) != 0) return -1;
-    return 0;
+        put_raw(b, "  ", 2);
 }
 
-/* One value, s[0..n), pretty into t (emptied first). `open` is a stack of
-   the containers around the byte being read, 'o' or 'a'. */
-static int pretty(text *t, text *open, const char *s, size_t n)
+/* s[0..n) appended to b, pretty. */
+static void pretty(jbuf *b, const char *s, size_t n)
 {
-    t->len = open->len = 0;
-    int level = 0; /* objects around */
-    for (size_t i = 0; i < n; i++) {
+    char open[MAX_NESTING];   /* the containers around: 'o' or 'a' */
+    int depth = 0, level = 0; /* level: the objects around */
+    for (size_t i = 0; i < n && !b->error; i++) {
         char c = s[i];
-        int rc = 0;
         if (c == '"') { /* a string, copied to its closing quote */
             size_t j = i + 1;
             while (j < n && s[j] != '"')
                 j += s[j] == '\\' ? 2 : 1;
             if (j >= n) j = n - 1;
-            rc = put(t, s + i, j - i + 1);
+            put_raw(b, s + i, j - i + 1);
             i = j;
         } else if ((c == '{' || c == '[') && i + 1 < n && s[i + 1] == (c == '{' ? '}' : ']')) {
-            rc = put(t, c == '{' ? "{ }" : "[ ]", 3);
+            put_raw(b, c == '{' ? "{ }" : "[ ]", 3);
             i++;
+        } else if ((c == '{' || c == '[') && depth == MAX_NESTING) {
+            b->error = "a value nested too deep to write pretty";
         } else if (c == '{') {
-            level++;
-            rc = put(open, "o", 1) || put(t, "{", 1) || line_at(t, level);
+            open[depth++] = 'o';
+            put_char(b, '{');
+            line_at(b, ++level);
         } else if (c == '[') {
-            rc = put(open, "a", 1) || put(t, "[ ", 2);
+            open[depth++] = 'a';
+            put_raw(b, "[ ", 2);
         } else if (c == '}') {
-            level--;
-            if (open->len) open->len--;
-            rc = line_at(t, level) || put(t, "}", 1);
+            if (depth) depth--;
+            line_at(b, --level);
+            put_char(b, '}');
         } else if (c == ']') {
-            if (open->len) open->len--;
-            rc = put(t, " ]", 2);
+            if (depth) depth--;
+            put_raw(b, " ]", 2);
+        } else if (c == ',' && depth && open[depth - 1] == 'o') {
+            put_char(b, ',');
+            line_at(b, level);
         } else if (c == ',') {
-            int in_object = open->len && open->data[open->len - 1] == 'o';
-            rc = in_object ? put(t, ",", 1) || line_at(t, level) : put(t, ", ", 2);
+            put_raw(b, ", ", 2);
         } else if (c == ':') {
-            rc = put(t, " : ", 3);
+            put_raw(b, " : ", 3);
         } else {
-            rc = put(t, &c, 1);
+            put_char(b, c);
         }
-        if (rc != 0) return -1;
     }
-    return 0;
 }
 
-int tide_json_pretty(tide_batch *out, const tide_column *input, tide_column *dst, char *errbuf,
-                     size_t errlen)
+void json_pretty_row(jbuf *b, int64_t start)
 {
-    int64_t n = input->length;
-    const int32_t *offsets = input->values;
-    int64_t bytes = n ? (int64_t)offsets[n] - offsets[0] : 0;
-    if (kernel_alloc(out, dst, input->name, TIDE_STRING, 0, 0, n, bytes * 2) != 0 ||
-        kernel_validity_and(out, dst, input, NULL) != 0) {
-        snprintf(errbuf, errlen, "to_json: out of memory");
-        return -1;
+    size_t n = (size_t)(b->len - start);
+    char *compact = malloc(n ? n : 1);
+    if (!compact) {
+        b->error = "out of memory";
+        return;
     }
-    text t = {0}, open = {0};
-    int64_t used = 0;
-    int rc = 0;
-    for (int64_t row = 0; row < n && rc == 0; row++) {
-        if (tide_valid(input, row)) {
-            int32_t len;
-            const char *s = tide_column_bytes(input, row, &len);
-            if (pretty(&t, &open, s, (size_t)len) != 0) {
-                snprintf(errbuf, errlen, "to_json: out of memory");
-                rc = -1;
-                break;
-            }
-            rc = kernel_str_append(out, dst, &used, t.data, (int64_t)t.len, errbuf, errlen);
-        }
-        kernel_str_end(dst, row, used);
-    }
-    free(t.data);
-    free(open.data);
-    if (rc == 0) kernel_finish(dst);
-    return rc;
+    memcpy(compact, b->data + start, n);
+    b->len = start;
+    pretty(b, compact, n);
+    free(compact);
 }

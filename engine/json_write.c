@@ -513,6 +513,7 @@ int tide_to_json_with(tide_batch *out, const tide_column *input,
                       size_t errlen)
 {
     int32_t include_nulls = options ? options->include_nulls : 0;
+    int32_t pretty = options ? options->pretty : 0;
     if (!out || !input || !dst) {
         set_error(errbuf, errlen, "to_json: missing argument");
         return -1;
@@ -557,7 +558,9 @@ int tide_to_json_with(tide_batch *out, const tide_column *input,
             tide_mark_null(dst, row);
             nulls++;
         } else {
+            int64_t start = b.len;
             put_value(&b, input, &keys, row, include_nulls);
+            if (pretty && !b.error) json_pretty_row(&b, start);
             if (b.error) break;
         }
         offsets[row + 1] = (int32_t)b.len;

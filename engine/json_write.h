@@ -51,6 +51,11 @@ static inline void put_char(jbuf *b, char c)
     b->data[b->len++] = c;
 }
 
+/* to_json's pretty option (json_pretty.c): the value written from start
+   to b->len rewritten in place as Jackson's default pretty printer
+   writes it. */
+void json_pretty_row(jbuf *b, int64_t start);
+
 /* A string as Jackson escapes it (json_write.c). */
 void json_put_string(jbuf *b, const char *text, size_t n);
 /* Java's BigDecimal.toString of a decimal(38, scale) value (16 bytes). */

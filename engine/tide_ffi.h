@@ -391,13 +391,15 @@ int tide_to_json(tide_batch *out, const tide_column *input, int32_t include_null
                  tide_column *dst, char *errbuf, size_t errlen);
 
 /* to_json's options (Spark's): include_nulls is ignoreNullFields=false;
-   timestamp_format (NULL: the default above) is timestampFormat's
+   pretty writes each value as Jackson's default pretty printer does
+   (json_pretty.c: an object's members a line each, indented two spaces
+   an object, "a" : 1; arrays inline, [ 1, 2 ]); timestamp_format (NULL: the default above) is timestampFormat's
    pattern, compiled for formatting (ffi/datetime.h), which writes
    timestamps as that pattern formats them in the session time zone
    ("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX" keeps every microsecond). */
 typedef struct tide_json_write_options {
     int32_t include_nulls;
-    int32_t reserved; /* 0 */
+    int32_t pretty;
     const struct tide_datetime_pattern *timestamp_format;
     /* dates as this pattern (dateFormat, compiled for formatting) writes
        them; NULL: yyyy-MM-dd */
@@ -408,11 +410,6 @@ typedef struct tide_json_write_options {
 int tide_to_json_with(tide_batch *out, const tide_column *input,
                       const tide_json_write_options *options, tide_column *dst, char *errbuf,
                       size_t errlen);
-/* to_json's pretty option: each row of input (to_json's compact text)
-   written into dst as Jackson's default pretty printer writes it
-   (json_pretty.c). A null gives null. 0, or -1 with errbuf. */
-int tide_json_pretty(tide_batch *out, const tide_column *input, tide_column *dst, char *errbuf,
-                     size_t errlen);
 
 /* Java's Double.toString (is_float: Float.toString) as the JDKs of Spark
    3.5 (8 to 17) print it: "0.1", "1.0E-5", "NaN", "1.0E-323" (not

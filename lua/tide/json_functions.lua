@@ -270,7 +270,8 @@ function M.toJsonPlan(opts)
   end
   opts = { dateFormat = lowered.dateformat, timestampFormat = lowered.timestampformat,
            ignoreNullFields = lowered.ignorenullfields }
-  local plan = { options = ffi.new("tide_json_write_options"), pretty = truthy(lowered.pretty, false) }
+  local plan = { options = ffi.new("tide_json_write_options") }
+  plan.options.pretty = truthy(lowered.pretty, false) and 1 or 0
   if opts.dateFormat ~= nil then
     plan.datePattern = date_pattern(opts.dateFormat, false, "to_json")
     plan.options.date_format = plan.datePattern
@@ -293,10 +294,6 @@ function M.toJson(out, input, dst, plan)
   if not (plan and plan.options) then plan = M.toJsonPlan(plan) end
   if C.tide_to_json_with(out, input, plan.options, dst, errbuf, 1024) ~= 0 then
     error(ffi.string(errbuf), 0)
-  end
-  if plan.pretty then
-    local compact = ffi.new("tide_column", dst[0])
-    if C.tide_json_pretty(out, compact, dst, errbuf, 1024) ~= 0 then error(ffi.string(errbuf), 0) end
   end
   return dst
 end
