@@ -15,14 +15,7 @@ local function rows(path, opts, schema)
   for k, v in pairs(opts or {}) do r = r:option(k, v) end
   if schema then r = r:schema(schema) end
   local df = r:load(path)
-  local b = df:toBatch()
-  local out = {}
-  for i = 0, b:count() - 1 do
-    local row = {}
-    for c = 0, b.num_columns - 1 do row[c + 1] = tide.batch.cellText(b.columns[c], i) end
-    out[#out + 1] = table.concat(row, "|")
-  end
-  return out, df
+  return t.rows(df), df
 end
 
 -- A header, a comment-like line, a line of blanks, values with blanks
