@@ -65,6 +65,23 @@ local function literal_int(node, c, ev, what)
   return v
 end
 
+-- A regexp function's group index: a literal, cast to int as Spark casts
+-- it (a fraction truncates; a string reads as CAST(s AS INT): blanks
+-- trimmed, digits with a sign and a fraction, else NULL); nil for NULL.
+local function group_index(node, c, ev)
+  local is_lit, v = ev.literalOf(c)
+  if type(v) == "cdata" then v = tonumber(v) end
+  if is_lit and type(v) == "string" then
+    local text = v:match("^%s*(.-)%s*$")
+    v = (text:match("^[+-]?%d+%.?%d*$") or text:match("^[+-]?%.%d+$")) and tonumber(text) or nil
+  end
+  if is_lit and type(v) == "number" and math.abs(v) < 2 ^ 31 then
+    return v >= 0 and math.floor(v) or math.ceil(v)
+  end
+  if is_lit and v == nil then return nil end
+  ev.typeError(node, ("the group index of %s must be a literal integer, not %s"):format(node.fn, c.name))
+end
+
 local function lit(compileChild, value) return compileChild({ k = "lit", value = value }) end
 
 -- A bigint argument (chr's code): numbers, strings and NULL are cast.
@@ -196,7 +213,7 @@ local function regexp_extract(node, _, compileChild, ev)
   local s = as_string(node, args[1], ev)
   local pattern = literal_string(node, args[2], ev, "pattern")
   local idx = 1
-  if args[3] then idx = literal_int(node, args[3], ev, "group index") end
+  if args[3] then idx = group_index(node, args[3], ev) end
   if pattern == nil or idx == nil then return all_null(ev, node, T.string) end
   local re = C.tide_regex_compile(pattern, #pattern, ev.errbuf, ev.errlen)
   if re == nil then error(("%s: %s"):format(ev.sqlName(node), ffi.string(ev.errbuf)), 0) end
@@ -349,7 +366,7 @@ end
 -- The helpers of the other string modules (tide.eval_text_search,
 -- eval_text_format, eval_text_regex).
 M.asString, M.asInt, M.asLong, M.asVarlen, M.asBytes = as_string, as_int, as_long, as_varlen, as_bytes
-M.literalInt, M.lit = literal_int, lit
+M.literalInt, M.groupIndex, M.lit = literal_int, group_index, lit
 M.locate = locate -- (position's too: Spark's StringLocate under another name)
 
 function M.register(eval)

@@ -16,7 +16,7 @@ local text = require("tide.eval_text")
 local M = {}
 local args_of, over_args, all_null = shared.argsOf, shared.overArgs, shared.allNull
 local literal_string = shared.literalString
-local as_string, literal_int = text.asString, text.literalInt
+local as_string = text.asString
 
 local function compiled(ev, node, re)
   if re == nil then error(("%s: %s"):format(ev.sqlName(node), ffi.string(ev.errbuf)), 0) end
@@ -33,7 +33,8 @@ local function regexp_extract_all(node, _, compileChild, ev)
   local args = args_of(node, compileChild, 2, 3, ev)
   local s = as_string(node, args[1], ev)
   local pattern = literal_string(node, args[2], ev, "pattern")
-  local idx = args[3] and literal_int(node, args[3], ev, "group index") or 1
+  local idx = 1
+  if args[3] then idx = text.groupIndex(node, args[3], ev) end
   local t = T.array(T.string)
   if pattern == nil or idx == nil then return all_null(ev, node, t) end
   local re = regex(ev, node, pattern)
@@ -61,17 +62,17 @@ local function regexp_like(node, _, compileChild, ev)
 end
 
 -- regexp_count / regexp_substr / regexp_instr(s, re[, idx = 0]): idx is
--- named, not used (Spark's RegExpInStr gives the whole match's place).
+-- named, not used (Spark's RegExpInStr gives the whole match's place),
+-- but a NULL one, or a text that is no int, makes every row NULL.
 local function regexp_find(op, t)
   return function(node, _, compileChild, ev)
     local instr = op == C.TIDE_REGEXP_INSTR
     local args = args_of(node, compileChild, 2, instr and 3 or 2, ev)
-    if instr then
-      if args[3] then literal_int(node, args[3], ev, "group index") end
-    end
+    local idx = 0
+    if instr and args[3] then idx = text.groupIndex(node, args[3], ev) end
     local s = as_string(node, args[1], ev)
     local pattern = literal_string(node, args[2], ev, "pattern")
-    if pattern == nil then return all_null(ev, node, t) end
+    if pattern == nil or idx == nil then return all_null(ev, node, t) end
     local re = regex(ev, node, pattern)
     return over_args(ev, node, t, { s }, function(out, cols, dst)
       return C.tide_eval_regexp_find(out, op, cols[1], re, dst, ev.errbuf, ev.errlen)

@@ -154,6 +154,15 @@ t.test("regexp_extract: a group of the first match, empty when nothing matches",
     "the group index must be between 0 and 1 %(the groups of '%(a%)'%), not 2")
   t.raises(function() df:select(F.regexp_extract("s", "(a", 1)) end, "invalid regular expression")
   t.raises(function() df:select(F.regexp_extract("s", F.col("s"), 1)) end, "the pattern of regexp_extract must be a literal")
+  -- the group index cast to int as Spark casts it: a fraction truncates, a
+  -- text reads as CAST(text AS INT), NULL (or a text that is no int) gives NULL
+  -- (expected: Spark 3.5.3's)
+  t.same_table(t.rows(spark:sql([[SELECT regexp_extract('abc', '(b)', '1'), regexp_extract('abc', '(b)', ' 1.9 '),
+    regexp_extract('abc', '(b)', 1.9), regexp_extract('abc', '(b)', 'x'), regexp_extract('abc', '(?<g>a)', 'g'),
+    regexp_extract('abc', '(b)', NULL), regexp_extract_all('abcb', '(b)', NULL), regexp_extract_all('abcb', '(b)', '0'),
+    regexp_instr('abc', 'b', 'x'), regexp_instr('abc', 'b', '0')]])), { "b|b|b|null|null|null|null|[b, b]|null|2" })
+  t.raises(function() df:selectExpr("regexp_extract(s, '(a)', s)") end,
+    "the group index of regexp_extract must be a literal integer")
 end)
 
 t.test("md5, sha1, sha2, crc32: Spark's documented values; binary and strings alike", function()

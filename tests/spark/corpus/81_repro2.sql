@@ -25,3 +25,5 @@ SELECT schema_of_json('{"a":"","b":[""]}') AS r
 SELECT to_csv(named_struct('a', ' x ', 'b', 'q"y', 'c', '', 'd', CAST(NULL AS STRING))) AS r
 SELECT to_csv(named_struct('a', ' x ', 'b', 'q"y'), map('quoteAll', 'true', 'ignoreLeadingWhiteSpace', 'false')) AS r
 SELECT from_csv('"a"  ,  b  ', 'x STRING, y STRING', map('ignoreLeadingWhiteSpace', 'true', 'ignoreTrailingWhiteSpace', 'true')) AS r
+SELECT regexp_extract('abc', '(b)', ' 1.9 ') AS r, regexp_extract('abc', '(b)', 1.9) AS s, regexp_extract('abc', '(b)', 'x') AS t
+SELECT regexp_extract_all('abcb', '(b)', NULL) AS r, regexp_instr('abc', 'b', 'x') AS s, regexp_instr('abc', 'b', '0') AS t
