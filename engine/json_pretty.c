@@ -10,9 +10,6 @@
  */
 #include "json_write.h"
 
-#include <stdlib.h>
-#include <string.h>
-
 /* Objects and arrays nested deeper than this fail the row (Jackson's
    own limit on reading is 1000). */
 #define MAX_NESTING 4096
@@ -72,14 +69,5 @@ static void pretty(jbuf *b, const char *s, size_t n)
 
 void json_pretty_row(jbuf *b, int64_t start)
 {
-    size_t n = (size_t)(b->len - start);
-    char *compact = malloc(n ? n : 1);
-    if (!compact) {
-        b->error = "out of memory";
-        return;
-    }
-    memcpy(compact, b->data + start, n);
-    b->len = start;
-    pretty(b, compact, n);
-    free(compact);
+    json_rewrite_since(b, start, pretty);
 }

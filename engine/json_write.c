@@ -292,24 +292,14 @@ static void put_map_key(jbuf *b, const tide_column *k, const key_tree *keys, int
         put_char(b, '"');
         break;
     default: {
-        /* The JSON text written where it goes, then moved into a string:
-           copied out first, as escaping it may grow (move) the buffer. */
+        /* The JSON text written where it goes, then moved into a string. */
         int64_t start = b->len;
         if (k->type == TIDE_STRUCT)
             put_row_text(b, k, keys, i);
         else
             put_value(b, k, keys, i, include_nulls);
         if (b->error) return;
-        size_t n = (size_t)(b->len - start);
-        char *text = malloc(n ? n : 1);
-        if (!text) {
-            b->error = "out of memory";
-            return;
-        }
-        memcpy(text, b->data + start, n);
-        b->len = start;
-        json_put_string(b, text, n);
-        free(text);
+        json_rewrite_since(b, start, json_put_string);
         break;
     }
     }

@@ -32,6 +32,11 @@ typedef struct {
 /* Grows b for extra more bytes; 0, or -1 with b->error set. */
 int json_grow(jbuf *b, int64_t extra);
 
+/* The text written to b since start, taken out and written again by
+   rewrite (json_put_string: as a JSON string; to_json's pretty). It is
+   copied out first, as rewriting may grow (move) the buffer. */
+void json_rewrite_since(jbuf *b, int64_t start, void (*rewrite)(jbuf *, const char *, size_t));
+
 /* Room for n more bytes; 0 or -1. */
 static inline int reserve(jbuf *b, int64_t n)
 {

@@ -2,8 +2,8 @@
  * json_write_scalars.c — to_json's scalars that take more than digits
  * (json_write.h): decimals as Java's BigDecimal.toString, timestamps in
  * Spark's JSON default text or timestampFormat's pattern, dates as
- * yyyy-MM-dd or dateFormat's pattern, binary as base64; and the growth
- * of the output buffer.
+ * yyyy-MM-dd or dateFormat's pattern, binary as base64; the growth of
+ * the output buffer, and text written to it taken out to be written again.
  */
 #include "json_write.h"
 
@@ -15,6 +15,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void json_rewrite_since(jbuf *b, int64_t start, void (*rewrite)(jbuf *, const char *, size_t))
+{
+    size_t n = (size_t)(b->len - start);
+    char *text = malloc(n ? n : 1);
+    if (!text) {
+        b->error = "out of memory";
+        return;
+    }
+    memcpy(text, b->data + start, n);
+    b->len = start;
+    rewrite(b, text, n);
+    free(text);
+}
 
 int json_grow(jbuf *b, int64_t extra)
 {
