@@ -103,13 +103,14 @@ local function failfast(path, line, why)
     :format(path, line or "?", why)
 end
 
+-- (tide_json_split_arrays's out-parameter: the row each record came from)
+local origin = ffi.new("int64_t*[1]")
+
 -- Calls fn(records, line_of) for each chunk of the file's records: the
 -- lines that hold more than white space, as a batch of one string column,
 -- a line holding an array of objects a record of each (Spark's, SPARK-3308);
 -- line_of(row) is the line the record in that row starts on (for errors,
 -- so it may read the file again). Advances progress with the file's bytes.
-local origin = ffi.new("int64_t*[1]")
-
 local function each_chunk(path, progress, fn)
   local lines = csv.lineReader(path)
   local ok, err = pcall(function()
