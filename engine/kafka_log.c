@@ -41,7 +41,7 @@
 
 typedef struct {
     char key[128];  /* what identifies it (problem_key) */
-    char text[320]; /* as reported first, without what varies */
+    char text[320]; /* as reported last, without what varies */
     double first_seen, last_seen;
     int level; /* the most severe it was reported at */
     int reported;
@@ -116,16 +116,47 @@ static size_t connection_name(const char *s)
     return names ? n + 2 : 0;
 }
 
+/* Whether a problem (its text without the connections' names) says a
+   connection to a broker was lost or refused. A broker that stops is seen
+   so in turn: the open connection closed ("Disconnected") or reset ("Send
+   failed: Connection reset by peer"), then each reconnect refused
+   ("Connect to ipv4#h:9092 failed: Connection refused"); which of these
+   come, and in which order, is the timing's. */
+static int lost_connection(const char *problem)
+{
+    static const char *const causes[] = {": Connection refused", ": Connection reset by peer",
+                                         ": Broken pipe"};
+    if (strcmp(problem, "Disconnected") == 0) return 1;
+    size_t n = strlen(problem);
+    for (size_t i = 0; i < sizeof causes / sizeof causes[0]; i++) {
+        size_t c = strlen(causes[i]);
+        if (n >= c && strcmp(problem + n - c, causes[i]) == 0) return 1;
+    }
+    return 0;
+}
+
 /* What identifies a problem: its text without the connections' names and
    without what follows its first ": " (the cause's details), so that
    "GroupCoordinator: h:9092: Connect to ipv4#h:9092 failed: Connection
    refused" and "h:9092/1: Connect to ipv4#h:9092 failed: Connection
-   refused" are one problem, and "h:9092/1: Disconnected" another. */
+   refused" are one problem. A connection lost or refused is one problem
+   per broker address, however it was seen. */
 static void problem_key(const char *text, char *key, size_t keylen)
 {
-    size_t skip;
-    while ((skip = connection_name(text)) > 0)
+    const char *address = NULL;
+    size_t address_len = 0, skip;
+    while ((skip = connection_name(text)) > 0) {
+        if (!address && memchr(text, ':', skip - 2)) {
+            address = text;
+            address_len = strcspn(text, "/");
+            if (address_len > skip - 2) address_len = skip - 2;
+        }
         text += skip;
+    }
+    if (lost_connection(text)) {
+        snprintf(key, keylen, "lost connection to %.*s", (int)address_len, address ? address : "");
+        return;
+    }
     const char *cause = strstr(text, ": ");
     snprintf(key, keylen, "%.*s", (int)(cause ? (size_t)(cause - text) : strlen(text)), text);
 }
@@ -140,8 +171,7 @@ static void warn_locked(tide_kafka_log *log, kafka_problem *p)
             log->servers);
 }
 
-/* Keeps a problem librdkafka reported at `level`; at_once: warns of it now. */
-static void record(tide_kafka_log *log, const char *reported, int level, int at_once)
+void tide_kafka_log_record(tide_kafka_log *log, const char *reported, int level, int at_once)
 {
     char text[sizeof log->problems[0].text], key[sizeof log->problems[0].key];
     /* The thread that logged it (log.thread.name), "[thrd:main]: ". */
@@ -170,11 +200,12 @@ static void record(tide_kafka_log *log, const char *reported, int level, int at_
                 if (log->problems[i].last_seen < p->last_seen) p = &log->problems[i];
         }
         snprintf(p->key, sizeof p->key, "%s", key);
-        snprintf(p->text, sizeof p->text, "%s", text);
         p->first_seen = now;
         p->level = level;
         p->reported = 0;
     }
+    /* The latest: an error explained by it says how things stand now. */
+    snprintf(p->text, sizeof p->text, "%s", text);
     p->last_seen = now;
     if (level < p->level) p->level = level;
     if (at_once) warn_locked(log, p);
@@ -190,7 +221,8 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char 
     if (log->raw) rd_kafka_log_print(rk, level, fac, buf);
     /* A configuration warning comes while the client is made, on the
        caller's thread, and is no connection's passing state: said at once. */
-    if (level <= LEVEL_WARNING) record(log, buf, level, strcmp(fac, "CONFWARN") == 0);
+    if (level <= LEVEL_WARNING)
+        tide_kafka_log_record(log, buf, level, strcmp(fac, "CONFWARN") == 0);
 }
 
 /* On the thread that serves the client's queue. librdkafka logs an error
@@ -204,7 +236,7 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
         snprintf(line, sizeof line, "%s: %s", rd_kafka_name(rk), reason);
         rd_kafka_log_print(rk, LEVEL_ERR, "ERROR", line);
     }
-    record(log, reason, LEVEL_ERR, 0);
+    tide_kafka_log_record(log, reason, LEVEL_ERR, 0);
 }
 
 void tide_kafka_log_attach(tide_kafka_log *log, rd_kafka_conf_t *conf)

@@ -26,6 +26,11 @@ tide_kafka_log *tide_kafka_log_new(const char *who, const char *servers, int raw
    opaque, which every callback of the client receives. */
 void tide_kafka_log_attach(tide_kafka_log *log, rd_kafka_conf_t *conf);
 
+/* Keeps a problem librdkafka reported (a log line at syslog `level`, or an
+   error event at 3), one per distinct problem; at_once: warns of it now.
+   The callbacks attached call it; tests do too. */
+void tide_kafka_log_record(tide_kafka_log *log, const char *reported, int level, int at_once);
+
 /* The owner given to tide_kafka_log_new, from a callback's opaque. */
 void *tide_kafka_log_owner(void *opaque);
 
