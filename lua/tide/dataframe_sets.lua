@@ -124,8 +124,11 @@ function M.install(dataframe)
   -- union(other): rows of both, matched by position.
   function methods:union(other)
     local left, right = aligned(self, other, "union")
-    if left._streaming or right._streaming then
-      fail("union of streaming DataFrames is not supported yet")
+    if left._streaming and right._streaming then
+      return dataframe.new(self._session, require("tide.stream_sides").union(left._plan, right._plan, self._session),
+        true)
+    elseif left._streaming or right._streaming then
+      fail("Union between streaming and batch DataFrames/Datasets is not supported")
     end
     local plan = { kind = "union", schema = left._plan.schema, left = left._plan, right = right._plan }
     return dataframe.new(self._session, plan, false)

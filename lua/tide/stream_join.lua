@@ -32,8 +32,9 @@
 -- left outer join needs.
 --
 -- tide runs one source per query: both sides must come from one stream
--- (views of it split by filters, or the stream joined with itself), and
--- the operator runs each side's operators over the shared part's rows.
+-- (views of it split by filters, the stream joined with itself, or two
+-- Kafka sources read as one: tide.stream_sides), and the operator runs
+-- each side's operators over the shared part's rows.
 --
 -- A side's own stateful operators (dropDuplicates, an aggregation after
 -- the stream splits) are refused: they would run inside the join, where
@@ -76,12 +77,14 @@ local eval = require("tide.eval")
 local join = require("tide.dataframe_join") -- (loaded before this module, which it loads on a join of streams)
 local join_pairs = require("tide.join_pairs")
 local time_bounds = require("tide.join_time_bounds")
+local sides = require("tide.stream_sides")
 
 local M = {}
 local ID = T.ID
 local fail = checks.failAtUser
 local columns_of = ops.columns_of
 local errbuf, ERRLEN, cerr = ops.errbuf, ops.ERRLEN, ops.cerr
+local on_chain, ops_above = sides.onChain, sides.opsAbove -- (where the two sides meet)
 
 -- The state stores' operator numbers in state/: after the aggregation's
 -- (0) and dropDuplicates' (1).
@@ -90,37 +93,6 @@ local ROW = "__join_row" -- the key of a kept row: epoch * 2^32 + its place in t
 local MATCHED = "__matched" -- an outer (or semi) side's kept row: has a row of the other side matched it?
 local PER_EPOCH = 2 ^ 32
 local SIDES = { "left", "right" }
-
--- ---- where the two sides meet ----------------------------------------------------------------
-
-local function on_chain(plan, node)
-  while plan do
-    if plan == node then return true end
-    plan = plan.child
-  end
-  return false
-end
-
--- The plan both sides are built on (the first node of the right's chain
--- that the left's holds), or nil: tide runs one source per query, so two
--- streams join only when they are views of one.
-local function shared_node(lplan, rplan)
-  local p = rplan
-  while p do
-    if on_chain(lplan, p) then return p end
-    p = p.child
-  end
-end
-
--- The operators of plan above `base`, top first.
-local function ops_above(plan, base)
-  local list = {}
-  while plan ~= base do
-    list[#list + 1] = plan
-    plan = plan.child
-  end
-  return list
-end
 
 -- ---- the rows kept ---------------------------------------------------------------------------
 
@@ -317,11 +289,7 @@ end
 local function run_side(side, batch, ctx)
   local outer = ctx.maxEventTimeMs
   ctx.maxEventTimeMs = nil
-  local b = batch
-  for i = #side.ops, 1, -1 do
-    ctx.state = ctx.stateOf(side.ops[i])
-    b = side.ops[i].apply(b, ctx)
-  end
+  local b = sides.run(side.ops, batch, ctx)
   local seen = ctx.maxEventTimeMs
   ctx.maxEventTimeMs = outer
   return b, seen
@@ -418,9 +386,6 @@ local function run(op, batch, ctx)
 end
 
 -- The operators on a side that keep state, which tide.stream_join refuses.
-local SIDE_STATEFUL = { stateful_aggregate = "An aggregation", stateful_dedup = "dropDuplicates",
-                        stateful_map = "flatMapGroupsWithState" }
-
 -- The sides whose rows an outer join keeps when nothing matches them.
 local OUTER = { left = { left = true }, right = { right = true }, full = { left = true, right = true } }
 
@@ -453,13 +418,8 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
       .. " right outer, full outer or left semi; join a stream with a static DataFrame for it"):format(
       text:match("^Join (%a+)")))
   end
-  local lplan, rplan = ldf._plan, rdf._plan
-  local base = shared_node(lplan, rplan)
-  if not base then
-    fail("join between two streaming DataFrames of different sources is not supported: a tide query reads one"
-      .. " streaming source, so both sides must be views of one stream (e.g. events:filter(...) for each side, with"
-      .. " a Kafka source subscribed to both topics)")
-  end
+  local base, lplan, rplan = sides.shared(ldf._plan, rdf._plan, "join between two streaming DataFrames",
+    ldf._session)
   if state_store.find(lplan, "stream_join") or state_store.find(rplan, "stream_join") then
     fail("a query may hold one join between two streams (its sides' state is state/2 and state/3)")
   end
@@ -469,10 +429,10 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
     local plan = s == "left" and lplan or rplan
     local side_ops = ops_above(plan, base)
     for _, o in ipairs(side_ops) do
-      if SIDE_STATEFUL[o.kind] then
+      if sides.STATEFUL[o.kind] then
         fail(("%s on one side of a join between two streams is not supported: a side's operators run inside the"
           .. " join, where their state would not be kept apart; apply it to the stream both sides are views of,"
-          .. " before it splits"):format(SIDE_STATEFUL[o.kind]))
+          .. " before it splits"):format(sides.STATEFUL[o.kind]))
       end
     end
     op[s] = side_state(plan.schema, s == "left" and numbers[1] or numbers[2], ldf._session,
