@@ -118,6 +118,16 @@ local KNOWN = {
       return u == "EXCEPTION" or u == "CORRECTED" or u == "LEGACY"
     end,
   },
+  -- How the watermarks of a query's several withWatermark make its own
+  -- (a union's or a join's sides': tide.stream_sides pickWatermark).
+  ["spark.sql.streaming.multipleWatermarkPolicy"] = {
+    default = "min",
+    want = "min or max",
+    allowed = function(v)
+      local l = tostring(v):lower()
+      return l == "min" or l == "max"
+    end,
+  },
   -- Whether ${name} in SQL text is replaced by the setting (tide.sql_variables).
   ["spark.sql.variable.substitute"] = {
     default = "true",

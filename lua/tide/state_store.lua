@@ -347,6 +347,13 @@ end
 -- withWatermark's node below a plan (a chain), or nil.
 function M.watermarkNode(plan) return (M.find(plan, "watermark")) end
 
+-- The watermark (µs) a stateful operator finds a batch's rows late by:
+-- the one the last batch ran with, as Spark 3.5's operators do (their
+-- watermark for late events); their state goes by the batch's own
+-- (ctx.watermarkMs, for eviction). So a row the last batch would have
+-- taken is taken, and its group may be final at once.
+function M.lateWatermarkUs(ctx) return (ctx.lateWatermarkMs or ctx.watermarkMs or 0) * 1000 end
+
 -- The rows of batch whose time (its column col) is after the watermark or
 -- null (after), or at or before it; and how many are not. The batch
 -- itself when that is every row.

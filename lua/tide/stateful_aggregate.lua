@@ -13,11 +13,11 @@
 -- before it, so each record is counted once.
 --
 -- With withWatermark on the time of an event-time window key (or on a
--- key column), as Spark's: rows of windows the watermark has passed are
--- late and dropped (counted in the progress), and the groups it has passed
--- are final: "append" writes them then and drops them from the state,
--- "update" drops them after writing the changed ones. Without a watermark
--- the state keeps every group.
+-- key column), as Spark 3.5's: rows of windows the last batch's watermark
+-- has passed are late and dropped (counted in the progress), and the
+-- groups the batch's own has passed are final: "append" writes them then
+-- and drops them from the state, "update" drops them after writing the
+-- changed ones. Without a watermark the state keeps every group.
 --
 -- A session window key (tide.session_window) keeps each key's open
 -- sessions (state/6/): the micro-batch's partials, one per event time,
@@ -332,7 +332,7 @@ function M.plan(df, key_idx, specs, schema, explain)
       end
       local watermark_us = evict_by and ctx.watermarkMs * 1000
       local late = 0
-      if watermark_us then batch, late = by_time(batch, key_idx[evict_by + 1], watermark_us, true) end
+      if evict_by then batch, late = by_time(batch, key_idx[evict_by + 1], state_store.lateWatermarkUs(ctx), true) end
       local partials = aggregate_batch(batch, key_idx, partial)
       local before = store:before(ctx)
       -- changed: the groups the batch touched, as they are now (the delta
@@ -362,8 +362,8 @@ function M.plan(df, key_idx, specs, schema, explain)
         -- The groups the watermark has passed are final: append writes
         -- them now (when there are none, `empty`: the partials of no rows
         -- are no groups, the aggregation having a key to evict by); both
-        -- modes drop them from the state. (None of them is a changed one:
-        -- the batch's rows they would hold were late.)
+        -- modes drop them from the state. (A group the batch changed may
+        -- be one: its rows were not late by the last batch's watermark.)
         state, removed = state_store.evict(state, evict_by, watermark_us)
         if ctx.outputMode == "append" then out = removed or empty end
       end
@@ -422,12 +422,14 @@ function M.checkOutputMode(w, fmt)
   -- (flatMapGroupsWithState's own rules, and whether its event-time
   -- timeouts want batches when the watermark moves)
   local timeouts = require("tide.stateful_map").checkOutputMode(w.df._plan, mode)
-  -- Whether a moved watermark alone gives rows or lets state go (no-data
-  -- batches, as Spark's): it makes groups final, or lets a join of two
-  -- streams drop kept rows (an outer one's unmatched come out with nulls).
+  -- Whether a moved watermark runs a batch without new rows, as Spark's
+  -- stateful operators ask for one (shouldRunAnotherBatch): an aggregation
+  -- but in complete mode, a deduplication (its groups final, its keys let
+  -- go), a join of two streams that lets kept rows go (an outer one's
+  -- unmatched come out with nulls).
   local join = state_store.find(w.df._plan, "stream_join")
-  return (aggregations == 1 and aggregation.evictable and mode ~= "complete") or (join ~= nil and join.evictable)
-    or timeouts
+  return (aggregations == 1 and mode ~= "complete") or state_store.find(w.df._plan, "stateful_dedup") ~= nil
+    or (join ~= nil and join.evictable) or timeouts
 end
 
 return M

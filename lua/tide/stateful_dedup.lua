@@ -7,8 +7,9 @@
 -- batch's first rows of each key are checked against the keys seen before
 -- (tide.state_store's state/1/, with their replay-safe versions) in one C
 -- pass (engine/set_ops.c's EXCEPT), and the new keys join the state. With
--- a watermark on a key column, as in Spark, rows at or before it are late
--- and dropped, and the keys it passed leave the state; without one the
+-- a watermark on a key column, as in Spark, rows at or before the last
+-- batch's are late and dropped, and the keys the batch's own passed leave
+-- the state; without one the
 -- state keeps every key.
 --
 --   events:withWatermark("at", "10 minutes"):dropDuplicatesWithinWatermark({ "id" })
@@ -58,7 +59,9 @@ function M.plan(df, key_idx, key_names, label)
       local rows = ng == n and batch or take(batch, first, ng)
       local watermark_us = evict_by and ctx.watermarkMs * 1000
       local late = 0
-      if watermark_us then rows, late = state_store.byTime(rows, key_idx[evict_by], watermark_us, true) end
+      if evict_by then
+        rows, late = state_store.byTime(rows, key_idx[evict_by], state_store.lateWatermarkUs(ctx), true)
+      end
       -- Of those, the keys not seen before.
       local seen = store:before(ctx)
       local keys = columns_of(rows, key_idx)
@@ -107,12 +110,11 @@ end
 -- df deduplicated by the columns key_idx (0-based), key_names theirs, as
 -- Spark's StreamingDeduplicateWithinWatermarkExec. withWatermark must be
 -- below, its column in df (Spark's message otherwise, at the user's line).
--- Per batch (ctx.watermarkMs its watermark): rows at or before the
--- watermark are late (dropped, counted); the entries that expire at or
--- before it leave the state first, as Spark's batch without data would
--- have evicted them before this one (so the outcome does not depend on
--- whether one ran); then the first row of each key not in the state
--- passes, and its keys enter the state with its event time + the delay.
+-- Per batch, as Spark 3.5's: rows at or before the last batch's
+-- watermark are late (dropped, counted: state_store.lateWatermarkUs);
+-- the first row of each other key not in the state passes, and its keys
+-- enter the state with its event time + the delay; then the entries that
+-- expire at or before the batch's watermark (ctx.watermarkMs) leave it.
 -- Replays start from the state before the epoch (tide.state_store).
 function M.planWithinWatermark(df, key_idx, key_names, label)
   local schema = df._plan.schema
@@ -165,18 +167,19 @@ function M.planWithinWatermark(df, key_idx, key_names, label)
     apply = function(batch, ctx)
       if not ctx.checkpoint then error("a streaming deduplication runs in a streaming query", 0) end
       local watermark_us = (ctx.watermarkMs or 0) * 1000
-      local rows, late = state_store.byTime(batch, time_idx, watermark_us, true)
+      local rows, late = state_store.byTime(batch, time_idx, state_store.lateWatermarkUs(ctx), true)
       -- The first row of each key in the batch.
       local n = rows:count()
       local gids, first = ffi.new("int32_t[?]", math.max(n, 1)), ffi.new("int64_t[?]", math.max(n, 1))
       local ng = tonumber(C.tide_group_rows(rows, c_keys, nk, gids, first, errbuf, ERRLEN))
       if ng < 0 then error(cerr(), 0) end
       if ng < n then rows = take(rows, first, ng) end
-      local kept, removed = store:before(ctx), nil
-      if kept then kept, removed = state_store.evict(kept, nk, watermark_us) end
+      local kept = store:before(ctx)
       if kept and kept:count() > 0 and rows:count() > 0 then rows = not_seen(rows, key_idx, kept) end
       local added = eval.project(columns_of(rows, entry_cols), make_entries, ctx)
       local state = kept and kept:count() > 0 and state_store.concat({ kept, added }) or added
+      local removed
+      state, removed = state_store.evict(state, nk, watermark_us)
       store:commit(ctx, "dedupeWithinWatermark", state, added, removed, late)
       return rows
     end,

@@ -27,8 +27,8 @@
 -- Timeouts as Spark's: a call's timeout is cleared unless the call sets
 -- it again; ProcessingTimeTimeout fires when the batch's time is past it
 -- (a batch without data runs for it, M.timeoutDue), EventTimeTimeout when
--- the watermark is (then rows at or before the watermark are late, dropped
--- and counted). Over a batch DataFrame each group is called once, with no
+-- the watermark is (then rows at or before the last batch's watermark are
+-- late, dropped and counted). Over a batch DataFrame each group is called once, with no
 -- state, and timeouts never fire. Output modes are checked as Spark's
 -- UnsupportedOperationChecker checks them (M.checkOutputMode).
 local ffi = require("ffi")
@@ -217,7 +217,7 @@ local function stream_plan(df, p)
       local now = ctx.batchTimestampMs or math.floor(C.tide_now() * 1000)
       local watermark = p.watermarkPresent and (ctx.watermarkMs or 0) or NO_TIMESTAMP
       local late = 0
-      if late_idx then batch, late = state_store.byTime(batch, late_idx - 1, watermark * 1000, true) end
+      if late_idx then batch, late = state_store.byTime(batch, late_idx - 1, state_store.lateWatermarkUs(ctx), true) end
       local before = store:before(ctx)
       local ns = before and before:count() or 0
       local groups = group_batch(batch, p.keyIdx)

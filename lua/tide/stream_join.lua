@@ -41,8 +41,9 @@
 -- their state is neither kept apart from the other side's nor seen by the
 -- query's checks; they go before the split.
 --
--- With watermarks, as Spark's: a side's rows at or before the watermark
--- (by its watermark column) are late, dropped and counted; and a condition
+-- With watermarks, as Spark 3.5's: a side's rows at or before the last
+-- batch's watermark (by its watermark column) are late, dropped and
+-- counted (tide.state_store lateWatermarkUs); and a condition
 -- that bounds one side's time from below by the other side's watermarked
 -- time (lt >= rt + c, over timestamps, unix_micros/millis/seconds or casts
 -- to numbers, c a constant or an interval) lets that side's kept rows go
@@ -54,7 +55,8 @@
 -- (UTC, +02:00): in a region's, days move on its calendar
 -- (tide.eval_operators). Watermarks on
 -- both sides, after the stream splits, make the query's watermark the
--- earlier of the two (Spark's default "min" policy).
+-- earlier of the two (Spark's default "min" policy; "max" the later:
+-- tide.stream_sides pickWatermark).
 --
 -- A watermarked column among the join's keys lets rows go too, as
 -- Spark's JoinStateKeyWatermarkPredicate: when a side's key of an
@@ -84,7 +86,7 @@ local ID = T.ID
 local fail = checks.failAtUser
 local columns_of = ops.columns_of
 local errbuf, ERRLEN, cerr = ops.errbuf, ops.ERRLEN, ops.cerr
-local on_chain, ops_above = sides.onChain, sides.opsAbove -- (where the two sides meet)
+local ops_above = sides.opsAbove -- (where the two sides meet)
 
 -- The state stores' operator numbers in state/: after the aggregation's
 -- (0) and dropDuplicates' (1).
@@ -243,82 +245,28 @@ end
 
 -- ---- the operator ----------------------------------------------------------------------------
 
--- The name the column `name` of plan `below` has in plan `above` (a
--- chain over it): projections may pass it on under an alias, as Spark's
--- attributes keep a watermark's mark through them; nil once one drops it.
--- A projection passes it on in an item that takes the field the name
--- resolves to in its input (as every name resolves: tide.types
--- resolveField, which ignores case).
-local function renamed(above, below, name)
-  local chain = ops_above(above, below)
-  for i = #chain, 1, -1 do
-    local op = chain[i]
-    if op.kind == "project" then
-      local input = op.child.schema
-      local j = input:resolveField(name)
-      name = nil
-      for _, item in ipairs(j and op.compiled or {}) do
-        local n = item.node
-        if n and n.k == "alias" then n = n.expr end
-        if n and n.k == "col" and item.field == input.fields[j] then
-          name = item.name
-          break
-        end
-      end
-      if not name then return nil end
-    end
-  end
-  return name
-end
-
--- A side's watermark: withWatermark's node on its chain (its own, above
--- the shared part, or the shared part's) and the index (0-based) of its
--- column in the side's rows, or nil when the side no longer has it.
-local function side_mark(plan, base)
-  local node = state_store.watermarkNode(plan)
-  if not node then return nil end
-  local name = renamed(plan, node, node.watermark.column)
-  local i = name and plan.schema:resolveField(name)
-  if not i then return nil end
-  return { node = node, column = i - 1, own = not on_chain(base, node), delayMs = node.watermark.delayMs }
-end
-
--- The rows of side `s` of batch: its operators (above the shared part)
--- over it, each with its own state, as tide.execution runs a chain; the
--- latest event time its own withWatermark saw, apart from the other's.
-local function run_side(side, batch, ctx)
-  local outer = ctx.maxEventTimeMs
-  ctx.maxEventTimeMs = nil
-  local b = sides.run(side.ops, batch, ctx)
-  local seen = ctx.maxEventTimeMs
-  ctx.maxEventTimeMs = outer
-  return b, seen
-end
-
 local function run(op, batch, ctx)
   if not ctx.checkpoint then error("a join of two streams runs in a streaming query (writeStream:start())", 0) end
   local st = ctx.state
-  st.maxSeen = st.maxSeen or {}
   local epoch = ctx.epochId
   local w_us = ctx.watermarkMs and ctx.watermarkMs > 0 and ctx.watermarkMs * 1000 or nil
-  local new, late, candidate = {}, {}, nil
+  local new, late, marks = {}, {}, {}
   for _, s in ipairs(SIDES) do
     local side = op[s]
-    local rows, seen = run_side(side, batch, ctx)
-    if side.mark and side.mark.own then
-      if seen then st.maxSeen[s] = math.max(st.maxSeen[s] or seen, seen) end
-      -- Spark's "min" policy over the watermarks of sides that saw rows
-      if st.maxSeen[s] then
-        local w = st.maxSeen[s] - side.mark.delayMs
-        candidate = candidate and math.min(candidate, w) or w
-      end
+    local rows, seen = sides.runSide(side.ops, batch, ctx)
+    if side.mark then
+      local own = side.mark.own
+      marks[#marks + 1] = { key = s, delayMs = own and side.mark.delayMs or 0,
+                            seen = own and seen or sides.latestTimeMs(rows, side.mark.column) }
     end
     late[s] = 0
-    if w_us and side.mark then rows, late[s] = state_store.byTime(rows, side.mark.column, w_us, true) end
+    if w_us and side.mark then
+      rows, late[s] = state_store.byTime(rows, side.mark.column, state_store.lateWatermarkUs(ctx), true)
+    end
     new[s] = rows
   end
   ctx.state = st
-  if candidate then ctx.maxEventTimeMs = candidate end
+  if #marks > 0 then ctx.maxEventTimeMs = sides.sidesEventTime(op.watermarkPolicy, marks, st) end
   -- Each side's kept rows (the state after epoch - 1) and its columns alone.
   local kept, kept_cols, sub = {}, {}, {}
   for _, s in ipairs(SIDES) do
@@ -364,6 +312,7 @@ local function run(op, batch, ctx)
       local marked = with_marks(new[s], MATCHED, marks[s].new)
       emitted[#emitted + 1] = columns_of(eval.filter(marked, side.newMatched, ctx), side.own)
       added = keyed(eval.filter(marked, side.newUnmatched, ctx), epoch)
+      if w_us then added = let_go(side, added, w_us) end
       local kept_rows, first_matched = mark_kept(side, kept[s], marks[s].kept, ctx)
       emitted[#emitted + 1] = columns_of(first_matched, side.cols)
       rows, upserted = state_store.concat({ kept_rows, added }), state_store.concat({ first_matched, added })
@@ -373,6 +322,10 @@ local function run(op, batch, ctx)
       rows, upserted = state_store.concat({ kept_rows, added }), state_store.concat({ first_matched, added })
     else
       added = keyed(new[s], epoch)
+      -- (a new row the watermark lets go already is joined, not kept, as
+      -- Spark's; an outer side keeps it, to come out with nulls below
+      -- when it matched nothing, where Spark 3.5 would drop it unsaid)
+      if w_us then added = let_go(side, added, w_us) end
       rows, upserted = state_store.concat({ kept[s], added }), added
     end
     local removed
@@ -423,7 +376,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   if state_store.find(lplan, "stream_join") or state_store.find(rplan, "stream_join") then
     fail("a query may hold one join between two streams (its sides' state is state/2 and state/3)")
   end
-  local op = { spec = spec, outer = outer, semi = semi }
+  local op = { spec = spec, outer = outer, semi = semi, watermarkPolicy = sides.watermarkPolicy(ldf._session) }
   local numbers = state_store.operatorNumbers({ child = base, left = lplan, right = rplan }, { LEFT_OP, RIGHT_OP })
   for _, s in ipairs(SIDES) do
     local plan = s == "left" and lplan or rplan
@@ -438,13 +391,13 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
     op[s] = side_state(plan.schema, s == "left" and numbers[1] or numbers[2], ldf._session,
       (outer and outer[s]) or (semi and s == "left"))
     op[s].ops = side_ops
-    op[s].mark = side_mark(plan, base)
+    op[s].mark = sides.sideMark(plan, base)
   end
   local own = (op.left.mark and op.left.mark.own) or (op.right.mark and op.right.mark.own)
   local shared = state_store.watermarkNode(base)
   if own and shared then
     fail("join: withWatermark both on the stream the sides share and on a side: set it on one of them (on each"
-      .. " side, the query's watermark is the earlier of the two)")
+      .. " side, the query's watermark is the earlier of the two, as Spark's default policy)")
   end
   -- Each side's bounds by the other's watermarked time: those that let its
   -- kept rows go.
@@ -494,14 +447,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
     right = rplan,
     apply = function(batch, ctx) return run(op, batch, ctx) end,
   }
-  if own then
-    -- The query moves its watermark from the latest event time its plan's
-    -- withWatermark reports less its delay: here the earlier of the two
-    -- sides' watermarks, which run() reports with no delay left to take.
-    node = { kind = "watermark", schema = spec.schema, watermark = { delayMs = 0 },
-             explain = "EventTimeWatermark (the earlier of the join's sides')", child = node,
-             apply = function(batch) return batch end }
-  end
+  if own then node = sides.sidesWatermark(node) end
   return new_df(ldf._session, node, true)
 end
 

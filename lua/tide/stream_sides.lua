@@ -15,6 +15,7 @@ local batchlib = require("tide.batch")
 local checks = require("tide.checks")
 local json = require("tide.json")
 local optimizer = require("tide.optimizer")
+local state_store = require("tide.state_store")
 
 local M = {}
 local fail = checks.failAtUser
@@ -52,14 +53,116 @@ function M.opsAbove(plan, base)
   return list
 end
 
--- Runs ops (opsAbove's) over batch, each with its own state, as
--- tide.execution runs a chain.
-function M.run(ops, batch, ctx)
+-- The name the column `name` of plan `below` has in plan `above` (a
+-- chain over it): projections may pass it on under an alias, as Spark's
+-- attributes keep a watermark's mark through them; nil once one drops it.
+-- A projection passes it on in an item that takes the field the name
+-- resolves to in its input (as every name resolves: tide.types
+-- resolveField, which ignores case).
+local function renamed(above, below, name)
+  local chain = M.opsAbove(above, below)
+  for i = #chain, 1, -1 do
+    local op = chain[i]
+    if op.kind == "project" then
+      local input = op.child.schema
+      local j = input:resolveField(name)
+      name = nil
+      for _, item in ipairs(j and op.compiled or {}) do
+        local n = item.node
+        if n and n.k == "alias" then n = n.expr end
+        if n and n.k == "col" and item.field == input.fields[j] then
+          name = item.name
+          break
+        end
+      end
+      if not name then return nil end
+    end
+  end
+  return name
+end
+
+-- A side's watermark: withWatermark's node on its chain (its own, above
+-- the shared part, or the shared part's) and the index (0-based) of its
+-- column in the side's rows, or nil when the side no longer has it.
+function M.sideMark(plan, base)
+  local node = state_store.watermarkNode(plan)
+  if not node then return nil end
+  local name = renamed(plan, node, node.watermark.column)
+  local i = name and plan.schema:resolveField(name)
+  if not i then return nil end
+  return { node = node, column = i - 1, own = not M.onChain(base, node), delayMs = node.watermark.delayMs }
+end
+
+-- The rows of a side of batch: its operators (opsAbove's) over it, each
+-- with its own state, as tide.execution runs a chain; and the latest
+-- event time its own withWatermark saw, apart from the other side's.
+function M.runSide(ops, batch, ctx)
+  local outer = ctx.maxEventTimeMs
+  ctx.maxEventTimeMs = nil
   for i = #ops, 1, -1 do
     ctx.state = ctx.stateOf(ops[i])
     batch = ops[i].apply(batch, ctx)
   end
-  return batch
+  local seen = ctx.maxEventTimeMs
+  ctx.maxEventTimeMs = outer
+  return batch, seen
+end
+
+-- spark.sql.streaming.multipleWatermarkPolicy of session: "min" or "max".
+function M.watermarkPolicy(session)
+  local policy = session and session.conf:get("spark.sql.streaming.multipleWatermarkPolicy")
+  return policy and policy:lower() or "min"
+end
+
+-- Spark's watermark of a query with several withWatermark operators
+-- (WatermarkTracker), one operator at a time: chosen so far (nil before
+-- the first), and an operator's latest event time since the query
+-- started (nil: none yet) and delay. Each operator's watermark is that
+-- time less the delay, 0 before it saw a row; the query's is the least
+-- of them (policy "min", Spark's default) or the greatest ("max").
+function M.pickWatermark(policy, chosen, seen_ms, delay_ms)
+  local w = seen_ms and seen_ms - delay_ms or 0
+  if chosen == nil then return w end
+  return policy == "max" and math.max(chosen, w) or math.min(chosen, w)
+end
+
+-- The latest event time (ms) of rows' column `column` (0-based), or nil
+-- when it holds none.
+function M.latestTimeMs(rows, column)
+  local latest = ffi.new("int64_t[1]")
+  if C.tide_latest_time(rows.columns[column], rows:count(), latest) == 0 then return nil end
+  return math.floor(tonumber(latest[0]) / 1000)
+end
+
+-- The latest event time the query moves its watermark from, given the
+-- sides of a join or a union that have a withWatermark, as Spark's
+-- WatermarkTracker has one per withWatermark operator: a side's own, or
+-- the stream's before the split, which Spark's optimizer copies into each
+-- side under the side's filters, so that each copy sees its side's rows
+-- only. marks: a list of { key = the side, delayMs = its own delay, or 0
+-- for the stream's (which the query takes off), seen = the latest event
+-- time of its rows in this batch, or nil }; st keeps what each side saw
+-- since the query started (pickWatermark). nil: the watermark stays.
+function M.sidesEventTime(policy, marks, st)
+  st.maxSeen = st.maxSeen or {}
+  local chosen
+  for _, m in ipairs(marks) do
+    if m.seen then st.maxSeen[m.key] = math.max(st.maxSeen[m.key] or m.seen, m.seen) end
+    chosen = M.pickWatermark(policy, chosen, st.maxSeen[m.key], m.delayMs)
+  end
+  -- (0, a side's before it saw a row, holds the query's where it is)
+  return chosen and chosen > 0 and chosen or nil
+end
+
+-- The node over `node` (a join's or a union's whose sides have their own
+-- withWatermark) from which the query moves its watermark: the sides'
+-- (pickWatermark's), which `node` reports as its latest event time, with
+-- no delay left to take. column: the event time's name in its rows, by
+-- which stateful operators above let rows go, or nil.
+function M.sidesWatermark(node, column)
+  return { kind = "watermark", schema = node.schema, watermark = { delayMs = 0, column = column },
+           explain = "EventTimeWatermark (the sides', by spark.sql.streaming.multipleWatermarkPolicy)", child = node,
+           apply = function(batch) return batch end }
 end
 
 -- ---- two Kafka sources as one ------------------------------------------------------------------
@@ -191,30 +294,52 @@ end
 -- The plan of the rows of lplan then rplan (both streaming, their columns
 -- aligned by tide.dataframe_sets): one operator over the stream both
 -- read, running each side's operators over its rows. A side's stateful
--- operators and withWatermark are refused: their state and event times
--- would not be kept apart from the other side's; they go after the union.
+-- operators are refused: their state would not be kept apart from the
+-- other side's; they go after the union. A side's own withWatermark makes
+-- the query's watermark with the other's, as Spark's (pickWatermark).
 function M.union(lplan, rplan, session)
   local base, left, right = M.shared(lplan, rplan, "union of streaming DataFrames", session)
-  local lops, rops = M.opsAbove(left, base), M.opsAbove(right, base)
-  for _, list in ipairs({ lops, rops }) do
-    for _, o in ipairs(list) do
-      local what = M.STATEFUL[o.kind] or (o.kind == "watermark" and "withWatermark")
-      if what then
-        fail(("%s on one side of a union of streams is not supported: its state and event times would not be"
-          .. " kept apart from the other side's; apply it after the union"):format(what))
+  local sides, own, column = { { plan = left }, { plan = right } }, false, nil
+  local shared = state_store.watermarkNode(base) ~= nil
+  for i, side in ipairs(sides) do
+    side.key, side.ops = i, M.opsAbove(side.plan, base)
+    for _, o in ipairs(side.ops) do
+      if M.STATEFUL[o.kind] then
+        fail(("%s on one side of a union of streams is not supported: its state would not be kept apart from"
+          .. " the other side's; apply it after the union, or before the stream splits"):format(M.STATEFUL[o.kind]))
       end
+      if o.kind == "watermark" and not side.delayMs then side.delayMs, own = o.watermark.delayMs, true end
     end
+    side.mark = M.sideMark(side.plan, base)
+    -- the event time's column in the union's rows (named as the left's):
+    -- the first side's that keeps it
+    if side.delayMs and side.mark and not column then column = left.schema.fields[side.mark.column + 1].name end
   end
-  local errbuf = ffi.new("char[256]")
-  return {
+  if own and shared then
+    fail("union: withWatermark both on the stream the sides share and on a side: set it on one of them")
+  end
+  local policy, errbuf = M.watermarkPolicy(session), ffi.new("char[256]")
+  local node = {
     kind = "stream_union", schema = left.schema, explain = "Union", child = base, left = left, right = right,
     apply = function(batch, ctx)
-      -- (l and r held here: the array holds no reference to them)
-      local l, r = M.run(lops, batch, ctx), M.run(rops, batch, ctx)
-      local out = C.tide_batch_concat(ffi.new("tide_batch*[2]", l, r), 2, errbuf, 256)
-      return batchlib.wrap(out, out == nil and "union: " .. ffi.string(errbuf) or nil)
+      local st, out, marks = ctx.state, {}, {}
+      for i, side in ipairs(sides) do
+        local seen
+        out[i], seen = M.runSide(side.ops, batch, ctx)
+        if side.delayMs then
+          marks[#marks + 1] = { key = i, delayMs = side.delayMs, seen = seen }
+        elseif shared and side.mark then
+          marks[#marks + 1] = { key = i, delayMs = 0, seen = M.latestTimeMs(out[i], side.mark.column) }
+        end
+      end
+      ctx.state = st
+      if #marks > 0 then ctx.maxEventTimeMs = M.sidesEventTime(policy, marks, st) end
+      -- (out holds both sides' batches: the array holds no reference to them)
+      local united = C.tide_batch_concat(ffi.new("tide_batch*[2]", out[1], out[2]), 2, errbuf, 256)
+      return batchlib.wrap(united, united == nil and "union: " .. ffi.string(errbuf) or nil)
     end,
   }
+  return own and M.sidesWatermark(node, column) or node
 end
 
 return M

@@ -210,7 +210,9 @@ function Query:processAllAvailable()
   loop.runUntil(function()
     if not self.active then return true end
     local latest = self.source:latestOffsets(self.committedEnd, 0)
-    return not self.replay and self.source:serialize(latest) == self.source:serialize(self.committedEnd)
+    -- (and the batch without data a moved watermark asks for, as Spark's)
+    return not self.replay and not self:watermarkMoved()
+      and self.source:serialize(latest) == self.source:serialize(self.committedEnd)
   end)
   self:raiseIfFailed()
 end

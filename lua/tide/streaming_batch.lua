@@ -60,6 +60,15 @@ local function run_into_sink(sink, plan, ctx, src, start, finish, into)
   return sink:endPieces(into.epoch)
 end
 
+-- As Spark's, a batch without new rows runs when the watermark moved past
+-- where the last batch ran and a stateful operator asks for one: the
+-- groups it made final are written (and dropped from the state) without
+-- waiting for more records.
+function Query:watermarkMoved()
+  return self.noDataBatches and self.trigger.kind ~= "once"
+    and (self.watermarkMs or 0) > (self.lastBatchWatermarkMs or 0)
+end
+
 -- Runs one micro-batch if there is data. Returns true when it ran one.
 function Query:runBatch(wait_ms)
   local src, cp = self.source, self.checkpoint
@@ -98,11 +107,7 @@ function Query:runBatch(wait_ms)
     d.latestOffset = duration(t)
     local no_data = src.sameOffsets and src:sameOffsets(finish, self.committedEnd)
       or not src.sameOffsets and src:serialize(finish) == src:serialize(self.committedEnd)
-    -- As Spark's, a batch without new rows runs when the watermark moved
-    -- past where the last batch ran: the groups it made final are written
-    -- (and dropped from the state) without waiting for more records.
-    local watermark_moved = self.noDataBatches and kind ~= "once"
-      and (self.watermarkMs or 0) > (self.lastBatchWatermarkMs or 0)
+    local watermark_moved = self:watermarkMoved()
     -- So does one when a group's processing-time timeout has passed
     -- (flatMapGroupsWithState's), under the triggers that keep running.
     -- (one clock reading for the check and the batch's time: a timeout
@@ -138,6 +143,8 @@ function Query:runBatch(wait_ms)
   -- the batch's event-time watermark; withWatermark's operator records
   -- the batch's latest event time, ctx.maxEventTimeMs)
   ctx.checkpoint, ctx.outputMode, ctx.watermarkMs = cp, self.mode, self.watermarkMs or 0
+  -- (rows are late by the last batch's: tide.state_store lateWatermarkUs)
+  ctx.lateWatermarkMs = self.lastBatchWatermarkMs or 0
   -- (the batch's time as the offsets log holds it: a replay's is its first run's)
   ctx.batchTimestampMs = batch_ts
   -- Another batch follows (unless the trigger runs one, or up to a fixed

@@ -145,6 +145,63 @@ local function all_rows(batches)
   return sorted(out)
 end
 
+-- Feeds `files` to the query make(dir) in groups (counts of files), each
+-- processed to its end: by one query throughout, or (restart) by one
+-- started for each group on the same checkpoint. The rows of each epoch,
+-- the directory and the checkpoint. A restart changes nothing: both give
+-- the same epochs. (Where a group ends, a moved watermark runs a batch
+-- without rows either way, as Spark's, and the next group's rows are late
+-- or not by it: a query fed the files in other groups gives other epochs.)
+local function fed(files, groups, make, restart)
+  local dir, cp, batches = t.tempdir(), t.tempdir() .. "/cp", {}
+  local q, k = nil, 0
+  for _, n in ipairs(groups) do
+    for _ = 1, n do
+      k = k + 1
+      add(dir, files[k][1], files[k][2])
+    end
+    if restart or not q then
+      q = make(dir).writeStream:foreachBatch(function(b, epoch) batches[epoch + 1] = sorted(t.rows(b)) end)
+        :option("checkpointLocation", cp):start()
+    end
+    q:processAllAvailable()
+    if restart then q:stop() end
+  end
+  if not restart then q:stop() end
+  t.eq(q:exception(), nil, "the query ran")
+  return batches, dir, cp
+end
+
+-- That restarts of make's query (after each file, and after the first
+-- `split` files) give what one query fed the files alike gives; and that
+-- the epoch after those `split` files, replayed as if the query stopped
+-- in it, gives the same rows, and the query goes on from it alike.
+local function check_restarts(files, make, split, what)
+  local each = {}
+  for i = 1, #files do each[i] = 1 end
+  t.same_table(fed(files, each, make, true), fed(files, each, make, false), what .. ": a restart before every file")
+  local two = { split, #files - split }
+  local expected = fed(files, two, make, false)
+  t.same_table(fed(files, two, make, true), expected, what .. ": a restart after " .. split .. " files")
+  -- the query stopped in epoch `split - 1`: its commit, and the epoch
+  -- without rows after it, not written
+  local batches, dir, cp = fed({ unpack(files, 1, split) }, { split }, make, false)
+  t.same_table(batches, { unpack(expected, 1, #batches) }, what .. ": the first files")
+  for _, f in ipairs({ "commits/" .. split, "offsets/" .. split, "commits/" .. (split - 1) }) do
+    os.remove(cp .. "/" .. f)
+  end
+  local again = {}
+  local q = make(dir).writeStream:foreachBatch(function(b, epoch) again[epoch + 1] = sorted(t.rows(b)) end)
+    :option("checkpointLocation", cp):start()
+  q:processAllAvailable()
+  t.same_table(again[split], expected[split], what .. ": epoch " .. (split - 1) .. " replayed")
+  for i = split + 1, #files do add(dir, files[i][1], files[i][2]) end
+  q:processAllAvailable()
+  q:stop()
+  for i = split, #again do batches[i] = again[i] end
+  t.same_table(batches, expected, what .. ": after the replay")
+end
+
 local FILES = {
   { "1.csv", { { "imp", 1, "2024-01-01 00:00:00" }, { "click", 2, "2024-01-01 00:00:05" },
                { "imp", 4, "2024-01-01 00:00:00" }, { "click", 4, "2024-01-01 00:00:00" } } },
@@ -229,7 +286,9 @@ t.test("watermarks: late rows dropped and counted, rows that can no longer match
     add(dir, "1.csv", { { "imp", 1, "2024-01-01 00:00:00" }, { "click", 9, "2024-01-01 00:00:00" } })
     add(dir, "2.csv", { { "imp", 2, "2024-01-01 02:00:00" }, { "click", 2, "2024-01-01 02:30:00" } })
     -- the watermark is now 01:50 (02:00 less 10 minutes: the earlier side's, or the stream's 02:30's less them)
-    add(dir, "3.csv", { { "click", 1, "2024-01-01 00:30:00" }, { "click", 2, "2024-01-01 02:40:00" } })
+    -- (23:40 is late: at or before the watermark the last batch ran with, 23:50)
+    add(dir, "3.csv", { { "click", 1, "2024-01-01 00:30:00" }, { "click", 2, "2024-01-01 02:40:00" },
+      { "click", 1, "2023-12-31 23:40:00" } })
     local batches, progress = {}, {}
     local imps, clicks = sides(dir, opts)
     local w = within_hour(imps, clicks, opts.form):select("iad", "it", "ct").writeStream
@@ -238,11 +297,13 @@ t.test("watermarks: late rows dropped and counted, rows that can no longer match
     q:processAllAvailable()
     q:stop()
     for i, p in ipairs(q:recentProgress()) do progress[i] = p end
-    local watermark = opts.delay and "2024-01-01T01:50:00.000Z" or "2024-01-01T02:20:00.000Z"
-    t.eq(progress[3].eventTime.watermark, watermark, "the watermark batch 2 runs with, " .. next(opts))
-    -- the click of 1 at 00:30 is late (the impression at 00:00 would have matched it)
+    -- (a withWatermark before the split is each side's, as Spark's optimizer
+    -- copies it under each side's filter: the impressions' 02:00 holds it)
+    t.eq(progress[3].eventTime.watermark, "2024-01-01T01:50:00.000Z", "the watermark batch 2 runs with, " .. next(opts))
+    -- the click of 1 at 00:30 is not late by the watermark the last batch
+    -- ran with (23:50), as Spark 3.5's: it meets the kept impression at 00:00
     t.same_table(batches, { {}, { "2|2024-01-01 02:00:00|2024-01-01 02:30:00" },
-      { "2|2024-01-01 02:00:00|2024-01-01 02:40:00" } })
+      { "1|2024-01-01 00:00:00|2024-01-01 00:30:00", "2|2024-01-01 02:00:00|2024-01-01 02:40:00" } })
     local imp_state, click_state = progress[3].stateOperators[1], progress[3].stateOperators[2]
     t.eq(click_state.numRowsDroppedByWatermark, 1, "the late click")
     -- batch 1 kept 2 impressions and 2 clicks; batch 2 lets go of the impression at 00:00 (no click after the
@@ -304,6 +365,9 @@ local LEFT_NULLS = { [5] = { "98|2024-01-01 02:00:00|null|null" }, [6] = { "6|20
 local RIGHT_NULLS = { [3] = { "null|null|9|2024-01-01 00:00:05" }, [4] = { "null|null|99|2024-01-01 00:20:00" },
                       [6] = { "null|null|7|2024-01-01 05:00:00" } }
 
+-- (the expected values are Apache Spark 3.5.3's over the same files: a
+-- batch without new rows ends each run, the last file having moved the
+-- watermark)
 local function outer_expected(how)
   local out = {}
   for i, batch_pairs in ipairs(PAIRS) do
@@ -312,6 +376,7 @@ local function outer_expected(how)
     if how == "right" or how == "full" then for _, r in ipairs(RIGHT_NULLS[i] or {}) do rows[#rows + 1] = r end end
     out[i] = sorted(rows)
   end
+  out[#out + 1] = {}
   return out
 end
 
@@ -352,28 +417,9 @@ t.test("outer joins of two streams: restarts and a replayed epoch give the outpu
   spark.conf:set("spark.sql.streaming.stateStore.minDeltasForSnapshot", "2")
   local ok, err = pcall(function()
     for _, how in ipairs({ "left", "right", "full" }) do
-      local expected = outer_expected(how)
-      -- a restart before every batch
-      local dir, cp, batches = t.tempdir(), t.tempdir() .. "/cp", {}
-      for _, f in ipairs(OUTER_FILES) do
-        add(dir, f[1], f[2])
-        run_outer(dir, how, cp, batches)
-      end
-      t.same_table(batches, expected, how .. " with restarts")
-      -- the last epoch's commit lost: it runs again and emits the same rows, nulls too
-      os.remove(cp .. "/commits/5")
-      local again = {}
-      run_outer(dir, how, cp, again)
-      t.same_table(again, { [6] = expected[6] }, how .. " replaying epoch 5")
-      -- epoch 2 (a flag set on a kept row, a row let go unmatched) replayed, then the rest
-      dir, cp, batches = t.tempdir(), t.tempdir() .. "/cp", {}
-      for i = 1, 3 do add(dir, OUTER_FILES[i][1], OUTER_FILES[i][2]) end
-      run_outer(dir, how, cp, batches)
-      os.remove(cp .. "/commits/2")
-      run_outer(dir, how, cp, batches)
-      for i = 4, #OUTER_FILES do add(dir, OUTER_FILES[i][1], OUTER_FILES[i][2]) end
-      run_outer(dir, how, cp, batches)
-      t.same_table(batches, expected, how .. " replaying epoch 2")
+      -- (epoch 2: a flag set on a kept row, a row let go unmatched)
+      check_restarts(OUTER_FILES, function(dir) return outer_join(dir, how):select("iad", "it", "cad", "ct") end, 3,
+        how)
     end
   end)
   spark.conf:unset("spark.sql.streaming.stateStore.minDeltasForSnapshot")
@@ -461,8 +507,9 @@ t.test("a left semi join of two streams emits each left row once, in the batch o
   q:processAllAvailable()
   q:stop()
   t.eq(q:exception(), nil, "the query ran")
+  -- (then a batch without rows: the watermark moved to 00:20)
   t.same_table(batches, { { "4|2024-01-01 00:00:00" }, { "1|2024-01-01 00:00:00", "2|2024-01-01 00:00:01" },
-    { "1|2024-01-01 00:30:00" } })
+    { "1|2024-01-01 00:30:00" }, {} })
   -- the rows of a batch semi join over every row
   local all = spark.read:csv(dir, { schema = EVENTS })
   local bi = all:filter("kind = 'imp'"):select(F.col("ad"):alias("iad"), F.col("at"):alias("it"))
@@ -488,35 +535,11 @@ t.test("a left semi join of two streams: restarts and a replayed epoch give the 
     expected[i] = {}
     for j, r in ipairs(batch_pairs) do expected[i][j] = r:match("^([^|]*|[^|]*)") end
   end
-  local function run_semi(dir, cp, into)
-    local q = outer_join(dir, "leftsemi").writeStream
-      :foreachBatch(function(batch, epoch) into[epoch + 1] = sorted(t.rows(batch)) end)
-      :option("checkpointLocation", cp):start()
-    q:processAllAvailable()
-    q:stop()
-    t.eq(q:exception(), nil, "the query ran")
-  end
-  local dir, batches = t.tempdir(), {}
-  for _, f in ipairs(OUTER_FILES) do add(dir, f[1], f[2]) end
-  run_semi(dir, t.tempdir() .. "/cp", batches)
-  t.same_table(batches, expected, "uninterrupted")
-  -- a restart before every batch
-  local cp
-  dir, cp, batches = t.tempdir(), t.tempdir() .. "/cp", {}
-  for _, f in ipairs(OUTER_FILES) do
-    add(dir, f[1], f[2])
-    run_semi(dir, cp, batches)
-  end
-  t.same_table(batches, expected, "with restarts")
-  -- epoch 2 (kept impressions first matched) replayed, then the rest
-  dir, cp, batches = t.tempdir(), t.tempdir() .. "/cp", {}
-  for i = 1, 3 do add(dir, OUTER_FILES[i][1], OUTER_FILES[i][2]) end
-  run_semi(dir, cp, batches)
-  os.remove(cp .. "/commits/2")
-  run_semi(dir, cp, batches)
-  for i = 4, #OUTER_FILES do add(dir, OUTER_FILES[i][1], OUTER_FILES[i][2]) end
-  run_semi(dir, cp, batches)
-  t.same_table(batches, expected, "replaying epoch 2")
+  expected[#expected + 1] = {} -- (a batch without rows: the watermark moved)
+  local function semi(dir) return outer_join(dir, "leftsemi") end
+  t.same_table(fed(OUTER_FILES, { #OUTER_FILES }, semi, false), expected, "uninterrupted")
+  -- (epoch 2: kept impressions first matched)
+  check_restarts(OUTER_FILES, semi, 3, "left semi")
 end)
 
 -- ---- a watermarked join key --------------------------------------------------------------------
@@ -551,7 +574,8 @@ local KEY_FILES = {
   -- at 23:00 the day before: the click of the kept impression of 2; a click of 7 in another hour than its impression
   { "2.csv", { { "click", 2, "2024-01-01 00:50:00" }, { "imp", 4, "2024-01-01 01:10:00" },
                { "click", 4, "2024-01-01 01:50:00" }, { "click", 7, "2024-01-01 01:05:00" } } },
-  -- at 00:00: the click of 1 in hour 00:00 is late; the rows of hour 00:00 go, the impression of 7 unmatched
+  -- at 00:00: the click of 1 in hour 00:00 is not late by the last batch's (23:00): it meets the kept
+  -- impression of 1; the rows of hour 00:00 go, the impression of 7 unmatched
   { "3.csv", { { "imp", 5, "2024-01-01 02:30:00" }, { "click", 5, "2024-01-01 02:31:00" },
                { "click", 1, "2024-01-01 00:59:00" } } },
   -- at 01:00: hour 01:00 goes, the click of 7 unmatched
@@ -560,17 +584,27 @@ local KEY_FILES = {
   -- at 02:00: hour 02:00 goes, the impression of 6 unmatched
   { "5.csv", { { "imp", 10, "2024-01-01 04:00:00" }, { "click", 10, "2024-01-01 04:05:00" } } },
 }
+-- (the expected values are Apache Spark 3.5.3's over the same files)
 local KEY_PAIRS = {
   { "1|2024-01-01 00:05:00|1|2024-01-01 00:40:00" },
   { "2|2024-01-01 00:10:00|2|2024-01-01 00:50:00", "4|2024-01-01 01:10:00|4|2024-01-01 01:50:00" },
-  { "5|2024-01-01 02:30:00|5|2024-01-01 02:31:00" },
+  { "1|2024-01-01 00:05:00|1|2024-01-01 00:59:00", "5|2024-01-01 02:30:00|5|2024-01-01 02:31:00" },
   { "8|2024-01-01 03:00:00|8|2024-01-01 03:10:00" },
   { "10|2024-01-01 04:00:00|10|2024-01-01 04:05:00" },
 }
 local KEY_LEFT_NULLS = { [3] = { "7|2024-01-01 00:30:00|null|null" }, [5] = { "6|2024-01-01 02:40:00|null|null" } }
 local KEY_RIGHT_NULLS = { [3] = { "null|null|3|2024-01-01 00:20:00" }, [4] = { "null|null|7|2024-01-01 01:05:00" } }
 -- each side's numRowsTotal and numRowsRemoved after each batch: impressions, then clicks
-local KEY_STATE = { { 3, 0, 2, 0 }, { 4, 0, 5, 0 }, { 2, 3, 3, 3 }, { 3, 1, 2, 2 }, { 2, 2, 2, 1 } }
+local KEY_STATE = { { 3, 0, 2, 0 }, { 4, 0, 5, 0 }, { 2, 3, 3, 3 }, { 3, 1, 2, 2 }, { 2, 2, 2, 1 }, { 1, 1, 1, 1 } }
+
+-- KEY_STATE for a join `how`: an outer side keeps a new row the watermark
+-- lets go already (the click of 1 in hour 00:00), to come out with nulls
+-- if it matched nothing; Spark 3.5 drops such a row unsaid.
+local function key_state_expected(how)
+  local state = { unpack(KEY_STATE) }
+  if how == "right" or how == "full" then state[3] = { 2, 3, 3, 4 } end
+  return state
+end
 
 local function key_expected(how)
   local out = {}
@@ -580,6 +614,7 @@ local function key_expected(how)
     if how == "right" or how == "full" then for _, r in ipairs(KEY_RIGHT_NULLS[i] or {}) do rows[#rows + 1] = r end end
     out[i] = sorted(rows)
   end
+  out[#out + 1] = {} -- (a batch without rows: the last file moved the watermark)
   return out
 end
 
@@ -609,6 +644,7 @@ local function key_state(q)
   return out
 end
 
+
 t.test("a watermarked join key lets both sides' rows go, and an outer join's unmatched rows come out once", function()
   for _, how in ipairs({ "inner", "left", "right", "full" }) do
     -- a watermark on both sides, or on the clicks alone: its key bounds the impressions' rows through the equality
@@ -617,25 +653,23 @@ t.test("a watermarked join key lets both sides' rows go, and an outer join's unm
       local batches = {}
       local q = run_key(add_all(KEY_FILES), how, t.tempdir() .. "/cp", batches, opts)
       t.same_table(batches, key_expected(how), what)
-      t.same_table(key_state(q), KEY_STATE, what .. ": rows kept and let go")
+      t.same_table(key_state(q), key_state_expected(how), what .. ": rows kept and let go")
       local progress = q:recentProgress()
       t.eq(progress[3].eventTime.watermark, "2024-01-01T00:00:00.000Z", what)
-      -- the click of 1 in hour 00:00, after the watermark reached it: dropped and counted, never joined
+      -- the click of 1 in hour 00:00 is not late by the last batch's watermark (23:00)
       t.same_table({ progress[3].stateOperators[1].numRowsDroppedByWatermark,
-        progress[3].stateOperators[2].numRowsDroppedByWatermark }, { 0, 1 }, what .. ": the late click")
+        progress[3].stateOperators[2].numRowsDroppedByWatermark }, { 0, 0 }, what .. ": no late click")
     end
   end
-  -- a watermark on the impressions alone: the click of 1 in hour 00:00 is no longer late; it joins the kept
-  -- impression of 1 and goes at once with the rows of hour 00:00
+  -- a watermark on the impressions alone: the click of 1 in hour 00:00 joins the kept impression of 1 and, on
+  -- the outer side, is kept and goes at once with the rows of hour 00:00
   local batches = {}
   local q = run_key(add_all(KEY_FILES), "right", t.tempdir() .. "/cp", batches, { only = "imps" })
-  local expected = key_expected("right")
-  expected[3] = sorted({ "1|2024-01-01 00:05:00|1|2024-01-01 00:59:00", unpack(expected[3]) })
-  t.same_table(batches, expected, "a watermark on the impressions alone")
+  t.same_table(batches, key_expected("right"), "a watermark on the impressions alone")
   local state = key_state(q)
   t.same_table(state[3], { 2, 3, 3, 4 }, "the click of 1 kept and let go in its batch")
   t.eq(q:recentProgress()[3].stateOperators[2].numRowsDroppedByWatermark, 0, "no watermark on the clicks")
-  -- the inner pairs are the batch join's, less the late click's
+  -- the inner pairs are the batch join's
   local all = spark.read:csv(add_all(KEY_FILES), { schema = EVENTS })
   local function batch_side(kind, ad, hour, at)
     return all:filter(("kind = '%s'"):format(kind))
@@ -643,8 +677,7 @@ t.test("a watermarked join key lets both sides' rows go, and an outer join's unm
   end
   local pairs_all = t.rows(batch_side("imp", "iad", "ih", "it"):join(batch_side("click", "cad", "ch", "ct"),
     F.expr("iad = cad AND ih = ch")):select("iad", "it", "cad", "ct"))
-  t.same_table(sorted(pairs_all), sorted({ "1|2024-01-01 00:05:00|1|2024-01-01 00:59:00",
-    unpack(all_rows(KEY_PAIRS)) }))
+  t.same_table(sorted(pairs_all), all_rows(KEY_PAIRS))
   -- a moved watermark alone lets rows go: a batch without new rows emits the impression of 1 with nulls
   local dir = t.tempdir()
   add(dir, "1.csv", { { "imp", 1, "2024-01-01 00:10:00" }, { "click", 9, "2024-01-01 00:20:00" } })
@@ -665,33 +698,9 @@ t.test("a watermarked join key: restarts and a replayed epoch give the output of
   spark.conf:set("spark.sql.streaming.stateStore.minDeltasForSnapshot", "2")
   local ok, err = pcall(function()
     for _, how in ipairs({ "left", "full" }) do
-      local expected = key_expected(how)
-      -- stopped after two batches, started again for the rest
-      local dir, cp, batches = t.tempdir(), t.tempdir() .. "/cp", {}
-      for i = 1, 2 do add(dir, KEY_FILES[i][1], KEY_FILES[i][2]) end
-      run_key(dir, how, cp, batches)
-      for i = 3, #KEY_FILES do add(dir, KEY_FILES[i][1], KEY_FILES[i][2]) end
-      local q = run_key(dir, how, cp, batches)
-      t.same_table(batches, expected, how .. " restarted after batch 1")
-      t.same_table(key_state(q), { unpack(KEY_STATE, 3) }, how .. ": the state after the restart")
-      -- a restart before every batch
-      dir, cp, batches = t.tempdir(), t.tempdir() .. "/cp", {}
-      for _, f in ipairs(KEY_FILES) do
-        add(dir, f[1], f[2])
-        run_key(dir, how, cp, batches)
-      end
-      t.same_table(batches, expected, how .. " with restarts")
-      -- epoch 2 (the late click, the rows of hour 00:00 let go, 7 with nulls) replayed, then the rest
-      dir, cp, batches = t.tempdir(), t.tempdir() .. "/cp", {}
-      for i = 1, 3 do add(dir, KEY_FILES[i][1], KEY_FILES[i][2]) end
-      run_key(dir, how, cp, batches)
-      os.remove(cp .. "/commits/2")
-      local again = {}
-      run_key(dir, how, cp, again)
-      t.same_table(again, { [3] = expected[3] }, how .. " replaying epoch 2")
-      for i = 4, #KEY_FILES do add(dir, KEY_FILES[i][1], KEY_FILES[i][2]) end
-      run_key(dir, how, cp, batches)
-      t.same_table(batches, expected, how .. " after the replay")
+      -- (epoch 2: the click of 1 in hour 00:00, the rows of that hour let go, 7 with nulls)
+      check_restarts(KEY_FILES, function(dir) return hourly_join(dir, how):select("iad", "it", "cad", "ct") end, 3,
+        how)
     end
   end)
   spark.conf:unset("spark.sql.streaming.stateStore.minDeltasForSnapshot")
@@ -707,17 +716,13 @@ t.test("a watermarked join key: a left semi join, a date key, and what the check
   q:processAllAvailable()
   q:stop()
   t.eq(q:exception(), nil, "the semi join ran")
-  local semi = {}
-  for i, b in ipairs(KEY_PAIRS) do
-    semi[i] = {}
-    for j, r in ipairs(b) do semi[i][j] = r:match("^([^|]*|[^|]*)") end
-  end
-  t.same_table(batches, semi)
+  t.same_table(batches, { { "1|2024-01-01 00:05:00" }, { "2|2024-01-01 00:10:00", "4|2024-01-01 01:10:00" },
+    { "5|2024-01-01 02:30:00" }, { "8|2024-01-01 03:00:00" }, { "10|2024-01-01 04:00:00" }, {} })
   -- impressions matched when new are not kept: 2 and 7 are (2 until a click matches it), then 6, until hours
   -- 00:00 and 02:00 go
   local kept = {}
   for i, p in ipairs(q:recentProgress()) do kept[i] = p.stateOperators[1].numRowsTotal end
-  t.same_table(kept, { 2, 2, 0, 1, 0 })
+  t.same_table(kept, { 2, 2, 0, 1, 0, 0 })
 
   -- a date key equal to a watermarked timestamp: its rows go by the timestamp the join compares it as
   local dir = t.tempdir()
@@ -736,8 +741,8 @@ t.test("a watermarked join key: a left semi join, a date key, and what the check
   q:processAllAvailable()
   q:stop()
   t.eq(q:exception(), nil, "the date key's join ran")
-  t.same_table(batches, { { "1|2024-01-01" }, { "2|2024-01-02" }, { "3|2024-01-03" } })
-  t.same_table(key_state(q), { { 1, 0, 1, 0 }, { 2, 0, 2, 0 }, { 2, 1, 2, 1 } })
+  t.same_table(batches, { { "1|2024-01-01" }, { "2|2024-01-02" }, { "3|2024-01-03" }, {} })
+  t.same_table(key_state(q), { { 1, 0, 1, 0 }, { 2, 0, 2, 0 }, { 2, 1, 2, 1 }, { 1, 1, 1, 1 } })
 
   -- the checks: a watermarked key on either side stands for the range bound, as Spark's
   local wi, wc = hourly(dir)

@@ -1,7 +1,8 @@
 -- A union of streams, as Spark's: views of one stream (filters of it, the
 -- stream with itself) united in each micro-batch, stateful operators and
--- the watermark after the union, across a restart; and what cannot be
--- united fails at the call. (Two Kafka sources read as one:
+-- the watermark after the union, across a restart; a watermark on each
+-- side, by spark.sql.streaming.multipleWatermarkPolicy; and what cannot
+-- be united fails at the call. (Two Kafka sources read as one:
 -- tests/integration/stream_sides_kafka.lua.)
 local t = require("testing")
 local tide = require("tide")
@@ -88,6 +89,47 @@ t.test("an aggregation and a watermark after a union of streams keep their state
   t.same_table(written, { "2024-01-01 00:02:00|2" })
 end)
 
+-- The expected values are Apache Spark 3.5.3's, over the same files.
+t.test("a withWatermark on each side makes the query's watermark by Spark's policy, min or max", function()
+  local dir = t.tempdir()
+  add(dir, "1.csv", { { "b", 2, "2024-01-01 00:02:00" } })
+  add(dir, "2.csv", { { "b", 3, "2024-01-01 00:20:00" } })
+  add(dir, "3.csv", { { "a", 1, "2024-01-01 00:10:00" } })
+  local function watermarks(policy, shared)
+    spark.conf:set("spark.sql.streaming.multipleWatermarkPolicy", policy)
+    local e = events(dir)
+    local a = e:filter("kind = 'a'"):withWatermark("at", "1 minute")
+    local b = e:filter("kind = 'b'"):withWatermark("at", "2 minutes")
+    if shared then
+      e = e:withWatermark("at", "1 minute")
+      a, b = e:filter("kind = 'a'"), e:filter("kind = 'b'")
+    end
+    local counts = a:union(b):groupBy(F.window("at", "1 minute")):count()
+      :select(F.col("window.start"):cast("string"):alias("start"), "count")
+    local batches, q = run(counts, t.tempdir() .. "/cp")
+    spark.conf:unset("spark.sql.streaming.multipleWatermarkPolicy")
+    local marks = {}
+    for i, p in ipairs(q:recentProgress()) do marks[i] = p.eventTime.watermark end
+    return marks, batches
+  end
+  -- min: a side that saw no row yet holds the watermark where it is
+  local marks, batches = watermarks("min")
+  t.same_table(marks, { "1970-01-01T00:00:00.000Z", "1970-01-01T00:00:00.000Z", "1970-01-01T00:00:00.000Z",
+    "2024-01-01T00:09:00.000Z" })
+  t.same_table(batches[4], { epoch = 3, rows = { "2024-01-01 00:02:00|1" } })
+  marks, batches = watermarks("MAX")
+  t.same_table(marks, { "1970-01-01T00:00:00.000Z", "2024-01-01T00:00:00.000Z", "2024-01-01T00:18:00.000Z" })
+  t.same_table(batches[3], { epoch = 2, rows = { "2024-01-01 00:02:00|1", "2024-01-01 00:10:00|1" } })
+  -- a withWatermark before the split is each side's, as Spark's optimizer
+  -- copies it under each side's filter
+  marks, batches = watermarks("min", true)
+  t.same_table(marks, { "1970-01-01T00:00:00.000Z", "1970-01-01T00:00:00.000Z", "1970-01-01T00:00:00.000Z",
+    "2024-01-01T00:09:00.000Z" })
+  t.same_table(batches[4], { epoch = 3, rows = { "2024-01-01 00:02:00|1" } })
+  t.raises(function() spark.conf:set("spark.sql.streaming.multipleWatermarkPolicy", "earliest") end,
+    "spark.sql.streaming.multipleWatermarkPolicy must be min or max")
+end)
+
 t.test("what cannot be united fails at the call, as Spark's analysis does", function()
   local dir, other = t.tempdir(), t.tempdir()
   add(dir, "1.csv", { { "imp", 1, "2024-01-01 00:00:00" } })
@@ -103,8 +145,11 @@ t.test("what cannot be united fails at the call, as Spark's analysis does", func
       "dropDuplicates on one side of a union of streams is not supported" },
     { function() e:union(e:groupBy("kind", "ad", "at"):count():drop("count")) end,
       "An aggregation on one side of a union of streams is not supported" },
-    { function() e:withWatermark("at", "1 minute"):union(e) end,
-      "withWatermark on one side of a union of streams is not supported" },
+    { function()
+        local w = e:withWatermark("at", "1 minute")
+        local united = w:union(w:withWatermark("at", "2 minutes"))
+        return united
+      end, "withWatermark both on the stream the sides share and on a side" },
   })
   -- before the stream splits, they are the stream's own
   local d = e:withWatermark("at", "1 minute"):dropDuplicates({ "ad", "at" })

@@ -152,12 +152,15 @@ local function watermarked(input)
     :agg(F.count("*"):alias("n"))
 end
 
+-- (The expected values of these watermark tests are Apache Spark 3.5.3's,
+-- over the same files.)
 t.test("a watermark makes windows final: append writes each once, late rows are dropped and counted", function()
   local input, cp = t.tempdir(), t.tempdir() .. "/cp"
   add_file(input, "1.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" }, { "a", 1, 1.0, "2024-01-01 00:03:00" } })
   add_file(input, "2.csv", { { "a", 1, 1.0, "2024-01-01 00:16:00" } })
-  -- 00:02 is late by now (its window ended at 00:10, the watermark is
-  -- 00:16 - 5 minutes = 00:11); 00:30 is not.
+  -- 00:02 is not late: a row is late by the watermark the last batch ran
+  -- with (00:03 - 5 minutes), as Spark 3.5's; its window (ended at 00:10)
+  -- is final by this batch's (00:16 - 5 minutes = 00:11), written at once.
   add_file(input, "3.csv", { { "a", 1, 1.0, "2024-01-01 00:02:00" }, { "a", 1, 1.0, "2024-01-01 00:30:00" } })
   local batches, progress = {}, {}
   local function run()
@@ -170,20 +173,22 @@ t.test("a watermark makes windows final: append writes each once, late rows are 
   run()
   -- Batch 3 has no rows: the watermark moved to 00:25 after batch 2, which
   -- makes the 00:10 window final, as Spark's no-data batch writes it.
-  t.same_table(batches, { {}, {}, { "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|2" },
+  t.same_table(batches, { {}, {}, { "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|3" },
     { "{2024-01-01 00:10:00, 2024-01-01 00:20:00}|1" } })
   t.eq(progress[3].eventTime.watermark, "2024-01-01T00:11:00.000Z")
   t.eq(progress[3].eventTime.max, "2024-01-01T00:30:00.000Z")
-  t.eq(progress[3].stateOperators[1].numRowsDroppedByWatermark, 1)
+  t.eq(progress[3].stateOperators[1].numRowsDroppedByWatermark, 0)
   t.eq(progress[3].stateOperators[1].numRowsRemoved, 1)
   t.eq(progress[3].stateOperators[1].numRowsTotal, 2)
   t.has(progress[3]:json(), '"eventTime":{"max":"2024-01-01T00:30:00.000Z","watermark":"2024-01-01T00:11:00.000Z"}')
   t.eq(progress[4].numInputRows, 0)
   t.eq(progress[4].eventTime.watermark, "2024-01-01T00:25:00.000Z")
-  -- A restart goes on with the watermark commits/3 holds (00:25).
-  add_file(input, "4.csv", { { "a", 1, 1.0, "2024-01-01 00:50:00" } })
+  -- A restart goes on with the watermark commits/3 holds (00:25): 00:05
+  -- is late by it, dropped and counted.
+  add_file(input, "4.csv", { { "a", 1, 1.0, "2024-01-01 00:50:00" }, { "a", 1, 1.0, "2024-01-01 00:05:00" } })
   run()
   t.same_table(batches[5], {})
+  t.eq(progress[5].stateOperators[1].numRowsDroppedByWatermark, 1)
   t.same_table(batches[6], { "{2024-01-01 00:30:00, 2024-01-01 00:40:00}|1" })
   t.eq(#batches, 6)
   t.has(t.read(cp .. "/offsets/4"), '"batchWatermarkMs":1704068700000,') -- 00:25
@@ -202,9 +207,11 @@ t.test("update mode under a watermark writes the changed groups and drops the fi
   q:awaitTermination()
   for _, p in ipairs(q:recentProgress()) do totals[p.batchId + 1] = p.stateOperators[1].numRowsTotal end
   t.same_table(batches, { { "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|1" },
-    { "{2024-01-01 00:20:00, 2024-01-01 00:30:00}|1" }, { "{2024-01-01 00:20:00, 2024-01-01 00:30:00}|2" }, {} })
-  -- The first window was dropped from the state in batch 2 (the watermark
-  -- 00:15 had passed its end), and its late row with it.
+    { "{2024-01-01 00:20:00, 2024-01-01 00:30:00}|1" }, { "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|2",
+    "{2024-01-01 00:20:00, 2024-01-01 00:30:00}|2" }, {} })
+  -- The first window took 00:04 in batch 2 (not late by the last batch's
+  -- watermark, 23:56), and was dropped from the state in it (the
+  -- watermark 00:15 had passed its end).
   t.same_table(totals, { 1, 2, 1, 1 })
 end)
 
@@ -239,19 +246,24 @@ t.test("dropDuplicates under a watermark on a key: late rows dropped, passed key
   local input = t.tempdir()
   add_file(input, "1.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" }, { "a", 1, 1.0, "2024-01-01 00:01:00" } })
   add_file(input, "2.csv", { { "b", 1, 1.0, "2024-01-01 00:30:00" } })
-  -- The watermark is 00:25 now: 00:01 is late (dropped), 00:40 is new.
+  -- The watermark is 00:25 now, but rows are late by the last batch's
+  -- (23:56): (a, 00:01), still kept, is a duplicate; 00:40 is new.
   add_file(input, "3.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" }, { "c", 1, 1.0, "2024-01-01 00:40:00" } })
+  -- By 00:25, 00:10 is late (dropped, counted); 00:41 is new.
+  add_file(input, "4.csv", { { "d", 1, 1.0, "2024-01-01 00:10:00" }, { "e", 1, 1.0, "2024-01-01 00:41:00" } })
   local batches, ops_of = {}, {}
   local q = stream(input):withWatermark("at", "5 minutes"):dropDuplicates("site", "at").writeStream
     :foreachBatch(function(b, epoch) batches[epoch + 1] = t.rows(b:select("site")) end)
     :option("checkpointLocation", t.tempdir() .. "/cp"):trigger { availableNow = true }:start()
   q:awaitTermination()
   for _, p in ipairs(q:recentProgress()) do ops_of[p.batchId + 1] = p.stateOperators[1] end
-  t.same_table(batches, { { "a" }, { "b" }, { "c" } })
-  t.eq(ops_of[3].numRowsDroppedByWatermark, 1)
+  t.same_table(batches, { { "a" }, { "b" }, { "c" }, { "e" }, {} })
+  t.eq(ops_of[3].numRowsDroppedByWatermark, 0)
+  t.eq(ops_of[4].numRowsDroppedByWatermark, 1)
   t.eq(ops_of[3].operatorName, "dedupe")
   -- In batch 2 the key (a, 00:01), at or before 00:25, leaves the state.
-  t.same_table({ ops_of[1].numRowsTotal, ops_of[2].numRowsTotal, ops_of[3].numRowsTotal }, { 1, 2, 2 })
+  t.same_table({ ops_of[1].numRowsTotal, ops_of[2].numRowsTotal, ops_of[3].numRowsTotal, ops_of[4].numRowsTotal,
+    ops_of[5].numRowsTotal }, { 1, 2, 2, 2, 2 })
 end)
 
 t.test("orderBy over a streaming aggregation in complete mode sorts each batch's result", function()
