@@ -11,11 +11,7 @@ local kafka_sink = require("tide.sinks.kafka")
 local bootstrap = t.kafka_bootstrap()
 local admin = tide.admin.client(bootstrap)
 
-local function topic(name, partitions)
-  local n = t.unique(name)
-  admin:createTopic(n, partitions)
-  return n
-end
+local topic = t.kafka_topic
 
 -- Record i's headers: none for every fifth, else a repeated key, a null
 -- value, an empty key and binary bytes, in that order.

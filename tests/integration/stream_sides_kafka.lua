@@ -10,13 +10,7 @@ local F = tide.functions
 local spark = tide.session()
 
 local bootstrap = t.kafka_bootstrap()
-local admin = tide.admin.client(bootstrap)
-
-local function topic(name, partitions)
-  local full = t.unique(name)
-  admin:createTopic(full, partitions)
-  return full
-end
+local topic = t.kafka_topic
 
 -- Events {"ad": ad, "at": "2024-01-01 hh:mm:ss"} produced to topic_name.
 local function produce(topic_name, events)

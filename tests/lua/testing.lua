@@ -273,6 +273,14 @@ function M.unique(prefix)
   return name
 end
 
+-- A topic of `partitions` partitions on the test broker, named
+-- M.unique(prefix) (deleted when the run ends); its name.
+function M.kafka_topic(prefix, partitions)
+  local name = M.unique(prefix)
+  require("tide.admin").client(M.kafka_bootstrap()):createTopic(name, partitions)
+  return name
+end
+
 local function delete_unique_topics()
   if not kafka_used or #unique_names == 0 then return end
   local admin = require("tide.admin").client { bootstrap = kafka_used, timeout = 10 }
