@@ -56,6 +56,7 @@ local checks = require("tide.checks")
 local M = {}
 
 local MODES = { PERMISSIVE = 0, DROPMALFORMED = 1, FAILFAST = 2 }
+M.MODES = MODES
 local errbuf = ffi.new("char[1024]")
 local failed = ffi.new("int64_t[1]")
 
@@ -227,12 +228,12 @@ end
 
 -- Runs from_json over a string or binary column into dst, a column slot
 -- (tide.eval's newColumn(out) or one of out's columns) whose buffers go in out's arena. Returns the number of
--- malformed rows and, in DROPMALFORMED mode when any, their statuses (a
--- uint8_t array: 1 = malformed).
-function M.fromJson(plan, out, input, dst, ctx)
+-- malformed rows and, when any in DROPMALFORMED mode (or any mode with
+-- want_status), their statuses (a uint8_t array: 1 = malformed).
+function M.fromJson(plan, out, input, dst, ctx, want_status)
   local n = tonumber(input.length)
   local status = nil
-  if plan.mode == MODES.DROPMALFORMED then status = ffi.new("uint8_t[?]", math.max(n, 1)) end
+  if plan.mode == MODES.DROPMALFORMED or want_status then status = ffi.new("uint8_t[?]", math.max(n, 1)) end
   failed[0] = -1
   local k = C.tide_from_json(out, input, plan.fields, plan.n, plan.options, dst, status, failed, errbuf, 1024)
   if k < 0 then M.raiseParseError(ffi.string(errbuf), tonumber(failed[0]), ctx) end

@@ -84,17 +84,25 @@ t.test("allowSingleQuotes false makes a string in single quotes malformed, infer
 end)
 
 t.test("a line holding an array of objects is a record of each object, as Spark's (SPARK-3308)", function()
-  -- (expected: Apache Spark 3.5.3 on the same file, but the last line's)
+  -- (expected: Apache Spark 3.5.3 on the same file)
   local dir = t.tempdir()
   local path = write(dir .. "/a.json", '{"a":1}\n[{"a":2,"b":3},{"a":4}]\n[]\n[1,2]\n[{"a":5},{"a":"x"}]\n')
   local df = spark.read:json(path)
   t.eq(schema_text(df), "struct<_corrupt_record:string,a:string,b:bigint>")
   t.eq(rows(df), "nil|1|nil\nnil|2|3\nnil|4|nil\n[1,2]|nil|nil\nnil|5|nil\nnil|x|nil")
-  -- An element that does not fit is malformed on its own (Spark makes the
-  -- whole line's rows malformed, each with the line's text).
+  -- An element that does not fit makes each row of its line malformed, as
+  -- the line is one record to Spark's parser: each keeps the values read,
+  -- with the line's text; DROPMALFORMED drops them all.
   df = spark.read:json(path, "a bigint, b bigint, _corrupt_record string")
-  t.eq(rows(df), '1|nil|nil\n2|3|nil\n4|nil|nil\nnil|nil|[1,2]\n5|nil|nil\nnil|nil|{"a":"x"}')
-  t.eq(rows(spark.read:json(path, "a bigint, b bigint", { mode = "DROPMALFORMED" })), "1|nil\n2|3\n4|nil\n5|nil")
+  local line = '[{"a":5},{"a":"x"}]'
+  t.eq(rows(df), '1|nil|nil\n2|3|nil\n4|nil|nil\nnil|nil|[1,2]\n5|nil|' .. line .. '\nnil|nil|' .. line)
+  t.eq(rows(spark.read:json(path, "a bigint, b bigint", { mode = "DROPMALFORMED" })), "1|nil\n2|3\n4|nil")
+  -- counted: each of its rows
+  local q = spark.readStream:json(dir, { schema = "a bigint, b bigint", mode = "DROPMALFORMED" }).writeStream
+    :format("memory"):queryName("json_array_lines"):start()
+  q:processAllAvailable()
+  q:stop()
+  t.same_table({ q:lastProgress().numInputRows, q:lastProgress().numDroppedRows }, { 6, 3 })
   -- FAILFAST names the line the array is on.
   local err = t.raises(function() spark.read:json(path, "a bigint", { mode = "FAILFAST" }):collect() end)
   t.has(err, path .. ":4: malformed JSON record (it is not a JSON object. Record: [1,2])")

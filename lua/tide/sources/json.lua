@@ -22,6 +22,7 @@ local checks = require("tide.checks")
 local csv = require("tide.sources.csv")
 local input_files = require("tide.input_files")
 local json_functions = require("tide.json_functions")
+local ops = require("tide.dataframe_ops")
 local partitions = require("tide.partitions")
 
 local M = {}
@@ -106,11 +107,14 @@ end
 -- (tide_json_split_arrays's out-parameter: the row each record came from)
 local origin = ffi.new("int64_t*[1]")
 
--- Calls fn(records, line_of) for each chunk of the file's records: the
--- lines that hold more than white space, as a batch of one string column,
--- a line holding an array of objects a record of each (Spark's, SPARK-3308);
--- line_of(row) is the line the record in that row starts on (for errors,
--- so it may read the file again). Advances progress with the file's bytes.
+-- Calls fn(records, line_of, split) for each chunk of the file's records:
+-- the lines that hold more than white space, as a batch of one string
+-- column, a line holding an array of objects a record of each (Spark's,
+-- SPARK-3308); line_of(row) is the line the record in that row starts on
+-- (for errors, so it may read the file again). split, when a line was
+-- split: { lines = the lines (a batch as records), from = the line each
+-- record came from (an int64_t array) }. Advances progress with the
+-- file's bytes.
 local function each_chunk(path, progress, fn)
   local lines = csv.lineReader(path)
   local ok, err = pcall(function()
@@ -128,6 +132,7 @@ local function each_chunk(path, progress, fn)
       local split = C.tide_json_split_arrays(records, origin, errbuf, ERRLEN)
       if split == nil and errbuf[0] ~= 0 then error(("reading %s: %s"):format(path, cerr()), 0) end
       local from = split ~= nil and origin[0]
+      local lines_split = from and { lines = records, from = from }
       if split ~= nil then records = batchlib.wrap(split) end
       local first = before
       local function line_of(row)
@@ -140,7 +145,7 @@ local function each_chunk(path, progress, fn)
         end
         return csv.lineOf(path, first + i - 1)
       end
-      fn(records, line_of)
+      fn(records, line_of, lines_split)
       before = before + tonumber(text.num_rows)
       progress:update(lines:bytesRead(), nil)
     end
@@ -229,6 +234,37 @@ end
 
 -- ---- reading -------------------------------------------------------------------------
 
+-- The rows of part (from_json's over split records, statuses their
+-- malformed flags) with every record of a line that held a malformed one
+-- made malformed too, as Spark's: the line is one record to its parser,
+-- which keeps the values of the objects it read and marks each with the
+-- line's text (PERMISSIVE's corrupt record column); DROPMALFORMED drops
+-- them all. Returns them and how many rows are malformed now. (Runs for
+-- chunks with a malformed record only.)
+local function whole_lines_malformed(part, status, split, plan)
+  local n, from = part:count(), split.from
+  local bad = {} -- the lines that held a malformed record
+  for r = 0, n - 1 do
+    if status[r] == 1 then bad[tonumber(from[r])] = true end
+  end
+  local k, pick = 0, ffi.new("int64_t[?]", math.max(2 * n, 1))
+  for r = 0, n - 1 do
+    if bad[tonumber(from[r])] then status[r], k, pick[r] = 1, k + 1, n + r else pick[r] = r end
+  end
+  local corrupt = plan.options.corrupt_field
+  if corrupt < 0 then return part, k end
+  -- each row as it is, then each with its line's text as its corrupt
+  -- record: the rows picked from the one or the other
+  local texts = ops.take(split.lines, from, n)
+  local ncols = part.num_columns
+  local marked = batchlib.wrap(C.tide_batch_derive(part, ncols), "out of memory reading JSON")
+  for i = 0, ncols - 1 do marked.columns[i] = part.columns[i] end
+  marked.columns[corrupt] = texts.columns[0]
+  local both = C.tide_batch_concat(ffi.new("tide_batch*[2]", part, marked), 2, errbuf, ERRLEN)
+  if both == nil then error("reading JSON: " .. cerr(), 0) end
+  return ops.take(batchlib.wrap(both), pick, n), k
+end
+
 -- The columns of `schema` read from the files of list, in one batch; the
 -- malformed and dropped counts go to ctx when given, and the records read
 -- (non-blank lines, dropped ones too) to ctx.sourceRecords, a stream's
@@ -240,16 +276,19 @@ local function read_files(list, schema, plan, ctx)
   local progress = csv.progress(list, "reading")
   for _, f in ipairs(list) do
     local rows = 0
-    each_chunk(f.path, progress, function(records, line_of)
+    each_chunk(f.path, progress, function(records, line_of, split)
       local out = batchlib.wrap(C.tide_batch_derive(records, 1), "out of memory reading " .. f.path)
       local k, status = json_functions.fromJson(plan, out, records.columns, out.columns, {
         malformedRecord = function(row, why) return failfast(f.path, line_of(row), why) end,
-      })
+      }, split ~= nil)
       local parsed = out.columns[0]
       local part = batchlib.wrap(C.tide_batch_derive(out, parsed.num_children), "out of memory reading " .. f.path)
       for i = 0, parsed.num_children - 1 do part.columns[i] = parsed.children[i] end
+      if status and split then part, k = whole_lines_malformed(part, status, split, plan) end
       local dropped = 0
-      if status then part, dropped = batchlib.dropRows(part, { status }) end
+      if status and plan.mode == json_functions.MODES.DROPMALFORMED then
+        part, dropped = batchlib.dropRows(part, { status })
+      end
       if ctx then
         ctx.malformed = (ctx.malformed or 0) + k
         ctx.dropped = (ctx.dropped or 0) + dropped
