@@ -387,17 +387,15 @@ function methods:withWatermark(eventTime, delayThreshold)
   -- (tide.streaming_batch) that a streaming aggregation finalizes and
   -- evicts by.
   local column_index, name = i - 1, schema.fields[i].name
+  local latest_time = require("tide.state_store").latestTimeMs
   return derive(self, {
     kind = "watermark",
     schema = schema,
     watermark = { column = name, delayMs = delay_ms },
     explain = ("EventTimeWatermark %s, %s"):format(name, delayThreshold),
     apply = function(batch, ctx)
-      local latest = ffi.new("int64_t[1]")
-      if C.tide_latest_time(batch.columns[column_index], batch:count(), latest) ~= 0 then
-        local ms = math.floor(tonumber(latest[0]) / 1000)
-        ctx.maxEventTimeMs = math.max(ctx.maxEventTimeMs or ms, ms)
-      end
+      local ms = latest_time(batch, column_index)
+      if ms then ctx.maxEventTimeMs = math.max(ctx.maxEventTimeMs or ms, ms) end
       return batch
     end,
   })

@@ -119,7 +119,7 @@ local KNOWN = {
     end,
   },
   -- How the watermarks of a query's several withWatermark make its own
-  -- (a union's or a join's sides': tide.stream_sides pickWatermark).
+  -- (a union's or a join's sides': tide.stream_sides sidesEventTime).
   ["spark.sql.streaming.multipleWatermarkPolicy"] = {
     default = "min",
     want = "min or max",

@@ -347,6 +347,14 @@ end
 -- withWatermark's node below a plan (a chain), or nil.
 function M.watermarkNode(plan) return (M.find(plan, "watermark")) end
 
+-- The latest event time (ms) in rows' column `column` (0-based), a
+-- timestamp's, or nil when it holds none.
+function M.latestTimeMs(rows, column)
+  local latest = ffi.new("int64_t[1]")
+  if C.tide_latest_time(rows.columns[column], rows:count(), latest) == 0 then return nil end
+  return math.floor(tonumber(latest[0]) / 1000)
+end
+
 -- The watermark (µs) a stateful operator finds a batch's rows late by:
 -- the one the last batch ran with, as Spark 3.5's operators do (their
 -- watermark for late events); their state goes by the batch's own

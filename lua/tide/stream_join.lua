@@ -56,7 +56,7 @@
 -- (tide.eval_operators). Watermarks on
 -- both sides, after the stream splits, make the query's watermark the
 -- earlier of the two (Spark's default "min" policy; "max" the later:
--- tide.stream_sides pickWatermark).
+-- tide.stream_sides sidesEventTime).
 --
 -- A watermarked column among the join's keys lets rows go too, as
 -- Spark's JoinStateKeyWatermarkPredicate: when a side's key of an
@@ -257,7 +257,7 @@ local function run(op, batch, ctx)
     if side.mark then
       local own = side.mark.own
       marks[#marks + 1] = { key = s, delayMs = own and side.mark.delayMs or 0,
-                            seen = own and seen or sides.latestTimeMs(rows, side.mark.column) }
+                            seen = own and seen or state_store.latestTimeMs(rows, side.mark.column) }
     end
     late[s] = 0
     if w_us and side.mark then

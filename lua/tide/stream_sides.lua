@@ -120,18 +120,10 @@ end
 -- started (nil: none yet) and delay. Each operator's watermark is that
 -- time less the delay, 0 before it saw a row; the query's is the least
 -- of them (policy "min", Spark's default) or the greatest ("max").
-function M.pickWatermark(policy, chosen, seen_ms, delay_ms)
+local function pick_watermark(policy, chosen, seen_ms, delay_ms)
   local w = seen_ms and seen_ms - delay_ms or 0
   if chosen == nil then return w end
   return policy == "max" and math.max(chosen, w) or math.min(chosen, w)
-end
-
--- The latest event time (ms) of rows' column `column` (0-based), or nil
--- when it holds none.
-function M.latestTimeMs(rows, column)
-  local latest = ffi.new("int64_t[1]")
-  if C.tide_latest_time(rows.columns[column], rows:count(), latest) == 0 then return nil end
-  return math.floor(tonumber(latest[0]) / 1000)
 end
 
 -- The latest event time the query moves its watermark from, given the
@@ -142,13 +134,13 @@ end
 -- only. marks: a list of { key = the side, delayMs = its own delay, or 0
 -- for the stream's (which the query takes off), seen = the latest event
 -- time of its rows in this batch, or nil }; st keeps what each side saw
--- since the query started (pickWatermark). nil: the watermark stays.
+-- since the query started (pick_watermark). nil: the watermark stays.
 function M.sidesEventTime(policy, marks, st)
   st.maxSeen = st.maxSeen or {}
   local chosen
   for _, m in ipairs(marks) do
     if m.seen then st.maxSeen[m.key] = math.max(st.maxSeen[m.key] or m.seen, m.seen) end
-    chosen = M.pickWatermark(policy, chosen, st.maxSeen[m.key], m.delayMs)
+    chosen = pick_watermark(policy, chosen, st.maxSeen[m.key], m.delayMs)
   end
   -- (0, a side's before it saw a row, holds the query's where it is)
   return chosen and chosen > 0 and chosen or nil
@@ -156,7 +148,7 @@ end
 
 -- The node over `node` (a join's or a union's whose sides have their own
 -- withWatermark) from which the query moves its watermark: the sides'
--- (pickWatermark's), which `node` reports as its latest event time, with
+-- (sidesEventTime's), which `node` reports as its latest event time, with
 -- no delay left to take. column: the event time's name in its rows, by
 -- which stateful operators above let rows go, or nil.
 function M.sidesWatermark(node, column)
@@ -296,13 +288,13 @@ end
 -- read, running each side's operators over its rows. A side's stateful
 -- operators are refused: their state would not be kept apart from the
 -- other side's; they go after the union. A side's own withWatermark makes
--- the query's watermark with the other's, as Spark's (pickWatermark).
+-- the query's watermark with the other's, as Spark's (sidesEventTime).
 function M.union(lplan, rplan, session)
   local base, left, right = M.shared(lplan, rplan, "union of streaming DataFrames", session)
   local sides, own, column = { { plan = left }, { plan = right } }, false, nil
   local shared = state_store.watermarkNode(base) ~= nil
-  for i, side in ipairs(sides) do
-    side.key, side.ops = i, M.opsAbove(side.plan, base)
+  for _, side in ipairs(sides) do
+    side.ops = M.opsAbove(side.plan, base)
     for _, o in ipairs(side.ops) do
       if M.STATEFUL[o.kind] then
         fail(("%s on one side of a union of streams is not supported: its state would not be kept apart from"
@@ -324,12 +316,12 @@ function M.union(lplan, rplan, session)
     apply = function(batch, ctx)
       local st, out, marks = ctx.state, {}, {}
       for i, side in ipairs(sides) do
-        local seen
-        out[i], seen = M.runSide(side.ops, batch, ctx)
+        local rows, seen = M.runSide(side.ops, batch, ctx)
+        out[i] = rows
         if side.delayMs then
           marks[#marks + 1] = { key = i, delayMs = side.delayMs, seen = seen }
         elseif shared and side.mark then
-          marks[#marks + 1] = { key = i, delayMs = 0, seen = M.latestTimeMs(out[i], side.mark.column) }
+          marks[#marks + 1] = { key = i, delayMs = 0, seen = state_store.latestTimeMs(rows, side.mark.column) }
         end
       end
       ctx.state = st
