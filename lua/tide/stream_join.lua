@@ -266,7 +266,7 @@ local function run(op, batch, ctx)
     new[s] = rows
   end
   ctx.state = st
-  if #marks > 0 then ctx.maxEventTimeMs = sides.sidesEventTime(op.watermarkPolicy, marks, st) end
+  if #marks > 0 then ctx.maxEventTimeMs = sides.sidesEventTime(ctx.watermarkPolicy, marks, st) end
   -- Each side's kept rows (the state after epoch - 1) and its columns alone.
   local kept, kept_cols, sub = {}, {}, {}
   for _, s in ipairs(SIDES) do
@@ -376,7 +376,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   if state_store.find(lplan, "stream_join") or state_store.find(rplan, "stream_join") then
     fail("a query may hold one join between two streams (its sides' state is state/2 and state/3)")
   end
-  local op = { spec = spec, outer = outer, semi = semi, watermarkPolicy = sides.watermarkPolicy(ldf._session) }
+  local op = { spec = spec, outer = outer, semi = semi }
   local numbers = state_store.operatorNumbers({ child = base, left = lplan, right = rplan }, { LEFT_OP, RIGHT_OP })
   for _, s in ipairs(SIDES) do
     local plan = s == "left" and lplan or rplan

@@ -108,12 +108,6 @@ function M.runSide(ops, batch, ctx)
   return batch, seen
 end
 
--- spark.sql.streaming.multipleWatermarkPolicy of session: "min" or "max".
-function M.watermarkPolicy(session)
-  local policy = session and session.conf:get("spark.sql.streaming.multipleWatermarkPolicy")
-  return policy and policy:lower() or "min"
-end
-
 -- Spark's watermark of a query with several withWatermark operators
 -- (WatermarkTracker), one operator at a time: chosen so far (nil before
 -- the first), and an operator's latest event time since the query
@@ -134,7 +128,8 @@ end
 -- only. marks: a list of { key = the side, delayMs = its own delay, or 0
 -- for the stream's (which the query takes off), seen = the latest event
 -- time of its rows in this batch, or nil }; st keeps what each side saw
--- since the query started (pick_watermark). nil: the watermark stays.
+-- since the query started (pick_watermark); policy: the query's ("min"
+-- when nil). nil: the watermark stays.
 function M.sidesEventTime(policy, marks, st)
   st.maxSeen = st.maxSeen or {}
   local chosen
@@ -310,7 +305,7 @@ function M.union(lplan, rplan, session)
   if own and shared then
     fail("union: withWatermark both on the stream the sides share and on a side: set it on one of them")
   end
-  local policy, errbuf = M.watermarkPolicy(session), ffi.new("char[256]")
+  local errbuf = ffi.new("char[256]")
   local node = {
     kind = "stream_union", schema = left.schema, explain = "Union", child = base, left = left, right = right,
     apply = function(batch, ctx)
@@ -325,7 +320,7 @@ function M.union(lplan, rplan, session)
         end
       end
       ctx.state = st
-      if #marks > 0 then ctx.maxEventTimeMs = M.sidesEventTime(policy, marks, st) end
+      if #marks > 0 then ctx.maxEventTimeMs = M.sidesEventTime(ctx.watermarkPolicy, marks, st) end
       -- (out holds both sides' batches: the array holds no reference to them)
       local united = C.tide_batch_concat(ffi.new("tide_batch*[2]", out[1], out[2]), 2, errbuf, 256)
       return batchlib.wrap(united, united == nil and "union: " .. ffi.string(errbuf) or nil)

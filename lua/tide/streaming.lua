@@ -112,6 +112,9 @@ function M.startQuery(w)
     sinkCode = SINK_CODE[fmt] or ("the %s sink"):format(fmt),
     trigger = trigger, opts = w.opts, mode = w.mode or "append", states = {}, recent = {},
     watermarkDelayMs = require("tide.stateful_aggregate").watermarkOf(df._plan), noDataBatches = no_data_batches,
+    -- (several watermarks' policy: a restarted query keeps the checkpoint's)
+    watermarkPolicy = (df._session and df._session.conf:get("spark.sql.streaming.multipleWatermarkPolicy") or "min")
+      :lower(),
     statusMessage = "Initializing sources", dataAvailable = false, triggerActive = false,
     nextTrigger = 0, active = true,
   }, Query)

@@ -127,8 +127,9 @@ function Query:runBatch(wait_ms)
     id, start, batch_ts = self.nextBatchId, self.committedEnd, math.floor(t_trigger)
     if no_data and timeout_due and not watermark_moved then batch_ts = math.floor(checked_at) end
     t = now_ms()
-    cp:writeOffsets(id, batch_ts, { ["spark.sql.streaming.maxOffsetsPerTrigger"] = self.opts.maxoffsetspertrigger },
-      { src:serialize(finish) }, self.watermarkMs)
+    local conf = { ["spark.sql.streaming.maxOffsetsPerTrigger"] = self.opts.maxoffsetspertrigger,
+                   ["spark.sql.streaming.multipleWatermarkPolicy"] = self.watermarkPolicy }
+    cp:writeOffsets(id, batch_ts, conf, { src:serialize(finish) }, self.watermarkMs)
     d.walCommit = duration(t)
   end
   self.idle, self.dataAvailable = false, true
@@ -143,6 +144,7 @@ function Query:runBatch(wait_ms)
   -- the batch's event-time watermark; withWatermark's operator records
   -- the batch's latest event time, ctx.maxEventTimeMs)
   ctx.checkpoint, ctx.outputMode, ctx.watermarkMs = cp, self.mode, self.watermarkMs or 0
+  ctx.watermarkPolicy = self.watermarkPolicy -- (tide.stream_sides sidesEventTime)
   -- (rows are late by the last batch's: tide.state_store lateWatermarkUs)
   ctx.lateWatermarkMs = self.lastBatchWatermarkMs or 0
   -- (the batch's time as the offsets log holds it: a replay's is its first run's)

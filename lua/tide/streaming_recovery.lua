@@ -9,6 +9,7 @@
 -- Sets the query's committedEnd and nextBatchId (and replay, watermarkMs,
 -- lastBatchWatermarkMs), and seeks the source to committedEnd.
 local M = {}
+local POLICY = "spark.sql.streaming.multipleWatermarkPolicy"
 local Query = {} -- StreamingQuery's methods here (tide.streaming takes them)
 M.methods = Query
 
@@ -49,6 +50,10 @@ function Query:recover()
     error(("checkpoint %s: offsets/%d exists but commits stop at %d"):format(cp.dir, last_offsets, last_commit), 0)
   end
   local entry = cp:readOffsets(last_offsets)
+  -- As Spark's, the policy of several watermarks is the checkpoint's, not
+  -- the session's now.
+  local policy = entry.conf[POLICY]
+  if policy then self.watermarkPolicy = tostring(policy):lower() end
   local end_offsets = src:deserialize(entry.sources[1])
   if committed then
     self.committedEnd, self.nextBatchId = end_offsets, last_offsets + 1

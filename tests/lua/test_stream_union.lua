@@ -126,6 +126,19 @@ t.test("a withWatermark on each side makes the query's watermark by Spark's poli
   t.same_table(marks, { "1970-01-01T00:00:00.000Z", "1970-01-01T00:00:00.000Z", "1970-01-01T00:00:00.000Z",
     "2024-01-01T00:09:00.000Z" })
   t.same_table(batches[4], { epoch = 3, rows = { "2024-01-01 00:02:00|1" } })
+  -- the policy is the query's checkpoint's (offsets/N) once it started, as Spark's
+  local cp = t.tempdir() .. "/cp"
+  local function united()
+    local e = events(dir)
+    return e:filter("kind = 'a'"):withWatermark("at", "1 minute"):union(e:filter("kind = 'b'"):withWatermark("at",
+      "1 minute"))
+  end
+  spark.conf:set("spark.sql.streaming.multipleWatermarkPolicy", "max")
+  run(united(), cp)
+  spark.conf:unset("spark.sql.streaming.multipleWatermarkPolicy")
+  add(dir, "4.csv", { { "b", 4, "2024-01-01 00:30:00" } })
+  run(united(), cp)
+  t.has(t.read(cp .. "/offsets/3"), '"spark.sql.streaming.multipleWatermarkPolicy":"max"')
   t.raises(function() spark.conf:set("spark.sql.streaming.multipleWatermarkPolicy", "earliest") end,
     "spark.sql.streaming.multipleWatermarkPolicy must be min or max")
 end)
