@@ -84,6 +84,7 @@ static void sbuf_free(sbuf *b)
 
 typedef struct {
     int dotall, unix_lines, comments;
+    int caseless, unicode_case; /* (?i), and (?u) or (?U) */
 } flags;
 
 #define MAX_GROUPS 256
@@ -121,6 +122,29 @@ static flags *now(tr *t)
 static size_t utf8_len(unsigned char c)
 {
     return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* Whether case is folded for ASCII letters alone, as Java's (?i) without
+   (?u): PCRE2 folds every letter it knows under (?i), so a character
+   beyond ASCII is then matched apart from it. */
+static int ascii_case_only(tr *t)
+{
+    return now(t)->caseless && !now(t)->unicode_case;
+}
+
+/* Whether the PCRE2 text s[0..n) may hold a character beyond ASCII: a
+   byte of one, or an escape \x{...} (of any value: an ASCII one too is
+   matched alike where such text is kept apart, but for its case) or \xhh
+   of 80 or more. */
+static int beyond_ascii(const char *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if ((unsigned char)s[k] >= 0x80) return 1;
+        if (s[k] == '\\' && k + 2 < n && s[k + 1] == 'x' && strchr("{89abcdefABCDEF", s[k + 2]))
+            return 1;
+        if (s[k] == '\\') k++; /* (an escaped backslash starts no escape) */
+    }
+    return 0;
 }
 
 static int is_java_space(char c)
@@ -229,8 +253,14 @@ static int escape(tr *t, char *text, size_t size)
         !strchr("tnrfaecdDhHsSvVwWbBAGZzRXQEkx", c))
         return fail(t, at, "illegal or unsupported escape sequence \\%c", c);
     /* anything else reads alike: the backslash and one character (two
-       after \c) */
+       after \c); \xhh and \x{h...h} whole (ascii_case_only reads them) */
     size_t k = 1 + utf8_len((unsigned char)c) + (c == 'c' && at + 2 < t->n);
+    if (c == 'x' && at + 2 < t->n && s[at + 2] == '{') {
+        const char *close = memchr(s + at + 2, '}', t->n - at - 2);
+        if (close) k = (size_t)(close - (s + at)) + 1;
+    } else if (c == 'x') {
+        k = 4;
+    }
     if (at + k > t->n) k = t->n - at;
     if (k >= size) k = size - 1;
     memcpy(text, s + at, k);
@@ -240,8 +270,9 @@ static int escape(tr *t, char *text, size_t size)
 }
 
 /* \Q...\E read past and copied as it is: PCRE2 quotes alike, in classes
-   too. */
-static void quoted(tr *t, sbuf *b)
+   too. Out of a class, under ascii_case_only, its characters beyond
+   ASCII are quoted apart, each matched as it is. */
+static void quoted(tr *t, sbuf *b, int in_class)
 {
     size_t at = t->i;
     const char *end = NULL;
@@ -251,7 +282,20 @@ static void quoted(tr *t, sbuf *b)
             break;
         }
     size_t stop = end ? (size_t)(end - t->s) : t->n;
-    put(b, t->s + at, stop - at, at);
+    size_t text_end = end ? stop - 2 : stop;
+    if (in_class || !ascii_case_only(t) || !beyond_ascii(t->s + at + 2, text_end - (at + 2))) {
+        put(b, t->s + at, stop - at, at);
+    } else {
+        for (size_t k = at + 2; k < text_end;) {
+            size_t n = utf8_len((unsigned char)t->s[k]);
+            if (k + n > text_end) n = text_end - k;
+            int apart = (unsigned char)t->s[k] >= 0x80;
+            puts_at(b, apart ? "(?-i:\\Q" : "\\Q", k);
+            put(b, t->s + k, n, k);
+            puts_at(b, apart ? "\\E)" : "\\E", k);
+            k += n;
+        }
+    }
     t->i = stop;
 }
 
@@ -283,6 +327,26 @@ static void operand_expr(sbuf *out, operand *o, size_t at)
     }
     put_buf(out, &o->alternatives);
     if (pieces > 1) puts_at(out, ")", at);
+}
+
+/* What matches one character of a class of nops operands, which are
+   intersected: (?:(?=B)(?=C)A) for A&&B&&C. */
+static void class_expr(sbuf *out, operand *ops, int nops, size_t at)
+{
+    puts_at(out, "(?:", at);
+    int lead = -1;
+    for (int k = 0; k < nops; k++) {
+        if (!ops[k].plain.len && !ops[k].count) continue;
+        if (lead < 0) {
+            lead = k;
+            continue;
+        }
+        puts_at(out, "(?=", at);
+        operand_expr(out, &ops[k], at);
+        puts_at(out, ")", at);
+    }
+    operand_expr(out, &ops[lead], at);
+    puts_at(out, ")", at);
 }
 
 /* Reads the class whose '[' is at t->i and writes into out what matches
@@ -332,7 +396,7 @@ static int parse_class(tr *t, sbuf *out)
             nops++;
             t->i += 2;
         } else if (c == '\\' && t->i + 1 < t->n && t->s[t->i + 1] == 'Q') {
-            quoted(t, &o->plain);
+            quoted(t, &o->plain, 1);
         } else if (c == '\\') {
             char text[200];
             int kind = escape(t, text, sizeof text);
@@ -359,11 +423,37 @@ static int parse_class(tr *t, sbuf *out)
             t->i += k;
         }
     }
-    int used = 0;
-    for (int k = 0; k < nops; k++)
+    int used = 0, apart = 0;
+    for (int k = 0; k < nops; k++) {
         used += ops[k].plain.len > 0 || ops[k].count > 0;
+        apart |= beyond_ascii(ops[k].plain.p, ops[k].plain.len) ||
+                 beyond_ascii(ops[k].alternatives.p, ops[k].alternatives.len);
+    }
     if (!used) {
         fail(t, start, "empty character class");
+        goto done;
+    }
+    if (apart && ascii_case_only(t)) {
+        /* Under Java's (?i) without (?u) a character is in the class when
+           it is one of its own, or an ASCII letter whose other case is:
+           (?:(?-i:C)|(?=[\x00-\x7f])C), C the class as it is, for PCRE2
+           folds every case under (?i) */
+        sbuf plain = {0};
+        if (nops == 1 && ops[0].count == 0) {
+            puts_at(&plain, "[", start);
+            put_buf(&plain, &ops[0].plain);
+            puts_at(&plain, "]", start);
+        } else {
+            class_expr(&plain, ops, nops, start);
+        }
+        puts_at(out, negated ? "(?:(?!" : "(?:", start);
+        puts_at(out, "(?-i:", start);
+        put_buf(out, &plain);
+        puts_at(out, ")|(?=[\\x00-\\x7f])", start);
+        put_buf(out, &plain);
+        puts_at(out, negated ? ")(?s:.))" : ")", start);
+        sbuf_free(&plain);
+        rc = 0;
         goto done;
     }
     if (nops == 1 && ops[0].count == 0) {
@@ -373,21 +463,10 @@ static int parse_class(tr *t, sbuf *out)
         rc = !negated;
         goto done;
     }
-    /* (?:(?!X)(?s:.)) for [^X]; (?=B)(?=C)A for A&&B&&C */
-    puts_at(out, negated ? "(?:(?!" : "(?:", start);
-    int lead = -1;
-    for (int k = 0; k < nops; k++) {
-        if (!ops[k].plain.len && !ops[k].count) continue;
-        if (lead < 0) {
-            lead = k;
-            continue;
-        }
-        puts_at(out, "(?=", start);
-        operand_expr(out, &ops[k], start);
-        puts_at(out, ")", start);
-    }
-    operand_expr(out, &ops[lead], start);
-    puts_at(out, negated ? ")(?s:.))" : ")", start);
+    /* (?:(?!X)(?s:.)) for [^X] */
+    if (negated) puts_at(out, "(?:(?!", start);
+    class_expr(out, ops, nops, start);
+    if (negated) puts_at(out, ")(?s:.))", start);
     rc = 0;
 done:
     for (int k = 0; k < (int)(sizeof ops / sizeof *ops); k++) {
@@ -400,9 +479,9 @@ done:
 /* ---- groups and their flags -------------------------------------------------------------- */
 
 /* "(?flags)" or "(?flags:" at t->i: Java's flags as PCRE2's (i, m, s, x
-   alike; u dropped, PCRE2's caseless matching being Unicode's already; d
-   and U kept in the state and the options). 0 when t->i holds another
-   kind of group. */
+   alike; u dropped, PCRE2's caseless matching being Unicode's already,
+   and kept in the state with i and d: ascii_case_only; U in the options).
+   0 when t->i holds another kind of group. */
 static int flag_group(tr *t, sbuf *out)
 {
     size_t at = t->i, k = at + 2;
@@ -421,16 +500,21 @@ static int flag_group(tr *t, sbuf *out)
         }
         if (c == 's') f.dotall = !negative;
         if (c == 'x') f.comments = !negative;
+        if (c == 'i') f.caseless = !negative;
         if (c == 'd') {
             f.unix_lines = !negative;
             t->unix_lines_seen |= !negative;
             continue;
         }
-        if (c == 'U') {
+        if (c == 'U') { /* (which implies (?u) in Java) */
             if (!negative) t->options |= PCRE2_UCP;
+            f.unicode_case = !negative;
             continue;
         }
-        if (c == 'u') continue;
+        if (c == 'u') {
+            f.unicode_case = !negative;
+            continue;
+        }
         char *list = negative ? off : on;
         size_t *n = negative ? &noff : &non;
         if (*n < sizeof on - 1) list[(*n)++] = c;
@@ -482,14 +566,21 @@ static int translate(const char *java, size_t len, java_regex *re, char *errbuf,
             continue;
         }
         if (c == '\\' && at + 1 < t.n && java[at + 1] == 'Q') {
-            quoted(&t, &out);
+            quoted(&t, &out, 0);
         } else if (c == '\\') {
             char text[200];
             int kind = escape(&t, text, sizeof text);
             if (kind < 0) break;
-            puts_at(&out, kind == ESC_TEXT ? "" : kind == ESC_SET ? "[" : "[^", at);
+            /* (a character beyond ASCII, \u00e9, matched as it is) */
+            int apart = kind == ESC_TEXT && ascii_case_only(&t) && beyond_ascii(text, strlen(text));
+            puts_at(&out,
+                    apart              ? "(?-i:"
+                    : kind == ESC_TEXT ? ""
+                    : kind == ESC_SET  ? "["
+                                       : "[^",
+                    at);
             puts_at(&out, text, at);
-            puts_at(&out, kind == ESC_TEXT ? "" : "]", at);
+            puts_at(&out, apart ? ")" : kind == ESC_TEXT ? "" : "]", at);
         } else if (c == '[') {
             if (parse_class(&t, &out) < 0) break;
         } else if (c == '.') {
@@ -520,6 +611,14 @@ static int translate(const char *java, size_t len, java_regex *re, char *errbuf,
             if (t.depth > 0) t.depth--;
             put(&out, ")", 1, at);
             t.i++;
+        } else if ((unsigned char)c >= 0xC0 && ascii_case_only(&t)) {
+            /* a character beyond ASCII, matched as it is */
+            size_t n = utf8_len((unsigned char)c);
+            if (at + n > t.n) n = t.n - at;
+            puts_at(&out, "(?-i:", at);
+            put(&out, java + at, n, at);
+            puts_at(&out, ")", at);
+            t.i += n;
         } else {
             put(&out, java + at, 1, at);
             t.i++;

@@ -8,7 +8,8 @@
  * nested in classes and their intersections ([a-z&&[^aeiou]]), '.' that
  * stops at every Java line terminator, whitespace in classes under (?x),
  * and the inline flags PCRE2 lacks or reads otherwise ((?U) is Java's
- * Unicode classes but PCRE2's ungreedy; (?d), (?u)). What PCRE2 cannot
+ * Unicode classes but PCRE2's ungreedy; (?d); (?i) folds ASCII letters
+ * alone unless (?u)). What PCRE2 cannot
  * do (Unicode blocks, \N{name}) is an error naming it. Not part of the FFI.
  */
 #ifndef TIDE_JAVA_REGEX_H

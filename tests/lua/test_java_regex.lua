@@ -80,6 +80,18 @@ t.test("'.' and '$' stop at Java's line terminators; (?d) at \\n only; (?s), (?x
   })
 end)
 
+-- (expected: Apache Spark 3.5.3's regexp_extract of the same)
+t.test("(?i) folds the case of ASCII letters alone, as Java's; (?u) and (?U) fold every letter", function()
+  check({
+    { "ÉCOLE", "(?i)école", "" }, { "école", "(?i)ÉCOLE", "" }, { "éCOLE", "(?i)école", "éCOLE" },
+    { "ÉCOLE", "(?i)[é]cole", "" }, { "éCOLE", "(?i)[é]cole", "éCOLE" }, { "ÉCOLE", "(?i)[^é]cole", "ÉCOLE" },
+    { "éCOLE", "(?i)[^é]cole", "" }, { "Ab", "(?i)[a-zé]b", "Ab" }, { "ÉCOLE", [=[(?i)\u00e9cole]=], "" },
+    { "ÉCOLE", [=[(?i)\Qécole\E]=], "" }, { "éCOLE", [=[(?i)\Qécole\E]=], "éCOLE" },
+    { "ÉCOLE", "(?iU)école", "ÉCOLE" }, { "K", [=[(?i)\x{212A}]=], "" }, { "ÉCOLE", "(?i)(?u:é)cole", "ÉCOLE" },
+    { "xÉ", [=[(?i)x[\x{e9}]]=], "" }, { "Ab", "(?i)[[a-z]&&[^é]]b", "Ab" }, { "É", [=[(?i)[\p{L}&&[é]]]=], "" },
+  })
+end)
+
 t.test("replace and split take the same syntax", function()
   local df = spark:createDataFrame({ { "a.b.c", "a1b22c" } }, "s string, d string")
   local r = df:select(F.regexp_replace("s", [=[\p{Punct}]=], "-"):alias("r"),
