@@ -9,8 +9,7 @@
 -- pass (engine/set_ops.c's EXCEPT), and the new keys join the state. With
 -- a watermark on a key column, as in Spark, rows at or before the last
 -- batch's are late and dropped, and the keys the batch's own passed leave
--- the state; without one the
--- state keeps every key.
+-- the state; without one the state keeps every key.
 --
 --   events:withWatermark("at", "10 minutes"):dropDuplicatesWithinWatermark({ "id" })
 --

@@ -27,3 +27,5 @@ SELECT to_csv(named_struct('a', ' x ', 'b', 'q"y'), map('quoteAll', 'true', 'ign
 SELECT from_csv('"a"  ,  b  ', 'x STRING, y STRING', map('ignoreLeadingWhiteSpace', 'true', 'ignoreTrailingWhiteSpace', 'true')) AS r
 SELECT regexp_extract('abc', '(b)', ' 1.9 ') AS r, regexp_extract('abc', '(b)', 1.9) AS s, regexp_extract('abc', '(b)', 'x') AS t
 SELECT regexp_extract_all('abcb', '(b)', NULL) AS r, regexp_instr('abc', 'b', 'x') AS s, regexp_instr('abc', 'b', '0') AS t
+SELECT regexp_extract('ÉCOLE', '(?i)[é]cole', 0) AS r, regexp_extract('ÉCOLE', '(?i)[^é]cole', 0) AS s, regexp_extract('Ab', '(?i)[a-zé]b', 0) AS t
+SELECT regexp_extract('ÉCOLE', '(?i)\\Qécole\\E', 0) AS r, regexp_extract('ÉCOLE', '(?i)\\u00e9cole', 0) AS s, 'K' RLIKE '(?i)\\x{212A}' AS t, regexp_extract('ÉCOLE', '(?iU)école', 0) AS u
