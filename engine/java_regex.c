@@ -349,11 +349,11 @@ static void class_expr(sbuf *out, operand *ops, int nops, size_t at)
     puts_at(out, ")", at);
 }
 
-/* Reads the class whose '[' is at t->i and writes into out what matches
-   one character of it. Returns 1 when that is a plain PCRE2 class without
+/* Reads the class whose '[' is at t->i (nested: in another) and writes
+   into out what matches one character of it. Returns 1 when that is a plain PCRE2 class without
    negation ("[...]", whose content a class around it may take in), 0 for
    another expression, -1 on an error. */
-static int parse_class(tr *t, sbuf *out)
+static int parse_class(tr *t, sbuf *out, int nested)
 {
     size_t start = t->i++;
     int negated = 0;
@@ -376,7 +376,7 @@ static int parse_class(tr *t, sbuf *out)
         }
         if (c == '[') {
             sbuf inner = {0};
-            int plain = parse_class(t, &inner);
+            int plain = parse_class(t, &inner, 1);
             if (plain < 0) {
                 sbuf_free(&inner);
                 goto done;
@@ -433,11 +433,12 @@ static int parse_class(tr *t, sbuf *out)
         fail(t, start, "empty character class");
         goto done;
     }
-    if (apart && ascii_case_only(t)) {
-        /* Under Java's (?i) without (?u) a character is in the class when
-           it is one of its own, or an ASCII letter whose other case is:
-           (?:(?-i:C)|(?=[\x00-\x7f])C), C the class as it is, for PCRE2
-           folds every case under (?i) */
+    if (apart && !nested && ascii_case_only(t)) {
+        /* Under Java's (?i) without (?u) the class is read with the case
+           of ASCII letters folded for an ASCII character, and as it is for
+           any other: (?:(?=[^\x00-\x7f])(?-i:C)|(?=[\x00-\x7f])C), C the
+           class as it is, for PCRE2 folds every case under (?i). (Once,
+           around the outermost class: the classes in it are read alike.) */
         sbuf plain = {0};
         if (nops == 1 && ops[0].count == 0) {
             puts_at(&plain, "[", start);
@@ -447,7 +448,7 @@ static int parse_class(tr *t, sbuf *out)
             class_expr(&plain, ops, nops, start);
         }
         puts_at(out, negated ? "(?:(?!" : "(?:", start);
-        puts_at(out, "(?-i:", start);
+        puts_at(out, "(?=[^\\x00-\\x7f])(?-i:", start);
         put_buf(out, &plain);
         puts_at(out, ")|(?=[\\x00-\\x7f])", start);
         put_buf(out, &plain);
@@ -582,7 +583,7 @@ static int translate(const char *java, size_t len, java_regex *re, char *errbuf,
             puts_at(&out, text, at);
             puts_at(&out, apart ? ")" : kind == ESC_TEXT ? "" : "]", at);
         } else if (c == '[') {
-            if (parse_class(&t, &out) < 0) break;
+            if (parse_class(&t, &out, 0) < 0) break;
         } else if (c == '.') {
             /* Java's '.' stops at every line terminator it knows (only \n
                under (?d)); PCRE2's at its one newline */

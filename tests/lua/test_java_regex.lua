@@ -89,6 +89,9 @@ t.test("(?i) folds the case of ASCII letters alone, as Java's; (?u) and (?U) fol
     { "ÉCOLE", [=[(?i)\Qécole\E]=], "" }, { "éCOLE", [=[(?i)\Qécole\E]=], "éCOLE" },
     { "ÉCOLE", "(?iU)école", "ÉCOLE" }, { "K", [=[(?i)\x{212A}]=], "" }, { "ÉCOLE", "(?i)(?u:é)cole", "ÉCOLE" },
     { "xÉ", [=[(?i)x[\x{e9}]]=], "" }, { "Ab", "(?i)[[a-z]&&[^é]]b", "Ab" }, { "É", [=[(?i)[\p{L}&&[é]]]=], "" },
+    -- a class in a class: an ASCII letter folded throughout, any other character as it is
+    { "A", "(?i)[b[^a]é]", "" }, { "c", "(?i)[b[^a]é]", "c" }, { "É", "(?i)[b[^a]é]", "É" }, { "B", "(?i)[b[^a]é]", "B" },
+    { "A", "(?i)[^aé]", "" }, { "É", "(?i)[^aé]", "É" },
   })
 end)
 
