@@ -338,7 +338,6 @@ local function run(op, batch, ctx)
   return state_store.concat(emitted)
 end
 
--- The operators on a side that keep state, which tide.stream_join refuses.
 -- The sides whose rows an outer join keeps when nothing matches them.
 local OUTER = { left = { left = true }, right = { right = true }, full = { left = true, right = true } }
 

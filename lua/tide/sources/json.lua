@@ -247,12 +247,13 @@ local function whole_lines_malformed(part, status, split, plan)
   for r = 0, n - 1 do
     if status[r] == 1 then bad[tonumber(from[r])] = true end
   end
-  local k, pick = 0, ffi.new("int64_t[?]", math.max(2 * n, 1))
+  local k, pick = 0, ffi.new("int64_t[?]", math.max(n, 1))
   for r = 0, n - 1 do
     if bad[tonumber(from[r])] then status[r], k, pick[r] = 1, k + 1, n + r else pick[r] = r end
   end
+  -- (DROPMALFORMED drops them: no text to give)
   local corrupt = plan.options.corrupt_field
-  if corrupt < 0 then return part, k end
+  if corrupt < 0 or plan.mode == json_functions.MODES.DROPMALFORMED then return part, k end
   -- each row as it is, then each with its line's text as its corrupt
   -- record: the rows picked from the one or the other
   local texts = ops.take(split.lines, from, n)
