@@ -340,6 +340,18 @@ function Checkpoint:writeSourceStart(i, text)
   write_file(("%s/sources/%d/0"):format(self.dir, i - 1), "v1\n" .. text, false)
 end
 
+-- Where source i of a query (src) starts on a new checkpoint: its initial
+-- offsets, logged in sources/<i-1>/0 the first time (Spark's) unless the
+-- source keeps a log of its own there (a file source's), read back after.
+function Checkpoint:sourceStart(src, i)
+  if src.attachCheckpoint then return src:initialOffsets() end
+  local start = self:readSourceStart(i)
+  if start ~= nil then return src:deserialize(start) end
+  start = src:initialOffsets()
+  self:writeSourceStart(i, src:serialize(start))
+  return start
+end
+
 -- Removes a log's entries below oldest (keeping the newest `retain`). The
 -- log is listed on the first prune only; after that (this process is its
 -- only writer) the ids that fell out since the last prune are removed

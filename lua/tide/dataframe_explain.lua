@@ -47,6 +47,9 @@ local function describe_op(op)
 end
 
 local function plan_lines(op, out, lead, indent)
+  -- (a side's rows of one of the query's sources: that source's scan, as
+  -- Spark's plan has a leaf a source; tide.sources.composite)
+  op = op.readsPart or op
   out[#out + 1] = lead .. describe_op(op)
   local children = op.left and op.right and { op.left, op.right } or { op.child }
   for i, child in ipairs(children) do

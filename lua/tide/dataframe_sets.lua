@@ -125,8 +125,7 @@ function M.install(dataframe)
   function methods:union(other)
     local left, right = aligned(self, other, "union")
     if left._streaming and right._streaming then
-      return dataframe.new(self._session, require("tide.stream_sides").union(left._plan, right._plan, self._session),
-        true)
+      return dataframe.new(self._session, require("tide.stream_sides").union(left._plan, right._plan), true)
     elseif left._streaming or right._streaming then
       fail("Union between streaming and batch DataFrames/Datasets is not supported")
     end

@@ -139,7 +139,9 @@ end
 -- and those that keep some of them in order and move the batch in flight
 -- themselves (M.filtered, M.picked) or here (limit).
 local SAME_ROWS = { project = true, watermark = true, observe = true }
-local SOME_ROWS = { filter = true, limit = true, sample = true, randomSplit = true }
+-- (stream_part: a side's rows of one of a query's sources, which it put
+-- in flight: tide.sources.composite)
+local SOME_ROWS = { filter = true, limit = true, sample = true, randomSplit = true, stream_part = true }
 
 -- After operator op made output from input: the batch in flight moves to
 -- output when op keeps its rows in order (a filter moved it already), and

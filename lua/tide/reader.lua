@@ -82,8 +82,6 @@ local function load_path(self, path, extra)
     -- This instance only described the source; each query opens its own.
     src:stop()
     function scan.open() return make(options, user_schema, path, session, extra) end
-    -- (what tide.stream_sides reads two Kafka sources as one by)
-    scan.format, scan.options = fmt, options
   end
   return dataframe.new(self.session, scan, self.streaming)
 end

@@ -31,10 +31,10 @@
 -- so that it comes out once) or the watermark lets it go; it needs what a
 -- left outer join needs.
 --
--- tide runs one source per query: both sides must come from one stream
--- (views of it split by filters, the stream joined with itself, or two
--- Kafka sources read as one: tide.stream_sides), and the operator runs
--- each side's operators over the shared part's rows.
+-- Both sides are views of one node of the plan (the stream split by
+-- filters, the stream joined with itself, or the sources of streams
+-- read apart: tide.stream_sides), and the operator runs each side's
+-- operators over that node's rows.
 --
 -- A side's own stateful operators (dropDuplicates, an aggregation after
 -- the stream splits) are refused: they would run inside the join, where
@@ -335,6 +335,13 @@ local function run(op, batch, ctx)
     ctx.stateOperators = ctx.stateOperators or {}
     side.store:commit(sub[s], "symmetricHashJoin", rows, upserted, removed, late[s])
   end
+  -- One progress entry for the join, as Spark's: its sides' sums
+  local list = ctx.stateOperators
+  local right_entry = table.remove(list)
+  local both = list[#list]
+  for key, v in pairs(right_entry) do
+    if type(v) == "number" then both[key] = both[key] + v end
+  end
   return state_store.concat(emitted)
 end
 
@@ -370,8 +377,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
       .. " right outer, full outer or left semi; join a stream with a static DataFrame for it"):format(
       text:match("^Join (%a+)")))
   end
-  local base, lplan, rplan = sides.shared(ldf._plan, rdf._plan, "join between two streaming DataFrames",
-    ldf._session)
+  local base, lplan, rplan = sides.shared(ldf._plan, rdf._plan)
   if state_store.find(lplan, "stream_join") or state_store.find(rplan, "stream_join") then
     fail("a query may hold one join between two streams (its sides' state is state/2 and state/3)")
   end

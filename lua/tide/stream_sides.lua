@@ -4,16 +4,17 @@
 -- above it, which the joining or uniting operator runs over that node's
 -- rows.
 --
--- Two Kafka sources of one cluster (two readStream calls, as Spark's
--- impressions and clicks) are read as one: a source subscribed to the
--- topics of both, each side the rows of its own topics (topic IN (...)
--- over that source). The query reads the same records as Spark's two
--- sources would; its checkpoint holds one source's offsets, of every topic.
+-- Two streams read by readStream calls of their own (Spark's impressions
+-- and clicks, two Kafka sources) meet over a node reading both sources
+-- (tide.sources.composite), each side the rows of its own source: the
+-- query reads its sources as Spark's with several does, each with its own
+-- offsets in the checkpoint.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local batchlib = require("tide.batch")
 local checks = require("tide.checks")
-local json = require("tide.json")
+local composite = require("tide.sources.composite")
+local input_files = require("tide.input_files")
 local optimizer = require("tide.optimizer")
 local state_store = require("tide.state_store")
 
@@ -101,7 +102,9 @@ function M.runSide(ops, batch, ctx)
   ctx.maxEventTimeMs = nil
   for i = #ops, 1, -1 do
     ctx.state = ctx.stateOf(ops[i])
-    batch = ops[i].apply(batch, ctx)
+    local out = ops[i].apply(batch, ctx)
+    input_files.carry(ops[i], batch, out, ctx)
+    batch = out
   end
   local seen = ctx.maxEventTimeMs
   ctx.maxEventTimeMs = outer
@@ -152,88 +155,11 @@ function M.sidesWatermark(node, column)
            apply = function(batch) return batch end }
 end
 
--- ---- two Kafka sources as one ------------------------------------------------------------------
+-- ---- streams of different sources -------------------------------------------------------------
 
 local function leaf(plan)
   while plan.child do plan = plan.child end
   return plan
-end
-
-local function topics_of(list)
-  local topics = {}
-  for t in list:gmatch("[^,%s]+") do topics[#topics + 1] = t end
-  return topics
-end
-
--- Options each source has its own of; every other must be the same on both.
-local OWN = { subscribe = true, startingoffsets = true, startingoffsetsbytimestamp = true,
-              maxoffsetspertrigger = true }
-
--- Two JSON objects of offsets or timestamps by topic as one; a topic in
--- both must be given the same.
-local function merged_by_topic(name, a, b, refuse)
-  local ok_a, ta = pcall(json.decode, a)
-  local ok_b, tb = pcall(json.decode, b)
-  if not (ok_a and ok_b and type(ta) == "table" and type(tb) == "table") then
-    refuse(("option %s differs (%s and %s): give both the same, or JSON by topic"):format(name, a, b))
-  end
-  local out = {}
-  for topic, v in pairs(ta) do out[topic] = v end
-  for topic, v in pairs(tb) do
-    if out[topic] ~= nil and json.encode(out[topic]) ~= json.encode(v) then
-      refuse(("option %s gives topic %s two ways"):format(name, topic))
-    end
-    out[topic] = v
-  end
-  return json.encode(out)
-end
-
--- The options of one Kafka source reading what the sources of options a
--- and b read.
-local function merged_options(a, b, refuse)
-  if not (a.subscribe and b.subscribe) then
-    refuse("each needs option subscribe (not subscribePattern or assign) for tide to read both as one source")
-  end
-  local keys = {}
-  for k in pairs(a) do keys[k] = true end
-  for k in pairs(b) do keys[k] = true end
-  local out = {}
-  for k in pairs(keys) do
-    -- (the values are not shown: kafka.* options may hold credentials)
-    if not OWN[k] and a[k] ~= b[k] then refuse(("option %s differs"):format(k)) end
-    out[k] = a[k]
-  end
-  local topics, seen = {}, {}
-  for _, list in ipairs({ a.subscribe, b.subscribe }) do
-    for _, t in ipairs(topics_of(list)) do
-      if not seen[t] then topics[#topics + 1], seen[t] = t, true end
-    end
-  end
-  out.subscribe = table.concat(topics, ",")
-  local sa, sb = a.startingoffsets or "latest", b.startingoffsets or "latest"
-  if sa ~= sb then out.startingoffsets = merged_by_topic("startingOffsets", sa, sb, refuse) end
-  local ta, tb = a.startingoffsetsbytimestamp, b.startingoffsetsbytimestamp
-  if (ta == nil) ~= (tb == nil) then refuse("option startingOffsetsByTimestamp is given for one of them only") end
-  if ta and ta ~= tb then
-    out.startingoffsetsbytimestamp = merged_by_topic("startingOffsetsByTimestamp", ta, tb, refuse)
-  end
-  -- (each source reads at most its own limit a batch: both, as many)
-  local ma, mb = a.maxoffsetspertrigger, b.maxoffsetspertrigger
-  if (ma == nil) ~= (mb == nil) then refuse("option maxOffsetsPerTrigger is given for one of them only") end
-  if ma then out.maxoffsetspertrigger = tostring(math.floor(tonumber(ma) + tonumber(mb))) end
-  return out
-end
-
--- The scan of one Kafka source for the scans la and lb.
-local function merged_scan(la, lb, refuse)
-  local options = merged_options(la.options, lb.options, refuse)
-  local stream = require("tide.sources.kafka").stream
-  local ok, src = pcall(stream, options)
-  if not ok then refuse(tostring(src)) end
-  -- This instance only describes the source; each query opens its own.
-  src:stop()
-  return { kind = "scan", schema = src.schema, source = src, format = "kafka", options = options,
-           open = function() return stream(options) end }
 end
 
 -- plan with its node `old` (on its chain) replaced by `new`: copies of the
@@ -248,32 +174,23 @@ local function rebased(plan, old, new)
   return optimizer.copyOf(plan, fields)
 end
 
--- A side read from the merged source: its own topics' rows of it.
-local function side_over(plan, old_leaf, merged, session)
-  local in_own_topics = require("tide.functions").col("topic"):isin(topics_of(old_leaf.options.subscribe))
-  local own = require("tide.dataframe").new(session, merged, true):filter(in_own_topics)
-  return rebased(plan, old_leaf, own._plan)
+-- plan, read from the sources of scan (tide.sources.composite's) rather
+-- than from its own leaf: a leaf of one source takes its rows of them (a
+-- pick of its own); a composite's sides have their picks already.
+local function over_sources(plan, scan)
+  local own = leaf(plan)
+  return rebased(plan, own, own.parts and scan or composite.pick(own, scan))
 end
 
 -- The node lplan and rplan are both built on, and the two plans built on
--- it: themselves when they share one; copies over one Kafka source when
--- each reads a Kafka source of its own. Else fails: `what` names the
--- operation ("union of streaming DataFrames").
-function M.shared(lplan, rplan, what, session)
+-- it: themselves when they share one; when each reads a source of its own
+-- (two readStream calls), copies over a node reading the sources of both,
+-- as Spark's query with several sources.
+function M.shared(lplan, rplan)
   local base = shared_node(lplan, rplan)
   if base then return base, lplan, rplan end
-  local la, lb = leaf(lplan), leaf(rplan)
-  local function refuse(reason)
-    fail(("%s of different sources is not supported: a tide query reads one streaming source, so both must be"
-      .. " views of one stream (e.g. events:filter(...) for each, with a Kafka source subscribed to both"
-      .. " topics), or read two Kafka sources of one cluster, as one: %s"):format(what, reason))
-  end
-  if la.format ~= "kafka" or lb.format ~= "kafka" then
-    refuse(("they read %s and %s"):format(la.source.description or la.format or "a source",
-      lb.source.description or lb.format or "a source"))
-  end
-  local merged = merged_scan(la, lb, refuse)
-  return merged, side_over(lplan, la, merged, session), side_over(rplan, lb, merged, session)
+  local scan = composite.scan(leaf(lplan), leaf(rplan))
+  return scan, over_sources(lplan, scan), over_sources(rplan, scan)
 end
 
 -- ---- a union of streams ------------------------------------------------------------------------
@@ -284,8 +201,8 @@ end
 -- operators are refused: their state would not be kept apart from the
 -- other side's; they go after the union. A side's own withWatermark makes
 -- the query's watermark with the other's, as Spark's (sidesEventTime).
-function M.union(lplan, rplan, session)
-  local base, left, right = M.shared(lplan, rplan, "union of streaming DataFrames", session)
+function M.union(lplan, rplan)
+  local base, left, right = M.shared(lplan, rplan)
   local sides, own, column = { { plan = left }, { plan = right } }, false, nil
   local shared = state_store.watermarkNode(base) ~= nil
   for _, side in ipairs(sides) do

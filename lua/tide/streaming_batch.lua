@@ -102,7 +102,7 @@ function Query:runBatch(wait_ms)
       self.delayedAt, finish = latest, self.committedEnd
     else
       self.delayedAt = nil
-      finish = src:planEnd(self.committedEnd, latest, limit)
+      finish = src:planEnd(self.committedEnd, latest, limit, kind == "once")
     end
     d.latestOffset = duration(t)
     local no_data = src.sameOffsets and src:sameOffsets(finish, self.committedEnd)
@@ -129,7 +129,8 @@ function Query:runBatch(wait_ms)
     t = now_ms()
     local conf = { ["spark.sql.streaming.maxOffsetsPerTrigger"] = self.opts.maxoffsetspertrigger,
                    ["spark.sql.streaming.multipleWatermarkPolicy"] = self.watermarkPolicy }
-    cp:writeOffsets(id, batch_ts, conf, { src:serialize(finish) }, self.watermarkMs)
+    -- (a line of offsets a source: several for tide.sources.composite)
+    cp:writeOffsets(id, batch_ts, conf, src.lines and src:lines(finish) or { src:serialize(finish) }, self.watermarkMs)
     d.walCommit = duration(t)
   end
   self.idle, self.dataAvailable = false, true
@@ -245,6 +246,25 @@ function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, s
   -- infinite (a rate of 0.0); a rate over no time is left out.
   local input_rate = self.lastTriggerStart and progresslib.rate(rows_in, t_trigger - self.lastTriggerStart) or 0
   local processed_rate = progresslib.processedRate(rows_in, d.triggerExecution)
+  local sources = {}
+  -- An entry a source, as Spark's: a composite's each (its rows of the batch)
+  local function add_source(s, from, to, last, rows)
+    local rate = self.lastTriggerStart and progresslib.rate(rows, t_trigger - self.lastTriggerStart) or 0
+    sources[#sources + 1] = {
+      description = s.description,
+      startOffset = s:toProgress(from), endOffset = s:toProgress(to), latestOffset = s:toProgress(last),
+      numInputRows = rows, inputRowsPerSecond = rate,
+      processedRowsPerSecond = progresslib.processedRate(rows, d.triggerExecution),
+      metrics = s.behindLatest and s:behindLatest(to, last) or nil,
+    }
+  end
+  if src.parts then
+    for i, part in ipairs(src.parts) do
+      add_source(part, start[i], finish[i], latest[i], src.lastRows and src.lastRows[i] or 0)
+    end
+  else
+    add_source(src, start, finish, latest, rows_in)
+  end
   return progresslib.new {
     id = self.id, runId = self.runId, name = self.name or require("tide.json").null,
     timestamp = progresslib.timestamp(t_trigger), batchId = id, batchDuration = d.triggerExecution,
@@ -257,13 +277,7 @@ function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, s
       watermark = progresslib.timestamp(ctx.watermarkMs),
       max = ctx.maxEventTimeMs and progresslib.timestamp(ctx.maxEventTimeMs) or nil,
     } or nil,
-    sources = { {
-      description = src.description,
-      startOffset = src:toProgress(start), endOffset = src:toProgress(finish),
-      latestOffset = src:toProgress(latest),
-      numInputRows = rows_in, inputRowsPerSecond = input_rate, processedRowsPerSecond = processed_rate,
-      metrics = src.behindLatest and src:behindLatest(finish, latest) or nil,
-    } },
+    sources = sources,
     sink = { description = self.sink.description, numOutputRows = written or rows_out },
   }
 end

@@ -4,7 +4,8 @@
 -- epoch whose offsets/N has no commits/N runs again with the same offsets
 -- and the same epoch id (query.replay), so that sinks can make the replay
 -- idempotent. A new checkpoint starts at the source's initial offsets,
--- which are logged (sources/0/0) unless the source keeps its own log.
+-- which are logged (sources/0/0) unless the source keeps its own log
+-- (Checkpoint:sourceStart).
 --
 -- Sets the query's committedEnd and nextBatchId (and replay, watermarkMs,
 -- lastBatchWatermarkMs), and seeks the source to committedEnd.
@@ -13,6 +14,20 @@ local POLICY = "spark.sql.streaming.multipleWatermarkPolicy"
 local Query = {} -- StreamingQuery's methods here (tide.streaming takes them)
 M.methods = Query
 
+-- The offsets of src in offsets/n's entry: its line, or a line of each of
+-- a composite's sources (tide.sources.composite). The checkpoint must
+-- hold as many sources as the query reads, as Spark requires.
+local function offsets_of(src, entry, cp, n)
+  local want = src.parts and #src.parts or 1
+  if #entry.sources ~= want then
+    error(("checkpoint %s: offsets/%d holds the offsets of %d source%s, and the query reads %d (%s): a query"
+      .. " restarted from a checkpoint must read the sources it read"):format(cp.dir, n, #entry.sources,
+      #entry.sources == 1 and "" or "s", want, src.description), 0)
+  end
+  if src.parts then return src:deserializeLines(entry.sources) end
+  return src:deserialize(entry.sources[1])
+end
+
 -- Finds where the checkpoint left off: the committed end offsets, and an
 -- epoch to replay when offsets/N has no commits/N.
 function Query:recover()
@@ -20,19 +35,10 @@ function Query:recover()
   -- A source that keeps its own log under sources/0/ (the file source's
   -- files per batch, as Spark's) starts from its initial offsets, not from
   -- a sources/0/0 written here.
-  local own_log = src.attachCheckpoint ~= nil
-  if own_log then src:attachCheckpoint(cp.dir .. "/sources/0") end
+  if src.attachCheckpoint then src:attachCheckpoint(cp.dir .. "/sources/0", cp) end
   local last_offsets, last_commit = cp:latestOffsetsId(), cp:latestCommitId()
   if not last_offsets then
-    local start = not own_log and cp:readSourceStart(1) or nil
-    if own_log then
-      start = src:initialOffsets()
-    elseif start == nil then
-      start = src:initialOffsets()
-      cp:writeSourceStart(1, src:serialize(start))
-    else
-      start = src:deserialize(start)
-    end
+    local start = cp:sourceStart(src, 1)
     self.committedEnd, self.nextBatchId = start, 0
     src:seek(start)
     return
@@ -54,7 +60,7 @@ function Query:recover()
   -- the session's now.
   local policy = entry.conf[POLICY]
   if policy then self.watermarkPolicy = tostring(policy):lower() end
-  local end_offsets = src:deserialize(entry.sources[1])
+  local end_offsets = offsets_of(src, entry, cp, last_offsets)
   if committed then
     self.committedEnd, self.nextBatchId = end_offsets, last_offsets + 1
   else
@@ -62,11 +68,9 @@ function Query:recover()
     -- of N-1 (or the source's initial offsets).
     local start
     if last_offsets > 0 then
-      start = src:deserialize(cp:readOffsets(last_offsets - 1).sources[1])
-    elseif own_log then
-      start = src:initialOffsets()
+      start = offsets_of(src, cp:readOffsets(last_offsets - 1), cp, last_offsets - 1)
     else
-      start = src:deserialize(cp:readSourceStart(1))
+      start = cp:sourceStart(src, 1)
     end
     self.committedEnd, self.nextBatchId = start, last_offsets
     self.replay = { id = last_offsets, endOffsets = end_offsets, batchTimestampMs = entry.batchTimestampMs }

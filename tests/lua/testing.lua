@@ -117,6 +117,20 @@ function M.run_available(w)
   return q
 end
 
+-- Runs df's query over what its sources hold now (run_available) with its
+-- checkpoint in cp and outputMode mode ("append" when nil): each
+-- micro-batch's rows, sorted, by epoch ({ epoch = N, rows = {...} }), and
+-- the query.
+function M.batches_available(df, cp, mode)
+  local batches = {}
+  local q = M.run_available(df.writeStream:outputMode(mode or "append"):foreachBatch(function(batch, epoch)
+    local rows = M.rows(batch)
+    table.sort(rows)
+    batches[#batches + 1] = { epoch = epoch, rows = rows }
+  end):option("checkpointLocation", cp))
+  return batches, q
+end
+
 -- df's rows collected without worker threads and with three
 -- (spark.tide.workerThreads), each run checked to have handed its work
 -- to that many: { [0] = rows, [3] = rows }.
