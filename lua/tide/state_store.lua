@@ -277,13 +277,16 @@ end
 
 -- save, and the batch's progress entry for the operator (Spark's
 -- StateOperatorProgress, named `name`): late is how many rows the
--- watermark dropped as late.
-function Store:commit(ctx, name, rows, upserted, removed, late)
+-- watermark dropped as late; counted, when given, the rows the entry
+-- counts as { updated = n, removed = n } (the upserts and removals
+-- saved otherwise).
+function Store:commit(ctx, name, rows, upserted, removed, late, counted)
   local commit_ms = self:save(ctx, rows, upserted, removed)
+  counted = counted or { updated = upserted:count(), removed = removed and removed:count() or 0 }
   ctx.stateOperators = ctx.stateOperators or {}
   ctx.stateOperators[#ctx.stateOperators + 1] = {
-    operatorName = name, numRowsTotal = rows:count(), numRowsUpdated = upserted:count(),
-    numRowsRemoved = removed and removed:count() or 0, commitTimeMs = commit_ms,
+    operatorName = name, numRowsTotal = rows:count(), numRowsUpdated = counted.updated,
+    numRowsRemoved = counted.removed, commitTimeMs = commit_ms,
     memoryUsedBytes = M.memoryUsed(rows), numRowsDroppedByWatermark = late,
   }
 end

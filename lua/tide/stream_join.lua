@@ -305,19 +305,23 @@ local function run(op, batch, ctx)
   -- unmatched come out with nulls.
   for _, s in ipairs(SIDES) do
     local side = op[s]
-    local added, rows, upserted
+    local added, rows, upserted, kept_new
     if op.semi and s == "left" then
-      -- new rows that matched come out and are not kept; kept rows come
-      -- out when first matched
+      -- new rows that matched come out, kept rows when first matched;
+      -- every new row is kept with its flag (Spark's state holds those
+      -- that matched too, which its progress counts)
       local marked = with_marks(new[s], MATCHED, marks[s].new)
       emitted[#emitted + 1] = columns_of(eval.filter(marked, side.newMatched, ctx), side.own)
-      added = keyed(eval.filter(marked, side.newUnmatched, ctx), epoch)
+      added = keyed(marked, epoch)
       if w_us then added = let_go(side, added, w_us) end
       local kept_rows, first_matched = mark_kept(side, kept[s], marks[s].kept, ctx)
       emitted[#emitted + 1] = columns_of(first_matched, side.cols)
       rows, upserted = state_store.concat({ kept_rows, added }), state_store.concat({ first_matched, added })
     elseif side.outer then
       added = keyed(with_marks(new[s], MATCHED, marks[s].new), epoch)
+      -- (Spark's progress counts the new rows it kept: not those this
+      -- side keeps only to let go below)
+      kept_new = w_us and let_go(side, added, w_us) or added
       local kept_rows, first_matched = mark_kept(side, kept[s], marks[s].kept, ctx)
       rows, upserted = state_store.concat({ kept_rows, added }), state_store.concat({ first_matched, added })
     else
@@ -333,7 +337,12 @@ local function run(op, batch, ctx)
     if side.outer and removed and not op.semi then emitted[#emitted + 1] = null_extended(op, s, removed, ctx) end
     -- (the side's context reads the query's list of progress entries)
     ctx.stateOperators = ctx.stateOperators or {}
-    side.store:commit(sub[s], "symmetricHashJoin", rows, upserted, removed, late[s])
+    -- As Spark's progress: the rows the batch added (not the flags it
+    -- set), and those let go of a side that is not outer (an outer
+    -- side's go as they come out, uncounted)
+    local counted = { updated = (kept_new or added):count(),
+                      removed = removed and (op.semi or not side.outer) and removed:count() or 0 }
+    side.store:commit(sub[s], "symmetricHashJoin", rows, upserted, removed, late[s], counted)
   end
   -- One progress entry for the join, as Spark's: its sides' sums
   local list = ctx.stateOperators

@@ -97,6 +97,39 @@ t.test("a left outer join of two file streams with a watermark each is Spark's, 
   t.same_table(inputs, { "2+1", "2+1", "0+2", "0+0" })
 end)
 
+-- Spark 3.5.3's state entry of each join over those files, batch by batch:
+-- numRowsTotal, numRowsUpdated (the new rows kept), numRowsRemoved (an
+-- outer side's removals uncounted), numRowsDroppedByWatermark.
+local JOIN_STATE = {
+  inner = "3 3 0 0, 6 3 0 0, 6 1 1 0, 4 0 2 0",
+  leftOuter = "3 3 0 0, 6 3 0 0, 6 1 1 0, 4 0 0 0",
+  rightOuter = "3 3 0 0, 6 3 0 0, 6 1 0 0, 4 0 2 0",
+  fullOuter = "3 3 0 0, 6 3 0 0, 6 1 0 0, 4 0 0 0",
+  leftSemi = "3 3 0 0, 6 3 0 0, 6 1 1 0, 4 0 2 0",
+}
+
+t.test("each kind of join of two streams counts its state rows as Spark's", function()
+  local a, b = t.tempdir(), t.tempdir()
+  t.write_csv(a .. "/1.csv", { { 1, "2024-01-01 00:00:00" }, { 2, "2024-01-01 00:00:10" } })
+  t.write_csv(a .. "/2.csv", { { 3, "2024-01-01 00:05:00" }, { 4, "2024-01-01 00:30:00" } })
+  t.write(b .. "/1.json", click_lines({ { 1, "00:00:30" } }))
+  t.write(b .. "/2.json", click_lines({ { 2, "00:20:00" } }))
+  t.write(b .. "/3.json", click_lines({ { 3, "00:05:30" }, { 4, "00:31:00" } }))
+  for how, expected in pairs(JOIN_STATE) do
+    local i = imps(a):withWatermark("it", "10 minutes")
+    local c = clicks(b):withWatermark("ct", "5 minutes")
+    local joined = i:join(c, F.expr("iad = cad AND ct >= it AND ct <= it + interval 15 minutes"), how)
+    local _, q = run(joined, t.tempdir() .. "/cp")
+    local got = {}
+    for k, p in ipairs(q.recentProgress) do
+      t.eq(#p.stateOperators, 1, how)
+      local o = p.stateOperators[1]
+      got[k] = ("%d %d %d %d"):format(o.numRowsTotal, o.numRowsUpdated, o.numRowsRemoved, o.numRowsDroppedByWatermark)
+    end
+    t.eq(table.concat(got, ", "), expected, how)
+  end
+end)
+
 t.test("a replayed epoch reads what it read from every source, with its epoch id", function()
   local a, b, cp = t.tempdir(), t.tempdir(), t.tempdir() .. "/cp"
   t.write_csv(a .. "/1.csv", { { 1, "2024-01-01 00:00:00" } })
