@@ -43,13 +43,21 @@ function Reader:schema(schema)
   return self
 end
 
+-- Formats whose module is named otherwise, and modules of tide.sources
+-- that are parts of sources, not formats.
+local FORMAT_MODULES = { ["rate-micro-batch"] = "rate_micro_batch" }
+local NOT_FORMATS = { composite = true, file_stream = true, kafka_options = true, kafka_plan = true,
+                      rate_micro_batch = true }
+
 -- The DataFrame of the reader's format, options and schema over path.
 -- extra: what a source takes beyond its options (jdbc's predicates).
 -- (rawget: an unset field of a reader is nil, a misspelt method an error)
 local function load_path(self, path, extra)
   local fmt = rawget(self, "fmt")
   if not fmt then error("load: no format given (call :format(...) first)", 2) end
-  local ok, source = pcall(require, "tide.sources." .. fmt)
+  local module = FORMAT_MODULES[fmt] or not NOT_FORMATS[fmt] and fmt or nil
+  local ok, source = false, "not found"
+  if module then ok, source = pcall(require, "tide.sources." .. module) end
   if not ok then
     if tostring(source):find("not found", 1, true) then
       error(("unknown data source format %q"):format(fmt), 2)

@@ -12,6 +12,7 @@ local Source = {}
 Source.__index = Source
 
 local SCHEMA = T.struct { T.field("timestamp", T.timestamp), T.field("value", T.long) }
+M.SCHEMA = SCHEMA -- (the rate-micro-batch source's too)
 
 -- Spark's options of the rate source (rampUpTime and numPartitions are
 -- taken and have no effect here) and tide's maxOffsetsPerTrigger, for
@@ -51,15 +52,28 @@ function Source:planEnd(start, latest, limit)
   if limit and latest - start > limit then return start + limit end
   return latest
 end
+M.planEnd = Source.planEnd -- (of offsets that count rows: the socket source's too)
+
+-- A batch of SCHEMA's columns for n rows, and their timestamp and value
+-- arrays for the caller to fill before finishBatch.
+function M.newBatch(n)
+  local b = batchlib.wrap(C.tide_batch_new(2))
+  C.tide_column_init(b, b.columns[0], "timestamp", T.ID.timestamp, n)
+  C.tide_column_init(b, b.columns[1], "value", T.ID.long, n)
+  return b, ffi.cast("int64_t*", b.columns[0].values), ffi.cast("int64_t*", b.columns[1].values)
+end
+
+function M.finishBatch(b, n)
+  b.columns[0].length, b.columns[1].length = n, n
+  C.tide_batch_finish(b)
+  return b
+end
 
 -- Rows [start, finish): value = offset, timestamp spread over the second
 -- they were due in.
 function Source:getBatch(start, finish)
   local n = finish - start
-  local b = batchlib.wrap(C.tide_batch_new(2))
-  C.tide_column_init(b, b.columns[0], "timestamp", T.ID.timestamp, n)
-  C.tide_column_init(b, b.columns[1], "value", T.ID.long, n)
-  local ts, vs = ffi.cast("int64_t*", b.columns[0].values), ffi.cast("int64_t*", b.columns[1].values)
+  local b, ts, vs = M.newBatch(n)
   local t0 = math.floor(self.started * 1e6)
   local base = self.base or 0
   for i = 0, n - 1 do
@@ -67,9 +81,7 @@ function Source:getBatch(start, finish)
     vs[i] = v
     ts[i] = t0 + math.floor((v - base) * 1e6 / math.max(self.rate, 1))
   end
-  b.columns[0].length, b.columns[1].length = n, n
-  C.tide_batch_finish(b)
-  return b
+  return M.finishBatch(b, n)
 end
 
 return M
