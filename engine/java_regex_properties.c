@@ -5,7 +5,9 @@
  * their names (Java 17), for java_regex.c.
  */
 #include "java_regex_properties.h"
+#include "unicode_blocks.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -131,6 +133,72 @@ static int script(java_property *p, const char *v)
     return set_prop(p, set, complement), 1;
 }
 
+/* Java's own names of three blocks (UnicodeBlock's field names), with
+   the other two forms it takes of them, besides Unicode's. */
+static const struct {
+    const char *java, *unicode;
+} BLOCK_ALIASES[] = {
+    {"GREEK", "Greek and Coptic"},
+    {"CYRILLIC SUPPLEMENTARY", "Cyrillic Supplement"},
+    {"COMBINING MARKS FOR SYMBOLS", "Combining Diacritical Marks for Symbols"},
+};
+
+/* name in the form `form` takes: 0 as it is, 1 without spaces, 2 as a
+   Java field (spaces and '-' as '_'); upper case, as Java compares them. */
+static void block_form(const char *name, int form, char *out, size_t outlen)
+{
+    size_t n = 0;
+    for (const char *c = name; *c && n + 1 < outlen; c++) {
+        if (*c == ' ' && form == 1) continue;
+        out[n++] =
+            (char)((form == 2 && (*c == ' ' || *c == '-')) ? '_' : toupper((unsigned char)*c));
+    }
+    out[n] = 0;
+}
+
+/* Whether a block's Unicode name is `name` in a form Java takes
+   (Character.UnicodeBlock.forName: any case); forms: 2 with the field
+   name, 1 for a block Java names otherwise (BLOCK_ALIASES). */
+static int block_named(const char *unicode, const char *name, int forms)
+{
+    char want[80], have[80];
+    block_form(name, 0, want, sizeof want);
+    for (int form = 0; form <= forms; form++) {
+        block_form(unicode, form, have, sizeof have);
+        if (strcmp(have, want) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Whether Java names the block `unicode` otherwise (BLOCK_ALIASES). */
+static int java_names_otherwise(const char *unicode)
+{
+    for (size_t a = 0; a < sizeof BLOCK_ALIASES / sizeof *BLOCK_ALIASES; a++)
+        if (strcmp(BLOCK_ALIASES[a].unicode, unicode) == 0) return 1;
+    return 0;
+}
+
+/* A block's code points, \p{InGreek}, as a range. Java's own name of a
+   block stands for Unicode's; the field name made from Unicode's is not
+   one Java takes for such a block (GREEK_AND_COPTIC). */
+static int block(java_property *p, const char *name)
+{
+    const char *aliased = NULL;
+    for (size_t k = 0; k < sizeof BLOCK_ALIASES / sizeof *BLOCK_ALIASES; k++)
+        if (block_named(BLOCK_ALIASES[k].java, name, 2)) aliased = BLOCK_ALIASES[k].unicode;
+    for (size_t k = 0; k < sizeof UNICODE_BLOCKS / sizeof *UNICODE_BLOCKS; k++) {
+        const char *unicode = UNICODE_BLOCKS[k].name;
+        int named = aliased ? strcmp(unicode, aliased) == 0
+                            : block_named(unicode, name, java_names_otherwise(unicode) ? 1 : 2);
+        if (!named) continue;
+        snprintf(p->set, sizeof p->set, "\\x{%x}-\\x{%x}", UNICODE_BLOCKS[k].first,
+                 UNICODE_BLOCKS[k].last);
+        p->complement[0] = 0;
+        return 1;
+    }
+    return 0;
+}
+
 /* why, formatted; -1. */
 static int failed(char *why, size_t whylen, const char *fmt, ...)
 {
@@ -156,18 +224,15 @@ int java_regex_property(const char *name, java_property *p, char *why, size_t wh
             if (known_property(p, v)) return 0;
         } else if ((k == 3 && strncasecmp(name, "blk", 3) == 0) ||
                    (k == 5 && strncasecmp(name, "block", 5) == 0)) {
-            return failed(why, whylen,
-                          "Unicode blocks (\\p{%s}) are not supported: use a script "
-                          "(\\p{IsGreek}) or a range",
-                          name);
+            if (block(p, v)) return 0;
+            return failed(why, whylen, "unknown Unicode block \\p{%s}", name);
         }
         return failed(why, whylen, "unknown character property \\p{%s}", name);
     }
-    if (strncmp(name, "In", 2) == 0 && name[2])
-        return failed(why, whylen,
-                      "Unicode blocks (\\p{%s}) are not supported: use a script "
-                      "(\\p{IsGreek}) or a range",
-                      name);
+    if (strncmp(name, "In", 2) == 0 && name[2]) {
+        if (block(p, name + 2)) return 0;
+        return failed(why, whylen, "unknown Unicode block \\p{%s}", name);
+    }
     if (strncmp(name, "Is", 2) == 0 && name[2]) {
         const char *rest = name + 2;
         for (size_t k = 0; k < sizeof BINARY / sizeof *BINARY; k++)

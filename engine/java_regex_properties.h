@@ -17,8 +17,9 @@ typedef struct {
 } java_property;
 
 /* name (what is between \p{ and }, or the one letter of \pL) resolved:
-   0, or -1 with why ("unknown character property \p{Foo}"; Unicode
-   blocks, which PCRE2 does not have). */
+   0, or -1 with why ("unknown character property \p{Foo}"). A Unicode
+   block (\p{InGreek}, \p{block=...}), which PCRE2 does not have, is its
+   range of code points. */
 int java_regex_property(const char *name, java_property *p, char *why, size_t whylen);
 
 #endif

@@ -103,9 +103,23 @@ t.test("replace and split take the same syntax", function()
   t.eq(table.concat(r.parts, ","), "a,b,c")
 end)
 
+-- (Spark 3.5.3's values)
+t.test("Unicode blocks, under the names Java takes", function()
+  check({
+    { "αβγ", [=[\p{InGreek}+]=], "αβγ" }, { "aαβ", [=[\p{InGreekandCoptic}+]=], "αβ" },
+    { "aαβ", [=[\p{InGreek and Coptic}+]=], "αβ" }, { "x", [=[\p{block=BasicLatin}]=], "x" },
+    { "aé", [=[\p{blk=Latin-1 Supplement}]=], "é" }, { "abéü", [=[\P{InBasicLatin}+]=], "éü" },
+    { "aαb", [=[[\p{InGreek}a]+]=], "aα" }, { "\u{500}x", [=[\p{InCyrillicSupplementary}]=], "\u{500}" },
+    { "aé", [=[\p{InLATIN_1_SUPPLEMENT}]=], "é" }, { "aé", [=[\p{Inlatin-1supplement}]=], "é" },
+    { "a\u{20d0}", [=[\p{InCombiningMarksforSymbols}]=], "\u{20d0}" }, { "é", [=[[^\p{InBasicLatin}]]=], "é" },
+    { "αβ", [=[(?i)\p{InGreek}+]=], "αβ" }, { "a\u{1F600}", [=[\p{InEmoticons}]=], "\u{1F600}" },
+  })
+  -- as Java's Character.UnicodeBlock.forName, which takes neither
+  t.raises(function() extract("αβ", [=[\p{InGREEK_AND_COPTIC}]=]) end, "unknown Unicode block \\p{InGREEK_AND_COPTIC}")
+  t.raises(function() extract("x", [=[\p{InNowhere}]=]) end, "unknown Unicode block")
+end)
+
 t.test("what PCRE2 cannot do is an error naming it; so are Java's unknown properties", function()
-  t.raises(function() extract("αβγ", [=[\p{InGreek}+]=]) end, "Unicode blocks %(\\p{InGreek}%) are not supported")
-  t.raises(function() extract("x", [=[\p{block=BasicLatin}]=]) end, "Unicode blocks")
   t.raises(function() extract("a", [=[\N{LATIN SMALL LETTER A}]=]) end, "named characters")
   -- (Spark: [INVALID_PARAMETER_VALUE.PATTERN], Java's "Unknown character property name")
   t.raises(function() extract("abc", [=[\p{Alphabetic}]=]) end, "unknown character property \\p{Alphabetic}")
