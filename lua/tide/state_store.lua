@@ -120,12 +120,16 @@ function M.new(schema, op, num_keys, session, legacy)
   }, Store)
 end
 
-function Store:dir(cp) return ("%s/state/%d"):format(cp.dir, self.op) end
+-- The store's state/<n> in checkpoint cp: its operator number, unless the
+-- query numbered it otherwise (M.numbering: cp.stateNumbers).
+function Store:number(cp) return cp.stateNumbers and cp.stateNumbers[self] or self.op end
+function Store:dir(cp) return ("%s/state/%d"):format(cp.dir, self:number(cp)) end
 -- kind: "delta", "snapshot", or "plain" (the whole state under a bare N).
-function Store:file(epoch, kind)
-  return kind == "plain" and ("state/%d/%d"):format(self.op, epoch) or ("state/%d/%d.%s"):format(self.op, epoch, kind)
+function Store:file(cp, epoch, kind)
+  local n = self:number(cp)
+  return kind == "plain" and ("state/%d/%d"):format(n, epoch) or ("state/%d/%d.%s"):format(n, epoch, kind)
 end
-function Store:path(cp, epoch, kind) return cp.dir .. "/" .. self:file(epoch, kind) end
+function Store:path(cp, epoch, kind) return cp.dir .. "/" .. self:file(cp, epoch, kind) end
 
 -- Epochs between snapshots, read once a run, as Spark reads its conf when
 -- a query starts (spark.conf:set checked the value: tide.session).
@@ -172,7 +176,7 @@ function Store:read(cp, epoch, kind)
     if old_ok then return self.upgrade(old) end
   end
   if not ok then
-    error(("checkpoint %s: %s is corrupt or unreadable: %s"):format(cp.dir, self:file(epoch, kind), tostring(rows)),
+    error(("checkpoint %s: %s is corrupt or unreadable: %s"):format(cp.dir, self:file(cp, epoch, kind), tostring(rows)),
       0)
   end
   return rows
@@ -191,7 +195,7 @@ function Store:rebuild(ctx, version)
   while base >= 0 and not whole(files[base]) do
     if not (files[base] and files[base].delta) then
       error(("checkpoint %s: %s is missing: it is needed to rebuild the state after batch %d, which batch %d"
-        .. " starts from"):format(cp.dir, self:file(base, base % every == 0 and "snapshot" or "delta"), version,
+        .. " starts from"):format(cp.dir, self:file(cp, base, base % every == 0 and "snapshot" or "delta"), version,
         version + 1), 0)
     end
     deltas[#deltas + 1] = base
@@ -345,6 +349,40 @@ function M.operatorNumbers(plan, wanted)
     out[i] = n
   end
   return out
+end
+
+-- The state/<n> numbers of a query's stores (the stores of its plan's
+-- stateful operators, node.stores) that it numbers otherwise than their
+-- operators did: a store whose number another took first, lower in the
+-- plan or on a join's or a union's left side, takes the least free
+-- number past the kinds' own. (The operators of one chain are numbered
+-- apart when built: operatorNumbers; the two sides of a join, built
+-- apart, may hold a deduplication each, both state/1.) The same plan
+-- gives the same numbers at every start. nil when none is renumbered.
+function M.numbering(plan)
+  local order, seen = {}, {}
+  local function walk(p)
+    if type(p) ~= "table" or seen[p] then return end
+    seen[p] = true
+    walk(p.child)
+    walk(p.left)
+    walk(p.right)
+    for _, store in ipairs(p.stores or {}) do
+      if not seen[store] then order[#order + 1], seen[store] = store, true end
+    end
+  end
+  walk(plan)
+  local used, clashing = {}, {}
+  for _, store in ipairs(order) do
+    if used[store.op] then clashing[#clashing + 1] = store else used[store.op] = true end
+  end
+  if #clashing == 0 then return nil end
+  local numbers, n = {}, KINDS_OWN
+  for _, store in ipairs(clashing) do
+    repeat n = n + 1 until not used[n]
+    used[n], numbers[store] = true, n
+  end
+  return numbers
 end
 
 -- withWatermark's node below a plan (a chain), or nil.

@@ -321,7 +321,7 @@ function M.plan(df, key_idx, specs, schema, explain)
 
   return ops.derive(df, {
     kind = "stateful_aggregate",
-    stateOps = { op },
+    stateOps = { op }, stores = { store },
     schema = schema,
     evictable = evict_by ~= nil,
     sessionWindow = sessions ~= nil,

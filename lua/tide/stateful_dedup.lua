@@ -45,7 +45,7 @@ function M.plan(df, key_idx, key_names, label)
   local c_keys, c_state_cols, nk = int32s(key_idx), int32s(state_cols), #key_idx
   return ops.derive(df, {
     kind = "stateful_dedup",
-    stateOps = op,
+    stateOps = op, stores = { store },
     schema = schema,
     explain = "StreamingDeduplicate " .. label,
     apply = function(batch, ctx)
@@ -160,7 +160,7 @@ function M.planWithinWatermark(df, key_idx, key_names, label)
   entry_cols[nk + 1] = time_idx
   return ops.derive(df, {
     kind = "stateful_dedup",
-    stateOps = op,
+    stateOps = op, stores = { store },
     schema = schema,
     explain = "StreamingDeduplicateWithinWatermark " .. label,
     apply = function(batch, ctx)

@@ -204,7 +204,7 @@ local function stream_plan(df, p)
 
   return ops.derive(df, {
     kind = "stateful_map",
-    stateOps = op,
+    stateOps = op, stores = { store },
     schema = p.outputSchema,
     explain = p.explain,
     mapOutputMode = p.outputMode,

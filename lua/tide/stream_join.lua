@@ -251,6 +251,9 @@ local function run(op, batch, ctx)
   local epoch = ctx.epochId
   local w_us = ctx.watermarkMs and ctx.watermarkMs > 0 and ctx.watermarkMs * 1000 or nil
   local new, late, marks = {}, {}, {}
+  -- (the progress entries of the sides' deduplications come after the join's, as in Spark's)
+  ctx.stateOperators = ctx.stateOperators or {}
+  local own_entry = #ctx.stateOperators + 1
   for _, s in ipairs(SIDES) do
     local side = op[s]
     local rows, seen = sides.runSide(side.ops, batch, ctx)
@@ -335,8 +338,6 @@ local function run(op, batch, ctx)
     local removed
     if w_us then rows, removed = let_go(side, rows, w_us) end
     if side.outer and removed and not op.semi then emitted[#emitted + 1] = null_extended(op, s, removed, ctx) end
-    -- (the side's context reads the query's list of progress entries)
-    ctx.stateOperators = ctx.stateOperators or {}
     -- As Spark's progress: the rows the batch added (not the flags it
     -- set), and those let go of a side that is not outer (an outer
     -- side's go as they come out, uncounted)
@@ -347,10 +348,11 @@ local function run(op, batch, ctx)
   -- One progress entry for the join, as Spark's: its sides' sums
   local list = ctx.stateOperators
   local right_entry = table.remove(list)
-  local both = list[#list]
+  local both = table.remove(list)
   for key, v in pairs(right_entry) do
     if type(v) == "number" then both[key] = both[key] + v end
   end
+  table.insert(list, own_entry, both)
   return state_store.concat(emitted)
 end
 
@@ -396,10 +398,9 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
     local plan = s == "left" and lplan or rplan
     local side_ops = ops_above(plan, base)
     for _, o in ipairs(side_ops) do
-      if sides.STATEFUL[o.kind] then
-        fail(("%s on one side of a join between two streams is not supported: a side's operators run inside the"
-          .. " join, where their state would not be kept apart; apply it to the stream both sides are views of,"
-          .. " before it splits"):format(sides.STATEFUL[o.kind]))
+      if sides.NOT_ON_A_SIDE[o.kind] then
+        fail(("%s on one side of a join between two streams is not supported: of the stateful operators, a side"
+          .. " may hold dropDuplicates"):format(sides.NOT_ON_A_SIDE[o.kind]))
       end
     end
     op[s] = side_state(plan.schema, s == "left" and numbers[1] or numbers[2], ldf._session,
@@ -451,7 +452,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   if outer and outer.left then op.noRight = join.buildTable(spec, op.right.empty) end
   local node = {
     kind = "stream_join",
-    stateOps = numbers,
+    stateOps = numbers, stores = { op.left.store, op.right.store },
     schema = spec.schema,
     -- whether a moved watermark alone lets kept rows go (a batch without new rows then)
     evictable = #op.left.bounds > 0 or #op.right.bounds > 0 or #op.left.keyMarks > 0,

@@ -21,10 +21,15 @@ local state_store = require("tide.state_store")
 local M = {}
 local fail = checks.failAtUser
 
--- Operators keeping state in the checkpoint: on a side they would run
--- inside the joining or uniting operator, with their state not kept apart.
-M.STATEFUL = { stateful_aggregate = "An aggregation", stateful_dedup = "dropDuplicates",
-               stateful_map = "flatMapGroupsWithState", stream_join = "A join of two streams" }
+-- The stateful operators a side of a join or a union cannot hold: those
+-- whose rows come out as the watermark passes them, which the operator
+-- above would have to take by a watermark of their own (Spark 3.5's
+-- chained stateful operators); a deduplication passes rows on as they
+-- come. (A side's operators run inside the joining or uniting operator,
+-- each with its own state: tide.state_store numbering keeps their
+-- checkpoint directories apart.)
+M.NOT_ON_A_SIDE = { stateful_aggregate = "An aggregation", stateful_map = "flatMapGroupsWithState",
+                    stream_join = "A join of two streams" }
 
 function M.onChain(plan, node)
   while plan do
@@ -208,9 +213,9 @@ function M.union(lplan, rplan)
   for _, side in ipairs(sides) do
     side.ops = M.opsAbove(side.plan, base)
     for _, o in ipairs(side.ops) do
-      if M.STATEFUL[o.kind] then
-        fail(("%s on one side of a union of streams is not supported: its state would not be kept apart from"
-          .. " the other side's; apply it after the union, or before the stream splits"):format(M.STATEFUL[o.kind]))
+      if M.NOT_ON_A_SIDE[o.kind] then
+        fail(("%s on one side of a union of streams is not supported: of the stateful operators, a side may hold"
+          .. " dropDuplicates; apply it after the union"):format(M.NOT_ON_A_SIDE[o.kind]))
       end
       if o.kind == "watermark" and not side.delayMs then side.delayMs, own = o.watermark.delayMs, true end
     end

@@ -101,6 +101,9 @@ function M.startQuery(w)
   end
   local retain = w.opts.minbatchestoretain
   local cp = checkpoint.open(dir, { minBatchesToRetain = retain and (tonumber(retain) or retain) })
+  -- (stateful operators on two sides of a join or a union, built apart,
+  -- may have taken one state/<n>: the query numbers them apart)
+  cp.stateNumbers = require("tide.state_store").numbering(df._plan)
   local okk, source = pcall(execution.openSource, df._plan)
   if not okk then
     cp:close()

@@ -779,15 +779,16 @@ t.test("what two streams cannot do fails clearly", function()
       "is not an equality of two columns: tide joins on at least one equality" },
     { function() within_hour(imps, clicks):join(clicks:alias("c2"), F.col("iad"):eq(F.col("c2.cad"))) end,
       "one join between two streams" },
-    -- a side's own stateful operators: their state would not be kept apart from the other side's
-    { function() imps:dropDuplicates({ "iad" }):join(clicks, cond) end,
-      "dropDuplicates on one side of a join between two streams is not supported" },
+    -- a side's stateful operators but deduplications (tests/lua/test_stream_sources.lua)
     { function()
         local counts = clicks:groupBy("cad"):count()
         local joined = imps:join(counts, imps.iad:eq(counts.cad))
         return joined
-      end, "An aggregation on one side of a join between two streams is not supported" },
+      end, "An aggregation on one side of a join between two streams is not supported: of the stateful operators,"
+        .. " a side may hold dropDuplicates" },
   })
+  -- a side deduplicates its rows (runs: tests/lua/test_stream_sources.lua)
+  t.ok(imps:dropDuplicates({ "iad" }):join(clicks, cond).isStreaming, "dropDuplicates on a side")
   -- before the stream splits, dropDuplicates is the stream's own
   local events = spark.readStream:csv(dir, { schema = EVENTS }):dropDuplicates({ "kind", "ad" })
   local di = events:filter("kind = 'imp'"):select(F.col("ad"):alias("iad"))

@@ -130,6 +130,65 @@ t.test("each kind of join of two streams counts its state rows as Spark's", func
   end
 end)
 
+-- Spark 3.5.3 over the same files: each side deduplicated before the join.
+t.test("each side of a join deduplicates its rows with a state of its own, as Spark's", function()
+  local a, b = t.tempdir(), t.tempdir()
+  local function first_files()
+    t.write_csv(a .. "/1.csv",
+      { { 1, "2024-01-01 00:00:00" }, { 1, "2024-01-01 00:00:00" }, { 2, "2024-01-01 00:00:10" } })
+    t.write(b .. "/1.json", click_lines({ { 1, "00:00:30" }, { 1, "00:00:30" } }))
+  end
+  local function second_files()
+    t.write_csv(a .. "/2.csv", { { 2, "2024-01-01 00:00:10" }, { 3, "2024-01-01 00:30:00" } })
+    t.write(b .. "/2.json", click_lines({ { 2, "00:01:00" }, { 3, "00:31:00" } }))
+  end
+  local function query()
+    local i = imps(a):withWatermark("it", "10 minutes"):dropDuplicates({ "iad", "it" })
+    local c = clicks(b):withWatermark("ct", "5 minutes"):dropDuplicates({ "cad", "ct" })
+    return i:join(c, F.expr("iad = cad AND ct >= it AND ct <= it + interval 15 minutes"))
+      :select("iad", F.col("it"):cast("string"), "cad", F.col("ct"):cast("string"))
+  end
+  first_files()
+  second_files()
+  local cp = t.tempdir() .. "/cp"
+  local batches, q = run(query(), cp)
+  local pairs_of_2_3 = { "2|2024-01-01 00:00:10|2|2024-01-01 00:01:00", "3|2024-01-01 00:30:00|3|2024-01-01 00:31:00" }
+  t.same_table(batches, { { epoch = 0, rows = { "1|2024-01-01 00:00:00|1|2024-01-01 00:00:30" } },
+                          { epoch = 1, rows = pairs_of_2_3 }, { epoch = 2, rows = {} } })
+  -- the join's entry, then each side's deduplication's
+  local entries = {}
+  for k, p in ipairs(q.recentProgress) do
+    local list = {}
+    for i, o in ipairs(p.stateOperators) do
+      list[i] = ("%s %d %d %d"):format(o.operatorName, o.numRowsTotal, o.numRowsUpdated, o.numRowsRemoved)
+    end
+    entries[k] = table.concat(list, ", ")
+  end
+  t.same_table(entries, { "symmetricHashJoin 3 3 0, dedupe 2 2 0, dedupe 1 1 0",
+                          "symmetricHashJoin 6 3 0, dedupe 3 1 0, dedupe 3 2 0",
+                          "symmetricHashJoin 2 0 4, dedupe 1 0 2, dedupe 1 0 2" })
+  -- each deduplication in a directory of its own
+  for _, n in ipairs({ 1, 2, 3, 5 }) do t.ok(t.read(cp .. "/state/" .. n .. "/1.delta"), "state/" .. n) end
+  -- a restart between the files goes on with each deduplication's state: the repeated impression of 2 is dropped
+  a, b, cp = t.tempdir(), t.tempdir(), t.tempdir() .. "/cp"
+  first_files()
+  run(query(), cp)
+  second_files()
+  local after = {}
+  for _, batch in ipairs(run(query(), cp)) do
+    for _, r in ipairs(batch.rows) do after[#after + 1] = r end
+  end
+  t.same_table(after, pairs_of_2_3)
+end)
+
+t.test("a side of a union deduplicates its own rows", function()
+  local a, b = t.tempdir(), t.tempdir()
+  t.write_csv(a .. "/1.csv", { { 1, "2024-01-01 00:00:00" }, { 1, "2024-01-01 00:00:00" } })
+  t.write_csv(b .. "/1.csv", { { 1, "2024-01-01 00:00:00" }, { 1, "2024-01-01 00:00:00" } })
+  local united = imps(a):dropDuplicates():union(imps(b)):select("iad")
+  t.same_table(run(united, t.tempdir() .. "/cp")[1].rows, { "1", "1", "1" })
+end)
+
 t.test("a replayed epoch reads what it read from every source, with its epoch id", function()
   local a, b, cp = t.tempdir(), t.tempdir(), t.tempdir() .. "/cp"
   t.write_csv(a .. "/1.csv", { { 1, "2024-01-01 00:00:00" } })

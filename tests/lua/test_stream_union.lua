@@ -140,8 +140,6 @@ t.test("what cannot be united fails at the call, as Spark's analysis does", func
   t.raises_at_caller({
     { function() e:union(static) end, "Union between streaming and batch DataFrames/Datasets is not supported" },
     { function() static:union(e) end, "Union between streaming and batch DataFrames/Datasets is not supported" },
-    { function() e:dropDuplicates({ "ad" }):union(e) end,
-      "dropDuplicates on one side of a union of streams is not supported" },
     { function() e:union(e:groupBy("kind", "ad", "at"):count():drop("count")) end,
       "An aggregation on one side of a union of streams is not supported" },
     { function()
