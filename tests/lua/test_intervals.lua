@@ -131,6 +131,16 @@ t.test("timestamps and dates moved by interval columns", function()
   t.same_table(shown(df), { "INTERVAL '-0 13:30' DAY TO MINUTE|INTERVAL '1 10:30' DAY TO MINUTE" })
 end)
 
+t.test("F.make_dt_interval and F.make_ym_interval: a field not given is 0, as PySpark's", function()
+  local df = spark:createDataFrame({ { 1, 2, 3, 4.5 } }, "d int, h int, m int, s double")
+  local r = df:select(F.make_dt_interval(), F.make_dt_interval("d"), F.make_dt_interval(df.d, df.h, df.m, df.s),
+    F.make_ym_interval(), F.make_ym_interval("d", "h"))
+  t.same_table(r.columns, { "make_dt_interval(0, 0, 0, 0)", "make_dt_interval(d, 0, 0, 0)",
+    "make_dt_interval(d, h, m, s)", "make_ym_interval(0, 0)", "make_ym_interval(d, h)" })
+  t.same_table(shown(r), { "INTERVAL '0 00:00:00' DAY TO SECOND|INTERVAL '1 00:00:00' DAY TO SECOND|"
+    .. "INTERVAL '1 02:03:04.5' DAY TO SECOND|INTERVAL '0-0' YEAR TO MONTH|INTERVAL '1-2' YEAR TO MONTH" })
+end)
+
 t.test("interval arithmetic: + -, * and / by numbers (half up), unary minus, abs", function()
   local df = spark:sql("SELECT INTERVAL 1 HOUR + INTERVAL 30 MINUTES, INTERVAL 1 DAY - INTERVAL 1 HOUR, "
     .. "INTERVAL 1 YEAR + INTERVAL 2 MONTHS, INTERVAL 1 HOUR + INTERVAL 1 DAY, INTERVAL 1 MINUTE + INTERVAL 1 SECOND")

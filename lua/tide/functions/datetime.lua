@@ -185,6 +185,21 @@ function F.make_timestamp_ntz(years, months, days, hours, mins, secs)
     colNode(mins), colNode(secs) })
 end
 
+-- make_dt_interval([days[, hours[, mins[, secs]]]]) and
+-- make_ym_interval([years[, months]]): columns (or names), a field not
+-- given 0, as PySpark's (make_dt_interval(d, 0, 0, 0)).
+local function zero_or_column(v)
+  if v == nil then return { k = "lit", value = 0 } end
+  return colNode(v)
+end
+function F.make_dt_interval(days, hours, mins, secs)
+  return call("make_dt_interval", { zero_or_column(days), zero_or_column(hours), zero_or_column(mins),
+    zero_or_column(secs) })
+end
+function F.make_ym_interval(years, months)
+  return call("make_ym_interval", { zero_or_column(years), zero_or_column(months) })
+end
+
 -- next_day(date, dayOfWeek): the first date after it that is a
 -- 'Mon', 'Tue', ... ('MO', 'Monday' too).
 function F.next_day(c, dayOfWeek)
