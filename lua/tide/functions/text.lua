@@ -17,6 +17,25 @@ for _, name in ipairs({ "initcap", "reverse", "ascii", "md5", "sha1", "crc32", "
   F[name] = column_fn(name)
 end
 
+-- aes_encrypt(input, key[, mode[, padding[, iv[, aad]]]]),
+-- aes_decrypt(input, key[, mode[, padding[, aad]]]), try_aes_decrypt:
+-- columns (or their names), as PySpark 3.5's; an argument not given is
+-- Spark's default ('GCM', 'DEFAULT', '').
+local AES_DEFAULTS = { "GCM", "DEFAULT", "", "" }
+local function aes_fn(name, count)
+  return function(input, key, ...)
+    local args, rest = { colNode(input), colNode(key) }, { ... }
+    for i = 1, count - 2 do
+      local v = rest[i]
+      if v == nil then args[i + 2] = { k = "lit", value = AES_DEFAULTS[i] } else args[i + 2] = colNode(v) end
+    end
+    return call(name, args)
+  end
+end
+F.aes_encrypt = aes_fn("aes_encrypt", 6)
+F.aes_decrypt = aes_fn("aes_decrypt", 5)
+F.try_aes_decrypt = aes_fn("try_aes_decrypt", 5)
+
 -- trim(col[, trimStr]), ltrim, rtrim: spaces, or the characters of
 -- trimStr (Scala's trim(col, trimString), PySpark 4's trim(col, trim)).
 for _, name in ipairs({ "trim", "ltrim", "rtrim" }) do
