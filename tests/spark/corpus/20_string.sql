@@ -114,3 +114,9 @@ SELECT string(1.0D), string(NULL), string(true), string(array(1, NULL)), string(
 SELECT CAST(array('a', NULL, '') AS STRING), CAST(struct(NULL, 1) AS STRING), CAST(map(1, NULL) AS STRING)
 SELECT CAST(array(1.0D, 1e20D, -0.0D) AS STRING), CAST(array(CAST('2024-01-01' AS DATE)) AS STRING)
 SELECT array('a', NULL, ''), map('k', NULL), named_struct('x', NULL, 'y', array()), struct(1, 'a')
+SELECT hex(aes_encrypt('Spark', '0000111122223333', 'GCM', 'DEFAULT', unhex('000000000000000000000000'))) AS r, hex(aes_encrypt('Spark SQL', '1234567890abcdef', 'CBC', 'DEFAULT', unhex('00000000000000000000000000000000'))) AS s, hex(aes_encrypt('Spark SQL', '1234567890abcdef', 'ECB')) AS t
+SELECT CAST(aes_decrypt(unhex('83F16B2AA704794132802D248E6BFD4E380078182D1544813898AC97E709B28A94'), '0000111122223333') AS STRING) AS r, try_aes_decrypt(X'00', '0000111122223333') AS s, aes_encrypt(NULL, '0000111122223333') AS t
+SELECT aes_encrypt('x', 'short') AS r
+SELECT aes_decrypt(X'00', '0000111122223333', 'CTR') AS r
+SELECT hex(aes_encrypt('Spark', '0000111122223333', 'GCM', 'DEFAULT', unhex('000000000000000000000000'), 'aad')) AS r, CAST(aes_decrypt(aes_encrypt('y', '0000111122223333', 'GCM', 'DEFAULT', '', 'aad'), '0000111122223333', 'GCM', 'DEFAULT', 'aad') AS STRING) AS s
+SELECT make_dt_interval(1, 2, 3, 4.5) AS r, make_ym_interval(1, 2) AS s, regexp_extract('αβγ', '\\p{InGreek and Coptic}+', 0) AS t, 'ü' RLIKE '\\p{blk=Latin-1 Supplement}' AS u
