@@ -288,7 +288,9 @@ function Store:commit(ctx, name, rows, upserted, removed, late, counted)
   local commit_ms = self:save(ctx, rows, upserted, removed)
   counted = counted or { updated = upserted:count(), removed = removed and removed:count() or 0 }
   ctx.stateOperators = ctx.stateOperators or {}
+  local order = ctx.checkpoint.stateOrder
   ctx.stateOperators[#ctx.stateOperators + 1] = {
+    order = order and order[self], -- (tide.streaming_batch sorts the entries by it, then drops it)
     operatorName = name, numRowsTotal = rows:count(), numRowsUpdated = counted.updated,
     numRowsRemoved = counted.removed, commitTimeMs = commit_ms,
     memoryUsedBytes = M.memoryUsed(rows), numRowsDroppedByWatermark = late,
@@ -383,6 +385,24 @@ function M.numbering(plan)
     used[n], numbers[store] = true, n
   end
   return numbers
+end
+
+-- Each store's place among a query's progress entries, as Spark lists its
+-- stateful operators: top down, a join's left side before its right.
+function M.progressOrder(plan)
+  local order, seen, n = {}, {}, 0
+  local function walk(p)
+    if type(p) ~= "table" or seen[p] then return end
+    seen[p] = true
+    for _, store in ipairs(p.stores or {}) do
+      if not order[store] then n = n + 1; order[store] = n end
+    end
+    walk(p.left)
+    walk(p.right)
+    walk(p.child)
+  end
+  walk(plan)
+  return order
 end
 
 -- withWatermark's node below a plan (a chain), or nil.

@@ -229,9 +229,22 @@ function M.watermarkOf(plan)
   return node and node.watermark.delayMs
 end
 
+-- Whether window node `node` (a time window's) is over the event time of
+-- the aggregation below it, window_time(window) of its finalized windows,
+-- as Spark 3.5 chains aggregations: that aggregation's groups come out as
+-- the watermark passes them, each at its window's last instant.
+local function over_windows_below(node)
+  local t = node.timeExpr
+  if not (t and t.k == "call" and t.fn == "window_time" and t.args and t.args[1] and t.args[1].k == "col") then
+    return false
+  end
+  local below = state_store.find(node.child, "stateful_aggregate")
+  return below ~= nil and below.evictable and below.windowed
+end
+
 -- The key a watermark finalizes groups by (its 0-based index in the keys),
--- or nil: a window or session window over the watermark's column (its
--- end), or that column.
+-- or nil: a window or session window over the watermark's column, or over
+-- the windows an aggregation below finalizes (their end), or that column.
 local function eviction_key(plan, input_schema, key_idx)
   local mark = state_store.watermarkNode(plan)
   if not mark then return nil end
@@ -239,8 +252,9 @@ local function eviction_key(plan, input_schema, key_idx)
   local names = {}
   for i, k in ipairs(key_idx) do names[input_schema.fields[k + 1].name] = i - 1 end
   local node = plan
-  while node and not ends[node.kind] do node = node.child end
-  if node and node.timeColumn == mark.watermark.column and names[ends[node.kind]] then
+  while node and not ends[node.kind] and node.kind ~= "stateful_aggregate" do node = node.child end
+  if node and ends[node.kind] and names[ends[node.kind]]
+      and (node.timeColumn == mark.watermark.column or over_windows_below(node)) then
     return names[ends[node.kind]]
   end
   return names[mark.watermark.column]
@@ -289,6 +303,10 @@ end
 function M.plan(df, key_idx, specs, schema, explain)
   local input_schema = df._plan.schema
   local evict_by = eviction_key(df._plan, input_schema, key_idx)
+  -- (finalized by a window's end: an aggregation above may take its windows)
+  local end_at = input_schema:resolveField(require("tide.time_window").END)
+    or input_schema:resolveField(require("tide.session_window").END)
+  local windowed = evict_by ~= nil and end_at ~= nil and key_idx[evict_by + 1] == end_at - 1
   local sessions = session_keys(df._plan, input_schema, key_idx)
   local partial, merge, finish, final, sketches = partials_of(input_schema, key_idx, specs)
   local nk = #key_idx
@@ -324,6 +342,7 @@ function M.plan(df, key_idx, specs, schema, explain)
     stateOps = { op }, stores = { store },
     schema = schema,
     evictable = evict_by ~= nil,
+    windowed = windowed,
     sessionWindow = sessions ~= nil,
     explain = "StateStore" .. explain,
     apply = function(batch, ctx)
@@ -381,6 +400,15 @@ function M.find(plan)
   return n, last
 end
 
+-- Whether every stateful aggregation of a plan (a chain) finalizes its groups by the watermark.
+local function all_evictable(plan)
+  while plan do
+    if plan.kind == "stateful_aggregate" and not plan.evictable then return false end
+    plan = plan.child
+  end
+  return true
+end
+
 -- A query's output mode against its plan, as Spark's analysis checks it: an
 -- aggregation needs "complete" or "update", or "append" with a watermark
 -- that makes its groups final; only one per query, and a sink that can
@@ -403,12 +431,13 @@ function M.checkOutputMode(w, fmt)
   end
   if aggregations == 1 and aggregation.sessionWindow and mode == "update" then
     error("Update output mode not supported for session window on streaming DataFrames/DataSets", 0)
-  elseif aggregations > 1 then
+  elseif aggregations > 1 and mode ~= "append" then
+    -- (in append mode, as Spark 3.5's, each takes the windows the one below finalizes)
     error("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets", 0)
   elseif aggregations == 0 and mode == "complete" then
     error("Complete output mode not supported when there are no streaming aggregations on streaming"
       .. " DataFrames/Datasets", 0)
-  elseif aggregations == 1 and mode == "append" and not aggregation.evictable then
+  elseif aggregations >= 1 and mode == "append" and not all_evictable(w.df._plan) then
     error("Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets"
       .. " without watermark (withWatermark on the time of a window key, or of a key; or outputMode(\"complete\")"
       .. " or \"update\")", 0)
@@ -428,7 +457,7 @@ function M.checkOutputMode(w, fmt)
   -- go), a join of two streams that lets kept rows go (an outer one's
   -- unmatched come out with nulls).
   local join = state_store.find(w.df._plan, "stream_join")
-  return (aggregations == 1 and mode ~= "complete") or state_store.find(w.df._plan, "stateful_dedup") ~= nil
+  return (aggregations >= 1 and mode ~= "complete") or state_store.find(w.df._plan, "stateful_dedup") ~= nil
     or (join ~= nil and join.evictable) or timeouts
 end
 

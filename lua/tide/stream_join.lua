@@ -251,9 +251,7 @@ local function run(op, batch, ctx)
   local epoch = ctx.epochId
   local w_us = ctx.watermarkMs and ctx.watermarkMs > 0 and ctx.watermarkMs * 1000 or nil
   local new, late, marks = {}, {}, {}
-  -- (the progress entries of the sides' deduplications come after the join's, as in Spark's)
-  ctx.stateOperators = ctx.stateOperators or {}
-  local own_entry = #ctx.stateOperators + 1
+  ctx.stateOperators = ctx.stateOperators or {} -- (the sides' contexts read the query's list)
   for _, s in ipairs(SIDES) do
     local side = op[s]
     local rows, seen = sides.runSide(side.ops, batch, ctx)
@@ -348,11 +346,10 @@ local function run(op, batch, ctx)
   -- One progress entry for the join, as Spark's: its sides' sums
   local list = ctx.stateOperators
   local right_entry = table.remove(list)
-  local both = table.remove(list)
+  local both = list[#list]
   for key, v in pairs(right_entry) do
-    if type(v) == "number" then both[key] = both[key] + v end
+    if type(v) == "number" and key ~= "order" then both[key] = both[key] + v end
   end
-  table.insert(list, own_entry, both)
   return state_store.concat(emitted)
 end
 

@@ -104,6 +104,7 @@ function M.startQuery(w)
   -- (stateful operators on two sides of a join or a union, built apart,
   -- may have taken one state/<n>: the query numbers them apart)
   cp.stateNumbers = require("tide.state_store").numbering(df._plan)
+  cp.stateOrder = require("tide.state_store").progressOrder(df._plan)
   local okk, source = pcall(execution.openSource, df._plan)
   if not okk then
     cp:close()

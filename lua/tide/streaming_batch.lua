@@ -240,6 +240,20 @@ function Query:runBatch(wait_ms)
   return true
 end
 
+-- The batch's stateful operators' entries, as Spark lists them (their
+-- stores' order: tide.state_store progressOrder).
+local function state_entries(ctx)
+  local list = ctx.stateOperators or {}
+  local at = {}
+  for i, e in ipairs(list) do at[e] = i end
+  table.sort(list, function(a, b)
+    if (a.order or 0) ~= (b.order or 0) then return (a.order or 0) < (b.order or 0) end
+    return at[a] < at[b]
+  end)
+  for _, e in ipairs(list) do e.order = nil end
+  return list
+end
+
 function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, start, finish, latest)
   local src = self.source
   -- As Spark's ProgressReporter: the first trigger's input time is
@@ -270,7 +284,7 @@ function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, s
     timestamp = progresslib.timestamp(t_trigger), batchId = id, batchDuration = d.triggerExecution,
     numInputRows = rows_in, inputRowsPerSecond = input_rate, processedRowsPerSecond = processed_rate,
     numMalformedRows = ctx.malformed, numDroppedRows = ctx.dropped,
-    durationMs = d, stateOperators = ctx.stateOperators or {},
+    durationMs = d, stateOperators = state_entries(ctx),
     -- With a watermark, as Spark's: the batch's watermark, and the latest
     -- event time it saw.
     eventTime = self.watermarkDelayMs and {

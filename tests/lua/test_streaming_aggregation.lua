@@ -284,6 +284,56 @@ t.test("orderBy over a streaming aggregation in complete mode sorts each batch's
   t.raises(function() stream(input):orderBy("site") end, "unless it is on aggregated DataFrame/Dataset in Complete")
 end)
 
+-- Spark 3.5.3's chained aggregations over the same files (PySpark,
+-- local[1], availableNow): the rows of each batch and every state entry
+-- (the outer aggregation's first, as Spark lists them).
+local CHAINED_FILES = { { "00:00:10", "00:00:50", "00:01:20" }, { "00:02:10", "00:00:05" }, { "00:06:30" },
+                        { "00:00:30" }, { "00:12:00" } }
+
+local function chained(dir)
+  local e = spark.readStream:csv(dir, { schema = "v int, ts timestamp", maxFilesPerTrigger = 1 })
+    :withWatermark("ts", "30 seconds")
+  local minutes = e:groupBy(F.window("ts", "1 minute")):agg(F.count("*"):alias("n"), F.sum("v"):alias("s"))
+  return minutes:groupBy(F.window(F.window_time("window"), "5 minutes"))
+    :agg(F.sum("n"):alias("events"), F.count("*"):alias("minutes"), F.max("s"):alias("top"))
+    :select(F.col("window.start"):cast("string"), "events", "minutes", "top")
+end
+
+local function add_chained(dir, k)
+  local rows = {}
+  for i, at in ipairs(CHAINED_FILES[k]) do rows[i] = { (k - 1) * 10 + i - 1, "2024-01-01 " .. at } end
+  t.write_csv(("%s/%d.csv"):format(dir, k), rows)
+end
+
+t.test("an aggregation of the windows another finalizes (window_time), in append mode, as Spark 3.5's", function()
+  local dir = t.tempdir()
+  for k = 1, #CHAINED_FILES do add_chained(dir, k) end
+  local batches, q = t.batches_available(chained(dir), t.tempdir() .. "/cp")
+  local written = {}
+  for _, b in ipairs(batches) do written[#written + 1] = table.concat(b.rows, " ") end
+  t.same_table(written, { "", "", "", "2024-01-01 00:00:00|5|3|12", "", "2024-01-01 00:05:00|1|1|20" })
+  local entries = {}
+  for i, p in ipairs(q.recentProgress) do
+    local list = {}
+    for j, o in ipairs(p.stateOperators) do
+      list[j] = ("%d %d %d %d"):format(o.numRowsTotal, o.numRowsUpdated, o.numRowsRemoved, o.numRowsDroppedByWatermark)
+    end
+    entries[i] = table.concat(list, ", ")
+  end
+  -- (the row at 00:00:30 of the fourth file is late for the minutes: dropped and counted)
+  t.same_table(entries, { "0 0 0 0, 2 2 0 0", "0 0 0 0, 3 2 0 0", "1 1 0 0, 3 1 1 0", "0 1 1 0, 1 0 2 1",
+                          "0 0 0 0, 2 1 0 0", "0 1 1 0, 1 0 1 0" })
+  -- a restart between the files goes on with both states
+  dir = t.tempdir()
+  local cp, all = t.tempdir() .. "/cp", {}
+  for k = 1, 3 do add_chained(dir, k) end
+  for _, b in ipairs(t.batches_available(chained(dir), cp)) do all[#all + 1] = table.concat(b.rows, " ") end
+  for k = 4, #CHAINED_FILES do add_chained(dir, k) end
+  for _, b in ipairs(t.batches_available(chained(dir), cp)) do all[#all + 1] = table.concat(b.rows, " ") end
+  t.eq(table.concat(all, " "):gsub("%s+", " "):match("^%s*(.-)%s*$"),
+    "2024-01-01 00:00:00|5|3|12 2024-01-01 00:05:00|1|1|20")
+end)
+
 t.test("what Spark's analysis refuses, and what tide cannot keep across batches", function()
   local input = t.tempdir()
   local agg = stream(input):groupBy("site"):count()
@@ -307,6 +357,11 @@ t.test("what Spark's analysis refuses, and what tide cannot keep across batches"
     "tide keeps no sets of values across micro%-batches")
   t.raises(function() agg:groupBy("site"):count().writeStream:outputMode("complete"):format("console")
     :option("checkpointLocation", cp):start() end, "Multiple streaming aggregations are not supported")
+  -- in append mode, the outer one must be finalized by the windows of the inner one (window_time)
+  local minutes = stream(input):withWatermark("at", "1 minute"):groupBy(F.window("at", "1 minute")):count()
+  t.raises(function() minutes:groupBy("count"):count().writeStream:format("console")
+    :option("checkpointLocation", cp):start() end, "Append output mode not supported when there are streaming"
+      .. " aggregations on streaming DataFrames/DataSets without watermark")
 end)
 
 t.run()
