@@ -131,6 +131,22 @@ function M.batches_available(df, cp, mode)
   return batches, q
 end
 
+-- The state entries of each of q's progress records, a string a record:
+-- each entry's operatorName, numRowsTotal, numRowsUpdated, numRowsRemoved
+-- and numRowsDroppedByWatermark, entries joined by ", ".
+function M.state_entries(q)
+  local out = {}
+  for i, p in ipairs(q.recentProgress) do
+    local list = {}
+    for j, o in ipairs(p.stateOperators) do
+      list[j] = ("%s %d %d %d %d"):format(o.operatorName, o.numRowsTotal, o.numRowsUpdated, o.numRowsRemoved,
+        o.numRowsDroppedByWatermark)
+    end
+    out[i] = table.concat(list, ", ")
+  end
+  return out
+end
+
 -- df's rows collected without worker threads and with three
 -- (spark.tide.workerThreads), each run checked to have handed its work
 -- to that many: { [0] = rows, [3] = rows }.
