@@ -421,7 +421,13 @@ end
 -- watermark for late events); their state goes by the batch's own
 -- (ctx.watermarkMs, for eviction). So a row the last batch would have
 -- taken is taken, and its group may be final at once.
-function M.lateWatermarkUs(ctx) return (ctx.lateWatermarkMs or ctx.watermarkMs or 0) * 1000 end
+-- Above a join of two streams, both are the ones the join gives
+-- (ctx.inputWatermarkMs, ctx.lateInputWatermarkMs: tide.stream_join), as
+-- Spark 3.5 propagates watermarks through its operators.
+function M.lateWatermarkUs(ctx)
+  return (ctx.lateInputWatermarkMs or ctx.lateWatermarkMs or ctx.watermarkMs or 0) * 1000
+end
+function M.evictionWatermarkUs(ctx) return (ctx.inputWatermarkMs or ctx.watermarkMs or 0) * 1000 end
 
 -- The rows of batch whose time (its column col) is after the watermark or
 -- null (after), or at or before it; and how many are not. The batch

@@ -246,18 +246,25 @@ end
 -- or nil: a window or session window over the watermark's column, or over
 -- the windows an aggregation below finalizes (their end), or that column.
 local function eviction_key(plan, input_schema, key_idx)
+  -- the event-time columns: the watermark's, or a join's below (its sides')
+  local marked = {}
   local mark = state_store.watermarkNode(plan)
-  if not mark then return nil end
+  if mark and mark.watermark.column then marked[mark.watermark.column] = true end
+  local join = state_store.find(plan, "stream_join")
+  for _, name in ipairs(join and join.eventTimeColumns or {}) do marked[name] = true end
+  if not next(marked) then return nil end
   local ends = { time_window = require("tide.time_window").END, session_window = require("tide.session_window").END }
   local names = {}
   for i, k in ipairs(key_idx) do names[input_schema.fields[k + 1].name] = i - 1 end
   local node = plan
   while node and not ends[node.kind] and node.kind ~= "stateful_aggregate" do node = node.child end
-  if node and ends[node.kind] and names[ends[node.kind]]
-      and (node.timeColumn == mark.watermark.column or over_windows_below(node)) then
+  if node and ends[node.kind] and names[ends[node.kind]] and (marked[node.timeColumn] or over_windows_below(node)) then
     return names[ends[node.kind]]
   end
-  return names[mark.watermark.column]
+  for name in pairs(marked) do
+    if names[name] then return names[name] end
+  end
+  return nil
 end
 
 -- A session window's keys (0-based, in the keys): its start and end, and
@@ -349,7 +356,7 @@ function M.plan(df, key_idx, specs, schema, explain)
       if not ctx.checkpoint then
         error("a streaming aggregation runs in a streaming query (writeStream:start())", 0)
       end
-      local watermark_us = evict_by and ctx.watermarkMs * 1000
+      local watermark_us = evict_by and state_store.evictionWatermarkUs(ctx)
       local late = 0
       if evict_by then batch, late = by_time(batch, key_idx[evict_by + 1], state_store.lateWatermarkUs(ctx), true) end
       local partials = aggregate_batch(batch, key_idx, partial)
@@ -422,10 +429,10 @@ function M.checkOutputMode(w, fmt)
     if node.kind == "sort" and mode ~= "complete" then
       error("Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset"
         .. " in Complete output mode", 0)
-    elseif node.kind == "stream_join" and mode == "update" then
-      -- (complete mode fails below, for want of an aggregation, as Spark's)
-      error("Join between two streaming DataFrames/Datasets is not supported in Update output mode, only in Append"
-        .. " output mode", 0)
+    elseif node.kind == "stream_join" and (mode == "update" or (mode == "complete" and aggregations > 0)) then
+      -- (complete mode without an aggregation fails below, as Spark's)
+      error(("Join between two streaming DataFrames/Datasets is not supported in %s output mode, only in Append"
+        .. " output mode"):format(mode == "update" and "Update" or "Complete"), 0)
     end
     node = node.child
   end

@@ -56,7 +56,7 @@ function M.plan(df, key_idx, key_names, label)
       local ng = tonumber(C.tide_group_rows(batch, c_keys, nk, gids, first, errbuf, ERRLEN))
       if ng < 0 then error(cerr(), 0) end
       local rows = ng == n and batch or take(batch, first, ng)
-      local watermark_us = evict_by and ctx.watermarkMs * 1000
+      local watermark_us = evict_by and state_store.evictionWatermarkUs(ctx)
       local late = 0
       if evict_by then
         rows, late = state_store.byTime(rows, key_idx[evict_by], state_store.lateWatermarkUs(ctx), true)
@@ -165,7 +165,7 @@ function M.planWithinWatermark(df, key_idx, key_names, label)
     explain = "StreamingDeduplicateWithinWatermark " .. label,
     apply = function(batch, ctx)
       if not ctx.checkpoint then error("a streaming deduplication runs in a streaming query", 0) end
-      local watermark_us = (ctx.watermarkMs or 0) * 1000
+      local watermark_us = state_store.evictionWatermarkUs(ctx)
       local rows, late = state_store.byTime(batch, time_idx, state_store.lateWatermarkUs(ctx), true)
       -- The first row of each key in the batch.
       local n = rows:count()

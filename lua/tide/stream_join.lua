@@ -243,6 +243,24 @@ local function null_extended(op, s, removed, ctx)
   return join.probe(op.nullLeft, join.buildTable(op.spec, rows), op.left.empty, ctx)
 end
 
+-- The watermark of the rows the join gives the operators above it, from
+-- the query's w_ms, as Spark 3.5 propagates it (produceOutputWatermark):
+-- the earliest of the sides' state watermarks (the time before which a
+-- side's rows can match nothing more: its bounds' eviction time, or w_ms
+-- by a watermarked key), or w_ms when no side lets rows go. An
+-- aggregation above finalizes its windows by it.
+local function output_watermark_ms(op, w_ms)
+  if not w_ms or w_ms <= 0 then return w_ms end
+  local out
+  for _, s in ipairs(SIDES) do
+    local side = op[s]
+    local evict = time_bounds.evictionTime(side.bounds, w_ms * 1000)
+    local t = evict and math.floor((evict.time + 1) / 1000) or (#side.keyMarks > 0 and w_ms or nil)
+    if t then out = out and math.min(out, t) or t end
+  end
+  return out or w_ms
+end
+
 -- ---- the operator ----------------------------------------------------------------------------
 
 local function run(op, batch, ctx)
@@ -350,6 +368,9 @@ local function run(op, batch, ctx)
   for key, v in pairs(right_entry) do
     if type(v) == "number" and key ~= "order" then both[key] = both[key] + v end
   end
+  -- (the operators above take the watermarks the join gives: tide.state_store)
+  ctx.inputWatermarkMs = output_watermark_ms(op, ctx.watermarkMs)
+  ctx.lateInputWatermarkMs = output_watermark_ms(op, ctx.lateWatermarkMs)
   return state_store.concat(emitted)
 end
 
@@ -447,8 +468,18 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   op.nullRight = setmetatable({ mode = join.MODE.probe_outer, residual = false }, { __index = spec })
   op.nullLeft = setmetatable({ mode = join.MODE.build_outer, residual = false }, { __index = spec })
   if outer and outer.left then op.noRight = join.buildTable(spec, op.right.empty) end
+  -- the sides' event-time columns in the joined rows, which an aggregation above may finalize windows by
+  local event_time = {}
+  for _, s in ipairs(SIDES) do
+    local mark = op[s].mark
+    local plan = s == "left" and lplan or rplan
+    if mark and not (semi and s == "right") then
+      event_time[#event_time + 1] = plan.schema.fields[mark.column + 1].name
+    end
+  end
   local node = {
     kind = "stream_join",
+    eventTimeColumns = event_time,
     stateOps = numbers, stores = { op.left.store, op.right.store },
     schema = spec.schema,
     -- whether a moved watermark alone lets kept rows go (a batch without new rows then)

@@ -169,6 +169,42 @@ t.test("each side of a join deduplicates its rows with a state of its own, as Sp
   t.same_table(after, pairs_of_2_3)
 end)
 
+-- Spark 3.5.3 over the same files: the join gives the aggregation above
+-- it the watermark its state goes by (the impressions' 15 minutes behind
+-- the query's), by which the windows of the impressions' time are final.
+t.test("an aggregation over a join of two streams finalizes its windows by the join's watermark, as Spark's",
+  function()
+  local a, b = t.tempdir(), t.tempdir()
+  local imp_files = { { { 1, "00:00:00" }, { 2, "00:05:00" } }, { { 3, "00:12:00" }, { 4, "00:31:00" } },
+                      { { 5, "00:55:00" } }, { { 6, "01:30:00" } } }
+  local click_files = { { { 1, "00:01:00" } }, { { 2, "00:08:00" }, { 3, "00:20:00" } },
+                        { { 4, "00:40:00" }, { 5, "00:58:00" } }, { { 6, "01:35:00" } } }
+  for k = 1, 4 do
+    local rows = {}
+    for i, r in ipairs(imp_files[k]) do rows[i] = { r[1], "2024-01-01 " .. r[2] } end
+    t.write_csv(("%s/%d.csv"):format(a, k), rows)
+    t.write(("%s/%d.json"):format(b, k), click_lines(click_files[k]))
+  end
+  local function query()
+    local i = imps(a):withWatermark("it", "10 minutes")
+    local c = clicks(b):withWatermark("ct", "5 minutes")
+    return i:join(c, F.expr("iad = cad AND ct >= it AND ct <= it + interval 15 minutes"))
+      :groupBy(F.window("it", "10 minutes")):count():select(F.col("window.start"):cast("string"), "count")
+  end
+  local batches, q = run(query(), t.tempdir() .. "/cp")
+  local written = {}
+  for k, batch in ipairs(batches) do written[k] = table.concat(batch.rows, " ") end
+  t.same_table(written, { "", "", "", "2024-01-01 00:00:00|2 2024-01-01 00:10:00|1",
+                          "2024-01-01 00:30:00|1 2024-01-01 00:50:00|1" })
+  t.same_table(t.state_entries(q), {
+    "stateStoreSave 1 1 0 0, symmetricHashJoin 3 3 0 0", "stateStoreSave 2 2 0 0, symmetricHashJoin 7 4 0 0",
+    "stateStoreSave 4 2 0 0, symmetricHashJoin 8 3 2 0", "stateStoreSave 3 1 2 0, symmetricHashJoin 5 2 5 0",
+    "stateStoreSave 1 0 2 0, symmetricHashJoin 2 0 3 0" })
+  -- append only, as Spark's
+  t.has(t.raises(function() run(query(), t.tempdir() .. "/cp", "complete") end),
+    "Join between two streaming DataFrames/Datasets is not supported in Complete output mode, only in Append")
+end)
+
 t.test("a side of a union deduplicates its own rows", function()
   local a, b = t.tempdir(), t.tempdir()
   t.write_csv(a .. "/1.csv", { { 1, "2024-01-01 00:00:00" }, { 1, "2024-01-01 00:00:00" } })
