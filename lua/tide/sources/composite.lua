@@ -51,17 +51,22 @@ local function add_leaves(list, leaf)
   end
 end
 
+-- Each source of leaves opened for one query; one that fails stops those
+-- opened before it.
 local function open(leaves)
   local parts = {}
-  for i, leaf in ipairs(leaves) do
-    local part = leaf.open and leaf.open() or leaf.source
-    if part.minOffsetsPerTrigger then
-      for j = 1, i - 1 do parts[j]:stop() end
-      part:stop()
-      error(("%s: minOffsetsPerTrigger is not supported in a query that reads several sources"
-        .. " (it would hold back the others' rows)"):format(part.description), 0)
+  for _, leaf in ipairs(leaves) do
+    local ok, part = pcall(function() return leaf.open and leaf.open() or leaf.source end)
+    if ok and part.minOffsetsPerTrigger then
+      parts[#parts + 1] = part
+      ok, part = false, ("%s: minOffsetsPerTrigger is not supported in a query that reads several sources"
+        .. " (it would hold back the others' rows)"):format(part.description)
     end
-    parts[i] = part
+    if not ok then
+      for _, opened in ipairs(parts) do opened:stop() end
+      error(part, 0)
+    end
+    parts[#parts + 1] = part
   end
   return setmetatable({ parts = parts, leaves = leaves, description = description(leaves) }, Source)
 end
