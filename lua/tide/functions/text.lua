@@ -17,6 +17,14 @@ for _, name in ipairs({ "initcap", "reverse", "ascii", "md5", "sha1", "crc32", "
   F[name] = column_fn(name)
 end
 
+-- xpath(xml, path), xpath_string, xpath_boolean, xpath_short, xpath_int,
+-- xpath_long, xpath_float, xpath_double, xpath_number: columns (or their
+-- names), as PySpark 3.5's; the path a literal (F.lit("a/b")).
+for _, name in ipairs({ "xpath", "xpath_string", "xpath_boolean", "xpath_short", "xpath_int", "xpath_long",
+                        "xpath_float", "xpath_double", "xpath_number" }) do
+  F[name] = columns_fn(name)
+end
+
 -- aes_encrypt(input, key[, mode[, padding[, iv[, aad]]]]),
 -- aes_decrypt(input, key[, mode[, padding[, aad]]]), try_aes_decrypt:
 -- columns (or their names), as PySpark 3.5's; an argument not given is

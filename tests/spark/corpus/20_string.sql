@@ -120,3 +120,7 @@ SELECT aes_encrypt('x', 'short') AS r
 SELECT aes_decrypt(X'00', '0000111122223333', 'CTR') AS r
 SELECT hex(aes_encrypt('Spark', '0000111122223333', 'GCM', 'DEFAULT', unhex('000000000000000000000000'), 'aad')) AS r, CAST(aes_decrypt(aes_encrypt('y', '0000111122223333', 'GCM', 'DEFAULT', '', 'aad'), '0000111122223333', 'GCM', 'DEFAULT', 'aad') AS STRING) AS s
 SELECT make_dt_interval(1, 2, 3, 4.5) AS r, make_ym_interval(1, 2) AS s, regexp_extract('αβγ', '\\p{InGreek and Coptic}+', 0) AS t, 'ü' RLIKE '\\p{blk=Latin-1 Supplement}' AS u
+SELECT xpath('<a><b>b1</b><b>b2</b><c>c1</c></a>', 'a/b/text()') AS r, xpath('<a><b id="1">x</b></a>', 'a/b/@id') AS s, xpath('<a><b>1</b></a>', 'a/b') AS t, xpath_string('<a><b>b<x>1</x></b></a>', 'a/b') AS u
+SELECT xpath_int('<a><b>1</b><b>2</b></a>', 'sum(a/b)') AS r, xpath_short('<a><b>70000</b></a>', 'a/b') AS s, xpath_long('<a><b>1e30</b></a>', 'a/b') AS t, xpath_double('<a><b>2.5</b></a>', 'a/b') AS u, xpath_boolean('<a><b>1</b></a>', 'a/c') AS v
+SELECT xpath('<a xmlns="u"><b>1</b></a>', 'a/b/text()') AS r, xpath_string('', 'a') AS s, xpath(NULL, 'a') AS t, xpath_float('<a><b>x</b></a>', 'a/b') AS u
+SELECT xpath('<a><b>1</b>', 'a/b') AS r
