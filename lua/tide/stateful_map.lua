@@ -215,7 +215,8 @@ local function stream_plan(df, p)
       end
       local st = ctx.state
       local now = ctx.batchTimestampMs or math.floor(C.tide_now() * 1000)
-      local watermark = p.watermarkPresent and (ctx.watermarkMs or 0) or NO_TIMESTAMP
+      -- (the watermark its input comes with: a join's below it, else the query's)
+      local watermark = p.watermarkPresent and math.floor(state_store.evictionWatermarkUs(ctx) / 1000) or NO_TIMESTAMP
       local late = 0
       if late_idx then batch, late = state_store.byTime(batch, late_idx - 1, state_store.lateWatermarkUs(ctx), true) end
       local before = store:before(ctx)
