@@ -164,7 +164,8 @@ local DEFAULTS = {
   months_between = { [3] = "true" },
   make_dt_interval = { "0", "0", "0", "0.000000" }, make_ym_interval = { "0", "0" },
   aes_encrypt = { [3] = "GCM", [4] = "DEFAULT", [5] = "", [6] = "" },
-  aes_decrypt = { [3] = "GCM", [4] = "DEFAULT", [5] = "" }, try_aes_decrypt = { [3] = "GCM", [4] = "DEFAULT", [5] = "" },
+  aes_decrypt = { [3] = "GCM", [4] = "DEFAULT", [5] = "" },
+  try_aes_decrypt = { [3] = "GCM", [4] = "DEFAULT", [5] = "" },
   percentile = { [3] = "1" }, percentile_approx = { [3] = "10000" }, approx_percentile = { [3] = "10000" },
   lag = { [2] = "1", [3] = "NULL" }, lead = { [2] = "1", [3] = "NULL" },
 }
