@@ -127,18 +127,16 @@ static double xpath_number(const char *s)
     const char *start = p;
     if (*p == '-') p++;
     int digits = 0;
-    while (*p >= '0' && *p <= '9')
-        p++, digits++;
+    for (; *p >= '0' && *p <= '9'; p++)
+        digits++;
     if (*p == '.') {
-        p++;
-        while (*p >= '0' && *p <= '9')
-            p++, digits++;
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            digits++;
     }
-    const char *end = p;
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
         p++;
     if (!digits || *p) return NAN;
-    return strtod(start, (char **)&end);
+    return strtod(start, NULL);
 }
 
 /* The result as a double, as Spark's number functions read it. */
