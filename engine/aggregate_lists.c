@@ -116,6 +116,12 @@ static int check_call(const agg_call *c, const char *name, char *errbuf, size_t 
     case TIDE_AGG_BIT_XOR:
         ok = in->type == TIDE_INT32 || in->type == TIDE_INT64;
         break;
+    case TIDE_AGG_BITMAP_CONSTRUCT:
+        ok = in->type == (partials ? TIDE_BINARY : TIDE_INT64);
+        break;
+    case TIDE_AGG_BITMAP_OR:
+        ok = in->type == TIDE_BINARY;
+        break;
     case TIDE_AGG_TRY_SUM:
         ok = partials ? in->type == TIDE_STRUCT && in->num_children == 2 &&
                             in->children[0].type == TIDE_INT64 && in->children[1].type == TIDE_BOOL
@@ -250,6 +256,56 @@ static int product(tide_batch *out, tide_column *dst, const char *name, const ag
             v[k] = acc;
         else
             tide_mark_null(dst, k);
+    }
+    kernel_finish(dst);
+    return 0;
+}
+
+/* bitmap_construct_agg and bitmap_or_agg, as Spark 3.5's: a 4096-byte
+   bitmap a group (bit p is byte p / 8's bit p % 8, the least significant
+   first), all zero for a group without values. construct_agg sets the
+   bits of its positions (one outside the bitmap fails, as Spark's);
+   or_agg, and construct_agg's merges, OR the bitmaps (a shorter one as if
+   padded with zeros). */
+#define BITMAP_BYTES 4096
+static int bitmaps(tide_batch *out, tide_column *dst, const char *name, const agg_call *c,
+                   const agg_lists *l, char *errbuf, size_t errlen)
+{
+    const tide_column *in = c->input;
+    int positions = c->fn == TIDE_AGG_BITMAP_CONSTRUCT &&
+                    (c->stage == TIDE_AGG_WHOLE || c->stage == TIDE_AGG_PARTIAL);
+    if (kernel_alloc(out, dst, name, TIDE_BINARY, 0, 0, l->count, l->count * BITMAP_BYTES) != 0)
+        return kernel_error(errbuf, errlen, "%s: out of memory", name);
+    uint8_t bitmap[BITMAP_BYTES];
+    int64_t used = 0;
+    for (int64_t k = 0; k < l->count; k++) {
+        int64_t from = l->lo[k];
+        if (agg_extends(l, k))
+            from = l->hi[k - 1];
+        else
+            memset(bitmap, 0, sizeof bitmap);
+        for (int64_t p = from; p < l->hi[k]; p++) {
+            int64_t r = agg_row(l, p);
+            if (!tide_valid(in, r)) continue;
+            if (positions) {
+                int64_t v = ((const int64_t *)in->values)[r];
+                if (v < 0 || v >= BITMAP_BYTES * 8)
+                    return kernel_error(
+                        errbuf, errlen,
+                        "[INVALID_BITMAP_POSITION] The 0-indexed bitmap position %lld "
+                        "is out of bounds. The bitmap has %d bits (%d bytes).",
+                        (long long)v, BITMAP_BYTES * 8, BITMAP_BYTES);
+                bitmap[v / 8] |= (uint8_t)(1u << (v % 8));
+            } else {
+                int32_t len;
+                const uint8_t *bytes = (const uint8_t *)tide_column_bytes(in, r, &len);
+                for (int32_t j = 0; j < len && j < BITMAP_BYTES; j++)
+                    bitmap[j] |= bytes[j];
+            }
+        }
+        if (kernel_str_append(out, dst, &used, bitmap, BITMAP_BYTES, errbuf, errlen) != 0)
+            return -1;
+        kernel_str_end(dst, k, used);
     }
     kernel_finish(dst);
     return 0;
@@ -396,6 +452,9 @@ static int run(tide_batch *out, tide_column *dst, const char *name, const agg_ca
     case TIDE_AGG_BIT_OR:
     case TIDE_AGG_BIT_XOR:
         return bits(out, dst, name, c, l, errbuf, errlen);
+    case TIDE_AGG_BITMAP_CONSTRUCT:
+    case TIDE_AGG_BITMAP_OR:
+        return bitmaps(out, dst, name, c, l, errbuf, errlen);
     default:
         if (is_ordered(c->fn)) return agg_ordered(out, dst, name, c, l, errbuf, errlen);
         return agg_moments(out, dst, name, c, l, errbuf, errlen);

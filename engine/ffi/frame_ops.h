@@ -12,8 +12,8 @@
    in [0, 1)) falls in [lo, hi): their indices go to out (room for
    num_rows); returns how many. The same seed gives the same draws, so
    splits by adjacent ranges are disjoint and together complete. */
-int64_t tide_sample_rows(int64_t num_rows, int64_t first_index, uint64_t seed, double lo,
-                         double hi, int64_t *out);
+int64_t tide_sample_rows(int64_t num_rows, int64_t first_index, uint64_t seed, double lo, double hi,
+                         int64_t *out);
 
 /* Fills order[0..num_rows) with the row indices of b sorted by the key
    columns (stable): descending[k] != 0 sorts key k descending;
@@ -102,8 +102,12 @@ typedef enum tide_agg_fn {
                                         (Spark's TrySum); partials struct(sum, isEmpty) */
     TIDE_AGG_HISTOGRAM_NUMERIC = 39, /* (x, nb = percentages[0]): Spark's NumericHistogram,
                                         array<struct<x: x's type, y: double>>; no partials */
-    TIDE_AGG_APPROX_COUNT_DISTINCT = 40 /* (x, relativeSD = percentages[0]): Spark's HyperLogLog++,
-                                           bigint; partials binary sketches (hll.h) */
+    TIDE_AGG_APPROX_COUNT_DISTINCT =
+        40,                         /* (x, relativeSD = percentages[0]): Spark's
+                                       HyperLogLog++, bigint; partials binary sketches (hll.h) */
+    TIDE_AGG_BITMAP_CONSTRUCT = 41, /* of bigint bit positions (0 to 32767): Spark's 4096-byte
+                                       bitmap, binary; partials the bitmaps */
+    TIDE_AGG_BITMAP_OR = 42         /* of binary bitmaps: their OR, 4096 bytes */
 } tide_agg_fn;
 
 /* What tide_aggregate_groups computes of an aggregate that a streaming

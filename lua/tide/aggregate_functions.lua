@@ -26,7 +26,7 @@ local CODES = { max_by = 18, min_by = 19, product = 20, bit_and = 21, bit_or = 2
                 skewness = 24, kurtosis = 25, covar_pop = 26, covar_samp = 27, corr = 28, regr_sxx = 29,
                 regr_syy = 30, regr_sxy = 31, regr_slope = 32, regr_intercept = 33, regr_r2 = 34,
                 percentile = 35, percentile_approx = 36, mode = 37, try_sum = 38, histogram_numeric = 39,
-                approx_count_distinct = 40 }
+                approx_count_distinct = 40, bitmap_construct_agg = 41, bitmap_or_agg = 42 }
 M.CODES = CODES
 
 -- How many arguments each takes (at least, at most).
@@ -39,7 +39,8 @@ local ARITY = { max_by = { 2, 2 }, min_by = { 2, 2 }, product = { 1, 1 }, bit_an
                 any = { 1, 1 }, regr_count = { 2, 2 }, regr_avgx = { 2, 2 }, regr_avgy = { 2, 2 },
                 any_value = { 1, 2 }, first_value = { 1, 2 }, last_value = { 1, 2 }, array_agg = { 1, 1 },
                 median = { 1, 1 }, sum_distinct = { 1, 1 }, avg_distinct = { 1, 1 }, try_sum = { 1, 1 },
-                try_avg = { 1, 1 }, histogram_numeric = { 2, 2 }, approx_count_distinct = { 1, 2 } }
+                try_avg = { 1, 1 }, histogram_numeric = { 2, 2 }, approx_count_distinct = { 1, 2 },
+                bitmap_construct_agg = { 1, 1 }, bitmap_or_agg = { 1, 1 } }
 
 -- sum(DISTINCT x) and avg(DISTINCT x): the aggregate over each group's
 -- distinct values (F.sum_distinct, SQL's DISTINCT).
@@ -48,7 +49,8 @@ M.OF_DISTINCT = OF_DISTINCT
 -- The aggregates duplicates do not change: SQL's DISTINCT in them only
 -- shows in the name.
 local DUPLICATE_BLIND = { min = true, max = true, bool_and = true, every = true, bool_or = true, some = true,
-                          any = true, bit_and = true, bit_or = true, collect_set = true }
+                          any = true, bit_and = true, bit_or = true, collect_set = true, bitmap_construct_agg = true,
+                          bitmap_or_agg = true }
 
 -- Argument positions that are parameters (literals), not columns.
 local PARAMETERS = { percentile = { [2] = true }, percentile_approx = { [2] = true, [3] = true },
@@ -240,6 +242,9 @@ local REWRITES = {
 REWRITES.every, REWRITES.some, REWRITES.any = REWRITES.bool_and, REWRITES.bool_or, REWRITES.bool_or
 REWRITES.any_value = REWRITES.first_value
 
+-- The types Spark casts these aggregates' column to (its implicit casts).
+local CAST_ARGUMENT = { bitmap_construct_agg = T.long, bitmap_or_agg = T.binary }
+
 local AS_DOUBLE_WHEN_VOID = { sum = true, avg = true, mean = true, try_sum = true, try_avg = true, stddev = true,
   stddev_samp = true, stddev_pop = true, std = true, variance = true, var_samp = true, var_pop = true }
 
@@ -279,6 +284,9 @@ function M.prepare(node, typeof)
   if first and first.void then
     args = { { k = "cast", expr = args[1], to = T.double }, unpack(args, 2) }
   end
+  local wanted = CAST_ARGUMENT[fn]
+  local given = wanted and typeof(args[1])
+  if given and given.id ~= wanted.id then args = { { k = "cast", expr = args[1], to = wanted } } end
   local rewrite = REWRITES[fn]
   if rewrite then return rewrite(args, typeof, node) end
   if args == node.args then return node end
@@ -400,6 +408,10 @@ function M.resultType(node, k, xt, ot)
   elseif fn == "bit_and" or fn == "bit_or" or fn == "bit_xor" then
     if xt.id ~= ID.int and xt.id ~= ID.long then refuse(xt, nil, "an integral type") end
     return xt
+  elseif fn == "bitmap_construct_agg" or fn == "bitmap_or_agg" then
+    local wanted = fn == "bitmap_or_agg" and ID.binary or ID.long
+    if xt.id ~= wanted then refuse(xt, nil, fn == "bitmap_or_agg" and "a binary" or "a bigint") end
+    return T.binary
   elseif fn == "try_sum" then
     if xt.id ~= ID.int and xt.id ~= ID.long then refuse(xt, nil, "numbers") end
     return T.long

@@ -250,7 +250,12 @@ end
 -- of two (max_by(x, ord); corr(x, y); regr_*(y, x)), and of a column and
 -- parameters.
 for _, name in ipairs({ "count_if", "bool_and", "every", "bool_or", "some", "product", "bit_and", "bit_or", "bit_xor",
-                        "skewness", "kurtosis", "median", "array_agg", "try_sum", "try_avg" }) do
+                        "skewness", "kurtosis", "median", "array_agg", "try_sum", "try_avg", "bitmap_construct_agg",
+                        "bitmap_or_agg" }) do
+  F[name] = column_fn(name)
+end
+-- (the bitmap aggregates' scalar halves)
+for _, name in ipairs({ "bitmap_bucket_number", "bitmap_bit_position", "bitmap_count" }) do
   F[name] = column_fn(name)
 end
 for _, name in ipairs({ "max_by", "min_by", "corr", "covar_pop", "covar_samp", "regr_count", "regr_avgx", "regr_avgy",

@@ -61,12 +61,14 @@ local by_time = state_store.byTime
 local COUNT, SUM, AVG, MIN, MAX, COLLECT_LIST, COLLECT_SET = 1, 2, 3, 4, 5, 14, 15
 local MERGE_LISTS, MERGE_SETS = 16, 17
 -- tide_agg_stage, and the kernels whose partials are their results
--- (product, bit_*) or the lists of their values (percentile,
+-- (product, bit_*, bitmap_or_agg) or the lists of their values (percentile,
 -- percentile_approx, mode).
 local WHOLE, PARTIAL, MERGE_PARTIALS, FINAL = 0, 1, 2, 3
-local SELF_MERGING = { [20] = true, [21] = true, [22] = true, [23] = true }
+local SELF_MERGING = { [20] = true, [21] = true, [22] = true, [23] = true, [42] = true }
 local LISTED = { [35] = true, [36] = true, [37] = true }
 local APPROX_COUNT_DISTINCT = 40
+-- (kept in the state: binary sketches and bitmaps)
+local KEPT_BINARY = { [APPROX_COUNT_DISTINCT] = true, [42] = true }
 -- How each aggregate's partials merge: codes taken over the partial column
 -- (the lists of collect_list and collect_set: their elements, the state's
 -- first, as Spark's Collect merges its buffers).
@@ -136,7 +138,7 @@ local function partials_of(schema, key_idx, specs)
     if s.distinct or s.distinctRows then
       checks.failAtUser(("%s over a stream: tide keeps no sets of values across micro-batches (Spark: distinct"
         .. " aggregations are not supported on streaming DataFrames/Datasets)"):format(s.name))
-    elseif input and (input.id == ID.binary or input.id == ID.vector) and s.code ~= APPROX_COUNT_DISTINCT then
+    elseif input and (input.id == ID.binary or input.id == ID.vector) and not KEPT_BINARY[s.code] then
       checks.failAtUser(("%s over a stream: a %s column is not kept in a streaming aggregation's state"):format(
         s.name, input:simpleString()))
     elseif s.code == AVG then

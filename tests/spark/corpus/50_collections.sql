@@ -172,3 +172,7 @@ SELECT avg(x), sum(x) FROM VALUES (CAST(99999999999999999999999999999999999999 A
 SELECT min(x), max(x) FROM VALUES (CAST('NaN' AS DOUBLE)), (1.0D), (-0.0D) AS t(x)
 SELECT stddev(x), variance(x) FROM VALUES (1), (1) AS t(x)
 SELECT first(x), last(x), first(x, true), last(x, true) FROM VALUES (NULL), (1), (NULL) AS t(x)
+SELECT bitmap_bucket_number(x) AS b, bitmap_bit_position(x) AS p, bitmap_count(X'FF01') AS c FROM VALUES (1), (32768), (32769), (0), (-1), (-32769), (NULL) AS t(x)
+SELECT substring(hex(bitmap_construct_agg(bitmap_bit_position(x))), 1, 8) AS h, bitmap_count(bitmap_or_agg(CAST(x AS BINARY))) AS c FROM VALUES (1), (2), (3), (9), (NULL) AS t(x)
+SELECT g, bitmap_count(bitmap_construct_agg(bitmap_bit_position(x))) AS n FROM VALUES (1, 5), (1, 5), (1, 6), (2, 7) AS t(g, x) GROUP BY g ORDER BY g
+SELECT bitmap_construct_agg(x) AS r FROM VALUES (40000) AS t(x)
