@@ -187,6 +187,19 @@ function Reader:text(paths, ...)
   return load_path(self:format("text"), call_args(self, "text", { "path" }, paths, ...))
 end
 
+-- PySpark's spark.read.table(name), spark:table(name)'s rows; and
+-- spark.readStream.table(name), which reads a temp view of a stream, as
+-- Spark's (a view of a batch DataFrame fails with Spark's message).
+function Reader:table(name)
+  local ok, df = pcall(self.session.table, self.session, name)
+  if not ok then error(df, 2) end
+  if self.streaming and not df._streaming then
+    error(("%s is not a temp view of streaming logical plan, please use batch API such as `DataFrameReader.table`"
+      .. " to read it."):format(name), 2)
+  end
+  return df
+end
+
 -- PySpark's spark.read.jdbc(url, table, column=None, lowerBound=None,
 -- upperBound=None, numPartitions=None, predicates=None, properties=None),
 -- the same read as format("jdbc") with options url and dbtable:

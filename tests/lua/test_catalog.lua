@@ -195,6 +195,18 @@ t.test("listFunctions, functionExists and getFunction know tide's built-in funct
   })
 end)
 
+t.test("spark.read:table reads a view; spark.readStream:table a view of a stream, as Spark's", function()
+  spark.readStream:format("rate"):load():createOrReplaceTempView("rates_view")
+  local rates = spark.readStream:table("rates_view")
+  t.ok(rates.isStreaming, "a stream")
+  t.same_table(rates.columns, { "timestamp", "value" })
+  spark:range(3):createOrReplaceTempView("three")
+  t.eq(spark.read:table("three"):count(), 3)
+  t.has(t.raises(function() spark.readStream:table("three") end), "three is not a temp view of streaming logical"
+    .. " plan, please use batch API such as `DataFrameReader.table` to read it.")
+  t.has(t.raises(function() spark.readStream:table("nowhere") end), "table or view not found: nowhere")
+end)
+
 t.test("the catalog's methods are called with ':' and a misspelt one is named", function()
   t.raises_at_caller({
     { function() catalog.listTables() end, "Catalog.listTables called with '.': use spark.catalog:listTables(...)" },
