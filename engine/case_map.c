@@ -307,6 +307,57 @@ static int cased_in_word(const unsigned char *p, int32_t at, int32_t k, int32_t 
     return 0;
 }
 
+/* The script run of a kanji or kana: 1 kanji, 2 hiragana, 3 katakana. */
+static int kana_script(int32_t cp)
+{
+    if ((cp >= 0x3041 && cp <= 0x3094) || (cp >= 0x3099 && cp <= 0x309E)) return 2;
+    if (cp >= 0x30A1 && cp <= 0x30FE) return 3;
+    return 1;
+}
+
+int32_t case_word_end(const unsigned char *p, int32_t i, int32_t len, locale_t loc)
+{
+    int32_t k = i;
+    int32_t cp = text_java_code_point(p, &k, len);
+    if (is_kanji_kana(cp)) {
+        int script = kana_script(cp);
+        int32_t end = k;
+        while (end < len) {
+            int32_t next = end;
+            int32_t n = text_java_code_point(p, &next, len);
+            if (!is_kanji_kana(n) || kana_script(n) != script) break;
+            end = next;
+        }
+        return end;
+    }
+    int last = word_class(cp, loc);
+    if (last != W_LETTER && last != W_DIGIT) return i;
+    int32_t end = k;
+    while (end < len) {
+        int32_t next = end;
+        int32_t n = text_java_code_point(p, &next, len);
+        int c = word_class(n, loc);
+        if (c == W_LETTER || c == W_DIGIT || c == W_MARK) {
+            if (c != W_MARK) last = c;
+            end = next;
+            continue;
+        }
+        if (c != W_MID) break;
+        /* a mid mark joins when the same class follows it (marks skipped) */
+        int32_t after = next;
+        int follows = W_OTHER;
+        while (after < len) {
+            int32_t a = after;
+            follows = word_class(text_java_code_point(p, &a, len), loc);
+            if (follows != W_MARK) break;
+            after = a;
+        }
+        if (!mid_joins(n, last, follows)) break;
+        end = after;
+    }
+    return end;
+}
+
 int case_lower(const unsigned char *p, int32_t at, int32_t k, int32_t len, int32_t cp, locale_t loc,
                int32_t *l)
 {

@@ -26,6 +26,12 @@ int case_upper(int32_t cp, locale_t loc, int32_t *u);
 int case_lower(const unsigned char *p, int32_t at, int32_t k, int32_t len, int32_t cp, locale_t loc,
                int32_t *l);
 
+/* Where the word that Java's word BreakIterator (the JRE's rules) makes
+   from p[i] ends: a run of letters and digits with the marks that join
+   them (it's, 3.14, e-mail, 1,000), or of one kanji or kana script; i
+   when p[i] starts no word of letters or digits. */
+int32_t case_word_end(const unsigned char *p, int32_t i, int32_t len, locale_t loc);
+
 /* Whether UTF8String takes text p[0..len) to Java's String to change its
    case: when a byte starts a multi-byte sequence (C2..F4). Otherwise
    only its ASCII letters change and other bytes stay as they are. */

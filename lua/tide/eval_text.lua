@@ -228,6 +228,22 @@ local function regexp_extract(node, _, compileChild, ev)
   end)
 end
 
+-- sentences(str[, lang[, country]]): the sentences of str, each a list
+-- of its words, as Spark's (engine/eval_sentences.c: the JRE's rules of
+-- the root locale, whatever lang and country say).
+local function sentences(node, _, compileChild, ev)
+  local args = args_of(node, compileChild, 1, 3, ev)
+  for i = 2, #args do
+    if args[i].type.id ~= ID.string and not coerce.isVoid(args[i].type) then
+      ev.typeError(node, ("sentences: the language and the country are strings, not %s (%s)"):format(
+        simple(args[i].type), args[i].name))
+    end
+  end
+  return over_args(ev, node, T.array(T.array(T.string)), { as_string(node, args[1], ev) }, function(out, cols, dst)
+    return C.tide_eval_sentences(out, cols[1], dst, ev.errbuf, ev.errlen)
+  end)
+end
+
 -- ---- hashes and encodings -----------------------------------------------------------------
 
 local function digest_call(ev, node, x, digest)
@@ -385,6 +401,7 @@ function M.register(eval)
   eval.register("repeat", repeat_)
   eval.register("ascii", unary(C.tide_eval_ascii, T.int, as_string))
   eval.register("regexp_extract", regexp_extract)
+  eval.register("sentences", sentences)
   eval.register("md5", digest(C.TIDE_DIGEST_MD5))
   eval.register("sha1", digest(C.TIDE_DIGEST_SHA1))
   eval.register("sha", digest(C.TIDE_DIGEST_SHA1))

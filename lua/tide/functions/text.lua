@@ -25,6 +25,14 @@ for _, name in ipairs({ "xpath", "xpath_string", "xpath_boolean", "xpath_short",
   F[name] = columns_fn(name)
 end
 
+-- sentences(string, language=None, country=None): columns (or names).
+function F.sentences(str, language, country)
+  local args = { colNode(str) }
+  if language ~= nil then args[2] = colNode(language) end
+  if country ~= nil then args[3] = colNode(country) end
+  return call("sentences", args)
+end
+
 -- aes_encrypt(input, key[, mode[, padding[, iv[, aad]]]]),
 -- aes_decrypt(input, key[, mode[, padding[, aad]]]), try_aes_decrypt:
 -- columns (or their names), as PySpark 3.5's; an argument not given is
