@@ -583,6 +583,14 @@ function M.sourceOf(plan)
   return plan.source
 end
 
+-- Whether a streaming source's offsets a and b are the same: its own
+-- sameOffsets when it has one (a Kafka source's compares the maps without
+-- writing them), else their serialized forms.
+function M.sameOffsets(src, a, b)
+  if src.sameOffsets then return src:sameOffsets(a, b) end
+  return src:serialize(a) == src:serialize(b)
+end
+
 -- A fresh instance of the source of a linear streaming plan: each query
 -- reads with its own (its own Kafka consumer, its own position), as each
 -- Spark query instantiates its sources, so two queries over one DataFrame

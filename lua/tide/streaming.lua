@@ -219,7 +219,7 @@ function Query:processAllAvailable()
     local latest = self.source:latestOffsets(self.committedEnd, 0)
     -- (and the batch without data a moved watermark asks for, as Spark's)
     return not self.replay and not self:watermarkMoved()
-      and self.source:serialize(latest) == self.source:serialize(self.committedEnd)
+      and execution.sameOffsets(self.source, latest, self.committedEnd)
   end)
   self:raiseIfFailed()
 end

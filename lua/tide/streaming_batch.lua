@@ -105,8 +105,7 @@ function Query:runBatch(wait_ms)
       finish = src:planEnd(self.committedEnd, latest, limit, kind == "once")
     end
     d.latestOffset = duration(t)
-    local no_data = src.sameOffsets and src:sameOffsets(finish, self.committedEnd)
-      or not src.sameOffsets and src:serialize(finish) == src:serialize(self.committedEnd)
+    local no_data = execution.sameOffsets(src, finish, self.committedEnd)
     local watermark_moved = self:watermarkMoved()
     -- So does one when a group's processing-time timeout has passed
     -- (flatMapGroupsWithState's), under the triggers that keep running.

@@ -15,6 +15,7 @@
 local C = require("tide.ffi")
 local ffi = require("ffi")
 local T = require("tide.types")
+local same_offsets = require("tide.execution").sameOffsets
 
 local M = {}
 
@@ -136,13 +137,7 @@ end
 
 function Source:sameOffsets(a, b)
   for i, part in ipairs(self.parts) do
-    local same
-    if part.sameOffsets then
-      same = part:sameOffsets(a[i], b[i])
-    else
-      same = part:serialize(a[i]) == part:serialize(b[i])
-    end
-    if not same then return false end
+    if not same_offsets(part, a[i], b[i]) then return false end
   end
   return true
 end
