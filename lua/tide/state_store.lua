@@ -353,6 +353,35 @@ function M.operatorNumbers(plan, wanted)
   return out
 end
 
+-- The stores of a plan's stateful operators (node.stores), each once:
+-- bottom up (an operator's after those below it), or top down (before);
+-- a join's or a union's left side before its right either way.
+local function stores_of(plan, top_down)
+  local list, seen = {}, {}
+  local function add(p)
+    for _, store in ipairs(p.stores or {}) do
+      if not seen[store] then list[#list + 1], seen[store] = store, true end
+    end
+  end
+  local function walk(p)
+    if type(p) ~= "table" or seen[p] then return end
+    seen[p] = true
+    if top_down then
+      add(p)
+      walk(p.left)
+      walk(p.right)
+      walk(p.child)
+    else
+      walk(p.child)
+      walk(p.left)
+      walk(p.right)
+      add(p)
+    end
+  end
+  walk(plan)
+  return list
+end
+
 -- The state/<n> numbers of a query's stores (the stores of its plan's
 -- stateful operators, node.stores) that it numbers otherwise than their
 -- operators did: a store whose number another took first, lower in the
@@ -362,20 +391,8 @@ end
 -- apart, may hold a deduplication each, both state/1.) The same plan
 -- gives the same numbers at every start. nil when none is renumbered.
 function M.numbering(plan)
-  local order, seen = {}, {}
-  local function walk(p)
-    if type(p) ~= "table" or seen[p] then return end
-    seen[p] = true
-    walk(p.child)
-    walk(p.left)
-    walk(p.right)
-    for _, store in ipairs(p.stores or {}) do
-      if not seen[store] then order[#order + 1], seen[store] = store, true end
-    end
-  end
-  walk(plan)
   local used, clashing = {}, {}
-  for _, store in ipairs(order) do
+  for _, store in ipairs(stores_of(plan, false)) do
     if used[store.op] then clashing[#clashing + 1] = store else used[store.op] = true end
   end
   if #clashing == 0 then return nil end
@@ -390,18 +407,8 @@ end
 -- Each store's place among a query's progress entries, as Spark lists its
 -- stateful operators: top down, a join's left side before its right.
 function M.progressOrder(plan)
-  local order, seen, n = {}, {}, 0
-  local function walk(p)
-    if type(p) ~= "table" or seen[p] then return end
-    seen[p] = true
-    for _, store in ipairs(p.stores or {}) do
-      if not order[store] then n = n + 1; order[store] = n end
-    end
-    walk(p.left)
-    walk(p.right)
-    walk(p.child)
-  end
-  walk(plan)
+  local order = {}
+  for i, store in ipairs(stores_of(plan, true)) do order[store] = i end
   return order
 end
 
