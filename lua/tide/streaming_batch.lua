@@ -255,19 +255,22 @@ end
 
 function Query:makeProgress(id, t_trigger, d, rows_in, rows_out, written, ctx, start, finish, latest)
   local src = self.source
-  -- As Spark's ProgressReporter: the first trigger's input time is
-  -- infinite (a rate of 0.0); a rate over no time is left out.
-  local input_rate = self.lastTriggerStart and progresslib.rate(rows_in, t_trigger - self.lastTriggerStart) or 0
-  local processed_rate = progresslib.processedRate(rows_in, d.triggerExecution)
+  -- The input and processed rates of `rows`, as Spark's ProgressReporter:
+  -- the first trigger's input time is infinite (a rate of 0.0); a rate
+  -- over no time is left out.
+  local function rates(rows)
+    return self.lastTriggerStart and progresslib.rate(rows, t_trigger - self.lastTriggerStart) or 0,
+      progresslib.processedRate(rows, d.triggerExecution)
+  end
+  local input_rate, processed_rate = rates(rows_in)
   local sources = {}
   -- An entry a source, as Spark's: a composite's each (its rows of the batch)
   local function add_source(s, from, to, last, rows)
-    local rate = self.lastTriggerStart and progresslib.rate(rows, t_trigger - self.lastTriggerStart) or 0
+    local input, processed = rates(rows)
     sources[#sources + 1] = {
       description = s.description,
       startOffset = s:toProgress(from), endOffset = s:toProgress(to), latestOffset = s:toProgress(last),
-      numInputRows = rows, inputRowsPerSecond = rate,
-      processedRowsPerSecond = progresslib.processedRate(rows, d.triggerExecution),
+      numInputRows = rows, inputRowsPerSecond = input, processedRowsPerSecond = processed,
       metrics = s.behindLatest and s:behindLatest(to, last) or nil,
     }
   end
