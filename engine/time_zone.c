@@ -476,6 +476,11 @@ const tide_zone *tide_time_zone_find(const char *id, size_t len)
     return z;
 }
 
+int32_t tide_time_zone_offset(const tide_zone *z, int64_t utc_seconds)
+{
+    return z ? tide_zone_offset(z, utc_seconds) : 0;
+}
+
 int tide_time_zone_set_session(const char *id, size_t len, char *errbuf, size_t errlen)
 {
     const tide_zone *z = tide_time_zone_find(id, len);

@@ -30,6 +30,9 @@ const tide_zone *tide_time_zone_find(const char *id, size_t len);
    into fields. Call it between queries, never while one runs. 0, or -1
    with errbuf naming an unknown id (the session zone is then unchanged). */
 int tide_time_zone_set_session(const char *id, size_t len, char *errbuf, size_t errlen);
+/* The offset from UTC, in seconds, in force in zone z (NULL: UTC) at the
+   instant utc_seconds. */
+int32_t tide_time_zone_offset(const tide_zone *z, int64_t utc_seconds);
 
 /* ---- fields, epochs, truncation (eval_datetime.c) ------------------------ */
 

@@ -138,14 +138,6 @@ function M.warnMisspelledOptions(subject, opts, spelled, known, prefix)
   end
 end
 
--- Spark's options of its file sources that tide does not apply, each with
--- the value that changes nothing (Spark's default), or none where any
--- value would: a job that sets one is told, rather than given other rows
--- than Spark's.
-M.FILE_SOURCE_OPTIONS_NOT_APPLIED = { { "pathGlobFilter" }, { "recursiveFileLookup", "false" },
-  { "modifiedBefore" }, { "modifiedAfter" }, { "latestFirst", "false" }, { "fileNameOnly", "false" },
-  { "maxFileAge" } }
-
 -- Fails naming the first of `not_applied` ({ { name, harmless value }, ...
 -- }, Spark's spellings) that opts (keys lower-cased) sets to another value.
 function M.refuseOptionsNotApplied(subject, opts, not_applied)

@@ -2,6 +2,8 @@
 -- a file; a directory (the files directly in it, without hidden ones whose
 -- names start with "." or "_"); or a glob (*, ?, [abc], [!abc], {a,b}) in
 -- any part of the path. Files come sorted by path, so reads are repeatable.
+-- A tide.file_filter (the reader's pathGlobFilter, recursiveFileLookup,
+-- modifiedBefore/After) picks among them.
 -- A listed name that cannot be read (a broken symbolic link) is skipped
 -- with a warning, once per path: Spark's local file listing (Hadoop's
 -- RawLocalFileSystem) skips it silently, but a file left out of a read
@@ -55,6 +57,14 @@ end
 
 local function hidden(name) return name:sub(1, 1) == "." or name:sub(1, 1) == "_" end
 
+-- Names Spark's listing leaves out (HadoopFSUtils.shouldFilterOutPathName):
+-- those starting with "." and those starting with "_" that hold no "=",
+-- and files being copied in ("._COPYING_").
+function M.leftOut(name)
+  local first = name:sub(1, 1)
+  return first == "." or (first == "_" and not name:find("=", 1, true)) or name:sub(-10) == "._COPYING_"
+end
+
 local function is_glob(s) return s:find("[%*%?%[{]") ~= nil end
 
 -- A glob component as Lua patterns (one per {a,b} alternative).
@@ -94,6 +104,33 @@ end
 local function matches(name, patterns)
   for _, p in ipairs(patterns) do if name:match(p) then return true end end
   return false
+end
+
+-- A function telling whether a name matches glob (one path component).
+function M.globMatcher(glob)
+  local patterns = glob_patterns(glob)
+  return function(name) return matches(name, patterns) end
+end
+
+-- The files of dir into out: those in it, and with filter.recursive those
+-- in its directories too, however deep (to a depth that stops a loop of
+-- symbolic links); filter:accept decides on each file.
+local MAX_DEPTH = 64
+local function list_files(dir, out, filter, depth)
+  local recursive = filter and filter.recursive
+  for _, name in ipairs(M.list(dir == "" and "/" or dir)) do
+    if not M.leftOut(name) then
+      local f = dir .. "/" .. name
+      local st, err = M.stat(f)
+      if not st then
+        skip_unreadable(f, err)
+      elseif st.isDir then
+        if recursive and depth < MAX_DEPTH then list_files(f, out, filter, depth + 1) end
+      elseif not filter or filter:accept(name, st.mtime) then
+        out[#out + 1] = { path = f, size = st.size, mtime = st.mtime }
+      end
+    end
+  end
 end
 
 -- Paths matching a glob, expanded one path component at a time.
@@ -148,24 +185,14 @@ end
 -- The files of a path (see the top); raises "Path does not exist" as
 -- Spark does when nothing matches. allow_empty: an empty directory or glob
 -- gives {} (streams start from nothing).
-function M.resolve(path, allow_empty)
+function M.resolve(path, allow_empty, filter)
   local out = {}
   for _, root in ipairs(M.roots(path)) do
     local p, st = root.path, root.stat
     if st.isDir then
       local dir = p:gsub("/+$", "")
-      for _, name in ipairs(M.list(p)) do
-        if not hidden(name) then
-          local f = dir .. "/" .. name
-          local fst, ferr = M.stat(f)
-          if not fst then
-            skip_unreadable(f, ferr)
-          elseif not fst.isDir then
-            out[#out + 1] = { path = f, size = fst.size, mtime = fst.mtime }
-          end
-        end
-      end
-    else
+      list_files(dir, out, filter, 0)
+    elseif not filter or filter:accept(p:match("[^/]*$"), st.mtime) then
       out[#out + 1] = { path = p, size = st.size, mtime = st.mtime }
     end
   end

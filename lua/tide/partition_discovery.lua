@@ -38,13 +38,6 @@ end
 
 local function name_of(abs) return abs:match("[^/]*$") end
 
--- Spark's listing leaves out names starting with "." and names starting
--- with "_" that hold no "=" (HadoopFSUtils.shouldFilterOutPathName).
-local function left_out(name)
-  local first = name:sub(1, 1)
-  return first == "." or (first == "_" and not name:find("=", 1, true))
-end
-
 -- parsePartitionColumn: name=value, or nil for a directory of another name.
 local function parse_column(dir_name)
   local eq = dir_name:find("=", 1, true)
@@ -75,21 +68,22 @@ local function parse_dir(dir, bases)
   return ordered, current
 end
 
--- Every directory under dir (recursively) that holds files, with its files.
+-- Every directory under dir (recursively) that holds files the filter
+-- (tide.file_filter) accepts, with those files.
 local MAX_DEPTH = 64
-local function walk(dir, leaves, depth)
+local function walk(dir, leaves, filter, depth)
   local names = files.list(dir)
   table.sort(names)
   local here = {}
   for _, name in ipairs(names) do
-    if not left_out(name) then
+    if not files.leftOut(name) then
       local p = dir .. "/" .. name
       local st, err = files.stat(p)
       if not st then
         files.skipUnreadable(p, err)
       elseif st.isDir then
-        if depth < MAX_DEPTH then walk(p, leaves, depth + 1) end
-      else
+        if depth < MAX_DEPTH then walk(p, leaves, filter, depth + 1) end
+      elseif not filter or filter:accept(name, st.mtime) then
         here[#here + 1] = { path = p, size = st.size, mtime = st.mtime }
       end
     end
@@ -239,6 +233,9 @@ end
 -- a file stream, whose directory is the base path (FileStreamSource's
 -- basePath) and may be empty.
 function M.discover(paths, options, user_schema, session, streaming, fixed)
+  -- (recursiveFileLookup reads every file under the path as one table)
+  local filter = require("tide.file_filter").of(options, session, streaming)
+  if filter and filter.recursive then return nil end
   local list = type(paths) == "table" and paths or { paths }
   local roots = {}
   for _, p in ipairs(list) do
@@ -259,8 +256,8 @@ function M.discover(paths, options, user_schema, session, streaming, fixed)
   for _, r in ipairs(roots) do
     if r.stat.isDir then
       local dir = r.path:gsub("/+$", "")
-      walk(dir == "" and "/" or dir, leaves, 0)
-    else
+      walk(dir == "" and "/" or dir, leaves, filter, 0)
+    elseif not filter or filter:accept(name_of(r.path), r.stat.mtime) then
       local abs = clean(r.path)
       leaves[#leaves + 1] = { dir = parent_of(abs), abs = parent_of(abs),
         files = { { path = r.path, size = r.stat.size, mtime = r.stat.mtime } } }

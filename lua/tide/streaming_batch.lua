@@ -75,6 +75,7 @@ function Query:runBatch(wait_ms)
   -- availableNow's end, asked once, in the batch: its errors (a
   -- checkpoint of other topics) fail the query as the batch's would
   if self.trigger.kind == "availableNow" and not self.availableNowEnd then
+    if src.prepareForTriggerAvailableNow then src:prepareForTriggerAvailableNow() end
     self.availableNowEnd = src:latestOffsets(self.committedEnd, 0)
   end
   local t_trigger = now_ms()

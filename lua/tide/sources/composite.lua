@@ -222,6 +222,12 @@ function Source:commit(finish)
   end
 end
 
+function Source:prepareForTriggerAvailableNow()
+  for _, part in ipairs(self.parts) do
+    if part.prepareForTriggerAvailableNow then part:prepareForTriggerAvailableNow() end
+  end
+end
+
 function Source:stop()
   for _, part in ipairs(self.parts) do part:stop() end
 end

@@ -13,6 +13,7 @@ local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local files = require("tide.files")
+local file_filter = require("tide.file_filter")
 local batchlib = require("tide.batch")
 local checks = require("tide.checks")
 local input_files = require("tide.input_files")
@@ -56,12 +57,12 @@ local MODES = { permissive = 0, dropmalformed = 1, failfast = 2 }
 -- Spark's spellings of the CSV source's options, for load()'s warning
 -- about a misspelled one (heder, inferSchem): those tide reads, and
 -- Spark's others, so that they are not taken for typos.
-M.knownOptions = { "sep", "delimiter", "quote", "escape", "header", "inferSchema", "nullValue",
-  "columnNameOfCorruptRecord", "samplingRatio", "mode", "encoding", "charset", "maxFilesPerTrigger",
+M.knownOptions = file_filter.withFileOptions { "sep", "delimiter", "quote", "escape", "header", "inferSchema",
+  "nullValue", "columnNameOfCorruptRecord", "samplingRatio", "mode", "encoding", "charset",
   "comment", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace", "nanValue", "positiveInf", "negativeInf",
   "dateFormat", "timestampFormat", "maxColumns", "maxCharsPerColumn", "multiLine", "locale", "lineSep",
   "enforceSchema", "emptyValue", "unescapedQuoteHandling", "charToEscapeQuoteEscaping", "timeZone",
-  "timestampNTZFormat", "pathGlobFilter", "recursiveFileLookup", "latestFirst", "fileNameOnly", "maxFileAge", "preferDate", "enableDateTimeParsingFallback", "basePath" }
+  "timestampNTZFormat", "preferDate", "enableDateTimeParsingFallback" }
 
 -- Date formats whose dates Spark's lenient timestamp parsing also reads
 -- (CSVInferSchema's LENIENT_TS_FORMATTER_SUPPORTED_DATE_FORMATS): with one
@@ -144,7 +145,6 @@ local function parse_options(options)
   end
   if o.sep == 0 then error("CSV option sep must not be empty", 0) end
   checks.refuseOptionsNotApplied("CSV", options, NOT_APPLIED)
-  checks.refuseOptionsNotApplied("CSV", options, checks.FILE_SOURCE_OPTIONS_NOT_APPLIED)
   -- Records end at line ends (LF, CRLF or CR) as with Spark's default;
   -- two escapes before a quote are one escape (Spark's default
   -- charToEscapeQuoteEscaping, the escape itself).
@@ -503,7 +503,8 @@ function M.batch(options, schema, path, session)
       return read_files(list, data, o, corrupt, ctx)
     end)
   end
-  local paths = files.resolve(path)
+  local filter = file_filter.of(options, session)
+  local paths = files.resolve(path, nil, filter)
   schema = resolve_schema(schema, paths, o)
   local corrupt = check_schema(schema, o)
   return {
@@ -512,7 +513,7 @@ function M.batch(options, schema, path, session)
     paths = paths,
     -- Files are listed again at each read, as Spark does for a new query.
     read = function(_, ctx)
-      return (read_files(files.resolve(path), schema, o, corrupt, ctx))
+      return (read_files(files.resolve(path, nil, filter), schema, o, corrupt, ctx))
     end,
   }
 end
@@ -524,7 +525,7 @@ end
 -- Malformed rows follow the mode option, as in a read.
 function M.chunks(options, schema, path, rows)
   local o = parse_options(options)
-  local paths = files.resolve(path)
+  local paths = files.resolve(path, nil, file_filter.of(options))
   schema = resolve_schema(schema, paths, o)
   local corrupt = check_schema(schema, o)
   local fields, n, keep = c_fields(schema)

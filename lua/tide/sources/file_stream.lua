@@ -19,6 +19,17 @@
 -- arrives later; trigger once, for which streaming passes planEnd no
 -- limit, reads them all in one batch, as Spark's.
 --
+-- Spark's options of a file stream: maxFilesPerTrigger; latestFirst (the
+-- newest files first: each batch takes the newest not read yet, so files
+-- that arrive go before an older backlog); maxFileAge (default 7d: a file
+-- older than the newest one seen by more than that is not read, except in
+-- the first batch, which takes every file; not applied with latestFirst
+-- and maxFilesPerTrigger both set); fileNameOnly (a file is new when no
+-- file of its name was read, whatever its directory); cleanSource and
+-- sourceArchiveDir (tide.sources.file_cleaner); and the listing options of
+-- every file source (tide.file_filter) but modifiedBefore/After, which
+-- Spark refuses in a stream.
+--
 -- Partitioned directories are pruned as a batch read's are (Spark's
 -- FileStreamSource makes each batch a relation over its files, whose
 -- partition filters FileSourceStrategy applies): a filter over the
@@ -29,6 +40,7 @@
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local files = require("tide.files")
+local file_filter = require("tide.file_filter")
 local json = require("tide.json")
 
 local M = {}
@@ -50,11 +62,45 @@ function M.requireSchema(schema, format)
   end
 end
 
-function M.new(spec)
-  local max_files = spec.options.maxfilespertrigger and tonumber(spec.options.maxfilespertrigger)
-  if spec.options.maxfilespertrigger and (not max_files or max_files < 1 or max_files ~= math.floor(max_files)) then
-    error(("maxFilesPerTrigger must be a whole number >= 1, not %q"):format(spec.options.maxfilespertrigger), 0)
+-- A time as Spark's timeStringAsMs reads one ("7d", "1h", "30s", "500ms";
+-- milliseconds without a unit), in milliseconds.
+local TIME_UNITS = { us = 0.001, ms = 1, s = 1000, m = 60000, min = 60000, h = 3600000, d = 86400000 }
+local function time_ms(text, name)
+  local digits, unit = tostring(text):lower():match("^%s*(%-?%d+)([a-z]*)%s*$")
+  local scale = digits and TIME_UNITS[unit == "" and "ms" or unit]
+  if not scale then
+    error(("option %s: Time must be specified as seconds (s), milliseconds (ms), microseconds (us), minutes (m or"
+      .. " min), hour (h), or day (d). E.g. 50s, 100ms, or 250us. Failed to parse time string: %s"):format(name,
+      tostring(text)), 0)
   end
+  local ms = math.floor(tonumber(digits) * scale)
+  if ms < 0 then error(("option %s must not be negative: %s"):format(name, tostring(text)), 0) end
+  return ms
+end
+
+-- Spark's options of a file stream (see the top), checked as Spark checks
+-- them when the query starts.
+local function stream_options(options, path)
+  local o = {}
+  local max_files = options.maxfilespertrigger
+  if max_files ~= nil then
+    o.maxFiles = tonumber(max_files)
+    if not o.maxFiles or o.maxFiles < 1 or o.maxFiles ~= math.floor(o.maxFiles) then
+      error(("Invalid value '%s' for option 'maxFilesPerTrigger', must be a positive integer"):format(max_files), 0)
+    end
+  end
+  o.latestFirst = file_filter.flag(options, "latestfirst", "latestFirst")
+  o.fileNameOnly = file_filter.flag(options, "filenameonly", "fileNameOnly")
+  o.maxAgeMs = time_ms(options.maxfileage or "7d", "maxFileAge")
+  -- (an age limit would skip old files latestFirst leaves for later batches)
+  if o.latestFirst and o.maxFiles then o.maxAgeMs = math.huge end
+  o.filter = file_filter.of(options, nil, true)
+  o.cleaner = require("tide.sources.file_cleaner").new(options, path)
+  return o
+end
+
+function M.new(spec)
+  local o = stream_options(spec.options, spec.path)
   local read, schema, layout = spec.read, spec.schema, spec.partitions
   if layout then
     schema = layout:setSchema(spec.dataSchema)
@@ -64,13 +110,19 @@ function M.new(spec)
     end
   end
   local source = setmetatable({
-    schema = schema, path = spec.path, read = read, maxFiles = max_files, partitions = layout,
+    schema = schema, path = spec.path, read = read, maxFiles = o.maxFiles, partitions = layout,
+    latestFirst = o.latestFirst, fileNameOnly = o.fileNameOnly, maxAgeMs = o.maxAgeMs,
+    filter = o.filter, cleaner = o.cleaner,
     description = ("FileStreamSource[file:%s]"):format(files.absolute(spec.path)),
     -- One log entry per batch: streaming caps each batch's offsets with
     -- this (planEnd's limit), except under trigger once.
     maxOffsetsPerTrigger = 1,
     entries = {},     -- log offset -> list of files (written or planned)
-    seen = {},        -- absolute path -> true, for the files of every entry
+    -- Spark's SeenFilesMap: the files of the entries (by absolute path, or
+    -- by name with fileNameOnly) -> modification time in ms, less those
+    -- older than lastPurgeMs = the newest such time less maxFileAge, which
+    -- are not new whatever the map says.
+    seen = {}, latestMs = 0, lastPurgeMs = 0,
     lastWritten = -1, -- the newest entry in the log
     lastPlanned = -1, -- the newest entry, written or planned
   }, Source)
@@ -118,12 +170,33 @@ end
 local function uri(path) return "file://" .. files.absolute(path) end
 local function from_uri(u) return (u:gsub("^file://", ""):gsub("^file:", "")) end
 
+-- ---- the files seen (Spark's SeenFilesMap) ----
+
+local function millis(mtime) return math.floor(mtime * 1000) end
+
+function Source:seenKey(path) return self.fileNameOnly and path:match("[^/]*$") or path end
+
+function Source:isNewFile(path, ms) return ms >= self.lastPurgeMs and not self.seen[self:seenKey(path)] end
+
+-- The newest time of the files in the log moves to ms, and files older
+-- than maxFileAge before it are forgotten: no longer new, so no longer
+-- worth keeping. (Only files in the log count: planned ones may be
+-- planned again, unplan.)
+function Source:logged(ms)
+  if ms > self.latestMs then self.latestMs = ms end
+  self.lastPurgeMs = self.latestMs - self.maxAgeMs
+  for key, seen_ms in pairs(self.seen) do
+    if seen_ms < self.lastPurgeMs then self.seen[key] = nil end
+  end
+end
+
 -- Loads the log at dir (sources/<i> of the checkpoint): every entry, so that
 -- a restarted query skips what it has seen.
 function Source:attachCheckpoint(dir)
   self.logDir = dir
   local ok, names = pcall(files.list, dir)
   if not ok then names = {} end
+  local logged, newest = {}, 0
   for _, name in ipairs(names) do
     local id = tonumber(name:match("^(%d+)$") or name:match("^(%d+)%.compact$"))
     if id then
@@ -147,13 +220,17 @@ function Source:attachCheckpoint(dir)
         local batch = tonumber(e.batchId) or id
         local list = self.entries[batch] or {}
         self.entries[batch] = list
-        if not self.seen[p] then list[#list + 1] = { path = p } end
-        self.seen[p] = true
+        local ms = tonumber(e.timestamp) or 0
+        if not logged[p] then list[#list + 1] = { path = p, mtime = ms / 1000 } end
+        logged[p] = true
+        self.seen[self:seenKey(p)] = ms
+        newest = math.max(newest, ms)
       end
       if id > self.lastWritten then self.lastWritten = id end
     end
   end
   self.lastPlanned = self.lastWritten
+  self:logged(newest)
 end
 
 function Source:initialOffsets() return -1 end
@@ -166,23 +243,40 @@ function Source:toProgress(offset)
   if offset < 0 then return json.null end
   return { logOffset = offset }
 end
-function Source:seek(offset) self.position = offset end
+function Source:seek(offset)
+  self.position = offset
+  -- (cleanSource: the first commit cleans the entry of the last batch
+  -- committed before too, in case the query stopped before it did)
+  self.cleanedThrough = self.cleanedThrough or offset - 1
+end
 function Source:minOffsets(a, b) return math.min(a, b) end
 function Source:stop() end
 
--- Files under the path in no entry yet, oldest first.
+-- cleanSource: the batch up to log offset finish has committed, so its
+-- files (and those of the batches before it not cleaned yet) are done.
+function Source:commit(finish)
+  if not self.cleaner then return end
+  for id = math.max(self.cleanedThrough + 1, 0), finish do
+    for _, f in ipairs(self.entries[id] or {}) do self.cleaner:clean(f.path) end
+  end
+  self.cleanedThrough = finish
+end
+
+-- Files under the path that are new, oldest first (newest first with
+-- latestFirst).
 function Source:newFiles()
   local fresh = {}
-  local listed = self.partitions and self.partitions:list() or files.resolve(self.path, true)
+  local listed = self.partitions and self.partitions:list() or files.resolve(self.path, true, self.filter)
   for _, f in ipairs(listed) do
     local abs = files.absolute(f.path)
-    if not self.seen[abs] then
+    if self:isNewFile(abs, millis(f.mtime)) then
       f.path = abs
       fresh[#fresh + 1] = f
     end
   end
+  local newest = self.latestFirst
   table.sort(fresh, function(a, b)
-    if a.mtime ~= b.mtime then return a.mtime < b.mtime end
+    if a.mtime ~= b.mtime then return (a.mtime < b.mtime) ~= newest end
     return a.path < b.path
   end)
   return fresh
@@ -210,18 +304,34 @@ function Source:plan(fresh)
     local entry = {}
     for i = first, math.min(#fresh, first + per_entry - 1) do
       entry[#entry + 1] = fresh[i]
-      self.seen[fresh[i].path] = true
+      self.seen[self:seenKey(fresh[i].path)] = millis(fresh[i].mtime)
     end
     self.lastPlanned = self.lastPlanned + 1
     self.entries[self.lastPlanned] = entry
   end
 end
 
+-- latestFirst: the entries planned and not in the log go back to being
+-- new, so that the next batch takes the newest files then. (Under trigger
+-- availableNow they stay: its batches read the files there at its start.)
+function Source:unplan()
+  for id = self.lastWritten + 1, self.lastPlanned do
+    for _, f in ipairs(self.entries[id]) do self.seen[self:seenKey(f.path)] = nil end
+    self.entries[id] = nil
+  end
+  self.lastPlanned = self.lastWritten
+end
+
+-- Spark's SupportsTriggerAvailableNow: the streaming loop says so before
+-- the trigger's first listing.
+function Source:prepareForTriggerAvailableNow() self.availableNow = true end
+
 -- The newest log offset: of the entries planned (or in the log) and not
 -- read yet, or of new ones made of the files that arrived (waiting up to
 -- wait_ms for some). The path is listed again only once every planned
 -- entry is in the log.
 function Source:latestOffsets(after, wait_ms)
+  if self.latestFirst and not self.availableNow then self:unplan() end
   if self.lastPlanned > self.lastWritten then return self.lastPlanned end
   local fresh = self:newFiles()
   if #fresh == 0 and self.lastPlanned <= after and wait_ms and wait_ms > 0 then
@@ -259,7 +369,12 @@ end
 function Source:planEnd(start, latest, limit)
   if latest <= start then return start end
   local finish = limit and start + 1 or self:mergePlanned(latest)
-  for id = self.lastWritten + 1, finish do self:writeEntry(id, self.entries[id]) end
+  for id = self.lastWritten + 1, finish do
+    self:writeEntry(id, self.entries[id])
+    local newest = 0
+    for _, f in ipairs(self.entries[id]) do newest = math.max(newest, millis(f.mtime)) end
+    self:logged(newest)
+  end
   self.lastWritten = math.max(self.lastWritten, finish)
   return finish
 end

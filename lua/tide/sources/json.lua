@@ -17,6 +17,7 @@ local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
 local files = require("tide.files")
+local file_filter = require("tide.file_filter")
 local batchlib = require("tide.batch")
 local checks = require("tide.checks")
 local csv = require("tide.sources.csv")
@@ -33,9 +34,9 @@ local errbuf = ffi.new("char[?]", ERRLEN)
 local function cerr() return ffi.string(errbuf) end
 
 -- Spark's spellings, for load()'s warning about a misspelled option.
-M.knownOptions = { "mode", "columnNameOfCorruptRecord", "samplingRatio", "primitivesAsString", "prefersDecimal",
-  "dropFieldIfAllNull", "allowNonNumericNumbers", "multiLine", "encoding", "lineSep", "maxFilesPerTrigger",
-  "dateFormat", "enableDateTimeParsingFallback", "timestampFormat", "basePath", "inferTimestamp", "timeZone",
+M.knownOptions = file_filter.withFileOptions { "mode", "columnNameOfCorruptRecord", "samplingRatio",
+  "primitivesAsString", "prefersDecimal", "dropFieldIfAllNull", "allowNonNumericNumbers", "multiLine", "encoding",
+  "lineSep", "dateFormat", "enableDateTimeParsingFallback", "timestampFormat", "inferTimestamp", "timeZone",
   "timestampNTZFormat" }
 
 -- ---- options ---------------------------------------------------------------------
@@ -87,7 +88,6 @@ local function parse_options(options)
     error(("JSON option samplingRatio must be in (0, 1], not %q"):format(options.samplingratio), 0)
   end
   checks.refuseOptionsNotApplied("JSON", options, json_functions.PARSER_OPTIONS_NOT_APPLIED)
-  checks.refuseOptionsNotApplied("JSON", options, checks.FILE_SOURCE_OPTIONS_NOT_APPLIED)
   return o
 end
 
@@ -356,8 +356,9 @@ function M.batch(options, schema, path, session)
       return read_files(list, data, plan, ctx)
     end)
   end
+  local filter = file_filter.of(options, session)
+  local list = files.resolve(path, nil, filter)
   if not schema then
-    local list = files.resolve(path)
     if #list == 0 then error("Unable to infer schema for JSON. It must be specified manually.", 0) end
     schema = infer(list, o)
   end
@@ -365,8 +366,9 @@ function M.batch(options, schema, path, session)
   return {
     schema = schema,
     description = ("FileScan json [%s]"):format(tostring(path)),
+    paths = list,
     -- Files are listed again at each read, as Spark does for a new query.
-    read = function(_, ctx) return (read_files(files.resolve(path), schema, plan, ctx)) end,
+    read = function(_, ctx) return (read_files(files.resolve(path, nil, filter), schema, plan, ctx)) end,
   }
 end
 

@@ -16,16 +16,13 @@
 -- new files as the CSV and JSON ones do (tide.sources.file_stream).
 local T = require("tide.types")
 local files = require("tide.files")
-local checks = require("tide.checks")
 local csv = require("tide.sources.csv")
 local partitions = require("tide.partitions")
 
 local M = {}
 
 -- Spark's spellings, for load()'s warning about a misspelled option.
-M.knownOptions = { "wholetext", "lineSep", "encoding", "compression", "maxFilesPerTrigger", "pathGlobFilter",
-  "recursiveFileLookup", "modifiedBefore", "modifiedAfter", "latestFirst", "fileNameOnly", "maxFileAge",
-  "basePath" }
+M.knownOptions = require("tide.file_filter").withFileOptions { "wholetext", "lineSep", "encoding", "compression" }
 
 local DEFAULT_SCHEMA = T.fromDDL("value string")
 
@@ -41,7 +38,6 @@ local function parse_options(options)
   if enc ~= "utf8" and enc ~= "ascii" and enc ~= "usascii" then
     error(("text encoding %s is not supported (tide reads UTF-8)"):format(options.encoding or options.charset), 0)
   end
-  checks.refuseOptionsNotApplied("text", options, checks.FILE_SOURCE_OPTIONS_NOT_APPLIED)
   -- The CSV reader's options, its text mode on: the separator, quote and
   -- escape are not looked at then.
   return { sep = 0x1F, quote = 0, escape = 0, header = false, mode = 0, nullValue = "", multiLine = false,
@@ -62,12 +58,13 @@ local function check_schema(schema)
   return schema
 end
 
--- The files of path: a string, or a list of them (PySpark's text(paths)).
-local function resolve(path, allow_empty)
-  if type(path) ~= "table" then return files.resolve(path, allow_empty) end
+-- The files of path: a string, or a list of them (PySpark's text(paths)),
+-- those filter (tide.file_filter) accepts.
+local function resolve(path, filter)
+  if type(path) ~= "table" then return files.resolve(path, nil, filter) end
   local list = {}
   for _, p in ipairs(path) do
-    for _, f in ipairs(files.resolve(p, allow_empty)) do list[#list + 1] = f end
+    for _, f in ipairs(files.resolve(p, nil, filter)) do list[#list + 1] = f end
   end
   return list
 end
@@ -88,12 +85,13 @@ function M.batch(options, schema, path, session)
     end)
   end
   schema = check_schema(schema)
-  resolve(path) -- ("Path does not exist" at once, as Spark's)
+  local filter = require("tide.file_filter").of(options, session)
   return {
     schema = schema,
     description = ("FileScan text [%s]"):format(describe(path)),
+    paths = resolve(path, filter), -- ("Path does not exist" at once, as Spark's)
     -- Files are listed again at each read, as Spark does for a new query.
-    read = function(_, ctx) return (csv.readFiles(resolve(path), schema, o, -1, ctx)) end,
+    read = function(_, ctx) return (csv.readFiles(resolve(path, filter), schema, o, -1, ctx)) end,
   }
 end
 
