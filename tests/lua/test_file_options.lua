@@ -243,6 +243,16 @@ t.test("cleanSource deletes or archives a batch's files once it has committed", 
   t.same_table(batches, { { epoch = 0, rows = { "g0", "g1" } } })
   t.same_table(files_under(other .. "/in"), {})
   t.same_table(files_under(other .. "/arch"), { other:sub(2) .. "/in/g0", other:sub(2) .. "/in/g1" })
+  -- A restart cleans the last batch committed before it too (as Spark's
+  -- does when it plans the next batch), in case a stop came before that.
+  local again = t.tempdir()
+  put(again, "in/h0")
+  put(again, "in/h1", "2020-06-01T11:00:00")
+  t.eq(#run(stream(again .. "/in", { maxFilesPerTrigger = 1 }), again .. "/cp"), 2)
+  put(again, "in/h2", "2020-06-01T12:00:00")
+  t.same_table(run(stream(again .. "/in", { cleanSource = "delete" }), again .. "/cp"),
+    { { epoch = 2, rows = { "h2" } } })
+  t.same_table(files_under(again .. "/in"), { "h0" })
   fails(function() stream(other .. "/in", { cleanSource = "archive" }) end,
     "Archive mode must be used with 'sourceArchiveDir' option.")
   fails(function() stream(other .. "/in", { cleanSource = "archive", sourceArchiveDir = other .. "/in/arch" }) end,
