@@ -322,6 +322,22 @@ function M.find(plan, kind)
   return first, n
 end
 
+-- Every operator of a kind in a plan: its chain, and the sides of a join
+-- or a union on it (whose operators run inside it), top down.
+function M.findAll(plan, kind)
+  local list, seen = {}, {}
+  local function walk(p)
+    if type(p) ~= "table" or seen[p] then return end
+    seen[p] = true
+    if p.kind == kind then list[#list + 1] = p end
+    walk(p.left)
+    walk(p.right)
+    walk(p.child)
+  end
+  walk(plan)
+  return list
+end
+
 -- The state/<op>/ numbers a new stateful operator over plan takes: its
 -- kind's own (wanted: a list, as a join's sides take two) when no
 -- operator below has them, else the least numbers past the kinds' own

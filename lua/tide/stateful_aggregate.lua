@@ -409,14 +409,6 @@ function M.find(plan)
   return n, last
 end
 
--- Whether every stateful aggregation of a plan (a chain) finalizes its groups by the watermark.
-local function all_evictable(plan)
-  while plan do
-    if plan.kind == "stateful_aggregate" and not plan.evictable then return false end
-    plan = plan.child
-  end
-  return true
-end
 
 -- A query's output mode against its plan, as Spark's analysis checks it: an
 -- aggregation needs "complete" or "update", or "append" with a watermark
@@ -425,7 +417,11 @@ end
 local ROW_APPENDING_SINKS = { json = "json", csv = "csv", text = "text", jdbc = "jdbc", postgres = "postgres" }
 function M.checkOutputMode(w, fmt)
   local mode = w.mode or "append"
-  local aggregations, aggregation = M.find(w.df._plan)
+  -- (those on a side of a join too: tide.stream_join)
+  local all = state_store.findAll(w.df._plan, "stateful_aggregate")
+  local aggregations, aggregation = #all, all[1]
+  local all_evictable = true
+  for _, a in ipairs(all) do all_evictable = all_evictable and a.evictable end
   local node = w.df._plan
   while node do
     if node.kind == "sort" and mode ~= "complete" then
@@ -446,7 +442,7 @@ function M.checkOutputMode(w, fmt)
   elseif aggregations == 0 and mode == "complete" then
     error("Complete output mode not supported when there are no streaming aggregations on streaming"
       .. " DataFrames/Datasets", 0)
-  elseif aggregations >= 1 and mode == "append" and not all_evictable(w.df._plan) then
+  elseif aggregations >= 1 and mode == "append" and not all_evictable then
     error("Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets"
       .. " without watermark (withWatermark on the time of a window key, or of a key; or outputMode(\"complete\")"
       .. " or \"update\")", 0)

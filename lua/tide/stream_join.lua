@@ -36,10 +36,10 @@
 -- read apart: tide.stream_sides), and the operator runs each side's
 -- operators over that node's rows.
 --
--- A side's own stateful operators (dropDuplicates, an aggregation after
--- the stream splits) are refused: they would run inside the join, where
--- their state is neither kept apart from the other side's nor seen by the
--- query's checks; they go before the split.
+-- A side may deduplicate its rows and aggregate them (Spark 3.5's chained
+-- stateful operators: aggregated_side below); each such operator runs
+-- inside the join with a state of its own (tide.state_store numbering).
+-- flatMapGroupsWithState and a second join on a side are refused.
 --
 -- With watermarks, as Spark 3.5's: a side's rows at or before the last
 -- batch's watermark (by its watermark column) are late, dropped and
@@ -277,6 +277,8 @@ local function run(op, batch, ctx)
       local own = side.mark.own
       marks[#marks + 1] = { key = s, delayMs = own and side.mark.delayMs or 0,
                             seen = own and seen or state_store.latestTimeMs(rows, side.mark.column) }
+    elseif side.tracked then
+      marks[#marks + 1] = { key = s, delayMs = side.tracked.delayMs, seen = seen }
     end
     late[s] = 0
     if w_us and side.mark then
@@ -374,6 +376,42 @@ local function run(op, batch, ctx)
   return state_store.concat(emitted)
 end
 
+-- A side that aggregates its rows (Spark 3.5's chained stateful
+-- operators): its aggregation finalizes groups by the query's watermark,
+-- as one below a join does, and the join takes them as they come out.
+-- The side's withWatermark (its own, after the stream splits: the query's
+-- watermark moves by what it sees) is what the join tracks of it; its
+-- rows carry no watermark after the aggregation, so the join lets none of
+-- them go by time, as Spark's (below). Returns { delayMs } of that
+-- withWatermark.
+local function aggregated_side(plan, base, aggregation)
+  local mark = state_store.watermarkNode(aggregation)
+  if not mark or sides.onChain(base, mark) then
+    fail("An aggregation on one side of a join between two streams needs a withWatermark of that side's own,"
+      .. " before the aggregation (the query's watermark moves by the times each side sees)")
+  end
+  -- Spark marks a window column, and window_time of it, as event time:
+  -- the join would then let the side's rows go by it, which tide does not
+  -- do yet; a column of the window (window.end) is not marked, in Spark
+  -- either.
+  for _, field in ipairs(plan.schema.fields) do
+    local t = field.dataType
+    if t.id == ID.struct and #t.fields == 2 and t.fields[1].name == "start" and t.fields[2].name == "end" then
+      fail(("joining an aggregation's window column %s between two streams is not supported: join on a field of"
+        .. " it (%s.end)"):format(field.name, field.name))
+    end
+  end
+  for _, o in ipairs(ops_above(plan, aggregation)) do
+    for _, item in ipairs(o.kind == "project" and o.compiled or {}) do
+      if item.node and require("tide.sql").toString(item.node):lower():find("window_time(", 1, true) then
+        fail("joining window_time of an aggregation's windows between two streams is not supported: join on a"
+          .. " field of the window (window.end)")
+      end
+    end
+  end
+  return { delayMs = mark.watermark.delayMs }
+end
+
 -- The sides whose rows an outer join keeps when nothing matches them.
 local OUTER = { left = { left = true }, right = { right = true }, full = { left = true, right = true } }
 
@@ -415,18 +453,23 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   for _, s in ipairs(SIDES) do
     local plan = s == "left" and lplan or rplan
     local side_ops = ops_above(plan, base)
+    local aggregated
     for _, o in ipairs(side_ops) do
-      if sides.NOT_ON_A_SIDE[o.kind] then
+      if o.kind == "stateful_aggregate" and not aggregated then
+        aggregated = o
+      elseif sides.NOT_ON_A_SIDE[o.kind] then
         fail(("%s on one side of a join between two streams is not supported: of the stateful operators, a side"
-          .. " may hold dropDuplicates"):format(sides.NOT_ON_A_SIDE[o.kind]))
+          .. " may hold dropDuplicates and one aggregation"):format(sides.NOT_ON_A_SIDE[o.kind]))
       end
     end
     op[s] = side_state(plan.schema, s == "left" and numbers[1] or numbers[2], ldf._session,
       (outer and outer[s]) or (semi and s == "left"))
     op[s].ops = side_ops
     op[s].mark = sides.sideMark(plan, base)
+    if aggregated then op[s].tracked = aggregated_side(plan, base, aggregated) end
   end
   local own = (op.left.mark and op.left.mark.own) or (op.right.mark and op.right.mark.own)
+    or op.left.tracked or op.right.tracked
   local shared = state_store.watermarkNode(base)
   if own and shared then
     fail("join: withWatermark both on the stream the sides share and on a side: set it on one of them (on each"
@@ -464,6 +507,13 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
     end
   end
   if outer or semi then check_outer(op, outer or { left = true }, text) end
+  -- As Spark's (isWatermarkDefinedOnInput), a side's rows go by a range
+  -- bound only when they carry a watermark of their own: a bound on an
+  -- aggregated side, or on a side without withWatermark, satisfies the
+  -- outer join's check above but lets nothing go.
+  for _, s in ipairs(SIDES) do
+    if not op[s].mark then op[s].bounds = {} end
+  end
   -- the kernel's modes that give a side's rows with nulls for the other
   op.nullRight = setmetatable({ mode = join.MODE.probe_outer, residual = false }, { __index = spec })
   op.nullLeft = setmetatable({ mode = join.MODE.build_outer, residual = false }, { __index = spec })

@@ -21,13 +21,14 @@ local state_store = require("tide.state_store")
 local M = {}
 local fail = checks.failAtUser
 
--- The stateful operators a side of a join or a union cannot hold: those
--- whose rows come out as the watermark passes them, which the operator
--- above would have to take by a watermark of their own (Spark 3.5's
--- chained stateful operators); a deduplication passes rows on as they
--- come. (A side's operators run inside the joining or uniting operator,
--- each with its own state: tide.state_store numbering keeps their
--- checkpoint directories apart.)
+-- The stateful operators a side of a union cannot hold (nor a side of a
+-- join, but for an aggregation: tide.stream_join): those whose rows come
+-- out as the watermark passes them, which the operator above would have to
+-- take by a watermark of their own (Spark 3.5's chained stateful
+-- operators); a deduplication passes rows on as they come. (A side's
+-- operators run inside the joining or uniting operator, each with its own
+-- state: tide.state_store numbering keeps their checkpoint directories
+-- apart.)
 M.NOT_ON_A_SIDE = { stateful_aggregate = "An aggregation", stateful_map = "flatMapGroupsWithState",
                     stream_join = "A join of two streams" }
 
@@ -69,6 +70,8 @@ local function renamed(above, below, name)
   local chain = M.opsAbove(above, below)
   for i = #chain, 1, -1 do
     local op = chain[i]
+    -- (an aggregation's rows are groups: none holds the column)
+    if op.kind == "stateful_aggregate" then return nil end
     if op.kind == "project" then
       local input = op.child.schema
       local j = input:resolveField(name)

@@ -1,0 +1,135 @@
+-- An aggregation on one side of a join of two streams (Spark 3.5's chained
+-- stateful operators): the side's windows come out as the query's
+-- watermark finalizes them, and the join takes them as new rows of that
+-- side. Expected values are Apache Spark 3.5.3's over the same files:
+-- rows, progress and state entries batch by batch.
+local t = require("testing")
+local tide = require("tide")
+local F = tide.functions
+local spark = tide.session()
+
+-- Writes the files of the groups first..last (1 to 3 when not given).
+local function fill(dir, first, last)
+  local function put(side, name, rows, mtime)
+    local group = tonumber(name:match("^%d"))
+    if group < (first or 1) or group > (last or 3) then return end
+    local lines = {}
+    for i, r in ipairs(rows) do
+      lines[i] = side == "a" and ('{"k":%d,"ts":"2024-01-01 %s"}'):format(r[1], r[2])
+        or ('{"k":%d,"bts":"2024-01-01 %s"}'):format(r[1], r[2])
+    end
+    local path = ("%s/%s/%s"):format(dir, side, name)
+    t.write(path, table.concat(lines, "\n") .. "\n")
+    assert(os.execute(("touch -d '@%d' '%s'"):format(mtime, path)) == 0)
+  end
+  os.execute(("mkdir -p '%s/a' '%s/b'"):format(dir, dir))
+  put("a", "1.json", { { 1, "00:00:01" }, { 1, "00:00:05" }, { 2, "00:00:07" } }, 1000)
+  put("b", "1.json", { { 1, "00:00:12" }, { 2, "00:00:03" } }, 1000)
+  put("a", "2.json", { { 1, "00:00:31" }, { 2, "00:00:02" } }, 2000)
+  put("b", "2.json", { { 2, "00:00:33" }, { 1, "00:00:08" } }, 2000)
+  put("a", "3.json", { { 1, "00:00:55" } }, 3000)
+  put("b", "3.json", { { 1, "00:00:36" } }, 3000)
+end
+
+local function streams(dir)
+  local a = spark.readStream:schema("k int, ts timestamp"):option("maxFilesPerTrigger", 1):json(dir .. "/a")
+    :withWatermark("ts", "5 seconds")
+  local b = spark.readStream:schema("k bigint, bts timestamp"):option("maxFilesPerTrigger", 1):json(dir .. "/b")
+    :withWatermark("bts", "5 seconds"):withColumnRenamed("k", "bk")
+  return a, b
+end
+
+local function counts(a)
+  return a:groupBy(F.window("ts", "10 seconds"), "k"):count()
+    :select("k", F.col("window.end"):alias("wend"), "count")
+end
+
+local WITHIN = "k = bk AND bts >= wend AND bts <= wend + interval 20 seconds"
+
+-- Each batch's rows, and each progress record's input rows and state
+-- entries (operator, total, updated, removed, dropped by the watermark).
+local function run(df, cp)
+  local batches, q = t.batches_available(df, cp)
+  local progress = {}
+  for i, p in ipairs(q.recentProgress) do progress[i] = p.numInputRows .. ": " .. t.state_entries(q)[i] end
+  return batches, progress
+end
+
+-- Spark's batches: the windows of [0, 10) come out in epoch 2, and a
+-- batch without rows follows as the watermark moves.
+local function joined(row)
+  return { { epoch = 0, rows = {} }, { epoch = 1, rows = {} }, { epoch = 2, rows = { row } }, { epoch = 3, rows = {} } }
+end
+
+local SPARK_PROGRESS = {
+  "5: symmetricHashJoin 2 2 0 0, stateStoreSave 2 2 0 0",
+  "4: symmetricHashJoin 4 2 0 0, stateStoreSave 3 2 0 0",
+  "2: symmetricHashJoin 7 3 0 0, stateStoreSave 2 1 2 0",
+  "0: symmetricHashJoin 7 0 0 0, stateStoreSave 2 0 0 0",
+}
+
+t.test("an aggregation on one side of a join: its finalized windows join the other side's rows", function()
+  local dir = t.tempdir()
+  fill(dir)
+  local a, b = streams(dir)
+  local batches, progress = run(counts(a):join(b, F.expr(WITHIN)), dir .. "/cp")
+  t.same_table(batches, joined("1|2024-01-01 00:00:10|2|1|2024-01-01 00:00:12"))
+  t.same_table(progress, SPARK_PROGRESS)
+end)
+
+t.test("the aggregated side on the right, and a left outer join whose aggregated side's rows never go", function()
+  local dir = t.tempdir()
+  fill(dir)
+  local a, b = streams(dir)
+  local batches, progress = run(b:join(counts(a), F.expr(WITHIN)), dir .. "/cp")
+  t.same_table(batches, joined("1|2024-01-01 00:00:12|1|2024-01-01 00:00:10|2"))
+  t.same_table(progress, SPARK_PROGRESS)
+  -- (the aggregated rows carry no watermark: Spark lets none go, so none
+  -- comes out with nulls)
+  local other = t.tempdir()
+  fill(other)
+  a, b = streams(other)
+  batches, progress = run(counts(a):join(b, F.expr(WITHIN), "left_outer"), other .. "/cp")
+  t.same_table(batches, joined("1|2024-01-01 00:00:10|2|1|2024-01-01 00:00:12"))
+  t.same_table(progress, SPARK_PROGRESS)
+end)
+
+t.test("an aggregation on one side of a join: restarts give the rows of an uninterrupted run", function()
+  local function fed(restart)
+    local dir, out, q = t.tempdir(), {}, nil
+    for group = 1, 3 do
+      fill(dir, group, group)
+      if restart or not q then
+        local a, b = streams(dir)
+        q = counts(a):join(b, F.expr(WITHIN)).writeStream:foreachBatch(function(df, epoch)
+          for _, r in ipairs(t.rows(df)) do out[#out + 1] = epoch .. ": " .. r end
+        end):option("checkpointLocation", dir .. "/cp"):start()
+      end
+      q:processAllAvailable()
+      if restart then q:stop() end
+    end
+    q:stop()
+    t.eq(q:exception(), nil)
+    return out
+  end
+  local once = fed(false)
+  t.same_table(fed(true), once)
+  t.eq(#once, 1)
+end)
+
+t.test("what an aggregated side of a join cannot do fails at the call", function()
+  local dir = t.tempdir()
+  fill(dir)
+  local a, b = streams(dir)
+  local agg = a:groupBy(F.window("ts", "10 seconds"), "k"):count()
+  t.has(t.raises(function() agg:join(b:withColumn("bwin", F.window("bts", "10 seconds")), F.expr("k = bk")) end),
+    "joining an aggregation's window column window between two streams is not supported")
+  t.has(t.raises(function()
+    agg:select("k", F.window_time("window"):alias("wt")):join(b, F.expr("k = bk AND bts >= wt"))
+  end), "joining window_time of an aggregation's windows between two streams is not supported")
+  local plain = spark.readStream:schema("k int, ts timestamp"):json(dir .. "/a")
+  t.has(t.raises(function() plain:groupBy("k"):count():join(b, F.expr("k = bk")) end),
+    "An aggregation on one side of a join between two streams needs a withWatermark of that side's own")
+end)
+
+t.run()
