@@ -380,36 +380,45 @@ end
 -- operators): its aggregation finalizes groups by the query's watermark,
 -- as one below a join does, and the join takes them as they come out.
 -- The side's withWatermark (its own, after the stream splits: the query's
--- watermark moves by what it sees) is what the join tracks of it; its
--- rows carry no watermark after the aggregation, so the join lets none of
--- them go by time, as Spark's (below). Returns { delayMs } of that
--- withWatermark.
+-- watermark moves by what it sees) is what the join tracks of it. Its
+-- rows carry that watermark in window_time(window) only, as Spark marks
+-- it: the side's event time then (late rows, bounds, keys, as any side's);
+-- otherwise, as in Spark, the join lets none of its rows go by time
+-- (a field of the window, window.end, is not marked). Returns { delayMs }
+-- of the withWatermark, and the side's mark (tide.stream_sides sideMark's
+-- form) or nil.
 local function aggregated_side(plan, base, aggregation)
-  local mark = state_store.watermarkNode(aggregation)
-  if not mark or sides.onChain(base, mark) then
+  local wm = state_store.watermarkNode(aggregation)
+  if not wm or sides.onChain(base, wm) then
     fail("An aggregation on one side of a join between two streams needs a withWatermark of that side's own,"
       .. " before the aggregation (the query's watermark moves by the times each side sees)")
   end
-  -- Spark marks a window column, and window_time of it, as event time:
-  -- the join would then let the side's rows go by it, which tide does not
-  -- do yet; a column of the window (window.end) is not marked, in Spark
-  -- either.
+  -- (Spark marks the window column itself as event time too, and would
+  -- let rows go by a struct: not done here)
   for _, field in ipairs(plan.schema.fields) do
     local t = field.dataType
     if t.id == ID.struct and #t.fields == 2 and t.fields[1].name == "start" and t.fields[2].name == "end" then
-      fail(("joining an aggregation's window column %s between two streams is not supported: join on a field of"
-        .. " it (%s.end)"):format(field.name, field.name))
+      fail(("joining an aggregation's window column %s between two streams is not supported: join on"
+        .. " window_time(%s) or a field of it (%s.end)"):format(field.name, field.name, field.name))
     end
   end
-  for _, o in ipairs(ops_above(plan, aggregation)) do
+  local mark
+  local above = ops_above(plan, aggregation)
+  for i = #above, 1, -1 do
+    local o = above[i]
     for _, item in ipairs(o.kind == "project" and o.compiled or {}) do
-      if item.node and require("tide.sql").toString(item.node):lower():find("window_time(", 1, true) then
-        fail("joining window_time of an aggregation's windows between two streams is not supported: join on a"
-          .. " field of the window (window.end)")
+      local n = item.node
+      if n and n.k == "alias" then n = n.expr end
+      if n and n.k == "call" and n.fn == "window_time" then
+        local name = sides.renamed(plan, o, item.name)
+        local j = name and plan.schema:resolveField(name)
+        if j and mark then fail("a side of a join between two streams holds one event-time column: "
+          .. "window_time of its aggregation's windows, once") end
+        if j then mark = { node = wm, column = j - 1, own = true, delayMs = wm.watermark.delayMs } end
       end
     end
   end
-  return { delayMs = mark.watermark.delayMs }
+  return { delayMs = wm.watermark.delayMs }, mark
 end
 
 -- The sides whose rows an outer join keeps when nothing matches them.
@@ -466,7 +475,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
       (outer and outer[s]) or (semi and s == "left"))
     op[s].ops = side_ops
     op[s].mark = sides.sideMark(plan, base)
-    if aggregated then op[s].tracked = aggregated_side(plan, base, aggregated) end
+    if aggregated then op[s].tracked, op[s].mark = aggregated_side(plan, base, aggregated) end
   end
   local own = (op.left.mark and op.left.mark.own) or (op.right.mark and op.right.mark.own)
     or op.left.tracked or op.right.tracked

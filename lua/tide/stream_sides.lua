@@ -66,7 +66,7 @@ end
 -- A projection passes it on in an item that takes the field the name
 -- resolves to in its input (as every name resolves: tide.types
 -- resolveField, which ignores case).
-local function renamed(above, below, name)
+function M.renamed(above, below, name)
   local chain = M.opsAbove(above, below)
   for i = #chain, 1, -1 do
     local op = chain[i]
@@ -96,7 +96,7 @@ end
 function M.sideMark(plan, base)
   local node = state_store.watermarkNode(plan)
   if not node then return nil end
-  local name = renamed(plan, node, node.watermark.column)
+  local name = M.renamed(plan, node, node.watermark.column)
   local i = name and plan.schema:resolveField(name)
   if not i then return nil end
   return { node = node, column = i - 1, own = not M.onChain(base, node), delayMs = node.watermark.delayMs }

@@ -94,6 +94,58 @@ t.test("the aggregated side on the right, and a left outer join whose aggregated
   t.same_table(progress, SPARK_PROGRESS)
 end)
 
+t.test("window_time of the aggregated side's windows is its event time: the join lets both sides' rows go", function()
+  -- (Spark marks window_time(window) as event time: the right side's rows
+  -- before the watermark go, bounded by it, and the left's by the right's)
+  local dir = t.tempdir()
+  fill(dir)
+  local a, b = streams(dir)
+  local windows = a:groupBy(F.window("ts", "10 seconds"), "k"):count()
+    :select("k", F.window_time("window"):alias("wt"), "count")
+  local batches, progress = run(windows:join(b, F.expr("k = bk AND bts >= wt AND bts <= wt + interval 20 seconds")),
+    dir .. "/cp")
+  t.same_table(batches, joined("1|2024-01-01 00:00:09.999999|2|1|2024-01-01 00:00:12"))
+  t.same_table(progress, {
+    "5: symmetricHashJoin 2 2 0 0, stateStoreSave 2 2 0 0",
+    "4: symmetricHashJoin 4 2 0 0, stateStoreSave 3 2 0 0",
+    "2: symmetricHashJoin 4 3 3 0, stateStoreSave 2 1 2 0",
+    "0: symmetricHashJoin 2 0 2 0, stateStoreSave 2 0 0 0",
+  })
+end)
+
+t.test("window_time as the aggregated side's event time: outer joins emit the unmatched rows it lets go", function()
+  local function outer(how)
+    local dir = t.tempdir()
+    fill(dir)
+    local a, b = streams(dir)
+    local windows = a:groupBy(F.window("ts", "10 seconds"), "k"):count()
+      :select("k", F.window_time("window"):alias("wt"), "count")
+    return run(windows:join(b, F.expr("k = bk AND bts >= wt AND bts <= wt + interval 20 seconds"), how),
+      dir .. "/cp")
+  end
+  local batches, progress = outer("left_outer")
+  t.same_table(batches, { { epoch = 0, rows = {} }, { epoch = 1, rows = {} },
+    { epoch = 2, rows = { "1|2024-01-01 00:00:09.999999|2|1|2024-01-01 00:00:12" } },
+    { epoch = 3, rows = { "2|2024-01-01 00:00:09.999999|2|null|null" } } })
+  t.same_table(progress, {
+    "5: symmetricHashJoin 2 2 0 0, stateStoreSave 2 2 0 0",
+    "4: symmetricHashJoin 4 2 0 0, stateStoreSave 3 2 0 0",
+    "2: symmetricHashJoin 4 3 3 0, stateStoreSave 2 1 2 0",
+    "0: symmetricHashJoin 2 0 0 0, stateStoreSave 2 0 0 0",
+  })
+  batches, progress = outer("right_outer")
+  t.same_table(batches, { { epoch = 0, rows = {} }, { epoch = 1, rows = {} },
+    { epoch = 2, rows = { "1|2024-01-01 00:00:09.999999|2|1|2024-01-01 00:00:12",
+      "null|null|null|1|2024-01-01 00:00:08", "null|null|null|2|2024-01-01 00:00:03" } },
+    { epoch = 3, rows = {} } })
+  t.same_table(progress, {
+    "5: symmetricHashJoin 2 2 0 0, stateStoreSave 2 2 0 0",
+    "4: symmetricHashJoin 4 2 0 0, stateStoreSave 3 2 0 0",
+    "2: symmetricHashJoin 4 3 0 0, stateStoreSave 2 1 2 0",
+    "0: symmetricHashJoin 2 0 2 0, stateStoreSave 2 0 0 0",
+  })
+end)
+
 t.test("an aggregation on one side of a join: restarts give the rows of an uninterrupted run", function()
   local function fed(restart)
     local dir, out, q = t.tempdir(), {}, nil
@@ -124,9 +176,6 @@ t.test("what an aggregated side of a join cannot do fails at the call", function
   local agg = a:groupBy(F.window("ts", "10 seconds"), "k"):count()
   t.has(t.raises(function() agg:join(b:withColumn("bwin", F.window("bts", "10 seconds")), F.expr("k = bk")) end),
     "joining an aggregation's window column window between two streams is not supported")
-  t.has(t.raises(function()
-    agg:select("k", F.window_time("window"):alias("wt")):join(b, F.expr("k = bk AND bts >= wt"))
-  end), "joining window_time of an aggregation's windows between two streams is not supported")
   local plain = spark.readStream:schema("k int, ts timestamp"):json(dir .. "/a")
   t.has(t.raises(function() plain:groupBy("k"):count():join(b, F.expr("k = bk")) end),
     "An aggregation on one side of a join between two streams needs a withWatermark of that side's own")
