@@ -386,24 +386,22 @@ local MODE_NAMES = { append = "Append", update = "Update", complete = "Complete"
 -- must be "append" and the aggregation after it. Returns whether a moved
 -- watermark alone should run a batch (an event-time timeout may fire).
 function M.checkOutputMode(plan, mode)
-  local _, aggregations = state_store.find(plan, "stateful_aggregate")
-  local node, no_data = plan, false
-  while node do
-    if node.kind == "stateful_map" then
-      local own = node.mapOutputMode
-      if aggregations == 0 and own ~= mode then
-        error(("flatMapGroupsWithState in %s mode is not supported with %s output mode on a streaming"
-          .. " DataFrame/Dataset"):format(own, MODE_NAMES[mode] or mode), 0)
-      elseif aggregations > 0 and own == "update" then
-        error("flatMapGroupsWithState in update mode is not supported with aggregation on a streaming"
-          .. " DataFrame/Dataset", 0)
-      elseif aggregations > 0 and select(2, state_store.find(node, "stateful_aggregate")) > 0 then
-        error("flatMapGroupsWithState in append mode is not supported after aggregation on a streaming"
-          .. " DataFrame/Dataset", 0)
-      end
-      no_data = no_data or node.timeoutConf == "EventTimeTimeout"
+  -- (those on a side of a join too: tide.stream_join)
+  local aggregations = #state_store.findAll(plan, "stateful_aggregate")
+  local no_data = false
+  for _, node in ipairs(state_store.findAll(plan, "stateful_map")) do
+    local own = node.mapOutputMode
+    if aggregations == 0 and own ~= mode then
+      error(("flatMapGroupsWithState in %s mode is not supported with %s output mode on a streaming"
+        .. " DataFrame/Dataset"):format(own, MODE_NAMES[mode] or mode), 0)
+    elseif aggregations > 0 and own == "update" then
+      error("flatMapGroupsWithState in update mode is not supported with aggregation on a streaming"
+        .. " DataFrame/Dataset", 0)
+    elseif aggregations > 0 and select(2, state_store.find(node, "stateful_aggregate")) > 0 then
+      error("flatMapGroupsWithState in append mode is not supported after aggregation on a streaming"
+        .. " DataFrame/Dataset", 0)
     end
-    node = node.child
+    no_data = no_data or node.timeoutConf == "EventTimeTimeout"
   end
   return no_data
 end
@@ -413,11 +411,11 @@ end
 -- until a batch has run, the state is not in memory: one batch runs to read
 -- it (Spark's runs a batch at every trigger with such timeouts).
 function M.timeoutDue(plan, states, committed, now_ms)
-  local node = plan
-  while node and not (node.kind == "stateful_map" and node.timeoutConf == "ProcessingTimeTimeout") do
-    node = node.child
+  local timed = false
+  for _, node in ipairs(state_store.findAll(plan, "stateful_map")) do
+    timed = timed or node.timeoutConf == "ProcessingTimeTimeout"
   end
-  if not node then return false end
+  if not timed then return false end
   local known = false
   for _, st in pairs(states) do
     local pt = type(st) == "table" and st.processingTimeout

@@ -376,23 +376,27 @@ local function run(op, batch, ctx)
   return state_store.concat(emitted)
 end
 
--- A side that aggregates its rows (Spark 3.5's chained stateful
--- operators): its aggregation finalizes groups by the query's watermark,
--- as one below a join does, and the join takes them as they come out.
--- The side's withWatermark (its own, after the stream splits: the query's
--- watermark moves by what it sees) is what the join tracks of it. Its
--- rows carry that watermark in window_time(window) only, as Spark marks
--- it: the side's event time then (late rows, bounds, keys, as any side's);
--- otherwise, as in Spark, the join lets none of its rows go by time
--- (a field of the window, window.end, is not marked). Returns { delayMs }
--- of the withWatermark, and the side's mark (tide.stream_sides sideMark's
--- form) or nil.
-local function aggregated_side(plan, base, aggregation)
-  local wm = state_store.watermarkNode(aggregation)
-  if not wm or sides.onChain(base, wm) then
-    fail("An aggregation on one side of a join between two streams needs a withWatermark of that side's own,"
-      .. " before the aggregation (the query's watermark moves by the times each side sees)")
+-- A side that groups its rows, by an aggregation or flatMapGroupsWithState
+-- (Spark 3.5's chained stateful operators): the operator runs inside the
+-- join with its own state, by the query's watermark (an aggregation's
+-- windows come out as it finalizes them), and the join takes its rows as
+-- they come out. The side's withWatermark before it, which must be its own
+-- (after the stream splits: the query's watermark moves by what each side
+-- sees), is what the join tracks of it. Its rows carry that watermark in
+-- an aggregation's window_time(window) only, as Spark marks it: the side's
+-- event time then (late rows, bounds, keys, as any side's); otherwise, as
+-- in Spark, the join lets none of its rows go by time (a field of the
+-- window, window.end, is not marked, nor flatMapGroupsWithState's rows).
+-- Returns { delayMs } of the withWatermark (nil without one), and the
+-- side's mark (tide.stream_sides sideMark's form) or nil.
+local function grouped_side(plan, base, grouping)
+  local wm = state_store.watermarkNode(grouping)
+  local what = grouping.kind == "stateful_map" and "flatMapGroupsWithState" or "An aggregation"
+  if (wm or grouping.kind == "stateful_aggregate") and (not wm or sides.onChain(base, wm)) then
+    fail(("%s on one side of a join between two streams needs a withWatermark of that side's own, before it"
+      .. " (the query's watermark moves by the times each side sees)"):format(what))
   end
+  if grouping.kind == "stateful_map" then return wm and { delayMs = wm.watermark.delayMs }, nil end
   -- (Spark marks the window column itself as event time too, and would
   -- let rows go by a struct: not done here)
   for _, field in ipairs(plan.schema.fields) do
@@ -403,7 +407,7 @@ local function aggregated_side(plan, base, aggregation)
     end
   end
   local mark
-  local above = ops_above(plan, aggregation)
+  local above = ops_above(plan, grouping)
   for i = #above, 1, -1 do
     local o = above[i]
     for _, item in ipairs(o.kind == "project" and o.compiled or {}) do
@@ -462,20 +466,21 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   for _, s in ipairs(SIDES) do
     local plan = s == "left" and lplan or rplan
     local side_ops = ops_above(plan, base)
-    local aggregated
+    local grouped
     for _, o in ipairs(side_ops) do
-      if o.kind == "stateful_aggregate" and not aggregated then
-        aggregated = o
+      if (o.kind == "stateful_aggregate" or o.kind == "stateful_map") and not grouped then
+        grouped = o
       elseif sides.NOT_ON_A_SIDE[o.kind] then
         fail(("%s on one side of a join between two streams is not supported: of the stateful operators, a side"
-          .. " may hold dropDuplicates and one aggregation"):format(sides.NOT_ON_A_SIDE[o.kind]))
+          .. " may hold dropDuplicates and one aggregation or flatMapGroupsWithState"):format(
+          sides.NOT_ON_A_SIDE[o.kind]))
       end
     end
     op[s] = side_state(plan.schema, s == "left" and numbers[1] or numbers[2], ldf._session,
       (outer and outer[s]) or (semi and s == "left"))
     op[s].ops = side_ops
     op[s].mark = sides.sideMark(plan, base)
-    if aggregated then op[s].tracked, op[s].mark = aggregated_side(plan, base, aggregated) end
+    if grouped then op[s].tracked, op[s].mark = grouped_side(plan, base, grouped) end
   end
   local own = (op.left.mark and op.left.mark.own) or (op.right.mark and op.right.mark.own)
     or op.left.tracked or op.right.tracked

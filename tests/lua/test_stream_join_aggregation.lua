@@ -134,6 +134,32 @@ t.test("window_time as the aggregated side's event time: outer joins emit the un
   })
 end)
 
+t.test("flatMapGroupsWithState on one side of a join: its rows join the other side's as they come out", function()
+  -- (Spark 3.5.3's applyInPandasWithState, which names its entry so, over
+  -- the same files: a running count per key, each batch)
+  local running = function(a)
+    return a:groupBy("k"):flatMapGroupsWithState(function(key, rows, state)
+      local n = state:exists() and state:get().c or 0
+      for _ in rows do n = n + 1 end
+      state:update({ n })
+      return { { key[1], n } }
+    end, "k int, n long", "c long", "append", "NoTimeout")
+  end
+  local batches, progress = run(running, "k = bk")
+  t.same_table(batches, {
+    { epoch = 0, rows = { "1|2|1|2024-01-01 00:00:12", "2|1|2|2024-01-01 00:00:03" } },
+    { epoch = 1, rows = { "1|2|1|2024-01-01 00:00:08", "1|3|1|2024-01-01 00:00:08", "1|3|1|2024-01-01 00:00:12",
+      "2|1|2|2024-01-01 00:00:33", "2|2|2|2024-01-01 00:00:03", "2|2|2|2024-01-01 00:00:33" } },
+    { epoch = 2, rows = { "1|2|1|2024-01-01 00:00:36", "1|3|1|2024-01-01 00:00:36", "1|4|1|2024-01-01 00:00:08",
+      "1|4|1|2024-01-01 00:00:12", "1|4|1|2024-01-01 00:00:36" } },
+  })
+  t.same_table(progress, {
+    "5: symmetricHashJoin 4 4 0 0, flatMapGroupsWithState 2 2 0 0",
+    "4: symmetricHashJoin 8 4 0 0, flatMapGroupsWithState 2 2 0 0",
+    "2: symmetricHashJoin 10 2 0 0, flatMapGroupsWithState 2 1 0 0",
+  })
+end)
+
 t.test("an aggregated side of an outer join: restarts give the rows of an uninterrupted run", function()
   local function fed(restart)
     local dir, out, q = t.tempdir(), {}, nil
