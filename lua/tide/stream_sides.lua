@@ -21,15 +21,12 @@ local state_store = require("tide.state_store")
 local M = {}
 local fail = checks.failAtUser
 
--- The stateful operators a side of a union cannot hold (nor a side of a
--- join, but for an aggregation: tide.stream_join): those whose rows come
--- out as the watermark passes them, which the operator above would have to
--- take by a watermark of their own (Spark 3.5's chained stateful
--- operators); a deduplication passes rows on as they come. (A side's
--- operators run inside the joining or uniting operator, each with its own
--- state: tide.state_store numbering keeps their checkpoint directories
--- apart.)
-M.NOT_ON_A_SIDE = { stateful_aggregate = "An aggregation", stateful_map = "flatMapGroupsWithState",
+-- The stateful operators a side of a join or a union may hold but one of
+-- (the second is refused; a join of two streams none): deduplications
+-- pass rows on as they come and may be several. (A side's operators run
+-- inside the joining or uniting operator, each with its own state:
+-- tide.state_store numbering keeps their checkpoint directories apart.)
+M.NOT_ON_A_SIDE = { stateful_aggregate = "A second aggregation", stateful_map = "flatMapGroupsWithState",
                     stream_join = "A join of two streams" }
 
 function M.onChain(plan, node)
@@ -205,22 +202,42 @@ end
 
 -- The plan of the rows of lplan then rplan (both streaming, their columns
 -- aligned by tide.dataframe_sets): one operator over the stream both
--- read, running each side's operators over its rows. A side's stateful
--- operators are refused: their state would not be kept apart from the
--- other side's; they go after the union. A side's own withWatermark makes
--- the query's watermark with the other's, as Spark's (sidesEventTime).
+-- read, running each side's operators over its rows, each with its own
+-- state: deduplications, and one aggregation or flatMapGroupsWithState
+-- (after a withWatermark of the side's own), as Spark 3.5's. A side's own
+-- withWatermark makes the query's watermark with the other's, as Spark's
+-- (sidesEventTime).
+-- The stateful operators that group a side's rows, which a side of a
+-- union or a join may hold one of (Spark 3.5's chained stateful
+-- operators), each running inside the uniting or joining operator with a
+-- state of its own.
+local GROUPING = { stateful_aggregate = "An aggregation", stateful_map = "flatMapGroupsWithState" }
+
 function M.union(lplan, rplan)
   local base, left, right = M.shared(lplan, rplan)
   local sides, own, column = { { plan = left }, { plan = right } }, false, nil
   local shared = state_store.watermarkNode(base) ~= nil
   for _, side in ipairs(sides) do
     side.ops = M.opsAbove(side.plan, base)
-    for _, o in ipairs(side.ops) do
-      if M.NOT_ON_A_SIDE[o.kind] then
+    local grouped
+    for i = #side.ops, 1, -1 do -- (bottom up: a withWatermark before a grouping is the side's own)
+      local o = side.ops[i]
+      if GROUPING[o.kind] and not grouped then
+        grouped = o
+        if o.kind == "stateful_aggregate" and not side.delayMs then
+          fail("An aggregation on one side of a union of streams needs a withWatermark of that side's own, before"
+            .. " it (the query's watermark moves by the times each side sees)")
+        end
+      elseif M.NOT_ON_A_SIDE[o.kind] then
         fail(("%s on one side of a union of streams is not supported: of the stateful operators, a side may hold"
-          .. " dropDuplicates; apply it after the union"):format(M.NOT_ON_A_SIDE[o.kind]))
+          .. " dropDuplicates and one aggregation or flatMapGroupsWithState; apply it after the union"):format(
+          M.NOT_ON_A_SIDE[o.kind]))
       end
       if o.kind == "watermark" and not side.delayMs then side.delayMs, own = o.watermark.delayMs, true end
+    end
+    if grouped and shared then
+      fail(("%s on one side of a union of streams needs the side's withWatermark after the stream splits, not"
+        .. " before"):format(GROUPING[grouped.kind]))
     end
     side.mark = M.sideMark(side.plan, base)
     -- the event time's column in the union's rows (named as the left's):
