@@ -36,10 +36,11 @@
 -- read apart: tide.stream_sides), and the operator runs each side's
 -- operators over that node's rows.
 --
--- A side may deduplicate its rows and aggregate them (Spark 3.5's chained
--- stateful operators: aggregated_side below); each such operator runs
--- inside the join with a state of its own (tide.state_store numbering).
--- flatMapGroupsWithState and a second join on a side are refused.
+-- A side may deduplicate its rows, and aggregate them or run
+-- flatMapGroupsWithState (Spark 3.5's chained stateful operators:
+-- grouped_side below); each such operator runs inside the join with a
+-- state of its own (tide.state_store numbering). A second join on a side
+-- is refused.
 --
 -- With watermarks, as Spark 3.5's: a side's rows at or before the last
 -- batch's watermark (by its watermark column) are late, dropped and
@@ -390,12 +391,7 @@ end
 -- Returns { delayMs } of the withWatermark (nil without one), and the
 -- side's mark (tide.stream_sides sideMark's form) or nil.
 local function grouped_side(plan, base, grouping)
-  local wm = state_store.watermarkNode(grouping)
-  local what = grouping.kind == "stateful_map" and "flatMapGroupsWithState" or "An aggregation"
-  if (wm or grouping.kind == "stateful_aggregate") and (not wm or sides.onChain(base, wm)) then
-    fail(("%s on one side of a join between two streams needs a withWatermark of that side's own, before it"
-      .. " (the query's watermark moves by the times each side sees)"):format(what))
-  end
+  local wm = sides.groupingWatermark(grouping, base, "a join between two streams")
   if grouping.kind == "stateful_map" then return wm and { delayMs = wm.watermark.delayMs }, nil end
   -- (Spark marks the window column itself as event time too, and would
   -- let rows go by a struct: not done here)
@@ -466,16 +462,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   for _, s in ipairs(SIDES) do
     local plan = s == "left" and lplan or rplan
     local side_ops = ops_above(plan, base)
-    local grouped
-    for _, o in ipairs(side_ops) do
-      if (o.kind == "stateful_aggregate" or o.kind == "stateful_map") and not grouped then
-        grouped = o
-      elseif sides.NOT_ON_A_SIDE[o.kind] then
-        fail(("%s on one side of a join between two streams is not supported: of the stateful operators, a side"
-          .. " may hold dropDuplicates and one aggregation or flatMapGroupsWithState"):format(
-          sides.NOT_ON_A_SIDE[o.kind]))
-      end
-    end
+    local grouped = sides.groupingOf(side_ops, "a join between two streams")
     op[s] = side_state(plan.schema, s == "left" and numbers[1] or numbers[2], ldf._session,
       (outer and outer[s]) or (semi and s == "left"))
     op[s].ops = side_ops

@@ -29,6 +29,41 @@ local fail = checks.failAtUser
 M.NOT_ON_A_SIDE = { stateful_aggregate = "A second aggregation", stateful_map = "flatMapGroupsWithState",
                     stream_join = "A join of two streams" }
 
+-- The stateful operators that group a side's rows, which a side of a
+-- union or a join may hold one of (Spark 3.5's chained stateful
+-- operators).
+local GROUPING = { stateful_aggregate = "An aggregation", stateful_map = "flatMapGroupsWithState" }
+
+-- The operator of a side's (opsAbove's list) that groups its rows, or nil;
+-- fails at one the side cannot hold. where: "a join between two streams"
+-- or "a union of streams".
+function M.groupingOf(ops, where)
+  local grouping
+  for i = #ops, 1, -1 do
+    local o = ops[i]
+    if GROUPING[o.kind] and not grouping then
+      grouping = o
+    elseif M.NOT_ON_A_SIDE[o.kind] then
+      fail(("%s on one side of %s is not supported: of the stateful operators, a side may hold dropDuplicates"
+        .. " and one aggregation or flatMapGroupsWithState"):format(M.NOT_ON_A_SIDE[o.kind], where))
+    end
+  end
+  return grouping
+end
+
+-- The withWatermark before a side's grouping operator, which must be the
+-- side's own, after the stream splits (the query's watermark moves by
+-- what each side sees, and the rows that come out of the grouping no
+-- longer show it); an aggregation needs one. nil when there is none.
+function M.groupingWatermark(grouping, base, where)
+  local wm = state_store.watermarkNode(grouping)
+  if (wm and M.onChain(base, wm)) or (not wm and grouping.kind == "stateful_aggregate") then
+    fail(("%s on one side of %s needs a withWatermark of that side's own, before it (the query's watermark"
+      .. " moves by the times each side sees)"):format(GROUPING[grouping.kind], where))
+  end
+  return wm
+end
+
 function M.onChain(plan, node)
   while plan do
     if plan == node then return true end
@@ -207,37 +242,16 @@ end
 -- (after a withWatermark of the side's own), as Spark 3.5's. A side's own
 -- withWatermark makes the query's watermark with the other's, as Spark's
 -- (sidesEventTime).
--- The stateful operators that group a side's rows, which a side of a
--- union or a join may hold one of (Spark 3.5's chained stateful
--- operators), each running inside the uniting or joining operator with a
--- state of its own.
-local GROUPING = { stateful_aggregate = "An aggregation", stateful_map = "flatMapGroupsWithState" }
-
 function M.union(lplan, rplan)
   local base, left, right = M.shared(lplan, rplan)
   local sides, own, column = { { plan = left }, { plan = right } }, false, nil
   local shared = state_store.watermarkNode(base) ~= nil
   for _, side in ipairs(sides) do
     side.ops = M.opsAbove(side.plan, base)
-    local grouped
-    for i = #side.ops, 1, -1 do -- (bottom up: a withWatermark before a grouping is the side's own)
-      local o = side.ops[i]
-      if GROUPING[o.kind] and not grouped then
-        grouped = o
-        if o.kind == "stateful_aggregate" and not side.delayMs then
-          fail("An aggregation on one side of a union of streams needs a withWatermark of that side's own, before"
-            .. " it (the query's watermark moves by the times each side sees)")
-        end
-      elseif M.NOT_ON_A_SIDE[o.kind] then
-        fail(("%s on one side of a union of streams is not supported: of the stateful operators, a side may hold"
-          .. " dropDuplicates and one aggregation or flatMapGroupsWithState; apply it after the union"):format(
-          M.NOT_ON_A_SIDE[o.kind]))
-      end
+    local grouping = M.groupingOf(side.ops, "a union of streams")
+    if grouping then M.groupingWatermark(grouping, base, "a union of streams") end
+    for _, o in ipairs(side.ops) do
       if o.kind == "watermark" and not side.delayMs then side.delayMs, own = o.watermark.delayMs, true end
-    end
-    if grouped and shared then
-      fail(("%s on one side of a union of streams needs the side's withWatermark after the stream splits, not"
-        .. " before"):format(GROUPING[grouped.kind]))
     end
     side.mark = M.sideMark(side.plan, base)
     -- the event time's column in the union's rows (named as the left's):
