@@ -3,7 +3,9 @@
 -- names start with "." or "_"); or a glob (*, ?, [abc], [!abc], {a,b}) in
 -- any part of the path. Files come sorted by path, so reads are repeatable.
 -- A tide.file_filter (the reader's pathGlobFilter, recursiveFileLookup,
--- modifiedBefore/After) picks among them.
+-- modifiedBefore/After) picks among them. A directory a Spark file sink
+-- wrote (with _spark_metadata) gives the files its log lists
+-- (tide.sink_metadata), as Spark reads it.
 -- A listed name that cannot be read (a broken symbolic link) is skipped
 -- with a warning, once per path: Spark's local file listing (Hadoop's
 -- RawLocalFileSystem) skips it silently, but a file left out of a read
@@ -189,7 +191,13 @@ function M.resolve(path, allow_empty, filter)
   local out = {}
   for _, root in ipairs(M.roots(path)) do
     local p, st = root.path, root.stat
-    if st.isDir then
+    -- (a Spark file sink's output, named alone: the files its log lists)
+    local logged = st.isDir and not is_glob(path) and require("tide.sink_metadata").files(p)
+    if logged then
+      for _, f in ipairs(logged) do
+        if not filter or filter:accept(f.path:match("[^/]*$"), f.mtime) then out[#out + 1] = f end
+      end
+    elseif st.isDir then
       local dir = p:gsub("/+$", "")
       list_files(dir, out, filter, 0)
     elseif not filter or filter:accept(p:match("[^/]*$"), st.mtime) then

@@ -253,6 +253,22 @@ function M.discover(paths, options, user_schema, session, streaming, fixed)
   end
   local bases = base_paths(roots, options)
   local leaves = {}
+  -- (a Spark file sink's output, named alone: the directories of the files
+  -- its log lists, as Spark's MetadataLogFileIndex)
+  local logged = #roots == 1 and #list == 1 and roots[1].stat.isDir and not tostring(list[1]):find("[%*%?%[{]")
+    and require("tide.sink_metadata").files(roots[1].path)
+  if logged then
+    local by_dir = {}
+    for _, f in ipairs(logged) do
+      local dir = parent_of(clean(f.path))
+      if not by_dir[dir] then
+        by_dir[dir] = { dir = dir, abs = dir, files = {} }
+        leaves[#leaves + 1] = by_dir[dir]
+      end
+      if not filter or filter:accept(name_of(f.path), f.mtime) then table.insert(by_dir[dir].files, f) end
+    end
+    roots = {}
+  end
   for _, r in ipairs(roots) do
     if r.stat.isDir then
       local dir = r.path:gsub("/+$", "")
