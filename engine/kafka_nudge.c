@@ -116,6 +116,7 @@ void ks_nudge_check(tide_kafka_source *src, ks_part *p)
         n->partition = p->partition;
         n->pending = 1;
         p->nudged = 1;
+        src->nudges++;
         pthread_cond_signal(&n->changed);
     }
     pthread_mutex_unlock(&n->lock);

@@ -89,6 +89,7 @@ struct tide_kafka_source {
     ks_ahead *ahead; /* kafka_fetch_ahead.c's thread, made on first use */
     ks_nudge *nudge; /* kafka_nudge.c's thread, made on first use */
     int64_t stalls;  /* times a fetch found every queue empty and woke the brokers itself */
+    int64_t nudges;  /* kafka_nudge.c: wake-ups asked for before a queue ran dry */
     int nudge_failed;
     /* a partition queue's bound (queued.max.messages.kbytes, queued.min.messages) */
     int64_t queue_max_bytes, queue_max_records;
