@@ -1,6 +1,6 @@
 -- tide.files — the files a file source reads, as Spark resolves a path:
--- a file; a directory (the files directly in it, without hidden ones whose
--- names start with "." or "_"); or a glob (*, ?, [abc], [!abc], {a,b}) in
+-- a file; a directory (the files directly in it, but those Spark's
+-- listing leaves out: M.leftOut); or a glob (*, ?, [abc], [!abc], {a,b}) in
 -- any part of the path. Files come sorted by path, so reads are repeatable.
 -- A tide.file_filter (the reader's pathGlobFilter, recursiveFileLookup,
 -- modifiedBefore/After) picks among them. A directory a Spark file sink
