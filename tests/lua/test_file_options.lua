@@ -18,9 +18,7 @@ end
 -- Writes dir/name holding its own base name as a line, modified at iso.
 local function put(dir, name, iso, text)
   local path = dir .. "/" .. name
-  assert(os.execute(("mkdir -p '%s'"):format(path:match("^(.*)/"))) == 0)
-  t.write(path, text or (path:match("[^/]*$") .. "\n"))
-  assert(os.execute(("touch -d '@%d' '%s'"):format(epoch(iso or "2020-06-01T10:00:00"), path)) == 0)
+  t.write_at(path, text or (path:match("[^/]*$") .. "\n"), epoch(iso or "2020-06-01T10:00:00"))
 end
 
 -- fn fails with text in its message.

@@ -11,10 +11,7 @@ local spark = tide.session()
 -- a list of { name, action } (action "add" unless given), file
 -- "<n>" or "<n>.compact".
 local function sink(dir, parts, log)
-  for name, text in pairs(parts) do
-    os.execute(("mkdir -p '%s'"):format((dir .. "/" .. name):match("^(.*)/")))
-    t.write(dir .. "/" .. name, text)
-  end
+  for name, text in pairs(parts) do t.write_at(dir .. "/" .. name, text, 1796652502) end
   os.execute(("mkdir -p '%s/_spark_metadata'"):format(dir))
   for file, entries in pairs(log) do
     local lines = { "v1" }

@@ -772,10 +772,8 @@ t.test("a side without a watermark of its own keeps its rows, bounded or not, as
   -- state entries over the same files.)
   local dir = t.tempdir()
   local function put(side, name, lines, mtime)
-    t.write(("%s/%s/%s"):format(dir, side, name), table.concat(lines, "\n") .. "\n")
-    assert(os.execute(("touch -d '@%d' '%s/%s/%s'"):format(mtime, dir, side, name)) == 0)
+    t.write_at(("%s/%s/%s"):format(dir, side, name), table.concat(lines, "\n") .. "\n", mtime)
   end
-  os.execute(("mkdir -p '%s/a' '%s/b'"):format(dir, dir))
   put("a", "1.json", { '{"k":1,"ts":"2024-01-01 00:00:01"}', '{"k":2,"ts":"2024-01-01 00:00:02"}' }, 1000)
   put("b", "1.json", { '{"k":1,"bts":"2024-01-01 00:00:05"}' }, 1000)
   put("a", "2.json", { '{"k":3,"ts":"2024-01-01 00:01:00"}' }, 2000)

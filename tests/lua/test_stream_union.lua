@@ -139,10 +139,8 @@ t.test("a side of a union may aggregate its rows, after its own withWatermark, a
   local function put(side, name, rows, mtime)
     local lines = {}
     for i, r in ipairs(rows) do lines[i] = ('{"k":%d,"ts":"2024-01-01 %s"}'):format(r[1], r[2]) end
-    t.write(("%s/%s/%s"):format(dir, side, name), table.concat(lines, "\n") .. "\n")
-    assert(os.execute(("touch -d '@%d' '%s/%s/%s'"):format(mtime, dir, side, name)) == 0)
+    t.write_at(("%s/%s/%s"):format(dir, side, name), table.concat(lines, "\n") .. "\n", mtime)
   end
-  os.execute(("mkdir -p '%s/a' '%s/b'"):format(dir, dir))
   put("a", "1.json", { { 1, "00:00:01" }, { 1, "00:00:05" }, { 2, "00:00:07" } }, 1000)
   put("b", "1.json", { { 1, "00:00:12" }, { 2, "00:00:03" } }, 1000)
   put("a", "2.json", { { 1, "00:00:31" }, { 2, "00:00:02" } }, 2000)

@@ -230,6 +230,15 @@ function M.write(path, text)
   return path
 end
 
+-- Writes text to path, its directory made if need be, last modified at
+-- mtime (seconds since the epoch): a file source's order and age; the path.
+function M.write_at(path, text, mtime)
+  assert(os.execute(("mkdir -p '%s'"):format(path:match("^(.*)/"))) == 0)
+  M.write(path, text)
+  assert(os.execute(("touch -d '@%d' '%s'"):format(mtime, path)) == 0)
+  return path
+end
+
 -- Writes rows (lists of values) to path as CSV lines, no header; the path.
 function M.write_csv(path, rows)
   local lines = {}
