@@ -140,10 +140,11 @@ end
 -- A filter over a read of partitioned directories (a source with prune:
 -- tide.sources.csv's partitioned reads, for csv, json and text, and a file
 -- stream's, tide.sources.file_stream) hands the read the conditions of its
--- own that name partition columns alone, through the filters, projections
--- and joins in between: the conjuncts of an AND, and of an OR the OR of
--- what each side has (Spark's extractPredicatesWithinOutputSet:
--- (k = 1 AND n > 0) OR k = 2 gives k = 1 OR k = 2). The read evaluates
+-- own that name partition columns alone, through the filters,
+-- projections, joins and unions (both sides, by position) in between: the
+-- conjuncts of an AND, and of an OR the OR of what each side has (Spark's
+-- extractPredicatesWithinOutputSet: (k = 1 AND n > 0) OR k = 2 gives
+-- k = 1 OR k = 2). The read evaluates
 -- them once per directory and opens none they do not make true. The
 -- filter stays as it is: over the rows of the directories read it keeps
 -- what it kept, the others it would have dropped. So that the rows are
@@ -268,12 +269,14 @@ local function pushable_sides(op)
   return {}, {} -- a full outer join fills either side with nulls, and keeps every row of both
 end
 
--- The column of the read (the leaf under filters, projections and joins)
--- that a column node over op's output names, as tide.eval resolves it: the
--- read's field index, the read and the route to it (route and, for each
--- join passed, "l" or "r"); nil when it is computed or not found (with
--- the projection, its expression and the route to it when computed).
-local function read_column(node, op, route)
+-- The column of the read (the leaf under filters, projections, joins and
+-- unions) that a column node over op's output names, as tide.eval resolves
+-- it: the read's field index, the read and the route to it (route and, for
+-- each join passed, "l" or "r", for each union "u" or "v": the side the
+-- target route, the read's, goes on); nil when it is computed or not found
+-- (with the projection, its expression and the route to it when computed).
+local UNION_SIDES = { u = "left", v = "right" }
+local function read_column(node, op, route, target)
   while true do
     while op.kind == "filter" do op = op.child end
     local i
@@ -288,6 +291,11 @@ local function read_column(node, op, route)
       local out = op.spec.outputs[i]
       if not (out and out.side and out.index) then return nil end
       node, op, route = { k = "col", index = out.index }, op[out.side], route .. out.side:sub(1, 1)
+    elseif op.kind == "union" then
+      -- (columns by position: the side's column i)
+      local step = target:sub(#route + 1, #route + 1)
+      if not UNION_SIDES[step] then return nil end
+      node, op, route = { k = "col", index = i - 1 }, op[UNION_SIDES[step]], route .. step
     elseif op.kind ~= "project" then
       return i, op, nil, route
     else
@@ -312,7 +320,7 @@ local function over_partitions(node, op, found, route)
     if not PUSHABLE_KINDS[kind] then return nil end
     if kind == "call" and (type(node.fn) ~= "string" or NOT_PUSHED[node.fn:lower()]) then return nil end
     if kind == "col" then
-      local i, read, computed, at = read_column(node, op, route)
+      local i, read, computed, at = read_column(node, op, route, found.route)
       if computed then
         -- a projection's expression: over the partition columns in turn
         return over_partitions(computed, read.child, found, at)
@@ -470,8 +478,15 @@ prune = function(plan, sliced, pushed)
     local child = prune(plan.child, below, NONE)
     return child ~= plan.child and copy_of(plan, { child = child }) or plan
   end
-  -- a union: each side read in turn
-  local left, right = prune(plan.left, false, NONE), prune(plan.right, false, NONE)
+  -- a union: each side read in turn, the conditions above passed to both
+  -- (a filter over a union is one over each side, Spark's
+  -- PushPredicateThroughNonJoin)
+  local function side(input, step)
+    local passed = {}
+    for i, p in ipairs(pushed) do passed[i] = { node = p.node, over = p.over, route = p.route .. step } end
+    return prune(input, false, passed)
+  end
+  local left, right = side(plan.left, "u"), side(plan.right, "v")
   if left == plan.left and right == plan.right then return plan end
   return copy_of(plan, { left = left, right = right })
 end

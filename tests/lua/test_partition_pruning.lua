@@ -1,7 +1,8 @@
 -- Partition pruning (Spark's PartitionFilters) beyond a filter over a
 -- read: filters above a join prune the partitioned side that owns their
 -- columns (both sides of an inner join, an outer join's preserved side
--- only, a semi or anti join's left), and a file stream of partitioned
+-- only, a semi or anti join's left), filters above a union both sides,
+-- and a file stream of partitioned
 -- directories reads of each micro-batch's files only those of the
 -- directories the filter keeps, the others still being the stream's
 -- (maxFilesPerTrigger, the log, a restart). tests/csv/test_partitions.lua
@@ -141,6 +142,25 @@ t.test("a filter above a join prunes the sides it may, and the rows are those of
   has(plan_of(a:join(b, "k"):where("dt = '2024-01-01' AND p = 'y'")),
     "FileScan csv [" .. bdir .. "] [k, name, p], PartitionFilters: [(p = y)], "
     .. "PartitionsRead: 1 of 2, FilesRead: 1 of 2")
+end)
+
+t.test("a filter above a union prunes both sides' reads by their own columns, by position", function()
+  local adir, bdir = dir_of(A_FILES), dir_of(B_FILES)
+  -- a's dt and b's p are each side's third column: the union's, by position
+  local function united(l, r) return l:union(r):where("dt IS NULL OR dt = 'y'") end
+  local df = united(read_a(adir), read_b(bdir))
+  local every = united(read_a(adir):cache(), read_b(bdir):cache())
+  t.same_table(t.rows(df:orderBy("k", "s")), t.rows(every:orderBy("k", "s")))
+  t.same_table(t.rows(df:orderBy("k", "s")), { "1|uno|y", "2|c2|null", "3|three|y", "4|c4|null", "4|four|y" })
+  t.same_table(scans_pruned(df), { true, true })
+  -- (the union casts a's dates and b's strings to its string column)
+  has(plan_of(df), "FileScan csv [" .. adir .. "] [k, s, dt], PartitionFilters: [((CAST(dt AS STRING) IS NULL) OR "
+    .. "(CAST(dt AS STRING) = y))], PartitionsRead: 1 of 3, FilesRead: 1 of 3")
+  has(plan_of(df), "FileScan csv [" .. bdir .. "] [k, name, p], PartitionFilters: [((CAST(p AS STRING) IS NULL) OR "
+    .. "(CAST(p AS STRING) = y))], PartitionsRead: 1 of 2, FilesRead: 1 of 2")
+  -- a side's column that is no partition column prunes nothing there
+  t.same_table(scans_pruned(read_a(adir):select("k", "dt"):union(read_b(bdir):select("k", "name")):where("dt = 'x'")),
+    { true, false })
 end)
 
 t.test("a join's pruned side never opens the directories the filter drops", function()
