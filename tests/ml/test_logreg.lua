@@ -161,6 +161,42 @@ t.test("scoring: rawPrediction, probability, prediction and the threshold", func
     "the model has 2 features")
 end)
 
+t.test("thresholds, as Spark's binary LogisticRegression: {t0, t1} is threshold 1 / (1 + t0 / t1)", function()
+  local model = ml.LogisticRegressionModel.fromCoefficients({ 1, -2 }, 0.5)
+  local df = spark:createDataFrame({ { V.sparse(2, { 0 }, { 2 }) } }, "features vector") -- P(1) = sigmoid(2.5) = 0.924
+  model:setThresholds({ 0.1, 0.9 })
+  t.ok(math.abs(model:getThreshold() - 0.9) < 1e-15)
+  t.eq(model:isSet("threshold"), false, "setting thresholds clears threshold")
+  t.eq(model:transform(df):collect()[1].prediction, 1)
+  t.eq(model:predict(V.sparse(2, { 0 }, { 2 })), 1)
+  model:setThresholds({ 1, 19 }) -- threshold 0.95
+  t.eq(model:transform(df):collect()[1].prediction, 0)
+  t.eq(model:predict(V.sparse(2, { 0 }, { 2 })), 0)
+  -- setting threshold clears thresholds; getThresholds gives {1 - t, t}
+  model:setThreshold(0.25)
+  t.eq(model:isSet("thresholds"), false)
+  t.same_table(model:getThresholds(), { 0.75, 0.25 })
+  -- an estimator's are its model's, and a saved model keeps them
+  local lr = ml.LogisticRegression { thresholds = { 0.4, 0.6 } }
+  t.ok(math.abs(lr:getThreshold() - 0.6) < 1e-15)
+  local train = spark:createDataFrame({ { V.dense { 0 }, 0.0 }, { V.dense { 1 }, 1.0 }, { V.dense { 0.2 }, 0.0 },
+    { V.dense { 0.9 }, 1.0 } }, "features vector, label double")
+  local fitted = lr:fit(train)
+  t.same_table(fitted:getThresholds(), { 0.4, 0.6 })
+  local dir = t.tempdir() .. "/m"
+  fitted:save(dir)
+  t.same_table(ml.LogisticRegressionModel.load(dir):getThresholds(), { 0.4, 0.6 })
+  -- PySpark's checks, with its messages
+  t.has(t.raises(function() ml.LogisticRegression { threshold = 0.5, thresholds = { 0.4, 0.6 } } end),
+    "Logistic Regression getThreshold found inconsistent values for threshold (0.5) and thresholds (equivalent to 0.6)")
+  t.eq(ml.LogisticRegression { threshold = 0.6, thresholds = { 0.4, 0.6 } }:getThreshold(), 0.6)
+  t.has(t.raises(function() ml.LogisticRegression():setThresholds({ 0.2, 0.3, 0.5 }):getThreshold() end),
+    "getThreshold only applies to binary classification, but thresholds has length != 2.  thresholds: 0.2,0.3,0.5")
+  t.has(t.raises(function() ml.LogisticRegression { thresholds = { 0, 0 } } end),
+    "thresholds given invalid value [0,0]")
+  t.has(t.raises(function() ml.LogisticRegression { thresholds = 0.5 } end), "Could not convert 0.5 to list of floats")
+end)
+
 t.test("labels other than 0/1 are refused, naming the row", function()
   local df = spark:createDataFrame({ { V.dense { 1 }, 0 }, { V.dense { 2 }, 2 } }, "features vector, label double")
   t.raises(function() ml.LogisticRegression {}:fit(df) end, "row 1: label 2")

@@ -111,7 +111,7 @@ local function score_transform(stage, df, coef)
       slots[key] = #fields
     end
   end
-  local threshold = stage:getOrDefault("threshold")
+  local threshold = stage:getThreshold()
   return base.addColumns(df, stage, fields, function(input, out, first)
     local w, n, b = coef()
     local function slot(key) return slots[key] and out.columns[first + slots[key] - 1] or nil end
@@ -125,7 +125,7 @@ end
 local LogisticRegression = base.class {
   name = "LogisticRegression", sparkClass = "org.apache.spark.ml.classification.LogisticRegression",
   params = params { maxIter = 100, regParam = 0.0, elasticNetParam = 0.0, tol = 1e-6, fitIntercept = true,
-                    standardization = true, family = "auto", aggregationDepth = 2 },
+                    standardization = true, family = "auto", aggregationDepth = 2, thresholds = NONE },
   choices = { family = { "auto", "binomial" } },
   ranges = { maxIter = { 0 }, regParam = { 0 }, elasticNetParam = { 0, 1 }, tol = { 0 }, aggregationDepth = { 2 },
              threshold = { 0, 1 } },
@@ -138,6 +138,55 @@ local LogisticRegressionModel = base.class {
   ranges = LogisticRegression._ranges,
 }
 M.LogisticRegressionModel = LogisticRegressionModel
+
+-- threshold and thresholds, as Spark's binary LogisticRegression (and
+-- PySpark's) keeps them: setting one clears the other; thresholds
+-- {t0, t1} (predict the class whose probability over its t is larger) is
+-- threshold 1 / (1 + t0 / t1); both set must agree.
+local function equivalent(stage, ts)
+  if #ts ~= 2 then
+    base.fail(("%s: Logistic Regression getThreshold only applies to binary classification, but thresholds has"
+      .. " length != 2.  thresholds: %s"):format(stage._name, table.concat(ts, ",")))
+  end
+  return 1.0 / (1.0 + ts[1] / ts[2])
+end
+
+local function consistent(stage)
+  if stage:isSet("threshold") and stage:isSet("thresholds") then
+    local t, given = equivalent(stage, stage:getOrDefault("thresholds")), stage:getOrDefault("threshold")
+    if math.abs(given - t) >= 1e-5 then
+      base.fail(("%s: Logistic Regression getThreshold found inconsistent values for threshold (%g) and"
+        .. " thresholds (equivalent to %g)"):format(stage._name, given, t))
+    end
+  end
+end
+
+for _, cls in ipairs({ LogisticRegression, LogisticRegressionModel }) do
+  function cls:setThreshold(t)
+    self:set("threshold", t)
+    return self:clear("thresholds")
+  end
+  function cls:setThresholds(ts)
+    self:set("thresholds", ts)
+    return self:clear("threshold")
+  end
+  -- The probability of label 1 above which a row is predicted 1.
+  function cls:getThreshold()
+    consistent(self)
+    if self:isSet("thresholds") then return equivalent(self, self:getOrDefault("thresholds")) end
+    return self:getOrDefault("threshold")
+  end
+  function cls:getThresholds()
+    consistent(self)
+    if not self:isSet("thresholds") and self:isSet("threshold") then
+      local t = self:getOrDefault("threshold")
+      return { 1 - t, t }
+    end
+    return self:need("thresholds")
+  end
+  -- (both given to the constructor must agree, as PySpark's setParams checks)
+  cls._init = consistent
+end
 
 -- A model from coefficients (a Lua list) and an intercept.
 function LogisticRegressionModel.fromCoefficients(coefficients, intercept, params_table)
@@ -403,8 +452,6 @@ function LogisticRegressionModel:transform(df)
   return score_transform(self, df, function() return self._coef, self.numFeatures, self.intercept end)
 end
 
-function LogisticRegressionModel:setThreshold(t) self:set("threshold", t); return self end
-
 -- ---- one vector at a time (Spark's predict, predictRaw, predictProbability) -------------------
 
 -- The margin of one features vector (a tide.ml.linalg vector): its
@@ -437,7 +484,7 @@ end
 
 -- 1.0 when P(label = 1) > threshold, else 0.0 (the prediction column's).
 function LogisticRegressionModel:predict(features)
-  return sigmoid(margin(self, features, "predict")) > self:getOrDefault("threshold") and 1.0 or 0.0
+  return sigmoid(margin(self, features, "predict")) > self:getThreshold() and 1.0 or 0.0
 end
 
 -- [-m, m], the rawPrediction column's vector.

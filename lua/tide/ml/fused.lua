@@ -163,7 +163,7 @@ function M.score(scorer, input, out, fields, ctx, skip_state)
   local drop = scorer.skipper and ffi.new("uint8_t[?]", math.max(rows, 1)) or nil
   local lr = scorer.lr
   local w, nf, b = lr._coef, lr.numFeatures, lr.intercept
-  local rc = tonumber(C.tide_ml_linear_score(out, arr, #terms, rows, w, nf, b, lr:getOrDefault("threshold"),
+  local rc = tonumber(C.tide_ml_linear_score(out, arr, #terms, rows, w, nf, b, lr:getThreshold(),
     slot.raw, slot.prob, slot.pred, drop, errbuf, 1024))
   if rc == -2 then return nil end
   if rc < 0 then error(("%s: %s"):format(lr.uid, ffi.string(errbuf)), 0) end

@@ -66,6 +66,10 @@ local DOCS = {
   fitIntercept = "whether to fit an intercept term.",
   standardization = "whether to standardize the training features before fitting the model.",
   threshold = "threshold in binary classification prediction, in range [0, 1]",
+  thresholds = "Thresholds in multi-class classification to adjust the probability of predicting each class. "
+    .. "Array must have length equal to the number of classes, with values > 0, excepting that at most one value "
+    .. "may be 0. The class with largest value p/t is predicted, where p is the original probability of that "
+    .. "class and t is the class's threshold.",
   weightCol = "weight column name. If this is not set or empty, we treat all instance weights as 1.0.",
   aggregationDepth = "suggested depth for treeAggregate (>= 2).",
   parallelism = "the number of threads to use when running parallel algorithms (>= 1).",
@@ -208,6 +212,8 @@ end
 local STRING_LIST = { inputCols = true, outputCols = true, categoricalCols = true }
 local STRING = { inputCol = true, outputCol = true, weightCol = true }
 local INT = { maxIter = true, numFeatures = true, aggregationDepth = true, numBins = true }
+-- (and Spark's ParamValidators.checkThresholds: none below 0, one 0 at most)
+local THRESHOLDS = { thresholds = true }
 
 local function converted(name, value)
   if STRING_LIST[name] then
@@ -220,6 +226,22 @@ local function converted(name, value)
     if not ok then return ("Could not convert %s to list of strings"):format(tostring(value)) end
   elseif STRING[name] then
     if type(value) ~= "string" then return ("Could not convert %s to string"):format(tostring(value)) end
+  elseif THRESHOLDS[name] then
+    local ok, zeros = type(value) == "table" and #value > 0, 0
+    for k, v in pairs(ok and value or {}) do
+      if type(k) ~= "number" or k < 1 or k > #value or type(v) ~= "number" or v ~= v then ok = false end
+    end
+    if not ok then return ("Could not convert %s to list of floats"):format(tostring(value)) end
+    for _, v in ipairs(value) do
+      if v < 0 then ok = false end
+      if v == 0 then zeros = zeros + 1 end
+    end
+    if not ok or zeros > 1 then
+      local texts = {}
+      for i, v in ipairs(value) do texts[i] = tostring(v) end
+      return ("thresholds given invalid value [%s]: each must be >= 0, and at most one 0"):format(
+        table.concat(texts, ","))
+    end
   elseif INT[name] then
     if type(value) == "cdata" then value = tonumber(value) end
     if type(value) ~= "number" or value ~= math.floor(value) or value ~= value then
