@@ -279,6 +279,42 @@ t.test("evaluators: AUC, PR, accuracy, f1, log loss and the confusion matrix by 
   t.ok(math.abs(ml.MulticlassClassificationEvaluator { metricName = "logLoss" }:evaluate(df) - ll) < 1e-12)
 end)
 
+t.test("the multiclass evaluator's weighted and per-label metrics are Spark's, weighted or not", function()
+  -- (Spark 3.5.3's MulticlassClassificationEvaluator over the same rows:
+  -- metricLabel 0, 1, 2, 3 and beta 0.5; label 3 is never predicted)
+  local df = spark:createDataFrame({ { 0, 0, 1 }, { 0, 1, 2 }, { 0, 0, 1 }, { 1, 1, 1 }, { 1, 2, 0.5 }, { 2, 2, 1 },
+    { 2, 2, 3 }, { 2, 0, 1 }, { 1, 1, 1 }, { 3, 1, 1 }, { 0, 0, 1 } }, "label double, prediction double, w double")
+  local SPARK = {
+    [false] = {
+      weightedFalsePositiveRate = { 0.1542207792207792 }, weightedFMeasure = { 0.59808612440191378 },
+      truePositiveRateByLabel = { 0.75, 2 / 3, 2 / 3, 0 }, falsePositiveRateByLabel = { 1 / 7, 0.25, 0.125, 0 },
+      precisionByLabel = { 0.75, 0.5, 2 / 3, 0 }, recallByLabel = { 0.75, 2 / 3, 2 / 3, 0 },
+      fMeasureByLabel = { 0.75, 0.52631578947368418, 2 / 3, 0 },
+    },
+    w = {
+      weightedFalsePositiveRate = { 0.11586452762923351 }, weightedFMeasure = { 0.6689159829256448 },
+      truePositiveRateByLabel = { 0.6, 0.8, 0.8, 0 }, falsePositiveRateByLabel = { 2 / 17, 3 / 11, 1 / 17, 0 },
+      precisionByLabel = { 0.75, 0.4, 8 / 9, 0 }, recallByLabel = { 0.6, 0.8, 0.8, 0 },
+      fMeasureByLabel = { 0.7142857142857143, 0.44444444444444448, 0.86956521739130443, 0 },
+    },
+  }
+  for weightCol, metrics in pairs(SPARK) do
+    for metric, values in pairs(metrics) do
+      for i, want in ipairs(values) do
+        local got = ml.MulticlassClassificationEvaluator { metricName = metric, metricLabel = i - 1, beta = 0.5,
+          weightCol = weightCol or nil }:evaluate(df)
+        t.ok(math.abs(got - want) < 1e-12, ("%s %s label %d: %.17g, Spark %.17g"):format(metric, tostring(weightCol),
+          i - 1, got, want))
+      end
+    end
+  end
+  t.eq(ml.MulticlassClassificationEvaluator { metricName = "falsePositiveRateByLabel" }:isLargerBetter(), false)
+  t.eq(ml.MulticlassClassificationEvaluator { metricName = "weightedFMeasure" }:isLargerBetter(), true)
+  t.has(t.raises(function()
+    ml.MulticlassClassificationEvaluator { metricName = "precisionByLabel", metricLabel = 5 }:evaluate(df)
+  end), "metricLabel 5 is no label of the rows")
+end)
+
 t.test("the seed's pipeline on generated click data beats chance clearly", function()
   local train, test = data.frames(24000, 7, { 0.7, 0.3 })
   local stages = data.seedStages("keep", ml.LogisticRegression { maxIter = 10, regParam = 0.01, standardization = false })

@@ -1,9 +1,9 @@
 -- tide.ml.evaluation — Spark ML's evaluators over scored DataFrames:
 -- BinaryClassificationEvaluator (areaUnderROC, areaUnderPR; exact, from
 -- every distinct score), MulticlassClassificationEvaluator (f1, accuracy,
--- weightedPrecision, weightedRecall, logLoss), RegressionEvaluator (rmse,
--- mse, r2, mae, var; aggregations over the columns), and the confusion
--- matrix.
+-- the weighted and per-label metrics, logLoss, hammingLoss),
+-- RegressionEvaluator (rmse, mse, r2, mae, var; aggregations over the
+-- columns), and the confusion matrix.
 -- The score may be a rawPrediction/probability vector (element 1) or a
 -- double column (tide's probability).
 local ffi = require("ffi")
@@ -105,9 +105,12 @@ local Multi = base.class {
   name = "MulticlassClassificationEvaluator",
   sparkClass = "org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator",
   params = { predictionCol = "prediction", labelCol = "label", probabilityCol = "probability",
-             metricName = "f1", weightCol = NONE, eps = 1e-15 },
+             metricName = "f1", weightCol = NONE, eps = 1e-15, metricLabel = 0.0, beta = 1.0 },
   choices = { metricName = { "f1", "accuracy", "weightedPrecision", "weightedRecall", "weightedTruePositiveRate",
+                             "weightedFalsePositiveRate", "weightedFMeasure", "truePositiveRateByLabel",
+                             "falsePositiveRateByLabel", "precisionByLabel", "recallByLabel", "fMeasureByLabel",
                              "logLoss", "hammingLoss" } },
+  ranges = { metricLabel = { 0 }, beta = { 0 } },
 }
 M.MulticlassClassificationEvaluator = Multi
 
@@ -192,24 +195,43 @@ function Multi:evaluate(df, extra)
   if total == 0 then return 0 end
   if metric == "accuracy" then return correct / total end
   if metric == "hammingLoss" then return 1 - correct / total end
-  local f1, precision, recall = 0, 0, 0
-  for i = 1, k do
+  -- Spark's MulticlassMetrics, of each label that has rows (weighted):
+  -- precision tp / (tp + fp) (0 with no row predicted so), recall
+  -- tp / rows, the false positive rate fp / (the other labels' rows), the
+  -- F-measure (1 + b^2) p r / (b^2 p + r) (0 when p + r is), and the
+  -- weighted ones averaged by each label's share of the rows.
+  local beta2 = stage:getOrDefault("beta") ^ 2
+  local function of(i)
     local tp = cm.matrix[i][i]
-    local p = predicted[i] > 0 and tp / predicted[i] or 0
-    local r = actual[i] > 0 and tp / actual[i] or 0
-    local share = actual[i] / total
-    precision, recall = precision + share * p, recall + share * r
-    f1 = f1 + share * ((p + r) > 0 and 2 * p * r / (p + r) or 0)
+    local fp = predicted[i] - tp
+    local p = tp + fp > 0 and tp / (tp + fp) or 0
+    local r = tp / actual[i]
+    return { precision = p, recall = r, fpr = fp / (total - actual[i]),
+             f = (p + r) > 0 and (1 + beta2) * p * r / (beta2 * p + r) or 0 }
   end
-  if metric == "weightedPrecision" then return precision end
-  if metric == "weightedRecall" or metric == "weightedTruePositiveRate" then return recall end
-  return f1
+  local BY_LABEL = { truePositiveRateByLabel = "recall", recallByLabel = "recall", precisionByLabel = "precision",
+                     falsePositiveRateByLabel = "fpr", fMeasureByLabel = "f" }
+  if BY_LABEL[metric] then
+    local label = stage:getOrDefault("metricLabel")
+    for i = 1, k do
+      if cm.labels[i] == label and actual[i] > 0 then return of(i)[BY_LABEL[metric]] end
+    end
+    base.fail(("%s: metricLabel %s is no label of the rows (key not found: %s)"):format(self._name,
+      tostring(label), tostring(label)))
+  end
+  local WEIGHTED = { weightedPrecision = "precision", weightedRecall = "recall", weightedTruePositiveRate = "recall",
+                     weightedFalsePositiveRate = "fpr", weightedFMeasure = "f", f1 = "f" }
+  if metric == "f1" then beta2 = 1 end
+  local sum = 0
+  for i = 1, k do
+    if actual[i] > 0 then sum = sum + actual[i] / total * of(i)[WEIGHTED[metric]] end
+  end
+  return sum
 end
 
-function Multi:isLargerBetter()
-  local m = self:getOrDefault("metricName")
-  return m ~= "logLoss" and m ~= "hammingLoss"
-end
+local SMALLER_BETTER = { logLoss = true, hammingLoss = true, weightedFalsePositiveRate = true,
+                         falsePositiveRateByLabel = true }
+function Multi:isLargerBetter() return not SMALLER_BETTER[self:getOrDefault("metricName")] end
 
 -- ---- RegressionEvaluator ------------------------------------------------------------------
 

@@ -99,6 +99,9 @@ local DOCS = {
     .. "down-sampling will occur. Must be >= 0.",
   eps = "log-loss is undefined for p=0 or p=1, so probabilities are clipped to max(eps, min(1 - eps, p)). Must "
     .. "be in range (0, 0.5). The default value is 1e-15.",
+  metricLabel = "The class whose metric will be computed in truePositiveRateByLabel|falsePositiveRateByLabel|"
+    .. "precisionByLabel|recallByLabel|fMeasureByLabel. Must be >= 0. The default value is 0.",
+  beta = "The beta value used in weightedFMeasure|fMeasureByLabel. Must be > 0. The default value is 1.",
   estimator = "estimator to be cross-validated",
   estimatorParamMaps = "estimator param maps",
   evaluator = "evaluator used to select hyper-parameters that maximize the validator metric",
