@@ -308,6 +308,8 @@ t.test("the multiclass evaluator's weighted and per-label metrics are Spark's, w
       end
     end
   end
+  t.eq(ml.MulticlassClassificationEvaluator { metricName = "hammingLoss", weightCol = "w" }:evaluate(df),
+    0.3333333333333333)
   t.eq(ml.MulticlassClassificationEvaluator { metricName = "falsePositiveRateByLabel" }:isLargerBetter(), false)
   t.eq(ml.MulticlassClassificationEvaluator { metricName = "weightedFMeasure" }:isLargerBetter(), true)
   t.has(t.raises(function()

@@ -194,7 +194,14 @@ function Multi:evaluate(df, extra)
   end
   if total == 0 then return 0 end
   if metric == "accuracy" then return correct / total end
-  if metric == "hammingLoss" then return 1 - correct / total end
+  if metric == "hammingLoss" then
+    -- (the rows predicted wrong over all, summed as Spark's)
+    local wrong = 0
+    for i = 1, k do
+      for j = 1, k do if i ~= j then wrong = wrong + cm.matrix[i][j] end end
+    end
+    return wrong / total
+  end
   -- Spark's MulticlassMetrics, of each label that has rows (weighted):
   -- precision tp / (tp + fp) (0 with no row predicted so), recall
   -- tp / rows, the false positive rate fp / (the other labels' rows), the
