@@ -17,12 +17,11 @@ Cleaner.__index = Cleaner
 
 local errbuf = ffi.new("char[512]")
 
--- The components of an absolute path without ".", ".." or empty ones.
+-- An absolute path without ".", ".." or repeated slashes, and its components.
+local clean = require("tide.partition_discovery").clean
 local function components(path)
   local parts = {}
-  for part in files.absolute(path):gmatch("[^/]+") do
-    if part == ".." then parts[#parts] = nil elseif part ~= "." then parts[#parts + 1] = part end
-  end
+  for part in clean(path):gmatch("[^/]+") do parts[#parts + 1] = part end
   return parts
 end
 
@@ -54,7 +53,7 @@ function M.new(options, source_path)
         .. "match with source pattern. Ensure the base archive path doesn't match with source pattern in depth, "
         .. "where the depth is minimum of depth on both paths.", 0)
     end
-    cleaner.archive = "/" .. table.concat(components(tostring(dir)), "/")
+    cleaner.archive = clean(tostring(dir))
   end
   return cleaner
 end
