@@ -322,19 +322,34 @@ function M.find(plan, kind)
   return first, n
 end
 
--- Every operator of a kind in a plan: its chain, and the sides of a join
--- or a union on it (whose operators run inside it), top down.
-function M.findAll(plan, kind)
-  local list, seen = {}, {}
+-- Calls visit(node) once for each node of a plan: its chain, and the
+-- sides of a join or a union on it (whose operators run inside it); top
+-- down (a node before those below it) or bottom up, a left side before
+-- its right either way.
+local function each_node(plan, top_down, visit)
+  local seen = {}
   local function walk(p)
     if type(p) ~= "table" or seen[p] then return end
     seen[p] = true
-    if p.kind == kind then list[#list + 1] = p end
-    walk(p.left)
-    walk(p.right)
-    walk(p.child)
+    if top_down then visit(p) end
+    if top_down then
+      walk(p.left)
+      walk(p.right)
+      walk(p.child)
+    else
+      walk(p.child)
+      walk(p.left)
+      walk(p.right)
+    end
+    if not top_down then visit(p) end
   end
   walk(plan)
+end
+
+-- Every operator of a kind in a plan (each_node's), top down.
+function M.findAll(plan, kind)
+  local list = {}
+  each_node(plan, true, function(p) if p.kind == kind then list[#list + 1] = p end end)
   return list
 end
 
@@ -348,16 +363,8 @@ end
 -- every start.
 local KINDS_OWN = 4
 function M.operatorNumbers(plan, wanted)
-  local used, seen = {}, {}
-  local function walk(p)
-    if type(p) ~= "table" or seen[p] then return end
-    seen[p] = true
-    for _, n in ipairs(p.stateOps or {}) do used[n] = true end
-    walk(p.child)
-    walk(p.left)
-    walk(p.right)
-  end
-  walk(plan)
+  local used = {}
+  each_node(plan, false, function(p) for _, n in ipairs(p.stateOps or {}) do used[n] = true end end)
   local clash = false
   for _, n in ipairs(wanted) do clash = clash or used[n] end
   if not clash then return wanted end
@@ -374,27 +381,11 @@ end
 -- a join's or a union's left side before its right either way.
 local function stores_of(plan, top_down)
   local list, seen = {}, {}
-  local function add(p)
+  each_node(plan, top_down, function(p)
     for _, store in ipairs(p.stores or {}) do
       if not seen[store] then list[#list + 1], seen[store] = store, true end
     end
-  end
-  local function walk(p)
-    if type(p) ~= "table" or seen[p] then return end
-    seen[p] = true
-    if top_down then
-      add(p)
-      walk(p.left)
-      walk(p.right)
-      walk(p.child)
-    else
-      walk(p.child)
-      walk(p.left)
-      walk(p.right)
-      add(p)
-    end
-  end
-  walk(plan)
+  end)
   return list
 end
 
