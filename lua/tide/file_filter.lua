@@ -80,27 +80,13 @@ function M.withFileOptions(own)
   return all
 end
 
-local made = setmetatable({}, { __mode = "k" }) -- options -> filter, for the listings of one reader
-
-function M.of(options, session, streaming)
-  local cached = made[options]
-  if cached ~= nil then return cached or nil end
-  local filter = M.parse(options, session, streaming)
-  made[options] = filter or false
-  return filter
-end
-
-function M.parse(options, session, streaming)
+local function parse(options, session)
   local glob, recursive = options.pathglobfilter, flag(options, "recursivefilelookup", "recursiveFileLookup")
   local before, after = options.modifiedbefore, options.modifiedafter
   if glob == nil and not recursive and before == nil and after == nil then return nil end
   local filter = setmetatable({ recursive = recursive }, Filter)
   if glob ~= nil then filter.glob = require("tide.files").globMatcher(tostring(glob)) end
   if before ~= nil or after ~= nil then
-    if streaming then
-      error(("option '%s' is not allowed in file stream sources"):format(before ~= nil and "modifiedbefore"
-        or "modifiedafter"), 0)
-    end
     local id = options.timezone and tostring(options.timezone)
     local zone = C.tide_time_zone_swap_session(nil)
     C.tide_time_zone_swap_session(zone)
@@ -112,6 +98,20 @@ function M.parse(options, session, streaming)
     if before ~= nil then filter.before = threshold(tostring(before), "modifiedbefore", zone, session) end
     if after ~= nil then filter.after = threshold(tostring(after), "modifiedafter", zone, session) end
   end
+  return filter
+end
+
+local made = setmetatable({}, { __mode = "k" }) -- options -> filter, for the listings of one reader
+
+function M.of(options, session, streaming)
+  if streaming and (options.modifiedbefore ~= nil or options.modifiedafter ~= nil) then
+    error(("option '%s' is not allowed in file stream sources"):format(options.modifiedbefore ~= nil
+      and "modifiedbefore" or "modifiedafter"), 0)
+  end
+  local cached = made[options]
+  if cached ~= nil then return cached or nil end
+  local filter = parse(options, session)
+  made[options] = filter or false
   return filter
 end
 
