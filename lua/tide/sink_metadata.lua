@@ -47,12 +47,18 @@ function M.files(dir)
   local log = dir:gsub("/+$", "") .. "/" .. DIR
   local st = files.stat(log)
   if not st or not st.isDir then return nil end
-  -- the log's files in batch order (a compaction holds every batch up to
-  -- its own; later ones add to it)
-  local batches = {}
+  -- the latest compaction (it holds every batch up to its own, so the
+  -- files before it are not read again: a stream lists at every trigger)
+  -- and the batches after it, in order, as Spark's allFiles reads them
+  local batches, compacted = {}, -1
   for _, name in ipairs(files.list(log)) do
-    local id = tonumber(name:match("^(%d+)$") or name:match("^(%d+)%.compact$"))
-    if id then batches[#batches + 1] = { id = id, name = name } end
+    local id = tonumber(name:match("^(%d+)$"))
+    local compaction = tonumber(name:match("^(%d+)%.compact$"))
+    if id or compaction then batches[#batches + 1] = { id = id or compaction, name = name } end
+    if compaction and compaction > compacted then compacted = compaction end
+  end
+  for i = #batches, 1, -1 do
+    if batches[i].id < compacted then table.remove(batches, i) end
   end
   table.sort(batches, function(a, b) return a.id < b.id end)
   local by_path = {}
