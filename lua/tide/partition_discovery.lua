@@ -68,13 +68,15 @@ local function parse_dir(dir, bases)
   return ordered, current
 end
 
--- Every directory under dir (recursively) that holds files the filter
--- (tide.file_filter) accepts, with those files.
+-- Every directory under dir (recursively) that holds files, with those
+-- the filter (tide.file_filter) accepts. As Spark's, the partitions are
+-- inferred from every directory holding files, accepted or not: its path
+-- filters apply to the listing's files, not to the partitioning.
 local MAX_DEPTH = 64
 local function walk(dir, leaves, filter, depth)
   local names = files.list(dir)
   table.sort(names)
-  local here = {}
+  local here, any = {}, false
   for _, name in ipairs(names) do
     if not files.leftOut(name) then
       local p = dir .. "/" .. name
@@ -83,12 +85,15 @@ local function walk(dir, leaves, filter, depth)
         files.skipUnreadable(p, err)
       elseif st.isDir then
         if depth < MAX_DEPTH then walk(p, leaves, filter, depth + 1) end
-      elseif not filter or filter:accept(name, st.mtime) then
-        here[#here + 1] = { path = p, size = st.size, mtime = st.mtime }
+      else
+        any = true
+        if not filter or filter:accept(name, st.mtime) then
+          here[#here + 1] = { path = p, size = st.size, mtime = st.mtime }
+        end
       end
     end
   end
-  if #here > 0 then leaves[#leaves + 1] = { dir = dir, abs = clean(dir), files = here } end
+  if any then leaves[#leaves + 1] = { dir = dir, abs = clean(dir), files = here } end
 end
 
 -- ---- discovery ------------------------------------------------------------------------
@@ -273,10 +278,11 @@ function M.discover(paths, options, user_schema, session, streaming, fixed)
     if r.stat.isDir then
       local dir = r.path:gsub("/+$", "")
       walk(dir == "" and "/" or dir, leaves, filter, 0)
-    elseif not filter or filter:accept(name_of(r.path), r.stat.mtime) then
+    else
       local abs = clean(r.path)
+      local accepted = not filter or filter:accept(name_of(r.path), r.stat.mtime)
       leaves[#leaves + 1] = { dir = parent_of(abs), abs = parent_of(abs),
-        files = { { path = r.path, size = r.stat.size, mtime = r.stat.mtime } } }
+        files = { accepted and { path = r.path, size = r.stat.size, mtime = r.stat.mtime } or nil } }
     end
   end
   local typing = { types = {}, names = {}, infer = conf_flag(session,

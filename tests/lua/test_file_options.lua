@@ -62,6 +62,30 @@ t.test("pathGlobFilter matches file names, not paths, and partition directories 
     { "file:" .. dir .. "/x=1/c.csv" })
 end)
 
+t.test("the partitions are inferred from every directory holding files, those the filters leave out too", function()
+  local dir = t.tempdir()
+  put(dir, "k=1/x.csv", "2020-06-01T10:00:00", "a\n1\n")
+  put(dir, "k=abc/y.csv", "2020-06-03T10:00:00", "a\n2\n")
+  local function read(options, schema)
+    local r = spark.read:option("header", "true")
+    for k, v in pairs(options) do r = r:option(k, v) end
+    if schema then r = r:schema(schema) end
+    return r:csv(dir)
+  end
+  -- (k=abc's value makes k a string column though its file is not read)
+  local df = read({ pathGlobFilter = "x.*" })
+  t.eq(df.schema:simpleString(), "struct<a:string,k:string>")
+  t.same_table(t.rows(df), { "1|1" })
+  df = read({ modifiedBefore = "2020-06-02T00:00:00" }, "a INT")
+  t.eq(df.schema:simpleString(), "struct<a:int,k:string>")
+  t.same_table(t.rows(df), { "1|1" })
+  -- (no file read: the user's columns and the partition columns, no rows)
+  df = read({ pathGlobFilter = "*.json" }, "a INT")
+  t.eq(df.schema:simpleString(), "struct<a:int,k:string>")
+  t.eq(df:count(), 0)
+  fails(function() read({ pathGlobFilter = "*.json" }) end, "Unable to infer schema for CSV")
+end)
+
 t.test("recursiveFileLookup reads every file under the path, without partition columns", function()
   local dir = tree()
   local function read(schema, options)
