@@ -100,11 +100,14 @@ function M.install(dataframe)
       if column.isColumn(c) and time_window.isWindowCall(c.node) then
         c = time_window.fromCall(c.node)
         list[i] = c
+      elseif column.isColumn(c) and c.node.k == "alias" and time_window.isWindowCall(c.node.expr) then
+        c = column.wrap({ k = "alias", name = c.node.name, expr = time_window.fromCall(c.node.expr).node })
+        list[i] = c
       end
-      -- (a session window may be aliased: its struct takes the name)
-      local is_session = column.isColumn(c) and (session_window.isSession(c.node)
-        or (c.node.k == "alias" and session_window.isSession(c.node.expr)))
-      if column.isColumn(c) and (time_window.isWindow(c.node) or is_session) then
+      -- (a window may be aliased: its struct takes the name)
+      local node = column.isColumn(c) and (c.node.k == "alias" and c.node.expr or c.node)
+      local is_session = node and session_window.isSession(node)
+      if node and (time_window.isWindow(node) or is_session) then
         session = session or is_session
         if window then
           require("tide.checks").failAtUser("Multiple time/session window expressions would result in a cartesian"
@@ -113,7 +116,9 @@ function M.install(dataframe)
         window = c.node
       end
     end
-    if window and not session then df = time_window.expand(df, window) end
+    local window_name = window and window.k == "alias" and window.name
+    local window_call = window and (window.k == "alias" and window.expr or window)
+    if window and not session then df = time_window.expand(df, window_call) end
     -- A column whose name another column shares (a.site after a join
     -- with b.site) is copied under a name of its own, the copy grouped by
     -- and named back in the result, as Spark's attribute keeps its name.
@@ -141,18 +146,14 @@ function M.install(dataframe)
     end
     if #computed > 0 then df = df:select(column.wrap({ k = "star" }), unpack(computed)) end
     local shape = session and session_window or time_window
-    local keys = { finish = window and shape.finish, computed = by_text }
-    local session_name = session and (window.k == "alias" and window.name or session_window.NAME)
-    local session_call = session and (window.k == "alias" and window.expr or window)
-    if session then
-      keys.finish = function(result) return session_window.finish(result, session_name) end
+    local keys = { computed = by_text }
+    if window then
       -- (what a select over the aggregation may name it by: SELECT
-      -- session_window.start, or the call itself, as Spark resolves them)
-      keys.window = { name = session_name, text = M.normalizedText(session_call), start = session_window.START,
-                      stop = session_window.END }
-    elseif window then
-      keys.window = { name = "window", text = M.normalizedText(window.call or window), start = time_window.START,
-                      stop = time_window.END }
+      -- window.start, or the call itself, as Spark resolves them)
+      local name = window_name or (session and session_window.NAME or "window")
+      keys.finish = function(result) return time_window.finishAs(result, name, shape.START, shape.END) end
+      keys.window = { name = name, text = M.normalizedText(window_call.call or window_call), start = shape.START,
+                      stop = shape.END }
     end
     for i = 1, #list do
       if names[i] then
@@ -164,7 +165,7 @@ function M.install(dataframe)
     if session then
       local others = {}
       for i = 1, #list do others[#others + 1] = names[i] end
-      df = session_window.expand(df, session_call, others)
+      df = session_window.expand(df, window_call, others)
     end
     for _, key in ipairs(keys) do key_index(df._plan.schema, key, "groupBy", 2) end
     if #renamed > 0 then

@@ -310,13 +310,6 @@ function M.expand(df, node, keys)
   })
 end
 
--- The result of an aggregation grouped by a session window: its start and
--- end keys become Spark's `session_window` struct (or the name the key
--- was aliased to), in the first one's place.
-function M.finish(df, name)
-  return time_window.finishAs(df, name or M.NAME, M.START, M.END)
-end
-
 -- A streaming aggregation's merge (tide.stateful_aggregate): rows (the
 -- kept sessions, then a micro-batch's partial aggregates, each an interval
 -- in columns si and ei, 0-based) with each interval replaced by the

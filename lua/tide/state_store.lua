@@ -445,11 +445,14 @@ function M.evictionWatermarkUs(ctx) return (ctx.inputWatermarkMs or ctx.watermar
 
 -- The rows of batch whose time (its column col) is after the watermark or
 -- null (after), or at or before it; and how many are not. The batch
--- itself when that is every row.
+-- itself when that is every row. A window's time is its end, as Spark's
+-- watermark expressions read a window struct marked as event time.
 function M.byTime(batch, col_index, watermark_us, after)
   local n = batch:count()
   local rows = ffi.new("int64_t[?]", math.max(n, 1))
-  local k = tonumber(C.tide_rows_by_time(batch.columns[col_index], n, watermark_us, after and 1 or 0, rows))
+  local time = batch.columns[col_index]
+  if time.type == ID.struct then time = time.children[1] end
+  local k = tonumber(C.tide_rows_by_time(time, n, watermark_us, after and 1 or 0, rows))
   return k == n and batch or take(batch, rows, k), n - k
 end
 

@@ -384,24 +384,30 @@ end
 -- they come out. The side's withWatermark before it, which must be its own
 -- (after the stream splits: the query's watermark moves by what each side
 -- sees), is what the join tracks of it. Its rows carry that watermark in
--- an aggregation's window_time(window) only, as Spark marks it: the side's
--- event time then (late rows, bounds, keys, as any side's); otherwise, as
--- in Spark, the join lets none of its rows go by time (a field of the
--- window, window.end, is not marked, nor flatMapGroupsWithState's rows).
+-- the aggregation's window column (a window over the watermarked column:
+-- Spark's window attribute keeps its metadata), read by the window's end,
+-- as Spark's watermark expression reads a struct, and in window_time(window):
+-- either is the side's event time then (late rows, bounds, keys, as any
+-- side's), one of them, as Spark's join refuses two. Otherwise, as in
+-- Spark, the join lets none of its rows go by time (a field of the window,
+-- window.end, is not marked, nor flatMapGroupsWithState's rows).
 -- Returns { delayMs } of the withWatermark (nil without one), and the
 -- side's mark (tide.stream_sides sideMark's form) or nil.
+local WINDOW_START = { [require("tide.time_window").START] = true, [require("tide.session_window").START] = true }
+
+-- Whether a projection's item (its node) is the aggregation's window
+-- column over the watermarked column (tide.time_window finishAs's struct).
+local function is_window(n, grouping, wm)
+  if not (n and n.k == "call" and n.fn == "struct" and n.args[1] and n.args[1].expr) then return false end
+  if not WINDOW_START[n.args[1].expr.name] then return false end
+  local node = grouping.child
+  while node and node.kind ~= "time_window" and node.kind ~= "session_window" do node = node.child end
+  return node ~= nil and node.timeColumn:lower() == tostring(wm.watermark.column):lower()
+end
+
 local function grouped_side(plan, base, grouping)
   local wm = sides.groupingWatermark(grouping, base, "a join between two streams")
   if grouping.kind == "stateful_map" then return wm and { delayMs = wm.watermark.delayMs }, nil end
-  -- (Spark marks the window column itself as event time too, and would
-  -- let rows go by a struct: not done here)
-  for _, field in ipairs(plan.schema.fields) do
-    local t = field.dataType
-    if t.id == ID.struct and #t.fields == 2 and t.fields[1].name == "start" and t.fields[2].name == "end" then
-      fail(("joining an aggregation's window column %s between two streams is not supported: join on"
-        .. " window_time(%s) or a field of it (%s.end)"):format(field.name, field.name, field.name))
-    end
-  end
   local mark
   local above = ops_above(plan, grouping)
   for i = #above, 1, -1 do
@@ -409,12 +415,15 @@ local function grouped_side(plan, base, grouping)
     for _, item in ipairs(o.kind == "project" and o.compiled or {}) do
       local n = item.node
       if n and n.k == "alias" then n = n.expr end
-      if n and n.k == "call" and n.fn == "window_time" then
+      local window = is_window(n, grouping, wm)
+      if window or (n and n.k == "call" and n.fn == "window_time") then
         local name = sides.renamed(plan, o, item.name)
         local j = name and plan.schema:resolveField(name)
-        if j and mark then fail("a side of a join between two streams holds one event-time column: "
-          .. "window_time of its aggregation's windows, once") end
-        if j then mark = { node = wm, column = j - 1, own = true, delayMs = wm.watermark.delayMs } end
+        if j and mark then
+          fail("a side of a join between two streams holds one event-time column: its aggregation's window or"
+            .. " window_time of it, once (Spark: More than one event time columns are available)")
+        end
+        if j then mark = { node = wm, column = j - 1, own = true, delayMs = wm.watermark.delayMs, window = window } end
       end
     end
   end
@@ -524,7 +533,8 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   for _, s in ipairs(SIDES) do
     local mark = op[s].mark
     local plan = s == "left" and lplan or rplan
-    if mark and not (semi and s == "right") then
+    -- (a window struct is not one: an aggregation above finalizes by a time)
+    if mark and not mark.window and not (semi and s == "right") then
       event_time[#event_time + 1] = plan.schema.fields[mark.column + 1].name
     end
   end

@@ -194,12 +194,10 @@ require("tide.eval").register("window", function(node, _, compileChild)
   return copy
 end)
 
--- The result of an aggregation grouped by a window: its start and end
--- keys become Spark's `window` struct, in the first one's place.
-function M.finish(df) return M.finishAs(df, "window", M.START, M.END) end
-
--- The same for a key of start and end columns start and stop, shown as
--- the struct `name` (tide.session_window's too).
+-- The result of an aggregation grouped by a window: its key of start and
+-- end columns start and stop becomes Spark's struct `name` (`window`, or
+-- the name the key was aliased to; tide.session_window's too), in the
+-- first one's place.
 function M.finishAs(df, name, start, stop)
   local cols = {}
   -- (by index: an aggregation's SQL select list may repeat a key's name)
