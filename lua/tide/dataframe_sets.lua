@@ -84,9 +84,11 @@ end
 -- type, kept as strings) casts as that type: an untyped NULL's column as
 -- a NULL of t where its strings do not cast to t, array()'s elements as
 -- t's, map()'s empty maps (or nulls) as t's.
-local function cast_to(name, t, as, void)
+-- (a column of the type already is itself, as Spark casts only those that
+-- widen: an event-time column keeps its watermark's mark)
+local function cast_to(name, t, as, void, from)
   local value = { k = "col", name = name }
-  local cast = void and coerce.castNode(value, void, t) or { k = "cast", expr = value, to = t }
+  local cast = void and coerce.castNode(value, void, t) or from ~= t and { k = "cast", expr = value, to = t } or value
   return column.wrap({ k = "alias", expr = cast, name = as })
 end
 
@@ -112,7 +114,8 @@ local function aligned(df, other, what)
     cast = cast or t ~= f.dataType or t ~= b[i].dataType or f.name ~= b[i].name
     -- (columns by position: a side may name two alike, SELECT NULL, NULL)
     slots[i] = "__column" .. i
-    left[i], right[i] = cast_to(slots[i], t, f.name, f.voidType), cast_to(slots[i], t, f.name, b[i].voidType)
+    left[i] = cast_to(slots[i], t, f.name, f.voidType, f.dataType)
+    right[i] = cast_to(slots[i], t, f.name, b[i].voidType, b[i].dataType)
   end
   if not cast then return df, other end
   return df:toDF(slots):select(left), other:toDF(slots):select(right)

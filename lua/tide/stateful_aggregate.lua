@@ -234,12 +234,15 @@ end
 -- Whether window node `node` (a time window's) is over the event time of
 -- the aggregation below it, window_time(window) of its finalized windows,
 -- as Spark 3.5 chains aggregations: that aggregation's groups come out as
--- the watermark passes them, each at its window's last instant.
-local function over_windows_below(node)
+-- the watermark passes them, each at its window's last instant. Or over
+-- window_time of a window column marked as event time (marked: names), as
+-- a union of aggregated sides gives (tide.stream_sides groupedMark).
+local function over_windows_below(node, marked)
   local t = node.timeExpr
   if not (t and t.k == "call" and t.fn == "window_time" and t.args and t.args[1] and t.args[1].k == "col") then
     return false
   end
+  if marked[t.args[1].name] then return true end
   local below = state_store.find(node.child, "stateful_aggregate")
   return below ~= nil and below.evictable and below.windowed
 end
@@ -260,7 +263,7 @@ local function eviction_key(plan, input_schema, key_idx)
   for i, k in ipairs(key_idx) do names[input_schema.fields[k + 1].name] = i - 1 end
   local node = plan
   while node and not ends[node.kind] and node.kind ~= "stateful_aggregate" do node = node.child end
-  if node and ends[node.kind] and names[ends[node.kind]] and (marked[node.timeColumn] or over_windows_below(node)) then
+  if node and ends[node.kind] and names[ends[node.kind]] and (marked[node.timeColumn] or over_windows_below(node, marked)) then
     return names[ends[node.kind]]
   end
   for name in pairs(marked) do

@@ -384,50 +384,14 @@ end
 -- they come out. The side's withWatermark before it, which must be its own
 -- (after the stream splits: the query's watermark moves by what each side
 -- sees), is what the join tracks of it. Its rows carry that watermark in
--- the aggregation's window column (a window over the watermarked column:
--- Spark's window attribute keeps its metadata), read by the window's end,
--- as Spark's watermark expression reads a struct, and in window_time(window):
--- either is the side's event time then (late rows, bounds, keys, as any
--- side's), one of them, as Spark's join refuses two. Otherwise, as in
--- Spark, the join lets none of its rows go by time (a field of the window,
--- window.end, is not marked, nor flatMapGroupsWithState's rows).
--- Returns { delayMs } of the withWatermark (nil without one), and the
--- side's mark (tide.stream_sides sideMark's form) or nil.
-local WINDOW_START = { [require("tide.time_window").START] = true, [require("tide.session_window").START] = true }
-
--- Whether a projection's item (its node) is the aggregation's window
--- column over the watermarked column (tide.time_window finishAs's struct).
-local function is_window(n, grouping, wm)
-  if not (n and n.k == "call" and n.fn == "struct" and n.args[1] and n.args[1].expr) then return false end
-  if not WINDOW_START[n.args[1].expr.name] then return false end
-  local node = grouping.child
-  while node and node.kind ~= "time_window" and node.kind ~= "session_window" do node = node.child end
-  return node ~= nil and node.timeColumn:lower() == tostring(wm.watermark.column):lower()
-end
-
+-- the aggregation's window column or window_time(window)
+-- (tide.stream_sides groupedMark): the side's event time then (late rows,
+-- bounds, keys, as any side's). Otherwise, as in Spark, the join lets none
+-- of its rows go by time. Returns { delayMs } of the withWatermark (nil
+-- without one), and the side's mark (sideMark's form) or nil.
 local function grouped_side(plan, base, grouping)
   local wm = sides.groupingWatermark(grouping, base, "a join between two streams")
-  if grouping.kind == "stateful_map" then return wm and { delayMs = wm.watermark.delayMs }, nil end
-  local mark
-  local above = ops_above(plan, grouping)
-  for i = #above, 1, -1 do
-    local o = above[i]
-    for _, item in ipairs(o.kind == "project" and o.compiled or {}) do
-      local n = item.node
-      if n and n.k == "alias" then n = n.expr end
-      local window = is_window(n, grouping, wm)
-      if window or (n and n.k == "call" and n.fn == "window_time") then
-        local name = sides.renamed(plan, o, item.name)
-        local j = name and plan.schema:resolveField(name)
-        if j and mark then
-          fail("a side of a join between two streams holds one event-time column: its aggregation's window or"
-            .. " window_time of it, once (Spark: More than one event time columns are available)")
-        end
-        if j then mark = { node = wm, column = j - 1, own = true, delayMs = wm.watermark.delayMs, window = window } end
-      end
-    end
-  end
-  return { delayMs = wm.watermark.delayMs }, mark
+  return wm and { delayMs = wm.watermark.delayMs }, sides.groupedMark(plan, grouping, wm, "a join between two streams")
 end
 
 -- The sides whose rows an outer join keeps when nothing matches them.

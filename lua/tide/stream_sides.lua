@@ -134,6 +134,50 @@ function M.sideMark(plan, base)
   return { node = node, column = i - 1, own = not M.onChain(base, node), delayMs = node.watermark.delayMs }
 end
 
+local WINDOW_START = { [require("tide.time_window").START] = true, [require("tide.session_window").START] = true }
+
+-- Whether a projection's item (its node) is the aggregation's window
+-- column over the watermarked column (tide.time_window finishAs's struct).
+local function is_window(n, grouping, wm)
+  if not (n and n.k == "call" and n.fn == "struct" and n.args[1] and n.args[1].expr) then return false end
+  if not WINDOW_START[n.args[1].expr.name] then return false end
+  local node = grouping.child
+  while node and node.kind ~= "time_window" and node.kind ~= "session_window" do node = node.child end
+  return node ~= nil and node.timeColumn:lower() == tostring(wm.watermark.column):lower()
+end
+
+-- The mark (sideMark's form) of a side whose rows an aggregation groups
+-- (grouping, after the side's withWatermark wm), or nil: as Spark marks
+-- them, the aggregation's window column (a window over the watermarked
+-- column: Spark's window attribute keeps its metadata), read by the
+-- window's end as Spark's watermark expression reads a struct, or
+-- window_time(window), under any alias; one of them, as Spark refuses
+-- two. flatMapGroupsWithState's rows, and a field of the window
+-- (window.end), are not marked, in Spark either. where names the operator.
+function M.groupedMark(plan, grouping, wm, where)
+  if grouping.kind ~= "stateful_aggregate" then return nil end
+  local mark
+  local above = M.opsAbove(plan, grouping)
+  for i = #above, 1, -1 do
+    local o = above[i]
+    for _, item in ipairs(o.kind == "project" and o.compiled or {}) do
+      local n = item.node
+      if n and n.k == "alias" then n = n.expr end
+      local window = is_window(n, grouping, wm)
+      if window or (n and n.k == "call" and n.fn == "window_time") then
+        local name = M.renamed(plan, o, item.name)
+        local j = name and plan.schema:resolveField(name)
+        if j and mark then
+          fail(("a side of %s holds one event-time column: its aggregation's window or window_time of it,"
+            .. " once (Spark: More than one event time columns are available)"):format(where))
+        end
+        if j then mark = { node = wm, column = j - 1, own = true, delayMs = wm.watermark.delayMs, window = window } end
+      end
+    end
+  end
+  return mark
+end
+
 -- The rows of a side of batch: its operators (opsAbove's) over it, each
 -- with its own state, as tide.execution runs a chain; and the latest
 -- event time its own withWatermark saw, apart from the other side's.
@@ -249,11 +293,11 @@ function M.union(lplan, rplan)
   for _, side in ipairs(sides) do
     side.ops = M.opsAbove(side.plan, base)
     local grouping = M.groupingOf(side.ops, "a union of streams")
-    if grouping then M.groupingWatermark(grouping, base, "a union of streams") end
+    local wm = grouping and M.groupingWatermark(grouping, base, "a union of streams")
     for _, o in ipairs(side.ops) do
       if o.kind == "watermark" and not side.delayMs then side.delayMs, own = o.watermark.delayMs, true end
     end
-    side.mark = M.sideMark(side.plan, base)
+    side.mark = wm and M.groupedMark(side.plan, grouping, wm, "a union of streams") or M.sideMark(side.plan, base)
     -- the event time's column in the union's rows (named as the left's):
     -- the first side's that keeps it
     if side.delayMs and side.mark and not column then column = left.schema.fields[side.mark.column + 1].name end

@@ -8,33 +8,8 @@ local tide = require("tide")
 local F = tide.functions
 local spark = tide.session()
 
--- Writes the files of the groups first..last (1 to 3 when not given).
-local function fill(dir, first, last)
-  local function put(side, name, rows, mtime)
-    local group = tonumber(name:match("^%d"))
-    if group < (first or 1) or group > (last or 3) then return end
-    local lines = {}
-    for i, r in ipairs(rows) do
-      lines[i] = side == "a" and ('{"k":%d,"ts":"2024-01-01 %s"}'):format(r[1], r[2])
-        or ('{"k":%d,"bts":"2024-01-01 %s"}'):format(r[1], r[2])
-    end
-    t.write_at(("%s/%s/%s"):format(dir, side, name), table.concat(lines, "\n") .. "\n", mtime)
-  end
-  put("a", "1.json", { { 1, "00:00:01" }, { 1, "00:00:05" }, { 2, "00:00:07" } }, 1000)
-  put("b", "1.json", { { 1, "00:00:12" }, { 2, "00:00:03" } }, 1000)
-  put("a", "2.json", { { 1, "00:00:31" }, { 2, "00:00:02" } }, 2000)
-  put("b", "2.json", { { 2, "00:00:33" }, { 1, "00:00:08" } }, 2000)
-  put("a", "3.json", { { 1, "00:00:55" } }, 3000)
-  put("b", "3.json", { { 1, "00:00:36" } }, 3000)
-end
-
-local function streams(dir)
-  local a = spark.readStream:schema("k int, ts timestamp"):option("maxFilesPerTrigger", 1):json(dir .. "/a")
-    :withWatermark("ts", "5 seconds")
-  local b = spark.readStream:schema("k bigint, bts timestamp"):option("maxFilesPerTrigger", 1):json(dir .. "/b")
-    :withWatermark("bts", "5 seconds"):withColumnRenamed("k", "bk")
-  return a, b
-end
+local two = require("two_streams")
+local fill, streams = two.fill, two.streams
 
 -- The aggregated side: counts per 10-second window and key, each window
 -- as its end (wend, which carries no watermark) or as window_time (wt,
@@ -56,9 +31,7 @@ local WITHIN_WT = "k = bk AND bts >= wt AND bts <= wt + interval 20 seconds"
 -- state entries (operator, total, updated, removed, dropped by the
 -- watermark).
 local function run(side, cond, how, flipped)
-  local dir = t.tempdir()
-  fill(dir)
-  local a, b = streams(dir)
+  local a, b, dir = two.filled()
   local df = flipped and b:join(side(a), F.expr(cond), how) or side(a):join(b, F.expr(cond), how)
   local batches, q = t.batches_available(df, dir .. "/cp")
   local progress = {}
@@ -198,9 +171,8 @@ t.test("both sides aggregated, joined on their window columns: the windows of bo
   -- join does. The state entries are 3.5.3's, which tide's counts keep:
   -- rows the watermark lets go as they arrive are not counted.)
   local function run_both(how)
-    local dir = t.tempdir()
-    fill(dir)
-    local a, b = window_counts(streams(dir))
+    local a, b, dir = two.filled()
+    a, b = window_counts(a, b)
     local batches, q = t.batches_available(a:join(b, F.expr("k = bk AND window = bwin"), how), dir .. "/cp")
     t.same_table(t.state_entries(q), {
       "symmetricHashJoin 0 0 0 0, stateStoreSave 2 2 0 0, stateStoreSave 2 2 0 0",
@@ -220,23 +192,19 @@ t.test("both sides aggregated, joined on their window columns: the windows of bo
   t.same_table(run_both("full_outer"), joined(with_null))
   -- (a left semi join: Spark's optimizer joins below the left side's
   -- aggregation, so its entries differ; the rows are the same)
-  local dir = t.tempdir()
-  fill(dir)
-  local a, b = window_counts(streams(dir))
+  local a, b, dir = two.filled()
+  a, b = window_counts(a, b)
   t.same_table((t.batches_available(a:join(b, F.expr("k = bk AND window = bwin"), "left_semi"), dir .. "/cp")),
     joined({ W0 .. "|1|2", W0 .. "|2|2" }))
 end)
 
 t.test("a window column keeps its mark renamed, and in SQL", function()
-  local dir = t.tempdir()
-  fill(dir)
-  local a, b = window_counts(streams(dir))
+  local a, b, dir = two.filled()
+  a, b = window_counts(a, b)
   local renamed = a:select(F.col("window"):alias("w"), "k")
   t.same_table((t.batches_available(renamed:join(b, F.expr("k = bk AND w = bwin"), "left_outer"), dir .. "/cp")),
     joined({ W0 .. "|1|" .. W0 .. "|1|1", W0 .. "|2|" .. W0 .. "|2|1" }))
-  dir = t.tempdir()
-  fill(dir)
-  a, b = streams(dir)
+  a, b, dir = two.filled()
   a:createOrReplaceTempView("wa")
   b:createOrReplaceTempView("wb")
   local df = spark:sql("SELECT * FROM (SELECT window(ts, '10 seconds') AS w, k, count(*) AS c FROM wa"
@@ -247,9 +215,7 @@ t.test("a window column keeps its mark renamed, and in SQL", function()
 end)
 
 t.test("what an aggregated side of a join cannot do fails at the call", function()
-  local dir = t.tempdir()
-  fill(dir)
-  local a, b = streams(dir)
+  local a, b, dir = two.filled()
   local agg = a:groupBy(F.window("ts", "10 seconds"), "k"):count()
   t.has(t.raises(function() agg:withColumn("wt", F.window_time("window")):join(b, F.expr("k = bk")) end),
     "holds one event-time column: its aggregation's window or window_time of it, once")

@@ -7,6 +7,7 @@
 local t = require("testing")
 local tide = require("tide")
 local F = tide.functions
+local two = require("two_streams")
 local spark = tide.session()
 
 local EVENTS = "kind string, ad int, at timestamp"
@@ -162,6 +163,75 @@ t.test("a side of a union may aggregate its rows, after its own withWatermark, a
   t.same_table(batches, { { epoch = 0, rows = { "1|1", "2|1" } }, { epoch = 1, rows = { "1|1", "2|1" } },
     { epoch = 2, rows = { "1|2", "2|2" } } })
   t.same_table(t.state_entries(q), { "stateStoreSave 2 2 0 0", "stateStoreSave 3 2 0 0", "stateStoreSave 1 0 2 0" })
+end)
+
+t.test("an operator above a union of aggregated sides goes by their window column, which Spark marks", function()
+  -- (Spark 3.5.9's rows and state entries over the same files; a union's
+  -- column keeps the left side's mark, as Spark's Union output does)
+  local function union_of_counts(shape)
+    local a, b, dir = two.filled()
+    local function counts(df, k)
+      local agg = df:groupBy(F.window(df.columns[2], "10 seconds"), k):count()
+      return shape and agg:select(F.window_time("window"):alias("wt"), k, "count") or agg
+    end
+    return counts(a, "k"):union(counts(b, "bk")), dir .. "/cp"
+  end
+  local W0, W1 = "{2024-01-01 00:00:00, 2024-01-01 00:00:10}", "{2024-01-01 00:00:10, 2024-01-01 00:00:20}"
+  local W20 = "{2024-01-01 00:00:00, 2024-01-01 00:00:20}"
+  local function check(df, cp, rows, above)
+    local batches, q = t.batches_available(df, cp)
+    t.same_table(batches, { { epoch = 0, rows = {} }, { epoch = 1, rows = {} }, { epoch = 2, rows = rows },
+      { epoch = 3, rows = {} } })
+    t.same_table(t.state_entries(q), {
+      above .. " 0 0 0 0, stateStoreSave 2 2 0 0, stateStoreSave 2 2 0 0",
+      above .. " 0 0 0 0, stateStoreSave 3 2 0 0, stateStoreSave 4 2 0 0",
+      above .. (" 0 %d %d 0, stateStoreSave 2 1 2 0, stateStoreSave 2 1 3 0"):format(#rows, #rows),
+      above .. " 0 0 0 0, stateStoreSave 2 0 0 0, stateStoreSave 2 0 0 0",
+    })
+  end
+  -- grouped by the window column, by windows over window_time(window), and
+  -- by windows over window_time selected on each side
+  local u, cp = union_of_counts()
+  check(u:groupBy("window"):agg(F.sum("count"):alias("n")), cp, { W0 .. "|6", W1 .. "|1" }, "stateStoreSave")
+  u, cp = union_of_counts()
+  check(u:groupBy(F.window(F.window_time("window"), "20 seconds")):agg(F.sum("count"):alias("n")), cp,
+    { W20 .. "|7" }, "stateStoreSave")
+  u, cp = union_of_counts(true)
+  check(u:groupBy(F.window("wt", "20 seconds")):agg(F.sum("count"):alias("n")), cp, { W20 .. "|7" },
+    "stateStoreSave")
+  -- (a deduplication by the window lets its keys go as the watermark passes them)
+  u, cp = union_of_counts()
+  check(u:dropDuplicates({ "window" }):select("window"), cp, { W0, W1 }, "dedupe")
+end)
+
+t.test("flatMapGroupsWithState on a side of a union: its rows come out beside the other side's", function()
+  -- (Spark 3.5.9's applyInPandasWithState over the same files, which names
+  -- its entry so: a running count per key, each batch; the other side its
+  -- rows as they come, or its windows' counts as they are finalized)
+  local function running(a)
+    return a:groupBy("k"):flatMapGroupsWithState(function(key, rows, state)
+      local n = state:exists() and state:get().c or 0
+      for _ in rows do n = n + 1 end
+      state:update({ n })
+      return { { key[1], n } }
+    end, "k int, n long", "c long", "append", "NoTimeout")
+  end
+  local a, b, dir = two.filled()
+  local batches, q = t.batches_available(running(a):union(b:select(F.col("bk"):cast("int"):alias("k"),
+    F.lit(0):cast("long"):alias("n"))), dir .. "/cp")
+  t.same_table(batches, { { epoch = 0, rows = { "1|0", "1|2", "2|0", "2|1" } },
+    { epoch = 1, rows = { "1|0", "1|3", "2|0", "2|2" } }, { epoch = 2, rows = { "1|0", "1|4" } } })
+  t.same_table(t.state_entries(q), { "flatMapGroupsWithState 2 2 0 0", "flatMapGroupsWithState 2 2 0 0",
+    "flatMapGroupsWithState 2 1 0 0" })
+  a, b, dir = two.filled()
+  local counts = b:groupBy(F.window("bts", "10 seconds"), "bk"):count()
+    :select(F.col("bk"):cast("int"):alias("k"), F.col("count"):alias("n"))
+  batches, q = t.batches_available(running(a):union(counts), dir .. "/cp")
+  t.same_table(batches, { { epoch = 0, rows = { "1|2", "2|1" } }, { epoch = 1, rows = { "1|3", "2|2" } },
+    { epoch = 2, rows = { "1|1", "1|1", "1|4", "2|1" } }, { epoch = 3, rows = {} } })
+  t.same_table(t.state_entries(q), { "flatMapGroupsWithState 2 2 0 0, stateStoreSave 2 2 0 0",
+    "flatMapGroupsWithState 2 2 0 0, stateStoreSave 4 2 0 0", "flatMapGroupsWithState 2 1 0 0, stateStoreSave 2 1 3 0",
+    "flatMapGroupsWithState 2 0 0 0, stateStoreSave 2 0 0 0" })
 end)
 
 t.test("what cannot be united fails at the call, as Spark's analysis does", function()

@@ -195,6 +195,21 @@ t.test("a watermark makes windows final: append writes each once, late rows are 
   t.has(t.read(cp .. "/commits/4"), '"nextBatchWatermarkMs":1704069900000}') -- 00:45
 end)
 
+t.test("an aliased window key is a window key: the struct takes its name, and the watermark makes it final", function()
+  for _, w in ipairs({ F.window("at", "10 minutes"):alias("w"), F.expr("window(at, '10 minutes')"):alias("w") }) do
+    local input = t.tempdir()
+    add_file(input, "1.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" }, { "a", 1, 1.0, "2024-01-01 00:03:00" } })
+    add_file(input, "2.csv", { { "a", 1, 1.0, "2024-01-01 00:16:00" } })
+    local df = stream(input):withWatermark("at", "5 minutes"):groupBy(w):agg(F.count("*"):alias("n"))
+    t.same_table(df.columns, { "w", "n" })
+    local batches = t.batches_available(df, input .. "/cp")
+    -- (the window is final by the watermark after batch 1, 00:11: a batch
+    -- without rows writes it)
+    t.same_table(batches, { { epoch = 0, rows = {} }, { epoch = 1, rows = {} },
+      { epoch = 2, rows = { "{2024-01-01 00:00:00, 2024-01-01 00:10:00}|2" } } })
+  end
+end)
+
 t.test("update mode under a watermark writes the changed groups and drops the final ones", function()
   local input = t.tempdir()
   add_file(input, "1.csv", { { "a", 1, 1.0, "2024-01-01 00:01:00" } })
