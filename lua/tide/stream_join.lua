@@ -497,8 +497,7 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
   for _, s in ipairs(SIDES) do
     local mark = op[s].mark
     local plan = s == "left" and lplan or rplan
-    -- (a window struct is not one: an aggregation above finalizes by a time)
-    if mark and not mark.window and not (semi and s == "right") then
+    if mark and not (semi and s == "right") then
       event_time[#event_time + 1] = plan.schema.fields[mark.column + 1].name
     end
   end
