@@ -231,39 +231,21 @@ function M.watermarkOf(plan)
   return node and node.watermark.delayMs
 end
 
--- Whether window node `node` (a time window's) is over the event time of
--- the aggregation below it, window_time(window) of its finalized windows,
--- as Spark 3.5 chains aggregations: that aggregation's groups come out as
--- the watermark passes them, each at its window's last instant. Or over
--- window_time of a window column marked as event time (marked: names), as
--- a union of aggregated sides gives (tide.stream_sides groupedMark).
-local function over_windows_below(node, marked)
-  local t = node.timeExpr
-  if not (t and t.k == "call" and t.fn == "window_time" and t.args and t.args[1] and t.args[1].k == "col") then
-    return false
-  end
-  if marked[t.args[1].name] then return true end
-  local below = state_store.find(node.child, "stateful_aggregate")
-  return below ~= nil and below.evictable and below.windowed
-end
-
 -- The key a watermark finalizes groups by (its 0-based index in the keys),
--- or nil: a window or session window over the watermark's column, or over
--- the windows an aggregation below finalizes (their end), or that column.
+-- or nil: a window or session window over a column that carries the
+-- watermark (tide.event_time: the watermark's column, or window_time of
+-- the windows an aggregation below finalizes, as Spark 3.5 chains
+-- aggregations), by its end, or such a column.
 local function eviction_key(plan, input_schema, key_idx)
-  -- the event-time columns: the watermark's, or a join's below (its sides')
   local marked = {}
-  local mark = state_store.watermarkNode(plan)
-  if mark and mark.watermark.column then marked[mark.watermark.column] = true end
-  local join = state_store.find(plan, "stream_join")
-  for _, name in ipairs(join and join.eventTimeColumns or {}) do marked[name] = true end
+  for _, name in ipairs(require("tide.event_time").columns(plan)) do marked[name] = true end
   if not next(marked) then return nil end
   local ends = { time_window = require("tide.time_window").END, session_window = require("tide.session_window").END }
   local names = {}
   for i, k in ipairs(key_idx) do names[input_schema.fields[k + 1].name] = i - 1 end
   local node = plan
   while node and not ends[node.kind] and node.kind ~= "stateful_aggregate" do node = node.child end
-  if node and ends[node.kind] and names[ends[node.kind]] and (marked[node.timeColumn] or over_windows_below(node, marked)) then
+  if node and ends[node.kind] and names[ends[node.kind]] and marked[node.timeColumn] then
     return names[ends[node.kind]]
   end
   for name in pairs(marked) do
@@ -315,10 +297,6 @@ end
 function M.plan(df, key_idx, specs, schema, explain)
   local input_schema = df._plan.schema
   local evict_by = eviction_key(df._plan, input_schema, key_idx)
-  -- (finalized by a window's end: an aggregation above may take its windows)
-  local end_at = input_schema:resolveField(require("tide.time_window").END)
-    or input_schema:resolveField(require("tide.session_window").END)
-  local windowed = evict_by ~= nil and end_at ~= nil and key_idx[evict_by + 1] == end_at - 1
   local sessions = session_keys(df._plan, input_schema, key_idx)
   local partial, merge, finish, final, sketches = partials_of(input_schema, key_idx, specs)
   local nk = #key_idx
@@ -353,8 +331,8 @@ function M.plan(df, key_idx, specs, schema, explain)
     kind = "stateful_aggregate",
     stateOps = { op }, stores = { store },
     schema = schema,
+    keyCount = nk, -- (its schema's first columns: tide.event_time)
     evictable = evict_by ~= nil,
-    windowed = windowed,
     sessionWindow = sessions ~= nil,
     explain = "StateStore" .. explain,
     apply = function(batch, ctx)

@@ -34,11 +34,12 @@ local errbuf, ERRLEN, cerr, int32s, take, columns_of = ops.errbuf, ops.ERRLEN, o
 function M.plan(df, key_idx, key_names, label)
   local schema = df._plan.schema
   local key_fields, state_cols, evict_by = {}, {}, nil
-  local mark = state_store.watermarkNode(df._plan)
+  local marked = {}
+  for _, name in ipairs(require("tide.event_time").columns(df._plan)) do marked[name:lower()] = true end
   for i, k in ipairs(key_idx) do
     key_fields[i] = schema.fields[k + 1]
     state_cols[i] = i - 1
-    if mark and key_names[i] == mark.watermark.column then evict_by = i end
+    if marked[key_names[i]:lower()] and not evict_by then evict_by = i end
   end
   local op = state_store.operatorNumbers(df._plan, { 1 })
   local store = state_store.new(T.struct(key_fields), op[1], #key_fields, df._session)
@@ -118,7 +119,8 @@ end
 function M.planWithinWatermark(df, key_idx, key_names, label)
   local schema = df._plan.schema
   local mark = state_store.watermarkNode(df._plan)
-  local time_idx = mark and schema:resolveField(mark.watermark.column)
+  local column = require("tide.event_time").timeColumn(df._plan)
+  local time_idx = column and schema:resolveField(column)
   if not time_idx then
     require("tide.checks").failAtUser("dropDuplicatesWithinWatermark is not supported with streaming"
       .. " DataFrames/DataSets without watermark (withWatermark(eventTime, delay) before it, its column kept)")

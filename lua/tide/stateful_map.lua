@@ -198,8 +198,8 @@ local function stream_plan(df, p)
   local store_schema = T.struct(fields)
   local op = state_store.operatorNumbers(df._plan, { STATE_OP })
   local store = state_store.new(store_schema, op[1], nk, df._session)
-  local mark = state_store.watermarkNode(df._plan)
-  local late_idx = p.timeoutConf == "EventTimeTimeout" and mark and schema:resolveField(mark.watermark.column)
+  local column = p.timeoutConf == "EventTimeTimeout" and require("tide.event_time").timeColumn(df._plan)
+  local late_idx = column and schema:resolveField(column)
   local conf = p.timeoutConf
 
   return ops.derive(df, {

@@ -377,23 +377,6 @@ local function run(op, batch, ctx)
   return state_store.concat(emitted)
 end
 
--- A side that groups its rows, by an aggregation or flatMapGroupsWithState
--- (Spark 3.5's chained stateful operators): the operator runs inside the
--- join with its own state, by the query's watermark (an aggregation's
--- windows come out as it finalizes them), and the join takes its rows as
--- they come out. The side's withWatermark before it, which must be its own
--- (after the stream splits: the query's watermark moves by what each side
--- sees), is what the join tracks of it. Its rows carry that watermark in
--- the aggregation's window column or window_time(window)
--- (tide.stream_sides groupedMark): the side's event time then (late rows,
--- bounds, keys, as any side's). Otherwise, as in Spark, the join lets none
--- of its rows go by time. Returns { delayMs } of the withWatermark (nil
--- without one), and the side's mark (sideMark's form) or nil.
-local function grouped_side(plan, base, grouping)
-  local wm = sides.groupingWatermark(grouping, base, "a join between two streams")
-  return wm and { delayMs = wm.watermark.delayMs }, sides.groupedMark(plan, grouping, wm, "a join between two streams")
-end
-
 -- The sides whose rows an outer join keeps when nothing matches them.
 local OUTER = { left = { left = true }, right = { right = true }, full = { left = true, right = true } }
 
@@ -439,8 +422,18 @@ function M.plan(ldf, rdf, how, spec, text, new_df)
     op[s] = side_state(plan.schema, s == "left" and numbers[1] or numbers[2], ldf._session,
       (outer and outer[s]) or (semi and s == "left"))
     op[s].ops = side_ops
-    op[s].mark = sides.sideMark(plan, base)
-    if grouped then op[s].tracked, op[s].mark = grouped_side(plan, base, grouped) end
+    -- (a side that groups its rows, by an aggregation or
+    -- flatMapGroupsWithState, Spark 3.5's chained stateful operators: the
+    -- operator runs inside the join with its own state, by the query's
+    -- watermark, and the join takes its rows as they come out. The side's
+    -- withWatermark before it, which must be its own, is what the join
+    -- tracks of it; its rows carry it in the aggregation's window column
+    -- or window_time of it, or a key: tide.event_time)
+    op[s].mark = sides.sideMark(plan, base, "a join between two streams")
+    if grouped then
+      local wm = sides.groupingWatermark(grouped, base, "a join between two streams")
+      op[s].tracked = wm and { delayMs = wm.watermark.delayMs }
+    end
   end
   local own = (op.left.mark and op.left.mark.own) or (op.right.mark and op.right.mark.own)
     or op.left.tracked or op.right.tracked

@@ -17,6 +17,7 @@ local composite = require("tide.sources.composite")
 local input_files = require("tide.input_files")
 local optimizer = require("tide.optimizer")
 local state_store = require("tide.state_store")
+local event_time = require("tide.event_time")
 
 local M = {}
 local fail = checks.failAtUser
@@ -92,90 +93,25 @@ function M.opsAbove(plan, base)
   return list
 end
 
--- The name the column `name` of plan `below` has in plan `above` (a
--- chain over it): projections may pass it on under an alias, as Spark's
--- attributes keep a watermark's mark through them; nil once one drops it.
--- A projection passes it on in an item that takes the field the name
--- resolves to in its input (as every name resolves: tide.types
--- resolveField, which ignores case).
-function M.renamed(above, below, name)
-  local chain = M.opsAbove(above, below)
-  for i = #chain, 1, -1 do
-    local op = chain[i]
-    -- (an aggregation's rows are groups: none holds the column)
-    if op.kind == "stateful_aggregate" then return nil end
-    if op.kind == "project" then
-      local input = op.child.schema
-      local j = input:resolveField(name)
-      name = nil
-      for _, item in ipairs(j and op.compiled or {}) do
-        local n = item.node
-        if n and n.k == "alias" then n = n.expr end
-        if n and n.k == "col" and item.field == input.fields[j] then
-          name = item.name
-          break
-        end
-      end
-      if not name then return nil end
-    end
-  end
-  return name
-end
-
 -- A side's watermark: withWatermark's node on its chain (its own, above
--- the shared part, or the shared part's) and the index (0-based) of its
--- column in the side's rows, or nil when the side no longer has it.
-function M.sideMark(plan, base)
+-- the shared part or below the side's aggregation, or the shared part's)
+-- and the index (0-based) of the column of the side's rows that carries
+-- it (tide.event_time: the watermarked column under any alias, a window
+-- over it, an aggregation's window or window_time of it), or nil when the
+-- side no longer has one. As Spark's join refuses a side with two (where:
+-- "a join between two streams"); a union's goes by the first.
+function M.sideMark(plan, base, where)
   local node = state_store.watermarkNode(plan)
   if not node then return nil end
-  local name = M.renamed(plan, node, node.watermark.column)
-  local i = name and plan.schema:resolveField(name)
-  if not i then return nil end
-  return { node = node, column = i - 1, own = not M.onChain(base, node), delayMs = node.watermark.delayMs }
-end
-
-local WINDOW_START = { [require("tide.time_window").START] = true, [require("tide.session_window").START] = true }
-
--- Whether a projection's item (its node) is the aggregation's window
--- column over the watermarked column (tide.time_window finishAs's struct).
-local function is_window(n, grouping, wm)
-  if not (n and n.k == "call" and n.fn == "struct" and n.args[1] and n.args[1].expr) then return false end
-  if not WINDOW_START[n.args[1].expr.name] then return false end
-  local node = grouping.child
-  while node and node.kind ~= "time_window" and node.kind ~= "session_window" do node = node.child end
-  return node ~= nil and node.timeColumn:lower() == tostring(wm.watermark.column):lower()
-end
-
--- The mark (sideMark's form) of a side whose rows an aggregation groups
--- (grouping, after the side's withWatermark wm), or nil: as Spark marks
--- them, the aggregation's window column (a window over the watermarked
--- column: Spark's window attribute keeps its metadata), read by the
--- window's end as Spark's watermark expression reads a struct, or
--- window_time(window), under any alias; one of them, as Spark refuses
--- two. flatMapGroupsWithState's rows, and a field of the window
--- (window.end), are not marked, in Spark either. where names the operator.
-function M.groupedMark(plan, grouping, wm, where)
-  if grouping.kind ~= "stateful_aggregate" then return nil end
-  local mark
-  local above = M.opsAbove(plan, grouping)
-  for i = #above, 1, -1 do
-    local o = above[i]
-    for _, item in ipairs(o.kind == "project" and o.compiled or {}) do
-      local n = item.node
-      if n and n.k == "alias" then n = n.expr end
-      local window = is_window(n, grouping, wm)
-      if window or (n and n.k == "call" and n.fn == "window_time") then
-        local name = M.renamed(plan, o, item.name)
-        local j = name and plan.schema:resolveField(name)
-        if j and mark then
-          fail(("a side of %s holds one event-time column: its aggregation's window or window_time of it,"
-            .. " once (Spark: More than one event time columns are available)"):format(where))
-        end
-        if j then mark = { node = wm, column = j - 1, own = true, delayMs = wm.watermark.delayMs, window = window } end
-      end
-    end
+  local names = event_time.columns(plan)
+  if #names == 0 then return nil end
+  if #names > 1 and where then
+    fail(("a side of %s holds one event-time column, not %s (Spark: More than one event time columns are"
+      .. " available. Please ensure there is at most one event time column per stream)"):format(where,
+      table.concat(names, ", ")))
   end
-  return mark
+  return { node = node, column = plan.schema:resolveField(names[1]) - 1, own = not M.onChain(base, node),
+           delayMs = node.watermark.delayMs }
 end
 
 -- The rows of a side of batch: its operators (opsAbove's) over it, each
@@ -293,14 +229,14 @@ function M.union(lplan, rplan)
   for _, side in ipairs(sides) do
     side.ops = M.opsAbove(side.plan, base)
     local grouping = M.groupingOf(side.ops, "a union of streams")
-    local wm = grouping and M.groupingWatermark(grouping, base, "a union of streams")
+    if grouping then M.groupingWatermark(grouping, base, "a union of streams") end
     for _, o in ipairs(side.ops) do
       if o.kind == "watermark" and not side.delayMs then side.delayMs, own = o.watermark.delayMs, true end
     end
-    side.mark = wm and M.groupedMark(side.plan, grouping, wm, "a union of streams") or M.sideMark(side.plan, base)
+    side.mark = M.sideMark(side.plan, base)
     -- the event time's column in the union's rows (named as the left's):
     -- the first side's that keeps it
-    if side.delayMs and side.mark and not column then column = left.schema.fields[side.mark.column + 1].name end
+    if side.mark and not column then column = left.schema.fields[side.mark.column + 1].name end
   end
   if own and shared then
     fail("union: withWatermark both on the stream the sides share and on a side: set it on one of them")
@@ -308,6 +244,7 @@ function M.union(lplan, rplan)
   local errbuf = ffi.new("char[256]")
   local node = {
     kind = "stream_union", schema = left.schema, explain = "Union", child = base, left = left, right = right,
+    eventTimeColumns = { column }, -- (tide.event_time)
     apply = function(batch, ctx)
       local st, out, marks = ctx.state, {}, {}
       for i, side in ipairs(sides) do

@@ -139,7 +139,6 @@ function M.expand(df, node)
   return ops.derive(df, {
     kind = "time_window",
     timeColumn = schema.fields[ti + 1].name, -- what a watermark on it finalizes (tide.stateful_aggregate)
-    timeExpr = node.args[1], -- (window_time(window) of an aggregation below: tide.stateful_aggregate)
     schema = T.struct(fields),
     explain = ("Expand window(%s, %d us, %d us, %d us)"):format(schema.fields[ti + 1].name, w.duration, w.slide,
       w.start),

@@ -254,7 +254,10 @@ t.test("what an aggregated side of a join cannot do fails at the call", function
   local a, b, dir = two.filled()
   local agg = a:groupBy(F.window("ts", "10 seconds"), "k"):count()
   t.has(t.raises(function() agg:withColumn("wt", F.window_time("window")):join(b, F.expr("k = bk")) end),
-    "holds one event-time column: its aggregation's window or window_time of it, once")
+    "a side of a join between two streams holds one event-time column, not window, wt (Spark: More than one")
+  -- (a window selected over a side's watermarked column is one too)
+  t.has(t.raises(function() agg:join(b:withColumn("bwin", F.window("bts", "10 seconds")), F.expr("k = bk")) end),
+    "holds one event-time column, not bts, bwin")
   -- (a range bound by a field of the window is no bound: Spark's message)
   t.has(t.raises(function()
     agg:join(b, F.expr("k = bk AND bts >= window.end AND bts <= window.end + interval 20 seconds"), "left_outer")
