@@ -107,15 +107,7 @@ end)
 t.test("flatMapGroupsWithState on one side of a join: its rows join the other side's as they come out", function()
   -- (Spark 3.5.3's applyInPandasWithState, which names its entry so, over
   -- the same files: a running count per key, each batch)
-  local running = function(a)
-    return a:groupBy("k"):flatMapGroupsWithState(function(key, rows, state)
-      local n = state:exists() and state:get().c or 0
-      for _ in rows do n = n + 1 end
-      state:update({ n })
-      return { { key[1], n } }
-    end, "k int, n long", "c long", "append", "NoTimeout")
-  end
-  local batches, progress = run(running, "k = bk")
+  local batches, progress = run(two.runningCounts, "k = bk")
   t.same_table(batches, {
     { epoch = 0, rows = { "1|2|1|2024-01-01 00:00:12", "2|1|2|2024-01-01 00:00:03" } },
     { epoch = 1, rows = { "1|2|1|2024-01-01 00:00:08", "1|3|1|2024-01-01 00:00:08", "1|3|1|2024-01-01 00:00:12",

@@ -136,33 +136,24 @@ end)
 t.test("a side of a union may aggregate its rows, after its own withWatermark, as Spark 3.5's", function()
   -- (Spark 3.5.3's rows and state entries over the same files: each side's
   -- windows come out as the query's watermark finalizes them)
-  local dir = t.tempdir()
-  local function put(side, name, rows, mtime)
-    local lines = {}
-    for i, r in ipairs(rows) do lines[i] = ('{"k":%d,"ts":"2024-01-01 %s"}'):format(r[1], r[2]) end
-    t.write_at(("%s/%s/%s"):format(dir, side, name), table.concat(lines, "\n") .. "\n", mtime)
-  end
-  put("a", "1.json", { { 1, "00:00:01" }, { 1, "00:00:05" }, { 2, "00:00:07" } }, 1000)
-  put("b", "1.json", { { 1, "00:00:12" }, { 2, "00:00:03" } }, 1000)
-  put("a", "2.json", { { 1, "00:00:31" }, { 2, "00:00:02" } }, 2000)
-  put("b", "2.json", { { 2, "00:00:33" }, { 1, "00:00:08" } }, 2000)
-  local function side(name)
-    return spark.readStream:schema("k int, ts timestamp"):option("maxFilesPerTrigger", 1):json(dir .. "/" .. name)
-      :withWatermark("ts", "5 seconds")
-  end
-  local function counts(df) return df:groupBy(F.window("ts", "10 seconds"), "k"):count() end
-  local batches, q = run(counts(side("a")):union(counts(side("b"))), dir .. "/cp1")
+  local function counts(df) return df:groupBy(F.window(df.columns[2], "10 seconds"), df.columns[1]):count() end
+  local a, b, dir = two.filled()
+  local batches, q = run(counts(a):union(counts(b)), dir .. "/cp1")
   local w0, w1 = "{2024-01-01 00:00:00, 2024-01-01 00:00:10}", "{2024-01-01 00:00:10, 2024-01-01 00:00:20}"
   t.same_table(batches, { { epoch = 0, rows = {} }, { epoch = 1, rows = {} },
-    { epoch = 2, rows = { w0 .. "|1|1", w0 .. "|1|2", w0 .. "|2|1", w0 .. "|2|2", w1 .. "|1|1" } } })
+    { epoch = 2, rows = { w0 .. "|1|1", w0 .. "|1|2", w0 .. "|2|1", w0 .. "|2|2", w1 .. "|1|1" } },
+    { epoch = 3, rows = {} } })
   t.same_table(t.state_entries(q), { "stateStoreSave 2 2 0 0, stateStoreSave 2 2 0 0",
-    "stateStoreSave 3 2 0 0, stateStoreSave 4 2 0 0", "stateStoreSave 1 0 2 0, stateStoreSave 1 0 3 0" })
+    "stateStoreSave 3 2 0 0, stateStoreSave 4 2 0 0", "stateStoreSave 2 1 2 0, stateStoreSave 2 1 3 0",
+    "stateStoreSave 2 0 0 0, stateStoreSave 2 0 0 0" })
   -- one side aggregated, the other's rows as they come
-  batches, q = run(counts(side("a")):select("k", "count")
-    :union(side("b"):select("k", F.lit(1):cast("long"):alias("count"))), dir .. "/cp2")
+  a, b, dir = two.filled()
+  batches, q = run(counts(a):select("k", "count"):union(b:select("bk", F.lit(1):cast("long"):alias("count"))),
+    dir .. "/cp2")
   t.same_table(batches, { { epoch = 0, rows = { "1|1", "2|1" } }, { epoch = 1, rows = { "1|1", "2|1" } },
-    { epoch = 2, rows = { "1|2", "2|2" } } })
-  t.same_table(t.state_entries(q), { "stateStoreSave 2 2 0 0", "stateStoreSave 3 2 0 0", "stateStoreSave 1 0 2 0" })
+    { epoch = 2, rows = { "1|1", "1|2", "2|2" } }, { epoch = 3, rows = {} } })
+  t.same_table(t.state_entries(q), { "stateStoreSave 2 2 0 0", "stateStoreSave 3 2 0 0", "stateStoreSave 2 1 2 0",
+    "stateStoreSave 2 0 0 0" })
 end)
 
 t.test("an operator above a union of aggregated sides goes by their window column, which Spark marks", function()
@@ -208,14 +199,7 @@ t.test("flatMapGroupsWithState on a side of a union: its rows come out beside th
   -- (Spark 3.5.9's applyInPandasWithState over the same files, which names
   -- its entry so: a running count per key, each batch; the other side its
   -- rows as they come, or its windows' counts as they are finalized)
-  local function running(a)
-    return a:groupBy("k"):flatMapGroupsWithState(function(key, rows, state)
-      local n = state:exists() and state:get().c or 0
-      for _ in rows do n = n + 1 end
-      state:update({ n })
-      return { { key[1], n } }
-    end, "k int, n long", "c long", "append", "NoTimeout")
-  end
+  local running = two.runningCounts
   local a, b, dir = two.filled()
   local batches, q = t.batches_available(running(a):union(b:select(F.col("bk"):cast("int"):alias("k"),
     F.lit(0):cast("long"):alias("n"))), dir .. "/cp")

@@ -50,4 +50,16 @@ function M.filled()
   return a, b, dir
 end
 
+-- a's rows counted per key by flatMapGroupsWithState, each batch the
+-- keys' running counts (k int, n long): what Spark's applyInPandasWithState
+-- gave in the comparisons.
+function M.runningCounts(a)
+  return a:groupBy("k"):flatMapGroupsWithState(function(key, rows, state)
+    local n = state:exists() and state:get().c or 0
+    for _ in rows do n = n + 1 end
+    state:update({ n })
+    return { { key[1], n } }
+  end, "k int, n long", "c long", "append", "NoTimeout")
+end
+
 return M
