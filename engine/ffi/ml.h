@@ -198,12 +198,21 @@ double tide_ml_ftrl_update(const tide_column *features, const double *labels,
 /* The weights FTRL's state gives (count slots). */
 void tide_ml_ftrl_weights(const double *z, const double *n, int32_t count, double alpha,
                           double beta, double l1, double l2, double *w);
-/* Areas under the ROC and precision-recall curves of scores against labels
-   (positive when > 0.5), weighted when weights is not NULL; equal scores
-   form one point, as Spark's BinaryClassificationMetrics without binning.
-   NaN scores are an error. */
-int tide_ml_binary_auc(const double *scores, const double *labels, const double *weights,
-                       int64_t n, double *roc, double *pr, char *errbuf, size_t errlen);
+/* The points of Spark's BinaryClassificationMetrics over scores against
+   labels (positive when > 0.5), weighted when weights is not NULL: from
+   the highest score down, each distinct score's threshold and the
+   (weighted) positives tp and negatives fp at or above it; with num_bins
+   > 0, runs of distinct / num_bins scores (when 2 or more) are one point
+   at the run's lowest score, Spark's down-sampling of one partition.
+   thresholds, tp and fp hold n values. Returns the points, or -1 with
+   errbuf (a NaN score is an error). */
+int64_t tide_ml_binary_curve(const double *scores, const double *labels, const double *weights,
+                             int64_t n, int64_t num_bins, double *thresholds, double *tp,
+                             double *fp, char *errbuf, size_t errlen);
+/* The areas under the ROC and precision-recall curves of k such points
+   (the last holds every row), as Spark's curves: ROC from (0,0) to (1,1),
+   PR from (0, the first point's precision). */
+void tide_ml_binary_areas(const double *tp, const double *fp, int64_t k, double *roc, double *pr);
 
 /* ---- ml_io.c: model files ------------------------------------------------- */
 

@@ -216,9 +216,39 @@ local Summary = {}
 local METRICS = { areaUnderROC = true, accuracy = true, labels = true, truePositiveRateByLabel = true,
   falsePositiveRateByLabel = true, precisionByLabel = true, recallByLabel = true, weightedTruePositiveRate = true,
   weightedFalsePositiveRate = true, weightedRecall = true, weightedPrecision = true }
--- Spark's curves, which tide does not make (tide_ml_binary_auc gives areas).
-local CURVES = { roc = true, pr = true, fMeasureByThreshold = true, precisionByThreshold = true,
-  recallByThreshold = true }
+-- Spark's curves, DataFrames of the binned points of the probability
+-- (Spark's summary bins them to 1000 points, as its evaluator does): each
+-- its columns, and its rows from a point (threshold, tp, fp; positives and
+-- negatives in all) as Spark's BinaryConfusionMatrix measures it.
+local function precision(tp, fp) return tp + fp == 0 and 1.0 or tp / (tp + fp) end
+local function ratio(part, all) return all == 0 and 0.0 or part / all end
+local CURVES = {
+  roc = { "FPR double, TPR double", function(_, tp, fp, p, n) return { ratio(fp, n), ratio(tp, p) } end },
+  pr = { "recall double, precision double", function(_, tp, fp, p) return { ratio(tp, p), precision(tp, fp) } end },
+  fMeasureByThreshold = { "threshold double, `F-Measure` double", function(t, tp, fp, p)
+    local pr, re = precision(tp, fp), ratio(tp, p)
+    return { t, pr + re == 0 and 0.0 or 2 * pr * re / (pr + re) }
+  end },
+  precisionByThreshold = { "threshold double, precision double",
+    function(t, tp, fp) return { t, precision(tp, fp) } end },
+  recallByThreshold = { "threshold double, recall double", function(t, tp, _, p) return { t, ratio(tp, p) } end },
+}
+
+-- The DataFrame of curve `name` over the binned points.
+local function curve_frame(self, name)
+  local c, spec = rawget(self, "_curve"), CURVES[name]
+  local p, n = c.k > 0 and c.tp[c.k - 1] or 0, c.k > 0 and c.fp[c.k - 1] or 0
+  local rows = {}
+  for i = 0, c.k - 1 do rows[#rows + 1] = spec[2](c.thresholds[i], c.tp[i], c.fp[i], p, n) end
+  -- (ROC from (0,0) to (1,1); PR from (0, the first point's precision))
+  if name == "roc" then
+    table.insert(rows, 1, { 0.0, 0.0 })
+    rows[#rows + 1] = { 1.0, 1.0 }
+  elseif name == "pr" then
+    table.insert(rows, 1, { 0.0, rows[1] and rows[1][2] or 1.0 })
+  end
+  return self.predictions._session:createDataFrame(rows, spec[1])
+end
 
 local compute_metrics
 
@@ -235,8 +265,10 @@ Summary.__index = function(self, key)
     return p
   end
   if CURVES[key] then
-    error(("LogisticRegressionSummary: tide does not compute %s (areaUnderROC and the by-label metrics "
-      .. "are there)"):format(key), 2)
+    compute_metrics(self)
+    local df = curve_frame(self, key)
+    rawset(self, key, df)
+    return df
   end
   return nil
 end
@@ -259,16 +291,20 @@ local function new_summary(model, df)
 end
 
 -- Per label (labels: the actual ones, sorted, as Spark's): Spark's
--- MulticlassMetrics over the (weighted) confusion matrix, and the area
--- under ROC of the probability (exact: Spark's summary bins to 100
--- points).
+-- MulticlassMetrics over the (weighted) confusion matrix, and the curves
+-- of the probability and the area under ROC, binned to 1000 points as
+-- Spark's summary bins them.
 compute_metrics = function(self)
+  if rawget(self, "_curve") then return end
   local evaluation = require("tide.ml.evaluation")
   local cols = { self.labelCol, self.probabilityCol, self.predictionCol, self.weightCol }
   local scored = base.frame(nil, self.predictions:select(cols):toBatch())
   local who = "LogisticRegressionSummary"
-  rawset(self, "areaUnderROC", (evaluation.binaryAreas(scored, evaluation.BinaryClassificationEvaluator {
-    rawPredictionCol = self.probabilityCol, labelCol = self.labelCol, weightCol = self.weightCol }, who)))
+  local curve = evaluation.binaryCurve(scored, evaluation.BinaryClassificationEvaluator {
+    rawPredictionCol = self.probabilityCol, labelCol = self.labelCol, weightCol = self.weightCol, numBins = 1000 },
+    who)
+  rawset(self, "_curve", curve)
+  rawset(self, "areaUnderROC", (evaluation.binaryAreas(curve)))
   local cm = evaluation.confusionMatrix(scored, self.labelCol, self.predictionCol, self.weightCol, who)
   local k, m = #cm.labels, cm.matrix
   local actual, predicted, total, correct = {}, {}, 0, 0

@@ -1,6 +1,6 @@
 -- tide.ml.evaluation — Spark ML's evaluators over scored DataFrames:
--- BinaryClassificationEvaluator (areaUnderROC, areaUnderPR; exact, from
--- every distinct score), MulticlassClassificationEvaluator (f1, accuracy,
+-- BinaryClassificationEvaluator (areaUnderROC, areaUnderPR; from every
+-- distinct score, or Spark's numBins points), MulticlassClassificationEvaluator (f1, accuracy,
 -- the weighted and per-label metrics, logLoss, hammingLoss),
 -- RegressionEvaluator (rmse, mse, r2, mae, var; aggregations over the
 -- columns), and the confusion matrix.
@@ -76,26 +76,39 @@ local Binary = base.class {
   params = { rawPredictionCol = "rawPrediction", labelCol = "label", metricName = "areaUnderROC",
              weightCol = NONE, numBins = 1000 },
   choices = { metricName = { "areaUnderROC", "areaUnderPR" } },
+  ranges = { numBins = { 0 } },
 }
 M.BinaryClassificationEvaluator = Binary
 
--- Both areas of stage's score column over df; who names the caller in
--- errors (the evaluator, or a model's summary).
-function M.binaryAreas(df, stage, who)
+-- The points of the curves of stage's score column over df, as Spark's
+-- BinaryClassificationMetrics with stage's numBins: { k = the number of
+-- points, thresholds, tp, fp = their arrays (0-based) }; who names the
+-- caller in errors (the evaluator, or a model's summary).
+function M.binaryCurve(df, stage, who)
   local batch = base.materialize(df)
   local scores, n = numbers(batch, stage:getOrDefault("rawPredictionCol"), who, "score")
   local labels = numbers(batch, stage:getOrDefault("labelCol"), who, "label")
   local w = weights(batch, stage, who)
+  local size = math.max(n, 1)
+  local curve = { thresholds = ffi.new("double[?]", size), tp = ffi.new("double[?]", size),
+                  fp = ffi.new("double[?]", size) }
+  local k = C.tide_ml_binary_curve(scores, labels, w, n, stage:getOrDefault("numBins"), curve.thresholds,
+    curve.tp, curve.fp, errbuf, errlen)
+  if k < 0 then base.fail(who .. ": " .. base.lastError()) end
+  curve.k = tonumber(k)
+  return curve
+end
+
+-- Both areas of such a curve: under ROC, under PR.
+function M.binaryAreas(curve)
   local roc, pr = ffi.new("double[1]"), ffi.new("double[1]")
-  if C.tide_ml_binary_auc(scores, labels, w, n, roc, pr, errbuf, errlen) ~= 0 then
-    base.fail(who .. ": " .. base.lastError())
-  end
+  C.tide_ml_binary_areas(curve.tp, curve.fp, curve.k, roc, pr)
   return roc[0], pr[0]
 end
 
 function Binary:evaluate(df, extra)
   local stage = extra and self:copy(extra) or self
-  local roc, pr = M.binaryAreas(df, stage, self._name)
+  local roc, pr = M.binaryAreas(M.binaryCurve(df, stage, self._name))
   return stage:getOrDefault("metricName") == "areaUnderPR" and pr or roc
 end
 
