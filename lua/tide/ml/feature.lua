@@ -109,13 +109,22 @@ local function dict_labels(d)
   return out
 end
 
-function StringIndexerModel:labelsArray()
-  local out = {}
-  for k, d in ipairs(self.dicts) do out[k] = dict_labels(d) end
-  return out
+-- labels and labelsArray, PySpark's properties, are read as tide's other
+-- properties are: model.labels, or called, model:labels() (1-based lists,
+-- made when read: a model may hold a million labels).
+local PROPERTIES = {
+  labels = function(self) return dict_labels(self.dicts[1]) end,
+  labelsArray = function(self)
+    local out = {}
+    for k, d in ipairs(self.dicts) do out[k] = dict_labels(d) end
+    return out
+  end,
+}
+StringIndexerModel.__index = function(self, key)
+  local property = PROPERTIES[key]
+  if property then return require("tide.row").callableList(property(self)) end
+  return StringIndexerModel[key]
 end
-
-function StringIndexerModel:labels() return dict_labels(self.dicts[1]) end
 
 -- Spark's NominalAttribute: numValues, and values (the labels, with
 -- "__unknown" last under keep), which IndexToString reads. values is made
