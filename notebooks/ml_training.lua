@@ -125,16 +125,21 @@ for _, row in ipairs(cm.matrix or cm) do print("  " .. table.concat(row, "  ")) 
 -- %% [markdown]
 -- ## ROC curve
 
--- %%
-local scored = predictions:select("label", "probability"):toBatch()
-local labels, scores = {}, {}
-local label_col, prob_col = scored:column("label"), scored:column("probability")
-for i = 0, scored:count() - 1 do
-  labels[i + 1], scores[i + 1] = label_col:get(i), prob_col:get(i)
-end
-tide.plot.roc { labels = labels, scores = scores, auc = auc, title = "ROC on the test split" }:show()
+-- The test split's summary, as PySpark's `lr_model.evaluate(test)`: its
+-- `roc` is a DataFrame of Spark's curve points (FPR, TPR), binned to
+-- 1000 as Spark bins them, and its `areaUnderROC` the area under them.
 
 -- %%
+local lr_model = model.stages[#model.stages]
+local summary = lr_model:evaluate(predictions:drop("rawPrediction", "probability", "prediction"))
+local fpr, tpr = {}, {}
+for i, r in ipairs(summary.roc:collect()) do fpr[i], tpr[i] = r.FPR, r.TPR end
+tide.plot.roc { fpr = fpr, tpr = tpr, auc = summary.areaUnderROC, title = "ROC on the test split" }:show()
+
+-- %%
+local probability = predictions:select("probability"):toBatch():column("probability")
+local scores = {}
+for i = 0, probability:length() - 1 do scores[i + 1] = probability:get(i) end
 tide.plot.histogram { values = scores, bins = 40, title = "predicted click probability",
   xlabel = "probability", ylabel = "rows" }:show()
 
