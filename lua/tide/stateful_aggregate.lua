@@ -248,8 +248,9 @@ local function eviction_key(plan, input_schema, key_idx)
   if node and ends[node.kind] and names[ends[node.kind]] and marked[node.timeColumn] then
     return names[ends[node.kind]]
   end
-  for name in pairs(marked) do
-    if names[name] then return names[name] end
+  -- (the first key that carries it, as Spark's)
+  for i, k in ipairs(key_idx) do
+    if marked[input_schema.fields[k + 1].name] then return i - 1 end
   end
   return nil
 end
