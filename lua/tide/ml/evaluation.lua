@@ -1,7 +1,7 @@
 -- tide.ml.evaluation — Spark ML's evaluators over scored DataFrames:
--- BinaryClassificationEvaluator (areaUnderROC, areaUnderPR; from every
--- distinct score, or Spark's numBins points), MulticlassClassificationEvaluator (f1, accuracy,
--- the weighted and per-label metrics, logLoss, hammingLoss),
+-- BinaryClassificationEvaluator (areaUnderROC, areaUnderPR, over Spark's
+-- curve points, binned by numBins), MulticlassClassificationEvaluator
+-- (f1, accuracy, the weighted and per-label metrics, logLoss, hammingLoss),
 -- RegressionEvaluator (rmse, mse, r2, mae, var; aggregations over the
 -- columns), and the confusion matrix.
 -- The score may be a rawPrediction/probability vector (element 1) or a
