@@ -276,6 +276,17 @@ function M.pg_conninfo()
   return pg_used
 end
 
+-- A generator of numbers uniform in [0, 1) from seed: a fixed linear
+-- congruential one, so that a test's rows are the same on every run and
+-- in the scripts that computed its expected values elsewhere.
+function M.uniform(seed)
+  local state = seed
+  return function()
+    state = (state * 1103515245 + 12345) % 2147483648
+    return state / 2147483648
+  end
+end
+
 local temp_dirs = {}
 
 -- A fresh directory, removed when the run ends.

@@ -11,11 +11,7 @@ local spark = tide.session()
 -- 2,600 rows whose scores (rounded to 4 digits: 2,032 distinct, some
 -- tied) rank the labels weakly, by a fixed generator; weights 1 to 3.
 local function rows()
-  local state = 12345
-  local function uniform()
-    state = (state * 1103515245 + 12345) % 2147483648
-    return state / 2147483648
-  end
+  local uniform = t.uniform(12345)
   local out = {}
   for i = 0, 2599 do
     local x1, x2 = uniform(), uniform()

@@ -15,11 +15,7 @@ local spark = tide.session()
 -- noise. With 120 rows and no penalty the fit memorizes the noise (a
 -- validation log loss of several nats); regParam 10 leaves the base rate
 -- (log 2 for balanced labels); 0.1 is clearly best.
-local state = 12345
-local function uniform()
-  state = (state * 1103515245 + 12345) % 2147483648
-  return state / 2147483648
-end
+local uniform = t.uniform(12345)
 local rows = {}
 for i = 1, 120 do
   local x = {}
