@@ -206,10 +206,7 @@ local function two_halves()
 end
 
 local function values(df)
-  local out = {}
-  for _, r in ipairs(df:selectExpr("CAST(value AS STRING) AS v"):collect()) do out[#out + 1] = r.v end
-  table.sort(out)
-  return table.concat(out, ",")
+  return table.concat(t.sorted_values(df:selectExpr("CAST(value AS STRING) AS v"), "v"), ",")
 end
 
 local function timed_read(name, options)

@@ -47,12 +47,7 @@ local function collect_stream(df, want, writer_options)
   return spark:table(name), q
 end
 
-local function sorted_values(df)
-  local out = {}
-  for _, r in ipairs(df:selectExpr("CAST(value AS STRING) AS v"):collect()) do out[#out + 1] = r.v end
-  table.sort(out)
-  return out
-end
+local function sorted_values(df) return t.sorted_values(df:selectExpr("CAST(value AS STRING) AS v"), "v") end
 
 local function same_set(actual, expected, what)
   table.sort(expected)

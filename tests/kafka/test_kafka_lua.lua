@@ -102,12 +102,7 @@ local function source(options)
   return kafka_source.stream(o)
 end
 
-local function values_of(b)
-  local out = {}
-  for _, r in ipairs(b:collect()) do out[#out + 1] = r.value end
-  table.sort(out)
-  return out
-end
+local function values_of(b) return t.sorted_values(b, "value") end
 
 t.test("source: partitions, latest offsets, seek and exact ranges across partitions", function()
   local name = topic("src", 3)

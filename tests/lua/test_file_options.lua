@@ -24,12 +24,7 @@ end
 -- fn fails with text in its message.
 local function fails(fn, text) t.has(t.raises(fn), text) end
 
-local function values(df)
-  local out = {}
-  for _, r in ipairs(df:collect()) do out[#out + 1] = r[1] end
-  table.sort(out)
-  return out
-end
+local function values(df) return t.sorted_values(df, 1) end
 
 local function tree()
   local dir = t.tempdir()

@@ -24,12 +24,7 @@ local function sink(dir, parts, log)
   end
 end
 
-local function ks(df)
-  local out = {}
-  for _, r in ipairs(df:collect()) do out[#out + 1] = r.k end
-  table.sort(out)
-  return out
-end
+local function ks(df) return t.sorted_values(df, "k") end
 
 local PARTS = {
   ["part-00000-a-c000.json"] = '{"k":0,"p":0}\n',

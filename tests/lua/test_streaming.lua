@@ -13,12 +13,7 @@ local function rate(rows_per_second)
   return spark.readStream:format("rate"):option("rowsPerSecond", rows_per_second or 1000):load()
 end
 
-local function values_of(df)
-  local out = {}
-  for _, row in ipairs(df:collect()) do out[#out + 1] = row.value end
-  table.sort(out)
-  return out
-end
+local function values_of(df) return t.sorted_values(df, "value") end
 
 local wait_for = t.wait_for
 

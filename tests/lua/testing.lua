@@ -276,6 +276,15 @@ function M.pg_conninfo()
   return pg_used
 end
 
+-- The values of df's column `key` (a name, or a 1-based index) over its
+-- collected rows, sorted: what a test of unordered rows compares.
+function M.sorted_values(df, key)
+  local out = {}
+  for _, r in ipairs(df:collect()) do out[#out + 1] = r[key] end
+  table.sort(out)
+  return out
+end
+
 -- A generator of numbers uniform in [0, 1) from seed: a fixed linear
 -- congruential one, so that a test's rows are the same on every run and
 -- in the scripts that computed its expected values elsewhere.
