@@ -1,7 +1,8 @@
 /*
  * ml_logreg.c — binary logistic regression over vector columns: scoring
  * (margin, probability, prediction), the loss and gradient L-BFGS needs
- * (over a range of rows, so callers may split the work), FTRL-Proximal
+ * (over a range of rows, so callers may split the work; the split among
+ * threads serves ml_softmax.c's multinomial loss too), FTRL-Proximal
  * updates for online learning, and the scores of a fused feature pipeline
  * (tide.ml.fused). The areas under the ROC and PR curves are ml_auc.c's.
  */
@@ -26,8 +27,10 @@ static int check_features(const tide_column *f, int32_t num_coef, char *errbuf, 
         return -1;
     }
     if (f->vector_size != num_coef) {
-        snprintf(errbuf, errlen, "features column %s holds vectors of size %d; the model has %d "
-                 "features", f->name, f->vector_size, num_coef);
+        snprintf(errbuf, errlen,
+                 "features column %s holds vectors of size %d; the model has %d "
+                 "features",
+                 f->name, f->vector_size, num_coef);
         return -1;
     }
     return 0;
@@ -53,9 +56,11 @@ static inline double row_dot(const tide_column *f, int64_t i, const double *coef
     const double *cv = f->children[1].values;
     double m = 0.0;
     if (scale)
-        for (int64_t e = off[i]; e < off[i + 1]; e++) m += coef[ci[e]] * scale[ci[e]] * cv[e];
+        for (int64_t e = off[i]; e < off[i + 1]; e++)
+            m += coef[ci[e]] * scale[ci[e]] * cv[e];
     else
-        for (int64_t e = off[i]; e < off[i + 1]; e++) m += coef[ci[e]] * cv[e];
+        for (int64_t e = off[i]; e < off[i + 1]; e++)
+            m += coef[ci[e]] * cv[e];
     return m;
 }
 
@@ -156,7 +161,8 @@ double tide_ml_lr_loss_grad(const tide_column *features, const double *labels,
     for (int64_t i = begin; i < end && i < begin + TIDE_PREFETCH_ROWS; i++)
         prefetch_row(features, i, coef, grad);
     for (int64_t i = begin; i < end; i++) {
-        if (i + TIDE_PREFETCH_ROWS < end) prefetch_row(features, i + TIDE_PREFETCH_ROWS, coef, grad);
+        if (i + TIDE_PREFETCH_ROWS < end)
+            prefetch_row(features, i + TIDE_PREFETCH_ROWS, coef, grad);
         if (!tide_valid(features, i)) continue;
         double w = weights ? weights[i] : 1.0;
         if (w == 0.0) continue;
@@ -168,9 +174,11 @@ double tide_ml_lr_loss_grad(const tide_column *features, const double *labels,
         double p = m >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
         double g = w * (p - y);
         if (scale)
-            for (int64_t k = off[i]; k < off[i + 1]; k++) grad[ci[k]] += g * cv[k] * scale[ci[k]];
+            for (int64_t k = off[i]; k < off[i + 1]; k++)
+                grad[ci[k]] += g * cv[k] * scale[ci[k]];
         else
-            for (int64_t k = off[i]; k < off[i + 1]; k++) grad[ci[k]] += g * cv[k];
+            for (int64_t k = off[i]; k < off[i + 1]; k++)
+                grad[ci[k]] += g * cv[k];
         gb += g;
         wsum += w;
     }
@@ -183,16 +191,22 @@ typedef struct {
     const tide_column *features;
     const double *labels, *weights, *coef;
     int64_t begin, end;
-    int32_t num_coef, fit_intercept;
-    double *grad;
+    int32_t num_coef, num_sets, fit_intercept;
+    double *grad, *margins;
     double loss, weight_sum;
 } loss_chunk;
 
 static void *loss_chunk_run(void *arg)
 {
     loss_chunk *c = arg;
-    c->loss = tide_ml_lr_loss_grad(c->features, c->labels, c->weights, c->begin, c->end, c->coef,
-                                   NULL, c->num_coef, c->fit_intercept, c->grad, &c->weight_sum);
+    if (c->num_sets > 1)
+        c->loss = tide_ml_softmax_loss_grad(c->features, c->labels, c->weights, c->begin, c->end,
+                                            c->coef, c->num_coef, c->num_sets, c->fit_intercept,
+                                            c->margins, c->grad, &c->weight_sum);
+    else
+        c->loss =
+            tide_ml_lr_loss_grad(c->features, c->labels, c->weights, c->begin, c->end, c->coef,
+                                 NULL, c->num_coef, c->fit_intercept, c->grad, &c->weight_sum);
     return NULL;
 }
 
@@ -204,20 +218,24 @@ int32_t tide_ml_cpu_count(void)
 
 double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *labels,
                                      const double *weights, int64_t rows, const double *coef,
-                                     int32_t num_coef, int32_t fit_intercept, int32_t threads,
-                                     double *grad, double *weight_sum)
+                                     int32_t num_coef, int32_t num_sets, int32_t fit_intercept,
+                                     int32_t threads, double *grad, double *weight_sum)
 {
     /* Threads pay off only when each has enough rows to amortise its own
        gradient buffer. */
     if (threads > 1 && rows < (int64_t)threads * 20000) threads = (int32_t)(rows / 20000);
-    if (threads < 2)
-        return tide_ml_lr_loss_grad(features, labels, weights, 0, rows, coef, NULL, num_coef,
-                                    fit_intercept, grad, weight_sum);
+    if (threads < 1) threads = 1;
     if (threads > 16) threads = 16;
-    size_t dim = (size_t)num_coef + (fit_intercept ? 1 : 0);
+    if (num_sets < 1) num_sets = 1;
+    size_t dim = ((size_t)num_coef + (fit_intercept ? 1 : 0)) * (size_t)num_sets;
     loss_chunk chunks[16];
     pthread_t ids[16];
     int started[16] = {0};
+    /* Each chunk's scratch margins (num_sets), then the private gradients
+       of chunks 1.. (chunk 0 adds into the caller's). */
+    double *scratch = calloc((size_t)threads * (size_t)num_sets + (size_t)(threads - 1) * dim + 1,
+                             sizeof(double));
+    if (!scratch) return NAN;
     for (int32_t t = 0; t < threads; t++) {
         loss_chunk *c = &chunks[t];
         memset(c, 0, sizeof *c);
@@ -226,33 +244,29 @@ double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *
         c->weights = weights;
         c->coef = coef;
         c->num_coef = num_coef;
+        c->num_sets = num_sets;
         c->fit_intercept = fit_intercept;
         c->begin = rows * t / threads;
         c->end = rows * (t + 1) / threads;
-        /* Chunk 0 adds into the caller's gradient; the others into their own. */
-        c->grad = t == 0 ? grad : calloc(dim + 1, sizeof(double));
-        if (t > 0 && c->grad && pthread_create(&ids[t], NULL, loss_chunk_run, c) == 0)
-            started[t] = 1;
+        c->margins = scratch + (size_t)t * (size_t)num_sets;
+        c->grad =
+            t == 0 ? grad : scratch + (size_t)threads * (size_t)num_sets + (size_t)(t - 1) * dim;
+        if (t > 0 && pthread_create(&ids[t], NULL, loss_chunk_run, c) == 0) started[t] = 1;
     }
     loss_chunk_run(&chunks[0]);
     double loss = chunks[0].loss, wsum = chunks[0].weight_sum;
     for (int32_t t = 1; t < threads; t++) {
         loss_chunk *c = &chunks[t];
-        if (started[t]) pthread_join(ids[t], NULL);
-        else if (c->grad) loss_chunk_run(c); /* no thread: do the chunk here */
-        else {
-            /* No memory for a private gradient: add straight into grad. */
-            c->grad = grad;
-            loss_chunk_run(c);
-            c->grad = NULL;
-        }
-        if (c->grad) {
-            for (size_t j = 0; j < dim; j++) grad[j] += c->grad[j];
-            free(c->grad);
-        }
+        if (started[t])
+            pthread_join(ids[t], NULL);
+        else
+            loss_chunk_run(c); /* no thread: do the chunk here */
+        for (size_t j = 0; j < dim; j++)
+            grad[j] += c->grad[j];
         loss += c->loss;
         wsum += c->weight_sum;
     }
+    free(scratch);
     *weight_sum += wsum;
     return loss;
 }
@@ -269,7 +283,8 @@ static inline double ftrl_weight(double z, double n, double alpha, double beta, 
 void tide_ml_ftrl_weights(const double *z, const double *n, int32_t count, double alpha,
                           double beta, double l1, double l2, double *w)
 {
-    for (int32_t j = 0; j < count; j++) w[j] = ftrl_weight(z[j], n[j], alpha, beta, l1, l2);
+    for (int32_t j = 0; j < count; j++)
+        w[j] = ftrl_weight(z[j], n[j], alpha, beta, l1, l2);
 }
 
 static inline void ftrl_step(double *z, double *n, int32_t j, double g, double w, double alpha)
@@ -279,10 +294,9 @@ static inline void ftrl_step(double *z, double *n, int32_t j, double g, double w
     n[j] += g * g;
 }
 
-double tide_ml_ftrl_update(const tide_column *features, const double *labels,
-                           const double *weights, int64_t begin, int64_t end, double *z,
-                           double *n, int32_t num_features, double alpha, double beta, double l1,
-                           double l2, int64_t *rows)
+double tide_ml_ftrl_update(const tide_column *features, const double *labels, const double *weights,
+                           int64_t begin, int64_t end, double *z, double *n, int32_t num_features,
+                           double alpha, double beta, double l1, double l2, int64_t *rows)
 {
     const int64_t *off = features->values;
     const int32_t *ci = features->children[0].values;

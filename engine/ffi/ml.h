@@ -57,8 +57,8 @@ int tide_ml_dict_fit_columns(const tide_column *const *cols, int32_t ncols, int3
    hold input->length bytes), KEEP gives dict size. Returns the number of
    invalid rows, or -1. */
 int64_t tide_ml_string_index(tide_batch *out, const tide_column *input, const tide_ml_dict *dict,
-                             int32_t handle_invalid, tide_column *dst, uint8_t *drop,
-                             char *errbuf, size_t errlen);
+                             int32_t handle_invalid, tide_column *dst, uint8_t *drop, char *errbuf,
+                             size_t errlen);
 
 /* ---- ml_vector.c, ml_murmur3.c: vector columns -------------------------- */
 
@@ -69,8 +69,8 @@ int64_t tide_ml_string_index(tide_batch *out, const tide_column *input, const ti
    fails, KEEP maps it to category num_categories. Returns the invalid
    count, or -1. */
 int64_t tide_ml_one_hot(tide_batch *out, const tide_column *input, int32_t num_categories,
-                        int32_t drop_last, int32_t handle_invalid, tide_column *dst,
-                        char *errbuf, size_t errlen);
+                        int32_t drop_last, int32_t handle_invalid, tide_column *dst, char *errbuf,
+                        size_t errlen);
 /* VectorAssembler: numeric (boolean, int, long, float, double, decimal)
    and vector columns concatenated into dst, zeros left out, each row
    stored dense or sparse as Spark's Vector.compressed chooses. A null
@@ -179,22 +179,45 @@ double tide_ml_lr_loss_grad(const tide_column *features, const double *labels,
                             const double *weights, int64_t begin, int64_t end, const double *coef,
                             const double *scale, int32_t num_coef, int32_t fit_intercept,
                             double *grad, double *weight_sum);
-/* tide_ml_lr_loss_grad over rows [0, rows) split among `threads` threads
-   (each with its own gradient, summed at the end); scale NULL. */
+/* The multinomial (softmax) loss of rows [begin, end) over num_classes
+   classes: the sum of w * (log sum_c e^m_c - m_y), m_c = coef[nf * K + c]
+   (when fit_intercept) + sum_j coef[j * K + c] * x_j, y = (int)labels[i]
+   in [0, K) (checked by the caller); adds its gradient ((nf +
+   fit_intercept) * K slots, the same layout) into grad and the rows'
+   weight into *weight_sum. margins: K doubles of scratch. */
+double tide_ml_softmax_loss_grad(const tide_column *features, const double *labels,
+                                 const double *weights, int64_t begin, int64_t end,
+                                 const double *coef, int32_t num_features, int32_t num_classes,
+                                 int32_t fit_intercept, double *margins, double *grad,
+                                 double *weight_sum);
+/* The loss over rows [0, rows) split among `threads` threads (each with
+   its own gradient, summed at the end): tide_ml_lr_loss_grad's (scale
+   NULL) when num_sets is 1, else tide_ml_softmax_loss_grad's over num_sets
+   classes. NaN when out of memory. */
 double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *labels,
                                      const double *weights, int64_t rows, const double *coef,
-                                     int32_t num_coef, int32_t fit_intercept, int32_t threads,
-                                     double *grad, double *weight_sum);
+                                     int32_t num_coef, int32_t num_sets, int32_t fit_intercept,
+                                     int32_t threads, double *grad, double *weight_sum);
+/* A multinomial model's scores of a features column (vectors of size
+   num_features; coef laid out as above, the K intercepts always there):
+   raw the K margins (each class's sum over the row's entries in order,
+   then its intercept, as Spark sums them), prob their softmax (a +Infinity
+   margin takes all, as Spark's), pred the first largest margin, or with
+   thresholds (K doubles, or NULL) the first largest p_c / t_c. A null row
+   scores nulls; NULL columns are not wanted. */
+int tide_ml_softmax_score(tide_batch *out, const tide_column *features, const double *coef,
+                          int32_t num_features, int32_t num_classes, const double *thresholds,
+                          tide_column *raw, tide_column *prob, tide_column *pred, char *errbuf,
+                          size_t errlen);
 /* The processors online, for sizing thread counts. */
 int32_t tide_ml_cpu_count(void);
 /* FTRL-Proximal (McMahan et al., 2013) over rows [begin, end) one by one:
    z and n hold num_features + 1 slots (the last is the bias). Each row is
    scored before it updates the state; returns the sum of those weighted
    log losses (progressive validation) and adds the rows used to *rows. */
-double tide_ml_ftrl_update(const tide_column *features, const double *labels,
-                           const double *weights, int64_t begin, int64_t end, double *z,
-                           double *n, int32_t num_features, double alpha, double beta, double l1,
-                           double l2, int64_t *rows);
+double tide_ml_ftrl_update(const tide_column *features, const double *labels, const double *weights,
+                           int64_t begin, int64_t end, double *z, double *n, int32_t num_features,
+                           double alpha, double beta, double l1, double l2, int64_t *rows);
 /* The weights FTRL's state gives (count slots). */
 void tide_ml_ftrl_weights(const double *z, const double *n, int32_t count, double alpha,
                           double beta, double l1, double l2, double *w);
@@ -222,8 +245,8 @@ int64_t tide_ml_dict_encode(const tide_ml_dict *dict, uint8_t *buf, int64_t cap)
 /* A dictionary of tide_ml_dict_encode's bytes holding `expected` labels;
    NULL with errbuf when the bytes are truncated, corrupt or repeat a
    label. */
-tide_ml_dict *tide_ml_dict_decode(const uint8_t *buf, int64_t len, int32_t expected,
-                                  char *errbuf, size_t errlen);
+tide_ml_dict *tide_ml_dict_decode(const uint8_t *buf, int64_t len, int32_t expected, char *errbuf,
+                                  size_t errlen);
 /* FNV-1a 64 of bytes, as 16 hex digits into hex (17 bytes). */
 void tide_ml_checksum(const void *data, int64_t len, char *hex);
 /* Copies n doubles from bytes (a *.f64 file) into dst, every NaN as the C

@@ -197,9 +197,13 @@ t.test("thresholds, as Spark's binary LogisticRegression: {t0, t1} is threshold 
   t.has(t.raises(function() ml.LogisticRegression { thresholds = 0.5 } end), "Could not convert 0.5 to list of floats")
 end)
 
-t.test("labels other than 0/1 are refused, naming the row", function()
-  local df = spark:createDataFrame({ { V.dense { 1 }, 0 }, { V.dense { 2 }, 2 } }, "features vector, label double")
-  t.raises(function() ml.LogisticRegression {}:fit(df) end, "row 1: label 2")
+t.test("labels are class indices: others are refused naming the row; a 2 makes three classes", function()
+  local df = spark:createDataFrame({ { V.dense { 1 }, 0 }, { V.dense { 2 }, 2.5 } }, "features vector, label double")
+  t.raises(function() ml.LogisticRegression {}:fit(df) end, "row 1: Labels MUST be Integers, but got 2.5")
+  df = spark:createDataFrame({ { V.dense { 1 }, 0 }, { V.dense { 2 }, 2 } }, "features vector, label double")
+  t.eq(ml.LogisticRegression {}:fit(df).numClasses, 3)
+  t.raises(function() ml.LogisticRegression { family = "binomial" }:fit(df) end,
+    "Binomial family only supports 1 or 2 outcome classes but found 3.")
 end)
 
 t.test("a parameter of the wrong kind fails where it is set", function()

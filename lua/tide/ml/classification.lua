@@ -1,13 +1,16 @@
--- tide.ml.classification — binary logistic regression, as Spark ML's:
+-- tide.ml.classification — logistic regression, as Spark ML's:
 -- LogisticRegression (L-BFGS, OWL-QN with an L1 share) fit over a vector
--- column with the loss and gradient computed in C, its model's scoring as
--- one kernel per batch, and OnlineLogisticRegression, an FTRL-Proximal
--- learner that learns batch by batch (partialFit inside foreachBatch).
--- A fitted model's summary (Spark's training summary) scores the training
--- data when a metric is first read.
+-- column with the loss and gradient computed in C, binomial or
+-- multinomial (tide.ml.multinomial) by Spark's family rules, its model's
+-- scoring as one kernel per batch, and OnlineLogisticRegression, an
+-- FTRL-Proximal learner that learns batch by batch (partialFit inside
+-- foreachBatch). A fitted model's summary (Spark's training summary)
+-- scores the training data when a metric is first read.
 --
--- Output columns: rawPrediction (vector [-m, m], Spark's), probability (a
--- double: P(label = 1), where Spark gives a vector), prediction (double).
+-- Output columns of a binomial model: rawPrediction (vector [-m, m],
+-- Spark's), probability (a double: P(label = 1), where Spark gives a
+-- vector), prediction (double); of a multinomial one, Spark's: the K
+-- margins and the K probabilities as vectors, the class as a double.
 -- Setting an output column to "" leaves it out, as in Spark.
 local ffi = require("ffi")
 local C = require("tide.ffi")
@@ -16,6 +19,7 @@ local base = require("tide.ml.base")
 local feature = require("tide.ml.feature")
 local optim = require("tide.ml.optim")
 local linalg = require("tide.ml.linalg")
+local multinomial = require("tide.ml.multinomial")
 local batchlib = require("tide.batch")
 
 local M = {}
@@ -36,21 +40,29 @@ local function params(extra)
   return p
 end
 
--- The label column of a batch as doubles, checked to be 0 or 1.
-local function labels_of(batch, name, who)
+-- The label column of a batch as doubles, checked as Spark checks a
+-- classifier's labels (whole numbers from 0), or to be 0 or 1 (binary);
+-- with the largest.
+local function labels_of(batch, name, who, binary)
   local col = base.column(batch, name, who)
   local n = tonumber(col.length)
   local y = new(n)
   check(C.tide_ml_column_doubles(col, y, errbuf, errlen), who .. ": label column " .. name, true)
+  local largest = 0
   for i = 0, n - 1 do
     local v = y[i]
     if v ~= 0 and v ~= 1 then
-      if v ~= v then base.fail(("%s: label column %s, row %d: Labels MUST NOT be Null or NaN"):format(who, name, i)) end
-      base.fail(("%s: label column %s, row %d: label %s; binary logistic regression needs labels 0 and 1"):format(
-        who, name, i, tostring(v)))
+      local function bad(why)
+        base.fail(("%s: label column %s, row %d: %s"):format(who, name, i, why:format(batchlib.javaDouble(v))))
+      end
+      if v ~= v then bad("Labels MUST NOT be Null or NaN") end
+      if binary then bad("label %s; online logistic regression needs labels 0 and 1") end
+      if v < 0 or v >= 2147483647 then bad("Labels MUST be in [0, 2147483647), but got %s") end
+      if v ~= math.floor(v) then bad("Labels MUST be Integers, but got %s") end
     end
+    if v > largest then largest = v end
   end
-  return y, n
+  return y, n, largest
 end
 
 local function weights_of(batch, name, who)
@@ -59,8 +71,10 @@ local function weights_of(batch, name, who)
   local w = new(tonumber(col.length))
   check(C.tide_ml_column_doubles(col, w, errbuf, errlen), who .. ": weight column " .. name, true)
   for i = 0, tonumber(col.length) - 1 do
-    if not (w[i] >= 0) then base.fail(("%s: weight column %s, row %d: weights must be >= 0, not %s"):format(
-      who, name, i, tostring(w[i]))) end
+    if not (w[i] >= 0 and w[i] < math.huge) then
+      base.fail(("%s: weight column %s, row %d: weights must be >= 0 and finite, not %s"):format(who, name, i,
+        tostring(w[i])))
+    end
   end
   return w
 end
@@ -120,13 +134,46 @@ local function score_transform(stage, df, coef)
   end)
 end
 
+-- A multinomial model's score columns: K margins and K probabilities
+-- (vectors), the class; with thresholds (one a class) the class whose
+-- probability over its threshold is largest.
+local function softmax_transform(model, df)
+  local fc = model:getOrDefault("featuresCol")
+  base.fieldOf(df.schema, fc, model._name)
+  local K = model.numClasses
+  local thresholds
+  if model:isSet("thresholds") then
+    local ts = model:getOrDefault("thresholds")
+    if #ts ~= K then
+      base.fail(("LogisticRegressionModel.transform() called with non-matching numClasses and thresholds.length."
+        .. " numClasses=%d, but thresholds has length %d"):format(K, #ts))
+    end
+    thresholds = ffi.new("double[?]", K, ts)
+  end
+  local fields, slots = {}, {}
+  for _, spec in ipairs({ { "raw", "rawPredictionCol", T.vector }, { "prob", "probabilityCol", T.vector },
+                          { "pred", "predictionCol", T.double } }) do
+    local name = model:getOrDefault(spec[2])
+    if name and name ~= "" then
+      fields[#fields + 1] = T.field(name, spec[3], true)
+      slots[spec[1]] = #fields
+    end
+  end
+  local coef, nf = model._matrix, model.numFeatures
+  return base.addColumns(df, model, fields, function(input, out, first)
+    local function slot(key) return slots[key] and out.columns[first + slots[key] - 1] or nil end
+    check(C.tide_ml_softmax_score(out, base.column(input, fc), coef, nf, K, thresholds, slot("raw"), slot("prob"),
+      slot("pred"), errbuf, errlen), "features column " .. fc)
+  end)
+end
+
 -- ---- LogisticRegression -------------------------------------------------------------------
 
 local LogisticRegression = base.class {
   name = "LogisticRegression", sparkClass = "org.apache.spark.ml.classification.LogisticRegression",
   params = params { maxIter = 100, regParam = 0.0, elasticNetParam = 0.0, tol = 1e-6, fitIntercept = true,
                     standardization = true, family = "auto", aggregationDepth = 2, thresholds = NONE },
-  choices = { family = { "auto", "binomial" } },
+  choices = { family = { "auto", "binomial", "multinomial" } },
   ranges = { maxIter = { 0 }, regParam = { 0 }, elasticNetParam = { 0, 1 }, tol = { 0 }, aggregationDepth = { 2 },
              threshold = { 0, 1 } },
 }
@@ -200,6 +247,27 @@ function LogisticRegressionModel:_setCoefficients(coef, n, intercept)
   self._coef, self.numFeatures, self.intercept = coef, n, intercept
   self.coefficients = linalg.dense(feature.toList(coef, n))
   self.numClasses = 2
+  self.coefficientMatrix = linalg.denseMatrix(1, n, self.coefficients.values)
+  self.interceptVector = linalg.dense({ intercept })
+end
+
+-- A multinomial model over K classes, from coefficients laid out as
+-- tide.ml.multinomial's (its K intercepts after them).
+function LogisticRegressionModel:_setMultinomial(coef, n, K)
+  self._matrix, self._multinomial, self.numFeatures, self.numClasses = coef, true, n, K
+  self.coefficientMatrix, self.interceptVector = multinomial.matrices(coef, n, K)
+end
+
+-- A multinomial model has no coefficients vector nor intercept: reading
+-- them fails with Spark's message.
+local MATRIX_ONLY = {
+  coefficients = "Multinomial models contain a matrix of coefficients, use coefficientMatrix instead.",
+  intercept = "Multinomial models contain a vector of intercepts, use interceptVector instead.",
+}
+LogisticRegressionModel.__index = function(self, key)
+  local v = LogisticRegressionModel[key]
+  if v == nil and MATRIX_ONLY[key] and rawget(self, "_multinomial") then base.fail(MATRIX_ONLY[key]) end
+  return v
 end
 
 -- ---- summaries ---------------------------------------------------------------------------
@@ -252,9 +320,17 @@ end
 
 local compute_metrics
 
+-- What only a binary summary has (Spark's BinaryLogisticRegressionSummary).
+local BINARY_ONLY = { areaUnderROC = true }
+for name in pairs(CURVES) do BINARY_ONLY[name] = true end
+
 Summary.__index = function(self, key)
   local method = Summary[key]
   if method ~= nil then return method end
+  if BINARY_ONLY[key] and not rawget(self, "_binary") then
+    base.fail(("LogisticRegressionSummary: %s is a binary summary's; a model of %d classes has the multiclass "
+      .. "metrics (accuracy, weightedFMeasure(), ...ByLabel)"):format(key, self._model.numClasses))
+  end
   if METRICS[key] then
     compute_metrics(self)
     return rawget(self, key)
@@ -285,9 +361,9 @@ local function new_summary(model, df)
   if weight == "" then weight = nil end
   local copy = model:copy(extra)
   copy.summary, copy.hasSummary = nil, nil
-  return setmetatable({ _model = copy, _data = df, labelCol = model:getOrDefault("labelCol"),
-    featuresCol = model:getOrDefault("featuresCol"), probabilityCol = prob, scoreCol = prob,
-    predictionCol = pred, weightCol = weight }, Summary)
+  return setmetatable({ _model = copy, _data = df, _binary = model.numClasses <= 2,
+    labelCol = model:getOrDefault("labelCol"), featuresCol = model:getOrDefault("featuresCol"),
+    probabilityCol = prob, scoreCol = prob, predictionCol = pred, weightCol = weight }, Summary)
 end
 
 -- Per label (labels: the actual ones, sorted, as Spark's): Spark's
@@ -295,16 +371,20 @@ end
 -- of the probability and the area under ROC, binned to 1000 points as
 -- Spark's summary bins them.
 compute_metrics = function(self)
-  if rawget(self, "_curve") then return end
+  if rawget(self, "_curve") ~= nil then return end
   local evaluation = require("tide.ml.evaluation")
   local cols = { self.labelCol, self.probabilityCol, self.predictionCol, self.weightCol }
   local scored = base.frame(nil, self.predictions:select(cols):toBatch())
   local who = "LogisticRegressionSummary"
-  local curve = evaluation.binaryCurve(scored, evaluation.BinaryClassificationEvaluator {
-    rawPredictionCol = self.probabilityCol, labelCol = self.labelCol, weightCol = self.weightCol, numBins = 1000 },
-    who)
-  rawset(self, "_curve", curve)
-  rawset(self, "areaUnderROC", (evaluation.binaryAreas(curve)))
+  if self._binary then
+    local curve = evaluation.binaryCurve(scored, evaluation.BinaryClassificationEvaluator {
+      rawPredictionCol = self.probabilityCol, labelCol = self.labelCol, weightCol = self.weightCol, numBins = 1000 },
+      who)
+    rawset(self, "_curve", curve)
+    rawset(self, "areaUnderROC", (evaluation.binaryAreas(curve)))
+  else
+    rawset(self, "_curve", false)
+  end
   local cm = evaluation.confusionMatrix(scored, self.labelCol, self.predictionCol, self.weightCol, who)
   local k, m = #cm.labels, cm.matrix
   local actual, predicted, total, correct = {}, {}, 0, 0
@@ -383,14 +463,38 @@ end
 -- training summary, as in Spark.
 LogisticRegressionModel.hasSummary = false
 
+-- The training summary keeps the training DataFrame (df, or the batch
+-- fit was given) and scores it when a metric is first read.
+local function with_summary(model, df, batch, history, iterations)
+  local summary = new_summary(model, batchlib.isBatch(df) and base.frame(nil, batch) or df)
+  summary.objectiveHistory, summary.totalIterations = history, iterations
+  model.summary, model.hasSummary = summary, true
+  return model
+end
+
 function LogisticRegression:fit(df)
   local who = "LogisticRegression"
   local batch = base.materialize(df)
   local fcol = features_of(batch, self:getOrDefault("featuresCol"), who)
-  local y, rows = labels_of(batch, self:getOrDefault("labelCol"), who)
+  local y, rows, largest = labels_of(batch, self:getOrDefault("labelCol"), who)
   local w = weights_of(batch, self:getOrDefault("weightCol"), who)
   check_rows(fcol, self:getOrDefault("featuresCol"), who)
   local nf = fcol.vector_size
+  -- As Spark's: as many classes as the largest label + 1; the family
+  -- says binomial or multinomial ("auto": multinomial above 2 classes).
+  local K = largest + 1
+  if K * (nf + 1) > 2 ^ 28 then
+    base.fail(("%s: label %d makes %d classes, with %d features %.0f coefficients; a label is a class index from 0 "
+      .. "(StringIndexer makes them)"):format(who, largest, K, nf, K * (nf + 1)))
+  end
+  local family = self:getOrDefault("family")
+  if family == "binomial" and K > 2 then
+    base.fail(("%s: Binomial family only supports 1 or 2 outcome classes but found %d."):format(who, K))
+  end
+  if self:isSet("thresholds") and #self:getOrDefault("thresholds") ~= K then
+    base.fail(("LogisticRegression.train() called with non-matching numClasses and thresholds.length. numClasses=%d,"
+      .. " but thresholds has length %d"):format(K, #self:getOrDefault("thresholds")))
+  end
   local fit_intercept = self:getOrDefault("fitIntercept")
   local standardize = self:getOrDefault("standardization")
   local reg, alpha = self:getOrDefault("regParam"), self:getOrDefault("elasticNetParam")
@@ -402,19 +506,31 @@ function LogisticRegression:fit(df)
     local sd = math.sqrt(stats.variance[j])
     scale[j] = sd > 0 and 1 / sd or 0
   end
-  local pos, total = 0, 0
+  -- each class's weight, 1-based
+  local histogram, total = {}, 0
+  for k = 1, K do histogram[k] = 0 end
   for i = 0, rows - 1 do
-    local wi = w and w[i] or 1
-    pos, total = pos + wi * y[i], total + wi
+    local wi, k = w and w[i] or 1, y[i] + 1
+    histogram[k], total = histogram[k] + wi, total + wi
   end
   if total == 0 then base.fail(who .. ": the training data has no rows (of weight > 0)") end
+  local pos = histogram[2] or 0
 
   local model = base.inherit(LogisticRegressionModel.new(), self)
+  if family == "multinomial" or K > 2 then
+    local coef, history, iterations = multinomial.fit { fcol = fcol, y = y, w = w, rows = rows, nf = nf, K = K,
+      histogram = histogram, stats = stats, scale = scale, fitIntercept = fit_intercept,
+      standardization = standardize, l1 = l1, l2 = l2, regParam = reg, maxIter = self:getOrDefault("maxIter"),
+      tol = self:getOrDefault("tol") }
+    model:_setMultinomial(coef, nf, K)
+    return with_summary(model, df, batch, history, iterations)
+  end
   local dim = nf + (fit_intercept and 1 or 0)
   local x = new(dim)
   local history, iterations
   if fit_intercept and (pos == 0 or pos == total) then
-    -- One class only: Spark's answer, zero coefficients and an infinite intercept.
+    -- One class only: Spark's answer, zero coefficients and an infinite
+    -- intercept (all labels 0: one class, -Infinity).
     io.stderr:write(("tide: warning: LogisticRegression: all labels are %d; the intercept is %s\n"):format(
       pos == 0 and 0 or 1, pos == 0 and "-Infinity" or "Infinity"))
     x[nf] = pos == 0 and -math.huge or math.huge
@@ -442,8 +558,9 @@ function LogisticRegression:fit(df)
       end
       if fit_intercept then orig[nf] = coef[nf] - shift end
       wsum[0] = 0
-      local loss = C.tide_ml_lr_loss_grad_parallel(fcol, y, w, rows, orig, nf, fit_intercept and 1 or 0, threads,
+      local loss = C.tide_ml_lr_loss_grad_parallel(fcol, y, w, rows, orig, nf, 1, fit_intercept and 1 or 0, threads,
         grad, wsum)
+      if loss ~= loss then base.fail(who .. ": out of memory computing the loss") end
       local W = wsum[0]
       local f = loss / W
       local g_b = fit_intercept and grad[nf] / W or 0
@@ -476,15 +593,11 @@ function LogisticRegression:fit(df)
     if fit_intercept and coef[j] ~= 0 then intercept = intercept - coef[j] * stats.mean[j] end
   end
   model:_setCoefficients(coef, nf, intercept)
-  -- The training summary keeps the training DataFrame (df, or the batch
-  -- fit was given) and scores it when a metric is first read.
-  local summary = new_summary(model, batchlib.isBatch(df) and base.frame(nil, batch) or df)
-  summary.objectiveHistory, summary.totalIterations = history, iterations
-  model.summary, model.hasSummary = summary, true
-  return model
+  return with_summary(model, df, batch, history, iterations)
 end
 
 function LogisticRegressionModel:transform(df)
+  if self._multinomial then return softmax_transform(self, df) end
   return score_transform(self, df, function() return self._coef, self.numFeatures, self.intercept end)
 end
 
@@ -493,7 +606,7 @@ end
 -- The margin of one features vector (a tide.ml.linalg vector): its
 -- entries' products summed in order, then the intercept added, as
 -- tide_ml_lr_score sums a row, so the scores are the column's bits.
-local function margin(model, features, method)
+local function checked(model, features, method)
   local who = "LogisticRegressionModel:" .. method
   if not linalg.isVector(features) then
     base.fail(("%s needs a vector (ml.Vectors.dense{...} or ml.Vectors.sparse(...)), not %s"):format(who,
@@ -503,6 +616,17 @@ local function margin(model, features, method)
     base.fail(("%s: the vector has size %d; the model has %d features"):format(who, features.size,
       model.numFeatures))
   end
+  return features
+end
+
+-- A multinomial model's margins and probabilities of one vector.
+local function class_scores(model, features, method)
+  local m = multinomial.margins(model._matrix, model.numFeatures, model.numClasses, checked(model, features, method))
+  return m, multinomial.softmax(m)
+end
+
+local function margin(model, features, method)
+  checked(model, features, method)
   local coef, values, s = model._coef, features.values, 0.0
   if features.dense then
     for j = 1, #values do s = s + coef[j - 1] * values[j] end
@@ -518,13 +642,20 @@ local function sigmoid(m)
   return e / (1.0 + e)
 end
 
--- 1.0 when P(label = 1) > threshold, else 0.0 (the prediction column's).
+-- 1.0 when P(label = 1) > threshold, else 0.0 (the prediction column's);
+-- a multinomial model's class.
 function LogisticRegressionModel:predict(features)
+  if self._multinomial then
+    local m, p = class_scores(self, features, "predict")
+    return multinomial.predicted(m, p, self:isSet("thresholds") and self:getOrDefault("thresholds") or nil) + 0.0
+  end
   return sigmoid(margin(self, features, "predict")) > self:getThreshold() and 1.0 or 0.0
 end
 
--- [-m, m], the rawPrediction column's vector.
+-- [-m, m], the rawPrediction column's vector (a multinomial model's: the
+-- K margins).
 function LogisticRegressionModel:predictRaw(features)
+  if self._multinomial then return linalg.dense((class_scores(self, features, "predictRaw"))) end
   local m = margin(self, features, "predictRaw")
   return linalg.dense({ -m, m })
 end
@@ -532,6 +663,10 @@ end
 -- [1 - p, p], p = P(label = 1) (the probability column's double), as
 -- Spark's probability vector.
 function LogisticRegressionModel:predictProbability(features)
+  if self._multinomial then
+    local _, p = class_scores(self, features, "predictProbability")
+    return linalg.dense(p)
+  end
   local p = sigmoid(margin(self, features, "predictProbability"))
   return linalg.dense({ 1 - p, p })
 end
@@ -546,6 +681,14 @@ local function json_number(x)
 end
 
 function LogisticRegressionModel:_writeData(w)
+  if self._multinomial then
+    -- (feature-major, the K intercepts last: tide.ml.multinomial's layout)
+    local K, n = self.numClasses, self.numFeatures
+    w:bytes("multinomial.f64", ffi.string(self._matrix, (n + 1) * K * 8))
+    w:json("data.json", { numClasses = K, numFeatures = n, isMultinomial = true,
+      objectiveHistory = self.summary and self.summary.objectiveHistory or nil })
+    return
+  end
   w:bytes("coefficients.f64", ffi.string(self._coef, self.numFeatures * 8))
   w:json("data.json", { numClasses = 2, numFeatures = self.numFeatures, intercept = number_json(self.intercept),
     objectiveHistory = self.summary and self.summary.objectiveHistory or nil })
@@ -555,6 +698,16 @@ function LogisticRegressionModel:_readData(r)
   local d = r:json("data.json")
   local n = d.numFeatures
   if type(n) ~= "number" or n < 0 then r:fail("data.json", "numFeatures is missing or not a count") end
+  if d.isMultinomial then
+    local K = d.numClasses
+    if type(K) ~= "number" or K < 1 or K ~= math.floor(K) then
+      r:fail("data.json", "numClasses is missing or not a count")
+    end
+    local size = (n + 1) * K
+    self:_setMultinomial(r:doubles("multinomial.f64", new(size), size, ("%d classes of %d features"):format(K, n)),
+      n, K)
+    return
+  end
   local coef = r:doubles("coefficients.f64", new(n), n, n .. " features")
   local intercept = json_number(d.intercept)
   if type(intercept) ~= "number" then r:fail("data.json", "intercept is not a number") end
@@ -596,7 +749,7 @@ function Online:partialFit(df)
   if fcol.vector_size ~= self._size then
     error(("%s: features hold vectors of size %d; numFeatures is %d"):format(who, fcol.vector_size, self._size), 2)
   end
-  local y, rows = labels_of(batch, self:getOrDefault("labelCol"), who)
+  local y, rows = labels_of(batch, self:getOrDefault("labelCol"), who, true)
   local w = weights_of(batch, self:getOrDefault("weightCol"), who)
   -- (a NaN would poison the weights for every later batch)
   check_rows(fcol, self:getOrDefault("featuresCol"), who)

@@ -13,15 +13,18 @@ local base = require("tide.ml.base")
 
 local M = {}
 local NONE = base.NONE
+pcall(ffi.cdef, "double log1p(double x);")
 local errbuf, errlen = base.errbuf, base.errlen
 
-local function doubles(batch, name, who)
+-- A column's values as doubles; a vector column's element `element`
+-- (by default 1, or 0 in vectors of one).
+local function doubles(batch, name, who, element)
   local col = base.column(batch, name, who)
   local n = tonumber(col.length)
   local out = ffi.new("double[?]", math.max(n, 1))
   local rc
   if col.type == T.ID.vector then
-    rc = C.tide_ml_vector_element(col, col.vector_size > 1 and 1 or 0, out, errbuf, errlen)
+    rc = C.tide_ml_vector_element(col, element or (col.vector_size > 1 and 1 or 0), out, errbuf, errlen)
   else
     rc = C.tide_ml_column_doubles(col, out, errbuf, errlen)
   end
@@ -49,10 +52,11 @@ local INVALID = {
   probability = "the probability is %s (%s); drop or fix such rows before evaluating",
 }
 
--- A column's values as doubles, every row a number: a null or NaN fails
--- naming who, the column, the row and what (a key of INVALID).
-local function numbers(batch, name, who, what)
-  local out, n, col = doubles(batch, name, who)
+-- A column's values as doubles (doubles'), every row a number: a null
+-- or NaN fails naming who, the column, the row and what (a key of
+-- INVALID).
+local function numbers(batch, name, who, what, element)
+  local out, n, col = doubles(batch, name, who, element)
   for i = 0, n - 1 do
     if out[i] ~= out[i] then
       local null = is_null(col, i)
@@ -62,7 +66,7 @@ local function numbers(batch, name, who, what)
         (what == "score" or what == "probability") and "score" or what, name, i, how, why))
     end
   end
-  return out, n
+  return out, n, col
 end
 
 local function weights(batch, stage, who)
@@ -155,30 +159,39 @@ function M.confusionMatrix(df, labelCol, predictionCol, weightCol, who)
   return { labels = labels, matrix = matrix }
 end
 
--- Mean log loss of a probability column (a double P(label = 1), or a
--- vector of class probabilities, of which element 1 is read) against 0/1
--- labels; p clipped to [eps, 1 - eps]. who (optional) names the caller in
--- errors.
+-- Mean log loss of a probability column against the labels: a vector of
+-- class probabilities (Spark's) is read at each row's label; a double is
+-- P(label = 1), for labels 0 and 1. p is taken as eps below eps and 1 -
+-- eps above it, as Spark's MulticlassMetrics. who (optional) names the
+-- caller in errors.
 function M.logLoss(df, labelCol, probabilityCol, eps, weightCol, who)
   local batch = base.materialize(df)
   who = who or "logLoss"
   labelCol, probabilityCol = labelCol or "label", probabilityCol or "probability"
   local y, n = numbers(batch, labelCol, who, "label")
-  local p = numbers(batch, probabilityCol, who, "probability")
+  local p, _, pcol = numbers(batch, probabilityCol, who, "probability")
+  local classes = { [1] = p }
+  local size = pcol.type == T.ID.vector and pcol.vector_size or 2
+  if pcol.type == T.ID.vector then
+    for k = 0, size - 1 do
+      if k ~= 1 then classes[k] = numbers(batch, probabilityCol, who, "probability", k) end
+    end
+  end
   local w
   if weightCol then w = numbers(batch, weightCol, who, "weight") end
   eps = eps or 1e-15
   local sum, W = 0, 0
   for i = 0, n - 1 do
     local yi = y[i]
-    if yi ~= 0 and yi ~= 1 then
-      -- (P(label = 1) says nothing of a label 2)
-      base.fail(("%s: label column %s, row %d: Invalid label %s: the log loss of a binary probability "
-        .. "needs labels 0 and 1"):format(who, labelCol, i, tostring(yi)))
+    if yi < 0 or yi ~= math.floor(yi) or yi >= size then
+      base.fail(("%s: label column %s, row %d: Invalid label %s: %s"):format(who, labelCol, i, tostring(yi),
+        pcol.type == T.ID.vector and ("the probability vectors have %d classes"):format(size)
+        or "the log loss of a binary probability (a double) needs labels 0 and 1"))
     end
-    local q = math.min(math.max(p[i], eps), 1 - eps)
+    local q = classes[yi] and classes[yi][i] or 1 - p[i]
+    local loss = q < eps and -math.log(eps) or q > 1 - eps and -ffi.C.log1p(-eps) or -math.log(q)
     local wi = w and w[i] or 1
-    sum = sum - wi * (yi == 1 and math.log(q) or math.log(1 - q))
+    sum = sum + wi * loss
     W = W + wi
   end
   return W > 0 and sum / W or 0

@@ -103,7 +103,7 @@ end
 -- schema `schema`, or nil when they are not of the shape above.
 function M.compile(stages, schema)
   local lr = stages[#stages]
-  if #stages < 2 or lr._name ~= "LogisticRegressionModel" then return nil end
+  if #stages < 2 or lr._name ~= "LogisticRegressionModel" or lr._multinomial then return nil end
   local input = {}
   for _, f in ipairs(schema.fields) do input[f.name] = f end
   local cols = {}

@@ -28,7 +28,7 @@ local linalg = require("tide.ml.linalg")
 local M = {
   feature = feature, classification = classification, evaluation = evaluation, tuning = tuning, linalg = linalg,
   functions = require("tide.ml.functions"),
-  Vectors = linalg.Vectors,
+  Vectors = linalg.Vectors, Matrices = linalg.Matrices,
   Pipeline = pipeline.Pipeline, PipelineModel = pipeline.PipelineModel,
   ParamGridBuilder = tuning.ParamGridBuilder,
 }

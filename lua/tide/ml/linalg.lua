@@ -1,4 +1,5 @@
--- tide.ml.linalg — Spark ML's local vectors as Lua values (pyspark.ml.linalg).
+-- tide.ml.linalg — Spark ML's local vectors and dense matrices as Lua
+-- values (pyspark.ml.linalg).
 --
 --   local Vectors = tide.ml.linalg.Vectors
 --   Vectors.dense{1.0, 0.0, 3.0}          --> [1.0,0.0,3.0]
@@ -6,7 +7,10 @@
 --   Vectors.sparse(3, {[0] = 1.0, [2] = 3.0})
 --   v.size, v.indices, v.values, v[i] (0-based, as in Spark), v:toArray()
 --
--- They are what collect() returns for a vector column and what fromRows
+--   Matrices.dense(2, 3, {1, 4, 2, 5, 3, 6})  -- column-major, as Spark's
+--   m.numRows, m.numCols, m.values, m:get(i, j) (0-based), m:toArray()
+--
+-- Vectors are what collect() returns for a vector column and what fromRows
 -- takes for one. Indices are 0-based, as Spark's; values print as Spark
 -- prints them (Java's Double.toString).
 local M = {}
@@ -124,5 +128,65 @@ M.Vectors = { dense = M.dense, sparse = M.sparse, zeros = function(n)
 end }
 M.DenseVector = M.dense
 M.SparseVector = M.sparse
+
+-- ---- DenseMatrix ----------------------------------------------------------------------------
+
+local Matrix = {}
+local matrix_methods = {}
+Matrix.__index = matrix_methods
+
+-- The value at row i, column j (0-based, as Spark's apply(i, j)).
+function matrix_methods.get(m, i, j)
+  if i < 0 or i >= m.numRows or j < 0 or j >= m.numCols or i ~= math.floor(i) or j ~= math.floor(j) then
+    error(("matrix index (%s, %s) out of range for a %d x %d matrix"):format(tostring(i), tostring(j), m.numRows,
+      m.numCols), 2)
+  end
+  return m.values[j * m.numRows + i + 1]
+end
+
+-- The rows as Lua lists (pyspark's toArray gives the 2-D array).
+function matrix_methods.toArray(m)
+  local rows = {}
+  for i = 1, m.numRows do
+    local row = {}
+    for j = 1, m.numCols do row[j] = m.values[(j - 1) * m.numRows + i] end
+    rows[i] = row
+  end
+  return rows
+end
+
+-- Row i (0-based) as a dense vector.
+function matrix_methods.row(m, i)
+  if i < 0 or i >= m.numRows then error(("matrix row %s out of range"):format(tostring(i)), 2) end
+  return M.dense(m:toArray()[i + 1])
+end
+
+-- One line a row, values as Java prints them.
+Matrix.__tostring = function(m)
+  local lines = {}
+  for i, row in ipairs(m:toArray()) do lines[i] = list(row):gsub(",", "  ") end
+  return table.concat(lines, "\n")
+end
+
+Matrix.__eq = function(a, b)
+  if a.numRows ~= b.numRows or a.numCols ~= b.numCols then return false end
+  for k = 1, #a.values do if a.values[k] ~= b.values[k] then return false end end
+  return true
+end
+
+-- dense(numRows, numCols, values): values column-major, as Spark's.
+function M.denseMatrix(num_rows, num_cols, values)
+  if #values ~= num_rows * num_cols then
+    error(("dense matrix: %d values for a %d x %d matrix"):format(#values, num_rows, num_cols), 2)
+  end
+  local copy = {}
+  for i, x in ipairs(values) do copy[i] = tonumber(x) end
+  return setmetatable({ numRows = num_rows, numCols = num_cols, values = copy, isTransposed = false }, Matrix)
+end
+
+function M.isMatrix(m) return getmetatable(m) == Matrix end
+
+M.Matrices = { dense = M.denseMatrix }
+M.DenseMatrix = M.denseMatrix
 
 return M
