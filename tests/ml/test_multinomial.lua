@@ -284,4 +284,29 @@ t.test("a multinomial model scores a stream, each row as one vector at a time sc
   t.eq(bad, 0)
 end)
 
+t.test("a StringIndexer's labels say how many classes, as Spark's label metadata does", function()
+  local names = df:withColumn("kind",
+    tide.functions.expr("CASE label WHEN 0 THEN 'low' WHEN 1 THEN 'mid' ELSE 'high' END"))
+  local indexer = ml.StringIndexer { inputCol = "kind", outputCol = "idx" }:fit(names)
+  -- (the rows of two of its three labels: still three classes, the third
+  -- with no rows, and a multinomial fit)
+  local two = indexer:transform(names):where("idx < 2"):cache()
+  local m = ml.LogisticRegression { labelCol = "idx", maxIter = 3 }:fit(two)
+  t.eq(m.numClasses, 3)
+  same_model(m, {
+    { -1.041375560118098, 1.9750350083754677, 0.1779450556481412 },
+    { 1.0662439301604931, -1.943694687788647, -0.18092540362900467 },
+    { -0.024868370042395088, -0.03134032058682059, 0.0029803479808634546 },
+  }, { -1.823388972810301, 3.4222804771269866, -1.5988915043166856 }, 1e-9)
+  local spark_history = { 1.0986078716716197, 0.7201041087716497, 0.6189623114419166, 0.5822905161628834 }
+  for i, v in ipairs(spark_history) do near(m.summary.objectiveHistory[i], v, 1e-13, "objective " .. i) end
+  t.same_table(m.summary.labels, { 0, 1 })
+  near(m.summary.accuracy, 0.7167381974248928, 1e-15, "accuracy")
+  t.has(t.raises(function() ml.LogisticRegression { labelCol = "idx", family = "binomial" }:fit(two) end),
+    "Binomial family only supports 1 or 2 outcome classes but found 3.")
+  -- a cast is a plain number, without the labels: two classes
+  t.eq(ml.LogisticRegression { labelCol = "i", maxIter = 3 }:fit(two:withColumn("i",
+    tide.functions.col("idx"):cast("double"))).numClasses, 2)
+end)
+
 t.run()

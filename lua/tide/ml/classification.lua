@@ -480,9 +480,19 @@ function LogisticRegression:fit(df)
   local w = weights_of(batch, self:getOrDefault("weightCol"), who)
   check_rows(fcol, self:getOrDefault("featuresCol"), who)
   local nf = fcol.vector_size
-  -- As Spark's: as many classes as the largest label + 1; the family
+  -- As Spark's: as many classes as the label column's metadata says (a
+  -- StringIndexer's labels), or else the largest label + 1; the family
   -- says binomial or multinomial ("auto": multinomial above 2 classes).
-  local K = largest + 1
+  local seen = largest + 1
+  local K = seen
+  local label_attr = base.fieldOf(base.schemaOf(df), self:getOrDefault("labelCol"), who).ml
+  if label_attr and label_attr.nominal and label_attr.numValues then
+    K = label_attr.numValues
+    if K < seen then
+      base.fail(("%s: Specified number of classes %d was less than the number of unique labels %d."):format(who, K,
+        seen))
+    end
+  end
   if K * (nf + 1) > 2 ^ 28 then
     base.fail(("%s: label %d makes %d classes, with %d features %.0f coefficients; a label is a class index from 0 "
       .. "(StringIndexer makes them)"):format(who, largest, K, nf, K * (nf + 1)))
@@ -506,9 +516,9 @@ function LogisticRegression:fit(df)
     local sd = math.sqrt(stats.variance[j])
     scale[j] = sd > 0 and 1 / sd or 0
   end
-  -- each class's weight, 1-based
+  -- each label's weight, 1-based
   local histogram, total = {}, 0
-  for k = 1, K do histogram[k] = 0 end
+  for k = 1, seen do histogram[k] = 0 end
   for i = 0, rows - 1 do
     local wi, k = w and w[i] or 1, y[i] + 1
     histogram[k], total = histogram[k] + wi, total + wi

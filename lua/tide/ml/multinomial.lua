@@ -24,7 +24,8 @@ local function new(n) return ffi.new("double[?]", math.max(n, 1)) end
 
 -- fit(a) -> coef, history, iterations. a: fcol (vectors of size nf), y
 -- (class indices as doubles), w (weights or nil), rows, nf, K, histogram
--- (each class's weight, 1-based), stats (feature.vectorStats), scale
+-- (each class's weight, 1-based, up to the largest label: K may be more,
+-- from the label column's metadata), stats (feature.vectorStats), scale
 -- (1 / each feature's deviation, 0 for a constant one), fitIntercept,
 -- standardization, l1, l2 (the penalties' weights), regParam, maxIter,
 -- tol.
@@ -32,13 +33,14 @@ function M.fit(a)
   local nf, K, fit_intercept = a.nf, a.K, a.fitIntercept
   local size = (nf + 1) * K
   local coef = new(size)
+  local histogram = a.histogram
   local classes = 0
-  for k = 1, K do if a.histogram[k] ~= 0 then classes = classes + 1 end end
+  for k = 1, #histogram do if histogram[k] ~= 0 then classes = classes + 1 end end
   if fit_intercept and classes == 1 then
     -- One class only: Spark's answer, zero coefficients and an infinite
     -- intercept for that class (the others 0).
-    for k = 1, K do
-      if a.histogram[k] ~= 0 then
+    for k = 1, #histogram do
+      if histogram[k] ~= 0 then
         coef[nf * K + k - 1] = math.huge
         io.stderr:write(("tide: warning: LogisticRegression: all labels are %d; its intercept is Infinity\n"):format(
           k - 1))
@@ -50,10 +52,11 @@ function M.fit(a)
   local x = new(dim)
   if fit_intercept then
     -- Spark's start: the intercepts follow the classes' shares (log(1 +
-    -- weight), centered).
+    -- weight), centered over the labels seen; a class above them starts
+    -- at 0).
     local mean = 0
-    for k = 1, K do mean = mean + math.log(1 + a.histogram[k]) / K end
-    for k = 1, K do x[nf * K + k - 1] = math.log(1 + a.histogram[k]) - mean end
+    for k = 1, #histogram do mean = mean + math.log(1 + histogram[k]) / #histogram end
+    for k = 1, #histogram do x[nf * K + k - 1] = math.log(1 + histogram[k]) - mean end
   end
   local scale, mean = a.scale, fit_intercept and a.stats.mean or nil
   local orig = new(size)
