@@ -20,6 +20,7 @@ local feature = require("tide.ml.feature")
 local optim = require("tide.ml.optim")
 local linalg = require("tide.ml.linalg")
 local multinomial = require("tide.ml.multinomial")
+local bounds = require("tide.ml.bounds")
 local batchlib = require("tide.batch")
 
 local M = {}
@@ -172,10 +173,12 @@ end
 local LogisticRegression = base.class {
   name = "LogisticRegression", sparkClass = "org.apache.spark.ml.classification.LogisticRegression",
   params = params { maxIter = 100, regParam = 0.0, elasticNetParam = 0.0, tol = 1e-6, fitIntercept = true,
-                    standardization = true, family = "auto", aggregationDepth = 2, thresholds = NONE },
+                    standardization = true, family = "auto", aggregationDepth = 2, thresholds = NONE,
+                    lowerBoundsOnCoefficients = NONE, upperBoundsOnCoefficients = NONE,
+                    lowerBoundsOnIntercepts = NONE, upperBoundsOnIntercepts = NONE, maxBlockSizeInMB = 0.0 },
   choices = { family = { "auto", "binomial", "multinomial" } },
   ranges = { maxIter = { 0 }, regParam = { 0 }, elasticNetParam = { 0, 1 }, tol = { 0 }, aggregationDepth = { 2 },
-             threshold = { 0, 1 } },
+             threshold = { 0, 1 }, maxBlockSizeInMB = { 0 } },
 }
 M.LogisticRegression = LogisticRegression
 
@@ -474,6 +477,7 @@ end
 
 function LogisticRegression:fit(df)
   local who = "LogisticRegression"
+  bounds.checkParams(self, who)
   local batch = base.materialize(df)
   local fcol = features_of(batch, self:getOrDefault("featuresCol"), who)
   local y, rows, largest = labels_of(batch, self:getOrDefault("labelCol"), who)
@@ -511,10 +515,10 @@ function LogisticRegression:fit(df)
   local l2, l1 = (1 - alpha) * reg, alpha * reg
 
   local stats = feature.vectorStats(fcol, w)
-  local scale = new(nf)
+  local scale, std = new(nf), new(nf)
   for j = 0, nf - 1 do
-    local sd = math.sqrt(stats.variance[j])
-    scale[j] = sd > 0 and 1 / sd or 0
+    std[j] = math.sqrt(stats.variance[j])
+    scale[j] = std[j] > 0 and 1 / std[j] or 0
   end
   -- each label's weight, 1-based
   local histogram, total = {}, 0
@@ -527,9 +531,11 @@ function LogisticRegression:fit(df)
   local pos = histogram[2] or 0
 
   local model = base.inherit(LogisticRegressionModel.new(), self)
-  if family == "multinomial" or K > 2 then
+  local multi = family == "multinomial" or K > 2
+  local box = bounds.box(self, who, multi and K or 1, nf, std, fit_intercept)
+  if multi then
     local coef, history, iterations = multinomial.fit { fcol = fcol, y = y, w = w, rows = rows, nf = nf, K = K,
-      histogram = histogram, stats = stats, scale = scale, fitIntercept = fit_intercept,
+      histogram = histogram, stats = stats, std = std, scale = scale, box = box, fitIntercept = fit_intercept,
       standardization = standardize, l1 = l1, l2 = l2, regParam = reg, maxIter = self:getOrDefault("maxIter"),
       tol = self:getOrDefault("tol") }
     model:_setMultinomial(coef, nf, K)
@@ -538,15 +544,18 @@ function LogisticRegression:fit(df)
   local dim = nf + (fit_intercept and 1 or 0)
   local x = new(dim)
   local history, iterations
-  if fit_intercept and (pos == 0 or pos == total) then
+  if fit_intercept and (pos == 0 or pos == total) and not box then
     -- One class only: Spark's answer, zero coefficients and an infinite
-    -- intercept (all labels 0: one class, -Infinity).
+    -- intercept (all labels 0: one class, -Infinity); within bounds, a fit.
     io.stderr:write(("tide: warning: LogisticRegression: all labels are %d; the intercept is %s\n"):format(
       pos == 0 and 0 or 1, pos == 0 and "-Infinity" or "Infinity"))
     x[nf] = pos == 0 and -math.huge or math.huge
     history, iterations = { 0 }, 0
   else
     if fit_intercept then x[nf] = math.log(pos / (total - pos)) end
+    bounds.clamp(box, x)
+    -- (one class only, within bounds: from the bound, or 0)
+    if fit_intercept and (x[nf] == math.huge or x[nf] == -math.huge) then x[nf] = 0 end
     local wsum = ffi.new("double[1]")
     local threads = C.tide_ml_cpu_count()
     -- The optimizer works on standardized features, and with an
@@ -557,7 +566,8 @@ function LogisticRegression:fit(df)
     -- the kernel works on the original features, with w_j = beta_j *
     -- scale_j and the intercept b = b' - sum_j w_j * mean_j; the gradient
     -- with respect to beta_j is scale_j * (g_j - mean_j * g_b).
-    local mean = fit_intercept and stats.mean or nil
+    -- (not with a bound on the intercept: b' is no longer b, as in Spark)
+    local mean = fit_intercept and not (box and box.intercepts) and stats.mean or nil
     local orig = new(dim)
     local function fg(coef, grad)
       ffi.fill(grad, dim * 8)
@@ -594,13 +604,15 @@ function LogisticRegression:fit(df)
       for j = 0, nf - 1 do l1w[j] = standardize and l1 or l1 * scale[j] end
     end
     x, history, iterations = optim.minimize(fg, x, dim, { maxIter = self:getOrDefault("maxIter"),
-      tol = self:getOrDefault("tol"), l1 = l1w })
+      tol = self:getOrDefault("tol"), l1 = l1w, lower = box and box.lower, upper = box and box.upper })
   end
+  local centered = fit_intercept and not (box and box.intercepts)
   local coef, intercept = new(nf), fit_intercept and x[nf] or 0
   for j = 0, nf - 1 do
-    coef[j] = x[j] * scale[j]
+    -- (divided, as Spark's: a coefficient at its bound is the bound's bits)
+    coef[j] = std[j] > 0 and x[j] / std[j] or 0
     -- (an infinite intercept, one class only, stays as it is)
-    if fit_intercept and coef[j] ~= 0 then intercept = intercept - coef[j] * stats.mean[j] end
+    if centered and coef[j] ~= 0 then intercept = intercept - coef[j] * stats.mean[j] end
   end
   model:_setCoefficients(coef, nf, intercept)
   return with_summary(model, df, batch, history, iterations)

@@ -161,10 +161,23 @@ function matrix_methods.row(m, i)
   return M.dense(m:toArray()[i + 1])
 end
 
--- One line a row, values as Java prints them.
+-- As Spark's toString prints it: a line a row, each value as Java
+-- prints it, padded to its column's width and two spaces.
 Matrix.__tostring = function(m)
+  local rows, widths = m:toArray(), {}
+  for i, row in ipairs(rows) do
+    for j, x in ipairs(row) do
+      row[j] = java(x)
+      widths[j] = math.max(widths[j] or 0, #row[j])
+    end
+    rows[i] = row
+  end
   local lines = {}
-  for i, row in ipairs(m:toArray()) do lines[i] = list(row):gsub(",", "  ") end
+  for i, row in ipairs(rows) do
+    local cells = {}
+    for j, text in ipairs(row) do cells[j] = text .. (" "):rep(widths[j] - #text + 2) end
+    lines[i] = table.concat(cells)
+  end
   return table.concat(lines, "\n")
 end
 

@@ -15,6 +15,7 @@
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local base = require("tide.ml.base")
+local bounds = require("tide.ml.bounds")
 local optim = require("tide.ml.optim")
 local linalg = require("tide.ml.linalg")
 
@@ -25,8 +26,9 @@ local function new(n) return ffi.new("double[?]", math.max(n, 1)) end
 -- fit(a) -> coef, history, iterations. a: fcol (vectors of size nf), y
 -- (class indices as doubles), w (weights or nil), rows, nf, K, histogram
 -- (each class's weight, 1-based, up to the largest label: K may be more,
--- from the label column's metadata), stats (feature.vectorStats), scale
--- (1 / each feature's deviation, 0 for a constant one), fitIntercept,
+-- from the label column's metadata), stats (feature.vectorStats), std (each
+-- feature's deviation) and scale (1 / it, 0 for a constant feature), box (tide.ml.bounds'
+-- box, or nil), fitIntercept,
 -- standardization, l1, l2 (the penalties' weights), regParam, maxIter,
 -- tol.
 function M.fit(a)
@@ -36,7 +38,8 @@ function M.fit(a)
   local histogram = a.histogram
   local classes = 0
   for k = 1, #histogram do if histogram[k] ~= 0 then classes = classes + 1 end end
-  if fit_intercept and classes == 1 then
+  local box = a.box
+  if fit_intercept and classes == 1 and not box then
     -- One class only: Spark's answer, zero coefficients and an infinite
     -- intercept for that class (the others 0).
     for k = 1, #histogram do
@@ -58,7 +61,10 @@ function M.fit(a)
     for k = 1, #histogram do mean = mean + math.log(1 + histogram[k]) / #histogram end
     for k = 1, #histogram do x[nf * K + k - 1] = math.log(1 + histogram[k]) - mean end
   end
-  local scale, mean = a.scale, fit_intercept and a.stats.mean or nil
+  bounds.clamp(box, x)
+  -- (the features are centered unless an intercept is bounded, as Spark's)
+  local centered = fit_intercept and not (box and box.intercepts)
+  local scale, mean = a.scale, centered and a.stats.mean or nil
   local orig = new(size)
   local wsum = ffi.new("double[1]")
   local threads = C.tide_ml_cpu_count()
@@ -109,15 +115,19 @@ function M.fit(a)
     end
   end
   local history, iterations
-  x, history, iterations = optim.minimize(fg, x, dim, { maxIter = a.maxIter, tol = a.tol, l1 = l1w })
+  x, history, iterations = optim.minimize(fg, x, dim, { maxIter = a.maxIter, tol = a.tol, l1 = l1w,
+    lower = box and box.lower, upper = box and box.upper })
   for k = 0, K - 1 do coef[nf * K + k] = fit_intercept and x[nf * K + k] or 0 end
   for j = 0, nf - 1 do
     for k = 0, K - 1 do
-      local wjk = x[j * K + k] * scale[j]
+      -- (divided, as Spark's: a coefficient at its bound is the bound's bits)
+      local wjk = a.std[j] > 0 and x[j * K + k] / a.std[j] or 0
       coef[j * K + k] = wjk
-      if fit_intercept and wjk ~= 0 then coef[nf * K + k] = coef[nf * K + k] - wjk * mean[j] end
+      if centered and wjk ~= 0 then coef[nf * K + k] = coef[nf * K + k] - wjk * mean[j] end
     end
   end
+  -- (a bounded answer stays as the bounds hold it)
+  if box then return coef, history, iterations end
   if a.regParam == 0 then
     for j = 0, nf - 1 do
       local center = 0

@@ -1,5 +1,6 @@
--- tide.ml.optim — L-BFGS, and OWL-QN when an L1 penalty is given, over FFI
--- double arrays. The objective's smooth part and gradient come from the
+-- tide.ml.optim — L-BFGS, OWL-QN when an L1 penalty is given, and a
+-- projected L-BFGS within bounds (box constraints), over FFI double
+-- arrays. The objective's smooth part and gradient come from the
 -- caller (one C kernel call per evaluation); this file only does the
 -- vector algebra of the quasi-Newton steps (a few passes per iteration).
 local ffi = require("ffi")
@@ -25,8 +26,17 @@ local function l1_term(x, l1, n)
 end
 
 -- OWL-QN's pseudo-gradient of f + L1 at x (the steepest-descent direction's
--- negative within the orthant).
-local function pseudo_gradient(pg, g, x, l1, n)
+-- negative within the orthant); within bounds, the gradient of the
+-- coordinates free to move (0 where a bound holds one against its
+-- descent).
+local function pseudo_gradient(pg, g, x, l1, n, lower, upper)
+  if lower then
+    for j = 0, n - 1 do
+      local gj = g[j]
+      if (x[j] <= lower[j] and gj > 0) or (x[j] >= upper[j] and gj < 0) then pg[j] = 0 else pg[j] = gj end
+    end
+    return
+  end
   if not l1 then copy(pg, g, n); return end
   for j = 0, n - 1 do
     local c = l1[j]
@@ -42,12 +52,17 @@ end
 -- minimize(fg, x, n, opts) -> x, history, iterations
 --   fg(x, g) -> f fills g with the gradient of the smooth part at x;
 --   opts.maxIter (100), opts.tol (1e-6), opts.m (10 corrections),
---   opts.l1: nil or a double array of per-coordinate L1 weights (OWL-QN).
+--   opts.l1: nil or a double array of per-coordinate L1 weights (OWL-QN);
+--   opts.lower, opts.upper: nil or double arrays of per-coordinate bounds
+--   (-math.huge / math.huge where there is none; not with l1). x starts
+--   within them. The quasi-Newton step moves the free coordinates (the
+--   others are held at their bound) and is cut back to the box.
 -- history[k] is the objective (with the L1 term) before iteration k, then
 -- after the last one, as Spark's objectiveHistory. Stops when the relative
 -- change of the objective falls to tol, or the gradient vanishes.
 function M.minimize(fg, x, n, opts)
   local max_iter, tol, m, l1 = opts.maxIter or 100, opts.tol or 1e-6, opts.m or 10, opts.l1
+  local lower, upper = opts.lower, opts.upper
   local g, pg, d = new(n), new(n), new(n)
   local xn, gn = new(n), new(n)
   local f = fg(x, g) + l1_term(x, l1, n)
@@ -56,7 +71,7 @@ function M.minimize(fg, x, n, opts)
   local alpha = {}
   local spare_s, spare_y
   local iter = 0
-  pseudo_gradient(pg, g, x, l1, n)
+  pseudo_gradient(pg, g, x, l1, n, lower, upper)
   while iter < max_iter do
     local gnorm = math.sqrt(dot(pg, pg, n))
     if gnorm <= 1e-12 or gnorm ~= gnorm then break end
@@ -79,6 +94,8 @@ function M.minimize(fg, x, n, opts)
     end
     if l1 then -- keep to the orthant of steepest descent
       for j = 0, n - 1 do if d[j] * pg[j] >= 0 then d[j] = 0 end end
+    elseif lower then -- hold the coordinates a bound stops
+      for j = 0, n - 1 do if pg[j] == 0 then d[j] = 0 end end
     end
     local slope = dot(d, pg, n)
     if slope >= 0 then -- not a descent direction: start the memory afresh
@@ -96,6 +113,8 @@ function M.minimize(fg, x, n, opts)
         if l1 then
           local orthant = x[j] ~= 0 and sign(x[j]) or sign(-pg[j])
           if sign(v) ~= orthant then v = 0 end
+        elseif lower then
+          v = math.min(math.max(v, lower[j]), upper[j])
         end
         xn[j] = v
       end
@@ -129,7 +148,7 @@ function M.minimize(fg, x, n, opts)
     local previous = f
     f = fn
     history[#history + 1] = f
-    pseudo_gradient(pg, g, x, l1, n)
+    pseudo_gradient(pg, g, x, l1, n, lower, upper)
     if math.abs(previous - f) <= tol * math.max(math.abs(f), 1e-8) then break end
   end
   return x, history, iter

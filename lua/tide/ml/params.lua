@@ -72,6 +72,21 @@ local DOCS = {
     .. "class and t is the class's threshold.",
   weightCol = "weight column name. If this is not set or empty, we treat all instance weights as 1.0.",
   aggregationDepth = "suggested depth for treeAggregate (>= 2).",
+  lowerBoundsOnCoefficients = "The lower bounds on coefficients if fitting under bound constrained optimization. "
+    .. "The bound matrix must be compatible with the shape (1, number of features) for binomial regression, or "
+    .. "(number of classes, number of features) for multinomial regression.",
+  upperBoundsOnCoefficients = "The upper bounds on coefficients if fitting under bound constrained optimization. "
+    .. "The bound matrix must be compatible with the shape (1, number of features) for binomial regression, or "
+    .. "(number of classes, number of features) for multinomial regression.",
+  lowerBoundsOnIntercepts = "The lower bounds on intercepts if fitting under bound constrained optimization. The "
+    .. "bounds vector size must beequal with 1 for binomial regression, or the number oflasses for multinomial "
+    .. "regression.",
+  upperBoundsOnIntercepts = "The upper bounds on intercepts if fitting under bound constrained optimization. The "
+    .. "bound vector size must be equal with 1 for binomial regression, or the number of classes for multinomial "
+    .. "regression.",
+  maxBlockSizeInMB = "maximum memory in MB for stacking input data into blocks. Data is stacked within "
+    .. "partitions. If more than remaining data size in a partition then it is adjusted to the data size. Default "
+    .. "0.0 represents choosing optimal value, depends on specific algorithm. Must be >= 0.",
   parallelism = "the number of threads to use when running parallel algorithms (>= 1).",
   collectSubModels = "Param for whether to collect a list of sub-models trained during tuning. If set to false, "
     .. "then only the single best sub-model will be available after fitting. If set to true, then all "
@@ -215,6 +230,10 @@ end
 local STRING_LIST = { inputCols = true, outputCols = true, categoricalCols = true }
 local STRING = { inputCol = true, outputCol = true, weightCol = true }
 local INT = { maxIter = true, numFeatures = true, aggregationDepth = true, numBins = true }
+-- (PySpark's toMatrix and toVector: a Matrix; a Vector or a list of numbers)
+local MATRIX = { lowerBoundsOnCoefficients = true, upperBoundsOnCoefficients = true }
+local VECTOR = { lowerBoundsOnIntercepts = true, upperBoundsOnIntercepts = true }
+local function linalg() return require("tide.ml.linalg") end
 -- (and Spark's ParamValidators.checkThresholds: none below 0, one 0 at most)
 local THRESHOLDS = { thresholds = true }
 
@@ -245,6 +264,19 @@ local function converted(name, value)
       return ("thresholds given invalid value [%s]: each must be >= 0, and at most one 0"):format(
         table.concat(texts, ","))
     end
+  elseif MATRIX[name] then
+    if not linalg().isMatrix(value) then
+      return ("Could not convert %s to matrix (ml.Matrices.dense(numRows, numCols, values))"):format(
+        type(value) == "table" and "a Lua table" or tostring(value))
+    end
+  elseif VECTOR[name] then
+    local ok = linalg().isVector(value) or type(value) == "table" and #value > 0
+    if ok and not linalg().isVector(value) then
+      for k, v in pairs(value) do
+        if type(k) ~= "number" or k < 1 or k > #value or type(v) ~= "number" then ok = false end
+      end
+    end
+    if not ok then return ("Could not convert %s to vector"):format(tostring(value)) end
   elseif INT[name] then
     if type(value) == "cdata" then value = tonumber(value) end
     if type(value) ~= "number" or value ~= math.floor(value) or value ~= value then
@@ -280,6 +312,7 @@ function Params:set(name, value)
         table.concat(allowed, ", "), tostring(value)))
     end
   end
+  if VECTOR[name] and value ~= nil and not linalg().isVector(value) then value = linalg().dense(value) end
   local range = self._ranges[name]
   if range and value ~= nil and not (value >= range[1] and (range[2] == nil or value <= range[2])) then
     local want = range[2] and ("in [%s, %s]"):format(range[1], range[2]) or (">= %s"):format(range[1])
@@ -362,6 +395,16 @@ local WHOLE = { maxIter = true, numFeatures = true, aggregationDepth = true, num
 local NON_FINITE_TEXT = { [math.huge] = "Inf", [-math.huge] = "-Inf" }
 function M.paramJson(name, v)
   if WHOLE[name] then return v end
+  -- (Spark's JsonMatrixConverter and JsonVectorConverter)
+  local la = linalg()
+  if la.isMatrix(v) then
+    return { class = "matrix", type = 1, numRows = v.numRows, numCols = v.numCols,
+             values = M.paramJson(name, v.values), isTransposed = false }
+  end
+  if la.isVector(v) then
+    if v.dense then return { type = 1, values = M.paramJson(name, v.values) } end
+    return { type = 0, size = v.size, indices = v.indices, values = M.paramJson(name, v.values) }
+  end
   if type(v) == "number" then
     if v ~= v then return "NaN" end
     return NON_FINITE_TEXT[v] or json.double(v)
@@ -390,6 +433,21 @@ local function non_finite(v)
   return v
 end
 function M.paramFromJson(stage, name, v)
+  if (MATRIX[name] or VECTOR[name]) and type(v) == "table" then
+    local values, la = non_finite(v.values or {}), linalg()
+    if MATRIX[name] then
+      if v.isTransposed then -- (row-major values: Spark writes them so for a transposed matrix)
+        local t = {}
+        for i = 0, v.numRows - 1 do
+          for j = 0, v.numCols - 1 do t[j * v.numRows + i + 1] = values[i * v.numCols + j + 1] end
+        end
+        values = t
+      end
+      return la.denseMatrix(v.numRows, v.numCols, values)
+    end
+    if v.type == 0 then return la.sparse(v.size, v.indices, values) end
+    return la.dense(values)
+  end
   if WHOLE[name] or not (type(stage._defaults[name]) == "number" or DOUBLE_LISTS[name]) then return v end
   return non_finite(v)
 end
