@@ -281,4 +281,27 @@ t.test("StringIndexer and OneHotEncoder take exactly one of inputCol and inputCo
   }
 end)
 
+t.test("SQLTransformer: its statement over __THIS__, in a Pipeline, on a stream, saved and loaded", function()
+  local df = spark:createDataFrame({ { 1, 2.0 }, { 2, 3.5 } }, "id int, v double")
+  local sql = ml.SQLTransformer { statement = "SELECT *, (v + id) AS v2, v * id AS v3 FROM __THIS__ WHERE id > 1" }
+  t.same_table(t.rows(sql:transform(df)), { "2|3.5|5.5|7.0" })
+  -- (the view the statement read is gone)
+  t.eq(#spark.catalog:listTables(), 0)
+  local model = ml.Pipeline { stages = { sql, ml.VectorAssembler { inputCols = { "v2", "v3" }, outputCol = "f" } } }
+    :fit(df)
+  local dir = t.tempdir() .. "/p"
+  model:write():save(dir)
+  local loaded = ml.PipelineModel.load(dir)
+  t.eq(loaded.stages[1]:getStatement(), sql:getStatement())
+  t.eq(tostring(loaded:transform(df):collect()[1].f), "[5.5,7.0]")
+  local stream = spark.readStream:format("rate"):option("rowsPerSecond", 10):load()
+  local scored = ml.SQLTransformer { statement = "SELECT value, value % 2 AS odd FROM __THIS__" }:transform(stream)
+  t.ok(scored.isStreaming)
+  t.same_table(scored.columns, { "value", "odd" })
+  t.has(t.raises(function() ml.SQLTransformer {}:transform(df) end), "parameter statement is not set")
+  t.has(t.raises(function() ml.SQLTransformer { statement = "SELECT nope FROM __THIS__" }:transform(df) end),
+    "cannot resolve 'nope'")
+  t.has(t.raises(function() ml.SQLTransformer { statement = 1 } end), "Could not convert 1 to string")
+end)
+
 t.run()

@@ -1,9 +1,11 @@
--- tide.ml.feature_more — two more of Spark ML's feature stages:
--- IndexToString (indices back to labels, StringIndexer's inverse) and
+-- tide.ml.feature_more — more of Spark ML's feature stages:
+-- IndexToString (indices back to labels, StringIndexer's inverse),
 -- Imputer (nulls and a missing value replaced by each column's mean,
--- median or mode). IndexToString adds one plan operator; Imputer's model
--- is one projection of CASE expressions, as Spark's withColumns, so both
--- apply to batch and streaming DataFrames alike.
+-- median or mode) and SQLTransformer (a SQL statement over __THIS__).
+-- IndexToString adds one plan operator; Imputer's model is one
+-- projection of CASE expressions, as Spark's withColumns; SQLTransformer
+-- is the statement's plan: all apply to batch and streaming DataFrames
+-- alike.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -241,6 +243,38 @@ function ImputerModel:transform(df)
     pairs_list[k] = { outs[k], value }
   end
   return df:withColumns(pairs_list)
+end
+
+-- ---- SQLTransformer -----------------------------------------------------------------------
+
+local SQLTransformer = base.class {
+  name = "SQLTransformer", sparkClass = "org.apache.spark.ml.feature.SQLTransformer",
+  params = { statement = NONE },
+  docs = { statement = "SQL statement" },
+}
+M.SQLTransformer = SQLTransformer
+
+function SQLTransformer:set(name, value)
+  if name == "statement" and value ~= nil and type(value) ~= "string" then
+    base.fail(("SQLTransformer: Invalid param value given for param \"statement\". Could not convert %s to string")
+      :format(tostring(value)))
+  end
+  return base.Params.set(self, name, value)
+end
+
+-- The statement with __THIS__ standing for df, as Spark's: df is a temp
+-- view of a name of its own while the statement is planned (tide's SQL
+-- resolves views as it plans), then the view goes.
+function SQLTransformer:transform(df)
+  if batchlib.isBatch(df) then df = base.frame(nil, df) end
+  local statement = self:need("statement")
+  local view = base.uid(self.uid)
+  local session = df._session or require("tide.session").session()
+  df:createOrReplaceTempView(view)
+  local ok, result = pcall(session.sql, session, (statement:gsub("__THIS__", view)))
+  session.catalog:dropTempView(view)
+  if not ok then base.fail(("SQLTransformer %s: %s"):format(self.uid, tostring(result):gsub("^[^:]*:%d+: ", ""))) end
+  return result
 end
 
 function ImputerModel:_writeData(w)
