@@ -304,4 +304,60 @@ t.test("SQLTransformer: its statement over __THIS__, in a Pipeline, on a stream,
   t.has(t.raises(function() ml.SQLTransformer { statement = 1 } end), "Could not convert 1 to string")
 end)
 
+t.test("Binarizer: doubles and vectors above a threshold, rows stored dense or sparse as Spark's", function()
+  local V = ml.Vectors
+  local df = spark:createDataFrame({ { 0.1, V.dense { 0.1, 0.9, 0.0 } }, { 0.8, V.sparse(3, { 1 }, { 0.7 }) },
+    { 0 / 0, V.dense { -0.5, 0.2, 0.6 } }, { nil, nil } }, "d double, v vector")
+  local function texts(stage, data, column) return t.rows(stage:transform(data or df):select(column)) end
+  -- (Spark 3.5.3's: a null double stays null, NaN is not above it)
+  t.same_table(texts(ml.Binarizer { inputCol = "d", outputCol = "b", threshold = 0.5 }, nil, "b"),
+    { "0.0", "1.0", "0.0", "null" })
+  t.same_table(texts(ml.Binarizer { inputCol = "v", outputCol = "b", threshold = 0.5 }, nil, "b"),
+    { "[0.0,1.0,0.0]", "[0.0,1.0,0.0]", "[0.0,0.0,1.0]", "null" })
+  t.same_table(texts(ml.Binarizer { inputCol = "v", outputCol = "b", threshold = -0.1 }, nil, "b"),
+    { "[1.0,1.0,1.0]", "[1.0,1.0,1.0]", "[0.0,1.0,1.0]", "null" })
+  local multi = ml.Binarizer { inputCols = { "d", "v" }, outputCols = { "a", "b" }, thresholds = { 0.05, 0.15 } }
+  t.same_table(texts(multi, nil, "a"), { "1.0", "1.0", "0.0", "null" })
+  t.same_table(texts(multi, nil, "b"), { "[0.0,1.0,0.0]", "[0.0,1.0,0.0]", "[0.0,1.0,1.0]", "null" })
+  local wide = spark:createDataFrame({ { V.sparse(10, { 1, 5 }, { 0.7, -2.0 }) },
+    { V.sparse(10, { 0, 1, 2, 3, 4, 5, 6, 7 }, { -2, -2, -2, -2, -2, -2, -2, -2 }) } }, "v vector")
+  t.same_table(texts(ml.Binarizer { inputCol = "v", outputCol = "b", threshold = 0.5 }, wide, "b"),
+    { "(10,[1],[1.0])", "(10,[],[])" })
+  t.same_table(texts(ml.Binarizer { inputCol = "v", outputCol = "b", threshold = -1 }, wide, "b"),
+    { "[1.0,1.0,1.0,1.0,1.0,0.0,1.0,1.0,1.0,1.0]", "(10,[8,9],[1.0,1.0])" })
+  t.has(t.raises(function() ml.Binarizer { inputCol = "x", outputCol = "b" }:transform(
+    spark:createDataFrame({ { 1 } }, "x int")) end), "Data type int of column x is not supported.")
+  t.has(t.raises(function() ml.Binarizer { inputCol = "d", outputCol = "b", thresholds = { 1 } }:transform(df) end),
+    "thresholds can't be set for single-column Binarizer.")
+  t.has(t.raises(function() ml.Binarizer { inputCols = { "d" }, outputCols = { "b" }, thresholds = { 1, 2 } }
+    :transform(df) end), "should have equal lengths, but they have different lengths: (1, 1, 2).")
+end)
+
+t.test("VectorSizeHint: the size in the column's metadata, its rows checked as Spark's", function()
+  local V = ml.Vectors
+  local df = spark:createDataFrame({ { V.dense { 0.1, 0.9, 0.0 }, 1 }, { V.sparse(3, { 1 }, { 0.7 }), 2 }, { nil, 3 } },
+    "v vector, i int")
+  local hinted = ml.VectorSizeHint { inputCol = "v", size = 3, handleInvalid = "skip" }:transform(df)
+  t.eq(hinted.schema.fields[1].ml.size, 3)
+  t.same_table(t.rows(hinted:select("i")), { "1", "2" })
+  t.has(t.raises(function() ml.VectorSizeHint { inputCol = "v", size = 3 }:transform(df):count() end),
+    "column v, row 2: Got null vector in VectorSizeHint, set `handleInvalid` to 'skip' to filter invalid rows.")
+  local two = df:where("i < 3")
+  t.has(t.raises(function() ml.VectorSizeHint { inputCol = "v", size = 4 }:transform(two):count() end),
+    "column v, row 0: VectorSizeHint Expecting a vector of size 4 but got 3")
+  t.eq(ml.VectorSizeHint { inputCol = "v", size = 4, handleInvalid = "skip" }:transform(two):count(), 0)
+  t.eq(ml.VectorSizeHint { inputCol = "v", size = 4, handleInvalid = "optimistic" }:transform(two):count(), 2)
+  t.has(t.raises(function() ml.VectorSizeHint { inputCol = "v", size = 2 }:transform(hinted) end),
+    "Trying to set size of vectors in `v` to 2 but size already set to 3.")
+  t.has(t.raises(function() ml.VectorSizeHint { inputCol = "i", size = 2 }:transform(df) end),
+    "Input column, i must be of Vector type, got int")
+  -- a stream's vectors, hinted so that a VectorAssembler knows its width
+  local stream = spark.readStream:format("rate"):option("rowsPerSecond", 10):load()
+    :select(tide.ml.functions.array_to_vector(tide.functions.array(tide.functions.col("value"):cast("double")))
+    :alias("v"))
+  local sized = ml.VectorSizeHint { inputCol = "v", size = 1 }:transform(stream)
+  t.ok(sized.isStreaming)
+  t.eq(sized.schema.fields[1].ml.size, 1)
+end)
+
 t.run()

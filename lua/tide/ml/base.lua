@@ -164,25 +164,12 @@ function M.dropInvalid(out, drop, ctx, state, stage, what, frame)
   return kept
 end
 
--- df plus new columns. fields: T.field list of the new columns (names must
--- be new, as in Spark). compute(input, out, first, ctx) fills out.columns
+-- An "ml" plan operator over df: out_schema's columns are df's, then new
+-- ones named `names`. compute(input, out, first, ctx) fills out.columns
 -- [first ...] (their names are set) and may return a uint8_t drop mask of
--- input:count() bytes (handleInvalid = "skip"); what tells the warning
--- what was dropped.
-function M.addColumns(df, stage, fields, compute, what)
-  local T = require("tide.types")
-  local schema = df._plan.schema
-  local all = {}
-  for i, f in ipairs(schema.fields) do all[i] = f end
-  for _, f in ipairs(fields) do
-    if schema:fieldIndex(f.name) then
-      M.fail(("%s: Output column %s already exists."):format(stage._name, f.name))
-    end
-    all[#all + 1] = f
-  end
-  local out_schema = T.struct(all)
-  local names = {}
-  for i, f in ipairs(fields) do names[i] = f.name end
+-- input:count() bytes (handleInvalid = "skip"), the drops warned about by
+-- `what` and scoped by `warn_field`.
+local function derive(df, stage, out_schema, names, compute, what, warn_field)
   local op = {
     kind = "ml",
     stage = stage,
@@ -197,12 +184,41 @@ function M.addColumns(df, stage, fields, compute, what)
       local ok, drop = pcall(compute, batch, out, n_in, ctx)
       if not ok then error(("%s: %s"):format(stage.uid, tostring(drop)), 0) end
       out.num_rows = batch.num_rows
-      if drop then out = M.dropInvalid(out, drop, ctx, ctx and ctx.state, stage, what, fields[1]) end
+      if drop then out = M.dropInvalid(out, drop, ctx, ctx and ctx.state, stage, what, warn_field) end
       return out
     end,
   }
   op.child = df._plan
   return dataframe.new(df._session, op, df._streaming)
+end
+
+-- df plus new columns. fields: T.field list of the new columns (names must
+-- be new, as in Spark); compute as derive's.
+function M.addColumns(df, stage, fields, compute, what)
+  local T = require("tide.types")
+  local schema = df._plan.schema
+  local all = {}
+  for i, f in ipairs(schema.fields) do all[i] = f end
+  for _, f in ipairs(fields) do
+    if schema:fieldIndex(f.name) then
+      M.fail(("%s: Output column %s already exists."):format(stage._name, f.name))
+    end
+    all[#all + 1] = f
+  end
+  local names = {}
+  for i, f in ipairs(fields) do names[i] = f.name end
+  return derive(df, stage, T.struct(all), names, compute, what, fields[1])
+end
+
+-- df with its columns as they are, field `field` (1-based) replaced by
+-- `replacement` (its ML attribute, say); check(input, ctx) may fail or
+-- return a drop mask, as compute's.
+function M.checkColumn(df, stage, field, replacement, check, what)
+  local T = require("tide.types")
+  local all = {}
+  for i, f in ipairs(df._plan.schema.fields) do all[i] = i == field and replacement or f end
+  return derive(df, stage, T.struct(all), {}, function(input, _, _, ctx) return check(input, ctx) end, what,
+    replacement)
 end
 
 -- The schema of a DataFrame or of a batch (fit takes either).

@@ -1,11 +1,12 @@
 -- tide.ml.feature_more — more of Spark ML's feature stages:
 -- IndexToString (indices back to labels, StringIndexer's inverse),
 -- Imputer (nulls and a missing value replaced by each column's mean,
--- median or mode) and SQLTransformer (a SQL statement over __THIS__).
--- IndexToString adds one plan operator; Imputer's model is one
--- projection of CASE expressions, as Spark's withColumns; SQLTransformer
--- is the statement's plan: all apply to batch and streaming DataFrames
--- alike.
+-- median or mode), SQLTransformer (a SQL statement over __THIS__),
+-- Binarizer (1.0 above a threshold, else 0.0) and VectorSizeHint (a
+-- vector column's size, checked). IndexToString, the vector Binarizer and
+-- VectorSizeHint add one plan operator; Imputer's model and the number
+-- Binarizer are projections, as Spark's withColumns; SQLTransformer is the
+-- statement's plan: all apply to batch and streaming DataFrames alike.
 local ffi = require("ffi")
 local C = require("tide.ffi")
 local T = require("tide.types")
@@ -275,6 +276,203 @@ function SQLTransformer:transform(df)
   session.catalog:dropTempView(view)
   if not ok then base.fail(("SQLTransformer %s: %s"):format(self.uid, tostring(result):gsub("^[^:]*:%d+: ", ""))) end
   return result
+end
+
+-- ---- Binarizer ----------------------------------------------------------------------------
+
+local Binarizer = base.class {
+  name = "Binarizer", sparkClass = "org.apache.spark.ml.feature.Binarizer",
+  params = { inputCol = NONE, outputCol = NONE, inputCols = NONE, outputCols = NONE, threshold = 0.0,
+             thresholds = NONE },
+  docs = {
+    threshold = "Param for threshold used to binarize continuous features. The features greater than the "
+      .. "threshold will be binarized to 1.0. The features equal to or less than the threshold will be binarized "
+      .. "to 0.0",
+    thresholds = "Param for array of threshold used to binarize continuous features. This is for multiple "
+      .. "columns input. If transforming multiple columns and thresholds is not set, but threshold is set, then "
+      .. "threshold will be applied across all columns.",
+  },
+}
+M.Binarizer = Binarizer
+
+-- (a Binarizer's thresholds are any numbers, not a classifier's)
+function Binarizer:set(name, value)
+  if name == "thresholds" and value ~= nil then
+    local ok = type(value) == "table"
+    for k, v in pairs(ok and value or {}) do
+      if type(k) ~= "number" or k < 1 or k > #value or type(v) ~= "number" then ok = false end
+    end
+    if not ok then
+      base.fail(("Binarizer: Invalid param value given for param \"thresholds\". Could not convert %s to list of "
+        .. "floats"):format(type(value) == "table" and "a Lua table" or tostring(value)))
+    end
+    self._set.thresholds = value
+    return self
+  end
+  return base.Params.set(self, name, value)
+end
+
+-- Vector rows binarized: a row's entries above td become 1.0 (those at or
+-- below, and the implicit zeros when td >= 0, are left out); with td < 0
+-- every implicit zero is above it too. Each row is stored dense or
+-- sparse as Spark's compressedWithNNZ picks (dense unless 1.5 (nnz + 1) <
+-- size), which decides how it prints. One pass counts, one fills.
+local function binarize_vectors(out, dst, name, col, td)
+  local n, size = tonumber(col.length), col.vector_size
+  local off = ffi.cast("const int64_t *", col.values)
+  local ci = ffi.cast("const int32_t *", col.children[0].values)
+  local cv = ffi.cast("const double *", col.children[1].values)
+  local ones = ffi.new("int32_t[?]", math.max(n, 1))
+  local total = 0
+  for i = 0, n - 1 do
+    local k = 0
+    if td >= 0 then
+      for e = tonumber(off[i]), tonumber(off[i + 1]) - 1 do if cv[e] > td then k = k + 1 end end
+    else
+      k = size
+      for e = tonumber(off[i]), tonumber(off[i + 1]) - 1 do if not (cv[e] > td) then k = k - 1 end end
+    end
+    ones[i] = k
+    total = total + ((1.5 * (k + 1) < size) and k or size)
+  end
+  if C.tide_column_init_vector(out, dst, name, size, 2, n, total) ~= 0 then error("out of memory", 0) end
+  local doff = ffi.cast("int64_t *", dst.values)
+  local di = ffi.cast("int32_t *", dst.children[0].values)
+  local dv = ffi.cast("double *", dst.children[1].values)
+  local at = 0
+  for i = 0, n - 1 do
+    if 1.5 * (ones[i] + 1) < size and td >= 0 then
+      for e = tonumber(off[i]), tonumber(off[i + 1]) - 1 do
+        if cv[e] > td then di[at], dv[at], at = ci[e], 1.0, at + 1 end
+      end
+    elseif 1.5 * (ones[i] + 1) < size then
+      -- (below 0 an implicit zero is above td too)
+      local e, stop = tonumber(off[i]), tonumber(off[i + 1])
+      for j = 0, size - 1 do
+        local v = 0
+        if e < stop and ci[e] == j then v, e = cv[e], e + 1 end
+        if v > td then di[at], dv[at], at = j, 1.0, at + 1 end
+      end
+    else
+      local base_value = td < 0 and 1.0 or 0.0
+      for j = 0, size - 1 do di[at + j], dv[at + j] = j, base_value end
+      for e = tonumber(off[i]), tonumber(off[i + 1]) - 1 do dv[at + ci[e]] = cv[e] > td and 1.0 or 0.0 end
+      at = at + size
+    end
+    doff[i + 1] = at
+  end
+  dst.length = n
+  dst.children[0].length, dst.children[1].length = at, at
+  for i = 0, n - 1 do if not batchlib.isValid(col, i) then C.tide_column_set_null(out, dst, i) end end
+end
+
+-- Each input column binarized by its threshold into its output column: a
+-- double by a projection, a vector by a kernel over its entries.
+function Binarizer:transform(df)
+  local ins, outs = base.columnPairs(self)
+  if self:isSet("inputCol") and self:isSet("thresholds") then
+    base.fail("Binarizer: thresholds can't be set for single-column Binarizer.")
+  end
+  local tds = {}
+  if self:isSet("inputCols") and self:isSet("thresholds") then
+    local ts = self:getOrDefault("thresholds")
+    if #ts ~= #ins then
+      base.fail(("Binarizer %s has mismatched Params for multi-column transform. Params (inputCols, outputCols, "
+        .. "thresholds) should have equal lengths, but they have different lengths: (%d, %d, %d)."):format(self.uid,
+        #ins, #outs, #ts))
+    end
+    if self:isSet("threshold") then
+      base.fail("Binarizer: exactly one of threshold, thresholds Params to be set, but both are set.")
+    end
+    tds = ts
+  else
+    for k = 1, #ins do tds[k] = self:getOrDefault("threshold") end
+  end
+  local numbers, vectors = {}, {}
+  for k, name in ipairs(ins) do
+    local field, position = base.fieldOf(df.schema, name, self._name)
+    if df.schema:fieldIndex(outs[k]) then base.fail(("Binarizer: Output column %s already exists."):format(outs[k])) end
+    if field.dataType.id == T.ID.double then
+      local x = ref(df, position)
+      -- (as Spark 3.5's function of a double: null stays null, NaN is not
+      -- above td; a whole Lua number is an int literal, hence the cast)
+      numbers[#numbers + 1] = { outs[k], F().when(x:isNull(), F().lit(nil)):when(F().isnan(x), 0)
+        :when(x:gt(tds[k]), 1):otherwise(0):cast("double") }
+    elseif field.dataType.id == T.ID.vector then
+      vectors[#vectors + 1] = { name = name, out = outs[k], td = tds[k], size = field.ml and field.ml.size }
+    else
+      base.fail(("Binarizer: Data type %s of column %s is not supported."):format(field.dataType:simpleString(), name))
+    end
+  end
+  if #numbers > 0 then df = df:withColumns(numbers) end
+  if #vectors == 0 then return df end
+  local fields = {}
+  for k, v in ipairs(vectors) do
+    fields[k] = T.field(v.out, T.vector, true)
+    fields[k].ml = v.size and { size = v.size } or nil
+  end
+  return base.addColumns(df, self, fields, function(input, out, first)
+    for k, v in ipairs(vectors) do
+      binarize_vectors(out, out.columns[first + k - 1], v.out, base.column(input, v.name), v.td)
+    end
+  end)
+end
+
+-- ---- VectorSizeHint -----------------------------------------------------------------------
+
+local VectorSizeHint = base.class {
+  name = "VectorSizeHint", sparkClass = "org.apache.spark.ml.feature.VectorSizeHint",
+  params = { inputCol = NONE, size = NONE, handleInvalid = "error" },
+  choices = { handleInvalid = { "optimistic", "error", "skip" } },
+  ranges = { size = { 0 } },
+  docs = {
+    size = "Size of vectors in column.",
+    handleInvalid = "How to handle invalid vectors in inputCol. Invalid vectors include nulls and vectors with the "
+      .. "wrong size. The options are `skip` (filter out rows with invalid vectors), `error` (throw an error) and "
+      .. "`optimistic` (do not check the vector size, and keep all rows). `error` by default.",
+  },
+}
+M.VectorSizeHint = VectorSizeHint
+
+-- The input column with its size in its metadata, as Spark's; its rows
+-- checked, a batch at a time: a vector column has one size, so a batch's
+-- rows are all of the size or none is ("error" fails naming the first,
+-- "skip" drops them, "optimistic" looks at nothing), and a null row is
+-- looked for only when the column has nulls.
+function VectorSizeHint:transform(df)
+  local name, size, mode = self:need("inputCol"), self:need("size"), self:getOrDefault("handleInvalid")
+  local field, position = base.fieldOf(df.schema, name, self._name)
+  if field.dataType.id ~= T.ID.vector then
+    base.fail(("VectorSizeHint: Input column, %s must be of Vector type, got %s"):format(name,
+      field.dataType:simpleString()))
+  end
+  local known = field.ml and field.ml.size
+  if known and known ~= size then
+    base.fail(("VectorSizeHint: Trying to set size of vectors in `%s` to %d but size already set to %d."):format(
+      name, size, known))
+  end
+  if mode == "optimistic" and known == size then return df end
+  local hinted = T.field(field.name, field.dataType, field.nullable)
+  hinted.ml = { size = size }
+  return base.checkColumn(df, self, position, hinted, function(input)
+    if mode == "optimistic" then return nil end
+    local col = input.columns[position - 1]
+    local n = tonumber(col.length)
+    local drop
+    for i = 0, (col.vector_size ~= size or col.null_count > 0) and n - 1 or -1 do
+      local null = not batchlib.isValid(col, i)
+      if null or col.vector_size ~= size then
+        if mode == "error" then
+          error(null and ("column %s, row %d: Got null vector in VectorSizeHint, set `handleInvalid` to 'skip' to "
+            .. "filter invalid rows."):format(name, i) or ("column %s, row %d: VectorSizeHint Expecting a vector "
+            .. "of size %d but got %d"):format(name, i, size, col.vector_size), 0)
+        end
+        drop = drop or ffi.new("uint8_t[?]", n)
+        drop[i] = 1
+      end
+    end
+    return drop
+  end, "null vectors or vectors of another size in " .. name)
 end
 
 function ImputerModel:_writeData(w)

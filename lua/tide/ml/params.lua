@@ -229,7 +229,7 @@ end
 -- constructor, not inside transform with "bad argument #1 to 'ipairs'".
 local STRING_LIST = { inputCols = true, outputCols = true, categoricalCols = true }
 local STRING = { inputCol = true, outputCol = true, weightCol = true }
-local INT = { maxIter = true, numFeatures = true, aggregationDepth = true, numBins = true }
+local INT = { maxIter = true, numFeatures = true, aggregationDepth = true, numBins = true, size = true }
 -- (PySpark's toMatrix and toVector: a Matrix; a Vector or a list of numbers)
 local MATRIX = { lowerBoundsOnCoefficients = true, upperBoundsOnCoefficients = true }
 local VECTOR = { lowerBoundsOnIntercepts = true, upperBoundsOnIntercepts = true }
@@ -386,7 +386,7 @@ local python_float = require("tide.row").pythonFloat
 
 -- Params whose numbers are whole (PySpark's toInt and toListInt).
 local WHOLE = { maxIter = true, numFeatures = true, aggregationDepth = true, numBins = true, numBuckets = true,
-                numBucketsArray = true, numFolds = true, seed = true, parallelism = true }
+                numBucketsArray = true, numFolds = true, seed = true, parallelism = true, size = true }
 
 -- A param's value as Spark's JSON of it (Param.jsonEncode), for a saved
 -- stage's paramMap: whole numbers as they are; other numbers, alone or in
