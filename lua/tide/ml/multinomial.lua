@@ -26,9 +26,9 @@ local function new(n) return ffi.new("double[?]", math.max(n, 1)) end
 -- fit(a) -> coef, history, iterations. a: fcol (vectors of size nf), y
 -- (class indices as doubles), w (weights or nil), rows, nf, K, histogram
 -- (each class's weight, 1-based, up to the largest label: K may be more,
--- from the label column's metadata), stats (feature.vectorStats), std (each
--- feature's deviation) and scale (1 / it, 0 for a constant feature), box (tide.ml.bounds'
--- box, or nil), fitIntercept,
+-- from the label column's metadata), stats (feature.vectorStats), std
+-- (each feature's deviation) and scale (1 / it, 0 for a constant
+-- feature), box (tide.ml.bounds' box, or nil), fitIntercept,
 -- standardization, l1, l2 (the penalties' weights), regParam, maxIter,
 -- tol.
 function M.fit(a)
