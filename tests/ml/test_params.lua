@@ -69,6 +69,41 @@ t.test("params, getParam, hasParam, isSet, hasDefault, isDefined, getOrDefault, 
   t.raises(function() si:explainParam("nope") end, "parameters: handleInvalid, inputCol")
 end)
 
+t.test("a stage's param attribute is the Param, as PySpark's lr.maxIter", function()
+  local lr = ml.LogisticRegression { maxIter = 5 }
+  local p = lr.maxIter
+  t.eq(p.name, "maxIter")
+  t.eq(p.parent, lr.uid)
+  t.eq(p.doc, "max number of iterations (>= 0).")
+  t.eq(tostring(p), lr.uid .. "__maxIter")
+  t.eq(lr:getOrDefault(lr.maxIter), 5)
+  t.eq(lr:getOrDefault(lr.regParam), 0)
+  lr:set(lr.maxIter, 7)
+  t.eq(lr:getMaxIter(), 7)
+  t.ok(lr:isSet(lr.maxIter) and not lr:isSet(lr.regParam))
+  t.eq(lr.nope, nil)
+  -- a stage's own attributes are what they were
+  local df = spark:createDataFrame({ { ml.Vectors.dense { 1 }, 0 }, { ml.Vectors.dense { 2 }, 1 } },
+    "features vector, label double")
+  local model = lr:fit(df)
+  t.eq(model.coefficients.size, 1)
+  t.eq(model.threshold.name, "threshold")
+  local indexer = ml.StringIndexer { inputCol = "s", outputCol = "i" }
+    :fit(spark:createDataFrame({ { "a" } }, "s string"))
+  t.same_table({ unpack(indexer.labels) }, { "a" })
+  t.eq(indexer.handleInvalid.name, "handleInvalid")
+  t.eq(ml.Pipeline { stages = { lr } }.stages.name, "stages")
+  t.eq(#ml.PipelineModel.fromStages({ model }).stages, 1)
+  -- PySpark's grid: by Params, the same maps as by names
+  local by_params = ml.ParamGridBuilder():addGrid(lr.regParam, { 0.1, 0.01 }):baseOn(lr.maxIter, 10)
+    :baseOn({ [lr.tol] = 1e-4 }):build()
+  local by_names = ml.ParamGridBuilder():addGrid(lr, "regParam", { 0.1, 0.01 }):baseOn(lr, "maxIter", 10)
+    :baseOn(lr, "tol", 1e-4):build()
+  t.eq(#by_params, 2)
+  for i = 1, 2 do t.eq(tostring(by_params[i]), tostring(by_names[i])) end
+  t.has(t.raises(function() ml.ParamGridBuilder():addGrid(lr.regParam, { -1 }) end), "regParam must be >= 0")
+end)
+
 t.test("extractParamMap: defaults < values set < extra; copy(extra)", function()
   local lr = ml.LogisticRegression { maxIter = 10 }
   local m = lr:extractParamMap()

@@ -44,6 +44,7 @@ end
 
 M.uid, M.REQUIRED, M.NONE, M.Params = params.uid, params.REQUIRED, params.NONE, params.Params
 M.class, M.inherit, M.paramJson, M.paramFromJson = params.class, params.inherit, params.paramJson, params.paramFromJson
+M.paramAttribute, M.isParam = params.paramAttribute, params.isParam
 
 -- ---- input and output columns ----------------------------------------------------------
 

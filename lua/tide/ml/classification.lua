@@ -269,8 +269,9 @@ local MATRIX_ONLY = {
 }
 LogisticRegressionModel.__index = function(self, key)
   local v = LogisticRegressionModel[key]
-  if v == nil and MATRIX_ONLY[key] and rawget(self, "_multinomial") then base.fail(MATRIX_ONLY[key]) end
-  return v
+  if v ~= nil then return v end
+  if MATRIX_ONLY[key] and rawget(self, "_multinomial") then base.fail(MATRIX_ONLY[key]) end
+  return base.paramAttribute(self, key)
 end
 
 -- ---- summaries ---------------------------------------------------------------------------

@@ -123,7 +123,9 @@ local PROPERTIES = {
 StringIndexerModel.__index = function(self, key)
   local property = PROPERTIES[key]
   if property then return require("tide.row").callableList(property(self)) end
-  return StringIndexerModel[key]
+  local v = StringIndexerModel[key]
+  if v ~= nil then return v end
+  return base.paramAttribute(self, key)
 end
 
 -- Spark's NominalAttribute: numValues, and values (the labels, with

@@ -91,7 +91,9 @@ end
 
 -- Every value of values for stage's parameter name; a parameter given
 -- again keeps its place and takes the new values (PySpark's dict).
+-- addGrid(lr.regParam, values), PySpark's form, names both by the Param.
 function Builder:addGrid(stage, name, values)
+  if base.isParam(stage) then stage, name, values = stage._stage, stage.name, name end
   check_values("addGrid", stage, name, values)
   local list = { unpack(values) }
   for _, g in ipairs(self._grid) do
@@ -105,8 +107,20 @@ function Builder:addGrid(stage, name, values)
 end
 
 -- One value in every map: baseOn(stage, name, value), or baseOn(map) with
--- a param map ({ [lr] = { maxIter = 10 } }).
+-- a param map ({ [lr] = { maxIter = 10 } }); PySpark's forms,
+-- baseOn(lr.maxIter, 10) and baseOn({ [lr.maxIter] = 10 }), too.
 function Builder:baseOn(stage, name, value)
+  if base.isParam(stage) then return self:baseOn(stage._stage, stage.name, name) end
+  if type(stage) == "table" and not is_stage(stage) and base.isParam(next(stage)) then
+    local list = {}
+    for p, v in pairs(stage) do
+      if not base.isParam(p) then base.fail("ParamGridBuilder:baseOn: a map of Params takes only Params as keys") end
+      list[#list + 1] = { p, v }
+    end
+    table.sort(list, function(a, b) return tostring(a[1]) < tostring(b[1]) end)
+    for _, e in ipairs(list) do self:baseOn(e[1], e[2]) end
+    return self
+  end
   if type(stage) == "table" and not is_stage(stage) then
     for s, params in pairs(stage) do
       if not is_stage(s) or type(params) ~= "table" then

@@ -185,7 +185,12 @@ function M.class(spec)
     cls._docs[k] = doc
     cls.params[i] = setmetatable({ name = k, doc = doc }, PARAM_MT)
   end
-  cls.__index = cls
+  -- (stage.regParam: the Param, as PySpark's attribute)
+  cls.__index = function(self, key)
+    local v = cls[key]
+    if v ~= nil then return v end
+    return M.paramAttribute(self, key)
+  end
   cls.__tostring = function(self) return self.uid end
   for name in pairs(cls._defaults) do
     cls[setter_name(name)] = function(self, v) self:set(name, v); return self end
@@ -287,6 +292,7 @@ end
 
 -- (errors are raised at the user's line, whoever called set)
 function Params:set(name, value)
+  if getmetatable(name) == PARAM_MT then name = name.name end
   if self._defaults[name] == nil then
     local known = table.concat(self._order, ", ")
     fail(("%s has no parameter %q (parameters: %s)"):format(self._name, tostring(name), known))
@@ -338,8 +344,20 @@ end
 -- The param `name` as stage.params lists it, with this stage as parent.
 function Params:getParam(name)
   name = param_name(self, name)
-  return setmetatable({ name = name, doc = self._docs[name], parent = self.uid }, PARAM_MT)
+  return setmetatable({ name = name, doc = self._docs[name], parent = self.uid, _stage = self }, PARAM_MT)
 end
+
+-- stage.<a param's name>: the Param (name, doc, parent), as PySpark's
+-- attribute, so that ParamGridBuilder():addGrid(lr.regParam, {...}) and
+-- lr:getOrDefault(lr.maxIter) read as they do there; nil for other keys.
+-- A stage class with an __index of its own ends with it.
+function M.paramAttribute(self, key)
+  if type(key) ~= "string" or self._defaults[key] == nil then return nil end
+  return self:getParam(key)
+end
+
+-- Whether v is a Param that knows its stage (a stage's attribute).
+function M.isParam(v) return getmetatable(v) == PARAM_MT and rawget(v, "_stage") ~= nil end
 
 -- Defaults, then the values set, then extra ({ name = value }): a table
 -- name -> value of every defined param, as PySpark's extractParamMap (a
@@ -356,6 +374,7 @@ function Params:extractParamMap(extra)
 end
 
 function Params:getOrDefault(name)
+  if type(name) == "table" then name = param_name(self, name) end
   local v = self._set[name]
   if v ~= nil then return v end
   v = self._defaults[name]
