@@ -117,6 +117,21 @@ local function saved()
   return dir, model, lr_dir, coef, io.open(coef, "rb"):read("*a")
 end
 
+-- Writes data into the LogisticRegression stage's data file `name` with
+-- the metadata's size and checksum to match, as a save of those bytes
+-- would (so that the load gets past both to the decoders).
+local function put_checked(lr_dir, name, data)
+  local C = require("tide.ffi")
+  local ffi = require("ffi")
+  put(lr_dir .. "/data/" .. name, data)
+  local meta_path = lr_dir .. "/metadata/part-00000"
+  local meta = tide.json.decode((io.open(meta_path):read("*a"):gsub("\n+$", "")))
+  local hex = ffi.new("char[17]")
+  C.tide_ml_checksum(data, #data, hex)
+  meta.dataFiles[name].bytes, meta.dataFiles[name].checksum = #data, ffi.string(hex, 16)
+  put(meta_path, tide.json.encode(meta) .. "\n")
+end
+
 t.test("truncated, corrupt or missing files fail naming the file", function()
   local dir, model, lr_dir, coef, bytes = saved()
   put(coef, bytes:sub(1, 12))
@@ -138,21 +153,12 @@ t.test("truncated, corrupt or missing files fail naming the file", function()
 end)
 
 t.test("coefficients holding a NaN of any bits load and predict NaN, never a crash", function()
-  local C = require("tide.ffi")
-  local ffi = require("ffi")
-  local dir, model, lr_dir, coef_path, bytes = saved()
+  local dir, model, lr_dir, _, bytes = saved()
   -- A NaN whose top bits LuaJIT (GC64) reads as a tagged pointer, as a
   -- corrupt or hostile file may hold (found by fuzz_model), saved with a
   -- matching size and checksum so that it passes them.
   local odd_nan = "\xf5\x3f\xc9\xfe\x8f\xff\xfd\xff"
-  local data = odd_nan .. bytes:sub(9)
-  put(coef_path, data)
-  local meta_path = lr_dir .. "/metadata/part-00000"
-  local meta = tide.json.decode((io.open(meta_path):read("*a"):gsub("\n+$", "")))
-  local hex = ffi.new("char[17]")
-  C.tide_ml_checksum(data, #data, hex)
-  meta.dataFiles["coefficients.f64"].bytes, meta.dataFiles["coefficients.f64"].checksum = #data, ffi.string(hex, 16)
-  put(meta_path, tide.json.encode(meta) .. "\n")
+  put_checked(lr_dir, "coefficients.f64", odd_nan .. bytes:sub(9))
   local loaded = ml.PipelineModel.load(dir .. "/m")
   local lr, before = loaded.stages[7], model.stages[7]
   local first = lr.coefficients:toArray()[1]
@@ -166,6 +172,17 @@ t.test("coefficients holding a NaN of any bits load and predict NaN, never a cra
     if x ~= x then nans = nans + 1 end
   end
   t.ok(nans > 0 and nans < #p, ("rows with the NaN feature predict NaN (%d of %d)"):format(nans, #p))
+end)
+
+t.test("a count in data.json no file could hold fails naming the file, before any allocation", function()
+  local dir, _, lr_dir = saved()
+  local data = io.open(lr_dir .. "/data/data.json"):read("*a")
+  put_checked(lr_dir, "data.json", (data:gsub('"numFeatures":%d+', '"numFeatures":1000000000000')))
+  t.raises(function() ml.PipelineModel.load(dir .. "/m") end,
+    "coefficients.f64: holds %d+ bytes; 1000000000000 features need 8000000000000")
+  local multinomial = '"isMultinomial":true,"numClasses":1000000,"numFeatures":'
+  put_checked(lr_dir, "data.json", (data:gsub('"numFeatures":', multinomial)))
+  t.raises(function() ml.PipelineModel.load(dir .. "/m") end, "multinomial.f64")
 end)
 
 t.test("a model of a newer format version fails naming the file; saves are stamped", function()

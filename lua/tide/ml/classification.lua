@@ -250,15 +250,29 @@ function LogisticRegressionModel:_setCoefficients(coef, n, intercept)
   self._coef, self.numFeatures, self.intercept = coef, n, intercept
   self.coefficients = linalg.dense(feature.toList(coef, n))
   self.numClasses = 2
-  self.coefficientMatrix = linalg.denseMatrix(1, n, self.coefficients.values)
-  self.interceptVector = linalg.dense({ intercept })
+  self.coefficientMatrix, self.interceptVector = nil, nil
 end
 
 -- A multinomial model over K classes, from coefficients laid out as
 -- tide.ml.multinomial's (its K intercepts after them).
 function LogisticRegressionModel:_setMultinomial(coef, n, K)
   self._matrix, self._multinomial, self.numFeatures, self.numClasses = coef, true, n, K
-  self.coefficientMatrix, self.interceptVector = multinomial.matrices(coef, n, K)
+  self.coefficientMatrix, self.interceptVector = nil, nil
+end
+
+-- Spark's matrix forms, made when first read (a model of a million
+-- features would otherwise hold them twice more as Lua tables): the
+-- coefficients K x numFeatures (1 x numFeatures binomial), the intercepts.
+local function matrix_forms(self)
+  local matrix, intercepts
+  if rawget(self, "_multinomial") then
+    matrix, intercepts = multinomial.matrices(self._matrix, self.numFeatures, self.numClasses)
+  else
+    matrix, intercepts = linalg.denseMatrix(1, self.numFeatures, self.coefficients.values), linalg.dense({
+      self.intercept })
+  end
+  rawset(self, "coefficientMatrix", matrix)
+  rawset(self, "interceptVector", intercepts)
 end
 
 -- A multinomial model has no coefficients vector nor intercept: reading
@@ -271,6 +285,10 @@ LogisticRegressionModel.__index = function(self, key)
   local v = LogisticRegressionModel[key]
   if v ~= nil then return v end
   if MATRIX_ONLY[key] and rawget(self, "_multinomial") then base.fail(MATRIX_ONLY[key]) end
+  if (key == "coefficientMatrix" or key == "interceptVector") and rawget(self, "numFeatures") then
+    matrix_forms(self)
+    return rawget(self, key)
+  end
   return base.paramAttribute(self, key)
 end
 
@@ -720,18 +738,20 @@ end
 function LogisticRegressionModel:_readData(r)
   local d = r:json("data.json")
   local n = d.numFeatures
-  if type(n) ~= "number" or n < 0 then r:fail("data.json", "numFeatures is missing or not a count") end
+  if type(n) ~= "number" or n < 0 or n ~= math.floor(n) then
+    r:fail("data.json", "numFeatures is missing or not a count")
+  end
   if d.isMultinomial then
     local K = d.numClasses
     if type(K) ~= "number" or K < 1 or K ~= math.floor(K) then
       r:fail("data.json", "numClasses is missing or not a count")
     end
     local size = (n + 1) * K
-    self:_setMultinomial(r:doubles("multinomial.f64", new(size), size, ("%d classes of %d features"):format(K, n)),
+    self:_setMultinomial(r:doubles("multinomial.f64", nil, size, ("%d classes of %d features"):format(K, n)),
       n, K)
     return
   end
-  local coef = r:doubles("coefficients.f64", new(n), n, n .. " features")
+  local coef = r:doubles("coefficients.f64", nil, n, n .. " features")
   local intercept = json_number(d.intercept)
   if type(intercept) ~= "number" then r:fail("data.json", "intercept is not a number") end
   self:_setCoefficients(coef, n, intercept)

@@ -166,14 +166,17 @@ function Reader:bytes(name)
   return data, info
 end
 
--- A *.f64 file of `count` doubles into dst (double[count]), the size
--- checked; its NaNs come out as the C library's, whatever their bits were
--- (some NaNs, read into a Lua value, are taken for a pointer by LuaJIT).
+-- A *.f64 file of `count` doubles into dst (double[count], or nil: a new
+-- array, made once the size is checked, so that a count from a damaged
+-- file fails naming it rather than as an allocation); its NaNs come out
+-- as the C library's, whatever their bits were (some NaNs, read into a
+-- Lua value, are taken for a pointer by LuaJIT).
 function Reader:doubles(name, dst, count, what)
   local bytes = self:bytes(name)
   if #bytes ~= count * 8 then
     self:fail(name, ("holds %d bytes; %s need %d"):format(#bytes, what or (count .. " doubles"), count * 8))
   end
+  dst = dst or ffi.new("double[?]", math.max(count, 1))
   C.tide_ml_read_doubles(dst, bytes, count)
   return dst
 end
