@@ -235,7 +235,10 @@ double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *
        of chunks 1.. (chunk 0 adds into the caller's). */
     double *scratch = calloc((size_t)threads * (size_t)num_sets + (size_t)(threads - 1) * dim + 1,
                              sizeof(double));
-    if (!scratch) return NAN;
+    if (!scratch) {
+        *weight_sum = NAN;
+        return NAN;
+    }
     for (int32_t t = 0; t < threads; t++) {
         loss_chunk *c = &chunks[t];
         memset(c, 0, sizeof *c);

@@ -193,7 +193,8 @@ double tide_ml_softmax_loss_grad(const tide_column *features, const double *labe
 /* The loss over rows [0, rows) split among `threads` threads (each with
    its own gradient, summed at the end): tide_ml_lr_loss_grad's (scale
    NULL) when num_sets is 1, else tide_ml_softmax_loss_grad's over num_sets
-   classes. NaN when out of memory. */
+   classes. Out of memory: NaN, and *weight_sum NaN (a NaN loss alone is
+   the data's or the coefficients'). */
 double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *labels,
                                      const double *weights, int64_t rows, const double *coef,
                                      int32_t num_coef, int32_t num_sets, int32_t fit_intercept,

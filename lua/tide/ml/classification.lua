@@ -599,7 +599,7 @@ function LogisticRegression:fit(df)
       wsum[0] = 0
       local loss = C.tide_ml_lr_loss_grad_parallel(fcol, y, w, rows, orig, nf, 1, fit_intercept and 1 or 0, threads,
         grad, wsum)
-      if loss ~= loss then base.fail(who .. ": out of memory computing the loss") end
+      if wsum[0] ~= wsum[0] then base.fail(who .. ": out of memory computing the loss") end
       local W = wsum[0]
       local f = loss / W
       local g_b = fit_intercept and grad[nf] / W or 0

@@ -86,7 +86,7 @@ function M.fit(a)
     wsum[0] = 0
     local loss = C.tide_ml_lr_loss_grad_parallel(a.fcol, a.y, a.w, a.rows, orig, nf, K, fit_intercept and 1 or 0,
       threads, grad, wsum)
-    if loss ~= loss then base.fail("LogisticRegression: out of memory computing the loss") end
+    if wsum[0] ~= wsum[0] then base.fail("LogisticRegression: out of memory computing the loss") end
     local W = wsum[0]
     local f = loss / W
     if fit_intercept then
