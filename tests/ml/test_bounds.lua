@@ -129,6 +129,16 @@ t.test("the bounds saved as Spark writes them, and loaded", function()
   t.eq(tostring(back:getUpperBoundsOnIntercepts()), "[0.5]")
   -- and fitted again, the same model
   t.eq(back:fit(binary).coefficientMatrix, lr:fit(binary).coefficientMatrix)
+  -- a matrix param whose JSON holds no matrix fails naming the file
+  local path = dir .. "/metadata/part-00000"
+  local text = io.open(path):read("*a")
+  for _, bad in ipairs({ '"numCols":"x"', '"numCols":4' }) do
+    local f = assert(io.open(path, "w"))
+    f:write((text:gsub('"numCols":3', bad)))
+    f:close()
+    t.has(t.raises(function() ml.LogisticRegression.load(dir) end),
+      "model metadata " .. path .. ": param lowerBoundsOnCoefficients: ")
+  end
 end)
 
 t.run()

@@ -454,6 +454,10 @@ end
 function M.paramFromJson(stage, name, v)
   if (MATRIX[name] or VECTOR[name]) and type(v) == "table" then
     local values, la = non_finite(v.values or {}), linalg()
+    local function count(x) return type(x) == "number" and x >= 0 and x == math.floor(x) end
+    if MATRIX[name] and not (count(v.numRows) and count(v.numCols)) then
+      error("not a matrix: numRows and numCols are not counts", 0)
+    end
     if MATRIX[name] then
       if v.isTransposed then -- (row-major values: Spark writes them so for a transposed matrix)
         local t = {}

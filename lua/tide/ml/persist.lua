@@ -223,7 +223,12 @@ local function load_stage(dir, expected)
   local stage_uids
   for k, v in pairs(plain(meta.paramMap) or {}) do
     if k == "stageUids" then stage_uids = v
-    elseif stage._defaults[k] ~= nil then stage._set[k] = base.paramFromJson(stage, k, v) end
+    elseif stage._defaults[k] ~= nil then
+      -- (a matrix or vector param's JSON that does not hold one fails naming the file)
+      local okp, value = pcall(base.paramFromJson, stage, k, v)
+      if not okp then error(("model metadata %s: param %s: %s"):format(meta_path, k, tostring(value)), 0) end
+      stage._set[k] = value
+    end
   end
   local r = setmetatable({ dir = dir, files = plain(meta.dataFiles) or {} }, Reader)
   if stage._readData then
