@@ -111,27 +111,37 @@ local function check_rows(col, name, who)
   end
 end
 
--- Adds the score columns to a DataFrame; coef() gives (double array,
--- number of features, intercept) when a batch is scored, so an online
--- model scores with its latest weights.
-local function score_transform(stage, df, coef)
+-- Adds the score columns a model's output params ask for (one set to ""
+-- is left out): rawPrediction a vector, probability of
+-- probability_type, prediction a double. kernel(features, out, raw,
+-- prob, pred) fills them from a batch's features column (a column not
+-- wanted is NULL) and returns the C call's result.
+local function add_scores(stage, df, probability_type, kernel)
   local fc = stage:getOrDefault("featuresCol")
   base.fieldOf(df.schema, fc, stage._name)
-  local names = { raw = stage:getOrDefault("rawPredictionCol"), prob = stage:getOrDefault("probabilityCol"),
-                  pred = stage:getOrDefault("predictionCol") }
   local fields, slots = {}, {}
-  for _, key in ipairs({ "raw", "prob", "pred" }) do
-    if names[key] and names[key] ~= "" then
-      fields[#fields + 1] = T.field(names[key], key == "raw" and T.vector or T.double, true)
-      slots[key] = #fields
+  for _, spec in ipairs({ { "raw", "rawPredictionCol", T.vector }, { "prob", "probabilityCol", probability_type },
+                          { "pred", "predictionCol", T.double } }) do
+    local name = stage:getOrDefault(spec[2])
+    if name and name ~= "" then
+      fields[#fields + 1] = T.field(name, spec[3], true)
+      slots[spec[1]] = #fields
     end
   end
-  local threshold = stage:getThreshold()
   return base.addColumns(df, stage, fields, function(input, out, first)
-    local w, n, b = coef()
     local function slot(key) return slots[key] and out.columns[first + slots[key] - 1] or nil end
-    check(C.tide_ml_lr_score(out, base.column(input, fc), w, n, b, threshold, slot("raw"), slot("prob"),
-      slot("pred"), errbuf, errlen), "features column " .. fc)
+    check(kernel(base.column(input, fc), out, slot("raw"), slot("prob"), slot("pred")), "features column " .. fc)
+  end)
+end
+
+-- A binomial model's scores; coef() gives (double array, number of
+-- features, intercept) when a batch is scored, so an online model scores
+-- with its latest weights.
+local function score_transform(stage, df, coef)
+  local threshold = stage:getThreshold()
+  return add_scores(stage, df, T.double, function(features, out, raw, prob, pred)
+    local w, n, b = coef()
+    return C.tide_ml_lr_score(out, features, w, n, b, threshold, raw, prob, pred, errbuf, errlen)
   end)
 end
 
@@ -139,8 +149,6 @@ end
 -- (vectors), the class; with thresholds (one a class) the class whose
 -- probability over its threshold is largest.
 local function softmax_transform(model, df)
-  local fc = model:getOrDefault("featuresCol")
-  base.fieldOf(df.schema, fc, model._name)
   local K = model.numClasses
   local thresholds
   if model:isSet("thresholds") then
@@ -151,20 +159,9 @@ local function softmax_transform(model, df)
     end
     thresholds = ffi.new("double[?]", K, ts)
   end
-  local fields, slots = {}, {}
-  for _, spec in ipairs({ { "raw", "rawPredictionCol", T.vector }, { "prob", "probabilityCol", T.vector },
-                          { "pred", "predictionCol", T.double } }) do
-    local name = model:getOrDefault(spec[2])
-    if name and name ~= "" then
-      fields[#fields + 1] = T.field(name, spec[3], true)
-      slots[spec[1]] = #fields
-    end
-  end
   local coef, nf = model._matrix, model.numFeatures
-  return base.addColumns(df, model, fields, function(input, out, first)
-    local function slot(key) return slots[key] and out.columns[first + slots[key] - 1] or nil end
-    check(C.tide_ml_softmax_score(out, base.column(input, fc), coef, nf, K, thresholds, slot("raw"), slot("prob"),
-      slot("pred"), errbuf, errlen), "features column " .. fc)
+  return add_scores(model, df, T.vector, function(features, out, raw, prob, pred)
+    return C.tide_ml_softmax_score(out, features, coef, nf, K, thresholds, raw, prob, pred, errbuf, errlen)
   end)
 end
 

@@ -363,7 +363,9 @@ local function binarize_vectors(out, dst, name, col, td)
   end
   dst.length = n
   dst.children[0].length, dst.children[1].length = at, at
-  for i = 0, n - 1 do if not batchlib.isValid(col, i) then C.tide_column_set_null(out, dst, i) end end
+  if col.null_count > 0 then
+    for i = 0, n - 1 do if not batchlib.isValid(col, i) then C.tide_column_set_null(out, dst, i) end end
+  end
 end
 
 -- Each input column binarized by its threshold into its output column: a
