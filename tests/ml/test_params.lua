@@ -140,6 +140,45 @@ t.test("every stage, model and evaluator explains each of its params with a doc"
   t.ok(seen >= 20, "classes: " .. seen)
 end)
 
+-- ---- fit(df, params), transform(df, params) -------------------------------------------------
+
+t.test("fit and transform take a param map, fit a list of them, as PySpark's", function()
+  local rows = {}
+  for i = 1, 40 do rows[i] = { i % 3 == 0 and 1.0 or 0.0, ml.Vectors.dense({ i / 10, (i % 5) / 2 }) } end
+  local df = spark:createDataFrame(rows, "label double, features vector")
+  local lr = ml.LogisticRegression { maxIter = 20 }
+  local function coef(m) return table.concat(m.coefficients:toArray(), ",") end
+  -- a map of Params, of names, or a grid's map: applied to a copy, the
+  -- estimator left as it was, the model of the same uid
+  local two = lr:fit(df, { [lr.maxIter] = 2 })
+  t.eq(two:getMaxIter(), 2)
+  t.eq(lr:getMaxIter(), 20)
+  t.eq(two.uid, lr.uid)
+  t.eq(coef(two), coef(lr:copy({ maxIter = 2 }):fit(df)))
+  t.ok(coef(two) ~= coef(lr:fit(df)), "two steps are not twenty")
+  t.eq(coef(lr:fit(df, { maxIter = 2 })), coef(two))
+  -- a list of maps: a model for each, in order
+  local grid = ml.ParamGridBuilder():addGrid(lr.regParam, { 0.1, 0.5 }):build()
+  local models = lr:fit(df, grid)
+  t.eq(#models, 2)
+  t.eq(models[1]:getRegParam(), 0.1)
+  t.eq(models[2]:getRegParam(), 0.5)
+  t.eq(coef(models[2]), coef(lr:copy({ regParam = 0.5 }):fit(df)))
+  -- a Pipeline's stage's Param reaches the stage
+  local pm = ml.Pipeline { stages = { lr } }:fit(df, { [lr.maxIter] = 2 })
+  t.eq(coef(pm.stages[1]), coef(two))
+  -- transform: the model's threshold for this call only
+  local model = lr:fit(df)
+  local function positives(scored) return scored:filter("prediction = 1.0"):count() end
+  t.eq(positives(model:transform(df, { [model.threshold] = 0.999 })), 0)
+  t.eq(positives(model:transform(df, { threshold = 0.001 })), 40)
+  t.ok(positives(model:transform(df)) < 40, "threshold 0.5 predicts some 0s")
+  t.eq(model:getThreshold(), 0.5)
+  t.raises(function() lr:fit(df, 5) end, "LogisticRegression.fit: params must be a param map")
+  t.raises(function() lr:fit(df, { [ml.VectorAssembler {}.outputCol] = "x" }) end,
+    "neither the estimator %(LogisticRegression_")
+end)
+
 -- ---- RegressionEvaluator ------------------------------------------------------------------
 
 -- PySpark's RegressionEvaluator docstring data.

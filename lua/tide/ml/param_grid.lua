@@ -192,6 +192,28 @@ local function with_params(est, map, who)
   return out
 end
 
+-- A copy of stage with `map` applied: a ParamGridBuilder's map, a map
+-- of Params ({ [lr.maxIter] = 5 }: a Pipeline's stages' too), or of names
+-- ({ maxIter = 5 }).
+function M.withMap(stage, map, who)
+  if getmetatable(map) == ParamMap then return with_params(stage, map, who) end
+  local list, by_name = {}, {}
+  for k, v in pairs(map) do
+    if base.isParam(k) then
+      list[#list + 1] = { k._stage, k.name, v }
+    elseif is_stage(k) and type(v) == "table" then
+      for name, value in pairs(v) do list[#list + 1] = { k, name, value } end
+    elseif type(k) == "string" then
+      by_name[k] = v
+    else
+      base.fail(("%s: a param map's keys are Params (lr.maxIter), param names or stages, not %s"):format(who,
+        tostring(k)))
+    end
+  end
+  local copy = #list > 0 and with_params(stage, new_map(list), who) or stage
+  return next(by_name) and copy:copy(by_name) or copy
+end
+
 M.entries, M.newMap, M.mapText, M.valueText = entries, new_map, map_text, shown
 M.isStage, M.withParams = is_stage, with_params
 

@@ -166,8 +166,33 @@ local CLASS_DOCS = {
 -- stage.params and stage:getParam(name) give them).
 local PARAM_MT = { __tostring = function(p) return p.parent and (p.parent .. "__" .. p.name) or p.name end }
 
+local TAKES_PARAM_MAP, taking_param_map
+
 local function setter_name(p) return "set" .. p:sub(1, 1):upper() .. p:sub(2) end
 local function getter_name(p) return "get" .. p:sub(1, 1):upper() .. p:sub(2) end
+
+-- A stage's fit(df, params) and transform(df, params), as PySpark's:
+-- params is a param map (PySpark's dict of Params, { [lr.maxIter] = 5 };
+-- by name, { maxIter = 5 }; or a ParamGridBuilder's map) applied to a
+-- copy of the stage, which does the work; fit also takes a list of maps
+-- and returns a model for each, in order (PySpark's fit of a list).
+TAKES_PARAM_MAP = { fit = true, transform = true }
+taking_param_map = function(kind, method)
+  return function(self, df, extra)
+    if extra == nil then return method(self, df) end
+    local grid = require("tide.ml.param_grid")
+    local who = ("%s.%s"):format(self._name, kind)
+    if type(extra) ~= "table" then
+      fail(("%s: params must be a param map or a list of param maps, got %s"):format(who, type(extra)))
+    end
+    if kind == "fit" and extra[1] ~= nil then
+      local models = {}
+      for i, map in ipairs(extra) do models[i] = method(grid.withMap(self, map, who), df) end
+      return models
+    end
+    return method(grid.withMap(self, extra, who), df)
+  end
+end
 
 -- A stage class: name (Spark's simple name), sparkClass (the class its
 -- metadata names), params (name -> default; NONE for no default),
@@ -196,7 +221,13 @@ function M.class(spec)
     cls[setter_name(name)] = function(self, v) self:set(name, v); return self end
     cls[getter_name(name)] = function(self) return self:getOrDefault(name) end
   end
-  setmetatable(cls, { __index = Params, __call = function(c, args) return c.new(args) end })
+  setmetatable(cls, { __index = Params, __call = function(c, args) return c.new(args) end,
+                      __newindex = function(c, key, value)
+                        if TAKES_PARAM_MAP[key] and type(value) == "function" then
+                          value = taking_param_map(key, value)
+                        end
+                        rawset(c, key, value)
+                      end })
   cls.new = function(args)
     local self = setmetatable({ uid = M.uid(spec.name), _set = {} }, cls)
     if args ~= nil and type(args) ~= "table" then
