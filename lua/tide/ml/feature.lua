@@ -251,15 +251,28 @@ function OneHotEncoder:fit(df)
   return model
 end
 
+-- The names of a one-hot vector's features, as Spark's: the input's
+-- labels (StringIndexer's), else the category indices, then
+-- "invalidValues" under keep; the last left out under dropLast.
+local function one_hot_names(in_field, categories, mode, size)
+  local labels = in_field.ml and in_field.ml.values
+  local names = {}
+  for j = 1, categories do names[j] = labels and #labels == categories and labels[j] or tostring(j - 1) end
+  if mode == INVALID.keep then names[#names + 1] = "invalidValues" end
+  for j = #names, size + 1, -1 do names[j] = nil end
+  return names
+end
+
 function OneHotEncoderModel:transform(df)
   local ins, outs = base.columnPairs(self)
   local mode = INVALID[self:getOrDefault("handleInvalid")]
   local drop_last = self:getOrDefault("dropLast") and 1 or 0
   local fields = {}
   for k, name in ipairs(ins) do
-    base.fieldOf(df.schema, name, self._name)
+    local in_field = base.fieldOf(df.schema, name, self._name)
     local f = T.field(outs[k], T.vector, false)
-    f.ml = { size = self.categorySizes.values[k] + (mode == INVALID.keep and 1 or 0) - drop_last }
+    local size = self.categorySizes.values[k] + (mode == INVALID.keep and 1 or 0) - drop_last
+    f.ml = M.vectorMeta(size, function() return one_hot_names(in_field, self.categorySizes.values[k], mode, size) end)
     fields[k] = f
   end
   local sizes = self.categorySizes.values
@@ -288,24 +301,50 @@ local VectorAssembler = base.class {
 }
 M.VectorAssembler = VectorAssembler
 
+-- The names of an assembled vector's features, as Spark's: a number's
+-- column name; a vector's features' names (or indices) after its column
+-- name and "_".
+local function assembled_names(fields)
+  local names = {}
+  for _, f in ipairs(fields) do
+    if f.dataType.id == T.ID.vector then
+      local inner = f.ml.names
+      for j = 1, f.ml.size do names[#names + 1] = f.name .. "_" .. (inner and inner[j] or tostring(j - 1)) end
+    else
+      names[#names + 1] = f.name
+    end
+  end
+  return names
+end
+
 function VectorAssembler:transform(df)
   local ins = self:need("inputCols")
   local out_name = self:getOrDefault("outputCol") or (self.uid .. "__output")
   local mode = INVALID[self:getOrDefault("handleInvalid")]
-  local size = 0
-  for _, name in ipairs(ins) do
+  local size, fields, slots = 0, {}, nil
+  for k, name in ipairs(ins) do
     local f = base.fieldOf(df.schema, name, self._name)
     local id = f.dataType.id
+    fields[k] = f
     if id == T.ID.vector then
+      for j, n in pairs(size and f.ml and f.ml.slots or {}) do
+        slots = slots or {}
+        slots[size + j] = n
+      end
       size = size and f.ml and f.ml.size and size + f.ml.size or nil
     elseif NUMBER[id] then
+      -- (a StringIndexer's output stays nominal in the vector, as in Spark's)
+      if size and id == T.ID.double and f.ml and f.ml.nominal then
+        slots = slots or {}
+        slots[size] = f.ml
+      end
       size = size and size + 1
     else
       base.fail(("VectorAssembler: Data type %s of column %s is not supported."):format(type_of(f), name))
     end
   end
   local field = T.field(out_name, T.vector, true)
-  field.ml = { size = size }
+  field.ml = M.vectorMeta(size, size and function() return assembled_names(fields) end, slots)
   return base.addColumns(df, self, { field }, function(input, out, first)
     local cols = ffi.new("const tide_column*[?]", #ins)
     for k, name in ipairs(ins) do cols[k - 1] = base.column(input, name) end
@@ -315,6 +354,22 @@ function VectorAssembler:transform(df)
       "VectorAssembler")
     return drop
   end, "null or NaN values in " .. table.concat(ins, ", "))
+end
+
+-- ---- a vector column's metadata ----------------------------------------------------------
+
+-- A vector field's ML metadata, Spark's attribute group as tide keeps it:
+-- size, slots (feature index, 0-based -> the nominal metadata of a
+-- feature that is a category index: numValues, values) and names (a list; made when first
+-- read by names_fn, as a one-hot vector of a million labels has a million
+-- names that most plans never read).
+function M.vectorMeta(size, names_fn, slots)
+  return setmetatable({ size = size, slots = slots }, { __index = function(meta, key)
+    if key ~= "names" or not names_fn then return nil end
+    local names = names_fn()
+    rawset(meta, "names", names)
+    return names
+  end })
 end
 
 -- ---- statistics of a vector column ------------------------------------------------------
@@ -360,7 +415,7 @@ end
 
 -- The vector column a scaler fits on, its type checked before the data is
 -- read.
-local function fit_column(stage, df)
+function M.fitColumn(stage, df)
   local name = stage:need("inputCol")
   local f = base.fieldOf(base.schemaOf(df), name, stage._name)
   if f.dataType.id ~= T.ID.vector then
@@ -370,7 +425,10 @@ local function fit_column(stage, df)
   return base.column(base.materialize(df), name, stage._name)
 end
 
-local function scaled(stage, df, size_fn, kernel_args)
+-- df with the stage's outputCol: its inputCol's vectors through
+-- tide_ml_scale_vectors (kernel_args: size, shift, mult, add, dense);
+-- vectors of another size fail with mismatch(size, found) when given.
+function M.scaled(stage, df, size_fn, kernel_args, mismatch)
   local in_name, out_name = stage:need("inputCol"), stage:getOrDefault("outputCol") or (stage.uid .. "__output")
   base.fieldOf(df.schema, in_name, stage._name)
   local field = T.field(out_name, T.vector, true)
@@ -379,7 +437,8 @@ local function scaled(stage, df, size_fn, kernel_args)
     local col = base.column(input, in_name)
     local n = kernel_args.size
     if col.type ~= T.ID.vector or col.vector_size ~= n then
-      error(("%s: column %s must hold vectors of size %d"):format(stage._name, in_name, n), 0)
+      error(mismatch and mismatch(n, col.vector_size)
+        or ("%s: column %s must hold vectors of size %d"):format(stage._name, in_name, n), 0)
     end
     check(C.tide_ml_scale_vectors(out, col, kernel_args.shift, kernel_args.mult, kernel_args.add,
       kernel_args.dense, out.columns[first], errbuf, errlen), stage._name)
@@ -404,7 +463,7 @@ function MinMaxScaler:fit(df)
   if self:getOrDefault("min") >= self:getOrDefault("max") then
     base.fail("MinMaxScaler: min must be below max")
   end
-  local st = M.vectorStats(fit_column(self, df))
+  local st = M.vectorStats(M.fitColumn(self, df))
   local model = base.inherit(MinMaxScalerModel.new(), self)
   -- DenseVectors, 0-based as PySpark's (originalMin[0]), as coefficients
   model.originalMin = linalg.dense(to_list(st.min, st.size))
@@ -432,7 +491,7 @@ end
 
 function MinMaxScalerModel:transform(df)
   local affine = self:affine()
-  return scaled(self, df, function() return affine.size end, affine)
+  return M.scaled(self, df, function() return affine.size end, affine)
 end
 
 function MinMaxScalerModel:_writeData(w)
@@ -461,7 +520,7 @@ local StandardScalerModel = base.class {
 M.StandardScalerModel = StandardScalerModel
 
 function StandardScaler:fit(df)
-  local st = M.vectorStats(fit_column(self, df))
+  local st = M.vectorStats(M.fitColumn(self, df))
   local model = base.inherit(StandardScalerModel.new(), self)
   -- DenseVectors, 0-based as PySpark's (std[0]), as coefficients
   local std = {}
@@ -480,7 +539,7 @@ function StandardScalerModel:transform(df)
     shift[j] = with_mean and mean[j + 1] or 0
     mult[j] = with_std and (sd ~= 0 and 1 / sd or 0) or 1
   end
-  return scaled(self, df, function() return n end,
+  return M.scaled(self, df, function() return n end,
     { size = n, shift = shift, mult = mult, add = add, dense = with_mean and 1 or 0 })
 end
 

@@ -12,12 +12,13 @@
 --
 -- Names follow pyspark.ml; submodules as Spark's packages (tide.ml.feature,
 -- tide.ml.classification, tide.ml.evaluation, tide.ml.tuning, tide.ml.linalg,
--- tide.ml.functions); tide.ml.feature_more's and tide.ml.feature_bins's
--- stages are in ml.feature too.
+-- tide.ml.functions); tide.ml.feature_more's, tide.ml.feature_bins's and
+-- tide.ml.feature_vectors's stages are in ml.feature too.
 -- See docs/ml.md.
 local feature = require("tide.ml.feature")
 local feature_more = require("tide.ml.feature_more")
 local feature_bins = require("tide.ml.feature_bins")
+local feature_vectors = require("tide.ml.feature_vectors")
 local tuning = require("tide.ml.tuning")
 local classification = require("tide.ml.classification")
 local evaluation = require("tide.ml.evaluation")
@@ -35,6 +36,7 @@ local M = {
 
 for name, v in pairs(feature_more) do feature[name] = v end
 for name, v in pairs(feature_bins) do feature[name] = v end
+for name, v in pairs(feature_vectors) do feature[name] = v end
 
 for _, mod in ipairs({ feature, classification, evaluation, tuning }) do
   for name, v in pairs(mod) do

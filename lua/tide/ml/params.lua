@@ -265,10 +265,10 @@ end
 -- constructor, not inside transform with "bad argument #1 to 'ipairs'".
 local STRING_LIST = { inputCols = true, outputCols = true, categoricalCols = true }
 local STRING = { inputCol = true, outputCol = true, weightCol = true }
-local INT = { maxIter = true, numFeatures = true, aggregationDepth = true, numBins = true, size = true }
+local INT = { maxIter = true, numFeatures = true, aggregationDepth = true, numBins = true, size = true, degree = true }
 -- (PySpark's toMatrix and toVector: a Matrix; a Vector or a list of numbers)
 local MATRIX = { lowerBoundsOnCoefficients = true, upperBoundsOnCoefficients = true }
-local VECTOR = { lowerBoundsOnIntercepts = true, upperBoundsOnIntercepts = true }
+local VECTOR = { lowerBoundsOnIntercepts = true, upperBoundsOnIntercepts = true, scalingVec = true }
 local function linalg() return require("tide.ml.linalg") end
 -- (and Spark's ParamValidators.checkThresholds: none below 0, one 0 at most)
 local THRESHOLDS = { thresholds = true }
@@ -436,7 +436,8 @@ local python_float = require("tide.row").pythonFloat
 
 -- Params whose numbers are whole (PySpark's toInt and toListInt).
 local WHOLE = { maxIter = true, numFeatures = true, aggregationDepth = true, numBins = true, numBuckets = true,
-                numBucketsArray = true, numFolds = true, seed = true, parallelism = true, size = true }
+                numBucketsArray = true, numFolds = true, seed = true, parallelism = true, size = true, degree = true,
+                indices = true }
 
 -- A param's value as Spark's JSON of it (Param.jsonEncode), for a saved
 -- stage's paramMap: whole numbers as they are; other numbers, alone or in
