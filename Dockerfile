@@ -38,7 +38,8 @@ FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libluajit-5.1-2 librdkafka1 libpq5 libcsv3 libsimdjson14 libedit2 \
-      zlib1g libpcre2-8-0 libssl3 libxml2 libdate-tz3 tzdata libstdc++6 libgcc-s1 libc6 \
+      zlib1g libpcre2-8-0 libssl3 libxml2 libdate-tz3 libgsl27 libgslcblas0 tzdata libstdc++6 libgcc-s1 \
+      libc6 \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 tide \

@@ -85,11 +85,12 @@ function Output:finish(out, dst, name, size, dense_mode)
   for _, i in ipairs(self.nulls) do C.tide_column_set_null(out, dst, i) end
 end
 
--- df plus the stage's outputCol, each batch's rows of inputCol through
--- kernel(col, o) into an Output; the output column has `size` (the
--- input's own when nil) and the input's dense mode.
-local function map_vectors(stage, df, meta, kernel, size_of)
-  local in_name, out_name = stage:need("inputCol"), output_name(stage)
+-- df plus the stage's outputCol, each batch's rows of the vector column
+-- in_name through kernel(col) into an Output; the output column has
+-- size_of(the input's size) (the input's own when nil) and the input's
+-- dense mode.
+local function map_vectors(stage, df, in_name, meta, kernel, size_of)
+  local out_name = output_name(stage)
   vector_input(stage, df, in_name)
   local field = T.field(out_name, T.vector, true)
   field.ml = meta
@@ -133,8 +134,9 @@ end
 
 function Normalizer:transform(df)
   local p = self:getOrDefault("p")
-  local field = vector_input(self, df, self:need("inputCol"))
-  return map_vectors(self, df, { size = field.ml and field.ml.size }, function(col)
+  local in_name = self:need("inputCol")
+  local field = vector_input(self, df, in_name)
+  return map_vectors(self, df, in_name, { size = field.ml and field.ml.size }, function(col)
     local n, _, off, ci, cv = rows(col)
     local o = output(n, tonumber(off[n]))
     for i = 0, n - 1 do
@@ -164,7 +166,7 @@ end
 local ElementwiseProduct = base.class {
   name = "ElementwiseProduct", sparkClass = "org.apache.spark.ml.feature.ElementwiseProduct",
   params = { inputCol = NONE, outputCol = NONE, scalingVec = NONE },
-  docs = { scalingVec = "vector for hadamard product." },
+  docs = { scalingVec = "Vector for hadamard product." },
 }
 M.ElementwiseProduct = ElementwiseProduct
 
@@ -221,8 +223,8 @@ local VectorSlicer = base.class {
   params = { inputCol = NONE, outputCol = NONE, indices = {}, names = {} },
   docs = {
     indices = "An array of indices to select features from a vector column. There can be no overlap with names.",
-    names = "An array of feature names to select features from a vector column. There can be no overlap with "
-      .. "indices.",
+    names = "An array of feature names to select features from a vector column. These names must be specified by "
+      .. "ML org.apache.spark.ml.attribute.Attribute. There can be no overlap with indices.",
   },
 }
 M.VectorSlicer = VectorSlicer
@@ -284,14 +286,14 @@ local function selected(stage, field)
   return all
 end
 
--- A dense row gives every selected feature; a sparse one the selected
--- features it holds that are not zero (as Spark's SparseVector.slice).
-function VectorSlicer:transform(df)
-  local in_name = self:need("inputCol")
-  local field = vector_input(self, df, in_name)
-  local picks = selected(self, field)
+-- df plus the stage's outputCol: the features `picks` (0-based) of the
+-- vector column in_name (field), in that order, with their names and category slots. A dense
+-- row gives every one; a sparse row the ones it stores, but for zeros
+-- unless keep_zeros (Spark's SparseVector.slice drops them, its selectors
+-- keep them).
+function M.sliced(stage, df, in_name, field, picks, keep_zeros)
   local k = #picks
-  local want = ffi.new("int32_t[?]", k)
+  local want = ffi.new("int32_t[?]", math.max(k, 1))
   local max = 0
   for s, j in ipairs(picks) do want[s - 1], max = j, math.max(max, j) end
   local slots
@@ -306,7 +308,7 @@ function VectorSlicer:transform(df)
     for s, j in ipairs(picks) do names[s] = inner[j + 1] end
     return names
   end, slots)
-  return map_vectors(self, df, meta, function(col)
+  return map_vectors(stage, df, in_name, meta, function(col)
     local n, size, off, ci, cv = rows(col)
     if max >= size then
       error(("Selected feature index %d invalid for only %d input features."):format(max, size), 0)
@@ -324,13 +326,19 @@ function VectorSlicer:transform(df)
             local mid = math.floor((lo + hi) / 2)
             if ci[mid] < j then lo = mid + 1 elseif ci[mid] > j then hi = mid - 1 else lo = mid; break end
           end
-          if lo < b and ci[lo] == j and cv[lo] ~= 0 then o:push(s, cv[lo]) end
+          if lo < b and ci[lo] == j and (keep_zeros or cv[lo] ~= 0) then o:push(s, cv[lo]) end
         end
       end
       o:endRow(i, col.null_count > 0 and not batchlib.isValid(col, i))
     end
     return o
   end, function() return k end)
+end
+
+function VectorSlicer:transform(df)
+  local in_name = self:need("inputCol")
+  local field = vector_input(self, df, in_name)
+  return M.sliced(self, df, in_name, field, selected(self, field), false)
 end
 
 -- ---- PolynomialExpansion ------------------------------------------------------------------------
@@ -377,7 +385,8 @@ end
 
 function PolynomialExpansion:transform(df)
   local degree = self:getOrDefault("degree")
-  local field = vector_input(self, df, self:need("inputCol"))
+  local in_name = self:need("inputCol")
+  local field = vector_input(self, df, in_name)
   local known = field.ml and field.ml.size
   local memo = {}
   local function sizes(n, d)
@@ -394,7 +403,7 @@ function PolynomialExpansion:transform(df)
     end
     return size
   end
-  return map_vectors(self, df, { size = known and out_size(known) }, function(col)
+  return map_vectors(self, df, in_name, { size = known and out_size(known) }, function(col)
     local n, size, off, ci, cv = rows(col)
     local terms = out_size(size)
     local o = output(n, n)

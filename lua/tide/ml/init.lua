@@ -12,13 +12,14 @@
 --
 -- Names follow pyspark.ml; submodules as Spark's packages (tide.ml.feature,
 -- tide.ml.classification, tide.ml.evaluation, tide.ml.tuning, tide.ml.linalg,
--- tide.ml.functions); tide.ml.feature_more's, tide.ml.feature_bins's and
--- tide.ml.feature_vectors's stages are in ml.feature too.
+-- tide.ml.functions, tide.ml.stat); the stages of tide.ml.feature_more,
+-- feature_bins, feature_vectors and feature_selectors are in ml.feature too.
 -- See docs/ml.md.
 local feature = require("tide.ml.feature")
 local feature_more = require("tide.ml.feature_more")
 local feature_bins = require("tide.ml.feature_bins")
 local feature_vectors = require("tide.ml.feature_vectors")
+local feature_selectors = require("tide.ml.feature_selectors")
 local tuning = require("tide.ml.tuning")
 local classification = require("tide.ml.classification")
 local evaluation = require("tide.ml.evaluation")
@@ -28,7 +29,7 @@ local linalg = require("tide.ml.linalg")
 
 local M = {
   feature = feature, classification = classification, evaluation = evaluation, tuning = tuning, linalg = linalg,
-  functions = require("tide.ml.functions"),
+  functions = require("tide.ml.functions"), stat = require("tide.ml.stat"),
   Vectors = linalg.Vectors, Matrices = linalg.Matrices,
   Pipeline = pipeline.Pipeline, PipelineModel = pipeline.PipelineModel,
   ParamGridBuilder = tuning.ParamGridBuilder,
@@ -36,7 +37,11 @@ local M = {
 
 for name, v in pairs(feature_more) do feature[name] = v end
 for name, v in pairs(feature_bins) do feature[name] = v end
-for name, v in pairs(feature_vectors) do feature[name] = v end
+for _, mod in ipairs({ feature_vectors, feature_selectors }) do
+  for name, v in pairs(mod) do
+    if type(v) == "table" and v._sparkClass then feature[name] = v end
+  end
+end
 
 for _, mod in ipairs({ feature, classification, evaluation, tuning }) do
   for name, v in pairs(mod) do
