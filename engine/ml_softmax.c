@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static inline void prefetch_row(const tide_column *f, int64_t i, const double *coef, int32_t k)
 {
@@ -90,7 +91,9 @@ double tide_ml_softmax_loss_grad(const tide_column *features, const double *labe
     return loss;
 }
 
-/* Spark's softmax: a +Infinity margin (the first) takes all. */
+/* Spark's softmax: a +Infinity margin (the first) takes all; the others
+   are scaled by the reciprocal of their sum (Spark's BLAS.scal(1 / sum)),
+   which is not always the bits of a division. */
 static void softmax(const double *margins, int32_t k, double *p)
 {
     double max = -INFINITY;
@@ -105,8 +108,9 @@ static void softmax(const double *margins, int32_t k, double *p)
     double sum = 0.0;
     for (int32_t c = 0; c < k; c++)
         sum += p[c] = exp(margins[c] - max);
+    const double scale = 1.0 / sum;
     for (int32_t c = 0; c < k; c++)
-        p[c] /= sum;
+        p[c] *= scale;
 }
 
 /* The first largest margin, or with thresholds the first largest p_c / t_c
@@ -144,12 +148,14 @@ static void put_vector(tide_column *col, int64_t i, const double *values, int32_
     ((int64_t *)col->values)[i + 1] = *entries;
 }
 
-int tide_ml_softmax_score(tide_batch *out, const tide_column *features, const double *coef,
-                          int32_t num_features, int32_t num_classes, const double *thresholds,
-                          tide_column *raw, tide_column *prob, tide_column *pred, char *errbuf,
-                          size_t errlen)
+/* The score columns of features' rows: each row's margins from coef (its
+   entries' sums, then the intercepts), or when coef is NULL given, row i's
+   at given[i * k]. */
+static int score_rows(tide_batch *out, const tide_column *features, const double *coef,
+                      const double *given, int32_t num_features, int32_t k,
+                      const double *thresholds, tide_column *raw, tide_column *prob,
+                      tide_column *pred, char *errbuf, size_t errlen)
 {
-    const int32_t k = num_classes;
     if (features->type != TIDE_VECTOR || features->vector_size != num_features) {
         snprintf(errbuf, errlen,
                  "features column %s does not hold vectors of size %d (the model's "
@@ -166,12 +172,13 @@ int tide_ml_softmax_score(tide_batch *out, const tide_column *features, const do
         return -1;
     }
     double *p = margins + k;
-    const double *intercepts = &coef[(int64_t)num_features * k];
+    const double *intercepts = coef ? &coef[(int64_t)num_features * k] : NULL;
     int64_t raw_entries = 0, prob_entries = 0;
-    for (int64_t i = 0; i < n && i < TIDE_PREFETCH_ROWS; i++)
+    for (int64_t i = 0; coef && i < n && i < TIDE_PREFETCH_ROWS; i++)
         prefetch_row(features, i, coef, k);
     for (int64_t i = 0; i < n; i++) {
-        if (i + TIDE_PREFETCH_ROWS < n) prefetch_row(features, i + TIDE_PREFETCH_ROWS, coef, k);
+        if (coef && i + TIDE_PREFETCH_ROWS < n)
+            prefetch_row(features, i + TIDE_PREFETCH_ROWS, coef, k);
         if (!tide_valid(features, i)) {
             if (raw) {
                 ((int64_t *)raw->values)[i + 1] = raw_entries;
@@ -184,9 +191,13 @@ int tide_ml_softmax_score(tide_batch *out, const tide_column *features, const do
             if (pred) tide_column_set_null(out, pred, i);
             continue;
         }
-        row_sums(features, i, coef, k, margins);
-        for (int32_t c = 0; c < k; c++)
-            margins[c] += intercepts[c];
+        if (coef) {
+            row_sums(features, i, coef, k, margins);
+            for (int32_t c = 0; c < k; c++)
+                margins[c] += intercepts[c];
+        } else {
+            memcpy(margins, &given[i * k], (size_t)k * sizeof(double));
+        }
         softmax(margins, k, p);
         if (raw) put_vector(raw, i, margins, k, &raw_entries);
         if (prob) put_vector(prob, i, p, k, &prob_entries);
@@ -202,4 +213,21 @@ int tide_ml_softmax_score(tide_batch *out, const tide_column *features, const do
     }
     if (pred) pred->length = n;
     return 0;
+}
+
+int tide_ml_softmax_score(tide_batch *out, const tide_column *features, const double *coef,
+                          int32_t num_features, int32_t num_classes, const double *thresholds,
+                          tide_column *raw, tide_column *prob, tide_column *pred, char *errbuf,
+                          size_t errlen)
+{
+    return score_rows(out, features, coef, NULL, num_features, num_classes, thresholds, raw, prob,
+                      pred, errbuf, errlen);
+}
+
+int tide_ml_class_scores(tide_batch *out, const tide_column *features, const double *margins,
+                         int32_t num_classes, const double *thresholds, tide_column *raw,
+                         tide_column *prob, tide_column *pred, char *errbuf, size_t errlen)
+{
+    return score_rows(out, features, NULL, margins, features->vector_size, num_classes, thresholds,
+                      raw, prob, pred, errbuf, errlen);
 }

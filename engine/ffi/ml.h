@@ -210,6 +210,18 @@ int tide_ml_softmax_score(tide_batch *out, const tide_column *features, const do
                           int32_t num_features, int32_t num_classes, const double *thresholds,
                           tide_column *raw, tide_column *prob, tide_column *pred, char *errbuf,
                           size_t errlen);
+/* A naive Bayes model's margins as coef above (num_classes rows of
+   num_features in theta, row-major): theta and pi (multinomial); theta -
+   log(1 - e^theta) and pi plus each class's sum of log(1 - e^theta)
+   (bernoulli); theta and no intercepts when pi is NULL (complement). */
+void tide_ml_naive_bayes_coef(int32_t bernoulli, const double *theta, const double *pi,
+                              int32_t num_classes, int32_t num_features, double *coef);
+/* The same columns from margins already computed, row i's K at
+   margins[i * K] (a null row of features scoring nulls): the classifiers
+   whose margins are not linear (naive Bayes' complement and Gaussian). */
+int tide_ml_class_scores(tide_batch *out, const tide_column *features, const double *margins,
+                         int32_t num_classes, const double *thresholds, tide_column *raw,
+                         tide_column *prob, tide_column *pred, char *errbuf, size_t errlen);
 /* The processors online, for sizing thread counts. */
 int32_t tide_ml_cpu_count(void);
 /* FTRL-Proximal (McMahan et al., 2013) over rows [begin, end) one by one:

@@ -165,6 +165,10 @@ local function softmax_transform(model, df)
   end)
 end
 
+-- (what the other classifiers, tide.ml.naive_bayes, share)
+M.outputParams, M.labelsOf, M.weightsOf, M.featuresOf, M.addScores = params, labels_of, weights_of, features_of,
+  add_scores
+
 -- ---- LogisticRegression -------------------------------------------------------------------
 
 local LogisticRegression = base.class {

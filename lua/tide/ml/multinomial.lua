@@ -174,7 +174,9 @@ function M.margins(coef, nf, K, features)
   return sums
 end
 
--- Spark's softmax of margins (a +Infinity takes all).
+-- Spark's softmax of margins (a +Infinity takes all; the others scaled by
+-- the reciprocal of their sum, Spark's BLAS.scal(1 / sum)), as the
+-- kernel's.
 function M.softmax(margins)
   local K, max = #margins, -math.huge
   local p = {}
@@ -190,7 +192,8 @@ function M.softmax(margins)
     p[k] = math.exp(margins[k] - max)
     sum = sum + p[k]
   end
-  for k = 1, K do p[k] = p[k] / sum end
+  local scale = 1 / sum
+  for k = 1, K do p[k] = p[k] * scale end
   return p
 end
 
