@@ -271,6 +271,13 @@ t.test("saved and loaded; in a Pipeline over a stream", function()
     t.ok(t.read(dir .. "/metadata/part-00000"):find('"class":"org.apache.spark.ml.classification.NaiveBayesModel"',
       1, true), "Spark's class")
   end
+  -- a smoothing of 0 leaves log 0 in theta: -Infinity, saved and loaded
+  local bare = ml.NaiveBayes { smoothing = 0 }:fit(df)
+  local text = table.concat(flat(bare.theta), ",")
+  t.ok(text:find("-inf", 1, true), "a class without a feature: " .. text)
+  local bare_dir = t.tempdir() .. "/bare"
+  bare:write():save(bare_dir)
+  t.eq(table.concat(flat(ml.load(bare_dir).theta), ","), text)
   -- the same scores over a stream of the rows
   local input = t.tempdir()
   local lines = {}

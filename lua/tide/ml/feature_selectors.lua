@@ -78,7 +78,12 @@ local function model_class(name, estimator)
   function cls:_writeData(w) w:json("data.json", { selectedFeatures = self.selectedFeatures }) end
   function cls:_readData(r)
     local d = r:json("data.json")
-    if type(d.selectedFeatures) ~= "table" then r:fail("data.json", "selectedFeatures is missing") end
+    local ok, seen = type(d.selectedFeatures) == "table", {}
+    for _, j in ipairs(ok and d.selectedFeatures or {}) do
+      if type(j) ~= "number" or j < 0 or j >= 2147483647 or j ~= math.floor(j) or seen[j] then ok = false end
+      seen[j] = true
+    end
+    if not ok then r:fail("data.json", "selectedFeatures is not a list of distinct feature indices") end
     self.selectedFeatures = { unpack(d.selectedFeatures) }
   end
   return cls

@@ -331,20 +331,32 @@ function NaiveBayesModel:transform(df)
   end)
 end
 
+-- data.json the counts; pi.f64, theta.f64 (and gaussian sigma.f64) the
+-- doubles, -Infinity included (a smoothing of 0 leaves log 0).
+local function f64(list) return ffi.string(ffi.new("double[?]", math.max(#list, 1), list), #list * 8) end
+
 function NaiveBayesModel:_writeData(w)
-  w:json("data.json", { numClasses = self.numClasses, numFeatures = self.numFeatures, pi = self._pi,
-                        theta = self._theta, sigma = self._sigma })
+  w:bytes("pi.f64", f64(self._pi))
+  w:bytes("theta.f64", f64(self._theta))
+  if self._sigma then w:bytes("sigma.f64", f64(self._sigma)) end
+  w:json("data.json", { numClasses = self.numClasses, numFeatures = self.numFeatures,
+                        gaussian = self._sigma ~= nil })
 end
 
 function NaiveBayesModel:_readData(r)
   local d = r:json("data.json")
   local K, n = d.numClasses, d.numFeatures
-  local function count(x) return type(x) == "number" and x >= 0 and x == math.floor(x) end
-  if not (count(K) and count(n)) or type(d.pi) ~= "table" or #d.pi ~= K or type(d.theta) ~= "table"
-    or #d.theta ~= K * n or (d.sigma and #d.sigma ~= K * n) then
-    r:fail("data.json", "numClasses, numFeatures, pi, theta and sigma do not agree")
+  local function count(x) return type(x) == "number" and x >= 0 and x < 2147483647 and x == math.floor(x) end
+  if not (count(K) and count(n)) or K * n > 2147483647 then
+    r:fail("data.json", "numClasses and numFeatures are not counts")
   end
-  self:_setData(n, { unpack(d.pi) }, { unpack(d.theta) }, d.sigma and { unpack(d.sigma) } or nil)
+  local function list(name, size)
+    local values = r:doubles(name, nil, size, ("%d classes of %d features"):format(K, n))
+    local out = {}
+    for i = 0, size - 1 do out[i + 1] = values[i] end
+    return out
+  end
+  self:_setData(n, list("pi.f64", K), list("theta.f64", K * n), d.gaussian and list("sigma.f64", K * n) or nil)
 end
 
 return M
