@@ -131,6 +131,17 @@ function M.batches_available(df, cp, mode)
   return batches, q
 end
 
+-- Every row df's query gives over what its sources hold now
+-- (batches_available), sorted.
+function M.rows_available(df, cp)
+  local out = {}
+  for _, b in ipairs((M.batches_available(df, cp))) do
+    for _, r in ipairs(b.rows) do out[#out + 1] = r end
+  end
+  table.sort(out)
+  return out
+end
+
 -- The state entries of each of q's progress records, a string a record:
 -- each entry's operatorName, numRowsTotal, numRowsUpdated, numRowsRemoved
 -- and numRowsDroppedByWatermark, entries joined by ", ".

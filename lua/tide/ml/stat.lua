@@ -185,14 +185,17 @@ function M.chiSquared(df, features_col, label_col, who)
   return rows
 end
 
-M.ChiSquareTest = {
-  -- ChiSquareTest.test(df, featuresCol, labelCol, flatten): pValues,
-  -- degreesOfFreedom (array<int>), statistics; flatten: featureIndex,
-  -- pValue, degreesOfFreedom, statistic, a row a feature.
-  test = function(df, features_col, label_col, flatten)
-    return result(M.chiSquared(df, features_col, label_col, "ChiSquareTest"), flatten, "int", "statistic")
-  end,
-}
+-- A test's class: test(df, featuresCol, labelCol, flatten), Spark's
+-- DataFrame of compute's rows.
+local function test_class(compute, name, dof_type, statistic)
+  return { test = function(df, features_col, label_col, flatten)
+    return result(compute(df, features_col, label_col, name), flatten, dof_type, statistic)
+  end }
+end
+
+-- ChiSquareTest.test: pValues, degreesOfFreedom (array<int>),
+-- statistics; flatten: featureIndex, pValue, degreesOfFreedom, statistic.
+M.ChiSquareTest = test_class(M.chiSquared, "ChiSquareTest", "int", "statistic")
 
 -- ---- ANOVATest ------------------------------------------------------------------------------------
 
@@ -230,11 +233,7 @@ function M.anova(df, features_col, label_col, who)
   return rows
 end
 
-M.ANOVATest = {
-  test = function(df, features_col, label_col, flatten)
-    return result(M.anova(df, features_col, label_col, "ANOVATest"), flatten, "bigint", "fValue")
-  end,
-}
+M.ANOVATest = test_class(M.anova, "ANOVATest", "bigint", "fValue")
 
 -- ---- FValueTest ---------------------------------------------------------------------------------
 
@@ -283,10 +282,6 @@ function M.fValue(df, features_col, label_col, who)
   return rows
 end
 
-M.FValueTest = {
-  test = function(df, features_col, label_col, flatten)
-    return result(M.fValue(df, features_col, label_col, "FValueTest"), flatten, "bigint", "fValue")
-  end,
-}
+M.FValueTest = test_class(M.fValue, "FValueTest", "bigint", "fValue")
 
 return M
