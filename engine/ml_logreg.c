@@ -1,8 +1,7 @@
 /*
  * ml_logreg.c — binary logistic regression over vector columns: scoring
  * (margin, probability, prediction), the loss and gradient L-BFGS needs
- * (over a range of rows, so callers may split the work; the split among
- * threads serves ml_softmax.c's multinomial loss too), FTRL-Proximal
+ * (over a range of rows: ml_loss.c splits the rows among threads), FTRL-Proximal
  * updates for online learning, and the scores of a fused feature pipeline
  * (tide.ml.fused). The areas under the ROC and PR curves are ml_auc.c's.
  */
@@ -12,11 +11,9 @@
 #include "workers.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static int check_features(const tide_column *f, int32_t num_coef, char *errbuf, size_t errlen)
 {
@@ -91,14 +88,16 @@ static int init_scores(tide_batch *out, tide_column *raw, tide_column *prob, tid
 }
 
 /* Row i of the score columns from margin m (rows in order; raw's entries
-   so far in *entries); a row that is not valid gets nulls. */
+   so far in *entries); a row that is not valid gets nulls. The prediction
+   is 1 when the probability is above threshold, or with margin_threshold
+   the margin (a linear SVM's). */
 static inline void put_scores(tide_batch *out, tide_column *raw, tide_column *prob,
                               tide_column *pred, int64_t i, int valid, double m, double threshold,
-                              int64_t *entries)
+                              int margin_threshold, int64_t *entries)
 {
     double p = sigmoid(m);
     if (prob) ((double *)prob->values)[i] = valid ? p : 0.0;
-    if (pred) ((double *)pred->values)[i] = p > threshold ? 1.0 : 0.0;
+    if (pred) ((double *)pred->values)[i] = (margin_threshold ? m : p) > threshold ? 1.0 : 0.0;
     if (raw) {
         if (valid) {
             int32_t *ri = raw->children[0].values;
@@ -128,9 +127,10 @@ static void end_scores(tide_column *raw, tide_column *prob, tide_column *pred, i
     }
 }
 
-int tide_ml_lr_score(tide_batch *out, const tide_column *features, const double *coef,
-                     int32_t num_coef, double intercept, double threshold, tide_column *raw,
-                     tide_column *prob, tide_column *pred, char *errbuf, size_t errlen)
+static int score_linear(tide_batch *out, const tide_column *features, const double *coef,
+                        int32_t num_coef, double intercept, double threshold, int margin_threshold,
+                        tide_column *raw, tide_column *prob, tide_column *pred, char *errbuf,
+                        size_t errlen)
 {
     if (check_features(features, num_coef, errbuf, errlen) != 0) return -1;
     int64_t n = features->length;
@@ -142,10 +142,26 @@ int tide_ml_lr_score(tide_batch *out, const tide_column *features, const double 
         if (i + TIDE_PREFETCH_ROWS < n) prefetch_row(features, i + TIDE_PREFETCH_ROWS, coef, NULL);
         int valid = tide_valid(features, i);
         double m = valid ? intercept + row_dot(features, i, coef, NULL) : 0.0;
-        put_scores(out, raw, prob, pred, i, valid, m, threshold, &entries);
+        put_scores(out, raw, prob, pred, i, valid, m, threshold, margin_threshold, &entries);
     }
     end_scores(raw, prob, pred, n, entries);
     return 0;
+}
+
+int tide_ml_lr_score(tide_batch *out, const tide_column *features, const double *coef,
+                     int32_t num_coef, double intercept, double threshold, tide_column *raw,
+                     tide_column *prob, tide_column *pred, char *errbuf, size_t errlen)
+{
+    return score_linear(out, features, coef, num_coef, intercept, threshold, 0, raw, prob, pred,
+                        errbuf, errlen);
+}
+
+int tide_ml_svc_score(tide_batch *out, const tide_column *features, const double *coef,
+                      int32_t num_coef, double intercept, double threshold, tide_column *raw,
+                      tide_column *pred, char *errbuf, size_t errlen)
+{
+    return score_linear(out, features, coef, num_coef, intercept, threshold, 1, raw, NULL, pred,
+                        errbuf, errlen);
 }
 
 double tide_ml_lr_loss_grad(const tide_column *features, const double *labels,
@@ -183,93 +199,6 @@ double tide_ml_lr_loss_grad(const tide_column *features, const double *labels,
         wsum += w;
     }
     if (fit_intercept) grad[num_coef] += gb;
-    *weight_sum += wsum;
-    return loss;
-}
-
-typedef struct {
-    const tide_column *features;
-    const double *labels, *weights, *coef;
-    int64_t begin, end;
-    int32_t num_coef, num_sets, fit_intercept;
-    double *grad, *margins;
-    double loss, weight_sum;
-} loss_chunk;
-
-static void *loss_chunk_run(void *arg)
-{
-    loss_chunk *c = arg;
-    if (c->num_sets > 1)
-        c->loss = tide_ml_softmax_loss_grad(c->features, c->labels, c->weights, c->begin, c->end,
-                                            c->coef, c->num_coef, c->num_sets, c->fit_intercept,
-                                            c->margins, c->grad, &c->weight_sum);
-    else
-        c->loss =
-            tide_ml_lr_loss_grad(c->features, c->labels, c->weights, c->begin, c->end, c->coef,
-                                 NULL, c->num_coef, c->fit_intercept, c->grad, &c->weight_sum);
-    return NULL;
-}
-
-int32_t tide_ml_cpu_count(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : (int32_t)n;
-}
-
-double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *labels,
-                                     const double *weights, int64_t rows, const double *coef,
-                                     int32_t num_coef, int32_t num_sets, int32_t fit_intercept,
-                                     int32_t threads, double *grad, double *weight_sum)
-{
-    /* Threads pay off only when each has enough rows to amortise its own
-       gradient buffer. */
-    if (threads > 1 && rows < (int64_t)threads * 20000) threads = (int32_t)(rows / 20000);
-    if (threads < 1) threads = 1;
-    if (threads > 16) threads = 16;
-    if (num_sets < 1) num_sets = 1;
-    size_t dim = ((size_t)num_coef + (fit_intercept ? 1 : 0)) * (size_t)num_sets;
-    loss_chunk chunks[16];
-    pthread_t ids[16];
-    int started[16] = {0};
-    /* Each chunk's scratch margins (num_sets), then the private gradients
-       of chunks 1.. (chunk 0 adds into the caller's). */
-    double *scratch = calloc((size_t)threads * (size_t)num_sets + (size_t)(threads - 1) * dim + 1,
-                             sizeof(double));
-    if (!scratch) {
-        *weight_sum = NAN;
-        return NAN;
-    }
-    for (int32_t t = 0; t < threads; t++) {
-        loss_chunk *c = &chunks[t];
-        memset(c, 0, sizeof *c);
-        c->features = features;
-        c->labels = labels;
-        c->weights = weights;
-        c->coef = coef;
-        c->num_coef = num_coef;
-        c->num_sets = num_sets;
-        c->fit_intercept = fit_intercept;
-        c->begin = rows * t / threads;
-        c->end = rows * (t + 1) / threads;
-        c->margins = scratch + (size_t)t * (size_t)num_sets;
-        c->grad =
-            t == 0 ? grad : scratch + (size_t)threads * (size_t)num_sets + (size_t)(t - 1) * dim;
-        if (t > 0 && pthread_create(&ids[t], NULL, loss_chunk_run, c) == 0) started[t] = 1;
-    }
-    loss_chunk_run(&chunks[0]);
-    double loss = chunks[0].loss, wsum = chunks[0].weight_sum;
-    for (int32_t t = 1; t < threads; t++) {
-        loss_chunk *c = &chunks[t];
-        if (started[t])
-            pthread_join(ids[t], NULL);
-        else
-            loss_chunk_run(c); /* no thread: do the chunk here */
-        for (size_t j = 0; j < dim; j++)
-            grad[j] += c->grad[j];
-        loss += c->loss;
-        wsum += c->weight_sum;
-    }
-    free(scratch);
     *weight_sum += wsum;
     return loss;
 }
@@ -490,7 +419,7 @@ static void score_rows(void *arg)
                 m += coef[j] * x;
             }
         }
-        put_scores(p->out, p->raw, p->prob, p->pred, i, 1, p->intercept + m, p->threshold,
+        put_scores(p->out, p->raw, p->prob, p->pred, i, 1, p->intercept + m, p->threshold, 0,
                    &entries);
     }
 }

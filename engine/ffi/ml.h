@@ -130,6 +130,11 @@ int tide_ml_vector_element(const tide_column *col, int32_t index, double *out, c
 int tide_ml_lr_score(tide_batch *out, const tide_column *features, const double *coef,
                      int32_t num_coef, double intercept, double threshold, tide_column *raw,
                      tide_column *prob, tide_column *pred, char *errbuf, size_t errlen);
+/* A linear SVM's scores, as tide_ml_lr_score's but for the prediction: 1
+   when the margin is above threshold (Spark's LinearSVCModel). */
+int tide_ml_svc_score(tide_batch *out, const tide_column *features, const double *coef,
+                      int32_t num_coef, double intercept, double threshold, tide_column *raw,
+                      tide_column *pred, char *errbuf, size_t errlen);
 /* One input's part of a fused pipeline's features (tide_ml_linear_score):
    NUMERIC, a numeric column assembled at `position` (VectorAssembler with
    handleInvalid `invalid`), then scaled when `scaled` (MinMaxScaler: dense
@@ -190,11 +195,31 @@ double tide_ml_softmax_loss_grad(const tide_column *features, const double *labe
                                  const double *coef, int32_t num_features, int32_t num_classes,
                                  int32_t fit_intercept, double *margins, double *grad,
                                  double *weight_sum);
-/* The loss over rows [0, rows) split among `threads` threads (each with
-   its own gradient, summed at the end): tide_ml_lr_loss_grad's (scale
-   NULL) when num_sets is 1, else tide_ml_softmax_loss_grad's over num_sets
-   classes. Out of memory: NaN, and *weight_sum NaN (a NaN loss alone is
-   the data's or the coefficients'). */
+/* The hinge loss of a linear SVM over rows [begin, end): the sum of w *
+   max(0, 1 - (2y - 1) m), m = coef[num_coef] (when fit_intercept) +
+   sum_j coef_j * x_j (Spark's LinearSVC's); adds its gradient into grad
+   (num_coef + fit_intercept slots) and the rows' weight into *weight_sum. */
+double tide_ml_hinge_loss_grad(const tide_column *features, const double *labels,
+                               const double *weights, int64_t begin, int64_t end,
+                               const double *coef, int32_t num_coef, int32_t fit_intercept,
+                               double *grad, double *weight_sum);
+/* The losses tide_ml_loss_grad_parallel splits among threads. */
+typedef enum tide_ml_loss_kind {
+    TIDE_ML_LOSS_LOGISTIC = 0,
+    TIDE_ML_LOSS_SOFTMAX = 1,
+    TIDE_ML_LOSS_HINGE = 2
+} tide_ml_loss_kind;
+/* The loss of `kind` over rows [0, rows) split among `threads` threads
+   (ml_loss.c; each with its own gradient, summed at the end): logistic
+   (scale NULL), softmax over num_sets classes, or hinge. Out of memory:
+   NaN, and *weight_sum NaN (a NaN loss alone is the data's or the
+   coefficients'). */
+double tide_ml_loss_grad_parallel(int32_t kind, const tide_column *features, const double *labels,
+                                  const double *weights, int64_t rows, const double *coef,
+                                  int32_t num_coef, int32_t num_sets, int32_t fit_intercept,
+                                  int32_t threads, double *grad, double *weight_sum);
+/* tide_ml_loss_grad_parallel's logistic loss when num_sets is 1, else its
+   softmax over num_sets classes. */
 double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *labels,
                                      const double *weights, int64_t rows, const double *coef,
                                      int32_t num_coef, int32_t num_sets, int32_t fit_intercept,

@@ -104,7 +104,7 @@ local function check_rows(col, name, who)
       .. "features first (df.na:drop{subset = {%q}})"):format(who, name, tonumber(row[0]), name))
   elseif rc == 2 then
     local v = value[0]
-    base.fail(("%s: features column %s, row %d: feature %d is %s; logistic regression cannot fit "
+    base.fail(("%s: features column %s, row %d: feature %d is %s; a linear model cannot fit "
       .. "non-finite features (Spark would return NaN coefficients). Remove or impute them before fitting "
       .. "(VectorAssembler's handleInvalid = \"error\" or \"skip\" catch NaN inputs)"):format(
       who, name, tonumber(row[0]), feature[0], v ~= v and "NaN" or v > 0 and "Infinity" or "-Infinity"))
@@ -165,9 +165,61 @@ local function softmax_transform(model, df)
   end)
 end
 
--- (what the other classifiers, tide.ml.naive_bayes, share)
-M.outputParams, M.labelsOf, M.weightsOf, M.featuresOf, M.addScores = params, labels_of, weights_of, features_of,
-  add_scores
+-- (what the other classifiers, tide.ml.naive_bayes and tide.ml.linear_svc,
+-- share)
+M.outputParams, M.labelsOf, M.weightsOf, M.featuresOf, M.checkRows = params, labels_of, weights_of, features_of,
+  check_rows
+M.addScores = add_scores
+
+-- The objective a binary linear classifier minimizes, fg(coef, grad) ->
+-- f for tide.ml.optim: the loss of `kind` (tide_ml_loss_kind) over the
+-- rows divided by their weight, plus l2/2 |coef|^2 (each coefficient's
+-- term times its scale^2 without standardization), coef the
+-- coefficients of the standardized features (and the intercept last).
+-- The optimizer works on standardized features, and with an intercept
+-- (and o.mean) on centered ones too, as Spark's (SPARK-34448): features
+-- far from zero beside their spread (an id-like 1005 +- 1) otherwise make
+-- the problem so ill-conditioned that the first step barely moves the
+-- loss and tol ends the fit there. Centering is virtual: the kernel works
+-- on the original features, with w_j = beta_j * scale_j and the intercept
+-- b = b' - sum_j w_j * mean_j; the gradient with respect to beta_j is
+-- scale_j * (g_j - mean_j * g_b).
+function M.linearObjective(o)
+  local nf, scale, mean, fit_intercept, l2 = o.nf, o.scale, o.mean, o.fitIntercept, o.l2
+  local dim = nf + (fit_intercept and 1 or 0)
+  local wsum = ffi.new("double[1]")
+  local threads = C.tide_ml_cpu_count()
+  local orig = new(dim)
+  return function(coef, grad)
+    ffi.fill(grad, dim * 8)
+    local shift = 0
+    for j = 0, nf - 1 do
+      orig[j] = coef[j] * scale[j]
+      if mean then shift = shift + orig[j] * mean[j] end
+    end
+    if fit_intercept then orig[nf] = coef[nf] - shift end
+    wsum[0] = 0
+    local loss = C.tide_ml_loss_grad_parallel(o.kind, o.fcol, o.y, o.w, o.rows, orig, nf, 1, fit_intercept and 1 or 0,
+      threads, grad, wsum)
+    if wsum[0] ~= wsum[0] then base.fail(o.who .. ": out of memory computing the loss") end
+    local W = wsum[0]
+    local f = loss / W
+    local g_b = fit_intercept and grad[nf] / W or 0
+    for j = 0, nf - 1 do
+      grad[j] = (grad[j] / W - (mean and mean[j] * g_b or 0)) * scale[j]
+    end
+    if fit_intercept then grad[nf] = g_b end
+    if l2 > 0 then
+      for j = 0, nf - 1 do
+        local c = coef[j]
+        local pen = o.standardization and 1 or scale[j] * scale[j]
+        f = f + 0.5 * l2 * c * c * pen
+        grad[j] = grad[j] + l2 * c * pen
+      end
+    end
+    return f
+  end
+end
 
 -- ---- LogisticRegression -------------------------------------------------------------------
 
@@ -372,13 +424,15 @@ Summary.__index = function(self, key)
   return nil
 end
 
--- The summary of model's predictions over df. model is copied, so that a
--- later setThreshold does not change what the summary reports; an output
--- column set to "" gets a name of its own, as in Spark.
-local function new_summary(model, df)
-  local prob, pred = model:getOrDefault("probabilityCol"), model:getOrDefault("predictionCol")
+-- The summary of model's predictions over df, scored by the column of
+-- score_param (probabilityCol; a linear SVM's rawPredictionCol). model is
+-- copied, so that a later setThreshold does not change what the summary
+-- reports; an output column set to "" gets a name of its own, as in Spark.
+local function new_summary(model, df, score_param)
+  score_param = score_param or "probabilityCol"
+  local prob, pred = model:getOrDefault(score_param), model:getOrDefault("predictionCol")
   local extra = {}
-  if prob == "" then prob = "probability_" .. model.uid; extra.probabilityCol = prob end
+  if prob == "" then prob = score_param:gsub("Col$", "") .. "_" .. model.uid; extra[score_param] = prob end
   if pred == "" then pred = "prediction_" .. model.uid; extra.predictionCol = pred end
   local weight = model:getOrDefault("weightCol")
   if weight == "" then weight = nil end
@@ -488,12 +542,13 @@ LogisticRegressionModel.hasSummary = false
 
 -- The training summary keeps the training DataFrame (df, or the batch
 -- fit was given) and scores it when a metric is first read.
-local function with_summary(model, df, batch, history, iterations)
-  local summary = new_summary(model, batchlib.isBatch(df) and base.frame(nil, batch) or df)
+local function with_summary(model, df, batch, history, iterations, score_param)
+  local summary = new_summary(model, batchlib.isBatch(df) and base.frame(nil, batch) or df, score_param)
   summary.objectiveHistory, summary.totalIterations = history, iterations
   model.summary, model.hasSummary = summary, true
   return model
 end
+M.withSummary = with_summary
 
 function LogisticRegression:fit(df)
   local who = "LogisticRegression"
@@ -576,48 +631,10 @@ function LogisticRegression:fit(df)
     bounds.clamp(box, x)
     -- (one class only, within bounds: from the bound, or 0)
     if fit_intercept and (x[nf] == math.huge or x[nf] == -math.huge) then x[nf] = 0 end
-    local wsum = ffi.new("double[1]")
-    local threads = C.tide_ml_cpu_count()
-    -- The optimizer works on standardized features, and with an
-    -- intercept on centered ones too, as Spark's (SPARK-34448): features
-    -- far from zero beside their spread (an id-like 1005 +- 1) otherwise
-    -- make the problem so ill-conditioned that the first step barely
-    -- moves the loss and tol ends the fit there. Centering is virtual:
-    -- the kernel works on the original features, with w_j = beta_j *
-    -- scale_j and the intercept b = b' - sum_j w_j * mean_j; the gradient
-    -- with respect to beta_j is scale_j * (g_j - mean_j * g_b).
     -- (not with a bound on the intercept: b' is no longer b, as in Spark)
     local mean = fit_intercept and not (box and box.intercepts) and stats.mean or nil
-    local orig = new(dim)
-    local function fg(coef, grad)
-      ffi.fill(grad, dim * 8)
-      local shift = 0
-      for j = 0, nf - 1 do
-        orig[j] = coef[j] * scale[j]
-        if mean then shift = shift + orig[j] * mean[j] end
-      end
-      if fit_intercept then orig[nf] = coef[nf] - shift end
-      wsum[0] = 0
-      local loss = C.tide_ml_lr_loss_grad_parallel(fcol, y, w, rows, orig, nf, 1, fit_intercept and 1 or 0, threads,
-        grad, wsum)
-      if wsum[0] ~= wsum[0] then base.fail(who .. ": out of memory computing the loss") end
-      local W = wsum[0]
-      local f = loss / W
-      local g_b = fit_intercept and grad[nf] / W or 0
-      for j = 0, nf - 1 do
-        grad[j] = (grad[j] / W - (mean and mean[j] * g_b or 0)) * scale[j]
-      end
-      if fit_intercept then grad[nf] = g_b end
-      if l2 > 0 then
-        for j = 0, nf - 1 do
-          local c = coef[j]
-          local pen = standardize and 1 or scale[j] * scale[j]
-          f = f + 0.5 * l2 * c * c * pen
-          grad[j] = grad[j] + l2 * c * pen
-        end
-      end
-      return f
-    end
+    local fg = M.linearObjective { kind = C.TIDE_ML_LOSS_LOGISTIC, fcol = fcol, y = y, w = w, rows = rows, nf = nf,
+      scale = scale, mean = mean, fitIntercept = fit_intercept, l2 = l2, standardization = standardize, who = who }
     local l1w
     if l1 > 0 then
       l1w = new(dim)

@@ -23,6 +23,7 @@ local feature_selectors = require("tide.ml.feature_selectors")
 local tuning = require("tide.ml.tuning")
 local classification = require("tide.ml.classification")
 local naive_bayes = require("tide.ml.naive_bayes")
+local linear_svc = require("tide.ml.linear_svc")
 local evaluation = require("tide.ml.evaluation")
 local pipeline = require("tide.ml.pipeline")
 local persist = require("tide.ml.persist")
@@ -44,7 +45,9 @@ for _, mod in ipairs({ feature_vectors, feature_selectors }) do
   end
 end
 
-for name, v in pairs(naive_bayes) do classification[name] = v end
+for _, mod in ipairs({ naive_bayes, linear_svc }) do
+  for name, v in pairs(mod) do classification[name] = v end
+end
 for _, mod in ipairs({ feature, classification, evaluation, tuning }) do
   for name, v in pairs(mod) do
     if type(v) == "table" and v._sparkClass then M[name] = v end

@@ -154,4 +154,152 @@ function M.minimize(fg, x, n, opts)
   return x, history, iter
 end
 
+-- ---- Breeze's OWL-QN, as Spark runs it ------------------------------------------------------
+
+-- breeze(fg, x, n, opts) -> x, history, iterations: Breeze 2's OWLQN step
+-- for step, for a fit that must follow Spark's path (LinearSVC, whose
+-- hinge loss has kinks where a different step lands elsewhere):
+--   opts.maxIter, opts.tol, opts.m (10), opts.l1 (nil or per-coordinate
+--   L1 weights).
+-- Its pieces, each as Breeze's: the two-loop recursion over the last m
+-- (step, gradient change) pairs with no curvature check (a pair of
+-- negative curvature fails the iteration: the memory is reset once, and a
+-- second failure in a row ends the fit); the direction kept to the
+-- orthant of steepest descent; the backtracking line search from 0.5/|g|
+-- (first iteration, shrinking by 0.1) or 1 (by 0.5), whose first trial is
+-- judged by the value at the start (so it always shrinks), growing by 2.1
+-- while the slope is steeper than 0.9 of the start's and shrinking while
+-- it is above -0.9 of it; steps projected onto the orthant; and the stop
+-- when the iterations reach maxIter, the value is within tol (times the
+-- first value) of the largest of the last 20, the gradient's norm is
+-- within tol times the value (or 1e-8), or the search failed. history:
+-- every state's value, a reset repeating one, as Spark's objectiveHistory.
+function M.breeze(fg, x, n, opts)
+  local max_iter, tol, m, l1 = opts.maxIter or 100, opts.tol or 1e-6, opts.m or 10, opts.l1
+  local g, ag = new(n), new(n)
+  local function adjusted(point, grad, adj)
+    local v = fg(point, grad)
+    if l1 then
+      for j = 0, n - 1 do
+        local c, xv, gv = l1[j], point[j], grad[j]
+        if xv == 0 then
+          local plus, minus = gv + c, gv - c
+          adj[j] = minus > 0 and minus or (plus < 0 and plus or 0)
+        else
+          adj[j] = gv + sign(xv) * c
+        end
+      end
+    else
+      copy(adj, grad, n)
+    end
+    return v + l1_term(point, l1, n)
+  end
+  local value = adjusted(x, g, ag)
+  local initial = value
+  local history, recent = { value }, { math.huge }
+  local steps, deltas = {}, {} -- newest first
+  local iter, failed_once = 0, false
+  local d, xn, gn, agn, trial_g, trial_ag = new(n), new(n), new(n), new(n), new(n), new(n)
+
+  local function direction()
+    -- (Breeze's ApproximateInverseHessian * the adjusted gradient, negated)
+    copy(d, ag, n)
+    local k = #steps
+    local diag = 1.0
+    if k > 0 then
+      local sy, yy = dot(steps[1], deltas[1], n), dot(deltas[1], deltas[1], n)
+      if sy < 0 or sy ~= sy then return false end
+      diag = sy / yy
+    end
+    local as, rho = {}, {}
+    for i = 1, k do
+      rho[i] = dot(steps[i], deltas[i], n)
+      as[i] = dot(steps[i], d, n) / rho[i]
+      if as[i] ~= as[i] then return false end
+      local y = deltas[i]
+      for j = 0, n - 1 do d[j] = d[j] - as[i] * y[j] end
+    end
+    for j = 0, n - 1 do d[j] = d[j] * diag end
+    for i = k, 1, -1 do
+      local beta = dot(deltas[i], d, n) / rho[i]
+      local s = steps[i]
+      for j = 0, n - 1 do d[j] = d[j] + (as[i] - beta) * s[j] end
+    end
+    for j = 0, n - 1 do
+      d[j] = -d[j]
+      if not (d[j] * ag[j] < 0) then d[j] = 0 end
+    end
+    return true
+  end
+
+  -- x + t d projected onto the orthant of x (of -ag where x is 0), into out
+  local function step(t, out)
+    for j = 0, n - 1 do
+      local v = x[j] + d[j] * t
+      local orthant = x[j] ~= 0 and sign(x[j]) or sign(-ag[j])
+      out[j] = sign(v) == orthant and v or 0
+    end
+  end
+  local function phi(t)
+    step(t, xn)
+    local v = adjusted(xn, trial_g, trial_ag)
+    return v, dot(trial_ag, d, n)
+  end
+
+  local function line_search()
+    local first = iter < 1
+    local shrink = first and 0.1 or 0.5
+    local _, slope0 = phi(0)
+    local f0 = value
+    local t = first and 0.5 / math.sqrt(dot(g, g, n)) or 1.0
+    local _, slope = phi(t)
+    local fval = value -- (Breeze's first trial carries the value at the start)
+    for _ = 1, 20 do
+      local multiplier
+      if fval > f0 + t * slope0 * 1e-4 then multiplier = shrink
+      elseif slope < 0.9 * slope0 then multiplier = 2.1
+      elseif slope > -0.9 * slope0 then multiplier = shrink
+      else return t end
+      t = t * multiplier
+      if t < 1e-10 or t > 1e10 then return nil end
+      fval, slope = phi(t)
+    end
+    return t
+  end
+
+  while true do
+    -- Breeze's stopping checks, on every state
+    if iter >= max_iter and max_iter >= 0 then break end
+    local top = -math.huge
+    for _, v in ipairs(recent) do top = math.max(top, v) end
+    if #recent >= 2 and math.abs(value - top) <= tol * math.abs(initial) then break end
+    if math.sqrt(dot(ag, ag, n)) <= math.max(tol * math.abs(value), 1e-8) then break end
+    local t = direction() and line_search()
+    if not t then
+      if failed_once then break end
+      failed_once = true
+      steps, deltas = {}, {}
+      history[#history + 1] = value
+    else
+      step(t, xn)
+      local v = adjusted(xn, gn, agn)
+      local s, y = new(n), new(n)
+      for j = 0, n - 1 do s[j], y[j] = xn[j] - x[j], gn[j] - g[j] end
+      table.insert(steps, 1, s)
+      table.insert(deltas, 1, y)
+      if #steps > m then steps[m + 1], deltas[m + 1] = nil, nil end
+      copy(x, xn, n)
+      copy(g, gn, n)
+      copy(ag, agn, n)
+      value = v
+      iter = iter + 1
+      failed_once = false
+      history[#history + 1] = value
+      recent[#recent + 1] = value
+      if #recent > 20 then table.remove(recent, 1) end
+    end
+  end
+  return x, history, iter
+end
+
 return M
