@@ -364,4 +364,49 @@ t.test("FTRL over hashed features: the progressive log loss falls batch after ba
   t.eq(snap[5].probability, scored:collect()[5].probability)
 end)
 
+-- Spark 3.5.3's fits (PySpark, local) of 80 rows of 3 features, every
+-- fifth row sparse, with an L1 penalty: Spark minimizes them with
+-- Breeze's OWL-QN, whose path tide.ml.optim.breeze follows step for step.
+t.test("an L1 penalty: Spark's objective history and coefficients, step for step", function()
+  local V = ml.Vectors
+  local rows = {}
+  for i = 0, 79 do
+    local label = (((i * 7) % 3 == 0) or (i % 5 == 0)) and 1 or 0
+    local f = { ((i * 13) % 17) / 4 + label, i % 4, ((i * 31) % 23) / 10 - label * 0.7 }
+    local v
+    if i % 5 == 0 then
+      local idx, vals = {}, {}
+      for j, x in ipairs(f) do if x ~= 0 then idx[#idx + 1], vals[#vals + 1] = j - 1, x end end
+      v = V.sparse(3, idx, vals)
+    else
+      v = V.dense(f)
+    end
+    rows[#rows + 1] = { label, v }
+  end
+  local df = spark:createDataFrame(rows, "label double, features vector")
+  local cases = {
+    { { regParam = 0.1, elasticNetParam = 0.5 }, { 0.28503998182359436, 0.0, -0.8676933821207715 },
+      -0.2284503769428342, { 0.6903320378906374, 0.6727137692199718, 0.6068517256136284, 0.606205869056754,
+                             0.6061848842539228, 0.6061848200620171, 0.6061848199073727 } },
+    { { regParam = 0.05, elasticNetParam = 1.0, standardization = false },
+      { 0.40671524169489826, 0.0, -0.9905950556166307 }, -0.44766611073105556,
+      { 0.6903320378906374, 0.6733955355644679, 0.5958618541184155, 0.5940763600213321, 0.593954094044277,
+        0.5939536340393925, 0.5939536338436402, 0.5939536338411276 } },
+  }
+  for k, c in ipairs(cases) do
+    local m = ml.LogisticRegression(c[1]):fit(df)
+    local history = m.summary.objectiveHistory
+    t.eq(#history, #c[4], "case " .. k)
+    for i, v in ipairs(c[4]) do
+      t.ok(math.abs(history[i] - v) <= 1e-12, ("case %d objective %d: %.17g, Spark's %.17g"):format(k, i - 1,
+        history[i], v))
+    end
+    local coef = m.coefficients:toArray()
+    for j = 1, 3 do
+      t.ok(math.abs(coef[j] - c[2][j]) <= 1e-12, ("case %d coefficient %d: %.17g"):format(k, j - 1, coef[j]))
+    end
+    t.ok(math.abs(m.intercept - c[3]) <= 1e-12, ("case %d intercept %.17g"):format(k, m.intercept))
+  end
+end)
+
 t.run()

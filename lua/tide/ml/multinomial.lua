@@ -115,8 +115,9 @@ function M.fit(a)
     end
   end
   local history, iterations
-  x, history, iterations = optim.minimize(fg, x, dim, { maxIter = a.maxIter, tol = a.tol, l1 = l1w,
-    lower = box and box.lower, upper = box and box.upper })
+  -- (with an L1 penalty Spark runs Breeze's OWL-QN: its path, step for step)
+  x, history, iterations = (l1w and optim.breeze or optim.minimize)(fg, x, dim, { maxIter = a.maxIter, tol = a.tol,
+    l1 = l1w, lower = box and box.lower, upper = box and box.upper })
   for k = 0, K - 1 do coef[nf * K + k] = fit_intercept and x[nf * K + k] or 0 end
   for j = 0, nf - 1 do
     for k = 0, K - 1 do

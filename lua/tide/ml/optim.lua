@@ -167,7 +167,8 @@ end
 -- second failure in a row ends the fit); the direction kept to the
 -- orthant of steepest descent; the backtracking line search from 0.5/|g|
 -- (first iteration, shrinking by 0.1) or 1 (by 0.5), whose first trial is
--- judged by the value at the start (so it always shrinks), growing by 2.1
+-- judged by the value at the start without the L1 term (so with none it
+-- always shrinks), growing by 2.1
 -- while the slope is steeper than 0.9 of the start's and shrinking while
 -- it is above -0.9 of it; steps projected onto the orthant; and the stop
 -- when the iterations reach maxIter, the value is within tol (times the
@@ -177,6 +178,7 @@ end
 function M.breeze(fg, x, n, opts)
   local max_iter, tol, m, l1 = opts.maxIter or 100, opts.tol or 1e-6, opts.m or 10, opts.l1
   local g, ag = new(n), new(n)
+  -- (the value with the L1 term, and without it)
   local function adjusted(point, grad, adj)
     local v = fg(point, grad)
     if l1 then
@@ -192,9 +194,9 @@ function M.breeze(fg, x, n, opts)
     else
       copy(adj, grad, n)
     end
-    return v + l1_term(point, l1, n)
+    return v + l1_term(point, l1, n), v
   end
-  local value = adjusted(x, g, ag)
+  local value, smooth = adjusted(x, g, ag)
   local initial = value
   local history, recent = { value }, { math.huge }
   local steps, deltas = {}, {} -- newest first
@@ -253,7 +255,9 @@ function M.breeze(fg, x, n, opts)
     local f0 = value
     local t = first and 0.5 / math.sqrt(dot(g, g, n)) or 1.0
     local _, slope = phi(t)
-    local fval = value -- (Breeze's first trial carries the value at the start)
+    -- (Breeze's first trial carries the value at the start, without the
+    -- L1 term: with none it is always cut back)
+    local fval = smooth
     for _ = 1, 20 do
       local multiplier
       if fval > f0 + t * slope0 * 1e-4 then multiplier = shrink
@@ -282,7 +286,7 @@ function M.breeze(fg, x, n, opts)
       history[#history + 1] = value
     else
       step(t, xn)
-      local v = adjusted(xn, gn, agn)
+      local v, sv = adjusted(xn, gn, agn)
       local s, y = new(n), new(n)
       for j = 0, n - 1 do s[j], y[j] = xn[j] - x[j], gn[j] - g[j] end
       table.insert(steps, 1, s)
@@ -291,7 +295,7 @@ function M.breeze(fg, x, n, opts)
       copy(x, xn, n)
       copy(g, gn, n)
       copy(ag, agn, n)
-      value = v
+      value, smooth = v, sv
       iter = iter + 1
       failed_once = false
       history[#history + 1] = value
