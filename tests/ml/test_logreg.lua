@@ -365,9 +365,10 @@ t.test("FTRL over hashed features: the progressive log loss falls batch after ba
 end)
 
 -- Spark 3.5.3's fits (PySpark, local) of 80 rows of 3 features, every
--- fifth row sparse, with an L1 penalty: Spark minimizes them with
--- Breeze's OWL-QN, whose path tide.ml.optim.breeze follows step for step.
-t.test("an L1 penalty: Spark's objective history and coefficients, step for step", function()
+-- fifth row sparse: Spark minimizes them with Breeze's LBFGS, or with an
+-- L1 penalty its OWLQN, whose paths tide.ml.optim.breeze follows step for
+-- step.
+t.test("Spark's objective history and coefficients, step for step (L2, L1, weights)", function()
   local V = ml.Vectors
   local rows = {}
   for i = 0, 79 do
@@ -381,10 +382,17 @@ t.test("an L1 penalty: Spark's objective history and coefficients, step for step
     else
       v = V.dense(f)
     end
-    rows[#rows + 1] = { label, v }
+    rows[#rows + 1] = { label, v, 1.0 + (i % 3) / 2 }
   end
-  local df = spark:createDataFrame(rows, "label double, features vector")
+  local df = spark:createDataFrame(rows, "label double, features vector, w double")
   local cases = {
+    { {}, { 0.6179847542933894, 0.02880560615887469, -1.5981962418372742 }, -0.6007281132969243,
+      { 0.6903320378906374, 0.5194460607475773, 0.507709605776727, 0.5053606304835487, 0.5052723760903197,
+        0.5052713454565237, 0.5052711154349152, 0.505271115339659 } },
+    { { regParam = 0.01, weightCol = "w", standardization = false },
+      { 0.5978288171784848, -0.036272579151132384, -1.357492247349225 }, -0.9662795008997578,
+      { 0.6602127945231473, 0.50882830307605, 0.5023004444267584, 0.5010364866826735, 0.5010099809317273,
+        0.5010091928221362, 0.501009126463174, 0.5010091264271035 } },
     { { regParam = 0.1, elasticNetParam = 0.5 }, { 0.28503998182359436, 0.0, -0.8676933821207715 },
       -0.2284503769428342, { 0.6903320378906374, 0.6727137692199718, 0.6068517256136284, 0.606205869056754,
                              0.6061848842539228, 0.6061848200620171, 0.6061848199073727 } },

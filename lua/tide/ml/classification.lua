@@ -640,9 +640,10 @@ function LogisticRegression:fit(df)
       l1w = new(dim)
       for j = 0, nf - 1 do l1w[j] = standardize and l1 or l1 * scale[j] end
     end
-    -- (with an L1 penalty Spark runs Breeze's OWL-QN: its path, step for step)
-    x, history, iterations = (l1w and optim.breeze or optim.minimize)(fg, x, dim, {
-      maxIter = self:getOrDefault("maxIter"), tol = self:getOrDefault("tol"), l1 = l1w, lower = box and box.lower,
+    -- (Spark's Breeze LBFGS, or with an L1 penalty its OWLQN, step for step;
+    -- within bounds a projected L-BFGS where Spark runs L-BFGS-B)
+    x, history, iterations = (box and optim.bounded or optim.breeze)(fg, x, dim, {
+      maxIter = self:getOrDefault("maxIter"), tol = self:getOrDefault("tol"), l1 = l1w, owlqn = l1w ~= nil, lower = box and box.lower,
       upper = box and box.upper })
   end
   local centered = fit_intercept and not (box and box.intercepts)

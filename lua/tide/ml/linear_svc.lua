@@ -71,7 +71,7 @@ function LinearSVC:fit(df)
   local dim = nf + (fit_intercept and 1 or 0)
   -- (Spark's OWL-QN with an L1 weight of 0: its steps keep to an orthant)
   local x, history, iterations = optim.breeze(fg, doubles(dim), dim, { maxIter = self:getOrDefault("maxIter"),
-    tol = self:getOrDefault("tol") })
+    tol = self:getOrDefault("tol"), owlqn = true })
   -- back from the centered, standardized problem
   local coef, intercept = {}, 0
   if fit_intercept then

@@ -115,9 +115,10 @@ function M.fit(a)
     end
   end
   local history, iterations
-  -- (with an L1 penalty Spark runs Breeze's OWL-QN: its path, step for step)
-  x, history, iterations = (l1w and optim.breeze or optim.minimize)(fg, x, dim, { maxIter = a.maxIter, tol = a.tol,
-    l1 = l1w, lower = box and box.lower, upper = box and box.upper })
+  -- (Spark's Breeze LBFGS, or with an L1 penalty its OWLQN, step for step;
+  -- within bounds a projected L-BFGS where Spark runs L-BFGS-B)
+  x, history, iterations = (box and optim.bounded or optim.breeze)(fg, x, dim, { maxIter = a.maxIter, tol = a.tol,
+    l1 = l1w, owlqn = l1w ~= nil, lower = box and box.lower, upper = box and box.upper })
   for k = 0, K - 1 do coef[nf * K + k] = fit_intercept and x[nf * K + k] or 0 end
   for j = 0, nf - 1 do
     for k = 0, K - 1 do

@@ -1,8 +1,10 @@
--- tide.ml.optim — L-BFGS, OWL-QN when an L1 penalty is given, and a
--- projected L-BFGS within bounds (box constraints), over FFI double
--- arrays. The objective's smooth part and gradient come from the
--- caller (one C kernel call per evaluation); this file only does the
--- vector algebra of the quasi-Newton steps (a few passes per iteration).
+-- tide.ml.optim — the quasi-Newton minimizers of the linear models, over
+-- FFI double arrays: Breeze's LBFGS and OWLQN as Spark runs them (breeze),
+-- and a projected L-BFGS within bounds (bounded: box constraints, where
+-- Spark runs L-BFGS-B). The objective's smooth part and gradient come
+-- from the caller (one C kernel call per evaluation); this file only does
+-- the vector algebra of the quasi-Newton steps (a few passes per
+-- iteration).
 local ffi = require("ffi")
 
 local M = {}
@@ -25,53 +27,37 @@ local function l1_term(x, l1, n)
   return s
 end
 
--- OWL-QN's pseudo-gradient of f + L1 at x (the steepest-descent direction's
--- negative within the orthant); within bounds, the gradient of the
--- coordinates free to move (0 where a bound holds one against its
--- descent).
-local function pseudo_gradient(pg, g, x, l1, n, lower, upper)
-  if lower then
-    for j = 0, n - 1 do
-      local gj = g[j]
-      if (x[j] <= lower[j] and gj > 0) or (x[j] >= upper[j] and gj < 0) then pg[j] = 0 else pg[j] = gj end
-    end
-    return
-  end
-  if not l1 then copy(pg, g, n); return end
+-- The gradient of the coordinates free to move within the bounds (0
+-- where a bound holds one against its descent).
+local function free_gradient(pg, g, x, n, lower, upper)
   for j = 0, n - 1 do
-    local c = l1[j]
-    if c == 0 then pg[j] = g[j]
-    elseif x[j] > 0 then pg[j] = g[j] + c
-    elseif x[j] < 0 then pg[j] = g[j] - c
-    elseif g[j] + c < 0 then pg[j] = g[j] + c
-    elseif g[j] - c > 0 then pg[j] = g[j] - c
-    else pg[j] = 0 end
+    local gj = g[j]
+    if (x[j] <= lower[j] and gj > 0) or (x[j] >= upper[j] and gj < 0) then pg[j] = 0 else pg[j] = gj end
   end
 end
 
--- minimize(fg, x, n, opts) -> x, history, iterations
---   fg(x, g) -> f fills g with the gradient of the smooth part at x;
---   opts.maxIter (100), opts.tol (1e-6), opts.m (10 corrections),
---   opts.l1: nil or a double array of per-coordinate L1 weights (OWL-QN);
---   opts.lower, opts.upper: nil or double arrays of per-coordinate bounds
---   (-math.huge / math.huge where there is none; not with l1). x starts
---   within them. The quasi-Newton step moves the free coordinates (the
---   others are held at their bound) and is cut back to the box.
--- history[k] is the objective (with the L1 term) before iteration k, then
--- after the last one, as Spark's objectiveHistory. Stops when the relative
--- change of the objective falls to tol, or the gradient vanishes.
-function M.minimize(fg, x, n, opts)
-  local max_iter, tol, m, l1 = opts.maxIter or 100, opts.tol or 1e-6, opts.m or 10, opts.l1
+-- bounded(fg, x, n, opts) -> x, history, iterations
+--   fg(x, g) -> f fills g with the gradient at x; opts.maxIter (100),
+--   opts.tol (1e-6), opts.m (10 corrections), opts.lower, opts.upper:
+--   double arrays of per-coordinate bounds (-math.huge / math.huge where
+--   there is none). x starts within them. The quasi-Newton step moves the
+--   free coordinates (the others are held at their bound) and is cut back
+--   to the box.
+-- history[k] is the objective before iteration k, then after the last
+-- one, as Spark's objectiveHistory. Stops when the relative change of the
+-- objective falls to tol, or the gradient vanishes.
+function M.bounded(fg, x, n, opts)
+  local max_iter, tol, m = opts.maxIter or 100, opts.tol or 1e-6, opts.m or 10
   local lower, upper = opts.lower, opts.upper
   local g, pg, d = new(n), new(n), new(n)
   local xn, gn = new(n), new(n)
-  local f = fg(x, g) + l1_term(x, l1, n)
+  local f = fg(x, g)
   local history = { f }
   local S, Y, rho = {}, {}, {}
   local alpha = {}
   local spare_s, spare_y
   local iter = 0
-  pseudo_gradient(pg, g, x, l1, n, lower, upper)
+  free_gradient(pg, g, x, n, lower, upper)
   while iter < max_iter do
     local gnorm = math.sqrt(dot(pg, pg, n))
     if gnorm <= 1e-12 or gnorm ~= gnorm then break end
@@ -92,11 +78,8 @@ function M.minimize(fg, x, n, opts)
       local s = S[i]
       for j = 0, n - 1 do d[j] = d[j] + s[j] * (alpha[i] - beta) end
     end
-    if l1 then -- keep to the orthant of steepest descent
-      for j = 0, n - 1 do if d[j] * pg[j] >= 0 then d[j] = 0 end end
-    elseif lower then -- hold the coordinates a bound stops
-      for j = 0, n - 1 do if pg[j] == 0 then d[j] = 0 end end
-    end
+    -- (hold the coordinates a bound stops)
+    for j = 0, n - 1 do if pg[j] == 0 then d[j] = 0 end end
     local slope = dot(d, pg, n)
     if slope >= 0 then -- not a descent direction: start the memory afresh
       S, Y, rho = {}, {}, {}
@@ -108,17 +91,8 @@ function M.minimize(fg, x, n, opts)
     local fn
     local accepted = false
     for _ = 1, 40 do
-      for j = 0, n - 1 do
-        local v = x[j] + t * d[j]
-        if l1 then
-          local orthant = x[j] ~= 0 and sign(x[j]) or sign(-pg[j])
-          if sign(v) ~= orthant then v = 0 end
-        elseif lower then
-          v = math.min(math.max(v, lower[j]), upper[j])
-        end
-        xn[j] = v
-      end
-      fn = fg(xn, gn) + l1_term(xn, l1, n)
+      for j = 0, n - 1 do xn[j] = math.min(math.max(x[j] + t * d[j], lower[j]), upper[j]) end
+      fn = fg(xn, gn)
       local decrease = 0
       for j = 0, n - 1 do decrease = decrease + pg[j] * (xn[j] - x[j]) end
       if fn == fn and fn <= f + 1e-4 * decrease then accepted = true; break end
@@ -126,7 +100,7 @@ function M.minimize(fg, x, n, opts)
     end
     if not accepted then break end
     iter = iter + 1
-    -- Curvature pair from the smooth gradients.
+    -- Curvature pair.
     -- (into a spare pair of arrays, which the dropped oldest pair becomes
     -- once the memory is full: at a million coefficients a fresh pair is
     -- 16 MB to zero and collect)
@@ -148,35 +122,38 @@ function M.minimize(fg, x, n, opts)
     local previous = f
     f = fn
     history[#history + 1] = f
-    pseudo_gradient(pg, g, x, l1, n, lower, upper)
+    free_gradient(pg, g, x, n, lower, upper)
     if math.abs(previous - f) <= tol * math.max(math.abs(f), 1e-8) then break end
   end
   return x, history, iter
 end
 
--- ---- Breeze's OWL-QN, as Spark runs it ------------------------------------------------------
+-- ---- Breeze's LBFGS and OWLQN, as Spark runs them -------------------------------------------
 
--- breeze(fg, x, n, opts) -> x, history, iterations: Breeze 2's OWLQN step
--- for step, for a fit that must follow Spark's path (LinearSVC, whose
--- hinge loss has kinks where a different step lands elsewhere):
---   opts.maxIter, opts.tol, opts.m (10), opts.l1 (nil or per-coordinate
---   L1 weights).
+-- breeze(fg, x, n, opts) -> x, history, iterations: Breeze 2's LBFGS, or
+-- with opts.owlqn its OWLQN, step for step, as Spark runs them (so that a
+-- fit follows Spark's path: LinearSVC's hinge loss has kinks where a
+-- different step lands elsewhere):
+--   opts.maxIter, opts.tol, opts.m (10), opts.l1 (OWLQN: nil or
+--   per-coordinate L1 weights).
 -- Its pieces, each as Breeze's: the two-loop recursion over the last m
 -- (step, gradient change) pairs with no curvature check (a pair of
 -- negative curvature fails the iteration: the memory is reset once, and a
--- second failure in a row ends the fit); the direction kept to the
+-- second failure in a row ends the fit). LBFGS: the strong Wolfe line
+-- search from 1/|d| (first iteration) or 1, growing by 1.5, its zoom by
+-- safeguarded cubic interpolation. OWLQN: the direction kept to the
 -- orthant of steepest descent; the backtracking line search from 0.5/|g|
 -- (first iteration, shrinking by 0.1) or 1 (by 0.5), whose first trial is
 -- judged by the value at the start without the L1 term (so with none it
--- always shrinks), growing by 2.1
--- while the slope is steeper than 0.9 of the start's and shrinking while
--- it is above -0.9 of it; steps projected onto the orthant; and the stop
--- when the iterations reach maxIter, the value is within tol (times the
--- first value) of the largest of the last 20, the gradient's norm is
--- within tol times the value (or 1e-8), or the search failed. history:
--- every state's value, a reset repeating one, as Spark's objectiveHistory.
+-- always shrinks), growing by 2.1 while the slope is steeper than 0.9 of
+-- the start's and shrinking while it is above -0.9 of it; steps projected
+-- onto the orthant. Both stop when the iterations reach maxIter, the
+-- value is within tol (times the first value) of the largest of the last
+-- 20, the gradient's norm is within tol times the value (or 1e-8), or the
+-- search failed. history: every state's value, a reset repeating one, as
+-- Spark's objectiveHistory.
 function M.breeze(fg, x, n, opts)
-  local max_iter, tol, m, l1 = opts.maxIter or 100, opts.tol or 1e-6, opts.m or 10, opts.l1
+  local max_iter, tol, m, l1, owlqn = opts.maxIter or 100, opts.tol or 1e-6, opts.m or 10, opts.l1, opts.owlqn
   local g, ag = new(n), new(n)
   -- (the value with the L1 term, and without it)
   local function adjusted(point, grad, adj)
@@ -229,17 +206,22 @@ function M.breeze(fg, x, n, opts)
     end
     for j = 0, n - 1 do
       d[j] = -d[j]
-      if not (d[j] * ag[j] < 0) then d[j] = 0 end
+      if owlqn and not (d[j] * ag[j] < 0) then d[j] = 0 end
     end
     return true
   end
 
-  -- x + t d projected onto the orthant of x (of -ag where x is 0), into out
+  -- x + t d (OWLQN: projected onto the orthant of x, of -ag where x is
+  -- 0), into out
   local function step(t, out)
     for j = 0, n - 1 do
       local v = x[j] + d[j] * t
-      local orthant = x[j] ~= 0 and sign(x[j]) or sign(-ag[j])
-      out[j] = sign(v) == orthant and v or 0
+      if owlqn then
+        local orthant = x[j] ~= 0 and sign(x[j]) or sign(-ag[j])
+        out[j] = sign(v) == orthant and v or 0
+      else
+        out[j] = v
+      end
     end
   end
   local function phi(t)
@@ -248,7 +230,57 @@ function M.breeze(fg, x, n, opts)
     return v, dot(trial_ag, d, n)
   end
 
+  -- Breeze's StrongWolfeLineSearch(10, 10): nil when it fails.
+  local function interp(l, r)
+    local d1 = l.dd + r.dd - 3 * (l.f - r.f) / (l.t - r.t)
+    local d2 = math.sqrt(d1 * d1 - l.dd * r.dd)
+    local t = r.t - (r.t - l.t) * (r.dd + d2 - d1) / (r.dd - l.dd + 2 * d2)
+    local lo, hi = l.t + 0.1 * (r.t - l.t), l.t + 0.9 * (r.t - l.t)
+    if t < lo then return lo elseif t > hi then return hi end
+    return t
+  end
+  local function point(t)
+    local f, dd = phi(t)
+    return { t = t, f = f, dd = dd }
+  end
+  local function strong_wolfe(t)
+    local low = point(0)
+    local f0, dd0 = low.f, low.dd
+    if dd0 > 0 then return nil end
+    local function zoom(lo, hi)
+      for _ = 1, 10 do
+        local c = point(lo.t > hi.t and interp(hi, lo) or interp(lo, hi))
+        if c.f > f0 + 1e-4 * c.t * dd0 or c.f >= lo.f then
+          hi = c
+        else
+          if math.abs(c.dd) <= 0.9 * math.abs(dd0) then return c.t end
+          if c.dd * (hi.t - lo.t) >= 0 then hi = lo end
+          lo = c
+        end
+      end
+      return nil
+    end
+    for i = 0, 9 do
+      local c = point(t)
+      if c.f == math.huge or c.f == -math.huge or c.f ~= c.f then
+        t = t / 2
+      else
+        if c.f > f0 + 1e-4 * t * dd0 or (c.f >= low.f and i > 0) then return zoom(low, c) end
+        if math.abs(c.dd) <= 0.9 * math.abs(dd0) then return c.t end
+        if c.dd >= 0 then return zoom(c, low) end
+        low = c
+        t = t * 1.5
+      end
+    end
+    return nil
+  end
+
   local function line_search()
+    if not owlqn then
+      local t = strong_wolfe(iter == 0 and 1 / math.sqrt(dot(d, d, n)) or 1.0)
+      if t and t * math.sqrt(dot(g, g, n)) < 1e-10 then return nil end
+      return t
+    end
     local first = iter < 1
     local shrink = first and 0.1 or 0.5
     local _, slope0 = phi(0)
