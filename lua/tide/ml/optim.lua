@@ -224,10 +224,16 @@ function M.breeze(fg, x, n, opts)
       end
     end
   end
+  -- The value and slope along d at step t (at 0 the state's own, as
+  -- Breeze's cached function gives them); the last step evaluated is kept
+  -- (xn, trial_g, trial_ag), so the step taken is not evaluated again.
+  local last_t, last_value, last_smooth
   local function phi(t)
+    if t == 0 then return value, dot(ag, d, n) end
     step(t, xn)
-    local v = adjusted(xn, trial_g, trial_ag)
-    return v, dot(trial_ag, d, n)
+    last_t = t
+    last_value, last_smooth = adjusted(xn, trial_g, trial_ag)
+    return last_value, dot(trial_ag, d, n)
   end
 
   -- Breeze's StrongWolfeLineSearch(10, 10): nil when it fails.
@@ -310,6 +316,7 @@ function M.breeze(fg, x, n, opts)
     for _, v in ipairs(recent) do top = math.max(top, v) end
     if #recent >= 2 and math.abs(value - top) <= tol * math.abs(initial) then break end
     if math.sqrt(dot(ag, ag, n)) <= math.max(tol * math.abs(value), 1e-8) then break end
+    last_t = nil
     local t = direction() and line_search()
     if not t then
       if failed_once then break end
@@ -317,8 +324,15 @@ function M.breeze(fg, x, n, opts)
       steps, deltas = {}, {}
       history[#history + 1] = value
     else
-      step(t, xn)
-      local v, sv = adjusted(xn, gn, agn)
+      local v, sv
+      if t == last_t then
+        copy(gn, trial_g, n)
+        copy(agn, trial_ag, n)
+        v, sv = last_value, last_smooth
+      else
+        step(t, xn)
+        v, sv = adjusted(xn, gn, agn)
+      end
       local s, y = new(n), new(n)
       for j = 0, n - 1 do s[j], y[j] = xn[j] - x[j], gn[j] - g[j] end
       table.insert(steps, 1, s)
