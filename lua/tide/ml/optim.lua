@@ -296,17 +296,19 @@ function M.breeze(fg, x, n, opts)
     -- (Breeze's first trial carries the value at the start, without the
     -- L1 term: with none it is always cut back)
     local fval = smooth
-    for _ = 1, 20 do
+    for k = 1, 20 do
       local multiplier
       if fval > f0 + t * slope0 * 1e-4 then multiplier = shrink
       elseif slope < 0.9 * slope0 then multiplier = 2.1
       elseif slope > -0.9 * slope0 then multiplier = shrink
       else return t end
-      t = t * multiplier
-      if t < 1e-10 or t > 1e10 then return nil end
+      local next_t = t * multiplier
+      if next_t < 1e-10 or next_t > 1e10 then return nil end
+      -- (after 20 trials Breeze's search ends at the last it kept)
+      if k == 20 then return t end
+      t = next_t
       fval, slope = phi(t)
     end
-    return t
   end
 
   while true do
@@ -319,7 +321,8 @@ function M.breeze(fg, x, n, opts)
     last_t = nil
     local t = direction() and line_search()
     if not t then
-      if failed_once then break end
+      -- (a second failure in a row ends the fit: Breeze's last state)
+      if failed_once then history[#history + 1] = value; break end
       failed_once = true
       steps, deltas = {}, {}
       history[#history + 1] = value
@@ -349,7 +352,9 @@ function M.breeze(fg, x, n, opts)
       if #recent > 20 then table.remove(recent, 1) end
     end
   end
-  return x, history, iter
+  -- (Spark's totalIterations counts the states after the first, resets
+  -- included)
+  return x, history, #history - 1
 end
 
 return M
