@@ -415,6 +415,14 @@ t.test("Spark's objective history and coefficients, step for step (L2, L1, weigh
     end
     t.ok(math.abs(m.intercept - c[3]) <= 1e-12, ("case %d intercept %.17g"):format(k, m.intercept))
   end
+  -- multinomial, L2: Spark's history too
+  local spark_history = { 0.6903337201597337, 0.5311442926272081, 0.5279672907201278, 0.5275437331093729,
+                          0.5275380612237437, 0.5275380076306295, 0.527538007409243 }
+  local history = ml.LogisticRegression { regParam = 0.05, family = "multinomial" }:fit(df).summary.objectiveHistory
+  t.eq(#history, #spark_history)
+  for i, v in ipairs(spark_history) do
+    t.ok(math.abs(history[i] - v) <= 1e-12, ("multinomial objective %d: %.17g"):format(i - 1, history[i]))
+  end
 end)
 
 t.run()
