@@ -131,6 +131,18 @@ function M.batches_available(df, cp, mode)
   return batches, q
 end
 
+-- A vector of values (a Lua list): sparse (its entries that are not 0)
+-- or dense.
+function M.vector_of(values, sparse)
+  local V = require("tide").ml.Vectors
+  if not sparse then return V.dense(values) end
+  local idx, vals = {}, {}
+  for j, x in ipairs(values) do
+    if x ~= 0 then idx[#idx + 1], vals[#vals + 1] = j - 1, x end
+  end
+  return V.sparse(#values, idx, vals)
+end
+
 -- Every row df's query gives over what its sources hold now
 -- (batches_available), sorted.
 function M.rows_available(df, cp)

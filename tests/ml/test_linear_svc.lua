@@ -9,24 +9,8 @@ local ml = tide.ml
 local V = ml.Vectors
 local spark = tide.session()
 
--- 80 rows of 3 features, weights 1 to 2; every fifth row sparse.
-local function frame()
-  local rows = {}
-  for i = 0, 79 do
-    local label = (((i * 7) % 3 == 0) or (i % 5 == 0)) and 1 or 0
-    local f = { ((i * 13) % 17) / 4 + label, i % 4, ((i * 31) % 23) / 10 - label * 0.7 }
-    local v
-    if i % 5 == 0 then
-      local idx, vals = {}, {}
-      for j, x in ipairs(f) do if x ~= 0 then idx[#idx + 1], vals[#vals + 1] = j - 1, x end end
-      v = V.sparse(3, idx, vals)
-    else
-      v = V.dense(f)
-    end
-    rows[#rows + 1] = { i, label, 1.0 + (i % 3) / 2, v }
-  end
-  return spark:createDataFrame(rows, "id long, label double, w double, features vector")
-end
+-- (tests/ml/linear_rows.lua: 80 rows of 3 features, weights 1 to 2)
+local function frame() return dofile("tests/ml/linear_rows.lua")(spark) end
 
 local SPARK = {
   default = {

@@ -364,27 +364,12 @@ t.test("FTRL over hashed features: the progressive log loss falls batch after ba
   t.eq(snap[5].probability, scored:collect()[5].probability)
 end)
 
--- Spark 3.5.3's fits (PySpark, local) of 80 rows of 3 features, every
--- fifth row sparse: Spark minimizes them with Breeze's LBFGS, or with an
+-- Spark 3.5.3's fits (PySpark, local) of tests/ml/linear_rows.lua's 80
+-- rows: Spark minimizes them with Breeze's LBFGS, or with an
 -- L1 penalty its OWLQN, whose paths tide.ml.optim.breeze follows step for
 -- step.
 t.test("Spark's objective history and coefficients, step for step (L2, L1, weights)", function()
-  local V = ml.Vectors
-  local rows = {}
-  for i = 0, 79 do
-    local label = (((i * 7) % 3 == 0) or (i % 5 == 0)) and 1 or 0
-    local f = { ((i * 13) % 17) / 4 + label, i % 4, ((i * 31) % 23) / 10 - label * 0.7 }
-    local v
-    if i % 5 == 0 then
-      local idx, vals = {}, {}
-      for j, x in ipairs(f) do if x ~= 0 then idx[#idx + 1], vals[#vals + 1] = j - 1, x end end
-      v = V.sparse(3, idx, vals)
-    else
-      v = V.dense(f)
-    end
-    rows[#rows + 1] = { label, v, 1.0 + (i % 3) / 2 }
-  end
-  local df = spark:createDataFrame(rows, "label double, features vector, w double")
+  local df = dofile("tests/ml/linear_rows.lua")(spark)
   local cases = {
     { {}, { 0.6179847542933894, 0.02880560615887469, -1.5981962418372742 }, -0.6007281132969243,
       { 0.6903320378906374, 0.5194460607475773, 0.507709605776727, 0.5053606304835487, 0.5052723760903197,

@@ -19,15 +19,7 @@ local function rows(binary)
     local f = { (i % 3 + math.floor(i / 10) % 2) % 3, (i % 3 * 2 + i % 4) % 5, (i * 7) % 4,
                 ((i * 37) % 11) / 10 + label, (i % 9 == 0 and 1 or 0) * (label + 1) }
     if binary then for j = 1, 5 do f[j] = f[j] > 1 and 1 or 0 end end
-    local v
-    if i % 4 == 0 then
-      local idx, vals = {}, {}
-      for j, x in ipairs(f) do if x ~= 0 then idx[#idx + 1], vals[#vals + 1] = j - 1, x end end
-      v = V.sparse(5, idx, vals)
-    else
-      v = V.dense(f)
-    end
-    out[#out + 1] = { i, label, 1.0 + (i % 4) / 2, v }
+    out[#out + 1] = { i, label, 1.0 + (i % 4) / 2, t.vector_of(f, i % 4 == 0) }
   end
   return spark:createDataFrame(out, "id long, label double, w double, features vector")
 end

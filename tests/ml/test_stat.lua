@@ -21,17 +21,7 @@ local function rows()
     local f = { (i % 3 + math.floor(i / 10) % 2) % 3, (i % 3 * 2 + i % 4) % 5, (i * 7) % 4, (i * i) % 6,
                 (math.floor(i / 3) * 5) % 7, label * 1.5 + ((i * 37) % 11) / 10, ((i * 53) % 17) / 3,
                 i % 9 == 0 and label or 0 }
-    local v
-    if i % 4 == 0 then
-      local idx, vals = {}, {}
-      for j, x in ipairs(f) do
-        if x ~= 0 then idx[#idx + 1], vals[#vals + 1] = j - 1, x end
-      end
-      v = V.sparse(8, idx, vals)
-    else
-      v = V.dense(f)
-    end
-    out[i + 1] = { label, v }
+    out[i + 1] = { label, t.vector_of(f, i % 4 == 0) }
   end
   return out
 end
