@@ -214,6 +214,24 @@ t.test("every model type, plain and weighted: Spark's pi, theta, sigma and score
   end
 end)
 
+t.test("one vector at a time: the column's bits, every model type", function()
+  for _, case in ipairs({ { "multinomial", false }, { "complement", false }, { "gaussian", false },
+                          { "bernoulli", true } }) do
+    local df = rows(case[2])
+    local m = ml.NaiveBayes { modelType = case[1], thresholds = { 1, 2, 1 } }:fit(df)
+    for i, r in ipairs(m:transform(df):orderBy("id"):limit(8):collect()) do
+      local what = ("%s row %d"):format(case[1], i - 1)
+      t.eq(tostring(m:predictRaw(r.features)), tostring(r.rawPrediction), what)
+      t.eq(tostring(m:predictProbability(r.features)), tostring(r.probability), what)
+      t.eq(m:predict(r.features), r.prediction, what)
+    end
+  end
+  local m = ml.NaiveBayes {}:fit(rows(false))
+  t.has(t.raises(function() m:predict(V.dense({ 1, 2 })) end), "NaiveBayesModel:predict needs a vector of size 5")
+  t.has(t.raises(function() m:predict(V.dense({ 1, 2, 3, 4, -1 })) end),
+    "Vector values MUST NOT be Negative, NaN or Infinity, but got [1.0,2.0,3.0,4.0,-1.0]")
+end)
+
 t.test("Spark's classes are the labels there are; thresholds; Spark's checks of the values", function()
   -- labels 0 and 2 only: 2 classes, the prediction 1 standing for label 2,
   -- as Spark's model (numClasses 2, pi of 2, predictions 1, 0, 1)

@@ -221,7 +221,7 @@ function NaiveBayesModel:_setData(d, pi, theta, sigma)
     return linalg.denseMatrix(K, d, values)
   end
   self.theta, self.sigma = matrix(theta), matrix(sigma)
-  self._coef = nil
+  self._coef, self._logVar = nil, nil
 end
 
 -- The linear models' kernel layout (tide_ml_naive_bayes_coef):
@@ -237,58 +237,61 @@ function NaiveBayesModel:_kernelCoef()
   return coef
 end
 
--- The gaussian margins of a batch: pi - (sum over every feature of
--- (x - theta)^2 / sigma, plus the sum of log sigma) / 2, per class.
-local function gaussian_margins(model, col)
-  local K, d = model.numClasses, model.numFeatures
-  local n = tonumber(col.length)
-  local margins, x = doubles(n * K), doubles(d)
-  local log_var = {}
+-- One row's K margins into out[o ...] from its entries e in [a, b) of
+-- indices ci and values cv (a dense row stores every entry).
+-- complement: theta x less their log-sum-exp (the log of the class's
+-- normalized likelihood), as Spark's complementCalculation.
+local function complement_row(model, ci, cv, a, b, out, o)
+  local K, coef = model.numClasses, model:_kernelCoef()
+  local max = -math.huge
   for c = 0, K - 1 do
-    local sum = 0
-    for j = 0, d - 1 do sum = sum + math.log(model._sigma[c * d + j + 1]) end
-    log_var[c] = sum
+    local s = 0
+    for e = a, b - 1 do s = s + cv[e] * coef[ci[e] * K + c] end
+    out[o + c] = s
+    if s > max then max = s end
   end
-  local off = ffi.cast("const int64_t *", col.values)
-  local ci = ffi.cast("const int32_t *", col.children[0].values)
-  local cv = ffi.cast("const double *", col.children[1].values)
-  for i = 0, n - 1 do
-    ffi.fill(x, d * 8)
-    for e = tonumber(off[i]), tonumber(off[i + 1]) - 1 do x[ci[e]] = cv[e] end
-    for c = 0, K - 1 do
-      local s = 0
-      for j = 0, d - 1 do
-        local dev = x[j] - model._theta[c * d + j + 1]
-        s = s + dev * dev / model._sigma[c * d + j + 1]
-      end
-      margins[i * K + c] = model._pi[c + 1] - (s + log_var[c]) / 2
-    end
-  end
-  return margins
+  local sum = 0
+  for c = 0, K - 1 do sum = sum + math.exp(out[o + c] - max) end
+  local lse = math.log(sum) + max
+  for c = 0, K - 1 do out[o + c] = out[o + c] - lse end
 end
 
--- The complement margins: theta x less their log-sum-exp (the log of the
--- class's normalized likelihood), as Spark's complementCalculation.
-local function complement_margins(model, col)
+-- gaussian: pi - (the sum over every feature of (x - theta)^2 / sigma,
+-- plus the sum of log sigma) / 2, per class; x: d doubles of scratch.
+local function gaussian_row(model, ci, cv, a, b, out, o, x)
   local K, d = model.numClasses, model.numFeatures
-  local n = tonumber(col.length)
-  local margins = doubles(n * K)
-  local coef = model:_kernelCoef()
+  if not model._logVar then
+    model._logVar = {}
+    for c = 0, K - 1 do
+      local sum = 0
+      for j = 0, d - 1 do sum = sum + math.log(model._sigma[c * d + j + 1]) end
+      model._logVar[c] = sum
+    end
+  end
+  ffi.fill(x, d * 8)
+  for e = a, b - 1 do x[ci[e]] = cv[e] end
+  for c = 0, K - 1 do
+    local s = 0
+    for j = 0, d - 1 do
+      local dev = x[j] - model._theta[c * d + j + 1]
+      s = s + dev * dev / model._sigma[c * d + j + 1]
+    end
+    out[o + c] = model._pi[c + 1] - (s + model._logVar[c]) / 2
+  end
+end
+
+-- The complement's or gaussian's margins of a batch's rows (n * K).
+local function batch_margins(model, col)
+  local K, n = model.numClasses, tonumber(col.length)
+  local margins, x = doubles(n * K), doubles(model.numFeatures)
   local off = ffi.cast("const int64_t *", col.values)
   local ci = ffi.cast("const int32_t *", col.children[0].values)
   local cv = ffi.cast("const double *", col.children[1].values)
+  local gaussian = model:getOrDefault("modelType") == "gaussian"
   for i = 0, n - 1 do
-    local max = -math.huge
-    for c = 0, K - 1 do
-      local s = 0
-      for e = tonumber(off[i]), tonumber(off[i + 1]) - 1 do s = s + cv[e] * coef[ci[e] * K + c] end
-      margins[i * K + c] = s
-      if s > max then max = s end
-    end
-    local sum = 0
-    for c = 0, K - 1 do sum = sum + math.exp(margins[i * K + c] - max) end
-    local lse = math.log(sum) + max
-    for c = 0, K - 1 do margins[i * K + c] = margins[i * K + c] - lse end
+    local a, b = tonumber(off[i]), tonumber(off[i + 1])
+    if gaussian then gaussian_row(model, ci, cv, a, b, margins, i * K, x)
+    else complement_row(model, ci, cv, a, b, margins, i * K) end
   end
   return margins
 end
@@ -323,12 +326,56 @@ function NaiveBayesModel:transform(df)
       end
     end
     if mode == "gaussian" or mode == "complement" then
-      local margins = (mode == "gaussian" and gaussian_margins or complement_margins)(self, features)
+      local margins = batch_margins(self, features)
       return C.tide_ml_class_scores(out, features, margins, K, thresholds, raw, prob, pred, errbuf, errlen)
     end
     return C.tide_ml_softmax_score(out, features, self:_kernelCoef(), self.numFeatures, K, thresholds, raw, prob,
       pred, errbuf, errlen)
   end)
+end
+
+-- ---- one vector at a time (Spark's predictRaw, predictProbability, predict) ---------------------
+
+-- A vector's K margins and their softmax, the column's bits: its values
+-- checked as the column's are.
+local function vector_scores(model, features, method)
+  local who = "NaiveBayesModel:" .. method
+  if not linalg.isVector(features) or features.size ~= model.numFeatures then
+    base.fail(("%s needs a vector of size %d"):format(who, model.numFeatures))
+  end
+  local multinomial = require("tide.ml.multinomial")
+  local mode, K = model:getOrDefault("modelType"), model.numClasses
+  local count = #features.values
+  local ci, cv = ffi.new("int32_t[?]", math.max(count, 1)), ffi.new("double[?]", math.max(count, 1))
+  for e = 1, count do
+    ci[e - 1], cv[e - 1] = features.dense and e - 1 or features.indices[e], features.values[e]
+    if mode ~= "gaussian" and not VALUES[mode].ok(cv[e - 1]) then
+      base.fail(("%s: " .. VALUES[mode].message):format(who, tostring(features)))
+    end
+  end
+  local margins
+  if mode == "multinomial" or mode == "bernoulli" then
+    margins = multinomial.margins(model:_kernelCoef(), model.numFeatures, K, features)
+  else
+    local out = doubles(K)
+    if mode == "gaussian" then gaussian_row(model, ci, cv, 0, count, out, 0, doubles(model.numFeatures))
+    else complement_row(model, ci, cv, 0, count, out, 0) end
+    margins = {}
+    for c = 1, K do margins[c] = out[c - 1] end
+  end
+  return margins, multinomial.softmax(margins)
+end
+
+function NaiveBayesModel:predictRaw(features) return linalg.dense((vector_scores(self, features, "predictRaw"))) end
+
+function NaiveBayesModel:predictProbability(features)
+  local _, p = vector_scores(self, features, "predictProbability")
+  return linalg.dense(p)
+end
+
+function NaiveBayesModel:predict(features)
+  local margins, p = vector_scores(self, features, "predict")
+  return require("tide.ml.multinomial").predicted(margins, p, self:getOrDefault("thresholds"))
 end
 
 -- data.json the counts; pi.f64, theta.f64 (and gaussian sigma.f64) the
