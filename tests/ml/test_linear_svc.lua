@@ -176,6 +176,11 @@ t.test("saved and loaded, in Spark's layout; in a Pipeline with an evaluator", f
   -- the BinaryClassificationEvaluator reads rawPrediction's margin
   local auc = ml.BinaryClassificationEvaluator {}:evaluate(model:transform(df))
   close(auc, model.summary.areaUnderROC, 1e-12, "areaUnderROC")
+  -- evaluate: the training summary's metrics over other rows
+  local evaluated = loaded:evaluate(df)
+  t.eq(evaluated.accuracy, model.summary.accuracy)
+  t.eq(evaluated.areaUnderROC, model.summary.areaUnderROC)
+  t.eq(evaluated.objectiveHistory, nil)
 end)
 
 t.run()

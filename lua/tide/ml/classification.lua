@@ -535,6 +535,7 @@ function LogisticRegressionModel:evaluate(df)
   if df._streaming then error("LogisticRegressionModel:evaluate needs a batch DataFrame, not a streaming one", 2) end
   return new_summary(self, df)
 end
+M.newSummary = new_summary
 
 -- A model that was not fitted here (loaded, fromCoefficients) has no
 -- training summary, as in Spark.

@@ -100,6 +100,13 @@ function LinearSVCModel:transform(df)
   end)
 end
 
+-- The metrics of the model's scores over df (Spark's LinearSVCSummary:
+-- of the margin), as its training summary's but for the history.
+function LinearSVCModel:evaluate(df)
+  if df._streaming then error("LinearSVCModel:evaluate needs a batch DataFrame, not a streaming one", 2) end
+  return classification.newSummary(self, df, "rawPredictionCol")
+end
+
 -- One vector at a time, as Spark's predictRaw and predict: its entries'
 -- products summed in order, then the intercept, as the column's.
 local function margin(model, features, method)
