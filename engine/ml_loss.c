@@ -139,13 +139,3 @@ double tide_ml_loss_grad_parallel(int32_t kind, const tide_column *features, con
     *weight_sum += wsum;
     return loss;
 }
-
-double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *labels,
-                                     const double *weights, int64_t rows, const double *coef,
-                                     int32_t num_coef, int32_t num_sets, int32_t fit_intercept,
-                                     int32_t threads, double *grad, double *weight_sum)
-{
-    return tide_ml_loss_grad_parallel(num_sets > 1 ? TIDE_ML_LOSS_SOFTMAX : TIDE_ML_LOSS_LOGISTIC,
-                                      features, labels, weights, rows, coef, num_coef, num_sets,
-                                      fit_intercept, threads, grad, weight_sum);
-}

@@ -218,12 +218,6 @@ double tide_ml_loss_grad_parallel(int32_t kind, const tide_column *features, con
                                   const double *weights, int64_t rows, const double *coef,
                                   int32_t num_coef, int32_t num_sets, int32_t fit_intercept,
                                   int32_t threads, double *grad, double *weight_sum);
-/* tide_ml_loss_grad_parallel's logistic loss when num_sets is 1, else its
-   softmax over num_sets classes. */
-double tide_ml_lr_loss_grad_parallel(const tide_column *features, const double *labels,
-                                     const double *weights, int64_t rows, const double *coef,
-                                     int32_t num_coef, int32_t num_sets, int32_t fit_intercept,
-                                     int32_t threads, double *grad, double *weight_sum);
 /* A multinomial model's scores of a features column (vectors of size
    num_features; coef laid out as above, the K intercepts always there):
    raw the K margins (each class's sum over the row's entries in order,

@@ -90,8 +90,8 @@ static void test_threads_sum_to_the_same(void)
     double w1 = 0, w2 = 0;
     double l1 = tide_ml_softmax_loss_grad(&b->columns[0], labels, NULL, 0, ROWS, coef, FEATURES,
                                           CLASSES, 1, margins, serial, &w1);
-    double l2 = tide_ml_lr_loss_grad_parallel(&b->columns[0], labels, NULL, ROWS, coef, FEATURES,
-                                              CLASSES, 1, 2, parallel, &w2);
+    double l2 = tide_ml_loss_grad_parallel(TIDE_ML_LOSS_SOFTMAX, &b->columns[0], labels, NULL, ROWS,
+                                           coef, FEATURES, CLASSES, 1, 2, parallel, &w2);
     CHECK(w1 == ROWS - 1 && w2 == ROWS - 1);
     CHECK(fabs(l1 - l2) <= 1e-9 * fabs(l1));
     for (int i = 0; i < SIZE; i++)

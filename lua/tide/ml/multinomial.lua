@@ -84,8 +84,8 @@ function M.fit(a)
       end
     end
     wsum[0] = 0
-    local loss = C.tide_ml_lr_loss_grad_parallel(a.fcol, a.y, a.w, a.rows, orig, nf, K, fit_intercept and 1 or 0,
-      threads, grad, wsum)
+    local loss = C.tide_ml_loss_grad_parallel(C.TIDE_ML_LOSS_SOFTMAX, a.fcol, a.y, a.w, a.rows, orig, nf, K,
+      fit_intercept and 1 or 0, threads, grad, wsum)
     if wsum[0] ~= wsum[0] then base.fail("LogisticRegression: out of memory computing the loss") end
     local W = wsum[0]
     local f = loss / W
