@@ -59,8 +59,8 @@ local function select(rows, mode, threshold)
 end
 
 -- The model class of a selector (its params, their choices and docs):
--- selectedFeatures (a 0-based list, as
--- PySpark's) kept in index order on featuresCol, saved in data.json.
+-- selectedFeatures (a 0-based list, as PySpark's) kept in index order on
+-- featuresCol, saved in data.json.
 local function model_class(name, estimator)
   local cls = base.class { name = name, sparkClass = "org.apache.spark.ml.feature." .. name,
                            params = estimator._defaults, choices = estimator._choices, docs = estimator._docs }
