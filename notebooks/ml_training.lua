@@ -155,3 +155,14 @@ stages[#stages] = stages[#stages]:copy { standardization = false }
 local plain = ml.Pipeline { stages = stages }:fit(train):transform(test)
 print(("standardization = false: AUC %.4f, log loss %.4f"):format(
   ml.BinaryClassificationEvaluator {}:evaluate(plain), ml.logLoss(plain, "label", "probability")))
+
+-- %% [markdown]
+-- ## Another classifier on the same features
+-- Spark's linear SVM, `LinearSVC`, in the logistic regression's place: its
+-- rawPrediction is the margin (no probability), which the evaluator ranks.
+
+-- %%
+stages[#stages] = ml.LinearSVC { maxIter = 20, regParam = 0.01 }
+local svm = ml.Pipeline { stages = stages }:fit(train):transform(test)
+print(("LinearSVC: AUC %.4f, accuracy %.4f"):format(ml.BinaryClassificationEvaluator {}:evaluate(svm),
+  ml.MulticlassClassificationEvaluator { metricName = "accuracy" }:evaluate(svm)))

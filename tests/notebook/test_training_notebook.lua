@@ -23,6 +23,8 @@ t.test("the training notebook runs and writes a report with metrics and charts",
   -- evaluator's: both bin to Spark's 1000 points)
   t.eq(tonumber(html:match("ROC on the test split %(AUC = (%d%.%d+)%)")), auc)
   t.ok(html:find("standardization = false: AUC", 1, true), "the comparison cell ran")
+  local svm_auc = tonumber(html:match("LinearSVC: AUC (%d%.%d+)"))
+  t.ok(svm_auc and svm_auc > 0.55 and svm_auc < 1, "the LinearSVC cell: AUC " .. tostring(svm_auc))
 end)
 
 t.test("an edit to the notebook's LogisticRegression reaches the comparison cell too", function()
