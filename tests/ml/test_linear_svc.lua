@@ -183,4 +183,21 @@ t.test("saved and loaded, in Spark's layout; in a Pipeline with an evaluator", f
   t.eq(evaluated.objectiveHistory, nil)
 end)
 
+t.test("model selection: a CrossValidator over LinearSVC's regParam, by the margin's AUC", function()
+  local df = frame()
+  local svc = ml.LinearSVC { maxIter = 20 }
+  local grid = ml.ParamGridBuilder():addGrid(svc.regParam, { 0.0, 0.5, 10.0 }):build()
+  local cv = ml.CrossValidator { estimator = svc, estimatorParamMaps = grid, numFolds = 2, seed = 5,
+                                 evaluator = ml.BinaryClassificationEvaluator {} }
+  local model = cv:fit(df)
+  t.eq(#model.avgMetrics, 3)
+  for _, m in ipairs(model.avgMetrics) do t.ok(m > 0.5 and m <= 1, "AUC " .. m) end
+  -- the best map's regParam, refitted on every row
+  local best = 1
+  for i, m in ipairs(model.avgMetrics) do if m > model.avgMetrics[best] then best = i end end
+  t.eq(model.bestModel:getRegParam(), ({ 0.0, 0.5, 10.0 })[best])
+  t.eq(getmetatable(model.bestModel), ml.LinearSVCModel)
+  t.eq(model:transform(df):count(), 80)
+end)
+
 t.run()

@@ -303,4 +303,18 @@ t.test("saved and loaded; in a Pipeline over a stream", function()
   t.same_table(t.rows_available(model:transform(stream):select("id", "prediction"), t.tempdir() .. "/cp"), want)
 end)
 
+t.test("model selection: a TrainValidationSplit over NaiveBayes's smoothing", function()
+  local df = rows(false)
+  local nb = ml.NaiveBayes {}
+  local grid = ml.ParamGridBuilder():addGrid(nb.smoothing, { 0.1, 1.0, 100.0 }):build()
+  local tvs = ml.TrainValidationSplit { estimator = nb, estimatorParamMaps = grid, trainRatio = 0.7, seed = 3,
+    evaluator = ml.MulticlassClassificationEvaluator { metricName = "accuracy" } }
+  local model = tvs:fit(df)
+  t.eq(#model.validationMetrics, 3)
+  local best = 1
+  for i, m in ipairs(model.validationMetrics) do if m > model.validationMetrics[best] then best = i end end
+  t.eq(model.bestModel:getSmoothing(), ({ 0.1, 1.0, 100.0 })[best])
+  t.eq(getmetatable(model.bestModel), ml.NaiveBayesModel)
+end)
+
 t.run()
