@@ -150,6 +150,8 @@ t.test("scores, threshold and one vector at a time; no probability; Spark's chec
   local first = scored:orderBy("id"):limit(1):collect()[1]
   t.eq(model:predictRaw(first.features), first.rawPrediction)
   t.eq(model:predict(first.features), first.prediction)
+  t.has(t.raises(function() model:predict(V.dense({ 1, 2 })) end),
+    "LinearSVCModel:predict: the vector has size 2; the model has 3 features")
   -- the threshold is on the margin: above every margin, no 1s
   t.eq(model:transform(df, { threshold = 100 }):filter("prediction = 1.0"):count(), 0)
   t.eq(model:transform(df, { threshold = -100 }):filter("prediction = 1.0"):count(), 80)

@@ -265,6 +265,11 @@ t.test("Spark's classes are the labels there are; thresholds; Spark's checks of 
   local negative = spark:createDataFrame({ { 0.0, V.dense({ 1, 1, 1, 1, -3 }) } }, "label double, features vector")
   t.has(t.raises(function() model:transform(negative):collect() end),
     "row 0: Vector values MUST NOT be Negative, NaN or Infinity, but got [1.0,1.0,1.0,1.0,-3.0]")
+  -- a null row scores nulls; the fit needs every row
+  local null_row = spark:createDataFrame({ { 0.0, V.dense({ 1, 1, 1, 1, 1 }) }, { 1.0, nil } },
+    "label double, features vector")
+  t.eq(model:transform(null_row):collect()[2].prediction, nil)
+  t.has(t.raises(function() ml.NaiveBayes {}:fit(null_row) end), "NaiveBayes: row 1: Vectors MUST NOT be Null")
 end)
 
 t.test("saved and loaded; in a Pipeline over a stream", function()

@@ -644,8 +644,8 @@ function LogisticRegression:fit(df)
     -- (Spark's Breeze LBFGS, or with an L1 penalty its OWLQN, step for step;
     -- within bounds a projected L-BFGS where Spark runs L-BFGS-B)
     x, history, iterations = (box and optim.bounded or optim.breeze)(fg, x, dim, {
-      maxIter = self:getOrDefault("maxIter"), tol = self:getOrDefault("tol"), l1 = l1w, owlqn = l1w ~= nil, lower = box and box.lower,
-      upper = box and box.upper })
+      maxIter = self:getOrDefault("maxIter"), tol = self:getOrDefault("tol"), l1 = l1w, owlqn = l1w ~= nil,
+      lower = box and box.lower, upper = box and box.upper })
   end
   local centered = fit_intercept and not (box and box.intercepts)
   local coef, intercept = new(nf), fit_intercept and x[nf] or 0
@@ -670,7 +670,7 @@ end
 -- entries' products summed in order, then the intercept added, as
 -- tide_ml_lr_score sums a row, so the scores are the column's bits.
 local function checked(model, features, method)
-  local who = "LogisticRegressionModel:" .. method
+  local who = model._name .. ":" .. method
   if not linalg.isVector(features) then
     base.fail(("%s needs a vector (ml.Vectors.dense{...} or ml.Vectors.sparse(...)), not %s"):format(who,
       type(features)))
@@ -698,6 +698,7 @@ local function margin(model, features, method)
   end
   return model.intercept + s
 end
+M.vectorMargin = margin
 
 local function sigmoid(m)
   if m >= 0 then return 1.0 / (1.0 + math.exp(-m)) end

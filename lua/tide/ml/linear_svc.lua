@@ -107,20 +107,9 @@ function LinearSVCModel:evaluate(df)
   return classification.newSummary(self, df, "rawPredictionCol")
 end
 
--- One vector at a time, as Spark's predictRaw and predict: its entries'
--- products summed in order, then the intercept, as the column's.
-local function margin(model, features, method)
-  if not linalg.isVector(features) or features.size ~= model.numFeatures then
-    base.fail(("LinearSVCModel:%s needs a vector of size %d"):format(method, model.numFeatures))
-  end
-  local m, values = 0, features.values
-  if features.dense then
-    for j, v in ipairs(values) do m = m + model._coef[j - 1] * v end
-  else
-    for e, j in ipairs(features.indices) do m = m + model._coef[j] * values[e] end
-  end
-  return model.intercept + m
-end
+-- One vector at a time, as Spark's predictRaw and predict: the margin as
+-- logistic regression's one vector's (the column's bits).
+local margin = classification.vectorMargin
 
 function LinearSVCModel:predictRaw(features)
   local m = margin(self, features, "predictRaw")

@@ -54,15 +54,19 @@ local VALUES = {
 }
 VALUES.complement = VALUES.multinomial
 
-local function check_values(col, mode, who)
+-- (prefix starts each message; a null row fails unless nulls_score: a
+-- fit needs every row, scoring gives a null row nulls)
+local function check_values(col, mode, prefix, nulls_score)
   local rule = VALUES[mode]
   local off = ffi.cast("const int64_t *", col.values)
   local cv = ffi.cast("const double *", col.children[1].values)
   for i = 0, tonumber(col.length) - 1 do
-    if not batchlib.isValid(col, i) then error(("%s: row %d: Vectors MUST NOT be Null"):format(who, i), 0) end
+    if not nulls_score and not batchlib.isValid(col, i) then
+      error(("%srow %d: Vectors MUST NOT be Null"):format(prefix, i), 0)
+    end
     for e = tonumber(off[i]), tonumber(off[i + 1]) - 1 do
       if not rule.ok(cv[e]) then
-        error(("%s: row %d: " .. rule.message):format(who, i, batchlib.cellText(col, i)), 0)
+        error(("%srow %d: " .. rule.message):format(prefix, i, batchlib.cellText(col, i)), 0)
       end
     end
   end
@@ -187,7 +191,7 @@ function NaiveBayes:fit(df)
   local w = classification.weightsOf(batch, self:getOrDefault("weightCol"), who)
   local col = classification.featuresOf(batch, self:getOrDefault("featuresCol"), who)
   local mode = self:getOrDefault("modelType")
-  local ok, err = pcall(check_values, col, mode, who)
+  local ok, err = pcall(check_values, col, mode, who .. ": ")
   if not ok then base.fail(err) end
   if n == 0 then base.fail(who .. ": no rows to fit") end
   local s = class_sums(y, w, col, n)
@@ -312,19 +316,8 @@ function NaiveBayesModel:transform(df)
       error(("features column %s does not hold vectors of size %d (the model's features)"):format(
         ffi.string(features.name), self.numFeatures), 0)
     end
-    if mode ~= "gaussian" then
-      -- (Spark checks the values it scores too; a null row scores nulls)
-      local rule = VALUES[mode]
-      local off = ffi.cast("const int64_t *", features.values)
-      local cv = ffi.cast("const double *", features.children[1].values)
-      for i = 0, tonumber(features.length) - 1 do
-        for e = tonumber(off[i]), tonumber(off[i + 1]) - 1 do
-          if not rule.ok(cv[e]) then
-            error(("row %d: " .. rule.message):format(i, batchlib.cellText(features, i)), 0)
-          end
-        end
-      end
-    end
+    -- (Spark checks the values it scores too, but a gaussian model's)
+    if mode ~= "gaussian" then check_values(features, mode, "", true) end
     if mode == "gaussian" or mode == "complement" then
       local margins = batch_margins(self, features)
       return C.tide_ml_class_scores(out, features, margins, K, thresholds, raw, prob, pred, errbuf, errlen)
